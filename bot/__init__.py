@@ -1,0 +1,1 @@
+"""App assembly (bootstrap), channel adapters (Telegram, WeCom, console) and the ``dms`` command."""

@@ -1,0 +1,64 @@
+"""Settings from the environment (and ``.env``), one section per concern.
+
+Every setting and its default is documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+
+class Settings(BaseSettings):
+    model_config = _ENV
+
+    # where data lives
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./var/dms.sqlite3",
+        description="SQLAlchemy async URL; postgresql+asyncpg://user@host/db for production",
+    )
+    redis_url: str | None = Field(default=None, description="redis://127.0.0.1:6379/0; empty: in-process")
+    data_dir: Path = Field(default=Path("./var"), description="uploaded photos, documents, exports")
+
+    # locale
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh-CN"
+
+    # web (admin + API)
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    secret_key: SecretStr = Field(
+        default=SecretStr("dev-insecure-change-me"),
+        description="signs admin sessions and CSRF tokens; set a long random value in production",
+    )
+    # personal data (phones, ID numbers, end-customer names) is encrypted with this Fernet key;
+    # several keys separated by commas: the first encrypts, all decrypt (key rotation)
+    data_encryption_keys: SecretStr = Field(
+        default=SecretStr("ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="),
+        description="comma-separated Fernet keys; generate with `dms keygen`",
+    )
+
+    # business rules
+    rebate_max_share: str = "0.30"
+    invite_ttl_hours: int = 72
+
+    # logging
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    # demo data on first start of `dms run`
+    demo_data_on_empty: bool = True
+
+    @property
+    def encryption_keys(self) -> list[str]:
+        return [k.strip() for k in self.data_encryption_keys.get_secret_value().split(",") if k.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,76 @@
+"""Dealer money accounts kept as a ledger, and monthly statements (对账单).
+
+Balances are derived from entries, never edited. Sign convention: a positive amount adds to the
+dealer's funds (payment received, rebate accrued, credit granted back); a negative one uses them.
+The credit sub-account holds credit *used* as negative entries; the limit lives on the dealer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class AccountKind(StrEnum):
+    PREPAYMENT = "prepayment"   # 预存款
+    DEPOSIT = "deposit"         # 保证金
+    REBATE = "rebate"           # 返利
+    CREDIT = "credit"           # 信用额度 (used credit, negative)
+
+
+class EntryKind(StrEnum):
+    PAYMENT = "payment"                 # money received
+    ORDER_CHARGE = "order_charge"       # order paid from the account
+    ORDER_REFUND = "order_refund"       # cancelled/rejected order given back
+    REBATE_ACCRUAL = "rebate_accrual"
+    REBATE_SETTLEMENT = "rebate_settlement"
+    CREDIT_REPAYMENT = "credit_repayment"
+    ADJUSTMENT = "adjustment"
+
+
+@dataclass
+class LedgerEntry:
+    dealer_id: int
+    account: AccountKind
+    amount: Decimal
+    kind: EntryKind
+    ref: str = ""                 # e.g. order number
+    note: str = ""
+    created_by: str = ""          # actor label
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class DeductionRules:
+    """How an order is paid: rebate first up to a share of the total, then prepayment, then credit."""
+
+    rebate_max_share: Decimal = Decimal("0.30")
+
+
+class StatementStatus(StrEnum):
+    ISSUED = "issued"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+
+
+@dataclass
+class Statement:
+    dealer_id: int
+    period: str                    # "2026-10"
+    period_start: date
+    period_end: date
+    opening_balance: Decimal
+    orders_total: Decimal
+    payments_total: Decimal
+    rebates_total: Decimal
+    closing_balance: Decimal
+    lines: list[dict[str, str]] = field(default_factory=list)   # rendered movements
+    status: StatementStatus = StatementStatus.ISSUED
+    dispute_reason: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    created_at: datetime | None = None
+    id: int | None = None

@@ -1,0 +1,56 @@
+"""Dealer contracts: targets, tiered rebate policy, marketing duties, versions, signing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class ContractStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    SIGNED = "signed"
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class TargetMetric(StrEnum):
+    AMOUNT = "amount"        # CNY
+    QUANTITY = "quantity"    # units
+
+
+@dataclass
+class SalesTarget:
+    period: str                       # "2026", "2026-Q3" or "2026-10"
+    metric: TargetMetric
+    value: Decimal
+    product_group: str | None = None  # a product category; None: everything
+
+
+@dataclass
+class RebateTier:
+    min_achievement: Decimal          # 0.8 means 80 % of target
+    rate: Decimal                     # 0.02 means 2 % of the achieved amount
+
+
+@dataclass
+class Contract:
+    number: str                       # "HT-2026-0001"
+    dealer_id: int
+    starts_on: date
+    ends_on: date
+    targets: list[SalesTarget] = field(default_factory=list)
+    rebate_tiers: list[RebateTier] = field(default_factory=list)
+    marketing_duties: list[str] = field(default_factory=list)
+    status: ContractStatus = ContractStatus.DRAFT
+    version: int = 1
+    previous_id: int | None = None    # the version this one replaces
+    signed_text: str | None = None    # frozen at signing
+    signed_sha256: str | None = None
+    signed_at: datetime | None = None
+    signed_by: str | None = None
+    created_at: datetime | None = None
+    id: int | None = None

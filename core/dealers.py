@@ -1,0 +1,96 @@
+"""Dealers and their qualification documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class DealerStatus(StrEnum):
+    PROSPECT = "prospect"
+    UNDER_REVIEW = "under_review"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+
+
+@dataclass
+class Contact:
+    name: str
+    phone: str          # personal data: encrypted at rest by storage
+    role: str = ""      # 老板 / 采购 / 财务 ...
+    id_number: str | None = None   # personal data (身份证号), encrypted at rest
+    id: int | None = None
+    dealer_id: int | None = None
+
+
+@dataclass
+class Address:
+    kind: str            # "office" | "warehouse" | "delivery"
+    province: str
+    city: str
+    district: str = ""
+    detail: str = ""
+    id: int | None = None
+    dealer_id: int | None = None
+
+
+@dataclass
+class Dealer:
+    code: str                       # human code, e.g. "D0001"
+    name: str                       # company name
+    uscc: str                       # 统一社会信用代码, checksum validated
+    province: str
+    city: str
+    region: str                     # 华东 / 华北 / 华南 / ...
+    tier: str = "C"                 # "A" | "B" | "C" (or 一级/二级); price lists key on it
+    business_scope: str = ""
+    parent_id: int | None = None    # multi-level channel: a sub-dealer's parent
+    status: DealerStatus = DealerStatus.PROSPECT
+    credit_limit: Decimal = Decimal("0.00")
+    contacts: list[Contact] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+class DocumentType(StrEnum):
+    BUSINESS_LICENSE = "business_license"       # 营业执照
+    OPERATING_PERMIT = "operating_permit"       # 经营许可证
+    AUTHORIZATION = "authorization"             # 授权书
+    TAX_REGISTRATION = "tax_registration"       # 税务登记
+    OTHER = "other"
+
+
+DOCUMENT_LABELS: dict[DocumentType, tuple[str, str]] = {
+    DocumentType.BUSINESS_LICENSE: ("营业执照", "Business licence"),
+    DocumentType.OPERATING_PERMIT: ("经营许可证", "Operating permit"),
+    DocumentType.AUTHORIZATION: ("授权书", "Letter of authorization"),
+    DocumentType.TAX_REGISTRATION: ("税务登记证", "Tax registration"),
+    DocumentType.OTHER: ("其他", "Other"),
+}
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass
+class Qualification:
+    dealer_id: int
+    doc_type: DocumentType
+    number: str
+    issued_on: date | None
+    expires_on: date | None          # None: does not expire
+    file_ref: str | None = None      # storage key of the scanned file
+    status: ReviewStatus = ReviewStatus.PENDING
+    reject_reason: str | None = None
+    replaces_id: int | None = None   # renewal history: the document this one renews
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    created_at: datetime | None = None
+    id: int | None = None

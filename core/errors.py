@@ -1,0 +1,113 @@
+"""Domain errors. Every error carries a user-facing message in zh-CN and en.
+
+Tree::
+
+    DomainError
+    ├── NotFound                 a thing does not exist (or the actor may not know it exists)
+    ├── PermissionDenied         the actor may not do this
+    ├── ValidationFailed         input is malformed (bad USCC, negative quantity, bad file row)
+    ├── InvalidTransition        a state machine refuses the move (cancel a shipped order)
+    ├── Conflict                 duplicate key, concurrent decision already taken
+    └── BusinessRuleViolation    a rule of the trade says no
+        ├── CreditExceeded       order total above available credit / prepayment
+        ├── BelowMinimumOrder    quantity below the product's MOQ
+        ├── SkuNotAllowed        dealer may not buy this SKU
+        ├── InsufficientStock    not enough available stock to reserve
+        └── DealerNotActive      dealer suspended/terminated or required documents missing
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of all domain errors.
+
+    ``zh`` and ``en`` are templates formatted with ``params``; ``code`` is stable for APIs.
+    """
+
+    code = "domain_error"
+    zh = "操作失败"
+    en = "The operation failed"
+
+    def __init__(self, zh: str | None = None, en: str | None = None, **params: Any) -> None:
+        if zh is not None:
+            self.zh = zh
+        if en is not None:
+            self.en = en
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        template = self.en if lang.lower().startswith("en") else self.zh
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    zh = "未找到：{what}"
+    en = "Not found: {what}"
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    zh = "您没有权限执行此操作"
+    en = "You are not allowed to do this"
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+    zh = "输入有误：{reason}"
+    en = "Invalid input: {reason}"
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    zh = "当前状态“{current}”不能执行“{action}”"
+    en = "Cannot {action} while the status is {current}"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    zh = "操作冲突：{reason}"
+    en = "Conflict: {reason}"
+
+
+class BusinessRuleViolation(DomainError):
+    code = "business_rule"
+    zh = "不符合业务规则：{reason}"
+    en = "Not allowed by business rules: {reason}"
+
+
+class CreditExceeded(BusinessRuleViolation):
+    code = "credit_exceeded"
+    zh = "订单金额 ¥{total} 超出可用额度 ¥{available}"
+    en = "Order total CNY {total} exceeds the available funds CNY {available}"
+
+
+class BelowMinimumOrder(BusinessRuleViolation):
+    code = "below_moq"
+    zh = "{sku} 起订量为 {moq}，当前 {qty}"
+    en = "{sku} has a minimum order quantity of {moq}; you ordered {qty}"
+
+
+class SkuNotAllowed(BusinessRuleViolation):
+    code = "sku_not_allowed"
+    zh = "您的经销协议不包含产品 {sku}"
+    en = "Product {sku} is not in your dealer agreement"
+
+
+class InsufficientStock(BusinessRuleViolation):
+    code = "insufficient_stock"
+    zh = "{sku} 库存不足：可用 {available}，需要 {qty}"
+    en = "Not enough {sku} in stock: {available} available, {qty} needed"
+
+
+class DealerNotActive(BusinessRuleViolation):
+    code = "dealer_not_active"
+    zh = "经销商当前不能下单：{reason}"
+    en = "The dealer cannot order now: {reason}"

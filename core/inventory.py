@@ -1,0 +1,82 @@
+"""Maker warehouses and stock, dealer stock, thresholds, transfers (调拨)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass
+class Warehouse:
+    code: str
+    name: str
+    region: str           # 华东 / 华北 / ...
+    province: str = ""
+    city: str = ""
+    id: int | None = None
+
+
+@dataclass
+class StockLevel:
+    warehouse_id: int
+    sku: str
+    on_hand: int = 0
+    reserved: int = 0
+    updated_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass
+class DealerStock:
+    dealer_id: int
+    sku: str
+    qty: int
+    reported_at: datetime | None = None
+    id: int | None = None
+
+
+class ThresholdScope(StrEnum):
+    WAREHOUSE = "warehouse"
+    DEALER = "dealer"
+
+
+@dataclass
+class StockThreshold:
+    scope: ThresholdScope
+    scope_id: int
+    sku: str
+    low: int
+    high: int | None = None
+    id: int | None = None
+
+
+class TransferStatus(StrEnum):
+    DRAFT = "draft"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class TransferLine:
+    sku: str
+    qty: int
+
+
+@dataclass
+class Transfer:
+    number: str                       # "DB-20261126-0001"
+    from_scope: ThresholdScope
+    from_id: int
+    to_scope: ThresholdScope
+    to_id: int
+    lines: list[TransferLine] = field(default_factory=list)
+    status: TransferStatus = TransferStatus.DRAFT
+    created_by: str = ""
+    created_at: datetime | None = None
+    id: int | None = None

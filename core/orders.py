@@ -1,0 +1,89 @@
+"""Orders (SO-YYYYMMDD-NNNN): lines priced from the dealer's price list, a state machine, a timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ALLOCATED = "allocated"
+    IN_PRODUCTION = "in_production"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+ORDER_STATUS_LABELS: dict[OrderStatus, tuple[str, str]] = {
+    OrderStatus.SUBMITTED: ("已提交", "Submitted"),
+    OrderStatus.APPROVED: ("已审核", "Approved"),
+    OrderStatus.REJECTED: ("已驳回", "Rejected"),
+    OrderStatus.ALLOCATED: ("已配货", "Allocated"),
+    OrderStatus.IN_PRODUCTION: ("生产中", "In production"),
+    OrderStatus.SHIPPED: ("已发货", "Shipped"),
+    OrderStatus.RECEIVED: ("已收货", "Received"),
+    OrderStatus.CLOSED: ("已完成", "Closed"),
+    OrderStatus.CANCELLED: ("已取消", "Cancelled"),
+}
+
+
+@dataclass
+class OrderLine:
+    sku: str
+    name: str
+    qty: int
+    unit_price: Decimal               # after tier price / override, before promotions
+    discount: Decimal = Decimal("0.00")   # promotion discount on this line (CNY)
+    free_qty: int = 0                 # buy-X-get-Y free units
+    promotion_code: str | None = None
+    id: int | None = None
+    order_id: int | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.unit_price * self.qty - self.discount).quantize(Decimal("0.01"))
+
+
+@dataclass
+class OrderEvent:
+    """One line of the order's timeline."""
+
+    status: OrderStatus
+    actor: str                        # actor label
+    at: datetime
+    note: str = ""
+    id: int | None = None
+    order_id: int | None = None
+
+
+@dataclass
+class Order:
+    number: str
+    dealer_id: int
+    lines: list[OrderLine] = field(default_factory=list)
+    status: OrderStatus = OrderStatus.SUBMITTED
+    total: Decimal = Decimal("0.00")
+    requested_delivery: date | None = None
+    warehouse_id: int | None = None
+    client_request_key: str | None = None   # idempotent submission
+    placed_by: str = ""                     # actor label
+    on_behalf: bool = False                 # 代客下单: staff placed it for the dealer
+    approval_reasons: list[str] = field(default_factory=list)  # why it needs approval; empty: none
+    paid_from_rebate: Decimal = Decimal("0.00")
+    paid_from_prepayment: Decimal = Decimal("0.00")
+    paid_from_credit: Decimal = Decimal("0.00")
+    carrier: str | None = None
+    tracking_no: str | None = None
+    reject_reason: str | None = None
+    note: str = ""
+    events: list[OrderEvent] = field(default_factory=list)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1                        # optimistic lock: concurrent decisions
+    id: int | None = None

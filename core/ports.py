@@ -1,0 +1,121 @@
+"""Ports the domain needs from the outside world. ``storage`` implements them with SQLAlchemy;
+``tests`` and ``core.fakes`` implement them in memory.
+
+One generic repository serves every aggregate: the domain asks by attribute, never by SQL.
+Filter syntax for ``get_by`` / ``list`` / ``count``: ``field=value`` (equality), ``field__in=[...]``,
+``field__gte=v``, ``field__lte=v``, ``field__lt=v``, ``field__gt=v``, ``field__ne=v``,
+``field__contains=text`` (case-insensitive substring on text columns).
+"""
+
+from __future__ import annotations
+
+import abc
+from datetime import date
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from core.accounts import LedgerEntry, Statement
+from core.aftersales import Ticket
+from core.audit import AuditEntry
+from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
+from core.contracts import Contract
+from core.dealers import Dealer, Qualification
+from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
+from core.orders import Order
+from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
+from core.quality import QualityFeedback
+from core.sellout import SellOutLine
+from core.users import ApiKey, ChatIdentity, InviteCode, User
+
+T = TypeVar("T")
+
+
+class AbstractRepository(abc.ABC, Generic[T]):
+    @abc.abstractmethod
+    async def add(self, obj: T) -> T:
+        """Stage a new object; its ``id`` is set after ``flush`` (the unit of work flushes on commit)."""
+
+    @abc.abstractmethod
+    async def get(self, id: int, *, for_update: bool = False) -> T | None: ...
+
+    @abc.abstractmethod
+    async def get_by(self, *, for_update: bool = False, **filters: Any) -> T | None:
+        """The single match, or None. ``for_update`` locks the row (SELECT ... FOR UPDATE on PostgreSQL)."""
+
+    @abc.abstractmethod
+    async def list(
+        self,
+        *,
+        order_by: str | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        **filters: Any,
+    ) -> list[T]: ...
+
+    @abc.abstractmethod
+    async def count(self, **filters: Any) -> int: ...
+
+    @abc.abstractmethod
+    async def delete(self, obj: T) -> None: ...
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """One unit of work per use case, one commit. Leaving the ``async with`` without commit rolls back."""
+
+    dealers: AbstractRepository[Dealer]
+    qualifications: AbstractRepository[Qualification]
+    products: AbstractRepository[Product]
+    tier_prices: AbstractRepository[TierPrice]
+    dealer_prices: AbstractRepository[DealerPrice]
+    allowed_skus: AbstractRepository[DealerAllowedSku]
+    promotions: AbstractRepository[Promotion]
+    ledger: AbstractRepository[LedgerEntry]
+    statements: AbstractRepository[Statement]
+    contracts: AbstractRepository[Contract]
+    orders: AbstractRepository[Order]
+    warehouses: AbstractRepository[Warehouse]
+    stock: AbstractRepository[StockLevel]
+    dealer_stock: AbstractRepository[DealerStock]
+    thresholds: AbstractRepository[StockThreshold]
+    transfers: AbstractRepository[Transfer]
+    sellout: AbstractRepository[SellOutLine]
+    campaigns: AbstractRepository[Campaign]
+    participations: AbstractRepository[CampaignParticipation]
+    materials: AbstractRepository[MarketingMaterial]
+    material_requests: AbstractRepository[MaterialRequest]
+    tickets: AbstractRepository[Ticket]
+    quality: AbstractRepository[QualityFeedback]
+    users: AbstractRepository[User]
+    identities: AbstractRepository[ChatIdentity]
+    invites: AbstractRepository[InviteCode]
+    api_keys: AbstractRepository[ApiKey]
+    audit: AbstractRepository[AuditEntry]
+
+    async def __aenter__(self) -> AbstractUnitOfWork:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    @abc.abstractmethod
+    async def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    async def rollback(self) -> None: ...
+
+    @abc.abstractmethod
+    async def flush(self) -> None:
+        """Send pending writes so generated ids are set, without committing."""
+
+    @abc.abstractmethod
+    async def next_number(self, prefix: str, day: date) -> str:
+        """Next human-friendly document number for the day, e.g. ``SO-20261126-0007``.
+
+        Sequential per (prefix, day), gap-free within committed transactions, safe across processes.
+        """

@@ -1,0 +1,1 @@
+"""Channel-agnostic conversations: inbound message -> core use cases -> reply objects."""

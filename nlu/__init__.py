@@ -1,0 +1,1 @@
+"""Text -> intent + slots; FAQ retrieval. Knows nothing about chat channels."""

@@ -1,0 +1,1 @@
+"""Scheduled checks and the outbox that delivers pushes through the channel adapters."""
