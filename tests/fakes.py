@@ -1,0 +1,107 @@
+"""In-memory implementations of core.ports for unit tests (no I/O)."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from datetime import date
+from typing import Any, TypeVar
+
+from core import ports
+
+T = TypeVar("T")
+
+_OPS = {
+    "in": lambda a, b: a in b,
+    "gte": lambda a, b: a is not None and a >= b,
+    "lte": lambda a, b: a is not None and a <= b,
+    "gt": lambda a, b: a is not None and a > b,
+    "lt": lambda a, b: a is not None and a < b,
+    "ne": lambda a, b: a != b,
+    "contains": lambda a, b: a is not None and str(b).lower() in str(a).lower(),
+}
+
+
+def matches(obj: Any, filters: dict[str, Any]) -> bool:
+    for key, expected in filters.items():
+        name, _, op = key.partition("__")
+        actual = getattr(obj, name)
+        if op:
+            if not _OPS[op](actual, expected):
+                return False
+        elif actual != expected:
+            return False
+    return True
+
+
+class FakeRepository(ports.AbstractRepository[T]):
+    def __init__(self) -> None:
+        self.rows: list[T] = []
+        self._ids = itertools.count(1)
+
+    async def add(self, obj: T) -> T:
+        if getattr(obj, "id", None) is None:
+            obj.id = next(self._ids)  # type: ignore[attr-defined]
+        self.rows.append(obj)
+        return obj
+
+    async def get(self, id: int, *, for_update: bool = False) -> T | None:
+        return next((r for r in self.rows if r.id == id), None)  # type: ignore[attr-defined]
+
+    async def get_by(self, *, for_update: bool = False, **filters: Any) -> T | None:
+        found = [r for r in self.rows if matches(r, filters)]
+        if len(found) > 1:
+            raise LookupError(f"more than one row matches {filters}")
+        return found[0] if found else None
+
+    async def list(self, *, order_by: str | None = None, desc: bool = False, limit: int | None = None,
+                   offset: int = 0, **filters: Any) -> list[T]:
+        found = [r for r in self.rows if matches(r, filters)]
+        key = order_by or "id"
+        found.sort(key=lambda r: (getattr(r, key) is None, getattr(r, key)), reverse=desc)
+        end = None if limit is None else offset + limit
+        return found[offset:end]
+
+    async def count(self, **filters: Any) -> int:
+        return sum(1 for r in self.rows if matches(r, filters))
+
+    async def delete(self, obj: T) -> None:
+        self.rows.remove(obj)
+
+
+class FakeUnitOfWork(ports.AbstractUnitOfWork):
+    """Commits are counted; rollback restores the state of the last commit (deep copy)."""
+
+    REPOS = ("dealers", "qualifications", "products", "tier_prices", "dealer_prices", "allowed_skus",
+             "promotions", "ledger", "statements", "contracts", "orders", "warehouses", "stock",
+             "dealer_stock", "thresholds", "transfers", "sellout", "campaigns", "participations",
+             "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
+             "api_keys", "audit")
+
+    def __init__(self) -> None:
+        for name in self.REPOS:
+            setattr(self, name, FakeRepository())
+        self.commits = 0
+        self._numbers: dict[tuple[str, date], int] = {}
+        self._snapshot = self._take()
+
+    def _take(self) -> dict[str, Any]:
+        return copy.deepcopy({name: getattr(self, name) for name in self.REPOS}
+                             | {"_numbers": self._numbers})
+
+    async def commit(self) -> None:
+        self.commits += 1
+        self._snapshot = self._take()
+
+    async def rollback(self) -> None:
+        restored = copy.deepcopy(self._snapshot)
+        for name, value in restored.items():
+            setattr(self, name, value)
+
+    async def flush(self) -> None:
+        return None
+
+    async def next_number(self, prefix: str, day: date) -> str:
+        n = self._numbers.get((prefix, day), 0) + 1
+        self._numbers[(prefix, day)] = n
+        return f"{prefix}-{day:%Y%m%d}-{n:04d}"
