@@ -1,0 +1,62 @@
+"""Write audit entries from use cases, in the same unit of work as the change."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from core.audit import AuditEntry
+from core.clock import Clock
+from core.ports import AbstractUnitOfWork
+from core.users import Actor
+
+
+def snapshot(obj: Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """JSON-safe dict of a dataclass' scalar fields (lists of value objects included, as dicts)."""
+    if obj is None:
+        return {}
+    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else dict(obj)
+    if fields is not None:
+        data = {k: v for k, v in data.items() if k in fields}
+    return {k: _jsonable(v) for k, v in data.items()}
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    if isinstance(v, Enum):
+        return v.value
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set | frozenset):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+async def record(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: str | int | None,
+    clock: Clock,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        actor=actor.label,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id) if entity_id is not None else "",
+        at=clock.now(),
+        before=before or {},
+        after=after or {},
+    )
+    await uow.audit.add(entry)
+    return entry
