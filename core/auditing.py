@@ -18,7 +18,7 @@ def snapshot(obj: Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     """JSON-safe dict of a dataclass' scalar fields (lists of value objects included, as dicts)."""
     if obj is None:
         return {}
-    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) else dict(obj)
+    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else dict(obj)
     if fields is not None:
         data = {k: v for k, v in data.items() if k in fields}
     return {k: _jsonable(v) for k, v in data.items()}
