@@ -1,0 +1,721 @@
+"""Bulk import of products, dealers and maker stock from spreadsheet rows.
+
+Two steps, so that a file can be checked without touching anything:
+
+1. ``validate_products`` / ``validate_dealers`` / ``validate_stock`` are pure: a header and rows of
+   cells in, validated records and per-row errors out. A missing required column fails the whole
+   file (``MissingColumns``); a bad row is reported and skipped.
+2. ``import_products`` / ``import_dealers`` / ``import_stock`` are use cases: they upsert the records
+   by their key in one unit of work, write an audit entry per created or changed thing and commit
+   once. Records equal to what is stored change nothing, so re-importing a file is a no-op.
+   ``import_table`` runs both steps; with ``strict`` any bad row means nothing is written.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first data row is row 2, so the
+number a user reads in an error is the number Excel shows. Blank rows are skipped but still counted.
+
+Cells arrive as text (``bot.tabular`` converts spreadsheet cells); ints and Decimals are accepted
+too, floats never: money read through a float is not money.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from core import authz
+from core.auditing import record, snapshot
+from core.clock import Clock
+from core.dealers import Contact, Dealer, DealerStatus
+from core.errors import DomainError, ValidationFailed
+from core.inventory import StockLevel
+from core.ports import AbstractUnitOfWork
+from core.products import Product
+from core.uscc import validate_uscc
+from core.users import Actor, Permission
+
+Cell = str | int | Decimal | None
+R = TypeVar("R")
+
+FIRST_DATA_ROW = 2
+
+
+class ImportKind(StrEnum):
+    PRODUCTS = "products"
+    DEALERS = "dealers"
+    STOCK = "stock"
+
+
+class MissingColumns(ValidationFailed):
+    """The header lacks required columns: the whole file is refused."""
+
+    code = "missing_columns"
+    zh = "文件缺少必需的列：{columns}（表头应为：{expected}）"
+    en = "The file is missing required columns: {columns} (expected header: {expected})"
+
+
+class EmptyFile(ValidationFailed):
+    code = "empty_file"
+    zh = "文件为空：第一行应为表头"
+    en = "The file is empty: the first row must be the header"
+
+
+class DuplicateColumn(ValidationFailed):
+    code = "duplicate_column"
+    zh = "表头中的列重复：{column}"
+    en = "The header repeats the column {column}"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row was refused; ``row`` is the spreadsheet row number (header = 1)."""
+
+    row: int
+    zh: str
+    en: str
+
+    def message(self, lang: str = "zh") -> str:
+        if lang.lower().startswith("en"):
+            return f"row {self.row}: {self.en}"
+        return f"第 {self.row} 行：{self.zh}"
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.zh}（row {self.row}: {self.en}）"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+SPECS: dict[ImportKind, ColumnSpec] = {
+    ImportKind.PRODUCTS: ColumnSpec(
+        required=("sku", "name", "aliases", "category", "unit", "list_price"),
+        optional=("pack_size", "moq", "active"),
+    ),
+    ImportKind.DEALERS: ColumnSpec(
+        required=("code", "name", "uscc", "province", "city", "region", "tier"),
+        optional=("parent_code", "credit_limit", "contact_name", "contact_phone", "contact_role", "status"),
+    ),
+    ImportKind.STOCK: ColumnSpec(required=("warehouse", "sku", "on_hand")),
+}
+
+# Chinese headers a user may type instead of the English ones.
+HEADER_ALIASES: dict[str, str] = {
+    "编码": "sku", "产品编码": "sku", "型号": "sku", "物料编码": "sku",
+    "名称": "name", "产品名称": "name", "经销商名称": "name", "公司名称": "name",
+    "别名": "aliases", "品类": "category", "类别": "category", "单位": "unit",
+    "价格": "list_price", "标准价": "list_price", "指导价": "list_price", "零售价": "list_price",
+    "箱规": "pack_size", "起订量": "moq", "启用": "active", "上架": "active",
+    "经销商编码": "code", "统一社会信用代码": "uscc", "信用代码": "uscc",
+    "省份": "province", "省": "province", "城市": "city", "市": "city", "大区": "region", "区域": "region",
+    "等级": "tier", "级别": "tier", "上级编码": "parent_code", "上级经销商": "parent_code",
+    "信用额度": "credit_limit", "联系人": "contact_name", "联系电话": "contact_phone", "电话": "contact_phone",
+    "手机": "contact_phone", "职务": "contact_role", "状态": "status",
+    "仓库": "warehouse", "仓库编码": "warehouse", "库存": "on_hand", "在库数量": "on_hand", "数量": "on_hand",
+}
+
+
+def normalize_header(name: object) -> str:
+    """``" List Price\\ufeff"`` -> ``list_price``; Chinese aliases map to the English column."""
+    text = str(name or "").replace("\ufeff", "").strip()
+    if text in HEADER_ALIASES:
+        return HEADER_ALIASES[text]
+    return re.sub(r"[\s\-]+", "_", text.lower())
+
+
+# --- records ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    row: int
+    sku: str
+    name: str
+    aliases: tuple[str, ...]
+    category: str
+    unit: str
+    list_price: Decimal
+    pack_size: int = 1
+    moq: int = 1
+    active: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.sku
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "aliases": list(self.aliases), "category": self.category,
+                "unit": self.unit, "list_price": self.list_price, "pack_size": self.pack_size,
+                "moq": self.moq, "active": self.active}
+
+
+@dataclass(frozen=True)
+class DealerRecord:
+    row: int
+    code: str
+    name: str
+    uscc: str
+    province: str
+    city: str
+    region: str
+    tier: str
+    parent_code: str | None = None
+    credit_limit: Decimal = Decimal("0.00")
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_role: str = ""
+    status: DealerStatus | None = None   # None: prospect for a new dealer, unchanged for a known one
+
+    @property
+    def label(self) -> str:
+        return self.code
+
+    def fields(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "uscc": self.uscc, "province": self.province,
+                                "city": self.city, "region": self.region, "tier": self.tier,
+                                "credit_limit": self.credit_limit}
+        if self.status is not None:
+            data["status"] = self.status
+        return data
+
+
+@dataclass(frozen=True)
+class StockRecord:
+    row: int
+    warehouse: str
+    sku: str
+    on_hand: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.warehouse}/{self.sku}"
+
+
+@dataclass
+class ValidationResult(Generic[R]):
+    records: list[R] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows_read: int = 0          # non-blank data rows
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- cell parsing ----------------------------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """One cell is wrong; collected into the row's RowError."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+_MONEY = re.compile(r"^\d+(\.\d+)?$")
+_INT = re.compile(r"^[+]?\d+(\.0+)?$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+_TRUE = {"1", "true", "yes", "y", "t", "是", "启用", "上架", "有效"}
+_FALSE = {"0", "false", "no", "n", "f", "否", "停用", "下架", "无效"}
+_STATUS_LABELS: dict[str, DealerStatus] = {
+    "潜在": DealerStatus.PROSPECT, "意向": DealerStatus.PROSPECT, "审核中": DealerStatus.UNDER_REVIEW,
+    "合作中": DealerStatus.ACTIVE, "正常": DealerStatus.ACTIVE, "启用": DealerStatus.ACTIVE,
+    "暂停": DealerStatus.SUSPENDED, "终止": DealerStatus.TERMINATED,
+}
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        raise _Bad("数值不能是浮点数，请以文本填写", "numbers must not be floats; write them as text")
+    return str(cell).strip()
+
+
+def _required(cells: Mapping[str, Cell], column: str, *, max_len: int = 200) -> str:
+    value = _text(cells.get(column))
+    if not value:
+        raise _Bad(f"{column} 不能为空", f"{column} must not be empty")
+    if len(value) > max_len:
+        raise _Bad(f"{column} 超过 {max_len} 个字符", f"{column} is longer than {max_len} characters")
+    return value
+
+
+def parse_money(cell: Cell, column: str) -> Decimal:
+    """A non-negative amount with at most 2 decimals: ``1299``, ``1299.5``, ``¥1,299.00``."""
+    if isinstance(cell, float):
+        raise _Bad(f"{column} 不能是浮点数", f"{column} must not be a float")
+    if isinstance(cell, int | Decimal):
+        text = str(cell)
+    else:
+        text = _text(cell).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
+    if not text:
+        raise _Bad(f"{column} 不能为空", f"{column} must not be empty")
+    if text.startswith("-"):
+        raise _Bad(f"{column} 不能为负数：{text}", f"{column} must not be negative: {text}")
+    if not _MONEY.match(text):
+        raise _Bad(f"{column} 不是有效金额：{text}", f"{column} is not a valid amount: {text}")
+    value = Decimal(text)
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise _Bad(f"{column} 最多两位小数：{text}", f"{column} has more than 2 decimals: {text}")
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_int(cell: Cell, column: str, *, minimum: int = 0, default: int | None = None) -> int:
+    if isinstance(cell, float):
+        raise _Bad(f"{column} 不能是浮点数", f"{column} must not be a float")
+    text = _text(cell)
+    if not text:
+        if default is not None:
+            return default
+        raise _Bad(f"{column} 不能为空", f"{column} must not be empty")
+    if not _INT.match(text):
+        raise _Bad(f"{column} 应为整数：{text}", f"{column} must be a whole number: {text}")
+    try:
+        value = int(Decimal(text))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern guards it
+        raise _Bad(f"{column} 应为整数：{text}", f"{column} must be a whole number: {text}") from exc
+    if value < minimum:
+        raise _Bad(f"{column} 不能小于 {minimum}：{text}", f"{column} must be at least {minimum}: {text}")
+    return value
+
+
+def parse_bool(cell: Cell, column: str, *, default: bool = True) -> bool:
+    text = _text(cell).lower()
+    if not text:
+        return default
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Bad(f"{column} 应为 是/否：{text}", f"{column} must be yes/no: {text}")
+
+
+def parse_aliases(cell: Cell) -> tuple[str, ...]:
+    """``AP300;净化器300；ap-300`` -> three aliases, order kept, duplicates dropped."""
+    parts = [p.strip() for p in re.split(r"[;；]", _text(cell))]
+    seen: dict[str, None] = {}
+    for p in parts:
+        if p and p.lower() not in {k.lower() for k in seen}:
+            seen[p] = None
+    return tuple(seen)
+
+
+def parse_phone(cell: Cell, column: str) -> str:
+    """A mainland mobile (13812345678) or landline (021-12345678); ``+86``, spaces and dashes allowed."""
+    raw = _text(cell)
+    digits = re.sub(r"[\s\-()（）]", "", raw)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if _MOBILE.match(digits):
+        return digits
+    if _LANDLINE.match(digits):
+        area = 3 if digits[1] in "12" else 4   # 010/02x have 3-digit area codes
+        return f"{digits[:area]}-{digits[area:]}"
+    raise _Bad(f"{column} 不是有效的电话号码", f"{column} is not a valid phone number")
+
+
+def parse_uscc(cell: Cell) -> str:
+    code = _text(cell)
+    if not code:
+        raise _Bad("uscc 不能为空", "uscc must not be empty")
+    try:
+        return validate_uscc(code)
+    except DomainError as exc:
+        raise _Bad(exc.message("zh"), exc.message("en")) from exc
+
+
+def parse_status(cell: Cell) -> DealerStatus | None:
+    text = _text(cell)
+    if not text:
+        return None
+    if text in _STATUS_LABELS:
+        return _STATUS_LABELS[text]
+    try:
+        return DealerStatus(text.lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in DealerStatus)
+        raise _Bad(f"状态无效：{text}（可选：{allowed}）", f"unknown status {text} (one of {allowed})") from None
+
+
+def _code(cells: Mapping[str, Cell], column: str) -> str:
+    value = _required(cells, column, max_len=64)
+    if re.search(r"\s", value):
+        raise _Bad(f"{column} 不能包含空格：{value}", f"{column} must not contain spaces: {value}")
+    return value
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def _columns(kind: ImportKind, header: Sequence[object]) -> list[str]:
+    names = [normalize_header(h) for h in header]
+    if not any(names):
+        raise EmptyFile()
+    seen: set[str] = set()
+    for n in names:
+        if n and n in seen:
+            raise DuplicateColumn(column=n)
+        seen.add(n)
+    spec = SPECS[kind]
+    missing = [c for c in spec.required if c not in seen]
+    if missing:
+        raise MissingColumns(columns=", ".join(missing), expected=",".join(spec.all))
+    return names
+
+
+def _rows(names: list[str], rows: Iterable[Sequence[Cell]],
+          first_row: int) -> Iterable[tuple[int, dict[str, Cell]]]:
+    for offset, row in enumerate(rows):
+        cells = {n: (row[i] if i < len(row) else None) for i, n in enumerate(names) if n}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+            continue
+        yield first_row + offset, cells
+
+
+def _validate(kind: ImportKind, header: Sequence[object], rows: Iterable[Sequence[Cell]], first_row: int,
+              build: Any, key: Any) -> ValidationResult[Any]:
+    names = _columns(kind, header)
+    result: ValidationResult[Any] = ValidationResult()
+    first_seen: dict[Any, int] = {}
+    for number, cells in _rows(names, rows, first_row):
+        result.rows_read += 1
+        problems: list[_Bad] = []
+        rec = build(number, cells, problems)
+        if problems:
+            result.errors.append(RowError(number, "；".join(p.zh for p in problems),
+                                          "; ".join(p.en for p in problems)))
+            continue
+        k = key(rec)
+        if k in first_seen:
+            shown = rec.label
+            result.errors.append(RowError(number, f"{shown} 与第 {first_seen[k]} 行重复",
+                                          f"{shown} duplicates row {first_seen[k]}"))
+            continue
+        first_seen[k] = number
+        result.records.append(rec)
+    return result
+
+
+def _collect(problems: list[_Bad], fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except _Bad as bad:
+        problems.append(bad)
+        return None
+
+
+def validate_products(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                      *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[ProductRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> ProductRecord | None:
+        values = {
+            "sku": _collect(problems, _code, c, "sku"),
+            "name": _collect(problems, _required, c, "name"),
+            "aliases": _collect(problems, parse_aliases, c.get("aliases")),
+            "category": _collect(problems, _required, c, "category", max_len=64),
+            "unit": _collect(problems, _required, c, "unit", max_len=16),
+            "list_price": _collect(problems, parse_money, c.get("list_price"), "list_price"),
+            "pack_size": _collect(problems, parse_int, c.get("pack_size"), "pack_size", minimum=1, default=1),
+            "moq": _collect(problems, parse_int, c.get("moq"), "moq", minimum=1, default=1),
+            "active": _collect(problems, parse_bool, c.get("active"), "active"),
+        }
+        return None if problems else ProductRecord(row=number, **values)
+
+    return _validate(ImportKind.PRODUCTS, header, rows, first_row, build, lambda r: r.sku.upper())
+
+
+def validate_dealers(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                     *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[DealerRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> DealerRecord | None:
+        code = _collect(problems, _code, c, "code")
+        parent = _text(c.get("parent_code")) or None
+        if parent is not None and parent == code:
+            problems.append(_Bad("parent_code 不能是经销商自己", "parent_code must not be the dealer itself"))
+        contact_name = _text(c.get("contact_name")) or None
+        phone_cell = _text(c.get("contact_phone"))
+        phone = _collect(problems, parse_phone, phone_cell, "contact_phone") if phone_cell else None
+        if phone and not contact_name:
+            problems.append(_Bad("填写了 contact_phone 时 contact_name 不能为空",
+                                 "contact_name is required when contact_phone is given"))
+        if contact_name and not phone_cell:
+            problems.append(_Bad("填写了 contact_name 时 contact_phone 不能为空",
+                                 "contact_phone is required when contact_name is given"))
+        credit_cell = c.get("credit_limit")
+        credit = (_collect(problems, parse_money, credit_cell, "credit_limit")
+                  if _text(credit_cell) else Decimal("0.00"))
+        values = {
+            "code": code,
+            "name": _collect(problems, _required, c, "name"),
+            "uscc": _collect(problems, parse_uscc, c.get("uscc")),
+            "province": _collect(problems, _required, c, "province", max_len=32),
+            "city": _collect(problems, _required, c, "city", max_len=32),
+            "region": _collect(problems, _required, c, "region", max_len=32),
+            "tier": (_collect(problems, _required, c, "tier", max_len=8) or "").upper(),
+            "parent_code": parent,
+            "credit_limit": credit,
+            "contact_name": contact_name,
+            "contact_phone": phone,
+            "contact_role": _text(c.get("contact_role")),
+            "status": _collect(problems, parse_status, c.get("status")),
+        }
+        return None if problems else DealerRecord(row=number, **values)
+
+    return _validate(ImportKind.DEALERS, header, rows, first_row, build, lambda r: r.code.upper())
+
+
+def validate_stock(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                   *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[StockRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> StockRecord | None:
+        values = {
+            "warehouse": _collect(problems, _code, c, "warehouse"),
+            "sku": _collect(problems, _code, c, "sku"),
+            "on_hand": _collect(problems, parse_int, c.get("on_hand"), "on_hand", minimum=0),
+        }
+        return None if problems else StockRecord(row=number, **values)
+
+    return _validate(ImportKind.STOCK, header, rows, first_row, build,
+                     lambda r: (r.warehouse.upper(), r.sku.upper()))
+
+
+VALIDATORS: dict[ImportKind, Any] = {
+    ImportKind.PRODUCTS: validate_products,
+    ImportKind.DEALERS: validate_dealers,
+    ImportKind.STOCK: validate_stock,
+}
+
+
+# --- use cases -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    kind: ImportKind
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    def summary(self, lang: str = "zh") -> str:
+        if lang.lower().startswith("en"):
+            state = "" if self.committed or not self.errors else " nothing imported:"
+            return (f"{self.kind.value}:{state} {self.rows_read} rows read, {self.created} created, "
+                    f"{self.updated} updated, {self.unchanged} unchanged, {self.bad_rows} bad rows")
+        state = "" if self.committed or not self.errors else "未导入任何数据："
+        return (f"{state}读取 {self.rows_read} 行，新增 {self.created}，更新 {self.updated}，"
+                f"未变 {self.unchanged}，错误 {self.bad_rows} 行")
+
+
+def _changes(obj: Any, wanted: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in wanted.items() if getattr(obj, k) != v}
+
+
+async def _upsert_products(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                           records: Sequence[ProductRecord], report: ImportReport) -> None:
+    authz.require(actor, Permission.PRODUCT_WRITE)
+    for rec in records:
+        existing = await uow.products.get_by(sku=rec.sku)
+        if existing is None:
+            product = Product(sku=rec.sku, **rec.fields())
+            await uow.products.add(product)
+            await record(uow, actor, "product.import", "product", rec.sku, clock, after=snapshot(product))
+            report.created += 1
+            continue
+        changes = _changes(existing, rec.fields())
+        if not changes:
+            report.unchanged += 1
+            continue
+        before = snapshot(existing, tuple(changes))
+        for k, v in changes.items():
+            setattr(existing, k, v)
+        await record(uow, actor, "product.import", "product", rec.sku, clock,
+                     before=before, after=snapshot(existing, tuple(changes)))
+        report.updated += 1
+
+
+_DEALER_AUDIT_FIELDS = ("code", "name", "uscc", "province", "city", "region", "tier", "parent_id",
+                        "credit_limit", "status")
+
+
+async def _upsert_dealers(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                          records: Sequence[DealerRecord], report: ImportReport) -> None:
+    """Two passes so a sub-dealer may come before its parent in the file."""
+    authz.require(actor, Permission.DEALER_WRITE)
+    dealers: dict[str, tuple[Dealer, dict[str, Any] | None]] = {}   # code -> (dealer, before or None if new)
+    changed: set[str] = set()
+    for rec in records:
+        existing = await uow.dealers.get_by(code=rec.code)
+        if existing is None:
+            dealer = Dealer(code=rec.code, created_at=clock.now(),
+                            **({"status": DealerStatus.PROSPECT} | rec.fields()))
+            await uow.dealers.add(dealer)
+            dealers[rec.code] = (dealer, None)
+        else:
+            before = snapshot(existing, _DEALER_AUDIT_FIELDS)
+            changes = _changes(existing, rec.fields())
+            for k, v in changes.items():
+                setattr(existing, k, v)
+            if changes:
+                changed.add(rec.code)
+            dealers[rec.code] = (existing, before)
+            dealer = existing
+        if rec.contact_name and rec.contact_phone:
+            if _merge_contact(dealer, rec):
+                changed.add(rec.code)
+    await uow.flush()
+    bad: set[str] = set()
+    for rec in records:
+        dealer, _ = dealers[rec.code]
+        parent_id: int | None = None
+        if rec.parent_code:
+            parent = dealers[rec.parent_code][0] if rec.parent_code in dealers else (
+                await uow.dealers.get_by(code=rec.parent_code))
+            if parent is None:
+                report.errors.append(RowError(rec.row, f"上级经销商 {rec.parent_code} 不存在",
+                                              f"parent dealer {rec.parent_code} does not exist"))
+                bad.add(rec.code)
+                continue
+            parent_id = parent.id
+        if dealer.parent_id != parent_id:
+            dealer.parent_id = parent_id
+            changed.add(rec.code)
+    for rec in records:
+        if rec.code in bad:
+            continue
+        dealer, original = dealers[rec.code]
+        after = snapshot(dealer, _DEALER_AUDIT_FIELDS)
+        if original is None:
+            await record(uow, actor, "dealer.import", "dealer", rec.code, clock, after=after)
+            report.created += 1
+        elif rec.code in changed:
+            await record(uow, actor, "dealer.import", "dealer", rec.code, clock, before=original, after=after)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def _merge_contact(dealer: Dealer, rec: DealerRecord) -> bool:
+    """Add the row's contact or update the one with the same name/phone; True when something changed."""
+    for contact in dealer.contacts:
+        if contact.phone == rec.contact_phone or contact.name == rec.contact_name:
+            wanted = {"name": rec.contact_name, "phone": rec.contact_phone, "role": rec.contact_role}
+            changes = _changes(contact, wanted)
+            for k, v in changes.items():
+                setattr(contact, k, v)
+            return bool(changes)
+    dealer.contacts.append(Contact(name=rec.contact_name or "", phone=rec.contact_phone or "",
+                                   role=rec.contact_role))
+    return True
+
+
+async def _upsert_stock(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                        records: Sequence[StockRecord], report: ImportReport) -> None:
+    authz.require(actor, Permission.STOCK_WRITE)
+    warehouses: dict[str, int | None] = {}
+    known_skus: dict[str, bool] = {}
+    for rec in records:
+        if rec.warehouse not in warehouses:
+            wh = await uow.warehouses.get_by(code=rec.warehouse) or await uow.warehouses.get_by(
+                name=rec.warehouse)
+            warehouses[rec.warehouse] = wh.id if wh is not None else None
+        if rec.sku not in known_skus:
+            known_skus[rec.sku] = await uow.products.get_by(sku=rec.sku) is not None
+        warehouse_id = warehouses[rec.warehouse]
+        problems = []
+        if warehouse_id is None:
+            problems.append((f"仓库 {rec.warehouse} 不存在", f"warehouse {rec.warehouse} does not exist"))
+        if not known_skus[rec.sku]:
+            problems.append((f"产品 {rec.sku} 不存在", f"product {rec.sku} does not exist"))
+        if problems or warehouse_id is None:
+            report.errors.append(RowError(rec.row, "；".join(p[0] for p in problems),
+                                          "; ".join(p[1] for p in problems)))
+            continue
+        level = await uow.stock.get_by(warehouse_id=warehouse_id, sku=rec.sku)
+        if level is None:
+            level = StockLevel(warehouse_id=warehouse_id, sku=rec.sku, on_hand=rec.on_hand, updated_at=clock.now())
+            await uow.stock.add(level)
+            await record(uow, actor, "stock.import", "stock", f"{rec.warehouse}/{rec.sku}", clock,
+                         after={"on_hand": rec.on_hand})
+            report.created += 1
+        elif level.on_hand == rec.on_hand:
+            report.unchanged += 1
+        elif rec.on_hand < level.reserved:
+            report.errors.append(RowError(
+                rec.row, f"在库数量 {rec.on_hand} 小于已预留的 {level.reserved}",
+                f"on_hand {rec.on_hand} is below the {level.reserved} already reserved"))
+        else:
+            before = {"on_hand": level.on_hand}
+            level.on_hand = rec.on_hand
+            level.updated_at = clock.now()
+            await record(uow, actor, "stock.import", "stock", f"{rec.warehouse}/{rec.sku}", clock,
+                         before=before, after={"on_hand": rec.on_hand})
+            report.updated += 1
+
+
+_UPSERTS: dict[ImportKind, Any] = {
+    ImportKind.PRODUCTS: _upsert_products,
+    ImportKind.DEALERS: _upsert_dealers,
+    ImportKind.STOCK: _upsert_stock,
+}
+
+
+async def _apply(kind: ImportKind, uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                 result: ValidationResult[Any], *, strict: bool) -> ImportReport:
+    report = ImportReport(kind=kind, rows_read=result.rows_read, errors=list(result.errors))
+    if strict and report.errors:
+        return report
+    async with uow:
+        await _UPSERTS[kind](uow, actor, clock, result.records, report)
+        if strict and report.errors:
+            report.created = report.updated = report.unchanged = 0
+            return report   # leaving the unit of work rolls back
+        await uow.commit()
+        report.committed = True
+    report.errors.sort(key=lambda e: e.row)
+    return report
+
+
+async def import_products(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                          result: ValidationResult[ProductRecord], *, strict: bool = False) -> ImportReport:
+    """Upsert validated products by SKU. Needs ``product.write``."""
+    return await _apply(ImportKind.PRODUCTS, uow, actor, clock, result, strict=strict)
+
+
+async def import_dealers(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                         result: ValidationResult[DealerRecord], *, strict: bool = False) -> ImportReport:
+    """Upsert validated dealers by code (their contact too). Needs ``dealer.write``."""
+    return await _apply(ImportKind.DEALERS, uow, actor, clock, result, strict=strict)
+
+
+async def import_stock(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                       result: ValidationResult[StockRecord], *, strict: bool = False) -> ImportReport:
+    """Set on-hand quantities per (warehouse code, SKU). Needs ``stock.write``."""
+    return await _apply(ImportKind.STOCK, uow, actor, clock, result, strict=strict)
+
+
+async def import_table(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, kind: ImportKind | str,
+                       header: Sequence[object], rows: Iterable[Sequence[Cell]], *,
+                       strict: bool = False, first_row: int = FIRST_DATA_ROW) -> ImportReport:
+    """Validate and import one table. Raises ``MissingColumns``/``EmptyFile`` for a bad header."""
+    kind = ImportKind(kind)
+    result = VALIDATORS[kind](header, rows, first_row=first_row)
+    return await _apply(kind, uow, actor, clock, result, strict=strict)
