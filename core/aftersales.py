@@ -25,9 +25,12 @@ class Priority(StrEnum):
 
 @dataclass
 class TicketComment:
+    """One line of the ticket's timeline: a comment, or a status change when ``status`` is set."""
+
     author: str            # actor label
     text: str
     at: datetime
+    status: TicketStatus | None = None   # the status the ticket moved to; None: a plain comment
     id: int | None = None
     ticket_id: int | None = None
 
@@ -48,7 +51,10 @@ class Ticket:
     status: TicketStatus = TicketStatus.OPEN
     assignee: str | None = None
     resolution: str | None = None
+    reject_reason: str | None = None
+    resolved_at: datetime | None = None    # last resolution; judged against sla_due_at
     satisfaction: int | None = None    # 1..5
+    created_by: str = ""               # actor label (staff when filed on the dealer's behalf)
     comments: list[TicketComment] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -50,6 +50,8 @@ class CampaignParticipation:
     report_photos: list[str] = field(default_factory=list)
     new_customers: int = 0
     review_note: str = ""
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
     joined_at: datetime | None = None
     reported_at: datetime | None = None
     id: int | None = None
@@ -77,6 +79,8 @@ class MaterialRequest:
     qty: int
     reason: str = ""
     status: RequestStatus = RequestStatus.PENDING
+    reject_reason: str | None = None
+    requested_by: str = ""             # actor label; "allocated by rule" requests carry the staff label
     decided_by: str | None = None
     decided_at: datetime | None = None
     created_at: datetime | None = None

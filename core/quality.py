@@ -28,5 +28,8 @@ class QualityFeedback:
     ticket_numbers: list[str] = field(default_factory=list)
     corrective_status: CorrectiveStatus = CorrectiveStatus.NEW
     corrective_note: str = ""
+    handled_by: str | None = None      # actor label of the last corrective-status change
+    created_by: str = ""               # actor label
     created_at: datetime | None = None
+    updated_at: datetime | None = None
     id: int | None = None

@@ -1,0 +1,287 @@
+"""After-sales ticket use cases (售后工单): file, handle, comment, rate, look up.
+
+Who may do what:
+
+- file a ticket: a dealer user (TICKET_CREATE) for its own dealer, or staff with TICKET_HANDLE on the
+  dealer's behalf;
+- accept / start / resolve / close / reject: staff with TICKET_HANDLE;
+- reopen a resolved ticket: the ticket's dealer (any of its users) or TICKET_HANDLE staff;
+- comment: the ticket's dealer or TICKET_HANDLE staff;
+- rate: the ticket's dealer owner only (the rating is the dealer's verdict, not a clerk's).
+
+A dealer asking for another dealer's ticket gets NotFound, exactly as for a number that does not exist.
+Customer name and phone are personal data: they are kept out of audit snapshots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core import authz
+from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
+from core.auditing import record, snapshot
+from core.clock import Clock
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.ports import AbstractUnitOfWork
+from core.ticket_flow import (
+    ACTIVE_STATUSES,
+    RATEABLE_STATUSES,
+    TicketAction,
+    next_status,
+    normalize_phone,
+    sla_due_at,
+)
+from core.users import Actor, ActorKind, Permission, Role
+
+MAX_PHOTOS = 20
+MAX_TEXT = 2000
+RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
+
+# Fields written to the audit log; customer name/phone stay out (personal data).
+_AUDIT_FIELDS = ("number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "resolution",
+                 "reject_reason", "resolved_at", "satisfaction", "sku", "serial_no", "order_number")
+
+
+@dataclass(frozen=True)
+class CreateTicket:
+    dealer_id: int
+    description: str
+    customer_name: str = ""
+    customer_phone: str = ""          # optional; validated when given
+    sku: str | None = None
+    serial_no: str | None = None
+    order_number: str | None = None   # must be one of the dealer's orders when given
+    photos: list[str] = field(default_factory=list)   # file refs
+    priority: Priority = Priority.NORMAL
+
+
+async def create_ticket(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTicket, clock: Clock) -> Ticket:
+    _require_may_file(actor, cmd.dealer_id)
+    description = _text(cmd.description, "问题描述", "description")
+    phone = normalize_phone(cmd.customer_phone) if cmd.customer_phone.strip() else ""
+    photos = _photos(cmd.photos)
+    async with uow:
+        if await uow.dealers.get(cmd.dealer_id) is None:
+            raise NotFound(what=str(cmd.dealer_id))
+        sku = cmd.sku.strip() if cmd.sku else None
+        if sku and await uow.products.get_by(sku=sku) is None:
+            raise ValidationFailed(zh=f"产品 {sku} 不存在", en=f"Product {sku} does not exist", reason=sku)
+        order_number = cmd.order_number.strip() if cmd.order_number else None
+        if order_number:
+            order = await uow.orders.get_by(number=order_number)
+            if order is None or order.dealer_id != cmd.dealer_id:
+                raise ValidationFailed(zh=f"订单 {order_number} 不存在或不属于该经销商",
+                                       en=f"Order {order_number} does not exist or belongs to another dealer",
+                                       reason=order_number)
+        now = clock.now()
+        ticket = Ticket(
+            number=await uow.next_number("AS", clock.today()),
+            dealer_id=cmd.dealer_id,
+            description=description,
+            customer_name=cmd.customer_name.strip(),
+            customer_phone=phone,
+            sku=sku,
+            serial_no=cmd.serial_no.strip() if cmd.serial_no else None,
+            order_number=order_number,
+            photos=photos,
+            priority=cmd.priority,
+            sla_due_at=sla_due_at(cmd.priority, now),
+            created_by=actor.label,
+            created_at=now,
+            updated_at=now,
+        )
+        await uow.tickets.add(ticket)
+        await record(uow, actor, "ticket.create", "ticket", ticket.number, clock,
+                     after=snapshot(ticket, _AUDIT_FIELDS))
+        await uow.commit()
+        return ticket
+
+
+async def accept_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, clock: Clock) -> Ticket:
+    """Staff takes the ticket; the accepting user becomes its assignee."""
+    return await _staff_transition(uow, actor, number, TicketAction.ACCEPT, clock, assignee=actor.label)
+
+
+async def start_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, clock: Clock) -> Ticket:
+    return await _staff_transition(uow, actor, number, TicketAction.START, clock)
+
+
+async def resolve_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, resolution: str,
+                         clock: Clock) -> Ticket:
+    text = _text(resolution, "处理结果", "resolution")
+    return await _staff_transition(uow, actor, number, TicketAction.RESOLVE, clock, note=text)
+
+
+async def close_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, clock: Clock) -> Ticket:
+    return await _staff_transition(uow, actor, number, TicketAction.CLOSE, clock)
+
+
+async def reject_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, reason: str,
+                        clock: Clock) -> Ticket:
+    text = _text(reason, "驳回原因", "reason")
+    return await _staff_transition(uow, actor, number, TicketAction.REJECT, clock, note=text)
+
+
+async def reopen_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, reason: str,
+                        clock: Clock) -> Ticket:
+    """The dealer is not satisfied with the resolution: back to in_progress, rating and resolution time reset."""
+    text = _text(reason, "重新打开原因", "reason")
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        if actor.kind != ActorKind.DEALER:
+            authz.require(actor, Permission.TICKET_HANDLE)
+        return await _apply(uow, actor, ticket, TicketAction.REOPEN, clock, note=text)
+
+
+async def add_comment(uow: AbstractUnitOfWork, actor: Actor, number: str, text: str,
+                      clock: Clock) -> TicketComment:
+    body = _text(text, "留言", "comment")
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        comment = TicketComment(author=actor.label, text=body, at=clock.now(), ticket_id=ticket.id)
+        ticket.comments.append(comment)
+        ticket.updated_at = comment.at
+        await record(uow, actor, "ticket.comment", "ticket", ticket.number, clock,
+                     after={"author": comment.author, "text": comment.text})
+        await uow.commit()
+        return comment
+
+
+async def rate_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, score: int,
+                      clock: Clock) -> Ticket:
+    """Satisfaction 1..5 by the ticket's dealer owner, once per resolution, after resolved or closed."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationFailed(zh="评分须为 1 到 5 的整数", en="The rating must be a whole number from 1 to 5",
+                               reason=str(score))
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        if actor.kind != ActorKind.DEALER or actor.role not in RATING_ROLES:
+            raise PermissionDenied(zh="只有经销商负责人可以评价工单",
+                                   en="Only the dealer's owner can rate a ticket")
+        if ticket.status not in RATEABLE_STATUSES:
+            raise Conflict(zh="工单解决后才能评价", en="A ticket can be rated once it is resolved",
+                           reason=ticket.status.value)
+        if ticket.satisfaction is not None:
+            raise Conflict(zh="该工单已评价", en="This ticket has already been rated", reason="rated")
+        before = snapshot(ticket, _AUDIT_FIELDS)
+        ticket.satisfaction = score
+        ticket.updated_at = clock.now()
+        await record(uow, actor, "ticket.rate", "ticket", ticket.number, clock,
+                     before=before, after=snapshot(ticket, _AUDIT_FIELDS))
+        await uow.commit()
+        return ticket
+
+
+async def get_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str) -> Ticket:
+    async with uow:
+        return await _visible_ticket(uow, actor, number)
+
+
+async def list_tickets(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    *,
+    status: TicketStatus | None = None,
+    dealer_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Ticket]:
+    """Newest first. A dealer sees only its own tickets whatever ``dealer_id`` it asks for."""
+    _require_ticket_reader(actor)
+    scope = authz.dealer_scope(actor, all_permission=Permission.TICKET_HANDLE)
+    filters: dict[str, object] = {}
+    if scope is not None:
+        if dealer_id is not None and dealer_id != scope:
+            return []
+        filters["dealer_id"] = scope
+    elif dealer_id is not None:
+        filters["dealer_id"] = dealer_id
+    if status is not None:
+        filters["status"] = status
+    async with uow:
+        return await uow.tickets.list(order_by="created_at", desc=True, limit=limit, offset=offset, **filters)
+
+
+async def sla_breaches(uow: AbstractUnitOfWork, actor: Actor, now: datetime) -> list[Ticket]:
+    """Unresolved tickets past their SLA due time, most overdue first (for reminders and escalation)."""
+    authz.require(actor, Permission.TICKET_HANDLE)
+    async with uow:
+        return await uow.tickets.list(order_by="sla_due_at", status__in=list(ACTIVE_STATUSES),
+                                      sla_due_at__lt=now)
+
+
+# --- internals -------------------------------------------------------------------------------------
+
+def _require_may_file(actor: Actor, dealer_id: int) -> None:
+    if actor.kind == ActorKind.DEALER:
+        authz.require(actor, Permission.TICKET_CREATE)
+        authz.require_dealer_access(actor, dealer_id, str(dealer_id))
+    else:
+        authz.require(actor, Permission.TICKET_HANDLE)
+
+
+def _require_ticket_reader(actor: Actor) -> None:
+    if not {Permission.TICKET_CREATE, Permission.TICKET_HANDLE} & actor.permissions:
+        raise PermissionDenied()
+
+
+async def _visible_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str,
+                          *, for_update: bool = False) -> Ticket:
+    _require_ticket_reader(actor)
+    ticket = await uow.tickets.get_by(number=number.strip(), for_update=for_update)
+    if ticket is None or not authz.can_see_dealer(actor, ticket.dealer_id, all_permission=Permission.TICKET_HANDLE):
+        raise NotFound(what=number)
+    return ticket
+
+
+async def _staff_transition(uow: AbstractUnitOfWork, actor: Actor, number: str, action: TicketAction,
+                            clock: Clock, *, note: str = "", assignee: str | None = None) -> Ticket:
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        authz.require(actor, Permission.TICKET_HANDLE)
+        return await _apply(uow, actor, ticket, action, clock, note=note, assignee=assignee)
+
+
+async def _apply(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: TicketAction, clock: Clock,
+                 *, note: str = "", assignee: str | None = None) -> Ticket:
+    """Move the ticket, add the timeline line and the audit entry, commit."""
+    target = next_status(ticket.status, action)
+    before = snapshot(ticket, _AUDIT_FIELDS)
+    now = clock.now()
+    ticket.status = target
+    if assignee is not None:
+        ticket.assignee = assignee
+    if action == TicketAction.RESOLVE:
+        ticket.resolution = note
+        ticket.resolved_at = now
+    elif action == TicketAction.REJECT:
+        ticket.reject_reason = note
+    elif action == TicketAction.REOPEN:
+        ticket.resolved_at = None
+        ticket.satisfaction = None
+    ticket.updated_at = now
+    ticket.comments.append(TicketComment(author=actor.label, text=note, at=now, status=target,
+                                         ticket_id=ticket.id))
+    await record(uow, actor, f"ticket.{action.value}", "ticket", ticket.number, clock,
+                 before=before, after=snapshot(ticket, _AUDIT_FIELDS))
+    await uow.commit()
+    return ticket
+
+
+def _text(value: str, zh_name: str, en_name: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(zh=f"请填写{zh_name}", en=f"Please give the {en_name}", reason=en_name)
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(zh=f"{zh_name}不能超过 {MAX_TEXT} 字", en=f"The {en_name} is longer than "
+                               f"{MAX_TEXT} characters", reason=en_name)
+    return text
+
+
+def _photos(refs: list[str]) -> list[str]:
+    photos = [ref.strip() for ref in refs if ref and ref.strip()]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(zh=f"照片最多 {MAX_PHOTOS} 张", en=f"At most {MAX_PHOTOS} photos",
+                               reason="photos")
+    return photos
