@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.clock import SHANGHAI, Clock
-from core.dealers import Dealer, DealerStatus
-from core.products import Product
+from core.dealers import Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
+from core.inventory import Warehouse
+from core.products import Product, Promotion, PromotionKind
 from core.users import Actor, ActorKind, Role
 
 _seq = itertools.count(1)
@@ -56,3 +58,38 @@ def dealer_user(dealer_id: int, role: Role = Role.DEALER_OWNER, name: str = "li"
 
 def staff(role: Role, name: str = "zhang") -> Actor:
     return Actor(kind=ActorKind.STAFF, user_id=next(_seq), name=name, role=role)
+
+
+# --- orders & money builders ----------------------------------------------------------------------
+
+def make_valid_documents(dealer_id: int) -> list[Qualification]:
+    """The approved, unexpired documents a dealer needs to order (see core.onboarding)."""
+    return [Qualification(dealer_id=dealer_id, doc_type=doc_type, number=f"DOC-{dealer_id}-{next(_seq)}",
+                          issued_on=date(2025, 1, 1), expires_on=date(2030, 12, 31), status=ReviewStatus.APPROVED)
+            for doc_type in (DocumentType.BUSINESS_LICENSE, DocumentType.AUTHORIZATION)]
+
+
+def make_warehouse(code: str | None = None, region: str = "华东", **overrides: object) -> Warehouse:
+    n = next(_seq)
+    values: dict[str, object] = dict(code=code or f"WH{n:02d}", name=f"{region}仓 {n}", region=region)
+    values.update(overrides)
+    return Warehouse(**values)  # type: ignore[arg-type]
+
+
+def make_promotion(code: str | None = None, kind: PromotionKind = PromotionKind.PERCENT_OFF,
+                   **overrides: object) -> Promotion:
+    n = next(_seq)
+    values: dict[str, object] = dict(code=code or f"PROMO{n:03d}", name=f"双十二促销 {n}", kind=kind,
+                                     starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31))
+    values.update(overrides)
+    return Promotion(**values)  # type: ignore[arg-type]
+
+
+def payment(dealer_id: int, amount: str, account: AccountKind = AccountKind.PREPAYMENT,
+            when: str = "2026-11-01 09:00", kind: EntryKind = EntryKind.PAYMENT) -> LedgerEntry:
+    return LedgerEntry(dealer_id=dealer_id, account=account, amount=Decimal(amount), kind=kind,
+                       created_by="staff:finance", created_at=at(when))
+
+
+def api_key_actor(name: str = "erp", scopes: tuple[str, ...] = (), dealer_id: int | None = None) -> Actor:
+    return Actor(kind=ActorKind.API, name=name, dealer_id=dealer_id, scopes=frozenset(scopes))
