@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from core import authz
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
@@ -190,7 +191,7 @@ async def list_tickets(
     """Newest first. A dealer sees only its own tickets whatever ``dealer_id`` it asks for."""
     _require_ticket_reader(actor)
     scope = authz.dealer_scope(actor, all_permission=Permission.TICKET_HANDLE)
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if scope is not None:
         if dealer_id is not None and dealer_id != scope:
             return []
