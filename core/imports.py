@@ -29,6 +29,7 @@ from typing import Any, Generic, TypeVar
 from core import authz
 from core.auditing import record, snapshot
 from core.clock import Clock
+from core.dealer_flow import DEALER_TIERS, STATUS_LABELS
 from core.dealers import Contact, Dealer, DealerStatus
 from core.errors import DomainError, ValidationFailed
 from core.inventory import StockLevel
@@ -314,7 +315,7 @@ def parse_aliases(cell: Cell) -> tuple[str, ...]:
 
 
 def parse_phone(cell: Cell, column: str) -> str:
-    """A mainland mobile (13812345678) or landline (021-12345678); ``+86``, spaces and dashes allowed."""
+    """A mainland mobile (13812345678) or landline (021-12345678 -> 02112345678); ``+86``, spaces, dashes ok."""
     raw = _text(cell)
     digits = re.sub(r"[\s\-()（）]", "", raw)
     if digits.startswith("+86"):
@@ -324,8 +325,7 @@ def parse_phone(cell: Cell, column: str) -> str:
     if _MOBILE.match(digits):
         return digits
     if _LANDLINE.match(digits):
-        area = 3 if digits[1] in "12" else 4   # 010/02x have 3-digit area codes
-        return f"{digits[:area]}-{digits[area:]}"
+        return digits      # digits only, like core.dealers.normalize_phone (the blind index relies on it)
     raise _Bad(f"{column} 不是有效的电话号码", f"{column} is not a valid phone number")
 
 
@@ -339,12 +339,23 @@ def parse_uscc(cell: Cell) -> str:
         raise _Bad(exc.message("zh"), exc.message("en")) from exc
 
 
+def parse_tier(cell: Cell) -> str:
+    tier = _text(cell).upper()
+    if tier not in DEALER_TIERS:
+        allowed = "/".join(DEALER_TIERS)
+        raise _Bad(f"tier 须为 {allowed}：{tier or '空'}", f"tier must be one of {allowed}: {tier or 'empty'}")
+    return tier
+
+
 def parse_status(cell: Cell) -> DealerStatus | None:
     text = _text(cell)
     if not text:
         return None
     if text in _STATUS_LABELS:
         return _STATUS_LABELS[text]
+    for status, (zh, _en) in STATUS_LABELS.items():
+        if text == zh:
+            return status
     try:
         return DealerStatus(text.lower())
     except ValueError:
@@ -464,7 +475,7 @@ def validate_dealers(header: Sequence[object], rows: Iterable[Sequence[Cell]],
             "province": _collect(problems, _required, c, "province", max_len=32),
             "city": _collect(problems, _required, c, "city", max_len=32),
             "region": _collect(problems, _required, c, "region", max_len=32),
-            "tier": (_collect(problems, _required, c, "tier", max_len=8) or "").upper(),
+            "tier": _collect(problems, parse_tier, c.get("tier")),
             "parent_code": parent,
             "credit_limit": credit,
             "contact_name": contact_name,
@@ -474,7 +485,20 @@ def validate_dealers(header: Sequence[object], rows: Iterable[Sequence[Cell]],
         }
         return None if problems else DealerRecord(row=number, **values)
 
-    return _validate(ImportKind.DEALERS, header, rows, first_row, build, lambda r: r.code.upper())
+    result: ValidationResult[DealerRecord] = _validate(ImportKind.DEALERS, header, rows, first_row, build,
+                                                       lambda r: r.code.upper())
+    first_uscc: dict[str, int] = {}
+    kept: list[DealerRecord] = []
+    for rec in result.records:
+        if rec.uscc in first_uscc:
+            result.errors.append(RowError(rec.row, f"统一社会信用代码 {rec.uscc} 与第 {first_uscc[rec.uscc]} 行重复",
+                                          f"USCC {rec.uscc} duplicates row {first_uscc[rec.uscc]}"))
+            continue
+        first_uscc[rec.uscc] = rec.row
+        kept.append(rec)
+    result.records = kept
+    result.errors.sort(key=lambda e: e.row)
+    return result
 
 
 def validate_stock(header: Sequence[object], rows: Iterable[Sequence[Cell]],
@@ -558,11 +582,38 @@ _DEALER_AUDIT_FIELDS = ("code", "name", "uscc", "province", "city", "region", "t
 
 async def _upsert_dealers(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
                           records: Sequence[DealerRecord], report: ImportReport) -> None:
-    """Two passes so a sub-dealer may come before its parent in the file."""
+    """Rows are checked first (USCC held by another dealer, unknown parent), then written; parents are
+    linked after a flush so a sub-dealer may come before its parent in the file."""
     authz.require(actor, Permission.DEALER_WRITE)
-    dealers: dict[str, tuple[Dealer, dict[str, Any] | None]] = {}   # code -> (dealer, before or None if new)
-    changed: set[str] = set()
+    accepted: list[DealerRecord] = []
     for rec in records:
+        holder = await uow.dealers.get_by(uscc=rec.uscc)
+        if holder is not None and holder.code != rec.code:
+            report.errors.append(RowError(rec.row, f"统一社会信用代码 {rec.uscc} 已被经销商 {holder.code} 使用",
+                                          f"USCC {rec.uscc} is already used by dealer {holder.code}"))
+        else:
+            accepted.append(rec)
+    known_parents: dict[str, bool] = {}
+    while True:   # dropping a row may orphan its sub-dealers in the file: repeat until stable
+        in_file = {r.code for r in accepted}
+        keep = []
+        for rec in accepted:
+            parent = rec.parent_code
+            if parent and parent not in in_file:
+                if parent not in known_parents:
+                    known_parents[parent] = await uow.dealers.get_by(code=parent) is not None
+                if not known_parents[parent]:
+                    report.errors.append(RowError(rec.row, f"上级经销商 {parent} 不存在",
+                                                  f"parent dealer {parent} does not exist"))
+                    continue
+            keep.append(rec)
+        if len(keep) == len(accepted):
+            break
+        accepted = keep
+
+    dealers: dict[str, tuple[Dealer, dict[str, Any] | None]] = {}   # code -> (dealer, before; None if new)
+    changed: set[str] = set()
+    for rec in accepted:
         existing = await uow.dealers.get_by(code=rec.code)
         if existing is None:
             dealer = Dealer(code=rec.code, created_at=clock.now(),
@@ -570,37 +621,27 @@ async def _upsert_dealers(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
             await uow.dealers.add(dealer)
             dealers[rec.code] = (dealer, None)
         else:
-            before = snapshot(existing, _DEALER_AUDIT_FIELDS)
-            changes = _changes(existing, rec.fields())
+            dealer = existing
+            dealers[rec.code] = (dealer, snapshot(dealer, _DEALER_AUDIT_FIELDS))
+            changes = _changes(dealer, rec.fields())
             for k, v in changes.items():
-                setattr(existing, k, v)
+                setattr(dealer, k, v)
             if changes:
                 changed.add(rec.code)
-            dealers[rec.code] = (existing, before)
-            dealer = existing
-        if rec.contact_name and rec.contact_phone:
-            if _merge_contact(dealer, rec):
-                changed.add(rec.code)
+        if rec.contact_name and rec.contact_phone and _merge_contact(dealer, rec):
+            changed.add(rec.code)
     await uow.flush()
-    bad: set[str] = set()
-    for rec in records:
-        dealer, _ = dealers[rec.code]
+    for rec in accepted:
+        dealer = dealers[rec.code][0]
         parent_id: int | None = None
         if rec.parent_code:
-            parent = dealers[rec.parent_code][0] if rec.parent_code in dealers else (
+            linked = dealers[rec.parent_code][0] if rec.parent_code in dealers else (
                 await uow.dealers.get_by(code=rec.parent_code))
-            if parent is None:
-                report.errors.append(RowError(rec.row, f"上级经销商 {rec.parent_code} 不存在",
-                                              f"parent dealer {rec.parent_code} does not exist"))
-                bad.add(rec.code)
-                continue
-            parent_id = parent.id
+            parent_id = linked.id if linked is not None else None
         if dealer.parent_id != parent_id:
             dealer.parent_id = parent_id
             changed.add(rec.code)
-    for rec in records:
-        if rec.code in bad:
-            continue
+    for rec in accepted:
         dealer, original = dealers[rec.code]
         after = snapshot(dealer, _DEALER_AUDIT_FIELDS)
         if original is None:

@@ -272,3 +272,28 @@ async def test_import_needs_permission() -> None:
     clerk = Actor(kind=ActorKind.DEALER, user_id=1, name="li", role=Role.DEALER_CLERK, dealer_id=1)
     with pytest.raises(PermissionDenied):
         await import_products(FakeUnitOfWork(), clerk, CLOCK, validate_products(PRODUCT_HEADER, product_rows()))
+
+
+async def test_dealer_rows_whose_parent_is_refused_are_refused_too_and_nothing_of_them_is_stored() -> None:
+    uow = FakeUnitOfWork()
+    rows = [
+        ["D0001", "上海总代", make_uscc(1001), "上海", "上海", "华东", "A", "D9999", "", "", "", "", ""],
+        ["D0002", "苏州分销", make_uscc(1002), "江苏", "苏州", "华东", "C", "D0001", "", "", "", "", ""],
+        ["D0003", "南京分销", make_uscc(1003), "江苏", "南京", "华东", "C", "", "", "", "", "", ""],
+    ]
+    report = await import_dealers(uow, SYSTEM, CLOCK, validate_dealers(DEALER_HEADER, rows))
+
+    assert sorted(e.row for e in report.errors) == [2, 3]
+    assert [d.code for d in uow.dealers.rows] == ["D0003"]
+
+
+async def test_dealer_uscc_used_by_another_dealer_is_refused() -> None:
+    uow = FakeUnitOfWork()
+    rows = [["D0001", "上海总代", make_uscc(1001), "上海", "上海", "华东", "A", "", "", "", "", "", ""]]
+    await import_dealers(uow, SYSTEM, CLOCK, validate_dealers(DEALER_HEADER, rows))
+    rows[0][0] = "D0009"
+
+    report = await import_dealers(uow, SYSTEM, CLOCK, validate_dealers(DEALER_HEADER, rows))
+
+    assert report.created == 0 and "D0001" in report.errors[0].zh
+    assert len(uow.dealers.rows) == 1
