@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -53,6 +53,13 @@ class Settings(BaseSettings):
 
     # demo data on first start of `dms run`
     demo_data_on_empty: bool = True
+
+    # first start of `dms run`: the password of the default `admin` user; empty: a random one, printed once
+    admin_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DMS_ADMIN_PASSWORD", "ADMIN_PASSWORD"),
+        description="password of the default admin created on first start; empty: random, printed once",
+    )
 
     @property
     def encryption_keys(self) -> list[str]:
