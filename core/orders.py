@@ -87,3 +87,16 @@ class Order:
     updated_at: datetime | None = None
     version: int = 1                        # optimistic lock: concurrent decisions
     id: int | None = None
+
+    @property
+    def needs_approval(self) -> bool:
+        """True when a person holding ORDER_APPROVE must decide (e.g. over the credit limit)."""
+        return bool(self.approval_reasons)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((ln.unit_price * ln.qty for ln in self.lines), Decimal("0.00")).quantize(Decimal("0.01"))
+
+    @property
+    def discount_total(self) -> Decimal:
+        return sum((ln.discount for ln in self.lines), Decimal("0.00")).quantize(Decimal("0.01"))

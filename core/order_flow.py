@@ -1,0 +1,185 @@
+"""The order state machine: which action moves an order where, and who may take it.
+
+::
+
+    submitted ──approve──> approved ──allocate──> allocated ──ship──> shipped ──receive──> received ──close──> closed
+        │                     │  └──produce──> in_production ──allocate──┘
+        └──reject──> rejected │
+    cancel: from submitted / approved / allocated / in_production, never once shipped
+
+Who: approve/reject ORDER_APPROVE; allocate/produce ORDER_ALLOCATE; ship ORDER_SHIP; receive the
+order's own dealer with ORDER_RECEIVE_OWN or staff with ORDER_SHIP; close ORDER_SHIP (or the system);
+cancel the own dealer (ORDER_PLACE_OWN) while submitted/approved, staff with ORDER_CANCEL_ANY until
+shipped. A dealer actor touching another dealer's order gets NotFound, as everywhere.
+
+``apply`` changes the order in memory (status, event, updated_at, version); the use cases in
+``core.services.orders`` do the stock and money side and persist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderStatus
+from core.users import Actor, ActorKind, Permission
+
+S = OrderStatus
+
+
+class OrderAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    ALLOCATE = "allocate"
+    PRODUCE = "produce"          # not enough stock: goes into production
+    SHIP = "ship"
+    RECEIVE = "receive"
+    CLOSE = "close"
+    CANCEL = "cancel"
+
+
+ACTION_LABELS: dict[OrderAction, tuple[str, str]] = {
+    OrderAction.APPROVE: ("审核通过", "approve"),
+    OrderAction.REJECT: ("驳回", "reject"),
+    OrderAction.ALLOCATE: ("配货", "allocate"),
+    OrderAction.PRODUCE: ("转生产", "send to production"),
+    OrderAction.SHIP: ("发货", "ship"),
+    OrderAction.RECEIVE: ("确认收货", "confirm receipt"),
+    OrderAction.CLOSE: ("关闭订单", "close"),
+    OrderAction.CANCEL: ("取消订单", "cancel"),
+}
+
+# Reasons an order waits for a person with ORDER_APPROVE (codes stored in Order.approval_reasons).
+CREDIT_SHORTFALL = "credit_shortfall"
+APPROVAL_REASON_LABELS: dict[str, tuple[str, str]] = {
+    CREDIT_SHORTFALL: ("超出可用额度，需审批", "exceeds the available funds; needs approval"),
+}
+
+
+def approval_reason_text(code: str, lang: str = "zh") -> str:
+    zh, en = APPROVAL_REASON_LABELS.get(code, (code, code))
+    return en if lang.lower().startswith("en") else zh
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[OrderStatus]
+    target: OrderStatus
+
+
+TRANSITIONS: dict[OrderAction, Transition] = {
+    OrderAction.APPROVE: Transition(frozenset({S.SUBMITTED}), S.APPROVED),
+    OrderAction.REJECT: Transition(frozenset({S.SUBMITTED}), S.REJECTED),
+    OrderAction.ALLOCATE: Transition(frozenset({S.APPROVED, S.IN_PRODUCTION}), S.ALLOCATED),
+    OrderAction.PRODUCE: Transition(frozenset({S.APPROVED}), S.IN_PRODUCTION),
+    OrderAction.SHIP: Transition(frozenset({S.ALLOCATED}), S.SHIPPED),
+    OrderAction.RECEIVE: Transition(frozenset({S.SHIPPED}), S.RECEIVED),
+    OrderAction.CLOSE: Transition(frozenset({S.RECEIVED}), S.CLOSED),
+    OrderAction.CANCEL: Transition(frozenset({S.SUBMITTED, S.APPROVED, S.ALLOCATED, S.IN_PRODUCTION}),
+                                   S.CANCELLED),
+}
+
+# The dealer itself may cancel only before the maker has started picking.
+DEALER_CANCELLABLE = frozenset({S.SUBMITTED, S.APPROVED})
+
+_STAFF_PERMISSION: dict[OrderAction, Permission] = {
+    OrderAction.APPROVE: Permission.ORDER_APPROVE,
+    OrderAction.REJECT: Permission.ORDER_APPROVE,
+    OrderAction.ALLOCATE: Permission.ORDER_ALLOCATE,
+    OrderAction.PRODUCE: Permission.ORDER_ALLOCATE,
+    OrderAction.SHIP: Permission.ORDER_SHIP,
+    OrderAction.RECEIVE: Permission.ORDER_SHIP,
+    OrderAction.CLOSE: Permission.ORDER_SHIP,
+    OrderAction.CANCEL: Permission.ORDER_CANCEL_ANY,
+}
+
+
+def status_label(status: OrderStatus, lang: str = "zh") -> str:
+    zh, en = ORDER_STATUS_LABELS[status]
+    return en if lang.lower().startswith("en") else zh
+
+
+def _own_dealer(order: Order, actor: Actor) -> bool:
+    return actor.kind == ActorKind.DEALER and actor.dealer_id == order.dealer_id
+
+
+def ensure_visible(order: Order, actor: Actor) -> None:
+    """A dealer (or dealer-bound API key) asking about another dealer's order: NotFound."""
+    if actor.kind in (ActorKind.DEALER, ActorKind.API) and actor.dealer_id not in (None, order.dealer_id):
+        raise NotFound(what=order.number)
+    if actor.kind == ActorKind.DEALER and actor.dealer_id is None:
+        raise NotFound(what=order.number)
+    if actor.kind == ActorKind.ANONYMOUS:
+        raise NotFound(what=order.number)
+
+
+def permitted(order: Order, actor: Actor, action: OrderAction) -> bool:
+    """May ``actor`` take ``action`` on ``order`` as far as *who* is concerned (state aside)?"""
+    perms = actor.permissions
+    if _own_dealer(order, actor):
+        if action == OrderAction.RECEIVE:
+            return Permission.ORDER_RECEIVE_OWN in perms
+        if action == OrderAction.CANCEL:
+            return Permission.ORDER_PLACE_OWN in perms and order.status in DEALER_CANCELLABLE
+        return False
+    if actor.kind not in (ActorKind.STAFF, ActorKind.SYSTEM):
+        return False
+    return _STAFF_PERMISSION[action] in perms
+
+
+def _invalid(order: Order, action: OrderAction) -> InvalidTransition:
+    action_zh, action_en = ACTION_LABELS[action]
+    cur_zh, cur_en = ORDER_STATUS_LABELS[order.status]
+    return InvalidTransition(
+        zh=f"订单 {order.number} 当前状态“{cur_zh}”不能{action_zh}",
+        en=f"Cannot {action_en} order {order.number} while it is {cur_en.lower()}",
+        current=order.status.value, action=action.value)
+
+
+def check(order: Order, actor: Actor, action: OrderAction) -> None:
+    """Raise NotFound (other dealer's order), InvalidTransition or PermissionDenied."""
+    ensure_visible(order, actor)
+    if order.status not in TRANSITIONS[action].sources:
+        raise _invalid(order, action)
+    if not permitted(order, actor, action):
+        if (action == OrderAction.CANCEL and _own_dealer(order, actor)
+                and Permission.ORDER_PLACE_OWN in actor.permissions):
+            # The dealer may not cancel once picking started; say why in the dealer's terms.
+            raise _invalid(order, action)
+        raise PermissionDenied()
+
+
+def allowed_actions(order: Order, actor: Actor) -> list[str]:
+    """Actions ``actor`` may take on ``order`` now, in display order (for buttons)."""
+    try:
+        ensure_visible(order, actor)
+    except NotFound:
+        return []
+    return [action.value for action, transition in TRANSITIONS.items()
+            if order.status in transition.sources and permitted(order, actor, action)]
+
+
+def apply(order: Order, actor: Actor, action: OrderAction, at: datetime, note: str = "", *,
+          carrier: str | None = None, tracking_no: str | None = None, reason: str | None = None) -> OrderEvent:
+    """Check, then move ``order``: status, timeline event, ``updated_at``, ``version``.
+
+    Shipping needs a carrier and a tracking number; rejecting needs a reason.
+    """
+    check(order, actor, action)
+    if action == OrderAction.SHIP:
+        if not (carrier and carrier.strip()) or not (tracking_no and tracking_no.strip()):
+            raise ValidationFailed(reason="发货需填写承运商和运单号 / carrier and tracking number are required")
+        order.carrier = carrier.strip()
+        order.tracking_no = tracking_no.strip()
+    if action == OrderAction.REJECT:
+        if not (reason and reason.strip()):
+            raise ValidationFailed(reason="驳回需填写原因 / a reason is required to reject")
+        order.reject_reason = reason.strip()
+    order.status = TRANSITIONS[action].target
+    event = OrderEvent(status=order.status, actor=actor.label, at=at, note=note)
+    order.events.append(event)
+    order.updated_at = at
+    order.version += 1
+    return event

@@ -1,0 +1,545 @@
+"""Order use cases: quote, submit, approve/reject, allocate, ship, receive, close, cancel, read.
+
+Each use case opens the unit of work, checks the actor, changes the domain, writes audit entries
+and commits once. Failures roll everything back (leaving ``async with uow`` without commit).
+
+Concurrency: a transition reads the order with ``for_update=True`` (row lock on PostgreSQL) and,
+when the command carries ``expected_version`` (the version the person saw when pressing the
+button), a different version means someone else decided first: Conflict, nothing written.
+Submission locks the dealer row so two orders of one dealer cannot spend the same funds, and the
+matched promotions so two orders cannot overrun a promotion budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from core import order_flow
+from core.accounts import AccountKind, DeductionRules, EntryKind, LedgerEntry
+from core.auditing import record, snapshot
+from core.authz import dealer_scope, require_dealer_access
+from core.clock import Clock
+from core.dealers import Dealer
+from core.errors import (
+    BelowMinimumOrder,
+    BusinessRuleViolation,
+    Conflict,
+    DealerNotActive,
+    DomainError,
+    InsufficientStock,
+    NotFound,
+    PermissionDenied,
+    SkuNotAllowed,
+    ValidationFailed,
+)
+from core.inventory import StockLevel, Warehouse
+from core.ledger import Balances, charge_entries, order_unpaid, refund_entries
+from core.money import ZERO, money
+from core.onboarding import ordering_block_reason
+from core.order_flow import OrderAction
+from core.orders import Order, OrderEvent, OrderStatus
+from core.ports import AbstractUnitOfWork
+from core.pricing import MOQ, SKU_ALLOWED, CheckResult, Funds, PriceBook, Quote, price_order
+from core.products import Promotion
+from core.users import Actor, ActorKind, Permission
+
+AUDIT_FIELDS = ("status", "version", "total", "approval_reasons", "paid_from_rebate", "paid_from_prepayment",
+                "paid_from_credit", "warehouse_id", "carrier", "tracking_no", "reject_reason")
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuoteOrder:
+    dealer_id: int
+    items: Sequence[tuple[str, int]]          # (SKU, quantity)
+    warehouse_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SubmitOrder:
+    dealer_id: int
+    items: Sequence[tuple[str, int]]
+    requested_delivery: date | None = None
+    client_request_key: str | None = None     # same key, same dealer: the same order comes back
+    note: str = ""
+    warehouse_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ApproveOrder:
+    number: str
+    expected_version: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RejectOrder:
+    number: str
+    reason: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AllocateOrder:
+    number: str
+    warehouse_id: int | None = None           # None: the order's warehouse, else the best one
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ShipOrder:
+    number: str
+    carrier: str
+    tracking_no: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmReceipt:
+    number: str
+    partial: bool = False
+    damaged: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CloseOrder:
+    number: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    number: str
+    reason: str = ""
+    expected_version: int | None = None
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+def _dealer_not_found(dealer_id: int) -> NotFound:
+    return NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
+
+
+def placement(actor: Actor, dealer_id: int) -> bool:
+    """Check ``actor`` may order for ``dealer_id``; return True when it orders on the dealer's behalf."""
+    if actor.kind == ActorKind.DEALER:
+        if actor.dealer_id != dealer_id:
+            raise _dealer_not_found(dealer_id)
+        if Permission.ORDER_PLACE_OWN not in actor.permissions:
+            raise PermissionDenied()
+        return False
+    if actor.kind == ActorKind.API:
+        if actor.dealer_id not in (None, dealer_id):
+            raise _dealer_not_found(dealer_id)
+        if "orders:write" not in actor.scopes:
+            raise PermissionDenied()
+        return True
+    if actor.kind == ActorKind.SYSTEM:
+        return True
+    if actor.kind == ActorKind.STAFF and Permission.ORDER_PLACE_ON_BEHALF in actor.permissions:
+        return True
+    raise PermissionDenied()
+
+
+def _sku_variants(items: Sequence[tuple[str, int]]) -> list[str]:
+    out: set[str] = set()
+    for sku, _ in items:
+        s = sku.strip()
+        out.update({s, s.upper(), s.lower()})
+    return sorted(out)
+
+
+async def load_price_book(uow: AbstractUnitOfWork, dealer: Dealer, skus: Sequence[str], today: date,
+                          *, lock_promotions: bool = False) -> PriceBook:
+    """Products, prices, allowed SKUs and today's promotions for ``dealer`` and ``skus``."""
+    assert dealer.id is not None
+    products = {p.sku: p for p in await uow.products.list(sku__in=list(skus))}
+    found = list(products)
+    tier = {t.sku: t.price for t in await uow.tier_prices.list(tier=dealer.tier, sku__in=found)}
+    own = {d.sku: d.price for d in await uow.dealer_prices.list(dealer_id=dealer.id, sku__in=found)}
+    allowed = frozenset(a.sku for a in await uow.allowed_skus.list(dealer_id=dealer.id))
+    promotions: list[Promotion] = await uow.promotions.list(active=True, starts_on__lte=today, ends_on__gte=today)
+    if lock_promotions:
+        locked = [await uow.promotions.get(p.id, for_update=True) for p in promotions if p.id is not None]
+        promotions = [p for p in locked if p is not None]
+    return PriceBook(dealer=dealer, products=products, tier_prices=tier, dealer_prices=own,
+                     allowed_skus=allowed, promotions=promotions)
+
+
+async def available_stock(uow: AbstractUnitOfWork, skus: Sequence[str],
+                          warehouse_id: int | None = None) -> dict[str, int]:
+    """Available units per SKU, over all warehouses or one."""
+    filters: dict[str, Any] = {"sku__in": list(skus)}
+    if warehouse_id is not None:
+        filters["warehouse_id"] = warehouse_id
+    totals: dict[str, int] = {}
+    for level in await uow.stock.list(**filters):
+        totals[level.sku] = totals.get(level.sku, 0) + max(level.available, 0)
+    return totals
+
+
+async def dealer_balances(uow: AbstractUnitOfWork, dealer_id: int) -> Balances:
+    return Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+
+
+def _check_items(items: Sequence[tuple[str, int]]) -> None:
+    if not items:
+        raise ValidationFailed(reason="订单没有商品 / the order has no items")
+    for sku, qty in items:
+        if not isinstance(qty, int) or isinstance(qty, bool) or not sku.strip():
+            raise ValidationFailed(reason=f"商品行有误 / bad item: {sku!r} x {qty!r}")
+
+
+async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[str, int]],
+                 warehouse_id: int | None, clock: Clock, *, lock_promotions: bool = False) -> Quote:
+    assert dealer.id is not None
+    today = clock.today()
+    skus = _sku_variants(items)
+    book = await load_price_book(uow, dealer, skus, today, lock_promotions=lock_promotions)
+    stock = await available_stock(uow, list(book.products), warehouse_id)
+    funds = Funds(await dealer_balances(uow, dealer.id), dealer.credit_limit, DeductionRules())
+    block = ordering_block_reason(dealer, await uow.qualifications.list(dealer_id=dealer.id), today)
+    return price_order(book, items, today, stock=stock, funds=funds, block_reason=block)
+
+
+# --- quote and submit ---------------------------------------------------------------------------
+
+async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, clock: Clock) -> Quote:
+    """Price and check without writing anything (for chat summaries before the dealer confirms)."""
+    async with uow:
+        placement(actor, cmd.dealer_id)
+        _check_items(cmd.items)
+        dealer = await uow.dealers.get(cmd.dealer_id)
+        if dealer is None:
+            raise _dealer_not_found(cmd.dealer_id)
+        return await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock)
+
+
+def _violation(failures: list[CheckResult]) -> DomainError:
+    """The error for the first blocking failure, its message listing every blocking failure."""
+    first = failures[0]
+    zh = "；".join(f.zh for f in failures)
+    en = "; ".join(f.en for f in failures)
+    if first.code == MOQ:
+        return BelowMinimumOrder(zh=zh, en=en, sku=first.sku)
+    if first.code == SKU_ALLOWED:
+        return SkuNotAllowed(zh=zh, en=en, sku=first.sku)
+    return BusinessRuleViolation(zh=zh, en=en, check=first.code, sku=first.sku)
+
+
+async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, clock: Clock) -> Order:
+    """Re-check everything, create the order (status submitted), charge the dealer's accounts.
+
+    Every order starts ``submitted``. An order the dealer's funds do not cover still goes in, with
+    ``approval_reasons`` (see ``core.ledger`` for how the shortfall is paid once approved).
+    """
+    async with uow:
+        on_behalf = placement(actor, cmd.dealer_id)
+        if cmd.client_request_key:
+            existing = await uow.orders.get_by(dealer_id=cmd.dealer_id, client_request_key=cmd.client_request_key)
+            if existing is not None:
+                return existing
+        _check_items(cmd.items)
+        dealer = await uow.dealers.get(cmd.dealer_id, for_update=True)
+        if dealer is None:
+            raise _dealer_not_found(cmd.dealer_id)
+        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, lock_promotions=True)
+        block = next((c for c in quote.checks if c.code == "dealer_status" and not c.ok), None)
+        if block is not None:
+            raise DealerNotActive(zh=block.zh, en=block.en, reason=block.en)
+        failures = quote.blocking_failures
+        if failures:
+            raise _violation(failures)
+        if not quote.lines:
+            raise ValidationFailed(reason="订单没有商品 / the order has no items")
+        assert quote.payment is not None and dealer.id is not None
+
+        now = clock.now()
+        number = await uow.next_number("SO", clock.today())
+        order = Order(
+            number=number, dealer_id=dealer.id, lines=quote.lines, total=quote.total,
+            requested_delivery=cmd.requested_delivery, warehouse_id=cmd.warehouse_id,
+            client_request_key=cmd.client_request_key, placed_by=actor.label, on_behalf=on_behalf,
+            approval_reasons=quote.approval_reasons, paid_from_rebate=quote.payment.from_rebate,
+            paid_from_prepayment=quote.payment.from_prepayment, paid_from_credit=quote.payment.from_credit,
+            note=cmd.note, created_at=now, updated_at=now,
+            events=[OrderEvent(status=OrderStatus.SUBMITTED, actor=actor.label, at=now,
+                               note="代客下单" if on_behalf else "")])
+        for entry in charge_entries(quote.payment, dealer.id, number, actor.label, now):
+            await uow.ledger.add(entry)
+        spent = {p.code: p.discount for p in quote.promotions}
+        # the matched promotions were locked by _quote (lock_promotions=True)
+        for promotion in await uow.promotions.list(code__in=list(spent)):
+            promotion.spent = money(promotion.spent + spent[promotion.code])
+        await uow.orders.add(order)
+        await record(uow, actor, "order.submit", "order", number, clock,
+                     after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by")))
+        await uow.commit()
+        return order
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+async def _load_for_update(uow: AbstractUnitOfWork, actor: Actor, number: str,
+                           expected_version: int | None) -> Order:
+    order = await uow.orders.get_by(number=number, for_update=True)
+    if order is None:
+        raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
+    order_flow.ensure_visible(order, actor)
+    if expected_version is not None and order.version != expected_version:
+        last = order.events[-1].actor if order.events else "?"
+        status_zh = order_flow.status_label(order.status, "zh")
+        status_en = order_flow.status_label(order.status, "en")
+        raise Conflict(zh=f"订单 {number} 已被 {last} 处理（当前：{status_zh}），请刷新后再试",
+                       en=f"Order {number} was already handled by {last} (now {status_en.lower()}); "
+                          "refresh and try again",
+                       reason="version", current=order.status.value)
+    return order
+
+
+async def _refund(uow: AbstractUnitOfWork, order: Order, actor: Actor, at: datetime, note: str) -> None:
+    for entry in refund_entries(order, actor.label, at, note):
+        await uow.ledger.add(entry)
+    order.paid_from_rebate = order.paid_from_prepayment = order.paid_from_credit = ZERO
+
+
+async def _release_promotions(uow: AbstractUnitOfWork, order: Order) -> None:
+    """Give the promotion budget an order used back (rejected or cancelled orders)."""
+    used: dict[str, Decimal] = {}
+    for line in order.lines:
+        if line.promotion_code:
+            value = line.discount + line.unit_price * line.free_qty
+            used[line.promotion_code] = used.get(line.promotion_code, ZERO) + value
+    for code, value in used.items():
+        promotion = await uow.promotions.get_by(code=code, for_update=True)
+        if promotion is not None:
+            promotion.spent = max(money(promotion.spent - value), ZERO)
+
+
+def _needed(order: Order) -> dict[str, int]:
+    """Units leaving the warehouse per SKU, free units included."""
+    need: dict[str, int] = {}
+    for line in order.lines:
+        need[line.sku] = need.get(line.sku, 0) + line.qty + line.free_qty
+    return need
+
+
+async def _stock_rows(uow: AbstractUnitOfWork, warehouse_id: int, skus: Sequence[str]) -> dict[str, StockLevel]:
+    rows: dict[str, StockLevel] = {}
+    for sku in skus:
+        row = await uow.stock.get_by(warehouse_id=warehouse_id, sku=sku, for_update=True)
+        if row is not None:
+            rows[sku] = row
+    return rows
+
+
+async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: OrderAction,
+                             before: dict[str, object], clock: Clock) -> Order:
+    await record(uow, actor, f"order.{action.value}", "order", order.number, clock,
+                 before=before, after=snapshot(order, AUDIT_FIELDS))
+    await uow.commit()
+    return order
+
+
+async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder, clock: Clock) -> Order:
+    """Approve. An order over the dealer's funds then books its shortfall as credit overdraft.
+
+    The system actor may approve only orders without approval reasons; those with reasons need
+    a person holding ORDER_APPROVE.
+    """
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        if actor.kind == ActorKind.SYSTEM and order.needs_approval:
+            raise PermissionDenied(zh="该订单需人工审批", en="This order needs approval by a person")
+        before = snapshot(order, AUDIT_FIELDS)
+        now = clock.now()
+        order_flow.apply(order, actor, OrderAction.APPROVE, now, cmd.note)
+        unpaid = order_unpaid(order)
+        if unpaid > ZERO:
+            await uow.ledger.add(LedgerEntry(
+                dealer_id=order.dealer_id, account=AccountKind.CREDIT, amount=-unpaid, kind=EntryKind.ORDER_CHARGE,
+                ref=order.number, note="超额度审批（信用透支） / approved over the limit (overdraft)",
+                created_by=actor.label, created_at=now))
+            order.paid_from_credit = money(order.paid_from_credit + unpaid)
+        return await _commit_transition(uow, actor, order, OrderAction.APPROVE, before, clock)
+
+
+async def reject_order(uow: AbstractUnitOfWork, actor: Actor, cmd: RejectOrder, clock: Clock) -> Order:
+    """Reject with a reason; everything charged is refunded and promotion budgets released."""
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        before = snapshot(order, AUDIT_FIELDS)
+        now = clock.now()
+        order_flow.apply(order, actor, OrderAction.REJECT, now, cmd.reason, reason=cmd.reason)
+        await _refund(uow, order, actor, now, f"驳回 / rejected: {cmd.reason}")
+        await _release_promotions(uow, order)
+        return await _commit_transition(uow, actor, order, OrderAction.REJECT, before, clock)
+
+
+async def _candidate_warehouses(uow: AbstractUnitOfWork, order: Order, cmd: AllocateOrder) -> list[Warehouse]:
+    chosen = cmd.warehouse_id or order.warehouse_id
+    if chosen is not None:
+        warehouse = await uow.warehouses.get(chosen)
+        if warehouse is None:
+            raise NotFound(zh=f"未找到仓库 {chosen}", en=f"Warehouse {chosen} not found", what=str(chosen))
+        return [warehouse]
+    dealer = await uow.dealers.get(order.dealer_id)
+    region = dealer.region if dealer is not None else None
+    warehouses = await uow.warehouses.list(order_by="code")
+    # the dealer's own region first: shorter trips
+    return sorted(warehouses, key=lambda w: w.region != region)
+
+
+async def allocate_order(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, clock: Clock) -> Order:
+    """Reserve stock for every line in one warehouse.
+
+    When no candidate warehouse has enough of everything, an approved order goes to
+    ``in_production`` and nothing is reserved; an order already in production stays there
+    (InsufficientStock) until stock arrives.
+    """
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        order_flow.check(order, actor, OrderAction.ALLOCATE)
+        before = snapshot(order, AUDIT_FIELDS)
+        need = _needed(order)
+        now = clock.now()
+        shortest: tuple[str, int, int] | None = None
+        for warehouse in await _candidate_warehouses(uow, order, cmd):
+            assert warehouse.id is not None
+            rows = await _stock_rows(uow, warehouse.id, list(need))
+            short = [(sku, rows[sku].available if sku in rows else 0, qty) for sku, qty in need.items()
+                     if sku not in rows or rows[sku].available < qty]
+            if short:
+                shortest = shortest or short[0]
+                continue
+            for sku, qty in need.items():
+                rows[sku].reserved += qty
+                rows[sku].updated_at = now
+            order.warehouse_id = warehouse.id
+            order_flow.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
+            return await _commit_transition(uow, actor, order, OrderAction.ALLOCATE, before, clock)
+        if order.status == OrderStatus.IN_PRODUCTION:
+            sku, available, qty = shortest or (next(iter(need)), 0, 0)
+            raise InsufficientStock(sku=sku, available=available, qty=qty)
+        order_flow.apply(order, actor, OrderAction.PRODUCE, now, "库存不足，转生产 / short in stock")
+        return await _commit_transition(uow, actor, order, OrderAction.PRODUCE, before, clock)
+
+
+async def ship_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ShipOrder, clock: Clock) -> Order:
+    """Ship from the allocated warehouse: on_hand and reserved both go down."""
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        before = snapshot(order, AUDIT_FIELDS)
+        now = clock.now()
+        order_flow.apply(order, actor, OrderAction.SHIP, now, f"{cmd.carrier} {cmd.tracking_no}",
+                         carrier=cmd.carrier, tracking_no=cmd.tracking_no)
+        if order.warehouse_id is None:
+            raise Conflict(reason=f"{order.number} has no warehouse")
+        need = _needed(order)
+        rows = await _stock_rows(uow, order.warehouse_id, list(need))
+        for sku, qty in need.items():
+            row = rows.get(sku)
+            if row is None or row.reserved < qty or row.on_hand < qty:
+                raise Conflict(zh=f"{sku} 预留库存不一致，无法发货", en=f"{sku}: reserved stock does not match",
+                               reason=sku)
+            row.on_hand -= qty
+            row.reserved -= qty
+            row.updated_at = now
+        return await _commit_transition(uow, actor, order, OrderAction.SHIP, before, clock)
+
+
+async def confirm_receipt(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmReceipt, clock: Clock) -> Order:
+    """The dealer (or staff for it) confirms receipt; partial delivery or damage is noted on the event."""
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, None)
+        before = snapshot(order, AUDIT_FIELDS)
+        flags = []
+        if cmd.partial:
+            flags.append("部分收货 / partial")
+        if cmd.damaged:
+            flags.append("有破损 / damaged")
+        note = "；".join(flags + ([cmd.note] if cmd.note else []))
+        order_flow.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
+        return await _commit_transition(uow, actor, order, OrderAction.RECEIVE, before, clock)
+
+
+async def close_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CloseOrder, clock: Clock) -> Order:
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        before = snapshot(order, AUDIT_FIELDS)
+        order_flow.apply(order, actor, OrderAction.CLOSE, clock.now())
+        return await _commit_transition(uow, actor, order, OrderAction.CLOSE, before, clock)
+
+
+async def cancel_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CancelOrder, clock: Clock) -> Order:
+    """Cancel before shipping: release any reservation, refund the accounts, release promotion budget."""
+    async with uow:
+        order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
+        was = order.status
+        before = snapshot(order, AUDIT_FIELDS)
+        now = clock.now()
+        order_flow.apply(order, actor, OrderAction.CANCEL, now, cmd.reason)
+        if was == OrderStatus.ALLOCATED and order.warehouse_id is not None:
+            need = _needed(order)
+            rows = await _stock_rows(uow, order.warehouse_id, list(need))
+            for sku, qty in need.items():
+                if sku in rows:
+                    rows[sku].reserved = max(rows[sku].reserved - qty, 0)
+                    rows[sku].updated_at = now
+        await _refund(uow, order, actor, now, f"取消 / cancelled: {cmd.reason}".rstrip(": "))
+        await _release_promotions(uow, order)
+        return await _commit_transition(uow, actor, order, OrderAction.CANCEL, before, clock)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def _require_order_reader(actor: Actor) -> None:
+    if actor.kind == ActorKind.STAFF and Permission.ORDER_READ_ALL not in actor.permissions:
+        raise PermissionDenied()
+
+
+async def get_order(uow: AbstractUnitOfWork, actor: Actor, number: str) -> Order:
+    """By number. Another dealer's order is NotFound, as is one that does not exist."""
+    async with uow:
+        _require_order_reader(actor)
+        order = await uow.orders.get_by(number=number)
+        if order is None:
+            raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
+        try:
+            require_dealer_access(actor, order.dealer_id, number, all_permission=Permission.ORDER_READ_ALL)
+        except NotFound:
+            raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number) from None
+        return order
+
+
+async def list_orders(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int | None = None,
+                      status: OrderStatus | None = None, since: datetime | None = None,
+                      until: datetime | None = None, limit: int = 50, offset: int = 0) -> list[Order]:
+    """Newest first; a dealer sees only its own orders whatever ``dealer_id`` says."""
+    async with uow:
+        scope = dealer_scope(actor, all_permission=Permission.ORDER_READ_ALL)
+        if scope is not None and dealer_id not in (None, scope):
+            return []
+        filters: dict[str, Any] = {}
+        if scope is not None or dealer_id is not None:
+            filters["dealer_id"] = scope if scope is not None else dealer_id
+        if status is not None:
+            filters["status"] = status
+        if since is not None:
+            filters["created_at__gte"] = since
+        if until is not None:
+            filters["created_at__lt"] = until
+        return await uow.orders.list(order_by="created_at", desc=True, limit=min(max(limit, 1), 500),
+                                     offset=max(offset, 0), **filters)
+
+
+def allowed_actions(order: Order, actor: Actor) -> list[str]:
+    """Re-exported for UIs: actions ``actor`` may take on ``order`` now."""
+    return order_flow.allowed_actions(order, actor)
+
