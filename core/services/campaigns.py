@@ -1,0 +1,554 @@
+"""Marketing campaigns (市场活动): plan, launch, dealer participation, execution reports, effect figures.
+
+Who may do what:
+
+- create / update / launch / finish / cancel, review execution reports: CAMPAIGN_WRITE (marketing);
+- join, report execution: a dealer user with CAMPAIGN_JOIN for its own dealer, only when the dealer is
+  a target of a launched campaign within its dates;
+- effect figures: CAMPAIGN_WRITE or REPORT_READ_ALL.
+
+A dealer never sees a campaign that is not aimed at it, nor one still being planned (NotFound).
+
+Status machine::
+
+    planned ──launch──> launched ──finish──> finished
+       └─────cancel──────┴──cancel──> cancelled
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from core import authz
+from core.auditing import record, snapshot
+from core.campaigns import Campaign, CampaignParticipation, CampaignStatus, ParticipationStatus
+from core.clock import Clock
+from core.dealers import Dealer, DealerStatus
+from core.errors import (
+    BusinessRuleViolation,
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from core.money import ZERO, money
+from core.ports import AbstractUnitOfWork
+from core.sellout import SellOutLine
+from core.users import Actor, ActorKind, Permission
+
+CAMPAIGN_STATUS_LABELS: dict[CampaignStatus, tuple[str, str]] = {
+    CampaignStatus.PLANNED: ("筹备中", "Planned"),
+    CampaignStatus.LAUNCHED: ("进行中", "Launched"),
+    CampaignStatus.FINISHED: ("已结束", "Finished"),
+    CampaignStatus.CANCELLED: ("已取消", "Cancelled"),
+}
+
+PARTICIPATION_STATUS_LABELS: dict[ParticipationStatus, tuple[str, str]] = {
+    ParticipationStatus.JOINED: ("已报名", "Joined"),
+    ParticipationStatus.REPORTED: ("已提交执行反馈", "Reported"),
+    ParticipationStatus.APPROVED: ("执行已确认", "Approved"),
+    ParticipationStatus.REJECTED: ("执行被退回", "Rejected"),
+}
+
+# action -> (statuses it may start from, status it leads to, zh label, en label)
+_TRANSITIONS: dict[str, tuple[frozenset[CampaignStatus], CampaignStatus, str, str]] = {
+    "launch": (frozenset({CampaignStatus.PLANNED}), CampaignStatus.LAUNCHED, "发布", "launch"),
+    "finish": (frozenset({CampaignStatus.LAUNCHED}), CampaignStatus.FINISHED, "结束", "finish"),
+    "cancel": (frozenset({CampaignStatus.PLANNED, CampaignStatus.LAUNCHED}), CampaignStatus.CANCELLED,
+               "取消", "cancel"),
+}
+
+# Fixed once dealers may have joined: they joined on these terms.
+FROZEN_ONCE_LAUNCHED = ("starts_on", "skus", "target_regions", "target_tiers", "target_dealer_ids")
+
+# New customers count only from reports not turned down.
+_COUNTED_REPORTS = frozenset({ParticipationStatus.REPORTED, ParticipationStatus.APPROVED})
+
+MAX_PHOTOS = 20
+MAX_TEXT = 4000
+
+
+# --- targeting (pure) -------------------------------------------------------------------------------
+
+def is_target(campaign: Campaign, dealer: Dealer) -> bool:
+    """Is ``dealer`` one of the campaign's target dealers?
+
+    - no target lists at all: every dealer;
+    - named dealers (``target_dealer_ids``) are always targets;
+    - regions and tiers narrow together: a dealer matches when its region is listed (or no region is)
+      and its tier is listed (or no tier is). With only named dealers, nobody else is a target.
+    """
+    regions, tiers, named = campaign.target_regions, campaign.target_tiers, campaign.target_dealer_ids
+    if not (regions or tiers or named):
+        return True
+    if dealer.id is not None and dealer.id in named:
+        return True
+    if not (regions or tiers):
+        return False
+    return (not regions or dealer.region in regions) and (not tiers or dealer.tier in tiers)
+
+
+def is_running(campaign: Campaign, today: date) -> bool:
+    return campaign.status == CampaignStatus.LAUNCHED and campaign.starts_on <= today <= campaign.ends_on
+
+
+def active_campaigns_for(campaigns: Iterable[Campaign], dealer: Dealer, today: date) -> list[Campaign]:
+    """Launched campaigns aimed at ``dealer`` and running ``today``, ending soonest first."""
+    found = [c for c in campaigns if is_running(c, today) and is_target(c, dealer)]
+    return sorted(found, key=lambda c: (c.ends_on, c.code))
+
+
+# --- plan and run -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CreateCampaign:
+    code: str
+    name: str
+    starts_on: date
+    ends_on: date
+    description: str = ""
+    support: str = ""                       # what the maker offers (display stands, subsidy ...)
+    budget: Decimal = Decimal("0.00")
+    target_regions: list[str] = field(default_factory=list)
+    target_tiers: list[str] = field(default_factory=list)
+    target_dealer_ids: list[int] = field(default_factory=list)
+    skus: list[str] = field(default_factory=list)   # empty: all products count in the effect figures
+
+
+@dataclass(frozen=True)
+class UpdateCampaign:
+    """None leaves a field unchanged."""
+
+    name: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    description: str | None = None
+    support: str | None = None
+    budget: Decimal | None = None
+    target_regions: list[str] | None = None
+    target_tiers: list[str] | None = None
+    target_dealer_ids: list[int] | None = None
+    skus: list[str] | None = None
+
+
+async def create_campaign(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateCampaign, clock: Clock) -> Campaign:
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    code = cmd.code.strip()
+    if not code:
+        raise ValidationFailed(zh="请填写活动编号", en="Please give the campaign code", reason="code")
+    campaign = Campaign(
+        code=code, name=cmd.name.strip(), starts_on=cmd.starts_on, ends_on=cmd.ends_on,
+        description=cmd.description.strip(), support=cmd.support.strip(), budget=money(cmd.budget),
+        target_regions=_clean(cmd.target_regions), target_tiers=[t.upper() for t in _clean(cmd.target_tiers)],
+        target_dealer_ids=sorted(set(cmd.target_dealer_ids)), skus=_clean(cmd.skus), created_at=clock.now(),
+    )
+    async with uow:
+        if await uow.campaigns.get_by(code=code) is not None:
+            raise Conflict(zh=f"活动编号 {code} 已存在", en=f"Campaign code {code} already exists", reason=code)
+        await _validate(uow, campaign)
+        await uow.campaigns.add(campaign)
+        await uow.flush()
+        await record(uow, actor, "campaign.create", "campaign", campaign.code, clock, after=snapshot(campaign))
+        await uow.commit()
+        return campaign
+
+
+async def update_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, changes: UpdateCampaign,
+                          clock: Clock) -> Campaign:
+    """Edit a planned campaign freely; once launched, dates may move only at the end and targets stay."""
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    async with uow:
+        campaign = await _campaign(uow, campaign_id, for_update=True)
+        if campaign.status not in (CampaignStatus.PLANNED, CampaignStatus.LAUNCHED):
+            zh, en = CAMPAIGN_STATUS_LABELS[campaign.status]
+            raise InvalidTransition(zh=f"活动{zh}，不能修改", en=f"A {en.lower()} campaign cannot be changed",
+                                    current=campaign.status.value, action="update")
+        values: dict[str, Any] = {k: getattr(changes, k) for k in UpdateCampaign.__dataclass_fields__
+                                  if getattr(changes, k) is not None}
+        if campaign.status == CampaignStatus.LAUNCHED:
+            frozen = [k for k in FROZEN_ONCE_LAUNCHED if k in values and values[k] != getattr(campaign, k)]
+            if frozen:
+                raise BusinessRuleViolation(zh="活动已发布，开始日期、产品和目标经销商不能再修改",
+                                            en="The campaign is launched: its start date, products and "
+                                               "target dealers can no longer change", reason=",".join(frozen))
+        before = snapshot(campaign)
+        for name in ("name", "description", "support"):
+            if name in values:
+                values[name] = values[name].strip()
+        for name in ("target_regions", "skus"):
+            if name in values:
+                values[name] = _clean(values[name])
+        if "target_tiers" in values:
+            values["target_tiers"] = [t.upper() for t in _clean(values["target_tiers"])]
+        if "target_dealer_ids" in values:
+            values["target_dealer_ids"] = sorted(set(values["target_dealer_ids"]))
+        if "budget" in values:
+            values["budget"] = money(values["budget"])
+        for name, value in values.items():
+            setattr(campaign, name, value)
+        await _validate(uow, campaign)
+        await record(uow, actor, "campaign.update", "campaign", campaign.code, clock,
+                     before=before, after=snapshot(campaign))
+        await uow.commit()
+        return campaign
+
+
+async def launch_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, clock: Clock) -> Campaign:
+    return await _move(uow, actor, campaign_id, "launch", clock)
+
+
+async def finish_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, clock: Clock) -> Campaign:
+    return await _move(uow, actor, campaign_id, "finish", clock)
+
+
+async def cancel_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, clock: Clock) -> Campaign:
+    return await _move(uow, actor, campaign_id, "cancel", clock)
+
+
+async def get_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int) -> Campaign:
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        if not await _may_see(uow, actor, campaign):
+            raise NotFound(what=str(campaign_id))
+        return campaign
+
+
+async def list_campaigns(uow: AbstractUnitOfWork, actor: Actor, *, status: CampaignStatus | None = None,
+                         limit: int = 50, offset: int = 0) -> list[Campaign]:
+    """All campaigns for marketing and management, newest start first."""
+    _require_staff_reader(actor)
+    filters: dict[str, Any] = {} if status is None else {"status": status}
+    async with uow:
+        return await uow.campaigns.list(order_by="starts_on", desc=True, limit=limit, offset=offset, **filters)
+
+
+async def list_active_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                                *, dealer_id: int | None = None) -> list[Campaign]:
+    """Running campaigns aimed at the actor's dealer (staff and system name the dealer)."""
+    authz.require(actor, Permission.CAMPAIGN_JOIN)
+    target_id = _own_dealer_id(actor, dealer_id)
+    async with uow:
+        dealer = await uow.dealers.get(target_id)
+        if dealer is None:
+            raise NotFound(what=str(target_id))
+        launched = await uow.campaigns.list(status=CampaignStatus.LAUNCHED)
+        return active_campaigns_for(launched, dealer, clock.today())
+
+
+# --- participation ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportExecution:
+    text: str
+    photos: list[str] = field(default_factory=list)     # file refs
+    new_customers: int = 0
+
+
+async def join_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, clock: Clock,
+                        *, dealer_id: int | None = None) -> CampaignParticipation:
+    authz.require(actor, Permission.CAMPAIGN_JOIN)
+    target_id = _own_dealer_id(actor, dealer_id)
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        dealer = await uow.dealers.get(target_id)
+        if dealer is None or not is_target(campaign, dealer) or campaign.status == CampaignStatus.PLANNED:
+            raise NotFound(what=str(campaign_id))
+        if not is_running(campaign, clock.today()):
+            raise BusinessRuleViolation(zh=f"活动“{campaign.name}”当前不在报名期内",
+                                        en=f"Campaign '{campaign.name}' is not open for joining now",
+                                        reason=campaign.status.value)
+        if await uow.participations.get_by(campaign_id=campaign_id, dealer_id=target_id) is not None:
+            raise Conflict(zh="您已报名该活动", en="You have already joined this campaign", reason="joined")
+        participation = CampaignParticipation(campaign_id=campaign_id, dealer_id=target_id, joined_at=clock.now())
+        await uow.participations.add(participation)
+        await record(uow, actor, "campaign.join", "campaign", campaign.code, clock,
+                     after={"dealer_id": target_id, "status": participation.status.value})
+        await uow.commit()
+        return participation
+
+
+async def report_execution(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, cmd: ReportExecution,
+                           clock: Clock, *, dealer_id: int | None = None) -> CampaignParticipation:
+    """The participating dealer tells what it did; a report may be replaced until it is approved."""
+    authz.require(actor, Permission.CAMPAIGN_JOIN)
+    target_id = _own_dealer_id(actor, dealer_id)
+    text = cmd.text.strip()
+    if not text:
+        raise ValidationFailed(zh="请填写执行情况", en="Please describe what was done", reason="text")
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed(zh=f"执行情况不能超过 {MAX_TEXT} 字", en=f"The report is longer than {MAX_TEXT} "
+                               "characters", reason="text")
+    if isinstance(cmd.new_customers, bool) or cmd.new_customers < 0:
+        raise ValidationFailed(zh="新增客户数不能为负数", en="New customers cannot be negative",
+                               reason="new_customers")
+    photos = [ref.strip() for ref in cmd.photos if ref and ref.strip()]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(zh=f"照片最多 {MAX_PHOTOS} 张", en=f"At most {MAX_PHOTOS} photos", reason="photos")
+    async with uow:
+        participation = await uow.participations.get_by(campaign_id=campaign_id, dealer_id=target_id,
+                                                        for_update=True)
+        if participation is None:
+            raise NotFound(what=str(campaign_id))
+        campaign = await _campaign(uow, campaign_id)
+        if campaign.status not in (CampaignStatus.LAUNCHED, CampaignStatus.FINISHED) \
+                or clock.today() < campaign.starts_on:
+            raise BusinessRuleViolation(zh="活动未开始或已取消，不能提交执行反馈",
+                                        en="The campaign has not started or was cancelled: no report now",
+                                        reason=campaign.status.value)
+        if participation.status == ParticipationStatus.APPROVED:
+            raise Conflict(zh="执行反馈已确认，不能再修改", en="The report is already approved",
+                           reason="approved")
+        before = snapshot(participation)
+        participation.status = ParticipationStatus.REPORTED
+        participation.report_text = text
+        participation.report_photos = photos
+        participation.new_customers = cmd.new_customers
+        participation.reported_at = clock.now()
+        await record(uow, actor, "campaign.report", "campaign", campaign.code, clock,
+                     before=before, after=snapshot(participation))
+        await uow.commit()
+        return participation
+
+
+async def review_execution(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, dealer_id: int,
+                           *, approved: bool, note: str, clock: Clock) -> CampaignParticipation:
+    """Marketing approves or turns down a dealer's report; turning down needs a note."""
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    text = note.strip()
+    if not approved and not text:
+        raise ValidationFailed(zh="退回执行反馈时请填写原因", en="Please say why the report is turned down",
+                               reason="note")
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        participation = await uow.participations.get_by(campaign_id=campaign_id, dealer_id=dealer_id,
+                                                        for_update=True)
+        if participation is None:
+            raise NotFound(what=f"{campaign.code}/{dealer_id}")
+        if participation.status != ParticipationStatus.REPORTED:
+            zh, en = PARTICIPATION_STATUS_LABELS[participation.status]
+            raise InvalidTransition(zh=f"执行反馈当前为“{zh}”，不能审核", en=f"Cannot review a report that is {en.lower()}",
+                                    current=participation.status.value, action="review")
+        before = snapshot(participation)
+        participation.status = ParticipationStatus.APPROVED if approved else ParticipationStatus.REJECTED
+        participation.review_note = text
+        participation.reviewed_by = actor.label
+        participation.reviewed_at = clock.now()
+        await record(uow, actor, "campaign.approve_report" if approved else "campaign.reject_report", "campaign",
+                     campaign.code, clock, before=before, after=snapshot(participation))
+        await uow.commit()
+        return participation
+
+
+async def list_participations(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int) -> list[CampaignParticipation]:
+    """Everybody in the campaign for marketing; a dealer sees only its own row."""
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        if not await _may_see(uow, actor, campaign):
+            raise NotFound(what=str(campaign_id))
+        filters: dict[str, Any] = {"campaign_id": campaign_id}
+        if not _is_staff_reader(actor):
+            filters["dealer_id"] = actor.dealer_id
+        return await uow.participations.list(order_by="dealer_id", **filters)
+
+
+# --- effect figures ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SalesFigures:
+    """Sell-out of one group of dealers for the campaign's SKUs, in the campaign period and its baseline."""
+
+    dealers: int
+    qty: int
+    amount: Decimal
+    baseline_qty: int
+    baseline_amount: Decimal
+    uplift_pct: Decimal | None          # amount uplift, 12.5 means +12.5 %; None without baseline sales
+    qty_uplift_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class CampaignEffect:
+    campaign_code: str
+    period: tuple[date, date]               # campaign days counted (up to ``as_of`` while running)
+    baseline_period: tuple[date, date]      # the same number of days right before
+    participants: SalesFigures
+    non_participants: SalesFigures          # target dealers who did not join
+    new_customers: int                      # reported by participants (turned-down reports excluded)
+
+
+def effect_periods(campaign: Campaign, as_of: date | None = None) -> tuple[tuple[date, date], tuple[date, date]]:
+    """(campaign period, baseline period). A running campaign counts up to ``as_of`` so that both periods
+    have the same length; before the start both are empty (end before start)."""
+    end = campaign.ends_on if as_of is None else min(campaign.ends_on, as_of)
+    days = max((end - campaign.starts_on).days + 1, 0)
+    baseline_end = campaign.starts_on - timedelta(days=1)
+    return (campaign.starts_on, end), (campaign.starts_on - timedelta(days=days), baseline_end)
+
+
+def campaign_effect_figures(
+    campaign: Campaign,
+    lines: Iterable[SellOutLine],
+    participant_ids: Collection[int],
+    non_participant_ids: Collection[int],
+    *,
+    new_customers: int = 0,
+    as_of: date | None = None,
+) -> CampaignEffect:
+    """Compare each group's sales during the campaign with its own sales in the baseline period."""
+    period, baseline = effect_periods(campaign, as_of)
+    skus = set(campaign.skus)
+    totals: dict[tuple[str, bool], list[Any]] = {
+        (group, current): [0, ZERO] for group in ("in", "out") for current in (True, False)}
+    for line in lines:
+        if skus and line.sku not in skus:
+            continue
+        if line.dealer_id in participant_ids:
+            group = "in"
+        elif line.dealer_id in non_participant_ids:
+            group = "out"
+        else:
+            continue
+        if period[0] <= line.sold_on <= period[1]:
+            current = True
+        elif baseline[0] <= line.sold_on <= baseline[1]:
+            current = False
+        else:
+            continue
+        totals[(group, current)][0] += line.qty
+        totals[(group, current)][1] += line.amount
+
+    def figures(group: str, dealers: int) -> SalesFigures:
+        qty, amount = totals[(group, True)]
+        base_qty, base_amount = totals[(group, False)]
+        return SalesFigures(dealers=dealers, qty=qty, amount=money(amount), baseline_qty=base_qty,
+                            baseline_amount=money(base_amount), uplift_pct=uplift_pct(amount, base_amount),
+                            qty_uplift_pct=uplift_pct(Decimal(qty), Decimal(base_qty)))
+
+    return CampaignEffect(
+        campaign_code=campaign.code, period=period, baseline_period=baseline,
+        participants=figures("in", len(set(participant_ids))),
+        non_participants=figures("out", len(set(non_participant_ids) - set(participant_ids))),
+        new_customers=new_customers,
+    )
+
+
+def uplift_pct(current: Decimal, baseline: Decimal) -> Decimal | None:
+    """Percent change, one decimal place, half up; None when there is nothing to compare with."""
+    if baseline == 0:
+        return None
+    return ((current - baseline) / baseline * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+async def campaign_effect(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int,
+                          clock: Clock | None = None) -> CampaignEffect:
+    """Effect figures read from the unit of work: participants vs active target dealers who did not join."""
+    _require_staff_reader(actor)
+    clock = clock or Clock()
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        participations = await uow.participations.list(campaign_id=campaign_id)
+        participant_ids = {p.dealer_id for p in participations}
+        dealers = await uow.dealers.list(status=DealerStatus.ACTIVE)
+        others = {d.id for d in dealers if d.id is not None and d.id not in participant_ids and is_target(campaign, d)}
+        period, baseline = effect_periods(campaign, clock.today())
+        filters: dict[str, Any] = {"sold_on__gte": baseline[0], "sold_on__lte": period[1],
+                                   "dealer_id__in": sorted(participant_ids | others)}
+        if campaign.skus:
+            filters["sku__in"] = list(campaign.skus)
+        lines = await uow.sellout.list(**filters)
+    new_customers = sum(p.new_customers for p in participations if p.status in _COUNTED_REPORTS)
+    return campaign_effect_figures(campaign, lines, participant_ids, others, new_customers=new_customers,
+                                   as_of=clock.today())
+
+
+# --- internals -------------------------------------------------------------------------------------
+
+async def _move(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, action: str, clock: Clock) -> Campaign:
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    sources, target, action_zh, action_en = _TRANSITIONS[action]
+    async with uow:
+        campaign = await _campaign(uow, campaign_id, for_update=True)
+        if campaign.status not in sources:
+            zh, en = CAMPAIGN_STATUS_LABELS[campaign.status]
+            raise InvalidTransition(zh=f"活动当前为“{zh}”，不能{action_zh}",
+                                    en=f"Cannot {action_en} a campaign that is {en.lower()}",
+                                    current=campaign.status.value, action=action)
+        if action == "launch" and campaign.ends_on < clock.today():
+            raise BusinessRuleViolation(zh="活动结束日期已过，不能发布", en="The campaign's end date has passed",
+                                        reason="ends_on")
+        before = snapshot(campaign)
+        campaign.status = target
+        await record(uow, actor, f"campaign.{action}", "campaign", campaign.code, clock,
+                     before=before, after=snapshot(campaign))
+        await uow.commit()
+        return campaign
+
+
+async def _campaign(uow: AbstractUnitOfWork, campaign_id: int, *, for_update: bool = False) -> Campaign:
+    campaign = await uow.campaigns.get(campaign_id, for_update=for_update)
+    if campaign is None:
+        raise NotFound(what=str(campaign_id))
+    return campaign
+
+
+async def _validate(uow: AbstractUnitOfWork, campaign: Campaign) -> None:
+    if not campaign.name:
+        raise ValidationFailed(zh="请填写活动名称", en="Please give the campaign name", reason="name")
+    if campaign.ends_on < campaign.starts_on:
+        raise ValidationFailed(zh="结束日期不能早于开始日期", en="The end date is before the start date",
+                               reason="dates")
+    if campaign.budget < 0:
+        raise ValidationFailed(zh="预算不能为负数", en="The budget cannot be negative", reason="budget")
+    for sku in campaign.skus:
+        if await uow.products.get_by(sku=sku) is None:
+            raise ValidationFailed(zh=f"产品 {sku} 不存在", en=f"Product {sku} does not exist", reason=sku)
+    for dealer_id in campaign.target_dealer_ids:
+        if await uow.dealers.get(dealer_id) is None:
+            raise ValidationFailed(zh=f"经销商 {dealer_id} 不存在", en=f"Dealer {dealer_id} does not exist",
+                                   reason=str(dealer_id))
+
+
+def _is_staff_reader(actor: Actor) -> bool:
+    return bool({Permission.CAMPAIGN_WRITE, Permission.REPORT_READ_ALL} & actor.permissions)
+
+
+def _require_staff_reader(actor: Actor) -> None:
+    if not _is_staff_reader(actor):
+        raise PermissionDenied()
+
+
+async def _may_see(uow: AbstractUnitOfWork, actor: Actor, campaign: Campaign) -> bool:
+    if _is_staff_reader(actor):
+        return True
+    if actor.kind != ActorKind.DEALER or actor.dealer_id is None or Permission.CAMPAIGN_JOIN not in actor.permissions:
+        raise PermissionDenied()
+    if campaign.status == CampaignStatus.PLANNED:
+        return False
+    if campaign.id is not None and await uow.participations.get_by(
+            campaign_id=campaign.id, dealer_id=actor.dealer_id) is not None:
+        return True
+    dealer = await uow.dealers.get(actor.dealer_id)
+    return dealer is not None and is_target(campaign, dealer)
+
+
+def _own_dealer_id(actor: Actor, dealer_id: int | None) -> int:
+    """A dealer user acts for its own dealer; others must name one and may see it."""
+    if actor.kind == ActorKind.DEALER:
+        if actor.dealer_id is None:
+            raise PermissionDenied()
+        if dealer_id is not None and dealer_id != actor.dealer_id:
+            raise NotFound(what=str(dealer_id))
+        return actor.dealer_id
+    if dealer_id is None:
+        raise ValidationFailed(zh="请指定经销商", en="Please name the dealer", reason="dealer_id")
+    authz.require_dealer_access(actor, dealer_id, str(dealer_id))
+    return dealer_id
+
+
+def _clean(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
