@@ -15,6 +15,7 @@ class ContractStatus(StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
     TERMINATED = "terminated"
+    SUPERSEDED = "superseded"        # replaced by a newer version (previous_id chain)
 
 
 class TargetMetric(StrEnum):
@@ -52,5 +53,7 @@ class Contract:
     signed_sha256: str | None = None
     signed_at: datetime | None = None
     signed_by: str | None = None
+    sent_at: datetime | None = None
+    status_reason: str | None = None  # why it was terminated
     created_at: datetime | None = None
     id: int | None = None

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from core.errors import ValidationFailed
+
 
 class DealerStatus(StrEnum):
     PROSPECT = "prospect"
@@ -14,6 +16,23 @@ class DealerStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     TERMINATED = "terminated"
+
+
+def normalize_phone(phone: str) -> str:
+    """Digits only, without the +86 / 0086 country prefix: ``+86 138-0013-8000`` -> ``13800138000``.
+
+    Landlines keep their area code (``021-6234 5678`` -> ``02162345678``). Raises ValidationFailed
+    when fewer than 7 or more than 15 digits remain.
+    """
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            digits = digits[len(prefix):]
+            break
+    if not 7 <= len(digits) <= 15:
+        raise ValidationFailed(zh=f"输入有误：电话号码格式不正确：{phone}",
+                               en=f"Invalid input: not a phone number: {phone}", reason="bad phone")
+    return digits
 
 
 @dataclass
@@ -52,6 +71,8 @@ class Dealer:
     credit_limit: Decimal = Decimal("0.00")
     contacts: list[Contact] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
+    status_reason: str | None = None          # why it was sent back / suspended / terminated
+    status_changed_at: datetime | None = None
     created_at: datetime | None = None
     id: int | None = None
 
