@@ -9,9 +9,11 @@ from decimal import Decimal
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.clock import SHANGHAI, Clock
+from core.contracts import Contract, RebateTier, SalesTarget, TargetMetric
 from core.dealers import Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.inventory import Warehouse
 from core.products import Product, Promotion, PromotionKind
+from core.uscc import make_uscc
 from core.users import Actor, ActorKind, Role
 
 _seq = itertools.count(1)
@@ -93,3 +95,34 @@ def payment(dealer_id: int, amount: str, account: AccountKind = AccountKind.PREP
 
 def api_key_actor(name: str = "erp", scopes: tuple[str, ...] = (), dealer_id: int | None = None) -> Actor:
     return Actor(kind=ActorKind.API, name=name, dealer_id=dealer_id, scopes=frozenset(scopes))
+
+
+# --- dealers, contracts, users builders -------------------------------------------------------------
+
+def make_prospect(**overrides: object) -> Dealer:
+    """A new dealer with a valid USCC (checksum ok), status prospect, not yet stored."""
+    n = next(_seq)
+    values: dict[str, object] = dict(uscc=make_uscc(31000000 + n), status=DealerStatus.PROSPECT)
+    values.update(overrides)
+    return make_dealer(**values)
+
+
+def make_document(dealer_id: int, doc_type: DocumentType = DocumentType.AUTHORIZATION,
+                  status: ReviewStatus = ReviewStatus.APPROVED, **overrides: object) -> Qualification:
+    values: dict[str, object] = dict(dealer_id=dealer_id, doc_type=doc_type, number=f"DOC-{next(_seq)}",
+                                     issued_on=date(2025, 1, 1), expires_on=date(2030, 12, 31), status=status)
+    values.update(overrides)
+    return Qualification(**values)  # type: ignore[arg-type]
+
+
+def make_contract(dealer_id: int, **overrides: object) -> Contract:
+    """A draft yearly 2026 contract: CNY 1,000,000 target, rebate 1 % from 80 %, 2 % from 100 %."""
+    values: dict[str, object] = dict(
+        number=f"HT-20260101-{next(_seq):04d}", dealer_id=dealer_id, starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        targets=[SalesTarget(period="2026", metric=TargetMetric.AMOUNT, value=Decimal("1000000.00"))],
+        rebate_tiers=[RebateTier(Decimal("0.8"), Decimal("0.01")), RebateTier(Decimal("1.0"), Decimal("0.02"))],
+        marketing_duties=["门店陈列不少于2个展位"],
+    )
+    values.update(overrides)
+    return Contract(**values)  # type: ignore[arg-type]
