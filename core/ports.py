@@ -19,7 +19,7 @@ from core.aftersales import Ticket
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contracts import Contract
-from core.dealers import Dealer, Qualification
+from core.dealers import Contact, Dealer, Qualification
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
@@ -118,4 +118,11 @@ class AbstractUnitOfWork(abc.ABC):
         """Next human-friendly document number for the day, e.g. ``SO-20261126-0007``.
 
         Sequential per (prefix, day), gap-free within committed transactions, safe across processes.
+        """
+
+    @abc.abstractmethod
+    async def find_contact_by_phone(self, phone: str) -> Contact | None:
+        """The dealer contact with this phone (spaces, dashes and a +86 prefix ignored), the first by id.
+
+        Phones are encrypted at rest, so this is the only way to search them (storage keeps a keyed hash).
         """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from datetime import date
 from typing import Any, TypeVar
 
@@ -105,3 +106,17 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
         n = self._numbers.get((prefix, day), 0) + 1
         self._numbers[(prefix, day)] = n
         return f"{prefix}-{day:%Y%m%d}-{n:04d}"
+
+    async def find_contact_by_phone(self, phone: str) -> Any:
+        wanted = _normalize_phone(phone)
+        contacts = [c for d in self.dealers.rows for c in d.contacts if _normalize_phone(c.phone) == wanted]
+        return min(contacts, key=lambda c: c.id or 0) if contacts else None
+
+
+def _normalize_phone(phone: str) -> str:
+    """Same rule as storage.encryption.normalize_phone (kept here: the fakes import no storage)."""
+    digits = re.sub(r"[\s\-()（）.]", "", phone.strip())
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    return digits
