@@ -1,0 +1,255 @@
+"""Dealer accounts: ledger postings by finance, balances, monthly statements and their confirmation.
+
+Balances are never stored: they are sums of ledger entries (``core.ledger.Balances``). Order
+charges and refunds are written by the order use cases only; finance posts payments, rebates,
+repayments and adjustments here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any
+
+from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
+from core.auditing import record, snapshot
+from core.authz import require
+from core.clock import Clock
+from core.dealers import Dealer
+from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.ledger import Balances, build_statement, parse_period
+from core.money import ZERO, money
+from core.ports import AbstractUnitOfWork
+from core.users import Actor, ActorKind, Permission
+
+STATEMENT_AUDIT_FIELDS = ("period", "opening_balance", "orders_total", "payments_total", "rebates_total",
+                          "closing_balance", "status", "dispute_reason")
+
+# Kinds only the order use cases write: a manual one would not be refunded with its order.
+_ORDER_KINDS = frozenset({EntryKind.ORDER_CHARGE, EntryKind.ORDER_REFUND})
+# Kinds that only ever add money, and the account they belong to (None: any but the credit account).
+_POSITIVE_KINDS: dict[EntryKind, AccountKind | None] = {
+    EntryKind.PAYMENT: None,
+    EntryKind.REBATE_ACCRUAL: AccountKind.REBATE,
+    EntryKind.CREDIT_REPAYMENT: AccountKind.CREDIT,
+}
+
+STATEMENT_STATUS_LABELS: dict[StatementStatus, tuple[str, str]] = {
+    StatementStatus.ISSUED: ("待确认", "issued"),
+    StatementStatus.CONFIRMED: ("已确认", "confirmed"),
+    StatementStatus.DISPUTED: ("有异议", "disputed"),
+}
+
+
+@dataclass(frozen=True)
+class PostEntry:
+    dealer_id: int
+    account: AccountKind
+    amount: Decimal | str
+    kind: EntryKind
+    ref: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GenerateStatement:
+    dealer_id: int
+    period: str                    # "2026-10"
+
+
+@dataclass(frozen=True)
+class ConfirmStatement:
+    dealer_id: int
+    period: str
+
+
+@dataclass(frozen=True)
+class DisputeStatement:
+    dealer_id: int
+    period: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """What a dealer (or staff) sees as "my account": balances and credit."""
+
+    dealer_id: int
+    balances: Balances
+    credit_limit: Decimal
+
+    @property
+    def credit_available(self) -> Decimal:
+        return self.balances.credit_headroom(self.credit_limit)
+
+
+def _dealer_not_found(dealer_id: int) -> NotFound:
+    return NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
+
+
+async def _dealer(uow: AbstractUnitOfWork, dealer_id: int) -> Dealer:
+    dealer = await uow.dealers.get(dealer_id)
+    if dealer is None:
+        raise _dealer_not_found(dealer_id)
+    return dealer
+
+
+def _require_reader(actor: Actor, dealer_id: int) -> None:
+    """Own dealer with ACCOUNT_READ_OWN, staff with ACCOUNT_READ_ALL, the system."""
+    if actor.kind == ActorKind.SYSTEM:
+        return
+    if actor.kind == ActorKind.STAFF:
+        require(actor, Permission.ACCOUNT_READ_ALL)
+        return
+    if actor.kind == ActorKind.DEALER:
+        if actor.dealer_id != dealer_id:
+            raise _dealer_not_found(dealer_id)
+        require(actor, Permission.ACCOUNT_READ_OWN)
+        return
+    raise PermissionDenied()
+
+
+async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, clock: Clock) -> LedgerEntry:
+    """Finance books a payment, rebate, repayment or adjustment (ACCOUNT_POST)."""
+    async with uow:
+        require(actor, Permission.ACCOUNT_POST)
+        await _dealer(uow, cmd.dealer_id)
+        amount = money(cmd.amount)
+        if amount == ZERO:
+            raise ValidationFailed(reason="金额不能为 0 / the amount must not be 0")
+        if cmd.kind in _ORDER_KINDS:
+            raise ValidationFailed(reason="订单扣款/退款由订单自动记账 / order charges and refunds are booked by orders")
+        if cmd.kind in _POSITIVE_KINDS:
+            if amount < ZERO:
+                raise ValidationFailed(reason="此类流水金额须为正 / this kind of entry must be positive")
+            account = _POSITIVE_KINDS[cmd.kind]
+            if (account is not None and cmd.account != account) or (
+                    account is None and cmd.account == AccountKind.CREDIT):
+                raise ValidationFailed(reason=f"{cmd.kind.value} 不能记入 / cannot be booked on {cmd.account.value}")
+        if cmd.kind == EntryKind.CREDIT_REPAYMENT:
+            used = -Balances.from_entries(await uow.ledger.list(dealer_id=cmd.dealer_id)).credit
+            if amount > used:
+                raise ValidationFailed(reason=f"还款超过已用信用 ¥{used} / repayment above the credit used")
+        entry = LedgerEntry(dealer_id=cmd.dealer_id, account=cmd.account, amount=amount, kind=cmd.kind,
+                            ref=cmd.ref, note=cmd.note, created_by=actor.label, created_at=clock.now())
+        await uow.ledger.add(entry)
+        await uow.flush()
+        await record(uow, actor, "ledger.post", "ledger_entry", entry.id, clock, after=snapshot(entry))
+        await uow.commit()
+        return entry
+
+
+async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> AccountOverview:
+    async with uow:
+        _require_reader(actor, dealer_id)
+        dealer = await _dealer(uow, dealer_id)
+        balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+        return AccountOverview(dealer_id=dealer_id, balances=balances, credit_limit=dealer.credit_limit)
+
+
+async def list_entries(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *, since: datetime | None = None,
+                       until: datetime | None = None, account: AccountKind | None = None,
+                       limit: int = 100, offset: int = 0) -> list[LedgerEntry]:
+    """Movements, newest first."""
+    async with uow:
+        _require_reader(actor, dealer_id)
+        filters: dict[str, Any] = {"dealer_id": dealer_id}
+        if since is not None:
+            filters["created_at__gte"] = since
+        if until is not None:
+            filters["created_at__lt"] = until
+        if account is not None:
+            filters["account"] = account
+        return await uow.ledger.list(order_by="created_at", desc=True, limit=min(max(limit, 1), 1000),
+                                     offset=max(offset, 0), **filters)
+
+
+async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: GenerateStatement,
+                             clock: Clock) -> Statement:
+    """Build (or rebuild) a dealer's statement for a month. A confirmed statement is final: Conflict."""
+    async with uow:
+        require(actor, Permission.ACCOUNT_POST)
+        await _dealer(uow, cmd.dealer_id)
+        start, end = parse_period(cmd.period)
+        entries = await uow.ledger.list(dealer_id=cmd.dealer_id)
+        period_from = datetime.combine(start, time.min, clock.tz)
+        period_to = datetime.combine(end, time.max, clock.tz)
+        orders = await uow.orders.list(dealer_id=cmd.dealer_id, created_at__gte=period_from,
+                                       created_at__lte=period_to)
+        built = build_statement(cmd.dealer_id, cmd.period, entries, orders, clock.tz)
+        built.created_at = clock.now()
+        existing = await uow.statements.get_by(dealer_id=cmd.dealer_id, period=cmd.period, for_update=True)
+        if existing is None:
+            await uow.statements.add(built)
+            await uow.flush()
+            await record(uow, actor, "statement.generate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
+                         after=snapshot(built, STATEMENT_AUDIT_FIELDS))
+            await uow.commit()
+            return built
+        if existing.status == StatementStatus.CONFIRMED:
+            raise Conflict(zh=f"{cmd.period} 对账单已确认，不能重新生成",
+                           en=f"The {cmd.period} statement is confirmed and cannot be regenerated",
+                           reason="confirmed")
+        before = snapshot(existing, STATEMENT_AUDIT_FIELDS)
+        for name in ("opening_balance", "orders_total", "payments_total", "rebates_total", "closing_balance",
+                     "lines", "period_start", "period_end", "created_at"):
+            setattr(existing, name, getattr(built, name))
+        existing.status = StatementStatus.ISSUED
+        existing.dispute_reason = None
+        existing.decided_by = None
+        existing.decided_at = None
+        await record(uow, actor, "statement.regenerate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
+                     before=before, after=snapshot(existing, STATEMENT_AUDIT_FIELDS))
+        await uow.commit()
+        return existing
+
+
+async def get_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period: str) -> Statement:
+    async with uow:
+        _require_reader(actor, dealer_id)
+        statement = await uow.statements.get_by(dealer_id=dealer_id, period=period)
+        if statement is None:
+            raise NotFound(zh=f"未找到 {period} 对账单", en=f"No statement for {period}", what=period)
+        return statement
+
+
+async def _decide(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period: str, status: StatementStatus,
+                  reason: str | None, clock: Clock) -> Statement:
+    async with uow:
+        if actor.kind != ActorKind.DEALER or actor.dealer_id != dealer_id:
+            if actor.kind == ActorKind.STAFF:
+                raise PermissionDenied()
+            raise NotFound(zh=f"未找到 {period} 对账单", en=f"No statement for {period}", what=period)
+        require(actor, Permission.STATEMENT_CONFIRM)
+        statement = await uow.statements.get_by(dealer_id=dealer_id, period=period, for_update=True)
+        if statement is None:
+            raise NotFound(zh=f"未找到 {period} 对账单", en=f"No statement for {period}", what=period)
+        if statement.status != StatementStatus.ISSUED:
+            cur_zh, cur_en = STATEMENT_STATUS_LABELS[statement.status]
+            action_zh, action_en = ("确认", "confirm") if status == StatementStatus.CONFIRMED else ("提出异议", "dispute")
+            raise InvalidTransition(zh=f"对账单当前状态“{cur_zh}”，不能{action_zh}",
+                                    en=f"Cannot {action_en} a statement that is {cur_en}",
+                                    current=statement.status.value, action=action_en)
+        before = snapshot(statement, STATEMENT_AUDIT_FIELDS)
+        statement.status = status
+        statement.dispute_reason = reason
+        statement.decided_by = actor.label
+        statement.decided_at = clock.now()
+        action = "statement.confirm" if status == StatementStatus.CONFIRMED else "statement.dispute"
+        await record(uow, actor, action, "statement", f"{dealer_id}:{period}", clock,
+                     before=before, after=snapshot(statement, STATEMENT_AUDIT_FIELDS))
+        await uow.commit()
+        return statement
+
+
+async def confirm_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmStatement, clock: Clock) -> Statement:
+    """The dealer owner (STATEMENT_CONFIRM) agrees with the statement."""
+    return await _decide(uow, actor, cmd.dealer_id, cmd.period, StatementStatus.CONFIRMED, None, clock)
+
+
+async def dispute_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: DisputeStatement, clock: Clock) -> Statement:
+    """The dealer owner disputes the statement; finance then corrects and regenerates it."""
+    if not cmd.reason.strip():
+        raise ValidationFailed(reason="请说明异议原因 / a reason is required")
+    return await _decide(uow, actor, cmd.dealer_id, cmd.period, StatementStatus.DISPUTED, cmd.reason.strip(), clock)
