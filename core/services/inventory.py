@@ -1,0 +1,537 @@
+"""Inventory use cases: maker warehouse stock, availability for dealers, dealer stocktakes,
+thresholds and alerts, transfers (调拨) between warehouses and dealers.
+
+Dealers never see exact maker stock: they get a coarse level per product and region
+(充足 / 紧张 / 缺货). Staff with STOCK_READ_ALL see the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from core.auditing import record, snapshot
+from core.authz import require
+from core.clock import Clock
+from core.errors import InsufficientStock, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.inventory import (
+    DealerStock,
+    StockLevel,
+    StockThreshold,
+    ThresholdScope,
+    Transfer,
+    TransferLine,
+    TransferStatus,
+    Warehouse,
+)
+from core.ports import AbstractUnitOfWork
+from core.users import Actor, ActorKind, Permission
+
+# Without a threshold row, a warehouse counts as "low" at or below this many available units.
+DEFAULT_LOW_STOCK = 10
+
+
+class Availability(StrEnum):
+    AMPLE = "ample"
+    LOW = "low"
+    OUT = "out"
+
+
+AVAILABILITY_LABELS: dict[Availability, tuple[str, str]] = {
+    Availability.AMPLE: ("充足", "ample"),
+    Availability.LOW: ("紧张", "low"),
+    Availability.OUT: ("缺货", "out of stock"),
+}
+
+TRANSFER_STATUS_LABELS: dict[TransferStatus, tuple[str, str]] = {
+    TransferStatus.DRAFT: ("草稿", "draft"),
+    TransferStatus.SHIPPED: ("已发出", "shipped"),
+    TransferStatus.RECEIVED: ("已接收", "received"),
+    TransferStatus.CANCELLED: ("已取消", "cancelled"),
+}
+
+
+def availability_level(available: int, low: int) -> Availability:
+    if available <= 0:
+        return Availability.OUT
+    if available <= low:
+        return Availability.LOW
+    return Availability.AMPLE
+
+
+# --- commands and views -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SetStock:
+    warehouse_id: int
+    sku: str
+    on_hand: int
+
+
+@dataclass(frozen=True)
+class AdjustStock:
+    warehouse_id: int
+    sku: str
+    delta: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReportDealerStock:
+    dealer_id: int
+    rows: Sequence[tuple[str, int]]      # (SKU, quantity counted)
+
+
+@dataclass(frozen=True)
+class SetThreshold:
+    scope: ThresholdScope
+    scope_id: int
+    sku: str
+    low: int
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateTransfer:
+    from_scope: ThresholdScope
+    from_id: int
+    to_scope: ThresholdScope
+    to_id: int
+    lines: Sequence[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class TransferCommand:
+    """Ship, receive or cancel a transfer by number."""
+
+    number: str
+
+
+@dataclass(frozen=True)
+class StockRow:
+    """Exact maker stock, staff only."""
+
+    warehouse_id: int
+    warehouse_code: str
+    warehouse_name: str
+    region: str
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    level: Availability
+
+
+@dataclass(frozen=True)
+class StockAvailability:
+    """Availability of a product in a region; ``available`` is None for dealers (coarse level only)."""
+
+    sku: str
+    region: str
+    level: Availability
+    available: int | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        zh, en = AVAILABILITY_LABELS[self.level]
+        return en if lang.lower().startswith("en") else zh
+
+
+@dataclass(frozen=True)
+class StockAlert:
+    scope: ThresholdScope
+    scope_id: int
+    sku: str
+    qty: int
+    low: int
+    high: int | None
+    kind: str                      # "low" | "high"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+def _require_stock_write(actor: Actor) -> None:
+    if actor.kind == ActorKind.API:
+        if "stock:write" not in actor.scopes or actor.dealer_id is not None:
+            raise PermissionDenied()
+        return
+    require(actor, Permission.STOCK_WRITE)
+
+
+def _sees_exact_stock(actor: Actor) -> bool:
+    return actor.kind in (ActorKind.STAFF, ActorKind.SYSTEM) and Permission.STOCK_READ_ALL in actor.permissions
+
+
+def _own_dealer(actor: Actor, dealer_id: int) -> bool:
+    return actor.kind == ActorKind.DEALER and actor.dealer_id == dealer_id
+
+
+async def _warehouse(uow: AbstractUnitOfWork, warehouse_id: int) -> Warehouse:
+    warehouse = await uow.warehouses.get(warehouse_id)
+    if warehouse is None:
+        raise NotFound(zh=f"未找到仓库 {warehouse_id}", en=f"Warehouse {warehouse_id} not found",
+                       what=str(warehouse_id))
+    return warehouse
+
+
+async def _dealer_exists(uow: AbstractUnitOfWork, dealer_id: int) -> None:
+    if await uow.dealers.get(dealer_id) is None:
+        raise NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
+
+
+async def _sku(uow: AbstractUnitOfWork, sku: str) -> str:
+    product = await uow.products.get_by(sku=sku.strip())
+    if product is None:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    return product.sku
+
+
+async def _scope_exists(uow: AbstractUnitOfWork, scope: ThresholdScope, scope_id: int) -> None:
+    if scope == ThresholdScope.WAREHOUSE:
+        await _warehouse(uow, scope_id)
+    else:
+        await _dealer_exists(uow, scope_id)
+
+
+async def _stock_row(uow: AbstractUnitOfWork, warehouse_id: int, sku: str, clock: Clock) -> StockLevel:
+    row = await uow.stock.get_by(warehouse_id=warehouse_id, sku=sku, for_update=True)
+    if row is None:
+        row = await uow.stock.add(StockLevel(warehouse_id=warehouse_id, sku=sku, updated_at=clock.now()))
+    return row
+
+
+# --- maker stock --------------------------------------------------------------------------------
+
+async def set_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: SetStock, clock: Clock) -> StockLevel:
+    """Set on-hand stock (a count, an ERP sync). Never below what is reserved for orders."""
+    async with uow:
+        _require_stock_write(actor)
+        await _warehouse(uow, cmd.warehouse_id)
+        sku = await _sku(uow, cmd.sku)
+        row = await uow.stock.get_by(warehouse_id=cmd.warehouse_id, sku=sku, for_update=True)
+        if row is not None and row.on_hand == cmd.on_hand:
+            return row
+        reserved = row.reserved if row is not None else 0
+        if cmd.on_hand < 0 or cmd.on_hand < reserved:
+            raise ValidationFailed(reason=f"{sku}: 库存不能低于已预留 {reserved} / on hand below reserved {reserved}")
+        before = snapshot(row, ("on_hand", "reserved"))
+        row = row or await uow.stock.add(StockLevel(warehouse_id=cmd.warehouse_id, sku=sku))
+        row.on_hand = cmd.on_hand
+        row.updated_at = clock.now()
+        await record(uow, actor, "stock.set", "stock", f"{cmd.warehouse_id}:{sku}", clock,
+                     before=before, after=snapshot(row, ("on_hand", "reserved")))
+        await uow.commit()
+        return row
+
+
+async def adjust_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: AdjustStock, clock: Clock) -> StockLevel:
+    """Add or remove units with a reason (goods in, breakage, count correction)."""
+    async with uow:
+        _require_stock_write(actor)
+        if cmd.delta == 0 or not cmd.reason.strip():
+            raise ValidationFailed(reason="调整数量不能为 0 且须说明原因 / a non-zero change and a reason are required")
+        await _warehouse(uow, cmd.warehouse_id)
+        sku = await _sku(uow, cmd.sku)
+        row = await _stock_row(uow, cmd.warehouse_id, sku, clock)
+        before = snapshot(row, ("on_hand", "reserved"))
+        if row.on_hand + cmd.delta < max(row.reserved, 0):
+            raise ValidationFailed(reason=f"{sku}: 调整后库存低于已预留 / on hand would drop below reserved")
+        row.on_hand += cmd.delta
+        row.updated_at = clock.now()
+        await record(uow, actor, "stock.adjust", "stock", f"{cmd.warehouse_id}:{sku}", clock,
+                     before=before, after={**snapshot(row, ("on_hand", "reserved")), "reason": cmd.reason.strip()})
+        await uow.commit()
+        return row
+
+
+async def _low_marks(uow: AbstractUnitOfWork) -> dict[tuple[int, str], int]:
+    return {(t.scope_id, t.sku): t.low for t in await uow.thresholds.list(scope=ThresholdScope.WAREHOUSE)}
+
+
+async def list_stock(uow: AbstractUnitOfWork, actor: Actor, *, warehouse_id: int | None = None,
+                     sku: str | None = None) -> list[StockRow]:
+    """Exact stock per warehouse and SKU (STOCK_READ_ALL)."""
+    async with uow:
+        require(actor, Permission.STOCK_READ_ALL)
+        filters: dict[str, Any] = {}
+        if warehouse_id is not None:
+            filters["warehouse_id"] = warehouse_id
+        if sku is not None:
+            filters["sku"] = sku
+        warehouses = {w.id: w for w in await uow.warehouses.list()}
+        lows = await _low_marks(uow)
+        rows = []
+        for level in await uow.stock.list(order_by="sku", **filters):
+            w = warehouses.get(level.warehouse_id)
+            if w is None or w.id is None:
+                continue
+            rows.append(StockRow(warehouse_id=w.id, warehouse_code=w.code, warehouse_name=w.name, region=w.region,
+                                 sku=level.sku, on_hand=level.on_hand, reserved=level.reserved,
+                                 available=level.available,
+                                 level=availability_level(level.available, lows.get((w.id, level.sku),
+                                                                                    DEFAULT_LOW_STOCK))))
+        return sorted(rows, key=lambda r: (r.warehouse_code, r.sku))
+
+
+async def stock_availability(uow: AbstractUnitOfWork, actor: Actor, *, sku: str | None = None,
+                             region: str | None = None) -> list[StockAvailability]:
+    """Availability per product and warehouse region. Exact numbers only for staff with STOCK_READ_ALL."""
+    async with uow:
+        if actor.kind == ActorKind.ANONYMOUS or (actor.kind == ActorKind.API and "stock:read" not in actor.scopes):
+            raise PermissionDenied()
+        if actor.kind == ActorKind.STAFF and not _sees_exact_stock(actor):
+            raise PermissionDenied()
+        exact = _sees_exact_stock(actor)
+        warehouses = {w.id: w for w in await uow.warehouses.list()}
+        lows = await _low_marks(uow)
+        product_filters: dict[str, Any] = {"active": True}
+        if sku:
+            product_filters["sku"] = sku
+        products = await uow.products.list(**product_filters)
+        skus = {p.sku for p in products}
+        totals: dict[tuple[str, str], list[int]] = {}
+        for level in await uow.stock.list(sku__in=sorted(skus)):
+            w = warehouses.get(level.warehouse_id)
+            if w is None or w.id is None or (region is not None and w.region != region):
+                continue
+            acc = totals.setdefault((level.sku, w.region), [0, 0])
+            acc[0] += max(level.available, 0)
+            acc[1] += lows.get((w.id, level.sku), DEFAULT_LOW_STOCK)
+        return [StockAvailability(sku=s, region=r, level=availability_level(avail, low),
+                                  available=avail if exact else None)
+                for (s, r), (avail, low) in sorted(totals.items())]
+
+
+# --- dealer stock -------------------------------------------------------------------------------
+
+async def report_dealer_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: ReportDealerStock,
+                              clock: Clock) -> list[DealerStock]:
+    """A dealer reports its own stocktake (DEALER_STOCK_REPORT). All rows valid, or nothing written."""
+    async with uow:
+        if actor.kind != ActorKind.SYSTEM:
+            if not _own_dealer(actor, cmd.dealer_id):
+                if actor.kind == ActorKind.STAFF:
+                    raise PermissionDenied()
+                raise NotFound(zh=f"未找到经销商 {cmd.dealer_id}", en=f"Dealer {cmd.dealer_id} not found",
+                               what=str(cmd.dealer_id))
+            require(actor, Permission.DEALER_STOCK_REPORT)
+        await _dealer_exists(uow, cmd.dealer_id)
+        if not cmd.rows:
+            raise ValidationFailed(reason="盘点没有数据 / the stocktake is empty")
+        counted: dict[str, int] = {}
+        for raw_sku, qty in cmd.rows:
+            sku = await _sku(uow, raw_sku)
+            if qty < 0:
+                raise ValidationFailed(reason=f"{sku}: 数量不能为负 / quantity must not be negative")
+            counted[sku] = qty
+        now = clock.now()
+        before: dict[str, Any] = {}
+        result = []
+        for sku, qty in counted.items():
+            row = await uow.dealer_stock.get_by(dealer_id=cmd.dealer_id, sku=sku, for_update=True)
+            if row is None:
+                row = await uow.dealer_stock.add(DealerStock(dealer_id=cmd.dealer_id, sku=sku, qty=qty,
+                                                             reported_at=now))
+            else:
+                before[sku] = row.qty
+                row.qty = qty
+                row.reported_at = now
+            result.append(row)
+        await record(uow, actor, "dealer_stock.report", "dealer", cmd.dealer_id, clock,
+                     before=before, after=dict(counted))
+        await uow.commit()
+        return result
+
+
+async def list_dealer_stock(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> list[DealerStock]:
+    async with uow:
+        if not (_own_dealer(actor, dealer_id) or actor.kind == ActorKind.SYSTEM):
+            if actor.kind == ActorKind.STAFF:
+                require(actor, Permission.STOCK_READ_ALL)
+            else:
+                raise NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
+        return await uow.dealer_stock.list(dealer_id=dealer_id, order_by="sku")
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+
+async def set_threshold(uow: AbstractUnitOfWork, actor: Actor, cmd: SetThreshold, clock: Clock) -> StockThreshold:
+    """Warehouse thresholds: STOCK_WRITE. Dealer thresholds: STOCK_WRITE or the dealer itself."""
+    async with uow:
+        if not (cmd.scope == ThresholdScope.DEALER and _own_dealer(actor, cmd.scope_id)
+                and Permission.DEALER_STOCK_REPORT in actor.permissions):
+            if actor.kind == ActorKind.DEALER:
+                raise PermissionDenied()
+            _require_stock_write(actor)
+        await _scope_exists(uow, cmd.scope, cmd.scope_id)
+        sku = await _sku(uow, cmd.sku)
+        if cmd.low < 0 or (cmd.high is not None and cmd.high <= cmd.low):
+            raise ValidationFailed(reason="预警下限须 ≥ 0 且上限须大于下限 / low >= 0 and high above low")
+        row = await uow.thresholds.get_by(scope=cmd.scope, scope_id=cmd.scope_id, sku=sku)
+        if row is not None and (row.low, row.high) == (cmd.low, cmd.high):
+            return row
+        before = snapshot(row, ("low", "high"))
+        if row is None:
+            row = await uow.thresholds.add(StockThreshold(scope=cmd.scope, scope_id=cmd.scope_id, sku=sku,
+                                                          low=cmd.low, high=cmd.high))
+        else:
+            row.low, row.high = cmd.low, cmd.high
+        await record(uow, actor, "stock.threshold", "threshold", f"{cmd.scope.value}:{cmd.scope_id}:{sku}", clock,
+                     before=before, after=snapshot(row, ("low", "high")))
+        await uow.commit()
+        return row
+
+
+async def stock_alerts(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int | None = None) -> list[StockAlert]:
+    """Every threshold crossed: at or below ``low`` (restock) or above ``high`` (overstock).
+
+    Staff with STOCK_READ_ALL see all (or one dealer's); a dealer sees its own dealer thresholds.
+    """
+    async with uow:
+        if actor.kind == ActorKind.DEALER:
+            if actor.dealer_id is None or dealer_id not in (None, actor.dealer_id):
+                return []
+            dealer_id = actor.dealer_id
+        elif actor.kind != ActorKind.SYSTEM:
+            require(actor, Permission.STOCK_READ_ALL)
+        filters: dict[str, Any] = {}
+        if dealer_id is not None:
+            filters.update(scope=ThresholdScope.DEALER, scope_id=dealer_id)
+        alerts = []
+        for t in await uow.thresholds.list(**filters):
+            if t.scope == ThresholdScope.WAREHOUSE:
+                level = await uow.stock.get_by(warehouse_id=t.scope_id, sku=t.sku)
+                qty = level.available if level is not None else 0
+            else:
+                row = await uow.dealer_stock.get_by(dealer_id=t.scope_id, sku=t.sku)
+                qty = row.qty if row is not None else 0
+            if qty <= t.low:
+                alerts.append(StockAlert(t.scope, t.scope_id, t.sku, qty, t.low, t.high, "low"))
+            elif t.high is not None and qty > t.high:
+                alerts.append(StockAlert(t.scope, t.scope_id, t.sku, qty, t.low, t.high, "high"))
+        return alerts
+
+
+# --- transfers ----------------------------------------------------------------------------------
+
+async def create_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTransfer, clock: Clock) -> Transfer:
+    async with uow:
+        _require_stock_write(actor)
+        if (cmd.from_scope, cmd.from_id) == (cmd.to_scope, cmd.to_id):
+            raise ValidationFailed(reason="调出与调入不能相同 / source and destination are the same")
+        await _scope_exists(uow, cmd.from_scope, cmd.from_id)
+        await _scope_exists(uow, cmd.to_scope, cmd.to_id)
+        if not cmd.lines:
+            raise ValidationFailed(reason="调拨没有商品 / the transfer has no lines")
+        merged: dict[str, int] = {}
+        for raw_sku, qty in cmd.lines:
+            sku = await _sku(uow, raw_sku)
+            if qty <= 0:
+                raise ValidationFailed(reason=f"{sku}: 数量须大于 0 / quantity must be above 0")
+            merged[sku] = merged.get(sku, 0) + qty
+        transfer = Transfer(number=await uow.next_number("DB", clock.today()), from_scope=cmd.from_scope,
+                            from_id=cmd.from_id, to_scope=cmd.to_scope, to_id=cmd.to_id,
+                            lines=[TransferLine(sku, qty) for sku, qty in merged.items()],
+                            created_by=actor.label, created_at=clock.now())
+        await uow.transfers.add(transfer)
+        await record(uow, actor, "transfer.create", "transfer", transfer.number, clock, after=snapshot(transfer))
+        await uow.commit()
+        return transfer
+
+
+async def _transfer(uow: AbstractUnitOfWork, number: str) -> Transfer:
+    transfer = await uow.transfers.get_by(number=number, for_update=True)
+    if transfer is None:
+        raise NotFound(zh=f"未找到调拨单 {number}", en=f"Transfer {number} not found", what=number)
+    return transfer
+
+
+def _require_status(transfer: Transfer, status: TransferStatus, action: tuple[str, str]) -> None:
+    if transfer.status != status:
+        cur_zh, cur_en = TRANSFER_STATUS_LABELS[transfer.status]
+        raise InvalidTransition(zh=f"调拨单 {transfer.number} 当前状态“{cur_zh}”不能{action[0]}",
+                                en=f"Cannot {action[1]} transfer {transfer.number} while it is {cur_en}",
+                                current=transfer.status.value, action=action[1])
+
+
+async def ship_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
+    """Take the goods out of the source (warehouse available stock or the dealer's reported stock)."""
+    async with uow:
+        _require_stock_write(actor)
+        transfer = await _transfer(uow, cmd.number)
+        _require_status(transfer, TransferStatus.DRAFT, ("发出", "ship"))
+        now = clock.now()
+        for line in transfer.lines:
+            if transfer.from_scope == ThresholdScope.WAREHOUSE:
+                level = await uow.stock.get_by(warehouse_id=transfer.from_id, sku=line.sku, for_update=True)
+                available = level.available if level is not None else 0
+                if level is None or available < line.qty:
+                    raise InsufficientStock(sku=line.sku, available=available, qty=line.qty)
+                level.on_hand -= line.qty
+                level.updated_at = now
+            else:
+                held = await uow.dealer_stock.get_by(dealer_id=transfer.from_id, sku=line.sku, for_update=True)
+                qty = held.qty if held is not None else 0
+                if held is None or qty < line.qty:
+                    raise InsufficientStock(sku=line.sku, available=qty, qty=line.qty)
+                held.qty -= line.qty
+                held.reported_at = now
+        transfer.status = TransferStatus.SHIPPED
+        await record(uow, actor, "transfer.ship", "transfer", transfer.number, clock,
+                     before={"status": TransferStatus.DRAFT.value}, after={"status": transfer.status.value})
+        await uow.commit()
+        return transfer
+
+
+async def receive_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
+    """Put the goods into the destination. A receiving dealer may confirm its own transfer."""
+    async with uow:
+        transfer = await _transfer(uow, cmd.number)
+        if not (transfer.to_scope == ThresholdScope.DEALER and _own_dealer(actor, transfer.to_id)
+                and Permission.DEALER_STOCK_REPORT in actor.permissions):
+            if actor.kind == ActorKind.DEALER:
+                raise NotFound(zh=f"未找到调拨单 {cmd.number}", en=f"Transfer {cmd.number} not found",
+                               what=cmd.number)
+            _require_stock_write(actor)
+        _require_status(transfer, TransferStatus.SHIPPED, ("接收", "receive"))
+        now = clock.now()
+        for line in transfer.lines:
+            if transfer.to_scope == ThresholdScope.WAREHOUSE:
+                level = await _stock_row(uow, transfer.to_id, line.sku, clock)
+                level.on_hand += line.qty
+                level.updated_at = now
+            else:
+                held = await uow.dealer_stock.get_by(dealer_id=transfer.to_id, sku=line.sku, for_update=True)
+                if held is None:
+                    await uow.dealer_stock.add(DealerStock(dealer_id=transfer.to_id, sku=line.sku, qty=line.qty,
+                                                           reported_at=now))
+                else:
+                    held.qty += line.qty
+                    held.reported_at = now
+        transfer.status = TransferStatus.RECEIVED
+        await record(uow, actor, "transfer.receive", "transfer", transfer.number, clock,
+                     before={"status": TransferStatus.SHIPPED.value}, after={"status": transfer.status.value})
+        await uow.commit()
+        return transfer
+
+
+async def cancel_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
+    """Only a draft can be cancelled: once shipped the goods are on the road."""
+    async with uow:
+        _require_stock_write(actor)
+        transfer = await _transfer(uow, cmd.number)
+        _require_status(transfer, TransferStatus.DRAFT, ("取消", "cancel"))
+        transfer.status = TransferStatus.CANCELLED
+        await record(uow, actor, "transfer.cancel", "transfer", transfer.number, clock,
+                     before={"status": TransferStatus.DRAFT.value}, after={"status": transfer.status.value})
+        await uow.commit()
+        return transfer
+
+
+async def list_transfers(uow: AbstractUnitOfWork, actor: Actor, *,
+                         status: TransferStatus | None = None) -> list[Transfer]:
+    async with uow:
+        require(actor, Permission.STOCK_READ_ALL)
+        filters: dict[str, Any] = {} if status is None else {"status": status}
+        return await uow.transfers.list(order_by="number", desc=True, **filters)

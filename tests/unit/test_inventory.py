@@ -1,0 +1,198 @@
+"""Inventory use cases: stock writes, exact vs coarse availability, stocktakes, thresholds, transfers."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import InsufficientStock, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.inventory import StockLevel, ThresholdScope, TransferStatus
+from core.services import inventory as svc
+from core.services.inventory import (
+    AdjustStock,
+    Availability,
+    CreateTransfer,
+    ReportDealerStock,
+    SetStock,
+    SetThreshold,
+    TransferCommand,
+)
+from core.users import Role
+from tests.factories import (
+    api_key_actor,
+    dealer_user,
+    fixed_clock,
+    make_dealer,
+    make_product,
+    make_warehouse,
+    staff,
+)
+from tests.fakes import FakeUnitOfWork
+
+CLOCK = fixed_clock("2026-11-26 10:00")
+DESK = staff(Role.ORDER_DESK, "desk")
+MGMT = staff(Role.MANAGEMENT, "boss")
+MARKETING = staff(Role.MARKETING, "ma")
+OWNER_1 = dealer_user(1, Role.DEALER_OWNER, "li")
+CLERK_1 = dealer_user(1, Role.DEALER_CLERK, "xiaowang")
+OWNER_2 = dealer_user(2, Role.DEALER_OWNER, "zhao")
+W, DL = ThresholdScope.WAREHOUSE, ThresholdScope.DEALER
+
+
+@pytest.fixture
+async def uow() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
+    await uow.dealers.add(make_dealer(code="D0001"))
+    await uow.dealers.add(make_dealer(code="D0002"))
+    await uow.products.add(make_product("AP-100"))
+    await uow.products.add(make_product("AP-200"))
+    await uow.warehouses.add(make_warehouse("SH", region="华东"))     # id 1
+    await uow.warehouses.add(make_warehouse("NJ", region="华东"))     # id 2
+    await uow.warehouses.add(make_warehouse("BJ", region="华北"))     # id 3
+    await uow.stock.add(StockLevel(warehouse_id=1, sku="AP-100", on_hand=50, reserved=45))
+    await uow.stock.add(StockLevel(warehouse_id=2, sku="AP-100", on_hand=3))
+    await uow.stock.add(StockLevel(warehouse_id=3, sku="AP-100", on_hand=500, reserved=20))
+    await uow.stock.add(StockLevel(warehouse_id=3, sku="AP-200", on_hand=4, reserved=4))
+    await uow.commit()
+    uow.commits = 0
+    return uow
+
+
+def _level(uow: FakeUnitOfWork, warehouse_id: int, sku: str) -> tuple[int, int]:
+    row = next(r for r in uow.stock.rows if r.warehouse_id == warehouse_id and r.sku == sku)
+    return row.on_hand, row.reserved
+
+
+async def test_set_and_adjust_stock(uow: FakeUnitOfWork) -> None:
+    row = await svc.set_stock(uow, DESK, SetStock(2, "AP-200", 30), CLOCK)
+    assert (row.on_hand, row.reserved) == (30, 0)
+    row = await svc.adjust_stock(uow, DESK, AdjustStock(2, "AP-200", -5, "破损"), CLOCK)
+    assert _level(uow, 2, "AP-200") == (25, 0)
+    audit = await uow.audit.list(action="stock.adjust")
+    assert audit[0].after == {"on_hand": 25, "reserved": 0, "reason": "破损"}
+    commits = uow.commits
+    await svc.set_stock(uow, DESK, SetStock(2, "AP-200", 25), CLOCK)      # unchanged
+    assert uow.commits == commits
+
+
+async def test_stock_never_below_reserved_and_needs_permission(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed):
+        await svc.set_stock(uow, DESK, SetStock(1, "AP-100", 40), CLOCK)      # 45 reserved
+    with pytest.raises(ValidationFailed):
+        await svc.adjust_stock(uow, DESK, AdjustStock(1, "AP-100", -10, "盘亏"), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.adjust_stock(uow, DESK, AdjustStock(1, "AP-100", 5, " "), CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.set_stock(uow, MGMT, SetStock(1, "AP-100", 60), CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.set_stock(uow, OWNER_1, SetStock(1, "AP-100", 60), CLOCK)
+    with pytest.raises(NotFound):
+        await svc.set_stock(uow, DESK, SetStock(9, "AP-100", 60), CLOCK)
+    with pytest.raises(NotFound):
+        await svc.set_stock(uow, DESK, SetStock(1, "NOPE", 60), CLOCK)
+    assert _level(uow, 1, "AP-100") == (50, 45) and uow.commits == 0
+    row = await svc.set_stock(uow, api_key_actor(scopes=("stock:write",)), SetStock(1, "AP-100", 60), CLOCK)
+    assert row.on_hand == 60
+
+
+async def test_staff_see_exact_stock(uow: FakeUnitOfWork) -> None:
+    rows = await svc.list_stock(uow, MGMT, sku="AP-100")
+    assert [(r.warehouse_code, r.available, r.level) for r in rows] == [
+        ("BJ", 480, Availability.AMPLE), ("NJ", 3, Availability.LOW), ("SH", 5, Availability.LOW)]
+    with pytest.raises(PermissionDenied):
+        await svc.list_stock(uow, OWNER_1)
+    with pytest.raises(PermissionDenied):
+        await svc.list_stock(uow, MARKETING)
+
+
+async def test_dealers_see_coarse_levels_per_region(uow: FakeUnitOfWork) -> None:
+    levels = await svc.stock_availability(uow, OWNER_1)
+    assert [(a.sku, a.region, a.level, a.available) for a in levels] == [
+        ("AP-100", "华东", Availability.LOW, None),        # 5 + 3 available, at or below 10 + 10
+        ("AP-100", "华北", Availability.AMPLE, None),
+        ("AP-200", "华北", Availability.OUT, None)]
+    assert levels[0].label("zh") == "紧张" and levels[2].label("en") == "out of stock"
+    exact = await svc.stock_availability(uow, DESK, sku="AP-100", region="华东")
+    assert [(a.level, a.available) for a in exact] == [(Availability.LOW, 8)]
+    with pytest.raises(PermissionDenied):
+        await svc.stock_availability(uow, api_key_actor(scopes=()))
+
+
+async def test_thresholds_change_levels_and_raise_alerts(uow: FakeUnitOfWork) -> None:
+    await svc.set_threshold(uow, DESK, SetThreshold(W, 3, "AP-100", low=600, high=None), CLOCK)
+    level = await svc.stock_availability(uow, OWNER_1, sku="AP-100", region="华北")
+    assert level[0].level == Availability.LOW
+    await svc.set_threshold(uow, OWNER_1, SetThreshold(DL, 1, "AP-100", low=5, high=20), CLOCK)
+    await svc.report_dealer_stock(uow, CLERK_1, ReportDealerStock(1, [("AP-100", 25)]), CLOCK)
+    alerts = await svc.stock_alerts(uow, DESK)
+    assert sorted((a.scope, a.scope_id, a.kind, a.qty) for a in alerts) == [(DL, 1, "high", 25), (W, 3, "low", 480)]
+    assert [(a.scope, a.kind) for a in await svc.stock_alerts(uow, OWNER_1)] == [(DL, "high")]
+    assert await svc.stock_alerts(uow, OWNER_2) == []
+    with pytest.raises(PermissionDenied):
+        await svc.set_threshold(uow, OWNER_2, SetThreshold(DL, 1, "AP-100", low=1), CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.set_threshold(uow, OWNER_1, SetThreshold(W, 1, "AP-100", low=1), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=10, high=5), CLOCK)
+
+
+async def test_dealer_stocktake_own_dealer_only(uow: FakeUnitOfWork) -> None:
+    rows = await svc.report_dealer_stock(uow, CLERK_1, ReportDealerStock(1, [("AP-100", 7), ("AP-200", 0)]), CLOCK)
+    assert [(r.sku, r.qty) for r in rows] == [("AP-100", 7), ("AP-200", 0)]
+    await svc.report_dealer_stock(uow, OWNER_1, ReportDealerStock(1, [("AP-100", 4)]), CLOCK)
+    assert [(r.sku, r.qty) for r in await svc.list_dealer_stock(uow, OWNER_1, 1)] == [("AP-100", 4), ("AP-200", 0)]
+    audit = await uow.audit.list(action="dealer_stock.report")
+    assert audit[-1].before == {"AP-100": 7} and audit[-1].after == {"AP-100": 4}
+    with pytest.raises(NotFound):
+        await svc.report_dealer_stock(uow, OWNER_2, ReportDealerStock(1, [("AP-100", 1)]), CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.report_dealer_stock(uow, DESK, ReportDealerStock(1, [("AP-100", 1)]), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.report_dealer_stock(uow, OWNER_1, ReportDealerStock(1, [("AP-100", -1)]), CLOCK)
+    with pytest.raises(NotFound):
+        await svc.list_dealer_stock(uow, OWNER_2, 1)
+    assert len(await svc.list_dealer_stock(uow, MGMT, 1)) == 2
+
+
+async def test_transfer_between_warehouses(uow: FakeUnitOfWork) -> None:
+    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(W, 3, W, 2, [("AP-100", 100)]), CLOCK)
+    assert transfer.number == "DB-20261126-0001" and transfer.status == TransferStatus.DRAFT
+    assert _level(uow, 3, "AP-100") == (500, 20)
+    await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    assert _level(uow, 3, "AP-100") == (400, 20)
+    with pytest.raises(InvalidTransition):
+        await svc.cancel_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    received = await svc.receive_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    assert received.status == TransferStatus.RECEIVED and _level(uow, 2, "AP-100") == (103, 0)
+    assert [a.action for a in await uow.audit.list()] == ["transfer.create", "transfer.ship", "transfer.receive"]
+
+
+async def test_transfer_cannot_take_reserved_stock(uow: FakeUnitOfWork) -> None:
+    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 2, [("AP-100", 6)]), CLOCK)
+    with pytest.raises(InsufficientStock):
+        await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    assert _level(uow, 1, "AP-100") == (50, 45)
+    cancelled = await svc.cancel_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    assert cancelled.status == TransferStatus.CANCELLED
+
+
+async def test_transfer_between_dealers(uow: FakeUnitOfWork) -> None:
+    await svc.report_dealer_stock(uow, OWNER_1, ReportDealerStock(1, [("AP-200", 10)]), CLOCK)
+    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(DL, 1, DL, 2, [("AP-200", 4)]), CLOCK)
+    await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
+    with pytest.raises(NotFound):
+        await svc.receive_transfer(uow, OWNER_1, TransferCommand(transfer.number), CLOCK)
+    await svc.receive_transfer(uow, OWNER_2, TransferCommand(transfer.number), CLOCK)
+    assert [(r.sku, r.qty) for r in await svc.list_dealer_stock(uow, OWNER_1, 1)] == [("AP-200", 6)]
+    assert [(r.sku, r.qty) for r in await svc.list_dealer_stock(uow, OWNER_2, 2)] == [("AP-200", 4)]
+
+
+async def test_transfer_validation(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed):
+        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 1, [("AP-100", 1)]), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 2, [("AP-100", 0)]), CLOCK)
+    with pytest.raises(NotFound):
+        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, DL, 99, [("AP-100", 1)]), CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.create_transfer(uow, OWNER_1, CreateTransfer(DL, 1, DL, 2, [("AP-100", 1)]), CLOCK)
+    assert uow.transfers.rows == []
