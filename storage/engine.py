@@ -1,0 +1,79 @@
+"""Engine and session factories. Nothing is built at import time: the bootstrap calls these with Settings.
+
+SQLite (development, small installs): the database file's directory is created, WAL journal (readers
+do not block the writer), foreign keys enforced, and a 30 s busy timeout so concurrent writers wait
+for the write lock instead of failing. PostgreSQL (production): pre-ping pooled connections.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+from storage.encryption import configure_encryption
+from storage.orm import DomainSession, start_mappers
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _json_dumps(value: Any) -> str:
+    # Chinese stays readable in the database (and searchable with __contains)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def build_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    encryption_keys: list[str] | None = None,
+    search_path: str | None = None,
+) -> AsyncEngine:
+    """An async engine for ``sqlite+aiosqlite:///path`` or ``postgresql+asyncpg://user@host/db``.
+
+    ``encryption_keys`` (optional) installs the personal-data keys (``configure_encryption``).
+    ``search_path`` (PostgreSQL only) puts every table in that schema; tests use it to isolate runs.
+    """
+    if encryption_keys is not None:
+        configure_encryption(encryption_keys)
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        if in_memory:
+            # one shared connection, otherwise every connection sees its own empty database
+            kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+        else:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        engine = create_async_engine(parsed, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs["pool_pre_ping"] = True
+    if search_path:
+        kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
+    return create_async_engine(parsed, **kwargs)
+
+
+def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (``expire_on_commit=False``): use cases return the
+    domain objects they changed, and async code must not lazy-load expired attributes."""
+    start_mappers()
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=DomainSession)

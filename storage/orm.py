@@ -1,0 +1,745 @@
+"""Tables and imperative mappings of the core dataclasses (cosmicpython ``adapters/orm.py`` style).
+
+The domain classes stay plain dataclasses; :func:`start_mappers` instruments them so repositories
+return the domain objects themselves. Child collections (dealer contacts/addresses, order lines/events,
+ticket comments) are relationships loaded with ``selectin`` (async sessions cannot lazy-load) and
+owned by their parent (``all, delete-orphan``). Lists of value objects are JSON columns
+(:class:`storage.types.JSONValue`); in-place changes to them (``order.approval_reasons.append(x)``)
+are detected at commit (and at any flush) by comparing with a snapshot taken at load
+(see :func:`track_json_changes`).
+
+``metadata`` is what Alembic autogenerates from; keep ``storage/migrations`` in step with it
+(``tests/integration/test_migrations.py`` fails when they differ).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Session, registry, relationship
+from sqlalchemy.orm.attributes import flag_modified
+
+from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
+from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
+from core.audit import AuditEntry
+from core.campaigns import (
+    Campaign,
+    CampaignParticipation,
+    CampaignStatus,
+    MarketingMaterial,
+    MaterialRequest,
+    ParticipationStatus,
+    RequestStatus,
+)
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
+from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
+from core.inventory import (
+    DealerStock,
+    StockLevel,
+    StockThreshold,
+    ThresholdScope,
+    Transfer,
+    TransferLine,
+    TransferStatus,
+    Warehouse,
+)
+from core.orders import Order, OrderEvent, OrderLine, OrderStatus
+from core.products import (
+    DealerAllowedSku,
+    DealerPrice,
+    Product,
+    Promotion,
+    PromotionKind,
+    PromotionTier,
+    TierPrice,
+)
+from core.quality import CorrectiveStatus, QualityFeedback
+from core.sellout import CustomerType, SellOutLine
+from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
+from storage.encryption import blind_index
+from storage.types import EncryptedString, ExactDecimal, JSONValue, Money, StrEnumType, UTCDateTime, to_json
+
+# Constraint names must be deterministic: SQLite batch migrations drop and recreate constraints by name.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+# BIGINT keys on PostgreSQL (sell-out lines reach millions); SQLite needs INTEGER for its rowid alias.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _id() -> Column[Any]:
+    return Column("id", ID, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, *, nullable: bool = False, ondelete: str | None = None) -> Column[Any]:
+    return Column(name, BigInteger, ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+def _str_list(name: str) -> Column[Any]:
+    return Column(name, JSONValue(list[str]), nullable=False)
+
+
+# --- dealers --------------------------------------------------------------------------------------------
+
+dealers = Table(
+    "dealers", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("uscc", String(32), nullable=False, unique=True),
+    Column("province", String(32), nullable=False),
+    Column("city", String(64), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("tier", String(16), nullable=False),
+    Column("business_scope", Text, nullable=False),
+    _fk("parent_id", "dealers.id", nullable=True, ondelete="SET NULL"),
+    Column("status", StrEnumType(DealerStatus), nullable=False),
+    Column("status_reason", Text, nullable=True),
+    Column("status_changed_at", UTCDateTime(), nullable=True),
+    Column("credit_limit", Money(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_dealers_region", "region"),
+    Index("ix_dealers_parent_id", "parent_id"),
+)
+
+dealer_contacts = Table(
+    "dealer_contacts", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id", ondelete="CASCADE"),
+    Column("name", String(100), nullable=False),
+    Column("phone", EncryptedString(), nullable=False),
+    # blind index of the phone (HMAC), kept by an ORM event: lets bind_by_phone find a contact
+    Column("phone_hash", String(64), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("id_number", EncryptedString(), nullable=True),
+    Index("ix_dealer_contacts_dealer_id", "dealer_id"),
+    Index("ix_dealer_contacts_phone_hash", "phone_hash"),
+)
+
+dealer_addresses = Table(
+    "dealer_addresses", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id", ondelete="CASCADE"),
+    Column("kind", String(16), nullable=False),
+    Column("province", String(32), nullable=False),
+    Column("city", String(64), nullable=False),
+    Column("district", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_dealer_addresses_dealer_id", "dealer_id"),
+)
+
+qualifications = Table(
+    "qualifications", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("doc_type", StrEnumType(DocumentType), nullable=False),
+    Column("number", String(64), nullable=False),
+    Column("issued_on", Date, nullable=True),
+    Column("expires_on", Date, nullable=True),
+    Column("file_ref", String(255), nullable=True),
+    Column("status", StrEnumType(ReviewStatus), nullable=False),
+    Column("reject_reason", Text, nullable=True),
+    _fk("replaces_id", "qualifications.id", nullable=True, ondelete="SET NULL"),
+    Column("reviewed_by", String(200), nullable=True),
+    Column("reviewed_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_qualifications_dealer_id", "dealer_id"),
+    Index("ix_qualifications_expires_on", "expires_on"),
+)
+
+# --- products and prices --------------------------------------------------------------------------------
+
+products = Table(
+    "products", metadata,
+    _id(),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("list_price", Money(), nullable=False),
+    _str_list("aliases"),
+    Column("pack_size", Integer, nullable=False),
+    Column("moq", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index("ix_products_category", "category"),
+)
+
+tier_prices = Table(
+    "tier_prices", metadata,
+    _id(),
+    Column("tier", String(16), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("price", Money(), nullable=False),
+    UniqueConstraint("tier", "sku"),
+)
+
+dealer_prices = Table(
+    "dealer_prices", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id", ondelete="CASCADE"),
+    Column("sku", String(64), nullable=False),
+    Column("price", Money(), nullable=False),
+    UniqueConstraint("dealer_id", "sku"),
+)
+
+dealer_allowed_skus = Table(
+    "dealer_allowed_skus", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id", ondelete="CASCADE"),
+    Column("sku", String(64), nullable=False),
+    UniqueConstraint("dealer_id", "sku"),
+)
+
+promotions = Table(
+    "promotions", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", StrEnumType(PromotionKind), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    _str_list("skus"),
+    _str_list("dealer_tiers"),
+    Column("percent", ExactDecimal(precision=9, scale=4), nullable=False),
+    Column("buy_qty", Integer, nullable=False),
+    Column("free_qty", Integer, nullable=False),
+    Column("tiers", JSONValue(list[PromotionTier]), nullable=False),
+    Column("budget", Money(), nullable=True),
+    Column("spent", Money(), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Index("ix_promotions_period", "starts_on", "ends_on"),
+)
+
+# --- accounts -------------------------------------------------------------------------------------------
+
+ledger_entries = Table(
+    "ledger_entries", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("account", StrEnumType(AccountKind), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("kind", StrEnumType(EntryKind), nullable=False),
+    Column("ref", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_ledger_entries_dealer_account", "dealer_id", "account"),
+    Index("ix_ledger_entries_ref", "ref"),
+)
+
+statements = Table(
+    "statements", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("period", String(16), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("opening_balance", Money(), nullable=False),
+    Column("orders_total", Money(), nullable=False),
+    Column("payments_total", Money(), nullable=False),
+    Column("rebates_total", Money(), nullable=False),
+    Column("closing_balance", Money(), nullable=False),
+    Column("lines", JSONValue(list[dict[str, str]]), nullable=False),
+    Column("status", StrEnumType(StatementStatus), nullable=False),
+    Column("dispute_reason", Text, nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_statements_dealer_period", "dealer_id", "period"),
+)
+
+# --- contracts ------------------------------------------------------------------------------------------
+
+contracts = Table(
+    "contracts", metadata,
+    _id(),
+    # a new version of a contract keeps its number: (number, version) is the unique key
+    Column("number", String(32), nullable=False),
+    _fk("dealer_id", "dealers.id"),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("targets", JSONValue(list[SalesTarget]), nullable=False),
+    Column("rebate_tiers", JSONValue(list[RebateTier]), nullable=False),
+    _str_list("marketing_duties"),
+    Column("status", StrEnumType(ContractStatus), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("status_reason", Text, nullable=True),
+    Column("version", Integer, nullable=False),
+    _fk("previous_id", "contracts.id", nullable=True, ondelete="SET NULL"),
+    Column("signed_text", Text, nullable=True),
+    Column("signed_sha256", String(64), nullable=True),
+    Column("signed_at", UTCDateTime(), nullable=True),
+    Column("signed_by", String(200), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("number", "version"),
+    Index("ix_contracts_dealer_id", "dealer_id"),
+)
+
+# --- inventory ------------------------------------------------------------------------------------------
+
+warehouses = Table(
+    "warehouses", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("province", String(32), nullable=False),
+    Column("city", String(64), nullable=False),
+)
+
+stock_levels = Table(
+    "stock_levels", metadata,
+    _id(),
+    _fk("warehouse_id", "warehouses.id"),
+    Column("sku", String(64), nullable=False),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("warehouse_id", "sku"),
+    Index("ix_stock_levels_sku", "sku"),
+)
+
+dealer_stock = Table(
+    "dealer_stock", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("sku", String(64), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("reported_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("dealer_id", "sku"),
+)
+
+stock_thresholds = Table(
+    "stock_thresholds", metadata,
+    _id(),
+    Column("scope", StrEnumType(ThresholdScope), nullable=False),
+    Column("scope_id", BigInteger, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("low", Integer, nullable=False),
+    Column("high", Integer, nullable=True),
+    UniqueConstraint("scope", "scope_id", "sku"),
+)
+
+transfers = Table(
+    "transfers", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("from_scope", StrEnumType(ThresholdScope), nullable=False),
+    Column("from_id", BigInteger, nullable=False),
+    Column("to_scope", StrEnumType(ThresholdScope), nullable=False),
+    Column("to_id", BigInteger, nullable=False),
+    Column("lines", JSONValue(list[TransferLine]), nullable=False),
+    Column("status", StrEnumType(TransferStatus), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+)
+
+# --- orders ---------------------------------------------------------------------------------------------
+
+orders = Table(
+    "orders", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    Column("status", StrEnumType(OrderStatus), nullable=False),
+    Column("total", Money(), nullable=False),
+    Column("requested_delivery", Date, nullable=True),
+    _fk("warehouse_id", "warehouses.id", nullable=True),
+    Column("client_request_key", String(64), nullable=True),
+    Column("placed_by", String(200), nullable=False),
+    Column("on_behalf", Boolean, nullable=False),
+    _str_list("approval_reasons"),
+    Column("paid_from_rebate", Money(), nullable=False),
+    Column("paid_from_prepayment", Money(), nullable=False),
+    Column("paid_from_credit", Money(), nullable=False),
+    Column("carrier", String(64), nullable=True),
+    Column("tracking_no", String(64), nullable=True),
+    Column("reject_reason", Text, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Column("version", Integer, nullable=False),
+    # idempotent submission: NULL keys never collide (NULLs are distinct on both databases)
+    UniqueConstraint("dealer_id", "client_request_key"),
+    Index("ix_orders_dealer_status_created", "dealer_id", "status", "created_at"),
+    Index("ix_orders_status_created", "status", "created_at"),
+)
+
+order_lines = Table(
+    "order_lines", metadata,
+    _id(),
+    _fk("order_id", "orders.id", ondelete="CASCADE"),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("unit_price", Money(), nullable=False),
+    Column("discount", Money(), nullable=False),
+    Column("free_qty", Integer, nullable=False),
+    Column("promotion_code", String(32), nullable=True),
+    Index("ix_order_lines_order_id", "order_id"),
+    Index("ix_order_lines_sku", "sku"),
+)
+
+order_events = Table(
+    "order_events", metadata,
+    _id(),
+    _fk("order_id", "orders.id", ondelete="CASCADE"),
+    Column("status", StrEnumType(OrderStatus), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("note", Text, nullable=False),
+    Index("ix_order_events_order_id", "order_id"),
+)
+
+# --- sell-out -------------------------------------------------------------------------------------------
+
+sellout_lines = Table(
+    "sellout_lines", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("sold_on", Date, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("qty", Integer, nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("province", String(32), nullable=False),
+    Column("city", String(64), nullable=False),
+    Column("customer_type", StrEnumType(CustomerType), nullable=False),
+    Column("reported_at", UTCDateTime(), nullable=True),
+    Index("ix_sellout_lines_sold_on", "sold_on"),
+    Index("ix_sellout_lines_dealer_sold_on", "dealer_id", "sold_on"),
+    Index("ix_sellout_lines_sku_sold_on", "sku", "sold_on"),
+    Index("ix_sellout_lines_province_city", "province", "city"),
+)
+
+# --- campaigns and materials ----------------------------------------------------------------------------
+
+campaigns = Table(
+    "campaigns", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("support", Text, nullable=False),
+    Column("budget", Money(), nullable=False),
+    Column("spent", Money(), nullable=False),
+    _str_list("target_regions"),
+    _str_list("target_tiers"),
+    Column("target_dealer_ids", JSONValue(list[int]), nullable=False),
+    _str_list("skus"),
+    Column("status", StrEnumType(CampaignStatus), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+)
+
+campaign_participations = Table(
+    "campaign_participations", metadata,
+    _id(),
+    _fk("campaign_id", "campaigns.id"),
+    _fk("dealer_id", "dealers.id"),
+    Column("status", StrEnumType(ParticipationStatus), nullable=False),
+    Column("report_text", Text, nullable=False),
+    _str_list("report_photos"),
+    Column("new_customers", Integer, nullable=False),
+    Column("review_note", Text, nullable=False),
+    Column("reviewed_by", String(200), nullable=True),
+    Column("reviewed_at", UTCDateTime(), nullable=True),
+    Column("joined_at", UTCDateTime(), nullable=True),
+    Column("reported_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("campaign_id", "dealer_id"),
+    Index("ix_campaign_participations_dealer_id", "dealer_id"),
+)
+
+marketing_materials = Table(
+    "marketing_materials", metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("stock", Integer, nullable=False),
+    Column("min_tier", String(16), nullable=True),
+)
+
+material_requests = Table(
+    "material_requests", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    _fk("material_id", "marketing_materials.id"),
+    Column("qty", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", StrEnumType(RequestStatus), nullable=False),
+    Column("reject_reason", Text, nullable=True),
+    Column("requested_by", String(200), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_material_requests_dealer_id", "dealer_id"),
+    Index("ix_material_requests_status", "status"),
+)
+
+# --- after-sales and quality ----------------------------------------------------------------------------
+
+tickets = Table(
+    "tickets", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    Column("description", Text, nullable=False),
+    Column("customer_name", EncryptedString(), nullable=False),
+    Column("customer_phone", EncryptedString(), nullable=False),
+    Column("sku", String(64), nullable=True),
+    Column("serial_no", String(64), nullable=True),
+    Column("order_number", String(32), nullable=True),
+    _str_list("photos"),
+    Column("priority", StrEnumType(Priority), nullable=False),
+    Column("sla_due_at", UTCDateTime(), nullable=True),
+    Column("status", StrEnumType(TicketStatus), nullable=False),
+    Column("reject_reason", Text, nullable=True),
+    Column("resolved_at", UTCDateTime(), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("assignee", String(200), nullable=True),
+    Column("resolution", Text, nullable=True),
+    Column("satisfaction", Integer, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Index("ix_tickets_dealer_status", "dealer_id", "status"),
+    Index("ix_tickets_status_sla", "status", "sla_due_at"),
+)
+
+ticket_comments = Table(
+    "ticket_comments", metadata,
+    _id(),
+    _fk("ticket_id", "tickets.id", ondelete="CASCADE"),
+    Column("author", String(200), nullable=False),
+    Column("status", StrEnumType(TicketStatus), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_ticket_comments_ticket_id", "ticket_id"),
+)
+
+quality_feedback = Table(
+    "quality_feedback", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    Column("sku", String(64), nullable=False),
+    Column("defect_category", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("batch", String(64), nullable=True),
+    _str_list("photos"),
+    _str_list("ticket_numbers"),
+    Column("corrective_status", StrEnumType(CorrectiveStatus), nullable=False),
+    Column("corrective_note", Text, nullable=False),
+    Column("handled_by", String(200), nullable=True),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Index("ix_quality_feedback_dealer_id", "dealer_id"),
+    Index("ix_quality_feedback_sku", "sku"),
+)
+
+# --- users and access -----------------------------------------------------------------------------------
+
+users = Table(
+    "users", metadata,
+    _id(),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("role", StrEnumType(Role), nullable=False),
+    _fk("dealer_id", "dealers.id", nullable=True),
+    Column("phone", EncryptedString(), nullable=True),
+    Column("password_hash", String(255), nullable=True),
+    Column("language", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_users_dealer_id", "dealer_id"),
+)
+
+chat_identities = Table(
+    "chat_identities", metadata,
+    _id(),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    _fk("user_id", "users.id", ondelete="CASCADE"),
+    Column("bound_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("channel", "external_id"),
+    Index("ix_chat_identities_user_id", "user_id"),
+)
+
+invite_codes = Table(
+    "invite_codes", metadata,
+    _id(),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("kind", StrEnumType(InviteKind), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    _fk("dealer_id", "dealers.id", nullable=True),
+    Column("username", String(64), nullable=True),
+    Column("role", StrEnumType(Role), nullable=True),
+    Column("used_at", UTCDateTime(), nullable=True),
+    _fk("used_by_user_id", "users.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", UTCDateTime(), nullable=True),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    _id(),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(32), nullable=False, unique=True),
+    Column("key_hash", String(128), nullable=False),
+    _str_list("scopes"),
+    _fk("dealer_id", "dealers.id", nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+    Column("last_used_at", UTCDateTime(), nullable=True),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    _id(),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("before", JSONValue(dict[str, Any]), nullable=False),
+    Column("after", JSONValue(dict[str, Any]), nullable=False),
+    Index("ix_audit_log_entity", "entity", "entity_id"),
+    Index("ix_audit_log_at", "at"),
+)
+
+# --- document numbers -----------------------------------------------------------------------------------
+
+sequences = Table(
+    "sequences", metadata,
+    Column("key", String(64), primary_key=True),   # "SO-20261126"
+    Column("value", BigInteger, nullable=False),
+)
+
+
+# --- mappings -------------------------------------------------------------------------------------------
+
+mapper_registry = registry(metadata=metadata)
+
+#: aggregate class -> its table (the classes the unit of work has repositories for, plus children)
+TABLES: dict[type, Table] = {
+    Dealer: dealers, Contact: dealer_contacts, Address: dealer_addresses, Qualification: qualifications,
+    Product: products, TierPrice: tier_prices, DealerPrice: dealer_prices, DealerAllowedSku: dealer_allowed_skus,
+    Promotion: promotions, LedgerEntry: ledger_entries, Statement: statements, Contract: contracts,
+    Warehouse: warehouses, StockLevel: stock_levels, DealerStock: dealer_stock, StockThreshold: stock_thresholds,
+    Transfer: transfers, Order: orders, OrderLine: order_lines, OrderEvent: order_events,
+    SellOutLine: sellout_lines, Campaign: campaigns, CampaignParticipation: campaign_participations,
+    MarketingMaterial: marketing_materials, MaterialRequest: material_requests, Ticket: tickets,
+    TicketComment: ticket_comments, QualityFeedback: quality_feedback, User: users,
+    ChatIdentity: chat_identities, InviteCode: invite_codes, ApiKey: api_keys, AuditEntry: audit_log,
+}
+
+_JSON_KEYS: dict[type, tuple[str, ...]] = {}
+_JSON_SNAPSHOT = "dms_json_snapshot"
+
+
+def _children(cls: type, table: Table) -> Any:
+    return relationship(cls, lazy="selectin", cascade="all, delete-orphan", order_by=table.c.id)
+
+
+def start_mappers() -> None:
+    """Map every core dataclass onto its table. Idempotent: safe to call from every factory."""
+    if inspect(Dealer, raiseerr=False) is not None:
+        return
+    properties: dict[type, dict[str, Any]] = {
+        Dealer: {"contacts": _children(Contact, dealer_contacts),
+                 "addresses": _children(Address, dealer_addresses)},
+        Contact: {"_phone_hash": dealer_contacts.c.phone_hash},
+        Order: {"lines": _children(OrderLine, order_lines), "events": _children(OrderEvent, order_events)},
+        Ticket: {"comments": _children(TicketComment, ticket_comments)},
+    }
+    options: dict[type, dict[str, Any]] = {
+        # optimistic lock: an UPDATE of a stale order raises (the unit of work turns it into Conflict)
+        Order: {"version_id_col": orders.c.version},
+    }
+    for cls, table in TABLES.items():
+        mapper_registry.map_imperatively(cls, table, properties=properties.get(cls, {}), **options.get(cls, {}))
+        json_keys = tuple(c.key for c in table.columns if isinstance(c.type, JSONValue))
+        if json_keys:
+            _JSON_KEYS[cls] = json_keys
+            event.listen(cls, "load", _snapshot_on_load)
+            event.listen(cls, "refresh", _snapshot_on_refresh)
+    event.listen(Contact, "before_insert", _index_phone)
+    event.listen(Contact, "before_update", _index_phone)
+
+
+def _index_phone(mapper: Any, connection: Any, contact: Contact) -> None:
+    contact._phone_hash = blind_index(contact.phone)  # type: ignore[attr-defined]
+
+
+def _take_snapshot(obj: Any) -> None:
+    keys = _JSON_KEYS.get(type(obj))
+    if not keys:
+        return
+    state = inspect(obj)
+    state.info[_JSON_SNAPSHOT] = {k: to_json(state.dict[k]) for k in keys if k in state.dict}
+
+
+def _snapshot_on_load(obj: Any, context: Any) -> None:
+    _take_snapshot(obj)
+
+
+def _snapshot_on_refresh(obj: Any, context: Any, attrs: Any) -> None:
+    _take_snapshot(obj)
+
+
+class DomainSession(Session):
+    """The session class behind every unit of work; carries the JSON change tracking below."""
+
+
+@event.listens_for(DomainSession, "before_commit")
+def _track_json_changes_on_commit(session: Session) -> None:
+    # a session whose only changes are in place looks clean, and a clean session skips its flush
+    # (and before_flush) altogether: check before the commit's flush instead
+    track_json_changes(session)
+
+
+@event.listens_for(DomainSession, "before_flush")
+def _track_json_changes_on_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    track_json_changes(session)
+
+
+def track_json_changes(session: Session) -> None:
+    """Mark JSON attributes changed in place (``lines.append(...)``) as modified so they are written."""
+    for obj in list(session.identity_map.values()):
+        keys = _JSON_KEYS.get(type(obj))
+        if not keys:
+            continue
+        state = inspect(obj)
+        snapshot = state.info.get(_JSON_SNAPSHOT)
+        if snapshot is None:
+            continue
+        for key in keys:
+            if key in state.dict and to_json(state.dict[key]) != snapshot.get(key):
+                flag_modified(obj, key)
+
+
+@event.listens_for(DomainSession, "after_flush_postexec")
+def _resnapshot(session: Session, flush_context: Any) -> None:
+    for obj in list(session.identity_map.values()):
+        _take_snapshot(obj)

@@ -1,0 +1,150 @@
+"""One generic SQLAlchemy repository for every aggregate (implements ``core.ports.AbstractRepository``).
+
+Filters follow the syntax documented in ``core.ports``: ``field=value``, ``field__in``, ``__gte``,
+``__lte``, ``__gt``, ``__lt``, ``__ne``, ``__contains`` (case-insensitive substring). ``None`` compares
+as SQL ``IS NULL``; ``__ne`` keeps NULL rows (as Python's ``!=`` does in the fake). Results are ordered
+by ``order_by`` (default ``id``) with NULLs last ascending / first descending, then by ``id``, so pages
+are stable and the order matches ``tests.fakes.FakeRepository``.
+
+``add`` and ``delete`` flush at once so ids are set and constraint violations surface where the fake
+would have them; a violation ends the unit of work (see ``storage.uow``).
+
+Locking: ``get(..., for_update=True)`` / ``get_by(..., for_update=True)`` emit ``SELECT ... FOR UPDATE``
+on PostgreSQL and re-read the row even if the session already holds it. SQLite has no row locks; there
+the repository first takes the database write lock (a no-op UPDATE) so the read and the later write
+happen under one lock, which serializes concurrent reservations just the same.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, String, Table, cast, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnClause
+
+from core.ports import AbstractRepository
+from storage.orm import TABLES
+from storage.types import EncryptedString, JSONValue
+
+T = TypeVar("T")
+
+_LIKE_ESCAPE = "\\"
+
+
+def _like_pattern(value: Any) -> str:
+    raw = str(value)
+    for ch in (_LIKE_ESCAPE, "%", "_"):
+        raw = raw.replace(ch, _LIKE_ESCAPE + ch)
+    return f"%{raw}%"
+
+
+class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
+    def __init__(self, session: AsyncSession, cls: type[T], *, flush: Any = None) -> None:
+        self.session = session
+        self.cls = cls
+        self.table: Table = TABLES[cls]
+        # the unit of work passes its flush so errors are translated in one place
+        self._flush = flush or session.flush
+
+    # --- writes ---------------------------------------------------------------------------------------
+
+    async def add(self, obj: T) -> T:
+        self.session.add(obj)
+        await self._flush()
+        return obj
+
+    async def delete(self, obj: T) -> None:
+        await self.session.delete(obj)
+        await self._flush()
+
+    # --- reads ----------------------------------------------------------------------------------------
+
+    async def get(self, id: int, *, for_update: bool = False) -> T | None:
+        if for_update:
+            return await self.get_by(for_update=True, id=id)
+        return await self.session.get(self.cls, id)
+
+    async def get_by(self, *, for_update: bool = False, **filters: Any) -> T | None:
+        stmt = select(self.cls).where(*self._conditions(filters)).order_by(self.table.c.id).limit(2)
+        if for_update:
+            await self._lock_sqlite()
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
+        found = (await self.session.scalars(stmt)).all()
+        if len(found) > 1:
+            raise LookupError(f"more than one {self.cls.__name__} matches {filters}")
+        return found[0] if found else None
+
+    async def list(
+        self,
+        *,
+        order_by: str | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        **filters: Any,
+    ) -> builtins.list[T]:
+        column = self._column(order_by or "id")
+        order = column.desc().nulls_first() if desc else column.asc().nulls_last()
+        stmt = select(self.cls).where(*self._conditions(filters)).order_by(order)
+        if column.key != "id":
+            stmt = stmt.order_by(self.table.c.id.desc() if desc else self.table.c.id.asc())
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return builtins.list((await self.session.scalars(stmt)).all())
+
+    async def count(self, **filters: Any) -> int:
+        stmt = select(func.count()).select_from(self.table).where(*self._conditions(filters))
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    # --- filter syntax --------------------------------------------------------------------------------
+
+    def _column(self, name: str) -> ColumnClause[Any]:
+        column = self.table.c.get(name)
+        if column is None or name == "phone_hash":
+            raise ValueError(f"{self.cls.__name__} has no column {name!r} to filter or sort on")
+        return column  # type: ignore[return-value]
+
+    def _conditions(self, filters: dict[str, Any]) -> builtins.list[ColumnElement[bool]]:
+        conditions: builtins.list[ColumnElement[bool]] = []
+        for key, value in filters.items():
+            name, _, op = key.partition("__")
+            column = self._column(name)
+            if isinstance(column.type, EncryptedString) and not (op in ("", "ne") and value is None):
+                # ciphertexts are randomised: SQL cannot compare them (contacts: find_contact_by_phone)
+                raise ValueError(f"{name} is encrypted and cannot be searched")
+            conditions.append(self._condition(column, op, value))
+        return conditions
+
+    @staticmethod
+    def _condition(column: ColumnClause[Any], op: str, value: Any) -> ColumnElement[bool]:
+        if op == "":
+            return column.is_(None) if value is None else column == value
+        if op == "ne":
+            if value is None:
+                return column.is_not(None)
+            return or_(column != value, column.is_(None)) if column.nullable else column != value
+        if op == "in":
+            return column.in_(list(value))
+        if op == "gte":
+            return column >= value
+        if op == "lte":
+            return column <= value
+        if op == "gt":
+            return column > value
+        if op == "lt":
+            return column < value
+        if op == "contains":
+            target: Any = cast(column, String) if isinstance(column.type, JSONValue) else column
+            return target.ilike(_like_pattern(value), escape=_LIKE_ESCAPE)
+        raise ValueError(f"unknown filter operator __{op}")
+
+    async def _lock_sqlite(self) -> None:
+        bind = self.session.get_bind()
+        if bind.dialect.name == "sqlite":
+            # any write statement makes SQLite take the database write lock for the rest of the
+            # transaction; this one changes nothing
+            await self.session.execute(text("UPDATE sequences SET value = value WHERE 1 = 0"))

@@ -1,0 +1,178 @@
+"""The SQLAlchemy unit of work (implements ``core.ports.AbstractUnitOfWork``).
+
+One session per ``async with uow:`` block; leaving the block without ``commit()`` rolls back. The same
+instance can be entered again for the next use case (a fresh session each time). Objects loaded in the
+block stay readable after it (``expire_on_commit=False``, and the exit does not expire them); an
+explicit ``await uow.rollback()`` inside the block does expire them (reload before using them again).
+
+Database errors that mean "someone else got there first" become domain errors so use cases and chat
+replies need no SQLAlchemy: a unique or foreign-key violation and a stale optimistic-lock update
+(``Order.version``) raise ``core.errors.Conflict``. The session is rolled back when that happens, so a
+Conflict ends the unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.accounts import LedgerEntry, Statement
+from core.aftersales import Ticket
+from core.audit import AuditEntry
+from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
+from core.contracts import Contract
+from core.dealers import Contact, Dealer, Qualification
+from core.errors import Conflict
+from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
+from core.orders import Order
+from core.ports import AbstractUnitOfWork
+from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
+from core.quality import QualityFeedback
+from core.sellout import SellOutLine
+from core.users import ApiKey, ChatIdentity, InviteCode, User
+from storage.encryption import blind_index
+from storage.orm import dealer_contacts, sequences, start_mappers, track_json_changes
+from storage.repository import SqlAlchemyRepository
+
+R = TypeVar("R")
+
+#: repository attribute of the unit of work -> the aggregate class it holds
+REPOSITORIES: dict[str, type] = {
+    "dealers": Dealer,
+    "qualifications": Qualification,
+    "products": Product,
+    "tier_prices": TierPrice,
+    "dealer_prices": DealerPrice,
+    "allowed_skus": DealerAllowedSku,
+    "promotions": Promotion,
+    "ledger": LedgerEntry,
+    "statements": Statement,
+    "contracts": Contract,
+    "orders": Order,
+    "warehouses": Warehouse,
+    "stock": StockLevel,
+    "dealer_stock": DealerStock,
+    "thresholds": StockThreshold,
+    "transfers": Transfer,
+    "sellout": SellOutLine,
+    "campaigns": Campaign,
+    "participations": CampaignParticipation,
+    "materials": MarketingMaterial,
+    "material_requests": MaterialRequest,
+    "tickets": Ticket,
+    "quality": QualityFeedback,
+    "users": User,
+    "identities": ChatIdentity,
+    "invites": InviteCode,
+    "api_keys": ApiKey,
+    "audit": AuditEntry,
+}
+
+
+def conflict_from(exc: Exception) -> Conflict | None:
+    """The domain error for a database error, or None when it is a bug rather than a conflict."""
+    if isinstance(exc, StaleDataError):
+        return Conflict(zh="操作冲突：数据已被他人修改，请刷新后重试",
+                        en="Conflict: someone else changed this record; reload and try again",
+                        reason="stale", detail=str(exc))
+    if isinstance(exc, IntegrityError):
+        orig = exc.orig
+        sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        message = str(orig).lower()
+        if sqlstate == "23505" or "unique constraint" in message:
+            return Conflict(zh="操作冲突：该记录已存在", en="Conflict: this record already exists",
+                            reason="duplicate", detail=str(orig))
+        if sqlstate == "23503" or "foreign key constraint" in message:
+            return Conflict(zh="操作冲突：引用的记录不存在或仍被使用",
+                            en="Conflict: a referenced record does not exist or is still in use",
+                            reason="reference", detail=str(orig))
+    return None
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        start_mappers()
+        self.session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session (for storage-aware code such as reports in admin/); only inside ``async with``."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use `async with uow:`")
+        return self._session
+
+    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+        self._session = self.session_factory()
+        for name, cls in REPOSITORIES.items():
+            setattr(self, name, SqlAlchemyRepository(self._session, cls, flush=self.flush))
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed and detaches the objects *without expiring
+        # them* (rollback() would expire them): a read-only use case returns what it loaded, and async
+        # code could not lazy-load expired attributes afterwards.
+        if self._session is not None:
+            await self._session.close()
+        self._session = None
+
+    async def _translated(self, operation: Callable[[], Awaitable[R]]) -> R:
+        try:
+            return await operation()
+        except (IntegrityError, StaleDataError) as exc:
+            await self.session.rollback()
+            domain_error = conflict_from(exc)
+            if domain_error is None:
+                raise
+            raise domain_error from exc
+
+    async def commit(self) -> None:
+        await self._translated(self.session.commit)
+
+    async def flush(self) -> None:
+        track_json_changes(self.session.sync_session)  # a flush skips sessions that only look clean
+        await self._translated(self.session.flush)
+
+    async def rollback(self) -> None:
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def next_number(self, prefix: str, day: date) -> str:
+        """``{prefix}-{YYYYMMDD}-{NNNN}`` from the ``sequences`` row of (prefix, day).
+
+        The row is created if missing (INSERT ... ON CONFLICT DO NOTHING) and incremented with
+        UPDATE ... RETURNING in the caller's transaction: the row stays locked until commit, so
+        concurrent transactions (other processes included) get consecutive numbers, and a rolled-back
+        transaction gives its number back.
+        """
+        key = f"{prefix}-{day:%Y%m%d}"
+        insert: Any = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(sequences).values(key=key, value=0).on_conflict_do_nothing(index_elements=["key"]))
+        value = (await self.session.execute(
+            update(sequences).where(sequences.c.key == key)
+            .values(value=sequences.c.value + 1).returning(sequences.c.value))).scalar_one()
+        return f"{key}-{value:04d}"
+
+    async def find_contact_by_phone(self, phone: str) -> Contact | None:
+        """The dealer contact with this phone (normalised: spaces, dashes and +86 ignored), first by id.
+
+        Phones are encrypted; the lookup goes through the HMAC blind index ``dealer_contacts.phone_hash``.
+        """
+        stmt = (select(Contact).where(dealer_contacts.c.phone_hash == blind_index(phone))
+                .order_by(dealer_contacts.c.id).limit(1))
+        return (await self.session.scalars(stmt)).first()
