@@ -91,6 +91,8 @@ class AbstractUnitOfWork(abc.ABC):
     invites: AbstractRepository[InviteCode]
     api_keys: AbstractRepository[ApiKey]
     audit: AbstractRepository[AuditEntry]
+    dialogs: AbstractRepository[DialogState]
+    receipts: AbstractRepository[InboundReceipt]
 
     async def __aenter__(self) -> AbstractUnitOfWork:
         return self

@@ -77,7 +77,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "promotions", "ledger", "statements", "contracts", "orders", "warehouses", "stock",
              "dealer_stock", "thresholds", "transfers", "sellout", "campaigns", "participations",
              "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
-             "api_keys", "audit")
+             "api_keys", "audit", "dialogs", "receipts")
 
     def __init__(self) -> None:
         for name in self.REPOS:

@@ -1,0 +1,33 @@
+"""Conversation state per chat and delivery receipts: kept in the database so every process
+(and every channel adapter) shares them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class DialogState:
+    """Where one chat is in a conversation. ``data`` holds what the dialog has collected so far
+    (JSON-safe values only: strings, numbers, lists, dicts)."""
+
+    channel: str
+    chat_id: str
+    state: str = ""                    # "" = idle; else "<flow>.<step>", e.g. "order.cart"
+    data: dict[str, Any] = field(default_factory=dict)
+    language: str = ""                 # "" = not chosen: follow the client, else zh-CN
+    updated_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass
+class InboundReceipt:
+    """One delivered update (Telegram update_id, WeCom MsgId, callback id). Its unique key makes a
+    re-delivered update a no-op in every process."""
+
+    channel: str
+    key: str
+    received_at: datetime
+    id: int | None = None

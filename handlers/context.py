@@ -1,0 +1,75 @@
+"""What a handler gets: the inbound message, the chat's dialog state, the actor, and dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.clock import Clock
+from core.dialogs import DialogState
+from core.ports import AbstractUnitOfWork
+from core.users import Actor, ActorKind, User
+from handlers import i18n
+from handlers.messages import Button, Inbound, Reply
+from nlu.schema import IntentParser, ParseResult
+
+
+@dataclass
+class Deps:
+    uow_factory: Callable[[], AbstractUnitOfWork]
+    clock: Clock
+    parser: IntentParser
+    default_language: str = "zh-CN"
+    max_text_length: int = 4000
+
+
+@dataclass
+class Ctx:
+    inbound: Inbound
+    dialog: DialogState
+    actor: Actor
+    deps: Deps
+    lang: str
+    user: User | None = None
+    parsed: ParseResult | None = None
+    args: list[str] = field(default_factory=list)   # button payload arguments
+    outbox: list[Reply] = field(default_factory=list)  # messages to other chats (staff prompts)
+
+    # --- convenience -------------------------------------------------------------------------
+    def uow(self) -> AbstractUnitOfWork:
+        return self.deps.uow_factory()
+
+    @property
+    def bound(self) -> bool:
+        return self.actor.kind in (ActorKind.DEALER, ActorKind.STAFF)
+
+    @property
+    def is_dealer(self) -> bool:
+        return self.actor.kind == ActorKind.DEALER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.actor.kind == ActorKind.STAFF
+
+    @property
+    def en(self) -> bool:
+        return i18n.is_english(self.lang)
+
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def pick(self, zh: str, en: str) -> str:
+        return en if self.en else zh
+
+    def text(self, text: str, buttons: list[list[Button]] | None = None) -> Reply:
+        return Reply(text=text, buttons=buttons or [])
+
+    def go(self, state: str, **data: Any) -> None:
+        """Move the dialog to ``state``, replacing what was collected with ``data``."""
+        self.dialog.state = state
+        self.dialog.data = dict(data)
+
+    def idle(self) -> None:
+        self.dialog.state = ""
+        self.dialog.data = {}

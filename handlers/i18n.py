@@ -1,0 +1,43 @@
+"""Texts shown in chat, zh-CN first, English second. Flows add their own keys with ``register``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXTS: dict[str, tuple[str, str]] = {}
+
+
+def register(texts: dict[str, tuple[str, str]]) -> None:
+    """Add a flow's texts; a key defined twice is a programming error."""
+    for key, pair in texts.items():
+        if key in _TEXTS and _TEXTS[key] != pair:
+            raise ValueError(f"text key defined twice: {key}")
+        _TEXTS[key] = pair
+
+
+def is_english(lang: str) -> bool:
+    return lang.lower().startswith("en")
+
+
+def t(lang: str, key: str, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` (zh-CN unless the language starts with "en")."""
+    zh, en = _TEXTS[key]
+    template = en if is_english(lang) else zh
+    return template.format(**params) if params else template
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    return en if is_english(lang) else zh
+
+
+register({
+    "error.generic": ("抱歉，系统出了点问题，请稍后再试。您的消息没有丢失。",
+                      "Sorry, something went wrong on our side. Please try again shortly; nothing was lost."),
+    "error.button_stale": ("这个按钮已失效，请重新打开菜单。", "This button has expired. Please open the menu again."),
+    "error.too_long": ("消息太长了（最多 {limit} 字），请分几条发送。",
+                       "That message is too long (at most {limit} characters). Please split it."),
+    "error.flood": ("您发得太快了，请稍等几秒再试。", "You are sending messages too fast; please wait a few seconds."),
+    "cancelled": ("已取消。", "Cancelled."),
+    "nothing_to_cancel": ("当前没有进行中的操作。", "There is nothing to cancel."),
+    "lang.switched": ("已切换为中文。", "Switched to English."),
+})

@@ -1,0 +1,85 @@
+"""Routing table of the conversation: commands, button payloads, dialog states and intents -> handlers.
+
+Each flow module builds one ``Router(name=__name__)`` and exposes it; ``handlers.service`` merges them.
+Button payloads are short and versioned: ``1|<action>|<arg>|<arg>`` (Telegram allows 64 bytes);
+a payload of another version, or naming something the user may not touch, is refused on arrival
+(the use cases re-check authorization: a payload is never trusted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from nlu.schema import Intent
+
+if TYPE_CHECKING:
+    from handlers.context import Ctx
+    from handlers.messages import Reply
+
+Handler = Callable[["Ctx"], Awaitable[list["Reply"]]]
+
+PAYLOAD_VERSION = "1"
+MAX_PAYLOAD_BYTES = 64
+
+
+def payload(action: str, *args: str | int) -> str:
+    """Build a button payload; raises when it would not fit a Telegram callback (64 bytes)."""
+    data = "|".join([PAYLOAD_VERSION, action, *(str(a) for a in args)])
+    if len(data.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload too long: {data!r}")
+    return data
+
+
+def parse_payload(data: str) -> tuple[str, list[str]] | None:
+    """(action, args) of a well-formed payload of the current version, else None."""
+    parts = data.split("|")
+    if len(parts) < 2 or parts[0] != PAYLOAD_VERSION or not parts[1]:
+        return None
+    return parts[1], parts[2:]
+
+
+class Router:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.commands: dict[str, Handler] = {}
+        self.buttons: dict[str, Handler] = {}
+        self.states: dict[str, Handler] = {}
+        self.intents: dict[Intent, Handler] = {}
+
+    def command(self, *names: str) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self.commands[n.lstrip("/").lower()] = fn
+            return fn
+        return deco
+
+    def button(self, *actions: str) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for a in actions:
+                self.buttons[a] = fn
+            return fn
+        return deco
+
+    def state(self, *states: str) -> Callable[[Handler], Handler]:
+        """Handles non-command input (text, photo, contact...) while the dialog is in one of ``states``."""
+        def deco(fn: Handler) -> Handler:
+            for s in states:
+                self.states[s] = fn
+            return fn
+        return deco
+
+    def intent(self, *intents: Intent) -> Callable[[Handler], Handler]:
+        def deco(fn: Handler) -> Handler:
+            for i in intents:
+                self.intents[i] = fn
+            return fn
+        return deco
+
+    def include(self, other: Router) -> None:
+        for mine, theirs in ((self.commands, other.commands), (self.buttons, other.buttons),
+                             (self.states, other.states), (self.intents, other.intents)):
+            clash = set(mine) & set(theirs)
+            if clash:
+                raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
+            mine.update(theirs)  # type: ignore[attr-defined]

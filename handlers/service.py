@@ -1,0 +1,143 @@
+"""ConversationService: the one processor every channel calls.
+
+``handle(inbound) -> list[Reply]``: drop re-deliveries, load the chat's dialog state, resolve who
+is speaking, route (global commands, then button payloads, then the current dialog state, then the
+parsed intent), save the state, and answer. Domain errors become a polite message in the user's
+language; unexpected errors are logged, answered politely, and the delivery receipt is released so
+a re-delivery can try again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from core.dialogs import DialogState, InboundReceipt
+from core.errors import Conflict, DomainError
+from core.services.users import resolve_identity
+from core.users import Actor
+from handlers import i18n
+from handlers.catalogue import catalogue_entries
+from handlers.context import Ctx, Deps
+from handlers.messages import Inbound, InboundKind, Reply
+from handlers.router import Router, parse_payload
+from nlu.schema import ParseResult
+
+log = logging.getLogger(__name__)
+
+CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
+
+
+class ConversationService:
+    def __init__(self, deps: Deps, routers: Iterable[Router]) -> None:
+        self.deps = deps
+        self.router = Router("root")
+        for r in routers:
+            self.router.include(r)
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        lang = self._client_language(inbound)
+        receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
+        try:
+            if receipt_key and not await self._first_delivery(inbound.channel, receipt_key):
+                log.info("duplicate delivery ignored", extra={"key": receipt_key})
+                return []
+            if len(inbound.text) > self.deps.max_text_length:
+                return [Reply(text=i18n.t(lang, "error.too_long", limit=self.deps.max_text_length))]
+            dialog = await self._load_dialog(inbound)
+            lang = dialog.language or lang
+            actor = await resolve_identity(self.deps.uow_factory(), inbound.channel, inbound.user_id)
+            ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang)
+            replies = await self._route(ctx)
+            await self._save_dialog(ctx.dialog)
+            return replies + ctx.outbox
+        except DomainError as exc:
+            return [Reply(text=exc.message(lang))]
+        except Exception:
+            log.exception("conversation failed", extra={"channel": inbound.channel, "kind": inbound.kind})
+            if receipt_key:
+                await self._forget_delivery(inbound.channel, receipt_key)
+            return [Reply(text=i18n.t(lang, "error.generic"))]
+
+    # --- routing ------------------------------------------------------------------------------
+    async def _route(self, ctx: Ctx) -> list[Reply]:
+        inbound = ctx.inbound
+        r = self.router
+        if inbound.kind == InboundKind.COMMAND:
+            handler = r.commands.get(inbound.command.lower())
+            if handler is not None:
+                return await handler(ctx)
+            return await r.commands["help"](ctx)
+        if inbound.kind == InboundKind.TEXT and inbound.text.strip().lower() in CANCEL_WORDS:
+            return await r.commands["cancel"](ctx)
+        if inbound.kind == InboundKind.BUTTON:
+            parsed = parse_payload(inbound.payload)
+            handler = r.buttons.get(parsed[0]) if parsed else None
+            if parsed is None or handler is None:
+                return [Reply(text=ctx.t("error.button_stale"))]
+            ctx.args = parsed[1]
+            return await handler(ctx)
+        state = ctx.dialog.state
+        while state:
+            if state in r.states:
+                return await r.states[state](ctx)
+            state = state.rpartition(".")[0]
+        if inbound.kind == InboundKind.CONTACT and "contact" in r.commands:
+            return await r.commands["contact"](ctx)
+        if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT, InboundKind.LOCATION):
+            return await r.commands["help"](ctx)
+        ctx.parsed = await self._parse(ctx)
+        handler = r.intents.get(ctx.parsed.intent)
+        if handler is None:
+            return await r.commands["help"](ctx)
+        return await handler(ctx)
+
+    async def _parse(self, ctx: Ctx) -> ParseResult:
+        async with ctx.uow() as uow:
+            catalogue = await catalogue_entries(uow)
+        return await self.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=self.deps.clock.today())
+
+    # --- state and receipts ---------------------------------------------------------------------
+    def _client_language(self, inbound: Inbound) -> str:
+        if inbound.language and i18n.is_english(inbound.language):
+            return "en"
+        return self.deps.default_language
+
+    async def _first_delivery(self, channel: str, key: str) -> bool:
+        uow = self.deps.uow_factory()
+        try:
+            async with uow:
+                if await uow.receipts.get_by(channel=channel, key=key) is not None:
+                    return False
+                await uow.receipts.add(InboundReceipt(channel=channel, key=key, received_at=self.deps.clock.now()))
+                await uow.commit()
+            return True
+        except Conflict:
+            return False
+
+    async def _forget_delivery(self, channel: str, key: str) -> None:
+        try:
+            async with self.deps.uow_factory() as uow:
+                receipt = await uow.receipts.get_by(channel=channel, key=key)
+                if receipt is not None:
+                    await uow.receipts.delete(receipt)
+                    await uow.commit()
+        except Exception:  # the answer to the user matters more than this cleanup
+            log.exception("could not release delivery receipt")
+
+    async def _load_dialog(self, inbound: Inbound) -> DialogState:
+        async with self.deps.uow_factory() as uow:
+            dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
+        return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id)
+
+    async def _save_dialog(self, dialog: DialogState) -> None:
+        async with self.deps.uow_factory() as uow:
+            stored = await uow.dialogs.get_by(channel=dialog.channel, chat_id=dialog.chat_id, for_update=True)
+            if stored is None:
+                stored = DialogState(channel=dialog.channel, chat_id=dialog.chat_id)
+                await uow.dialogs.add(stored)
+            stored.state = dialog.state
+            stored.data = dict(dialog.data)
+            stored.language = dialog.language
+            stored.updated_at = self.deps.clock.now()
+            await uow.commit()
