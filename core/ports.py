@@ -20,6 +20,7 @@ from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
+from core.dialogs import DialogState, InboundReceipt
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
