@@ -1,0 +1,244 @@
+"""The one place that builds real objects from ``Settings`` (composition root).
+
+``bootstrap(settings)`` wires the engine, the session factory, the encryption keys, the unit of
+work factory and the clock into an ``App``; ``App.web()`` builds the FastAPI admin + API on demand
+(the CLI commands that only touch the database never import the web stack).
+
+``run_all(settings)`` is ``dms run``: migrate, seed demo data into an empty database, make sure an
+admin can log in, print a banner, then serve uvicorn together with the background tasks.
+
+Background tasks: ``background_tasks(app)`` returns the coroutine factories started next to
+uvicorn and cancelled when it stops. Later work adds the scheduler, the outbox worker and Telegram
+polling there (or appends to ``App.background``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import make_url
+
+from bot.logging import configure_logging, get_logger
+from bot.settings import Settings
+from core.auditing import record
+from core.clock import Clock
+from core.errors import ValidationFailed
+from core.ports import AbstractUnitOfWork
+from core.users import Actor, Role
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+log = get_logger(__name__)
+
+BackgroundTask = Callable[["App"], Awaitable[None]]
+"""A long-running coroutine started alongside uvicorn; it gets the App and runs until cancelled."""
+
+DEFAULT_ADMIN = "admin"
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Any                      # sqlalchemy AsyncEngine
+    session_factory: Any             # sqlalchemy async_sessionmaker
+    uow_factory: Callable[[], AbstractUnitOfWork]
+    clock: Clock
+    background: list[BackgroundTask] = field(default_factory=list)
+    _web: FastAPI | None = None
+
+    def web(self) -> FastAPI:
+        if self._web is None:
+            from admin.app import create_app
+
+            self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock)
+        return self._web
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+def build_clock(settings: Settings) -> Clock:
+    return Clock(ZoneInfo(settings.timezone))
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    """SQLite creates the file but not its folder (``./var`` on a fresh checkout)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        from pathlib import Path
+
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def safe_url(url: str) -> str:
+    """The database URL without its password, for banners and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def bootstrap(settings: Settings | None = None) -> App:
+    """Real objects for ``settings`` (read from the environment when not given)."""
+    from storage.encryption import configure_encryption
+    from storage.engine import build_engine, build_session_factory
+    from storage.orm import start_mappers
+    from storage.uow import SqlAlchemyUnitOfWork
+
+    settings = settings or Settings()
+    configure_encryption(settings.encryption_keys)
+    start_mappers()
+    ensure_sqlite_dir(settings.database_url)
+    engine = build_engine(settings.database_url)
+    session_factory = build_session_factory(engine)
+
+    def uow_factory() -> AbstractUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory)
+
+    return App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
+               clock=build_clock(settings))
+
+
+async def migrate(settings: Settings) -> None:
+    from storage.migrate import upgrade
+
+    ensure_sqlite_dir(settings.database_url)
+    await upgrade(settings.database_url)
+
+
+async def database_is_empty(app: App) -> bool:
+    async with app.uow_factory() as uow:
+        return await uow.dealers.count() == 0 and await uow.products.count() == 0
+
+
+@dataclass(frozen=True)
+class AdminLogin:
+    username: str
+    password: str | None           # only when it was just created with a generated password
+    created: bool
+
+
+async def set_admin_password(app: App, username: str, password: str) -> bool:
+    """Create staff admin ``username`` with ``password``, or set the password of that existing staff user
+    (and make it an active admin). Returns True when the user was created. One unit of work per step."""
+    from admin.auth import hash_password
+    from core.services.users import CreateStaffUser, create_staff_user, user_snapshot
+
+    actor = Actor.system()
+    async with app.uow_factory() as uow:
+        existing = await uow.users.get_by(username=username.strip().lower())
+        if existing is not None:
+            if not existing.role.is_staff:
+                raise ValidationFailed(zh=f"用户 {existing.username} 是经销商账号，不能作为管理员",
+                                       en=f"user {existing.username} is a dealer user and cannot be an admin")
+            before = user_snapshot(existing)
+            existing.password_hash = hash_password(password)
+            existing.role = Role.ADMIN
+            existing.active = True
+            await record(uow, actor, "user.set_password", "user", existing.username, app.clock,
+                         before=before, after=user_snapshot(existing))
+            await uow.commit()
+            return False
+    await create_staff_user(app.uow_factory(), actor, CreateStaffUser(
+        username=username, display_name="系统管理员", role=Role.ADMIN, password_hash=hash_password(password)),
+        app.clock)
+    return True
+
+
+async def ensure_admin(app: App, password: str | None = None) -> AdminLogin:
+    """Create the default ``admin`` user unless an active admin with a web password exists.
+
+    Returns the generated password (to print once) when one was made; a given password (from
+    ``DMS_ADMIN_PASSWORD``) is not echoed.
+    """
+    async with app.uow_factory() as uow:
+        admins = await uow.users.list(role=Role.ADMIN, active=True)
+    with_password = [u.username for u in admins if u.password_hash]
+    if with_password:
+        return AdminLogin(username=with_password[0], password=None, created=False)
+    plain = password or secrets.token_urlsafe(12)
+    await set_admin_password(app, DEFAULT_ADMIN, plain)
+    return AdminLogin(username=DEFAULT_ADMIN, password=None if password else plain, created=True)
+
+
+def background_tasks(app: App) -> list[BackgroundTask]:
+    """Coroutines started alongside the web server by ``dms run``.
+
+    Hooks for later work, each ``async def task(app: App) -> None`` running until cancelled:
+    - the scheduler (qualification expiry, low stock, statement runs),
+    - the outbox worker (notifications to Telegram / WeCom),
+    - Telegram polling when a bot token is configured.
+    """
+    return list(app.background)
+
+
+def banner(app: App, login: AdminLogin) -> str:
+    s = app.settings
+    base = f"http://{s.web_host}:{s.web_port}"
+    lines = [
+        "",
+        "=" * 72,
+        "  dms 经销商管理系统 已启动 (dealer management system is running)",
+        f"  管理后台 Admin:     {base}/admin",
+        f"  接口文档 API docs:  {base}/docs",
+        f"  数据库 Database:    {safe_url(s.database_url)}",
+        f"  管理员 Admin login: {login.username}",
+    ]
+    if login.password:
+        lines += [
+            "",
+            "  !!! 首次启动已生成管理员密码，只显示这一次，请立即保存 !!!",
+            "  !!! A password was generated for the admin; it is shown ONCE only, save it now !!!",
+            f"  用户名 username: {login.username}    密码 password: {login.password}",
+        ]
+    lines.append("=" * 72)
+    return "\n".join(lines)
+
+
+async def prepare(app: App) -> AdminLogin:
+    """Everything ``dms run`` does before serving: migrate, demo data, default admin."""
+    await migrate(app.settings)
+    if app.settings.demo_data_on_empty and await database_is_empty(app):
+        from bot.demo_data import seed_demo_data
+
+        log.info("demo_data.seeding")
+        summary = await seed_demo_data(app.uow_factory, app.session_factory, app.clock)
+        log.info("demo_data.seeded", **summary.counts)
+    password = app.settings.admin_password.get_secret_value() if app.settings.admin_password else None
+    return await ensure_admin(app, password or None)
+
+
+async def serve(app: App) -> None:
+    """uvicorn plus the background tasks; when one of them fails or uvicorn stops, everything stops."""
+    import uvicorn
+
+    config = uvicorn.Config(app.web(), host=app.settings.web_host, port=app.settings.web_port,
+                            log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    tasks = [asyncio.create_task(task(app), name=getattr(task, "__name__", "background"))
+             for task in background_tasks(app)]
+    try:
+        await server.serve()
+    finally:
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+
+async def run_all(settings: Settings | None = None) -> None:
+    """``dms run``."""
+    settings = settings or Settings()
+    configure_logging(settings)
+    app = bootstrap(settings)
+    try:
+        login = await prepare(app)
+        print(banner(app, login), flush=True)
+        await serve(app)
+    finally:
+        await app.aclose()
