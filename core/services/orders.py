@@ -197,28 +197,33 @@ def _check_items(items: Sequence[tuple[str, int]]) -> None:
 
 
 async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[str, int]],
-                 warehouse_id: int | None, clock: Clock, *, lock_promotions: bool = False) -> Quote:
+                 warehouse_id: int | None, clock: Clock, rules: DeductionRules | None,
+                 *, lock_promotions: bool = False) -> Quote:
     assert dealer.id is not None
     today = clock.today()
     skus = _sku_variants(items)
     book = await load_price_book(uow, dealer, skus, today, lock_promotions=lock_promotions)
     stock = await available_stock(uow, list(book.products), warehouse_id)
-    funds = Funds(await dealer_balances(uow, dealer.id), dealer.credit_limit, DeductionRules())
+    funds = Funds(await dealer_balances(uow, dealer.id), dealer.credit_limit, rules or DeductionRules())
     block = ordering_block_reason(dealer, await uow.qualifications.list(dealer_id=dealer.id), today)
     return price_order(book, items, today, stock=stock, funds=funds, block_reason=block)
 
 
 # --- quote and submit ---------------------------------------------------------------------------
 
-async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, clock: Clock) -> Quote:
-    """Price and check without writing anything (for chat summaries before the dealer confirms)."""
+async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, clock: Clock,
+                      *, rules: DeductionRules | None = None) -> Quote:
+    """Price and check without writing anything (for chat summaries before the dealer confirms).
+
+    ``rules``: how orders are paid (bootstrap passes ``Settings.rebate_max_share``); default 30 % rebate.
+    """
     async with uow:
         placement(actor, cmd.dealer_id)
         _check_items(cmd.items)
         dealer = await uow.dealers.get(cmd.dealer_id)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        return await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock)
+        return await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
 
 
 def _violation(failures: list[CheckResult]) -> DomainError:
@@ -233,7 +238,8 @@ def _violation(failures: list[CheckResult]) -> DomainError:
     return BusinessRuleViolation(zh=zh, en=en, check=first.code, sku=first.sku)
 
 
-async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, clock: Clock) -> Order:
+async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, clock: Clock,
+                       *, rules: DeductionRules | None = None) -> Order:
     """Re-check everything, create the order (status submitted), charge the dealer's accounts.
 
     Every order starts ``submitted``. An order the dealer's funds do not cover still goes in, with
@@ -249,7 +255,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         dealer = await uow.dealers.get(cmd.dealer_id, for_update=True)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, lock_promotions=True)
+        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True)
         block = next((c for c in quote.checks if c.code == "dealer_status" and not c.ok), None)
         if block is not None:
             raise DealerNotActive(zh=block.zh, en=block.en, reason=block.en)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.accounts import AccountKind, EntryKind
+from core.accounts import AccountKind, DeductionRules, EntryKind
 from core.dealers import DealerStatus
 from core.errors import (
     BelowMinimumOrder,
@@ -258,6 +258,9 @@ async def test_rebate_pays_up_to_its_share(uow: FakeUnitOfWork) -> None:
     await uow.commit()
     order = await _submit(uow, items=[("AP-200", 4)])       # 2000: rebate 30 % = 600
     assert (order.paid_from_rebate, order.paid_from_prepayment) == (D("600.00"), D("1400.00"))
+    half = await svc.submit_order(uow, OWNER_1, SubmitOrder(1, [("AP-200", 2)]), CLOCK,
+                                  rules=DeductionRules(D("0.5")))
+    assert (half.paid_from_rebate, half.paid_from_prepayment) == (D("500.00"), D("500.00"))
 
 
 # --- promotions -----------------------------------------------------------------------------------
