@@ -1,1 +1,25 @@
-"""One module per conversation flow, each exposing ``router``."""
+"""One module per conversation flow, each exposing ``router``; ``all_routers()`` lists them."""
+
+from __future__ import annotations
+
+from handlers.router import Router
+
+
+def all_routers() -> list[Router]:
+    from handlers.flows import (
+        account,
+        aftersales,
+        apply,
+        campaigns,
+        faq,
+        menu,
+        ordering,
+        orders,
+        quality,
+        sellout,
+        staff,
+        stock,
+    )
+
+    return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, campaigns,
+                               apply, faq, staff)]

@@ -1,0 +1,92 @@
+"""Scripted dialogues without any backend: a FakeUnitOfWork, a fixed clock, the real conversation."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.clock import Clock
+from core.dealers import Dealer
+from core.inventory import StockLevel
+from core.users import ChatIdentity, Role, User
+from handlers.app import build_conversation
+from handlers.context import Deps
+from handlers.messages import Inbound, InboundKind, Reply
+from handlers.service import ConversationService
+from nlu.keyword import KeywordParser
+from tests.factories import fixed_clock, make_dealer, make_product, make_valid_documents, make_warehouse
+from tests.fakes import FakeUnitOfWork
+
+_updates = itertools.count(1000)
+
+
+def texts(replies: list[Reply]) -> str:
+    """All reply texts and button labels joined, for assertions."""
+    parts = []
+    for r in replies:
+        parts.append(r.text)
+        parts.extend(b.label for row in r.buttons for b in row)
+    return "\n".join(parts)
+
+
+def buttons(replies: list[Reply]) -> dict[str, str]:
+    """label -> payload of every button in the replies."""
+    return {b.label: b.payload for r in replies for row in r.buttons for b in row}
+
+
+@dataclass
+class ChatWorld:
+    uow: FakeUnitOfWork = field(default_factory=FakeUnitOfWork)
+    clock: Clock = field(default_factory=fixed_clock)
+    channel: str = "telegram"
+
+    def __post_init__(self) -> None:
+        self.service: ConversationService = build_conversation(
+            Deps(uow_factory=lambda: self.uow, clock=self.clock, parser=KeywordParser()))
+
+    # --- seeding -----------------------------------------------------------------------------
+    async def dealer(self, **overrides: object) -> Dealer:
+        dealer = await self.uow.dealers.add(make_dealer(**overrides))
+        for q in make_valid_documents(dealer.id):  # type: ignore[arg-type]
+            await self.uow.qualifications.add(q)
+        await self.uow.commit()
+        return dealer
+
+    async def user(self, chat: str, role: Role, dealer: Dealer | None = None, username: str | None = None) -> User:
+        user = await self.uow.users.add(User(username=username or f"u{chat}", display_name=f"用户{chat}", role=role,
+                                             dealer_id=dealer.id if dealer else None))
+        await self.uow.identities.add(ChatIdentity(channel=self.channel, external_id=chat, user_id=user.id))  # type: ignore[arg-type]
+        await self.uow.commit()
+        return user
+
+    async def catalogue(self) -> None:
+        """AP300 purifier, F300 filter, DH20 dehumidifier, with stock in one warehouse."""
+        wh = await self.uow.warehouses.add(make_warehouse("WH-SH", region="华东"))
+        for sku, name, aliases, unit, price in (
+            ("AP300", "空气净化器AP300", ["净化器300"], "台", "1999.00"),
+            ("F300", "AP300 滤网", ["滤网"], "箱", "299.00"),
+            ("DH20", "除湿机DH20", ["除湿机"], "台", "1599.00"),
+        ):
+            await self.uow.products.add(make_product(sku, name=name, aliases=aliases, unit=unit,
+                                                     list_price=Decimal(price)))
+            await self.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=500))  # type: ignore[arg-type]
+        await self.uow.commit()
+
+    # --- talking -----------------------------------------------------------------------------
+    def _inbound(self, chat: str, kind: InboundKind, **kw: object) -> Inbound:
+        return Inbound(channel=self.channel, chat_id=chat, user_id=chat, kind=kind,
+                       update_id=str(next(_updates)), **kw)  # type: ignore[arg-type]
+
+    async def say(self, chat: str, text: str, **kw: object) -> list[Reply]:
+        if text.startswith("/"):
+            command, _, args = text[1:].partition(" ")
+            return await self.service.handle(self._inbound(chat, InboundKind.COMMAND, text=text, command=command,
+                                                           args=args, **kw))
+        return await self.service.handle(self._inbound(chat, InboundKind.TEXT, text=text, **kw))
+
+    async def press(self, chat: str, payload: str) -> list[Reply]:
+        return await self.service.handle(self._inbound(chat, InboundKind.BUTTON, payload=payload))
+
+    async def send(self, inbound: Inbound) -> list[Reply]:
+        return await self.service.handle(inbound)

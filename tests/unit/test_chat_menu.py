@@ -1,0 +1,93 @@
+"""The always-available parts of the conversation: start, binding, menu, help, language, cancel."""
+
+from __future__ import annotations
+
+from core.services.users import create_invite
+from core.users import Actor, InviteKind, Role
+from handlers.messages import InboundKind
+from tests.chat import ChatWorld, buttons, texts
+
+
+async def test_unbound_user_sees_binding_help_not_dealer_menu() -> None:
+    w = ChatWorld()
+    replies = await w.say("100", "/start")
+    assert "绑定码" in texts(replies)
+    assert "🛒 下单" not in texts(replies)
+
+
+async def test_invite_code_binds_dealer_owner_and_shows_dealer_menu() -> None:
+    w = ChatWorld()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    invite = await create_invite(w.uow, Actor.system(), InviteKind.DEALER, dealer.code, w.clock)
+    replies = await w.say("100", f"/start {invite.code}")
+    assert "上海华信电器有限公司" in texts(replies)
+    assert "🛒 下单" in texts(replies)
+    identity = await w.uow.identities.get_by(channel="telegram", external_id="100")
+    assert identity is not None
+    # the code is single use
+    again = await w.say("200", f"/start {invite.code}")
+    assert "已被使用" in texts(again)
+    assert await w.uow.identities.get_by(channel="telegram", external_id="200") is None
+
+
+async def test_unknown_invite_code_is_refused_politely() -> None:
+    w = ChatWorld()
+    replies = await w.say("100", "/start NOPE1234")
+    assert "邀请码无效" in texts(replies)
+
+
+async def test_language_switch_persists_for_the_chat() -> None:
+    w = ChatWorld()
+    await w.say("100", "/lang en")
+    replies = await w.say("100", "/help")
+    assert "Commands:" in texts(replies)
+    await w.say("100", "/lang zh")
+    assert "可用命令" in texts(await w.say("100", "/help"))
+
+
+async def test_english_client_gets_english_by_default() -> None:
+    w = ChatWorld()
+    replies = await w.send(w._inbound("300", InboundKind.COMMAND, command="help", language="en-US"))
+    assert "Commands:" in texts(replies)
+
+
+async def test_cancel_words_leave_any_dialog() -> None:
+    w = ChatWorld()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    w.uow.dialogs.rows.clear()
+    from core.dialogs import DialogState
+    await w.uow.dialogs.add(DialogState(channel="telegram", chat_id="100", state="order.cart", data={"x": 1}))
+    await w.uow.commit()
+    replies = await w.say("100", "算了")
+    assert "已取消" in texts(replies)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "" and stored.data == {}
+
+
+async def test_redelivered_update_is_handled_once() -> None:
+    w = ChatWorld()
+    inbound = w._inbound("100", InboundKind.COMMAND, command="help")
+    first = await w.send(inbound)
+    second = await w.send(inbound)
+    assert first and second == []
+
+
+async def test_stale_or_forged_button_gets_a_polite_answer() -> None:
+    w = ChatWorld()
+    assert "按钮已失效" in texts(await w.press("100", "0|order.confirm|x"))
+    assert "按钮已失效" in texts(await w.press("100", "garbage"))
+
+
+async def test_dealer_menu_buttons_are_valid_payloads() -> None:
+    w = ChatWorld()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    menu = buttons(await w.say("100", "/menu"))
+    assert all(p.startswith("1|") and len(p.encode()) <= 64 for p in menu.values())
+
+
+async def test_huge_message_is_refused_with_the_limit() -> None:
+    w = ChatWorld()
+    replies = await w.say("100", "啊" * 5000)
+    assert "消息太长" in texts(replies)
