@@ -32,3 +32,9 @@ async def _chats(uow: AbstractUnitOfWork, user_ids: list[int]) -> list[tuple[str
 
 def to_chats(chats: list[tuple[str, str]], text: str, buttons: list[list[Button]] | None = None) -> list[Reply]:
     return [Reply(text=text, buttons=buttons or [], channel=channel, chat_id=chat_id) for channel, chat_id in chats]
+
+
+async def chat_language(uow: AbstractUnitOfWork, channel: str, chat_id: str, default: str = "zh-CN") -> str:
+    """The language a chat chose (``/lang``), else ``default``: pushes are written per recipient."""
+    dialog = await uow.dialogs.get_by(channel=channel, chat_id=chat_id)
+    return dialog.language if dialog is not None and dialog.language else default
