@@ -1,0 +1,108 @@
+"""FastAPI dependencies of the REST API, as ``Annotated`` aliases.
+
+Authentication: ``Authorization: Bearer dms_...``; the key is checked by the users use case
+``authenticate_api_key`` (only its SHA-256 is stored). Missing, unknown or revoked keys get 401 with
+``WWW-Authenticate: Bearer``; a key without the scope an endpoint needs gets 403 (``insufficient_scope``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityScopes
+
+from admin.api.errors import ApiError
+from core.clock import Clock
+from core.ports import AbstractUnitOfWork
+from core.services.users import authenticate_api_key
+from core.users import Actor
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    bearerFormat="dms_<random>",
+    description="API key created with `dms apikey create NAME --scope ...`; send `Authorization: Bearer dms_...`. "
+                "A key bound to a dealer (`--dealer CODE`) sees only that dealer's data.",
+)
+
+
+def get_uow_factory(request: Request) -> Callable[[], AbstractUnitOfWork]:
+    factory: Callable[[], AbstractUnitOfWork] = request.app.state.uow_factory
+    return factory
+
+
+def get_uow(request: Request) -> AbstractUnitOfWork:
+    """A fresh unit of work for one use case (the use case enters and commits it)."""
+    return get_uow_factory(request)()
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+UowFactoryDep = Annotated[Callable[[], AbstractUnitOfWork], Depends(get_uow_factory)]
+UowDep = Annotated[AbstractUnitOfWork, Depends(get_uow)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def _unauthorized(code: str, zh: str, en: str, error: str | None = None) -> ApiError:
+    challenge = 'Bearer realm="dms"' + (f', error="{error}"' if error else "")
+    return ApiError(401, code, zh, en, headers={"WWW-Authenticate": challenge})
+
+
+async def api_actor(
+    security_scopes: SecurityScopes,
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Actor:
+    """The Actor of the API key in the request, holding every scope the endpoint declares."""
+    if credentials is None or not credentials.credentials.strip():
+        raise _unauthorized("unauthorized", "缺少 API 密钥（Authorization: Bearer ...）",
+                            "Missing API key (Authorization: Bearer ...)")
+    actor = await authenticate_api_key(get_uow(request), credentials.credentials.strip(), get_clock(request))
+    if actor is None:
+        raise _unauthorized("invalid_api_key", "API 密钥无效或已吊销", "The API key is invalid or revoked",
+                            error="invalid_token")
+    missing = [scope for scope in security_scopes.scopes if scope not in actor.scopes]
+    if missing:
+        needed = " ".join(missing)
+        raise ApiError(403, "insufficient_scope", f"API 密钥缺少权限范围：{needed}",
+                       f"The API key lacks the scope: {needed}",
+                       headers={"WWW-Authenticate": f'Bearer realm="dms", error="insufficient_scope", '
+                                                    f'scope="{needed}"'})
+    return actor
+
+
+ApiActor = Annotated[Actor, Security(api_actor)]
+ProductsRead = Annotated[Actor, Security(api_actor, scopes=["products:read"])]
+ProductsWrite = Annotated[Actor, Security(api_actor, scopes=["products:write"])]
+DealersRead = Annotated[Actor, Security(api_actor, scopes=["dealers:read"])]
+StockRead = Annotated[Actor, Security(api_actor, scopes=["stock:read"])]
+StockWrite = Annotated[Actor, Security(api_actor, scopes=["stock:write"])]
+OrdersRead = Annotated[Actor, Security(api_actor, scopes=["orders:read"])]
+OrdersWrite = Annotated[Actor, Security(api_actor, scopes=["orders:write"])]
+SellOutRead = Annotated[Actor, Security(api_actor, scopes=["sellout:read"])]
+SellOutWrite = Annotated[Actor, Security(api_actor, scopes=["sellout:write"])]
+
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, 1..{MAX_LIMIT}")] = 50,
+    offset: Annotated[int, Query(ge=0, description="items to skip")] = 0,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]

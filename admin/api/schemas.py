@@ -1,0 +1,215 @@
+"""Request and response bodies of the REST API (``*Public`` out, ``*Upsert`` / commands in).
+
+Money crosses the wire as a string with two decimals (``"123.40"``), never a JSON float.
+Money may come in as a string or an integer; a JSON number with at most two decimals is accepted
+through its shortest text form (``123.4`` -> ``Decimal("123.4")``), so no float arithmetic happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from core.errors import ValidationFailed
+from core.money import money
+from core.sellout import CustomerType
+
+T = TypeVar("T")
+
+MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+
+
+def _parse_money(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("money must be a string like \"123.40\"")
+    if isinstance(value, float):
+        value = repr(value)         # shortest text that round-trips: what the client wrote
+    if isinstance(value, Decimal | int | str):
+        text = str(value).strip()
+        try:
+            parsed = Decimal(text)
+        except ArithmeticError as exc:
+            raise ValueError(f"bad amount {text!r}") from exc
+        if not parsed.is_finite():
+            raise ValueError(f"bad amount {text!r}")
+        exponent = parsed.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            raise ValueError(f"at most 2 decimals: {text!r}")
+        try:
+            return money(parsed)
+        except ValidationFailed as exc:
+            raise ValueError(exc.message("en")) from exc
+    raise ValueError("money must be a string like \"123.40\"")
+
+
+def _format_money(value: Decimal) -> str:
+    return f"{money(value):.2f}"
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_parse_money),
+    PlainSerializer(_format_money, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}),
+]
+"""CNY with two decimals; a string on the wire."""
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="stable machine code, e.g. not_found, invalid_transition")
+    message: str = Field(description="human message, zh-CN unless Accept-Language prefers en")
+    message_en: str = Field(description="the same message in English")
+
+
+class Page(BaseModel, Generic[T]):
+    """The list envelope used by every collection endpoint."""
+
+    items: list[T]
+    total: int = Field(description="number of matching items without limit/offset")
+    limit: int
+    offset: int
+
+
+# --- dealers -----------------------------------------------------------------------------
+
+class DealerPublic(BaseModel):
+    """A dealer as ERP/CRM see it: company facts only, never contacts or other personal data."""
+
+    code: str = Field(examples=["D0001"])
+    name: str
+    tier: str = Field(examples=["A"])
+    region: str = Field(examples=["华东"])
+    province: str
+    city: str
+    status: str = Field(examples=["active"])
+    parent: str | None = Field(default=None, description="code of the parent dealer (multi-level channel)")
+
+
+# --- products ----------------------------------------------------------------------------
+
+class ProductPublic(BaseModel):
+    sku: str = Field(examples=["AP300"])
+    name: str
+    category: str
+    unit: str = Field(examples=["台"])
+    list_price: Money
+    aliases: list[str] = []
+    pack_size: int
+    moq: int
+    active: bool
+
+
+class ProductUpsert(BaseModel):
+    """Create or replace the product with the SKU of the URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=100)
+    unit: str = Field(min_length=1, max_length=20)
+    list_price: Money
+    aliases: list[str] = []
+    pack_size: int = Field(default=1, ge=1)
+    moq: int = Field(default=1, ge=1)
+    active: bool = True
+
+
+# --- stock -------------------------------------------------------------------------------
+
+class StockPublic(BaseModel):
+    """Stock of one SKU in one maker warehouse."""
+
+    warehouse: str = Field(description="warehouse code")
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    updated_at: datetime | None = None
+
+
+class StockSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    on_hand: int = Field(ge=0, description="counted quantity on hand (replaces the current figure)")
+
+
+class DealerStockPublic(BaseModel):
+    """What a dealer last reported to hold of one SKU."""
+
+    dealer: str
+    sku: str
+    qty: int
+    reported_at: datetime | None = None
+
+
+# --- orders ------------------------------------------------------------------------------
+
+class OrderLinePublic(BaseModel):
+    sku: str
+    name: str = ""
+    qty: int
+    unit_price: Money
+    discount: Money = Decimal("0.00")
+    free_qty: int = 0
+    amount: Money
+
+
+class OrderPublic(BaseModel):
+    number: str = Field(examples=["SO-20261126-0007"])
+    dealer: str = Field(description="dealer code")
+    status: str = Field(examples=["submitted"])
+    lines: list[OrderLinePublic]
+    total: Money
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    requested_delivery: date | None = None
+    carrier: str | None = None
+    tracking_no: str | None = None
+    reject_reason: str | None = None
+
+
+OrderAction = Literal["approve", "reject", "allocate", "ship", "receive", "close", "cancel"]
+
+
+class OrderStatusChange(BaseModel):
+    """One step of the order state machine. ``ship`` needs carrier and tracking_no; ``reject`` a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: OrderAction
+    reason: str | None = Field(default=None, max_length=500)
+    carrier: str | None = Field(default=None, max_length=100)
+    tracking_no: str | None = Field(default=None, max_length=100)
+
+
+# --- sell-out ----------------------------------------------------------------------------
+
+class SellOutRow(BaseModel):
+    """One line of what a dealer sold to its customers. The batch is checked row by row:
+    a bad row is reported in ``errors`` and the good rows are still stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dealer: str = Field(min_length=1, description="dealer code", examples=["D0001"])
+    date: dt.date = Field(description="sale date (YYYY-MM-DD), not in the future", examples=["2026-11-20"])
+    sku: str = Field(min_length=1, examples=["AP300"])
+    qty: int = Field(description="units sold, > 0", examples=[2])
+    amount: Money
+    province: str = Field(examples=["浙江"])
+    city: str = Field(examples=["杭州"])
+    customer_type: CustomerType = CustomerType.RETAIL
+
+
+class SellOutRowError(BaseModel):
+    row: int = Field(description="0-based index of the row in the request")
+    error: str = Field(description="reason in zh-CN (or en by Accept-Language)")
+    error_en: str
+
+
+class SellOutResult(BaseModel):
+    accepted: int
+    errors: list[SellOutRowError]

@@ -1,0 +1,79 @@
+"""/api/v1/stock: maker warehouse stock (exact figures) for ERP; set a counted quantity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from admin.api.deps import ClockDep, Paging, StockRead, StockWrite, UowDep, UowFactoryDep
+from admin.api.errors import ApiError
+from admin.api.references import warehouse_by_code, warehouse_codes
+from admin.api.schemas import ErrorBody, Page, StockPublic, StockSet
+from core.errors import NotFound
+from core.inventory import StockLevel
+from core.services.inventory import SetStock, set_stock
+from core.users import Actor
+
+router = APIRouter(prefix="/stock", tags=["stock"])
+
+
+def stock_public(row: StockLevel, warehouse_code: str) -> StockPublic:
+    return StockPublic(warehouse=warehouse_code, sku=row.sku, on_hand=row.on_hand, reserved=row.reserved,
+                       available=row.available, updated_at=row.updated_at)
+
+
+def _maker_stock_key(actor: Actor) -> None:
+    """Exact maker stock is the maker's business: a dealer-bound key reads its own dealer's stock instead."""
+    if actor.dealer_id is not None:
+        raise ApiError(403, "permission_denied",
+                       "绑定经销商的密钥不能查看或修改厂家仓库库存；本经销商库存见 /api/v1/dealers/{code}/stock",
+                       "A key bound to a dealer cannot read or change maker stock; "
+                       "its own stock is at /api/v1/dealers/{code}/stock")
+
+
+@router.get("", response_model=Page[StockPublic], summary="Maker warehouse stock",
+            responses={403: {"model": ErrorBody}})
+async def list_stock(
+    actor: StockRead,
+    uow: UowDep,
+    paging: Paging,
+    warehouse: Annotated[str | None, Query(description="warehouse code")] = None,
+    sku: Annotated[str | None, Query()] = None,
+) -> Page[StockPublic]:
+    _maker_stock_key(actor)
+    filters: dict[str, Any] = {}
+    if sku:
+        filters["sku"] = sku
+    async with uow:
+        if warehouse:
+            found = await warehouse_by_code(uow, warehouse)
+            if found is None:
+                return Page[StockPublic](items=[], total=0, limit=paging.limit, offset=paging.offset)
+            filters["warehouse_id"] = found.id
+        rows = await uow.stock.list(order_by="sku", limit=paging.limit, offset=paging.offset, **filters)
+        total = await uow.stock.count(**filters)
+        codes = await warehouse_codes(uow, (r.warehouse_id for r in rows))
+    return Page[StockPublic](items=[stock_public(r, codes.get(r.warehouse_id, "")) for r in rows], total=total,
+                             limit=paging.limit, offset=paging.offset)
+
+
+@router.put("/{warehouse_code}/{sku}", response_model=StockPublic, summary="Set the counted quantity on hand",
+            responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+async def put_stock(
+    warehouse_code: Annotated[str, Path(min_length=1, max_length=32, examples=["WH-SH"])],
+    sku: Annotated[str, Path(min_length=1, max_length=64, examples=["AP300"])],
+    body: StockSet,
+    actor: StockWrite,
+    uow_factory: UowFactoryDep,
+    clock: ClockDep,
+) -> StockPublic:
+    """Replaces on_hand (an ERP sync or a stock count). It may not drop below what orders have reserved (422)."""
+    _maker_stock_key(actor)
+    async with uow_factory() as uow:
+        warehouse = await warehouse_by_code(uow, warehouse_code)
+    if warehouse is None or warehouse.id is None:
+        raise NotFound(what=warehouse_code)
+    row = await set_stock(uow_factory(), actor, SetStock(warehouse_id=warehouse.id, sku=sku, on_hand=body.on_hand),
+                          clock)
+    return stock_public(row, warehouse.code)

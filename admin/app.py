@@ -1,0 +1,104 @@
+"""The web application: health check, REST API (/api/v1), API docs, and the SQLAdmin staff screens (/admin).
+
+``create_app`` is a factory: nothing is built at import time; ``bot.bootstrap`` wires the real objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from admin.api import build_api_router
+from admin.api.errors import install_error_handlers
+from core.clock import Clock
+from core.ports import AbstractUnitOfWork
+
+HEALTH_TIMEOUT_SECONDS = 5.0
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+API_DESCRIPTION = """\
+经销商管理系统 REST API，供 ERP / CRM 对接。 REST API of the dealer management system for ERP/CRM.
+
+**认证 Authentication**: `Authorization: Bearer dms_...` — keys are created with
+`dms apikey create NAME --scope products:read --scope orders:read [--dealer CODE]`.
+Missing, invalid or revoked key: 401. A key without the scope an endpoint needs: 403.
+A key bound to a dealer sees only that dealer's data; other dealers' records answer 404.
+
+**分页 Paging**: `?limit=50&offset=0` (limit at most 200); lists answer
+`{"items": [...], "total": N, "limit": L, "offset": O}`.
+
+**金额 Money**: strings with two decimals (`"123.40"`), never JSON floats.
+
+**错误 Errors**: `{"error": code, "message": text, "message_en": English text}`; `message` is Chinese
+unless `Accept-Language` prefers English. 404 not found, 403 not allowed, 409 invalid status change or
+conflict, 422 invalid input or a business rule.
+"""
+
+OPENAPI_TAGS = [
+    {"name": "products", "description": "产品目录 Catalogue: SKUs, prices, MOQ"},
+    {"name": "dealers", "description": "经销商 Dealers (no personal data) and the stock they report"},
+    {"name": "stock", "description": "仓库库存 Maker warehouse stock"},
+    {"name": "orders", "description": "订单 Orders and their status changes"},
+    {"name": "sellout", "description": "销售数据 Sell-out lines reported by dealers"},
+    {"name": "health", "description": "Liveness and database check"},
+]
+
+
+class WebSettings(Protocol):
+    """What the web app reads from ``bot.settings.Settings`` (admin/ must not import bot/)."""
+
+    web_host: str
+    secret_key: SecretStr
+
+
+def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
+               engine: AsyncEngine | None = None, clock: Clock | None = None) -> FastAPI:
+    """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only)."""
+    app = FastAPI(
+        title="DMS 经销商管理系统 API",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.uow_factory = uow_factory
+    app.state.clock = clock or Clock()
+    app.state.engine = engine
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"], summary="Health and database check",
+             responses={503: {"description": "the database is unreachable"}})
+    async def healthz() -> Any:
+        """``{"status": "ok", "database": "ok"}``, or 503 with the reason when a trivial query fails."""
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                async with uow_factory() as uow:
+                    await uow.users.count(id=0)
+        except Exception as exc:  # any failure of the database is "down" for a health check
+            reason = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
+            return JSONResponse({"status": "error", "database": "error", "reason": f"database unavailable: {reason}"},
+                                status_code=503)
+        return {"status": "ok", "database": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/admin/" if engine is not None else "/docs")
+
+    app.include_router(build_api_router())
+
+    if engine is not None:
+        from admin.views import build_admin
+
+        build_admin(app, engine, uow_factory, app.state.clock,
+                    secret_key=settings.secret_key.get_secret_value(),
+                    https_only=settings.web_host not in LOCAL_HOSTS)
+    return app
