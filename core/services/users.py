@@ -373,7 +373,7 @@ async def bind_by_phone(uow: AbstractUnitOfWork, channel: str, external_id: str,
     Returns the bound user, or None when no dealer (other than terminated ones) lists this phone.
     An existing user of that dealer with the same phone is reused; otherwise a dealer user is created,
     as owner when the contact's role says 老板/owner, else as clerk. A chat account already bound
-    returns its user unchanged. A phone listed by several dealers is refused (use an invite code).
+    returns its user unchanged (BusinessRuleViolation if that user is deactivated). A phone listed by several dealers is refused (use an invite code).
     """
     channel = _check_channel(channel)
     phone = normalize_phone(phone)
@@ -381,7 +381,11 @@ async def bind_by_phone(uow: AbstractUnitOfWork, channel: str, external_id: str,
     async with uow:
         bound = await uow.identities.get_by(channel=channel, external_id=external_id)
         if bound is not None:
-            return await uow.users.get(bound.user_id)
+            bound_user = await uow.users.get(bound.user_id)
+            if bound_user is not None and not bound_user.active:
+                raise BusinessRuleViolation(zh="账号已停用，请联系管理员", en="This account is disabled; ask an "
+                                            "administrator", reason="user inactive")
+            return bound_user
         open_statuses = [s for s in DealerStatus if s != DealerStatus.TERMINATED]
         # Phones are encrypted at rest, so they cannot be matched in SQL: scan the contacts.
         matches = [(dealer, contact) for dealer in await uow.dealers.list(status__in=open_statuses)

@@ -226,6 +226,11 @@ async def test_bind_by_phone_matches_a_dealer_contact() -> None:
     actor = await svc.resolve_identity(uow, "wecom", "li")
     assert actor is not None and actor.dealer_id == boss.id
     assert uow.audit.rows[-1].action == "identity.bind_by_phone"
+    await svc.deactivate_user(uow, ADMIN, owner.id or 0, CLOCK)
+    with pytest.raises(BusinessRuleViolation, match="disabled"):
+        await svc.bind_by_phone(uow, "telegram", "9001", "13800138000", "Li", CLOCK)
+    with pytest.raises(BusinessRuleViolation, match="disabled"):          # a new account of a disabled user
+        await svc.bind_by_phone(uow, "console", "li", "13800138000", "Li", CLOCK)
 
 
 async def test_bind_by_phone_refuses_a_phone_listed_by_two_dealers() -> None:
