@@ -171,6 +171,8 @@ def apply(order: Order, actor: Actor, action: OrderAction, at: datetime, note: s
     if action == OrderAction.SHIP:
         if not (carrier and carrier.strip()) or not (tracking_no and tracking_no.strip()):
             raise ValidationFailed(reason="发货需填写承运商和运单号 / carrier and tracking number are required")
+        if len(carrier.strip()) > 64 or len(tracking_no.strip()) > 64:
+            raise ValidationFailed(reason="承运商或运单号过长 / carrier or tracking number too long (max 64)")
         order.carrier = carrier.strip()
         order.tracking_no = tracking_no.strip()
     if action == OrderAction.REJECT:

@@ -151,6 +151,8 @@ def _product_from(cmd: UpsertProduct) -> Product:
     sku = cmd.sku.strip()
     if not sku or not cmd.name.strip():
         raise ValidationFailed(reason=f"SKU 和名称不能为空 / SKU and name are required: {cmd.sku!r}")
+    if len(sku) > 64 or len(cmd.name.strip()) > 200 or len(cmd.category.strip()) > 64 or len(cmd.unit.strip()) > 16:
+        raise ValidationFailed(reason=f"{sku[:64]}: 字段过长 / a field is too long (SKU 64, name 200, category 64, unit 16)")
     if cmd.moq < 1 or cmd.pack_size < 1:
         raise ValidationFailed(reason=f"{sku}: 起订量和包装数须 ≥ 1 / MOQ and pack size must be at least 1")
     price = money(cmd.list_price)
@@ -364,6 +366,8 @@ async def _validate_promotion(uow: AbstractUnitOfWork, p: Promotion) -> None:
 
     if not p.code.strip() or not p.name.strip():
         raise bad("编码和名称不能为空", "code and name are required")
+    if len(p.code) > 32 or len(p.name) > 200:
+        raise bad("编码最长 32 字符，名称最长 200 字符", "code at most 32 and name at most 200 characters")
     if p.ends_on < p.starts_on:
         raise bad("结束日期早于开始日期", "ends before it starts")
     if p.budget is not None and p.budget < ZERO:

@@ -188,6 +188,11 @@ async def dealer_balances(uow: AbstractUnitOfWork, dealer_id: int) -> Balances:
     return Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
 
 
+def _check_key(key: str | None) -> None:
+    if key is not None and not 0 < len(key) <= 64:
+        raise ValidationFailed(reason="请求标识须为 1–64 个字符 / client_request_key must be 1-64 characters")
+
+
 def _check_items(items: Sequence[tuple[str, int]]) -> None:
     if not items:
         raise ValidationFailed(reason="订单没有商品 / the order has no items")
@@ -247,6 +252,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
     """
     async with uow:
         on_behalf = placement(actor, cmd.dealer_id)
+        _check_key(cmd.client_request_key)
         if cmd.client_request_key:
             existing = await uow.orders.get_by(dealer_id=cmd.dealer_id, client_request_key=cmd.client_request_key)
             if existing is not None:

@@ -209,3 +209,11 @@ async def test_dealer_sees_promotions_for_its_tier(uow: FakeUnitOfWork) -> None:
     assert [p.code for p in await svc.list_promotions(uow, OWNER_1, on=on)] == ["ALL"]
     assert [p.code for p in await svc.list_promotions(uow, OWNER_2, on=on)] == ["ALL", "ONLY_A"]
     assert len(await svc.list_promotions(uow, MARKETING)) == 3
+
+
+async def test_field_lengths_fit_the_columns(uow: FakeUnitOfWork) -> None:
+    with pytest.raises(ValidationFailed):
+        await svc.upsert_product(uow, ADMIN, UpsertProduct("X" * 65, "x", "x", "台", "1"), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.create_promotion(uow, MARKETING, _promo(code="P" * 33, skus=()), CLOCK)
+    assert (uow.products.rows, uow.promotions.rows) == ([], [])

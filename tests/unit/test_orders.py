@@ -189,6 +189,8 @@ async def test_hard_checks_raise_the_matching_error_and_write_nothing(uow: FakeU
     assert "NOPE-1" in unknown.value.message("zh") and unknown.value.params["check"] == "sku_known"
     with pytest.raises(ValidationFailed):
         await _submit(uow, items=[])
+    with pytest.raises(ValidationFailed):
+        await _submit(uow, client_request_key="k" * 65)
     await uow.allowed_skus.add(DealerAllowedSku(dealer_id=1, sku="AP-100"))
     await uow.commit()
     commits += 1

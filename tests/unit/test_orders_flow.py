@@ -70,6 +70,8 @@ def test_ship_needs_carrier_and_tracking_number() -> None:
     order = _order(S.ALLOCATED)
     with pytest.raises(ValidationFailed):
         apply(order, DESK, OrderAction.SHIP, at(), carrier="顺丰", tracking_no=" ")
+    with pytest.raises(ValidationFailed):
+        apply(order, DESK, OrderAction.SHIP, at(), carrier="顺丰", tracking_no="9" * 65)
     assert order.status == S.ALLOCATED
     apply(order, DESK, OrderAction.SHIP, at(), carrier=" 顺丰 ", tracking_no="SF123")
     assert (order.carrier, order.tracking_no) == ("顺丰", "SF123")
