@@ -57,6 +57,22 @@ class WebSettings(Protocol):
     secret_key: SecretStr
 
 
+def _document_extra_schemas(app: FastAPI) -> None:
+    """Add request schemas that routes read row by row (sell-out batches) to the OpenAPI components."""
+    from admin.api.sellout import EXTRA_SCHEMAS
+
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in EXTRA_SCHEMAS:
+            components.setdefault(model.__name__, model.model_json_schema(ref_template="#/components/schemas/{model}"))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
                engine: AsyncEngine | None = None, clock: Clock | None = None) -> FastAPI:
     """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only)."""
@@ -94,6 +110,7 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
         return RedirectResponse("/admin/" if engine is not None else "/docs")
 
     app.include_router(build_api_router())
+    _document_extra_schemas(app)
 
     if engine is not None:
         from admin.views import build_admin

@@ -12,7 +12,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
 
 from core.errors import ValidationFailed
 from core.money import money
@@ -189,25 +197,56 @@ class OrderStatusChange(BaseModel):
 # --- sell-out ----------------------------------------------------------------------------
 
 class SellOutRow(BaseModel):
-    """One line of what a dealer sold to its customers. The batch is checked row by row:
-    a bad row is reported in ``errors`` and the good rows are still stored."""
+    """One line of what a dealer sold to its customers.
+
+    The batch is checked row by row: a bad row is reported in ``errors`` and the good rows are still
+    stored. Values are checked by the sell-out use case, which accepts what spreadsheets produce
+    (dates as ``YYYY-MM-DD`` / ``YYYY/MM/DD``, amounts as strings), so the types here are loose.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     dealer: str = Field(min_length=1, description="dealer code", examples=["D0001"])
-    date: dt.date = Field(description="sale date (YYYY-MM-DD), not in the future", examples=["2026-11-20"])
+    date: dt.date | str = Field(description="sale date, YYYY-MM-DD, not in the future", examples=["2026-11-20"])
     sku: str = Field(min_length=1, examples=["AP300"])
-    qty: int = Field(description="units sold, > 0", examples=[2])
+    qty: int | str = Field(description="units sold, > 0", examples=[2])
+    amount: str | int = Field(description="CNY as a string with at most 2 decimals", examples=["3998.00"])
+    province: str = Field(default="", description="empty: the dealer's province", examples=["浙江"])
+    city: str = Field(default="", description="empty: the dealer's city", examples=["杭州"])
+    customer_type: str = Field(default=CustomerType.RETAIL.value,
+                               description="retail | project | online | subdealer (or 零售/工程/电商/分销)")
+
+    @field_validator("amount")
+    @classmethod
+    def _cents_at_most(cls, value: str | int) -> str | int:
+        """Money is never rounded silently: more than two decimals is a bad row, not 12.35 for 12.345."""
+        if isinstance(value, str):
+            text = value.strip().replace(",", "").lstrip("¥")
+            try:
+                exponent = Decimal(text).as_tuple().exponent
+            except ArithmeticError:
+                return value            # not a number at all: the use case reports it in zh/en
+            if isinstance(exponent, int) and exponent < -2:
+                raise ValueError(f"at most 2 decimals: {value!r}")
+        return value
+
+
+class SellOutLinePublic(BaseModel):
+    dealer: str
+    date: dt.date
+    sku: str
+    qty: int
     amount: Money
-    province: str = Field(examples=["浙江"])
-    city: str = Field(examples=["杭州"])
-    customer_type: CustomerType = CustomerType.RETAIL
+    province: str
+    city: str
+    customer_type: str
+    reported_at: datetime | None = None
 
 
 class SellOutRowError(BaseModel):
     row: int = Field(description="0-based index of the row in the request")
-    error: str = Field(description="reason in zh-CN (or en by Accept-Language)")
-    error_en: str
+    error: str = Field(description="reason, zh-CN unless Accept-Language prefers en")
+    error_en: str = Field(description="the same reason in English")
 
 
 class SellOutResult(BaseModel):
