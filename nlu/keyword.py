@@ -1,7 +1,8 @@
 """A small keyword parser: good enough to route chat until the full parser lands.
 
-Finds order items ("AP300 来二十台", "F300 5箱", "滤网两箱"), order numbers, and intents by keywords.
-Products come from the catalogue passed in (SKUs, names, aliases), never from code.
+Finds order items ("AP300 来二十台", "F300 5箱", "滤网两箱"), order numbers, delivery dates
+("下周三到", see ``nlu.dates``), and intents by keywords. Products come from the catalogue passed
+in (SKUs, names, aliases), never from code.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from nlu.dates import find_date
 from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry, Intent, OrderItem, ParseResult, Slots
 
 ORDER_NO = re.compile(r"\b(SO|AS|QF)-\d{8}-\d{4}\b", re.IGNORECASE)
 QTY = r"(?P<qty>\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?P<unit>台|箱|件|个|套|支|盒|包|pcs|pc|units?|boxes|box|sets?)?"
+
+# "the same as last time": an order intent without items (the ordering flow copies the last order)
+REORDER_WORDS = ("再来一单", "上次一样", "照上次", "same as last")
 
 KEYWORDS: list[tuple[Intent, tuple[str, ...]]] = [
     (Intent.CANCEL_ORDER, ("取消订单", "撤单", "cancel order", "cancel my order")),
@@ -27,7 +32,7 @@ KEYWORDS: list[tuple[Intent, tuple[str, ...]]] = [
     (Intent.SALES_QUERY, ("销售怎么样", "业绩", "完成率", "sales report", "performance")),
     (Intent.CONTRACT_QUERY, ("合同", "返利", "余额", "对账", "contract", "rebate", "balance", "statement")),
     (Intent.CAMPAIGN_QUERY, ("活动", "促销", "campaign", "promotion")),
-    (Intent.PLACE_ORDER, ("下单", "订货", "要货", "来", "order", "buy")),
+    (Intent.PLACE_ORDER, ("下单", "订货", "要货", "来", "order", "buy", *REORDER_WORDS)),
     (Intent.HELP, ("帮助", "怎么用", "help", "menu", "菜单")),
     (Intent.GREETING, ("你好", "您好", "hello", "hi", "在吗")),
 ]
@@ -91,11 +96,18 @@ class KeywordParser:
         slots = Slots()
         if m := ORDER_NO.search(clean):
             slots.order_no = m.group(0).upper()
-        items = find_items(clean, catalogue, dealer_aliases)
+        if (when := find_date(clean, today)) is not None:
+            slots.delivery_date = when.value
+            # blank the date out so its digits are never read as a quantity
+            clean_for_items = clean[:when.start] + " " * (when.end - when.start) + clean[when.end:]
+        else:
+            clean_for_items = clean
+        items = find_items(clean_for_items, catalogue, dealer_aliases)
         slots.items = items
         for intent, words in KEYWORDS:
             if any(w in lower for w in words):
-                if intent == Intent.PLACE_ORDER and not items and "下单" not in lower and "order" not in lower:
+                if (intent == Intent.PLACE_ORDER and not items and "下单" not in lower and "order" not in lower
+                        and not any(w in lower for w in REORDER_WORDS)):
                     continue
                 if intent in (Intent.QUERY_STOCK, Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK):
                     slots.product = items[0].sku if items else mentioned_product(clean, catalogue)

@@ -1,0 +1,142 @@
+"""Delivery dates written the way dealers write them, resolved against a business day.
+
+Understood (Chinese and a little English): 今天 / 明天 / 后天 / 大后天, N天后, 周X / 星期X / 礼拜X
+(the next such day), 这周X / 本周X, 下周X / 下下周X, 下周 (next Monday), X月X号 / X月X日 (this
+year, or next year once passed), X号 (this month, or next month once passed), YYYY-MM-DD /
+YYYY/MM/DD / YYYY年M月D日, today / tomorrow / day after tomorrow / next monday / monday.
+
+``today`` is the caller's business date (Asia/Shanghai, from ``Clock.today()``); nothing here reads
+the system clock. Whether a date is acceptable (not in the past, not too far ahead) is the caller's
+rule, not this module's.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from nlu.numbers import parse_int
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date found in a text and where it was written (``text[start:end]``)."""
+
+    value: date
+    start: int
+    end: int
+
+
+_NUM = r"\d{1,2}|[一二两三四五六七八九十]{1,3}"
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6,
+             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_EN_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+                "sunday": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+_WEEK = r"(?:周|星期|礼拜)"
+_WD = r"(?P<wd>[一二三四五六日天七1-7])"
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _full(m: re.Match[str], today: date) -> date | None:
+    return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+def _month_day(m: re.Match[str], today: date) -> date | None:
+    month, day = parse_int(m["m"]), parse_int(m["d"])
+    if month is None or day is None:
+        return None
+    found = _safe_date(today.year, month, day)
+    if found is not None and found < today:
+        found = _safe_date(today.year + 1, month, day)
+    return found
+
+
+def _day_only(m: re.Match[str], today: date) -> date | None:
+    day = parse_int(m["d"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    if day >= today.day and day <= monthrange(today.year, today.month)[1]:
+        return today.replace(day=day)
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _safe_date(year, month, day)
+
+
+def _days_later(m: re.Match[str], today: date) -> date | None:
+    n = parse_int(m["n"])
+    return today + timedelta(days=n) if n is not None and n <= 366 else None
+
+
+def _week_day(weeks: int) -> Callable[[re.Match[str], date], date | None]:
+    def resolve(m: re.Match[str], today: date) -> date | None:
+        return _monday(today) + timedelta(weeks=weeks, days=_WEEKDAYS[m["wd"]])
+    return resolve
+
+
+def _next_weekday(m: re.Match[str], today: date) -> date | None:
+    """周三 on a Thursday: next week's Wednesday; on a Monday: this Wednesday (never today)."""
+    wanted = _WEEKDAYS[m["wd"]] if m.groupdict().get("wd") else _EN_WEEKDAYS[m["en"].lower()]
+    ahead = (wanted - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead)
+
+
+def _en_next_weekday(m: re.Match[str], today: date) -> date | None:
+    return _monday(today) + timedelta(weeks=1, days=_EN_WEEKDAYS[m["en"].lower()])
+
+
+def _offset(days: int) -> Callable[[re.Match[str], date], date | None]:
+    return lambda m, today: today + timedelta(days=days)
+
+
+def _next_monday(m: re.Match[str], today: date) -> date | None:
+    return _monday(today) + timedelta(weeks=1)
+
+
+# Most specific first: "大后天" before "后天", "下下周三" before "下周三" before "周三".
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]]] = [
+    (re.compile(r"(?<!\d)(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"),
+     _full),
+    (re.compile(rf"(?<![\d年])(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]?"), _month_day),
+    (re.compile(r"大后天"), _offset(3)),
+    (re.compile(r"后天|day after tomorrow", re.IGNORECASE), _offset(2)),
+    (re.compile(r"明天|明日|tomorrow", re.IGNORECASE), _offset(1)),
+    (re.compile(r"今天|今日|today", re.IGNORECASE), _offset(0)),
+    (re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*天(?:以)?后"), _days_later),
+    (re.compile(rf"下下个?{_WEEK}{_WD}"), _week_day(2)),
+    (re.compile(rf"下个?{_WEEK}{_WD}"), _week_day(1)),
+    (re.compile(rf"(?:这|本|这个){_WEEK}{_WD}"), _week_day(0)),
+    (re.compile(rf"{_WEEK}{_WD}"), _next_weekday),
+    (re.compile(r"下个?(?:周|星期|礼拜)|next week", re.IGNORECASE), _next_monday),
+    (re.compile(r"\bnext\s+(?P<en>" + "|".join(_EN_WEEKDAYS) + r")\b", re.IGNORECASE), _en_next_weekday),
+    (re.compile(r"\b(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE),
+     _next_weekday),
+    (re.compile(rf"(?<![\d月/\-.A-Za-z])(?P<d>{_NUM})\s*[号日](?![\d])"), _day_only),
+]
+
+
+def find_date(text: str, today: date) -> DateMatch | None:
+    """The first date written in ``text`` (by the most specific rule that matches), else None."""
+    for pattern, resolve in _RULES:
+        for m in pattern.finditer(text):
+            value = resolve(m, today)
+            if value is not None:
+                return DateMatch(value=value, start=m.start(), end=m.end())
+    return None
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """Just the date of ``find_date``."""
+    found = find_date(text, today)
+    return found.value if found else None
