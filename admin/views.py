@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar
@@ -31,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, SelectField  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
 from core.aftersales import Priority, Ticket, TicketStatus
@@ -77,6 +78,14 @@ def mask_phone(phone: str | None) -> str:
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
+@dataclass(frozen=True)
+class AdminContext:
+    """What the views need from the app: a fresh unit of work per change, and the clock."""
+
+    uow_factory: Callable[[], AbstractUnitOfWork]
+    clock: Clock
+
+
 class DmsModelView(ModelView):
     """Base of every screen: permissions per view, and writes through a unit of work with an audit entry."""
 
@@ -93,8 +102,14 @@ class DmsModelView(ModelView):
     page_size = 25
     page_size_options = [25, 50, 100]
 
-    uow_factory: ClassVar[Callable[[], AbstractUnitOfWork]]
-    clock: ClassVar[Clock]
+    context: ClassVar[AdminContext]         # set by bind_view
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
+
+    def uow_factory(self) -> AbstractUnitOfWork:
+        return self.context.uow_factory()
 
     def is_visible(self, request: Request) -> bool:
         return self.is_accessible(request)
@@ -118,14 +133,14 @@ class DmsModelView(ModelView):
 
     def clean(self, data: dict[str, Any]) -> dict[str, Any]:
         """Form values -> domain values: blanks of nullable columns to None, money to 2 places."""
-        mapper = sa_inspect(self.model)
+        mapper: Any = sa_inspect(self.model)
         cleaned: dict[str, Any] = {}
         for key, value in data.items():
             column = mapper.columns.get(key)
             if column is None:
                 cleaned[key] = value
                 continue
-            if isinstance(value, str):
+            if type(value) is str:          # not str enums: strip() would turn them into plain str
                 value = value.strip()
             if value in ("", None) and column.nullable:
                 value = None
@@ -626,9 +641,10 @@ class DmsAuthorization(AuthorizationBackend):
 def bind_view(spec: type[DmsModelView], model: type, uow_factory: Callable[[], AbstractUnitOfWork],
               clock: Clock) -> type[DmsModelView]:
     """The concrete SQLAdmin view: ``spec`` bound to its mapped class (mappers must be started)."""
-    attrs = {"name": spec.name, "name_plural": spec.name_plural, "uow_factory": staticmethod(uow_factory),
-             "clock": clock, "__module__": spec.__module__, "__doc__": spec.__doc__}
-    view: type[DmsModelView] = type(spec)(spec.__name__, (spec,), attrs, model=model)
+    attrs = {"name": spec.name, "name_plural": spec.name_plural, "context": AdminContext(uow_factory, clock),
+             "__module__": spec.__module__, "__doc__": spec.__doc__}
+    metaclass: Any = type(spec)     # SQLAdmin's ModelViewMeta inspects the mapped model here
+    view: type[DmsModelView] = metaclass(spec.__name__, (spec,), attrs, model=model)
     return view
 
 

@@ -31,7 +31,8 @@ async def search(repo: AbstractRepository[Any], q: str, fields: tuple[str, ...],
     """
     found: dict[int, Any] = {}
     for name in fields:
-        for row in await repo.list(order_by=order_by, **filters, **{f"{name}__contains": q}):
+        criteria: dict[str, Any] = {**filters, f"{name}__contains": q}
+        for row in await repo.list(order_by=order_by, **criteria):
             found[row.id] = row
     rows = sorted(found.values(), key=lambda r: getattr(r, order_by))
     return rows[offset:offset + limit], len(rows)
