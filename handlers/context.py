@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from core.ports import AbstractUnitOfWork
 from core.users import Actor, ActorKind, User
 from handlers import i18n
 from handlers.messages import Button, Inbound, Reply
+from nlu.faq import FaqAnswerer
 from nlu.schema import IntentParser, ParseResult
 
 
@@ -22,6 +23,9 @@ class Deps:
     parser: IntentParser
     default_language: str = "zh-CN"
     max_text_length: int = 4000
+    # bytes of an uploaded file by its ref (Inbound.file_refs); the channel adapter provides it
+    read_file: Callable[[str], Awaitable[bytes]] | None = None
+    faq: FaqAnswerer | None = None      # None: the bundled offline FAQ (nlu.faq.FuzzyFaqAnswerer)
 
 
 @dataclass
