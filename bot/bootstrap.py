@@ -212,13 +212,18 @@ async def prepare(app: App) -> AdminLogin:
     return await ensure_admin(app, password or None)
 
 
-async def serve(app: App) -> None:
-    """uvicorn plus the background tasks; when one of them fails or uvicorn stops, everything stops."""
+def build_server(app: App) -> Any:
+    """The uvicorn server for the web app (logging stays ours: ``log_config=None``)."""
     import uvicorn
 
     config = uvicorn.Config(app.web(), host=app.settings.web_host, port=app.settings.web_port,
                             log_config=None, lifespan="on")
-    server = uvicorn.Server(config)
+    return uvicorn.Server(config)
+
+
+async def serve(app: App, server: Any = None) -> None:
+    """uvicorn plus the background tasks; when uvicorn stops (Ctrl+C, SIGTERM) the tasks are cancelled."""
+    server = server or build_server(app)
     tasks = [asyncio.create_task(task(app), name=getattr(task, "__name__", "background"))
              for task in background_tasks(app)]
     try:
