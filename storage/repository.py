@@ -18,11 +18,11 @@ happen under one lock, which serializes concurrent reservations just the same.
 from __future__ import annotations
 
 import builtins
+import operator
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, String, Table, cast, func, or_, select, text
+from sqlalchemy import Column, ColumnElement, String, Table, cast, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnClause
 
 from core.ports import AbstractRepository
 from storage.orm import TABLES
@@ -31,6 +31,7 @@ from storage.types import EncryptedString, JSONValue
 T = TypeVar("T")
 
 _LIKE_ESCAPE = "\\"
+_COMPARISONS = {"gte": operator.ge, "lte": operator.le, "gt": operator.gt, "lt": operator.lt}
 
 
 def _like_pattern(value: Any) -> str:
@@ -102,11 +103,11 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
 
     # --- filter syntax --------------------------------------------------------------------------------
 
-    def _column(self, name: str) -> ColumnClause[Any]:
+    def _column(self, name: str) -> Column[Any]:
         column = self.table.c.get(name)
         if column is None or name == "phone_hash":
             raise ValueError(f"{self.cls.__name__} has no column {name!r} to filter or sort on")
-        return column  # type: ignore[return-value]
+        return column
 
     def _conditions(self, filters: dict[str, Any]) -> builtins.list[ColumnElement[bool]]:
         conditions: builtins.list[ColumnElement[bool]] = []
@@ -120,7 +121,7 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         return conditions
 
     @staticmethod
-    def _condition(column: ColumnClause[Any], op: str, value: Any) -> ColumnElement[bool]:
+    def _condition(column: Column[Any], op: str, value: Any) -> ColumnElement[bool]:
         if op == "":
             return column.is_(None) if value is None else column == value
         if op == "ne":
@@ -129,17 +130,13 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
             return or_(column != value, column.is_(None)) if column.nullable else column != value
         if op == "in":
             return column.in_(list(value))
-        if op == "gte":
-            return column >= value
-        if op == "lte":
-            return column <= value
-        if op == "gt":
-            return column > value
-        if op == "lt":
-            return column < value
+        if op in _COMPARISONS:
+            compared: ColumnElement[bool] = _COMPARISONS[op](column, value)
+            return compared
         if op == "contains":
             target: Any = cast(column, String) if isinstance(column.type, JSONValue) else column
-            return target.ilike(_like_pattern(value), escape=_LIKE_ESCAPE)
+            matched: ColumnElement[bool] = target.ilike(_like_pattern(value), escape=_LIKE_ESCAPE)
+            return matched
         raise ValueError(f"unknown filter operator __{op}")
 
     async def _lock_sqlite(self) -> None:

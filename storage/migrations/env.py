@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import os
 from logging.config import fileConfig
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
@@ -37,7 +38,7 @@ def database_url() -> str:
     return config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our column types as ``storage.types.X(...)`` (their storage differs per database)."""
     if type_ != "type" or not isinstance(obj, TypeDecorator) or type(obj).__module__ != storage_types.__name__:
         return False

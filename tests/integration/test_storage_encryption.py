@@ -7,11 +7,13 @@ from collections.abc import Iterator
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.aftersales import Ticket
 from core.dealers import Contact
 from core.users import Role, User
 from storage.encryption import blind_index, configure_encryption, decrypt, generate_key
+from storage.rotation import reencrypt_personal_data
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import make_dealer
 from tests.integration.conftest import TEST_KEYS
@@ -127,3 +129,30 @@ async def test_key_rotation(uow: SqlAlchemyUnitOfWork, restore_keys: None) -> No
     async with uow:
         with pytest.raises(InvalidToken):
             await uow.dealers.get(dealer_id)
+
+
+async def test_reencrypt_finishes_a_rotation(uow: SqlAlchemyUnitOfWork, restore_keys: None,
+                                             session_factory: async_sessionmaker[AsyncSession]) -> None:
+    old, new = generate_key(), generate_key()
+    configure_encryption([old])
+    dealer_id = await _dealer_with_contacts(uow)
+    async with uow:
+        await uow.users.add(User(username="u1", display_name="u", role=Role.ADMIN, phone="13000000000"))
+        await uow.users.add(User(username="u2", display_name="u", role=Role.ADMIN, phone=None))
+        await uow.commit()
+
+    configure_encryption([new, old])
+    rewritten = await reencrypt_personal_data(session_factory)
+    assert rewritten == 4            # two phones + one ID number of contacts, one user phone (None skipped)
+
+    configure_encryption([new], index_key=old)   # old key retired; the index key stays the same
+    async with uow:
+        dealer = await uow.dealers.get(dealer_id)
+        user = await uow.users.get_by(username="u1")
+        found = await uow.find_contact_by_phone(PHONE)
+        none_phone = await uow.users.get_by(username="u2")
+    assert dealer is not None and [c.phone for c in dealer.contacts] == [PHONE, "139 0013 9000"]
+    assert dealer.contacts[0].id_number == ID_NUMBER
+    assert user is not None and user.phone == "13000000000"
+    assert none_phone is not None and none_phone.phone is None
+    assert found is not None and found.name == "王经理"
