@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from wtforms import PasswordField, SelectField  # type: ignore[import-untyped]
+from wtforms import PasswordField, SelectField, validators  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
 from core.aftersales import Priority, Ticket, TicketStatus
@@ -111,8 +111,19 @@ class DmsModelView(ModelView):
     def uow_factory(self) -> AbstractUnitOfWork:
         return self.context.uow_factory()
 
+    optional_fields: ClassVar[tuple[str, ...]] = ()         # may be left blank although NOT NULL
+
     def is_visible(self, request: Request) -> bool:
         return self.is_accessible(request)
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> Any:
+        form = await super().scaffold_form(rules)
+        for name in self.optional_fields:
+            unbound = getattr(form, name, None)
+            if unbound is not None:
+                setattr(form, name, unbound.field_class(
+                    *unbound.args, **{**unbound.kwargs, "validators": [validators.Optional()]}))
+        return form
 
     # --- writes -------------------------------------------------------------------------------
 
@@ -258,6 +269,7 @@ class DealerAdmin(DmsModelView):
     ]
     form_columns = ["code", "name", "uscc", "province", "city", "region", "tier", "business_scope", "credit_limit"]
     form_args = {"code": {"description": "留空自动编号 / blank: next free code"}}
+    optional_fields = ("code", "business_scope")
     form_widget_args = {"business_scope": {"rows": 2}}
 
     async def create_object(self, uow: AbstractUnitOfWork, actor: Actor, data: dict[str, Any]) -> Any:

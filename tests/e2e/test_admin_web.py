@@ -11,6 +11,7 @@ import pytest
 
 from admin.auth import hash_password
 from core.services import users as user_cases
+from core.uscc import make_uscc
 from core.users import Role
 from tests.e2e.conftest import (
     ADMIN_PASSWORD,
@@ -255,3 +256,70 @@ async def test_state_machine_screens_are_read_only(web: Web, identity: str) -> N
     await login(web, "zhang.admin")
     assert (await web.client.get(f"/admin/{identity}/create")).status_code == 403
     assert (await web.client.get(f"/admin/{identity}/edit/1")).status_code == 403
+
+
+async def test_reference_screens_create_edit_and_delete(web: Web) -> None:
+    """SQLAdmin creates the imperatively mapped dataclasses through our units of work, with audit lines."""
+    await add_staff(web, "zhang.admin", Role.ADMIN)
+    dealer = await add_dealer(web, "D0001", "杭州华信电器有限公司")
+    await add_product(web, "AP300", "空气净化器 AP300", "1999.00")
+    await login(web, "zhang.admin")
+
+    async def create(identity: str, **data: str) -> None:
+        response = await web.client.post(f"/admin/{identity}/create", headers=SAME_ORIGIN, data={**data, "save": "Save"})
+        assert response.status_code == 302, f"{identity}: {response.text[-3000:]}"
+
+    await create("warehouse", code="WH-SH", name="华东仓", region="华东", province="上海", city="上海")
+    await create("tier-price", tier="A", sku="AP300", price="1699.00")
+    await create("dealer-price", dealer_id=str(dealer), sku="AP300", price="1650")
+    await create("promotion", code="DOUBLE11", name="双十一", kind="percent_off", starts_on="2026-11-01",
+                 ends_on="2026-11-30", skus='["AP300"]', dealer_tiers="[]", percent="5", buy_qty="0",
+                 free_qty="0", budget="10000.00", active="y")
+    async with web.uow() as uow:
+        warehouse = await uow.warehouses.get_by(code="WH-SH")
+        assert warehouse is not None
+    await create("stock-level", warehouse_id=str(warehouse.id), sku="AP300", on_hand="12")
+    await create("dealer", name="宁波瑞丰电器有限公司", uscc=make_uscc("00004242"), province="浙江", city="宁波",
+                 region="华东", tier="C", business_scope="", credit_limit="0")
+    await create("user", username="sun.quality", display_name="孙", role="quality", dealer_id="",
+                 language="zh-CN", active="y", new_password="quality-pass-123")
+
+    async with web.uow() as uow:
+        tier = await uow.tier_prices.get_by(tier="A", sku="AP300")
+        special = await uow.dealer_prices.get_by(dealer_id=dealer, sku="AP300")
+        promotion = await uow.promotions.get_by(code="DOUBLE11")
+        stock = await uow.stock.get_by(sku="AP300")
+        new_dealer = await uow.dealers.get_by(name="宁波瑞丰电器有限公司")
+        user = await uow.users.get_by(username="sun.quality")
+        actions = sorted(a.action for a in await uow.audit.list(actor="staff:zhang.admin"))
+    assert tier is not None and tier.price == Decimal("1699.00")
+    assert special is not None and special.price == Decimal("1650.00")
+    assert promotion is not None and promotion.skus == ["AP300"] and promotion.percent == Decimal("5")
+    assert stock is not None and (stock.on_hand, stock.reserved) == (12, 0)
+    assert new_dealer is not None and new_dealer.code == "D0002" and new_dealer.status.value == "prospect"
+    assert user is not None and user.role == Role.QUALITY and user.password_hash
+    assert user.password_hash.startswith("$argon2")
+    assert actions == ["dealer.create", "dealer_price.admin_create", "promotion.admin_create",
+                       "stock.admin_create", "tier_price.admin_create", "user.admin_create",
+                       "warehouse.admin_create"]
+
+    edit = await web.client.post(f"/admin/stock-level/edit/{stock.id}", headers=SAME_ORIGIN,
+                                 data={"on_hand": "20", "save": "Save"})
+    assert edit.status_code == 302, edit.text[-2000:]
+    deleted = await web.client.delete(f"/admin/tier-price/delete?pks={tier.id}", headers=SAME_ORIGIN)
+    assert deleted.status_code == 200
+    async with web.uow() as uow:
+        stock_after = await uow.stock.get_by(sku="AP300")
+        assert stock_after is not None and stock_after.on_hand == 20
+        assert await uow.tier_prices.count() == 0
+        trail = [(a.action, a.before.get("on_hand"), a.after.get("on_hand"))
+                 for a in await uow.audit.list(entity="stock", order_by="id")]
+        assert await uow.audit.count(action="tier_price.admin_delete") == 1
+    assert trail == [("stock.admin_create", None, 12), ("stock.admin_update", 12, 20)]
+
+    # a bad USCC is refused by the dealer use case and shown above the form
+    refused = await web.client.post("/admin/dealer/create", headers=SAME_ORIGIN, data={
+        "name": "无效公司", "uscc": "91330000000000000X", "province": "浙江", "city": "宁波", "region": "华东",
+        "tier": "C", "business_scope": "", "credit_limit": "0", "save": "Save"})
+    assert refused.status_code == 400
+    assert "统一社会信用代码" in refused.text or "USCC" in refused.text
