@@ -90,3 +90,22 @@ class ChatWorld:
 
     async def send(self, inbound: Inbound) -> list[Reply]:
         return await self.service.handle(inbound)
+
+    # --- photos and uploaded files (after-sales, quality, sell-out, campaigns, apply) ----------------
+    async def photo(self, chat: str, *refs: str) -> list[Reply]:
+        """A photo message; ``refs`` are the stored file keys the channel adapter would give."""
+        return await self.send(self._inbound(chat, InboundKind.PHOTO, file_refs=tuple(refs)))
+
+    async def upload(self, chat: str, file_name: str, data: bytes) -> list[Reply]:
+        """A document message whose bytes a dict-backed ``Deps.read_file`` serves."""
+        ref = f"doc-{next(_updates)}"
+        store: dict[str, bytes] = self.__dict__.setdefault("files", {})
+        store[ref] = data
+
+        async def read_file(key: str) -> bytes:
+            if key not in store:
+                raise FileNotFoundError(key)
+            return store[key]
+
+        self.service.deps.read_file = read_file
+        return await self.send(self._inbound(chat, InboundKind.DOCUMENT, file_refs=(ref,), file_name=file_name))
