@@ -12,8 +12,9 @@
   a successful login clears the count.
 - CSRF: SQLAdmin 0.32 has no CSRF token for its forms, so ``SameOriginMiddleware`` guards the admin:
   an unsafe request (POST/PUT/PATCH/DELETE) must carry an ``Origin`` (or, failing that, a ``Referer``)
-  whose scheme://host:port equals the request's own; otherwise 403. Together with the SameSite=Lax cookie
-  a cross-site form post can neither ride the session nor pass the check.
+  whose host[:port] equals the request's ``Host``; otherwise 403. The scheme is not compared, so a
+  TLS-terminating reverse proxy in front of plain-HTTP uvicorn still works. Together with the
+  SameSite=Lax cookie a cross-site form post can neither ride the session nor pass the check.
 """
 
 from __future__ import annotations
@@ -187,11 +188,23 @@ class StaffAuthBackend(AuthenticationBackend):
 _DUMMY_HASH = hash_password("dms-timing-equaliser")
 
 
-def _origin_of(url: str) -> str | None:
+def _host_of(url: str) -> str | None:
+    """``host[:port]`` of an absolute URL, without default ports (what a Host header carries)."""
     parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
+    if not parts.scheme or not parts.hostname:
         return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def _strip_default_port(host: str) -> str:
+    for suffix in (":80", ":443"):
+        if host.endswith(suffix):
+            return host[: -len(suffix)]
+    return host
 
 
 class SameOriginMiddleware:
@@ -207,13 +220,13 @@ class SameOriginMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        expected = f"{request.url.scheme}://{request.url.netloc}".lower()
+        expected = _strip_default_port(request.url.netloc.lower())
         claimed = request.headers.get("origin")
-        origin = _origin_of(claimed) if claimed and claimed != "null" else None
+        origin = _host_of(claimed) if claimed and claimed != "null" else None
         if origin is None:
             referer = request.headers.get("referer")
-            origin = _origin_of(referer) if referer else None
-        if origin != expected:
+            origin = _host_of(referer) if referer else None
+        if origin is None or origin != expected:
             response = HTMLResponse(
                 "<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
             await response(scope, receive, send)
