@@ -1,7 +1,545 @@
-"""Conversation flow: aftersales (to be filled in)."""
+"""After-sales (售后报修): a guided form that files a ticket; the dealer's tickets, their timeline,
+comments, and the 1-5 star rating once resolved.
+
+Form steps (state ``as.<step>``)::
+
+    product -> ref (serial or order number) -> name -> phone -> desc -> photos -> priority -> confirm
+
+Steps the opening words already answer (the product in "客户家的除湿机不出水", the order of an
+"as.new|SO-..." button) are skipped, and those words are offered as the description. The confirm
+button carries the form's nonce: a double tap files one ticket (handlers.flows.forms). New tickets
+are pushed to staff holding TICKET_HANDLE with ``staff.ticket.accept`` / ``staff.ticket.detail``
+buttons (handled by the staff flow).
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import re
+
+from core.aftersales import Priority, Ticket, TicketStatus
+from core.errors import NotFound, ValidationFailed
+from core.services.aftersales import (
+    RATING_ROLES,
+    CreateTicket,
+    add_comment,
+    create_ticket,
+    get_ticket,
+    list_tickets,
+    rate_ticket,
+)
+from core.ticket_flow import (
+    PRIORITY_LABELS,
+    RATEABLE_STATUSES,
+    SLA_HOURS,
+    TICKET_STATUS_LABELS,
+    is_sla_breached,
+)
+from core.ticket_flow import normalize_phone as normalize_customer_phone
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, InboundKind, Reply
+from handlers.notify import chat_language, staff_chats
+from handlers.router import Router, payload
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+STEPS = ("product", "ref", "name", "phone", "desc", "photos", "priority")
+SKIPPABLE = frozenset({"product", "ref", "name", "phone"})
+MAX_TEXT = 2000
+MAX_SHORT = 64
+ORDER_NO = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
+PRIORITIES = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+i18n.register({
+    "as.title": ("🛠 售后报修", "🛠 After-sales request"),
+    "as.ask.ref": ("请发送产品序列号（机身铭牌上），或订单号（如 SO-20261120-0001）。没有可点“跳过”。",
+                   "Send the product's serial number (on the rating plate) or the order number "
+                   "(e.g. SO-20261120-0001). Tap Skip if you have neither."),
+    "as.order_unknown": ("没有找到您的订单 {number}，请核对后重新输入，或点“跳过”。",
+                         "None of your orders is {number}. Check it and send it again, or tap Skip."),
+    "as.ask.name": ("请输入客户姓名（最终用户）。", "Customer's name (the end user)?"),
+    "as.ask.phone": ("请输入客户电话（手机号或带区号的座机）。", "Customer's phone (mobile, or landline with area code)?"),
+    "as.phone_bad": ("{error}\n请重新输入客户电话，或点“跳过”。", "{error}\nPlease send the customer's phone again, or tap Skip."),
+    "as.ask.desc": ("请描述故障现象，例如“开机后不出水，有异响”。",
+                    "Describe the problem, e.g. \"no water comes out, makes a noise\"."),
+    "as.ask.desc_hint": ("问题描述：{desc}\n点“使用此描述”，或发送新的描述。",
+                         "Problem: {desc}\nTap \"Use this\" or send a new description."),
+    "as.keep_desc": ("✔ 使用此描述", "✔ Use this"),
+    "as.ask.photos": ("请发送故障照片（最多 {max} 张），发完点“完成”；没有照片也点“完成”。",
+                      "Send photos of the problem (at most {max}), then tap Done. No photos? Tap Done."),
+    "as.ask.priority": ("请选择紧急程度（括号内为承诺处理时限）：", "How urgent is it (promised handling time)?"),
+    "as.priority_button": ("{label}（{hours} 小时）", "{label} ({hours} h)"),
+    "as.summary": ("请确认售后工单：\n产品：{product}\n序列号/订单：{ref}\n客户：{customer}\n问题：{desc}\n"
+                   "照片：{photos} 张\n紧急程度：{priority}（{hours} 小时内处理）",
+                   "Please check the ticket:\nProduct: {product}\nSerial/order: {ref}\nCustomer: {customer}\n"
+                   "Problem: {desc}\nPhotos: {photos}\nPriority: {priority} (handled within {hours} h)"),
+    "as.use_buttons": ("请点“确认提交”或“取消”。", "Please tap Submit or Cancel."),
+    "as.created": ("✅ 工单已创建：{number}\n紧急程度：{priority}，承诺 {due} 前处理完毕。\n售后人员受理后会通知您。",
+                   "✅ Ticket created: {number}\nPriority: {priority}; to be handled by {due}.\n"
+                   "You will be told when after-sales takes it on."),
+    "as.staff_new": ("🛠 新售后工单 {number}\n经销商：{dealer}\n产品：{product}\n问题：{desc}\n照片：{photos} 张\n"
+                     "紧急程度：{priority}，时限 {due}",
+                     "🛠 New after-sales ticket {number}\nDealer: {dealer}\nProduct: {product}\nProblem: {desc}\n"
+                     "Photos: {photos}\nPriority: {priority}, due {due}"),
+    "as.btn.accept": ("✋ 受理", "✋ Accept"),
+    "as.btn.detail": ("🔎 详情", "🔎 Details"),
+    "as.btn.view": ("🔎 查看工单", "🔎 View ticket"),
+    "as.btn.list": ("📋 我的工单", "📋 My tickets"),
+    "as.btn.new": ("🛠 新建报修", "🛠 New request"),
+    "as.btn.comment": ("💬 留言", "💬 Comment"),
+    "as.list.title": ("您的售后工单（最近 {n} 个）：", "Your after-sales tickets (latest {n}):"),
+    "as.list.empty": ("您还没有售后工单。", "You have no after-sales tickets yet."),
+    "as.detail": ("🛠 {number} · {status}\n产品：{product}\n客户：{customer}\n问题：{desc}\n"
+                  "紧急程度：{priority} · 时限 {due}{late}",
+                  "🛠 {number} · {status}\nProduct: {product}\nCustomer: {customer}\nProblem: {desc}\n"
+                  "Priority: {priority} · due {due}{late}"),
+    "as.late": ("（已超时）", " (overdue)"),
+    "as.assignee": ("处理人：{name}", "Handled by: {name}"),
+    "as.resolution": ("处理结果：{text}", "Resolution: {text}"),
+    "as.reject_reason": ("驳回原因：{text}", "Reason for rejection: {text}"),
+    "as.timeline": ("进度：", "Timeline:"),
+    "as.created_line": ("{at} 工单创建（{who}）", "{at} ticket filed ({who})"),
+    "as.comment_line": ("{at} {head} {who}：{text}", "{at} {head} {who}: {text}"),
+    "as.rating": ("您的评价：{stars}", "Your rating: {stars}"),
+    "as.rate.ask": ("工单已解决，请为本次服务打分：", "The ticket is resolved. Please rate the service:"),
+    "as.rated": ("感谢您的评价：{stars}", "Thank you for your rating: {stars}"),
+    "as.comment.ask": ("请输入给售后人员的留言：", "Your message to after-sales:"),
+    "as.commented": ("留言已添加到工单 {number}。", "Your comment was added to {number}."),
+    "as.none": ("无", "none"),
+})
+
+
+# --- starting --------------------------------------------------------------------------------------
+
+async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None, hint: str = "") -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    ctx.go("as.product", nonce=forms.new_nonce(), done=[], photos=[])
+    data = ctx.dialog.data
+    if order_no:
+        number = order_no.strip().upper()
+        async with ctx.uow() as uow:
+            order = await uow.orders.get_by(number=number)
+        if order is None or order.dealer_id != ctx.actor.dealer_id:
+            raise NotFound(what=number)
+        data.update(order_no=number)
+        data["done"].append("ref")
+        skus = sorted({line.sku for line in order.lines})
+        if len(skus) == 1 and not sku:
+            sku = skus[0]
+    if sku:
+        products = await forms.active_products(ctx)
+        if any(p.sku == sku for p in products):
+            data.update(sku=sku)
+            data["done"].append("product")
+    if hint.strip():
+        data.update(desc_hint=forms.clip(hint, MAX_TEXT))
+    return await _next(ctx, intro=True)
+
+
+@router.button("as.new")
+async def new_button(ctx: Ctx) -> list[Reply]:
+    return await start(ctx, order_no=forms.arg(ctx, 0) or None)
+
+
+@router.command("ticket", "aftersales")
+async def new_command(ctx: Ctx) -> list[Reply]:
+    arg = ctx.inbound.args.strip()
+    if arg.upper().startswith("AS-"):
+        return await _detail(ctx, arg.upper())
+    return await start(ctx, order_no=arg if ORDER_NO.match(arg) else None, hint="" if ORDER_NO.match(arg) else arg)
+
+
+@router.intent(Intent.AFTER_SALES)
+async def after_sales_intent(ctx: Ctx) -> list[Reply]:
+    slots = ctx.parsed.slots if ctx.parsed else None
+    order_no = slots.order_no if slots else None
+    if order_no and order_no.upper().startswith("AS-"):
+        return await _detail(ctx, order_no.upper())
+    text = ctx.inbound.text.strip()
+    return await start(ctx, sku=slots.product if slots else None,
+                       order_no=order_no if order_no and ORDER_NO.match(order_no) else None,
+                       hint=text if len(text) >= 6 else "")
+
+
+@router.button("as.cancel")
+async def cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+# --- the steps -------------------------------------------------------------------------------------
+
+def _done(ctx: Ctx, step: str, **values: object) -> None:
+    ctx.dialog.data.update(values)
+    done = list(ctx.dialog.data.get("done") or [])
+    if step not in done:
+        done.append(step)
+    ctx.dialog.data["done"] = done
+
+
+async def _next(ctx: Ctx, *, intro: bool = False) -> list[Reply]:
+    done = ctx.dialog.data.get("done") or []
+    for name in STEPS:
+        if name not in done:
+            replies = await _ask(ctx, name)
+            if intro:
+                replies[0].text = f"{ctx.t('as.title')}\n{replies[0].text}"
+            return replies
+    return await _summary(ctx)
+
+
+def _controls(ctx: Ctx, step: str) -> list[list[Button]]:
+    row = [Button(ctx.t("form.skip"), payload("as.skip"))] if step in SKIPPABLE else []
+    return [row + forms.cancel_row(ctx, "as")]
+
+
+async def _ask(ctx: Ctx, step: str) -> list[Reply]:
+    ctx.dialog.state = f"as.{step}"
+    data = ctx.dialog.data
+    if step == "product":
+        products = await forms.active_products(ctx)
+        return [Reply(text=ctx.t(forms.product_prompt_key(products)),
+                      buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, step)))]
+    if step == "desc" and data.get("desc_hint"):
+        return [Reply(text=ctx.t("as.ask.desc_hint", desc=data["desc_hint"]),
+                      buttons=[[Button(ctx.t("as.keep_desc"), payload("as.keep"))], *_controls(ctx, step)])]
+    if step == "photos":
+        return [Reply(text=ctx.t("as.ask.photos", max=forms.MAX_PHOTOS),
+                      buttons=[[Button(ctx.t("form.done"), payload("as.done"))], *_controls(ctx, step)])]
+    if step == "priority":
+        rows = [[Button(ctx.t("as.priority_button", label=_priority_label(ctx, p), hours=SLA_HOURS[p]),
+                        payload("as.prio", p.value))] for p in PRIORITIES]
+        return [Reply(text=ctx.t("as.ask.priority"), buttons=rows + _controls(ctx, step))]
+    return [Reply(text=ctx.t(f"as.ask.{step}"), buttons=_controls(ctx, step))]
+
+
+def _priority_label(ctx: Ctx, priority: Priority) -> str:
+    zh, en = PRIORITY_LABELS[priority]
+    return ctx.pick(zh, en)
+
+
+def _at(ctx: Ctx, *steps: str) -> bool:
+    return ctx.dialog.state in {f"as.{s}" for s in steps}
+
+
+@router.button("as.sku")
+async def pick_product(ctx: Ctx) -> list[Reply]:
+    if not _at(ctx, "product"):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    sku = forms.arg(ctx, 0)
+    products = await forms.active_products(ctx)
+    if not any(p.sku == sku for p in products):
+        return [Reply(text=ctx.t("form.product_unknown", text=sku),
+                      buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, "product")))]
+    _done(ctx, "product", sku=sku)
+    return await _next(ctx)
+
+
+@router.button("as.pcat")
+async def pick_category(ctx: Ctx) -> list[Reply]:
+    if not _at(ctx, "product"):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    index = forms.arg(ctx, 0)
+    products = await forms.active_products(ctx)
+    category = int(index) if index.isdigit() else None
+    return [Reply(text=ctx.t("form.pick_product"),
+                  buttons=forms.product_buttons(ctx, products, "as", category=category, extra=_controls(ctx, "product")))]
+
+
+@router.button("as.skip")
+async def skip(ctx: Ctx) -> list[Reply]:
+    step = ctx.dialog.state.removeprefix("as.")
+    if not ctx.dialog.state.startswith("as.") or step not in SKIPPABLE:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    _done(ctx, step)
+    return await _next(ctx)
+
+
+@router.button("as.keep")
+async def keep_description(ctx: Ctx) -> list[Reply]:
+    hint = ctx.dialog.data.get("desc_hint")
+    if not _at(ctx, "desc") or not hint:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    _done(ctx, "desc", desc=hint)
+    return await _next(ctx)
+
+
+@router.button("as.done")
+async def photos_done(ctx: Ctx) -> list[Reply]:
+    if not _at(ctx, "photos"):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    _done(ctx, "photos")
+    return await _next(ctx)
+
+
+@router.button("as.prio")
+async def pick_priority(ctx: Ctx) -> list[Reply]:
+    if not _at(ctx, "priority") or forms.arg(ctx, 0) not in {p.value for p in Priority}:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    _done(ctx, "priority", priority=forms.arg(ctx, 0))
+    return await _next(ctx)
+
+
+@router.state("as")
+async def answer(ctx: Ctx) -> list[Reply]:
+    """Typed answers (and photos, a shared contact) to whichever step the form is at."""
+    step = ctx.dialog.state.removeprefix("as.")
+    if step == "comment":
+        return await _comment_text(ctx)
+    if step == "photos":
+        if forms.is_photo(ctx):
+            return [forms.add_photos(ctx, "as.done")]
+        if forms.is_done(forms.text_of(ctx)):
+            _done(ctx, "photos")
+            return await _next(ctx)
+        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("as.done"))]])]
+    if step == "phone" and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
+        return await _phone(ctx, ctx.inbound.phone)
+    text = forms.text_of(ctx)
+    if step == "confirm":
+        return [Reply(text=ctx.t("as.use_buttons"))] + await _summary(ctx)
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"))] + await _ask(ctx, step)
+    if step in SKIPPABLE and forms.is_skip(text):
+        _done(ctx, step)
+        return await _next(ctx)
+    if step == "product":
+        products = await forms.active_products(ctx)
+        sku = forms.match_product(text, products)
+        if sku is None:
+            return [Reply(text=ctx.t("form.product_unknown", text=forms.clip(text, 30)),
+                          buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, step)))]
+        _done(ctx, "product", sku=sku)
+    elif step == "ref":
+        if ORDER_NO.match(text):
+            number = text.upper()
+            async with ctx.uow() as uow:
+                order = await uow.orders.get_by(number=number)
+            if order is None or order.dealer_id != ctx.actor.dealer_id:
+                return [Reply(text=ctx.t("as.order_unknown", number=number), buttons=_controls(ctx, step))]
+            _done(ctx, "ref", order_no=number)
+        else:
+            if len(text) > MAX_SHORT:
+                return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SHORT), buttons=_controls(ctx, step))]
+            _done(ctx, "ref", serial=text)
+    elif step == "name":
+        if len(text) > MAX_SHORT:
+            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SHORT), buttons=_controls(ctx, step))]
+        _done(ctx, "name", name=text)
+    elif step == "phone":
+        return await _phone(ctx, text)
+    elif step == "desc":
+        if len(text) > MAX_TEXT:
+            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_TEXT), buttons=_controls(ctx, step))]
+        _done(ctx, "desc", desc=text)
+    elif step == "priority":
+        chosen = next((p for p in PRIORITIES if text.lower() in {p.value, *(s.lower() for s in PRIORITY_LABELS[p])}),
+                      None)
+        if chosen is None:
+            return await _ask(ctx, "priority")
+        _done(ctx, "priority", priority=chosen.value)
+    return await _next(ctx)
+
+
+async def _phone(ctx: Ctx, raw: str) -> list[Reply]:
+    try:
+        phone = normalize_customer_phone(raw)
+    except ValidationFailed as exc:
+        return [Reply(text=ctx.t("as.phone_bad", error=exc.message(ctx.lang)), buttons=_controls(ctx, "phone"))]
+    _done(ctx, "phone", phone=phone)
+    return await _next(ctx)
+
+
+# --- confirm and file ------------------------------------------------------------------------------
+
+def _ref_text(ctx: Ctx, data: dict[str, object]) -> str:
+    parts = [str(v) for v in (data.get("serial"), data.get("order_no")) if v]
+    return " / ".join(parts) or ctx.t("as.none")
+
+
+def _customer(ctx: Ctx, name: object, phone: object) -> str:
+    return " ".join(str(v) for v in (name, phone) if v) or ctx.t("as.none")
+
+
+async def _summary(ctx: Ctx) -> list[Reply]:
+    ctx.dialog.state = "as.confirm"
+    data = ctx.dialog.data
+    products = await forms.active_products(ctx)
+    priority = Priority(data.get("priority", Priority.NORMAL.value))
+    text = ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
+                 ref=_ref_text(ctx, data), customer=_customer(ctx, data.get("name"), data.get("phone")),
+                 desc=data.get("desc", ""), photos=len(data.get("photos") or []),
+                 priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
+    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("as.ok", data["nonce"]))],
+                                      forms.cancel_row(ctx, "as")])]
+
+
+@router.button("as.ok")
+async def confirm(ctx: Ctx) -> list[Reply]:
+    nonce = forms.arg(ctx, 0)
+    already = forms.submitted_ref(ctx, nonce)
+    if already is not None:
+        return await _created_replies(ctx, await get_ticket(ctx.uow(), ctx.actor, already))
+    if not forms.form_is(ctx, "as.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    data = ctx.dialog.data
+    assert ctx.actor.dealer_id is not None  # require_dealer
+    ticket = await create_ticket(ctx.uow(), ctx.actor, CreateTicket(
+        dealer_id=ctx.actor.dealer_id, description=str(data.get("desc", "")),
+        customer_name=str(data.get("name") or ""), customer_phone=str(data.get("phone") or ""),
+        sku=data.get("sku") or None, serial_no=data.get("serial") or None, order_number=data.get("order_no") or None,
+        photos=list(data.get("photos") or []), priority=Priority(data.get("priority", Priority.NORMAL.value)),
+    ), ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, ticket.number)
+    ctx.outbox.extend(await _staff_notice(ctx, ticket))
+    return await _created_replies(ctx, ticket)
+
+
+async def _created_replies(ctx: Ctx, ticket: Ticket) -> list[Reply]:
+    text = ctx.t("as.created", number=ticket.number, priority=_priority_label(ctx, ticket.priority),
+                 due=forms.local_time(ctx, ticket.sla_due_at))
+    return [Reply(text=text, buttons=[[Button(ctx.t("as.btn.view"), payload("as.view", ticket.number))],
+                                      [Button(ctx.t("as.btn.list"), payload("as.list")), forms.menu_button(ctx)]])]
+
+
+async def _staff_notice(ctx: Ctx, ticket: Ticket) -> list[Reply]:
+    """The new-ticket message for every chat of staff who handle tickets, each in its own language."""
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(ticket.dealer_id)
+        product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
+        chats = await staff_chats(uow, Permission.TICKET_HANDLE)
+        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
+                     for channel, chat_id in chats]
+    replies = []
+    for (channel, chat_id), lang in zip(chats, languages, strict=True):
+        zh, en = PRIORITY_LABELS[ticket.priority]
+        text = i18n.t(lang, "as.staff_new", number=ticket.number,
+                      dealer=f"{dealer.name}（{dealer.code}）" if dealer else ticket.dealer_id,
+                      product=forms.product_label(product) if product else (ticket.sku or "-"),
+                      desc=forms.clip(ticket.description, 200), photos=len(ticket.photos),
+                      priority=i18n.pick(lang, zh, en),
+                      due=ticket.sla_due_at.astimezone(ctx.deps.clock.tz).strftime("%Y-%m-%d %H:%M")
+                      if ticket.sla_due_at else "-")
+        buttons = [[Button(i18n.t(lang, "as.btn.accept"), payload("staff.ticket.accept", ticket.number)),
+                    Button(i18n.t(lang, "as.btn.detail"), payload("staff.ticket.detail", ticket.number))]]
+        replies.append(Reply(text=text, buttons=buttons, channel=channel, chat_id=chat_id))
+    return replies
+
+
+# --- the dealer's tickets --------------------------------------------------------------------------
+
+@router.button("as.list")
+async def ticket_list(ctx: Ctx) -> list[Reply]:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    tickets = await list_tickets(ctx.uow(), ctx.actor, limit=10)
+    new_row = [Button(ctx.t("as.btn.new"), payload("as.new")), forms.menu_button(ctx)]
+    if not tickets:
+        return [Reply(text=ctx.t("as.list.empty"), buttons=[new_row])]
+    lines = [ctx.t("as.list.title", n=len(tickets))]
+    rows: list[list[Button]] = []
+    for t in tickets:
+        status = _status_label(ctx, t.status)
+        lines.append(f"• {t.number} · {status} · {forms.clip(t.description, 24)}")
+        rows.append([Button(f"{t.number} · {status}", payload("as.view", t.number))])
+    return [Reply(text="\n".join(lines), buttons=rows + [new_row])]
+
+
+def _status_label(ctx: Ctx, status: TicketStatus) -> str:
+    zh, en = TICKET_STATUS_LABELS[status]
+    return ctx.pick(zh, en)
+
+
+def _who(label: str) -> str:
+    """``staff:zhang`` / ``dealer:12:li`` -> the name part."""
+    return label.rsplit(":", 1)[-1] if label else ""
+
+
+@router.button("as.view")
+async def view(ctx: Ctx) -> list[Reply]:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    return await _detail(ctx, forms.arg(ctx, 0))
+
+
+async def _detail(ctx: Ctx, number: str) -> list[Reply]:
+    ticket = await get_ticket(ctx.uow(), ctx.actor, number)
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
+    late = ctx.t("as.late") if is_sla_breached(ticket, ctx.deps.clock.now()) else ""
+    lines = [ctx.t("as.detail", number=ticket.number, status=_status_label(ctx, ticket.status),
+                   product=forms.product_label(product) if product else (ticket.sku or ctx.t("as.none")),
+                   customer=_customer(ctx, ticket.customer_name, ticket.customer_phone),
+                   desc=ticket.description, priority=_priority_label(ctx, ticket.priority),
+                   due=forms.local_time(ctx, ticket.sla_due_at), late=late)]
+    if ticket.assignee:
+        lines.append(ctx.t("as.assignee", name=_who(ticket.assignee)))
+    if ticket.resolution:
+        lines.append(ctx.t("as.resolution", text=ticket.resolution))
+    if ticket.reject_reason:
+        lines.append(ctx.t("as.reject_reason", text=ticket.reject_reason))
+    lines.append(ctx.t("as.timeline"))
+    lines.append(ctx.t("as.created_line", at=forms.local_time(ctx, ticket.created_at), who=_who(ticket.created_by)))
+    for c in ticket.comments:
+        head = _status_label(ctx, c.status) if c.status else "💬"
+        line = ctx.t("as.comment_line", at=forms.local_time(ctx, c.at), head=head, who=_who(c.author), text=c.text)
+        lines.append(line if c.text else line.rstrip("：: "))
+    rows: list[list[Button]] = []
+    if ticket.satisfaction is not None:
+        lines.append(ctx.t("as.rating", stars=_stars(ticket.satisfaction)))
+    elif ticket.status in RATEABLE_STATUSES and ctx.is_dealer and ctx.actor.role in RATING_ROLES:
+        lines.append(ctx.t("as.rate.ask"))
+        rows.append([Button("⭐" * n, payload("as.rate", ticket.number, n)) for n in (1, 2, 3)])
+        rows.append([Button("⭐" * n, payload("as.rate", ticket.number, n)) for n in (4, 5)])
+    if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
+        rows.append([Button(ctx.t("as.btn.comment"), payload("as.cmt", ticket.number))])
+    rows.append([Button(ctx.t("as.btn.list"), payload("as.list")), forms.menu_button(ctx)])
+    return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+def _stars(score: int) -> str:
+    return "★" * score + "☆" * (5 - score)
+
+
+@router.button("as.rate")
+async def rate(ctx: Ctx) -> list[Reply]:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    number, raw = forms.arg(ctx, 0), forms.arg(ctx, 1)
+    if not raw.isdigit():
+        raise ValidationFailed(zh="评分须为 1 到 5 的整数", en="The rating must be a whole number from 1 to 5",
+                               reason=raw)
+    ticket = await rate_ticket(ctx.uow(), ctx.actor, number, int(raw), ctx.deps.clock)
+    return [Reply(text=ctx.t("as.rated", stars=_stars(ticket.satisfaction or 0)),
+                  buttons=[[Button(ctx.t("as.btn.list"), payload("as.list")), forms.menu_button(ctx)]])]
+
+
+@router.button("as.cmt")
+async def comment(ctx: Ctx) -> list[Reply]:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    ticket = await get_ticket(ctx.uow(), ctx.actor, forms.arg(ctx, 0))   # NotFound before asking
+    ctx.go("as.comment", number=ticket.number)
+    return [Reply(text=ctx.t("as.comment.ask"), buttons=[forms.cancel_row(ctx, "as")])]
+
+
+async def _comment_text(ctx: Ctx) -> list[Reply]:
+    text = forms.text_of(ctx)
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"))]
+    number = str(ctx.dialog.data.get("number", ""))
+    await add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
+    ctx.idle()
+    return [Reply(text=ctx.t("as.commented", number=number))] + await _detail(ctx, number)

@@ -1,0 +1,224 @@
+"""Pieces the guided forms share (after-sales, quality, sell-out, campaigns, apply): not a flow itself.
+
+- exactly-once submission: a form gets a random nonce when it starts; its confirm button carries it.
+  After the use case succeeds the dialog goes idle but remembers ``nonce -> reference``, so a second
+  tap on the same button answers with the same ticket/feedback number instead of filing another;
+- photo collection (``Inbound.file_refs`` of PHOTO / DOCUMENT messages) up to a limit;
+- product choice: catalogue buttons (by category when the catalogue is long) or a typed name;
+- small readers for numbers and skip / done words, and local time for display.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+from typing import Any
+
+from core.products import Product
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows.menu import main_menu, require_bound
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import payload
+from nlu.keyword import mentioned_product
+from nlu.numbers import parse_int
+from nlu.schema import CatalogueEntry
+
+MAX_PHOTOS = 9
+MAX_PRODUCT_BUTTONS = 8          # more products than this: choose a category first
+
+SKIP_WORDS = frozenset({"跳过", "没有", "无", "不知道", "略", "-", "skip", "none", "no", "n/a"})
+DONE_WORDS = frozenset({"完成", "好了", "好", "发完了", "没有了", "没有", "就这些", "done", "finish", "finished", "ok"})
+
+i18n.register({
+    "form.dealer_only": ("此功能仅供经销商用户使用。", "This is for dealer users only."),
+    "form.skip": ("⏭ 跳过", "⏭ Skip"),
+    "form.cancel": ("✖ 取消", "✖ Cancel"),
+    "form.done": ("✅ 完成", "✅ Done"),
+    "form.submit": ("✅ 确认提交", "✅ Submit"),
+    "form.menu": ("🏠 主菜单", "🏠 Menu"),
+    "form.photo_added": ("已收到 {n} 张照片（最多 {max} 张）。可继续发送，发完请点“完成”。",
+                         "Got {n} photo(s) (at most {max}). Send more, or tap Done."),
+    "form.photo_full": ("照片已达上限 {max} 张，多出的没有保存。请点“完成”。",
+                        "That is the limit of {max} photos; extra ones were not kept. Tap Done."),
+    "form.photo_wanted": ("请发送照片，发完点“完成”。", "Please send photos, then tap Done."),
+    "form.number_bad": ("请输入一个正整数，例如 3。", "Please send a whole number, e.g. 3."),
+    "form.text_wanted": ("请用文字回复。", "Please answer with text."),
+    "form.text_too_long": ("内容太长了（最多 {limit} 字），请精简后重发。",
+                           "That is too long (at most {limit} characters). Please shorten it."),
+    "form.pick_product": ("请选择产品，或直接输入型号：", "Choose the product, or type its model:"),
+    "form.pick_category": ("请先选择产品类别，或直接输入型号：", "Choose a category first, or type the model:"),
+    "form.product_unknown": ("没有找到产品“{text}”，请点选下面的产品，或输入正确的型号。",
+                             "No product matches \"{text}\". Choose one below or type the model."),
+})
+
+
+# --- exactly-once -----------------------------------------------------------------------------------
+
+def new_nonce() -> str:
+    """A short random key for a form (it rides in the 64-byte button payload)."""
+    return secrets.token_hex(4)
+
+
+def submitted_ref(ctx: Ctx, nonce: str) -> str | None:
+    """The reference the form with ``nonce`` was already submitted as, if it was."""
+    done = ctx.dialog.data.get("submitted")
+    if isinstance(done, dict) and nonce and done.get("nonce") == nonce:
+        ref = done.get("ref")
+        return str(ref) if ref is not None else None
+    return None
+
+
+def remember_submitted(ctx: Ctx, nonce: str, ref: str) -> None:
+    """Leave the form (idle) but keep what it became, for a repeated tap on its confirm button."""
+    ctx.dialog.state = ""
+    ctx.dialog.data = {"submitted": {"nonce": nonce, "ref": ref}}
+
+
+def form_is(ctx: Ctx, state: str, nonce: str) -> bool:
+    """Is the chat at ``state`` of the form whose nonce is ``nonce`` (a button of this very form)?"""
+    return ctx.dialog.state == state and bool(nonce) and ctx.dialog.data.get("nonce") == nonce
+
+
+def step(ctx: Ctx, state: str, **data: Any) -> None:
+    """Move to another step of the same form, keeping what was collected."""
+    ctx.dialog.state = state
+    ctx.dialog.data.update(data)
+
+
+def arg(ctx: Ctx, index: int) -> str:
+    return ctx.args[index] if len(ctx.args) > index else ""
+
+
+# --- who may use a form ------------------------------------------------------------------------------
+
+def require_dealer(ctx: Ctx) -> list[Reply] | None:
+    """Replies for anyone who is not a bound dealer user, else None."""
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    if not ctx.is_dealer or ctx.actor.dealer_id is None:
+        return [Reply(text=ctx.t("form.dealer_only"))]
+    return None
+
+
+# --- reading answers ---------------------------------------------------------------------------------
+
+def text_of(ctx: Ctx) -> str:
+    return ctx.inbound.text.strip() if ctx.inbound.kind == InboundKind.TEXT else ""
+
+
+def is_skip(text: str) -> bool:
+    return text.strip().lower() in SKIP_WORDS
+
+
+def is_done(text: str) -> bool:
+    return text.strip().lower() in DONE_WORDS
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(台|箱|件|个|套|支|盒|包|家|位|人|pcs|units?)?\s*$",
+                             re.IGNORECASE)
+
+
+def read_count(text: str, *, minimum: int = 1, maximum: int = 100_000) -> int | None:
+    """A whole number like "3", "三台", "12 个" within [minimum, maximum], else None."""
+    m = _LEADING_NUMBER.match(text)
+    if m is None:
+        return None
+    value = parse_int(m.group(1))
+    if value is None or not minimum <= value <= maximum:
+        return None
+    return value
+
+
+def add_photos(ctx: Ctx, done_action: str, key: str = "photos", limit: int = MAX_PHOTOS) -> Reply:
+    """Keep the refs of a PHOTO/DOCUMENT message under ``data[key]``; the answer says how many there are
+    and carries the ``done_action`` button that ends the step."""
+    photos: list[str] = list(ctx.dialog.data.get(key) or [])
+    incoming = [ref for ref in ctx.inbound.file_refs if ref]
+    room = max(limit - len(photos), 0)
+    photos.extend(incoming[:room])
+    ctx.dialog.data[key] = photos
+    done = [[Button(ctx.t("form.done"), payload(done_action))]]
+    if len(incoming) > room or len(photos) >= limit:
+        return Reply(text=ctx.t("form.photo_full", max=limit), buttons=done)
+    return Reply(text=ctx.t("form.photo_added", n=len(photos), max=limit), buttons=done)
+
+
+def is_photo(ctx: Ctx) -> bool:
+    return ctx.inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT) and bool(ctx.inbound.file_refs)
+
+
+# --- products ----------------------------------------------------------------------------------------
+
+async def active_products(ctx: Ctx) -> list[Product]:
+    async with ctx.uow() as uow:
+        return await uow.products.list(active=True, order_by="sku")
+
+
+def product_label(product: Product) -> str:
+    return product.name if product.sku.lower() in product.name.lower() else f"{product.name} {product.sku}"
+
+
+def categories(products: list[Product]) -> list[str]:
+    return sorted({p.category for p in products if p.category})
+
+
+def product_buttons(ctx: Ctx, products: list[Product], prefix: str, *, category: int | None = None,
+                    extra: list[list[Button]] | None = None) -> list[list[Button]]:
+    """Buttons ``<prefix>.sku|SKU`` for the products, or ``<prefix>.pcat|n`` for categories when there are many."""
+    cats = categories(products)
+    if category is None and len(products) > MAX_PRODUCT_BUTTONS and len(cats) > 1:
+        flat = [Button(name, payload(f"{prefix}.pcat", i)) for i, name in enumerate(cats)]
+    else:
+        chosen = [p for p in products if category is None or (0 <= category < len(cats) and p.category == cats[category])]
+        flat = [Button(product_label(p), payload(f"{prefix}.sku", p.sku)) for p in chosen[:24]]
+    rows = [flat[i:i + 2] for i in range(0, len(flat), 2)]
+    return rows + (extra or [])
+
+
+def product_prompt_key(products: list[Product]) -> str:
+    many = len(products) > MAX_PRODUCT_BUTTONS and len(categories(products)) > 1
+    return "form.pick_category" if many else "form.pick_product"
+
+
+def match_product(text: str, products: list[Product]) -> str | None:
+    """The SKU a typed text names (SKU, name or alias; longest name wins), else None."""
+    entries = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in products]
+    return mentioned_product(text, entries)
+
+
+def product_name(products: list[Product], sku: str | None) -> str:
+    if not sku:
+        return ""
+    found = next((p for p in products if p.sku == sku), None)
+    return product_label(found) if found else sku
+
+
+# --- display -----------------------------------------------------------------------------------------
+
+def local_time(ctx: Ctx, at: datetime | None) -> str:
+    """``2026-11-28 10:00`` in the business time zone."""
+    if at is None:
+        return "-"
+    return at.astimezone(ctx.deps.clock.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def cancel_row(ctx: Ctx, prefix: str) -> list[Button]:
+    return [Button(ctx.t("form.cancel"), payload(f"{prefix}.cancel"))]
+
+
+def menu_button(ctx: Ctx) -> Button:
+    return Button(ctx.t("form.menu"), payload("menu"))
+
+
+def cancel_form(ctx: Ctx) -> list[Reply]:
+    had = bool(ctx.dialog.state)
+    ctx.idle()
+    return [Reply(text=ctx.t("cancelled" if had else "nothing_to_cancel")), main_menu(ctx)]
+
+
+def clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

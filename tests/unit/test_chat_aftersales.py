@@ -1,0 +1,218 @@
+"""After-sales in chat: the guided form, exactly-once filing, the staff push, list/detail/rating/comments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
+from core.orders import Order, OrderLine
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import at
+
+
+async def _world() -> tuple[ChatWorld, int]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("101", Role.DEALER_CLERK, dealer)
+    await w.user("900", Role.AFTER_SALES, username="zhang")
+    await w.user("901", Role.FINANCE, username="qian")
+    assert dealer.id is not None
+    return w, dealer.id
+
+
+async def test_free_text_starts_a_prefilled_form_and_files_one_ticket() -> None:
+    w, dealer_id = await _world()
+    replies = await w.say("100", "客户家的除湿机不出水")
+    # the product came from the words: straight to serial / order number
+    assert "序列号" in texts(replies)
+    assert "客户姓名" in texts(await w.press("100", buttons(replies)["⏭ 跳过"]))
+    assert "客户电话" in texts(await w.say("100", "张先生"))
+
+    wrong = await w.say("100", "12345")
+    assert "无效" in texts(wrong) and "重新输入" in texts(wrong)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.phone"
+
+    desc = await w.say("100", "+86 138 0013 8000")
+    assert "客户家的除湿机不出水" in texts(desc)
+    photos = await w.press("100", buttons(desc)["✔ 使用此描述"])
+    assert "照片" in texts(photos)
+    await w.photo("100", "ph-1")
+    got = await w.photo("100", "ph-2")
+    assert "已收到 2 张照片" in texts(got)
+    priority = await w.press("100", buttons(got)["✅ 完成"])
+    assert "紧急（4 小时）" in buttons(priority)
+
+    summary = await w.press("100", buttons(priority)["紧急（4 小时）"])
+    text = texts(summary)
+    assert "除湿机DH20" in text and "张先生 13800138000" in text and "照片：2 张" in text
+    confirm = buttons(summary)["✅ 确认提交"]
+
+    created = await w.press("100", confirm)
+    assert "工单已创建：AS-20261126-0001" in texts(created)
+    assert "2026-11-26 14:00" in texts(created)        # urgent: 4 hours from 10:00
+    ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
+    assert ticket is not None
+    assert ticket.dealer_id == dealer_id and ticket.sku == "DH20" and ticket.customer_phone == "13800138000"
+    assert ticket.photos == ["ph-1", "ph-2"] and ticket.priority == Priority.URGENT
+    assert ticket.description == "客户家的除湿机不出水"
+
+    pushes = [r for r in created if r.chat_id]
+    assert [(r.channel, r.chat_id) for r in pushes] == [("telegram", "900")]   # finance does not handle tickets
+    assert "AS-20261126-0001" in pushes[0].text and "上海华信电器有限公司" in pushes[0].text
+    assert set(buttons(pushes).values()) == {payload("staff.ticket.accept", "AS-20261126-0001"),
+                                              payload("staff.ticket.detail", "AS-20261126-0001")}
+
+    again = await w.press("100", confirm)
+    assert "工单已创建：AS-20261126-0001" in texts(again)
+    assert await w.uow.tickets.count() == 1
+    assert not [r for r in again if r.chat_id]              # staff are told once
+
+
+async def test_menu_button_form_with_product_buttons_serial_and_normal_priority() -> None:
+    w, _ = await _world()
+    replies = await w.press("100", payload("as.new"))
+    assert "售后报修" in texts(replies)
+    assert buttons(replies)["空气净化器AP300"] == payload("as.sku", "AP300")
+    await w.press("100", payload("as.sku", "AP300"))
+    await w.say("100", "SN-AP300-778812")
+    await w.say("100", "李女士")
+    desc = await w.say("100", "021-6123 4567")
+    assert "请描述故障" in texts(desc)
+    await w.say("100", "开机后有异响")
+    prio = await w.press("100", payload("as.done"))            # no photos
+    summary = await w.press("100", buttons(prio)["普通（48 小时）"])
+    assert "SN-AP300-778812" in texts(summary) and "021-61234567" in texts(summary)
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+    ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
+    assert ticket is not None and ticket.serial_no == "SN-AP300-778812" and ticket.photos == []
+    assert ticket.priority == Priority.NORMAL and ticket.customer_name == "李女士"
+
+
+async def test_unknown_typed_product_is_asked_again() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("as.new"))
+    replies = await w.say("100", "微波炉")
+    assert "没有找到产品“微波炉”" in texts(replies)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.product"
+    assert "序列号" in texts(await w.say("100", "净化器300"))
+
+
+async def test_order_number_of_another_dealer_is_not_found() -> None:
+    w, _ = await _world()
+    other = await w.dealer()
+    await w.uow.orders.add(Order(number="SO-20261120-0009", dealer_id=other.id,  # type: ignore[arg-type]
+                                 lines=[OrderLine("AP300", "空气净化器AP300", 2, Decimal("1999.00"))]))
+    await w.uow.commit()
+    replies = await w.press("100", payload("as.new", "SO-20261120-0009"))
+    assert "未找到" in texts(replies)
+    # typed in the form: asked again, nothing leaks
+    await w.press("100", payload("as.new"))
+    await w.press("100", payload("as.sku", "AP300"))
+    typed = await w.say("100", "SO-20261120-0009")
+    assert "没有找到您的订单 SO-20261120-0009" in texts(typed)
+
+
+async def test_own_order_button_prefills_order_and_product() -> None:
+    w, dealer_id = await _world()
+    await w.uow.orders.add(Order(number="SO-20261120-0001", dealer_id=dealer_id,
+                                 lines=[OrderLine("DH20", "除湿机DH20", 2, Decimal("1599.00"))]))
+    await w.uow.commit()
+    replies = await w.press("100", payload("as.new", "SO-20261120-0001"))
+    assert "客户姓名" in texts(replies)        # product and order are known
+
+
+async def test_photo_limit_is_nine() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("as.new"))
+    for _ in ("product", "ref", "name", "phone"):
+        await w.press("100", payload("as.skip"))
+    await w.say("100", "不制冷")
+    last = await w.photo("100", *[f"p{i}" for i in range(10)])
+    assert "上限 9 张" in texts(last)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.data["photos"] == [f"p{i}" for i in range(9)]
+
+
+async def test_unbound_user_and_staff_cannot_open_the_form() -> None:
+    w, _ = await _world()
+    assert "绑定码" in texts(await w.press("555", payload("as.new")))
+    assert "仅供经销商" in texts(await w.press("900", payload("as.new")))
+
+
+async def test_stale_confirm_button_is_refused() -> None:
+    w, _ = await _world()
+    replies = await w.press("100", payload("as.ok", "deadbeef"))
+    assert "按钮已失效" in texts(replies)
+    assert await w.uow.tickets.count() == 0
+
+
+async def _resolved_ticket(w: ChatWorld, dealer_id: int) -> Ticket:
+    ticket = Ticket(number="AS-20261120-0001", dealer_id=dealer_id, description="净化器报警灯常亮", sku="AP300",
+                    customer_name="王先生", customer_phone="13900001111", priority=Priority.HIGH,
+                    sla_due_at=at("2026-11-21 10:00"), status=TicketStatus.RESOLVED, assignee="staff:zhang",
+                    resolution="更换传感器", resolved_at=at("2026-11-20 18:00"), created_by="dealer:1:li",
+                    created_at=at("2026-11-20 10:00"),
+                    comments=[TicketComment("staff:zhang", "", at("2026-11-20 11:00"), TicketStatus.ACCEPTED),
+                              TicketComment("staff:zhang", "更换传感器", at("2026-11-20 18:00"),
+                                            TicketStatus.RESOLVED)])
+    await w.uow.tickets.add(ticket)
+    await w.uow.commit()
+    return ticket
+
+
+async def test_list_detail_timeline_and_rating_by_the_owner() -> None:
+    w, dealer_id = await _world()
+    await _resolved_ticket(w, dealer_id)
+    listing = await w.press("100", payload("as.list"))
+    assert "AS-20261120-0001 · 已解决" in texts(listing)
+    detail = await w.press("100", buttons(listing)["AS-20261120-0001 · 已解决"])
+    text = texts(detail)
+    assert "处理结果：更换传感器" in text and "2026-11-20 11:00 已受理 zhang" in text
+    assert "2026-11-20 18:00 已解决 zhang：更换传感器" in text
+    assert buttons(detail)["⭐⭐⭐⭐⭐"] == payload("as.rate", "AS-20261120-0001", 5)
+
+    rated = await w.press("100", payload("as.rate", "AS-20261120-0001", 4))
+    assert "★★★★☆" in texts(rated)
+    ticket = await w.uow.tickets.get_by(number="AS-20261120-0001")
+    assert ticket is not None and ticket.satisfaction == 4
+    assert "已评价" in texts(await w.press("100", payload("as.rate", "AS-20261120-0001", 5)))
+
+
+async def test_clerk_cannot_rate_and_other_dealer_cannot_see() -> None:
+    w, dealer_id = await _world()
+    await _resolved_ticket(w, dealer_id)
+    clerk_view = await w.press("101", payload("as.view", "AS-20261120-0001"))
+    assert "⭐⭐⭐⭐⭐" not in buttons(clerk_view)
+    forged = await w.press("101", payload("as.rate", "AS-20261120-0001", 5))
+    assert "只有经销商负责人可以评价" in texts(forged)
+    other = await w.dealer()
+    await w.user("200", Role.DEALER_OWNER, other)
+    assert "未找到" in texts(await w.press("200", payload("as.view", "AS-20261120-0001")))
+    assert "未找到" in texts(await w.press("200", payload("as.rate", "AS-20261120-0001", 1)))
+    assert "评分须为" in texts(await w.press("100", payload("as.rate", "AS-20261120-0001", "x")))
+    ticket = await w.uow.tickets.get_by(number="AS-20261120-0001")
+    assert ticket is not None and ticket.satisfaction is None
+
+
+async def test_comment_is_added_to_the_timeline() -> None:
+    w, dealer_id = await _world()
+    await _resolved_ticket(w, dealer_id)
+    ask = await w.press("100", payload("as.cmt", "AS-20261120-0001"))
+    assert "留言" in texts(ask)
+    done = await w.say("100", "客户说还有点异味")
+    assert "留言已添加" in texts(done) and "客户说还有点异味" in texts(done)
+    ticket = await w.uow.tickets.get_by(number="AS-20261120-0001")
+    assert ticket is not None and ticket.comments[-1].text == "客户说还有点异味"
+
+
+async def test_english_chat_gets_english_form() -> None:
+    w, _ = await _world()
+    await w.say("100", "/lang en")
+    replies = await w.press("100", payload("as.new"))
+    assert "After-sales request" in texts(replies) and "Skip" in texts(replies)
