@@ -1,7 +1,1295 @@
-"""Conversation flow: staff (to be filled in)."""
+"""Staff side of the chat: approvals with buttons, the order desk, after-sales tickets, today's list.
+
+Payloads (``handlers.router.payload``); every one is re-checked here (permission) and again by the
+use case (permission, visibility, state), so a forged or stale button changes nothing::
+
+    staff.order.approve|SO-…[|version]   staff.order.reject|SO-…[|version]   staff.order.detail|SO-…
+    staff.dealer.approve|D0001           staff.dealer.reject|D0001           staff.dealer.detail|D0001
+    staff.qual.approve|id                staff.qual.reject|id                staff.qual.detail|id
+    staff.mat.approve|id                 staff.mat.reject|id                 staff.mat.detail|id
+    staff.orders (/desk)   staff.alloc|SO-…   staff.alloc.wh|SO-…|warehouse id (0: automatic)
+    staff.ship|SO-…        staff.ship.carrier|SO-…|carrier index
+    staff.tickets          staff.ticket.<detail|accept|start|comment|resolve|reject|close>|AS-…
+    staff.approvals (/approvals)   staff.today (/today)   staff.abort
+
+A decision edits the prompt it was pressed on (``Reply.edit_ref``) to show who decided and when.
+When somebody else decided first (the use case refuses: Conflict or InvalidTransition) the person is
+told who and when instead of getting an error. Whatever concerns a dealer is pushed to its chats,
+each in the language that chat chose. Rejections, comments, resolutions and tracking numbers are
+asked for as text (dialog states below); the prompt's message is remembered to edit it afterwards.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from core.aftersales import Ticket, TicketStatus
+from core.authz import require
+from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
+from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
+from core.dealer_flow import DealerAction, transition_refused
+from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, ReviewStatus
+from core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.money import fmt_cny
+from core.onboarding import checklist
+from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
+from core.order_flow import OrderAction, approval_reason_text, status_label
+from core.order_flow import allowed_actions as order_actions
+from core.orders import Order, OrderStatus
+from core.services import aftersales, materials, qualifications
+from core.services import dealers as dealer_cases
+from core.services import orders as order_cases
+from core.services.materials import REQUEST_STATUS_LABELS
+from core.ticket_flow import (
+    ACTIVE_STATUSES,
+    PRIORITY_LABELS,
+    TICKET_STATUS_LABELS,
+    TicketAction,
+    invalid_transition,
+    is_sla_breached,
+)
+from core.ticket_flow import TRANSITIONS as TICKET_TRANSITIONS
+from core.ticket_flow import allowed_actions as ticket_actions
+from core.users import Permission
+from handlers import i18n, notify
+from handlers.context import Ctx
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import Router, payload
 
 router = Router(name=__name__)
+
+P = Permission
+
+# Dialog states of this flow: each waits for one text.
+REASON = "staff.reject_reason"        # data: kind (order|dealer|qual|mat|ticket), ref, version, prompt
+TICKET_NOTE = "staff.ticket_note"     # data: action (comment|resolve), ref, prompt
+SHIP_CARRIER = "staff.ship_carrier"   # data: ref, prompt ("other" carrier: its name)
+SHIP_TRACKING = "staff.ship_tracking"  # data: ref, carrier, prompt
+TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING)
+
+MAX_REASON = 500
+MAX_NOTE = 2000
+LIST_LIMIT = 5          # items per kind in the approvals list (one message each)
+DESK_LIMIT = 10         # orders per column of the order desk / tickets in the ticket list
+TOP_ITEMS = 3           # items named per line of /today
+EXPIRY_DAYS = 7
+
+# Carriers offered as buttons: (stored name, English label). The last button is "other" (typed).
+CARRIERS: tuple[tuple[str, str], ...] = (("顺丰", "SF Express"), ("德邦", "Deppon"), ("京东物流", "JD Logistics"))
+_TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
+
+i18n.register({
+    # buttons
+    "staff.btn.approve": ("✅ 通过", "✅ Approve"),
+    "staff.btn.reject": ("❌ 驳回", "❌ Reject"),
+    "staff.btn.detail": ("📄 详情", "📄 Details"),
+    "staff.btn.allocate": ("📦 配货", "📦 Allocate"),
+    "staff.btn.ship": ("🚚 发货", "🚚 Ship"),
+    "staff.btn.auto": ("⚙️ 自动选择仓库", "⚙️ Choose automatically"),
+    "staff.btn.auto_produce": ("⚙️ 自动（库存不足将转生产）", "⚙️ Automatic (short: goes to production)"),
+    "staff.btn.other_carrier": ("其他", "Other"),
+    "staff.btn.cancel": ("取消", "Cancel"),
+    "staff.btn.accept": ("🙋 受理", "🙋 Accept"),
+    "staff.btn.start": ("🔧 开始处理", "🔧 Start"),
+    "staff.btn.comment": ("💬 留言", "💬 Comment"),
+    "staff.btn.resolve": ("✅ 已解决", "✅ Resolve"),
+    "staff.btn.close": ("📁 关闭", "📁 Close"),
+    "staff.btn.approvals": ("✅ 待审批", "✅ Approvals"),
+    "staff.btn.desk": ("📦 配货发货", "📦 Order desk"),
+    "staff.btn.tickets": ("🛠 售后工单", "🛠 Tickets"),
+    "staff.btn.menu": ("🏠 主菜单", "🏠 Menu"),
+    # generic
+    "staff.already": ("{ref} 已由 {who} 于 {time} 处理（{status}）。",
+                      "{ref} was already decided by {who} at {time} ({status})."),
+    "staff.already.you": ("{ref} 您已于 {time} 处理过（{status}）。", "You already handled {ref} at {time} ({status})."),
+    "staff.decided_by": ("处理人：{who} {time}", "By {who} at {time}"),
+    "staff.need_text": ("请直接输入文字（发送“取消”放弃）。", "Please type it as text (send \"cancel\" to stop)."),
+    "staff.too_long": ("内容太长了（最多 {limit} 字），请精简后重新输入。",
+                       "That is too long (at most {limit} characters); please shorten it."),
+    "staff.aborted": ("已取消，未做任何更改。", "Cancelled; nothing was changed."),
+    "staff.system": ("系统", "system"),
+    "staff.more": ("……还有 {n} 条", "… and {n} more"),
+    # orders
+    "staff.order.line": ("{number} · {dealer} · {total}", "{number} · {dealer} · {total}"),
+    "staff.order.prompt": ("🧾 待审批订单 {line}", "🧾 Order to approve {line}"),
+    "staff.order.approved": ("✅ 已审核通过 {line}", "✅ Approved {line}"),
+    "staff.order.rejected": ("❌ 已驳回 {line}\n原因：{reason}", "❌ Rejected {line}\nReason: {reason}"),
+    "staff.order.allocated": ("📦 已配货（{warehouse}）{line}", "📦 Allocated ({warehouse}) {line}"),
+    "staff.order.produced": ("🏭 库存不足，已转生产 {line}", "🏭 Short in stock, sent to production {line}"),
+    "staff.order.shipped": ("🚚 已发货 {line}\n{carrier} {tracking}", "🚚 Shipped {line}\n{carrier} {tracking}"),
+    "staff.order.ask_reason": ("请输入驳回订单 {number} 的原因（发送“取消”放弃）：",
+                               "Why is order {number} rejected? Type the reason (or \"cancel\"):"),
+    "staff.order.title": ("订单 {number}（{status}）", "Order {number} ({status})"),
+    "staff.order.dealer": ("经销商：{dealer}（{code}）", "Dealer: {dealer} ({code})"),
+    "staff.order.total": ("合计：{total}（优惠 {discount}）", "Total: {total} (discount {discount})"),
+    "staff.order.paid": ("付款：返利 {rebate} / 预付款 {prepay} / 信用 {credit}",
+                         "Paid: rebate {rebate} / prepayment {prepay} / credit {credit}"),
+    "staff.order.delivery": ("要求到货：{date}", "Wanted by: {date}"),
+    "staff.order.placed": ("下单：{who} {time}", "Placed by {who} at {time}"),
+    "staff.order.on_behalf": ("（代客下单）", " (placed on the dealer's behalf)"),
+    "staff.order.shipping": ("物流：{carrier} {tracking}", "Shipping: {carrier} {tracking}"),
+    "staff.order.note": ("备注：{note}", "Note: {note}"),
+    "staff.order.to_allocate": ("订单 {line} 已审核，待配货。", "Order {line} is approved and waits for allocation."),
+    "staff.order.to_ship": ("订单 {line} 已配货（{warehouse}），待发货。",
+                            "Order {line} is allocated ({warehouse}) and waits for shipping."),
+    # order desk
+    "staff.desk.title": ("📦 配货发货：待配货 {allocate}，待发货 {ship}",
+                         "📦 Order desk: {allocate} to allocate, {ship} to ship"),
+    "staff.desk.empty": ("📦 目前没有待配货或待发货的订单。", "📦 No orders wait for allocation or shipping."),
+    "staff.desk.allocate_head": ("待配货：", "To allocate:"),
+    "staff.desk.ship_head": ("待发货：", "To ship:"),
+    "staff.alloc.choose": ("订单 {number} 需要：{needs}\n请选择发货仓库：",
+                           "Order {number} needs: {needs}\nChoose the warehouse:"),
+    "staff.alloc.none": ("订单 {number} 需要：{needs}\n各仓库存都不足；自动配货会转入生产。",
+                         "Order {number} needs: {needs}\nNo warehouse has enough; automatic allocation sends it "
+                         "to production."),
+    "staff.ship.carrier": ("订单 {number} 发货，请选择承运商：", "Ship order {number}: choose the carrier:"),
+    "staff.ship.carrier_name": ("请输入承运商名称：", "Type the carrier's name:"),
+    "staff.ship.tracking": ("承运商：{carrier}\n请输入运单号：", "Carrier: {carrier}\nType the tracking number:"),
+    "staff.ship.bad_tracking": ("运单号格式不对（4–64 位字母、数字或-），请重新输入：",
+                                "That does not look like a tracking number (4-64 letters, digits or -); "
+                                "please type it again:"),
+    "staff.ship.bad_carrier": ("承运商名称应为 1–32 个字，请重新输入：",
+                               "The carrier's name must be 1-32 characters; please type it again:"),
+    # dealer applications
+    "staff.dealer.prompt": ("📝 入驻申请 {code} {name}\n{region} · {city} · {tier}级\n资质：{docs}",
+                            "📝 Dealer application {code} {name}\n{region} · {city} · tier {tier}\nDocuments: {docs}"),
+    "staff.dealer.approved": ("✅ 入驻已通过 {code} {name}", "✅ Onboarding approved {code} {name}"),
+    "staff.dealer.sent_back": ("↩️ 已退回修改 {code} {name}\n原因：{reason}", "↩️ Sent back {code} {name}\nReason: {reason}"),
+    "staff.dealer.ask_reason": ("请输入退回 {code} 入驻申请的原因：", "Why is the application of {code} sent back? "
+                                "Type the reason:"),
+    "staff.dealer.title": ("经销商 {code} {name}（{status}）", "Dealer {code} {name} ({status})"),
+    "staff.dealer.facts": ("信用代码：{uscc}\n地区：{province} {city}（{region}）\n等级：{tier}\n联系人：{contacts}",
+                           "Credit code: {uscc}\nArea: {province} {city} ({region})\nTier: {tier}\n"
+                           "Contacts: {contacts}"),
+    "staff.dealer.checklist": ("入驻资料清单：", "Onboarding checklist:"),
+    "staff.dealer.pending_docs": ("待审核资质：", "Documents waiting for review:"),
+    # qualifications
+    "staff.qual.prompt": ("📑 资质审核 #{id} {doc} {number}\n{dealer}（{code}）· 有效期至 {expires}{renewal}",
+                          "📑 Document #{id} {doc} {number}\n{dealer} ({code}) · valid until {expires}{renewal}"),
+    "staff.qual.renewal": ("（续期）", " (renewal)"),
+    "staff.qual.no_expiry": ("长期", "no expiry"),
+    "staff.qual.approved": ("✅ 资质已通过 #{id} {doc} {number}（{code}）", "✅ Document approved #{id} {doc} {number} "
+                            "({code})"),
+    "staff.qual.rejected": ("❌ 资质已驳回 #{id} {doc} {number}（{code}）\n原因：{reason}",
+                            "❌ Document rejected #{id} {doc} {number} ({code})\nReason: {reason}"),
+    "staff.qual.ask_reason": ("请输入驳回资质 #{id} 的原因：", "Why is document #{id} rejected? Type the reason:"),
+    "staff.qual.status": ("状态：{status}", "Status: {status}"),
+    "staff.qual.file": ("附件：{file}", "File: {file}"),
+    # materials
+    "staff.mat.prompt": ("🎁 物料申请 #{id} {name} ×{qty}（库存 {stock}）\n{dealer}（{code}）{reason}",
+                         "🎁 Material request #{id} {name} x{qty} (in stock {stock})\n{dealer} ({code}){reason}"),
+    "staff.mat.reason": ("\n理由：{reason}", "\nWhy: {reason}"),
+    "staff.mat.approved": ("✅ 物料申请已批准 #{id} {name} ×{qty}（{code}）", "✅ Material request approved #{id} {name} "
+                           "x{qty} ({code})"),
+    "staff.mat.rejected": ("❌ 物料申请已驳回 #{id} {name} ×{qty}（{code}）\n原因：{reason}",
+                           "❌ Material request rejected #{id} {name} x{qty} ({code})\nReason: {reason}"),
+    "staff.mat.ask_reason": ("请输入驳回物料申请 #{id} 的原因：", "Why is material request #{id} rejected? "
+                             "Type the reason:"),
+    "staff.mat.status": ("状态：{status}", "Status: {status}"),
+    # approvals list
+    "staff.approvals.title": ("✅ 待您审批：订单 {orders}，入驻申请 {dealers}，资质 {quals}，物料 {mats}",
+                              "✅ Waiting for you: {orders} orders, {dealers} dealer applications, "
+                              "{quals} documents, {mats} material requests"),
+    "staff.approvals.empty": ("✅ 目前没有待您审批的事项。", "✅ Nothing waits for your approval."),
+    # tickets
+    "staff.tickets.title": ("🛠 售后工单：待处理 {open}，⏰ 超时 {late}", "🛠 Tickets: {open} open, ⏰ {late} past SLA"),
+    "staff.tickets.empty": ("🛠 目前没有待处理的售后工单。", "🛠 No open tickets."),
+    "staff.ticket.title": ("{mark}售后工单 {number}（{status}，{priority}）", "{mark}Ticket {number} ({status}, {priority})"),
+    "staff.ticket.dealer": ("经销商：{dealer}（{code}）", "Dealer: {dealer} ({code})"),
+    "staff.ticket.product": ("产品：{sku} {serial}", "Product: {sku} {serial}"),
+    "staff.ticket.problem": ("问题：{text}", "Problem: {text}"),
+    "staff.ticket.customer": ("客户：{name} {phone}", "Customer: {name} {phone}"),
+    "staff.ticket.due": ("时限：{due}{late}", "Due: {due}{late}"),
+    "staff.ticket.late": ("（已超时）", " (past SLA)"),
+    "staff.ticket.assignee": ("处理人：{who}", "Handled by: {who}"),
+    "staff.ticket.photos": ("照片：{n} 张", "Photos: {n}"),
+    "staff.ticket.history": ("最近记录：", "Latest:"),
+    "staff.ticket.changed": ("{status} {ref}", "{status} {ref}"),
+    "staff.ticket.commented": ("💬 已留言 {ref}：{text}", "💬 Comment added to {ref}: {text}"),
+    "staff.ticket.ask_comment": ("请输入给经销商的留言（工单 {number}）：", "Type your comment to the dealer (ticket {number}):"),
+    "staff.ticket.ask_resolution": ("请输入工单 {number} 的处理结果：", "Type how ticket {number} was resolved:"),
+    "staff.ticket.ask_reason": ("请输入驳回工单 {number} 的原因：", "Why is ticket {number} rejected? Type the reason:"),
+    # today
+    "staff.today.title": ("📋 今日待办（{date}）", "📋 Today ({date})"),
+    "staff.today.nothing": ("今天没有需要您处理的事项。", "Nothing waits for you today."),
+    "staff.today.approve": ("待审批订单：{n}", "Orders to approve: {n}"),
+    "staff.today.allocate": ("待配货：{n}", "To allocate: {n}"),
+    "staff.today.ship": ("待发货：{n}", "To ship: {n}"),
+    "staff.today.tickets": ("售后工单：{n}（⏰ 超时 {late}）", "Open tickets: {n} (⏰ {late} past SLA)"),
+    "staff.today.applications": ("入驻申请：{n}", "Dealer applications: {n}"),
+    "staff.today.quals": ("待审核资质：{n}", "Documents to review: {n}"),
+    "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
+    "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
+    "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
+    # pushes to dealers
+    "staff.push.order_approved": ("您的订单 {number} 已审核通过，金额 {total}。",
+                                  "Your order {number} has been approved ({total})."),
+    "staff.push.order_rejected": ("您的订单 {number} 未通过审核，原因：{reason}。已扣款项已退回账户。",
+                                  "Your order {number} was rejected: {reason}. Anything charged has been refunded."),
+    "staff.push.order_allocated": ("您的订单 {number} 已配货，即将发货。",
+                                   "Your order {number} has been allocated and will ship soon."),
+    "staff.push.order_produced": ("您的订单 {number} 库存不足，已安排生产，备货后尽快发货。",
+                                  "Your order {number} is short in stock and has gone into production; it ships "
+                                  "as soon as it is ready."),
+    "staff.push.order_shipped": ("您的订单 {number} 已发货，承运商 {carrier}，单号 {tracking}。",
+                                 "Your order {number} has shipped: {carrier}, tracking number {tracking}."),
+    "staff.push.dealer_approved": ("恭喜！{name} 的入驻申请已审核通过，现在可以下单了。",
+                                   "Congratulations! The application of {name} is approved; you can order now."),
+    "staff.push.dealer_sent_back": ("{name} 的入驻申请被退回修改，原因：{reason}。请补充资料后重新提交。",
+                                    "The application of {name} was sent back: {reason}. Please complete it and "
+                                    "submit it again."),
+    "staff.push.qual_approved": ("您的{doc}（编号 {number}）已审核通过。", "Your {doc} (no. {number}) has been approved."),
+    "staff.push.qual_rejected": ("您的{doc}（编号 {number}）未通过审核，原因：{reason}。请重新上传。",
+                                 "Your {doc} (no. {number}) was rejected: {reason}. Please upload it again."),
+    "staff.push.mat_approved": ("您申请的物料“{name}”×{qty} 已批准。", "Your request for {qty} x \"{name}\" is approved."),
+    "staff.push.mat_rejected": ("您申请的物料“{name}”×{qty} 未获批准，原因：{reason}。",
+                                "Your request for {qty} x \"{name}\" was not approved: {reason}."),
+    "staff.push.ticket_accept": ("您的售后工单 {number} 已受理，处理人：{who}。",
+                                 "Your after-sales ticket {number} has been accepted; {who} handles it."),
+    "staff.push.ticket_start": ("您的售后工单 {number} 已开始处理。", "Work on your after-sales ticket {number} has started."),
+    "staff.push.ticket_resolve": ("您的售后工单 {number} 已处理完成：{text}",
+                                  "Your after-sales ticket {number} is resolved: {text}"),
+    "staff.push.ticket_reject": ("您的售后工单 {number} 未受理，原因：{text}",
+                                 "Your after-sales ticket {number} was rejected: {text}"),
+    "staff.push.ticket_close": ("您的售后工单 {number} 已关闭。", "Your after-sales ticket {number} is closed."),
+    "staff.push.ticket_comment": ("售后工单 {number} 有新留言（{who}）：{text}",
+                                  "New comment on ticket {number} from {who}: {text}"),
+})
+
+
+# --- small pieces --------------------------------------------------------------------------------
+
+Localized = str | tuple[str, str]      # a value, or (zh, en) chosen per recipient
+
+
+def _require_any(ctx: Ctx, *permissions: Permission) -> None:
+    """PermissionDenied unless the actor holds one of ``permissions`` (dealers hold none of the staff ones)."""
+    if not set(permissions) & ctx.actor.permissions:
+        raise PermissionDenied()
+
+
+def _stale() -> ValidationFailed:
+    zh, en = i18n.t("zh-CN", "error.button_stale"), i18n.t("en", "error.button_stale")
+    return ValidationFailed(zh=zh, en=en, reason="stale button")
+
+
+def _arg(ctx: Ctx, index: int) -> str:
+    if len(ctx.args) <= index or not ctx.args[index].strip():
+        raise _stale()
+    return ctx.args[index].strip()
+
+
+def _int_arg(ctx: Ctx, index: int) -> int:
+    value = _arg(ctx, index)
+    if not value.isdigit():
+        raise _stale()
+    return int(value)
+
+
+def _version_arg(ctx: Ctx, index: int) -> int | None:
+    return int(ctx.args[index]) if len(ctx.args) > index and ctx.args[index].isdigit() else None
+
+
+def _b(ctx: Ctx, key: str, action: str, *args: str | int) -> Button:
+    return Button(ctx.t(key), payload(action, *args))
+
+
+def _when(ctx: Ctx, at: datetime | None) -> str:
+    """HH:MM in business time; the date too when it was not today."""
+    if at is None:
+        return "?"
+    local = at.astimezone(ctx.deps.clock.tz)
+    return local.strftime("%H:%M") if local.date() == ctx.deps.clock.today() else local.strftime("%m-%d %H:%M")
+
+
+def _label(lang: str, labels: tuple[str, str]) -> str:
+    return i18n.pick(lang, *labels)
+
+
+async def _person(ctx: Ctx, label: str | None) -> str:
+    """A readable name for an actor label: a staff user's display name, a dealer user's name."""
+    if not label:
+        return "?"
+    kind, _, rest = label.partition(":")
+    if kind == "system":
+        return ctx.t("staff.system")
+    if kind in ("staff", "dealer"):
+        username = rest if kind == "staff" else rest.partition(":")[2]
+        async with ctx.uow() as uow:
+            user = await uow.users.get_by(username=username) if username else None
+        return user.display_name if user is not None and user.display_name else (username or label)
+    return rest or label
+
+
+def _drop_pending(ctx: Ctx) -> None:
+    """A new staff button abandons a half-typed reason/comment of this flow (so a stray text later
+    does not reject the wrong thing); other flows' dialogs are left alone."""
+    if ctx.dialog.state in TEXT_STATES:
+        ctx.idle()
+
+
+def _typed(ctx: Ctx, limit: int) -> str | None:
+    """The text the person typed, or None when the message is not (non-empty) text."""
+    if ctx.inbound.kind != InboundKind.TEXT or not ctx.inbound.text.strip():
+        return None
+    text = ctx.inbound.text.strip()
+    if len(text) > limit:
+        raise ValidationFailed(zh=i18n.t("zh-CN", "staff.too_long", limit=limit),
+                               en=i18n.t("en", "staff.too_long", limit=limit), reason="too long")
+    return text
+
+
+def _ask(ctx: Ctx, text: str) -> Reply:
+    return Reply(text=text, buttons=[[_b(ctx, "staff.btn.cancel", "staff.abort")]])
+
+
+def _edited(ctx: Ctx, text: str, prompt_ref: str, buttons: list[list[Button]] | None = None) -> Reply:
+    """The prompt, rewritten to show the outcome (a new message where the channel cannot edit)."""
+    return Reply(text=text, buttons=buttons or [], edit_ref=prompt_ref)
+
+
+async def _decided_line(ctx: Ctx) -> str:
+    return ctx.t("staff.decided_by", who=await _person(ctx, ctx.actor.label), time=_when(ctx, ctx.deps.clock.now()))
+
+
+async def _already(ctx: Ctx, ref: str, label: str | None, at: datetime | None, status: str,
+                   prompt_ref: str) -> list[Reply]:
+    """Somebody (maybe this person, on a double tap) decided first: say who and when, retire the prompt."""
+    if label == ctx.actor.label:
+        text = ctx.t("staff.already.you", ref=ref, time=_when(ctx, at), status=status)
+    else:
+        text = ctx.t("staff.already", ref=ref, who=await _person(ctx, label), time=_when(ctx, at), status=status)
+    replies = [Reply(text=text)]
+    if prompt_ref:
+        replies.insert(0, _edited(ctx, text, prompt_ref))
+    return replies
+
+
+async def _tell_dealer(ctx: Ctx, dealer_id: int, key: str, **params: Localized) -> None:
+    """Push ``key`` to every chat of the dealer's users, each in its own language."""
+    here = (ctx.inbound.channel, ctx.inbound.chat_id)
+    async with ctx.uow() as uow:
+        for channel, chat_id in await notify.dealer_chats(uow, dealer_id):
+            if (channel, chat_id) == here:
+                continue
+            lang = await notify.chat_language(uow, channel, chat_id, ctx.deps.default_language)
+            values = {k: (i18n.pick(lang, *v) if isinstance(v, tuple) else v) for k, v in params.items()}
+            ctx.outbox.append(Reply(text=i18n.t(lang, key, **values), channel=channel, chat_id=chat_id))
+
+
+async def _tell_staff(ctx: Ctx, permission: Permission, key: str, buttons: list[tuple[str, str]],
+                      **params: Localized) -> None:
+    """Push ``key`` to the other staff holding ``permission``; ``buttons``: (text key, payload)."""
+    here = (ctx.inbound.channel, ctx.inbound.chat_id)
+    async with ctx.uow() as uow:
+        for channel, chat_id in await notify.staff_chats(uow, permission):
+            if (channel, chat_id) == here:
+                continue
+            lang = await notify.chat_language(uow, channel, chat_id, ctx.deps.default_language)
+            values = {k: (i18n.pick(lang, *v) if isinstance(v, tuple) else v) for k, v in params.items()}
+            rows = [[Button(i18n.t(lang, label), data)] for label, data in buttons]
+            ctx.outbox.append(Reply(text=i18n.t(lang, key, **values), buttons=rows, channel=channel,
+                                    chat_id=chat_id))
+
+
+def decision_buttons(lang: str, kind: str, ref: str | int, version: int | None = None) -> list[list[Button]]:
+    """Approve / Reject / Details for an approval prompt; ``kind``: order, dealer, qual or mat.
+
+    Other flows may use it when they push prompts to staff (the payloads are this module's).
+    """
+    extra: tuple[int, ...] = (version,) if version is not None else ()
+    return [[Button(i18n.t(lang, "staff.btn.approve"), payload(f"staff.{kind}.approve", ref, *extra)),
+             Button(i18n.t(lang, "staff.btn.reject"), payload(f"staff.{kind}.reject", ref, *extra)),
+             Button(i18n.t(lang, "staff.btn.detail"), payload(f"staff.{kind}.detail", ref))]]
+
+
+@router.button("staff.abort")
+async def abort(ctx: Ctx) -> list[Reply]:
+    _drop_pending(ctx)
+    return [Reply(text=ctx.t("staff.aborted"))]
+
+
+# --- orders: approval ------------------------------------------------------------------------------
+
+async def _order_line(ctx: Ctx, order: Order) -> str:
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(order.dealer_id)
+    return ctx.t("staff.order.line", number=order.number, dealer=dealer.name if dealer else order.dealer_id,
+                 total=fmt_cny(order.total))
+
+
+async def _order_taken(ctx: Ctx, number: str, action: OrderAction, prompt_ref: str,
+                       error: DomainError) -> list[Reply]:
+    """After a refused order transition: if the order has moved on, tell who moved it; else re-raise."""
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status in ORDER_TRANSITIONS[action].sources or not order.events:
+        raise error
+    event = order.events[-1]
+    return await _already(ctx, number, event.actor, event.at, status_label(order.status, ctx.lang), prompt_ref)
+
+
+@router.button("staff.order.approve")
+async def approve_order(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_APPROVE)
+    _drop_pending(ctx)
+    number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
+    cmd = order_cases.ApproveOrder(number=number, expected_version=_version_arg(ctx, 1))
+    try:
+        order = await order_cases.approve_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _order_taken(ctx, number, OrderAction.APPROVE, prompt_ref, exc)
+    line = await _order_line(ctx, order)
+    buttons = []
+    if OrderAction.ALLOCATE.value in order_actions(order, ctx.actor):
+        buttons.append([_b(ctx, "staff.btn.allocate", "staff.alloc", number)])
+    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_approved", number=number, total=fmt_cny(order.total))
+    await _tell_staff(ctx, P.ORDER_ALLOCATE, "staff.order.to_allocate",
+                      [("staff.btn.allocate", payload("staff.alloc", number))], line=line)
+    text = ctx.t("staff.order.approved", line=line) + "\n" + await _decided_line(ctx)
+    return [_edited(ctx, text, prompt_ref, buttons)]
+
+
+@router.button("staff.order.reject")
+async def reject_order_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_APPROVE)
+    _drop_pending(ctx)
+    number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.REJECT].sources and order.events:
+        event = order.events[-1]
+        return await _already(ctx, number, event.actor, event.at, status_label(order.status, ctx.lang), prompt_ref)
+    ctx.go(REASON, kind="order", ref=number, version=_version_arg(ctx, 1), prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.order.ask_reason", number=number))]
+
+
+async def _reject_order(ctx: Ctx, number: str, reason: str, version: int | None, prompt_ref: str) -> list[Reply]:
+    cmd = order_cases.RejectOrder(number=number, reason=reason, expected_version=version)
+    try:
+        order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc)
+    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_rejected", number=number, reason=reason)
+    text = ctx.t("staff.order.rejected", line=await _order_line(ctx, order), reason=reason)
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+@router.button("staff.order.detail")
+async def order_detail(ctx: Ctx) -> list[Reply]:
+    _require_any(ctx, P.ORDER_READ_ALL, P.ORDER_APPROVE, P.ORDER_ALLOCATE, P.ORDER_SHIP)
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, _arg(ctx, 0))
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(order.dealer_id)
+    lang = ctx.lang
+    lines = [ctx.t("staff.order.title", number=order.number, status=status_label(order.status, lang)),
+             ctx.t("staff.order.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
+    for ln in order.lines:
+        free = f" +{ln.free_qty}" if ln.free_qty else ""
+        lines.append(f"· {ln.sku} {ln.name} ×{ln.qty}{free} {fmt_cny(ln.unit_price)} = {fmt_cny(ln.amount)}")
+    lines.append(ctx.t("staff.order.total", total=fmt_cny(order.total), discount=fmt_cny(order.discount_total)))
+    lines.append(ctx.t("staff.order.paid", rebate=fmt_cny(order.paid_from_rebate),
+                       prepay=fmt_cny(order.paid_from_prepayment), credit=fmt_cny(order.paid_from_credit)))
+    if order.status == OrderStatus.SUBMITTED:
+        lines.extend(f"⚠️ {approval_reason_text(code, lang)}" for code in order.approval_reasons)
+    if order.requested_delivery:
+        lines.append(ctx.t("staff.order.delivery", date=order.requested_delivery.isoformat()))
+    placed = ctx.t("staff.order.placed", who=await _person(ctx, order.placed_by), time=_when(ctx, order.created_at))
+    lines.append(placed + (ctx.t("staff.order.on_behalf") if order.on_behalf else ""))
+    if order.carrier:
+        lines.append(ctx.t("staff.order.shipping", carrier=order.carrier, tracking=order.tracking_no or ""))
+    if order.note:
+        lines.append(ctx.t("staff.order.note", note=order.note))
+    for event in order.events[-3:]:
+        note = f" {event.note}" if event.note else ""
+        lines.append(f"  {_when(ctx, event.at)} {status_label(event.status, lang)} "
+                     f"{await _person(ctx, event.actor)}{note}")
+    actions = order_actions(order, ctx.actor)
+    buttons: list[list[Button]] = []
+    if OrderAction.APPROVE.value in actions:
+        buttons.append(decision_buttons(lang, "order", order.number, order.version)[0][:2])
+    if OrderAction.ALLOCATE.value in actions:
+        buttons.append([_b(ctx, "staff.btn.allocate", "staff.alloc", order.number)])
+    if OrderAction.SHIP.value in actions:
+        buttons.append([_b(ctx, "staff.btn.ship", "staff.ship", order.number)])
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+# --- orders: the desk (allocate, ship) ----------------------------------------------------------
+
+@router.command("desk")
+@router.button("staff.orders")
+async def order_desk(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    _require_any(ctx, P.ORDER_ALLOCATE, P.ORDER_SHIP)
+    perms = ctx.actor.permissions
+    async with ctx.uow() as uow:
+        to_allocate = (await uow.orders.list(status__in=[OrderStatus.APPROVED, OrderStatus.IN_PRODUCTION],
+                                             order_by="created_at")
+                       if P.ORDER_ALLOCATE in perms else [])
+        to_ship = (await uow.orders.list(status=OrderStatus.ALLOCATED, order_by="created_at")
+                   if P.ORDER_SHIP in perms else [])
+        dealers = {d.id: d for d in await uow.dealers.list(id__in=[o.dealer_id for o in to_allocate + to_ship])}
+    if not to_allocate and not to_ship:
+        return [Reply(text=ctx.t("staff.desk.empty"))]
+    lines = [ctx.t("staff.desk.title", allocate=len(to_allocate), ship=len(to_ship))]
+    buttons: list[list[Button]] = []
+    for head, orders, action, icon in (("staff.desk.allocate_head", to_allocate, "staff.alloc", "📦"),
+                                       ("staff.desk.ship_head", to_ship, "staff.ship", "🚚")):
+        if not orders:
+            continue
+        lines.append(ctx.t(head))
+        for order in orders[:DESK_LIMIT]:
+            dealer = dealers.get(order.dealer_id)
+            lines.append(f"· {order.number} {dealer.name if dealer else ''} {fmt_cny(order.total)}"
+                         f"（{status_label(order.status, ctx.lang)}）")
+            buttons.append([Button(f"{icon} {order.number}", payload(action, order.number)),
+                            _b(ctx, "staff.btn.detail", "staff.order.detail", order.number)])
+        if len(orders) > DESK_LIMIT:
+            lines.append(ctx.t("staff.more", n=len(orders) - DESK_LIMIT))
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+def _needs(order: Order) -> dict[str, int]:
+    need: dict[str, int] = {}
+    for line in order.lines:
+        need[line.sku] = need.get(line.sku, 0) + line.qty + line.free_qty
+    return need
+
+
+@router.button("staff.alloc")
+async def allocate_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_ALLOCATE)
+    _drop_pending(ctx)
+    number = _arg(ctx, 0)
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.ALLOCATE].sources:
+        event = order.events[-1] if order.events else None
+        return await _already(ctx, number, event.actor if event else None, event.at if event else None,
+                              status_label(order.status, ctx.lang), ctx.inbound.message_ref)
+    need = _needs(order)
+    async with ctx.uow() as uow:
+        warehouses = await uow.warehouses.list(order_by="code")
+        rows = await uow.stock.list(sku__in=list(need))
+    available = {(r.warehouse_id, r.sku): r.available for r in rows}
+    enough = [w for w in warehouses
+              if all(available.get((w.id or 0, sku), 0) >= qty for sku, qty in need.items())]
+    needs = "、".join(f"{sku}×{qty}" for sku, qty in need.items())
+    buttons = [[Button(f"🏭 {w.code} {w.name}", payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
+    if enough:
+        buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0)])
+        return [Reply(text=ctx.t("staff.alloc.choose", number=number, needs=needs), buttons=buttons)]
+    return [Reply(text=ctx.t("staff.alloc.none", number=number, needs=needs),
+                  buttons=[[_b(ctx, "staff.btn.auto_produce", "staff.alloc.wh", number, 0)]])]
+
+
+@router.button("staff.alloc.wh")
+async def allocate(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_ALLOCATE)
+    _drop_pending(ctx)
+    number, warehouse_id, prompt_ref = _arg(ctx, 0), _int_arg(ctx, 1), ctx.inbound.message_ref
+    cmd = order_cases.AllocateOrder(number=number, warehouse_id=warehouse_id or None)
+    try:
+        order = await order_cases.allocate_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _order_taken(ctx, number, OrderAction.ALLOCATE, prompt_ref, exc)
+    line = await _order_line(ctx, order)
+    if order.status == OrderStatus.IN_PRODUCTION:
+        await _tell_dealer(ctx, order.dealer_id, "staff.push.order_produced", number=number)
+        text = ctx.t("staff.order.produced", line=line)
+        return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+    async with ctx.uow() as uow:
+        warehouse = await uow.warehouses.get(order.warehouse_id) if order.warehouse_id else None
+    where = warehouse.code if warehouse else "?"
+    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_allocated", number=number)
+    await _tell_staff(ctx, P.ORDER_SHIP, "staff.order.to_ship", [("staff.btn.ship", payload("staff.ship", number))],
+                      line=line, warehouse=where)
+    buttons = [[_b(ctx, "staff.btn.ship", "staff.ship", number)]] if P.ORDER_SHIP in ctx.actor.permissions else []
+    text = ctx.t("staff.order.allocated", line=line, warehouse=where)
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref, buttons)]
+
+
+@router.button("staff.ship")
+async def ship_ask_carrier(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_SHIP)
+    _drop_pending(ctx)
+    number = _arg(ctx, 0)
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
+        event = order.events[-1] if order.events else None
+        return await _already(ctx, number, event.actor if event else None, event.at if event else None,
+                              status_label(order.status, ctx.lang), ctx.inbound.message_ref)
+    names = [Button(_label(ctx.lang, c), payload("staff.ship.carrier", number, i)) for i, c in enumerate(CARRIERS)]
+    names.append(_b(ctx, "staff.btn.other_carrier", "staff.ship.carrier", number, len(CARRIERS)))
+    return [Reply(text=ctx.t("staff.ship.carrier", number=number), buttons=[names[:2], names[2:]])]
+
+
+@router.button("staff.ship.carrier")
+async def ship_carrier_chosen(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.ORDER_SHIP)
+    number, index = _arg(ctx, 0), _int_arg(ctx, 1)
+    if index > len(CARRIERS):
+        raise _stale()
+    if index == len(CARRIERS):
+        ctx.go(SHIP_CARRIER, ref=number, prompt=ctx.inbound.message_ref)
+        return [_ask(ctx, ctx.t("staff.ship.carrier_name"))]
+    carrier = CARRIERS[index][0]
+    ctx.go(SHIP_TRACKING, ref=number, carrier=carrier, prompt=ctx.inbound.message_ref)
+    return [_ask(ctx, ctx.t("staff.ship.tracking", carrier=_carrier_label(ctx.lang, carrier)))]
+
+
+def _carrier_label(lang: str, carrier: str) -> str:
+    known = {zh: (zh, en) for zh, en in CARRIERS}
+    return _label(lang, known[carrier]) if carrier in known else carrier
+
+
+def _carrier_both(carrier: str) -> Localized:
+    known = {zh: (zh, en) for zh, en in CARRIERS}
+    return known.get(carrier, carrier)
+
+
+@router.state(SHIP_CARRIER)
+async def ship_carrier_typed(ctx: Ctx) -> list[Reply]:
+    text = _typed(ctx, 200)
+    if text is None or len(text) > 32:
+        return [_ask(ctx, ctx.t("staff.ship.bad_carrier"))]
+    data = ctx.dialog.data
+    ctx.go(SHIP_TRACKING, ref=data.get("ref", ""), carrier=text, prompt=data.get("prompt", ""))
+    return [_ask(ctx, ctx.t("staff.ship.tracking", carrier=text))]
+
+
+@router.state(SHIP_TRACKING)
+async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
+    text = _typed(ctx, 200)
+    tracking = re.sub(r"\s+", "", text or "")
+    if not _TRACKING_RE.match(tracking):
+        return [_ask(ctx, ctx.t("staff.ship.bad_tracking"))]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    number, carrier, prompt_ref = str(data.get("ref", "")), str(data.get("carrier", "")), str(data.get("prompt", ""))
+    cmd = order_cases.ShipOrder(number=number, carrier=carrier, tracking_no=tracking)
+    try:
+        order = await order_cases.ship_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _order_taken(ctx, number, OrderAction.SHIP, prompt_ref, exc)
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_shipped", number=number,
+                       carrier=_carrier_both(carrier), tracking=tracking)
+    text = ctx.t("staff.order.shipped", line=await _order_line(ctx, order),
+                 carrier=_carrier_label(ctx.lang, carrier), tracking=tracking)
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+# --- dealer applications --------------------------------------------------------------------------
+
+def _docs_line(lang: str, docs: list[Qualification], today: date) -> str:
+    sep = "；" if not i18n.is_english(lang) else "; "
+    return sep.join(i18n.pick(lang, item.zh, item.en) for item in checklist(docs, today))
+
+
+async def _dealer_by_code(ctx: Ctx) -> Dealer:
+    return await dealer_cases.get_dealer_by_code(ctx.uow(), ctx.actor, _arg(ctx, 0))
+
+
+async def _dealer_taken(ctx: Ctx, dealer: Dealer, prompt_ref: str, error: DomainError) -> list[Reply]:
+    """After a refused onboarding decision: if the application is no longer under review, say who decided."""
+    fresh = await dealer_cases.get_dealer(ctx.uow(), ctx.actor, dealer.id or 0)
+    async with ctx.uow() as uow:
+        last = await uow.audit.list(entity="dealer", entity_id=fresh.code, action__in=[
+            "dealer.approve", "dealer.send_back", "dealer.terminate"], order_by="at", desc=True, limit=1)
+    if fresh.status == DealerStatus.UNDER_REVIEW or not last:
+        raise error
+    return await _already(ctx, fresh.code, last[0].actor if last else None, last[0].at if last else None,
+                          _label(ctx.lang, DEALER_STATUS_LABELS[fresh.status]), prompt_ref)
+
+
+@router.button("staff.dealer.approve")
+async def approve_dealer(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.DEALER_REVIEW)
+    _drop_pending(ctx)
+    dealer, prompt_ref = await _dealer_by_code(ctx), ctx.inbound.message_ref
+    assert dealer.id is not None
+    try:
+        dealer = await dealer_cases.approve_onboarding(ctx.uow(), ctx.actor, dealer_cases.ApproveOnboarding(dealer.id),
+                                                       ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _dealer_taken(ctx, dealer, prompt_ref, exc)
+    assert dealer.id is not None
+    await _tell_dealer(ctx, dealer.id, "staff.push.dealer_approved", name=dealer.name)
+    text = ctx.t("staff.dealer.approved", code=dealer.code, name=dealer.name)
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+@router.button("staff.dealer.reject")
+async def reject_dealer_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.DEALER_REVIEW)
+    _drop_pending(ctx)
+    dealer, prompt_ref = await _dealer_by_code(ctx), ctx.inbound.message_ref
+    if dealer.status != DealerStatus.UNDER_REVIEW:
+        return await _dealer_taken(ctx, dealer, prompt_ref,
+                                   transition_refused(dealer.status, DealerAction.SEND_BACK))
+    ctx.go(REASON, kind="dealer", ref=dealer.code, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.dealer.ask_reason", code=dealer.code))]
+
+
+async def _send_back_dealer(ctx: Ctx, code: str, reason: str, prompt_ref: str) -> list[Reply]:
+    dealer = await dealer_cases.get_dealer_by_code(ctx.uow(), ctx.actor, code)
+    assert dealer.id is not None
+    try:
+        dealer = await dealer_cases.send_back(ctx.uow(), ctx.actor, dealer_cases.SendBack(dealer.id, reason),
+                                              ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _dealer_taken(ctx, dealer, prompt_ref, exc)
+    assert dealer.id is not None
+    await _tell_dealer(ctx, dealer.id, "staff.push.dealer_sent_back", name=dealer.name, reason=reason)
+    text = ctx.t("staff.dealer.sent_back", code=dealer.code, name=dealer.name, reason=reason)
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+@router.button("staff.dealer.detail")
+async def dealer_detail(ctx: Ctx) -> list[Reply]:
+    _require_any(ctx, P.DEALER_REVIEW, P.DEALER_READ_ALL)
+    dealer = await _dealer_by_code(ctx)
+    assert dealer.id is not None
+    items = await qualifications.dealer_checklist(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock.today())
+    async with ctx.uow() as uow:
+        pending = await uow.qualifications.list(dealer_id=dealer.id, status=ReviewStatus.PENDING, order_by="id")
+    lang = ctx.lang
+    contacts = "、".join(c.name + (f"（{c.role}）" if c.role else "") for c in dealer.contacts) or "-"
+    lines = [ctx.t("staff.dealer.title", code=dealer.code, name=dealer.name,
+                   status=_label(lang, DEALER_STATUS_LABELS[dealer.status])),
+             ctx.t("staff.dealer.facts", uscc=dealer.uscc, province=dealer.province, city=dealer.city,
+                   region=dealer.region, tier=dealer.tier, contacts=contacts)]
+    if dealer.status_reason:
+        lines.append(f"⚠️ {dealer.status_reason}")
+    lines.append(ctx.t("staff.dealer.checklist"))
+    lines.extend(f"{'✅' if item.ok else '⬜'} {i18n.pick(lang, item.zh, item.en)}" for item in items)
+    buttons: list[list[Button]] = []
+    if pending:
+        lines.append(ctx.t("staff.dealer.pending_docs"))
+    may_review = P.DEALER_REVIEW in ctx.actor.permissions
+    for doc in pending:
+        label = _label(lang, DOCUMENT_LABELS[doc.doc_type])
+        lines.append(f"· #{doc.id} {label} {doc.number}")
+        if may_review and doc.id is not None:
+            buttons.append([Button(f"✅ #{doc.id} {label}", payload("staff.qual.approve", doc.id)),
+                            Button(f"❌ #{doc.id}", payload("staff.qual.reject", doc.id))])
+    if may_review and dealer.status == DealerStatus.UNDER_REVIEW:
+        buttons.append(decision_buttons(lang, "dealer", dealer.code)[0][:2])
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+# --- qualification documents --------------------------------------------------------------------
+
+async def _qual_with_dealer(ctx: Ctx, qual_id: int) -> tuple[Qualification, Dealer]:
+    """The document and its dealer, for a reviewer (NotFound as the use cases answer it)."""
+    require(ctx.actor, P.DEALER_REVIEW)
+    async with ctx.uow() as uow:
+        doc = await uow.qualifications.get(qual_id)
+        dealer = await uow.dealers.get(doc.dealer_id) if doc is not None else None
+    if doc is None or dealer is None:
+        raise NotFound(zh=f"未找到资质文件：{qual_id}", en=f"Document not found: {qual_id}",
+                       what=f"qualification {qual_id}")
+    return doc, dealer
+
+
+def _qual_params(ctx: Ctx, doc: Qualification, dealer: Dealer) -> dict[str, Any]:
+    return {"id": doc.id, "doc": _label(ctx.lang, DOCUMENT_LABELS[doc.doc_type]), "number": doc.number,
+            "code": dealer.code, "dealer": dealer.name}
+
+
+async def _qual_taken(ctx: Ctx, qual_id: int, prompt_ref: str, error: DomainError) -> list[Reply]:
+    async with ctx.uow() as uow:
+        doc = await uow.qualifications.get(qual_id)
+    if doc is None or doc.status == ReviewStatus.PENDING:
+        raise error
+    status = ctx.pick("已通过", "approved") if doc.status == ReviewStatus.APPROVED else ctx.pick("已驳回", "rejected")
+    return await _already(ctx, f"#{qual_id}", doc.reviewed_by, doc.reviewed_at, status, prompt_ref)
+
+
+@router.button("staff.qual.approve")
+async def approve_qual(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.DEALER_REVIEW)
+    _drop_pending(ctx)
+    qual_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    try:
+        doc = await qualifications.approve_qualification(ctx.uow(), ctx.actor,
+                                                         qualifications.ApproveQualification(qual_id), ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _qual_taken(ctx, qual_id, prompt_ref, exc)
+    _, dealer = await _qual_with_dealer(ctx, qual_id)
+    await _tell_dealer(ctx, doc.dealer_id, "staff.push.qual_approved", doc=DOCUMENT_LABELS[doc.doc_type],
+                       number=doc.number)
+    text = ctx.t("staff.qual.approved", **_qual_params(ctx, doc, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+@router.button("staff.qual.reject")
+async def reject_qual_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.DEALER_REVIEW)
+    _drop_pending(ctx)
+    qual_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    doc, _ = await _qual_with_dealer(ctx, qual_id)
+    if doc.status != ReviewStatus.PENDING:
+        return await _qual_taken(ctx, qual_id, prompt_ref, InvalidTransition())
+    ctx.go(REASON, kind="qual", ref=qual_id, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.qual.ask_reason", id=qual_id))]
+
+
+async def _reject_qual(ctx: Ctx, qual_id: int, reason: str, prompt_ref: str) -> list[Reply]:
+    try:
+        doc = await qualifications.reject_qualification(
+            ctx.uow(), ctx.actor, qualifications.RejectQualification(qual_id, reason), ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _qual_taken(ctx, qual_id, prompt_ref, exc)
+    _, dealer = await _qual_with_dealer(ctx, qual_id)
+    await _tell_dealer(ctx, doc.dealer_id, "staff.push.qual_rejected", doc=DOCUMENT_LABELS[doc.doc_type],
+                       number=doc.number, reason=reason)
+    text = ctx.t("staff.qual.rejected", reason=reason, **_qual_params(ctx, doc, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+def _qual_prompt_text(ctx: Ctx, doc: Qualification, dealer: Dealer) -> str:
+    expires = doc.expires_on.isoformat() if doc.expires_on else ctx.t("staff.qual.no_expiry")
+    renewal = ctx.t("staff.qual.renewal") if doc.replaces_id else ""
+    return ctx.t("staff.qual.prompt", expires=expires, renewal=renewal, **_qual_params(ctx, doc, dealer))
+
+
+@router.button("staff.qual.detail")
+async def qual_detail(ctx: Ctx) -> list[Reply]:
+    doc, dealer = await _qual_with_dealer(ctx, _int_arg(ctx, 0))
+    status = {ReviewStatus.PENDING: ("待审核", "pending"), ReviewStatus.APPROVED: ("已通过", "approved"),
+              ReviewStatus.REJECTED: ("已驳回", "rejected")}[doc.status]
+    lines = [_qual_prompt_text(ctx, doc, dealer), ctx.t("staff.qual.status", status=_label(ctx.lang, status))]
+    if doc.issued_on:
+        lines.append(ctx.pick(f"签发：{doc.issued_on.isoformat()}", f"Issued: {doc.issued_on.isoformat()}"))
+    if doc.file_ref:
+        lines.append(ctx.t("staff.qual.file", file=doc.file_ref))
+    if doc.reject_reason:
+        lines.append(f"⚠️ {doc.reject_reason}")
+    buttons = decision_buttons(ctx.lang, "qual", doc.id or 0)[0][:2] if doc.status == ReviewStatus.PENDING else []
+    return [Reply(text="\n".join(lines), buttons=[buttons] if buttons else [])]
+
+
+# --- marketing material requests ----------------------------------------------------------------
+
+async def _mat_with_context(ctx: Ctx, request_id: int) -> tuple[MaterialRequest, MarketingMaterial, Dealer]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    async with ctx.uow() as uow:
+        request = await uow.material_requests.get(request_id)
+        material = await uow.materials.get(request.material_id) if request is not None else None
+        dealer = await uow.dealers.get(request.dealer_id) if request is not None else None
+    if request is None or material is None or dealer is None:
+        raise NotFound(zh=f"未找到物料申请：{request_id}", en=f"Material request not found: {request_id}",
+                       what=f"material request {request_id}")
+    return request, material, dealer
+
+
+def _mat_params(request: MaterialRequest, material: MarketingMaterial, dealer: Dealer) -> dict[str, Any]:
+    return {"id": request.id, "name": material.name, "qty": request.qty, "code": dealer.code, "dealer": dealer.name}
+
+
+async def _mat_taken(ctx: Ctx, request_id: int, prompt_ref: str, error: DomainError) -> list[Reply]:
+    async with ctx.uow() as uow:
+        request = await uow.material_requests.get(request_id)
+    if request is None or request.status == RequestStatus.PENDING:
+        raise error
+    return await _already(ctx, f"#{request_id}", request.decided_by, request.decided_at,
+                          _label(ctx.lang, REQUEST_STATUS_LABELS[request.status]), prompt_ref)
+
+
+@router.button("staff.mat.approve")
+async def approve_mat(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    _drop_pending(ctx)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    try:
+        request = await materials.approve_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _mat_taken(ctx, request_id, prompt_ref, exc)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    await _tell_dealer(ctx, request.dealer_id, "staff.push.mat_approved", name=material.name, qty=str(request.qty))
+    text = ctx.t("staff.mat.approved", **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+@router.button("staff.mat.reject")
+async def reject_mat_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    _drop_pending(ctx)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    request, _, _ = await _mat_with_context(ctx, request_id)
+    if request.status != RequestStatus.PENDING:
+        return await _mat_taken(ctx, request_id, prompt_ref, InvalidTransition())
+    ctx.go(REASON, kind="mat", ref=request_id, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.mat.ask_reason", id=request_id))]
+
+
+async def _reject_mat(ctx: Ctx, request_id: int, reason: str, prompt_ref: str) -> list[Reply]:
+    try:
+        request = await materials.reject_material_request(ctx.uow(), ctx.actor, request_id, reason, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _mat_taken(ctx, request_id, prompt_ref, exc)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    await _tell_dealer(ctx, request.dealer_id, "staff.push.mat_rejected", name=material.name, qty=str(request.qty),
+                       reason=reason)
+    text = ctx.t("staff.mat.rejected", reason=reason, **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+def _mat_prompt_text(ctx: Ctx, request: MaterialRequest, material: MarketingMaterial, dealer: Dealer) -> str:
+    why = ctx.t("staff.mat.reason", reason=request.reason) if request.reason else ""
+    return ctx.t("staff.mat.prompt", stock=material.stock, reason=why, **_mat_params(request, material, dealer))
+
+
+@router.button("staff.mat.detail")
+async def mat_detail(ctx: Ctx) -> list[Reply]:
+    request, material, dealer = await _mat_with_context(ctx, _int_arg(ctx, 0))
+    lines = [_mat_prompt_text(ctx, request, material, dealer),
+             ctx.t("staff.mat.status", status=_label(ctx.lang, REQUEST_STATUS_LABELS[request.status]))]
+    if request.reject_reason:
+        lines.append(f"⚠️ {request.reject_reason}")
+    pending = request.status == RequestStatus.PENDING
+    buttons = [decision_buttons(ctx.lang, "mat", request.id or 0)[0][:2]] if pending else []
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+# --- the reason / note the person types ------------------------------------------------------------
+
+@router.state(REASON)
+async def reason_typed(ctx: Ctx) -> list[Reply]:
+    try:
+        reason = _typed(ctx, MAX_REASON)
+    except ValidationFailed as exc:
+        return [_ask(ctx, exc.message(ctx.lang))]
+    if reason is None:
+        return [_ask(ctx, ctx.t("staff.need_text"))]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    kind, ref, prompt_ref = data.get("kind"), str(data.get("ref", "")), str(data.get("prompt", ""))
+    try:
+        if kind == "order":
+            version = data.get("version")
+            return await _reject_order(ctx, ref, reason, version if isinstance(version, int) else None, prompt_ref)
+        if kind == "dealer":
+            return await _send_back_dealer(ctx, ref, reason, prompt_ref)
+        if kind == "qual" and ref.isdigit():
+            return await _reject_qual(ctx, int(ref), reason, prompt_ref)
+        if kind == "mat" and ref.isdigit():
+            return await _reject_mat(ctx, int(ref), reason, prompt_ref)
+        if kind == "ticket":
+            return await _ticket_move(ctx, ref, TicketAction.REJECT, prompt_ref, reason)
+    except DomainError as exc:
+        # the dialog is over either way; say why without leaving the person stuck in it
+        return [Reply(text=exc.message(ctx.lang))]
+    return [Reply(text=ctx.t("error.button_stale"))]
+
+
+@router.state(TICKET_NOTE)
+async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
+    try:
+        note = _typed(ctx, MAX_NOTE)
+    except ValidationFailed as exc:
+        return [_ask(ctx, exc.message(ctx.lang))]
+    if note is None:
+        return [_ask(ctx, ctx.t("staff.need_text"))]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    number, prompt_ref = str(data.get("ref", "")), str(data.get("prompt", ""))
+    try:
+        if data.get("action") == "comment":
+            return await _ticket_comment(ctx, number, note)
+        return await _ticket_move(ctx, number, TicketAction.RESOLVE, prompt_ref, note)
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
+# --- after-sales tickets ------------------------------------------------------------------------
+
+def _ticket_mark(ticket: Ticket, now: datetime) -> str:
+    return "⏰ " if is_sla_breached(ticket, now) else ""
+
+
+@router.button("staff.tickets")
+async def ticket_list(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    require(ctx.actor, P.TICKET_HANDLE)
+    now = ctx.deps.clock.now()
+    async with ctx.uow() as uow:
+        tickets = await uow.tickets.list(status__in=sorted(ACTIVE_STATUSES), order_by="sla_due_at")
+        dealers = {d.id: d for d in await uow.dealers.list(id__in=[t.dealer_id for t in tickets])}
+    if not tickets:
+        return [Reply(text=ctx.t("staff.tickets.empty"))]
+    tickets.sort(key=lambda t: (not is_sla_breached(t, now), t.sla_due_at or now))
+    late = sum(1 for t in tickets if is_sla_breached(t, now))
+    lines = [ctx.t("staff.tickets.title", open=len(tickets), late=late)]
+    buttons: list[list[Button]] = []
+    for ticket in tickets[:DESK_LIMIT]:
+        dealer = dealers.get(ticket.dealer_id)
+        status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
+        lines.append(f"{_ticket_mark(ticket, now) or '· '}{ticket.number} {dealer.name if dealer else ''} "
+                     f"{ticket.sku or ''}（{status}）{ticket.description[:30]}")
+        row = [Button(f"{_ticket_mark(ticket, now)}{ticket.number}", payload("staff.ticket.detail", ticket.number))]
+        if ticket.status == TicketStatus.OPEN:
+            row.append(_b(ctx, "staff.btn.accept", "staff.ticket.accept", ticket.number))
+        buttons.append(row)
+    if len(tickets) > DESK_LIMIT:
+        lines.append(ctx.t("staff.more", n=len(tickets) - DESK_LIMIT))
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
+    keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
+            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
+            TicketAction.CLOSE: "staff.btn.close"}
+    row = [_b(ctx, keys[a], f"staff.ticket.{a.value}", ticket.number)
+           for a in ticket_actions(ticket.status) if a in keys]
+    if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
+        row.append(_b(ctx, "staff.btn.comment", "staff.ticket.comment", ticket.number))
+    return [row[i:i + 3] for i in range(0, len(row), 3)]
+
+
+@router.button("staff.ticket.detail")
+async def ticket_detail(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, _arg(ctx, 0))
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(ticket.dealer_id)
+    now, lang = ctx.deps.clock.now(), ctx.lang
+    lines = [ctx.t("staff.ticket.title", mark=_ticket_mark(ticket, now), number=ticket.number,
+                   status=_label(lang, TICKET_STATUS_LABELS[ticket.status]),
+                   priority=_label(lang, PRIORITY_LABELS[ticket.priority])),
+             ctx.t("staff.ticket.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
+    if ticket.sku or ticket.serial_no:
+        lines.append(ctx.t("staff.ticket.product", sku=ticket.sku or "", serial=ticket.serial_no or ""))
+    lines.append(ctx.t("staff.ticket.problem", text=ticket.description))
+    if ticket.customer_name or ticket.customer_phone:
+        lines.append(ctx.t("staff.ticket.customer", name=ticket.customer_name, phone=ticket.customer_phone))
+    if ticket.photos:
+        lines.append(ctx.t("staff.ticket.photos", n=len(ticket.photos)))
+    if ticket.sla_due_at:
+        late = ctx.t("staff.ticket.late") if is_sla_breached(ticket, now) else ""
+        lines.append(ctx.t("staff.ticket.due", due=_when(ctx, ticket.sla_due_at), late=late))
+    if ticket.assignee:
+        lines.append(ctx.t("staff.ticket.assignee", who=await _person(ctx, ticket.assignee)))
+    if ticket.comments:
+        lines.append(ctx.t("staff.ticket.history"))
+        for c in ticket.comments[-3:]:
+            status = f"[{_label(lang, TICKET_STATUS_LABELS[c.status])}] " if c.status else ""
+            lines.append(f"  {_when(ctx, c.at)} {await _person(ctx, c.author)}：{status}{c.text}")
+    return [Reply(text="\n".join(lines), buttons=_ticket_buttons(ctx, ticket))]
+
+
+async def _ticket_taken(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str,
+                        error: DomainError) -> list[Reply]:
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    changes = [c for c in ticket.comments if c.status is not None]
+    if ticket.status in TICKET_TRANSITIONS[action][0] or not changes:
+        raise error
+    return await _already(ctx, number, changes[-1].author, changes[-1].at,
+                          _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status]), prompt_ref)
+
+
+async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str, text: str = "") -> list[Reply]:
+    clock = ctx.deps.clock
+    try:
+        if action == TicketAction.ACCEPT:
+            ticket = await aftersales.accept_ticket(ctx.uow(), ctx.actor, number, clock)
+        elif action == TicketAction.START:
+            ticket = await aftersales.start_ticket(ctx.uow(), ctx.actor, number, clock)
+        elif action == TicketAction.RESOLVE:
+            ticket = await aftersales.resolve_ticket(ctx.uow(), ctx.actor, number, text, clock)
+        elif action == TicketAction.REJECT:
+            ticket = await aftersales.reject_ticket(ctx.uow(), ctx.actor, number, text, clock)
+        elif action == TicketAction.CLOSE:
+            ticket = await aftersales.close_ticket(ctx.uow(), ctx.actor, number, clock)
+        else:
+            raise _stale()
+    except (Conflict, InvalidTransition) as exc:
+        return await _ticket_taken(ctx, number, action, prompt_ref, exc)
+    me = await _person(ctx, ctx.actor.label)
+    await _tell_dealer(ctx, ticket.dealer_id, f"staff.push.ticket_{action.value}", number=number, who=me, text=text)
+    status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
+    summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{text}" if text else "")
+    return [_edited(ctx, summary + "\n" + await _decided_line(ctx), prompt_ref, _ticket_buttons(ctx, ticket))]
+
+
+@router.button("staff.ticket.accept", "staff.ticket.start", "staff.ticket.close")
+async def ticket_step(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    _drop_pending(ctx)
+    action = TicketAction(ctx.inbound.payload.split("|")[1].rpartition(".")[2])
+    return await _ticket_move(ctx, _arg(ctx, 0), action, ctx.inbound.message_ref)
+
+
+@router.button("staff.ticket.comment", "staff.ticket.resolve", "staff.ticket.reject")
+async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    _drop_pending(ctx)
+    number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
+    which = ctx.inbound.payload.split("|")[1].rpartition(".")[2]
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    if which == "reject":
+        if ticket.status not in TICKET_TRANSITIONS[TicketAction.REJECT][0]:
+            return await _ticket_taken(ctx, number, TicketAction.REJECT, prompt_ref,
+                                       invalid_transition(ticket.status, TicketAction.REJECT))
+        ctx.go(REASON, kind="ticket", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_reason", number=number))]
+    if which == "resolve":
+        if ticket.status not in TICKET_TRANSITIONS[TicketAction.RESOLVE][0]:
+            return await _ticket_taken(ctx, number, TicketAction.RESOLVE, prompt_ref,
+                                       invalid_transition(ticket.status, TicketAction.RESOLVE))
+        ctx.go(TICKET_NOTE, action="resolve", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_resolution", number=number))]
+    ctx.go(TICKET_NOTE, action="comment", ref=number, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.ticket.ask_comment", number=number))]
+
+
+async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
+    comment = await aftersales.add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    await _tell_dealer(ctx, ticket.dealer_id, "staff.push.ticket_comment", number=number,
+                       who=await _person(ctx, comment.author), text=text)
+    return [Reply(text=ctx.t("staff.ticket.commented", ref=number, text=text), buttons=_ticket_buttons(ctx, ticket))]
+
+
+# --- approvals: everything waiting for this person's decision -------------------------------------
+
+@router.command("approvals")
+@router.button("staff.approvals")
+async def approvals(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    _require_any(ctx, P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE)
+    _drop_pending(ctx)
+    perms, lang, today = ctx.actor.permissions, ctx.lang, ctx.deps.clock.today()
+    items: list[Reply] = []
+    counts = {"orders": 0, "dealers": 0, "quals": 0, "mats": 0}
+    async with ctx.uow() as uow:
+        dealer_names: dict[int, Dealer] = {}
+
+        async def dealer_of(dealer_id: int) -> Dealer | None:
+            if dealer_id not in dealer_names:
+                found = await uow.dealers.get(dealer_id)
+                if found is None:
+                    return None
+                dealer_names[dealer_id] = found
+            return dealer_names[dealer_id]
+
+        if P.ORDER_APPROVE in perms:
+            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at")
+            counts["orders"] = len(orders)
+            for order in orders[:LIST_LIMIT]:
+                dealer = await dealer_of(order.dealer_id)
+                line = ctx.t("staff.order.line", number=order.number, dealer=dealer.name if dealer else "?",
+                             total=fmt_cny(order.total))
+                text = "\n".join([ctx.t("staff.order.prompt", line=line)]
+                                 + [f"⚠️ {approval_reason_text(c, lang)}" for c in order.approval_reasons])
+                items.append(Reply(text=text, buttons=decision_buttons(lang, "order", order.number, order.version)))
+        if P.DEALER_REVIEW in perms:
+            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at")
+            counts["dealers"] = len(applicants)
+            for dealer in applicants[:LIST_LIMIT]:
+                docs = await uow.qualifications.list(dealer_id=dealer.id)
+                items.append(Reply(
+                    text=ctx.t("staff.dealer.prompt", code=dealer.code, name=dealer.name, region=dealer.region,
+                               city=dealer.city, tier=dealer.tier, docs=_docs_line(lang, docs, today)),
+                    buttons=decision_buttons(lang, "dealer", dealer.code)))
+            docs = await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id")
+            counts["quals"] = len(docs)
+            for doc in docs[:LIST_LIMIT]:
+                dealer = await dealer_of(doc.dealer_id)
+                if dealer is not None and doc.id is not None:
+                    items.append(Reply(text=_qual_prompt_text(ctx, doc, dealer),
+                                       buttons=decision_buttons(lang, "qual", doc.id)))
+        if P.MATERIAL_APPROVE in perms:
+            requests = await uow.material_requests.list(status=RequestStatus.PENDING, order_by="created_at")
+            counts["mats"] = len(requests)
+            for request in requests[:LIST_LIMIT]:
+                material = await uow.materials.get(request.material_id)
+                dealer = await dealer_of(request.dealer_id)
+                if material is not None and dealer is not None and request.id is not None:
+                    items.append(Reply(text=_mat_prompt_text(ctx, request, material, dealer),
+                                       buttons=decision_buttons(lang, "mat", request.id)))
+    if not items:
+        return [Reply(text=ctx.t("staff.approvals.empty"))]
+    header = ctx.t("staff.approvals.title", **counts)
+    hidden = sum(counts.values()) - len(items)
+    if hidden > 0:
+        header += "\n" + ctx.t("staff.more", n=hidden)
+    return [Reply(text=header), *items]
+
+
+# --- today -----------------------------------------------------------------------------------------
+
+def _top(lines: list[str], names: Sequence[str]) -> None:
+    lines.extend(f"  · {name}" for name in names[:TOP_ITEMS])
+
+
+@router.command("today")
+@router.button("staff.today")
+async def today(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not ctx.is_staff:
+        raise PermissionDenied()
+    _drop_pending(ctx)
+    perms, clock, lang = ctx.actor.permissions, ctx.deps.clock, ctx.lang
+    now, day = clock.now(), clock.today()
+    lines = [ctx.t("staff.today.title", date=day.isoformat())]
+    buttons: list[list[Button]] = []
+    anything = False
+    async with ctx.uow() as uow:
+        if P.ORDER_APPROVE in perms:
+            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at")
+            lines.append(ctx.t("staff.today.approve", n=len(orders)))
+            _top(lines, [f"{o.number} {fmt_cny(o.total)}" for o in orders])
+            anything = anything or bool(orders)
+        if P.ORDER_ALLOCATE in perms:
+            n = await uow.orders.count(status__in=[OrderStatus.APPROVED, OrderStatus.IN_PRODUCTION])
+            lines.append(ctx.t("staff.today.allocate", n=n))
+            anything = anything or bool(n)
+        if P.ORDER_SHIP in perms:
+            n = await uow.orders.count(status=OrderStatus.ALLOCATED)
+            lines.append(ctx.t("staff.today.ship", n=n))
+            anything = anything or bool(n)
+        if P.TICKET_HANDLE in perms:
+            tickets = await uow.tickets.list(status__in=sorted(ACTIVE_STATUSES), order_by="sla_due_at")
+            late = [t for t in tickets if is_sla_breached(t, now)]
+            lines.append(ctx.t("staff.today.tickets", n=len(tickets), late=len(late)))
+            _top(lines, [f"⏰ {t.number} {t.description[:20]}" for t in late])
+            anything = anything or bool(tickets)
+        if P.DEALER_REVIEW in perms:
+            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at")
+            lines.append(ctx.t("staff.today.applications", n=len(applicants)))
+            _top(lines, [f"{d.code} {d.name}" for d in applicants])
+            pending = await uow.qualifications.count(status=ReviewStatus.PENDING)
+            lines.append(ctx.t("staff.today.quals", n=pending))
+            anything = anything or bool(applicants) or bool(pending)
+        if P.MATERIAL_APPROVE in perms:
+            n = await uow.material_requests.count(status=RequestStatus.PENDING)
+            lines.append(ctx.t("staff.today.materials", n=n))
+            anything = anything or bool(n)
+    if P.DEALER_REVIEW in perms:
+        soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_DAYS, day)
+        lines.append(ctx.t("staff.today.expiring", days=EXPIRY_DAYS, n=len(soon)))
+        _top(lines, [ctx.t("staff.today.expiry_item", code=e.dealer.code, doc=i18n.pick(lang, e.label_zh, e.label_en),
+                           date=e.qualification.expires_on.isoformat() if e.qualification.expires_on else "",
+                           left=e.days_left) for e in soon])
+        anything = anything or bool(soon)
+    if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE} & perms:
+        buttons.append([_b(ctx, "staff.btn.approvals", "staff.approvals")])
+    if {P.ORDER_ALLOCATE, P.ORDER_SHIP} & perms:
+        buttons.append([_b(ctx, "staff.btn.desk", "staff.orders")])
+    if P.TICKET_HANDLE in perms:
+        buttons.append([_b(ctx, "staff.btn.tickets", "staff.tickets")])
+    buttons.append([_b(ctx, "staff.btn.menu", "menu")])
+    if not anything:
+        lines.append(ctx.t("staff.today.nothing"))
+    return [Reply(text="\n".join(lines), buttons=buttons)]

@@ -1,0 +1,476 @@
+"""Staff side of the chat: approvals with buttons, the order desk, tickets, /today, forged buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from core.aftersales import Priority, TicketStatus
+from core.campaigns import MarketingMaterial, RequestStatus
+from core.dealers import Dealer, DealerStatus, DocumentType, ReviewStatus
+from core.orders import Order, OrderStatus
+from core.services.aftersales import CreateTicket, create_ticket
+from core.services.materials import RequestMaterial, request_material
+from core.services.orders import SubmitOrder, submit_order
+from core.users import Role, User
+from handlers.messages import InboundKind, Reply
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import fixed_clock, make_document, make_prospect
+
+DEALER_CHAT, DESK, MANAGER, SERVICE = "100", "201", "202", "301"
+
+
+@dataclass
+class Scene:
+    w: ChatWorld
+    dealer: Dealer
+    owner: User
+    order: Order
+
+
+async def scene() -> Scene:
+    """A dealer chat, an order-desk clerk (wang), a channel manager (zhao), an after-sales engineer (chen)."""
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    owner = await w.user(DEALER_CHAT, Role.DEALER_OWNER, dealer)
+    await w.user(DESK, Role.ORDER_DESK, username="wang")
+    await w.user(MANAGER, Role.CHANNEL_MANAGER, username="zhao")
+    await w.user(SERVICE, Role.AFTER_SALES, username="chen")
+    order = await submit_order(w.uow, owner.to_actor(), SubmitOrder(dealer.id, [("AP300", 20)]),  # type: ignore[arg-type]
+                               w.clock)
+    return Scene(w, dealer, owner, order)
+
+
+async def press(w: ChatWorld, chat: str, data: str, ref: str = "") -> list[Reply]:
+    """A button press on the message ``ref`` (what adapters pass for edits)."""
+    return await w.send(w._inbound(chat, InboundKind.BUTTON, payload=data, message_ref=ref))
+
+
+def to_chat(replies: list[Reply], chat: str) -> list[Reply]:
+    return [r for r in replies if r.chat_id == chat]
+
+
+def here(replies: list[Reply]) -> list[Reply]:
+    return [r for r in replies if not r.chat_id]
+
+
+async def stored_order(w: ChatWorld, number: str) -> Order:
+    order = await w.uow.orders.get_by(number=number)
+    assert order is not None
+    return order
+
+
+async def audit_actions(w: ChatWorld, action: str) -> list[str]:
+    return [e.actor for e in await w.uow.audit.list(action=action)]
+
+
+# --- order approval --------------------------------------------------------------------------------
+
+async def test_approve_edits_the_prompt_and_tells_the_dealer() -> None:
+    s = await scene()
+    replies = await press(s.w, MANAGER, payload("staff.order.approve", s.order.number), ref="msg-7")
+    mine = here(replies)
+    assert len(mine) == 1 and mine[0].edit_ref == "msg-7"
+    assert "已审核通过" in mine[0].text and "用户202" in mine[0].text and "10:00" in mine[0].text
+    pushed = to_chat(replies, DEALER_CHAT)
+    assert [r.text for r in pushed] == [f"您的订单 {s.order.number} 已审核通过，金额 ¥39,980.00。"]
+    assert pushed[0].channel == "telegram"
+    # the order desk hears that it waits for allocation, with the button to do it
+    desk = to_chat(replies, DESK)
+    assert len(desk) == 1 and buttons(desk)["📦 配货"] == payload("staff.alloc", s.order.number)
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.APPROVED
+
+
+async def test_second_staff_is_told_who_decided_first_and_nothing_is_decided_twice() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number), ref="a")
+    replies = await press(s.w, DESK, payload("staff.order.approve", s.order.number), ref="b")
+    assert f"{s.order.number} 已由 用户202 于 10:00 处理（已审核）" in texts(replies)
+    assert not to_chat(replies, DEALER_CHAT)
+    assert [r.edit_ref for r in replies] == ["b", ""]          # prompt retired, then the answer
+    assert await audit_actions(s.w, "order.approve") == ["staff:zhao"]
+
+
+async def test_stale_versioned_button_after_a_rejection_names_the_rejecter() -> None:
+    s = await scene()
+    await press(s.w, DESK, payload("staff.order.reject", s.order.number, 1))
+    await s.w.say(DESK, "价格有误")
+    replies = await press(s.w, MANAGER, payload("staff.order.approve", s.order.number, 1))
+    assert "已由 用户201 于 10:00 处理（已驳回）" in texts(replies)
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.REJECTED
+
+
+async def test_double_tap_by_the_same_person_says_it_was_them() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    again = await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    assert "您已于 10:00 处理过" in texts(again)
+    assert len(await audit_actions(s.w, "order.approve")) == 1
+
+
+async def test_reject_asks_for_a_reason_then_rejects_refunds_and_tells_the_dealer() -> None:
+    s = await scene()
+    asked = await press(s.w, MANAGER, payload("staff.order.reject", s.order.number), ref="prompt-3")
+    assert "原因" in texts(asked) and "取消" in texts(asked)
+    dialog = await s.w.uow.dialogs.get_by(channel="telegram", chat_id=MANAGER)
+    assert dialog is not None and dialog.state == "staff.reject_reason"
+    replies = await s.w.say(MANAGER, "型号已停产，请改订 AP500")
+    mine = here(replies)
+    assert mine[0].edit_ref == "prompt-3" and "已驳回" in mine[0].text and "型号已停产" in mine[0].text
+    assert to_chat(replies, DEALER_CHAT)[0].text == (
+        f"您的订单 {s.order.number} 未通过审核，原因：型号已停产，请改订 AP500。已扣款项已退回账户。")
+    order = await stored_order(s.w, s.order.number)
+    assert order.status == OrderStatus.REJECTED and order.reject_reason == "型号已停产，请改订 AP500"
+    dialog = await s.w.uow.dialogs.get_by(channel="telegram", chat_id=MANAGER)
+    assert dialog is not None and dialog.state == ""
+
+
+async def test_reject_reason_must_be_text_and_cancel_changes_nothing() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.reject", s.order.number))
+    photo = await s.w.send(s.w._inbound(MANAGER, InboundKind.PHOTO, file_refs=("f1",)))
+    assert "请直接输入文字" in texts(photo)
+    too_long = await s.w.say(MANAGER, "长" * 600)
+    assert "太长" in texts(too_long)
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
+    cancelled = await s.w.say(MANAGER, "取消")
+    assert "已取消" in texts(cancelled)
+    later = await s.w.say(MANAGER, "随便说一句")
+    assert not to_chat(later, DEALER_CHAT)
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
+
+
+async def test_another_staff_button_drops_a_half_typed_reason() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.reject", s.order.number))
+    await press(s.w, MANAGER, payload("staff.today"))
+    await s.w.say(MANAGER, "你好")
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
+
+
+async def test_order_detail_shows_lines_payment_and_decision_buttons() -> None:
+    s = await scene()
+    replies = await press(s.w, MANAGER, payload("staff.order.detail", s.order.number))
+    shown = texts(replies)
+    assert "上海华信电器有限公司" in shown and "AP300" in shown and "¥39,980.00" in shown
+    assert "超出可用额度" in shown
+    assert buttons(replies)["✅ 通过"] == payload("staff.order.approve", s.order.number, s.order.version)
+
+
+# --- order desk ------------------------------------------------------------------------------------
+
+async def test_order_desk_allocates_and_ships_and_the_dealer_hears_each_step() -> None:
+    s = await scene()
+    number = s.order.number
+    await press(s.w, MANAGER, payload("staff.order.approve", number))
+    desk = await s.w.press(DESK, payload("staff.orders"))
+    assert "待配货 1" in texts(desk) and number in texts(desk)
+    choose = await s.w.press(DESK, buttons(desk)[f"📦 {number}"])
+    assert "AP300×20" in texts(choose)
+    allocated = await press(s.w, DESK, buttons(choose)["⚙️ 自动选择仓库"], ref="m1")
+    assert here(allocated)[0].edit_ref == "m1" and "已配货（WH-SH）" in here(allocated)[0].text
+    assert to_chat(allocated, DEALER_CHAT)[0].text == f"您的订单 {number} 已配货，即将发货。"
+    stock = await s.w.uow.stock.get_by(sku="AP300")
+    assert stock is not None and stock.reserved == 20
+
+    carriers = await s.w.press(DESK, buttons(here(allocated))["🚚 发货"])
+    assert {"顺丰", "德邦", "京东物流", "其他"} <= set(buttons(carriers))
+    asked = await press(s.w, DESK, buttons(carriers)["顺丰"], ref="m2")
+    assert "请输入运单号" in texts(asked)
+    shipped = await s.w.say(DESK, "SF1234567890")
+    assert here(shipped)[0].edit_ref == "m2" and "顺丰 SF1234567890" in here(shipped)[0].text
+    assert to_chat(shipped, DEALER_CHAT)[0].text == f"您的订单 {number} 已发货，承运商 顺丰，单号 SF1234567890。"
+    order = await stored_order(s.w, number)
+    assert (order.status, order.carrier, order.tracking_no) == (OrderStatus.SHIPPED, "顺丰", "SF1234567890")
+    stock = await s.w.uow.stock.get_by(sku="AP300")
+    assert stock is not None and (stock.on_hand, stock.reserved) == (480, 0)
+
+
+async def test_bad_tracking_number_is_asked_again_and_other_carrier_is_typed() -> None:
+    s = await scene()
+    number = s.order.number
+    await press(s.w, MANAGER, payload("staff.order.approve", number))
+    await press(s.w, DESK, payload("staff.alloc.wh", number, 0))
+    await press(s.w, DESK, payload("staff.ship.carrier", number, 3))
+    await s.w.say(DESK, "中通快递")
+    bad = await s.w.say(DESK, "单号？")
+    assert "运单号格式不对" in texts(bad)
+    assert (await stored_order(s.w, number)).status == OrderStatus.ALLOCATED
+    shipped = await s.w.say(DESK, "ZT 7788 9900")
+    assert "承运商 中通快递，单号 ZT77889900" in texts(to_chat(shipped, DEALER_CHAT))
+    order = await stored_order(s.w, number)
+    assert (order.carrier, order.tracking_no) == ("中通快递", "ZT77889900")
+
+
+async def test_allocation_without_stock_goes_to_production_and_the_dealer_is_told() -> None:
+    s = await scene()
+    big = await submit_order(s.w.uow, s.owner.to_actor(), SubmitOrder(s.dealer.id, [("DH20", 600)]),  # type: ignore[arg-type]
+                             s.w.clock)
+    await press(s.w, MANAGER, payload("staff.order.approve", big.number))
+    choose = await s.w.press(DESK, payload("staff.alloc", big.number))
+    assert "各仓库存都不足" in texts(choose)
+    replies = await s.w.press(DESK, buttons(choose)["⚙️ 自动（库存不足将转生产）"])
+    assert "已安排生产" in texts(to_chat(replies, DEALER_CHAT))
+    assert (await stored_order(s.w, big.number)).status == OrderStatus.IN_PRODUCTION
+
+
+async def test_allocating_twice_tells_who_allocated() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    await s.w.user("203", Role.ORDER_DESK, username="liu")
+    await press(s.w, DESK, payload("staff.alloc.wh", s.order.number, 0))
+    late = await press(s.w, "203", payload("staff.alloc.wh", s.order.number, 0))
+    assert "已由 用户201 于 10:00 处理（已配货）" in texts(late)
+    stock = await s.w.uow.stock.get_by(sku="AP300")
+    assert stock is not None and stock.reserved == 20
+
+
+# --- tickets ---------------------------------------------------------------------------------------
+
+async def _tickets(s: Scene) -> tuple[str, str]:
+    """An urgent ticket filed at 05:00 (due 09:00, so late at 10:00) and a normal one filed now."""
+    actor = s.owner.to_actor()
+    late = await create_ticket(s.w.uow, actor, CreateTicket(s.dealer.id, "除湿机不出水", sku="DH20",  # type: ignore[arg-type]
+                                                             priority=Priority.URGENT), fixed_clock("2026-11-26 05:00"))
+    fresh = await create_ticket(s.w.uow, actor, CreateTicket(s.dealer.id, "滤网异响"), s.w.clock)  # type: ignore[arg-type]
+    return late.number, fresh.number
+
+
+async def test_ticket_list_puts_sla_breaches_first_with_a_clock() -> None:
+    s = await scene()
+    late, fresh = await _tickets(s)
+    replies = await s.w.press(SERVICE, payload("staff.tickets"))
+    shown = texts(replies)
+    assert "待处理 2，⏰ 超时 1" in shown
+    assert shown.index(late) < shown.index(fresh)
+    assert buttons(replies)[f"⏰ {late}"] == payload("staff.ticket.detail", late)
+    assert f"⏰ {fresh}" not in buttons(replies)
+
+
+async def test_ticket_accept_comment_start_resolve_tell_the_dealer_each_time() -> None:
+    s = await scene()
+    late, _ = await _tickets(s)
+    detail = await s.w.press(SERVICE, payload("staff.ticket.detail", late))
+    assert "除湿机不出水" in texts(detail) and "已超时" in texts(detail)
+    accepted = await press(s.w, SERVICE, buttons(detail)["🙋 受理"], ref="t1")
+    assert here(accepted)[0].edit_ref == "t1"
+    assert to_chat(accepted, DEALER_CHAT)[0].text == f"您的售后工单 {late} 已受理，处理人：用户301。"
+
+    await s.w.press(SERVICE, payload("staff.ticket.comment", late))
+    commented = await s.w.say(SERVICE, "请提供机身序列号")
+    assert to_chat(commented, DEALER_CHAT)[0].text == f"售后工单 {late} 有新留言（用户301）：请提供机身序列号"
+
+    started = await s.w.press(SERVICE, payload("staff.ticket.start", late))
+    assert "已开始处理" in texts(to_chat(started, DEALER_CHAT))
+    await s.w.press(SERVICE, payload("staff.ticket.resolve", late))
+    resolved = await s.w.say(SERVICE, "已上门更换排水泵")
+    assert to_chat(resolved, DEALER_CHAT)[0].text == f"您的售后工单 {late} 已处理完成：已上门更换排水泵"
+
+    ticket = await s.w.uow.tickets.get_by(number=late)
+    assert ticket is not None
+    assert (ticket.status, ticket.assignee, ticket.resolution) == (TicketStatus.RESOLVED, "staff:chen", "已上门更换排水泵")
+    assert [c.text for c in ticket.comments if c.status is None] == ["请提供机身序列号"]
+
+
+async def test_ticket_reject_needs_a_reason_and_a_second_accept_is_told() -> None:
+    s = await scene()
+    _, fresh = await _tickets(s)
+    await s.w.user("302", Role.AFTER_SALES, username="sun")
+    await s.w.press(SERVICE, payload("staff.ticket.accept", fresh))
+    told = await s.w.press("302", payload("staff.ticket.accept", fresh))
+    assert "已由 用户301 于 10:00 处理（已受理）" in texts(told)
+    await s.w.press(SERVICE, payload("staff.ticket.reject", fresh))
+    replies = await s.w.say(SERVICE, "非本公司产品")
+    assert to_chat(replies, DEALER_CHAT)[0].text == f"您的售后工单 {fresh} 未受理，原因：非本公司产品"
+    ticket = await s.w.uow.tickets.get_by(number=fresh)
+    assert ticket is not None and ticket.status == TicketStatus.REJECTED and ticket.reject_reason == "非本公司产品"
+
+
+# --- dealer applications, documents, materials -----------------------------------------------------
+
+async def test_dealer_application_detail_shows_the_checklist_then_approve_activates() -> None:
+    s = await scene()
+    applicant = await s.w.dealer(name="南京宏达商贸有限公司", status=DealerStatus.UNDER_REVIEW)
+    applicant_owner = await s.w.user("110", Role.DEALER_OWNER, applicant)
+    assert applicant_owner.id is not None
+    detail = await s.w.press(MANAGER, payload("staff.dealer.detail", applicant.code))
+    assert "营业执照：有效" in texts(detail) and "授权书：有效" in texts(detail)
+    replies = await press(s.w, MANAGER, buttons(detail)["✅ 通过"], ref="d1")
+    assert here(replies)[0].edit_ref == "d1" and "入驻已通过" in here(replies)[0].text
+    assert "南京宏达商贸有限公司 的入驻申请已审核通过" in texts(to_chat(replies, "110"))
+    assert not to_chat(replies, DEALER_CHAT)
+    stored = await s.w.uow.dealers.get(applicant.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.status == DealerStatus.ACTIVE
+    again = await s.w.press(MANAGER, payload("staff.dealer.approve", applicant.code))
+    assert "您已于 10:00 处理过（合作中）" in texts(again)
+
+
+async def test_dealer_application_with_missing_documents_is_refused_then_sent_back() -> None:
+    s = await scene()
+    applicant = await s.w.uow.dealers.add(make_prospect(code="D9001", name="成都锦程贸易有限公司",
+                                                        status=DealerStatus.UNDER_REVIEW))
+    await s.w.uow.commit()
+    await s.w.user("120", Role.DEALER_OWNER, applicant)
+    refused = await s.w.press(MANAGER, payload("staff.dealer.approve", "D9001"))
+    assert "资质不齐" in texts(refused) and "营业执照：缺失" in texts(refused)
+    await s.w.press(MANAGER, payload("staff.dealer.reject", "D9001"))
+    replies = await s.w.say(MANAGER, "请上传营业执照")
+    assert "退回修改，原因：请上传营业执照" in texts(to_chat(replies, "120"))
+    stored = await s.w.uow.dealers.get_by(code="D9001")
+    assert stored is not None and stored.status == DealerStatus.PROSPECT and stored.status_reason == "请上传营业执照"
+
+
+async def test_qualification_approve_and_reject_tell_the_dealer() -> None:
+    s = await scene()
+    assert s.dealer.id is not None
+    doc1 = await s.w.uow.qualifications.add(make_document(s.dealer.id, DocumentType.OPERATING_PERMIT,
+                                                          status=ReviewStatus.PENDING, number="XK-001"))
+    doc2 = await s.w.uow.qualifications.add(make_document(s.dealer.id, DocumentType.TAX_REGISTRATION,
+                                                          status=ReviewStatus.PENDING, number="SW-002"))
+    await s.w.uow.commit()
+    approved = await s.w.press(MANAGER, payload("staff.qual.approve", doc1.id))  # type: ignore[arg-type]
+    assert to_chat(approved, DEALER_CHAT)[0].text == "您的经营许可证（编号 XK-001）已审核通过。"
+    await s.w.press(MANAGER, payload("staff.qual.reject", doc2.id))  # type: ignore[arg-type]
+    rejected = await s.w.say(MANAGER, "照片模糊")
+    assert "您的税务登记证（编号 SW-002）未通过审核，原因：照片模糊" in texts(to_chat(rejected, DEALER_CHAT))
+    stored = await s.w.uow.qualifications.get(doc2.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.status == ReviewStatus.REJECTED and stored.reviewed_by == "staff:zhao"
+    told = await s.w.press(MANAGER, payload("staff.qual.reject", doc1.id))  # type: ignore[arg-type]
+    assert "您已于 10:00 处理过（已通过）" in texts(told)
+
+
+async def test_material_request_approve_reject_and_race() -> None:
+    s = await scene()
+    material = await s.w.uow.materials.add(MarketingMaterial(code="POS-01", name="门店海报", stock=50))
+    await s.w.uow.commit()
+    actor = s.owner.to_actor()
+    first = await request_material(s.w.uow, actor, RequestMaterial(material.id, 10, "新店开业"), s.w.clock)  # type: ignore[arg-type]
+    second = await request_material(s.w.uow, actor, RequestMaterial(material.id, 5), s.w.clock)  # type: ignore[arg-type]
+    await s.w.user("401", Role.MARKETING, username="gao")
+    approved = await s.w.press("401", payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
+    assert to_chat(approved, DEALER_CHAT)[0].text == "您申请的物料“门店海报”×10 已批准。"
+    late = await s.w.press(MANAGER, payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
+    assert "已由 用户401 于 10:00 处理（已批准）" in texts(late)
+    stored_material = await s.w.uow.materials.get(material.id)  # type: ignore[arg-type]
+    assert stored_material is not None and stored_material.stock == 40
+    await s.w.press("401", payload("staff.mat.reject", second.id))  # type: ignore[arg-type]
+    rejected = await s.w.say("401", "本季度已发放")
+    assert "未获批准，原因：本季度已发放" in texts(to_chat(rejected, DEALER_CHAT))
+    stored = await s.w.uow.material_requests.get(second.id)  # type: ignore[arg-type]
+    assert stored is not None and stored.status == RequestStatus.REJECTED
+
+
+# --- approvals and /today --------------------------------------------------------------------------
+
+async def test_approvals_list_what_this_person_may_decide_with_prompt_buttons() -> None:
+    s = await scene()
+    await s.w.dealer(name="南京宏达商贸有限公司", status=DealerStatus.UNDER_REVIEW)
+    manager = await s.w.press(MANAGER, payload("staff.approvals"))
+    assert "订单 1，入驻申请 1" in texts(manager)
+    assert "南京宏达商贸有限公司" in texts(manager) and s.order.number in texts(manager)
+    payloads = {b.payload for r in manager for row in r.buttons for b in row}
+    assert payload("staff.order.approve", s.order.number, 1) in payloads
+    assert any(p.startswith("1|staff.dealer.approve|") for p in payloads)
+
+    desk = await s.w.press(DESK, payload("staff.approvals"))
+    assert s.order.number in texts(desk) and "南京宏达商贸有限公司" not in texts(desk)
+    denied = await s.w.press(SERVICE, payload("staff.approvals"))
+    assert texts(denied) == "您没有权限执行此操作"
+
+
+async def test_today_counts_what_each_role_may_see() -> None:
+    s = await scene()
+    await _tickets(s)
+    assert s.dealer.id is not None
+    await s.w.uow.qualifications.add(make_document(s.dealer.id, DocumentType.OPERATING_PERMIT,
+                                                   expires_on=date(2026, 11, 30)))
+    await s.w.dealer(status=DealerStatus.UNDER_REVIEW)
+    await s.w.uow.commit()
+
+    desk = texts(await s.w.say(DESK, "/today"))
+    assert "待审批订单：1" in desk and "待配货：0" in desk and "待发货：0" in desk
+    assert "售后工单" not in desk and "入驻申请" not in desk
+
+    service = texts(await s.w.say(SERVICE, "/today"))
+    assert "售后工单：2（⏰ 超时 1）" in service and "除湿机不出水" in service
+    assert "待审批订单" not in service and "到期资质" not in service
+
+    manager = texts(await s.w.press(MANAGER, payload("staff.today")))
+    assert "待审批订单：1" in manager and "入驻申请：1" in manager
+    assert "7 天内到期资质：1" in manager and "经营许可证 2026-11-30（4 天）" in manager
+    assert "待配货" not in manager and "售后工单：" not in manager
+
+
+async def test_today_after_approval_moves_the_order_to_the_desk_column() -> None:
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    desk = texts(await s.w.say(DESK, "/today"))
+    assert "待审批订单：0" in desk and "待配货：1" in desk
+
+
+# --- who may press what ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", [
+    "staff.order.approve", "staff.order.reject", "staff.order.detail", "staff.alloc", "staff.alloc.wh",
+    "staff.ship", "staff.ship.carrier", "staff.orders", "staff.tickets", "staff.ticket.accept",
+    "staff.ticket.resolve", "staff.approvals", "staff.today", "staff.dealer.approve", "staff.qual.approve",
+    "staff.mat.approve",
+])
+async def test_a_dealer_forging_staff_buttons_is_refused_and_nothing_changes(action: str) -> None:
+    s = await scene()
+    late, _ = await _tickets(s)
+    arg = {"staff.ticket.accept": late, "staff.ticket.resolve": late, "staff.dealer.approve": s.dealer.code,
+           "staff.qual.approve": "1", "staff.mat.approve": "1"}.get(action, s.order.number)
+    audit_before = len(s.w.uow.audit.rows)
+    replies = await s.w.press(DEALER_CHAT, payload(action, arg, 0))
+    assert texts(replies) == "您没有权限执行此操作"
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
+    assert len(s.w.uow.audit.rows) == audit_before
+
+
+async def test_staff_without_the_permission_is_refused() -> None:
+    s = await scene()
+    replies = await s.w.press(SERVICE, payload("staff.order.approve", s.order.number))
+    assert texts(replies) == "您没有权限执行此操作"
+    desk = await s.w.press(MANAGER, payload("staff.orders"))
+    assert texts(desk) == "您没有权限执行此操作"
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
+
+
+async def test_unknown_order_and_malformed_arguments_are_answered_politely() -> None:
+    s = await scene()
+    missing = await s.w.press(MANAGER, payload("staff.order.approve", "SO-20990101-0001"))
+    assert "未找到订单 SO-20990101-0001" in texts(missing)
+    bad = await s.w.press(MANAGER, payload("staff.qual.approve", "abc"))
+    assert "按钮已失效" in texts(bad)
+    empty = await s.w.press(MANAGER, payload("staff.order.approve"))
+    assert "按钮已失效" in texts(empty)
+
+
+async def test_unbound_user_gets_binding_help_for_today() -> None:
+    w = ChatWorld()
+    replies = await w.say("999", "/today")
+    assert "绑定码" in texts(replies) and "今日待办（" not in texts(replies)
+
+
+# --- languages -------------------------------------------------------------------------------------
+
+async def test_english_staff_and_english_dealer_chat_each_get_their_language() -> None:
+    s = await scene()
+    await s.w.say(DEALER_CHAT, "/lang en")
+    await s.w.say(MANAGER, "/lang en")
+    replies = await s.w.press(MANAGER, payload("staff.order.approve", s.order.number))
+    assert "Approved" in here(replies)[0].text and "By 用户202 at 10:00" in here(replies)[0].text
+    assert to_chat(replies, DEALER_CHAT)[0].text == f"Your order {s.order.number} has been approved (¥39,980.00)."
+    # the order desk did not choose a language: Chinese
+    assert "已审核，待配货" in to_chat(replies, DESK)[0].text
+
+    await press(s.w, DESK, payload("staff.alloc.wh", s.order.number, 0))
+    await press(s.w, DESK, payload("staff.ship.carrier", s.order.number, 2))
+    shipped = await s.w.say(DESK, "JD0001234")
+    assert to_chat(shipped, DEALER_CHAT)[0].text == (
+        f"Your order {s.order.number} has shipped: JD Logistics, tracking number JD0001234.")
