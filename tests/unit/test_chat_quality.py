@@ -1,0 +1,88 @@
+"""Quality feedback in chat: the form, bad counts, photos, exactly-once submit, the quality staff notice."""
+
+from __future__ import annotations
+
+from core.quality import CorrectiveStatus
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+
+
+async def _world() -> tuple[ChatWorld, int]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="南京宏达商贸有限公司")
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("950", Role.QUALITY, username="zhou")
+    assert dealer.id is not None
+    return w, dealer.id
+
+
+async def test_quality_feedback_from_free_text_to_one_record() -> None:
+    w, dealer_id = await _world()
+    replies = await w.say("100", "AP300 这批有质量问题，外壳划痕明显")
+    assert "质量反馈" in texts(replies) and "批次" in texts(replies)   # product known from the words
+    category = await w.say("100", "B2026-11-A")
+    assert buttons(category)["外观"] == payload("qf.cat", 0)
+    count = await w.press("100", payload("qf.cat", 0))
+    assert "数量" in texts(count)
+
+    bad = await w.say("100", "很多")
+    assert "正整数" in texts(bad)
+    bad_zero = await w.say("100", "0")
+    assert "正整数" in texts(bad_zero)
+    desc = await w.say("100", "三台")
+    assert "外壳划痕明显" in texts(desc)
+    photos = await w.press("100", payload("qf.keep"))
+    assert "照片" in texts(photos)
+    await w.photo("100", "qf-1")
+    summary = await w.press("100", payload("qf.done"))
+    text = texts(summary)
+    assert "批次：B2026-11-A" in text and "类别：外观" in text and "数量：3" in text and "照片：1 张" in text
+
+    confirm = buttons(summary)["✅ 确认提交"]
+    created = await w.press("100", confirm)
+    assert "质量反馈已提交：QF-20261126-0001" in texts(created)
+    feedback = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert feedback is not None
+    assert (feedback.dealer_id, feedback.sku, feedback.batch, feedback.defect_category, feedback.count) == (
+        dealer_id, "AP300", "B2026-11-A", "外观", 3)
+    assert feedback.photos == ["qf-1"] and feedback.corrective_status == CorrectiveStatus.NEW
+    notices = [r for r in created if r.chat_id]
+    assert [(r.chat_id, "QF-20261126-0001" in r.text) for r in notices] == [("950", True)]
+
+    again = await w.press("100", confirm)
+    assert "QF-20261126-0001" in texts(again)
+    assert await w.uow.quality.count() == 1
+
+
+async def test_menu_start_with_product_buttons_and_skips() -> None:
+    w, _ = await _world()
+    replies = await w.press("100", payload("qf.new"))
+    assert buttons(replies)["除湿机DH20"] == payload("qf.sku", "DH20")
+    await w.press("100", payload("qf.sku", "DH20"))
+    await w.press("100", payload("qf.skip"))                 # no batch
+    await w.say("100", "噪音")                                # typed category
+    await w.say("100", "2")
+    await w.press("100", payload("qf.skip"))                 # no description
+    summary = await w.press("100", payload("qf.done"))
+    assert "类别：噪音" in texts(summary) and "批次：无" in texts(summary)
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+    feedback = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert feedback is not None and feedback.batch is None and feedback.defect_category == "噪音"
+
+
+async def test_forged_category_and_stale_buttons_change_nothing() -> None:
+    w, _ = await _world()
+    assert "按钮已失效" in texts(await w.press("100", payload("qf.cat", 3)))
+    await w.press("100", payload("qf.new"))
+    await w.press("100", payload("qf.sku", "AP300"))
+    await w.press("100", payload("qf.skip"))
+    assert "按钮已失效" in texts(await w.press("100", payload("qf.cat", 99)))
+    assert "按钮已失效" in texts(await w.press("100", payload("qf.ok", "00000000")))
+    assert await w.uow.quality.count() == 0
+
+
+async def test_unbound_user_is_sent_to_binding() -> None:
+    w, _ = await _world()
+    assert "绑定码" in texts(await w.press("777", payload("qf.new")))
