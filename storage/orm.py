@@ -49,6 +49,7 @@ from core.campaigns import (
 )
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
+from core.dialogs import DialogState, InboundReceipt
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -628,6 +629,31 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+# --- conversations --------------------------------------------------------------------------------------
+
+dialog_states = Table(
+    "dialog_states", metadata,
+    _id(),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", String(128), nullable=False),
+    Column("state", String(64), nullable=False),
+    Column("data", JSONValue(dict[str, Any]), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("channel", "chat_id"),
+)
+
+inbound_receipts = Table(
+    "inbound_receipts", metadata,
+    _id(),
+    Column("channel", String(16), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    # a re-delivered update hits this constraint in every process
+    UniqueConstraint("channel", "key"),
+    Index("ix_inbound_receipts_received_at", "received_at"),
+)
+
 # --- document numbers -----------------------------------------------------------------------------------
 
 sequences = Table(
@@ -652,6 +678,7 @@ TABLES: dict[type, Table] = {
     MarketingMaterial: marketing_materials, MaterialRequest: material_requests, Ticket: tickets,
     TicketComment: ticket_comments, QualityFeedback: quality_feedback, User: users,
     ChatIdentity: chat_identities, InviteCode: invite_codes, ApiKey: api_keys, AuditEntry: audit_log,
+    DialogState: dialog_states, InboundReceipt: inbound_receipts,
 }
 
 _JSON_KEYS: dict[type, tuple[str, ...]] = {}

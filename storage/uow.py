@@ -31,6 +31,7 @@ from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
+from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
@@ -75,6 +76,8 @@ REPOSITORIES: dict[str, type] = {
     "invites": InviteCode,
     "api_keys": ApiKey,
     "audit": AuditEntry,
+    "dialogs": DialogState,
+    "receipts": InboundReceipt,
 }
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 ${imports if imports else ""}
+
 # revision identifiers, used by Alembic.
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
+import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -21,6 +23,7 @@ from core.orders import Order, OrderLine, OrderStatus
 from core.services.users import authenticate_api_key
 from core.uscc import make_uscc
 from core.users import ActorKind, InviteKind, Role
+from tests.integration.conftest import PG_URL, TEST_KEYS
 
 T = TypeVar("T")
 
@@ -39,11 +42,61 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+async def _reset_pg_database(url: str) -> None:
+    """An empty (unmigrated) database: drop every table by recreating the public schema."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+async def _pg_database(name: str, *, drop: bool) -> str:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    server = make_url(PG_URL)
+    engine = create_async_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not drop:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for SQLite (a file per test), or the URL of a PostgreSQL database made for this module."""
+    if request.param == "sqlite":
+        yield None
+        return
+    name = f"dms_cli_{os.getpid()}_{secrets.token_hex(3)}"
+    url = asyncio.run(_pg_database(name, drop=False))
+    try:
+        yield url
+    finally:
+        asyncio.run(_pg_database(name, drop=True))
+
+
 @pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'dms.sqlite3'}"
+def database(backend: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if backend is None:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'dms.sqlite3'}"
+    else:
+        url = backend
+        asyncio.run(_reset_pg_database(url))
     monkeypatch.chdir(tmp_path)            # no stray .env from the checkout
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATA_ENCRYPTION_KEYS", TEST_KEYS[0])
     monkeypatch.setenv("DEMO_DATA_ON_EMPTY", "false")
     yield url
 

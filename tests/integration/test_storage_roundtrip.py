@@ -28,6 +28,7 @@ from core.campaigns import (
 )
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
+from core.dialogs import DialogState, InboundReceipt
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -213,6 +214,11 @@ def build(name: str, w: World) -> Any:
             actor="staff:zhang", action="order.approve", entity="order", entity_id="SO-20261126-0001", at=T0,
             before={"status": "submitted", "total": "7454.80"},
             after={"status": "approved", "reasons": ["超出信用额度"], "nested": {"n": 1, "ok": True}}),
+        "dialogs": lambda: DialogState(
+            channel="wecom", chat_id="zhangsan", state="order.cart",
+            data={"cart": [{"sku": "KJ-500", "qty": 2}], "dealer_id": w.dealer, "note": "加急"},
+            language="en", updated_at=T0),
+        "receipts": lambda: InboundReceipt(channel="telegram", key="update:123456", received_at=T0),
     }
     return builders[name]()
 
@@ -357,10 +363,18 @@ async def test_in_place_changes_to_json_values_are_saved(uow: SqlAlchemyUnitOfWo
         c.targets[0].value = Decimal("1200000.00")      # nested value object changed in place
         c.marketing_duties.append("年度经销商大会")
         o.approval_reasons.remove("首单")
+        d = await uow.dialogs.add(build("dialogs", world))
+        await uow.commit()
+    async with uow:
+        d1 = await uow.dialogs.get(d.id)
+        assert d1 is not None
+        d1.data["cart"].append({"sku": "KJ-700", "qty": 1})         # nested dict/list in place
         await uow.commit()
     async with uow:
         c2 = await uow.contracts.get(contract.id)
         o2 = await uow.orders.get(order.id)
+        d2 = await uow.dialogs.get(d.id)
+    assert d2 is not None and d2.data["cart"] == [{"sku": "KJ-500", "qty": 2}, {"sku": "KJ-700", "qty": 1}]
     assert c2 is not None and o2 is not None
     assert c2.targets[0].value == Decimal("1200000.00")
     assert c2.marketing_duties[-1] == "年度经销商大会"
