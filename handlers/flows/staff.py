@@ -1033,8 +1033,9 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
     for ticket in tickets[:DESK_LIMIT]:
         dealer = dealers.get(ticket.dealer_id)
         status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
-        lines.append(f"{_ticket_mark(ticket, now) or '· '}{ticket.number} {dealer.name if dealer else ''} "
-                     f"{ticket.sku or ''}（{status}）{ticket.description[:30]}")
+        parts = [ticket.number, dealer.name if dealer else "", ticket.sku or ""]
+        lines.append((_ticket_mark(ticket, now) or "· ") + " ".join(p for p in parts if p)
+                     + f"（{status}）{ticket.description[:30]}")
         row = [Button(f"{_ticket_mark(ticket, now)}{ticket.number}", payload("staff.ticket.detail", ticket.number))]
         if ticket.status == TicketStatus.OPEN:
             row.append(_b(ctx, "staff.btn.accept", "staff.ticket.accept", ticket.number))
@@ -1183,9 +1184,8 @@ async def approvals(ctx: Ctx) -> list[Reply]:
             return dealer_names[dealer_id]
 
         if P.ORDER_APPROVE in perms:
-            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at")
-            counts["orders"] = len(orders)
-            for order in orders[:LIST_LIMIT]:
+            counts["orders"] = await uow.orders.count(status=OrderStatus.SUBMITTED)
+            for order in await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at", limit=LIST_LIMIT):
                 dealer = await dealer_of(order.dealer_id)
                 line = ctx.t("staff.order.line", number=order.number, dealer=dealer.name if dealer else "?",
                              total=fmt_cny(order.total))
@@ -1193,25 +1193,24 @@ async def approvals(ctx: Ctx) -> list[Reply]:
                                  + [f"⚠️ {approval_reason_text(c, lang)}" for c in order.approval_reasons])
                 items.append(Reply(text=text, buttons=decision_buttons(lang, "order", order.number, order.version)))
         if P.DEALER_REVIEW in perms:
-            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at")
-            counts["dealers"] = len(applicants)
-            for dealer in applicants[:LIST_LIMIT]:
+            counts["dealers"] = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)
+            for dealer in await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at",
+                                                 limit=LIST_LIMIT):
                 docs = await uow.qualifications.list(dealer_id=dealer.id)
                 items.append(Reply(
                     text=ctx.t("staff.dealer.prompt", code=dealer.code, name=dealer.name, region=dealer.region,
                                city=dealer.city, tier=dealer.tier, docs=_docs_line(lang, docs, today)),
                     buttons=decision_buttons(lang, "dealer", dealer.code)))
-            docs = await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id")
-            counts["quals"] = len(docs)
-            for doc in docs[:LIST_LIMIT]:
+            counts["quals"] = await uow.qualifications.count(status=ReviewStatus.PENDING)
+            for doc in await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id", limit=LIST_LIMIT):
                 dealer = await dealer_of(doc.dealer_id)
                 if dealer is not None and doc.id is not None:
                     items.append(Reply(text=_qual_prompt_text(ctx, doc, dealer),
                                        buttons=decision_buttons(lang, "qual", doc.id)))
         if P.MATERIAL_APPROVE in perms:
-            requests = await uow.material_requests.list(status=RequestStatus.PENDING, order_by="created_at")
-            counts["mats"] = len(requests)
-            for request in requests[:LIST_LIMIT]:
+            counts["mats"] = await uow.material_requests.count(status=RequestStatus.PENDING)
+            for request in await uow.material_requests.list(status=RequestStatus.PENDING, order_by="created_at",
+                                                            limit=LIST_LIMIT):
                 material = await uow.materials.get(request.material_id)
                 dealer = await dealer_of(request.dealer_id)
                 if material is not None and dealer is not None and request.id is not None:
@@ -1247,10 +1246,11 @@ async def today(ctx: Ctx) -> list[Reply]:
     anything = False
     async with ctx.uow() as uow:
         if P.ORDER_APPROVE in perms:
-            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at")
-            lines.append(ctx.t("staff.today.approve", n=len(orders)))
+            n = await uow.orders.count(status=OrderStatus.SUBMITTED)
+            lines.append(ctx.t("staff.today.approve", n=n))
+            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at", limit=TOP_ITEMS)
             _top(lines, [f"{o.number} {fmt_cny(o.total)}" for o in orders])
-            anything = anything or bool(orders)
+            anything = anything or bool(n)
         if P.ORDER_ALLOCATE in perms:
             n = await uow.orders.count(status__in=[OrderStatus.APPROVED, OrderStatus.IN_PRODUCTION])
             lines.append(ctx.t("staff.today.allocate", n=n))
@@ -1260,18 +1260,23 @@ async def today(ctx: Ctx) -> list[Reply]:
             lines.append(ctx.t("staff.today.ship", n=n))
             anything = anything or bool(n)
         if P.TICKET_HANDLE in perms:
-            tickets = await uow.tickets.list(status__in=sorted(ACTIVE_STATUSES), order_by="sla_due_at")
-            late = [t for t in tickets if is_sla_breached(t, now)]
-            lines.append(ctx.t("staff.today.tickets", n=len(tickets), late=len(late)))
+            active = sorted(ACTIVE_STATUSES)
+            n = await uow.tickets.count(status__in=active)
+            n_late = await uow.tickets.count(status__in=active, sla_due_at__lt=now)
+            lines.append(ctx.t("staff.today.tickets", n=n, late=n_late))
+            late = await uow.tickets.list(status__in=active, sla_due_at__lt=now, order_by="sla_due_at",
+                                          limit=TOP_ITEMS)
             _top(lines, [f"⏰ {t.number} {t.description[:20]}" for t in late])
-            anything = anything or bool(tickets)
+            anything = anything or bool(n)
         if P.DEALER_REVIEW in perms:
-            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at")
-            lines.append(ctx.t("staff.today.applications", n=len(applicants)))
+            n = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)
+            lines.append(ctx.t("staff.today.applications", n=n))
+            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at",
+                                                limit=TOP_ITEMS)
             _top(lines, [f"{d.code} {d.name}" for d in applicants])
             pending = await uow.qualifications.count(status=ReviewStatus.PENDING)
             lines.append(ctx.t("staff.today.quals", n=pending))
-            anything = anything or bool(applicants) or bool(pending)
+            anything = anything or bool(n) or bool(pending)
         if P.MATERIAL_APPROVE in perms:
             n = await uow.material_requests.count(status=RequestStatus.PENDING)
             lines.append(ctx.t("staff.today.materials", n=n))
