@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin.api import build_api_router
 from admin.api.errors import install_error_handlers
+from admin.webchat import ChatConversation
 from core.clock import Clock
 from core.ports import AbstractUnitOfWork
 
@@ -74,8 +75,10 @@ def _document_extra_schemas(app: FastAPI) -> None:
 
 
 def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
-               engine: AsyncEngine | None = None, clock: Clock | None = None) -> FastAPI:
-    """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only)."""
+               engine: AsyncEngine | None = None, clock: Clock | None = None,
+               conversation: ChatConversation | None = None) -> FastAPI:
+    """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only);
+    with ``conversation`` (and ``engine``, for the staff login) the web chat is served at /chat."""
     app = FastAPI(
         title="DMS 经销商管理系统 API",
         version="1.0.0",
@@ -118,4 +121,10 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
         build_admin(app, engine, uow_factory, app.state.clock,
                     secret_key=settings.secret_key.get_secret_value(),
                     https_only=settings.web_host not in LOCAL_HOSTS)
+        if conversation is not None:
+            from admin.webchat import mount_webchat
+
+            mount_webchat(app, conversation, uow_factory, app.state.clock,
+                          secret_key=settings.secret_key.get_secret_value(),
+                          https_only=settings.web_host not in LOCAL_HOSTS)
     return app

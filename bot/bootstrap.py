@@ -35,6 +35,10 @@ from core.users import Actor, Role
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from bot.files import FileStore
+    from bot.telegram.channel import TelegramChannel
+    from handlers.service import ConversationService
+
 log = get_logger(__name__)
 
 BackgroundTask = Callable[["App"], Awaitable[None]]
@@ -52,15 +56,62 @@ class App:
     clock: Clock
     background: list[BackgroundTask] = field(default_factory=list)
     _web: FastAPI | None = None
+    _conversation: ConversationService | None = None
+    _files: FileStore | None = None
+    _telegram: TelegramChannel | None = None
 
     def web(self) -> FastAPI:
         if self._web is None:
             from admin.app import create_app
+            from bot.console import LocalChat
 
-            self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock)
+            self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock,
+                                   conversation=LocalChat(self.conversation(), "web"))
+            telegram = self.telegram()
+            if telegram is not None:    # POST /telegram/webhook (refuses everything without a secret)
+                from bot.telegram.webhook import webhook_router
+
+                secret = self.settings.telegram_webhook_secret
+                self._web.include_router(webhook_router(telegram, secret.get_secret_value() if secret else None))
         return self._web
 
+    def files(self) -> FileStore:
+        """Photos and documents received in chat (``DATA_DIR/files``)."""
+        if self._files is None:
+            from bot.files import FileStore
+
+            self._files = FileStore(self.settings.data_dir / "files")
+        return self._files
+
+    def conversation(self) -> ConversationService:
+        """The one conversation processor every chat channel (Telegram, console, web chat) calls."""
+        if self._conversation is None:
+            from handlers.app import build_conversation
+            from handlers.context import Deps
+            from nlu.keyword import KeywordParser
+
+            self._conversation = build_conversation(Deps(
+                uow_factory=self.uow_factory, clock=self.clock, parser=KeywordParser(),
+                default_language=self.settings.default_language, read_file=self.files().get))
+        return self._conversation
+
+    def telegram(self) -> TelegramChannel | None:
+        """The Telegram channel when ``TELEGRAM_BOT_TOKEN`` is set, else None."""
+        token = self.settings.telegram_token
+        if token is None:
+            return None
+        if self._telegram is None:
+            from bot.telegram.channel import build_telegram_channel
+
+            self._telegram = build_telegram_channel(
+                token, self.settings.telegram_api_base, self.conversation(), self.files(),
+                flood_per_minute=self.settings.chat_flood_per_minute,
+                default_language=self.settings.default_language)
+        return self._telegram
+
     async def aclose(self) -> None:
+        if self._telegram is not None:
+            await self._telegram.aclose()
         await self.engine.dispose()
 
 
@@ -99,8 +150,29 @@ def bootstrap(settings: Settings | None = None) -> App:
     def uow_factory() -> AbstractUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory)
 
-    return App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
-               clock=build_clock(settings))
+    app = App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
+              clock=build_clock(settings))
+    if settings.telegram_token is not None:
+        app.background.append(telegram_task)
+    return app
+
+
+async def telegram_task(app: App) -> None:
+    """Background task of ``dms run`` when a bot token is set: polling fetches updates until cancelled;
+    in webhook mode updates arrive on the web app, and this task only lets the ones in flight finish
+    when the server stops."""
+    channel = app.telegram()
+    assert channel is not None
+    try:
+        if app.settings.telegram_mode == "polling":
+            from bot.telegram.polling import run_polling
+
+            await run_polling(channel)
+        else:
+            log.info("telegram.webhook_mode", path="/telegram/webhook")
+            await asyncio.Event().wait()
+    finally:
+        await channel.updates.drain()
 
 
 async def migrate(settings: Settings) -> None:

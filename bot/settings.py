@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -60,6 +61,27 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DMS_ADMIN_PASSWORD", "ADMIN_PASSWORD"),
         description="password of the default admin created on first start; empty: random, printed once",
     )
+
+    # Telegram (bot/telegram): no token, no Telegram; polling needs nothing else, a webhook needs the secret
+    telegram_bot_token: SecretStr | None = Field(default=None, description="token from @BotFather; empty: off")
+    telegram_api_base: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server; a local stand-in or a self-hosted Bot API server in tests",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="checked against X-Telegram-Bot-Api-Secret-Token on POST /telegram/webhook; required there",
+    )
+    telegram_mode: Literal["polling", "webhook"] = Field(
+        default="polling", description="polling: `dms run` fetches updates; webhook: Telegram posts them to us")
+    chat_flood_per_minute: int = Field(
+        default=20, ge=1, description="messages per chat per minute before the bot asks the sender to slow down")
+
+    @property
+    def telegram_token(self) -> str | None:
+        """The bot token, or None when Telegram is off (unset or blank)."""
+        token = self.telegram_bot_token.get_secret_value().strip() if self.telegram_bot_token else ""
+        return token or None
 
     @property
     def encryption_keys(self) -> list[str]:

@@ -1,0 +1,138 @@
+"""Local chats: the same conversations in the terminal (``dms chat``) and in the browser (the web chat).
+
+``LocalChat`` is the inbound translator of both: a line of text ("/start CODE" is a command) or a
+button press becomes ``handlers.messages.Inbound`` on its channel ("console" or "web"), and the
+conversation's replies come back unchanged.
+
+``ConsoleChat`` runs ``dms chat --as dealer:CODE`` / ``--as staff:USERNAME``: it binds the console
+account ``console:<as>`` to the dealer's first user (one is created through the user use case when the
+dealer has none) or to the staff user (``admin.webchat.bind_chat_as``), then reads lines and prints
+replies. Buttons are printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
+``/quit`` (or end of input) leaves. Pictures and files are stored in the ``FileStore`` and their path
+printed; messages for other chats are printed with where they would go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+from admin.webchat import ChatAs, bind_chat_as
+from bot.files import FileStore
+from core.clock import Clock
+from core.ports import AbstractUnitOfWork
+from core.users import Actor, User
+from handlers.messages import Button, Inbound, InboundKind, Reply
+
+CONSOLE_CHANNEL = "console"
+QUIT_WORDS = {"/quit", "/exit", "/q"}
+
+
+class Conversation(Protocol):
+    async def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+
+class LocalChat:
+    """Text or a button press on a local ``channel`` -> the conversation -> its replies."""
+
+    def __init__(self, conversation: Conversation, channel: str) -> None:
+        self.conversation = conversation
+        self.channel = channel
+
+    async def say(self, chat_id: str, text: str = "", *, payload: str = "", message_ref: str = "",
+                  language: str = "", display_name: str = "", update_id: str = "") -> list[Reply]:
+        common = {"channel": self.channel, "chat_id": chat_id, "user_id": chat_id, "language": language,
+                  "display_name": display_name, "update_id": update_id}
+        if payload:
+            inbound = Inbound(kind=InboundKind.BUTTON, payload=payload, message_ref=message_ref, **common)
+        elif text.startswith("/") and len(text) > 1 and not text[1].isspace():
+            command, _, args = text[1:].partition(" ")
+            inbound = Inbound(kind=InboundKind.COMMAND, text=text, command=command.split("@", 1)[0].lower(),
+                              args=args.strip(), **common)
+        else:
+            inbound = Inbound(kind=InboundKind.TEXT, text=text, **common)
+        return await self.conversation.handle(inbound)
+
+
+class ConsoleChat:
+    def __init__(self, chat: LocalChat, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
+                 files: FileStore, chat_as: ChatAs, *, out: TextIO | None = None, inp: TextIO | None = None) -> None:
+        self.chat = chat
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.files = files
+        self.chat_as = chat_as
+        self.chat_id = f"console:{chat_as}"
+        self.out = out or sys.stdout
+        self.inp = inp or sys.stdin
+        self._choices: dict[int, tuple[Button, str]] = {}   # number -> (button, the message it belongs to)
+        self._messages = 0
+
+    async def bind(self) -> User:
+        if self.chat_as.kind not in ("dealer", "staff"):
+            from core.errors import ValidationFailed
+
+            raise ValidationFailed(zh="输入有误：--as 须为 dealer:经销商编码 或 staff:用户名",
+                                   en="Invalid input: --as must be dealer:CODE or staff:USERNAME", reason="bad --as")
+        return await bind_chat_as(self.uow_factory, Actor.system(), CONSOLE_CHANNEL, self.chat_id, self.chat_as,
+                                  self.clock)
+
+    def _print(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    async def show(self, replies: list[Reply]) -> None:
+        """Print replies; number every button from 1 (the numbers of the previous turn are forgotten)."""
+        self._choices = {}
+        for reply in replies:
+            if (reply.chat_id and reply.chat_id != self.chat_id) or reply.channel not in ("", CONSOLE_CHANNEL):
+                first = (reply.text.splitlines() or [""])[0]
+                self._print(f"  [→ {reply.channel or CONSOLE_CHANNEL}:{reply.chat_id}] {first}")
+                continue
+            self._messages += 1
+            ref = f"c{self._messages}"
+            if reply.edit_ref:
+                self._print(f"(更新 updated {reply.edit_ref})")
+            if reply.text:
+                self._print(reply.text)
+            for data, name, what in ((reply.image, reply.image_name or "image.png", "图片 image"),
+                                     (reply.file, reply.file_name or "file.bin", "文件 file")):
+                if data is not None:
+                    key = await self.files.put(data, name)
+                    self._print(f"[{what}: {name}] {self.files.path(key)}")
+            for row in reply.buttons:
+                cells = []
+                for button in row:
+                    number = len(self._choices) + 1
+                    self._choices[number] = (button, ref)
+                    cells.append(f"[{number}] {button.label}")
+                self._print("  ".join(cells))
+            self._print()
+
+    async def turn(self, line: str) -> list[Reply]:
+        """One line typed by the user: a number presses that button, anything else is said."""
+        text = line.strip()
+        if text.isdigit() and int(text) in self._choices:
+            button, ref = self._choices[int(text)]
+            return await self.chat.say(self.chat_id, payload=button.payload, message_ref=ref,
+                                       display_name=str(self.chat_as))
+        return await self.chat.say(self.chat_id, text, display_name=str(self.chat_as))
+
+    async def run(self) -> None:
+        user = await self.bind()
+        self._print(f"以 {user.display_name}（{user.username}）的身份对话，输入 /quit 退出 "
+                    f"(chatting as {user.username}; /quit to leave)")
+        await self.show(await self.chat.say(self.chat_id, "/menu", display_name=str(self.chat_as)))
+        while True:
+            self.out.write("> ")
+            self.out.flush()
+            line = await asyncio.to_thread(self.inp.readline)
+            if not line or line.strip().lower() in QUIT_WORDS:
+                self._print()
+                self._print("再见 (bye)")
+                return
+            if not line.strip():
+                continue
+            await self.show(await self.turn(line))
