@@ -4,18 +4,43 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from core.clock import Clock
 from core.dealers import Dealer
 from core.inventory import StockLevel
+from core.orders import Order
+from core.services.orders import (
+    AllocateOrder,
+    ApproveOrder,
+    CancelOrder,
+    ConfirmReceipt,
+    ShipOrder,
+    SubmitOrder,
+    allocate_order,
+    approve_order,
+    cancel_order,
+    confirm_receipt,
+    ship_order,
+    submit_order,
+)
 from core.users import ChatIdentity, Role, User
 from handlers.app import build_conversation
 from handlers.context import Deps
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.service import ConversationService
 from nlu.keyword import KeywordParser
-from tests.factories import fixed_clock, make_dealer, make_product, make_valid_documents, make_warehouse
+from tests.factories import (
+    dealer_user,
+    fixed_clock,
+    make_dealer,
+    make_product,
+    make_valid_documents,
+    make_warehouse,
+    payment,
+    staff,
+)
 from tests.fakes import FakeUnitOfWork
 
 _updates = itertools.count(1000)
@@ -72,6 +97,35 @@ class ChatWorld:
                                                      list_price=Decimal(price)))
             await self.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=500))  # type: ignore[arg-type]
         await self.uow.commit()
+
+    # --- orders (added for the ordering / orders / stock dialogues) ----------------------------
+    async def prepay(self, dealer: Dealer, amount: str = "1000000.00") -> None:
+        """Prepayment on the dealer's account, so its orders need no approval for funds."""
+        await self.uow.ledger.add(payment(dealer.id, amount))  # type: ignore[arg-type]
+        await self.uow.commit()
+
+    async def order(self, dealer: Dealer, items: list[tuple[str, int]], to: str = "submitted",
+                    delivery: date | None = None) -> Order:
+        """An order of ``dealer`` placed through the use cases, then moved on to ``to``:
+        submitted, approved, allocated, shipped, received or cancelled."""
+        owner = dealer_user(dealer.id)  # type: ignore[arg-type]
+        admin = staff(Role.ADMIN, name="admin")
+        order = await submit_order(self.uow, owner, SubmitOrder(dealer_id=dealer.id, items=items,  # type: ignore[arg-type]
+                                                                requested_delivery=delivery), self.clock)
+        steps = ["approved", "allocated", "shipped", "received"]
+        if to == "cancelled":
+            return await cancel_order(self.uow, owner, CancelOrder(number=order.number), self.clock)
+        for step in steps[:steps.index(to) + 1] if to in steps else []:
+            if step == "approved":
+                order = await approve_order(self.uow, admin, ApproveOrder(number=order.number), self.clock)
+            elif step == "allocated":
+                order = await allocate_order(self.uow, admin, AllocateOrder(number=order.number), self.clock)
+            elif step == "shipped":
+                order = await ship_order(self.uow, admin, ShipOrder(number=order.number, carrier="顺丰",
+                                                                    tracking_no="SF1234567890"), self.clock)
+            else:
+                order = await confirm_receipt(self.uow, owner, ConfirmReceipt(number=order.number), self.clock)
+        return order
 
     # --- talking -----------------------------------------------------------------------------
     def _inbound(self, chat: str, kind: InboundKind, **kw: object) -> Inbound:

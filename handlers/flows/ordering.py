@@ -1,7 +1,1025 @@
-"""Conversation flow: ordering (to be filled in)."""
+"""Ordering in chat: free text or guided picking into a cart, a priced summary, exactly-once submission.
+
+Dialog states (``DialogState.data`` holds the cart, see ``Cart``)::
+
+    order.cart     the cart is open: typed text adds items and sets the delivery date
+    order.qty      waiting for a typed quantity of ``pending_sku`` (add, or set when ``set_qty``)
+    order.date     waiting for a typed delivery date
+    order.dealer   staff ordering on a dealer's behalf (代客下单): waiting for a dealer code or name
+
+Buttons: ``order.new``, ``order.browse``, ``order.cat|<category>``, ``order.pick|<sku>``,
+``order.add|<sku>|<qty>``, ``order.qty|<sku>``, ``order.reorder[|<number>]``, ``order.dealer|<id>``,
+``staff.onbehalf``; and on one cart (they carry its nonce, so a button of an older cart is refused):
+``order.view``, ``order.edit``, ``order.inc``, ``order.dec``, ``order.rm``, ``order.set``, ``order.clear``,
+``order.date``, ``order.datetype``, ``order.cancel``, ``order.confirm|<nonce>|<rev>``.
+
+Exactly once: a cart gets a random nonce when created; Confirm submits with it as
+``SubmitOrder.client_request_key``, so a double tap (or a re-delivered press) gets the same order back.
+``rev`` counts edits: a Confirm pressed under an older summary shows the current one instead.
+Prices, checks and authorization are the use cases' (``quote_order``, ``submit_order``); nothing here
+trusts a payload.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from rapidfuzz import fuzz, process, utils
+
+from core.errors import NotFound, PermissionDenied
+from core.money import fmt_cny
+from core.onboarding import ordering_block_reason
+from core.order_flow import approval_reason_text, status_label
+from core.orders import Order, OrderStatus
+from core.pricing import Quote
+from core.services.catalogue import list_products
+from core.services.dealers import get_dealer, list_dealers
+from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
+from core.users import Permission
+from handlers import i18n
+from handlers.catalogue import catalogue_entries
+from handlers.context import Ctx
+from handlers.flows.menu import main_menu, require_bound
+from handlers.messages import Button, InboundKind, Reply
+from handlers.notify import chat_language, staff_chats
+from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
+from nlu.dates import find_date
+from nlu.numbers import parse_int
+from nlu.schema import CatalogueEntry, Intent, ParseResult
 
 router = Router(name=__name__)
+
+MAX_QTY = 99_999
+MAX_LINES = 30
+MAX_DAYS_AHEAD = 180
+QUICK_QTYS = (1, 5, 10, 20, 50)
+SUGGESTIONS = 3
+SUGGEST_CUTOFF = 50.0
+# Text that means "the same as my last order"; the parser calls it PLACE_ORDER without items.
+REORDER_WORDS = ("再来一单", "上次一样", "照上次", "same as last", "reorder", "order again")
+
+i18n.register({
+    "order.prompt": ("请直接输入要订的产品和数量，例如：\nAP300 20台，F300 5箱，下周三到\n或按分类选择：",
+                     "Type the products and quantities, e.g.:\nAP300 x20, F300 5 boxes, by next Wednesday\n"
+                     "or choose by category:"),
+    "order.prompt_for": ("为 {dealer} 代客下单。", "Ordering for {dealer}."),
+    "order.btn.browse": ("📂 按分类选择", "📂 By category"),
+    "order.btn.reorder": ("🔁 再来一单", "🔁 Same as last order"),
+    "order.btn.cart": ("🛒 查看购物车（{n}）", "🛒 View cart ({n})"),
+    "order.btn.confirm": ("✅ 确认下单", "✅ Confirm order"),
+    "order.btn.edit": ("✏️ 修改", "✏️ Edit"),
+    "order.btn.cancel": ("❌ 取消", "❌ Cancel"),
+    "order.btn.more": ("➕ 继续添加", "➕ Add more"),
+    "order.btn.clear": ("🧹 清空", "🧹 Clear"),
+    "order.btn.date_other": ("📅 其他日期", "📅 Other date"),
+    "order.btn.date_none": ("不指定日期", "No date"),
+    "order.btn.done": ("✅ 完成修改", "✅ Done"),
+    "order.btn.other_qty": ("其他数量", "Other quantity"),
+    "order.btn.back_categories": ("⬅️ 返回分类", "⬅️ Categories"),
+    "order.btn.detail": ("📄 查看订单", "📄 View order"),
+    "order.btn.menu": ("🏠 主菜单", "🏠 Menu"),
+    "order.btn.approve": ("✅ 通过", "✅ Approve"),
+    "order.btn.reject": ("❌ 驳回", "❌ Reject"),
+    "order.btn.staff_detail": ("📄 详情", "📄 Details"),
+    "order.blocked": ("暂时不能下单：{reason}", "You cannot order right now: {reason}"),
+    "order.blocked_for": ("{dealer} 暂时不能下单：{reason}", "{dealer} cannot order right now: {reason}"),
+    "order.empty": ("购物车是空的。", "The cart is empty."),
+    "order.summary_title": ("🛒 订单确认", "🛒 Order summary"),
+    "order.summary_for": ("客户：{dealer}（代客下单）", "Customer: {dealer} (on behalf)"),
+    "order.line": ("{n}. {name}（{sku}）{qty}{unit} × {price} = {amount}",
+                   "{n}. {name} ({sku}) {qty} {unit} x {price} = {amount}"),
+    "order.line_discount": ("   促销优惠 −{discount}", "   promotion −{discount}"),
+    "order.line_free": ("   赠送 {free}{unit}", "   {free} {unit} free"),
+    "order.subtotal": ("小计：{subtotal}", "Subtotal: {subtotal}"),
+    "order.discount": ("优惠：−{discount}", "Discount: −{discount}"),
+    "order.total": ("合计：{total}", "Total: {total}"),
+    "order.delivery": ("交货日期：{date}", "Delivery date: {date}"),
+    "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
+    "order.checks": ("检查结果：", "Checks:"),
+    "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
+    "order.added": ("已加入购物车：{items}", "Added to the cart: {items}"),
+    "order.date_set": ("交货日期已设为 {date}。", "Delivery date set to {date}."),
+    "order.date_cleared": ("已取消指定交货日期。", "The delivery date is no longer set."),
+    "order.date_past": ("交货日期须晚于今天（{today}）。", "The delivery date must be after today ({today})."),
+    "order.date_far": ("交货日期最多可选 {days} 天内。", "The delivery date must be within {days} days."),
+    "order.date_ask": ("请输入交货日期，例如：12月5号、下周三、2026-12-05",
+                       "Type the delivery date, e.g. 2026-12-05, tomorrow, next Wednesday"),
+    "order.date_bad": ("没看懂这个日期。请这样输入：12月5号、下周三、2026-12-05",
+                       "I could not read that date. Try: 2026-12-05, tomorrow, next Wednesday"),
+    "order.qty_ask": ("请输入 {name} 的数量（{unit}）：", "How many {name} ({unit})? Type a number:"),
+    "order.qty_bad": ("请输入 1–{max} 之间的整数。", "Please type a whole number from 1 to {max}."),
+    "order.pick_qty": ("{name}（{sku}），单位：{unit}，起订量 {moq}。请选择数量：",
+                       "{name} ({sku}), unit: {unit}, minimum order {moq}. Choose a quantity:"),
+    "order.too_many_lines": ("一张订单最多 {max} 个商品，请先提交或删除一些。",
+                             "An order holds at most {max} products; submit or remove some first."),
+    "order.categories": ("请选择产品分类：", "Choose a category:"),
+    "order.no_products": ("暂时没有可订购的产品。", "There are no products to order right now."),
+    "order.products_in": ("{category}：请选择产品", "{category}: choose a product"),
+    "order.edit_title": ("✏️ 修改购物车：点 ➖/➕ 调整数量，点商品名直接输入数量，🗑 删除。",
+                         "✏️ Edit the cart: ➖/➕ change the quantity, tap a product to type it, 🗑 removes it."),
+    "order.edit_line": ("{n}. {name}（{sku}）× {qty}", "{n}. {name} ({sku}) x {qty}"),
+    "order.cleared": ("购物车已清空。", "The cart is empty now."),
+    "order.cancelled": ("已取消本次下单，购物车已清空。", "Order cancelled; the cart is empty."),
+    "order.stale": ("这个购物车已失效（可能已提交或已取消）。", "That cart is no longer open (submitted or cancelled)."),
+    "order.changed": ("购物车已修改，请核对最新的订单再确认：", "The cart changed; please check the current summary:"),
+    "order.submitted": ("✅ 订单已提交：{number}\n状态：{status}\n金额：{total}",
+                        "✅ Order submitted: {number}\nStatus: {status}\nTotal: {total}"),
+    "order.submitted_again": ("该订单已提交过，未重复下单：{number}（{status}）",
+                              "This order was already submitted; no second order was placed: {number} ({status})"),
+    "order.needs_approval": ("⚠️ {reasons}。审批结果会通知您。", "⚠️ This order {reasons}. You will be told the decision."),
+    "order.wait_review": ("订单将由厂家审核，结果会通知您。", "The maker will review the order; you will be told."),
+    "order.not_understood": ("没认出要订的产品。请按“产品 数量”输入，例如：AP300 20台；或按分类选择。",
+                             "I could not find a product in that. Type \"product quantity\", e.g. AP300 x20, "
+                             "or choose by category."),
+    "order.suggest": ("没有找到“{word}”。您是不是要：", "\"{word}\" is not in the catalogue. Did you mean:"),
+    "order.suggest_plain": ("没有完全匹配的产品。您是不是要：", "No exact match. Did you mean:"),
+    "order.reordered": ("已按订单 {number} 复制到购物车，可修改后再确认。",
+                        "Copied order {number} into the cart; edit it if needed, then confirm."),
+    "order.no_history": ("还没有可以复制的历史订单。", "There is no earlier order to copy."),
+    "order.ask_dealer": ("代客下单：请输入经销商编号或名称（例如 D0001 或 华信）。",
+                         "Order for a dealer: type the dealer code or name (e.g. D0001)."),
+    "order.dealer_none": ("没有找到经销商“{q}”，请重新输入编号或名称。",
+                          "No dealer matches \"{q}\". Type a code or a name again."),
+    "order.dealer_pick": ("找到多个经销商，请选择：", "Several dealers match; choose one:"),
+    "order.staff_new": ("🆕 新订单待审核：{number}\n经销商：{dealer}\n商品：{items}\n金额：{total}\n交货日期：{date}",
+                        "🆕 New order to review: {number}\nDealer: {dealer}\nItems: {items}\nTotal: {total}\n"
+                        "Delivery date: {date}"),
+    "order.staff_reasons": ("⚠️ {reasons}", "⚠️ {reasons}"),
+    "order.staff_behalf": ("代客下单：{who}", "Placed on the dealer's behalf by {who}"),
+    "order.date_unset": ("未指定", "not set"),
+    "order.btn.tomorrow": ("📅 明天 {date}", "📅 Tomorrow {date}"),
+    "order.btn.next_week": ("📅 下周一 {date}", "📅 Next Monday {date}"),
+})
+
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+# --- the cart ---------------------------------------------------------------------------------------
+
+@dataclass
+class Cart:
+    """What the chat collected for one order; lives in ``DialogState.data`` (JSON-safe)."""
+
+    nonce: str
+    items: dict[str, int] = field(default_factory=dict)      # SKU -> quantity, in the order added
+    delivery: date | None = None
+    dealer_id: int | None = None        # staff ordering on a dealer's behalf; dealers order for themselves
+    dealer_name: str = ""
+    rev: int = 0
+
+    @classmethod
+    def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
+        return cls(nonce=secrets.token_hex(6), dealer_id=dealer_id, dealer_name=dealer_name)
+
+    @classmethod
+    def load(cls, ctx: Ctx) -> Cart | None:
+        data = ctx.dialog.data
+        if not ctx.dialog.state.startswith("order.") or not isinstance(data.get("nonce"), str):
+            return None
+        delivery = data.get("delivery")
+        return cls(nonce=data["nonce"],
+                   # a list of pairs, not a dict: JSON columns may not keep key order
+                   items={str(sku): int(qty) for sku, qty in data.get("items", [])},
+                   delivery=date.fromisoformat(delivery) if delivery else None,
+                   dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
+                   rev=int(data.get("rev", 0)))
+
+    def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
+        ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
+               delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
+               dealer_name=self.dealer_name, rev=self.rev, **extra)
+
+    def add(self, sku: str, qty: int) -> bool:
+        """Add ``qty`` of ``sku``; False when the cart is full of other products."""
+        if sku not in self.items and len(self.items) >= MAX_LINES:
+            return False
+        self.items[sku] = min(self.items.get(sku, 0) + qty, MAX_QTY)
+        self.rev += 1
+        return True
+
+    def set(self, sku: str, qty: int) -> None:
+        if qty <= 0:
+            self.items.pop(sku, None)
+        else:
+            self.items[sku] = min(qty, MAX_QTY)
+        self.rev += 1
+
+    def total_units(self) -> int:
+        return sum(self.items.values())
+
+
+def _dealer_id(ctx: Ctx, cart: Cart) -> int | None:
+    """The dealer the order is for: a dealer's own, or the one staff chose."""
+    return ctx.actor.dealer_id if ctx.is_dealer else cart.dealer_id
+
+
+def _may_order_for_others(ctx: Ctx) -> bool:
+    return ctx.is_staff and Permission.ORDER_PLACE_ON_BEHALF in ctx.actor.permissions
+
+
+def _stale(ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("order.stale"),
+                  buttons=[[Button(ctx.t("btn.order"), payload("order.new")),
+                            Button(ctx.t("order.btn.menu"), payload("menu"))]])]
+
+
+def _cart_for(ctx: Ctx, nonce: str) -> Cart | None:
+    cart = Cart.load(ctx)
+    return cart if cart is not None and cart.nonce == nonce else None
+
+
+# --- small readers ----------------------------------------------------------------------------------
+
+async def _block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | None:
+    """Why the dealer may not order now (qualifications, suspension), in the chat's language."""
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(dealer_id)
+        if dealer is None:
+            return None
+        documents = await uow.qualifications.list(dealer_id=dealer_id)
+    reason = ordering_block_reason(dealer, documents, ctx.deps.clock.today())
+    if reason is None:
+        return None
+    text = ctx.pick(*reason)
+    if dealer_name:
+        return ctx.t("order.blocked_for", dealer=dealer_name, reason=text)
+    return ctx.t("order.blocked", reason=text)
+
+
+async def _catalogue(ctx: Ctx) -> list[CatalogueEntry]:
+    async with ctx.uow() as uow:
+        return await catalogue_entries(uow)
+
+
+async def _parse(ctx: Ctx) -> ParseResult:
+    return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await _catalogue(ctx),
+                                       today=ctx.deps.clock.today())
+
+
+def _fmt_date(ctx: Ctx, d: date) -> str:
+    if ctx.en:
+        return f"{d:%a} {d.isoformat()}"
+    return f"{d.isoformat()}（周{_WEEKDAYS_ZH[d.weekday()]}）"
+
+
+def _check_delivery(ctx: Ctx, d: date) -> str | None:
+    today = ctx.deps.clock.today()
+    if d <= today:
+        return ctx.t("order.date_past", today=today.isoformat())
+    if d > today + timedelta(days=MAX_DAYS_AHEAD):
+        return ctx.t("order.date_far", days=MAX_DAYS_AHEAD)
+    return None
+
+
+def _is_reorder(text: str) -> bool:
+    lower = text.lower()
+    return any(w in lower for w in REORDER_WORDS)
+
+
+def _qty_arg(raw: str) -> int | None:
+    qty = int(raw) if raw.isdigit() else None
+    return qty if qty is not None and 1 <= qty <= MAX_QTY else None
+
+
+def _id_arg(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+_QTY_IN_TEXT = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(台|箱|件|个|套|支|盒|包|pcs|pc|units?|boxes|box|sets?)",
+                          re.IGNORECASE)
+_TYPED_QTY = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(台|箱|件|个|套|支|盒|包|pcs|pc|units?|boxes|box|sets?)?\s*$",
+                        re.IGNORECASE)
+_FILLER = re.compile(r"下单|订货|要货|我要|我想|帮我|麻烦|请|再来|来|要|订|\b(?:order|buy|please|want|need|i'd like|i)\b",
+                     re.IGNORECASE)
+_SPLIT = re.compile(r"[\s,，、;；。.!！?？:：/]+")
+
+
+def typed_quantity(text: str) -> int | None:
+    """A quantity typed on its own ("20", "二十台"), else None."""
+    m = _TYPED_QTY.match(text)
+    return parse_int(m.group(1)) if m else None
+
+
+def product_words(text: str, today: date) -> list[str]:
+    """The words of ``text`` that may name a product: quantities, dates and order words removed."""
+    found = find_date(text, today)
+    if found is not None:
+        text = text[:found.start] + " " + text[found.end:]
+    stripped = _FILLER.sub(" ", _QTY_IN_TEXT.sub(" ", text))
+    return [w for w in _SPLIT.split(stripped) if len(w) >= 2 and not w.isdigit()]
+
+
+def suggest_products(words: list[str], catalogue: list[CatalogueEntry],
+                     limit: int = SUGGESTIONS) -> list[tuple[CatalogueEntry, float]]:
+    """Up to ``limit`` catalogue entries closest to ``words``, best first (for "did you mean").
+
+    ``words``: the parser's unknown words, or ``product_words(text, today)``. Fuzzy (rapidfuzz
+    WRatio) over SKUs, names and aliases; scores are 0–100, a product named exactly scores 100.
+    """
+    choices: list[str] = []
+    owners: list[CatalogueEntry] = []
+    for entry in catalogue:
+        for name in {entry.sku, entry.name, *entry.aliases}:
+            if name:
+                choices.append(name)
+                owners.append(entry)
+    if not choices:
+        return []
+    candidates = [w for w in words if w.strip()]
+    best: dict[str, tuple[CatalogueEntry, float]] = {}
+    for word in candidates[:8]:
+        for _, score, index in process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                                               limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
+            entry = owners[index]
+            if entry.sku not in best or score > best[entry.sku][1]:
+                best[entry.sku] = (entry, float(score))
+    return sorted(best.values(), key=lambda pair: (-pair[1], pair[0].sku))[:limit]
+
+
+# --- replies ----------------------------------------------------------------------------------------
+
+def _prompt(ctx: Ctx, cart: Cart) -> Reply:
+    text = ctx.t("order.prompt")
+    if ctx.is_staff and cart.dealer_name:
+        text = ctx.t("order.prompt_for", dealer=cart.dealer_name) + "\n" + text
+    rows = [[Button(ctx.t("order.btn.browse"), payload("order.browse")),
+             Button(ctx.t("order.btn.reorder"), payload("order.reorder"))]]
+    if cart.items:
+        rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))])
+    return Reply(text=text, buttons=rows)
+
+
+def _check_line(ctx: Ctx, ok: bool, message: str) -> str:
+    return ("✅ " if ok else "⚠️ ") + message
+
+
+async def _units(ctx: Ctx, skus: list[str]) -> dict[str, str]:
+    async with ctx.uow() as uow:
+        return {p.sku: p.unit for p in await uow.products.list(sku__in=skus)}
+
+
+async def _summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[Reply]:
+    """The priced cart (``quote_order``) with every check, and Confirm / Edit / Cancel."""
+    lead = lead or []
+    if not cart.items:
+        return [Reply(text="\n".join([*lead, ctx.t("order.empty")])), _prompt(ctx, cart)]
+    dealer_id = _dealer_id(ctx, cart)
+    if dealer_id is None:
+        return await _ask_dealer(ctx, pending=cart.items)
+    quote = await quote_order(ctx.uow(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
+                              ctx.deps.clock)
+    units = await _units(ctx, list(cart.items))
+    out = [*lead, ctx.t("order.summary_title")]
+    if ctx.is_staff and cart.dealer_name:
+        out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))
+    out.extend(_quote_lines(ctx, quote, units))
+    out.append(ctx.t("order.delivery", date=_fmt_date(ctx, cart.delivery)) if cart.delivery
+               else ctx.t("order.delivery_none"))
+    out.append(ctx.t("order.checks"))
+    out.extend(_check_line(ctx, c.ok, c.message(ctx.lang)) for c in quote.checks)
+    rows: list[list[Button]] = []
+    if quote.can_submit:
+        rows.append([Button(ctx.t("order.btn.confirm"), payload("order.confirm", cart.nonce, cart.rev))])
+    else:
+        out.append(ctx.t("order.fix_first"))
+    rows.append([Button(ctx.t("order.btn.edit"), payload("order.edit", cart.nonce)),
+                 Button(ctx.t("order.btn.cancel"), payload("order.cancel", cart.nonce))])
+    return [Reply(text="\n".join(out), buttons=rows)]
+
+
+def _quote_lines(ctx: Ctx, quote: Quote, units: dict[str, str]) -> list[str]:
+    out = []
+    for n, line in enumerate(quote.lines, 1):
+        unit = units.get(line.sku, "")
+        out.append(ctx.t("order.line", n=n, name=line.name, sku=line.sku, qty=line.qty, unit=unit,
+                         price=fmt_cny(line.unit_price), amount=fmt_cny(line.amount)))
+        if line.discount:
+            out.append(ctx.t("order.line_discount", discount=fmt_cny(line.discount)))
+        if line.free_qty:
+            out.append(ctx.t("order.line_free", free=line.free_qty, unit=unit))
+    out.append(ctx.t("order.subtotal", subtotal=fmt_cny(quote.subtotal)))
+    if quote.discount_total:
+        out.append(ctx.t("order.discount", discount=fmt_cny(quote.discount_total)))
+    out.append(ctx.t("order.total", total=fmt_cny(quote.total)))
+    return out
+
+
+async def _editor(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[Reply]:
+    if not cart.items:
+        return [Reply(text="\n".join([*(lead or []), ctx.t("order.empty")])), _prompt(ctx, cart)]
+    async with ctx.uow() as uow:
+        names = {p.sku: p.name for p in await uow.products.list(sku__in=list(cart.items))}
+    out = [*(lead or []), ctx.t("order.edit_title")]
+    rows: list[list[Button]] = []
+    for n, (sku, qty) in enumerate(cart.items.items(), 1):
+        out.append(ctx.t("order.edit_line", n=n, name=names.get(sku, sku), sku=sku, qty=qty))
+        rows.append([Button("➖", payload("order.dec", cart.nonce, sku)),
+                     Button(f"{sku} ×{qty}", payload("order.set", cart.nonce, sku)),
+                     Button("➕", payload("order.inc", cart.nonce, sku)),
+                     Button("🗑", payload("order.rm", cart.nonce, sku))])
+    out.append(ctx.t("order.delivery", date=_fmt_date(ctx, cart.delivery)) if cart.delivery
+               else ctx.t("order.delivery_none"))
+    today = ctx.deps.clock.today()
+    tomorrow = today + timedelta(days=1)
+    monday = today + timedelta(days=7 - today.weekday())
+    rows.append([Button(ctx.t("order.btn.more"), payload("order.browse")),
+                 Button(ctx.t("order.btn.clear"), payload("order.clear", cart.nonce))])
+    rows.append([Button(ctx.t("order.btn.tomorrow", date=f"{tomorrow:%m-%d}"),
+                        payload("order.date", cart.nonce, tomorrow.isoformat())),
+                 Button(ctx.t("order.btn.next_week", date=f"{monday:%m-%d}"),
+                        payload("order.date", cart.nonce, monday.isoformat()))])
+    rows.append([Button(ctx.t("order.btn.date_other"), payload("order.datetype", cart.nonce)),
+                 Button(ctx.t("order.btn.date_none"), payload("order.date", cart.nonce, "-"))])
+    rows.append([Button(ctx.t("order.btn.done"), payload("order.view", cart.nonce))])
+    return [Reply(text="\n".join(out), buttons=rows)]
+
+
+async def _ask_dealer(ctx: Ctx, pending: dict[str, int] | None = None) -> list[Reply]:
+    """Staff: who is this order for? Items typed before the dealer is known are kept."""
+    if not _may_order_for_others(ctx):
+        raise PermissionDenied()
+    ctx.go("order.dealer", pending=[[sku, qty] for sku, qty in (pending or {}).items()])
+    return [Reply(text=ctx.t("order.ask_dealer"))]
+
+
+async def _open_cart(ctx: Ctx) -> Cart | list[Reply]:
+    """The open cart, or a new one; replies instead when the user may not order (blocked, no dealer)."""
+    cart = Cart.load(ctx)
+    if cart is not None and _dealer_id(ctx, cart) is not None:
+        return cart
+    if ctx.is_staff:
+        return await _ask_dealer(ctx)
+    if Permission.ORDER_PLACE_OWN not in ctx.actor.permissions or ctx.actor.dealer_id is None:
+        raise PermissionDenied()
+    blocked = await _block_text(ctx, ctx.actor.dealer_id)
+    if blocked:
+        ctx.idle()
+        return [Reply(text=blocked), main_menu(ctx)]
+    return Cart.new()
+
+
+# --- starting an order ------------------------------------------------------------------------------
+
+@router.command("order")
+@router.button("order.new")
+async def new_order(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = await _open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    cart.save(ctx)
+    return [_prompt(ctx, cart)]
+
+
+@router.button("staff.onbehalf")
+async def on_behalf(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _ask_dealer(ctx)
+
+
+@router.state("order.dealer")
+async def dealer_typed(ctx: Ctx) -> list[Reply]:
+    query = ctx.inbound.text.strip()
+    if ctx.inbound.kind != InboundKind.TEXT or not query:
+        return [Reply(text=ctx.t("order.ask_dealer"))]
+    dealers = await list_dealers(ctx.uow(), ctx.actor, search=query, limit=8)
+    if not dealers:
+        return [Reply(text=ctx.t("order.dealer_none", q=query[:40]))]
+    if len(dealers) == 1:
+        return await _choose_dealer(ctx, dealers[0].id)  # type: ignore[arg-type]
+    return [Reply(text=ctx.t("order.dealer_pick"),
+                  buttons=[[Button(f"{d.code} {d.name}", payload("order.dealer", d.id))] for d in dealers])]
+
+
+@router.button("order.dealer")
+async def dealer_pressed(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if not _may_order_for_others(ctx):
+        raise PermissionDenied()
+    dealer_id = _id_arg(ctx.args[0]) if ctx.args else None
+    if dealer_id is None:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _choose_dealer(ctx, dealer_id)
+
+
+async def _choose_dealer(ctx: Ctx, dealer_id: int) -> list[Reply]:
+    dealer = await get_dealer(ctx.uow(), ctx.actor, dealer_id)
+    label = f"{dealer.code} {dealer.name}"
+    blocked = await _block_text(ctx, dealer_id, label)
+    if blocked:
+        ctx.idle()
+        return [Reply(text=blocked), main_menu(ctx)]
+    pending = ctx.dialog.data.get("pending", []) if ctx.dialog.state == "order.dealer" else []
+    cart = Cart.new(dealer_id=dealer_id, dealer_name=label)
+    for sku, qty in pending:
+        cart.add(str(sku), int(qty))
+    cart.save(ctx)
+    if cart.items:
+        return await _summary(ctx, cart)
+    return [_prompt(ctx, cart)]
+
+
+# --- free text --------------------------------------------------------------------------------------
+
+@router.intent(Intent.PLACE_ORDER)
+async def order_intent(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    parsed = ctx.parsed or await _parse(ctx)
+    if not parsed.slots.items and _is_reorder(ctx.inbound.text):
+        return await _reorder(ctx, parsed.slots.order_no)
+    if ctx.is_staff and Cart.load(ctx) is None:
+        pending = {i.sku: i.qty for i in parsed.slots.items}
+        return await _ask_dealer(ctx, pending=pending)
+    cart = await _open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    return await _apply_text(ctx, cart, parsed)
+
+
+@router.state("order")
+async def cart_text(ctx: Ctx) -> list[Reply]:
+    cart = Cart.load(ctx)
+    if cart is None:
+        ctx.idle()
+        return [main_menu(ctx)]
+    if ctx.inbound.kind != InboundKind.TEXT or not ctx.inbound.text.strip():
+        return [_prompt(ctx, cart)]
+    if _is_reorder(ctx.inbound.text):
+        return await _reorder(ctx, None)
+    return await _apply_text(ctx, cart, await _parse(ctx))
+
+
+async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """Items and a delivery date from typed text into the cart; suggestions when no product is found."""
+    lead: list[str] = []
+    changed = False
+    added = []
+    for item in parsed.slots.items:
+        if not cart.add(item.sku, min(item.qty, MAX_QTY)):
+            lead.append(ctx.t("order.too_many_lines", max=MAX_LINES))
+            break
+        added.append(f"{item.sku} ×{item.qty}")
+        changed = True
+    if added:
+        lead.insert(0, ctx.t("order.added", items="，".join(added) if not ctx.en else ", ".join(added)))
+    when = parsed.slots.delivery_date
+    if when is not None:
+        problem = _check_delivery(ctx, when)
+        if problem:
+            lead.append(problem)
+        else:
+            cart.delivery = when
+            cart.rev += 1
+            lead.append(ctx.t("order.date_set", date=_fmt_date(ctx, when)))
+            changed = True
+    if changed:
+        cart.save(ctx)
+        return await _summary(ctx, cart, lead)
+    cart.save(ctx)
+    return ([Reply(text="\n".join(lead))] if lead else []) + await _suggest(ctx, cart, parsed)
+
+
+async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    text = ctx.inbound.text
+    words = parsed.slots.unknown_words or product_words(text, ctx.deps.clock.today())
+    found = suggest_products(words, await _catalogue(ctx))
+    if not found:
+        return [Reply(text=ctx.t("order.not_understood"),
+                      buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])]
+    qtys = [parse_int(m.group(1)) for m in _QTY_IN_TEXT.finditer(text)]
+    qty = qtys[0] if len(qtys) == 1 and qtys[0] and qtys[0] <= MAX_QTY else None
+    top, score = found[0]
+    if score >= 100 and qty is None and (len(found) == 1 or found[1][1] < 100):
+        # the product is named exactly, only the quantity is missing
+        return await _pick(ctx, top.sku)
+    head = ctx.t("order.suggest", word=words[0][:30]) if words else ctx.t("order.suggest_plain")
+    rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
+                    payload("order.add", e.sku, qty) if qty else payload("order.pick", e.sku))]
+            for e, _ in found]
+    rows.append([Button(ctx.t("order.btn.browse"), payload("order.browse"))])
+    return [Reply(text=head, buttons=rows)]
+
+
+# --- guided picking ---------------------------------------------------------------------------------
+
+def _category_payload(category: str, index: int) -> str:
+    data = payload("order.cat", "#" + str(index))
+    full = "|".join(["1", "order.cat", category])
+    return full if len(full.encode()) <= MAX_PAYLOAD_BYTES and "|" not in category else data
+
+
+@router.button("order.browse")
+async def browse(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = await _open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    cart.save(ctx)
+    products = await list_products(ctx.uow(), ctx.actor)
+    categories = sorted({p.category for p in products})
+    if not categories:
+        return [Reply(text=ctx.t("order.no_products"))]
+    buttons = [Button(c, _category_payload(c, i)) for i, c in enumerate(categories)]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    if cart.items:
+        rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))])
+    return [Reply(text=ctx.t("order.categories"), buttons=rows)]
+
+
+@router.button("order.cat")
+async def category(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    wanted = ctx.args[0] if ctx.args else ""
+    products = await list_products(ctx.uow(), ctx.actor)
+    categories = sorted({p.category for p in products})
+    if wanted.startswith("#") and wanted[1:].isdigit() and int(wanted[1:]) < len(categories):
+        wanted = categories[int(wanted[1:])]
+    chosen = [p for p in products if p.category == wanted]
+    if not chosen:
+        return [Reply(text=ctx.t("order.no_products"),
+                      buttons=[[Button(ctx.t("order.btn.back_categories"), payload("order.browse"))]])]
+    rows = [[Button(f"{p.name}（{p.sku}）", payload("order.pick", p.sku))] for p in chosen]
+    rows.append([Button(ctx.t("order.btn.back_categories"), payload("order.browse"))])
+    return [Reply(text=ctx.t("order.products_in", category=wanted), buttons=rows)]
+
+
+@router.button("order.pick")
+async def pick(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _pick(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def _pick(ctx: Ctx, sku: str) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None or not product.active:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    quick = [Button(str(q), payload("order.add", product.sku, q)) for q in QUICK_QTYS]
+    return [Reply(text=ctx.t("order.pick_qty", name=product.name, sku=product.sku, unit=product.unit,
+                             moq=product.moq),
+                  buttons=[quick, [Button(ctx.t("order.btn.other_qty"), payload("order.qty", product.sku))]])]
+
+
+@router.button("order.add")
+async def add(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    sku = ctx.args[0] if ctx.args else ""
+    qty = _qty_arg(ctx.args[1]) if len(ctx.args) > 1 else None
+    if qty is None:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _add(ctx, sku, qty)
+
+
+async def _add(ctx: Ctx, sku: str, qty: int, *, replace: bool = False) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None or not product.active:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    if ctx.is_staff and Cart.load(ctx) is None:
+        return await _ask_dealer(ctx, pending={product.sku: qty})
+    cart = await _open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    if replace:
+        cart.set(product.sku, qty)
+    elif not cart.add(product.sku, qty):
+        cart.save(ctx)
+        return [Reply(text=ctx.t("order.too_many_lines", max=MAX_LINES))]
+    cart.save(ctx)
+    return await _summary(ctx, cart, [ctx.t("order.added", items=f"{product.name} ×{cart.items[product.sku]}"
+                                            if replace else f"{product.name} ×{qty}")])
+
+
+@router.button("order.qty")
+async def ask_qty(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _ask_qty(ctx, ctx.args[0] if ctx.args else "", replace=False)
+
+
+async def _ask_qty(ctx: Ctx, sku: str, *, replace: bool) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    cart = await _open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    cart.save(ctx, "order.qty", pending_sku=product.sku, set_qty=replace)
+    return [Reply(text=ctx.t("order.qty_ask", name=product.name, unit=product.unit))]
+
+
+@router.state("order.qty")
+async def qty_typed(ctx: Ctx) -> list[Reply]:
+    sku = str(ctx.dialog.data.get("pending_sku", ""))
+    replace = bool(ctx.dialog.data.get("set_qty"))
+    qty = typed_quantity(ctx.inbound.text)
+    if qty is None:
+        if re.fullmatch(r"[\s\d+\-.,]+", ctx.inbound.text):   # "-5", "2.5"
+            return [Reply(text=ctx.t("order.qty_bad", max=MAX_QTY))]
+        # not a quantity: treat it like any text typed into the cart ("F300 5箱")
+        return await cart_text(ctx)
+    if not (0 if replace else 1) <= qty <= MAX_QTY:
+        return [Reply(text=ctx.t("order.qty_bad", max=MAX_QTY))]
+    if replace and qty == 0:
+        cart = Cart.load(ctx)
+        if cart is None:
+            return _stale(ctx)
+        cart.set(sku, 0)
+        cart.save(ctx)
+        return await _editor(ctx, cart)
+    return await _add(ctx, sku, qty, replace=replace)
+
+
+# --- editing the cart -------------------------------------------------------------------------------
+
+def _nonce(ctx: Ctx) -> str:
+    return ctx.args[0] if ctx.args else ""
+
+
+@router.button("order.view")
+async def view(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    cart.save(ctx)
+    return await _summary(ctx, cart)
+
+
+@router.button("order.edit")
+async def edit(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    cart.save(ctx)
+    return await _editor(ctx, cart)
+
+
+@router.button("order.inc")
+async def increase(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, +1)
+
+
+@router.button("order.dec")
+async def decrease(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, -1)
+
+
+@router.button("order.rm")
+async def remove(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, None)
+
+
+async def _change_line(ctx: Ctx, step: int | None) -> list[Reply]:
+    """+1 / -1 (a line at 0 goes away) or, with ``step`` None, remove the line."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    sku = ctx.args[1] if len(ctx.args) > 1 else ""
+    if cart is None:
+        return _stale(ctx)
+    if sku in cart.items:
+        cart.set(sku, 0 if step is None else cart.items[sku] + step)
+    cart.save(ctx)
+    return await _editor(ctx, cart)
+
+
+@router.button("order.set")
+async def set_line(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    return await _ask_qty(ctx, ctx.args[1] if len(ctx.args) > 1 else "", replace=True)
+
+
+@router.button("order.clear")
+async def clear(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    cart.items.clear()
+    cart.rev += 1
+    cart.save(ctx)
+    return [Reply(text=ctx.t("order.cleared")), _prompt(ctx, cart)]
+
+
+@router.button("order.date")
+async def set_date(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    raw = ctx.args[1] if len(ctx.args) > 1 else ""
+    if raw == "-":
+        cart.delivery = None
+        cart.rev += 1
+        cart.save(ctx)
+        return await _summary(ctx, cart, [ctx.t("order.date_cleared")])
+    try:
+        when = date.fromisoformat(raw)
+    except ValueError:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _set_delivery(ctx, cart, when)
+
+
+async def _set_delivery(ctx: Ctx, cart: Cart, when: date) -> list[Reply]:
+    problem = _check_delivery(ctx, when)
+    if problem:
+        cart.save(ctx, "order.date")
+        return [Reply(text=problem + "\n" + ctx.t("order.date_ask"))]
+    cart.delivery = when
+    cart.rev += 1
+    cart.save(ctx)
+    return await _summary(ctx, cart, [ctx.t("order.date_set", date=_fmt_date(ctx, when))])
+
+
+@router.button("order.datetype")
+async def ask_date(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    if cart is None:
+        return _stale(ctx)
+    cart.save(ctx, "order.date")
+    return [Reply(text=ctx.t("order.date_ask"))]
+
+
+@router.state("order.date")
+async def date_typed(ctx: Ctx) -> list[Reply]:
+    cart = Cart.load(ctx)
+    if cart is None:
+        ctx.idle()
+        return [main_menu(ctx)]
+    parsed = await _parse(ctx)
+    when = parsed.slots.delivery_date
+    if when is None:
+        found = find_date(ctx.inbound.text, ctx.deps.clock.today())
+        when = found.value if found else None
+    if when is None:
+        return [Reply(text=ctx.t("order.date_bad"))]
+    return await _set_delivery(ctx, cart, when)
+
+
+@router.button("order.cancel")
+async def cancel_cart(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if _cart_for(ctx, _nonce(ctx)) is None:
+        return _stale(ctx)
+    ctx.idle()
+    return [Reply(text=ctx.t("order.cancelled")), main_menu(ctx)]
+
+
+# --- confirming -------------------------------------------------------------------------------------
+
+@router.button("order.confirm")
+async def confirm(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    nonce = _nonce(ctx)
+    rev = ctx.args[1] if len(ctx.args) > 1 else ""
+    cart = _cart_for(ctx, nonce)
+    if cart is None:
+        return await _already_submitted(ctx, nonce)
+    if rev != str(cart.rev):
+        cart.save(ctx)
+        return await _summary(ctx, cart, [ctx.t("order.changed")])
+    dealer_id = _dealer_id(ctx, cart)
+    if dealer_id is None:
+        return await _ask_dealer(ctx, pending=cart.items)
+    async with ctx.uow() as uow:
+        earlier = await uow.orders.get_by(dealer_id=dealer_id, client_request_key=nonce)
+    if earlier is not None:   # pressed twice at once: the other press submitted it
+        ctx.go("", done_nonce=nonce, done_number=earlier.number)
+        return await _already_submitted(ctx, nonce)
+    order = await submit_order(ctx.uow(), ctx.actor,
+                               SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
+                                           requested_delivery=cart.delivery, client_request_key=nonce),
+                               ctx.deps.clock)
+    ctx.go("", done_nonce=nonce, done_number=order.number)
+    ctx.outbox.extend(await _staff_prompts(ctx, order, cart))
+    return [_submitted_reply(ctx, order)]
+
+
+def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Reply:
+    lines = [ctx.t(key, number=order.number, status=status_label(order.status, ctx.lang),
+                   total=fmt_cny(order.total))]
+    if key == "order.submitted":
+        if order.needs_approval:
+            reasons = "；".join(approval_reason_text(r, ctx.lang) for r in order.approval_reasons)
+            lines.append(ctx.t("order.needs_approval", reasons=reasons))
+        elif order.status == OrderStatus.SUBMITTED:
+            lines.append(ctx.t("order.wait_review"))
+    rows = [[Button(ctx.t("order.btn.detail"), payload("orders.detail", order.number)),
+             Button(ctx.t("order.btn.menu"), payload("menu"))]]
+    if ctx.is_staff and Permission.ORDER_APPROVE in ctx.actor.permissions and order.status == OrderStatus.SUBMITTED:
+        rows.insert(0, [Button(ctx.t("order.btn.approve"), payload("staff.order.approve", order.number)),
+                        Button(ctx.t("order.btn.reject"), payload("staff.order.reject", order.number))])
+    return Reply(text="\n".join(lines), buttons=rows)
+
+
+async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:
+    """A second Confirm of a cart already submitted: the same order, never a second one."""
+    data = ctx.dialog.data
+    number: str | None = None
+    if nonce and data.get("done_nonce") == nonce:
+        number = str(data.get("done_number", ""))
+    elif nonce and ctx.is_dealer:
+        async with ctx.uow() as uow:
+            found = await uow.orders.get_by(dealer_id=ctx.actor.dealer_id, client_request_key=nonce)
+        number = found.number if found else None
+    if not number:
+        return _stale(ctx)
+    order = await get_order(ctx.uow(), ctx.actor, number)
+    return [_submitted_reply(ctx, order, "order.submitted_again")]
+
+
+async def _staff_prompts(ctx: Ctx, order: Order, cart: Cart) -> list[Reply]:
+    """The approval prompt for every staff chat holding ORDER_APPROVE, each in its own language."""
+    me = (ctx.inbound.channel, ctx.inbound.chat_id)
+    async with ctx.uow() as uow:
+        chats = [c for c in await staff_chats(uow, Permission.ORDER_APPROVE) if c != me]
+        dealer = await uow.dealers.get(order.dealer_id)
+        languages = {c: await chat_language(uow, c[0], c[1], ctx.deps.default_language) for c in chats}
+    dealer_label = f"{dealer.code} {dealer.name}" if dealer else str(order.dealer_id)
+    replies = []
+    for channel, chat_id in chats:
+        lang = languages[(channel, chat_id)]
+        items = ", ".join(f"{line.sku}×{line.qty}" for line in order.lines)
+        when = order.requested_delivery.isoformat() if order.requested_delivery else i18n.t(lang, "order.date_unset")
+        lines = [i18n.t(lang, "order.staff_new", number=order.number, dealer=dealer_label, items=items,
+                        total=fmt_cny(order.total), date=when)]
+        if order.approval_reasons:
+            lines.append(i18n.t(lang, "order.staff_reasons", reasons="; ".join(
+                approval_reason_text(r, lang) for r in order.approval_reasons)))
+        if order.on_behalf:
+            lines.append(i18n.t(lang, "order.staff_behalf", who=ctx.actor.name))
+        buttons = [[Button(i18n.t(lang, "order.btn.approve"), payload("staff.order.approve", order.number)),
+                    Button(i18n.t(lang, "order.btn.reject"), payload("staff.order.reject", order.number))],
+                   [Button(i18n.t(lang, "order.btn.staff_detail"), payload("staff.order.detail", order.number))]]
+        replies.append(Reply(text="\n".join(lines), buttons=buttons, channel=channel, chat_id=chat_id))
+    return replies
+
+
+# --- the same as last time --------------------------------------------------------------------------
+
+@router.button("order.reorder")
+async def reorder(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _reorder(ctx, ctx.args[0] if ctx.args else None)
+
+
+async def _reorder(ctx: Ctx, number: str | None) -> list[Reply]:
+    """A new cart with the lines of order ``number`` (or the dealer's last order), editable before confirming."""
+    if ctx.is_staff and not _may_order_for_others(ctx):
+        raise PermissionDenied()
+    if number:
+        source: Order | None = await get_order(ctx.uow(), ctx.actor, number)
+    else:
+        current = Cart.load(ctx)
+        dealer_id = _dealer_id(ctx, current) if current is not None else ctx.actor.dealer_id
+        if dealer_id is None:
+            return await _ask_dealer(ctx)
+        recent = await list_orders(ctx.uow(), ctx.actor, dealer_id=dealer_id, limit=20)
+        source = next((o for o in recent if o.status not in (OrderStatus.CANCELLED, OrderStatus.REJECTED)), None)
+    if source is None:
+        cart = await _open_cart(ctx)
+        if isinstance(cart, list):
+            return cart
+        cart.save(ctx)
+        return [Reply(text=ctx.t("order.no_history")), _prompt(ctx, cart)]
+    dealer_name = ""
+    if ctx.is_staff:
+        dealer = await get_dealer(ctx.uow(), ctx.actor, source.dealer_id)
+        dealer_name = f"{dealer.code} {dealer.name}"
+    blocked = await _block_text(ctx, source.dealer_id, dealer_name)
+    if blocked:
+        ctx.idle()
+        return [Reply(text=blocked), main_menu(ctx)]
+    cart = Cart.new(dealer_id=source.dealer_id if ctx.is_staff else None, dealer_name=dealer_name)
+    for line in source.lines:
+        cart.add(line.sku, line.qty)
+    cart.save(ctx)
+    return await _summary(ctx, cart, [ctx.t("order.reordered", number=source.number)])

@@ -1,0 +1,389 @@
+"""Ordering dialogues: free text and guided carts, editing, the priced summary, exactly-once confirm,
+blocked dealers, reorder, and staff ordering on a dealer's behalf."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from core.dealers import DealerStatus, DocumentType
+from core.dialogs import DialogState
+from core.users import Role
+from handlers.messages import Reply
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import make_document
+
+DEALER_CHAT = "100"
+STAFF_CHAT = "900"
+
+
+async def world(*, funded: bool = True) -> tuple[ChatWorld, int]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    if funded:
+        await w.prepay(dealer)
+    await w.user(DEALER_CHAT, Role.DEALER_OWNER, dealer)
+    await w.user(STAFF_CHAT, Role.ORDER_DESK, username="desk")
+    assert dealer.id is not None
+    return w, dealer.id
+
+
+def to_chat(replies: list[Reply], chat: str) -> list[Reply]:
+    return [r for r in replies if r.chat_id == chat]
+
+
+def own(replies: list[Reply]) -> list[Reply]:
+    return [r for r in replies if not r.chat_id]
+
+
+async def dialog(w: ChatWorld, chat: str = DEALER_CHAT) -> DialogState:
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=chat)
+    assert stored is not None
+    return stored
+
+
+# --- free text ------------------------------------------------------------------------------------------
+
+async def test_free_text_order_with_two_products_and_a_date_is_submitted_once_confirmed() -> None:
+    w, dealer_id = await world()
+    replies = await w.say(DEALER_CHAT, "AP300 20台, F300 5箱，下周三到")
+    shown = texts(replies)
+    assert "空气净化器AP300（AP300）20台 × ¥1,999.00 = ¥39,980.00" in shown
+    assert "AP300 滤网（F300）5箱 × ¥299.00 = ¥1,495.00" in shown
+    assert "合计：¥41,475.00" in shown
+    assert "交货日期：2026-12-02（周三）" in shown
+    assert "✅ AP300 满足起订量 1" in shown and "✅ AP300 库存充足" in shown
+    assert w.uow.orders.rows == []          # nothing is written before Confirm
+
+    confirmed = await w.press(DEALER_CHAT, buttons(replies)["✅ 确认下单"])
+    assert "订单已提交：SO-20261126-0001" in texts(own(confirmed))
+    assert "状态：已提交" in texts(own(confirmed))
+    [order] = w.uow.orders.rows
+    assert order.dealer_id == dealer_id
+    assert [(ln.sku, ln.qty, ln.unit_price) for ln in order.lines] == [
+        ("AP300", 20, Decimal("1999.00")), ("F300", 5, Decimal("299.00"))]
+    assert order.total == Decimal("41475.00")
+    assert order.requested_delivery == date(2026, 12, 2)
+    assert not order.needs_approval
+    assert any(a.action == "order.submit" and a.entity_id == order.number for a in w.uow.audit.rows)
+    assert (await dialog(w)).state == ""
+
+    # the order desk is asked to approve, with buttons the staff flow handles
+    prompt = to_chat(confirmed, STAFF_CHAT)
+    assert len(prompt) == 1 and prompt[0].channel == "telegram"
+    assert "新订单待审核：SO-20261126-0001" in prompt[0].text
+    assert "上海华信电器有限公司" in prompt[0].text and "¥41,475.00" in prompt[0].text
+    assert set(buttons(prompt).values()) == {"1|staff.order.approve|SO-20261126-0001",
+                                             "1|staff.order.reject|SO-20261126-0001",
+                                             "1|staff.order.detail|SO-20261126-0001"}
+
+
+async def test_double_tapped_confirm_returns_the_same_order() -> None:
+    w, _ = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 来二十台")
+    confirm = buttons(summary)["✅ 确认下单"]
+    first = await w.press(DEALER_CHAT, confirm)
+    second = await w.press(DEALER_CHAT, confirm)
+    assert len(w.uow.orders.rows) == 1
+    assert "SO-20261126-0001" in texts(first)
+    assert "已提交过，未重复下单：SO-20261126-0001" in texts(second)
+    assert to_chat(second, STAFF_CHAT) == []        # no second approval prompt either
+
+
+async def test_confirm_after_the_dialog_moved_on_still_finds_the_submitted_order() -> None:
+    w, _ = await world()
+    confirm = buttons(await w.say(DEALER_CHAT, "AP300 20台"))["✅ 确认下单"]
+    await w.press(DEALER_CHAT, confirm)
+    await w.say(DEALER_CHAT, "/menu")
+    w.uow.dialogs.rows.clear()              # even the dialog data is gone
+    await w.uow.commit()
+    again = await w.press(DEALER_CHAT, confirm)
+    assert "未重复下单：SO-20261126-0001" in texts(again)
+    assert len(w.uow.orders.rows) == 1
+
+
+async def test_order_over_the_available_funds_says_it_needs_approval() -> None:
+    w, _ = await world(funded=False)
+    summary = await w.say(DEALER_CHAT, "AP300 20台")
+    assert "⚠️ 超出可用额度 ¥39,980.00，订单需审批" in texts(summary)
+    confirmed = await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
+    assert "超出可用额度，需审批" in texts(own(confirmed))
+    [order] = w.uow.orders.rows
+    assert order.needs_approval
+    assert "超出可用额度" in texts(to_chat(confirmed, STAFF_CHAT))
+
+
+async def test_english_chat_gets_an_english_summary() -> None:
+    w, _ = await world()
+    await w.say(DEALER_CHAT, "/lang en")
+    replies = await w.say(DEALER_CHAT, "AP300 20台")
+    shown = texts(replies)
+    assert "Order summary" in shown and "Total: ¥39,980.00" in shown
+    assert "✅ Confirm order" in buttons(replies)
+
+
+# --- guided ---------------------------------------------------------------------------------------------
+
+async def test_guided_order_by_category_product_and_quantity_button() -> None:
+    w, _ = await world()
+    for p in w.uow.products.rows:
+        p.category = "配件" if p.sku == "F300" else "整机"
+    await w.uow.commit()
+    start = await w.press(DEALER_CHAT, "1|order.new")
+    assert "AP300 20台" in texts(start)                       # how to type an order
+    categories = await w.press(DEALER_CHAT, buttons(start)["📂 按分类选择"])
+    assert set(buttons(categories)) >= {"整机", "配件"}
+    products = await w.press(DEALER_CHAT, buttons(categories)["配件"])
+    assert list(buttons(products))[:1] == ["AP300 滤网（F300）"]
+    quantities = await w.press(DEALER_CHAT, buttons(products)["AP300 滤网（F300）"])
+    assert [label for label in buttons(quantities)][:5] == ["1", "5", "10", "20", "50"]
+    summary = await w.press(DEALER_CHAT, buttons(quantities)["10"])
+    assert "AP300 滤网（F300）10箱" in texts(summary)
+    await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [("F300", 10)]
+
+
+async def test_other_quantity_is_typed_and_checked() -> None:
+    w, _ = await world()
+    await w.press(DEALER_CHAT, "1|order.new")
+    asked = await w.press(DEALER_CHAT, "1|order.qty|DH20")
+    assert "请输入 除湿机DH20 的数量" in texts(asked)
+    assert "1–99999" in texts(await w.say(DEALER_CHAT, "-5"))
+    assert (await dialog(w)).state == "order.qty"
+    summary = await w.say(DEALER_CHAT, "十二台")
+    assert "除湿机DH20（DH20）12台" in texts(summary)
+
+
+async def test_unknown_product_gets_suggestions_not_an_error() -> None:
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, "下单 XP300 10台")
+    assert "没有找到“XP300”" in texts(replies)
+    offered = buttons(replies)
+    assert offered["空气净化器AP300（AP300） ×10"] == "1|order.add|AP300|10"
+    assert len([p for p in offered.values() if p.startswith("1|order.add|")]) <= 3
+    summary = await w.press(DEALER_CHAT, offered["空气净化器AP300（AP300） ×10"])
+    assert "空气净化器AP300（AP300）10台" in texts(summary)
+
+
+async def test_text_without_a_product_in_the_cart_suggests_or_asks_for_the_quantity() -> None:
+    w, _ = await world()
+    await w.press(DEALER_CHAT, "1|order.new")
+    named = await w.say(DEALER_CHAT, "除湿机")
+    assert "除湿机DH20（DH20）" in texts(named) and "1|order.add|DH20|20" in buttons(named).values()
+    fuzzy = await w.say(DEALER_CHAT, "净化")
+    assert "1|order.pick|AP300" in buttons(fuzzy).values()
+    nothing = await w.say(DEALER_CHAT, "苹果")
+    assert "没认出要订的产品" in texts(nothing)
+    assert w.uow.orders.rows == []
+
+
+async def test_forged_add_buttons_are_refused() -> None:
+    w, _ = await world()
+    assert "未找到产品 NOPE" in texts(await w.press(DEALER_CHAT, "1|order.add|NOPE|5"))
+    assert "按钮已失效" in texts(await w.press(DEALER_CHAT, "1|order.add|AP300|0"))
+    assert "按钮已失效" in texts(await w.press(DEALER_CHAT, "1|order.add|AP300|x"))
+    assert w.uow.orders.rows == []
+
+
+# --- editing --------------------------------------------------------------------------------------------
+
+async def test_cart_lines_are_edited_with_plus_minus_remove_and_typed_quantities() -> None:
+    w, _ = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 2台, F300 5箱")
+    editor = await w.press(DEALER_CHAT, buttons(summary)["✏️ 修改"])
+    assert "AP300 ×2" in buttons(editor) and "F300 ×5" in buttons(editor)
+    nonce = (await dialog(w)).data["nonce"]
+    editor = await w.press(DEALER_CHAT, f"1|order.inc|{nonce}|AP300")
+    assert "AP300 ×3" in buttons(editor)
+    editor = await w.press(DEALER_CHAT, f"1|order.dec|{nonce}|F300")
+    assert "F300 ×4" in buttons(editor)
+    editor = await w.press(DEALER_CHAT, f"1|order.rm|{nonce}|F300")
+    assert "F300 ×4" not in buttons(editor)
+    await w.press(DEALER_CHAT, f"1|order.set|{nonce}|AP300")
+    summary = await w.say(DEALER_CHAT, "30")
+    assert "空气净化器AP300（AP300）30台" in texts(summary)
+    assert "F300" not in texts(summary)
+    await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 30)]
+
+
+async def test_delivery_date_buttons_typed_dates_and_bad_dates() -> None:
+    w, _ = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 20台")
+    editor = await w.press(DEALER_CHAT, buttons(summary)["✏️ 修改"])
+    labels = buttons(editor)
+    assert "📅 明天 11-27" in labels and "📅 下周一 11-30" in labels
+    tomorrow = await w.press(DEALER_CHAT, labels["📅 明天 11-27"])
+    assert "交货日期：2026-11-27（周五）" in texts(tomorrow)
+    await w.press(DEALER_CHAT, labels["📅 其他日期"])
+    assert "没看懂这个日期" in texts(await w.say(DEALER_CHAT, "随便"))
+    assert (await dialog(w)).state == "order.date"
+    too_far = await w.say(DEALER_CHAT, "11月20号")             # 2027-11-20: too far ahead
+    assert "最多可选 180 天内" in texts(too_far)
+    typed = await w.say(DEALER_CHAT, "12月5号")
+    assert "交货日期：2026-12-05（周六）" in texts(typed)
+    await w.press(DEALER_CHAT, buttons(typed)["✅ 确认下单"])
+    assert w.uow.orders.rows[0].requested_delivery == date(2026, 12, 5)
+
+
+async def test_today_is_not_a_delivery_date() -> None:
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, "AP300 20台 今天到")
+    assert "交货日期须晚于今天" in texts(replies)
+    assert "交货日期：未指定" in texts(replies)
+
+
+async def test_confirm_under_an_older_summary_shows_the_current_cart_instead() -> None:
+    w, _ = await world()
+    old = await w.say(DEALER_CHAT, "AP300 20台")
+    newer = await w.say(DEALER_CHAT, "F300 5箱")
+    replies = await w.press(DEALER_CHAT, buttons(old)["✅ 确认下单"])
+    assert "购物车已修改" in texts(replies)
+    assert w.uow.orders.rows == []
+    await w.press(DEALER_CHAT, buttons(newer)["✅ 确认下单"])
+    assert [(ln.sku, ln.qty) for ln in w.uow.orders.rows[0].lines] == [("AP300", 20), ("F300", 5)]
+
+
+async def test_cleared_then_cancelled_cart_buttons_go_stale() -> None:
+    w, _ = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 20台")
+    editor = await w.press(DEALER_CHAT, buttons(summary)["✏️ 修改"])
+    cleared = await w.press(DEALER_CHAT, buttons(editor)["🧹 清空"])
+    assert "购物车已清空" in texts(cleared)
+    assert (await dialog(w)).data["items"] == []
+    cancelled = await w.press(DEALER_CHAT, buttons(summary)["❌ 取消"])
+    assert "已取消本次下单" in texts(cancelled)
+    assert (await dialog(w)).state == ""
+    assert "购物车已失效" in texts(await w.press(DEALER_CHAT, buttons(summary)["✏️ 修改"]))
+    assert "购物车已失效" in texts(await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"]))
+    assert w.uow.orders.rows == []
+
+
+# --- blocked dealers ------------------------------------------------------------------------------------
+
+async def test_suspended_dealer_is_told_why_and_no_order_is_created() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    dealer.status = DealerStatus.SUSPENDED
+    await w.uow.commit()
+    replies = await w.say(DEALER_CHAT, "AP300 20台")
+    assert "暂时不能下单：账户已暂停" in texts(replies)
+    assert "✅ 确认下单" not in buttons(replies)
+    assert (await dialog(w)).state == ""
+    assert "账户已暂停" in texts(await w.press(DEALER_CHAT, "1|order.new"))
+    # a confirm button forged from an older cart submits nothing either
+    forged = await w.press(DEALER_CHAT, "1|order.confirm|abcdef012345|1")
+    assert "购物车已失效" in texts(forged)
+    assert w.uow.orders.rows == []
+
+
+async def test_expired_qualification_blocks_ordering_with_the_reason() -> None:
+    w, dealer_id = await world()
+    w.uow.qualifications.rows = [q for q in w.uow.qualifications.rows
+                                 if not (q.dealer_id == dealer_id and q.doc_type == DocumentType.AUTHORIZATION)]
+    await w.uow.qualifications.add(make_document(dealer_id, DocumentType.AUTHORIZATION,
+                                                 expires_on=date(2026, 11, 1)))
+    await w.uow.commit()
+    replies = await w.say(DEALER_CHAT, "AP300 20台")
+    assert "授权书：已过期" in texts(replies)
+    assert w.uow.orders.rows == []
+
+
+async def test_blocked_after_the_cart_was_opened_shows_the_reason_without_confirm() -> None:
+    w, dealer_id = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 20台")
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    dealer.status = DealerStatus.SUSPENDED
+    await w.uow.commit()
+    again = await w.press(DEALER_CHAT, f"1|order.view|{(await dialog(w)).data['nonce']}")
+    assert "⚠️ 暂不能下单：账户已暂停" in texts(again)
+    assert "✅ 确认下单" not in buttons(again)
+    refused = await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
+    assert "账户已暂停" in texts(refused)
+    assert w.uow.orders.rows == []
+
+
+# --- reorder --------------------------------------------------------------------------------------------
+
+async def test_same_as_last_time_copies_the_last_order_into_an_editable_cart() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    first = await w.order(dealer, [("AP300", 3), ("F300", 2)])
+    replies = await w.say(DEALER_CHAT, "再来一单")
+    assert f"已按订单 {first.number} 复制到购物车" in texts(replies)
+    assert "空气净化器AP300（AP300）3台" in texts(replies) and "AP300 滤网（F300）2箱" in texts(replies)
+    summary = await w.say(DEALER_CHAT, "DH20 1台")                # still editable
+    await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
+    assert len(w.uow.orders.rows) == 2
+    assert [(ln.sku, ln.qty) for ln in w.uow.orders.rows[1].lines] == [("AP300", 3), ("F300", 2), ("DH20", 1)]
+
+
+async def test_reorder_button_of_a_given_order_and_of_another_dealers_order() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    other = await w.dealer(name="北京宏达商贸")
+    assert dealer is not None
+    mine = await w.order(dealer, [("DH20", 4)])
+    theirs = await w.order(other, [("AP300", 9)])
+    replies = await w.press(DEALER_CHAT, f"1|order.reorder|{mine.number}")
+    assert "除湿机DH20（DH20）4台" in texts(replies)
+    denied = await w.press(DEALER_CHAT, f"1|order.reorder|{theirs.number}")
+    assert f"未找到订单 {theirs.number}" in texts(denied)
+    assert "北京宏达商贸" not in texts(denied) and "AP300" not in texts(denied)
+
+
+async def test_reorder_without_history_says_so() -> None:
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, "和上次一样")
+    assert "还没有可以复制的历史订单" in texts(replies)
+
+
+# --- staff on behalf ------------------------------------------------------------------------------------
+
+async def test_staff_orders_on_a_dealers_behalf() -> None:
+    w, dealer_id = await world()
+    asked = await w.press(STAFF_CHAT, "1|staff.onbehalf")
+    assert "请输入经销商编号或名称" in texts(asked)
+    assert "没有找到经销商“不存在”" in texts(await w.say(STAFF_CHAT, "不存在"))
+    chosen = await w.say(STAFF_CHAT, "华信")
+    assert "为 D" in texts(chosen) and "上海华信电器有限公司 代客下单" in texts(chosen)
+    summary = await w.say(STAFF_CHAT, "AP300 5台")
+    assert "客户：D" in texts(summary) and "（代客下单）" in texts(summary)
+    confirmed = await w.press(STAFF_CHAT, buttons(summary)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert order.dealer_id == dealer_id and order.on_behalf and order.placed_by == "staff:desk"
+    # the placing desk may approve straight away; nobody else holds ORDER_APPROVE here
+    assert buttons(own(confirmed))["✅ 通过"] == f"1|staff.order.approve|{order.number}"
+    assert [r for r in confirmed if r.chat_id] == []
+
+
+async def test_staff_typing_an_order_is_asked_for_the_dealer_and_keeps_the_items() -> None:
+    w, _ = await world()
+    other = await w.dealer(name="上海金鼎家电")
+    asked = await w.say(STAFF_CHAT, "AP300 5台")
+    assert "请输入经销商编号或名称" in texts(asked)
+    several = await w.say(STAFF_CHAT, "上海")
+    assert "找到多个经销商" in texts(several)
+    summary = await w.press(STAFF_CHAT, buttons(several)[f"{other.code} 上海金鼎家电"])
+    assert "空气净化器AP300（AP300）5台" in texts(summary)
+
+
+async def test_ordering_on_behalf_needs_the_permission() -> None:
+    w, _ = await world()
+    await w.user("901", Role.AFTER_SALES, username="fixer")
+    assert "没有权限" in texts(await w.press("901", "1|staff.onbehalf"))
+    assert "没有权限" in texts(await w.press(DEALER_CHAT, "1|staff.onbehalf"))
+    assert "没有权限" in texts(await w.press(DEALER_CHAT, "1|order.dealer|1"))
+
+
+async def test_unbound_user_is_sent_to_binding() -> None:
+    w, _ = await world()
+    replies = await w.say("555", "AP300 20台")
+    assert "请先绑定" in texts(replies)
+    assert w.uow.orders.rows == []
