@@ -1,7 +1,535 @@
-"""Conversation flow: sellout (to be filled in)."""
+"""Sell-out reporting (销量上报) in chat: typed lines or the Excel template sent back.
+
+Typed, one sale per line, either compact ``型号 数量 金额 [省 市] [客户类型]`` (``AP300 3 7797``)
+or loose (``AP300 卖了3台 单价2599 杭州 零售``); a leading date (``2026-11-25``) or 今天/昨天 sets
+the sale date, else today. The amount is the line total; ``单价`` (unit price) is multiplied by
+the quantity. Files: the template (``so.tpl``) is an .xlsx with the header
+``date,sku,qty,amount,province,city,customer_type``; an uploaded .xlsx or .csv with that header
+(Chinese headers 日期/型号/数量/金额/省份/城市/客户类型 also work) is read through ``Deps.read_file``.
+
+Either way the rows are checked here first and shown as a summary (valid rows, totals, per-row
+problems); only after the confirm button (carrying the form's nonce) does
+``core.services.sellout.record_sellout`` store the valid ones, once.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import openpyxl
+
+from core.errors import ValidationFailed
+from core.money import fmt_cny, money
+from core.products import Product
+from core.sellout import CustomerType
+from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import Router, payload
+from nlu.numbers import parse_int
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+TEMPLATE_HEADER = ("date", "sku", "qty", "amount", "province", "city", "customer_type")
+TEMPLATE_NAME = "sellout_template.xlsx"
+MAX_ROWS = 1000
+MAX_FILE_BYTES = 2 * 1024 * 1024
+PREVIEW_ROWS = 10
+PREVIEW_ERRORS = 15
+
+CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
+    CustomerType.RETAIL: ("零售", "retail"), CustomerType.PROJECT: ("工程", "project"),
+    CustomerType.ONLINE: ("电商", "online"), CustomerType.SUBDEALER: ("分销", "sub-dealer"),
+}
+
+HEADER_ALIASES: dict[str, frozenset[str]] = {
+    "date": frozenset({"date", "日期", "销售日期", "sold_on"}),
+    "sku": frozenset({"sku", "型号", "产品型号", "产品", "product"}),
+    "qty": frozenset({"qty", "数量", "quantity", "台数"}),
+    "amount": frozenset({"amount", "金额", "销售额", "总额", "总金额"}),
+    "province": frozenset({"province", "省份", "省"}),
+    "city": frozenset({"city", "城市", "市"}),
+    "customer_type": frozenset({"customer_type", "客户类型", "类型", "customer type"}),
+}
+REQUIRED_COLUMNS = ("sku", "qty", "amount")
+
+i18n.register({
+    "so.prompt": (
+        "📈 销量上报\n请每行发送一条销售记录：\n型号 数量 金额 [省 市] [客户类型]\n例如：\nAP300 3 5997\n"
+        "DH20 1 1599 浙江 杭州 工程\n也可以说：AP300 卖了3台 单价1999 杭州 零售\n"
+        "金额为该行总额（写“单价”则按单价×数量）；日期默认今天，可在行首写 2026-11-25 或“昨天”。\n"
+        "客户类型：零售/工程/电商/分销（默认零售）。\n数据多时请点“下载模板”，填好后把 Excel 文件发回来。",
+        "📈 Report sales\nSend one sale per line:\nmodel qty amount [province city] [customer type]\nFor example:\n"
+        "AP300 3 5997\nDH20 1 1599 Zhejiang Hangzhou project\nOr: AP300 sold 3 unit price 1999 Hangzhou retail\n"
+        "The amount is the line total (with \"unit price\" it is price x qty); the date is today unless a line "
+        "starts with 2026-11-25.\nCustomer type: retail/project/online/subdealer (default retail).\n"
+        "Many rows? Tap \"Template\", fill it in and send the Excel file back."),
+    "so.btn.template": ("📥 下载模板", "📥 Template"),
+    "so.btn.again": ("✏️ 重新填写", "✏️ Start over"),
+    "so.template": ("这是销量上报模板：第一张表每行一条记录，日期格式 2026-11-25，客户类型填 零售/工程/电商/分销。"
+                    "填好后直接把文件发回本对话。",
+                    "Here is the template: one sale per row on the first sheet, dates like 2026-11-25, customer "
+                    "type retail/project/online/subdealer. Send the file back to this chat when done."),
+    "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
+    "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty} 台（件），金额 {amount}",
+                   "Please check the report:\n{rows} valid row(s), {qty} unit(s), {amount} in total"),
+    "so.more_rows": ("……另有 {n} 行", "... and {n} more row(s)"),
+    "so.errors": ("⚠️ 以下 {n} 行有问题，不会记录：", "⚠️ These {n} row(s) have problems and will not be recorded:"),
+    "so.more_errors": ("……另有 {n} 个问题", "... and {n} more problem(s)"),
+    "so.fix_and_resend": ("请修改后重新发送。", "Please correct them and send again."),
+    "so.recorded": ("✅ 已上报 {n} 行销量。", "✅ {n} sales row(s) recorded."),
+    "so.already": ("这批销量已经上报过了（{n} 行）。", "This report was already recorded ({n} row(s))."),
+    "so.use_buttons": ("请点“确认提交”，或点“重新填写”。", "Please tap Submit, or Start over."),
+    "so.file_unsupported": ("当前渠道暂不支持读取文件，请用文字发送。",
+                            "Files cannot be read on this channel; please type the lines instead."),
+    "so.file_too_big": ("文件太大（最多 2 MB），请分批上报。", "The file is too big (2 MB at most); please split it."),
+    "so.file_broken": ("文件无法读取：{reason}\n请使用“下载模板”得到的表格，填好后重新发送。没有记录任何数据。",
+                       "The file could not be read: {reason}\nPlease use the template and send it again. "
+                       "Nothing was recorded."),
+    "so.row": ("第 {line} 行：{reason}", "Row {line}: {reason}"),
+})
+
+
+# --- checking one row (typed or from a file) ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    zh: str
+    en: str
+
+
+def _problem(zh: str, en: str) -> Problem:
+    return Problem(zh, en)
+
+
+def _parse_date(text: str, today: date) -> date | Problem:
+    value = text.strip()
+    if not value or value in ("今天", "today"):
+        return today
+    if value in ("昨天", "yesterday"):
+        return today - timedelta(days=1)
+    value = value.split("T")[0].split(" ")[0]
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            day = datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        if day > today:
+            return _problem(f"销售日期 {day} 晚于今天", f"sale date {day} is in the future")
+        return day
+    return _problem(f"日期格式错误：{text}", f"bad date: {text}")
+
+
+def _parse_qty(text: str) -> int | Problem:
+    raw = text.strip()
+    value: int | None
+    try:
+        number = Decimal(raw)
+        value = int(number) if number.is_finite() and number == number.to_integral_value() else None
+    except InvalidOperation:
+        value = parse_int(raw)
+    if value is None or value <= 0:
+        return _problem(f"数量须为正整数：{text or '空'}", f"quantity must be a whole number above 0: {text or 'empty'}")
+    return value
+
+
+def _parse_amount(text: str) -> Decimal | Problem:
+    raw = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").removesuffix("元")
+    try:
+        value = money(Decimal(raw))
+    except (InvalidOperation, ValidationFailed):
+        return _problem(f"金额格式错误：{text or '空'}", f"bad amount: {text or 'empty'}")
+    if value < 0:
+        return _problem(f"金额不能为负：{text}", f"amount must not be negative: {text}")
+    return value
+
+
+def _parse_customer_type(text: str) -> CustomerType | Problem:
+    raw = text.strip()
+    if not raw:
+        return CustomerType.RETAIL
+    found = CUSTOMER_TYPE_ALIASES.get(raw) or CUSTOMER_TYPE_ALIASES.get(raw.lower())
+    if found is None:
+        return _problem(f"客户类型未知：{raw}（零售/工程/电商/分销）",
+                        f"unknown customer type: {raw} (retail/project/online/subdealer)")
+    return found
+
+
+def check_row(raw: dict[str, str], line: int, skus: dict[str, str], today: date) -> dict[str, Any] | Problem:
+    """A JSON-safe draft row, or the first problem with it. ``skus`` maps casefolded SKU -> SKU."""
+    sku = skus.get(raw.get("sku", "").strip().casefold())
+    if sku is None:
+        shown = raw.get("sku", "").strip()
+        return _problem(f"未知产品：{shown or '空'}", f"unknown product: {shown or 'empty'}")
+    sold_on = _parse_date(raw.get("date", ""), today)
+    qty = _parse_qty(raw.get("qty", ""))
+    amount = _parse_amount(raw.get("amount", ""))
+    customer_type = _parse_customer_type(raw.get("customer_type", ""))
+    for value in (sold_on, qty, amount, customer_type):
+        if isinstance(value, Problem):
+            return value
+    assert isinstance(sold_on, date) and isinstance(qty, int) and isinstance(amount, Decimal)
+    assert isinstance(customer_type, CustomerType)
+    return {"line": line, "sold_on": sold_on.isoformat(), "sku": sku, "qty": qty, "amount": str(amount),
+            "province": raw.get("province", "").strip(), "city": raw.get("city", "").strip(),
+            "customer_type": customer_type.value}
+
+
+# --- typed lines ----------------------------------------------------------------------------------
+
+_DATE_IN_TEXT = re.compile(r"(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|今天|昨天)")
+_UNIT_PRICE = re.compile(r"(?:单价|unit price|@)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*元?", re.IGNORECASE)
+_TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*元?",
+                    re.IGNORECASE)
+_QTY_WITH_UNIT = re.compile(
+    r"(?:卖了|卖出|售出|销售|sold)?\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(?:台|箱|件|个|套|支|盒|包|pcs|units?)(?![a-z])",
+    re.IGNORECASE)
+_FILLER = frozenset({"卖了", "卖出", "售出", "销售", "sold", "元", "共", "，", ","})
+_SPLIT = re.compile(r"[\s,，;；、]+")
+_PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
+
+
+def _product_names(products: list[Product]) -> list[tuple[str, str]]:
+    names = [(n, p.sku) for p in products for n in {p.sku, p.name, *p.aliases} if n]
+    return sorted(names, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def parse_line(text: str, line: int, products: list[Product], today: date) -> dict[str, Any] | Problem | None:
+    """One typed line -> draft row / problem; None for a line that is not a sale (a heading like "上报销量")."""
+    rest = text.strip()
+    raw: dict[str, str] = {}
+    if m := _DATE_IN_TEXT.search(rest):
+        raw["date"] = m.group(1).replace("年", "-").replace("月", "-").replace("日", "")
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    lower = rest.lower()
+    for name, sku in _product_names(products):
+        i = lower.find(name.lower())
+        if i >= 0:
+            raw["sku"] = sku
+            rest = rest[:i] + " " + rest[i + len(name):]
+            break
+    unit_price: str | None = None
+    if m := _UNIT_PRICE.search(rest):
+        unit_price = m.group(1)
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    if m := _TOTAL.search(rest):
+        raw["amount"] = m.group(1)
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    if m := _QTY_WITH_UNIT.search(rest):
+        raw["qty"] = m.group(1)
+        rest = rest[:m.start()] + " " + rest[m.end():]
+    places: list[str] = []
+    for token in (t for t in _SPLIT.split(rest) if t and t not in _FILLER):
+        if token in CUSTOMER_TYPE_ALIASES or token.lower() in CUSTOMER_TYPE_ALIASES:
+            raw["customer_type"] = token
+        elif re.fullmatch(r"-?[¥￥]?-?\d+(?:\.\d+)?元?", token):
+            if "qty" not in raw:
+                raw["qty"] = token
+            elif "amount" not in raw:
+                raw["amount"] = token
+            else:
+                return _problem(f"多余的数字：{token}", f"unexpected number: {token}")
+        elif "sku" not in raw and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-_.]*", token):
+            raw["sku"] = token                      # looks like a model: reported as unknown below
+        else:
+            places.append(token)
+    if "sku" not in raw:
+        if not re.search(r"\d", text):
+            return None
+        return _problem("没有找到产品型号", "no product model found")
+    if len(places) >= 2:
+        raw["province"], raw["city"] = places[0].removesuffix("省"), places[1].removesuffix("市")
+    elif places:
+        m = _PROVINCE_CITY.match(places[0])
+        if m:
+            raw["province"], raw["city"] = m.group(1), m.group(2)
+        else:
+            raw["city"] = places[0].removesuffix("市")
+    if "qty" not in raw:
+        return _problem("缺少数量", "the quantity is missing")
+    if "amount" not in raw:
+        if unit_price is None:
+            return _problem("缺少金额（总额或“单价”）", "the amount is missing (a total, or \"unit price\")")
+        qty = _parse_qty(raw["qty"])
+        if isinstance(qty, Problem):
+            return qty
+        raw["amount"] = str(Decimal(unit_price) * qty)
+    skus = {p.sku.casefold(): p.sku for p in products}
+    return check_row(raw, line, skus, today)
+
+
+def parse_text(text: str, products: list[Product], today: date) -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[int, Problem]] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    for n, line in enumerate(lines[:MAX_ROWS], start=1):
+        result = parse_line(line, n, products, today)
+        if result is None:
+            continue
+        if isinstance(result, Problem):
+            problems.append((n, result))
+        else:
+            rows.append(result)
+    return rows, problems
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+class FileUnreadable(Exception):
+    """The upload is not a sheet we can read; ``problem`` says why (zh, en)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.en)
+        self.problem = problem
+
+
+def template_bytes() -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "sellout"
+    ws.append(list(TEMPLATE_HEADER))
+    for column, width in zip("ABCDEFG", (12, 12, 8, 12, 10, 10, 14), strict=True):
+        ws.column_dimensions[column].width = width
+    notes = wb.create_sheet("说明")
+    for row in (("列", "说明", "示例"),
+                ("date", "销售日期 YYYY-MM-DD", "2026-11-25"),
+                ("sku", "产品型号", "AP300"),
+                ("qty", "数量（正整数）", "3"),
+                ("amount", "该行销售总额（元）", "5997.00"),
+                ("province", "省份（可空：默认贵司所在省）", "浙江"),
+                ("city", "城市（可空：默认贵司所在市）", "杭州"),
+                ("customer_type", "零售/工程/电商/分销（可空：零售）", "零售")):
+        notes.append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _table(data: bytes, file_name: str) -> list[list[str]]:
+    name = file_name.lower()
+    if name.endswith(".xls"):
+        raise FileUnreadable(_problem("请另存为 .xlsx 或 .csv", "save it as .xlsx or .csv"))
+    if name.endswith((".xlsx", ".xlsm")) and not data.startswith(b"PK"):
+        raise FileUnreadable(_problem("不是有效的 Excel 文件", "not a valid Excel file"))
+    if name.endswith(".csv") or not data.startswith(b"PK"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file"))
+        if "\x00" in text:
+            raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file"))
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            ws = wb["sellout"] if "sellout" in wb.sheetnames else wb.worksheets[0]
+            return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    except Exception as exc:  # a damaged upload can fail inside zipfile, xml or openpyxl in many ways
+        raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file")) from exc
+
+
+def parse_file(data: bytes, file_name: str, products: list[Product], today: date
+               ) -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
+    """Rows of an uploaded sheet; raises FileUnreadable when the file itself is unusable."""
+    table = _table(data, file_name)
+    start = next((i for i, row in enumerate(table) if any(row)), None)
+    if start is None:
+        raise FileUnreadable(_problem("表格里没有数据行", "the sheet has no data rows"))
+    columns: dict[str, int] = {}
+    for index, title in enumerate(table[start]):
+        key = title.strip().lower()
+        for field_name, aliases in HEADER_ALIASES.items():
+            if key in aliases and field_name not in columns:
+                columns[field_name] = index
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise FileUnreadable(_problem(f"缺少列：{', '.join(missing)}（表头应为 {','.join(TEMPLATE_HEADER)}）",
+                                      f"missing column(s): {', '.join(missing)} (the header is "
+                                      f"{','.join(TEMPLATE_HEADER)})"))
+    body = [(start + 2 + i, row) for i, row in enumerate(table[start + 1:]) if any(c.strip() for c in row)]
+    if not body:
+        raise FileUnreadable(_problem("表格里没有数据行", "the sheet has no data rows"))
+    if len(body) > MAX_ROWS:
+        raise FileUnreadable(_problem(f"超过 {MAX_ROWS} 行，请分批上报", f"more than {MAX_ROWS} rows; please split it"))
+    skus = {p.sku.casefold(): p.sku for p in products}
+    rows: list[dict[str, Any]] = []
+    problems: list[tuple[int, Problem]] = []
+    for line, row in body:
+        raw = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
+        result = check_row(raw, line, skus, today)
+        if isinstance(result, Problem):
+            problems.append((line, result))
+        else:
+            rows.append(result)
+    return rows, problems
+
+
+# --- the conversation ------------------------------------------------------------------------------
+
+def _prompt(ctx: Ctx) -> Reply:
+    return Reply(text=ctx.t("so.prompt"), buttons=[[Button(ctx.t("so.btn.template"), payload("so.tpl"))],
+                                                   forms.cancel_row(ctx, "so")])
+
+
+@router.button("so.new")
+@router.command("sellout")
+async def new(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    ctx.go("so.input")
+    return [_prompt(ctx)]
+
+
+@router.intent(Intent.REPORT_SALES)
+async def report_sales_intent(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    ctx.go("so.input")
+    products = await forms.active_products(ctx)
+    rows, problems = parse_text(ctx.inbound.text, products, ctx.deps.clock.today())
+    if not rows and not problems:
+        return [_prompt(ctx)]
+    return _summary(ctx, rows, problems)
+
+
+@router.button("so.tpl")
+async def template(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    if ctx.dialog.state != "so.input":
+        ctx.go("so.input")
+    return [Reply(text=ctx.t("so.template"), file=template_bytes(), file_name=TEMPLATE_NAME,
+                  buttons=[forms.cancel_row(ctx, "so")])]
+
+
+@router.button("so.cancel")
+async def cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+@router.state("so")
+async def answer(ctx: Ctx) -> list[Reply]:
+    is_file = ctx.inbound.kind == InboundKind.DOCUMENT and bool(ctx.inbound.file_refs)
+    if ctx.dialog.state == "so.confirm" and not is_file and not forms.text_of(ctx):
+        return [Reply(text=ctx.t("so.use_buttons"))]
+    # at the summary, new lines or a new file replace the rows shown
+    products = await forms.active_products(ctx)
+    today = ctx.deps.clock.today()
+    if is_file:
+        if ctx.deps.read_file is None:
+            return [Reply(text=ctx.t("so.file_unsupported"))]
+        data = await ctx.deps.read_file(ctx.inbound.file_refs[0])
+        if len(data) > MAX_FILE_BYTES:
+            return [Reply(text=ctx.t("so.file_too_big"))]
+        try:
+            rows, problems = parse_file(data, ctx.inbound.file_name, products, today)
+        except FileUnreadable as exc:
+            ctx.go("so.input")
+            reason = ctx.pick(exc.problem.zh, exc.problem.en)
+            return [Reply(text=ctx.t("so.file_broken", reason=reason),
+                          buttons=[[Button(ctx.t("so.btn.template"), payload("so.tpl"))], forms.cancel_row(ctx, "so")])]
+        return _summary(ctx, rows, problems)
+    text = forms.text_of(ctx)
+    if not text:
+        return [_prompt(ctx)]
+    rows, problems = parse_text(text, products, today)
+    if not rows and not problems:
+        return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
+    return _summary(ctx, rows, problems)
+
+
+def _type_label(ctx: Ctx, value: str) -> str:
+    zh, en = CUSTOMER_TYPE_LABELS[CustomerType(value)]
+    return ctx.pick(zh, en)
+
+
+def _row_text(ctx: Ctx, row: dict[str, Any]) -> str:
+    place = " ".join(p for p in (row.get("province"), row.get("city")) if p)
+    parts = [row["sold_on"][5:], row["sku"], f"×{row['qty']}", fmt_cny(Decimal(row["amount"])), place,
+             _type_label(ctx, row["customer_type"])]
+    return "• " + " ".join(p for p in parts if p)
+
+
+def _problem_lines(ctx: Ctx, problems: list[tuple[int, Problem]]) -> list[str]:
+    lines = [ctx.t("so.errors", n=len(problems))]
+    lines += [ctx.t("so.row", line=n, reason=ctx.pick(p.zh, p.en)) for n, p in problems[:PREVIEW_ERRORS]]
+    if len(problems) > PREVIEW_ERRORS:
+        lines.append(ctx.t("so.more_errors", n=len(problems) - PREVIEW_ERRORS))
+    return lines
+
+
+def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]]) -> list[Reply]:
+    again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
+    if not rows:
+        ctx.go("so.input")
+        lines = [ctx.t("so.no_rows"), *_problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
+        return [Reply(text="\n".join(lines), buttons=[again])]
+    nonce = forms.new_nonce()
+    ctx.go("so.confirm", nonce=nonce, rows=rows)
+    total_qty = sum(int(r["qty"]) for r in rows)
+    total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
+    lines = [ctx.t("so.summary", rows=len(rows), qty=total_qty, amount=fmt_cny(total))]
+    lines += [_row_text(ctx, r) for r in rows[:PREVIEW_ROWS]]
+    if len(rows) > PREVIEW_ROWS:
+        lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))
+    if problems:
+        lines += _problem_lines(ctx, problems)
+    return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("form.submit"), payload("so.ok", nonce))], again])]
+
+
+@router.button("so.ok")
+async def confirm(ctx: Ctx) -> list[Reply]:
+    nonce = forms.arg(ctx, 0)
+    already = forms.submitted_ref(ctx, nonce)
+    if already is not None:
+        return [Reply(text=ctx.t("so.already", n=already), buttons=[[forms.menu_button(ctx)]])]
+    if not forms.form_is(ctx, "so.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    assert ctx.actor.dealer_id is not None  # require_dealer
+    rows: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or [])
+    report = await record_sellout(ctx.uow(), ctx.actor, ctx.actor.dealer_id, [
+        SellOutRow(sold_on=r["sold_on"], sku=r["sku"], qty=int(r["qty"]), amount=Decimal(r["amount"]),
+                   province=r.get("province", ""), city=r.get("city", ""), customer_type=r["customer_type"])
+        for r in rows], ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, str(report.accepted))
+    lines = [ctx.t("so.recorded", n=report.accepted)]
+    if report.errors:
+        # the use case numbers the rows it was given; show the user's own line numbers
+        problems = [(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
+                    for e in report.errors]
+        lines += _problem_lines(ctx, problems)
+    return [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]

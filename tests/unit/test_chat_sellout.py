@@ -1,0 +1,152 @@
+"""Sell-out reporting in chat: typed lines, the Excel template, uploaded xlsx/csv, broken files, exactly-once."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import openpyxl
+
+from core.sellout import CustomerType
+from core.users import Role
+from handlers.messages import InboundKind
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+
+
+async def _world() -> tuple[ChatWorld, int]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(province="江苏", city="南京")
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("101", Role.DEALER_CLERK, dealer)
+    await w.user("900", Role.MARKETING, username="ma")
+    assert dealer.id is not None
+    return w, dealer.id
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+async def test_one_typed_sentence_is_summarised_and_recorded_once() -> None:
+    w, dealer_id = await _world()
+    summary = await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    assert "有效 1 行，合计 3 台（件），金额 ¥5,997.00" in texts(summary)
+    confirm = buttons(summary)["✅ 确认提交"]
+    done = await w.press("100", confirm)
+    assert "已上报 1 行销量" in texts(done)
+    lines = await w.uow.sellout.list()
+    assert len(lines) == 1
+    line = lines[0]
+    assert (line.dealer_id, line.sku, line.qty, line.amount, line.city, line.sold_on) == (
+        dealer_id, "AP300", 3, Decimal("5997.00"), "杭州", date(2026, 11, 26))
+    assert line.customer_type == CustomerType.RETAIL and line.province == "江苏"   # the dealer's own province
+    again = await w.press("100", confirm)
+    assert "已经上报过了" in texts(again)
+    assert await w.uow.sellout.count() == 1
+
+
+async def test_prompt_explains_the_format_and_bad_lines_are_listed() -> None:
+    w, _ = await _world()
+    prompt = await w.press("101", payload("so.new"))          # a clerk may report sales too
+    assert "型号 数量 金额" in texts(prompt) and "📥 下载模板" in buttons(prompt)
+    summary = await w.say("101", "AP300 2 3998\nXYZ 1 100\nDH20 1\n2026-11-20 除湿机 1 1599 浙江 杭州 工程")
+    text = texts(summary)
+    assert "有效 2 行" in text and "¥5,597.00" in text
+    assert "第 2 行：未知产品：XYZ" in text and "第 3 行：缺少金额" in text
+    await w.press("101", buttons(summary)["✅ 确认提交"])
+    lines = sorted(await w.uow.sellout.list(), key=lambda ln: ln.sku)
+    assert [(ln.sku, ln.qty, ln.sold_on, ln.customer_type) for ln in lines] == [
+        ("AP300", 2, date(2026, 11, 26), CustomerType.RETAIL),
+        ("DH20", 1, date(2026, 11, 20), CustomerType.PROJECT)]
+
+
+async def test_nothing_valid_offers_no_confirm_button() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("so.new"))
+    replies = await w.say("100", "AP300 3 -5\nAP300 3 100 2027-01-01")
+    text = texts(replies)
+    assert "金额不能为负" in text and "晚于今天" in text
+    assert "✅ 确认提交" not in buttons(replies)
+    assert await w.uow.sellout.count() == 0
+
+
+async def test_template_is_an_xlsx_with_the_header() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("so.new"))
+    replies = await w.press("100", payload("so.tpl"))
+    reply = replies[0]
+    assert reply.file_name == "sellout_template.xlsx" and reply.file
+    wb = openpyxl.load_workbook(io.BytesIO(reply.file))
+    header = [c.value for c in wb.worksheets[0][1]]
+    assert header == ["date", "sku", "qty", "amount", "province", "city", "customer_type"]
+
+
+async def test_uploaded_workbook_is_read_checked_and_recorded() -> None:
+    w, dealer_id = await _world()
+    await w.press("100", payload("so.new"))
+    data = _xlsx([["date", "sku", "qty", "amount", "province", "city", "customer_type"],
+                  [date(2026, 11, 24), "AP300", 2, 3998, "浙江", "杭州", "零售"],
+                  ["2026-11-25", "dh20", 1, 1599.5, "", "", "工程"],
+                  [],
+                  ["2026-11-25", "F300", "两", 598, "", "", ""],
+                  ["2026-11-25", "AP300", 0, 100, "", "", ""],
+                  ["2026-12-30", "AP300", 1, 1999, "", "", ""]])
+    summary = await w.upload("100", "11月销量.xlsx", data)
+    text = texts(summary)
+    assert "有效 3 行，合计 5 台（件），金额 ¥6,195.50" in text
+    assert "第 6 行：数量须为正整数" in text and "第 7 行：销售日期 2026-12-30 晚于今天" in text
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+    lines = sorted(await w.uow.sellout.list(), key=lambda ln: ln.sku)
+    assert [(ln.sku, ln.qty, ln.amount) for ln in lines] == [
+        ("AP300", 2, Decimal("3998.00")), ("DH20", 1, Decimal("1599.50")), ("F300", 2, Decimal("598.00"))]
+    assert all(ln.dealer_id == dealer_id for ln in lines)
+
+
+async def test_csv_with_chinese_headers_works() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("so.new"))
+    csv_text = "日期,型号,数量,金额,城市\n2026-11-26,AP300,1,1999,苏州\n"
+    summary = await w.upload("100", "sales.csv", csv_text.encode("utf-8-sig"))
+    assert "有效 1 行" in texts(summary) and "苏州" in texts(summary)
+
+
+async def test_broken_files_say_why_and_record_nothing() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("so.new"))
+    broken = await w.upload("100", "sales.xlsx", b"this is not a workbook")
+    assert "文件无法读取" in texts(broken) and "没有记录任何数据" in texts(broken)
+    zipped_junk = await w.upload("100", "sales.xlsx", b"PK\x03\x04garbage")
+    assert "文件无法读取" in texts(zipped_junk)
+    wrong_header = await w.upload("100", "sales.xlsx", _xlsx([["name", "count"], ["AP300", 3]]))
+    assert "缺少列：sku, qty, amount" in texts(wrong_header)
+    empty = await w.upload("100", "sales.xlsx", _xlsx([["date", "sku", "qty", "amount"]]))
+    assert "没有数据行" in texts(empty)
+    old = await w.upload("100", "sales.xls", b"\xd0\xcf\x11\xe0")
+    assert ".xlsx" in texts(old)
+    assert await w.uow.sellout.count() == 0
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "so.input"
+
+
+async def test_channel_without_file_access_is_told_to_type() -> None:
+    w, _ = await _world()
+    await w.press("100", payload("so.new"))
+    replies = await w.send(w._inbound("100", InboundKind.DOCUMENT, file_refs=("x",), file_name="a.xlsx"))
+    assert "暂不支持读取文件" in texts(replies)
+
+
+async def test_staff_and_unbound_cannot_report() -> None:
+    w, _ = await _world()
+    assert "仅供经销商" in texts(await w.press("900", payload("so.new")))
+    assert "绑定码" in texts(await w.press("555", payload("so.new")))
+    assert "按钮已失效" in texts(await w.press("100", payload("so.ok", "abcd1234")))
