@@ -1002,7 +1002,8 @@ async def _reorder(ctx: Ctx, number: str | None) -> list[Reply]:
         dealer_id = _dealer_id(ctx, current) if current is not None else ctx.actor.dealer_id
         if dealer_id is None:
             return await _ask_dealer(ctx)
-        recent = await list_orders(ctx.uow(), ctx.actor, dealer_id=dealer_id, limit=20)
+        recent = sorted(await list_orders(ctx.uow(), ctx.actor, dealer_id=dealer_id, limit=20),
+                        key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
         source = next((o for o in recent if o.status not in (OrderStatus.CANCELLED, OrderStatus.REJECTED)), None)
     if source is None:
         cart = await _open_cart(ctx)

@@ -1,7 +1,338 @@
-"""Conversation flow: orders (to be filled in)."""
+"""My orders: the recent list, one order's detail and timeline, cancel, confirm receipt.
+
+Buttons: ``orders.list``, ``orders.detail|<number>``, ``orders.cancel|<number>`` (asks first),
+``orders.cancel_ok|<number>|<version>``, ``orders.recv_ok|<number>`` (all received),
+``orders.recv_issue|<number>`` (choose what went wrong), ``orders.recv|<number>|<p|d|pd>``.
+Reorder buttons go to the ordering flow (``order.reorder|<number>``), after-sales to ``as.new|<number>``,
+staff decisions to the staff flow (``staff.order.approve`` / ``staff.order.reject`` / ``staff.alloc`` /
+``staff.ship``).
+
+Every order is read through ``get_order`` / ``list_orders``: another dealer's number answers
+"not found", exactly like a number that does not exist. Buttons shown come from
+``allowed_actions`` for the actor, and the use cases check again when pressed. The cancel
+confirmation carries the order version it was shown for, so a cancel pressed after the order moved
+on is refused (Conflict) instead of cancelling something the user did not see.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+from core import order_flow
+from core.money import fmt_cny
+from core.order_flow import OrderAction, approval_reason_text, status_label
+from core.orders import Order, OrderStatus
+from core.services.orders import (
+    CancelOrder,
+    ConfirmReceipt,
+    allowed_actions,
+    cancel_order,
+    confirm_receipt,
+    get_order,
+    list_orders,
+)
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, Reply
+from handlers.notify import chat_language, dealer_chats, staff_chats
+from handlers.router import Router, payload
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+RECENT = 10
+
+i18n.register({
+    "orders.none": ("您还没有订单。", "You have no orders yet."),
+    "orders.recent": ("最近的订单（点订单号查看详情）：", "Recent orders (tap one for details):"),
+    "orders.row": ("{number} · {day} · {status} · {total}", "{number} · {day} · {status} · {total}"),
+    "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
+    "orders.title": ("📦 订单 {number}", "📦 Order {number}"),
+    "orders.dealer": ("经销商：{dealer}", "Dealer: {dealer}"),
+    "orders.status": ("状态：{status}", "Status: {status}"),
+    "orders.placed": ("下单时间：{at}", "Placed: {at}"),
+    "orders.on_behalf": ("（代客下单）", "(placed on your behalf)"),
+    "orders.delivery": ("要求交货：{date}", "Requested delivery: {date}"),
+    "orders.line": ("{n}. {name}（{sku}）× {qty}　{amount}", "{n}. {name} ({sku}) x {qty}  {amount}"),
+    "orders.line_free": ("   另赠 {free}", "   plus {free} free"),
+    "orders.total": ("合计：{total}", "Total: {total}"),
+    "orders.shipping": ("物流：{carrier} {tracking}", "Shipping: {carrier} {tracking}"),
+    "orders.rejected": ("驳回原因：{reason}", "Rejected: {reason}"),
+    "orders.approval": ("⚠️ {reasons}", "⚠️ {reasons}"),
+    "orders.timeline": ("进度：", "Timeline:"),
+    "orders.btn.cancel": ("❌ 取消订单", "❌ Cancel order"),
+    "orders.btn.recv_ok": ("✅ 全部收到", "✅ All received"),
+    "orders.btn.recv_issue": ("⚠️ 部分收到或有破损", "⚠️ Partly received or damaged"),
+    "orders.btn.reorder": ("🔁 再来一单", "🔁 Order again"),
+    "orders.btn.list": ("⬅️ 订单列表", "⬅️ Orders"),
+    "orders.btn.approve": ("✅ 通过", "✅ Approve"),
+    "orders.btn.reject": ("❌ 驳回", "❌ Reject"),
+    "orders.btn.allocate": ("🏭 配货", "🏭 Allocate"),
+    "orders.btn.ship": ("🚚 发货", "🚚 Ship"),
+    "orders.btn.order": ("🛒 去下单", "🛒 Place an order"),
+    "orders.btn.cancel_yes": ("确认取消", "Yes, cancel it"),
+    "orders.btn.cancel_no": ("不取消", "No, keep it"),
+    "orders.btn.partial": ("📦 少货 / 部分收到", "📦 Items missing"),
+    "orders.btn.damaged": ("💥 有破损", "💥 Damaged"),
+    "orders.btn.both": ("少货且有破损", "Missing and damaged"),
+    "orders.btn.back": ("⬅️ 返回", "⬅️ Back"),
+    "orders.btn.aftersales": ("🛠 申请售后", "🛠 Open an after-sales ticket"),
+    "orders.btn.detail": ("📄 查看订单", "📄 View order"),
+    "orders.cancel_ask": ("确认取消订单 {number}（{total}）吗？取消后已扣款项将退回。",
+                          "Cancel order {number} ({total})? Anything charged is refunded."),
+    "orders.cancel_done": ("订单 {number} 已取消，已扣款项已退回。", "Order {number} is cancelled; charges are refunded."),
+    "orders.cancel_reason": ("聊天中取消", "cancelled in chat"),
+    "orders.none_cancellable": ("没有可以取消的订单（已配货或已发货的订单不能自行取消）。",
+                                "No order can be cancelled (allocated or shipped orders cannot be cancelled here)."),
+    "orders.pick_cancel": ("请选择要取消的订单：", "Which order do you want to cancel?"),
+    "orders.recv_done": ("已确认收货：{number}。谢谢！", "Receipt confirmed: {number}. Thank you!"),
+    "orders.recv_ask": ("订单 {number} 收货有什么问题？", "What went wrong with order {number}?"),
+    "orders.recv_noted": ("已确认收货并记录：{flags}。如需补发或维修，可以申请售后：",
+                          "Receipt confirmed and noted: {flags}. For replacement or repair, open an "
+                          "after-sales ticket:"),
+    "orders.flag_partial": ("部分收货", "partly received"),
+    "orders.flag_damaged": ("有破损", "damaged"),
+    "orders.push_cancelled_staff": ("ℹ️ 经销商 {dealer} 已取消订单 {number}（{total}）。",
+                                    "ℹ️ Dealer {dealer} cancelled order {number} ({total})."),
+    "orders.push_cancelled_dealer": ("ℹ️ 您的订单 {number} 已由厂家取消。如有疑问请联系业务员。",
+                                     "ℹ️ Your order {number} was cancelled by the maker. Ask your sales "
+                                     "contact if anything is unclear."),
+})
+
+
+def _local(ctx: Ctx, order: Order) -> str:
+    if order.created_at is None:
+        return ""
+    return order.created_at.astimezone(ctx.deps.clock.tz).strftime("%Y-%m-%d %H:%M")
+
+
+# --- list -------------------------------------------------------------------------------------------
+
+@router.command("orders")
+@router.button("orders.list")
+async def order_list(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    orders = await _recent(ctx)
+    if not orders:
+        rows = [[Button(ctx.t("orders.btn.order"), payload("order.new"))]] if ctx.is_dealer else []
+        return [Reply(text=ctx.t("orders.none"), buttons=rows)]
+    codes = await _dealer_codes(ctx, orders) if ctx.is_staff else {}
+    lines = [ctx.t("orders.recent")]
+    rows = []
+    for order in orders:
+        status = status_label(order.status, ctx.lang)
+        day = order.created_at.astimezone(ctx.deps.clock.tz).strftime("%m-%d") if order.created_at else ""
+        prefix = f"{codes[order.dealer_id]} " if order.dealer_id in codes else ""
+        lines.append(prefix + ctx.t("orders.row", number=order.number, day=day, status=status,
+                                    total=fmt_cny(order.total)))
+        rows.append([Button(f"{order.number} · {status}", payload("orders.detail", order.number))])
+    return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+async def _recent(ctx: Ctx) -> list[Order]:
+    """The actor's latest orders, newest first; the number breaks ties within one second."""
+    orders = await list_orders(ctx.uow(), ctx.actor, limit=RECENT)
+    return sorted(orders, key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
+
+
+async def _dealer_codes(ctx: Ctx, orders: list[Order]) -> dict[int, str]:
+    async with ctx.uow() as uow:
+        dealers = await uow.dealers.list(id__in=sorted({o.dealer_id for o in orders}))
+    return {d.id: d.code for d in dealers if d.id is not None}
+
+
+# --- detail -----------------------------------------------------------------------------------------
+
+@router.button("orders.detail")
+async def detail(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await order_detail(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> list[Reply]:
+    """One order as the actor may see it, with the buttons for what the actor may do next."""
+    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
+    out = [*(lead or []), ctx.t("orders.title", number=order.number)]
+    if ctx.is_staff:
+        async with ctx.uow() as uow:
+            dealer = await uow.dealers.get(order.dealer_id)
+        if dealer is not None:
+            out.append(ctx.t("orders.dealer", dealer=f"{dealer.code} {dealer.name}"))
+    out.append(ctx.t("orders.status", status=status_label(order.status, ctx.lang)))
+    out.append(ctx.t("orders.placed", at=_local(ctx, order)) + (ctx.t("orders.on_behalf") if order.on_behalf else ""))
+    if order.requested_delivery:
+        out.append(ctx.t("orders.delivery", date=order.requested_delivery.isoformat()))
+    for n, line in enumerate(order.lines, 1):
+        out.append(ctx.t("orders.line", n=n, name=line.name, sku=line.sku, qty=line.qty, amount=fmt_cny(line.amount)))
+        if line.free_qty:
+            out.append(ctx.t("orders.line_free", free=line.free_qty))
+    out.append(ctx.t("orders.total", total=fmt_cny(order.total)))
+    if order.status == OrderStatus.SUBMITTED and order.approval_reasons:
+        out.append(ctx.t("orders.approval", reasons="；".join(approval_reason_text(r, ctx.lang)
+                                                             for r in order.approval_reasons)))
+    if order.carrier or order.tracking_no:
+        out.append(ctx.t("orders.shipping", carrier=order.carrier or "", tracking=order.tracking_no or ""))
+    if order.status == OrderStatus.REJECTED and order.reject_reason:
+        out.append(ctx.t("orders.rejected", reason=order.reject_reason))
+    out.append(ctx.t("orders.timeline"))
+    for event in order.events:
+        at = event.at.astimezone(ctx.deps.clock.tz).strftime("%m-%d %H:%M")
+        note = f"（{event.note}）" if event.note and ctx.is_staff else ""
+        out.append(f"· {at} {status_label(event.status, ctx.lang)}{note}")
+    return [Reply(text="\n".join(out), buttons=_detail_buttons(ctx, order))]
+
+
+def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
+    actions = allowed_actions(order, ctx.actor)
+    rows: list[list[Button]] = []
+    if ctx.is_staff and OrderAction.APPROVE.value in actions:
+        rows.append([Button(ctx.t("orders.btn.approve"), payload("staff.order.approve", order.number)),
+                     Button(ctx.t("orders.btn.reject"), payload("staff.order.reject", order.number))])
+    if ctx.is_staff and OrderAction.ALLOCATE.value in actions:
+        rows.append([Button(ctx.t("orders.btn.allocate"), payload("staff.alloc", order.number))])
+    if ctx.is_staff and OrderAction.SHIP.value in actions:
+        rows.append([Button(ctx.t("orders.btn.ship"), payload("staff.ship", order.number))])
+    if OrderAction.RECEIVE.value in actions:
+        rows.append([Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", order.number))])
+        rows.append([Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", order.number))])
+    if OrderAction.CANCEL.value in actions:
+        rows.append([Button(ctx.t("orders.btn.cancel"), payload("orders.cancel", order.number))])
+    perms = ctx.actor.permissions
+    if (ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms) or (
+            ctx.is_staff and Permission.ORDER_PLACE_ON_BEHALF in perms):
+        rows.append([Button(ctx.t("orders.btn.reorder"), payload("order.reorder", order.number))])
+    rows.append([Button(ctx.t("orders.btn.list"), payload("orders.list"))])
+    return rows
+
+
+@router.intent(Intent.ORDER_STATUS)
+async def status_intent(ctx: Ctx) -> list[Reply]:
+    """"上次那单到哪了": the latest order; with an order number, that order."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    number = ctx.parsed.slots.order_no if ctx.parsed else None
+    if number:
+        return await order_detail(ctx, number)
+    if ctx.is_staff:
+        return await order_list(ctx)
+    recent = await _recent(ctx)
+    if not recent:
+        return [Reply(text=ctx.t("orders.none"), buttons=[[Button(ctx.t("orders.btn.order"), payload("order.new"))]])]
+    return await order_detail(ctx, recent[0].number, [ctx.t("orders.latest")])
+
+
+# --- cancel -----------------------------------------------------------------------------------------
+
+@router.intent(Intent.CANCEL_ORDER)
+async def cancel_intent(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    number = ctx.parsed.slots.order_no if ctx.parsed else None
+    if number:
+        return await _ask_cancel(ctx, number)
+    recent = await _recent(ctx)
+    cancellable = [o for o in recent if OrderAction.CANCEL.value in allowed_actions(o, ctx.actor)]
+    if not cancellable:
+        return [Reply(text=ctx.t("orders.none_cancellable"))]
+    if len(cancellable) == 1:
+        return await _ask_cancel(ctx, cancellable[0].number)
+    return [Reply(text=ctx.t("orders.pick_cancel"),
+                  buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.cancel", o.number))]
+                           for o in cancellable])]
+
+
+@router.button("orders.cancel")
+async def ask_cancel(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _ask_cancel(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def _ask_cancel(ctx: Ctx, number: str) -> list[Reply]:
+    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
+    order_flow.check(order, ctx.actor, OrderAction.CANCEL)   # says why not, before asking
+    return [Reply(text=ctx.t("orders.cancel_ask", number=order.number, total=fmt_cny(order.total)),
+                  buttons=[[Button(ctx.t("orders.btn.cancel_yes"),
+                                   payload("orders.cancel_ok", order.number, order.version)),
+                            Button(ctx.t("orders.btn.cancel_no"), payload("orders.detail", order.number))]])]
+
+
+@router.button("orders.cancel_ok")
+async def cancel_confirmed(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if len(ctx.args) < 2 or not ctx.args[1].isdigit():
+        return [Reply(text=ctx.t("error.button_stale"))]
+    number, version = ctx.args[0], int(ctx.args[1])
+    await get_order(ctx.uow(), ctx.actor, number)      # not found reads the same everywhere
+    order = await cancel_order(ctx.uow(), ctx.actor,
+                               CancelOrder(number=number, reason=i18n.t("zh-CN", "orders.cancel_reason"),
+                                           expected_version=version), ctx.deps.clock)
+    ctx.outbox.extend(await _cancel_pushes(ctx, order))
+    return await order_detail(ctx, order.number, [ctx.t("orders.cancel_done", number=order.number)])
+
+
+async def _cancel_pushes(ctx: Ctx, order: Order) -> list[Reply]:
+    """Tell the other side: staff when a dealer cancels, the dealer when staff cancels."""
+    me = (ctx.inbound.channel, ctx.inbound.chat_id)
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(order.dealer_id)
+        if ctx.is_dealer:
+            chats = await staff_chats(uow, Permission.ORDER_APPROVE)
+            key = "orders.push_cancelled_staff"
+        else:
+            chats = await dealer_chats(uow, order.dealer_id)
+            key = "orders.push_cancelled_dealer"
+        chats = [c for c in chats if c != me]
+        languages = {c: await chat_language(uow, c[0], c[1], ctx.deps.default_language) for c in chats}
+    label = f"{dealer.code} {dealer.name}" if dealer else str(order.dealer_id)
+    return [Reply(text=i18n.t(languages[c], key, dealer=label, number=order.number, total=fmt_cny(order.total)),
+                  buttons=[[Button(i18n.t(languages[c], "orders.btn.detail"), payload("orders.detail", order.number))]],
+                  channel=c[0], chat_id=c[1])
+            for c in chats]
+
+
+# --- receipt ----------------------------------------------------------------------------------------
+
+@router.button("orders.recv_ok")
+async def received_all(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    number = ctx.args[0] if ctx.args else ""
+    await get_order(ctx.uow(), ctx.actor, number)
+    order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=number), ctx.deps.clock)
+    return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
+
+
+@router.button("orders.recv_issue")
+async def received_with_issue(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    order = await get_order(ctx.uow(), ctx.actor, ctx.args[0] if ctx.args else "")
+    order_flow.check(order, ctx.actor, OrderAction.RECEIVE)
+    n = order.number
+    return [Reply(text=ctx.t("orders.recv_ask", number=n),
+                  buttons=[[Button(ctx.t("orders.btn.partial"), payload("orders.recv", n, "p")),
+                            Button(ctx.t("orders.btn.damaged"), payload("orders.recv", n, "d"))],
+                           [Button(ctx.t("orders.btn.both"), payload("orders.recv", n, "pd"))],
+                           [Button(ctx.t("orders.btn.back"), payload("orders.detail", n))]])]
+
+
+@router.button("orders.recv")
+async def received_noted(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if len(ctx.args) < 2 or not ctx.args[1] or set(ctx.args[1]) - {"p", "d"}:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    number, flags = ctx.args[0], ctx.args[1]
+    await get_order(ctx.uow(), ctx.actor, number)
+    order = await confirm_receipt(ctx.uow(), ctx.actor,
+                                  ConfirmReceipt(number=number, partial="p" in flags, damaged="d" in flags),
+                                  ctx.deps.clock)
+    noted = [ctx.t("orders.flag_partial")] if "p" in flags else []
+    noted += [ctx.t("orders.flag_damaged")] if "d" in flags else []
+    return [Reply(text=ctx.t("orders.recv_noted", flags="、".join(noted) if not ctx.en else ", ".join(noted)),
+                  buttons=[[Button(ctx.t("orders.btn.aftersales"), payload("as.new", order.number))],
+                           [Button(ctx.t("orders.btn.detail"), payload("orders.detail", order.number))]])]

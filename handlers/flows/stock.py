@@ -1,7 +1,305 @@
-"""Conversation flow: stock (to be filled in)."""
+"""Stock in chat: maker availability per product and region, the dealer's own stock, stocktakes.
+
+Dealers see a coarse level per warehouse region (充足 / 紧张 / 缺货); staff holding STOCK_READ_ALL see
+the numbers: ``core.services.inventory.stock_availability`` decides, this module only shows it.
+
+Buttons: ``stock.menu``, ``stock.products``, ``stock.sku|<sku>``, ``stock.all``, ``stock.own``,
+``stock.count`` (start a stocktake), ``stock.count_sku|<sku>``, ``stock.count_ok|<token>``.
+Dialog states: ``stock.count`` (type "AP300 12台" or pick a product), ``stock.count_qty``
+(type the counted quantity of ``sku``), ``stock.count_confirm`` (rows waiting for Confirm, with a
+token the Confirm button carries: a second press of it answers "already recorded").
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+import secrets
+from collections import defaultdict
+
+from core.errors import NotFound, PermissionDenied
+from core.services.catalogue import list_products
+from core.services.inventory import (
+    ReportDealerStock,
+    StockAvailability,
+    list_dealer_stock,
+    report_dealer_stock,
+    stock_availability,
+)
+from core.users import Permission
+from handlers import i18n
+from handlers.catalogue import catalogue_entries
+from handlers.context import Ctx
+from handlers.flows.menu import main_menu, require_bound
+from handlers.flows.ordering import product_words, suggest_products, typed_quantity
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import Router, payload
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+MAX_COUNT = 999_999
+MAX_OVERVIEW = 30
+
+i18n.register({
+    "stock.menu": ("查库存：直接输入产品名，例如“AP300 有货吗”，或选择：",
+                   "Stock: type a product, e.g. \"AP300 in stock?\", or choose:"),
+    "stock.btn.products": ("📦 按产品查", "📦 By product"),
+    "stock.btn.all": ("📋 全部产品概览", "📋 All products"),
+    "stock.btn.own": ("🏪 我的库存", "🏪 My stock"),
+    "stock.btn.count": ("📝 盘点上报", "📝 Report a stocktake"),
+    "stock.btn.order": ("🛒 下单", "🛒 Order"),
+    "stock.btn.back": ("⬅️ 库存菜单", "⬅️ Stock menu"),
+    "stock.btn.confirm": ("✅ 确认上报", "✅ Confirm"),
+    "stock.btn.again": ("✏️ 重新输入", "✏️ Start over"),
+    "stock.btn.cancel": ("❌ 取消", "❌ Cancel"),
+    "stock.pick": ("请选择产品：", "Choose a product:"),
+    "stock.none_products": ("暂时没有产品。", "There are no products."),
+    "stock.product": ("🏭 {name}（{sku}）厂家库存：", "🏭 {name} ({sku}) at the maker:"),
+    "stock.region_level": ("{region}：{level}", "{region}: {level}"),
+    "stock.region_exact": ("{region}：可用 {available}（{level}）", "{region}: {available} available ({level})"),
+    "stock.no_rows": ("暂无库存（缺货）", "None in stock (out of stock)"),
+    "stock.coarse_note": ("库存情况仅供参考，以订单审核配货为准。", "For guidance only; allocation decides."),
+    "stock.overview": ("厂家库存概览：", "Maker stock overview:"),
+    "stock.overview_more": ("……共 {n} 个产品，其余请输入产品名查询。", "... {n} products in all; type a name for the rest."),
+    "stock.own_title": ("🏪 我的库存（最近盘点）：", "🏪 My stock (last stocktake):"),
+    "stock.own_row": ("{name}（{sku}）：{qty}{unit}（{day} 盘点）", "{name} ({sku}): {qty} {unit} (counted {day})"),
+    "stock.own_none": ("还没有盘点记录。", "No stocktake reported yet."),
+    "stock.dealers_only": ("这是经销商自己的库存功能。", "This is for a dealer's own stock."),
+    "stock.count_intro": ("盘点上报：直接输入产品和数量，例如“AP300 12台，F300 3箱”，或选择产品：",
+                          "Stocktake: type products and counts, e.g. \"AP300 12, F300 3 boxes\", or choose a product:"),
+    "stock.count_qty": ("请输入 {name}（{sku}）的盘点数量（{unit}）：", "How many {name} ({sku}) did you count ({unit})?"),
+    "stock.count_bad": ("请输入 0–{max} 之间的整数。", "Please type a whole number from 0 to {max}."),
+    "stock.count_not_understood": ("没认出产品和数量，请这样输入：AP300 12台；或点选产品。",
+                                   "I could not read a product and a count. Type e.g. AP300 12, or choose a product."),
+    "stock.count_ask": ("确认上报以下盘点数量？", "Report these counts?"),
+    "stock.count_row": ("{name}（{sku}）：{qty}{unit}", "{name} ({sku}): {qty} {unit}"),
+    "stock.count_done": ("✅ 盘点已记录：", "✅ Stocktake recorded:"),
+    "stock.count_again": ("这次盘点已经记录过了。", "This stocktake is already recorded."),
+    "stock.stale": ("这个按钮已失效，请重新开始盘点。", "That button has expired; start the stocktake again."),
+    "stock.suggest": ("没有找到“{word}”。您是不是要查：", "\"{word}\" is not in the catalogue. Did you mean:"),
+})
+
+
+def _level(ctx: Ctx, row: StockAvailability) -> str:
+    if row.available is not None:
+        return ctx.t("stock.region_exact", region=row.region, available=row.available, level=row.label(ctx.lang))
+    return ctx.t("stock.region_level", region=row.region, level=row.label(ctx.lang))
+
+
+def _is_count_reporter(ctx: Ctx) -> bool:
+    return ctx.is_dealer and Permission.DEALER_STOCK_REPORT in ctx.actor.permissions
+
+
+@router.command("stock")
+@router.button("stock.menu")
+async def stock_menu(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if ctx.dialog.state.startswith("stock."):
+        ctx.idle()
+    rows = [[Button(ctx.t("stock.btn.products"), payload("stock.products")),
+             Button(ctx.t("stock.btn.all"), payload("stock.all"))]]
+    if ctx.is_dealer:
+        rows.append([Button(ctx.t("stock.btn.own"), payload("stock.own")),
+                     Button(ctx.t("stock.btn.count"), payload("stock.count"))])
+    return [Reply(text=ctx.t("stock.menu"), buttons=rows)]
+
+
+@router.button("stock.products")
+async def products(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    found = await list_products(ctx.uow(), ctx.actor)
+    if not found:
+        return [Reply(text=ctx.t("stock.none_products"))]
+    rows = [[Button(f"{p.name}（{p.sku}）", payload("stock.sku", p.sku))] for p in found[:MAX_OVERVIEW]]
+    rows.append([Button(ctx.t("stock.btn.back"), payload("stock.menu"))])
+    return [Reply(text=ctx.t("stock.pick"), buttons=rows)]
+
+
+@router.button("stock.sku")
+async def product_stock(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await availability(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def availability(ctx: Ctx, sku: str) -> list[Reply]:
+    """One product's availability per region: a level for dealers, numbers for staff."""
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None or not product.active:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    rows = await stock_availability(ctx.uow(), ctx.actor, sku=product.sku)
+    out = [ctx.t("stock.product", name=product.name, sku=product.sku)]
+    out.extend(_level(ctx, r) for r in rows)
+    if not rows:
+        out.append(ctx.t("stock.no_rows"))
+    if ctx.is_dealer:
+        out.append(ctx.t("stock.coarse_note"))
+    buttons = [[Button(ctx.t("stock.btn.back"), payload("stock.menu"))]]
+    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in ctx.actor.permissions:
+        buttons.insert(0, [Button(ctx.t("stock.btn.order"), payload("order.pick", product.sku))])
+    return [Reply(text="\n".join(out), buttons=buttons)]
+
+
+@router.button("stock.all")
+async def overview(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    rows = await stock_availability(ctx.uow(), ctx.actor)
+    by_sku: dict[str, list[StockAvailability]] = defaultdict(list)
+    for row in rows:
+        by_sku[row.sku].append(row)
+    async with ctx.uow() as uow:
+        names = {p.sku: p.name for p in await uow.products.list(active=True)}
+    out = [ctx.t("stock.overview")]
+    for sku in sorted(by_sku)[:MAX_OVERVIEW]:
+        levels = " · ".join(_level(ctx, r) for r in by_sku[sku])
+        out.append(f"{names.get(sku, sku)}（{sku}）：{levels}" if not ctx.en else f"{names.get(sku, sku)} ({sku}): {levels}")
+    if len(by_sku) > MAX_OVERVIEW:
+        out.append(ctx.t("stock.overview_more", n=len(by_sku)))
+    if not by_sku:
+        out.append(ctx.t("stock.no_rows"))
+    return [Reply(text="\n".join(out), buttons=[[Button(ctx.t("stock.btn.back"), payload("stock.menu"))]])]
+
+
+@router.intent(Intent.QUERY_STOCK)
+async def stock_intent(ctx: Ctx) -> list[Reply]:
+    """"AP300 有货吗": that product directly; a name not in the catalogue gets suggestions."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    sku = ctx.parsed.slots.product if ctx.parsed else None
+    if sku:
+        return await availability(ctx, sku)
+    words = (ctx.parsed.slots.unknown_words if ctx.parsed else []) or [
+        w for w in product_words(ctx.inbound.text, ctx.deps.clock.today())
+        if w.lower() not in ("库存", "有货", "有没有货", "stock", "availability")]
+    if words:
+        async with ctx.uow() as uow:
+            catalogue = await catalogue_entries(uow)
+        found = suggest_products(words, catalogue)
+        if found:
+            rows = [[Button(f"{e.name}（{e.sku}）", payload("stock.sku", e.sku))] for e, _ in found]
+            return [Reply(text=ctx.t("stock.suggest", word=words[0][:30]), buttons=rows)]
+    return await stock_menu(ctx)
+
+
+# --- the dealer's own stock ---------------------------------------------------------------------------
+
+@router.button("stock.own")
+async def own_stock(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if not ctx.is_dealer or ctx.actor.dealer_id is None:
+        return [Reply(text=ctx.t("stock.dealers_only"))]
+    rows = await list_dealer_stock(ctx.uow(), ctx.actor, ctx.actor.dealer_id)
+    buttons = [[Button(ctx.t("stock.btn.count"), payload("stock.count")),
+                Button(ctx.t("stock.btn.back"), payload("stock.menu"))]]
+    if not rows:
+        return [Reply(text=ctx.t("stock.own_none"), buttons=buttons)]
+    products_by_sku = await _products(ctx, [r.sku for r in rows])
+    out = [ctx.t("stock.own_title")]
+    for row in rows:
+        name, unit = products_by_sku.get(row.sku, (row.sku, ""))
+        day = row.reported_at.astimezone(ctx.deps.clock.tz).strftime("%m-%d") if row.reported_at else "-"
+        out.append(ctx.t("stock.own_row", name=name, sku=row.sku, qty=row.qty, unit=unit, day=day))
+    return [Reply(text="\n".join(out), buttons=buttons)]
+
+
+async def _products(ctx: Ctx, skus: list[str]) -> dict[str, tuple[str, str]]:
+    async with ctx.uow() as uow:
+        return {p.sku: (p.name, p.unit) for p in await uow.products.list(sku__in=skus)}
+
+
+# --- stocktake ----------------------------------------------------------------------------------------
+
+def _require_reporter(ctx: Ctx) -> None:
+    if not _is_count_reporter(ctx):
+        raise PermissionDenied()
+
+
+@router.button("stock.count")
+async def start_count(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    _require_reporter(ctx)
+    found = await list_products(ctx.uow(), ctx.actor)
+    ctx.go("stock.count")
+    rows = [[Button(f"{p.name}（{p.sku}）", payload("stock.count_sku", p.sku))] for p in found[:MAX_OVERVIEW]]
+    rows.append([Button(ctx.t("stock.btn.cancel"), payload("stock.menu"))])
+    return [Reply(text=ctx.t("stock.count_intro"), buttons=rows)]
+
+
+@router.button("stock.count_sku")
+async def count_product(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    _require_reporter(ctx)
+    sku = ctx.args[0] if ctx.args else ""
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    ctx.go("stock.count_qty", sku=product.sku)
+    return [Reply(text=ctx.t("stock.count_qty", name=product.name, sku=product.sku, unit=product.unit))]
+
+
+@router.state("stock.count_qty")
+async def count_typed(ctx: Ctx) -> list[Reply]:
+    qty = typed_quantity(ctx.inbound.text) if ctx.inbound.kind == InboundKind.TEXT else None
+    if qty is None or qty > MAX_COUNT:
+        return [Reply(text=ctx.t("stock.count_bad", max=MAX_COUNT))]
+    return await _ask_confirm(ctx, {str(ctx.dialog.data.get("sku", "")): qty})
+
+
+@router.state("stock.count", "stock.count_confirm")
+async def count_text(ctx: Ctx) -> list[Reply]:
+    """"AP300 12台，F300 3箱" typed during a stocktake: every product with its count."""
+    if ctx.inbound.kind != InboundKind.TEXT:
+        return [Reply(text=ctx.t("stock.count_not_understood"))]
+    async with ctx.uow() as uow:
+        catalogue = await catalogue_entries(uow)
+    parsed = await ctx.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=ctx.deps.clock.today())
+    counts = {i.sku: i.qty for i in parsed.slots.items if i.qty <= MAX_COUNT}
+    if not counts:
+        return [Reply(text=ctx.t("stock.count_not_understood"),
+                      buttons=[[Button(ctx.t("stock.btn.count"), payload("stock.count")),
+                                Button(ctx.t("stock.btn.cancel"), payload("stock.menu"))]])]
+    return await _ask_confirm(ctx, counts)
+
+
+async def _ask_confirm(ctx: Ctx, counts: dict[str, int]) -> list[Reply]:
+    token = secrets.token_hex(6)
+    ctx.go("stock.count_confirm", token=token, rows=[[sku, qty] for sku, qty in counts.items()])
+    return [Reply(text="\n".join([ctx.t("stock.count_ask"), *await _count_rows(ctx, counts)]),
+                  buttons=[[Button(ctx.t("stock.btn.confirm"), payload("stock.count_ok", token))],
+                           [Button(ctx.t("stock.btn.again"), payload("stock.count")),
+                            Button(ctx.t("stock.btn.cancel"), payload("stock.menu"))]])]
+
+
+async def _count_rows(ctx: Ctx, counts: dict[str, int]) -> list[str]:
+    products_by_sku = await _products(ctx, list(counts))
+    return [ctx.t("stock.count_row", name=products_by_sku.get(sku, (sku, ""))[0], sku=sku, qty=qty,
+                  unit=products_by_sku.get(sku, (sku, ""))[1])
+            for sku, qty in counts.items()]
+
+
+@router.button("stock.count_ok")
+async def count_confirmed(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    token = ctx.args[0] if ctx.args else ""
+    data = ctx.dialog.data
+    if token and data.get("done_token") == token:
+        return [Reply(text=ctx.t("stock.count_again")), main_menu(ctx)]
+    if ctx.dialog.state != "stock.count_confirm" or not token or data.get("token") != token:
+        return [Reply(text=ctx.t("stock.stale"))]
+    _require_reporter(ctx)
+    counts = {str(sku): int(qty) for sku, qty in data.get("rows", [])}
+    assert ctx.actor.dealer_id is not None
+    await report_dealer_stock(ctx.uow(), ctx.actor, ReportDealerStock(dealer_id=ctx.actor.dealer_id,
+                                                                      rows=list(counts.items())), ctx.deps.clock)
+    ctx.go("", done_token=token)
+    return [Reply(text="\n".join([ctx.t("stock.count_done"), *await _count_rows(ctx, counts)]),
+                  buttons=[[Button(ctx.t("stock.btn.own"), payload("stock.own")),
+                            Button(ctx.t("stock.btn.back"), payload("stock.menu"))]])]

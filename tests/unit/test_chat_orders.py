@@ -1,0 +1,193 @@
+"""Order dialogues: recent list, detail with timeline, cancel with confirmation, confirm receipt,
+"where is my last order", and another dealer's order numbers answered as not found."""
+
+from __future__ import annotations
+
+from core.dealers import Dealer
+from core.orders import OrderStatus
+from core.users import Role
+from handlers.messages import Reply
+from tests.chat import ChatWorld, buttons, texts
+
+DEALER_CHAT = "100"
+STAFF_CHAT = "900"
+
+
+async def world() -> tuple[ChatWorld, Dealer]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    await w.prepay(dealer)
+    await w.user(DEALER_CHAT, Role.DEALER_OWNER, dealer)
+    await w.user(STAFF_CHAT, Role.ORDER_DESK, username="desk")
+    return w, dealer
+
+
+def own(replies: list[Reply]) -> list[Reply]:
+    return [r for r in replies if not r.chat_id]
+
+
+def pushed_to(replies: list[Reply], chat: str) -> list[Reply]:
+    return [r for r in replies if r.chat_id == chat]
+
+
+async def test_recent_orders_list_numbers_dates_statuses_and_totals() -> None:
+    w, dealer = await world()
+    first = await w.order(dealer, [("AP300", 2)], to="shipped")
+    second = await w.order(dealer, [("F300", 5)])
+    other = await w.dealer()
+    await w.order(other, [("DH20", 1)])
+    replies = await w.say(DEALER_CHAT, "/orders")
+    shown = texts(replies)
+    assert f"{first.number} · 11-26 · 已发货 · ¥3,998.00" in shown
+    assert f"{second.number} · 11-26 · 已提交 · ¥1,495.00" in shown
+    assert "DH20" not in shown and "¥1,599.00" not in shown           # another dealer's order
+    details = [p for p in buttons(replies).values() if p.startswith("1|orders.detail|")]
+    assert sorted(details) == sorted([f"1|orders.detail|{first.number}", f"1|orders.detail|{second.number}"])
+
+
+async def test_no_orders_yet_offers_to_order() -> None:
+    w, _ = await world()
+    replies = await w.press(DEALER_CHAT, "1|orders.list")
+    assert "还没有订单" in texts(replies)
+    assert buttons(replies)["🛒 去下单"] == "1|order.new"
+
+
+async def test_detail_of_a_shipped_order_shows_lines_timeline_tracking_and_receipt_buttons() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2), ("F300", 1)], to="shipped")
+    replies = await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}")
+    shown = texts(replies)
+    assert f"📦 订单 {order.number}" in shown and "状态：已发货" in shown
+    assert "1. 空气净化器AP300（AP300）× 2　¥3,998.00" in shown
+    assert "合计：¥4,297.00" in shown
+    assert "物流：顺丰 SF1234567890" in shown
+    assert "· 11-26 10:00 已提交" in shown and "· 11-26 10:00 已发货" in shown
+    labels = buttons(replies)
+    assert labels["✅ 全部收到"] == f"1|orders.recv_ok|{order.number}"
+    assert labels["⚠️ 部分收到或有破损"] == f"1|orders.recv_issue|{order.number}"
+    assert labels["🔁 再来一单"] == f"1|order.reorder|{order.number}"
+    assert "❌ 取消订单" not in labels                                   # shipped: no cancel
+
+
+async def test_cancel_asks_first_then_cancels_refunds_and_tells_the_desk() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)])
+    detail = await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}")
+    asked = await w.press(DEALER_CHAT, buttons(detail)["❌ 取消订单"])
+    assert f"确认取消订单 {order.number}（¥3,998.00）吗" in texts(asked)
+    assert (await w.uow.orders.get_by(number=order.number)).status == OrderStatus.SUBMITTED  # type: ignore[union-attr]
+    done = await w.press(DEALER_CHAT, buttons(asked)["确认取消"])
+    assert f"订单 {order.number} 已取消" in texts(own(done))
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.CANCELLED
+    assert stored.paid_from_prepayment == 0
+    assert "已取消订单" in texts(pushed_to(done, STAFF_CHAT))
+    # a second press of the same confirmation changes nothing
+    again = await w.press(DEALER_CHAT, buttons(asked)["确认取消"])
+    assert "已被" in texts(again) or "不能" in texts(again)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and [e.status for e in stored.events].count(OrderStatus.CANCELLED) == 1
+
+
+async def test_dealer_cannot_cancel_once_allocated() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)], to="allocated")
+    detail = await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}")
+    assert "❌ 取消订单" not in buttons(detail)
+    forged = await w.press(DEALER_CHAT, f"1|orders.cancel|{order.number}")
+    assert "不能取消订单" in texts(forged)
+    forged_ok = await w.press(DEALER_CHAT, f"1|orders.cancel_ok|{order.number}|{order.version}")
+    assert "不能取消订单" in texts(forged_ok)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.ALLOCATED
+
+
+async def test_staff_cancel_tells_the_dealer() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)], to="approved")
+    detail = await w.press(STAFF_CHAT, f"1|orders.detail|{order.number}")
+    assert "上海华信电器有限公司" in texts(detail)
+    assert buttons(detail)["🏭 配货"] == f"1|staff.alloc|{order.number}"
+    asked = await w.press(STAFF_CHAT, buttons(detail)["❌ 取消订单"])
+    done = await w.press(STAFF_CHAT, buttons(asked)["确认取消"])
+    assert f"您的订单 {order.number} 已由厂家取消" in texts(pushed_to(done, DEALER_CHAT))
+
+
+async def test_confirm_receipt_all_received() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)], to="shipped")
+    replies = await w.press(DEALER_CHAT, f"1|orders.recv_ok|{order.number}")
+    assert f"已确认收货：{order.number}" in texts(replies)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.RECEIVED
+    twice = await w.press(DEALER_CHAT, f"1|orders.recv_ok|{order.number}")
+    assert "不能确认收货" in texts(twice)
+
+
+async def test_partial_or_damaged_receipt_is_noted_and_offers_after_sales() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)], to="shipped")
+    detail = await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}")
+    issue = await w.press(DEALER_CHAT, buttons(detail)["⚠️ 部分收到或有破损"])
+    assert set(buttons(issue)) >= {"📦 少货 / 部分收到", "💥 有破损", "少货且有破损"}
+    noted = await w.press(DEALER_CHAT, buttons(issue)["💥 有破损"])
+    assert "已确认收货并记录：有破损" in texts(noted)
+    assert buttons(noted)["🛠 申请售后"] == f"1|as.new|{order.number}"
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.RECEIVED
+    assert "有破损" in stored.events[-1].note and "部分收货" not in stored.events[-1].note
+    assert "按钮已失效" in texts(await w.press(DEALER_CHAT, f"1|orders.recv|{order.number}|x"))
+
+
+async def test_where_is_my_last_order_shows_the_latest() -> None:
+    w, dealer = await world()
+    await w.order(dealer, [("AP300", 2)], to="shipped")
+    latest = await w.order(dealer, [("F300", 3)], to="approved")
+    replies = await w.say(DEALER_CHAT, "上次那单到哪了")
+    assert "您最近的一笔订单" in texts(replies)
+    assert f"📦 订单 {latest.number}" in texts(replies) and "状态：已审核" in texts(replies)
+
+
+async def test_status_by_number_and_another_dealers_number_is_not_found() -> None:
+    w, dealer = await world()
+    mine = await w.order(dealer, [("AP300", 2)])
+    other = await w.dealer(name="北京宏达商贸")
+    theirs = await w.order(other, [("DH20", 7)])
+    shown = texts(await w.say(DEALER_CHAT, f"{mine.number} 到哪了"))
+    assert f"📦 订单 {mine.number}" in shown
+    denied = texts(await w.say(DEALER_CHAT, f"{theirs.number} 到哪了"))
+    assert f"未找到订单 {theirs.number}" in denied
+    assert "DH20" not in denied and "北京宏达商贸" not in denied and "¥" not in denied
+    forged = texts(await w.press(DEALER_CHAT, f"1|orders.detail|{theirs.number}"))
+    assert forged == denied
+    assert "未找到订单" in texts(await w.press(DEALER_CHAT, f"1|orders.cancel_ok|{theirs.number}|1"))
+    stored = await w.uow.orders.get_by(number=theirs.number)
+    assert stored is not None and stored.status == OrderStatus.SUBMITTED
+
+
+async def test_cancel_order_by_text() -> None:
+    w, dealer = await world()
+    await w.order(dealer, [("AP300", 2)], to="shipped")
+    order = await w.order(dealer, [("F300", 3)])
+    asked = await w.say(DEALER_CHAT, "取消订单")
+    assert f"确认取消订单 {order.number}" in texts(asked)
+    await w.press(DEALER_CHAT, buttons(asked)["确认取消"])
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.CANCELLED
+
+
+async def test_nothing_to_cancel_by_text() -> None:
+    w, dealer = await world()
+    await w.order(dealer, [("AP300", 2)], to="shipped")
+    assert "没有可以取消的订单" in texts(await w.say(DEALER_CHAT, "我要取消订单"))
+
+
+async def test_staff_sees_dealer_codes_in_the_list_and_english_works() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)])
+    shown = texts(await w.say(STAFF_CHAT, "/orders"))
+    assert f"{dealer.code} {order.number}" in shown
+    await w.say(DEALER_CHAT, "/lang en")
+    detail = texts(await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}"))
+    assert f"📦 Order {order.number}" in detail and "Status: Submitted" in detail and "Total: ¥3,998.00" in detail
