@@ -142,8 +142,12 @@ def demo_data(
 
     async def body(application: Any) -> Any:
         await do_migrate(application.settings)
+        def progress(text: str) -> None:
+            if scale > 1:
+                typer.echo(f"  ... {text}", err=True)
+
         return await seed_demo_data(application.uow_factory, application.session_factory, application.clock,
-                                    scale=scale, seed=seed)
+                                    scale=scale, seed=seed, progress=progress)
 
     summary = run_async(_with_app)(body)
     if summary.skipped:

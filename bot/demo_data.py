@@ -17,12 +17,14 @@ What it makes, relative to ``clock.today()`` so the data always looks recent:
 - after-sales tickets, quality feedback, a running campaign with participants, marketing materials.
 
 Deterministic for a seed: every dealer draws from its own ``random.Random`` seeded from (seed, code),
-so the same seed gives the same rows whatever the chunking. Orders, ledger entries and sell-out go
-through ``storage.bulk`` in chunks (``--scale 120`` makes about a million sell-out lines).
+so the same seed gives the same rows whatever the chunking. Orders and sell-out go through
+``storage.bulk`` (Core executemany), ledger entries through the ORM, 50 dealers per chunk;
+``--scale 120`` makes about a million sell-out lines.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import time
@@ -70,7 +72,7 @@ from core.products import (
     TierPrice,
 )
 from core.quality import CorrectiveStatus, QualityFeedback
-from core.sellout import CustomerType, SellOutLine
+from core.sellout import CustomerType
 from core.ticket_flow import sla_due_at
 from core.uscc import make_uscc
 from core.users import Role, User
@@ -719,7 +721,7 @@ class _Seeder:
             chunk = self.dealers[start:start + CHUNK_DEALERS]
             orders: list[Order] = []
             ledger: list[LedgerEntry] = []
-            sellout: list[SellOutLine] = []
+            sellout: list[dict[str, Any]] = []
             for d in chunk:
                 dealer_orders = self._orders_for(d, plans[d.index])
                 ledger.extend(self._ledger_for(d, dealer_orders, months))
@@ -974,12 +976,13 @@ class _Seeder:
         line.qty = int((available * Decimal("1.2") - rest) / line.unit_price) + 1
         order.total = _m(rest + line.amount)
 
-    def _sellout_for(self, d: DemoDealer, months: list[date]) -> list[SellOutLine]:
+    def _sellout_for(self, d: DemoDealer, months: list[date]) -> list[dict[str, Any]]:
+        """Sell-out lines as ``storage.bulk`` rows (the SellOutLine fields); up to a million of them."""
         if d.status not in (DealerStatus.ACTIVE, DealerStatus.SUSPENDED):
             return []
         rng = _rng(self.seed, "sellout", d.code)
         products = self._skus_for(d)
-        lines: list[SellOutLine] = []
+        lines: list[dict[str, Any]] = []
         customer_types = [CustomerType.RETAIL, CustomerType.ONLINE, CustomerType.PROJECT, CustomerType.SUBDEALER]
         type_weights = [62, 22, 8, 8] if d.tier != "C" else [75, 20, 5, 0]
         for start in months:
@@ -998,11 +1001,11 @@ class _Seeder:
                        CustomerType.PROJECT: rng.randint(5, 40), CustomerType.SUBDEALER: rng.randint(4, 20)}[ctype]
                 discount = Decimal(str(round(rng.uniform(0.88, 1.0), 2)))
                 sold_on = start + timedelta(days=rng.randint(0, (end - start).days))
-                lines.append(SellOutLine(
-                    dealer_id=d.id, sold_on=sold_on, sku=p.sku, qty=qty,
-                    amount=_m(Decimal(p.list_price) * qty * discount), province=d.city.province, city=d.city.city,
-                    customer_type=ctype,
-                    reported_at=min(_at(self.clock, sold_on + timedelta(days=rng.randint(0, 6)), 20), self.now)))
+                lines.append({
+                    "dealer_id": d.id, "sold_on": sold_on, "sku": p.sku, "qty": qty,
+                    "amount": _m(Decimal(p.list_price) * qty * discount), "province": d.city.province,
+                    "city": d.city.city, "customer_type": ctype,
+                    "reported_at": min(_at(self.clock, sold_on + timedelta(days=rng.randint(0, 6)), 20), self.now)})
         return lines
 
     # --- phase 3: stock, after-sales, quality, transfers -----------------------------------------
@@ -1139,7 +1142,8 @@ class _Seeder:
 
 
 class _BulkSink:
-    """Where the high-volume rows go: ``storage.bulk`` when it is there, else the ORM, a chunk per commit.
+    """Where the high-volume rows go: orders and sell-out through ``storage.bulk`` (Core executemany),
+    ledger entries through the ORM a chunk per commit.
 
     The sequences of the document numbers used (``SO-YYYYMMDD``) are raised so that orders placed after
     seeding continue the numbering instead of colliding.
@@ -1148,21 +1152,31 @@ class _BulkSink:
     def __init__(self, session_factory: Any) -> None:
         self.session_factory = session_factory
 
-    async def _add_all(self, objs: list[Any]) -> None:
-        if not objs:
-            return
-        async with self.session_factory() as session:
-            session.add_all(objs)
-            await session.commit()
-
     async def orders(self, orders: list[Order]) -> None:
-        await self._add_all(orders)
+        from storage.bulk import insert_orders_bulk
+
+        rows = []
+        for o in orders:
+            row = {f.name: getattr(o, f.name) for f in dataclasses.fields(Order)
+                   if f.name not in ("id", "lines", "events")}
+            row["lines"] = [{"sku": x.sku, "name": x.name, "qty": x.qty, "unit_price": x.unit_price,
+                             "discount": x.discount, "free_qty": x.free_qty, "promotion_code": x.promotion_code}
+                            for x in o.lines]
+            row["events"] = [{"status": e.status, "actor": e.actor, "at": e.at, "note": e.note} for e in o.events]
+            rows.append(row)
+        await insert_orders_bulk(self.session_factory, rows)
 
     async def ledger(self, entries: list[LedgerEntry]) -> None:
-        await self._add_all(entries)
+        if not entries:
+            return
+        async with self.session_factory() as session:
+            session.add_all(entries)
+            await session.commit()
 
-    async def sellout(self, lines: list[SellOutLine]) -> None:
-        await self._add_all(lines)
+    async def sellout(self, rows: list[dict[str, Any]]) -> None:
+        from storage.bulk import insert_sellout_lines
+
+        await insert_sellout_lines(self.session_factory, rows)
 
     async def sequences(self, values: dict[str, int]) -> None:
         from sqlalchemy import select

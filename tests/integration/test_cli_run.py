@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from admin.auth import verify_password
@@ -15,11 +16,12 @@ from bot.bootstrap import App, banner, bootstrap, build_server, prepare, serve
 from bot.cli import app as cli
 from bot.settings import Settings
 from core.users import Role
+from tests.integration.conftest import TEST_KEYS
 
 
 def settings_for(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'run.sqlite3'}",  # type: ignore[call-arg]
-                    **overrides)
+                    data_encryption_keys=SecretStr(TEST_KEYS[0]), **overrides)
 
 
 async def _admins(application: App) -> list[object]:
@@ -130,6 +132,7 @@ async def test_serve_runs_background_tasks_next_to_uvicorn_and_cancels_them(tmp_
 def test_cli_demo_data_then_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("DATA_ENCRYPTION_KEYS", TEST_KEYS[0])
     runner = CliRunner()
 
     first = runner.invoke(cli, ["demo-data"])

@@ -1,4 +1,4 @@
-"""Demo data on a temporary SQLite database: counts, realism rules, idempotency, determinism."""
+"""Demo data on SQLite and PostgreSQL: counts, realism rules, idempotency, determinism."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from pydantic import SecretStr
 from sqlalchemy import text
 
-from bot.bootstrap import App, bootstrap, migrate
+from bot.bootstrap import App
 from bot.demo_data import CATALOGUE, seed_demo_data
 from bot.settings import Settings
 from core.accounts import AccountKind, EntryKind
@@ -21,27 +22,39 @@ from core.onboarding import ordering_block_reason
 from core.orders import OrderStatus
 from core.uscc import is_valid_uscc
 from core.users import Role
+from storage.engine import build_engine, build_session_factory
+from storage.migrate import upgrade
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.integration.conftest import TEST_KEYS, Database
 
 NOW = datetime(2026, 11, 26, 15, 30, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
 
-async def _app(tmp_path: Path, name: str, clock: Clock | None = None) -> App:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / name}")  # type: ignore[call-arg]
-    await migrate(settings)
-    application = bootstrap(settings)
-    if clock is not None:
-        application.clock = clock
-    return application
+def _app_on(url: str, clock: Clock, search_path: str | None = None) -> App:
+    """The bootstrap's objects on a migrated database (a PostgreSQL schema needs ``search_path``)."""
+    engine = build_engine(url, search_path=search_path)
+    session_factory = build_session_factory(engine)
+    settings = Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
+                        data_encryption_keys=SecretStr(TEST_KEYS[0]))
+    return App(settings=settings, engine=engine, session_factory=session_factory,
+               uow_factory=lambda: SqlAlchemyUnitOfWork(session_factory), clock=clock)
 
 
-# One seeded database for the read-only tests of this module (seeding takes a couple of seconds).
+async def _sqlite_app(tmp_path: Path, name: str) -> App:
+    url = f"sqlite+aiosqlite:///{tmp_path / name}"
+    await upgrade(url)
+    return _app_on(url, Clock.fixed(NOW))
+
+
+# One seeded database per backend for the read-only tests of this module (seeding takes seconds).
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def seeded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[App]:
-    application = await _app(tmp_path_factory.mktemp("demo"), "demo.sqlite3", Clock.fixed(NOW))
+async def seeded(db: Database) -> AsyncIterator[App]:
+    """Demo data at scale 1 on the module's migrated SQLite file and PostgreSQL schema (``db``)."""
+    application = _app_on(db.url, Clock.fixed(NOW), db.search_path)
     summary = await seed_demo_data(application.uow_factory, application.session_factory, application.clock)
     application.summary = summary  # type: ignore[attr-defined]
     yield application
@@ -188,7 +201,7 @@ async def test_same_seed_same_data(seeded: App, tmp_path: Path) -> None:
             return (tuple((o.number, o.total, o.status) for o in orders),
                     tuple((d.code, d.name, d.contacts[0].phone) for d in dealers), await uow.sellout.count())
 
-    other = await _app(tmp_path, "other.sqlite3", Clock.fixed(NOW))
+    other = await _sqlite_app(tmp_path, "other.sqlite3")
     try:
         await seed_demo_data(other.uow_factory, other.session_factory, other.clock, seed=42)
         assert await fingerprint(other) == await fingerprint(seeded)
@@ -197,7 +210,7 @@ async def test_same_seed_same_data(seeded: App, tmp_path: Path) -> None:
 
 
 async def test_scale_multiplies_dealers_and_volume(tmp_path: Path) -> None:
-    application = await _app(tmp_path, "scaled.sqlite3", Clock.fixed(NOW))
+    application = await _sqlite_app(tmp_path, "scaled.sqlite3")
     try:
         summary = await seed_demo_data(application.uow_factory, application.session_factory, application.clock,
                                        scale=2)
