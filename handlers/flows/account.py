@@ -1,7 +1,450 @@
-"""Conversation flow: account (to be filled in)."""
+"""Contract, money and performance (合同与账户) for dealer users.
+
+- the current contract: period, targets, rebate tiers, marketing duties; per target the progress bar
+  (``▓▓▓▓▓░░░░░ 52%``), the pace against the time elapsed, the rebate earned so far and what the
+  current pace would earn by the end (core.services.contracts.contract_execution);
+- balances of the money accounts (core.services.accounts.get_balances);
+- the latest monthly statement with Confirm / Dispute (the dispute asks for the reason); only the
+  dealer owner holds STATEMENT_CONFIRM, so a clerk is told politely to ask the owner;
+- qualification documents expiring within 30 days (or already expired), with their dates.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.accounts import Statement, StatementStatus
+from core.contract_rules import ContractExecution, TargetExecution, accrued_rebate, behind_pace, rebate_rate
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.money import fmt_cny, money
+from core.services.accounts import (
+    STATEMENT_STATUS_LABELS,
+    ConfirmStatement,
+    DisputeStatement,
+    confirm_statement,
+    dispute_statement,
+    get_balances,
+    get_statement,
+)
+from core.services.contracts import contract_execution, list_contracts
+from core.services.qualifications import ExpiringQualification, expiring
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.messages import Button, Reply
+from handlers.notify import chat_language, staff_chats
+from handlers.router import Router, payload
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+EXPIRY_WINDOW_DAYS = 30
+BAR_WIDTH = 10
+STATEMENT_LINES = 8
+MAX_REASON = 500
+
+CONTRACT_STATUS_LABELS: dict[ContractStatus, tuple[str, str]] = {
+    ContractStatus.DRAFT: ("草稿", "draft"),
+    ContractStatus.SENT: ("待签署", "awaiting signature"),
+    ContractStatus.SIGNED: ("已签署", "signed"),
+    ContractStatus.ACTIVE: ("生效中", "active"),
+    ContractStatus.EXPIRED: ("已到期", "expired"),
+    ContractStatus.TERMINATED: ("已终止", "terminated"),
+    ContractStatus.SUPERSEDED: ("已被新版本替代", "superseded"),
+}
+# Which contract counts as "current" when a dealer has several.
+_CURRENT_ORDER = (ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.SENT, ContractStatus.EXPIRED)
+
+i18n.register({
+    "acct.title": ("📄 合同与账户", "📄 Contract & account"),
+    "acct.btn.contract": ("📄 合同与目标", "📄 Contract & targets"),
+    "acct.btn.balance": ("💰 账户余额", "💰 Balances"),
+    "acct.btn.statement": ("🧾 对账单", "🧾 Statement"),
+    "acct.btn.docs": ("📑 资质到期", "📑 Expiring documents"),
+    "acct.btn.confirm": ("✅ 确认无误", "✅ Confirm"),
+    "acct.btn.dispute": ("❗ 提出异议", "❗ Dispute"),
+    "acct.no_contract": ("暂无合同。如有疑问请联系您的渠道经理。", "There is no contract yet. Ask your channel manager."),
+    "acct.contract.head": ("📄 合同 {number}（v{version}，{status}）\n期限：{start} 至 {end}",
+                           "📄 Contract {number} (v{version}, {status})\nTerm: {start} to {end}"),
+    "acct.tiers": ("返利政策：{tiers}", "Rebate tiers: {tiers}"),
+    "acct.tier": ("完成 {at} 返 {rate}", "{rate} from {at}"),
+    "acct.no_tiers": ("返利政策：无", "Rebate tiers: none"),
+    "acct.duties": ("市场义务：{duties}", "Marketing duties: {duties}"),
+    "acct.progress.head": ("目标完成情况（截至 {day}）：", "Progress against targets (as of {day}):"),
+    "acct.target": ("• {period} {group} {metric}目标 {value}", "• {period} {group} {metric} target {value}"),
+    "acct.bar": ("  {bar} {pct}%　已完成 {actual}", "  {bar} {pct}%  done {actual}"),
+    "acct.pace": ("  时间进度 {elapsed}% · {verdict}", "  time elapsed {elapsed}% · {verdict}"),
+    "acct.pace.not_started": ("尚未开始", "not started yet"),
+    "acct.pace.behind": ("⚠️ 落后于时间进度", "⚠️ behind schedule"),
+    "acct.pace.ahead": ("领先时间进度", "ahead of schedule"),
+    "acct.pace.on_track": ("与时间进度基本持平", "on track"),
+    "acct.rebate": ("  当前返利 {rate} ≈ {amount}；按当前进度预计 {projected}",
+                    "  rebate now {rate} ≈ {amount}; at this pace {projected}"),
+    "acct.sellout": ("  终端销量（上报）{amount} / {qty}", "  sell-out reported {amount} / {qty}"),
+    "acct.no_targets": ("合同未设销售目标。", "The contract sets no sales targets."),
+    "acct.metric.amount": ("金额", "amount"),
+    "acct.metric.quantity": ("数量", "quantity"),
+    "acct.group.all": ("全部产品", "all products"),
+    "acct.period.year": ("{year} 全年", "{year} full year"),
+    "acct.period.quarter": ("{year} 第{q}季度", "{year} Q{q}"),
+    "acct.units": ("{n} 台", "{n} units"),
+    "acct.balance": ("💰 账户余额\n预存款：{prepayment}\n返利：{rebate}\n保证金：{deposit}\n"
+                     "信用额度：{limit}（已用 {used}，可用 {available}）",
+                     "💰 Balances\nPrepayment: {prepayment}\nRebate: {rebate}\nDeposit: {deposit}\n"
+                     "Credit: {limit} (used {used}, available {available})"),
+    "acct.no_statement": ("暂无对账单。财务每月初出具上月对账单。",
+                          "No statement yet. Finance issues last month's statement early each month."),
+    "acct.statement": ("🧾 对账单 {period}（{status}）\n期初余额：{opening}\n本期订单：{orders}\n本期收款：{payments}\n"
+                       "本期返利：{rebates}\n期末余额：{closing}",
+                       "🧾 Statement {period} ({status})\nOpening balance: {opening}\nOrders: {orders}\n"
+                       "Payments: {payments}\nRebates: {rebates}\nClosing balance: {closing}"),
+    "acct.statement.lines": ("明细：", "Movements:"),
+    "acct.statement.more": ("……共 {n} 条，完整明细请登录后台查看", "... {n} in all; see the web portal for the rest"),
+    "acct.statement.dispute_reason": ("异议原因：{reason}", "Reason given: {reason}"),
+    "acct.statement.ask": ("请核对后确认，或提出异议。", "Please check it, then confirm or dispute."),
+    "acct.owner_only": ("对账单只能由贵司负责人确认或提出异议，请联系负责人处理。",
+                        "Only your company's owner can confirm or dispute a statement; please ask them."),
+    "acct.confirmed": ("✅ 已确认 {period} 对账单。", "✅ The {period} statement is confirmed."),
+    "acct.dispute.ask": ("请说明对 {period} 对账单的异议（哪一笔、差多少）：",
+                         "What is wrong with the {period} statement (which line, how much)?"),
+    "acct.disputed": ("已提交异议，财务核对后会重新出具对账单。", "Dispute sent. Finance will check and issue a corrected one."),
+    "acct.staff_dispute": ("🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
+                           "🧾 {dealer} disputes the {period} statement:\n{reason}"),
+    "acct.docs.none": ("✅ {days} 天内没有到期的资质文件。", "✅ No documents expire within {days} days."),
+    "acct.docs.head": ("📑 资质到期提醒（{days} 天内）：", "📑 Documents expiring within {days} days:"),
+    "acct.docs.left": ("• {label} {number}：{date} 到期（还剩 {days} 天）", "• {label} {number}: expires {date} ({days} days left)"),
+    "acct.docs.today": ("• {label} {number}：今天（{date}）到期", "• {label} {number}: expires today ({date})"),
+    "acct.docs.expired": ("• {label} {number}：已于 {date} 过期", "• {label} {number}: expired on {date}"),
+    "acct.docs.renew": ("请尽快把新证件发给渠道经理更新。", "Please send the renewed documents to your channel manager."),
+    "acct.overview.docs": ("⚠️ {n} 份资质 {days} 天内到期或已过期", "⚠️ {n} document(s) expire within {days} days"),
+    "acct.overview.statement": ("🧾 {period} 对账单{status}", "🧾 {period} statement: {status}"),
+    "acct.overview.money": ("💰 预存款 {prepayment} · 返利 {rebate} · 可用额度 {available}",
+                            "💰 Prepayment {prepayment} · rebate {rebate} · credit available {available}"),
+})
+
+
+def _menu_rows(ctx: Ctx) -> list[list[Button]]:
+    return [[Button(ctx.t("acct.btn.contract"), payload("acct.contract")),
+             Button(ctx.t("acct.btn.balance"), payload("acct.balance"))],
+            [Button(ctx.t("acct.btn.statement"), payload("acct.stmt")),
+             Button(ctx.t("acct.btn.docs"), payload("acct.docs"))],
+            [forms.menu_button(ctx)]]
+
+
+def _dealer_id(ctx: Ctx) -> int:
+    assert ctx.actor.dealer_id is not None  # forms.require_dealer ran
+    return ctx.actor.dealer_id
+
+
+# --- entry points ----------------------------------------------------------------------------------
+
+@router.button("acct.menu")
+@router.command("account")
+async def menu(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    lines = [ctx.t("acct.title")]
+    contract = await _current_contract(ctx)
+    if contract is None:
+        lines.append(ctx.t("acct.no_contract"))
+    else:
+        lines.append(_contract_head(ctx, contract))
+        execution = await contract_execution(ctx.uow(), ctx.actor, contract.id or 0, ctx.deps.clock)
+        for t in execution.targets[:1]:
+            lines.append(_target_line(ctx, t.target))
+            lines.append(_bar_line(ctx, t))
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    b = overview.balances
+    lines.append(ctx.t("acct.overview.money", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
+                       available=fmt_cny(overview.credit_available)))
+    statement = await _latest_statement(ctx)
+    if statement is not None:
+        lines.append(ctx.t("acct.overview.statement", period=statement.period,
+                           status=_statement_status(ctx, statement.status)))
+    docs = await _expiring_docs(ctx)
+    if docs:
+        lines.append(ctx.t("acct.overview.docs", n=len(docs), days=EXPIRY_WINDOW_DAYS))
+    return [Reply(text="\n".join(lines), buttons=_menu_rows(ctx))]
+
+
+@router.intent(Intent.CONTRACT_QUERY, Intent.SALES_QUERY)
+async def account_intent(ctx: Ctx) -> list[Reply]:
+    text = ctx.inbound.text.lower()
+    if any(w in text for w in ("余额", "balance", "额度", "预存款")):
+        return await balance(ctx)
+    if any(w in text for w in ("对账", "statement")):
+        return await statement(ctx)
+    if any(w in text for w in ("资质", "到期", "执照", "licence", "license", "expir")):
+        return await documents(ctx)
+    return await contract(ctx)
+
+
+# --- contract and performance ------------------------------------------------------------------------
+
+async def _current_contract(ctx: Ctx) -> Contract | None:
+    contracts = await list_contracts(ctx.uow(), ctx.actor, dealer_id=_dealer_id(ctx))
+    for status in _CURRENT_ORDER:
+        found = next((c for c in contracts if c.status == status), None)
+        if found is not None:
+            return found
+    return contracts[0] if contracts else None
+
+
+def _contract_head(ctx: Ctx, contract: Contract) -> str:
+    zh, en = CONTRACT_STATUS_LABELS[contract.status]
+    return ctx.t("acct.contract.head", number=contract.number, version=contract.version, status=ctx.pick(zh, en),
+                 start=contract.starts_on.isoformat(), end=contract.ends_on.isoformat())
+
+
+def _percent(ratio: Decimal) -> str:
+    return format((ratio * 100).quantize(Decimal("0.01")).normalize(), "f") + "%"
+
+
+def _whole_percent(ratio: Decimal) -> int:
+    return int((ratio * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def progress_bar(ratio: Decimal, width: int = BAR_WIDTH) -> str:
+    """``▓▓▓▓▓░░░░░`` for 0.52; full beyond 100 %."""
+    filled = int((max(min(ratio, Decimal(1)), Decimal(0)) * width).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return "▓" * filled + "░" * (width - filled)
+
+
+def _period_label(ctx: Ctx, period: str) -> str:
+    if len(period) == 4:
+        return ctx.t("acct.period.year", year=period)
+    if "-Q" in period.upper():
+        year, q = period.upper().split("-Q")
+        return ctx.t("acct.period.quarter", year=year, q=q)
+    return period
+
+
+def _target_value(ctx: Ctx, metric: TargetMetric, value: Decimal) -> str:
+    return fmt_cny(value) if metric == TargetMetric.AMOUNT else ctx.t("acct.units", n=int(value))
+
+
+def _target_line(ctx: Ctx, target: SalesTarget) -> str:
+    return ctx.t("acct.target", period=_period_label(ctx, target.period),
+                 group=target.product_group or ctx.t("acct.group.all"),
+                 metric=ctx.t(f"acct.metric.{target.metric.value}"),
+                 value=_target_value(ctx, target.metric, target.value))
+
+
+def _bar_line(ctx: Ctx, t: TargetExecution) -> str:
+    return ctx.t("acct.bar", bar=progress_bar(t.achievement), pct=_whole_percent(t.achievement),
+                 actual=_target_value(ctx, t.target.metric, t.actual))
+
+
+def _pace_line(ctx: Ctx, t: TargetExecution) -> str:
+    if t.pace is None:
+        verdict = ctx.t("acct.pace.not_started")
+    elif behind_pace(t.pace):
+        verdict = ctx.t("acct.pace.behind")
+    elif t.pace >= Decimal("1.10"):
+        verdict = ctx.t("acct.pace.ahead")
+    else:
+        verdict = ctx.t("acct.pace.on_track")
+    return ctx.t("acct.pace", elapsed=_whole_percent(t.elapsed_share), verdict=verdict)
+
+
+def projected_rebate(t: TargetExecution, tiers: list[RebateTier]) -> Decimal:
+    """The rebate at the end of the target's window if sales keep the pace they have now."""
+    if t.elapsed_share <= 0:
+        return money(0)
+    projected_amount = t.actual_amount / t.elapsed_share
+    return accrued_rebate(rebate_rate(tiers, t.pace or Decimal(0)), projected_amount)
+
+
+def _rebate_line(ctx: Ctx, t: TargetExecution, tiers: list[RebateTier]) -> str:
+    return ctx.t("acct.rebate", rate=_percent(t.rebate_rate), amount=fmt_cny(t.accrued_rebate),
+                 projected=fmt_cny(projected_rebate(t, tiers)))
+
+
+def _contract_text(ctx: Ctx, contract: Contract, execution: ContractExecution) -> str:
+    lines = [_contract_head(ctx, contract)]
+    if contract.rebate_tiers:
+        tiers = ctx.pick("；", "; ").join(ctx.t("acct.tier", at=_percent(t.min_achievement), rate=_percent(t.rate))
+                                         for t in sorted(contract.rebate_tiers, key=lambda t: t.min_achievement))
+        lines.append(ctx.t("acct.tiers", tiers=tiers))
+    else:
+        lines.append(ctx.t("acct.no_tiers"))
+    if contract.marketing_duties:
+        lines.append(ctx.t("acct.duties", duties=ctx.pick("；", "; ").join(contract.marketing_duties)))
+    if not execution.targets:
+        lines.append(ctx.t("acct.no_targets"))
+        return "\n".join(lines)
+    lines.append(ctx.t("acct.progress.head", day=execution.as_of.isoformat()))
+    for t in execution.targets:
+        lines += [_target_line(ctx, t.target), _bar_line(ctx, t), _pace_line(ctx, t),
+                  _rebate_line(ctx, t, contract.rebate_tiers),
+                  ctx.t("acct.sellout", amount=fmt_cny(t.sell_out_amount),
+                        qty=ctx.t("acct.units", n=t.sell_out_quantity))]
+    return "\n".join(lines)
+
+
+@router.button("acct.contract")
+async def contract(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    current = await _current_contract(ctx)
+    if current is None or current.id is None:
+        return [Reply(text=ctx.t("acct.no_contract"), buttons=_menu_rows(ctx))]
+    execution = await contract_execution(ctx.uow(), ctx.actor, current.id, ctx.deps.clock)
+    return [Reply(text=_contract_text(ctx, current, execution), buttons=_menu_rows(ctx))]
+
+
+# --- money ----------------------------------------------------------------------------------------
+
+@router.button("acct.balance")
+async def balance(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    b = overview.balances
+    text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
+                 deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
+                 available=fmt_cny(overview.credit_available))
+    return [Reply(text=text, buttons=_menu_rows(ctx))]
+
+
+def _statement_status(ctx: Ctx, status: StatementStatus) -> str:
+    zh, en = STATEMENT_STATUS_LABELS[status]
+    return ctx.pick(zh, en)
+
+
+async def _latest_statement(ctx: Ctx) -> Statement | None:
+    async with ctx.uow() as uow:
+        latest = await uow.statements.list(dealer_id=_dealer_id(ctx), order_by="period_start", desc=True, limit=1)
+    if not latest:
+        return None
+    # read again through the use case: it is the one that decides who may see it
+    return await get_statement(ctx.uow(), ctx.actor, _dealer_id(ctx), latest[0].period)
+
+
+def _statement_text(ctx: Ctx, s: Statement) -> str:
+    lines = [ctx.t("acct.statement", period=s.period, status=_statement_status(ctx, s.status),
+                   opening=fmt_cny(s.opening_balance), orders=fmt_cny(s.orders_total),
+                   payments=fmt_cny(s.payments_total), rebates=fmt_cny(s.rebates_total),
+                   closing=fmt_cny(s.closing_balance))]
+    if s.lines:
+        lines.append(ctx.t("acct.statement.lines"))
+        for item in s.lines[:STATEMENT_LINES]:
+            label = item.get("label_en" if ctx.en else "label_zh", "")
+            ref = f" {item['ref']}" if item.get("ref") else ""
+            lines.append(f"{item.get('date', '')[5:]} {label}{ref} {fmt_cny(Decimal(item.get('amount') or '0'))}")
+        if len(s.lines) > STATEMENT_LINES:
+            lines.append(ctx.t("acct.statement.more", n=len(s.lines)))
+    if s.status == StatementStatus.DISPUTED and s.dispute_reason:
+        lines.append(ctx.t("acct.statement.dispute_reason", reason=s.dispute_reason))
+    if s.status == StatementStatus.ISSUED:
+        lines.append(ctx.t("acct.statement.ask"))
+    return "\n".join(lines)
+
+
+@router.button("acct.stmt")
+async def statement(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    found = await _latest_statement(ctx)
+    if found is None:
+        return [Reply(text=ctx.t("acct.no_statement"), buttons=_menu_rows(ctx))]
+    rows: list[list[Button]] = []
+    if found.status == StatementStatus.ISSUED:
+        rows.append([Button(ctx.t("acct.btn.confirm"), payload("acct.st.ok", found.period)),
+                     Button(ctx.t("acct.btn.dispute"), payload("acct.st.no", found.period))])
+    return [Reply(text=_statement_text(ctx, found), buttons=rows + _menu_rows(ctx))]
+
+
+def _owner_only(ctx: Ctx) -> list[Reply] | None:
+    """Answer politely before asking anything when the user may not decide statements."""
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    if Permission.STATEMENT_CONFIRM not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("acct.owner_only"), buttons=_menu_rows(ctx))]
+    return None
+
+
+@router.button("acct.st.ok")
+async def confirm(ctx: Ctx) -> list[Reply]:
+    refused = _owner_only(ctx)
+    if refused is not None:
+        return refused
+    period = forms.arg(ctx, 0)
+    await confirm_statement(ctx.uow(), ctx.actor, ConfirmStatement(dealer_id=_dealer_id(ctx), period=period),
+                            ctx.deps.clock)
+    return [Reply(text=ctx.t("acct.confirmed", period=period), buttons=_menu_rows(ctx))]
+
+
+@router.button("acct.st.no")
+async def dispute(ctx: Ctx) -> list[Reply]:
+    refused = _owner_only(ctx)
+    if refused is not None:
+        return refused
+    period = forms.arg(ctx, 0)
+    await get_statement(ctx.uow(), ctx.actor, _dealer_id(ctx), period)    # NotFound before asking
+    ctx.go("acct.dispute", period=period)
+    return [Reply(text=ctx.t("acct.dispute.ask", period=period), buttons=[forms.cancel_row(ctx, "acct")])]
+
+
+@router.button("acct.cancel")
+async def cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+@router.state("acct.dispute")
+async def dispute_reason(ctx: Ctx) -> list[Reply]:
+    reason = forms.text_of(ctx)
+    if not reason:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "acct")])]
+    if len(reason) > MAX_REASON:
+        return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=[forms.cancel_row(ctx, "acct")])]
+    period = str(ctx.dialog.data.get("period", ""))
+    decided = await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(dealer_id=_dealer_id(ctx),
+                                                                             period=period, reason=reason),
+                                      ctx.deps.clock)
+    ctx.idle()
+    ctx.outbox.extend(await _finance_notice(ctx, decided))
+    return [Reply(text=ctx.t("acct.disputed"), buttons=_menu_rows(ctx))]
+
+
+async def _finance_notice(ctx: Ctx, s: Statement) -> list[Reply]:
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(s.dealer_id)
+        chats = await staff_chats(uow, Permission.ACCOUNT_POST)
+        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
+                     for channel, chat_id in chats]
+    name = f"{dealer.name}（{dealer.code}）" if dealer else str(s.dealer_id)
+    return [Reply(text=i18n.t(lang, "acct.staff_dispute", dealer=name, period=s.period, reason=s.dispute_reason or ""),
+                  channel=channel, chat_id=chat_id)
+            for (channel, chat_id), lang in zip(chats, languages, strict=True)]
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+async def _expiring_docs(ctx: Ctx) -> list[ExpiringQualification]:
+    return await expiring(ctx.uow(), ctx.actor, EXPIRY_WINDOW_DAYS, ctx.deps.clock.today(), include_expired=True)
+
+
+@router.button("acct.docs")
+async def documents(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    docs = await _expiring_docs(ctx)
+    if not docs:
+        return [Reply(text=ctx.t("acct.docs.none", days=EXPIRY_WINDOW_DAYS), buttons=_menu_rows(ctx))]
+    lines = [ctx.t("acct.docs.head", days=EXPIRY_WINDOW_DAYS)]
+    for d in docs:
+        q = d.qualification
+        label = d.label_en if ctx.en else d.label_zh
+        day = q.expires_on.isoformat() if q.expires_on else "-"
+        key = "acct.docs.expired" if d.days_left < 0 else ("acct.docs.today" if d.days_left == 0 else "acct.docs.left")
+        lines.append(ctx.t(key, label=label, number=q.number, date=day, days=d.days_left))
+    lines.append(ctx.t("acct.docs.renew"))
+    return [Reply(text="\n".join(lines), buttons=_menu_rows(ctx))]
