@@ -46,6 +46,7 @@ def _scrub(value: Any) -> Any:
 
 def redact_personal_data(logger: Any, method_name: str, event_dict: EventDict) -> EventDict:
     """structlog processor: drop sensitive keys, mask numbers in text (event and values alike)."""
+    event_dict.pop("color_message", None)     # uvicorn's ANSI copy of the message
     for key in list(event_dict):
         if key.lower() in SENSITIVE_KEYS:
             event_dict[key] = REDACTED
@@ -101,6 +102,7 @@ def configure_logging(settings: Settings) -> None:
         lg.propagate = True
     logging.getLogger("sqlalchemy.engine").setLevel(max(level, logging.WARNING))
     logging.getLogger("aiosqlite").setLevel(max(level, logging.WARNING))
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
