@@ -101,6 +101,7 @@ class TelegramStandIn:
         self.webhook_deliveries: list[tuple[int, int]] = []      # (update_id, HTTP status)
         self.commands: dict[str, list[dict[str, Any]]] = {}      # language_code ("" default) -> commands
         self.downloads: list[str] = []
+        self.polls_waiting = 0                                   # getUpdates calls holding a long poll
         self._queue: list[dict[str, Any]] = []
         self._files: dict[str, tuple[str, bytes]] = {}           # file_id -> (file_path, bytes)
         self._failures: list[_Failure] = []
@@ -404,8 +405,13 @@ class TelegramStandIn:
             if offset:
                 self._queue = [u for u in self._queue if u["update_id"] >= offset]
             if not ready() and timeout > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+                self.polls_waiting += 1
+                self._changed.notify_all()
+                try:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+                finally:
+                    self.polls_waiting -= 1
             batch = [u for u in self._queue if u["update_id"] >= offset][:limit]
         return self._ok(batch)
 
@@ -542,3 +548,185 @@ class TelegramStandIn:
             if stored_path == path:
                 return web.Response(body=data, content_type="application/octet-stream")
         return web.Response(status=404)
+
+
+# --- the bot under test, built through bot.bootstrap ---------------------------------------------------
+
+WEBHOOK_SECRET = "e2e-webhook-secret-0123456789"
+
+
+@dataclass
+class BotWorld:
+    """The whole app (``bot.bootstrap``) on a migrated SQLite file, talking to the stand-in.
+
+    ``mode`` "polling": the ``dms run`` background task polls the stand-in. ``mode`` "webhook": uvicorn
+    serves the web app on 127.0.0.1 and the stand-in POSTs updates to ``/telegram/webhook``.
+    """
+
+    standin: TelegramStandIn
+    app: Any                                     # bot.bootstrap.App
+    mode: str
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    server: Any = None                           # uvicorn.Server in webhook mode
+    web_url: str = ""
+
+    @property
+    def channel(self) -> Any:
+        return self.app.telegram()
+
+    def uow(self) -> Any:
+        return self.app.uow_factory()
+
+    async def settle(self) -> None:
+        """Webhook mode: wait until updates handed over have been handled (polling: a short pause)."""
+        if self.mode == "webhook":
+            await self.channel.updates.drain()
+        else:
+            await asyncio.sleep(0.3)
+
+    async def _after(self, chat_id: int, since: int, edits: int, at_least: int, edit: bool) -> list[Sent]:
+        """Wait for ``at_least`` new messages in ``chat_id`` (and an edit when ``edit``), then for quiet."""
+        def done() -> bool:
+            return (self.standin.count(chat_id) >= since + at_least
+                    and (not edit or len(self.standin.calls_of("editMessageText")) > edits))
+        await self.standin.wait_for(done, 10, f"{at_least} message(s){' and an edit' if edit else ''} in {chat_id}")
+        return await self.standin.replies(chat_id, since, at_least=at_least)
+
+    async def say(self, chat_id: int, text: str, *, at_least: int = 1, edit: bool = False, **kw: Any) -> list[Sent]:
+        since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))
+        await self.standin.send_text(chat_id, text, **kw)
+        return await self._after(chat_id, since, edits, at_least, edit)
+
+    async def press(self, chat_id: int, label: str, *, at_least: int = 1, edit: bool = False,
+                    message: Sent | None = None) -> list[Sent]:
+        """Tap the button whose label contains ``label`` on ``message`` (default: the latest message with one)."""
+        message = message or self.standin.with_button(chat_id, label)
+        since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))
+        await self.standin.press(chat_id, message, message.button(label))
+        return await self._after(chat_id, since, edits, at_least, edit)
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+        for task in self.tasks:
+            if self.server is None or task is not self.tasks[-1]:    # uvicorn stops by itself
+                task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.app.aclose()
+
+
+async def start_bot(tmp_path: Any, standin: TelegramStandIn, *, mode: str = "polling",
+                    flood_per_minute: int = 50, secret: str | None = WEBHOOK_SECRET,
+                    database_url: str | None = None) -> BotWorld:
+    """Settings -> bootstrap -> migrate -> the Telegram background task (and uvicorn for the webhook)."""
+    import socket
+
+    import uvicorn
+
+    from bot.bootstrap import bootstrap, migrate, telegram_task
+    from bot.settings import Settings
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url or f"sqlite+aiosqlite:///{tmp_path / 'dms.sqlite3'}",
+        data_dir=tmp_path / "var", demo_data_on_empty=False, web_host="127.0.0.1", web_port=port,
+        secret_key="e2e-telegram-secret-key", telegram_bot_token=standin.token,
+        telegram_api_base=standin.base_url, telegram_webhook_secret=secret, telegram_mode=mode,
+        chat_flood_per_minute=flood_per_minute)
+    await migrate(settings)
+    app = bootstrap(settings)
+    assert telegram_task in app.background, "bootstrap must start Telegram when a token is set"
+    world = BotWorld(standin=standin, app=app, mode=mode)
+    if mode == "webhook":
+        server = uvicorn.Server(uvicorn.Config(app.web(), log_config=None, lifespan="on", access_log=False))
+        world.server = server
+        world.web_url = f"http://127.0.0.1:{port}"
+        world.tasks.append(asyncio.create_task(telegram_task(app)))
+        world.tasks.append(asyncio.create_task(server.serve(sockets=[sock])))
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        from bot.telegram.webhook import WEBHOOK_PATH, set_webhook
+
+        assert await set_webhook(world.channel.bot, world.web_url + WEBHOOK_PATH, secret or "")
+    else:
+        sock.close()
+        world.tasks.append(asyncio.create_task(telegram_task(app)))
+        await standin.wait_for(lambda: standin.polls_waiting > 0, 10, "the bot to poll")
+    return world
+
+
+# --- test data, through the use cases and the unit of work ------------------------------------------------
+
+CATALOGUE = (("AP300", "空气净化器AP300", ["净化器300"], "净化器", "台", "1999.00"),
+             ("F300", "AP300 滤网", ["滤网"], "滤网耗材", "箱", "299.00"),
+             ("DH20", "除湿机DH20", ["除湿机"], "除湿机", "台", "1599.00"))
+_seq = itertools.count(1)
+
+
+async def seed_catalogue(world: BotWorld, stock: int = 500) -> None:
+    from decimal import Decimal
+
+    from core.inventory import StockLevel, Warehouse
+    from core.products import Product
+
+    async with world.uow() as uow:
+        warehouse = await uow.warehouses.add(Warehouse(code="WH-SH", name="上海仓", region="华东", province="上海",
+                                                       city="上海"))
+        await uow.flush()
+        for sku, name, aliases, category, unit, price in CATALOGUE:
+            await uow.products.add(Product(sku=sku, name=name, aliases=list(aliases), category=category, unit=unit,
+                                           list_price=Decimal(price)))
+            await uow.stock.add(StockLevel(warehouse_id=warehouse.id, sku=sku, on_hand=stock))
+        await uow.commit()
+
+
+async def add_dealer(world: BotWorld, code: str, name: str, *, phone: str | None = None) -> int:
+    """An active dealer with valid documents and room on its credit line (so orders go through)."""
+    from decimal import Decimal
+
+    from core.dealers import Contact, DealerStatus
+    from core.services import dealers as dealer_cases
+    from core.uscc import make_uscc
+    from core.users import Actor
+    from tests.factories import make_valid_documents
+
+    dealer = await dealer_cases.create_dealer(world.uow(), Actor.system(), dealer_cases.CreateDealer(
+        code=code, name=name, uscc=make_uscc(f"{next(_seq) + 500:08d}"), province="浙江", city="杭州",
+        region="华东", tier="B"), world.app.clock)
+    assert dealer.id is not None
+    async with world.uow() as uow:
+        stored = await uow.dealers.get(dealer.id)
+        assert stored is not None
+        stored.status = DealerStatus.ACTIVE
+        stored.credit_limit = Decimal("1000000.00")
+        if phone:
+            stored.contacts = [*stored.contacts, Contact(name="李老板", phone=phone, role="老板")]
+        for document in make_valid_documents(dealer.id):
+            await uow.qualifications.add(document)
+        await uow.commit()
+    return dealer.id
+
+
+async def invite(world: BotWorld, *, dealer: str | None = None, staff: tuple[str, Any] | None = None) -> str:
+    from core.services.users import create_invite
+    from core.users import Actor, InviteKind
+
+    if dealer is not None:
+        code = await create_invite(world.uow(), Actor.system(), InviteKind.DEALER, dealer, world.app.clock)
+    else:
+        assert staff is not None
+        code = await create_invite(world.uow(), Actor.system(), InviteKind.STAFF, staff, world.app.clock)
+    return code.code
+
+
+async def orders_of(world: BotWorld, dealer_id: int) -> list[Any]:
+    async with world.uow() as uow:
+        return list(await uow.orders.list(dealer_id=dealer_id))
