@@ -102,7 +102,8 @@ class DmsModelView(ModelView):
     page_size = 25
     page_size_options = [25, 50, 100]
 
-    context: ClassVar[AdminContext]         # set by bind_view
+    optional_fields: ClassVar[tuple[str, ...]] = ()         # may be left blank although NOT NULL
+    context: ClassVar[AdminContext]                         # set by bind_view
 
     @property
     def clock(self) -> Clock:
@@ -110,8 +111,6 @@ class DmsModelView(ModelView):
 
     def uow_factory(self) -> AbstractUnitOfWork:
         return self.context.uow_factory()
-
-    optional_fields: ClassVar[tuple[str, ...]] = ()         # may be left blank although NOT NULL
 
     def is_visible(self, request: Request) -> bool:
         return self.is_accessible(request)
@@ -413,13 +412,6 @@ class PromotionAdmin(DmsModelView):
     form_args = {"kind": _enum_field(PromotionKind, "类型 Kind"),
                  "skus": {"description": "JSON 列表，空=全部 / JSON list, empty: all SKUs"},
                  "dealer_tiers": {"description": "JSON 列表，空=全部 / JSON list, empty: all tiers"}}
-
-    def clean(self, data: dict[str, Any]) -> dict[str, Any]:
-        cleaned = super().clean(data)
-        cleaned.setdefault("spent", Decimal("0.00"))
-        if cleaned.get("spent") is None:
-            cleaned["spent"] = Decimal("0.00")
-        return cleaned
 
     async def validate(self, uow: AbstractUnitOfWork, actor: Actor, obj: Any, before: dict[str, Any] | None) -> None:
         if obj.ends_on < obj.starts_on:

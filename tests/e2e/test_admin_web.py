@@ -317,6 +317,21 @@ async def test_reference_screens_create_edit_and_delete(web: Web) -> None:
         assert await uow.audit.count(action="tier_price.admin_delete") == 1
     assert trail == [("stock.admin_create", None, 12), ("stock.admin_update", 12, 20)]
 
+    # editing a promotion keeps what it has spent (not a form field)
+    async with web.uow() as uow:
+        stored_promotion = await uow.promotions.get_by(code="DOUBLE11")
+        assert stored_promotion is not None
+        stored_promotion.spent = Decimal("120.00")
+        await uow.commit()
+    renamed = await web.client.post(f"/admin/promotion/edit/{promotion.id}", headers=SAME_ORIGIN, data={
+        "code": "DOUBLE11", "name": "双十一大促", "kind": "percent_off", "starts_on": "2026-11-01",
+        "ends_on": "2026-11-30", "skus": '["AP300"]', "dealer_tiers": "[]", "percent": "5", "buy_qty": "0",
+        "free_qty": "0", "budget": "10000.00", "active": "y", "save": "Save"})
+    assert renamed.status_code == 302, renamed.text[-2000:]
+    async with web.uow() as uow:
+        after = await uow.promotions.get_by(code="DOUBLE11")
+    assert after is not None and (after.name, after.spent) == ("双十一大促", Decimal("120.00"))
+
     # a bad USCC is refused by the dealer use case and shown above the form
     refused = await web.client.post("/admin/dealer/create", headers=SAME_ORIGIN, data={
         "name": "无效公司", "uscc": "91330000000000000X", "province": "浙江", "city": "宁波", "region": "华东",
