@@ -43,6 +43,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import catalogue_entries
 from handlers.context import Ctx
+from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.notify import chat_language, staff_chats
@@ -82,6 +83,11 @@ i18n.register({
     "order.btn.back_categories": ("⬅️ 返回分类", "⬅️ Categories"),
     "order.btn.detail": ("📄 查看订单", "📄 View order"),
     "order.btn.menu": ("🏠 主菜单", "🏠 Menu"),
+    "order.btn.drop": ("🗑 放弃购物车", "🗑 Drop the cart"),
+    "order.kept": ("（购物车已保留，{n} 个商品）", "(Your cart is kept: {n} products)"),
+    "order.busy": ("您正在下单（购物车里有 {n} 个商品），购物车会保留。可以继续输入产品，或：",
+                   "You are in the middle of an order ({n} products in the cart, kept for you). "
+                   "Keep typing products, or:"),
     "order.btn.approve": ("✅ 通过", "✅ Approve"),
     "order.btn.reject": ("❌ 驳回", "❌ Reject"),
     "order.btn.staff_detail": ("📄 详情", "📄 Details"),
@@ -488,13 +494,13 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
     query = ctx.inbound.text.strip()
     if ctx.inbound.kind != InboundKind.TEXT or not query:
         return [Reply(text=ctx.t("order.ask_dealer"))]
-    dealers = await list_dealers(ctx.uow(), ctx.actor, search=query, limit=8)
+    dealers = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=query, limit=8) if d.id is not None]
     if not dealers:
         return [Reply(text=ctx.t("order.dealer_none", q=query[:40]))]
     if len(dealers) == 1:
-        return await _choose_dealer(ctx, dealers[0].id)  # type: ignore[arg-type]
+        return await _choose_dealer(ctx, dealers[0].id or 0)
     return [Reply(text=ctx.t("order.dealer_pick"),
-                  buttons=[[Button(f"{d.code} {d.name}", payload("order.dealer", d.id))] for d in dealers])]
+                  buttons=[[Button(f"{d.code} {d.name}", payload("order.dealer", d.id or 0))] for d in dealers])]
 
 
 @router.button("order.dealer")
@@ -554,7 +560,54 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [_prompt(ctx, cart)]
     if _is_reorder(ctx.inbound.text):
         return await _reorder(ctx, None)
-    return await _apply_text(ctx, cart, await _parse(ctx))
+    parsed = await _parse(ctx)
+    if (not parsed.slots.items and parsed.slots.delivery_date is None
+            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ)):
+        return await _meanwhile(ctx, cart, parsed)
+    return await _apply_text(ctx, cart, parsed)
+
+
+async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """A question asked while a cart is open: order status and stock are answered right here,
+    the rest gets the way there; the cart stays open either way."""
+    back = Reply(text=ctx.t("order.kept", n=len(cart.items)),
+                 buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
+    ctx.parsed = parsed
+    if parsed.intent == Intent.ORDER_STATUS:
+        return [*await orders.status_intent(ctx), back]
+    if parsed.intent == Intent.QUERY_STOCK and parsed.slots.product:
+        from handlers.flows.stock import availability  # stock uses this module's product helpers
+
+        return [*await availability(ctx, parsed.slots.product), back]
+    return [_busy(ctx, cart, parsed)]
+
+
+# Where a question asked in the middle of an order belongs (main-menu entries of the other flows).
+_ELSEWHERE: dict[Intent, tuple[str, str]] = {
+    Intent.ORDER_STATUS: ("btn.orders", "orders.list"),
+    Intent.CANCEL_ORDER: ("btn.orders", "orders.list"),
+    Intent.QUERY_STOCK: ("btn.stock", "stock.menu"),
+    Intent.AFTER_SALES: ("btn.aftersales", "as.new"),
+    Intent.QUALITY_FEEDBACK: ("btn.quality", "qf.new"),
+    Intent.REPORT_SALES: ("btn.sellout", "so.new"),
+    Intent.SALES_QUERY: ("btn.account", "acct.menu"),
+    Intent.CONTRACT_QUERY: ("btn.account", "acct.menu"),
+    Intent.CAMPAIGN_QUERY: ("btn.campaigns", "camp.list"),
+}
+
+
+def _busy(ctx: Ctx, cart: Cart, parsed: ParseResult) -> Reply:
+    """Something else asked while a cart is open: keep the cart, offer the way there and back."""
+    rows: list[list[Button]] = []
+    if parsed.intent == Intent.QUERY_STOCK and parsed.slots.product:
+        rows.append([Button(ctx.t("btn.stock") + f" {parsed.slots.product}", payload("stock.sku", parsed.slots.product))])
+    elif parsed.intent in _ELSEWHERE and ctx.is_dealer:
+        key, action = _ELSEWHERE[parsed.intent]
+        rows.append([Button(ctx.t(key), payload(action))])
+    rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce)),
+                 Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce))])
+    rows.append([Button(ctx.t("order.btn.menu"), payload("menu"))])
+    return Reply(text=ctx.t("order.busy", n=len(cart.items)), buttons=rows)
 
 
 async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
@@ -918,7 +971,7 @@ async def confirm(ctx: Ctx) -> list[Reply]:
                                            requested_delivery=cart.delivery, client_request_key=nonce),
                                ctx.deps.clock)
     ctx.go("", done_nonce=nonce, done_number=order.number)
-    ctx.outbox.extend(await _staff_prompts(ctx, order, cart))
+    ctx.outbox.extend(await _staff_prompts(ctx, order))
     return [_submitted_reply(ctx, order)]
 
 
@@ -955,7 +1008,7 @@ async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:
     return [_submitted_reply(ctx, order, "order.submitted_again")]
 
 
-async def _staff_prompts(ctx: Ctx, order: Order, cart: Cart) -> list[Reply]:
+async def _staff_prompts(ctx: Ctx, order: Order) -> list[Reply]:
     """The approval prompt for every staff chat holding ORDER_APPROVE, each in its own language."""
     me = (ctx.inbound.channel, ctx.inbound.chat_id)
     async with ctx.uow() as uow:

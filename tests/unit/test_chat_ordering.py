@@ -387,3 +387,20 @@ async def test_unbound_user_is_sent_to_binding() -> None:
     replies = await w.say("555", "AP300 20台")
     assert "请先绑定" in texts(replies)
     assert w.uow.orders.rows == []
+
+
+async def test_another_question_during_an_order_keeps_the_cart_and_points_the_way() -> None:
+    w, _ = await world()
+    await w.say(DEALER_CHAT, "AP300 20台")
+    stock = await w.say(DEALER_CHAT, "DH20 有货吗")
+    assert "除湿机DH20（DH20）厂家库存" in texts(stock) and "华东：充足" in texts(stock)
+    assert "购物车已保留，1 个商品" in texts(stock)
+    status = await w.say(DEALER_CHAT, "上次那单到哪了")
+    assert "还没有订单" in texts(status)
+    other = await w.say(DEALER_CHAT, "除湿机不出水")
+    assert "您正在下单（购物车里有 1 个商品）" in texts(other)
+    assert buttons(other)["🛠 售后报修"] == "1|as.new"
+    state = await dialog(w)
+    assert state.state == "order.cart" and state.data["items"] == [["AP300", 20]]
+    back = await w.say(DEALER_CHAT, "F300 2箱")                 # the cart is still there
+    assert "空气净化器AP300（AP300）20台" in texts(back) and "AP300 滤网（F300）2箱" in texts(back)
