@@ -1,7 +1,348 @@
-"""Conversation flow: campaigns (to be filled in)."""
+"""Campaigns (市场活动) and marketing materials for dealer users.
+
+- the running campaigns aimed at the dealer, a campaign's detail and the Join button;
+- after joining, an execution report: text -> photos -> new customers -> confirm (states
+  ``camp.rep.*``; the confirm button carries the form's nonce, so a double tap reports once);
+- material requests: choose a material the dealer's tier may have -> quantity -> reason -> confirm
+  (states ``camp.mat.*``), then marketing approves it elsewhere.
+"""
 
 from __future__ import annotations
 
-from handlers.router import Router
+from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, ParticipationStatus
+from core.errors import NotFound
+from core.services.campaigns import (
+    PARTICIPATION_STATUS_LABELS,
+    ReportExecution,
+    get_campaign,
+    is_running,
+    join_campaign,
+    list_active_campaigns,
+    report_execution,
+)
+from core.services.materials import MAX_QTY, RequestMaterial, request_material, tier_allows
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.messages import Button, Reply
+from handlers.router import Router, payload
+from nlu.schema import Intent
 
 router = Router(name=__name__)
+
+MAX_TEXT = 2000
+MAX_REASON = 500
+
+i18n.register({
+    "camp.title": ("🎯 进行中的活动：", "🎯 Campaigns running for you:"),
+    "camp.none": ("目前没有面向您的活动。", "No campaign is running for you right now."),
+    "camp.item": ("• {name}（至 {end}）{joined}", "• {name} (until {end}){joined}"),
+    "camp.joined_mark": (" ✅已报名", " ✅ joined"),
+    "camp.btn.materials": ("📦 申请物料", "📦 Request materials"),
+    "camp.btn.list": ("🎯 活动列表", "🎯 Campaigns"),
+    "camp.btn.join": ("✋ 报名参加", "✋ Join"),
+    "camp.btn.report": ("📝 提交执行反馈", "📝 Report execution"),
+    "camp.detail": ("🎯 {name}（{code}）\n时间：{start} 至 {end}", "🎯 {name} ({code})\nDates: {start} to {end}"),
+    "camp.support": ("支持政策：{text}", "Support: {text}"),
+    "camp.skus": ("活动产品：{skus}", "Products: {skus}"),
+    "camp.status": ("您的状态：{status}", "Your status: {status}"),
+    "camp.not_joined": ("未报名", "not joined"),
+    "camp.review_note": ("审核意见：{note}", "Review note: {note}"),
+    "camp.joined": ("✅ 已报名“{name}”。活动执行后请点“提交执行反馈”上传照片和新增客户数。",
+                    "✅ You joined \"{name}\". After running it, tap \"Report execution\" with photos and new "
+                    "customers."),
+    "camp.join_first": ("请先报名该活动，再提交执行反馈。", "Please join the campaign before reporting on it."),
+    "camp.rep.ask.text": ("📝 {name} 执行反馈\n请描述执行情况：做了什么、在哪里、效果如何。",
+                          "📝 Report for {name}\nWhat did you do, where, and how did it go?"),
+    "camp.rep.ask.photos": ("请发送现场照片（最多 {max} 张），发完点“完成”。",
+                            "Send photos from the event (at most {max}), then tap Done."),
+    "camp.rep.ask.count": ("新增了多少客户？请输入数字（没有请输入 0）。", "How many new customers? Send a number (0 if none)."),
+    "camp.rep.count_bad": ("请输入 0 或正整数，例如 12。", "Please send 0 or a whole number, e.g. 12."),
+    "camp.rep.summary": ("请确认执行反馈：\n活动：{name}\n情况：{text}\n照片：{photos} 张\n新增客户：{count}",
+                         "Please check the report:\nCampaign: {name}\nWhat was done: {text}\nPhotos: {photos}\n"
+                         "New customers: {count}"),
+    "camp.rep.done": ("✅ 执行反馈已提交，市场部审核后会通知您。", "✅ Report sent. Marketing will review it."),
+    "camp.mat.title": ("📦 可申请的物料：", "📦 Materials you can request:"),
+    "camp.mat.none": ("目前没有您可申请的物料。", "There are no materials you can request right now."),
+    "camp.mat.ask.qty": ("需要多少件“{name}”？", "How many \"{name}\" do you need?"),
+    "camp.mat.qty_bad": ("请输入 1 到 {max} 之间的整数。", "Please send a whole number from 1 to {max}."),
+    "camp.mat.ask.reason": ("申请用途（例如“新店开业陈列”），可点“跳过”。",
+                            "What is it for (e.g. \"new shop opening\")? Or tap Skip."),
+    "camp.mat.summary": ("请确认物料申请：\n物料：{name}\n数量：{qty}\n用途：{reason}",
+                         "Please check the request:\nMaterial: {name}\nQuantity: {qty}\nPurpose: {reason}"),
+    "camp.mat.done": ("✅ 物料申请已提交，审批通过后安排发货。", "✅ Request sent. It ships once approved."),
+    "camp.use_buttons": ("请点“确认提交”或“取消”。", "Please tap Submit or Cancel."),
+    "camp.none_given": ("无", "none"),
+})
+
+
+def _dealer_id(ctx: Ctx) -> int:
+    assert ctx.actor.dealer_id is not None  # forms.require_dealer ran
+    return ctx.actor.dealer_id
+
+
+def _int_arg(ctx: Ctx, index: int) -> int:
+    raw = forms.arg(ctx, index)
+    if not raw.isdigit():
+        raise NotFound(what=raw or "-")
+    return int(raw)
+
+
+async def _participation(ctx: Ctx, campaign_id: int) -> CampaignParticipation | None:
+    async with ctx.uow() as uow:
+        return await uow.participations.get_by(campaign_id=campaign_id, dealer_id=_dealer_id(ctx))
+
+
+# --- list and detail -------------------------------------------------------------------------------
+
+@router.button("camp.list")
+@router.command("campaigns")
+@router.intent(Intent.CAMPAIGN_QUERY)
+async def campaign_list(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    campaigns = await list_active_campaigns(ctx.uow(), ctx.actor, ctx.deps.clock)
+    async with ctx.uow() as uow:
+        joined = {p.campaign_id for p in await uow.participations.list(dealer_id=_dealer_id(ctx))}
+    tail = [[Button(ctx.t("camp.btn.materials"), payload("camp.mat")), forms.menu_button(ctx)]]
+    if not campaigns:
+        return [Reply(text=ctx.t("camp.none"), buttons=tail)]
+    lines = [ctx.t("camp.title")]
+    rows: list[list[Button]] = []
+    for c in campaigns:
+        mark = ctx.t("camp.joined_mark") if c.id in joined else ""
+        lines.append(ctx.t("camp.item", name=c.name, end=c.ends_on.isoformat(), joined=mark))
+        rows.append([Button(c.name, payload("camp.view", c.id or 0))])
+    return [Reply(text="\n".join(lines), buttons=rows + tail)]
+
+
+def _detail_text(ctx: Ctx, c: Campaign, participation: CampaignParticipation | None) -> str:
+    lines = [ctx.t("camp.detail", name=c.name, code=c.code, start=c.starts_on.isoformat(), end=c.ends_on.isoformat())]
+    if c.description:
+        lines.append(c.description)
+    if c.support:
+        lines.append(ctx.t("camp.support", text=c.support))
+    if c.skus:
+        lines.append(ctx.t("camp.skus", skus=ctx.pick("、", ", ").join(c.skus)))
+    if participation is None:
+        status = ctx.t("camp.not_joined")
+    else:
+        zh, en = PARTICIPATION_STATUS_LABELS[participation.status]
+        status = ctx.pick(zh, en)
+    lines.append(ctx.t("camp.status", status=status))
+    if participation is not None and participation.review_note:
+        lines.append(ctx.t("camp.review_note", note=participation.review_note))
+    return "\n".join(lines)
+
+
+@router.button("camp.view")
+async def view(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    campaign = await get_campaign(ctx.uow(), ctx.actor, _int_arg(ctx, 0))
+    return await _detail(ctx, campaign)
+
+
+async def _detail(ctx: Ctx, campaign: Campaign) -> list[Reply]:
+    assert campaign.id is not None
+    participation = await _participation(ctx, campaign.id)
+    rows: list[list[Button]] = []
+    if participation is None and is_running(campaign, ctx.deps.clock.today()):
+        rows.append([Button(ctx.t("camp.btn.join"), payload("camp.join", campaign.id))])
+    elif participation is not None and participation.status != ParticipationStatus.APPROVED:
+        rows.append([Button(ctx.t("camp.btn.report"), payload("camp.rep", campaign.id))])
+    rows.append([Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)])
+    return [Reply(text=_detail_text(ctx, campaign, participation), buttons=rows)]
+
+
+@router.button("camp.join")
+async def join(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    campaign_id = _int_arg(ctx, 0)
+    await join_campaign(ctx.uow(), ctx.actor, campaign_id, ctx.deps.clock)
+    campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    return [Reply(text=ctx.t("camp.joined", name=campaign.name),
+                  buttons=[[Button(ctx.t("camp.btn.report"), payload("camp.rep", campaign_id))],
+                           [Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)]])]
+
+
+@router.button("camp.cancel")
+async def cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+# --- execution report ------------------------------------------------------------------------------
+
+@router.button("camp.rep")
+async def report_start(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    campaign = await get_campaign(ctx.uow(), ctx.actor, _int_arg(ctx, 0))
+    assert campaign.id is not None
+    if await _participation(ctx, campaign.id) is None:
+        return [Reply(text=ctx.t("camp.join_first"))] + await _detail(ctx, campaign)
+    ctx.go("camp.rep.text", nonce=forms.new_nonce(), campaign_id=campaign.id, name=campaign.name, photos=[])
+    return [Reply(text=ctx.t("camp.rep.ask.text", name=campaign.name), buttons=[forms.cancel_row(ctx, "camp")])]
+
+
+def _photos_prompt(ctx: Ctx) -> Reply:
+    return Reply(text=ctx.t("camp.rep.ask.photos", max=forms.MAX_PHOTOS),
+                 buttons=[[Button(ctx.t("form.done"), payload("camp.rep.done"))], forms.cancel_row(ctx, "camp")])
+
+
+@router.button("camp.rep.done")
+async def report_photos_done(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state != "camp.rep.photos":
+        return [Reply(text=ctx.t("error.button_stale"))]
+    forms.step(ctx, "camp.rep.count")
+    return [Reply(text=ctx.t("camp.rep.ask.count"), buttons=[forms.cancel_row(ctx, "camp")])]
+
+
+def _report_summary(ctx: Ctx) -> list[Reply]:
+    forms.step(ctx, "camp.rep.confirm")
+    data = ctx.dialog.data
+    text = ctx.t("camp.rep.summary", name=data.get("name", ""), text=data.get("text", ""),
+                 photos=len(data.get("photos") or []), count=data.get("count", 0))
+    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("camp.rep.ok", data["nonce"]))],
+                                      forms.cancel_row(ctx, "camp")])]
+
+
+@router.button("camp.rep.ok")
+async def report_confirm(ctx: Ctx) -> list[Reply]:
+    nonce = forms.arg(ctx, 0)
+    if forms.submitted_ref(ctx, nonce) is not None:
+        return [Reply(text=ctx.t("camp.rep.done"), buttons=[[forms.menu_button(ctx)]])]
+    if not forms.form_is(ctx, "camp.rep.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    data = ctx.dialog.data
+    campaign_id = int(data["campaign_id"])
+    await report_execution(ctx.uow(), ctx.actor, campaign_id, ReportExecution(
+        text=str(data.get("text", "")), photos=list(data.get("photos") or []), new_customers=int(data.get("count", 0)),
+    ), ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, str(campaign_id))
+    return [Reply(text=ctx.t("camp.rep.done"),
+                  buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)]])]
+
+
+# --- materials ------------------------------------------------------------------------------------
+
+async def _requestable(ctx: Ctx) -> list[MarketingMaterial]:
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(_dealer_id(ctx))
+        materials = await uow.materials.list(order_by="code")
+    tier = dealer.tier if dealer else ""
+    return [m for m in materials if tier_allows(m.min_tier, tier)]
+
+
+@router.button("camp.mat")
+async def materials(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    found = await _requestable(ctx)
+    if not found:
+        return [Reply(text=ctx.t("camp.mat.none"), buttons=[[forms.menu_button(ctx)]])]
+    rows = [[Button(m.name, payload("camp.mat.pick", m.id or 0))] for m in found[:20]]
+    return [Reply(text=ctx.t("camp.mat.title"), buttons=rows + [[forms.menu_button(ctx)]])]
+
+
+@router.button("camp.mat.pick")
+async def material_pick(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    material_id = _int_arg(ctx, 0)
+    async with ctx.uow() as uow:
+        material = await uow.materials.get(material_id)
+    if material is None:
+        raise NotFound(what=str(material_id))
+    # the tier rule is checked by request_material when the request is made
+    ctx.go("camp.mat.qty", nonce=forms.new_nonce(), material_id=material_id, name=material.name)
+    return [Reply(text=ctx.t("camp.mat.ask.qty", name=material.name), buttons=[forms.cancel_row(ctx, "camp")])]
+
+
+@router.button("camp.mat.skip")
+async def material_skip_reason(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state != "camp.mat.reason":
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return _material_summary(ctx, "")
+
+
+def _material_summary(ctx: Ctx, reason: str) -> list[Reply]:
+    forms.step(ctx, "camp.mat.confirm", reason=reason)
+    data = ctx.dialog.data
+    text = ctx.t("camp.mat.summary", name=data.get("name", ""), qty=data.get("qty"),
+                 reason=reason or ctx.t("camp.none_given"))
+    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("camp.mat.ok", data["nonce"]))],
+                                      forms.cancel_row(ctx, "camp")])]
+
+
+@router.button("camp.mat.ok")
+async def material_confirm(ctx: Ctx) -> list[Reply]:
+    nonce = forms.arg(ctx, 0)
+    if forms.submitted_ref(ctx, nonce) is not None:
+        return [Reply(text=ctx.t("camp.mat.done"), buttons=[[forms.menu_button(ctx)]])]
+    if not forms.form_is(ctx, "camp.mat.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    data = ctx.dialog.data
+    request = await request_material(ctx.uow(), ctx.actor, RequestMaterial(
+        material_id=int(data["material_id"]), qty=int(data["qty"]), reason=str(data.get("reason") or "")),
+        ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, str(request.id))
+    return [Reply(text=ctx.t("camp.mat.done"), buttons=[[forms.menu_button(ctx)]])]
+
+
+# --- typed answers ---------------------------------------------------------------------------------
+
+@router.state("camp")
+async def answer(ctx: Ctx) -> list[Reply]:
+    state = ctx.dialog.state
+    text = forms.text_of(ctx)
+    cancel_row = [forms.cancel_row(ctx, "camp")]
+    if state == "camp.rep.photos":
+        if forms.is_photo(ctx):
+            return [forms.add_photos(ctx, "camp.rep.done")]
+        if forms.is_done(text):
+            return await report_photos_done(ctx)
+        return [Reply(text=ctx.t("form.photo_wanted"),
+                      buttons=[[Button(ctx.t("form.done"), payload("camp.rep.done"))]])]
+    if state in ("camp.rep.confirm", "camp.mat.confirm"):
+        return [Reply(text=ctx.t("camp.use_buttons"))]
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=cancel_row)]
+    if state == "camp.rep.text":
+        if len(text) > MAX_TEXT:
+            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_TEXT), buttons=cancel_row)]
+        forms.step(ctx, "camp.rep.photos", text=text)
+        return [_photos_prompt(ctx)]
+    if state == "camp.rep.count":
+        count = forms.read_count(text, minimum=0)
+        if count is None:
+            return [Reply(text=ctx.t("camp.rep.count_bad"), buttons=cancel_row)]
+        ctx.dialog.data["count"] = count
+        return _report_summary(ctx)
+    if state == "camp.mat.qty":
+        qty = forms.read_count(text, maximum=MAX_QTY)
+        if qty is None:
+            return [Reply(text=ctx.t("camp.mat.qty_bad", max=MAX_QTY), buttons=cancel_row)]
+        forms.step(ctx, "camp.mat.reason", qty=qty)
+        return [Reply(text=ctx.t("camp.mat.ask.reason"),
+                      buttons=[[Button(ctx.t("form.skip"), payload("camp.mat.skip")), *forms.cancel_row(ctx, "camp")]])]
+    if state == "camp.mat.reason":
+        if forms.is_skip(text):
+            return _material_summary(ctx, "")
+        if len(text) > MAX_REASON:
+            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=cancel_row)]
+        return _material_summary(ctx, text)
+    return [Reply(text=ctx.t("error.button_stale"))]

@@ -1,0 +1,116 @@
+"""Campaigns in chat: listing for the dealer, join, execution report with photos, material requests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.campaigns import Campaign, CampaignStatus, MarketingMaterial, ParticipationStatus, RequestStatus
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+
+
+async def _world() -> tuple[ChatWorld, int, int, int]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(tier="B")
+    other = await w.dealer(tier="A")
+    assert dealer.id is not None and other.id is not None
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("101", Role.DEALER_CLERK, dealer)
+    await w.user("200", Role.DEALER_OWNER, other)
+    mine = await w.uow.campaigns.add(Campaign(
+        code="C2611", name="双十二净化器节", starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31),
+        description="门店满 3 台送滤网", support="展架 1 个 + 每台补贴 50 元", skus=["AP300"],
+        status=CampaignStatus.LAUNCHED))
+    theirs = await w.uow.campaigns.add(Campaign(
+        code="C2612", name="A级客户专享", starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31),
+        target_dealer_ids=[other.id], status=CampaignStatus.LAUNCHED))
+    await w.uow.materials.add(MarketingMaterial(code="M01", name="门店海报", stock=100))
+    await w.uow.materials.add(MarketingMaterial(code="M02", name="样机 AP300", stock=5, min_tier="A"))
+    await w.uow.commit()
+    assert mine.id is not None and theirs.id is not None
+    return w, dealer.id, mine.id, theirs.id
+
+
+async def test_list_detail_join_and_report_with_photos() -> None:
+    w, dealer_id, mine, theirs = await _world()
+    listing = await w.say("100", "最近有什么活动")
+    assert "双十二净化器节" in texts(listing) and "A级客户专享" not in texts(listing)
+    detail = await w.press("100", buttons(listing)["双十二净化器节"])
+    assert "展架 1 个" in texts(detail) and "未报名" in texts(detail)
+    joined = await w.press("100", buttons(detail)["✋ 报名参加"])
+    assert "已报名“双十二净化器节”" in texts(joined)
+    participation = await w.uow.participations.get_by(campaign_id=mine, dealer_id=dealer_id)
+    assert participation is not None and participation.status == ParticipationStatus.JOINED
+    assert "已报名" in texts(await w.press("100", payload("camp.join", mine)))     # twice: polite conflict
+
+    await w.press("100", buttons(joined)["📝 提交执行反馈"])
+    await w.say("100", "周末在万达店做了路演，发传单 500 份")
+    await w.photo("100", "c-1")
+    await w.photo("100", "c-2")
+    count = await w.press("100", payload("camp.rep.done"))
+    assert "新增了多少客户" in texts(count)
+    assert "0 或正整数" in texts(await w.say("100", "很多"))
+    summary = await w.say("100", "12")
+    assert "照片：2 张" in texts(summary) and "新增客户：12" in texts(summary)
+    confirm = buttons(summary)["✅ 确认提交"]
+    assert "执行反馈已提交" in texts(await w.press("100", confirm))
+    assert "执行反馈已提交" in texts(await w.press("100", confirm))
+    participation = await w.uow.participations.get_by(campaign_id=mine, dealer_id=dealer_id)
+    assert participation is not None and participation.status == ParticipationStatus.REPORTED
+    assert participation.report_photos == ["c-1", "c-2"] and participation.new_customers == 12
+    assert len([e for e in await w.uow.audit.list() if e.action == "campaign.report"]) == 1
+
+
+async def test_campaign_for_another_dealer_is_not_found() -> None:
+    w, dealer_id, _, theirs = await _world()
+    assert "未找到" in texts(await w.press("100", payload("camp.view", theirs)))
+    assert "未找到" in texts(await w.press("100", payload("camp.join", theirs)))
+    assert "未找到" in texts(await w.press("100", payload("camp.view", "abc")))
+    assert await w.uow.participations.count(dealer_id=dealer_id) == 0
+
+
+async def test_report_before_joining_is_refused() -> None:
+    w, _, mine, _ = await _world()
+    replies = await w.press("100", payload("camp.rep", mine))
+    assert "请先报名" in texts(replies) and "✋ 报名参加" in buttons(replies)
+
+
+async def test_material_request_by_tier() -> None:
+    w, dealer_id, _, _ = await _world()
+    listing = await w.press("101", payload("camp.mat"))
+    assert "门店海报" in buttons(listing) and "样机 AP300" not in buttons(listing)
+    ask = await w.press("101", buttons(listing)["门店海报"])
+    assert "需要多少" in texts(ask)
+    assert "1 到 10000" in texts(await w.say("101", "0"))
+    await w.say("101", "20")
+    summary = await w.say("101", "新店开业陈列")
+    assert "数量：20" in texts(summary) and "新店开业陈列" in texts(summary)
+    confirm = buttons(summary)["✅ 确认提交"]
+    assert "物料申请已提交" in texts(await w.press("101", confirm))
+    await w.press("101", confirm)
+    requests = await w.uow.material_requests.list()
+    assert [(r.dealer_id, r.qty, r.reason, r.status) for r in requests] == [
+        (dealer_id, 20, "新店开业陈列", RequestStatus.PENDING)]
+
+
+async def test_forged_material_above_the_tier_is_refused() -> None:
+    w, _, _, _ = await _world()
+    sample = await w.uow.materials.get_by(code="M02")
+    assert sample is not None
+    await w.press("100", payload("camp.mat.pick", sample.id or 0))
+    await w.say("100", "1")
+    summary = await w.press("100", payload("camp.mat.skip"))
+    refused = await w.press("100", buttons(summary)["✅ 确认提交"])
+    assert "仅限 A 级" in texts(refused)
+    assert await w.uow.material_requests.count() == 0
+
+
+async def test_no_campaigns_and_staff() -> None:
+    w = ChatWorld()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("900", Role.MARKETING, username="ma")
+    assert "目前没有面向您的活动" in texts(await w.press("100", payload("camp.list")))
+    assert "仅供经销商" in texts(await w.press("900", payload("camp.list")))
