@@ -643,6 +643,8 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
 async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     text = ctx.inbound.text
     words = parsed.slots.unknown_words or product_words(text, ctx.deps.clock.today())
+    if not words:   # "我要下单": nothing to look up, show how to order
+        return [_prompt(ctx, cart)]
     found = suggest_products(words, await _catalogue(ctx))
     if not found:
         return [Reply(text=ctx.t("order.not_understood"),

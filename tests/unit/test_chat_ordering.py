@@ -404,3 +404,41 @@ async def test_another_question_during_an_order_keeps_the_cart_and_points_the_wa
     assert state.state == "order.cart" and state.data["items"] == [["AP300", 20]]
     back = await w.say(DEALER_CHAT, "F300 2箱")                 # the cart is still there
     assert "空气净化器AP300（AP300）20台" in texts(back) and "AP300 滤网（F300）2箱" in texts(back)
+
+
+async def test_just_saying_order_shows_how_to_order() -> None:
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, "我要下单")
+    assert "请直接输入要订的产品和数量" in texts(replies)
+    assert buttons(replies)["📂 按分类选择"] == "1|order.browse"
+    assert (await dialog(w)).state == "order.cart"
+
+
+async def test_staff_reorders_a_dealers_order_on_its_behalf() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    earlier = await w.order(dealer, [("F300", 7)])
+    detail = await w.press(STAFF_CHAT, f"1|orders.detail|{earlier.number}")
+    summary = await w.press(STAFF_CHAT, buttons(detail)["🔁 再来一单"])
+    assert "客户：D" in texts(summary) and "AP300 滤网（F300）7箱" in texts(summary)
+    await w.press(STAFF_CHAT, buttons(summary)["✅ 确认下单"])
+    latest = w.uow.orders.rows[-1]
+    assert latest.number != earlier.number and latest.dealer_id == dealer_id and latest.on_behalf
+    assert [(ln.sku, ln.qty) for ln in latest.lines] == [("F300", 7)]
+
+
+async def test_two_presses_that_both_saw_the_open_cart_make_one_order() -> None:
+    """Two deliveries of Confirm processed from the same dialog state (a real double tap)."""
+    w, _ = await world()
+    summary = await w.say(DEALER_CHAT, "AP300 20台")
+    confirm = buttons(summary)["✅ 确认下单"]
+    before = dict((await dialog(w)).data)
+    await w.press(DEALER_CHAT, confirm)
+    state = await dialog(w)
+    state.state, state.data = "order.cart", dict(before)       # the second press still sees the cart
+    await w.uow.commit()
+    second = await w.press(DEALER_CHAT, confirm)
+    assert "未重复下单：SO-20261126-0001" in texts(second)
+    [order] = w.uow.orders.rows
+    assert order.client_request_key == before["nonce"]
