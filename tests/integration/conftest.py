@@ -127,13 +127,11 @@ def pg_db(request: pytest.FixtureRequest) -> Iterator[Database]:
 
 
 async def truncate_all(engine: AsyncEngine) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    """Empty every table, children first. DELETE, not TRUNCATE: on tables this small it is far faster on
+    PostgreSQL. Ids are not reset; tests use the ids they get back, never literal ones."""
     async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                await conn.execute(text(f"DELETE FROM {name}"))
+        for table in reversed(metadata.sorted_tables):
+            await conn.execute(table.delete())
 
 
 async def _engine_for(database: Database) -> AsyncIterator[AsyncEngine]:
