@@ -48,7 +48,7 @@ async def _migrate(url: str, action: str, revision: str, search_path: str | None
         await engine.dispose()
 
 
-async def upgrade(url: str, revision: str = "head", *, search_path: str | None = None) -> None:
+async def upgrade(url: str, revision: str = "heads", *, search_path: str | None = None) -> None:
     """Bring the database at ``url`` to ``revision`` (default: the newest)."""
     await _migrate(url, "upgrade", revision, search_path)
 
@@ -58,7 +58,7 @@ async def downgrade(url: str, revision: str, *, search_path: str | None = None) 
     await _migrate(url, "downgrade", revision, search_path)
 
 
-def upgrade_sync(url: str, revision: str = "head", *, search_path: str | None = None) -> None:
+def upgrade_sync(url: str, revision: str = "heads", *, search_path: str | None = None) -> None:
     """Synchronous :func:`upgrade` for the CLI. Refuses to run inside a running event loop."""
     try:
         asyncio.get_running_loop()

@@ -103,7 +103,7 @@ def test_alembic_command_line_with_database_url(tmp_path: Path) -> None:
     """``alembic upgrade head`` and ``alembic check`` from the repository root, URL from DATABASE_URL."""
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"}
     alembic = [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini")]
-    up = subprocess.run([*alembic, "upgrade", "head"], cwd=ROOT, env=env, capture_output=True, text=True,
+    up = subprocess.run([*alembic, "upgrade", "heads"], cwd=ROOT, env=env, capture_output=True, text=True,
                         timeout=120)
     assert up.returncode == 0, up.stderr
     check = subprocess.run([*alembic, "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
