@@ -69,8 +69,9 @@ class SkipMalformedUpdates(BaseRequestMiddleware):
                     log.warning("malformed telegram update skipped", extra={"update_id": update_id})
                     if isinstance(update_id, int):
                         updates.append(Update(update_id=update_id))
-            response: Any = Response[list[Update]](ok=True, result=updates)
-            return response  # type: ignore[no-any-return]
+            # the chain hands back the call's result (aiogram's own make_request returns ``response.result``)
+            result: Any = updates
+            return result  # type: ignore[no-any-return]
 
 
 def create_bot(token: str, api_base: str = "https://api.telegram.org") -> Bot:

@@ -141,6 +141,8 @@ class TelegramInbound:
         sender = message.from_user
         language = (sender.language_code or "") if sender is not None else ""
         base = Translation(update_id=update_id, chat_id=message.chat.id, language=language)
+        if message.chat.type == "channel":
+            return _replace(base, reason="message in a channel")
         if message.chat.type != "private":
             return _replace(base, notice="telegram.private_only")
         if sender is None or sender.is_bot:
