@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
-BackgroundTask = Callable[["App"], Awaitable[None]]
+BackgroundTask = Callable[["App"], Coroutine[Any, Any, None]]
 """A long-running coroutine started alongside uvicorn; it gets the App and runs until cancelled."""
 
 DEFAULT_ADMIN = "admin"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
@@ -469,7 +468,9 @@ def apikey_revoke(prefix: Annotated[str, typer.Argument(help="密钥前缀，见
         if len(matches) > 1:
             raise fail(f"前缀 {wanted} 对应多个密钥，请输入更长的前缀",
                        f"prefix {wanted} matches several keys; give a longer prefix", code=2)
-        return await revoke_api_key(application.uow_factory(), CLI_ACTOR, matches[0].id, application.clock)
+        key_id = matches[0].id
+        assert key_id is not None
+        return await revoke_api_key(application.uow_factory(), CLI_ACTOR, key_id, application.clock)
 
     key = run_async(_with_app)(body)
     typer.echo(f"已吊销接口密钥 {key.name}（{key.prefix}）(API key revoked)")
@@ -493,4 +494,4 @@ def main() -> None:  # pragma: no cover - console entry point for `python -m bot
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

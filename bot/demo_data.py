@@ -28,11 +28,11 @@ import dataclasses
 import hashlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
@@ -78,6 +78,7 @@ from core.uscc import make_uscc
 from core.users import Role, User
 
 UowFactory = Callable[[], AbstractUnitOfWork]
+W = TypeVar("W")
 CENT = Decimal("0.01")
 CHUNK_DEALERS = 50          # dealers per bulk chunk of orders / ledger / sell-out
 
@@ -318,7 +319,7 @@ def _month_end(start: date) -> date:
     return nxt - timedelta(days=1)
 
 
-def _weighted(rng: random.Random, items: list[Any], weights: list[float]) -> Any:
+def _weighted(rng: random.Random, items: Sequence[W], weights: Sequence[float]) -> W:
     return rng.choices(items, weights=weights, k=1)[0]
 
 
@@ -696,15 +697,15 @@ class _Seeder:
             (5, 0, 3, "新店开业", RequestStatus.APPROVED),
             (6, 4, 1, "门头翻新", RequestStatus.REJECTED),
         ]
-        for dealer_i, material_i, qty, reason, status in requests:
+        for dealer_i, material_i, qty, reason, req_status in requests:
             if dealer_i >= len(active):
                 continue
             material = materials[material_i]
             assert material.id is not None
-            decided = status != RequestStatus.PENDING
+            decided = req_status != RequestStatus.PENDING
             await uow.material_requests.add(MaterialRequest(
-                dealer_id=active[dealer_i].id, material_id=material.id, qty=qty, reason=reason, status=status,
-                reject_reason="灯箱仅限 A 级经销商" if status == RequestStatus.REJECTED else None,
+                dealer_id=active[dealer_i].id, material_id=material.id, qty=qty, reason=reason, status=req_status,
+                reject_reason="灯箱仅限 A 级经销商" if req_status == RequestStatus.REJECTED else None,
                 requested_by=active[dealer_i].owner_label,
                 decided_by="staff:sun.marketing" if decided else None,
                 decided_at=self.now - timedelta(days=1) if decided else None,
