@@ -42,6 +42,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(invite_app, name="invite")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+telegram_app = typer.Typer(help="Telegram 机器人 webhook 设置 (Telegram bot webhook).", no_args_is_help=True)
+app.add_typer(telegram_app, name="telegram")
 
 CLI_ACTOR = Actor.system()
 
@@ -487,6 +489,97 @@ def keygen() -> None:
     from cryptography.fernet import Fernet
 
     typer.echo(Fernet.generate_key().decode())
+
+
+# --- chat ------------------------------------------------------------------------------------------
+
+
+@app.command()
+def chat(
+    as_: Annotated[str, typer.Option("--as", help="以谁的身份对话：dealer:经销商编码 或 staff:用户名 "
+                                                  "(who you are: dealer:CODE or staff:USERNAME)")],
+) -> None:
+    """在终端里与聊天机器人对话，与 Telegram 中的对话相同 (chat with the bot in the terminal).
+
+    按钮显示为编号，输入编号即点按钮；输入 /quit 退出 (buttons are numbered: type the number to press
+    one; /quit leaves)."""
+    from admin.webchat import ChatAs
+    from bot.console import CONSOLE_CHANNEL, ConsoleChat, LocalChat
+
+    chat_as = ChatAs.parse(as_) if as_.split(":", 1)[0] in ("dealer", "staff") else None
+    if chat_as is None:
+        raise fail(f"--as 须为 dealer:经销商编码 或 staff:用户名，而不是 {as_}",
+                   f"--as must be dealer:CODE or staff:USERNAME, not {as_}", code=2)
+
+    async def body(application: Any) -> None:
+        console = ConsoleChat(LocalChat(application.conversation(), CONSOLE_CHANNEL), application.uow_factory,
+                              application.clock, application.files(), chat_as)
+        await console.run()
+
+    run_async(_with_app)(body)
+
+
+# --- telegram --------------------------------------------------------------------------------------
+
+
+def _telegram_call(action: Callable[[Any, Settings], Awaitable[bool]]) -> None:
+    from aiogram.exceptions import TelegramAPIError
+
+    from bot.telegram.channel import create_bot
+
+    settings = Settings()
+    token = settings.telegram_token
+    if token is None:
+        raise fail("未设置 TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_TOKEN is not set", code=2)
+
+    async def body() -> bool:
+        bot = create_bot(token, settings.telegram_api_base)
+        try:
+            return await action(bot, settings)
+        except TelegramAPIError as exc:
+            raise fail(f"Telegram 拒绝了请求：{exc.message}", f"Telegram refused: {exc.message}") from None
+        finally:
+            await bot.session.close()
+
+    if not run_async(body)():
+        raise fail("Telegram 未确认", "Telegram did not confirm")
+
+
+@telegram_app.command("set-webhook")
+def telegram_set_webhook(
+    url: Annotated[str, typer.Argument(help="公网 HTTPS 地址，以 /telegram/webhook 结尾 (public HTTPS URL ending "
+                                            "in /telegram/webhook)")],
+) -> None:
+    """让 Telegram 把消息推送到本服务，带 TELEGRAM_WEBHOOK_SECRET 校验 (register the webhook with the secret).
+
+    之后请设置 TELEGRAM_MODE=webhook 并运行 dms run (then set TELEGRAM_MODE=webhook and run `dms run`)."""
+    from bot.telegram.webhook import set_webhook
+
+    if not url.startswith(("https://", "http://")):
+        raise fail(f"地址须以 https:// 开头：{url}", f"the URL must start with https://: {url}", code=2)
+    secret = Settings().telegram_webhook_secret
+    if secret is None or not secret.get_secret_value().strip():
+        raise fail("未设置 TELEGRAM_WEBHOOK_SECRET（webhook 必须有密钥）",
+                   "TELEGRAM_WEBHOOK_SECRET is not set (a webhook needs a secret)", code=2)
+    plain = secret.get_secret_value().strip()
+
+    async def action(bot: Any, settings: Settings) -> bool:
+        return await set_webhook(bot, url, plain)
+
+    _telegram_call(action)
+    typer.echo(f"已设置 webhook：{url}（webhook set）")
+
+
+@telegram_app.command("delete-webhook")
+def telegram_delete_webhook() -> None:
+    """删除 webhook，改回轮询 (remove the webhook; polling works again)."""
+    from bot.telegram.webhook import delete_webhook
+
+    async def action(bot: Any, settings: Settings) -> bool:
+        return await delete_webhook(bot)
+
+    _telegram_call(action)
+    typer.echo("已删除 webhook（webhook deleted）")
 
 
 def main() -> None:  # pragma: no cover - console entry point for `python -m bot.cli`
