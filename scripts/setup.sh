@@ -24,8 +24,12 @@ stamp=.venv/.dms-installed
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> installing dependencies (first time takes a minute)"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  log=.venv/pip-install.log
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[dev]"; } >"$log" 2>&1; then
+    tail -30 "$log" >&2
+    echo "依赖安装失败，详见 $log (installing dependencies failed, see $log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 mkdir -p var
