@@ -16,11 +16,13 @@ from typing import Any, Generic, TypeVar
 
 from core.accounts import LedgerEntry, Statement
 from core.aftersales import Ticket
+from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
+from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
@@ -94,6 +96,9 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AbstractRepository[AuditEntry]
     dialogs: AbstractRepository[DialogState]
     receipts: AbstractRepository[InboundReceipt]
+    faq_entries: AbstractRepository[FaqEntry]
+    staff_questions: AbstractRepository[StaffQuestion]
+    dealer_aliases: AbstractRepository[DealerAlias]
 
     async def __aenter__(self) -> AbstractUnitOfWork:
         return self

@@ -37,6 +37,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
+from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import (
     Campaign,
@@ -50,6 +51,7 @@ from core.campaigns import (
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
+from core.faq import FaqEntry, QuestionStatus, StaffQuestion
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -654,6 +656,54 @@ inbound_receipts = Table(
     Index("ix_inbound_receipts_received_at", "received_at"),
 )
 
+# --- understanding dealers: FAQ knowledge base, questions handed to staff, dealer aliases ----------------
+
+faq_entries = Table(
+    "faq_entries", metadata,
+    _id(),
+    Column("question_zh", Text, nullable=False),
+    Column("answer_zh", Text, nullable=False),
+    Column("question_en", Text, nullable=False),
+    Column("answer_en", Text, nullable=False),
+    _str_list("tags"),
+    _str_list("variants"),
+    Column("active", Boolean, nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+)
+
+staff_questions = Table(
+    "staff_questions", metadata,
+    _id(),
+    Column("channel", String(16), nullable=False),
+    Column("chat_id", String(128), nullable=False),
+    Column("question", Text, nullable=False),
+    # a double tap on "ask staff" hits this constraint in every process
+    Column("request_key", String(64), nullable=False, unique=True),
+    Column("asked_by", String(200), nullable=False),
+    Column("language", String(16), nullable=False),
+    _fk("dealer_id", "dealers.id", nullable=True, ondelete="SET NULL"),
+    Column("status", StrEnumType(QuestionStatus), nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("answered_by", String(100), nullable=False),
+    Column("answered_at", UTCDateTime(), nullable=True),
+    _fk("faq_entry_id", "faq_entries.id", nullable=True, ondelete="SET NULL"),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_staff_questions_status", "status"),
+)
+
+dealer_aliases = Table(
+    "dealer_aliases", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id", ondelete="CASCADE"),
+    Column("word", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("dealer_id", "word"),
+)
+
 # --- document numbers -----------------------------------------------------------------------------------
 
 sequences = Table(
@@ -679,6 +729,7 @@ TABLES: dict[type, Table] = {
     TicketComment: ticket_comments, QualityFeedback: quality_feedback, User: users,
     ChatIdentity: chat_identities, InviteCode: invite_codes, ApiKey: api_keys, AuditEntry: audit_log,
     DialogState: dialog_states, InboundReceipt: inbound_receipts,
+    FaqEntry: faq_entries, StaffQuestion: staff_questions, DealerAlias: dealer_aliases,
 }
 
 _JSON_KEYS: dict[type, tuple[str, ...]] = {}

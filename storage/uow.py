@@ -27,12 +27,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import LedgerEntry, Statement
 from core.aftersales import Ticket
+from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
+from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.ports import AbstractUnitOfWork
@@ -78,6 +80,9 @@ REPOSITORIES: dict[str, type] = {
     "audit": AuditEntry,
     "dialogs": DialogState,
     "receipts": InboundReceipt,
+    "faq_entries": FaqEntry,
+    "staff_questions": StaffQuestion,
+    "dealer_aliases": DealerAlias,
 }
 
 

@@ -77,7 +77,8 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "promotions", "ledger", "statements", "contracts", "orders", "warehouses", "stock",
              "dealer_stock", "thresholds", "transfers", "sellout", "campaigns", "participations",
              "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
-             "api_keys", "audit", "dialogs", "receipts")
+             "api_keys", "audit", "dialogs", "receipts",
+             "faq_entries", "staff_questions", "dealer_aliases")
 
     def __init__(self) -> None:
         for name in self.REPOS:
