@@ -10,7 +10,8 @@ Filter syntax for ``get_by`` / ``list`` / ``count``: ``field=value`` (equality),
 from __future__ import annotations
 
 import abc
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -25,6 +26,7 @@ from core.dialogs import DialogState, InboundReceipt
 from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
+from core.outbox import NotificationPreference, OutboxMessage
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
 from core.sellout import SellOutLine
@@ -99,6 +101,8 @@ class AbstractUnitOfWork(abc.ABC):
     faq_entries: AbstractRepository[FaqEntry]
     staff_questions: AbstractRepository[StaffQuestion]
     dealer_aliases: AbstractRepository[DealerAlias]
+    outbox: AbstractRepository[OutboxMessage]
+    preferences: AbstractRepository[NotificationPreference]
 
     async def __aenter__(self) -> AbstractUnitOfWork:
         return self
@@ -134,3 +138,65 @@ class AbstractUnitOfWork(abc.ABC):
 
         Phones are encrypted at rest, so this is the only way to search them (storage keeps a keyed hash).
         """
+
+
+class AbstractOutboxStore(abc.ABC):
+    """Delivery-side access to the outbox (``core.outbox``), outside any use case's unit of work.
+
+    Every method is its own short transaction. The claim must be safe with any number of workers in
+    any number of processes: a row is handed to one worker only (``SELECT ... FOR UPDATE SKIP LOCKED``
+    on PostgreSQL). The ``mark_*`` / ``release`` methods change a row only while it is still claimed by
+    ``worker_id`` (status ``sending``) and return whether they did: a row requeued as stale and claimed
+    by another worker meanwhile is left to that worker.
+    """
+
+    @abc.abstractmethod
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        """Insert the rows whose ``dedup_key`` is new (insert-or-skip, race-free); the number inserted."""
+
+    @abc.abstractmethod
+    async def claim_due(self, limit: int, worker_id: str, now: datetime, *,
+                        urgent_only: bool = False) -> list[OutboxMessage]:
+        """Up to ``limit`` due rows (pending or failed, ``next_attempt_at`` unset or passed), oldest
+        first, now ``sending`` and claimed by ``worker_id`` (committed before they are returned)."""
+
+    @abc.abstractmethod
+    async def mark_sent(self, message_id: int, worker_id: str, at: datetime, delivered_to: str) -> bool: ...
+
+    @abc.abstractmethod
+    async def mark_failed(self, message_id: int, worker_id: str, error: str, retry_at: datetime | None) -> bool:
+        """Count an attempt: ``failed`` until ``retry_at``, or ``dead`` when ``retry_at`` is None."""
+
+    @abc.abstractmethod
+    async def mark_muted(self, message_id: int, worker_id: str, reason: str) -> bool: ...
+
+    @abc.abstractmethod
+    async def release(self, message_id: int, worker_id: str, retry_at: datetime, note: str | None = None) -> bool:
+        """Back to ``pending`` until ``retry_at`` without counting an attempt (quiet hours, flood wait)."""
+
+    @abc.abstractmethod
+    async def requeue_stale(self, older_than: datetime, *, claimed_by: str | None = None) -> int:
+        """Rows left ``sending`` since before ``older_than`` (a worker died) back to ``pending``;
+        with ``claimed_by``, that worker's rows whatever their age. The number requeued."""
+
+    @abc.abstractmethod
+    async def counts(self) -> dict[str, int]:
+        """Rows per status (for ``dms worker --status``, the bench and tests)."""
+
+
+class AbstractLeaderLock(abc.ABC):
+    """One holder at a time across processes (the scheduler's leader election).
+
+    The lock belongs to the process holding it and is released when that process dies.
+    """
+
+    @abc.abstractmethod
+    async def try_acquire(self) -> bool:
+        """Take the lock if free (never waits); True when this instance holds it now."""
+
+    @abc.abstractmethod
+    async def still_held(self) -> bool:
+        """False when the lock was lost (e.g. the database connection dropped)."""
+
+    @abc.abstractmethod
+    async def release(self) -> None: ...

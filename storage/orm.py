@@ -63,6 +63,7 @@ from core.inventory import (
     Warehouse,
 )
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
+from core.outbox import Category, NotificationPreference, OutboxMessage, OutboxStatus
 from core.products import (
     DealerAllowedSku,
     DealerPrice,
@@ -704,6 +705,44 @@ dealer_aliases = Table(
     UniqueConstraint("dealer_id", "word"),
 )
 
+# --- notifications: the outbox and what each user wants pushed -----------------------------------------
+
+outbox_messages = Table(
+    "outbox_messages", metadata,
+    _id(),
+    # a check that runs twice (or on two machines) hits this constraint instead of queueing twice
+    Column("dedup_key", String(200), nullable=False, unique=True),
+    Column("kind", String(64), nullable=False),
+    Column("category", StrEnumType(Category), nullable=False),
+    Column("params", JSONValue(dict[str, Any]), nullable=False),
+    _fk("user_id", "users.id", nullable=True, ondelete="CASCADE"),
+    Column("channel", String(16), nullable=True),
+    Column("chat_id", String(128), nullable=True),
+    Column("urgent", Boolean, nullable=False),
+    Column("status", StrEnumType(OutboxStatus), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("delivered_to", String(160), nullable=True),
+    Column("claimed_by", String(128), nullable=True),
+    Column("claimed_at", UTCDateTime(), nullable=True),
+    # the workers' claim: due rows by status, oldest first
+    Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_outbox_messages_user_id", "user_id"),
+)
+
+notification_preferences = Table(
+    "notification_preferences", metadata,
+    _id(),
+    _fk("user_id", "users.id", ondelete="CASCADE"),
+    _str_list("muted"),
+    Column("channel", String(16), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("user_id"),
+)
+
 # --- document numbers -----------------------------------------------------------------------------------
 
 sequences = Table(
@@ -730,6 +769,7 @@ TABLES: dict[type, Table] = {
     ChatIdentity: chat_identities, InviteCode: invite_codes, ApiKey: api_keys, AuditEntry: audit_log,
     DialogState: dialog_states, InboundReceipt: inbound_receipts,
     FaqEntry: faq_entries, StaffQuestion: staff_questions, DealerAlias: dealer_aliases,
+    OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
 }
 
 _JSON_KEYS: dict[type, tuple[str, ...]] = {}

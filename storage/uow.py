@@ -37,6 +37,7 @@ from core.errors import Conflict
 from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
+from core.outbox import NotificationPreference, OutboxMessage
 from core.ports import AbstractUnitOfWork
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
@@ -83,6 +84,8 @@ REPOSITORIES: dict[str, type] = {
     "faq_entries": FaqEntry,
     "staff_questions": StaffQuestion,
     "dealer_aliases": DealerAlias,
+    "outbox": OutboxMessage,
+    "preferences": NotificationPreference,
 }
 
 

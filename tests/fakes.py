@@ -78,7 +78,8 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "dealer_stock", "thresholds", "transfers", "sellout", "campaigns", "participations",
              "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
              "api_keys", "audit", "dialogs", "receipts",
-             "faq_entries", "staff_questions", "dealer_aliases")
+             "faq_entries", "staff_questions", "dealer_aliases",
+             "outbox", "preferences")
 
     def __init__(self) -> None:
         for name in self.REPOS:
@@ -121,3 +122,96 @@ def _normalize_phone(phone: str) -> str:
         if digits.startswith(prefix):
             digits = digits[len(prefix):]
     return digits
+
+
+class FakeOutboxStore(ports.AbstractOutboxStore):
+    """``AbstractOutboxStore`` over a FakeUnitOfWork's ``outbox`` rows (each call one commit)."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    async def enqueue_many(self, messages: Any) -> int:
+        added = 0
+        async with self.uow as uow:
+            keys = {m.dedup_key for m in uow.outbox.rows}
+            for message in messages:
+                message.check()
+                if message.dedup_key not in keys:
+                    keys.add(message.dedup_key)
+                    await uow.outbox.add(message)
+                    added += 1
+            await uow.commit()
+        return added
+
+    async def claim_due(self, limit: int, worker_id: str, now: Any, *, urgent_only: bool = False) -> list[Any]:
+        from core.outbox import CLAIMABLE, OutboxStatus
+
+        async with self.uow as uow:
+            due = [m for m in sorted(uow.outbox.rows, key=lambda m: m.id)
+                   if m.status in CLAIMABLE and (m.next_attempt_at is None or m.next_attempt_at <= now)
+                   and (m.urgent or not urgent_only)][:limit]
+            for m in due:
+                m.status, m.claimed_by, m.claimed_at = OutboxStatus.SENDING, worker_id, now
+            await uow.commit()
+            return [copy.deepcopy(m) for m in due]
+
+    def _claimed(self, message_id: int, worker_id: str) -> Any:
+        from core.outbox import OutboxStatus
+
+        row = next((m for m in self.uow.outbox.rows if m.id == message_id), None)
+        ok = row is not None and row.status == OutboxStatus.SENDING and row.claimed_by == worker_id
+        return row if ok else None
+
+    async def _change(self, message_id: int, worker_id: str, **values: Any) -> bool:
+        async with self.uow as uow:
+            row = self._claimed(message_id, worker_id)
+            if row is None:
+                return False
+            if values.pop("_attempt", False):
+                row.attempts += 1
+            for key, value in values.items():
+                setattr(row, key, value)
+            await uow.commit()
+            return True
+
+    async def mark_sent(self, message_id: int, worker_id: str, at: Any, delivered_to: str) -> bool:
+        from core.outbox import OutboxStatus
+
+        return await self._change(message_id, worker_id, status=OutboxStatus.SENT, sent_at=at,
+                                  delivered_to=delivered_to, last_error=None)
+
+    async def mark_failed(self, message_id: int, worker_id: str, error: str, retry_at: Any) -> bool:
+        from core.outbox import OutboxStatus
+
+        status = OutboxStatus.DEAD if retry_at is None else OutboxStatus.FAILED
+        return await self._change(message_id, worker_id, _attempt=True, status=status, last_error=error[:2000],
+                                  next_attempt_at=retry_at)
+
+    async def mark_muted(self, message_id: int, worker_id: str, reason: str) -> bool:
+        from core.outbox import OutboxStatus
+
+        return await self._change(message_id, worker_id, status=OutboxStatus.MUTED, last_error=reason)
+
+    async def release(self, message_id: int, worker_id: str, retry_at: Any, note: str | None = None) -> bool:
+        from core.outbox import OutboxStatus
+
+        return await self._change(message_id, worker_id, status=OutboxStatus.PENDING, next_attempt_at=retry_at,
+                                  last_error=note, claimed_by=None, claimed_at=None)
+
+    async def requeue_stale(self, older_than: Any, *, claimed_by: str | None = None) -> int:
+        from core.outbox import OutboxStatus
+
+        async with self.uow as uow:
+            stale = [m for m in uow.outbox.rows if m.status == OutboxStatus.SENDING
+                     and (m.claimed_by == claimed_by if claimed_by is not None
+                          else m.claimed_at is None or m.claimed_at < older_than)]
+            for m in stale:
+                m.status, m.claimed_by, m.claimed_at = OutboxStatus.PENDING, None, None
+            await uow.commit()
+            return len(stale)
+
+    async def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for m in self.uow.outbox.rows:
+            out[m.status.value] = out.get(m.status.value, 0) + 1
+        return out
