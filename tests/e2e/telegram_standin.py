@@ -59,6 +59,7 @@ class Sent:
     file: bytes = b""
     file_name: str = ""
     edits: list[str] = field(default_factory=list)   # earlier texts, oldest first
+    at: float = field(default_factory=time.monotonic)  # when the bot sent it (or last edited it)
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -481,6 +482,7 @@ class TelegramStandIn:
         if problem := self._check_markup(markup):
             return self._bad(problem)
         target.edits.append(target.text)
+        target.at = time.monotonic()
         target.text = text
         target.reply_markup = markup
         return self._ok({"message_id": message_id, "date": int(time.time()), "edit_date": int(time.time()),
