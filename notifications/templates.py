@@ -1,0 +1,407 @@
+"""Outbox templates: ``kind`` + ``params`` -> the text and buttons a recipient sees, in their language.
+
+Rows are rendered when they are delivered, not when they are written, so each recipient reads the
+language its chat chose (``/lang``) and a template fixed later fixes the queued rows too. A param
+``{"zh": ..., "en": ...}`` is picked per language; the rest are plain JSON values written by the use
+case or the check that queued the row (``core.notify``, ``notifications.checks``).
+
+Buttons carry the chat flows' payloads (``1|action|arg...``, at most 64 bytes: the rule of
+``handlers.router.payload``, which this package may not import; a test keeps the two in step). The
+flows re-check every payload on arrival, so a button here grants nothing by itself.
+
+An unknown kind raises ``UnknownTemplate``: the worker marks the row dead (a bug, not a retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.order_flow import approval_reason_text
+
+PAYLOAD_VERSION = "1"
+MAX_PAYLOAD_BYTES = 64
+
+
+def button_payload(action: str, *args: str | int) -> str:
+    """``1|action|arg|...``, refused when over Telegram's 64 bytes (as ``handlers.router.payload``)."""
+    data = "|".join([PAYLOAD_VERSION, action, *(str(a) for a in args)])
+    if len(data.encode()) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload too long: {data!r}")
+    return data
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+class UnknownTemplate(KeyError):
+    """No template for this kind."""
+
+
+def is_english(lang: str) -> bool:
+    return lang.lower().startswith("en")
+
+
+class Params:
+    """The row's params as seen by one recipient: localized values picked, missing ones blank."""
+
+    def __init__(self, values: Mapping[str, Any], lang: str) -> None:
+        self.raw = values
+        self.lang = lang
+        self.en = is_english(lang)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.pick(self.raw.get(key, ""))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.pick(self.raw[key]) if key in self.raw and self.raw[key] is not None else default
+
+    def pick(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"zh", "en"}:
+            return value["en"] if self.en else value["zh"]
+        return value
+
+    def t(self, zh: str, en: str, **extra: Any) -> str:
+        """Format the template of this language with the params (picked) and ``extra``."""
+        values = {k: self.pick(v) for k, v in self.raw.items()}
+        values.update(extra)
+        return (en if self.en else zh).format_map(_Blank(values))
+
+    def btn(self, zh: str, en: str, action: str, *args: str | int) -> Button:
+        return Button(en if self.en else zh, button_payload(action, *args))
+
+
+class _Blank(dict[str, Any]):
+    """format_map mapping whose missing keys read as blank (an old row missing a newer param)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+Renderer = Callable[[Params], Rendered]
+_TEMPLATES: dict[str, Renderer] = {}
+
+
+def template(*kinds: str) -> Callable[[Renderer], Renderer]:
+    def register(fn: Renderer) -> Renderer:
+        for kind in kinds:
+            if kind in _TEMPLATES:
+                raise ValueError(f"template defined twice: {kind}")
+            _TEMPLATES[kind] = fn
+        return fn
+    return register
+
+
+def simple(kind: str, zh: str, en: str, buttons: Callable[[Params], list[list[Button]]] | None = None) -> None:
+    """A template that is one text (and optional buttons)."""
+    def render(p: Params) -> Rendered:
+        rows = buttons(p) if buttons is not None else []
+        return Rendered(p.t(zh, en), tuple(tuple(r) for r in rows))
+    template(kind)(render)
+
+
+def render(kind: str, params: Mapping[str, Any], lang: str) -> Rendered:
+    try:
+        renderer = _TEMPLATES[kind]
+    except KeyError:
+        raise UnknownTemplate(kind) from None
+    return renderer(Params(params, lang))
+
+
+def kinds() -> list[str]:
+    return sorted(_TEMPLATES)
+
+
+def _rows(*rows: list[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(r) for r in rows if r)
+
+
+# --- orders ------------------------------------------------------------------------------------------
+
+def _order_line(p: Params) -> str:
+    return f"{p['number']} · {p['dealer']} · {p['total']}"
+
+
+@template("order.submitted")
+def _order_submitted(p: Params) -> Rendered:
+    date = p.get("date") or p.t("未指定", "not set")
+    lines = [p.t("🆕 新订单待审核：{number}\n经销商：{dealer}\n商品：{items}\n金额：{total}\n交货日期：{date}",
+                 "🆕 New order to review: {number}\nDealer: {dealer}\nItems: {items}\nTotal: {total}\n"
+                 "Delivery date: {date}", date=date)]
+    reasons = p.get("reasons") or []
+    if reasons:
+        lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
+    if p.get("behalf"):
+        lines.append(p.t("代客下单：{behalf}", "Placed on the dealer's behalf by {behalf}"))
+    number = p["number"]
+    return Rendered("\n".join(lines), _rows(
+        [p.btn("✅ 通过", "✅ Approve", "staff.order.approve", number),
+         p.btn("❌ 驳回", "❌ Reject", "staff.order.reject", number)],
+        [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)]))
+
+
+def _order_button(p: Params) -> list[list[Button]]:
+    return [[p.btn("📄 查看订单", "📄 View order", "orders.detail", p["number"])]]
+
+
+simple("order.approved", "您的订单 {number} 已审核通过，金额 {total}。", "Your order {number} has been approved ({total}).",
+       _order_button)
+simple("order.rejected", "您的订单 {number} 未通过审核，原因：{reason}。已扣款项已退回账户。",
+       "Your order {number} was rejected: {reason}. Anything charged has been refunded.", _order_button)
+simple("order.in_production", "您的订单 {number} 库存不足，已安排生产，备货后尽快发货。",
+       "Your order {number} is short in stock and has gone into production; it ships as soon as it is ready.",
+       _order_button)
+simple("order.allocated", "您的订单 {number} 已配货，即将发货。",
+       "Your order {number} has been allocated and will ship soon.", _order_button)
+simple("order.shipped", "您的订单 {number} 已发货，承运商 {carrier}，单号 {tracking}。",
+       "Your order {number} has shipped: {carrier}, tracking number {tracking}.", _order_button)
+simple("order.received", "订单 {number} 已确认收货（{who}）。{note}", "Order {number} was received ({who}). {note}",
+       _order_button)
+simple("order.cancelled", "ℹ️ 您的订单 {number} 已由厂家取消。如有疑问请联系业务员。",
+       "ℹ️ Your order {number} was cancelled by the maker. Ask your sales contact if anything is unclear.",
+       _order_button)
+simple("order.cancelled_by_dealer", "ℹ️ 订单 {number}（{total}）已由 {who} 取消。",
+       "ℹ️ Order {number} ({total}) was cancelled by {who}.", _order_button)
+
+
+@template("order.cancelled_staff")
+def _order_cancelled_staff(p: Params) -> Rendered:
+    return Rendered(p.t("ℹ️ 经销商 {dealer} 已取消订单 {number}（{total}）。",
+                        "ℹ️ Dealer {dealer} cancelled order {number} ({total})."),
+                    _rows([p.btn("📄 详情", "📄 Details", "staff.order.detail", p["number"])]))
+
+
+@template("order.to_allocate")
+def _order_to_allocate(p: Params) -> Rendered:
+    return Rendered(p.t("订单 {line} 已审核，待配货。", "Order {line} is approved and waits for allocation.",
+                        line=_order_line(p)),
+                    _rows([p.btn("📦 配货", "📦 Allocate", "staff.alloc", p["number"])]))
+
+
+@template("order.to_ship")
+def _order_to_ship(p: Params) -> Rendered:
+    return Rendered(p.t("订单 {line} 已配货（{warehouse}），待发货。",
+                        "Order {line} is allocated ({warehouse}) and waits for shipping.", line=_order_line(p)),
+                    _rows([p.btn("🚚 发货", "🚚 Ship", "staff.ship", p["number"])]))
+
+
+# --- after-sales tickets and quality -------------------------------------------------------------------
+
+@template("ticket.created")
+def _ticket_created(p: Params) -> Rendered:
+    text = p.t("🛠 新售后工单 {number}\n经销商：{dealer}\n产品：{product}\n问题：{desc}\n照片：{photos} 张\n"
+               "紧急程度：{priority}，时限 {due}",
+               "🛠 New after-sales ticket {number}\nDealer: {dealer}\nProduct: {product}\nProblem: {desc}\n"
+               "Photos: {photos}\nPriority: {priority}, due {due}")
+    number = p["number"]
+    return Rendered(text, _rows([p.btn("✋ 受理", "✋ Accept", "staff.ticket.accept", number),
+                                 p.btn("🔎 详情", "🔎 Details", "staff.ticket.detail", number)]))
+
+
+def _ticket_button(p: Params) -> list[list[Button]]:
+    return [[p.btn("🔎 查看工单", "🔎 View ticket", "as.view", p["number"])]]
+
+
+def _staff_ticket_button(p: Params) -> list[list[Button]]:
+    return [[p.btn("🔎 详情", "🔎 Details", "staff.ticket.detail", p["number"])]]
+
+
+simple("ticket.accept", "您的售后工单 {number} 已受理，处理人：{who}。",
+       "Your after-sales ticket {number} has been accepted; {who} handles it.", _ticket_button)
+simple("ticket.start", "您的售后工单 {number} 已开始处理。", "Work on your after-sales ticket {number} has started.",
+       _ticket_button)
+simple("ticket.resolve", "您的售后工单 {number} 已处理完成：{text}", "Your after-sales ticket {number} is resolved: {text}",
+       _ticket_button)
+simple("ticket.reject", "您的售后工单 {number} 未受理，原因：{text}", "Your after-sales ticket {number} was rejected: {text}",
+       _ticket_button)
+simple("ticket.close", "您的售后工单 {number} 已关闭。", "Your after-sales ticket {number} is closed.", _ticket_button)
+simple("ticket.comment", "售后工单 {number} 有新留言（{who}）：{text}", "New comment on ticket {number} from {who}: {text}",
+       _ticket_button)
+simple("ticket.reopen", "🔁 售后工单 {number}（{dealer}）被重新打开：{text}",
+       "🔁 Ticket {number} ({dealer}) was reopened: {text}", _staff_ticket_button)
+simple("ticket.comment_staff", "💬 售后工单 {number}（{dealer}）有新留言（{who}）：{text}",
+       "💬 New comment on ticket {number} ({dealer}) from {who}: {text}", _staff_ticket_button)
+simple("ticket.sla_breach", "⏰ 售后工单 {number} 已超时（时限 {due}）\n经销商：{dealer}\n紧急程度：{priority}\n问题：{desc}",
+       "⏰ Ticket {number} is past its SLA (due {due})\nDealer: {dealer}\nPriority: {priority}\nProblem: {desc}",
+       _staff_ticket_button)
+simple("ticket.sla_escalation",
+       "🚨 升级：售后工单 {number} 已超时 {hours} 小时仍未解决\n经销商：{dealer}\n处理人：{assignee}\n问题：{desc}",
+       "🚨 Escalation: ticket {number} is {hours} hours past its SLA and still open\nDealer: {dealer}\n"
+       "Handled by: {assignee}\nProblem: {desc}", _staff_ticket_button)
+simple("quality.submitted", "⚠️ 质量反馈 {number}\n经销商：{dealer}\n产品：{product}\n批次：{batch}\n问题类别：{category}\n"
+       "数量：{count}\n描述：{desc}",
+       "⚠️ Quality report {number}\nDealer: {dealer}\nProduct: {product}\nBatch: {batch}\nDefect: {category}\n"
+       "Count: {count}\nDescription: {desc}")
+
+
+# --- dealers, documents, materials ---------------------------------------------------------------------
+
+@template("dealer.submitted")
+def _dealer_submitted(p: Params) -> Rendered:
+    text = p.t("📝 新的经销商申请 {code}\n公司：{name}\n统一社会信用代码：{uscc}\n所在地：{province} {city}（{region}）\n"
+               "联系人：{contact}\n资质文件：{docs} 份",
+               "📝 New dealer application {code}\nCompany: {name}\nCredit code: {uscc}\n"
+               "Location: {province} {city} ({region})\nContact: {contact}\nDocuments: {docs}")
+    code = p["code"]
+    return Rendered(text, _rows([p.btn("✅ 通过", "✅ Approve", "staff.dealer.approve", code),
+                                 p.btn("✖ 驳回", "✖ Reject", "staff.dealer.reject", code)],
+                                [p.btn("📄 详情", "📄 Details", "staff.dealer.detail", code)]))
+
+
+simple("dealer.approved", "恭喜！{name} 的入驻申请已审核通过，现在可以下单了。",
+       "Congratulations! The application of {name} is approved; you can order now.")
+simple("dealer.sent_back", "{name} 的入驻申请被退回修改，原因：{reason}。请补充资料后重新提交。",
+       "The application of {name} was sent back: {reason}. Please complete it and submit it again.")
+simple("dealer.suspended", "⚠️ {name} 的账户已暂停，暂时不能下单。原因：{reason}",
+       "⚠️ The account of {name} is suspended; ordering is paused. Reason: {reason}")
+simple("dealer.reinstated", "✅ {name} 的账户已恢复，可以继续下单。", "✅ The account of {name} is active again; you can order.")
+simple("dealer.terminated", "{name} 的合作已终止。原因：{reason}", "The partnership with {name} has ended. Reason: {reason}")
+simple("qual.approved", "您的{doc}（编号 {number}）已审核通过。", "Your {doc} (no. {number}) has been approved.")
+simple("qual.rejected", "您的{doc}（编号 {number}）未通过审核，原因：{reason}。请重新上传。",
+       "Your {doc} (no. {number}) was rejected: {reason}. Please upload it again.")
+
+
+@template("qual.renewed")
+def _qual_renewed(p: Params) -> Rendered:
+    text = p.t("📑 资质续期待审核 #{id} {doc} {number}\n{dealer} · 有效期至 {expires}",
+               "📑 Renewed document to review #{id} {doc} {number}\n{dealer} · valid until {expires}")
+    doc_id = p["id"]
+    return Rendered(text, _rows([p.btn("✅ 通过", "✅ Approve", "staff.qual.approve", doc_id),
+                                 p.btn("❌ 驳回", "❌ Reject", "staff.qual.reject", doc_id)]))
+
+
+@template("material.requested")
+def _material_requested(p: Params) -> Rendered:
+    text = p.t("🎁 物料申请 #{id} {name} ×{qty}\n{dealer}\n理由：{reason}",
+               "🎁 Material request #{id} {name} x{qty}\n{dealer}\nWhy: {reason}")
+    request_id = p["id"]
+    return Rendered(text, _rows([p.btn("✅ 通过", "✅ Approve", "staff.mat.approve", request_id),
+                                 p.btn("❌ 驳回", "❌ Reject", "staff.mat.reject", request_id)]))
+
+
+simple("material.approved", "您申请的物料“{name}”×{qty} 已批准。", "Your request for {qty} x \"{name}\" is approved.")
+simple("material.rejected", "您申请的物料“{name}”×{qty} 未获批准，原因：{reason}。",
+       "Your request for {qty} x \"{name}\" was not approved: {reason}.")
+
+
+# --- campaigns, statements, questions ------------------------------------------------------------------
+
+@template("campaign.launched")
+def _campaign_launched(p: Params) -> Rendered:
+    lines = [p.t("🎯 新活动：{name}（{starts} 至 {ends}）", "🎯 New campaign: {name} ({starts} to {ends})")]
+    if p.get("description"):
+        lines.append(str(p["description"]))
+    if p.get("support"):
+        lines.append(p.t("厂家支持：{support}", "Support: {support}"))
+    return Rendered("\n".join(lines), _rows([p.btn("🔎 查看活动", "🔎 View campaign", "camp.view", p["id"])]))
+
+
+@template("statement.issued")
+def _statement_issued(p: Params) -> Rendered:
+    return Rendered(p.t("🧾 {period} 对账单已生成，期末余额 {closing}。请核对后确认或提出异议。",
+                        "🧾 Your {period} statement is ready; closing balance {closing}. Please check it and "
+                        "confirm or dispute it."),
+                    _rows([p.btn("🧾 查看对账单", "🧾 View statement", "acct.stmt")]))
+
+
+simple("statement.disputed", "🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
+       "🧾 {dealer} disputes the {period} statement:\n{reason}")
+simple("faq.question", "🙋 用户提问（{who}）：\n{question}\n请联系对方答复。", "🙋 Question from {who}:\n{question}\n"
+       "Please get back to them.")
+simple("faq.answer", "💬 您的问题“{question}”有了答复（{who}）：\n{answer}",
+       "💬 Your question \"{question}\" was answered by {who}:\n{answer}")
+
+
+# --- scheduled checks ------------------------------------------------------------------------------------
+
+simple("qual.expiring", "📑 您的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天）。请尽快上传新证件，到期后将暂停下单。",
+       "📑 Your {doc} (no. {number}) expires on {date} ({days} days left). Please upload the new one soon: "
+       "ordering stops when it expires.")
+simple("qual.expired", "⛔ 您的{doc}（编号 {number}）已于 {date} 到期，下单已暂停，上传新证件并审核通过后即可恢复。",
+       "⛔ Your {doc} (no. {number}) expired on {date}. Ordering is blocked until a renewed document is "
+       "uploaded and approved.")
+simple("qual.expiring_staff", "📑 {dealer} 的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天），尚未续期。",
+       "📑 The {doc} (no. {number}) of {dealer} expires on {date} ({days} days left) and is not renewed yet.",
+       lambda p: [[p.btn("📄 经销商详情", "📄 Dealer details", "staff.dealer.detail", p["code"])]])
+simple("qual.expired_staff", "⛔ {dealer} 的{doc}（编号 {number}）已于 {date} 到期，该经销商已不能下单。",
+       "⛔ The {doc} (no. {number}) of {dealer} expired on {date}; the dealer cannot order until it is renewed.",
+       lambda p: [[p.btn("📄 经销商详情", "📄 Dealer details", "staff.dealer.detail", p["code"])]])
+simple("contract.expiring", "📄 您的合同 {number} 将于 {date} 到期（还有 {days} 天）。请联系业务员续签。",
+       "📄 Your contract {number} ends on {date} ({days} days left). Please talk to your sales contact about "
+       "renewing it.", lambda p: [[p.btn("📄 查看合同", "📄 View contract", "acct.contract")]])
+simple("contract.expiring_staff", "📄 {dealer} 的合同 {number} 将于 {date} 到期（还有 {days} 天），尚无续签合同。",
+       "📄 Contract {number} of {dealer} ends on {date} ({days} days left) and has no renewal yet.")
+simple("contract.behind", "📉 合同 {number} 目标（{period}{group}）完成 {achieved}，时间已过 {elapsed}，进度落后。"
+       "当前 {actual} / 目标 {target}。",
+       "📉 Contract {number}, target {period}{group}: {achieved} achieved with {elapsed} of the time gone; behind "
+       "pace. Now {actual} of {target}.", lambda p: [[p.btn("📄 查看合同", "📄 View contract", "acct.contract")]])
+simple("contract.behind_staff", "📉 {dealer} 合同 {number} 目标（{period}{group}）完成 {achieved}，时间已过 {elapsed}，"
+       "落后超过 {margin}。",
+       "📉 {dealer}, contract {number}, target {period}{group}: {achieved} achieved with {elapsed} of the time "
+       "gone, more than {margin} behind.")
+simple("stock.low_warehouse", "📦 库存预警：{warehouse} {sku} 可用 {qty}，低于下限 {low}。",
+       "📦 Low stock: {warehouse} {sku} has {qty} available, at or below the minimum {low}.")
+simple("stock.high_warehouse", "📦 库存积压：{warehouse} {sku} 可用 {qty}，高于上限 {high}。",
+       "📦 Overstock: {warehouse} {sku} has {qty} available, above the maximum {high}.")
+
+
+@template("stock.low_dealer")
+def _stock_low_dealer(p: Params) -> Rendered:
+    text = p.t("📦 补货提醒：{name}（{sku}）库存 {qty}，已到下限 {low}。建议补货 {suggest} {unit}。",
+               "📦 Restock: {name} ({sku}) is at {qty}, at or below your minimum {low}. Suggested order: "
+               "{suggest} {unit}.")
+    return Rendered(text, _rows([p.btn("🛒 一键下单", "🛒 Order this", "order.prefill", p["sku"], p["suggest"])]))
+
+
+simple("stock.high_dealer", "📦 库存偏高：{name}（{sku}）库存 {qty}，高于上限 {high}，建议先消化库存。",
+       "📦 High stock: {name} ({sku}) is at {qty}, above your maximum {high}; consider selling it down first.")
+
+_DIGEST_LINES: dict[str, tuple[str, str]] = {
+    "approve": ("待审批订单：{n}", "Orders to approve: {n}"),
+    "allocate": ("待配货：{n}", "To allocate: {n}"),
+    "ship": ("待发货：{n}", "To ship: {n}"),
+    "tickets": ("售后工单：{n}", "Open tickets: {n}"),
+    "late": ("⏰ 超时工单：{n}", "⏰ Tickets past SLA: {n}"),
+    "applications": ("入驻申请：{n}", "Dealer applications: {n}"),
+    "quals": ("待审核资质：{n}", "Documents to review: {n}"),
+    "expiring": ("7 天内到期资质：{n}", "Documents expiring within 7 days: {n}"),
+    "materials": ("物料申请：{n}", "Material requests: {n}"),
+    "quality": ("待处理质量反馈：{n}", "Quality reports to handle: {n}"),
+    "disputes": ("有异议的对账单：{n}", "Disputed statements: {n}"),
+}
+
+
+@template("digest.daily")
+def _digest(p: Params) -> Rendered:
+    lines = [p.t("📋 今日待办（{date}）", "📋 Waiting for you today ({date})")]
+    for key, n in p.get("items") or []:
+        zh, en = _DIGEST_LINES.get(str(key), (f"{key}：{{n}}", f"{key}: {{n}}"))
+        lines.append("· " + (en if p.en else zh).format(n=n))
+    return Rendered("\n".join(lines), _rows([p.btn("📋 打开今日待办", "📋 Open today's list", "staff.today")]))
+
+
+@template("performance.weekly")
+def _weekly(p: Params) -> Rendered:
+    lines = [p.t("📈 {dealer} 上周业绩（{start} 至 {end}）", "📈 {dealer}, last week ({start} to {end})"),
+             p.t("订货：{orders} 单，{ordered}", "Ordered: {orders} orders, {ordered}"),
+             p.t("销量上报：{sold_qty} 件，{sold}", "Sales reported: {sold_qty} units, {sold}")]
+    for target in p.get("targets") or []:
+        period, achieved, elapsed = target.get("period", ""), target.get("achieved", ""), target.get("elapsed", "")
+        lines.append(p.t("合同目标 {period}：完成 {achieved}（时间已过 {elapsed}）",
+                         "Contract target {period}: {achieved} achieved ({elapsed} of the time gone)",
+                         period=period, achieved=achieved, elapsed=elapsed))
+    return Rendered("\n".join(lines), _rows([p.btn("🛒 下单", "🛒 Order", "order.new"),
+                                            p.btn("📄 合同与账户", "📄 Contract & account", "acct.menu")]))
+
+
+simple("system.notice", "{text}", "{text}")
