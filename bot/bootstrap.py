@@ -169,7 +169,15 @@ async def telegram_task(app: App) -> None:
 
             await run_polling(channel)
         else:
+            from aiogram.exceptions import AiogramError
+
+            from bot.telegram.channel import set_commands
+
             log.info("telegram.webhook_mode", path="/telegram/webhook")
+            try:
+                await set_commands(channel.bot)
+            except AiogramError as exc:
+                log.warning("telegram.set_commands_failed", error=str(exc))
             await asyncio.Event().wait()
     finally:
         await channel.updates.drain()
@@ -257,6 +265,9 @@ def banner(app: App, login: AdminLogin) -> str:
         "  dms 经销商管理系统 已启动 (dealer management system is running)",
         f"  管理后台 Admin:     {base}/admin",
         f"  接口文档 API docs:  {base}/docs",
+        f"  网页聊天 Web chat:  {base}/chat/",
+        "  Telegram:           " + ({"polling": "轮询 polling", "webhook": f"webhook {base}/telegram/webhook"}
+                                    [s.telegram_mode] if s.telegram_token else "未启用 off (TELEGRAM_BOT_TOKEN)"),
         f"  数据库 Database:    {safe_url(s.database_url)}",
         f"  管理员 Admin login: {login.username}",
     ]

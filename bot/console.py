@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol, TextIO
 
 from admin.webchat import ChatAs, bind_chat_as
@@ -43,16 +44,16 @@ class LocalChat:
 
     async def say(self, chat_id: str, text: str = "", *, payload: str = "", message_ref: str = "",
                   language: str = "", display_name: str = "", update_id: str = "") -> list[Reply]:
-        common = {"channel": self.channel, "chat_id": chat_id, "user_id": chat_id, "language": language,
-                  "display_name": display_name, "update_id": update_id}
+        common = Inbound(channel=self.channel, chat_id=chat_id, user_id=chat_id, kind=InboundKind.TEXT,
+                         language=language, display_name=display_name, update_id=update_id)
         if payload:
-            inbound = Inbound(kind=InboundKind.BUTTON, payload=payload, message_ref=message_ref, **common)
+            inbound = replace(common, kind=InboundKind.BUTTON, payload=payload, message_ref=message_ref)
         elif text.startswith("/") and len(text) > 1 and not text[1].isspace():
             command, _, args = text[1:].partition(" ")
-            inbound = Inbound(kind=InboundKind.COMMAND, text=text, command=command.split("@", 1)[0].lower(),
-                              args=args.strip(), **common)
+            inbound = replace(common, kind=InboundKind.COMMAND, text=text, command=command.split("@", 1)[0].lower(),
+                              args=args.strip())
         else:
-            inbound = Inbound(kind=InboundKind.TEXT, text=text, **common)
+            inbound = replace(common, text=text)
         return await self.conversation.handle(inbound)
 
 

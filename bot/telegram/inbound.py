@@ -147,16 +147,16 @@ class TelegramInbound:
             return _replace(base, notice="telegram.private_only")
         if sender is None or sender.is_bot:
             return _replace(base, reason="message without a human sender")
-        common = {"channel": CHANNEL, "chat_id": str(message.chat.id), "user_id": str(sender.id),
-                  "language": language, "display_name": _display_name(sender), "update_id": str(update_id)}
+        common = Inbound(channel=CHANNEL, chat_id=str(message.chat.id), user_id=str(sender.id), kind=InboundKind.TEXT,
+                         language=language, display_name=_display_name(sender), update_id=str(update_id))
 
         if message.text is not None:
             text = message.text
             if text.startswith("/") and len(text) > 1 and not text[1].isspace():
                 command, args = split_command(text)
-                return _replace(base, inbound=Inbound(kind=InboundKind.COMMAND, text=text, command=command,
-                                                      args=args, **common))
-            return _replace(base, inbound=Inbound(kind=InboundKind.TEXT, text=text, **common))
+                return _replace(base, inbound=replace(common, kind=InboundKind.COMMAND, text=text, command=command,
+                                                      args=args))
+            return _replace(base, inbound=replace(common, text=text))
 
         if message.photo:
             largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
@@ -169,14 +169,15 @@ class TelegramInbound:
         if message.contact is not None:
             if message.contact.user_id != sender.id:
                 return _replace(base, notice="telegram.contact_not_own")
-            return _replace(base, inbound=Inbound(kind=InboundKind.CONTACT, phone=message.contact.phone_number,
-                                                  **common))
+            return _replace(base, inbound=replace(common, kind=InboundKind.CONTACT,
+                                                  phone=message.contact.phone_number))
         if message.location is not None:
-            return _replace(base, inbound=Inbound(kind=InboundKind.LOCATION, latitude=message.location.latitude,
-                                                  longitude=message.location.longitude, **common))
+            return _replace(base, inbound=replace(common, kind=InboundKind.LOCATION,
+                                                  latitude=message.location.latitude,
+                                                  longitude=message.location.longitude))
         return _replace(base, notice="telegram.unsupported")
 
-    async def _file(self, base: Translation, common: dict[str, str], kind: InboundKind, file_id: str,
+    async def _file(self, base: Translation, common: Inbound, kind: InboundKind, file_id: str,
                     size: int | None, name: str, caption: str) -> Translation:
         if size is not None and size > self.max_download_bytes:
             return _replace(base, notice="telegram.file_too_big")
@@ -189,7 +190,7 @@ class TelegramInbound:
         if not data:
             return _replace(base, notice="telegram.file_failed")
         key = await self.files.put(data, name)
-        return _replace(base, inbound=Inbound(kind=kind, text=caption, file_refs=(key,), file_name=name, **common))
+        return _replace(base, inbound=replace(common, kind=kind, text=caption, file_refs=(key,), file_name=name))
 
 
 def _replace(t: Translation, **changes: object) -> Translation:

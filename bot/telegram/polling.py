@@ -14,6 +14,7 @@ from typing import Any
 
 from aiogram import Dispatcher
 from aiogram.dispatcher.middlewares.base import BaseMiddleware
+from aiogram.exceptions import AiogramError
 from aiogram.types import TelegramObject, Update
 
 from bot.telegram.channel import ALLOWED_UPDATES, TelegramChannel, set_commands
@@ -45,8 +46,11 @@ async def run_polling(channel: TelegramChannel, *, polling_timeout: int = 30) ->
     """Poll until cancelled. A webhook left over from webhook mode would make ``getUpdates`` fail
     (409), so it is removed first; pending updates are kept."""
     bot = channel.bot
-    await bot.delete_webhook(drop_pending_updates=False)
-    await set_commands(bot)
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await set_commands(bot)
+    except AiogramError as exc:   # Telegram unreachable at start: poll anyway, the loop backs off and retries
+        log.warning("telegram start-up calls failed", extra={"error": str(exc)})
     dp = build_dispatcher(channel)
     log.info("telegram polling started")
     await dp.start_polling(bot, polling_timeout=polling_timeout, handle_signals=False, close_bot_session=False,

@@ -24,6 +24,9 @@ from handlers.messages import Inbound, Reply
 
 log = logging.getLogger(__name__)
 
+MAX_BACKGROUND = 64
+"""Webhook updates handled at the same time; more wait in memory (Telegram already has its 200)."""
+
 
 class Conversation(Protocol):
     """What the adapter needs of ``handlers.service.ConversationService``."""
@@ -33,7 +36,8 @@ class Conversation(Protocol):
 
 class TelegramUpdates:
     def __init__(self, conversation: Conversation, translator: TelegramInbound, sender: TelegramSender,
-                 limiter: FloodLimiter, *, default_language: str = "zh-CN") -> None:
+                 limiter: FloodLimiter, *, default_language: str = "zh-CN",
+                 max_background: int = MAX_BACKGROUND) -> None:
         self.conversation = conversation
         self.translator = translator
         self.sender = sender
@@ -41,6 +45,7 @@ class TelegramUpdates:
         self.default_language = default_language
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(max_background)
 
     # --- entry points ----------------------------------------------------------------------------
     async def process(self, update: Update) -> None:
@@ -77,10 +82,15 @@ class TelegramUpdates:
                 await self.sender.answer_callback(callback_id)
 
     def submit(self, update: Update) -> None:
-        """Process ``update`` in the background (the webhook answers Telegram at once)."""
-        task = asyncio.create_task(self.process(update), name=f"telegram-update-{update.update_id}")
+        """Process ``update`` in the background (the webhook answers Telegram at once); at most
+        ``max_background`` at a time, the rest wait their turn (and the database pool is not overrun)."""
+        task = asyncio.create_task(self._in_slot(update), name=f"telegram-update-{update.update_id}")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def _in_slot(self, update: Update) -> None:
+        async with self._slots:
+            await self.process(update)
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait (at most ``seconds``) for background updates to finish: on shutdown, and in tests."""
