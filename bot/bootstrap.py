@@ -35,8 +35,10 @@ from core.users import Actor, Role
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from bot.console import LocalChat
     from bot.files import FileStore
     from bot.telegram.channel import TelegramChannel
+    from handlers.messages import Reply
     from handlers.service import ConversationService
 
 log = get_logger(__name__)
@@ -63,10 +65,9 @@ class App:
     def web(self) -> FastAPI:
         if self._web is None:
             from admin.app import create_app
-            from bot.console import LocalChat
 
             self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock,
-                                   conversation=LocalChat(self.conversation(), "web"))
+                                   conversation=self.local_chat("web"))
             telegram = self.telegram()
             if telegram is not None:    # POST /telegram/webhook (refuses everything without a secret)
                 from bot.telegram.webhook import webhook_router
@@ -94,6 +95,21 @@ class App:
                 uow_factory=self.uow_factory, clock=self.clock, parser=KeywordParser(),
                 default_language=self.settings.default_language, read_file=self.files().get))
         return self._conversation
+
+    def local_chat(self, channel: str) -> LocalChat:
+        """The conversation for the console ("console") or the web chat ("web"); what it says to
+        Telegram chats (staff prompts, dealer pushes) goes out through the bot when one is configured."""
+        from bot.console import LocalChat
+
+        telegram = self.telegram()
+        if telegram is None:
+            return LocalChat(self.conversation(), channel)
+        sender = telegram.sender
+
+        async def forward(replies: list[Reply]) -> None:
+            await sender.deliver("", [r for r in replies if r.channel == "telegram"])
+
+        return LocalChat(self.conversation(), channel, forward=forward)
 
     def telegram(self) -> TelegramChannel | None:
         """The Telegram channel when ``TELEGRAM_BOT_TOKEN`` is set, else None."""

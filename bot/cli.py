@@ -504,7 +504,7 @@ def chat(
     按钮显示为编号，输入编号即点按钮；输入 /quit 退出 (buttons are numbered: type the number to press
     one; /quit leaves)."""
     from admin.webchat import ChatAs
-    from bot.console import CONSOLE_CHANNEL, ConsoleChat, LocalChat
+    from bot.console import CONSOLE_CHANNEL, ConsoleChat
 
     chat_as = ChatAs.parse(as_) if as_.split(":", 1)[0] in ("dealer", "staff") else None
     if chat_as is None:
@@ -512,7 +512,7 @@ def chat(
                    f"--as must be dealer:CODE or staff:USERNAME, not {as_}", code=2)
 
     async def body(application: Any) -> None:
-        console = ConsoleChat(LocalChat(application.conversation(), CONSOLE_CHANNEL), application.uow_factory,
+        console = ConsoleChat(application.local_chat(CONSOLE_CHANNEL), application.uow_factory,
                               application.clock, application.files(), chat_as)
         await console.run()
 

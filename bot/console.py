@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Protocol, TextIO
 
@@ -35,12 +35,22 @@ class Conversation(Protocol):
     async def handle(self, inbound: Inbound) -> list[Reply]: ...
 
 
-class LocalChat:
-    """Text or a button press on a local ``channel`` -> the conversation -> its replies."""
+Forward = Callable[[list[Reply]], Awaitable[None]]
+"""Sends replies addressed to chats on other channels (a staff member's Telegram chat, say)."""
 
-    def __init__(self, conversation: Conversation, channel: str) -> None:
+
+class LocalChat:
+    """Text or a button press on a local ``channel`` -> the conversation -> its replies.
+
+    Replies for chats on other channels (approval prompts to staff on Telegram, pushes to a dealer)
+    are handed to ``forward`` when one is given (``App.local_chat`` wires the Telegram sender); they
+    are returned as well, so the caller can tell how many went elsewhere.
+    """
+
+    def __init__(self, conversation: Conversation, channel: str, *, forward: Forward | None = None) -> None:
         self.conversation = conversation
         self.channel = channel
+        self.forward = forward
 
     async def say(self, chat_id: str, text: str = "", *, payload: str = "", message_ref: str = "",
                   language: str = "", display_name: str = "", update_id: str = "") -> list[Reply]:
@@ -54,7 +64,11 @@ class LocalChat:
                               args=args.strip())
         else:
             inbound = replace(common, text=text)
-        return await self.conversation.handle(inbound)
+        replies = await self.conversation.handle(inbound)
+        elsewhere = [r for r in replies if r.channel not in ("", self.channel) and r.chat_id]
+        if elsewhere and self.forward is not None:
+            await self.forward(elsewhere)
+        return replies
 
 
 class ConsoleChat:

@@ -28,11 +28,15 @@ PASSWORD = "correct horse battery"
 ORDER_NO = re.compile(r"SO-\d{8}-\d{4}")
 
 
+def web_settings(tmp_path: Path, **extra: Any) -> Settings:
+    return Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'web.sqlite3'}",  # type: ignore[call-arg]
+                    data_dir=tmp_path / "var", secret_key="webchat-e2e-secret", web_host="127.0.0.1",
+                    demo_data_on_empty=False, **extra)
+
+
 @pytest_asyncio.fixture
 async def app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path / 'web.sqlite3'}",  # type: ignore[call-arg]
-                        data_dir=tmp_path / "var", secret_key="webchat-e2e-secret", web_host="127.0.0.1",
-                        demo_data_on_empty=False)
+    settings = web_settings(tmp_path)
     await migrate(settings)
     application = bootstrap(settings)
     try:
@@ -186,3 +190,31 @@ def test_chat_as_parsing() -> None:
     for bad in ("", "dealer:", "root", "dealer:a b", "staff:-x"):
         with pytest.raises(ValidationFailed):
             ChatAs.parse(bad)
+
+
+async def test_what_the_web_chat_says_to_telegram_chats_goes_out_through_the_bot(tmp_path: Path) -> None:
+    from core.services.users import create_invite, redeem_invite
+    from core.users import InviteKind
+    from tests.e2e.telegram_standin import TelegramStandIn
+
+    async with TelegramStandIn() as standin:
+        settings = web_settings(tmp_path, telegram_bot_token=standin.token, telegram_api_base=standin.base_url)
+        await migrate(settings)
+        application = bootstrap(settings)
+        try:
+            await seed(application)
+            if "order.confirm" not in application.conversation().router.buttons:
+                pytest.xfail("chat flow not implemented yet: ordering")
+            invite = await create_invite(application.uow_factory(), Actor.system(), InviteKind.STAFF,
+                                         ("zhang.desk", Role.ORDER_DESK), application.clock)
+            await redeem_invite(application.uow_factory(), invite.code, "telegram", "2001", "张三", application.clock)
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application.web()), base_url=BASE) as c:
+                await login(c, "li.admin")
+                summary = (await send(c, **{"as": "dealer:D0001", "text": "AP300 来两台"})).json()
+                confirm = next(p for label, p in labels(summary).items() if "确认下单" in label)
+                done = (await send(c, **{"as": "dealer:D0001", "payload": confirm})).json()
+            assert done["pushed"] >= 1
+            [prompt] = standin.sent(2001)
+            assert "新订单待审核" in prompt.text and any("通过" in label for label in prompt.labels)
+        finally:
+            await application.aclose()
