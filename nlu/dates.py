@@ -96,6 +96,35 @@ def _en_next_weekday(m: re.Match[str], today: date) -> date | None:
     return _monday(today) + timedelta(weeks=1, days=_EN_WEEKDAYS[m["en"].lower()])
 
 
+_EN_MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+              "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
+              "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+
+
+def _en_month_day(m: re.Match[str], today: date) -> date | None:
+    month, day = _EN_MONTHS[m["mon"].lower()], int(m["d"])
+    found = _safe_date(today.year, month, day)
+    if found is not None and found < today:
+        found = _safe_date(today.year + 1, month, day)
+    return found
+
+
+def _en_this_weekday(m: re.Match[str], today: date) -> date | None:
+    """"this Friday": the Friday of this week, or the next one when it has passed."""
+    wanted = _EN_WEEKDAYS[m["en"].lower()]
+    return today + timedelta(days=(wanted - today.weekday()) % 7)
+
+
+def _next_month_day(m: re.Match[str], today: date) -> date | None:
+    day = parse_int(m["d"])
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return _safe_date(year, month, day) if day is not None else None
+
+
+def _month_end(m: re.Match[str], today: date) -> date | None:
+    return today.replace(day=monthrange(today.year, today.month)[1])
+
+
 def _offset(days: int) -> Callable[[re.Match[str], date], date | None]:
     return lambda m, today: today + timedelta(days=days)
 
@@ -111,6 +140,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]
     (re.compile(rf"(?<![\d年])(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]?"), _month_day),
     (re.compile(r"大后天"), _offset(3)),
     (re.compile(r"后天|day after tomorrow", re.IGNORECASE), _offset(2)),
+    (re.compile(r"(?<![a-z])in\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|ten)\s+days?(?![a-z])", re.IGNORECASE),
+     _days_later),
     (re.compile(r"明天|明日|tomorrow", re.IGNORECASE), _offset(1)),
     (re.compile(r"今天|今日|today", re.IGNORECASE), _offset(0)),
     (re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*天(?:以)?后"), _days_later),
@@ -118,10 +149,17 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]
     (re.compile(rf"下个?{_WEEK}{_WD}"), _week_day(1)),
     (re.compile(rf"(?:这|本|这个){_WEEK}{_WD}"), _week_day(0)),
     (re.compile(rf"{_WEEK}{_WD}"), _next_weekday),
+    (re.compile(r"下个?月\s*(?P<d>" + _NUM + r")\s*[号日]"), _next_month_day),
+    (re.compile(r"月底|月末|end of (?:the|this) month", re.IGNORECASE), _month_end),
+    (re.compile(r"(?<![a-z])(?P<mon>" + "|".join(_EN_MONTHS) + r")\.?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?(?![\d])",
+                re.IGNORECASE), _en_month_day),
+    (re.compile(r"(?<![\d])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?(?P<mon>" + "|".join(_EN_MONTHS) + r")(?![a-z])",
+                re.IGNORECASE), _en_month_day),
     (re.compile(r"下个?(?:周|星期|礼拜)|next week", re.IGNORECASE), _next_monday),
-    (re.compile(r"\bnext\s+(?P<en>" + "|".join(_EN_WEEKDAYS) + r")\b", re.IGNORECASE), _en_next_weekday),
-    (re.compile(r"\b(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE),
-     _next_weekday),
+    (re.compile(r"(?<![a-z])next\s+(?P<en>" + "|".join(_EN_WEEKDAYS) + r")(?![a-z])", re.IGNORECASE), _en_next_weekday),
+    (re.compile(r"(?<![a-z])this\s+(?P<en>" + "|".join(_EN_WEEKDAYS) + r")(?![a-z])", re.IGNORECASE), _en_this_weekday),
+    (re.compile(r"(?<![a-z])(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?![a-z])",
+                re.IGNORECASE), _next_weekday),
     (re.compile(rf"(?<![\d月/\-.A-Za-z])(?P<d>{_NUM})\s*[号日](?![\d])"), _day_only),
 ]
 

@@ -45,6 +45,8 @@ class Slots(BaseModel):
     amount: Decimal | None = None
     period: str | None = None
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
+    removed: list[str] = Field(default_factory=list)         # SKUs the message takes back ("不要AP300了")
+    rejected_quantities: list[str] = Field(default_factory=list)  # written quantities that are not whole numbers
 
 
 class ParseResult(BaseModel):

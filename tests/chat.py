@@ -30,7 +30,7 @@ from handlers.app import build_conversation
 from handlers.context import Deps
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.service import ConversationService
-from nlu.keyword import KeywordParser
+from nlu.offline import OfflineParser
 from tests.factories import (
     dealer_user,
     fixed_clock,
@@ -68,7 +68,7 @@ class ChatWorld:
 
     def __post_init__(self) -> None:
         self.service: ConversationService = build_conversation(
-            Deps(uow_factory=lambda: self.uow, clock=self.clock, parser=KeywordParser()))
+            Deps(uow_factory=lambda: self.uow, clock=self.clock, parser=OfflineParser()))
 
     # --- seeding -----------------------------------------------------------------------------
     async def dealer(self, **overrides: object) -> Dealer:

@@ -1,0 +1,214 @@
+"""The offline parser (the default): no network, a few milliseconds per message.
+
+Steps on the normalized text (``nlu.normalize``): order numbers, the delivery date (``nlu.dates``),
+product mentions from the catalogue passed in and the dealer's own words (``nlu.products``), order
+lines with corrections and negations (``nlu.items``); then the intent: the statistical classifier
+(``nlu.classifier``) on the text with those spans masked, combined with rules where a rule is
+clearer than statistics (a cancel word alone, an order number with "到哪了", items in a message that
+the classifier would call small talk).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from nlu.classifier import LOW_CONFIDENCE, default_classifier
+from nlu.dates import find_date
+from nlu.items import ItemResult, extract_items
+from nlu.normalize import normalize
+from nlu.numbers import QUANTITY
+from nlu.products import Mention, ProductIndex, Strength, product_index
+from nlu.schema import CatalogueEntry, Intent, OrderItem, ParseResult, Slots
+
+ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)")
+PRODUCT_MARK, QTY_MARK, ORDER_MARK, DATE_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
+_REFERENCE_DAY = date(2026, 1, 1)      # masking only needs where a date is, not which day it is
+
+CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "stop", "quit", "停止", "放弃", "never mind",
+                          "forget it", "算了不订了", "不用了"})
+GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈喽", "嗨", "早", "早上好", "下午好", "晚上好",
+                       "有人吗", "good morning"})
+REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "same as last", "reorder", "order again")
+_STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
+_CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
+_AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
+_WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
+_REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
+_PERIODS: tuple[tuple[str, str], ...] = (
+    ("今天", "today"), ("today", "today"), ("本周", "this_week"), ("这周", "this_week"), ("this week", "this_week"),
+    ("上个月", "last_month"), ("上月", "last_month"), ("last month", "last_month"), ("本月", "this_month"),
+    ("这个月", "this_month"), ("this month", "this_month"), ("本季度", "this_quarter"), ("这个季度", "this_quarter"),
+    ("这季度", "this_quarter"), ("q4", "this_quarter"), ("今年", "this_year"), ("年度", "this_year"),
+    ("this year", "this_year"),
+)
+_DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ)
+_FILLER_WORDS = re.compile(r"我要|我想|帮我|麻烦|请|下单|订货|要货|再来|来|要|订|给我|先|\b(?:order|buy|please|i|want|need)\b")
+
+
+@dataclass
+class Analysis:
+    """Everything found in one message before the intent is decided."""
+
+    text: str                                   # normalized
+    blanked: str                                # dates and order numbers blanked
+    mentions: list[Mention]
+    items: ItemResult
+    order_no: str | None = None
+    delivery_date: date | None = None
+    date_span: tuple[int, int] | None = None
+    order_span: tuple[int, int] | None = None
+    unknown: list[str] = field(default_factory=list)
+
+
+def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
+    norm = normalize(text)
+    blanked = norm
+    order_no = None
+    order_span = None
+    if m := ORDER_NO.search(norm):
+        order_no = f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
+        order_span = (m.start(), m.end())
+        blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
+    found = find_date(blanked, today)
+    date_span = None
+    if found is not None:
+        date_span = (found.start, found.end)
+        blanked = blanked[:found.start] + " " * (found.end - found.start) + blanked[found.end:]
+    mentions = index.find(blanked)
+    items = extract_items(blanked, mentions)
+    result = Analysis(text=norm, blanked=blanked, mentions=mentions, items=items, order_no=order_no,
+                      delivery_date=found.value if found else None, date_span=date_span, order_span=order_span)
+    result.unknown = list(items.unknown) + _unknown_words(blanked, mentions)
+    return result
+
+
+def _unknown_words(text: str, mentions: list[Mention]) -> list[str]:
+    """Product-like words the catalogue does not know: "AP600", or "空净" in "空净来5台"."""
+    taken = [(m.start, m.end) for m in mentions]
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    words: list[str] = []
+    for m in re.finditer(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])", text):
+        if free(m.start(), m.end()):
+            words.append(m.group(0).upper())
+    for q in QUANTITY.finditer(text):
+        if not q.group("unit") or not free(q.start(), q.end()):
+            continue
+        before = text[:q.start()]
+        clause = re.split(r"[,.;!?，。；！？\s]", before)[-1]
+        word = _FILLER_WORDS.sub("", clause).strip()
+        if 2 <= len(word) <= 12 and free(q.start() - len(clause), q.start()) and not word.isdigit():
+            words.append(word)
+    return list(dict.fromkeys(words))
+
+
+def masked(text: str, index: ProductIndex, today: date = _REFERENCE_DAY) -> str:
+    """``text`` with products, quantities, order numbers and dates as placeholder characters."""
+    a = analyze(text, index, today)
+    spans: list[tuple[int, int, str]] = [(m.start, m.end, PRODUCT_MARK) for m in a.mentions]
+    if a.order_span:
+        spans.append((*a.order_span, ORDER_MARK))
+    if a.date_span:
+        spans.append((*a.date_span, DATE_MARK))
+    for q in QUANTITY.finditer(a.blanked):
+        if all(q.end() <= s or q.start() >= e for s, e, _ in spans) and (q.group("unit") or q.group("num").isdigit()):
+            spans.append((q.start(), q.end(), QTY_MARK))
+    out, pos = [], 0
+    for s, e, mark in sorted(spans):
+        if s < pos:
+            continue
+        out.append(a.text[pos:s])
+        out.append(f" {mark} ")
+        pos = e
+    out.append(a.text[pos:])
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def training_index() -> ProductIndex:
+    """The product vocabulary the labelled set was written against (``nlu/data/catalogue.json``)."""
+    import json
+    from importlib import resources
+
+    raw = json.loads(resources.files("nlu").joinpath("data", "catalogue.json").read_text("utf-8"))
+    return ProductIndex([CatalogueEntry(**p) for p in raw["products"]])
+
+
+def _amount(text: str) -> Decimal | None:
+    m = _AMOUNT.search(text)
+    if not m:
+        return None
+    try:
+        return Decimal(m.group(1) or m.group(2)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
+    """The classifier's ranking, overruled where a rule is clearer."""
+    intent, confidence = ranked[0]
+    text = a.text.strip(" .!?。！？~")
+    if not text:
+        return Intent.CHITCHAT_OTHER, 0.9
+    if text in CANCEL_WORDS:
+        return Intent.CANCEL, 0.95
+    if text in GREETINGS:
+        return Intent.GREETING, 0.95
+    if a.order_no:
+        if a.order_no.startswith("AS-"):
+            return Intent.AFTER_SALES, max(confidence, 0.9)
+        if intent not in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER, Intent.AFTER_SALES):
+            if _CANCEL_ORDER_WORDS.search(text):
+                return Intent.CANCEL_ORDER, max(confidence, 0.8)
+            if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
+                return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if a.items.items and intent in (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ):
+        return Intent.PLACE_ORDER, max(confidence, 0.8)
+    if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
+        return Intent.PLACE_ORDER, 0.8
+    return intent, confidence
+
+
+def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
+    slots = Slots(
+        items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items()],
+        order_no=a.order_no, delivery_date=a.delivery_date, unknown_words=a.unknown,
+        removed=list(a.items.removed), rejected_quantities=list(a.items.rejected),
+    )
+    named = [m.sku for m in a.mentions if m.sku and m.strength >= Strength.FUZZY and m.sku not in a.items.removed]
+    slots.product = named[0] if named else None
+    if intent in _DESCRIBED:
+        slots.description = a.text[:500]
+    lone = [q for q in QUANTITY.finditer(a.blanked) if q.group("unit")]
+    if not a.mentions and len(lone) == 1:
+        from nlu.numbers import parse_quantity
+
+        slots.qty = parse_quantity(lone[0]).value
+    slots.amount = _amount(a.text)
+    if w := _WAREHOUSE.search(a.text):
+        slots.warehouse = w.group(1)
+    slots.region = next((r for r in _REGIONS if r in a.text), None)
+    slots.period = next((p for word, p in _PERIODS if word in a.text), None)
+    return ParseResult(intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), slots=slots)
+
+
+class OfflineParser:
+    """``IntentParser`` with no network: the default of the chat and of ``dms nlu parse``."""
+
+    async def parse(self, text: str, *, catalogue: list[CatalogueEntry], today: date,
+                    dealer_aliases: dict[str, str] | None = None) -> ParseResult:
+        return self.parse_sync(text, catalogue=catalogue, today=today, dealer_aliases=dealer_aliases)
+
+    def parse_sync(self, text: str, *, catalogue: list[CatalogueEntry], today: date,
+                   dealer_aliases: dict[str, str] | None = None) -> ParseResult:
+        index = product_index(catalogue, dealer_aliases)
+        a = analyze(text, index, today)
+        ranked = default_classifier().predict(masked(text, index, today))
+        intent, confidence = decide_intent(a, ranked)
+        return build_result(a, intent, confidence)
