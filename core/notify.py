@@ -12,14 +12,20 @@ Also here: the notification preference use cases behind ``/settings`` in chat, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.accounts import Statement
+from core.aftersales import Ticket
 from core.auditing import record, snapshot
 from core.authz import require
+from core.campaigns import Campaign, CampaignStatus, MaterialRequest, RequestStatus
 from core.clock import Clock
+from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.money import fmt_cny
+from core.orders import Order
 from core.outbox import (
     CATEGORY_LABELS,
     UNMUTABLE,
@@ -30,6 +36,9 @@ from core.outbox import (
     enqueue,
 )
 from core.ports import AbstractUnitOfWork
+from core.products import Product
+from core.quality import QualityFeedback
+from core.ticket_flow import PRIORITY_LABELS
 from core.users import ROLE_PERMISSIONS, Actor, ActorKind, Permission, Role
 
 Localized = dict[str, str]
@@ -127,6 +136,262 @@ async def dealer_label(uow: AbstractUnitOfWork, dealer_id: int) -> str:
     """"D0001 上海华信电器有限公司" for messages; the id when the dealer is gone."""
     dealer = await uow.dealers.get(dealer_id)
     return f"{dealer.code} {dealer.name}" if dealer is not None else str(dealer_id)
+
+
+# --- events: what each use case tells whom --------------------------------------------------------------
+# Called by the use cases in core/services before their commit. Order and ticket events are urgent
+# ("notify at once"): a person is usually waiting for them, so quiet hours do not hold them back.
+
+def _clip(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+async def display_name(uow: AbstractUnitOfWork, actor: Actor) -> str:
+    """The acting person as others read it: a user's display name, else the actor's name."""
+    if actor.kind == ActorKind.SYSTEM:
+        return "系统"
+    user = await uow.users.get(actor.user_id) if actor.user_id is not None else None
+    return user.display_name if user is not None and user.display_name else (actor.name or actor.label)
+
+
+def _order_key(order: Order) -> str:
+    return f"{order.number}:e{len(order.events)}"
+
+
+async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, clock: Clock) -> None:
+    """The approval prompt: every approver when the order needs a decision, else the order desk."""
+    params = {"number": order.number, "dealer": await dealer_label(uow, order.dealer_id),
+              "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
+              "total": fmt_cny(order.total),
+              "date": order.requested_delivery.isoformat() if order.requested_delivery else "",
+              "reasons": list(order.approval_reasons), "behalf": actor.name if order.on_behalf else ""}
+    notice = Notice("order.submitted", Category.ORDER, params, urgent=True)
+    approvers = await staff_users(uow, Permission.ORDER_APPROVE)
+    if not order.needs_approval:
+        approvers = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) or approvers
+    await tell_users(uow, approvers, notice, _order_key(order), clock, exclude=actor)
+
+
+async def order_changed(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: str, clock: Clock) -> None:
+    """After an order transition (``core.order_flow.OrderAction`` value): the dealer, and the next desk."""
+    key = _order_key(order)
+    base = {"number": order.number, "total": fmt_cny(order.total)}
+
+    async def dealer(kind: str, **params: Any) -> None:
+        await tell_dealer(uow, order.dealer_id, Notice(kind, Category.ORDER, base | params, urgent=True), key,
+                          clock, exclude=actor)
+
+    async def staff(permission: Permission, kind: str, **params: Any) -> None:
+        line = base | {"dealer": await dealer_label(uow, order.dealer_id)} | params
+        await tell_staff(uow, permission, Notice(kind, Category.ORDER, line, urgent=True), key, clock,
+                         exclude=actor)
+
+    if action == "approve":
+        await dealer("order.approved")
+        await staff(Permission.ORDER_ALLOCATE, "order.to_allocate")
+    elif action == "reject":
+        await dealer("order.rejected", reason=order.reject_reason or "")
+    elif action == "produce":
+        await dealer("order.in_production")
+    elif action == "allocate":
+        await dealer("order.allocated")
+        warehouse = await uow.warehouses.get(order.warehouse_id) if order.warehouse_id is not None else None
+        await staff(Permission.ORDER_SHIP, "order.to_ship", warehouse=warehouse.code if warehouse else "?")
+    elif action == "ship":
+        await dealer("order.shipped", carrier=order.carrier or "", tracking=order.tracking_no or "")
+    elif action == "receive":
+        note = order.events[-1].note if order.events else ""
+        await dealer("order.received", who=await display_name(uow, actor), note=note)
+    elif action == "cancel":
+        if actor.kind == ActorKind.DEALER:
+            await staff(Permission.ORDER_APPROVE, "order.cancelled_staff")
+            await dealer("order.cancelled_by_dealer", who=await display_name(uow, actor))
+        else:
+            await dealer("order.cancelled")
+
+
+def _product(product: Product | None, sku: str | None) -> str:
+    if product is None:
+        return sku or "-"
+    return product.name if product.sku.lower() in product.name.lower() else f"{product.name} {product.sku}"
+
+
+async def _ticket_handlers(uow: AbstractUnitOfWork, ticket: Ticket) -> list[int]:
+    """The ticket's assignee when it has one, else everyone who handles tickets."""
+    assignee = await user_for_label(uow, ticket.assignee)
+    return [assignee] if assignee is not None else await staff_users(uow, Permission.TICKET_HANDLE)
+
+
+def _ticket_key(ticket: Ticket) -> str:
+    return f"{ticket.number}:c{len(ticket.comments)}"
+
+
+async def ticket_created(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, clock: Clock) -> None:
+    product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
+    zh, en = PRIORITY_LABELS[ticket.priority]
+    due = ticket.sla_due_at.astimezone(clock.tz).strftime("%Y-%m-%d %H:%M") if ticket.sla_due_at else "-"
+    params = {"number": ticket.number, "dealer": await dealer_label(uow, ticket.dealer_id),
+              "product": _product(product, ticket.sku), "desc": _clip(ticket.description),
+              "photos": len(ticket.photos), "priority": localized(zh, en), "due": due}
+    await tell_staff(uow, Permission.TICKET_HANDLE, Notice("ticket.created", Category.TICKET, params, urgent=True),
+                     _ticket_key(ticket), clock, exclude=actor)
+
+
+async def ticket_changed(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: str, note: str,
+                         clock: Clock) -> None:
+    """A status change: the dealer hears of staff's steps; a reopened ticket goes back to its handler."""
+    params = {"number": ticket.number, "who": await display_name(uow, actor), "text": note}
+    if action == "reopen":
+        params["dealer"] = await dealer_label(uow, ticket.dealer_id)
+        await tell_users(uow, await _ticket_handlers(uow, ticket),
+                         Notice("ticket.reopen", Category.TICKET, params, urgent=True), _ticket_key(ticket), clock,
+                         exclude=actor)
+        return
+    if action in ("accept", "start", "resolve", "reject", "close"):
+        await tell_dealer(uow, ticket.dealer_id, Notice(f"ticket.{action}", Category.TICKET, params, urgent=True),
+                          _ticket_key(ticket), clock, exclude=actor)
+
+
+async def ticket_commented(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, text: str, clock: Clock) -> None:
+    """A comment goes to the other side: staff's to the dealer, the dealer's to whoever handles it."""
+    params = {"number": ticket.number, "who": await display_name(uow, actor), "text": _clip(text, 1000)}
+    if actor.kind == ActorKind.DEALER:
+        params["dealer"] = await dealer_label(uow, ticket.dealer_id)
+        await tell_users(uow, await _ticket_handlers(uow, ticket),
+                         Notice("ticket.comment_staff", Category.TICKET, params, urgent=True), _ticket_key(ticket),
+                         clock, exclude=actor)
+    else:
+        await tell_dealer(uow, ticket.dealer_id, Notice("ticket.comment", Category.TICKET, params, urgent=True),
+                          _ticket_key(ticket), clock, exclude=actor)
+
+
+async def quality_submitted(uow: AbstractUnitOfWork, actor: Actor, feedback: QualityFeedback, clock: Clock) -> None:
+    product = await uow.products.get_by(sku=feedback.sku)
+    params = {"number": feedback.number, "dealer": await dealer_label(uow, feedback.dealer_id),
+              "product": _product(product, feedback.sku), "batch": feedback.batch or "-",
+              "category": feedback.defect_category, "count": feedback.count,
+              "desc": _clip(feedback.description) or "-"}
+    await tell_staff(uow, Permission.QUALITY_HANDLE, Notice("quality.submitted", Category.TICKET, params),
+                     feedback.number, clock, exclude=actor)
+
+
+_DEALER_NOTICES: dict[str, tuple[str, Category]] = {
+    "approve": ("dealer.approved", Category.QUALIFICATION),
+    "send_back": ("dealer.sent_back", Category.QUALIFICATION),
+    "suspend": ("dealer.suspended", Category.SYSTEM),
+    "reinstate": ("dealer.reinstated", Category.SYSTEM),
+    "terminate": ("dealer.terminated", Category.SYSTEM),
+}
+
+
+async def dealer_changed(uow: AbstractUnitOfWork, actor: Actor, dealer: Dealer, action: str, clock: Clock) -> None:
+    """A dealer status change (``core.dealer_flow.DealerAction`` value)."""
+    assert dealer.id is not None
+    key = f"{dealer.code}:{dealer.status_changed_at.isoformat() if dealer.status_changed_at else ''}"
+    if action == "submit":
+        contact = dealer.contacts[0] if dealer.contacts else None
+        params = {"code": dealer.code, "name": dealer.name, "uscc": dealer.uscc, "province": dealer.province,
+                  "city": dealer.city, "region": dealer.region,
+                  "contact": (contact.name + (f"（{contact.role}）" if contact.role else "")) if contact else "-",
+                  "docs": await uow.qualifications.count(dealer_id=dealer.id)}
+        await tell_staff(uow, Permission.DEALER_REVIEW, Notice("dealer.submitted", Category.QUALIFICATION, params),
+                         key, clock, exclude=actor)
+        return
+    if action in _DEALER_NOTICES:
+        kind, category = _DEALER_NOTICES[action]
+        params = {"name": dealer.name, "reason": dealer.status_reason or ""}
+        await tell_dealer(uow, dealer.id, Notice(kind, category, params), key, clock, exclude=actor)
+
+
+def _doc_label(doc: Qualification) -> Localized:
+    return localized(*DOCUMENT_LABELS[doc.doc_type])
+
+
+async def qualification_decided(uow: AbstractUnitOfWork, actor: Actor, doc: Qualification, clock: Clock) -> None:
+    approved = doc.status == ReviewStatus.APPROVED
+    params = {"doc": _doc_label(doc), "number": doc.number, "reason": doc.reject_reason or ""}
+    await tell_dealer(uow, doc.dealer_id, Notice("qual.approved" if approved else "qual.rejected",
+                                                 Category.QUALIFICATION, params), f"{doc.id}", clock, exclude=actor)
+
+
+async def qualification_renewed(uow: AbstractUnitOfWork, actor: Actor, doc: Qualification, clock: Clock) -> None:
+    params = {"id": doc.id, "doc": _doc_label(doc), "number": doc.number,
+              "dealer": await dealer_label(uow, doc.dealer_id),
+              "expires": doc.expires_on.isoformat() if doc.expires_on else localized("长期", "no expiry")}
+    await tell_staff(uow, Permission.DEALER_REVIEW, Notice("qual.renewed", Category.QUALIFICATION, params),
+                     f"{doc.id}", clock, exclude=actor)
+
+
+async def material_requested(uow: AbstractUnitOfWork, actor: Actor, request: MaterialRequest, clock: Clock) -> None:
+    material = await uow.materials.get(request.material_id)
+    params = {"id": request.id, "name": material.name if material else "?", "qty": request.qty,
+              "dealer": await dealer_label(uow, request.dealer_id), "reason": request.reason or "-"}
+    await tell_staff(uow, Permission.MATERIAL_APPROVE, Notice("material.requested", Category.CAMPAIGN, params),
+                     f"{request.id}", clock, exclude=actor)
+
+
+async def material_decided(uow: AbstractUnitOfWork, actor: Actor, request: MaterialRequest, clock: Clock) -> None:
+    material = await uow.materials.get(request.material_id)
+    approved = request.status == RequestStatus.APPROVED
+    params = {"name": material.name if material else "?", "qty": request.qty, "reason": request.reject_reason or ""}
+    await tell_dealer(uow, request.dealer_id, Notice("material.approved" if approved else "material.rejected",
+                                                     Category.CAMPAIGN, params), f"{request.id}", clock, exclude=actor)
+
+
+def campaign_notice(campaign: Campaign) -> Notice:
+    return Notice("campaign.launched", Category.CAMPAIGN, {
+        "id": campaign.id, "code": campaign.code, "name": campaign.name, "starts": campaign.starts_on.isoformat(),
+        "ends": campaign.ends_on.isoformat(), "description": _clip(campaign.description, 300),
+        "support": _clip(campaign.support, 200)})
+
+
+async def campaign_started(uow: AbstractUnitOfWork, campaign: Campaign, clock: Clock,
+                           is_target: Callable[[Campaign, Dealer], bool]) -> int:
+    """Announce a launched campaign that runs today to its target dealers (``is_target``: the rule of
+    ``core.services.campaigns``); once per user: the launch and the scheduled check on its first days
+    write the same keys. The number of rows staged."""
+    today = clock.today()
+    if campaign.status != CampaignStatus.LAUNCHED or not campaign.starts_on <= today <= campaign.ends_on:
+        return 0
+    staged = 0
+    notice = campaign_notice(campaign)
+    for dealer in await uow.dealers.list(status=DealerStatus.ACTIVE):
+        if is_target(campaign, dealer) and dealer.id is not None:
+            staged += len(await tell_dealer(uow, dealer.id, notice, f"{campaign.id}", clock))
+    return staged
+
+
+async def statement_issued(uow: AbstractUnitOfWork, actor: Actor, statement: Statement, clock: Clock) -> None:
+    stamp = statement.created_at.strftime("%Y%m%d%H%M%S") if statement.created_at else ""
+    params = {"period": statement.period, "closing": fmt_cny(statement.closing_balance)}
+    await tell_dealer(uow, statement.dealer_id, Notice("statement.issued", Category.CONTRACT, params),
+                      f"{statement.dealer_id}:{statement.period}:{stamp}", clock, exclude=actor,
+                      roles=[Role.DEALER_OWNER])
+
+
+async def statement_disputed(uow: AbstractUnitOfWork, actor: Actor, statement: Statement, clock: Clock) -> None:
+    stamp = statement.decided_at.strftime("%Y%m%d%H%M%S") if statement.decided_at else ""
+    params = {"dealer": await dealer_label(uow, statement.dealer_id), "period": statement.period,
+              "reason": statement.dispute_reason or ""}
+    await tell_staff(uow, Permission.ACCOUNT_POST, Notice("statement.disputed", Category.CONTRACT, params),
+                     f"{statement.dealer_id}:{statement.period}:{stamp}", clock, exclude=actor)
+
+
+async def question_for_staff(uow: AbstractUnitOfWork, actor: Actor, ref: str, who: str, question: str,
+                             clock: Clock) -> None:
+    """A question the assistant could not answer, for the people who keep the FAQ (DEALER_WRITE)."""
+    params = {"id": ref, "who": who, "question": _clip(question, 1000)}
+    await tell_staff(uow, Permission.DEALER_WRITE, Notice("faq.question", Category.FAQ, params), ref, clock,
+                     exclude=actor)
+
+
+async def tell_chat(uow: AbstractUnitOfWork, channel: str, chat_id: str, notice: Notice, key: str,
+                    clock: Clock) -> OutboxMessage | None:
+    """One row for an explicit chat (e.g. a visitor who is bound to no user)."""
+    return await enqueue(uow, OutboxMessage(
+        dedup_key=f"{notice.kind}:{key}:{channel}:{chat_id}"[:200], kind=notice.kind, category=notice.category,
+        params=dict(notice.params), channel=channel, chat_id=chat_id, urgent=notice.urgent, created_at=clock.now()))
 
 
 # --- preferences (/settings) --------------------------------------------------------------------------

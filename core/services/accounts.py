@@ -12,6 +12,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
+from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
 from core.auditing import record, snapshot
 from core.authz import require
@@ -185,6 +186,7 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
             await uow.flush()
             await record(uow, actor, "statement.generate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
                          after=snapshot(built, STATEMENT_AUDIT_FIELDS))
+            await notify.statement_issued(uow, actor, built, clock)
             await uow.commit()
             return built
         if existing.status == StatementStatus.CONFIRMED:
@@ -201,6 +203,7 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
         existing.decided_at = None
         await record(uow, actor, "statement.regenerate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
                      before=before, after=snapshot(existing, STATEMENT_AUDIT_FIELDS))
+        await notify.statement_issued(uow, actor, existing, clock)
         await uow.commit()
         return existing
 
@@ -239,6 +242,8 @@ async def _decide(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period:
         action = "statement.confirm" if status == StatementStatus.CONFIRMED else "statement.dispute"
         await record(uow, actor, action, "statement", f"{dealer_id}:{period}", clock,
                      before=before, after=snapshot(statement, STATEMENT_AUDIT_FIELDS))
+        if status == StatementStatus.DISPUTED:
+            await notify.statement_disputed(uow, actor, statement, clock)
         await uow.commit()
         return statement
 

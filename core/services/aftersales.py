@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from core import authz
+from core import authz, notify
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.auditing import record, snapshot
 from core.clock import Clock
@@ -95,6 +95,7 @@ async def create_ticket(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTicket
         await uow.tickets.add(ticket)
         await record(uow, actor, "ticket.create", "ticket", ticket.number, clock,
                      after=snapshot(ticket, _AUDIT_FIELDS))
+        await notify.ticket_created(uow, actor, ticket, clock)
         await uow.commit()
         return ticket
 
@@ -145,6 +146,7 @@ async def add_comment(uow: AbstractUnitOfWork, actor: Actor, number: str, text: 
         ticket.updated_at = comment.at
         await record(uow, actor, "ticket.comment", "ticket", ticket.number, clock,
                      after={"author": comment.author, "text": comment.text})
+        await notify.ticket_commented(uow, actor, ticket, body, clock)
         await uow.commit()
         return comment
 
@@ -266,6 +268,7 @@ async def _apply(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: 
                                          ticket_id=ticket.id))
     await record(uow, actor, f"ticket.{action.value}", "ticket", ticket.number, clock,
                  before=before, after=snapshot(ticket, _AUDIT_FIELDS))
+    await notify.ticket_changed(uow, actor, ticket, action.value, note, clock)
     await uow.commit()
     return ticket
 

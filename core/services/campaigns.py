@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from core import authz
+from core import authz, notify
 from core.auditing import record, snapshot
 from core.campaigns import Campaign, CampaignParticipation, CampaignStatus, ParticipationStatus
 from core.clock import Clock
@@ -485,6 +485,8 @@ async def _move(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, action:
         campaign.status = target
         await record(uow, actor, f"campaign.{action}", "campaign", campaign.code, clock,
                      before=before, after=snapshot(campaign))
+        if action == "launch":
+            await notify.campaign_started(uow, campaign, clock, is_target)
         await uow.commit()
         return campaign
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from core import notify
 from core.auditing import record, snapshot
 from core.authz import can_see_dealer, dealer_scope, require
 from core.clock import Clock
@@ -346,6 +347,7 @@ async def _move(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, action: D
         dealer.status_changed_at = clock.now()
         await record(uow, actor, f"dealer.{action.value}", "dealer", dealer.code, clock,
                      before=before, after=dealer_snapshot(dealer))
+        await notify.dealer_changed(uow, actor, dealer, action.value, clock)
         await uow.commit()
         return dealer
 

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from core import authz
+from core import authz, notify
 from core.auditing import record, snapshot
 from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
 from core.clock import Clock
@@ -92,6 +92,7 @@ async def request_material(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestMa
         await uow.flush()
         await record(uow, actor, "material_request.create", "material_request", request.id, clock,
                      after=snapshot(request))
+        await notify.material_requested(uow, actor, request, clock)
         await uow.commit()
         return request
 
@@ -114,6 +115,7 @@ async def approve_material_request(uow: AbstractUnitOfWork, actor: Actor, reques
                      before=before, after=snapshot(request))
         await record(uow, actor, "material.stock_out", "material", material.code, clock,
                      before={"stock": stock_before}, after={"stock": material.stock, "request_id": request.id})
+        await notify.material_decided(uow, actor, request, clock)
         await uow.commit()
         return request
 
@@ -133,6 +135,7 @@ async def reject_material_request(uow: AbstractUnitOfWork, actor: Actor, request
         request.decided_at = clock.now()
         await record(uow, actor, "material_request.reject", "material_request", request.id, clock,
                      before=before, after=snapshot(request))
+        await notify.material_decided(uow, actor, request, clock)
         await uow.commit()
         return request
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from core import order_flow
+from core import notify, order_flow
 from core.accounts import AccountKind, DeductionRules, EntryKind, LedgerEntry
 from core.auditing import record, snapshot
 from core.authz import dealer_scope, require_dealer_access
@@ -292,6 +292,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         await uow.orders.add(order)
         await record(uow, actor, "order.submit", "order", number, clock,
                      after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by")))
+        await notify.order_submitted(uow, actor, order, clock)
         await uow.commit()
         return order
 
@@ -355,6 +356,7 @@ async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order
                              before: dict[str, object], clock: Clock) -> Order:
     await record(uow, actor, f"order.{action.value}", "order", order.number, clock,
                  before=before, after=snapshot(order, AUDIT_FIELDS))
+    await notify.order_changed(uow, actor, order, action.value, clock)
     await uow.commit()
     return order
 

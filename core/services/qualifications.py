@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from core import notify
 from core.auditing import record, snapshot
 from core.authz import dealer_scope, require
 from core.clock import Clock
@@ -164,6 +165,7 @@ async def _decide(uow: AbstractUnitOfWork, actor: Actor, qualification_id: int, 
         doc.reviewed_at = clock.now()
         await record(uow, actor, "qualification.approve" if approve else "qualification.reject", "qualification",
                      doc.id, clock, before=before, after=snapshot(doc))
+        await notify.qualification_decided(uow, actor, doc, clock)
         await uow.commit()
         return doc
 
@@ -205,6 +207,7 @@ async def renew_qualification(uow: AbstractUnitOfWork, actor: Actor, cmd: RenewQ
         await uow.flush()
         await record(uow, actor, "qualification.renew", "qualification", doc.id, clock,
                      before=snapshot(old), after=snapshot(doc))
+        await notify.qualification_renewed(uow, actor, doc, clock)
         await uow.commit()
         return doc
 

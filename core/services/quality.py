@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core import authz
+from core import authz, notify
 from core.auditing import record, snapshot
 from core.clock import Clock
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -101,6 +101,7 @@ async def submit_quality_feedback(uow: AbstractUnitOfWork, actor: Actor, cmd: Su
         await uow.quality.add(feedback)
         await record(uow, actor, "quality.submit", "quality_feedback", feedback.number, clock,
                      after=snapshot(feedback))
+        await notify.quality_submitted(uow, actor, feedback, clock)
         await uow.commit()
         return feedback
 

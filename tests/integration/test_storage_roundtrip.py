@@ -40,6 +40,7 @@ from core.inventory import (
     Warehouse,
 )
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
+from core.outbox import Category, NotificationPreference, OutboxMessage, OutboxStatus
 from core.products import (
     DealerAllowedSku,
     DealerPrice,
@@ -219,6 +220,15 @@ def build(name: str, w: World) -> Any:
             data={"cart": [{"sku": "KJ-500", "qty": 2}], "dealer_id": w.dealer, "note": "加急"},
             language="en", updated_at=T0),
         "receipts": lambda: InboundReceipt(channel="telegram", key="update:123456", received_at=T0),
+        "outbox": lambda: OutboxMessage(
+            dedup_key="order.approved:SO-20261126-0001:e2:u1", kind="order.approved", category=Category.ORDER,
+            params={"number": "SO-20261126-0001", "doc": {"zh": "营业执照", "en": "Business licence"}, "n": [1, 2]},
+            user_id=w.user, channel="telegram", chat_id="123456789", urgent=True, status=OutboxStatus.FAILED,
+            attempts=2, next_attempt_at=T1, last_error="timeout", created_at=T0, sent_at=T1,
+            delivered_to="telegram:123456789",
+            claimed_by="host:42", claimed_at=T0),
+        "preferences": lambda: NotificationPreference(user_id=w.user, muted=["digest", "stock"], channel="telegram",
+                                                      updated_at=T0),
     }
     return builders[name]()
 
