@@ -1,139 +1,173 @@
-"""FAQ answering: the ``FaqAnswerer`` port and a small offline implementation.
+"""The FAQ assistant: retrieval over the knowledge base (``core.faq.FaqEntry``, kept in the database).
 
-``FuzzyFaqAnswerer`` matches a question against a bundled list of questions and keywords
-(``nlu/faq_data.json``, zh-CN and English) with rapidfuzz token similarity. Chinese has no spaces, so
-each CJK character is a token once common function words (怎么, 如何, 吗 ...) are dropped; keywords
-found verbatim in the question weigh more than fuzzy likeness. A stronger answerer (retrieval over
-documents, an LLM) only has to implement ``FaqAnswerer``.
+``FaqAnswerer`` is the port the chat uses: ``answer(question, lang, entries)`` -> ``FaqAnswer`` or None
+("I don't know": the chat then offers to hand the question to staff). Implementations:
+
+- ``RetrievalFaqAnswerer`` (offline, the default): BM25 (``rank_bm25``) over jieba tokens of each
+  entry's questions, other phrasings and tags; an entry counts only when the question's meaningful
+  words are mostly found in it (``min_coverage``), so "今天天气怎么样" finds nothing rather than the
+  least bad entry. The answer is the entry's own text and names it as the source.
+- ``nlu.llm.LlmFaqAnswerer``: the same retrieval, then an LLM writes the answer from the retrieved
+  entries only.
+
+jieba is loaded on first use (its dictionary takes about a second) and told not to log to stderr.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import math
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Protocol
 
-from rapidfuzz import fuzz
+from core.faq import FaqEntry
+
+_STOPWORDS = frozenset("""
+请问 怎么 怎样 如何 什么 为什么 哪里 哪儿 多少 可以 能不能 能否 是不是 有没有 我们 你们 我 你 他 的 了 吗 呢 吧 啊 呀 是
+在 么 一下 要 想 会 能 还 和 与 及 或 就 都 也 又 吧 嘛 这个 那个 这 那 个 给 把 被 让 对 从 到 用 有 没 没有 请 您 怎么办
+谁 是谁 我要 我想 需要 一个 一些 现在 今天 明天 时候 哪些 怎么样 多久 吗？ 么样
+how do does did i we my our the a an to is are was what when where can could should you me of for it on in get
+please would will with and or be your us any this that which who why there
+, . ? ! ， 。 ？ ！ 、 ： : ; ； “ ” " ' ( ) （ ）
+""".split())
 
 
 @dataclass(frozen=True)
 class FaqAnswer:
     text: str
-    source: str            # title of what the answer comes from (the FAQ question, a document name)
+    source: str            # the entry's question: where the answer comes from
     score: float           # 0..1, how sure the answerer is
+    entry_id: int | None = None
 
 
 class FaqAnswerer(Protocol):
-    async def answer(self, question: str, lang: str) -> FaqAnswer | None: ...
+    async def answer(self, question: str, lang: str, entries: Sequence[FaqEntry]) -> FaqAnswer | None: ...
 
 
-@dataclass(frozen=True)
-class FaqEntry:
-    id: str
-    questions_zh: tuple[str, ...]
-    questions_en: tuple[str, ...]
-    keywords: tuple[str, ...]
-    answer_zh: str
-    answer_en: str
-
-    def title(self, lang: str) -> str:
-        return self.questions_en[0] if _english(lang) else self.questions_zh[0]
-
-    def answer_text(self, lang: str) -> str:
-        return self.answer_en if _english(lang) else self.answer_zh
-
-    def to_answer(self, lang: str, score: float = 1.0) -> FaqAnswer:
-        return FaqAnswer(text=self.answer_text(lang), source=self.title(lang), score=score)
-
-
-def _english(lang: str) -> bool:
-    return lang.lower().startswith("en")
-
-
-def _entry(raw: dict[str, Any]) -> FaqEntry:
-    return FaqEntry(id=str(raw["id"]), questions_zh=tuple(raw["questions_zh"]), questions_en=tuple(raw["questions_en"]),
-                    keywords=tuple(k.lower() for k in raw.get("keywords", ())), answer_zh=str(raw["answer_zh"]),
-                    answer_en=str(raw["answer_en"]))
-
-
-def load_entries(data: str | None = None) -> list[FaqEntry]:
-    """Entries from JSON text, or from the bundled ``faq_data.json`` when ``data`` is None."""
-    text = data if data is not None else resources.files("nlu").joinpath("faq_data.json").read_text("utf-8")
-    return [_entry(raw) for raw in json.loads(text)["entries"]]
+_jieba_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def bundled_entries() -> tuple[FaqEntry, ...]:
-    return tuple(load_entries())
+def _jieba() -> Any:
+    with _jieba_lock:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        jieba.initialize()
+        return jieba
 
 
-# Words that say "this is a question" but not what about; dropped before comparing.
-_STOPWORDS_ZH = ("请问", "怎么样", "怎么办", "怎么", "怎样", "如何", "什么", "为什么", "哪里", "多少", "可以", "能不能",
-                 "是不是", "有没有", "我们", "你们", "我", "你", "的", "了", "吗", "呢", "吧", "啊", "呀", "是",
-                 "在", "么", "一下")
-_STOPWORDS_EN = frozenset({"how", "do", "does", "i", "we", "my", "our", "the", "a", "an", "to", "is", "are", "what",
-                           "when", "where", "can", "should", "you", "me", "of", "for", "it", "on", "in", "get"})
-_WORD = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[a-z0-9][a-z0-9\-]*")
 
 
-def _tokens(text: str) -> str:
-    """Space-separated tokens: each CJK character, each latin word; function words dropped."""
+def tokens(text: str) -> list[str]:
+    """Search tokens: jieba words plus character pairs for Chinese (jieba cuts an unknown word like "专票"
+    differently in different sentences; the pairs still meet), lower-case words for the rest."""
     lower = text.lower()
-    for word in _STOPWORDS_ZH:
-        lower = lower.replace(word, " ")
-    return " ".join(t for t in _WORD.findall(lower) if t not in _STOPWORDS_EN)
+    out: list[str] = []
+    for word in _jieba().lcut_for_search(lower):
+        word = word.strip()
+        if not word or word in _STOPWORDS:
+            continue
+        if _LATIN.fullmatch(word) or re.search(r"[\u4e00-\u9fff]", word):
+            out.append(word)
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", lower):
+        for i in range(len(run) - 1):
+            pair = run[i:i + 2]
+            if pair not in _STOPWORDS and not (pair[0] in _STOPWORDS and pair[1] in _STOPWORDS) and pair not in out:
+                out.append(pair)
+    return out
 
 
-class FuzzyFaqAnswerer:
-    """Offline FAQ matching; ``threshold`` is on a 0-100 scale."""
+def _document(entry: FaqEntry) -> list[str]:
+    parts = [entry.question_zh, entry.question_en, *entry.variants, *entry.tags, *entry.tags]
+    return tokens(" ".join(p for p in parts if p))
 
-    def __init__(self, entries: list[FaqEntry] | tuple[FaqEntry, ...] | None = None,
-                 threshold: float = 62.0) -> None:
-        self.entries = tuple(entries) if entries is not None else bundled_entries()
-        self.threshold = threshold
-        self._questions = [(e, [_tokens(q) for q in (*e.questions_zh, *e.questions_en)]) for e in self.entries]
 
-    def score(self, question: str, entry: FaqEntry) -> float:
-        """0-100: fuzzy likeness to the entry's questions, raised by keywords the question contains."""
-        lower = question.lower()
-        query = _tokens(question)
-        fuzzy = 0.0
-        if query:
-            for e, variants in self._questions:
-                if e is not entry:
-                    continue
-                for variant in variants:
-                    if variant:
-                        # token_set alone calls any subset a perfect match; averaging with token_sort tempers it
-                        fuzzy = max(fuzzy, (fuzz.token_set_ratio(query, variant)
-                                            + fuzz.token_sort_ratio(query, variant)) / 2)
-        hits = [k for k in entry.keywords if k and k in lower]
+@dataclass(frozen=True)
+class Hit:
+    entry: FaqEntry
+    score: float           # BM25
+    coverage: float        # share of the question's token weight found in the entry (0..1)
+
+
+class Bm25Index:
+    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.entries = [e for e in entries if e.active]
+        self.docs = [_document(e) for e in self.entries]
+        self.sets = [set(d) for d in self.docs]
+        self.bm25 = BM25Okapi(self.docs) if self.docs else None
+        n = len(self.docs)
+        df: dict[str, int] = {}
+        for s in self.sets:
+            for t in s:
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5) if n else 1.0
+
+    def search(self, question: str, limit: int = 3) -> list[Hit]:
+        query = tokens(question)
+        if not query or self.bm25 is None:
+            return []
+        scores = self.bm25.get_scores(query)
+        # coverage counts words, not character pairs: a word is found when it or one of its pairs is
+        words = [t for t in query if len(t) != 2 or t in _jieba_words(question)] or query
+        weights = {t: max([self.idf.get(t, 0.0)] + [self.idf.get(p, 0.0) for p in _pairs(t)]) or self.unknown_idf
+                   for t in set(words)}
+        total = sum(weights.values())
+        hits = []
+        for i in sorted(range(len(self.docs)), key=lambda k: -scores[k])[:limit]:
+            if scores[i] <= 0:
+                continue
+            doc = self.sets[i]
+            covered = sum(w for t, w in weights.items() if t in doc or any(p in doc for p in _pairs(t)))
+            hits.append(Hit(self.entries[i], float(scores[i]), covered / total if total else 0.0))
+        return hits
+
+
+def _pairs(word: str) -> list[str]:
+    return [word[i:i + 2] for i in range(len(word) - 1)] if len(word) > 2 and not word.isascii() else []
+
+
+def _jieba_words(text: str) -> set[str]:
+    return {w.strip() for w in _jieba().lcut_for_search(text.lower()) if w.strip()}
+
+
+def _fingerprint(entries: Sequence[FaqEntry]) -> tuple[Any, ...]:
+    return tuple((e.id, e.updated_at, e.question_zh, e.question_en, tuple(e.variants), tuple(e.tags), e.active)
+                 for e in entries)
+
+
+class RetrievalFaqAnswerer:
+    """Offline answers: the best entry when it is relevant enough, else None."""
+
+    def __init__(self, min_coverage: float = 0.5, min_score: float = 1.0) -> None:
+        self.min_coverage = min_coverage
+        self.min_score = min_score
+        self._index: tuple[tuple[Any, ...], Bm25Index] | None = None
+
+    def index(self, entries: Sequence[FaqEntry]) -> Bm25Index:
+        key = _fingerprint(entries)
+        if self._index is None or self._index[0] != key:
+            self._index = (key, Bm25Index(entries))
+        return self._index[1]
+
+    def relevant(self, question: str, entries: Sequence[FaqEntry], limit: int = 3) -> list[Hit]:
+        """Entries that answer ``question``, best first (empty when none is relevant)."""
+        return [h for h in self.index(entries).search(question, limit)
+                if h.coverage >= self.min_coverage and h.score >= self.min_score]
+
+    async def answer(self, question: str, lang: str, entries: Sequence[FaqEntry]) -> FaqAnswer | None:
+        hits = self.relevant(question, entries, limit=1)
         if not hits:
-            return fuzzy
-        keyword = 72.0 + 8.0 * len(hits) + 2.0 * max(len(k) for k in hits)
-        # a keyword hit also breaks ties between look-alike questions ("我要退货" vs "怎样要货")
-        return min(100.0, max(fuzzy, keyword) + 4.0)
-
-    def best(self, question: str) -> tuple[FaqEntry, float] | None:
-        if not question.strip() or not self.entries:
             return None
-        scored = [(entry, self.score(question, entry)) for entry in self.entries]
-        entry, value = max(scored, key=lambda pair: pair[1])
-        return (entry, value) if value >= self.threshold else None
-
-    async def answer(self, question: str, lang: str) -> FaqAnswer | None:
-        found = self.best(question)
-        if found is None:
-            return None
-        entry, value = found
-        return entry.to_answer(lang, round(value / 100, 2))
-
-    def entry(self, entry_id: str) -> FaqEntry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
-
-    def top_questions(self, lang: str, limit: int = 8) -> list[tuple[str, str]]:
-        """(id, question title) of the first ``limit`` entries, for a menu of buttons."""
-        return [(e.id, e.title(lang)) for e in self.entries[:limit]]
+        best = hits[0]
+        return FaqAnswer(text=best.entry.answer(lang), source=best.entry.question(lang),
+                         score=round(min(1.0, best.coverage), 2), entry_id=best.entry.id)

@@ -28,7 +28,7 @@ from core.services.orders import (
 from core.users import ChatIdentity, Role, User
 from handlers.app import build_conversation
 from handlers.context import Deps
-from handlers.messages import Inbound, InboundKind, Reply
+from handlers.messages import Button, Inbound, InboundKind, Reply
 from handlers.service import ConversationService
 from nlu.offline import OfflineParser
 from tests.factories import (
@@ -127,6 +127,13 @@ class ChatWorld:
                 order = await confirm_receipt(self.uow, owner, ConfirmReceipt(number=order.number), self.clock)
         return order
 
+    # --- FAQ knowledge base (added for the FAQ dialogues) ------------------------------------------
+    async def knowledge_base(self) -> None:
+        """The demo knowledge base (nlu/data/faq_demo.md) in the fake database."""
+        from nlu.kb_import import seed_demo_knowledge_base
+
+        await seed_demo_knowledge_base(self.uow, self.clock)
+
     # --- talking -----------------------------------------------------------------------------
     def _inbound(self, chat: str, kind: InboundKind, **kw: object) -> Inbound:
         return Inbound(channel=self.channel, chat_id=chat, user_id=chat, kind=kind,
@@ -163,3 +170,31 @@ class ChatWorld:
 
         self.service.deps.read_file = read_file
         return await self.send(self._inbound(chat, InboundKind.DOCUMENT, file_refs=(ref,), file_name=file_name))
+
+    # --- pushes: what the outbox would deliver to a chat (notifications) ------------------------------
+    async def pushed(self, chat: str) -> list[Reply]:
+        """The outbox rows the worker would deliver to ``chat`` that were not returned by an earlier call,
+        rendered in that chat's language, as Replies addressed to the chat (``channel``, ``chat_id``).
+
+        Muted rows (``/settings``) are left out, as the worker leaves them unsent."""
+        from notifications.templates import render
+        from notifications.worker import NoChat, resolve_recipient
+
+        seen: dict[str, int] = self.__dict__.setdefault("_pushed_upto", {})
+        out: list[Reply] = []
+        async with self.uow as uow:
+            for row in sorted(uow.outbox.rows, key=lambda r: r.id or 0):
+                if (row.id or 0) <= seen.get(chat, 0):
+                    continue
+                try:
+                    to = await resolve_recipient(uow, row, {self.channel})
+                except NoChat:
+                    continue
+                if to is None or to.chat_id != chat:
+                    continue
+                rendered = render(row.kind, row.params, to.language)
+                out.append(Reply(text=rendered.text, buttons=[[Button(b.label, b.payload) for b in r]
+                                                               for r in rendered.buttons],
+                                 channel=to.channel, chat_id=to.chat_id))
+            seen[chat] = max((r.id or 0 for r in uow.outbox.rows), default=0)
+        return out

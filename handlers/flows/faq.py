@@ -1,55 +1,91 @@
-"""FAQ (常见问题): a menu of the top questions, answers to typed questions, hand-over to staff.
+"""FAQ (常见问题): answers from the knowledge base, and questions handed to staff and answered back.
 
-Typed questions (intents FAQ and CHITCHAT_OTHER) go to ``Deps.faq`` (a ``nlu.faq.FaqAnswerer``), or to
-the bundled offline ``FuzzyFaqAnswerer`` when none is configured. Without an answer the user is
-offered to forward the question: the question waits in the idle dialog's data until the
-"转人工" button sends it to staff holding DEALER_WRITE (the channel managers).
+- The menu lists the first knowledge-base entries; typed questions (intents FAQ and CHITCHAT_OTHER)
+  go to ``Deps.faq`` (an ``nlu.faq.FaqAnswerer``; default: offline BM25 retrieval), which answers from
+  the entries in the database and names the entry it used.
+- Nothing relevant: the bot says so and offers "转人工". The question waits in the dialog data under
+  a random key the button carries; pressing it creates one ``StaffQuestion`` (the key makes a double
+  tap one question) and asks the staff holding DEALER_WRITE, each in its chat language.
+- Staff press "✍️ 回复" (``faq.ans|<id>``), type the answer (state ``faq.answer``); it goes back to the
+  chat that asked, in that chat's language, and staff get "📚 存入知识库" (``faq.save|<id>``): one tap
+  makes the question and answer a knowledge-base entry (a second tap changes nothing).
+Payload ids are never trusted: the use cases check the permission and the state.
 """
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
+from core.errors import Conflict
+from core.faq import FaqEntry, QuestionStatus
+from core.services.faq import (
+    AnswerStaffQuestion,
+    AskStaff,
+    SaveAnswerToKnowledgeBase,
+    answer_staff_question,
+    ask_staff,
+    save_answer_to_knowledge_base,
+)
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.messages import Button, Reply
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, InboundKind, Reply
 from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
-from nlu.faq import FaqAnswer, FaqAnswerer, FuzzyFaqAnswerer
+from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer
 from nlu.schema import Intent
 
 router = Router(name=__name__)
 
 MENU_QUESTIONS = 8
 MAX_QUESTION = 500
+ANSWER_STATE = "faq.answer"
+_QUESTION_STARTS = ("怎么", "如何", "请问", "为什么", "能不能", "可不可以", "是否", "how", "what", "why", "when", "where",
+                    "can ", "do ", "does ", "is ", "are ")
 
 i18n.register({
     "faq.menu": ("❓ 常见问题：点选问题，或直接输入您想问的。", "❓ FAQ: tap a question, or type your own."),
+    "faq.menu_empty": ("知识库暂时是空的，请直接输入您的问题。", "The knowledge base is empty; just type your question."),
     "faq.source": ("📖 来源：{source}", "📖 Source: {source}"),
-    "faq.unknown": ("抱歉，这个问题我暂时答不上来。需要转给人工客服吗？",
-                    "Sorry, I don't know the answer to that. Shall I forward it to our staff?"),
+    "faq.unknown": ("抱歉，知识库里没有找到相关的答案。需要转给人工客服吗？",
+                    "Sorry, I found nothing about that in our knowledge base. Shall I forward it to our staff?"),
     "faq.not_understood": ("抱歉，我没太明白。可以换个说法、看看常见问题，或转给人工客服。",
                            "Sorry, I did not understand. Try other words, see the FAQ, or ask our staff."),
     "faq.btn.forward": ("🙋 转人工", "🙋 Ask staff"),
     "faq.btn.more": ("❓ 更多问题", "❓ More questions"),
-    "faq.forwarded": ("已转给人工客服，我们会尽快联系您。", "Forwarded to our staff; they will get back to you soon."),
+    "faq.forwarded": ("已转给人工客服，答复会发到这里。", "Forwarded to our staff; the answer will come here."),
     "faq.already_forwarded": ("这个问题已经转给人工客服了。", "That question was already forwarded."),
     "faq.nothing_to_forward": ("请先输入您的问题。", "Please type your question first."),
-    "faq.staff_question": ("🙋 用户提问（{who}）：\n{question}\n请联系对方答复。",
-                           "🙋 Question from {who}:\n{question}\nPlease get back to them."),
+    "faq.staff_question": ("🙋 用户提问（{who}）：\n{question}", "🙋 Question from {who}:\n{question}"),
+    "faq.btn.answer": ("✍️ 回复", "✍️ Answer"),
     "faq.unbound_user": ("未绑定用户 {name}，{channel}:{chat}", "unbound user {name}, {channel}:{chat}"),
+    "faq.answer_ask": ("请输入给 {who} 的答复：\n“{question}”", "Type your answer to {who}:\n\"{question}\""),
+    "faq.answered_by": ("该问题已由 {who} 答复。", "{who} already answered it."),
+    "faq.answer_sent": ("✅ 答复已发送给 {who}。", "✅ Answer sent to {who}."),
+    "faq.answer_empty": ("请输入文字答复。", "Please type the answer as text."),
+    "faq.btn.save": ("📚 存入知识库", "📚 Save to the knowledge base"),
+    "faq.saved": ("📚 已存入知识库：{question}", "📚 Saved to the knowledge base: {question}"),
+    "faq.reply_to_user": ("💬 客服回复了您的问题：\n“{question}”\n\n{answer}", "💬 Our staff answered your question:\n"
+                          "\"{question}\"\n\n{answer}"),
+    "faq.staff_only": ("只有渠道经理可以答复问题。", "Only channel managers can answer questions."),
 })
 
 
 @lru_cache(maxsize=1)
-def _bundled() -> FuzzyFaqAnswerer:
-    return FuzzyFaqAnswerer()
+def _offline() -> RetrievalFaqAnswerer:
+    return RetrievalFaqAnswerer()
 
 
 def answerer(ctx: Ctx) -> FaqAnswerer:
-    return ctx.deps.faq or _bundled()
+    return ctx.deps.faq or _offline()
+
+
+async def _entries(ctx: Ctx) -> list[FaqEntry]:
+    async with ctx.uow() as uow:
+        return await uow.faq_entries.list(active=True, order_by="id")
 
 
 def _answer_reply(ctx: Ctx, found: FaqAnswer) -> Reply:
@@ -60,53 +96,78 @@ def _answer_reply(ctx: Ctx, found: FaqAnswer) -> Reply:
 @router.button("faq.menu")
 @router.command("faq")
 async def menu(ctx: Ctx) -> list[Reply]:
-    questions = _bundled().top_questions(ctx.lang, MENU_QUESTIONS)
-    rows = [[Button(title, payload("faq.q", entry_id))] for entry_id, title in questions]
+    entries = (await _entries(ctx))[:MENU_QUESTIONS]
+    if not entries:
+        return [Reply(text=ctx.t("faq.menu_empty"), buttons=[[forms.menu_button(ctx)]])]
+    rows = [[Button(e.question(ctx.lang)[:40], payload("faq.q", e.id or 0))] for e in entries]
     return [Reply(text=ctx.t("faq.menu"), buttons=rows + [[forms.menu_button(ctx)]])]
 
 
 @router.button("faq.q")
 async def question_button(ctx: Ctx) -> list[Reply]:
-    entry = _bundled().entry(forms.arg(ctx, 0))
-    if entry is None:
+    raw = forms.arg(ctx, 0)
+    entry = None
+    if raw.isdigit() and len(raw) < 12:
+        async with ctx.uow() as uow:
+            entry = await uow.faq_entries.get(int(raw))
+    if entry is None or not entry.active:
         return [Reply(text=ctx.t("error.button_stale"))]
-    return [_answer_reply(ctx, entry.to_answer(ctx.lang))]
+    return [_answer_reply(ctx, FaqAnswer(text=entry.answer(ctx.lang), source=entry.question(ctx.lang), score=1.0,
+                                         entry_id=entry.id))]
+
+
+def _looks_like_question(ctx: Ctx, text: str) -> bool:
+    if ctx.parsed is not None and ctx.parsed.intent == Intent.FAQ:
+        return True
+    lower = text.lower()
+    return lower.endswith(("?", "？", "吗", "呢", "么")) or lower.startswith(_QUESTION_STARTS)
 
 
 @router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
 async def typed_question(ctx: Ctx) -> list[Reply]:
     question = ctx.inbound.text.strip()
-    found = await answerer(ctx).answer(question, ctx.lang) if question else None
+    found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
     if found is not None:
         return [_answer_reply(ctx, found)]
-    ctx.dialog.state = ""
-    ctx.dialog.data = {"faq_question": question[:MAX_QUESTION]} if question else {}
-    is_question = ctx.parsed is not None and ctx.parsed.intent == Intent.FAQ
-    rows = [[Button(ctx.t("faq.btn.forward"), payload("faq.fwd"))],
+    ctx.idle()
+    key = secrets.token_hex(8)
+    if question:
+        ctx.dialog.data = {"faq_question": question[:MAX_QUESTION], "faq_key": key}
+    rows = [[Button(ctx.t("faq.btn.forward"), payload("faq.fwd", key))],
             [Button(ctx.t("faq.btn.more"), payload("faq.menu")), forms.menu_button(ctx)]]
-    return [Reply(text=ctx.t("faq.unknown" if is_question else "faq.not_understood"), buttons=rows)]
+    return [Reply(text=ctx.t("faq.unknown" if _looks_like_question(ctx, question) else "faq.not_understood"),
+                  buttons=rows)]
 
 
 @router.button("faq.fwd")
 async def forward(ctx: Ctx) -> list[Reply]:
-    question = ctx.dialog.data.get("faq_question")
-    if not question:
-        key = "faq.already_forwarded" if ctx.dialog.data.get("faq_forwarded") else "faq.nothing_to_forward"
-        return [Reply(text=ctx.t(key), buttons=[[forms.menu_button(ctx)]])]
-    dealer_label = await _dealer_label(ctx)
+    key = forms.arg(ctx, 0)
+    data = ctx.dialog.data
+    question = data.get("faq_question")
+    if not question or not key or data.get("faq_key") != key:
+        if key and key in (data.get("faq_forwarded_keys") or []):
+            return [Reply(text=ctx.t("faq.already_forwarded"), buttons=[[forms.menu_button(ctx)]])]
+        return [Reply(text=ctx.t("faq.nothing_to_forward"), buttons=[[forms.menu_button(ctx)]])]
+    asked_by = await _asker_label(ctx)
+    staff_question, created = await ask_staff(ctx.uow(), ctx.actor, AskStaff(
+        channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, question=str(question), request_key=key,
+        asked_by=asked_by, language=ctx.lang), ctx.deps.clock)
+    ctx.dialog.data = {"faq_forwarded_keys": [key]}
+    if not created:
+        return [Reply(text=ctx.t("faq.already_forwarded"), buttons=[[forms.menu_button(ctx)]])]
     async with ctx.uow() as uow:
         chats = await staff_chats(uow, Permission.DEALER_WRITE)
         languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
                      for channel, chat_id in chats]
-    ctx.outbox.extend(Reply(text=i18n.t(lang, "faq.staff_question", who=dealer_label or _unbound_label(ctx, lang),
-                                        question=question),
-                            channel=channel, chat_id=chat_id)
-                      for (channel, chat_id), lang in zip(chats, languages, strict=True))
-    ctx.dialog.data = {"faq_forwarded": True}
+    for (channel, chat_id), lang in zip(chats, languages, strict=True):
+        ctx.outbox.append(Reply(
+            text=i18n.t(lang, "faq.staff_question", who=asked_by or _unbound_label(ctx, lang), question=question),
+            buttons=[[Button(i18n.t(lang, "faq.btn.answer"), payload("faq.ans", staff_question.id or 0))]],
+            channel=channel, chat_id=chat_id))
     return [Reply(text=ctx.t("faq.forwarded"), buttons=[[forms.menu_button(ctx)]])]
 
 
-async def _dealer_label(ctx: Ctx) -> str:
+async def _asker_label(ctx: Ctx) -> str:
     """Who asked, for a bound user ("上海华信电器有限公司（D0001）· li"); empty for an unbound chat."""
     if ctx.is_dealer and ctx.actor.dealer_id is not None:
         async with ctx.uow() as uow:
@@ -119,3 +180,68 @@ def _unbound_label(ctx: Ctx, lang: str) -> str:
     inbound = ctx.inbound
     return i18n.t(lang, "faq.unbound_user", name=inbound.display_name or "-", channel=inbound.channel,
                   chat=inbound.chat_id)
+
+
+# --- staff: answer, then save to the knowledge base ------------------------------------------------
+
+def _question_id(ctx: Ctx) -> int | None:
+    raw = forms.arg(ctx, 0)
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+@router.button("faq.ans")
+async def answer_button(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if Permission.DEALER_WRITE not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("faq.staff_only"))]
+    qid = _question_id(ctx)
+    async with ctx.uow() as uow:
+        question = await uow.staff_questions.get(qid) if qid is not None else None
+    if question is None:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    if question.status == QuestionStatus.ANSWERED:
+        return [Reply(text=ctx.t("faq.answered_by", who=question.answered_by))]
+    ctx.go(ANSWER_STATE, question_id=question.id)
+    return [Reply(text=ctx.t("faq.answer_ask", who=question.asked_by or question.chat_id, question=question.question),
+                  buttons=[[Button(ctx.t("form.cancel"), payload("faq.ans_stop"))]])]
+
+
+@router.button("faq.ans_stop")
+async def stop_answering(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state == ANSWER_STATE:
+        ctx.idle()
+    return [Reply(text=ctx.t("cancelled"), buttons=[[forms.menu_button(ctx)]])]
+
+
+@router.state(ANSWER_STATE)
+async def answer_text(ctx: Ctx) -> list[Reply]:
+    text = ctx.inbound.text.strip() if ctx.inbound.kind == InboundKind.TEXT else ""
+    if not text:
+        return [Reply(text=ctx.t("faq.answer_empty"))]
+    qid = int(ctx.dialog.data.get("question_id") or 0)
+    ctx.idle()
+    try:
+        question = await answer_staff_question(ctx.uow(), ctx.actor, AnswerStaffQuestion(question_id=qid, answer=text),
+                                               ctx.deps.clock)
+    except Conflict as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+    async with ctx.uow() as uow:
+        lang = await chat_language(uow, question.channel, question.chat_id, question.language)
+    ctx.outbox.append(Reply(text=i18n.t(lang, "faq.reply_to_user", question=question.question, answer=question.answer),
+                            buttons=[[Button(i18n.t(lang, "faq.btn.more"), payload("faq.menu"))]],
+                            channel=question.channel, chat_id=question.chat_id))
+    return [Reply(text=ctx.t("faq.answer_sent", who=question.asked_by or question.chat_id),
+                  buttons=[[Button(ctx.t("faq.btn.save"), payload("faq.save", question.id or 0))]])]
+
+
+@router.button("faq.save")
+async def save(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    qid = _question_id(ctx)
+    if qid is None:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    entry = await save_answer_to_knowledge_base(ctx.uow(), ctx.actor, SaveAnswerToKnowledgeBase(question_id=qid),
+                                                ctx.deps.clock)
+    return [Reply(text=ctx.t("faq.saved", question=entry.question(ctx.lang)))]
