@@ -24,6 +24,7 @@ from core.campaigns import Campaign, CampaignStatus, MaterialRequest, RequestSta
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.faq import StaffQuestion
 from core.money import fmt_cny
 from core.orders import Order
 from core.outbox import (
@@ -378,12 +379,20 @@ async def statement_disputed(uow: AbstractUnitOfWork, actor: Actor, statement: S
                      f"{statement.dealer_id}:{statement.period}:{stamp}", clock, exclude=actor)
 
 
-async def question_for_staff(uow: AbstractUnitOfWork, actor: Actor, ref: str, who: str, question: str,
-                             clock: Clock) -> None:
+async def question_for_staff(uow: AbstractUnitOfWork, actor: Actor, question: StaffQuestion, clock: Clock) -> None:
     """A question the assistant could not answer, for the people who keep the FAQ (DEALER_WRITE)."""
-    params = {"id": ref, "who": who, "question": _clip(question, 1000)}
-    await tell_staff(uow, Permission.DEALER_WRITE, Notice("faq.question", Category.FAQ, params), ref, clock,
-                     exclude=actor)
+    who = question.asked_by or localized(f"未绑定用户 {question.channel}:{question.chat_id}",
+                                         f"unbound user {question.channel}:{question.chat_id}")
+    params = {"id": question.id, "who": who, "question": _clip(question.question, 1000)}
+    await tell_staff(uow, Permission.DEALER_WRITE, Notice("faq.question", Category.FAQ, params),
+                     f"{question.id}", clock, exclude=actor)
+
+
+async def question_answered(uow: AbstractUnitOfWork, question: StaffQuestion, clock: Clock) -> None:
+    """Staff's answer, back to the chat that asked (a visitor may be bound to no user)."""
+    params = {"question": _clip(question.question, 300), "answer": question.answer}
+    await tell_chat(uow, question.channel, question.chat_id,
+                    Notice("faq.answer", Category.FAQ, params, urgent=True), f"{question.id}", clock)
 
 
 async def tell_chat(uow: AbstractUnitOfWork, channel: str, chat_id: str, notice: Notice, key: str,

@@ -163,8 +163,20 @@ simple("order.in_production", "您的订单 {number} 库存不足，已安排生
        _order_button)
 simple("order.allocated", "您的订单 {number} 已配货，即将发货。",
        "Your order {number} has been allocated and will ship soon.", _order_button)
-simple("order.shipped", "您的订单 {number} 已发货，承运商 {carrier}，单号 {tracking}。",
-       "Your order {number} has shipped: {carrier}, tracking number {tracking}.", _order_button)
+#: carriers the order desk picks with a button (handlers.flows.staff.CARRIERS), named in English too
+CARRIERS_EN = {"顺丰": "SF Express", "德邦": "Deppon", "京东物流": "JD Logistics"}
+
+
+@template("order.shipped")
+def _order_shipped(p: Params) -> Rendered:
+    carrier = str(p["carrier"])
+    return Rendered(p.t("您的订单 {number} 已发货，承运商 {carrier}，单号 {tracking}。",
+                        "Your order {number} has shipped: {carrier}, tracking number {tracking}.",
+                        carrier=CARRIERS_EN.get(carrier, carrier) if p.en else carrier),
+                    _rows(*_order_button(p)))
+
+
+
 simple("order.received", "订单 {number} 已确认收货（{who}）。{note}", "Order {number} was received ({who}). {note}",
        _order_button)
 simple("order.cancelled", "ℹ️ 您的订单 {number} 已由厂家取消。如有疑问请联系业务员。",
@@ -316,10 +328,11 @@ def _statement_issued(p: Params) -> Rendered:
 
 simple("statement.disputed", "🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
        "🧾 {dealer} disputes the {period} statement:\n{reason}")
-simple("faq.question", "🙋 用户提问（{who}）：\n{question}\n请联系对方答复。", "🙋 Question from {who}:\n{question}\n"
-       "Please get back to them.")
-simple("faq.answer", "💬 您的问题“{question}”有了答复（{who}）：\n{answer}",
-       "💬 Your question \"{question}\" was answered by {who}:\n{answer}")
+simple("faq.question", "🙋 用户提问（{who}）：\n{question}", "🙋 Question from {who}:\n{question}",
+       lambda p: [[p.btn("✍️ 回复", "✍️ Answer", "faq.ans", p["id"])]])
+simple("faq.answer", "💬 客服回复了您的问题：\n“{question}”\n\n{answer}",
+       "💬 Our staff answered your question:\n\"{question}\"\n\n{answer}",
+       lambda p: [[p.btn("❓ 更多问题", "❓ More questions", "faq.menu")]])
 
 
 # --- scheduled checks ------------------------------------------------------------------------------------

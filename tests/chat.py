@@ -177,24 +177,36 @@ class ChatWorld:
         rendered in that chat's language, as Replies addressed to the chat (``channel``, ``chat_id``).
 
         Muted rows (``/settings``) are left out, as the worker leaves them unsent."""
+        return await self._pushes(chat)
+
+    async def all_pushed(self) -> list[Reply]:
+        """``pushed`` for every chat at once, in the order the rows were queued."""
+        return await self._pushes(None)
+
+    def forget_pushes(self) -> None:
+        """From now on ``pushed`` returns only rows queued after this call (what the next step causes)."""
+        self.__dict__["_pushes_from"] = max((r.id or 0 for r in self.uow.outbox.rows), default=0)
+
+    async def _pushes(self, chat: str | None) -> list[Reply]:
         from notifications.templates import render
         from notifications.worker import NoChat, resolve_recipient
 
         seen: dict[str, int] = self.__dict__.setdefault("_pushed_upto", {})
+        floor = self.__dict__.get("_pushes_from", 0)
         out: list[Reply] = []
         async with self.uow as uow:
             for row in sorted(uow.outbox.rows, key=lambda r: r.id or 0):
-                if (row.id or 0) <= seen.get(chat, 0):
-                    continue
                 try:
                     to = await resolve_recipient(uow, row, {self.channel})
                 except NoChat:
                     continue
-                if to is None or to.chat_id != chat:
+                if to is None or (chat is not None and to.chat_id != chat):
                     continue
+                if (row.id or 0) <= max(seen.get(to.chat_id, 0), floor):
+                    continue
+                seen[to.chat_id] = row.id or 0
                 rendered = render(row.kind, row.params, to.language)
                 out.append(Reply(text=rendered.text, buttons=[[Button(b.label, b.payload) for b in r]
                                                                for r in rendered.buttons],
                                  channel=to.channel, chat_id=to.chat_id))
-            seen[chat] = max((r.id or 0 for r in uow.outbox.rows), default=0)
         return out

@@ -33,7 +33,6 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -109,8 +108,6 @@ i18n.register({
     "acct.dispute.ask": ("请说明对 {period} 对账单的异议（哪一笔、差多少）：",
                          "What is wrong with the {period} statement (which line, how much)?"),
     "acct.disputed": ("已提交异议，财务核对后会重新出具对账单。", "Dispute sent. Finance will check and issue a corrected one."),
-    "acct.staff_dispute": ("🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
-                           "🧾 {dealer} disputes the {period} statement:\n{reason}"),
     "acct.docs.none": ("✅ {days} 天内没有到期的资质文件。", "✅ No documents expire within {days} days."),
     "acct.docs.head": ("📑 资质到期提醒（{days} 天内）：", "📑 Documents expiring within {days} days:"),
     "acct.docs.left": ("• {label} {number}：{date} 到期（还剩 {days} 天）", "• {label} {number}: expires {date} ({days} days left)"),
@@ -405,24 +402,10 @@ async def dispute_reason(ctx: Ctx) -> list[Reply]:
     if len(reason) > MAX_REASON:
         return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=[forms.cancel_row(ctx, "acct")])]
     period = str(ctx.dialog.data.get("period", ""))
-    decided = await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(dealer_id=_dealer_id(ctx),
-                                                                             period=period, reason=reason),
-                                      ctx.deps.clock)
+    await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(dealer_id=_dealer_id(ctx), period=period,
+                                                                   reason=reason), ctx.deps.clock)
     ctx.idle()
-    ctx.outbox.extend(await _finance_notice(ctx, decided))
     return [Reply(text=ctx.t("acct.disputed"), buttons=_menu_rows(ctx))]
-
-
-async def _finance_notice(ctx: Ctx, s: Statement) -> list[Reply]:
-    async with ctx.uow() as uow:
-        dealer = await uow.dealers.get(s.dealer_id)
-        chats = await staff_chats(uow, Permission.ACCOUNT_POST)
-        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
-                     for channel, chat_id in chats]
-    name = f"{dealer.name}（{dealer.code}）" if dealer else str(s.dealer_id)
-    return [Reply(text=i18n.t(lang, "acct.staff_dispute", dealer=name, period=s.period, reason=s.dispute_reason or ""),
-                  channel=channel, chat_id=chat_id)
-            for (channel, chat_id), lang in zip(chats, languages, strict=True)]
 
 
 # --- documents ------------------------------------------------------------------------------------

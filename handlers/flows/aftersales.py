@@ -35,13 +35,11 @@ from core.ticket_flow import (
     is_sla_breached,
 )
 from core.ticket_flow import normalize_phone as normalize_customer_phone
-from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -81,12 +79,6 @@ i18n.register({
     "as.created": ("✅ 工单已创建：{number}\n紧急程度：{priority}，承诺 {due} 前处理完毕。\n售后人员受理后会通知您。",
                    "✅ Ticket created: {number}\nPriority: {priority}; to be handled by {due}.\n"
                    "You will be told when after-sales takes it on."),
-    "as.staff_new": ("🛠 新售后工单 {number}\n经销商：{dealer}\n产品：{product}\n问题：{desc}\n照片：{photos} 张\n"
-                     "紧急程度：{priority}，时限 {due}",
-                     "🛠 New after-sales ticket {number}\nDealer: {dealer}\nProduct: {product}\nProblem: {desc}\n"
-                     "Photos: {photos}\nPriority: {priority}, due {due}"),
-    "as.btn.accept": ("✋ 受理", "✋ Accept"),
-    "as.btn.detail": ("🔎 详情", "🔎 Details"),
     "as.btn.view": ("🔎 查看工单", "🔎 View ticket"),
     "as.btn.list": ("📋 我的工单", "📋 My tickets"),
     "as.btn.new": ("🛠 新建报修", "🛠 New request"),
@@ -399,7 +391,6 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         photos=list(data.get("photos") or []), priority=Priority(data.get("priority", Priority.NORMAL.value)),
     ), ctx.deps.clock)
     forms.remember_submitted(ctx, nonce, ticket.number)
-    ctx.outbox.extend(await _staff_notice(ctx, ticket))
     return await _created_replies(ctx, ticket)
 
 
@@ -408,30 +399,6 @@ async def _created_replies(ctx: Ctx, ticket: Ticket) -> list[Reply]:
                  due=forms.local_time(ctx, ticket.sla_due_at))
     return [Reply(text=text, buttons=[[Button(ctx.t("as.btn.view"), payload("as.view", ticket.number))],
                                       [Button(ctx.t("as.btn.list"), payload("as.list")), forms.menu_button(ctx)]])]
-
-
-async def _staff_notice(ctx: Ctx, ticket: Ticket) -> list[Reply]:
-    """The new-ticket message for every chat of staff who handle tickets, each in its own language."""
-    async with ctx.uow() as uow:
-        dealer = await uow.dealers.get(ticket.dealer_id)
-        product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
-        chats = await staff_chats(uow, Permission.TICKET_HANDLE)
-        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
-                     for channel, chat_id in chats]
-    replies = []
-    for (channel, chat_id), lang in zip(chats, languages, strict=True):
-        zh, en = PRIORITY_LABELS[ticket.priority]
-        text = i18n.t(lang, "as.staff_new", number=ticket.number,
-                      dealer=f"{dealer.name}（{dealer.code}）" if dealer else ticket.dealer_id,
-                      product=forms.product_label(product) if product else (ticket.sku or "-"),
-                      desc=forms.clip(ticket.description, 200), photos=len(ticket.photos),
-                      priority=i18n.pick(lang, zh, en),
-                      due=ticket.sla_due_at.astimezone(ctx.deps.clock.tz).strftime("%Y-%m-%d %H:%M")
-                      if ticket.sla_due_at else "-")
-        buttons = [[Button(i18n.t(lang, "as.btn.accept"), payload("staff.ticket.accept", ticket.number)),
-                    Button(i18n.t(lang, "as.btn.detail"), payload("staff.ticket.detail", ticket.number))]]
-        replies.append(Reply(text=text, buttons=buttons, channel=channel, chat_id=chat_id))
-    return replies
 
 
 # --- the dealer's tickets --------------------------------------------------------------------------

@@ -23,13 +23,12 @@ from core.services.dealers import CreateDealer, SubmitForReview, create_dealer, 
 from core.services.qualifications import UploadQualification, upload_qualification
 from core.ticket_flow import normalize_phone
 from core.uscc import normalize_uscc, validate_uscc
-from core.users import Actor, Permission
+from core.users import Actor
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import SHARE_PHONE, main_menu
 from handlers.messages import Button, InboundKind, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
 
 router = Router(name=__name__)
@@ -85,13 +84,6 @@ i18n.register({
     "apply.done": ("✅ 申请已提交，申请编号：{code}\n渠道经理审核后会与您联系（{phone}）。审核通过后，点“分享手机号”即可绑定账号。",
                    "✅ Application sent. Your application number: {code}\nA channel manager will contact you "
                    "({phone}) after the review. Once approved, tap \"Share my phone number\" to bind your account."),
-    "apply.staff_new": ("📝 新的经销商申请 {code}\n公司：{company}\n统一社会信用代码：{uscc}\n所在地：{province} {city}（{region}）\n"
-                        "联系人：{contact} {phone}\n经营范围：{scope}\n营业执照照片：{photos} 张",
-                        "📝 New dealer application {code}\nCompany: {company}\nCredit code: {uscc}\n"
-                        "Location: {province} {city} ({region})\nContact: {contact} {phone}\nBusiness: {scope}\n"
-                        "Licence photos: {photos}"),
-    "apply.btn.approve": ("✅ 通过", "✅ Approve"),
-    "apply.btn.reject": ("✖ 驳回", "✖ Reject"),
     "apply.attachment": ("申请附件 {n}", "application attachment {n}"),
     "apply.none": ("无", "none"),
 })
@@ -291,19 +283,6 @@ async def confirm(ctx: Ctx) -> list[Reply]:
             issued_on=None, expires_on=None, file_ref=ref), clock)
     await submit_for_review(ctx.uow(), intake, SubmitForReview(dealer_id=dealer.id), clock)
     forms.remember_submitted(ctx, nonce, dealer.code)
-    ctx.outbox.extend(await _review_task(ctx, dealer.code, data))
     return [Reply(text=ctx.t("apply.done", code=dealer.code, phone=fields["phone"]))]
 
 
-async def _review_task(ctx: Ctx, code: str, data: dict[str, Any]) -> list[Reply]:
-    async with ctx.uow() as uow:
-        chats = await staff_chats(uow, Permission.DEALER_REVIEW)
-        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
-                     for channel, chat_id in chats]
-    replies = []
-    for (channel, chat_id), lang in zip(chats, languages, strict=True):
-        text = i18n.t(lang, "apply.staff_new", code=code, **_fields(lang, data))
-        buttons = [[Button(i18n.t(lang, "apply.btn.approve"), payload("staff.dealer.approve", code)),
-                    Button(i18n.t(lang, "apply.btn.reject"), payload("staff.dealer.reject", code))]]
-        replies.append(Reply(text=text, buttons=buttons, channel=channel, chat_id=chat_id))
-    return replies

@@ -9,7 +9,7 @@ Dialog states (``DialogState.data`` holds the cart, see ``Cart``)::
 
 Buttons: ``order.new``, ``order.browse``, ``order.cat|<category>``, ``order.pick|<sku>``,
 ``order.add|<sku>|<qty>``, ``order.qty|<sku>``, ``order.reorder[|<number>]``, ``order.dealer|<id>``,
-``staff.onbehalf``; and on one cart (they carry its nonce, so a button of an older cart is refused):
+``staff.onbehalf``, ``order.prefill|<sku>|<qty>`` (a restock alert's "order this"); and on one cart (they carry its nonce, so a button of an older cart is refused):
 ``order.view``, ``order.edit``, ``order.inc``, ``order.dec``, ``order.rm``, ``order.set``, ``order.clear``,
 ``order.date``, ``order.datetype``, ``order.cancel``, ``order.confirm|<nonce>|<rev>``.
 
@@ -17,7 +17,7 @@ Exactly once: a cart gets a random nonce when created; Confirm submits with it a
 ``SubmitOrder.client_request_key``, so a double tap (or a re-delivered press) gets the same order back.
 ``rev`` counts edits: a Confirm pressed under an older summary shows the current one instead.
 Prices, checks and authorization are the use cases' (``quote_order``, ``submit_order``); nothing here
-trusts a payload.
+trusts a payload. The approval prompt for staff is queued by ``submit_order`` itself (the outbox).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from handlers.context import Ctx
 from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
 from nlu.numbers import parse_int
@@ -90,7 +89,6 @@ i18n.register({
                    "Keep typing products, or:"),
     "order.btn.approve": ("✅ 通过", "✅ Approve"),
     "order.btn.reject": ("❌ 驳回", "❌ Reject"),
-    "order.btn.staff_detail": ("📄 详情", "📄 Details"),
     "order.blocked": ("暂时不能下单：{reason}", "You cannot order right now: {reason}"),
     "order.blocked_for": ("{dealer} 暂时不能下单：{reason}", "{dealer} cannot order right now: {reason}"),
     "order.empty": ("购物车是空的。", "The cart is empty."),
@@ -151,12 +149,8 @@ i18n.register({
     "order.dealer_none": ("没有找到经销商“{q}”，请重新输入编号或名称。",
                           "No dealer matches \"{q}\". Type a code or a name again."),
     "order.dealer_pick": ("找到多个经销商，请选择：", "Several dealers match; choose one:"),
-    "order.staff_new": ("🆕 新订单待审核：{number}\n经销商：{dealer}\n商品：{items}\n金额：{total}\n交货日期：{date}",
-                        "🆕 New order to review: {number}\nDealer: {dealer}\nItems: {items}\nTotal: {total}\n"
-                        "Delivery date: {date}"),
-    "order.staff_reasons": ("⚠️ {reasons}", "⚠️ {reasons}"),
-    "order.staff_behalf": ("代客下单：{who}", "Placed on the dealer's behalf by {who}"),
-    "order.date_unset": ("未指定", "not set"),
+    "order.prefilled": ("已按补货建议放入购物车：{sku} ×{qty}。可以修改，确认后下单。",
+                        "The suggested restock is in your cart: {sku} x{qty}. Change it or confirm to order."),
     "order.btn.tomorrow": ("📅 明天 {date}", "📅 Tomorrow {date}"),
     "order.btn.next_week": ("📅 下周一 {date}", "📅 Next Monday {date}"),
 })
@@ -973,7 +967,6 @@ async def confirm(ctx: Ctx) -> list[Reply]:
                                            requested_delivery=cart.delivery, client_request_key=nonce),
                                ctx.deps.clock)
     ctx.go("", done_nonce=nonce, done_number=order.number)
-    ctx.outbox.extend(await _staff_prompts(ctx, order))
     return [_submitted_reply(ctx, order)]
 
 
@@ -1010,31 +1003,33 @@ async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:
     return [_submitted_reply(ctx, order, "order.submitted_again")]
 
 
-async def _staff_prompts(ctx: Ctx, order: Order) -> list[Reply]:
-    """The approval prompt for every staff chat holding ORDER_APPROVE, each in its own language."""
-    me = (ctx.inbound.channel, ctx.inbound.chat_id)
+# --- "order this" from a restock alert -----------------------------------------------------------------
+
+@router.button("order.prefill")
+async def prefill(ctx: Ctx) -> list[Reply]:
+    """The one-tap button of a dealer restock alert (``order.prefill|SKU|qty``): a new cart holding the
+    suggested quantity, shown as the usual summary to change or confirm. The payload is only a
+    suggestion: the product, the quantity and the dealer's right to order are all checked again."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if not ctx.is_dealer or ctx.actor.dealer_id is None:
+        return _stale(ctx)
+    sku = ctx.args[0].strip() if ctx.args else ""
+    qty_text = ctx.args[1].strip() if len(ctx.args) > 1 else ""
+    if not sku or not qty_text.isdigit() or not 0 < int(qty_text) <= MAX_QTY:
+        return _stale(ctx)
     async with ctx.uow() as uow:
-        chats = [c for c in await staff_chats(uow, Permission.ORDER_APPROVE) if c != me]
-        dealer = await uow.dealers.get(order.dealer_id)
-        languages = {c: await chat_language(uow, c[0], c[1], ctx.deps.default_language) for c in chats}
-    dealer_label = f"{dealer.code} {dealer.name}" if dealer else str(order.dealer_id)
-    replies = []
-    for channel, chat_id in chats:
-        lang = languages[(channel, chat_id)]
-        items = ", ".join(f"{line.sku}×{line.qty}" for line in order.lines)
-        when = order.requested_delivery.isoformat() if order.requested_delivery else i18n.t(lang, "order.date_unset")
-        lines = [i18n.t(lang, "order.staff_new", number=order.number, dealer=dealer_label, items=items,
-                        total=fmt_cny(order.total), date=when)]
-        if order.approval_reasons:
-            lines.append(i18n.t(lang, "order.staff_reasons", reasons="; ".join(
-                approval_reason_text(r, lang) for r in order.approval_reasons)))
-        if order.on_behalf:
-            lines.append(i18n.t(lang, "order.staff_behalf", who=ctx.actor.name))
-        buttons = [[Button(i18n.t(lang, "order.btn.approve"), payload("staff.order.approve", order.number)),
-                    Button(i18n.t(lang, "order.btn.reject"), payload("staff.order.reject", order.number))],
-                   [Button(i18n.t(lang, "order.btn.staff_detail"), payload("staff.order.detail", order.number))]]
-        replies.append(Reply(text="\n".join(lines), buttons=buttons, channel=channel, chat_id=chat_id))
-    return replies
+        product = await uow.products.get_by(sku=sku)
+    if product is None or not product.active:
+        return _stale(ctx)
+    blocked = await _block_text(ctx, ctx.actor.dealer_id)
+    if blocked:
+        ctx.idle()
+        return [Reply(text=blocked), main_menu(ctx)]
+    cart = Cart.new()
+    cart.add(product.sku, int(qty_text))
+    cart.save(ctx)
+    return await _summary(ctx, cart, [ctx.t("order.prefilled", sku=product.sku, qty=int(qty_text))])
 
 
 # --- the same as last time --------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
-from handlers.notify import chat_language, dealer_chats, staff_chats
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -92,11 +91,6 @@ i18n.register({
                           "after-sales ticket:"),
     "orders.flag_partial": ("部分收货", "partly received"),
     "orders.flag_damaged": ("有破损", "damaged"),
-    "orders.push_cancelled_staff": ("ℹ️ 经销商 {dealer} 已取消订单 {number}（{total}）。",
-                                    "ℹ️ Dealer {dealer} cancelled order {number} ({total})."),
-    "orders.push_cancelled_dealer": ("ℹ️ 您的订单 {number} 已由厂家取消。如有疑问请联系业务员。",
-                                     "ℹ️ Your order {number} was cancelled by the maker. Ask your sales "
-                                     "contact if anything is unclear."),
 })
 
 
@@ -270,28 +264,7 @@ async def cancel_confirmed(ctx: Ctx) -> list[Reply]:
     order = await cancel_order(ctx.uow(), ctx.actor,
                                CancelOrder(number=number, reason=i18n.t("zh-CN", "orders.cancel_reason"),
                                            expected_version=version), ctx.deps.clock)
-    ctx.outbox.extend(await _cancel_pushes(ctx, order))
     return await order_detail(ctx, order.number, [ctx.t("orders.cancel_done", number=order.number)])
-
-
-async def _cancel_pushes(ctx: Ctx, order: Order) -> list[Reply]:
-    """Tell the other side: staff when a dealer cancels, the dealer when staff cancels."""
-    me = (ctx.inbound.channel, ctx.inbound.chat_id)
-    async with ctx.uow() as uow:
-        dealer = await uow.dealers.get(order.dealer_id)
-        if ctx.is_dealer:
-            chats = await staff_chats(uow, Permission.ORDER_APPROVE)
-            key = "orders.push_cancelled_staff"
-        else:
-            chats = await dealer_chats(uow, order.dealer_id)
-            key = "orders.push_cancelled_dealer"
-        chats = [c for c in chats if c != me]
-        languages = {c: await chat_language(uow, c[0], c[1], ctx.deps.default_language) for c in chats}
-    label = f"{dealer.code} {dealer.name}" if dealer else str(order.dealer_id)
-    return [Reply(text=i18n.t(languages[c], key, dealer=label, number=order.number, total=fmt_cny(order.total)),
-                  buttons=[[Button(i18n.t(languages[c], "orders.btn.detail"), payload("orders.detail", order.number))]],
-                  channel=c[0], chat_id=c[1])
-            for c in chats]
 
 
 # --- receipt ----------------------------------------------------------------------------------------

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from core.quality import QualityFeedback
 from core.services.quality import SubmitQualityFeedback, get_quality_feedback, submit_quality_feedback
-from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -51,10 +49,6 @@ i18n.register({
     "qf.use_buttons": ("请点“确认提交”或“取消”。", "Please tap Submit or Cancel."),
     "qf.created": ("✅ 质量反馈已提交：{number}\n质量部门处理后会更新整改进度，感谢反馈！",
                    "✅ Quality feedback filed: {number}\nThe quality department will follow up. Thank you!"),
-    "qf.staff_new": ("⚠️ 新质量反馈 {number}\n经销商：{dealer}\n产品：{product}（批次 {batch}）\n类别：{category} × {count}\n"
-                     "描述：{desc}",
-                     "⚠️ New quality feedback {number}\nDealer: {dealer}\nProduct: {product} (batch {batch})\n"
-                     "Category: {category} x {count}\nDescription: {desc}"),
     "qf.none": ("无", "none"),
 })
 
@@ -276,7 +270,6 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         photos=list(data.get("photos") or []),
     ), ctx.deps.clock)
     forms.remember_submitted(ctx, nonce, feedback.number)
-    ctx.outbox.extend(await _staff_notice(ctx, feedback))
     return _created(ctx, feedback)
 
 
@@ -284,21 +277,3 @@ def _created(ctx: Ctx, feedback: QualityFeedback) -> list[Reply]:
     return [Reply(text=ctx.t("qf.created", number=feedback.number), buttons=[[forms.menu_button(ctx)]])]
 
 
-async def _staff_notice(ctx: Ctx, feedback: QualityFeedback) -> list[Reply]:
-    async with ctx.uow() as uow:
-        dealer = await uow.dealers.get(feedback.dealer_id)
-        product = await uow.products.get_by(sku=feedback.sku)
-        chats = await staff_chats(uow, Permission.QUALITY_HANDLE)
-        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
-                     for channel, chat_id in chats]
-    replies = []
-    for (channel, chat_id), lang in zip(chats, languages, strict=True):
-        category = next((i18n.pick(lang, zh, en) for zh, en in DEFECT_CATEGORIES if zh == feedback.defect_category),
-                        feedback.defect_category)
-        text = i18n.t(lang, "qf.staff_new", number=feedback.number,
-                      dealer=f"{dealer.name}（{dealer.code}）" if dealer else feedback.dealer_id,
-                      product=forms.product_label(product) if product else feedback.sku,
-                      batch=feedback.batch or "-", category=category, count=feedback.count,
-                      desc=forms.clip(feedback.description, 200) or "-")
-        replies.append(Reply(text=text, channel=channel, chat_id=chat_id))
-    return replies

@@ -14,8 +14,8 @@ use case (permission, visibility, state), so a forged or stale button changes no
 
 A decision edits the prompt it was pressed on (``Reply.edit_ref``) to show who decided and when.
 When somebody else decided first (the use case refuses: Conflict or InvalidTransition) the person is
-told who and when instead of getting an error. Whatever concerns a dealer is pushed to its chats,
-each in the language that chat chose. Rejections, comments, resolutions and tracking numbers are
+told who and when instead of getting an error. Whatever concerns a dealer (or the next desk) is queued
+by the use case itself in the outbox (``core.notify``), delivered to each chat in its language. Rejections, comments, resolutions and tracking numbers are
 asked for as text (dialog states below); the prompt's message is remembered to edit it afterwards.
 """
 
@@ -54,7 +54,7 @@ from core.ticket_flow import (
 from core.ticket_flow import TRANSITIONS as TICKET_TRANSITIONS
 from core.ticket_flow import allowed_actions as ticket_actions
 from core.users import Permission
-from handlers import i18n, notify
+from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
@@ -133,9 +133,6 @@ i18n.register({
     "staff.order.on_behalf": ("（代客下单）", " (placed on the dealer's behalf)"),
     "staff.order.shipping": ("物流：{carrier} {tracking}", "Shipping: {carrier} {tracking}"),
     "staff.order.note": ("备注：{note}", "Note: {note}"),
-    "staff.order.to_allocate": ("订单 {line} 已审核，待配货。", "Order {line} is approved and waits for allocation."),
-    "staff.order.to_ship": ("订单 {line} 已配货（{warehouse}），待发货。",
-                            "Order {line} is allocated ({warehouse}) and waits for shipping."),
     # order desk
     "staff.desk.title": ("📦 配货发货：待配货 {allocate}，待发货 {ship}",
                          "📦 Order desk: {allocate} to allocate, {ship} to ship"),
@@ -226,46 +223,10 @@ i18n.register({
     "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
     "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
     "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
-    # pushes to dealers
-    "staff.push.order_approved": ("您的订单 {number} 已审核通过，金额 {total}。",
-                                  "Your order {number} has been approved ({total})."),
-    "staff.push.order_rejected": ("您的订单 {number} 未通过审核，原因：{reason}。已扣款项已退回账户。",
-                                  "Your order {number} was rejected: {reason}. Anything charged has been refunded."),
-    "staff.push.order_allocated": ("您的订单 {number} 已配货，即将发货。",
-                                   "Your order {number} has been allocated and will ship soon."),
-    "staff.push.order_produced": ("您的订单 {number} 库存不足，已安排生产，备货后尽快发货。",
-                                  "Your order {number} is short in stock and has gone into production; it ships "
-                                  "as soon as it is ready."),
-    "staff.push.order_shipped": ("您的订单 {number} 已发货，承运商 {carrier}，单号 {tracking}。",
-                                 "Your order {number} has shipped: {carrier}, tracking number {tracking}."),
-    "staff.push.dealer_approved": ("恭喜！{name} 的入驻申请已审核通过，现在可以下单了。",
-                                   "Congratulations! The application of {name} is approved; you can order now."),
-    "staff.push.dealer_sent_back": ("{name} 的入驻申请被退回修改，原因：{reason}。请补充资料后重新提交。",
-                                    "The application of {name} was sent back: {reason}. Please complete it and "
-                                    "submit it again."),
-    "staff.push.qual_approved": ("您的{doc}（编号 {number}）已审核通过。", "Your {doc} (no. {number}) has been approved."),
-    "staff.push.qual_rejected": ("您的{doc}（编号 {number}）未通过审核，原因：{reason}。请重新上传。",
-                                 "Your {doc} (no. {number}) was rejected: {reason}. Please upload it again."),
-    "staff.push.mat_approved": ("您申请的物料“{name}”×{qty} 已批准。", "Your request for {qty} x \"{name}\" is approved."),
-    "staff.push.mat_rejected": ("您申请的物料“{name}”×{qty} 未获批准，原因：{reason}。",
-                                "Your request for {qty} x \"{name}\" was not approved: {reason}."),
-    "staff.push.ticket_accept": ("您的售后工单 {number} 已受理，处理人：{who}。",
-                                 "Your after-sales ticket {number} has been accepted; {who} handles it."),
-    "staff.push.ticket_start": ("您的售后工单 {number} 已开始处理。", "Work on your after-sales ticket {number} has started."),
-    "staff.push.ticket_resolve": ("您的售后工单 {number} 已处理完成：{text}",
-                                  "Your after-sales ticket {number} is resolved: {text}"),
-    "staff.push.ticket_reject": ("您的售后工单 {number} 未受理，原因：{text}",
-                                 "Your after-sales ticket {number} was rejected: {text}"),
-    "staff.push.ticket_close": ("您的售后工单 {number} 已关闭。", "Your after-sales ticket {number} is closed."),
-    "staff.push.ticket_comment": ("售后工单 {number} 有新留言（{who}）：{text}",
-                                  "New comment on ticket {number} from {who}: {text}"),
 })
 
 
 # --- small pieces --------------------------------------------------------------------------------
-
-Localized = str | tuple[str, str]      # a value, or (zh, en) chosen per recipient
-
 
 def _require_any(ctx: Ctx, *permissions: Permission) -> None:
     """PermissionDenied unless the actor holds one of ``permissions`` (dealers hold none of the staff ones)."""
@@ -370,33 +331,6 @@ async def _already(ctx: Ctx, ref: str, label: str | None, at: datetime | None, s
     return replies
 
 
-async def _tell_dealer(ctx: Ctx, dealer_id: int, key: str, **params: Localized) -> None:
-    """Push ``key`` to every chat of the dealer's users, each in its own language."""
-    here = (ctx.inbound.channel, ctx.inbound.chat_id)
-    async with ctx.uow() as uow:
-        for channel, chat_id in await notify.dealer_chats(uow, dealer_id):
-            if (channel, chat_id) == here:
-                continue
-            lang = await notify.chat_language(uow, channel, chat_id, ctx.deps.default_language)
-            values = {k: (i18n.pick(lang, *v) if isinstance(v, tuple) else v) for k, v in params.items()}
-            ctx.outbox.append(Reply(text=i18n.t(lang, key, **values), channel=channel, chat_id=chat_id))
-
-
-async def _tell_staff(ctx: Ctx, permission: Permission, key: str, buttons: list[tuple[str, str]],
-                      **params: Localized) -> None:
-    """Push ``key`` to the other staff holding ``permission``; ``buttons``: (text key, payload)."""
-    here = (ctx.inbound.channel, ctx.inbound.chat_id)
-    async with ctx.uow() as uow:
-        for channel, chat_id in await notify.staff_chats(uow, permission):
-            if (channel, chat_id) == here:
-                continue
-            lang = await notify.chat_language(uow, channel, chat_id, ctx.deps.default_language)
-            values = {k: (i18n.pick(lang, *v) if isinstance(v, tuple) else v) for k, v in params.items()}
-            rows = [[Button(i18n.t(lang, label), data)] for label, data in buttons]
-            ctx.outbox.append(Reply(text=i18n.t(lang, key, **values), buttons=rows, channel=channel,
-                                    chat_id=chat_id))
-
-
 def decision_buttons(lang: str, kind: str, ref: str | int, version: int | None = None) -> list[list[Button]]:
     """Approve / Reject / Details for an approval prompt; ``kind``: order, dealer, qual or mat.
 
@@ -447,9 +381,6 @@ async def approve_order(ctx: Ctx) -> list[Reply]:
     buttons = []
     if OrderAction.ALLOCATE.value in order_actions(order, ctx.actor):
         buttons.append([_b(ctx, "staff.btn.allocate", "staff.alloc", number)])
-    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_approved", number=number, total=fmt_cny(order.total))
-    await _tell_staff(ctx, P.ORDER_ALLOCATE, "staff.order.to_allocate",
-                      [("staff.btn.allocate", payload("staff.alloc", number))], line=line)
     text = ctx.t("staff.order.approved", line=line) + "\n" + await _decided_line(ctx)
     return [_edited(ctx, text, prompt_ref, buttons)]
 
@@ -473,7 +404,6 @@ async def _reject_order(ctx: Ctx, number: str, reason: str, version: int | None,
         order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc)
-    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_rejected", number=number, reason=reason)
     text = ctx.t("staff.order.rejected", line=await _order_line(ctx, order), reason=reason)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -599,15 +529,11 @@ async def allocate(ctx: Ctx) -> list[Reply]:
         return await _order_taken(ctx, number, OrderAction.ALLOCATE, prompt_ref, exc)
     line = await _order_line(ctx, order)
     if order.status == OrderStatus.IN_PRODUCTION:
-        await _tell_dealer(ctx, order.dealer_id, "staff.push.order_produced", number=number)
         text = ctx.t("staff.order.produced", line=line)
         return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
     async with ctx.uow() as uow:
         warehouse = await uow.warehouses.get(order.warehouse_id) if order.warehouse_id else None
     where = warehouse.code if warehouse else "?"
-    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_allocated", number=number)
-    await _tell_staff(ctx, P.ORDER_SHIP, "staff.order.to_ship", [("staff.btn.ship", payload("staff.ship", number))],
-                      line=line, warehouse=where)
     buttons = [[_b(ctx, "staff.btn.ship", "staff.ship", number)]] if P.ORDER_SHIP in ctx.actor.permissions else []
     text = ctx.t("staff.order.allocated", line=line, warehouse=where)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref, buttons)]
@@ -647,11 +573,6 @@ def _carrier_label(lang: str, carrier: str) -> str:
     return _label(lang, known[carrier]) if carrier in known else carrier
 
 
-def _carrier_both(carrier: str) -> Localized:
-    known = {zh: (zh, en) for zh, en in CARRIERS}
-    return known.get(carrier, carrier)
-
-
 @router.state(SHIP_CARRIER)
 async def ship_carrier_typed(ctx: Ctx) -> list[Reply]:
     text = _typed(ctx, 200)
@@ -678,8 +599,6 @@ async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
         return await _order_taken(ctx, number, OrderAction.SHIP, prompt_ref, exc)
     except DomainError as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    await _tell_dealer(ctx, order.dealer_id, "staff.push.order_shipped", number=number,
-                       carrier=_carrier_both(carrier), tracking=tracking)
     text = ctx.t("staff.order.shipped", line=await _order_line(ctx, order),
                  carrier=_carrier_label(ctx.lang, carrier), tracking=tracking)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
@@ -720,7 +639,6 @@ async def approve_dealer(ctx: Ctx) -> list[Reply]:
     except (Conflict, InvalidTransition) as exc:
         return await _dealer_taken(ctx, dealer, prompt_ref, exc)
     assert dealer.id is not None
-    await _tell_dealer(ctx, dealer.id, "staff.push.dealer_approved", name=dealer.name)
     text = ctx.t("staff.dealer.approved", code=dealer.code, name=dealer.name)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -746,7 +664,6 @@ async def _send_back_dealer(ctx: Ctx, code: str, reason: str, prompt_ref: str) -
     except (Conflict, InvalidTransition) as exc:
         return await _dealer_taken(ctx, dealer, prompt_ref, exc)
     assert dealer.id is not None
-    await _tell_dealer(ctx, dealer.id, "staff.push.dealer_sent_back", name=dealer.name, reason=reason)
     text = ctx.t("staff.dealer.sent_back", code=dealer.code, name=dealer.name, reason=reason)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -823,8 +740,6 @@ async def approve_qual(ctx: Ctx) -> list[Reply]:
     except (Conflict, InvalidTransition) as exc:
         return await _qual_taken(ctx, qual_id, prompt_ref, exc)
     _, dealer = await _qual_with_dealer(ctx, qual_id)
-    await _tell_dealer(ctx, doc.dealer_id, "staff.push.qual_approved", doc=DOCUMENT_LABELS[doc.doc_type],
-                       number=doc.number)
     text = ctx.t("staff.qual.approved", **_qual_params(ctx, doc, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -848,8 +763,6 @@ async def _reject_qual(ctx: Ctx, qual_id: int, reason: str, prompt_ref: str) -> 
     except (Conflict, InvalidTransition) as exc:
         return await _qual_taken(ctx, qual_id, prompt_ref, exc)
     _, dealer = await _qual_with_dealer(ctx, qual_id)
-    await _tell_dealer(ctx, doc.dealer_id, "staff.push.qual_rejected", doc=DOCUMENT_LABELS[doc.doc_type],
-                       number=doc.number, reason=reason)
     text = ctx.t("staff.qual.rejected", reason=reason, **_qual_params(ctx, doc, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -913,7 +826,6 @@ async def approve_mat(ctx: Ctx) -> list[Reply]:
     except (Conflict, InvalidTransition) as exc:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
-    await _tell_dealer(ctx, request.dealer_id, "staff.push.mat_approved", name=material.name, qty=str(request.qty))
     text = ctx.t("staff.mat.approved", **_mat_params(request, material, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -936,8 +848,6 @@ async def _reject_mat(ctx: Ctx, request_id: int, reason: str, prompt_ref: str) -
     except (Conflict, InvalidTransition) as exc:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
-    await _tell_dealer(ctx, request.dealer_id, "staff.push.mat_rejected", name=material.name, qty=str(request.qty),
-                       reason=reason)
     text = ctx.t("staff.mat.rejected", reason=reason, **_mat_params(request, material, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -1114,8 +1024,6 @@ async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: 
             raise _stale()
     except (Conflict, InvalidTransition) as exc:
         return await _ticket_taken(ctx, number, action, prompt_ref, exc)
-    me = await _person(ctx, ctx.actor.label)
-    await _tell_dealer(ctx, ticket.dealer_id, f"staff.push.ticket_{action.value}", number=number, who=me, text=text)
     status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
     summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{text}" if text else "")
     return [_edited(ctx, summary + "\n" + await _decided_line(ctx), prompt_ref, _ticket_buttons(ctx, ticket))]
@@ -1153,10 +1061,8 @@ async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
 
 
 async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
-    comment = await aftersales.add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
+    await aftersales.add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
     ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
-    await _tell_dealer(ctx, ticket.dealer_id, "staff.push.ticket_comment", number=number,
-                       who=await _person(ctx, comment.author), text=text)
     return [Reply(text=ctx.t("staff.ticket.commented", ref=number, text=text), buttons=_ticket_buttons(ctx, ticket))]
 
 

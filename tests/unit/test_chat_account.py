@@ -90,12 +90,13 @@ async def test_owner_disputes_with_a_reason_and_finance_is_told() -> None:
     w, dealer_id = await _world()
     ask = await w.press("100", payload("acct.st.no", "2026-10"))
     assert "异议" in texts(ask)
+    w.forget_pushes()
     done = await w.say("100", "10月8日收款应为 55000")
     assert "已提交异议" in texts(done)
     statement = await w.uow.statements.get_by(dealer_id=dealer_id, period="2026-10")
     assert statement is not None and statement.status == StatementStatus.DISPUTED
     assert statement.dispute_reason == "10月8日收款应为 55000"
-    notices = [r for r in done if r.chat_id]
+    notices = await w.all_pushed()          # queued in the outbox by the use case
     assert [r.chat_id for r in notices] == ["900"] and "北京金鼎家电有限公司" in notices[0].text
 
 

@@ -59,6 +59,7 @@ async def test_application_creates_a_prospect_under_review_and_asks_channel_mana
     assert "浙江 杭州（华东）" in text and "陈明 13912345678" in text and "营业执照照片：2 张" in text
     confirm = buttons(summary)["✅ 确认提交"]
 
+    w.forget_pushes()
     done = await w.press("300", confirm)
     dealer = await w.uow.dealers.get_by(uscc=USCC)
     assert dealer is not None
@@ -71,14 +72,15 @@ async def test_application_creates_a_prospect_under_review_and_asks_channel_mana
         (DocumentType.BUSINESS_LICENSE, "lic-1", ReviewStatus.PENDING),
         (DocumentType.OTHER, "lic-2", ReviewStatus.PENDING)]
     assert docs[0].number == USCC
-    tasks = [r for r in done if r.chat_id]
+    tasks = await w.all_pushed()            # queued by the use case (submit for review)
     assert [r.chat_id for r in tasks] == ["800"]
     assert set(buttons(tasks).values()) == {payload("staff.dealer.approve", dealer.code),
-                                            payload("staff.dealer.reject", dealer.code)}
+                                            payload("staff.dealer.reject", dealer.code),
+                                            payload("staff.dealer.detail", dealer.code)}
     assert "杭州锦程贸易有限公司" in tasks[0].text
 
     again = await w.press("300", confirm)
-    assert f"申请编号：{dealer.code}" in texts(again) and not [r for r in again if r.chat_id]
+    assert f"申请编号：{dealer.code}" in texts(again) and not await w.all_pushed()
     assert await w.uow.dealers.count() == 1
 
 

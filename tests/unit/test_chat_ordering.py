@@ -29,10 +29,6 @@ async def world(*, funded: bool = True) -> tuple[ChatWorld, int]:
     return w, dealer.id
 
 
-def to_chat(replies: list[Reply], chat: str) -> list[Reply]:
-    return [r for r in replies if r.chat_id == chat]
-
-
 def own(replies: list[Reply]) -> list[Reply]:
     return [r for r in replies if not r.chat_id]
 
@@ -69,8 +65,9 @@ async def test_free_text_order_with_two_products_and_a_date_is_submitted_once_co
     assert any(a.action == "order.submit" and a.entity_id == order.number for a in w.uow.audit.rows)
     assert (await dialog(w)).state == ""
 
-    # the order desk is asked to approve, with buttons the staff flow handles
-    prompt = to_chat(confirmed, STAFF_CHAT)
+    # the order desk is asked to approve (queued in the outbox by submit_order), with the staff flow's buttons
+    assert not [r for r in confirmed if r.chat_id]
+    prompt = await w.pushed(STAFF_CHAT)
     assert len(prompt) == 1 and prompt[0].channel == "telegram"
     assert "新订单待审核：SO-20261126-0001" in prompt[0].text
     assert "上海华信电器有限公司" in prompt[0].text and "¥41,475.00" in prompt[0].text
@@ -84,11 +81,12 @@ async def test_double_tapped_confirm_returns_the_same_order() -> None:
     summary = await w.say(DEALER_CHAT, "AP300 来二十台")
     confirm = buttons(summary)["✅ 确认下单"]
     first = await w.press(DEALER_CHAT, confirm)
+    assert len(await w.pushed(STAFF_CHAT)) == 1
     second = await w.press(DEALER_CHAT, confirm)
     assert len(w.uow.orders.rows) == 1
     assert "SO-20261126-0001" in texts(first)
     assert "已提交过，未重复下单：SO-20261126-0001" in texts(second)
-    assert to_chat(second, STAFF_CHAT) == []        # no second approval prompt either
+    assert await w.pushed(STAFF_CHAT) == []         # no second approval prompt either
 
 
 async def test_confirm_after_the_dialog_moved_on_still_finds_the_submitted_order() -> None:
@@ -111,7 +109,7 @@ async def test_order_over_the_available_funds_says_it_needs_approval() -> None:
     assert "超出可用额度，需审批" in texts(own(confirmed))
     [order] = w.uow.orders.rows
     assert order.needs_approval
-    assert "超出可用额度" in texts(to_chat(confirmed, STAFF_CHAT))
+    assert "超出可用额度" in texts(await w.pushed(STAFF_CHAT))
 
 
 async def test_english_chat_gets_an_english_summary() -> None:

@@ -41,6 +41,7 @@ async def test_quality_feedback_from_free_text_to_one_record() -> None:
     assert "批次：B2026-11-A" in text and "类别：外观" in text and "数量：3" in text and "照片：1 张" in text
 
     confirm = buttons(summary)["✅ 确认提交"]
+    w.forget_pushes()
     created = await w.press("100", confirm)
     assert "质量反馈已提交：QF-20261126-0001" in texts(created)
     feedback = await w.uow.quality.get_by(number="QF-20261126-0001")
@@ -48,7 +49,7 @@ async def test_quality_feedback_from_free_text_to_one_record() -> None:
     assert (feedback.dealer_id, feedback.sku, feedback.batch, feedback.defect_category, feedback.count) == (
         dealer_id, "AP300", "B2026-11-A", "外观", 3)
     assert feedback.photos == ["qf-1"] and feedback.corrective_status == CorrectiveStatus.NEW
-    notices = [r for r in created if r.chat_id]
+    notices = await w.all_pushed()
     assert [(r.chat_id, "QF-20261126-0001" in r.text) for r in notices] == [("950", True)]
 
     again = await w.press("100", confirm)

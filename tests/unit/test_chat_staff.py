@@ -42,16 +42,13 @@ async def scene() -> Scene:
     await w.user(SERVICE, Role.AFTER_SALES, username="chen")
     order = await submit_order(w.uow, owner.to_actor(), SubmitOrder(dealer.id, [("AP300", 20)]),  # type: ignore[arg-type]
                                w.clock)
+    w.forget_pushes()           # the tests look at what each step queues in the outbox
     return Scene(w, dealer, owner, order)
 
 
 async def press(w: ChatWorld, chat: str, data: str, ref: str = "") -> list[Reply]:
     """A button press on the message ``ref`` (what adapters pass for edits)."""
     return await w.send(w._inbound(chat, InboundKind.BUTTON, payload=data, message_ref=ref))
-
-
-def to_chat(replies: list[Reply], chat: str) -> list[Reply]:
-    return [r for r in replies if r.chat_id == chat]
 
 
 def here(replies: list[Reply]) -> list[Reply]:
@@ -76,11 +73,12 @@ async def test_approve_edits_the_prompt_and_tells_the_dealer() -> None:
     mine = here(replies)
     assert len(mine) == 1 and mine[0].edit_ref == "msg-7"
     assert "已审核通过" in mine[0].text and "用户202" in mine[0].text and "10:00" in mine[0].text
-    pushed = to_chat(replies, DEALER_CHAT)
+    assert not [r for r in replies if r.chat_id]                  # pushes go through the outbox
+    pushed = await s.w.pushed(DEALER_CHAT)
     assert [r.text for r in pushed] == [f"您的订单 {s.order.number} 已审核通过，金额 ¥39,980.00。"]
     assert pushed[0].channel == "telegram"
     # the order desk hears that it waits for allocation, with the button to do it
-    desk = to_chat(replies, DESK)
+    desk = await s.w.pushed(DESK)
     assert len(desk) == 1 and buttons(desk)["📦 配货"] == payload("staff.alloc", s.order.number)
     assert (await stored_order(s.w, s.order.number)).status == OrderStatus.APPROVED
 
@@ -88,9 +86,10 @@ async def test_approve_edits_the_prompt_and_tells_the_dealer() -> None:
 async def test_second_staff_is_told_who_decided_first_and_nothing_is_decided_twice() -> None:
     s = await scene()
     await press(s.w, MANAGER, payload("staff.order.approve", s.order.number), ref="a")
+    s.w.forget_pushes()
     replies = await press(s.w, DESK, payload("staff.order.approve", s.order.number), ref="b")
     assert f"{s.order.number} 已由 用户202 于 10:00 处理（已审核）" in texts(replies)
-    assert not to_chat(replies, DEALER_CHAT)
+    assert not await s.w.pushed(DEALER_CHAT)
     assert [r.edit_ref for r in replies] == ["b", ""]          # prompt retired, then the answer
     assert await audit_actions(s.w, "order.approve") == ["staff:zhao"]
 
@@ -121,7 +120,7 @@ async def test_reject_asks_for_a_reason_then_rejects_refunds_and_tells_the_deale
     replies = await s.w.say(MANAGER, "型号已停产，请改订 AP500")
     mine = here(replies)
     assert mine[0].edit_ref == "prompt-3" and "已驳回" in mine[0].text and "型号已停产" in mine[0].text
-    assert to_chat(replies, DEALER_CHAT)[0].text == (
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == (
         f"您的订单 {s.order.number} 未通过审核，原因：型号已停产，请改订 AP500。已扣款项已退回账户。")
     order = await stored_order(s.w, s.order.number)
     assert order.status == OrderStatus.REJECTED and order.reject_reason == "型号已停产，请改订 AP500"
@@ -139,8 +138,8 @@ async def test_reject_reason_must_be_text_and_cancel_changes_nothing() -> None:
     assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
     cancelled = await s.w.say(MANAGER, "取消")
     assert "已取消" in texts(cancelled)
-    later = await s.w.say(MANAGER, "随便说一句")
-    assert not to_chat(later, DEALER_CHAT)
+    await s.w.say(MANAGER, "随便说一句")
+    assert not await s.w.pushed(DEALER_CHAT)
     assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
 
 
@@ -171,9 +170,10 @@ async def test_order_desk_allocates_and_ships_and_the_dealer_hears_each_step() -
     assert "待配货 1" in texts(desk) and number in texts(desk)
     choose = await s.w.press(DESK, buttons(desk)[f"📦 {number}"])
     assert "AP300×20" in texts(choose)
+    s.w.forget_pushes()
     allocated = await press(s.w, DESK, buttons(choose)["⚙️ 自动选择仓库"], ref="m1")
     assert here(allocated)[0].edit_ref == "m1" and "已配货（WH-SH）" in here(allocated)[0].text
-    assert to_chat(allocated, DEALER_CHAT)[0].text == f"您的订单 {number} 已配货，即将发货。"
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的订单 {number} 已配货，即将发货。"
     stock = await s.w.uow.stock.get_by(sku="AP300")
     assert stock is not None and stock.reserved == 20
 
@@ -183,7 +183,7 @@ async def test_order_desk_allocates_and_ships_and_the_dealer_hears_each_step() -
     assert "请输入运单号" in texts(asked)
     shipped = await s.w.say(DESK, "SF1234567890")
     assert here(shipped)[0].edit_ref == "m2" and "顺丰 SF1234567890" in here(shipped)[0].text
-    assert to_chat(shipped, DEALER_CHAT)[0].text == f"您的订单 {number} 已发货，承运商 顺丰，单号 SF1234567890。"
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的订单 {number} 已发货，承运商 顺丰，单号 SF1234567890。"
     order = await stored_order(s.w, number)
     assert (order.status, order.carrier, order.tracking_no) == (OrderStatus.SHIPPED, "顺丰", "SF1234567890")
     stock = await s.w.uow.stock.get_by(sku="AP300")
@@ -200,8 +200,8 @@ async def test_bad_tracking_number_is_asked_again_and_other_carrier_is_typed() -
     bad = await s.w.say(DESK, "单号？")
     assert "运单号格式不对" in texts(bad)
     assert (await stored_order(s.w, number)).status == OrderStatus.ALLOCATED
-    shipped = await s.w.say(DESK, "ZT 7788 9900")
-    assert "承运商 中通快递，单号 ZT77889900" in texts(to_chat(shipped, DEALER_CHAT))
+    await s.w.say(DESK, "ZT 7788 9900")
+    assert "承运商 中通快递，单号 ZT77889900" in texts(await s.w.pushed(DEALER_CHAT))
     order = await stored_order(s.w, number)
     assert (order.carrier, order.tracking_no) == ("中通快递", "ZT77889900")
 
@@ -213,8 +213,8 @@ async def test_allocation_without_stock_goes_to_production_and_the_dealer_is_tol
     await press(s.w, MANAGER, payload("staff.order.approve", big.number))
     choose = await s.w.press(DESK, payload("staff.alloc", big.number))
     assert "各仓库存都不足" in texts(choose)
-    replies = await s.w.press(DESK, buttons(choose)["⚙️ 自动（库存不足将转生产）"])
-    assert "已安排生产" in texts(to_chat(replies, DEALER_CHAT))
+    await s.w.press(DESK, buttons(choose)["⚙️ 自动（库存不足将转生产）"])
+    assert "已安排生产" in texts(await s.w.pushed(DEALER_CHAT))
     assert (await stored_order(s.w, big.number)).status == OrderStatus.IN_PRODUCTION
 
 
@@ -256,19 +256,20 @@ async def test_ticket_accept_comment_start_resolve_tell_the_dealer_each_time() -
     late, _ = await _tickets(s)
     detail = await s.w.press(SERVICE, payload("staff.ticket.detail", late))
     assert "除湿机不出水" in texts(detail) and "已超时" in texts(detail)
+    s.w.forget_pushes()
     accepted = await press(s.w, SERVICE, buttons(detail)["🙋 受理"], ref="t1")
     assert here(accepted)[0].edit_ref == "t1"
-    assert to_chat(accepted, DEALER_CHAT)[0].text == f"您的售后工单 {late} 已受理，处理人：用户301。"
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的售后工单 {late} 已受理，处理人：用户301。"
 
     await s.w.press(SERVICE, payload("staff.ticket.comment", late))
-    commented = await s.w.say(SERVICE, "请提供机身序列号")
-    assert to_chat(commented, DEALER_CHAT)[0].text == f"售后工单 {late} 有新留言（用户301）：请提供机身序列号"
+    await s.w.say(SERVICE, "请提供机身序列号")
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"售后工单 {late} 有新留言（用户301）：请提供机身序列号"
 
-    started = await s.w.press(SERVICE, payload("staff.ticket.start", late))
-    assert "已开始处理" in texts(to_chat(started, DEALER_CHAT))
+    await s.w.press(SERVICE, payload("staff.ticket.start", late))
+    assert "已开始处理" in texts(await s.w.pushed(DEALER_CHAT))
     await s.w.press(SERVICE, payload("staff.ticket.resolve", late))
-    resolved = await s.w.say(SERVICE, "已上门更换排水泵")
-    assert to_chat(resolved, DEALER_CHAT)[0].text == f"您的售后工单 {late} 已处理完成：已上门更换排水泵"
+    await s.w.say(SERVICE, "已上门更换排水泵")
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的售后工单 {late} 已处理完成：已上门更换排水泵"
 
     ticket = await s.w.uow.tickets.get_by(number=late)
     assert ticket is not None
@@ -284,8 +285,9 @@ async def test_ticket_reject_needs_a_reason_and_a_second_accept_is_told() -> Non
     told = await s.w.press("302", payload("staff.ticket.accept", fresh))
     assert "已由 用户301 于 10:00 处理（已受理）" in texts(told)
     await s.w.press(SERVICE, payload("staff.ticket.reject", fresh))
-    replies = await s.w.say(SERVICE, "非本公司产品")
-    assert to_chat(replies, DEALER_CHAT)[0].text == f"您的售后工单 {fresh} 未受理，原因：非本公司产品"
+    s.w.forget_pushes()
+    await s.w.say(SERVICE, "非本公司产品")
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的售后工单 {fresh} 未受理，原因：非本公司产品"
     ticket = await s.w.uow.tickets.get_by(number=fresh)
     assert ticket is not None and ticket.status == TicketStatus.REJECTED and ticket.reject_reason == "非本公司产品"
 
@@ -301,8 +303,8 @@ async def test_dealer_application_detail_shows_the_checklist_then_approve_activa
     assert "营业执照：有效" in texts(detail) and "授权书：有效" in texts(detail)
     replies = await press(s.w, MANAGER, buttons(detail)["✅ 通过"], ref="d1")
     assert here(replies)[0].edit_ref == "d1" and "入驻已通过" in here(replies)[0].text
-    assert "南京宏达商贸有限公司 的入驻申请已审核通过" in texts(to_chat(replies, "110"))
-    assert not to_chat(replies, DEALER_CHAT)
+    assert "南京宏达商贸有限公司 的入驻申请已审核通过" in texts(await s.w.pushed("110"))
+    assert not await s.w.pushed(DEALER_CHAT)
     stored = await s.w.uow.dealers.get(applicant.id)  # type: ignore[arg-type]
     assert stored is not None and stored.status == DealerStatus.ACTIVE
     again = await s.w.press(MANAGER, payload("staff.dealer.approve", applicant.code))
@@ -318,8 +320,8 @@ async def test_dealer_application_with_missing_documents_is_refused_then_sent_ba
     refused = await s.w.press(MANAGER, payload("staff.dealer.approve", "D9001"))
     assert "资质不齐" in texts(refused) and "营业执照：缺失" in texts(refused)
     await s.w.press(MANAGER, payload("staff.dealer.reject", "D9001"))
-    replies = await s.w.say(MANAGER, "请上传营业执照")
-    assert "退回修改，原因：请上传营业执照" in texts(to_chat(replies, "120"))
+    await s.w.say(MANAGER, "请上传营业执照")
+    assert "退回修改，原因：请上传营业执照" in texts(await s.w.pushed("120"))
     stored = await s.w.uow.dealers.get_by(code="D9001")
     assert stored is not None and stored.status == DealerStatus.PROSPECT and stored.status_reason == "请上传营业执照"
 
@@ -332,11 +334,11 @@ async def test_qualification_approve_and_reject_tell_the_dealer() -> None:
     doc2 = await s.w.uow.qualifications.add(make_document(s.dealer.id, DocumentType.TAX_REGISTRATION,
                                                           status=ReviewStatus.PENDING, number="SW-002"))
     await s.w.uow.commit()
-    approved = await s.w.press(MANAGER, payload("staff.qual.approve", doc1.id))  # type: ignore[arg-type]
-    assert to_chat(approved, DEALER_CHAT)[0].text == "您的经营许可证（编号 XK-001）已审核通过。"
+    await s.w.press(MANAGER, payload("staff.qual.approve", doc1.id))  # type: ignore[arg-type]
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == "您的经营许可证（编号 XK-001）已审核通过。"
     await s.w.press(MANAGER, payload("staff.qual.reject", doc2.id))  # type: ignore[arg-type]
-    rejected = await s.w.say(MANAGER, "照片模糊")
-    assert "您的税务登记证（编号 SW-002）未通过审核，原因：照片模糊" in texts(to_chat(rejected, DEALER_CHAT))
+    await s.w.say(MANAGER, "照片模糊")
+    assert "您的税务登记证（编号 SW-002）未通过审核，原因：照片模糊" in texts(await s.w.pushed(DEALER_CHAT))
     stored = await s.w.uow.qualifications.get(doc2.id)  # type: ignore[arg-type]
     assert stored is not None and stored.status == ReviewStatus.REJECTED and stored.reviewed_by == "staff:zhao"
     told = await s.w.press(MANAGER, payload("staff.qual.reject", doc1.id))  # type: ignore[arg-type]
@@ -351,15 +353,15 @@ async def test_material_request_approve_reject_and_race() -> None:
     first = await request_material(s.w.uow, actor, RequestMaterial(material.id, 10, "新店开业"), s.w.clock)  # type: ignore[arg-type]
     second = await request_material(s.w.uow, actor, RequestMaterial(material.id, 5), s.w.clock)  # type: ignore[arg-type]
     await s.w.user("401", Role.MARKETING, username="gao")
-    approved = await s.w.press("401", payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
-    assert to_chat(approved, DEALER_CHAT)[0].text == "您申请的物料“门店海报”×10 已批准。"
+    await s.w.press("401", payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == "您申请的物料“门店海报”×10 已批准。"
     late = await s.w.press(MANAGER, payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
     assert "已由 用户401 于 10:00 处理（已批准）" in texts(late)
     stored_material = await s.w.uow.materials.get(material.id)  # type: ignore[arg-type]
     assert stored_material is not None and stored_material.stock == 40
     await s.w.press("401", payload("staff.mat.reject", second.id))  # type: ignore[arg-type]
-    rejected = await s.w.say("401", "本季度已发放")
-    assert "未获批准，原因：本季度已发放" in texts(to_chat(rejected, DEALER_CHAT))
+    await s.w.say("401", "本季度已发放")
+    assert "未获批准，原因：本季度已发放" in texts(await s.w.pushed(DEALER_CHAT))
     stored = await s.w.uow.material_requests.get(second.id)  # type: ignore[arg-type]
     assert stored is not None and stored.status == RequestStatus.REJECTED
 
@@ -465,12 +467,13 @@ async def test_english_staff_and_english_dealer_chat_each_get_their_language() -
     await s.w.say(MANAGER, "/lang en")
     replies = await s.w.press(MANAGER, payload("staff.order.approve", s.order.number))
     assert "Approved" in here(replies)[0].text and "By 用户202 at 10:00" in here(replies)[0].text
-    assert to_chat(replies, DEALER_CHAT)[0].text == f"Your order {s.order.number} has been approved (¥39,980.00)."
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"Your order {s.order.number} has been approved (¥39,980.00)."
     # the order desk did not choose a language: Chinese
-    assert "已审核，待配货" in to_chat(replies, DESK)[0].text
+    assert "已审核，待配货" in (await s.w.pushed(DESK))[0].text
 
     await press(s.w, DESK, payload("staff.alloc.wh", s.order.number, 0))
     await press(s.w, DESK, payload("staff.ship.carrier", s.order.number, 2))
-    shipped = await s.w.say(DESK, "JD0001234")
-    assert to_chat(shipped, DEALER_CHAT)[0].text == (
+    s.w.forget_pushes()
+    await s.w.say(DESK, "JD0001234")
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == (
         f"Your order {s.order.number} has shipped: JD Logistics, tracking number JD0001234.")
