@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core import authz
+from core import authz, notify
 from core.auditing import record, snapshot
 from core.clock import Clock
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -136,6 +136,7 @@ async def ask_staff(uow: AbstractUnitOfWork, actor: Actor, cmd: AskStaff, clock:
         await uow.flush()
         await record(uow, actor, "faq.ask_staff", "staff_question", question.id, clock,
                      after=snapshot(question, ("channel", "chat_id", "question", "dealer_id", "language")))
+        await notify.question_for_staff(uow, actor, question, clock)
         await uow.commit()
         return question, True
 
@@ -167,6 +168,7 @@ async def answer_staff_question(uow: AbstractUnitOfWork, actor: Actor, cmd: Answ
         question.answered_at = clock.now()
         await record(uow, actor, "faq.answer", "staff_question", question.id, clock, before=before,
                      after=snapshot(question, ("status", "answer", "answered_by")))
+        await notify.question_answered(uow, question, clock)
         await uow.commit()
         return question
 

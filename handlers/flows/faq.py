@@ -5,9 +5,9 @@
   the entries in the database and names the entry it used.
 - Nothing relevant: the bot says so and offers "转人工". The question waits in the dialog data under
   a random key the button carries; pressing it creates one ``StaffQuestion`` (the key makes a double
-  tap one question) and asks the staff holding DEALER_WRITE, each in its chat language.
+  tap one question) and ``ask_staff`` queues a notice to the staff holding DEALER_WRITE (the outbox).
 - Staff press "✍️ 回复" (``faq.ans|<id>``), type the answer (state ``faq.answer``); it goes back to the
-  chat that asked, in that chat's language, and staff get "📚 存入知识库" (``faq.save|<id>``): one tap
+  chat that asked (queued by ``answer_staff_question``), and staff get "📚 存入知识库" (``faq.save|<id>``): one tap
   makes the question and answer a knowledge-base entry (a second tap changes nothing).
 Payload ids are never trusted: the use cases check the permission and the state.
 """
@@ -33,7 +33,6 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.notify import chat_language, staff_chats
 from handlers.router import Router, payload
 from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer
 from nlu.schema import Intent
@@ -59,8 +58,6 @@ i18n.register({
     "faq.forwarded": ("已转给人工客服，答复会发到这里。", "Forwarded to our staff; the answer will come here."),
     "faq.already_forwarded": ("这个问题已经转给人工客服了。", "That question was already forwarded."),
     "faq.nothing_to_forward": ("请先输入您的问题。", "Please type your question first."),
-    "faq.staff_question": ("🙋 用户提问（{who}）：\n{question}", "🙋 Question from {who}:\n{question}"),
-    "faq.btn.answer": ("✍️ 回复", "✍️ Answer"),
     "faq.unbound_user": ("未绑定用户 {name}，{channel}:{chat}", "unbound user {name}, {channel}:{chat}"),
     "faq.answer_ask": ("请输入给 {who} 的答复：\n“{question}”", "Type your answer to {who}:\n\"{question}\""),
     "faq.answered_by": ("该问题已由 {who} 答复。", "{who} already answered it."),
@@ -68,8 +65,6 @@ i18n.register({
     "faq.answer_empty": ("请输入文字答复。", "Please type the answer as text."),
     "faq.btn.save": ("📚 存入知识库", "📚 Save to the knowledge base"),
     "faq.saved": ("📚 已存入知识库：{question}", "📚 Saved to the knowledge base: {question}"),
-    "faq.reply_to_user": ("💬 客服回复了您的问题：\n“{question}”\n\n{answer}", "💬 Our staff answered your question:\n"
-                          "\"{question}\"\n\n{answer}"),
     "faq.staff_only": ("只有渠道经理可以答复问题。", "Only channel managers can answer questions."),
 })
 
@@ -148,22 +143,13 @@ async def forward(ctx: Ctx) -> list[Reply]:
         if key and key in (data.get("faq_forwarded_keys") or []):
             return [Reply(text=ctx.t("faq.already_forwarded"), buttons=[[forms.menu_button(ctx)]])]
         return [Reply(text=ctx.t("faq.nothing_to_forward"), buttons=[[forms.menu_button(ctx)]])]
-    asked_by = await _asker_label(ctx)
+    asked_by = await _asker_label(ctx) or _unbound_label(ctx, "zh-CN")
     staff_question, created = await ask_staff(ctx.uow(), ctx.actor, AskStaff(
         channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, question=str(question), request_key=key,
         asked_by=asked_by, language=ctx.lang), ctx.deps.clock)
     ctx.dialog.data = {"faq_forwarded_keys": [key]}
     if not created:
         return [Reply(text=ctx.t("faq.already_forwarded"), buttons=[[forms.menu_button(ctx)]])]
-    async with ctx.uow() as uow:
-        chats = await staff_chats(uow, Permission.DEALER_WRITE)
-        languages = [await chat_language(uow, channel, chat_id, ctx.deps.default_language)
-                     for channel, chat_id in chats]
-    for (channel, chat_id), lang in zip(chats, languages, strict=True):
-        ctx.outbox.append(Reply(
-            text=i18n.t(lang, "faq.staff_question", who=asked_by or _unbound_label(ctx, lang), question=question),
-            buttons=[[Button(i18n.t(lang, "faq.btn.answer"), payload("faq.ans", staff_question.id or 0))]],
-            channel=channel, chat_id=chat_id))
     return [Reply(text=ctx.t("faq.forwarded"), buttons=[[forms.menu_button(ctx)]])]
 
 
@@ -226,11 +212,6 @@ async def answer_text(ctx: Ctx) -> list[Reply]:
                                                ctx.deps.clock)
     except Conflict as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    async with ctx.uow() as uow:
-        lang = await chat_language(uow, question.channel, question.chat_id, question.language)
-    ctx.outbox.append(Reply(text=i18n.t(lang, "faq.reply_to_user", question=question.question, answer=question.answer),
-                            buttons=[[Button(i18n.t(lang, "faq.btn.more"), payload("faq.menu"))]],
-                            channel=question.channel, chat_id=question.chat_id))
     return [Reply(text=ctx.t("faq.answer_sent", who=question.asked_by or question.chat_id),
                   buttons=[[Button(ctx.t("faq.btn.save"), payload("faq.save", question.id or 0))]])]
 
