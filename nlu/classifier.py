@@ -25,7 +25,7 @@ from typing import Any
 from nlu.cues import cue_hits
 from nlu.schema import Intent
 
-LOW_CONFIDENCE = 0.45
+LOW_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class CueFeatures:
 
 
 class IntentClassifier:
-    def __init__(self, C: float = 20.0, cue_weight: float = 2.0) -> None:  # noqa: N803 - scikit-learn's name
+    def __init__(self, C: float = 2.0, cue_weight: float = 1.0) -> None:  # noqa: N803 - scikit-learn's name
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion, Pipeline
