@@ -89,11 +89,13 @@ class App:
         if self._conversation is None:
             from handlers.app import build_conversation
             from handlers.context import Deps
-            from nlu.keyword import KeywordParser
+            from nlu.llm import build_faq_answerer, build_parser
 
+            llm = build_llm_config(self.settings)
             self._conversation = build_conversation(Deps(
-                uow_factory=self.uow_factory, clock=self.clock, parser=KeywordParser(),
-                default_language=self.settings.default_language, read_file=self.files().get))
+                uow_factory=self.uow_factory, clock=self.clock, parser=build_parser(self.settings.nlu_policy, llm),
+                default_language=self.settings.default_language, read_file=self.files().get,
+                faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None)))
         return self._conversation
 
     def local_chat(self, channel: str) -> LocalChat:
@@ -129,6 +131,17 @@ class App:
         if self._telegram is not None:
             await self._telegram.aclose()
         await self.engine.dispose()
+
+
+def build_llm_config(settings: Settings) -> Any:
+    """``nlu.llm.LlmConfig`` from ``LLM_*`` settings, or None when no endpoint and model are set."""
+    if not settings.llm_base_url or not settings.llm_model:
+        return None
+    from nlu.llm import LlmConfig
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
+    return LlmConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key,
+                     timeout=settings.llm_timeout_seconds, method=settings.llm_structured_method)
 
 
 def build_clock(settings: Settings) -> Clock:

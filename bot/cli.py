@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.cli_nlu import register as register_nlu_commands
 from bot.settings import Settings
 from core.errors import DomainError
 from core.users import Actor
@@ -44,6 +45,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 telegram_app = typer.Typer(help="Telegram 机器人 webhook 设置 (Telegram bot webhook).", no_args_is_help=True)
 app.add_typer(telegram_app, name="telegram")
+register_nlu_commands(app)   # dms nlu parse|eval, dms faq import (bot/cli_nlu.py)
 
 CLI_ACTOR = Actor.system()
 

@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     chat_flood_per_minute: int = Field(
         default=20, ge=1, description="messages per chat per minute before the bot asks the sender to slow down")
 
+    # understanding dealers (nlu/): the offline parser always works; an LLM only when configured
+    nlu_policy: Literal["offline", "llm_first", "llm_on_low_confidence"] = Field(
+        default="offline",
+        description="offline: never call an LLM; llm_first: every message; llm_on_low_confidence: when unsure")
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    llm_model: str | None = Field(default=None, description="model name at that endpoint")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key of the endpoint (if it needs one)")
+    llm_timeout_seconds: float = Field(default=3.0, gt=0, description="after this the offline result is used")
+    llm_structured_method: Literal["function_calling", "json_mode"] = Field(
+        default="function_calling", description="how the endpoint returns structured output")
+
     @property
     def telegram_token(self) -> str | None:
         """The bot token, or None when Telegram is off (unset or blank)."""

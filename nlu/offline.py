@@ -46,6 +46,7 @@ _PERIODS: tuple[tuple[str, str], ...] = (
     ("this year", "this_year"),
 )
 _DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ)
+_NOT_PRODUCTS = re.compile(r"改成|改为|换成|不要了?|不对|取消|再加|还要|加|卖了|卖出|一共|共计|总共|各|的")
 _FILLER_WORDS = re.compile(r"我要|我想|帮我|麻烦|请|下单|订货|要货|再来|来|要|订|给我|先|\b(?:order|buy|please|i|want|need)\b")
 
 
@@ -100,9 +101,11 @@ def _unknown_words(text: str, mentions: list[Mention]) -> list[str]:
     for q in QUANTITY.finditer(text):
         if not q.group("unit") or not free(q.start(), q.end()):
             continue
+        if any(0 <= m.start - q.end() <= 2 for m in mentions):      # "5台AP500": the quantity is AP500's
+            continue
         before = text[:q.start()]
         clause = re.split(r"[,.;!?，。；！？\s]", before)[-1]
-        word = _FILLER_WORDS.sub("", clause).strip()
+        word = _NOT_PRODUCTS.sub("", _FILLER_WORDS.sub("", clause)).strip()
         if 2 <= len(word) <= 12 and free(q.start() - len(clause), q.start()) and not word.isdigit():
             words.append(word)
     return list(dict.fromkeys(words))

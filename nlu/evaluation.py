@@ -1,0 +1,160 @@
+"""Scores of a parser on a labelled set (``dms nlu eval``, ``bench/nlu.py``, the held-out test).
+
+A line of the set: ``{"text": ..., "intent": ..., "slots": {...}}`` (products as SKUs). Slot exact match
+is counted for ``items`` (as a SKU -> quantity map), ``order_no`` and ``product`` over the lines whose
+gold slots name that key (an explicit empty list / null counts: "nothing to find" must find nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nlu.classifier import LOW_CONFIDENCE
+from nlu.schema import CatalogueEntry, Intent, IntentParser, ParseResult
+
+SLOT_KEYS = ("items", "order_no", "product")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    line: int
+    text: str
+    intent: Intent
+    slots: dict[str, Any]
+
+
+class MalformedSet(ValueError):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+
+
+def read_set(lines: Iterable[str]) -> list[Labelled]:
+    out = []
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise MalformedSet(n, f"not JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise MalformedSet(n, 'needs {"text": ..., "intent": ..., "slots": {...}}')
+        try:
+            intent = Intent(row.get("intent"))
+        except ValueError:
+            raise MalformedSet(n, f"unknown intent {row.get('intent')!r}") from None
+        slots = row.get("slots", {})
+        if not isinstance(slots, dict):
+            raise MalformedSet(n, "slots must be an object")
+        items = slots.get("items", [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("sku"), str)
+                                                  and isinstance(i.get("qty"), int) for i in items):
+            raise MalformedSet(n, 'items must be a list of {"sku": str, "qty": int}')
+        out.append(Labelled(n, row["text"], intent, slots))
+    return out
+
+
+def _gold(key: str, slots: dict[str, Any]) -> Any:
+    value = slots.get(key)
+    if key == "items":
+        return {i["sku"]: i["qty"] for i in value or []}
+    return value or None
+
+
+def _got(key: str, result: ParseResult) -> Any:
+    if key == "items":
+        return {i.sku: i.qty for i in result.slots.items}
+    return getattr(result.slots, key)
+
+
+@dataclass
+class Report:
+    total: int = 0
+    correct: int = 0
+    slot_total: Counter[str] = field(default_factory=Counter)
+    slot_correct: Counter[str] = field(default_factory=Counter)
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    gold_counts: Counter[str] = field(default_factory=Counter)
+    predicted_counts: Counter[str] = field(default_factory=Counter)
+    hits: Counter[str] = field(default_factory=Counter)
+    low_total: int = 0
+    low_correct: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    mistakes: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def slot_accuracy(self, key: str) -> float:
+        return self.slot_correct[key] / self.slot_total[key] if self.slot_total[key] else 0.0
+
+    def p95_ms(self) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+    def lines(self) -> list[str]:
+        out = [f"intent accuracy: {self.accuracy:.1%} ({self.correct}/{self.total})"]
+        for key in SLOT_KEYS:
+            out.append(f"slot exact match {key}: {self.slot_accuracy(key):.1%} "
+                       f"({self.slot_correct[key]}/{self.slot_total[key]})")
+        high_total = self.total - self.low_total
+        out.append(f"confidence >= {LOW_CONFIDENCE}: {high_total} messages, "
+                   f"{(self.correct - self.low_correct) / high_total if high_total else 0:.1%} right; "
+                   f"below: {self.low_total}, {self.low_correct / self.low_total if self.low_total else 0:.1%} right")
+        if self.latencies_ms:
+            out.append(f"latency p50 {sorted(self.latencies_ms)[len(self.latencies_ms) // 2]:.2f} ms, "
+                       f"p95 {self.p95_ms():.2f} ms")
+        out.append("per intent (precision / recall / n):")
+        for intent in Intent:
+            name = intent.value
+            n = self.gold_counts[name]
+            if not n and not self.predicted_counts[name]:
+                continue
+            precision = self.hits[name] / self.predicted_counts[name] if self.predicted_counts[name] else 0.0
+            recall = self.hits[name] / n if n else 0.0
+            out.append(f"  {name:<17} {precision:6.1%} {recall:6.1%} {n:4d}")
+        if self.confusions:
+            out.append("confusions (gold -> predicted: count):")
+            out.extend(f"  {g} -> {p}: {c}" for (g, p), c in self.confusions.most_common())
+        return out
+
+
+async def evaluate(parser: IntentParser, rows: Sequence[Labelled], catalogue: list[CatalogueEntry],
+                   today: date) -> Report:
+    report = Report()
+    for row in rows:
+        started = time.perf_counter()
+        result = await parser.parse(row.text, catalogue=catalogue, today=today)
+        report.latencies_ms.append((time.perf_counter() - started) * 1000)
+        report.total += 1
+        gold, got = row.intent.value, result.intent.value
+        report.gold_counts[gold] += 1
+        report.predicted_counts[got] += 1
+        right = gold == got
+        if right:
+            report.correct += 1
+            report.hits[gold] += 1
+        else:
+            report.confusions[(gold, got)] += 1
+            report.mistakes.append(f"{gold} -> {got} ({result.confidence:.2f}): {row.text}")
+        if result.confidence < LOW_CONFIDENCE:
+            report.low_total += 1
+            report.low_correct += right
+        for key in SLOT_KEYS:
+            if key in row.slots:
+                report.slot_total[key] += 1
+                if _gold(key, row.slots) == _got(key, result):
+                    report.slot_correct[key] += 1
+                else:
+                    report.mistakes.append(f"slot {key}: {_gold(key, row.slots)} != {_got(key, result)}: {row.text}")
+    return report
