@@ -41,6 +41,7 @@ from core.auditing import record, snapshot
 from core.clock import Clock
 from core.dealers import Contact, Dealer, DealerStatus
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from core.faq import FaqEntry
 from core.inventory import StockLevel, Warehouse
 from core.money import money
 from core.orders import Order, OrderStatus
@@ -606,6 +607,48 @@ class AuditLogAdmin(DmsModelView):
     column_filters = [AllUniqueStringValuesFilter("entity", title="对象 Entity")]
 
 
+# --- FAQ knowledge base ----------------------------------------------------------------------------
+
+class FaqEntryAdmin(DmsModelView):
+    name = "知识库 FAQ entry"
+    name_plural = "知识库 FAQ"
+    icon = "fa-solid fa-circle-question"
+    category = "渠道 Channel"
+    write_permission = P.DEALER_WRITE
+    repository = "faq_entries"
+    entity = "faq_entry"
+    can_delete = True
+    can_export = True
+
+    column_list = ["id", "question_zh", "question_en", "tags", "active", "source", "updated_at"]
+    column_details_list = ["id", "question_zh", "question_en", "answer_zh", "answer_en", "tags", "variants", "active",
+                           "source", "created_at", "updated_at"]
+    column_searchable_list = ["question_zh", "question_en", "answer_zh"]
+    column_sortable_list = ["id", "question_zh", "updated_at", "active"]
+    column_default_sort = "id"
+    column_filters = [BooleanFilter("active", title="启用 Active")]
+    form_columns = ["question_zh", "answer_zh", "question_en", "answer_en", "tags", "variants", "active"]
+    optional_fields = ("question_en", "answer_en")
+    form_args = {"tags": {"description": 'JSON 列表 / JSON list, e.g. ["发票", "invoice"]'},
+                 "variants": {"description": '其他问法 / other ways to ask, JSON list, e.g. ["怎么开票"]'}}
+    form_widget_args = {"answer_zh": {"rows": 5}, "answer_en": {"rows": 5}}
+
+    async def validate(self, uow: AbstractUnitOfWork, actor: Actor, obj: Any, before: dict[str, Any] | None) -> None:
+        for name in ("tags", "variants"):
+            value = getattr(obj, name)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValidationFailed(reason=f"{name} 必须是字符串列表 / {name} must be a list of strings")
+        if not (obj.question_zh or "").strip() or not (obj.answer_zh or "").strip():
+            raise ValidationFailed(reason="中文问题和答案必填 / the Chinese question and answer are required")
+        obj.question_en = obj.question_en or ""
+        obj.answer_en = obj.answer_en or ""
+        now = self.clock.now()
+        obj.updated_at = now
+        if obj.created_at is None:
+            obj.created_at = now
+            obj.source = obj.source or f"admin:{actor.name}"
+
+
 #: (view spec, mapped core class), in menu order
 VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (
     (DealerAdmin, Dealer),
@@ -619,6 +662,7 @@ VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (
     (TicketAdmin, Ticket),
     (UserAdmin, User),
     (AuditLogAdmin, AuditEntry),
+    (FaqEntryAdmin, FaqEntry),
 )
 
 

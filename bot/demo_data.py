@@ -376,6 +376,14 @@ class _Seeder:
         self.progress(f"dealers: {len(self.dealers)}")
         await self.trading_history()
         await self.operations()
+        await self.knowledge_base()
+
+    async def knowledge_base(self) -> None:
+        """The FAQ knowledge base (nlu/data/faq_demo.md): payment, invoices, delivery, warranty, returns ..."""
+        from nlu.kb_import import seed_demo_knowledge_base
+
+        summary = await seed_demo_knowledge_base(self.uow_factory(), self.clock)
+        self.count("faq_entries", len(summary.created))
 
     # --- phase 1: reference data in one unit of work ---------------------------------------------
 
