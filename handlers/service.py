@@ -17,7 +17,7 @@ from core.errors import Conflict, DomainError
 from core.services.users import resolve_identity
 from core.users import Actor
 from handlers import i18n
-from handlers.catalogue import catalogue_entries
+from handlers.catalogue import catalogue_entries, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.router import Router, parse_payload
@@ -95,7 +95,9 @@ class ConversationService:
     async def _parse(self, ctx: Ctx) -> ParseResult:
         async with ctx.uow() as uow:
             catalogue = await catalogue_entries(uow)
-        return await self.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=self.deps.clock.today())
+            aliases = await parser_aliases(uow, ctx.actor)
+        return await self.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=self.deps.clock.today(),
+                                            dealer_aliases=aliases)
 
     # --- state and receipts ---------------------------------------------------------------------
     def _client_language(self, inbound: Inbound) -> str:

@@ -104,8 +104,9 @@ def _unknown_words(text: str, mentions: list[Mention]) -> list[str]:
         if any(0 <= m.start - q.end() <= 2 for m in mentions):      # "5台AP500": the quantity is AP500's
             continue
         before = text[:q.start()]
-        clause = re.split(r"[,.;!?，。；！？\s]", before)[-1]
-        word = _NOT_PRODUCTS.sub("", _FILLER_WORDS.sub("", clause)).strip()
+        clause = re.split(r"[,.;!?，。；！？]", before)[-1]
+        parts = _NOT_PRODUCTS.sub(" ", _FILLER_WORDS.sub(" ", clause)).split()
+        word = parts[-1] if parts else ""
         if 2 <= len(word) <= 12 and free(q.start() - len(clause), q.start()) and not word.isdigit():
             words.append(word)
     return list(dict.fromkeys(words))

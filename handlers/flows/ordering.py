@@ -41,7 +41,7 @@ from core.services.dealers import get_dealer, list_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import catalogue_entries
+from handlers.catalogue import catalogue_entries, learn_from_pick, parser_aliases, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
@@ -256,8 +256,10 @@ async def _catalogue(ctx: Ctx) -> list[CatalogueEntry]:
 
 
 async def _parse(ctx: Ctx) -> ParseResult:
+    async with ctx.uow() as uow:
+        aliases = await parser_aliases(uow, ctx.actor)
     return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await _catalogue(ctx),
-                                       today=ctx.deps.clock.today())
+                                       today=ctx.deps.clock.today(), dealer_aliases=aliases)
 
 
 def _fmt_date(ctx: Ctx, d: date) -> str:
@@ -649,6 +651,8 @@ async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     if score >= 100 and qty is None and (len(found) == 1 or found[1][1] < 100):
         # the product is named exactly, only the quantity is missing
         return await _pick(ctx, top.sku)
+    if words:
+        remember_suggestions(ctx, words[0], [e.sku for e, _ in found])   # a pick teaches the dealer's word
     head = ctx.t("order.suggest", word=words[0][:30]) if words else ctx.t("order.suggest_plain")
     rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
                     payload("order.add", e.sku, qty) if qty else payload("order.pick", e.sku))]
@@ -706,6 +710,7 @@ async def category(ctx: Ctx) -> list[Reply]:
 async def pick(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
+    await learn_from_pick(ctx, ctx.args[0] if ctx.args else "")
     return await _pick(ctx, ctx.args[0] if ctx.args else "")
 
 
@@ -728,6 +733,7 @@ async def add(ctx: Ctx) -> list[Reply]:
     qty = _qty_arg(ctx.args[1]) if len(ctx.args) > 1 else None
     if qty is None:
         return [Reply(text=ctx.t("error.button_stale"))]
+    await learn_from_pick(ctx, sku)
     return await _add(ctx, sku, qty)
 
 
