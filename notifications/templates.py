@@ -39,9 +39,25 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One chat message of a ``chat.reply`` row: a channel's answer to a message it received, queued so
+    its delivery is durable and rate-limited (WeCom). ``image`` / ``file`` are keys of the adapter's file
+    store; ``edit_ref`` names an earlier message to update instead (the channel's reference)."""
+
+    text: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit_ref: str = ""
+    image: str = ""
+    image_name: str = ""
+    file: str = ""
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
 class Rendered:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    parts: tuple[Part, ...] = ()     # chat.reply: the messages, in order (a sender that ignores them sends text)
 
 
 class UnknownTemplate(KeyError):
@@ -418,3 +434,17 @@ def _weekly(p: Params) -> Rendered:
 
 
 simple("system.notice", "{text}", "{text}")
+
+
+@template("chat.reply")
+def _chat_reply(p: Params) -> Rendered:
+    """Replies already written in the chat's language (``params["replies"]``: text, buttons as
+    ``[[{"label", "payload"}]]``, edit_ref, image, image_name, file, file_name)."""
+    parts = tuple(Part(text=str(r.get("text") or ""),
+                       buttons=tuple(tuple(Button(str(b["label"]), str(b["payload"])) for b in row)
+                                     for row in r.get("buttons") or []),
+                       edit_ref=str(r.get("edit_ref") or ""), image=str(r.get("image") or ""),
+                       image_name=str(r.get("image_name") or ""), file=str(r.get("file") or ""),
+                       file_name=str(r.get("file_name") or ""))
+                  for r in p.raw.get("replies") or [])
+    return Rendered("\n\n".join(part.text for part in parts if part.text), parts[-1].buttons if parts else (), parts)

@@ -217,12 +217,13 @@ def _new_invite_code() -> str:
 
 async def create_invite(uow: AbstractUnitOfWork, actor: Actor, kind: InviteKind, target: str | tuple[str, Role],
                         clock: Clock, ttl_hours: int = DEFAULT_INVITE_TTL_HOURS,
-                        *, role: Role | None = None) -> InviteCode:
+                        *, role: Role | None = None, username: str | None = None) -> InviteCode:
     """A one-time code valid for ``ttl_hours``.
 
     ``kind`` DEALER: ``target`` is the dealer code; the redeemer becomes a new user of that dealer with
-    ``role`` (default: owner when the dealer has no owner user yet, else clerk). Needs USER_MANAGE or
-    DEALER_WRITE.
+    ``role`` (default: owner when the dealer has no owner user yet, else clerk). With ``username`` (an
+    active user of that dealer) the redeemer binds to that existing user instead: the same person on a
+    second channel (WeCom next to Telegram). Needs USER_MANAGE or DEALER_WRITE.
     ``kind`` STAFF: ``target`` is ``(username, role)``; the redeemer binds to that user, created on
     redemption when it does not exist. Needs USER_MANAGE.
     """
@@ -259,6 +260,16 @@ async def create_invite(uow: AbstractUnitOfWork, actor: Actor, kind: InviteKind,
             if dealer is None:
                 raise dealer_not_found(target)
             _dealer_open(dealer)
+            if username is not None:
+                existing_user = await uow.users.get_by(username=_check_username(username))
+                if existing_user is None or existing_user.dealer_id != dealer.id or not existing_user.active:
+                    raise _user_not_found(username)
+                if role is not None and role != existing_user.role:
+                    raise Conflict(zh=f"操作冲突：用户 {existing_user.username} 的角色为 {existing_user.role.value}",
+                                   en=f"Conflict: user {existing_user.username} has role {existing_user.role.value}",
+                                   reason="role mismatch")
+                invite.username = existing_user.username
+                role = existing_user.role
             if role is None:
                 has_owner = await uow.users.count(dealer_id=dealer.id, role=Role.DEALER_OWNER, active=True)
                 role = Role.DEALER_CLERK if has_owner else Role.DEALER_OWNER
@@ -318,9 +329,10 @@ async def redeem_invite(uow: AbstractUnitOfWork, code: str, channel: str, extern
             raise BusinessRuleViolation(zh="邀请码已过期，请联系管理员重新生成",
                                         en="This invite code has expired; ask for a new one", reason="invite expired")
         user: User | None = None
-        if invite.kind == InviteKind.STAFF:
-            assert invite.username is not None and invite.role is not None
+        if invite.username is not None:       # staff invites, and dealer invites for an existing user
             user = await uow.users.get_by(username=invite.username)
+            if invite.kind == InviteKind.DEALER and (user is None or user.dealer_id != invite.dealer_id):
+                raise _user_not_found(invite.username)
             if user is not None and not user.active:
                 raise BusinessRuleViolation(zh="账号已停用，请联系管理员", en="This account is disabled; ask an "
                                             "administrator", reason="user inactive")
