@@ -183,7 +183,23 @@ def bootstrap(settings: Settings | None = None) -> App:
               clock=build_clock(settings))
     if settings.telegram_token is not None:
         app.background.append(telegram_task)
+    if settings.notify_in_run:
+        app.background += [outbox_worker_task, scheduler_task]
     return app
+
+
+async def outbox_worker_task(app: App) -> None:
+    """Background task of ``dms run``: one outbox worker (``dms worker`` runs more, elsewhere)."""
+    from bot.notify_senders import worker_task
+
+    await worker_task(app)
+
+
+async def scheduler_task(app: App) -> None:
+    """Background task of ``dms run``: the scheduled checks, while this process holds the leader lock."""
+    from bot.notify_senders import scheduler_task as run
+
+    await run(app)
 
 
 async def telegram_task(app: App) -> None:
@@ -277,9 +293,8 @@ async def ensure_admin(app: App, password: str | None = None) -> AdminLogin:
 def background_tasks(app: App) -> list[BackgroundTask]:
     """Coroutines started alongside the web server by ``dms run``.
 
-    Hooks for later work, each ``async def task(app: App) -> None`` running until cancelled:
-    - the scheduler (qualification expiry, low stock, statement runs),
-    - the outbox worker (notifications to Telegram / WeCom),
+    Each ``async def task(app: App) -> None`` runs until cancelled:
+    - the scheduler and one outbox worker (``NOTIFY_IN_RUN``; see ``bot.notify_senders``),
     - Telegram polling when a bot token is configured.
     """
     return list(app.background)

@@ -88,6 +88,41 @@ class Settings(BaseSettings):
     llm_structured_method: Literal["function_calling", "json_mode"] = Field(
         default="function_calling", description="how the endpoint returns structured output")
 
+    # notifications (notifications/): the outbox worker and the scheduled checks
+    notify_in_run: bool = Field(default=True, description="`dms run` also runs the scheduler and one worker")
+    notify_quiet_hours: str = Field(default="22:00-08:00",
+                                    description="business time when only urgent pushes go out; empty: none")
+    notify_max_attempts: int = Field(default=8, ge=1, description="failed sends before a message is dead")
+    notify_backoff_seconds: float = Field(default=30.0, gt=0, description="first retry delay, doubled each time")
+    notify_batch_size: int = Field(default=50, ge=1, description="rows a worker claims at once")
+    notify_concurrency: int = Field(default=32, ge=1, description="sends a worker has in flight")
+    notify_poll_seconds: float = Field(default=1.0, gt=0, description="how often an idle worker looks again")
+    notify_stale_seconds: float = Field(default=300.0, gt=0,
+                                        description="a row left 'sending' this long belonged to a dead worker")
+    notify_telegram_per_second: int = Field(default=30, ge=1, description="Telegram: messages per second per bot")
+    notify_telegram_chat_per_second: int = Field(default=1, ge=1, description="Telegram: per chat per second")
+    notify_telegram_group_per_minute: int = Field(default=20, ge=1, description="Telegram: per group per minute")
+    notify_wecom_per_minute: int = Field(default=10000, ge=1, description="WeCom: calls per minute per app")
+    notify_wecom_member_per_minute: int = Field(default=30, ge=1, description="WeCom: per member per minute")
+    notify_rate_margin: float = Field(default=0.02, ge=0, description="limit windows this much longer (jitter)")
+    notify_redis_prefix: str = Field(default="dms:rl:", description="Redis key prefix of the shared rate limits")
+    notify_leader_lock: str = Field(default="dms-scheduler", description="name of the scheduler's leader lock")
+    notify_leader_poll_seconds: float = Field(default=2.0, gt=0,
+                                              description="how often a waiting scheduler tries to take over")
+    notify_qualification_days: str = Field(default="30,7,1", description="days before expiry to remind")
+    notify_contract_days: str = Field(default="30,7", description="days before a contract ends to remind")
+    notify_deviation_margin: str = Field(default="0.15",
+                                         description="achievement behind elapsed time by more than this: alert")
+    notify_escalate_after_hours: int = Field(default=24, ge=1, description="SLA breach to management after this")
+    notify_cron_qualification_expiry: str = "0 9 * * *"
+    notify_cron_contract_expiry: str = "5 9 * * *"
+    notify_cron_contract_deviation: str = "0 10 * * mon"
+    notify_cron_stock_levels: str = "30 8-20/2 * * *"
+    notify_cron_sla_breaches: str = "*/10 * * * *"
+    notify_cron_campaign_launches: str = "10 9 * * *"
+    notify_cron_daily_digest: str = "30 8 * * *"
+    notify_cron_weekly_performance: str = "0 9 * * mon"
+
     @property
     def telegram_token(self) -> str | None:
         """The bot token, or None when Telegram is off (unset or blank)."""

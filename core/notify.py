@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from core.accounts import Statement
@@ -102,18 +103,20 @@ async def user_for_label(uow: AbstractUnitOfWork, label: str | None) -> int | No
 
 # --- telling ---------------------------------------------------------------------------------------------
 
+def messages_for(user_ids: Iterable[int], notice: Notice, key: str, at: datetime) -> list[OutboxMessage]:
+    """One unsaved row per user, keyed ``{kind}:{key}:u{user_id}`` (checks hand them to the outbox store)."""
+    return [OutboxMessage(dedup_key=f"{notice.kind}:{key}:u{user_id}", kind=notice.kind, category=notice.category,
+                          params=dict(notice.params), user_id=user_id, urgent=notice.urgent, created_at=at)
+            for user_id in sorted(set(user_ids))]
+
+
 async def tell_users(uow: AbstractUnitOfWork, user_ids: Iterable[int], notice: Notice, key: str, clock: Clock,
                      *, exclude: Actor | None = None) -> list[OutboxMessage]:
     """Stage one outbox row per user (not the acting user: they saw it happen). Existing keys are skipped."""
     skip = exclude.user_id if exclude is not None else None
-    now = clock.now()
     staged = []
-    for user_id in sorted(set(user_ids)):
-        if user_id == skip:
-            continue
-        row = await enqueue(uow, OutboxMessage(
-            dedup_key=f"{notice.kind}:{key}:u{user_id}", kind=notice.kind, category=notice.category,
-            params=dict(notice.params), user_id=user_id, urgent=notice.urgent, created_at=now))
+    for message in messages_for((u for u in user_ids if u != skip), notice, key, clock.now()):
+        row = await enqueue(uow, message)
         if row is not None:
             staged.append(row)
     return staged

@@ -13,6 +13,9 @@
   channels are logged and left to the outbox;
 - ``TelegramRetryAfter`` (429) waits ``retry_after`` and retries once; any other API error is logged
   and the next reply still goes out. Nothing here raises into the update loop.
+- ``strict=True`` is the outbox worker's sender (``bot.notify_senders``): no retry and no logging here;
+  Telegram errors are raised as ``notifications.errors`` (429 -> ``ChannelRateLimited(retry_after)``,
+  blocked / not found / bad request -> permanent ``ChannelError``), and the worker decides.
 """
 
 from __future__ import annotations
@@ -24,7 +27,13 @@ from functools import partial
 from typing import Any, TypeVar
 
 from aiogram import Bot
-from aiogram.exceptions import AiogramError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
@@ -34,6 +43,7 @@ from aiogram.types import (
 )
 
 from handlers.messages import Button, Reply
+from notifications.errors import ChannelError, ChannelRateLimited
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +125,11 @@ def contact_keyboard(rows: list[list[Button]]) -> ReplyKeyboardMarkup | None:
 class TelegramSender:
     """Sends ``Reply`` objects with ``bot``; never raises on Telegram errors (they are logged)."""
 
-    def __init__(self, bot: Bot, *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
+    def __init__(self, bot: Bot, *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 strict: bool = False) -> None:
         self.bot = bot
         self._sleep = sleep
+        self.strict = strict
 
     # --- the entry points -------------------------------------------------------------------------
     async def deliver(self, chat_id: int | str, replies: list[Reply]) -> None:
@@ -142,6 +154,8 @@ class TelegramSender:
                 return await self._document(chat_id, reply)
             return await self._text(chat_id, reply.text, reply.buttons)
         except Exception:  # a bug here must not stop the other replies or the update loop
+            if self.strict:
+                raise
             log.exception("telegram send failed", extra={"chat_id": str(chat_id)})
             return []
 
@@ -237,6 +251,8 @@ class TelegramSender:
         try:
             return await self._with_retry(make)
         except AiogramError as exc:
+            if self.strict:
+                raise push_error(exc) from exc
             log.warning("telegram call failed", extra={"method": method, "error": str(exc)})
             return None
 
@@ -244,8 +260,17 @@ class TelegramSender:
         try:
             return await make()
         except TelegramRetryAfter as exc:
-            if exc.retry_after > MAX_RETRY_AFTER_SECONDS:
+            if self.strict or exc.retry_after > MAX_RETRY_AFTER_SECONDS:
                 raise
             log.info("telegram flood wait", extra={"retry_after": exc.retry_after})
             await self._sleep(float(exc.retry_after))
             return await make()
+
+
+def push_error(exc: AiogramError) -> ChannelError:
+    """A Telegram error as the outbox worker understands it."""
+    if isinstance(exc, TelegramRetryAfter):
+        return ChannelRateLimited(exc.retry_after, exc.message)
+    if isinstance(exc, TelegramForbiddenError | TelegramNotFound | TelegramBadRequest):
+        return ChannelError(str(exc), permanent=True)
+    return ChannelError(str(exc) or type(exc).__name__, permanent=False)

@@ -17,9 +17,10 @@ def all_routers() -> list[Router]:
         orders,
         quality,
         sellout,
+        settings,
         staff,
         stock,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, campaigns,
-                               apply, faq, staff)]
+                               apply, faq, staff, settings)]

@@ -627,7 +627,7 @@ async def start_bot(tmp_path: Any, standin: TelegramStandIn, *, mode: str = "pol
 
     import uvicorn
 
-    from bot.bootstrap import bootstrap, migrate, telegram_task
+    from bot.bootstrap import bootstrap, migrate, outbox_worker_task, telegram_task
     from bot.settings import Settings
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -640,11 +640,13 @@ async def start_bot(tmp_path: Any, standin: TelegramStandIn, *, mode: str = "pol
         data_dir=tmp_path / "var", demo_data_on_empty=False, web_host="127.0.0.1", web_port=port,
         secret_key="e2e-telegram-secret-key", telegram_bot_token=standin.token,
         telegram_api_base=standin.base_url, telegram_webhook_secret=secret, telegram_mode=mode,
-        chat_flood_per_minute=flood_per_minute)
+        chat_flood_per_minute=flood_per_minute, notify_quiet_hours="", notify_poll_seconds=0.2)
     await migrate(settings)
     app = bootstrap(settings)
     assert telegram_task in app.background, "bootstrap must start Telegram when a token is set"
     world = BotWorld(standin=standin, app=app, mode=mode)
+    # pushes to other chats (approval prompts, decisions) are sent by the outbox worker, as in `dms run`
+    world.tasks.append(asyncio.create_task(outbox_worker_task(app)))
     if mode == "webhook":
         server = uvicorn.Server(uvicorn.Config(app.web(), log_config=None, lifespan="on", access_log=False))
         world.server = server
