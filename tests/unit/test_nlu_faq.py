@@ -80,7 +80,7 @@ def test_markdown_and_csv_knowledge_base_files() -> None:
     with pytest.raises(ValueError, match="line 1: an entry needs"):
         parse_markdown("## 没有答案的问题\nQ-en: no answer\n")
     with pytest.raises(ValueError, match="line 3"):
-        parse_markdown("## 问题\nA: 答\nnonsense line\n")
+        parse_markdown("## 问题\nQ-en: Question\nnonsense line\nA: 答\n")
     csv = parse_csv("\ufeffquestion_zh,answer_zh,question_en,answer_en,tags,variants\n"
                     "发票怎么开,月结专票,Invoice?,Monthly VAT invoice,发票;invoice,开票|专票\n")
     assert csv[0].tags == ("发票", "invoice") and csv[0].variants == ("开票", "专票")
