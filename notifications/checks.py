@@ -54,6 +54,7 @@ from core.notify import (
     staff_users,
     user_for_label,
 )
+from core.onboarding import REQUIRED_DOCUMENTS
 from core.orders import OrderStatus
 from core.outbox import Category, OutboxMessage
 from core.ports import AbstractOutboxStore, AbstractUnitOfWork
@@ -127,9 +128,15 @@ class Checks:
             for found in docs:
                 doc, dealer = found.qualification, found.dealer
                 assert dealer.id is not None and doc.expires_on is not None
+                # another approved document of the same kind that lasts longer makes this one history
+                newer = await uow.qualifications.count(dealer_id=dealer.id, doc_type=doc.doc_type,
+                                                       status=ReviewStatus.APPROVED, expires_on__gt=doc.expires_on)
+                if newer:
+                    continue
                 params = {"doc": localized(*DOCUMENT_LABELS[doc.doc_type]), "number": doc.number,
                           "date": doc.expires_on.isoformat(), "days": found.days_left,
-                          "dealer": f"{dealer.code} {dealer.name}", "code": dealer.code}
+                          "dealer": f"{dealer.code} {dealer.name}", "code": dealer.code,
+                          "blocks": doc.doc_type in REQUIRED_DOCUMENTS}
                 users = await dealer_users(uow, dealer.id)
                 if found.days_left < 0:
                     key = f"{doc.id}:expired"
@@ -241,9 +248,11 @@ class Checks:
                 assert ticket.sla_due_at is not None
                 due = ticket.sla_due_at.astimezone(self.clock.tz)
                 assignee = await user_for_label(uow, ticket.assignee)
+                handler = await uow.users.get(assignee) if assignee is not None else None
                 params = {"number": ticket.number, "dealer": await dealer_label(uow, ticket.dealer_id),
                           "due": due.strftime("%Y-%m-%d %H:%M"), "priority": localized(*PRIORITY_LABELS[ticket.priority]),
-                          "desc": ticket.description[:200], "assignee": ticket.assignee or "-"}
+                          "desc": ticket.description[:200],
+                          "assignee": handler.display_name if handler is not None else (ticket.assignee or "-")}
                 key = f"{ticket.number}:{ticket.sla_due_at.isoformat()}"
                 messages += messages_for([assignee] if assignee is not None else handlers,
                                          Notice("ticket.sla_breach", Category.TICKET, params, urgent=True), key, now)

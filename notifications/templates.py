@@ -353,18 +353,43 @@ simple("faq.answer", "💬 客服回复了您的问题：\n“{question}”\n\n{
 
 # --- scheduled checks ------------------------------------------------------------------------------------
 
-simple("qual.expiring", "📑 您的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天）。请尽快上传新证件，到期后将暂停下单。",
-       "📑 Your {doc} (no. {number}) expires on {date} ({days} days left). Please upload the new one soon: "
-       "ordering stops when it expires.")
-simple("qual.expired", "⛔ 您的{doc}（编号 {number}）已于 {date} 到期，下单已暂停，上传新证件并审核通过后即可恢复。",
-       "⛔ Your {doc} (no. {number}) expired on {date}. Ordering is blocked until a renewed document is "
-       "uploaded and approved.")
-simple("qual.expiring_staff", "📑 {dealer} 的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天），尚未续期。",
-       "📑 The {doc} (no. {number}) of {dealer} expires on {date} ({days} days left) and is not renewed yet.",
-       lambda p: [[p.btn("📄 经销商详情", "📄 Dealer details", "staff.dealer.detail", p["code"])]])
-simple("qual.expired_staff", "⛔ {dealer} 的{doc}（编号 {number}）已于 {date} 到期，该经销商已不能下单。",
-       "⛔ The {doc} (no. {number}) of {dealer} expired on {date}; the dealer cannot order until it is renewed.",
-       lambda p: [[p.btn("📄 经销商详情", "📄 Dealer details", "staff.dealer.detail", p["code"])]])
+@template("qual.expiring")
+def _qual_expiring(p: Params) -> Rendered:
+    text = p.t("📑 您的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天）。请尽快上传新证件。",
+               "📑 Your {doc} (no. {number}) expires on {date} ({days} days left). Please upload the new one soon.")
+    if p.get("blocks"):
+        text += p.t("到期后将暂停下单。", " Ordering stops when it expires.")
+    return Rendered(text)
+
+
+@template("qual.expired")
+def _qual_expired(p: Params) -> Rendered:
+    if p.get("blocks"):
+        return Rendered(p.t("⛔ 您的{doc}（编号 {number}）已于 {date} 到期，下单已暂停，上传新证件并审核通过后即可恢复。",
+                            "⛔ Your {doc} (no. {number}) expired on {date}. Ordering is blocked until a renewed "
+                            "document is uploaded and approved."))
+    return Rendered(p.t("⚠️ 您的{doc}（编号 {number}）已于 {date} 到期，请上传新证件。",
+                        "⚠️ Your {doc} (no. {number}) expired on {date}. Please upload the renewed one."))
+
+
+def _dealer_detail(p: Params) -> tuple[tuple[Button, ...], ...]:
+    return _rows([p.btn("📄 经销商详情", "📄 Dealer details", "staff.dealer.detail", p["code"])])
+
+
+@template("qual.expiring_staff")
+def _qual_expiring_staff(p: Params) -> Rendered:
+    return Rendered(p.t("📑 {dealer} 的{doc}（编号 {number}）将于 {date} 到期（还有 {days} 天），尚未续期。",
+                        "📑 The {doc} (no. {number}) of {dealer} expires on {date} ({days} days left) and is not "
+                        "renewed yet."), _dealer_detail(p))
+
+
+@template("qual.expired_staff")
+def _qual_expired_staff(p: Params) -> Rendered:
+    text = p.t("⛔ {dealer} 的{doc}（编号 {number}）已于 {date} 到期。", "⛔ The {doc} (no. {number}) of {dealer} "
+               "expired on {date}.")
+    if p.get("blocks"):
+        text += p.t("该经销商在续期前不能下单。", " The dealer cannot order until it is renewed.")
+    return Rendered(text, _dealer_detail(p))
 simple("contract.expiring", "📄 您的合同 {number} 将于 {date} 到期（还有 {days} 天）。请联系业务员续签。",
        "📄 Your contract {number} ends on {date} ({days} days left). Please talk to your sales contact about "
        "renewing it.", lambda p: [[p.btn("📄 查看合同", "📄 View contract", "acct.contract")]])
