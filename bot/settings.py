@@ -77,6 +77,16 @@ class Settings(BaseSettings):
     chat_flood_per_minute: int = Field(
         default=20, ge=1, description="messages per chat per minute before the bot asks the sender to slow down")
 
+    # WeCom 企业微信 (bot/wecom): a self-built app; the channel is on when all five values are set
+    wecom_corp_id: str | None = Field(default=None, description="企业ID (My Company > Company Info)")
+    wecom_agent_id: int | None = Field(default=None, description="the self-built app's AgentId")
+    wecom_secret: SecretStr | None = Field(default=None, description="the app's Secret (for gettoken)")
+    wecom_token: SecretStr | None = Field(default=None, description="Token of the app's 接收消息 (callback) settings")
+    wecom_encoding_aes_key: SecretStr | None = Field(
+        default=None, description="EncodingAESKey (43 characters) of the app's callback settings")
+    wecom_api_base: str = Field(default="https://qyapi.weixin.qq.com",
+                                description="WeCom server API; a private deployment or a local stand-in in tests")
+
     # understanding dealers (nlu/): the offline parser always works; an LLM only when configured
     nlu_policy: Literal["offline", "llm_first", "llm_on_low_confidence"] = Field(
         default="offline",
@@ -128,6 +138,13 @@ class Settings(BaseSettings):
         """The bot token, or None when Telegram is off (unset or blank)."""
         token = self.telegram_bot_token.get_secret_value().strip() if self.telegram_bot_token else ""
         return token or None
+
+    @property
+    def wecom_enabled(self) -> bool:
+        """True when every value the WeCom channel needs is set (and not blank)."""
+        secrets = (self.wecom_secret, self.wecom_token, self.wecom_encoding_aes_key)
+        return bool((self.wecom_corp_id or "").strip() and self.wecom_agent_id is not None
+                    and all(s is not None and s.get_secret_value().strip() for s in secrets))
 
     @property
     def encryption_keys(self) -> list[str]:
