@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from typing import Any, ClassVar
+from urllib.parse import urlparse
 
-from sqladmin import Admin, ModelView
+from sqladmin import Admin, ModelView, action
 from sqladmin.authorization import Action, AuthorizationBackend
 from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
 from sqlalchemy import inspect as sa_inspect
@@ -32,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from wtforms import PasswordField, SelectField, validators  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
@@ -44,7 +46,9 @@ from core.errors import DomainError, NotFound, PermissionDenied, ValidationFaile
 from core.faq import FaqEntry
 from core.inventory import StockLevel, Warehouse
 from core.money import money
+from core.notify import retry_messages
 from core.orders import Order, OrderStatus
+from core.outbox import Category, OutboxMessage, OutboxStatus
 from core.ports import AbstractUnitOfWork
 from core.products import DealerPrice, Product, Promotion, PromotionKind, TierPrice
 from core.services import dealers as dealer_cases
@@ -649,6 +653,49 @@ class FaqEntryAdmin(DmsModelView):
             obj.source = obj.source or f"admin:{actor.name}"
 
 
+class OutboxAdmin(DmsModelView):
+    """The notification outbox: what was pushed to whom, what failed, and "retry" for dead rows.
+
+    Read-only except the retry action (``core.notify.retry_messages``: back to pending, attempts reset,
+    audited). Params are shown as stored (JSON); recipients by user id.
+    """
+
+    name = "通知队列 Outbox"
+    name_plural = "通知队列 Outbox"
+    icon = "fa-solid fa-paper-plane"
+    category = "系统 System"
+    read_permission = P.USER_MANAGE
+    write_permission = P.USER_MANAGE
+    can_create = False
+    can_edit = False
+    can_delete = False
+
+    column_list = ["id", "status", "kind", "category", "user_id", "urgent", "attempts", "created_at", "sent_at",
+                   "delivered_to"]
+    column_details_list = ["id", "dedup_key", "status", "kind", "category", "params", "user_id", "channel", "chat_id",
+                           "urgent", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at",
+                           "delivered_to", "claimed_by", "claimed_at"]
+    column_searchable_list = ["dedup_key", "kind", "delivered_to"]
+    column_sortable_list = ["id", "created_at", "sent_at", "status", "attempts"]
+    column_default_sort = ("id", True)
+    column_filters = [StaticValuesFilter("status", values=_enum_choices(OutboxStatus), title="状态 Status"),
+                      StaticValuesFilter("category", values=_enum_choices(Category), title="类别 Category")]
+
+    @action(name="retry", label="重试 Retry",
+            confirmation_message="把选中的失败/已放弃消息重新放回队列？ Put the selected failed or dead messages back in "
+                                 "the queue?")
+    async def retry(self, request: Request) -> Response:
+        referer = request.headers.get("referer", "")
+        if urlparse(referer).netloc.lower() != request.url.netloc.lower():    # GET route: same-site only
+            return HTMLResponse("<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
+        ids = [int(pk) for pk in request.query_params.get("pks", "").split(",") if pk.strip().isdigit()]
+        try:
+            await retry_messages(self.uow_factory(), self.actor(request), ids, self.clock)
+        except DomainError as exc:
+            return HTMLResponse(f"<p>{exc.message('zh')} / {exc.message('en')}</p>", status_code=400)
+        return RedirectResponse(referer, status_code=302)
+
+
 #: (view spec, mapped core class), in menu order
 VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (
     (DealerAdmin, Dealer),
@@ -663,6 +710,7 @@ VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (
     (UserAdmin, User),
     (AuditLogAdmin, AuditEntry),
     (FaqEntryAdmin, FaqEntry),
+    (OutboxAdmin, OutboxMessage),
 )
 
 
