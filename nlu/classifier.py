@@ -63,7 +63,7 @@ class CueFeatures:
         return self
 
     def transform(self, texts: Sequence[str]) -> Any:
-        from scipy.sparse import csr_matrix
+        from scipy.sparse import csr_matrix  # type: ignore[import-untyped]
 
         return csr_matrix([[self.weight * h for h in cue_hits(t)] for t in texts], dtype=float)
 
@@ -78,9 +78,9 @@ class CueFeatures:
 
 class IntentClassifier:
     def __init__(self, C: float = 2.0, cue_weight: float = 1.0) -> None:  # noqa: N803 - scikit-learn's name
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import FeatureUnion, Pipeline
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+        from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 
         features = FeatureUnion([
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=1)),

@@ -47,7 +47,7 @@ def read_set(lines: Iterable[str]) -> list[Labelled]:
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise MalformedSet(n, 'needs {"text": ..., "intent": ..., "slots": {...}}')
         try:
-            intent = Intent(row.get("intent"))
+            intent = Intent(str(row.get("intent")))
         except ValueError:
             raise MalformedSet(n, f"unknown intent {row.get('intent')!r}") from None
         slots = row.get("slots", {})

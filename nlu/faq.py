@@ -54,7 +54,7 @@ _jieba_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _jieba() -> Any:
     with _jieba_lock:
-        import jieba
+        import jieba  # type: ignore[import-untyped]
 
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
@@ -98,7 +98,7 @@ class Hit:
 
 class Bm25Index:
     def __init__(self, entries: Sequence[FaqEntry]) -> None:
-        from rank_bm25 import BM25Okapi
+        from rank_bm25 import BM25Okapi  # type: ignore[import-untyped]
 
         self.entries = [e for e in entries if e.active]
         self.docs = [_document(e) for e in self.entries]

@@ -77,7 +77,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         for k, q in enumerate(quantities):
             if k not in used and m.end <= q.start <= nxt and _RIGHT_GAP.match(text[m.end:q.start]):
-                qty_of[i], _ = q, used.add(k)
+                qty_of[i] = q
+                used.add(k)
                 break
     for i, m in enumerate(mentions):
         if i in negated or i in qty_of:
@@ -89,7 +90,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
                 continue
             gap = text[q.end:m.start]
             if _LEFT_GAP.match(gap) and (q.unit or not _is_cjk(gap + text[q.start:q.end])):
-                qty_of[i], _ = q, used.add(k)
+                qty_of[i] = q
+                used.add(k)
             break
     clauses = _clauses(text)
 
@@ -99,14 +101,14 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     # 各 / each
     for each in _EACH.finditer(text):
         c = clause_of(each.start())
-        q = next((x for k, x in enumerate(quantities) if k not in used and x.start >= each.end()
-                  and _RIGHT_GAP.match(text[each.end():x.start])), None)
-        if q is None:
+        shared = next((x for k, x in enumerate(quantities) if k not in used and x.start >= each.end()
+                       and _RIGHT_GAP.match(text[each.end():x.start])), None)
+        if shared is None:
             continue
-        used.add(quantities.index(q))
+        used.add(quantities.index(shared))
         for i, m in enumerate(mentions):
             if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < each.start():
-                qty_of[i] = q
+                qty_of[i] = shared
 
     # a clause that is only a negation drops what the clause before it added
     mention_clauses = {clause_of(m.start) for m in mentions}
@@ -139,28 +141,28 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             continue
         m = mentions[idx]
         if idx in negated:
-            for sku in m.skus:
-                if sku in result.items:
-                    pending_qty = result.items.pop(sku)
-                if sku not in result.removed:
-                    result.removed.append(sku)
+            for dropped in m.skus:
+                if dropped in result.items:
+                    pending_qty = result.items.pop(dropped)
+                if dropped not in result.removed:
+                    result.removed.append(dropped)
             continue
         sku = m.sku
         if sku is None:
             if m.strength == Strength.CATEGORY and m.word not in result.unknown:
                 result.unknown.append(m.word)
             continue
-        q = qty_of.get(idx)
-        if q is None:
+        found = qty_of.get(idx)
+        if found is None:
             if pending_qty is not None and _CORRECTION.search(text[max(0, m.start - 8):m.start]):
                 result.items[sku] = pending_qty
                 pending_qty = None
             last = sku if sku in result.items else last
             continue
-        if q.value is None or q.value < 1:
-            result.rejected.append(q.raw)
+        if found.value is None or found.value < 1:
+            result.rejected.append(found.raw)
             continue
-        result.items[sku] = result.items.get(sku, 0) + q.value
+        result.items[sku] = result.items.get(sku, 0) + found.value
         last = sku
     for sku in result.removed:
         result.items.pop(sku, None)
