@@ -337,13 +337,19 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 
 async def seed_demo_data(uow_factory: UowFactory, session_factory: Any, clock: Clock, *, scale: int = 1,
-                         seed: int = 42, progress: Callable[[str], None] | None = None) -> DemoSummary:
-    """Fill an empty database with demo data; do nothing when it holds any dealer or product."""
+                         seed: int = 42, progress: Callable[[str], None] | None = None,
+                         months: int = 12) -> DemoSummary:
+    """Fill an empty database with demo data; do nothing when it holds any dealer or product.
+
+    ``months`` of trading history (orders, ledger, sell-out) end this month; forecasting and its
+    backtest want more than a year (``bench/reports.py`` seeds 36).
+    """
     started = time.perf_counter()
     async with uow_factory() as uow:
         if await uow.dealers.count() or await uow.products.count():
             return DemoSummary(skipped=True)
     seeder = _Seeder(uow_factory, session_factory, clock, max(1, scale), seed, progress or (lambda _: None))
+    seeder.months = max(1, months)
     await seeder.run()
     return DemoSummary(counts=seeder.counts, seconds=time.perf_counter() - started)
 
@@ -360,6 +366,7 @@ class _Seeder:
         self.today = clock.today()
         self.now = clock.now()
         self.counts: dict[str, int] = {}
+        self.months = 12                                    # of trading history
         self.products = {p.sku: p for p in CATALOGUE}
         self.dealers: list[DemoDealer] = []
         self.warehouse_ids: dict[str, int] = {}
@@ -723,7 +730,7 @@ class _Seeder:
     # --- phase 2: orders, ledger, sell-out in bulk -----------------------------------------------
 
     async def trading_history(self) -> None:
-        months = _month_starts(self.today)
+        months = _month_starts(self.today, self.months)
         plans = self._plan_orders(months)
         sink = _BulkSink(self.session_factory)
         for start in range(0, len(self.dealers), CHUNK_DEALERS):

@@ -29,6 +29,7 @@ from core.orders import Order
 from core.outbox import NotificationPreference, OutboxMessage
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
+from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
 from core.sellout import SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 
@@ -200,3 +201,49 @@ class AbstractLeaderLock(abc.ABC):
 
     @abc.abstractmethod
     async def release(self) -> None: ...
+
+
+class AbstractReportStore(abc.ABC):
+    """Aggregates for ``core.reports``, computed where the data is (SQL in ``storage.reports``).
+
+    Read-only, each call its own short transaction, outside any unit of work. The caller (a use case in
+    ``core.services.reports``) has already applied the actor's dealer scope to the filter: the store
+    filters, it does not authorize. Breakdowns come sorted by amount, largest first, with ``share`` 0 (the
+    use case sets it against the totals). Orders count when not cancelled or rejected
+    (``core.reports.COUNTED_ORDER_STATUSES``), on their creation day in ``tz``.
+    """
+
+    @abc.abstractmethod
+    async def order_totals(self, f: ReportFilter) -> Totals: ...
+
+    @abc.abstractmethod
+    async def order_trend(self, f: ReportFilter) -> list[MonthPoint]:
+        """One point per month with orders (months without any are left out)."""
+
+    @abc.abstractmethod
+    async def order_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]:
+        """Order lines grouped: ``count`` is distinct orders, amounts are line amounts."""
+
+    @abc.abstractmethod
+    async def order_frequency(self, f: ReportFilter, limit: int | None = None) -> list[DealerFrequency]:
+        """Dealers by number of orders, most first."""
+
+    @abc.abstractmethod
+    async def sellout_totals(self, f: ReportFilter) -> Totals: ...
+
+    @abc.abstractmethod
+    async def sellout_trend(self, f: ReportFilter) -> list[MonthPoint]: ...
+
+    @abc.abstractmethod
+    async def sellout_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]: ...
+
+    @abc.abstractmethod
+    async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:
+        """(code, name) of the dealers matching the filter's dealer attributes (region, province, city,
+        tier, dealer), whatever they sold."""
+
+    @abc.abstractmethod
+    async def monthly_quantities(self, source: str, f: ReportFilter, *,
+                                 by_dealer: bool = False) -> list[tuple[int | None, str, str, int]]:
+        """``(dealer_id or None, sku, "YYYY-MM", units)`` per month with any: ``source`` "orders" counts the
+        units ordered plus free units (what the maker ships), "sellout" the units dealers sold."""

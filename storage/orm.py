@@ -436,6 +436,15 @@ sellout_lines = Table(
     Index("ix_sellout_lines_province_city", "province", "city"),
 )
 
+# Reports (migration 0004_reports, queries in storage.reports): covering indexes, so aggregates over a
+# period are index-only scans on PostgreSQL (INCLUDE columns; plain indexes on SQLite).
+Index("ix_sellout_lines_sold_on_cover", sellout_lines.c.sold_on, sellout_lines.c.dealer_id, sellout_lines.c.sku,
+      postgresql_include=["qty", "amount", "province", "city"])
+Index("ix_orders_created_at_cover", orders.c.created_at, orders.c.status,
+      postgresql_include=["id", "dealer_id", "total"])
+Index("ix_order_lines_order_id_cover", order_lines.c.order_id, order_lines.c.sku,
+      postgresql_include=["qty", "free_qty", "unit_price", "discount"])
+
 # --- campaigns and materials ----------------------------------------------------------------------------
 
 campaigns = Table(

@@ -6,6 +6,7 @@ import copy
 import itertools
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from core import ports
@@ -215,3 +216,188 @@ class FakeOutboxStore(ports.AbstractOutboxStore):
         for m in self.uow.outbox.rows:
             out[m.status.value] = out.get(m.status.value, 0) + 1
         return out
+
+
+class FakeReportStore(ports.AbstractReportStore):
+    """``AbstractReportStore`` computed in Python from a FakeUnitOfWork's rows (the SQL store's oracle)."""
+
+    def __init__(self, uow: FakeUnitOfWork, tz: Any = None) -> None:
+        from core.clock import SHANGHAI
+
+        self.uow = uow
+        self.tz = tz or SHANGHAI
+
+    # --- rows matching a filter ------------------------------------------------------------------
+    def _dealer_ok(self, dealer: Any, f: Any, *, sellout: bool) -> bool:
+        if dealer is None:
+            return False
+        if f.region is not None and dealer.region != f.region or f.tier is not None and dealer.tier != f.tier:
+            return False
+        if not sellout and (f.province is not None and dealer.province != f.province
+                            or f.city is not None and dealer.city != f.city):
+            return False
+        return True
+
+    def _products(self) -> dict[str, Any]:
+        return {p.sku: p for p in self.uow.products.rows}
+
+    def _order_lines(self, f: Any) -> list[tuple[Any, Any, Any]]:
+        """(order, line, dealer) of counted orders in the period matching the filter."""
+        from core.reports import COUNTED_ORDER_STATUSES
+
+        dealers = {d.id: d for d in self.uow.dealers.rows}
+        products = self._products()
+        out = []
+        for order in self.uow.orders.rows:
+            day = order.created_at.astimezone(self.tz).date()
+            if order.status not in COUNTED_ORDER_STATUSES or not f.start <= day <= f.end:
+                continue
+            if f.dealer_id is not None and order.dealer_id != f.dealer_id:
+                continue
+            dealer = dealers.get(order.dealer_id)
+            if not self._dealer_ok(dealer, f, sellout=False):
+                continue
+            for line in order.lines:
+                if f.sku is not None and line.sku != f.sku:
+                    continue
+                product = products.get(line.sku)
+                if f.category is not None and (product is None or product.category != f.category):
+                    continue
+                out.append((order, line, dealer))
+        return out
+
+    def _sellout(self, f: Any) -> list[tuple[Any, Any]]:
+        dealers = {d.id: d for d in self.uow.dealers.rows}
+        products = self._products()
+        out = []
+        for s in self.uow.sellout.rows:
+            if not f.start <= s.sold_on <= f.end or f.dealer_id is not None and s.dealer_id != f.dealer_id:
+                continue
+            if f.province is not None and s.province != f.province or f.city is not None and s.city != f.city:
+                continue
+            if f.sku is not None and s.sku != f.sku:
+                continue
+            product = products.get(s.sku)
+            if f.category is not None and (product is None or product.category != f.category):
+                continue
+            dealer = dealers.get(s.dealer_id)
+            if (f.region is not None or f.tier is not None) and not self._dealer_ok(dealer, f, sellout=True):
+                continue
+            out.append((s, dealer))
+        return out
+
+    def _key(self, by: Any, sku: str, dealer: Any, province: str, city: str) -> tuple[str, str]:
+        from core.reports import Dimension
+
+        product = self._products().get(sku)
+        if by == Dimension.SKU:
+            return sku, product.name if product else sku
+        if by == Dimension.CATEGORY:
+            return (product.category, product.category) if product else ("", "")
+        if by == Dimension.DEALER:
+            return dealer.code, dealer.name
+        if by == Dimension.REGION:
+            return dealer.region, dealer.region
+        value = province if by == Dimension.PROVINCE else city
+        return value, value
+
+    @staticmethod
+    def _ranked(groups: dict[str, dict[str, Any]], limit: int | None) -> list[Any]:
+        from core.reports import Share
+
+        rows = [Share(k, g["label"], len(g["ids"]), g["qty"], g["amount"]) for k, g in groups.items()]
+        rows.sort(key=lambda s: (-s.amount, s.key))
+        return rows[:limit] if limit is not None else rows
+
+    # --- orders ----------------------------------------------------------------------------------
+    async def order_totals(self, f: Any) -> Any:
+        from core.money import money
+        from core.reports import Totals
+
+        rows = self._order_lines(f)
+        return Totals(count=len({o.id for o, _, _ in rows}), qty=sum(ln.qty for _, ln, _ in rows),
+                      amount=money(sum((ln.amount for _, ln, _ in rows), Decimal("0"))),
+                      dealers=len({o.dealer_id for o, _, _ in rows}))
+
+    async def order_trend(self, f: Any) -> list[Any]:
+        from core.reports import MonthPoint
+
+        months: dict[str, dict[str, Any]] = {}
+        for o, ln, _ in self._order_lines(f):
+            key = o.created_at.astimezone(self.tz).strftime("%Y-%m")
+            g = months.setdefault(key, {"ids": set(), "qty": 0, "amount": Decimal("0.00")})
+            g["ids"].add(o.id)
+            g["qty"] += ln.qty
+            g["amount"] += ln.amount
+        return [MonthPoint(m, len(g["ids"]), g["qty"], g["amount"]) for m, g in sorted(months.items())]
+
+    async def order_breakdown(self, f: Any, by: Any, limit: int | None = None) -> list[Any]:
+        groups: dict[str, dict[str, Any]] = {}
+        for o, ln, d in self._order_lines(f):
+            key, label = self._key(by, ln.sku, d, d.province, d.city)
+            g = groups.setdefault(key, {"label": label, "ids": set(), "qty": 0, "amount": Decimal("0.00")})
+            g["ids"].add(o.id)
+            g["qty"] += ln.qty
+            g["amount"] += ln.amount
+        return self._ranked(groups, limit)
+
+    async def order_frequency(self, f: Any, limit: int | None = None) -> list[Any]:
+        from core.reports import DealerFrequency
+
+        per: dict[int, dict[str, Any]] = {}
+        for o, _, d in self._order_lines(f):
+            g = per.setdefault(d.id, {"dealer": d, "orders": {}})
+            g["orders"][o.id] = o
+        rows = []
+        for dealer_id, g in per.items():
+            orders = list(g["orders"].values())
+            days = [o.created_at.astimezone(self.tz).date() for o in orders]
+            rows.append(DealerFrequency(dealer_id, g["dealer"].code, g["dealer"].name, len(orders),
+                                        sum((o.total for o in orders), Decimal("0.00")), min(days), max(days)))
+        rows.sort(key=lambda r: (-r.orders, r.code))
+        return rows[:limit] if limit is not None else rows
+
+    # --- sell-out --------------------------------------------------------------------------------
+    async def sellout_totals(self, f: Any) -> Any:
+        from core.reports import Totals
+
+        rows = self._sellout(f)
+        return Totals(count=len(rows), qty=sum(s.qty for s, _ in rows),
+                      amount=sum((s.amount for s, _ in rows), Decimal("0.00")),
+                      dealers=len({s.dealer_id for s, _ in rows}))
+
+    async def sellout_trend(self, f: Any) -> list[Any]:
+        from core.reports import MonthPoint
+
+        months: dict[str, list[Any]] = {}
+        for s, _ in self._sellout(f):
+            months.setdefault(s.sold_on.strftime("%Y-%m"), []).append(s)
+        return [MonthPoint(m, len(rows), sum(r.qty for r in rows), sum((r.amount for r in rows), Decimal("0.00")))
+                for m, rows in sorted(months.items())]
+
+    async def sellout_breakdown(self, f: Any, by: Any, limit: int | None = None) -> list[Any]:
+        groups: dict[str, dict[str, Any]] = {}
+        dealers = {d.id: d for d in self.uow.dealers.rows}
+        for s, d in self._sellout(f):
+            key, label = self._key(by, s.sku, d or dealers.get(s.dealer_id), s.province, s.city)
+            g = groups.setdefault(key, {"label": label, "ids": set(), "qty": 0, "amount": Decimal("0.00")})
+            g["ids"].add(s.id)
+            g["qty"] += s.qty
+            g["amount"] += s.amount
+        return self._ranked(groups, limit)
+
+    async def dealer_labels(self, f: Any) -> dict[int, tuple[str, str]]:
+        return {d.id: (d.code, d.name) for d in self.uow.dealers.rows
+                if self._dealer_ok(d, f, sellout=False) and (f.dealer_id is None or d.id == f.dealer_id)}
+
+    async def monthly_quantities(self, source: str, f: Any, *, by_dealer: bool = False) -> list[Any]:
+        sums: dict[tuple[Any, str, str], int] = {}
+        if source == "orders":
+            for o, ln, _ in self._order_lines(f):
+                key = (o.dealer_id if by_dealer else None, ln.sku, o.created_at.astimezone(self.tz).strftime("%Y-%m"))
+                sums[key] = sums.get(key, 0) + ln.qty + ln.free_qty
+        else:
+            for s, _ in self._sellout(f):
+                key = (s.dealer_id if by_dealer else None, s.sku, s.sold_on.strftime("%Y-%m"))
+                sums[key] = sums.get(key, 0) + s.qty
+        return [(d, sku, m, q) for (d, sku, m), q in sorted(sums.items(), key=lambda kv: (str(kv[0]), kv[1]))]

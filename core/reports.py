@@ -1,0 +1,357 @@
+"""Sales and order analytics as pure types: what a report asks (``ReportFilter``, ``ReportKind``) and what
+it answers (``Report`` with small row dataclasses, money as ``Decimal``).
+
+Where the figures come from:
+
+- orders (sell-in, what dealers bought from the maker): orders not cancelled or rejected, counted on their
+  creation day in the business time zone; an order's amount is its ``total``; product mix sums the lines
+  (``unit_price * qty - discount``);
+- sell-out (what dealers sold to their customers): ``SellOutLine`` rows by ``sold_on``; the province and city
+  are the line's own (where the customer was), the region and tier are the dealer's.
+
+``core.ports.AbstractReportStore`` computes the aggregates (SQL in ``storage.reports``); the use cases in
+``core.services.reports`` check who may see what and fill a ``Report``. ``report_table`` turns any report
+into headers and rows (Excel, HTML tables); charts are drawn by ``analytics.charts``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from core.errors import ValidationFailed
+from core.money import ZERO, fmt_cny
+from core.orders import OrderStatus
+
+COUNTED_ORDER_STATUSES: tuple[OrderStatus, ...] = tuple(
+    s for s in OrderStatus if s not in (OrderStatus.CANCELLED, OrderStatus.REJECTED))
+"""Orders that count as sales (the same rule as contract execution)."""
+
+RATIO = Decimal("0.0001")
+
+
+class ReportKind(StrEnum):
+    ORDER_SUMMARY = "order_summary"          # counts, amounts, monthly trend
+    ORDER_PRODUCTS = "order_products"        # product mix of what was ordered
+    ORDER_FREQUENCY = "order_frequency"      # orders per dealer, days between orders
+    SELLOUT_SUMMARY = "sellout_summary"      # sell-out totals and monthly trend
+    SELLOUT_REGIONS = "sellout_regions"      # by province (or city, with a province filter)
+    SELLOUT_PRODUCTS = "sellout_products"    # product ranking
+    SELLOUT_DEALERS = "sellout_dealers"      # dealer ranking
+    TARGETS = "targets"                      # contract target achievement per dealer
+
+    @property
+    def is_sellout(self) -> bool:
+        return self.value.startswith("sellout")
+
+    @property
+    def is_orders(self) -> bool:
+        return self.value.startswith("order")
+
+
+REPORT_TITLES: dict[ReportKind, tuple[str, str]] = {
+    ReportKind.ORDER_SUMMARY: ("订单概况", "Orders overview"),
+    ReportKind.ORDER_PRODUCTS: ("订货产品结构", "Product mix of orders"),
+    ReportKind.ORDER_FREQUENCY: ("经销商订货频次", "Order frequency per dealer"),
+    ReportKind.SELLOUT_SUMMARY: ("动销概况", "Sell-out overview"),
+    ReportKind.SELLOUT_REGIONS: ("分地区动销", "Sell-out by region"),
+    ReportKind.SELLOUT_PRODUCTS: ("产品动销排行", "Product ranking (sell-out)"),
+    ReportKind.SELLOUT_DEALERS: ("经销商动销排行", "Dealer ranking (sell-out)"),
+    ReportKind.TARGETS: ("目标达成", "Target achievement"),
+}
+
+
+class Dimension(StrEnum):
+    """What a breakdown groups by."""
+
+    REGION = "region"            # the dealer's sales region (华东 ...)
+    PROVINCE = "province"
+    CITY = "city"
+    SKU = "sku"
+    CATEGORY = "category"
+    DEALER = "dealer"
+
+
+class PeriodPreset(StrEnum):
+    MONTH = "month"              # this month up to today
+    LAST_MONTH = "last_month"
+    QUARTER = "quarter"          # this quarter up to today
+    YEAR = "year"                # this year up to today
+    LAST_12_MONTHS = "12m"       # the 11 full months before this one and this month up to today
+
+
+PERIOD_LABELS: dict[PeriodPreset, tuple[str, str]] = {
+    PeriodPreset.MONTH: ("本月", "this month"),
+    PeriodPreset.LAST_MONTH: ("上月", "last month"),
+    PeriodPreset.QUARTER: ("本季度", "this quarter"),
+    PeriodPreset.YEAR: ("今年", "this year"),
+    PeriodPreset.LAST_12_MONTHS: ("近12个月", "last 12 months"),
+}
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first of the month ``months`` after ``day``'s month (negative: before)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(start: date, end: date) -> list[str]:
+    """``YYYY-MM`` keys of every month from ``start``'s to ``end``'s, inclusive."""
+    keys, cursor = [], month_start(start)
+    while cursor <= end:
+        keys.append(month_key(cursor))
+        cursor = add_months(cursor, 1)
+    return keys
+
+
+def period_range(preset: PeriodPreset | str, today: date) -> tuple[date, date]:
+    """First and last day (inclusive) of a preset period as seen on ``today``."""
+    try:
+        preset = PeriodPreset(preset)
+    except ValueError:
+        raise ValidationFailed(zh=f"输入有误：未知期间 {preset}", en=f"Invalid input: unknown period {preset}",
+                               reason="period") from None
+    if preset == PeriodPreset.MONTH:
+        return month_start(today), today
+    if preset == PeriodPreset.LAST_MONTH:
+        first = add_months(today, -1)
+        return first, month_end(first)
+    if preset == PeriodPreset.QUARTER:
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if preset == PeriodPreset.YEAR:
+        return date(today.year, 1, 1), today
+    return add_months(today, -11), today
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """The rows a report covers. ``end`` is inclusive. Every filter is optional except the period."""
+
+    start: date
+    end: date
+    region: str | None = None
+    province: str | None = None
+    city: str | None = None
+    tier: str | None = None
+    category: str | None = None
+    sku: str | None = None
+    dealer_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationFailed(zh="输入有误：结束日期早于开始日期", en="Invalid input: the period ends before it starts",
+                                   reason="period")
+        if (self.end - self.start).days > 366 * 5:
+            raise ValidationFailed(zh="输入有误：期间最长 5 年", en="Invalid input: a period spans at most 5 years",
+                                   reason="period")
+
+    def previous(self) -> ReportFilter:
+        """The same filter over the period of equal length just before this one (for comparisons)."""
+        days = (self.end - self.start).days + 1
+        return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))
+
+    def describe(self, lang: str = "zh") -> str:
+        """``2026-11-01~2026-11-26 · 华东 · A级`` for titles and sheet headers."""
+        en = lang.lower().startswith("en")
+        parts = [f"{self.start.isoformat()}~{self.end.isoformat()}"]
+        for value in (self.region, self.province, self.city, self.category, self.sku):
+            if value:
+                parts.append(value)
+        if self.tier:
+            parts.append(f"tier {self.tier}" if en else f"{self.tier}级")
+        return " · ".join(parts)
+
+
+# --- results ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Totals:
+    """Headline figures. For orders ``count`` is orders; for sell-out it is lines."""
+
+    count: int = 0
+    qty: int = 0
+    amount: Decimal = ZERO
+    dealers: int = 0                 # distinct dealers with at least one row
+
+    @property
+    def average(self) -> Decimal:
+        """Amount per order (per line for sell-out)."""
+        if not self.count:
+            return ZERO
+        return (self.amount / self.count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class MonthPoint:
+    month: str                       # "2026-11"
+    count: int
+    qty: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Share:
+    """One group of a breakdown: a region, a product, a dealer ..."""
+
+    key: str                         # the value grouped by (SKU, province, dealer code ...)
+    label: str                       # what people read (product or dealer name; the key otherwise)
+    count: int
+    qty: int
+    amount: Decimal
+    share: Decimal = Decimal("0")    # of the amount of all groups, 0.2513 = 25.13 %
+
+
+@dataclass(frozen=True)
+class DealerFrequency:
+    dealer_id: int
+    code: str
+    name: str
+    orders: int
+    amount: Decimal
+    first_day: date
+    last_day: date
+
+    @property
+    def average_gap_days(self) -> Decimal | None:
+        """Mean days between consecutive orders; None with a single order."""
+        if self.orders < 2:
+            return None
+        return (Decimal((self.last_day - self.first_day).days) / (self.orders - 1)).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    dealer_id: int
+    code: str
+    name: str
+    target: Decimal                  # CNY, the contract's amount targets falling in the period
+    actual: Decimal                  # CNY ordered (sell-in) in the same windows
+    sell_out: Decimal                # CNY sold on, for comparison
+
+    @property
+    def achievement(self) -> Decimal:
+        if self.target <= 0:
+            return Decimal("0")
+        return (self.actual / self.target).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: ReportKind
+    filter: ReportFilter
+    totals: Totals = field(default_factory=Totals)
+    previous: Totals | None = None           # the same filter over the period before (summaries)
+    trend: tuple[MonthPoint, ...] = ()
+    shares: tuple[Share, ...] = ()
+    frequency: tuple[DealerFrequency, ...] = ()
+    targets: tuple[TargetRow, ...] = ()
+    dimension: Dimension | None = None       # what ``shares`` group by
+
+    def title(self, lang: str = "zh") -> str:
+        zh, en = REPORT_TITLES[self.kind]
+        return en if lang.lower().startswith("en") else zh
+
+
+def with_shares(rows: list[Share]) -> tuple[Share, ...]:
+    """The rows with ``share`` set to each one's part of the total amount."""
+    total = sum((r.amount for r in rows), ZERO)
+    if total <= 0:
+        return tuple(rows)
+    return tuple(replace(r, share=(r.amount / total).quantize(RATIO, rounding=ROUND_HALF_UP)) for r in rows)
+
+
+def fill_months(points: list[MonthPoint], start: date, end: date) -> tuple[MonthPoint, ...]:
+    """One point per month of the period, zero where nothing happened, in order."""
+    by_month = {p.month: p for p in points}
+    return tuple(by_month.get(m, MonthPoint(m, 0, 0, ZERO)) for m in months_between(start, end))
+
+
+def change(now: Decimal, before: Decimal) -> Decimal | None:
+    """Relative change ``now / before - 1`` (0.125 = +12.5 %); None when there was nothing before."""
+    if before <= 0:
+        return None
+    return (now / before - 1).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+def percent(ratio: Decimal) -> str:
+    return f"{(ratio * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+# --- as a table ---------------------------------------------------------------------------------------
+
+Cell = str | int | Decimal | date | None
+
+_HEAD: dict[str, tuple[str, str]] = {
+    "month": ("月份", "Month"), "count_orders": ("订单数", "Orders"), "count_lines": ("行数", "Lines"),
+    "qty": ("数量", "Quantity"), "amount": ("金额(元)", "Amount (CNY)"), "share": ("占比", "Share"),
+    "key": ("编码", "Key"), "label": ("名称", "Name"), "dealer": ("经销商", "Dealer"), "code": ("编码", "Code"),
+    "first": ("首单", "First order"), "last": ("末单", "Last order"), "gap": ("平均间隔(天)", "Avg. days between"),
+    "target": ("目标(元)", "Target (CNY)"), "actual": ("进货(元)", "Sell-in (CNY)"),
+    "achievement": ("达成率", "Achievement"), "sell_out": ("动销(元)", "Sell-out (CNY)"),
+    "region": ("大区", "Region"), "province": ("省份", "Province"), "city": ("城市", "City"),
+    "sku": ("产品", "Product"), "category": ("品类", "Category"),
+}
+
+
+def _h(key: str, lang: str) -> str:
+    zh, en = _HEAD[key]
+    return en if lang.lower().startswith("en") else zh
+
+
+def report_table(report: Report, lang: str = "zh") -> tuple[list[str], list[list[Cell]]]:
+    """Headers and rows of the report's main table (the trend for summaries)."""
+    count = "count_lines" if report.kind.is_sellout else "count_orders"
+    if report.kind in (ReportKind.ORDER_SUMMARY, ReportKind.SELLOUT_SUMMARY):
+        return ([_h(k, lang) for k in ("month", count, "qty", "amount")],
+                [[p.month, p.count, p.qty, p.amount] for p in report.trend])
+    if report.kind == ReportKind.ORDER_FREQUENCY:
+        return ([_h(k, lang) for k in ("code", "dealer", "count_orders", "amount", "first", "last", "gap")],
+                [[f.code, f.name, f.orders, f.amount, f.first_day, f.last_day, f.average_gap_days]
+                 for f in report.frequency])
+    if report.kind == ReportKind.TARGETS:
+        return ([_h(k, lang) for k in ("code", "dealer", "target", "actual", "achievement", "sell_out")],
+                [[t.code, t.name, t.target, t.actual, percent(t.achievement), t.sell_out] for t in report.targets])
+    dim = (report.dimension or Dimension.SKU).value
+    return ([_h(dim, lang), _h("label", lang), _h(count, lang), _h("qty", lang), _h("amount", lang),
+             _h("share", lang)],
+            [[s.key, s.label, s.count, s.qty, s.amount, percent(s.share)] for s in report.shares])
+
+
+def summary_lines(report: Report, lang: str = "zh", top: int = 5) -> list[str]:
+    """A few short lines for a phone screen: the headline figures and the top rows."""
+    en = lang.lower().startswith("en")
+    t = report.totals
+    lines: list[str] = []
+    if report.kind.is_orders or report.kind.is_sellout:
+        unit = ("orders" if en else "单") if report.kind.is_orders else ("lines" if en else "行")
+        lines.append(f"Amount {fmt_cny(t.amount)} · {t.count} {unit} · {t.qty} units · {t.dealers} dealers"
+                      if en else f"金额 {fmt_cny(t.amount)} · {t.count} {unit} · {t.qty} 件 · {t.dealers} 家经销商")
+        if report.previous is not None:
+            delta = change(t.amount, report.previous.amount)
+            if delta is not None:
+                sign = "+" if delta >= 0 else ""
+                lines.append(f"vs previous period {sign}{percent(delta)}" if en else f"环比 {sign}{percent(delta)}")
+    for s in report.shares[:top]:
+        lines.append(f"• {s.label} {fmt_cny(s.amount)} ({percent(s.share)})")
+    for f in report.frequency[:top]:
+        gap = f.average_gap_days
+        every = "" if gap is None else (f", every {gap} days" if en else f"，平均 {gap} 天一单")
+        lines.append(f"• {f.name}: {f.orders} {'orders' if en else '单'} {fmt_cny(f.amount)}{every}")
+    for row in report.targets[:top]:
+        lines.append(f"• {row.name}: {percent(row.achievement)} ({fmt_cny(row.actual)} / {fmt_cny(row.target)})")
+    return lines
