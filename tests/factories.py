@@ -6,6 +6,7 @@ import itertools
 import random
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.clock import SHANGHAI, Clock
@@ -126,3 +127,58 @@ def make_contract(dealer_id: int, **overrides: object) -> Contract:
     )
     values.update(overrides)
     return Contract(**values)  # type: ignore[arg-type]
+
+
+# --- reports (small fixed data with hand-computed figures; see tests/unit/test_reports.py) ------------
+
+async def seed_report_data(uow: object) -> dict[str, int]:
+    """Two dealers, two products, six orders (one cancelled) and four sell-out lines around November 2026.
+
+    D1 上海 (华东, tier A), D2 北京 (华北, tier B). Orders (Shanghai time): O1 D1 11-03 AP300 10x1000 +
+    DH20 5x800 -100 = 13,900; O2 D1 11-20 AP300 2x1000 = 2,000; O3 D2 11-10 23:30 DH20 3x900 = 2,700;
+    O4 D2 11-12 cancelled AP300 100x1000; O5 D1 11-01 00:30 (still October in UTC) AP300 1x1000 = 1,000;
+    O6 D2 10-15 DH20 4x900 = 3,600. Sell-out: D1 11-05 AP300 3 ¥5,997 上海; D1 11-06 DH20 1 ¥1,599 江苏苏州;
+    D2 11-07 AP300 2 ¥3,998 北京; D2 10-20 AP300 5 ¥9,995 北京. D1 has an active 2026 contract with a
+    ¥1,000,000 amount target (make_contract). Returns the ids: {"d1": ..., "d2": ...}.
+    """
+    from core.contracts import ContractStatus
+    from core.orders import Order, OrderLine, OrderStatus
+    from core.sellout import SellOutLine
+
+    u: Any = uow
+    async with u:
+        await u.products.add(make_product("AP300", name="空气净化器AP300", category="空气净化器"))
+        await u.products.add(make_product("DH20", name="除湿机DH20", category="除湿机"))
+        d1 = await u.dealers.add(make_dealer(code="RPT-D1", name="上海恒信电器", province="上海", city="上海",
+                                             region="华东", tier="A", uscc=make_uscc(51000001)))
+        d2 = await u.dealers.add(make_dealer(code="RPT-D2", name="北京金鼎家电", province="北京", city="北京",
+                                             region="华北", tier="B", uscc=make_uscc(51000002)))
+        await u.flush()
+
+        def line(sku: str, qty: int, price: str, discount: str = "0.00") -> OrderLine:
+            return OrderLine(sku=sku, name=sku, qty=qty, unit_price=Decimal(price), discount=Decimal(discount))
+
+        plan = [
+            ("SO-20261103-0001", d1.id, "2026-11-03 09:00", OrderStatus.CLOSED,
+             [line("AP300", 10, "1000.00"), line("DH20", 5, "800.00", "100.00")]),
+            ("SO-20261120-0001", d1.id, "2026-11-20 15:00", OrderStatus.SUBMITTED, [line("AP300", 2, "1000.00")]),
+            ("SO-20261110-0001", d2.id, "2026-11-10 23:30", OrderStatus.APPROVED, [line("DH20", 3, "900.00")]),
+            ("SO-20261112-0001", d2.id, "2026-11-12 11:00", OrderStatus.CANCELLED, [line("AP300", 100, "1000.00")]),
+            ("SO-20261101-0001", d1.id, "2026-11-01 00:30", OrderStatus.SHIPPED, [line("AP300", 1, "1000.00")]),
+            ("SO-20261015-0001", d2.id, "2026-10-15 10:00", OrderStatus.CLOSED, [line("DH20", 4, "900.00")]),
+        ]
+        for number, dealer_id, when, status, lines in plan:
+            total = sum((ln.amount for ln in lines), Decimal("0.00"))
+            await u.orders.add(Order(number=number, dealer_id=dealer_id, lines=lines, status=status, total=total,
+                                     placed_by="test", created_at=at(when), updated_at=at(when)))
+        for dealer_id, day, sku, qty, amount, province, city in (
+            (d1.id, date(2026, 11, 5), "AP300", 3, "5997.00", "上海", "上海"),
+            (d1.id, date(2026, 11, 6), "DH20", 1, "1599.00", "江苏", "苏州"),
+            (d2.id, date(2026, 11, 7), "AP300", 2, "3998.00", "北京", "北京"),
+            (d2.id, date(2026, 10, 20), "AP300", 5, "9995.00", "北京", "北京"),
+        ):
+            await u.sellout.add(SellOutLine(dealer_id=dealer_id, sold_on=day, sku=sku, qty=qty, amount=Decimal(amount),
+                                            province=province, city=city, reported_at=at("2026-11-25 20:00")))
+        await u.contracts.add(make_contract(d1.id, status=ContractStatus.ACTIVE))
+        await u.commit()
+        return {"d1": d1.id, "d2": d2.id}
