@@ -19,11 +19,28 @@ from core.users import Actor
 from handlers import i18n
 from handlers.catalogue import catalogue_entries, parser_aliases
 from handlers.context import Ctx, Deps
-from handlers.messages import Inbound, InboundKind, Reply
-from handlers.router import Router, parse_payload
-from nlu.schema import ParseResult
+from handlers.messages import Button, Inbound, InboundKind, Reply
+from handlers.router import Router, parse_payload, payload
+from nlu.classifier import LOW_CONFIDENCE
+from nlu.schema import Intent, ParseResult
 
 log = logging.getLogger(__name__)
+
+# intents that lead to writing something: when the parser is unsure, ask back first
+ASK_BACK = {Intent.PLACE_ORDER, Intent.CANCEL_ORDER, Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK,
+            Intent.REPORT_SALES}
+
+i18n.register({
+    "clarify.ask": ("我不太确定您的意思：“{text}”。您是想{what}吗？", "I am not sure what you mean by \"{text}\". "
+                    "Do you want to {what}?"),
+    "clarify.yes": ("是的", "Yes"),
+    "clarify.no": ("不是，打开菜单", "No, show the menu"),
+    "intent.place_order": ("下单", "place an order"),
+    "intent.cancel_order": ("取消订单", "cancel an order"),
+    "intent.after_sales": ("报修/售后", "open an after-sales ticket"),
+    "intent.quality_feedback": ("反馈质量问题", "report a quality problem"),
+    "intent.report_sales": ("上报销量", "report sales"),
+})
 
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
 
@@ -34,6 +51,8 @@ class ConversationService:
         self.router = Router("root")
         for r in routers:
             self.router.include(r)
+        self.router.buttons["clarify.yes"] = self._clarified
+        self.router.buttons["clarify.no"] = self._not_that
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         lang = self._client_language(inbound)
@@ -90,7 +109,30 @@ class ConversationService:
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:
             return await r.commands["help"](ctx)
+        if ctx.parsed.confidence < LOW_CONFIDENCE and ctx.parsed.intent in ASK_BACK:
+            return self._ask_back(ctx)
         return await handler(ctx)
+
+    def _ask_back(self, ctx: Ctx) -> list[Reply]:
+        """Unsure about a message that would start something that writes: ask before acting."""
+        assert ctx.parsed is not None
+        ctx.go("clarify", parsed=ctx.parsed.model_dump(mode="json"))
+        what = i18n.t(ctx.lang, f"intent.{ctx.parsed.intent.value}")
+        return [Reply(text=ctx.t("clarify.ask", what=what, text=ctx.inbound.text[:60]),
+                      buttons=[[Button(ctx.t("clarify.yes"), payload("clarify.yes")),
+                                Button(ctx.t("clarify.no"), payload("clarify.no"))]])]
+
+    async def _not_that(self, ctx: Ctx) -> list[Reply]:
+        if ctx.dialog.state == "clarify":
+            ctx.idle()
+        return await self.router.buttons["menu"](ctx)
+
+    async def _clarified(self, ctx: Ctx) -> list[Reply]:
+        if ctx.dialog.state != "clarify" or "parsed" not in ctx.dialog.data:
+            return [Reply(text=ctx.t("error.button_stale"))]
+        ctx.parsed = ParseResult.model_validate(ctx.dialog.data["parsed"])
+        ctx.idle()
+        return await self.router.intents[ctx.parsed.intent](ctx)
 
     async def _parse(self, ctx: Ctx) -> ParseResult:
         async with ctx.uow() as uow:
