@@ -68,8 +68,9 @@ class MarketingMaterial:
 
 class RequestStatus(StrEnum):
     PENDING = "pending"
-    APPROVED = "approved"
+    APPROVED = "approved"          # granted; the quantity is reserved but still in the warehouse
     REJECTED = "rejected"
+    DISPATCHED = "dispatched"      # sent out: only now does the stock go down
 
 
 @dataclass
@@ -84,4 +85,6 @@ class MaterialRequest:
     decided_by: str | None = None
     decided_at: datetime | None = None
     created_at: datetime | None = None
+    dispatched_by: str | None = None   # actor label of whoever sent it out
+    dispatched_at: datetime | None = None
     id: int | None = None

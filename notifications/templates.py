@@ -473,3 +473,25 @@ def _chat_reply(p: Params) -> Rendered:
                        file_name=str(r.get("file_name") or ""))
                   for r in p.raw.get("replies") or [])
     return Rendered("\n\n".join(part.text for part in parts if part.text), parts[-1].buttons if parts else (), parts)
+
+
+# --- back office: materials dispatch, ticket queue, quality actions, campaign reviews ------------------
+
+simple("material.dispatched", "🚚 您申请的物料“{name}”×{qty} 已发货。", "🚚 Your {qty} x \"{name}\" have been dispatched.")
+
+
+@template("ticket.need_info")
+def _ticket_need_info(p: Params) -> Rendered:
+    text = p.t("❓ 售后工单 {number} 需要您补充信息（{who}）：{text}",
+               "❓ Ticket {number} needs more information from you ({who}): {text}")
+    number = p["number"]
+    return Rendered(text, _rows([p.btn("✍️ 回复", "✍️ Reply", "as.cmt", number),
+                                 p.btn("🔎 查看工单", "🔎 View ticket", "as.view", number)]))
+
+
+simple("ticket.assigned", "📌 售后工单 {number}（{dealer}）已指派给您（{who}）。",
+       "📌 Ticket {number} ({dealer}) was assigned to you by {who}.", _staff_ticket_button)
+simple("quality.corrective", "🔧 您反馈的质量问题 {number}（{product}，{category}）处理进展：{status}。{note}",
+       "🔧 Update on your quality report {number} ({product}, {category}): {status}. {note}")
+simple("campaign.report_reviewed", "活动“{name}”的执行反馈{verdict}。{note}",
+       "Your report for campaign \"{name}\" was {verdict}. {note}")

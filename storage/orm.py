@@ -506,6 +506,8 @@ material_requests = Table(
     Column("decided_by", String(200), nullable=True),
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=True),
+    Column("dispatched_by", String(200), nullable=True),
+    Column("dispatched_at", UTCDateTime(), nullable=True),
     Index("ix_material_requests_dealer_id", "dealer_id"),
     Index("ix_material_requests_status", "status"),
 )

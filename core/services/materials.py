@@ -2,10 +2,15 @@
 
 - request: a dealer user with MATERIAL_REQUEST for its own dealer; the material's ``min_tier`` is the
   lowest tier it is meant for (A is best: a "B" material is for tiers A and B);
-- approve (takes the quantity out of stock, refused when stock is short) / reject with a reason:
-  MATERIAL_APPROVE;
+- approve (reserves the quantity: refused when the stock not yet promised to earlier approvals is
+  short) / reject with a reason: MATERIAL_APPROVE;
+- dispatch an approved request: MATERIAL_APPROVE; only now does the stock go down (the goods leave
+  the warehouse), and the dealer is told;
 - allocate by rule: MATERIAL_APPROVE hands a fixed quantity to eligible dealers, best tier first and,
-  within a tier, best sell-out first, until stock runs out; each allocation is an approved request.
+  within a tier, best sell-out first, until the available stock runs out; each allocation is an
+  approved request, dispatched like any other.
+
+Available stock = ``stock`` minus the quantities approved but not dispatched yet.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.users import Actor, ActorKind, Permission
 
@@ -39,6 +45,7 @@ REQUEST_STATUS_LABELS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.PENDING: ("待审批", "Pending"),
     RequestStatus.APPROVED: ("已批准", "Approved"),
     RequestStatus.REJECTED: ("已驳回", "Rejected"),
+    RequestStatus.DISPATCHED: ("已发货", "Dispatched"),
 }
 
 ALLOCATION_REASON = "按规则分配 / allocated by rule"
@@ -99,25 +106,61 @@ async def request_material(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestMa
 
 async def approve_material_request(uow: AbstractUnitOfWork, actor: Actor, request_id: int,
                                    clock: Clock) -> MaterialRequest:
+    """Grant the request and reserve its quantity; the stock itself goes down at dispatch."""
     authz.require(actor, Permission.MATERIAL_APPROVE)
     async with uow:
         request = await _pending_request(uow, request_id, "approve")
+        material = await _material(uow, request.material_id, for_update=True)
+        available = await available_stock(uow, material)
+        if available < request.qty:
+            raise InsufficientStock(sku=material.code, available=available, qty=request.qty)
+        before = snapshot(request)
+        request.status = RequestStatus.APPROVED
+        request.decided_by = actor.label
+        request.decided_at = clock.now()
+        await record(uow, actor, "material_request.approve", "material_request", request.id, clock,
+                     before=before, after=snapshot(request))
+        await notify.material_decided(uow, actor, request, clock)
+        await uow.commit()
+        return request
+
+
+async def dispatch_material_request(uow: AbstractUnitOfWork, actor: Actor, request_id: int,
+                                    clock: Clock) -> MaterialRequest:
+    """Send an approved request out: the stock goes down now, the dealer hears it is on its way."""
+    authz.require(actor, Permission.MATERIAL_APPROVE)
+    async with uow:
+        request = await uow.material_requests.get(request_id, for_update=True)
+        if request is None:
+            raise NotFound(what=str(request_id))
+        if request.status != RequestStatus.APPROVED:
+            zh, en = REQUEST_STATUS_LABELS[request.status]
+            raise InvalidTransition(zh=f"申请当前为“{zh}”，不能发货", en=f"Cannot dispatch a request that is {en.lower()}",
+                                    current=request.status.value, action="dispatch")
         material = await _material(uow, request.material_id, for_update=True)
         if material.stock < request.qty:
             raise InsufficientStock(sku=material.code, available=material.stock, qty=request.qty)
         before = snapshot(request)
         stock_before = material.stock
         material.stock -= request.qty
-        request.status = RequestStatus.APPROVED
-        request.decided_by = actor.label
-        request.decided_at = clock.now()
-        await record(uow, actor, "material_request.approve", "material_request", request.id, clock,
+        request.status = RequestStatus.DISPATCHED
+        request.dispatched_by = actor.label
+        request.dispatched_at = clock.now()
+        await record(uow, actor, "material_request.dispatch", "material_request", request.id, clock,
                      before=before, after=snapshot(request))
         await record(uow, actor, "material.stock_out", "material", material.code, clock,
                      before={"stock": stock_before}, after={"stock": material.stock, "request_id": request.id})
-        await notify.material_decided(uow, actor, request, clock)
+        await notify.tell_dealer(uow, request.dealer_id, notify.Notice(
+            "material.dispatched", Category.CAMPAIGN, {"name": material.name, "qty": request.qty}),
+            f"{request.id}", clock, exclude=actor)
         await uow.commit()
         return request
+
+
+async def available_stock(uow: AbstractUnitOfWork, material: MarketingMaterial) -> int:
+    """Stock not yet promised: ``stock`` minus approved requests still waiting for dispatch."""
+    promised = await uow.material_requests.list(material_id=material.id, status=RequestStatus.APPROVED)
+    return material.stock - sum(r.qty for r in promised)
 
 
 async def reject_material_request(uow: AbstractUnitOfWork, actor: Actor, request_id: int, reason: str,
@@ -165,8 +208,9 @@ class Allocation:
 
 
 def allocate_by_rule(material: MarketingMaterial, dealers: Iterable[Dealer], qty_each: int,
-                     performance: Mapping[int, Decimal] | None = None) -> list[Allocation]:
-    """Who gets ``qty_each`` of ``material`` from the stock there is.
+                     performance: Mapping[int, Decimal] | None = None,
+                     available: int | None = None) -> list[Allocation]:
+    """Who gets ``qty_each`` of ``material`` from the stock there is (``available``, default all of it).
 
     Eligible dealers (``min_tier``) are served best tier first, then highest ``performance`` (e.g.
     sell-out amount), then dealer code; whole quantities only, until the stock is used up.
@@ -182,7 +226,7 @@ def allocate_by_rule(material: MarketingMaterial, dealers: Iterable[Dealer], qty
         return (len(TIER_RANK) if rank is None else rank, -scores.get(dealer_id, Decimal(0)), dealer.code)
 
     plan: list[Allocation] = []
-    left = material.stock
+    left = material.stock if available is None else available
     for dealer_id, _ in sorted(eligible, key=priority):
         if left < qty_each:
             break
@@ -202,7 +246,7 @@ async def allocate_material(
     performance_since: date | None = None,
     performance_until: date | None = None,
 ) -> list[MaterialRequest]:
-    """Apply ``allocate_by_rule`` and record each allocation as an approved request, stock taken out.
+    """Apply ``allocate_by_rule`` and record each allocation as an approved request (dispatch takes the stock).
 
     Dealers: ``dealer_ids`` or every active dealer. Performance: sell-out amount between the two dates
     (both included) when ``performance_since`` is given; otherwise tier and dealer code decide.
@@ -227,25 +271,21 @@ async def allocate_material(
                 filters["sold_on__lte"] = performance_until
             for line in await uow.sellout.list(**filters):
                 performance[line.dealer_id] = performance.get(line.dealer_id, Decimal(0)) + line.amount
-        plan = allocate_by_rule(material, dealers, qty_each, performance)
+        plan = allocate_by_rule(material, dealers, qty_each, performance, await available_stock(uow, material))
         if not plan:
             return []
         now = clock.now()
-        stock_before = material.stock
         requests = [MaterialRequest(dealer_id=a.dealer_id, material_id=material_id, qty=a.qty,
                                     reason=ALLOCATION_REASON, status=RequestStatus.APPROVED,
                                     requested_by=actor.label, decided_by=actor.label, decided_at=now,
                                     created_at=now) for a in plan]
         for request in requests:
             await uow.material_requests.add(request)
-        material.stock -= sum(a.qty for a in plan)
         await uow.flush()
         for request in requests:
             await record(uow, actor, "material_request.allocate", "material_request", request.id, clock,
                          after=snapshot(request))
-        await record(uow, actor, "material.stock_out", "material", material.code, clock,
-                     before={"stock": stock_before},
-                     after={"stock": material.stock, "request_ids": [r.id for r in requests]})
+            await notify.material_decided(uow, actor, request, clock)
         await uow.commit()
         return requests
 

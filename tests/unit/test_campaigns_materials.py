@@ -55,18 +55,45 @@ B = dealer_user(2, Role.DEALER_OWNER, "b")
 C = dealer_user(3, Role.DEALER_OWNER, "c")
 
 
-async def test_request_and_approve_takes_stock(uow: FakeUnitOfWork) -> None:
+async def test_request_approve_reserves_and_dispatch_takes_stock(uow: FakeUnitOfWork) -> None:
     request = await svc.request_material(uow, B, RequestMaterial(material_id=2, qty=3, reason=" 新店开业 "), CLOCK)
     assert (request.dealer_id, request.qty, request.status, request.reason) == (2, 3, RequestStatus.PENDING, "新店开业")
     approved = await svc.approve_material_request(uow, MKT, request.id or 0, CLOCK)
     assert approved.status == RequestStatus.APPROVED and approved.decided_by == "staff:mei"
-    assert (await uow.materials.get(2)).stock == 2  # type: ignore[union-attr]
-    assert [e.action for e in uow.audit.rows] == ["material_request.create", "material_request.approve",
-                                                  "material.stock_out"]
-    assert uow.audit.rows[-1].before == {"stock": 5} and uow.audit.rows[-1].after["stock"] == 2
+    assert (await uow.materials.get(2)).stock == 5  # type: ignore[union-attr]   # reserved, not yet out
+    assert await svc.available_stock(uow, (await uow.materials.get(2))) == 2  # type: ignore[arg-type]
     with pytest.raises(InvalidTransition):
         await svc.approve_material_request(uow, MKT, request.id or 0, CLOCK)
+    dispatched = await svc.dispatch_material_request(uow, MKT, request.id or 0, CLOCK)
+    assert (dispatched.status, dispatched.dispatched_by) == (RequestStatus.DISPATCHED, "staff:mei")
     assert (await uow.materials.get(2)).stock == 2  # type: ignore[union-attr]
+    assert [e.action for e in uow.audit.rows] == ["material_request.create", "material_request.approve",
+                                                  "material_request.dispatch", "material.stock_out"]
+    assert uow.audit.rows[-1].before == {"stock": 5} and uow.audit.rows[-1].after["stock"] == 2
+    with pytest.raises(InvalidTransition):                   # twice: the stock goes down once
+        await svc.dispatch_material_request(uow, MKT, request.id or 0, CLOCK)
+    assert (await uow.materials.get(2)).stock == 2  # type: ignore[union-attr]
+
+
+async def test_dispatch_denied_and_pending_not_dispatchable(uow: FakeUnitOfWork) -> None:
+    request = await svc.request_material(uow, B, RequestMaterial(material_id=1, qty=4), CLOCK)
+    with pytest.raises(InvalidTransition):
+        await svc.dispatch_material_request(uow, MKT, request.id or 0, CLOCK)
+    await svc.approve_material_request(uow, MKT, request.id or 0, CLOCK)
+    with pytest.raises(PermissionDenied):
+        await svc.dispatch_material_request(uow, B, request.id or 0, CLOCK)
+    with pytest.raises(NotFound):
+        await svc.dispatch_material_request(uow, MKT, 999, CLOCK)
+    assert (await uow.materials.get(1)).stock == 100  # type: ignore[union-attr]
+
+
+async def test_approval_counts_earlier_approvals_not_yet_dispatched(uow: FakeUnitOfWork) -> None:
+    first = await svc.request_material(uow, A, RequestMaterial(material_id=2, qty=4), CLOCK)
+    second = await svc.request_material(uow, B, RequestMaterial(material_id=2, qty=2), CLOCK)
+    await svc.approve_material_request(uow, MKT, first.id or 0, CLOCK)
+    with pytest.raises(InsufficientStock) as err:
+        await svc.approve_material_request(uow, MKT, second.id or 0, CLOCK)
+    assert err.value.message("zh") == "M-STAND 库存不足：可用 1，需要 2"
 
 
 async def test_approval_refused_when_stock_short(uow: FakeUnitOfWork) -> None:
@@ -151,11 +178,10 @@ async def test_allocate_material_use_case(uow: FakeUnitOfWork) -> None:
     assert [(r.dealer_id, r.qty, r.status) for r in requests] == [(1, 2, RequestStatus.APPROVED),
                                                                    (5, 2, RequestStatus.APPROVED)]
     assert requests[0].decided_by == "staff:mei" and requests[0].reason == svc.ALLOCATION_REASON
-    assert (await uow.materials.get(2)).stock == 1  # type: ignore[union-attr]
-    assert [e.action for e in uow.audit.rows] == ["material_request.allocate", "material_request.allocate",
-                                                  "material.stock_out"]
+    assert (await uow.materials.get(2)).stock == 5  # type: ignore[union-attr]   # reserved until dispatch
+    assert [e.action for e in uow.audit.rows] == ["material_request.allocate", "material_request.allocate"]
     assert uow.commits == 1
-    assert await svc.allocate_material(uow, MKT, 2, 2, CLOCK) == []        # stock 1 < 2: nobody
+    assert await svc.allocate_material(uow, MKT, 2, 2, CLOCK) == []        # 1 left unpromised < 2: nobody
     assert uow.commits == 1
 
 

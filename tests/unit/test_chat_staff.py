@@ -358,7 +358,7 @@ async def test_material_request_approve_reject_and_race() -> None:
     late = await s.w.press(MANAGER, payload("staff.mat.approve", first.id))  # type: ignore[arg-type]
     assert "已由 用户401 于 10:00 处理（已批准）" in texts(late)
     stored_material = await s.w.uow.materials.get(material.id)  # type: ignore[arg-type]
-    assert stored_material is not None and stored_material.stock == 40
+    assert stored_material is not None and stored_material.stock == 50   # reserved; dispatch takes it out
     await s.w.press("401", payload("staff.mat.reject", second.id))  # type: ignore[arg-type]
     await s.w.say("401", "本季度已发放")
     assert "未获批准，原因：本季度已发放" in texts(await s.w.pushed(DEALER_CHAT))
