@@ -8,7 +8,8 @@ from typing import Any
 
 from core.clock import Clock
 from core.dialogs import DialogState
-from core.ports import AbstractUnitOfWork
+from core.forecast_rules import Forecaster
+from core.ports import AbstractReportStore, AbstractUnitOfWork
 from core.users import Actor, ActorKind, User
 from handlers import i18n
 from handlers.messages import Button, Inbound, Reply
@@ -26,6 +27,8 @@ class Deps:
     # bytes of an uploaded file by its ref (Inbound.file_refs); the channel adapter provides it
     read_file: Callable[[str], Awaitable[bytes]] | None = None
     faq: FaqAnswerer | None = None      # None: the bundled offline FAQ (nlu.faq.FuzzyFaqAnswerer)
+    reports: AbstractReportStore | None = None   # None: reports answer that they are not set up
+    forecaster: Forecaster | None = None         # None: seasonal naive (core.forecast_rules)
 
 
 @dataclass

@@ -41,7 +41,7 @@ from tests.factories import (
     payment,
     staff,
 )
-from tests.fakes import FakeUnitOfWork
+from tests.fakes import FakeReportStore, FakeUnitOfWork
 
 _updates = itertools.count(1000)
 
@@ -68,7 +68,8 @@ class ChatWorld:
 
     def __post_init__(self) -> None:
         self.service: ConversationService = build_conversation(
-            Deps(uow_factory=lambda: self.uow, clock=self.clock, parser=OfflineParser()))
+            Deps(uow_factory=lambda: self.uow, clock=self.clock, parser=OfflineParser(),
+                 reports=FakeReportStore(self.uow, self.clock.tz)))
 
     # --- seeding -----------------------------------------------------------------------------
     async def dealer(self, **overrides: object) -> Dealer:

@@ -16,6 +16,7 @@ def all_routers() -> list[Router]:
         ordering,
         orders,
         quality,
+        reports,
         sellout,
         settings,
         staff,
@@ -23,4 +24,4 @@ def all_routers() -> list[Router]:
     )
 
     return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, campaigns,
-                               apply, faq, staff, settings)]
+                               apply, faq, staff, settings, reports)]

@@ -166,7 +166,8 @@ async def menu(ctx: Ctx) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=_menu_rows(ctx))]
 
 
-@router.intent(Intent.CONTRACT_QUERY, Intent.SALES_QUERY)
+# SALES_QUERY goes to handlers.flows.reports, which hands target and rebate questions back here
+@router.intent(Intent.CONTRACT_QUERY)
 async def account_intent(ctx: Ctx) -> list[Reply]:
     text = ctx.inbound.text.lower()
     if any(w in text for w in ("余额", "balance", "额度", "预存款")):

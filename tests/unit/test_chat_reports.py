@@ -1,0 +1,180 @@
+"""Reports in chat: summaries with a chart, views, periods, Excel, forecasts; dealers see only their own."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+
+from core.inventory import DealerStock, StockLevel, Warehouse
+from core.orders import Order, OrderLine, OrderStatus
+from core.reports import add_months
+from core.sellout import SellOutLine
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import at, seed_report_data
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+async def world() -> tuple[ChatWorld, dict[str, int]]:
+    w = ChatWorld()
+    ids = await seed_report_data(w.uow)
+    d1 = await w.uow.dealers.get(ids["d1"])
+    d2 = await w.uow.dealers.get(ids["d2"])
+    await w.user("mgr", Role.MANAGEMENT)
+    await w.user("desk", Role.ORDER_DESK)
+    await w.user("qa", Role.QUALITY)
+    await w.user("d1", Role.DEALER_OWNER, d1)
+    await w.user("d2", Role.DEALER_OWNER, d2)
+    return w, ids
+
+
+async def test_staff_asks_how_sales_are_going_this_month() -> None:
+    w, _ = await world()
+    # "本月销售怎么样" itself the offline parser still files under chitchat (reported to NLU)
+    replies = await w.say("mgr", "本月业绩怎么样")
+    shown = texts(replies)
+    assert "📊 订单概况（本月）" in shown
+    assert "金额 ¥19,600.00 · 4 单 · 21 件 · 2 家经销商" in shown
+    assert "环比 +444.4%" in shown
+    assert "• 空气净化器 ¥13,000.00 (66.3%)" in shown
+    assert replies[0].image is not None and replies[0].image.startswith(PNG)
+    labels = buttons(replies)
+    for label in ("📈 动销", "🗺 地区", "📦 产品", "🏪 经销商", "🔁 订货频次", "🎯 目标达成", "📥 导出 Excel", "🔮 需求预测",
+                  "上月", "今年"):
+        assert label in labels, label
+
+
+async def test_report_command_and_views_by_button() -> None:
+    w, _ = await world()
+    first = await w.say("mgr", "/report")
+    regions = await w.press("mgr", buttons(first)["🗺 地区"])
+    shown = texts(regions)
+    assert "📊 分地区动销（本月）" in shown
+    assert "• 上海 ¥5,997.00 (51.7%)" in shown and "• 江苏 ¥1,599.00 (13.8%)" in shown
+    dealers = await w.press("mgr", buttons(regions)["🏪 经销商"])
+    assert "• 上海恒信电器 ¥7,596.00 (65.5%)" in texts(dealers)
+    targets = await w.press("mgr", buttons(dealers)["🎯 目标达成"])
+    assert "• 上海恒信电器: 1.7% (¥16,900.00 / ¥1,000,000.00)" in texts(targets)
+    october = await w.press("mgr", payload("rpt", "ss", "lm"))
+    assert "📊 动销概况（上月）" in texts(october) and "金额 ¥9,995.00 · 1 行 · 5 件 · 1 家经销商" in texts(october)
+
+
+async def test_excel_export_of_a_report() -> None:
+    w, _ = await world()
+    replies = await w.press("mgr", payload("rpt.x", "op", "m"))
+    assert len(replies) == 1 and replies[0].file is not None and replies[0].file_name.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(replies[0].file)).active
+    assert sheet is not None
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert rows[0] == ["产品", "名称", "订单数", "数量", "金额(元)", "占比"]
+    assert rows[1] == ["AP300", "空气净化器AP300", 3, 13, 13000, "66.3%"]
+    assert rows[2][:5] == ["DH20", "除湿机DH20", 2, 8, 6600]
+    asked = await w.say("mgr", "本月销售报表导出excel")
+    assert any(r.file is not None for r in asked)
+
+
+async def test_a_dealer_sees_its_own_figures_only() -> None:
+    w, ids = await world()
+    replies = await w.say("d1", "看看本月销售数据")
+    shown = texts(replies)
+    assert "📊 动销概况（本月）" in shown
+    assert "金额 ¥7,596.00 · 2 行 · 4 件 · 1 家经销商" in shown
+    assert "本期进货：¥16,900.00（3 单）" in shown
+    assert "北京" not in shown and "金鼎" not in shown
+    labels = buttons(replies)
+    assert "🏪 经销商" not in labels and "🎯 目标达成" not in labels and "🔮 需求预测" not in labels
+    # a forged button for the dealer ranking still shows only its own row
+    ranking = await w.press("d1", payload("rpt", "sd", "m"))
+    assert "上海恒信电器" in texts(ranking) and "北京金鼎家电" not in texts(ranking)
+    exported = await w.press("d2", payload("rpt.x", "sd", "m"))
+    sheet = load_workbook(io.BytesIO(exported[0].file or b"")).active
+    assert sheet is not None
+    codes = [row[0].value for row in sheet.iter_rows(min_row=4)]
+    assert codes == ["RPT-D2"]
+    # the production plan is for staff
+    refused = await w.press("d1", payload("rpt.fc"))
+    assert "您没有权限执行此操作" in texts(refused)
+
+
+async def test_dealer_target_questions_still_go_to_the_contract() -> None:
+    w, _ = await world()
+    replies = await w.say("d1", "今年业绩完成率")
+    assert "▓" in texts(replies) or "合同" in texts(replies)
+
+
+async def test_staff_without_a_reading_permission() -> None:
+    w, _ = await world()
+    desk = await w.say("desk", "本月业绩怎么样")                # ORDER_READ_ALL: orders only
+    assert "📊 订单概况（本月）" in texts(desk)
+    assert "📈 动销" not in buttons(desk) and "🎯 目标达成" not in buttons(desk)
+    refused = await w.press("desk", payload("rpt", "ss", "m"))
+    assert "您没有权限执行此操作" in texts(refused)
+    qa = await w.say("qa", "/report")
+    assert "您没有权限执行此操作" in texts(qa)
+
+
+async def test_unbound_and_bad_buttons() -> None:
+    w, _ = await world()
+    unbound = await w.say("stranger", "/report")
+    assert "请先绑定" in texts(unbound)
+    odd = await w.press("mgr", "1|rpt|zz|??|x")            # unknown codes: the default view, this month
+    assert "📊 订单概况（本月）" in texts(odd)
+
+
+async def test_empty_period_says_so_without_a_chart() -> None:
+    w = ChatWorld()
+    await w.user("mgr", Role.MANAGEMENT)
+    replies = await w.say("mgr", "/report")
+    assert "这段时间还没有数据。" in texts(replies) and replies[0].image is None
+
+
+async def test_english_summary() -> None:
+    w, _ = await world()
+    await w.say("mgr", "/lang en")
+    replies = await w.say("mgr", "/report")
+    assert "📊 Orders overview (this month)" in texts(replies)
+    assert "Amount ¥19,600.00 · 4 orders · 21 units · 2 dealers" in texts(replies)
+
+
+async def _history(w: ChatWorld, dealer_id: int) -> None:
+    """Two years of monthly orders (AP300 10 a month) and sell-out (4 a month) before November 2026."""
+    first = add_months(date(2026, 11, 1), -24)
+    for i in range(24):
+        month = add_months(first, i)
+        await w.uow.orders.add(Order(number=f"SO-H-{i:03d}", dealer_id=dealer_id, status=OrderStatus.CLOSED,
+                                     lines=[OrderLine("AP300", "AP300", 10, Decimal("1000.00"))],
+                                     total=Decimal("10000.00"), created_at=at(f"{month:%Y-%m}-10 10:00")))
+        await w.uow.sellout.add(SellOutLine(dealer_id=dealer_id, sold_on=month.replace(day=12), sku="AP300", qty=4,
+                                            amount=Decimal("7996.00"), province="上海", city="上海"))
+    wh = await w.uow.warehouses.add(Warehouse(code="WH1", name="华东仓", region="华东"))
+    await w.uow.stock.add(StockLevel(warehouse_id=wh.id or 0, sku="AP300", on_hand=12, reserved=2))
+    await w.uow.dealer_stock.add(DealerStock(dealer_id=dealer_id, sku="AP300", qty=1))
+    await w.uow.commit()
+
+
+async def test_production_plan_for_staff() -> None:
+    w, ids = await world()
+    await _history(w, ids["d1"])
+    replies = await w.press("mgr", payload("rpt.fc"))
+    shown = texts(replies)
+    assert "🔮 未来3个月需求预测 vs 成品库存（seasonal_naive）" in shown
+    # seasonal naive: Dec 2025, Jan and Feb 2026 had 10 units each; 10 available (12 on hand, 2 reserved)
+    assert "• AP300：需求 30，可用 10，缺口 20 ⚠️" in shown
+    assert replies[0].image is not None and replies[0].image.startswith(PNG)
+    assert replies[1].file is not None and replies[1].file_name == "production-plan-2026-12.xlsx"
+
+
+async def test_replenishment_advice_for_a_dealer() -> None:
+    w, ids = await world()
+    await _history(w, ids["d1"])
+    menu = await w.say("d1", "/report")
+    replies = await w.press("d1", buttons(menu)["🛒 补货建议"])
+    shown = texts(replies)
+    # 4 a month over 15 + 30 days = 6, one in stock: order 5
+    assert "• AP300：预计需要 6，库存 1 → 建议订 5" in shown
+    assert "可直接回复：AP300 5" in shown
