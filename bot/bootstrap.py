@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from bot.console import LocalChat
     from bot.files import FileStore
     from bot.telegram.channel import TelegramChannel
+    from bot.wecom.channel import WeComChannel
     from handlers.messages import Reply
     from handlers.service import ConversationService
 
@@ -61,6 +62,7 @@ class App:
     _conversation: ConversationService | None = None
     _files: FileStore | None = None
     _telegram: TelegramChannel | None = None
+    _wecom: WeComChannel | None = None
 
     def web(self) -> FastAPI:
         if self._web is None:
@@ -74,6 +76,11 @@ class App:
 
                 secret = self.settings.telegram_webhook_secret
                 self._web.include_router(webhook_router(telegram, secret.get_secret_value() if secret else None))
+            wecom = self.wecom()
+            if wecom is not None:       # GET/POST /wecom/callback (WeCom's signature, freshness, replay checks)
+                from bot.wecom.callback import callback_router
+
+                self._web.include_router(callback_router(wecom))
         return self._web
 
     def files(self) -> FileStore:
@@ -127,9 +134,34 @@ class App:
                 default_language=self.settings.default_language)
         return self._telegram
 
+    def wecom(self) -> WeComChannel | None:
+        """The WeCom channel when every ``WECOM_*`` setting is there, else None. Its replies go out
+        through the outbox (``chat.reply`` rows), delivered by the worker with ``wecom().sender``."""
+        s = self.settings
+        if not s.wecom_enabled:
+            return None
+        if self._wecom is None:
+            from bot.wecom.channel import WeComConfig, build_wecom_channel
+            from storage.outbox_store import SqlAlchemyOutboxStore
+
+            assert s.wecom_corp_id and s.wecom_agent_id is not None and s.wecom_secret and s.wecom_token
+            assert s.wecom_encoding_aes_key is not None
+            config = WeComConfig(corp_id=s.wecom_corp_id.strip(), agent_id=s.wecom_agent_id,
+                                 secret=s.wecom_secret.get_secret_value().strip(),
+                                 token=s.wecom_token.get_secret_value().strip(),
+                                 encoding_aes_key=s.wecom_encoding_aes_key.get_secret_value().strip(),
+                                 api_base=s.wecom_api_base)
+            self._wecom = build_wecom_channel(
+                config, self.conversation(), self.files(), SqlAlchemyOutboxStore(self.session_factory), self.clock,
+                redis_url=s.redis_url, flood_per_minute=s.chat_flood_per_minute,
+                default_language=s.default_language)
+        return self._wecom
+
     async def aclose(self) -> None:
         if self._telegram is not None:
             await self._telegram.aclose()
+        if self._wecom is not None:
+            await self._wecom.aclose()
         await self.engine.dispose()
 
 
@@ -312,6 +344,7 @@ def banner(app: App, login: AdminLogin) -> str:
         f"  网页聊天 Web chat:  {base}/chat/",
         "  Telegram:           " + ({"polling": "轮询 polling", "webhook": f"webhook {base}/telegram/webhook"}
                                     [s.telegram_mode] if s.telegram_token else "未启用 off (TELEGRAM_BOT_TOKEN)"),
+        "  企业微信 WeCom:     " + (f"{base}/wecom/callback" if s.wecom_enabled else "未启用 off (WECOM_*)"),
         f"  数据库 Database:    {safe_url(s.database_url)}",
         f"  管理员 Admin login: {login.username}",
     ]

@@ -5,8 +5,11 @@
 - ``build_worker`` / ``build_checks`` / ``build_limiter`` / ``build_leader``: the real objects for
   ``dms run`` (in-process tasks), ``dms worker`` and ``dms scheduler``.
 
-WeCom has no adapter yet; rows for a user bound only on a local chat (console, web) are marked
-``muted`` ("no chat to push to") by the worker, as there is nothing to push them through.
+- ``wecom``: ``bot.wecom.sender.WeComSender`` when the WeCom settings are there (pushes, and the replies
+  the WeCom callback queued as ``chat.reply`` rows).
+
+Rows for a user bound only on a local chat (console, web) are marked ``muted`` ("no chat to push to")
+by the worker, as there is nothing to push them through.
 """
 
 from __future__ import annotations
@@ -96,6 +99,9 @@ def build_senders(app: App) -> dict[str, ChannelSender]:
         from bot.telegram.sender import TelegramSender
 
         senders["telegram"] = TelegramPushSender(TelegramSender(channel.bot, strict=True))
+    wecom = app.wecom()
+    if wecom is not None:           # pushes and the replies the WeCom callback queued (chat.reply rows)
+        senders["wecom"] = wecom.sender
     return senders
 
 
