@@ -7,7 +7,10 @@ Who may do what:
 - accept / start / resolve / close / reject: staff with TICKET_HANDLE;
 - reopen a resolved ticket: the ticket's dealer (any of its users) or TICKET_HANDLE staff;
 - comment: the ticket's dealer or TICKET_HANDLE staff;
-- rate: the ticket's dealer owner only (the rating is the dealer's verdict, not a clerk's).
+- rate: the ticket's dealer owner only (the rating is the dealer's verdict, not a clerk's);
+- assign to a named handler, ask the dealer for more information (a comment that reaches the dealer
+  with a reply button): TICKET_HANDLE;
+- statistics per product, dealer and defect category: TICKET_HANDLE or REPORT_READ_ALL.
 
 A dealer asking for another dealer's ticket gets NotFound, exactly as for a number that does not exist.
 Customer name and phone are personal data: they are kept out of audit snapshots.
@@ -15,8 +18,10 @@ Customer name and phone are personal data: they are kept out of audit snapshots.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core import authz, notify
@@ -24,11 +29,14 @@ from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.auditing import record, snapshot
 from core.clock import Clock
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.ticket_flow import (
     ACTIVE_STATUSES,
     RATEABLE_STATUSES,
     TicketAction,
+    invalid_transition,
+    is_sla_breached,
     next_status,
     normalize_phone,
     sla_due_at,
@@ -38,6 +46,8 @@ from core.users import Actor, ActorKind, Permission, Role
 MAX_PHOTOS = 20
 MAX_TEXT = 2000
 RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
+# Marks a timeline line as staff's question to the dealer (``request_info``).
+INFO_REQUEST_MARK = "❓ "
 
 # Fields written to the audit log; customer name/phone stay out (personal data).
 _AUDIT_FIELDS = ("number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "resolution",
@@ -212,6 +222,151 @@ async def sla_breaches(uow: AbstractUnitOfWork, actor: Actor, now: datetime) -> 
     async with uow:
         return await uow.tickets.list(order_by="sla_due_at", status__in=list(ACTIVE_STATUSES),
                                       sla_due_at__lt=now)
+
+
+async def assign_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, username: str,
+                        clock: Clock) -> Ticket:
+    """Hand the ticket to a named handler (an active staff user who may handle tickets); they are told."""
+    authz.require(actor, Permission.TICKET_HANDLE)
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        if ticket.status not in ACTIVE_STATUSES:
+            raise invalid_transition(ticket.status, TicketAction.ACCEPT)
+        user = await uow.users.get_by(username=username.strip())
+        if user is None or not user.active or Permission.TICKET_HANDLE not in user.to_actor().permissions:
+            raise ValidationFailed(zh=f"{username} 不是可处理工单的员工", en=f"{username} cannot handle tickets",
+                                   reason=username)
+        assignee = user.to_actor().label
+        before = snapshot(ticket, _AUDIT_FIELDS)
+        now = clock.now()
+        ticket.assignee = assignee
+        ticket.updated_at = now
+        ticket.comments.append(TicketComment(author=actor.label, text=f"→ {user.display_name or user.username}",
+                                             at=now, ticket_id=ticket.id))
+        await record(uow, actor, "ticket.assign", "ticket", ticket.number, clock,
+                     before=before, after=snapshot(ticket, _AUDIT_FIELDS))
+        if user.id is not None and user.id != actor.user_id:
+            await notify.tell_users(uow, [user.id], notify.Notice(
+                "ticket.assigned", Category.TICKET,
+                {"number": ticket.number, "dealer": await notify.dealer_label(uow, ticket.dealer_id),
+                 "who": await notify.display_name(uow, actor)}, urgent=True),
+                f"{ticket.number}:c{len(ticket.comments)}", clock)
+        await uow.commit()
+        return ticket
+
+
+async def request_info(uow: AbstractUnitOfWork, actor: Actor, number: str, question: str,
+                       clock: Clock) -> TicketComment:
+    """Staff ask the dealer for something missing (a photo, the serial number): a timeline line marked as a
+    question, and a message to the dealer's users with a reply button that opens the comment dialog."""
+    authz.require(actor, Permission.TICKET_HANDLE)
+    body = _text(question, "需要补充的信息", "question")
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        if ticket.status not in ACTIVE_STATUSES:
+            raise invalid_transition(ticket.status, TicketAction.START)
+        comment = TicketComment(author=actor.label, text=INFO_REQUEST_MARK + body, at=clock.now(),
+                                ticket_id=ticket.id)
+        ticket.comments.append(comment)
+        ticket.updated_at = comment.at
+        await record(uow, actor, "ticket.request_info", "ticket", ticket.number, clock,
+                     after={"author": comment.author, "text": body})
+        await notify.tell_dealer(uow, ticket.dealer_id, notify.Notice(
+            "ticket.need_info", Category.TICKET,
+            {"number": ticket.number, "who": await notify.display_name(uow, actor), "text": body}, urgent=True),
+            f"{ticket.number}:c{len(ticket.comments)}", clock, exclude=actor)
+        await uow.commit()
+        return comment
+
+
+def waiting_for_dealer(ticket: Ticket) -> bool:
+    """Is the last word on an active ticket staff's question to the dealer (no dealer answer since)?"""
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    for comment in reversed(ticket.comments):
+        if comment.author.startswith("dealer:"):
+            return False
+        if comment.text.startswith(INFO_REQUEST_MARK):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class TicketGroup:
+    """Figures of one group of tickets (a product, a dealer, a defect category)."""
+
+    key: str
+    tickets: int
+    open: int                      # still owed a resolution
+    late: int                      # past the SLA (open ones now, resolved ones at resolution)
+    rated: int
+    avg_satisfaction: Decimal | None   # one decimal place; None when nobody rated
+
+
+@dataclass(frozen=True)
+class TicketStatistics:
+    total: TicketGroup
+    by_product: list[TicketGroup]      # most tickets first
+    by_dealer: list[TicketGroup]       # key: dealer code
+    by_defect: list[TicketGroup]       # from the quality feedback linking the ticket; "未分类" otherwise
+    by_status: dict[str, int]
+
+
+UNCLASSIFIED = "未分类"
+
+
+def summarize_tickets(tickets: Iterable[Ticket], now: datetime, *, dealer_codes: Mapping[int, str] | None = None,
+                      defects: Mapping[str, str] | None = None) -> TicketStatistics:
+    """Group tickets by product, dealer and defect category (pure; ``defects``: ticket number -> category)."""
+    items = list(tickets)
+    codes = dealer_codes or {}
+    categories = defects or {}
+
+    def group(key: str, members: list[Ticket]) -> TicketGroup:
+        scores = [t.satisfaction for t in members if t.satisfaction is not None]
+        avg = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if scores else None
+        return TicketGroup(key=key, tickets=len(members), open=sum(t.status in ACTIVE_STATUSES for t in members),
+                           late=sum(is_sla_breached(t, now) for t in members), rated=len(scores),
+                           avg_satisfaction=avg)
+
+    def grouped(key_of: Callable[[Ticket], str]) -> list[TicketGroup]:
+        buckets: dict[str, list[Ticket]] = {}
+        for t in items:
+            buckets.setdefault(key_of(t), []).append(t)
+        return sorted((group(k, v) for k, v in buckets.items()), key=lambda g: (-g.tickets, g.key))
+
+    by_status: dict[str, int] = {}
+    for t in items:
+        by_status[t.status.value] = by_status.get(t.status.value, 0) + 1
+    return TicketStatistics(
+        total=group("*", items),
+        by_product=grouped(lambda t: t.sku or "-"),
+        by_dealer=grouped(lambda t: codes.get(t.dealer_id, str(t.dealer_id))),
+        by_defect=grouped(lambda t: categories.get(t.number, UNCLASSIFIED)),
+        by_status=dict(sorted(by_status.items())),
+    )
+
+
+async def ticket_statistics(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, *, since: date | None = None,
+                            until: date | None = None) -> TicketStatistics:
+    """Tickets filed between ``since`` and ``until`` (business dates, both included), grouped."""
+    if not {Permission.TICKET_HANDLE, Permission.REPORT_READ_ALL} & actor.permissions:
+        raise PermissionDenied()
+    filters: dict[str, Any] = {}
+    if since is not None:
+        filters["created_at__gte"] = datetime.combine(since, time.min, tzinfo=clock.tz)
+    if until is not None:
+        filters["created_at__lt"] = datetime.combine(until, time.min, tzinfo=clock.tz) + timedelta(days=1)
+    async with uow:
+        tickets = await uow.tickets.list(**filters)
+        dealer_ids = sorted({t.dealer_id for t in tickets})
+        codes = {d.id: d.code for d in await uow.dealers.list(id__in=dealer_ids) if d.id is not None} \
+            if dealer_ids else {}
+        defects: dict[str, str] = {}
+        for feedback in await uow.quality.list(order_by="id") if tickets else []:
+            for number in feedback.ticket_numbers:
+                defects.setdefault(number, feedback.defect_category)
+    return summarize_tickets(tickets, clock.now(), dealer_codes=codes, defects=defects)
 
 
 # --- internals -------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@
 - corrective status: new -> investigating -> action_planned -> done | no_action, by QUALITY_HANDLE
   (an investigation may also end directly in no_action);
 - figures: defect counts by SKU x defect category x month with totals and the top defects, as a pure
-  function (``summarize_defects``) and a use case reading from the unit of work (``defect_summary``).
+  function (``summarize_defects``) and a use case reading from the unit of work (``defect_summary``);
+- every corrective-status change tells the reporting dealer (outbox); ``record_corrective_action``
+  applies one action to every open report of a product / defect (/ batch) and tells each reporter.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from core import authz, notify
 from core.auditing import record, snapshot
 from core.clock import Clock
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.quality import CorrectiveStatus, QualityFeedback
 from core.users import Actor, Permission
@@ -134,8 +137,77 @@ async def set_corrective_status(uow: AbstractUnitOfWork, actor: Actor, number: s
         feedback.updated_at = clock.now()
         await record(uow, actor, f"quality.{status.value}", "quality_feedback", feedback.number, clock,
                      before=before, after=snapshot(feedback))
+        await _tell_reporter(uow, actor, feedback, clock)
         await uow.commit()
         return feedback
+
+
+@dataclass(frozen=True)
+class RecordCorrectiveAction:
+    """One corrective action for every open report of a product's defect (optionally one batch)."""
+
+    sku: str
+    defect_category: str
+    note: str                                   # what is done, told to the dealers
+    batch: str | None = None
+    status: CorrectiveStatus = CorrectiveStatus.ACTION_PLANNED
+
+
+async def record_corrective_action(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordCorrectiveAction,
+                                   clock: Clock) -> list[QualityFeedback]:
+    """Move every matching report still open to ``cmd.status`` (a report still new or under investigation
+    may go straight there) and tell each reporting dealer; reports already closed are left alone.
+    ValidationFailed when nothing matches."""
+    authz.require(actor, Permission.QUALITY_HANDLE)
+    text = cmd.note.strip()
+    if cmd.status not in (S.ACTION_PLANNED, S.DONE, S.NO_ACTION) or not text:
+        raise ValidationFailed(zh="请填写整改措施", en="Please describe the corrective action", reason="note")
+    filters: dict[str, Any] = {"sku": cmd.sku.strip(), "defect_category": cmd.defect_category.strip()}
+    if cmd.batch:
+        filters["batch"] = cmd.batch.strip()
+    async with uow:
+        changed: list[QualityFeedback] = []
+        for feedback in await uow.quality.list(order_by="id", **filters):
+            path = _path(feedback.corrective_status, cmd.status)
+            if path is None:
+                continue
+            before = snapshot(feedback)
+            feedback.corrective_status = cmd.status
+            feedback.corrective_note = text
+            feedback.handled_by = actor.label
+            feedback.updated_at = clock.now()
+            await record(uow, actor, f"quality.{cmd.status.value}", "quality_feedback", feedback.number, clock,
+                         before=before, after=snapshot(feedback))
+            await _tell_reporter(uow, actor, feedback, clock)
+            changed.append(feedback)
+        if not changed:
+            raise ValidationFailed(zh="没有可处理的质量反馈", en="No open quality report matches", reason="none")
+        await uow.commit()
+        return changed
+
+
+def _path(current: CorrectiveStatus, target: CorrectiveStatus) -> list[CorrectiveStatus] | None:
+    if target in CORRECTIVE_TRANSITIONS[current]:
+        return [target]
+    if current == S.NEW and target in CORRECTIVE_TRANSITIONS[S.INVESTIGATING]:
+        return [S.INVESTIGATING, target]
+    if current == S.NEW and target == S.DONE:
+        return [S.INVESTIGATING, S.ACTION_PLANNED, S.DONE]
+    if current == S.INVESTIGATING and target == S.DONE:
+        return [S.ACTION_PLANNED, S.DONE]
+    return None
+
+
+async def _tell_reporter(uow: AbstractUnitOfWork, actor: Actor, feedback: QualityFeedback, clock: Clock) -> None:
+    """The dealer who reported hears of each step, with the note (its key: the number and the status)."""
+    product = await uow.products.get_by(sku=feedback.sku)
+    zh, en = CORRECTIVE_STATUS_LABELS[feedback.corrective_status]
+    await notify.tell_dealer(uow, feedback.dealer_id, notify.Notice(
+        "quality.corrective", Category.TICKET,
+        {"number": feedback.number, "product": product.name if product is not None else feedback.sku,
+         "category": feedback.defect_category, "status": notify.localized(zh, en),
+         "note": feedback.corrective_note}),
+        f"{feedback.number}:{feedback.corrective_status.value}", clock, exclude=actor)
 
 
 async def get_quality_feedback(uow: AbstractUnitOfWork, actor: Actor, number: str) -> QualityFeedback:
@@ -191,6 +263,8 @@ class DefectSummary:
     units_by_month: dict[str, int]
     total_units: int
     total_reports: int
+    units_by_batch: dict[str, int] = field(default_factory=dict)              # "-" for reports without one
+    trend_by_sku: dict[str, dict[str, int]] = field(default_factory=dict)     # sku -> month -> units
 
 
 def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top: int = 10) -> DefectSummary:
@@ -200,9 +274,11 @@ def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top:
     """
     units: Counter[tuple[str, str, str]] = Counter()
     reports: Counter[tuple[str, str, str]] = Counter()
+    by_batch: Counter[str] = Counter()
     for item in feedback:
         if item.created_at is None:
             continue
+        by_batch[item.batch or "-"] += item.count
         month = item.created_at.astimezone(tz).strftime("%Y-%m")
         key = (item.sku, item.defect_category, month)
         units[key] += item.count
@@ -227,6 +303,9 @@ def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top:
         units_by_month=dict(sorted(by_month.items())),
         total_units=sum(units.values()),
         total_reports=sum(reports.values()),
+        units_by_batch=dict(sorted(by_batch.items(), key=lambda kv: (-kv[1], kv[0]))),
+        trend_by_sku={sku: {r.month: sum(x.units for x in rows if x.sku == sku and x.month == r.month)
+                            for r in rows if r.sku == sku} for sku in sorted(by_sku)},
     )
 
 
