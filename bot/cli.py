@@ -319,6 +319,9 @@ def invite_dealer(
     role: Annotated[str | None, typer.Option(help="owner 或 clerk；默认：还没有老板账号时为 owner，否则 clerk "
                                                   "(owner or clerk; default owner when the dealer has none)")] = None,
     ttl_hours: TtlOpt = None,
+    user: Annotated[str | None, typer.Option("--user", help="已有用户名：在第二个渠道（如企业微信）绑定同一用户 "
+                                                           "(an existing username: bind the same user on a second "
+                                                           "channel, e.g. WeCom)")] = None,
 ) -> None:
     """为经销商用户生成一次性绑定码，最后一行只有绑定码 (binding code for a dealer user, alone on the last line)."""
     from core.services.users import create_invite
@@ -332,7 +335,7 @@ def invite_dealer(
     async def body(application: Any) -> Any:
         return await create_invite(application.uow_factory(), CLI_ACTOR, InviteKind.DEALER, dealer_code,
                                    application.clock, ttl_hours or application.settings.invite_ttl_hours,
-                                   role=roles[role.lower()] if role else None)
+                                   role=roles[role.lower()] if role else None, username=user)
 
     invite = run_async(_with_app)(body)
     _print_invite(invite, f"经销商 {dealer_code.upper()} ", f"dealer {dealer_code.upper()}")
