@@ -55,5 +55,7 @@ class Contract:
     signed_by: str | None = None
     sent_at: datetime | None = None
     status_reason: str | None = None  # why it was terminated
+    body: str = ""                    # template text with placeholders (core.contract_templates); "": standard
+    template_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None

@@ -182,7 +182,7 @@ def build_statement(dealer_id: int, period: str, entries: Sequence[LedgerEntry],
     Balance = sum of prepayment, rebate and credit entries (the deposit stays out, see
     STATEMENT_ACCOUNTS). ``closing = opening + every movement in the month``; ``orders_total`` lists
     the orders placed in the month (not rejected/cancelled), ``payments_total`` the money received
-    (payments and credit repayments), ``rebates_total`` the rebates accrued.
+    (payments and credit repayments), ``rebates_total`` the rebates accrued or settled.
     """
     start, end = parse_period(period)
     opening = ZERO
@@ -206,7 +206,7 @@ def build_statement(dealer_id: int, period: str, entries: Sequence[LedgerEntry],
         balance = money(balance + entry.amount)
         if entry.kind in (EntryKind.PAYMENT, EntryKind.CREDIT_REPAYMENT):
             payments += entry.amount
-        elif entry.kind == EntryKind.REBATE_ACCRUAL:
+        elif entry.kind in (EntryKind.REBATE_ACCRUAL, EntryKind.REBATE_SETTLEMENT):
             rebates += entry.amount
         account_zh, account_en = ACCOUNT_LABELS[entry.account]
         kind_zh, kind_en = ENTRY_LABELS[entry.kind]

@@ -20,15 +20,19 @@ from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
+from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
+from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
+from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
+from core.rebates import RebateSettlement
 from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
 from core.sellout import SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, User
@@ -104,6 +108,13 @@ class AbstractUnitOfWork(abc.ABC):
     dealer_aliases: AbstractRepository[DealerAlias]
     outbox: AbstractRepository[OutboxMessage]
     preferences: AbstractRepository[NotificationPreference]
+    contract_templates: AbstractRepository[ContractTemplate]
+    signing_codes: AbstractRepository[SigningCode]
+    contract_signatures: AbstractRepository[ContractSignature]
+    duty_marks: AbstractRepository[DutyMark]
+    rebate_settlements: AbstractRepository[RebateSettlement]
+    expense_claims: AbstractRepository[ExpenseClaim]
+    staff_tasks: AbstractRepository[StaffTask]
 
     async def __aenter__(self) -> AbstractUnitOfWork:
         return self
@@ -247,3 +258,24 @@ class AbstractReportStore(abc.ABC):
                                  by_dealer: bool = False) -> list[tuple[int | None, str, str, int]]:
         """``(dealer_id or None, sku, "YYYY-MM", units)`` per month with any: ``source`` "orders" counts the
         units ordered plus free units (what the maker ships), "sellout" the units dealers sold."""
+
+
+class AbstractFileStore(abc.ABC):
+    """Files kept outside the database (photos, receipts, signed PDFs), content-addressed.
+
+    ``put`` returns a key derived from the bytes (their SHA-256 plus the extension of ``name``); ``get``
+    raises KeyError for an unknown key. ``bot.files.FileStore`` keeps them in a folder.
+    """
+
+    @abc.abstractmethod
+    async def put(self, data: bytes, name: str = "") -> str: ...
+
+    @abc.abstractmethod
+    async def get(self, key: str) -> bytes: ...
+
+
+class AbstractDocumentRenderer(abc.ABC):
+    """Turns a contract's text into a PDF (``documents.contract_pdf`` with reportlab)."""
+
+    @abc.abstractmethod
+    def contract_pdf(self, text: str, *, title: str, footer: str = "") -> bytes: ...

@@ -80,7 +80,9 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
              "api_keys", "audit", "dialogs", "receipts",
              "faq_entries", "staff_questions", "dealer_aliases",
-             "outbox", "preferences")
+             "outbox", "preferences",
+             "contract_templates", "signing_codes", "contract_signatures", "duty_marks", "rebate_settlements",
+             "expense_claims", "staff_tasks")
 
     def __init__(self) -> None:
         for name in self.REPOS:
@@ -401,3 +403,21 @@ class FakeReportStore(ports.AbstractReportStore):
                 key = (s.dealer_id if by_dealer else None, s.sku, s.sold_on.strftime("%Y-%m"))
                 sums[key] = sums.get(key, 0) + s.qty
         return [(d, sku, m, q) for (d, sku, m), q in sorted(sums.items(), key=lambda kv: (str(kv[0]), kv[1]))]
+
+
+class FakeFileStore(ports.AbstractFileStore):
+    """Content-addressed bytes in a dict (same keys as bot.files.FileStore)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    async def put(self, data: bytes, name: str = "") -> str:
+        import hashlib
+
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        key = hashlib.sha256(data).hexdigest() + (f".{ext}" if ext else "")
+        self.files[key] = data
+        return key
+
+    async def get(self, key: str) -> bytes:
+        return self.files[key]

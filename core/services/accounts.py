@@ -19,10 +19,12 @@ from core.authz import require
 from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.expenses import StaffTask
 from core.ledger import Balances, build_statement, parse_period
 from core.money import ZERO, money
 from core.ports import AbstractUnitOfWork
-from core.users import Actor, ActorKind, Permission
+from core.services.expenses import open_task
+from core.users import Actor, ActorKind, Permission, Role
 
 STATEMENT_AUDIT_FIELDS = ("period", "opening_balance", "orders_total", "payments_total", "rebates_total",
                           "closing_balance", "status", "dispute_reason")
@@ -244,6 +246,11 @@ async def _decide(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period:
                      before=before, after=snapshot(statement, STATEMENT_AUDIT_FIELDS))
         if status == StatementStatus.DISPUTED:
             await notify.statement_disputed(uow, actor, statement, clock)
+            dealer = await uow.dealers.get(dealer_id)
+            name = f"{dealer.code} {dealer.name}" if dealer is not None else str(dealer_id)
+            await open_task(uow, actor, StaffTask(
+                kind="statement.dispute", team=Role.FINANCE.value, title=f"{name} 对 {period} 对账单有异议",
+                detail=reason or "", dealer_id=dealer_id, ref=f"{dealer_id}:{period}"), clock)
         await uow.commit()
         return statement
 

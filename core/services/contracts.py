@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core import notify
 from core.auditing import record, snapshot
 from core.authz import can_see_dealer, dealer_scope, require
 from core.clock import Clock
@@ -22,19 +23,20 @@ from core.contract_rules import (
     apply_terms,
     evaluate_target,
     next_status,
-    render_contract_text,
     target_window,
     text_sha256,
     transition_refused,
     validate_terms,
 )
+from core.contract_templates import document_text
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
 from core.dealers import Dealer, DealerStatus
 from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.orders import OrderStatus
+from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.services.dealers import dealer_not_found, load_visible_dealer
-from core.users import Actor, ActorKind, Permission
+from core.users import Actor, ActorKind, Permission, Role
 
 COUNTED_ORDER_STATUSES = tuple(s for s in OrderStatus if s not in (OrderStatus.CANCELLED, OrderStatus.REJECTED))
 OPEN_SUCCESSOR_STATUSES = (ContractStatus.DRAFT, ContractStatus.SENT, ContractStatus.SIGNED)
@@ -200,6 +202,11 @@ async def send_contract(uow: AbstractUnitOfWork, actor: Actor, cmd: SendContract
         contract.sent_at = clock.now()
         await record(uow, actor, "contract.send", "contract", contract.number, clock,
                      before=before, after=contract_snapshot(contract))
+        # the owner signs: tell the owner (the chat offers the PDF and the signing code)
+        await notify.tell_dealer(uow, contract.dealer_id, notify.Notice(
+            "contract.sent", Category.CONTRACT, {"number": contract.number, "version": contract.version,
+                                                 "id": contract.id}),
+            f"{contract.id}", clock, exclude=actor, roles=[Role.DEALER_OWNER])
         await uow.commit()
         return contract
 
@@ -216,7 +223,7 @@ async def sign_contract(uow: AbstractUnitOfWork, actor: Actor, cmd: SignContract
         if dealer is None:
             raise dealer_not_found(contract.dealer_id)
         _check_dealer_open(dealer)
-        text = render_contract_text(contract, dealer)
+        text = document_text(contract, dealer)
         digest = text_sha256(text)
         if cmd.expected_sha256 is not None and cmd.expected_sha256.lower() != digest:
             raise Conflict(zh="操作冲突：合同内容已变更，请重新查看后再签署",
@@ -340,7 +347,7 @@ async def contract_text(uow: AbstractUnitOfWork, actor: Actor, contract_id: int)
         dealer = await uow.dealers.get(contract.dealer_id)
         if dealer is None:
             raise dealer_not_found(contract.dealer_id)
-        text = render_contract_text(contract, dealer)
+        text = document_text(contract, dealer)
         return text, text_sha256(text)
 
 

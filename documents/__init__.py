@@ -1,0 +1,1 @@
+"""Documents rendered for people: the contract PDF (reportlab). Depends on core only."""
