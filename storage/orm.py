@@ -48,9 +48,11 @@ from core.campaigns import (
     ParticipationStatus,
     RequestStatus,
 )
+from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
+from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
 from core.faq import FaqEntry, QuestionStatus, StaffQuestion
 from core.inventory import (
     DealerStock,
@@ -63,6 +65,7 @@ from core.inventory import (
     Warehouse,
 )
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
+from core.otp import SigningCode
 from core.outbox import Category, NotificationPreference, OutboxMessage, OutboxStatus
 from core.products import (
     DealerAllowedSku,
@@ -74,6 +77,7 @@ from core.products import (
     TierPrice,
 )
 from core.quality import CorrectiveStatus, QualityFeedback
+from core.rebates import RebateSettlement, SettlementStatus
 from core.sellout import CustomerType, SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
 from storage.encryption import blind_index
@@ -295,6 +299,8 @@ contracts = Table(
     Column("signed_sha256", String(64), nullable=True),
     Column("signed_at", UTCDateTime(), nullable=True),
     Column("signed_by", String(200), nullable=True),
+    Column("body", Text, nullable=False, server_default=""),
+    Column("template_id", BigInteger, nullable=True),
     Column("created_at", UTCDateTime(), nullable=True),
     UniqueConstraint("number", "version"),
     Index("ix_contracts_dealer_id", "dealer_id"),
@@ -763,6 +769,130 @@ sequences = Table(
 )
 
 
+# --- contract documents, rebates, expense claims, staff tasks (migration 0005_contracts) ----------------
+
+contract_templates = Table(
+    "contract_templates", metadata,
+    _id(),
+    Column("name", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("term_months", Integer, nullable=False),
+    Column("targets", JSONValue(list[SalesTarget]), nullable=False),
+    Column("rebate_tiers", JSONValue(list[RebateTier]), nullable=False),
+    _str_list("marketing_duties"),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=True),
+)
+
+signing_codes = Table(
+    "signing_codes", metadata,
+    _id(),
+    _fk("contract_id", "contracts.id", ondelete="CASCADE"),
+    _fk("user_id", "users.id", ondelete="CASCADE"),
+    Column("code_hash", String(64), nullable=False),
+    Column("salt", String(32), nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("used_at", UTCDateTime(), nullable=True),
+    Column("revoked", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_signing_codes_contract_user", "contract_id", "user_id"),
+)
+
+contract_signatures = Table(
+    "contract_signatures", metadata,
+    _id(),
+    _fk("contract_id", "contracts.id"),
+    Column("number", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    _fk("dealer_id", "dealers.id"),
+    Column("signer", String(200), nullable=False),
+    Column("signer_user_id", BigInteger, nullable=True),
+    Column("channel", String(16), nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    Column("pdf_key", String(80), nullable=False),
+    Column("signed_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("contract_id"),
+    Index("ix_contract_signatures_number", "number"),
+)
+
+duty_marks = Table(
+    "duty_marks", metadata,
+    _id(),
+    _fk("contract_id", "contracts.id", ondelete="CASCADE"),
+    Column("duty_index", Integer, nullable=False),
+    Column("done", Boolean, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("marked_by", String(200), nullable=False),
+    Column("marked_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("contract_id", "duty_index"),
+)
+
+rebate_settlements = Table(
+    "rebate_settlements", metadata,
+    _id(),
+    _fk("contract_id", "contracts.id"),
+    Column("contract_number", String(32), nullable=False),
+    _fk("dealer_id", "dealers.id"),
+    Column("period", String(16), nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("achieved_amount", Money(), nullable=False),
+    Column("achievement", ExactDecimal(precision=9, scale=4), nullable=False),
+    Column("rate", ExactDecimal(precision=9, scale=4), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("status", StrEnumType(SettlementStatus), nullable=False),
+    Column("proposed_by", String(200), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("note", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_rebate_settlements_dealer", "dealer_id"),
+    Index("ix_rebate_settlements_contract_period", "contract_id", "period"),
+)
+
+expense_claims = Table(
+    "expense_claims", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    _fk("campaign_id", "campaigns.id"),
+    Column("amount", Money(), nullable=False),
+    Column("description", Text, nullable=False),
+    _str_list("evidence"),
+    Column("status", StrEnumType(ClaimStatus), nullable=False),
+    Column("credit_account", String(16), nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("request_key", String(64), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_expense_claims_dealer_key", "dealer_id", "request_key"),
+    Index("ix_expense_claims_status", "status"),
+)
+
+staff_tasks = Table(
+    "staff_tasks", metadata,
+    _id(),
+    Column("kind", String(64), nullable=False),
+    Column("team", String(32), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("dealer_id", BigInteger, ForeignKey("dealers.id", ondelete="SET NULL"), nullable=True),
+    Column("ref", String(64), nullable=False),
+    Column("status", StrEnumType(TaskStatus), nullable=False),
+    Column("resolution", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Index("ix_staff_tasks_team_status", "team", "status"),
+)
+
+
 # --- mappings -------------------------------------------------------------------------------------------
 
 mapper_registry = registry(metadata=metadata)
@@ -781,6 +911,9 @@ TABLES: dict[type, Table] = {
     DialogState: dialog_states, InboundReceipt: inbound_receipts,
     FaqEntry: faq_entries, StaffQuestion: staff_questions, DealerAlias: dealer_aliases,
     OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
+    ContractTemplate: contract_templates, SigningCode: signing_codes, ContractSignature: contract_signatures,
+    DutyMark: duty_marks, RebateSettlement: rebate_settlements, ExpenseClaim: expense_claims,
+    StaffTask: staff_tasks,
 }
 
 _JSON_KEYS: dict[type, tuple[str, ...]] = {}

@@ -30,17 +30,21 @@ from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
+from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
+from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
+from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.ports import AbstractUnitOfWork
 from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
+from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
@@ -86,6 +90,13 @@ REPOSITORIES: dict[str, type] = {
     "dealer_aliases": DealerAlias,
     "outbox": OutboxMessage,
     "preferences": NotificationPreference,
+    "contract_templates": ContractTemplate,
+    "signing_codes": SigningCode,
+    "contract_signatures": ContractSignature,
+    "duty_marks": DutyMark,
+    "rebate_settlements": RebateSettlement,
+    "expense_claims": ExpenseClaim,
+    "staff_tasks": StaffTask,
 }
 
 
