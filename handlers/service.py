@@ -26,7 +26,8 @@ from nlu.schema import Intent, ParseResult
 
 log = logging.getLogger(__name__)
 
-# intents that lead to writing something: when the parser is unsure, ask back first
+# intents that lead to writing something: when the parser is unsure, ask back first (an order
+# only when it names items: "我要下单" alone just explains how to order)
 ASK_BACK = {Intent.PLACE_ORDER, Intent.CANCEL_ORDER, Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK,
             Intent.REPORT_SALES}
 
@@ -109,7 +110,8 @@ class ConversationService:
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:
             return await r.commands["help"](ctx)
-        if ctx.parsed.confidence < LOW_CONFIDENCE and ctx.parsed.intent in ASK_BACK:
+        if ctx.parsed.confidence < LOW_CONFIDENCE and ctx.parsed.intent in ASK_BACK and (
+                ctx.parsed.intent != Intent.PLACE_ORDER or ctx.parsed.slots.items):
             return self._ask_back(ctx)
         return await handler(ctx)
 

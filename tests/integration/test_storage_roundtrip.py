@@ -16,6 +16,7 @@ from sqlalchemy import inspect
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
+from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import (
     Campaign,
@@ -29,6 +30,7 @@ from core.campaigns import (
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
+from core.faq import FaqEntry, QuestionStatus, StaffQuestion
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -73,6 +75,7 @@ class World:
     material: int
     qualification: int
     contract: int
+    faq_entry: int
 
 
 async def seed(uow: SqlAlchemyUnitOfWork) -> World:
@@ -90,8 +93,9 @@ async def seed(uow: SqlAlchemyUnitOfWork) -> World:
             expires_on=None))
         contract = await uow.contracts.add(Contract(number="HT-2026-0001", dealer_id=dealer.id,
                                                     starts_on=DAY, ends_on=DAY))
+        faq_entry = await uow.faq_entries.add(FaqEntry(question_zh="发票？", answer_zh="可开专票"))
         await uow.commit()
-    ids = (dealer.id, warehouse.id, user.id, campaign.id, material.id, qualification.id, contract.id)
+    ids = (dealer.id, warehouse.id, user.id, campaign.id, material.id, qualification.id, contract.id, faq_entry.id)
     assert all(isinstance(i, int) for i in ids)
     return World(*ids)  # type: ignore[arg-type]
 
@@ -229,6 +233,17 @@ def build(name: str, w: World) -> Any:
             claimed_by="host:42", claimed_at=T0),
         "preferences": lambda: NotificationPreference(user_id=w.user, muted=["digest", "stock"], channel="telegram",
                                                       updated_at=T0),
+        "dealer_aliases": lambda: DealerAlias(dealer_id=w.dealer, word="空净", sku="KJ-500", created_by="dealer:1:wang",
+                                              created_at=T0),
+        "faq_entries": lambda: FaqEntry(
+            question_zh="多久发货？", answer_zh="付款后 48 小时内发货。", question_en="When do you ship?",
+            answer_en="Within 48 hours of payment.", tags=["发货", "物流"], variants=["几天发货"], active=False,
+            source="import:faq.md", created_at=T0, updated_at=T1),
+        "staff_questions": lambda: StaffQuestion(
+            channel="telegram", chat_id="123456789", question="能开专票吗？", request_key="faq:abc",
+            asked_by="上海华信电器（D0001）· li", language="en", dealer_id=w.dealer,
+            status=QuestionStatus.ANSWERED, answer="可以", answered_by="staff:wang", answered_at=T1,
+            faq_entry_id=w.faq_entry, created_at=T0),
     }
     return builders[name]()
 

@@ -41,7 +41,7 @@ async def test_unsure_order_is_asked_back_and_yes_continues_with_the_parsed_item
 
 
 async def test_unsure_order_no_shows_the_menu_and_forgets_the_guess() -> None:
-    w = await _world(ParseResult(intent=Intent.PLACE_ORDER, confidence=0.3))
+    w = await _world(ParseResult(intent=Intent.AFTER_SALES, confidence=0.3))
     replies = await w.say("100", "嗯嗯")
     no = buttons(replies)["不是，打开菜单"]
     await w.press("100", no)
@@ -56,6 +56,12 @@ async def test_confident_order_goes_straight_to_the_cart() -> None:
     replies = await w.say("100", "AP300 两台")
     assert "您是想" not in texts(replies)
     assert "AP300" in texts(replies)
+
+
+async def test_order_words_without_items_explain_how_to_order_without_asking() -> None:
+    w = await _world(ParseResult(intent=Intent.PLACE_ORDER, confidence=0.3))
+    replies = await w.say("100", "我要下单")
+    assert "您是想" not in texts(replies)
 
 
 async def test_unsure_read_only_question_is_answered_without_asking() -> None:
