@@ -9,7 +9,7 @@ from typing import Any
 from core.clock import Clock
 from core.dialogs import DialogState
 from core.forecast_rules import Forecaster
-from core.ports import AbstractReportStore, AbstractUnitOfWork
+from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
 from core.users import Actor, ActorKind, User
 from handlers import i18n
 from handlers.messages import Button, Inbound, Reply
@@ -29,6 +29,8 @@ class Deps:
     faq: FaqAnswerer | None = None      # None: the bundled offline FAQ (nlu.faq.FuzzyFaqAnswerer)
     reports: AbstractReportStore | None = None   # None: reports answer that they are not set up
     forecaster: Forecaster | None = None         # None: seasonal naive (core.forecast_rules)
+    files: AbstractFileStore | None = None       # signed contract PDFs (bot.files.FileStore)
+    documents: AbstractDocumentRenderer | None = None   # None: documents.contract_pdf (reportlab)
 
 
 @dataclass

@@ -344,6 +344,20 @@ def _statement_issued(p: Params) -> Rendered:
 
 simple("statement.disputed", "🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
        "🧾 {dealer} disputes the {period} statement:\n{reason}")
+simple("contract.sent", "📄 合同 {number}（第{version}版）已发给您，请阅读后签署。",
+       "📄 Contract {number} (version {version}) is ready for you to read and sign.",
+       lambda p: [[p.btn("📄 查看合同PDF", "📄 Contract PDF", "ctr.pdf", p["id"]),
+                   p.btn("✍️ 签署", "✍️ Sign", "ctr.sign", p["id"])]])
+simple("contract.signed", "✍️ {dealer} 已签署合同 {number}（第{version}版）。",
+       "✍️ {dealer} signed contract {number} (version {version}).")
+simple("rebate.settled", "💴 合同 {number}（{period}）返利 {amount} 已结算到您的返利账户。",
+       "💴 The {period} rebate of contract {number}, {amount}, is credited to your rebate account.",
+       lambda p: [[p.btn("💴 返利对账", "💴 Rebates", "ctr.rebate")]])
+simple("expense.submitted", "🧾 {dealer} 提交费用核销 {number}（活动：{campaign}）：{amount}",
+       "🧾 {dealer} claims {amount} for campaign {campaign} ({number})",
+       lambda p: [[p.btn("🧾 审核费用核销", "🧾 Review claims", "ctr.claims")]])
+simple("expense.decided", "🧾 费用核销 {number}（{amount}）{status}。{note}",
+       "🧾 Expense claim {number} ({amount}): {status}. {note}")
 simple("faq.question", "🙋 用户提问（{who}）：\n{question}", "🙋 Question from {who}:\n{question}",
        lambda p: [[p.btn("✍️ 回复", "✍️ Answer", "faq.ans", p["id"])]])
 simple("faq.answer", "💬 客服回复了您的问题：\n“{question}”\n\n{answer}",

@@ -11,6 +11,7 @@ def all_routers() -> list[Router]:
         aftersales,
         apply,
         campaigns,
+        contracts,
         faq,
         menu,
         ordering,
@@ -23,5 +24,5 @@ def all_routers() -> list[Router]:
         stock,
     )
 
-    return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, campaigns,
+    return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, contracts, campaigns,
                                apply, faq, staff, settings, reports)]
