@@ -15,12 +15,20 @@ approved they bind by sharing the phone number they gave, which is the dealer's 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from core.dealers import Contact, DocumentType
-from core.errors import Conflict, ValidationFailed
+from core.dealers import DOCUMENT_LABELS, Contact, DocumentType, Qualification, ReviewStatus
+from core.errors import Conflict, NotFound, ValidationFailed
+from core.onboarding import REQUIRED_DOCUMENTS, ordering_block_reason
 from core.services.dealers import CreateDealer, SubmitForReview, create_dealer, submit_for_review
-from core.services.qualifications import UploadQualification, upload_qualification
+from core.services.qualifications import (
+    RenewQualification,
+    UploadQualification,
+    list_qualifications,
+    renew_qualification,
+    upload_qualification,
+)
 from core.ticket_flow import normalize_phone
 from core.uscc import normalize_uscc, validate_uscc
 from core.users import Actor
@@ -286,3 +294,255 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("apply.done", code=dealer.code, phone=fields["phone"]))]
 
 
+
+
+# --- documents of a bound dealer: see them, renew or upload again (资质) ----------------------------
+# Payloads: apply.docs (/docs) · apply.renew|qualification id · apply.up|document type index
+#           apply.doc.ok|nonce · apply.doc.done · apply.doc.skip
+# Steps (state ``apply.doc.<step>``): number -> expires -> photos -> confirm. A renewal keeps the old
+# document as history (``renew_qualification``); a missing or rejected one is uploaded anew. Either way
+# it waits for a channel manager's review (staff flow), and the dealer hears the result (outbox).
+
+DOC_TYPES: tuple[DocumentType, ...] = tuple(DocumentType)
+NO_EXPIRY_WORDS = frozenset({"长期", "永久", "无", "no", "none", "never"})
+
+i18n.register({
+    "apply.docs.title": ("📑 我的资质文件", "📑 My documents"),
+    "apply.docs.line": ("{icon} {doc} {number}（{status}，有效期至 {expires}）",
+                        "{icon} {doc} {number} ({status}, valid until {expires})"),
+    "apply.docs.missing": ("❗ {doc}：缺失", "❗ {doc}: missing"),
+    "apply.docs.rejected_reason": ("    驳回原因：{reason}", "    Rejected because: {reason}"),
+    "apply.docs.blocked": ("⛔ 当前不能下单：{reason}", "⛔ Ordering is blocked: {reason}"),
+    "apply.docs.ok": ("✅ 必需资质齐全有效，可以正常下单。", "✅ All required documents are valid; you can order."),
+    "apply.docs.renew": ("🔄 续期 {doc}", "🔄 Renew {doc}"),
+    "apply.docs.upload": ("⬆️ 上传 {doc}", "⬆️ Upload {doc}"),
+    "apply.docs.no_expiry": ("长期", "no expiry"),
+    "apply.doc.ask_number": ("{doc}：请输入证件编号。", "{doc}: type the document number."),
+    "apply.doc.use_code": ("使用登记的信用代码 {code}", "Use the registered code {code}"),
+    "apply.doc.ask_expires": ("请输入有效期截止日（如 2029-12-31），长期有效请点“长期”。",
+                              "Type the expiry date (e.g. 2029-12-31), or tap \"No expiry\"."),
+    "apply.doc.bad_date": ("日期格式不对，请按 2029-12-31 的格式输入。", "Please type the date like 2029-12-31."),
+    "apply.doc.ask_photos": ("请拍照或上传文件（PDF/照片），发完点“完成”。", "Send photos or the PDF, then tap Done."),
+    "apply.doc.photo_needed": ("请至少上传一张照片或一个文件。", "Please send at least one photo or file."),
+    "apply.doc.summary": ("请确认：\n{doc} {number}\n有效期至：{expires}\n附件：{photos} 个{renewal}",
+                          "Please check:\n{doc} {number}\nValid until: {expires}\nFiles: {photos}{renewal}"),
+    "apply.doc.renewal": ("\n（续期，原证件保留为历史）", "\n(renewal: the old document is kept as history)"),
+    "apply.doc.done": ("✅ 已提交 {doc}（#{id}），审核结果会通知您。", "✅ {doc} sent (#{id}); you will hear the result."),
+    "apply.btn.docs": ("📑 我的资质", "📑 My documents"),
+})
+
+_STATUS_ICONS = {ReviewStatus.APPROVED: "✅", ReviewStatus.PENDING: "⏳", ReviewStatus.REJECTED: "❌"}
+_REVIEW_LABELS = {ReviewStatus.APPROVED: ("已通过", "approved"), ReviewStatus.PENDING: ("待审核", "pending review"),
+                  ReviewStatus.REJECTED: ("未通过", "rejected")}
+
+
+def _doc_label(ctx: Ctx, doc_type: DocumentType) -> str:
+    zh, en = DOCUMENT_LABELS[doc_type]
+    return ctx.pick(zh, en)
+
+
+def _current(docs: list[Qualification]) -> dict[DocumentType, Qualification]:
+    """The newest document of each type (the list comes newest first)."""
+    latest: dict[DocumentType, Qualification] = {}
+    for doc in docs:
+        latest.setdefault(doc.doc_type, doc)
+    return latest
+
+
+@router.command("docs")
+@router.button("apply.docs")
+async def documents(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    dealer_id = ctx.actor.dealer_id
+    assert dealer_id is not None
+    docs = await list_qualifications(ctx.uow(), ctx.actor, dealer_id)
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(dealer_id)
+    today = ctx.deps.clock.today()
+    current = _current(docs)
+    lines = [ctx.t("apply.docs.title")]
+    rows: list[list[Button]] = []
+    for doc_type in (*REQUIRED_DOCUMENTS, *(t for t in current if t not in REQUIRED_DOCUMENTS)):
+        doc = current.get(doc_type)
+        label = _doc_label(ctx, doc_type)
+        if doc is None:
+            lines.append(ctx.t("apply.docs.missing", doc=label))
+            rows.append([Button(ctx.t("apply.docs.upload", doc=label), payload("apply.up", DOC_TYPES.index(doc_type)))])
+            continue
+        expired = doc.expires_on is not None and doc.expires_on < today
+        icon = "⌛" if expired and doc.status == ReviewStatus.APPROVED else _STATUS_ICONS[doc.status]
+        expires = doc.expires_on.isoformat() if doc.expires_on else ctx.t("apply.docs.no_expiry")
+        lines.append(ctx.t("apply.docs.line", icon=icon, doc=label, number=doc.number,
+                           status=ctx.pick(*_REVIEW_LABELS[doc.status]), expires=expires))
+        if doc.status == ReviewStatus.REJECTED:
+            lines.append(ctx.t("apply.docs.rejected_reason", reason=doc.reject_reason or "-"))
+            rows.append([Button(ctx.t("apply.docs.upload", doc=label), payload("apply.up", DOC_TYPES.index(doc_type)))])
+        elif doc.status == ReviewStatus.APPROVED and doc.expires_on is not None:
+            rows.append([Button(ctx.t("apply.docs.renew", doc=label), payload("apply.renew", doc.id or 0))])
+    block = ordering_block_reason(dealer, docs, today) if dealer is not None else None
+    lines.append(ctx.t("apply.docs.blocked", reason=ctx.pick(*block)) if block else ctx.t("apply.docs.ok"))
+    rows.append([forms.menu_button(ctx)])
+    return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+@router.button("apply.renew")
+async def renew_start(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    qual_id = int(forms.arg(ctx, 0)) if forms.arg(ctx, 0).isdigit() else 0
+    async with ctx.uow() as uow:
+        doc = await uow.qualifications.get(qual_id)
+    if doc is None or doc.dealer_id != ctx.actor.dealer_id:
+        raise NotFound(zh=f"未找到资质文件：{qual_id}", en=f"Document not found: {qual_id}", what=str(qual_id))
+    return await _ask_number(ctx, doc.doc_type, renews=qual_id)
+
+
+@router.button("apply.up")
+async def upload_start(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    index = forms.arg(ctx, 0)
+    if not index.isdigit() or int(index) >= len(DOC_TYPES):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _ask_number(ctx, DOC_TYPES[int(index)], renews=0)
+
+
+async def _ask_number(ctx: Ctx, doc_type: DocumentType, *, renews: int) -> list[Reply]:
+    ctx.go("apply.doc.number", nonce=forms.new_nonce(), doc_type=doc_type.value, renews=renews, photos=[])
+    rows: list[list[Button]] = []
+    if doc_type == DocumentType.BUSINESS_LICENSE:
+        async with ctx.uow() as uow:
+            dealer = await uow.dealers.get(ctx.actor.dealer_id or 0)
+        if dealer is not None:
+            code = normalize_uscc(dealer.uscc)
+            ctx.dialog.data["code"] = code
+            rows.append([Button(ctx.t("apply.doc.use_code", code=code), payload("apply.doc.code"))])
+    rows.append(forms.cancel_row(ctx, "apply"))
+    return [Reply(text=ctx.t("apply.doc.ask_number", doc=_doc_label(ctx, doc_type)), buttons=rows)]
+
+
+@router.button("apply.doc.code")
+async def use_registered_code(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state != "apply.doc.number" or not ctx.dialog.data.get("code"):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return _set_number(ctx, str(ctx.dialog.data["code"]))
+
+
+def _set_number(ctx: Ctx, number: str) -> list[Reply]:
+    forms.step(ctx, "apply.doc.expires", number=number)
+    return [Reply(text=ctx.t("apply.doc.ask_expires"),
+                  buttons=[[Button(ctx.t("apply.docs.no_expiry"), payload("apply.doc.skip"))],
+                           forms.cancel_row(ctx, "apply")])]
+
+
+@router.button("apply.doc.skip")
+async def no_expiry(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state != "apply.doc.expires":
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return _set_expiry(ctx, None)
+
+
+def _set_expiry(ctx: Ctx, expires: date | None) -> list[Reply]:
+    forms.step(ctx, "apply.doc.photos", expires=expires.isoformat() if expires else "")
+    return [Reply(text=ctx.t("apply.doc.ask_photos"),
+                  buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))], forms.cancel_row(ctx, "apply")])]
+
+
+@router.button("apply.doc.done")
+async def doc_photos_done(ctx: Ctx) -> list[Reply]:
+    if ctx.dialog.state != "apply.doc.photos":
+        return [Reply(text=ctx.t("error.button_stale"))]
+    if not ctx.dialog.data.get("photos"):
+        return [Reply(text=ctx.t("apply.doc.photo_needed"),
+                      buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))]])]
+    return _doc_summary(ctx)
+
+
+def _doc_fields(ctx: Ctx) -> dict[str, Any]:
+    data = ctx.dialog.data
+    return {"doc": _doc_label(ctx, DocumentType(str(data["doc_type"]))), "number": data.get("number", ""),
+            "expires": data.get("expires") or ctx.t("apply.docs.no_expiry"),
+            "photos": len(data.get("photos") or []),
+            "renewal": ctx.t("apply.doc.renewal") if data.get("renews") else ""}
+
+
+def _doc_summary(ctx: Ctx) -> list[Reply]:
+    ctx.dialog.state = "apply.doc.confirm"
+    return [Reply(text=ctx.t("apply.doc.summary", **_doc_fields(ctx)),
+                  buttons=[[Button(ctx.t("form.submit"), payload("apply.doc.ok", ctx.dialog.data["nonce"]))],
+                           forms.cancel_row(ctx, "apply")])]
+
+
+def parse_day(text: str) -> date | None:
+    """2029-12-31, 2029/12/31, 2029.12.31, 2029年12月31日; None otherwise."""
+    clean = text.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        year, month, day = (int(part) for part in clean.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@router.state("apply.doc")
+async def doc_answer(ctx: Ctx) -> list[Reply]:
+    step = ctx.dialog.state.removeprefix("apply.doc.")
+    if step == "photos":
+        if forms.is_photo(ctx):
+            return [forms.add_photos(ctx, "apply.doc.done")]
+        if forms.is_done(forms.text_of(ctx)):
+            return await doc_photos_done(ctx)
+        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))]])]
+    if step == "confirm":
+        return [Reply(text=ctx.t("apply.use_buttons"))] + _doc_summary(ctx)
+    text = forms.text_of(ctx)
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "apply")])]
+    if step == "number":
+        if len(text) > 64:
+            return [Reply(text=ctx.t("form.text_too_long", limit=64), buttons=[forms.cancel_row(ctx, "apply")])]
+        return _set_number(ctx, text)
+    if step == "expires":
+        if text.lower() in NO_EXPIRY_WORDS or forms.is_skip(text):
+            return _set_expiry(ctx, None)
+        day = parse_day(text)
+        if day is None:
+            return [Reply(text=ctx.t("apply.doc.bad_date"), buttons=[forms.cancel_row(ctx, "apply")])]
+        return _set_expiry(ctx, day)
+    return [Reply(text=ctx.t("error.button_stale"))]
+
+
+@router.button("apply.doc.ok")
+async def doc_confirm(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    nonce = forms.arg(ctx, 0)
+    already = forms.submitted_ref(ctx, nonce)
+    if already is not None:
+        return [Reply(text=ctx.t("apply.doc.done", doc="", id=already).replace("  ", " "),
+                      buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs"))]])]
+    if not forms.form_is(ctx, "apply.doc.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    data = dict(ctx.dialog.data)
+    fields = _doc_fields(ctx)
+    photos = [str(p) for p in data.get("photos") or []]
+    expires = date.fromisoformat(str(data["expires"])) if data.get("expires") else None
+    dealer_id = ctx.actor.dealer_id
+    assert dealer_id is not None
+    renews = int(data.get("renews") or 0)
+    file_ref = photos[0] if photos else None
+    if renews:
+        doc = await renew_qualification(ctx.uow(), ctx.actor, RenewQualification(
+            qualification_id=renews, number=str(data["number"]), issued_on=None, expires_on=expires,
+            file_ref=file_ref), ctx.deps.clock)
+    else:
+        doc = await upload_qualification(ctx.uow(), ctx.actor, UploadQualification(
+            dealer_id=dealer_id, doc_type=DocumentType(str(data["doc_type"])), number=str(data["number"]),
+            issued_on=None, expires_on=expires, file_ref=file_ref), ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, str(doc.id))
+    return [Reply(text=ctx.t("apply.doc.done", doc=fields["doc"], id=doc.id),
+                  buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs")), forms.menu_button(ctx)]])]

@@ -9,7 +9,8 @@ use case (permission, visibility, state), so a forged or stale button changes no
     staff.mat.approve|id                 staff.mat.reject|id                 staff.mat.detail|id
     staff.orders (/desk)   staff.alloc|SO-…   staff.alloc.wh|SO-…|warehouse id (0: automatic)
     staff.ship|SO-…        staff.ship.carrier|SO-…|carrier index
-    staff.tickets          staff.ticket.<detail|accept|start|comment|resolve|reject|close>|AS-…
+    staff.tickets          staff.ticket.<detail|accept|start|comment|resolve|reject|close|info>|AS-…
+    staff.ticket.stats     staff.mat.dispatch|id
     staff.approvals (/approvals)   staff.today (/today)   staff.abort
 
 A decision edits the prompt it was pressed on (``Reply.edit_ref``) to show who decided and when.
@@ -23,7 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from core.aftersales import Ticket, TicketStatus
@@ -77,6 +79,7 @@ LIST_LIMIT = 5          # items per kind in the approvals list (one message each
 DESK_LIMIT = 10         # orders per column of the order desk / tickets in the ticket list
 TOP_ITEMS = 3           # items named per line of /today
 EXPIRY_DAYS = 7
+STATS_DAYS = 90         # after-sales statistics window in chat
 
 # Carriers offered as buttons: (stored name, English label). The last button is "other" (typed).
 CARRIERS: tuple[tuple[str, str], ...] = (("顺丰", "SF Express"), ("德邦", "Deppon"), ("京东物流", "JD Logistics"))
@@ -211,6 +214,23 @@ i18n.register({
     "staff.ticket.ask_comment": ("请输入给经销商的留言（工单 {number}）：", "Type your comment to the dealer (ticket {number}):"),
     "staff.ticket.ask_resolution": ("请输入工单 {number} 的处理结果：", "Type how ticket {number} was resolved:"),
     "staff.ticket.ask_reason": ("请输入驳回工单 {number} 的原因：", "Why is ticket {number} rejected? Type the reason:"),
+    "staff.ticket.ask_info": ("请输入需要经销商补充的信息（工单 {number}）：",
+                              "What should the dealer add to ticket {number}? Type the question:"),
+    "staff.ticket.info_sent": ("❓ 已请经销商补充信息 {ref}：{text}", "❓ Asked the dealer about {ref}: {text}"),
+    "staff.ticket.waiting": ("⏳ 等待经销商补充信息", "⏳ Waiting for the dealer's answer"),
+    "staff.ticket.rating": ("满意度：{stars}", "Satisfaction: {stars}"),
+    "staff.btn.info": ("❓ 要求补充", "❓ Ask dealer"),
+    "staff.btn.stats": ("📊 统计", "📊 Statistics"),
+    "staff.stats.title": ("📊 售后统计：共 {n} 单，未结 {open}，超时 {late}，平均满意度 {avg}",
+                          "📊 After-sales: {n} tickets, {open} open, {late} past SLA, average rating {avg}"),
+    "staff.stats.product": ("按产品：", "By product:"),
+    "staff.stats.dealer": ("按经销商：", "By dealer:"),
+    "staff.stats.defect": ("按缺陷：", "By defect:"),
+    "staff.stats.line": ("  {name}：{n} 单（未结 {open}，超时 {late}，满意度 {avg}）",
+                         "  {name}: {n} ({open} open, {late} late, rating {avg})"),
+    "staff.btn.dispatch": ("🚚 发货", "🚚 Dispatch"),
+    "staff.mat.dispatched": ("🚚 物料已发货 #{id} {name} ×{qty}（{code}），剩余库存 {stock}",
+                             "🚚 Material dispatched #{id} {name} x{qty} ({code}); {stock} left in stock"),
     # today
     "staff.today.title": ("📋 今日待办（{date}）", "📋 Today ({date})"),
     "staff.today.nothing": ("今天没有需要您处理的事项。", "Nothing waits for you today."),
@@ -827,7 +847,8 @@ async def approve_mat(ctx: Ctx) -> list[Reply]:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
     text = ctx.t("staff.mat.approved", **_mat_params(request, material, dealer))
-    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref,
+                    [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request_id)]])]
 
 
 @router.button("staff.mat.reject")
@@ -866,7 +887,26 @@ async def mat_detail(ctx: Ctx) -> list[Reply]:
         lines.append(f"⚠️ {request.reject_reason}")
     pending = request.status == RequestStatus.PENDING
     buttons = [decision_buttons(ctx.lang, "mat", request.id or 0)[0][:2]] if pending else []
+    if request.status == RequestStatus.APPROVED:
+        buttons = [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request.id or 0)]]
     return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+@router.button("staff.mat.dispatch")
+async def dispatch_mat(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    try:
+        request = await materials.dispatch_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
+    except InvalidTransition:
+        found, _, _ = await _mat_with_context(ctx, request_id)
+        if found.status != RequestStatus.DISPATCHED:
+            raise
+        return await _already(ctx, f"#{request_id}", found.dispatched_by, found.dispatched_at,
+                              _label(ctx.lang, REQUEST_STATUS_LABELS[found.status]), prompt_ref)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    text = ctx.t("staff.mat.dispatched", stock=material.stock, **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
 # --- the reason / note the person types ------------------------------------------------------------
@@ -914,6 +954,11 @@ async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
     try:
         if data.get("action") == "comment":
             return await _ticket_comment(ctx, number, note)
+        if data.get("action") == "info":
+            await aftersales.request_info(ctx.uow(), ctx.actor, number, note, ctx.deps.clock)
+            ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+            return [Reply(text=ctx.t("staff.ticket.info_sent", ref=number, text=note),
+                          buttons=_ticket_buttons(ctx, ticket))]
         return await _ticket_move(ctx, number, TicketAction.RESOLVE, prompt_ref, note)
     except DomainError as exc:
         return [Reply(text=exc.message(ctx.lang))]
@@ -952,6 +997,7 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
         buttons.append(row)
     if len(tickets) > DESK_LIMIT:
         lines.append(ctx.t("staff.more", n=len(tickets) - DESK_LIMIT))
+    buttons.append([_b(ctx, "staff.btn.stats", "staff.ticket.stats")])
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -963,6 +1009,8 @@ def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
            for a in ticket_actions(ticket.status) if a in keys]
     if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
         row.append(_b(ctx, "staff.btn.comment", "staff.ticket.comment", ticket.number))
+    if ticket.status in ACTIVE_STATUSES:
+        row.append(_b(ctx, "staff.btn.info", "staff.ticket.info", ticket.number))
     return [row[i:i + 3] for i in range(0, len(row), 3)]
 
 
@@ -989,6 +1037,10 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
         lines.append(ctx.t("staff.ticket.due", due=_when(ctx, ticket.sla_due_at), late=late))
     if ticket.assignee:
         lines.append(ctx.t("staff.ticket.assignee", who=await _person(ctx, ticket.assignee)))
+    if aftersales.waiting_for_dealer(ticket):
+        lines.append(ctx.t("staff.ticket.waiting"))
+    if ticket.satisfaction is not None:
+        lines.append(ctx.t("staff.ticket.rating", stars="⭐" * ticket.satisfaction))
     if ticket.comments:
         lines.append(ctx.t("staff.ticket.history"))
         for c in ticket.comments[-3:]:
@@ -1037,7 +1089,7 @@ async def ticket_step(ctx: Ctx) -> list[Reply]:
     return await _ticket_move(ctx, _arg(ctx, 0), action, ctx.inbound.message_ref)
 
 
-@router.button("staff.ticket.comment", "staff.ticket.resolve", "staff.ticket.reject")
+@router.button("staff.ticket.comment", "staff.ticket.resolve", "staff.ticket.reject", "staff.ticket.info")
 async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.TICKET_HANDLE)
     _drop_pending(ctx)
@@ -1056,8 +1108,38 @@ async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
                                        invalid_transition(ticket.status, TicketAction.RESOLVE))
         ctx.go(TICKET_NOTE, action="resolve", ref=number, prompt=prompt_ref)
         return [_ask(ctx, ctx.t("staff.ticket.ask_resolution", number=number))]
+    if which == "info":
+        if ticket.status not in ACTIVE_STATUSES:
+            raise invalid_transition(ticket.status, TicketAction.START)
+        ctx.go(TICKET_NOTE, action="info", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_info", number=number))]
     ctx.go(TICKET_NOTE, action="comment", ref=number, prompt=prompt_ref)
     return [_ask(ctx, ctx.t("staff.ticket.ask_comment", number=number))]
+
+
+def _avg(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value}"
+
+
+@router.button("staff.ticket.stats")
+async def ticket_stats(ctx: Ctx) -> list[Reply]:
+    """Last 90 days by product, dealer and defect category (top 5 each)."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    _require_any(ctx, P.TICKET_HANDLE, P.REPORT_READ_ALL)
+    today = ctx.deps.clock.today()
+    stats = await aftersales.ticket_statistics(ctx.uow(), ctx.actor, ctx.deps.clock,
+                                               since=today - timedelta(days=STATS_DAYS - 1), until=today)
+    total = stats.total
+    lines = [ctx.t("staff.stats.title", n=total.tickets, open=total.open, late=total.late,
+                   avg=_avg(total.avg_satisfaction))]
+    for key, groups in (("staff.stats.product", stats.by_product), ("staff.stats.dealer", stats.by_dealer),
+                        ("staff.stats.defect", stats.by_defect)):
+        if groups:
+            lines.append(ctx.t(key))
+            lines.extend(ctx.t("staff.stats.line", name=g.key, n=g.tickets, open=g.open, late=g.late,
+                               avg=_avg(g.avg_satisfaction)) for g in groups[:5])
+    return [Reply(text="\n".join(lines), buttons=[[_b(ctx, "staff.btn.tickets", "staff.tickets")]])]
 
 
 async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:

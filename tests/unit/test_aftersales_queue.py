@@ -52,7 +52,8 @@ async def _ticket(uow: FakeUnitOfWork, actor=OWNER_1, sku: str = "AP-100", deale
 
 async def test_assign_to_a_handler_tells_them(uow: FakeUnitOfWork) -> None:
     number = await _ticket(uow)
-    ticket = await svc.assign_ticket(uow, WANG, number, "liu", CLOCK)
+    wang = (await uow.users.get_by(username="wang")).to_actor()  # type: ignore[union-attr]
+    ticket = await svc.assign_ticket(uow, wang, number, "liu", CLOCK)
     assert ticket.assignee == "staff:liu" and ticket.comments[-1].text == "→ LIU"
     told = _outbox(uow, "ticket.assigned")
     assert [(u, p["number"], p["who"]) for u, p in told] == [(2, number, "WANG")]
