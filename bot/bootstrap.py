@@ -102,6 +102,7 @@ class App:
             self._conversation = build_conversation(Deps(
                 uow_factory=self.uow_factory, clock=self.clock, parser=build_parser(self.settings.nlu_policy, llm),
                 default_language=self.settings.default_language, read_file=self.files().get,
+                files=self.files(),   # signed contract PDFs (core.services.contract_docs)
                 faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None)))
         return self._conversation
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.cli_contracts import register as register_contract_commands
 from bot.cli_nlu import register as register_nlu_commands
 from bot.cli_notify import register as register_notify_commands
 from bot.settings import Settings
@@ -47,6 +48,7 @@ app.add_typer(apikey_app, name="apikey")
 telegram_app = typer.Typer(help="Telegram 机器人 webhook 设置 (Telegram bot webhook).", no_args_is_help=True)
 app.add_typer(telegram_app, name="telegram")
 register_nlu_commands(app)   # dms nlu parse|eval, dms faq import (bot/cli_nlu.py)
+register_contract_commands(app)   # dms contract verify FILE NUMBER (bot/cli_contracts.py)
 register_notify_commands(app)   # dms worker, dms scheduler (bot/cli_notify.py)
 
 CLI_ACTOR = Actor.system()

@@ -1,0 +1,43 @@
+"""``dms contract verify FILE NUMBER``: is this PDF the signed copy of contract NUMBER? (SHA-256 against the
+signature record; exit 0 when it matches, 1 when not: a changed or foreign file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+contract_app = typer.Typer(help="合同 (contracts): 校验签署版 (verify a signed copy).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(contract_app, name="contract")
+
+
+@contract_app.command("verify")
+def verify(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PDF 文件 (the PDF file)")],
+    number: Annotated[str, typer.Argument(help="合同编号 (contract number), e.g. HT-20261126-0001")],
+) -> None:
+    """校验 PDF 是否为该合同的签署版 (check a PDF against the recorded SHA-256 of the signed copy)."""
+    from bot.cli import _with_app, run_async
+    from core.services.contract_docs import verify_signed_pdf
+    from core.users import Actor
+
+    data = file.read_bytes()
+    outcome: dict[str, bool] = {}
+
+    async def body(application: Any) -> None:
+        result = await verify_signed_pdf(application.uow_factory(), Actor.system(), number, data)
+        outcome["ok"] = result.ok
+        if result.ok and result.signature is not None:
+            s = result.signature
+            typer.echo(f"OK 一致: {s.number} v{s.version} signed by {s.signer} via {s.channel} ({s.origin}) at "
+                       f"{s.signed_at.isoformat()} sha256={s.pdf_sha256}")
+        else:
+            expected = result.signature.pdf_sha256 if result.signature else "-"
+            typer.echo(f"MISMATCH 不一致: file sha256={result.actual_sha256}, signed copy sha256={expected}", err=True)
+
+    run_async(_with_app)(body)
+    raise typer.Exit(0 if outcome.get("ok") else 1)
