@@ -420,12 +420,6 @@ class WeComUsers:
             create_time=create_time))
 
 
-async def stop_quietly(*closers: Any) -> None:
-    for closer in closers:
-        with contextlib.suppress(Exception):
-            await closer()
-
-
 # --- the app under test, built through bot.bootstrap ---------------------------------------------------
 
 @dataclass
