@@ -21,7 +21,7 @@ from core.aliases import DealerAlias
 from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
-from core.contracts import Contract
+from core.contracts import Contract, SalesTarget
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ExpenseClaim, StaffTask
@@ -252,6 +252,11 @@ class AbstractReportStore(abc.ABC):
     async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:
         """(code, name) of the dealers matching the filter's dealer attributes (region, province, city,
         tier, dealer), whatever they sold."""
+
+    @abc.abstractmethod
+    async def contract_targets(self, f: ReportFilter) -> list[tuple[int, date, date, list[SalesTarget]]]:
+        """(dealer id, contract start, contract end, targets) of active, signed and expired contracts, of the
+        filter's dealer when it names one."""
 
     @abc.abstractmethod
     async def monthly_quantities(self, source: str, f: ReportFilter, *,

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from core.contracts import ContractStatus
 from core.errors import ValidationFailed
 from core.money import ZERO, fmt_cny
 from core.orders import OrderStatus
@@ -29,6 +30,9 @@ from core.orders import OrderStatus
 COUNTED_ORDER_STATUSES: tuple[OrderStatus, ...] = tuple(
     s for s in OrderStatus if s not in (OrderStatus.CANCELLED, OrderStatus.REJECTED))
 """Orders that count as sales (the same rule as contract execution)."""
+
+TARGET_CONTRACTS: tuple[ContractStatus, ...] = (ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.EXPIRED)
+"""Contracts whose targets count in the target-achievement report."""
 
 RATIO = Decimal("0.0001")
 

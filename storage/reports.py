@@ -28,10 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import FromClause
 
 from core.clock import SHANGHAI
+from core.contracts import SalesTarget
 from core.money import ZERO
 from core.ports import AbstractReportStore
 from core.reports import (
     COUNTED_ORDER_STATUSES,
+    TARGET_CONTRACTS,
     DealerFrequency,
     Dimension,
     MonthPoint,
@@ -39,7 +41,7 @@ from core.reports import (
     Share,
     Totals,
 )
-from storage.orm import dealers, order_lines, orders, products, sellout_lines
+from storage.orm import contracts, dealers, order_lines, orders, products, sellout_lines
 from storage.types import Money
 
 _COUNTED = [s.value for s in COUNTED_ORDER_STATUSES]
@@ -238,6 +240,14 @@ class SqlAlchemyReportStore(AbstractReportStore):
             cond.append(dealers.c.id == f.dealer_id)
         stmt = select(dealers.c.id, dealers.c.code, dealers.c.name).where(*cond)
         return {int(i): (code, name) for i, code, name in await self._all(stmt)}
+
+    async def contract_targets(self, f: ReportFilter) -> list[tuple[int, date, date, list[SalesTarget]]]:
+        stmt = select(contracts.c.dealer_id, contracts.c.starts_on, contracts.c.ends_on, contracts.c.targets).where(
+            contracts.c.status.in_([s.value for s in TARGET_CONTRACTS]))
+        if f.dealer_id is not None:
+            stmt = stmt.where(contracts.c.dealer_id == f.dealer_id)
+        return [(int(d), _as_date(start), _as_date(end), list(targets or []))
+                for d, start, end, targets in await self._all(stmt)]
 
     async def monthly_quantities(self, source: str, f: ReportFilter, *,
                                  by_dealer: bool = False) -> list[tuple[int | None, str, str, int]]:

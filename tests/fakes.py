@@ -392,6 +392,12 @@ class FakeReportStore(ports.AbstractReportStore):
         return {d.id: (d.code, d.name) for d in self.uow.dealers.rows
                 if self._dealer_ok(d, f, sellout=False) and (f.dealer_id is None or d.id == f.dealer_id)}
 
+    async def contract_targets(self, f: Any) -> list[Any]:
+        from core.reports import TARGET_CONTRACTS
+
+        return [(c.dealer_id, c.starts_on, c.ends_on, list(c.targets)) for c in self.uow.contracts.rows
+                if c.status in TARGET_CONTRACTS and (f.dealer_id is None or c.dealer_id == f.dealer_id)]
+
     async def monthly_quantities(self, source: str, f: Any, *, by_dealer: bool = False) -> list[Any]:
         sums: dict[tuple[Any, str, str], int] = {}
         if source == "orders":

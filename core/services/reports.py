@@ -19,17 +19,17 @@ in the application, ``SeasonalNaive`` when nothing else is given. Demand per SKU
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from core.authz import require
 from core.clock import Clock
 from core.contract_rules import target_window
-from core.contracts import ContractStatus, TargetMetric
+from core.contracts import TargetMetric
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.forecast_rules import SEASON, Backtest, Forecaster, SeasonalNaive, backtest
 from core.money import ZERO
@@ -42,6 +42,7 @@ from core.reports import (
     ReportKind,
     Share,
     TargetRow,
+    Totals,
     add_months,
     fill_months,
     month_key,
@@ -52,7 +53,6 @@ from core.reports import (
 from core.users import Actor, ActorKind, Permission
 
 MAX_ROWS = 200
-TARGET_CONTRACTS = (ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -149,68 +149,70 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
     kind, limit = query.kind, _limit(query)
     if kind == ReportKind.TARGETS:
         return await _targets(uow, store, f, limit)
+    # the queries of one report are independent: they run at the same time (one connection each)
     if kind.is_orders:
-        totals = await store.order_totals(f)
         if kind == ReportKind.ORDER_SUMMARY:
             tf = _trend_filter(f)
-            return Report(kind, f, totals=totals, previous=await store.order_totals(f.previous()),
-                          trend=fill_months(await store.order_trend(tf), tf.start, tf.end),
-                          shares=_shares(await store.order_breakdown(f, Dimension.CATEGORY), totals.amount),
-                          dimension=Dimension.CATEGORY)
+            totals, previous, trend, mix = await asyncio.gather(
+                store.order_totals(f), store.order_totals(f.previous()), store.order_trend(tf),
+                store.order_breakdown(f, Dimension.CATEGORY))
+            return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
+                          shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
         if kind == ReportKind.ORDER_PRODUCTS:
-            return Report(kind, f, totals=totals, dimension=Dimension.SKU,
-                          shares=_shares(await store.order_breakdown(f, Dimension.SKU, limit), totals.amount))
-        return Report(kind, f, totals=totals, frequency=tuple(await store.order_frequency(f, limit)))
-    totals = await store.sellout_totals(f)
+            totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(f, Dimension.SKU, limit))
+            return Report(kind, f, totals=totals, dimension=Dimension.SKU, shares=_shares(mix, totals.amount))
+        totals, frequency = await asyncio.gather(store.order_totals(f), store.order_frequency(f, limit))
+        return Report(kind, f, totals=totals, frequency=tuple(frequency))
     if kind == ReportKind.SELLOUT_SUMMARY:
         tf = _trend_filter(f)
-        return Report(kind, f, totals=totals, previous=await store.sellout_totals(f.previous()),
-                      trend=fill_months(await store.sellout_trend(tf), tf.start, tf.end),
-                      shares=_shares(await store.sellout_breakdown(f, Dimension.CATEGORY), totals.amount),
-                      dimension=Dimension.CATEGORY)
+        totals, previous, trend, mix = await asyncio.gather(
+            store.sellout_totals(f), store.sellout_totals(f.previous()), store.sellout_trend(tf),
+            store.sellout_breakdown(f, Dimension.CATEGORY))
+        return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
+                      shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
     by = {ReportKind.SELLOUT_PRODUCTS: Dimension.SKU, ReportKind.SELLOUT_DEALERS: Dimension.DEALER}.get(kind)
     if by is None:      # regions
         by = query.dimension or (Dimension.CITY if f.province else Dimension.PROVINCE)
         if by not in (Dimension.REGION, Dimension.PROVINCE, Dimension.CITY):
             raise ValidationFailed(zh="输入有误：地区报表按大区、省或城市", en="Invalid input: regions by region, province or city",
                                    reason="dimension")
-    return Report(kind, f, totals=totals, dimension=by,
-                  shares=_shares(await store.sellout_breakdown(f, by, limit), totals.amount))
+    totals, groups = await asyncio.gather(store.sellout_totals(f), store.sellout_breakdown(f, by, limit))
+    return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount))
 
 
 async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int) -> Report:
-    """Per dealer: the amount targets (all products) of its contract whose window holds the period's last
-    day, against what it ordered in those windows up to that day (as contract execution counts it)."""
-    labels = await store.dealer_labels(f)
-    async with uow:
-        scope: dict[str, Any] = {"dealer_id": f.dealer_id} if f.dealer_id is not None else {}
-        contracts = await uow.contracts.list(status__in=list(TARGET_CONTRACTS), **scope)
+    """Per dealer: the amount targets (all products) of its contracts whose window holds the period's last
+    day, against what it ordered in those windows up to that day (as contract execution counts it).
+    ``totals.amount`` is the sell-in of the dealers with targets, ``totals.dealers`` their number."""
+    labels, contracts = await asyncio.gather(store.dealer_labels(f), store.contract_targets(f))
     # one window per (dealer, target): several dealers usually share a window, so query per window
     wanted: dict[tuple[date, date], dict[int, Decimal]] = {}
-    for contract in contracts:
-        if contract.dealer_id not in labels:
+    for dealer_id, starts_on, ends_on, targets in contracts:
+        if dealer_id not in labels:
             continue
-        for target in contract.targets:
+        for target in targets:
             if target.metric != TargetMetric.AMOUNT or target.product_group is not None:
                 continue
             try:
-                start, end = target_window(contract.starts_on, contract.ends_on, target)
+                start, end = target_window(starts_on, ends_on, target)
             except ValidationFailed:
                 continue
             if start <= f.end <= end:
                 per_dealer = wanted.setdefault((start, f.end), {})
-                per_dealer[contract.dealer_id] = per_dealer.get(contract.dealer_id, ZERO) + target.value
+                per_dealer[dealer_id] = per_dealer.get(dealer_id, ZERO) + target.value
     rows: list[TargetRow] = []
     for (start, end), per_dealer in wanted.items():
         window = replace(f, start=start, end=end)
-        bought = {s.key: s.amount for s in await store.order_breakdown(window, Dimension.DEALER)}
-        sold = {s.key: s.amount for s in await store.sellout_breakdown(window, Dimension.DEALER)}
+        by_orders, by_sellout = await asyncio.gather(store.order_breakdown(window, Dimension.DEALER),
+                                                     store.sellout_breakdown(window, Dimension.DEALER))
+        bought = {s.key: s.amount for s in by_orders}
+        sold = {s.key: s.amount for s in by_sellout}
         for dealer_id, value in per_dealer.items():
             code, name = labels[dealer_id]
             rows.append(TargetRow(dealer_id, code, name, target=value, actual=bought.get(code, ZERO),
                                   sell_out=sold.get(code, ZERO)))
     rows.sort(key=lambda r: (-r.achievement, r.code))
-    totals = replace(await store.order_totals(f), dealers=len(rows))
+    totals = Totals(amount=sum((r.actual for r in rows), ZERO), dealers=len(rows))
     return Report(ReportKind.TARGETS, f, totals=totals, targets=tuple(rows[:limit]))
 
 
