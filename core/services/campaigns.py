@@ -37,6 +37,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.money import ZERO, money
+from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.sellout import SellOutLine
 from core.users import Actor, ActorKind, Permission
@@ -340,6 +341,11 @@ async def review_execution(uow: AbstractUnitOfWork, actor: Actor, campaign_id: i
         participation.reviewed_at = clock.now()
         await record(uow, actor, "campaign.approve_report" if approved else "campaign.reject_report", "campaign",
                      campaign.code, clock, before=before, after=snapshot(participation))
+        verdict = notify.localized("已确认", "approved") if approved else notify.localized("被退回", "turned down")
+        await notify.tell_dealer(uow, dealer_id, notify.Notice(
+            "campaign.report_reviewed", Category.CAMPAIGN, {"name": campaign.name, "verdict": verdict, "note": text}),
+            f"{campaign.id}:{dealer_id}:{participation.reported_at.isoformat() if participation.reported_at else ''}",
+            clock, exclude=actor)
         await uow.commit()
         return participation
 

@@ -10,17 +10,23 @@
 from __future__ import annotations
 
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, ParticipationStatus
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
+from core.money import fmt_cny
 from core.services.campaigns import (
+    CAMPAIGN_STATUS_LABELS,
     PARTICIPATION_STATUS_LABELS,
     ReportExecution,
+    campaign_effect,
     get_campaign,
     is_running,
     join_campaign,
     list_active_campaigns,
+    list_campaigns,
     report_execution,
+    review_execution,
 )
 from core.services.materials import MAX_QTY, RequestMaterial, request_material, tier_allows
+from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
@@ -346,3 +352,110 @@ async def answer(ctx: Ctx) -> list[Reply]:
             return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=cancel_row)]
         return _material_summary(ctx, text)
     return [Reply(text=ctx.t("error.button_stale"))]
+
+
+# --- staff: reports to review and the campaign's effect ---------------------------------------------
+# Payloads: camp.staff (/campaign_admin) · camp.eff|campaign id · camp.rv|campaign id|dealer id|1 (approve)
+#           camp.rv|campaign id|dealer id|0 (turn down: the note is typed, state ``camp.review``)
+
+i18n.register({
+    "camp.staff.title": ("🎯 市场活动（{n}）", "🎯 Campaigns ({n})"),
+    "camp.staff.line": ("{name}（{status}）参与 {joined}，待审反馈 {reported}",
+                        "{name} ({status}): {joined} joined, {reported} reports to review"),
+    "camp.staff.none": ("目前没有活动。", "No campaigns yet."),
+    "camp.btn.effect": ("📈 {name} 效果", "📈 {name}: effect"),
+    "camp.review.item": ("📝 {code} {dealer} 执行反馈：{text}\n照片 {photos} 张，新客户 {customers}",
+                         "📝 {code} {dealer} report: {text}\n{photos} photos, {customers} new customers"),
+    "camp.btn.approve": ("✅ 确认", "✅ Approve"),
+    "camp.btn.turn_down": ("↩️ 退回", "↩️ Turn down"),
+    "camp.review.ask": ("请输入退回原因：", "Why is the report turned down? Type the reason:"),
+    "camp.review.done": ("已处理：{dealer} 的执行反馈（{status}）", "Done: the report of {dealer} ({status})"),
+    "camp.effect": ("📈 {name} 活动效果（{start} 至 {end}，对比 {bstart} 至 {bend}）\n"
+                    "参与经销商 {pin} 家：{pamount}（基期 {pbase}，{pup}）\n"
+                    "未参与目标经销商 {oin} 家：{oamount}（基期 {obase}，{oup}）\n新客户：{customers}",
+                    "📈 {name} effect ({start} to {end}, against {bstart} to {bend})\n"
+                    "Participants ({pin}): {pamount} (baseline {pbase}, {pup})\n"
+                    "Other target dealers ({oin}): {oamount} (baseline {obase}, {oup})\nNew customers: {customers}"),
+    "camp.effect.no_base": ("无基期销量", "no baseline"),
+})
+
+
+def _uplift(ctx: Ctx, pct: object) -> str:
+    if pct is None:
+        return ctx.t("camp.effect.no_base")
+    text = str(pct)
+    return f"{'+' if not text.startswith('-') else ''}{text}%"
+
+
+@router.command("campaign_admin")
+@router.button("camp.staff")
+async def staff_overview(ctx: Ctx) -> list[Reply]:
+    """Marketing's view: each campaign with its reports waiting for review (one message each)."""
+    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=10)
+    if not campaigns:
+        return [Reply(text=ctx.t("camp.staff.none"))]
+    lines = [ctx.t("camp.staff.title", n=len(campaigns))]
+    rows: list[list[Button]] = []
+    items: list[Reply] = []
+    async with ctx.uow() as uow:
+        for c in campaigns:
+            people = await uow.participations.list(campaign_id=c.id)
+            waiting = [p for p in people if p.status == ParticipationStatus.REPORTED]
+            lines.append(ctx.t("camp.staff.line", name=c.name, status=ctx.pick(*CAMPAIGN_STATUS_LABELS[c.status]),
+                               joined=len(people), reported=len(waiting)))
+            rows.append([Button(ctx.t("camp.btn.effect", name=forms.clip(c.name, 16)), payload("camp.eff", c.id or 0))])
+            for p in waiting[:5]:
+                dealer = await uow.dealers.get(p.dealer_id)
+                items.append(Reply(
+                    text=ctx.t("camp.review.item", code=c.code, dealer=dealer.name if dealer else p.dealer_id,
+                               text=forms.clip(p.report_text, 200), photos=len(p.report_photos),
+                               customers=p.new_customers),
+                    buttons=[[Button(ctx.t("camp.btn.approve"), payload("camp.rv", c.id or 0, p.dealer_id, 1)),
+                              Button(ctx.t("camp.btn.turn_down"), payload("camp.rv", c.id or 0, p.dealer_id, 0))]]))
+    return [Reply(text="\n".join(lines), buttons=rows), *items]
+
+
+@router.button("camp.rv")
+async def review(ctx: Ctx) -> list[Reply]:
+    campaign_id, dealer_id = _int_arg(ctx, 0), _int_arg(ctx, 1)
+    if forms.arg(ctx, 2) == "1":
+        return await _reviewed(ctx, campaign_id, dealer_id, True, "")
+    await get_campaign(ctx.uow(), ctx.actor, campaign_id)      # checks the actor before asking anything
+    if Permission.CAMPAIGN_WRITE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    ctx.go("camp.review", campaign_id=campaign_id, dealer_id=dealer_id)
+    return [Reply(text=ctx.t("camp.review.ask"), buttons=[forms.cancel_row(ctx, "camp")])]
+
+
+@router.state("camp.review")
+async def review_note(ctx: Ctx) -> list[Reply]:
+    note = forms.text_of(ctx)
+    if not note:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "camp")])]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    return await _reviewed(ctx, int(str(data.get("campaign_id", 0))), int(str(data.get("dealer_id", 0))), False, note)
+
+
+async def _reviewed(ctx: Ctx, campaign_id: int, dealer_id: int, approved: bool, note: str) -> list[Reply]:
+    done = await review_execution(ctx.uow(), ctx.actor, campaign_id, dealer_id, approved=approved, note=note,
+                                  clock=ctx.deps.clock)
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(dealer_id)
+    return [Reply(text=ctx.t("camp.review.done", dealer=dealer.name if dealer else dealer_id,
+                             status=ctx.pick(*PARTICIPATION_STATUS_LABELS[done.status])),
+                  buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
+
+
+@router.button("camp.eff")
+async def effect(ctx: Ctx) -> list[Reply]:
+    campaign_id = _int_arg(ctx, 0)
+    figures = await campaign_effect(ctx.uow(), ctx.actor, campaign_id, ctx.deps.clock)
+    campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    p, o = figures.participants, figures.non_participants
+    text = ctx.t("camp.effect", name=campaign.name, start=figures.period[0], end=figures.period[1],
+                 bstart=figures.baseline_period[0], bend=figures.baseline_period[1],
+                 pin=p.dealers, pamount=fmt_cny(p.amount), pbase=fmt_cny(p.baseline_amount), pup=_uplift(ctx, p.uplift_pct),
+                 oin=o.dealers, oamount=fmt_cny(o.amount), obase=fmt_cny(o.baseline_amount),
+                 oup=_uplift(ctx, o.uplift_pct), customers=figures.new_customers)
+    return [Reply(text=text, buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
