@@ -760,7 +760,8 @@ def build_admin(app: Starlette, engine: AsyncEngine, uow_factory: Callable[[], A
         middlewares=[Middleware(SameOriginMiddleware)],
     )
     auth.templates = admin.templates
-    for spec, model in VIEWS:
+    from admin.contracts import CONTRACT_VIEWS  # it imports this module, so it is loaded here
+    for spec, model in VIEWS + CONTRACT_VIEWS:
         view = bind_view(spec, model, uow_factory, clock)
         authorization.register(view.identity, spec.read_permission, spec.write_permission)
         admin.add_view(view)

@@ -1,0 +1,223 @@
+"""Admin screens for contracts (with renew / propose-rebate actions), templates, signatures, rebate
+settlements, expense claims and finance tasks. Every change goes through the use cases
+(``core.services.contract_docs``, ``rebates``, ``expenses``), which check permissions and audit.
+
+Templates are edited in the form (placeholders: see ``core.contract_templates``); the form's save
+calls ``save_template``. Decisions are list actions on the selected rows; rejections and task closing
+take their reason from the ``note`` query parameter (the action's link asks for it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar
+from urllib.parse import urlparse
+
+from sqladmin import action
+from sqladmin.filters import StaticValuesFilter
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from admin.views import DmsModelView, _enum_choices
+from core.contract_templates import ContractSignature, ContractTemplate
+from core.contracts import Contract, ContractStatus
+from core.errors import DomainError
+from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
+from core.ports import AbstractUnitOfWork
+from core.rebates import RebateSettlement, SettlementStatus
+from core.services.contract_docs import RenewContract, SaveTemplate, renew_contract, save_template
+from core.services.expenses import CloseTask, DecideClaim, close_task, decide_claim
+from core.services.rebates import DecideSettlement, decide_settlement, propose_settlements
+from core.users import Actor
+from core.users import Permission as P
+
+
+class _ActionView(DmsModelView):
+    """List actions that run a use case per selected row (same-site GET, like the outbox retry)."""
+
+    async def _each(self, request: Request, run: Callable[[int], Awaitable[Any]]) -> Response:
+        referer = request.headers.get("referer", "")
+        if urlparse(referer).netloc.lower() != request.url.netloc.lower():
+            return HTMLResponse("<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
+        ids = [int(pk) for pk in request.query_params.get("pks", "").split(",") if pk.strip().isdigit()]
+        try:
+            for pk in ids:
+                await run(pk)
+        except DomainError as exc:
+            return HTMLResponse(f"<p>{exc.message('zh')} / {exc.message('en')}</p>", status_code=400)
+        return RedirectResponse(referer or "/admin", status_code=302)
+
+
+class ContractAdmin(_ActionView):
+    name = "合同 Contract"
+    name_plural = "合同 Contracts"
+    icon = "fa-solid fa-file-signature"
+    category = "合同与结算 Contracts"
+    read_permission = P.DEALER_READ_ALL
+    write_permission = P.CONTRACT_WRITE
+    can_create = False
+    can_edit = False
+    column_list = ["id", "number", "version", "dealer_id", "status", "starts_on", "ends_on", "signed_at", "signed_by"]
+    column_details_list = ["id", "number", "version", "dealer_id", "status", "starts_on", "ends_on", "targets",
+                           "rebate_tiers", "marketing_duties", "body", "signed_sha256", "signed_by", "signed_at",
+                           "sent_at", "previous_id", "template_id", "status_reason"]
+    column_searchable_list = ["number"]
+    column_sortable_list = ["id", "number", "status", "ends_on"]
+    column_default_sort = ("id", True)
+    column_filters = [StaticValuesFilter("status", values=_enum_choices(ContractStatus), title="状态 Status")]
+
+    @action(name="renew", label="生成续签草稿 Renewal draft",
+            confirmation_message="为选中的合同生成续签草稿？ Draft a renewal of the selected contracts?")
+    async def renew(self, request: Request) -> Response:
+        actor = self.actor(request)
+        return await self._each(request, lambda pk: renew_contract(self.uow_factory(), actor, RenewContract(pk),
+                                                                   self.clock))
+
+    @action(name="propose_rebate", label="计算返利结算 Propose rebate settlement",
+            confirmation_message="按已结束的目标期间计算返利？ Propose rebates for ended target periods?")
+    async def propose(self, request: Request) -> Response:
+        actor = self.actor(request)
+        return await self._each(request, lambda pk: propose_settlements(self.uow_factory(), actor, pk, self.clock))
+
+
+class ContractTemplateAdmin(DmsModelView):
+    name = "合同模板 Contract template"
+    name_plural = "合同模板 Contract templates"
+    icon = "fa-solid fa-file-lines"
+    category = "合同与结算 Contracts"
+    read_permission = P.CONTRACT_WRITE
+    write_permission = P.CONTRACT_WRITE
+    column_list = ["id", "name", "term_months", "active", "updated_at"]
+    column_details_list = ["id", "name", "body", "term_months", "targets", "rebate_tiers", "marketing_duties",
+                           "active", "created_at", "updated_at"]
+    form_columns = ["name", "body", "term_months", "marketing_duties", "active"]
+    form_args = {"body": {"description": "占位符 placeholders: {dealer} {dealer_code} {uscc} {number} {version} "
+                                         "{period} {targets} {rebate_tiers} {marketing_duties}"},
+                 "marketing_duties": {"description": 'JSON 列表 / JSON list, e.g. ["门店陈列样机不少于2台"]'}}
+    form_widget_args = {"body": {"rows": 14}}
+
+    def _cmd(self, data: dict[str, Any], current: ContractTemplate | None) -> SaveTemplate:
+        duties = data.get("marketing_duties") or []
+        return SaveTemplate(name=str(data.get("name") or ""), body=str(data.get("body") or ""),
+                            term_months=int(data.get("term_months") or 12),
+                            targets=tuple(current.targets) if current else (),
+                            rebate_tiers=tuple(current.rebate_tiers) if current else (),
+                            marketing_duties=tuple(str(d) for d in duties), active=bool(data.get("active")),
+                            template_id=current.id if current else None)
+
+    async def create_object(self, uow: AbstractUnitOfWork, actor: Actor, data: dict[str, Any]) -> Any:
+        return await save_template(uow, actor, self._cmd(data, None), self.clock)
+
+    async def update_object(self, uow: AbstractUnitOfWork, actor: Actor, pk: int, data: dict[str, Any]) -> Any:
+        async with self.uow_factory() as reader:
+            current = await reader.contract_templates.get(pk)
+        return await save_template(uow, actor, self._cmd(data, current), self.clock)
+
+
+class SignatureAdmin(DmsModelView):
+    name = "签署记录 Signature"
+    name_plural = "签署记录 Signatures"
+    icon = "fa-solid fa-signature"
+    category = "合同与结算 Contracts"
+    read_permission = P.DEALER_READ_ALL
+    can_create = False
+    can_edit = False
+    column_list = ["id", "number", "version", "dealer_id", "signer", "channel", "origin", "signed_at"]
+    column_details_list = ["id", "contract_id", "number", "version", "dealer_id", "signer", "signer_user_id",
+                           "channel", "origin", "text_sha256", "pdf_sha256", "pdf_key", "signed_at"]
+    column_searchable_list = ["number", "pdf_sha256"]
+    column_default_sort = ("id", True)
+
+
+class RebateSettlementAdmin(_ActionView):
+    name = "返利结算 Rebate settlement"
+    name_plural = "返利结算 Rebate settlements"
+    icon = "fa-solid fa-coins"
+    category = "合同与结算 Contracts"
+    read_permission = P.ACCOUNT_READ_ALL
+    write_permission = P.ACCOUNT_POST
+    can_create = False
+    can_edit = False
+    column_list = ["id", "contract_number", "dealer_id", "period", "achievement", "rate", "amount", "status",
+                   "decided_by"]
+    column_default_sort = ("id", True)
+    column_filters = [StaticValuesFilter("status", values=_enum_choices(SettlementStatus), title="状态 Status")]
+
+    @action(name="approve", label="批准并记入返利账户 Approve (credit rebate account)",
+            confirmation_message="批准选中的返利结算？ Approve the selected settlements?")
+    async def approve(self, request: Request) -> Response:
+        actor = self.actor(request)
+        return await self._each(request, lambda pk: decide_settlement(self.uow_factory(), actor,
+                                                                      DecideSettlement(pk, True), self.clock))
+
+    @action(name="reject", label="驳回 Reject", confirmation_message="驳回选中的返利结算？ Reject?")
+    async def reject(self, request: Request) -> Response:
+        actor = self.actor(request)
+        note = request.query_params.get("note") or "后台驳回 rejected in the admin"
+        return await self._each(request, lambda pk: decide_settlement(self.uow_factory(), actor,
+                                                                      DecideSettlement(pk, False, note), self.clock))
+
+
+class ExpenseClaimAdmin(_ActionView):
+    name = "费用核销 Expense claim"
+    name_plural = "费用核销 Expense claims"
+    icon = "fa-solid fa-receipt"
+    category = "合同与结算 Contracts"
+    read_permission = P.DEALER_READ_ALL
+    write_permission: ClassVar = P.CAMPAIGN_WRITE
+    can_create = False
+    can_edit = False
+    column_list = ["id", "number", "dealer_id", "campaign_id", "amount", "status", "credit_account", "decided_by"]
+    column_details_list = ["id", "number", "dealer_id", "campaign_id", "amount", "description", "evidence", "status",
+                           "credit_account", "submitted_by", "decided_by", "decided_at", "decision_note",
+                           "created_at"]
+    column_searchable_list = ["number"]
+    column_default_sort = ("id", True)
+    column_filters = [StaticValuesFilter("status", values=_enum_choices(ClaimStatus), title="状态 Status")]
+
+    @action(name="approve", label="核销（记预存款）Approve (prepayment)",
+            confirmation_message="核销选中的申请？ Approve the selected claims?")
+    async def approve(self, request: Request) -> Response:
+        actor = self.actor(request)
+        return await self._each(request, lambda pk: decide_claim(self.uow_factory(), actor, DecideClaim(pk, True),
+                                                                 self.clock))
+
+    @action(name="reject", label="驳回 Reject", confirmation_message="驳回选中的申请？ Reject?")
+    async def reject(self, request: Request) -> Response:
+        actor = self.actor(request)
+        note = request.query_params.get("note") or "后台驳回 rejected in the admin"
+        return await self._each(request, lambda pk: decide_claim(self.uow_factory(), actor,
+                                                                 DecideClaim(pk, False, note), self.clock))
+
+
+class StaffTaskAdmin(_ActionView):
+    name = "待办任务 Task"
+    name_plural = "待办任务 Tasks"
+    icon = "fa-solid fa-list-check"
+    category = "合同与结算 Contracts"
+    read_permission = P.ACCOUNT_READ_ALL
+    write_permission = P.ACCOUNT_POST
+    can_create = False
+    can_edit = False
+    column_list = ["id", "team", "kind", "title", "status", "created_at", "closed_by"]
+    column_details_list = ["id", "team", "kind", "title", "detail", "dealer_id", "ref", "status", "resolution",
+                           "created_at", "closed_by", "closed_at"]
+    column_default_sort = ("id", True)
+    column_filters = [StaticValuesFilter("status", values=_enum_choices(TaskStatus), title="状态 Status")]
+
+    @action(name="close", label="标记已处理 Close", confirmation_message="关闭选中的任务？ Close the selected tasks?")
+    async def close(self, request: Request) -> Response:
+        actor = self.actor(request)
+        note = request.query_params.get("note") or "已核对并处理 checked and handled"
+        return await self._each(request, lambda pk: close_task(self.uow_factory(), actor, CloseTask(pk, note),
+                                                               self.clock))
+
+
+CONTRACT_VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (
+    (ContractAdmin, Contract),
+    (ContractTemplateAdmin, ContractTemplate),
+    (SignatureAdmin, ContractSignature),
+    (RebateSettlementAdmin, RebateSettlement),
+    (ExpenseClaimAdmin, ExpenseClaim),
+    (StaffTaskAdmin, StaffTask),
+)
