@@ -189,7 +189,7 @@ def build(name: str, w: World) -> Any:
         "material_requests": lambda: MaterialRequest(
             dealer_id=w.dealer, material_id=w.material, qty=20, reason="新店开业", status=RequestStatus.REJECTED,
             reject_reason="库存不足", requested_by="dealer:1:wang", decided_by="staff:ma", decided_at=T1,
-            created_at=T0),
+            created_at=T0, dispatched_by="staff:ma", dispatched_at=T1),
         "tickets": lambda: Ticket(
             number="AS-20261126-0001", dealer_id=w.dealer, description="开机异响", customer_name="赵先生",
             customer_phone="13700137000", sku="KJ-500", serial_no="SN0001", order_number="SO-20261126-0001",
