@@ -61,6 +61,8 @@ i18n.register({
     "acct.btn.balance": ("💰 账户余额", "💰 Balances"),
     "acct.btn.statement": ("🧾 对账单", "🧾 Statement"),
     "acct.btn.docs": ("📑 资质到期", "📑 Expiring documents"),
+    "acct.btn.sign": ("✍️ 合同签署", "✍️ Sign & signed copies"),
+    "acct.btn.rebates": ("💴 返利对账", "💴 Rebates"),
     "acct.btn.confirm": ("✅ 确认无误", "✅ Confirm"),
     "acct.btn.dispute": ("❗ 提出异议", "❗ Dispute"),
     "acct.no_contract": ("暂无合同。如有疑问请联系您的渠道经理。", "There is no contract yet. Ask your channel manager."),
@@ -126,6 +128,8 @@ def _menu_rows(ctx: Ctx) -> list[list[Button]]:
              Button(ctx.t("acct.btn.balance"), payload("acct.balance"))],
             [Button(ctx.t("acct.btn.statement"), payload("acct.stmt")),
              Button(ctx.t("acct.btn.docs"), payload("acct.docs"))],
+            [Button(ctx.t("acct.btn.sign"), payload("ctr.list")),
+             Button(ctx.t("acct.btn.rebates"), payload("ctr.rebate"))],
             [forms.menu_button(ctx)]]
 
 
