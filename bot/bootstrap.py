@@ -29,7 +29,8 @@ from bot.settings import Settings
 from core.auditing import record
 from core.clock import Clock
 from core.errors import ValidationFailed
-from core.ports import AbstractUnitOfWork
+from core.forecast_rules import Forecaster
+from core.ports import AbstractReportStore, AbstractUnitOfWork
 from core.users import Actor, Role
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class App:
     _conversation: ConversationService | None = None
     _files: FileStore | None = None
     _telegram: TelegramChannel | None = None
+    _reports: AbstractReportStore | None = None
     _wecom: WeComChannel | None = None
 
     def web(self) -> FastAPI:
@@ -69,7 +71,8 @@ class App:
             from admin.app import create_app
 
             self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock,
-                                   conversation=self.local_chat("web"))
+                                   conversation=self.local_chat("web"), reports=self.reports(),
+                                   forecaster=self.forecaster())
             telegram = self.telegram()
             if telegram is not None:    # POST /telegram/webhook (refuses everything without a secret)
                 from bot.telegram.webhook import webhook_router
@@ -103,8 +106,23 @@ class App:
                 uow_factory=self.uow_factory, clock=self.clock, parser=build_parser(self.settings.nlu_policy, llm),
                 default_language=self.settings.default_language, read_file=self.files().get,
                 files=self.files(),   # signed contract PDFs (core.services.contract_docs)
-                faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None)))
+                faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None),
+                reports=self.reports(), forecaster=self.forecaster()))
         return self._conversation
+
+    def reports(self) -> AbstractReportStore:
+        """Report aggregates in SQL over this database (``storage.reports``), for the chat and the dashboard."""
+        if self._reports is None:
+            from storage.reports import SqlAlchemyReportStore
+
+            self._reports = SqlAlchemyReportStore(self.engine, self.clock.tz)
+        return self._reports
+
+    def forecaster(self) -> Forecaster:
+        """Holt-Winters demand forecasts (``analytics.forecast``; statsmodels is imported on first use)."""
+        from analytics.forecast import HoltWinters
+
+        return HoltWinters()
 
     def local_chat(self, channel: str) -> LocalChat:
         """The conversation for the console ("console") or the web chat ("web"); what it says to
