@@ -1,13 +1,17 @@
-"""Contract text -> PDF with correct Chinese, using reportlab's built-in CID font STSong-Light.
+"""Contract text -> PDF with correct Chinese (reportlab).
 
-The CID font needs no font file: PDF readers supply the Adobe-GB1 glyphs, and the text extracts back
-as Unicode. Output is deterministic (``invariant``): the same text gives the same bytes, so a re-render
+The font is embedded (subset) when a TrueType CJK font is at hand: SimHei from the ``mplfonts`` wheel
+(already a dependency for the charts), so every viewer shows the same glyphs, phones included. Without
+it we fall back to reportlab's CID font STSong-Light, which needs no file but relies on the viewer having
+the Adobe-GB1 fonts (poppler without poppler-data shows blanks). Either way the text extracts back as
+Unicode. Output is deterministic (``invariant``): the same text gives the same bytes, so a re-render
 can be compared with a frozen copy.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER
@@ -16,24 +20,46 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from core.ports import AbstractDocumentRenderer
 
-FONT = "STSong-Light"
+CID_FONT = "STSong-Light"
+TTF_FONT = "DmsSimHei"
 
 
-def _register_font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+def _ttf_path() -> Path | None:
+    try:
+        import mplfonts
+    except ImportError:
+        return None
+    path = Path(mplfonts.__file__).parent / "fonts" / "SimHei.ttf"
+    return path if path.is_file() else None
+
+
+def _register_font() -> str:
+    """The registered font name to use (embedded TrueType when possible)."""
+    names = pdfmetrics.getRegisteredFontNames()
+    if TTF_FONT in names:
+        return TTF_FONT
+    path = _ttf_path()
+    if path is not None:
+        pdfmetrics.registerFont(TTFont(TTF_FONT, str(path)))
+        return TTF_FONT
+    if CID_FONT not in names:
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
 
 
 class ReportlabContractRenderer(AbstractDocumentRenderer):
     def contract_pdf(self, text: str, *, title: str, footer: str = "") -> bytes:
-        _register_font()
-        body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+        font = _register_font()
+        body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
         heading = ParagraphStyle("heading", parent=body, fontSize=18, leading=26, alignment=TA_CENTER,
                                  spaceAfter=8)
+        if font == TTF_FONT:        # SimHei has the full-width yen sign only
+            text = text.replace("¥", "￥")
         lines = text.splitlines()
         story = []
         for i, line in enumerate(lines):
@@ -50,7 +76,7 @@ class ReportlabContractRenderer(AbstractDocumentRenderer):
         def page_footer(canvas: object, doc: object) -> None:
             c = canvas
             c.saveState()  # type: ignore[attr-defined]
-            c.setFont(FONT, 7)  # type: ignore[attr-defined]
+            c.setFont(font, 7)  # type: ignore[attr-defined]
             page = c.getPageNumber()  # type: ignore[attr-defined]
             c.drawString(20 * mm, 10 * mm, f"{title}  第 {page} 页")  # type: ignore[attr-defined]
             if footer:

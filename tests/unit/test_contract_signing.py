@@ -217,3 +217,12 @@ async def test_duties_marked_by_staff_show_in_monitoring():
     assert [d.done for d in m.duties] == [False, True] and m.duties_done == 1
     assert m.execution.targets[0].actual == Decimal("0.00") and m.accrued_total == Decimal("0.00")
     assert m.execution.as_of == date(2027, 3, 1) and m.contract.id == contract.id
+
+
+def test_pdf_embeds_its_cjk_font_and_is_deterministic():
+    text = "经销合同\n乙方：杭州绿源电器有限公司\n  1. 进货金额不低于¥1,200,000.00。\n"
+    first, second = RENDERER.contract_pdf(text, title="HT v1"), RENDERER.contract_pdf(text, title="HT v1")
+    assert first == second
+    assert b"/FontFile2" in first             # the TrueType font travels with the file (phones show it)
+    extracted = pdf_text(first)
+    assert "杭州绿源电器有限公司" in extracted and "1,200,000.00" in extracted
