@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry
@@ -160,7 +161,7 @@ async def decide_claim(uow: AbstractUnitOfWork, actor: Actor, cmd: DecideClaim, 
 async def list_claims(uow: AbstractUnitOfWork, actor: Actor, *, status: ClaimStatus | None = None,
                       limit: int = 20) -> list[ExpenseClaim]:
     """Newest first; a dealer sees its own, staff deciding claims see all."""
-    filters: dict[str, object] = {}
+    filters: dict[str, Any] = {}
     if actor.kind == ActorKind.DEALER:
         filters["dealer_id"] = dealer_scope(actor)
     else:
@@ -202,7 +203,7 @@ async def open_task(uow: AbstractUnitOfWork, actor: Actor, task: StaffTask, cloc
 async def list_tasks(uow: AbstractUnitOfWork, actor: Actor, team: str, *, status: TaskStatus | None = TaskStatus.OPEN,
                      limit: int = 20) -> list[StaffTask]:
     require(actor, TEAM_PERMISSION.get(team, Permission.USER_MANAGE))
-    filters: dict[str, object] = {"team": team}
+    filters: dict[str, Any] = {"team": team}
     if status is not None:
         filters["status"] = status
     async with uow:
