@@ -13,6 +13,11 @@ Two implementations of ``RateLimiter``:
 - ``RedisRateLimiter``: every process shares the windows through Redis (``REDIS_URL``): one Lua script
   checks and takes the slots atomically, with Redis' own clock, in sorted sets per key.
 
+A slot is taken when a send starts (``acquire``) and moved to the moment the send is over
+(``settle``): the channel counts a message when it arrives, which is somewhere in between, so a window
+reckoned from the later moment can never be fuller at the channel than here, however unevenly the
+requests of a busy process leave it.
+
 A channel's "too many requests" answer (Telegram 429 ``retry_after``) pauses its bot-wide key for
 every worker: ``pause(key, seconds)``.
 """
@@ -23,7 +28,6 @@ import abc
 import asyncio
 import secrets
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,26 +69,46 @@ class RateLimits:
         return []                                  # local chats (console, web): no limits
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The slots one send took (``acquire``); hand it back to ``settle`` when the send is over."""
+
+    limits: tuple[Limit, ...]
+    token: str
+
+
 class RateLimiter(abc.ABC):
     def __init__(self, *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         self._sleep = sleep
+        self._prefix = secrets.token_hex(4)
+        self._n = 0
+
+    def _token(self) -> str:
+        self._n += 1
+        return f"{self._prefix}:{self._n}"
 
     @abc.abstractmethod
-    async def try_acquire(self, limits: Sequence[Limit]) -> float:
-        """Take one slot of every limit and return 0, or take none and return the seconds to wait."""
+    async def try_acquire(self, limits: Sequence[Limit], token: str | None = None) -> float:
+        """Take one slot of every limit (named ``token``) and return 0, or take none and return the
+        seconds to wait."""
+
+    @abc.abstractmethod
+    async def settle(self, slot: Slot) -> None:
+        """The send is over: count its slots from now on (they were counted from ``acquire``)."""
 
     @abc.abstractmethod
     async def pause(self, key: str, seconds: float) -> None:
         """No slot of ``key`` for ``seconds`` (a longer pause already running is kept)."""
 
-    async def acquire(self, limits: Sequence[Limit]) -> None:
+    async def acquire(self, limits: Sequence[Limit]) -> Slot:
         """Wait until every limit has room, then take one slot of each."""
+        slot = Slot(tuple(limits), self._token())
         if not limits:
-            return
+            return slot
         while True:
-            wait = await self.try_acquire(limits)
+            wait = await self.try_acquire(limits, slot.token)
             if wait <= 0:
-                return
+                return slot
             await self._sleep(wait)
 
     async def aclose(self) -> None:
@@ -100,40 +124,50 @@ class InProcessRateLimiter(RateLimiter):
                  sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep) -> None:
         super().__init__(sleep=sleep)
         self._now = now
-        self._sent: dict[str, deque[float]] = {}
+        self._sent: dict[str, dict[str, float]] = {}      # key -> slot token -> when it counts from
         self._paused: dict[str, float] = {}
         self._lock = asyncio.Lock()
         self._calls = 0
 
-    async def try_acquire(self, limits: Sequence[Limit]) -> float:
+    async def try_acquire(self, limits: Sequence[Limit], token: str | None = None) -> float:
+        token = token or self._token()
         async with self._lock:
             now = self._now()
             self._calls += 1
             if self._calls % self.SWEEP_EVERY == 0:
-                self._sweep(now, max(lim.window for lim in limits))
+                self._sweep(now)
             wait = max((self._paused.get(lim.key, 0.0) - now for lim in limits), default=0.0)
             if wait > 0:
                 return wait
             for lim in limits:
-                window = self._sent.setdefault(lim.key, deque())
-                while window and window[0] <= now - lim.window:
-                    window.popleft()
+                window = self._sent.setdefault(lim.key, {})
+                for old in [t for t, at in window.items() if at <= now - lim.window]:
+                    del window[old]
                 if len(window) >= lim.limit:
-                    wait = max(wait, window[len(window) - lim.limit] + lim.window - now)
+                    times = sorted(window.values())
+                    wait = max(wait, times[len(times) - lim.limit] + lim.window - now)
             if wait > 0:
                 return wait
             for lim in limits:
-                self._sent[lim.key].append(now)
+                self._sent[lim.key][token] = now
             return 0.0
+
+    async def settle(self, slot: Slot) -> None:
+        async with self._lock:
+            now = self._now()
+            for lim in slot.limits:
+                window = self._sent.get(lim.key)
+                if window is not None and slot.token in window:
+                    window[slot.token] = max(window[slot.token], now)
 
     async def pause(self, key: str, seconds: float) -> None:
         async with self._lock:
             until = self._now() + seconds
             self._paused[key] = max(self._paused.get(key, 0.0), until)
 
-    def _sweep(self, now: float, horizon: float) -> None:
+    def _sweep(self, now: float) -> None:
         """Forget chats that have been quiet for a while (a broadcast touches thousands of keys)."""
-        for key in [k for k, w in self._sent.items() if not w or w[-1] <= now - max(horizon, 60.0)]:
+        for key in [k for k, w in self._sent.items() if not w or max(w.values()) <= now - 120.0]:
             del self._sent[key]
 
 
@@ -169,6 +203,16 @@ end
 return 0
 """
 
+# KEYS: the window keys of a slot; ARGV[1]: its member. Moves the member's score to now (when it exists).
+_SETTLE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1])
+end
+return 1
+"""
+
 _PAUSE = """
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
@@ -185,9 +229,8 @@ class RedisRateLimiter(RateLimiter):
         self.client = client                      # redis.asyncio.Redis
         self.prefix = prefix
         self._acquire = client.register_script(_ACQUIRE)
+        self._settle = client.register_script(_SETTLE)
         self._pause = client.register_script(_PAUSE)
-        self._token = secrets.token_hex(4)
-        self._n = 0
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> RedisRateLimiter:
@@ -195,15 +238,18 @@ class RedisRateLimiter(RateLimiter):
 
         return cls(Redis.from_url(url), **kwargs)
 
-    async def try_acquire(self, limits: Sequence[Limit]) -> float:
-        self._n += 1
+    async def try_acquire(self, limits: Sequence[Limit], token: str | None = None) -> float:
         keys = [self.prefix + "w:" + lim.key for lim in limits] + [self.prefix + "p:" + lim.key for lim in limits]
         args: list[Any] = []
         for lim in limits:
             args += [lim.limit, int(lim.window * 1_000_000)]
-        args.append(f"{self._token}:{self._n}")
+        args.append(token or self._token())
         wait_us = int(await self._acquire(keys=keys, args=args))
         return wait_us / 1_000_000
+
+    async def settle(self, slot: Slot) -> None:
+        if slot.limits:
+            await self._settle(keys=[self.prefix + "w:" + lim.key for lim in slot.limits], args=[slot.token])
 
     async def pause(self, key: str, seconds: float) -> None:
         await self._pause(keys=[self.prefix + "p:" + key], args=[max(int(seconds * 1000), 1)])

@@ -168,49 +168,68 @@ class OutboxWorker:
         self._stop.set()
 
     async def run(self) -> None:
-        """Deliver until ``stop()`` (or cancellation)."""
+        """Deliver until ``stop()`` (or cancellation).
+
+        A pipeline rather than batch after batch: more rows are claimed as soon as fewer than half a
+        batch is left in flight, so the rate limit never idles while a batch finishes and the next is
+        claimed. Rows wait their turn for the limiter in ``sending``; on ``stop()`` those in flight finish.
+        """
         mine = await self.store.requeue_stale(self.clock.now(), claimed_by=self.worker_id)
         if mine:
             log.info("outbox.requeued_own", extra={"worker": self.worker_id, "rows": mine})
         last_sweep = -1e9
         loop = asyncio.get_running_loop()
-        while not self._stop.is_set():
-            if loop.time() - last_sweep >= min(self.settings.stale_after, 60.0):
-                last_sweep = loop.time()
-                stale = await self.store.requeue_stale(
-                    self.clock.now() - timedelta(seconds=self.settings.stale_after))
-                if stale:
-                    log.warning("outbox.requeued_stale", extra={"rows": stale})
-            try:
-                done = await self.run_once()
-            except Exception:       # the database went away for a moment: wait and try again
-                log.exception("outbox.batch_failed")
-                done = 0
-            if done == 0:
-                try:
-                    await asyncio.wait_for(self._stop.wait(), self.settings.poll_interval)
-                except TimeoutError:
-                    pass
+        gate = asyncio.Semaphore(self.settings.concurrency)
+        inflight: set[asyncio.Task[None]] = set()
+        try:
+            while not self._stop.is_set():
+                if loop.time() - last_sweep >= min(self.settings.stale_after, 60.0):
+                    last_sweep = loop.time()
+                    stale = await self.store.requeue_stale(
+                        self.clock.now() - timedelta(seconds=self.settings.stale_after))
+                    if stale:
+                        log.warning("outbox.requeued_stale", extra={"rows": stale})
+                claimed: list[OutboxMessage] = []
+                if len(inflight) <= self.settings.batch_size // 2:
+                    try:
+                        claimed = await self._claim(self.settings.batch_size - len(inflight))
+                    except Exception:       # the database went away for a moment: wait and try again
+                        log.exception("outbox.claim_failed")
+                    inflight |= {asyncio.create_task(self._guarded(m, gate)) for m in claimed}
+                if inflight:
+                    done, _ = await asyncio.wait(inflight, timeout=self.settings.poll_interval,
+                                                 return_when=asyncio.FIRST_COMPLETED)
+                    inflight -= done
+                elif not claimed:
+                    try:
+                        await asyncio.wait_for(self._stop.wait(), self.settings.poll_interval)
+                    except TimeoutError:
+                        pass
+        finally:
+            if inflight:
+                await asyncio.gather(*inflight, return_exceptions=True)
 
-    async def run_once(self) -> int:
-        """Claim one batch and deliver it; the number of rows handled."""
+    async def _claim(self, limit: int) -> list[OutboxMessage]:
         now = self.clock.now()
         quiet = self.settings.quiet(now.astimezone(self.clock.tz))
-        batch = await self.store.claim_due(self.settings.batch_size, self.worker_id, now, urgent_only=quiet)
+        return await self.store.claim_due(limit, self.worker_id, now, urgent_only=quiet)
+
+    async def _guarded(self, message: OutboxMessage, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            try:
+                await self.deliver(message)
+            except Exception:
+                # the outcome could not be recorded (database down): the row stays "sending" and is
+                # requeued as stale; never let one row stop the others
+                log.exception("outbox.deliver_failed", extra={"id": message.id})
+
+    async def run_once(self) -> int:
+        """Claim one batch and deliver all of it; the number of rows handled (tests, ``drain``)."""
+        batch = await self._claim(self.settings.batch_size)
         if not batch:
             return 0
         gate = asyncio.Semaphore(self.settings.concurrency)
-
-        async def one(message: OutboxMessage) -> None:
-            async with gate:
-                try:
-                    await self.deliver(message)
-                except Exception:
-                    # the outcome could not be recorded (database down): the row stays "sending" and is
-                    # requeued as stale; never let one row stop the batch
-                    log.exception("outbox.deliver_failed", extra={"id": message.id})
-
-        await asyncio.gather(*(one(m) for m in batch))
+        await asyncio.gather(*(self._guarded(m, gate) for m in batch))
         return len(batch)
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
@@ -242,9 +261,12 @@ class OutboxWorker:
             return await self._failed(message, f"cannot render {message.kind}: {exc!r}", permanent=True)
         sender = self.senders[recipient.channel]
         limits = self.settings.limits.for_chat(recipient.channel, recipient.chat_id)
-        await self.limiter.acquire(limits)
+        slot = await self.limiter.acquire(limits)
         try:
-            await sender.send(recipient.chat_id, rendered)
+            try:
+                await sender.send(recipient.chat_id, rendered)
+            finally:
+                await self.limiter.settle(slot)
         except ChannelRateLimited as exc:
             self.stats.rate_limited += 1
             await self.limiter.pause(self.settings.limits.bot_key(recipient.channel), exc.retry_after)

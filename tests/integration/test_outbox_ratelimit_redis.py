@@ -86,3 +86,17 @@ async def test_slots_are_taken_all_or_nothing(prefix: str) -> None:
         assert await rl.try_acquire([bot]) > 0                   # 1 + 2 = 3 slots: the bot is full now
     finally:
         await rl.aclose()
+
+
+async def test_settling_a_slot_counts_it_from_the_end_of_the_send(prefix: str) -> None:
+    rl = RedisRateLimiter.from_url(REDIS_URL, prefix=prefix)
+    rule = [Limit("telegram:bot", 2, 0.5)]
+    try:
+        slots = [await rl.acquire(rule) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        for slot in slots:
+            await rl.settle(slot)
+        wait = await rl.try_acquire(rule)
+        assert 0.4 < wait <= 0.5                 # from the settle, not 0.3 from the acquire
+    finally:
+        await rl.aclose()

@@ -41,6 +41,20 @@ async def test_a_broadcast_to_distinct_chats_keeps_thirty_per_second(clock: Fake
     assert times[-1] - times[0] == pytest.approx(9.0)                       # 300 messages: 9 s after the first
 
 
+async def test_a_slot_counts_from_when_the_send_was_over(clock: FakeTime) -> None:
+    rl = limiter(clock)
+    rule = [Limit("telegram:bot", 3, 1.0)]
+    slots = [await rl.acquire(rule) for _ in range(3)]
+    clock.now += 0.4                                    # the requests took a while to go out
+    for slot in slots:
+        await rl.settle(slot)
+    assert await rl.try_acquire(rule) == pytest.approx(1.0)   # full until 1.4, not 1.0
+    clock.now += 0.7
+    assert await rl.try_acquire(rule) == pytest.approx(0.3)
+    clock.now += 0.3
+    assert await rl.try_acquire(rule) == 0
+
+
 async def test_one_chat_gets_one_per_second_and_a_group_twenty_per_minute(clock: FakeTime) -> None:
     rules = RateLimits(margin=0.0)
     rl = limiter(clock)

@@ -106,8 +106,8 @@ async def test_a_row_is_rendered_in_the_chats_language_sent_and_recorded() -> No
                     "1002": "Your order SO-20261126-0001 has been approved (¥1,999.00).",
                     "1003": "您的订单 SO-20261126-0001 已审核通过，金额 ¥1,999.00。"}
     row = await w.row("a")
-    assert (row.status, row.delivered_to, row.sent_at, row.attempts) == (
-        OutboxStatus.SENT, "telegram:1001", w.clock.now(), 0)
+    assert (row.status, row.delivered_to, row.attempts) == (OutboxStatus.SENT, "telegram:1001", 0)
+    assert row.sent_at is not None and row.sent_at <= w.clock.now()
     assert [b.payload for b in w.telegram.sent[0][1].buttons[0]] == ["1|orders.detail|SO-20261126-0001"]
     assert await w.worker.drain() == 0                         # nothing is sent twice
 
