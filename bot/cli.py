@@ -33,7 +33,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-import_app = typer.Typer(help="导入产品、经销商、库存 (import products, dealers, stock from .csv/.xlsx).",
+import_app = typer.Typer(help="数据迁移：导入产品、经销商、库存、联系人、资质、价格、历史订单、动销 "
+                              "(import products, dealers, stock, contacts, qualifications, prices, "
+                              "historical orders, sell-out from .csv/.xlsx).",
                          no_args_is_help=True)
 export_app = typer.Typer(help="导出订单、动销、经销商 (export orders, sell-out, dealers to .csv/.xlsx).",
                          no_args_is_help=True)
@@ -191,6 +193,30 @@ uscc 为18位统一社会信用代码（校验位必须正确）；tier 为 A/B/
 
 warehouse 为仓库编码或名称；sku 必须已存在；on_hand 为非负整数，且不少于已预留数量。
 (warehouse code or name; the sku must exist; on_hand a whole number >= reserved.)""",
+    "contacts": """导入经销商联系人，按 经销商编码+电话 新增或更新 (contacts, keyed by dealer code + phone).
+
+表头 Header: dealer_code,name,phone[,role]""",
+    "qualifications": """导入资质证照，按 经销商编码+类型+编号 新增或更新 (qualifications, keyed by dealer + type + number).
+
+表头 Header: dealer_code,doc_type,number[,issued_on,expires_on,status]
+
+doc_type 为 business_license/operating_permit/authorization/tax_registration/other 或 营业执照 等；
+status 默认 approved（旧系统已审核）。扫描件之后在后台或聊天中上传。
+(status defaults to approved: reviewed in the old system; scans are uploaded later.)""",
+    "prices": """导入价格表：等级价（填 tier）或经销商专属价（填 dealer_code），按 等级/经销商+sku 新增或更新
+(tier prices or dealer prices, keyed by tier/dealer + sku).
+
+表头 Header: sku,price[,tier,dealer_code]   （tier 与 dealer_code 二选一 exactly one of them）""",
+    "orders": """导入历史订单，按订单号；同一订单号的多行为同一订单的明细 (historical orders by number; rows
+sharing a number are its lines). 原样导入状态（如 closed），不扣库存、不记往来账、不发通知
+(imported as-is: no stock, no ledger, no notifications).
+
+表头 Header: order_number,order_date,dealer_code,status,sku,qty,unit_price[,product_name,free_qty,discount]
+（与 dms export orders 的列相同 the columns dms export orders writes）""",
+    "sellout": """导入动销数据，按 经销商+日期+sku+数量+金额+城市 去重 (sell-out, keyed by the natural key
+dealer, date, sku, qty, amount, city: sum identical sales of one day and city into one row).
+
+表头 Header: sold_on,dealer_code,sku,qty,amount,city[,province,customer_type]""",
 }
 
 COMMON_IMPORT_HELP = """
@@ -203,16 +229,18 @@ COMMON_IMPORT_HELP = """
 
 FileArg = Annotated[Path, typer.Argument(help="要导入的 .csv 或 .xlsx 文件 (file to import)")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="有任何错误行则全部不导入 (import nothing on any bad row)")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="只校验并报告将要发生的变化，不写入 "
+                                                            "(validate and report what would change, write nothing)")]
 
 
-def _run_import(kind: str, file: Path, strict: bool) -> None:
+def _run_import(kind: str, file: Path, strict: bool, dry_run: bool = False) -> None:
     from bot.tabular import read_table
     from core.imports import import_table
 
     async def body(application: Any) -> Any:
         table = read_table(file)
         return await import_table(application.uow_factory(), CLI_ACTOR, application.clock, kind, table.header,
-                                  table.rows, strict=strict)
+                                  table.rows, strict=strict, dry_run=dry_run)
 
     report = run_async(_with_app)(body)
     for error in report.errors:
@@ -223,18 +251,43 @@ def _run_import(kind: str, file: Path, strict: bool) -> None:
 
 
 @import_app.command("products", help=IMPORT_HELP["products"] + COMMON_IMPORT_HELP)
-def import_products(file: FileArg, strict: StrictOpt = False) -> None:
-    _run_import("products", file, strict)
+def import_products(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("products", file, strict, dry_run)
 
 
 @import_app.command("dealers", help=IMPORT_HELP["dealers"] + COMMON_IMPORT_HELP)
-def import_dealers(file: FileArg, strict: StrictOpt = False) -> None:
-    _run_import("dealers", file, strict)
+def import_dealers(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("dealers", file, strict, dry_run)
 
 
 @import_app.command("stock", help=IMPORT_HELP["stock"] + COMMON_IMPORT_HELP)
-def import_stock(file: FileArg, strict: StrictOpt = False) -> None:
-    _run_import("stock", file, strict)
+def import_stock(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("stock", file, strict, dry_run)
+
+
+@import_app.command("contacts", help=IMPORT_HELP["contacts"] + COMMON_IMPORT_HELP)
+def import_contacts(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("contacts", file, strict, dry_run)
+
+
+@import_app.command("qualifications", help=IMPORT_HELP["qualifications"] + COMMON_IMPORT_HELP)
+def import_qualifications(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("qualifications", file, strict, dry_run)
+
+
+@import_app.command("prices", help=IMPORT_HELP["prices"] + COMMON_IMPORT_HELP)
+def import_prices(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("prices", file, strict, dry_run)
+
+
+@import_app.command("orders", help=IMPORT_HELP["orders"] + COMMON_IMPORT_HELP)
+def import_orders(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("orders", file, strict, dry_run)
+
+
+@import_app.command("sellout", help=IMPORT_HELP["sellout"] + COMMON_IMPORT_HELP)
+def import_sellout(file: FileArg, strict: StrictOpt = False, dry_run: DryRunOpt = False) -> None:
+    _run_import("sellout", file, strict, dry_run)
 
 
 # --- export ----------------------------------------------------------------------------------------
@@ -293,6 +346,21 @@ def export_dealers(
     默认不含个人信息；--with-contacts 时加上 contact_name,contact_phone,contact_role
     (no personal data unless --with-contacts)."""
     _run_export("dealers", file, since, until, with_contacts=with_contacts)
+
+
+@export_app.command("templates")
+def export_templates(
+    directory: Annotated[Path, typer.Argument(help="输出目录 (output directory)")],
+) -> None:
+    """导出各类导入的 Excel 模板（表头 + 中英文说明工作表）(Excel import templates: header row and a
+    second sheet of instructions in Chinese and English, one file per import kind)."""
+    from admin.import_templates import template_filename, template_workbook
+    from core.imports import ImportKind
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for kind in ImportKind:
+        (directory / template_filename(kind)).write_bytes(template_workbook(kind))
+    typer.echo(f"已写入 {len(ImportKind)} 个模板到 {directory} (wrote {len(ImportKind)} templates to {directory})")
 
 
 # --- invites ---------------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
-"""Bulk import of products, dealers and maker stock from spreadsheet rows.
+"""Bulk import (data migration) from spreadsheet rows: products, dealers, maker stock, contacts,
+qualifications, price lists, historical orders and sell-out.
+
+Keys (re-importing a file changes nothing): products by sku; dealers by code; stock by warehouse + sku;
+contacts by dealer code + phone; qualifications by dealer code + doc type + number; prices by tier or
+dealer code + sku; historical orders by order number (rows with the same number are one order's
+lines); sell-out by the natural key (dealer, date, sku, qty, amount, city). Historical orders are
+written as they were and touch neither stock nor the ledger (see ``import_historical_orders``).
 
 Two steps, so that a file can be checked without touching anything:
 
@@ -22,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -30,11 +38,21 @@ from core import authz
 from core.auditing import record, snapshot
 from core.clock import Clock
 from core.dealer_flow import DEALER_TIERS, STATUS_LABELS
-from core.dealers import Contact, Dealer, DealerStatus
+from core.dealers import (
+    DOCUMENT_LABELS,
+    Contact,
+    Dealer,
+    DealerStatus,
+    DocumentType,
+    Qualification,
+    ReviewStatus,
+)
 from core.errors import DomainError, ValidationFailed
 from core.inventory import StockLevel
+from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus
 from core.ports import AbstractUnitOfWork
-from core.products import Product
+from core.products import DealerPrice, Product, TierPrice
+from core.sellout import CustomerType, SellOutLine
 from core.uscc import validate_uscc
 from core.users import Actor, Permission
 
@@ -48,6 +66,11 @@ class ImportKind(StrEnum):
     PRODUCTS = "products"
     DEALERS = "dealers"
     STOCK = "stock"
+    CONTACTS = "contacts"
+    QUALIFICATIONS = "qualifications"
+    PRICES = "prices"
+    ORDERS = "orders"
+    SELLOUT = "sellout"
 
 
 class MissingColumns(ValidationFailed):
@@ -107,6 +130,32 @@ SPECS: dict[ImportKind, ColumnSpec] = {
         optional=("parent_code", "credit_limit", "contact_name", "contact_phone", "contact_role", "status"),
     ),
     ImportKind.STOCK: ColumnSpec(required=("warehouse", "sku", "on_hand")),
+    ImportKind.CONTACTS: ColumnSpec(required=("dealer_code", "name", "phone"), optional=("role",)),
+    ImportKind.QUALIFICATIONS: ColumnSpec(required=("dealer_code", "doc_type", "number"),
+                                          optional=("issued_on", "expires_on", "status")),
+    ImportKind.PRICES: ColumnSpec(required=("sku", "price"), optional=("tier", "dealer_code")),
+    # the same columns as ``dms export orders`` / ``dms export sellout`` write (extra ones are ignored)
+    ImportKind.ORDERS: ColumnSpec(required=("order_number", "order_date", "dealer_code", "status", "sku", "qty",
+                                            "unit_price"),
+                                  optional=("product_name", "free_qty", "discount")),
+    ImportKind.SELLOUT: ColumnSpec(required=("sold_on", "dealer_code", "sku", "qty", "amount", "city"),
+                                   optional=("province", "customer_type")),
+}
+
+# Chinese headers that mean something else in one kind of file (数量 is on_hand in a stock file).
+KIND_HEADER_ALIASES: dict[ImportKind, dict[str, str]] = {
+    ImportKind.CONTACTS: {"经销商编码": "dealer_code", "姓名": "name", "联系人": "name", "电话": "phone",
+                          "手机": "phone", "联系电话": "phone", "职务": "role"},
+    ImportKind.QUALIFICATIONS: {"经销商编码": "dealer_code", "证照类型": "doc_type", "证件类型": "doc_type",
+                                "证照编号": "number", "证件号码": "number", "发证日期": "issued_on",
+                                "到期日期": "expires_on", "有效期至": "expires_on", "状态": "status"},
+    ImportKind.PRICES: {"编码": "sku", "产品编码": "sku", "价格": "price", "单价": "price", "等级": "tier",
+                        "经销商编码": "dealer_code"},
+    ImportKind.ORDERS: {"订单号": "order_number", "下单日期": "order_date", "经销商编码": "dealer_code",
+                        "状态": "status", "产品编码": "sku", "产品名称": "product_name", "数量": "qty",
+                        "赠品数量": "free_qty", "单价": "unit_price", "折扣": "discount"},
+    ImportKind.SELLOUT: {"销售日期": "sold_on", "经销商编码": "dealer_code", "产品编码": "sku", "数量": "qty",
+                         "金额": "amount", "省份": "province", "城市": "city", "客户类型": "customer_type"},
 }
 
 # Chinese headers a user may type instead of the English ones.
@@ -122,6 +171,57 @@ HEADER_ALIASES: dict[str, str] = {
     "信用额度": "credit_limit", "联系人": "contact_name", "联系电话": "contact_phone", "电话": "contact_phone",
     "手机": "contact_phone", "职务": "contact_role", "状态": "status",
     "仓库": "warehouse", "仓库编码": "warehouse", "库存": "on_hand", "在库数量": "on_hand", "数量": "on_hand",
+}
+
+
+# Per-kind text for the Excel templates' instruction sheet: column -> (zh, en). Required columns first.
+COLUMN_HELP: dict[ImportKind, dict[str, tuple[str, str]]] = {
+    ImportKind.PRODUCTS: {
+        "sku": ("产品编码，唯一", "product code, unique"), "name": ("产品名称", "product name"),
+        "aliases": ("别名，用分号分隔", "aliases, ;-separated"), "category": ("品类", "category"),
+        "unit": ("单位，如 台/箱", "unit, e.g. 台/箱"), "list_price": ("指导价，最多两位小数", "list price, 2 decimals"),
+        "pack_size": ("箱规，正整数，默认 1", "pack size, default 1"), "moq": ("起订量，默认 1", "minimum order qty"),
+        "active": ("是/否，默认 是", "yes/no, default yes")},
+    ImportKind.DEALERS: {
+        "code": ("经销商编码，唯一", "dealer code, unique"), "name": ("公司名称", "company name"),
+        "uscc": ("18位统一社会信用代码", "18-character USCC"), "province": ("省份", "province"),
+        "city": ("城市", "city"), "region": ("大区", "region"), "tier": ("等级 A/B/C", "tier A/B/C"),
+        "parent_code": ("上级经销商编码", "parent dealer code"), "credit_limit": ("信用额度", "credit limit"),
+        "contact_name": ("联系人", "contact name"), "contact_phone": ("联系电话", "contact phone"),
+        "contact_role": ("职务", "contact role"), "status": ("状态，留空不变", "status, empty: unchanged")},
+    ImportKind.STOCK: {
+        "warehouse": ("仓库编码或名称", "warehouse code or name"), "sku": ("产品编码（须已存在）", "existing sku"),
+        "on_hand": ("在库数量，非负整数", "on hand, whole number >= 0")},
+    ImportKind.CONTACTS: {
+        "dealer_code": ("经销商编码（须已存在）", "existing dealer code"), "name": ("姓名", "name"),
+        "phone": ("手机或座机；经销商编码+电话 为唯一键", "mobile or landline; dealer code + phone is the key"),
+        "role": ("职务，如 老板/采购/财务", "role, e.g. owner/buyer/finance")},
+    ImportKind.QUALIFICATIONS: {
+        "dealer_code": ("经销商编码（须已存在）", "existing dealer code"),
+        "doc_type": ("证照类型：business_license/operating_permit/authorization/tax_registration/other 或 营业执照 等",
+                     "document type (value or Chinese label)"),
+        "number": ("证照编号；经销商+类型+编号 为唯一键", "document number; dealer + type + number is the key"),
+        "issued_on": ("发证日期 YYYY-MM-DD", "issue date"), "expires_on": ("到期日期，留空为长期", "expiry, empty: never"),
+        "status": ("approved/pending/rejected，默认 approved（旧系统已审核）", "review status, default approved")},
+    ImportKind.PRICES: {
+        "sku": ("产品编码（须已存在）", "existing sku"), "price": ("价格，最多两位小数", "price, 2 decimals"),
+        "tier": ("等级价：填等级 A/B/C", "tier price: the tier"),
+        "dealer_code": ("经销商专属价：填经销商编码（tier 与 dealer_code 二选一）",
+                        "dealer price: the dealer code (exactly one of tier / dealer_code)")},
+    ImportKind.ORDERS: {
+        "order_number": ("订单号；同一订单号的多行为同一订单的明细", "order number; rows sharing it are one order"),
+        "order_date": ("下单日期 YYYY-MM-DD", "order date"), "dealer_code": ("经销商编码", "dealer code"),
+        "status": ("状态，如 closed/已完成；原样导入，不影响库存与往来账", "status, imported as-is; no stock or ledger"),
+        "sku": ("产品编码", "sku"), "qty": ("数量，正整数", "quantity"), "unit_price": ("单价", "unit price"),
+        "product_name": ("产品名称（产品不在系统中时必填）", "name, required for a sku not in dms"),
+        "free_qty": ("赠品数量", "free units"), "discount": ("折扣金额", "discount amount")},
+    ImportKind.SELLOUT: {
+        "sold_on": ("销售日期 YYYY-MM-DD", "date sold"), "dealer_code": ("经销商编码", "dealer code"),
+        "sku": ("产品编码", "sku"), "qty": ("数量", "quantity"), "amount": ("金额", "amount"),
+        "city": ("城市；经销商+日期+编码+数量+金额+城市 为唯一键，同日同城相同销售请合并为一行",
+                 "city; (dealer, date, sku, qty, amount, city) is the key: sum identical sales into one row"),
+        "province": ("省份，默认经销商所在省", "province, default the dealer's"),
+        "customer_type": ("retail/project/online/subdealer 或 零售/工程/电商/分销", "customer type")},
 }
 
 
@@ -374,7 +474,8 @@ def _code(cells: Mapping[str, Cell], column: str) -> str:
 
 
 def _columns(kind: ImportKind, header: Sequence[object]) -> list[str]:
-    names = [normalize_header(h) for h in header]
+    local = KIND_HEADER_ALIASES.get(kind, {})
+    names = [local.get(str(h or "").replace("\ufeff", "").strip()) or normalize_header(h) for h in header]
     if not any(names):
         raise EmptyFile()
     seen: set[str] = set()
@@ -515,10 +616,304 @@ def validate_stock(header: Sequence[object], rows: Iterable[Sequence[Cell]],
                      lambda r: (r.warehouse.upper(), r.sku.upper()))
 
 
+# --- data migration: contacts, qualifications, prices, historical orders, sell-out ------------------
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    """Keyed by dealer code + phone: the same phone again updates the name/role."""
+
+    row: int
+    dealer_code: str
+    name: str
+    phone: str
+    role: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.dealer_code}/{mask_phone(self.phone)}"
+
+
+@dataclass(frozen=True)
+class QualificationRecord:
+    """Keyed by dealer code + document type + document number."""
+
+    row: int
+    dealer_code: str
+    doc_type: DocumentType
+    number: str
+    issued_on: date | None = None
+    expires_on: date | None = None
+    status: ReviewStatus = ReviewStatus.APPROVED
+
+    @property
+    def label(self) -> str:
+        return f"{self.dealer_code}/{self.doc_type.value}/{self.number}"
+
+
+@dataclass(frozen=True)
+class PriceRecord:
+    """A tier price (``tier`` set) or a dealer price (``dealer_code`` set), keyed by it + SKU."""
+
+    row: int
+    sku: str
+    price: Decimal
+    tier: str | None = None
+    dealer_code: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.tier or self.dealer_code}/{self.sku}"
+
+
+@dataclass(frozen=True)
+class OrderLineRecord:
+    row: int
+    order_number: str
+    dealer_code: str
+    order_date: date
+    status: OrderStatus
+    sku: str
+    qty: int
+    unit_price: Decimal
+    product_name: str = ""
+    free_qty: int = 0
+    discount: Decimal = Decimal("0.00")
+
+    @property
+    def label(self) -> str:
+        return f"{self.order_number}/{self.sku}"
+
+
+@dataclass(frozen=True)
+class HistoricalOrderRecord:
+    """One historical order: the lines of every row with its number, in file order."""
+
+    row: int                     # first row of the order
+    number: str
+    dealer_code: str
+    order_date: date
+    status: OrderStatus
+    lines: tuple[OrderLineRecord, ...]
+
+    @property
+    def label(self) -> str:
+        return self.number
+
+
+@dataclass(frozen=True)
+class SellOutRecord:
+    """Keyed by the natural key (dealer, date, sku, qty, amount, city): the old systems we migrate from
+    have no stable line id, so two identical sales on one day in one city must be summed into one row."""
+
+    row: int
+    dealer_code: str
+    sold_on: date
+    sku: str
+    qty: int
+    amount: Decimal
+    city: str
+    province: str = ""
+    customer_type: CustomerType = CustomerType.RETAIL
+
+    @property
+    def label(self) -> str:
+        return f"{self.dealer_code}/{self.sold_on.isoformat()}/{self.sku}"
+
+    @property
+    def key(self) -> tuple[str, date, str, int, Decimal, str]:
+        return (self.dealer_code.upper(), self.sold_on, self.sku.upper(), self.qty, self.amount, self.city)
+
+
+def mask_phone(phone: str) -> str:
+    """Phones are personal data: reports and audit lines show only the last four digits."""
+    return f"***{phone[-4:]}" if len(phone) > 4 else "***"
+
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DOC_LABELS: dict[str, DocumentType] = {zh: t for t, (zh, _en) in DOCUMENT_LABELS.items()} | {
+    "营业执照副本": DocumentType.BUSINESS_LICENSE, "授权证书": DocumentType.AUTHORIZATION,
+    "税务登记": DocumentType.TAX_REGISTRATION}
+_REVIEW_LABELS: dict[str, ReviewStatus] = {"待审核": ReviewStatus.PENDING, "已通过": ReviewStatus.APPROVED,
+                                           "通过": ReviewStatus.APPROVED, "有效": ReviewStatus.APPROVED,
+                                           "已驳回": ReviewStatus.REJECTED, "驳回": ReviewStatus.REJECTED}
+_CUSTOMER_LABELS: dict[str, CustomerType] = {"零售": CustomerType.RETAIL, "工程": CustomerType.PROJECT,
+                                             "电商": CustomerType.ONLINE, "分销": CustomerType.SUBDEALER}
+
+
+def parse_date(cell: Cell, column: str, *, required: bool = True) -> date | None:
+    """``2026-03-01``, ``2026/3/1``, ``2026年3月1日``; an Excel date arrives as ISO text."""
+    text = _text(cell)
+    if not text:
+        if required:
+            raise _Bad(f"{column} 不能为空", f"{column} must not be empty")
+        return None
+    match = _DATE.match(text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}T", text) else text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise _Bad(f"{column} 不是有效日期（应为 YYYY-MM-DD）：{text}",
+                   f"{column} is not a valid date (YYYY-MM-DD): {text}") from None
+
+
+def _choice(cell: Cell, column: str, labels: Mapping[str, Any], enum: Any, default: Any = None) -> Any:
+    text = _text(cell)
+    if not text:
+        if default is not None:
+            return default
+        raise _Bad(f"{column} 不能为空", f"{column} must not be empty")
+    if text in labels:
+        return labels[text]
+    try:
+        return enum(text.lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise _Bad(f"{column} 无效：{text}（可选：{allowed}）", f"unknown {column} {text} (one of {allowed})") from None
+
+
+def validate_contacts(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                      *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[ContactRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> ContactRecord | None:
+        values = {
+            "dealer_code": _collect(problems, _code, c, "dealer_code"),
+            "name": _collect(problems, _required, c, "name", max_len=64),
+            "phone": _collect(problems, parse_phone, c.get("phone"), "phone"),
+            "role": _text(c.get("role"))[:32],
+        }
+        return None if problems else ContactRecord(row=number, **values)
+
+    return _validate(ImportKind.CONTACTS, header, rows, first_row, build,
+                     lambda r: (r.dealer_code.upper(), r.phone))
+
+
+def validate_qualifications(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                            *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[QualificationRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> QualificationRecord | None:
+        issued = _collect(problems, parse_date, c.get("issued_on"), "issued_on", required=False)
+        expires = _collect(problems, parse_date, c.get("expires_on"), "expires_on", required=False)
+        if issued and expires and expires < issued:
+            problems.append(_Bad("expires_on 早于 issued_on", "expires_on is before issued_on"))
+        values = {
+            "dealer_code": _collect(problems, _code, c, "dealer_code"),
+            "doc_type": _collect(problems, _choice, c.get("doc_type"), "doc_type", _DOC_LABELS, DocumentType),
+            "number": _collect(problems, _required, c, "number", max_len=64),
+            "issued_on": issued,
+            "expires_on": expires,
+            "status": _collect(problems, _choice, c.get("status"), "status", _REVIEW_LABELS, ReviewStatus,
+                               ReviewStatus.APPROVED),
+        }
+        return None if problems else QualificationRecord(row=number, **values)
+
+    return _validate(ImportKind.QUALIFICATIONS, header, rows, first_row, build,
+                     lambda r: (r.dealer_code.upper(), r.doc_type, r.number))
+
+
+def validate_prices(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                    *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[PriceRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> PriceRecord | None:
+        tier_cell, dealer = _text(c.get("tier")), _text(c.get("dealer_code")) or None
+        tier = _collect(problems, parse_tier, tier_cell) if tier_cell else None
+        if bool(tier_cell) == bool(dealer):
+            problems.append(_Bad("tier 与 dealer_code 须且只能填写一个",
+                                 "give exactly one of tier (tier price) or dealer_code (dealer price)"))
+        values = {
+            "sku": _collect(problems, _code, c, "sku"),
+            "price": _collect(problems, parse_money, c.get("price"), "price"),
+            "tier": tier,
+            "dealer_code": dealer,
+        }
+        return None if problems else PriceRecord(row=number, **values)
+
+    return _validate(ImportKind.PRICES, header, rows, first_row, build,
+                     lambda r: (r.tier or "", (r.dealer_code or "").upper(), r.sku.upper()))
+
+
+def validate_orders(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                    *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[HistoricalOrderRecord]:
+    """One row per order line; rows with the same order_number form one order and must agree on its
+    dealer, date and status. A bad line refuses its whole order (a half order would be wrong history)."""
+
+    order_of_row: dict[int, str] = {}
+
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> OrderLineRecord | None:
+        order_of_row[number] = _text(c.get("order_number"))
+        discount = c.get("discount")
+        values = {
+            "order_number": _collect(problems, _code, c, "order_number"),
+            "dealer_code": _collect(problems, _code, c, "dealer_code"),
+            "order_date": _collect(problems, parse_date, c.get("order_date"), "order_date"),
+            "status": _collect(problems, _choice, c.get("status"), "status",
+                               {zh: s for s, (zh, _en) in ORDER_STATUS_LABELS.items()}, OrderStatus),
+            "sku": _collect(problems, _code, c, "sku"),
+            "qty": _collect(problems, parse_int, c.get("qty"), "qty", minimum=1),
+            "unit_price": _collect(problems, parse_money, c.get("unit_price"), "unit_price"),
+            "product_name": _text(c.get("product_name"))[:200],
+            "free_qty": _collect(problems, parse_int, c.get("free_qty"), "free_qty", default=0),
+            "discount": (_collect(problems, parse_money, discount, "discount") if _text(discount)
+                         else Decimal("0.00")),
+        }
+        return None if problems else OrderLineRecord(row=number, **values)
+
+    lines: ValidationResult[OrderLineRecord] = _validate(
+        ImportKind.ORDERS, header, rows, first_row, build, lambda r: (r.order_number.upper(), r.sku.upper()))
+    bad_orders = {order_of_row[e.row] for e in lines.errors if order_of_row.get(e.row)}
+    groups: dict[str, list[OrderLineRecord]] = {}
+    for line in lines.records:
+        groups.setdefault(line.order_number, []).append(line)
+    result: ValidationResult[HistoricalOrderRecord] = ValidationResult(errors=lines.errors,
+                                                                       rows_read=lines.rows_read)
+    for number, group in groups.items():
+        first = group[0]
+        for other in group[1:]:
+            if (other.dealer_code, other.order_date, other.status) != (
+                    first.dealer_code, first.order_date, first.status):
+                result.errors.append(RowError(
+                    other.row, f"订单 {number} 的经销商/日期/状态与第 {first.row} 行不一致",
+                    f"order {number}: dealer/date/status differ from row {first.row}"))
+                bad_orders.add(number)
+        if number in bad_orders:
+            for line in group:
+                if not any(e.row == line.row for e in result.errors):
+                    result.errors.append(RowError(line.row, f"订单 {number} 有错误行，整单未导入",
+                                                  f"order {number} has a bad row: the whole order is skipped"))
+            continue
+        result.records.append(HistoricalOrderRecord(row=first.row, number=number, dealer_code=first.dealer_code,
+                                                    order_date=first.order_date, status=first.status,
+                                                    lines=tuple(group)))
+    result.errors.sort(key=lambda e: e.row)
+    return result
+
+
+def validate_sellout(header: Sequence[object], rows: Iterable[Sequence[Cell]],
+                     *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[SellOutRecord]:
+    def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> SellOutRecord | None:
+        values = {
+            "dealer_code": _collect(problems, _code, c, "dealer_code"),
+            "sold_on": _collect(problems, parse_date, c.get("sold_on"), "sold_on"),
+            "sku": _collect(problems, _code, c, "sku"),
+            "qty": _collect(problems, parse_int, c.get("qty"), "qty", minimum=1),
+            "amount": _collect(problems, parse_money, c.get("amount"), "amount"),
+            "city": _collect(problems, _required, c, "city", max_len=32),
+            "province": _text(c.get("province"))[:32],
+            "customer_type": _collect(problems, _choice, c.get("customer_type"), "customer_type",
+                                      _CUSTOMER_LABELS, CustomerType, CustomerType.RETAIL),
+        }
+        return None if problems else SellOutRecord(row=number, **values)
+
+    return _validate(ImportKind.SELLOUT, header, rows, first_row, build, lambda r: r.key)
+
+
 VALIDATORS: dict[ImportKind, Any] = {
     ImportKind.PRODUCTS: validate_products,
     ImportKind.DEALERS: validate_dealers,
     ImportKind.STOCK: validate_stock,
+    ImportKind.CONTACTS: validate_contacts,
+    ImportKind.QUALIFICATIONS: validate_qualifications,
+    ImportKind.PRICES: validate_prices,
+    ImportKind.ORDERS: validate_orders,
+    ImportKind.SELLOUT: validate_sellout,
 }
 
 
@@ -534,6 +929,7 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     committed: bool = False
+    dry_run: bool = False       # validated and compared with the database, nothing written
 
     @property
     def bad_rows(self) -> int:
@@ -541,10 +937,14 @@ class ImportReport:
 
     def summary(self, lang: str = "zh") -> str:
         if lang.lower().startswith("en"):
-            state = "" if self.committed or not self.errors else " nothing imported:"
+            state = " dry run, nothing written, would be:" if self.dry_run else (
+                "" if self.committed or not self.errors else " nothing imported:")
             return (f"{self.kind.value}:{state} {self.rows_read} rows read, {self.created} created, "
                     f"{self.updated} updated, {self.unchanged} unchanged, {self.bad_rows} bad rows")
-        state = "" if self.committed or not self.errors else "未导入任何数据："
+        if self.dry_run:
+            state = "试运行，未写入任何数据；将会："
+        else:
+            state = "" if self.committed or not self.errors else "未导入任何数据："
         return (f"{state}读取 {self.rows_read} 行，新增 {self.created}，更新 {self.updated}，"
                 f"未变 {self.unchanged}，错误 {self.bad_rows} 行")
 
@@ -712,20 +1112,243 @@ async def _upsert_stock(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
             report.updated += 1
 
 
+async def _dealer_ids(uow: AbstractUnitOfWork, codes: Iterable[str]) -> dict[str, int | None]:
+    ids: dict[str, int | None] = {}
+    for code in codes:
+        if code not in ids:
+            dealer = await uow.dealers.get_by(code=code)
+            ids[code] = dealer.id if dealer is not None else None
+    return ids
+
+
+def _no_dealer(rec: Any) -> RowError:
+    return RowError(rec.row, f"经销商 {rec.dealer_code} 不存在", f"dealer {rec.dealer_code} does not exist")
+
+
+async def _upsert_contacts(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                           records: Sequence[ContactRecord], report: ImportReport) -> None:
+    authz.require(actor, Permission.DEALER_WRITE)
+    for rec in records:
+        dealer = await uow.dealers.get_by(code=rec.dealer_code)
+        if dealer is None:
+            report.errors.append(_no_dealer(rec))
+            continue
+        existing = next((c for c in dealer.contacts if c.phone == rec.phone), None)
+        wanted = {"name": rec.name, "role": rec.role}
+        if existing is None:
+            dealer.contacts.append(Contact(name=rec.name, phone=rec.phone, role=rec.role))
+            await record(uow, actor, "contact.import", "dealer", rec.dealer_code, clock,
+                         after=wanted | {"phone": mask_phone(rec.phone)})
+            report.created += 1
+            continue
+        changes = _changes(existing, wanted)
+        if not changes:
+            report.unchanged += 1
+            continue
+        before = snapshot(existing, tuple(changes))
+        for k, v in changes.items():
+            setattr(existing, k, v)
+        await record(uow, actor, "contact.import", "dealer", rec.dealer_code, clock,
+                     before=before | {"phone": mask_phone(rec.phone)}, after=changes)
+        report.updated += 1
+
+
+async def _upsert_qualifications(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                                 records: Sequence[QualificationRecord], report: ImportReport) -> None:
+    """Documents reviewed in the old system come in approved (or as the status column says); the scan
+    itself is uploaded later in the admin or the chat."""
+    authz.require(actor, Permission.DEALER_WRITE)
+    ids = await _dealer_ids(uow, (r.dealer_code for r in records))
+    for rec in records:
+        dealer_id = ids[rec.dealer_code]
+        if dealer_id is None:
+            report.errors.append(_no_dealer(rec))
+            continue
+        wanted: dict[str, Any] = {"issued_on": rec.issued_on, "expires_on": rec.expires_on, "status": rec.status}
+        existing = await uow.qualifications.get_by(dealer_id=dealer_id, doc_type=rec.doc_type, number=rec.number)
+        fields = ("doc_type", "number", "issued_on", "expires_on", "status")
+        if existing is None:
+            reviewed = rec.status != ReviewStatus.PENDING
+            doc = Qualification(dealer_id=dealer_id, doc_type=rec.doc_type, number=rec.number,
+                                issued_on=rec.issued_on, expires_on=rec.expires_on, status=rec.status,
+                                reviewed_by=actor.label if reviewed else None,
+                                reviewed_at=clock.now() if reviewed else None, created_at=clock.now())
+            await uow.qualifications.add(doc)
+            await record(uow, actor, "qualification.import", "qualification", rec.label, clock,
+                         after=snapshot(doc, fields))
+            report.created += 1
+            continue
+        changes = _changes(existing, wanted)
+        if not changes:
+            report.unchanged += 1
+            continue
+        before = snapshot(existing, tuple(changes))
+        for k, v in changes.items():
+            setattr(existing, k, v)
+        await record(uow, actor, "qualification.import", "qualification", rec.label, clock,
+                     before=before, after=snapshot(existing, tuple(changes)))
+        report.updated += 1
+
+
+async def _upsert_prices(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                         records: Sequence[PriceRecord], report: ImportReport) -> None:
+    authz.require(actor, Permission.PRICE_WRITE)
+    ids = await _dealer_ids(uow, (r.dealer_code for r in records if r.dealer_code))
+    known: dict[str, bool] = {}
+    for rec in records:
+        if rec.sku not in known:
+            known[rec.sku] = await uow.products.get_by(sku=rec.sku) is not None
+        if not known[rec.sku]:
+            report.errors.append(RowError(rec.row, f"产品 {rec.sku} 不存在", f"product {rec.sku} does not exist"))
+            continue
+        existing: TierPrice | DealerPrice | None
+        if rec.tier is not None:
+            existing = await uow.tier_prices.get_by(tier=rec.tier, sku=rec.sku)
+            new: TierPrice | DealerPrice = TierPrice(tier=rec.tier, sku=rec.sku, price=rec.price)
+            repo: Any = uow.tier_prices
+        else:
+            dealer_id = ids.get(rec.dealer_code or "")
+            if dealer_id is None:
+                report.errors.append(_no_dealer(rec))
+                continue
+            existing = await uow.dealer_prices.get_by(dealer_id=dealer_id, sku=rec.sku)
+            new = DealerPrice(dealer_id=dealer_id, sku=rec.sku, price=rec.price)
+            repo = uow.dealer_prices
+        if existing is None:
+            await repo.add(new)
+            await record(uow, actor, "price.import", "price", rec.label, clock, after={"price": rec.price})
+            report.created += 1
+        elif existing.price == rec.price:
+            report.unchanged += 1
+        else:
+            before = {"price": existing.price}
+            existing.price = rec.price
+            await record(uow, actor, "price.import", "price", rec.label, clock, before=before,
+                         after={"price": rec.price})
+            report.updated += 1
+
+
+def _order_shape(order: Order) -> tuple[Any, ...]:
+    """What an imported order is compared on: status and lines (sku, qty, free, price, discount)."""
+    return (order.status, tuple((ln.sku, ln.qty, ln.free_qty, ln.unit_price, ln.discount) for ln in order.lines))
+
+
+HISTORY_NOTE = "历史订单导入 (imported history)"
+
+
+async def import_historical_orders(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                                   records: Sequence[HistoricalOrderRecord], report: ImportReport) -> None:
+    """Write orders from an old system as they were: the given status, lines and prices, dated on
+    their order date. Stock, reservations, credit and the ledger are NOT touched (the old system already
+    booked them; the opening balances come in with the account migration), and no notification is sent.
+
+    Keyed by order number: an order already imported with the same content is unchanged, a different
+    one is replaced; a number held by an order placed in this system is refused. Needs
+    ``order.place_on_behalf`` and ``dealer.write`` (the CLI runs as the system actor).
+    """
+    authz.require(actor, Permission.ORDER_PLACE_ON_BEHALF)
+    authz.require(actor, Permission.DEALER_WRITE)
+    ids = await _dealer_ids(uow, (r.dealer_code for r in records))
+    names: dict[str, str | None] = {}
+    for rec in records:
+        dealer_id = ids[rec.dealer_code]
+        if dealer_id is None:
+            report.errors.append(_no_dealer(rec))
+            continue
+        lines: list[OrderLine] = []
+        problems: list[RowError] = []
+        for ln in rec.lines:
+            if ln.sku not in names:
+                product = await uow.products.get_by(sku=ln.sku)
+                names[ln.sku] = product.name if product is not None else None
+            name = ln.product_name or names[ln.sku]
+            if not name:
+                problems.append(RowError(ln.row, f"产品 {ln.sku} 不存在且未填写 product_name",
+                                         f"product {ln.sku} does not exist and product_name is empty"))
+                continue
+            lines.append(OrderLine(sku=ln.sku, name=name, qty=ln.qty, unit_price=ln.unit_price,
+                                   discount=ln.discount, free_qty=ln.free_qty))
+        if problems:
+            report.errors.extend(problems)
+            continue
+        at = datetime.combine(rec.order_date, time(0), tzinfo=clock.tz).astimezone(UTC)
+        order = Order(number=rec.number, dealer_id=dealer_id, lines=lines, status=rec.status,
+                      placed_by=actor.label, note=HISTORY_NOTE, created_at=at, updated_at=at,
+                      events=[OrderEvent(status=rec.status, actor=actor.label, at=at, note=HISTORY_NOTE)])
+        order.total = sum((ln.amount for ln in lines), Decimal("0.00"))
+        existing = await uow.orders.get_by(number=rec.number)
+        if existing is None:
+            await uow.orders.add(order)
+            await record(uow, actor, "order.import", "order", rec.number, clock,
+                         after={"status": rec.status, "total": order.total, "lines": len(lines)})
+            report.created += 1
+        elif existing.note != HISTORY_NOTE:
+            report.errors.append(RowError(rec.row, f"订单号 {rec.number} 已被系统内订单使用",
+                                          f"order number {rec.number} is used by an order placed in dms"))
+        elif (existing.dealer_id, existing.created_at, _order_shape(existing)) == (
+                dealer_id, at, _order_shape(order)):
+            report.unchanged += 1
+        else:
+            before = {"status": existing.status, "total": existing.total, "lines": len(existing.lines)}
+            existing.dealer_id, existing.status, existing.total = dealer_id, order.status, order.total
+            existing.lines = lines
+            existing.created_at = existing.updated_at = at
+            await record(uow, actor, "order.import", "order", rec.number, clock, before=before,
+                         after={"status": rec.status, "total": order.total, "lines": len(lines)})
+            report.updated += 1
+
+
+async def _upsert_sellout(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                          records: Sequence[SellOutRecord], report: ImportReport) -> None:
+    """Sell-out lines are facts, never updated: a line with the same natural key is already there."""
+    authz.require(actor, Permission.SELLOUT_READ_ALL)
+    authz.require(actor, Permission.DEALER_WRITE)
+    dealers: dict[str, Dealer | None] = {}
+    for rec in records:
+        if rec.dealer_code not in dealers:
+            dealers[rec.dealer_code] = await uow.dealers.get_by(code=rec.dealer_code)
+        dealer = dealers[rec.dealer_code]
+        if dealer is None or dealer.id is None:
+            report.errors.append(_no_dealer(rec))
+            continue
+        same = await uow.sellout.get_by(dealer_id=dealer.id, sold_on=rec.sold_on, sku=rec.sku, qty=rec.qty,
+                                        amount=rec.amount, city=rec.city)
+        if same is not None:
+            report.unchanged += 1
+            continue
+        line = SellOutLine(dealer_id=dealer.id, sold_on=rec.sold_on, sku=rec.sku, qty=rec.qty, amount=rec.amount,
+                           province=rec.province or dealer.province, city=rec.city,
+                           customer_type=rec.customer_type, reported_at=clock.now())
+        await uow.sellout.add(line)
+        report.created += 1
+    if report.created:   # one audit line for the batch: sell-out files run to a million rows
+        await record(uow, actor, "sellout.import", "sellout", None, clock, after={"created": report.created})
+
+
 _UPSERTS: dict[ImportKind, Any] = {
     ImportKind.PRODUCTS: _upsert_products,
     ImportKind.DEALERS: _upsert_dealers,
     ImportKind.STOCK: _upsert_stock,
+    ImportKind.CONTACTS: _upsert_contacts,
+    ImportKind.QUALIFICATIONS: _upsert_qualifications,
+    ImportKind.PRICES: _upsert_prices,
+    ImportKind.ORDERS: import_historical_orders,
+    ImportKind.SELLOUT: _upsert_sellout,
 }
 
 
 async def _apply(kind: ImportKind, uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
-                 result: ValidationResult[Any], *, strict: bool) -> ImportReport:
-    report = ImportReport(kind=kind, rows_read=result.rows_read, errors=list(result.errors))
+                 result: ValidationResult[Any], *, strict: bool, dry_run: bool = False) -> ImportReport:
+    """``dry_run`` runs the same upserts (so the report counts what would be created/updated and names
+    rows the database refuses) and leaves the unit of work without committing: nothing is written."""
+    report = ImportReport(kind=kind, rows_read=result.rows_read, errors=list(result.errors), dry_run=dry_run)
     if strict and report.errors:
         return report
     async with uow:
         await _UPSERTS[kind](uow, actor, clock, result.records, report)
+        if dry_run:
+            report.errors.sort(key=lambda e: e.row)
+            return report   # leaving the unit of work rolls back
         if strict and report.errors:
             report.created = report.updated = report.unchanged = 0
             return report   # leaving the unit of work rolls back
@@ -755,8 +1378,9 @@ async def import_stock(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
 
 async def import_table(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, kind: ImportKind | str,
                        header: Sequence[object], rows: Iterable[Sequence[Cell]], *,
-                       strict: bool = False, first_row: int = FIRST_DATA_ROW) -> ImportReport:
+                       strict: bool = False, dry_run: bool = False,
+                       first_row: int = FIRST_DATA_ROW) -> ImportReport:
     """Validate and import one table. Raises ``MissingColumns``/``EmptyFile`` for a bad header."""
     kind = ImportKind(kind)
     result = VALIDATORS[kind](header, rows, first_row=first_row)
-    return await _apply(kind, uow, actor, clock, result, strict=strict)
+    return await _apply(kind, uow, actor, clock, result, strict=strict, dry_run=dry_run)
