@@ -123,7 +123,8 @@ def build_checks(app: App) -> Checks:
     s = app.settings
     return Checks(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), app.clock, CheckSettings(
         qualification_stages=_days(s.notify_qualification_days), contract_stages=_days(s.notify_contract_days),
-        deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours))
+        deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours),
+        reports=app.reports(), forecaster=app.forecaster())
 
 
 def schedule(settings: Settings) -> dict[str, str]:

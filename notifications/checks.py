@@ -19,7 +19,8 @@ The conditions and how often they may repeat:
   per target, to the dealer and the channel managers.
 - ``stock_levels``: thresholds crossed (``core.services.inventory.stock_alerts``), at most once a day per
   place, product and direction. Maker warehouses: the staff who manage stock. Dealer stock: the dealer,
-  with a suggested quantity and a one-tap "order this" button.
+  with a suggested quantity (up to the high mark, or the forecast sell-out over the lead time when a report
+  store is given and that is more) and a one-tap "order this" button.
 - ``sla_breaches``: open tickets past their SLA, once per due time, to their handler (or everyone who
   handles tickets); escalated to management once ``escalate_after_hours`` later. Urgent.
 - ``campaign_launches``: a launched campaign running today, once, to its target dealers (the same keys
@@ -42,6 +43,7 @@ from core.campaigns import RequestStatus
 from core.clock import Clock
 from core.contracts import Contract, ContractStatus, TargetMetric
 from core.dealers import DOCUMENT_LABELS, DealerStatus, ReviewStatus
+from core.forecast_rules import Forecaster
 from core.inventory import ThresholdScope
 from core.money import fmt_cny, money
 from core.notify import (
@@ -57,13 +59,14 @@ from core.notify import (
 from core.onboarding import REQUIRED_DOCUMENTS
 from core.orders import OrderStatus
 from core.outbox import Category, OutboxMessage
-from core.ports import AbstractOutboxStore, AbstractUnitOfWork
+from core.ports import AbstractOutboxStore, AbstractReportStore, AbstractUnitOfWork
 from core.quality import CorrectiveStatus
 from core.services.aftersales import sla_breaches
 from core.services.campaigns import is_running, is_target
 from core.services.contracts import contract_execution
 from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
+from core.services.reports import replenishment
 from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
 
@@ -97,11 +100,30 @@ def _stage(days_left: int, stages: Sequence[int]) -> int | None:
 
 class Checks:
     def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], store: AbstractOutboxStore, clock: Clock,
-                 settings: CheckSettings | None = None) -> None:
+                 settings: CheckSettings | None = None, *, reports: AbstractReportStore | None = None,
+                 forecaster: Forecaster | None = None) -> None:
         self.uow_factory = uow_factory
         self.store = store
         self.clock = clock
         self.settings = settings or CheckSettings()
+        # with a report store, a dealer's low-stock suggestion covers its forecast sell-out over the lead
+        # time (core.services.reports.replenishment) when that asks for more than refilling to the threshold
+        self.reports = reports
+        self.forecaster = forecaster
+
+    async def _forecast_suggestions(self, dealer_ids: set[int]) -> dict[tuple[int, str], int]:
+        if self.reports is None:
+            return {}
+        out: dict[tuple[int, str], int] = {}
+        for dealer_id in sorted(dealer_ids):
+            try:
+                advice = await replenishment(self.uow_factory(), self.reports, SYSTEM, dealer_id, self.clock,
+                                             forecaster=self.forecaster)
+            except Exception:  # a forecast must never stop the alert itself
+                log.exception("restock forecast failed", extra={"dealer_id": dealer_id})
+                continue
+            out.update({(dealer_id, a.sku): a.suggested for a in advice})
+        return out
 
     def all(self) -> dict[str, Callable[[], Awaitable[int]]]:
         """Every check by name (the scheduler's job ids and ``dms scheduler --run-now``)."""
@@ -212,6 +234,8 @@ class Checks:
     async def stock_levels(self) -> int:
         now, today = self.clock.now(), self.clock.today()
         alerts = await stock_alerts(self.uow_factory(), SYSTEM)
+        forecast = await self._forecast_suggestions(
+            {a.scope_id for a in alerts if a.scope == ThresholdScope.DEALER and a.kind == "low"})
         messages: list[OutboxMessage] = []
         async with self.uow_factory() as uow:
             keepers = await staff_users(uow, Permission.STOCK_WRITE)
@@ -226,7 +250,8 @@ class Checks:
                     continue
                 product = await uow.products.get_by(sku=alert.sku)
                 target = alert.high if alert.high is not None else alert.low * 2
-                suggest = max(target - alert.qty, product.moq if product else 1, 1)
+                suggest = max(target - alert.qty, product.moq if product else 1, 1,
+                              forecast.get((alert.scope_id, alert.sku), 0))
                 params = {"sku": alert.sku, "name": product.name if product else alert.sku, "qty": alert.qty,
                           "low": alert.low, "high": alert.high, "suggest": suggest,
                           "unit": product.unit if product else ""}
