@@ -4,7 +4,8 @@
   dates, region, province, city, tier, product category, SKU), its headline figures, its chart and table;
   ``GET /dashboard/chart.png`` and ``/dashboard/export.xlsx`` take the same query string.
 - ``GET /dashboard/plan`` production planning (next 3 months' forecast per SKU against maker stock), with
-  ``/dashboard/plan.png`` and ``/dashboard/plan.xlsx``.
+  ``/dashboard/plan.png`` and ``/dashboard/plan.xlsx``; ``/dashboard/forecast.xlsx`` the monthly demand
+  history and forecast per SKU.
 - Login: the SQLAdmin staff session (``admin.auth``); not logged in, the page redirects to /admin/login and
   the images and files answer 401. What a user may see is decided by the use cases
   (``core.services.reports``): staff without a reading permission get 403. Dealer users cannot log in here.
@@ -42,7 +43,7 @@ from core.reports import (
     report_table,
     summary_lines,
 )
-from core.services.reports import ReportQuery, production_plan, run_report
+from core.services.reports import ReportQuery, demand_forecast, production_plan, run_report
 from core.users import Actor
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,21 @@ class Dashboard:
                                       [r.available for r in plan], "未来3个月预测需求 vs 可用库存")
         return Response(png, media_type="image/png")
 
+    async def forecast_xlsx(self, request: Request) -> Response:
+        """Monthly demand per SKU: 36 months of history and the forecast of this month and the next two."""
+        actor = await self._staff(request)
+        if actor is None:
+            return PlainTextResponse("请先登录 / Please log in", status_code=401)
+        try:
+            series = await demand_forecast(self.uow_factory(), self.store, actor, self.clock,
+                                           forecaster=self.forecaster)
+        except DomainError as exc:
+            return _refused(exc)
+        from analytics.export import forecast_workbook
+
+        data = await asyncio.to_thread(forecast_workbook, series, "zh")
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="demand-forecast.xlsx"'})
+
     async def plan_xlsx(self, request: Request) -> Response:
         _, plan = await self._plan(request)
         if isinstance(plan, Response):
@@ -231,6 +247,7 @@ def mount_dashboard(app: Starlette, uow_factory: Any, clock: Clock, store: Abstr
         Route("/", board.page, methods=["GET"]), Route("/chart.png", board.chart, methods=["GET"]),
         Route("/export.xlsx", board.export, methods=["GET"]), Route("/plan", board.plan_page, methods=["GET"]),
         Route("/plan.png", board.plan_png, methods=["GET"]), Route("/plan.xlsx", board.plan_xlsx, methods=["GET"]),
+        Route("/forecast.xlsx", board.forecast_xlsx, methods=["GET"]),
     ], middleware=[*auth.middlewares, Middleware(SameOriginMiddleware)])
     app.mount("/dashboard", sub, name="dashboard")
     return board

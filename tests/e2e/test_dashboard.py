@@ -91,6 +91,12 @@ async def test_production_plan_page(client: httpx.AsyncClient) -> None:
     assert (await client.get("/dashboard/plan.png")).content.startswith(PNG)
     sheet = load_workbook(io.BytesIO((await client.get("/dashboard/plan.xlsx")).content)).active
     assert sheet is not None and sheet["A3"].value == "SKU"
+    forecast = load_workbook(io.BytesIO((await client.get("/dashboard/forecast.xlsx")).content)).active
+    assert forecast is not None and forecast["A1"].value == "月度需求预测"
+    header = [c.value for c in forecast[3]]
+    assert header[:2] == ["SKU", "产品"] and str(header[-1]).endswith("预测") and len(header) == 2 + 36 + 3
+    skus = {row[0].value for row in forecast.iter_rows(min_row=4)}
+    assert "DH20" in skus                          # ordered in October, a complete month of history
 
 
 async def test_staff_without_report_permissions_and_dealers_are_refused(client: httpx.AsyncClient) -> None:
