@@ -19,7 +19,7 @@ from admin.api.errors import install_error_handlers
 from admin.webchat import ChatConversation
 from core.clock import Clock
 from core.forecast_rules import Forecaster
-from core.ports import AbstractReportStore, AbstractUnitOfWork
+from core.ports import AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
 
 HEALTH_TIMEOUT_SECONDS = 5.0
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -78,10 +78,11 @@ def _document_extra_schemas(app: FastAPI) -> None:
 def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
                engine: AsyncEngine | None = None, clock: Clock | None = None,
                conversation: ChatConversation | None = None, reports: AbstractReportStore | None = None,
-               forecaster: Forecaster | None = None) -> FastAPI:
+               forecaster: Forecaster | None = None, files: AbstractFileStore | None = None) -> FastAPI:
     """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only);
     with ``conversation`` (and ``engine``, for the staff login) the web chat is served at /chat; with
-    ``engine`` the reports dashboard is served at /dashboard (``reports``: the store, SQL by default)."""
+    ``engine`` the reports dashboard is served at /dashboard (``reports``: the store, SQL by default) and the
+    back-office pages at /backoffice (``files``: where uploaded qualification scans are kept)."""
     app = FastAPI(
         title="DMS 经销商管理系统 API",
         version="1.0.0",
@@ -131,6 +132,10 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
                         reports or SqlAlchemyReportStore(engine, app.state.clock.tz),
                         secret_key=settings.secret_key.get_secret_value(),
                         https_only=settings.web_host not in LOCAL_HOSTS, forecaster=forecaster)
+        from admin.backoffice import mount_backoffice
+
+        mount_backoffice(app, uow_factory, app.state.clock, secret_key=settings.secret_key.get_secret_value(),
+                         https_only=settings.web_host not in LOCAL_HOSTS, files=files)
         if conversation is not None:
             from admin.webchat import mount_webchat
 

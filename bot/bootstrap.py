@@ -72,7 +72,7 @@ class App:
 
             self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock,
                                    conversation=self.local_chat("web"), reports=self.reports(),
-                                   forecaster=self.forecaster())
+                                   forecaster=self.forecaster(), files=self.files())
             telegram = self.telegram()
             if telegram is not None:    # POST /telegram/webhook (refuses everything without a secret)
                 from bot.telegram.webhook import webhook_router
