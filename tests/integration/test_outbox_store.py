@@ -111,3 +111,19 @@ async def test_concurrent_claims_on_postgresql_never_share_a_row(
     every = [i for ids in results for i in ids]
     assert len(every) == 300 and len(set(every)) == 300
     assert sum(1 for ids in results if ids) >= 2                 # the work was actually shared
+
+
+def test_dms_run_starts_the_scheduler_and_a_worker_unless_switched_off(tmp_path: object) -> None:
+    from bot.bootstrap import bootstrap, outbox_worker_task, scheduler_task
+    from bot.settings import Settings
+
+    def tasks(**overrides: object) -> list[object]:
+        settings = Settings(_env_file=None, database_url="sqlite+aiosqlite:///:memory:", **overrides)  # type: ignore[call-arg]
+        app = bootstrap(settings)
+        try:
+            return list(app.background)
+        finally:
+            asyncio.run(app.engine.dispose())
+
+    assert {outbox_worker_task, scheduler_task} <= set(tasks())
+    assert not {outbox_worker_task, scheduler_task} & set(tasks(notify_in_run=False))
