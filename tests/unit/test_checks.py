@@ -60,7 +60,7 @@ async def scene() -> Scene:
     clock = MovableClock()
     w = ChatWorld(clock=clock)
     await w.catalogue()
-    dealer = await w.dealer(name="上海华信电器有限公司")
+    dealer = await w.dealer(name="上海华信电器有限公司", region="华东")
     assert dealer.id is not None
     users = {}
     for chat, role, d in ((DEALER, Role.DEALER_OWNER, dealer), (CLERK, Role.DEALER_CLERK, dealer),

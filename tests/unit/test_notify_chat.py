@@ -17,7 +17,7 @@ DEALER, STAFF = "100", "201"
 async def world() -> tuple[ChatWorld, int]:
     w = ChatWorld()
     await w.catalogue()
-    dealer = await w.dealer(name="上海华信电器有限公司")
+    dealer = await w.dealer(name="上海华信电器有限公司", region="华东")
     assert dealer.id is not None
     await w.prepay(dealer)
     await w.user(DEALER, Role.DEALER_OWNER, dealer)

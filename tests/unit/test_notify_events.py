@@ -38,7 +38,7 @@ async def world() -> tuple[ChatWorld, int, dict[str, int]]:
     """A dealer (owner 100, clerk 101), an order desk clerk (201), a channel manager (202), after-sales (301)."""
     w = ChatWorld()
     await w.catalogue()
-    dealer = await w.dealer(name="上海华信电器有限公司")
+    dealer = await w.dealer(name="上海华信电器有限公司", region="华东")
     assert dealer.id is not None
     ids = {}
     for chat, role, d in (("100", Role.DEALER_OWNER, dealer), ("101", Role.DEALER_CLERK, dealer),
