@@ -61,6 +61,7 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "业绩", "完成率", "达成", "目标", "任务", "销售额", "销售数据", "销售排名", "排第几", "排名", "进货总额",
         "进货金额", "同期", "统计", "报表", "卖了多少", "一共卖了", "还差", "kpi", "performance", "target",
         "sales figures", "how are my sales", "purchase volume", "how many .{0,12}sell", "完成了多少", "完成进度",
+        "销售怎么样", "销售如何", "卖得怎么样", "卖得如何", "销量怎么样", "sales this month", "how are sales",
     ),
     Intent.CONTRACT_QUERY: (
         "合同", "返利", "返点", "余额", "对账", "额度", "预付款", "欠款", "赊", "授权", "续签", "执照", "账户", "账上",
