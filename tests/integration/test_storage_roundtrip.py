@@ -27,9 +27,11 @@ from core.campaigns import (
     ParticipationStatus,
     RequestStatus,
 )
+from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
+from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
 from core.faq import FaqEntry, QuestionStatus, StaffQuestion
 from core.inventory import (
     DealerStock,
@@ -42,6 +44,7 @@ from core.inventory import (
     Warehouse,
 )
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
+from core.otp import SigningCode
 from core.outbox import Category, NotificationPreference, OutboxMessage, OutboxStatus
 from core.products import (
     DealerAllowedSku,
@@ -53,6 +56,7 @@ from core.products import (
     TierPrice,
 )
 from core.quality import CorrectiveStatus, QualityFeedback
+from core.rebates import RebateSettlement, SettlementStatus
 from core.sellout import CustomerType, SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
 from storage.orm import TABLES, start_mappers
@@ -76,6 +80,7 @@ class World:
     qualification: int
     contract: int
     faq_entry: int
+    template: int
 
 
 async def seed(uow: SqlAlchemyUnitOfWork) -> World:
@@ -94,8 +99,10 @@ async def seed(uow: SqlAlchemyUnitOfWork) -> World:
         contract = await uow.contracts.add(Contract(number="HT-2026-0001", dealer_id=dealer.id,
                                                     starts_on=DAY, ends_on=DAY))
         faq_entry = await uow.faq_entries.add(FaqEntry(question_zh="发票？", answer_zh="可开专票"))
+        template = await uow.contract_templates.add(ContractTemplate(name="标准经销合同", body="{dealer}"))
         await uow.commit()
-    ids = (dealer.id, warehouse.id, user.id, campaign.id, material.id, qualification.id, contract.id, faq_entry.id)
+    ids = (dealer.id, warehouse.id, user.id, campaign.id, material.id, qualification.id, contract.id, faq_entry.id,
+           template.id)
     assert all(isinstance(i, int) for i in ids)
     return World(*ids)  # type: ignore[arg-type]
 
@@ -148,7 +155,8 @@ def build(name: str, w: World) -> Any:
             rebate_tiers=[RebateTier(Decimal("0.8"), Decimal("0.01")), RebateTier(Decimal("1.0"), Decimal("0.02"))],
             marketing_duties=["门店陈列不少于2个展位", "每季度一次促销活动"], status=ContractStatus.SIGNED, version=2,
             previous_id=w.contract, sent_at=T0, status_reason="续签", signed_text="合同全文……",
-            signed_sha256="ab" * 32, signed_at=T1, signed_by="dealer:1:wang", created_at=T0),
+            signed_sha256="ab" * 32, signed_at=T1, signed_by="dealer:1:wang", body="甲方：{dealer}",
+            template_id=w.template, created_at=T0),
         "orders": lambda: Order(
             number="SO-20261126-0001", dealer_id=w.dealer,
             lines=[OrderLine(sku="KJ-500", name="空气净化器 500 型", qty=3, unit_price=Decimal("1500.00"),
@@ -244,6 +252,34 @@ def build(name: str, w: World) -> Any:
             asked_by="上海华信电器（D0001）· li", language="en", dealer_id=w.dealer,
             status=QuestionStatus.ANSWERED, answer="可以", answered_by="staff:wang", answered_at=T1,
             faq_entry_id=w.faq_entry, created_at=T0),
+        "contract_templates": lambda: ContractTemplate(
+            name="年度经销合同", body="甲方：{dealer}\n期限：{period}", term_months=24,
+            targets=[SalesTarget("YEAR", TargetMetric.AMOUNT, Decimal("500000.00"))],
+            rebate_tiers=[RebateTier(Decimal("0.9"), Decimal("0.015"))], marketing_duties=["门店陈列"],
+            active=False, created_at=T0, updated_at=T1),
+        "signing_codes": lambda: SigningCode(
+            contract_id=w.contract, user_id=w.user, code_hash="c" * 64, salt="s" * 32, text_sha256="ab" * 32,
+            expires_at=T1, attempts=2, used_at=T1, revoked=True, created_at=T0),
+        "contract_signatures": lambda: ContractSignature(
+            contract_id=w.contract, number="HT-2026-0001", version=1, dealer_id=w.dealer, signer="dealer:1:wang",
+            signer_user_id=w.user, channel="telegram", origin="123456789", text_sha256="ab" * 32,
+            pdf_sha256="cd" * 32, pdf_key="files/ab.pdf", signed_at=T1),
+        "duty_marks": lambda: DutyMark(contract_id=w.contract, duty_index=1, done=False, note="照片已核",
+                                       marked_by="staff:ma", marked_at=T1),
+        "rebate_settlements": lambda: RebateSettlement(
+            contract_id=w.contract, contract_number="HT-2026-0001", dealer_id=w.dealer, period="2026",
+            period_end=date(2026, 12, 31), achieved_amount=Decimal("950000.00"), achievement=Decimal("0.95"),
+            rate=Decimal("0.01"), amount=Decimal("9500.00"), status=SettlementStatus.APPROVED,
+            proposed_by="system", decided_by="staff:fin", decided_at=T1, note="同意", created_at=T0),
+        "expense_claims": lambda: ExpenseClaim(
+            number="FY-20261127-0001", dealer_id=w.dealer, campaign_id=w.campaign, amount=Decimal("1200.50"),
+            description="展架制作", evidence=["f/1.jpg"], status=ClaimStatus.APPROVED, credit_account="rebate",
+            submitted_by="dealer:1:wang", request_key="n1", decided_by="staff:ma", decided_at=T1,
+            decision_note="ok", created_at=T0),
+        "staff_tasks": lambda: StaffTask(
+            kind="statement.dispute", team="finance", title="对账单异议", detail="金额不符", dealer_id=w.dealer,
+            ref="1:2026-10", status=TaskStatus.DONE, resolution="已更正", created_at=T0, closed_by="staff:fin",
+            closed_at=T1),
     }
     return builders[name]()
 
