@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# the project first, and not this folder: bench/nlu.py would shadow the nlu package
+# the project first, and not this folder, so no script here can shadow a package of the project
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from aiohttp import web  # noqa: E402

@@ -1,6 +1,6 @@
 """Offline NLU figures: held-out accuracy, slot exact match, latency per message.
 
-    .venv/bin/python bench/nlu.py [--rounds 5]
+    .venv/bin/python bench/parser.py [--rounds 5]
 
 Uses the demo catalogue (bot/demo_data.py, the one the labelled set was written against) and the
 held-out split nlu/data/test.jsonl, which the classifier never trains on. Latency is measured per

@@ -1,4 +1,4 @@
-"""Scores of a parser on a labelled set (``dms nlu eval``, ``bench/nlu.py``, the held-out test).
+"""Scores of a parser on a labelled set (``dms nlu eval``, ``bench/parser.py``, the held-out test).
 
 A line of the set: ``{"text": ..., "intent": ..., "slots": {...}}`` (products as SKUs). Slot exact match
 is counted for ``items`` (as a SKU -> quantity map), ``order_no`` and ``product`` over the lines whose

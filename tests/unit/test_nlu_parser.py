@@ -159,7 +159,7 @@ def test_latency_per_message() -> None:
         parse(text)
         timings.append(time.perf_counter() - started)
     timings.sort()
-    # the target is 5 ms (bench/nlu.py measures it); leave room for a busy CI machine
+    # the target is 5 ms (bench/parser.py measures it); leave room for a busy CI machine
     assert timings[int(0.95 * (len(timings) - 1))] < 0.025
 
 
