@@ -40,6 +40,9 @@ BOT_COMMANDS: list[tuple[str, str, str]] = [
     ("stock", "查库存", "Stock"),
     ("help", "帮助", "Help"),
     ("cancel", "取消当前操作", "Cancel what you are doing"),
+    ("today", "今日待办（员工）", "Today's work (staff)"),
+    ("settings", "通知设置", "Notification settings"),
+    ("privacy", "隐私政策与个人数据", "Privacy and your data"),
     ("lang", "切换语言 / English", "Switch language / 中文"),
 ]
 

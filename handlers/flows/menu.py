@@ -36,11 +36,12 @@ i18n.register({
     "btn.place_for_dealer": ("🧾 代客下单", "🧾 Order for a dealer"),
     "btn.apply": ("📝 申请成为经销商", "📝 Apply to become a dealer"),
     "btn.lang": ("🌐 English", "🌐 中文"),
+    "btn.settings": ("🔔 通知设置", "🔔 Notifications"),
     "help.text": (
-        "可用命令：\n/menu 主菜单\n/orders 我的订单\n/stock 查库存\n/cancel 取消当前操作\n/lang 切换语言\n/help 帮助\n"
+        "可用命令：\n/menu 主菜单\n/orders 我的订单\n/stock 查库存\n/cancel 取消当前操作\n/settings 通知设置\n/lang 切换语言\n/help 帮助\n"
         "也可以直接说：“AP300 来二十台，下周三到”、“上次那单到哪了”、“除湿机不出水”。",
         "Commands:\n/menu main menu\n/orders my orders\n/stock stock\n/cancel cancel what you are doing\n"
-        "/lang switch language\n/help this help\nOr just type: \"AP300 x20 by next Wednesday\", "
+        "/settings notifications\n/lang switch language\n/help this help\nOr just type: \"AP300 x20 by next Wednesday\", "
         "\"where is my last order\", \"dehumidifier not draining\"."),
     "bind.ok.dealer": ("绑定成功！您已绑定为 {dealer} 的{role}。", "You are now bound to {dealer} as {role}."),
     "bind.ok.staff": ("绑定成功！欢迎，{name}（{role}）。", "Bound. Welcome, {name} ({role})."),
@@ -64,7 +65,8 @@ def main_menu(ctx: Ctx) -> Reply:
                 [b("btn.stock", "stock.menu"), b("btn.aftersales", "as.new")],
                 [b("btn.quality", "qf.new"), b("btn.sellout", "so.new")],
                 [b("btn.account", "acct.menu"), b("btn.campaigns", "camp.list")],
-                [b("btn.faq", "faq.menu"), b("btn.lang", "lang.toggle")]]
+                [b("btn.faq", "faq.menu"), b("btn.settings", "settings.menu")],
+                [b("btn.lang", "lang.toggle")]]
         return Reply(text=ctx.t("menu.title.dealer", name=ctx.actor.name), buttons=rows)
     if ctx.is_staff:
         perms = ctx.actor.permissions
@@ -75,7 +77,7 @@ def main_menu(ctx: Ctx) -> Reply:
             rows.append([b("btn.tickets", "staff.tickets")])
         if Permission.ORDER_PLACE_ON_BEHALF in perms:
             rows.append([b("btn.place_for_dealer", "staff.onbehalf")])
-        rows.append([b("btn.lang", "lang.toggle")])
+        rows.append([b("btn.settings", "settings.menu"), b("btn.lang", "lang.toggle")])
         return Reply(text=ctx.t("menu.title.staff", name=ctx.actor.name), buttons=rows)
     return Reply(text=ctx.t("menu.title.unbound"),
                  buttons=[[Button(ctx.t("bind.share_phone"), SHARE_PHONE)],
