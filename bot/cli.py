@@ -17,6 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from bot.cli_backup import register as register_backup_commands
 from bot.cli_contracts import register as register_contract_commands
 from bot.cli_nlu import register as register_nlu_commands
 from bot.cli_notify import register as register_notify_commands
@@ -52,6 +53,7 @@ app.add_typer(telegram_app, name="telegram")
 register_nlu_commands(app)   # dms nlu parse|eval, dms faq import (bot/cli_nlu.py)
 register_contract_commands(app)   # dms contract verify FILE NUMBER (bot/cli_contracts.py)
 register_notify_commands(app)   # dms worker, dms scheduler (bot/cli_notify.py)
+register_backup_commands(app)   # dms backup, dms restore, dms keys rotate (bot/cli_backup.py)
 
 CLI_ACTOR = Actor.system()
 
