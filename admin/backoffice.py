@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff
+from admin.contract_pages import ContractPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
@@ -332,6 +333,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
     """Serve the back-office pages at ``/backoffice`` (and ``/admin-templates``), sharing the admin's session."""
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     office = Backoffice(uow_factory, clock, auth, files)
+    contract_pages = ContractPages(uow_factory, clock, files, _page, _e)
     r = office.route
     sub = Starlette(routes=[
         Route("/", r(office.index)),
@@ -352,6 +354,9 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         Route("/tickets/assign", r(office.ticket_assign), methods=["POST"]),
         Route("/quality", r(office.quality_page)),
         Route("/quality/corrective", r(office.quality_corrective), methods=["POST"]),
+        Route("/contracts/{id:int}/signed.pdf", r(contract_pages.signed_pdf)),
+        Route("/decisions/{kind:str}/reject", r(contract_pages.reject_form)),
+        Route("/decisions/{kind:str}/reject", r(contract_pages.reject), methods=["POST"]),
     ], middleware=[*auth.middlewares, Middleware(SameOriginMiddleware)])
     app.mount("/backoffice", sub, name="backoffice")
 

@@ -4,7 +4,8 @@ settlements, expense claims and finance tasks. Every change goes through the use
 
 Templates are edited in the form (placeholders: see ``core.contract_templates``); the form's save
 calls ``save_template``. Decisions are list actions on the selected rows; rejections and task closing
-take their reason from the ``note`` query parameter (the action's link asks for it).
+send the browser to a back-office form with a required reason (``admin.contract_pages``). The contract
+and signature pages link to the signed PDF (``/backoffice/contracts/{id}/signed.pdf``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
+from markupsafe import Markup
 from sqladmin import action
 from sqladmin.filters import StaticValuesFilter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from admin.contract_pages import decision_url, signed_pdf_url
 from admin.views import DmsModelView, _enum_choices
 from core.contract_templates import ContractSignature, ContractTemplate
 from core.contracts import Contract, ContractStatus
@@ -26,7 +29,7 @@ from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
 from core.ports import AbstractUnitOfWork
 from core.rebates import RebateSettlement, SettlementStatus
 from core.services.contract_docs import RenewContract, SaveTemplate, renew_contract, save_template
-from core.services.expenses import CloseTask, DecideClaim, close_task, decide_claim
+from core.services.expenses import DecideClaim, decide_claim
 from core.services.rebates import DecideSettlement, decide_settlement, propose_settlements
 from core.users import Actor
 from core.users import Permission as P
@@ -48,6 +51,17 @@ class _ActionView(DmsModelView):
         return RedirectResponse(referer or "/admin", status_code=302)
 
 
+def _ask_reason(request: Request, kind: str) -> Response:
+    """A list action that needs a reason: on to the back-office form for the selected rows."""
+    return RedirectResponse(decision_url(kind, request.query_params.get("pks", "")), status_code=302)
+
+
+def _signed_link(contract_id: int | None) -> Markup:
+    if contract_id is None:
+        return Markup("")
+    return Markup("<a href='{}'>下载签署版 PDF Download signed PDF</a>").format(signed_pdf_url(contract_id))
+
+
 class ContractAdmin(_ActionView):
     name = "合同 Contract"
     name_plural = "合同 Contracts"
@@ -61,6 +75,8 @@ class ContractAdmin(_ActionView):
     column_details_list = ["id", "number", "version", "dealer_id", "status", "starts_on", "ends_on", "targets",
                            "rebate_tiers", "marketing_duties", "body", "signed_sha256", "signed_by", "signed_at",
                            "sent_at", "previous_id", "template_id", "status_reason"]
+    column_formatters_detail = {"signed_sha256": lambda m, a: Markup("{} ").format(m.signed_sha256 or "")
+                                + (_signed_link(m.id) if m.signed_sha256 else Markup(""))}
     column_searchable_list = ["number"]
     column_sortable_list = ["id", "number", "status", "ends_on"]
     column_default_sort = ("id", True)
@@ -125,6 +141,8 @@ class SignatureAdmin(DmsModelView):
     column_list = ["id", "number", "version", "dealer_id", "signer", "channel", "origin", "signed_at"]
     column_details_list = ["id", "contract_id", "number", "version", "dealer_id", "signer", "signer_user_id",
                            "channel", "origin", "text_sha256", "pdf_sha256", "pdf_key", "signed_at"]
+    column_formatters = {"signed_at": lambda m, a: Markup("{} ").format(m.signed_at) + _signed_link(m.contract_id)}
+    column_formatters_detail = {"pdf_key": lambda m, a: _signed_link(m.contract_id)}
     column_searchable_list = ["number", "pdf_sha256"]
     column_default_sort = ("id", True)
 
@@ -152,10 +170,7 @@ class RebateSettlementAdmin(_ActionView):
 
     @action(name="reject", label="驳回 Reject", confirmation_message="驳回选中的返利结算？ Reject?")
     async def reject(self, request: Request) -> Response:
-        actor = self.actor(request)
-        note = request.query_params.get("note") or "后台驳回 rejected in the admin"
-        return await self._each(request, lambda pk: decide_settlement(self.uow_factory(), actor,
-                                                                      DecideSettlement(pk, False, note), self.clock))
+        return _ask_reason(request, "settlement")
 
 
 class ExpenseClaimAdmin(_ActionView):
@@ -184,10 +199,7 @@ class ExpenseClaimAdmin(_ActionView):
 
     @action(name="reject", label="驳回 Reject", confirmation_message="驳回选中的申请？ Reject?")
     async def reject(self, request: Request) -> Response:
-        actor = self.actor(request)
-        note = request.query_params.get("note") or "后台驳回 rejected in the admin"
-        return await self._each(request, lambda pk: decide_claim(self.uow_factory(), actor,
-                                                                 DecideClaim(pk, False, note), self.clock))
+        return _ask_reason(request, "claim")
 
 
 class StaffTaskAdmin(_ActionView):
@@ -207,10 +219,7 @@ class StaffTaskAdmin(_ActionView):
 
     @action(name="close", label="标记已处理 Close", confirmation_message="关闭选中的任务？ Close the selected tasks?")
     async def close(self, request: Request) -> Response:
-        actor = self.actor(request)
-        note = request.query_params.get("note") or "已核对并处理 checked and handled"
-        return await self._each(request, lambda pk: close_task(self.uow_factory(), actor, CloseTask(pk, note),
-                                                               self.clock))
+        return _ask_reason(request, "task")
 
 
 CONTRACT_VIEWS: tuple[tuple[type[DmsModelView], type], ...] = (

@@ -46,9 +46,19 @@ async def test_contract_screens_template_claim_and_task(web_any: Web) -> None:
     referer = {"referer": f"{BASE_URL}/admin/expense-claim/list"}
     approved = await web_any.client.get(f"/admin/expense-claim/action/approve?pks={claim_id}", headers=referer)
     assert approved.status_code == 302, approved.text
-    closed = await web_any.client.get(f"/admin/staff-task/action/close?pks={task_id}&note=已补记",
-                                      headers={"referer": f"{BASE_URL}/admin/staff-task/list"})
-    assert closed.status_code == 302, closed.text
+    asked = await web_any.client.get(f"/admin/staff-task/action/close?pks={task_id}&note=ignored",
+                                     headers={"referer": f"{BASE_URL}/admin/staff-task/list"})
+    assert asked.status_code == 302 and asked.headers["location"] == f"/backoffice/decisions/task/reject?pks={task_id}"
+    form = await web_any.client.get(asked.headers["location"])
+    assert form.status_code == 200 and "name='reason' required" in form.text
+    async with web_any.uow() as uow:
+        assert (await uow.staff_tasks.get(task_id)).status == TaskStatus.OPEN     # asking closes nothing
+    blank = await web_any.client.post("/backoffice/decisions/task/reject", headers=SAME_ORIGIN,
+                                      data={"pks": str(task_id), "reason": "  "})
+    assert blank.status_code == 400
+    closed = await web_any.client.post("/backoffice/decisions/task/reject", headers=SAME_ORIGIN,
+                                       data={"pks": str(task_id), "reason": "已补记"})
+    assert closed.status_code == 303 and closed.headers["location"] == "/admin/staff-task/list", closed.text
     async with web_any.uow() as uow:
         templates = await uow.contract_templates.list()
         claim = await uow.expense_claims.get(claim_id)
