@@ -111,6 +111,11 @@ class Actor:
     role: Role | None = None
     dealer_id: int | None = None
     scopes: frozenset[str] = frozenset()
+    display_name: str = field(default="", compare=False)   # what to call the person in chat; ``name`` is the stable username
+
+    @property
+    def greeting_name(self) -> str:
+        return self.display_name or self.name
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -153,7 +158,8 @@ class User:
 
     def to_actor(self) -> Actor:
         kind = ActorKind.STAFF if self.role.is_staff else ActorKind.DEALER
-        return Actor(kind=kind, user_id=self.id, name=self.username, role=self.role, dealer_id=self.dealer_id)
+        return Actor(kind=kind, user_id=self.id, name=self.username, role=self.role, dealer_id=self.dealer_id,
+                     display_name=self.display_name)
 
 
 @dataclass

@@ -67,7 +67,7 @@ def main_menu(ctx: Ctx) -> Reply:
                 [b("btn.account", "acct.menu"), b("btn.campaigns", "camp.list")],
                 [b("btn.faq", "faq.menu"), b("btn.settings", "settings.menu")],
                 [b("btn.lang", "lang.toggle")]]
-        return Reply(text=ctx.t("menu.title.dealer", name=ctx.actor.name), buttons=rows)
+        return Reply(text=ctx.t("menu.title.dealer", name=ctx.actor.greeting_name), buttons=rows)
     if ctx.is_staff:
         perms = ctx.actor.permissions
         rows = [[b("btn.today", "staff.today")]]
@@ -78,7 +78,7 @@ def main_menu(ctx: Ctx) -> Reply:
         if Permission.ORDER_PLACE_ON_BEHALF in perms:
             rows.append([b("btn.place_for_dealer", "staff.onbehalf")])
         rows.append([b("btn.settings", "settings.menu"), b("btn.lang", "lang.toggle")])
-        return Reply(text=ctx.t("menu.title.staff", name=ctx.actor.name), buttons=rows)
+        return Reply(text=ctx.t("menu.title.staff", name=ctx.actor.greeting_name), buttons=rows)
     return Reply(text=ctx.t("menu.title.unbound"),
                  buttons=[[Button(ctx.t("bind.share_phone"), SHARE_PHONE)],
                           [b("btn.apply", "apply.new")],
@@ -114,7 +114,7 @@ async def _bound_text(ctx: Ctx) -> str:
         async with ctx.uow() as uow:
             dealer = await uow.dealers.get(ctx.actor.dealer_id)
         return ctx.t("bind.ok.dealer", dealer=dealer.name if dealer else "", role=ctx.t(f"role.{role}"))
-    return ctx.t("bind.ok.staff", name=ctx.actor.name, role=str(role))
+    return ctx.t("bind.ok.staff", name=ctx.actor.greeting_name, role=str(role))
 
 
 @router.command("contact")
