@@ -14,6 +14,8 @@ The conditions and how often they may repeat:
   every stage; channel managers (DEALER_REVIEW) of the last stages and the expiry.
 - ``contract_expiry``: active contracts without a successor, 30 / 7 days before they end; the dealer and
   the people who write contracts.
+  ``contract_renewal_days`` before the end it also drafts the renewal (``renew_contract``, which returns
+  the existing renewal when there is one, so the draft is made once) and tells the channel managers once.
 - ``contract_deviation``: a running target whose achievement is behind the share of time elapsed by
   more than ``deviation_margin`` (after ``deviation_min_elapsed`` of the period): at most once a month
   per target, to the dealer and the channel managers.
@@ -43,6 +45,7 @@ from core.campaigns import RequestStatus
 from core.clock import Clock
 from core.contracts import Contract, ContractStatus, TargetMetric
 from core.dealers import DOCUMENT_LABELS, DealerStatus, ReviewStatus
+from core.errors import DomainError
 from core.forecast_rules import Forecaster
 from core.inventory import ThresholdScope
 from core.money import fmt_cny, money
@@ -63,6 +66,7 @@ from core.ports import AbstractOutboxStore, AbstractReportStore, AbstractUnitOfW
 from core.quality import CorrectiveStatus
 from core.services.aftersales import sla_breaches
 from core.services.campaigns import is_running, is_target
+from core.services.contract_docs import RenewContract, renew_contract
 from core.services.contracts import contract_execution
 from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
@@ -83,6 +87,7 @@ class CheckSettings:
     qualification_stages: tuple[int, ...] = (30, 7, 1)
     qualification_staff_stages: tuple[int, ...] = (7, 1)
     contract_stages: tuple[int, ...] = (30, 7)
+    contract_renewal_days: int | None = 30           # draft the renewal this many days before the end
     deviation_margin: Decimal = Decimal("0.15")      # achievement this far behind the time elapsed
     deviation_min_elapsed: Decimal = Decimal("0.20")  # not before a fifth of the period has passed
     escalate_after_hours: int = 24
@@ -177,11 +182,44 @@ class Checks:
         return await self._queue(messages)
 
     # --- contracts ---------------------------------------------------------------------------------
+    async def _renewal_drafts(self, today: date) -> list[tuple[Contract, Contract]]:
+        """(ending contract, its renewal draft) for active contracts within ``contract_renewal_days`` of their
+        end and without a sent or signed successor; the draft is made by ``renew_contract`` (idempotent)."""
+        days = self.settings.contract_renewal_days
+        if days is None:
+            return []
+        async with self.uow_factory() as uow:
+            ending = await uow.contracts.list(status=ContractStatus.ACTIVE, ends_on__gte=today,
+                                              ends_on__lte=today + timedelta(days=days), order_by="id")
+            due = [c for c in ending if not await uow.contracts.count(
+                dealer_id=c.dealer_id, status__in=list(RENEWING), starts_on__gt=c.ends_on)]
+        drafts: list[tuple[Contract, Contract]] = []
+        for contract in due:
+            assert contract.id is not None
+            try:
+                renewal = await renew_contract(self.uow_factory(), SYSTEM, RenewContract(contract.id), self.clock)
+            except DomainError as exc:      # e.g. the dealer is terminated: no renewal, the reminders go on
+                log.warning("renewal draft refused", extra={"contract": contract.number, "reason": exc.message("en")})
+                continue
+            if renewal.status == ContractStatus.DRAFT:
+                drafts.append((contract, renewal))
+        return drafts
+
     async def contract_expiry(self) -> int:
         s, now, today = self.settings, self.clock.now(), self.clock.today()
         horizon = today + timedelta(days=max(s.contract_stages))
         messages: list[OutboxMessage] = []
+        drafts = await self._renewal_drafts(today)
         async with self.uow_factory() as uow:
+            managers = (await staff_users(uow, roles=[Role.CHANNEL_MANAGER])
+                        or await staff_users(uow, Permission.CONTRACT_WRITE))
+            for contract, renewal in drafts:
+                params = {"number": contract.number, "date": contract.ends_on.isoformat(),
+                          "dealer": await dealer_label(uow, contract.dealer_id), "renewal": renewal.number,
+                          "starts": renewal.starts_on.isoformat(), "ends": renewal.ends_on.isoformat(),
+                          "id": renewal.id}
+                messages += messages_for(managers, Notice("contract.renewal_draft", Category.CONTRACT, params),
+                                         f"{contract.id}", now)
             writers = await staff_users(uow, Permission.CONTRACT_WRITE)
             ending = await uow.contracts.list(status=ContractStatus.ACTIVE, ends_on__gte=today, ends_on__lte=horizon)
             for contract in ending:

@@ -407,6 +407,10 @@ def _qual_expired_staff(p: Params) -> Rendered:
 simple("contract.expiring", "📄 您的合同 {number} 将于 {date} 到期（还有 {days} 天）。请联系业务员续签。",
        "📄 Your contract {number} ends on {date} ({days} days left). Please talk to your sales contact about "
        "renewing it.", lambda p: [[p.btn("📄 查看合同", "📄 View contract", "acct.contract")]])
+simple("contract.renewal_draft", "📝 {dealer} 的合同 {number} 将于 {date} 到期，已生成续签草稿 {renewal}"
+       "（{starts} 至 {ends}），请在后台核对后发送给经销商。",
+       "📝 Contract {number} of {dealer} ends on {date}; renewal draft {renewal} ({starts} to {ends}) is ready. "
+       "Please check it in the admin and send it to the dealer.")
 simple("contract.expiring_staff", "📄 {dealer} 的合同 {number} 将于 {date} 到期（还有 {days} 天），尚无续签合同。",
        "📄 Contract {number} of {dealer} ends on {date} ({days} days left) and has no renewal yet.")
 simple("contract.behind", "📉 合同 {number} 目标（{period}{group}）完成 {achieved}，时间已过 {elapsed}，进度落后。"

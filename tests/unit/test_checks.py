@@ -118,8 +118,9 @@ async def test_contract_expiry_reminds_unless_a_successor_exists() -> None:
     ending = await s.w.uow.contracts.add(make_contract(s.dealer_id, status=ContractStatus.ACTIVE,
                                                        ends_on=date(2026, 12, 20)))
     await s.w.uow.commit()
-    assert await s.twice("contract_expiry") == 3
+    assert await s.twice("contract_expiry") == 4                          # + the renewal draft notice
     assert s.who("contract.expiring") == [DEALER, CLERK] and s.who("contract.expiring_staff") == [MANAGER]
+    assert s.who("contract.renewal_draft") == [MANAGER]   # tests/unit/test_checks_contract_renewal.py
     assert s.rows("contract.expiring")[0][1]["days"] == 24
     s.clock.to(date(2026, 12, 14))
     await s.w.uow.contracts.add(make_contract(s.dealer_id, status=ContractStatus.SIGNED, starts_on=date(2027, 1, 1),
