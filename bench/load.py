@@ -1,0 +1,465 @@
+"""Sustained load on PostgreSQL: chats on the Telegram webhook and clients of the REST API, then the books.
+
+    .venv/bin/python bench/load.py [--seconds 300] [--chats 200] [--think 0.5] [--seed 7]
+                                   [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/dms_load]
+
+Why not locust: locust runs its users on gevent, while every chat here has to wait for the bot's answer at
+the Telegram stand-in (an aiohttp server of the end-to-end tests, ``tests/e2e/telegram_standin.py``);
+monkey-patched gevent and the asyncio stand-in in one process do not mix. So this is a bounded asyncio
+load generator: ``--chats`` chats run at once for ``--seconds``, each doing one thing at a time and
+waiting (at most 30 s) for its answer, with a random pause of 0..``--think`` seconds between steps.
+
+What runs, all on 127.0.0.1 in this process: the app built by ``bot.bootstrap`` served by uvicorn
+(webhook ``POST /telegram/webhook`` with the secret header, REST API ``/api/v1`` with an API key), the
+outbox worker (``outbox_worker_task``), the Bot API stand-in answering every send. The database
+``dms_load`` (name of ``--database-url``) is dropped and created afresh, migrated and seeded: one active
+dealer per chat (bound to the chat by invite), three products, one warehouse with 10,000,000 of each.
+
+The mix per step (weights): stock query in chat 35; order 20 (cart "AP300 来两台", then "确认下单"
+pressed twice at the same time, then the order desk approves and allocates it through the API);
+order status in chat ("我的订单") 15; API order list 10; API order detail 10; API sell-out POST 10.
+
+Then the books, from the database:
+- lost: a confirmed order missing or with a wrong total; an approve/allocate the API answered 200 that
+  the database does not show; stock where on_hand moved or reserved differs from the allocated orders'
+  quantities (a lost update of the shared stock rows); sell-out lines stored not equal to lines accepted.
+- duplicates: orders beyond the ones confirmed (each double press must give one order), and
+  (dealer, client_request_key) pairs with more than one order.
+- errors: a webhook answered non-200, an API answer not 2xx, an answer that did not come in 30 s.
+
+The last line is ``load seconds=S chats=C requests=N rps=R p95_ms=P p99_ms=Q errors=E lost=L
+duplicates=D`` (requests = measured steps: chat updates answered plus API calls).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib.util
+import logging
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+import httpx  # noqa: E402
+
+from tests.e2e.telegram_standin import CATALOGUE, TelegramStandIn  # noqa: E402
+
+
+def _bench_webhook() -> Any:
+    """bench/webhook.py (its seed, uvicorn server, secret); bench/ is not a package."""
+    name = "dms_bench_webhook"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("webhook.py"))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+WAIT_SECONDS = 30.0
+DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/dms_load"
+STOCK_ON_HAND = 10_000_000
+PRICE = {sku: Decimal(price) for sku, _, _, _, _, price in CATALOGUE}
+ORDER_QTY = 2
+MIX = (("stock", 35), ("order", 20), ("status", 15), ("api_list", 10), ("api_detail", 10), ("sellout", 10))
+NUMBER = re.compile(r"SO-\d{8}-\d{4}")
+
+
+class StepFailed(Exception):
+    """A step got no answer in time, or an answer that is an error."""
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)    # kind -> seconds
+    errors: Counter[str] = field(default_factory=Counter)
+    error_samples: list[str] = field(default_factory=list)
+    confirmed: dict[str, int] = field(default_factory=dict)            # order number -> dealer chat
+    allocated: set[str] = field(default_factory=set)                   # the API answered 200 to allocate
+    sellout_accepted: int = 0
+    double_press_numbers: list[tuple[str, str]] = field(default_factory=list)
+
+    def record(self, kind: str, seconds: float) -> None:
+        self.latencies.setdefault(kind, []).append(seconds)
+
+    def fail(self, kind: str, why: str) -> None:
+        self.errors[kind] += 1
+        if len(self.error_samples) < 20:
+            self.error_samples.append(f"{kind}: {why[:200]}")
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+    def all_latencies(self) -> list[float]:
+        return [x for v in self.latencies.values() for x in v]
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] * 1000
+
+
+# --- the app ------------------------------------------------------------------------------------------
+
+@contextlib.asynccontextmanager
+async def fresh_database(url: str) -> AsyncIterator[str]:
+    """Drop and create the database named in ``url`` (ours alone: dms_load by default)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    target = make_url(url)
+    name = target.database
+    assert name and name.startswith("dms_load"), "bench/load.py only drops databases named dms_load*"
+    server = create_async_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield target.render_as_string(hide_password=False)
+    finally:
+        await server.dispose()
+
+
+@contextlib.asynccontextmanager
+async def uvicorn_serving(asgi: Any) -> AsyncIterator[str]:
+    """uvicorn on a free 127.0.0.1 port. Keep-alive longer than the clients' (httpx 5 s, aiohttp 15 s):
+    with uvicorn's default 5 s both sides close an idle connection at the same moment and a request sent
+    on it meets a reset: the client must be the one to close."""
+    import uvicorn
+
+    sock, port = _bench_webhook()._socket()
+    server = uvicorn.Server(uvicorn.Config(asgi, log_config=None, lifespan="on", access_log=False,
+                                           log_level="warning", timeout_keep_alive=75))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(1000):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 10)
+
+
+@dataclass
+class Running:
+    app: Any
+    url: str
+    api_key: str
+    dealer_codes: dict[int, str]        # chat -> dealer code
+
+
+@contextlib.asynccontextmanager
+async def serving(standin: TelegramStandIn, database_url: str, data_dir: Path,
+                  chats: list[int]) -> AsyncIterator[Running]:
+    from bot.bootstrap import bootstrap, migrate, outbox_worker_task, telegram_task
+    from bot.logging import configure_logging
+    from bot.settings import Settings
+    from bot.telegram.webhook import WEBHOOK_PATH, set_webhook
+    from core.services.users import create_api_key
+    from core.users import Actor
+
+    bench = _bench_webhook()
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=data_dir,  # type: ignore[call-arg]
+                        demo_data_on_empty=False, telegram_bot_token=standin.token,
+                        telegram_api_base=standin.base_url, telegram_webhook_secret=bench.SECRET,
+                        telegram_mode="webhook", chat_flood_per_minute=100_000, log_level="ERROR",
+                        redis_url=None, notify_poll_seconds=0.5)
+    configure_logging(settings)
+    await migrate(settings)
+    app = bootstrap(settings)
+    tasks: list[asyncio.Task[Any]] = []
+    try:
+        await bench.seed(app, chats)
+        _, key = await create_api_key(app.uow_factory(), Actor.system(), "load",
+                                      ["orders:read", "orders:write", "sellout:write", "sellout:read"], None,
+                                      clock=app.clock)
+        codes = {chat: f"B{n:04d}" for n, chat in enumerate(chats, start=1)}
+        tasks = [asyncio.create_task(telegram_task(app)), asyncio.create_task(outbox_worker_task(app))]
+        async with uvicorn_serving(app.web()) as url:
+            assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, bench.SECRET)
+            yield Running(app, url, key, codes)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await app.aclose()
+
+
+# --- one chat ---------------------------------------------------------------------------------------------
+
+class Chat:
+    def __init__(self, chat: int, code: str, standin: TelegramStandIn, api: httpx.AsyncClient, stats: Stats,
+                 rng: random.Random, today: str) -> None:
+        self.chat, self.code, self.standin, self.api, self.stats, self.rng = chat, code, standin, api, stats, rng
+        self.today = today
+        self.orders: list[str] = []
+
+    async def _answer(self, before: int, matches: Any, what: str) -> Any:
+        def found() -> Any:
+            return next((m for m in self.standin.sent(self.chat)[before:] if matches(m)), None)
+        try:
+            await self.standin.wait_for(lambda: found() is not None, WAIT_SECONDS, what)
+        except AssertionError as exc:
+            raise StepFailed(f"chat {self.chat}: no {what} in {WAIT_SECONDS:.0f} s") from exc
+        return found()
+
+    async def _text(self, kind: str, text: str, matches: Any) -> Any:
+        before = self.standin.count(self.chat)
+        started = time.monotonic()
+        try:
+            await self.standin.send_text(self.chat, text)
+        except (OSError, aiohttp.ClientError) as exc:     # the webhook did not answer at all
+            raise StepFailed(f"chat {self.chat}: webhook {type(exc).__name__}") from exc
+        message = await self._answer(before, matches, kind)
+        self.stats.record(kind, message.at - started)
+        return message
+
+    async def stock(self) -> None:
+        await self._text("chat stock", "AP300 有货吗", lambda m: "厂家库存" in m.text)
+
+    async def status(self) -> None:
+        if not self.orders:
+            return await self.stock()
+        await self._text("chat status", "我的订单", lambda m: "最近的一笔订单" in m.text or "订单列表" in m.text
+                         or ("订单" in m.text and any("订单" in label for label in m.labels)))
+
+    async def order(self) -> None:
+        cart = await self._text("chat cart", "AP300 来两台", lambda m: any("确认下单" in lb for lb in m.labels))
+        data = cart.button("确认下单")
+        before = self.standin.count(self.chat)
+        started = time.monotonic()
+        # the dealer taps twice at once (two callback queries, one cart): one order, never two
+        try:
+            await asyncio.gather(self.standin.press(self.chat, cart, data), self.standin.press(self.chat, cart, data))
+        except (OSError, aiohttp.ClientError) as exc:
+            raise StepFailed(f"chat {self.chat}: webhook {type(exc).__name__}") from exc
+        done = await self._answer(before, lambda m: "订单已提交" in m.text and NUMBER.search(m.text), "order confirmed")
+        self.stats.record("chat confirm", done.at - started)
+        second = await self._answer(
+            before, lambda m: m is not done and NUMBER.search(m.text) and ("已提交" in m.text), "second press answer")
+        number = NUMBER.search(done.text).group(0)       # type: ignore[union-attr]
+        other = NUMBER.search(second.text).group(0)      # type: ignore[union-attr]
+        self.stats.double_press_numbers.append((number, other))
+        self.stats.confirmed[number] = self.chat
+        self.orders.append(number)
+        for action in ("approve", "allocate"):
+            await self._api("api " + action, "POST", f"/api/v1/orders/{number}/status", json={"action": action})
+        self.stats.allocated.add(number)
+
+    async def _api(self, kind: str, method: str, path: str, **kw: Any) -> httpx.Response:
+        started = time.monotonic()
+        try:
+            response = await self.api.request(method, path, **kw)
+        except httpx.HTTPError as exc:
+            raise StepFailed(f"{method} {path}: {type(exc).__name__}") from exc
+        if not 200 <= response.status_code < 300:
+            raise StepFailed(f"{method} {path}: {response.status_code} {response.text[:150]}")
+        self.stats.record(kind, time.monotonic() - started)
+        return response
+
+    async def api_list(self) -> None:
+        await self._api("api list", "GET", "/api/v1/orders", params={"dealer": self.code})
+
+    async def api_detail(self) -> None:
+        if not self.orders:
+            return await self.api_list()
+        number = self.rng.choice(self.orders)
+        body = (await self._api("api detail", "GET", f"/api/v1/orders/{number}")).json()
+        if Decimal(str(body["total"])) != PRICE["AP300"] * ORDER_QTY:
+            raise StepFailed(f"{number}: total {body['total']}")
+
+    async def sellout(self) -> None:
+        rows = [{"dealer": self.code, "date": self.today, "sku": sku, "qty": 1, "amount": str(PRICE[sku])}
+                for sku in ("AP300", "F300")]
+        response = await self._api("api sellout", "POST", "/api/v1/sellout", json=rows)
+        body = response.json()
+        if response.status_code != 200 or body.get("accepted") != len(rows):
+            raise StepFailed(f"sell-out: {response.status_code} {body}")
+        self.stats.sellout_accepted += body["accepted"]
+
+    async def run(self, deadline: float, think: float) -> None:
+        kinds = [k for k, _ in MIX]
+        weights = [w for _, w in MIX]
+        await asyncio.sleep(self.rng.uniform(0, max(think, 0.2)))     # do not all start in the same tick
+        while time.monotonic() < deadline:
+            kind = self.rng.choices(kinds, weights)[0]
+            try:
+                await getattr(self, kind)()
+            except StepFailed as exc:
+                self.stats.fail(kind, str(exc))
+            if think:
+                await asyncio.sleep(self.rng.uniform(0, think))
+
+
+# --- the books ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Books:
+    lost: int
+    duplicates: int
+    notes: list[str]
+
+
+async def check_books(app: Any, stats: Stats) -> Books:
+    from sqlalchemy import text
+
+    notes: list[str] = []
+    lost = duplicates = 0
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT number, status, total FROM orders"))).all()
+        by_number = {r[0]: r for r in rows}
+        for number in stats.confirmed:
+            row = by_number.get(number)
+            if row is None:
+                lost += 1
+                notes.append(f"confirmed order {number} missing")
+            elif Decimal(str(row[2])) != PRICE["AP300"] * ORDER_QTY:
+                lost += 1
+                notes.append(f"{number}: total {row[2]}")
+        for number in stats.allocated:
+            row = by_number.get(number)
+            if row is not None and str(row[1]).rsplit(".", 1)[-1].lower() != "allocated":
+                lost += 1
+                notes.append(f"{number}: allocated by the API, {row[1]} in the database")
+        extra = len(rows) - len(stats.confirmed)
+        if extra > 0:
+            duplicates += extra
+            notes.append(f"{extra} orders beyond the confirmed ones")
+        mismatched = [pair for pair in stats.double_press_numbers if pair[0] != pair[1]]
+        if mismatched:
+            duplicates += len(mismatched)
+            notes.append(f"double presses answered with two numbers: {mismatched[:3]}")
+        same_key = (await conn.execute(text(
+            "SELECT count(*) FROM (SELECT dealer_id, client_request_key FROM orders "
+            "WHERE client_request_key IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1) AS d"))).scalar_one()
+        duplicates += int(same_key)
+        reserved_by_sku = dict((await conn.execute(text(
+            "SELECT l.sku, coalesce(sum(l.qty), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id "
+            "WHERE lower(o.status::text) LIKE '%allocated' GROUP BY l.sku"))).all())
+        for sku, on_hand, reserved in (await conn.execute(text(
+                "SELECT sku, on_hand, reserved FROM stock_levels"))).all():
+            want = int(reserved_by_sku.get(sku, 0))
+            if on_hand != STOCK_ON_HAND or reserved != want:
+                lost += 1
+                notes.append(f"stock {sku}: on_hand {on_hand} reserved {reserved}, allocated orders hold {want}")
+        stored = (await conn.execute(text("SELECT count(*) FROM sellout_lines"))).scalar_one()
+        if stored != stats.sellout_accepted:
+            lost += abs(int(stored) - stats.sellout_accepted)
+            notes.append(f"sell-out lines stored {stored}, accepted {stats.sellout_accepted}")
+    return Books(lost, duplicates, notes)
+
+
+# --- the run -----------------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    seconds: float
+    chats: int
+    stats: Stats
+    books: Books
+    webhook_errors: int
+
+    @property
+    def errors(self) -> int:
+        return sum(self.stats.errors.values()) + self.webhook_errors
+
+    def report(self) -> str:
+        head = f"{'kind':<14}{'count':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        lines = [head, "-" * len(head)]
+        kinds = sorted(set(self.stats.latencies) | set(self.stats.errors))
+        for kind in kinds:
+            values = self.stats.latencies.get(kind, [])
+            lines.append(f"{kind:<14}{len(values):>8}{len(values) / self.seconds:>8.1f}{pct(values, 50):>9.0f}"
+                         f"{pct(values, 95):>9.0f}{pct(values, 99):>9.0f}{self.stats.errors.get(kind, 0):>8}")
+        lines.append(f"orders confirmed {len(self.stats.confirmed)}, allocated {len(self.stats.allocated)}, "
+                     f"sell-out lines {self.stats.sellout_accepted}, webhook non-200 {self.webhook_errors}")
+        lines += [f"  error: {e}" for e in self.stats.error_samples]
+        lines += [f"  books: {n}" for n in self.books.notes[:20]]
+        every = self.stats.all_latencies()
+        lines.append(f"load seconds={self.seconds:.0f} chats={self.chats} requests={self.stats.requests} "
+                     f"rps={self.stats.requests / self.seconds:.1f} p95_ms={pct(every, 95):.0f} "
+                     f"p99_ms={pct(every, 99):.0f} errors={self.errors} lost={self.books.lost} "
+                     f"duplicates={self.books.duplicates}")
+        return "\n".join(lines)
+
+
+async def run_load(database_url: str, *, seconds: float, chats: int, think: float = 0.5, seed: int = 7,
+                   fresh: bool = True) -> Outcome:
+    """Seed, load for ``seconds`` with ``chats`` chats, wait for the work in flight, check the books."""
+    chat_ids = [20_000 + n for n in range(chats)]
+    stats = Stats()
+    rng = random.Random(seed)
+    database = fresh_database(database_url) if fresh else contextlib.nullcontext(database_url)
+    with tempfile.TemporaryDirectory(prefix="dms-load-") as tmp:
+        async with database as url, TelegramStandIn() as standin, \
+                serving(standin, url, Path(tmp), chat_ids) as running:
+            today = running.app.clock.now().date().isoformat()
+            async with httpx.AsyncClient(base_url=running.url, timeout=WAIT_SECONDS,
+                                         headers={"Authorization": f"Bearer {running.api_key}"},
+                                         limits=httpx.Limits(max_connections=chats)) as api:
+                users = [Chat(c, running.dealer_codes[c], standin, api, stats, random.Random(rng.random()), today)
+                         for c in chat_ids]
+                started = time.monotonic()
+                await asyncio.gather(*(u.run(started + seconds, think) for u in users))
+                elapsed = time.monotonic() - started
+            await running.app.telegram().updates.drain()
+            books = await check_books(running.app, stats)
+            webhook_errors = sum(1 for _, status in standin.webhook_deliveries if status != 200)
+    return Outcome(elapsed, chats, stats, books, webhook_errors)
+
+
+async def main(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.ERROR)
+    for name in ("aiogram", "uvicorn", "bot", "handlers", "sqlalchemy", "notifications"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    print(f"dms on PostgreSQL, {args.chats} chats for {args.seconds:.0f} s (think 0..{args.think} s) ...",
+          flush=True)
+    async with asyncio.timeout(args.seconds + 600):
+        outcome = await run_load(args.database_url, seconds=args.seconds, chats=args.chats, think=args.think,
+                                 seed=args.seed)
+    print(outcome.report())
+    return 0 if outcome.errors == 0 and outcome.books.lost == 0 and outcome.books.duplicates == 0 else 1
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    env_url = os.environ.get("DMS_LOAD_DATABASE_URL", "")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--chats", type=int, default=200)
+    parser.add_argument("--think", type=float, default=0.5, help="pause between steps: uniform 0..THINK s")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database-url", default=env_url or DEFAULT_PG)
+    args = parser.parse_args(argv)
+    if not 1 <= args.chats <= 500 or not 1 <= args.seconds <= 3600:
+        parser.error("keep it bounded: 1-500 chats, 1-3600 seconds")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))
