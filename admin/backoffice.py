@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff
+from admin.campaign_form import CampaignForm
 from admin.contract_pages import ContractPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from core.clock import Clock
@@ -207,9 +208,11 @@ class Backoffice:
     async def campaign_list(self, request: Request, actor: Actor) -> Response:
         found = await campaigns.list_campaigns(self.uow_factory(), actor)
         rows = [[c.code, c.name, c.status, c.starts_on, c.ends_on,
-                 f"<a href='/backoffice/campaigns/{c.id}'>报告与效果 Reports &amp; effect</a>"
+                 f"<a href='/backoffice/campaigns/{c.id}'>报告与效果 Reports &amp; effect</a> "
+                 f"<a href='/backoffice/campaigns/{c.id}/edit'>编辑 Edit</a>"
                  + _form(f"/backoffice/campaigns/{c.id}/launch", "发布 Launch")] for c in found]
-        return _page("活动 Campaigns", _table(["编码", "名称", "状态", "开始", "结束", "操作"], rows, raw_last=True))
+        return _page("活动 Campaigns", "<p><a href='/backoffice/campaigns/new'>新建活动 New campaign</a></p>"
+                     + _table(["编码", "名称", "状态", "开始", "结束", "操作"], rows, raw_last=True))
 
     async def campaign_launch(self, request: Request, actor: Actor) -> Response:
         await campaigns.launch_campaign(self.uow_factory(), actor, request.path_params["id"], self.clock)
@@ -334,6 +337,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     office = Backoffice(uow_factory, clock, auth, files)
     contract_pages = ContractPages(uow_factory, clock, files, _page, _e)
+    campaign_form = CampaignForm(uow_factory, clock, _page, _e)
     r = office.route
     sub = Starlette(routes=[
         Route("/", r(office.index)),
@@ -344,6 +348,10 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         Route("/qualifications/{id:int}/file", r(office.qualification_file)),
         Route("/qualifications/{id:int}/{action:str}", r(office.qualification_decide), methods=["POST"]),
         Route("/campaigns", r(office.campaign_list)),
+        Route("/campaigns/new", r(campaign_form.new)),
+        Route("/campaigns/new", r(campaign_form.create), methods=["POST"]),
+        Route("/campaigns/{id:int}/edit", r(campaign_form.edit)),
+        Route("/campaigns/{id:int}/edit", r(campaign_form.update), methods=["POST"]),
         Route("/campaigns/{id:int}", r(office.campaign_detail)),
         Route("/campaigns/{id:int}/launch", r(office.campaign_launch), methods=["POST"]),
         Route("/campaigns/{id:int}/review/{dealer_id:int}", r(office.campaign_review), methods=["POST"]),
