@@ -16,6 +16,7 @@ def all_routers() -> list[Router]:
         menu,
         ordering,
         orders,
+        privacy,
         quality,
         reports,
         sellout,
@@ -25,4 +26,4 @@ def all_routers() -> list[Router]:
     )
 
     return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, contracts, campaigns,
-                               apply, faq, staff, settings, reports)]
+                               apply, faq, staff, settings, reports, privacy)]
