@@ -55,6 +55,17 @@ def redact_personal_data(logger: Any, method_name: str, event_dict: EventDict) -
     return event_dict
 
 
+def _masking(renderer: Processor) -> Processor:
+    """Mask the rendered line as a whole: tracebacks are formatted after the processors above ran, and an
+    exception's message (or a client library's) often quotes the user's text."""
+
+    def render(logger: Any, method_name: str, event_dict: EventDict) -> Any:
+        out = renderer(logger, method_name, event_dict)
+        return mask_text(out) if isinstance(out, str) else out
+
+    return render
+
+
 def _level(name: str) -> int:
     level = logging.getLevelName(name.upper())
     return level if isinstance(level, int) else logging.INFO
@@ -75,7 +86,9 @@ def configure_logging(settings: Settings) -> None:
         renderer = structlog.processors.JSONRenderer(ensure_ascii=False)
         shared.append(structlog.processors.format_exc_info)
     else:
-        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # plain tracebacks: rich's "show locals" would print personal data held in local variables
+        renderer = structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty(),
+                                                 exception_formatter=structlog.dev.plain_traceback)
 
     structlog.configure(
         processors=[structlog.stdlib.filter_by_level, *shared,
@@ -86,7 +99,7 @@ def configure_logging(settings: Settings) -> None:
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _masking(renderer)],
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
