@@ -124,3 +124,15 @@ def test_no_use_case_changes_or_deletes_audit_entries() -> None:
         if "audit.delete" in source or "audit.update" in source:
             offenders.append(info.name)
     assert offenders == []
+
+
+def test_admin_audit_screen_is_read_only_and_no_web_module_writes_audit_rows() -> None:
+    from pathlib import Path
+
+    from admin.views import AuditLogAdmin
+
+    assert (AuditLogAdmin.can_create, AuditLogAdmin.can_edit, AuditLogAdmin.can_delete) == (False, False, False)
+    admin_dir = Path(__file__).resolve().parents[2] / "admin"
+    writers = [str(p) for p in admin_dir.rglob("*.py")
+               if any(s in p.read_text(encoding="utf-8") for s in ("audit.delete", "update(audit_log", "delete(audit_log"))]
+    assert writers == []
