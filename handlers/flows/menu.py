@@ -38,10 +38,10 @@ i18n.register({
     "btn.lang": ("🌐 English", "🌐 中文"),
     "btn.settings": ("🔔 通知设置", "🔔 Notifications"),
     "help.text": (
-        "可用命令：\n/menu 主菜单\n/orders 我的订单\n/stock 查库存\n/cancel 取消当前操作\n/settings 通知设置\n/lang 切换语言\n/help 帮助\n"
+        "可用命令：\n/menu 主菜单\n/orders 我的订单\n/stock 查库存\n/cancel 取消当前操作\n/settings 通知设置\n/lang 切换语言\n/privacy 数据与隐私\n/help 帮助\n"
         "也可以直接说：“AP300 来二十台，下周三到”、“上次那单到哪了”、“除湿机不出水”。",
         "Commands:\n/menu main menu\n/orders my orders\n/stock stock\n/cancel cancel what you are doing\n"
-        "/settings notifications\n/lang switch language\n/help this help\nOr just type: \"AP300 x20 by next Wednesday\", "
+        "/settings notifications\n/lang switch language\n/privacy data and privacy\n/help this help\nOr just type: \"AP300 x20 by next Wednesday\", "
         "\"where is my last order\", \"dehumidifier not draining\"."),
     "bind.ok.dealer": ("绑定成功！您已绑定为 {dealer} 的{role}。", "You are now bound to {dealer} as {role}."),
     "bind.ok.staff": ("绑定成功！欢迎，{name}（{role}）。", "Bound. Welcome, {name} ({role})."),
