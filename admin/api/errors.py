@@ -12,6 +12,7 @@ Exception tree handled here::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -119,11 +120,29 @@ _HTTP_MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the documented paths allow for this URL.
+
+    Starlette's 405 names only the methods of the first route whose path matched (``GET`` for
+    ``/products/{sku}`` although ``PUT`` exists too); the OpenAPI paths know them all."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(sorted(m.upper() for m in operations))
+    return None
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     zh, en = _HTTP_MESSAGES.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        allowed = _allowed_methods(request)
+        if allowed:
+            headers["Allow"] = allowed
     return JSONResponse(error_body(request, f"http_{exc.status_code}", zh, en), status_code=exc.status_code,
-                        headers=getattr(exc, "headers", None))
+                        headers=headers or None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from admin.api.delegation import acting_actor
-from admin.api.deps import ClockDep, OrdersRead, OrdersWrite, Paging, UowDep, UowFactoryDep
+from admin.api.deps import MOMENT_SCHEMA, ClockDep, OrdersRead, OrdersWrite, Paging, UowDep, UowFactoryDep
 from admin.api.references import dealer_by_code, dealer_codes
 from admin.api.schemas import ErrorBody, OrderLinePublic, OrderPublic, OrderStatusChange, Page
 from core.authz import dealer_scope
@@ -19,6 +19,10 @@ from core.services import orders as order_cases
 from core.users import Actor, Permission
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+
+_STATUS = "|".join(s.value for s in OrderStatus)
+STATUS_PATTERN = rf"^ *({_STATUS}) *(, *({_STATUS}) *)*$"
+"""Documents what ``parse_statuses`` accepts; the check itself stays there for its bilingual message."""
 
 NumberPath = Annotated[str, Path(min_length=1, max_length=40, description="order number",
                                  examples=["SO-20261126-0007"])]
@@ -79,20 +83,25 @@ async def list_orders(
     paging: Paging,
     dealer: Annotated[str | None, Query(description="dealer code")] = None,
     status: Annotated[str | None, Query(description="status, or several separated by commas",
-                                        examples=["submitted,approved"])] = None,
-    since: Annotated[str | None, Query(description="created at or after: YYYY-MM-DD or ISO datetime")] = None,
+                                        examples=["submitted,approved"],
+                                        json_schema_extra={"pattern": STATUS_PATTERN})] = None,
+    since: Annotated[str | None, Query(description="created at or after: YYYY-MM-DD or ISO datetime",
+                                       json_schema_extra=MOMENT_SCHEMA)] = None,
     until: Annotated[str | None, Query(description="created before the end of this day (YYYY-MM-DD) "
-                                                   "or before this ISO datetime")] = None,
+                                                   "or before this ISO datetime",
+                                       json_schema_extra=MOMENT_SCHEMA)] = None,
 ) -> Page[OrderPublic]:
     """A key bound to a dealer sees only that dealer's orders, whatever ``dealer`` says."""
     filters: dict[str, Any] = {}
-    if status:
+    if status is not None:
         statuses = parse_statuses(status)
-        if statuses:
-            filters["status__in"] = statuses
-    if since:
+        if not statuses:
+            raise ValidationFailed(zh="输入有误：status 不能为空", en="Invalid input: status must not be empty",
+                                   reason="status")
+        filters["status__in"] = statuses
+    if since is not None:
         filters["created_at__gte"] = parse_moment(since, clock, end_of_day=False, name="since")
-    if until:
+    if until is not None:
         filters["created_at__lt"] = parse_moment(until, clock, end_of_day=True, name="until")
     empty = Page[OrderPublic](items=[], total=0, limit=paging.limit, offset=paging.offset)
     async with uow:

@@ -13,11 +13,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictBool,
     WithJsonSchema,
     field_validator,
 )
@@ -54,6 +56,20 @@ def _parse_money(value: Any) -> Decimal:
     raise ValueError("money must be a string like \"123.40\"")
 
 
+MAX_QTY = 1_000_000_000
+"""Upper bound of quantities on the wire: fits a 32-bit INTEGER column on every database."""
+
+
+def _json_int(value: Any) -> Any:
+    """A JSON integer (``3`` or ``3.0``), never ``true`` or ``"3"``, as the schema says ``integer``."""
+    if isinstance(value, bool | str):
+        raise ValueError("must be an integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_int)]
+
+
 def _format_money(value: Decimal) -> str:
     return f"{money(value):.2f}"
 
@@ -62,15 +78,41 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_parse_money),
     PlainSerializer(_format_money, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}, mode="serialization"),
+    # what _parse_money takes, documented as such (schemathesis: a JSON number was accepted yet undocumented)
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01}],
+                    "examples": ["123.40"]}, mode="validation"),
 ]
 """CNY with two decimals; a string on the wire."""
+
+
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+Price = Annotated[
+    Decimal,
+    BeforeValidator(_parse_money),
+    AfterValidator(_not_negative),
+    PlainSerializer(_format_money, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}, mode="serialization"),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                              {"type": "number", "multipleOf": 0.01, "minimum": 0}],
+                    "examples": ["123.40"]}, mode="validation"),
+]
+"""Money that may not be negative (a list price)."""
+
+Text = Annotated[str, Field(pattern=r"\S")]
+"""Text with at least one visible character (the use cases strip and refuse blank values)."""
 
 
 class ErrorBody(BaseModel):
     error: str = Field(description="stable machine code, e.g. not_found, invalid_transition")
     message: str = Field(description="human message, zh-CN unless Accept-Language prefers en")
     message_en: str = Field(description="the same message in English")
+    detail: list[dict[str, Any]] | None = Field(default=None, description="validation errors only: one per field")
 
 
 class Page(BaseModel, Generic[T]):
@@ -116,14 +158,17 @@ class ProductUpsert(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    category: str = Field(min_length=1, max_length=100)
-    unit: str = Field(min_length=1, max_length=20)
-    list_price: Money
+    # limits as the catalogue use case checks them after stripping (schemathesis: 17..20-char units refused)
+    name: Text = Field(min_length=1, max_length=200)
+    category: Text = Field(min_length=1, max_length=64)
+    unit: Text = Field(min_length=1, max_length=16)
+    list_price: Price
     aliases: list[str] = []
-    pack_size: int = Field(default=1, ge=1)
-    moq: int = Field(default=1, ge=1)
-    active: bool = True
+    # strict: pydantic would otherwise take 0 for False and "1" for 1 (found by schemathesis)
+    # bounded: a 64-bit moq overflowed the INTEGER column into a 500 (found by schemathesis)
+    pack_size: JsonInt = Field(default=1, ge=1, le=MAX_QTY)
+    moq: JsonInt = Field(default=1, ge=1, le=MAX_QTY)
+    active: StrictBool = True
 
 
 # --- stock -------------------------------------------------------------------------------
@@ -142,7 +187,7 @@ class StockPublic(BaseModel):
 class StockSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    on_hand: int = Field(ge=0, description="counted quantity on hand (replaces the current figure)")
+    on_hand: JsonInt = Field(ge=0, le=MAX_QTY, description="counted quantity on hand (replaces the current figure)")
 
 
 class DealerStockPublic(BaseModel):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from admin.api.deps import ClockDep, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
+from admin.api.deps import ClockDep, IsoDay, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
 from admin.api.errors import ApiError, preferred_language
 from admin.api.references import dealer_by_code, dealer_codes
 from admin.api.schemas import ErrorBody, Page, SellOutLinePublic, SellOutResult, SellOutRow, SellOutRowError
@@ -110,8 +109,8 @@ async def list_sellout(
     paging: Paging,
     dealer: Annotated[str | None, Query(description="dealer code")] = None,
     sku: Annotated[str | None, Query()] = None,
-    since: Annotated[date | None, Query(description="sold on or after (YYYY-MM-DD)")] = None,
-    until: Annotated[date | None, Query(description="sold on or before (YYYY-MM-DD)")] = None,
+    since: Annotated[IsoDay | None, Query(description="sold on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[IsoDay | None, Query(description="sold on or before (YYYY-MM-DD)")] = None,
 ) -> Page[SellOutLinePublic]:
     """A key bound to a dealer sees only that dealer's lines."""
     filters: dict[str, Any] = {}
