@@ -9,19 +9,21 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import SecretStr
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin.api import build_api_router
-from admin.api.errors import install_error_handlers
+from admin.api.errors import error_body, install_error_handlers
 from admin.webchat import ChatConversation
 from core.clock import Clock
 from core.forecast_rules import Forecaster
 from core.ports import AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
 
 HEALTH_TIMEOUT_SECONDS = 5.0
+DATABASE_RETRY_AFTER_SECONDS = 5
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 API_DESCRIPTION = """\
@@ -50,6 +52,22 @@ OPENAPI_TAGS = [
     {"name": "sellout", "description": "销售数据 Sell-out lines reported by dealers"},
     {"name": "health", "description": "Liveness and database check"},
 ]
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached (down, restarting, connection dropped, pool
+    exhausted): the request may succeed later, so it is a 503, not a 500 that blames the request."""
+    if isinstance(exc, (ConnectionError, sa_exc.TimeoutError, sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    if not database_unavailable(exc):
+        raise exc                       # a real bug or a constraint: the 500 path, logged by the server
+    return JSONResponse(error_body(request, "service_unavailable", "数据库暂时不可用，请稍后再试",
+                                   "The database is temporarily unavailable, please retry later"),
+                        status_code=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
 class WebSettings(Protocol):
@@ -97,6 +115,8 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
     app.state.clock = clock or Clock()
     app.state.engine = engine
     install_error_handlers(app)
+    for database_error in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError):
+        app.add_exception_handler(database_error, _database_unavailable)
 
     @app.get("/healthz", tags=["health"], summary="Health and database check",
              responses={503: {"description": "the database is unreachable"}})

@@ -170,6 +170,7 @@ class Running:
     url: str
     api_key: str
     dealer_codes: dict[int, str]        # chat -> dealer code
+    tasks: list[asyncio.Task[Any]]      # the Telegram task and the outbox worker
 
 
 @contextlib.asynccontextmanager
@@ -201,7 +202,7 @@ async def serving(standin: TelegramStandIn, database_url: str, data_dir: Path,
         tasks = [asyncio.create_task(telegram_task(app)), asyncio.create_task(outbox_worker_task(app))]
         async with uvicorn_serving(app.web()) as url:
             assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, bench.SECRET)
-            yield Running(app, url, key, codes)
+            yield Running(app, url, key, codes, tasks)
     finally:
         for task in tasks:
             task.cancel()

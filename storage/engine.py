@@ -20,6 +20,11 @@ from storage.encryption import configure_encryption
 from storage.orm import DomainSession, start_mappers
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PG_POOL_SIZE = 20
+"""Kept connections per process. SQLAlchemy's default (5 + 10 overflow) ran dry under 200 chats
+(bench/load.py: "QueuePool limit of size 5 overflow 10 reached"): the webhook alone handles up to 64
+updates at once (``bot.telegram.processor.MAX_BACKGROUND``), the API and the outbox worker come on top."""
+PG_MAX_OVERFLOW = 30
 
 
 def _json_dumps(value: Any) -> str:
@@ -66,7 +71,9 @@ def build_engine(
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs["pool_pre_ping"] = True
+    # pre-ping: after a PostgreSQL restart the pooled connections are dead; each is tested on checkout
+    # and replaced, so the app recovers by itself (tests/e2e/test_faults_postgres.py)
+    kwargs.update(pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW)
     if search_path:
         kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
     return create_async_engine(parsed, **kwargs)
