@@ -24,7 +24,13 @@ from bot.settings import Settings
 from handlers.messages import Button, Reply
 from notifications.checks import Checks, CheckSettings
 from notifications.errors import ChannelError
-from notifications.ratelimit import InProcessRateLimiter, RateLimiter, RateLimits, RedisRateLimiter
+from notifications.ratelimit import (
+    FallbackRateLimiter,
+    InProcessRateLimiter,
+    RateLimiter,
+    RateLimits,
+    RedisRateLimiter,
+)
 from notifications.scheduler import DEFAULT_SCHEDULE, SchedulerState, run_scheduler
 from notifications.templates import Rendered
 from notifications.worker import ChannelSender, OutboxWorker, WorkerSettings
@@ -86,9 +92,13 @@ def worker_settings(settings: Settings) -> WorkerSettings:
 
 
 def build_limiter(settings: Settings) -> RateLimiter:
-    """Shared through Redis when ``REDIS_URL`` is set, else in this process only."""
+    """Shared through Redis when ``REDIS_URL`` is set (in this process while Redis is down), else in this
+    process only."""
     if settings.redis_url:
-        return RedisRateLimiter.from_url(settings.redis_url, prefix=settings.notify_redis_prefix)
+        from redis.exceptions import RedisError
+
+        return FallbackRateLimiter(RedisRateLimiter.from_url(settings.redis_url, prefix=settings.notify_redis_prefix),
+                                   InProcessRateLimiter(), errors=(RedisError, OSError))
     return InProcessRateLimiter()
 
 

@@ -12,6 +12,8 @@ Two implementations of ``RateLimiter``:
 - ``InProcessRateLimiter``: one process (``dms run`` without Redis, tests);
 - ``RedisRateLimiter``: every process shares the windows through Redis (``REDIS_URL``): one Lua script
   checks and takes the slots atomically, with Redis' own clock, in sorted sets per key.
+- ``FallbackRateLimiter``: Redis while it answers, the in-process windows while it does not (a log
+  line each way); Redis is tried again every ``retry_after`` seconds, so the worker never stops on Redis.
 
 A slot is taken when a send starts (``acquire``) and moved to the moment the send is over
 (``settle``): the channel counts a message when it arrives, which is somewhere in between, so a window
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -256,3 +259,55 @@ class RedisRateLimiter(RateLimiter):
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+class FallbackRateLimiter(RateLimiter):
+    """``primary`` (Redis) while it works; on one of ``errors`` the in-process ``fallback`` takes over
+    (limits then hold per process only, which is the worst case of a Redis outage, not a stopped worker),
+    and ``primary`` is tried again after ``retry_after`` seconds."""
+
+    def __init__(self, primary: RateLimiter, fallback: RateLimiter, *,
+                 errors: tuple[type[BaseException], ...] = (OSError, ConnectionError),
+                 retry_after: float = 5.0, now: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.primary, self.fallback, self.errors = primary, fallback, errors
+        self.retry_after = retry_after
+        self._now = now
+        self._down_until: float | None = None
+
+    @property
+    def degraded(self) -> bool:
+        return self._down_until is not None
+
+    async def _call(self, method: str, *args: Any) -> Any:
+        if self._down_until is None or self._now() >= self._down_until:
+            try:
+                result = await getattr(self.primary, method)(*args)
+            except self.errors as exc:
+                if self._down_until is None:
+                    _log.warning("rate limiter: Redis unavailable, limiting in this process only",
+                                 extra={"error": f"{type(exc).__name__}: {exc}"[:200]})
+                self._down_until = self._now() + self.retry_after
+            else:
+                if self._down_until is not None:
+                    _log.warning("rate limiter: Redis is back, limits shared again")
+                    self._down_until = None
+                return result
+        return await getattr(self.fallback, method)(*args)
+
+    async def try_acquire(self, limits: Sequence[Limit], token: str | None = None) -> float:
+        return float(await self._call("try_acquire", limits, token))
+
+    async def settle(self, slot: Slot) -> None:
+        await self._call("settle", slot)
+
+    async def pause(self, key: str, seconds: float) -> None:
+        await self.fallback.pause(key, seconds)      # both know the pause: it must hold whichever answers
+        await self._call("pause", key, seconds)
+
+    async def aclose(self) -> None:
+        await self.primary.aclose()
+        await self.fallback.aclose()
+
+
+_log = logging.getLogger(__name__)
