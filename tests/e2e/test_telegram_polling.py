@@ -60,7 +60,8 @@ async def cart_with_confirm(world: BotWorld) -> None:
 
 async def test_command_menu_is_set_in_chinese_and_english(world: BotWorld) -> None:
     commands = world.standin.commands
-    assert [c["command"] for c in commands[""]] == ["start", "menu", "orders", "stock", "help", "cancel", "lang"]
+    assert [c["command"] for c in commands[""]] == ["start", "menu", "orders", "stock", "help", "cancel", "today",
+                                                   "settings", "privacy", "lang"]
     assert commands[""][1]["description"] == "主菜单"
     assert commands["en"][1]["description"] == "Main menu"
     assert world.standin.calls_of("deleteWebhook"), "polling removes a webhook left from webhook mode"
