@@ -95,6 +95,7 @@ class Stats:
     allocated: set[str] = field(default_factory=set)                   # the API answered 200 to allocate
     sellout_accepted: int = 0
     double_press_numbers: list[tuple[str, str]] = field(default_factory=list)
+    carts_pressed: Counter[str] = field(default_factory=Counter)       # dealer code -> double presses sent
 
     def record(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -256,6 +257,7 @@ class Chat:
         before = self.standin.count(self.chat)
         started = time.monotonic()
         # the dealer taps twice at once (two callback queries, one cart): one order, never two
+        self.stats.carts_pressed[self.code] += 1
         try:
             await asyncio.gather(self.standin.press(self.chat, cart, data), self.standin.press(self.chat, cart, data))
         except (OSError, aiohttp.ClientError) as exc:
@@ -348,10 +350,18 @@ async def check_books(app: Any, stats: Stats) -> Books:
             if row is not None and str(row[1]).rsplit(".", 1)[-1].lower() != "allocated":
                 lost += 1
                 notes.append(f"{number}: allocated by the API, {row[1]} in the database")
-        extra = len(rows) - len(stats.confirmed)
-        if extra > 0:
-            duplicates += extra
-            notes.append(f"{extra} orders beyond the confirmed ones")
+        # an order whose answer came too late (an error above) is not a duplicate: per dealer, at most
+        # one order per cart pressed (each cart's two presses must make one order)
+        per_dealer = dict((await conn.execute(text(
+            "SELECT d.code, count(*) FROM orders o JOIN dealers d ON d.id = o.dealer_id GROUP BY d.code"))).all())
+        for code, count in per_dealer.items():
+            extra = int(count) - stats.carts_pressed.get(code, 0)
+            if extra > 0:
+                duplicates += extra
+                notes.append(f"dealer {code}: {count} orders from {stats.carts_pressed.get(code, 0)} carts")
+        late = len(rows) - len(stats.confirmed)
+        if late > 0:
+            notes.append(f"{late} orders stored whose confirmation came after the {WAIT_SECONDS:.0f} s wait")
         mismatched = [pair for pair in stats.double_press_numbers if pair[0] != pair[1]]
         if mismatched:
             duplicates += len(mismatched)
