@@ -30,12 +30,16 @@ from core.sellout import CustomerType
 
 T = TypeVar("T")
 
-MONEY_PATTERN = r"^-?\d+(\.\d{1,2})?$"
+MONEY_PATTERN = r"^-?\d{1,15}(\.\d{1,2})?$"
+MONEY_LIMIT = Decimal(10) ** 15
+NUMBER_LIMIT = Decimal(10) ** 12
+"""Amounts stay below this (15 integer digits): more is a typo, and beyond 28 digits Decimal fails."""
 
 
 def _parse_money(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("money must be a string like \"123.40\"")
+    json_number = isinstance(value, int | float)
     if isinstance(value, float):
         value = repr(value)         # shortest text that round-trips: what the client wrote
     if isinstance(value, Decimal | int | str):
@@ -46,6 +50,9 @@ def _parse_money(value: Any) -> Decimal:
             raise ValueError(f"bad amount {text!r}") from exc
         if not parsed.is_finite():
             raise ValueError(f"bad amount {text!r}")
+        # schemathesis: 34-digit prices reached the use case; JSON numbers are documented up to 1e12
+        if abs(parsed) >= MONEY_LIMIT or (json_number and abs(parsed) > NUMBER_LIMIT):
+            raise ValueError(f"amount too large: {text!r}")
         exponent = parsed.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
             raise ValueError(f"at most 2 decimals: {text!r}")
@@ -80,7 +87,8 @@ Money = Annotated[
     PlainSerializer(_format_money, return_type=str),
     WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}, mode="serialization"),
     # what _parse_money takes, documented as such (schemathesis: a JSON number was accepted yet undocumented)
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01}],
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "multipleOf": 0.01,
+                                                                                   "minimum": -1e12, "maximum": 1e12}],
                     "examples": ["123.40"]}, mode="validation"),
 ]
 """CNY with two decimals; a string on the wire."""
@@ -98,8 +106,9 @@ Price = Annotated[
     AfterValidator(_not_negative),
     PlainSerializer(_format_money, return_type=str),
     WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "examples": ["123.40"]}, mode="serialization"),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
-                              {"type": "number", "multipleOf": 0.01, "minimum": 0}],
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^\d{1,15}(\.\d{1,2})?$"},
+                              {"type": "number", "multipleOf": 0.01, "minimum": 0,
+                               "maximum": 1e12}],
                     "examples": ["123.40"]}, mode="validation"),
 ]
 """Money that may not be negative (a list price)."""

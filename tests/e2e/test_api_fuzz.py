@@ -88,13 +88,16 @@ def fuzz_key(tmp_path_factory: pytest.TempPathFactory) -> str:
     return key
 
 
-def _type_mutated_query(case: schemathesis.Case) -> bool:
-    """A query parameter "mutated" to another JSON type (object, null) still reaches the app as a string, which
-    the schema allows: the request is valid on the wire, so accepting it is right (a schemathesis false positive
-    seen with ``?warehouse=%1C`` for an object)."""
+def _negation_undone_on_the_wire(case: schemathesis.Case) -> bool:
+    """Negative cases that reach the app as valid requests, so accepting them is right:
+
+    - a query parameter "mutated" to another JSON type (object, null) still arrives as a string, which the
+      schema allows (seen with ``?warehouse=%1C`` for an object);
+    - a mutated ``Authorization`` header is replaced by the key this test sends (seen with an extra query
+      property that serialized to nothing plus a removed header: ``?limit=2&offset=61``)."""
     data = case.meta.phase.data if case.meta is not None else None
     description = getattr(data, "description", None) or ""
-    return "query: violates `type`" in description
+    return "query: violates `type`" in description or "(was Authorization)" in description
 
 
 @schema.parametrize()
@@ -104,7 +107,7 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzz_key: str) -> N
     batch = case.operation.method.upper() == "POST" and case.operation.path.endswith("/sellout")
     # A sell-out batch is checked row by row by design: bad rows come back in ``errors`` with 207 while the
     # good ones are stored, so an invalid row is not a 4xx; instead every row must be accounted for.
-    excluded = [negative_data_rejection] if batch or _type_mutated_query(case) else []
+    excluded = [negative_data_rejection] if batch or _negation_undone_on_the_wire(case) else []
     response = case.call_and_validate(headers={"Authorization": f"Bearer {fuzz_key}"}, excluded_checks=excluded)
     assert response.status_code < 500
     if batch and response.status_code in (200, 207) and isinstance(case.body, list):
@@ -128,6 +131,10 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzz_key: str) -> N
     ("GET", "/api/v1/orders?status=", None),
     ("GET", "/api/v1/stock?sku=AP300&sku=XX", None),                            # the last one silently won
     ("GET", "/api/v1/orders?dealr=D0002", None),                                # misspelt: listed everything
+    ("GET", "/api/v1/stock?offset=9223372036854775808", None),                  # was a 500 (INTEGER overflow)
+    ("PUT", "/api/v1/products/AP300", {"name": "x", "category": "c", "unit": "台",
+                                       "list_price": "8610727988100854743060937900583444.4"}),
+    ("PUT", "/api/v1/products/AP300", {"name": "x", "category": "c", "unit": "台", "list_price": 1000000000001.0}),
 ])
 async def test_fuzz_findings_are_refused_with_422(web: Web, method: str, url: str, body: object) -> None:
     await add_warehouse(web, "WH-SH", {"AP300": 5})
