@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff
 from admin.campaign_form import CampaignForm
+from admin.contract_drafts import ContractDrafts
 from admin.contract_pages import ContractPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from core.clock import Clock
@@ -115,7 +116,8 @@ class Backoffice:
     # --- index and templates ----------------------------------------------------------------------
 
     async def index(self, request: Request, actor: Actor) -> Response:
-        return _page("后台业务 Back office", f"<p>{_e(actor.name)}</p>")
+        return _page("后台业务 Back office", f"<p>{_e(actor.name)}</p>"
+                     "<p><a href='/backoffice/contracts/new'>从模板新建合同 New contract from a template</a></p>")
 
     async def templates(self, request: Request, actor: Actor) -> Response:
         items = "".join(f"<li><a href='/backoffice/templates/{k.value}.xlsx'>{_e(KIND_TITLES[k][0])} "
@@ -362,6 +364,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         Route("/tickets/assign", r(office.ticket_assign), methods=["POST"]),
         Route("/quality", r(office.quality_page)),
         Route("/quality/corrective", r(office.quality_corrective), methods=["POST"]),
+        *ContractDrafts(uow_factory, clock, _page, _e).routes(r),
         Route("/contracts/{id:int}/signed.pdf", r(contract_pages.signed_pdf)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject_form)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject), methods=["POST"]),
