@@ -113,6 +113,7 @@ def configure_logging(settings: Settings) -> None:
         lg = logging.getLogger(name)
         lg.handlers.clear()
         lg.propagate = True
+        lg.setLevel(logging.NOTSET)   # a uvicorn.Config(log_level=...) may have set one; ours (the root's) rules
     logging.getLogger("sqlalchemy.engine").setLevel(max(level, logging.WARNING))
     logging.getLogger("aiosqlite").setLevel(max(level, logging.WARNING))
     logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))

@@ -62,3 +62,12 @@ def test_console_renderer_and_level(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_mask_text_leaves_order_numbers_and_amounts_alone() -> None:
     assert mask_text("SO-20261126-0007 ¥12999.00 13812345678") == "SO-20261126-0007 ¥12999.00 138****5678"
+
+
+def test_a_level_left_on_uvicorns_logger_does_not_hide_its_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn.Config(log_level="warning") (benches, tests) sets a level on uvicorn.error; ours must rule."""
+    logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    configure_logging(Settings(_env_file=None, log_json=True, log_level="INFO"))  # type: ignore[call-arg]
+    logging.getLogger("uvicorn.error").info("started for %s", "13712345678")
+    lines = _json_lines(capsys.readouterr().err)
+    assert [line["event"] for line in lines] == ["started for 137****5678"]
