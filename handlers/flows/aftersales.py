@@ -167,27 +167,15 @@ async def cancel(ctx: Ctx) -> list[Reply]:
 # --- the steps -------------------------------------------------------------------------------------
 
 def _done(ctx: Ctx, step: str, **values: object) -> None:
-    ctx.dialog.data.update(values)
-    done = list(ctx.dialog.data.get("done") or [])
-    if step not in done:
-        done.append(step)
-    ctx.dialog.data["done"] = done
+    forms.mark_done(ctx, step, **values)
 
 
 async def _next(ctx: Ctx, *, intro: bool = False) -> list[Reply]:
-    done = ctx.dialog.data.get("done") or []
-    for name in STEPS:
-        if name not in done:
-            replies = await _ask(ctx, name)
-            if intro:
-                replies[0].text = f"{ctx.t('as.title')}\n{replies[0].text}"
-            return replies
-    return await _summary(ctx)
+    return await forms.next_step(ctx, STEPS, _ask, _summary, title=ctx.t("as.title") if intro else "")
 
 
 def _controls(ctx: Ctx, step: str) -> list[list[Button]]:
-    row = [Button(ctx.t("form.skip"), payload("as.skip"))] if step in SKIPPABLE else []
-    return [row + forms.cancel_row(ctx, "as")]
+    return forms.step_controls(ctx, "as", step, SKIPPABLE)
 
 
 async def _ask(ctx: Ctx, step: str) -> list[Reply]:
