@@ -11,18 +11,27 @@ with typos and mixed Chinese/English; word n-grams add the English words.
 
 Probabilities come from the logistic regression (multinomial, so they sum to 1); on the held-out set
 a prediction under ``LOW_CONFIDENCE`` is wrong far more often than one above it (see ``dms nlu eval``).
+
+scikit-learn fits the model; ``predict`` does not call it. For one short message its per-call overhead
+(Pipeline / FeatureUnion dispatch, input validation, sparse-matrix construction) costs far more than the
+arithmetic, so after ``fit`` the fitted parts are copied into ``_LinearTextModel``, which computes the
+same probabilities with dict lookups and a few numpy operations. ``self.model.predict_proba`` stays the
+reference (tests/unit/test_nlu_classifier_fast.py holds the two equal to 1e-9).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from nlu.cues import cue_hits
+import numpy as np
+from numpy.typing import NDArray
+
+from nlu.cues import INTENT_ORDER, cue_hits
 from nlu.schema import Intent
 
 LOW_CONFIDENCE = 0.6
@@ -76,9 +85,114 @@ class CueFeatures:
         return self
 
 
+@dataclass(frozen=True)
+class _TfidfBlock:
+    """What a fitted ``TfidfVectorizer`` needs to transform one text, as ``TfidfTransformer.transform`` does:
+    counts of in-vocabulary terms, ``1 + log(tf)`` if sublinear, times idf, then L2 over this block alone."""
+
+    analyzer: Callable[[str], list[str]]
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float64] | None
+    sublinear_tf: bool
+    binary: bool
+    l2: bool
+    offset: int      # first column of this block in the FeatureUnion's output
+    weight: float    # FeatureUnion transformer_weights (1.0 when none)
+
+    def features(self, text: str) -> tuple[list[int], NDArray[np.float64]]:
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        for term in self.analyzer(text):
+            j = vocabulary.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return [], np.empty(0)
+        columns = list(counts)
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(columns))
+        if self.binary:
+            values[:] = 1.0
+        if self.sublinear_tf:
+            values = np.log(values) + 1.0
+        if self.idf is not None:
+            values *= self.idf[columns]
+        if self.l2:
+            norm = float(np.sqrt(values @ values))
+            if norm > 0.0:
+                values /= norm
+        if self.weight != 1.0:
+            values *= self.weight
+        return [self.offset + j for j in columns], values
+
+
+@dataclass(frozen=True)
+class _LinearTextModel:
+    """The fitted ``Pipeline([FeatureUnion([tfidf..., cues]), LogisticRegression])`` as plain arrays."""
+
+    blocks: tuple[_TfidfBlock, ...]
+    cue_offset: int
+    cue_weight: float       # CueFeatures.weight times the FeatureUnion weight
+    coef_t: NDArray[np.float64]     # (n_features, n_classes), rows gathered per present feature
+    intercept: NDArray[np.float64]
+    binary_classes: bool
+
+    @classmethod
+    def from_pipeline(cls, model: Any) -> _LinearTextModel:
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+
+        union, clf = model.named_steps["features"], model.named_steps["clf"]
+        weights = union.transformer_weights or {}
+        blocks: list[_TfidfBlock] = []
+        offset, cue_offset, cue_weight = 0, -1, 0.0
+        for name, step in union.transformer_list:
+            weight = float(weights.get(name, 1.0))
+            if isinstance(step, TfidfVectorizer):
+                if step.norm not in ("l2", None):
+                    raise ValueError(f"{name}: norm={step.norm!r} is not supported by the fast path")
+                blocks.append(_TfidfBlock(
+                    analyzer=step.build_analyzer(), vocabulary=dict(step.vocabulary_),
+                    idf=np.asarray(step.idf_, dtype=np.float64) if step.use_idf else None,
+                    sublinear_tf=bool(step.sublinear_tf), binary=bool(step.binary), l2=step.norm == "l2",
+                    offset=offset, weight=weight))
+                offset += len(step.vocabulary_)
+            elif isinstance(step, CueFeatures) and cue_offset < 0:
+                cue_offset, cue_weight = offset, weight * float(step.weight)
+                offset += len(INTENT_ORDER)
+            else:
+                raise ValueError(f"{name}: {type(step).__name__} is not supported by the fast path")
+        coef = np.asarray(clf.coef_, dtype=np.float64)
+        if coef.shape[1] != offset:
+            raise ValueError(f"the classifier has {coef.shape[1]} features, the union {offset}")
+        return cls(blocks=tuple(blocks), cue_offset=cue_offset, cue_weight=cue_weight,
+                   coef_t=np.ascontiguousarray(coef.T), intercept=np.asarray(clf.intercept_, dtype=np.float64),
+                   binary_classes=len(clf.classes_) <= 2)
+
+    def probabilities(self, text: str) -> NDArray[np.float64]:
+        columns: list[int] = []
+        parts: list[NDArray[np.float64]] = []
+        for block in self.blocks:
+            cols, values = block.features(text)
+            columns += cols
+            parts.append(values)
+        if self.cue_offset >= 0:
+            hits = cue_hits(text)
+            present = [i for i, h in enumerate(hits) if h]
+            columns += [self.cue_offset + i for i in present]
+            parts.append(np.array([self.cue_weight * hits[i] for i in present], dtype=np.float64))
+        values = np.concatenate(parts) if parts else np.empty(0)
+        scores = values @ self.coef_t[columns] + self.intercept
+        if self.binary_classes:     # LogisticRegression._predict_proba_lr: expit of the one score
+            p1 = 1.0 / (1.0 + np.exp(-scores[0]))
+            return np.array([1.0 - p1, p1])
+        scores -= scores.max()      # LogisticRegression.predict_proba: softmax (multinomial)
+        np.exp(scores, out=scores)
+        scores /= scores.sum()
+        return scores
+
+
 class IntentClassifier:
     def __init__(self, C: float = 2.0, cue_weight: float = 1.0) -> None:  # noqa: N803 - scikit-learn's name
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped, unused-ignore]
         from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
         from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 
@@ -91,15 +205,24 @@ class IntentClassifier:
         self.model = Pipeline([("features", features),
                                ("clf", LogisticRegression(C=C, max_iter=3000, class_weight="balanced"))])
         self.classes: list[Intent] = []
+        self._fast: _LinearTextModel | None = None
 
     def fit(self, texts: Sequence[str], intents: Sequence[Intent]) -> IntentClassifier:
         self.model.fit(list(texts), [i.value for i in intents])
         self.classes = [Intent(c) for c in self.model.classes_]
+        self._fast = _LinearTextModel.from_pipeline(self.model)
         return self
+
+    def probabilities(self, masked_text: str) -> NDArray[np.float64]:
+        """The probability of each intent in ``self.classes`` order; equal to
+        ``self.model.predict_proba([masked_text])[0]`` without scikit-learn's per-call overhead."""
+        if self._fast is None:
+            raise RuntimeError("IntentClassifier.fit has not been called")
+        return self._fast.probabilities(masked_text)
 
     def predict(self, masked_text: str) -> list[tuple[Intent, float]]:
         """Every intent with its probability, best first."""
-        probs = self.model.predict_proba([masked_text])[0]
+        probs = self.probabilities(masked_text)
         return sorted(zip(self.classes, (float(p) for p in probs), strict=True), key=lambda x: -x[1])
 
 
