@@ -98,6 +98,7 @@ class App:
         """The one conversation processor every chat channel (Telegram, console, web chat) calls."""
         if self._conversation is None:
             from handlers.app import build_conversation
+            from handlers.catalogue import CatalogueCache
             from handlers.context import Deps
             from nlu.llm import build_faq_answerer, build_parser
 
@@ -107,7 +108,8 @@ class App:
                 default_language=self.settings.default_language, read_file=self.files().get,
                 files=self.files(),   # signed contract PDFs (core.services.contract_docs)
                 faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None),
-                reports=self.reports(), forecaster=self.forecaster()))
+                reports=self.reports(), forecaster=self.forecaster(),
+                catalogue=CatalogueCache(self.settings.catalogue_cache_seconds)))
         return self._conversation
 
     def reports(self) -> AbstractReportStore:

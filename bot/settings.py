@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     wecom_api_base: str = Field(default="https://qyapi.weixin.qq.com",
                                 description="WeCom server API; a private deployment or a local stand-in in tests")
 
+    catalogue_cache_seconds: float = Field(
+        default=15.0, ge=0, description="the chat parses against the product catalogue cached this long per process; "
+                                        "0 reads it for every message")
+
     # understanding dealers (nlu/): the offline parser always works; an LLM only when configured
     nlu_policy: Literal["offline", "llm_first", "llm_on_low_confidence"] = Field(
         default="offline",

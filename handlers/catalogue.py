@@ -3,6 +3,8 @@ speaking dealer's own words for products (learned when the dealer picks a sugges
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.errors import DomainError
@@ -18,6 +20,43 @@ if TYPE_CHECKING:
 async def catalogue_entries(uow: AbstractUnitOfWork) -> list[CatalogueEntry]:
     products = await uow.products.list(active=True, order_by="sku")
     return [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in products]
+
+
+class CatalogueCache:
+    """The active catalogue kept for ``ttl_seconds`` per process: every chat message is parsed against it,
+    and loading 2,000 products per message would cost more than the rest of the message. A product added,
+    renamed or deactivated (admin, import, another process) reaches the parser within ``ttl_seconds``;
+    0 reads the database every time."""
+
+    def __init__(self, ttl_seconds: float = 0.0, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._monotonic = monotonic
+        self._entries: list[CatalogueEntry] | None = None
+        self._loaded_at = 0.0
+
+    async def entries(self, uow_factory: Callable[[], AbstractUnitOfWork]) -> list[CatalogueEntry]:
+        now = self._monotonic()
+        if self._entries is not None and now - self._loaded_at < self.ttl_seconds:
+            return self._entries
+        async with uow_factory() as uow:
+            entries = await catalogue_entries(uow)
+        if self.ttl_seconds > 0:
+            self._entries, self._loaded_at = entries, now
+        return entries
+
+    def by_sku(self, sku: str) -> CatalogueEntry | None:
+        """A product of the cached catalogue, if the cache holds one (None: look in the database)."""
+        if self._entries is None or self._monotonic() - self._loaded_at >= self.ttl_seconds:
+            return None
+        return next((e for e in self._entries if e.sku == sku), None)
+
+    def clear(self) -> None:
+        self._entries = None
+
+
+async def chat_catalogue(ctx: Ctx) -> list[CatalogueEntry]:
+    """The catalogue for parsing a chat message (cached per process, see ``CatalogueCache``)."""
+    return await ctx.deps.catalogue.entries(ctx.deps.uow_factory)
 
 
 # --- a dealer's own words for products (core.services.aliases) ---------------------------------------

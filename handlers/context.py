@@ -12,6 +12,7 @@ from core.forecast_rules import Forecaster
 from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
 from core.users import Actor, ActorKind, User
 from handlers import i18n
+from handlers.catalogue import CatalogueCache
 from handlers.messages import Button, Inbound, Reply
 from nlu.faq import FaqAnswerer
 from nlu.schema import IntentParser, ParseResult
@@ -31,6 +32,7 @@ class Deps:
     forecaster: Forecaster | None = None         # None: seasonal naive (core.forecast_rules)
     files: AbstractFileStore | None = None       # signed contract PDFs (bot.files.FileStore)
     documents: AbstractDocumentRenderer | None = None   # None: documents.contract_pdf (reportlab)
+    catalogue: CatalogueCache = field(default_factory=CatalogueCache)  # the app caches for a few seconds
 
 
 @dataclass

@@ -9,15 +9,17 @@ a re-delivery can try again.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict, DomainError
-from core.services.users import resolve_identity
+from core.services.users import identity_actor
 from core.users import Actor
 from handlers import i18n
-from handlers.catalogue import catalogue_entries, parser_aliases
+from handlers.catalogue import chat_catalogue, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply
 from handlers.router import Router, parse_payload, payload
@@ -43,6 +45,8 @@ i18n.register({
     "intent.report_sales": ("上报销量", "report sales"),
 })
 
+TOUCH_EVERY = timedelta(minutes=5)
+
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
 
 
@@ -59,17 +63,21 @@ class ConversationService:
         lang = self._client_language(inbound)
         receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
         try:
-            if receipt_key and not await self._first_delivery(inbound.channel, receipt_key):
+            if len(inbound.text) > self.deps.max_text_length:
+                if receipt_key and not await self._first_delivery(inbound.channel, receipt_key):
+                    return []
+                return [Reply(text=i18n.t(lang, "error.too_long", limit=self.deps.max_text_length))]
+            opened = await self._open(inbound, receipt_key)
+            if opened is None:
                 log.info("duplicate delivery ignored", extra={"key": receipt_key})
                 return []
-            if len(inbound.text) > self.deps.max_text_length:
-                return [Reply(text=i18n.t(lang, "error.too_long", limit=self.deps.max_text_length))]
-            dialog = await self._load_dialog(inbound)
+            dialog, actor = opened
             lang = dialog.language or lang
-            actor = await resolve_identity(self.deps.uow_factory(), inbound.channel, inbound.user_id)
+            before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang)
             replies = await self._route(ctx)
-            await self._save_dialog(ctx.dialog)
+            if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
+                await self._save_dialog(ctx.dialog)
             return replies + ctx.outbox
         except DomainError as exc:
             return [Reply(text=exc.message(lang))]
@@ -78,6 +86,31 @@ class ConversationService:
             if receipt_key:
                 await self._forget_delivery(inbound.channel, receipt_key)
             return [Reply(text=i18n.t(lang, "error.generic"))]
+
+    async def _open(self, inbound: Inbound, receipt_key: str) -> tuple[DialogState, Actor | None] | None:
+        """One short transaction per update before routing: take the delivery receipt (None: this update was
+        handled already, here or in another process), read the chat's dialog state and who is speaking."""
+        uow = self.deps.uow_factory()
+        try:
+            async with uow:
+                if receipt_key:
+                    if await uow.receipts.get_by(channel=inbound.channel, key=receipt_key) is not None:
+                        return None
+                    await uow.receipts.add(InboundReceipt(channel=inbound.channel, key=receipt_key,
+                                                          received_at=self.deps.clock.now()))
+                dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
+                actor = await identity_actor(uow, inbound.channel, inbound.user_id)
+                if receipt_key:
+                    await uow.commit()
+        except Conflict:      # the same update is being handled by another process right now
+            return None
+        return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id), actor
+
+    def _stale(self, dialog: DialogState) -> bool:
+        """An unchanged dialog is written back only now and then: its ``updated_at`` says which channel a
+        person used last (a push goes there), which needs minutes, not every message."""
+        touched = dialog.updated_at
+        return dialog.id is None or touched is None or self.deps.clock.now() - touched >= TOUCH_EVERY
 
     # --- routing ------------------------------------------------------------------------------
     async def _route(self, ctx: Ctx) -> list[Reply]:
@@ -137,9 +170,11 @@ class ConversationService:
         return await self.router.intents[ctx.parsed.intent](ctx)
 
     async def _parse(self, ctx: Ctx) -> ParseResult:
-        async with ctx.uow() as uow:
-            catalogue = await catalogue_entries(uow)
-            aliases = await parser_aliases(uow, ctx.actor)
+        catalogue = await chat_catalogue(ctx)
+        aliases = None
+        if ctx.is_dealer:
+            async with ctx.uow() as uow:
+                aliases = await parser_aliases(uow, ctx.actor)
         return await self.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=self.deps.clock.today(),
                                             dealer_aliases=aliases)
 
@@ -170,11 +205,6 @@ class ConversationService:
                     await uow.commit()
         except Exception:  # the answer to the user matters more than this cleanup
             log.exception("could not release delivery receipt")
-
-    async def _load_dialog(self, inbound: Inbound) -> DialogState:
-        async with self.deps.uow_factory() as uow:
-            dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
-        return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id)
 
     async def _save_dialog(self, dialog: DialogState) -> None:
         async with self.deps.uow_factory() as uow:

@@ -434,13 +434,18 @@ async def bind_by_phone(uow: AbstractUnitOfWork, channel: str, external_id: str,
 async def resolve_identity(uow: AbstractUnitOfWork, channel: str, external_id: str) -> Actor | None:
     """The actor behind a chat account; None when unbound or the user is deactivated."""
     async with uow:
-        identity = await uow.identities.get_by(channel=channel, external_id=external_id)
-        if identity is None:
-            return None
-        user = await uow.users.get(identity.user_id)
-        if user is None or not user.active:
-            return None
-        return user.to_actor()
+        return await identity_actor(uow, channel, external_id)
+
+
+async def identity_actor(uow: AbstractUnitOfWork, channel: str, external_id: str) -> Actor | None:
+    """``resolve_identity`` inside the caller's open unit of work (the chat reads it with the dialog state)."""
+    identity = await uow.identities.get_by(channel=channel, external_id=external_id)
+    if identity is None:
+        return None
+    user = await uow.users.get(identity.user_id)
+    if user is None or not user.active:
+        return None
+    return user.to_actor()
 
 
 # --- API keys ------------------------------------------------------------------------------------------

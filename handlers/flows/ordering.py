@@ -41,7 +41,7 @@ from core.services.dealers import get_dealer, list_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import catalogue_entries, learn_from_pick, parser_aliases, remember_suggestions
+from handlers.catalogue import chat_catalogue, learn_from_pick, parser_aliases, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
@@ -251,8 +251,7 @@ async def _block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | 
 
 
 async def _catalogue(ctx: Ctx) -> list[CatalogueEntry]:
-    async with ctx.uow() as uow:
-        return await catalogue_entries(uow)
+    return await chat_catalogue(ctx)
 
 
 async def _parse(ctx: Ctx) -> ParseResult:

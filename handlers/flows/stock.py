@@ -16,6 +16,7 @@ import secrets
 from collections import defaultdict
 
 from core.errors import NotFound, PermissionDenied
+from core.products import Product
 from core.services.catalogue import list_products
 from core.services.inventory import (
     ReportDealerStock,
@@ -26,13 +27,13 @@ from core.services.inventory import (
 )
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import catalogue_entries
+from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import product_words, suggest_products, typed_quantity
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.schema import Intent
+from nlu.schema import CatalogueEntry, Intent
 
 router = Router(name=__name__)
 
@@ -125,9 +126,13 @@ async def product_stock(ctx: Ctx) -> list[Reply]:
 
 async def availability(ctx: Ctx, sku: str) -> list[Reply]:
     """One product's availability per region: a level for dealers, numbers for staff."""
-    async with ctx.uow() as uow:
-        product = await uow.products.get_by(sku=sku) if sku else None
-    if product is None or not product.active:
+    product: CatalogueEntry | Product | None = ctx.deps.catalogue.by_sku(sku) if sku else None
+    if product is None and sku:
+        async with ctx.uow() as uow:
+            product = await uow.products.get_by(sku=sku)
+        if product is not None and not product.active:
+            product = None
+    if product is None:
         raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
     rows = await stock_availability(ctx.uow(), ctx.actor, sku=product.sku)
     out = [ctx.t("stock.product", name=product.name, sku=product.sku)]
@@ -175,9 +180,7 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
         w for w in product_words(ctx.inbound.text, ctx.deps.clock.today())
         if w.lower() not in ("库存", "有货", "有没有货", "stock", "availability")]
     if words:
-        async with ctx.uow() as uow:
-            catalogue = await catalogue_entries(uow)
-        found = suggest_products(words, catalogue)
+        found = suggest_products(words, await chat_catalogue(ctx))
         if found:
             rows = [[Button(f"{e.name}（{e.sku}）", payload("stock.sku", e.sku))] for e, _ in found]
             return [Reply(text=ctx.t("stock.suggest", word=words[0][:30]), buttons=rows)]
@@ -257,8 +260,7 @@ async def count_text(ctx: Ctx) -> list[Reply]:
     """"AP300 12台，F300 3箱" typed during a stocktake: every product with its count."""
     if ctx.inbound.kind != InboundKind.TEXT:
         return [Reply(text=ctx.t("stock.count_not_understood"))]
-    async with ctx.uow() as uow:
-        catalogue = await catalogue_entries(uow)
+    catalogue = await chat_catalogue(ctx)
     parsed = await ctx.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=ctx.deps.clock.today())
     counts = {i.sku: i.qty for i in parsed.slots.items if i.qty <= MAX_COUNT}
     if not counts:
