@@ -45,6 +45,7 @@ from core.dealers import Contact, Dealer, DealerStatus
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.faq import FaqEntry
 from core.inventory import StockLevel, Warehouse
+from core.masking import mask_phone
 from core.money import money
 from core.notify import retry_messages
 from core.orders import Order, OrderStatus
@@ -75,12 +76,6 @@ def _enum_choices(enum: type[Enum]) -> list[tuple[str, str]]:
 
 def _enum_field(enum: type[Enum], label: str) -> dict[str, Any]:
     return {"label": label, "choices": _enum_choices(enum), "coerce": enum}
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
 
 
 @dataclass(frozen=True)

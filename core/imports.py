@@ -49,6 +49,7 @@ from core.dealers import (
 )
 from core.errors import DomainError, ValidationFailed
 from core.inventory import StockLevel
+from core.masking import mask_phone
 from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus
 from core.ports import AbstractUnitOfWork
 from core.products import DealerPrice, Product, TierPrice
@@ -723,11 +724,6 @@ class SellOutRecord:
     @property
     def key(self) -> tuple[str, date, str, int, Decimal, str]:
         return (self.dealer_code.upper(), self.sold_on, self.sku.upper(), self.qty, self.amount, self.city)
-
-
-def mask_phone(phone: str) -> str:
-    """Phones are personal data: reports and audit lines show only the last four digits."""
-    return f"***{phone[-4:]}" if len(phone) > 4 else "***"
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

@@ -29,6 +29,7 @@ from core.dealer_flow import (
 )
 from core.dealers import Address, Contact, Dealer, DealerStatus, normalize_phone
 from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.masking import mask_phone
 from core.money import money
 from core.ports import AbstractUnitOfWork
 from core.uscc import validate_uscc
@@ -125,15 +126,11 @@ async def load_visible_dealer(uow: AbstractUnitOfWork, actor: Actor, dealer_id: 
     return dealer
 
 
-def _mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
 def dealer_snapshot(dealer: Dealer) -> dict[str, Any]:
     """Audit snapshot with personal data masked (phones partly, ID numbers fully)."""
     data = snapshot(dealer)
     for contact in data.get("contacts", []):
-        contact["phone"] = _mask_phone(str(contact.get("phone") or ""))
+        contact["phone"] = mask_phone(str(contact.get("phone") or ""))
         if contact.get("id_number"):
             contact["id_number"] = "***"
     return data

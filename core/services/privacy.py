@@ -7,35 +7,35 @@ log) stay: they name the dealer and the user's *username*, which erasure turns i
 Erasure is a request first (a ``StaffTask`` of kind ``privacy.erase`` for the admins), because a dealer
 may owe documents or money; an admin approves it with :func:`erase_personal_data`. The audit entries
 record *which* fields were erased, never their values (the audit log cannot be edited later).
+
+Chat screens show personal data masked (``core.masking``). Staff who need the full value press a button
+that runs :func:`reveal_personal_data`: the permission is checked here, the look is audited (who, which
+record, which fields; never the value), and only then is the value returned:
+
+- a ticket's end customer (name, phone): after-sales staff (TICKET_HANDLE) for any ticket, the ticket's
+  dealer users for their own tickets; another dealer gets NotFound, as for a ticket that does not exist;
+- a dealer's contact phones (an applicant's, typically): reviewers of dealers (DEALER_REVIEW).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from core.auditing import record, snapshot
-from core.authz import require
+from core.authz import can_see_dealer, require
 from core.clock import Clock
 from core.errors import InvalidTransition, NotFound, PermissionDenied
 from core.expenses import StaffTask, TaskStatus
 from core.ports import AbstractUnitOfWork
 from core.services.expenses import open_task
-from core.users import Actor, Permission, Role, User
+from core.users import Actor, ActorKind, Permission, Role, User
 
 ERASE_TASK = "privacy.erase"
 ERASED_NAME = "已注销用户"
-
-
-def mask_phone(phone: str | None) -> str:
-    """138****8000: what chat screens show of a phone (the last four digits identify it for the owner)."""
-    if not phone:
-        return ""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
+REVEAL_ACTION = "privacy.reveal"
 
 
 def _phone_key(phone: str | None) -> str:
@@ -137,3 +137,86 @@ async def erase_personal_data(uow: AbstractUnitOfWork, actor: Actor, cmd: EraseP
         await record(uow, actor, "task.close", "staff_task", task.id, clock, before=before, after=snapshot(task))
         await uow.commit()
         return user
+
+
+# --- the audited reveal of a masked value --------------------------------------------------------------
+
+class RevealKind(StrEnum):
+    TICKET_CUSTOMER = "ticket"      # ref: ticket number; the end customer's name and phone
+    DEALER_CONTACT = "contact"      # ref: dealer code; its contacts' phones
+
+
+@dataclass(frozen=True)
+class RevealedPerson:
+    name: str
+    phone: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """What one reveal returned, and which fields it showed (as audited)."""
+
+    kind: RevealKind
+    ref: str
+    people: tuple[RevealedPerson, ...]
+    fields: tuple[str, ...]
+
+
+def _nothing_to_show(ref: str) -> NotFound:
+    return NotFound(zh=f"{ref} 没有可显示的联系信息", en=f"{ref} has no contact details to show", what=ref)
+
+
+async def reveal_personal_data(uow: AbstractUnitOfWork, actor: Actor, kind: RevealKind | str, ref: str,
+                               clock: Clock) -> Revealed:
+    """The full value behind a masked one, for an actor allowed to read it; audited without the value.
+
+    Refusals: PermissionDenied for an actor who may not reveal this kind at all; NotFound for a record
+    that does not exist or that the actor may not see (another dealer's ticket), and for a record with
+    nothing to show. Nothing is audited on a refusal.
+    """
+    try:
+        what = RevealKind(kind)
+    except ValueError:
+        raise NotFound(what=ref) from None
+    ref = ref.strip()
+    async with uow:
+        if what == RevealKind.TICKET_CUSTOMER:
+            revealed, entity = await _ticket_customer(uow, actor, ref), "ticket"
+        else:
+            revealed, entity = await _dealer_contacts(uow, actor, ref), "dealer"
+        await record(uow, actor, REVEAL_ACTION, entity, revealed.ref, clock,
+                     after={"kind": what.value, "fields": list(revealed.fields), "people": len(revealed.people)})
+        await uow.commit()
+        return revealed
+
+
+async def _ticket_customer(uow: AbstractUnitOfWork, actor: Actor, number: str) -> Revealed:
+    if actor.kind == ActorKind.DEALER:
+        require(actor, Permission.TICKET_CREATE)
+    elif actor.kind == ActorKind.STAFF:
+        require(actor, Permission.TICKET_HANDLE)
+    else:
+        raise PermissionDenied()
+    ticket = await uow.tickets.get_by(number=number.upper()) if number else None
+    if ticket is None or not can_see_dealer(actor, ticket.dealer_id, all_permission=Permission.TICKET_HANDLE):
+        raise NotFound(what=number)
+    fields = tuple(f for f in ("customer_name", "customer_phone") if getattr(ticket, f))
+    if not fields:
+        raise _nothing_to_show(ticket.number)
+    person = RevealedPerson(name=ticket.customer_name, phone=ticket.customer_phone)
+    return Revealed(RevealKind.TICKET_CUSTOMER, ticket.number, (person,), fields)
+
+
+async def _dealer_contacts(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Revealed:
+    if actor.kind != ActorKind.STAFF:
+        raise PermissionDenied()
+    require(actor, Permission.DEALER_REVIEW)
+    dealer = await uow.dealers.get_by(code=code.upper()) if code else None
+    if dealer is None:
+        raise NotFound(zh=f"未找到经销商：{code}", en=f"Dealer not found: {code}", what=code)
+    people = tuple(RevealedPerson(name=c.name, phone=c.phone, role=c.role) for c in dealer.contacts if c.phone)
+    if not people:
+        raise _nothing_to_show(dealer.code)
+    return Revealed(RevealKind.DEALER_CONTACT, dealer.code, people, ("contacts.phone",))
+

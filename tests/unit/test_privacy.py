@@ -9,7 +9,8 @@ import json
 import core.services as services_pkg
 from core.dealers import Contact
 from core.expenses import TaskStatus
-from core.services.privacy import ERASE_TASK, mask_phone
+from core.masking import mask_phone
+from core.services.privacy import ERASE_TASK
 from core.users import Role
 from handlers.messages import Reply
 from tests.chat import ChatWorld, buttons, texts
@@ -111,6 +112,7 @@ def test_mask_phone() -> None:
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone("138-0013-8000") == "138****8000"
     assert mask_phone("") == "" and mask_phone("12345") == "*****"
+    assert mask_phone("021-61234567") == "021****4567"      # landlines alike (one rule, core.masking)
 
 
 def test_no_use_case_changes_or_deletes_audit_entries() -> None:
