@@ -48,6 +48,7 @@ from core.dealers import DOCUMENT_LABELS, DealerStatus, ReviewStatus
 from core.errors import DomainError
 from core.forecast_rules import Forecaster
 from core.inventory import ThresholdScope
+from core.masking import mask_text
 from core.money import fmt_cny, money
 from core.notify import (
     Notice,
@@ -314,7 +315,7 @@ class Checks:
                 handler = await uow.users.get(assignee) if assignee is not None else None
                 params = {"number": ticket.number, "dealer": await dealer_label(uow, ticket.dealer_id),
                           "due": due.strftime("%Y-%m-%d %H:%M"), "priority": localized(*PRIORITY_LABELS[ticket.priority]),
-                          "desc": ticket.description[:200],
+                          "desc": mask_text(ticket.description)[:200],     # the outbox row keeps no number
                           "assignee": handler.display_name if handler is not None else (ticket.assignee or "-")}
                 key = f"{ticket.number}:{ticket.sla_due_at.isoformat()}"
                 messages += messages_for([assignee] if assignee is not None else handlers,

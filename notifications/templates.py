@@ -10,6 +10,11 @@ Buttons carry the chat flows' payloads (``1|action|arg...``, at most 64 bytes: t
 flows re-check every payload on arrival, so a button here grants nothing by itself.
 
 An unknown kind raises ``UnknownTemplate``: the worker marks the row dead (a bug, not a retry).
+
+Pushes never show a full mobile or ID number: ``render`` masks them in the finished text
+(``core.masking.mask_text``: ``138****8000``), whatever param carried them (a description, a comment, a
+reason). ``chat.reply`` rows are the exception: they are a flow's own replies, already masked by the flow,
+and may be the answer to an audited "Show full number" (``handlers.flows.privacy``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.masking import mask_text
 from core.order_flow import approval_reason_text
 
 PAYLOAD_VERSION = "1"
@@ -126,12 +132,19 @@ def simple(kind: str, zh: str, en: str, buttons: Callable[[Params], list[list[Bu
     template(kind)(render)
 
 
+#: kinds whose text is rendered by a chat flow, not here: left as the flow wrote it (see the module docstring)
+UNMASKED_KINDS = frozenset({"chat.reply"})
+
+
 def render(kind: str, params: Mapping[str, Any], lang: str) -> Rendered:
     try:
         renderer = _TEMPLATES[kind]
     except KeyError:
         raise UnknownTemplate(kind) from None
-    return renderer(Params(params, lang))
+    rendered = renderer(Params(params, lang))
+    if kind in UNMASKED_KINDS:
+        return rendered
+    return Rendered(mask_text(rendered.text), rendered.buttons, rendered.parts)
 
 
 def kinds() -> list[str]:

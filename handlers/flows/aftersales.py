@@ -10,6 +10,10 @@ Steps the opening words already answer (the product in "客户家的除湿机不
 button carries the form's nonce: a double tap files one ticket (handlers.flows.forms). New tickets
 are pushed to staff holding TICKET_HANDLE with ``staff.ticket.accept`` / ``staff.ticket.detail``
 buttons (handled by the staff flow).
+
+The end customer's name and phone are shown masked (``张*`` ``138****8000``), in the confirmation of the
+form too; numbers typed into descriptions and comments are masked where they are shown. The ticket's
+own dealer may reveal them with the card's "Show full number" button (audited, ``handlers.flows.privacy``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 
 from core.aftersales import Priority, Ticket, TicketStatus
 from core.errors import NotFound, ValidationFailed
+from core.masking import mask_name, mask_phone, mask_text
 from core.services.aftersales import (
     RATING_ROLES,
     CreateTicket,
@@ -27,6 +32,7 @@ from core.services.aftersales import (
     list_tickets,
     rate_ticket,
 )
+from core.services.privacy import RevealKind
 from core.ticket_flow import (
     PRIORITY_LABELS,
     RATEABLE_STATUSES,
@@ -39,6 +45,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
+from handlers.flows.privacy import reveal_button
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -186,7 +193,7 @@ async def _ask(ctx: Ctx, step: str) -> list[Reply]:
         return [Reply(text=ctx.t(forms.product_prompt_key(products)),
                       buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, step)))]
     if step == "desc" and data.get("desc_hint"):
-        return [Reply(text=ctx.t("as.ask.desc_hint", desc=data["desc_hint"]),
+        return [Reply(text=ctx.t("as.ask.desc_hint", desc=mask_text(data["desc_hint"])),
                       buttons=[[Button(ctx.t("as.keep_desc"), payload("as.keep"))], *_controls(ctx, step)])]
     if step == "photos":
         return [Reply(text=ctx.t("as.ask.photos", max=forms.MAX_PHOTOS),
@@ -330,7 +337,8 @@ async def _phone(ctx: Ctx, raw: str) -> list[Reply]:
     try:
         phone = normalize_customer_phone(raw)
     except ValidationFailed as exc:
-        return [Reply(text=ctx.t("as.phone_bad", error=exc.message(ctx.lang)), buttons=_controls(ctx, "phone"))]
+        error = mask_text(exc.message(ctx.lang))     # it quotes what was typed
+        return [Reply(text=ctx.t("as.phone_bad", error=error), buttons=_controls(ctx, "phone"))]
     _done(ctx, "phone", phone=phone)
     return await _next(ctx)
 
@@ -343,7 +351,9 @@ def _ref_text(ctx: Ctx, data: dict[str, object]) -> str:
 
 
 def _customer(ctx: Ctx, name: object, phone: object) -> str:
-    return " ".join(str(v) for v in (name, phone) if v) or ctx.t("as.none")
+    """The end customer, masked: ``张* 138****8000`` (full values only through the audited reveal)."""
+    shown = (mask_name(str(name or "")), mask_phone(str(phone or "")))
+    return " ".join(v for v in shown if v) or ctx.t("as.none")
 
 
 async def _summary(ctx: Ctx) -> list[Reply]:
@@ -353,7 +363,7 @@ async def _summary(ctx: Ctx) -> list[Reply]:
     priority = Priority(data.get("priority", Priority.NORMAL.value))
     text = ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
                  ref=_ref_text(ctx, data), customer=_customer(ctx, data.get("name"), data.get("phone")),
-                 desc=data.get("desc", ""), photos=len(data.get("photos") or []),
+                 desc=mask_text(str(data.get("desc", ""))), photos=len(data.get("photos") or []),
                  priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
     return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("as.ok", data["nonce"]))],
                                       forms.cancel_row(ctx, "as")])]
@@ -404,7 +414,7 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
     rows: list[list[Button]] = []
     for t in tickets:
         status = _status_label(ctx, t.status)
-        lines.append(f"• {t.number} · {status} · {forms.clip(t.description, 24)}")
+        lines.append(f"• {t.number} · {status} · {forms.clip(mask_text(t.description), 24)}")
         rows.append([Button(f"{t.number} · {status}", payload("as.view", t.number))])
     return [Reply(text="\n".join(lines), buttons=rows + [new_row])]
 
@@ -435,19 +445,20 @@ async def _detail(ctx: Ctx, number: str) -> list[Reply]:
     lines = [ctx.t("as.detail", number=ticket.number, status=_status_label(ctx, ticket.status),
                    product=forms.product_label(product) if product else (ticket.sku or ctx.t("as.none")),
                    customer=_customer(ctx, ticket.customer_name, ticket.customer_phone),
-                   desc=ticket.description, priority=_priority_label(ctx, ticket.priority),
+                   desc=mask_text(ticket.description), priority=_priority_label(ctx, ticket.priority),
                    due=forms.local_time(ctx, ticket.sla_due_at), late=late)]
     if ticket.assignee:
         lines.append(ctx.t("as.assignee", name=_who(ticket.assignee)))
     if ticket.resolution:
-        lines.append(ctx.t("as.resolution", text=ticket.resolution))
+        lines.append(ctx.t("as.resolution", text=mask_text(ticket.resolution)))
     if ticket.reject_reason:
-        lines.append(ctx.t("as.reject_reason", text=ticket.reject_reason))
+        lines.append(ctx.t("as.reject_reason", text=mask_text(ticket.reject_reason)))
     lines.append(ctx.t("as.timeline"))
     lines.append(ctx.t("as.created_line", at=forms.local_time(ctx, ticket.created_at), who=_who(ticket.created_by)))
     for c in ticket.comments:
         head = _status_label(ctx, c.status) if c.status else "💬"
-        line = ctx.t("as.comment_line", at=forms.local_time(ctx, c.at), head=head, who=_who(c.author), text=c.text)
+        line = ctx.t("as.comment_line", at=forms.local_time(ctx, c.at), head=head, who=_who(c.author),
+                     text=mask_text(c.text))
         lines.append(line if c.text else line.rstrip("：: "))
     rows: list[list[Button]] = []
     if ticket.satisfaction is not None:
@@ -458,6 +469,8 @@ async def _detail(ctx: Ctx, number: str) -> list[Reply]:
         rows.append([Button("⭐" * n, payload("as.rate", ticket.number, n)) for n in (4, 5)])
     if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
         rows.append([Button(ctx.t("as.btn.comment"), payload("as.cmt", ticket.number))])
+    if ticket.customer_name or ticket.customer_phone:
+        rows.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
     rows.append([Button(ctx.t("as.btn.list"), payload("as.list")), forms.menu_button(ctx)])
     return [Reply(text="\n".join(lines), buttons=rows)]
 

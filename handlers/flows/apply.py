@@ -11,6 +11,9 @@ owner contact), the first photo uploaded as the business licence and any others 
 DEALER_REVIEW get the application with ``staff.dealer.approve`` / ``staff.dealer.reject`` buttons
 (handled by the staff flow). The applicant is told the application number (the dealer code); once
 approved they bind by sharing the phone number they gave, which is the dealer's owner contact.
+
+The phone is shown masked (``139****5678``) wherever the chat repeats it, the applicant's own summary
+included; the channel manager reveals it from the application's card (``staff.dealer.detail``, audited).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from core.dealers import DOCUMENT_LABELS, Contact, DocumentType, Qualification, ReviewStatus
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.masking import mask_phone, mask_text
 from core.onboarding import REQUIRED_DOCUMENTS, ordering_block_reason
 from core.services.dealers import CreateDealer, SubmitForReview, create_dealer, submit_for_review
 from core.services.qualifications import (
@@ -228,7 +232,7 @@ def _phone(ctx: Ctx, raw: str) -> list[Reply]:
     try:
         phone = normalize_phone(raw)
     except ValidationFailed as exc:
-        return [Reply(text=ctx.t("apply.phone_bad", error=exc.message(ctx.lang)),
+        return [Reply(text=ctx.t("apply.phone_bad", error=mask_text(exc.message(ctx.lang))),
                       buttons=[forms.cancel_row(ctx, "apply")])]
     if not (len(phone) == 11 and phone.startswith("1")):
         return [Reply(text=ctx.t("apply.mobile_only"), buttons=[forms.cancel_row(ctx, "apply")])]
@@ -247,7 +251,8 @@ def _fields(lang: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _summary(ctx: Ctx) -> list[Reply]:
     ctx.dialog.state = "apply.confirm"
-    text = ctx.t("apply.summary", **_fields(ctx.lang, ctx.dialog.data))
+    fields = _fields(ctx.lang, ctx.dialog.data)
+    text = ctx.t("apply.summary", **(fields | {"phone": mask_phone(str(fields["phone"]))}))
     return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("apply.ok", ctx.dialog.data["nonce"]))],
                                       forms.cancel_row(ctx, "apply")])]
 
@@ -262,7 +267,7 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         async with ctx.uow() as uow:
             dealer = await uow.dealers.get_by(code=already)
         phone = dealer.contacts[0].phone if dealer and dealer.contacts else ""
-        return [Reply(text=ctx.t("apply.done", code=already, phone=phone))]
+        return [Reply(text=ctx.t("apply.done", code=already, phone=mask_phone(phone)))]
     if not forms.form_is(ctx, "apply.confirm", nonce):
         return [Reply(text=ctx.t("error.button_stale"))]
     if ctx.bound:
@@ -291,7 +296,7 @@ async def confirm(ctx: Ctx) -> list[Reply]:
             issued_on=None, expires_on=None, file_ref=ref), clock)
     await submit_for_review(ctx.uow(), intake, SubmitForReview(dealer_id=dealer.id), clock)
     forms.remember_submitted(ctx, nonce, dealer.code)
-    return [Reply(text=ctx.t("apply.done", code=dealer.code, phone=fields["phone"]))]
+    return [Reply(text=ctx.t("apply.done", code=dealer.code, phone=mask_phone(str(fields["phone"]))))]
 
 
 

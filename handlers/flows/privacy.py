@@ -3,6 +3,12 @@
 Buttons: ``privacy.export``, ``privacy.erase`` (asks to confirm), ``privacy.erase_yes`` (opens the request,
 once), and for admins ``privacy.approve|<task id>``. The use cases (``core.services.privacy``) check the
 actor; a payload names nothing a dealer could misuse (a user only ever exports or erases itself).
+
+Cards elsewhere show phones and end-customer names masked (``core.masking``); where someone may need the
+full value they carry :func:`reveal_button`: ``privacy.reveal.ticket|AS-…`` (a ticket's customer) or
+``privacy.reveal.contact|D0001`` (a dealer's contact phones). Pressing it runs ``reveal_personal_data``,
+which checks the permission and audits the look; the full value comes back in a message of its own, so
+the card stays masked.
 """
 
 from __future__ import annotations
@@ -11,10 +17,13 @@ import json
 
 from core.services.privacy import (
     ErasePersonalData,
+    Revealed,
+    RevealKind,
     erase_personal_data,
     export_my_data,
     list_erasure_requests,
     request_erasure,
+    reveal_personal_data,
 )
 from core.users import Permission
 from handlers import i18n
@@ -58,7 +67,13 @@ i18n.register({
     "privacy.admin.approve": ("批准删除 #{id}", "Erase #{id}"),
     "privacy.admin.done": ("已删除用户 {user} 的个人数据（申请 #{id}）。",
                            "Personal data of {user} erased (request #{id})."),
+    "privacy.btn.reveal": ("🔓 显示完整号码", "🔓 Show full number"),
+    "privacy.revealed.ticket": ("🔓 工单 {number} 的客户：{name} {phone}", "🔓 Customer of ticket {number}: {name} {phone}"),
+    "privacy.revealed.contact": ("🔓 {code} 的联系人：", "🔓 Contacts of {code}:"),
+    "privacy.revealed.note": ("（请勿转发；本次查看已记录。）", "(Please do not forward it; this look is recorded.)"),
 })
+
+REVEAL_ACTIONS = {RevealKind.TICKET_CUSTOMER: "privacy.reveal.ticket", RevealKind.DEALER_CONTACT: "privacy.reveal.contact"}
 
 
 def _policy(ctx: Ctx) -> Reply:
@@ -123,3 +138,30 @@ async def approve(ctx: Ctx) -> list[Reply]:
         task_id = 0
     user = await erase_personal_data(ctx.uow(), ctx.actor, ErasePersonalData(task_id), ctx.deps.clock)
     return [Reply(text=ctx.t("privacy.admin.done", user=user.username, id=task_id))]
+
+
+# --- the audited reveal of a masked phone / name ---------------------------------------------------------
+
+def reveal_button(ctx: Ctx, kind: RevealKind, ref: str) -> list[Button]:
+    """A row with "Show full number" for a card that shows ``ref``'s personal data masked."""
+    return [Button(ctx.t("privacy.btn.reveal"), payload(REVEAL_ACTIONS[kind], ref))]
+
+
+def _revealed_text(ctx: Ctx, revealed: Revealed) -> str:
+    if revealed.kind == RevealKind.TICKET_CUSTOMER:
+        person = revealed.people[0]
+        lines = [ctx.t("privacy.revealed.ticket", number=revealed.ref, name=person.name, phone=person.phone)]
+    else:
+        lines = [ctx.t("privacy.revealed.contact", code=revealed.ref)]
+        lines.extend(f"• {p.name}" + (f"（{p.role}）" if p.role else "") + f" {p.phone}" for p in revealed.people)
+    lines.append(ctx.t("privacy.revealed.note"))
+    return "\n".join(lines)
+
+
+@router.button(*REVEAL_ACTIONS.values())
+async def reveal(ctx: Ctx) -> list[Reply]:
+    action = ctx.inbound.payload.split("|")[1]
+    kind = next(k for k, a in REVEAL_ACTIONS.items() if a == action)
+    ref = ctx.args[0] if ctx.args else ""
+    revealed = await reveal_personal_data(ctx.uow(), ctx.actor, kind, ref, ctx.deps.clock)
+    return [Reply(text=_revealed_text(ctx, revealed))]

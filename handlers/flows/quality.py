@@ -5,11 +5,13 @@ Steps (state ``qf.<step>``)::
     product -> batch -> category (外观/功能/噪音/包装/其他) -> count -> desc -> photos -> confirm
 
 The confirm button carries the form's nonce (one feedback per form however often it is tapped).
-Staff holding QUALITY_HANDLE get a notice of each new feedback.
+Staff holding QUALITY_HANDLE get a notice of each new feedback. Mobiles and ID numbers typed into the
+description are shown masked (``core.masking.mask_text``), as everywhere in chat.
 """
 
 from __future__ import annotations
 
+from core.masking import mask_text
 from core.quality import QualityFeedback
 from core.services.quality import SubmitQualityFeedback, get_quality_feedback, submit_quality_feedback
 from handlers import i18n
@@ -110,7 +112,7 @@ async def _ask(ctx: Ctx, step: str) -> list[Reply]:
         flat = [Button(ctx.pick(zh, en), payload("qf.cat", i)) for i, (zh, en) in enumerate(DEFECT_CATEGORIES)]
         return [Reply(text=ctx.t("qf.ask.category"), buttons=[flat[:3], flat[3:], *_controls(ctx, step)])]
     if step == "desc" and data.get("desc_hint"):
-        return [Reply(text=ctx.t("qf.ask.desc_hint", desc=data["desc_hint"]),
+        return [Reply(text=ctx.t("qf.ask.desc_hint", desc=mask_text(data["desc_hint"])),
                       buttons=[[Button(ctx.t("qf.keep_desc"), payload("qf.keep"))], *_controls(ctx, step)])]
     if step == "photos":
         return [Reply(text=ctx.t("qf.ask.photos", max=forms.MAX_PHOTOS),
@@ -233,7 +235,7 @@ async def _summary(ctx: Ctx) -> list[Reply]:
     products = await forms.active_products(ctx)
     text = ctx.t("qf.summary", product=forms.product_name(products, data.get("sku")),
                  batch=data.get("batch") or ctx.t("qf.none"), category=_category_label(ctx, data.get("category", "")),
-                 count=data.get("count"), desc=data.get("desc") or ctx.t("qf.none"),
+                 count=data.get("count"), desc=mask_text(data.get("desc")) or ctx.t("qf.none"),
                  photos=len(data.get("photos") or []))
     return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("qf.ok", data["nonce"]))],
                                       forms.cancel_row(ctx, "qf")])]

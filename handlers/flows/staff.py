@@ -18,6 +18,11 @@ When somebody else decided first (the use case refuses: Conflict or InvalidTrans
 told who and when instead of getting an error. Whatever concerns a dealer (or the next desk) is queued
 by the use case itself in the outbox (``core.notify``), delivered to each chat in its language. Rejections, comments, resolutions and tracking numbers are
 asked for as text (dialog states below); the prompt's message is remembered to edit it afterwards.
+
+Personal data is shown masked (``core.masking``): a ticket's end customer (``张* 138****8000``), dealer
+contacts' phones and ID numbers, and mobiles / ID numbers inside free text (descriptions, comments, reasons).
+The ticket card carries "Show full number" for after-sales, the dealer card for reviewers
+(``privacy.reveal.*``, handled and audited by ``handlers.flows.privacy``).
 """
 
 from __future__ import annotations
@@ -33,8 +38,9 @@ from core.authz import require
 from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
 from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_flow import DealerAction, transition_refused
-from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, ReviewStatus
+from core.dealers import DOCUMENT_LABELS, Contact, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.masking import mask_id_number, mask_name, mask_phone, mask_text
 from core.money import fmt_cny
 from core.onboarding import checklist
 from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
@@ -45,6 +51,7 @@ from core.services import aftersales, materials, qualifications
 from core.services import dealers as dealer_cases
 from core.services import orders as order_cases
 from core.services.materials import REQUEST_STATUS_LABELS
+from core.services.privacy import RevealKind
 from core.ticket_flow import (
     ACTIVE_STATUSES,
     PRIORITY_LABELS,
@@ -59,6 +66,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound
+from handlers.flows.privacy import reveal_button
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 
@@ -168,6 +176,7 @@ i18n.register({
                            "Contacts: {contacts}"),
     "staff.dealer.checklist": ("入驻资料清单：", "Onboarding checklist:"),
     "staff.dealer.pending_docs": ("待审核资质：", "Documents waiting for review:"),
+    "staff.dealer.id_number": ("身份证 {number}", "ID {number}"),
     # qualifications
     "staff.qual.prompt": ("📑 资质审核 #{id} {doc} {number}\n{dealer}（{code}）· 有效期至 {expires}{renewal}",
                           "📑 Document #{id} {doc} {number}\n{dealer} ({code}) · valid until {expires}{renewal}"),
@@ -424,7 +433,7 @@ async def _reject_order(ctx: Ctx, number: str, reason: str, version: int | None,
         order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc)
-    text = ctx.t("staff.order.rejected", line=await _order_line(ctx, order), reason=reason)
+    text = ctx.t("staff.order.rejected", line=await _order_line(ctx, order), reason=mask_text(reason))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
@@ -452,9 +461,9 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
     if order.carrier:
         lines.append(ctx.t("staff.order.shipping", carrier=order.carrier, tracking=order.tracking_no or ""))
     if order.note:
-        lines.append(ctx.t("staff.order.note", note=order.note))
+        lines.append(ctx.t("staff.order.note", note=mask_text(order.note)))
     for event in order.events[-3:]:
-        note = f" {event.note}" if event.note else ""
+        note = f" {mask_text(event.note)}" if event.note else ""
         lines.append(f"  {_when(ctx, event.at)} {status_label(event.status, lang)} "
                      f"{await _person(ctx, event.actor)}{note}")
     actions = order_actions(order, ctx.actor)
@@ -684,7 +693,7 @@ async def _send_back_dealer(ctx: Ctx, code: str, reason: str, prompt_ref: str) -
     except (Conflict, InvalidTransition) as exc:
         return await _dealer_taken(ctx, dealer, prompt_ref, exc)
     assert dealer.id is not None
-    text = ctx.t("staff.dealer.sent_back", code=dealer.code, name=dealer.name, reason=reason)
+    text = ctx.t("staff.dealer.sent_back", code=dealer.code, name=dealer.name, reason=mask_text(reason))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
@@ -697,7 +706,7 @@ async def dealer_detail(ctx: Ctx) -> list[Reply]:
     async with ctx.uow() as uow:
         pending = await uow.qualifications.list(dealer_id=dealer.id, status=ReviewStatus.PENDING, order_by="id")
     lang = ctx.lang
-    contacts = "、".join(c.name + (f"（{c.role}）" if c.role else "") for c in dealer.contacts) or "-"
+    contacts = "、".join(_contact_line(ctx, c) for c in dealer.contacts) or "-"
     lines = [ctx.t("staff.dealer.title", code=dealer.code, name=dealer.name,
                    status=_label(lang, DEALER_STATUS_LABELS[dealer.status])),
              ctx.t("staff.dealer.facts", uscc=dealer.uscc, province=dealer.province, city=dealer.city,
@@ -718,7 +727,19 @@ async def dealer_detail(ctx: Ctx) -> list[Reply]:
                             Button(f"❌ #{doc.id}", payload("staff.qual.reject", doc.id))])
     if may_review and dealer.status == DealerStatus.UNDER_REVIEW:
         buttons.append(decision_buttons(lang, "dealer", dealer.code)[0][:2])
+    if may_review and any(c.phone for c in dealer.contacts):
+        buttons.append(reveal_button(ctx, RevealKind.DEALER_CONTACT, dealer.code))
     return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+def _contact_line(ctx: Ctx, contact: Contact) -> str:
+    """``陈明（老板） 139****5678``: the contact's name and role, the phone and ID number masked."""
+    line = contact.name + (f"（{contact.role}）" if contact.role else "")
+    if contact.phone:
+        line += f" {mask_phone(contact.phone)}"
+    if contact.id_number:
+        line += " " + ctx.t("staff.dealer.id_number", number=mask_id_number(contact.id_number))
+    return line
 
 
 # --- qualification documents --------------------------------------------------------------------
@@ -783,7 +804,7 @@ async def _reject_qual(ctx: Ctx, qual_id: int, reason: str, prompt_ref: str) -> 
     except (Conflict, InvalidTransition) as exc:
         return await _qual_taken(ctx, qual_id, prompt_ref, exc)
     _, dealer = await _qual_with_dealer(ctx, qual_id)
-    text = ctx.t("staff.qual.rejected", reason=reason, **_qual_params(ctx, doc, dealer))
+    text = ctx.t("staff.qual.rejected", reason=mask_text(reason), **_qual_params(ctx, doc, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
@@ -869,7 +890,7 @@ async def _reject_mat(ctx: Ctx, request_id: int, reason: str, prompt_ref: str) -
     except (Conflict, InvalidTransition) as exc:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
-    text = ctx.t("staff.mat.rejected", reason=reason, **_mat_params(request, material, dealer))
+    text = ctx.t("staff.mat.rejected", reason=mask_text(reason), **_mat_params(request, material, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
@@ -957,7 +978,7 @@ async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
         if data.get("action") == "info":
             await aftersales.request_info(ctx.uow(), ctx.actor, number, note, ctx.deps.clock)
             ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
-            return [Reply(text=ctx.t("staff.ticket.info_sent", ref=number, text=note),
+            return [Reply(text=ctx.t("staff.ticket.info_sent", ref=number, text=mask_text(note)),
                           buttons=_ticket_buttons(ctx, ticket))]
         return await _ticket_move(ctx, number, TicketAction.RESOLVE, prompt_ref, note)
     except DomainError as exc:
@@ -990,7 +1011,7 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
         status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
         parts = [ticket.number, dealer.name if dealer else "", ticket.sku or ""]
         lines.append((_ticket_mark(ticket, now) or "· ") + " ".join(p for p in parts if p)
-                     + f"（{status}）{ticket.description[:30]}")
+                     + f"（{status}）{mask_text(ticket.description)[:30]}")
         row = [Button(f"{_ticket_mark(ticket, now)}{ticket.number}", payload("staff.ticket.detail", ticket.number))]
         if ticket.status == TicketStatus.OPEN:
             row.append(_b(ctx, "staff.btn.accept", "staff.ticket.accept", ticket.number))
@@ -1027,9 +1048,10 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
              ctx.t("staff.ticket.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
     if ticket.sku or ticket.serial_no:
         lines.append(ctx.t("staff.ticket.product", sku=ticket.sku or "", serial=ticket.serial_no or ""))
-    lines.append(ctx.t("staff.ticket.problem", text=ticket.description))
+    lines.append(ctx.t("staff.ticket.problem", text=mask_text(ticket.description)))
     if ticket.customer_name or ticket.customer_phone:
-        lines.append(ctx.t("staff.ticket.customer", name=ticket.customer_name, phone=ticket.customer_phone))
+        lines.append(ctx.t("staff.ticket.customer", name=mask_name(ticket.customer_name),
+                           phone=mask_phone(ticket.customer_phone)))
     if ticket.photos:
         lines.append(ctx.t("staff.ticket.photos", n=len(ticket.photos)))
     if ticket.sla_due_at:
@@ -1045,8 +1067,11 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
         lines.append(ctx.t("staff.ticket.history"))
         for c in ticket.comments[-3:]:
             status = f"[{_label(lang, TICKET_STATUS_LABELS[c.status])}] " if c.status else ""
-            lines.append(f"  {_when(ctx, c.at)} {await _person(ctx, c.author)}：{status}{c.text}")
-    return [Reply(text="\n".join(lines), buttons=_ticket_buttons(ctx, ticket))]
+            lines.append(f"  {_when(ctx, c.at)} {await _person(ctx, c.author)}：{status}{mask_text(c.text)}")
+    buttons = _ticket_buttons(ctx, ticket)
+    if ticket.customer_name or ticket.customer_phone:
+        buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
+    return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
 async def _ticket_taken(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str,
@@ -1077,7 +1102,7 @@ async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: 
     except (Conflict, InvalidTransition) as exc:
         return await _ticket_taken(ctx, number, action, prompt_ref, exc)
     status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
-    summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{text}" if text else "")
+    summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{mask_text(text)}" if text else "")
     return [_edited(ctx, summary + "\n" + await _decided_line(ctx), prompt_ref, _ticket_buttons(ctx, ticket))]
 
 
@@ -1145,7 +1170,8 @@ async def ticket_stats(ctx: Ctx) -> list[Reply]:
 async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
     await aftersales.add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
     ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
-    return [Reply(text=ctx.t("staff.ticket.commented", ref=number, text=text), buttons=_ticket_buttons(ctx, ticket))]
+    return [Reply(text=ctx.t("staff.ticket.commented", ref=number, text=mask_text(text)),
+                  buttons=_ticket_buttons(ctx, ticket))]
 
 
 # --- approvals: everything waiting for this person's decision -------------------------------------
@@ -1254,7 +1280,7 @@ async def today(ctx: Ctx) -> list[Reply]:
             lines.append(ctx.t("staff.today.tickets", n=n, late=n_late))
             late = await uow.tickets.list(status__in=active, sla_due_at__lt=now, order_by="sla_due_at",
                                           limit=TOP_ITEMS)
-            _top(lines, [f"⏰ {t.number} {t.description[:20]}" for t in late])
+            _top(lines, [f"⏰ {t.number} {mask_text(t.description)[:20]}" for t in late])
             anything = anything or bool(n)
         if P.DEALER_REVIEW in perms:
             n = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)

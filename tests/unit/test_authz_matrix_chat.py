@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from core.campaigns import MarketingMaterial
-from core.dealers import Dealer
+from core.dealers import Contact, Dealer
 from core.errors import PermissionDenied
 from core.orders import Order
 from core.services.aftersales import CreateTicket, create_ticket
@@ -30,12 +30,16 @@ DEALERS = {OWNER, CLERK}
 SNAPSHOT = ("orders", "tickets", "quality", "material_requests", "qualifications", "dealers", "contracts",
             "statements", "outbox", "participations", "expense_claims")
 REFUSAL = PermissionDenied.zh
+# dealer 1's contact and its ticket's end customer: only an allowed "Show full number" may answer with them
+FULL_NUMBERS = ("13912345678", "13800138000")
+REVEALS = {"privacy.reveal.ticket", "privacy.reveal.contact"}
 
 
 @dataclass(frozen=True)
 class Rule:
     """Who may press an action: ``everyone``, dealer 1's users (``owner_only`` narrows to its owner),
-    or staff holding ``perm``. ``args`` name dealer 1's objects ({order}, {ticket}, {qual}, {mat}, {dealer})."""
+    or staff holding ``perm``. ``args`` name dealer 1's objects ({order}, {ticket}, {qual}, {mat}, {dealer} (id),
+    {code} (dealer code))."""
     kind: str                      # public | dealer | staff
     args: tuple[str, ...] = ()
     perm: Permission | None = None
@@ -118,6 +122,10 @@ MATRIX: dict[str, Rule] = {
     **staff(P.CAMPAIGN_WRITE, "camp.staff", "camp.rv", args=("1", "{dealer}", "1")),
     **staff(P.CONTRACT_WRITE, "ctr.cl.yes", "ctr.cl.no", args=("1", "p")),
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),
+    # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
+    # applicant's / dealer's contact phones for reviewers
+    "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),
+    **staff(P.DEALER_REVIEW, "privacy.reveal.contact", args=("{code}",)),
 }
 
 # cells that show a real authorization defect: (action, actor) -> reason. Strict xfail: fixing the bug
@@ -148,7 +156,7 @@ async def scene() -> Scene:
 async def _seed() -> Scene:
     w = ChatWorld()
     await w.catalogue()
-    d1 = await w.dealer(name="上海华信电器有限公司")
+    d1 = await w.dealer(name="上海华信电器有限公司", contacts=[Contact(name="陈明", phone="13912345678", role="老板")])
     d2 = await w.dealer(name="南京宏达商贸有限公司")
     chats = {UNBOUND: "900"}
     owner = await w.user("101", Role.DEALER_OWNER, d1)
@@ -161,13 +169,14 @@ async def _seed() -> Scene:
     await w.prepay(d1)
     order = await w.order(d1, [("AP300", 2)], to="submitted")
     actor = owner.to_actor()
-    ticket = await create_ticket(w.uow, actor, CreateTicket(d1.id, "除湿机不出水"), w.clock)  # type: ignore[arg-type]
+    ticket = await create_ticket(w.uow, actor, CreateTicket(d1.id, "除湿机不出水", customer_name="王建国",  # type: ignore[arg-type]
+                                                            customer_phone="13800138000"), w.clock)
     material = await w.uow.materials.add(MarketingMaterial(code="POS-01", name="门店海报", stock=50))
     await w.uow.commit()
     mat = await request_material(w.uow, actor, RequestMaterial(material.id, 10, "新店开业"), w.clock)  # type: ignore[arg-type]
     qual = next(q for q in w.uow.qualifications.rows if q.dealer_id == d1.id)
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "mat": str(mat.id),
-            "qual": str(qual.id), "dealer": str(d1.id)}
+            "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code}
     return Scene(w, d1, order, args, chats)
 
 
@@ -206,9 +215,13 @@ async def test_cell(action: str, actor: str, allowed: bool) -> None:
     before = snapshot(s.w)
     replies = await s.w.press(s.chats[actor], data)
     said = texts(replies)
+    if not (allowed and action in REVEALS):
+        assert not [n for n in FULL_NUMBERS if n in said], (action, actor, said)
     if allowed:
         assert replies and said.strip(), (action, actor)
         assert REFUSAL not in said, (action, actor, said)
+        if action in REVEALS:
+            assert any(n in said for n in FULL_NUMBERS), (action, actor, said)
         return
     if rule.kind != "public":
         assert snapshot(s.w) == before, (action, actor, said)

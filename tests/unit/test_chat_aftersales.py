@@ -49,7 +49,8 @@ async def test_free_text_starts_a_prefilled_form_and_files_one_ticket() -> None:
 
     summary = await w.press("100", buttons(priority)["紧急（4 小时）"])
     text = texts(summary)
-    assert "除湿机DH20" in text and "张先生 13800138000" in text and "照片：2 张" in text
+    assert "除湿机DH20" in text and "张先生 138****8000" in text and "照片：2 张" in text
+    assert "13800138000" not in text                    # what the dealer just typed is shown masked too
     confirm = buttons(summary)["✅ 确认提交"]
 
     w.forget_pushes()
@@ -88,7 +89,7 @@ async def test_menu_button_form_with_product_buttons_serial_and_normal_priority(
     await w.say("100", "开机后有异响")
     prio = await w.press("100", payload("as.done"))            # no photos
     summary = await w.press("100", buttons(prio)["普通（48 小时）"])
-    assert "SN-AP300-778812" in texts(summary) and "021-61234567" in texts(summary)
+    assert "SN-AP300-778812" in texts(summary) and "李女士 021****4567" in texts(summary)
     await w.press("100", buttons(summary)["✅ 确认提交"])
     ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
     assert ticket is not None and ticket.serial_no == "SN-AP300-778812" and ticket.photos == []

@@ -56,14 +56,15 @@ async def test_application_creates_a_prospect_under_review_and_asks_channel_mana
     await w.photo("300", "lic-2")
     summary = await w.press("300", payload("apply.done"))
     text = texts(summary)
-    assert "浙江 杭州（华东）" in text and "陈明 13912345678" in text and "营业执照照片：2 张" in text
+    assert "浙江 杭州（华东）" in text and "陈明 139****5678" in text and "营业执照照片：2 张" in text
+    assert "13912345678" not in text                    # the applicant's own number is masked too
     confirm = buttons(summary)["✅ 确认提交"]
 
     w.forget_pushes()
     done = await w.press("300", confirm)
     dealer = await w.uow.dealers.get_by(uscc=USCC)
     assert dealer is not None
-    assert f"申请编号：{dealer.code}" in texts(done)
+    assert f"申请编号：{dealer.code}" in texts(done) and "（139****5678）" in texts(done)
     assert dealer.status == DealerStatus.UNDER_REVIEW and dealer.region == "华东"
     assert dealer.name == "杭州锦程贸易有限公司" and dealer.business_scope == "家电零售、工程安装"
     assert [(c.name, c.phone, c.role) for c in dealer.contacts] == [("陈明", "13912345678", "老板")]
