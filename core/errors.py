@@ -6,8 +6,10 @@ Tree::
     ├── NotFound                 a thing does not exist (or the actor may not know it exists)
     ├── PermissionDenied         the actor may not do this
     ├── ValidationFailed         input is malformed (bad USCC, negative quantity, bad file row)
+    │   └── IdempotencyKeyReused an API Idempotency-Key sent again with a different request
     ├── InvalidTransition        a state machine refuses the move (cancel a shipped order)
     ├── Conflict                 duplicate key, concurrent decision already taken
+    │   └── IdempotencyKeyInUse  the request holding this Idempotency-Key has not finished
     └── BusinessRuleViolation    a rule of the trade says no
         ├── CreditExceeded       order total above available credit / prepayment
         ├── BelowMinimumOrder    quantity below the product's MOQ
@@ -75,6 +77,18 @@ class Conflict(DomainError):
     code = "conflict"
     zh = "操作冲突：{reason}"
     en = "Conflict: {reason}"
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    code = "idempotency_key_reused"
+    zh = "幂等键 {key} 已用于另一个请求（接口或请求内容不同）；新的请求请使用新的 Idempotency-Key"
+    en = "The Idempotency-Key {key} was already used for a different request (endpoint or body); use a new key"
+
+
+class IdempotencyKeyInUse(Conflict):
+    code = "idempotency_key_in_use"
+    zh = "使用幂等键 {key} 的请求仍在处理中，请稍后重试"
+    en = "A request with the Idempotency-Key {key} is still being processed; retry later"
 
 
 class BusinessRuleViolation(DomainError):

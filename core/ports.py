@@ -26,6 +26,7 @@ from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
+from core.idempotency import IdempotencyRecord
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.otp import SigningCode
@@ -115,6 +116,7 @@ class AbstractUnitOfWork(abc.ABC):
     rebate_settlements: AbstractRepository[RebateSettlement]
     expense_claims: AbstractRepository[ExpenseClaim]
     staff_tasks: AbstractRepository[StaffTask]
+    idempotency_records: AbstractRepository[IdempotencyRecord]
 
     async def __aenter__(self) -> AbstractUnitOfWork:
         return self

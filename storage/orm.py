@@ -54,6 +54,7 @@ from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Q
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
 from core.faq import FaqEntry, QuestionStatus, StaffQuestion
+from core.idempotency import MAX_KEY_LENGTH, IdempotencyRecord
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -635,6 +636,22 @@ api_keys = Table(
     Column("last_used_at", UTCDateTime(), nullable=True),
 )
 
+idempotency_records = Table(
+    # POST /api/v1 requests sent with an Idempotency-Key (core.idempotency): the unique constraint lets one
+    # of two concurrent requests with the same key write; the other replays its response
+    "idempotency_records", metadata,
+    _id(),
+    _fk("api_key_id", "api_keys.id", ondelete="CASCADE"),
+    Column("key", String(MAX_KEY_LENGTH), nullable=False),
+    Column("endpoint", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", JSONValue(dict[str, Any]), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("api_key_id", "key"),
+    Index("ix_idempotency_records_created_at", "created_at"),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     _id(),
@@ -913,7 +930,7 @@ TABLES: dict[type, Table] = {
     OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
     ContractTemplate: contract_templates, SigningCode: signing_codes, ContractSignature: contract_signatures,
     DutyMark: duty_marks, RebateSettlement: rebate_settlements, ExpenseClaim: expense_claims,
-    StaffTask: staff_tasks,
+    StaffTask: staff_tasks, IdempotencyRecord: idempotency_records,
 }
 
 _JSON_KEYS: dict[type, tuple[str, ...]] = {}

@@ -37,6 +37,7 @@ from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
 from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
+from core.idempotency import IdempotencyRecord
 from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
 from core.orders import Order
 from core.otp import SigningCode
@@ -97,6 +98,7 @@ REPOSITORIES: dict[str, type] = {
     "rebate_settlements": RebateSettlement,
     "expense_claims": ExpenseClaim,
     "staff_tasks": StaffTask,
+    "idempotency_records": IdempotencyRecord,
 }
 
 

@@ -11,11 +11,20 @@ from pydantic import ValidationError
 
 from admin.api.deps import ClockDep, IsoDay, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
 from admin.api.errors import ApiError, preferred_language
+from admin.api.idempotency import (
+    IDEMPOTENCY_RESPONSES,
+    REPLAYED_RESPONSE_HEADER,
+    IdempotencyKeyHeader,
+    idempotency_key,
+    outcome_response,
+)
 from admin.api.references import dealer_by_code, dealer_codes
 from admin.api.schemas import ErrorBody, Page, SellOutLinePublic, SellOutResult, SellOutRow, SellOutRowError
 from core.authz import dealer_scope
-from core.errors import DomainError
+from core.errors import NotFound, PermissionDenied
+from core.ports import AbstractUnitOfWork
 from core.services import sellout as sellout_cases
+from core.services.idempotency import run_once
 from core.users import Permission
 
 router = APIRouter(prefix="/sellout", tags=["sellout"])
@@ -41,8 +50,12 @@ def _shape_error(exc: ValidationError) -> tuple[str, str]:
 
 @router.post(
     "", response_model=SellOutResult, summary="Report sell-out lines (a batch)",
-    responses={207: {"model": SellOutResult, "description": "some rows were refused; the others are stored"},
-               422: {"model": ErrorBody}},
+    responses={200: {"headers": REPLAYED_RESPONSE_HEADER},
+               207: {"model": SellOutResult, "description": "some rows were refused; the others are stored",
+                     "headers": REPLAYED_RESPONSE_HEADER},
+               422: {"model": ErrorBody, "description": "invalid input, or an Idempotency-Key already used for "
+                                                        "another request (`idempotency_key_reused`)"},
+               **IDEMPOTENCY_RESPONSES},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
         "type": "array", "maxItems": MAX_ROWS, "items": {"$ref": "#/components/schemas/SellOutRow"}}}}}},
 )
@@ -52,54 +65,62 @@ async def post_sellout(
     actor: SellOutWrite,
     uow_factory: UowFactoryDep,
     clock: ClockDep,
+    idempotency_header: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Each row is checked on its own (dealer known and visible to the key, SKU known, qty > 0, amount,
-    date not in the future, customer type). Good rows are stored, one unit of work per dealer; bad rows come
+    date not in the future, customer type). Good rows are stored, all in one transaction; bad rows come
     back as ``{"row": index, "error": ...}``. 200 when every row was accepted, 207 when some were not.
     A key bound to a dealer may report only for that dealer.
+
+    Send an ``Idempotency-Key`` to retry safely: the same key and body again within 24 h answers the first
+    response (header ``Idempotent-Replayed: true``) and stores nothing twice.
     """
     if len(rows) > MAX_ROWS:
         raise ApiError(422, "validation_failed", f"输入有误：一次最多 {MAX_ROWS} 行",
                        f"Invalid input: at most {MAX_ROWS} rows per request")
     lang = preferred_language(request.headers.get("accept-language"))
-    errors: list[SellOutRowError] = []
 
-    def refuse(index: int, zh: str, en: str) -> None:
-        errors.append(SellOutRowError(row=index, error=en if lang == "en" else zh, error_en=en))
+    def refusal(index: int, zh: str, en: str) -> SellOutRowError:
+        return SellOutRowError(row=index, error=en if lang == "en" else zh, error_en=en)
 
+    shape_errors: list[SellOutRowError] = []
     by_dealer: dict[str, list[tuple[int, SellOutRow]]] = {}
     for index, raw in enumerate(rows):
         try:
             row = SellOutRow.model_validate(raw)
         except ValidationError as exc:
-            refuse(index, *_shape_error(exc))
+            shape_errors.append(refusal(index, *_shape_error(exc)))
             continue
         by_dealer.setdefault(row.dealer.strip().upper(), []).append((index, row))
 
-    accepted = 0
-    for code, group in by_dealer.items():
-        async with uow_factory() as uow:
+    async def store(uow: AbstractUnitOfWork) -> tuple[int, dict[str, Any]]:
+        errors = list(shape_errors)
+        accepted = 0
+        for code, group in by_dealer.items():
+            not_found = (f"未找到经销商 {code}", f"Dealer {code} not found")
             dealer = await dealer_by_code(uow, code)
-        if dealer is None or dealer.id is None:
-            for index, _ in group:
-                refuse(index, f"未找到经销商 {code}", f"Dealer {code} not found")
-            continue
-        commands = [sellout_cases.SellOutRow(sold_on=row.date, sku=row.sku, qty=row.qty, amount=str(row.amount),
-                                             province=row.province, city=row.city,
-                                             customer_type=row.customer_type) for _, row in group]
-        try:
-            report = await sellout_cases.record_sellout(uow_factory(), actor, dealer.id, commands, clock)
-        except DomainError as exc:      # e.g. a key bound to another dealer: NotFound, like an unknown code
-            for index, _ in group:
-                refuse(index, exc.message("zh"), exc.message("en"))
-            continue
-        accepted += report.accepted
-        for row_error in report.errors:
-            refuse(group[row_error.index][0], _strip_row(row_error.zh), _strip_row(row_error.en))
+            if dealer is None or dealer.id is None:
+                errors.extend(refusal(index, *not_found) for index, _ in group)
+                continue
+            commands = [sellout_cases.SellOutRow(sold_on=row.date, sku=row.sku, qty=row.qty, amount=str(row.amount),
+                                                 province=row.province, city=row.city,
+                                                 customer_type=row.customer_type) for _, row in group]
+            try:
+                report = await sellout_cases.stage_sellout(uow, actor, dealer.id, commands, clock)
+            except NotFound:            # a key bound to another dealer: exactly like an unknown code
+                errors.extend(refusal(index, *not_found) for index, _ in group)
+                continue
+            except PermissionDenied as exc:
+                errors.extend(refusal(index, exc.message("zh"), exc.message("en")) for index, _ in group)
+                continue
+            accepted += report.accepted
+            errors.extend(refusal(group[e.index][0], _strip_row(e.zh), _strip_row(e.en)) for e in report.errors)
+        errors.sort(key=lambda e: e.row)
+        result = SellOutResult(accepted=accepted, errors=errors)
+        return (207 if errors else 200), result.model_dump(mode="json")
 
-    errors.sort(key=lambda e: e.row)
-    result = SellOutResult(accepted=accepted, errors=errors)
-    return JSONResponse(result.model_dump(mode="json"), status_code=207 if errors else 200)
+    key = await idempotency_key(request, uow_factory, idempotency_header, rows)
+    return outcome_response(await run_once(uow_factory, key, store, clock))
 
 
 @router.get("", response_model=Page[SellOutLinePublic], summary="Sell-out lines, newest sale first")

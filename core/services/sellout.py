@@ -142,38 +142,49 @@ async def record_sellout(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, 
                          clock: Clock) -> SellOutReport:
     """Store the valid rows, report the others. Nothing valid: nothing written."""
     async with uow:
-        _require_writer(actor, dealer_id)
-        dealer = await uow.dealers.get(dealer_id)
-        if dealer is None:
-            raise NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
-        wanted = sorted({v for r in rows for v in (r.sku.strip(), r.sku.strip().upper(), r.sku.strip().lower())})
-        known = {p.sku.casefold(): p.sku for p in await uow.products.list(sku__in=wanted)}
-        today = clock.today()
-        now = clock.now()
-        report = SellOutReport()
-        for index, row in enumerate(rows):
-            try:
-                sku = known.get(row.sku.strip().casefold())
-                if sku is None:
-                    raise _RowInvalid(f"未知产品：{row.sku}", f"unknown product: {row.sku}")
-                sold_on = _parse_date(row.sold_on, clock)
-                if sold_on > today:
-                    raise _RowInvalid(f"销售日期 {sold_on} 晚于今天", f"sale date {sold_on} is in the future")
-                line = SellOutLine(dealer_id=dealer_id, sold_on=sold_on, sku=sku, qty=_parse_qty(row.qty),
-                                   amount=_parse_amount(row.amount),
-                                   province=row.province.strip() or dealer.province,
-                                   city=row.city.strip() or dealer.city,
-                                   customer_type=_parse_customer_type(row.customer_type), reported_at=now)
-            except _RowInvalid as bad:
-                report.errors.append(RowError(index, f"第 {index + 1} 行：{bad.zh}", f"Row {index + 1}: {bad.en}"))
-                continue
-            await uow.sellout.add(line)
-            report.accepted += 1
+        report = await stage_sellout(uow, actor, dealer_id, rows, clock)
         if report.accepted:
-            await record(uow, actor, "sellout.record", "dealer", dealer_id, clock,
-                         after={"accepted": report.accepted, "rejected": report.rejected})
             await uow.commit()
         return report
+
+
+async def stage_sellout(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, rows: Sequence[SellOutRow],
+                        clock: Clock) -> SellOutReport:
+    """:func:`record_sellout` inside the caller's open unit of work; the caller commits.
+
+    The API commits a whole batch (every dealer's rows) with its idempotency record in one transaction
+    (``core.services.idempotency``). NotFound / PermissionDenied come before anything is staged."""
+    _require_writer(actor, dealer_id)
+    dealer = await uow.dealers.get(dealer_id)
+    if dealer is None:
+        raise NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
+    wanted = sorted({v for r in rows for v in (r.sku.strip(), r.sku.strip().upper(), r.sku.strip().lower())})
+    known = {p.sku.casefold(): p.sku for p in await uow.products.list(sku__in=wanted)}
+    today = clock.today()
+    now = clock.now()
+    report = SellOutReport()
+    for index, row in enumerate(rows):
+        try:
+            sku = known.get(row.sku.strip().casefold())
+            if sku is None:
+                raise _RowInvalid(f"未知产品：{row.sku}", f"unknown product: {row.sku}")
+            sold_on = _parse_date(row.sold_on, clock)
+            if sold_on > today:
+                raise _RowInvalid(f"销售日期 {sold_on} 晚于今天", f"sale date {sold_on} is in the future")
+            line = SellOutLine(dealer_id=dealer_id, sold_on=sold_on, sku=sku, qty=_parse_qty(row.qty),
+                               amount=_parse_amount(row.amount),
+                               province=row.province.strip() or dealer.province,
+                               city=row.city.strip() or dealer.city,
+                               customer_type=_parse_customer_type(row.customer_type), reported_at=now)
+        except _RowInvalid as bad:
+            report.errors.append(RowError(index, f"第 {index + 1} 行：{bad.zh}", f"Row {index + 1}: {bad.en}"))
+            continue
+        await uow.sellout.add(line)
+        report.accepted += 1
+    if report.accepted:
+        await record(uow, actor, "sellout.record", "dealer", dealer_id, clock,
+                     after={"accepted": report.accepted, "rejected": report.rejected})
+    return report
 
 
 async def list_sellout(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int | None = None,

@@ -33,6 +33,7 @@ from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Q
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
 from core.faq import FaqEntry, QuestionStatus, StaffQuestion
+from core.idempotency import IdempotencyRecord
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -81,6 +82,7 @@ class World:
     contract: int
     faq_entry: int
     template: int
+    api_key: int
 
 
 async def seed(uow: SqlAlchemyUnitOfWork) -> World:
@@ -100,9 +102,10 @@ async def seed(uow: SqlAlchemyUnitOfWork) -> World:
                                                     starts_on=DAY, ends_on=DAY))
         faq_entry = await uow.faq_entries.add(FaqEntry(question_zh="发票？", answer_zh="可开专票"))
         template = await uow.contract_templates.add(ContractTemplate(name="标准经销合同", body="{dealer}"))
+        key = await uow.api_keys.add(ApiKey(name="erp0", prefix="dms_seed0000", key_hash="0" * 64))
         await uow.commit()
     ids = (dealer.id, warehouse.id, user.id, campaign.id, material.id, qualification.id, contract.id, faq_entry.id,
-           template.id)
+           template.id, key.id)
     assert all(isinstance(i, int) for i in ids)
     return World(*ids)  # type: ignore[arg-type]
 
@@ -280,6 +283,10 @@ def build(name: str, w: World) -> Any:
             kind="statement.dispute", team="finance", title="对账单异议", detail="金额不符", dealer_id=w.dealer,
             ref="1:2026-10", status=TaskStatus.DONE, resolution="已更正", created_at=T0, closed_by="staff:fin",
             closed_at=T1),
+        "idempotency_records": lambda: IdempotencyRecord(
+            api_key_id=w.api_key, key="8e03978e-40d5-43e8-bc93-6894a57f9324", endpoint="POST /api/v1/sellout",
+            request_hash="ef" * 32, created_at=T0, status_code=207,
+            response_body={"accepted": 1, "errors": [{"row": 1, "error": "未知产品：X1", "error_en": "unknown product: X1"}]}),
     }
     return builders[name]()
 
