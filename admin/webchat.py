@@ -7,9 +7,12 @@
 - Login: the SQLAdmin staff session (same cookie, same secret, same checks as ``admin.auth``); not
   logged in: the page redirects to /admin/login, the API answers 401. Unsafe requests must come from
   this site (``SameOriginMiddleware``).
-- Chatting as a dealer acts with that dealer's first active user (one is created, as owner, when the
-  dealer has none) and is allowed to staff who may manage dealer users (``USER_MANAGE`` or
-  ``DEALER_WRITE``); anyone else gets 403. Each staff member has their own chat per target
+- Chatting as a dealer is allowed to staff who may manage dealer users (``USER_MANAGE`` or
+  ``DEALER_WRITE``); anyone else gets 403. Staff act through the dealer's first active clerk (one is
+  created when the dealer has none), never through an owner: signing contracts and confirming statements
+  stay with the dealer's owner, as no staff role holds ``CONTRACT_SIGN`` / ``STATEMENT_CONFIRM``. The
+  console (``dms chat --as dealer:CODE``, the system actor) acts with the dealer's first active user (an
+  owner is created when the dealer has none). Each staff member has their own chat per target
   (``web:<username>`` / ``web:<username>:dealer:<CODE>``), bound with ``bind_chat_as``, which the
   console chat (``dms chat --as``) uses too.
 - Replies addressed to other chats (staff prompts, dealer pushes) are not shown here; their count is
@@ -45,7 +48,7 @@ from core.errors import DomainError, NotFound, PermissionDenied, ValidationFaile
 from core.ports import AbstractUnitOfWork
 from core.services.dealers import dealer_not_found
 from core.services.users import CreateDealerUser, create_dealer_user
-from core.users import Actor, ChatIdentity, Permission, Role, User
+from core.users import Actor, ActorKind, ChatIdentity, Permission, Role, User
 
 log = logging.getLogger(__name__)
 
@@ -117,21 +120,28 @@ def _may_act_as_dealer(actor: Actor) -> bool:
 
 async def _dealer_user(uow_factory: Callable[[], AbstractUnitOfWork], actor: Actor, code: str,
                        clock: Clock) -> User:
-    """The dealer's first active user; created (owner when the dealer has none) through the use case."""
+    """The user a chat as dealer ``code`` acts with; created through the use case when there is none.
+
+    Staff get the first active clerk (a clerk is created): acting as the owner would hand them the owner's
+    signing code and statement confirmation. The system (console) gets the first active user (an owner
+    is created when the dealer has no owner)."""
+    staff = actor.kind != ActorKind.SYSTEM
     async with uow_factory() as uow:
         dealer = await uow.dealers.get_by(code=code)
         if dealer is None:
             raise dealer_not_found(code)
-        users = await uow.users.list(dealer_id=dealer.id, active=True, order_by="id")
+        only_clerks: dict[str, Any] = {"role": Role.DEALER_CLERK} if staff else {}
+        users = await uow.users.list(dealer_id=dealer.id, active=True, order_by="id", **only_clerks)
         if users:
             return users[0]
-        has_owner = await uow.users.count(dealer_id=dealer.id, role=Role.DEALER_OWNER, active=True)
+        owner_needed = not staff and not await uow.users.count(dealer_id=dealer.id, role=Role.DEALER_OWNER,
+                                                               active=True)
         n = await uow.users.count(dealer_id=dealer.id) + 1
         while await uow.users.get_by(username=f"{code.lower()}-{n}") is not None:
             n += 1
         assert dealer.id is not None
         cmd = CreateDealerUser(dealer_id=dealer.id, username=f"{code.lower()}-{n}", display_name=dealer.name,
-                               role=Role.DEALER_CLERK if has_owner else Role.DEALER_OWNER)
+                               role=Role.DEALER_OWNER if owner_needed else Role.DEALER_CLERK)
     return await create_dealer_user(uow_factory(), actor, cmd, clock)
 
 

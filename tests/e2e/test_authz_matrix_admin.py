@@ -1,35 +1,41 @@
-"""Authorization matrix of the admin web (issue 9): every SQLAdmin screen and every GET page under
-/backoffice and /dashboard, for each staff role, a dealer user and an anonymous visitor.
+"""Authorization matrix of the admin web (issue 9): every SQLAdmin screen, every GET page under
+/backoffice and /dashboard, and the web chat (/chat: the page, and sending as oneself, as a dealer or as
+another staff member), for each staff role, a dealer user and an anonymous visitor.
 
-The expected cells come from ``core.users.ROLE_PERMISSIONS`` and each view's read permission, written
-out here on purpose (not read back from the views), so a changed rule or a new page without an entry
-fails a test. One login per role, GET only."""
+The app is the one ``bot.bootstrap`` serves (``App.web()``, which mounts the web chat on the real
+conversation). The expected cells come from ``core.users.ROLE_PERMISSIONS`` and each view's read
+permission, written out here on purpose (not read back from the views), so a changed rule or a new page
+without an entry fails a test. One login per role; GET only, except the chat's POST /chat/send."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 import httpx
 import pytest
 import pytest_asyncio
 from starlette.routing import Mount, Route
 
-from admin.app import create_app
 from admin.auth import hash_password
 from admin.views import VIEWS, bind_view
+from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from core.clock import Clock
+from core.contracts import ContractStatus, SalesTarget, TargetMetric
 from core.ports import AbstractUnitOfWork
+from core.services import contracts as contract_cases
 from core.users import ROLE_PERMISSIONS, Permission, Role, User
-from storage.encryption import configure_encryption
-from storage.engine import build_engine, build_session_factory
-from storage.uow import SqlAlchemyUnitOfWork
+from handlers.router import payload
 from tests.e2e.conftest import (
     ADMIN_PASSWORD,
     BASE_URL,
     ENCRYPTION_KEYS,
     NOW,
+    SYSTEM,
     Database,
     Web,
     _empty,
@@ -110,8 +116,21 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/dashboard/plan.png": ("/dashboard/plan.png", need(P.REPORT_READ_ALL)),
     "/dashboard/plan.xlsx": ("/dashboard/plan.xlsx", need(P.REPORT_READ_ALL)),
     "/dashboard/forecast.xlsx": ("/dashboard/forecast.xlsx", need(P.REPORT_READ_ALL)),
+    "/chat/": ("/chat/", STAFF),
 }
 PAGE_PREFIXES = ("/backoffice", "/dashboard", "/chat")
+
+# POST /chat/send by whom the chat speaks as (admin/webchat.py ChatAs): any staff member as themselves;
+# as a dealer only staff who manage dealer users (USER_MANAGE or DEALER_WRITE), and then through a dealer
+# clerk, never through an owner (staff must not sign contracts or confirm statements for a dealer);
+# ``staff:NAME`` is the console's (the web refuses it: 400). Dealer users and anonymous visitors: 401.
+CHAT_AS: dict[str, Rule | None] = {
+    "me": STAFF,
+    "dealer:D0001": need(P.USER_MANAGE, P.DEALER_WRITE),
+    "staff:m.order_desk": None,
+}
+CHAT_POSTS = {"/chat/send"}
+OWNER_ONLY = {P.CONTRACT_SIGN, P.STATEMENT_CONFIRM}
 
 # Cells that show a real authorization bug: (page or identity, role) -> reason. Not fixed here.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
@@ -122,21 +141,18 @@ class Matrix:
     app: object
     uow_factory: Callable[[], AbstractUnitOfWork]
     clients: dict[str, httpx.AsyncClient]
+    dealer_id: int
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def matrix(sqlite_db: Database) -> AsyncIterator[Matrix]:
-    configure_encryption(ENCRYPTION_KEYS)
-    engine = build_engine(sqlite_db.url, search_path=sqlite_db.search_path)
+async def matrix(sqlite_db: Database, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Matrix]:
+    settings = Settings(_env_file=None, database_url=sqlite_db.url, data_dir=tmp_path_factory.mktemp("matrix"),  # type: ignore[call-arg]
+                        secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1",
+                        demo_data_on_empty=False, data_encryption_keys=",".join(ENCRYPTION_KEYS))
+    application = dataclasses.replace(bootstrap(settings), clock=Clock.fixed(NOW))
+    engine, uow_factory, clock = application.engine, application.uow_factory, application.clock
     await _empty(engine)
-    session_factory = build_session_factory(engine)
-
-    def uow_factory() -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
-
-    clock = Clock.fixed(NOW)
-    settings = Settings(secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1", _env_file=None)
-    app = create_app(settings, uow_factory, engine=engine, clock=clock)
+    app = application.web()
     transport = httpx.ASGITransport(app=app)
     setup = Web("sqlite", httpx.AsyncClient(transport=transport, base_url=BASE_URL), engine, uow_factory, clock)
     clients: dict[str, httpx.AsyncClient] = {}
@@ -158,28 +174,29 @@ async def matrix(sqlite_db: Database) -> AsyncIterator[Matrix]:
     assert refused.status_code == 400, "a dealer user must not be able to log in to the admin web"
     clients["dealer"] = dealer
     clients["anonymous"] = httpx.AsyncClient(transport=transport, base_url=BASE_URL)
-    yield Matrix(app, uow_factory, clients)
+    yield Matrix(app, uow_factory, clients, dealer_id)
     for c in [*clients.values(), setup.client]:
         await c.aclose()
-    await engine.dispose()
+    await application.aclose()
 
 
-def _get_routes(app: object) -> set[str]:
+def _get_routes(app: object, method: str = "GET", prefixes: tuple[str, ...] = PAGE_PREFIXES) -> set[str]:
     found: set[str] = set()
 
     def walk(routes: list[object], prefix: str) -> None:
         for r in routes:
             if isinstance(r, Mount):
                 walk(list(r.routes), prefix + r.path)
-            elif isinstance(r, Route) and r.methods and "GET" in r.methods:
+            elif isinstance(r, Route) and r.methods and method in r.methods:
                 found.add(prefix + r.path)
 
     walk(list(app.routes), "")  # type: ignore[attr-defined]
-    return {p for p in found if p.startswith(PAGE_PREFIXES)}
+    return {p for p in found if p.startswith(prefixes)}
 
 
 async def test_every_page_and_view_has_a_table_entry(matrix: Matrix) -> None:
-    assert _get_routes(matrix.app) == set(PAGES)
+    assert _get_routes(matrix.app) == set(PAGES)           # /chat/ included: App.web() mounts the web chat
+    assert _get_routes(matrix.app, "POST", ("/chat",)) == CHAT_POSTS
     from admin.contracts import CONTRACT_VIEWS  # loaded after admin.views, as build_admin does
     identities = {bind_view(spec, model, matrix.uow_factory, Clock.fixed(NOW)).identity
                   for spec, model in VIEWS + CONTRACT_VIEWS}
@@ -225,3 +242,77 @@ async def test_page(matrix: Matrix, page: str, role: str) -> None:
     allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
     response = await matrix.clients[role].get(url)
     _check(response, role, allowed, param="{" in page)
+
+
+async def _bound_user(matrix: Matrix, chat_id: str) -> User | None:
+    async with matrix.uow_factory() as uow:
+        identity = await uow.identities.get_by(channel="web", external_id=chat_id)
+        return await uow.users.get(identity.user_id) if identity is not None else None
+
+
+@pytest.mark.parametrize(("chat_as", "role"), _cells(list(CHAT_AS)))
+async def test_chat_send(matrix: Matrix, chat_as: str, role: str) -> None:
+    """Who may chat on the web, and as whom the conversation then sees them."""
+    async with matrix.uow_factory() as uow:
+        bindings = await uow.identities.count(channel="web")
+    response = await matrix.clients[role].post("/chat/send", json={"as": chat_as, "text": "/help"},
+                                               headers=SAME_ORIGIN)
+    rule = CHAT_AS[chat_as]
+    chat_id = f"web:m.{role}" + (f":dealer:{chat_as[7:]}" if chat_as.startswith("dealer:") else "")
+    if role in ("dealer", "anonymous"):
+        assert response.status_code == 401, response.status_code
+        assert response.json()["message_en"] == "Please log in to the admin first"
+        return
+    if rule is None or not rule.allows(Role(role)):
+        assert response.status_code == (400 if rule is None else 403), response.status_code
+        async with matrix.uow_factory() as uow:
+            assert await uow.identities.count(channel="web") == bindings     # nothing bound
+        return
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["chat_id"] == chat_id and data["replies"], data
+    user = await _bound_user(matrix, chat_id)
+    assert user is not None and user.active
+    if chat_as == "me":
+        assert (user.username, user.role) == (f"m.{role}", Role(role))
+    else:
+        assert user.dealer_id == matrix.dealer_id and user.username != "m.dealer"    # not the dealer's owner
+        assert user.role == Role.DEALER_CLERK and not OWNER_ONLY & user.to_actor().permissions
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_chat_send_from_another_site_is_refused(matrix: Matrix, role: str) -> None:
+    response = await matrix.clients[role].post("/chat/send", json={"as": "me", "text": "/help"},
+                                               headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", [r.value for r in STAFF_ROLES])
+async def test_chat_page_offers_dealers_only_to_who_may_chat_as_one(matrix: Matrix, role: str) -> None:
+    page = await matrix.clients[role].get("/chat/")
+    assert page.status_code == 200
+    assert ('value="dealer:D0001"' in page.text) is CHAT_AS["dealer:D0001"].allows(Role(role))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("role", [r.value for r in STAFF_ROLES if CHAT_AS["dealer:D0001"].allows(r)])  # type: ignore[union-attr]
+async def test_chatting_as_a_dealer_cannot_sign_its_contract(matrix: Matrix, role: str) -> None:
+    """The owner signs with a one-time code shown in their own chat; staff chatting as the dealer on the web
+    must not get that code (ADMIN holds every permission but CONTRACT_SIGN / STATEMENT_CONFIRM on purpose)."""
+    async with matrix.uow_factory() as uow:
+        sent = await uow.contracts.get_by(dealer_id=matrix.dealer_id, status=ContractStatus.SENT)
+    if sent is None:
+        draft = await contract_cases.create_contract(matrix.uow_factory(), SYSTEM, contract_cases.CreateContract(
+            dealer_id=matrix.dealer_id, starts_on=date(2027, 1, 1), ends_on=date(2027, 12, 31),
+            targets=(SalesTarget("2027", TargetMetric.AMOUNT, Decimal("300000.00")),)), Clock.fixed(NOW))
+        assert draft.id is not None
+        sent = await contract_cases.send_contract(matrix.uow_factory(), SYSTEM,
+                                                  contract_cases.SendContract(draft.id), Clock.fixed(NOW))
+    assert sent.id is not None
+    response = await matrix.clients[role].post("/chat/send", headers=SAME_ORIGIN, json={
+        "as": "dealer:D0001", "payload": payload("ctr.sign", sent.id), "id": f"sign-{role}"})
+    assert response.status_code == 200, response.text
+    texts = "\n".join(r["text"] for r in response.json()["replies"])
+    assert "合同只能由贵司负责人本人签署" in texts and "签署验证码" not in texts, texts
+    async with matrix.uow_factory() as uow:
+        assert await uow.signing_codes.count(contract_id=sent.id) == 0
+        assert (await uow.contracts.get(sent.id)).status == ContractStatus.SENT  # type: ignore[union-attr]
