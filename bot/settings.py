@@ -136,6 +136,7 @@ class Settings(BaseSettings):
     notify_cron_campaign_launches: str = "10 9 * * *"
     notify_cron_daily_digest: str = "30 8 * * *"
     notify_cron_weekly_performance: str = "0 9 * * mon"
+    notify_cron_housekeeping: str = "15 3 * * *"
 
     @property
     def telegram_token(self) -> str | None:

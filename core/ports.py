@@ -70,6 +70,14 @@ class AbstractRepository(abc.ABC, Generic[T]):
     @abc.abstractmethod
     async def delete(self, obj: T) -> None: ...
 
+    async def delete_where(self, **filters: Any) -> int:
+        """Delete every match at once (housekeeping of bulky tables); the number deleted. Storage deletes
+        in one statement; this default goes one by one."""
+        found = await self.list(**filters)
+        for obj in found:
+            await self.delete(obj)
+        return len(found)
+
 
 class AbstractUnitOfWork(abc.ABC):
     """One unit of work per use case, one commit. Leaving the ``async with`` without commit rolls back."""

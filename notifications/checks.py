@@ -69,6 +69,7 @@ from core.services.aftersales import sla_breaches
 from core.services.campaigns import is_running, is_target
 from core.services.contract_docs import RenewContract, renew_contract
 from core.services.contracts import contract_execution
+from core.services.housekeeping import prune
 from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
 from core.services.reports import replenishment
@@ -136,7 +137,8 @@ class Checks:
         return {"qualification_expiry": self.qualification_expiry, "contract_expiry": self.contract_expiry,
                 "contract_deviation": self.contract_deviation, "stock_levels": self.stock_levels,
                 "sla_breaches": self.sla_breaches, "campaign_launches": self.campaign_launches,
-                "daily_digest": self.daily_digest, "weekly_performance": self.weekly_performance}
+                "daily_digest": self.daily_digest, "weekly_performance": self.weekly_performance,
+                "housekeeping": self.housekeeping}
 
     async def run(self, name: str) -> int:
         queued = await self.all()[name]()
@@ -145,6 +147,13 @@ class Checks:
 
     async def _queue(self, messages: list[OutboxMessage]) -> int:
         return await self.store.enqueue_many(messages) if messages else 0
+
+    # --- housekeeping ------------------------------------------------------------------------------
+    async def housekeeping(self) -> int:
+        """Old delivery receipts and expired idempotency records go (``core.services.housekeeping``); sends nothing."""
+        pruned = await prune(self.uow_factory(), self.clock)
+        log.info("housekeeping", extra={"receipts": pruned.receipts, "idempotency_records": pruned.idempotency_records})
+        return 0
 
     # --- qualifications ----------------------------------------------------------------------------
     async def qualification_expiry(self) -> int:

@@ -35,6 +35,7 @@ DEFAULT_SCHEDULE: dict[str, str] = {
     "campaign_launches": "10 9 * * *",
     "daily_digest": "30 8 * * *",
     "weekly_performance": "0 9 * * mon",
+    "housekeeping": "15 3 * * *",
 }
 
 

@@ -21,7 +21,7 @@ import builtins
 import operator
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, String, Table, cast, func, or_, select, text
+from sqlalchemy import Column, ColumnElement, String, Table, cast, delete, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ports import AbstractRepository
@@ -59,6 +59,13 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
     async def delete(self, obj: T) -> None:
         await self.session.delete(obj)
         await self._flush()
+
+    async def delete_where(self, **filters: Any) -> int:
+        if not filters:
+            raise ValueError("delete_where needs at least one filter")
+        stmt = delete(self.table).where(*self._conditions(filters)).execution_options(synchronize_session=False)
+        result = await self.session.execute(stmt)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # --- reads ----------------------------------------------------------------------------------------
 

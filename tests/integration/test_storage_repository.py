@@ -295,3 +295,20 @@ async def test_products_found_by_alias(uow: SqlAlchemyUnitOfWork) -> None:
         found_latin = await uow.products.list(aliases__contains="kj500")
     assert [p.sku for p in found] == ["KJ-500"]
     assert [p.sku for p in found_latin] == ["KJ-500"]
+
+
+async def test_delete_where_deletes_the_matches_in_one_statement_like_the_fake(
+        uow: SqlAlchemyUnitOfWork, seeded: tuple[int, int, FakeRepository[Order]]) -> None:
+    a, _, fake = seeded
+    cut = at("2026-11-23 09:00")
+    async with uow:
+        deleted = await uow.orders.delete_where(created_at__lt=cut, dealer_id=a)
+        await uow.commit()
+    assert deleted == await fake.delete_where(created_at__lt=cut, dealer_id=a) == 2
+    async with uow:
+        left = [o.number for o in await uow.orders.list()]
+    assert left == [o.number for o in await fake.list()]
+    assert len(left) == len(STATUSES) - 2
+    async with uow:
+        with pytest.raises(ValueError):
+            await uow.orders.delete_where()
