@@ -11,6 +11,7 @@ from bot.files import FileStore
 from bot.telegram.flood import FloodLimiter
 from bot.wecom.client import InProcessTokenCache, RedisTokenCache, TokenCache, WeComClient
 from bot.wecom.crypto import WeComCrypto
+from bot.wecom.fallback import FallbackNonceGuard, FallbackTokenCache
 from bot.wecom.inbound import WeComInbound
 from bot.wecom.processor import Conversation, ReplyQueue, WeComUpdates
 from bot.wecom.replay import InProcessNonceGuard, NonceGuard, RedisNonceGuard
@@ -58,9 +59,12 @@ def build_wecom_channel(config: WeComConfig, conversation: Conversation, files: 
     nonces: NonceGuard
     if redis_url:
         from redis.asyncio import Redis
+        from redis.exceptions import RedisError
 
         redis = Redis.from_url(redis_url)
-        cache, nonces = RedisTokenCache(redis), RedisNonceGuard(redis, max_age)
+        errors = (RedisError, OSError)
+        cache = FallbackTokenCache(RedisTokenCache(redis), errors=errors)
+        nonces = FallbackNonceGuard(RedisNonceGuard(redis, max_age), InProcessNonceGuard(max_age), errors=errors)
     else:
         cache, nonces = InProcessTokenCache(), InProcessNonceGuard(max_age)
     crypto = WeComCrypto(config.token, config.encoding_aes_key, config.corp_id)
