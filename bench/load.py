@@ -1,6 +1,8 @@
 """Sustained load on PostgreSQL: chats on the Telegram webhook and clients of the REST API, then the books.
 
     .venv/bin/python bench/load.py [--seconds 300] [--chats 200] [--think 0.5] [--seed 7]
+                                   [--web-processes 2] [--workers 1] [--pools auto|app|P+O]
+                                   [--redis-url redis://127.0.0.1:6379/15]
                                    [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/dms_load]
 
 Why not locust: locust runs its users on gevent, while every chat here has to wait for the bot's answer at
@@ -9,11 +11,39 @@ monkey-patched gevent and the asyncio stand-in in one process do not mix. So thi
 load generator: ``--chats`` chats run at once for ``--seconds``, each doing one thing at a time and
 waiting (at most 30 s) for its answer, with a random pause of 0..``--think`` seconds between steps.
 
-What runs, all on 127.0.0.1 in this process: the app built by ``bot.bootstrap`` served by uvicorn
-(webhook ``POST /telegram/webhook`` with the secret header, REST API ``/api/v1`` with an API key), the
-outbox worker (``outbox_worker_task``), the Bot API stand-in answering every send. The database
-``dms_load`` (name of ``--database-url``) is dropped and created afresh, migrated and seeded: one active
-dealer per chat (bound to the chat by invite), three products, one warehouse with 10,000,000 of each.
+The database ``dms_load`` (name of ``--database-url``) is dropped and created afresh, migrated and seeded
+here, in the bench process: one active dealer per chat (bound to the chat by invite), three products, one
+warehouse with 10,000,000 of each, an API key (orders and sell-out scopes).
+
+What runs, on 127.0.0.1 — the production shape (PostgreSQL + Redis, stateless web processes, outbox workers),
+the default: this process keeps the load generator and the Bot API stand-in; ``--web-processes`` N (2) processes
+``dms run`` (webhook mode, ``NOTIFY_IN_RUN=false``, ``DEMO_DATA_ON_EMPTY=false``, ``REDIS_URL`` = ``--redis-url``,
+Telegram pointed at the stand-in; settings as environment, run from a folder without ``.env``) and
+``--workers`` M (1) processes ``dms worker``. Before starting them the bench creates the admin that ``dms run``
+would (``ensure_admin``): N processes find the schema current and an admin there, so their own migrate is a
+no-op and none races to create the admin. ``dms run`` in webhook mode does not call setWebhook; the bench
+registers the webhook with the stand-in. It waits for each web process's ``/healthz``, then sends one stock
+query per process (each fits its intent classifier on its first message, seconds of CPU) before the clock
+starts (``--web-processes 0`` does not: as before, its one fit happens during the load). At the end the processes get SIGTERM (the updates in flight finish), SIGKILL 30 s later; also on an
+error, Ctrl+C or SIGTERM, and a SIGKILL of the bench takes them along (``PR_SET_PDEATHSIG``): no orphans.
+
+The load balancer: Telegram posts to one URL; here the stand-in plays the balancer in front of the N
+processes (``TelegramStandIn.balance_webhook``): each delivered update goes to the next process,
+round-robin, so the two taps of a double press, sent at once, land on two different processes. The API
+clients take turns the same way (one httpx client per process, the next one per request).
+
+PostgreSQL connections: each process has its own pool, and storage/engine.py's 20 + 30 per process times
+N + M processes exceeds a server's default ``max_connections`` (100; the first 200-chat run with 2 + 1
+processes peaked at 99 connections and got 500s). ``--pools auto`` (default) starts the processes through a
+two-line launcher that sets ``storage.engine.PG_POOL_SIZE``/``PG_MAX_OVERFLOW`` before ``bot.cli`` (there is no
+setting for it yet): workers 5 + 5, the web processes share what is left of ``max_connections`` after 30
+(the bench's own engine, anyone else on the server), half pool, half overflow. ``--pools app`` runs
+``.venv/bin/dms`` untouched (20 + 30 each); ``--pools 15+15`` sets the web processes' pools by hand.
+
+``--web-processes 0``: the earlier shape, all in this process: the app built by ``bot.bootstrap`` served by
+uvicorn, its Telegram task and one outbox worker (``outbox_worker_task``), next to the generator and the
+stand-in; on this 2-core machine that caps everything at one core and measures the generator as much as the
+app. ``tests/e2e/test_load_smoke.py`` runs this mode (processes take 15-40 s to start here).
 
 The mix per step (weights): stock query in chat 35; order 20 (cart "AP300 来两台", then "确认下单"
 pressed twice at the same time, then the order desk approves and allocates it through the API);
@@ -27,6 +57,14 @@ Then the books, from the database:
   (dealer, client_request_key) pairs with more than one order.
 - errors: a webhook answered non-200, an API answer not 2xx, an answer that did not come in 30 s.
 
+The second tap of a double press is answered with the order's number, or, when the two taps ran at once in
+two processes and the loser met the unique (dealer, client_request_key), with the conflict message
+("操作冲突"); both are counted in the report; the books check there is one order either way.
+
+The report also gives the updates each web process received, the peak of PostgreSQL connections to the
+database, and the CPU seconds of the bench and of each process during the load phase (with the total the
+cores offered: the rest went to PostgreSQL and anything else on the machine).
+
 The last line is ``load seconds=S chats=C requests=N rps=R p95_ms=P p99_ms=Q errors=E lost=L
 duplicates=D`` (requests = measured steps: chat updates answered plus API calls).
 """
@@ -36,16 +74,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ctypes
 import importlib.util
+import itertools
 import logging
 import os
 import random
 import re
+import signal
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -75,11 +116,13 @@ def _bench_webhook() -> Any:
 
 WAIT_SECONDS = 30.0
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/dms_load"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 STOCK_ON_HAND = 10_000_000
 PRICE = {sku: Decimal(price) for sku, _, _, _, _, price in CATALOGUE}
 ORDER_QTY = 2
 MIX = (("stock", 35), ("order", 20), ("status", 15), ("api_list", 10), ("api_detail", 10), ("sellout", 10))
 NUMBER = re.compile(r"SO-\d{8}-\d{4}")
+CONFLICT = "操作冲突"
 
 
 class StepFailed(Exception):
@@ -96,6 +139,7 @@ class Stats:
     sellout_accepted: int = 0
     double_press_numbers: list[tuple[str, str]] = field(default_factory=list)
     carts_pressed: Counter[str] = field(default_factory=Counter)       # dealer code -> double presses sent
+    second_tap_conflicts: int = 0                                      # second tap answered "操作冲突"
 
     def record(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -167,56 +211,316 @@ async def uvicorn_serving(asgi: Any) -> AsyncIterator[str]:
 
 @dataclass
 class Running:
-    app: Any
-    url: str
+    app: Any                            # built here: seeds, clock, the books (its engine)
+    urls: list[str]                     # the web processes (one in-process server in mode 0)
     api_key: str
     dealer_codes: dict[int, str]        # chat -> dealer code
-    tasks: list[asyncio.Task[Any]]      # the Telegram task and the outbox worker
+    finish: Callable[[], Awaitable[None]]   # let the updates in flight finish (before the books)
+    processes: list[Process] = field(default_factory=list)
+    pools: str = ""
+
+
+@contextlib.asynccontextmanager
+async def prepared(standin: TelegramStandIn, database_url: str, data_dir: Path,
+                   redis_url: str | None) -> AsyncIterator[Any]:
+    """Settings, migrations, the app built here: it seeds, answers the clock and reads the books."""
+    from bot.bootstrap import bootstrap, migrate
+    from bot.logging import configure_logging
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=database_url, data_dir=data_dir,  # type: ignore[call-arg]
+                        demo_data_on_empty=False, telegram_bot_token=standin.token,
+                        telegram_api_base=standin.base_url, telegram_webhook_secret=_bench_webhook().SECRET,
+                        telegram_mode="webhook", chat_flood_per_minute=100_000, log_level="ERROR",
+                        redis_url=redis_url, notify_poll_seconds=0.5, notify_in_run=False)
+    configure_logging(settings)
+    await migrate(settings)
+    app = bootstrap(settings)
+    try:
+        yield app
+    finally:
+        await app.aclose()
+
+
+async def seed_and_key(app: Any, chats: list[int]) -> tuple[str, dict[int, str]]:
+    """One dealer per chat (bench/webhook.py's seed) and an API key for the order desk."""
+    from core.services.users import create_api_key
+    from core.users import Actor
+
+    await _bench_webhook().seed(app, chats)
+    _, key = await create_api_key(app.uow_factory(), Actor.system(), "load",
+                                  ["orders:read", "orders:write", "sellout:write", "sellout:read"], None,
+                                  clock=app.clock)
+    return key, {chat: f"B{n:04d}" for n, chat in enumerate(chats, start=1)}
 
 
 @contextlib.asynccontextmanager
 async def serving(standin: TelegramStandIn, database_url: str, data_dir: Path,
                   chats: list[int]) -> AsyncIterator[Running]:
-    from bot.bootstrap import bootstrap, migrate, outbox_worker_task, telegram_task
-    from bot.logging import configure_logging
-    from bot.settings import Settings
+    """``--web-processes 0``: the app, its Telegram task and one outbox worker in this process."""
+    from bot.bootstrap import outbox_worker_task, telegram_task
     from bot.telegram.webhook import WEBHOOK_PATH, set_webhook
-    from core.services.users import create_api_key
-    from core.users import Actor
 
-    bench = _bench_webhook()
-    settings = Settings(_env_file=None, database_url=database_url, data_dir=data_dir,  # type: ignore[call-arg]
-                        demo_data_on_empty=False, telegram_bot_token=standin.token,
-                        telegram_api_base=standin.base_url, telegram_webhook_secret=bench.SECRET,
-                        telegram_mode="webhook", chat_flood_per_minute=100_000, log_level="ERROR",
-                        redis_url=None, notify_poll_seconds=0.5)
-    configure_logging(settings)
-    await migrate(settings)
-    app = bootstrap(settings)
-    tasks: list[asyncio.Task[Any]] = []
-    try:
-        await bench.seed(app, chats)
-        _, key = await create_api_key(app.uow_factory(), Actor.system(), "load",
-                                      ["orders:read", "orders:write", "sellout:write", "sellout:read"], None,
-                                      clock=app.clock)
-        codes = {chat: f"B{n:04d}" for n, chat in enumerate(chats, start=1)}
+    async with prepared(standin, database_url, data_dir, None) as app:
+        key, codes = await seed_and_key(app, chats)
         tasks = [asyncio.create_task(telegram_task(app)), asyncio.create_task(outbox_worker_task(app))]
-        async with uvicorn_serving(app.web()) as url:
-            assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, bench.SECRET)
-            yield Running(app, url, key, codes, tasks)
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        await app.aclose()
+        try:
+            async with uvicorn_serving(app.web()) as url:
+                assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, _bench_webhook().SECRET)
+                yield Running(app, [url], key, codes, app.telegram().updates.drain)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+# --- the production shape: separate processes ------------------------------------------------------------
+
+ADMIN_PASSWORD = "load-bench-admin-0123456789"
+DMS = ROOT / ".venv" / "bin" / "dms"
+START_SECONDS = 90.0       # a process must answer /healthz within this (imports on a busy 2-core machine)
+STOP_SECONDS = 30.0        # SIGTERM, then this long to finish the updates in flight, then SIGKILL
+
+
+@dataclass
+class Process:
+    role: str                           # "web" | "worker"
+    name: str
+    proc: asyncio.subprocess.Process
+    log: Path
+    url: str = ""                       # web: http://127.0.0.1:PORT
+
+    def tail(self, lines: int = 15) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return ""
+
+
+def _free_port() -> int:
+    sock, port = _bench_webhook()._socket()
+    sock.close()
+    return int(port)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the bench dies, even by SIGKILL (Linux PR_SET_PDEATHSIG)."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGTERM)
+
+
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None   # loaded before any fork
+
+
+# `dms run` / `dms worker` with the PostgreSQL pool of each process set from DMS_BENCH_PG_POOL ("20+30"):
+# storage/engine.py has constants, no setting, and N processes x (20 + 30) exceed max_connections=100
+LAUNCH = ("import os, sys\n"
+          "import storage.engine as engine\n"
+          "engine.PG_POOL_SIZE, engine.PG_MAX_OVERFLOW = map(int, os.environ['DMS_BENCH_PG_POOL'].split('+'))\n"
+          "from bot.cli import main\n"
+          "sys.argv[0] = 'dms'\n"
+          "main()\n")
+WORKER_POOL = (5, 5)
+RESERVED_CONNECTIONS = 30   # left to the bench's own engine and to everyone else on a shared server
+
+
+@dataclass(frozen=True)
+class Pools:
+    """PostgreSQL connections per process: (pool size, overflow), or None: the app's own (storage/engine.py)."""
+
+    web: tuple[int, int] | None
+    worker: tuple[int, int] | None
+
+    def describe(self) -> str:
+        if self.web is None or self.worker is None:
+            return "the app's own pools (storage/engine.py)"
+        return f"pools web {self.web[0]}+{self.web[1]}, worker {self.worker[0]}+{self.worker[1]}"
+
+
+async def plan_pools(app: Any, choice: str, web_processes: int, workers: int) -> Pools:
+    """``choice`` "app": as the app builds them; "P+O": that for each web process; "auto": what fits in the
+    server's max_connections less RESERVED_CONNECTIONS, workers WORKER_POOL, the web processes the rest."""
+    from sqlalchemy import text
+
+    if choice == "app":
+        return Pools(None, None)
+    if choice != "auto":
+        size, overflow = map(int, choice.split("+"))
+        return Pools((size, overflow), WORKER_POOL)
+    async with app.engine.connect() as conn:
+        limit = int((await conn.execute(text("SHOW max_connections"))).scalar_one())
+    each = (limit - RESERVED_CONNECTIONS - workers * sum(WORKER_POOL)) // max(web_processes, 1)
+    if each < 4:
+        raise RuntimeError(f"max_connections={limit} leaves {each} connections per web process")
+    return Pools((each // 2, each - each // 2), WORKER_POOL)
+
+
+def dms_argv(pool: tuple[int, int] | None, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command line of a ``dms`` process (and the environment it needs on top)."""
+    if pool is None:
+        return [str(DMS), *args], {}
+    return [sys.executable, "-c", LAUNCH, *args], {"DMS_BENCH_PG_POOL": f"{pool[0]}+{pool[1]}"}
+
+
+def process_env(app: Any, *, port: int | None = None) -> dict[str, str]:
+    """The settings of a ``dms`` process, as environment (the names of ``bot.settings.Settings``)."""
+    s = app.settings
+    env = {**os.environ,
+           "DATABASE_URL": s.database_url, "DATA_DIR": str(s.data_dir), "REDIS_URL": s.redis_url or "",
+           "SECRET_KEY": s.secret_key.get_secret_value(),
+           "DATA_ENCRYPTION_KEYS": s.data_encryption_keys.get_secret_value(),
+           "DEMO_DATA_ON_EMPTY": "false", "NOTIFY_IN_RUN": "false", "NOTIFY_POLL_SECONDS": "0.5",
+           "NOTIFY_REDIS_PREFIX": f"dms:load:{os.getpid()}:", "DMS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+           "TELEGRAM_BOT_TOKEN": s.telegram_token or "", "TELEGRAM_API_BASE": s.telegram_api_base,
+           "TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_SECRET": _bench_webhook().SECRET,
+           "CHAT_FLOOD_PER_MINUTE": "100000", "LOG_LEVEL": "ERROR", "PYTHONUNBUFFERED": "1"}
+    if port is not None:
+        env |= {"WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)}
+    return env
+
+
+async def start_process(role: str, name: str, argv: list[str], env: dict[str, str], logs: Path) -> Process:
+    """``argv`` (e.g. ``[DMS, "run"]``) with its output in ``logs/NAME.log``; it dies with this process."""
+    log = logs / f"{name}.log"
+    with log.open("wb") as out:     # the child keeps its own descriptor
+        # cwd: a folder without a .env (settings come from env alone); own session: a Ctrl+C at the terminal
+        # reaches the bench only, which then stops the children in order
+        proc = await asyncio.create_subprocess_exec(
+            *argv, cwd=logs, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=out,
+            stderr=asyncio.subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
+    return Process(role, name, proc, log)
+
+
+async def wait_healthy(process: Process, client: httpx.AsyncClient) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.proc.returncode is not None:
+            raise RuntimeError(f"{process.name} exited with {process.proc.returncode}:\n{process.tail()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if (await client.get(process.url + "/healthz", timeout=2)).status_code == 200:
+                return
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"{process.name}: no /healthz in {START_SECONDS:.0f} s:\n{process.tail()}")
+
+
+async def stop_processes(processes: list[Process]) -> None:
+    """SIGTERM (uvicorn stops, the updates in flight finish; a worker stops after its batch), wait, SIGKILL."""
+    for p in processes:
+        if p.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                p.proc.terminate()
+    for p in processes:
+        try:
+            await asyncio.wait_for(p.proc.wait(), STOP_SECONDS)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                p.proc.kill()
+            await p.proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def serving_processes(standin: TelegramStandIn, database_url: str, data_dir: Path, chats: list[int], *,
+                            web_processes: int, workers: int, redis_url: str,
+                            pools: str = "auto") -> AsyncIterator[Running]:
+    """``--web-processes N --workers M``: N ``dms run`` and M ``dms worker`` processes on this database;
+    the stand-in spreads the webhook over the N (``balance_webhook``), the API clients take turns."""
+    from bot.bootstrap import ensure_admin
+    from bot.telegram.webhook import WEBHOOK_PATH, set_webhook
+
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True)
+    processes: list[Process] = []
+    async with prepared(standin, database_url, data_dir, redis_url) as app:
+        # what `dms run` does before serving (migrate, an admin) is done here once: N processes that find the
+        # schema current and an admin there neither migrate nor race to create the admin
+        await ensure_admin(app, ADMIN_PASSWORD)
+        plan = await plan_pools(app, pools, web_processes, workers)
+        try:
+            for n in range(web_processes):      # they import while the dealers are seeded below
+                port = _free_port()
+                argv, extra = dms_argv(plan.web, "run")
+                process = await start_process("web", f"web{n + 1}", argv, process_env(app, port=port) | extra, logs)
+                process.url = f"http://127.0.0.1:{port}"
+                processes.append(process)
+            for n in range(workers):
+                argv, extra = dms_argv(plan.worker, "worker", "--id", f"load-worker-{n + 1}")
+                processes.append(await start_process("worker", f"worker{n + 1}", argv, process_env(app) | extra, logs))
+            print("processes " + " ".join(f"{p.name}={p.proc.pid}" for p in processes) + f"; {plan.describe()}",
+                  flush=True)
+            key, codes = await seed_and_key(app, chats)
+            webs = [p for p in processes if p.role == "web"]
+            async with httpx.AsyncClient() as client:
+                await asyncio.gather(*(wait_healthy(p, client) for p in webs))
+            # `dms run` in webhook mode never calls setWebhook (`dms telegram set-webhook` does, by hand)
+            assert await set_webhook(app.telegram().bot, webs[0].url + WEBHOOK_PATH, _bench_webhook().SECRET)
+            standin.balance_webhook([p.url + WEBHOOK_PATH for p in webs])
+
+            async def finish() -> None:
+                await stop_processes(processes)
+                for p in processes:
+                    if p.proc.returncode not in (0, -signal.SIGTERM):
+                        print(f"{p.name} exited with {p.proc.returncode}:\n{p.tail()}", flush=True)
+
+            yield Running(app, [p.url for p in webs], key, codes, finish, processes, plan.describe())
+        finally:
+            await stop_processes(processes)
+
+
+async def peak_connections(app: Any, peak: list[int], stop: asyncio.Event) -> None:
+    """Sample the server's connections to this database once a second (max_connections is shared)."""
+    from sqlalchemy import text
+
+    name = app.engine.url.database
+    while not stop.is_set():
+        with contextlib.suppress(Exception):
+            async with app.engine.connect() as conn:
+                count = (await conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
+                                            {"d": name})).scalar_one()
+                peak[0] = max(peak[0], int(count))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def warm_up(standin: TelegramStandIn, chat: int, times: int) -> None:
+    """One stock query per web process, one after the other (round-robin: each process gets one), before the
+    clock starts: a process fits the offline intent classifier on its first message (seconds, blocking)."""
+    def answered(before: int) -> Callable[[], bool]:
+        return lambda: any("厂家库存" in m.text for m in standin.sent(chat)[before:])
+
+    for _ in range(times):
+        before = standin.count(chat)
+        await standin.send_text(chat, "AP300 有货吗")
+        await standin.wait_for(answered(before), START_SECONDS, "the warm-up answer")
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """User + system CPU seconds so far of each process (Linux /proc; empty elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    seconds: dict[str, float] = {}
+    for name, pid in pids.items():
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            seconds[name] = (int(fields[11]) + int(fields[12])) / tick     # utime, stime
+    return seconds
+
+
+class RoundRobinApi:
+    """The REST API clients' side of the load balancer: each request to the next web process."""
+
+    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+        self.clients = clients
+        self._turn = itertools.count()
+
+    async def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        return await self.clients[next(self._turn) % len(self.clients)].request(method, path, **kw)
 
 
 # --- one chat ---------------------------------------------------------------------------------------------
 
 class Chat:
-    def __init__(self, chat: int, code: str, standin: TelegramStandIn, api: httpx.AsyncClient, stats: Stats,
+    def __init__(self, chat: int, code: str, standin: TelegramStandIn, api: RoundRobinApi, stats: Stats,
                  rng: random.Random, today: str) -> None:
         self.chat, self.code, self.standin, self.api, self.stats, self.rng = chat, code, standin, api, stats, rng
         self.today = today
@@ -228,7 +532,8 @@ class Chat:
         try:
             await self.standin.wait_for(lambda: found() is not None, WAIT_SECONDS, what)
         except AssertionError as exc:
-            raise StepFailed(f"chat {self.chat}: no {what} in {WAIT_SECONDS:.0f} s") from exc
+            seen = " | ".join(m.text[:60].replace("\n", " ") for m in self.standin.sent(self.chat)[before:][-3:])
+            raise StepFailed(f"chat {self.chat}: no {what} in {WAIT_SECONDS:.0f} s (got: {seen or '-'})") from exc
         return found()
 
     async def _text(self, kind: str, text: str, matches: Any) -> Any:
@@ -264,11 +569,17 @@ class Chat:
             raise StepFailed(f"chat {self.chat}: webhook {type(exc).__name__}") from exc
         done = await self._answer(before, lambda m: "订单已提交" in m.text and NUMBER.search(m.text), "order confirmed")
         self.stats.record("chat confirm", done.at - started)
+        # the second tap: the order's number again, or (when the two taps ran at once in two processes and the
+        # loser met the unique client_request_key) the conflict message; the books check there is one order
         second = await self._answer(
-            before, lambda m: m is not done and NUMBER.search(m.text) and ("已提交" in m.text), "second press answer")
+            before, lambda m: m is not done and ((NUMBER.search(m.text) and "已提交" in m.text) or CONFLICT in m.text),
+            "second press answer")
         number = NUMBER.search(done.text).group(0)       # type: ignore[union-attr]
-        other = NUMBER.search(second.text).group(0)      # type: ignore[union-attr]
-        self.stats.double_press_numbers.append((number, other))
+        if CONFLICT in second.text:
+            self.stats.second_tap_conflicts += 1
+        else:
+            other = NUMBER.search(second.text).group(0)  # type: ignore[union-attr]
+            self.stats.double_press_numbers.append((number, other))
         self.stats.confirmed[number] = self.chat
         self.orders.append(number)
         for action in ("approve", "allocate"):
@@ -395,6 +706,7 @@ class Outcome:
     stats: Stats
     books: Books
     webhook_errors: int
+    shape: str = ""                     # what served the load, for the report
 
     @property
     def errors(self) -> int:
@@ -410,6 +722,10 @@ class Outcome:
                          f"{pct(values, 95):>9.0f}{pct(values, 99):>9.0f}{self.stats.errors.get(kind, 0):>8}")
         lines.append(f"orders confirmed {len(self.stats.confirmed)}, allocated {len(self.stats.allocated)}, "
                      f"sell-out lines {self.stats.sellout_accepted}, webhook non-200 {self.webhook_errors}")
+        lines.append(f"second taps answered with the order number {len(self.stats.double_press_numbers)}, "
+                     f"with the conflict message {self.stats.second_tap_conflicts}")
+        if self.shape:
+            lines.append(self.shape)
         lines += [f"  error: {e}" for e in self.stats.error_samples]
         lines += [f"  books: {n}" for n in self.books.notes[:20]]
         every = self.stats.all_latencies()
@@ -421,39 +737,90 @@ class Outcome:
 
 
 async def run_load(database_url: str, *, seconds: float, chats: int, think: float = 0.5, seed: int = 7,
-                   fresh: bool = True) -> Outcome:
-    """Seed, load for ``seconds`` with ``chats`` chats, wait for the work in flight, check the books."""
+                   fresh: bool = True, web_processes: int = 2, workers: int = 1,
+                   redis_url: str = DEFAULT_REDIS, pools: str = "auto") -> Outcome:
+    """Seed, load for ``seconds`` with ``chats`` chats, let the work in flight finish, check the books.
+
+    ``web_processes`` 0: everything in this process; else that many ``dms run`` processes and ``workers``
+    ``dms worker`` processes, stopped (no orphans) before this returns or raises."""
     chat_ids = [20_000 + n for n in range(chats)]
     stats = Stats()
     rng = random.Random(seed)
     database = fresh_database(database_url) if fresh else contextlib.nullcontext(database_url)
+    # a client closes an idle connection before uvicorn's 5 s keep-alive of `dms run` does: else both close at
+    # once and a request sent on it meets a reset (the in-process server keeps them 75 s)
+    keepalive = 3.0
+    begun = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="dms-load-") as tmp:
-        async with database as url, TelegramStandIn() as standin, \
-                serving(standin, url, Path(tmp), chat_ids) as running:
+        async with contextlib.AsyncExitStack() as stack:
+            url = await stack.enter_async_context(database)
+            standin = await stack.enter_async_context(TelegramStandIn(keepalive_seconds=keepalive))
+            if web_processes:
+                running = await stack.enter_async_context(serving_processes(
+                    standin, url, Path(tmp), chat_ids, web_processes=web_processes, workers=workers,
+                    redis_url=redis_url, pools=pools))
+                shape = f"{web_processes} web processes, {workers} outbox worker processes, {running.pools}"
+            else:
+                running = await stack.enter_async_context(serving(standin, url, Path(tmp), chat_ids))
+                shape = "in this process (app, outbox worker, stand-in, load)"
+            if running.processes:       # mode 0 as before: its one classifier fit happens during the load
+                await warm_up(standin, chat_ids[0], len(running.urls))
+            print(f"seeded, started and warmed up in {time.monotonic() - begun:.1f} s", flush=True)
             today = running.app.clock.now().date().isoformat()
-            async with httpx.AsyncClient(base_url=running.url, timeout=WAIT_SECONDS,
+            peak = [0]
+            sampled = asyncio.Event()
+            sampler = asyncio.create_task(peak_connections(running.app, peak, sampled))
+            clients = [httpx.AsyncClient(base_url=u, timeout=WAIT_SECONDS,
                                          headers={"Authorization": f"Bearer {running.api_key}"},
-                                         limits=httpx.Limits(max_connections=chats)) as api:
+                                         limits=httpx.Limits(max_connections=chats, keepalive_expiry=keepalive))
+                       for u in running.urls]
+            try:
+                api = RoundRobinApi(clients)
                 users = [Chat(c, running.dealer_codes[c], standin, api, stats, random.Random(rng.random()), today)
                          for c in chat_ids]
+                pids = {"bench": os.getpid()} | {p.name: p.proc.pid for p in running.processes}
+                cpu_before = cpu_seconds(pids)
                 started = time.monotonic()
                 await asyncio.gather(*(u.run(started + seconds, think) for u in users))
                 elapsed = time.monotonic() - started
-            await running.app.telegram().updates.drain()
+                cpu = {name: spent - cpu_before.get(name, 0.0) for name, spent in cpu_seconds(pids).items()}
+            finally:
+                for client in clients:
+                    await client.aclose()
+                sampled.set()
+                await sampler
+            await running.finish()
             books = await check_books(running.app, stats)
             webhook_errors = sum(1 for _, status in standin.webhook_deliveries if status != 200)
-    return Outcome(elapsed, chats, stats, books, webhook_errors)
+            if running.processes:
+                spread = ", ".join(f"{p.name} {standin.webhook_targets[p.url + '/telegram/webhook']}"
+                                   for p in running.processes if p.role == "web")
+                shape += f"; updates per web process: {spread}"
+            shape += f"; peak PostgreSQL connections to {running.app.engine.url.database}: {peak[0]}"
+            if cpu:
+                cores = os.cpu_count() or 1
+                shape += (f"\nCPU seconds in the load phase (of {elapsed * cores:.0f} on {cores} cores): "
+                          + ", ".join(f"{name} {spent:.0f}" for name, spent in cpu.items()))
+    return Outcome(elapsed, chats, stats, books, webhook_errors, shape)
 
 
 async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     for name in ("aiogram", "uvicorn", "bot", "handlers", "sqlalchemy", "notifications"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    print(f"dms on PostgreSQL, {args.chats} chats for {args.seconds:.0f} s (think 0..{args.think} s) ...",
+    # SIGTERM (and Ctrl+C, which asyncio.run turns into a cancel) unwinds through the finally blocks: the
+    # processes started here are stopped, the database is dropped by the next run only
+    current = asyncio.current_task()
+    assert current is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, current.cancel)
+    shape = (f"{args.web_processes} web + {args.workers} worker processes" if args.web_processes
+             else "one process")
+    print(f"dms on PostgreSQL, {args.chats} chats for {args.seconds:.0f} s (think 0..{args.think} s), {shape} ...",
           flush=True)
     async with asyncio.timeout(args.seconds + 600):
         outcome = await run_load(args.database_url, seconds=args.seconds, chats=args.chats, think=args.think,
-                                 seed=args.seed)
+                                 seed=args.seed, web_processes=args.web_processes, workers=args.workers,
+                                 redis_url=args.redis_url, pools=args.pools)
     print(outcome.report())
     return 0 if outcome.errors == 0 and outcome.books.lost == 0 and outcome.books.duplicates == 0 else 1
 
@@ -466,11 +833,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=0.5, help="pause between steps: uniform 0..THINK s")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=env_url or DEFAULT_PG)
+    parser.add_argument("--web-processes", type=int, default=2,
+                        help="`dms run` processes behind the webhook and the API; 0: all in this process")
+    parser.add_argument("--workers", type=int, default=1, help="`dms worker` processes (with --web-processes)")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS, help="shared by the processes (rate limits)")
+    parser.add_argument("--pools", default="auto",
+                        help="PostgreSQL pool per web process: auto (fit max_connections), app (20+30 each), or P+O")
     args = parser.parse_args(argv)
+    if not re.fullmatch(r"auto|app|\d+\+\d+", args.pools):
+        parser.error("--pools: auto, app or SIZE+OVERFLOW (e.g. 15+15)")
     if not 1 <= args.chats <= 500 or not 1 <= args.seconds <= 3600:
         parser.error("keep it bounded: 1-500 chats, 1-3600 seconds")
+    if not 0 <= args.web_processes <= 8 or not 0 <= args.workers <= 8:
+        parser.error("keep it bounded: 0-8 web processes, 0-8 workers")
     return args
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    try:
+        sys.exit(asyncio.run(main(parse_args())))
+    except (KeyboardInterrupt, asyncio.CancelledError):     # the processes started here are stopped by now
+        print("load: stopped before the end", file=sys.stderr)
+        sys.exit(130)

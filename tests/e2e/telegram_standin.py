@@ -10,7 +10,9 @@ answerCallbackQuery, sendPhoto, sendDocument (multipart uploads), getFile, and
 The test plays the users: ``send_text``, ``send_contact``, ``send_photo``, ``send_document``,
 ``press`` (a button of a message the bot sent), ``send_raw`` (any JSON). An update goes to the
 ``getUpdates`` queue, or, once a webhook is set, is POSTed to it with the secret header, like
-Telegram does. Every call is recorded (``calls``); what the bot sent is kept per chat
+Telegram does. ``balance_webhook(urls)`` plays the load balancer in front of several web processes:
+the updates then go round-robin to ``urls`` (one per delivered update; ``webhook_targets`` counts them)
+instead of the one URL registered with setWebhook. Every call is recorded (``calls``); what the bot sent is kept per chat
 (``messages``), with edits. ``fail_next`` makes the next N calls answer 429 (with ``retry_after``)
 or 500.
 
@@ -24,6 +26,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,13 +96,19 @@ class _Failure:
 
 
 class TelegramStandIn:
-    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+    def __init__(self, token: str = DEFAULT_TOKEN, *, keepalive_seconds: float = 15.0) -> None:
+        """``keepalive_seconds``: how long an idle connection to the webhook is kept (aiohttp's default 15 s);
+        keep it below the server's keep-alive (uvicorn: 5 s) so the client is the one to close it."""
         self.token = token
+        self.keepalive_seconds = keepalive_seconds
         self.calls: list[Call] = []
         self.messages: dict[int, list[Sent]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.webhook: dict[str, Any] | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []      # (update_id, HTTP status)
+        self.webhook_targets: Counter[str] = Counter()           # URL -> updates POSTed to it
+        self._balanced: list[str] = []                           # balance_webhook(urls)
+        self._next_target = itertools.count()
         self.commands: dict[str, list[dict[str, Any]]] = {}      # language_code ("" default) -> commands
         self.downloads: list[str] = []
         self.polls_waiting = 0                                   # getUpdates calls holding a long poll
@@ -126,7 +135,7 @@ class TelegramStandIn:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
-        self._client = aiohttp.ClientSession()
+        self._client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=self.keepalive_seconds))
         return self
 
     async def stop(self) -> None:
@@ -154,6 +163,12 @@ class TelegramStandIn:
         """The next ``count`` calls (of ``methods``, default any but getUpdates) fail with ``status``."""
         chosen = frozenset(methods) if methods else None
         self._failures.append(_Failure(status, retry_after, chosen, count))
+
+    def balance_webhook(self, urls: list[str]) -> None:
+        """Deliver updates round-robin to ``urls``, like a load balancer in front of several web processes
+        (each delivered update to the next URL; two taps at once land on two processes). The secret is
+        still the one registered with setWebhook, which must be set. An empty list: the registered URL."""
+        self._balanced = list(urls)
 
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -287,7 +302,10 @@ class TelegramStandIn:
         if token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = token
         body = update if isinstance(update, str) else json.dumps(update, ensure_ascii=False)
-        async with self._client.post(self.webhook["url"], data=body.encode(), headers=headers) as response:
+        # the target is chosen before the first await: updates sent in one tick go to successive URLs
+        url = self._balanced[next(self._next_target) % len(self._balanced)] if self._balanced else self.webhook["url"]
+        self.webhook_targets[url] += 1
+        async with self._client.post(url, data=body.encode(), headers=headers) as response:
             status = response.status
         update_id = update.get("update_id", 0) if isinstance(update, dict) else 0
         self.webhook_deliveries.append((update_id, status))
