@@ -10,7 +10,9 @@ a re-delivery can try again.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -50,6 +52,18 @@ TOUCH_EVERY = timedelta(minutes=5)
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("text", "command", "args", "payload", "file_name", "phone", "display_name")
+
+
+def without_lone_surrogates(inbound: Inbound) -> Inbound:
+    """A lone UTF-16 surrogate (JSON "\\ud800" from any channel) cannot be stored or sent on: it becomes U+FFFD;
+    a pair becomes the character it encodes."""
+    changes = {name: value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+               for name in _TEXT_FIELDS if _SURROGATE.search(value := getattr(inbound, name))}
+    return dataclasses.replace(inbound, **changes) if changes else inbound
+
+
 class ConversationService:
     def __init__(self, deps: Deps, routers: Iterable[Router]) -> None:
         self.deps = deps
@@ -60,6 +74,7 @@ class ConversationService:
         self.router.buttons["clarify.no"] = self._not_that
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        inbound = without_lone_surrogates(inbound)
         lang = self._client_language(inbound)
         receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
         try:

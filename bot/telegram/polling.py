@@ -18,7 +18,7 @@ from aiogram.exceptions import AiogramError
 from aiogram.types import TelegramObject, Update
 
 from bot.telegram.channel import ALLOWED_UPDATES, TelegramChannel, set_commands
-from bot.telegram.processor import TelegramUpdates
+from bot.telegram.processor import MAX_BACKGROUND, TelegramUpdates
 
 log = logging.getLogger(__name__)
 
@@ -53,5 +53,6 @@ async def run_polling(channel: TelegramChannel, *, polling_timeout: int = 30) ->
         log.warning("telegram start-up calls failed", extra={"error": str(exc)})
     dp = build_dispatcher(channel)
     log.info("telegram polling started")
+    # at most MAX_BACKGROUND updates at once, as on the webhook (the database pool is not overrun)
     await dp.start_polling(bot, polling_timeout=polling_timeout, handle_signals=False, close_bot_session=False,
-                           allowed_updates=ALLOWED_UPDATES)
+                           allowed_updates=ALLOWED_UPDATES, tasks_concurrency_limit=MAX_BACKGROUND)
