@@ -226,7 +226,8 @@ def bootstrap(settings: Settings | None = None) -> App:
     configure_encryption(settings.encryption_keys)
     start_mappers()
     ensure_sqlite_dir(settings.database_url)
-    engine = build_engine(settings.database_url)
+    engine = build_engine(settings.database_url, pool_size=settings.database_pool_size,
+                          max_overflow=settings.database_max_overflow)
     session_factory = build_session_factory(engine)
 
     def uow_factory() -> AbstractUnitOfWork:
@@ -390,7 +391,17 @@ async def prepare(app: App) -> AdminLogin:
         summary = await seed_demo_data(app.uow_factory, app.session_factory, app.clock)
         log.info("demo_data.seeded", **summary.counts)
     password = app.settings.admin_password.get_secret_value() if app.settings.admin_password else None
-    return await ensure_admin(app, password or None)
+    login = await ensure_admin(app, password or None)
+    await warm_up()
+    return login
+
+
+async def warm_up() -> None:
+    """Train the intent classifier before the first message (a second or more of CPU; on the first message it
+    would hold up every chat of this process, /healthz included)."""
+    from nlu.classifier import default_classifier
+
+    await asyncio.to_thread(default_classifier)
 
 
 def build_server(app: App) -> Any:

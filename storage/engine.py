@@ -49,11 +49,15 @@ def build_engine(
     echo: bool = False,
     encryption_keys: list[str] | None = None,
     search_path: str | None = None,
+    pool_size: int | None = None,
+    max_overflow: int | None = None,
 ) -> AsyncEngine:
     """An async engine for ``sqlite+aiosqlite:///path`` or ``postgresql+asyncpg://user@host/db``.
 
     ``encryption_keys`` (optional) installs the personal-data keys (``configure_encryption``).
     ``search_path`` (PostgreSQL only) puts every table in that schema; tests use it to isolate runs.
+    ``pool_size`` / ``max_overflow`` (PostgreSQL only): connections kept / extra per process (default 20 + 30);
+    several processes together must stay under the server's ``max_connections``.
     """
     if encryption_keys is not None:
         configure_encryption(encryption_keys)
@@ -73,7 +77,8 @@ def build_engine(
         return engine
     # pre-ping: after a PostgreSQL restart the pooled connections are dead; each is tested on checkout
     # and replaced, so the app recovers by itself (tests/e2e/test_faults_postgres.py)
-    kwargs.update(pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_MAX_OVERFLOW)
+    kwargs.update(pool_pre_ping=True, pool_size=PG_POOL_SIZE if pool_size is None else pool_size,
+                  max_overflow=PG_MAX_OVERFLOW if max_overflow is None else max_overflow)
     if search_path:
         kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
     return create_async_engine(parsed, **kwargs)

@@ -30,7 +30,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from core.errors import NotFound, PermissionDenied
+from core.errors import Conflict, NotFound, PermissionDenied
 from core.money import fmt_cny
 from core.onboarding import ordering_block_reason
 from core.order_flow import approval_reason_text, status_label
@@ -967,10 +967,20 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     if earlier is not None:   # pressed twice at once: the other press submitted it
         ctx.go("", done_nonce=nonce, done_number=earlier.number)
         return await _already_submitted(ctx, nonce)
-    order = await submit_order(ctx.uow(), ctx.actor,
-                               SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
-                                           requested_delivery=cart.delivery, client_request_key=nonce),
-                               ctx.deps.clock)
+    try:
+        order = await submit_order(ctx.uow(), ctx.actor,
+                                   SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
+                                               requested_delivery=cart.delivery, client_request_key=nonce),
+                                   ctx.deps.clock)
+    except Conflict:
+        # both presses passed the check above at the same moment (two processes): the other one's order won
+        # the unique (dealer, key); answer with it, as for any second press
+        async with ctx.uow() as uow:
+            earlier = await uow.orders.get_by(dealer_id=dealer_id, client_request_key=nonce)
+        if earlier is None:
+            raise
+        ctx.go("", done_nonce=nonce, done_number=earlier.number)
+        return await _already_submitted(ctx, nonce)
     ctx.go("", done_nonce=nonce, done_number=order.number)
     return [_submitted_reply(ctx, order)]
 

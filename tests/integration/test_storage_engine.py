@@ -42,3 +42,23 @@ async def test_in_memory_sqlite_is_one_database_across_units_of_work() -> None:
         await engine.dispose()
     assert isinstance(found, Product) and found.aliases == ["内存"]
     assert raw == '["内存"]'          # JSON keeps Chinese readable (and searchable)
+
+
+def test_postgres_pool_size_comes_from_the_caller_or_the_default() -> None:
+    from storage.engine import PG_MAX_OVERFLOW, PG_POOL_SIZE, build_engine
+
+    url = "postgresql+asyncpg://postgres@127.0.0.1:5432/dms_test"    # no connection is made
+    default = build_engine(url)
+    sized = build_engine(url, pool_size=7, max_overflow=3)
+    assert (default.pool.size(), default.pool._max_overflow) == (PG_POOL_SIZE, PG_MAX_OVERFLOW)  # type: ignore[attr-defined]
+    assert (sized.pool.size(), sized.pool._max_overflow) == (7, 3)  # type: ignore[attr-defined]
+
+
+def test_the_app_takes_its_pool_from_the_settings(tmp_path: Path) -> None:
+    from bot.bootstrap import bootstrap
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, database_url="postgresql+asyncpg://postgres@127.0.0.1:5432/dms_test",  # type: ignore[call-arg]
+                        data_dir=tmp_path, database_pool_size=4, database_max_overflow=2)
+    app = bootstrap(settings)
+    assert (app.engine.pool.size(), app.engine.pool._max_overflow) == (4, 2)  # type: ignore[attr-defined]

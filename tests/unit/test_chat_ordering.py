@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from core.dealers import DealerStatus, DocumentType
 from core.dialogs import DialogState
 from core.users import Role
@@ -440,3 +442,31 @@ async def test_two_presses_that_both_saw_the_open_cart_make_one_order() -> None:
     assert "未重复下单：SO-20261126-0001" in texts(second)
     [order] = w.uow.orders.rows
     assert order.client_request_key == before["nonce"]
+
+
+async def test_a_press_that_loses_the_race_in_another_process_answers_with_the_winning_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both presses pass the "already submitted?" check at the same moment; the database's unique (dealer, key)
+    lets one order in and refuses the other with a Conflict: that press answers with the order, not an error."""
+    from core.errors import Conflict
+    from handlers.flows import ordering
+
+    w, _ = await world()
+    confirm = buttons(await w.say(DEALER_CHAT, "AP300 来二十台"))["✅ 确认下单"]
+    real_submit = ordering.submit_order
+
+    async def other_process_wins(uow, actor, cmd, clock):  # type: ignore[no-untyped-def]
+        await real_submit(uow, actor, cmd, clock)            # the other press commits first ...
+        raise Conflict(reason="unique orders(dealer_id, client_request_key)")   # ... this one is refused
+
+    monkeypatch.setattr(ordering, "submit_order", other_process_wins)
+    answer = texts(await w.press(DEALER_CHAT, confirm))
+    assert "已提交过，未重复下单：SO-20261126-0001" in answer and "冲突" not in answer
+    assert len(w.uow.orders.rows) == 1
+
+    async def conflict_without_an_order(uow, actor, cmd, clock):  # type: ignore[no-untyped-def]
+        raise Conflict(reason="something else")
+
+    monkeypatch.setattr(ordering, "submit_order", conflict_without_an_order)
+    confirm = buttons(await w.say(DEALER_CHAT, "F300 来两箱"))["✅ 确认下单"]
+    assert "冲突" in texts(await w.press(DEALER_CHAT, confirm))     # not ours to hide: the user is told
