@@ -34,9 +34,8 @@ clients take turns the same way (one httpx client per process, the next one per 
 
 PostgreSQL connections: each process has its own pool, and storage/engine.py's 20 + 30 per process times
 N + M processes exceeds a server's default ``max_connections`` (100; the first 200-chat run with 2 + 1
-processes peaked at 99 connections and got 500s). ``--pools auto`` (default) starts the processes through a
-two-line launcher that sets ``storage.engine.PG_POOL_SIZE``/``PG_MAX_OVERFLOW`` before ``bot.cli`` (there is no
-setting for it yet): workers 5 + 5, the web processes share what is left of ``max_connections`` after 30
+processes peaked at 99 connections and got 500s). ``--pools auto`` (default) sets ``DATABASE_POOL_SIZE`` /
+``DATABASE_MAX_OVERFLOW`` of each process: workers 5 + 5, the web processes share what is left of ``max_connections`` after 30
 (the bench's own engine, anyone else on the server), half pool, half overflow. ``--pools app`` runs
 ``.venv/bin/dms`` untouched (20 + 30 each); ``--pools 15+15`` sets the web processes' pools by hand.
 
@@ -59,7 +58,8 @@ Then the books, from the database:
 
 The second tap of a double press is answered with the order's number, or, when the two taps ran at once in
 two processes and the loser met the unique (dealer, client_request_key), with the conflict message
-("操作冲突"); both are counted in the report; the books check there is one order either way.
+("操作冲突") before the confirm handler answered that case with the winning order too (now it should be 0);
+both are counted in the report; the books check there is one order either way.
 
 The report also gives the updates each web process received, the peak of PostgreSQL connections to the
 database, and the CPU seconds of the bench and of each process during the load phase (with the total the
@@ -313,14 +313,6 @@ def _die_with_parent() -> None:
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None   # loaded before any fork
 
 
-# `dms run` / `dms worker` with the PostgreSQL pool of each process set from DMS_BENCH_PG_POOL ("20+30"):
-# storage/engine.py has constants, no setting, and N processes x (20 + 30) exceed max_connections=100
-LAUNCH = ("import os, sys\n"
-          "import storage.engine as engine\n"
-          "engine.PG_POOL_SIZE, engine.PG_MAX_OVERFLOW = map(int, os.environ['DMS_BENCH_PG_POOL'].split('+'))\n"
-          "from bot.cli import main\n"
-          "sys.argv[0] = 'dms'\n"
-          "main()\n")
 WORKER_POOL = (5, 5)
 RESERVED_CONNECTIONS = 30   # left to the bench's own engine and to everyone else on a shared server
 
@@ -360,7 +352,7 @@ def dms_argv(pool: tuple[int, int] | None, *args: str) -> tuple[list[str], dict[
     """The command line of a ``dms`` process (and the environment it needs on top)."""
     if pool is None:
         return [str(DMS), *args], {}
-    return [sys.executable, "-c", LAUNCH, *args], {"DMS_BENCH_PG_POOL": f"{pool[0]}+{pool[1]}"}
+    return [str(DMS), *args], {"DATABASE_POOL_SIZE": str(pool[0]), "DATABASE_MAX_OVERFLOW": str(pool[1])}
 
 
 def process_env(app: Any, *, port: int | None = None) -> dict[str, str]:
