@@ -563,9 +563,14 @@ class Chat:
         self.stats.record("chat confirm", done.at - started)
         # the second tap: the order's number again, or (when the two taps ran at once in two processes and the
         # loser met the unique client_request_key) the conflict message; the books check there is one order
-        second = await self._answer(
-            before, lambda m: m is not done and ((NUMBER.search(m.text) and "已提交" in m.text) or CONFLICT in m.text),
-            "second press answer")
+        # a late answer about one of this chat's earlier orders (its second press timed out, counted as an error
+        # then) is not this press's answer
+        def answers_this_press(m: Any) -> bool:
+            found = NUMBER.search(m.text)
+            return m is not done and ((found is not None and "已提交" in m.text and found.group(0) not in self.orders)
+                                      or CONFLICT in m.text)
+
+        second = await self._answer(before, answers_this_press, "second press answer")
         number = NUMBER.search(done.text).group(0)       # type: ignore[union-attr]
         if CONFLICT in second.text:
             self.stats.second_tap_conflicts += 1

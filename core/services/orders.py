@@ -343,13 +343,21 @@ def _needed(order: Order) -> dict[str, int]:
     return need
 
 
-async def _stock_rows(uow: AbstractUnitOfWork, warehouse_id: int, skus: Sequence[str]) -> dict[str, StockLevel]:
+async def _stock_rows(uow: AbstractUnitOfWork, warehouse_id: int, skus: Sequence[str], *,
+                      lock: bool = True) -> dict[str, StockLevel]:
+    """The warehouse's stock rows of ``skus``, locked (in SKU order: two orders never wait on each other in
+    opposite orders) unless ``lock`` is False."""
     rows: dict[str, StockLevel] = {}
-    for sku in skus:
-        row = await uow.stock.get_by(warehouse_id=warehouse_id, sku=sku, for_update=True)
+    for sku in sorted(skus):
+        row = await uow.stock.get_by(warehouse_id=warehouse_id, sku=sku, for_update=lock)
         if row is not None:
             rows[sku] = row
     return rows
+
+
+def _shortages(rows: dict[str, StockLevel], need: dict[str, int]) -> list[tuple[str, int, int]]:
+    return [(sku, rows[sku].available if sku in rows else 0, qty) for sku, qty in need.items()
+            if sku not in rows or rows[sku].available < qty]
 
 
 async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: OrderAction,
@@ -410,13 +418,30 @@ async def _candidate_warehouses(uow: AbstractUnitOfWork, order: Order, cmd: Allo
     return sorted(warehouses, key=lambda w: w.region != region)
 
 
+class _StockMoved(Exception):
+    """The stock read without a lock was taken by another order before this one locked it."""
+
+
 async def allocate_order(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, clock: Clock) -> Order:
     """Reserve stock for every line in one warehouse.
 
     When no candidate warehouse has enough of everything, an approved order goes to
     ``in_production`` and nothing is reserved; an order already in production stays there
     (InsufficientStock) until stock arrives.
+
+    Every order of every dealer reserves from the same few stock rows, so their locks are the hot spot: the
+    warehouse is chosen from an unlocked read, the audit entry and the pushes are written, and only then are
+    the rows locked, checked again and reserved, just before the commit. If another order took the stock in
+    between, the allocation runs again with the rows locked from the start.
     """
+    try:
+        return await _allocate(uow, actor, cmd, clock, lock_late=True)
+    except _StockMoved:
+        return await _allocate(uow, actor, cmd, clock, lock_late=False)
+
+
+async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, clock: Clock, *,
+                    lock_late: bool) -> Order:
     async with uow:
         order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
         order_flow.check(order, actor, OrderAction.ALLOCATE)
@@ -426,18 +451,25 @@ async def allocate_order(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrd
         shortest: tuple[str, int, int] | None = None
         for warehouse in await _candidate_warehouses(uow, order, cmd):
             assert warehouse.id is not None
-            rows = await _stock_rows(uow, warehouse.id, list(need))
-            short = [(sku, rows[sku].available if sku in rows else 0, qty) for sku, qty in need.items()
-                     if sku not in rows or rows[sku].available < qty]
+            rows = await _stock_rows(uow, warehouse.id, list(need), lock=not lock_late)
+            short = _shortages(rows, need)
             if short:
                 shortest = shortest or short[0]
                 continue
+            order.warehouse_id = warehouse.id
+            order_flow.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
+            await record(uow, actor, f"order.{OrderAction.ALLOCATE.value}", "order", order.number, clock,
+                         before=before, after=snapshot(order, AUDIT_FIELDS))
+            await notify.order_changed(uow, actor, order, OrderAction.ALLOCATE.value, clock)
+            if lock_late:
+                rows = await _stock_rows(uow, warehouse.id, list(need))     # locked and read again
+                if _shortages(rows, need):
+                    raise _StockMoved()
             for sku, qty in need.items():
                 rows[sku].reserved += qty
                 rows[sku].updated_at = now
-            order.warehouse_id = warehouse.id
-            order_flow.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
-            return await _commit_transition(uow, actor, order, OrderAction.ALLOCATE, before, clock)
+            await uow.commit()
+            return order
         if order.status == OrderStatus.IN_PRODUCTION:
             sku, available, qty = shortest or (next(iter(need)), 0, 0)
             raise InsufficientStock(sku=sku, available=available, qty=qty)
