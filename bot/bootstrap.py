@@ -283,8 +283,10 @@ async def telegram_task(app: App) -> None:
 
 
 async def migrate(settings: Settings) -> None:
+    from storage.encryption import configure_encryption
     from storage.migrate import upgrade
 
+    configure_encryption(settings.encryption_keys)      # revisions that encrypt existing rows (0008) need them
     ensure_sqlite_dir(settings.database_url)
     await upgrade(settings.database_url)
 

@@ -82,7 +82,16 @@ from core.rebates import RebateSettlement, SettlementStatus
 from core.sellout import CustomerType, SellOutLine
 from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
 from storage.encryption import blind_index
-from storage.types import EncryptedString, ExactDecimal, JSONValue, Money, StrEnumType, UTCDateTime, to_json
+from storage.types import (
+    EncryptedJSON,
+    EncryptedString,
+    ExactDecimal,
+    JSONValue,
+    Money,
+    StrEnumType,
+    UTCDateTime,
+    to_json,
+)
 
 # Constraint names must be deterministic: SQLite batch migrations drop and recreate constraints by name.
 metadata = MetaData(naming_convention={
@@ -748,7 +757,8 @@ outbox_messages = Table(
     Column("dedup_key", String(200), nullable=False, unique=True),
     Column("kind", String(64), nullable=False),
     Column("category", StrEnumType(Category), nullable=False),
-    Column("params", JSONValue(dict[str, Any]), nullable=False),
+    # names, phones, whole chat replies: encrypted at rest like the other personal data
+    Column("params", EncryptedJSON(dict[str, Any]), nullable=False),
     _fk("user_id", "users.id", nullable=True, ondelete="CASCADE"),
     Column("channel", String(16), nullable=True),
     Column("chat_id", String(128), nullable=True),

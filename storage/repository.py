@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ports import AbstractRepository
 from storage.orm import TABLES
-from storage.types import EncryptedString, JSONValue
+from storage.types import EncryptedJSON, EncryptedString, JSONValue
 
 T = TypeVar("T")
 
@@ -121,7 +121,7 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         for key, value in filters.items():
             name, _, op = key.partition("__")
             column = self._column(name)
-            if isinstance(column.type, EncryptedString) and not (op in ("", "ne") and value is None):
+            if isinstance(column.type, EncryptedString | EncryptedJSON) and not (op in ("", "ne") and value is None):
                 # ciphertexts are randomised: SQL cannot compare them (contacts: find_contact_by_phone)
                 raise ValueError(f"{name} is encrypted and cannot be searched")
             conditions.append(self._condition(column, op, value))

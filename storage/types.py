@@ -9,6 +9,7 @@
 - :class:`StrEnumType`: an enum stored as its string value, returned as the enum member.
 - :class:`JSONValue`: lists/dicts of value objects stored as JSON and rebuilt as the annotated Python
   types (``list[SalesTarget]`` comes back as ``SalesTarget`` objects with ``Decimal`` values).
+- :class:`EncryptedJSON`: a :class:`JSONValue` whose JSON text is Fernet-encrypted (TEXT column).
 
 Raw SQL (``text()``) bypasses these types: on SQLite a money column then reads as integer cents.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import types
 import typing
 from datetime import UTC, date, datetime
@@ -237,7 +239,7 @@ class JSONValue(TypeDecorator[Any]):
     which compares each loaded JSON attribute with a snapshot taken when the row was loaded.
     """
 
-    impl = JSON
+    impl: type[TypeEngine[Any]] = JSON          # EncryptedJSON stores TEXT
     cache_ok = True
 
     def __init__(self, value_type: Any = Any) -> None:
@@ -250,3 +252,39 @@ class JSONValue(TypeDecorator[Any]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         return None if value is None else from_json(value, self.value_type)
 
+
+FERNET_PREFIX = "gAAAAA"
+"""How every Fernet token starts (version byte 0x80 + a 64-bit timestamp, base64url): JSON text never does."""
+
+
+def is_fernet_token(value: str) -> bool:
+    return value.startswith(FERNET_PREFIX)
+
+
+def dumps_json(data: Any) -> str:
+    """The JSON text JSONValue columns get from the engine (``storage.engine``): Chinese kept, compact."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class EncryptedJSON(JSONValue):
+    """A :class:`JSONValue` encrypted at rest: converted as JSONValue does, serialised, Fernet-encrypted,
+    stored as TEXT (outbox params hold names, phones and whole chat replies).
+
+    Reads also accept plain JSON text (a row from before the column was encrypted: migration 0008 leaves
+    rows as they were when it ran without keys); the next write of the value, or ``dms keys rotate``,
+    encrypts it. Being a JSONValue, in-place changes are detected like those of the plain JSON columns.
+    Not searchable.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else encryption.encrypt(dumps_json(to_json(value)))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = json.loads(encryption.decrypt(value) if is_fernet_token(value) else value)
+        return from_json(value, self.value_type)
