@@ -218,6 +218,7 @@ class Running:
     finish: Callable[[], Awaitable[None]]   # let the updates in flight finish (before the books)
     processes: list[Process] = field(default_factory=list)
     pools: str = ""
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)   # in-process mode: Telegram task, outbox worker
 
 
 @contextlib.asynccontextmanager
@@ -267,7 +268,7 @@ async def serving(standin: TelegramStandIn, database_url: str, data_dir: Path,
         try:
             async with uvicorn_serving(app.web()) as url:
                 assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, _bench_webhook().SECRET)
-                yield Running(app, [url], key, codes, app.telegram().updates.drain)
+                yield Running(app, [url], key, codes, app.telegram().updates.drain, tasks=tasks)
         finally:
             for task in tasks:
                 task.cancel()

@@ -132,7 +132,7 @@ async def _order(standin: TelegramStandIn, chat: int) -> str:
 async def test_postgres_restart_under_load_degrades_politely_and_recovers_by_itself(
         running: tuple[Any, TelegramStandIn], private_pg: PrivatePostgres) -> None:
     run, standin = running
-    api = httpx.AsyncClient(base_url=run.url, timeout=15, headers={"Authorization": f"Bearer {run.api_key}"})
+    api = httpx.AsyncClient(base_url=run.urls[0], timeout=15, headers={"Authorization": f"Bearer {run.api_key}"})
     async with api:
         first = await _order(standin, CHATS[0])
         assert (await api.get("/healthz")).status_code == 200

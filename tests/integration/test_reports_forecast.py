@@ -9,6 +9,7 @@ Holt-Winters had the lower pooled MASE and sMAPE but won on fewer than half of t
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import pytest
 
@@ -16,11 +17,15 @@ from analytics.forecast import HoltWinters
 from bot.bootstrap import bootstrap, migrate
 from bot.demo_data import seed_demo_data
 from bot.settings import Settings
+from core.clock import Clock
 from core.services.reports import forecast_accuracy, production_plan, replenishment
 from core.users import Actor, ActorKind, Role
 from storage.reports import SqlAlchemyReportStore
 
 MANAGER = Actor(kind=ActorKind.STAFF, user_id=0, name="mgr", role=Role.MANAGEMENT)
+# the demo data ends "today": a fixed day keeps the backtest the same whatever day the suite runs (a real
+# clock made it depend on how much of the current month had passed)
+CLOCK = Clock.fixed(datetime(2026, 11, 26, 10, 0))
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +39,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> object:
         await migrate(settings)
         app = bootstrap(settings)
         try:
-            await seed_demo_data(app.uow_factory, app.session_factory, app.clock, scale=1, months=36)
+            await seed_demo_data(app.uow_factory, app.session_factory, CLOCK, scale=1, months=36)
         finally:
             await app.aclose()
 
@@ -44,6 +49,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> object:
 
 async def test_backtest_on_demo_data(demo_app: Settings) -> None:
     app = bootstrap(demo_app)
+    app.clock = CLOCK
     try:
         store = SqlAlchemyReportStore(app.engine, app.clock.tz)
         sku = await forecast_accuracy(store, MANAGER, app.clock, HoltWinters(), level="sku", max_series=12)
