@@ -1,4 +1,4 @@
-"""bench/load.py, short: 20 chats for 10 s on PostgreSQL, then its books must balance.
+"""bench/load.py, short: 20 chats for 6 s on PostgreSQL, then its books must balance.
 
 The full run (``--seconds 300 --chats 200``) is in the README; this keeps the script working and its
 checks honest: no errors, no lost update, no duplicate order, and real traffic of every kind. It runs the
@@ -50,7 +50,7 @@ async def test_load_smoke_balances_its_books() -> None:
     url = str(make_url(_BASE_PG_URL).set(database=f"dms_load_smoke_{os.getpid()}"))
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(ROOT / "bench" / "load.py"), "--seconds", "10", "--chats", "20",
+            sys.executable, str(ROOT / "bench" / "load.py"), "--seconds", "6", "--chats", "20",
             "--web-processes", "0", "--database-url", url, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=ROOT)
         out, _ = await asyncio.wait_for(process.communicate(), 90)
     finally:
@@ -61,8 +61,8 @@ async def test_load_smoke_balances_its_books() -> None:
     seconds, chats, requests, rps, p95, p99, errors, lost, duplicates = (float(g) for g in m.groups())
     assert (errors, lost, duplicates) == (0, 0, 0), "\n".join(lines[-30:])
     assert process.returncode == 0
-    assert chats == 20 and 10 <= seconds < 20
-    assert requests >= 100 and rps >= 5            # it did work: 20 chats for 10 s
+    assert chats == 20 and 6 <= seconds < 16
+    assert requests >= 60 and rps >= 5             # it did work: 20 chats for 6 s
     table = "\n".join(lines)
     for kind in ("chat stock", "chat confirm", "api allocate", "api sellout", "api list"):
         count = re.search(rf"^{kind}\s+(\d+)", table, re.M)
