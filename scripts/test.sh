@@ -26,4 +26,16 @@ echo "==> ruff"
 echo "==> mypy (strict for core/)"
 .venv/bin/mypy
 echo "==> pytest"
-.venv/bin/python -m pytest -q "$@"
+if [ $# -gt 0 ]; then
+  # options or paths given (e.g. -k orders -x): one plain run, as asked
+  .venv/bin/python -m pytest -q "$@"
+else
+  # the whole suite on every core (at most 4; pytest-xdist, a test file stays on one worker, so each module
+  # keeps its own PostgreSQL schema), then the schemathesis file on its own: its generated cases share one test
+  # id, which xdist would run only once
+  workers=$(nproc 2>/dev/null || echo 2)
+  [ "$workers" -gt 4 ] && workers=4
+  [ "$workers" -lt 2 ] && workers=2
+  .venv/bin/python -m pytest -q -n "$workers" --dist loadfile --ignore=tests/e2e/test_api_fuzz.py
+  .venv/bin/python -m pytest -q tests/e2e/test_api_fuzz.py
+fi
