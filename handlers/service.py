@@ -109,15 +109,16 @@ class ConversationService:
         try:
             async with uow:
                 if receipt_key:
-                    if await uow.receipts.get_by(channel=inbound.channel, key=receipt_key) is not None:
-                        return None
+                    # written first, before any read: the unique (channel, key) decides which delivery is handled,
+                    # and on SQLite the transaction takes the write lock at once (a read first would have to
+                    # upgrade a snapshot another writer may have moved on: "database is locked" at once)
                     await uow.receipts.add(InboundReceipt(channel=inbound.channel, key=receipt_key,
                                                           received_at=self.deps.clock.now()))
                 dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
                 actor = await identity_actor(uow, inbound.channel, inbound.user_id)
                 if receipt_key:
                     await uow.commit()
-        except Conflict:      # the same update is being handled by another process right now
+        except Conflict:      # handled already, here or in another process (or being handled right now)
             return None
         return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id), actor
 
@@ -202,9 +203,7 @@ class ConversationService:
     async def _first_delivery(self, channel: str, key: str) -> bool:
         uow = self.deps.uow_factory()
         try:
-            async with uow:
-                if await uow.receipts.get_by(channel=channel, key=key) is not None:
-                    return False
+            async with uow:     # the unique (channel, key) decides (see _open)
                 await uow.receipts.add(InboundReceipt(channel=channel, key=key, received_at=self.deps.clock.now()))
                 await uow.commit()
             return True

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from core import ports
+from core.errors import Conflict
 
 T = TypeVar("T")
 
@@ -71,6 +72,20 @@ class FakeRepository(ports.AbstractRepository[T]):
         self.rows.remove(obj)
 
 
+class UniqueFakeRepository(FakeRepository[T]):
+    """A table with a unique key (as the database has): a second row with the same values is a Conflict."""
+
+    def __init__(self, *fields: str) -> None:
+        super().__init__()
+        self.fields = fields
+
+    async def add(self, obj: T) -> T:
+        key = {f: getattr(obj, f) for f in self.fields}
+        if any(matches(r, key) for r in self.rows):
+            raise Conflict(reason=f"unique {self.fields}")
+        return await super().add(obj)
+
+
 class FakeUnitOfWork(ports.AbstractUnitOfWork):
     """Commits are counted; rollback restores the state of the last commit (deep copy)."""
 
@@ -87,6 +102,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
     def __init__(self) -> None:
         for name in self.REPOS:
             setattr(self, name, FakeRepository())
+        self.receipts = UniqueFakeRepository("channel", "key")
         self.commits = 0
         self._numbers: dict[tuple[str, date], int] = {}
         self._snapshot = self._take()
