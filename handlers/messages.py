@@ -7,6 +7,8 @@ choices in the console, for instance).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -59,3 +61,16 @@ class Reply:
     edit_ref: str = ""               # when set, edit that earlier message instead of sending a new one
     chat_id: str = ""                # when set, goes to another chat (e.g. staff approval prompts)
     channel: str = ""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(inbound: Inbound) -> Inbound:
+    """A lone UTF-16 surrogate (a JSON "\\ud800" escape decodes to one; no UTF-8 can carry it) becomes U+FFFD in
+    every text field, a pair becomes the character it encodes: the database and the chat APIs refuse them, so
+    the user would get an error instead of an answer."""
+    changes = {f.name: value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+               for f in dataclasses.fields(inbound)
+               if isinstance(value := getattr(inbound, f.name), str) and _SURROGATE.search(value)}
+    return dataclasses.replace(inbound, **changes) if changes else inbound  # type: ignore[arg-type]

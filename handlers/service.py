@@ -10,9 +10,7 @@ a re-delivery can try again.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging
-import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -23,7 +21,7 @@ from core.users import Actor
 from handlers import i18n
 from handlers.catalogue import chat_catalogue, parser_aliases
 from handlers.context import Ctx, Deps
-from handlers.messages import Button, Inbound, InboundKind, Reply
+from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import Router, parse_payload, payload
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
@@ -50,18 +48,6 @@ i18n.register({
 TOUCH_EVERY = timedelta(minutes=5)
 
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_TEXT_FIELDS = ("text", "command", "args", "payload", "file_name", "phone", "display_name")
-
-
-def without_lone_surrogates(inbound: Inbound) -> Inbound:
-    """A lone UTF-16 surrogate (JSON "\\ud800" from any channel) cannot be stored or sent on: it becomes U+FFFD;
-    a pair becomes the character it encodes."""
-    changes = {name: value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-               for name in _TEXT_FIELDS if _SURROGATE.search(value := getattr(inbound, name))}
-    return dataclasses.replace(inbound, **changes) if changes else inbound
 
 
 class ConversationService:

@@ -17,8 +17,7 @@ What it decides is about Telegram only, never about the business:
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from aiogram import Bot
 from aiogram.exceptions import AiogramError
@@ -27,7 +26,7 @@ from aiogram.types import User as TgUser
 
 from bot.files import FileStore
 from handlers import i18n
-from handlers.messages import Inbound, InboundKind
+from handlers.messages import Inbound, InboundKind, without_lone_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -194,18 +193,7 @@ class TelegramInbound:
         return _replace(base, inbound=replace(common, kind=kind, text=caption, file_refs=(key,), file_name=name))
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _valid_unicode(inbound: Inbound) -> Inbound:
-    """Lone surrogates (a JSON "\\ud800" escape decodes to one; no UTF-8 can carry it) become U+FFFD: the
-    database and the Bot API refuse them, so the user would get an error instead of an answer."""
-    changes = {f.name: _LONE_SURROGATE.sub("\ufffd", value) for f in fields(inbound)
-               if isinstance(value := getattr(inbound, f.name), str) and _LONE_SURROGATE.search(value)}
-    return replace(inbound, **changes) if changes else inbound  # type: ignore[arg-type]
-
-
 def _replace(t: Translation, **changes: object) -> Translation:
     if isinstance(changes.get("inbound"), Inbound):
-        changes["inbound"] = _valid_unicode(changes["inbound"])  # type: ignore[arg-type]
+        changes["inbound"] = without_lone_surrogates(changes["inbound"])  # type: ignore[arg-type]
     return replace(t, **changes)  # type: ignore[arg-type]

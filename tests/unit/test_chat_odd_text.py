@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.users import Role
-from handlers.messages import Inbound, InboundKind
-from handlers.service import without_lone_surrogates
+from handlers.messages import Inbound, InboundKind, without_lone_surrogates
 from tests.chat import ChatWorld, texts
 
 
