@@ -32,6 +32,7 @@ class CatalogueCache:
         self.ttl_seconds = ttl_seconds
         self._monotonic = monotonic
         self._entries: list[CatalogueEntry] | None = None
+        self._by_sku: dict[str, CatalogueEntry] = {}
         self._loaded_at = 0.0
 
     async def entries(self, uow_factory: Callable[[], AbstractUnitOfWork]) -> list[CatalogueEntry]:
@@ -42,13 +43,14 @@ class CatalogueCache:
             entries = await catalogue_entries(uow)
         if self.ttl_seconds > 0:
             self._entries, self._loaded_at = entries, now
+            self._by_sku = {e.sku: e for e in entries}
         return entries
 
     def by_sku(self, sku: str) -> CatalogueEntry | None:
         """A product of the cached catalogue, if the cache holds one (None: look in the database)."""
         if self._entries is None or self._monotonic() - self._loaded_at >= self.ttl_seconds:
             return None
-        return next((e for e in self._entries if e.sku == sku), None)
+        return self._by_sku.get(sku)
 
     def clear(self) -> None:
         self._entries = None

@@ -360,11 +360,17 @@ def _shortages(rows: dict[str, StockLevel], need: dict[str, int]) -> list[tuple[
             if sku not in rows or rows[sku].available < qty]
 
 
-async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: OrderAction,
-                             before: dict[str, object], clock: Clock) -> Order:
+async def _record_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: OrderAction,
+                             before: dict[str, object], clock: Clock) -> None:
+    """The audit entry and the pushes of a transition, in the caller's transaction."""
     await record(uow, actor, f"order.{action.value}", "order", order.number, clock,
                  before=before, after=snapshot(order, AUDIT_FIELDS))
     await notify.order_changed(uow, actor, order, action.value, clock)
+
+
+async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: OrderAction,
+                             before: dict[str, object], clock: Clock) -> Order:
+    await _record_transition(uow, actor, order, action, before, clock)
     await uow.commit()
     return order
 
@@ -458,9 +464,7 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
                 continue
             order.warehouse_id = warehouse.id
             order_flow.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
-            await record(uow, actor, f"order.{OrderAction.ALLOCATE.value}", "order", order.number, clock,
-                         before=before, after=snapshot(order, AUDIT_FIELDS))
-            await notify.order_changed(uow, actor, order, OrderAction.ALLOCATE.value, clock)
+            await _record_transition(uow, actor, order, OrderAction.ALLOCATE, before, clock)
             if lock_late:
                 rows = await _stock_rows(uow, warehouse.id, list(need))     # locked and read again
                 if _shortages(rows, need):
