@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
 from tests.e2e.conftest import NOW
+from tests.e2e.fuzz_strategies import callback, huge_text, json_junk, message, odd_text
 from tests.e2e.telegram_standin import (
     BotWorld,
     TelegramStandIn,
@@ -33,36 +34,19 @@ from tests.e2e.telegram_standin import (
 OWN_CHAT = 1001
 OTHER_ORDER = "SO-20261126-0002"
 
-ODD = "\u202e\u200f\u200d\u200b\ufeff\U0001f600\U0001f1e8\U0001f1f3\u0000\ud800\udfff\u0301\uffff"
-odd_text = st.text(alphabet=st.sampled_from(list(ODD) + list("订单AP300 来两台/|1")), max_size=60)
-huge_text = st.builds(lambda unit, n: unit * n, st.sampled_from(["啊", "a", "\U0001f600", "\u200b", "/"]),
-                      st.integers(4000, 20000))
-json_junk: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | odd_text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=6)
 
 
-def _message(chat: Any, text: Any, **extra: Any) -> dict[str, Any]:
-    return {"message_id": 1, "date": 1_764_000_000, "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "x"}, "text": text, **extra}
-
-
-def _callback(chat: Any, data: Any) -> dict[str, Any]:
-    return {"id": "cbfuzz", "from": {"id": chat, "is_bot": False, "first_name": "x"}, "chat_instance": "ci",
-            "data": data, "message": {"message_id": 1, "date": 1, "chat": {"id": chat, "type": "private"},
-                                      "text": "-"}}
 
 
 updates = st.one_of(
-    st.builds(lambda t: {"message": _message(OWN_CHAT, t)}, odd_text),
-    st.builds(lambda t: {"message": _message(OWN_CHAT, t)}, huge_text),
-    st.builds(lambda t: {"message": _message(OWN_CHAT, t)}, json_junk),                  # text of a wrong type
-    st.builds(lambda c: {"message": _message(c, "/help")}, json_junk),                   # chat id of a wrong type
+    st.builds(lambda t: {"message": message(OWN_CHAT, t)}, odd_text),
+    st.builds(lambda t: {"message": message(OWN_CHAT, t)}, huge_text),
+    st.builds(lambda t: {"message": message(OWN_CHAT, t)}, json_junk),                  # text of a wrong type
+    st.builds(lambda c: {"message": message(c, "/help")}, json_junk),                   # chat id of a wrong type
     st.builds(lambda k: {"message": {k: 1}}, st.sampled_from(["chat", "from", "date", "text"])),  # fields missing
-    st.builds(lambda d: {"callback_query": _callback(OWN_CHAT, d)}, odd_text),           # unknown callback data
-    st.builds(lambda d: {"callback_query": _callback(OWN_CHAT, d)}, json_junk),
-    st.builds(lambda a, x: {"callback_query": _callback(OWN_CHAT, f"1|{a}|{x}")},
+    st.builds(lambda d: {"callback_query": callback(OWN_CHAT, d)}, odd_text),           # unknown callback data
+    st.builds(lambda d: {"callback_query": callback(OWN_CHAT, d)}, json_junk),
+    st.builds(lambda a, x: {"callback_query": callback(OWN_CHAT, f"1|{a}|{x}")},
               st.sampled_from(["order.confirm", "order.cancel", "order.receive", "order.view", "ticket.view", "x"]),
               st.sampled_from([OTHER_ORDER, "2", "-1", "9" * 30, "", "%00", "../"])),
     st.dictionaries(st.sampled_from(["update_id", "message", "callback_query", "edited_message", "x"]),
@@ -116,9 +100,9 @@ async def test_malformed_updates_never_crash_nor_act(world: BotWorld, update: di
 
 
 async def test_the_bot_answers_after_a_burst_of_garbage(world: BotWorld) -> None:
-    garbage = [{"message": _message(OWN_CHAT, "\ud800" * 5000)}, {"message": _message(OWN_CHAT, None)},
-               {"message": _message("not-an-id", "/help")}, {"callback_query": _callback(OWN_CHAT, "1|nope|x")},
-               {"callback_query": _callback(OWN_CHAT, {"data": 1})}, {"message": {}}, {"update_id": "x"}]
+    garbage = [{"message": message(OWN_CHAT, "\ud800" * 5000)}, {"message": message(OWN_CHAT, None)},
+               {"message": message("not-an-id", "/help")}, {"callback_query": callback(OWN_CHAT, "1|nope|x")},
+               {"callback_query": callback(OWN_CHAT, {"data": 1})}, {"message": {}}, {"update_id": "x"}]
     for update in garbage:
         assert await world.standin.deliver(json.dumps(update, ensure_ascii=True)) < 500
     await world.settle()
@@ -140,7 +124,7 @@ async def test_forged_buttons_on_another_dealers_order_do_nothing(world: BotWorl
         for arg in (OTHER_ORDER, str(other.id)):
             since = world.standin.count(OWN_CHAT)
             status = await world.standin.deliver({"update_id": 10_000 + len(action) * 7 + since,
-                                                  "callback_query": _callback(OWN_CHAT, f"1|{action}|{arg}")})
+                                                  "callback_query": callback(OWN_CHAT, f"1|{action}|{arg}")})
             assert status == 200
             await world.settle()
             texts = world.standin.texts(OWN_CHAT, since)

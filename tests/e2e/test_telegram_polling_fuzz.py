@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from core.orders import Order, OrderEvent, OrderLine, OrderStatus
 from tests.e2e.conftest import NOW
+from tests.e2e.fuzz_strategies import callback, huge_text, json_junk, message, odd_text
 from tests.e2e.telegram_standin import (
     BotWorld,
     TelegramStandIn,
@@ -47,40 +48,23 @@ JUNK_CHAT = 1002           # where well-formed junk comes from
 OTHER_ORDER = "SO-20261126-0002"
 HELP = "可用命令"
 
-ODD = "\u202e\u200f\u200d\u200b\ufeff\U0001f600\U0001f1e8\U0001f1f3\u0000\ud800\udfff\u0301\uffff"
-odd_text = st.text(alphabet=st.sampled_from(list(ODD) + list("订单AP300 来两台/|1")), max_size=60)
-huge_text = st.builds(lambda unit, n: unit * n, st.sampled_from(["啊", "a", "\U0001f600", "\u200b", "/"]),
-                      st.integers(4000, 20000))
-json_junk: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | odd_text,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=6)
 ACTIONS = ["order.confirm", "order.cancel", "orders.cancel", "orders.cancel_ok", "orders.recv_ok", "orders.detail",
            "order.reorder", "staff.order.approve", "staff.order.reject", "staff.ship", "as.new", "menu", "x"]
 
 
-def _message(chat: Any, text: Any, **extra: Any) -> dict[str, Any]:
-    return {"message_id": 1, "date": 1_764_000_000, "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "x"}, "text": text, **extra}
-
-
-def _callback(chat: Any, data: Any) -> dict[str, Any]:
-    return {"id": "cbfuzz", "from": {"id": chat, "is_bot": False, "first_name": "x"}, "chat_instance": "ci",
-            "data": data, "message": {"message_id": 1, "date": 1, "chat": {"id": chat, "type": "private"},
-                                      "text": "-"}}
 
 
 malformed = st.one_of(
-    st.builds(lambda t: {"message": _message(JUNK_CHAT, t)}, odd_text),
-    st.builds(lambda t: {"message": _message(JUNK_CHAT, t)}, huge_text),
-    st.builds(lambda t: {"message": _message(JUNK_CHAT, t)}, json_junk),                 # text of a wrong type
-    st.builds(lambda c: {"message": _message(c, "/help")}, json_junk),                   # chat id of a wrong type
+    st.builds(lambda t: {"message": message(JUNK_CHAT, t)}, odd_text),
+    st.builds(lambda t: {"message": message(JUNK_CHAT, t)}, huge_text),
+    st.builds(lambda t: {"message": message(JUNK_CHAT, t)}, json_junk),                 # text of a wrong type
+    st.builds(lambda c: {"message": message(c, "/help")}, json_junk),                   # chat id of a wrong type
     st.builds(lambda k: {"message": {k: 1}}, st.sampled_from(["chat", "from", "date", "text"])),  # fields missing
-    st.builds(lambda t: {"edited_message": _message(JUNK_CHAT, t)}, odd_text),           # not asked for
+    st.builds(lambda t: {"edited_message": message(JUNK_CHAT, t)}, odd_text),           # not asked for
     st.builds(lambda k, v: {k: v}, st.sampled_from(["poll", "brand_new_update_type", "chat_boost", "x"]), json_junk),
-    st.builds(lambda d: {"callback_query": _callback(OWN_CHAT, d)}, odd_text),           # unknown callback data
-    st.builds(lambda d: {"callback_query": _callback(OWN_CHAT, d)}, json_junk),
-    st.builds(lambda a, x: {"callback_query": _callback(OWN_CHAT, f"1|{a}|{x}")},       # forged: another dealer's
+    st.builds(lambda d: {"callback_query": callback(OWN_CHAT, d)}, odd_text),           # unknown callback data
+    st.builds(lambda d: {"callback_query": callback(OWN_CHAT, d)}, json_junk),
+    st.builds(lambda a, x: {"callback_query": callback(OWN_CHAT, f"1|{a}|{x}")},       # forged: another dealer's
               st.sampled_from(ACTIONS), st.sampled_from([OTHER_ORDER, "1", "-1", "9" * 30, "", "%00"])),
     st.dictionaries(st.sampled_from(["message", "callback_query", "edited_message", "x"]), json_junk, max_size=3),
 )
@@ -216,11 +200,11 @@ async def _deliver(fuzz: Fuzz, batch: list[dict[str, Any] | None]) -> tuple[list
 
 
 @given(batch=batches)
-@example(batch=[None, {"message": _message(JUNK_CHAT, "\ud800")}, {"message": {"chat": 1}},
-                {"callback_query": _callback(OWN_CHAT, "1|menu|\udfff")}, None])             # lone surrogates
-@example(batch=[{"message": _message(JUNK_CHAT, "啊" * 20000)}, {"brand_new_update_type": {"x": 1}}, None])
-@example(batch=[None, {"callback_query": _callback(OWN_CHAT, f"1|orders.cancel_ok|{OTHER_ORDER}|1")},
-                {"message": _message(JUNK_CHAT, 12345)}])                                 # the last one malformed
+@example(batch=[None, {"message": message(JUNK_CHAT, "\ud800")}, {"message": {"chat": 1}},
+                {"callback_query": callback(OWN_CHAT, "1|menu|\udfff")}, None])             # lone surrogates
+@example(batch=[{"message": message(JUNK_CHAT, "啊" * 20000)}, {"brand_new_update_type": {"x": 1}}, None])
+@example(batch=[None, {"callback_query": callback(OWN_CHAT, f"1|orders.cancel_ok|{OTHER_ORDER}|1")},
+                {"message": message(JUNK_CHAT, 12345)}])                                 # the last one malformed
 @settings(max_examples=30, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 async def test_malformed_updates_among_good_ones(fuzz: Fuzz, batch: list[dict[str, Any] | None]) -> None:
@@ -240,8 +224,8 @@ async def test_a_batch_of_only_malformed_updates_is_passed_over(fuzz: Fuzz) -> N
     """The last update of an answer is malformed: the offset must still move past it, or the same answer
     would come back forever."""
     s = fuzz.standin
-    _, ids = await _deliver(fuzz, [{"message": {"text": "no chat"}}, {"message": _message("x", 1)},
-                                   {"unknown_kind": True}, {"message": _message(JUNK_CHAT, None)}])
+    _, ids = await _deliver(fuzz, [{"message": {"text": "no chat"}}, {"message": message("x", 1)},
+                                   {"unknown_kind": True}, {"message": message(JUNK_CHAT, None)}])
     await asyncio.sleep(0.3)                          # time for a wrong loop to fetch the batch again
     assert [i for answer in s.served for i in answer if i in ids] == ids
     assert fuzz.polling()
@@ -253,7 +237,7 @@ async def test_every_forged_button_action_in_one_batch(fuzz: Fuzz) -> None:
     s = fuzz.standin
     before = await fuzz.orders()
     since = s.count(OWN_CHAT)
-    batch: list[dict[str, Any] | None] = [{"callback_query": {**_callback(OWN_CHAT, f"1|{a}|{OTHER_ORDER}"),
+    batch: list[dict[str, Any] | None] = [{"callback_query": {**callback(OWN_CHAT, f"1|{a}|{OTHER_ORDER}"),
                                                               "id": f"forged{n}"}} for n, a in enumerate(actions)]
     _, ids = await _deliver(fuzz, [*batch, None])
     await s.wait_for(lambda: all(f"forged{n}" in s.callback_answers for n in range(len(actions))), 15,
