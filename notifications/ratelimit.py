@@ -35,6 +35,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from notifications.fallback import FallbackSwitch
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -270,30 +272,18 @@ class FallbackRateLimiter(RateLimiter):
                  errors: tuple[type[BaseException], ...] = (OSError, ConnectionError),
                  retry_after: float = 5.0, now: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.primary, self.fallback, self.errors = primary, fallback, errors
-        self.retry_after = retry_after
-        self._now = now
-        self._down_until: float | None = None
+        self.primary, self.fallback = primary, fallback
+        self._switch = FallbackSwitch(_log, "rate limiter: Redis unavailable, limiting in this process only",
+                                      "rate limiter: Redis is back, limits shared again",
+                                      errors=errors, retry_after=retry_after, now=now)
 
     @property
     def degraded(self) -> bool:
-        return self._down_until is not None
+        return self._switch.degraded
 
     async def _call(self, method: str, *args: Any) -> Any:
-        if self._down_until is None or self._now() >= self._down_until:
-            try:
-                result = await getattr(self.primary, method)(*args)
-            except self.errors as exc:
-                if self._down_until is None:
-                    _log.warning("rate limiter: Redis unavailable, limiting in this process only",
-                                 extra={"error": f"{type(exc).__name__}: {exc}"[:200]})
-                self._down_until = self._now() + self.retry_after
-            else:
-                if self._down_until is not None:
-                    _log.warning("rate limiter: Redis is back, limits shared again")
-                    self._down_until = None
-                return result
-        return await getattr(self.fallback, method)(*args)
+        return await self._switch.call(lambda: getattr(self.primary, method)(*args),
+                                       lambda: getattr(self.fallback, method)(*args))
 
     async def try_acquire(self, limits: Sequence[Limit], token: str | None = None) -> float:
         return float(await self._call("try_acquire", limits, token))

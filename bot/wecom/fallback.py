@@ -11,42 +11,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from bot.wecom.client import InProcessTokenCache, TokenCache
 from bot.wecom.replay import InProcessNonceGuard, NonceGuard
+from notifications.fallback import FallbackSwitch
 
 log = logging.getLogger(__name__)
-
-R = TypeVar("R")
-
-
-class _Fallback:
-    def __init__(self, what: str, errors: tuple[type[BaseException], ...], retry_after: float,
-                 now: Callable[[], float]) -> None:
-        self.what, self.errors, self.retry_after, self._now = what, errors, retry_after, now
-        self._down_until: float | None = None
-
-    @property
-    def degraded(self) -> bool:
-        return self._down_until is not None
-
-    async def call(self, primary: Callable[[], Awaitable[R]], fallback: Callable[[], Awaitable[R]]) -> R:
-        if self._down_until is None or self._now() >= self._down_until:
-            try:
-                result = await primary()
-            except self.errors as exc:
-                if self._down_until is None:
-                    log.warning(f"wecom {self.what}: Redis unavailable, kept in this process only",
-                                extra={"error": f"{type(exc).__name__}: {exc}"[:200]})
-                self._down_until = self._now() + self.retry_after
-            else:
-                if self._down_until is not None:
-                    log.warning(f"wecom {self.what}: Redis is back, shared again")
-                    self._down_until = None
-                return result
-        return await fallback()
 
 
 class FallbackTokenCache:
@@ -54,7 +26,9 @@ class FallbackTokenCache:
                  errors: tuple[type[BaseException], ...] = (OSError, ConnectionError), retry_after: float = 5.0,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.primary, self.fallback = primary, fallback or InProcessTokenCache()
-        self._switch = _Fallback("token cache", errors, retry_after, now)
+        self._switch = FallbackSwitch(log, "wecom token cache: Redis unavailable, kept in this process only",
+                                      "wecom token cache: Redis is back, shared again",
+                                      errors=errors, retry_after=retry_after, now=now)
 
     @property
     def degraded(self) -> bool:
@@ -77,7 +51,9 @@ class FallbackNonceGuard:
                  errors: tuple[type[BaseException], ...] = (OSError, ConnectionError), retry_after: float = 5.0,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.primary, self.fallback = primary, fallback or InProcessNonceGuard()
-        self._switch = _Fallback("replay guard", errors, retry_after, now)
+        self._switch = FallbackSwitch(log, "wecom replay guard: Redis unavailable, kept in this process only",
+                                      "wecom replay guard: Redis is back, shared again",
+                                      errors=errors, retry_after=retry_after, now=now)
 
     @property
     def degraded(self) -> bool:
