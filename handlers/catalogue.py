@@ -11,7 +11,7 @@ from core.errors import DomainError
 from core.ports import AbstractUnitOfWork
 from core.services.aliases import LearnAlias, dealer_aliases, learn_alias
 from core.users import Actor, ActorKind
-from nlu.schema import CatalogueEntry
+from nlu.schema import CatalogueEntry, ParseResult
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
@@ -59,6 +59,16 @@ class CatalogueCache:
 async def chat_catalogue(ctx: Ctx) -> list[CatalogueEntry]:
     """The catalogue for parsing a chat message (cached per process, see ``CatalogueCache``)."""
     return await ctx.deps.catalogue.entries(ctx.deps.uow_factory)
+
+
+async def parse_message(ctx: Ctx) -> ParseResult:
+    """The inbound text through the parser, against the catalogue and (for a dealer) its own words."""
+    aliases = None
+    if ctx.is_dealer:
+        async with ctx.uow() as uow:
+            aliases = await parser_aliases(uow, ctx.actor)
+    return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await chat_catalogue(ctx),
+                                       today=ctx.deps.clock.today(), dealer_aliases=aliases)
 
 
 # --- a dealer's own words for products (core.services.aliases) ---------------------------------------

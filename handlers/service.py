@@ -19,7 +19,7 @@ from core.errors import Conflict, DomainError
 from core.services.users import identity_actor
 from core.users import Actor
 from handlers import i18n
-from handlers.catalogue import chat_catalogue, parser_aliases
+from handlers.catalogue import parse_message
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import Router, parse_payload, payload
@@ -141,7 +141,7 @@ class ConversationService:
             return await r.commands["contact"](ctx)
         if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT, InboundKind.LOCATION):
             return await r.commands["help"](ctx)
-        ctx.parsed = await self._parse(ctx)
+        ctx.parsed = await parse_message(ctx)
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:
             return await r.commands["help"](ctx)
@@ -170,15 +170,6 @@ class ConversationService:
         ctx.parsed = ParseResult.model_validate(ctx.dialog.data["parsed"])
         ctx.idle()
         return await self.router.intents[ctx.parsed.intent](ctx)
-
-    async def _parse(self, ctx: Ctx) -> ParseResult:
-        catalogue = await chat_catalogue(ctx)
-        aliases = None
-        if ctx.is_dealer:
-            async with ctx.uow() as uow:
-                aliases = await parser_aliases(uow, ctx.actor)
-        return await self.deps.parser.parse(ctx.inbound.text, catalogue=catalogue, today=self.deps.clock.today(),
-                                            dealer_aliases=aliases)
 
     # --- state and receipts ---------------------------------------------------------------------
     def _client_language(self, inbound: Inbound) -> str:

@@ -41,7 +41,7 @@ from core.services.dealers import get_dealer, list_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import chat_catalogue, learn_from_pick, parser_aliases, remember_suggestions
+from handlers.catalogue import chat_catalogue, learn_from_pick, parse_message, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
@@ -252,13 +252,6 @@ async def _block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | 
 
 async def _catalogue(ctx: Ctx) -> list[CatalogueEntry]:
     return await chat_catalogue(ctx)
-
-
-async def _parse(ctx: Ctx) -> ParseResult:
-    async with ctx.uow() as uow:
-        aliases = await parser_aliases(uow, ctx.actor)
-    return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await _catalogue(ctx),
-                                       today=ctx.deps.clock.today(), dealer_aliases=aliases)
 
 
 def _fmt_date(ctx: Ctx, d: date) -> str:
@@ -533,7 +526,7 @@ async def _choose_dealer(ctx: Ctx, dealer_id: int) -> list[Reply]:
 async def order_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
-    parsed = ctx.parsed or await _parse(ctx)
+    parsed = ctx.parsed or await parse_message(ctx)
     if not parsed.slots.items and _is_reorder(ctx.inbound.text):
         return await _reorder(ctx, parsed.slots.order_no)
     if ctx.is_staff and Cart.load(ctx) is None:
@@ -555,7 +548,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [_prompt(ctx, cart)]
     if _is_reorder(ctx.inbound.text):
         return await _reorder(ctx, None)
-    parsed = await _parse(ctx)
+    parsed = await parse_message(ctx)
     if (not parsed.slots.items and parsed.slots.delivery_date is None
             and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ)):
         return await _meanwhile(ctx, cart, parsed)
@@ -925,7 +918,7 @@ async def date_typed(ctx: Ctx) -> list[Reply]:
     if cart is None:
         ctx.idle()
         return [main_menu(ctx)]
-    parsed = await _parse(ctx)
+    parsed = await parse_message(ctx)
     when = parsed.slots.delivery_date
     if when is None:
         found = find_date(ctx.inbound.text, ctx.deps.clock.today())
