@@ -15,6 +15,8 @@ class Intent(StrEnum):
     QUERY_STOCK = "query_stock"
     ORDER_STATUS = "order_status"
     CANCEL_ORDER = "cancel_order"
+    PRICE_QUERY = "price_query"          # a price for this dealer, or the price list
+    TICKET_STATUS = "ticket_status"      # follow-up of the dealer's own after-sales tickets / quality reports
     AFTER_SALES = "after_sales"
     QUALITY_FEEDBACK = "quality_feedback"
     REPORT_SALES = "report_sales"
@@ -33,6 +35,33 @@ class OrderItem(BaseModel):
     qty: int = Field(ge=1)
 
 
+class EditOp(StrEnum):
+    """What a message does to the lines of an order being built (or a sell-out report in progress)."""
+
+    ADD = "add"            # "AP300 20台", "再加5台AP300"
+    SET = "set"            # "AP300 改成10台", "10台就行", "改成10台" (sku None: the line the chat means)
+    REMOVE = "remove"      # "不要AP300了", "AP300删掉"
+    REPLACE = "replace"    # "AP300换成AP500" (qty None: keep the quantity)
+    SCALE = "scale"        # "数量翻倍" (factor 2), "减半" (factor 0.5); sku None: every line
+
+
+class CartEdit(BaseModel):
+    op: EditOp
+    sku: str | None = None
+    qty: int | None = Field(default=None, ge=1)
+    to_sku: str | None = None                  # REPLACE: the new product
+    factor: Decimal | None = None              # SCALE
+
+
+class Unresolved(BaseModel):
+    """A product-like word written with a quantity that names no one product ("XY123 五台", "滤网5箱" with
+    two filters in the catalogue): never dropped, the chat names it back with ``candidates`` (SKUs)."""
+
+    word: str
+    qty: int | None = None
+    candidates: list[str] = Field(default_factory=list)
+
+
 class Slots(BaseModel):
     items: list[OrderItem] = Field(default_factory=list)
     product: str | None = None          # a SKU
@@ -47,6 +76,11 @@ class Slots(BaseModel):
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
     removed: list[str] = Field(default_factory=list)         # SKUs the message takes back ("不要AP300了")
     rejected_quantities: list[str] = Field(default_factory=list)  # written quantities that are not whole numbers
+    negative_quantities: list[str] = Field(default_factory=list)  # "-5台", "负5台": refused, never read as 5
+    edits: list[CartEdit] = Field(default_factory=list)           # the message's lines as operations, in order
+    unresolved: list[Unresolved] = Field(default_factory=list)
+    account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
+    topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status)
 
 
 class ParseResult(BaseModel):
