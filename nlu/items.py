@@ -1,48 +1,77 @@
-"""Order lines in a message: products with quantities, corrections and negations.
+"""Order lines in a message as edits: add, set, remove, replace, scale; and what could not be placed.
 
-Works on normalized text (``nlu.normalize``) with product mentions from ``nlu.products`` and with dates
-and order numbers already blanked out (their digits are not quantities). Rules, in order:
+Works on normalized text (``nlu.normalize``) with product mentions from ``nlu.products`` (including
+codes that name no product, ``Strength.UNKNOWN``) and with dates and order numbers already blanked
+out (their digits are not quantities). Rules, in order:
 
-- a quantity right after a product ("AP300 20台", "AP300来二十台", "AP300 x20", "AP300，20台") belongs to
+- a quantity right after a product ("AP300 20台", "AP300来二十台", "AP300 x20", "滤网也来五箱") belongs to
   it; otherwise one right before it ("5台AP500", "两箱滤网", "20 AP300", "4 boxes of FL-WP400");
+- that line *sets* the quantity when a correction word says so ("AP300 改成10台", "改成5台AP500",
+  "AP300 10台就行", "make it 25 AP300"), else it *adds* ("AP300再来15台");
 - "各": "AP300和AP500各10台" gives each product of the clause without a quantity that quantity;
 - negation next to a product removes it ("不要AP300了", "净化器的不要了", "AP300去掉", "drop the AP500");
   a clause that is only a negation ("不要了") removes what the clause before it added;
-- correction: a quantity with no product of its own after "改成 / 不对 / instead" (or alone in its
-  clause) replaces the quantity of the product before it ("AP300 20台 改成30台", "二十台，不对，二十五台");
-  "换成AP500" after a removed product takes its quantity over;
-- the same product twice adds up ("DH20 10台，DH20再加5台");
-- a quantity that is not a whole number ("1.5k", "2.5台", "一点五台") is never rounded: it is reported
-  in ``rejected`` and the product gets no line;
-- a generic word naming several products ("滤网" with two filters in the catalogue) makes no line:
-  the word is reported in ``unknown`` so the chat can offer the candidates.
+- "X换成Y" replaces X by Y (Y's quantity when written, else X's);
+- a quantity with no product of its own sets the quantity of the product before it ("AP300 20台 改成30台",
+  "二十台，不对，二十五台") or, with none in the message, of the line the chat is talking about
+  ("改成10台": ``sku`` None); with "再/more" it adds ("need 2 more");
+- "数量翻倍 / 减半 / double it" scales every line (or the product named with it);
+- a quantity next to a word that is no product ("XY123 五台", "空净来5台"), or a generic word naming
+  several products ("滤网5箱"), is never dropped and never given to another product: it is reported in
+  ``unresolved`` with its quantity and the candidates;
+- a quantity that is not a whole number ("1.5k", "2.5台") is reported in ``rejected``, a negative one
+  ("-5台") in ``negative``: never rounded, never read as positive.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from nlu.numbers import QUANTITY, Quantity, parse_quantity
 from nlu.products import Mention, Strength
+from nlu.schema import CartEdit, EditOp, Unresolved
 
-_CLAUSE = re.compile(r"[,.;!?\n，。；！？]+|\s+(?:then|and then)\s+|然后")
-_RIGHT_GAP = re.compile(r"^(?:\s|来|要|订|再来|再要|再加|还要|加|共计|一共|总共|共|先来|x|\*|:|×|,|的话|卖了|卖出|卖掉|出了|"
-                        r"零售了?|成交了?|装了|sold|-)*$")
+_CLAUSE = re.compile(r"[,.;!?\n，。；！？]+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
+_VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|我|再|还|也|加|个|先|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
+          r"出了|零售了?|成交了?|装了|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
+          r"another|more|of|the|please")
+_SET_WORDS = (r"改成|改为|变成|改到|调成|调到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
+              r"change to|instead|only|just|actually|correction")
+_RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
 _LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*)*$")
-_NEGATION = re.compile(r"不要了?|不要|别要|别|去掉|删掉|删除|拿掉|取消|不用了?|砍掉|\b(?:remove|drop|delete|no more|"
-                       r"don't want|do not want|without|cancel)\b")
-_NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|the)*$")
-_CORRECTION = re.compile(r"改成|改为|换成|换为|变成|改|不对|错了|\b(?:instead|make it|change to|change it to|actually)\b")
+_SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
+_SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够了|即可|就这么多|for now|is enough|will do)")
+_ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
+_ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
+_CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
+_NEGATION = re.compile(r"不要了?|别要|别|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
+                       r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
+_NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|都|也|就|the)*$")
+_REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改成|改为|替换成|变成|换|改|->|=>|→|to|for|with)\s*"
+                          r"(?:要|来)?\s*$")
+_REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
+_OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _EACH = re.compile(r"各|\beach\b")
+_SCALE = (
+    (re.compile(r"翻倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
+    (re.compile(r"减半|砍半|减一半|少一半|一半就|\bhalve\b|\bhalf\b|\bcut .{0,12}in half\b"), Decimal("0.5")),
+    (re.compile(r"翻两倍|乘以?3|x\s?3(?!\d)|\btriple\b"), Decimal(3)),
+)
+_FILLER = re.compile(rf"(?:{_VERBS}|{_SET_WORDS}|我想|我们|你们|帮我|麻烦|请|下单|订货|要货|然后|最好|再给我|"
+                     rf"\b(?:i|we|want|need|order|buy|please|and)\b|[\s\"'()\[\]~])+")
 
 
 @dataclass
 class ItemResult:
-    items: dict[str, int] = field(default_factory=dict)        # sku -> qty, in order of appearance
+    items: dict[str, int] = field(default_factory=dict)        # sku -> qty: the message applied to an empty order
     removed: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)           # generic words for several products
+    unknown: list[str] = field(default_factory=list)           # product-like words naming no one product
     rejected: list[str] = field(default_factory=list)          # quantities that are not whole numbers
+    negative: list[str] = field(default_factory=list)          # quantities written negative
+    edits: list[CartEdit] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -56,28 +85,87 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _Lines:
+    """The message's edits, and what they do to an empty order (the ``items`` of the labelled sets)."""
+
+    def __init__(self, result: ItemResult) -> None:
+        self.r = result
+        self.last: str | None = None          # the product the message talked about last
+
+    def add(self, sku: str, qty: int) -> None:
+        self.r.edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
+        self.r.items[sku] = self.r.items.get(sku, 0) + qty
+        self.last = sku
+
+    def set(self, sku: str | None, qty: int) -> None:
+        sku = sku or self.last
+        self.r.edits.append(CartEdit(op=EditOp.SET, sku=sku, qty=qty))
+        if sku is not None:
+            self.r.items[sku] = qty
+            self.last = sku
+
+    def add_to_last(self, qty: int) -> None:
+        if self.last is None:
+            self.r.edits.append(CartEdit(op=EditOp.ADD, sku=None, qty=qty))
+        else:
+            self.add(self.last, qty)
+
+    def remove(self, skus: tuple[str, ...]) -> int | None:
+        taken = None
+        for sku in skus:
+            self.r.edits.append(CartEdit(op=EditOp.REMOVE, sku=sku))
+            if sku in self.r.items:
+                taken = self.r.items.pop(sku)
+            if sku not in self.r.removed:
+                self.r.removed.append(sku)
+        return taken
+
+    def replace(self, old: str, new: str, qty: int | None) -> None:
+        self.r.edits.append(CartEdit(op=EditOp.REPLACE, sku=old, to_sku=new, qty=qty))
+        had = self.r.items.pop(old, None)
+        if old not in self.r.removed:
+            self.r.removed.append(old)
+        if qty is not None or had is not None:
+            self.r.items[new] = qty if qty is not None else had or 0
+        self.last = new
+
+
 def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     """``text``: normalized, dates and order numbers blanked; ``mentions``: products found in it."""
     result = ItemResult()
     quantities = _quantities(text, mentions)
-    used: set[int] = set()                          # indexes of quantities taken
-    qty_of: dict[int, Quantity] = {}                # mention index -> quantity
-    negated: set[int] = set()
+    clauses = _clauses(text)
 
-    # negation binds to the product right next to it
+    def clause_of(pos: int) -> int:
+        return next((n for n, (a, b) in enumerate(clauses) if a <= pos < b), -1)
+
+    used: set[int] = set()                          # indexes of quantities taken
+    qty_of: dict[int, int] = {}                     # mention index -> quantity index
+    negated: set[int] = set()
     for neg in _NEGATION.finditer(text):
         for i, m in enumerate(mentions):
             if (m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])) or \
                (m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])):
                 negated.add(i)
-    # right, then left
+    # X换成Y: the pairs, and the old product is not negated by the replace word
+    replaced_by: dict[int, int] = {}
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        gap = text[a.end:b.start]
+        bare_gap = QUANTITY.sub("", gap)
+        if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
+            replaced_by[i] = i + 1
+    # quantities: right, then left
     for i, m in enumerate(mentions):
-        if i in negated:
+        if i in negated or i in replaced_by:
             continue
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         for k, q in enumerate(quantities):
-            if k not in used and m.end <= q.start <= nxt and _RIGHT_GAP.match(text[m.end:q.start]):
-                qty_of[i] = q
+            if k not in used and m.end <= q.start <= nxt and _RIGHT_GAP.match(text[m.end:q.start]) \
+                    and clause_of(q.start) in (clause_of(m.start), clause_of(m.end - 1) + 1) \
+                    and not _CLAUSE.search(text[m.end:q.start].replace(",", "")) \
+                    and not _OLD_NUMBER.search(text[m.end:q.start]):
+                qty_of[i] = k
                 used.add(k)
                 break
     for i, m in enumerate(mentions):
@@ -90,26 +178,20 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
                 continue
             gap = text[q.end:m.start]
             if _LEFT_GAP.match(gap) and (q.unit or not _is_cjk(gap + text[q.start:q.end])):
-                qty_of[i] = q
+                qty_of[i] = k
                 used.add(k)
             break
-    clauses = _clauses(text)
-
-    def clause_of(pos: int) -> int:
-        return next((n for n, (a, b) in enumerate(clauses) if a <= pos < b), -1)
-
     # 各 / each
     for each in _EACH.finditer(text):
         c = clause_of(each.start())
-        shared = next((x for k, x in enumerate(quantities) if k not in used and x.start >= each.end()
+        shared = next((k for k, x in enumerate(quantities) if k not in used and x.start >= each.end()
                        and _RIGHT_GAP.match(text[each.end():x.start])), None)
         if shared is None:
             continue
-        used.add(quantities.index(shared))
+        used.add(shared)
         for i, m in enumerate(mentions):
             if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < each.start():
                 qty_of[i] = shared
-
     # a clause that is only a negation drops what the clause before it added
     mention_clauses = {clause_of(m.start) for m in mentions}
     for neg in _NEGATION.finditer(text):
@@ -118,55 +200,136 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             for i, m in enumerate(mentions):
                 if clause_of(m.start) == c - 1:
                     negated.add(i)
-                    qty_of.pop(i, None)
 
-    # build the lines in order; corrections and replacements as they come
-    last: str | None = None
-    events: list[tuple[int, str, int]] = [(m.start, "m", i) for i, m in enumerate(mentions)]
-    events += [(q.start, "q", k) for k, q in enumerate(quantities) if k not in used]
+    lines = _Lines(result)
+    events: list[tuple[int, int, str, int]] = [(m.start, 1, "m", i) for i, m in enumerate(mentions)]
+    events += [(q.start, 0, "q", k) for k, q in enumerate(quantities) if k not in used]
     events.sort()
-    pending_qty: int | None = None           # quantity of a product removed just before ("换成AP500")
-    for pos, kind, idx in events:
+    pending_old: str | None = None           # a product removed just before ("不要X了，换成Y")
+    handled: set[int] = set()                # the new product of "X换成Y", done with X
+    for _pos, _, kind, idx in events:
         if kind == "q":
-            q = quantities[idx]
-            before = text[max(0, pos - 12):pos]
-            if last is None or before.endswith(("instead of ", "instead of")):
-                continue          # "make it 25 AP300 instead of 20": 20 is the old number
-            alone = not any(clause_of(m.start) == clause_of(pos) for m in mentions)
-            if _CORRECTION.search(before) or (alone and q.unit):
-                if q.value is None:
-                    result.rejected.append(q.raw)
-                elif last in result.items:
-                    result.items[last] = q.value
+            _loose_quantity(text, quantities[idx], clause_of, clauses, mentions, lines)
             continue
         m = mentions[idx]
+        if idx in handled:
+            continue
         if idx in negated:
-            for dropped in m.skus:
-                if dropped in result.items:
-                    pending_qty = result.items.pop(dropped)
-                if dropped not in result.removed:
-                    result.removed.append(dropped)
+            if m.skus:
+                lines.remove(m.skus)
+                pending_old = m.sku
             continue
-        sku = m.sku
-        if sku is None:
-            if m.strength == Strength.CATEGORY and m.word not in result.unknown:
-                result.unknown.append(m.word)
+        bound = qty_of.get(idx)
+        line_qty = quantities[bound] if bound is not None else None
+        if m.sku is None:                    # a generic word or a code that is no product
+            if line_qty is not None or m.strength == Strength.CATEGORY:
+                _unresolved(result, m, line_qty)
             continue
-        found = qty_of.get(idx)
-        if found is None:
-            if pending_qty is not None and _CORRECTION.search(text[max(0, m.start - 8):m.start]):
-                result.items[sku] = pending_qty
-                pending_qty = None
-            last = sku if sku in result.items else last
+        if idx in replaced_by:
+            new = mentions[replaced_by[idx]]
+            nk = qty_of.get(replaced_by[idx])
+            nq = quantities[nk] if nk is not None else None
+            if nq is not None and not nq.usable:
+                _refused(result, nq)
+            lines.replace(m.sku, new.sku or "", nq.value if nq is not None and nq.usable else None)
+            qty_of.pop(replaced_by[idx], None)
+            handled.add(replaced_by[idx])
             continue
-        if found.value is None or found.value < 1:
-            result.rejected.append(found.raw)
+        before = text[clauses[clause_of(m.start)][0] if clause_of(m.start) >= 0 else 0:m.start]
+        if line_qty is None:
+            if pending_old is not None and (_REPLACE_START.match(before) or _SET_BEFORE.search(before)):
+                lines.replace(pending_old, m.sku, None)
+                pending_old = None
+            else:
+                lines.last = m.sku
             continue
-        result.items[sku] = result.items.get(sku, 0) + found.value
-        last = sku
-    for sku in result.removed:
-        result.items.pop(sku, None)
+        if not line_qty.usable:
+            _refused(result, line_qty)
+            continue
+        assert line_qty.value is not None
+        if pending_old is not None and _REPLACE_START.match(before):
+            lines.replace(pending_old, m.sku, line_qty.value)
+            pending_old = None
+        elif _is_set(text, m, line_qty, before):
+            lines.set(m.sku, line_qty.value)
+        else:
+            lines.add(m.sku, line_qty.value)
+    _scale(text, mentions, clause_of, lines)
+    for u in result.unresolved:
+        if u.word not in result.unknown:
+            result.unknown.append(u.word)
     return result
+
+
+def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:
+    if q.start >= m.end:        # "AP300 改成10台", "AP300 10台就行"
+        between = text[m.end:q.start]
+        return bool(re.search(_SET_WORDS, between) or _SET_BEFORE.search(before) or _SET_AFTER.match(text[q.end:]))
+    # "改成5台AP500"
+    lead = text[:q.start]
+    return bool(_SET_BEFORE.search(lead[-12:]) or _SET_AFTER.match(text[m.end:]))
+
+
+def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, int]],  # type: ignore[no-untyped-def]
+                    mentions: list[Mention], lines: _Lines) -> None:
+    """A quantity no product took: a correction of the line before, an addition, or a word that is no product."""
+    result = lines.r
+    before = text[max(0, q.start - 12):q.start]
+    if before.endswith(("instead of ", "instead of", "not ", "而不是")):
+        return             # "make it 25 AP300 instead of 20": 20 is the old number
+    if not q.usable:
+        _refused(result, q)
+        return
+    assert q.value is not None
+    c = clause_of(q.start)
+    a, b = clauses[c] if c >= 0 else (0, len(text))
+    head, tail = text[a:q.start], text[q.end:b]
+    if not q.unit and head[-1:] and _is_cjk(head[-1]) and QUANTITY.search(tail) and \
+            any(x.group("unit") for x in QUANTITY.finditer(tail)):
+        return             # "空净300 来5台": 300 is part of the word, 5台 the quantity
+    previous = text[clauses[c - 1][0]:clauses[c - 1][1]] if c > 0 else ""
+    if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
+        lines.add_to_last(q.value)
+        return
+    word = _FILLER.sub(" ", head).split()
+    if _SET_BEFORE.search(head) or _SET_AFTER.match(tail) or _CORRECTION.search(head + " " + previous):
+        lines.set(None, q.value)
+        return
+    if word and not word[-1].isdigit() and len(word[-1]) >= 2 and not any(m.start >= a and m.end <= q.start
+                                                                          for m in mentions):
+        result.unresolved.append(Unresolved(word=word[-1][:24], qty=q.value))
+        return
+    if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
+        return      # a bare number in other text ("3楼", "等2天") is no quantity
+    lines.set(None, q.value)
+
+
+def _unresolved(result: ItemResult, m: Mention, q: Quantity | None) -> None:
+    if q is not None and not q.usable:
+        _refused(result, q)
+        return
+    word = m.word.upper() if m.strength == Strength.UNKNOWN else m.word
+    result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
+                                        candidates=list(m.skus)))
+
+
+def _refused(result: ItemResult, q: Quantity) -> None:
+    (result.negative if q.negative else result.rejected).append(q.raw)
+
+
+def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None:  # type: ignore[no-untyped-def]
+    for pattern, factor in _SCALE:
+        for m in pattern.finditer(text):
+            if factor == 2 and text[m.end():m.end() + 1] == "倍" or text[max(0, m.start() - 1):m.start()] == "两":
+                continue
+            c = clause_of(m.start())
+            named = [x.sku for x in mentions if clause_of(x.start) == c and x.sku]
+            lines.r.edits.append(CartEdit(op=EditOp.SCALE, sku=named[0] if len(named) == 1 else None,
+                                          factor=factor))
+            return
+
+
+_WORD_NUMBERS = frozenset({"一", "两", "俩", "半", "万", "千", "百", "十"})
 
 
 def _is_cjk(s: str) -> bool:
@@ -179,5 +342,7 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     for m in QUANTITY.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
+        if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
+            continue        # "说一下", "一起", "两个人": a word, not a quantity
         out.append(parse_quantity(m))
     return out

@@ -1,7 +1,9 @@
-"""Integer quantities the way dealers write them: "20", "二十", "两", "一百零五", "俩", "ten", "2k".
+"""Integer quantities the way dealers write them: "20", "二十", "两", "一百零五", "俩", "ten", "2k",
+financial numerals ("贰拾伍", "伍拾"), "廿五" / "卅", "1百", dozens ("一打" = 12, "半打" = 6, "2 dozen").
 
 ``parse_int`` reads a number on its own; ``parse_quantity`` reads one found by ``QUANTITY`` and says
-whether it is a whole number (1.5, 一点五 and 1.5k are refused, never rounded).
+whether it is a whole number (1.5, 一点五 and 1.5k are refused, never rounded) and whether it was
+written negative ("-5台", "负5台": refused, never read as 5).
 """
 
 from __future__ import annotations
@@ -10,21 +12,29 @@ import re
 from dataclasses import dataclass
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
+           "七": 7, "八": 8, "九": 9,
+           # financial (大写) numerals, as on invoices and in some dealers' habits
+           "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9,
+           **{str(d): d for d in range(10)}}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+_TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
+DOZEN_UNITS = ("打", "dozen", "dozens")
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
               "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12}
 
-CN_NUM = "[零〇一二两俩三仨四五六七八九十][零〇一二两俩三仨四五六七八九十百千万点]*"
-UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "pcs", "pc", "units", "unit", "boxes", "box",
-         "sets", "set", "cartons", "carton", "ctns", "ctn", "pieces", "piece")
+_CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
+CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
+UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
+         "打", "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn",
+         "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
 QUANTITY = re.compile(
-    rf"(?P<num>(?<![a-wyz0-9.])\d+(?:\.\d+)?k?(?![\d.])|{CN_NUM}|(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
+    rf"(?:(?<![a-z0-9])(?P<neg>[-−]|负)\s*)?"
+    rf"(?P<num>{CN_NUM}|(?<![a-wyz0-9.])\d+(?:\.\d+)?k?(?![\d.])|(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
 
 
 def parse_int(text: str) -> int | None:
@@ -36,9 +46,23 @@ def parse_int(text: str) -> int | None:
         return int(text)
     if text.lower() in EN_NUMBERS:
         return EN_NUMBERS[text.lower()]
+    if text == "半":
+        return None
+    for short, long in _TENS.items():
+        text = text.replace(short, long)
+    text = text.replace(" ", "")
+    if text.isdigit():
+        return int(text)
+    if re.fullmatch(r"\d{2,}[百千万].*", text):      # "12万" is fine, "12百" is not how numbers are written
+        head = re.match(r"\d+", text)
+        if head and text[len(head.group(0))] != "万":
+            return None
     total, section, digit = 0, 0, None
     for ch in text:
         if ch in _DIGITS:
+            if digit is not None and ch.isdigit():      # "12万": several Arabic digits before a unit
+                digit = digit * 10 + _DIGITS[ch]
+                continue
             digit = _DIGITS[ch]
         elif ch in _UNITS:
             section += (1 if digit is None else digit) * _UNITS[ch]
@@ -53,21 +77,34 @@ def parse_int(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Quantity:
-    value: int | None          # None: not a whole number (``raw`` says what was written)
+    value: int | None          # None: not a whole positive number (``raw`` says what was written)
     raw: str
     unit: str
     start: int
     end: int
+    negative: bool = False     # written with a minus sign: never a quantity
+
+    @property
+    def usable(self) -> bool:
+        return self.value is not None and self.value >= 1
 
 
 def parse_quantity(m: re.Match[str]) -> Quantity:
     num, unit = m.group("num"), m.group("unit") or ""
     value: int | None
-    if num.endswith("k") and num[:-1].replace(".", "", 1).isdigit():
+    if num == "半" and unit in DOZEN_UNITS:
+        value = 6
+        unit = "打"
+    elif num.endswith("k") and num[:-1].replace(".", "", 1).isdigit():
         base = num[:-1]
         value = int(base) * 1000 if base.isdigit() else None
     elif "." in num or "点" in num:
         value = None
     else:
         value = parse_int(num)
-    return Quantity(value=value, raw=m.group(0).strip(), unit=unit, start=m.start(), end=m.end())
+    if unit in DOZEN_UNITS and value is not None and num != "半":
+        value *= 12
+    negative = bool(m.group("neg"))
+    if negative:
+        value = None
+    return Quantity(value=value, raw=m.group(0).strip(), unit=unit, start=m.start(), end=m.end(), negative=negative)

@@ -22,7 +22,7 @@ from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.products import Mention, ProductIndex, Strength, product_index
-from nlu.schema import CatalogueEntry, Intent, OrderItem, ParseResult, Slots
+from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
 ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)")
 PRODUCT_MARK, QTY_MARK, ORDER_MARK, DATE_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
@@ -45,9 +45,16 @@ _PERIODS: tuple[tuple[str, str], ...] = (
     ("这季度", "this_quarter"), ("q4", "this_quarter"), ("今年", "this_year"), ("年度", "this_year"),
     ("this year", "this_year"),
 )
-_DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ)
-_NOT_PRODUCTS = re.compile(r"改成|改为|换成|不要了?|不对|取消|再加|还要|加|卖了|卖出|一共|共计|总共|各|的")
-_FILLER_WORDS = re.compile(r"我要|我想|帮我|麻烦|请|下单|订货|要货|再来|来|要|订|给我|先|\b(?:order|buy|please|i|want|need)\b")
+_WEAK = (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ)
+_DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ, Intent.TICKET_STATUS)
+_ACCOUNTS = (("rebate", re.compile(r"返利|返点|rebate")), ("prepayment", re.compile(r"预存|预付|预款|prepay|prepaid")),
+             ("deposit", re.compile(r"保证金|押金|deposit")),
+             ("credit", re.compile(r"信用|额度|赊账|授信|credit")))
+_PROFILE = re.compile(r"等级|级别|什么级|几级|星级|哪个区|哪个大区|归哪|区域|上级|上一级|总代|我的资料|我的信息|账户信息|"
+                      r"我是谁|\b(?:tier|level|my region|parent dealer|my profile|who am i)\b")
+_PRICE_LIST = re.compile(r"价格表|价目表|价格单|报价单|价格清单|价表|price ?list|price sheet")
+_TICKET_LIST = re.compile(r"^(?:我的|查看|看看|看下|看一下)?(?:全部|所有|我的)?(?:工单|售后单|反馈|质量反馈|报修单|维修单)(?:列表|记录)?$|"
+                          r"\bmy (?:tickets|cases|reports|feedback)\b")
 
 
 @dataclass
@@ -79,37 +86,21 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     if found is not None:
         date_span = (found.start, found.end)
         blanked = blanked[:found.start] + " " * (found.end - found.start) + blanked[found.end:]
-    mentions = index.find(blanked)
+    known = index.find(blanked)
+    unknown_codes = index.unknown_codes(blanked, known)
+    mentions = sorted(known + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
-    result = Analysis(text=norm, blanked=blanked, mentions=mentions, items=items, order_no=order_no,
+    for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
+        if not u.candidates:
+            u.candidates = [sku for sku, _ in index.suggest([u.word])]
+        if re.fullmatch(r"[a-z]{1,5}-?\d{2,5}[a-z]{0,3}", u.word):
+            u.word = u.word.upper()
+    result = Analysis(text=norm, blanked=blanked, mentions=known, items=items, order_no=order_no,
                       delivery_date=found.value if found else None, date_span=date_span, order_span=order_span)
-    result.unknown = list(items.unknown) + _unknown_words(blanked, mentions)
+    words = [u.word for u in items.unresolved]
+    words += [m.word.upper() for m in unknown_codes if m.word.upper() not in words]
+    result.unknown = list(dict.fromkeys(list(items.unknown) + words))
     return result
-
-
-def _unknown_words(text: str, mentions: list[Mention]) -> list[str]:
-    """Product-like words the catalogue does not know: "AP600", or "空净" in "空净来5台"."""
-    taken = [(m.start, m.end) for m in mentions]
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    words: list[str] = []
-    for m in re.finditer(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])", text):
-        if free(m.start(), m.end()):
-            words.append(m.group(0).upper())
-    for q in QUANTITY.finditer(text):
-        if not q.group("unit") or not free(q.start(), q.end()):
-            continue
-        if any(0 <= m.start - q.end() <= 2 for m in mentions):      # "5台AP500": the quantity is AP500's
-            continue
-        before = text[:q.start()]
-        clause = re.split(r"[,.;!?，。；！？]", before)[-1]
-        parts = _NOT_PRODUCTS.sub(" ", _FILLER_WORDS.sub(" ", clause)).split()
-        word = parts[-1] if parts else ""
-        if 2 <= len(word) <= 12 and free(q.start() - len(clause), q.start()) and not word.isdigit():
-            words.append(word)
-    return list(dict.fromkeys(words))
 
 
 def masked(text: str, index: ProductIndex, today: date = _REFERENCE_DAY) -> str:
@@ -174,6 +165,11 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
     if a.items.items and intent in (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ):
         return Intent.PLACE_ORDER, max(confidence, 0.8)
+    # a change of order lines ("改成10台", "数量翻倍", "AP300换成AP500", "need 2 more") is ordering whatever
+    # the words around it; sell-out lines are changed the same way, so a sell-out report stays one
+    if a.items.edits and intent not in (Intent.PLACE_ORDER, Intent.REPORT_SALES, Intent.CANCEL_ORDER) and (
+            any(e.op != EditOp.ADD for e in a.items.edits) or intent in _WEAK):
+        return Intent.PLACE_ORDER, max(confidence, 0.75)
     if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
     return intent, confidence
@@ -181,9 +177,10 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
 
 def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     slots = Slots(
-        items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items()],
+        items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items() if q >= 1],
         order_no=a.order_no, delivery_date=a.delivery_date, unknown_words=a.unknown,
         removed=list(a.items.removed), rejected_quantities=list(a.items.rejected),
+        negative_quantities=list(a.items.negative), edits=list(a.items.edits), unresolved=list(a.items.unresolved),
     )
     named = [m.sku for m in a.mentions if m.sku and m.strength >= Strength.FUZZY and m.sku not in a.items.removed]
     slots.product = named[0] if named else None
@@ -199,6 +196,16 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.warehouse = w.group(1)
     slots.region = next((r for r in _REGIONS if r in a.text), None)
     slots.period = next((p for word, p in _PERIODS if word in a.text), None)
+    if intent in (Intent.CONTRACT_QUERY, Intent.SALES_QUERY):
+        slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
+        if _PROFILE.search(a.text):
+            slots.topic = "profile"
+    if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
+        slots.topic = "price_list"
+    if intent == Intent.TICKET_STATUS:
+        if _TICKET_LIST.search(a.text.strip(" .!?~")):
+            slots.topic = "list"
+        slots.description = a.text[:500]
     return ParseResult(intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), slots=slots)
 
 

@@ -3,7 +3,13 @@
 ``ProductIndex`` is built once per catalogue (and dealer alias library) and cached: it knows every
 SKU, name and alias, spelling variants of model codes ("AP-300", "ap 300", "AP300"), the generic
 words in product names ("净化器", "滤网": one product or a category of several), and finds near
-misses ("AP3000", "DH-2O", "净化气300") when exactly one product is that close.
+misses ("AP3000", "DH-2O", "净化气300") when exactly one product is that close, and Chinese words typed
+with the wrong character of the same sound, as pinyin input produces them ("进化器" / "静化器" for 净化器,
+"虑网" for 滤网: ``pypinyin``, with the usual fuzzy-pinyin pairs in/ing, en/eng, an/ang, z/zh, c/ch, s/sh).
+
+This module is the one place that answers "which product did they mean": the parser's mentions
+(``find``), the words it could not place (``unknown_codes``) and the suggestions the chat offers for
+them (``suggest``).
 
 ``find`` returns ``Mention`` spans over the *normalized* text (``nlu.normalize``), longest names
 first, so "AP300滤网" is the filter and not the purifier. A generic word next to a model code is
@@ -18,6 +24,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
 from nlu.normalize import normalize
@@ -25,6 +33,7 @@ from nlu.schema import CatalogueEntry
 
 
 class Strength(IntEnum):
+    UNKNOWN = 0       # a model-like code no product has ("XY123"): takes its quantity, names no product
     CATEGORY = 1      # a generic word of product names: maybe several products
     FUZZY = 2         # a near miss of exactly one product's code or alias
     NAME = 3          # a model code written inside another product's name (weak)
@@ -49,6 +58,29 @@ _MODEL = re.compile(r"[a-z]+(?:[- ]?[a-z]+)*[- ]?\d+[a-z0-9]*|[a-z]+-[a-z]+")
 _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3})(?![a-z0-9])")
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 _GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
+_UNKNOWN_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])")
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
+SUGGEST_CUTOFF = 50.0
+
+
+@lru_cache(maxsize=8192)
+def _sound(ch: str) -> str:
+    """The toneless pinyin of one character with the fuzzy pairs folded ("净" and "进" both "jin")."""
+    py = lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0]
+    for long, short in _FUZZY_INITIALS:
+        if py.startswith(long):
+            py = short + py[len(long):]
+            break
+    for long, short in _FUZZY_FINALS:
+        if py.endswith(long):
+            py = py[: -len(long)] + short
+            break
+    return py
+
+
+def sounds(word: str) -> tuple[str, ...]:
+    return tuple(_sound(ch) for ch in word)
 
 
 def _compact(s: str) -> str:
@@ -109,18 +141,105 @@ class ProductIndex:
         self._pattern = re.compile("|".join(parts)) if parts else None
         self._compact_exact = {_compact(k): v for k, v in self.keys.items() if v[0] >= Strength.NAME}
         self._names = {sku: _compact(normalize(e.name)) for sku, e in self.entries.items()}
+        # Chinese keys by sound, for words typed with a homophone; a sound shared by keys of other products
+        # names no one of them
+        self._by_sound: dict[tuple[str, ...], str] = {}
+        shared: set[tuple[str, ...]] = set()
+        for k in self.keys:
+            if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
+                snd = sounds(k)
+                old = self._by_sound.get(snd)
+                if old is not None and self.keys[old][1] != self.keys[k][1]:
+                    shared.add(snd)
+                elif old is None or len(k) > len(old):
+                    self._by_sound[snd] = k
+        for snd in shared:
+            self._by_sound.pop(snd, None)
+        self._sound_lengths = sorted({len(s) for s in self._by_sound}, reverse=True)
 
     # --- finding --------------------------------------------------------------------------------
     def find(self, text: str) -> list[Mention]:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
+        spelled = self.respell(text)
         if self._pattern is not None:
-            for m in self._pattern.finditer(text):
+            for m in self._pattern.finditer(spelled):
                 strength, skus = self.keys[m.group(0)]
+                if spelled[m.start():m.end()] != text[m.start():m.end()] and len(skus) == 1:
+                    strength = min(strength, Strength.FUZZY)
                 found.append(Mention(m.start(), m.end(), skus, strength, m.group(0)))
-        found += self._near_misses(text, found)
+        found += self._near_misses(spelled, found)
         found.sort(key=lambda x: x.start)
-        return self._combine(text, found)
+        return self._combine(spelled, found)
+
+    def respell(self, text: str) -> str:
+        """``text`` with Chinese words that sound like a product word but are written otherwise ("进化器",
+        "虑网") written as that product word; same length, so positions stay valid."""
+        if not self._by_sound:
+            return text
+        out = list(text)
+        for run in _CJK.finditer(text):
+            i = run.start()
+            while i < run.end():
+                step = 1
+                for n in self._sound_lengths:
+                    j = i + n
+                    if j > run.end():
+                        continue
+                    word = text[i:j]
+                    key = self._by_sound.get(sounds(word))
+                    if key is None:
+                        continue
+                    # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
+                    # alone match too much ordinary speech
+                    if key != word and (n >= 3 or set(word) & set(key)):
+                        out[i:j] = key
+                    step = n
+                    break
+                i += step
+        return "".join(out)
+
+    def unknown_codes(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Model-like codes in ``text`` that are no product ("XY123"), as mentions naming nothing: they take
+        the quantity written with them, so it is never given to another product."""
+        def free(a: int, b: int) -> bool:
+            return all(b <= m.start or a >= m.end for m in mentions)
+
+        return [Mention(m.start(), m.end(), (), Strength.UNKNOWN, m.group(0))
+                for m in _UNKNOWN_CODE.finditer(text) if free(m.start(), m.end())]
+
+    def suggest(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, float]]:
+        """Up to ``limit`` SKUs closest to ``words`` (unknown product words), best first, with a 0-100 score
+        (rapidfuzz WRatio over SKUs, names and aliases; a word that sounds like a product word scores 90)."""
+        if not self.entries:
+            return []
+        choices, owners = self._choices()
+        best: dict[str, float] = {}
+        for word in [w for w in words if w.strip()][:8]:
+            for _, score, index in process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                                                   limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
+                sku = owners[index]
+                best[sku] = max(best.get(sku, 0.0), float(score))
+            spelled = self.respell(normalize(word))
+            if spelled != normalize(word):
+                for m in self.find(spelled):
+                    for sku in m.skus:
+                        best[sku] = max(best.get(sku, 0.0), 90.0)
+        return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+
+    def _choices(self) -> tuple[list[str], list[str]]:
+        cached = getattr(self, "_choice_cache", None)
+        if cached is None:
+            choices: list[str] = []
+            owners: list[str] = []
+            for e in self.entries.values():
+                for name in dict.fromkeys((e.sku, e.name, *e.aliases)):
+                    if name:
+                        choices.append(name)
+                        owners.append(e.sku)
+            cached = (choices, owners)
+            self._choice_cache = cached
+        return cached
 
     def _near_misses(self, text: str, taken: list[Mention]) -> list[Mention]:
         def free(a: int, b: int) -> bool:
