@@ -41,3 +41,14 @@ register({
     "nothing_to_cancel": ("当前没有进行中的操作。", "There is nothing to cancel."),
     "lang.switched": ("已切换为中文。", "Switched to English."),
 })
+
+
+def written_language(text: str) -> str | None:
+    """The language a message is written in: "zh-CN" when it has Chinese characters, "en" when it is words
+    in Latin letters only, None when it says nothing (a number, a code, an emoji, a button)."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "zh-CN"
+    words = [w for w in text.split() if w.isalpha() and w.isascii()]
+    if words and sum(len(w) for w in words) >= 3 and not any(ch.isdigit() for ch in "".join(words)):
+        return "en"
+    return None

@@ -73,7 +73,9 @@ class ConversationService:
                 log.info("duplicate delivery ignored", extra={"key": receipt_key})
                 return []
             dialog, actor = opened
-            lang = dialog.language or lang
+            # a reply follows the language the person writes in (a Chinese dealer with an English phone still
+            # reads Chinese), unless they chose one with /lang; what a message does not tell keeps the client's
+            lang = dialog.language or i18n.written_language(inbound.text) or lang
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang)
             replies = await self._route(ctx)

@@ -310,7 +310,7 @@ def _unresolved(result: ItemResult, m: Mention, q: Quantity | None) -> None:
         return
     word = m.word.upper() if m.strength == Strength.UNKNOWN else m.word
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
-                                        candidates=list(m.skus)))
+                                        candidates=list(m.skus), generic=m.strength == Strength.CATEGORY))
 
 
 def _refused(result: ItemResult, q: Quantity) -> None:

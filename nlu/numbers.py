@@ -108,3 +108,18 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
     if negative:
         value = None
     return Quantity(value=value, raw=m.group(0).strip(), unit=unit, start=m.start(), end=m.end(), negative=negative)
+
+
+_ALONE = re.compile(rf"^\s*(?:{QUANTITY.pattern})\s*(?:就行|就好|吧|了)?\s*$")
+
+
+def typed_quantity(text: str) -> int | None:
+    """A quantity typed on its own, as the answer to "how many?" ("20", "二十台", "廿五", "一打"), else None
+    (also for "-5", "2.5" and anything that is not only a number)."""
+    from nlu.normalize import normalize
+
+    m = _ALONE.match(normalize(text))
+    if m is None:
+        return None
+    q = parse_quantity(m)
+    return q.value if q.usable else None

@@ -333,3 +333,19 @@ def _cached(key: tuple[tuple[str, str, tuple[str, ...]], ...],
 def product_index(catalogue: Sequence[CatalogueEntry], dealer_aliases: dict[str, str] | None = None) -> ProductIndex:
     """The index for this catalogue and alias library, built once and reused (the chat parses every message)."""
     return _cached(_catalogue_key(catalogue), tuple(sorted((dealer_aliases or {}).items())))
+
+
+def find_product(text: str, catalogue: Sequence[CatalogueEntry],
+                 dealer_aliases: dict[str, str] | None = None) -> str | None:
+    """The SKU of the one product ``text`` names best (exact names before near misses), else None."""
+    found = [m for m in product_index(catalogue, dealer_aliases).find(normalize(text)) if m.sku]
+    if not found:
+        return None
+    return max(found, key=lambda m: (m.strength, m.end - m.start)).sku
+
+
+def suggest_products(words: Sequence[str], catalogue: Sequence[CatalogueEntry],
+                     limit: int = 3) -> list[tuple[CatalogueEntry, float]]:
+    """Up to ``limit`` catalogue entries closest to ``words``, best first, with a 0-100 score ("did you mean")."""
+    index = product_index(catalogue)
+    return [(index.entries[sku], score) for sku, score in index.suggest(words, limit)]

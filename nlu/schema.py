@@ -60,6 +60,7 @@ class Unresolved(BaseModel):
     word: str
     qty: int | None = None
     candidates: list[str] = Field(default_factory=list)
+    generic: bool = False          # a word of several products' names ("滤网"), not an unknown one
 
 
 class Slots(BaseModel):

@@ -22,8 +22,8 @@ from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import payload
-from nlu.keyword import mentioned_product
 from nlu.numbers import parse_int
+from nlu.products import find_product
 from nlu.schema import CatalogueEntry
 
 MAX_PHOTOS = 9
@@ -187,7 +187,7 @@ def product_prompt_key(products: list[Product]) -> str:
 def match_product(text: str, products: list[Product]) -> str | None:
     """The SKU a typed text names (SKU, name or alias; longest name wins), else None."""
     entries = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in products]
-    return mentioned_product(text, entries)
+    return find_product(text, entries)
 
 
 def product_name(products: list[Product], sku: str | None) -> str:

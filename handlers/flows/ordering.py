@@ -26,9 +26,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-
-from rapidfuzz import fuzz, process, utils
 
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.money import fmt_cny
@@ -36,6 +35,13 @@ from core.onboarding import ordering_block_reason
 from core.order_flow import approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.pricing import Quote
+from core.products import Product
+
+try:   # TEMPORARY until core.products.line_limit lands
+    from core.products import line_limit  # type: ignore[attr-defined]
+except ImportError:
+    def line_limit(product: Product) -> int:
+        return min(99_999, product.pack_size * 1000)
 from core.services.catalogue import list_products
 from core.services.dealers import get_dealer, list_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
@@ -48,8 +54,9 @@ from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
-from nlu.numbers import parse_int
-from nlu.schema import CatalogueEntry, Intent, ParseResult
+from nlu.numbers import typed_quantity
+from nlu.products import suggest_products
+from nlu.schema import CartEdit, CatalogueEntry, EditOp, Intent, ParseResult
 
 router = Router(name=__name__)
 
@@ -57,8 +64,6 @@ MAX_QTY = 99_999
 MAX_LINES = 30
 MAX_DAYS_AHEAD = 180
 QUICK_QTYS = (1, 5, 10, 20, 50)
-SUGGESTIONS = 3
-SUGGEST_CUTOFF = 50.0
 # Text that means "the same as my last order"; the parser calls it PLACE_ORDER without items.
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "same as last", "reorder", "order again")
 
@@ -106,6 +111,34 @@ i18n.register({
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
     "order.added": ("已加入购物车：{items}", "Added to the cart: {items}"),
+    "order.added_line": ("已加入：{name} ×{qty}{unit}", "Added: {name} x{qty} {unit}"),
+    "order.added_more": ("已加：{name} +{qty}（原 {had}，现共 {total}{unit}）",
+                         "Added: {name} +{qty} (was {had}, now {total} {unit})"),
+    "order.set_to": ("已改为：{name} ×{qty}{unit}", "Changed: {name} is now x{qty} {unit}"),
+    "order.removed": ("已删除：{name}", "Removed: {name}"),
+    "order.not_in_cart": ("购物车里没有 {name}，无需删除。", "{name} is not in the cart; nothing to remove."),
+    "order.replaced": ("已替换：{old} → {new} ×{qty}{unit}", "Replaced: {old} -> {new} x{qty} {unit}"),
+    "order.scaled": ("数量已{factor}：{items}", "Quantities {factor}: {items}"),
+    "order.factor_half": ("减半", "halved"),
+    "order.factor_times": ("乘以 {n}", "multiplied by {n}"),
+    "order.scale_empty": ("购物车是空的，没有可以调整的数量。", "The cart is empty; there is nothing to scale."),
+    "order.which_line": ("改成 {qty} 的是哪一个商品？", "Which product should be {qty}?"),
+    "order.which_empty": ("购物车是空的：请说明要 {qty} 的是哪个产品，例如“AP300 {qty}台”。",
+                          "The cart is empty: which product do you want {qty} of? e.g. \"AP300 x{qty}\""),
+    "order.over_limit": ("{name} 每单最多 {limit}{unit}，{qty}{unit} 超出上限，未修改。如确需更多，请联系订单台。",
+                         "{name}: at most {limit} {unit} per order; {qty} is over the limit, nothing changed. "
+                         "For more, contact the order desk."),
+    "order.qty_negative": ("数量不能是负数（“{raw}”），这一项没有改动。",
+                           "A quantity cannot be negative (\"{raw}\"); that line was not changed."),
+    "order.qty_not_whole": ("数量须是整数（“{raw}”），这一项没有改动。",
+                            "A quantity must be a whole number (\"{raw}\"); that line was not changed."),
+    "order.unknown_product": ("没有找到产品 {word}。", "No product {word}."),
+    "order.qty_of": (" {qty}", " x{qty}"),
+    "order.generic_pick": ("“{word}”{qty}：有好几种产品都叫这个，您要的是哪一种？",
+                           "\"{word}\"{qty}: several products go by that name. Which one?"),
+    "order.unknown_pick": ("没有找到“{word}”{qty}。您是不是要：", "\"{word}\"{qty} is not in the catalogue. Did you mean:"),
+    "order.unknown_none": ("没有找到“{word}”{qty}这个产品，这一项没有加入。可以按分类选择：",
+                           "\"{word}\"{qty} is not in the catalogue; it was not added. Choose by category:"),
     "order.date_set": ("交货日期已设为 {date}。", "Delivery date set to {date}."),
     "order.date_cleared": ("已取消指定交货日期。", "The delivery date is no longer set."),
     "order.date_past": ("交货日期须晚于今天（{today}）。", "The delivery date must be after today ({today})."),
@@ -115,7 +148,7 @@ i18n.register({
     "order.date_bad": ("没看懂这个日期。请这样输入：12月5号、下周三、2026-12-05",
                        "I could not read that date. Try: 2026-12-05, tomorrow, next Wednesday"),
     "order.qty_ask": ("请输入 {name} 的数量（{unit}）：", "How many {name} ({unit})? Type a number:"),
-    "order.qty_bad": ("请输入 1–{max} 之间的整数。", "Please type a whole number from 1 to {max}."),
+    "order.qty_bad": ("请输入一个正整数，例如 20。", "Please type a whole number above 0, e.g. 20."),
     "order.pick_qty": ("{name}（{sku}），单位：{unit}，起订量 {moq}。请选择数量：",
                        "{name} ({sku}), unit: {unit}, minimum order {moq}. Choose a quantity:"),
     "order.too_many_lines": ("一张订单最多 {max} 个商品，请先提交或删除一些。",
@@ -170,6 +203,7 @@ class Cart:
     dealer_id: int | None = None        # staff ordering on a dealer's behalf; dealers order for themselves
     dealer_name: str = ""
     rev: int = 0
+    last: str | None = None             # the line the chat talked about last ("改成10台" means this one)
 
     @classmethod
     def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
@@ -186,27 +220,36 @@ class Cart:
                    items={str(sku): int(qty) for sku, qty in data.get("items", [])},
                    delivery=date.fromisoformat(delivery) if delivery else None,
                    dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
-                   rev=int(data.get("rev", 0)))
+                   rev=int(data.get("rev", 0)), last=data.get("last"))
 
     def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
         ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
                delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
-               dealer_name=self.dealer_name, rev=self.rev, **extra)
+               dealer_name=self.dealer_name, rev=self.rev, last=self.last, **extra)
 
     def add(self, sku: str, qty: int) -> bool:
         """Add ``qty`` of ``sku``; False when the cart is full of other products."""
         if sku not in self.items and len(self.items) >= MAX_LINES:
             return False
-        self.items[sku] = min(self.items.get(sku, 0) + qty, MAX_QTY)
+        self.items[sku] = self.items.get(sku, 0) + qty
         self.rev += 1
+        self.last = sku
         return True
 
     def set(self, sku: str, qty: int) -> None:
         if qty <= 0:
             self.items.pop(sku, None)
+            self.last = None if self.last == sku else self.last
         else:
-            self.items[sku] = min(qty, MAX_QTY)
+            self.items[sku] = qty
+            self.last = sku
         self.rev += 1
+
+    def referent(self) -> str | None:
+        """The line an edit without a product name means: the only line, else the one talked about last."""
+        if len(self.items) == 1:
+            return next(iter(self.items))
+        return self.last if self.last in self.items else None
 
     def total_units(self) -> int:
         return sum(self.items.values())
@@ -281,57 +324,6 @@ def _qty_arg(raw: str) -> int | None:
 
 def _id_arg(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
-
-
-_QTY_IN_TEXT = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(台|箱|件|个|套|支|盒|包|pcs|pc|units?|boxes|box|sets?)",
-                          re.IGNORECASE)
-_TYPED_QTY = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(台|箱|件|个|套|支|盒|包|pcs|pc|units?|boxes|box|sets?)?\s*$",
-                        re.IGNORECASE)
-_FILLER = re.compile(r"下单|订货|要货|我要|我想|帮我|麻烦|请|再来|来|要|订|\b(?:order|buy|please|want|need|i'd like|i)\b",
-                     re.IGNORECASE)
-_SPLIT = re.compile(r"[\s,，、;；。.!！?？:：/]+")
-
-
-def typed_quantity(text: str) -> int | None:
-    """A quantity typed on its own ("20", "二十台"), else None."""
-    m = _TYPED_QTY.match(text)
-    return parse_int(m.group(1)) if m else None
-
-
-def product_words(text: str, today: date) -> list[str]:
-    """The words of ``text`` that may name a product: quantities, dates and order words removed."""
-    found = find_date(text, today)
-    if found is not None:
-        text = text[:found.start] + " " + text[found.end:]
-    stripped = _FILLER.sub(" ", _QTY_IN_TEXT.sub(" ", text))
-    return [w for w in _SPLIT.split(stripped) if len(w) >= 2 and not w.isdigit()]
-
-
-def suggest_products(words: list[str], catalogue: list[CatalogueEntry],
-                     limit: int = SUGGESTIONS) -> list[tuple[CatalogueEntry, float]]:
-    """Up to ``limit`` catalogue entries closest to ``words``, best first (for "did you mean").
-
-    ``words``: the parser's unknown words, or ``product_words(text, today)``. Fuzzy (rapidfuzz
-    WRatio) over SKUs, names and aliases; scores are 0–100, a product named exactly scores 100.
-    """
-    choices: list[str] = []
-    owners: list[CatalogueEntry] = []
-    for entry in catalogue:
-        for name in {entry.sku, entry.name, *entry.aliases}:
-            if name:
-                choices.append(name)
-                owners.append(entry)
-    if not choices:
-        return []
-    candidates = [w for w in words if w.strip()]
-    best: dict[str, tuple[CatalogueEntry, float]] = {}
-    for word in candidates[:8]:
-        for _, score, index in process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                                               limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
-            entry = owners[index]
-            if entry.sku not in best or score > best[entry.sku][1]:
-                best[entry.sku] = (entry, float(score))
-    return sorted(best.values(), key=lambda pair: (-pair[1], pair[0].sku))[:limit]
 
 
 # --- replies ----------------------------------------------------------------------------------------
@@ -549,7 +541,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     if _is_reorder(ctx.inbound.text):
         return await _reorder(ctx, None)
     parsed = await parse_message(ctx)
-    if (not parsed.slots.items and parsed.slots.delivery_date is None
+    if (not parsed.slots.edits and not parsed.slots.unresolved and parsed.slots.delivery_date is None
+            and not parsed.slots.negative_quantities and not parsed.slots.rejected_quantities
             and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ)):
         return await _meanwhile(ctx, cart, parsed)
     return await _apply_text(ctx, cart, parsed)
@@ -599,19 +592,24 @@ def _busy(ctx: Ctx, cart: Cart, parsed: ParseResult) -> Reply:
 
 
 async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
-    """Items and a delivery date from typed text into the cart; suggestions when no product is found."""
-    lead: list[str] = []
+    """What the message says about the order (``parsed.slots.edits``: add / set / remove / replace / scale,
+    a delivery date) applied to the cart, then the whole cart. Nothing is dropped in silence: a refused
+    quantity, a word that is no product and an edit that does not say which line are answered by name."""
+    slots = parsed.slots
+    lead: list[str] = [ctx.t("order.qty_negative", raw=raw) for raw in slots.negative_quantities]
+    lead += [ctx.t("order.qty_not_whole", raw=raw) for raw in slots.rejected_quantities]
+    asks: list[Reply] = []
+    skus = {e.sku for e in slots.edits if e.sku} | {e.to_sku for e in slots.edits if e.to_sku} | set(cart.items)
+    products = await _products(ctx, sorted(skus))
     changed = False
-    added = []
-    for item in parsed.slots.items:
-        if not cart.add(item.sku, min(item.qty, MAX_QTY)):
-            lead.append(ctx.t("order.too_many_lines", max=MAX_LINES))
-            break
-        added.append(f"{item.sku} ×{item.qty}")
-        changed = True
-    if added:
-        lead.insert(0, ctx.t("order.added", items="，".join(added) if not ctx.en else ", ".join(added)))
-    when = parsed.slots.delivery_date
+    for edit in slots.edits:
+        outcome = _apply_edit(ctx, cart, edit, products)
+        if isinstance(outcome, Reply):
+            asks.append(outcome)
+        elif outcome:
+            lead.append(outcome)
+            changed = True
+    when = slots.delivery_date
     if when is not None:
         problem = _check_delivery(ctx, when)
         if problem:
@@ -621,36 +619,188 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             cart.rev += 1
             lead.append(ctx.t("order.date_set", date=_fmt_date(ctx, when)))
             changed = True
-    if changed:
+    if ctx.dialog.state != "order.qty":
         cart.save(ctx)
-        return await _summary(ctx, cart, lead)
+    for word in slots.unresolved:      # after the cart is saved: a pick among them teaches the dealer's word
+        asks.append(await _unresolved_reply(ctx, word.word, word.qty, word.candidates, generic=word.generic))
+    if changed or (cart.items and (lead or asks)):
+        return [*await _summary(ctx, cart, lead), *asks]
+    if lead or asks:
+        return ([Reply(text="\n".join(lead))] if lead else []) + asks
+    return await _suggest(ctx, cart, parsed)
+
+
+def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:
+    """One edit on the cart: the line saying what changed, a question (which line? which product?), or None."""
+    sku = edit.sku or (cart.referent() if edit.op in (EditOp.SET, EditOp.ADD) else None)
+    if edit.op in (EditOp.SET, EditOp.ADD) and sku is None:
+        if not cart.items:
+            return Reply(text=ctx.t("order.which_empty", qty=edit.qty))
+        return _which_line(ctx, cart, edit)
+    if edit.op == EditOp.SCALE:
+        return _scale(ctx, cart, edit, products)
+    if sku is None:
+        return None
+    product = products.get(sku)
+    if edit.op == EditOp.REMOVE:
+        if sku not in cart.items:
+            return ctx.t("order.not_in_cart", name=_label(products, sku)) if cart.items else None
+        cart.set(sku, 0)
+        return ctx.t("order.removed", name=_label(products, sku))
+    if edit.op == EditOp.REPLACE:
+        new = products.get(edit.to_sku or "")
+        if new is None or not new.active:
+            return ctx.t("order.unknown_product", word=edit.to_sku or "")
+        qty = edit.qty or cart.items.get(sku)
+        if qty is None:
+            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit)) if _ask_qty_later(ctx, cart, new) \
+                else None
+        if (refused := _over_limit(ctx, new, qty)) is not None:
+            return refused
+        cart.set(sku, 0)
+        cart.set(new.sku, qty)
+        return ctx.t("order.replaced", old=_label(products, sku), new=new.name, qty=qty, unit=new.unit)
+    if product is None or not product.active:
+        return ctx.t("order.unknown_product", word=sku)
+    assert edit.qty is not None
+    had = cart.items.get(sku)
+    qty = edit.qty if edit.op == EditOp.SET else (had or 0) + edit.qty
+    if (refused := _over_limit(ctx, product, qty)) is not None:
+        return refused
+    if had is None and len(cart.items) >= MAX_LINES:
+        return ctx.t("order.too_many_lines", max=MAX_LINES)
+    cart.set(sku, qty)
+    if edit.op == EditOp.SET:
+        return ctx.t("order.set_to", name=product.name, qty=qty, unit=product.unit)
+    if had:
+        return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty, unit=product.unit)
+    return ctx.t("order.added_line", name=product.name, qty=qty, unit=product.unit)
+
+
+def _ask_qty_later(ctx: Ctx, cart: Cart, product: Product) -> bool:
+    """"换成AP500" for a line the cart does not have: ask how many of the new product."""
+    cart.save(ctx, "order.qty", pending_sku=product.sku, set_qty=False)
+    return True
+
+
+def _scale(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:
+    factor = edit.factor or Decimal(1)
+    targets = [edit.sku] if edit.sku in cart.items else list(cart.items)
+    if not targets or edit.sku and edit.sku not in cart.items:
+        return ctx.t("order.scale_empty") if not cart.items else ctx.t("order.not_in_cart",
+                                                                      name=_label(products, edit.sku or ""))
+    new = {sku: max(1, int((Decimal(cart.items[sku]) * factor).to_integral_value(ROUND_HALF_UP))) for sku in targets}
+    for sku, qty in new.items():
+        product = products.get(sku)
+        if product is not None and (refused := _over_limit(ctx, product, qty)) is not None:
+            return refused
+    for sku, qty in new.items():
+        cart.set(sku, qty)
+    shown = "，".join(f"{_label(products, sku)} ×{qty}" for sku, qty in new.items())
+    return ctx.t("order.scaled", factor=_factor_text(ctx, factor), items=shown)
+
+
+def _factor_text(ctx: Ctx, factor: Decimal) -> str:
+    if factor == Decimal("0.5"):
+        return ctx.t("order.factor_half")
+    return ctx.t("order.factor_times", n=f"{factor.normalize():f}")
+
+
+def _which_line(ctx: Ctx, cart: Cart, edit: CartEdit) -> Reply:
+    """"改成10台" with several lines and none talked about: ask which, one tap each."""
+    op = "set" if edit.op == EditOp.SET else "add"
+    rows = [[Button(f"{sku} ×{qty} → {edit.qty if op == 'set' else qty + (edit.qty or 0)}",
+                    payload("order.to", cart.nonce, sku, edit.qty if op == "set" else qty + (edit.qty or 0)))]
+            for sku, qty in list(cart.items.items())[:8]]
+    return Reply(text=ctx.t("order.which_line", qty=edit.qty), buttons=rows)
+
+
+def _over_limit(ctx: Ctx, product: Product, qty: int) -> str | None:
+    limit = line_limit(product)
+    if qty > limit:
+        return ctx.t("order.over_limit", name=product.name, limit=limit, unit=product.unit, qty=qty)
+    return None
+
+
+def _label(products: dict[str, Product], sku: str) -> str:
+    p = products.get(sku)
+    return p.name if p else sku
+
+
+async def _products(ctx: Ctx, skus: list[str]) -> dict[str, Product]:
+    if not skus:
+        return {}
+    async with ctx.uow() as uow:
+        return {p.sku: p for p in await uow.products.list(sku__in=skus)}
+
+
+async def _unresolved_reply(ctx: Ctx, word: str, qty: int | None, candidates: list[str], *,
+                            generic: bool = False) -> Reply:
+    """A word with a quantity that names no one product: said back by name, with the products it may mean."""
+    entries = {e.sku: e for e in await _catalogue(ctx)}
+    found = [entries[s] for s in candidates if s in entries][:6]
+    if not found:
+        found = [e for e, _ in suggest_products([word], list(entries.values()))]
+    amount = ctx.t("order.qty_of", qty=qty) if qty else ""
+    if not found:
+        return Reply(text=ctx.t("order.unknown_none", word=word[:30], qty=amount),
+                     buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])
+    remember_suggestions(ctx, word, [e.sku for e in found])   # a pick teaches the dealer's word
+    rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
+                    payload("order.add", e.sku, qty) if qty and qty <= MAX_QTY else payload("order.pick", e.sku))]
+            for e in found]
+    rows.append([Button(ctx.t("order.btn.browse"), payload("order.browse"))])
+    key = "order.generic_pick" if generic else "order.unknown_pick"
+    return Reply(text=ctx.t(key, word=word[:30], qty=amount), buttons=rows)
+
+
+@router.button("order.to")
+async def set_to(ctx: Ctx) -> list[Reply]:
+    """The answer to "which line?": ``order.to|<nonce>|<sku>|<qty>`` sets that line."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = _cart_for(ctx, _nonce(ctx))
+    qty = _qty_arg(ctx.args[2]) if len(ctx.args) > 2 else None
+    sku = ctx.args[1] if len(ctx.args) > 1 else ""
+    if cart is None:
+        return _stale(ctx)
+    if qty is None or sku not in cart.items:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    products = await _products(ctx, [sku])
+    outcome = _apply_edit(ctx, cart, CartEdit(op=EditOp.SET, sku=sku, qty=qty), products)
     cart.save(ctx)
-    return ([Reply(text="\n".join(lead))] if lead else []) + await _suggest(ctx, cart, parsed)
+    if isinstance(outcome, Reply):
+        return [outcome]
+    return await _summary(ctx, cart, [outcome] if outcome else [])
 
 
 async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
-    text = ctx.inbound.text
-    words = parsed.slots.unknown_words or product_words(text, ctx.deps.clock.today())
+    """Nothing in the message changed the cart: the closest products to its words, or how to order."""
+    words = parsed.slots.unknown_words
+    whole = False
+    if not words:
+        if parsed.slots.product:      # "AP300" alone: only the quantity is missing
+            return await _pick(ctx, parsed.slots.product)
+        if not parsed.slots.edits and _has_words(ctx.inbound.text):
+            words, whole = [ctx.inbound.text.strip()[:40]], True
     if not words:   # "我要下单": nothing to look up, show how to order
         return [_prompt(ctx, cart)]
     found = suggest_products(words, await _catalogue(ctx))
     if not found:
         return [Reply(text=ctx.t("order.not_understood"),
                       buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])]
-    qtys = [parse_int(m.group(1)) for m in _QTY_IN_TEXT.finditer(text)]
-    qty = qtys[0] if len(qtys) == 1 and qtys[0] and qtys[0] <= MAX_QTY else None
-    top, score = found[0]
-    if score >= 100 and qty is None and (len(found) == 1 or found[1][1] < 100):
-        # the product is named exactly, only the quantity is missing
-        return await _pick(ctx, top.sku)
-    if words:
-        remember_suggestions(ctx, words[0], [e.sku for e, _ in found])   # a pick teaches the dealer's word
-    head = ctx.t("order.suggest", word=words[0][:30]) if words else ctx.t("order.suggest_plain")
-    rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
-                    payload("order.add", e.sku, qty) if qty else payload("order.pick", e.sku))]
-            for e, _ in found]
+    if not whole:
+        remember_suggestions(ctx, words[0], [e.sku for e, _ in found])
+    rows = [[Button(f"{e.name}（{e.sku}）", payload("order.pick", e.sku))] for e, _ in found]
     rows.append([Button(ctx.t("order.btn.browse"), payload("order.browse"))])
+    head = ctx.t("order.suggest_plain") if whole else ctx.t("order.suggest", word=words[0][:30])
     return [Reply(text=head, buttons=rows)]
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]{2,}", text)) and not re.fullmatch(
+        r"\s*(?:我要|我想|我)?(?:下单|订货|要货|订购|order|place an order|i want to order)\s*[!！。.]?\s*", text,
+        re.IGNORECASE)
 
 
 # --- guided picking ---------------------------------------------------------------------------------
@@ -739,6 +889,10 @@ async def _add(ctx: Ctx, sku: str, qty: int, *, replace: bool = False) -> list[R
     cart = await _open_cart(ctx)
     if isinstance(cart, list):
         return cart
+    new_qty = qty if replace else cart.items.get(product.sku, 0) + qty
+    if (refused := _over_limit(ctx, product, new_qty)) is not None:
+        cart.save(ctx)
+        return [Reply(text=refused)]
     if replace:
         cart.set(product.sku, qty)
     elif not cart.add(product.sku, qty):
@@ -775,11 +929,11 @@ async def qty_typed(ctx: Ctx) -> list[Reply]:
     qty = typed_quantity(ctx.inbound.text)
     if qty is None:
         if re.fullmatch(r"[\s\d+\-.,]+", ctx.inbound.text):   # "-5", "2.5"
-            return [Reply(text=ctx.t("order.qty_bad", max=MAX_QTY))]
+            return [Reply(text=ctx.t("order.qty_bad"))]
         # not a quantity: treat it like any text typed into the cart ("F300 5箱")
         return await cart_text(ctx)
-    if not (0 if replace else 1) <= qty <= MAX_QTY:
-        return [Reply(text=ctx.t("order.qty_bad", max=MAX_QTY))]
+    if not (0 if replace else 1) <= qty:
+        return [Reply(text=ctx.t("order.qty_bad"))]
     if replace and qty == 0:
         cart = Cart.load(ctx)
         if cart is None:

@@ -30,9 +30,10 @@ from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
-from handlers.flows.ordering import product_words, suggest_products, typed_quantity
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.numbers import typed_quantity
+from nlu.products import suggest_products
 from nlu.schema import CatalogueEntry, Intent
 
 router = Router(name=__name__)
@@ -176,9 +177,7 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
     sku = ctx.parsed.slots.product if ctx.parsed else None
     if sku:
         return await availability(ctx, sku)
-    words = (ctx.parsed.slots.unknown_words if ctx.parsed else []) or [
-        w for w in product_words(ctx.inbound.text, ctx.deps.clock.today())
-        if w.lower() not in ("库存", "有货", "有没有货", "stock", "availability")]
+    words = ctx.parsed.slots.unknown_words if ctx.parsed else []
     if words:
         found = suggest_products(words, await chat_catalogue(ctx))
         if found:

@@ -37,7 +37,7 @@ async def test_picking_a_suggestion_teaches_the_word_to_that_dealer_only() -> No
     # from now on the word is understood for this dealer ...
     await w.say("100", "/cancel")
     again = await w.say("100", "空净300 来8台")
-    assert "已加入购物车：AP300 ×8" in texts(again)
+    assert "已加入：空气净化器AP300 ×8台" in texts(again)
     # ... and only for this dealer
     assert "没有找到" in texts(await w.say("200", "空净300 来8台"))
 

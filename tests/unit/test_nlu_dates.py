@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from nlu.dates import find_date, parse_date
-from nlu.keyword import KeywordParser
+from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry, Intent
 
 TODAY = date(2026, 11, 26)   # a Thursday
@@ -63,27 +63,27 @@ def test_year_end_rolls_over() -> None:
     assert parse_date("明天", date(2026, 12, 31)) == date(2027, 1, 1)
 
 
-# --- the keyword parser fills the delivery date slot -------------------------------------------------
+# --- the parser fills the delivery date slot -------------------------------------------------
 
 CATALOGUE = [CatalogueEntry(sku="AP300", name="空气净化器AP300", aliases=["净化器300"], unit="台"),
              CatalogueEntry(sku="F300", name="AP300 滤网", aliases=["滤网"], unit="箱")]
 
 
 async def test_parser_reads_items_and_delivery_date() -> None:
-    result = await KeywordParser().parse("AP300 来二十台，下周三到", catalogue=CATALOGUE, today=TODAY)
+    result = await OfflineParser().parse("AP300 来二十台，下周三到", catalogue=CATALOGUE, today=TODAY)
     assert result.intent == Intent.PLACE_ORDER
     assert [(i.sku, i.qty) for i in result.slots.items] == [("AP300", 20)]
     assert result.slots.delivery_date == date(2026, 12, 2)
 
 
 async def test_date_digits_are_not_read_as_quantities() -> None:
-    result = await KeywordParser().parse("F300 5箱 12月3号到", catalogue=CATALOGUE, today=TODAY)
+    result = await OfflineParser().parse("F300 5箱 12月3号到", catalogue=CATALOGUE, today=TODAY)
     assert [(i.sku, i.qty) for i in result.slots.items] == [("F300", 5)]
     assert result.slots.delivery_date == date(2026, 12, 3)
 
 
 async def test_same_as_last_time_is_an_order_intent_without_items() -> None:
     for text in ("再来一单", "和上次一样", "same as last time"):
-        result = await KeywordParser().parse(text, catalogue=CATALOGUE, today=TODAY)
+        result = await OfflineParser().parse(text, catalogue=CATALOGUE, today=TODAY)
         assert result.intent == Intent.PLACE_ORDER, text
         assert result.slots.items == []

@@ -145,7 +145,7 @@ async def test_prompt_injection_through_the_llm_path_changes_nothing() -> None:
         replies = await w.say("100", text)
         assert replies, text
         shown = texts(replies)
-        assert victim.number not in shown or "未找到" in shown, text        # nothing of the other dealer leaks
+        assert victim.number not in shown or "未找到" in shown or "not found" in shown, text        # nothing of the other dealer leaks
         assert "99999999" not in shown and "FREE-ITEM" not in shown, text   # invalid proposals were dropped
         await w.say("100", "/cancel")                                      # leave whatever dialog it opened
     # a proposal never acts: no order was cancelled, approved or created, nothing was written

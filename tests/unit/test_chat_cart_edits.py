@@ -1,0 +1,163 @@
+"""Cart edits that do what they say (issue 13): set, remove, replace, add, scale, by name or by the line the
+chat talks about; nothing dropped in silence; quantities refused rather than clamped; replies in the
+language the dealer writes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.inventory import StockLevel
+from core.users import Role
+from handlers.messages import Reply
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import make_product
+
+CHAT = "100"
+
+
+async def world() -> ChatWorld:
+    w = ChatWorld()
+    await w.catalogue()
+    wh = next(iter(w.uow.warehouses.rows))
+    for sku, name, unit, price in (("AP500", "空气净化器AP500", "台", "2999.00"), ("F500", "AP500 滤网", "箱", "399.00")):
+        await w.uow.products.add(make_product(sku, name=name, aliases=[], unit=unit, list_price=Decimal(price)))
+        await w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=500))  # type: ignore[arg-type]
+    for p in w.uow.products.rows:
+        if p.sku == "F300":
+            p.aliases = []          # "滤网" is then both filters: a word naming no one product
+    await w.uow.commit()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    await w.prepay(dealer)
+    await w.user(CHAT, Role.DEALER_OWNER, dealer)
+    return w
+
+
+async def cart(w: ChatWorld) -> dict[str, int]:
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None
+    return {str(sku): int(qty) for sku, qty in stored.data.get("items", [])}
+
+
+async def test_remove_and_set_in_one_message_replaces_instead_of_adding() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 20台，AP500 10台")
+    assert await cart(w) == {"AP300": 20, "AP500": 10}
+    replies = await w.say(CHAT, "不要AP300了，改成5台AP500")
+    assert await cart(w) == {"AP500": 5}
+    shown = texts(replies)
+    assert "已删除：空气净化器AP300" in shown
+    assert "空气净化器AP500（AP500）5台" in shown          # the whole cart is shown after the edit
+    assert "AP300（AP300）" not in shown
+
+
+async def test_set_by_name_and_by_the_line_talked_about() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    replies = await w.say(CHAT, "AP300 改成 10台")
+    assert await cart(w) == {"AP300": 10}
+    assert "已改为：空气净化器AP300 ×10台" in texts(replies)
+    await w.say(CHAT, "不对，改成12台")          # one line: no product name needed
+    assert await cart(w) == {"AP300": 12}
+    await w.say(CHAT, "DH20 5台")
+    await w.say(CHAT, "8台就行")                # the line talked about last
+    assert await cart(w) == {"AP300": 12, "DH20": 8}
+
+
+async def test_an_edit_that_does_not_say_which_line_asks() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 20台，DH20 5台")
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None
+    stored.data["last"] = None
+    replies = await w.say(CHAT, "改成10台")
+    assert "改成 10 的是哪一个商品" in texts(replies)
+    await w.press(CHAT, buttons(replies)["DH20 ×5 → 10"])
+    assert await cart(w) == {"AP300": 20, "DH20": 10}
+
+
+async def test_replace_add_and_scale() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 20台，DH20 5台")
+    await w.say(CHAT, "AP300换成AP500")
+    assert await cart(w) == {"AP500": 20, "DH20": 5}
+    await w.say(CHAT, "DH20再加3台")
+    assert await cart(w) == {"AP500": 20, "DH20": 8}
+    replies = await w.say(CHAT, "数量翻倍")
+    assert await cart(w) == {"AP500": 40, "DH20": 16}
+    assert "数量已乘以 2" in texts(replies)
+    await w.say(CHAT, "减半")
+    assert await cart(w) == {"AP500": 20, "DH20": 8}
+
+
+async def test_a_second_product_with_a_generic_word_is_never_dropped() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300再来15台，滤网5箱，下周三前到")
+    assert await cart(w) == {"AP300": 15}
+    shown = texts(replies)
+    assert "“滤网” 5：有好几种产品都叫这个" in shown
+    assert "交货日期：2026-12-02" in shown
+    labels = buttons(replies)
+    picked = await w.press(CHAT, labels["AP500 滤网（F500） ×5"])
+    assert await cart(w) == {"AP300": 15, "F500": 5}
+    assert "交货日期：2026-12-02" in texts(picked)       # the date stays
+
+
+async def test_a_spoken_run_on_keeps_every_line_and_the_date_never_empties_the_cart() -> None:
+    w = await world()
+    await w.say(CHAT, "DH20 2台")
+    replies = await w.say(CHAT, "喂 那个我跟你说一下啊 AP300 再给我来个十五台吧 还有滤网也来五箱 然后最好是下周三之前能到 就这样啊")
+    assert await cart(w) == {"DH20": 2, "AP300": 15}
+    shown = texts(replies)
+    assert "滤网" in shown and "交货日期：2026-12-02" in shown
+    await w.say(CHAT, "下周五到")
+    assert await cart(w) == {"DH20": 2, "AP300": 15}
+
+
+async def test_an_unknown_product_keeps_its_own_quantity() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300 十台，XY123 五台")
+    assert await cart(w) == {"AP300": 10}
+    assert "XY123" in texts(replies) and "没有" in texts(replies)
+
+
+async def test_absurd_negative_and_broken_quantities_are_refused_not_clamped() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300 99999999台")
+    assert await cart(w) == {}
+    assert "每单最多" in texts(replies)
+    assert "确认下单" not in texts(replies)
+    replies = await w.say(CHAT, "AP300 来-5台")
+    assert await cart(w) == {}
+    assert "数量不能是负数" in texts(replies)
+    await w.say(CHAT, "AP300 5台")
+    replies = await w.say(CHAT, "AP300 2.5台")
+    assert await cart(w) == {"AP300": 5}
+    assert "数量须是整数" in texts(replies)
+
+
+async def test_the_line_the_total_and_the_order_are_the_same_number() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300 600台")
+    shown = texts(replies)
+    assert "600台 × ¥1,999.00 = ¥1,199,400.00" in shown and "合计：¥1,199,400.00" in shown
+
+
+async def test_double_after_a_reorder() -> None:
+    w = await world()
+    dealer = next(iter(w.uow.dealers.rows))
+    await w.order(dealer, [("AP300", 3), ("DH20", 2)], to="received")
+    await w.say(CHAT, "和上次一样")
+    assert await cart(w) == {"AP300": 3, "DH20": 2}
+    await w.say(CHAT, "数量翻倍")
+    assert await cart(w) == {"AP300": 6, "DH20": 4}
+
+
+async def test_replies_follow_the_language_written() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300 20台", language="en-US")       # an English phone, a Chinese dealer
+    assert "已加入" in texts(replies)
+    english = await w.say(CHAT, "need 2 more", language="zh-CN")
+    assert "Added" in texts(english) and await cart(w) == {"AP300": 22}
+    await w.say(CHAT, "/lang en")
+    chosen: list[Reply] = await w.say(CHAT, "AP300 改成 10台")
+    assert "Changed" in texts(chosen)
