@@ -87,10 +87,12 @@ def evaluate(
     file: Annotated[Path, typer.Argument(help="JSONL：每行 {text, intent, slots} (labelled set)")],
     today: Annotated[str | None, typer.Option("--today", help="参考日期 YYYY-MM-DD (reference date)")] = None,
     show_mistakes: Annotated[bool, typer.Option("--mistakes", help="列出错误 (list the mistakes)")] = False,
+    catalogue_file: Annotated[Path | None, typer.Option(
+        "--catalogue", help="产品 CSV（导入格式），不读数据库 (products CSV in the import format; no database)")] = None,
 ) -> None:
-    """评测：意图准确率、槽位完全匹配、各意图精确率/召回率、混淆 (accuracy, slot match, per intent, confusions)."""
+    """评测：意图准确率、槽位完全匹配、各意图/各类别、混淆 (accuracy, slot match, per intent and kind, confusions)."""
     from bot.cli import _parse_day, _with_app, fail, run_async
-    from nlu.evaluation import MalformedSet, read_set
+    from nlu.evaluation import MalformedSet, read_catalogue_csv, read_set
     from nlu.evaluation import evaluate as run_eval
 
     day = _parse_day(today, "--today")
@@ -101,14 +103,31 @@ def evaluate(
     except MalformedSet as exc:
         raise fail(f"文件格式错误，第 {exc.line} 行：{exc}", f"malformed file, {exc}") from None
 
-    async def body(application: Any) -> None:
-        catalogue, _ = await _context(application, None)
-        report = await run_eval(_parser(application), rows, catalogue, day or application.clock.today())
+    def show(report: Any) -> None:
         for line in report.lines():
             typer.echo(line)
         if show_mistakes:
             for line in report.mistakes:
                 typer.echo(f"  ✗ {line}")
+
+    if catalogue_file is not None:
+        from nlu.offline import OfflineParser
+
+        try:
+            products = read_catalogue_csv(catalogue_file.read_text("utf-8"))
+        except OSError as exc:
+            raise fail(f"无法读取 {catalogue_file}：{exc}", f"cannot read {catalogue_file}: {exc}") from None
+        except MalformedSet as exc:
+            raise fail(f"产品文件格式错误，第 {exc.line} 行：{exc}", f"malformed catalogue, {exc}") from None
+        import asyncio
+        from datetime import date as _date
+
+        show(asyncio.run(run_eval(OfflineParser(), rows, products, day or _date.today())))
+        return
+
+    async def body(application: Any) -> None:
+        catalogue, _ = await _context(application, None)
+        show(await run_eval(_parser(application), rows, catalogue, day or application.clock.today()))
 
     run_async(_with_app)(body)
 

@@ -57,6 +57,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _MODEL = re.compile(r"[a-z]+(?:[- ]?[a-z]+)*[- ]?\d+[a-z0-9]*|[a-z]+-[a-z]+")
 _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3})(?![a-z0-9])")
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
+# sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
+_SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}\d+(?![0-9])")
 _GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
 _UNKNOWN_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])")
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
@@ -87,6 +89,21 @@ def _compact(s: str) -> str:
     return re.sub(r"[\s\-_]", "", s)
 
 
+def _spec_variants(spec: str) -> set[str]:
+    """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15."""
+    parts = [p for p in re.split(r"[\s/x*\-.]+", spec) if p]
+    out = {spec, "".join(parts), re.sub(r"\s", "", spec)}
+    if len(parts) > 1:
+        for sep in (" ", "-", "*", "x", "/"):
+            out.add(sep.join(parts))
+        digits = re.split(r"[a-z]+", "".join(parts))
+        if len(digits) > 1:
+            out.add("".join(digits))
+            for sep in (" ", "/"):
+                out.add(sep.join(re.split(r"[\s/x*\-.a-z]+", spec)))
+    return {v for v in out if len(v) >= 3}
+
+
 def _variants(key: str) -> set[str]:
     """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300."""
     out = {key, _compact(key), key.replace("-", " ")}
@@ -103,7 +120,7 @@ class ProductIndex:
 
         def add(key: str, sku: str, strength: Strength) -> None:
             key = normalize(key)
-            if len(key) < 2 or key.isdigit():
+            if len(key) < 2 or key.isdigit() and len(key) < 6:     # a short number is a quantity, not a name
                 return
             old = keys.get(key)
             if old is None or strength > old[0]:
@@ -120,6 +137,9 @@ class ProductIndex:
             add(name.replace(" ", ""), e.sku, Strength.EXACT)
             for m in _MODEL.finditer(name):
                 for v in _variants(m.group(0)):
+                    add(v, e.sku, Strength.NAME)
+            for m in _SPEC.finditer(name):
+                for v in _spec_variants(m.group(0)):
                     add(v, e.sku, Strength.NAME)
             for run in _CJK.findall(name):
                 for i in range(len(run) - 1):
@@ -290,7 +310,7 @@ class ProductIndex:
         while i < len(found):
             cur = found[i]
             nxt = found[i + 1] if i + 1 < len(found) else None
-            if nxt is not None and re.fullmatch(r"[\s的之-]{0,2}", text[cur.end:nxt.start]):
+            if nxt is not None and re.fullmatch(r"[\s的之\-/]{0,3}", text[cur.end:nxt.start]):
                 merged = self._merge(cur, nxt)
                 if merged is not None:
                     out.append(merged)
@@ -301,6 +321,10 @@ class ProductIndex:
         return out
 
     def _merge(self, a: Mention, b: Mention) -> Mention | None:
+        both = set(a.skus) & set(b.skus)
+        if a.strength >= Strength.NAME and b.strength >= Strength.NAME and len(both) == 1 and (
+                a.sku is None or b.sku is None):          # "PC7 205/55R16": a series and a size, one product
+            return Mention(a.start, b.end, tuple(both), Strength.EXACT, a.word + b.word)
         kinds = {a.strength, b.strength}
         if Strength.CATEGORY not in kinds or kinds == {Strength.CATEGORY}:
             return None
