@@ -40,17 +40,35 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "订单取消", "取消我的", "取消掉", "cancel.{0,12}order", "order.{0,12}cancel", "withdraw", "\\bvoid\\b",
         "cancel" + ".{0,4}" + ORD, ORD + ".{0,8}(?:取消|作废|不要)", "单子.{0,4}作废", "cancel掉", "那单cancel",
     ),
+    Intent.PRICE_QUERY: (
+        "什么价", "啥价", "多少钱", "几多钱", "几钱", "价格", "价钱", "价位", "报价", "单价", "拿货价", "进货价", "出厂价",
+        "批发价", "经销价", "结算价", "价格表", "价目", "价格单", "咋卖", "怎么卖", "贵不贵", "便宜点", "涨价", "降价",
+        "how much", "\\bprice", "\\bcost", "pricing", "price list", "what do .{0,12} cost", "rate for",
+    ),
+    Intent.TICKET_STATUS: (
+        "我的工单", "我的反馈", "我的报修", "工单.{0,6}(?:怎么样|进度|处理|结果|状态|到哪)", "处理得怎么样", "处理好了",
+        "处理了吗", "处理了没", "有结果", "有回复", "修好没", "修好了吗", "师傅来了", "师傅什么时候", "跟进", "进展",
+        "反馈的.{0,12}(?:怎么样|处理|结果|进度|回复)", "报修的.{0,12}(?:怎么样|处理|来|结果)", "上次报的", "上次反馈",
+        "\\bas-", "\\bqf-", "my tickets", "my cases", "ticket status", "any update", "follow up", "status of my (?:ticket|report|complaint|case)",
+    ),
     Intent.AFTER_SALES: (
         "坏了", "坏的", "维修", "报修", "售后", "故障", "不出水", "漏水", "不工作", "没反应", "不亮", "噪音", "异响",
         "不转", "失灵", "开不了机", "开机", "不制冷", "不停", "师傅", "上门", "异味", "出水", "一直响", "怪味", "不启动",
         "传感器", "显示屏", "遥控器", "水箱", "指示灯", "error", "repair", "broken", "not working", "leak", "noise",
         "won't turn on", "not draining", "draining", "stopped working", "service", "after-sales", "after sales",
-        "工单", "\\bas-", "客户家", "客户反映", "客户说", "客户投诉", "compressor",
+        "客户家", "客户反映", "客户说", "客户投诉", "compressor", "不出雾", "嗡嗡", "连不上", "漏气", "跳闸", "烧了",
+        "冒烟", "卡住", "报错", "死机", "没声音", "抖", "鼓包", "起鼓", "掉色", "开裂", "生锈", "不灵", "不好使", "坏掉",
+        "用不了", "没法用", "响声", "有声音", "闪", "不通电", "打不着", "失效", "换一个", "换个新", "上门修", "检修",
+        "won't", "doesn't work", "does not work", "stopped", "leaking", "noisy", "smell", "faulty", "dead", "no power",
+        "fix", "replace the unit", "customer's",
     ),
     Intent.QUALITY_FEEDBACK: (
         "质量", "批次", "次品", "不良", "瑕疵", "划痕", "破损", "破了", "外观", "包装", "批号", "出厂", "变形", "裂纹",
         "返修率", "这批", "这一批", "一批次", "批量", "不合格", "受潮", "开箱", "到的这批", "新到的", "quality", "batch",
-        "defect", "defective", "damaged", "arrived", "don't fit", "packaging", "dead pixel",
+        "defect", "defective", "damaged", "arrived", "don't fit", "packaging", "dead pixel", "好几个客户", "几个客户",
+        "多个客户", "都反映", "都说", "都有", "第.{1,3}[台个条箱件]了", "又一[台个条箱件]", "又坏", "整批", "一批", "这一箱",
+        "整箱", "外箱", "到货就", "到货时", "收货", "一到就", "刚到", "好几[台个条箱件]", "多[台个条]", "都是这样", "同样的问题",
+        "several customers", "multiple", "whole batch", "shipment", "lot", "another one", "all of them", "many units",
     ),
     Intent.REPORT_SALES: (
         "卖了", "卖出", "卖掉", "销量上报", "上报", "报销量", "报数", "动销", "零售", "成交", "出货", "装了", "填报",
@@ -66,7 +84,8 @@ CUES: dict[Intent, tuple[str, ...]] = {
     Intent.CONTRACT_QUERY: (
         "合同", "返利", "返点", "余额", "对账", "额度", "预付款", "欠款", "赊", "授权", "续签", "执照", "账户", "账上",
         "到期", "条款", "contract", "rebate", "balance", "statement", "credit", "account", "expire", "dispute",
-        "付款方式",
+        "付款方式", "保证金", "预存", "等级", "级别", "几级", "星级", "哪个区", "区域", "上级", "总代", "我的资料", "还剩多少钱",
+        "tier", "level", "deposit", "prepay", "my region", "parent dealer", "profile",
     ),
     Intent.CAMPAIGN_QUERY: (
         "活动", "促销", "优惠", "折扣", "买赠", "送一", "物料", "海报", "展架", "宣传", "报名", "推广", "冲量", "营销",
@@ -78,7 +97,7 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "付款方式", "转账", "货到付款", "认证", "地址", "电话", "联系人", "工作时间", "多久", "几天", "几年", "怎么办",
         "怎么处理", "可以.{0,6}吗", "能不能", "谁承担", "谁出", "收费", "政策是", "手续", "成为.{0,4}经销商", "policy",
         "warranty", "invoice", "\\bvat\\b", "how do i", "how long", "who pays", "minimum order", "phone number",
-        "become a dealer", "return policy", "\\bpay\\b", "请问", "多少钱", "是什么", "是怎样", "怎么绑定", "周末",
+        "become a dealer", "return policy", "\\bpay\\b", "请问", "是什么", "是怎样", "怎么绑定", "周末",
         "偏远", "发布", "多久换",
     ),
     Intent.GREETING: (

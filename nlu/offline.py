@@ -70,6 +70,7 @@ class Analysis:
     date_span: tuple[int, int] | None = None
     order_span: tuple[int, int] | None = None
     unknown: list[str] = field(default_factory=list)
+    codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
 
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
@@ -100,13 +101,19 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     words = [u.word for u in items.unresolved]
     words += [m.word.upper() for m in unknown_codes if m.word.upper() not in words]
     result.unknown = list(dict.fromkeys(list(items.unknown) + words))
+    result.codes = unknown_codes
     return result
 
 
 def masked(text: str, index: ProductIndex, today: date = _REFERENCE_DAY) -> str:
     """``text`` with products, quantities, order numbers and dates as placeholder characters."""
-    a = analyze(text, index, today)
-    spans: list[tuple[int, int, str]] = [(m.start, m.end, PRODUCT_MARK) for m in a.mentions]
+    return masked_analysis(analyze(text, index, today))
+
+
+def masked_analysis(a: Analysis) -> str:
+    """``masked`` of a message already analyzed (product-like codes no product has are products too: the
+    classifier must not learn this catalogue's codes)."""
+    spans: list[tuple[int, int, str]] = [(m.start, m.end, PRODUCT_MARK) for m in a.mentions + a.codes]
     if a.order_span:
         spans.append((*a.order_span, ORDER_MARK))
     if a.date_span:
@@ -156,8 +163,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if text in GREETINGS:
         return Intent.GREETING, 0.95
     if a.order_no:
-        if a.order_no.startswith("AS-"):
-            return Intent.AFTER_SALES, max(confidence, 0.9)
+        if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
+            return Intent.TICKET_STATUS, max(confidence, 0.9)
         if intent not in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER, Intent.AFTER_SALES):
             if _CANCEL_ORDER_WORDS.search(text):
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
@@ -220,6 +227,6 @@ class OfflineParser:
                    dealer_aliases: dict[str, str] | None = None) -> ParseResult:
         index = product_index(catalogue, dealer_aliases)
         a = analyze(text, index, today)
-        ranked = default_classifier().predict(masked(text, index, today))
+        ranked = default_classifier().predict(masked_analysis(a))
         intent, confidence = decide_intent(a, ranked)
         return build_result(a, intent, confidence)

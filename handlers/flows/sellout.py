@@ -31,11 +31,14 @@ from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.catalogue import parse_message
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.normalize import normalize
 from nlu.numbers import parse_int
-from nlu.schema import Intent
+from nlu.products import product_index
+from nlu.schema import CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
 
@@ -80,6 +83,10 @@ i18n.register({
                     "Here is the template: one sale per row on the first sheet, dates like 2026-11-25, customer "
                     "type retail/project/online/subdealer. Send the file back to this chat when done."),
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
+    "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
+    "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
+    "so.file_replaces": ("注意：文件中的记录替换了之前输入的 {n} 行。", "Note: the file's lines replace the {n} lines "
+                         "typed before."),
     "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty} 台（件），金额 {amount}",
                    "Please check the report:\n{rows} valid row(s), {qty} unit(s), {amount} in total"),
     "so.more_rows": ("……另有 {n} 行", "... and {n} more row(s)"),
@@ -198,25 +205,28 @@ _SPLIT = re.compile(r"[\s,，;；、]+")
 _PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
 
 
-def _product_names(products: list[Product]) -> list[tuple[str, str]]:
-    names = [(n, p.sku) for p in products for n in {p.sku, p.name, *p.aliases} if n]
-    return sorted(names, key=lambda pair: len(pair[0]), reverse=True)
+def _named_product(text: str, products: list[Product]) -> tuple[str, int, int] | None:
+    """(sku, start, end) of the product a normalized line names, by the one product matcher (``nlu.products``)."""
+    index = product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit)
+                           for p in products])
+    found = [m for m in index.find(text) if m.sku]
+    if not found:
+        return None
+    best = max(found, key=lambda m: (m.strength, m.end - m.start))
+    assert best.sku is not None
+    return best.sku, best.start, best.end
 
 
 def parse_line(text: str, line: int, products: list[Product], today: date) -> dict[str, Any] | Problem | None:
     """One typed line -> draft row / problem; None for a line that is not a sale (a heading like "上报销量")."""
-    rest = text.strip()
+    rest = normalize(text)
     raw: dict[str, str] = {}
     if m := _DATE_IN_TEXT.search(rest):
         raw["date"] = m.group(1).replace("年", "-").replace("月", "-").replace("日", "")
         rest = rest[:m.start()] + " " + rest[m.end():]
-    lower = rest.lower()
-    for name, sku in _product_names(products):
-        i = lower.find(name.lower())
-        if i >= 0:
-            raw["sku"] = sku
-            rest = rest[:i] + " " + rest[i + len(name):]
-            break
+    if (named := _named_product(rest, products)) is not None:
+        raw["sku"], i, end = named
+        rest = rest[:i] + " " + rest[end:]
     unit_price: str | None = None
     if m := _UNIT_PRICE.search(rest):
         unit_price = m.group(1)
@@ -239,7 +249,7 @@ def parse_line(text: str, line: int, products: list[Product], today: date) -> di
             else:
                 return _problem(f"多余的数字：{token}", f"unexpected number: {token}")
         elif "sku" not in raw and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-_.]*", token):
-            raw["sku"] = token                      # looks like a model: reported as unknown below
+            raw["sku"] = token.upper()              # looks like a model: reported as unknown below
         else:
             places.append(token)
     if "sku" not in raw:
@@ -459,13 +469,29 @@ async def answer(ctx: Ctx) -> list[Reply]:
             reason = ctx.pick(exc.problem.zh, exc.problem.en)
             return [Reply(text=ctx.t("so.file_broken", reason=reason),
                           buttons=[[Button(ctx.t("so.btn.template"), payload("so.tpl"))], forms.cancel_row(ctx, "so")])]
-        return _summary(ctx, rows, problems)
+        earlier_rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+        lead = [ctx.t("so.file_replaces", n=len(earlier_rows))] if earlier_rows else []
+        return _summary(ctx, rows, problems, lead=lead)
     text = forms.text_of(ctx)
     if not text:
         return [_prompt(ctx)]
+    earlier: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    if earlier:      # "不要AP300那行", "DH20删掉": lines taken back from the report in progress
+        edits = (await parse_message(ctx)).slots.edits
+        dropped = {e.sku for e in edits if e.op == EditOp.REMOVE and e.sku}
+        if dropped and all(e.op == EditOp.REMOVE for e in edits):
+            kept = [r for r in earlier if r["sku"] not in dropped]
+            return _summary(ctx, kept, [], lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
     rows, problems = parse_text(text, products, today)
     if not rows and not problems:
         return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
+    if earlier:                   # a second message adds lines to the report in progress, never replaces them
+        offset = max((int(r.get("line", 0)) for r in earlier), default=0)
+        for r in rows:
+            r["line"] = int(r.get("line", 0)) + offset
+        problems = [(n + offset, p) for n, p in problems]
+        return _summary(ctx, earlier + rows, problems, lead=[ctx.t("so.appended", n=len(rows),
+                                                                     total=len(earlier) + len(rows))])
     return _summary(ctx, rows, problems)
 
 
@@ -489,7 +515,8 @@ def _problem_lines(ctx: Ctx, problems: list[tuple[int, Problem]]) -> list[str]:
     return lines
 
 
-def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]]) -> list[Reply]:
+def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]], *,
+             lead: list[str] | None = None) -> list[Reply]:
     again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
     if not rows:
         ctx.go("so.input")
@@ -499,7 +526,7 @@ def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Pro
     ctx.go("so.confirm", nonce=nonce, rows=rows)
     total_qty = sum(int(r["qty"]) for r in rows)
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
-    lines = [ctx.t("so.summary", rows=len(rows), qty=total_qty, amount=fmt_cny(total))]
+    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=total_qty, amount=fmt_cny(total))]
     lines += [_row_text(ctx, r) for r in rows[:PREVIEW_ROWS]]
     if len(rows) > PREVIEW_ROWS:
         lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))

@@ -150,3 +150,17 @@ async def test_staff_and_unbound_cannot_report() -> None:
     assert "仅供经销商" in texts(await w.press("900", payload("so.new")))
     assert "绑定码" in texts(await w.press("555", payload("so.new")))
     assert "按钮已失效" in texts(await w.press("100", payload("so.ok", "abcd1234")))
+
+
+async def test_a_second_message_adds_lines_and_a_removal_takes_them_back() -> None:
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    second = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
+    shown = texts(second)
+    assert "已追加 1 行，本次上报共 2 行" in shown
+    assert "有效 2 行，合计 5 台（件）" in shown and "AP300 ×3" in shown and "DH20 ×2" in shown
+    removed = await w.say("100", "AP300那行不要了")
+    assert "已删除 1 行" in texts(removed) and "有效 1 行，合计 2 台（件）" in texts(removed)
+    done = await w.press("100", buttons(removed)["✅ 确认提交"])
+    assert "已上报 1 行销量" in texts(done)
+    assert [(line.sku, line.qty) for line in await w.uow.sellout.list()] == [("DH20", 2)]

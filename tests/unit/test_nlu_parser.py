@@ -120,7 +120,7 @@ def test_another_manufacturers_catalogue_just_works() -> None:
     ("AP300来二十台 下周三到货", Intent.PLACE_ORDER), ("上次那单到哪了", Intent.ORDER_STATUS),
     ("客户家的除湿机不出水", Intent.AFTER_SALES), ("AP300有货吗", Intent.QUERY_STOCK),
     ("取消", Intent.CANCEL), ("你好", Intent.GREETING), ("把SO-20261125-0004取消掉", Intent.CANCEL_ORDER),
-    ("售后工单AS-20261120-0002怎么样了", Intent.AFTER_SALES), ("", Intent.CHITCHAT_OTHER),
+    ("售后工单AS-20261120-0002怎么样了", Intent.TICKET_STATUS), ("", Intent.CHITCHAT_OTHER),
 ])
 def test_intents_of_typical_messages(text: str, intent: Intent) -> None:
     assert parse(text).intent == intent
