@@ -30,8 +30,8 @@ from core.products import Product
 from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
-from handlers.context import Ctx
 from handlers.catalogue import parse_message
+from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
