@@ -178,3 +178,84 @@ def parse_date(text: str, today: date) -> date | None:
     """Just the date of ``find_date``."""
     found = find_date(text, today)
     return found.value if found else None
+
+
+# --- when something happened (an order placed "前天", "11月初"): periods in the past --------------------
+
+_EARLY_MID_LATE = {"初": (1, 10), "上旬": (1, 10), "头": (1, 10), "中": (11, 20), "中旬": (11, 20), "底": (21, 31),
+                   "末": (21, 31), "下旬": (21, 31)}
+_MONTH_PART = re.compile(rf"(?P<m>{_NUM})月(?:份)?(?:(?P<d>{_NUM})(?:号|日)|(?P<part>初|上旬|中旬|下旬|中|底|末|头))?")
+_DAYS_AGO = re.compile(rf"(?P<n>{_NUM})天(?:前|之前)|(?P<word>大前天|前天|昨天|昨日|今天|今日|yesterday|today)")
+_WEEK_AGO = re.compile(r"上上(?:周|星期|礼拜)|上(?:周|星期|礼拜)|这(?:周|星期|礼拜)|本周|last week|this week")
+_MONTH_AGO = re.compile(r"上上个?月|上个?月|这个月|本月|last month|this month")
+_FULL_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                          "september", "october", "november", "december"), 1)}
+_EN_MONTH_PART = re.compile(r"(?P<part>early|mid|late|end of|beginning of)?\s*(?P<m>" + "|".join(_FULL_MONTHS) + r")")
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    """A stretch of past days found in a text (``first`` to ``last``, both included)."""
+
+    first: date
+    last: date
+    start: int
+    end: int
+
+
+def _month_back(today: date, month: int) -> int:
+    """The year of ``month`` that is not in the future."""
+    return today.year if month <= today.month else today.year - 1
+
+
+def _month_span(year: int, month: int, lo: int = 1, hi: int = 31) -> tuple[date, date]:
+    end = monthrange(year, month)[1]
+    return date(year, month, min(lo, end)), date(year, month, min(hi, end))
+
+
+def find_past_period(text: str, today: date) -> PeriodMatch | None:
+    """When something happened, in normalized ``text``: "前天", "3天前", "上周", "上个月", "11月初", "11月20号",
+    "early november". Dates are never in the future (a month later than this one is last year's)."""
+    if m := _DAYS_AGO.search(text):
+        word = m.group("word")
+        back = {"大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "yesterday": 1, "今天": 0, "今日": 0, "today": 0}.get(
+            word or "", None)
+        n = back if back is not None else parse_int(m.group("n") or "")
+        if n is not None:
+            day = today - timedelta(days=n)
+            return PeriodMatch(day, day, m.start(), m.end())
+    if m := _MONTH_PART.search(text):
+        month = parse_int(m.group("m"))
+        if month and 1 <= month <= 12:
+            year = _month_back(today, month)
+            if m.group("d"):
+                d = parse_int(m.group("d"))
+                if d and 1 <= d <= monthrange(year, month)[1]:
+                    day = date(year, month, d)
+                    if day > today:
+                        day = date(year - 1, month, min(d, monthrange(year - 1, month)[1]))
+                    return PeriodMatch(day, day, m.start(), m.end())
+            lo, hi = _EARLY_MID_LATE.get(m.group("part") or "", (1, 31))
+            first, last = _month_span(year, month, lo, hi)
+            return PeriodMatch(first, min(last, today), m.start(), m.end())
+    if m := _EN_MONTH_PART.search(text):
+        month = _FULL_MONTHS[m.group("m")]
+        part = {"early": (1, 10), "beginning of": (1, 10), "mid": (11, 20), "late": (21, 31), "end of": (21, 31)}
+        lo, hi = part.get(m.group("part") or "", (1, 31))
+        first, last = _month_span(_month_back(today, month), month, lo, hi)
+        return PeriodMatch(first, min(last, today), m.start(), m.end())
+    if m := _WEEK_AGO.search(text):
+        monday = today - timedelta(days=today.weekday())
+        word = m.group(0)
+        weeks = 2 if word.startswith("上上") else 1 if word.startswith(("上", "last")) else 0
+        first = monday - timedelta(weeks=weeks)
+        return PeriodMatch(first, min(first + timedelta(days=6), today), m.start(), m.end())
+    if m := _MONTH_AGO.search(text):
+        word = m.group(0)
+        back = 2 if word.startswith("上上") else 1 if word.startswith(("上", "last")) else 0
+        year, month = today.year, today.month - back
+        while month < 1:
+            year, month = year - 1, month + 12
+        first, last = _month_span(year, month)
+        return PeriodMatch(first, min(last, today), m.start(), m.end())
+    return None

@@ -17,13 +17,15 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
-from nlu.dates import find_date
+from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.products import Mention, ProductIndex, Strength, product_index
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
+ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
+                          r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
 ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)")
 PRODUCT_MARK, QTY_MARK, ORDER_MARK, DATE_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
 _REFERENCE_DAY = date(2026, 1, 1)      # masking only needs where a date is, not which day it is
@@ -70,6 +72,8 @@ class Analysis:
     date_span: tuple[int, int] | None = None
     order_span: tuple[int, int] | None = None
     unknown: list[str] = field(default_factory=list)
+    order_suffix: str | None = None
+    past: PeriodMatch | None = None
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
 
 
@@ -82,11 +86,20 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         order_no = f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
         order_span = (m.start(), m.end())
         blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
+    suffix = None
+    if order_no is None and (s := ORDER_SUFFIX.search(blanked)):
+        suffix = s.group(1) or s.group(2)
+        order_span = (s.start(), s.end())
+        blanked = blanked[:s.start()] + " " * (s.end() - s.start()) + blanked[s.end():]
+    past = find_past_period(blanked, today)
     found = find_date(blanked, today)
     date_span = None
     if found is not None:
         date_span = (found.start, found.end)
         blanked = blanked[:found.start] + " " * (found.end - found.start) + blanked[found.end:]
+    elif past is not None:
+        date_span = (past.start, past.end)
+        blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
     known = index.find(blanked)
     unknown_codes = index.unknown_codes(blanked, known)
     mentions = sorted(known + unknown_codes, key=lambda m: m.start)
@@ -102,6 +115,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     words += [m.word.upper() for m in unknown_codes if m.word.upper() not in words]
     result.unknown = list(dict.fromkeys(list(items.unknown) + words))
     result.codes = unknown_codes
+    result.order_suffix, result.past = suffix, past
     return result
 
 
@@ -203,6 +217,11 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.warehouse = w.group(1)
     slots.region = next((r for r in _REGIONS if r in a.text), None)
     slots.period = next((p for word, p in _PERIODS if word in a.text), None)
+    if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER):
+        slots.order_suffix = a.order_suffix
+        if a.past is not None:       # "前天那单": when it was placed, not a delivery date
+            slots.placed_from, slots.placed_to = a.past.first, a.past.last
+            slots.delivery_date = None
     if intent in (Intent.CONTRACT_QUERY, Intent.SALES_QUERY):
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
         if _PROFILE.search(a.text):

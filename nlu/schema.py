@@ -80,6 +80,9 @@ class Slots(BaseModel):
     negative_quantities: list[str] = Field(default_factory=list)  # "-5台", "负5台": refused, never read as 5
     edits: list[CartEdit] = Field(default_factory=list)           # the message's lines as operations, in order
     unresolved: list[Unresolved] = Field(default_factory=list)
+    order_suffix: str | None = None    # "尾号0012的单": the last digits of an order number
+    placed_from: date | None = None    # "前天那单", "11月初下的那单": when the order was placed
+    placed_to: date | None = None
     account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
     topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status)
 

@@ -16,6 +16,8 @@ on is refused (Conflict) instead of cancelling something the user did not see.
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from core import order_flow
 from core.money import fmt_cny
 from core.order_flow import OrderAction, approval_reason_text, status_label
@@ -40,9 +42,13 @@ from nlu.schema import Intent
 router = Router(name=__name__)
 
 RECENT = 10
+REFERENCE_SCAN = 200      # orders looked through for "前天那单", "尾号0012的单"
 
 i18n.register({
     "orders.none": ("您还没有订单。", "You have no orders yet."),
+    "orders.no_match": ("没有找到符合的订单（按下单日期、单号尾号、产品查找）。", "No order fits that (by the day it "
+                        "was placed, the end of its number, the product)."),
+    "orders.several": ("有 {n} 笔订单符合，请选择：", "{n} orders fit; choose one:"),
     "orders.recent": ("最近的订单（点订单号查看详情）：", "Recent orders (tap one for details):"),
     "orders.row": ("{number} · {day} · {status} · {total}", "{number} · {day} · {status} · {total}"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
@@ -130,6 +136,40 @@ async def _recent(ctx: Ctx) -> list[Order]:
     return sorted(orders, key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
 
 
+async def _referenced(ctx: Ctx, *, cancel: bool = False) -> list[Reply] | None:
+    """"前天那单", "尾号0012的单", "11月初下的那单", "AP300那单": the dealer's orders that fit what the message
+    says (placed when, number ending, product); None when the message names none of these."""
+    slots = ctx.parsed.slots if ctx.parsed else None
+    if slots is None or not (slots.order_suffix or slots.placed_from or slots.product):
+        return None
+    since = None
+    if slots.placed_from is not None:
+        since = datetime.combine(slots.placed_from, time.min, ctx.deps.clock.tz)
+    orders = await list_orders(ctx.uow(), ctx.actor, since=since, limit=REFERENCE_SCAN)
+    tz = ctx.deps.clock.tz
+
+    def fits(o: Order) -> bool:
+        placed = o.created_at.astimezone(tz).date() if o.created_at else None
+        return ((not slots.order_suffix or o.number.endswith(slots.order_suffix))
+                and (slots.placed_from is None or (placed is not None and slots.placed_from <= placed
+                                                   <= (slots.placed_to or slots.placed_from)))
+                and (not slots.product or any(line.sku == slots.product for line in o.lines)))
+
+    found = sorted((o for o in orders if fits(o)), key=lambda o: (o.created_at is not None, o.created_at, o.number),
+                   reverse=True)
+    if len(found) == 1:
+        if cancel:
+            return await _ask_cancel(ctx, found[0].number)
+        return await order_detail(ctx, found[0].number)
+    if not found:
+        return [Reply(text=ctx.t("orders.no_match"), buttons=[[Button(ctx.t("orders.btn.list"),
+                                                                      payload("orders.list"))]])]
+    action = "orders.cancel" if cancel else "orders.detail"
+    rows = [[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}", payload(action, o.number))]
+            for o in found[:8]]
+    return [Reply(text=ctx.t("orders.several", n=len(found)), buttons=rows)]
+
+
 async def _dealer_codes(ctx: Ctx, orders: list[Order]) -> dict[int, str]:
     async with ctx.uow() as uow:
         dealers = await uow.dealers.list(id__in=sorted({o.dealer_id for o in orders}))
@@ -209,6 +249,9 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     number = ctx.parsed.slots.order_no if ctx.parsed else None
     if number:
         return await order_detail(ctx, number)
+    meant = await _referenced(ctx)
+    if meant is not None:
+        return meant
     if ctx.is_staff:
         return await order_list(ctx)
     recent = await _recent(ctx)
@@ -226,6 +269,9 @@ async def cancel_intent(ctx: Ctx) -> list[Reply]:
     number = ctx.parsed.slots.order_no if ctx.parsed else None
     if number:
         return await _ask_cancel(ctx, number)
+    meant = await _referenced(ctx, cancel=True)
+    if meant is not None:
+        return meant
     recent = await _recent(ctx)
     cancellable = [o for o in recent if OrderAction.CANCEL.value in allowed_actions(o, ctx.actor)]
     if not cancellable:
