@@ -43,7 +43,14 @@ i18n.register({
     "intent.after_sales": ("报修/售后", "open an after-sales ticket"),
     "intent.quality_feedback": ("反馈质量问题", "report a quality problem"),
     "intent.report_sales": ("上报销量", "report sales"),
+    "also.offer": ("您还提到要{what}，处理完上面的，点这里继续：", "You also asked to {what}; when the above is done, "
+                   "tap to go on:"),
+    "also.go": ("继续：{what}", "Go on: {what}"),
 })
+
+# a second request in one message that only reads is answered at once; one that writes is offered
+READ_ONLY = {Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.PRICE_QUERY, Intent.TICKET_STATUS, Intent.CONTRACT_QUERY,
+             Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY, Intent.FAQ}
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -58,6 +65,7 @@ class ConversationService:
             self.router.include(r)
         self.router.buttons["clarify.yes"] = self._clarified
         self.router.buttons["clarify.no"] = self._not_that
+        self.router.buttons["also.go"] = self._also
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         inbound = without_lone_surrogates(inbound)
@@ -150,7 +158,36 @@ class ConversationService:
         if ctx.parsed.confidence < LOW_CONFIDENCE and ctx.parsed.intent in ASK_BACK and (
                 ctx.parsed.intent != Intent.PLACE_ORDER or ctx.parsed.slots.items):
             return self._ask_back(ctx)
-        return await handler(ctx)
+        return await handler(ctx) + await self._second_request(ctx)
+
+    async def _second_request(self, ctx: Ctx) -> list[Reply]:
+        """"订10台AP800，另外DH50还有货吗": the first request was handled; a second that only reads is answered
+        too (the dialog the first left, e.g. an open cart, is kept as it was), one that writes is offered."""
+        also = ctx.parsed.also if ctx.parsed else None
+        if also is None or also.intent not in self.router.intents:
+            return []
+        if also.intent in READ_ONLY:
+            first, state, data = ctx.parsed, ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
+            ctx.parsed = also
+            try:
+                return await self.router.intents[also.intent](ctx)
+            except DomainError as exc:
+                return [Reply(text=exc.message(ctx.lang))]
+            finally:
+                ctx.parsed, ctx.dialog.state, ctx.dialog.data = first, state, data
+        if also.intent not in ASK_BACK:
+            return []
+        ctx.dialog.data["also"] = also.model_dump(mode="json")
+        what = i18n.t(ctx.lang, f"intent.{also.intent.value}")
+        return [Reply(text=ctx.t("also.offer", what=what), buttons=[[Button(ctx.t("also.go", what=what),
+                                                                            payload("also.go"))]])]
+
+    async def _also(self, ctx: Ctx) -> list[Reply]:
+        raw = ctx.dialog.data.pop("also", None)
+        if not isinstance(raw, dict):
+            return [Reply(text=ctx.t("error.button_stale"))]
+        ctx.parsed = ParseResult.model_validate(raw)
+        return await self.router.intents[ctx.parsed.intent](ctx)
 
     def _ask_back(self, ctx: Ctx) -> list[Reply]:
         """Unsure about a message that would start something that writes: ask before acting."""

@@ -47,6 +47,9 @@ _PERIODS: tuple[tuple[str, str], ...] = (
     ("这季度", "this_quarter"), ("q4", "this_quarter"), ("今年", "this_year"), ("年度", "this_year"),
     ("this year", "this_year"),
 )
+_SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有个?事|还有就是|再问一?下|还想问一?下|对了|\bby the way\b|"
+                             r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*|(?<=[?？])\s*")
+_TWO_REQUESTS_CONFIDENCE = 0.45
 _WEAK = (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ)
 _DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ, Intent.TICKET_STATUS)
 _ACCOUNTS = (("rebate", re.compile(r"返利|返点|rebate")), ("prepayment", re.compile(r"预存|预付|预款|prepay|prepaid")),
@@ -248,4 +251,27 @@ class OfflineParser:
         a = analyze(text, index, today)
         ranked = default_classifier().predict(masked_analysis(a))
         intent, confidence = decide_intent(a, ranked)
-        return build_result(a, intent, confidence)
+        result = build_result(a, intent, confidence)
+        return _two_requests(text, result, index, today) or result
+
+
+def _two_requests(text: str, whole: ParseResult, index: ProductIndex, today: date) -> ParseResult | None:
+    """"订10台AP800，另外DH50还有货吗": two requests joined by "另外 / 顺便 / also ...": each part classified on
+    its own; when they differ and both are clear, the first is the message's intent and the second rides
+    along in ``also``. None when the message is one request."""
+    m = _SECOND_REQUEST.search(text)
+    if m is None or m.start() < 2 or len(text) - m.end() < 2:
+        return None
+    parts = []
+    for piece in (text[:m.start()], text[m.end():]):
+        a = analyze(piece, index, today)
+        intent, confidence = decide_intent(a, default_classifier().predict(masked_analysis(a)))
+        parts.append((a, intent, confidence))
+    (a1, i1, c1), (a2, i2, c2) = parts
+    if i1 == i2 or min(c1, c2) < _TWO_REQUESTS_CONFIDENCE or {i1, i2} & set(_WEAK):
+        return None
+    first = build_result(a1, i1, c1)
+    if i1 == whole.intent:          # the whole message's slots (items, dates) stay the first request's
+        first = whole.model_copy(update={"confidence": max(whole.confidence, c1)})
+    first.also = build_result(a2, i2, c2)
+    return first

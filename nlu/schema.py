@@ -91,6 +91,9 @@ class ParseResult(BaseModel):
     intent: Intent
     confidence: float = Field(ge=0.0, le=1.0)
     slots: Slots = Field(default_factory=Slots)
+    # a second request in the same message ("订10台AP800，另外DH50还有货吗"): the part after the first,
+    # parsed on its own; the chat answers it too when it only reads, or offers it
+    also: ParseResult | None = None
 
 
 class CatalogueEntry(BaseModel):

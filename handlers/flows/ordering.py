@@ -541,11 +541,23 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     if _is_reorder(ctx.inbound.text):
         return await _reorder(ctx, None)
     parsed = await parse_message(ctx)
-    if (not parsed.slots.edits and not parsed.slots.unresolved and parsed.slots.delivery_date is None
-            and not parsed.slots.negative_quantities and not parsed.slots.rejected_quantities
-            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ)):
-        return await _meanwhile(ctx, cart, parsed)
-    return await _apply_text(ctx, cart, parsed)
+    out: list[Reply] = []
+    for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
+        if part is None:
+            continue
+        if _is_question(part):
+            out += await _meanwhile(ctx, cart, part)
+        else:
+            out += await _apply_text(ctx, cart, part)
+    return out
+
+
+def _is_question(parsed: ParseResult) -> bool:
+    """Something asked with a cart open that does not change it."""
+    slots = parsed.slots
+    return (not slots.edits and not slots.unresolved and slots.delivery_date is None
+            and not slots.negative_quantities and not slots.rejected_quantities
+            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ))
 
 
 async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:

@@ -161,3 +161,20 @@ async def test_replies_follow_the_language_written() -> None:
     await w.say(CHAT, "/lang en")
     chosen: list[Reply] = await w.say(CHAT, "AP300 改成 10台")
     assert "Changed" in texts(chosen)
+
+
+async def test_two_requests_in_one_message_do_both_or_offer_the_second() -> None:
+    w = await world()
+    replies = await w.say(CHAT, "AP300 10台，另外DH20还有货吗")
+    shown = texts(replies)
+    assert await cart(w) == {"AP300": 10}                  # the order first ...
+    assert "DH20" in shown and "库存" in shown             # ... and the stock question answered too
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None and stored.state == "order.cart"     # the cart stays open
+    both = await w.say(CHAT, "DH20有货吗？顺便再来5台DH20")      # with the cart open: both, nothing dropped
+    assert "库存" in texts(both) and await cart(w) == {"AP300": 10, "DH20": 5}
+    await w.say(CHAT, "/cancel")
+    offered = await w.say(CHAT, "DH20有货吗？顺便再来5台AP300")      # no cart: answered, the order offered
+    assert "库存" in texts(offered) and "继续：下单" in buttons(offered)
+    await w.press(CHAT, buttons(offered)["继续：下单"])
+    assert await cart(w) == {"AP300": 5}
