@@ -59,6 +59,14 @@ _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
 _SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}\d+(?![0-9])")
+def _ALNUM(ch: str) -> bool:  # noqa: N802 - read as a character class
+    return ch.isascii() and ch.isalnum()
+
+
+def _LATIN(ch: str) -> bool:  # noqa: N802
+    return "a" <= ch <= "z"
+
+
 _GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
 _UNKNOWN_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])")
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
@@ -151,15 +159,18 @@ class ProductIndex:
                 for v in _variants(normalize(word)):
                     add(v, sku, Strength.EXACT)
         self.keys = {k: (s, tuple(sorted(skus))) for k, (s, skus) in keys.items()}
-        ordered = sorted(self.keys, key=len, reverse=True)
-        # latin/digit keys must not start or end inside a longer code ("ap300" in "ap3000"); "x20" may follow
-        parts = []
-        for k in ordered:
-            head = r"(?<![a-z0-9])" if k[0].isalnum() and k[0].isascii() else ""
-            tail = r"(?![0-9])(?!(?!x\d)[a-z])" if k[-1].isalnum() and k[-1].isascii() else ""
-            parts.append(head + re.escape(k) + tail)
-        self._pattern = re.compile("|".join(parts)) if parts else None
+        # keys by their first two characters, longest first: at each position of a message only the keys that
+        # can start there are tried (one regex alternation of thousands of keys is linear in the keys)
+        self._by_head: dict[str, list[str]] = {}
+        for k in sorted(self.keys, key=len, reverse=True):
+            self._by_head.setdefault(k[:2], []).append(k)
         self._compact_exact = {_compact(k): v for k, v in self.keys.items() if v[0] >= Strength.NAME}
+        # near-miss candidates by (leading letters, length): a typo keeps the series letters and about the length
+        self._near: dict[tuple[str, int], list[str]] = {}
+        for key, (strength, _) in self._compact_exact.items():
+            if strength == Strength.EXACT:
+                lead = re.match(r"[a-z]*", key).group(0) if key.isascii() else "\u4e00"  # type: ignore[union-attr]
+                self._near.setdefault((lead, len(key)), []).append(key)
         self._names = {sku: _compact(normalize(e.name)) for sku, e in self.entries.items()}
         # Chinese keys by sound, for words typed with a homophone; a sound shared by keys of other products
         # names no one of them
@@ -182,12 +193,11 @@ class ProductIndex:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
         spelled = self.respell(text)
-        if self._pattern is not None:
-            for m in self._pattern.finditer(spelled):
-                strength, skus = self.keys[m.group(0)]
-                if spelled[m.start():m.end()] != text[m.start():m.end()] and len(skus) == 1:
-                    strength = min(strength, Strength.FUZZY)
-                found.append(Mention(m.start(), m.end(), skus, strength, m.group(0)))
+        for start, end, key in self._scan(spelled):
+            strength, skus = self.keys[key]
+            if spelled[start:end] != text[start:end] and len(skus) == 1:
+                strength = min(strength, Strength.FUZZY)
+            found.append(Mention(start, end, skus, strength, key))
         found += self._near_misses(spelled, found)
         found.sort(key=lambda x: x.start)
         return self._combine(spelled, found)
@@ -236,8 +246,12 @@ class ProductIndex:
         choices, owners = self._choices()
         best: dict[str, float] = {}
         for word in [w for w in words if w.strip()][:8]:
-            for _, score, index in process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                                                   limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
+            query = utils.default_process(word)
+            if not query:
+                continue
+            pool = self._sharing(query)
+            for _, score, index in process.extract(query, {i: choices[i] for i in pool}, scorer=fuzz.WRatio,
+                                                   processor=None, limit=limit * 3, score_cutoff=SUGGEST_CUTOFF):
                 sku = owners[index]
                 best[sku] = max(best.get(sku, 0.0), float(score))
             spelled = self.respell(normalize(word))
@@ -247,6 +261,23 @@ class ProductIndex:
                         best[sku] = max(best.get(sku, 0.0), 90.0)
         return sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
+    def _sharing(self, query: str, cap: int = 400) -> list[int]:
+        """Indexes of the choices that share a character pair (or, for one character, that character) with
+        ``query``, most shared first: WRatio over 2,000 products' names for every unknown word is too slow."""
+        choices, _ = self._choices()
+        grams = self.__dict__.get("_grams")
+        if grams is None:
+            grams = {}
+            for i, c in enumerate(choices):
+                for g in {c[j:j + 2] for j in range(len(c) - 1)} | set(c):
+                    grams.setdefault(g, []).append(i)
+            self._grams = grams
+        shared: dict[int, int] = {}
+        for g in {query[j:j + 2] for j in range(len(query) - 1)} or set(query):
+            for i in grams.get(g, ()):
+                shared[i] = shared.get(i, 0) + 1
+        return sorted(shared, key=lambda i: -shared[i])[:cap]
+
     def _choices(self) -> tuple[list[str], list[str]]:
         cached = getattr(self, "_choice_cache", None)
         if cached is None:
@@ -255,11 +286,37 @@ class ProductIndex:
             for e in self.entries.values():
                 for name in dict.fromkeys((e.sku, e.name, *e.aliases)):
                     if name:
-                        choices.append(name)
+                        choices.append(utils.default_process(name))     # once, not per suggestion
                         owners.append(e.sku)
             cached = (choices, owners)
             self._choice_cache = cached
         return cached
+
+    def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        """Leftmost-longest keys in ``text``, not overlapping. A latin/digit key must not start or end inside a
+        longer code ("ap300" in "ap3000"); "x20" may follow one ("ap300x20")."""
+        out: list[tuple[int, int, str]] = []
+        pos, n = 0, len(text)
+        while pos < n - 1:
+            hit = None
+            for key in self._by_head.get(text[pos:pos + 2], ()):
+                if not text.startswith(key, pos):
+                    continue
+                end = pos + len(key)
+                if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]):
+                    continue
+                if key[-1].isascii() and key[-1].isalnum() and end < n and (
+                        text[end].isdigit() and text[end].isascii()
+                        or _LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):
+                    continue
+                hit = (pos, end, key)
+                break
+            if hit is None:
+                pos += 1
+            else:
+                out.append(hit)
+                pos = hit[1]
+        return out
 
     def _near_misses(self, text: str, taken: list[Mention]) -> list[Mention]:
         def free(a: int, b: int) -> bool:
@@ -294,13 +351,12 @@ class ProductIndex:
         if len(word) < 4:
             return None
         owners: set[str] = set()
-        for key, (strength, skus) in self._compact_exact.items():
-            if strength != Strength.EXACT or key.isascii() != latin or abs(len(key) - len(word)) > 1:
-                continue
-            if latin and re.match(r"[a-z]*", word).group(0) != re.match(r"[a-z]*", key).group(0):  # type: ignore[union-attr]
-                continue      # "XP300" is another series, not a typo of "AP300"; "AP3000" and "AP30O" are
-            if Levenshtein.distance(word, key, score_cutoff=1) <= 1:
-                owners.update(skus)
+        # "XP300" is another series, not a typo of "AP300"; "AP3000" and "AP30O" are
+        lead = re.match(r"[a-z]*", word).group(0) if latin else "\u4e00"  # type: ignore[union-attr]
+        for size in (len(word) - 1, len(word), len(word) + 1):
+            for key in self._near.get((lead, size), ()):
+                if key.isascii() == latin and Levenshtein.distance(word, key, score_cutoff=1) <= 1:
+                    owners.update(self._compact_exact[key][1])
         return (owners.pop(),) if len(owners) == 1 else None
 
     def _combine(self, text: str, found: list[Mention]) -> list[Mention]:
@@ -354,9 +410,20 @@ def _cached(key: tuple[tuple[str, str, tuple[str, ...]], ...],
     return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a)) for s, n, a in key], dict(aliases))
 
 
+_LAST: list[tuple[Sequence[CatalogueEntry], int, tuple[tuple[str, str], ...], ProductIndex]] = []
+
+
 def product_index(catalogue: Sequence[CatalogueEntry], dealer_aliases: dict[str, str] | None = None) -> ProductIndex:
-    """The index for this catalogue and alias library, built once and reused (the chat parses every message)."""
-    return _cached(_catalogue_key(catalogue), tuple(sorted((dealer_aliases or {}).items())))
+    """The index for this catalogue and alias library, built once and reused (the chat parses every message).
+    The same list object as the last call (the chat's catalogue cache hands out one) skips building the key."""
+    aliases = tuple(sorted((dealer_aliases or {}).items()))
+    for seen, size, known, index in _LAST:      # the object itself is held, so its id cannot be reused
+        if seen is catalogue and size == len(catalogue) and known == aliases:
+            return index
+    index = _cached(_catalogue_key(catalogue), aliases)
+    _LAST.insert(0, (catalogue, len(catalogue), aliases, index))
+    del _LAST[4:]
+    return index
 
 
 def find_product(text: str, catalogue: Sequence[CatalogueEntry],
