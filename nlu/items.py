@@ -92,14 +92,14 @@ class _Lines:
         self.r = result
         self.last: str | None = None          # the product the message talked about last
 
-    def add(self, sku: str, qty: int) -> None:
-        self.r.edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
+    def add(self, sku: str, qty: int, unit: str = "") -> None:
+        self.r.edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=unit))
         self.r.items[sku] = self.r.items.get(sku, 0) + qty
         self.last = sku
 
-    def set(self, sku: str | None, qty: int) -> None:
+    def set(self, sku: str | None, qty: int, unit: str = "") -> None:
         sku = sku or self.last
-        self.r.edits.append(CartEdit(op=EditOp.SET, sku=sku, qty=qty))
+        self.r.edits.append(CartEdit(op=EditOp.SET, sku=sku, qty=qty, unit=unit))
         if sku is not None:
             self.r.items[sku] = qty
             self.last = sku
@@ -251,9 +251,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             lines.replace(pending_old, m.sku, line_qty.value)
             pending_old = None
         elif _is_set(text, m, line_qty, before):
-            lines.set(m.sku, line_qty.value)
+            lines.set(m.sku, line_qty.value, line_qty.unit)
         else:
-            lines.add(m.sku, line_qty.value)
+            lines.add(m.sku, line_qty.value, line_qty.unit)
     _scale(text, mentions, clause_of, lines)
     for u in result.unresolved:
         if u.word not in result.unknown:

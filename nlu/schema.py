@@ -50,6 +50,7 @@ class CartEdit(BaseModel):
     sku: str | None = None
     qty: int | None = Field(default=None, ge=1)
     to_sku: str | None = None                  # REPLACE: the new product
+    unit: str = ""                             # the unit as written ("箱" for a product sold by the piece)
     factor: Decimal | None = None              # SCALE
 
 
