@@ -6,13 +6,15 @@ Tree::
     ├── NotFound                 a thing does not exist (or the actor may not know it exists)
     ├── PermissionDenied         the actor may not do this
     ├── ValidationFailed         input is malformed (bad USCC, negative quantity, bad file row)
-    │   └── IdempotencyKeyReused an API Idempotency-Key sent again with a different request
+    │   ├── IdempotencyKeyReused an API Idempotency-Key sent again with a different request
+    │   └── NotWholePacks        pieces or dozens of a product sold by the box that make no whole box
     ├── InvalidTransition        a state machine refuses the move (cancel a shipped order)
     ├── Conflict                 duplicate key, concurrent decision already taken
     │   └── IdempotencyKeyInUse  the request holding this Idempotency-Key has not finished
     └── BusinessRuleViolation    a rule of the trade says no
         ├── CreditExceeded       order total above available credit / prepayment
         ├── BelowMinimumOrder    quantity below the product's MOQ
+        ├── QuantityOutOfRange   a line's quantity below 1 or above the product's per-line maximum
         ├── SkuNotAllowed        dealer may not buy this SKU
         ├── InsufficientStock    not enough available stock to reserve
         └── DealerNotActive      dealer suspended/terminated or required documents missing
@@ -91,6 +93,12 @@ class IdempotencyKeyInUse(Conflict):
     en = "A request with the Idempotency-Key {key} is still being processed; retry later"
 
 
+class NotWholePacks(ValidationFailed):
+    code = "not_whole_packs"
+    zh = "{name} 按{unit}销售（每{unit} {pack_size} 件），{written} 不是整{unit}"
+    en = "{name} is sold by the {unit} of {pack_size}; {written} is not a whole number of them"
+
+
 class BusinessRuleViolation(DomainError):
     code = "business_rule"
     zh = "不符合业务规则：{reason}"
@@ -107,6 +115,14 @@ class BelowMinimumOrder(BusinessRuleViolation):
     code = "below_moq"
     zh = "{sku} 起订量为 {moq}，当前 {qty}"
     en = "{sku} has a minimum order quantity of {moq}; you ordered {qty}"
+
+
+class QuantityOutOfRange(BusinessRuleViolation):
+    """``params``: ``sku``, ``qty`` and ``limit`` (``core.products.line_limit``) of the first refused line."""
+
+    code = "qty_out_of_range"
+    zh = "{sku} 数量须在 1 到 {limit} 之间，当前 {qty}"
+    en = "{sku}: the quantity must be 1 to {limit}, you ordered {qty}"
 
 
 class SkuNotAllowed(BusinessRuleViolation):

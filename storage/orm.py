@@ -200,6 +200,7 @@ products = Table(
     Column("pack_size", Integer, nullable=False),
     Column("moq", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("max_line_qty", Integer, nullable=True),     # None: core.products.line_limit's default
     Index("ix_products_category", "category"),
 )
 

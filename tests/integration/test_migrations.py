@@ -116,3 +116,33 @@ def test_alembic_command_line_with_database_url(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No new upgrade operations detected" in check.stdout + check.stderr
     assert (tmp_path / "cli.sqlite3").exists()
+
+
+async def test_0009_adds_max_line_qty_to_existing_products_and_goes_back(empty_db: Database) -> None:
+    """Existing products get NULL (the default limit); downgrade drops the column and keeps the rows."""
+    url, path = empty_db.url, empty_db.search_path
+    await upgrade(url, "0001", search_path=path)
+    engine = empty_db.engine()
+
+    def columns(connection: Connection) -> set[str]:
+        return {c["name"] for c in inspect(connection).get_columns("products")}
+
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO products (sku, name, category, unit, list_price, aliases, pack_size, moq, active) "
+                "VALUES ('AP300', '空气净化器 AP300', '净化器', '台', 1999, '[]', 1, 1, true)"))
+        await upgrade(url, "0009_product_max_line_qty", search_path=path)
+        async with engine.begin() as conn:
+            assert (await conn.execute(text("SELECT sku, max_line_qty FROM products"))).all() == [("AP300", None)]
+            await conn.execute(text("UPDATE products SET max_line_qty = 50"))
+        await downgrade(url, "0001", search_path=path)
+        async with engine.connect() as conn:
+            assert "max_line_qty" not in await conn.run_sync(columns)
+            assert (await conn.execute(text("SELECT sku, name FROM products"))).all() == [("AP300", "空气净化器 AP300")]
+        await upgrade(url, search_path=path)
+        async with engine.connect() as conn:
+            assert "max_line_qty" in await conn.run_sync(columns)
+            assert await conn.run_sync(_diff) == []
+    finally:
+        await engine.dispose()

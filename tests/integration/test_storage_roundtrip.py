@@ -130,7 +130,7 @@ def build(name: str, w: World) -> Any:
             reviewed_by="staff:zhang", reviewed_at=T1, created_at=T0),
         "products": lambda: Product(
             sku="KJ-500", name="空气净化器 500 型", category="净化器", unit="台", list_price=Decimal("1999.00"),
-            aliases=["500型", "KJ500", "净化器五百"], pack_size=2, moq=5, active=False),
+            aliases=["500型", "KJ500", "净化器五百"], pack_size=2, moq=5, active=False, max_line_qty=600),
         "tier_prices": lambda: TierPrice(tier="A", sku="KJ-500", price=Decimal("1500.10")),
         "dealer_prices": lambda: DealerPrice(dealer_id=w.dealer, sku="KJ-500", price=Decimal("1450.55")),
         "allowed_skus": lambda: DealerAllowedSku(dealer_id=w.dealer, sku="KJ-500"),
