@@ -21,6 +21,10 @@ what ``Promotion.spent`` grows by.
 Nothing here raises for a dealer's mistake: an unknown SKU, a quantity below the MOQ etc. become
 failed ``CheckResult`` rows so the chat can explain and suggest. ``blocking`` failures stop a
 submission; non-blocking ones (stock short, funds short) only change what happens next.
+
+Quantities are never adjusted: a line below 1 (or with any part below 1 when a SKU is named twice) or
+above ``core.products.line_limit`` is a blocking ``QTY_POSITIVE`` / ``LINE_LIMIT`` failure and is left
+out of ``lines`` and every total, so what is shown, totalled and stored is always the quantity asked for.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from core.ledger import Balances, PaymentPlan, plan_payment
 from core.money import ZERO, fmt_cny, money
 from core.order_flow import CREDIT_SHORTFALL
 from core.orders import OrderLine
-from core.products import Product, Promotion, PromotionKind
+from core.products import Product, Promotion, PromotionKind, line_limit
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class CheckResult:
     en: str
     sku: str | None = None
     blocking: bool = True        # a failed blocking check refuses the submission
+    qty: int | None = None       # quantity checks: the quantity asked for ...
+    limit: int | None = None     # ... and the most one line may hold (core.products.line_limit)
 
     def message(self, lang: str = "zh") -> str:
         return self.en if lang.lower().startswith("en") else self.zh
@@ -60,6 +66,7 @@ SKU_KNOWN = "sku_known"
 PRODUCT_ACTIVE = "product_active"
 SKU_ALLOWED = "sku_allowed"
 QTY_POSITIVE = "qty_positive"
+LINE_LIMIT = "line_limit"
 MOQ = "moq"
 STOCK = "stock"
 FUNDS = "funds"
@@ -229,14 +236,18 @@ def _find(book: PriceBook, sku: str) -> Product | None:
     return next((p for s, p in book.products.items() if s.casefold() == folded), None)
 
 
-def _resolve(book: PriceBook, items: Sequence[tuple[str, int]]) -> dict[str, tuple[Product | None, int]]:
-    """Find each SKU; the same product named twice in one message becomes one line, quantities added."""
-    resolved: dict[str, tuple[Product | None, int]] = {}
+def _resolve(book: PriceBook,
+             items: Sequence[tuple[str, int]]) -> dict[str, tuple[Product | None, int, int]]:
+    """Find each SKU; the same product named twice in one message becomes one line, quantities added.
+
+    Also the smallest quantity named for it: ``AP300 x5`` and ``AP300 x-3`` is a refused -3, not a line of 2.
+    """
+    resolved: dict[str, tuple[Product | None, int, int]] = {}
     for raw_sku, qty in items:
         product = _find(book, raw_sku.strip())
         key = product.sku if product is not None else raw_sku.strip()
-        previous = resolved.get(key, (product, 0))[1]
-        resolved[key] = (product, previous + qty)
+        _, previous, smallest = resolved.get(key, (product, 0, qty))
+        resolved[key] = (product, previous + qty, min(smallest, qty))
     return resolved
 
 
@@ -257,7 +268,7 @@ def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, 
                                   f"Ordering is blocked: {block_reason[1]}"))
 
     lines: list[OrderLine] = []
-    for raw_sku, (product, qty) in _resolve(book, items).items():
+    for raw_sku, (product, qty, smallest) in _resolve(book, items).items():
         if product is None:
             checks.append(CheckResult(False, SKU_KNOWN, f"未找到产品 {raw_sku}", f"Unknown product {raw_sku}",
                                       sku=raw_sku))
@@ -274,9 +285,16 @@ def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, 
         if book.allowed_skus:
             checks.append(CheckResult(True, SKU_ALLOWED, f"{sku} 在经销协议范围内",
                                       f"{sku} is in your dealer agreement", sku=sku))
-        if qty <= 0:
-            checks.append(CheckResult(False, QTY_POSITIVE, f"{sku} 数量必须大于 0",
-                                      f"{sku}: the quantity must be above 0", sku=sku))
+        limit = line_limit(product)
+        if smallest < 1:
+            checks.append(CheckResult(False, QTY_POSITIVE, f"{sku} 数量必须大于 0，当前 {smallest}",
+                                      f"{sku}: the quantity must be above 0, you ordered {smallest}",
+                                      sku=sku, qty=smallest, limit=limit))
+            continue
+        if qty > limit:
+            checks.append(CheckResult(False, LINE_LIMIT, f"{sku} 每单最多 {limit}{product.unit}，当前 {qty}",
+                                      f"{sku}: at most {limit} per order line, you ordered {qty}",
+                                      sku=sku, qty=qty, limit=limit))
             continue
         if qty < product.moq:
             checks.append(CheckResult(False, MOQ, f"{sku} 起订量为 {product.moq}{product.unit}，当前 {qty}",

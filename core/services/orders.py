@@ -33,6 +33,7 @@ from core.errors import (
     InsufficientStock,
     NotFound,
     PermissionDenied,
+    QuantityOutOfRange,
     SkuNotAllowed,
     ValidationFailed,
 )
@@ -43,7 +44,17 @@ from core.onboarding import ordering_block_reason
 from core.order_flow import OrderAction
 from core.orders import Order, OrderEvent, OrderStatus
 from core.ports import AbstractUnitOfWork
-from core.pricing import MOQ, SKU_ALLOWED, CheckResult, Funds, PriceBook, Quote, price_order
+from core.pricing import (
+    LINE_LIMIT,
+    MOQ,
+    QTY_POSITIVE,
+    SKU_ALLOWED,
+    CheckResult,
+    Funds,
+    PriceBook,
+    Quote,
+    price_order,
+)
 from core.products import Promotion
 from core.users import Actor, ActorKind, Permission
 
@@ -240,6 +251,8 @@ def _violation(failures: list[CheckResult]) -> DomainError:
         return BelowMinimumOrder(zh=zh, en=en, sku=first.sku)
     if first.code == SKU_ALLOWED:
         return SkuNotAllowed(zh=zh, en=en, sku=first.sku)
+    if first.code in (QTY_POSITIVE, LINE_LIMIT):
+        return QuantityOutOfRange(zh=zh, en=en, sku=first.sku, qty=first.qty, limit=first.limit, check=first.code)
     return BusinessRuleViolation(zh=zh, en=en, check=first.code, sku=first.sku)
 
 

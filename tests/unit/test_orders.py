@@ -17,6 +17,7 @@ from core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
+    QuantityOutOfRange,
     SkuNotAllowed,
     ValidationFailed,
 )
@@ -204,6 +205,37 @@ async def test_hard_checks_raise_the_matching_error_and_write_nothing(uow: FakeU
     assert inactive.value.params["check"] == "product_active"
     assert (uow.orders.rows, uow.commits) == ([], commits)
     assert len(uow.ledger.rows) == 2
+
+
+async def test_quantities_out_of_range_are_refused_and_write_nothing(uow: FakeUnitOfWork) -> None:
+    quote = await svc.quote_order(uow, OWNER_1, QuoteOrder(dealer_id=1, items=[("AP-100", 99_999_999)]), CLOCK)
+    assert not quote.can_submit and quote.lines == [] and quote.total == D("0.00")
+    with pytest.raises(QuantityOutOfRange) as above:
+        await _submit(uow, items=[("AP-100", 99_999_999), ("AP-200", 1)])
+    assert above.value.message("zh") == "AP-100 每单最多 1000台，当前 99999999"
+    assert above.value.message("en") == "AP-100: at most 1000 per order line, you ordered 99999999"
+    assert above.value.params == {"sku": "AP-100", "qty": 99_999_999, "limit": 1000, "check": "line_limit"}
+    assert above.value.code == "qty_out_of_range" and isinstance(above.value, BusinessRuleViolation)
+    with pytest.raises(QuantityOutOfRange) as negative:
+        await _submit(uow, items=[("AP-200", -5)])
+    assert negative.value.params["check"] == "qty_positive" and "-5" in negative.value.message("zh")
+    with pytest.raises(QuantityOutOfRange):
+        await _submit(uow, items=[("AP-200", 0)])
+    uow.products.rows[1].max_line_qty = 3          # the admin lowered AP-200's limit
+    with pytest.raises(QuantityOutOfRange) as own:
+        await _submit(uow, items=[("AP-200", 4)])
+    assert own.value.params["limit"] == 3
+    assert (uow.orders.rows, uow.commits, len(uow.ledger.rows)) == ([], 0, 2)
+
+
+async def test_the_stored_order_holds_the_quantity_asked_for(uow: FakeUnitOfWork) -> None:
+    """At the limit: the line, the total and the stored order are the same number."""
+    await uow.stock.add(StockLevel(warehouse_id=1, sku="AP-200", on_hand=5000))
+    await uow.ledger.add(payment(1, "1000000"))
+    quote = await svc.quote_order(uow, OWNER_1, QuoteOrder(dealer_id=1, items=[("AP-200", 1000)]), CLOCK)
+    order = await _submit(uow, items=[("AP-200", 1000)])
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [(ln.sku, ln.qty) for ln in quote.lines] == [("AP-200", 1000)]
+    assert order.total == quote.total == D("500000.00")
 
 
 async def test_quote_writes_nothing(uow: FakeUnitOfWork) -> None:

@@ -11,9 +11,11 @@ from core.order_flow import CREDIT_SHORTFALL
 from core.pricing import (
     DEALER_STATUS,
     FUNDS,
+    LINE_LIMIT,
     MOQ,
     PRODUCT_ACTIVE,
     PROMOTION,
+    QTY_POSITIVE,
     SKU_ALLOWED,
     SKU_KNOWN,
     STOCK,
@@ -188,3 +190,43 @@ def test_funds_check_with_shortfall_needs_approval() -> None:
     assert not check.ok and not check.blocking and "¥500.00" in check.zh
     assert quote.approval_reasons == [CREDIT_SHORTFALL]
     assert quote.can_submit
+
+
+# --- quantity sanity: what is shown, totalled and stored is the quantity asked for, or nothing ----------
+
+
+def test_quantity_above_the_line_limit_is_refused_not_clamped() -> None:
+    quote = price_order(_book(), [("AP-200", 99_999_999), ("AP-100", 2)], TODAY)
+    refused = _check(quote, LINE_LIMIT, "AP-200")[0]
+    assert not refused.ok and refused.blocking and (refused.qty, refused.limit) == (99_999_999, 1000)
+    assert refused.zh == "AP-200 每单最多 1000台，当前 99999999"
+    assert refused.en == "AP-200: at most 1000 per order line, you ordered 99999999"
+    assert not quote.can_submit
+    # the refused line is neither shown nor totalled at another quantity
+    assert [(ln.sku, ln.qty) for ln in quote.lines] == [("AP-100", 2)]
+    assert quote.subtotal == quote.total == D("2000.00")
+
+
+def test_line_limit_boundary_and_the_products_own_value() -> None:
+    assert price_order(_book(), [("AP-200", 1000)], TODAY).can_submit
+    over = price_order(_book(), [("AP-200", 1001)], TODAY)
+    assert not over.can_submit and _check(over, LINE_LIMIT, "AP-200")
+    own = _book(products={"AP-200": make_product("AP-200", list_price=D("500.00"), max_line_qty=30)})
+    assert price_order(own, [("AP-200", 30)], TODAY).can_submit
+    refused = _check(price_order(own, [("AP-200", 31)], TODAY), LINE_LIMIT)[0]
+    assert "每单最多 30台" in refused.zh
+
+
+def test_the_limit_applies_to_the_merged_line() -> None:
+    """Named twice, a product is one line: its sum is what is checked and what would be stored."""
+    quote = price_order(_book(), [("AP-200", 600), ("ap-200", 600)], TODAY)
+    assert quote.lines == [] and _check(quote, LINE_LIMIT)[0].qty == 1200
+
+
+def test_zero_and_negative_quantities_are_refused_even_inside_a_merged_line() -> None:
+    for items in ([("AP-200", 0)], [("AP-200", -5)], [("AP-200", 5), ("AP-200", -3)]):
+        quote = price_order(_book(), items, TODAY)
+        refused = _check(quote, QTY_POSITIVE, "AP-200")[0]
+        assert not refused.ok and refused.blocking and not quote.can_submit, items
+        assert quote.lines == [] and quote.total == D("0.00")
+    assert "当前 -3" in _check(price_order(_book(), [("AP-200", 5), ("AP-200", -3)], TODAY), QTY_POSITIVE)[0].zh
