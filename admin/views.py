@@ -51,7 +51,16 @@ from core.notify import retry_messages
 from core.orders import Order, OrderStatus
 from core.outbox import Category, OutboxMessage, OutboxStatus
 from core.ports import AbstractUnitOfWork
-from core.products import DealerPrice, Product, Promotion, PromotionKind, TierPrice
+from core.products import (
+    LINE_QTY_CEILING,
+    DealerPrice,
+    Product,
+    Promotion,
+    PromotionKind,
+    TierPrice,
+    check_line_quantities,
+    line_limit,
+)
 from core.services import dealers as dealer_cases
 from core.users import ROLE_PERMISSIONS, Actor, Permission, Role, User
 from storage.engine import build_session_factory
@@ -298,6 +307,12 @@ class DealerAdmin(DmsModelView):
 
 # --- catalogue ------------------------------------------------------------------------------------
 
+def _line_limit_text(product: Product) -> str:
+    if product.max_line_qty is not None:
+        return str(product.max_line_qty)
+    return f"{line_limit(product)}（默认 default）"
+
+
 class ProductAdmin(DmsModelView):
     name = "产品 Product"
     name_plural = "产品 Products"
@@ -309,20 +324,30 @@ class ProductAdmin(DmsModelView):
     key_field = "sku"
     can_export = True
 
-    column_list = ["sku", "name", "category", "unit", "list_price", "moq", "pack_size", "active"]
+    column_list = ["sku", "name", "category", "unit", "list_price", "moq", "pack_size", "max_line_qty", "active"]
+    column_labels = {"max_line_qty": "单行上限 Max per line"}
+    # an empty max_line_qty shows the default it stands for
+    column_formatters = {"max_line_qty": lambda m, a: _line_limit_text(m)}
+    column_formatters_detail = {"max_line_qty": lambda m, a: _line_limit_text(m)}
     column_searchable_list = ["sku", "name"]
     column_sortable_list = ["sku", "name", "category", "list_price"]
     column_default_sort = "sku"
     column_filters = [AllUniqueStringValuesFilter("category", title="品类 Category"),
                       BooleanFilter("active", title="在售 Active")]
-    form_columns = ["sku", "name", "category", "unit", "list_price", "aliases", "pack_size", "moq", "active"]
-    form_args = {"aliases": {"description": 'JSON 列表 / JSON list, e.g. ["AP300", "净化器300"]'}}
+    form_columns = ["sku", "name", "category", "unit", "list_price", "aliases", "pack_size", "moq", "max_line_qty",
+                    "active"]
+    form_args = {"aliases": {"description": 'JSON 列表 / JSON list, e.g. ["AP300", "净化器300"]'},
+                 "max_line_qty": {"label": "单行上限 Max per order line", "description":
+                                  f"一个订单行最多多少（单位同上，不低于起订量）；留空为默认：箱规×1000，最多 {LINE_QTY_CEILING} / "
+                                  f"most units on one order line (not below the MOQ); empty: pack size x 1000, "
+                                  f"at most {LINE_QTY_CEILING}"}}
 
     async def validate(self, uow: AbstractUnitOfWork, actor: Actor, obj: Any, before: dict[str, Any] | None) -> None:
         if not isinstance(obj.aliases, list) or not all(isinstance(a, str) for a in obj.aliases):
             raise ValidationFailed(reason="aliases 必须是字符串列表 / aliases must be a list of strings")
         if obj.list_price < 0 or obj.moq < 1 or obj.pack_size < 1:
             raise ValidationFailed(reason="价格不能为负，起订量和包装数至少为 1 / price >= 0, moq and pack size >= 1")
+        check_line_quantities(obj.moq, obj.max_line_qty, sku=obj.sku)
         if before is not None and before.get("sku") != obj.sku:
             raise ValidationFailed(reason="SKU 不可修改 / the SKU cannot be changed")
 

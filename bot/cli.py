@@ -175,11 +175,13 @@ def demo_data(
 IMPORT_HELP = {
     "products": """导入产品，按 sku 新增或更新 (import products, upsert by sku).
 
-表头 Header: sku,name,aliases,category,unit,list_price[,pack_size,moq,active]
+表头 Header: sku,name,aliases,category,unit,list_price[,pack_size,moq,active,max_line_qty]
 
 aliases 用分号分隔（AP300;净化器300）；list_price 为非负金额，最多两位小数；
-pack_size/moq 为正整数（默认 1）；active 为 是/否 或 true/false（默认 是）。
-(aliases are ;-separated; list_price a non-negative amount with at most 2 decimals.)""",
+pack_size/moq 为正整数（默认 1）；active 为 是/否 或 true/false（默认 是）；
+max_line_qty（单行上限）为一个订单行最多的数量，留空为默认 pack_size×1000（最多 99999），无此列则不变。
+(aliases are ;-separated; list_price a non-negative amount with at most 2 decimals;
+max_line_qty: most units on one order line, empty: pack_size x 1000 up to 99999, no column: unchanged.)""",
     "dealers": """导入经销商，按 code 新增或更新 (import dealers, upsert by code).
 
 表头 Header: code,name,uscc,province,city,region,tier[,parent_code,credit_limit,

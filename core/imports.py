@@ -52,7 +52,7 @@ from core.inventory import StockLevel
 from core.masking import mask_phone
 from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus
 from core.ports import AbstractUnitOfWork
-from core.products import DealerPrice, Product, TierPrice
+from core.products import LINE_QTY_CEILING, DealerPrice, Product, TierPrice, check_line_quantities
 from core.sellout import CustomerType, SellOutLine
 from core.uscc import validate_uscc
 from core.users import Actor, Permission
@@ -124,7 +124,7 @@ class ColumnSpec:
 SPECS: dict[ImportKind, ColumnSpec] = {
     ImportKind.PRODUCTS: ColumnSpec(
         required=("sku", "name", "aliases", "category", "unit", "list_price"),
-        optional=("pack_size", "moq", "active"),
+        optional=("pack_size", "moq", "active", "max_line_qty"),
     ),
     ImportKind.DEALERS: ColumnSpec(
         required=("code", "name", "uscc", "province", "city", "region", "tier"),
@@ -166,6 +166,7 @@ HEADER_ALIASES: dict[str, str] = {
     "别名": "aliases", "品类": "category", "类别": "category", "单位": "unit",
     "价格": "list_price", "标准价": "list_price", "指导价": "list_price", "零售价": "list_price",
     "箱规": "pack_size", "起订量": "moq", "启用": "active", "上架": "active",
+    "单行上限": "max_line_qty", "每单上限": "max_line_qty",
     "经销商编码": "code", "统一社会信用代码": "uscc", "信用代码": "uscc",
     "省份": "province", "省": "province", "城市": "city", "市": "city", "大区": "region", "区域": "region",
     "等级": "tier", "级别": "tier", "上级编码": "parent_code", "上级经销商": "parent_code",
@@ -182,7 +183,10 @@ COLUMN_HELP: dict[ImportKind, dict[str, tuple[str, str]]] = {
         "aliases": ("别名，用分号分隔", "aliases, ;-separated"), "category": ("品类", "category"),
         "unit": ("单位，如 台/箱", "unit, e.g. 台/箱"), "list_price": ("指导价，最多两位小数", "list price, 2 decimals"),
         "pack_size": ("箱规，正整数，默认 1", "pack size, default 1"), "moq": ("起订量，默认 1", "minimum order qty"),
-        "active": ("是/否，默认 是", "yes/no, default yes")},
+        "active": ("是/否，默认 是", "yes/no, default yes"),
+        "max_line_qty": (f"单行上限：一个订单行最多多少（单位同 unit，不低于起订量），留空为默认 箱规×1000（最多 {LINE_QTY_CEILING}）",
+                         f"most units on one order line (not below moq); empty: pack size x 1000 "
+                         f"(at most {LINE_QTY_CEILING})")},
     ImportKind.DEALERS: {
         "code": ("经销商编码，唯一", "dealer code, unique"), "name": ("公司名称", "company name"),
         "uscc": ("18位统一社会信用代码", "18-character USCC"), "province": ("省份", "province"),
@@ -249,15 +253,21 @@ class ProductRecord:
     pack_size: int = 1
     moq: int = 1
     active: bool = True
+    max_line_qty: int | None = None
+    has_max_line_qty: bool = False    # the file has the column: an empty cell sets the default back
 
     @property
     def label(self) -> str:
         return self.sku
 
     def fields(self) -> dict[str, Any]:
-        return {"name": self.name, "aliases": list(self.aliases), "category": self.category,
-                "unit": self.unit, "list_price": self.list_price, "pack_size": self.pack_size,
-                "moq": self.moq, "active": self.active}
+        """What the row sets; a file without ``max_line_qty`` leaves the stored one alone."""
+        values = {"name": self.name, "aliases": list(self.aliases), "category": self.category,
+                  "unit": self.unit, "list_price": self.list_price, "pack_size": self.pack_size,
+                  "moq": self.moq, "active": self.active}
+        if self.has_max_line_qty:
+            values["max_line_qty"] = self.max_line_qty
+        return values
 
 
 @dataclass(frozen=True)
@@ -375,7 +385,8 @@ def parse_money(cell: Cell, column: str) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def parse_int(cell: Cell, column: str, *, minimum: int = 0, default: int | None = None) -> int:
+def parse_int(cell: Cell, column: str, *, minimum: int = 0, maximum: int | None = None,
+              default: int | None = None) -> int:
     if isinstance(cell, float):
         raise _Bad(f"{column} 不能是浮点数", f"{column} must not be a float")
     text = _text(cell)
@@ -391,6 +402,8 @@ def parse_int(cell: Cell, column: str, *, minimum: int = 0, default: int | None 
         raise _Bad(f"{column} 应为整数：{text}", f"{column} must be a whole number: {text}") from exc
     if value < minimum:
         raise _Bad(f"{column} 不能小于 {minimum}：{text}", f"{column} must be at least {minimum}: {text}")
+    if maximum is not None and value > maximum:
+        raise _Bad(f"{column} 不能大于 {maximum}：{text}", f"{column} must be at most {maximum}: {text}")
     return value
 
 
@@ -532,6 +545,15 @@ def _collect(problems: list[_Bad], fn: Any, *args: Any, **kwargs: Any) -> Any:
         return None
 
 
+def _max_line_qty(cell: Cell, moq: int) -> int:
+    value = parse_int(cell, "max_line_qty", minimum=1)
+    try:
+        check_line_quantities(moq, value)
+    except DomainError as exc:
+        raise _Bad(exc.message("zh"), exc.message("en")) from exc
+    return value
+
+
 def validate_products(header: Sequence[object], rows: Iterable[Sequence[Cell]],
                       *, first_row: int = FIRST_DATA_ROW) -> ValidationResult[ProductRecord]:
     def build(number: int, c: Mapping[str, Cell], problems: list[_Bad]) -> ProductRecord | None:
@@ -543,9 +565,13 @@ def validate_products(header: Sequence[object], rows: Iterable[Sequence[Cell]],
             "unit": _collect(problems, _required, c, "unit", max_len=16),
             "list_price": _collect(problems, parse_money, c.get("list_price"), "list_price"),
             "pack_size": _collect(problems, parse_int, c.get("pack_size"), "pack_size", minimum=1, default=1),
-            "moq": _collect(problems, parse_int, c.get("moq"), "moq", minimum=1, default=1),
+            "moq": _collect(problems, parse_int, c.get("moq"), "moq", minimum=1, maximum=LINE_QTY_CEILING,
+                            default=1),
             "active": _collect(problems, parse_bool, c.get("active"), "active"),
+            "has_max_line_qty": "max_line_qty" in c,
         }
+        if _text(c.get("max_line_qty")):
+            values["max_line_qty"] = _collect(problems, _max_line_qty, c.get("max_line_qty"), values["moq"] or 1)
         return None if problems else ProductRecord(row=number, **values)
 
     return _validate(ImportKind.PRODUCTS, header, rows, first_row, build, lambda r: r.sku.upper())
@@ -843,7 +869,8 @@ def validate_orders(header: Sequence[object], rows: Iterable[Sequence[Cell]],
             "status": _collect(problems, _choice, c.get("status"), "status",
                                {zh: s for s, (zh, _en) in ORDER_STATUS_LABELS.items()}, OrderStatus),
             "sku": _collect(problems, _code, c, "sku"),
-            "qty": _collect(problems, parse_int, c.get("qty"), "qty", minimum=1),
+            # as they were, so not today's per-product line limit; but never an absurd number
+            "qty": _collect(problems, parse_int, c.get("qty"), "qty", minimum=1, maximum=LINE_QTY_CEILING),
             "unit_price": _collect(problems, parse_money, c.get("unit_price"), "unit_price"),
             "product_name": _text(c.get("product_name"))[:200],
             "free_qty": _collect(problems, parse_int, c.get("free_qty"), "free_qty", default=0),

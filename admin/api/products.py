@@ -10,7 +10,7 @@ from admin.api.deps import ClockDep, Paging, ProductsRead, ProductsWrite, UowDep
 from admin.api.schemas import ErrorBody, Page, ProductPublic, ProductUpsert
 from core.errors import NotFound
 from core.ports import AbstractRepository
-from core.products import Product
+from core.products import Product, line_limit
 from core.services.catalogue import UpsertProduct, upsert_product
 
 router = APIRouter(prefix="/products", tags=["products"])
@@ -20,7 +20,8 @@ SkuPath = Annotated[str, Path(min_length=1, max_length=64, description="product 
 
 def product_public(p: Product) -> ProductPublic:
     return ProductPublic(sku=p.sku, name=p.name, category=p.category, unit=p.unit, list_price=p.list_price,
-                         aliases=list(p.aliases), pack_size=p.pack_size, moq=p.moq, active=p.active)
+                         aliases=list(p.aliases), pack_size=p.pack_size, moq=p.moq, active=p.active,
+                         max_line_qty=p.max_line_qty, line_limit=line_limit(p))
 
 
 async def search(repo: AbstractRepository[Any], q: str, fields: tuple[str, ...], order_by: str,
@@ -81,6 +82,6 @@ async def put_product(sku: SkuPath, body: ProductUpsert, actor: ProductsWrite, u
     A key bound to a dealer may not change the catalogue (403)."""
     cmd = UpsertProduct(sku=sku, name=body.name, category=body.category, unit=body.unit,
                         list_price=body.list_price, aliases=tuple(body.aliases), pack_size=body.pack_size,
-                        moq=body.moq, active=body.active)
+                        moq=body.moq, active=body.active, max_line_qty=body.max_line_qty)
     product = await upsert_product(uow, actor, cmd, clock)
     return product_public(product)

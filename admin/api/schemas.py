@@ -26,6 +26,7 @@ from pydantic import (
 
 from core.errors import ValidationFailed
 from core.money import money
+from core.products import DEFAULT_LINE_CAP_PACKS, LINE_QTY_CEILING
 from core.sellout import CustomerType
 
 T = TypeVar("T")
@@ -160,6 +161,9 @@ class ProductPublic(BaseModel):
     pack_size: int
     moq: int
     active: bool
+    max_line_qty: int | None = Field(default=None, description="the product's own per-line maximum; null: default")
+    line_limit: int = Field(description="most units one order line may hold: max_line_qty, else pack_size x "
+                                        f"{DEFAULT_LINE_CAP_PACKS} up to {LINE_QTY_CEILING}")
 
 
 class ProductUpsert(BaseModel):
@@ -176,8 +180,11 @@ class ProductUpsert(BaseModel):
     # strict: pydantic would otherwise take 0 for False and "1" for 1 (found by schemathesis)
     # bounded: a 64-bit moq overflowed the INTEGER column into a 500 (found by schemathesis)
     pack_size: JsonInt = Field(default=1, ge=1, le=MAX_QTY)
-    moq: JsonInt = Field(default=1, ge=1, le=MAX_QTY)
+    moq: JsonInt = Field(default=1, ge=1, le=LINE_QTY_CEILING)     # above it no order line could hold it
     active: StrictBool = True
+    # the bounds before the validator: after it pydantic writes them as unknown "ge"/"le" keywords
+    max_line_qty: Annotated[int, Field(ge=1, le=LINE_QTY_CEILING), BeforeValidator(_json_int)] | None = Field(
+        default=None, description="most units on one order line (not below moq); null or absent: the default")
 
 
 # --- stock -------------------------------------------------------------------------------

@@ -27,10 +27,12 @@ from core.products import (
     PromotionKind,
     PromotionTier,
     TierPrice,
+    check_line_quantities,
 )
 from core.users import Actor, ActorKind, Permission
 
-PRODUCT_FIELDS = ("sku", "name", "category", "unit", "list_price", "aliases", "pack_size", "moq", "active")
+PRODUCT_FIELDS = ("sku", "name", "category", "unit", "list_price", "aliases", "pack_size", "moq", "active",
+                  "max_line_qty")
 PROMOTION_FIELDS = ("code", "name", "kind", "starts_on", "ends_on", "skus", "dealer_tiers", "percent", "buy_qty",
                     "free_qty", "tiers", "budget", "spent", "active")
 
@@ -48,6 +50,7 @@ class UpsertProduct:
     pack_size: int = 1
     moq: int = 1
     active: bool = True
+    max_line_qty: int | None = None            # None: the default (core.products.line_limit)
 
 
 @dataclass(frozen=True)
@@ -159,8 +162,10 @@ def _product_from(cmd: UpsertProduct) -> Product:
     if price < ZERO:
         raise ValidationFailed(reason=f"{sku}: 价格不能为负 / the price must not be negative")
     aliases = [a.strip() for a in cmd.aliases if a.strip()]
+    check_line_quantities(cmd.moq, cmd.max_line_qty, sku=sku)
     return Product(sku=sku, name=cmd.name.strip(), category=cmd.category.strip(), unit=cmd.unit.strip(),
-                   list_price=price, aliases=aliases, pack_size=cmd.pack_size, moq=cmd.moq, active=cmd.active)
+                   list_price=price, aliases=aliases, pack_size=cmd.pack_size, moq=cmd.moq, active=cmd.active,
+                   max_line_qty=cmd.max_line_qty)
 
 
 async def _upsert(uow: AbstractUnitOfWork, actor: Actor, cmd: UpsertProduct, clock: Clock) -> tuple[Product, str]:

@@ -209,6 +209,37 @@ async def test_admin_creates_a_product_with_audit(web_any: Web) -> None:
         assert await uow.products.get_by(sku="DH30") is None
 
 
+async def test_admin_sets_checks_and_clears_a_products_line_limit(web: Web) -> None:
+    """The product form edits max_line_qty (positive, not below the MOQ, empty = default); the list shows
+    the limit in force, the default spelled out."""
+    await add_staff(web, "zhang.admin", Role.ADMIN)
+    await login(web, "zhang.admin")
+    form = {"sku": "FL-1", "name": "滤网", "category": "滤网耗材", "unit": "片", "list_price": "59.00",
+            "aliases": "[]", "pack_size": "10", "moq": "2", "active": "y", "save": "Save"}
+    created = await web.client.post("/admin/product/create", headers=SAME_ORIGIN,
+                                    data={**form, "max_line_qty": "500"})
+    assert created.status_code == 302, created.text[-2000:]
+    async with web.uow() as uow:
+        product = await uow.products.get_by(sku="FL-1")
+    assert product is not None and product.max_line_qty == 500 and product.id is not None
+    assert "单行上限" in (await web.client.get(f"/admin/product/edit/{product.id}")).text
+
+    for bad in ("0", "1", "100000", "-5"):          # 1 is below the MOQ of 2: nothing could be ordered
+        refused = await web.client.post(f"/admin/product/edit/{product.id}", headers=SAME_ORIGIN,
+                                        data={**form, "max_line_qty": bad})
+        assert refused.status_code == 400 and "FL-1: 单行上限须为 2 到 99999 之间的整数" in refused.text, bad
+    cleared = await web.client.post(f"/admin/product/edit/{product.id}", headers=SAME_ORIGIN,
+                                    data={**form, "max_line_qty": ""})
+    assert cleared.status_code == 302, cleared.text[-2000:]
+    async with web.uow() as uow:
+        product = await uow.products.get_by(sku="FL-1")
+        audit = await uow.audit.list(entity="product", action="product.admin_update")
+    assert product is not None and product.max_line_qty is None
+    assert [(a.before["max_line_qty"], a.after["max_line_qty"]) for a in audit] == [(500, None)]
+    listing = (await web.client.get("/admin/product/list")).text
+    assert "10000（默认 default）" in listing
+
+
 async def test_admin_edits_a_dealer_through_the_use_case(web: Web) -> None:
     await add_staff(web, "qian.channel", Role.CHANNEL_MANAGER)
     dealer = await add_dealer(web, "D0001", "杭州华信电器有限公司", tier="B")

@@ -19,7 +19,7 @@ async def test_put_then_get_product(web_any: Web) -> None:
     assert created.status_code == 200, created.text
     assert created.json() == {"sku": "AP300", "name": "空气净化器 AP300", "category": "净化器", "unit": "台",
                               "list_price": "1999.00", "aliases": ["AP300", "净化器300"], "pack_size": 1,
-                              "moq": 2, "active": True}
+                              "moq": 2, "active": True, "max_line_qty": None, "line_limit": 1000}
 
     fetched = await web_any.client.get("/api/v1/products/AP300", headers=bearer(key))
     assert fetched.json() == created.json()
@@ -40,6 +40,22 @@ async def test_put_then_get_product(web_any: Web) -> None:
     assert again.status_code == 200
     async with web_any.uow() as uow:
         assert await uow.audit.count(entity="product") == 2
+
+
+async def test_put_product_with_its_own_line_limit(web: Web) -> None:
+    key = await api_key(web, "products:read", "products:write")
+    own = await web.client.put("/api/v1/products/AP300", json={**AP300, "max_line_qty": 200}, headers=bearer(key))
+    assert own.status_code == 200, own.text
+    assert (own.json()["max_line_qty"], own.json()["line_limit"]) == (200, 200)
+    for bad in (0, 100_000, "200", True):
+        refused = await web.client.put("/api/v1/products/AP300", json={**AP300, "max_line_qty": bad},
+                                       headers=bearer(key))
+        assert refused.status_code == 422, bad
+    below_moq = await web.client.put("/api/v1/products/AP300", json={**AP300, "max_line_qty": 1},
+                                     headers=bearer(key))
+    assert below_moq.status_code == 422 and "MOQ" in below_moq.json()["message_en"]
+    default = await web.client.put("/api/v1/products/AP300", json=AP300, headers=bearer(key))
+    assert (default.json()["max_line_qty"], default.json()["line_limit"]) == (None, 1000)
 
 
 async def test_put_product_validation(web: Web) -> None:

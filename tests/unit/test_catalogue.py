@@ -92,6 +92,23 @@ async def test_import_is_all_or_nothing_and_checked(uow: FakeUnitOfWork) -> None
     assert len(summary.created) == 3
 
 
+async def test_upsert_sets_and_checks_max_line_qty(uow: FakeUnitOfWork) -> None:
+    product = await svc.upsert_product(uow, ADMIN, UpsertProduct("AP-100", "空气净化器 100", "净化器", "台", "1000",
+                                                                 max_line_qty=200), CLOCK)
+    assert product.max_line_qty == 200
+    audit = (await uow.audit.list(action="product.create"))[0]
+    assert audit.after["max_line_qty"] == 200
+    for bad in (0, 100_000):
+        with pytest.raises(ValidationFailed):
+            await svc.upsert_product(uow, ADMIN, UpsertProduct("AP-100", "空气净化器 100", "净化器", "台", "1000",
+                                                               max_line_qty=bad), CLOCK)
+    with pytest.raises(ValidationFailed, match="MOQ"):
+        await svc.upsert_product(uow, ADMIN, UpsertProduct("AP-100", "空气净化器 100", "净化器", "台", "1000",
+                                                           moq=10, max_line_qty=5), CLOCK)
+    stored = await uow.products.get_by(sku="AP-100")
+    assert stored is not None and stored.max_line_qty == 200
+
+
 async def test_prices_and_price_list(uow: FakeUnitOfWork) -> None:
     await _import(uow)
     await svc.set_tier_price(uow, CHANNEL, SetTierPrice("B", "AP-100", "900"), CLOCK)

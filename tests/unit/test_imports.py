@@ -21,6 +21,7 @@ from core.imports import (
     import_table,
     normalize_header,
     validate_dealers,
+    validate_orders,
     validate_products,
     validate_stock,
 )
@@ -126,6 +127,35 @@ def test_headers_are_normalized_bom_case_and_chinese() -> None:
     assert result.records[0].moq == 5
 
 
+def test_products_max_line_qty_column_optional_with_chinese_headers() -> None:
+    header = [*PRODUCT_HEADER, "moq", "max_line_qty"]
+    rows = [["AP300", "净化器", "", "空气净化器", "台", "10", "1", "200"],
+            ["DH20", "除湿机", "", "除湿机", "台", "10", "1", ""],
+            ["DH50", "除湿机", "", "除湿机", "台", "10", "5", "4"],
+            ["DH60", "除湿机", "", "除湿机", "台", "10", "1", "0"],
+            ["DH70", "除湿机", "", "除湿机", "台", "10", "1", "100000"],
+            ["DH80", "除湿机", "", "除湿机", "台", "10", "1", "2.5"],
+            ["DH90", "除湿机", "", "除湿机", "台", "10", "100000", ""]]          # no line could hold the MOQ
+    result = validate_products(header, rows)
+    assert [(r.sku, r.max_line_qty) for r in result.records] == [("AP300", 200), ("DH20", None)]
+    assert [e.row for e in result.errors] == [4, 5, 6, 7, 8]
+    assert "起订量" in result.errors[0].zh and "MOQ" in result.errors[0].en
+    assert "whole number" in result.errors[3].en
+    assert result.records[1].fields()["max_line_qty"] is None      # the column there, the cell empty: default
+    for alias in ("单行上限", "每单上限"):
+        chinese = validate_products([*PRODUCT_HEADER, alias], [["AP300", "净化器", "", "空气净化器", "台", "10", "50"]])
+        assert chinese.records[0].max_line_qty == 50
+    assert "max_line_qty" not in validate_products(PRODUCT_HEADER, product_rows()).records[0].fields()
+
+
+def test_historical_order_lines_refuse_absurd_quantities() -> None:
+    header = ["order_number", "order_date", "dealer_code", "status", "sku", "qty", "unit_price"]
+    result = validate_orders(header, [["SO-1", "2026-01-05", "D0001", "closed", "AP300", "99999", "1999"],
+                                      ["SO-2", "2026-01-05", "D0001", "closed", "AP300", "99999999", "1999"]])
+    assert [r.number for r in result.records] == ["SO-1"]
+    assert [e.row for e in result.errors] == [3] and "at most 99999" in result.errors[0].en
+
+
 def test_dealer_rows_validate_uscc_phone_status_and_parent() -> None:
     good = make_uscc(1001)
     rows = [
@@ -195,6 +225,19 @@ async def test_import_products_updates_changed_fields_and_audits_before_after() 
     entry = uow.audit.rows[-1]
     assert entry.before["list_price"] == "999.00" and entry.after["list_price"] == "1299.00"
     assert entry.actor == "system"
+
+
+async def test_import_sets_max_line_qty_and_a_file_without_the_column_leaves_it() -> None:
+    uow = FakeUnitOfWork()
+    header = [*PRODUCT_HEADER, "单行上限"]
+    with_limit = [[*row, "300"] for row in product_rows()[:1]]
+    await import_products(uow, SYSTEM, CLOCK, validate_products(header, with_limit))
+    assert uow.products.rows[0].max_line_qty == 300 and uow.audit.rows[-1].after["max_line_qty"] == 300
+    report = await import_products(uow, SYSTEM, CLOCK, validate_products(PRODUCT_HEADER, product_rows()[:1]))
+    assert report.unchanged == 1 and uow.products.rows[0].max_line_qty == 300
+    cleared = [[*row, ""] for row in product_rows()[:1]]
+    report = await import_products(uow, SYSTEM, CLOCK, validate_products(header, cleared))
+    assert report.updated == 1 and uow.products.rows[0].max_line_qty is None
 
 
 async def test_strict_import_with_a_bad_row_writes_nothing() -> None:
