@@ -29,19 +29,13 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from core.errors import Conflict, NotFound, PermissionDenied
+from core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from core.money import fmt_cny
 from core.onboarding import ordering_block_reason
 from core.order_flow import approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.pricing import Quote
-from core.products import Product
-
-try:   # TEMPORARY until core.products.line_limit lands
-    from core.products import line_limit  # type: ignore[attr-defined]
-except ImportError:
-    def line_limit(product: Product) -> int:
-        return min(99_999, product.pack_size * 1000)
+from core.products import Product, line_limit, to_product_units
 from core.services.catalogue import list_products
 from core.services.dealers import get_dealer, list_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
@@ -114,6 +108,7 @@ i18n.register({
     "order.added_line": ("已加入：{name} ×{qty}{unit}", "Added: {name} x{qty} {unit}"),
     "order.added_more": ("已加：{name} +{qty}（原 {had}，现共 {total}{unit}）",
                          "Added: {name} +{qty} (was {had}, now {total} {unit})"),
+    "order.converted": ("（{written} = {qty}{unit}）", " ({written} = {qty} {unit})"),
     "order.set_to": ("已改为：{name} ×{qty}{unit}", "Changed: {name} is now x{qty} {unit}"),
     "order.removed": ("已删除：{name}", "Removed: {name}"),
     "order.not_in_cart": ("购物车里没有 {name}，无需删除。", "{name} is not in the cart; nothing to remove."),
@@ -675,18 +670,26 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
     if product is None or not product.active:
         return ctx.t("order.unknown_product", word=sku)
     assert edit.qty is not None
+    try:    # "5箱" of a product sold by the piece: 5 × pack size; a dozen was already counted as 12 pieces
+        units = to_product_units(product, edit.qty, "个" if edit.unit == "打" else edit.unit)
+    except DomainError as exc:
+        return exc.message(ctx.lang)
+    converted = ctx.t("order.converted", written=f"{edit.qty}{edit.unit}", qty=units, unit=product.unit) \
+        if units != edit.qty else ""
+    edit = edit.model_copy(update={"qty": units})
     had = cart.items.get(sku)
-    qty = edit.qty if edit.op == EditOp.SET else (had or 0) + edit.qty
+    qty = edit.qty if edit.op == EditOp.SET else (had or 0) + units
     if (refused := _over_limit(ctx, product, qty)) is not None:
         return refused
     if had is None and len(cart.items) >= MAX_LINES:
         return ctx.t("order.too_many_lines", max=MAX_LINES)
     cart.set(sku, qty)
     if edit.op == EditOp.SET:
-        return ctx.t("order.set_to", name=product.name, qty=qty, unit=product.unit)
+        return ctx.t("order.set_to", name=product.name, qty=qty, unit=product.unit) + converted
     if had:
-        return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty, unit=product.unit)
-    return ctx.t("order.added_line", name=product.name, qty=qty, unit=product.unit)
+        return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty,
+                     unit=product.unit) + converted
+    return ctx.t("order.added_line", name=product.name, qty=qty, unit=product.unit) + converted
 
 
 def _ask_qty_later(ctx: Ctx, cart: Cart, product: Product) -> bool:

@@ -178,3 +178,15 @@ async def test_two_requests_in_one_message_do_both_or_offer_the_second() -> None
     assert "库存" in texts(offered) and "继续：下单" in buttons(offered)
     await w.press(CHAT, buttons(offered)["继续：下单"])
     assert await cart(w) == {"AP300": 5}
+
+
+async def test_boxes_of_a_product_sold_by_the_piece_are_converted_and_dozens_count_twelve() -> None:
+    w = await world()
+    await w.uow.products.add(make_product("MK-10", name="滤芯套装 MK10", aliases=[], unit="个",
+                                          list_price=Decimal("20.00"), pack_size=24))
+    await w.uow.commit()
+    replies = await w.say(CHAT, "MK-10 来5箱")
+    assert await cart(w) == {"MK-10": 120}
+    assert "（5箱 = 120个）" in texts(replies)
+    await w.say(CHAT, "MK-10 再来一打")
+    assert await cart(w) == {"MK-10": 132}
