@@ -192,7 +192,7 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     # a change of order lines ("改成10台", "数量翻倍", "AP300换成AP500", "need 2 more") is ordering whatever
     # the words around it; sell-out lines are changed the same way, so a sell-out report stays one
     if a.items.edits and intent not in (Intent.PLACE_ORDER, Intent.REPORT_SALES, Intent.CANCEL_ORDER) and (
-            any(e.op != EditOp.ADD for e in a.items.edits) or intent in _WEAK):
+            intent in _WEAK or confidence < 0.5 and any(e.op != EditOp.ADD for e in a.items.edits)):
         return Intent.PLACE_ORDER, max(confidence, 0.75)
     if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
