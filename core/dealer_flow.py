@@ -78,6 +78,13 @@ DEALER_TIERS: tuple[str, ...] = ("A", "B", "C", "一级", "二级", "三级")
 """Tiers the price lists key on."""
 
 
+def tier_label(tier: str, lang: str = "zh") -> str:
+    """A tier as a reader says it: ``B 级`` / ``tier B``; one written in Chinese (``一级``) as it is in Chinese."""
+    if lang.lower().startswith("en"):
+        return f"tier {tier}"
+    return tier if not tier.isascii() else f"{tier} 级"
+
+
 def transition_refused(current: DealerStatus, action: DealerAction) -> InvalidTransition:
     cur_zh, cur_en = STATUS_LABELS[current]
     act_zh, act_en = ACTION_LABELS[action]

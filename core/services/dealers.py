@@ -381,6 +381,36 @@ async def get_dealer(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> D
         return await load_visible_dealer(uow, actor, dealer_id)
 
 
+@dataclass(frozen=True)
+class DealerProfile:
+    """A dealer as it sees itself: "我是什么等级的经销商", "我归哪个区", "我的上级是谁", "信用额度多少"."""
+
+    dealer_id: int
+    code: str
+    name: str
+    tier: str
+    region: str
+    province: str
+    city: str
+    status: DealerStatus
+    credit_limit: Decimal
+    parent_code: str | None = None      # the parent dealer of a sub-dealer (multi-level channel)
+    parent_name: str | None = None
+
+
+async def dealer_profile(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> DealerProfile:
+    """The dealer's own profile. Of the parent dealer only its code and name: who its parent is belongs to the
+    dealer's own data, the parent's other data does not."""
+    async with uow:
+        dealer = await load_visible_dealer(uow, actor, dealer_id)
+        parent = await uow.dealers.get(dealer.parent_id) if dealer.parent_id is not None else None
+        return DealerProfile(dealer_id=dealer_id, code=dealer.code, name=dealer.name, tier=dealer.tier,
+                             region=dealer.region, province=dealer.province, city=dealer.city, status=dealer.status,
+                             credit_limit=money(dealer.credit_limit),
+                             parent_code=parent.code if parent is not None else None,
+                             parent_name=parent.name if parent is not None else None)
+
+
 async def get_dealer_by_code(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Dealer:
     async with uow:
         dealer = await uow.dealers.get_by(code=code.strip().upper())

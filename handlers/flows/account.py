@@ -3,7 +3,10 @@
 - the current contract: period, targets, rebate tiers, marketing duties; per target the progress bar
   (``▓▓▓▓▓░░░░░ 52%``), the pace against the time elapsed, the rebate earned so far and what the
   current pace would earn by the end (core.services.contracts.contract_execution);
-- balances of the money accounts (core.services.accounts.get_balances);
+- balances of the money accounts (core.services.accounts.get_balances); one account by name ("返利还有多少":
+  slot ``account`` rebate / prepayment / deposit / credit) with a button to all of them;
+- the dealer's own profile ("我是什么等级的经销商", "我归哪个区", "我的上级是谁": topic ``profile``): code,
+  name, tier, region, parent dealer, credit limit, status (core.services.dealers.dealer_profile);
 - the latest monthly statement with Confirm / Dispute (the dispute asks for the reason); only the
   dealer owner holds STATEMENT_CONFIRM, so a clerk is told politely to ask the owner;
 - qualification documents expiring within 30 days (or already expired), with their dates.
@@ -13,9 +16,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.accounts import Statement, StatementStatus
+from core.accounts import AccountKind, Statement, StatementStatus
 from core.contract_rules import ContractExecution, TargetExecution, accrued_rebate, behind_pace, rebate_rate
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
+from core.dealer_flow import tier_label
 from core.money import fmt_cny, money
 from core.services.accounts import (
     STATEMENT_STATUS_LABELS,
@@ -27,6 +32,7 @@ from core.services.accounts import (
     get_statement,
 )
 from core.services.contracts import contract_execution, list_contracts
+from core.services.dealers import dealer_profile
 from core.services.qualifications import ExpiringQualification, expiring
 from core.users import Permission
 from handlers import i18n
@@ -39,6 +45,7 @@ from nlu.schema import Intent
 router = Router(name=__name__)
 
 EXPIRY_WINDOW_DAYS = 30
+ACCOUNTS = frozenset(a.value for a in AccountKind)     # the parser's ``account`` slot names one of these
 BAR_WIDTH = 10
 STATEMENT_LINES = 8
 MAX_REASON = 500
@@ -120,6 +127,20 @@ i18n.register({
     "acct.overview.statement": ("🧾 {period} 对账单{status}", "🧾 {period} statement: {status}"),
     "acct.overview.money": ("💰 预存款 {prepayment} · 返利 {rebate} · 可用额度 {available}",
                             "💰 Prepayment {prepayment} · rebate {rebate} · credit available {available}"),
+    "acct.one.prepayment": ("💰 预存款余额：{amount}", "💰 Prepayment balance: {amount}"),
+    "acct.one.rebate": ("💴 返利余额：{amount}", "💴 Rebate balance: {amount}"),
+    "acct.one.deposit": ("🔒 保证金：{amount}", "🔒 Deposit: {amount}"),
+    "acct.one.credit": ("💳 信用额度：可用 {available}（额度 {limit}，已用 {used}）",
+                        "💳 Credit: {available} available (limit {limit}, used {used})"),
+    "acct.btn.all_balances": ("💰 全部账户余额", "💰 All balances"),
+    "acct.btn.overview": ("📄 合同与账户", "📄 Contract & account"),
+    "acct.btn.profile": ("🏢 我的资料", "🏢 My profile"),
+    "acct.profile": ("🏢 经销商资料\n编号：{code}\n名称：{name}\n等级：{tier}\n区域：{region}（{province} {city}）\n"
+                     "上级经销商：{parent}\n信用额度：{credit}\n状态：{status}",
+                     "🏢 Dealer profile\nCode: {code}\nName: {name}\nLevel: {tier}\n"
+                     "Region: {region} ({province} {city})\nParent dealer: {parent}\nCredit limit: {credit}\n"
+                     "Status: {status}"),
+    "acct.profile.no_parent": ("无（直接向厂家进货）", "none (buys from the maker directly)"),
 })
 
 
@@ -130,7 +151,7 @@ def _menu_rows(ctx: Ctx) -> list[list[Button]]:
              Button(ctx.t("acct.btn.docs"), payload("acct.docs"))],
             [Button(ctx.t("acct.btn.sign"), payload("ctr.list")),
              Button(ctx.t("acct.btn.rebates"), payload("ctr.rebate"))],
-            [forms.menu_button(ctx)]]
+            [Button(ctx.t("acct.btn.profile"), payload("acct.profile")), forms.menu_button(ctx)]]
 
 
 def _dealer_id(ctx: Ctx) -> int:
@@ -173,6 +194,11 @@ async def menu(ctx: Ctx) -> list[Reply]:
 # SALES_QUERY goes to handlers.flows.reports, which hands target and rebate questions back here
 @router.intent(Intent.CONTRACT_QUERY)
 async def account_intent(ctx: Ctx) -> list[Reply]:
+    slots = ctx.parsed.slots if ctx.parsed else None
+    if slots is not None and slots.topic == "profile":
+        return await profile(ctx)
+    if slots is not None and slots.account in ACCOUNTS:
+        return await one_account(ctx, AccountKind(slots.account))
     text = ctx.inbound.text.lower()
     if any(w in text for w in ("余额", "balance", "额度", "预存款")):
         return await balance(ctx)
@@ -310,6 +336,37 @@ async def balance(ctx: Ctx) -> list[Reply]:
     text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
                  deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
                  available=fmt_cny(overview.credit_available))
+    return [Reply(text=text, buttons=_menu_rows(ctx))]
+
+
+async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
+    """"返利还有多少": just that account, with the way to all of them."""
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    b = overview.balances
+    if account == AccountKind.CREDIT:
+        text = ctx.t("acct.one.credit", available=fmt_cny(overview.credit_available),
+                     limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit))
+    else:
+        text = ctx.t(f"acct.one.{account.value}", amount=fmt_cny(b.of(account)))
+    return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
+                                       Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
+                                      [forms.menu_button(ctx)]])]
+
+
+@router.button("acct.profile")
+async def profile(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    p = await dealer_profile(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    parent = f"{p.parent_code} {p.parent_name}" if p.parent_code else ctx.t("acct.profile.no_parent")
+    zh, en = DEALER_STATUS_LABELS[p.status]
+    text = ctx.t("acct.profile", code=p.code, name=p.name, tier=tier_label(p.tier, ctx.lang), region=p.region,
+                 province=p.province, city=p.city, parent=parent, credit=fmt_cny(p.credit_limit),
+                 status=ctx.pick(zh, en))
     return [Reply(text=text, buttons=_menu_rows(ctx))]
 
 
