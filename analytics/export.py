@@ -1,4 +1,5 @@
-"""Excel workbooks (.xlsx, openpyxl) of every report, the demand forecast and the production plan.
+"""Excel workbooks (.xlsx, openpyxl) of every report, the demand forecast, the production plan and a dealer's
+price list.
 
 Sheets start with a title row and a row describing the filter, then the table; money cells are numbers
 with two decimals (``#,##0.00``), never text, so the figures can be summed in Excel.
@@ -7,7 +8,7 @@ with two decimals (``#,##0.00``), never text, so the figures can be summed in Ex
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.dealer_flow import tier_label
 from core.reports import Cell, Report, ReportKind, report_table
+from core.services.prices import PriceSheet
 from core.services.reports import ProductionRow, SeriesForecast
 
 MONEY_FORMAT = "#,##0.00"
@@ -100,4 +103,28 @@ def production_workbook(plan: Sequence[ProductionRow], lang: str = "zh") -> byte
     method = plan[0].method if plan else ""
     _table(ws, "Production planning: next 3 months" if en else "生产计划：未来3个月需求 vs 成品库存",
            f"method: {method}", headers, rows)
+    return _bytes(wb)
+
+
+def price_list_workbook(sheet: PriceSheet, lang: str = "zh",
+                        promotions: Mapping[str, str] | None = None) -> bytes:
+    """The dealer's own price list, one row per product it may order; ``promotions``: SKU -> the promotions
+    running on it today, as the chat words them (empty cell when none)."""
+    en = _en(lang)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Price list" if en else "价格表"
+    headers = ["SKU", "Product" if en else "产品", "Unit" if en else "单位", "List price (CNY)" if en else "目录价(元)",
+               "Your price (CNY)" if en else "您的价格(元)", "Minimum order" if en else "起订量",
+               "Promotion" if en else "促销"]
+    notes = promotions or {}
+    rows: list[list[Cell]] = [[p.sku, p.name, p.unit, p.list_price, p.price, p.moq, notes.get(p.sku, "")]
+                              for p in sheet.lines]
+    tier = tier_label(sheet.tier, lang)
+    title = (f"Price list {sheet.dealer_code} {sheet.dealer_name} ({tier})" if en
+             else f"价格表 {sheet.dealer_code} {sheet.dealer_name}（{tier}）")
+    subtitle = (f"as of {sheet.as_of.isoformat()}; a guide, the order quote decides" if en
+                else f"截至 {sheet.as_of.isoformat()}；仅供参考，以下单报价为准")
+    _table(ws, title, subtitle, headers, rows)
     return _bytes(wb)

@@ -31,6 +31,7 @@ from handlers.context import Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply
 from handlers.service import ConversationService
 from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry, ParseResult
 from tests.factories import (
     dealer_user,
     fixed_clock,
@@ -58,6 +59,18 @@ def texts(replies: list[Reply]) -> str:
 def buttons(replies: list[Reply]) -> dict[str, str]:
     """label -> payload of every button in the replies."""
     return {b.label: b.payload for r in replies for row in r.buttons for b in row}
+
+
+class FixedParser:
+    """Reads every message as ``result``: drives a flow through the conversation for an intent the offline
+    parser does not produce (yet) for the words typed."""
+
+    def __init__(self, result: ParseResult) -> None:
+        self.result = result
+
+    async def parse(self, text: str, *, catalogue: list[CatalogueEntry], today: date,
+                    dealer_aliases: dict[str, str] | None = None) -> ParseResult:
+        return self.result
 
 
 @dataclass
@@ -136,6 +149,14 @@ class ChatWorld:
         await seed_demo_knowledge_base(self.uow, self.clock)
 
     # --- talking -----------------------------------------------------------------------------
+    def parse_as(self, result: ParseResult) -> None:
+        """From now on every typed message is read as ``result`` (``FixedParser``); ``parse_offline`` undoes it."""
+        self.__dict__.setdefault("_offline_parser", self.service.deps.parser)
+        self.service.deps.parser = FixedParser(result)
+
+    def parse_offline(self) -> None:
+        self.service.deps.parser = self.__dict__.get("_offline_parser", self.service.deps.parser)
+
     def _inbound(self, chat: str, kind: InboundKind, **kw: object) -> Inbound:
         return Inbound(channel=self.channel, chat_id=chat, user_id=chat, kind=kind,
                        update_id=str(next(_updates)), **kw)  # type: ignore[arg-type]

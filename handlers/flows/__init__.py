@@ -16,6 +16,7 @@ def all_routers() -> list[Router]:
         menu,
         ordering,
         orders,
+        prices,
         privacy,
         quality,
         reports,
@@ -25,5 +26,5 @@ def all_routers() -> list[Router]:
         stock,
     )
 
-    return [m.router for m in (menu, ordering, orders, stock, aftersales, quality, sellout, account, contracts, campaigns,
-                               apply, faq, staff, settings, reports, privacy)]
+    return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, sellout, account,
+                               contracts, campaigns, apply, faq, staff, settings, reports, privacy)]

@@ -96,7 +96,7 @@ MATRIX: dict[str, Rule] = {
              "ctr.claim", "ctr.claims", "ctr.cl.c", "ctr.cl.done", "ctr.cl.ok", "qf.new", "qf.cat", "qf.done",
              "qf.keep", "qf.ok", "qf.pcat", "qf.skip", "qf.sku", "so.new", "so.ok", "so.tpl", "stock.menu",
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
-             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "acct.profile"),
+             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "acct.profile"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     # staff approvals by permission, on dealer 1's objects
     **staff(P.ORDER_APPROVE, "staff.order.approve", "staff.order.reject", args=("{order}",)),
