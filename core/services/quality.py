@@ -220,6 +220,38 @@ async def get_quality_feedback(uow: AbstractUnitOfWork, actor: Actor, number: st
         return feedback
 
 
+@dataclass(frozen=True)
+class QualityStep:
+    """One step of a report's corrective work as its dealer is told of it: filed, or moved to a status."""
+
+    at: datetime
+    status: CorrectiveStatus
+    note: str = ""          # the note given with this step (what will be done, or why nothing will)
+
+
+async def quality_feedback_history(uow: AbstractUnitOfWork, actor: Actor, number: str) -> list[QualityStep]:
+    """The report's steps, oldest first, read from the audit entries its use cases write (``quality.submit``,
+    ``quality.<status>``): the report itself keeps only its current status and note. Who acted stays out."""
+    _require_reader(actor)
+    async with uow:
+        feedback = await uow.quality.get_by(number=number.strip())
+        if feedback is None or not authz.can_see_dealer(actor, feedback.dealer_id,
+                                                        all_permission=Permission.QUALITY_HANDLE):
+            raise NotFound(what=number)
+        entries = await uow.audit.list(entity="quality_feedback", entity_id=feedback.number, order_by="at")
+    statuses = {s.value: s for s in CorrectiveStatus}
+    steps: list[QualityStep] = []
+    for entry in entries:
+        action = entry.action.removeprefix("quality.")
+        if action == "submit":
+            steps.append(QualityStep(at=entry.at, status=CorrectiveStatus.NEW))
+        elif action in statuses:
+            note = str(entry.after.get("corrective_note") or "")
+            changed = note != str(entry.before.get("corrective_note") or "")
+            steps.append(QualityStep(at=entry.at, status=statuses[action], note=note if changed else ""))
+    return steps
+
+
 async def list_quality_feedback(
     uow: AbstractUnitOfWork,
     actor: Actor,

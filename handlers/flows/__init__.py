@@ -13,6 +13,7 @@ def all_routers() -> list[Router]:
         campaigns,
         contracts,
         faq,
+        followups,
         menu,
         ordering,
         orders,
@@ -26,5 +27,5 @@ def all_routers() -> list[Router]:
         stock,
     )
 
-    return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, sellout, account,
+    return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, settings, reports, privacy)]

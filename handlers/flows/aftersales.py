@@ -150,7 +150,7 @@ async def new_button(ctx: Ctx) -> list[Reply]:
 async def new_command(ctx: Ctx) -> list[Reply]:
     arg = ctx.inbound.args.strip()
     if arg.upper().startswith("AS-"):
-        return await _detail(ctx, arg.upper())
+        return await ticket_detail(ctx, arg.upper())
     return await start(ctx, order_no=arg if ORDER_NO.match(arg) else None, hint="" if ORDER_NO.match(arg) else arg)
 
 
@@ -159,7 +159,7 @@ async def after_sales_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
     order_no = slots.order_no if slots else None
     if order_no and order_no.upper().startswith("AS-"):
-        return await _detail(ctx, order_no.upper())
+        return await ticket_detail(ctx, order_no.upper())
     text = ctx.inbound.text.strip()
     return await start(ctx, sku=slots.product if slots else None,
                        order_no=order_no if order_no and ORDER_NO.match(order_no) else None,
@@ -434,10 +434,12 @@ async def view(ctx: Ctx) -> list[Reply]:
     refused = require_bound(ctx)
     if refused is not None:
         return refused
-    return await _detail(ctx, forms.arg(ctx, 0))
+    return await ticket_detail(ctx, forms.arg(ctx, 0))
 
 
-async def _detail(ctx: Ctx, number: str) -> list[Reply]:
+async def ticket_detail(ctx: Ctx, number: str) -> list[Reply]:
+    """One ticket as the actor may see it (core decides): status, the customer masked, the timeline, and the
+    buttons for what may be done next. Also the answer to a follow-up question (handlers.flows.followups)."""
     ticket = await get_ticket(ctx.uow(), ctx.actor, number)
     async with ctx.uow() as uow:
         product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
@@ -510,4 +512,4 @@ async def _comment_text(ctx: Ctx) -> list[Reply]:
     number = str(ctx.dialog.data.get("number", ""))
     await add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
     ctx.idle()
-    return [Reply(text=ctx.t("as.commented", number=number))] + await _detail(ctx, number)
+    return [Reply(text=ctx.t("as.commented", number=number))] + await ticket_detail(ctx, number)

@@ -7,6 +7,9 @@ Reorder buttons go to the ordering flow (``order.reorder|<number>``), after-sale
 staff decisions to the staff flow (``staff.order.approve`` / ``staff.order.reject`` / ``staff.alloc`` /
 ``staff.ship``).
 
+An after-sales or quality number asked about as an order ("QF-20261204-0001" typed alone) is answered by the
+follow-up flow (``handlers.flows.followups.by_number``), not with "order not found".
+
 Every order is read through ``get_order`` / ``list_orders``: another dealer's number answers
 "not found", exactly like a number that does not exist. Buttons shown come from
 ``allowed_actions`` for the actor, and the use cases check again when pressed. The cancel
@@ -22,6 +25,7 @@ from core import order_flow
 from core.money import fmt_cny
 from core.order_flow import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
+from core.services.followups import follow_up_kind
 from core.services.orders import (
     CancelOrder,
     ConfirmReceipt,
@@ -34,6 +38,7 @@ from core.services.orders import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows import followups
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -247,6 +252,8 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     number = ctx.parsed.slots.order_no if ctx.parsed else None
+    if number and follow_up_kind(number) is not None:     # AS-/QF-: a ticket or quality report, not an order
+        return await followups.by_number(ctx, number)
     if number:
         return await order_detail(ctx, number)
     meant = await _referenced(ctx)

@@ -7,16 +7,26 @@ Steps (state ``qf.<step>``)::
 The confirm button carries the form's nonce (one feedback per form however often it is tapped).
 Staff holding QUALITY_HANDLE get a notice of each new feedback. Mobiles and ID numbers typed into the
 description are shown masked (``core.masking.mask_text``), as everywhere in chat.
+
+``qf.view|<number>``: one report as its dealer sees it, with the corrective work's steps so far
+(core.services.quality.quality_feedback_history); another dealer's number answers "not found".
 """
 
 from __future__ import annotations
 
 from core.masking import mask_text
-from core.quality import QualityFeedback
-from core.services.quality import SubmitQualityFeedback, get_quality_feedback, submit_quality_feedback
+from core.quality import CorrectiveStatus, QualityFeedback
+from core.services.quality import (
+    CORRECTIVE_STATUS_LABELS,
+    SubmitQualityFeedback,
+    get_quality_feedback,
+    quality_feedback_history,
+    submit_quality_feedback,
+)
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -52,6 +62,16 @@ i18n.register({
     "qf.created": ("✅ 质量反馈已提交：{number}\n质量部门处理后会更新整改进度，感谢反馈！",
                    "✅ Quality feedback filed: {number}\nThe quality department will follow up. Thank you!"),
     "qf.none": ("无", "none"),
+    "qf.detail": ("⚠️ {number} · {status}\n产品：{product}\n类别：{category} · 数量：{count}\n批次：{batch}\n"
+                  "描述：{desc}\n照片：{photos} 张\n提交时间：{at}",
+                  "⚠️ {number} · {status}\nProduct: {product}\nCategory: {category} · units: {count}\nBatch: {batch}\n"
+                  "Description: {desc}\nPhotos: {photos}\nFiled: {at}"),
+    "qf.note": ("整改说明：{note}", "Corrective action: {note}"),
+    "qf.timeline": ("进度：", "Timeline:"),
+    "qf.step": ("{at} {status}", "{at} {status}"),
+    "qf.step_note": ("{at} {status}：{note}", "{at} {status}: {note}"),
+    "qf.btn.view": ("🔎 查看反馈", "🔎 View report"),
+    "qf.btn.list": ("📋 我的工单与反馈", "📋 My tickets & reports"),
 })
 
 
@@ -264,6 +284,50 @@ async def confirm(ctx: Ctx) -> list[Reply]:
 
 
 def _created(ctx: Ctx, feedback: QualityFeedback) -> list[Reply]:
-    return [Reply(text=ctx.t("qf.created", number=feedback.number), buttons=[[forms.menu_button(ctx)]])]
+    return [Reply(text=ctx.t("qf.created", number=feedback.number),
+                  buttons=[[Button(ctx.t("qf.btn.view"), payload("qf.view", feedback.number))],
+                           [forms.menu_button(ctx)]])]
+
+
+# --- one report ------------------------------------------------------------------------------------
+
+def status_label(ctx: Ctx, status: CorrectiveStatus) -> str:
+    zh, en = CORRECTIVE_STATUS_LABELS[status]
+    return ctx.pick(zh, en)
+
+
+@router.button("qf.view")
+async def view(ctx: Ctx) -> list[Reply]:
+    if (refused := require_bound(ctx)) is not None:
+        return refused
+    return await feedback_detail(ctx, forms.arg(ctx, 0))
+
+
+async def feedback_detail(ctx: Ctx, number: str) -> list[Reply]:
+    """One quality report as the actor may see it (core decides), with its steps; the description and the
+    notes masked. Also the answer to a follow-up question (handlers.flows.followups)."""
+    feedback = await get_quality_feedback(ctx.uow(), ctx.actor, number)
+    steps = await quality_feedback_history(ctx.uow(), ctx.actor, feedback.number)
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=feedback.sku)
+    lines = [ctx.t("qf.detail", number=feedback.number, status=status_label(ctx, feedback.corrective_status),
+                   product=forms.product_label(product) if product else feedback.sku,
+                   category=_category_label(ctx, feedback.defect_category), count=feedback.count,
+                   batch=feedback.batch or ctx.t("qf.none"), desc=mask_text(feedback.description) or ctx.t("qf.none"),
+                   photos=len(feedback.photos), at=forms.local_time(ctx, feedback.created_at))]
+    if feedback.corrective_note:
+        lines.append(ctx.t("qf.note", note=mask_text(feedback.corrective_note)))
+    if steps:
+        lines.append(ctx.t("qf.timeline"))
+        for s in steps:
+            at, status = forms.local_time(ctx, s.at), status_label(ctx, s.status)
+            lines.append(ctx.t("qf.step_note", at=at, status=status, note=mask_text(s.note)) if s.note
+                         else ctx.t("qf.step", at=at, status=status))
+    return [Reply(text="\n".join(lines), buttons=[[follow_up_list_button(ctx), forms.menu_button(ctx)]])]
+
+
+def follow_up_list_button(ctx: Ctx) -> Button:
+    """The dealer's tickets and quality reports together (``fu.list``, handlers.flows.followups)."""
+    return Button(ctx.t("qf.btn.list"), payload("fu.list"))
 
 

@@ -19,6 +19,7 @@ from core.errors import PermissionDenied
 from core.orders import Order
 from core.services.aftersales import CreateTicket, create_ticket
 from core.services.materials import RequestMaterial, request_material
+from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
 from core.users import ROLE_PERMISSIONS, Permission, Role
 from tests.chat import ChatWorld, texts
 
@@ -39,7 +40,7 @@ REVEALS = {"privacy.reveal.ticket", "privacy.reveal.contact"}
 class Rule:
     """Who may press an action: ``everyone``, dealer 1's users (``owner_only`` narrows to its owner),
     or staff holding ``perm``. ``args`` name dealer 1's objects ({order}, {ticket}, {qual}, {mat}, {dealer} (id),
-    {code} (dealer code))."""
+    {code} (dealer code), {qf} (a quality report))."""
     kind: str                      # public | dealer | staff
     args: tuple[str, ...] = ()
     perm: Permission | None = None
@@ -84,6 +85,8 @@ MATRIX: dict[str, Rule] = {
     "orders.cancel_ok": Rule("dealer", ("{order}", "{version}"), also=P.ORDER_CANCEL_ANY),
     **dealer("orders.recv", args=("{order}", "d")),
     **dealer("as.view", "as.cmt", args=("{ticket}",)),
+    # a quality report: its dealer's users, and the quality department
+    "qf.view": Rule("dealer", ("{qf}",), also=P.QUALITY_HANDLE),
     **dealer("as.rate", args=("{ticket}", "5")),
     **dealer("orders.list", "as.list", "as.done", "as.keep", "as.ok", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
@@ -96,7 +99,7 @@ MATRIX: dict[str, Rule] = {
              "ctr.claim", "ctr.claims", "ctr.cl.c", "ctr.cl.done", "ctr.cl.ok", "qf.new", "qf.cat", "qf.done",
              "qf.keep", "qf.ok", "qf.pcat", "qf.skip", "qf.sku", "so.new", "so.ok", "so.tpl", "stock.menu",
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
-             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "acct.profile"),
+             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     # staff approvals by permission, on dealer 1's objects
     **staff(P.ORDER_APPROVE, "staff.order.approve", "staff.order.reject", args=("{order}",)),
@@ -171,12 +174,14 @@ async def _seed() -> Scene:
     actor = owner.to_actor()
     ticket = await create_ticket(w.uow, actor, CreateTicket(d1.id, "除湿机不出水", customer_name="王建国",  # type: ignore[arg-type]
                                                             customer_phone="13800138000"), w.clock)
+    report = await submit_quality_feedback(w.uow, actor, SubmitQualityFeedback(
+        dealer_id=d1.id, sku="F300", defect_category="其他", count=3, description="滤网有异味"), w.clock)  # type: ignore[arg-type]
     material = await w.uow.materials.add(MarketingMaterial(code="POS-01", name="门店海报", stock=50))
     await w.uow.commit()
     mat = await request_material(w.uow, actor, RequestMaterial(material.id, 10, "新店开业"), w.clock)  # type: ignore[arg-type]
     qual = next(q for q in w.uow.qualifications.rows if q.dealer_id == d1.id)
-    args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "mat": str(mat.id),
-            "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code}
+    args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
+            "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code}
     return Scene(w, d1, order, args, chats)
 
 
