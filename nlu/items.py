@@ -37,10 +37,11 @@ _CLAUSE = re.compile(r"[,.;!?\n，。；！？]+|\s+(?:then|and then|also|plus)\
 _VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|我|再|还|也|加|个|先|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
           r"出了|零售了?|成交了?|装了|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please")
-_SET_WORDS = (r"改成|改为|变成|改到|调成|调到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
+_SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
               r"change to|instead|only|just|actually|correction")
 _RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
-_LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*)*$")
+_LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*|more|extra|additional|new|的|cases?|boxes|box|cartons?|ctns?|cs|pcs|"
+                       r"packs?|units?|bottles?|cans?|bags?|sets?|pieces?)*$")
 _SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
 _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够了|即可|就这么多|for now|is enough|will do)")
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
@@ -143,10 +144,10 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     qty_of: dict[int, int] = {}                     # mention index -> quantity index
     negated: set[int] = set()
     for neg in _NEGATION.finditer(text):
-        for i, m in enumerate(mentions):
-            if (m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])) or \
-               (m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])):
-                negated.add(i)
+        # "火腿肠不要了 辣条加到15箱": a negation right after a product takes that one, not the next
+        before = [i for i, m in enumerate(mentions) if m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])]
+        after = [i for i, m in enumerate(mentions) if m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])]
+        negated.update(before or after)
     # X换成Y: the pairs, and the old product is not negated by the replace word
     replaced_by: dict[int, int] = {}
     for i in range(len(mentions) - 1):
@@ -155,9 +156,22 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         bare_gap = QUANTITY.sub("", gap)
         if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
             replaced_by[i] = i + 1
+    # "10个地漏 5支美缝": when the first product of the message has its quantity written right before it, the
+    # message is written quantity-first, and that binding goes first
+    if _quantity_first(text, mentions, quantities):
+        for i, m in enumerate(mentions):
+            prev = mentions[i - 1].end if i else 0
+            for k in reversed(range(len(quantities))):
+                q = quantities[k]
+                if k in used or q.start < prev or q.end > m.start:
+                    continue
+                if q.unit and _LEFT_GAP.match(text[q.end:m.start]) and i not in negated:
+                    qty_of[i] = k
+                    used.add(k)
+                break
     # quantities: right, then left
     for i, m in enumerate(mentions):
-        if i in negated or i in replaced_by:
+        if i in negated or i in replaced_by or i in qty_of:
             continue
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         for k, q in enumerate(quantities):
@@ -259,6 +273,13 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if u.word not in result.unknown:
             result.unknown.append(u.word)
     return result
+
+
+def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantity]) -> bool:
+    first = next((m for m in mentions if m.skus or m.strength == Strength.UNKNOWN), None)
+    if first is None:
+        return False
+    return any(q.unit and q.end <= first.start and _LEFT_GAP.match(text[q.end:first.start]) for q in quantities)
 
 
 def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:

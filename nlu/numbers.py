@@ -21,13 +21,16 @@ _TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
 DOZEN_UNITS = ("打", "dozen", "dozens")
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-              "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12}
+              "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6, "a couple of": 2, "a couple": 2,
+              "a pair of": 2}
 
 _CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
 UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
-         "打", "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn",
-         "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair")
+         "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平方", "平米", "平", "吨", "公斤", "斤",
+         "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
+         "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
+         "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))

@@ -21,7 +21,7 @@ from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
-from nlu.products import Mention, ProductIndex, Strength, product_index
+from nlu.products import Mention, ProductIndex, product_index
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
@@ -206,7 +206,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         removed=list(a.items.removed), rejected_quantities=list(a.items.rejected),
         negative_quantities=list(a.items.negative), edits=list(a.items.edits), unresolved=list(a.items.unresolved),
     )
-    named = [m.sku for m in a.mentions if m.sku and m.strength >= Strength.FUZZY and m.sku not in a.items.removed]
+    # a word of one product's name that no other product shares ("挂墙马桶", "零度可乐") names that product
+    named = [m.sku for m in a.mentions if m.sku and m.sku not in a.items.removed]
     slots.product = named[0] if named else None
     if intent in _DESCRIBED:
         slots.description = a.text[:500]

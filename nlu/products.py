@@ -23,8 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from itertools import islice, product
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
@@ -69,15 +70,13 @@ def _LATIN(ch: str) -> bool:  # noqa: N802
 
 _GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
 _UNKNOWN_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])")
+_TIMES = re.compile(r"x\d+|q[1-4]|\d+x")       # "x20" is a quantity, "q4" a quarter: no product codes
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 SUGGEST_CUTOFF = 50.0
 
 
-@lru_cache(maxsize=8192)
-def _sound(ch: str) -> str:
-    """The toneless pinyin of one character with the fuzzy pairs folded ("净" and "进" both "jin")."""
-    py = lazy_pinyin(ch, style=Style.NORMAL, errors="default")[0]
+def _fold(py: str) -> str:
     for long, short in _FUZZY_INITIALS:
         if py.startswith(long):
             py = short + py[len(long):]
@@ -89,8 +88,17 @@ def _sound(ch: str) -> str:
     return py
 
 
-def sounds(word: str) -> tuple[str, ...]:
-    return tuple(_sound(ch) for ch in word)
+@lru_cache(maxsize=8192)
+def _readings(ch: str) -> tuple[str, ...]:
+    """Every toneless reading of one character with the fuzzy pairs folded ("净" and "进" both "jin"; "长" both
+    "zan" and "can", so "火腿长" sounds like "火腿肠")."""
+    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors="default")[0]
+    return tuple(dict.fromkeys(_fold(p) for p in found[:3]))
+
+
+def sounds(word: str, limit: int = 8) -> list[tuple[str, ...]]:
+    """The ways ``word`` can sound (a few: most characters have one reading)."""
+    return list(islice(product(*(_readings(ch) for ch in word)), limit))
 
 
 def _compact(s: str) -> str:
@@ -113,8 +121,13 @@ def _spec_variants(spec: str) -> set[str]:
 
 
 def _variants(key: str) -> set[str]:
-    """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300."""
+    """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300;
+    "cl-sp135-yw" -> also cl-sp135yw, clsp135-yw (each dash kept or dropped)."""
     out = {key, _compact(key), key.replace("-", " ")}
+    pieces = key.split("-")
+    if 2 < len(pieces) <= 4:
+        for mask in range(1 << (len(pieces) - 1)):
+            out.add(pieces[0] + "".join(("-" if mask >> i & 1 else "") + p for i, p in enumerate(pieces[1:])))
     m = re.fullmatch(r"([a-z]+)(\d+[a-z]*)", _compact(key))
     if m:
         out |= {f"{m[1]}-{m[2]}", f"{m[1]} {m[2]}"}
@@ -126,9 +139,9 @@ class ProductIndex:
         self.entries = {e.sku: e for e in catalogue}
         keys: dict[str, tuple[Strength, set[str]]] = {}
 
-        def add(key: str, sku: str, strength: Strength) -> None:
+        def add(key: str, sku: str, strength: Strength, *, digits: int = 6) -> None:
             key = normalize(key)
-            if len(key) < 2 or key.isdigit() and len(key) < 6:     # a short number is a quantity, not a name
+            if len(key) < 2 or key.isdigit() and len(key) < digits:    # a short number is a quantity, not a name
                 return
             old = keys.get(key)
             if old is None or strength > old[0]:
@@ -140,7 +153,7 @@ class ProductIndex:
             name = normalize(e.name)
             for key in (e.sku, *e.aliases):
                 for v in _variants(normalize(key)):
-                    add(v, e.sku, Strength.EXACT)
+                    add(v, e.sku, Strength.EXACT, digits=4)      # an alias "2205" the maker chose is a name
             add(name, e.sku, Strength.EXACT)
             add(name.replace(" ", ""), e.sku, Strength.EXACT)
             for m in _MODEL.finditer(name):
@@ -178,12 +191,12 @@ class ProductIndex:
         shared: set[tuple[str, ...]] = set()
         for k in self.keys:
             if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
-                snd = sounds(k)
-                old = self._by_sound.get(snd)
-                if old is not None and self.keys[old][1] != self.keys[k][1]:
-                    shared.add(snd)
-                elif old is None or len(k) > len(old):
-                    self._by_sound[snd] = k
+                for snd in sounds(k):
+                    old = self._by_sound.get(snd)
+                    if old is not None and self.keys[old][1] != self.keys[k][1]:
+                        shared.add(snd)
+                    elif old is None or len(k) > len(old):
+                        self._by_sound[snd] = k
         for snd in shared:
             self._by_sound.pop(snd, None)
         self._sound_lengths = sorted({len(s) for s in self._by_sound}, reverse=True)
@@ -217,7 +230,7 @@ class ProductIndex:
                     if j > run.end():
                         continue
                     word = text[i:j]
-                    key = self._by_sound.get(sounds(word))
+                    key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
                     if key is None:
                         continue
                     # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
@@ -236,7 +249,7 @@ class ProductIndex:
             return all(b <= m.start or a >= m.end for m in mentions)
 
         return [Mention(m.start(), m.end(), (), Strength.UNKNOWN, m.group(0))
-                for m in _UNKNOWN_CODE.finditer(text) if free(m.start(), m.end())]
+                for m in _UNKNOWN_CODE.finditer(text) if free(m.start(), m.end()) and not _TIMES.fullmatch(m.group(0))]
 
     def suggest(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, float]]:
         """Up to ``limit`` SKUs closest to ``words`` (unknown product words), best first, with a 0-100 score
@@ -305,6 +318,8 @@ class ProductIndex:
                 end = pos + len(key)
                 if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]):
                     continue
+                if _LATIN(key[-1]) and len(key) > 3 and text[end:end + 1] == "s" and not _LATIN(text[end + 1:end + 2]):
+                    end += 1          # "shower heads": a plural of an English name
                 if key[-1].isascii() and key[-1].isalnum() and end < n and (
                         text[end].isdigit() and text[end].isascii()
                         or _LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):
