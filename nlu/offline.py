@@ -207,8 +207,9 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         negative_quantities=list(a.items.negative), edits=list(a.items.edits), unresolved=list(a.items.unresolved),
     )
     # a word of one product's name that no other product shares ("挂墙马桶", "零度可乐") names that product
-    named = [m.sku for m in a.mentions if m.sku and m.sku not in a.items.removed]
-    slots.product = named[0] if named else None
+    named = list(dict.fromkeys(m.sku for m in a.mentions if m.sku and m.sku not in a.items.removed))
+    # one product named: that one; several ("AP300和AP500都还有货吗"): none of them is *the* product
+    slots.product = named[0] if len(named) == 1 or (named and a.items.items) else None
     if intent in _DESCRIBED:
         slots.description = a.text[:500]
     lone = [q for q in QUANTITY.finditer(a.blanked) if q.group("unit")]
