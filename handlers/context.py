@@ -15,7 +15,7 @@ from handlers import i18n
 from handlers.catalogue import CatalogueCache
 from handlers.messages import Button, Inbound, Reply
 from nlu.faq import FaqAnswerer
-from nlu.schema import IntentParser, ParseResult
+from nlu.schema import Intent, IntentParser, ParseResult
 
 
 @dataclass
@@ -46,6 +46,9 @@ class Ctx:
     parsed: ParseResult | None = None
     args: list[str] = field(default_factory=list)   # button payload arguments
     outbox: list[Reply] = field(default_factory=list)  # messages to other chats (staff prompts)
+    # the question-answering handlers of every flow (set by the service): a flow in the middle of a form
+    # answers "AP800什么价" by the one handler for it, without importing the other flow
+    questions: dict[Intent, Callable[[Ctx], Awaitable[list[Reply]]]] = field(default_factory=dict)
 
     # --- convenience -------------------------------------------------------------------------
     def uow(self) -> AbstractUnitOfWork:

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 Handler = Callable[["Ctx"], Awaitable[list["Reply"]]]
 
+# intents that only read: answered in the middle of another conversation (a cart, a form) without leaving it,
+# and as the second request of a message ("订10台AP800，另外DH50还有货吗")
+READ_ONLY_INTENTS = frozenset({Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.PRICE_QUERY, Intent.TICKET_STATUS,
+                               Intent.CONTRACT_QUERY, Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY})
+
 PAYLOAD_VERSION = "1"
 MAX_PAYLOAD_BYTES = 64
 

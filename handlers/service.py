@@ -22,7 +22,7 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
-from handlers.router import Router, parse_payload, payload
+from handlers.router import READ_ONLY_INTENTS, Router, parse_payload, payload
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
 
@@ -49,8 +49,7 @@ i18n.register({
 })
 
 # a second request in one message that only reads is answered at once; one that writes is offered
-READ_ONLY = {Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.PRICE_QUERY, Intent.TICKET_STATUS, Intent.CONTRACT_QUERY,
-             Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY, Intent.FAQ}
+READ_ONLY = READ_ONLY_INTENTS | {Intent.FAQ}
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -85,7 +84,8 @@ class ConversationService:
             # reads Chinese), unless they chose one with /lang; what a message does not tell keeps the client's
             lang = dialog.language or i18n.written_language(inbound.text) or lang
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
-            ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang)
+            ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
+                      questions={i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS})
             replies = await self._route(ctx)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)

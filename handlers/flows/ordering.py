@@ -22,6 +22,7 @@ trusts a payload. The approval prompt for staff is queued by ``submit_order`` it
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -43,7 +44,6 @@ from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue, learn_from_pick, parse_message, remember_suggestions
 from handlers.context import Ctx
-from handlers.flows import orders
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
@@ -556,18 +556,20 @@ def _is_question(parsed: ParseResult) -> bool:
 
 
 async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
-    """A question asked while a cart is open: order status and stock are answered right here,
-    the rest gets the way there; the cart stays open either way."""
+    """A question asked while a cart is open: one that only reads (stock, status, price, balance, a ticket...)
+    is answered right here, the rest gets the way there; the cart stays open either way."""
     back = Reply(text=ctx.t("order.kept", n=len(cart.items)),
                  buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
+    answer = ctx.questions.get(parsed.intent)
+    if answer is None:
+        return [_busy(ctx, cart, parsed)]
     ctx.parsed = parsed
-    if parsed.intent == Intent.ORDER_STATUS:
-        return [*await orders.status_intent(ctx), back]
-    if parsed.intent == Intent.QUERY_STOCK and parsed.slots.product:
-        from handlers.flows.stock import availability  # stock uses this module's product helpers
-
-        return [*await availability(ctx, parsed.slots.product), back]
-    return [_busy(ctx, cart, parsed)]
+    state, data = ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
+    try:
+        replies = await answer(ctx)
+    finally:     # whatever the answer did to the dialog, the cart stays open
+        ctx.dialog.state, ctx.dialog.data = state, data
+    return [*replies, back]
 
 
 # Where a question asked in the middle of an order belongs (main-menu entries of the other flows).

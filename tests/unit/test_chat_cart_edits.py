@@ -190,3 +190,15 @@ async def test_boxes_of_a_product_sold_by_the_piece_are_converted_and_dozens_cou
     assert "（5箱 = 120个）" in texts(replies)
     await w.say(CHAT, "MK-10 再来一打")
     assert await cart(w) == {"MK-10": 132}
+
+
+async def test_questions_with_a_cart_open_are_answered_and_the_cart_stays() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    price = await w.say(CHAT, "DH20现在什么价")
+    assert "¥1,599.00" in texts(price) and "查看购物车（1）" in texts(price)
+    balance = await w.say(CHAT, "返利还有多少")
+    assert "返利" in texts(balance) and "查看购物车（1）" in texts(balance)
+    assert await cart(w) == {"AP300": 20}
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None and stored.state == "order.cart"
