@@ -34,7 +34,7 @@ from nlu.products import Mention, Strength
 from nlu.schema import CartEdit, EditOp, Unresolved
 
 _CLAUSE = re.compile(r"[,.;!?\n，。；！？]+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
-_VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|我|再|还|也|加|个|先|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
+_VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
           r"出了|零售了?|成交了?|装了|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please")
 _SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
@@ -365,5 +365,7 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             continue
         if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
             continue        # "说一下", "一起", "两个人": a word, not a quantity
+        if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():
+            continue        # a phone number, an account: no count is written that way without a unit
         out.append(parse_quantity(m))
     return out

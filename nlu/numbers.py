@@ -35,9 +35,14 @@ UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
+# a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
+# "L2-400", "55B24L") is part of a product's name, never a quantity
+_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|inch|in|mm|cm|kg|g|克|千克|公斤|ah|v|w|瓦|p|匹)(?![a-z])"
+_NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?!\s?[/\-]\s?\d)"
 QUANTITY = re.compile(
     rf"(?:(?<![a-z0-9])(?P<neg>[-−]|负)\s*)?"
-    rf"(?P<num>{CN_NUM}|(?<![a-wyz0-9.])\d+(?:\.\d+)?k?(?![\d.])|(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
+    rf"(?P<num>{CN_NUM}|(?<![a-wyz0-9./])(?<![a-z0-9]-)\d+(?:\.\d+)?k?(?![\d.]){_NOT_A_COUNT}|"
+    rf"(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
 
 
 def parse_int(text: str) -> int | None:

@@ -59,7 +59,21 @@ _MODEL = re.compile(r"[a-z]+(?:[- ]?[a-z]+)*[- ]?\d+[a-z0-9]*|[a-z]+-[a-z]+")
 _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3})(?![a-z0-9])")
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
-_SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}\d+(?![0-9])")
+_SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"
+                   r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mm|cm)(?![a-z])")
+_SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升"}
+_CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
+_CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[一二三四五六七八九]十(?![一二三四五六七八九])|"
+                           r"(?<=[a-z])[零〇一二两三四五六七八九](?![十百千万])|[一二两三四五六七八九](?=[a-z])")
+
+
+def _as_digits(m: re.Match[str]) -> str:
+    """Chinese digits written inside a code, one character each ("二二五四五一七" -> "2254517", "六qw六十" ->
+    "6qw60"): the same length, so positions stay valid."""
+    word = m.group(0).replace("两", "2")
+    if word.endswith("十"):
+        return word[0].translate(_CN_DIGITS) + "0"
+    return word.translate(_CN_DIGITS)
 def _ALNUM(ch: str) -> bool:  # noqa: N802 - read as a character class
     return ch.isascii() and ch.isalnum()
 
@@ -106,7 +120,13 @@ def _compact(s: str) -> str:
 
 
 def _spec_variants(spec: str) -> set[str]:
-    """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15."""
+    """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15;
+    "5w-30" -> 5w30, 5w 30; "4l" -> 4 l, 4升."""
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|kg|g|ah|mm|cm)", spec):
+        out = {m[1] + m[2], m[1] + " " + m[2]}
+        if m[2] in _SIZE_WORDS:
+            out.add(m[1] + _SIZE_WORDS[m[2]])
+        return out
     parts = [p for p in re.split(r"[\s/x*\-.]+", spec) if p]
     out = {spec, "".join(parts), re.sub(r"\s", "", spec)}
     if len(parts) > 1:
@@ -124,6 +144,9 @@ def _variants(key: str) -> set[str]:
     """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300;
     "cl-sp135-yw" -> also cl-sp135yw, clsp135-yw (each dash kept or dropped)."""
     out = {key, _compact(key), key.replace("-", " ")}
+    chunks = re.findall(r"[a-z]+|\d+", _compact(key))
+    if 2 <= len(chunks) <= 4 and "".join(chunks) == _compact(key):     # "6qw60" -> 6-qw-60, 6 qw 60
+        out |= {"-".join(chunks), " ".join(chunks)}
     pieces = key.split("-")
     if 2 < len(pieces) <= 4:
         for mask in range(1 << (len(pieces) - 1)):
@@ -154,6 +177,10 @@ class ProductIndex:
             for key in (e.sku, *e.aliases):
                 for v in _variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=4)      # an alias "2205" the maker chose is a name
+            head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
+            if rest and head.isalpha() and re.search(r"\d", rest) and len(_compact(rest)) >= 3:
+                for v in _variants(rest):
+                    add(v, e.sku, Strength.NAME)
             add(name, e.sku, Strength.EXACT)
             add(name.replace(" ", ""), e.sku, Strength.EXACT)
             for m in _MODEL.finditer(name):
@@ -167,6 +194,10 @@ class ProductIndex:
                     word = run[i:]
                     if word not in _GENERIC and len(word) >= 2:
                         add(word, e.sku, Strength.CATEGORY)
+                for a in range(len(run) - 2):          # "无骨雨刮" inside "净视无骨雨刮器": words within a name
+                    for b in range(a + 3, len(run)):
+                        if run[a:b] not in _GENERIC:
+                            add(run[a:b], e.sku, Strength.CATEGORY)
         for word, sku in (dealer_aliases or {}).items():
             if sku in self.entries:
                 for v in _variants(normalize(word)):
@@ -205,8 +236,9 @@ class ProductIndex:
     def find(self, text: str) -> list[Mention]:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
-        spelled = self.respell(text)
-        for start, end, key in self._scan(spelled):
+        # "二二五四五一七" and "六qw六十" as digits (same length: a position in one is a position in the other)
+        spelled = _CN_DIGIT_RUN.sub(_as_digits, self.respell(text))
+        for start, end, key in self._scan(spelled, text):
             strength, skus = self.keys[key]
             if spelled[start:end] != text[start:end] and len(skus) == 1:
                 strength = min(strength, Strength.FUZZY)
@@ -305,9 +337,11 @@ class ProductIndex:
             self._choice_cache = cached
         return cached
 
-    def _scan(self, text: str) -> list[tuple[int, int, str]]:
+    def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:
         """Leftmost-longest keys in ``text``, not overlapping. A latin/digit key must not start or end inside a
-        longer code ("ap300" in "ap3000"); "x20" may follow one ("ap300x20")."""
+        longer code ("ap300" in "ap3000"); "x20" may follow one ("ap300x20"). ``written``: the text before
+        Chinese digits became digits: "s7二二五四五一七" is two words though "s72254517" would be one."""
+        written = written or text
         out: list[tuple[int, int, str]] = []
         pos, n = 0, len(text)
         while pos < n - 1:
@@ -316,11 +350,11 @@ class ProductIndex:
                 if not text.startswith(key, pos):
                     continue
                 end = pos + len(key)
-                if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]):
+                if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]) and _ALNUM(written[pos]):
                     continue
                 if _LATIN(key[-1]) and len(key) > 3 and text[end:end + 1] == "s" and not _LATIN(text[end + 1:end + 2]):
                     end += 1          # "shower heads": a plural of an English name
-                if key[-1].isascii() and key[-1].isalnum() and end < n and (
+                if key[-1].isascii() and key[-1].isalnum() and end < n and _ALNUM(written[end - 1]) and (
                         text[end].isdigit() and text[end].isascii()
                         or _LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):
                     continue
@@ -379,6 +413,11 @@ class ProductIndex:
         out: list[Mention] = []
         i = 0
         while i < len(found):
+            group = self._group(text, found, i)     # "金装 5W-40 4L", "哈弗H6 前刹车片": several words, one product
+            if group is not None:
+                out.append(group[0])
+                i = group[1]
+                continue
             cur = found[i]
             nxt = found[i + 1] if i + 1 < len(found) else None
             if nxt is not None and re.fullmatch(r"[\s的之\-/]{0,3}", text[cur.end:nxt.start]):
@@ -390,6 +429,25 @@ class ProductIndex:
             out.append(cur)
             i += 1
         return out
+
+    def _group(self, text: str, found: list[Mention], i: int) -> tuple[Mention, int] | None:
+        """Adjacent words whose products have exactly one in common (each word naming several): that one."""
+        common = set(found[i].skus)
+        if len(common) < 2:
+            return None
+        j = i + 1
+        while j < len(found) and re.fullmatch(r"[\s的之\-/]{0,3}", text[found[j - 1].end:found[j].start]):
+            narrowed = common & set(found[j].skus)
+            if not narrowed:
+                break
+            common = narrowed
+            j += 1
+            if len(common) == 1:
+                break
+        if j - i < 2 or len(common) != 1:
+            return None
+        word = text[found[i].start:found[j - 1].end]
+        return Mention(found[i].start, found[j - 1].end, tuple(common), Strength.EXACT, word), j
 
     def _merge(self, a: Mention, b: Mention) -> Mention | None:
         both = set(a.skus) & set(b.skus)
