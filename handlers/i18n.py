@@ -48,7 +48,8 @@ def written_language(text: str) -> str | None:
     in Latin letters only, None when it says nothing (a number, a code, an emoji, a button)."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return "zh-CN"
-    words = [w for w in text.split() if w.isalpha() and w.isascii()]
-    if words and sum(len(w) for w in words) >= 3 and not any(ch.isdigit() for ch in "".join(words)):
+    words = [w.strip(".,!?'\"") for w in text.split()]
+    words = [w for w in words if w.isalpha() and w.isascii() and not w.isupper()]   # "KQZXPW" is a code, not English
+    if words and sum(len(w) for w in words) >= 3:
         return "en"
     return None

@@ -82,7 +82,8 @@ class ConversationService:
             dialog, actor = opened
             # a reply follows the language the person writes in (a Chinese dealer with an English phone still
             # reads Chinese), unless they chose one with /lang; what a message does not tell keeps the client's
-            lang = dialog.language or i18n.written_language(inbound.text) or lang
+            written = i18n.written_language(inbound.text) if inbound.kind == InboundKind.TEXT else None
+            lang = dialog.language or written or lang
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
                       questions={i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS})

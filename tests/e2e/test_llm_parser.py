@@ -104,7 +104,7 @@ async def test_low_confidence_policy_asks_only_when_unsure(standin: OpenAIStandI
     p = parser(standin, policy="llm_on_low_confidence")
     sure = await p.parse("AP300 来二十台", catalogue=CATALOGUE, today=TODAY)
     assert sure.intent == Intent.PLACE_ORDER and not standin.requests
-    unsure = "价格体系是怎么定的"
+    unsure = "你们这个怎么搞的"
     assert OfflineParser().parse_sync(unsure, catalogue=CATALOGUE, today=TODAY).confidence < LOW_CONFIDENCE
     assert (await p.parse(unsure, catalogue=CATALOGUE, today=TODAY)).intent == Intent.FAQ
     assert len(standin.requests) == 1
