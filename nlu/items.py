@@ -54,6 +54,7 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
                           r"(?:要|来)?\s*$")
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
+_ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b")
 _SCALE = (
     (re.compile(r"翻倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
@@ -165,7 +166,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
                 q = quantities[k]
                 if k in used or q.start < prev or q.end > m.start:
                     continue
-                if q.unit and _LEFT_GAP.match(text[q.end:m.start]) and i not in negated:
+                if _attached(text, q, m) and _LEFT_GAP.match(text[q.end:m.start]) and i not in negated:
                     qty_of[i] = k
                     used.add(k)
                 break
@@ -191,7 +192,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             if k in used or not prev <= q.start or q.end > m.start:
                 continue
             gap = text[q.end:m.start]
-            if _LEFT_GAP.match(gap) and (q.unit or not _is_cjk(gap + text[q.start:q.end])):
+            if (_LEFT_GAP.match(gap) and (q.unit or not _is_cjk(gap + text[q.start:q.end]) or _attached(text, q, m))) \
+                    or (q.unit and _ENGLISH_GAP.fullmatch(gap)):     # "5 boxes fully synthetic 5W-30"
                 qty_of[i] = k
                 used.add(k)
             break
@@ -279,7 +281,16 @@ def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantit
     first = next((m for m in mentions if m.skus or m.strength == Strength.UNKNOWN), None)
     if first is None:
         return False
-    return any(q.unit and q.end <= first.start and _LEFT_GAP.match(text[q.end:first.start]) for q in quantities)
+    return any(q.end <= first.start and _LEFT_GAP.match(text[q.end:first.start]) and _attached(text, q, first)
+               for q in quantities)
+
+
+def _attached(text: str, q: Quantity, m: Mention) -> bool:
+    """A quantity written to go with the product after it: with a unit ("10个地漏"), with x ("10x 6-QW-45"),
+    or a Chinese number glued to a code ("俩L3-500")."""
+    gap = text[q.end:m.start]
+    return bool(q.unit) or bool(re.fullmatch(r"\s*[x*×]\s*", gap)) or (
+        gap == "" and _is_cjk(text[q.start:q.end]) and m.word[:1].isascii())
 
 
 def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:

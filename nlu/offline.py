@@ -26,7 +26,8 @@ from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, S
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
-ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)")
+ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)"
+                      r"|(?<![a-z0-9-])()(20\d{6})-(\d{4})(?!\d)")      # "20261130-0045这单": an order number
 PRODUCT_MARK, QTY_MARK, ORDER_MARK, DATE_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
 _REFERENCE_DAY = date(2026, 1, 1)      # masking only needs where a date is, not which day it is
 
@@ -86,7 +87,8 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     order_no = None
     order_span = None
     if m := ORDER_NO.search(norm):
-        order_no = f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
+        prefix, day, serial = (m.group(1), m.group(2), m.group(3)) if m.group(1) else ("so", m.group(5), m.group(6))
+        order_no = f"{prefix.upper()}-{day}-{serial}"
         order_span = (m.start(), m.end())
         blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
     suffix = None

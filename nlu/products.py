@@ -61,6 +61,7 @@ _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
 _SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"
                    r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mm|cm)(?![a-z])")
+_GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升"}
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[一二三四五六七八九]十(?![一二三四五六七八九])|"
@@ -238,7 +239,7 @@ class ProductIndex:
         found: list[Mention] = []
         # "二二五四五一七" and "六qw六十" as digits (same length: a position in one is a position in the other)
         spelled = _CN_DIGIT_RUN.sub(_as_digits, self.respell(text))
-        for start, end, key in self._scan(spelled, text):
+        for start, end, key in self._extended(self._scan(spelled, text), spelled, text):
             strength, skus = self.keys[key]
             if spelled[start:end] != text[start:end] and len(skus) == 1:
                 strength = min(strength, Strength.FUZZY)
@@ -337,6 +338,29 @@ class ProductIndex:
             self._choice_cache = cached
         return cached
 
+    def _extended(self, hits: list[tuple[int, int, str]], text: str, written: str) -> list[tuple[int, int, str]]:
+        """"eco 185 65 15": a key ("eco 185") that a longer key starting inside it ("185 65 15") continues, with a
+        product in common, is read as the longer span (named by the longer key)."""
+        out: list[tuple[int, int, str]] = []
+        for n, (start, end, key) in enumerate(hits):
+            limit = hits[n + 1][0] if n + 1 < len(hits) else len(text)
+            best = None
+            for inner in range(start + 1, end):
+                for later in self._scan(text[inner:limit], written[inner:limit])[:1]:
+                    if later[0] == 0 and inner + later[1] > end and \
+                            set(self.keys[later[2]][1]) & set(self.keys[key][1]):
+                        best = (inner + later[1], later[2])
+                if best:
+                    break
+            if best is None:
+                out.append((start, end, key))
+                continue
+            other = self.keys[best[1]][1]
+            mine = self.keys[key][1]
+            # the span named by whichever key names fewer products
+            out.append((start, best[0], best[1] if len(other) < len(mine) else key))
+        return out
+
     def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:
         """Leftmost-longest keys in ``text``, not overlapping. A latin/digit key must not start or end inside a
         longer code ("ap300" in "ap3000"); "x20" may follow one ("ap300x20"). ``written``: the text before
@@ -433,10 +457,10 @@ class ProductIndex:
     def _group(self, text: str, found: list[Mention], i: int) -> tuple[Mention, int] | None:
         """Adjacent words whose products have exactly one in common (each word naming several): that one."""
         common = set(found[i].skus)
-        if len(common) < 2:
+        if not common:
             return None
         j = i + 1
-        while j < len(found) and re.fullmatch(r"[\s的之\-/]{0,3}", text[found[j - 1].end:found[j].start]):
+        while j < len(found) and _GROUP_GAP.fullmatch(text[found[j - 1].end:found[j].start]):
             narrowed = common & set(found[j].skus)
             if not narrowed:
                 break
@@ -446,6 +470,8 @@ class ProductIndex:
                 break
         if j - i < 2 or len(common) != 1:
             return None
+        if len(found[i].skus) == 1 and j - i == 2 and len(found[j - 1].skus) == 1:
+            return None          # two products named one after the other: not one product
         word = text[found[i].start:found[j - 1].end]
         return Mention(found[i].start, found[j - 1].end, tuple(common), Strength.EXACT, word), j
 
