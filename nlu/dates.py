@@ -138,6 +138,9 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]
     (re.compile(r"(?<!\d)(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*[日号]?"),
      _full),
     (re.compile(rf"(?<![\d年])(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*[日号]?"), _month_day),
+    # "12.10之前", "12/10到": month.day, only with a word that says it is a date (12.10 may be a price)
+    (re.compile(r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])[./](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])"
+                r"(?=\s*[号日]?\s*(?:之前|以前|前|到|送|交|发|before|by))"), _month_day),
     (re.compile(r"大后天"), _offset(3)),
     (re.compile(r"后天|day after tomorrow", re.IGNORECASE), _offset(2)),
     (re.compile(r"(?<![a-z])in\s+(?P<n>\d{1,3}|two|three|four|five|six|seven|ten)\s+days?(?![a-z])", re.IGNORECASE),

@@ -361,7 +361,7 @@ def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None
             return
 
 
-_WORD_NUMBERS = frozenset({"一", "两", "俩", "半", "万", "千", "百", "十"})
+_WORD_NUMBERS = frozenset("一二两俩三四五六七八九半万千百十")     # "说一下", "到二店", "三楼": no unit, a word
 
 
 def _is_cjk(s: str) -> bool:

@@ -68,6 +68,21 @@ _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[
                            r"(?<=[a-z])[零〇一二两三四五六七八九](?![十百千万])|[一二两三四五六七八九](?=[a-z])")
 
 
+_CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?=\s?(?:寸|升|公斤|匹|米|平方|平|毫升|mm|l\b))")
+
+
+def _size_digits(m: re.Match[str]) -> str:
+    """"二十四寸" -> " 24寸", "十八升" -> "18升": a size written in Chinese numerals, as digits padded to the same
+    length (a position in one text is a position in the other); left alone when the digits would be longer."""
+    from nlu.numbers import parse_int
+
+    value = parse_int(m.group(0).replace("两", "二"))
+    digits = str(value) if value is not None else ""
+    if not digits or len(digits) > len(m.group(0)):
+        return m.group(0)
+    return " " * (len(m.group(0)) - len(digits)) + digits
+
+
 def _as_digits(m: re.Match[str]) -> str:
     """Chinese digits written inside a code, one character each ("二二五四五一七" -> "2254517", "六qw六十" ->
     "6qw60"): the same length, so positions stay valid."""
@@ -217,6 +232,7 @@ class ProductIndex:
                 lead = re.match(r"[a-z]*", key).group(0) if key.isascii() else "\u4e00"  # type: ignore[union-attr]
                 self._near.setdefault((lead, len(key)), []).append(key)
         self._names = {sku: _compact(normalize(e.name)) for sku, e in self.entries.items()}
+        self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
         # Chinese keys by sound, for words typed with a homophone; a sound shared by keys of other products
         # names no one of them
         self._by_sound: dict[tuple[str, ...], str] = {}
@@ -238,7 +254,7 @@ class ProductIndex:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
         # "二二五四五一七" and "六qw六十" as digits (same length: a position in one is a position in the other)
-        spelled = _CN_DIGIT_RUN.sub(_as_digits, self.respell(text))
+        spelled = _CN_SIZE.sub(_size_digits, _CN_DIGIT_RUN.sub(_as_digits, self.respell(text)))
         for start, end, key in self._extended(self._scan(spelled, text), spelled, text):
             strength, skus = self.keys[key]
             if spelled[start:end] != text[start:end] and len(skus) == 1:
@@ -246,7 +262,24 @@ class ProductIndex:
             found.append(Mention(start, end, skus, strength, key))
         found += self._near_misses(spelled, found)
         found.sort(key=lambda x: x.start)
-        return self._combine(spelled, found)
+        return [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+
+    def _by_number(self, text: str, m: Mention) -> Mention:
+        """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them
+        has in its name or aliases is that product."""
+        if len(m.skus) < 2:
+            return m
+        after = re.match(r"\s?(\d{2,5})(?![\d.a-z/x*])", text[m.end:])
+        before = re.search(r"(?<![\d.a-z/x*-])(\d{2,5})\s?的?$", text[:m.start])
+        for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
+                                  (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
+            if found is None:
+                continue
+            number = found.group(1)
+            owners = [s for s in m.skus if re.search(rf"(?<!\d){number}(?!\d)", self._labels[s])]
+            if len(owners) == 1:
+                return Mention(start, end, (owners[0],), Strength.EXACT, text[start:end])
+        return m
 
     def respell(self, text: str) -> str:
         """``text`` with Chinese words that sound like a product word but are written otherwise ("进化器",
