@@ -269,13 +269,20 @@ class ProductIndex:
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
             return m
-        after = re.match(r"\s?(\d{2,5})(?![\d.a-z/x*])", text[m.end:])
-        before = re.search(r"(?<![\d.a-z/x*-])(\d{2,5})\s?的?$", text[:m.start])
+        after = re.match(r"\s?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
+        before = re.search(r"(?<![\d.a-z/x*-])(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?的?$", text[:m.start])
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:
                 continue
             number = found.group(1)
+            if not number.isdigit():          # "三百的净化器"
+                from nlu.numbers import parse_int
+
+                value = parse_int(number.replace("两", "二"))
+                if value is None or value < 10:
+                    continue
+                number = str(value)
             owners = [s for s in m.skus if re.search(rf"(?<!\d){number}(?!\d)", self._labels[s])]
             if len(owners) == 1:
                 return Mention(start, end, (owners[0],), Strength.EXACT, text[start:end])
