@@ -35,7 +35,8 @@ CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "
                           "forget it", "算了不订了", "不用了"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈喽", "嗨", "早", "早上好", "下午好", "晚上好",
                        "有人吗", "good morning"})
-REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "same as last", "reorder", "order again")
+REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
+                 "same again", "repeat my last", "repeat the last")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
@@ -233,6 +234,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
         if _PROFILE.search(a.text):
             slots.topic = "profile"
+    if intent == Intent.PLACE_ORDER and not slots.items and any(w in a.text for w in REORDER_WORDS):
+        slots.topic = "reorder"      # "和上次一样": a copy of the last order
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
     if intent == Intent.TICKET_STATUS:

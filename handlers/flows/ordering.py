@@ -58,8 +58,6 @@ MAX_QTY = 99_999
 MAX_LINES = 30
 MAX_DAYS_AHEAD = 180
 QUICK_QTYS = (1, 5, 10, 20, 50)
-# Text that means "the same as my last order"; the parser calls it PLACE_ORDER without items.
-REORDER_WORDS = ("再来一单", "上次一样", "照上次", "same as last", "reorder", "order again")
 
 i18n.register({
     "order.prompt": ("请直接输入要订的产品和数量，例如：\nAP300 20台，F300 5箱，下周三到\n或按分类选择：",
@@ -307,11 +305,6 @@ def _check_delivery(ctx: Ctx, d: date) -> str | None:
     return None
 
 
-def _is_reorder(text: str) -> bool:
-    lower = text.lower()
-    return any(w in lower for w in REORDER_WORDS)
-
-
 def _qty_arg(raw: str) -> int | None:
     qty = int(raw) if raw.isdigit() else None
     return qty if qty is not None and 1 <= qty <= MAX_QTY else None
@@ -514,7 +507,7 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     parsed = ctx.parsed or await parse_message(ctx)
-    if not parsed.slots.items and _is_reorder(ctx.inbound.text):
+    if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
         return await _reorder(ctx, parsed.slots.order_no)
     if ctx.is_staff and Cart.load(ctx) is None:
         pending = {i.sku: i.qty for i in parsed.slots.items}
@@ -533,9 +526,9 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [main_menu(ctx)]
     if ctx.inbound.kind != InboundKind.TEXT or not ctx.inbound.text.strip():
         return [_prompt(ctx, cart)]
-    if _is_reorder(ctx.inbound.text):
-        return await _reorder(ctx, None)
     parsed = await parse_message(ctx)
+    if parsed.slots.topic == "reorder":
+        return await _reorder(ctx, None)
     out: list[Reply] = []
     for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
         if part is None:
