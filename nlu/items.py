@@ -41,7 +41,7 @@ _SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|�
               r"change to|instead|only|just|actually|correction")
 _RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
 _LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*|more|extra|additional|new|的|cases?|boxes|box|cartons?|ctns?|cs|pcs|"
-                       r"packs?|units?|bottles?|cans?|bags?|sets?|pieces?)*$")
+                       r"packs?|units?|bottles?|cans?|bags?|sets?|pieces?|rolls?|buckets?|pails?|drums?|sheets?|tins?)*$")
 _SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
 _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够了|即可|就这么多|for now|is enough|will do)")
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
@@ -51,7 +51,7 @@ _NEGATION = re.compile(r"不要了?|别要|别|去掉|删掉|删了|删除|拿�
                        r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
 _NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|都|也|就|先|那行|这行|那条|这条|那个|这个|那款|这款|那项|这项|的话|the|line)*$")
 _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改成|改为|替换成|变成|换|改|->|=>|→|to|for|with)\s*"
-                          r"(?:要|来)?\s*$")
+                          r"(?:要|来|the|a)?\s*$")
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")

@@ -18,7 +18,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3,
            **{str(d): d for d in range(10)}}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
 _TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
-DOZEN_UNITS = ("打", "dozen", "dozens")
+DOZEN_UNITS = ("打", "dozen", "dozens", "doz")
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
               "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6, "a couple of": 2, "a couple": 2,
@@ -27,17 +27,18 @@ EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
 _CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
 UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
-         "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平方", "平米", "平", "吨", "公斤", "斤",
+         "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
-         "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton")
+         "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
+         "drums", "drum", "sheets", "sheet", "tins", "tin", "doz")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
 # a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
 # "L2-400", "55B24L") is part of a product's name, never a quantity
-_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|inch|in|mm|cm|kg|g|克|千克|公斤|ah|v|w|瓦|p|匹)(?![a-z])"
+_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡)(?![a-z0-9])"
 _NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?!\s?[/\-]\s?\d)"
 QUANTITY = re.compile(
     rf"(?:(?<![a-z0-9])(?P<neg>[-−]|负)\s*)?"

@@ -59,16 +59,20 @@ _MODEL = re.compile(r"[a-z]+(?:[- ]?[a-z]+)*[- ]?\d+[a-z0-9]*|[a-z]+-[a-z]+")
 _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3})(?![a-z0-9])")
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
-_SPEC = re.compile(r"(?<![a-z0-9])\d+(?:\s?[/x*\-.]\s?\d+)+[a-z]{0,2}\d*(?![0-9])|(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"
-                   r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mm|cm)(?![a-z])")
+_SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"         # grades and codes: 5w-40, 195r15
+                   r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
+                   r"(?![a-z0-9])"
+                   r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?![0-9])")
 _GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
-_SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升"}
+_SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
+               "平方": "mm2", "mm2": "平方", "㎡": "平方",
+               "瓦": "w", "米": "m", "m": "米", "mah": "毫安", "v": "伏", "伏": "v"}
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[一二三四五六七八九]十(?![一二三四五六七八九])|"
                            r"(?<=[a-z])[零〇一二两三四五六七八九](?![十百千万])|[一二两三四五六七八九](?=[a-z])")
 
 
-_CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?=\s?(?:寸|升|公斤|匹|米|平方|平|毫升|mm|l\b))")
+_CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?=\s?(?:寸|升|公斤|匹|米|平方|毫升|mm|l\b))")
 
 
 def _size_digits(m: re.Match[str]) -> str:
@@ -138,7 +142,7 @@ def _compact(s: str) -> str:
 def _spec_variants(spec: str) -> set[str]:
     """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15;
     "5w-30" -> 5w30, 5w 30; "4l" -> 4 l, 4升."""
-    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|kg|g|ah|mm|cm)", spec):
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)", spec):
         out = {m[1] + m[2], m[1] + " " + m[2]}
         if m[2] in _SIZE_WORDS:
             out.add(m[1] + _SIZE_WORDS[m[2]])
