@@ -242,7 +242,7 @@ def training_files() -> list[tuple[Any, Any]]:
     out: list[tuple[Any, Any]] = [(data.joinpath("train.jsonl"), None)]
     for folder in sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("dev")), key=lambda f: f.name):
         catalogue = folder.joinpath("catalogue.csv")
-        if catalogue.is_file():
+        if catalogue.is_file() and folder.joinpath("README.md").is_file():     # a set being written has none yet
             out += [(part, catalogue) for part in sorted((f for f in folder.iterdir() if f.name.endswith(".jsonl")),
                                                          key=lambda f: f.name)]
     return out

@@ -63,13 +63,14 @@ _SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"         # grades 
                    r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
                    r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?![0-9])")
+_GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
                "平方": "mm2", "mm2": "平方", "㎡": "平方",
                "瓦": "w", "米": "m", "m": "米", "mah": "毫安", "v": "伏", "伏": "v"}
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[一二三四五六七八九]十(?![一二三四五六七八九])|"
-                           r"(?<=[a-z])[零〇一二两三四五六七八九](?![十百千万])|[一二两三四五六七八九](?=[a-z])")
+                           r"(?<=[a-z])[零〇一二两三四五六七八九](?=[a-z0-9\s]|$)|[一二两三四五六七八九](?=[a-z])")
 
 
 _CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?=\s?(?:寸|升|公斤|匹|米|平方|毫升|mm|l\b))")
@@ -214,6 +215,8 @@ class ProductIndex:
                     word = run[i:]
                     if word not in _GENERIC and len(word) >= 2:
                         add(word, e.sku, Strength.CATEGORY)
+                if len(run) > 2 and run[0] in _GRADE_HEADS:     # "一级" of "一级能效", "大桶" of "大桶装": a grade
+                    add(run[:2], e.sku, Strength.CATEGORY)
                 for a in range(len(run) - 2):          # "无骨雨刮" inside "净视无骨雨刮器": words within a name
                     for b in range(a + 3, len(run)):
                         if run[a:b] not in _GENERIC:
