@@ -63,6 +63,7 @@ _SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"         # grades 
                    r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
                    r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?![0-9])")
+_NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
@@ -310,6 +311,8 @@ class ProductIndex:
                     if j > run.end():
                         continue
                     word = text[i:j]
+                    if word[0] in _NUMERALS:
+                        break             # "三桶" is three buckets, not the "三通" it sounds like
                     key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
                     if key is None:
                         continue
