@@ -761,8 +761,12 @@ async def run_load(database_url: str, *, seconds: float, chats: int, think: floa
             else:
                 running = await stack.enter_async_context(serving(standin, url, Path(tmp), chat_ids))
                 shape = "in this process (app, outbox worker, stand-in, load)"
-            if running.processes:       # mode 0 as before: its one classifier fit happens during the load
+            if running.processes:
                 await warm_up(standin, chat_ids[0], len(running.urls))
+            else:                       # in this process: the one classifier fit before the clock, not in it
+                from nlu.classifier import default_classifier
+
+                await asyncio.to_thread(default_classifier)
             print(f"seeded, started and warmed up in {time.monotonic() - begun:.1f} s", flush=True)
             today = running.app.clock.now().date().isoformat()
             peak = [0]
