@@ -59,12 +59,13 @@ _MODEL = re.compile(r"[a-z]+(?:[- ]?[a-z]+)*[- ]?\d+[a-z0-9]*|[a-z]+-[a-z]+")
 _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3})(?![a-z0-9])")
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
-_SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+(?![0-9])"         # grades and codes: 5w-40, 195r15
+_SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # grades and codes: 5w-40, 48v12ah
                    r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
                    r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?![0-9])")
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
+_CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
 _GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
                "平方": "mm2", "mm2": "平方", "㎡": "平方",
@@ -151,6 +152,9 @@ def _spec_variants(spec: str) -> set[str]:
         return out
     parts = [p for p in re.split(r"[\s/x*\-.]+", spec) if p]
     out = {spec, "".join(parts), re.sub(r"\s", "", spec)}
+    if re.fullmatch(r"\d+[a-z]+\d+[a-z]*", spec):      # "48v20ah" -> 48伏20安, 48v20安
+        chinese = re.sub(r"(?<=\d)(ah|v|w|l|p)(?![a-z])", lambda u: _CHINESE_UNITS[u.group(1)], spec)
+        out |= {chinese, spec.replace("ah", "安")}
     if len(parts) > 1:
         for sep in (" ", "-", "*", "x", "/"):
             out.add(sep.join(parts))
@@ -198,7 +202,7 @@ class ProductIndex:
             name = normalize(e.name)
             for key in (e.sku, *e.aliases):
                 for v in _variants(normalize(key)):
-                    add(v, e.sku, Strength.EXACT, digits=4)      # an alias "2205" the maker chose is a name
+                    add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
             if rest and head.isalpha() and re.search(r"\d", rest) and len(_compact(rest)) >= 3:
                 for v in _variants(rest):
