@@ -19,8 +19,8 @@ from nlu.products import product_index
 from nlu.schema import CatalogueEntry, Intent
 
 TODAY = date(2026, 11, 26)   # a Thursday
-BLIND_INTENT_FLOOR = 0.92    # measured 93.2% (bench/parser.py, 2026-12-04)
-BLIND_ITEMS_FLOOR = 0.80     # measured 81.7%
+BLIND_INTENT_FLOOR = 0.94    # measured 95.0% (bench/parser.py, 2026-12-04)
+BLIND_ITEMS_FLOOR = 0.83     # measured 84.2%
 CATALOGUE = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in DEMO]
 PARSER = OfflineParser()
 
@@ -148,8 +148,8 @@ def test_the_labelled_set_is_big_varied_and_honestly_split() -> None:
 
 async def test_held_out_accuracy_and_slot_match() -> None:
     report = await evaluate(PARSER, _split("test"), CATALOGUE, TODAY)
-    # measured 92.4% / 91.1% (bench/parser.py); a change that loses more than a point here fails
-    assert report.accuracy >= 0.915, report.lines()
+    # measured 91.9% / 92.0% (bench/parser.py); a change that loses more than a point here fails
+    assert report.accuracy >= 0.91, report.lines()
     assert report.slot_accuracy("items") >= 0.90, report.mistakes
     assert report.slot_accuracy("order_no") >= 0.95
 
