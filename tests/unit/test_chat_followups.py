@@ -182,3 +182,24 @@ def test_numbers_and_search_terms() -> None:
     assert search_terms("我反馈的滤网异味问题处理得怎么样了") == {"滤网", "网异", "异味"}
     assert search_terms("what about the noisy fan ticket") == {"noisy", "fan"}
     assert search_terms("我的工单") == set()
+
+
+async def test_every_question_of_issue_13_reaches_its_answer_through_the_real_parser() -> None:
+    """The dealer questions that went to the wrong place (issue 13, 'What was seen' 4), typed as dealers type
+    them and parsed by the offline parser, not a fixed result."""
+    w, _, _ = await _world()
+    for text, expected in (
+        ("DH20现在什么价", "您的价格"),
+        ("AP300 的价格是多少钱一台？", "您的价格"),
+        ("价格表发我一份", "价格表"),
+        ("返利还有多少", "返利余额"),
+        ("我是什么等级的经销商", "等级："),
+        ("我反馈的滤网异味问题处理得怎么样了", QF_MINE),
+        (QF_MINE, "已制定措施"),
+        ("我的工单", AS_OPEN),
+    ):
+        replies = await w.say("100", text)
+        shown = texts(replies) + " ".join(r.file_name for r in replies)
+        assert expected in shown, (text, shown[:300])
+        assert "未找到订单" not in shown and "没有权限" not in shown, text
+        await w.say("100", "/cancel")
