@@ -64,17 +64,22 @@ async def main() -> None:
     print(f"first parse (trains the classifier on {len(training_texts()[0])} messages: train.jsonl and the "
           f"development sets): {time.perf_counter() - started:.2f} s")
     report = await evaluate(parser, test, catalogue, TODAY)
-    blind_dir = data.joinpath("blind")
-    blind = read_set(blind_dir.joinpath("blind.jsonl").read_text("utf-8").splitlines())
-    blind_catalogue = read_catalogue_csv(blind_dir.joinpath("catalogue.csv").read_text("utf-8"))
-    blind_report = await evaluate(parser, blind, blind_catalogue, BLIND_TODAY)
-    print(f"{'':34} {'held-out':>10} {'blind':>10}")
-    print(f"{'messages':34} {report.total:>10} {blind_report.total:>10}")
-    print(f"{'intent accuracy':34} {report.accuracy:>10.1%} {blind_report.accuracy:>10.1%}")
+    blinds = []
+    for folder in sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("blind")
+                          and f.joinpath("README.md").is_file()), key=lambda f: f.name):
+        rows = [r for part in sorted(folder.iterdir(), key=lambda f: f.name) if part.name.endswith(".jsonl")
+                for r in read_set(part.read_text("utf-8").splitlines())]
+        products = read_catalogue_csv(folder.joinpath("catalogue.csv").read_text("utf-8"))
+        blinds.append((folder.name, rows, products, await evaluate(parser, rows, products, BLIND_TODAY)))
+    columns = [("held-out", report)] + [(name, r) for name, _, _, r in blinds]
+    print(f"{'':34}" + "".join(f"{name:>10}" for name, _ in columns))
+    print(f"{'messages':34}" + "".join(f"{r.total:>10}" for _, r in columns))
+    print(f"{'intent accuracy':34}" + "".join(f"{r.accuracy:>10.1%}" for _, r in columns))
     for key in ("items", "order_no", "product"):
-        print(f"{'slot exact match ' + key:34} {report.slot_accuracy(key):>10.1%} {blind_report.slot_accuracy(key):>10.1%}")
+        print(f"{'slot exact match ' + key:34}" + "".join(f"{r.slot_accuracy(key):>10.1%}" for _, r in columns))
     print(f"(train.jsonl: {len(train)} of them; per kind and intent: dms nlu eval nlu/data/blind/blind.jsonl "
           f"--catalogue nlu/data/blind/catalogue.csv --today {BLIND_TODAY})")
+    blind, blind_catalogue = blinds[0][1], blinds[0][2]
     texts = [r.text for r in train + test]
     small = latencies(parser, texts, catalogue, rounds)
     print(f"offline latency, demo catalogue ({len(catalogue)} products), {len(small)} parses: "

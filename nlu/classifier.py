@@ -237,7 +237,7 @@ def training_files() -> list[tuple[Any, Any]]:
     """(labelled file, its catalogue) for every set the classifier trains on: the training split with the demo
     catalogue (``nlu/data/train.jsonl``, catalogue None), and each development set (``nlu/data/dev*/``: a
     ``*.jsonl`` with the ``catalogue.csv`` of another product line, so the model learns how dealers write, not
-    one catalogue's words). Never the held-out split and never ``nlu/data/blind/``."""
+    one catalogue's words). Never the held-out split and never a blind set (``nlu/data/blind*/``)."""
     data = resources.files("nlu").joinpath("data")
     out: list[tuple[Any, Any]] = [(data.joinpath("train.jsonl"), None)]
     for folder in sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("dev")), key=lambda f: f.name):
@@ -278,7 +278,16 @@ def held_out_texts() -> set[str]:
     figures on those sets are on messages the model has not seen."""
     data = resources.files("nlu").joinpath("data")
     out: set[str] = set()
-    for held in (data.joinpath("test.jsonl"), data.joinpath("blind", "blind.jsonl")):
+    for held in [data.joinpath("test.jsonl"), *blind_files()]:
         if held.is_file():
             out |= {_key(e.text) for e in read_examples(held.read_text("utf-8").splitlines())}
     return out
+
+
+def blind_files() -> list[Any]:
+    """The labelled files of every blind set (``nlu/data/blind*/``), oldest first."""
+    data = resources.files("nlu").joinpath("data")
+    folders = sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("blind")
+                      and f.joinpath("README.md").is_file()), key=lambda f: f.name)     # written to the end
+    return [part for folder in folders for part in sorted((f for f in folder.iterdir() if f.name.endswith(".jsonl")),
+                                                          key=lambda f: f.name)]
