@@ -19,7 +19,7 @@ from nlu.products import product_index
 from nlu.schema import CatalogueEntry, Intent
 
 TODAY = date(2026, 11, 26)   # a Thursday
-BLIND_INTENT_FLOOR = 0.94    # measured 95.0% (bench/parser.py, 2026-12-04)
+BLIND_INTENT_FLOOR = 0.94    # measured 95.0-95.3% (bench/parser.py, 2026-12-04)
 BLIND_ITEMS_FLOOR = 0.83     # measured 84.2%
 CATALOGUE = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in DEMO]
 PARSER = OfflineParser()
@@ -154,15 +154,19 @@ async def test_held_out_accuracy_and_slot_match() -> None:
     assert report.slot_accuracy("order_no") >= 0.95
 
 
-async def test_blind_set_accuracy_holds() -> None:
-    """The blind set (nlu/data/blind/: written by someone who never saw the parser, with its own catalogue) is
-    never trained on; these floors keep what it measures from sliding back."""
-    blind = resources.files("nlu").joinpath("data", "blind")
-    rows = read_set(blind.joinpath("blind.jsonl").read_text("utf-8").splitlines())
+@pytest.mark.parametrize(("folder", "intent_floor", "items_floor"), [
+    ("blind", BLIND_INTENT_FLOOR, BLIND_ITEMS_FLOOR),
+    ("blind2", 0.955, 0.85),         # measured 96.8% / 86.1% when it arrived (2026-12-04), never tuned on
+])
+async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_floor: float) -> None:
+    """The blind sets (nlu/data/blind*/: written by someone who never saw the parser, each with its own catalogue)
+    are never trained on; these floors keep what they measure from sliding back."""
+    blind = resources.files("nlu").joinpath("data", folder)
+    rows = read_set(blind.joinpath(f"{folder}.jsonl").read_text("utf-8").splitlines())
     catalogue = read_catalogue_csv(blind.joinpath("catalogue.csv").read_text("utf-8"))
     report = await evaluate(PARSER, rows, catalogue, date(2026, 12, 4))
-    assert len(rows) >= 600 and report.accuracy >= BLIND_INTENT_FLOOR, report.lines()
-    assert report.slot_accuracy("items") >= BLIND_ITEMS_FLOOR, report.lines()
+    assert len(rows) >= 600 and report.accuracy >= intent_floor, report.lines()
+    assert report.slot_accuracy("items") >= items_floor, report.lines()
 
 
 def test_the_blind_set_and_the_held_out_split_are_never_trained_on() -> None:
