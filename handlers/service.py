@@ -65,6 +65,7 @@ class ConversationService:
         self.router.buttons["clarify.yes"] = self._clarified
         self.router.buttons["clarify.no"] = self._not_that
         self.router.buttons["also.go"] = self._also
+        self._questions = {i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS}
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         inbound = without_lone_surrogates(inbound)
@@ -86,7 +87,7 @@ class ConversationService:
             lang = dialog.language or written or lang
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
-                      questions={i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS})
+                      questions=self._questions)
             replies = await self._route(ctx)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)

@@ -547,6 +547,12 @@ class ProductIndex:
             return Mention(start, end, named, Strength.EXACT, word)
         return None
 
+    def best(self, text: str) -> Mention | None:
+        """The one product mention of normalized ``text`` that names a product best (exact names before near
+        misses, then the longest), else None."""
+        found = [m for m in self.find(text) if m.sku]
+        return max(found, key=lambda m: (m.strength, m.end - m.start)) if found else None
+
     # --- for prompts and suggestions ----------------------------------------------------------------
     def label(self, sku: str) -> str:
         e = self.entries.get(sku)
@@ -582,10 +588,8 @@ def product_index(catalogue: Sequence[CatalogueEntry], dealer_aliases: dict[str,
 def find_product(text: str, catalogue: Sequence[CatalogueEntry],
                  dealer_aliases: dict[str, str] | None = None) -> str | None:
     """The SKU of the one product ``text`` names best (exact names before near misses), else None."""
-    found = [m for m in product_index(catalogue, dealer_aliases).find(normalize(text)) if m.sku]
-    if not found:
-        return None
-    return max(found, key=lambda m: (m.strength, m.end - m.start)).sku
+    best = product_index(catalogue, dealer_aliases).best(normalize(text))
+    return best.sku if best else None
 
 
 def suggest_products(words: Sequence[str], catalogue: Sequence[CatalogueEntry],

@@ -213,11 +213,17 @@ async def _tell_reporter(uow: AbstractUnitOfWork, actor: Actor, feedback: Qualit
 async def get_quality_feedback(uow: AbstractUnitOfWork, actor: Actor, number: str) -> QualityFeedback:
     _require_reader(actor)
     async with uow:
-        feedback = await uow.quality.get_by(number=number.strip())
-        if feedback is None or not authz.can_see_dealer(actor, feedback.dealer_id,
-                                                        all_permission=Permission.QUALITY_HANDLE):
-            raise NotFound(what=number)
-        return feedback
+        return await _visible_feedback(uow, actor, number)
+
+
+async def _visible_feedback(uow: AbstractUnitOfWork, actor: Actor, number: str) -> QualityFeedback:
+    """The report ``number`` if ``actor`` may see it (its dealer, or quality staff), else NotFound; inside an open
+    unit of work."""
+    feedback = await uow.quality.get_by(number=number.strip())
+    if feedback is None or not authz.can_see_dealer(actor, feedback.dealer_id,
+                                                    all_permission=Permission.QUALITY_HANDLE):
+        raise NotFound(what=number)
+    return feedback
 
 
 @dataclass(frozen=True)
@@ -234,10 +240,7 @@ async def quality_feedback_history(uow: AbstractUnitOfWork, actor: Actor, number
     ``quality.<status>``): the report itself keeps only its current status and note. Who acted stays out."""
     _require_reader(actor)
     async with uow:
-        feedback = await uow.quality.get_by(number=number.strip())
-        if feedback is None or not authz.can_see_dealer(actor, feedback.dealer_id,
-                                                        all_permission=Permission.QUALITY_HANDLE):
-            raise NotFound(what=number)
+        feedback = await _visible_feedback(uow, actor, number)
         entries = await uow.audit.list(entity="quality_feedback", entity_id=feedback.number, order_by="at")
     statuses = {s.value: s for s in CorrectiveStatus}
     steps: list[QualityStep] = []

@@ -331,11 +331,6 @@ def _check_line(ctx: Ctx, ok: bool, message: str) -> str:
     return ("✅ " if ok else "⚠️ ") + message
 
 
-async def _units(ctx: Ctx, skus: list[str]) -> dict[str, str]:
-    async with ctx.uow() as uow:
-        return {p.sku: p.unit for p in await uow.products.list(sku__in=skus)}
-
-
 async def _summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[Reply]:
     """The priced cart (``quote_order``) with every check, and Confirm / Edit / Cancel."""
     lead = lead or []
@@ -346,7 +341,7 @@ async def _summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[
         return await _ask_dealer(ctx, pending=cart.items)
     quote = await quote_order(ctx.uow(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
                               ctx.deps.clock)
-    units = await _units(ctx, list(cart.items))
+    units = {sku: p.unit for sku, p in (await _products(ctx, list(cart.items))).items()}
     out = [*lead, ctx.t("order.summary_title")]
     if ctx.is_staff and cart.dealer_name:
         out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))
@@ -385,8 +380,7 @@ def _quote_lines(ctx: Ctx, quote: Quote, units: dict[str, str]) -> list[str]:
 async def _editor(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[Reply]:
     if not cart.items:
         return [Reply(text="\n".join([*(lead or []), ctx.t("order.empty")])), _prompt(ctx, cart)]
-    async with ctx.uow() as uow:
-        names = {p.sku: p.name for p in await uow.products.list(sku__in=list(cart.items))}
+    names = {sku: p.name for sku, p in (await _products(ctx, list(cart.items))).items()}
     out = [*(lead or []), ctx.t("order.edit_title")]
     rows: list[list[Button]] = []
     for n, (sku, qty) in enumerate(cart.items.items(), 1):
@@ -655,8 +649,9 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
             return ctx.t("order.unknown_product", word=edit.to_sku or "")
         qty = edit.qty or cart.items.get(sku)
         if qty is None:
-            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit)) if _ask_qty_later(ctx, cart, new) \
-                else None
+            # "换成AP500" for a line the cart does not have: ask how many of the new product
+            cart.save(ctx, "order.qty", pending_sku=new.sku, set_qty=False)
+            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit))
         if (refused := _over_limit(ctx, new, qty)) is not None:
             return refused
         cart.set(sku, 0)
@@ -685,12 +680,6 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty,
                      unit=product.unit) + converted
     return ctx.t("order.added_line", name=product.name, qty=qty, unit=product.unit) + converted
-
-
-def _ask_qty_later(ctx: Ctx, cart: Cart, product: Product) -> bool:
-    """"换成AP500" for a line the cart does not have: ask how many of the new product."""
-    cart.save(ctx, "order.qty", pending_sku=product.sku, set_qty=False)
-    return True
 
 
 def _scale(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:

@@ -37,7 +37,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
-from nlu.products import product_index
+from nlu.products import ProductIndex, product_index
 from nlu.schema import CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
@@ -205,28 +205,24 @@ _SPLIT = re.compile(r"[\s,，;；、]+")
 _PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
 
 
-def _named_product(text: str, products: list[Product]) -> tuple[str, int, int] | None:
-    """(sku, start, end) of the product a normalized line names, by the one product matcher (``nlu.products``)."""
-    index = product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit)
-                           for p in products])
-    found = [m for m in index.find(text) if m.sku]
-    if not found:
-        return None
-    best = max(found, key=lambda m: (m.strength, m.end - m.start))
-    assert best.sku is not None
-    return best.sku, best.start, best.end
+def _index(products: list[Product]) -> ProductIndex:
+    """The one product matcher (``nlu.products``) over the active products, built once per report."""
+    return product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit)
+                          for p in products])
 
 
-def parse_line(text: str, line: int, products: list[Product], today: date) -> dict[str, Any] | Problem | None:
+def parse_line(text: str, line: int, products: list[Product], today: date,
+               index: ProductIndex | None = None) -> dict[str, Any] | Problem | None:
     """One typed line -> draft row / problem; None for a line that is not a sale (a heading like "上报销量")."""
+    index = index or _index(products)
     rest = normalize(text)
     raw: dict[str, str] = {}
     if m := _DATE_IN_TEXT.search(rest):
         raw["date"] = m.group(1).replace("年", "-").replace("月", "-").replace("日", "")
         rest = rest[:m.start()] + " " + rest[m.end():]
-    if (named := _named_product(rest, products)) is not None:
-        raw["sku"], i, end = named
-        rest = rest[:i] + " " + rest[end:]
+    if (named := index.best(rest)) is not None and named.sku is not None:
+        raw["sku"] = named.sku
+        rest = rest[:named.start] + " " + rest[named.end:]
     unit_price: str | None = None
     if m := _UNIT_PRICE.search(rest):
         unit_price = m.group(1)
@@ -281,8 +277,9 @@ def parse_text(text: str, products: list[Product], today: date) -> tuple[list[di
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, Problem]] = []
     lines = [line for line in text.splitlines() if line.strip()]
+    index = _index(products)
     for n, line in enumerate(lines[:MAX_ROWS], start=1):
-        result = parse_line(line, n, products, today)
+        result = parse_line(line, n, products, today, index)
         if result is None:
             continue
         if isinstance(result, Problem):
