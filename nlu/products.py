@@ -273,8 +273,21 @@ class ProductIndex:
                 strength = min(strength, Strength.FUZZY)
             found.append(Mention(start, end, skus, strength, key))
         found += self._near_misses(spelled, found)
+        found += self._model_numbers(spelled, found)
         found.sort(key=lambda x: x.start)
         return [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+
+    def _model_numbers(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"300的改成十五台": a bare number said with 的 is the product whose code is that number after its series
+        letters (AP300), when exactly one is; never a quantity."""
+        out = []
+        for m in re.finditer(r"(?<![\d.a-z/x*-])(\d{2,5})(?=\s?的)", text):
+            if any(t.start < m.end() and m.start() < t.end for t in taken):
+                continue
+            owners = [sku for sku in self.entries if re.fullmatch(rf"[a-z]+-?{m.group(1)}", sku.lower())]
+            if len(owners) == 1:
+                out.append(Mention(m.start(), m.end(), (owners[0],), Strength.NAME, m.group(1)))
+        return out
 
     def _by_number(self, text: str, m: Mention) -> Mention:
         """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them

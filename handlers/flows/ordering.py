@@ -537,7 +537,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
 def _is_question(parsed: ParseResult) -> bool:
     """Something asked with a cart open that does not change it."""
     slots = parsed.slots
-    return (not slots.edits and not slots.unresolved and slots.delivery_date is None
+    # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line
+    return (not slots.edits and not any(u.qty for u in slots.unresolved) and slots.delivery_date is None
             and not slots.negative_quantities and not slots.rejected_quantities
             and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ))
 

@@ -202,3 +202,15 @@ async def test_questions_with_a_cart_open_are_answered_and_the_cart_stays() -> N
     assert await cart(w) == {"AP300": 20}
     stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
     assert stored is not None and stored.state == "order.cart"
+
+
+async def test_a_model_number_with_de_names_the_product_and_a_ticket_question_keeps_the_cart() -> None:
+    """Tried in the chat: "300的改成十五台" changed the last line to 300; "我那个除湿机的问题咋样了" asked which
+    dehumidifier to order."""
+    w = await world()
+    await w.say(CHAT, "DH20 5台，F500 3箱")
+    await w.say(CHAT, "不对不对 20的改成十五台就行 别的不变")      # DH20 is the one product coded 20
+    assert await cart(w) == {"DH20": 15, "F500": 3}
+    replies = await w.say(CHAT, "我那个上周报的净化器问题咋样了")
+    assert "您要的是哪一种" not in texts(replies) and "查看购物车（2）" in texts(replies)
+    assert await cart(w) == {"DH20": 15, "F500": 3}
