@@ -74,7 +74,15 @@ class Dealer:
     status_reason: str | None = None          # why it was sent back / suspended / terminated
     status_changed_at: datetime | None = None
     created_at: datetime | None = None
+    temporary_credit: Decimal = Decimal("0.00")   # extra credit on top of the limit (core.services.credit)
+    temporary_credit_until: date | None = None    # its last day, business date; lapses by itself after
     id: int | None = None
+
+    def effective_credit_limit(self, on: date) -> Decimal:
+        """The limit orders may use on ``on``: the credit limit plus temporary credit until its last day."""
+        if self.temporary_credit_until is not None and on <= self.temporary_credit_until:
+            return self.credit_limit + self.temporary_credit
+        return self.credit_limit
 
 
 class DocumentType(StrEnum):

@@ -22,6 +22,7 @@ from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract, SalesTarget
+from core.credit import CreditChange
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ExpenseClaim, StaffTask
@@ -122,6 +123,7 @@ class AbstractUnitOfWork(abc.ABC):
     contract_signatures: AbstractRepository[ContractSignature]
     duty_marks: AbstractRepository[DutyMark]
     rebate_settlements: AbstractRepository[RebateSettlement]
+    credit_changes: AbstractRepository[CreditChange]
     expense_claims: AbstractRepository[ExpenseClaim]
     staff_tasks: AbstractRepository[StaffTask]
     idempotency_records: AbstractRepository[IdempotencyRecord]

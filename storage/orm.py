@@ -49,7 +49,8 @@ from core.campaigns import (
     RequestStatus,
 )
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.credit import CreditChange, CreditChangeKind, CreditChangeStatus
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
@@ -137,6 +138,9 @@ dealers = Table(
     Column("status_changed_at", UTCDateTime(), nullable=True),
     Column("credit_limit", Money(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=True),
+    # revision 0013_rebates_credit: temporary credit and its last day
+    Column("temporary_credit", Money(), nullable=False, server_default="0"),
+    Column("temporary_credit_until", Date, nullable=True),
     Index("ix_dealers_region", "region"),
     Index("ix_dealers_parent_id", "parent_id"),
 )
@@ -889,8 +893,35 @@ expense_claims = Table(
     _fk("dealer_id", "dealers.id"),
     _fk("campaign_id", "campaigns.id"),
     Column("amount", Money(), nullable=False),
+    # revision 0013_rebates_credit: one target of the contract (period|metric|group), what it had earned
+    Column("target_key", String(64), nullable=False, server_default=""),
+    Column("product_group", String(64), nullable=True),
+    Column("metric", StrEnumType(TargetMetric, length=16), nullable=False, server_default="amount"),
+    Column("accrued_amount", Money(), nullable=False, server_default="0"),
     Column("description", Text, nullable=False),
     _str_list("evidence"),
+    Index("ix_rebate_settlements_target", "dealer_id", "contract_number", "target_key"),
+)
+
+# revision 0013_rebates_credit: credit limit changes and temporary credit, requested and decided
+credit_changes = Table(
+    "credit_changes", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    Column("kind", StrEnumType(CreditChangeKind, length=16), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("until", Date, nullable=True),
+    Column("previous_limit", Money(), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("status", StrEnumType(CreditChangeStatus, length=16), nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_credit_changes_dealer", "dealer_id"),
+    Index("ix_credit_changes_status", "status"),
     Column("status", StrEnumType(ClaimStatus), nullable=False),
     Column("credit_account", String(16), nullable=False),
     Column("submitted_by", String(200), nullable=False),
@@ -940,7 +971,7 @@ TABLES: dict[type, Table] = {
     FaqEntry: faq_entries, StaffQuestion: staff_questions, DealerAlias: dealer_aliases,
     OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
     ContractTemplate: contract_templates, SigningCode: signing_codes, ContractSignature: contract_signatures,
-    DutyMark: duty_marks, RebateSettlement: rebate_settlements, ExpenseClaim: expense_claims,
+    DutyMark: duty_marks, RebateSettlement: rebate_settlements, CreditChange: credit_changes, ExpenseClaim: expense_claims,
     StaffTask: staff_tasks, IdempotencyRecord: idempotency_records,
 }
 

@@ -32,6 +32,7 @@ from core.audit import AuditEntry
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract
+from core.credit import CreditChange
 from core.dealers import Contact, Dealer, Qualification
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
@@ -96,6 +97,7 @@ REPOSITORIES: dict[str, type] = {
     "contract_signatures": ContractSignature,
     "duty_marks": DutyMark,
     "rebate_settlements": RebateSettlement,
+    "credit_changes": CreditChange,
     "expense_claims": ExpenseClaim,
     "staff_tasks": StaffTask,
     "idempotency_records": IdempotencyRecord,

@@ -97,6 +97,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "faq_entries", "staff_questions", "dealer_aliases",
              "outbox", "preferences",
              "contract_templates", "signing_codes", "contract_signatures", "duty_marks", "rebate_settlements",
+             "credit_changes",
              "expense_claims", "staff_tasks", "idempotency_records")
 
     def __init__(self) -> None:

@@ -29,6 +29,7 @@ from core.campaigns import (
 )
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.credit import CreditChange, CreditChangeKind, CreditChangeStatus
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, Qualification, ReviewStatus
 from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ClaimStatus, ExpenseClaim, StaffTask, TaskStatus
@@ -117,7 +118,8 @@ def build(name: str, w: World) -> Any:
             code="D0001", name="上海华信电器有限公司", uscc="91310000MA1FL00001", province="上海", city="上海",
             region="华东", tier="A", business_scope="家用电器批发", parent_id=w.dealer,
             status=DealerStatus.SUSPENDED, status_reason="资质过期", status_changed_at=T1,
-            credit_limit=Decimal("50000.50"),
+            credit_limit=Decimal("50000.50"), temporary_credit=Decimal("20000.00"),
+            temporary_credit_until=date(2026, 12, 31),
             contacts=[Contact(name="王经理", phone="13800138000", role="老板", id_number="310101199001011234"),
                       Contact(name="李会计", phone="13900139000", role="财务", id_number="310101199202021111")],
             addresses=[Address(kind="warehouse", province="上海", city="上海", district="浦东新区",
@@ -273,7 +275,14 @@ def build(name: str, w: World) -> Any:
             contract_id=w.contract, contract_number="HT-2026-0001", dealer_id=w.dealer, period="2026",
             period_end=date(2026, 12, 31), achieved_amount=Decimal("950000.00"), achievement=Decimal("0.95"),
             rate=Decimal("0.01"), amount=Decimal("9500.00"), status=SettlementStatus.APPROVED,
-            proposed_by="system", decided_by="staff:fin", decided_at=T1, note="同意", created_at=T0),
+            proposed_by="system", decided_by="staff:fin", decided_at=T1, note="同意", created_at=T0,
+            target_key="2026|quantity|空调", product_group="空调", metric=TargetMetric.QUANTITY,
+            accrued_amount=Decimal("12000.00")),
+        "credit_changes": lambda: CreditChange(
+            number="CR-20261204-0001", dealer_id=w.dealer, kind=CreditChangeKind.TEMPORARY,
+            amount=Decimal("30000.00"), reason="旺季备货", requested_by="staff:zhou", previous_limit=Decimal("50000.00"),
+            until=date(2027, 1, 31), status=CreditChangeStatus.APPROVED, decided_by="staff:wu", decided_at=T1,
+            decision_note="同意", created_at=T0),
         "expense_claims": lambda: ExpenseClaim(
             number="FY-20261127-0001", dealer_id=w.dealer, campaign_id=w.campaign, amount=Decimal("1200.50"),
             description="展架制作", evidence=["f/1.jpg"], status=ClaimStatus.APPROVED, credit_account="rebate",
