@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqladmin import action
 from sqladmin.filters import StaticValuesFilter
 from starlette.requests import Request
@@ -30,7 +30,7 @@ from core.ports import AbstractUnitOfWork
 from core.rebates import RebateSettlement, SettlementStatus
 from core.services.contract_docs import RenewContract, SaveTemplate, renew_contract, save_template
 from core.services.expenses import DecideClaim, decide_claim
-from core.services.rebates import DecideSettlement, decide_settlement, propose_settlements
+from core.services.rebates import DecideSettlement, RebateProposal, decide_settlement, propose_settlements
 from core.users import Actor
 from core.users import Permission as P
 
@@ -92,8 +92,33 @@ class ContractAdmin(_ActionView):
     @action(name="propose_rebate", label="计算返利结算 Propose rebate settlement",
             confirmation_message="按已结束的目标期间计算返利？ Propose rebates for ended target periods?")
     async def propose(self, request: Request) -> Response:
+        """Runs the proposal per selected contract and shows, per target, what was proposed or why not."""
         actor = self.actor(request)
-        return await self._each(request, lambda pk: propose_settlements(self.uow_factory(), actor, pk, self.clock))
+        referer = request.headers.get("referer", "")
+        if urlparse(referer).netloc.lower() != request.url.netloc.lower():
+            return HTMLResponse("<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
+        results: list[RebateProposal] = []
+        try:
+            for pk in [int(pk) for pk in request.query_params.get("pks", "").split(",") if pk.strip().isdigit()]:
+                results.append(await propose_settlements(self.uow_factory(), actor, pk, self.clock))
+        except DomainError as exc:
+            return HTMLResponse(f"<p>{escape(exc.message('zh'))}</p><p>{escape(exc.message('en'))}</p>",
+                                status_code=400)
+        return HTMLResponse(proposal_page(results, referer or "/admin/contract/list"))
+
+
+def proposal_page(results: list[RebateProposal], back: str) -> str:
+    """The outcome of a proposal run: a block per contract, Chinese first, then English."""
+    blocks = []
+    for lang in ("zh", "en"):
+        for r in results:
+            head, *notes = r.explanation(lang).split("\n")
+            items = "".join(Markup("<li>{}</li>").format(n.removeprefix("- ")) for n in notes)
+            blocks.append(Markup("<h3>{}</h3><ul>{}</ul>").format(head, Markup(items)))
+    return str(Markup("<!doctype html><meta charset='utf-8'><title>返利结算 Rebate settlement</title>"
+                      "<h2>返利结算 Rebate settlement</h2>{}<p><a href='/admin/rebate-settlement/list'>"
+                      "返利结算单 Rebate settlements</a> · <a href='{}'>返回 Back</a></p>")
+               .format(Markup("").join(blocks), back))
 
 
 class ContractTemplateAdmin(DmsModelView):
@@ -156,8 +181,8 @@ class RebateSettlementAdmin(_ActionView):
     write_permission = P.ACCOUNT_POST
     can_create = False
     can_edit = False
-    column_list = ["id", "contract_number", "dealer_id", "period", "achievement", "rate", "amount", "status",
-                   "decided_by"]
+    column_list = ["id", "contract_number", "dealer_id", "period", "product_group", "achievement", "rate",
+                   "accrued_amount", "amount", "status", "decided_by"]
     column_default_sort = ("id", True)
     column_filters = [StaticValuesFilter("status", values=_enum_choices(SettlementStatus), title="状态 Status")]
 

@@ -1,5 +1,8 @@
 """``dms contract verify FILE NUMBER``: is this PDF the signed copy of contract NUMBER? (SHA-256 against the
-signature record; exit 0 when it matches, 1 when not: a changed or foreign file)."""
+signature record; exit 0 when it matches, 1 when not: a changed or foreign file).
+
+``dms contract settle-rebates [NUMBER ...] [--all]``: propose the rebate settlements due (every target whose
+period has ended, net of what was settled) and print, per target, what was proposed or why nothing was."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-contract_app = typer.Typer(help="合同 (contracts): 校验签署版 (verify a signed copy).", no_args_is_help=True)
+contract_app = typer.Typer(help="合同 (contracts): 校验签署版、结算返利 (verify a signed copy, settle rebates).",
+                           no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,3 +45,49 @@ def verify(
 
     run_async(_with_app)(body)
     raise typer.Exit(0 if outcome.get("ok") else 1)
+
+
+@contract_app.command("settle-rebates")
+def settle_rebates(
+    numbers: Annotated[list[str] | None, typer.Argument(help="合同编号 (contract numbers)")] = None,
+    all_contracts: Annotated[bool, typer.Option("--all", help="所有已签署/执行中/已到期的合同 (every signed, "
+                                                            "active or expired contract)")] = False,
+    lang: Annotated[str, typer.Option(help="zh 或 en (language of the explanation)")] = "zh",
+) -> None:
+    """计算返利结算 (propose the rebate settlements due), 逐个目标说明 (explained per target)."""
+    from bot.cli import _with_app, run_async
+    from core.contracts import ContractStatus
+    from core.errors import DomainError
+    from core.services.rebates import propose_settlements
+    from core.users import Actor
+
+    if not numbers and not all_contracts:
+        typer.echo("请给出合同编号或 --all / give contract numbers or --all", err=True)
+        raise typer.Exit(2)
+    failed: list[str] = []
+
+    async def body(application: Any) -> None:
+        settled = [ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED]
+        async with application.uow_factory() as uow:
+            filters: dict[str, Any] = {"status__in": settled}
+            if numbers:
+                filters["number__in"] = [n.strip() for n in numbers]
+            contracts = await uow.contracts.list(order_by="id", **filters)
+        latest = {c.number: c for c in sorted(contracts, key=lambda c: c.version)}
+        for number in numbers or []:
+            if number.strip() not in latest:
+                typer.echo(f"未找到已签署的合同 {number} / no signed contract {number}", err=True)
+                failed.append(number)
+        for contract in latest.values():
+            assert contract.id is not None
+            try:
+                result = await propose_settlements(application.uow_factory(), Actor.system(), contract.id,
+                                                   application.clock)
+            except DomainError as exc:
+                typer.echo(f"{contract.number}: {exc.message(lang)}", err=True)
+                failed.append(contract.number)
+                continue
+            typer.echo(result.explanation(lang))
+
+    run_async(_with_app)(body)
+    raise typer.Exit(1 if failed else 0)

@@ -225,6 +225,9 @@ def _contract_head(ctx: Ctx, contract: Contract) -> str:
     return ctx.t("acct.contract.head", number=contract.number, version=contract.version, status=ctx.pick(zh, en),
                  start=contract.starts_on.isoformat(), end=contract.ends_on.isoformat())
 
+    if any(w in text for w in ("返利", "返点", "rebate")) and not any(
+            w in text for w in ("目标", "政策", "档", "target", "polic", "tier")):
+        return await one_account(ctx, AccountKind.REBATE)
 
 def _percent(ratio: Decimal) -> str:
     return format((ratio * 100).quantize(Decimal("0.01")).normalize(), "f") + "%"
@@ -340,7 +343,8 @@ async def balance(ctx: Ctx) -> list[Reply]:
 
 
 async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
-    """"返利还有多少": just that account, with the way to all of them."""
+    """"预存款还有多少": just that account, with the way to all of them. The rebate account ("返利还有多少")
+    is answered with what is accruing and when it settles too (handlers.flows.contracts.rebates)."""
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
@@ -369,6 +373,10 @@ async def profile(ctx: Ctx) -> list[Reply]:
                  status=ctx.pick(zh, en))
     return [Reply(text=text, buttons=_menu_rows(ctx))]
 
+    if account == AccountKind.REBATE:
+        from handlers.flows import contracts  # contracts imports this module
+
+        return await contracts.rebates(ctx)
 
 def _statement_status(ctx: Ctx, status: StatementStatus) -> str:
     zh, en = STATEMENT_STATUS_LABELS[status]

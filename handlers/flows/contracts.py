@@ -4,7 +4,9 @@ Dealer:
 - ``/contract`` (or ✍️ in the account menu): contracts waiting for signature and the current one; the PDF
   with a short summary; ✍️ 签署 asks for a one-time code shown in this chat and signs when the code comes
   back (the owner only; a clerk is told to ask the owner); the signed copy any time; execution monitoring;
-- ``/rebate``: the rebate statement (accruing per target, settled, the rebate account);
+- ``/rebate`` (and "返利还有多少", "我的返利", "rebate balance": handlers.flows.account hands them here): the
+  rebate account balance, then per target what it earned (achievement x rate), what is settled, what
+  waits for approval, and when a running target settles (after its period ends, once finance approves);
 - ``/claim``: an expense claim (费用核销) for a campaign the dealer joined: amount, what for, photos of the
   evidence, confirm (the form's nonce makes a double tap return the same claim).
 
@@ -43,7 +45,7 @@ from core.services.expenses import (
     parse_amount,
     submit_claim,
 )
-from core.services.rebates import SETTLEMENT_STATUS_LABELS, rebate_statement
+from core.services.rebates import RebateLine, rebate_statement, target_label
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -89,12 +91,19 @@ i18n.register({
     "ctr.mon.rebate": ("已计提返利：{amount}", "Rebate accrued: {amount}"),
     "ctr.mon.duties": ("市场义务：已完成 {done}/{total}", "Marketing duties: {done}/{total} done"),
     "ctr.mon.duty": ("  {mark} {text}", "  {mark} {text}"),
-    "ctr.rebate.head": ("💴 返利对账\n返利账户余额：{balance}\n已结算：{settled}\n计提中/待结算：{accruing}",
-                        "💴 Rebate statement\nRebate account: {balance}\nSettled: {settled}\nAccruing / due: {accruing}"),
-    "ctr.rebate.line": ("• {number} {period}：达成 {pct}% × {rate} = {amount}（{state}）",
-                        "• {number} {period}: {pct}% achieved × {rate} = {amount} ({state})"),
-    "ctr.rebate.accruing": ("计提中", "accruing"),
-    "ctr.rebate.due": ("待结算", "due"),
+    "ctr.rebate.head": ("💴 返利余额：{balance}\n计提中/待结算：{accruing}\n已结算累计：{settled}",
+                        "💴 Rebate balance: {balance}\nAccruing / due: {accruing}\nSettled so far: {settled}"),
+    "ctr.rebate.line": ("• {number} {target}：达成 {pct} × {rate} = {amount}",
+                        "• {number} {target}: {pct} achieved × {rate} = {amount}"),
+    "ctr.rebate.accruing": ("  计提中：{end} 期末后经财务审批结算到返利账户", "  accruing: credited to your rebate "
+                            "account after the period ends on {end}, once finance approves"),
+    "ctr.rebate.due": ("  待结算 {amount}：期间已结束，财务核算审批后到账",
+                       "  {amount} due: the period has ended; credited once finance approves"),
+    "ctr.rebate.proposed": ("  结算 {amount} 待财务审批", "  {amount} awaiting finance approval"),
+    "ctr.rebate.approved": ("  已结算 {amount}", "  {amount} settled"),
+    "ctr.rebate.below": ("  未达首档 {tier}，暂无返利", "  below the first tier ({tier}): no rebate"),
+    "ctr.rebate.none": ("  无返利", "  no rebate"),
+    "ctr.rebate.no_contract": ("暂无已签署的合同，没有计提中的返利。", "No signed contract: no rebate accruing."),
     "ctr.claim.no_campaign": ("您还没有参加进行中的活动，参加活动后才能申请费用核销。",
                               "You have not joined a campaign yet; join one to claim its support."),
     "ctr.claim.pick": ("请选择要核销费用的活动：", "Which campaign is the claim for?"),
@@ -288,6 +297,7 @@ async def monitor(ctx: Ctx) -> list[Reply]:
 @router.button("ctr.rebate")
 @router.command("rebate", "rebates")
 async def rebates(ctx: Ctx) -> list[Reply]:
+    """The one answer to "返利还有多少", "我的返利", /rebate and the 💴 button."""
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
@@ -295,16 +305,33 @@ async def rebates(ctx: Ctx) -> list[Reply]:
     st = await rebate_statement(ctx.uow(), ctx.actor, ctx.actor.dealer_id, ctx.deps.clock)
     lines = [ctx.t("ctr.rebate.head", balance=fmt_cny(st.balance), settled=fmt_cny(st.settled_total),
                    accruing=fmt_cny(st.accruing_total))]
+    if not st.lines:
+        lines.append(ctx.t("ctr.rebate.no_contract"))
     for ln in st.lines:
-        if ln.state in ("accruing", "due"):
-            state = ctx.t(f"ctr.rebate.{ln.state}")
-        else:
-            zh, en = SETTLEMENT_STATUS_LABELS[SettlementStatus(ln.state)]
-            state = ctx.pick(zh, en)
-        lines.append(ctx.t("ctr.rebate.line", number=ln.contract_number, period=ln.period,
-                           pct=_pct(ln.achievement).rstrip("%"), rate=_pct(ln.rate), amount=fmt_cny(ln.amount),
-                           state=state))
-    return [Reply(text="\n".join(lines), buttons=_footer(ctx))]
+        lines += _rebate_line(ctx, ln)
+    rows = [[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
+             Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
+            [Button(ctx.t("ctr.btn.claim"), payload("ctr.claim")), forms.menu_button(ctx)]]
+    return [Reply(text="\n".join(lines), buttons=rows)]
+
+
+def _rebate_line(ctx: Ctx, ln: RebateLine) -> list[str]:
+    out = [ctx.t("ctr.rebate.line", number=ln.contract_number,
+                 target=target_label(ln.period, ln.product_group, ln.metric, ctx.lang),
+                 pct=_pct(ln.achievement), rate=_pct(ln.rate), amount=fmt_cny(ln.amount))]
+    if ln.settled > 0:
+        out.append(ctx.t("ctr.rebate.approved", amount=fmt_cny(ln.settled)))
+    if ln.rate <= 0 and ln.first_tier is not None and ln.state in ("accruing", "none"):
+        out.append(ctx.t("ctr.rebate.below", tier=_pct(ln.first_tier)))
+    if ln.state == "accruing":
+        out.append(ctx.t("ctr.rebate.accruing", end=ln.ends_on.isoformat() if ln.ends_on else "-"))
+    elif ln.state == SettlementStatus.PROPOSED.value:
+        out.append(ctx.t("ctr.rebate.proposed", amount=fmt_cny(ln.pending)))
+    elif ln.state == "due":
+        out.append(ctx.t("ctr.rebate.due", amount=fmt_cny(ln.outstanding)))
+    elif ln.state == "none" and not (ln.rate <= 0 and ln.first_tier is not None):
+        out.append(ctx.t("ctr.rebate.none"))
+    return out
 
 
 # --- expense claims (dealer) -------------------------------------------------------------------------

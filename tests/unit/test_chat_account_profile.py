@@ -37,7 +37,9 @@ async def _world() -> tuple[ChatWorld, int, int]:
 
 
 @pytest.mark.parametrize(("said", "shown", "hidden"), [
-    ("返利还有多少", "💴 返利余额：¥3,000.00", "预存款"),
+    # the rebate account with what accrues and when it settles (issue 14): no contract here
+    ("返利还有多少", "💴 返利余额：¥3,000.00\n计提中/待结算：¥0.00\n已结算累计：¥0.00\n暂无已签署的合同，没有计提中的返利。",
+     "预存款"),
     ("预存款还有多少", "💰 预存款余额：¥50,000.00", "返利"),
     ("保证金多少", "🔒 保证金：¥8,000.00", "预存款"),
     ("信用额度还剩多少", "💳 信用额度：可用 ¥80,000.00（额度 ¥100,000.00，已用 ¥20,000.00）", "返利"),
@@ -74,7 +76,7 @@ async def test_profile_with_tier_region_and_parent() -> None:
 
 async def test_english_account_and_profile() -> None:
     w, _, _ = await _world()
-    assert (await w.say("100", "what is my rebate balance"))[0].text == "💴 Rebate balance: ¥3,000.00"
+    assert (await w.say("100", "what is my rebate balance"))[0].text.startswith("💴 Rebate balance: ¥3,000.00\n")
     assert "💳 Credit: ¥80,000.00 available (limit ¥100,000.00, used ¥20,000.00)" in texts(
         await w.say("100", "my credit limit"))
     text = texts(await w.say("100", "what tier am I"))

@@ -133,7 +133,7 @@ async def test_rebate_settled_after_approval_shows_in_rebate_statement():
     assert entry[0].account == AccountKind.REBATE and entry[0].amount == Decimal("1199.40")
     assert "已结算到您的返利账户" in texts(await w.pushed("100"))
     shown = await w.say("100", "/rebate")
-    assert "已结算：¥1,199.40" in texts(shown) and "返利账户余额：¥1,199.40" in texts(shown)
+    assert "已结算累计：¥1,199.40" in texts(shown) and "返利余额：¥1,199.40" in texts(shown)
 
 
 async def test_statement_dispute_becomes_a_finance_task():
