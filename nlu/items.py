@@ -56,6 +56,8 @@ _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换�
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b")
+_PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
+_PRICE_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|yuan|\$)")
 _SCALE = (
     (re.compile(r"翻倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
     (re.compile(r"减半|砍半|减一半|少一半|一半就|\bhalve\b|\bhalf\b|\bcut .{0,12}in half\b"), Decimal("0.5")),
@@ -166,7 +168,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
                 q = quantities[k]
                 if k in used or q.start < prev or q.end > m.start:
                     continue
-                if _attached(text, q, m) and _LEFT_GAP.match(text[q.end:m.start]) and i not in negated:
+                if (_attached(text, q, m) or _english_lead(text, q, m)) and _LEFT_GAP.match(text[q.end:m.start]) \
+                        and i not in negated:
                     qty_of[i] = k
                     used.add(k)
                 break
@@ -281,8 +284,20 @@ def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantit
     first = next((m for m in mentions if m.skus or m.strength == Strength.UNKNOWN), None)
     if first is None:
         return False
-    return any(q.end <= first.start and _LEFT_GAP.match(text[q.end:first.start]) and _attached(text, q, first)
-               for q in quantities)
+    return any(q.end <= first.start and _LEFT_GAP.match(text[q.end:first.start])
+               and (_attached(text, q, first) or _english_lead(text, q, first)) for q in quantities)
+
+
+# what an English list puts before "<count> <product>": the start, a separator, a verb of ordering or selling
+_EN_LEAD = re.compile(r"(?:^|[,:;+&/]|\b(?:and|order|reorder|need|sold|add|send|pls|please|get|want|book|ship|"
+                      r"sales|sell-?out|report|today|week|wk)\b)\s*$")
+
+
+def _english_lead(text: str, q: Quantity, m: Mention) -> bool:
+    """"30 ec3 185/65r15, 20 ec3 185/60r15", "today's sales: 2 AP12, 6 WB-22": in English a bare count is written
+    before its product, at the start of a list item."""
+    return q.value is not None and not _is_cjk(text[q.start:m.end]) and not q.raw.isalpha() \
+        and bool(_EN_LEAD.search(text[:q.start]))
 
 
 def _attached(text: str, q: Quantity, m: Mention) -> bool:
@@ -313,6 +328,8 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         _refused(result, q)
         return
     assert q.value is not None
+    if not q.unit and (_PRICE_BEFORE.search(text[:q.start]) or _PRICE_AFTER.match(text[q.end:])):
+        return             # "is the price still 789?", "单价 120": money, not a count
     c = clause_of(q.start)
     a, b = clauses[c] if c >= 0 else (0, len(text))
     head, tail = text[a:q.start], text[q.end:b]
@@ -330,6 +347,12 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     if word and not word[-1].isdigit() and len(word[-1]) >= 2 and not any(m.start >= a and m.end <= q.start
                                                                           for m in mentions):
         result.unresolved.append(Unresolved(word=word[-1][:24], qty=q.value))
+        return
+    after = _FILLER.sub(" ", tail).split()
+    if after and _EN_LEAD.search(text[:q.start]) and not _is_cjk(tail) and after[0].isalpha() and len(after[0]) >= 2 \
+            and not any(m.start >= q.end and m.end <= b for m in mentions):
+        # "2 internal TPMS kits": an English list item whose words name no product: never another line's count
+        result.unresolved.append(Unresolved(word=" ".join(after[:3])[:24], qty=q.value))
         return
     if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
         return      # a bare number in other text ("3楼", "等2天") is no quantity

@@ -62,7 +62,14 @@ _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 _SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # grades and codes: 5w-40, 48v12ah
                    r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
-                   r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?![0-9])")
+                   r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?:c(?![a-z0-9]))?(?![0-9])")
+# a size or grade on its own: what tells siblings of one series apart ("19寸", "-45", "205 55 16", "195/75r16c")
+_SIBLING_SPEC = re.compile(
+    r"(?<![a-z0-9.])\d{3}\s?[/ ]\s?\d{2}\s?(?:z?r|\s)\s?\d{2}c?(?![a-z0-9])"
+    r"|(?<![a-z0-9.])\d{3}r\d{2}c?(?![a-z0-9])"
+    r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm)(?![a-z0-9])"
+    r"|(?:(?<![a-z0-9.])[-−]|零下)\d{2}(?![a-z0-9.])"
+    r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)")
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
@@ -262,7 +269,7 @@ class ProductIndex:
         self._sound_lengths = sorted({len(s) for s in self._by_sound}, reverse=True)
 
     # --- finding --------------------------------------------------------------------------------
-    def find(self, text: str) -> list[Mention]:
+    def find(self, text: str, *, siblings: bool = True) -> list[Mention]:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
         # "二二五四五一七" and "六qw六十" as digits (same length: a position in one is a position in the other)
@@ -275,7 +282,35 @@ class ProductIndex:
         found += self._near_misses(spelled, found)
         found += self._model_numbers(spelled, found)
         found.sort(key=lambda x: x.start)
-        return [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+        mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+        return self._siblings(spelled, mentions) if siblings else mentions
+
+    def _siblings(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"SP9 19寸的要4条 20寸的要4条", "-25防冻液 12桶 -45的 8桶", "雪狼 225 55 17 配12条 205 55 16 配8条": a size or
+        grade written on its own after a product names that product's sibling, the product named by the first
+        product's words with the size swapped, when exactly one is (else what it named on its own stays)."""
+        out = list(mentions)
+        made: list[Mention] = []
+        for t in _SIBLING_SPEC.finditer(text):
+            over = [m for m in out if m.start < t.end() and t.start() < m.end]
+            if any(m.start < t.start() or m.end > t.end() for m in over):
+                continue               # the size is part of a longer product word
+            before = [m for m in out if m.end <= t.start() and m.sku and m not in made
+                      and not _SIBLING_SPEC.fullmatch(m.word.strip())]
+            if not before:
+                continue
+            anchor = max(before, key=lambda m: m.end)
+            spec = next(reversed(list(_SIBLING_SPEC.finditer(anchor.word))), None)    # its last size
+            if spec is None:
+                continue
+            wording = anchor.word[:spec.start()] + t.group(0) + anchor.word[spec.end():]
+            named = [m for m in self.find(wording, siblings=False) if m.sku and m.sku != anchor.sku]
+            if len(named) != 1 or named[0].end - named[0].start < len(wording) - 2:
+                continue
+            sibling = Mention(t.start(), t.end(), named[0].skus, Strength.NAME, t.group(0))
+            made.append(sibling)
+            out = [m for m in out if m not in over] + [sibling]
+        return sorted(out, key=lambda x: x.start)
 
     def _model_numbers(self, text: str, taken: list[Mention]) -> list[Mention]:
         """"300的改成十五台": a bare number said with 的 is the product whose code is that number after its series
@@ -294,8 +329,10 @@ class ProductIndex:
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
             return m
-        after = re.match(r"\s?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
-        before = re.search(r"(?<![\d.a-z/x*-])(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?的?$", text[:m.start])
+        after = re.match(r"\s?(?:[-−]|零下)?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
+        # "-40的玻璃水", "零下40的": a grade written with its minus sign (not the "-30" of "5w-30")
+        before = re.search(r"(?:(?<![\w.])[-−]|零下)?(?<![\d.a-z/x*])(?<![a-z0-9][-−])"
+                           r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?的?$", text[:m.start])
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:
@@ -443,8 +480,9 @@ class ProductIndex:
                 end = pos + len(key)
                 if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]) and _ALNUM(written[pos]):
                     continue
-                if _LATIN(key[-1]) and len(key) > 3 and text[end:end + 1] == "s" and not _LATIN(text[end + 1:end + 2]):
-                    end += 1          # "shower heads": a plural of an English name
+                if (_LATIN(key[-1]) and len(key) > 3 or key[-1].isdigit() and _LATIN(key[0]) and len(key) > 2) \
+                        and text[end:end + 1] == "s" and not _ALNUM(text[end + 1:end + 2] or " "):
+                    end += 1          # "shower heads", "3 AP12s": a plural of an English name or of a code
                 if key[-1].isascii() and key[-1].isalnum() and end < n and _ALNUM(written[end - 1]) and (
                         text[end].isdigit() and text[end].isascii()
                         or _LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):

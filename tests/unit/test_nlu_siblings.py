@@ -1,0 +1,73 @@
+"""Siblings of a series, grades with a minus sign, English lists written count-first, prices that are no count.
+
+A catalogue of its own (no demo or blind product), so these rules are tested apart from any labelled set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="AC-25", name="冰点 防冻液 -25℃ 4L", aliases=["-25防冻液"], unit="桶"),
+    CatalogueEntry(sku="AC-45", name="冰点 防冻液 -45℃ 4L", aliases=["-45防冻液"], unit="桶"),
+    CatalogueEntry(sku="WF-10", name="清风 玻璃水 -10℃ 2L", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="WF-40", name="清风 玻璃水 -40℃ 2L", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="RT-2055516", name="跑途 RT5 轿车胎 205/55R16", aliases=["RT5 16寸"], unit="条"),
+    CatalogueEntry(sku="RT-2254517", name="跑途 RT5 轿车胎 225/45R17", aliases=["RT5 17寸"], unit="条"),
+    CatalogueEntry(sku="VN-1957516C", name="跑途 VN 货车胎 195/75R16C", aliases=[], unit="条"),
+    CatalogueEntry(sku="VN-70016", name="跑途 VN 货车胎 700R16", aliases=["VN 700R16"], unit="条"),
+    CatalogueEntry(sku="WP-17", name="明视 雨刮 17寸", aliases=["17寸雨刮"], unit="支"),
+    CatalogueEntry(sku="PM12", name="打气泵 PM12", aliases=[], unit="台"),
+    CatalogueEntry(sku="BR-4", name="制动液 BR4 1L", aliases=[], unit="瓶"),
+]
+PARSER = OfflineParser()
+
+
+def items(text: str) -> dict[str, int]:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    return {i.sku: i.qty for i in result.slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("RT5 16寸的要4条 17寸的要6条", {"RT-2055516": 4, "RT-2254517": 6}),       # not the 17-inch wiper
+    ("-25防冻液 12桶 -45的 8桶", {"AC-25": 12, "AC-45": 8}),                 # -45 is a grade, not a count
+    ("VN 700R16 20条 195/75R16C 10条", {"VN-70016": 20, "VN-1957516C": 10}),
+    ("RT5 205 55 16 配12条 225 45 17 配8条", {"RT-2055516": 12, "RT-2254517": 8}),
+    ("17寸雨刮 5支", {"WP-17": 5}),                                            # a product of its own stays
+])
+def test_a_size_after_a_product_names_its_sibling(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("老板 -40的玻璃水拿5箱", {"WF-40": 5}),
+    ("零下40的玻璃水 3箱", {"WF-40": 3}),
+    ("玻璃水 -10 来6箱", {"WF-10": 6}),
+])
+def test_a_grade_with_its_minus_sign_picks_the_product(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert result.slots.negative_quantities == []
+
+
+def test_english_lists_are_written_count_first() -> None:
+    assert items("order 30 RT5 205/55R16, 20 RT5 225/45R17") == {"RT-2055516": 30, "RT-2254517": 20}
+    assert items("today's sales: 2 PM12, 6 VN 700R16") == {"PM12": 2, "VN-70016": 6}
+    assert items("3 PM12s pls") == {"PM12": 3}
+
+
+def test_an_english_item_naming_no_product_never_changes_another_line() -> None:
+    result = PARSER.parse_sync("3 PM12s, 2 tyre shine kits, 1 box valve stems", catalogue=CATALOGUE,
+                               today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == {"PM12": 3}
+    assert [(u.word, u.qty) for u in result.slots.unresolved] == [("tyre shine kits", 2), ("valve stems", 1)]
+
+
+def test_a_price_in_the_message_is_no_quantity() -> None:
+    assert items("8 PM12 and is the price still 789?") == {"PM12": 8}
+    assert items("PM12 来5台 单价 120") == {"PM12": 5}
