@@ -281,6 +281,7 @@ class ProductIndex:
             found.append(Mention(start, end, skus, strength, key))
         found += self._near_misses(spelled, found)
         found += self._model_numbers(spelled, found)
+        found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
         return self._siblings(spelled, mentions) if siblings else mentions
@@ -311,6 +312,60 @@ class ProductIndex:
             made.append(sibling)
             out = [m for m in out if m not in over] + [sibling]
         return sorted(out, key=lambda x: x.start)
+
+    def _pinyin_keys(self) -> dict[str, str]:
+        """Chinese product words by their pinyin, digits kept ("纯生小罐" -> "chunshengxiaoguan", "三个15" ->
+        "sange15"): names, aliases and whole Chinese words of names; a spelling shared by words of different
+        products names none. Built at first need: most messages have no pinyin in them."""
+        table = self.__dict__.get("_pinyin_table")
+        if table is not None:
+            return table  # type: ignore[no-any-return]
+        words = {k for k, (strength, _) in self.keys.items() if strength >= Strength.NAME and _CJK.search(k)}
+        for e in self.entries.values():
+            for text in (e.name, *e.aliases):
+                words.update(w for w in _CJK.findall(normalize(text)) if len(w) >= 2 and w in self.keys)
+        table = {}
+        shared: set[str] = set()
+        for word in words:
+            spelled = "".join(p[0] for p in pinyin(word, style=Style.NORMAL, errors="default"))
+            spelled = re.sub(r"[^a-z0-9]", "", spelled)
+            if len(re.sub(r"\d", "", spelled)) < 5 or not re.search(r"[a-z]", spelled):
+                continue
+            old = table.get(spelled)
+            if old is not None and self.keys[old][1] != self.keys[word][1]:
+                shared.add(spelled)
+            elif old is None or len(self.keys[word][1]) < len(self.keys[old][1]):
+                table[spelled] = word
+        for spelled in shared:
+            table.pop(spelled, None)
+        self._pinyin_table = table
+        return table
+
+    def _typed_in_pinyin(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"chunsheng xiaoguan 20 jian", "hongzuan 52": a product word typed in pinyin (no Chinese input at hand)."""
+        if not re.search(r"[a-z]{5,}", text):
+            return []
+        table = self._pinyin_keys()
+        tokens = [t for t in re.finditer(r"[a-z0-9]+", text)
+                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            hit = None
+            for j in range(min(len(tokens), i + 5) - 1, i - 1, -1):
+                if any(text[tokens[n].end():tokens[n + 1].start()].strip() for n in range(i, j)):
+                    continue
+                word = table.get("".join(t.group(0) for t in tokens[i:j + 1]))
+                if word is not None:
+                    hit = (j, word)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            start, end = tokens[i].start(), tokens[hit[0]].end()
+            out.append(Mention(start, end, self.keys[hit[1]][1], Strength.FUZZY, text[start:end]))
+            i = hit[0] + 1
+        return out
 
     def _model_numbers(self, text: str, taken: list[Mention]) -> list[Mention]:
         """"300的改成十五台": a bare number said with 的 is the product whose code is that number after its series

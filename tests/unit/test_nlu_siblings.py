@@ -71,3 +71,18 @@ def test_an_english_item_naming_no_product_never_changes_another_line() -> None:
 def test_a_price_in_the_message_is_no_quantity() -> None:
     assert items("8 PM12 and is the price still 789?") == {"PM12": 8}
     assert items("PM12 来5台 单价 120") == {"PM12": 5}
+
+
+def test_a_product_word_typed_in_pinyin_is_found() -> None:
+    catalogue = [CatalogueEntry(sku="BJ-CS330", name="海川纯生啤酒 330ml罐×24", aliases=["纯生小罐"], unit="箱"),
+                 CatalogueEntry(sku="BJ-QS330", name="海川清爽啤酒 330ml罐×24", aliases=["清爽小罐"], unit="箱"),
+                 CatalogueEntry(sku="FF-15", name="复合肥 15-15-15 50kg", aliases=["三个15"], unit="袋")]
+
+    def found(text: str) -> dict[str, int]:
+        result = PARSER.parse_sync(text, catalogue=catalogue, today=date(2026, 12, 4))
+        return {i.sku: i.qty for i in result.slots.items}
+
+    assert found("chunsheng xiaoguan 20 jian") == {"BJ-CS330": 20}
+    assert found("qingshuangxiaoguan 5箱") == {"BJ-QS330": 5}
+    assert found("sange15 来20袋") == {"FF-15": 20}
+    assert found("change it to 20") == {}          # English words are not read as pinyin
