@@ -30,7 +30,13 @@ from core.ports import AbstractUnitOfWork
 from core.rebates import RebateSettlement, SettlementStatus
 from core.services.contract_docs import RenewContract, SaveTemplate, renew_contract, save_template
 from core.services.expenses import DecideClaim, decide_claim
-from core.services.rebates import DecideSettlement, RebateProposal, decide_settlement, propose_settlements
+from core.services.rebates import (
+    DecideSettlement,
+    RebateProposal,
+    decide_settlement,
+    propose_due,
+    propose_settlements,
+)
 from core.users import Actor
 from core.users import Permission as P
 
@@ -38,10 +44,18 @@ from core.users import Permission as P
 class _ActionView(DmsModelView):
     """List actions that run a use case per selected row (same-site GET, like the outbox retry)."""
 
-    async def _each(self, request: Request, run: Callable[[int], Awaitable[Any]]) -> Response:
-        referer = request.headers.get("referer", "")
-        if urlparse(referer).netloc.lower() != request.url.netloc.lower():
+    @staticmethod
+    def _cross_site(request: Request) -> Response | None:
+        """The 403 for an action not started from one of our pages (they run on GET)."""
+        if urlparse(request.headers.get("referer", "")).netloc.lower() != request.url.netloc.lower():
             return HTMLResponse("<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
+        return None
+
+    async def _each(self, request: Request, run: Callable[[int], Awaitable[Any]]) -> Response:
+        refused = self._cross_site(request)
+        if refused is not None:
+            return refused
+        referer = request.headers.get("referer", "")
         ids = [int(pk) for pk in request.query_params.get("pks", "").split(",") if pk.strip().isdigit()]
         try:
             for pk in ids:
@@ -93,10 +107,10 @@ class ContractAdmin(_ActionView):
             confirmation_message="按已结束的目标期间计算返利？ Propose rebates for ended target periods?")
     async def propose(self, request: Request) -> Response:
         """Runs the proposal per selected contract and shows, per target, what was proposed or why not."""
-        actor = self.actor(request)
-        referer = request.headers.get("referer", "")
-        if urlparse(referer).netloc.lower() != request.url.netloc.lower():
-            return HTMLResponse("<h1>403</h1><p>跨站请求被拒绝 / Cross-site request refused</p>", status_code=403)
+        refused = self._cross_site(request)
+        if refused is not None:
+            return refused
+        actor, referer = self.actor(request), request.headers.get("referer", "")
         results: list[RebateProposal] = []
         try:
             for pk in [int(pk) for pk in request.query_params.get("pks", "").split(",") if pk.strip().isdigit()]:
@@ -196,6 +210,22 @@ class RebateSettlementAdmin(_ActionView):
     @action(name="reject", label="驳回 Reject", confirmation_message="驳回选中的返利结算？ Reject?")
     async def reject(self, request: Request) -> Response:
         return _ask_reason(request, "settlement")
+
+    @action(name="propose_due", label="计算到期返利（全部合同）Propose due rebates (every contract)",
+            confirmation_message="为所有已结束的目标期间计算返利（不需选择）？ Propose the rebates of every ended "
+                                 "target period (no selection needed)?")
+    async def propose_due(self, request: Request) -> Response:
+        """Finance's way in (the contract list's actions need CONTRACT_WRITE): every contract at once."""
+        refused = self._cross_site(request)
+        if refused is not None:
+            return refused
+        actor = self.actor(request)
+        try:
+            results = await propose_due(self.uow_factory(), actor, self.clock)
+        except DomainError as exc:
+            return HTMLResponse(f"<p>{escape(exc.message('zh'))}</p><p>{escape(exc.message('en'))}</p>",
+                                status_code=400)
+        return HTMLResponse(proposal_page(results, "/admin/rebate-settlement/list"))
 
 
 class ExpenseClaimAdmin(_ActionView):

@@ -56,9 +56,8 @@ def settle_rebates(
 ) -> None:
     """计算返利结算 (propose the rebate settlements due), 逐个目标说明 (explained per target)."""
     from bot.cli import _with_app, run_async
-    from core.contracts import ContractStatus
     from core.errors import DomainError
-    from core.services.rebates import propose_settlements
+    from core.services.rebates import propose_due
     from core.users import Actor
 
     if not numbers and not all_contracts:
@@ -67,26 +66,14 @@ def settle_rebates(
     failed: list[str] = []
 
     async def body(application: Any) -> None:
-        settled = [ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED]
-        async with application.uow_factory() as uow:
-            filters: dict[str, Any] = {"status__in": settled}
-            if numbers:
-                filters["number__in"] = [n.strip() for n in numbers]
-            contracts = await uow.contracts.list(order_by="id", **filters)
-        latest = {c.number: c for c in sorted(contracts, key=lambda c: c.version)}
-        for number in numbers or []:
-            if number.strip() not in latest:
-                typer.echo(f"未找到已签署的合同 {number} / no signed contract {number}", err=True)
-                failed.append(number)
-        for contract in latest.values():
-            assert contract.id is not None
-            try:
-                result = await propose_settlements(application.uow_factory(), Actor.system(), contract.id,
-                                                   application.clock)
-            except DomainError as exc:
-                typer.echo(f"{contract.number}: {exc.message(lang)}", err=True)
-                failed.append(contract.number)
-                continue
+        try:
+            results = await propose_due(application.uow_factory(), Actor.system(), application.clock,
+                                        None if all_contracts else numbers)
+        except DomainError as exc:
+            typer.echo(exc.message(lang), err=True)
+            failed.append(exc.code)
+            return
+        for result in results:
             typer.echo(result.explanation(lang))
 
     run_async(_with_app)(body)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry
@@ -247,6 +248,31 @@ async def propose_settlements(uow: AbstractUnitOfWork, actor: Actor, contract_id
         if proposed:
             await uow.commit()
     return RebateProposal(contract.number, tuple(proposed), tuple(notes))
+
+
+SETTLED_CONTRACT_STATUSES = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED)
+
+
+async def propose_due(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                      numbers: Iterable[str] | None = None) -> list[RebateProposal]:
+    """``propose_settlements`` for the latest signed version of every contract (or of ``numbers``): what
+    finance runs after a period ends. An unknown number raises NotFound before anything is proposed."""
+    if actor.kind != ActorKind.SYSTEM and not ({Permission.CONTRACT_WRITE, Permission.ACCOUNT_POST}
+                                               & actor.permissions):
+        raise PermissionDenied()
+    wanted = sorted({n.strip() for n in numbers or () if n.strip()})
+    async with uow:
+        filters: dict[str, Any] = {"status__in": list(SETTLED_CONTRACT_STATUSES)}
+        if wanted:
+            filters["number__in"] = wanted
+        contracts = await uow.contracts.list(order_by="version", **filters)
+    latest = {c.number: c for c in contracts}
+    missing = [n for n in wanted if n not in latest]
+    if missing:
+        raise NotFound(zh=f"未找到已签署的合同：{'、'.join(missing)}", en=f"No signed contract: {', '.join(missing)}",
+                       what=", ".join(missing))
+    return [await propose_settlements(uow, actor, c.id or 0, clock)
+            for c in sorted(latest.values(), key=lambda c: c.id or 0)]
 
 
 def _ledger_ref(row: RebateSettlement) -> str:
