@@ -21,6 +21,7 @@ from bot.cli_backup import register as register_backup_commands
 from bot.cli_contracts import register as register_contract_commands
 from bot.cli_nlu import register as register_nlu_commands
 from bot.cli_notify import register as register_notify_commands
+from bot.cli_statements import register as register_statement_commands
 from bot.settings import Settings
 from core.errors import DomainError
 from core.users import Actor
@@ -54,6 +55,7 @@ register_nlu_commands(app)   # dms nlu parse|eval, dms faq import (bot/cli_nlu.p
 register_contract_commands(app)   # dms contract verify FILE NUMBER (bot/cli_contracts.py)
 register_notify_commands(app)   # dms worker, dms scheduler (bot/cli_notify.py)
 register_backup_commands(app)   # dms backup, dms restore, dms keys rotate (bot/cli_backup.py)
+register_statement_commands(app)   # dms statements issue --period 2026-11 (bot/cli_statements.py)
 
 CLI_ACTOR = Actor.system()
 

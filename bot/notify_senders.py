@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.logging import get_logger
 from bot.settings import Settings
+from core.statements import StatementPolicy
 from handlers.messages import Button, Reply
 from notifications.checks import Checks, CheckSettings
 from notifications.errors import ChannelError
@@ -133,8 +134,14 @@ def build_checks(app: App) -> Checks:
     s = app.settings
     return Checks(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), app.clock, CheckSettings(
         qualification_stages=_days(s.notify_qualification_days), contract_stages=_days(s.notify_contract_days),
-        deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours),
+        deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours,
+        statements=statement_policy(s)),
         reports=app.reports(), forecaster=app.forecaster())
+
+
+def statement_policy(s: Settings) -> StatementPolicy:
+    return StatementPolicy(issue_day=s.statement_issue_day, confirm_days=s.statement_confirm_days,
+                           remind_days=s.statement_remind_days, auto_confirm=s.statement_auto_confirm)
 
 
 def schedule(settings: Settings) -> dict[str, str]:

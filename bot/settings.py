@@ -141,6 +141,13 @@ class Settings(BaseSettings):
     notify_cron_daily_digest: str = "30 8 * * *"
     notify_cron_weekly_performance: str = "0 9 * * mon"
     notify_cron_housekeeping: str = "15 3 * * *"
+    notify_cron_statements: str = "20 9 * * *"
+    # monthly statements (core.statements.StatementPolicy): issued by the `statements` check, confirmed in chat
+    statement_issue_day: int = Field(default=3, ge=1, le=28, description="day of the month last month's statements go out")
+    statement_confirm_days: int = Field(default=10, ge=1, description="days the dealer has to confirm or dispute")
+    statement_remind_days: int = Field(default=3, ge=0, description="reminder this many days before the deadline")
+    statement_auto_confirm: bool = Field(default=True,
+                                         description="not disputed by the deadline: confirmed by the system")
 
     @property
     def telegram_token(self) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class AccountKind(StrEnum):
@@ -67,10 +68,20 @@ class Statement:
     payments_total: Decimal
     rebates_total: Decimal
     closing_balance: Decimal
-    lines: list[dict[str, str]] = field(default_factory=list)   # rendered movements
+    lines: list[dict[str, str]] = field(default_factory=list)   # rendered movements, orders, claims
     status: StatementStatus = StatementStatus.ISSUED
     dispute_reason: str | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
     created_at: datetime | None = None
     id: int | None = None
+    # per account (core.statements.account_sections): opening, every entry with its running balance, closing
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    due_on: date | None = None          # confirm or dispute by this business day, else it counts as confirmed
+    confirm_days: int = 10              # the window given when issued, given again after a dispute is answered
+    sent_at: datetime | None = None     # when the dealer was told (issue or re-issue)
+    reminded_at: datetime | None = None  # the reminder before ``due_on`` (once per issue)
+    dispute_lines: list[str] = field(default_factory=list)   # the lines the dealer named in the dispute
+    answer: str | None = None           # finance's answer to the dispute
+    answered_by: str | None = None
+    answered_at: datetime | None = None

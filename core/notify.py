@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from core.accounts import Statement
@@ -366,10 +367,20 @@ async def campaign_started(uow: AbstractUnitOfWork, campaign: Campaign, clock: C
     return staged
 
 
-async def statement_issued(uow: AbstractUnitOfWork, actor: Actor, statement: Statement, clock: Clock) -> None:
-    stamp = statement.created_at.strftime("%Y%m%d%H%M%S") if statement.created_at else ""
-    params = {"period": statement.period, "closing": fmt_cny(statement.closing_balance)}
-    await tell_dealer(uow, statement.dealer_id, Notice("statement.issued", Category.CONTRACT, params),
+def _statement_params(statement: Statement) -> dict[str, Any]:
+    return {"period": statement.period, "closing": fmt_cny(statement.closing_balance),
+            "due": statement.due_on.isoformat() if statement.due_on else "", "answer": statement.answer or "",
+            "accounts": [[s["label_zh"], s["label_en"], fmt_cny(Decimal(s["opening"])), fmt_cny(Decimal(s["closing"]))]
+                         for s in statement.accounts]}
+
+
+async def statement_issued(uow: AbstractUnitOfWork, actor: Actor, statement: Statement, clock: Clock,
+                           kind: str = "statement.issued") -> None:
+    """To the dealer's owner (who confirms): issued, issued again after an answer, the reminder, or
+    confirmed by silence (``kind``); keyed by when it was sent so each issue is told once."""
+    sent = statement.sent_at or statement.created_at
+    stamp = sent.strftime("%Y%m%d%H%M%S") if sent else ""
+    await tell_dealer(uow, statement.dealer_id, Notice(kind, Category.CONTRACT, _statement_params(statement)),
                       f"{statement.dealer_id}:{statement.period}:{stamp}", clock, exclude=actor,
                       roles=[Role.DEALER_OWNER])
 
@@ -377,7 +388,7 @@ async def statement_issued(uow: AbstractUnitOfWork, actor: Actor, statement: Sta
 async def statement_disputed(uow: AbstractUnitOfWork, actor: Actor, statement: Statement, clock: Clock) -> None:
     stamp = statement.decided_at.strftime("%Y%m%d%H%M%S") if statement.decided_at else ""
     params = {"dealer": await dealer_label(uow, statement.dealer_id), "period": statement.period,
-              "reason": statement.dispute_reason or ""}
+              "reason": statement.dispute_reason or "", "lines": list(statement.dispute_lines), "id": statement.id}
     await tell_staff(uow, Permission.ACCOUNT_POST, Notice("statement.disputed", Category.CONTRACT, params),
                      f"{statement.dealer_id}:{statement.period}:{stamp}", clock, exclude=actor)
 

@@ -29,6 +29,10 @@ The conditions and how often they may repeat:
   as the launch itself, so a campaign launched on its first day is not announced twice).
 - ``daily_digest``: what waits for each staff member today (nothing waiting: no message).
 - ``weekly_performance``: last week's orders, reported sales and contract progress, per dealer.
+- ``statements``: from ``StatementPolicy.issue_day`` of a month on, last month's statement for every active
+  dealer with something to state, once (a statement already there is left alone); the reminder
+  ``remind_days`` before a deadline, once per issue; past the deadline an undisputed statement counts as
+  confirmed (``auto_confirm``). Returns the number of statements issued, reminded and confirmed.
 """
 
 from __future__ import annotations
@@ -73,6 +77,8 @@ from core.services.housekeeping import prune
 from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
 from core.services.reports import replenishment
+from core.services.statements import IssueStatements, confirm_overdue, issue_statements, remind_due
+from core.statements import StatementPolicy, previous_period
 from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
 
@@ -93,6 +99,7 @@ class CheckSettings:
     deviation_margin: Decimal = Decimal("0.15")      # achievement this far behind the time elapsed
     deviation_min_elapsed: Decimal = Decimal("0.20")  # not before a fifth of the period has passed
     escalate_after_hours: int = 24
+    statements: StatementPolicy = StatementPolicy()
 
 
 def _pct(value: Decimal) -> str:
@@ -138,7 +145,7 @@ class Checks:
                 "contract_deviation": self.contract_deviation, "stock_levels": self.stock_levels,
                 "sla_breaches": self.sla_breaches, "campaign_launches": self.campaign_launches,
                 "daily_digest": self.daily_digest, "weekly_performance": self.weekly_performance,
-                "housekeeping": self.housekeeping}
+                "housekeeping": self.housekeeping, "statements": self.statements}
 
     async def run(self, name: str) -> int:
         queued = await self.all()[name]()
@@ -154,6 +161,19 @@ class Checks:
         pruned = await prune(self.uow_factory(), self.clock)
         log.info("housekeeping", extra={"receipts": pruned.receipts, "idempotency_records": pruned.idempotency_records})
         return 0
+
+    # --- monthly statements --------------------------------------------------------------------------
+    async def statements(self) -> int:
+        policy, today = self.settings.statements, self.clock.today()
+        done = 0
+        if today.day >= policy.issue_day:
+            outcome = await issue_statements(self.uow_factory, SYSTEM, IssueStatements(
+                period=previous_period(today), confirm_days=policy.confirm_days), self.clock)
+            done += len(outcome.issued)
+        done += await remind_due(self.uow_factory(), self.clock, policy)
+        if policy.auto_confirm:
+            done += await confirm_overdue(self.uow_factory(), self.clock)
+        return done
 
     # --- qualifications ----------------------------------------------------------------------------
     async def qualification_expiry(self) -> int:

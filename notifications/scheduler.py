@@ -36,6 +36,7 @@ DEFAULT_SCHEDULE: dict[str, str] = {
     "daily_digest": "30 8 * * *",
     "weekly_performance": "0 9 * * mon",
     "housekeeping": "15 3 * * *",
+    "statements": "20 9 * * *",
 }
 
 

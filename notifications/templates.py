@@ -347,16 +347,68 @@ def _campaign_launched(p: Params) -> Rendered:
     return Rendered("\n".join(lines), _rows([p.btn("🔎 查看活动", "🔎 View campaign", "camp.view", p["id"])]))
 
 
+def _statement_accounts(p: Params) -> list[str]:
+    """``预存款：期初 ¥0.00 → 期末 ¥5,000.00`` per account (params["accounts"]: [zh, en, opening, closing])."""
+    return [p.t("• {label}：期初 {opening} → 期末 {closing}", "• {label}: opening {opening} -> closing {closing}",
+                label=row[1] if p.en else row[0], opening=row[2], closing=row[3])
+            for row in p.get("accounts") or [] if len(row) == 4]
+
+
+def _statement_buttons(p: Params) -> tuple[tuple[Button, ...], ...]:
+    period = p["period"]
+    return _rows([p.btn("📎 明细（Excel/PDF）", "📎 Details (Excel/PDF)", "acct.st.view", period)],
+                 [p.btn("✅ 确认无误", "✅ Confirm", "acct.st.ok", period),
+                  p.btn("❗ 有异议", "❗ Dispute", "acct.st.no", period)])
+
+
+def _statement_text(p: Params, head: tuple[str, str], tail: tuple[str, str]) -> str:
+    lines = [p.t(*head), *_statement_accounts(p)]
+    if tail[0]:
+        lines.append(p.t(*tail))
+    return "\n".join(lines)
+
+
 @template("statement.issued")
 def _statement_issued(p: Params) -> Rendered:
-    return Rendered(p.t("🧾 {period} 对账单已生成，期末余额 {closing}。请核对后确认或提出异议。",
-                        "🧾 Your {period} statement is ready; closing balance {closing}. Please check it and "
-                        "confirm or dispute it."),
-                    _rows([p.btn("🧾 查看对账单", "🧾 View statement", "acct.stmt")]))
+    return Rendered(_statement_text(p, ("🧾 {period} 对账单已出具：", "🧾 Your {period} statement is ready:"),
+                                    ("请在 {due} 前确认或提出异议，逾期未提出异议视为确认。",
+                                     "Please confirm or dispute it by {due}; without a dispute by then it counts "
+                                     "as confirmed.")), _statement_buttons(p))
 
 
-simple("statement.disputed", "🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}",
-       "🧾 {dealer} disputes the {period} statement:\n{reason}")
+@template("statement.answered")
+def _statement_answered(p: Params) -> Rendered:
+    return Rendered(_statement_text(p, ("🧾 财务已答复您对 {period} 对账单的异议：\n{answer}\n更新后的对账单：",
+                                        "🧾 Finance answered your dispute of the {period} statement:\n{answer}\n"
+                                        "The statement now reads:"),
+                                    ("请在 {due} 前再次确认或提出异议。", "Please confirm or dispute it again by {due}.")),
+                    _statement_buttons(p))
+
+
+@template("statement.reminder")
+def _statement_reminder(p: Params) -> Rendered:
+    return Rendered(p.t("⏰ {period} 对账单请在 {due} 前确认或提出异议，逾期视为确认。",
+                        "⏰ Please confirm or dispute the {period} statement by {due}; after that it counts as "
+                        "confirmed."), _statement_buttons(p))
+
+
+simple("statement.auto_confirmed", "🧾 {period} 对账单在 {due} 前未提出异议，已视为确认。如仍有疑问请联系财务。",
+       "🧾 The {period} statement was not disputed by {due}, so it counts as confirmed. Contact finance if "
+       "something is still wrong.")
+
+
+@template("statement.disputed")
+def _statement_disputed(p: Params) -> Rendered:
+    lines = [p.t("🧾 {dealer} 对 {period} 对账单提出异议：\n{reason}", "🧾 {dealer} disputes the {period} statement:\n{reason}")]
+    named = [str(line) for line in p.get("lines") or []]
+    if named:
+        lines.append(p.t("涉及明细：", "Lines named:"))
+        lines += [f"• {line}" for line in named]
+    rows = _rows([p.btn("✅ 接受并调整", "✅ Accept with adjustment", "stmt.acc", p["id"]),
+                  p.btn("💬 解释说明", "💬 Explain", "stmt.exp", p["id"])]) if p.get("id") else ()
+    return Rendered("\n".join(lines), rows)
+
+
 simple("contract.sent", "📄 合同 {number}（第{version}版）已发给您，请阅读后签署。",
        "📄 Contract {number} (version {version}) is ready for you to read and sign.",
        lambda p: [[p.btn("📄 查看合同PDF", "📄 Contract PDF", "ctr.pdf", p["id"]),

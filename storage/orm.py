@@ -289,7 +289,18 @@ statements = Table(
     Column("decided_by", String(200), nullable=True),
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("created_at", UTCDateTime(), nullable=True),
+    # revision 0012_statements: per-account sections, the confirmation deadline, finance's answer
+    Column("accounts", JSONValue(list[dict[str, Any]]), nullable=False, server_default="[]"),
+    Column("due_on", Date, nullable=True),
+    Column("confirm_days", Integer, nullable=False, server_default="10"),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    Column("reminded_at", UTCDateTime(), nullable=True),
+    Column("dispute_lines", JSONValue(list[str]), nullable=False, server_default="[]"),
+    Column("answer", Text, nullable=True),
+    Column("answered_by", String(200), nullable=True),
+    Column("answered_at", UTCDateTime(), nullable=True),
     Index("ix_statements_dealer_period", "dealer_id", "period"),
+    Index("ix_statements_status_due", "status", "due_on"),
 )
 
 # --- contracts ------------------------------------------------------------------------------------------
@@ -882,24 +893,13 @@ rebate_settlements = Table(
     Column("decided_at", UTCDateTime(), nullable=True),
     Column("note", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=True),
-    Index("ix_rebate_settlements_dealer", "dealer_id"),
-    Index("ix_rebate_settlements_contract_period", "contract_id", "period"),
-)
-
-expense_claims = Table(
-    "expense_claims", metadata,
-    _id(),
-    Column("number", String(32), nullable=False, unique=True),
-    _fk("dealer_id", "dealers.id"),
-    _fk("campaign_id", "campaigns.id"),
-    Column("amount", Money(), nullable=False),
     # revision 0013_rebates_credit: one target of the contract (period|metric|group), what it had earned
     Column("target_key", String(64), nullable=False, server_default=""),
     Column("product_group", String(64), nullable=True),
     Column("metric", StrEnumType(TargetMetric, length=16), nullable=False, server_default="amount"),
     Column("accrued_amount", Money(), nullable=False, server_default="0"),
-    Column("description", Text, nullable=False),
-    _str_list("evidence"),
+    Index("ix_rebate_settlements_dealer", "dealer_id"),
+    Index("ix_rebate_settlements_contract_period", "contract_id", "period"),
     Index("ix_rebate_settlements_target", "dealer_id", "contract_number", "target_key"),
 )
 
@@ -922,6 +922,17 @@ credit_changes = Table(
     Column("created_at", UTCDateTime(), nullable=True),
     Index("ix_credit_changes_dealer", "dealer_id"),
     Index("ix_credit_changes_status", "status"),
+)
+
+expense_claims = Table(
+    "expense_claims", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    _fk("campaign_id", "campaigns.id"),
+    Column("amount", Money(), nullable=False),
+    Column("description", Text, nullable=False),
+    _str_list("evidence"),
     Column("status", StrEnumType(ClaimStatus), nullable=False),
     Column("credit_account", String(16), nullable=False),
     Column("submitted_by", String(200), nullable=False),

@@ -8,7 +8,7 @@ repayments and adjustments here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,14 +20,18 @@ from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.expenses import StaffTask
-from core.ledger import Balances, build_statement, parse_period
+from core.ledger import Balances, parse_period
 from core.money import ZERO, money
 from core.ports import AbstractUnitOfWork
 from core.services.expenses import open_task
+from core.statements import compose_statement, match_lines
 from core.users import Actor, ActorKind, Permission, Role
 
 STATEMENT_AUDIT_FIELDS = ("period", "opening_balance", "orders_total", "payments_total", "rebates_total",
-                          "closing_balance", "status", "dispute_reason")
+                          "closing_balance", "status", "dispute_reason", "dispute_lines", "due_on", "answer")
+# what a rebuild copies onto the stored statement (the rest is its history: status, dispute, answer)
+STATEMENT_CONTENT_FIELDS = ("opening_balance", "orders_total", "payments_total", "rebates_total", "closing_balance",
+                            "lines", "accounts", "period_start", "period_end")
 
 # Kinds only the order use cases write: a manual one would not be refunded with its order.
 _ORDER_KINDS = frozenset({EntryKind.ORDER_CHARGE, EntryKind.ORDER_REFUND})
@@ -59,6 +63,7 @@ class PostEntry:
 class GenerateStatement:
     dealer_id: int
     period: str                    # "2026-10"
+    confirm_days: int = 10         # the dealer confirms or disputes within this many days
 
 
 @dataclass(frozen=True)
@@ -168,20 +173,42 @@ async def list_entries(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *,
                                      offset=max(offset, 0), **filters)
 
 
+async def compose_for(uow: AbstractUnitOfWork, dealer_id: int, period: str, clock: Clock) -> Statement:
+    """Read what a dealer's statement of ``period`` is made of and compose it (not stored)."""
+    start, end = parse_period(period)
+    entries = await uow.ledger.list(dealer_id=dealer_id)
+    period_from = datetime.combine(start, time.min, clock.tz)
+    period_to = datetime.combine(end, time.max, clock.tz)
+    orders = await uow.orders.list(dealer_id=dealer_id, created_at__gte=period_from, created_at__lte=period_to)
+    claims = await uow.expense_claims.list(dealer_id=dealer_id, decided_at__gte=period_from,
+                                           decided_at__lte=period_to)
+    return compose_statement(dealer_id, period, entries, orders, claims, clock.tz)
+
+
+def reissue(existing: Statement, built: Statement, clock: Clock, confirm_days: int | None = None) -> None:
+    """Copy a rebuilt statement's content onto the stored one and ask the dealer again: issued, a new deadline."""
+    for name in STATEMENT_CONTENT_FIELDS:
+        setattr(existing, name, getattr(built, name))
+    if confirm_days is not None:
+        existing.confirm_days = confirm_days
+    existing.status = StatementStatus.ISSUED
+    existing.decided_by = None
+    existing.decided_at = None
+    existing.sent_at = clock.now()
+    existing.reminded_at = None
+    existing.due_on = clock.today() + timedelta(days=existing.confirm_days)
+
+
 async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: GenerateStatement,
                              clock: Clock) -> Statement:
-    """Build (or rebuild) a dealer's statement for a month. A confirmed statement is final: Conflict."""
+    """Build (or rebuild) a dealer's statement for a month and send it. A confirmed statement is final: Conflict."""
     async with uow:
         require(actor, Permission.ACCOUNT_POST)
         await _dealer(uow, cmd.dealer_id)
-        start, end = parse_period(cmd.period)
-        entries = await uow.ledger.list(dealer_id=cmd.dealer_id)
-        period_from = datetime.combine(start, time.min, clock.tz)
-        period_to = datetime.combine(end, time.max, clock.tz)
-        orders = await uow.orders.list(dealer_id=cmd.dealer_id, created_at__gte=period_from,
-                                       created_at__lte=period_to)
-        built = build_statement(cmd.dealer_id, cmd.period, entries, orders, clock.tz)
-        built.created_at = clock.now()
+        built = await compose_for(uow, cmd.dealer_id, cmd.period, clock)
+        built.created_at = built.sent_at = clock.now()
+        built.confirm_days = cmd.confirm_days
+        built.due_on = clock.today() + timedelta(days=cmd.confirm_days)
         existing = await uow.statements.get_by(dealer_id=cmd.dealer_id, period=cmd.period, for_update=True)
         if existing is None:
             await uow.statements.add(built)
@@ -196,13 +223,10 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
                            en=f"The {cmd.period} statement is confirmed and cannot be regenerated",
                            reason="confirmed")
         before = snapshot(existing, STATEMENT_AUDIT_FIELDS)
-        for name in ("opening_balance", "orders_total", "payments_total", "rebates_total", "closing_balance",
-                     "lines", "period_start", "period_end", "created_at"):
-            setattr(existing, name, getattr(built, name))
-        existing.status = StatementStatus.ISSUED
+        reissue(existing, built, clock, cmd.confirm_days)
+        existing.created_at = built.created_at
         existing.dispute_reason = None
-        existing.decided_by = None
-        existing.decided_at = None
+        existing.dispute_lines = []
         await record(uow, actor, "statement.regenerate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
                      before=before, after=snapshot(existing, STATEMENT_AUDIT_FIELDS))
         await notify.statement_issued(uow, actor, existing, clock)
@@ -239,6 +263,7 @@ async def _decide(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period:
         before = snapshot(statement, STATEMENT_AUDIT_FIELDS)
         statement.status = status
         statement.dispute_reason = reason
+        statement.dispute_lines = match_lines(statement, reason) if reason else []
         statement.decided_by = actor.label
         statement.decided_at = clock.now()
         action = "statement.confirm" if status == StatementStatus.CONFIRMED else "statement.dispute"
@@ -248,9 +273,10 @@ async def _decide(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period:
             await notify.statement_disputed(uow, actor, statement, clock)
             dealer = await uow.dealers.get(dealer_id)
             name = f"{dealer.code} {dealer.name}" if dealer is not None else str(dealer_id)
+            named = "".join(f"\n• {line}" for line in statement.dispute_lines)
             await open_task(uow, actor, StaffTask(
                 kind="statement.dispute", team=Role.FINANCE.value, title=f"{name} 对 {period} 对账单有异议",
-                detail=reason or "", dealer_id=dealer_id, ref=f"{dealer_id}:{period}"), clock)
+                detail=(reason or "") + named, dealer_id=dealer_id, ref=f"{dealer_id}:{period}"), clock)
         await uow.commit()
         return statement
 
@@ -263,5 +289,5 @@ async def confirm_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmS
 async def dispute_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: DisputeStatement, clock: Clock) -> Statement:
     """The dealer owner disputes the statement; finance then corrects and regenerates it."""
     if not cmd.reason.strip():
-        raise ValidationFailed(reason="请说明异议原因 / a reason is required")
+        raise ValidationFailed(zh="输入有误：请说明异议原因", en="Invalid input: say what is wrong")
     return await _decide(uow, actor, cmd.dealer_id, cmd.period, StatementStatus.DISPUTED, cmd.reason.strip(), clock)

@@ -24,8 +24,9 @@ def all_routers() -> list[Router]:
         sellout,
         settings,
         staff,
+        statements,
         stock,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, settings, reports, privacy)]
+                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements)]

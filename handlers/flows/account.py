@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.accounts import AccountKind, Statement, StatementStatus
@@ -34,11 +35,12 @@ from core.services.accounts import (
 from core.services.contracts import contract_execution, list_contracts
 from core.services.dealers import dealer_profile
 from core.services.qualifications import ExpiringQualification, expiring
+from core.statements import previous_period, rebate_entries, section_lines
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.messages import Button, Reply
+from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -49,6 +51,12 @@ ACCOUNTS = frozenset(a.value for a in AccountKind)     # the parser's ``account`
 BAR_WIDTH = 10
 STATEMENT_LINES = 8
 MAX_REASON = 500
+# words that mean the monthly statement ("对账单", "账不对", "帐对不上", "上月对账单")
+STATEMENT_WORDS = ("对账", "statement", "账不对", "帐不对", "对不上", "账单", "帐单")
+# said about a statement: the dealer disputes it ("账不对") / agrees ("确认对账", "没问题")
+DISPUTE_WORDS = ("不对", "有误", "错", "对不上", "有问题", "异议", "wrong", "dispute")
+CONFIRM_WORDS = ("确认", "没问题", "无误", "confirm")
+_MONTH = re.compile(r"(\d{1,2})\s*月")
 
 CONTRACT_STATUS_LABELS: dict[ContractStatus, tuple[str, str]] = {
     ContractStatus.DRAFT: ("草稿", "draft"),
@@ -108,15 +116,32 @@ i18n.register({
                        "🧾 Statement {period} ({status})\nOpening balance: {opening}\nOrders: {orders}\n"
                        "Payments: {payments}\nRebates: {rebates}\nClosing balance: {closing}"),
     "acct.statement.lines": ("明细：", "Movements:"),
-    "acct.statement.more": ("……共 {n} 条，完整明细请登录后台查看", "... {n} in all; see the web portal for the rest"),
+    "acct.statement.more": ("……共 {n} 条，完整明细见附件 Excel 和 PDF", "... {n} in all; the Excel and PDF files have them all"),
+    "acct.statement.due": ("请于 {due} 前确认或提出异议，逾期未提出异议视为确认。",
+                           "Please confirm or dispute it by {due}; without a dispute by then it counts as confirmed."),
+    "acct.statement.account": ("{label}：期初 {opening} → 期末 {closing}（本期 {n} 笔）",
+                               "{label}: opening {opening} -> closing {closing} ({n} entries)"),
+    "acct.statement.extra": ("本期订单 {orders} 笔 · 返利流水 {rebates} 笔 · 费用核销 {claims} 笔",
+                             "This month: {orders} order(s) · {rebates} rebate entries · {claims} expense claim(s)"),
+    "acct.statement.answer": ("财务答复：{answer}", "Finance's answer: {answer}"),
+    "acct.statement.lines_named": ("您指出的明细：", "The lines you named:"),
+    "acct.statement.file_xlsx": ("📊 {period} 对账单 Excel", "📊 {period} statement, Excel"),
+    "acct.statement.file_pdf": ("📄 {period} 对账单 PDF", "📄 {period} statement, PDF"),
+    "acct.statement.hint_dispute": ("如对账单有误，请点“❗ 提出异议”并说明哪一笔不对。",
+                                    "If something is wrong, tap \"❗ Dispute\" and say which line."),
+    "acct.statement.hint_confirm": ("核对无误请点“✅ 确认无误”。", "If it is right, tap \"✅ Confirm\"."),
     "acct.statement.dispute_reason": ("异议原因：{reason}", "Reason given: {reason}"),
     "acct.statement.ask": ("请核对后确认，或提出异议。", "Please check it, then confirm or dispute."),
     "acct.owner_only": ("对账单只能由贵司负责人确认或提出异议，请联系负责人处理。",
                         "Only your company's owner can confirm or dispute a statement; please ask them."),
     "acct.confirmed": ("✅ 已确认 {period} 对账单。", "✅ The {period} statement is confirmed."),
-    "acct.dispute.ask": ("请说明对 {period} 对账单的异议（哪一笔、差多少）：",
+    "acct.dispute.ask": ("请说明对 {period} 对账单的异议：哪一笔（日期、金额或单号）、应为多少。\n"
+                         "例如：11月8日收款 55000 应为 50000",
                          "What is wrong with the {period} statement (which line, how much)?"),
-    "acct.disputed": ("已提交异议，财务核对后会重新出具对账单。", "Dispute sent. Finance will check and issue a corrected one."),
+    "acct.disputed": ("已提交异议，财务核对后会答复您，并请您再次确认。",
+                      "Dispute sent. Finance will check it, answer you and ask you to confirm again."),
+    "acct.disputed.none_named": ("未能对应到具体明细，财务会按您的说明核对。",
+                                 "No single line matched your words; finance will check what you wrote."),
     "acct.docs.none": ("✅ {days} 天内没有到期的资质文件。", "✅ No documents expire within {days} days."),
     "acct.docs.head": ("📑 资质到期提醒（{days} 天内）：", "📑 Documents expiring within {days} days:"),
     "acct.docs.left": ("• {label} {number}：{date} 到期（还剩 {days} 天）", "• {label} {number}: expires {date} ({days} days left)"),
@@ -200,9 +225,12 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
     if slots is not None and slots.account in ACCOUNTS:
         return await one_account(ctx, AccountKind(slots.account))
     text = ctx.inbound.text.lower()
+    if any(w in text for w in ("返利", "返点", "rebate")) and not any(
+            w in text for w in ("目标", "政策", "档", "target", "polic", "tier")):
+        return await one_account(ctx, AccountKind.REBATE)
     if any(w in text for w in ("余额", "balance", "额度", "预存款")):
         return await balance(ctx)
-    if any(w in text for w in ("对账", "statement")):
+    if any(w in text for w in STATEMENT_WORDS):
         return await statement(ctx)
     if any(w in text for w in ("资质", "到期", "执照", "licence", "license", "expir")):
         return await documents(ctx)
@@ -225,9 +253,6 @@ def _contract_head(ctx: Ctx, contract: Contract) -> str:
     return ctx.t("acct.contract.head", number=contract.number, version=contract.version, status=ctx.pick(zh, en),
                  start=contract.starts_on.isoformat(), end=contract.ends_on.isoformat())
 
-    if any(w in text for w in ("返利", "返点", "rebate")) and not any(
-            w in text for w in ("目标", "政策", "档", "target", "polic", "tier")):
-        return await one_account(ctx, AccountKind.REBATE)
 
 def _percent(ratio: Decimal) -> str:
     return format((ratio * 100).quantize(Decimal("0.01")).normalize(), "f") + "%"
@@ -348,6 +373,10 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
+    if account == AccountKind.REBATE:
+        from handlers.flows import contracts  # contracts imports this module
+
+        return await contracts.rebates(ctx)
     overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
     b = overview.balances
     if account == AccountKind.CREDIT:
@@ -373,19 +402,32 @@ async def profile(ctx: Ctx) -> list[Reply]:
                  status=ctx.pick(zh, en))
     return [Reply(text=text, buttons=_menu_rows(ctx))]
 
-    if account == AccountKind.REBATE:
-        from handlers.flows import contracts  # contracts imports this module
-
-        return await contracts.rebates(ctx)
 
 def _statement_status(ctx: Ctx, status: StatementStatus) -> str:
     zh, en = STATEMENT_STATUS_LABELS[status]
     return ctx.pick(zh, en)
 
 
-async def _latest_statement(ctx: Ctx) -> Statement | None:
+def _asked_period(ctx: Ctx) -> str | None:
+    """The month the dealer names ("11月的对账单", "上月对账单"), else None (the latest)."""
+    today = ctx.deps.clock.today()
+    slots = ctx.parsed.slots if ctx.parsed else None
+    text = ctx.inbound.text
+    if (slots is not None and slots.period == "last_month") or any(w in text for w in ("上个月", "上月", "last month")):
+        return previous_period(today)
+    found = _MONTH.search(text)
+    if found and 1 <= int(found.group(1)) <= 12:
+        month = int(found.group(1))
+        return f"{today.year if month < today.month else today.year - 1:04d}-{month:02d}"
+    return None
+
+
+async def _latest_statement(ctx: Ctx, period: str | None = None) -> Statement | None:
     async with ctx.uow() as uow:
-        latest = await uow.statements.list(dealer_id=_dealer_id(ctx), order_by="period_start", desc=True, limit=1)
+        if period:
+            latest = await uow.statements.list(dealer_id=_dealer_id(ctx), period=period, limit=1)
+        else:
+            latest = await uow.statements.list(dealer_id=_dealer_id(ctx), order_by="period_start", desc=True, limit=1)
     if not latest:
         return None
     # read again through the use case: it is the one that decides who may see it
@@ -397,6 +439,13 @@ def _statement_text(ctx: Ctx, s: Statement) -> str:
                    opening=fmt_cny(s.opening_balance), orders=fmt_cny(s.orders_total),
                    payments=fmt_cny(s.payments_total), rebates=fmt_cny(s.rebates_total),
                    closing=fmt_cny(s.closing_balance))]
+    for section in s.accounts:
+        lines.append(ctx.t("acct.statement.account", label=section["label_en" if ctx.en else "label_zh"],
+                           opening=fmt_cny(Decimal(section["opening"])), closing=fmt_cny(Decimal(section["closing"])),
+                           n=len(section["entries"])))
+    if s.accounts:
+        lines.append(ctx.t("acct.statement.extra", orders=len(section_lines(s, "order")),
+                           rebates=len(rebate_entries(s)), claims=len(section_lines(s, "claim"))))
     if s.lines:
         lines.append(ctx.t("acct.statement.lines"))
         for item in s.lines[:STATEMENT_LINES]:
@@ -407,24 +456,51 @@ def _statement_text(ctx: Ctx, s: Statement) -> str:
             lines.append(ctx.t("acct.statement.more", n=len(s.lines)))
     if s.status == StatementStatus.DISPUTED and s.dispute_reason:
         lines.append(ctx.t("acct.statement.dispute_reason", reason=s.dispute_reason))
+    if s.answer:
+        lines.append(ctx.t("acct.statement.answer", answer=s.answer))
     if s.status == StatementStatus.ISSUED:
-        lines.append(ctx.t("acct.statement.ask"))
+        lines.append(ctx.t("acct.statement.due", due=s.due_on.isoformat()) if s.due_on
+                     else ctx.t("acct.statement.ask"))
     return "\n".join(lines)
 
 
-@router.button("acct.stmt")
-async def statement(ctx: Ctx) -> list[Reply]:
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
-    found = await _latest_statement(ctx)
-    if found is None:
-        return [Reply(text=ctx.t("acct.no_statement"), buttons=_menu_rows(ctx))]
+async def _statement_replies(ctx: Ctx, found: Statement, hint: str = "") -> list[Reply]:
+    """The statement as text, then its Excel and PDF; the buttons on the last message."""
+    from documents.statement_files import statement_pdf, statement_xlsx
+
+    p = await dealer_profile(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    who, stem = f"{p.code} {p.name}", f"statement-{p.code}-{found.period}"
     rows: list[list[Button]] = []
     if found.status == StatementStatus.ISSUED:
         rows.append([Button(ctx.t("acct.btn.confirm"), payload("acct.st.ok", found.period)),
                      Button(ctx.t("acct.btn.dispute"), payload("acct.st.no", found.period))])
-    return [Reply(text=_statement_text(ctx, found), buttons=rows + _menu_rows(ctx))]
+    text = _statement_text(ctx, found) + (f"\n{hint}" if hint else "")
+    return [Reply(text=text),
+            Reply(text=ctx.t("acct.statement.file_xlsx", period=found.period),
+                  file=statement_xlsx(found, who, ctx.lang), file_name=f"{stem}.xlsx"),
+            Reply(text=ctx.t("acct.statement.file_pdf", period=found.period),
+                  file=statement_pdf(found, who, ctx.lang), file_name=f"{stem}.pdf", buttons=rows + _menu_rows(ctx))]
+
+
+@router.button("acct.stmt", "acct.st.view")
+async def statement(ctx: Ctx) -> list[Reply]:
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    period = forms.arg(ctx, 0) if ctx.inbound.kind == InboundKind.BUTTON else _asked_period(ctx)
+    found = await _latest_statement(ctx, period or None)
+    if found is None and period and ctx.inbound.kind != InboundKind.BUTTON:
+        found = await _latest_statement(ctx)       # "11月的" when only October's exists: the latest
+    if found is None:
+        return [Reply(text=ctx.t("acct.no_statement"), buttons=_menu_rows(ctx))]
+    hint = ""
+    if found.status == StatementStatus.ISSUED and ctx.inbound.kind == InboundKind.TEXT:
+        said = ctx.inbound.text.lower()
+        if any(w in said for w in DISPUTE_WORDS):
+            hint = ctx.t("acct.statement.hint_dispute")
+        elif any(w in said for w in CONFIRM_WORDS):
+            hint = ctx.t("acct.statement.hint_confirm")
+    return await _statement_replies(ctx, found, hint)
 
 
 def _owner_only(ctx: Ctx) -> list[Reply] | None:
@@ -472,10 +548,15 @@ async def dispute_reason(ctx: Ctx) -> list[Reply]:
     if len(reason) > MAX_REASON:
         return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=[forms.cancel_row(ctx, "acct")])]
     period = str(ctx.dialog.data.get("period", ""))
-    await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(dealer_id=_dealer_id(ctx), period=period,
-                                                                   reason=reason), ctx.deps.clock)
+    disputed = await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(
+        dealer_id=_dealer_id(ctx), period=period, reason=reason), ctx.deps.clock)
     ctx.idle()
-    return [Reply(text=ctx.t("acct.disputed"), buttons=_menu_rows(ctx))]
+    lines = [ctx.t("acct.disputed")]
+    if disputed.dispute_lines:
+        lines += [ctx.t("acct.statement.lines_named"), *(f"• {line}" for line in disputed.dispute_lines)]
+    else:
+        lines.append(ctx.t("acct.disputed.none_named"))
+    return [Reply(text="\n".join(lines), buttons=_menu_rows(ctx))]
 
 
 # --- documents ------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
+from core.accounts import Statement, StatementStatus
 from core.campaigns import MarketingMaterial
 from core.dealers import Contact, Dealer
 from core.errors import PermissionDenied
+from core.money import ZERO
 from core.orders import Order
 from core.services.aftersales import CreateTicket, create_ticket
 from core.services.materials import RequestMaterial, request_material
@@ -77,7 +80,7 @@ MATRIX: dict[str, Rule] = {
              "settings.menu", "settings.channel", "settings.mute", "settings.unmute", "privacy.menu",
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
-             "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip"),
+             "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -101,6 +104,11 @@ MATRIX: dict[str, Rule] = {
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
              "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
+    **dealer("acct.st.view", args=("{period}",)),
+    # finance answers a disputed statement of dealer 1
+    **staff(P.ACCOUNT_POST, "stmt.disputes"),
+    **staff(P.ACCOUNT_POST, "stmt.acc", "stmt.exp", "stmt.view", args=("{stmt}",)),
+    **staff(P.ACCOUNT_POST, "stmt.acct", args=("{stmt}", "prepayment")),
     # staff approvals by permission, on dealer 1's objects
     **staff(P.ORDER_APPROVE, "staff.order.approve", "staff.order.reject", args=("{order}",)),
     **staff(P.ORDER_READ_ALL, "staff.order.detail", args=("{order}",)),
@@ -180,8 +188,14 @@ async def _seed() -> Scene:
     await w.uow.commit()
     mat = await request_material(w.uow, actor, RequestMaterial(material.id, 10, "新店开业"), w.clock)  # type: ignore[arg-type]
     qual = next(q for q in w.uow.qualifications.rows if q.dealer_id == d1.id)
+    statement = await w.uow.statements.add(Statement(
+        dealer_id=d1.id, period="2026-10", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),  # type: ignore[arg-type]
+        opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO, rebates_total=ZERO, closing_balance=ZERO,
+        status=StatementStatus.DISPUTED, dispute_reason="10月8日收款不对"))
+    await w.uow.commit()
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
-            "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code}
+            "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
+            "stmt": str(statement.id), "period": statement.period}
     return Scene(w, d1, order, args, chats)
 
 
