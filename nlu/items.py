@@ -363,9 +363,9 @@ def _unresolved(result: ItemResult, m: Mention, q: Quantity | None) -> None:
     if q is not None and not q.usable:
         _refused(result, q)
         return
-    word = m.word.upper() if m.strength == Strength.UNKNOWN else m.word
+    word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else m.word
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
-                                        candidates=list(m.skus), generic=m.strength == Strength.CATEGORY))
+                                        candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY))
 
 
 def _refused(result: ItemResult, q: Quantity) -> None:
@@ -396,7 +396,14 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     out = []
     for m in QUANTITY.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
+            unit_at = m.start("unit") if m.group("unit") else -1
+            if unit_at < 0 or any(a < unit_at and m.start() < b for a, b in taken):
+                continue
+            # "龙骨*200 副龙骨*300": the unit read after a number is the first character of the next product
+            trimmed = QUANTITY.match(text, m.start(), unit_at)
+            if trimmed is None or trimmed.group("unit"):
+                continue
+            m = trimmed
         if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
             continue        # "说一下", "一起", "两个人": a word, not a quantity
         if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():

@@ -46,6 +46,10 @@ QUANTITY = re.compile(
     rf"(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
 
 
+_CLIPPED = re.compile(r".*[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]([百千万佰仟])[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]")
+_NEXT_UNIT = {"百": "十", "千": "百", "万": "千", "佰": "拾", "仟": "佰"}
+
+
 def parse_int(text: str) -> int | None:
     """The integer ``text`` spells, or None. Handles 十/百/千/万 positions as usually written."""
     text = text.strip()
@@ -59,6 +63,8 @@ def parse_int(text: str) -> int | None:
         return None
     for short, long in _TENS.items():
         text = text.replace(short, long)
+    if m := _CLIPPED.fullmatch(text):       # "一百二" is 120 and "三千五" 3500, as said aloud ("一百零二" is 102)
+        text += _NEXT_UNIT[m.group(1)]
     text = text.replace(" ", "")
     if text.isdigit():
         return int(text)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import IntEnum
 from functools import lru_cache
 from itertools import islice, product
@@ -48,6 +49,7 @@ class Mention:
     skus: tuple[str, ...]
     strength: Strength
     word: str                     # the text as written (normalized)
+    near: tuple[str, ...] = ()    # named nothing, but meant one of these ("草甘膦200ml" when only 1L exists)
 
     @property
     def sku(self) -> str | None:
@@ -70,6 +72,26 @@ _SIBLING_SPEC = re.compile(
     r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm)(?![a-z0-9])"
     r"|(?:(?<![a-z0-9.])[-−]|零下)\d{2}(?![a-z0-9.])"
     r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)")
+_SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|ah|mah|w|瓦|匹|hp|v|伏)(?![a-z0-9])"
+_SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
+_SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
+_BIG_SMALL_AFTER = re.compile(r"\s?(?:的)?\s?(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
+_BIG_SMALL_BEFORE = re.compile(r"(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)(?:的|装的)?\s?(?:那个|这个)?\s?$")
+_MEASURES = {"ml": ("ml", 1), "毫升": ("ml", 1), "l": ("ml", 1000), "升": ("ml", 1000), "g": ("g", 1), "克": ("g", 1),
+             "kg": ("g", 1000), "公斤": ("g", 1000), "斤": ("g", 500)}
+_MEASURE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(ml|毫升|l|升|kg|公斤|g|克|斤)(?![a-z0-9])")
+
+
+def _measure(name: str) -> tuple[str, Decimal] | None:
+    """A product's size in one measure ("120ml" -> ("ml", 120), "1L" -> ("ml", 1000)), from its name."""
+    found = [m for m in _MEASURE.finditer(normalize(name)) if not normalize(name)[m.end():m.end() + 1] == "/"]
+    if not found:
+        return None
+    m = found[-1]               # "草铵膦 200g/L 1L": the pack, not the strength
+    unit, factor = _MEASURES[m.group(2)]
+    return unit, Decimal(m.group(1)) * factor
+
+
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
@@ -284,7 +306,58 @@ class ProductIndex:
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
-        return self._siblings(spelled, mentions) if siblings else mentions
+        if not siblings:
+            return mentions
+        return self._other_sizes(spelled, self._siblings(spelled, [self._big_or_small(spelled, m) for m in mentions]))
+
+    def _big_or_small(self, text: str, m: Mention) -> Mention:
+        """"嘧菌酯小瓶的", "大袋的尿素": a word of several products of one kind in several sizes, said with 大 or 小,
+        is the biggest or the smallest of them (when their sizes are written in one measure)."""
+        if len(m.skus) < 2:
+            return m
+        after = _BIG_SMALL_AFTER.match(text, m.end)
+        before = _BIG_SMALL_BEFORE.search(text, 0, m.start)
+        said = after or before
+        if said is None:
+            return m
+        sizes: dict[str, tuple[str, Decimal]] = {}
+        for sku in m.skus:
+            size = _measure(self.entries[sku].name)
+            if size is None:
+                return m
+            sizes[sku] = size
+        if len({unit for unit, _ in sizes.values()}) != 1:
+            return m
+        pick = max if said.group("bs") == "大" else min
+        best = pick(sizes.values(), key=lambda s: s[1])
+        chosen = [sku for sku, size in sizes.items() if size == best]
+        if len(chosen) != 1:
+            return m
+        start, end = (m.start, after.end()) if after is not None else (before.start(), m.end)
+        return Mention(start, end, (chosen[0],), Strength.NAME, text[start:end])
+
+    def _other_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"草甘膦200ml的来3箱" when the one 草甘膦 is 1L: a size written with a product that the product does not
+        have names no product (the dealer is asked, with the product as a suggestion), never the other size."""
+        out = []
+        for n, m in enumerate(mentions):
+            sku = m.sku
+            if sku is None:
+                out.append(m)
+                continue
+            nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
+            prev = mentions[n - 1].end if n else 0
+            after = _SIZE_AFTER.match(text, m.end, nxt)
+            before = _SIZE_BEFORE.search(text, prev, m.start)
+            sizes = [x.group("size") for x in (after, before) if x is not None]
+            label = re.sub(r"\s", "", self._labels[sku])
+            if any(not any(re.sub(r"\s", "", v) in label for v in _spec_variants(size)) for size in sizes):
+                start = before.start("size") if before is not None else m.start
+                end = after.end("size") if after is not None else m.end
+                out.append(Mention(start, end, (), Strength.UNKNOWN, text[start:end], near=(sku,)))
+            else:
+                out.append(m)
+        return out
 
     def _siblings(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"SP9 19寸的要4条 20寸的要4条", "-25防冻液 12桶 -45的 8桶", "雪狼 225 55 17 配12条 205 55 16 配8条": a size or

@@ -86,3 +86,41 @@ def test_a_product_word_typed_in_pinyin_is_found() -> None:
     assert found("qingshuangxiaoguan 5箱") == {"BJ-QS330": 5}
     assert found("sange15 来20袋") == {"FF-15": 20}
     assert found("change it to 20") == {}          # English words are not read as pinyin
+
+
+HERBICIDES = [
+    CatalogueEntry(sku="HB-1L", name="除草剂 草铵膦 200g/L 1L", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="HB-500", name="除草剂 草铵膦 200g/L 500ml", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="GL-1L", name="除草剂 草甘膦 41% 1L", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="KL-U50", name="天地龙骨 U50 3m", aliases=["天地龙骨"], unit="根"),
+    CatalogueEntry(sku="KL-T60", name="副龙骨 T60 3m", aliases=["副龙骨"], unit="根"),
+]
+
+
+def herbicide_result(text: str):  # type: ignore[no-untyped-def]
+    return PARSER.parse_sync(text, catalogue=HERBICIDES, today=date(2026, 12, 4)).slots
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("草铵膦大瓶来一箱", {"HB-1L": 1}),
+    ("小瓶的草铵膦 来5箱", {"HB-500": 5}),
+    ("草铵膦 一百二", {}),                                   # no size said: which one is asked
+    ("天地龙骨*200 副龙骨*300", {"KL-U50": 200, "KL-T60": 300}),     # 副 is a unit, and the next product's word
+])
+def test_big_or_small_and_units_that_begin_a_word(text: str, expected: dict[str, int]) -> None:
+    assert {i.sku: i.qty for i in herbicide_result(text).items} == expected
+
+
+def test_a_size_the_product_does_not_have_is_asked_never_swapped() -> None:
+    slots = herbicide_result("草甘膦200ml的来3箱")
+    assert slots.items == []
+    assert [(u.word, u.qty, u.candidates) for u in slots.unresolved] == [("草甘膦200ml", 3, ["GL-1L"])]
+    assert {i.sku: i.qty for i in herbicide_result("草甘膦 1升 3箱").items} == {"GL-1L": 3}
+
+
+@pytest.mark.parametrize(("text", "value"), [("一百二", 120), ("三千五", 3500), ("两万三", 23000), ("一百零二", 102),
+                                             ("一百二十", 120), ("两百五十", 250)])
+def test_clipped_numbers_as_said_aloud(text: str, value: int) -> None:
+    from nlu.numbers import parse_int
+
+    assert parse_int(text) == value
