@@ -142,6 +142,7 @@ class Settings(BaseSettings):
     notify_cron_weekly_performance: str = "0 9 * * mon"
     notify_cron_housekeeping: str = "15 3 * * *"
     notify_cron_statements: str = "20 9 * * *"
+    notify_cron_credit_lapses: str = "40 9 * * *"
     # monthly statements (core.statements.StatementPolicy): issued by the `statements` check, confirmed in chat
     statement_issue_day: int = Field(default=3, ge=1, le=28, description="day of the month last month's statements go out")
     statement_confirm_days: int = Field(default=10, ge=1, description="days the dealer has to confirm or dispute")

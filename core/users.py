@@ -49,6 +49,8 @@ class Permission(StrEnum):
     ACCOUNT_READ_OWN = "account.read_own"
     ACCOUNT_READ_ALL = "account.read_all"
     ACCOUNT_POST = "account.post"              # post ledger entries (finance)
+    CREDIT_REQUEST = "credit.request"          # ask for a credit limit change / temporary credit
+    CREDIT_APPROVE = "credit.approve"          # decide someone else's credit request (core.services.credit)
     STATEMENT_CONFIRM = "statement.confirm"
     CONTRACT_WRITE = "contract.write"
     CONTRACT_SIGN = "contract.sign"
@@ -79,15 +81,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHANNEL_MANAGER: frozenset({P.DEALER_READ_ALL, P.DEALER_WRITE, P.DEALER_REVIEW, P.ORDER_READ_ALL,
                                      P.ORDER_APPROVE, P.STOCK_READ_ALL, P.SELLOUT_READ_ALL, P.ACCOUNT_READ_ALL,
                                      P.CONTRACT_WRITE, P.MATERIAL_APPROVE, P.REPORT_READ_ALL,
-                                     P.PRICE_WRITE, P.PROMOTION_WRITE}),
+                                     P.PRICE_WRITE, P.PROMOTION_WRITE, P.CREDIT_REQUEST}),
     Role.AFTER_SALES: frozenset({P.DEALER_READ_ALL, P.ORDER_READ_ALL, P.TICKET_HANDLE}),
     Role.QUALITY: frozenset({P.DEALER_READ_ALL, P.QUALITY_HANDLE, P.TICKET_HANDLE}),
     Role.MARKETING: frozenset({P.DEALER_READ_ALL, P.CAMPAIGN_WRITE, P.MATERIAL_APPROVE, P.SELLOUT_READ_ALL,
                                P.REPORT_READ_ALL, P.PROMOTION_WRITE}),
     Role.MANAGEMENT: frozenset({P.DEALER_READ_ALL, P.ORDER_READ_ALL, P.STOCK_READ_ALL, P.SELLOUT_READ_ALL,
-                                P.ACCOUNT_READ_ALL, P.REPORT_READ_ALL, P.AUDIT_READ, P.ORDER_APPROVE}),
+                                P.ACCOUNT_READ_ALL, P.REPORT_READ_ALL, P.AUDIT_READ, P.ORDER_APPROVE,
+                                P.CREDIT_APPROVE}),
     Role.FINANCE: frozenset({P.DEALER_READ_ALL, P.ORDER_READ_ALL, P.ACCOUNT_READ_ALL, P.ACCOUNT_POST,
-                             P.REPORT_READ_ALL}),
+                             P.REPORT_READ_ALL, P.CREDIT_REQUEST, P.CREDIT_APPROVE}),
     Role.DEALER_OWNER: frozenset(_DEALER_COMMON | {P.CONTRACT_SIGN, P.STATEMENT_CONFIRM}),
     Role.DEALER_CLERK: frozenset(_DEALER_COMMON),
 }

@@ -29,6 +29,9 @@ The conditions and how often they may repeat:
   as the launch itself, so a campaign launched on its first day is not announced twice).
 - ``daily_digest``: what waits for each staff member today (nothing waiting: no message).
 - ``weekly_performance``: last week's orders, reported sales and contract progress, per dealer.
+- ``credit_lapses``: temporary credit whose last day is ``core.services.credit.LAPSE_WARNING_DAYS`` away, and
+  temporary credit that lapsed yesterday: the dealer's users, once per stage (the limit itself needs no job:
+  ``Dealer.effective_credit_limit`` stops counting it after its last day).
 - ``statements``: from ``StatementPolicy.issue_day`` of a month on, last month's statement for every active
   dealer with something to state, once (a statement already there is left alone); the reminder
   ``remind_days`` before a deadline, once per issue; past the deadline an undisputed statement counts as
@@ -73,6 +76,7 @@ from core.services.aftersales import sla_breaches
 from core.services.campaigns import is_running, is_target
 from core.services.contract_docs import RenewContract, renew_contract
 from core.services.contracts import contract_execution
+from core.services.credit import temporary_credit_check
 from core.services.housekeeping import prune
 from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
@@ -145,7 +149,8 @@ class Checks:
                 "contract_deviation": self.contract_deviation, "stock_levels": self.stock_levels,
                 "sla_breaches": self.sla_breaches, "campaign_launches": self.campaign_launches,
                 "daily_digest": self.daily_digest, "weekly_performance": self.weekly_performance,
-                "housekeeping": self.housekeeping, "statements": self.statements}
+                "housekeeping": self.housekeeping, "statements": self.statements,
+                "credit_lapses": self.credit_lapses}
 
     async def run(self, name: str) -> int:
         queued = await self.all()[name]()
@@ -154,6 +159,11 @@ class Checks:
 
     async def _queue(self, messages: list[OutboxMessage]) -> int:
         return await self.store.enqueue_many(messages) if messages else 0
+
+    # --- temporary credit ----------------------------------------------------------------------------
+    async def credit_lapses(self) -> int:
+        """Temporary credit ending in a few days, or lapsed yesterday: the dealer is told (once per stage)."""
+        return await temporary_credit_check(self.uow_factory(), self.clock)
 
     # --- housekeeping ------------------------------------------------------------------------------
     async def housekeeping(self) -> int:

@@ -37,6 +37,7 @@ DEFAULT_SCHEDULE: dict[str, str] = {
     "weekly_performance": "0 9 * * mon",
     "housekeeping": "15 3 * * *",
     "statements": "20 9 * * *",
+    "credit_lapses": "40 9 * * *",
 }
 
 

@@ -418,6 +418,26 @@ simple("contract.signed", "✍️ {dealer} 已签署合同 {number}（第{versio
 simple("rebate.settled", "💴 合同 {number}（{period}）返利 {amount} 已结算到您的返利账户。",
        "💴 The {period} rebate of contract {number}, {amount}, is credited to your rebate account.",
        lambda p: [[p.btn("💴 返利对账", "💴 Rebates", "ctr.rebate")]])
+
+# credit limit changes and temporary credit (core.services.credit)
+simple("credit.requested", "💳 额度申请 {number}：{dealer} {kind} {amount}{until_text}\n当前额度 {previous}；"
+       "原因：{reason}（{by}）",
+       "💳 Credit request {number}: {dealer}, {kind} {amount}{until_text}\nCurrent limit {previous}; reason: "
+       "{reason} ({by})")
+simple("credit.limit_approved", "💳 您的信用额度已调整为 {amount}（原 {previous}）。",
+       "💳 Your credit limit is now {amount} (was {previous}).",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("credit.temporary_approved", "💳 已为您开通临时额度 {amount}，有效期至 {until}，到期后自动恢复为 {limit}。",
+       "💳 Temporary credit of {amount} is yours until {until}; after that your limit is {limit} again.",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("credit.decided", "💳 额度申请 {number}（{dealer} {kind} {amount}）{status}。{note}",
+       "💳 Credit request {number} ({dealer}, {kind} {amount}): {status}. {note}")
+simple("credit.temporary_ending", "⏳ 您的临时额度 {amount} 将于 {until} 到期，之后信用额度恢复为 {limit}。",
+       "⏳ Your temporary credit of {amount} ends on {until}; after that your credit limit is {limit}.",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("credit.temporary_lapsed", "💳 您的临时额度 {amount} 已于 {until} 到期，信用额度恢复为 {limit}。",
+       "💳 Your temporary credit of {amount} ended on {until}; your credit limit is {limit} again.",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
 simple("expense.submitted", "🧾 {dealer} 提交费用核销 {number}（活动：{campaign}）：{amount}",
        "🧾 {dealer} claims {amount} for campaign {campaign} ({number})",
        lambda p: [[p.btn("🧾 审核费用核销", "🧾 Review claims", "ctr.claims")]])

@@ -8,7 +8,7 @@ repayments and adjustments here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -81,11 +81,16 @@ class DisputeStatement:
 
 @dataclass(frozen=True)
 class AccountOverview:
-    """What a dealer (or staff) sees as "my account": balances and credit."""
+    """What a dealer (or staff) sees as "my account": balances and credit.
+
+    ``credit_limit`` is the effective limit (``Dealer.effective_credit_limit``): temporary credit included
+    while it lasts, shown apart in ``temporary_credit`` / ``temporary_credit_until``."""
 
     dealer_id: int
     balances: Balances
     credit_limit: Decimal
+    temporary_credit: Decimal = ZERO
+    temporary_credit_until: date | None = None
 
     @property
     def credit_available(self) -> Decimal:
@@ -148,12 +153,19 @@ async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, cloc
         return entry
 
 
-async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> AccountOverview:
+async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
+                       clock: Clock | None = None) -> AccountOverview:
+    """Balances and credit as of today (``clock``; the real clock when not given)."""
+    today = (clock or Clock()).today()
     async with uow:
         _require_reader(actor, dealer_id)
         dealer = await _dealer(uow, dealer_id)
         balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
-        return AccountOverview(dealer_id=dealer_id, balances=balances, credit_limit=dealer.credit_limit)
+        limit = dealer.effective_credit_limit(today)
+        extra = money(limit - dealer.credit_limit)
+        return AccountOverview(dealer_id=dealer_id, balances=balances, credit_limit=money(limit),
+                               temporary_credit=extra,
+                               temporary_credit_until=dealer.temporary_credit_until if extra else None)
 
 
 async def list_entries(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *, since: datetime | None = None,

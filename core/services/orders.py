@@ -220,7 +220,8 @@ async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[
     skus = _sku_variants(items)
     book = await load_price_book(uow, dealer, skus, today, lock_promotions=lock_promotions)
     stock = await available_stock(uow, list(book.products), warehouse_id)
-    funds = Funds(await dealer_balances(uow, dealer.id), dealer.credit_limit, rules or DeductionRules())
+    funds = Funds(await dealer_balances(uow, dealer.id), dealer.effective_credit_limit(today),
+                  rules or DeductionRules())
     block = ordering_block_reason(dealer, await uow.qualifications.list(dealer_id=dealer.id), today)
     return price_order(book, items, today, stock=stock, funds=funds, block_reason=block)
 

@@ -25,6 +25,7 @@ from core.dealer_flow import tier_label
 from core.money import fmt_cny, money
 from core.services.accounts import (
     STATEMENT_STATUS_LABELS,
+    AccountOverview,
     ConfirmStatement,
     DisputeStatement,
     confirm_statement,
@@ -158,6 +159,8 @@ i18n.register({
     "acct.one.credit": ("💳 信用额度：可用 {available}（额度 {limit}，已用 {used}）",
                         "💳 Credit: {available} available (limit {limit}, used {used})"),
     "acct.btn.all_balances": ("💰 全部账户余额", "💰 All balances"),
+    "acct.temporary_credit": ("含临时额度 {amount}，有效期至 {until}（到期后自动恢复原额度）",
+                              "including temporary credit of {amount} until {until} (it lapses by itself after)"),
     "acct.btn.overview": ("📄 合同与账户", "📄 Contract & account"),
     "acct.btn.profile": ("🏢 我的资料", "🏢 My profile"),
     "acct.profile": ("🏢 经销商资料\n编号：{code}\n名称：{name}\n等级：{tier}\n区域：{region}（{province} {city}）\n"
@@ -202,7 +205,7 @@ async def menu(ctx: Ctx) -> list[Reply]:
         for t in execution.targets[:1]:
             lines.append(_target_line(ctx, t.target))
             lines.append(_bar_line(ctx, t))
-    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
     b = overview.balances
     lines.append(ctx.t("acct.overview.money", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
                        available=fmt_cny(overview.credit_available)))
@@ -359,12 +362,20 @@ async def balance(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
     b = overview.balances
     text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
                  deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
-                 available=fmt_cny(overview.credit_available))
+                 available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
     return [Reply(text=text, buttons=_menu_rows(ctx))]
+
+
+def _temporary_credit(ctx: Ctx, overview: AccountOverview) -> str:
+    """"\n含临时额度 ¥50,000.00，有效期至 2026-12-31" while temporary credit is in force, else ""."""
+    if not overview.temporary_credit or overview.temporary_credit_until is None:
+        return ""
+    return "\n" + ctx.t("acct.temporary_credit", amount=fmt_cny(overview.temporary_credit),
+                        until=overview.temporary_credit_until.isoformat())
 
 
 async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
@@ -377,11 +388,11 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
         from handlers.flows import contracts  # contracts imports this module
 
         return await contracts.rebates(ctx)
-    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx))
+    overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
     b = overview.balances
     if account == AccountKind.CREDIT:
         text = ctx.t("acct.one.credit", available=fmt_cny(overview.credit_available),
-                     limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit))
+                     limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit)) + _temporary_credit(ctx, overview)
     else:
         text = ctx.t(f"acct.one.{account.value}", amount=fmt_cny(b.of(account)))
     return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),

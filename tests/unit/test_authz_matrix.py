@@ -57,6 +57,8 @@ MATRIX = {
     Permission.ACCOUNT_READ_OWN:      "X   .   .   .   .   .   .   .   X   X",
     Permission.ACCOUNT_READ_ALL:      "X   X   X   .   .   .   X   X   .   .",
     Permission.ACCOUNT_POST:          "X   .   .   .   .   .   .   X   .   .",
+    Permission.CREDIT_REQUEST:        "X   .   X   .   .   .   .   X   .   .",
+    Permission.CREDIT_APPROVE:        "X   .   .   .   .   .   X   X   .   .",
     Permission.STATEMENT_CONFIRM:     ".   .   .   .   .   .   .   .   X   .",
     Permission.CONTRACT_WRITE:        "X   .   X   .   .   .   .   .   .   .",
     Permission.CONTRACT_SIGN:         ".   .   .   .   .   .   .   .   X   .",

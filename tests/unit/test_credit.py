@@ -1,0 +1,180 @@
+"""Credit limit changes and temporary credit (issue 14): requested by a channel manager or finance, decided by
+someone else who may (CREDIT_APPROVE), audited, the dealer told in chat; temporary credit raises the
+headroom orders get until its last day and not after, and the dealer is told before and after it lapses.
+
+The dealer (credit limit ¥100,000.00, no prepayment) orders AP300 at ¥1,999.00: 80 of them are ¥159,920.00.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from core.credit import CreditChangeKind, CreditChangeStatus
+from core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from core.services.accounts import get_balances
+from core.services.credit import (
+    RequestCreditChange,
+    decide_credit_change,
+    list_pending_credit_changes,
+    request_credit_change,
+    temporary_credit_check,
+)
+from core.services.orders import QuoteOrder, quote_order
+from core.users import Actor, Role
+from notifications.checks import Checks
+from notifications.scheduler import DEFAULT_SCHEDULE
+from tests.chat import ChatWorld, texts
+from tests.factories import dealer_user, fixed_clock, staff
+from tests.fakes import FakeOutboxStore
+
+FINANCE_2 = staff(Role.FINANCE, name="qian")
+NOW = fixed_clock("2026-12-04 10:00")
+
+
+async def _world():
+    w = ChatWorld(clock=NOW)
+    await w.catalogue()
+    dealer = await w.dealer(name="杭州绿源电器有限公司", code="D0021", credit_limit=Decimal("100000.00"))
+    other = await w.dealer(name="苏州清风商贸有限公司", code="D0022", credit_limit=Decimal("80000.00"))
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.user("200", Role.DEALER_OWNER, other)
+    staff_users = Staff(cm=(await w.user("300", Role.CHANNEL_MANAGER, username="zhou")).to_actor(),
+                        finance=(await w.user("400", Role.FINANCE, username="wu")).to_actor(),
+                        boss=(await w.user("500", Role.MANAGEMENT, username="zhao")).to_actor())
+    w.forget_pushes()
+    return w, dealer, other, staff_users
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The stored staff users as actors (their chats: 300, 400, 500)."""
+
+    cm: Actor
+    finance: Actor
+    boss: Actor
+
+
+async def test_a_limit_change_requested_approved_audited_and_told() -> None:
+    w, dealer, other, p = await _world()
+    change = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.LIMIT, Decimal("150000"), "  旺季备货，  回款记录良好 "), NOW)
+    assert (change.number, change.previous_limit, change.reason) == (
+        "CR-20261204-0001", Decimal("100000.00"), "旺季备货， 回款记录良好")
+    asked = texts(await w.pushed("400"))
+    assert "额度申请 CR-20261204-0001：D0021 杭州绿源电器有限公司 调整信用额度 ¥150,000.00" in asked
+    assert "当前额度 ¥100,000.00；原因：旺季备货， 回款记录良好（staff:zhou）" in asked
+    assert "额度申请" in texts(await w.pushed("500"))
+    assert not await w.pushed("300") and not await w.pushed("100")       # the requester and the dealer: not yet
+
+    [pending] = await list_pending_credit_changes(w.uow, p.finance)
+    assert pending.may_decide and pending.dealer_code == "D0021"
+    assert "信用额度 ¥100,000.00 → ¥150,000.00" in pending.summary("zh")
+    assert not (await list_pending_credit_changes(w.uow, p.cm))[0].may_decide       # its own request
+    with pytest.raises(PermissionDenied):
+        await decide_credit_change(w.uow, p.cm, change.id, True, "", NOW)            # no CREDIT_APPROVE
+    assert (await w.uow.dealers.get(dealer.id)).credit_limit == Decimal("100000.00")
+
+    decided = await decide_credit_change(w.uow, p.finance, change.id, True, "同意", NOW)
+    assert (decided.status, decided.decided_by) == (CreditChangeStatus.APPROVED, "staff:wu")
+    assert (await w.uow.dealers.get(dealer.id)).credit_limit == Decimal("150000.00")
+    assert (await w.uow.dealers.get(other.id)).credit_limit == Decimal("80000.00")
+    [audit] = [a for a in w.uow.audit.rows if a.action == "dealer.credit"]
+    assert (audit.actor, audit.before["credit_limit"], audit.after["credit_limit"]) == (
+        "staff:wu", "100000.00", "150000.00")
+    assert {"credit.request", "credit.approve"} <= {a.action for a in w.uow.audit.rows}
+    assert "您的信用额度已调整为 ¥150,000.00（原 ¥100,000.00）" in texts(await w.pushed("100"))
+    assert "已批准" in texts(await w.pushed("300"))                               # the requester hears back
+    assert not await w.pushed("200")                                              # another dealer hears nothing
+    with pytest.raises(InvalidTransition):
+        await decide_credit_change(w.uow, p.boss, change.id, False, "重复", NOW)      # decided once
+
+
+async def test_nobody_decides_their_own_request_and_a_rejection_needs_a_reason() -> None:
+    w, dealer, _, p = await _world()
+    change = await request_credit_change(w.uow, p.finance, RequestCreditChange(
+        dealer.id, CreditChangeKind.TEMPORARY, Decimal("50000"), "双十二备货", until=date(2026, 12, 31)), NOW)
+    with pytest.raises(PermissionDenied) as own:
+        await decide_credit_change(w.uow, p.finance, change.id, True, "", NOW)
+    assert "不能审批自己提交的额度申请" in own.value.message("zh")
+    with pytest.raises(InvalidTransition):        # one pending request per dealer and kind
+        await request_credit_change(w.uow, p.cm, RequestCreditChange(
+            dealer.id, CreditChangeKind.TEMPORARY, Decimal("10000"), "再加", until=date(2026, 12, 20)), NOW)
+    with pytest.raises(ValidationFailed):
+        await decide_credit_change(w.uow, FINANCE_2, change.id, False, "  ", NOW)
+    rejected = await decide_credit_change(w.uow, FINANCE_2, change.id, False, "回款逾期", NOW)
+    assert rejected.status == CreditChangeStatus.REJECTED and rejected.decision_note == "回款逾期"
+    assert (await w.uow.dealers.get(dealer.id)).temporary_credit == Decimal("0.00")
+    assert not await w.pushed("100")
+    told = texts(await w.pushed("400"))
+    assert "额度申请 CR-20261204-0001（D0021 杭州绿源电器有限公司 临时额度 ¥50,000.00）已驳回。回款逾期" in told
+    assert "原因：双十二备货" not in told                      # not asked to decide its own request
+
+
+@pytest.mark.parametrize(("cmd", "says"), [
+    (RequestCreditChange(0, CreditChangeKind.LIMIT, Decimal("100000"), "不变"), "与当前额度相同"),
+    (RequestCreditChange(0, CreditChangeKind.LIMIT, Decimal("-1"), "负数"), "不能为负"),
+    (RequestCreditChange(0, CreditChangeKind.LIMIT, Decimal("120000"), " "), "请说明调整原因"),
+    (RequestCreditChange(0, CreditChangeKind.TEMPORARY, Decimal("5000"), "无期限"), "截止日期"),
+    (RequestCreditChange(0, CreditChangeKind.TEMPORARY, Decimal("5000"), "过去", until=date(2026, 12, 3)), "截止日期"),
+    (RequestCreditChange(0, CreditChangeKind.TEMPORARY, Decimal("5000"), "太久", until=date(2028, 1, 1)), "最长"),
+])
+async def test_requests_that_make_no_sense_are_refused(cmd: RequestCreditChange, says: str) -> None:
+    w, dealer, _, p = await _world()
+    with pytest.raises(ValidationFailed) as refused:
+        await request_credit_change(w.uow, p.cm, RequestCreditChange(dealer.id, cmd.kind, cmd.amount, cmd.reason,
+                                                                     cmd.until), NOW)
+    assert says in refused.value.message("zh") and not w.uow.credit_changes.rows
+    with pytest.raises(PermissionDenied):
+        await request_credit_change(w.uow, dealer_user(dealer.id), RequestCreditChange(
+            dealer.id, CreditChangeKind.LIMIT, Decimal("999999"), "我自己要"), NOW)
+
+
+async def test_temporary_credit_raises_the_headroom_until_its_last_day_and_not_after() -> None:
+    w, dealer, _, p = await _world()
+    order = QuoteOrder(dealer.id, [("AP300", 80)])                    # ¥159,920.00 on credit alone
+    before = await quote_order(w.uow, dealer_user(dealer.id), order, NOW)
+    assert before.payment.shortfall == Decimal("59920.00") and before.approval_reasons
+
+    change = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.TEMPORARY, Decimal("60000"), "双十二备货", until=date(2026, 12, 31)), NOW)
+    await decide_credit_change(w.uow, p.boss, change.id, True, "", NOW)
+    assert "临时额度 ¥60,000.00，有效期至 2026-12-31" in texts(await w.pushed("100"))
+    last_day, day_after = fixed_clock("2026-12-31 23:00"), fixed_clock("2027-01-01 00:30")
+    within = await quote_order(w.uow, dealer_user(dealer.id), order, last_day)
+    assert within.payment.from_credit == Decimal("159920.00") and within.payment.shortfall == Decimal("0.00")
+    assert not within.approval_reasons
+    after = await quote_order(w.uow, dealer_user(dealer.id), order, day_after)
+    assert after.payment.shortfall == Decimal("59920.00") and after.approval_reasons
+    assert (await get_balances(w.uow, dealer_user(dealer.id), dealer.id, last_day)).credit_available == Decimal(
+        "160000.00")
+    lapsed = await get_balances(w.uow, dealer_user(dealer.id), dealer.id, day_after)
+    assert (lapsed.credit_limit, lapsed.credit_available, lapsed.temporary_credit) == (
+        Decimal("100000.00"), Decimal("100000.00"), Decimal("0.00"))
+
+    shown = texts(await w.say("100", "信用额度还剩多少"))
+    assert "💳 信用额度：可用 ¥160,000.00（额度 ¥160,000.00，已用 ¥0.00）" in shown
+    assert "含临时额度 ¥60,000.00，有效期至 2026-12-31" in shown
+
+
+async def test_the_dealer_is_told_before_temporary_credit_ends_and_when_it_lapsed() -> None:
+    w, dealer, other, p = await _world()
+    change = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.TEMPORARY, Decimal("60000"), "双十二备货", until=date(2026, 12, 31)), NOW)
+    await decide_credit_change(w.uow, p.finance, change.id, True, "", NOW)
+    w.forget_pushes()
+
+    def scheduled(at: str) -> Checks:        # the scheduler runs it by name ("credit_lapses", 09:40 daily)
+        return Checks(lambda: w.uow, FakeOutboxStore(w.uow), fixed_clock(at))
+
+    assert await scheduled("2026-12-27 09:40").run("credit_lapses") == 0
+    assert await scheduled("2026-12-28 09:40").run("credit_lapses") == 1
+    assert await temporary_credit_check(w.uow, fixed_clock("2026-12-28 15:00")) == 0      # once
+    assert DEFAULT_SCHEDULE["credit_lapses"] == "40 9 * * *"
+    assert "临时额度 ¥60,000.00 将于 2026-12-31 到期，之后信用额度恢复为 ¥100,000.00" in texts(await w.pushed("100"))
+    assert await temporary_credit_check(w.uow, fixed_clock("2027-01-01 09:00")) == 1
+    assert "已于 2026-12-31 到期，信用额度恢复为 ¥100,000.00" in texts(await w.pushed("100"))
+    assert not await w.pushed("200")
