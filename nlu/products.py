@@ -92,6 +92,11 @@ def _measure(name: str) -> tuple[str, Decimal] | None:
     return unit, Decimal(m.group(1)) * factor
 
 
+_OPPOSITE = {"前": "后", "后": "前", "内": "外", "外": "内", "左": "右", "右": "左", "上": "下", "下": "上", "冷": "热",
+             "热": "冷", "黑": "白", "白": "黑", "单": "双", "双": "单"}
+_OPPOSITE_CHARS = re.compile("[" + "".join(_OPPOSITE) + "]")
+# characters that end the words naming a product: a verb or a number begins the rest of the line
+_TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
@@ -306,9 +311,75 @@ class ProductIndex:
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+        mentions = self._told_apart(spelled, [self._big_or_small(spelled, m) for m in mentions])
         if not siblings:
             return mentions
-        return self._other_sizes(spelled, self._siblings(spelled, [self._big_or_small(spelled, m) for m in mentions]))
+        return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+
+    def _told_apart(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"哈弗H6后片", "朗逸那个前刹车片": a word of several products followed by a character that only one of them
+        has in its name or aliases (后 of 后轮) is that one; a generic word right after it is read with it."""
+        out: list[Mention] = []
+        n = 0
+        while n < len(mentions):
+            m = mentions[n]
+            n += 1
+            if len(m.skus) < 2:
+                out.append(m)
+                continue
+            chosen = None
+            for i in range(m.end, min(len(text), m.end + 4)):
+                ch = text[i]
+                if not _CJK.match(ch) or ch in _TELLING_STOP:
+                    break
+                owners = [s for s in m.skus if ch in self._labels[s]]
+                if len(owners) == 1:
+                    chosen = (i + 1, owners[0])
+                    break
+            if chosen is None:
+                out.append(m)
+                continue
+            end, sku = chosen
+            start = m.start
+            if out and sku in out[-1].skus and len(out[-1].skus) > 1 and m.start - out[-1].end <= 1:
+                start = out.pop().start                     # "哈弗|H6后片"
+            while n < len(mentions) and mentions[n].start <= end and sku in mentions[n].skus:
+                end = max(end, mentions[n].end)             # "朗逸那个前|刹车片"
+                n += 1
+            out.append(Mention(start, end, (sku,), Strength.NAME, text[start:end]))
+        return out
+
+    def _opposites(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"速腾前片10套 后片5套", "胎压内置的不要了 换外置": after a product, the opposite word (后 for 前, 外 for 内)
+        names the product whose words are the first one's with that word swapped, when exactly one is."""
+        out = list(mentions)
+        for o in _OPPOSITE_CHARS.finditer(text):
+            at = o.start()
+            if any(m.start <= at < m.end and m.sku for m in out):
+                continue
+            before = [m for m in out if m.end <= at and m.sku]
+            if not before:
+                continue
+            anchor = max(before, key=lambda m: m.end)
+            k = anchor.word.rfind(_OPPOSITE[o.group(0)])
+            if k < 0:
+                continue
+            wording = anchor.word[:k] + o.group(0) + anchor.word[k + 1:]
+            named = [m for m in self.find(wording, siblings=False) if m.sku and m.sku != anchor.sku]
+            if len(named) != 1:
+                continue
+            suffix = anchor.word[k + 1:]
+            end = at + 1
+            while end - at - 1 < len(suffix) and end < len(text) and text[end] == suffix[end - at - 1]:
+                end += 1
+            if end == at + 1 and _CJK.match(text[end:end + 1] or " "):
+                if text[end] in suffix:
+                    end += 1          # "后片" after "朗逸前刹车片"
+                elif text[end] not in "的了":
+                    continue          # "前天", "后来": the character begins another word
+            over = [m for m in out if m.start < end and at < m.end]
+            out = [m for m in out if m not in over] + [Mention(at, end, named[0].skus, Strength.NAME, text[at:end])]
+        return sorted(out, key=lambda x: x.start)
 
     def _big_or_small(self, text: str, m: Mention) -> Mention:
         """"嘧菌酯小瓶的", "大袋的尿素": a word of several products of one kind in several sizes, said with 大 or 小,

@@ -124,3 +124,25 @@ def test_clipped_numbers_as_said_aloud(text: str, value: int) -> None:
     from nlu.numbers import parse_int
 
     assert parse_int(text) == value
+
+
+PADS = [
+    CatalogueEntry(sku="BP-ST-F", name="陶瓷刹车片 速腾 前轮", aliases=["速腾前片"], unit="套"),
+    CatalogueEntry(sku="BP-ST-R", name="陶瓷刹车片 速腾 后轮", aliases=["速腾后片"], unit="套"),
+    CatalogueEntry(sku="BP-LY-F", name="陶瓷刹车片 朗逸 前轮", aliases=["朗逸前片"], unit="套"),
+    CatalogueEntry(sku="BP-LY-R", name="陶瓷刹车片 朗逸 后轮", aliases=[], unit="套"),
+    CatalogueEntry(sku="TS-IN", name="胎压监测 内置式", aliases=["胎压内置"], unit="套"),
+    CatalogueEntry(sku="TS-EX", name="胎压监测 外置式", aliases=["胎压外置"], unit="套"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("速腾前片10套 后片5套", {"BP-ST-F": 10, "BP-ST-R": 5}),
+    ("朗逸那个前刹车片来六套还有后片也来六套", {"BP-LY-F": 6, "BP-LY-R": 6}),
+    ("朗逸后片给整五套", {"BP-LY-R": 5}),                       # 后 tells the two 朗逸 pads apart
+    ("胎压内置的不要了 换外置 一样4套", {"TS-EX": 4}),
+    ("速腾前片 10套 后天到", {"BP-ST-F": 10}),                  # 后天 is a day, not the rear pad
+])
+def test_the_opposite_word_names_the_other_product(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=PADS, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
