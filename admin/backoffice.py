@@ -25,6 +25,7 @@ from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff
 from admin.campaign_form import CampaignForm
 from admin.contract_drafts import ContractDrafts
 from admin.contract_pages import ContractPages
+from admin.credit_pages import CreditPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from admin.statement_pages import StatementPages
 from core.clock import Clock
@@ -47,7 +48,8 @@ def _e(value: object) -> str:
 def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     nav = " | ".join(f"<a href='/backoffice/{p}'>{t}</a>" for p, t in (
         ("", "首页"), ("templates", "导入模板"), ("qualifications", "资质审核"), ("campaigns", "活动"),
-        ("materials", "物料"), ("tickets", "售后"), ("quality", "质量"), ("statements", "对账单")))
+        ("materials", "物料"), ("tickets", "售后"), ("quality", "质量"), ("statements", "对账单"),
+        ("credit", "信用额度")))
     return HTMLResponse(
         f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<body><nav>{nav} | <a href='/admin/'>管理后台 Admin</a></nav><h1>{_e(title)}</h1>{body}</body></html>",
@@ -367,6 +369,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         Route("/quality/corrective", r(office.quality_corrective), methods=["POST"]),
         *ContractDrafts(uow_factory, clock, _page, _e).routes(r),
         *StatementPages(uow_factory, clock, _page, _e).routes(r),
+        *CreditPages(uow_factory, clock, _page, _e).routes(r),
         Route("/contracts/{id:int}/signed.pdf", r(contract_pages.signed_pdf)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject_form)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject), methods=["POST"]),
