@@ -39,6 +39,9 @@ REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老�
                  "same again", "repeat my last", "repeat the last")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
+# the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
+# ("账不对，11月28日那笔88108.02应该是80000", "对账单有问题 SO-... 金额不对", "上个月的账")
+_STATEMENT_WORDS = re.compile(r"对账|[账帐]不对|[账帐]对不上|[账帐]单有|上个?月的?[账帐]|statement")
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
 _WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
 _REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
@@ -182,6 +185,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.CANCEL, 0.95
     if text in GREETINGS:
         return Intent.GREETING, 0.95
+    if _STATEMENT_WORDS.search(text):
+        return Intent.CONTRACT_QUERY, max(confidence, 0.85)
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)

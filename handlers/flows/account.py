@@ -36,7 +36,7 @@ from core.services.accounts import (
 from core.services.contracts import contract_execution, list_contracts
 from core.services.dealers import dealer_profile
 from core.services.qualifications import ExpiringQualification, expiring
-from core.statements import previous_period, rebate_entries, section_lines
+from core.statements import match_lines, previous_period, rebate_entries, section_lines
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -53,10 +53,10 @@ BAR_WIDTH = 10
 STATEMENT_LINES = 8
 MAX_REASON = 500
 # words that mean the monthly statement ("对账单", "账不对", "帐对不上", "上月对账单")
-STATEMENT_WORDS = ("对账", "statement", "账不对", "帐不对", "对不上", "账单", "帐单")
+STATEMENT_WORDS = ("对账", "statement", "账不对", "帐不对", "对不上", "账单", "帐单", "月的账", "月的帐")
 # said about a statement: the dealer disputes it ("账不对") / agrees ("确认对账", "没问题")
 DISPUTE_WORDS = ("不对", "有误", "错", "对不上", "有问题", "异议", "wrong", "dispute")
-CONFIRM_WORDS = ("确认", "没问题", "无误", "confirm")
+CONFIRM_WORDS = ("确认", "没问题", "无误", "没错", "confirm")
 _MONTH = re.compile(r"(\d{1,2})\s*月")
 
 CONTRACT_STATUS_LABELS: dict[ContractStatus, tuple[str, str]] = {
@@ -128,8 +128,6 @@ i18n.register({
     "acct.statement.lines_named": ("您指出的明细：", "The lines you named:"),
     "acct.statement.file_xlsx": ("📊 {period} 对账单 Excel", "📊 {period} statement, Excel"),
     "acct.statement.file_pdf": ("📄 {period} 对账单 PDF", "📄 {period} statement, PDF"),
-    "acct.statement.hint_dispute": ("如对账单有误，请点“❗ 提出异议”并说明哪一笔不对。",
-                                    "If something is wrong, tap \"❗ Dispute\" and say which line."),
     "acct.statement.hint_confirm": ("核对无误请点“✅ 确认无误”。", "If it is right, tap \"✅ Confirm\"."),
     "acct.statement.dispute_reason": ("异议原因：{reason}", "Reason given: {reason}"),
     "acct.statement.ask": ("请核对后确认，或提出异议。", "Please check it, then confirm or dispute."),
@@ -234,6 +232,10 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
     if any(w in text for w in ("余额", "balance", "额度", "预存款")):
         return await balance(ctx)
     if any(w in text for w in STATEMENT_WORDS):
+        if ctx.is_staff and Permission.ACCOUNT_POST in ctx.actor.permissions:
+            from handlers.flows import statements  # finance: the disputes waiting ("对账异议")
+
+            return await statements.disputes(ctx)
         return await statement(ctx)
     if any(w in text for w in ("资质", "到期", "执照", "licence", "license", "expir")):
         return await documents(ctx)
@@ -457,14 +459,15 @@ def _statement_text(ctx: Ctx, s: Statement) -> str:
     if s.accounts:
         lines.append(ctx.t("acct.statement.extra", orders=len(section_lines(s, "order")),
                            rebates=len(rebate_entries(s)), claims=len(section_lines(s, "claim"))))
-    if s.lines:
+    shown = [item for item in s.lines if not s.accounts or item.get("type") == "entry"]
+    if shown:
         lines.append(ctx.t("acct.statement.lines"))
-        for item in s.lines[:STATEMENT_LINES]:
+        for item in shown[:STATEMENT_LINES]:
             label = item.get("label_en" if ctx.en else "label_zh", "")
             ref = f" {item['ref']}" if item.get("ref") else ""
             lines.append(f"{item.get('date', '')[5:]} {label}{ref} {fmt_cny(Decimal(item.get('amount') or '0'))}")
-        if len(s.lines) > STATEMENT_LINES:
-            lines.append(ctx.t("acct.statement.more", n=len(s.lines)))
+        if len(shown) > STATEMENT_LINES:
+            lines.append(ctx.t("acct.statement.more", n=len(shown)))
     if s.status == StatementStatus.DISPUTED and s.dispute_reason:
         lines.append(ctx.t("acct.statement.dispute_reason", reason=s.dispute_reason))
     if s.answer:
@@ -507,11 +510,22 @@ async def statement(ctx: Ctx) -> list[Reply]:
     hint = ""
     if found.status == StatementStatus.ISSUED and ctx.inbound.kind == InboundKind.TEXT:
         said = ctx.inbound.text.lower()
-        if any(w in said for w in DISPUTE_WORDS):
-            hint = ctx.t("acct.statement.hint_dispute")
-        elif any(w in said for w in CONFIRM_WORDS):
-            hint = ctx.t("acct.statement.hint_confirm")
+        if any(w in said for w in CONFIRM_WORDS):
+            hint = ctx.t("acct.statement.hint_confirm")      # confirming takes the button, never a guess
+        elif any(w in said for w in DISPUTE_WORDS):
+            if Permission.STATEMENT_CONFIRM in ctx.actor.permissions:
+                return await _dispute_from_text(ctx, found)
+            hint = ctx.t("acct.owner_only")
     return await _statement_replies(ctx, found, hint)
+
+
+async def _dispute_from_text(ctx: Ctx, found: Statement) -> list[Reply]:
+    """"账不对，11月28日那笔 88108.02 应该是 80000": a message that names lines of the statement is the dispute;
+    one that names none ("账不对") asks what is wrong."""
+    if match_lines(found, ctx.inbound.text):
+        return await _submit_dispute(ctx, found.period, ctx.inbound.text.strip()[:MAX_REASON])
+    ctx.go("acct.dispute", period=found.period)
+    return [Reply(text=ctx.t("acct.dispute.ask", period=found.period), buttons=[forms.cancel_row(ctx, "acct")])]
 
 
 def _owner_only(ctx: Ctx) -> list[Reply] | None:
@@ -558,7 +572,10 @@ async def dispute_reason(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "acct")])]
     if len(reason) > MAX_REASON:
         return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=[forms.cancel_row(ctx, "acct")])]
-    period = str(ctx.dialog.data.get("period", ""))
+    return await _submit_dispute(ctx, str(ctx.dialog.data.get("period", "")), reason)
+
+
+async def _submit_dispute(ctx: Ctx, period: str, reason: str) -> list[Reply]:
     disputed = await dispute_statement(ctx.uow(), ctx.actor, DisputeStatement(
         dealer_id=_dealer_id(ctx), period=period, reason=reason), ctx.deps.clock)
     ctx.idle()

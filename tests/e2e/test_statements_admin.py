@@ -10,7 +10,7 @@ import io
 from datetime import date, datetime, time
 from decimal import Decimal
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pypdf
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry, StatementStatus

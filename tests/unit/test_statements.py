@@ -9,7 +9,7 @@ import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pypdf
 import pytest
 
@@ -174,7 +174,7 @@ async def test_dealer_gets_it_with_excel_and_pdf_and_confirms_in_chat() -> None:
     done = await w.press(OWNER, payload("acct.st.ok", "2026-11"))
     assert "已确认 2026-11 对账单" in texts(done)
     stored = await w.uow.statements.get(statement.id or 0)
-    assert stored is not None and stored.status == StatementStatus.CONFIRMED and stored.decided_by == "dealer:%d:li" % dealer.id
+    assert stored is not None and stored.status == StatementStatus.CONFIRMED and stored.decided_by == f"dealer:{dealer.id}:li"
     assert [e.action for e in await w.uow.audit.list() if e.entity == "statement"] == ["statement.generate",
                                                                                         "statement.confirm"]
 
@@ -182,9 +182,23 @@ async def test_dealer_gets_it_with_excel_and_pdf_and_confirms_in_chat() -> None:
 async def test_typed_words_find_the_statement() -> None:
     w, clock, _ = await _world()
     await _issue(w, clock)
-    for words in ("对账单", "上月对账单", "11月的对账单"):
+    for words in ("对账单", "上月对账单", "11月的对账单", "上个月的账"):
         assert "🧾 对账单 2026-11" in texts(await w.say(OWNER, words)), words
-    assert "提出异议" in texts(await w.say(OWNER, "账不对"))
+    assert "核对无误请点“✅ 确认无误”" in texts(await w.say(OWNER, "对账单没问题，确认"))    # a button confirms, not words
+    assert "请说明对 2026-11 对账单的异议" in texts(await w.say(OWNER, "账不对"))
+    await w.press(OWNER, payload("acct.cancel"))
+    assert "只能由贵司负责人" in texts(await w.say(CLERK, "对账单不对"))
+
+
+async def test_a_message_naming_the_wrong_line_is_the_dispute() -> None:
+    w, clock, _ = await _world()
+    statement = await _issue(w, clock)
+    said = await w.say(OWNER, "账不对，11月8日那笔55000应该是56000")
+    assert "已提交异议" in texts(said) and "BANK-1108" in texts(said)
+    stored = await w.uow.statements.get(statement.id or 0)
+    assert stored is not None and stored.status == StatementStatus.DISPUTED and stored.dispute_lines
+    listed = await w.say(FIN, "对账异议")
+    assert "应该是56000" in texts(listed) and "✅ 接受并调整" in texts(listed)
 
 
 async def test_dispute_answered_with_an_adjustment_and_the_dealer_asked_again() -> None:
@@ -195,7 +209,7 @@ async def test_dispute_answered_with_an_adjustment_and_the_dealer_asked_again() 
     clock.go("2026-12-05 10:00")
     said = await w.say(OWNER, "11月8日收款 55000 应为 56000，少记了1000")
     assert "已提交异议" in texts(said) and "BANK-1108" in texts(said)
-    [task] = [t for t in w.uow.staff_tasks.rows if t.kind == "statement.dispute"]
+    [task] = [t for t in w.uow.staff_tasks.rows if t.kind == "statement.dispute"]  # type: ignore[attr-defined]
     assert "应为 56000" in task.detail and "BANK-1108" in task.detail and task.status == TaskStatus.OPEN
     [push] = await w.pushed(FIN)
     assert "BANK-1108" in push.text
@@ -277,13 +291,13 @@ async def test_the_scheduled_check_issues_once_per_dealer_and_month() -> None:
     assert await checks.run("statements") == 0 and await w.uow.statements.list() == []
     clock.go("2026-12-03 09:20")
     assert await checks.run("statements") == 1
-    rows = len(w.uow.outbox.rows)
+    rows = len(w.uow.outbox.rows)  # type: ignore[attr-defined]
     assert await checks.run("statements") == 0        # again the same day: nothing twice
     clock.go("2026-12-04 09:20")
     assert await checks.run("statements") == 0
     [statement] = await w.uow.statements.list()
     assert statement.dealer_id == dealer.id and statement.period == "2026-11"
-    assert len(w.uow.outbox.rows) == rows
+    assert len(w.uow.outbox.rows) == rows  # type: ignore[attr-defined]
     assert not await w.uow.statements.list(dealer_id=quiet.id)
     # the command after the check issues nothing either
     outcome = await issue_statements(lambda: w.uow, FINANCE, IssueStatements(period="2026-11"), clock)
