@@ -423,7 +423,8 @@ simple("rebate.settled", "💴 合同 {number}（{period}）返利 {amount} 已�
 simple("credit.requested", "💳 额度申请 {number}：{dealer} {kind} {amount}{until_text}\n当前额度 {previous}；"
        "原因：{reason}（{by}）",
        "💳 Credit request {number}: {dealer}, {kind} {amount}{until_text}\nCurrent limit {previous}; reason: "
-       "{reason} ({by})")
+       "{reason} ({by})",
+       lambda p: [[p.btn("✅ 批准", "✅ Approve", "cr.ok", p["id"]), p.btn("❌ 驳回", "❌ Reject", "cr.no", p["id"])]])
 simple("credit.limit_approved", "💳 您的信用额度已调整为 {amount}（原 {previous}）。",
        "💳 Your credit limit is now {amount} (was {previous}).",
        lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])

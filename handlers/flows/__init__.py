@@ -12,6 +12,7 @@ def all_routers() -> list[Router]:
         apply,
         campaigns,
         contracts,
+        credit,
         faq,
         followups,
         menu,
@@ -29,4 +30,4 @@ def all_routers() -> list[Router]:
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements)]
+                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements, credit)]

@@ -11,11 +11,13 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from core.accounts import Statement, StatementStatus
 from core.campaigns import MarketingMaterial
+from core.credit import CreditChange, CreditChangeKind
 from core.dealers import Contact, Dealer
 from core.errors import PermissionDenied
 from core.money import ZERO
@@ -32,7 +34,7 @@ UNBOUND, OWNER, CLERK, OTHER = "unbound", "owner", "clerk", "other_owner"
 ACTORS = [UNBOUND, OWNER, CLERK, OTHER, *(r.value for r in STAFF_ROLES)]
 DEALERS = {OWNER, CLERK}
 SNAPSHOT = ("orders", "tickets", "quality", "material_requests", "qualifications", "dealers", "contracts",
-            "statements", "outbox", "participations", "expense_claims")
+            "statements", "outbox", "participations", "expense_claims", "credit_changes")
 REFUSAL = PermissionDenied.zh
 # dealer 1's contact and its ticket's end customer: only an allowed "Show full number" may answer with them
 FULL_NUMBERS = ("13912345678", "13800138000")
@@ -80,7 +82,8 @@ MATRIX: dict[str, Rule] = {
              "settings.menu", "settings.channel", "settings.mute", "settings.unmute", "privacy.menu",
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
-             "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel"),
+             "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
+             "cr.cancel"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -133,6 +136,9 @@ MATRIX: dict[str, Rule] = {
     **staff(P.CAMPAIGN_WRITE, "camp.staff", "camp.rv", args=("1", "{dealer}", "1")),
     **staff(P.CONTRACT_WRITE, "ctr.cl.yes", "ctr.cl.no", args=("1", "p")),
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),
+    # credit requests of dealer 1 (asked by a channel manager who is none of the actors)
+    **staff(P.CREDIT_APPROVE, "cr.list"),
+    **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", args=("{credit}",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
     # applicant's / dealer's contact phones for reviewers
     "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),
@@ -192,10 +198,13 @@ async def _seed() -> Scene:
         dealer_id=d1.id, period="2026-10", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),  # type: ignore[arg-type]
         opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO, rebates_total=ZERO, closing_balance=ZERO,
         status=StatementStatus.DISPUTED, dispute_reason="10月8日收款不对"))
+    credit = await w.uow.credit_changes.add(CreditChange(
+        number="CR-20261126-0001", dealer_id=d1.id, kind=CreditChangeKind.LIMIT, amount=Decimal("300000.00"),  # type: ignore[arg-type]
+        reason="旺季备货", requested_by="staff:seed.cm"))
     await w.uow.commit()
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
             "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
-            "stmt": str(statement.id), "period": statement.period}
+            "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id)}
     return Scene(w, d1, order, args, chats)
 
 

@@ -25,6 +25,7 @@ from core.services.credit import (
 )
 from core.services.orders import QuoteOrder, quote_order
 from core.users import Actor, Role
+from handlers.router import payload
 from notifications.checks import Checks
 from notifications.scheduler import DEFAULT_SCHEDULE
 from tests.chat import ChatWorld, texts
@@ -178,3 +179,33 @@ async def test_the_dealer_is_told_before_temporary_credit_ends_and_when_it_lapse
     assert await temporary_credit_check(w.uow, fixed_clock("2027-01-01 09:00")) == 1
     assert "已于 2026-12-31 到期，信用额度恢复为 ¥100,000.00" in texts(await w.pushed("100"))
     assert not await w.pushed("200")
+
+
+async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
+    w, dealer, _, p = await _world()
+    limit = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.LIMIT, Decimal("150000"), "旺季备货"), NOW)
+    temporary = await request_credit_change(w.uow, p.finance, RequestCreditChange(
+        dealer.id, CreditChangeKind.TEMPORARY, Decimal("50000"), "双十二", until=date(2026, 12, 31)), NOW)
+    push = await w.pushed("500")
+    assert [b.payload for b in push[0].buttons[0]] == [payload("cr.ok", limit.id), payload("cr.no", limit.id)]
+    assert "CR-20261204-0001" in push[0].text and len(push) == 2
+
+    listing = await w.say("400", "/credit")                    # finance: the CM's request, and its own
+    assert texts(listing).startswith("💳 待审批的额度申请（2）：")
+    assert "信用额度 ¥100,000.00 → ¥150,000.00；原因：旺季备货（staff:zhou）" in texts(listing)
+    assert "（您提交的申请，由其他审批人处理）" in texts(listing)
+    assert [b.payload for r in listing for row in r.buttons for b in row] == [
+        payload("cr.ok", limit.id), payload("cr.no", limit.id)]
+    refused = texts(await w.press("400", payload("cr.ok", temporary.id)))
+    assert "不能审批自己提交的额度申请" in refused
+
+    assert "额度申请 CR-20261204-0001：已批准。" in texts(await w.press("400", payload("cr.ok", limit.id)))
+    assert "请输入驳回额度申请的原因" in texts(await w.press("500", payload("cr.no", temporary.id)))
+    assert "额度申请 CR-20261204-0002：已驳回。" in texts(await w.say("500", "回款周期偏长"))
+    assert (await w.uow.credit_changes.get(temporary.id)).decision_note == "回款周期偏长"
+    assert "没有待审批的额度申请" in texts(await w.say("500", "/credit"))
+    assert "仅限有额度审批权限" in texts(await w.say("300", "/credit"))       # a requester, not an approver
+    assert "仅限有额度审批权限" in texts(await w.press("100", payload("cr.ok", limit.id)))
+    told = texts(await w.pushed("100"))
+    assert "您的信用额度已调整为 ¥150,000.00" in told and "临时额度" not in told
