@@ -126,7 +126,7 @@ i18n.register({
     "order.qty_not_whole": ("数量须是整数（“{raw}”），这一项没有改动。",
                             "A quantity must be a whole number (\"{raw}\"); that line was not changed."),
     "order.unknown_product": ("没有找到产品 {word}。", "No product {word}."),
-    "order.qty_of": (" {qty}", " x{qty}"),
+    "order.qty_of": ("（数量 {qty}）", " (qty {qty})"),
     "order.generic_pick": ("“{word}”{qty}：有好几种产品都叫这个，您要的是哪一种？",
                            "\"{word}\"{qty}: several products go by that name. Which one?"),
     "order.unknown_pick": ("没有找到“{word}”{qty}。您是不是要：", "\"{word}\"{qty} is not in the catalogue. Did you mean:"),

@@ -94,7 +94,7 @@ async def test_a_second_product_with_a_generic_word_is_never_dropped() -> None:
     replies = await w.say(CHAT, "AP300再来15台，滤网5箱，下周三前到")
     assert await cart(w) == {"AP300": 15}
     shown = texts(replies)
-    assert "“滤网” 5：有好几种产品都叫这个" in shown
+    assert "“滤网”（数量 5）：有好几种产品都叫这个" in shown
     assert "交货日期：2026-12-02" in shown
     labels = buttons(replies)
     picked = await w.press(CHAT, labels["AP500 滤网（F500） ×5"])
