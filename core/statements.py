@@ -199,6 +199,19 @@ def line_key(line: dict[str, Any], account: str = "") -> str:
     return " · ".join(p for p in parts if p)
 
 
+_LINE_LABELS: dict[str, tuple[str, str]] = {**{a.value: ACCOUNT_LABELS[a] for a in AccountKind},
+                                             "order": ("订单", "Order"), "claim": ("费用核销", "Expense claim")}
+
+
+def describe_line(key: str, en: bool = False) -> str:
+    """A ``line_key`` for a reader: the account or line type in their language (``预存款`` / ``Prepayment``)."""
+    parts = key.split(" · ")
+    if len(parts) > 1 and parts[1] in _LINE_LABELS:
+        zh, eng = _LINE_LABELS[parts[1]]
+        parts[1] = eng if en else zh
+    return " · ".join(parts)
+
+
 def match_lines(statement: Statement, text: str) -> list[str]:
     """The statement lines the dealer's words name: by reference first; else by amount (and date when both
     are said); else by date. Each as ``line_key``."""

@@ -25,6 +25,7 @@ from typing import Any
 
 from core.masking import mask_text
 from core.order_flow import approval_reason_text
+from core.statements import describe_line
 
 PAYLOAD_VERSION = "1"
 MAX_PAYLOAD_BYTES = 64
@@ -403,7 +404,7 @@ def _statement_disputed(p: Params) -> Rendered:
     named = [str(line) for line in p.get("lines") or []]
     if named:
         lines.append(p.t("涉及明细：", "Lines named:"))
-        lines += [f"• {line}" for line in named]
+        lines += [f"• {describe_line(line, p.en)}" for line in named]
     rows = _rows([p.btn("✅ 接受并调整", "✅ Accept with adjustment", "stmt.acc", p["id"]),
                   p.btn("💬 解释说明", "💬 Explain", "stmt.exp", p["id"])]) if p.get("id") else ()
     return Rendered("\n".join(lines), rows)

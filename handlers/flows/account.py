@@ -36,7 +36,7 @@ from core.services.accounts import (
 from core.services.contracts import contract_execution, list_contracts
 from core.services.dealers import dealer_profile
 from core.services.qualifications import ExpiringQualification, expiring
-from core.statements import match_lines, previous_period, rebate_entries, section_lines
+from core.statements import describe_line, match_lines, previous_period, rebate_entries, section_lines
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -581,7 +581,8 @@ async def _submit_dispute(ctx: Ctx, period: str, reason: str) -> list[Reply]:
     ctx.idle()
     lines = [ctx.t("acct.disputed")]
     if disputed.dispute_lines:
-        lines += [ctx.t("acct.statement.lines_named"), *(f"• {line}" for line in disputed.dispute_lines)]
+        lines += [ctx.t("acct.statement.lines_named"),
+                  *(f"• {describe_line(line, ctx.en)}" for line in disputed.dispute_lines)]
     else:
         lines.append(ctx.t("acct.disputed.none_named"))
     return [Reply(text="\n".join(lines), buttons=_menu_rows(ctx))]

@@ -24,6 +24,7 @@ from core.services.statements import (
     get_statement_by_id,
     list_open_disputes,
 )
+from core.statements import describe_line
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -88,7 +89,7 @@ def _dispute_buttons(ctx: Ctx, statement_id: int) -> list[list[Button]]:
 def _item_text(ctx: Ctx, d: OpenDispute) -> str:
     lines = [ctx.t("stmt.item", code=d.dealer_code, name=d.dealer_name, period=d.period,
                    closing=fmt_cny(d.closing_balance), reason=d.reason)]
-    lines += [f"• {line}" for line in d.lines]
+    lines += [f"• {describe_line(line, ctx.en)}" for line in d.lines]
     return "\n".join(lines)
 
 

@@ -199,6 +199,7 @@ async def test_a_message_naming_the_wrong_line_is_the_dispute() -> None:
     assert stored is not None and stored.status == StatementStatus.DISPUTED and stored.dispute_lines
     listed = await w.say(FIN, "对账异议")
     assert "应该是56000" in texts(listed) and "✅ 接受并调整" in texts(listed)
+    assert "2026-11-08 · 预存款 · BANK-1108 · ¥55,000.00" in texts(listed)     # the line in the reader's words
 
 
 async def test_dispute_answered_with_an_adjustment_and_the_dealer_asked_again() -> None:
