@@ -351,6 +351,7 @@ class RebateLine:
     pending: Decimal = ZERO      # awaiting approval
     ends_on: date | None = None  # the target's last day: settled after it, once finance approves
     first_tier: Decimal | None = None
+    achieved_amount: Decimal = ZERO   # the sales (CNY) the rate applies to
 
     @property
     def outstanding(self) -> Decimal:
@@ -402,7 +403,7 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
             shown.add(key)
             lines.append(RebateLine(contract.number, t.target.period, t.achievement, t.rebate_rate, t.accrued_rebate,
                                     _state(t, so_far, today), t.target.product_group, t.target.metric,
-                                    so_far.approved, so_far.pending, t.ends_on, first_tier))
+                                    so_far.approved, so_far.pending, t.ends_on, first_tier, t.actual_amount))
     for s in reversed(settlements):       # the newest settlement of a target no contract shows any more
         key = (s.contract_number, settlement_key(s))
         if key in shown or s.status == SettlementStatus.REJECTED:
@@ -412,7 +413,8 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
         state = SettlementStatus.PROPOSED.value if so_far.pending > ZERO else SettlementStatus.APPROVED.value
         lines.append(RebateLine(s.contract_number, s.period, s.achievement, s.rate,
                                 max(s.accrued_amount, so_far.approved + so_far.pending), state, s.product_group,
-                                s.metric, so_far.approved, so_far.pending, s.period_end))
+                                s.metric, so_far.approved, so_far.pending, s.period_end,
+                                achieved_amount=s.achieved_amount))
     settled = sum((p.approved for p in paid.values()), ZERO)
     accruing = sum((ln.outstanding for ln in lines), ZERO)
     pending = sum((ln.pending for ln in lines), ZERO)

@@ -93,16 +93,20 @@ i18n.register({
     "ctr.mon.duty": ("  {mark} {text}", "  {mark} {text}"),
     "ctr.rebate.head": ("💴 返利余额：{balance}\n计提中/待结算：{accruing}\n已结算累计：{settled}",
                         "💴 Rebate balance: {balance}\nAccruing / due: {accruing}\nSettled so far: {settled}"),
-    "ctr.rebate.line": ("• {number} {target}：达成 {pct} × {rate} = {amount}",
-                        "• {number} {target}: {pct} achieved × {rate} = {amount}"),
+    "ctr.rebate.line": ("• {number} {target}：达成 {pct}，返利 {rate} × 销售额 {base} = {amount}",
+                        "• {number} {target}: {pct} achieved; rebate {rate} × sales {base} = {amount}"),
+    "ctr.rebate.line_below": ("• {number} {target}：达成 {pct}，未达首档 {tier}，暂无返利",
+                              "• {number} {target}: {pct} achieved, below the first tier ({tier}): no rebate"),
+    "ctr.rebate.line_no_tiers": ("• {number} {target}：达成 {pct}，合同未约定返利", "• {number} {target}: {pct} "
+                                 "achieved; the contract has no rebate tiers"),
+    "ctr.rebate.running": ("  期间至 {end}，达到首档即开始计提", "  the period runs until {end}; a rebate accrues "
+                           "once the first tier is reached"),
     "ctr.rebate.accruing": ("  计提中：{end} 期末后经财务审批结算到返利账户", "  accruing: credited to your rebate "
                             "account after the period ends on {end}, once finance approves"),
     "ctr.rebate.due": ("  待结算 {amount}：期间已结束，财务核算审批后到账",
                        "  {amount} due: the period has ended; credited once finance approves"),
     "ctr.rebate.proposed": ("  结算 {amount} 待财务审批", "  {amount} awaiting finance approval"),
     "ctr.rebate.approved": ("  已结算 {amount}", "  {amount} settled"),
-    "ctr.rebate.below": ("  未达首档 {tier}，暂无返利", "  below the first tier ({tier}): no rebate"),
-    "ctr.rebate.none": ("  无返利", "  no rebate"),
     "ctr.rebate.no_contract": ("暂无已签署的合同，没有计提中的返利。", "No signed contract: no rebate accruing."),
     "ctr.claim.no_campaign": ("您还没有参加进行中的活动，参加活动后才能申请费用核销。",
                               "You have not joined a campaign yet; join one to claim its support."),
@@ -316,21 +320,25 @@ async def rebates(ctx: Ctx) -> list[Reply]:
 
 
 def _rebate_line(ctx: Ctx, ln: RebateLine) -> list[str]:
-    out = [ctx.t("ctr.rebate.line", number=ln.contract_number,
-                 target=target_label(ln.period, ln.product_group, ln.metric, ctx.lang),
-                 pct=_pct(ln.achievement), rate=_pct(ln.rate), amount=fmt_cny(ln.amount))]
+    target = target_label(ln.period, ln.product_group, ln.metric, ctx.lang)
+    earning = ln.rate > 0
+    if earning:
+        out = [ctx.t("ctr.rebate.line", number=ln.contract_number, target=target, pct=_pct(ln.achievement),
+                     rate=_pct(ln.rate), base=fmt_cny(ln.achieved_amount), amount=fmt_cny(ln.amount))]
+    elif ln.first_tier is not None:
+        out = [ctx.t("ctr.rebate.line_below", number=ln.contract_number, target=target, pct=_pct(ln.achievement),
+                     tier=_pct(ln.first_tier))]
+    else:
+        out = [ctx.t("ctr.rebate.line_no_tiers", number=ln.contract_number, target=target, pct=_pct(ln.achievement))]
     if ln.settled > 0:
         out.append(ctx.t("ctr.rebate.approved", amount=fmt_cny(ln.settled)))
-    if ln.rate <= 0 and ln.first_tier is not None and ln.state in ("accruing", "none"):
-        out.append(ctx.t("ctr.rebate.below", tier=_pct(ln.first_tier)))
+    end = ln.ends_on.isoformat() if ln.ends_on else "-"
     if ln.state == "accruing":
-        out.append(ctx.t("ctr.rebate.accruing", end=ln.ends_on.isoformat() if ln.ends_on else "-"))
+        out.append(ctx.t("ctr.rebate.accruing" if earning else "ctr.rebate.running", end=end))
     elif ln.state == SettlementStatus.PROPOSED.value:
         out.append(ctx.t("ctr.rebate.proposed", amount=fmt_cny(ln.pending)))
     elif ln.state == "due":
         out.append(ctx.t("ctr.rebate.due", amount=fmt_cny(ln.outstanding)))
-    elif ln.state == "none" and not (ln.rate <= 0 and ln.first_tier is not None):
-        out.append(ctx.t("ctr.rebate.none"))
     return out
 
 
