@@ -337,7 +337,8 @@ class Backoffice:
 
 
 def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, *,
-                     secret_key: str, https_only: bool, files: AbstractFileStore | None = None) -> Backoffice:
+                     secret_key: str, https_only: bool, files: AbstractFileStore | None = None,
+                     statement_confirm_days: int | None = None) -> Backoffice:
     """Serve the back-office pages at ``/backoffice`` (and ``/admin-templates``), sharing the admin's session."""
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     office = Backoffice(uow_factory, clock, auth, files)
@@ -368,7 +369,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         Route("/quality", r(office.quality_page)),
         Route("/quality/corrective", r(office.quality_corrective), methods=["POST"]),
         *ContractDrafts(uow_factory, clock, _page, _e).routes(r),
-        *StatementPages(uow_factory, clock, _page, _e).routes(r),
+        *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
         Route("/contracts/{id:int}/signed.pdf", r(contract_pages.signed_pdf)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject_form)),

@@ -43,12 +43,13 @@ _SKIPPED = {"exists": "已出具 already issued", "confirmed": "已确认 alread
 class StatementPages:
     def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
                  page: Callable[[str, str], Response], escape: Callable[[object], str],
-                 policy: StatementPolicy | None = None) -> None:
+                 confirm_days: int | None = None) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self._page = page
         self._e = escape
-        self.policy = policy or StatementPolicy()
+        # STATEMENT_CONFIRM_DAYS, as the scheduled check and the command use it
+        self.confirm_days = confirm_days or StatementPolicy().confirm_days
 
     def routes(self, r: Callable[[Handler], Any]) -> list[Route]:
         return [Route("/statements", r(self.index)),
@@ -105,7 +106,7 @@ class StatementPages:
         e = self._e
         outcome = await issue_statements(self.uow_factory, actor, IssueStatements(
             period=str(form.get("period") or "").strip(), dealer_code=str(form.get("dealer") or "").strip() or None,
-            confirm_days=self.policy.confirm_days, again=bool(form.get("again"))), self.clock)
+            confirm_days=self.confirm_days, again=bool(form.get("again"))), self.clock)
         issued = "".join(f"<li>{e(code)} {e(s.period)} 期末 closing {e(fmt_cny(s.closing_balance))}</li>"
                          for code, s in outcome.issued)
         skipped = "".join(f"<li>{e(code)}: {e(_SKIPPED.get(why, why))}</li>" for code, why in outcome.skipped)

@@ -96,6 +96,7 @@ async def test_issue_dispute_answer_and_confirm(web_any: Web) -> None:
     async with web.uow() as uow:
         [statement] = await uow.statements.list(dealer_id=dealer_id)
         ledger = await uow.ledger.list(dealer_id=dealer_id)
+    assert statement.due_on == date(2026, 12, 6)         # STATEMENT_CONFIRM_DAYS (10) after the issue on 11-26
     sections = {s["account"]: s for s in statement.accounts}
     expected_closing = {"prepayment": Decimal("53000.00"), "deposit": Decimal("20000.00"),
                         "rebate": Decimal("1500.00"), "credit": ZERO}
