@@ -62,7 +62,7 @@ _LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,
 _CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
 _SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # grades and codes: 5w-40, 48v12ah
-                   r"|(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
+                   r"|(?<![0-9.])(?<![a-z]\d)\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
                    r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?:c(?![a-z0-9]))?(?![0-9])")
 # a size or grade on its own: what tells siblings of one series apart ("19寸", "-45", "205 55 16", "195/75r16c")
@@ -97,6 +97,7 @@ _OPPOSITE = {"前": "后", "后": "前", "内": "外", "外": "内", "左": "右
 _OPPOSITE_CHARS = re.compile("[" + "".join(_OPPOSITE) + "]")
 # characters that end the words naming a product: a verb or a number begins the rest of the line
 _TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
+_PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
@@ -564,8 +565,8 @@ class ProductIndex:
                     if j > run.end():
                         continue
                     word = text[i:j]
-                    if word[0] in _NUMERALS:
-                        break             # "三桶" is three buckets, not the "三通" it sounds like
+                    if word[0] in _NUMERALS or word[0] in _PARTICLES:
+                        break             # "三桶" is three buckets, not the "三通" it sounds like; "的线" no "地线"
                     key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
                     if key is None:
                         continue

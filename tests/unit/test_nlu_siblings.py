@@ -146,3 +146,18 @@ PADS = [
 def test_the_opposite_word_names_the_other_product(text: str, expected: dict[str, int]) -> None:
     result = PARSER.parse_sync(text, catalogue=PADS, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in result.slots.items} == expected
+
+
+WIRE = [
+    CatalogueEntry(sku="W-25", name="BV2.5平方 单芯铜线 100米", aliases=["2.5平方"], unit="卷"),
+    CatalogueEntry(sku="W-25-E", name="BV2.5平方 黄绿双色地线 100米", aliases=["地线"], unit="卷"),
+    CatalogueEntry(sku="W-60", name="BV6平方 单芯铜线 100米", aliases=[], unit="卷"),
+]
+
+
+def test_a_size_glued_to_the_series_letters_and_the_particle_de_are_read_as_written() -> None:
+    def found(text: str) -> dict[str, int]:
+        return {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=WIRE, today=date(2026, 12, 4)).slots.items}
+
+    assert found("6平方的线来3卷") == {"W-60": 3}          # "的线" is not "地线" (地 is also read "de")
+    assert found("地线 2卷") == {"W-25-E": 2}
