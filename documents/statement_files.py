@@ -9,12 +9,16 @@ PDF embeds the CJK font the contract PDFs use (``documents.contract_pdf``).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
-from core.accounts import Statement
+from core.accounts import AccountKind, Statement
+from core.ledger import ACCOUNT_LABELS
 from core.money import fmt_cny
+from core.orders import ORDER_STATUS_LABELS, OrderStatus
 from core.statements import rebate_entries, section_lines
 
 
@@ -56,6 +60,15 @@ _STATUS: dict[str, tuple[str, str]] = {"issued": ("待确认", "awaiting confirm
                                        "confirmed": ("已确认", "confirmed"), "disputed": ("有异议", "disputed")}
 
 
+def _label(labels: Mapping[Any, tuple[str, str]], kind: Callable[[str], Any], value: str, en: bool) -> str:
+    """A stored code (``allocated``, ``prepayment``) in the reader's words; an unknown code as it is."""
+    try:
+        zh, eng = labels[kind(value)]
+    except (KeyError, ValueError):
+        return value
+    return eng if en else zh
+
+
 def _w(key: str, en: bool, **params: str) -> str:
     zh, eng = _WORDS[key]
     return (eng if en else zh).format(**params)
@@ -90,14 +103,14 @@ def statement_tables(statement: Statement, dealer: str, lang: str = "zh") -> tup
                            Decimal(section["closing"])])
         tables.append(table)
     orders = Table(_w("orders", en), [_w(k, en) for k in ("date", "ref", "status", "amount")])
-    orders.rows = [[o["date"], o["ref"], o.get("status", ""), Decimal(o["amount"])]
-                   for o in section_lines(statement, "order")]
+    orders.rows = [[o["date"], o["ref"], _label(ORDER_STATUS_LABELS, OrderStatus, o.get("status", ""), en),
+                    Decimal(o["amount"])] for o in section_lines(statement, "order")]
     rebates = Table(_w("rebates", en), [_w(k, en) for k in ("date", "kind", "ref", "amount", "balance")])
     rebates.rows = [[r["date"], r["label_en"] if en else r["label_zh"], r["ref"], Decimal(r["amount"]),
                      Decimal(r["balance"])] for r in rebate_entries(statement)]
     claims = Table(_w("claims", en), [_w(k, en) for k in ("date", "ref", "account", "note", "amount")])
-    claims.rows = [[c["date"], c["ref"], c.get("account", ""), c.get("note", ""), Decimal(c["amount"])]
-                   for c in section_lines(statement, "claim")]
+    claims.rows = [[c["date"], c["ref"], _label(ACCOUNT_LABELS, AccountKind, c.get("account", ""), en),
+                    c.get("note", ""), Decimal(c["amount"])] for c in section_lines(statement, "claim")]
     return head, tables + [orders, rebates, claims]
 
 

@@ -160,6 +160,7 @@ async def test_dealer_gets_it_with_excel_and_pdf_and_confirms_in_chat() -> None:
     for closing in closings.values():
         assert any(isinstance(c, (int, float, Decimal)) and Decimal(str(c)) == closing for c in cells), closing
     assert "FY-20261126-0001" in cells and "REB-Q4" in cells
+    assert "已审核" in cells and "approved" not in cells            # order status and accounts in words
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     for closing in closings.values():
         assert f"{closing:,.2f}" in text
