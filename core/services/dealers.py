@@ -282,6 +282,12 @@ async def update_dealer(uow: AbstractUnitOfWork, actor: Actor, cmd: UpdateDealer
             new_limit = _check_credit_limit(cmd.credit_limit)
             if new_limit != dealer.credit_limit:
                 require(actor, Permission.DEALER_REVIEW)
+                if dealer.status not in (DealerStatus.PROSPECT, DealerStatus.UNDER_REVIEW):
+                    # once a dealer trades, its limit changes by request and someone else's approval
+                    raise ValidationFailed(
+                        zh="输入有误：合作中的经销商调整信用额度须提交额度申请（后台“信用额度”页面），由另一位有审批权限的同事批准",
+                        en="Invalid input: a trading dealer's credit limit changes by a credit request (back office, "
+                           "Credit page), approved by someone else", reason="credit change needs a request")
             dealer.credit_limit = new_limit
         if cmd.uscc is not None:
             uscc = validate_uscc(cmd.uscc)

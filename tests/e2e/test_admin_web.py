@@ -247,15 +247,19 @@ async def test_admin_edits_a_dealer_through_the_use_case(web: Web) -> None:
     form = await web.client.get(f"/admin/dealer/edit/{dealer}")
     assert form.status_code == 200
     values = {name: value for name, value in re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', form.text)}
+    fields = {k: values.get(k, "") for k in ("code", "name", "uscc", "province", "city", "region")}
+    # an active dealer's credit limit changes by a credit request (/backoffice/credit), not in this form
+    refused = await web.client.post(f"/admin/dealer/edit/{dealer}", headers=SAME_ORIGIN, data={
+        **fields, "tier": "A", "business_scope": "家用电器销售", "credit_limit": "50000.00", "save": "Save"})
+    assert refused.status_code == 400 and "须提交额度申请" in refused.text
     response = await web.client.post(f"/admin/dealer/edit/{dealer}", headers=SAME_ORIGIN, data={
-        **{k: values.get(k, "") for k in ("code", "name", "uscc", "province", "city", "region")},
-        "tier": "A", "business_scope": "家用电器销售", "credit_limit": "50000.00", "save": "Save"})
+        **fields, "tier": "A", "business_scope": "家用电器销售", "credit_limit": "0.00", "save": "Save"})
     assert response.status_code == 302, response.text
     async with web.uow() as uow:
         stored = await uow.dealers.get(dealer)
         audit = await uow.audit.list(entity="dealer", action="dealer.update")
     assert stored is not None
-    assert (stored.tier, stored.business_scope, stored.credit_limit) == ("A", "家用电器销售", Decimal("50000.00"))
+    assert (stored.tier, stored.business_scope, stored.credit_limit) == ("A", "家用电器销售", Decimal("0.00"))
     assert len(audit) == 1 and audit[0].actor == "staff:qian.channel"
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from core.credit import CreditChangeKind, CreditChangeStatus
+from core.dealers import DealerStatus
 from core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from core.services.accounts import get_balances
 from core.services.credit import (
@@ -23,6 +24,7 @@ from core.services.credit import (
     request_credit_change,
     temporary_credit_check,
 )
+from core.services.dealers import UpdateDealer, update_dealer
 from core.services.orders import QuoteOrder, quote_order
 from core.users import Actor, Role
 from handlers.router import payload
@@ -209,3 +211,16 @@ async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
     assert "仅限有额度审批权限" in texts(await w.press("100", payload("cr.ok", limit.id)))
     told = texts(await w.pushed("100"))
     assert "您的信用额度已调整为 ¥150,000.00" in told and "临时额度" not in told
+
+
+async def test_a_trading_dealer_s_limit_is_not_edited_directly() -> None:
+    """The dealer form (update_dealer) sets a limit during onboarding only; afterwards it takes a request."""
+    w, dealer, _, p = await _world()
+    with pytest.raises(ValidationFailed) as refused:
+        await update_dealer(w.uow, p.cm, UpdateDealer(dealer.id, credit_limit=Decimal("500000")), NOW)
+    assert "须提交额度申请" in refused.value.message("zh")
+    assert (await w.uow.dealers.get(dealer.id)).credit_limit == Decimal("100000.00")
+    await update_dealer(w.uow, p.cm, UpdateDealer(dealer.id, credit_limit=Decimal("100000"), city="宁波"), NOW)
+    prospect = await w.dealer(code="D0029", status=DealerStatus.PROSPECT)
+    await update_dealer(w.uow, p.cm, UpdateDealer(prospect.id, credit_limit=Decimal("30000")), NOW)
+    assert (await w.uow.dealers.get(prospect.id)).credit_limit == Decimal("30000.00")
