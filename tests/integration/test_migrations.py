@@ -146,3 +146,55 @@ async def test_0009_adds_max_line_qty_to_existing_products_and_goes_back(empty_d
             assert await conn.run_sync(_diff) == []
     finally:
         await engine.dispose()
+
+
+async def test_0013_keys_existing_rebate_settlements_by_target_and_goes_back(empty_db: Database) -> None:
+    """A settlement made before targets had keys gets the key of the first target of its period in its contract
+    and accrued_amount = amount; dealers get no temporary credit; downgrade drops the columns, keeps the rows."""
+    url, path = empty_db.url, empty_db.search_path
+    await upgrade(url, "0005_contracts", search_path=path)
+    engine = empty_db.engine()
+    cents = 1 if empty_db.kind == "postgres" else 100        # Money: NUMERIC on PostgreSQL, cents on SQLite
+    targets = ('[{"period": "2026-Q3", "metric": "quantity", "value": "500", "product_group": "除湿机"},'
+               ' {"period": "2026-Q4", "metric": "amount", "value": "100000.00", "product_group": null},'
+               ' {"period": "2026-Q4", "metric": "amount", "value": "20000.00", "product_group": "空调"}]')
+
+    def columns(connection: Connection, table: str) -> set[str]:
+        return {c["name"] for c in inspect(connection).get_columns(table)}
+
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO dealers (code, name, uscc, province, city, region, tier, business_scope, status, "
+                "credit_limit) VALUES ('D0001', '杭州绿源电器有限公司', '91330100MA2H000001', '浙江', '杭州', '华东', "
+                "'B', '', 'active', :limit)"), {"limit": 100000 * cents})
+            await conn.execute(text(
+                "INSERT INTO contracts (number, dealer_id, starts_on, ends_on, targets, rebate_tiers, "
+                "marketing_duties, status, version, body) VALUES ('HT-2026-0001', 1, '2026-01-01', '2026-12-31', "
+                ":targets, '[]', '[]', 'active', 1, '')"), {"targets": targets})
+            for period, amount in (("2026-Q3", 1500), ("2026-Q4", 839)):
+                await conn.execute(text(
+                    "INSERT INTO rebate_settlements (contract_id, contract_number, dealer_id, period, period_end, "
+                    "achieved_amount, achievement, rate, amount, status, proposed_by, note) VALUES (1, "
+                    "'HT-2026-0001', 1, :period, '2026-12-31', 0, 0, 0, :amount, 'approved', 'system', '')"),
+                    {"period": period, "amount": amount * cents})
+        await upgrade(url, "0013_rebates_credit", search_path=path)
+        async with engine.begin() as conn:
+            rows = (await conn.execute(text("SELECT period, target_key, product_group, metric, "
+                                            "accrued_amount = amount FROM rebate_settlements ORDER BY id"))).all()
+            assert [tuple(r[:4]) + (bool(r[4]),) for r in rows] == [
+                ("2026-Q3", "2026-Q3|quantity|除湿机", "除湿机", "quantity", True),
+                ("2026-Q4", "2026-Q4|amount|*", None, "amount", True)]
+            dealer = (await conn.execute(text("SELECT temporary_credit, temporary_credit_until FROM dealers"))).one()
+            assert (int(dealer[0]), dealer[1]) == (0, None)
+        await downgrade(url, "0005_contracts", search_path=path)
+        async with engine.connect() as conn:
+            assert "target_key" not in await conn.run_sync(columns, "rebate_settlements")
+            assert "temporary_credit" not in await conn.run_sync(columns, "dealers")
+            assert "credit_changes" not in await conn.run_sync(_tables)
+            assert len((await conn.execute(text("SELECT id FROM rebate_settlements"))).all()) == 2
+        await upgrade(url, search_path=path)
+        async with engine.connect() as conn:
+            assert await conn.run_sync(_diff) == []
+    finally:
+        await engine.dispose()
