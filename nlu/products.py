@@ -71,7 +71,8 @@ _SIBLING_SPEC = re.compile(
     r"|(?<![a-z0-9.])\d{3}r\d{2}c?(?![a-z0-9])"
     r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm)(?![a-z0-9])"
     r"|(?:(?<![a-z0-9.])[-−]|零下)\d{2}(?![a-z0-9.])"
-    r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)")
+    r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)"
+    r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))")          # "光瓶的42和52各10箱"
 _SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|ah|mah|w|瓦|匹|hp|v|伏)(?![a-z0-9])"
 _SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
 _SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
@@ -446,7 +447,8 @@ class ProductIndex:
             if not before:
                 continue
             anchor = max(before, key=lambda m: m.end)
-            spec = next(reversed(list(_SIBLING_SPEC.finditer(anchor.word))), None)    # its last size
+            spec = next(reversed(list(_SIBLING_SPEC.finditer(anchor.word))), None) or \
+                re.search(r"(?<![a-z0-9.])\d{2,4}$", anchor.word)                     # its last size
             if spec is None:
                 continue
             wording = anchor.word[:spec.start()] + t.group(0) + anchor.word[spec.end():]
@@ -529,7 +531,7 @@ class ProductIndex:
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
             return m
-        after = re.match(r"\s?(?:[-−]|零下)?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
+        after = re.match(r"\s?的?\s?(?:[-−]|零下)?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
         # "-40的玻璃水", "零下40的": a grade written with its minus sign (not the "-30" of "5w-30")
         before = re.search(r"(?:(?<![\w.])[-−]|零下)?(?<![\d.a-z/x*])(?<![a-z0-9][-−])"
                            r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?的?$", text[:m.start])

@@ -161,3 +161,22 @@ def test_a_size_glued_to_the_series_letters_and_the_particle_de_are_read_as_writ
 
     assert found("6平方的线来3卷") == {"W-60": 3}          # "的线" is not "地线" (地 is also read "de")
     assert found("地线 2卷") == {"W-25-E": 2}
+
+
+LIQUOR = [
+    CatalogueEntry(sku="GP42", name="光瓶 42度 500ml", aliases=[], unit="箱"),
+    CatalogueEntry(sku="GP52", name="光瓶 52度 500ml", aliases=[], unit="箱"),
+    CatalogueEntry(sku="MK", name="纯牛奶 250ml×12", aliases=["纯奶"], unit="箱"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    ("光瓶的42和52各10箱", {"GP42": 10, "GP52": 10}, []),
+    ("原来的纯奶15箱不要了", {}, ["MK"]),                         # the count between product and negation
+    ("纯奶 10箱 不要光瓶的52了", {"MK": 10}, ["GP52"]),           # the negation takes the product after it
+])
+def test_coordinated_sizes_and_negations_after_a_count(text: str, expected: dict[str, int],
+                                                      removed: list[str]) -> None:
+    slots = PARSER.parse_sync(text, catalogue=LIQUOR, today=date(2026, 12, 4)).slots
+    assert {i.sku: i.qty for i in slots.items} == expected
+    assert slots.removed == removed
