@@ -299,7 +299,7 @@ statements = Table(
     Column("answer", Text, nullable=True),
     Column("answered_by", String(200), nullable=True),
     Column("answered_at", UTCDateTime(), nullable=True),
-    Index("ix_statements_dealer_period", "dealer_id", "period"),
+    Index("ix_statements_dealer_period", "dealer_id", "period", unique=True),   # one per dealer and month (0012)
     Index("ix_statements_status_due", "status", "due_on"),
 )
 

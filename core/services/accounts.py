@@ -64,6 +64,7 @@ class GenerateStatement:
     dealer_id: int
     period: str                    # "2026-10"
     confirm_days: int = 10         # the dealer confirms or disputes within this many days
+    replace: bool = True           # False: one already there is a Conflict (issuing a month once, races included)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,9 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
             await notify.statement_issued(uow, actor, built, clock)
             await uow.commit()
             return built
+        if not cmd.replace:
+            raise Conflict(zh=f"{cmd.period} 对账单已出具", en=f"The {cmd.period} statement is already issued",
+                           reason="exists")
         if existing.status == StatementStatus.CONFIRMED:
             raise Conflict(zh=f"{cmd.period} 对账单已确认，不能重新生成",
                            en=f"The {cmd.period} statement is confirmed and cannot be regenerated",

@@ -28,7 +28,7 @@ from core.auditing import record, snapshot
 from core.authz import require
 from core.clock import Clock
 from core.dealers import Dealer, DealerStatus
-from core.errors import InvalidTransition, NotFound, ValidationFailed
+from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from core.expenses import TaskStatus
 from core.ledger import ACCOUNT_LABELS, parse_period
 from core.money import ZERO, fmt_cny, money
@@ -101,8 +101,12 @@ async def issue_statements(uow_factory: Callable[[], AbstractUnitOfWork], actor:
         if built is not None and not has_content(built):
             outcome.skipped.append((dealer.code, "empty"))
             continue
-        statement = await generate_statement(uow_factory(), actor, GenerateStatement(
-            dealer_id=dealer.id, period=cmd.period, confirm_days=cmd.confirm_days), clock)
+        try:
+            statement = await generate_statement(uow_factory(), actor, GenerateStatement(
+                dealer_id=dealer.id, period=cmd.period, confirm_days=cmd.confirm_days, replace=cmd.again), clock)
+        except Conflict:        # issued (or confirmed) a moment ago by another run: one per dealer and month
+            outcome.skipped.append((dealer.code, "exists"))
+            continue
         outcome.issued.append((dealer.code, statement))
     return outcome
 

@@ -5,6 +5,7 @@ balance and the closing balance (``core.statements.account_sections``); ``due_on
 by which the dealer confirms or disputes (``confirm_days`` after issue), ``reminded_at`` the one reminder
 before it; ``dispute_lines`` the lines the dealer named; ``answer`` / ``answered_by`` / ``answered_at``
 finance's reply. Existing rows get empty sections and no deadline (they are never auto-confirmed).
+(dealer_id, period) becomes unique.
 Follows 0001, which created the statements table.
 
 Revision ID: 0012_statements
@@ -39,11 +40,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('answered_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('answered_at', storage.types.UTCDateTime(), nullable=True))
         batch_op.create_index('ix_statements_status_due', ['status', 'due_on'], unique=False)
+        # one statement per dealer and month: the scheduled check and a person issuing at the same moment
+        # cannot both insert one
+        batch_op.drop_index('ix_statements_dealer_period')
+        batch_op.create_index('ix_statements_dealer_period', ['dealer_id', 'period'], unique=True)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.drop_index('ix_statements_status_due')
+        batch_op.drop_index('ix_statements_dealer_period')
+        batch_op.create_index('ix_statements_dealer_period', ['dealer_id', 'period'], unique=False)
         for column in ('answered_at', 'answered_by', 'answer', 'dispute_lines', 'reminded_at', 'sent_at',
                        'confirm_days', 'due_on', 'accounts'):
             batch_op.drop_column(column)
