@@ -327,7 +327,9 @@ async def decide_settlement(uow: AbstractUnitOfWork, actor: Actor, cmd: DecideSe
             await record(uow, actor, "ledger.post", "ledger_entry", entry.id, clock, after=snapshot(entry))
             await notify.tell_dealer(uow, row.dealer_id, notify.Notice(
                 "rebate.settled", Category.CONTRACT,
-                {"number": row.contract_number, "period": row.period, "amount": fmt_cny(row.amount)}),
+                {"number": row.contract_number, "amount": fmt_cny(row.amount),
+                 "period": notify.localized(target_label(row.period, row.product_group, row.metric, "zh"),
+                                            target_label(row.period, row.product_group, row.metric, "en"))}),
                 f"{row.id}", clock, exclude=actor)
         await record(uow, actor, "rebate.approve" if cmd.approve else "rebate.reject", "rebate_settlement", row.id,
                      clock, before=before, after=snapshot(row))

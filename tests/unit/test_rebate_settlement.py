@@ -11,6 +11,7 @@ Figures (list prices, contract 2026, tiers 1 % from 80 %, 2 % from 100 %), targe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
 from tests.factories import fixed_clock, make_contract, staff
 
-FINANCE = staff(Role.FINANCE, name="wu")
+FINANCE = replace(staff(Role.FINANCE, name="wu"), user_id=None)   # no user id that a dealer user could have
 Q4_ALL = SalesTarget("2026-Q4", TargetMetric.AMOUNT, Decimal("100000.00"))
 Q4_DH = SalesTarget("2026-Q4", TargetMetric.AMOUNT, Decimal("20000.00"), product_group="除湿机")
 Q4_FILTERS = SalesTarget("2026-Q4", TargetMetric.QUANTITY, Decimal("100"), product_group="滤网")
@@ -85,6 +86,9 @@ async def test_two_targets_of_one_period_are_settled_in_full() -> None:
     after = await rebate_statement(w.uow, FINANCE, dealer.id, AFTER_YEAR_END)
     assert (after.balance, after.settled_total, after.accruing_total) == (
         Decimal("1319.25"), Decimal("1319.25"), Decimal("0.00"))
+    told = texts(await w.pushed("100"))
+    assert f"合同 {contract.number}（2026-Q4（除湿机））返利 ¥479.70 已结算到您的返利账户" in told
+    assert f"合同 {contract.number}（2026-Q4（全部产品））返利 ¥839.55 已结算" in told
     ledger_refs = sorted(e.ref for e in w.uow.ledger.rows if e.kind == EntryKind.REBATE_SETTLEMENT)
     assert ledger_refs == [f"{contract.number}/2026-Q4", f"{contract.number}/2026-Q4/除湿机"]
 
