@@ -7,7 +7,7 @@ The dealer (credit limit ¥100,000.00, no prepayment) orders AP300 at ¥1,999.00
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from tests.chat import ChatWorld, texts
 from tests.factories import dealer_user, fixed_clock, staff
 from tests.fakes import FakeOutboxStore
 
-FINANCE_2 = staff(Role.FINANCE, name="qian")
+FINANCE_2 = replace(staff(Role.FINANCE, name="qian"), user_id=None)   # not a user id of the world's users
 NOW = fixed_clock("2026-12-04 10:00")
 
 
