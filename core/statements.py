@@ -162,6 +162,10 @@ _REF = re.compile(r"[A-Za-z]{1,5}-?\d[\w-]{3,}|\d{8}-\d{3,}")
 _AMOUNT = re.compile(r"(?<![\d.\-/])[¥￥]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d/\-月号日])")
 _DATE_CN = re.compile(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]")
 _DATE_NUM = re.compile(r"(?:\d{4}[-/.])?(\d{1,2})[-/.](\d{1,2})(?![\d])")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_WORD = "(" + "|".join(_MONTHS) + r")[a-z]*\.?"
+_DAY_WORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DATE_EN = re.compile(rf"\b(?:{_DAY_WORD}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+{_DAY_WORD})\b", re.IGNORECASE)
 
 
 def _amounts(text: str) -> set[Decimal]:
@@ -187,6 +191,11 @@ def _days(text: str, start: date) -> set[date]:
     for month_s, day_s in _DATE_NUM.findall(text):
         try:
             found.add(date(start.year, int(month_s), int(day_s)))
+        except ValueError:
+            continue
+    for day_a, month_a, month_b, day_b in _DATE_EN.findall(text):      # "8 Nov", "Nov 8th"
+        try:
+            found.add(date(start.year, _MONTHS.index((month_a or month_b).lower()[:3]) + 1, int(day_a or day_b)))
         except ValueError:
             continue
     return found

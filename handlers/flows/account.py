@@ -136,7 +136,8 @@ i18n.register({
     "acct.confirmed": ("✅ 已确认 {period} 对账单。", "✅ The {period} statement is confirmed."),
     "acct.dispute.ask": ("请说明对 {period} 对账单的异议：哪一笔（日期、金额或单号）、应为多少。\n"
                          "例如：11月8日收款 55000 应为 50000",
-                         "What is wrong with the {period} statement (which line, how much)?"),
+                         "What is wrong with the {period} statement: which line (date, amount or reference) and "
+                         "what it should be?\nFor example: payment of 8 Nov 55000 should be 50000"),
     "acct.disputed": ("已提交异议，财务核对后会答复您，并请您再次确认。",
                       "Dispute sent. Finance will check it, answer you and ask you to confirm again."),
     "acct.disputed.none_named": ("未能对应到具体明细，财务会按您的说明核对。",

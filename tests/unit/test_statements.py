@@ -356,5 +356,7 @@ def test_disputed_lines_are_found_by_reference_amount_or_date() -> None:
     assert match_lines(s, "55,000 那笔不对") == ["2026-11-08 · prepayment · BANK-1108 · ¥55,000.00"]
     assert match_lines(s, "26号的核销") == ["2026-11-26 · prepayment · FY-1 · ¥800.00"]
     assert match_lines(s, "11/8 少记") == ["2026-11-08 · prepayment · BANK-1108 · ¥55,000.00"]
+    assert match_lines(s, "the payment of 8 Nov is short") == ["2026-11-08 · prepayment · BANK-1108 · ¥55,000.00"]
+    assert match_lines(s, "Nov 26th claim missing") == ["2026-11-26 · prepayment · FY-1 · ¥800.00"]
     assert match_lines(s, "账不对") == []
     assert timedelta(days=StatementPolicy().confirm_days) == timedelta(days=10)
