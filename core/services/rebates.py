@@ -250,6 +250,34 @@ async def propose_settlements(uow: AbstractUnitOfWork, actor: Actor, contract_id
     return RebateProposal(contract.number, tuple(proposed), tuple(notes))
 
 
+@dataclass(frozen=True)
+class PendingSettlement:
+    """A proposal awaiting finance's decision, as a list shows it."""
+
+    settlement: RebateSettlement
+    dealer_code: str
+    dealer_name: str
+
+    def summary(self, lang: str = "zh") -> str:
+        s = self.settlement
+        label = target_label(s.period, s.product_group, s.metric, lang)
+        if lang.lower().startswith("en"):
+            return (f"{self.dealer_code} {self.dealer_name}, contract {s.contract_number} {label}: "
+                    f"{fmt_cny(s.amount)} (earned {fmt_cny(s.accrued_amount)}, {_pct(s.achievement)} achieved)")
+        return (f"{self.dealer_code} {self.dealer_name}，合同 {s.contract_number} {label}：{fmt_cny(s.amount)}"
+                f"（应计 {fmt_cny(s.accrued_amount)}，达成 {_pct(s.achievement)}）")
+
+
+async def list_pending_settlements(uow: AbstractUnitOfWork, actor: Actor) -> list[PendingSettlement]:
+    """Rebate settlements awaiting approval, oldest first (ACCOUNT_POST: finance's lists)."""
+    require(actor, Permission.ACCOUNT_POST)
+    async with uow:
+        rows = await uow.rebate_settlements.list(status=SettlementStatus.PROPOSED, order_by="id")
+        dealers = {d.id: d for d in await uow.dealers.list(id__in=sorted({r.dealer_id for r in rows}))} if rows else {}
+    return [PendingSettlement(r, dealers[r.dealer_id].code if r.dealer_id in dealers else str(r.dealer_id),
+                              dealers[r.dealer_id].name if r.dealer_id in dealers else "") for r in rows]
+
+
 SETTLED_CONTRACT_STATUSES = (ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED)
 
 

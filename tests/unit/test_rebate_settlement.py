@@ -19,12 +19,13 @@ import pytest
 
 from core.accounts import EntryKind
 from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric
-from core.errors import InvalidTransition
+from core.errors import InvalidTransition, PermissionDenied
 from core.rebates import RebateSettlement, SettlementStatus, target_key
 from core.services.rebates import (
     DecideSettlement,
     NothingDue,
     decide_settlement,
+    list_pending_settlements,
     propose_settlements,
     rebate_statement,
 )
@@ -81,7 +82,14 @@ async def test_two_targets_of_one_period_are_settled_in_full() -> None:
     assert "滤网，按数量）：未达首档：达成率 0% < 80%，无返利" in result.explanation("zh")
     assert "below the first tier: achievement 0% < 80%" in result.explanation("en")
 
+    waiting = await list_pending_settlements(w.uow, FINANCE)
+    assert [p.summary("zh") for p in waiting] == [
+        f"{dealer.code} 杭州绿源电器有限公司，合同 {contract.number} 2026-Q4（全部产品）：¥839.55（应计 ¥839.55，达成 84%）",
+        f"{dealer.code} 杭州绿源电器有限公司，合同 {contract.number} 2026-Q4（除湿机）：¥479.70（应计 ¥479.70，达成 119.9%）"]
+    with pytest.raises(PermissionDenied):
+        await list_pending_settlements(w.uow, staff(Role.CHANNEL_MANAGER))      # finance's list
     await _approve_all(w, result.proposed)
+    assert await list_pending_settlements(w.uow, FINANCE) == []
     assert sum(_settled(w)) == Decimal("1319.25")
     after = await rebate_statement(w.uow, FINANCE, dealer.id, AFTER_YEAR_END)
     assert (after.balance, after.settled_total, after.accruing_total) == (
