@@ -209,7 +209,7 @@ def build_statement(dealer_id: int, period: str, entries: Sequence[LedgerEntry],
         elif entry.kind in (EntryKind.REBATE_ACCRUAL, EntryKind.REBATE_SETTLEMENT):
             rebates += entry.amount
         account_zh, account_en = ACCOUNT_LABELS[entry.account]
-        kind_zh, kind_en = ENTRY_LABELS[entry.kind]
+        kind_zh, kind_en = ENTRY_LABELS.get(entry.kind, (str(entry.kind), str(entry.kind)))   # a kind added later
         lines.append({"type": "entry", "date": day.isoformat(), "account": entry.account.value,
                       "kind": entry.kind.value, "label_zh": f"{account_zh}·{kind_zh}",
                       "label_en": f"{account_en} {kind_en.lower()}", "ref": entry.ref, "note": entry.note,

@@ -360,3 +360,17 @@ def test_disputed_lines_are_found_by_reference_amount_or_date() -> None:
     assert match_lines(s, "Nov 26th claim missing") == ["2026-11-26 · prepayment · FY-1 · ¥800.00"]
     assert match_lines(s, "账不对") == []
     assert timedelta(days=StatementPolicy().confirm_days) == timedelta(days=10)
+
+
+def test_an_entry_kind_without_a_label_still_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kinds added later (refunds, reversals) appear on statements even before they get a label."""
+    from core.ledger import ENTRY_LABELS
+    from core.statements import compose_statement
+
+    monkeypatch.delitem(ENTRY_LABELS, EntryKind.ADJUSTMENT)
+    entry = LedgerEntry(dealer_id=1, account=AccountKind.PREPAYMENT, amount=Decimal("-10.00"), kind=EntryKind.ADJUSTMENT,
+                        ref="X-1", created_at=at("2026-11-05 10:00"))
+    statement = compose_statement(1, "2026-11", [entry], [], [], SHANGHAI)
+    [row] = next(s for s in statement.accounts if s["account"] == "prepayment")["entries"]
+    assert (row["label_zh"], row["label_en"], row["balance"]) == ("adjustment", "adjustment", "-10.00")
+    assert "adjustment" in statement.lines[0]["label_zh"]
