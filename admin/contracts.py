@@ -129,6 +129,8 @@ def proposal_page(results: list[RebateProposal], back: str) -> str:
             head, *notes = r.explanation(lang).split("\n")
             items = "".join(Markup("<li>{}</li>").format(n.removeprefix("- ")) for n in notes)
             blocks.append(Markup("<h3>{}</h3><ul>{}</ul>").format(head, Markup(items)))
+    if not results:
+        blocks.append(Markup("<p>没有已签署、执行中或已到期的合同。</p><p>No signed, active or expired contract.</p>"))
     return str(Markup("<!doctype html><meta charset='utf-8'><title>返利结算 Rebate settlement</title>"
                       "<h2>返利结算 Rebate settlement</h2>{}<p><a href='/admin/rebate-settlement/list'>"
                       "返利结算单 Rebate settlements</a> · <a href='{}'>返回 Back</a></p>")

@@ -73,6 +73,9 @@ def settle_rebates(
             typer.echo(exc.message(lang), err=True)
             failed.append(exc.code)
             return
+        if not results:
+            typer.echo("No signed, active or expired contract." if lang.startswith("en") else
+                       "没有已签署、执行中或已到期的合同。")
         for result in results:
             typer.echo(result.explanation(lang))
 

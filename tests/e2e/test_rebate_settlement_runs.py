@@ -101,6 +101,8 @@ async def test_the_admin_action_shows_what_was_proposed_and_why_not(web_any: Web
 
 def test_the_cli_proposes_and_explains(runner: CliRunner) -> None:  # noqa: F811
     migrated(runner)
+    assert "没有已签署、执行中或已到期的合同" in invoke(runner, "contract", "settle-rebates", "--all").output
+    assert invoke(runner, "contract", "settle-rebates", code=2).exit_code == 2       # neither numbers nor --all
 
     async def seed(application: App) -> str:
         async with application.uow_factory() as uow:
