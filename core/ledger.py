@@ -162,7 +162,8 @@ def parse_period(period: str) -> tuple[date, date]:
         year_s, month_s = period.split("-")
         start = date(int(year_s), int(month_s), 1)
     except ValueError as exc:
-        raise ValidationFailed(reason=f"账期格式应为 YYYY-MM / period must be YYYY-MM: {period!r}") from exc
+        raise ValidationFailed(zh=f"输入有误：账期应写成 2026-11 这样：{period}",
+                               en=f"Invalid input: the period is written like 2026-11: {period}") from exc
     nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return start, nxt - timedelta(days=1)
 

@@ -63,19 +63,10 @@ class IssueOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)          # (dealer code, why: exists/empty/confirmed)
 
 
-def _period_or_error(period: str) -> None:
-    try:
-        parse_period(period)
-    except ValidationFailed:
-        raise ValidationFailed(zh=f"输入有误：账期应写成 2026-11 这样：{period}",
-                               en=f"Invalid input: the period is written like 2026-11: {period}") from None
-
-
 async def issue_statements(uow_factory: Callable[[], AbstractUnitOfWork], actor: Actor, cmd: IssueStatements,
                            clock: Clock) -> IssueOutcome:
     """Issue (send) the statements of ``cmd.period``; see the module docstring."""
     require(actor, Permission.ACCOUNT_POST)
-    _period_or_error(cmd.period)
     if parse_period(cmd.period)[1] >= clock.today():
         raise ValidationFailed(zh=f"输入有误：{cmd.period} 尚未结束，月底后才能出对账单",
                                en=f"Invalid input: {cmd.period} has not ended yet; statements follow the month end")
@@ -276,7 +267,7 @@ async def list_statements(uow: AbstractUnitOfWork, actor: Actor, *, period: str 
     require(actor, Permission.ACCOUNT_READ_ALL)
     filters: dict[str, Any] = {}
     if period:
-        _period_or_error(period)
+        parse_period(period)
         filters["period"] = period
     if status is not None:
         filters["status"] = status
