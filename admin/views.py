@@ -25,6 +25,7 @@ from enum import Enum
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
+from markupsafe import Markup
 from sqladmin import Admin, ModelView, action
 from sqladmin.authorization import Action, AuthorizationBackend
 from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
@@ -252,6 +253,12 @@ def _contacts_detail(model: Any, attribute: str) -> str:
     return "；".join(f"{c.name}（{c.role or '-'}）{mask_phone(c.phone)}" for c in contacts) or "-"
 
 
+def _credit_detail(model: Any, attribute: Any) -> Markup:
+    """The limit with the way to change it: a credit request (core.services.credit), never this form."""
+    return Markup("{} <a href='/backoffice/credit?dealer={}'>调整额度 / 临时额度 Change credit</a>").format(
+        f"¥{model.credit_limit:,.2f}", model.code)
+
+
 class DealerAdmin(DmsModelView):
     name = "经销商 Dealer"
     name_plural = "经销商 Dealers"
@@ -265,8 +272,9 @@ class DealerAdmin(DmsModelView):
 
     column_list = ["code", "name", "tier", "region", "province", "city", "status", "credit_limit"]
     column_details_list = ["code", "name", "uscc", "tier", "region", "province", "city", "business_scope",
-                           "status", "status_reason", "credit_limit", "parent_id", "contacts", "created_at"]
-    column_formatters_detail = {"contacts": _contacts_detail}
+                           "status", "status_reason", "credit_limit", "temporary_credit", "temporary_credit_until",
+                           "parent_id", "contacts", "created_at"]
+    column_formatters_detail = {"contacts": _contacts_detail, "credit_limit": _credit_detail}
     column_searchable_list = ["code", "name", "uscc"]
     column_sortable_list = ["code", "name", "tier", "region", "status"]
     column_default_sort = "code"
@@ -276,7 +284,9 @@ class DealerAdmin(DmsModelView):
         AllUniqueStringValuesFilter("region", title="大区 Region"),
     ]
     form_columns = ["code", "name", "uscc", "province", "city", "region", "tier", "business_scope", "credit_limit"]
-    form_args = {"code": {"description": "留空自动编号 / blank: next free code"}}
+    form_args = {"code": {"description": "留空自动编号 / blank: next free code"},
+                 "credit_limit": {"description": "合作中的经销商请在“信用额度”页面申请调整 / for an active dealer, "
+                                                "ask for a change on the Credit page (/backoffice/credit)"}}
     optional_fields = ("code", "business_scope")
     form_widget_args = {"business_scope": {"rows": 2}}
 

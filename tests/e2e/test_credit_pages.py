@@ -75,3 +75,13 @@ async def test_request_and_decide_credit_in_the_back_office(web_any: Web) -> Non
 
     await login(web_any, "sun.desk")
     assert (await web_any.client.get("/backoffice/credit")).status_code == 403
+
+
+async def test_the_dealer_page_links_to_the_credit_page(web_any: Web) -> None:
+    await add_staff(web_any, "zhou.cm", Role.CHANNEL_MANAGER)
+    dealer_id = await add_dealer(web_any, "D0042", "宁波海信达电器有限公司")
+    await login(web_any, "zhou.cm")
+    details = await web_any.client.get(f"/admin/dealer/details/{dealer_id}")
+    assert details.status_code == 200 and "/backoffice/credit?dealer=D0042" in details.text
+    form = await web_any.client.get(f"/admin/dealer/edit/{dealer_id}")
+    assert "/backoffice/credit" in form.text
