@@ -406,7 +406,8 @@ def _statement_disputed(p: Params) -> Rendered:
         lines.append(p.t("涉及明细：", "Lines named:"))
         lines += [f"• {describe_line(line, p.en)}" for line in named]
     rows = _rows([p.btn("✅ 接受并调整", "✅ Accept with adjustment", "stmt.acc", p["id"]),
-                  p.btn("💬 解释说明", "💬 Explain", "stmt.exp", p["id"])]) if p.get("id") else ()
+                  p.btn("💬 解释说明", "💬 Explain", "stmt.exp", p["id"])],
+                 [p.btn("📎 对账单", "📎 Statement", "stmt.view", p["id"])]) if p.get("id") else ()
     return Rendered("\n".join(lines), rows)
 
 

@@ -216,6 +216,9 @@ async def test_dispute_answered_with_an_adjustment_and_the_dealer_asked_again() 
     [push] = await w.pushed(FIN)
     assert "BANK-1108" in push.text
     assert buttons([push])["✅ 接受并调整"] == payload("stmt.acc", statement.id or 0)
+    seen = await w.press(FIN, buttons([push])["📎 对账单"])
+    assert {r.file_name for r in seen if r.file} == {f"statement-{dealer.code}-2026-11.xlsx",
+                                                     f"statement-{dealer.code}-2026-11.pdf"}
     [waiting] = await list_open_disputes(w.uow, FINANCE)
     assert waiting.dealer_code == dealer.code and waiting.lines and waiting.task_id == task.id
 
