@@ -206,6 +206,10 @@ async def decide_credit_change(uow: AbstractUnitOfWork, actor: Actor, request_id
         if change.requested_by == actor.label:
             raise PermissionDenied(zh="不能审批自己提交的额度申请，请由其他有审批权限的同事处理",
                                    en="You cannot decide your own credit request; another approver must")
+        if approve and change.until is not None and change.until < clock.today():
+            raise InvalidTransition(zh=f"额度申请 {change.number} 的截止日期 {change.until.isoformat()} 已过，请驳回后重新申请",
+                                    en=f"Credit request {change.number} ended on {change.until.isoformat()}: reject it "
+                                       "and ask again")
         dealer = await _dealer(uow, change.dealer_id, for_update=True)
         before = snapshot(change)
         change.status = CreditChangeStatus.APPROVED if approve else CreditChangeStatus.REJECTED

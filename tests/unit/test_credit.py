@@ -108,6 +108,9 @@ async def test_nobody_decides_their_own_request_and_a_rejection_needs_a_reason()
             dealer.id, CreditChangeKind.TEMPORARY, Decimal("10000"), "再加", until=date(2026, 12, 20)), NOW)
     with pytest.raises(ValidationFailed):
         await decide_credit_change(w.uow, FINANCE_2, change.id, False, "  ", NOW)
+    with pytest.raises(InvalidTransition) as late:          # temporary credit whose last day has passed
+        await decide_credit_change(w.uow, FINANCE_2, change.id, True, "", fixed_clock("2027-01-01 09:00"))
+    assert "截止日期 2026-12-31 已过" in late.value.message("zh")
     rejected = await decide_credit_change(w.uow, FINANCE_2, change.id, False, "回款逾期", NOW)
     assert rejected.status == CreditChangeStatus.REJECTED and rejected.decision_note == "回款逾期"
     assert (await w.uow.dealers.get(dealer.id)).temporary_credit == Decimal("0.00")
