@@ -27,7 +27,7 @@ from core.services.statements import (
     AnswerDispute,
     IssueStatements,
     answer_dispute,
-    get_statement_by_id,
+    get_statement_row,
     issue_statements,
     list_statements,
 )
@@ -118,12 +118,9 @@ class StatementPages:
         from documents.statement_files import statement_pdf, statement_xlsx
 
         require(actor, Permission.ACCOUNT_READ_ALL)
-        statement = await get_statement_by_id(self.uow_factory(), actor, request.path_params["id"])
-        async with self.uow_factory() as uow:
-            dealer = await uow.dealers.get(statement.dealer_id)
-        code = dealer.code if dealer else str(statement.dealer_id)
-        who = f"{code} {dealer.name}" if dealer else code
-        name = f"statement-{code}-{statement.period}.{kind}"
+        row = await get_statement_row(self.uow_factory(), actor, request.path_params["id"])
+        statement, who = row.statement, f"{row.dealer_code} {row.dealer_name}".strip()
+        name = f"statement-{row.dealer_code}-{statement.period}.{kind}"
         data, media = ((statement_xlsx(statement, who), XLSX) if kind == "xlsx"
                        else (statement_pdf(statement, who), "application/pdf"))
         return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

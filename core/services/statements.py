@@ -279,6 +279,14 @@ async def list_statements(uow: AbstractUnitOfWork, actor: Actor, *, period: str 
     return sorted(out, key=lambda r: (-r.statement.period_start.toordinal(), r.dealer_code))
 
 
+async def get_statement_row(uow: AbstractUnitOfWork, actor: Actor, statement_id: int) -> StatementRow:
+    """One statement with its dealer's code and name (for its files: ``statement-D0001-2026-11.pdf``)."""
+    statement = await get_statement_by_id(uow, actor, statement_id)
+    async with uow:
+        dealer = await uow.dealers.get(statement.dealer_id)
+    return StatementRow(statement, dealer.code if dealer else str(statement.dealer_id), dealer.name if dealer else "")
+
+
 def statement_status_label(status: StatementStatus) -> tuple[str, str]:
     return STATEMENT_STATUS_LABELS[status]
 

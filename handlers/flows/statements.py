@@ -22,6 +22,7 @@ from core.services.statements import (
     answer_dispute,
     describe_adjustment,
     get_statement_by_id,
+    get_statement_row,
     list_open_disputes,
 )
 from core.statements import describe_line
@@ -113,12 +114,14 @@ async def view(ctx: Ctx) -> list[Reply]:
         return refused
     from documents.statement_files import statement_pdf, statement_xlsx
 
-    statement = await get_statement_by_id(ctx.uow(), ctx.actor, _statement_id(ctx))
-    found = next((d for d in await list_open_disputes(ctx.uow(), ctx.actor) if d.statement_id == statement.id), None)
-    who = f"{found.dealer_code} {found.dealer_name}" if found else str(statement.dealer_id)
-    stem = f"statement-{found.dealer_code if found else statement.dealer_id}-{statement.period}"
-    rows = _dispute_buttons(ctx, statement.id or 0)[:1] if statement.status == StatementStatus.DISPUTED else []
-    head = _item_text(ctx, found) if found else f"{statement.period} {fmt_cny(statement.closing_balance)}"
+    row = await get_statement_row(ctx.uow(), ctx.actor, _statement_id(ctx))
+    statement = row.statement
+    who, stem = f"{row.dealer_code} {row.dealer_name}", f"statement-{row.dealer_code}-{statement.period}"
+    disputed = statement.status == StatementStatus.DISPUTED
+    rows = _dispute_buttons(ctx, statement.id or 0)[:1] if disputed else []
+    head = ctx.t("stmt.item", code=row.dealer_code, name=row.dealer_name, period=statement.period,
+                 closing=fmt_cny(statement.closing_balance), reason=statement.dispute_reason or "-")
+    head += "".join(f"\n• {describe_line(line, ctx.en)}" for line in statement.dispute_lines if disputed)
     return [Reply(text=head),
             Reply(file=statement_xlsx(statement, who, ctx.lang), file_name=f"{stem}.xlsx"),
             Reply(file=statement_pdf(statement, who, ctx.lang), file_name=f"{stem}.pdf", buttons=rows)]
