@@ -56,6 +56,8 @@ _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换�
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b")
+_EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
+                      "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
 _PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
 _PRICE_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|yuan|\$)")
 _SCALE = (
@@ -351,7 +353,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
                                                                           for m in mentions):
         result.unresolved.append(Unresolved(word=word[-1][:24], qty=q.value))
         return
-    after = _FILLER.sub(" ", tail).split()
+    after = [w for w in re.findall(r"[a-z][a-z'-]*|\d+", tail) if w not in _EN_STOP]
     if after and _EN_LEAD.search(text[:q.start]) and not _is_cjk(tail) and after[0].isalpha() and len(after[0]) >= 2 \
             and not any(m.start >= q.end and m.end <= b for m in mentions):
         # "2 internal TPMS kits": an English list item whose words name no product: never another line's count

@@ -30,6 +30,7 @@ from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.glossary import GLOSSARY, MODIFIERS
 from nlu.normalize import normalize
 from nlu.schema import CatalogueEntry
 
@@ -102,7 +103,8 @@ _PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
-_GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?")     # "省油胎 205 55 16": 胎 between series and size
+# "省油胎 205 55 16": 胎 between series and size; "65w gan charger": one English word between
+_GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?|\s(?!and\b|or\b|with\b|plus\b)[a-z]{2,8}\s")
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
                "平方": "mm2", "mm2": "平方", "㎡": "平方",
                "瓦": "w", "米": "m", "m": "米", "mah": "毫安", "v": "伏", "伏": "v"}
@@ -266,6 +268,13 @@ class ProductIndex:
             if sku in self.entries:
                 for v in _variants(normalize(word)):
                     add(v, sku, Strength.EXACT)
+        self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
+        if any(_CJK.search(label) for label in self._labels.values()):
+            for english, words in GLOSSARY.items():          # "brake fluid" for a catalogue in Chinese
+                if english not in keys:
+                    owners = {sku for sku, label in self._labels.items() if any(w in label for w in words)}
+                    if owners:
+                        keys[english] = (Strength.NAME if len(owners) == 1 else Strength.CATEGORY, owners)
         self.keys = {k: (s, tuple(sorted(skus))) for k, (s, skus) in keys.items()}
         # keys by their first two characters, longest first: at each position of a message only the keys that
         # can start there are tried (one regex alternation of thousands of keys is linear in the keys)
@@ -280,7 +289,6 @@ class ProductIndex:
                 lead = re.match(r"[a-z]*", key).group(0) if key.isascii() else "\u4e00"  # type: ignore[union-attr]
                 self._near.setdefault((lead, len(key)), []).append(key)
         self._names = {sku: _compact(normalize(e.name)) for sku, e in self.entries.items()}
-        self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
         # Chinese keys by sound, for words typed with a homophone; a sound shared by keys of other products
         # names no one of them
         self._by_sound: dict[tuple[str, ...], str] = {}
@@ -313,10 +321,35 @@ class ProductIndex:
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
-        mentions = self._told_apart(spelled, [self._big_or_small(spelled, m) for m in mentions])
+        mentions = self._told_apart(spelled, [self._modified(spelled, self._big_or_small(spelled, m))
+                                              for m in mentions])
         if not siblings:
             return mentions
         return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+
+    def _modified(self, text: str, m: Mention) -> Mention:
+        """"black pens", "rear brake pads", "the summer washer fluid": an English colour, position or size word
+        next to a word of several products keeps those whose names have it."""
+        if len(m.skus) < 2:
+            return m
+        start, end, skus = m.start, m.end, set(m.skus)
+        before = re.search(r"([a-z]+)\s$", text[:start])
+        after = re.match(r"\s([a-z]+)(?![a-z])", text[end:])
+        for found, at_start in ((before, True), (after, False)):
+            words = MODIFIERS.get(found.group(1)) if found is not None else None
+            if found is None or words is None:
+                continue
+            narrowed = {s for s in skus if any(w in self._labels[s] for w in words)}
+            if narrowed and narrowed != skus:
+                skus = narrowed
+                if at_start:
+                    start = found.start(1)
+                else:
+                    end += found.end(1)
+        if skus == set(m.skus):
+            return m
+        return Mention(start, end, tuple(sorted(skus)), Strength.NAME if len(skus) == 1 else m.strength,
+                       text[start:end])
 
     def _told_apart(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"哈弗H6后片", "朗逸那个前刹车片": a word of several products followed by a character that only one of them

@@ -20,7 +20,7 @@ from nlu.schema import CatalogueEntry, Intent
 
 TODAY = date(2026, 11, 26)   # a Thursday
 BLIND_INTENT_FLOOR = 0.94    # measured 95.0-95.3% (bench/parser.py, 2026-12-04)
-BLIND_ITEMS_FLOOR = 0.89     # measured 90.5%
+BLIND_ITEMS_FLOOR = 0.92     # measured 93.8%
 CATALOGUE = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in DEMO]
 PARSER = OfflineParser()
 
@@ -156,7 +156,7 @@ async def test_held_out_accuracy_and_slot_match() -> None:
 
 @pytest.mark.parametrize(("folder", "intent_floor", "items_floor"), [
     ("blind", BLIND_INTENT_FLOOR, BLIND_ITEMS_FLOOR),
-    ("blind2", 0.955, 0.85),         # measured 96.8% / 86.1% when it arrived (2026-12-04), never tuned on
+    ("blind2", 0.955, 0.89),         # 96.8% / 86.1% when it arrived; 96.9% / 90.4% after the English glossary (never read)
 ])
 async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_floor: float) -> None:
     """The blind sets (nlu/data/blind*/: written by someone who never saw the parser, each with its own catalogue)

@@ -62,10 +62,10 @@ def test_english_lists_are_written_count_first() -> None:
 
 
 def test_an_english_item_naming_no_product_never_changes_another_line() -> None:
-    result = PARSER.parse_sync("3 PM12s, 2 tyre shine kits, 1 box valve stems", catalogue=CATALOGUE,
+    result = PARSER.parse_sync("3 PM12s, 2 gizmo kits, 1 box widget stems", catalogue=CATALOGUE,
                                today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in result.slots.items} == {"PM12": 3}
-    assert [(u.word, u.qty) for u in result.slots.unresolved] == [("tyre shine kits", 2), ("valve stems", 1)]
+    assert [(u.word, u.qty) for u in result.slots.unresolved] == [("gizmo kits", 2), ("widget stems", 1)]
 
 
 def test_a_price_in_the_message_is_no_quantity() -> None:
@@ -180,3 +180,31 @@ def test_coordinated_sizes_and_negations_after_a_count(text: str, expected: dict
     slots = PARSER.parse_sync(text, catalogue=LIQUOR, today=date(2026, 12, 4)).slots
     assert {i.sku: i.qty for i in slots.items} == expected
     assert slots.removed == removed
+
+
+SHOP = [
+    CatalogueEntry(sku="BF4", name="刹车油 DOT4 1L", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="PEN-BK", name="中性笔 0.5mm 黑色", aliases=[], unit="盒"),
+    CatalogueEntry(sku="PEN-BL", name="中性笔 0.5mm 蓝色", aliases=[], unit="盒"),
+    CatalogueEntry(sku="OIL-1L", name="全合成机油 5W-30 1L", aliases=["530小瓶"], unit="瓶"),
+    CatalogueEntry(sku="PAD-F", name="刹车片 速腾 前轮", aliases=[], unit="套"),
+    CatalogueEntry(sku="PAD-R", name="刹车片 速腾 后轮", aliases=[], unit="套"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("pls add two cases of brake fluid", {"BF4": 2}),
+    ("20 boxes of black pens, 10 blue pens", {"PEN-BK": 20, "PEN-BL": 10}),
+    ("4 sets rear brake pads", {"PAD-R": 4}),
+    ("40 bottles of brake fluid", {"BF4": 40}),              # a container is no product ("bottles" != 小瓶)
+    ("pens x 20", {}),                                       # two products: asked, never guessed
+])
+def test_english_product_words_for_a_chinese_catalogue(text: str, expected: dict[str, int]) -> None:
+    slots = PARSER.parse_sync(text, catalogue=SHOP, today=date(2026, 12, 4)).slots
+    assert {i.sku: i.qty for i in slots.items} == expected
+
+
+def test_english_words_that_are_not_products_stay_words() -> None:
+    slots = PARSER.parse_sync("can you switch the order to next week, the price is right", catalogue=SHOP,
+                              today=date(2026, 12, 4)).slots
+    assert slots.items == [] and slots.product is None and slots.unresolved == []

@@ -1,0 +1,108 @@
+"""English words dealers use for products whose catalogue is written in Chinese.
+
+A dealer writing English ("2 cases of brake fluid", "black pens x 20") names the product by its common
+noun, and the catalogue (the maker's master data) has Chinese names only. Each English word or phrase
+here lists the Chinese words it may stand for; ``nlu.products.ProductIndex`` gives the English word the
+products of every Chinese word of the list that the catalogue has (a word naming several products stays
+generic, as in Chinese: the dealer is asked). The list is the trade's general vocabulary across the lines
+dealers sell (it was written from general knowledge, not from any labelled message); a maker's own English
+names belong in the product aliases.
+"""
+
+from __future__ import annotations
+
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    # vehicles and car care
+    "tyre": ("轮胎", "胎"), "tire": ("轮胎", "胎"), "tyres": ("轮胎", "胎"), "inner tube": ("内胎",),
+    "battery": ("电瓶", "电池", "蓄电池"), "batteries": ("电瓶", "电池"),
+    "engine oil": ("机油",), "motor oil": ("机油",), "oil": ("机油", "油"), "diesel oil": ("柴机油",),
+    "brake fluid": ("刹车油", "制动液"), "brake pads": ("刹车片",), "brake pad": ("刹车片",),
+    "pads": ("刹车片",), "coolant": ("防冻液", "冷却液"),
+    "antifreeze": ("防冻液",), "washer fluid": ("玻璃水",), "windshield washer": ("玻璃水",),
+    "wiper": ("雨刮", "雨刷"), "wipers": ("雨刮", "雨刷"), "wiper blade": ("雨刮", "雨刷"),
+    "wiper blades": ("雨刮", "雨刷"), "frameless": ("无骨",), "fuel additive": ("燃油宝", "燃油添加剂"),
+    "car wax": ("车蜡",), "wax": ("蜡",), "tyre shine": ("轮胎光亮剂", "轮胎蜡"), "tire shine": ("轮胎光亮剂",),
+    "air pump": ("打气泵", "充气泵"), "tyre inflator": ("打气泵", "充气泵"), "inflator": ("打气泵", "充气泵"),
+    "compressor": ("打气泵", "充气泵", "压缩机"), "valve stem": ("气门嘴",), "valve stems": ("气门嘴",),
+    "tpms": ("胎压监测", "胎压"), "wheel weights": ("平衡块",), "puncture repair": ("补胎",),
+    "repair strips": ("补胎条",), "tyre sealant": ("补胎液",), "ceramic coating": ("镀晶", "陶瓷"),
+    "charger": ("充电器",), "controller": ("控制器",), "motor": ("电机",), "helmet": ("头盔",),
+    "lithium": ("锂电",), "lead acid": ("铅酸",), "filter": ("滤芯", "滤网", "滤清器"),
+    "oil filter": ("机油滤芯", "机滤"), "air filter": ("空气滤芯", "空滤"), "spark plug": ("火花塞",),
+    # building, plumbing, electrical, paint
+    "pipe": ("管",), "pipes": ("管",), "elbow": ("弯头",), "elbows": ("弯头",), "tee": ("三通",),
+    "tees": ("三通",), "coupling": ("直接",), "couplings": ("直接",), "valve": ("阀", "阀门"),
+    "ball valve": ("球阀",), "faucet": ("龙头", "水龙头"), "shower": ("花洒",),
+    "shower head": ("花洒",), "basin": ("面盆", "台盆"), "toilet": ("马桶", "坐便器"), "bathtub": ("浴缸",),
+    "drain": ("地漏",), "floor drain": ("地漏",), "tile": ("瓷砖", "砖"), "tiles": ("瓷砖", "砖"),
+    "grout": ("美缝",), "wire": ("线", "电线"), "cable": ("线", "电缆"), "flex": ("软线",),
+    "earth wire": ("地线",), "ground wire": ("地线",), "socket": ("插座",), "sockets": ("插座",),
+    "switches": ("开关",), "back box": ("暗盒", "底盒"), "back boxes": ("暗盒", "底盒"),
+    "blank plate": ("白板", "空白面板"), "blank plates": ("白板", "空白面板"), "breaker": ("断路器", "空开"),
+    "lamp": ("灯",), "bulb": ("灯泡",), "led": ("led",), "paint": ("漆", "涂料"),
+    "primer": ("底漆",), "latex paint": ("乳胶漆",), "waterproofing": ("防水",), "putty": ("腻子",),
+    "gypsum board": ("石膏板",), "fire-rated": ("防火",),
+    "furring channel": ("副龙骨",), "glue": ("胶",),
+    "sealant": ("密封胶", "玻璃胶"), "silicone": ("玻璃胶",), "tape": ("胶带",),
+    # tools and fasteners
+    "drill": ("电钻", "钻"), "impact drill": ("冲击钻",), "hammer drill": ("电锤",), "rotary hammer": ("电锤",),
+    "angle grinder": ("角磨机",), "grinder": ("角磨机", "磨光机"), "circular saw": ("电圆锯",),
+    "saw blade": ("锯片",), "saw blades": ("锯片",), "drill bit": ("钻头",),
+    "drill bits": ("钻头",), "cutting disc": ("切割片",),
+    "cutting discs": ("切割片",), "grinding disc": ("磨片",), "screwdriver": ("螺丝刀", "起子"),
+    "wrench": ("扳手",), "spanner": ("扳手",), "pliers": ("钳",), "hammer": ("锤",), "tape measure": ("卷尺",),
+    "measuring tape": ("卷尺",), "gloves": ("手套",), "glove": ("手套",),
+    "screw": ("螺丝", "螺钉"), "screws": ("螺丝", "螺钉"), "self-tapping": ("自攻",), "bolt": ("螺栓",),
+    "bolts": ("螺栓",),     "anchors": ("膨胀螺丝", "膨胀"), "expansion bolt": ("膨胀螺丝",), "nail": ("钉",), "nails": ("钉",),
+    "ladder": ("梯",), "toolbox": ("工具箱",), "tool kit": ("工具套装", "套装"),     # office
+    "paper": ("纸",), "copy paper": ("复印纸",), "a4 paper": ("a4",), "a3 paper": ("a3",),
+    "thermal paper": ("热敏纸", "收银纸"), "receipt paper": ("收银纸", "热敏纸"), "pen": ("笔",),
+    "pens": ("笔",), "gel pen": ("中性笔",), "gel pens": ("中性笔",), "refill": ("笔芯",), "refills": ("笔芯",),
+    "marker": ("记号笔", "白板笔"), "markers": ("记号笔", "白板笔"), "whiteboard marker": ("白板笔",),
+    "highlighter": ("荧光笔",), "pencil": ("铅笔",), "toner": ("硒鼓", "粉盒", "墨粉"),
+    "toner cartridge": ("硒鼓",), "cartridge": ("墨盒", "硒鼓"), "ink cartridge": ("墨盒",), "ink": ("墨水", "墨"),
+    "drum unit": ("鼓架", "感光鼓"), "stapler": ("订书机",),
+    "staples": ("订书钉",), "binder clip": ("长尾夹",), "binder clips": ("长尾夹",), "folder": ("文件夹",),
+    "folders": ("文件夹",), "file box": ("档案盒",), "notebook": ("笔记本", "本"), "notebooks": ("笔记本", "本"),
+    "shredder": ("碎纸机",), "laminator": ("过塑机", "塑封机"), "binding machine": ("装订机",),
+    "calculator": ("计算器",), "envelope": ("信封",), "envelopes": ("信封",), "sticky notes": ("便利贴",),
+    # food, drink, household
+    "milk": ("奶", "牛奶"), "plain milk": ("纯奶", "纯牛奶"), "whole milk": ("纯奶", "全脂"), "skim": ("脱脂",),
+    "yogurt": ("酸奶",), "yoghurt": ("酸奶",), "beer": ("啤酒",), "dark beer": ("黑啤",), "black beer": ("黑啤",),
+    "wheat beer": ("白啤", "小麦"), "white beer": ("白啤",),     "wine": ("葡萄酒", "红酒"), "liquor": ("白酒",), "baijiu": ("白酒",),     "tea": ("茶",), "ice tea": ("冰红茶", "冰茶"), "iced tea": ("冰红茶", "冰茶"), "juice": ("果汁",),
+    "cola": ("可乐",), "coffee": ("咖啡",), "noodles": ("面",), "instant noodles": ("方便面", "面"),
+    "snack": ("零食",), "rice": ("大米", "米"), "flour": ("面粉",), "cooking oil": ("食用油",),
+    "soy sauce": ("酱油",), "vinegar": ("醋",), "salt": ("盐",), "sugar": ("糖",),
+    "toothpaste": ("牙膏",), "toothbrush": ("牙刷",), "shampoo": ("洗发水",), "body wash": ("沐浴露",),
+    "soap": ("香皂", "肥皂"), "dish soap": ("洗洁精",), "detergent": ("洗衣液", "洗衣粉"),
+    "laundry detergent": ("洗衣液",), "washing powder": ("洗衣粉",), "tissue": ("纸巾", "抽纸", "卷纸"),
+    "tissues": ("纸巾", "抽纸"), "toilet paper": ("卷纸",), "tissue rolls": ("卷纸",), "wipes": ("湿巾",),
+    "diapers": ("纸尿裤",), "lavender": ("薰衣草",), "lemon": ("柠檬",), "mint": ("薄荷",),
+    "strawberry": ("草莓",), "peach": ("桃",), "whitening": ("美白",),
+    # farm
+    "fertilizer": ("肥", "化肥"), "urea": ("尿素",), "compound fertilizer": ("复合肥",), "seed": ("种子",),
+    "seeds": ("种子",), "herbicide": ("除草剂",), "pesticide": ("杀虫剂", "农药"), "insecticide": ("杀虫剂",),
+    "fungicide": ("杀菌剂",), "glyphosate": ("草甘膦",), "glufosinate": ("草铵膦",),
+    # appliances and electronics
+    "air purifier": ("净化器", "空气净化器"), "purifier": ("净化器",), "dehumidifier": ("除湿机",),
+    "water purifier": ("净水器",), "humidifier": ("加湿器",), "fan": ("风扇",), "heater": ("取暖器",),
+    "water heater": ("热水器",), "range hood": ("油烟机",), "hob": ("燃气灶", "灶"), "stove": ("灶",),
+    "rice cooker": ("电饭煲",), "kettle": ("电水壶",), "microwave": ("微波炉",), "fridge": ("冰箱",),
+    "refrigerator": ("冰箱",), "air conditioner": ("空调",), "washing machine": ("洗衣机",), "tv": ("电视",),
+    "phone case": ("手机壳",), "screen protector": ("钢化膜", "贴膜"), "power bank": ("充电宝",),
+    "gan": ("氮化镓",), "fast charger": ("快充",), "wireless": ("无线",), "earphones": ("耳机",), "headphones": ("耳机",), "cable charger": ("数据线",), "data cable": ("数据线",),
+}
+
+#: words that only narrow a product word next to them ("black pens", "rear pads", "small bottles"): never a
+#: product on their own ("can you", "the right one")
+MODIFIERS: dict[str, tuple[str, ...]] = {
+    "black": ("黑色", "黑"), "white": ("白色", "白"), "red": ("红色", "红"), "blue": ("蓝色", "蓝"),
+    "green": ("绿色", "绿"), "yellow": ("黄色", "黄"), "grey": ("灰色", "灰"), "gray": ("灰色", "灰"),
+    "silver": ("银色",), "gold": ("金色",), "pink": ("粉色",), "purple": ("紫色",), "orange": ("橙色",),
+    "brown": ("棕色",), "colour": ("彩色",), "color": ("彩色",),
+    "front": ("前轮", "前片", "前"), "rear": ("后轮", "后片", "后"), "left": ("左",),
+    "right": ("右",), "inner": ("内",), "internal": ("内置",), "outer": ("外",), "external": ("外置",),
+    "large": ("大号", "大"), "big": ("大号", "大"), "small": ("小瓶", "小号", "小"), "medium": ("中号",),
+    "mini": ("迷你", "mini"), "kids": ("儿童",), "children": ("儿童",), "adult": ("成人",),
+    "summer": ("夏季",), "winter": ("冬季", "雪地"), "snow": ("雪地",),
+}
