@@ -5,13 +5,28 @@
 - ``cr.ok|<id>`` approves; ``cr.no|<id>`` asks for the reason, then rejects. The approvers' push
   (``credit.requested``) carries the same buttons.
 
-Asking for a change is the back office's form (``/backoffice/credit``).
+Asking for a change (CREDIT_REQUEST: channel managers, finance): ``/credit`` offers ➕ (``cr.new``), then dealer
+code, new limit or temporary credit (``cr.kind``), amount ("30万" works), last day for temporary credit, reason,
+and a summary to submit (``cr.submit``, once per form); the back office has the same form
+(``/backoffice/credit``).
 """
 
 from __future__ import annotations
 
-from core.credit import CREDIT_STATUS_LABELS, CreditChange
-from core.services.credit import MAX_REASON, decide_credit_change, list_pending_credit_changes
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from core.credit import CREDIT_KIND_LABELS, CREDIT_STATUS_LABELS, CreditChange, CreditChangeKind
+from core.money import fmt_cny, money
+from core.services.accounts import get_balances
+from core.services.credit import (
+    MAX_REASON,
+    RequestCreditChange,
+    decide_credit_change,
+    list_pending_credit_changes,
+    request_credit_change,
+)
+from core.services.dealers import get_dealer_by_code
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -19,6 +34,7 @@ from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.dates import parse_date
 
 router = Router(name=__name__)
 
@@ -31,18 +47,48 @@ i18n.register({
     "cr.btn.list": ("💳 额度申请", "💳 Credit requests"),
     "cr.reason": ("请输入驳回额度申请的原因：", "Why is the credit request rejected?"),
     "cr.decided": ("额度申请 {number}：{status}。", "Credit request {number}: {status}."),
+    "cr.btn.new": ("➕ 申请调整额度", "➕ Ask for a credit change"),
+    "cr.ask.dealer": ("请输入经销商编码（例如 D0001）：", "Which dealer? Type its code (e.g. D0001):"),
+    "cr.ask.kind": ("{dealer}\n当前信用额度 {limit}{temporary}\n要申请哪种调整？",
+                    "{dealer}\nCredit limit now {limit}{temporary}\nWhich change?"),
+    "cr.temporary_now": ("（含临时额度 {amount}，至 {until}）", " (with temporary credit of {amount} until {until})"),
+    "cr.ask.amount.limit": ("请输入新的信用额度（元），例如 300000 或 30万：",
+                            "The new credit limit (CNY), e.g. 300000:"),
+    "cr.ask.amount.temporary": ("请输入临时额度金额（元），例如 50000 或 5万：",
+                                "The temporary credit (CNY), e.g. 50000:"),
+    "cr.ask.until": ("临时额度用到哪天（含当天）？例如 2026-12-31 或 12月31日：",
+                     "Until which day (included)? e.g. 2026-12-31:"),
+    "cr.ask.reason": ("请说明原因（例如：旺季备货，回款记录良好）：", "Why (e.g. peak season stock, pays on time)?"),
+    "cr.bad.amount": ("请输入金额，例如 50000 或 5万。", "Please type an amount, e.g. 50000."),
+    "cr.bad.date": ("没看懂日期，请按 2026-12-31 的格式输入。", "Please type the day as 2026-12-31."),
+    "cr.confirm": ("请确认额度申请：\n经销商：{dealer}\n{what}\n原因：{reason}",
+                   "Please confirm the credit request:\nDealer: {dealer}\n{what}\nReason: {reason}"),
+    "cr.what.limit": ("调整信用额度：{previous} → {amount}", "Credit limit: {previous} -> {amount}"),
+    "cr.what.temporary": ("临时额度：{amount}，至 {until}", "Temporary credit: {amount} until {until}"),
+    "cr.btn.submit": ("✅ 提交审批", "✅ Submit for approval"),
+    "cr.submitted": ("✅ 已提交额度申请 {number}，审批人处理后会通知您。",
+                     "✅ Credit request {number} submitted; you will hear the decision."),
+    "cr.request_only": ("申请调整额度仅限渠道经理和财务人员。", "Only channel managers and finance ask for credit changes."),
     "cr.staff_only": ("此功能仅限有额度审批权限的同事使用；申请调整请用后台“信用额度”页面。",
                       "This is for staff who decide credit changes; ask for one on the back office's Credit page."),
 })
 
 
-def _refused(ctx: Ctx) -> list[Reply] | None:
+def _refused(ctx: Ctx, permission: Permission = Permission.CREDIT_APPROVE) -> list[Reply] | None:
     refused = require_bound(ctx)
     if refused is not None:
         return refused
-    if not ctx.is_staff or Permission.CREDIT_APPROVE not in ctx.actor.permissions:
-        return [Reply(text=ctx.t("cr.staff_only"))]
+    if not ctx.is_staff or permission not in ctx.actor.permissions:
+        if permission == Permission.CREDIT_APPROVE and Permission.CREDIT_REQUEST in ctx.actor.permissions:
+            return [Reply(text=ctx.t("cr.staff_only"), buttons=[[Button(ctx.t("cr.btn.new"), payload("cr.new"))]])]
+        return [Reply(text=ctx.t("cr.staff_only" if permission == Permission.CREDIT_APPROVE else "cr.request_only"))]
     return None
+
+
+def _new_row(ctx: Ctx) -> list[list[Button]]:
+    if Permission.CREDIT_REQUEST not in ctx.actor.permissions:
+        return []
+    return [[Button(ctx.t("cr.btn.new"), payload("cr.new"))]]
 
 
 def _id_arg(ctx: Ctx) -> int:
@@ -58,7 +104,7 @@ async def pending(ctx: Ctx) -> list[Reply]:
         return refused
     waiting = await list_pending_credit_changes(ctx.uow(), ctx.actor)
     if not waiting:
-        return [Reply(text=ctx.t("cr.none"), buttons=[[forms.menu_button(ctx)]])]
+        return [Reply(text=ctx.t("cr.none"), buttons=_new_row(ctx) + [[forms.menu_button(ctx)]])]
     replies = [Reply(text=ctx.t("cr.head", n=len(waiting)))]
     for item in waiting[:10]:
         text = item.summary(ctx.lang)
@@ -69,6 +115,7 @@ async def pending(ctx: Ctx) -> list[Reply]:
         elif item.change.requested_by == ctx.actor.label:
             text += "\n" + ctx.t("cr.not_yours")
         replies.append(Reply(text=text, buttons=rows))
+    replies[-1].buttons.extend(_new_row(ctx))
     return replies
 
 
@@ -109,3 +156,106 @@ async def reject_reason(ctx: Ctx) -> list[Reply]:
     ctx.idle()
     return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, change_id, False, reason[:MAX_REASON],
                                                     ctx.deps.clock))
+
+
+# --- asking for a change ------------------------------------------------------------------------------
+
+def _amount(text: str) -> Decimal | None:
+    """"300000" / "¥300,000" / "30万" / "30万元" -> Decimal; None when it is no amount."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元").strip()
+    factor = Decimal(10000) if cleaned.endswith("万") else Decimal(1)
+    try:
+        value = Decimal(cleaned.rstrip("万").strip()) * factor
+    except InvalidOperation:
+        return None
+    return money(value) if value.is_finite() and value >= 0 else None
+
+
+@router.button("cr.new")
+async def new_request(ctx: Ctx) -> list[Reply]:
+    refused = _refused(ctx, Permission.CREDIT_REQUEST)
+    if refused is not None:
+        return refused
+    ctx.go("cr.req.dealer", nonce=forms.new_nonce())
+    return [Reply(text=ctx.t("cr.ask.dealer"), buttons=[forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.req.dealer")
+async def request_dealer(ctx: Ctx) -> list[Reply]:
+    dealer = await get_dealer_by_code(ctx.uow(), ctx.actor, forms.text_of(ctx).upper())
+    overview = await get_balances(ctx.uow(), ctx.actor, dealer.id or 0, ctx.deps.clock)
+    temporary = (ctx.t("cr.temporary_now", amount=fmt_cny(overview.temporary_credit),
+                       until=overview.temporary_credit_until.isoformat())
+                 if overview.temporary_credit and overview.temporary_credit_until else "")
+    label = f"{dealer.code} {dealer.name}"
+    forms.step(ctx, "cr.req.kind", dealer_id=dealer.id, dealer=label, previous=str(dealer.credit_limit))
+    kinds = [Button(ctx.pick(*CREDIT_KIND_LABELS[k]), payload("cr.kind", k.value)) for k in CreditChangeKind]
+    return [Reply(text=ctx.t("cr.ask.kind", dealer=label, limit=fmt_cny(dealer.credit_limit), temporary=temporary),
+                  buttons=[kinds, forms.cancel_row(ctx, "cr")])]
+
+
+@router.button("cr.kind")
+async def request_kind(ctx: Ctx) -> list[Reply]:
+    refused = _refused(ctx, Permission.CREDIT_REQUEST)
+    if refused is not None:
+        return refused
+    kind = forms.arg(ctx, 0)
+    if ctx.dialog.state != "cr.req.kind" or kind not in {k.value for k in CreditChangeKind}:
+        return await new_request(ctx)
+    forms.step(ctx, "cr.req.amount", kind=kind)
+    return [Reply(text=ctx.t(f"cr.ask.amount.{kind}"), buttons=[forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.req.amount")
+async def request_amount(ctx: Ctx) -> list[Reply]:
+    amount = _amount(forms.text_of(ctx))
+    if amount is None:
+        return [Reply(text=ctx.t("cr.bad.amount"), buttons=[forms.cancel_row(ctx, "cr")])]
+    if ctx.dialog.data.get("kind") == CreditChangeKind.TEMPORARY.value:
+        forms.step(ctx, "cr.req.until", amount=str(amount))
+        return [Reply(text=ctx.t("cr.ask.until"), buttons=[forms.cancel_row(ctx, "cr")])]
+    forms.step(ctx, "cr.req.reason", amount=str(amount), until="")
+    return [Reply(text=ctx.t("cr.ask.reason"), buttons=[forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.req.until")
+async def request_until(ctx: Ctx) -> list[Reply]:
+    until = parse_date(forms.text_of(ctx), ctx.deps.clock.today())
+    if until is None:
+        return [Reply(text=ctx.t("cr.bad.date"), buttons=[forms.cancel_row(ctx, "cr")])]
+    forms.step(ctx, "cr.req.reason", until=until.isoformat())
+    return [Reply(text=ctx.t("cr.ask.reason"), buttons=[forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.req.reason")
+async def request_reason(ctx: Ctx) -> list[Reply]:
+    reason = forms.text_of(ctx)[:MAX_REASON]
+    if not reason:
+        return [Reply(text=ctx.t("cr.ask.reason"), buttons=[forms.cancel_row(ctx, "cr")])]
+    d = ctx.dialog.data
+    forms.step(ctx, "cr.req.confirm", reason=reason)
+    amount = fmt_cny(Decimal(d["amount"]))
+    what = (ctx.t("cr.what.temporary", amount=amount, until=d["until"]) if d.get("until")
+            else ctx.t("cr.what.limit", previous=fmt_cny(Decimal(d["previous"])), amount=amount))
+    return [Reply(text=ctx.t("cr.confirm", dealer=d["dealer"], what=what, reason=reason),
+                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", d["nonce"]))],
+                           forms.cancel_row(ctx, "cr")])]
+
+
+@router.button("cr.submit")
+async def request_submit(ctx: Ctx) -> list[Reply]:
+    refused = _refused(ctx, Permission.CREDIT_REQUEST)
+    if refused is not None:
+        return refused
+    nonce = forms.arg(ctx, 0)
+    done = forms.submitted_ref(ctx, nonce)
+    if done is not None:                       # a second tap: the same request
+        return [Reply(text=ctx.t("cr.submitted", number=done))]
+    if not forms.form_is(ctx, "cr.req.confirm", nonce):
+        return await new_request(ctx)
+    d = ctx.dialog.data
+    change = await request_credit_change(ctx.uow(), ctx.actor, RequestCreditChange(
+        int(d["dealer_id"]), CreditChangeKind(d["kind"]), Decimal(d["amount"]), str(d["reason"]),
+        date.fromisoformat(d["until"]) if d.get("until") else None), ctx.deps.clock)
+    forms.remember_submitted(ctx, nonce, change.number)         # leaves the form, remembers the request
+    return [Reply(text=ctx.t("cr.submitted", number=change.number), buttons=[[forms.menu_button(ctx)]])]

@@ -139,6 +139,9 @@ MATRIX: dict[str, Rule] = {
     # credit requests of dealer 1 (asked by a channel manager who is none of the actors)
     **staff(P.CREDIT_APPROVE, "cr.list"),
     **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", args=("{credit}",)),
+    **staff(P.CREDIT_REQUEST, "cr.new"),
+    **staff(P.CREDIT_REQUEST, "cr.kind", args=("limit",)),
+    **staff(P.CREDIT_REQUEST, "cr.submit", args=("n0nce",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
     # applicant's / dealer's contact phones for reviewers
     "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),

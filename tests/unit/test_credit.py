@@ -30,7 +30,7 @@ from core.users import Actor, Role
 from handlers.router import payload
 from notifications.checks import Checks
 from notifications.scheduler import DEFAULT_SCHEDULE
-from tests.chat import ChatWorld, texts
+from tests.chat import ChatWorld, buttons, texts
 from tests.factories import dealer_user, fixed_clock, staff
 from tests.fakes import FakeOutboxStore
 
@@ -201,7 +201,7 @@ async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
     assert "信用额度 ¥100,000.00 → ¥150,000.00；原因：旺季备货（staff:zhou）" in texts(listing)
     assert "（您提交的申请，由其他审批人处理）" in texts(listing)
     assert [b.payload for r in listing for row in r.buttons for b in row] == [
-        payload("cr.ok", limit.id), payload("cr.no", limit.id)]
+        payload("cr.ok", limit.id), payload("cr.no", limit.id), payload("cr.new")]    # finance may ask too
     refused = texts(await w.press("400", payload("cr.ok", temporary.id)))
     assert "不能审批自己提交的额度申请" in refused
 
@@ -227,3 +227,38 @@ async def test_a_trading_dealer_s_limit_is_not_edited_directly() -> None:
     prospect = await w.dealer(code="D0029", status=DealerStatus.PROSPECT)
     await update_dealer(w.uow, p.cm, UpdateDealer(prospect.id, credit_limit=Decimal("30000")), NOW)
     assert (await w.uow.dealers.get(prospect.id)).credit_limit == Decimal("30000.00")
+
+
+async def test_a_channel_manager_asks_in_chat_and_a_second_tap_asks_nothing_twice() -> None:
+    w, dealer, _, p = await _world()
+    offered = await w.say("300", "/credit")                    # not an approver: offered the request form
+    assert "仅限有额度审批权限" in texts(offered) and buttons(offered)["➕ 申请调整额度"] == payload("cr.new")
+    assert "请输入经销商编码" in texts(await w.press("300", payload("cr.new")))
+    assert "未找到经销商" in texts(await w.say("300", "D9999"))
+    kind = await w.say("300", "d0021")
+    assert "D0021 杭州绿源电器有限公司\n当前信用额度 ¥100,000.00" in texts(kind)
+    assert buttons(kind)["临时额度"] == payload("cr.kind", "temporary")
+    assert "临时额度金额" in texts(await w.press("300", payload("cr.kind", "temporary")))
+    assert "请输入金额" in texts(await w.say("300", "很多"))
+    assert "用到哪天" in texts(await w.say("300", "5万"))
+    assert "没看懂日期" in texts(await w.say("300", "下下下个世纪"))
+    assert "请说明原因" in texts(await w.say("300", "2026-12-31"))
+    summary = await w.say("300", "双十二备货")
+    assert "经销商：D0021 杭州绿源电器有限公司\n临时额度：¥50,000.00，至 2026-12-31\n原因：双十二备货" in texts(summary)
+    submit = buttons(summary)["✅ 提交审批"]
+    assert "已提交额度申请 CR-20261204-0001" in texts(await w.press("300", submit))
+    assert "已提交额度申请 CR-20261204-0001" in texts(await w.press("300", submit))     # same request
+    [change] = w.uow.credit_changes.rows
+    assert (change.kind, change.amount, change.until, change.requested_by) == (
+        CreditChangeKind.TEMPORARY, Decimal("50000.00"), date(2026, 12, 31), "staff:zhou")
+    assert "额度申请 CR-20261204-0001" in texts(await w.pushed("400"))      # the approvers are asked
+
+    await w.press("400", payload("cr.new"))                    # finance asks for a new limit, "30万"
+    await w.say("400", "D0021")
+    await w.press("400", payload("cr.kind", "limit"))
+    assert "请说明原因" in texts(await w.say("400", "30万"))
+    limit = await w.say("400", "年度评级上调")
+    assert "调整信用额度：¥100,000.00 → ¥300,000.00" in texts(limit)
+    await w.press("400", buttons(limit)["✅ 提交审批"])
+    assert [c.amount for c in w.uow.credit_changes.rows] == [Decimal("50000.00"), Decimal("300000.00")]
+    assert "申请调整额度仅限渠道经理和财务" in texts(await w.press("500", payload("cr.new")))   # management decides
