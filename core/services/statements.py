@@ -225,6 +225,8 @@ async def remind_due(uow: AbstractUnitOfWork, clock: Clock, policy: StatementPol
     async with uow:
         due = await uow.statements.list(status=StatementStatus.ISSUED, due_on__gte=today,
                                         due_on__lte=today + timedelta(days=policy.remind_days), reminded_at=None)
+        # never on the day it was sent (a short window would remind with the statement itself)
+        due = [s for s in due if s.sent_at is None or s.sent_at.astimezone(clock.tz).date() < today]
         for statement in due:
             statement.reminded_at = clock.now()
             await record(uow, system, "statement.remind", "statement", f"{statement.dealer_id}:{statement.period}",

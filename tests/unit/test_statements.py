@@ -336,6 +336,18 @@ async def test_reminder_before_the_deadline_then_confirmed_by_silence() -> None:
     assert "不能确认" in texts(await w.press(OWNER, payload("acct.st.ok", "2026-11")))
 
 
+async def test_no_reminder_on_the_day_it_is_sent() -> None:
+    w, clock, _ = await _world()
+    checks = _checks(w, clock, confirm_days=2, remind_days=3)
+    assert await checks.run("statements") == 1        # issued only
+    [issued] = await w.pushed(OWNER)
+    assert "已出具" in issued.text and await w.pushed(OWNER) == []
+    clock.go("2026-12-04 09:20")
+    assert await checks.run("statements") == 1        # the reminder, the next day
+    [reminder] = await w.pushed(OWNER)
+    assert "⏰" in reminder.text and "2026-12-05" in reminder.text
+
+
 async def test_no_confirmation_by_silence_when_switched_off() -> None:
     w, clock, _ = await _world()
     checks = _checks(w, clock, auto_confirm=False)
