@@ -125,6 +125,8 @@ i18n.register({
     "acct.statement.extra": ("本期订单 {orders} 笔 · 返利流水 {rebates} 笔 · 费用核销 {claims} 笔",
                              "This month: {orders} order(s) · {rebates} rebate entries · {claims} expense claim(s)"),
     "acct.statement.answer": ("财务答复：{answer}", "Finance's answer: {answer}"),
+    "acct.statement.trading": ("（以上余额为预存款、返利、信用额度合计；保证金单列）各账户：",
+                               "(the balances above add prepayment, rebate and credit; the deposit is apart) By account:"),
     "acct.statement.lines_named": ("您指出的明细：", "The lines you named:"),
     "acct.statement.file_xlsx": ("📊 {period} 对账单 Excel", "📊 {period} statement, Excel"),
     "acct.statement.file_pdf": ("📄 {period} 对账单 PDF", "📄 {period} statement, PDF"),
@@ -453,6 +455,8 @@ def _statement_text(ctx: Ctx, s: Statement) -> str:
                    opening=fmt_cny(s.opening_balance), orders=fmt_cny(s.orders_total),
                    payments=fmt_cny(s.payments_total), rebates=fmt_cny(s.rebates_total),
                    closing=fmt_cny(s.closing_balance))]
+    if s.accounts:
+        lines.append(ctx.t("acct.statement.trading"))
     for section in s.accounts:
         lines.append(ctx.t("acct.statement.account", label=section["label_en" if ctx.en else "label_zh"],
                            opening=fmt_cny(Decimal(section["opening"])), closing=fmt_cny(Decimal(section["closing"])),
