@@ -230,6 +230,8 @@ class ProductIndex:
             key = normalize(key)
             if len(key) < 2 or key.isdigit() and len(key) < digits:    # a short number is a quantity, not a name
                 return
+            if re.fullmatch(r"[x*×]\s?\d+", key):           # "x 24" of "罐×24" is how a count is written
+                return
             old = keys.get(key)
             if old is None or strength > old[0]:
                 keys[key] = (strength, {sku})
@@ -321,11 +323,25 @@ class ProductIndex:
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
-        mentions = self._told_apart(spelled, [self._modified(spelled, self._big_or_small(spelled, m))
-                                              for m in mentions])
+        mentions = [self._absorbed(spelled, m) for m in self._told_apart(
+            spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
         if not siblings:
             return mentions
         return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+
+    def _absorbed(self, text: str, m: Mention) -> Mention:
+        """"20寸无骨30支": Chinese words right after a product that its own name has (无骨 of 净视无骨雨刮器) belong to
+        the product's words, so the count after them is its count."""
+        sku = m.sku
+        if sku is None or m.strength == Strength.UNKNOWN:
+            return m
+        end = m.end
+        while end < len(text) and end - m.end < 6 and _CJK.match(text[end]) and text[end] not in _TELLING_STOP \
+                and text[m.end:end + 1] in self._labels[sku]:
+            end += 1
+        if end - m.end < 2:          # one character alone ("20寸的", "AP300来") is no word of the name
+            return m
+        return Mention(m.start, end, m.skus, m.strength, text[m.start:end], m.near)
 
     def _modified(self, text: str, m: Mention) -> Mention:
         """"black pens", "rear brake pads", "the summer washer fluid": an English colour, position or size word

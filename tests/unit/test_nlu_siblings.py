@@ -208,3 +208,20 @@ def test_english_words_that_are_not_products_stay_words() -> None:
     slots = PARSER.parse_sync("can you switch the order to next week, the price is right", catalogue=SHOP,
                               today=date(2026, 12, 4)).slots
     assert slots.items == [] and slots.product is None and slots.unresolved == []
+
+
+WIPERS = [
+    CatalogueEntry(sku="WB20", name="净视无骨雨刮器 20寸", aliases=["无骨20"], unit="支"),
+    CatalogueEntry(sku="WB22", name="净视无骨雨刮器 22寸", aliases=["无骨22"], unit="支"),
+    CatalogueEntry(sku="TB22", name="净视有骨雨刮器 22寸", aliases=[], unit="支"),
+    CatalogueEntry(sku="SH-QX", name="清香洗发水 400ml", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="BEER24", name="清爽啤酒 330ml罐×24", aliases=[], unit="箱"),
+]
+
+
+def test_words_of_the_name_after_a_size_and_explicit_codes_with_x_counts() -> None:
+    def found(text: str) -> dict[str, int]:
+        return {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=WIPERS, today=date(2026, 12, 4)).slots.items}
+
+    assert found("下周一要 20寸无骨30支 22寸无骨30支") == {"WB20": 30, "WB22": 30}
+    assert found("order: sh-qx x 36, beer24 x 24") == {"SH-QX": 36, "BEER24": 24}    # "x 24" is a count
