@@ -1,7 +1,7 @@
 """Credit requests in chat for the staff who decide them (core.services.credit).
 
-- ``/credit`` (button ``cr.list``), for CREDIT_APPROVE: the requests awaiting a decision, each with ✅ 批准 /
-  ❌ 驳回 unless it is the reader's own request;
+- ``/credit`` (button ``cr.list``), for CREDIT_APPROVE or CREDIT_REQUEST: the requests awaiting a decision, with
+  ✅ 批准 / ❌ 驳回 where the reader may decide (an approver, not its own request);
 - ``cr.ok|<id>`` approves; ``cr.no|<id>`` asks for the reason, then rejects. The approvers' push
   (``credit.requested``) carries the same buttons.
 
@@ -41,6 +41,7 @@ router = Router(name=__name__)
 i18n.register({
     "cr.none": ("没有待审批的额度申请。", "No credit request is awaiting a decision."),
     "cr.head": ("💳 待审批的额度申请（{n}）：", "💳 Credit requests awaiting a decision ({n}):"),
+    "cr.yours": ("（您提交的申请，等待审批）", "(your request, awaiting a decision)"),
     "cr.not_yours": ("（您提交的申请，由其他审批人处理）", "(your own request: another approver decides it)"),
     "cr.btn.ok": ("✅ 批准", "✅ Approve"),
     "cr.btn.no": ("❌ 驳回", "❌ Reject"),
@@ -69,19 +70,18 @@ i18n.register({
     "cr.submitted": ("✅ 已提交额度申请 {number}，审批人处理后会通知您。",
                      "✅ Credit request {number} submitted; you will hear the decision."),
     "cr.request_only": ("申请调整额度仅限渠道经理和财务人员。", "Only channel managers and finance ask for credit changes."),
-    "cr.staff_only": ("此功能仅限有额度审批权限的同事使用；申请调整请用后台“信用额度”页面。",
-                      "This is for staff who decide credit changes; ask for one on the back office's Credit page."),
+    "cr.staff_only": ("此功能仅限有额度审批权限的同事使用。", "This is for staff who decide credit changes."),
 })
 
 
-def _refused(ctx: Ctx, permission: Permission = Permission.CREDIT_APPROVE) -> list[Reply] | None:
+def _refused(ctx: Ctx, *permissions: Permission) -> list[Reply] | None:
+    """None when the actor is bound staff holding one of ``permissions`` (default: CREDIT_APPROVE)."""
     refused = require_bound(ctx)
     if refused is not None:
         return refused
-    if not ctx.is_staff or permission not in ctx.actor.permissions:
-        if permission == Permission.CREDIT_APPROVE and Permission.CREDIT_REQUEST in ctx.actor.permissions:
-            return [Reply(text=ctx.t("cr.staff_only"), buttons=[[Button(ctx.t("cr.btn.new"), payload("cr.new"))]])]
-        return [Reply(text=ctx.t("cr.staff_only" if permission == Permission.CREDIT_APPROVE else "cr.request_only"))]
+    wanted = set(permissions or (Permission.CREDIT_APPROVE,))
+    if not ctx.is_staff or not wanted & ctx.actor.permissions:
+        return [Reply(text=ctx.t("cr.request_only" if wanted == {Permission.CREDIT_REQUEST} else "cr.staff_only"))]
     return None
 
 
@@ -99,7 +99,8 @@ def _id_arg(ctx: Ctx) -> int:
 @router.command("credit")
 @router.button("cr.list")
 async def pending(ctx: Ctx) -> list[Reply]:
-    refused = _refused(ctx)
+    """Approvers: what waits, with buttons. Requesters: the same list (to see what they asked is pending)."""
+    refused = _refused(ctx, Permission.CREDIT_APPROVE, Permission.CREDIT_REQUEST)
     if refused is not None:
         return refused
     waiting = await list_pending_credit_changes(ctx.uow(), ctx.actor)
@@ -113,7 +114,8 @@ async def pending(ctx: Ctx) -> list[Reply]:
             rows.append([Button(ctx.t("cr.btn.ok"), payload("cr.ok", item.change.id or 0)),
                          Button(ctx.t("cr.btn.no"), payload("cr.no", item.change.id or 0))])
         elif item.change.requested_by == ctx.actor.label:
-            text += "\n" + ctx.t("cr.not_yours")
+            text += "\n" + ctx.t("cr.not_yours" if Permission.CREDIT_APPROVE in ctx.actor.permissions
+                                  else "cr.yours")
         replies.append(Reply(text=text, buttons=rows))
     replies[-1].buttons.extend(_new_row(ctx))
     return replies

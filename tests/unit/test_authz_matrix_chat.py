@@ -50,7 +50,8 @@ class Rule:
     args: tuple[str, ...] = ()
     perm: Permission | None = None
     owner_only: bool = False
-    also: Permission | None = None   # staff holding this permission may press a dealer action too
+    also: Permission | None = None   # staff holding this permission may press a dealer action too (or, on a
+                                     # staff action, the other permission that allows it)
 
     def allowed(self, actor: str) -> bool:
         if self.kind == "public":
@@ -61,7 +62,9 @@ class Rule:
             staff_ok = self.also is not None and actor not in (UNBOUND, OWNER, CLERK, OTHER) \
                 and self.also in ROLE_PERMISSIONS[Role(actor)]
             return actor == OWNER or (actor == CLERK and not self.owner_only) or staff_ok
-        return actor not in (UNBOUND, OWNER, CLERK, OTHER) and self.perm in ROLE_PERMISSIONS[Role(actor)]
+        return actor not in (UNBOUND, OWNER, CLERK, OTHER) and (
+            self.perm in ROLE_PERMISSIONS[Role(actor)]
+            or (self.also is not None and self.also in ROLE_PERMISSIONS[Role(actor)]))
 
 
 def public(*names: str) -> dict[str, Rule]:
@@ -137,7 +140,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.CONTRACT_WRITE, "ctr.cl.yes", "ctr.cl.no", args=("1", "p")),
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),
     # credit requests of dealer 1 (asked by a channel manager who is none of the actors)
-    **staff(P.CREDIT_APPROVE, "cr.list"),
+    "cr.list": Rule("staff", perm=P.CREDIT_APPROVE, also=P.CREDIT_REQUEST),   # requesters see what waits
     **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", args=("{credit}",)),
     **staff(P.CREDIT_REQUEST, "cr.new"),
     **staff(P.CREDIT_REQUEST, "cr.kind", args=("limit",)),

@@ -210,7 +210,8 @@ async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
     assert "额度申请 CR-20261204-0002：已驳回。" in texts(await w.say("500", "回款周期偏长"))
     assert (await w.uow.credit_changes.get(temporary.id)).decision_note == "回款周期偏长"
     assert "没有待审批的额度申请" in texts(await w.say("500", "/credit"))
-    assert "仅限有额度审批权限" in texts(await w.say("300", "/credit"))       # a requester, not an approver
+    assert "没有待审批的额度申请" in texts(await w.say("300", "/credit"))     # a requester sees the list too
+    assert "仅限有额度审批权限" in texts(await w.press("300", payload("cr.ok", limit.id)))   # but decides nothing
     assert "仅限有额度审批权限" in texts(await w.press("100", payload("cr.ok", limit.id)))
     told = texts(await w.pushed("100"))
     assert "您的信用额度已调整为 ¥150,000.00" in told and "临时额度" not in told
@@ -231,8 +232,8 @@ async def test_a_trading_dealer_s_limit_is_not_edited_directly() -> None:
 
 async def test_a_channel_manager_asks_in_chat_and_a_second_tap_asks_nothing_twice() -> None:
     w, dealer, _, p = await _world()
-    offered = await w.say("300", "/credit")                    # not an approver: offered the request form
-    assert "仅限有额度审批权限" in texts(offered) and buttons(offered)["➕ 申请调整额度"] == payload("cr.new")
+    offered = await w.say("300", "/credit")                    # a requester: what waits, and the form
+    assert "没有待审批的额度申请" in texts(offered) and buttons(offered)["➕ 申请调整额度"] == payload("cr.new")
     assert "请输入经销商编码" in texts(await w.press("300", payload("cr.new")))
     assert "未找到经销商" in texts(await w.say("300", "D9999"))
     kind = await w.say("300", "d0021")
@@ -252,6 +253,8 @@ async def test_a_channel_manager_asks_in_chat_and_a_second_tap_asks_nothing_twic
     assert (change.kind, change.amount, change.until, change.requested_by) == (
         CreditChangeKind.TEMPORARY, Decimal("50000.00"), date(2026, 12, 31), "staff:zhou")
     assert "额度申请 CR-20261204-0001" in texts(await w.pushed("400"))      # the approvers are asked
+    mine = texts(await w.say("300", "/credit"))
+    assert "临时额度 ¥50,000.00，至 2026-12-31" in mine and "（您提交的申请，等待审批）" in mine
 
     await w.press("400", payload("cr.new"))                    # finance asks for a new limit, "30万"
     await w.say("400", "D0021")
