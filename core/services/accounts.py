@@ -23,7 +23,7 @@ from core.expenses import StaffTask
 from core.ledger import Balances, parse_period
 from core.money import ZERO, money
 from core.ports import AbstractUnitOfWork
-from core.services.expenses import open_task
+from core.services.expenses import close_open_task, open_task
 from core.statements import compose_statement, match_lines
 from core.users import Actor, ActorKind, Permission, Role
 
@@ -239,12 +239,16 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
                            en=f"The {cmd.period} statement is confirmed and cannot be regenerated",
                            reason="confirmed")
         before = snapshot(existing, STATEMENT_AUDIT_FIELDS)
+        was_disputed = existing.status == StatementStatus.DISPUTED
         reissue(existing, built, clock, cmd.confirm_days)
         existing.created_at = built.created_at
         existing.dispute_reason = None
         existing.dispute_lines = []
         await record(uow, actor, "statement.regenerate", "statement", f"{cmd.dealer_id}:{cmd.period}", clock,
                      before=before, after=snapshot(existing, STATEMENT_AUDIT_FIELDS))
+        if was_disputed:        # the corrected statement is the answer: finance's task is done
+            await close_open_task(uow, actor, "statement.dispute", f"{cmd.dealer_id}:{cmd.period}",
+                                  "对账单已重新出具", clock)
         await notify.statement_issued(uow, actor, existing, clock)
         await uow.commit()
         return existing

@@ -200,6 +200,20 @@ async def open_task(uow: AbstractUnitOfWork, actor: Actor, task: StaffTask, cloc
     return task
 
 
+async def close_open_task(uow: AbstractUnitOfWork, actor: Actor, kind: str, ref: str, resolution: str,
+                          clock: Clock) -> StaffTask | None:
+    """Close the open task of (kind, ref) in the caller's unit of work (no commit), e.g. a disputed statement
+    answered; None when there is none."""
+    task = await uow.staff_tasks.get_by(kind=kind, ref=ref, status=TaskStatus.OPEN, for_update=True)
+    if task is None:
+        return None
+    before = snapshot(task)
+    task.status, task.resolution = TaskStatus.DONE, resolution.strip()[:1000]
+    task.closed_by, task.closed_at = actor.label, clock.now()
+    await record(uow, actor, "task.close", "staff_task", task.id, clock, before=before, after=snapshot(task))
+    return task
+
+
 async def list_tasks(uow: AbstractUnitOfWork, actor: Actor, team: str, *, status: TaskStatus | None = TaskStatus.OPEN,
                      limit: int = 20) -> list[StaffTask]:
     require(actor, TEAM_PERMISSION.get(team, Permission.USER_MANAGE))

@@ -42,6 +42,7 @@ from core.services.accounts import (
     generate_statement,
     reissue,
 )
+from core.services.expenses import close_open_task
 from core.statements import StatementPolicy, has_content
 from core.users import Actor, Permission
 
@@ -203,14 +204,8 @@ async def answer_dispute(uow: AbstractUnitOfWork, actor: Actor, cmd: AnswerDispu
         statement.answered_by, statement.answered_at = actor.label, clock.now()
         await record(uow, actor, "statement.answer", "statement", f"{statement.dealer_id}:{statement.period}", clock,
                      before=before, after={**snapshot(statement, STATEMENT_AUDIT_FIELDS), "adjustment": adjustment})
-        task = await uow.staff_tasks.get_by(kind=DISPUTE_TASK, ref=f"{statement.dealer_id}:{statement.period}",
-                                            status=TaskStatus.OPEN, for_update=True)
-        if task is not None:
-            task_before = snapshot(task)
-            task.status, task.resolution = TaskStatus.DONE, (answer + (f" [{adjustment}]" if adjustment else ""))[:1000]
-            task.closed_by, task.closed_at = actor.label, clock.now()
-            await record(uow, actor, "task.close", "staff_task", task.id, clock, before=task_before,
-                         after=snapshot(task))
+        await close_open_task(uow, actor, DISPUTE_TASK, f"{statement.dealer_id}:{statement.period}",
+                              answer + (f" [{adjustment}]" if adjustment else ""), clock)
         await notify.statement_issued(uow, actor, statement, clock, kind="statement.answered")
         await uow.commit()
         return statement

@@ -273,6 +273,19 @@ async def test_dispute_explained_changes_no_money() -> None:
         await answer_dispute(w.uow, FINANCE, AnswerDispute(statement.id or 0, "x", AccountKind.PREPAYMENT), clock)
 
 
+async def test_issuing_a_disputed_statement_again_closes_finance_task() -> None:
+    w, clock, dealer = await _world()
+    await _issue(w, clock)
+    await w.press(OWNER, payload("acct.st.no", "2026-11"))
+    await w.say(OWNER, "返利少了")
+    outcome = await issue_statements(lambda: w.uow, FINANCE, IssueStatements(period="2026-11", again=True), clock)
+    [(_, again)] = outcome.issued
+    assert again.status == StatementStatus.ISSUED and again.dispute_reason is None
+    [task] = await w.uow.staff_tasks.list(kind="statement.dispute")
+    assert task.status == TaskStatus.DONE and task.resolution == "对账单已重新出具"
+    assert await list_open_disputes(w.uow, FINANCE) == []
+
+
 async def test_another_dealer_never_sees_it() -> None:
     w, clock, _ = await _world()
     await _issue(w, clock)
