@@ -335,13 +335,21 @@ class ProductIndex:
         sku = m.sku
         if sku is None or m.strength == Strength.UNKNOWN:
             return m
+        start = m.start
+        # "200 pcs 86 back boxes": a number between a count and the product, that the product's name has (86型)
+        lead = re.search(r"(?<![\d.])\d+\s?(?:pcs|pc|units?|boxes|box|sets?|cases?|cs|ctns?|个|只|套|盒|箱)\s?"
+                         r"(\d{1,5})\s?$", text[:m.start])
+        if lead is not None and re.search(rf"(?<!\d){lead.group(1)}(?!\d)", self._labels[sku]):
+            start = lead.start(1)
         end = m.end
         while end < len(text) and end - m.end < 6 and _CJK.match(text[end]) and text[end] not in _TELLING_STOP \
                 and text[m.end:end + 1] in self._labels[sku]:
             end += 1
         if end - m.end < 2:          # one character alone ("20寸的", "AP300来") is no word of the name
+            end = m.end
+        if (start, end) == (m.start, m.end):
             return m
-        return Mention(m.start, end, m.skus, m.strength, text[m.start:end], m.near)
+        return Mention(start, end, m.skus, m.strength, text[start:end], m.near)
 
     def _modified(self, text: str, m: Mention) -> Mention:
         """"black pens", "rear brake pads", "the summer washer fluid": an English colour, position or size word

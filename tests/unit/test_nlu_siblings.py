@@ -225,3 +225,10 @@ def test_words_of_the_name_after_a_size_and_explicit_codes_with_x_counts() -> No
 
     assert found("下周一要 20寸无骨30支 22寸无骨30支") == {"WB20": 30, "WB22": 30}
     assert found("order: sh-qx x 36, beer24 x 24") == {"SH-QX": 36, "BEER24": 24}    # "x 24" is a count
+
+
+def test_a_number_of_the_name_between_the_count_and_the_product() -> None:
+    boxes = [CatalogueEntry(sku="BOX86", name="86型 PVC暗盒", aliases=["暗盒"], unit="个"),
+             CatalogueEntry(sku="DH20", name="除湿机 DH20 20升", aliases=[], unit="台")]
+    slots = PARSER.parse_sync("order: 200 pcs 86 back boxes, 20 DH20", catalogue=boxes, today=date(2026, 12, 4)).slots
+    assert {i.sku: i.qty for i in slots.items} == {"BOX86": 200, "DH20": 20}     # 20 of DH20 stays the count
