@@ -31,6 +31,7 @@ from handlers.router import Router, payload
 from nlu.schema import Intent
 
 router = Router(name=__name__)
+REBATE_WORDS = ("返利", "返点", "rebate")
 
 i18n.register({
     "price.head": ("💴 {name}（{sku}）", "💴 {name} ({sku})"),
@@ -74,6 +75,11 @@ async def price_intent(ctx: Ctx) -> list[Reply]:
         return await _product(ctx, slots.product)
     if ctx.is_staff:
         return [Reply(text=ctx.t("price.staff"))]
+    if any(w in ctx.inbound.text.lower() for w in REBATE_WORDS):
+        # "how much rebate do I have" parsed as a price question (no product): the rebate answer
+        from handlers.flows import contracts
+
+        return await contracts.rebates(ctx)
     return [Reply(text=ctx.t("price.ask"), buttons=[[_list_button(ctx)], [forms.menu_button(ctx)]])]
 
 

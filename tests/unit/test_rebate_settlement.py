@@ -190,7 +190,7 @@ async def test_the_dealer_asks_how_much_rebate_is_left() -> None:
     assert f"• {contract.number} 2026-Q4（除湿机）：达成 119.93%，返利 2% × 销售额 ¥23,985.00 = ¥479.70" in text
     assert "2026-Q4（滤网，按数量）：达成 0%，未达首档 80%，暂无返利\n  期间至 2026-12-31，达到首档即开始计提" in text
     assert buttons(replies)["💰 全部账户余额"] == payload("acct.balance")
-    for said in ("我的返利", "/rebate"):                   # the same answer, however it is asked
+    for said in ("我的返利", "/rebate", "返点还剩多少钱"):     # the same answer, however it is asked
         assert texts(await w.say("100", said)) == text
 
     result = await propose_settlements(w.uow, FINANCE, contract.id, AFTER_YEAR_END)
@@ -199,6 +199,7 @@ async def test_the_dealer_asks_how_much_rebate_is_left() -> None:
     w.service.deps.clock = AFTER_YEAR_END
     later = texts(await w.say("100", "rebate balance"))
     assert later.startswith("💴 Rebate balance: ¥839.55\nAccruing / due: ¥479.70\nSettled so far: ¥839.55\n")
+    assert texts(await w.say("100", "how much rebate do I have")) == later     # parsed as a price question
     assert "  ¥839.55 settled" in later and "  ¥479.70 awaiting finance approval" in later
 
     other = texts(await w.say("200", "返利还有多少"))       # another dealer sees its own (nothing)
