@@ -14,6 +14,7 @@ def all_routers() -> list[Router]:
         contracts,
         credit,
         faq,
+        finance,
         followups,
         menu,
         ordering,
@@ -30,4 +31,5 @@ def all_routers() -> list[Router]:
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements, credit)]
+                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements, credit,
+                               finance)]

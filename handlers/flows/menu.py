@@ -31,6 +31,10 @@ i18n.register({
     "btn.campaigns": ("🎯 活动", "🎯 Campaigns"),
     "btn.faq": ("❓ 常见问题", "❓ FAQ"),
     "btn.today": ("📋 今日待办", "📋 Today"),
+    "btn.disputes": ("🧾 对账异议", "🧾 Disputes"),
+    "btn.rebates_due": ("💰 返利审批", "💰 Rebates"),
+    "btn.claims": ("🧾 费用核销", "🧾 Claims"),
+    "btn.credit": ("💳 额度申请", "💳 Credit"),
     "btn.approvals": ("✅ 待审批", "✅ Approvals"),
     "btn.tickets": ("🛠 售后工单", "🛠 Tickets"),
     "btn.place_for_dealer": ("🧾 代客下单", "🧾 Order for a dealer"),
@@ -71,8 +75,14 @@ def main_menu(ctx: Ctx) -> Reply:
     if ctx.is_staff:
         perms = ctx.actor.permissions
         rows = [[b("btn.today", "staff.today")]]
-        if Permission.ORDER_APPROVE in perms or Permission.DEALER_REVIEW in perms:
+        if {Permission.ORDER_APPROVE, Permission.DEALER_REVIEW, Permission.ACCOUNT_POST,
+                Permission.CREDIT_APPROVE} & perms:
             rows.append([b("btn.approvals", "staff.approvals")])
+        if Permission.ACCOUNT_POST in perms:       # finance: disputes, rebates, claims
+            rows.append([b("btn.disputes", "stmt.disputes"), b("btn.rebates_due", "fin.rb.list")])
+            rows.append([b("btn.claims", "ctr.claims")])
+        if {Permission.CREDIT_APPROVE, Permission.CREDIT_REQUEST} & perms:
+            rows.append([b("btn.credit", "cr.list")])
         if Permission.TICKET_HANDLE in perms:
             rows.append([b("btn.tickets", "staff.tickets")])
         if Permission.ORDER_PLACE_ON_BEHALF in perms:

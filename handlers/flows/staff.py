@@ -40,6 +40,7 @@ from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_flow import DealerAction, transition_refused
 from core.dealers import DOCUMENT_LABELS, Contact, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.expenses import ClaimStatus
 from core.masking import mask_id_number, mask_name, mask_phone, mask_text
 from core.money import fmt_cny
 from core.onboarding import checklist
@@ -50,8 +51,11 @@ from core.orders import Order, OrderStatus
 from core.services import aftersales, materials, qualifications
 from core.services import dealers as dealer_cases
 from core.services import orders as order_cases
+from core.services.credit import list_pending_credit_changes
+from core.services.expenses import list_claims
 from core.services.materials import REQUEST_STATUS_LABELS
 from core.services.privacy import RevealKind
+from core.services.rebates import list_pending_settlements
 from core.ticket_flow import (
     ACTIVE_STATUSES,
     PRIORITY_LABELS,
@@ -65,6 +69,7 @@ from core.ticket_flow import allowed_actions as ticket_actions
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows.finance import finance_today, offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
 from handlers.messages import Button, InboundKind, Reply
@@ -83,7 +88,8 @@ TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING)
 
 MAX_REASON = 500
 MAX_NOTE = 2000
-LIST_LIMIT = 5          # items per kind in the approvals list (one message each)
+LIST_LIMIT = 5          # items per screen of the approvals list (one message each)
+QUEUE_MAX = 200         # items of one kind a list pages through
 DESK_LIMIT = 10         # orders per column of the order desk / tickets in the ticket list
 TOP_ITEMS = 3           # items named per line of /today
 EXPIRY_DAYS = 7
@@ -205,6 +211,11 @@ i18n.register({
                               "✅ Waiting for you: {orders} orders, {dealers} dealer applications, "
                               "{quals} documents, {mats} material requests"),
     "staff.approvals.empty": ("✅ 目前没有待您审批的事项。", "✅ Nothing waits for your approval."),
+    "staff.approvals.title_money": ("✅ 待您审批：", "✅ Waiting for your decision:"),
+    "staff.approvals.money": ("返利结算 {rebates}，费用核销 {claims}，额度申请 {credit}",
+                              "{rebates} rebate settlements, {claims} expense claims, {credit} credit requests"),
+    "staff.approvals.claim": ("🧾 费用核销 {number}：{amount}\n{what}\n凭证 {n} 份",
+                              "🧾 Expense claim {number}: {amount}\n{what}\n{n} receipt(s)"),
     # tickets
     "staff.tickets.title": ("🛠 售后工单：待处理 {open}，⏰ 超时 {late}", "🛠 Tickets: {open} open, ⏰ {late} past SLA"),
     "staff.tickets.empty": ("🛠 目前没有待处理的售后工单。", "🛠 No open tickets."),
@@ -1179,64 +1190,106 @@ async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
 @router.command("approvals")
 @router.button("staff.approvals")
 async def approvals(ctx: Ctx) -> list[Reply]:
+    """Everything waiting for this person's decision, one message each with its buttons, a page at a time
+    (``staff.approvals|<offset>``): orders, applications, documents, materials; for finance also rebate
+    settlements, expense claims and credit requests."""
     if (refusal := require_bound(ctx)) is not None:
         return refusal
-    _require_any(ctx, P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE)
+    _require_any(ctx, P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE)
     _drop_pending(ctx)
-    perms, lang, today = ctx.actor.permissions, ctx.lang, ctx.deps.clock.today()
-    items: list[Reply] = []
+    perms = ctx.actor.permissions
+    waiting: list[tuple[str, Any]] = []
     counts = {"orders": 0, "dealers": 0, "quals": 0, "mats": 0}
     async with ctx.uow() as uow:
-        dealer_names: dict[int, Dealer] = {}
-
-        async def dealer_of(dealer_id: int) -> Dealer | None:
-            if dealer_id not in dealer_names:
-                found = await uow.dealers.get(dealer_id)
-                if found is None:
-                    return None
-                dealer_names[dealer_id] = found
-            return dealer_names[dealer_id]
-
         if P.ORDER_APPROVE in perms:
             counts["orders"] = await uow.orders.count(status=OrderStatus.SUBMITTED)
-            for order in await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at", limit=LIST_LIMIT):
-                dealer = await dealer_of(order.dealer_id)
-                line = ctx.t("staff.order.line", number=order.number, dealer=dealer.name if dealer else "?",
-                             total=fmt_cny(order.total))
-                text = "\n".join([ctx.t("staff.order.prompt", line=line)]
-                                 + [f"⚠️ {approval_reason_text(c, lang)}" for c in order.approval_reasons])
-                items.append(Reply(text=text, buttons=decision_buttons(lang, "order", order.number, order.version)))
+            waiting += [("order", o) for o in await uow.orders.list(status=OrderStatus.SUBMITTED,
+                                                                     order_by="created_at", limit=QUEUE_MAX)]
         if P.DEALER_REVIEW in perms:
             counts["dealers"] = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)
-            for dealer in await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at",
-                                                 limit=LIST_LIMIT):
-                docs = await uow.qualifications.list(dealer_id=dealer.id)
-                items.append(Reply(
-                    text=ctx.t("staff.dealer.prompt", code=dealer.code, name=dealer.name, region=dealer.region,
-                               city=dealer.city, tier=dealer.tier, docs=_docs_line(lang, docs, today)),
-                    buttons=decision_buttons(lang, "dealer", dealer.code)))
+            waiting += [("dealer", d) for d in await uow.dealers.list(status=DealerStatus.UNDER_REVIEW,
+                                                                      order_by="status_changed_at", limit=QUEUE_MAX)]
             counts["quals"] = await uow.qualifications.count(status=ReviewStatus.PENDING)
-            for doc in await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id", limit=LIST_LIMIT):
-                dealer = await dealer_of(doc.dealer_id)
-                if dealer is not None and doc.id is not None:
-                    items.append(Reply(text=_qual_prompt_text(ctx, doc, dealer),
-                                       buttons=decision_buttons(lang, "qual", doc.id)))
+            waiting += [("qual", q) for q in await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id",
+                                                                           limit=QUEUE_MAX)]
         if P.MATERIAL_APPROVE in perms:
             counts["mats"] = await uow.material_requests.count(status=RequestStatus.PENDING)
-            for request in await uow.material_requests.list(status=RequestStatus.PENDING, order_by="created_at",
-                                                            limit=LIST_LIMIT):
-                material = await uow.materials.get(request.material_id)
-                dealer = await dealer_of(request.dealer_id)
-                if material is not None and dealer is not None and request.id is not None:
-                    items.append(Reply(text=_mat_prompt_text(ctx, request, material, dealer),
-                                       buttons=decision_buttons(lang, "mat", request.id)))
-    if not items:
+            waiting += [("mat", r) for r in await uow.material_requests.list(status=RequestStatus.PENDING,
+                                                                             order_by="created_at", limit=QUEUE_MAX)]
+    money = await _money_waiting(ctx)
+    waiting += money
+    if not waiting:
         return [Reply(text=ctx.t("staff.approvals.empty"))]
-    header = ctx.t("staff.approvals.title", **counts)
-    hidden = sum(counts.values()) - len(items)
-    if hidden > 0:
-        header += "\n" + ctx.t("staff.more", n=hidden)
-    return [Reply(text=header), *items]
+    offset = offset_arg(ctx)
+    shown = page_of(waiting, offset, LIST_LIMIT)
+    offset = waiting.index(shown[0])
+    header = ctx.t("staff.approvals.title", **counts) if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE} \
+        & perms else ctx.t("staff.approvals.title_money")
+    if money:
+        header += "\n" + ctx.t("staff.approvals.money", rebates=sum(k == "rebate" for k, _ in money),
+                                claims=sum(k == "claim" for k, _ in money),
+                                credit=sum(k == "credit" for k, _ in money))
+    header += "\n" + page_where(ctx, offset, len(shown), len(waiting))
+    items = [await _approval_item(ctx, kind, thing) for kind, thing in shown]
+    replies = [Reply(text=header), *[item for item in items if item is not None]]
+    pager = pager_row(ctx, "staff.approvals", offset, len(waiting), LIST_LIMIT)
+    if pager:
+        replies[-1].buttons.append(pager)
+    return replies
+
+
+async def _money_waiting(ctx: Ctx) -> list[tuple[str, Any]]:
+    """Finance's part of the approvals: rebate settlements, expense claims, credit requests it may decide."""
+    perms, out = ctx.actor.permissions, []
+    if P.ACCOUNT_POST in perms:
+        out += [("rebate", s) for s in await list_pending_settlements(ctx.uow(), ctx.actor)]
+        out += [("claim", c) for c in reversed(await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED,
+                                                                  limit=QUEUE_MAX))]
+    if P.CREDIT_APPROVE in perms:
+        out += [("credit", c) for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
+    return out
+
+
+async def _approval_item(ctx: Ctx, kind: str, thing: Any) -> Reply | None:
+    """One waiting item as its own message with the decision buttons."""
+    lang, today = ctx.lang, ctx.deps.clock.today()
+    if kind == "rebate":
+        sid = thing.settlement.id or 0
+        return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("fin.rb.ok"), payload("fin.rb.ok", sid)),
+                                                         Button(ctx.t("fin.rb.no"), payload("fin.rb.no", sid))]])
+    if kind == "credit":
+        cid = thing.change.id or 0
+        return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("cr.btn.ok"), payload("cr.ok", cid)),
+                                                         Button(ctx.t("cr.btn.no"), payload("cr.no", cid))]])
+    if kind == "claim":
+        return Reply(text=ctx.t("staff.approvals.claim", number=thing.number, amount=fmt_cny(thing.amount),
+                                what=mask_text(thing.description)[:60], n=len(thing.evidence)),
+                     buttons=[[Button(ctx.t("ctr.btn.approve"), payload("ctr.cl.yes", thing.id or 0, "p")),
+                               Button(ctx.t("ctr.btn.approve_rebate"), payload("ctr.cl.yes", thing.id or 0, "r"))],
+                              [Button(ctx.t("ctr.btn.reject"), payload("ctr.cl.no", thing.id or 0))]])
+    async with ctx.uow() as uow:
+        if kind == "order":
+            dealer = await uow.dealers.get(thing.dealer_id)
+            line = ctx.t("staff.order.line", number=thing.number, dealer=dealer.name if dealer else "?",
+                         total=fmt_cny(thing.total))
+            text = "\n".join([ctx.t("staff.order.prompt", line=line)]
+                             + [f"⚠️ {approval_reason_text(c, lang)}" for c in thing.approval_reasons])
+            return Reply(text=text, buttons=decision_buttons(lang, "order", thing.number, thing.version))
+        if kind == "dealer":
+            docs = await uow.qualifications.list(dealer_id=thing.id)
+            return Reply(text=ctx.t("staff.dealer.prompt", code=thing.code, name=thing.name, region=thing.region,
+                                    city=thing.city, tier=thing.tier, docs=_docs_line(lang, docs, today)),
+                         buttons=decision_buttons(lang, "dealer", thing.code))
+        if kind == "qual":
+            dealer = await uow.dealers.get(thing.dealer_id)
+            if dealer is None or thing.id is None:
+                return None
+            return Reply(text=_qual_prompt_text(ctx, thing, dealer), buttons=decision_buttons(lang, "qual", thing.id))
+        material = await uow.materials.get(thing.material_id)
+        dealer = await uow.dealers.get(thing.dealer_id)
+        if material is None or dealer is None or thing.id is None:
+            return None
+        return Reply(text=_mat_prompt_text(ctx, thing, material, dealer), buttons=decision_buttons(lang, "mat", thing.id))
 
 
 # --- today -----------------------------------------------------------------------------------------
@@ -1302,7 +1355,11 @@ async def today(ctx: Ctx) -> list[Reply]:
                            date=e.qualification.expires_on.isoformat() if e.qualification.expires_on else "",
                            left=e.days_left) for e in soon])
         anything = anything or bool(soon)
-    if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE} & perms:
+    money_lines, money_buttons, money_waiting = await finance_today(ctx)
+    lines.extend(money_lines)
+    buttons.extend(money_buttons)
+    anything = anything or money_waiting
+    if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE} & perms:
         buttons.append([_b(ctx, "staff.btn.approvals", "staff.approvals")])
     if {P.ORDER_ALLOCATE, P.ORDER_SHIP} & perms:
         buttons.append([_b(ctx, "staff.btn.desk", "staff.orders")])

@@ -22,6 +22,7 @@ from core.dealers import Contact, Dealer
 from core.errors import PermissionDenied
 from core.money import ZERO
 from core.orders import Order
+from core.rebates import RebateSettlement
 from core.services.aftersales import CreateTicket, create_ticket
 from core.services.materials import RequestMaterial, request_material
 from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
@@ -34,7 +35,8 @@ UNBOUND, OWNER, CLERK, OTHER = "unbound", "owner", "clerk", "other_owner"
 ACTORS = [UNBOUND, OWNER, CLERK, OTHER, *(r.value for r in STAFF_ROLES)]
 DEALERS = {OWNER, CLERK}
 SNAPSHOT = ("orders", "tickets", "quality", "material_requests", "qualifications", "dealers", "contracts",
-            "statements", "outbox", "participations", "expense_claims", "credit_changes")
+            "statements", "outbox", "participations", "expense_claims", "credit_changes", "rebate_settlements",
+            "ledger")
 REFUSAL = PermissionDenied.zh
 # dealer 1's contact and its ticket's end customer: only an allowed "Show full number" may answer with them
 FULL_NUMBERS = ("13912345678", "13800138000")
@@ -86,7 +88,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel"),
+             "cr.cancel", "fin.rb.cancel"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -123,7 +125,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ORDER_SHIP, "staff.ship", args=("{order}",)),
     **staff(P.ORDER_SHIP, "staff.ship.carrier", args=("{order}", "0")),
     **staff(P.ORDER_ALLOCATE, "staff.orders"),    # allocate or ship (same roles today)
-    **staff(P.DEALER_REVIEW, "staff.approvals"),
+    "staff.approvals": Rule("staff", perm=P.DEALER_REVIEW, also=P.ACCOUNT_POST),    # finance: rebates, claims
     **staff(P.ORDER_READ_ALL, "staff.today"),
     **staff(P.REPORT_READ_ALL, "rpt.fc"),
     **staff(P.ORDER_PLACE_ON_BEHALF, "staff.onbehalf", "order.dealer", args=("{dealer}",)),
@@ -143,6 +145,9 @@ MATRIX: dict[str, Rule] = {
     "cr.list": Rule("staff", perm=P.CREDIT_APPROVE, also=P.CREDIT_REQUEST),   # requesters see what waits
     **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", args=("{credit}",)),
     **staff(P.CREDIT_REQUEST, "cr.new"),
+    # finance's rebate settlements of dealer 1 (/rebates_due)
+    **staff(P.ACCOUNT_POST, "fin.rb.list", args=("0",)),
+    **staff(P.ACCOUNT_POST, "fin.rb.ok", "fin.rb.no", args=("{rebate}",)),
     **staff(P.CREDIT_REQUEST, "cr.kind", args=("limit",)),
     **staff(P.CREDIT_REQUEST, "cr.submit", args=("n0nce",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
@@ -207,10 +212,15 @@ async def _seed() -> Scene:
     credit = await w.uow.credit_changes.add(CreditChange(
         number="CR-20261126-0001", dealer_id=d1.id, kind=CreditChangeKind.LIMIT, amount=Decimal("300000.00"),  # type: ignore[arg-type]
         reason="旺季备货", requested_by="staff:seed.cm"))
+    rebate = await w.uow.rebate_settlements.add(RebateSettlement(
+        contract_id=1, contract_number="HT-2026-0001", dealer_id=d1.id, period="2026-Q3",  # type: ignore[arg-type]
+        period_end=date(2026, 9, 30), achieved_amount=Decimal("50000.00"), achievement=Decimal("1.0000"),
+        rate=Decimal("0.0200"), amount=Decimal("1000.00"), accrued_amount=Decimal("1000.00"), target_key="2026-Q3"))
     await w.uow.commit()
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
             "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
-            "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id)}
+            "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id),
+            "rebate": str(rebate.id)}
     return Scene(w, d1, order, args, chats)
 
 

@@ -1,0 +1,209 @@
+"""Finance in chat: what waits for finance today, rebate settlements to approve, and queues that page.
+
+- ``finance_today(ctx)``: the lines and buttons /today shows for finance (ACCOUNT_POST) and credit approvers
+  (CREDIT_APPROVE): statement disputes, rebate settlements awaiting approval, expense claims to check,
+  refunds/adjustments awaiting a second person, bank rows to match, credit requests. Counts first, then
+  the oldest few by name, and a button to each list.
+- ``/rebates_due`` (button ``fin.rb.list|<offset>``): rebate settlements awaiting approval, a page at a
+  time, with ✅ 批准 / ❌ 驳回 (``fin.rb.ok|<id>``, ``fin.rb.no|<id>`` then the reason); the use case
+  (core.services.rebates.decide_settlement) checks the permission and the state again.
+- ``pager_row``: the 上一页 / 下一页 buttons every staff list uses to go past its first screen
+  (payload ``<action>|<offset>``), instead of a "…and 13 more" dead end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
+
+from core.expenses import ClaimStatus
+from core.money import fmt_cny
+from core.rebates import SettlementStatus
+from core.services.credit import list_pending_credit_changes
+from core.services.expenses import list_claims
+from core.services.rebates import (
+    SETTLEMENT_STATUS_LABELS,
+    DecideSettlement,
+    decide_settlement,
+    list_pending_settlements,
+)
+from core.services.statements import list_open_disputes
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, Reply
+from handlers.router import Router, payload
+
+router = Router(name=__name__)
+
+T = TypeVar("T")
+PAGE = 5              # items per screen of a staff list
+TOP = 3               # items named per line of /today
+MAX_REASON = 500
+
+i18n.register({
+    "page.next": ("下一页 ▶", "Next ▶"),
+    "page.prev": ("◀ 上一页", "◀ Previous"),
+    "page.where": ("第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}"),
+    "fin.today.disputes": ("对账异议：{n}", "Statement disputes: {n}"),
+    "fin.today.rebates": ("待审批返利结算：{n}", "Rebate settlements to approve: {n}"),
+    "fin.today.claims": ("待审核费用核销：{n}", "Expense claims to check: {n}"),
+    "fin.today.credit": ("待审批额度申请：{n}", "Credit requests to decide: {n}"),
+    "fin.btn.disputes": ("🧾 对账异议", "🧾 Disputes"),
+    "fin.btn.rebates": ("💰 返利审批", "💰 Rebates"),
+    "fin.btn.claims": ("🧾 费用核销", "🧾 Claims"),
+    "fin.btn.credit": ("💳 额度审批", "💳 Credit"),
+    "fin.rb.none": ("没有待审批的返利结算。", "No rebate settlement awaits approval."),
+    "fin.rb.head": ("💰 待审批的返利结算（{where}）：", "💰 Rebate settlements awaiting approval ({where}):"),
+    "fin.rb.ok": ("✅ 批准结算", "✅ Approve"),
+    "fin.rb.no": ("❌ 驳回", "❌ Reject"),
+    "fin.rb.reason": ("请输入驳回这笔返利结算的原因：", "Why is this rebate settlement rejected?"),
+    "fin.rb.decided": ("返利结算 {number}（{period}）{amount}：{status}。",
+                       "Rebate settlement {number} ({period}) {amount}: {status}."),
+    "fin.staff_only": ("此功能仅限财务人员使用。", "This is for finance staff."),
+})
+
+
+# --- paging ---------------------------------------------------------------------------------------
+
+def offset_arg(ctx: Ctx, index: int = 0) -> int:
+    """The offset a pager button carries (0 for a typed command or a forged value)."""
+    raw = ctx.args[index].strip() if len(ctx.args) > index else ""
+    return int(raw) if raw.isdigit() and int(raw) < 1_000_000 else 0
+
+
+def page_of(items: Sequence[T], offset: int, size: int = PAGE) -> list[T]:
+    """The screen starting at ``offset`` (the last full screen when the list got shorter meanwhile)."""
+    if offset >= len(items):
+        offset = max(0, (len(items) - 1) // size * size)
+    return list(items[offset:offset + size])
+
+
+def page_where(ctx: Ctx, offset: int, shown: int, total: int) -> str:
+    return ctx.t("page.where", first=min(offset + 1, total), last=offset + shown, total=total)
+
+
+def pager_row(ctx: Ctx, action: str, offset: int, total: int, size: int = PAGE) -> list[Button]:
+    """◀ / ▶ for the screens before and after the one at ``offset``; empty when everything fits."""
+    row = []
+    if offset > 0:
+        row.append(Button(ctx.t("page.prev"), payload(action, max(0, offset - size))))
+    if offset + size < total:
+        row.append(Button(ctx.t("page.next"), payload(action, offset + size)))
+    return row
+
+
+# --- /today for finance ---------------------------------------------------------------------------
+
+async def finance_today(ctx: Ctx) -> tuple[list[str], list[list[Button]], bool]:
+    """/today's lines for finance and credit approvers: (lines, buttons, anything waiting)."""
+    perms = ctx.actor.permissions
+    lines: list[str] = []
+    buttons: list[list[Button]] = []
+    anything = False
+
+    def top(names: Sequence[str]) -> None:
+        lines.extend(f"  · {name}" for name in names[:TOP])
+
+    if Permission.ACCOUNT_POST in perms:
+        disputes = await list_open_disputes(ctx.uow(), ctx.actor)
+        lines.append(ctx.t("fin.today.disputes", n=len(disputes)))
+        top([f"{d.dealer_code} {d.period}：{forms.clip(d.reason, 24)}" for d in disputes])
+        settlements = await list_pending_settlements(ctx.uow(), ctx.actor)
+        lines.append(ctx.t("fin.today.rebates", n=len(settlements)))
+        top([f"{s.dealer_code} {s.settlement.period} {fmt_cny(s.settlement.amount)}" for s in settlements])
+        claims = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=200)
+        lines.append(ctx.t("fin.today.claims", n=len(claims)))
+        top([f"{c.number} {fmt_cny(c.amount)}" for c in claims])
+        anything = bool(disputes or settlements or claims)
+        buttons.append([Button(ctx.t("fin.btn.disputes"), payload("stmt.disputes")),
+                        Button(ctx.t("fin.btn.rebates"), payload("fin.rb.list", 0))])
+        buttons.append([Button(ctx.t("fin.btn.claims"), payload("ctr.claims"))])
+    if Permission.CREDIT_APPROVE in perms:
+        waiting = [c for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
+        lines.append(ctx.t("fin.today.credit", n=len(waiting)))
+        top([f"{c.change.number} {c.dealer_code} {fmt_cny(c.change.amount)}" for c in waiting])
+        anything = anything or bool(waiting)
+        buttons.append([Button(ctx.t("fin.btn.credit"), payload("cr.list"))])
+    return lines, buttons, anything
+
+
+# --- rebate settlements ---------------------------------------------------------------------------
+
+def _refused(ctx: Ctx) -> list[Reply] | None:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    if not ctx.is_staff or Permission.ACCOUNT_POST not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("fin.staff_only"))]
+    return None
+
+
+@router.command("rebates_due")
+@router.button("fin.rb.list")
+async def rebates_due(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    waiting = await list_pending_settlements(ctx.uow(), ctx.actor)
+    if not waiting:
+        return [Reply(text=ctx.t("fin.rb.none"), buttons=[[forms.menu_button(ctx)]])]
+    offset = offset_arg(ctx)
+    shown = page_of(waiting, offset)
+    offset = waiting.index(shown[0])
+    replies = [Reply(text=ctx.t("fin.rb.head", where=page_where(ctx, offset, len(shown), len(waiting))))]
+    for item in shown:
+        sid = item.settlement.id or 0
+        replies.append(Reply(text=item.summary(ctx.lang),
+                             buttons=[[Button(ctx.t("fin.rb.ok"), payload("fin.rb.ok", sid)),
+                                       Button(ctx.t("fin.rb.no"), payload("fin.rb.no", sid))]]))
+    pager = pager_row(ctx, "fin.rb.list", offset, len(waiting))
+    replies[-1].buttons.append(pager or [forms.menu_button(ctx)])
+    return replies
+
+
+def _id(ctx: Ctx) -> int:
+    raw = forms.arg(ctx, 0)
+    return int(raw) if raw.isdigit() else 0
+
+
+async def _decide(ctx: Ctx, settlement_id: int, approve: bool, note: str) -> list[Reply]:
+    row = await decide_settlement(ctx.uow(), ctx.actor, DecideSettlement(settlement_id, approve, note),
+                                  ctx.deps.clock)
+    zh, en = SETTLEMENT_STATUS_LABELS[SettlementStatus(row.status)]
+    return [Reply(text=ctx.t("fin.rb.decided", number=row.contract_number, period=row.period,
+                             amount=fmt_cny(row.amount), status=ctx.pick(zh, en)),
+                  buttons=[[Button(ctx.t("fin.btn.rebates"), payload("fin.rb.list", 0)), forms.menu_button(ctx)]])]
+
+
+@router.button("fin.rb.ok")
+async def rebate_approve(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    return await _decide(ctx, _id(ctx), True, "")
+
+
+@router.button("fin.rb.no")
+async def rebate_reject(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    ctx.go("fin.rb.reason", settlement_id=_id(ctx))
+    return [Reply(text=ctx.t("fin.rb.reason"), buttons=[forms.cancel_row(ctx, "fin.rb")])]
+
+
+@router.button("fin.rb.cancel")
+async def rebate_cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+@router.state("fin.rb.reason")
+async def rebate_reason(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    reason = forms.text_of(ctx)
+    if not reason:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "fin.rb")])]
+    settlement_id = int(ctx.dialog.data.get("settlement_id") or 0)
+    ctx.idle()
+    return await _decide(ctx, settlement_id, False, reason[:MAX_REASON])
