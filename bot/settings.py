@@ -5,6 +5,7 @@ Every setting and its default is documented in ``.env.example``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
 
     # business rules
     rebate_max_share: str = "0.30"
+    # refunds and manual adjustments above this (absolute, CNY) wait for a second person (core.services.payments)
+    finance_approval_threshold: Decimal = Field(
+        default=Decimal("10000.00"), ge=0, decimal_places=2,
+        validation_alias=AliasChoices("DMS_FINANCE_APPROVAL_THRESHOLD", "FINANCE_APPROVAL_THRESHOLD"),
+        description="refunds/adjustments above this amount need a second person's approval")
     invite_ttl_hours: int = 72
 
     # logging

@@ -29,6 +29,21 @@ class EntryKind(StrEnum):
     REBATE_SETTLEMENT = "rebate_settlement"
     CREDIT_REPAYMENT = "credit_repayment"
     ADJUSTMENT = "adjustment"
+    REFUND = "refund"                   # money paid back to the dealer (negative; prepayment or deposit)
+    REVERSAL = "reversal"               # counter-entry of a wrong entry (``reverses_id``), never reversed itself
+
+
+class PaymentMethod(StrEnum):
+    BANK_TRANSFER = "bank_transfer"     # 银行转账
+    ACCEPTANCE_BILL = "acceptance_bill"  # 承兑汇票
+    CASH = "cash"                       # 现金
+
+
+PAYMENT_METHOD_LABELS: dict[PaymentMethod, tuple[str, str]] = {
+    PaymentMethod.BANK_TRANSFER: ("银行转账", "bank transfer"),
+    PaymentMethod.ACCEPTANCE_BILL: ("承兑汇票", "acceptance bill"),
+    PaymentMethod.CASH: ("现金", "cash"),
+}
 
 
 @dataclass
@@ -40,6 +55,59 @@ class LedgerEntry:
     ref: str = ""                 # e.g. order number
     note: str = ""
     created_by: str = ""          # actor label
+    created_at: datetime | None = None
+    id: int | None = None
+    method: str = ""              # PaymentMethod of a payment ("" for other kinds)
+    paid_on: date | None = None   # the business day the money was paid (payments)
+    attachment: str = ""          # file-store key of the receipt scan (core.ports.AbstractFileStore)
+    reverses_id: int | None = None  # REVERSAL: the entry it counters
+    source: str | None = None     # unique idempotency key of where it came from: "api:<key>", "bank:<row>", ...
+    approved_by: str | None = None  # the second person who approved it (finance requests above the threshold)
+
+
+class FinanceRequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class FinanceRequestKind(StrEnum):
+    REFUND = "refund"              # money paid back to the dealer
+    ADJUSTMENT = "adjustment"      # a manual correction, either sign
+
+
+FINANCE_REQUEST_KIND_LABELS: dict[FinanceRequestKind, tuple[str, str]] = {
+    FinanceRequestKind.REFUND: ("退款", "refund"),
+    FinanceRequestKind.ADJUSTMENT: ("调账", "adjustment"),
+}
+
+FINANCE_REQUEST_STATUS_LABELS: dict[FinanceRequestStatus, tuple[str, str]] = {
+    FinanceRequestStatus.PENDING: ("待审批", "awaiting approval"),
+    FinanceRequestStatus.APPROVED: ("已批准", "approved"),
+    FinanceRequestStatus.REJECTED: ("已驳回", "rejected"),
+}
+
+
+@dataclass
+class FinanceRequest:
+    """A refund or manual adjustment above the approval threshold, waiting for a second person.
+
+    ``amount`` is the signed amount the ledger entry will carry (a refund is negative)."""
+
+    number: str                    # "FR-20261204-0001"
+    dealer_id: int
+    account: AccountKind
+    amount: Decimal
+    kind: FinanceRequestKind
+    reason: str
+    requested_by: str              # Actor.label
+    reference: str = ""
+    attachment: str = ""
+    status: FinanceRequestStatus = FinanceRequestStatus.PENDING
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str = ""
+    entry_id: int | None = None    # the ledger entry booked on approval
     created_at: datetime | None = None
     id: int | None = None
 

@@ -40,6 +40,8 @@ ENTRY_LABELS: dict[EntryKind, tuple[str, str]] = {
     EntryKind.REBATE_SETTLEMENT: ("返利结算", "Rebate settlement"),
     EntryKind.CREDIT_REPAYMENT: ("信用还款", "Credit repayment"),
     EntryKind.ADJUSTMENT: ("调整", "Adjustment"),
+    EntryKind.REFUND: ("退款", "Refund"),
+    EntryKind.REVERSAL: ("冲销", "Reversal"),
 }
 
 # Accounts whose movements make up the dealer's trading balance on a statement. The deposit is a
@@ -117,7 +119,7 @@ def plan_payment(total: Decimal, balances: Balances, credit_limit: Decimal,
     """Rebate (capped at a share of the total), then prepayment, then credit headroom."""
     total = money(total)
     if total < ZERO:
-        raise ValidationFailed(reason="订单金额不能为负 / order total must not be negative")
+        raise ValidationFailed(zh="输入有误：订单金额不能为负", en="Invalid input: an order total must not be negative")
     rest = total
     from_rebate = min(rebate_usable(total, balances, rules), rest)
     rest -= from_rebate

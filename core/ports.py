@@ -15,7 +15,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from core.accounts import LedgerEntry, Statement
+from core.accounts import FinanceRequest, LedgerEntry, Statement
 from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
@@ -125,6 +125,7 @@ class AbstractUnitOfWork(abc.ABC):
     rebate_settlements: AbstractRepository[RebateSettlement]
     credit_changes: AbstractRepository[CreditChange]
     expense_claims: AbstractRepository[ExpenseClaim]
+    finance_requests: AbstractRepository[FinanceRequest]
     staff_tasks: AbstractRepository[StaffTask]
     idempotency_records: AbstractRepository[IdempotencyRecord]
 

@@ -421,6 +421,25 @@ simple("rebate.settled", "💴 合同 {number}（{period}）返利 {amount} 已�
        "💴 The {period} rebate of contract {number}, {amount}, is credited to your rebate account.",
        lambda p: [[p.btn("💴 返利对账", "💴 Rebates", "ctr.rebate")]])
 
+# payments, refunds, adjustments and reversals (core.services.payments)
+simple("payment.received", "💰 已收到您的付款 {amount}（{method}，参考号 {reference}，付款日 {paid_on}），已记入{account}。",
+       "💰 Your payment of {amount} is received ({method}, reference {reference}, paid {paid_on}) and credited to "
+       "your {account} account.",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("account.refund", "💸 已从您的{account}退款 {amount}。原因：{reason}",
+       "💸 {amount} is refunded to you from your {account} account. Reason: {reason}",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("account.adjustment", "🧮 您的{account}账户已调整 {signed}。原因：{reason}",
+       "🧮 Your {account} account is adjusted by {signed}. Reason: {reason}",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("account.reversal", "↩️ 您{account}账户的一笔{what}（{amount}，{ref}）已冲销，冲销金额 {signed}。原因：{reason}",
+       "↩️ A {what} of {amount} ({ref}) on your {account} account is reversed ({signed}). Reason: {reason}",
+       lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
+simple("finance.requested", "🧾 待审批{kind} {number}：{dealer} {account} {signed}\n原因：{reason}（{by}）",
+       "🧾 {kind} {number} awaits approval: {dealer}, {account} {signed}\nReason: {reason} ({by})")
+simple("finance.decided", "🧾 {kind}申请 {number}（{dealer} {account} {signed}）{status}。{note}",
+       "🧾 {kind} request {number} ({dealer}, {account} {signed}): {status}. {note}")
+
 # credit limit changes and temporary credit (core.services.credit)
 simple("credit.requested", "💳 额度申请 {number}：{dealer} {kind} {amount}{until_text}\n当前额度 {previous}；"
        "原因：{reason}（{by}）",

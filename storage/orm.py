@@ -35,7 +35,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, registry, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
-from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
+from core.accounts import (
+    AccountKind,
+    EntryKind,
+    FinanceRequest,
+    FinanceRequestKind,
+    FinanceRequestStatus,
+    LedgerEntry,
+    Statement,
+    StatementStatus,
+)
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
@@ -267,8 +276,38 @@ ledger_entries = Table(
     Column("note", Text, nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UTCDateTime(), nullable=True),
+    Column("method", String(32), nullable=False, server_default=""),
+    Column("paid_on", Date, nullable=True),
+    Column("attachment", String(300), nullable=False, server_default=""),
+    Column("reverses_id", BigInteger, nullable=True),      # ledger_entries.id (no FK: entries are never deleted)
+    Column("source", String(200), nullable=True),
+    Column("approved_by", String(200), nullable=True),
     Index("ix_ledger_entries_dealer_account", "dealer_id", "account"),
     Index("ix_ledger_entries_ref", "ref"),
+    Index("ix_ledger_entries_source", "source", unique=True),
+    Index("ix_ledger_entries_reverses", "reverses_id", unique=True),
+)
+
+finance_requests = Table(
+    "finance_requests", metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("dealer_id", "dealers.id"),
+    Column("account", StrEnumType(AccountKind), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("kind", StrEnumType(FinanceRequestKind, length=16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_by", String(200), nullable=False),
+    Column("reference", String(64), nullable=False),
+    Column("attachment", String(300), nullable=False),
+    Column("status", StrEnumType(FinanceRequestStatus, length=16), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=False),
+    Column("entry_id", BigInteger, nullable=True),         # ledger_entries.id booked on approval
+    Column("created_at", UTCDateTime(), nullable=True),
+    Index("ix_finance_requests_status", "status"),
+    Index("ix_finance_requests_dealer", "dealer_id"),
 )
 
 statements = Table(
@@ -983,6 +1022,7 @@ TABLES: dict[type, Table] = {
     OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
     ContractTemplate: contract_templates, SigningCode: signing_codes, ContractSignature: contract_signatures,
     DutyMark: duty_marks, RebateSettlement: rebate_settlements, CreditChange: credit_changes, ExpenseClaim: expense_claims,
+    FinanceRequest: finance_requests,
     StaffTask: staff_tasks, IdempotencyRecord: idempotency_records,
 }
 

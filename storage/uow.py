@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.accounts import LedgerEntry, Statement
+from core.accounts import FinanceRequest, LedgerEntry, Statement
 from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
@@ -99,6 +99,7 @@ REPOSITORIES: dict[str, type] = {
     "rebate_settlements": RebateSettlement,
     "credit_changes": CreditChange,
     "expense_claims": ExpenseClaim,
+    "finance_requests": FinanceRequest,
     "staff_tasks": StaffTask,
     "idempotency_records": IdempotencyRecord,
 }

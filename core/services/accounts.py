@@ -20,8 +20,8 @@ from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.expenses import StaffTask
-from core.ledger import Balances, parse_period
-from core.money import ZERO, money
+from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS, Balances, parse_period
+from core.money import ZERO, fmt_cny, money
 from core.ports import AbstractUnitOfWork
 from core.services.expenses import close_open_task, open_task
 from core.statements import compose_statement, match_lines
@@ -131,20 +131,30 @@ async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, cloc
         await _dealer(uow, cmd.dealer_id)
         amount = money(cmd.amount)
         if amount == ZERO:
-            raise ValidationFailed(reason="金额不能为 0 / the amount must not be 0")
+            raise ValidationFailed(zh="输入有误：金额不能为 0", en="Invalid input: the amount must not be 0")
         if cmd.kind in _ORDER_KINDS:
-            raise ValidationFailed(reason="订单扣款/退款由订单自动记账 / order charges and refunds are booked by orders")
+            raise ValidationFailed(zh="输入有误：订单扣款和退款由订单自动记账",
+                                   en="Invalid input: order charges and refunds are booked by the orders")
+        if cmd.kind in (EntryKind.REFUND, EntryKind.REVERSAL):
+            raise ValidationFailed(zh="输入有误：退款和冲销请用退款/冲销功能（需说明原因，大额需第二人审批）",
+                                   en="Invalid input: refunds and reversals have their own use cases (a reason, and "
+                                      "a second person's approval above the threshold)")
         if cmd.kind in _POSITIVE_KINDS:
             if amount < ZERO:
-                raise ValidationFailed(reason="此类流水金额须为正 / this kind of entry must be positive")
+                raise ValidationFailed(zh="输入有误：此类流水金额须为正", en="Invalid input: this kind of entry must be positive")
             account = _POSITIVE_KINDS[cmd.kind]
             if (account is not None and cmd.account != account) or (
                     account is None and cmd.account == AccountKind.CREDIT):
-                raise ValidationFailed(reason=f"{cmd.kind.value} 不能记入 / cannot be booked on {cmd.account.value}")
+                zh_kind, en_kind = ENTRY_LABELS.get(cmd.kind, (cmd.kind.value, cmd.kind.value))
+                zh_acc, en_acc = ACCOUNT_LABELS[cmd.account]
+                raise ValidationFailed(zh=f"输入有误：{zh_kind}不能记入{zh_acc}",
+                                       en=f"Invalid input: a {en_kind.lower()} cannot be booked on the "
+                                          f"{en_acc.lower()} account")
         if cmd.kind == EntryKind.CREDIT_REPAYMENT:
             used = -Balances.from_entries(await uow.ledger.list(dealer_id=cmd.dealer_id)).credit
             if amount > used:
-                raise ValidationFailed(reason=f"还款超过已用信用 ¥{used} / repayment above the credit used")
+                raise ValidationFailed(zh=f"输入有误：还款超过已用信用 {fmt_cny(used)}",
+                                       en=f"Invalid input: the repayment is above the credit used ({fmt_cny(used)})")
         entry = LedgerEntry(dealer_id=cmd.dealer_id, account=cmd.account, amount=amount, kind=cmd.kind,
                             ref=cmd.ref, note=cmd.note, created_by=actor.label, created_at=clock.now())
         await uow.ledger.add(entry)
