@@ -56,6 +56,7 @@ _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换�
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
 _PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
@@ -345,6 +346,14 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
         lines.add_to_last(q.value)
         return
+    # "64二铵20袋 硅钙镁肥10袋": after a product and its count, a word of its own (3+ characters, no product)
+    counted = [a + x.end() for x in QUANTITY.finditer(head) if x.group("unit")]
+    if counted and not any(m.start >= counted[-1] and m.end <= q.start for m in mentions):
+        runs = [r for r in _CJK_RUN.findall(_FILLER.sub(" ", text[counted[-1]:q.start])) if len(r) >= 3]
+        seg = text[counted[-1]:q.start]
+        if runs and not _CORRECTION.search(seg) and not re.search(_SET_WORDS, seg) and "不" not in seg:
+            result.unresolved.append(Unresolved(word=runs[-1][:24], qty=q.value))
+            return
     word = _FILLER.sub(" ", head).split()
     if _SET_BEFORE.search(head) or _SET_AFTER.match(tail) or _CORRECTION.search(head + " " + previous):
         lines.set(None, q.value)
@@ -411,6 +420,8 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             m = trimmed
         if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
             continue        # "说一下", "一起", "两个人": a word, not a quantity
+        if not m.group("unit") and text[max(0, m.start() - 1):m.start()] in ("周", "期", "拜"):
+            continue        # "下周一", "星期三", "礼拜六": a day
         if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():
             continue        # a phone number, an account: no count is written that way without a unit
         out.append(parse_quantity(m))

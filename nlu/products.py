@@ -77,7 +77,7 @@ _SIBLING_SPEC = re.compile(
 _SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|ah|mah|w|瓦|匹|hp|v|伏)(?![a-z0-9])"
 _SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
 _SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
-_BIG_SMALL_AFTER = re.compile(r"\s?(?:的)?\s?(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
+_BIG_SMALL_AFTER = re.compile(r"\s?(?:\d{1,5}\s?)?(?:的)?\s?(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
 _BIG_SMALL_BEFORE = re.compile(r"(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)(?:的|装的)?\s?(?:那个|这个)?\s?$")
 _MEASURES = {"ml": ("ml", 1), "毫升": ("ml", 1), "l": ("ml", 1000), "升": ("ml", 1000), "g": ("g", 1), "克": ("g", 1),
              "kg": ("g", 1000), "公斤": ("g", 1000), "斤": ("g", 500)}
@@ -591,7 +591,8 @@ class ProductIndex:
         after = re.match(r"\s?的?\s?(?:[-−]|零下)?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
         # "-40的玻璃水", "零下40的": a grade written with its minus sign (not the "-30" of "5w-30")
         before = re.search(r"(?:(?<![\w.])[-−]|零下)?(?<![\d.a-z/x*])(?<![a-z0-9][-−])"
-                           r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?的?$", text[:m.start])
+                           r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?(?:v|伏|w|瓦|寸|升|l|ml|kg|g)?\s?的?$",
+                           text[:m.start])
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:

@@ -232,3 +232,29 @@ def test_a_number_of_the_name_between_the_count_and_the_product() -> None:
              CatalogueEntry(sku="DH20", name="除湿机 DH20 20升", aliases=[], unit="台")]
     slots = PARSER.parse_sync("order: 200 pcs 86 back boxes, 20 DH20", catalogue=boxes, today=date(2026, 12, 4)).slots
     assert {i.sku: i.qty for i in slots.items} == {"BOX86": 200, "DH20": 20}     # 20 of DH20 stays the count
+
+
+FARM = [
+    CatalogueEntry(sku="DAP64", name="磷酸二铵 64% 50kg", aliases=["64二铵"], unit="袋"),
+    CatalogueEntry(sku="TFZ24", name="噻呋酰胺 24% 500ml", aliases=[], unit="瓶"),
+    CatalogueEntry(sku="CF15", name="复合肥 15-15-15 50kg", aliases=["三个15"], unit="袋"),
+    CatalogueEntry(sku="JM22-25", name="小麦种子 济麦22 25kg", aliases=[], unit="袋"),
+    CatalogueEntry(sku="JM22-10", name="小麦种子 济麦22 10kg", aliases=[], unit="袋"),
+    CatalogueEntry(sku="BT6020", name="电瓶 60V20AH", aliases=[], unit="组"),
+    CatalogueEntry(sku="CG6020", name="充电器 60V20AH", aliases=[], unit="个"),
+    CatalogueEntry(sku="CG4820", name="充电器 48V20AH", aliases=[], unit="个"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "unresolved"), [
+    ("64二铵20袋 硅钙镁肥10袋", {"DAP64": 20}, [("硅钙镁肥", 10)]),     # never the other line's count
+    ("64二铵20袋 哦不是 改成30袋", {"DAP64": 30}, []),
+    ("噻呋酰胺 24% 500ml 10瓶", {"TFZ24": 10}, []),                      # 24% is a strength
+    ("三个15 40袋 下周一送到", {"CF15": 40}, []),                         # 一 of 下周一 is a day
+    ("济麦22的大袋子的要十袋", {"JM22-25": 10}, []),
+    ("60伏的充电器也要四个", {"CG6020": 4}, []),
+])
+def test_counts_stay_with_their_line(text: str, expected: dict[str, int], unresolved: list[tuple[str, int]]) -> None:
+    slots = PARSER.parse_sync(text, catalogue=FARM, today=date(2026, 12, 4)).slots
+    assert {i.sku: i.qty for i in slots.items} == expected
+    assert [(u.word, u.qty) for u in slots.unresolved] == unresolved
