@@ -31,7 +31,8 @@ UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
-         "drums", "drum", "sheets", "sheet", "tins", "tin", "doz")
+         "drums", "drum", "sheets", "sheet", "tins", "tin", "doz", "tubes", "tube", "btls", "btl", "jars", "jar",
+         "kits", "kit", "pouches", "pouch")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
