@@ -108,6 +108,8 @@ async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, cha
     """
     if message.user_id is None:
         assert message.channel is not None and message.chat_id is not None
+        if message.channel not in channels:    # a reply to the terminal or web chat: nothing pushes there
+            raise NoChat(f"no sender for the {message.channel} chat")
         return Recipient(message.channel, message.chat_id,
                          await _chat_language(uow, message.channel, message.chat_id) or default_language)
     user = await uow.users.get(message.user_id)

@@ -146,9 +146,10 @@ async def test_no_chat_to_push_to_is_recorded_not_retried() -> None:
     w = world()
     local_only = await w.user("li", ("web", "web:li"))                  # no sender for the web chat
     gone = await w.user("old", ("telegram", "1009"), active=False)
-    await w.queue(notice("local", local_only), notice("gone", gone))
+    await w.queue(notice("local", local_only), notice("gone", gone),
+                  notice("console", channel="console", chat_id="console:wu"))  # a staff answer to the terminal
     await w.worker.drain()
-    for key in ("local", "gone"):
+    for key in ("local", "gone", "console"):
         row = await w.row(key)
         assert row.status == OutboxStatus.MUTED and row.last_error
     assert w.telegram.sent == []
