@@ -482,7 +482,7 @@ def apikey_create(
     scope: Annotated[list[str] | None, typer.Option("--scope", help="权限范围，可多次指定 (scope, repeatable): "
                                                     "products:read products:write dealers:read stock:read "
                                                     "stock:write orders:read orders:write sellout:read "
-                                                    "sellout:write")] = None,
+                                                    "sellout:write accounts:read accounts:write")] = None,
     dealer: Annotated[str | None, typer.Option("--dealer", help="只允许访问该经销商的数据 (limit the key to "
                                                                 "one dealer, by code)")] = None,
 ) -> None:

@@ -216,4 +216,4 @@ class ApiKey:
 
 
 API_SCOPES = ("products:read", "products:write", "dealers:read", "stock:read", "stock:write",
-              "orders:read", "orders:write", "sellout:write", "sellout:read")
+              "orders:read", "orders:write", "sellout:write", "sellout:read", "accounts:read", "accounts:write")

@@ -280,7 +280,7 @@ ledger_entries = Table(
     Column("paid_on", Date, nullable=True),
     Column("attachment", String(300), nullable=False, server_default=""),
     Column("reverses_id", BigInteger, nullable=True),      # ledger_entries.id (no FK: entries are never deleted)
-    Column("source", String(200), nullable=True),
+    Column("source", String(300), nullable=True),
     Column("approved_by", String(200), nullable=True),
     Index("ix_ledger_entries_dealer_account", "dealer_id", "account"),
     Index("ix_ledger_entries_ref", "ref"),

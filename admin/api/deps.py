@@ -90,6 +90,8 @@ OrdersRead = Annotated[Actor, Security(api_actor, scopes=["orders:read"])]
 OrdersWrite = Annotated[Actor, Security(api_actor, scopes=["orders:write"])]
 SellOutRead = Annotated[Actor, Security(api_actor, scopes=["sellout:read"])]
 SellOutWrite = Annotated[Actor, Security(api_actor, scopes=["sellout:write"])]
+AccountsRead = Annotated[Actor, Security(api_actor, scopes=["accounts:read"])]
+AccountsWrite = Annotated[Actor, Security(api_actor, scopes=["accounts:write"])]
 
 
 MAX_LIMIT = 200

@@ -121,7 +121,16 @@ def _require_reader(actor: Actor, dealer_id: int) -> None:
             raise _dealer_not_found(dealer_id)
         require(actor, Permission.ACCOUNT_READ_OWN)
         return
+    if actor.kind == ActorKind.API:     # scope accounts:read; a key bound to a dealer reads only that dealer
+        if actor.dealer_id is not None and actor.dealer_id != dealer_id:
+            raise _dealer_not_found(dealer_id)
+        if "accounts:read" not in actor.scopes:
+            raise PermissionDenied()
+        return
     raise PermissionDenied()
+
+
+require_account_reader = _require_reader
 
 
 async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, clock: Clock) -> LedgerEntry:

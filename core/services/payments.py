@@ -26,7 +26,7 @@ approval above a threshold), and reversals of wrong entries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -50,8 +50,10 @@ from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS, Balances
 from core.money import ZERO, fmt_cny, money
+from core.orders import OrderStatus
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
+from core.services.accounts import require_account_reader
 from core.users import Actor, ActorKind, Permission
 
 DEFAULT_APPROVAL_THRESHOLD = Decimal("10000.00")
@@ -59,7 +61,7 @@ PAYMENT_ACCOUNTS = frozenset({AccountKind.PREPAYMENT, AccountKind.DEPOSIT})
 REFUND_ACCOUNTS = PAYMENT_ACCOUNTS
 MAX_REFERENCE = 64
 MAX_REASON = 500
-MAX_SOURCE = 200
+MAX_SOURCE = 300   # "api:<api key id>:<Idempotency-Key up to 255>"
 # Written by the order use cases only: cancelling or rejecting the order gives the money back.
 NOT_REVERSIBLE = frozenset({EntryKind.ORDER_CHARGE, EntryKind.ORDER_REFUND, EntryKind.REVERSAL})
 
@@ -100,6 +102,15 @@ def _check_within_bounds(account: AccountKind, balance: Decimal, amount: Decimal
     elif after < ZERO:
         raise _invalid(f"{zh_name}余额 {fmt_cny(balance)}，不够 {fmt_cny(-amount)}",
                        f"the {en_name.lower()} balance is {fmt_cny(balance)}, less than {fmt_cny(-amount)}")
+
+
+def _require_payment_poster(actor: Actor) -> None:
+    """ACCOUNT_POST (finance); an API key needs ``accounts:write`` and must not be bound to a dealer."""
+    if actor.kind == ActorKind.API:
+        if "accounts:write" not in actor.scopes or actor.dealer_id is not None:
+            raise PermissionDenied()
+        return
+    require(actor, Permission.ACCOUNT_POST)
 
 
 # --- payments ---------------------------------------------------------------------------------------------
@@ -148,7 +159,7 @@ async def stage_payment(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordPaymen
 
     A ``source`` already booked returns that entry and stages nothing; the same source with another
     dealer, account or amount is a Conflict (a key reused for something else)."""
-    require(actor, Permission.ACCOUNT_POST)
+    _require_payment_poster(actor)
     amount, method = _check_payment(cmd, clock.today())
     if cmd.source is not None:
         existing = await payment_by_source(uow, cmd.source)
@@ -179,6 +190,11 @@ async def record_payment(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordPayme
         entry = await stage_payment(uow, actor, cmd, clock)
         await uow.commit()
         return entry
+
+
+def _require_poster(actor: Actor) -> None:
+    """Refunds, adjustments, reversals: finance in person (ACCOUNT_POST), never an API key."""
+    require(actor, Permission.ACCOUNT_POST)
 
 
 # --- refunds and adjustments -------------------------------------------------------------------------------
@@ -250,8 +266,6 @@ async def _book(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, account: 
     return entry
 
 
-def _require_poster(actor: Actor) -> None:
-    require(actor, Permission.ACCOUNT_POST)
 
 
 async def request_adjustment(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestAdjustment, clock: Clock, *,
@@ -426,3 +440,85 @@ async def reverse_entry(uow: AbstractUnitOfWork, actor: Actor, entry_id: int, re
             f"{entry.id}", clock, exclude=actor)
         await uow.commit()
         return entry
+
+
+# --- reads for the API and the back office ---------------------------------------------------------------
+
+# Orders that can still be cancelled or rejected (``core.order_flow``): what they were charged comes back then.
+OPEN_ORDER_STATUSES = frozenset({OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.ALLOCATED,
+                                 OrderStatus.IN_PRODUCTION})
+
+
+@dataclass(frozen=True)
+class AccountPosition:
+    """One account of a dealer.
+
+    - ``balance``: the sum of its entries (the credit account: credit used, zero or negative);
+    - ``frozen``: what orders that can still be cancelled or rejected (submitted, approved, allocated, in
+      production) were charged on this account: already taken from ``balance``, given back if the order is
+      cancelled or rejected, final when it ships;
+    - ``available``: what a new order can use now: the prepayment balance (not below zero), the rebate balance
+      (an order uses at most its rebate share), the unused credit (limit + used); the deposit is a guarantee
+      and pays no order (0)."""
+
+    account: AccountKind
+    balance: Decimal
+    available: Decimal
+    frozen: Decimal
+
+
+@dataclass(frozen=True)
+class DealerBalances:
+    dealer_id: int
+    accounts: list[AccountPosition]
+    credit_limit: Decimal            # effective: temporary credit included while it lasts
+    credit_headroom: Decimal         # limit + credit used, not below zero
+    temporary_credit: Decimal = ZERO
+    temporary_credit_until: date | None = None
+
+
+async def dealer_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock) -> DealerBalances:
+    """Each account's balance, available and frozen amounts, and the credit limit (readers of the dealer's
+    accounts: its own users, finance and other staff with ACCOUNT_READ_ALL, API keys with accounts:read)."""
+    async with uow:
+        require_account_reader(actor, dealer_id)
+        dealer = await _dealer(uow, dealer_id)
+        balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+        open_orders = await uow.orders.list(dealer_id=dealer_id, status__in=sorted(OPEN_ORDER_STATUSES))
+    limit = money(dealer.effective_credit_limit(clock.today()))
+    headroom = balances.credit_headroom(limit)
+    frozen = {AccountKind.PREPAYMENT: sum((o.paid_from_prepayment for o in open_orders), ZERO),
+              AccountKind.REBATE: sum((o.paid_from_rebate for o in open_orders), ZERO),
+              AccountKind.CREDIT: sum((o.paid_from_credit for o in open_orders), ZERO)}
+    available = {AccountKind.PREPAYMENT: max(balances.prepayment, ZERO), AccountKind.DEPOSIT: ZERO,
+                 AccountKind.REBATE: max(balances.rebate, ZERO), AccountKind.CREDIT: headroom}
+    extra = money(limit - dealer.credit_limit)
+    return DealerBalances(
+        dealer_id=dealer_id,
+        accounts=[AccountPosition(account, balances.of(account), money(available[account]),
+                                  money(frozen.get(account, ZERO))) for account in AccountKind],
+        credit_limit=limit, credit_headroom=headroom, temporary_credit=extra,
+        temporary_credit_until=dealer.temporary_credit_until if extra else None)
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    entries: list[LedgerEntry]
+    total: int
+
+
+async def ledger_page(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock, *,
+                      since: date | None = None, until: date | None = None, limit: int = 50,
+                      offset: int = 0) -> LedgerPage:
+    """A dealer's entries booked from ``since`` to ``until`` (business days, both included), newest first."""
+    filters: dict[str, Any] = {"dealer_id": dealer_id}
+    if since is not None:
+        filters["created_at__gte"] = datetime.combine(since, time.min, clock.tz)
+    if until is not None:
+        filters["created_at__lt"] = datetime.combine(until + timedelta(days=1), time.min, clock.tz)
+    async with uow:
+        require_account_reader(actor, dealer_id)
+        await _dealer(uow, dealer_id)
+        entries = await uow.ledger.list(order_by="id", desc=True, limit=min(max(limit, 1), 1000),
+                                        offset=max(offset, 0), **filters)
+        return LedgerPage(entries, await uow.ledger.count(**filters))

@@ -71,6 +71,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST", f"/api/v1/orders/{OWN_ORDER}/status", {"action": "cancel", "reason": "矩阵测试"}), OK, NOT_FOUND),
     ("POST", "/api/v1/sellout"): Row("sellout:write", Call("POST", "/api/v1/sellout", [_SELLOUT_ROW]), OK, NOT_FOUND),
     ("GET", "/api/v1/sellout"): Row("sellout:read", Call("GET", "/api/v1/sellout"), OK, FILTERED),
+    ("GET", "/api/v1/dealers/{code}/balances"): Row("accounts:read", Call("GET", "/api/v1/dealers/D0001/balances"),
+                                                    OK, NOT_FOUND),
+    ("GET", "/api/v1/dealers/{code}/ledger"): Row("accounts:read", Call("GET", "/api/v1/dealers/D0001/ledger"),
+                                                  OK, NOT_FOUND),
+    # a dealer's own key never books money, not even for itself
+    ("POST", "/api/v1/payments"): Row("accounts:write", Call("POST", "/api/v1/payments", {
+        "dealer": "D0001", "account": "prepayment", "amount": "100.00", "method": "bank_transfer",
+        "reference": "MATRIX-1", "paid_on": "2026-11-25"}), DENIED, DENIED),
 }
 
 CALLERS = ("no_key", "other_scopes", "only_scope", "own_dealer", "other_dealer")
@@ -129,14 +137,16 @@ async def _headers(web: Web, caller: str, scope: str, own: int, other: int) -> d
 
 
 async def _state(web: Web) -> tuple[Any, ...]:
-    """What a denied call must leave alone: D0001's order, maker stock, the catalogue price, sell-out lines."""
+    """What a denied call must leave alone: D0001's order, maker stock, the catalogue price, sell-out lines, the
+    ledger."""
     async with web.uow() as uow:
         order = await uow.orders.get_by(number=OWN_ORDER)
         product = await uow.products.get_by(sku="AP300")
         stock = await uow.stock.list(order_by="sku")
         sellout = await uow.sellout.count()
+        ledger = await uow.ledger.count()
     assert order is not None and product is not None
-    return order.status, product.list_price, [(s.sku, s.on_hand) for s in stock], sellout
+    return order.status, product.list_price, [(s.sku, s.on_hand) for s in stock], sellout, ledger
 
 
 def _expected(row: Row, caller: str) -> str:
@@ -148,7 +158,7 @@ CHECKS: dict[str, Callable[[Any], bool]] = {
     "unauthenticated": lambda r: r.status_code == 401 and r.json()["error"] in ("unauthorized", "invalid_api_key"),
     DENIED: lambda r: r.status_code == 403 and r.json()["error"] in ("insufficient_scope", "permission_denied"),
     NOT_FOUND: lambda r: r.status_code == 404 or (r.status_code == 207 and r.json()["accepted"] == 0),
-    OK: lambda r: r.status_code == 200,
+    OK: lambda r: r.status_code in (200, 201),       # 201: a payment booked
     FILTERED: lambda r: r.status_code == 200,
 }
 

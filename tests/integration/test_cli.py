@@ -314,7 +314,7 @@ def test_apikey_create_prints_a_key_that_authenticates_and_revoke_disables_it(ru
     invoke(runner, "import", "dealers", str(dealers_csv(tmp_path)))
 
     result = invoke(runner, "apikey", "create", "erp", "--scope", "products:read", "--scope", "orders:read",
-                    "--dealer", "D0002")
+                    "--scope", "accounts:read", "--dealer", "D0002")
     key = result.stdout.strip().splitlines()[-1]
 
     async def authenticate(application: App) -> Any:
@@ -322,7 +322,7 @@ def test_apikey_create_prints_a_key_that_authenticates_and_revoke_disables_it(ru
 
     actor = with_app(authenticate)
     assert actor is not None and actor.kind == ActorKind.API
-    assert actor.scopes == frozenset({"products:read", "orders:read"}) and actor.dealer_id is not None
+    assert actor.scopes == frozenset({"products:read", "orders:read", "accounts:read"}) and actor.dealer_id is not None
 
     listing = invoke(runner, "apikey", "list")
     assert key[:12] in listing.stdout and key not in listing.stdout and "D0002" in listing.stdout

@@ -33,7 +33,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('paid_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('attachment', sa.String(length=300), server_default='', nullable=False))
         batch_op.add_column(sa.Column('reverses_id', sa.BigInteger(), nullable=True))
-        batch_op.add_column(sa.Column('source', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('source', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('approved_by', sa.String(length=200), nullable=True))
         batch_op.create_index('ix_ledger_entries_source', ['source'], unique=True)
         batch_op.create_index('ix_ledger_entries_reverses', ['reverses_id'], unique=True)
