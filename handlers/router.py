@@ -44,6 +44,11 @@ def parse_payload(data: str) -> tuple[str, list[str]] | None:
     return parts[1], parts[2:]
 
 
+def normalize_phrase(text: str) -> str:
+    """A typed message as a staff phrase is looked up: lower case, no spaces or end punctuation."""
+    return "".join(text.lower().split()).strip("。.!！?？~～")
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -51,6 +56,7 @@ class Router:
         self.buttons: dict[str, Handler] = {}
         self.states: dict[str, Handler] = {}
         self.intents: dict[Intent, Handler] = {}
+        self.staff_phrases: dict[str, Handler] = {}
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -81,6 +87,15 @@ class Router:
             return fn
         return deco
 
+    def staff_phrase(self, *phrases: str) -> Callable[[Handler], Handler]:
+        """Whole messages staff type for a job ("记一笔回款", "待审批"), matched before the parser; dealers' words
+        still go to the parser."""
+        def deco(fn: Handler) -> Handler:
+            for p in phrases:
+                self.staff_phrases[normalize_phrase(p)] = fn
+            return fn
+        return deco
+
     def include(self, other: Router) -> None:
         for mine, theirs in ((self.commands, other.commands), (self.buttons, other.buttons),
                              (self.states, other.states), (self.intents, other.intents)):
@@ -88,3 +103,7 @@ class Router:
             if clash:
                 raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
             mine.update(theirs)  # type: ignore[attr-defined]
+        clash = set(self.staff_phrases) & set(other.staff_phrases)
+        if clash:
+            raise ValueError(f"{other.name} redefines {sorted(clash)}")
+        self.staff_phrases.update(other.staff_phrases)

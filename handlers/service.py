@@ -22,7 +22,7 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
-from handlers.router import READ_ONLY_INTENTS, Router, parse_payload, payload
+from handlers.router import READ_ONLY_INTENTS, Router, normalize_phrase, parse_payload, payload
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
 
@@ -153,6 +153,10 @@ class ConversationService:
             return await r.commands["contact"](ctx)
         if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT, InboundKind.LOCATION):
             return await r.commands["help"](ctx)
+        if inbound.kind == InboundKind.TEXT and ctx.is_staff:
+            phrase = r.staff_phrases.get(normalize_phrase(inbound.text))
+            if phrase is not None:
+                return await phrase(ctx)
         ctx.parsed = await parse_message(ctx)
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:

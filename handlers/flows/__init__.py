@@ -19,6 +19,7 @@ def all_routers() -> list[Router]:
         menu,
         ordering,
         orders,
+        payments,
         prices,
         privacy,
         quality,
@@ -32,4 +33,4 @@ def all_routers() -> list[Router]:
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements, credit,
-                               finance)]
+                               finance, payments)]

@@ -14,10 +14,10 @@ and a summary to submit (``cr.submit``, once per form); the back office has the 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.credit import CREDIT_KIND_LABELS, CREDIT_STATUS_LABELS, CreditChange, CreditChangeKind
-from core.money import fmt_cny, money
+from core.money import fmt_cny
 from core.services.accounts import get_balances
 from core.services.credit import (
     MAX_REASON,
@@ -162,17 +162,6 @@ async def reject_reason(ctx: Ctx) -> list[Reply]:
 
 # --- asking for a change ------------------------------------------------------------------------------
 
-def _amount(text: str) -> Decimal | None:
-    """"300000" / "¥300,000" / "30万" / "30万元" -> Decimal; None when it is no amount."""
-    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元").strip()
-    factor = Decimal(10000) if cleaned.endswith("万") else Decimal(1)
-    try:
-        value = Decimal(cleaned.rstrip("万").strip()) * factor
-    except InvalidOperation:
-        return None
-    return money(value) if value.is_finite() and value >= 0 else None
-
-
 @router.button("cr.new")
 async def new_request(ctx: Ctx) -> list[Reply]:
     refused = _refused(ctx, Permission.CREDIT_REQUEST)
@@ -210,7 +199,7 @@ async def request_kind(ctx: Ctx) -> list[Reply]:
 
 @router.state("cr.req.amount")
 async def request_amount(ctx: Ctx) -> list[Reply]:
-    amount = _amount(forms.text_of(ctx))
+    amount = forms.read_amount(forms.text_of(ctx))
     if amount is None:
         return [Reply(text=ctx.t("cr.bad.amount"), buttons=[forms.cancel_row(ctx, "cr")])]
     if ctx.dialog.data.get("kind") == CreditChangeKind.TEMPORARY.value:

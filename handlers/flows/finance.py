@@ -21,6 +21,7 @@ from core.money import fmt_cny
 from core.rebates import SettlementStatus
 from core.services.credit import list_pending_credit_changes
 from core.services.expenses import list_claims
+from core.services.payments import list_finance_requests
 from core.services.rebates import (
     SETTLEMENT_STATUS_LABELS,
     DecideSettlement,
@@ -55,6 +56,9 @@ i18n.register({
     "fin.btn.rebates": ("💰 返利审批", "💰 Rebates"),
     "fin.btn.claims": ("🧾 费用核销", "🧾 Claims"),
     "fin.btn.credit": ("💳 额度审批", "💳 Credit"),
+    "fin.today.requests": ("待审批退款/调账：{n}", "Refunds/adjustments to approve: {n}"),
+    "fin.btn.requests": ("🧾 退款/调账审批", "🧾 Refunds & adjustments"),
+    "fin.btn.pay": ("💵 记一笔回款", "💵 Record a payment"),
     "fin.rb.none": ("没有待审批的返利结算。", "No rebate settlement awaits approval."),
     "fin.rb.head": ("💰 待审批的返利结算（{where}）：", "💰 Rebate settlements awaiting approval ({where}):"),
     "fin.rb.ok": ("✅ 批准结算", "✅ Approve"),
@@ -117,10 +121,15 @@ async def finance_today(ctx: Ctx) -> tuple[list[str], list[list[Button]], bool]:
         claims = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=200)
         lines.append(ctx.t("fin.today.claims", n=len(claims)))
         top([f"{c.number} {fmt_cny(c.amount)}" for c in claims])
-        anything = bool(disputes or settlements or claims)
+        requests = [r for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=500) if r.may_decide]
+        lines.append(ctx.t("fin.today.requests", n=len(requests)))
+        top([forms.clip(r.summary(ctx.lang), 40) for r in requests])
+        anything = bool(disputes or settlements or claims or requests)
         buttons.append([Button(ctx.t("fin.btn.disputes"), payload("stmt.disputes")),
                         Button(ctx.t("fin.btn.rebates"), payload("fin.rb.list", 0))])
-        buttons.append([Button(ctx.t("fin.btn.claims"), payload("ctr.claims"))])
+        buttons.append([Button(ctx.t("fin.btn.claims"), payload("ctr.claims")),
+                        Button(ctx.t("fin.btn.requests"), payload("fin.fr.list", 0))])
+        buttons.append([Button(ctx.t("fin.btn.pay"), payload("pay.new"))])
     if Permission.CREDIT_APPROVE in perms:
         waiting = [c for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
         lines.append(ctx.t("fin.today.credit", n=len(waiting)))

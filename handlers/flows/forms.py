@@ -14,8 +14,10 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.money import money
 from core.products import Product
 from handlers import i18n
 from handlers.context import Ctx
@@ -131,6 +133,17 @@ def read_count(text: str, *, minimum: int = 1, maximum: int = 100_000) -> int | 
     if value is None or not minimum <= value <= maximum:
         return None
     return value
+
+
+def read_amount(text: str) -> Decimal | None:
+    """"300000" / "¥300,000" / "30万" / "30万元" -> Decimal (2 decimals); None when it is no amount."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元").strip()
+    factor = Decimal(10000) if cleaned.endswith("万") else Decimal(1)
+    try:
+        value = Decimal(cleaned.rstrip("万").strip()) * factor
+    except InvalidOperation:
+        return None
+    return money(value) if value.is_finite() and value >= 0 else None
 
 
 def add_photos(ctx: Ctx, done_action: str, key: str = "photos", limit: int = MAX_PHOTOS) -> Reply:

@@ -34,6 +34,7 @@ i18n.register({
     "btn.disputes": ("🧾 对账异议", "🧾 Disputes"),
     "btn.rebates_due": ("💰 返利审批", "💰 Rebates"),
     "btn.claims": ("🧾 费用核销", "🧾 Claims"),
+    "btn.pay": ("💵 记一笔回款", "💵 Record a payment"),
     "btn.credit": ("💳 额度申请", "💳 Credit"),
     "btn.approvals": ("✅ 待审批", "✅ Approvals"),
     "btn.tickets": ("🛠 售后工单", "🛠 Tickets"),
@@ -80,7 +81,7 @@ def main_menu(ctx: Ctx) -> Reply:
             rows.append([b("btn.approvals", "staff.approvals")])
         if Permission.ACCOUNT_POST in perms:       # finance: disputes, rebates, claims
             rows.append([b("btn.disputes", "stmt.disputes"), b("btn.rebates_due", "fin.rb.list")])
-            rows.append([b("btn.claims", "ctr.claims")])
+            rows.append([b("btn.claims", "ctr.claims"), b("btn.pay", "pay.new")])
         if {Permission.CREDIT_APPROVE, Permission.CREDIT_REQUEST} & perms:
             rows.append([b("btn.credit", "cr.list")])
         if Permission.TICKET_HANDLE in perms:

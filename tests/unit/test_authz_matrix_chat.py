@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.accounts import Statement, StatementStatus
+from core.accounts import AccountKind, FinanceRequest, FinanceRequestKind, Statement, StatementStatus
 from core.campaigns import MarketingMaterial
 from core.credit import CreditChange, CreditChangeKind
 from core.dealers import Contact, Dealer
@@ -88,7 +88,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel"),
+             "cr.cancel", "fin.rb.cancel", "pay.cancel"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -150,6 +150,17 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ACCOUNT_POST, "fin.rb.ok", "fin.rb.no", args=("{rebate}",)),
     **staff(P.CREDIT_REQUEST, "cr.kind", args=("limit",)),
     **staff(P.CREDIT_REQUEST, "cr.submit", args=("n0nce",)),
+    # finance's payment form, dealer 1's ledger and reversals, refunds/adjustments waiting (handlers.flows.payments)
+    **staff(P.ACCOUNT_POST, "pay.new", "pay.skip"),
+    **staff(P.ACCOUNT_POST, "pay.pick", "pay.dealer", args=("{dealer}",)),
+    **staff(P.ACCOUNT_POST, "pay.acct", args=("prepayment",)),
+    **staff(P.ACCOUNT_POST, "pay.method", args=("cash",)),
+    **staff(P.ACCOUNT_POST, "pay.day", args=("0",)),
+    **staff(P.ACCOUNT_POST, "pay.ok", args=("n0nce",)),
+    **staff(P.ACCOUNT_POST, "pay.ledger", args=("{dealer}", "0")),
+    **staff(P.ACCOUNT_POST, "pay.rev", args=("{entry}",)),
+    **staff(P.ACCOUNT_POST, "fin.fr.list", args=("0",)),
+    **staff(P.ACCOUNT_POST, "fin.fr.ok", "fin.fr.no", args=("{fr}",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
     # applicant's / dealer's contact phones for reviewers
     "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),
@@ -216,11 +227,15 @@ async def _seed() -> Scene:
         contract_id=1, contract_number="HT-2026-0001", dealer_id=d1.id, period="2026-Q3",  # type: ignore[arg-type]
         period_end=date(2026, 9, 30), achieved_amount=Decimal("50000.00"), achievement=Decimal("1.0000"),
         rate=Decimal("0.0200"), amount=Decimal("1000.00"), accrued_amount=Decimal("1000.00"), target_key="2026-Q3"))
+    fr = await w.uow.finance_requests.add(FinanceRequest(
+        number="FR-20261126-0001", dealer_id=d1.id, account=AccountKind.PREPAYMENT, amount=Decimal("-100.00"),  # type: ignore[arg-type]
+        kind=FinanceRequestKind.REFUND, reason="多付退回", requested_by="staff:seed.fin"))
+    entry = next(e for e in w.uow.ledger.rows if e.dealer_id == d1.id)
     await w.uow.commit()
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
             "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
             "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id),
-            "rebate": str(rebate.id)}
+            "rebate": str(rebate.id), "fr": str(fr.id), "entry": str(entry.id)}
     return Scene(w, d1, order, args, chats)
 
 

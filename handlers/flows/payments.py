@@ -1,0 +1,502 @@
+"""Finance books money in chat (ACCOUNT_POST only): a dealer's payment, reversals, refund/adjustment approvals.
+
+- ``/pay`` (button ``pay.new``; typed 记一笔回款 / 记回款 / 登记回款): a guided form. Dealer (code or part of
+  the name; the match is confirmed with its balances shown), account (预存款 / 保证金), amount ("5万" works),
+  method (银行转账 / 承兑汇票 / 现金), reference (skippable), day paid (今天 by default; 昨天 / 12月1日 /
+  2026-12-01), the receipt photo (optional; kept in the file store), then a summary with 确认入账 / 取消.
+  Booked only on 确认入账, through core.services.payments.record_payment with ``source="chat:<form nonce>"``:
+  a double tap books once (the form remembers it and the ledger's unique source holds under a race).
+- ``pay.ledger|<dealer id>|<offset>``: the dealer's recent entries a page at a time, with 冲销 on the ones that
+  may be reversed (``pay.rev|<entry id>``, then the reason; core.services.payments.reverse_entry).
+- ``/fin_requests`` (``fin.fr.list|<offset>``): refunds and adjustments waiting for a second person; ✅ / ❌
+  only on the ones the reader may decide (never the requester's own; the use case checks again).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from core.accounts import FINANCE_REQUEST_STATUS_LABELS, PAYMENT_METHOD_LABELS, AccountKind, PaymentMethod
+from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
+from core.money import fmt_cny
+from core.services.accounts import AccountOverview, get_balances, list_entries
+from core.services.dealers import list_dealers
+from core.services.payments import (
+    MAX_REASON,
+    MAX_REFERENCE,
+    NOT_REVERSIBLE,
+    RecordPayment,
+    decide_finance_request,
+    list_finance_requests,
+    record_payment,
+    reverse_entry,
+)
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, Reply
+from handlers.router import Router, payload
+from nlu.dates import find_past_period, parse_date
+
+router = Router(name=__name__)
+
+PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
+                       "记一笔收款", "record a payment", "record payment"})
+MAX_DEALER_CHOICES = 6
+ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
+
+i18n.register({
+    "pay.staff_only": ("此功能仅限财务人员使用。", "This is for finance staff."),
+    "pay.btn.new": ("💵 记一笔回款", "💵 Record a payment"),
+    "pay.ask.dealer": ("记一笔回款：请输入经销商编码或名称（例如 D0001 或 合肥新锐）：",
+                       "Record a payment: which dealer? Type its code or part of its name (e.g. D0001):"),
+    "pay.dealer.none": ("没有找到经销商“{text}”，请重新输入编码或名称：",
+                        "No dealer matches \"{text}\". Type its code or name again:"),
+    "pay.dealer.many": ("找到多家经销商，请选择：", "Several dealers match; choose one:"),
+    "pay.dealer.shown": ("{dealer}\n{balances}\n是这家吗？", "{dealer}\n{balances}\nIs this the dealer?"),
+    "pay.balances": ("预存款 {prepayment}｜保证金 {deposit}｜返利 {rebate}｜已用信用 {credit_used} / 额度 {limit}",
+                     "Prepayment {prepayment} | Deposit {deposit} | Rebate {rebate} | "
+                     "Credit used {credit_used} of {limit}"),
+    "pay.btn.yes": ("✅ 是这家", "✅ Yes"),
+    "pay.btn.other": ("🔁 换一家", "🔁 Another dealer"),
+    "pay.ask.account": ("记入哪个账户？", "Into which account?"),
+    "pay.ask.amount": ("金额多少（元）？例如 50000 或 5万：", "How much (CNY)? e.g. 50000:"),
+    "pay.bad.amount": ("请输入大于 0 的金额，例如 50000 或 5万。", "Please type an amount above zero, e.g. 50000."),
+    "pay.ask.method": ("付款方式？", "How was it paid?"),
+    "pay.ask.reference": ("银行流水号、汇票号或收据号？（没有请点“跳过”）",
+                          "Bank reference, bill or receipt number? (tap Skip if none)"),
+    "pay.bad.reference": ("参考号最长 {n} 个字符，请重新输入。", "The reference is {n} characters at most."),
+    "pay.ask.date": ("哪天付的款？点“今天”，或输入 昨天 / 12月1日 / 2026-12-01：",
+                     "Which day was it paid? Tap Today, or type yesterday / 2026-12-01:"),
+    "pay.btn.today": ("今天", "Today"),
+    "pay.btn.yesterday": ("昨天", "Yesterday"),
+    "pay.bad.date": ("没看懂日期（也不能晚于今天），请按 2026-12-01 的格式输入。",
+                     "Please type a day not after today, as 2026-12-01."),
+    "pay.ask.receipt": ("请发送回单照片或扫描件（可选），没有请点“跳过”。",
+                        "Send the receipt photo or scan (optional), or tap Skip."),
+    "pay.receipt.kept": ("已收到回单。", "Receipt received."),
+    "pay.confirm": ("请确认入账：\n经销商：{dealer}\n账户：{account}\n金额：{amount}\n方式：{method}\n"
+                    "参考号：{reference}\n付款日期：{paid_on}\n回单：{receipt}",
+                    "Please confirm the payment:\nDealer: {dealer}\nAccount: {account}\nAmount: {amount}\n"
+                    "Method: {method}\nReference: {reference}\nPaid on: {paid_on}\nReceipt: {receipt}"),
+    "pay.receipt.yes": ("已附", "attached"),
+    "pay.receipt.no": ("无", "none"),
+    "pay.btn.ok": ("✅ 确认入账", "✅ Book it"),
+    "pay.booked": ("✅ 已入账：{dealer} {account} +{amount}（流水 #{id}）。\n{balances}",
+                   "✅ Booked: {dealer} {account} +{amount} (entry #{id}).\n{balances}"),
+    "pay.btn.ledger": ("📒 流水", "📒 Ledger"),
+    "pay.ledger.head": ("📒 {dealer} 的流水（{where}）：\n{balances}", "📒 Ledger of {dealer} ({where}):\n{balances}"),
+    "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
+    "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
+    "pay.btn.reverse": ("↩️ 冲销 #{id}", "↩️ Reverse #{id}"),
+    "pay.rev.ask": ("冲销流水 #{id}（{what}）：请说明原因：", "Reverse entry #{id} ({what}): why?"),
+    "pay.rev.done": ("↩️ 已冲销流水 #{original}（冲销流水 #{id}，{signed}）。",
+                     "↩️ Entry #{original} reversed (by entry #{id}, {signed})."),
+    "fin.fr.none": ("没有待审批的退款/调账申请。", "No refund or adjustment awaits approval."),
+    "fin.fr.head": ("🧾 待审批的退款/调账（{where}）：", "🧾 Refunds and adjustments awaiting approval ({where}):"),
+    "fin.fr.own": ("（您提交的申请，须由另一位财务人员审批）", "(your own request: another person decides it)"),
+    "fin.fr.ok": ("✅ 批准", "✅ Approve"),
+    "fin.fr.no": ("❌ 驳回", "❌ Reject"),
+    "fin.fr.reason": ("请输入驳回这笔申请的原因：", "Why is this request rejected?"),
+    "fin.fr.decided": ("申请 {number}：{status}。", "Request {number}: {status}."),
+})
+
+
+def _refused(ctx: Ctx) -> list[Reply] | None:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    if not ctx.is_staff or Permission.ACCOUNT_POST not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("pay.staff_only"))]
+    return None
+
+
+def _int_arg(ctx: Ctx, index: int = 0) -> int:
+    raw = forms.arg(ctx, index)
+    return int(raw) if raw.isdigit() else 0
+
+
+def _cancel(ctx: Ctx) -> list[Button]:
+    return forms.cancel_row(ctx, "pay")
+
+
+def balances_line(ctx: Ctx, overview: AccountOverview) -> str:
+    b = overview.balances
+    return ctx.t("pay.balances", prepayment=fmt_cny(b.prepayment), deposit=fmt_cny(b.deposit),
+                 rebate=fmt_cny(b.rebate), credit_used=fmt_cny(-b.credit), limit=fmt_cny(overview.credit_limit))
+
+
+def _account_name(ctx: Ctx, account: AccountKind) -> str:
+    return ctx.pick(*ACCOUNT_LABELS[account])
+
+
+# --- the payment form ------------------------------------------------------------------------------
+
+@router.command("pay")
+@router.button("pay.new")
+@router.staff_phrase(*PAY_WORDS)
+async def new_payment(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    ctx.go("pay.dealer", nonce=forms.new_nonce())
+    return [Reply(text=ctx.t("pay.ask.dealer"), buttons=[_cancel(ctx)])]
+
+
+@router.button("pay.cancel")
+async def cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+async def _show_dealer(ctx: Ctx, dealer_id: int, label: str) -> list[Reply]:
+    overview = await get_balances(ctx.uow(), ctx.actor, dealer_id, ctx.deps.clock)
+    forms.step(ctx, "pay.dealer", dealer_id=dealer_id, dealer=label)
+    return [Reply(text=ctx.t("pay.dealer.shown", dealer=label, balances=balances_line(ctx, overview)),
+                  buttons=[[Button(ctx.t("pay.btn.yes"), payload("pay.dealer", dealer_id)),
+                            Button(ctx.t("pay.btn.other"), payload("pay.new"))], _cancel(ctx)])]
+
+
+@router.state("pay.dealer")
+async def dealer_typed(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    text = forms.text_of(ctx)
+    found = await list_dealers(ctx.uow(), ctx.actor, search=text, limit=MAX_DEALER_CHOICES + 1) if text else []
+    exact = [d for d in found if d.code.upper() == text.upper()]
+    found = exact or found
+    if not found:
+        return [Reply(text=ctx.t("pay.dealer.none", text=forms.clip(text, 20)), buttons=[_cancel(ctx)])]
+    if len(found) == 1:
+        return await _show_dealer(ctx, found[0].id or 0, f"{found[0].code} {found[0].name}")
+    rows = [[Button(forms.clip(f"{d.code} {d.name}", 30), payload("pay.pick", d.id or 0))]
+            for d in found[:MAX_DEALER_CHOICES]]
+    return [Reply(text=ctx.t("pay.dealer.many"), buttons=rows + [_cancel(ctx)])]
+
+
+@router.button("pay.pick")
+async def dealer_picked(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    if not ctx.dialog.state.startswith("pay."):
+        return await new_payment(ctx)
+    found = [d for d in await list_dealers(ctx.uow(), ctx.actor, limit=1000) if d.id == _int_arg(ctx)]
+    if not found:
+        return [Reply(text=ctx.t("pay.dealer.none", text=forms.arg(ctx, 0)), buttons=[_cancel(ctx)])]
+    return await _show_dealer(ctx, found[0].id or 0, f"{found[0].code} {found[0].name}")
+
+
+@router.button("pay.dealer")
+async def dealer_confirmed(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    if ctx.dialog.state != "pay.dealer" or ctx.dialog.data.get("dealer_id") != _int_arg(ctx):
+        return await new_payment(ctx)
+    forms.step(ctx, "pay.account")
+    return [Reply(text=ctx.t("pay.ask.account"),
+                  buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS],
+                           _cancel(ctx)])]
+
+
+@router.button("pay.acct")
+async def account_chosen(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    account = forms.arg(ctx, 0)
+    if ctx.dialog.state != "pay.account" or account not in {a.value for a in ACCOUNTS}:
+        return await new_payment(ctx)
+    forms.step(ctx, "pay.amount", account=account)
+    return [Reply(text=ctx.t("pay.ask.amount"), buttons=[_cancel(ctx)])]
+
+
+@router.state("pay.account")
+async def account_typed(ctx: Ctx) -> list[Reply]:
+    text = forms.text_of(ctx)
+    for account in ACCOUNTS:
+        if text and text in ACCOUNT_LABELS[account][0] + ACCOUNT_LABELS[account][1].lower():
+            ctx.args = [account.value]
+            return await account_chosen(ctx)
+    return [Reply(text=ctx.t("pay.ask.account"),
+                  buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS],
+                           _cancel(ctx)])]
+
+
+def _method_buttons(ctx: Ctx) -> list[list[Button]]:
+    return [[Button(ctx.pick(*PAYMENT_METHOD_LABELS[m]), payload("pay.method", m.value)) for m in PaymentMethod],
+            _cancel(ctx)]
+
+
+@router.state("pay.amount")
+async def amount_typed(ctx: Ctx) -> list[Reply]:
+    amount = forms.read_amount(forms.text_of(ctx))
+    if amount is None or amount <= 0:
+        return [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
+    forms.step(ctx, "pay.method", amount=str(amount))
+    return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+
+
+@router.state("pay.method")
+async def method_typed(ctx: Ctx) -> list[Reply]:
+    text = forms.text_of(ctx).lower()
+    for method, (zh, en) in PAYMENT_METHOD_LABELS.items():
+        if text and (text in zh or text in en or zh in text):
+            ctx.args = [method.value]
+            return await method_chosen(ctx)
+    return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+
+
+@router.button("pay.method")
+async def method_chosen(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    method = forms.arg(ctx, 0)
+    if ctx.dialog.state != "pay.method" or method not in {m.value for m in PaymentMethod}:
+        return await new_payment(ctx)
+    forms.step(ctx, "pay.reference", method=method)
+    return [Reply(text=ctx.t("pay.ask.reference"),
+                  buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
+
+
+def _ask_date(ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("pay.ask.date"),
+                  buttons=[[Button(ctx.t("pay.btn.today"), payload("pay.day", 0)),
+                            Button(ctx.t("pay.btn.yesterday"), payload("pay.day", 1))], _cancel(ctx)])]
+
+
+@router.state("pay.reference")
+async def reference_typed(ctx: Ctx) -> list[Reply]:
+    text = forms.text_of(ctx)
+    if not text or forms.is_skip(text):
+        text = ""
+    if len(text) > MAX_REFERENCE:
+        return [Reply(text=ctx.t("pay.bad.reference", n=MAX_REFERENCE), buttons=[_cancel(ctx)])]
+    forms.step(ctx, "pay.date", reference=text)
+    return _ask_date(ctx)
+
+
+async def _paid_on(ctx: Ctx, paid_on: date) -> list[Reply]:
+    if paid_on > ctx.deps.clock.today():
+        return [Reply(text=ctx.t("pay.bad.date"))] + _ask_date(ctx)
+    forms.step(ctx, "pay.receipt", paid_on=paid_on.isoformat())
+    return [Reply(text=ctx.t("pay.ask.receipt"),
+                  buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
+
+
+@router.button("pay.day")
+async def day_chosen(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    if ctx.dialog.state != "pay.date":
+        return await new_payment(ctx)
+    return await _paid_on(ctx, ctx.deps.clock.today() - timedelta(days=min(_int_arg(ctx), 1)))
+
+
+def _day_paid(text: str, today: date) -> date | None:
+    """A day in the past as finance writes it: 昨天, 前天, 12月1日 (this year's, not next), 3天前, 2026-12-01."""
+    period = find_past_period(text, today)
+    if period is not None and period.first == period.last:
+        return period.first
+    return parse_date(text, today) if period is None else None
+
+
+@router.state("pay.date")
+async def date_typed(ctx: Ctx) -> list[Reply]:
+    paid_on = _day_paid(forms.text_of(ctx), ctx.deps.clock.today())
+    if paid_on is None:
+        return [Reply(text=ctx.t("pay.bad.date"))] + _ask_date(ctx)
+    return await _paid_on(ctx, paid_on)
+
+
+@router.button("pay.skip")
+async def skip(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    if ctx.dialog.state == "pay.reference":
+        forms.step(ctx, "pay.date", reference="")
+        return _ask_date(ctx)
+    if ctx.dialog.state == "pay.receipt":
+        return _summary(ctx)
+    return await new_payment(ctx)
+
+
+async def _keep_receipt(ctx: Ctx) -> str:
+    """The file-store key of the photo/document just sent (the channel's ref when no store is set up)."""
+    ref = ctx.inbound.file_refs[0]
+    if ctx.deps.read_file is None or ctx.deps.files is None:
+        return ref
+    return await ctx.deps.files.put(await ctx.deps.read_file(ref), f"receipt-{ctx.dialog.data.get('nonce')}")
+
+
+@router.state("pay.receipt")
+async def receipt_sent(ctx: Ctx) -> list[Reply]:
+    if forms.is_photo(ctx):
+        ctx.dialog.data["receipt"] = await _keep_receipt(ctx)
+        return [Reply(text=ctx.t("pay.receipt.kept"))] + _summary(ctx)
+    if forms.is_skip(forms.text_of(ctx)) or forms.is_done(forms.text_of(ctx)):
+        return _summary(ctx)
+    return [Reply(text=ctx.t("pay.ask.receipt"),
+                  buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
+
+
+def _summary(ctx: Ctx) -> list[Reply]:
+    d = ctx.dialog.data
+    forms.step(ctx, "pay.confirm")
+    text = ctx.t("pay.confirm", dealer=d["dealer"], account=_account_name(ctx, AccountKind(d["account"])),
+                 amount=fmt_cny(Decimal(d["amount"])), method=ctx.pick(*PAYMENT_METHOD_LABELS[PaymentMethod(d["method"])]),
+                 reference=d.get("reference") or "-", paid_on=d["paid_on"],
+                 receipt=ctx.t("pay.receipt.yes" if d.get("receipt") else "pay.receipt.no"))
+    return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
+
+
+@router.button("pay.ok")
+async def book(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    nonce = forms.arg(ctx, 0)
+    done = forms.submitted_ref(ctx, nonce)
+    if done is None and not forms.form_is(ctx, "pay.confirm", nonce):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    d = ctx.dialog.data if done is None else {}
+    if done is not None:             # a second tap: the entry already booked, nothing new
+        dealer_id, entry_id = (int(x) for x in done.split(":"))
+        entries = [e for e in await list_entries(ctx.uow(), ctx.actor, dealer_id, limit=50) if e.id == entry_id]
+        if not entries:
+            return [Reply(text=ctx.t("error.button_stale"))]
+        entry, label = entries[0], str(dealer_id)
+    else:
+        entry = await record_payment(ctx.uow(), ctx.actor, RecordPayment(
+            int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), PaymentMethod(d["method"]),
+            str(d.get("reference") or ""), date.fromisoformat(d["paid_on"]), attachment=str(d.get("receipt") or ""),
+            source=f"chat:{nonce}"), ctx.deps.clock)
+        label = str(d["dealer"])
+        forms.remember_submitted(ctx, nonce, f"{entry.dealer_id}:{entry.id}")
+        ctx.dialog.data["submitted"]["dealer"] = label
+    overview = await get_balances(ctx.uow(), ctx.actor, entry.dealer_id, ctx.deps.clock)
+    return [Reply(text=ctx.t("pay.booked", dealer=label, account=_account_name(ctx, entry.account),
+                             amount=fmt_cny(entry.amount), id=entry.id, balances=balances_line(ctx, overview)),
+                  buttons=[[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", entry.dealer_id, 0)),
+                            Button(ctx.t("pay.btn.new"), payload("pay.new"))], [forms.menu_button(ctx)]])]
+
+
+# --- the dealer's ledger and reversals ---------------------------------------------------------------
+
+LEDGER_DEPTH = 100       # the newest entries a chat page walks through
+
+
+@router.button("pay.ledger")
+async def ledger(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    dealer_id = _int_arg(ctx)
+    entries = await list_entries(ctx.uow(), ctx.actor, dealer_id, limit=LEDGER_DEPTH)
+    overview = await get_balances(ctx.uow(), ctx.actor, dealer_id, ctx.deps.clock)
+    dealers = [d for d in await list_dealers(ctx.uow(), ctx.actor, limit=1000) if d.id == dealer_id]
+    label = f"{dealers[0].code} {dealers[0].name}" if dealers else str(dealer_id)
+    if not entries:
+        return [Reply(text=ctx.t("pay.ledger.none", dealer=label), buttons=[[forms.menu_button(ctx)]])]
+    offset = offset_arg(ctx, 1)
+    shown = page_of(entries, offset)
+    offset = entries.index(shown[0])
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
+    lines, rows = [], []
+    for e in shown:
+        day = (e.paid_on or (e.created_at.astimezone(ctx.deps.clock.tz).date() if e.created_at else None))
+        lines.append(ctx.t("pay.ledger.line", id=e.id, day=day.isoformat() if day else "-",
+                           kind=ctx.pick(*ENTRY_LABELS.get(e.kind, (str(e.kind), str(e.kind)))),
+                           account=_account_name(ctx, e.account),
+                           signed=("+" if e.amount > 0 else "-") + fmt_cny(abs(e.amount)), ref=e.ref or ""))
+        if e.kind not in NOT_REVERSIBLE and e.id not in reversed_ids:
+            rows.append(Button(ctx.t("pay.btn.reverse", id=e.id), payload("pay.rev", e.id or 0)))
+    head = ctx.t("pay.ledger.head", dealer=label, where=page_where(ctx, offset, len(shown), len(entries)),
+                 balances=balances_line(ctx, overview))
+    buttons = [rows[i:i + 2] for i in range(0, len(rows), 2)]
+    pager = pager_row(ctx, "pay.ledger", offset, len(entries))
+    pager = [Button(b.label, payload("pay.ledger", dealer_id, b.payload.rsplit("|", 1)[1])) for b in pager]
+    return [Reply(text=head + "\n" + "\n".join(lines), buttons=buttons + [pager or [forms.menu_button(ctx)]])]
+
+
+@router.button("pay.rev")
+async def reverse_asked(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    entry_id = _int_arg(ctx)
+    ctx.go("pay.rev.reason", entry_id=entry_id)
+    return [Reply(text=ctx.t("pay.rev.ask", id=entry_id, what=ctx.t("pay.btn.ledger")), buttons=[_cancel(ctx)])]
+
+
+@router.state("pay.rev.reason")
+async def reverse_reason(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    reason = forms.text_of(ctx)[:MAX_REASON]
+    if not reason:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[_cancel(ctx)])]
+    entry_id = int(ctx.dialog.data.get("entry_id") or 0)
+    ctx.idle()
+    entry = await reverse_entry(ctx.uow(), ctx.actor, entry_id, reason, ctx.deps.clock)
+    return [Reply(text=ctx.t("pay.rev.done", original=entry_id, id=entry.id,
+                             signed=("+" if entry.amount > 0 else "-") + fmt_cny(abs(entry.amount))),
+                  buttons=[[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", entry.dealer_id, 0)),
+                            forms.menu_button(ctx)]])]
+
+
+# --- refunds and adjustments waiting for a second person -------------------------------------------------
+
+@router.command("fin_requests")
+@router.button("fin.fr.list")
+async def requests_waiting(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    waiting = await list_finance_requests(ctx.uow(), ctx.actor, limit=500)
+    if not waiting:
+        return [Reply(text=ctx.t("fin.fr.none"), buttons=[[forms.menu_button(ctx)]])]
+    offset = offset_arg(ctx)
+    shown = page_of(waiting, offset)
+    offset = waiting.index(shown[0])
+    replies = [Reply(text=ctx.t("fin.fr.head", where=page_where(ctx, offset, len(shown), len(waiting))))]
+    for item in shown:
+        rid = item.request.id or 0
+        if item.may_decide:
+            replies.append(Reply(text=item.summary(ctx.lang),
+                                 buttons=[[Button(ctx.t("fin.fr.ok"), payload("fin.fr.ok", rid)),
+                                           Button(ctx.t("fin.fr.no"), payload("fin.fr.no", rid))]]))
+        else:
+            replies.append(Reply(text=item.summary(ctx.lang) + "\n" + ctx.t("fin.fr.own")))
+    replies[-1].buttons.append(pager_row(ctx, "fin.fr.list", offset, len(waiting)) or [forms.menu_button(ctx)])
+    return replies
+
+
+async def _decided(ctx: Ctx, request_id: int, approve: bool, note: str) -> list[Reply]:
+    request = await decide_finance_request(ctx.uow(), ctx.actor, request_id, approve, note, ctx.deps.clock)
+    return [Reply(text=ctx.t("fin.fr.decided", number=request.number,
+                             status=ctx.pick(*FINANCE_REQUEST_STATUS_LABELS[request.status])),
+                  buttons=[[Button(ctx.t("fin.btn.requests"), payload("fin.fr.list", 0)), forms.menu_button(ctx)]])]
+
+
+@router.button("fin.fr.ok")
+async def request_approve(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    return await _decided(ctx, _int_arg(ctx), True, "")
+
+
+@router.button("fin.fr.no")
+async def request_reject(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    ctx.go("fin.fr.reason", request_id=_int_arg(ctx))
+    return [Reply(text=ctx.t("fin.fr.reason"), buttons=[forms.cancel_row(ctx, "pay")])]
+
+
+@router.state("fin.fr.reason")
+async def request_reason(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    reason = forms.text_of(ctx)
+    if not reason:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "pay")])]
+    request_id = int(ctx.dialog.data.get("request_id") or 0)
+    ctx.idle()
+    return await _decided(ctx, request_id, False, reason[:MAX_REASON])

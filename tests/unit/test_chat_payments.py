@@ -1,0 +1,171 @@
+"""Finance books money in chat: the guided payment form (booked once, on confirm only), reversals from the dealer's
+ledger, refunds/adjustments waiting for a second person, typed staff words, and /today's finance lines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from core.accounts import AccountKind, EntryKind, FinanceRequestStatus, PaymentMethod
+from core.ports import AbstractUnitOfWork
+from core.services.payments import RequestAdjustment, request_adjustment
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import staff
+
+
+async def _world() -> ChatWorld:
+    w = ChatWorld()
+    await w.catalogue()
+    d1 = await w.dealer(name="合肥新锐电器有限公司", code="D0007")
+    await w.dealer(name="合肥新安商贸有限公司", code="D0008")
+    await w.dealer(name="杭州嘉禾电器有限公司", code="D0009")
+    await w.user("100", Role.DEALER_OWNER, d1)
+    await w.user("400", Role.FINANCE, username="wu")
+    await w.user("401", Role.FINANCE, username="li")
+    await w.user("300", Role.ORDER_DESK, username="zhang")
+    w.forget_pushes()
+    return w
+
+
+def _payments(w: ChatWorld) -> list[object]:
+    return [e for e in w.uow.ledger.rows if e.kind == EntryKind.PAYMENT]
+
+
+async def _fill_form(w: ChatWorld, chat: str = "400") -> list:  # type: ignore[type-arg]
+    """记一笔回款 for 合肥新锐: 5万 into prepayment by bank transfer, yesterday, with a receipt photo."""
+    assert "请输入经销商编码或名称" in texts(await w.say(chat, "记一笔回款"))
+    many = await w.say(chat, "合肥")                         # two dealers match: choose
+    assert "找到多家经销商" in texts(many)
+    shown = await w.press(chat, buttons(many)["D0007 合肥新锐电器有限公司"])
+    assert "预存款 ¥0.00" in texts(shown) and "是这家吗" in texts(shown)
+    accounts = await w.press(chat, buttons(shown)["✅ 是这家"])
+    assert {"预存款", "保证金"} <= set(buttons(accounts))
+    assert "金额多少" in texts(await w.press(chat, buttons(accounts)["预存款"]))
+    methods = await w.say(chat, "5万")
+    assert {"银行转账", "承兑汇票", "现金"} <= set(buttons(methods))
+    assert "银行流水号" in texts(await w.press(chat, buttons(methods)["银行转账"]))
+    assert "哪天付的款" in texts(await w.say(chat, "HX20261203001"))
+    assert "回单照片" in texts(await w.say(chat, "昨天"))
+    return await w.photo(chat, "files/receipt-1.jpg")
+
+
+async def test_the_payment_form_books_once_on_confirm() -> None:
+    w = await _world()
+    summary = await _fill_form(w)
+    said = texts(summary)
+    yesterday = (w.clock.today() - timedelta(days=1)).isoformat()
+    assert "金额：¥50,000.00" in said and "方式：银行转账" in said and f"付款日期：{yesterday}" in said
+    assert "回单：已附" in said and "参考号：HX20261203001" in said
+    assert not _payments(w)                                   # nothing booked before the confirm
+    ok = buttons(summary)["✅ 确认入账"]
+    booked = texts(await w.press("400", ok))
+    assert "已入账" in booked and "+¥50,000.00" in booked and "预存款 ¥50,000.00" in booked
+    again = texts(await w.press("400", ok))                    # a double tap books nothing more
+    assert "已入账" in again
+    [entry] = _payments(w)
+    assert entry.amount == Decimal("50000.00") and entry.account == AccountKind.PREPAYMENT  # type: ignore[attr-defined]
+    assert entry.method == PaymentMethod.BANK_TRANSFER.value and entry.ref == "HX20261203001"  # type: ignore[attr-defined]
+    assert entry.paid_on.isoformat() == yesterday and entry.attachment == "files/receipt-1.jpg"  # type: ignore[attr-defined]
+    assert entry.source and entry.source.startswith("chat:")  # type: ignore[attr-defined]
+    assert "收到" in texts(await w.pushed("100"))              # the dealer is told
+
+
+async def test_cancel_books_nothing_and_dealers_cannot_reach_the_form() -> None:
+    w = await _world()
+    summary = await _fill_form(w)
+    assert "已取消" in texts(await w.press("400", buttons(summary)["✖ 取消"]))
+    assert "已入账" not in texts(await w.press("400", buttons(summary)["✅ 确认入账"]))
+    assert not _payments(w)
+    for chat in ("100", "300"):
+        assert "仅限财务人员" in texts(await w.press(chat, payload("pay.new")))
+        assert "仅限财务人员" in texts(await w.say(chat, "/pay"))
+    assert "请输入经销商编码或名称" not in texts(await w.say("100", "记一笔回款"))   # a dealer's words go to the parser
+    assert not _payments(w)
+
+
+async def test_an_exact_code_a_future_day_and_a_bad_amount() -> None:
+    w = await _world()
+    await w.say("400", "/pay")
+    shown = await w.say("400", "d0009")
+    assert "D0009 杭州嘉禾电器有限公司" in texts(shown)
+    await w.press("400", buttons(shown)["✅ 是这家"])
+    await w.press("400", payload("pay.acct", "deposit"))
+    assert "大于 0 的金额" in texts(await w.say("400", "五块钱左右"))
+    await w.say("400", "20000")
+    await w.press("400", payload("pay.method", "acceptance_bill"))
+    await w.press("400", payload("pay.skip"))
+    tomorrow = (w.clock.today() + timedelta(days=1)).isoformat()
+    assert "不能晚于今天" in texts(await w.say("400", tomorrow))
+    await w.press("400", payload("pay.day", 0))
+    summary = await w.press("400", payload("pay.skip"))
+    assert "账户：保证金" in texts(summary) and "回单：无" in texts(summary)
+    await w.press("400", buttons(summary)["✅ 确认入账"])
+    [entry] = _payments(w)
+    assert entry.account == AccountKind.DEPOSIT and entry.paid_on == w.clock.today()  # type: ignore[attr-defined]
+
+
+async def test_a_payment_is_reversed_from_the_ledger_with_a_reason() -> None:
+    w = await _world()
+    summary = await _fill_form(w)
+    booked = await w.press("400", buttons(summary)["✅ 确认入账"])
+    ledger = await w.press("400", buttons(booked)["📒 流水"])
+    [entry] = _payments(w)
+    assert f"#{entry.id}" in texts(ledger)  # type: ignore[attr-defined]
+    asked = await w.press("400", buttons(ledger)[f"↩️ 冲销 #{entry.id}"])  # type: ignore[attr-defined]
+    assert "请说明原因" in texts(asked)
+    done = texts(await w.say("400", "金额记错，应为5000"))
+    assert "已冲销" in done
+    reversal = [e for e in w.uow.ledger.rows if e.kind == EntryKind.REVERSAL]
+    assert [r.amount for r in reversal] == [Decimal("-50000.00")] and reversal[0].note == "金额记错，应为5000"
+    after = await w.press("400", payload("pay.ledger", entry.dealer_id, 0))  # type: ignore[attr-defined]
+    assert "预存款 ¥0.00" in texts(after) and "↩️ 冲销" not in texts(after)   # reversed once, nothing left to reverse
+
+
+async def test_ledger_pages_past_the_first_screen() -> None:
+    w = await _world()
+    dealer = await w.uow.dealers.get_by(code="D0007")
+    for n in range(7):
+        await w.prepay(dealer, f"{100 + n}.00")  # type: ignore[arg-type]
+    first = await w.press("400", payload("pay.ledger", dealer.id, 0))  # type: ignore[union-attr]
+    assert "第 1–5 条，共 7 条" in texts(first)
+    second = await w.press("400", buttons(first)["下一页 ▶"])
+    assert "第 6–7 条，共 7 条" in texts(second) and "◀ 上一页" in buttons(second)
+
+
+async def _refund_request(w: ChatWorld, by: str) -> int:
+    dealer = await w.uow.dealers.get_by(code="D0007")
+    await w.prepay(dealer, "100000.00")  # type: ignore[arg-type]
+    uow: AbstractUnitOfWork = w.uow
+    outcome = await request_adjustment(uow, staff(Role.FINANCE, name=by), RequestAdjustment(
+        dealer.id, AccountKind.PREPAYMENT, "30000", "refund", "多付退回"), w.clock)  # type: ignore[union-attr, arg-type]
+    assert outcome.request is not None
+    return outcome.request.id or 0
+
+
+async def test_refunds_wait_for_a_second_person_never_the_requester() -> None:
+    w = await _world()
+    user = next(u for u in w.uow.users.rows if u.username == "wu")
+    rid = await _refund_request(w, user.username)
+    mine = await w.say("400", "/fin_requests")               # wu asked: it is listed, without buttons
+    assert "FR-" in texts(mine) and "另一位财务人员审批" in texts(mine)
+    assert "✅ 批准" not in buttons(mine) and "待审批退款/调账：0" in texts(await w.say("400", "/today"))
+    assert "另一位" in texts(await w.press("400", payload("fin.fr.ok", rid)))    # a forged tap is refused
+    assert "待审批退款/调账：1" in texts(await w.say("401", "今天有什么要处理的"))
+    listing = await w.press("401", payload("fin.fr.list", 0))
+    assert "✅ 批准" in buttons(listing)
+    assert "已批准" in texts(await w.press("401", buttons(listing)["✅ 批准"]))
+    request = await w.uow.finance_requests.get(rid)
+    assert request.status == FinanceRequestStatus.APPROVED  # type: ignore[union-attr]
+    refunds = [e for e in w.uow.ledger.rows if e.kind == EntryKind.REFUND]
+    assert [e.amount for e in refunds] == [Decimal("-30000.00")]
+
+
+async def test_finance_today_has_the_payment_button_and_the_words_work() -> None:
+    w = await _world()
+    today = await w.say("400", "今天有什么要处理的")
+    assert "待审批退款/调账：0" in texts(today) and "💵 记一笔回款" in buttons(today)
+    assert "请输入经销商编码或名称" in texts(await w.press("400", buttons(today)["💵 记一笔回款"]))
+    desk = texts(await w.say("300", "/today"))
+    assert "退款/调账" not in desk
