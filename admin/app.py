@@ -156,7 +156,8 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
 
         mount_backoffice(app, uow_factory, app.state.clock, secret_key=settings.secret_key.get_secret_value(),
                          https_only=settings.web_host not in LOCAL_HOSTS, files=files,
-                         statement_confirm_days=getattr(settings, "statement_confirm_days", None))
+                         statement_confirm_days=getattr(settings, "statement_confirm_days", None),
+                         finance_approval_threshold=getattr(settings, "finance_approval_threshold", None))
         if conversation is not None:
             from admin.webchat import mount_webchat
 

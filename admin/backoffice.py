@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
@@ -27,6 +28,7 @@ from admin.contract_drafts import ContractDrafts
 from admin.contract_pages import ContractPages
 from admin.credit_pages import CreditPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
+from admin.payment_pages import PaymentPages
 from admin.statement_pages import StatementPages
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
@@ -49,7 +51,7 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     nav = " | ".join(f"<a href='/backoffice/{p}'>{t}</a>" for p, t in (
         ("", "首页"), ("templates", "导入模板"), ("qualifications", "资质审核"), ("campaigns", "活动"),
         ("materials", "物料"), ("tickets", "售后"), ("quality", "质量"), ("statements", "对账单"),
-        ("credit", "信用额度")))
+        ("credit", "信用额度"), ("payments", "收款与调账")))
     return HTMLResponse(
         f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<body><nav>{nav} | <a href='/admin/'>管理后台 Admin</a></nav><h1>{_e(title)}</h1>{body}</body></html>",
@@ -338,7 +340,8 @@ class Backoffice:
 
 def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, *,
                      secret_key: str, https_only: bool, files: AbstractFileStore | None = None,
-                     statement_confirm_days: int | None = None) -> Backoffice:
+                     statement_confirm_days: int | None = None,
+                     finance_approval_threshold: Decimal | None = None) -> Backoffice:
     """Serve the back-office pages at ``/backoffice`` (and ``/admin-templates``), sharing the admin's session."""
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     office = Backoffice(uow_factory, clock, auth, files)
@@ -371,6 +374,9 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         *ContractDrafts(uow_factory, clock, _page, _e).routes(r),
         *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
+        *PaymentPages(uow_factory, clock, files, _page, _e,
+                      **({"approval_threshold": finance_approval_threshold}
+                         if finance_approval_threshold is not None else {})).routes(r),
         Route("/contracts/{id:int}/signed.pdf", r(contract_pages.signed_pdf)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject_form)),
         Route("/decisions/{kind:str}/reject", r(contract_pages.reject), methods=["POST"]),
