@@ -129,7 +129,6 @@ i18n.register({
                        "That is too long (at most {limit} characters); please shorten it."),
     "staff.aborted": ("已取消，未做任何更改。", "Cancelled; nothing was changed."),
     "staff.system": ("系统", "system"),
-    "staff.more": ("……还有 {n} 条", "… and {n} more"),
     # orders
     "staff.order.line": ("{number} · {dealer} · {total}", "{number} · {dealer} · {total}"),
     "staff.order.prompt": ("🧾 待审批订单 {line}", "🧾 Order to approve {line}"),
@@ -508,19 +507,27 @@ async def order_desk(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("staff.desk.empty"))]
     lines = [ctx.t("staff.desk.title", allocate=len(to_allocate), ship=len(to_ship))]
     buttons: list[list[Button]] = []
-    for head, orders, action, icon in (("staff.desk.allocate_head", to_allocate, "staff.alloc", "📦"),
-                                       ("staff.desk.ship_head", to_ship, "staff.ship", "🚚")):
+    offsets = [offset_arg(ctx, 0), offset_arg(ctx, 1)]
+    for index, (head, orders, action, icon) in enumerate((
+            ("staff.desk.allocate_head", to_allocate, "staff.alloc", "📦"),
+            ("staff.desk.ship_head", to_ship, "staff.ship", "🚚"))):
         if not orders:
             continue
-        lines.append(ctx.t(head))
-        for order in orders[:DESK_LIMIT]:
+        shown = page_of(orders, offsets[index], DESK_LIMIT)
+        offsets[index] = orders.index(shown[0])
+        lines.append(ctx.t(head) + (f"（{page_where(ctx, offsets[index], len(shown), len(orders))}）"
+                                    if len(orders) > DESK_LIMIT else ""))
+        for order in shown:
             dealer = dealers.get(order.dealer_id)
             lines.append(f"· {order.number} {dealer.name if dealer else ''} {fmt_cny(order.total)}"
                          f"（{status_label(order.status, ctx.lang)}）")
             buttons.append([Button(f"{icon} {order.number}", payload(action, order.number)),
                             _b(ctx, "staff.btn.detail", "staff.order.detail", order.number)])
-        if len(orders) > DESK_LIMIT:
-            lines.append(ctx.t("staff.more", n=len(orders) - DESK_LIMIT))
+    for index, orders in enumerate((to_allocate, to_ship)):    # ◀ ▶ per list, the other list stays where it is
+        pager = pager_row(ctx, "staff.orders", offsets[index], len(orders), DESK_LIMIT)
+        buttons.extend([[Button(f"{'📦' if index == 0 else '🚚'} {b.label}", payload(
+            "staff.orders", *(int(b.payload.rsplit("|", 1)[1]) if i == index else offsets[i] for i in (0, 1))))
+            for b in pager]] if pager else [])
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
@@ -1015,9 +1022,14 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("staff.tickets.empty"))]
     tickets.sort(key=lambda t: (not is_sla_breached(t, now), t.sla_due_at or now))
     late = sum(1 for t in tickets if is_sla_breached(t, now))
+    offset = offset_arg(ctx)
+    shown = page_of(tickets, offset, DESK_LIMIT)
+    offset = tickets.index(shown[0])
     lines = [ctx.t("staff.tickets.title", open=len(tickets), late=late)]
+    if len(tickets) > DESK_LIMIT:
+        lines.append(page_where(ctx, offset, len(shown), len(tickets)))
     buttons: list[list[Button]] = []
-    for ticket in tickets[:DESK_LIMIT]:
+    for ticket in shown:
         dealer = dealers.get(ticket.dealer_id)
         status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
         parts = [ticket.number, dealer.name if dealer else "", ticket.sku or ""]
@@ -1027,8 +1039,8 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
         if ticket.status == TicketStatus.OPEN:
             row.append(_b(ctx, "staff.btn.accept", "staff.ticket.accept", ticket.number))
         buttons.append(row)
-    if len(tickets) > DESK_LIMIT:
-        lines.append(ctx.t("staff.more", n=len(tickets) - DESK_LIMIT))
+    if pager := pager_row(ctx, "staff.tickets", offset, len(tickets), DESK_LIMIT):
+        buttons.append(pager)
     buttons.append([_b(ctx, "staff.btn.stats", "staff.ticket.stats")])
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
