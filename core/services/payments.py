@@ -91,15 +91,17 @@ async def _balance(uow: AbstractUnitOfWork, dealer_id: int, account: AccountKind
 
 
 def _check_within_bounds(account: AccountKind, balance: Decimal, amount: Decimal) -> None:
-    """Prepayment, deposit and rebate never below zero; the credit account (credit used) never above."""
+    """Prepayment, deposit and rebate never taken below zero; the credit account (credit used) never pushed
+    above zero. A movement the other way is always allowed (an order refunded onto credit already repaid
+    leaves the credit account above zero; taking that back is fine)."""
     after = money(balance + amount)
     zh_name, en_name = ACCOUNT_LABELS[account]
     if account == AccountKind.CREDIT:
-        if after > ZERO:
+        if amount > ZERO and after > ZERO:
             raise _invalid(f"{zh_name}账户记录的是已用额度，调整后不能为正（当前 {fmt_cny(balance)}）",
                            f"the credit account holds credit used and cannot go above zero "
                            f"(now {fmt_cny(balance)})")
-    elif after < ZERO:
+    elif amount < ZERO and after < ZERO:
         raise _invalid(f"{zh_name}余额 {fmt_cny(balance)}，不够 {fmt_cny(-amount)}",
                        f"the {en_name.lower()} balance is {fmt_cny(balance)}, less than {fmt_cny(-amount)}")
 
