@@ -5,6 +5,7 @@ payments received (``POST /payments``, safe to retry with ``Idempotency-Key``). 
 from __future__ import annotations
 
 import datetime as dt
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -71,7 +72,7 @@ class LedgerEntryPublic(BaseModel):
     paid_on: dt.date | None = Field(default=None, description="payments: the day the money was paid")
     note: str
     reverses_id: int | None = Field(default=None, description="reversals: the entry they counter")
-    booked_at: dt.datetime | None = None
+    booked_at: dt.datetime | None = Field(default=None, description="when it was booked (Asia/Shanghai offset)")
 
 
 class PaymentCreate(BaseModel):
@@ -90,10 +91,12 @@ class PaymentCreate(BaseModel):
     note: str = Field(default="", max_length=500)
 
 
-def entry_public(entry: LedgerEntry, code: str) -> LedgerEntryPublic:
+def entry_public(entry: LedgerEntry, code: str, tz: tzinfo) -> LedgerEntryPublic:
+    """``booked_at`` in business time (the same offset whether read back from the database or just booked)."""
     return LedgerEntryPublic(id=entry.id or 0, dealer=code, account=entry.account.value, kind=entry.kind.value,
                              amount=entry.amount, reference=entry.ref, method=entry.method, paid_on=entry.paid_on,
-                             note=entry.note, reverses_id=entry.reverses_id, booked_at=entry.created_at)
+                             note=entry.note, reverses_id=entry.reverses_id,
+                             booked_at=entry.created_at.astimezone(tz) if entry.created_at else None)
 
 
 async def _readable_dealer(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Dealer:
@@ -142,7 +145,7 @@ async def get_ledger(
     dealer = await _readable_dealer(uow_factory(), actor, code)
     page = await payments.ledger_page(uow_factory(), actor, dealer.id or 0, clock, since=since, until=until,
                                       limit=paging.limit, offset=paging.offset)
-    return Page[LedgerEntryPublic](items=[entry_public(e, dealer.code) for e in page.entries], total=page.total,
+    return Page[LedgerEntryPublic](items=[entry_public(e, dealer.code, clock.tz) for e in page.entries], total=page.total,
                                    limit=paging.limit, offset=paging.offset)
 
 
@@ -181,6 +184,6 @@ async def post_payment(
             dealer_id=dealer.id, account=AccountKind(body.account), amount=Decimal(body.amount),
             method=PaymentMethod(body.method), reference=body.reference, paid_on=body.paid_on, note=body.note,
             source=source), clock)
-        return 201, entry_public(entry, dealer.code).model_dump(mode="json")
+        return 201, entry_public(entry, dealer.code, clock.tz).model_dump(mode="json")
 
     return outcome_response(await run_once(uow_factory, key, book, clock))

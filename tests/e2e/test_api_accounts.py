@@ -38,6 +38,8 @@ async def test_a_payment_posted_twice_with_one_key_is_booked_once(web_any: Web) 
         "50000.00", "payment", "bank_transfer", "HX20261126001", "2026-11-25", "D0001")
     again = await web_any.client.post("/api/v1/payments", json=PAY, headers=bearer(erp, **{"Idempotency-Key": "p-1"}))
     assert again.status_code == 201 and again.json() == body and again.headers["Idempotent-Replayed"] == "true"
+    listed = await web_any.client.get("/api/v1/dealers/D0001/ledger", headers=bearer(erp))
+    assert listed.json()["items"] == [body]       # read back exactly as the post answered
     assert await _prepayment(web_any) == "50000.00"
     async with web_any.uow() as uow:
         entries = await uow.ledger.list()
@@ -133,6 +135,7 @@ async def test_the_ledger_by_business_day_with_paging(web: Web) -> None:
     page = await web.client.get("/api/v1/dealers/D0001/ledger?from=2026-11-15&to=2026-11-30", headers=bearer(erp))
     assert page.status_code == 200, page.text
     assert [e["reference"] for e in page.json()["items"]] == ["R3", "R2"] and page.json()["total"] == 2
+    assert page.json()["items"][0]["booked_at"] == "2026-11-30T00:10:00+08:00"     # business time, as posted
     second = await web.client.get("/api/v1/dealers/D0001/ledger?limit=1&offset=1", headers=bearer(erp))
     assert second.json()["total"] == 3 and [e["reference"] for e in second.json()["items"]] == ["R2"]
     one_day = await web.client.get("/api/v1/dealers/D0001/ledger?from=2026-11-01&to=2026-11-01", headers=bearer(erp))
