@@ -54,6 +54,8 @@ READ_ONLY = READ_ONLY_INTENTS | {Intent.FAQ}
 TOUCH_EVERY = timedelta(minutes=5)
 
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
+PREV_WORDS = {"上一页", "上页", "前一页", "prev", "previous"}
+PAGE_WORDS = {"下一页", "下页", "更多", "还有呢", "next", "more", *PREV_WORDS}
 
 
 class ConversationService:
@@ -65,6 +67,8 @@ class ConversationService:
         self.router.buttons["clarify.yes"] = self._clarified
         self.router.buttons["clarify.no"] = self._not_that
         self.router.buttons["also.go"] = self._also
+        for word in PAGE_WORDS:            # a typed 下一页 / 上一页 presses the last list's pager button
+            self.router.staff_phrases[normalize_phrase(word)] = self._typed_page
         self._questions = {i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS}
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
@@ -187,6 +191,16 @@ class ConversationService:
         what = i18n.t(ctx.lang, f"intent.{also.intent.value}")
         return [Reply(text=ctx.t("also.offer", what=what), buttons=[[Button(ctx.t("also.go", what=what),
                                                                             payload("also.go"))]])]
+
+    async def _typed_page(self, ctx: Ctx) -> list[Reply]:
+        pages = ctx.dialog.data.get("pages")
+        direction = "prev" if normalize_phrase(ctx.inbound.text) in PREV_WORDS else "next"
+        parsed = parse_payload(str(pages.get(direction) or "")) if isinstance(pages, dict) else None
+        handler = self.router.buttons.get(parsed[0]) if parsed else None
+        if parsed is None or handler is None:
+            return [Reply(text=ctx.t("page.none"))]
+        ctx.args = parsed[1]
+        return await handler(ctx)
 
     async def _also(self, ctx: Ctx) -> list[Reply]:
         raw = ctx.dialog.data.pop("also", None)

@@ -47,6 +47,8 @@ MAX_REASON = 500
 i18n.register({
     "page.next": ("下一页 ▶", "Next ▶"),
     "page.prev": ("◀ 上一页", "◀ Previous"),
+    "page.none": ("没有可以翻页的列表。请先打开一个列表（例如 /today 或 /approvals）。",
+                  "There is no list to page through. Open one first (e.g. /today or /approvals)."),
     "page.where": ("第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}"),
     "fin.today.disputes": ("对账异议：{n}", "Statement disputes: {n}"),
     "fin.today.rebates": ("待审批返利结算：{n}", "Rebate settlements to approve: {n}"),
@@ -96,7 +98,15 @@ def pager_row(ctx: Ctx, action: str, offset: int, total: int, size: int = PAGE) 
         row.append(Button(ctx.t("page.prev"), payload(action, max(0, offset - size))))
     if offset + size < total:
         row.append(Button(ctx.t("page.next"), payload(action, offset + size)))
+    remember_pages(ctx, prev=row[0].payload if offset > 0 else "",
+                   next=row[-1].payload if offset + size < total else "")
     return row
+
+
+def remember_pages(ctx: Ctx, *, prev: str, next: str) -> None:  # noqa: A002 (the words staff type)
+    """Keep the payloads of the screen before and after the list just shown, for a typed 下一页 / 上一页 / 更多
+    (``handlers.service`` presses them)."""
+    ctx.dialog.data["pages"] = {"prev": prev, "next": next}
 
 
 # --- /today for finance ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -414,6 +414,8 @@ async def ledger(ctx: Ctx) -> list[Reply]:
     buttons = [rows[i:i + 2] for i in range(0, len(rows), 2)]
     pager = pager_row(ctx, "pay.ledger", offset, len(entries))
     pager = [Button(b.label, payload("pay.ledger", dealer_id, b.payload.rsplit("|", 1)[1])) for b in pager]
+    remember_pages(ctx, prev=pager[0].payload if offset > 0 else "",
+                   next=pager[-1].payload if offset + len(shown) < len(entries) else "")
     return [Reply(text=head + "\n" + "\n".join(lines), buttons=buttons + [pager or [forms.menu_button(ctx)]])]
 
 

@@ -69,7 +69,7 @@ from core.ticket_flow import allowed_actions as ticket_actions
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows.finance import finance_today, offset_arg, page_of, page_where, pager_row
+from handlers.flows.finance import finance_today, offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
 from handlers.messages import Button, InboundKind, Reply
@@ -523,11 +523,16 @@ async def order_desk(ctx: Ctx) -> list[Reply]:
                          f"（{status_label(order.status, ctx.lang)}）")
             buttons.append([Button(f"{icon} {order.number}", payload(action, order.number)),
                             _b(ctx, "staff.btn.detail", "staff.order.detail", order.number)])
+    typed: dict[str, str] = {}                                  # a typed 下一页 pages the first list that can
     for index, orders in enumerate((to_allocate, to_ship)):    # ◀ ▶ per list, the other list stays where it is
-        pager = pager_row(ctx, "staff.orders", offsets[index], len(orders), DESK_LIMIT)
-        buttons.extend([[Button(f"{'📦' if index == 0 else '🚚'} {b.label}", payload(
-            "staff.orders", *(int(b.payload.rsplit("|", 1)[1]) if i == index else offsets[i] for i in (0, 1))))
-            for b in pager]] if pager else [])
+        row = []
+        for b in pager_row(ctx, "staff.orders", offsets[index], len(orders), DESK_LIMIT):
+            moved = [int(b.payload.rsplit("|", 1)[1]) if i == index else offsets[i] for i in (0, 1)]
+            row.append(Button(f"{'📦' if index == 0 else '🚚'} {b.label}", payload("staff.orders", *moved)))
+            typed.setdefault("prev" if moved[index] < offsets[index] else "next", row[-1].payload)
+        if row:
+            buttons.append(row)
+    remember_pages(ctx, prev=typed.get("prev", ""), next=typed.get("next", ""))
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 

@@ -132,6 +132,7 @@ async def test_ledger_pages_past_the_first_screen() -> None:
     assert "第 1–5 条，共 7 条" in texts(first)
     second = await w.press("400", buttons(first)["下一页 ▶"])
     assert "第 6–7 条，共 7 条" in texts(second) and "◀ 上一页" in buttons(second)
+    assert "第 1–5 条，共 7 条" in texts(await w.say("400", "上一页"))
 
 
 async def _refund_request(w: ChatWorld, by: str) -> int:

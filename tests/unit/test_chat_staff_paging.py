@@ -27,6 +27,9 @@ async def test_the_order_desk_pages_each_list() -> None:
     assert all(n in said for n in shipping)                     # the other list stays on its screen
     back = await w.press("300", buttons(second)["📦 ◀ 上一页"])
     assert numbers[0] in texts(back)
+    typed = texts(await w.say("300", "下一页"))                 # typed words press the same pager
+    assert "第 11–12 条，共 12 条" in typed
+    assert "第 1–10 条，共 12 条" in texts(await w.say("300", "上一页"))
 
 
 async def test_the_ticket_queue_pages() -> None:
@@ -39,7 +42,13 @@ async def test_the_ticket_queue_pages() -> None:
             for n in range(12)]
     first = await w.press("310", "1|staff.tickets")
     assert "第 1–10 条，共 12 条" in texts(first) and "……还有" not in texts(first)
-    second = await w.press("310", buttons(first)["下一页 ▶"])
+    second = await w.say("310", "更多")
     assert "第 11–12 条，共 12 条" in texts(second)
     shown = sum(t.number in texts(first) + texts(second) for t in made)
     assert shown == 12
+
+
+async def test_typed_next_page_without_a_list_says_so() -> None:
+    w = ChatWorld()
+    await w.user("310", Role.AFTER_SALES, username="chen")
+    assert "没有可以翻页的列表" in texts(await w.say("310", "下一页"))
