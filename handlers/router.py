@@ -8,6 +8,7 @@ a payload of another version, or naming something the user may not touch, is ref
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,7 @@ class Router:
         self.states: dict[str, Handler] = {}
         self.intents: dict[Intent, Handler] = {}
         self.staff_phrases: dict[str, Handler] = {}
+        self.staff_patterns: list[tuple[re.Pattern[str], Handler]] = []
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -96,6 +98,13 @@ class Router:
             return fn
         return deco
 
+    def staff_pattern(self, pattern: str) -> Callable[[Handler], Handler]:
+        """A staff message of this shape ("合肥新锐打了5万"), tried after the phrases, before the parser."""
+        def deco(fn: Handler) -> Handler:
+            self.staff_patterns.append((re.compile(pattern, re.IGNORECASE), fn))
+            return fn
+        return deco
+
     def include(self, other: Router) -> None:
         for mine, theirs in ((self.commands, other.commands), (self.buttons, other.buttons),
                              (self.states, other.states), (self.intents, other.intents)):
@@ -107,3 +116,4 @@ class Router:
         if clash:
             raise ValueError(f"{other.name} redefines {sorted(clash)}")
         self.staff_phrases.update(other.staff_phrases)
+        self.staff_patterns.extend(other.staff_patterns)

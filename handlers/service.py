@@ -161,6 +161,9 @@ class ConversationService:
             phrase = r.staff_phrases.get(normalize_phrase(inbound.text))
             if phrase is not None:
                 return await phrase(ctx)
+            for shape, handler in r.staff_patterns:
+                if shape.search(inbound.text.strip()):
+                    return await handler(ctx)
         ctx.parsed = await parse_message(ctx)
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:

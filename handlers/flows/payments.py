@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -46,6 +47,10 @@ router = Router(name=__name__)
 
 PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
                        "记一笔收款", "record a payment", "record payment"})
+# "合肥新锐打了5万", "D0007 转来 50000 元货款": who paid and how much, in one message
+QUICK = (r"^(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|汇了|汇来了?|"
+         r"汇款|回款|回了|付了|付款|交了)\s*(?P<amount>\d[\d,.]*\s*万?)\s*(?:元|块钱?)?"
+         r"(?:的?(?:回款|货款|款))?[。.!！]?$")
 MAX_DEALER_CHOICES = 6
 ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
 
@@ -159,11 +164,25 @@ async def _show_dealer(ctx: Ctx, dealer_id: int, label: str) -> list[Reply]:
                             Button(ctx.t("pay.btn.other"), payload("pay.new"))], _cancel(ctx)])]
 
 
+@router.staff_pattern(QUICK)
+async def quick_payment(ctx: Ctx) -> list[Reply]:
+    """"合肥新锐打了5万": the form with the dealer looked up and the amount taken (asked again when unreadable)."""
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    m = re.search(QUICK, ctx.inbound.text.strip(), re.IGNORECASE)
+    amount = forms.read_amount(m.group("amount").replace(" ", "")) if m else None
+    ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}))
+    return await _find_dealer(ctx, m.group("who").strip() if m else "")
+
+
 @router.state("pay.dealer")
 async def dealer_typed(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused
-    text = forms.text_of(ctx)
+    return await _find_dealer(ctx, forms.text_of(ctx))
+
+
+async def _find_dealer(ctx: Ctx, text: str) -> list[Reply]:
     found = await list_dealers(ctx.uow(), ctx.actor, search=text, limit=MAX_DEALER_CHOICES + 1) if text else []
     exact = [d for d in found if d.code.upper() == text.upper()]
     found = exact or found
@@ -207,6 +226,9 @@ async def account_chosen(ctx: Ctx) -> list[Reply]:
     account = forms.arg(ctx, 0)
     if ctx.dialog.state != "pay.account" or account not in {a.value for a in ACCOUNTS}:
         return await new_payment(ctx)
+    if ctx.dialog.data.get("amount"):            # "合肥新锐打了5万" said it already
+        forms.step(ctx, "pay.method", account=account)
+        return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
     forms.step(ctx, "pay.amount", account=account)
     return [Reply(text=ctx.t("pay.ask.amount"), buttons=[_cancel(ctx)])]
 

@@ -170,3 +170,23 @@ async def test_finance_today_has_the_payment_button_and_the_words_work() -> None
     assert "请输入经销商编码或名称" in texts(await w.press("400", buttons(today)["💵 记一笔回款"]))
     desk = texts(await w.say("300", "/today"))
     assert "退款/调账" not in desk
+
+
+async def test_one_line_he_paid_50k_starts_the_form_with_the_amount() -> None:
+    w = await _world()
+    shown = await w.say("400", "合肥新锐打了5万")
+    assert "D0007 合肥新锐电器有限公司" in texts(shown) and "是这家吗" in texts(shown)
+    await w.press("400", buttons(shown)["✅ 是这家"])
+    methods = await w.press("400", payload("pay.acct", "prepayment"))
+    assert "付款方式" in texts(methods) and "金额多少" not in texts(methods)   # the amount was said already
+    await w.press("400", buttons(methods)["承兑汇票"])
+    await w.say("400", "跳过")
+    await w.say("400", "12月1日")
+    summary = await w.press("400", payload("pay.skip"))
+    assert "金额：¥50,000.00" in texts(summary) and "方式：承兑汇票" in texts(summary)
+    today = w.clock.today()
+    year = today.year if (today.month, today.day) >= (12, 1) else today.year - 1    # the last 1 December, not the next
+    assert f"付款日期：{year}-12-01" in texts(summary)
+    await w.press("400", buttons(summary)["✅ 确认入账"])
+    [entry] = _payments(w)
+    assert entry.amount == Decimal("50000.00") and entry.method == "acceptance_bill"  # type: ignore[attr-defined]
