@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect
 
-from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
+from core.accounts import (
+    AccountKind,
+    EntryKind,
+    FinanceRequest,
+    FinanceRequestKind,
+    FinanceRequestStatus,
+    LedgerEntry,
+    Statement,
+    StatementStatus,
+)
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
@@ -145,7 +154,8 @@ def build(name: str, w: World) -> Any:
         "ledger": lambda: LedgerEntry(
             dealer_id=w.dealer, account=AccountKind.REBATE, amount=Decimal("-1234.56"),
             kind=EntryKind.ORDER_CHARGE, ref="SO-20261126-0001", note="订单扣款", created_by="system",
-            created_at=T0),
+            created_at=T0, method="bank_transfer", paid_on=date(2026, 11, 25), attachment="files/r.jpg",
+            reverses_id=7, source="api:1:k-1", approved_by="staff:wu"),
         "statements": lambda: Statement(
             dealer_id=w.dealer, period="2026-10", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),
             opening_balance=Decimal("100.00"), orders_total=Decimal("-2500.25"), payments_total=Decimal("3000.00"),
@@ -289,6 +299,11 @@ def build(name: str, w: World) -> Any:
             amount=Decimal("30000.00"), reason="旺季备货", requested_by="staff:zhou", previous_limit=Decimal("50000.00"),
             until=date(2027, 1, 31), status=CreditChangeStatus.APPROVED, decided_by="staff:wu", decided_at=T1,
             decision_note="同意", created_at=T0),
+        "finance_requests": lambda: FinanceRequest(
+            number="FR-20261204-0001", dealer_id=w.dealer, account=AccountKind.DEPOSIT, amount=Decimal("-12000.50"),
+            kind=FinanceRequestKind.REFUND, reason="合作终止退保证金", requested_by="staff:qian", reference="TK-1",
+            attachment="files/a.pdf", status=FinanceRequestStatus.APPROVED, decided_by="staff:wu", decided_at=T1,
+            decision_note="同意", entry_id=9, created_at=T0),
         "expense_claims": lambda: ExpenseClaim(
             number="FY-20261127-0001", dealer_id=w.dealer, campaign_id=w.campaign, amount=Decimal("1200.50"),
             description="展架制作", evidence=["f/1.jpg"], status=ClaimStatus.APPROVED, credit_account="rebate",
