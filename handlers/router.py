@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nlu.schema import Intent
 
@@ -106,14 +106,12 @@ class Router:
         return deco
 
     def include(self, other: Router) -> None:
-        for mine, theirs in ((self.commands, other.commands), (self.buttons, other.buttons),
-                             (self.states, other.states), (self.intents, other.intents)):
+        tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
+            (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
+            (self.intents, other.intents), (self.staff_phrases, other.staff_phrases)]
+        for mine, theirs in tables:
             clash = set(mine) & set(theirs)
             if clash:
                 raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
-            mine.update(theirs)  # type: ignore[attr-defined]
-        clash = set(self.staff_phrases) & set(other.staff_phrases)
-        if clash:
-            raise ValueError(f"{other.name} redefines {sorted(clash)}")
-        self.staff_phrases.update(other.staff_phrases)
+            mine.update(theirs)
         self.staff_patterns.extend(other.staff_patterns)
