@@ -54,6 +54,7 @@ from core.services import orders as order_cases
 from core.services.credit import list_pending_credit_changes
 from core.services.expenses import list_claims
 from core.services.materials import REQUEST_STATUS_LABELS
+from core.services.payments import list_finance_requests
 from core.services.privacy import RevealKind
 from core.services.rebates import list_pending_settlements
 from core.ticket_flow import (
@@ -1247,6 +1248,8 @@ async def approvals(ctx: Ctx) -> list[Reply]:
         header += "\n" + ctx.t("staff.approvals.money", rebates=sum(k == "rebate" for k, _ in money),
                                 claims=sum(k == "claim" for k, _ in money),
                                 credit=sum(k == "credit" for k, _ in money))
+        if refunds := sum(k == "refund" for k, _ in money):
+            header += "\n" + ctx.t("fin.today.requests", n=refunds)
     header += "\n" + page_where(ctx, offset, len(shown), len(waiting))
     items = [await _approval_item(ctx, kind, thing) for kind, thing in shown]
     replies = [Reply(text=header), *[item for item in items if item is not None]]
@@ -1263,6 +1266,8 @@ async def _money_waiting(ctx: Ctx) -> list[tuple[str, Any]]:
         out += [("rebate", s) for s in await list_pending_settlements(ctx.uow(), ctx.actor)]
         out += [("claim", c) for c in reversed(await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED,
                                                                   limit=QUEUE_MAX))]
+        out += [("refund", r) for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=QUEUE_MAX)
+                if r.may_decide]                    # never the requester's own refund/adjustment
     if P.CREDIT_APPROVE in perms:
         out += [("credit", c) for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
     return out
@@ -1275,6 +1280,10 @@ async def _approval_item(ctx: Ctx, kind: str, thing: Any) -> Reply | None:
         sid = thing.settlement.id or 0
         return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("fin.rb.ok"), payload("fin.rb.ok", sid)),
                                                          Button(ctx.t("fin.rb.no"), payload("fin.rb.no", sid))]])
+    if kind == "refund":
+        rid = thing.request.id or 0
+        return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("fin.fr.ok"), payload("fin.fr.ok", rid)),
+                                                         Button(ctx.t("fin.fr.no"), payload("fin.fr.no", rid))]])
     if kind == "credit":
         cid = thing.change.id or 0
         return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("cr.btn.ok"), payload("cr.ok", cid)),
