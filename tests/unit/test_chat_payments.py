@@ -154,6 +154,9 @@ async def test_refunds_wait_for_a_second_person_never_the_requester() -> None:
     assert "✅ 批准" not in buttons(mine) and "待审批退款/调账：0" in texts(await w.say("400", "/today"))
     assert "另一位" in texts(await w.press("400", payload("fin.fr.ok", rid)))    # a forged tap is refused
     assert "待审批退款/调账：1" in texts(await w.say("401", "今天有什么要处理的"))
+    approvals = await w.say("401", "待审批")                     # /approvals has it too, with the buttons
+    assert "待审批退款/调账：1" in texts(approvals) and "✅ 批准" in buttons(approvals)
+    assert "✅ 批准" not in buttons(await w.say("400", "/approvals"))
     listing = await w.press("401", payload("fin.fr.list", 0))
     assert "✅ 批准" in buttons(listing)
     assert "已批准" in texts(await w.press("401", buttons(listing)["✅ 批准"]))
