@@ -436,9 +436,11 @@ simple("account.reversal", "↩️ 您{account}账户的一笔{what}（{amount}�
        "↩️ A {what} of {amount} ({ref}) on your {account} account is reversed ({signed}). Reason: {reason}",
        lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
 simple("finance.requested", "🧾 待审批{kind} {number}：{dealer} {account} {signed}\n原因：{reason}（{by}）",
-       "🧾 {kind} {number} awaits approval: {dealer}, {account} {signed}\nReason: {reason} ({by})")
+       "🧾 Awaiting approval, {kind} {number}: {dealer}, {account} {signed}\nReason: {reason} ({by})",
+       lambda p: [[p.btn("✅ 批准", "✅ Approve", "fin.fr.ok", p["id"]),
+                   p.btn("❌ 驳回", "❌ Reject", "fin.fr.no", p["id"])]] if p.get("id") else [])
 simple("finance.decided", "🧾 {kind}申请 {number}（{dealer} {account} {signed}）{status}。{note}",
-       "🧾 {kind} request {number} ({dealer}, {account} {signed}): {status}. {note}")
+       "🧾 Your {kind} request {number} ({dealer}, {account} {signed}): {status}. {note}")
 
 # credit limit changes and temporary credit (core.services.credit)
 simple("credit.requested", "💳 额度申请 {number}：{dealer} {kind} {amount}{until_text}\n当前额度 {previous}；"

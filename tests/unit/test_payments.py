@@ -169,8 +169,11 @@ async def test_above_the_threshold_a_second_person_approves(uow: FakeUnitOfWork)
     assert waiting.may_decide and "FR-20261204-0001" in waiting.summary("zh") and "-¥10,000.01" in waiting.summary()
     [own] = await svc.list_finance_requests(uow, QIAN)
     assert not own.may_decide
-    pushed = [m for m in await uow.outbox.list(kind="finance.requested")]
-    assert len(pushed) == 1     # wu, not qian who asked
+    [pushed] = await uow.outbox.list(kind="finance.requested")     # wu, not qian who asked
+    assert pushed.user_id == 3
+    shown = render(pushed.kind, pushed.params, "zh")
+    assert "FR-20261204-0001" in shown.text and "合作终止退回预存款" in shown.text
+    assert [b.payload for b in shown.buttons[0]] == [f"1|fin.fr.ok|{out.request.id}", f"1|fin.fr.no|{out.request.id}"]
     with pytest.raises(PermissionDenied):
         await svc.decide_finance_request(uow, QIAN, out.request.id or 0, True, "", CLOCK)
     with pytest.raises(PermissionDenied):
