@@ -66,6 +66,7 @@ i18n.register({
     "pay.balances": ("预存款 {prepayment}｜保证金 {deposit}｜返利 {rebate}｜已用信用 {credit_used} / 额度 {limit}",
                      "Prepayment {prepayment} | Deposit {deposit} | Rebate {rebate} | "
                      "Credit used {credit_used} of {limit}"),
+    "pay.dealer.amount": ("回款金额：{amount}", "Amount paid: {amount}"),
     "pay.btn.yes": ("✅ 是这家", "✅ Yes"),
     "pay.btn.other": ("🔁 换一家", "🔁 Another dealer"),
     "pay.ask.account": ("记入哪个账户？", "Into which account?"),
@@ -159,6 +160,9 @@ async def cancel(ctx: Ctx) -> list[Reply]:
 async def _show_dealer(ctx: Ctx, dealer_id: int, label: str) -> list[Reply]:
     overview = await get_balances(ctx.uow(), ctx.actor, dealer_id, ctx.deps.clock)
     forms.step(ctx, "pay.dealer", dealer_id=dealer_id, dealer=label)
+    said = ctx.dialog.data.get("amount")
+    if said:                                   # "合肥新锐打了5万": say what will be booked
+        label += "\n" + ctx.t("pay.dealer.amount", amount=fmt_cny(Decimal(said)))
     return [Reply(text=ctx.t("pay.dealer.shown", dealer=label, balances=balances_line(ctx, overview)),
                   buttons=[[Button(ctx.t("pay.btn.yes"), payload("pay.dealer", dealer_id)),
                             Button(ctx.t("pay.btn.other"), payload("pay.new"))], _cancel(ctx)])]
@@ -386,7 +390,7 @@ async def book(ctx: Ctx) -> list[Reply]:
         entries = [e for e in await list_entries(ctx.uow(), ctx.actor, dealer_id, limit=50) if e.id == entry_id]
         if not entries:
             return [Reply(text=ctx.t("error.button_stale"))]
-        entry, label = entries[0], str(dealer_id)
+        entry, label = entries[0], str(ctx.dialog.data["submitted"].get("dealer") or dealer_id)
     else:
         entry = await record_payment(ctx.uow(), ctx.actor, RecordPayment(
             int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), PaymentMethod(d["method"]),

@@ -63,7 +63,7 @@ async def test_the_payment_form_books_once_on_confirm() -> None:
     booked = texts(await w.press("400", ok))
     assert "已入账" in booked and "+¥50,000.00" in booked and "预存款 ¥50,000.00" in booked
     again = texts(await w.press("400", ok))                    # a double tap books nothing more
-    assert "已入账" in again
+    assert "已入账：D0007 合肥新锐电器有限公司" in again
     [entry] = _payments(w)
     assert entry.amount == Decimal("50000.00") and entry.account == AccountKind.PREPAYMENT  # type: ignore[attr-defined]
     assert entry.method == PaymentMethod.BANK_TRANSFER.value and entry.ref == "HX20261203001"  # type: ignore[attr-defined]
@@ -179,6 +179,7 @@ async def test_one_line_he_paid_50k_starts_the_form_with_the_amount() -> None:
     w = await _world()
     shown = await w.say("400", "合肥新锐打了5万")
     assert "D0007 合肥新锐电器有限公司" in texts(shown) and "是这家吗" in texts(shown)
+    assert "回款金额：¥50,000.00" in texts(shown)
     await w.press("400", buttons(shown)["✅ 是这家"])
     methods = await w.press("400", payload("pay.acct", "prepayment"))
     assert "付款方式" in texts(methods) and "金额多少" not in texts(methods)   # the amount was said already
