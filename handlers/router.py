@@ -58,6 +58,7 @@ class Router:
         self.states: dict[str, Handler] = {}
         self.intents: dict[Intent, Handler] = {}
         self.staff_phrases: dict[str, Handler] = {}
+        self.staff_anywhere: set[str] = set()
         self.staff_patterns: list[tuple[re.Pattern[str], Handler]] = []
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
@@ -89,12 +90,14 @@ class Router:
             return fn
         return deco
 
-    def staff_phrase(self, *phrases: str) -> Callable[[Handler], Handler]:
+    def staff_phrase(self, *phrases: str, anywhere: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
         """Whole messages staff type for a job ("记一笔回款", "待审批"), matched before the parser; dealers' words
-        still go to the parser."""
+        still go to the parser. ``anywhere``: phrases no form step takes as an answer ("今天有什么要处理的"), which
+        leave a form half filled in for that job; the others ("今天") answer a form step when one is open."""
         def deco(fn: Handler) -> Handler:
-            for p in phrases:
+            for p in (*phrases, *anywhere):
                 self.staff_phrases[normalize_phrase(p)] = fn
+            self.staff_anywhere.update(normalize_phrase(p) for p in anywhere)
             return fn
         return deco
 
@@ -115,3 +118,4 @@ class Router:
                 raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
             mine.update(theirs)
         self.staff_patterns.extend(other.staff_patterns)
+        self.staff_anywhere |= other.staff_anywhere

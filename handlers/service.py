@@ -148,6 +148,10 @@ class ConversationService:
                 return [Reply(text=ctx.t("error.button_stale"))]
             ctx.args = parsed[1]
             return await handler(ctx)
+        if inbound.kind == InboundKind.TEXT and ctx.is_staff and ctx.dialog.state \
+                and normalize_phrase(inbound.text) in r.staff_anywhere:   # another job: the form is left
+            ctx.idle()
+            return await r.staff_phrases[normalize_phrase(inbound.text)](ctx)
         state = ctx.dialog.state
         while state:
             if state in r.states:

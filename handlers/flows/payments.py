@@ -144,7 +144,7 @@ def _account_name(ctx: Ctx, account: AccountKind) -> str:
 
 @router.command("pay")
 @router.button("pay.new")
-@router.staff_phrase(*PAY_WORDS)
+@router.staff_phrase(anywhere=tuple(PAY_WORDS))
 async def new_payment(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused

@@ -1207,7 +1207,7 @@ async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
 
 @router.command("approvals")
 @router.button("staff.approvals")
-@router.staff_phrase("待审批", "审批", "待我审批", "有什么要审批的", "要审批的", "approvals", "pending approvals")
+@router.staff_phrase("审批", "approvals", anywhere=("待审批", "待我审批", "有什么要审批的", "要审批的", "pending approvals"))
 async def approvals(ctx: Ctx) -> list[Reply]:
     """Everything waiting for this person's decision, one message each with its buttons, a page at a time
     (``staff.approvals|<offset>``): orders, applications, documents, materials; for finance also rebate
@@ -1327,8 +1327,9 @@ def _top(lines: list[str], names: Sequence[str]) -> None:
 
 @router.command("today")
 @router.button("staff.today")
-@router.staff_phrase("今天", "今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "待办", "待处理",
-                     "我的待办", "today", "what's waiting", "what is waiting")
+@router.staff_phrase("今天", "待办", "待处理", "today",
+                     anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
+                               "what's waiting", "what is waiting"))
 async def today(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal

@@ -194,3 +194,18 @@ async def test_one_line_he_paid_50k_starts_the_form_with_the_amount() -> None:
     await w.press("400", buttons(summary)["✅ 确认入账"])
     [entry] = _payments(w)
     assert entry.amount == Decimal("50000.00") and entry.method == "acceptance_bill"  # type: ignore[attr-defined]
+
+
+async def test_a_job_typed_in_the_middle_of_the_form_leaves_it() -> None:
+    w = await _world()
+    await w.say("400", "记一笔回款")
+    assert "待审批退款/调账" in texts(await w.say("400", "今天有什么要处理的"))   # not taken for a dealer's name
+    assert "没有找到经销商" not in texts(await w.say("400", "待审批"))
+    await w.say("400", "记一笔回款")
+    shown = await w.say("400", "D0009")
+    await w.press("400", buttons(shown)["✅ 是这家"])
+    await w.press("400", payload("pay.acct", "prepayment"))
+    await w.say("400", "1000")
+    await w.press("400", payload("pay.method", "cash"))
+    await w.press("400", payload("pay.skip"))
+    assert "回单照片" in texts(await w.say("400", "今天"))        # here 今天 answers the date step
