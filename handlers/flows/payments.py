@@ -99,7 +99,8 @@ i18n.register({
     "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
     "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
     "pay.btn.reverse": ("↩️ 冲销 #{id}", "↩️ Reverse #{id}"),
-    "pay.rev.ask": ("冲销流水 #{id}（{what}）：请说明原因：", "Reverse entry #{id} ({what}): why?"),
+    "pay.rev.ask": ("冲销流水 #{id}：请说明原因（冲销会记一笔金额相反的流水，原流水不改）：",
+                    "Reverse entry #{id}: why? (an entry of the opposite amount is booked; the original stays)"),
     "pay.rev.done": ("↩️ 已冲销流水 #{original}（冲销流水 #{id}，{signed}）。",
                      "↩️ Entry #{original} reversed (by entry #{id}, {signed})."),
     "fin.fr.none": ("没有待审批的退款/调账申请。", "No refund or adjustment awaits approval."),
@@ -249,9 +250,13 @@ async def account_typed(ctx: Ctx) -> list[Reply]:
                            _cancel(ctx)])]
 
 
+def _method_name(ctx: Ctx, method: PaymentMethod) -> str:
+    zh, en = PAYMENT_METHOD_LABELS[method]
+    return ctx.pick(zh, en.capitalize())
+
+
 def _method_buttons(ctx: Ctx) -> list[list[Button]]:
-    return [[Button(ctx.pick(*PAYMENT_METHOD_LABELS[m]), payload("pay.method", m.value)) for m in PaymentMethod],
-            _cancel(ctx)]
+    return [[Button(_method_name(ctx, m), payload("pay.method", m.value)) for m in PaymentMethod], _cancel(ctx)]
 
 
 @router.state("pay.amount")
@@ -370,7 +375,7 @@ def _summary(ctx: Ctx) -> list[Reply]:
     d = ctx.dialog.data
     forms.step(ctx, "pay.confirm")
     text = ctx.t("pay.confirm", dealer=d["dealer"], account=_account_name(ctx, AccountKind(d["account"])),
-                 amount=fmt_cny(Decimal(d["amount"])), method=ctx.pick(*PAYMENT_METHOD_LABELS[PaymentMethod(d["method"])]),
+                 amount=fmt_cny(Decimal(d["amount"])), method=_method_name(ctx, PaymentMethod(d["method"])),
                  reference=d.get("reference") or "-", paid_on=d["paid_on"],
                  receipt=ctx.t("pay.receipt.yes" if d.get("receipt") else "pay.receipt.no"))
     return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
@@ -451,7 +456,7 @@ async def reverse_asked(ctx: Ctx) -> list[Reply]:
         return refused
     entry_id = _int_arg(ctx)
     ctx.go("pay.rev.reason", entry_id=entry_id)
-    return [Reply(text=ctx.t("pay.rev.ask", id=entry_id, what=ctx.t("pay.btn.ledger")), buttons=[_cancel(ctx)])]
+    return [Reply(text=ctx.t("pay.rev.ask", id=entry_id), buttons=[_cancel(ctx)])]
 
 
 @router.state("pay.rev.reason")

@@ -209,3 +209,16 @@ async def test_a_job_typed_in_the_middle_of_the_form_leaves_it() -> None:
     await w.press("400", payload("pay.method", "cash"))
     await w.press("400", payload("pay.skip"))
     assert "回单照片" in texts(await w.say("400", "今天"))        # here 今天 answers the date step
+
+
+async def test_the_form_speaks_english_to_an_english_reader() -> None:
+    w = await _world()
+    await w.press("400", payload("lang.toggle"))
+    asked = texts(await w.say("400", "record a payment"))
+    assert "which dealer?" in asked and "经销商" not in asked
+    shown = await w.say("400", "D0009")
+    assert "Is this the dealer?" in texts(shown) and "Prepayment ¥0.00" in texts(shown)
+    await w.press("400", buttons(shown)["✅ Yes"])
+    await w.press("400", payload("pay.acct", "deposit"))
+    methods = await w.say("400", "20000")
+    assert {"Bank transfer", "Acceptance bill", "Cash"} <= set(buttons(methods))
