@@ -22,7 +22,7 @@ from core.accounts import FINANCE_REQUEST_STATUS_LABELS, PAYMENT_METHOD_LABELS, 
 from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
 from core.money import fmt_cny
 from core.services.accounts import AccountOverview, get_balances, list_entries
-from core.services.dealers import list_dealers
+from core.services.dealers import get_dealer, list_dealers
 from core.services.payments import (
     MAX_REASON,
     MAX_REFERENCE,
@@ -206,10 +206,8 @@ async def dealer_picked(ctx: Ctx) -> list[Reply]:
         return refused
     if not ctx.dialog.state.startswith("pay."):
         return await new_payment(ctx)
-    found = [d for d in await list_dealers(ctx.uow(), ctx.actor, limit=1000) if d.id == _int_arg(ctx)]
-    if not found:
-        return [Reply(text=ctx.t("pay.dealer.none", text=forms.arg(ctx, 0)), buttons=[_cancel(ctx)])]
-    return await _show_dealer(ctx, found[0].id or 0, f"{found[0].code} {found[0].name}")
+    dealer = await get_dealer(ctx.uow(), ctx.actor, _int_arg(ctx))
+    return await _show_dealer(ctx, dealer.id or 0, f"{dealer.code} {dealer.name}")
 
 
 @router.button("pay.dealer")
@@ -421,10 +419,10 @@ async def ledger(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused
     dealer_id = _int_arg(ctx)
+    dealer = await get_dealer(ctx.uow(), ctx.actor, dealer_id)
     entries = await list_entries(ctx.uow(), ctx.actor, dealer_id, limit=LEDGER_DEPTH)
     overview = await get_balances(ctx.uow(), ctx.actor, dealer_id, ctx.deps.clock)
-    dealers = [d for d in await list_dealers(ctx.uow(), ctx.actor, limit=1000) if d.id == dealer_id]
-    label = f"{dealers[0].code} {dealers[0].name}" if dealers else str(dealer_id)
+    label = f"{dealer.code} {dealer.name}"
     if not entries:
         return [Reply(text=ctx.t("pay.ledger.none", dealer=label), buttons=[[forms.menu_button(ctx)]])]
     offset = offset_arg(ctx, 1)
