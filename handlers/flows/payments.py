@@ -3,7 +3,7 @@
 - ``/pay`` (button ``pay.new``; typed 记一笔回款 / 记回款 / 登记回款): a guided form. Dealer (code or part of
   the name; the match is confirmed with its balances shown), account (预存款 / 保证金), amount ("5万" works),
   method (银行转账 / 承兑汇票 / 现金), reference (skippable), day paid (今天 by default; 昨天 / 12月1日 /
-  2026-12-01), the receipt photo (optional; kept in the file store), then a summary with 确认入账 / 取消.
+  2026-12-01), the receipt photo (optional; the file-store key the channel adapter stored it under), then a summary with 确认入账 / 取消.
   Booked only on 确认入账, through core.services.payments.record_payment with ``source="chat:<form nonce>"``:
   a double tap books once (the form remembers it and the ledger's unique source holds under a race).
 - ``pay.ledger|<dealer id>|<offset>``: the dealer's recent entries a page at a time, with 冲销 on the ones that
@@ -350,18 +350,11 @@ async def skip(ctx: Ctx) -> list[Reply]:
     return await new_payment(ctx)
 
 
-async def _keep_receipt(ctx: Ctx) -> str:
-    """The file-store key of the photo/document just sent (the channel's ref when no store is set up)."""
-    ref = ctx.inbound.file_refs[0]
-    if ctx.deps.read_file is None or ctx.deps.files is None:
-        return ref
-    return await ctx.deps.files.put(await ctx.deps.read_file(ref), f"receipt-{ctx.dialog.data.get('nonce')}")
-
-
 @router.state("pay.receipt")
 async def receipt_sent(ctx: Ctx) -> list[Reply]:
     if forms.is_photo(ctx):
-        ctx.dialog.data["receipt"] = await _keep_receipt(ctx)
+        # the channel adapter already put the photo/document in the file store: its ref is the key
+        ctx.dialog.data["receipt"] = ctx.inbound.file_refs[0]
         return [Reply(text=ctx.t("pay.receipt.kept"))] + _summary(ctx)
     if forms.is_skip(forms.text_of(ctx)) or forms.is_done(forms.text_of(ctx)):
         return _summary(ctx)
