@@ -131,6 +131,8 @@ async def finance_today(ctx: Ctx) -> tuple[list[str], list[list[Button]], bool]:
         claims = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=200)
         lines.append(ctx.t("fin.today.claims", n=len(claims)))
         top([f"{c.number} {fmt_cny(c.amount)}" for c in claims])
+        # HOOK (bank rows to match): when core.services.bank_import.list_unmatched lands (issue 14, bank-file import),
+        # its count and oldest rows go here as "待匹配银行流水：N" with a button to the list, like the lines above.
         requests = [r for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=500) if r.may_decide]
         lines.append(ctx.t("fin.today.requests", n=len(requests)))
         top([forms.clip(r.summary(ctx.lang), 40) for r in requests])
