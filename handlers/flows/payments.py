@@ -6,7 +6,7 @@
   2026-12-01), the receipt photo (optional; the file-store key the channel adapter stored it under), then a summary with 确认入账 / 取消.
   Booked only on 确认入账, through core.services.payments.record_payment with ``source="chat:<form nonce>"``:
   a double tap books once (the form remembers it and the ledger's unique source holds under a race).
-- ``pay.ledger|<dealer id>|<offset>``: the dealer's recent entries a page at a time, with 冲销 on the ones that
+- ``pay.ledger|<dealer id>|<offset>`` (typed "合肥新锐的流水", "D0007 余额"): the dealer's recent entries a page at a time, with 冲销 on the ones that
   may be reversed (``pay.rev|<entry id>``, then the reason; core.services.payments.reverse_entry).
 - ``/fin_requests`` (``fin.fr.list|<offset>``): refunds and adjustments waiting for a second person; ✅ / ❌
   only on the ones the reader may decide (never the requester's own; the use case checks again).
@@ -96,6 +96,7 @@ i18n.register({
                    "✅ Booked: {dealer} {account} +{amount} (entry #{id}).\n{balances}"),
     "pay.btn.ledger": ("📒 流水", "📒 Ledger"),
     "pay.ledger.head": ("📒 {dealer} 的流水（{where}）：\n{balances}", "📒 Ledger of {dealer} ({where}):\n{balances}"),
+    "pay.ledger.unknown": ("没有找到经销商“{text}”。", "No dealer matches \"{text}\"."),
     "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
     "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
     "pay.btn.reverse": ("↩️ 冲销 #{id}", "↩️ Reverse #{id}"),
@@ -405,6 +406,28 @@ async def book(ctx: Ctx) -> list[Reply]:
 # --- the dealer's ledger and reversals ---------------------------------------------------------------
 
 LEDGER_DEPTH = 100       # the newest entries a chat page walks through
+# "合肥新锐的流水", "D0007 余额", "看看合肥新锐的账": a dealer's ledger with its balances
+LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
+                r"(?:流水|账户|余额|账|台账|往来)(?:明细)?[?？。]?$")
+
+
+@router.staff_pattern(LEDGER_ASKED)
+async def ledger_asked(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    m = re.search(LEDGER_ASKED, ctx.inbound.text.strip(), re.IGNORECASE)
+    who = m.group("who").strip() if m else ""
+    found = await list_dealers(ctx.uow(), ctx.actor, search=who, limit=MAX_DEALER_CHOICES + 1) if who else []
+    exact = [d for d in found if d.code.upper() == who.upper()]
+    found = exact or found
+    if len(found) == 1:
+        ctx.args = [str(found[0].id), "0"]
+        return await ledger(ctx)
+    if not found:
+        return [Reply(text=ctx.t("pay.ledger.unknown", text=forms.clip(who, 20)))]
+    rows = [[Button(forms.clip(f"{d.code} {d.name}", 30), payload("pay.ledger", d.id or 0, 0))]
+            for d in found[:MAX_DEALER_CHOICES]]
+    return [Reply(text=ctx.t("pay.dealer.many"), buttons=rows)]
 
 
 @router.button("pay.ledger")

@@ -222,3 +222,15 @@ async def test_the_form_speaks_english_to_an_english_reader() -> None:
     await w.press("400", payload("pay.acct", "deposit"))
     methods = await w.say("400", "20000")
     assert {"Bank transfer", "Acceptance bill", "Cash"} <= set(buttons(methods))
+
+
+async def test_finance_asks_for_a_dealers_ledger_in_words() -> None:
+    w = await _world()
+    dealer = await w.uow.dealers.get_by(code="D0007")
+    await w.prepay(dealer, "1234.00")  # type: ignore[arg-type]
+    shown = texts(await w.say("400", "合肥新锐的流水"))
+    assert "D0007 合肥新锐电器有限公司 的流水" in shown and "+¥1,234.00" in shown and "预存款 ¥1,234.00" in shown
+    many = await w.say("400", "合肥的余额")                       # two dealers: choose
+    assert {"D0007 合肥新锐电器有限公司", "D0008 合肥新安商贸有限公司"} <= set(buttons(many))
+    assert "没有找到经销商“南京”" in texts(await w.say("400", "南京的流水"))
+    assert "仅限财务人员" in texts(await w.say("300", "合肥新锐的流水"))     # the order desk does not see it
