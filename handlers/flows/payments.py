@@ -56,6 +56,7 @@ ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
 
 i18n.register({
     "pay.staff_only": ("此功能仅限财务人员使用。", "This is for finance staff."),
+    "pay.readers_only": ("此功能仅限可查看经销商账户的同事使用。", "This is for staff who read dealer accounts."),
     "pay.btn.new": ("💵 记一笔回款", "💵 Record a payment"),
     "pay.ask.dealer": ("记一笔回款：请输入经销商编码或名称（例如 D0001 或 合肥新锐）：",
                        "Record a payment: which dealer? Type its code or part of its name (e.g. D0001):"),
@@ -114,12 +115,13 @@ i18n.register({
 })
 
 
-def _refused(ctx: Ctx) -> list[Reply] | None:
+def _refused(ctx: Ctx, permission: Permission = Permission.ACCOUNT_POST) -> list[Reply] | None:
+    """None for bound staff holding ``permission`` (ACCOUNT_POST: finance; ACCOUNT_READ_ALL: reading a ledger)."""
     refused = require_bound(ctx)
     if refused is not None:
         return refused
-    if not ctx.is_staff or Permission.ACCOUNT_POST not in ctx.actor.permissions:
-        return [Reply(text=ctx.t("pay.staff_only"))]
+    if not ctx.is_staff or permission not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("pay.staff_only" if permission == Permission.ACCOUNT_POST else "pay.readers_only"))]
     return None
 
 
@@ -413,7 +415,7 @@ LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩)(
 
 @router.staff_pattern(LEDGER_ASKED)
 async def ledger_asked(ctx: Ctx) -> list[Reply]:
-    if (refused := _refused(ctx)) is not None:
+    if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
         return refused
     m = re.search(LEDGER_ASKED, ctx.inbound.text.strip(), re.IGNORECASE)
     who = m.group("who").strip() if m else ""
@@ -432,7 +434,8 @@ async def ledger_asked(ctx: Ctx) -> list[Reply]:
 
 @router.button("pay.ledger")
 async def ledger(ctx: Ctx) -> list[Reply]:
-    if (refused := _refused(ctx)) is not None:
+    """Staff who read accounts see it; 冲销 only for finance."""
+    if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
         return refused
     dealer_id = _int_arg(ctx)
     dealer = await get_dealer(ctx.uow(), ctx.actor, dealer_id)
@@ -452,7 +455,7 @@ async def ledger(ctx: Ctx) -> list[Reply]:
                            kind=ctx.pick(*ENTRY_LABELS.get(e.kind, (str(e.kind), str(e.kind)))),
                            account=_account_name(ctx, e.account),
                            signed=("+" if e.amount > 0 else "-") + fmt_cny(abs(e.amount)), ref=e.ref or ""))
-        if e.kind not in NOT_REVERSIBLE and e.id not in reversed_ids:
+        if e.kind not in NOT_REVERSIBLE and e.id not in reversed_ids and Permission.ACCOUNT_POST in ctx.actor.permissions:
             rows.append(Button(ctx.t("pay.btn.reverse", id=e.id), payload("pay.rev", e.id or 0)))
     head = ctx.t("pay.ledger.head", dealer=label, where=page_where(ctx, offset, len(shown), len(entries)),
                  balances=balances_line(ctx, overview))

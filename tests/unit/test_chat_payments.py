@@ -233,4 +233,8 @@ async def test_finance_asks_for_a_dealers_ledger_in_words() -> None:
     many = await w.say("400", "合肥的余额")                       # two dealers: choose
     assert {"D0007 合肥新锐电器有限公司", "D0008 合肥新安商贸有限公司"} <= set(buttons(many))
     assert "没有找到经销商“南京”" in texts(await w.say("400", "南京的流水"))
-    assert "仅限财务人员" in texts(await w.say("300", "合肥新锐的流水"))     # the order desk does not see it
+    desk = await w.say("300", "合肥新锐的流水")                      # the order desk reads it, reverses nothing
+    assert "+¥1,234.00" in texts(desk) and "↩️ 冲销" not in texts(desk)
+    assert "↩️ 冲销" in texts(await w.say("400", "合肥新锐的流水"))
+    await w.user("310", Role.AFTER_SALES, username="chen")
+    assert "仅限可查看经销商账户" in texts(await w.say("310", "合肥新锐的流水"))
