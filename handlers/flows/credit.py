@@ -31,6 +31,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -106,8 +107,14 @@ async def pending(ctx: Ctx) -> list[Reply]:
     waiting = await list_pending_credit_changes(ctx.uow(), ctx.actor)
     if not waiting:
         return [Reply(text=ctx.t("cr.none"), buttons=_new_row(ctx) + [[forms.menu_button(ctx)]])]
-    replies = [Reply(text=ctx.t("cr.head", n=len(waiting)))]
-    for item in waiting[:10]:
+    offset = offset_arg(ctx)
+    shown = page_of(waiting, offset)
+    offset = waiting.index(shown[0])
+    head = ctx.t("cr.head", n=len(waiting))
+    if len(waiting) > len(shown):
+        head += "\n" + page_where(ctx, offset, len(shown), len(waiting))
+    replies = [Reply(text=head)]
+    for item in shown:
         text = item.summary(ctx.lang)
         rows: list[list[Button]] = []
         if item.may_decide:
@@ -118,6 +125,8 @@ async def pending(ctx: Ctx) -> list[Reply]:
                                   else "cr.yours")
         replies.append(Reply(text=text, buttons=rows))
     replies[-1].buttons.extend(_new_row(ctx))
+    if pager := pager_row(ctx, "cr.list", offset, len(waiting)):
+        replies[-1].buttons.append(pager)
     return replies
 
 

@@ -52,3 +52,23 @@ async def test_typed_next_page_without_a_list_says_so() -> None:
     w = ChatWorld()
     await w.user("310", Role.AFTER_SALES, username="chen")
     assert "没有可以翻页的列表" in texts(await w.say("310", "下一页"))
+
+
+async def test_credit_requests_page() -> None:
+    from decimal import Decimal
+
+    from core.credit import CreditChange, CreditChangeKind
+
+    w = ChatWorld()
+    dealer = await w.dealer(name="宁波海信达电器有限公司")
+    await w.user("400", Role.FINANCE, username="wu")
+    for n in range(7):
+        await w.uow.credit_changes.add(CreditChange(
+            number=f"CR-20261126-{n + 1:04d}", dealer_id=dealer.id, kind=CreditChangeKind.LIMIT,  # type: ignore[arg-type]
+            amount=Decimal(f"{300000 + n}.00"), reason="旺季备货", requested_by="staff:zhou.cm"))
+    await w.uow.commit()
+    first = await w.say("400", "/credit")
+    assert "第 1–5 条，共 7 条" in texts(first) and "CR-20261126-0006" not in texts(first)
+    second = await w.say("400", "下一页")
+    assert "CR-20261126-0006" in texts(second) and "CR-20261126-0007" in texts(second)
+    assert "CR-20261126-0001" not in texts(second)
