@@ -255,8 +255,9 @@ def _contacts_detail(model: Any, attribute: str) -> str:
 
 def _credit_detail(model: Any, attribute: Any) -> Markup:
     """The limit with the way to change it: a credit request (core.services.credit), never this form."""
-    return Markup("{} <a href='/backoffice/credit?dealer={}'>调整额度 / 临时额度 Change credit</a>").format(
-        f"¥{model.credit_limit:,.2f}", model.code)
+    return Markup("{} <a href='/backoffice/credit?dealer={}'>调整额度 / 临时额度 Change credit</a> "
+                  "<a href='/backoffice/payments?dealer={}'>余额、流水与收款 Balances, ledger, payments</a>").format(
+        f"¥{model.credit_limit:,.2f}", model.code, model.code)
 
 
 class DealerAdmin(DmsModelView):

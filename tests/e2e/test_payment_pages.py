@@ -95,3 +95,11 @@ async def test_a_refund_above_the_threshold_is_decided_by_a_second_person(web_an
     assert _prepayment(shown.text) == "¥50,000.00"
     async with web_any.uow() as uow:
         assert (await uow.finance_requests.get(request.id)).status == FinanceRequestStatus.APPROVED
+
+
+async def test_the_dealer_page_links_to_its_balances_and_payments(web_any: Web) -> None:
+    await add_staff(web_any, "wu.finance", Role.FINANCE)
+    dealer_id = await add_dealer(web_any, "D0053", "宁波海信达电器有限公司")
+    await login(web_any, "wu.finance")
+    details = await web_any.client.get(f"/admin/dealer/details/{dealer_id}")
+    assert details.status_code == 200 and "/backoffice/payments?dealer=D0053" in details.text
