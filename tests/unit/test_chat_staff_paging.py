@@ -72,3 +72,12 @@ async def test_credit_requests_page() -> None:
     second = await w.say("400", "下一页")
     assert "CR-20261126-0006" in texts(second) and "CR-20261126-0007" in texts(second)
     assert "CR-20261126-0001" not in texts(second)
+
+
+async def test_typed_next_page_after_approvals() -> None:
+    from tests.unit.test_chat_finance import _world
+
+    w, _ = await _world(7)
+    assert "第 1–5 条，共 7 条" in texts(await w.say("400", "待审批"))
+    second = texts(await w.say("400", "下一页"))
+    assert "第 6–7 条，共 7 条" in second and "HT-2026-0007" in second
