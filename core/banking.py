@@ -306,3 +306,45 @@ def parse_payer_accounts(text: str) -> tuple[str, ...]:
     """'6222 0210 0100 1234, 6228-4800-1234' -> ('6222021001001234', '622848001234'): digits, one per item."""
     items = re.split(r"[,，;；\n/、]+", text)
     return tuple(dict.fromkeys(d for d in (re.sub(r"\D", "", i) for i in items) if len(d) >= 6))
+
+
+# --- stored rows ------------------------------------------------------------------------------------
+
+class BankRowStatus(StrEnum):
+    BOOKED = "booked"          # matched on import and booked as a payment
+    UNMATCHED = "unmatched"    # waiting for a person
+    ASSIGNED = "assigned"      # a person chose the dealer; booked
+    IGNORED = "ignored"        # a person decided it is no dealer's payment
+
+
+BANK_ROW_STATUS_LABELS: dict[BankRowStatus, dict[str, str]] = {
+    BankRowStatus.BOOKED: {"zh": "已入账", "en": "Booked"},
+    BankRowStatus.UNMATCHED: {"zh": "待匹配", "en": "Unmatched"},
+    BankRowStatus.ASSIGNED: {"zh": "已指定入账", "en": "Assigned"},
+    BankRowStatus.IGNORED: {"zh": "已忽略", "en": "Ignored"},
+}
+
+
+@dataclass
+class BankRowRecord:
+    """A bank file row as stored (table ``bank_rows``); ``key`` is unique across files."""
+
+    key: str
+    file_name: str
+    file_sha256: str
+    row_number: int
+    paid_on: date
+    payer: str
+    amount: Decimal
+    reference: str
+    account: str
+    status: BankRowStatus
+    dealer_id: int | None = None
+    entry_id: int | None = None        # the ledger entry booked for it
+    match_reason: str = ""             # a MatchReason, or "" (unmatched / assigned by a person)
+    imported_by: str = ""
+    imported_at: datetime | None = None
+    decided_by: str | None = None      # who assigned or ignored it
+    decided_at: datetime | None = None
+    note: str = ""
+    id: int | None = None

@@ -76,6 +76,7 @@ class Dealer:
     created_at: datetime | None = None
     temporary_credit: Decimal = Decimal("0.00")   # extra credit on top of the limit (core.services.credit)
     temporary_credit_until: date | None = None    # its last day, business date; lapses by itself after
+    payer_accounts: str = ""      # known bank accounts paying for it, comma separated digits (core.banking)
     id: int | None = None
 
     def effective_credit_limit(self, on: date) -> Decimal:

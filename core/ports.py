@@ -19,6 +19,7 @@ from core.accounts import FinanceRequest, LedgerEntry, Statement
 from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
+from core.banking import BankRowRecord
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract, SalesTarget
@@ -126,6 +127,7 @@ class AbstractUnitOfWork(abc.ABC):
     credit_changes: AbstractRepository[CreditChange]
     expense_claims: AbstractRepository[ExpenseClaim]
     finance_requests: AbstractRepository[FinanceRequest]
+    bank_rows: AbstractRepository[BankRowRecord]
     staff_tasks: AbstractRepository[StaffTask]
     idempotency_records: AbstractRepository[IdempotencyRecord]
 

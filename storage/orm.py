@@ -48,6 +48,7 @@ from core.accounts import (
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
+from core.banking import BankRowRecord, BankRowStatus
 from core.campaigns import (
     Campaign,
     CampaignParticipation,
@@ -150,6 +151,8 @@ dealers = Table(
     # revision 0013_rebates_credit: temporary credit and its last day
     Column("temporary_credit", Money(), nullable=False, server_default="0"),
     Column("temporary_credit_until", Date, nullable=True),
+    # revision 0011_bank_rows: bank accounts that pay for the dealer (matching bank statement rows)
+    Column("payer_accounts", Text, nullable=False, server_default=""),
     Index("ix_dealers_region", "region"),
     Index("ix_dealers_parent_id", "parent_id"),
 )
@@ -308,6 +311,30 @@ finance_requests = Table(
     Column("created_at", UTCDateTime(), nullable=True),
     Index("ix_finance_requests_status", "status"),
     Index("ix_finance_requests_dealer", "dealer_id"),
+)
+
+bank_rows = Table(
+    "bank_rows", metadata,
+    _id(),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("file_name", String(300), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("payer", String(200), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("reference", String(200), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("status", StrEnumType(BankRowStatus, length=16), nullable=False),
+    _fk("dealer_id", "dealers.id", nullable=True),
+    Column("entry_id", BigInteger, nullable=True),         # ledger_entries.id booked for the row
+    Column("match_reason", String(32), nullable=False),
+    Column("imported_by", String(200), nullable=False),
+    Column("imported_at", UTCDateTime(), nullable=True),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("note", Text, nullable=False),
+    Index("ix_bank_rows_status", "status"),
 )
 
 statements = Table(
@@ -1022,7 +1049,7 @@ TABLES: dict[type, Table] = {
     OutboxMessage: outbox_messages, NotificationPreference: notification_preferences,
     ContractTemplate: contract_templates, SigningCode: signing_codes, ContractSignature: contract_signatures,
     DutyMark: duty_marks, RebateSettlement: rebate_settlements, CreditChange: credit_changes, ExpenseClaim: expense_claims,
-    FinanceRequest: finance_requests,
+    FinanceRequest: finance_requests, BankRowRecord: bank_rows,
     StaffTask: staff_tasks, IdempotencyRecord: idempotency_records,
 }
 

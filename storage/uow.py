@@ -29,6 +29,7 @@ from core.accounts import FinanceRequest, LedgerEntry, Statement
 from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
+from core.banking import BankRowRecord
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, MaterialRequest
 from core.contract_templates import ContractSignature, ContractTemplate, DutyMark
 from core.contracts import Contract
@@ -100,6 +101,7 @@ REPOSITORIES: dict[str, type] = {
     "credit_changes": CreditChange,
     "expense_claims": ExpenseClaim,
     "finance_requests": FinanceRequest,
+    "bank_rows": BankRowRecord,
     "staff_tasks": StaffTask,
     "idempotency_records": IdempotencyRecord,
 }

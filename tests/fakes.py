@@ -98,7 +98,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
              "outbox", "preferences",
              "contract_templates", "signing_codes", "contract_signatures", "duty_marks", "rebate_settlements",
              "credit_changes",
-             "expense_claims", "staff_tasks", "idempotency_records", "finance_requests")
+             "expense_claims", "staff_tasks", "idempotency_records", "finance_requests", "bank_rows")
 
     def __init__(self) -> None:
         for name in self.REPOS:
