@@ -21,6 +21,7 @@ from bot.cli_backup import register as register_backup_commands
 from bot.cli_contracts import register as register_contract_commands
 from bot.cli_nlu import register as register_nlu_commands
 from bot.cli_notify import register as register_notify_commands
+from bot.cli_payments import register as register_payment_commands
 from bot.cli_statements import register as register_statement_commands
 from bot.settings import Settings
 from core.errors import DomainError
@@ -56,6 +57,7 @@ register_contract_commands(app)   # dms contract verify FILE NUMBER (bot/cli_con
 register_notify_commands(app)   # dms worker, dms scheduler (bot/cli_notify.py)
 register_backup_commands(app)   # dms backup, dms restore, dms keys rotate (bot/cli_backup.py)
 register_statement_commands(app)   # dms statements issue --period 2026-11 (bot/cli_statements.py)
+register_payment_commands(app)     # dms payments import FILE (bot/cli_payments.py)
 
 CLI_ACTOR = Actor.system()
 

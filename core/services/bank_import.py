@@ -17,6 +17,7 @@ from core import authz
 from core.accounts import AccountKind, PaymentMethod
 from core.auditing import record, snapshot
 from core.banking import (
+    BANK_ROW_STATUS_LABELS,
     BankRow,
     BankRowRecord,
     BankRowStatus,
@@ -126,7 +127,8 @@ async def _waiting(uow: AbstractUnitOfWork, row_id: int) -> BankRowRecord:
     if row is None:
         raise NotFound(zh=f"未找到银行流水 {row_id}", en=f"Bank row {row_id} not found", what=str(row_id))
     if row.status != BankRowStatus.UNMATCHED:
-        raise InvalidTransition(zh=f"这笔流水已处理（{row.status.value}）", en=f"This bank row is already {row.status.value}",
+        label = BANK_ROW_STATUS_LABELS[row.status]
+        raise InvalidTransition(zh=f"这笔流水已处理（{label['zh']}）", en=f"This bank row is already {label['en'].lower()}",
                                 current=row.status.value, action="assign")
     return row
 
