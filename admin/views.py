@@ -274,7 +274,7 @@ class DealerAdmin(DmsModelView):
     column_list = ["code", "name", "tier", "region", "province", "city", "status", "credit_limit"]
     column_details_list = ["code", "name", "uscc", "tier", "region", "province", "city", "business_scope",
                            "status", "status_reason", "credit_limit", "temporary_credit", "temporary_credit_until",
-                           "parent_id", "contacts", "created_at"]
+                           "payer_accounts", "parent_id", "contacts", "created_at"]
     column_formatters_detail = {"contacts": _contacts_detail, "credit_limit": _credit_detail}
     column_searchable_list = ["code", "name", "uscc"]
     column_sortable_list = ["code", "name", "tier", "region", "status"]
@@ -284,12 +284,16 @@ class DealerAdmin(DmsModelView):
         AllUniqueStringValuesFilter("tier", title="等级 Tier"),
         AllUniqueStringValuesFilter("region", title="大区 Region"),
     ]
-    form_columns = ["code", "name", "uscc", "province", "city", "region", "tier", "business_scope", "credit_limit"]
+    form_columns = ["code", "name", "uscc", "province", "city", "region", "tier", "business_scope", "credit_limit",
+                    "payer_accounts"]
     form_args = {"code": {"description": "留空自动编号 / blank: next free code"},
+                 "payer_accounts": {"description": "经销商付款常用的银行账号，逗号分隔；导入银行流水时按账号匹配 / "
+                                                   "the bank accounts the dealer pays from, comma separated: bank "
+                                                   "statement rows are matched by them"},
                  "credit_limit": {"description": "合作中的经销商请在“信用额度”页面申请调整 / for an active dealer, "
                                                 "ask for a change on the Credit page (/backoffice/credit)"}}
-    optional_fields = ("code", "business_scope")
-    form_widget_args = {"business_scope": {"rows": 2}}
+    optional_fields = ("code", "business_scope", "payer_accounts")
+    form_widget_args = {"business_scope": {"rows": 2}, "payer_accounts": {"rows": 2}}
 
     async def create_object(self, uow: AbstractUnitOfWork, actor: Actor, data: dict[str, Any]) -> Any:
         cmd = dealer_cases.CreateDealer(
@@ -310,7 +314,7 @@ class DealerAdmin(DmsModelView):
         cmd = dealer_cases.UpdateDealer(
             dealer_id=pk, name=data.get("name"), uscc=data.get("uscc"), province=data.get("province"),
             city=data.get("city"), region=data.get("region"), tier=data.get("tier"),
-            business_scope=data.get("business_scope"),
+            business_scope=data.get("business_scope"), payer_accounts=data.get("payer_accounts"),
             # only a real change of the limit asks for DEALER_REVIEW
             credit_limit=credit if credit is not None and credit != current.credit_limit else None)
         return await dealer_cases.update_dealer(uow, actor, cmd, self.clock)

@@ -18,6 +18,7 @@ from typing import Any
 from core import notify
 from core.auditing import record, snapshot
 from core.authz import can_see_dealer, dealer_scope, require
+from core.banking import parse_payer_accounts
 from core.clock import Clock
 from core.dealer_flow import (
     ACTION_PERMISSION,
@@ -69,6 +70,7 @@ class UpdateDealer:
     region: str | None = None
     tier: str | None = None
     business_scope: str | None = None
+    payer_accounts: str | None = None    # the dealer's known paying bank accounts, any separators (core.banking)
     parent_id: int | None = None
     clear_parent: bool = False           # make it a top-level dealer
     credit_limit: Decimal | None = None  # needs DEALER_REVIEW
@@ -305,6 +307,8 @@ async def update_dealer(uow: AbstractUnitOfWork, actor: Actor, cmd: UpdateDealer
             dealer.tier = _check_tier(cmd.tier)
         if cmd.business_scope is not None:
             dealer.business_scope = cmd.business_scope.strip()
+        if cmd.payer_accounts is not None:
+            dealer.payer_accounts = ", ".join(parse_payer_accounts(cmd.payer_accounts))
         if cmd.clear_parent:
             dealer.parent_id = None
         elif cmd.parent_id is not None and cmd.parent_id != dealer.parent_id:
