@@ -27,6 +27,7 @@ from core.accounts import (
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
+from core.banking import BankRowRecord, BankRowStatus
 from core.campaigns import (
     Campaign,
     CampaignParticipation,
@@ -304,6 +305,11 @@ def build(name: str, w: World) -> Any:
             kind=FinanceRequestKind.REFUND, reason="合作终止退保证金", requested_by="staff:qian", reference="TK-1",
             attachment="files/a.pdf", status=FinanceRequestStatus.APPROVED, decided_by="staff:wu", decided_at=T1,
             decision_note="同意", entry_id=9, created_at=T0),
+        "bank_rows": lambda: BankRowRecord(
+            key="ab" * 16, file_name="工行流水.csv", file_sha256="cd" * 32, row_number=4, paid_on=date(2026, 12, 1),
+            payer="上海德润商贸有限公司", amount=Decimal("50000.10"), reference="D0001 货款", account="6222021001001234",
+            status=BankRowStatus.ASSIGNED, dealer_id=w.dealer, entry_id=9, match_reason="", imported_by="staff:wu",
+            imported_at=T0, decided_by="staff:qian", decided_at=T1, note="王五代付"),
         "expense_claims": lambda: ExpenseClaim(
             number="FY-20261127-0001", dealer_id=w.dealer, campaign_id=w.campaign, amount=Decimal("1200.50"),
             description="展架制作", evidence=["f/1.jpg"], status=ClaimStatus.APPROVED, credit_account="rebate",
