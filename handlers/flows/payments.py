@@ -1,6 +1,6 @@
 """Finance books money in chat (ACCOUNT_POST only): a dealer's payment, reversals, refund/adjustment approvals.
 
-- ``/pay`` (button ``pay.new``; typed 记一笔回款 / 记回款 / 登记回款): a guided form. Dealer (code or part of
+- ``/pay`` or ``/payment`` (button ``pay.new``; typed 记一笔回款 / 记回款 / 登记回款): a guided form. Dealer (code or part of
   the name; the match is confirmed with its balances shown), account (预存款 / 保证金), amount ("5万" works),
   method (银行转账 / 承兑汇票 / 现金), reference (skippable), day paid (今天 by default; 昨天 / 12月1日 /
   2026-12-01), the receipt photo (optional; the file-store key the channel adapter stored it under), then a summary with 确认入账 / 取消.
@@ -146,7 +146,7 @@ def _account_name(ctx: Ctx, account: AccountKind) -> str:
 
 # --- the payment form ------------------------------------------------------------------------------
 
-@router.command("pay")
+@router.command("pay", "payment")
 @router.button("pay.new")
 @router.staff_phrase(anywhere=tuple(PAY_WORDS))
 async def new_payment(ctx: Ctx) -> list[Reply]:

@@ -171,6 +171,9 @@ async def test_finance_today_has_the_payment_button_and_the_words_work() -> None
     today = await w.say("400", "今天有什么要处理的")
     assert "待审批退款/调账：0" in texts(today) and "💵 记一笔回款" in buttons(today)
     assert "请输入经销商编码或名称" in texts(await w.press("400", buttons(today)["💵 记一笔回款"]))
+    for words in ("/payment", "登记回款"):
+        assert "请输入经销商编码或名称" in texts(await w.say("400", words))
+    assert "仅限财务人员" in texts(await w.say("300", "/payment"))
     desk = texts(await w.say("300", "/today"))
     assert "退款/调账" not in desk
 
