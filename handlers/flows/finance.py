@@ -16,10 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from core.banking import BankRowRecord
 from core.expenses import ClaimStatus
 from core.money import fmt_cny
 from core.rebates import SettlementStatus
+from core.services.bank_import import assign_bank_row, ignore_bank_row, list_unmatched
 from core.services.credit import list_pending_credit_changes
+from core.services.dealers import get_dealer_by_code
 from core.services.expenses import list_claims
 from core.services.payments import list_finance_requests
 from core.services.rebates import (
@@ -61,6 +64,18 @@ i18n.register({
     "fin.today.requests": ("待审批退款/调账：{n}", "Refunds/adjustments to approve: {n}"),
     "fin.btn.requests": ("🧾 退款/调账审批", "🧾 Refunds & adjustments"),
     "fin.btn.pay": ("💵 记一笔回款", "💵 Record a payment"),
+    "fin.today.bank": ("待匹配银行流水：{n}", "Bank rows to match: {n}"),
+    "fin.btn.bank": ("🏦 待匹配流水", "🏦 Bank rows"),
+    "fin.bk.none": ("没有待匹配的银行流水。导入银行流水：dms payments import 文件", "No bank row waits. Import a "
+                    "bank file with: dms payments import FILE"),
+    "fin.bk.head": ("🏦 待匹配的银行流水（{where}）：", "🏦 Bank rows to match ({where}):"),
+    "fin.bk.assign": ("➡️ 指定经销商", "➡️ Assign a dealer"),
+    "fin.bk.ignore": ("🚫 忽略", "🚫 Ignore"),
+    "fin.bk.ask_dealer": ("这笔流水是哪家经销商的回款？请输入经销商编码（例如 D0005）：",
+                          "Whose payment is it? Type the dealer code (e.g. D0005):"),
+    "fin.bk.ask_reason": ("为什么忽略这笔流水？（例如：银行结息、退回款）", "Why is this row ignored (e.g. bank interest)?"),
+    "fin.bk.assigned": ("✅ 已入账：{line} → {dealer} 预存款。", "✅ Booked: {line} -> {dealer} prepayment."),
+    "fin.bk.ignored": ("🚫 已忽略：{line}（{reason}）", "🚫 Ignored: {line} ({reason})"),
     "fin.rb.none": ("没有待审批的返利结算。", "No rebate settlement awaits approval."),
     "fin.rb.head": ("💰 待审批的返利结算（{where}）：", "💰 Rebate settlements awaiting approval ({where}):"),
     "fin.rb.ok": ("✅ 批准结算", "✅ Approve"),
@@ -131,17 +146,19 @@ async def finance_today(ctx: Ctx) -> tuple[list[str], list[list[Button]], bool]:
         claims = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=200)
         lines.append(ctx.t("fin.today.claims", n=len(claims)))
         top([f"{c.number} {fmt_cny(c.amount)}" for c in claims])
-        # HOOK (bank rows to match): when core.services.bank_import.list_unmatched lands (issue 14, bank-file import),
-        # its count and oldest rows go here as "待匹配银行流水：N" with a button to the list, like the lines above.
+        bank, bank_total = await list_unmatched(ctx.uow(), ctx.actor, limit=TOP)
+        lines.append(ctx.t("fin.today.bank", n=bank_total))
+        top([_bank_line(r) for r in bank])
         requests = [r for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=500) if r.may_decide]
         lines.append(ctx.t("fin.today.requests", n=len(requests)))
         top([forms.clip(r.summary(ctx.lang), 40) for r in requests])
-        anything = bool(disputes or settlements or claims or requests)
+        anything = bool(disputes or settlements or claims or requests or bank_total)
         buttons.append([Button(ctx.t("fin.btn.disputes"), payload("stmt.disputes")),
                         Button(ctx.t("fin.btn.rebates"), payload("fin.rb.list", 0))])
         buttons.append([Button(ctx.t("fin.btn.claims"), payload("ctr.claims")),
                         Button(ctx.t("fin.btn.requests"), payload("fin.fr.list", 0))])
-        buttons.append([Button(ctx.t("fin.btn.pay"), payload("pay.new"))])
+        buttons.append([Button(ctx.t("fin.btn.pay"), payload("pay.new")),
+                        Button(ctx.t("fin.btn.bank"), payload("fin.bk.list", 0))])
     if Permission.CREDIT_APPROVE in perms:
         waiting = [c for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
         lines.append(ctx.t("fin.today.credit", n=len(waiting)))
@@ -228,3 +245,87 @@ async def rebate_reason(ctx: Ctx) -> list[Reply]:
     settlement_id = int(ctx.dialog.data.get("settlement_id") or 0)
     ctx.idle()
     return await _decide(ctx, settlement_id, False, reason[:MAX_REASON])
+
+
+# --- bank rows to match ---------------------------------------------------------------------------
+
+def _bank_line(row: BankRowRecord) -> str:
+    text = f"#{row.id} {row.paid_on.isoformat()} {row.payer} {fmt_cny(row.amount)}"
+    return text + (f" {forms.clip(row.reference, 20)}" if row.reference else "")
+
+
+@router.command("bank")
+@router.button("fin.bk.list")
+async def bank_rows(ctx: Ctx) -> list[Reply]:
+    """Rows of imported bank files that matched no dealer, a page at a time, to assign or ignore."""
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    offset = offset_arg(ctx)
+    rows, total = await list_unmatched(ctx.uow(), ctx.actor, limit=PAGE, offset=offset)
+    if not rows and offset:
+        offset = 0
+        rows, total = await list_unmatched(ctx.uow(), ctx.actor, limit=PAGE)
+    if not rows:
+        return [Reply(text=ctx.t("fin.bk.none"), buttons=[[forms.menu_button(ctx)]])]
+    replies = [Reply(text=ctx.t("fin.bk.head", where=page_where(ctx, offset, len(rows), total)))]
+    for row in rows:
+        rid = row.id or 0
+        replies.append(Reply(text=_bank_line(row) + (f"\n{row.account}" if row.account else ""),
+                             buttons=[[Button(ctx.t("fin.bk.assign"), payload("fin.bk.as", rid)),
+                                       Button(ctx.t("fin.bk.ignore"), payload("fin.bk.ig", rid))]]))
+    pager = pager_row(ctx, "fin.bk.list", offset, total)
+    replies[-1].buttons.append(pager or [forms.menu_button(ctx)])
+    return replies
+
+
+@router.button("fin.bk.as")
+async def bank_assign_ask(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    ctx.go("fin.bk.dealer", row_id=_id(ctx))
+    return [Reply(text=ctx.t("fin.bk.ask_dealer"), buttons=[forms.cancel_row(ctx, "fin.bk")])]
+
+
+@router.button("fin.bk.ig")
+async def bank_ignore_ask(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    ctx.go("fin.bk.reason", row_id=_id(ctx))
+    return [Reply(text=ctx.t("fin.bk.ask_reason"), buttons=[forms.cancel_row(ctx, "fin.bk")])]
+
+
+@router.button("fin.bk.cancel")
+async def bank_cancel(ctx: Ctx) -> list[Reply]:
+    return forms.cancel_form(ctx)
+
+
+def _after_bank(ctx: Ctx, text: str) -> list[Reply]:
+    return [Reply(text=text, buttons=[[Button(ctx.t("fin.btn.bank"), payload("fin.bk.list", 0)),
+                                       forms.menu_button(ctx)]])]
+
+
+@router.state("fin.bk.dealer")
+async def bank_assign(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    code = forms.text_of(ctx)
+    if not code:
+        return [Reply(text=ctx.t("fin.bk.ask_dealer"), buttons=[forms.cancel_row(ctx, "fin.bk")])]
+    dealer = await get_dealer_by_code(ctx.uow(), ctx.actor, code.split()[0])
+    row_id = int(ctx.dialog.data.get("row_id") or 0)
+    ctx.idle()
+    row = await assign_bank_row(ctx.uow(), ctx.actor, row_id, dealer.id or 0, ctx.deps.clock)
+    return _after_bank(ctx, ctx.t("fin.bk.assigned", line=_bank_line(row), dealer=f"{dealer.code} {dealer.name}"))
+
+
+@router.state("fin.bk.reason")
+async def bank_ignore(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    reason = forms.text_of(ctx)
+    if not reason:
+        return [Reply(text=ctx.t("fin.bk.ask_reason"), buttons=[forms.cancel_row(ctx, "fin.bk")])]
+    row_id = int(ctx.dialog.data.get("row_id") or 0)
+    ctx.idle()
+    row = await ignore_bank_row(ctx.uow(), ctx.actor, row_id, reason[:MAX_REASON], ctx.deps.clock)
+    return _after_bank(ctx, ctx.t("fin.bk.ignored", line=_bank_line(row), reason=reason[:60]))

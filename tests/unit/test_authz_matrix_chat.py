@@ -88,7 +88,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel", "pay.cancel"),
+             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -147,6 +147,8 @@ MATRIX: dict[str, Rule] = {
     **staff(P.CREDIT_REQUEST, "cr.new"),
     # finance's rebate settlements of dealer 1 (/rebates_due)
     **staff(P.ACCOUNT_POST, "fin.rb.list", args=("0",)),
+    **staff(P.ACCOUNT_POST, "fin.bk.list", args=("0",)),
+    **staff(P.ACCOUNT_POST, "fin.bk.as", "fin.bk.ig", args=("1",)),
     **staff(P.ACCOUNT_POST, "fin.rb.ok", "fin.rb.no", args=("{rebate}",)),
     **staff(P.CREDIT_REQUEST, "cr.kind", args=("limit",)),
     **staff(P.CREDIT_REQUEST, "cr.submit", args=("n0nce",)),

@@ -85,3 +85,29 @@ async def test_only_finance_decides_rebates() -> None:
         assert "仅限财务人员" in said
     assert (await w.uow.rebate_settlements.get(rows[0].id)).status == SettlementStatus.PROPOSED
     assert not [e for e in w.uow.ledger.rows if e.kind == EntryKind.REBATE_SETTLEMENT]
+
+
+async def test_bank_rows_that_matched_no_dealer_are_assigned_or_ignored_in_chat() -> None:
+    from core.banking import BankRowRecord, BankRowStatus
+
+    w, _ = await _world(0)
+    rows = []
+    for n, (payer, amount) in enumerate((("张三个体户", "8800.00"), ("中国工商银行", "1.23"))):
+        rows.append(await w.uow.bank_rows.add(BankRowRecord(
+            key=f"k{n}", file_name="icbc.csv", file_sha256="x", row_number=n + 2, paid_on=date(2026, 11, 20),
+            payer=payer, amount=Decimal(amount), reference="货款" if n == 0 else "结息", account="",
+            status=BankRowStatus.UNMATCHED)))
+    await w.uow.commit()
+    today = texts(await w.say("400", "/today"))
+    assert "待匹配银行流水：2" in today and "张三个体户 ¥8,800.00" in today
+    listing = await w.press("400", payload("fin.bk.list", 0))
+    assert "🏦 待匹配的银行流水（第 1–2 条，共 2 条）" in texts(listing)
+    assert "这笔流水是哪家经销商的回款" in texts(await w.press("400", payload("fin.bk.as", rows[0].id)))
+    assert "✅ 已入账" in texts(await w.say("400", "D0021"))
+    paid = [e for e in w.uow.ledger.rows if e.kind == EntryKind.PAYMENT]
+    assert [e.amount for e in paid] == [Decimal("8800.00")]
+    await w.press("400", payload("fin.bk.ig", rows[1].id))
+    assert "🚫 已忽略" in texts(await w.say("400", "银行结息"))
+    assert (await w.uow.bank_rows.get(rows[1].id)).status == BankRowStatus.IGNORED
+    assert "没有待匹配的银行流水" in texts(await w.say("400", "/bank"))
+    assert "仅限财务人员" in texts(await w.press("300", payload("fin.bk.list", 0)))
