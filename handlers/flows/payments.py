@@ -51,6 +51,9 @@ PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回�
 QUICK = (r"^(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|汇了|汇来了?|"
          r"汇款|回款|回了|付了|付款|交了)\s*(?P<amount>\d[\d,.]*\s*万?)\s*(?:元|块钱?)?"
          r"(?:的?(?:回款|货款|款))?[。.!！]?$")
+# typed instead of tapping ✅ 是这家 / ✅ 确认入账 (a clerk at a keyboard types 是 or 确认)
+YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y"})
+BOOK_WORDS = YES_WORDS | {"确认", "确认入账", "入账", "没问题", "confirm", "book it"}
 MAX_DEALER_CHOICES = 6
 ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
 
@@ -187,7 +190,13 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
 async def dealer_typed(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused
-    return await _find_dealer(ctx, forms.text_of(ctx))
+    text = forms.text_of(ctx)
+    if ctx.dialog.data.get("dealer_id") and text.lower() in YES_WORDS:   # the shown dealer, confirmed in words
+        ctx.args = [str(ctx.dialog.data["dealer_id"])]
+        return await dealer_confirmed(ctx)
+    if re.search(QUICK, text, re.IGNORECASE):     # "合肥新锐打了5万" again: a fresh form with that amount
+        return await quick_payment(ctx)
+    return await _find_dealer(ctx, text)
 
 
 async def _find_dealer(ctx: Ctx, text: str) -> list[Reply]:
@@ -373,6 +382,14 @@ def _summary(ctx: Ctx) -> list[Reply]:
                  reference=d.get("reference") or "-", paid_on=d["paid_on"],
                  receipt=ctx.t("pay.receipt.yes" if d.get("receipt") else "pay.receipt.no"))
     return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
+
+
+@router.state("pay.confirm")
+async def confirm_typed(ctx: Ctx) -> list[Reply]:
+    if forms.text_of(ctx).lower() in BOOK_WORDS:
+        ctx.args = [str(ctx.dialog.data.get("nonce") or "")]
+        return await book(ctx)
+    return _summary(ctx)
 
 
 @router.button("pay.ok")

@@ -241,3 +241,27 @@ async def test_finance_asks_for_a_dealers_ledger_in_words() -> None:
     assert "↩️ 冲销" in texts(await w.say("400", "合肥新锐的流水"))
     await w.user("310", Role.AFTER_SALES, username="chen")
     assert "仅限可查看经销商账户" in texts(await w.say("310", "合肥新锐的流水"))
+
+
+async def test_a_clerk_who_types_everything_books_once() -> None:
+    """Typed 是 / 预存款 / 承兑 / 跳过 / 昨天 / 跳过 / 确认, no taps; a second one-liner typed mid-form starts afresh."""
+    w = await _world()
+    await w.say("400", "记一笔回款")
+    await w.say("400", "D0009")                                 # left at the dealer step
+    shown = await w.say("400", "合肥新锐打了3万")                 # a new one-liner: that dealer, that amount
+    assert "D0007 合肥新锐电器有限公司" in texts(shown) and "回款金额：¥30,000.00" in texts(shown)
+    assert "记入哪个账户" in texts(await w.say("400", "是"))      # 是 confirms the dealer shown, not a name
+    await w.say("400", "预存款")
+    await w.say("400", "承兑")
+    await w.say("400", "跳过")
+    await w.say("400", "昨天")
+    summary = await w.say("400", "跳过")
+    assert "请确认入账" in texts(summary) and not _payments(w)
+    assert "请确认入账" in texts(await w.say("400", "嗯？等等"))   # anything else shows the summary again
+    assert not _payments(w)
+    assert "已入账" in texts(await w.say("400", "确认"))
+    assert "已入账" not in texts(await w.say("400", "确认"))      # typed twice: booked once
+    [entry] = _payments(w)
+    dealer = await w.uow.dealers.get_by(code="D0007")
+    assert entry.amount == Decimal("30000.00") and entry.dealer_id == dealer.id  # type: ignore[attr-defined,union-attr]
+    assert entry.paid_on == w.clock.today() - timedelta(days=1)  # type: ignore[attr-defined]
