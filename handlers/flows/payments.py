@@ -28,9 +28,11 @@ from core.services.payments import (
     MAX_REFERENCE,
     NOT_REVERSIBLE,
     RecordPayment,
+    RequestAdjustment,
     decide_finance_request,
     list_finance_requests,
     record_payment,
+    request_adjustment,
     reverse_entry,
 )
 from core.users import Permission
@@ -474,6 +476,8 @@ async def ledger(ctx: Ctx) -> list[Reply]:
                            signed=("+" if e.amount > 0 else "-") + fmt_cny(abs(e.amount)), ref=e.ref or ""))
         if e.kind not in NOT_REVERSIBLE and e.id not in reversed_ids and Permission.ACCOUNT_POST in ctx.actor.permissions:
             rows.append(Button(ctx.t("pay.btn.reverse", id=e.id), payload("pay.rev", e.id or 0)))
+    if Permission.ACCOUNT_POST in ctx.actor.permissions:
+        rows.append(Button(ctx.t("adj.btn.new"), payload("adj.new", dealer_id)))
     head = ctx.t("pay.ledger.head", dealer=label, where=page_where(ctx, offset, len(shown), len(entries)),
                  balances=balances_line(ctx, overview))
     buttons = [rows[i:i + 2] for i in range(0, len(rows), 2)]
@@ -507,6 +511,90 @@ async def reverse_reason(ctx: Ctx) -> list[Reply]:
                              signed=("+" if entry.amount > 0 else "-") + fmt_cny(abs(entry.amount))),
                   buttons=[[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", entry.dealer_id, 0)),
                             forms.menu_button(ctx)]])]
+
+
+# --- asking for a refund or an adjustment (booked at once up to the threshold, else a second person decides) ---
+
+i18n.register({
+    "adj.btn.new": ("🧾 退款/调账", "🧾 Refund / adjustment"),
+    "adj.ask.kind": ("{dealer}：退款还是调账？", "{dealer}: a refund or an adjustment?"),
+    "adj.kind.refund": ("退款", "Refund"),
+    "adj.kind.adjustment": ("调账", "Adjustment"),
+    "adj.ask.account": ("哪个账户？", "Which account?"),
+    "adj.ask.amount.refund": ("退多少钱？（例如 3000 或 3万）", "How much is paid back? (e.g. 3000)"),
+    "adj.ask.amount.adjustment": ("调多少？调增写 500，调减写 -500：", "How much? 500 to add, -500 to take off:"),
+    "adj.ask.reason": ("原因？（对方和审批人都会看到）", "The reason? (the approver reads it)"),
+    "adj.booked": ("✅ 已记账：流水 #{id} {signed}。", "✅ Booked: entry #{id} {signed}."),
+    "adj.pending": ("⏳ 已提交 {ref}，金额超过审批线，需另一位财务人员审批。",
+                    "⏳ {ref} submitted: above the threshold, another finance person decides it."),
+})
+
+
+@router.button("adj.new")
+async def adjustment_new(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    dealer = await get_dealer(ctx.uow(), ctx.actor, _int_arg(ctx))
+    ctx.go("adj.kind", dealer_id=dealer.id, dealer=f"{dealer.code} {dealer.name}")
+    return [Reply(text=ctx.t("adj.ask.kind", dealer=f"{dealer.code} {dealer.name}"),
+                  buttons=[[Button(ctx.t(f"adj.kind.{k}"), payload("adj.kind", k)) for k in ("refund", "adjustment")],
+                           _cancel(ctx)])]
+
+
+@router.button("adj.kind")
+async def adjustment_kind(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    kind = forms.arg(ctx, 0)
+    if ctx.dialog.state != "adj.kind" or kind not in ("refund", "adjustment"):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    forms.step(ctx, "adj.account", kind=kind)
+    return [Reply(text=ctx.t("adj.ask.account"),
+                  buttons=[[Button(_account_name(ctx, a), payload("adj.acct", a.value)) for a in ACCOUNTS],
+                           _cancel(ctx)])]
+
+
+@router.button("adj.acct")
+async def adjustment_account(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    account = forms.arg(ctx, 0)
+    if ctx.dialog.state != "adj.account" or account not in {a.value for a in ACCOUNTS}:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    forms.step(ctx, "adj.amount", account=account)
+    return [Reply(text=ctx.t(f"adj.ask.amount.{ctx.dialog.data['kind']}"), buttons=[_cancel(ctx)])]
+
+
+@router.state("adj.amount")
+async def adjustment_amount(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    text = forms.text_of(ctx).replace("＋", "+").replace("－", "-")
+    negative = ctx.dialog.data["kind"] == "adjustment" and text.lstrip().startswith(("-", "调减"))
+    amount = forms.read_amount(text.strip().lstrip("+-").removeprefix("调减").removeprefix("调增").strip())
+    if amount is None:
+        return [Reply(text=ctx.t(f"adj.ask.amount.{ctx.dialog.data['kind']}"), buttons=[_cancel(ctx)])]
+    forms.step(ctx, "adj.reason", amount=str(-amount if negative else amount))
+    return [Reply(text=ctx.t("adj.ask.reason"), buttons=[_cancel(ctx)])]
+
+
+@router.state("adj.reason")
+async def adjustment_reason(ctx: Ctx) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
+    reason = forms.text_of(ctx)[:MAX_REASON]
+    if not reason:
+        return [Reply(text=ctx.t("form.text_wanted"), buttons=[_cancel(ctx)])]
+    d = dict(ctx.dialog.data)
+    ctx.idle()                                   # before the use case: a second message cannot ask twice
+    outcome = await request_adjustment(ctx.uow(), ctx.actor, RequestAdjustment(
+        int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), str(d["kind"]), reason), ctx.deps.clock)
+    back = [[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", int(d["dealer_id"]), 0)), forms.menu_button(ctx)]]
+    if outcome.entry is not None:
+        e = outcome.entry
+        return [Reply(text=ctx.t("adj.booked", id=e.id, signed=("+" if e.amount > 0 else "-") + fmt_cny(abs(e.amount))),
+                      buttons=back)]
+    return [Reply(text=ctx.t("adj.pending", ref=outcome.request.number if outcome.request else "-"), buttons=back)]
 
 
 # --- refunds and adjustments waiting for a second person -------------------------------------------------

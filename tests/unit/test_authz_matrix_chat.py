@@ -161,6 +161,9 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ACCOUNT_POST, "pay.ok", args=("n0nce",)),
     **staff(P.ACCOUNT_READ_ALL, "pay.ledger", args=("{dealer}", "0")),   # reading; 冲销 only for ACCOUNT_POST
     **staff(P.ACCOUNT_POST, "pay.rev", args=("{entry}",)),
+    **staff(P.ACCOUNT_POST, "adj.new", args=("{dealer}",)),
+    **staff(P.ACCOUNT_POST, "adj.kind", args=("refund",)),
+    **staff(P.ACCOUNT_POST, "adj.acct", args=("prepayment",)),
     **staff(P.ACCOUNT_POST, "fin.fr.list", args=("0",)),
     **staff(P.ACCOUNT_POST, "fin.fr.ok", "fin.fr.no", args=("{fr}",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an

@@ -265,3 +265,28 @@ async def test_a_clerk_who_types_everything_books_once() -> None:
     dealer = await w.uow.dealers.get_by(code="D0007")
     assert entry.amount == Decimal("30000.00") and entry.dealer_id == dealer.id  # type: ignore[attr-defined,union-attr]
     assert entry.paid_on == w.clock.today() - timedelta(days=1)  # type: ignore[attr-defined]
+
+
+async def test_a_refund_asked_in_chat_waits_above_the_threshold_a_small_one_is_booked() -> None:
+    w = await _world()
+    dealer = await w.uow.dealers.get_by(code="D0007")
+    await w.prepay(dealer, "100000.00")  # type: ignore[arg-type]
+    ledger = await w.say("400", "合肥新锐电器的流水")
+    assert "🧾 退款/调账" in buttons(ledger)
+    assert "🧾 退款/调账" not in buttons(await w.say("300", "合肥新锐电器的流水"))   # the order desk only reads
+    assert "仅限财务人员" in texts(await w.press("300", buttons(ledger)["🧾 退款/调账"]))
+    await w.press("400", buttons(ledger)["🧾 退款/调账"])
+    await w.press("400", payload("adj.kind", "refund"))
+    await w.press("400", payload("adj.acct", "prepayment"))
+    assert "原因" in texts(await w.say("400", "3万"))
+    waiting = texts(await w.say("400", "多付退回"))
+    assert "FR-" in waiting and "另一位财务人员审批" in waiting
+    assert not [e for e in w.uow.ledger.rows if e.kind == EntryKind.REFUND]
+    assert "✅ 批准" not in buttons(await w.say("400", "/approvals"))              # never to the requester
+    assert "✅ 批准" in buttons(await w.say("401", "待审批"))
+    await w.press("400", buttons(ledger)["🧾 退款/调账"])                        # a small adjustment: booked at once
+    await w.press("400", payload("adj.kind", "adjustment"))
+    await w.press("400", payload("adj.acct", "prepayment"))
+    await w.say("400", "-12.50")
+    assert "已记账" in texts(await w.say("400", "尾差"))
+    assert [e.amount for e in w.uow.ledger.rows if e.kind == EntryKind.ADJUSTMENT] == [Decimal("-12.50")]
