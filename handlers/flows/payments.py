@@ -7,7 +7,8 @@
   Booked only on 确认入账, through core.services.payments.record_payment with ``source="chat:<form nonce>"``:
   a double tap books once (the form remembers it and the ledger's unique source holds under a race).
 - ``pay.ledger|<dealer id>|<offset>`` (typed "合肥新锐的流水", "D0007 余额"): the dealer's recent entries a page at a time, with 冲销 on the ones that
-  may be reversed (``pay.rev|<entry id>``, then the reason; core.services.payments.reverse_entry).
+  may be reversed (``pay.rev|<entry id>``, then the reason; core.services.payments.reverse_entry), and for finance
+  ``adj.new|<dealer id>``: a refund or adjustment (kind, account, amount, reason) through request_adjustment.
 - ``/fin_requests`` (``fin.fr.list|<offset>``): refunds and adjustments waiting for a second person; ✅ / ❌
   only on the ones the reader may decide (never the requester's own; the use case checks again).
 """
