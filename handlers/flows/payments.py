@@ -524,7 +524,7 @@ i18n.register({
     "adj.ask.account": ("哪个账户？", "Which account?"),
     "adj.ask.amount.refund": ("退多少钱？（例如 3000 或 3万）", "How much is paid back? (e.g. 3000)"),
     "adj.ask.amount.adjustment": ("调多少？调增写 500，调减写 -500：", "How much? 500 to add, -500 to take off:"),
-    "adj.ask.reason": ("原因？（对方和审批人都会看到）", "The reason? (the approver reads it)"),
+    "adj.ask.reason": ("原因？（审批人会看到）", "The reason? (the approver reads it)"),
     "adj.booked": ("✅ 已记账：流水 #{id} {signed}。", "✅ Booked: entry #{id} {signed}."),
     "adj.pending": ("⏳ 已提交 {ref}，金额超过审批线，需另一位财务人员审批。",
                     "⏳ {ref} submitted: above the threshold, another finance person decides it."),
