@@ -62,7 +62,7 @@ _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", 
 _PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
 _PRICE_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|yuan|\$)")
 _SCALE = (
-    (re.compile(r"翻倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
+    (re.compile(r"翻倍|翻个倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
     (re.compile(r"减半|砍半|减一半|少一半|一半就|\bhalve\b|\bhalf\b|\bcut .{0,12}in half\b"), Decimal("0.5")),
     (re.compile(r"翻两倍|乘以?3|x\s?3(?!\d)|\btriple\b"), Decimal(3)),
 )
@@ -393,8 +393,8 @@ def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None
                 continue
             c = clause_of(m.start())
             named = [x.sku for x in mentions if clause_of(x.start) == c and x.sku]
-            lines.r.edits.append(CartEdit(op=EditOp.SCALE, sku=named[0] if len(named) == 1 else None,
-                                          factor=factor))
+            sku = named[0] if len(named) == 1 else None
+            lines.r.edits.append(CartEdit(op=EditOp.SCALE, sku=sku, factor=factor))
             return
 
 

@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from nlu.glossary import GLOSSARY, MODIFIERS
 from nlu.normalize import normalize
+from nlu.numbers import QUANTITY
 from nlu.schema import CatalogueEntry
 
 
@@ -100,6 +101,12 @@ _OPPOSITE_CHARS = re.compile("[" + "".join(_OPPOSITE) + "]")
 # characters that end the words naming a product: a verb or a number begins the rest of the line
 _TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 _PARTICLES = frozenset("的了吗呢吧啊和跟与或")
+# words of a variant line: a size, S/M/L, a Chinese run, an English word
+_VARIANT_TOKEN = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
+                            r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
+_VARIANT_SIZE = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)")
+_VARIANT_FILLER = frozenset({"号", "味", "装", "款", "型", "色", "那个", "这个", "要", "来", "的"})
+_SIZE_WORDS_CN: dict[str, str] = {}
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
 _GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
@@ -327,7 +334,96 @@ class ProductIndex:
             spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
         if not siblings:
             return mentions
+        mentions = self._group_variants(spelled, mentions)
         return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+
+    def _narrow(self, skus: set[str], word: str) -> set[str]:
+        """The products of ``skus`` whose names or aliases have ``word`` (a size in any of its spellings)."""
+        if _VARIANT_SIZE.fullmatch(word):
+            spellings = {re.sub(r"\s", "", v) for v in _spec_variants(_SIZE_WORDS_CN.get(word, word))}
+            return {s for s in skus if any(v in re.sub(r"\s", "", self._labels[s]) for v in spellings)}
+        if re.fullmatch(r"[a-z]{1,3}", word):          # S / M / L / XL: a whole token of the name
+            return {s for s in skus if re.search(rf"(?<![a-z]){word}(?![a-z])", self._labels[s])}
+        return {s for s in skus if word in self._labels[s]}
+
+    def _family(self, m: Mention) -> set[str]:
+        """The products of the kind a one-product mention names ("狗罐头" of "狗罐头 牛肉味"): the longest key that
+        begins its words and names several products including it; empty when there is none."""
+        word = m.word
+        for size in range(len(word) - 1, 1, -1):
+            key = self.keys.get(word[:size].strip())
+            if key is not None and len(key[1]) >= 2 and m.sku in key[1]:
+                return set(key[1])
+        return set()
+
+    def _descriptors(self, text: str, base: set[str]) -> list[tuple[int, int, set[str]]]:
+        """Words of ``text`` that pick some (not all) of ``base``: sizes, S/M/L, Chinese words (the longest piece
+        of each run that narrows), as (start, end, products)."""
+        out = []
+        for m in _VARIANT_TOKEN.finditer(text):
+            word = m.group(0)
+            if _CJK.fullmatch(word):
+                best = None
+                for size in range(len(word), 0, -1):
+                    for i in range(len(word) - size + 1):
+                        piece = word[i:i + size]
+                        if piece in _TELLING_STOP or piece in _VARIANT_FILLER:
+                            continue
+                        hit = self._narrow(base, piece)
+                        if hit and hit != base:
+                            best = (m.start() + i, m.start() + i + size, hit)
+                            break
+                    if best:
+                        break
+                if best:
+                    out.append(best)
+                continue
+            hit = self._narrow(base, word)
+            if hit and hit != base:
+                out.append((m.start(), m.end(), hit))
+        return out
+
+    def _group_variants(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"狗罐头 牛肉味的来5箱 鸡肉的来3箱", "猫抓板大的6个 小的12个", "牵引绳S10 M15 L5", "豆腐砂 6L的30包 10L的15包": a word
+        of several products, then one line per variant, each named by the words that tell the products apart
+        (a size said once before the lines holds for every line)."""
+        out = list(mentions)
+        for n, head in enumerate(mentions):
+            base, end, first = set(head.skus), head.end, 0
+            if len(base) < 2:
+                family = self._family(head)          # "狗罐头 牛肉味的来5箱 鸡肉的来3箱": the first line named the kind
+                if not family:
+                    continue
+                base, first = family, 1
+            nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+            if first == 0 and nxt is not None and nxt.start - end <= 1 and len(base & set(nxt.skus)) >= 2:
+                base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
+            limit = next((m.start for m in mentions[n + 1:] if m.start >= end and (not set(m.skus) <= base or m.sku)),
+                         len(text))
+            tail = text[end:limit]
+            counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
+            if len(counts) < 2 - first + 1 - first:
+                continue
+            made: list[Mention] = []
+            start, carry = (counts[0].end(), set(base)) if first else (0, set(base))
+            for q in counts[first:]:
+                found = self._descriptors(tail[start:q.start()], base)
+                picked = set(base)
+                for _, _, hit in found:
+                    picked &= hit
+                if len(picked) > 1:
+                    picked &= carry
+                if found and len(picked) == 1:
+                    a, b = end + start + found[0][0], end + start + found[-1][1]
+                    made.append(Mention(a, b, tuple(picked), Strength.NAME, text[a:b]))
+                elif found and not made:
+                    carry = picked or carry         # "狗粮10kg的 幼犬的…": the size holds for the lines after it
+                start = q.end()
+            if len(made) >= 2 - first:
+                drop = set() if first else {id(head), id(nxt) if nxt is not None and end == nxt.end else 0}
+                out = [m for m in out if id(m) not in drop and not any(m.start < x.end and x.start < m.end for x in made)]
+                out += made
+        return sorted(out, key=lambda x: x.start)
 
     def _absorbed(self, text: str, m: Mention) -> Mention:
         """"20寸无骨30支": Chinese words right after a product that its own name has (无骨 of 净视无骨雨刮器) belong to

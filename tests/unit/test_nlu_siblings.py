@@ -258,3 +258,22 @@ def test_counts_stay_with_their_line(text: str, expected: dict[str, int], unreso
     slots = PARSER.parse_sync(text, catalogue=FARM, today=date(2026, 12, 4)).slots
     assert {i.sku: i.qty for i in slots.items} == expected
     assert [(u.word, u.qty) for u in slots.unresolved] == unresolved
+
+
+PETS = [
+    CatalogueEntry(sku="CN-DCK", name="狗罐头 鸡肉味 375g", aliases=["鸡肉狗罐头"], unit="箱"),
+    CatalogueEntry(sku="CN-DBF", name="狗罐头 牛肉味 375g", aliases=["牛肉狗罐头"], unit="箱"),
+    CatalogueEntry(sku="HN-S", name="胸背带 S", aliases=["胸背带S"], unit="条"),
+    CatalogueEntry(sku="HN-M", name="胸背带 M", aliases=["胸背带M"], unit="条"),
+    CatalogueEntry(sku="HN-L", name="胸背带 L", aliases=["胸背带L"], unit="条"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("狗罐头 牛肉味的来5箱 鸡肉的来3箱", {"CN-DBF": 5, "CN-DCK": 3}),
+    ("胸背带 S 10条 M 10条 L 5条", {"HN-S": 10, "HN-M": 10, "HN-L": 5}),
+    ("狗罐头 牛肉味的来5箱", {"CN-DBF": 5}),
+])
+def test_one_line_per_variant_after_the_kind(text: str, expected: dict[str, int]) -> None:
+    slots = PARSER.parse_sync(text, catalogue=PETS, today=date(2026, 12, 4)).slots
+    assert {i.sku: i.qty for i in slots.items} == expected
