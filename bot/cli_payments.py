@@ -68,12 +68,13 @@ def _row_id(text: str) -> int:
     return int(digits)
 
 
-async def _finance(application: Any, username: str) -> tuple[Any, dict[int | None, Any]]:
+async def _finance(application: Any, username: str, *,
+                   with_dealers: bool = True) -> tuple[Any, dict[int | None, Any]]:
     from bot.cli import fail
 
     async with application.uow_factory() as uow:
         user = await uow.users.get_by(username=username)
-        dealers = {d.id: d for d in await uow.dealers.list()}
+        dealers = {d.id: d for d in await uow.dealers.list()} if with_dealers else {}
     if user is None:
         raise fail(f"没有用户 {username}", f"no user {username}")
     return user.to_actor(), dealers
@@ -106,17 +107,17 @@ def assign(
     as_: Annotated[str, typer.Option("--as", help="财务账号 (finance username)")] = "wu.finance",
 ) -> None:
     """把一笔待匹配流水记为某经销商的回款 (book an unmatched row as the dealer's payment)."""
-    from bot.cli import _with_app, fail, run_async
+    from bot.cli import _with_app, run_async
     from core.money import fmt_cny
     from core.services.bank_import import assign_bank_row
+    from core.services.dealers import get_dealer_by_code
 
     async def body(application: Any) -> None:
-        actor, dealers = await _finance(application, as_)
-        found = [d for d in dealers.values() if d.code.upper() == dealer.upper()]
-        if not found:
-            raise fail(f"没有经销商 {dealer}", f"no dealer {dealer}")
-        row = await assign_bank_row(application.uow_factory(), actor, _row_id(row_id), found[0].id, application.clock)
-        typer.echo(f"已入账 booked  #{row.id}  {row.payer}  {fmt_cny(row.amount)}  -> {found[0].code} {found[0].name}")
+        actor, _ = await _finance(application, as_, with_dealers=False)
+        found = await get_dealer_by_code(application.uow_factory(), actor, dealer)    # NotFound names the code
+        row = await assign_bank_row(application.uow_factory(), actor, _row_id(row_id), found.id or 0,
+                                    application.clock)
+        typer.echo(f"已入账 booked  #{row.id}  {row.payer}  {fmt_cny(row.amount)}  -> {found.code} {found.name}")
 
     run_async(_with_app)(body)
 
@@ -132,7 +133,7 @@ def ignore(
     from core.services.bank_import import ignore_bank_row
 
     async def body(application: Any) -> None:
-        actor, _ = await _finance(application, as_)
+        actor, _ = await _finance(application, as_, with_dealers=False)
         row = await ignore_bank_row(application.uow_factory(), actor, _row_id(row_id), reason, application.clock)
         typer.echo(f"已忽略 ignored  #{row.id}  {row.payer}  ({row.note})")
 
