@@ -534,9 +534,15 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     return out
 
 
+# intents about the dealer's money and figures: the numbers in them are amounts and dates, not order lines
+_NEVER_LINES = frozenset({Intent.CONTRACT_QUERY, Intent.SALES_QUERY})
+
+
 def _is_question(parsed: ParseResult) -> bool:
     """Something asked with a cart open that does not change it."""
     slots = parsed.slots
+    if parsed.intent in _NEVER_LINES:
+        return True     # "账不对，12月2号那笔800应该是8000": amounts of the account, never a cart line
     # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line
     return (not slots.edits and not any(u.qty for u in slots.unresolved) and slots.delivery_date is None
             and not slots.negative_quantities and not slots.rejected_quantities

@@ -214,3 +214,11 @@ async def test_a_model_number_with_de_names_the_product_and_a_ticket_question_ke
     replies = await w.say(CHAT, "我那个上周报的净化器问题咋样了")
     assert "您要的是哪一种" not in texts(replies) and "查看购物车（2）" in texts(replies)
     assert await cart(w) == {"DH20": 15, "F500": 3}
+
+
+async def test_a_statement_dispute_typed_with_a_cart_open_never_changes_the_cart() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 来20台")
+    assert await cart(w) == {"AP300": 20}
+    await w.say(CHAT, "账不对，11月2号那笔800应该是8000")
+    assert await cart(w) == {"AP300": 20}
