@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 async def catalogue_entries(uow: AbstractUnitOfWork) -> list[CatalogueEntry]:
     products = await uow.products.list(active=True, order_by="sku")
-    return [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in products]
+    return [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit, category=p.category or "") for p in products]
 
 
 class CatalogueCache:

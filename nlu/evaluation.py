@@ -74,7 +74,7 @@ def read_catalogue_csv(text: str) -> list[CatalogueEntry]:
     Chinese headers 编码/名称/别名/单位 accepted), for evaluating a set without a database."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     names = {"编码": "sku", "产品编码": "sku", "型号": "sku", "名称": "name", "产品名称": "name", "别名": "aliases",
-             "单位": "unit", "启用": "active"}
+             "单位": "unit", "启用": "active", "品类": "category", "类别": "category"}
     out = []
     for n, raw in enumerate(reader, 2):
         row = {names.get((k or "").strip(), (k or "").strip().lower()): (v or "").strip() for k, v in raw.items()}
@@ -83,7 +83,8 @@ def read_catalogue_csv(text: str) -> list[CatalogueEntry]:
         if row.get("active", "true").lower() in ("false", "0", "no", "否"):
             continue
         aliases = [a.strip() for a in row.get("aliases", "").replace("；", ";").split(";") if a.strip()]
-        out.append(CatalogueEntry(sku=row["sku"], name=row["name"], aliases=aliases, unit=row.get("unit", "")))
+        out.append(CatalogueEntry(sku=row["sku"], name=row["name"], aliases=aliases, unit=row.get("unit", ""),
+                                   category=row.get("category", "")))
     return out
 
 

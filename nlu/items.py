@@ -36,7 +36,7 @@ from nlu.schema import CartEdit, EditOp, Unresolved
 _CLAUSE = re.compile(r"(?:[,;!?\n，。；！？]|\.(?!\d))+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
 _VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
           r"出了|零售了?|成交了?|装了|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
-          r"another|more|of|the|please")
+          r"another|more|of|the|please|号|码")
 _SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
               r"change to|instead|only|just|actually|correction")
 _RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
@@ -60,6 +60,12 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
 _PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
+_PER = r"(?:个|只|台|套|箱|包|袋|瓶|桶|盒|支|条|件|卷|把|口|块|张|双|对|罐|根|片|米|斤|公斤|kg|pc|pcs|unit|box|case)"
+_PRICE_SPAN = re.compile(
+    rf"(?:按|单价|价格|价钱|报价|@|[¥￥])\s*\d+(?:\.\d+)?\s*(?:元|块钱?\d?|rmb)?(?:\s*(?:一|每|/)\s*{_PER})?"
+    rf"|(?<![a-z\d.])(?<![a-z]\s)\d+(?:\.\d+)?(?:\s*(?:元|块钱?|rmb|yuan)\s*)?(?:一|每|/)\s*{_PER}(?![\u4e00-\u9fff]?[\d])"
+    rf"|(?<![\d.])\d+(?:\.\d+)?\s*(?:元|块钱?)?\d?\s*的价"
+    rf"|\$\s*\d+(?:\.\d+)?(?:\s*(?:/|each|per|a)\s*[a-z]*)?|(?<![\d.])\d+(?:\.\d+)?\s*(?:each|apiece|per\s+[a-z]+)\b")
 _PRICE_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|yuan|\$)")
 _SCALE = (
     (re.compile(r"翻倍|翻个倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
@@ -407,8 +413,11 @@ def _is_cjk(s: str) -> bool:
 
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
+    prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)]
     out = []
     for m in QUANTITY.finditer(text):
+        if any(a <= m.start() < b for a, b in prices):
+            continue        # "按38一个的价", "300一包", "128一箱的那个": a price, not a count
         if any(a < m.end() and m.start() < b for a, b in taken):
             unit_at = m.start("unit") if m.group("unit") else -1
             if unit_at < 0 or any(a < unit_at and m.start() < b for a, b in taken):

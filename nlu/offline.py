@@ -41,6 +41,9 @@ _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|�
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
 # ("账不对，11月28日那笔88108.02应该是80000", "对账单有问题 SO-... 金额不对", "上个月的账")
+# the whole message asks what the bot does: help whatever the classifier makes of so few words
+_HELP_ONLY = re.compile(r"(?:what (?:can|do) you do|what can i do here|how (?:do i|does this|to) (?:use|work)(?: (?:this|it))?|"
+                        r"help|menu|commands|你能做什么|你会什么|你能干什么|能干啥|有什么功能|怎么用|帮助|菜单|功能)")
 _STATEMENT_WORDS = re.compile(r"对账|[账帐]不对|[账帐]对不上|[账帐]单有|上个?月的?[账帐]|statement")
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
 _WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
@@ -185,6 +188,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.CANCEL, 0.95
     if text in GREETINGS:
         return Intent.GREETING, 0.95
+    if _HELP_ONLY.fullmatch(text):
+        return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text):
         return Intent.CONTRACT_QUERY, max(confidence, 0.85)
     if a.order_no:

@@ -71,7 +71,7 @@ _SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # 
 _SIBLING_SPEC = re.compile(
     r"(?<![a-z0-9.])\d{3}\s?[/ ]\s?\d{2}\s?(?:z?r|\s)\s?\d{2}c?(?![a-z0-9])"
     r"|(?<![a-z0-9.])\d{3}r\d{2}c?(?![a-z0-9])"
-    r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm)(?![a-z0-9])"
+    r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm|公斤|斤|升|毫升|克)(?![a-z0-9])"
     r"|(?:(?<![a-z0-9.])[-−]|零下)\d{2}(?![a-z0-9.])"
     r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)"
     r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))")          # "光瓶的42和52各10箱"
@@ -105,6 +105,11 @@ _PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 _VARIANT_TOKEN = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
                             r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
 _VARIANT_SIZE = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)")
+# a number and its measure word in an alias ("成犬20斤", "10公斤"): no word of the product's own
+_MEASURE_WORD = re.compile(r"\d+(?:\.\d+)?\s?(?:公斤|千克|毫升|毫安|厘米|毫米|平方|[斤升克寸米号瓦伏安匹码层件个只支包袋箱盒瓶罐台套把口])")
+# an alias that is a word of the kind and a size ("豆腐砂6L", "成犬3斤"): the word names the products of that kind
+_KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公斤|千克|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|"
+                            r"ah|匹|p|号|层|件套?)")
 _VARIANT_FILLER = frozenset({"号", "味", "装", "款", "型", "色", "那个", "这个", "要", "来", "的"})
 _SIZE_WORDS_CN: dict[str, str] = {}
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
@@ -245,6 +250,7 @@ class ProductIndex:
             elif strength == old[0]:
                 old[1].add(sku)
 
+        kinds: set[str] = set()
         for e in catalogue:
             name = normalize(e.name)
             for key in (e.sku, *e.aliases):
@@ -273,6 +279,20 @@ class ProductIndex:
                     for b in range(a + 3, len(run)):
                         if run[a:b] not in _GENERIC:
                             add(run[a:b], e.sku, Strength.CATEGORY)
+            # the maker's word for the kind ("狗粮" of every dog food) and the Chinese words of its aliases
+            # ("成猫" of "成猫10公斤"): words of the product, several products when they share them
+            said_whole = [normalize(a) for a in e.aliases]
+            said = [_MEASURE_WORD.sub(" ", a) for a in said_whole]
+            kinds.update(w for w in (*_CJK.findall(normalize(e.category)),
+                                     *(w for a in said for w in _CJK.findall(a) if w in name),
+                                     *(f.group(1) for f in map(_KIND_AND_SIZE.fullmatch, said_whole) if f))
+                         if len(w) >= 2 and w not in _GENERIC)
+        labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
+        kind_words = kinds - keys.keys()
+        for word in kind_words:               # every product whose words have it, not only the one alias
+            for sku, label in labels.items():
+                if word in label:
+                    add(word, sku, Strength.CATEGORY)
         for word, sku in (dealer_aliases or {}).items():
             if sku in self.entries:
                 for v in _variants(normalize(word)):
@@ -303,6 +323,8 @@ class ProductIndex:
         self._by_sound: dict[tuple[str, ...], str] = {}
         shared: set[tuple[str, ...]] = set()
         for k in self.keys:
+            if k in kind_words:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
+                continue
             if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
                 for snd in sounds(k):
                     old = self._by_sound.get(snd)
@@ -333,8 +355,8 @@ class ProductIndex:
         mentions = [self._absorbed(spelled, m) for m in self._told_apart(
             spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
         if not siblings:
-            return mentions
-        mentions = self._group_variants(spelled, mentions)
+            return self._described(spelled, mentions)
+        mentions = self._described(spelled, self._group_variants(spelled, mentions))
         return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
 
     def _narrow(self, skus: set[str], word: str) -> set[str]:
@@ -402,7 +424,7 @@ class ProductIndex:
                          len(text))
             tail = text[end:limit]
             counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
-            if len(counts) < 2 - first + 1 - first:
+            if len(counts) < 2 - first:
                 continue
             made: list[Mention] = []
             start, carry = (counts[0].end(), set(base)) if first else (0, set(base))
@@ -424,6 +446,98 @@ class ProductIndex:
                 out = [m for m in out if id(m) not in drop and not any(m.start < x.end and x.start < m.end for x in made)]
                 out += made
         return sorted(out, key=lambda x: x.start)
+
+    def _described(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"牵引绳要M号的，10根", "猫粮要幼猫的 10袋", "成猫的10公斤来5袋", "暖光的球泡 20个": a word of several products
+        and, on its line (before it, or after it up to its count), words that tell those products apart: the
+        products all those words leave; one product is that product. "磨牙棒 牛肉的鸡肉的各15包": words that each
+        leave a different one product name one line each."""
+        out: list[Mention] = []
+        for n, m in enumerate(mentions):
+            base = set(m.skus)
+            nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
+            if len(base) < 2:
+                out.append(m)
+                out += self._also(text, m, nxt)
+                continue
+            last = out[-1] if out else None
+            if last is not None and len(last.skus) > 1 and re.fullmatch(r"[\s的]*", text[last.end:m.start]) \
+                    and 0 < len(set(last.skus) & base) < min(len(base), len(last.skus)):
+                out.pop()            # "白色的乳胶漆 18升": two words of several products, read together
+                base = set(last.skus) & base
+                m = Mention(last.start, m.end, tuple(sorted(base)),
+                            Strength.NAME if len(base) == 1 else m.strength, text[last.start:m.end])
+                if len(base) == 1:
+                    out.append(m)
+                    continue
+            prev = out[-1].end if out else 0
+            after, after_at = self._line_words(text, m.end, nxt, forward=True)
+            before, before_at = self._line_words(text, prev, m.start, forward=False)
+            found = self._words_telling(before, before_at, base) + self._words_telling(after, after_at, base)
+            singles = [f for f in found if len(f[2]) == 1]
+            if len(singles) >= 2 and len({next(iter(f[2])) for f in singles}) == len(singles) \
+                    and all(f[0] >= m.end for f in singles):
+                out += [Mention(a, b, tuple(hit), Strength.NAME, text[a:b]) for a, b, hit in singles]
+                continue
+            picked = set(base)
+            for _, _, hit in found:
+                if picked & hit:
+                    picked &= hit
+            if len(picked) > 1:        # "狗粮10kg的 幼犬的来5包 成犬的3包": a size said before holds for the lines after
+                for size in reversed(_VARIANT_SIZE.findall(text, 0, m.start)):
+                    held = self._narrow(picked, size.replace(" ", ""))
+                    if len(held) == 1:
+                        picked = held
+                        break
+            if picked == base:
+                out.append(m)
+                continue
+            start, end = min([m.start, *(f[0] for f in found)]), max([m.end, *(f[1] for f in found)])
+            out.append(Mention(start, end, tuple(sorted(picked)), Strength.NAME if len(picked) == 1 else m.strength,
+                               text[start:end]))
+        return out
+
+    def _also(self, text: str, m: Mention, nxt: int) -> list[Mention]:
+        """"羊毛刷 S的M的各10把": after one product, words joined to it by 和/的…各 that each name another product
+        of its kind name those too."""
+        family = self._family(m)
+        if not family:
+            return []
+        words, at = self._line_words(text, m.end, nxt, forward=True)
+        if not re.search(r"各|和|跟|、|及", text[m.end:min(nxt, m.end + 14)]):
+            return []
+        return [Mention(a, b, tuple(hit), Strength.NAME, text[a:b]) for a, b, hit in self._words_telling(words, at, family)
+                if len(hit) == 1 and m.sku not in hit]
+
+    def _words_telling(self, words: str, at: int, base: set[str]) -> list[tuple[int, int, set[str]]]:
+        """``_descriptors`` of each piece of ``words`` between particles ("牛肉的鸡肉的": 牛肉, 鸡肉), placed at ``at``."""
+        out = []
+        for piece in re.finditer(r"[^的和跟与及、/\s]+", words):
+            whole = re.sub(r"[号码款型色味装]$", "", piece.group(0))
+            # one Chinese character tells products apart only said on its own ("白的"), not inside a word ("外包装")
+            out += [(a + at + piece.start(), b + at + piece.start(), hit)
+                    for a, b, hit in self._descriptors(piece.group(0), base)
+                    if b - a > 1 or not _CJK.match(piece.group(0)[a:b]) or len(whole) == 1]
+        return out
+
+    @staticmethod
+    def _line_words(text: str, start: int, end: int, *, forward: bool) -> tuple[str, int]:
+        """The words next to a product on its line, as (words, where they begin): after it up to its count (a
+        number that is no size) or the next product, at most 12 characters; before it back to the last count,
+        product or clause, at most 8."""
+        if forward:
+            window = text[start:min(end, start + 12)]
+            sizes = [(s.start(), s.end()) for s in _VARIANT_SIZE.finditer(window)]
+            count = next((q.start() for q in QUANTITY.finditer(window)
+                          if not any(a <= q.start() < b for a, b in sizes)), len(window))
+            window = window[:count]
+            stop = re.search(r"[。；;！!？?\n]|(?:还有|另外|然后|再来|再要)", window)
+            return (window[:stop.start()] if stop else window), start
+        begin = max(start, end - 8)
+        window = text[begin:end]
+        cut = max((x.end() for x in (*re.finditer(r"[,，。；;！!？?、\n]|\d", window), *QUANTITY.finditer(window))),
+                  default=0)
+        return window[cut:], begin + cut
 
     def _absorbed(self, text: str, m: Mention) -> Mention:
         """"20寸无骨30支": Chinese words right after a product that its own name has (无骨 of 净视无骨雨刮器) belong to
@@ -966,14 +1080,15 @@ class ProductIndex:
         return f"{e.name}（{e.sku}）" if e else sku
 
 
-def _catalogue_key(catalogue: Iterable[CatalogueEntry]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    return tuple((e.sku, e.name, tuple(e.aliases)) for e in catalogue)
+def _catalogue_key(catalogue: Iterable[CatalogueEntry]) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    return tuple((e.sku, e.name, tuple(e.aliases), e.category) for e in catalogue)
 
 
 @lru_cache(maxsize=64)
-def _cached(key: tuple[tuple[str, str, tuple[str, ...]], ...],
+def _cached(key: tuple[tuple[str, str, tuple[str, ...], str], ...],
             aliases: tuple[tuple[str, str], ...]) -> ProductIndex:
-    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a)) for s, n, a in key], dict(aliases))
+    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a), category=c) for s, n, a, c in key],
+                        dict(aliases))
 
 
 _LAST: list[tuple[Sequence[CatalogueEntry], int, tuple[tuple[str, str], ...], ProductIndex]] = []

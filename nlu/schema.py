@@ -104,6 +104,7 @@ class CatalogueEntry(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
     unit: str = ""
+    category: str = ""           # the maker's word for the kind ("狗粮", "开关"): a word of several products
 
 
 class IntentParser(Protocol):

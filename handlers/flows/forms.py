@@ -199,7 +199,7 @@ def product_prompt_key(products: list[Product]) -> str:
 
 def match_product(text: str, products: list[Product]) -> str | None:
     """The SKU a typed text names (SKU, name or alias; longest name wins), else None."""
-    entries = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit) for p in products]
+    entries = [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit, category=p.category or "") for p in products]
     return find_product(text, entries)
 
 

@@ -207,7 +207,7 @@ _PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
 
 def _index(products: list[Product]) -> ProductIndex:
     """The one product matcher (``nlu.products``) over the active products, built once per report."""
-    return product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit)
+    return product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit, category=p.category or "")
                           for p in products])
 
 
