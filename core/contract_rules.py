@@ -26,7 +26,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.contracts import (
+    SKU_SCOPE,
+    Contract,
+    ContractStatus,
+    RebateTier,
+    SalesTarget,
+    TargetMetric,
+    scope_sku,
+)
 from core.dealers import Dealer
 from core.errors import InvalidTransition, ValidationFailed
 from core.money import ZERO, fmt_cny, money
@@ -235,7 +243,11 @@ def render_contract_text(contract: Contract, dealer: Dealer) -> str:
     ]
     if contract.targets:
         for i, t in enumerate(contract.targets, 1):
-            scope = f"“{t.product_group}”类产品" if t.product_group else "全部产品"
+            sku = scope_sku(t.product_group)
+            if sku is not None:
+                scope = f"产品“{sku}”"
+            else:
+                scope = f"“{t.product_group}”类产品" if t.product_group else "全部产品"
             if t.metric == TargetMetric.AMOUNT:
                 goal = f"进货金额不低于{fmt_cny(t.value)}"
             else:
@@ -352,3 +364,144 @@ def evaluate_target(target: SalesTarget, window: tuple[date, date], tiers: list[
         achievement=achieved, elapsed_share=share, pace=pace(achieved, share),
         rebate_rate=rate, accrued_rebate=accrued_rebate(rate, actual_amount),
     )
+
+
+# --- terms typed in a form, row by row -----------------------------------------------------------------
+
+class TargetScope(StrEnum):
+    ALL = "all"              # every product
+    CATEGORY = "category"    # a product category
+    SKU = "sku"              # one product
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as typed in the back-office draft form (strings, as they came)."""
+
+    period: str              # 2027, 2027-Q1, 2027-03; or Y, Q1, M03 of the contract's start year
+    metric: str              # amount | quantity
+    value: str               # 300000, 300,000, 30万
+    scope: str = TargetScope.ALL.value
+    scope_value: str = ""    # the category or the SKU
+
+
+@dataclass(frozen=True)
+class TierRow:
+    """One step of the rebate ladder as typed: percents (80 = 80 % of target, 2 = 2 % rebate)."""
+
+    min_achievement: str
+    rate: str
+
+
+def _row_invalid(kind_zh: str, kind_en: str, n: int, zh: str, en: str) -> ValidationFailed:
+    return _invalid(f"第 {n} 行{kind_zh}：{zh}", f"{kind_en} row {n}: {en}")
+
+
+def _number(text: str) -> Decimal | None:
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("%", "").replace(" ", "")
+    scale = Decimal(1)
+    if cleaned.endswith("万"):
+        cleaned, scale = cleaned[:-1], Decimal(10000)
+    try:
+        value = Decimal(cleaned) * scale
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() else None
+
+
+def target_from_row(row: TargetRow, n: int, start_year: int) -> SalesTarget:
+    """A row of the form as a target, or ValidationFailed naming the row and what is wrong (zh and en).
+
+    ``start_year`` resolves the template tokens Y / Q1 / M03. The scope's existence (is there such a
+    category or product?) is the use case's to check; here only its shape."""
+    if not row.period.strip():
+        raise _row_invalid("目标", "Target", n, "请填写期间，如 2027、2027-Q1 或 2027-03",
+                           "give the period, e.g. 2027, 2027-Q1 or 2027-03")
+    token = row.period.strip().upper()
+    if token == "Y":
+        period = str(start_year)
+    elif len(token) == 2 and token[0] == "Q" and token[1] in "1234":
+        period = f"{start_year}-{token}"
+    elif len(token) == 3 and token[0] == "M" and token[1:].isdigit():
+        period = f"{start_year}-{token[1:]}"
+    else:
+        period = token
+    try:
+        period_range(period)
+    except ValidationFailed:
+        raise _row_invalid("目标", "Target", n, f"期间“{row.period.strip()}”格式应为 2027、2027-Q1 或 2027-03",
+                           f"the period '{row.period.strip()}' should look like 2027, 2027-Q1 or 2027-03") from None
+    try:
+        metric = TargetMetric(row.metric.strip().lower())
+    except ValueError:
+        raise _row_invalid("目标", "Target", n, "请选择按金额或按数量", "choose amount or quantity") from None
+    value = _number(row.value)
+    if value is None or not row.value.strip():
+        raise _row_invalid("目标", "Target", n, f"目标值“{row.value.strip()}”不是数字",
+                           f"the target '{row.value.strip()}' is not a number")
+    if value <= 0:
+        raise _row_invalid("目标", "Target", n, "目标值必须大于 0", "the target must be greater than zero")
+    if metric == TargetMetric.QUANTITY and value != value.to_integral_value():
+        raise _row_invalid("目标", "Target", n, "数量目标必须是整数", "a quantity target must be a whole number")
+    try:
+        scope = TargetScope(row.scope.strip().lower() or TargetScope.ALL.value)
+    except ValueError:
+        raise _row_invalid("目标", "Target", n, "请选择全部产品、品类或单个产品",
+                           "choose all products, a category or one product") from None
+    named = row.scope_value.strip()
+    if scope != TargetScope.ALL and not named:
+        what_zh, what_en = ("品类名称", "category") if scope == TargetScope.CATEGORY else ("产品编码", "product code")
+        raise _row_invalid("目标", "Target", n, f"请填写{what_zh}", f"give the {what_en}")
+    group = None if scope == TargetScope.ALL else (named if scope == TargetScope.CATEGORY else SKU_SCOPE + named)
+    if group is not None and len(group) > 64:
+        raise _row_invalid("目标", "Target", n, "品类或产品编码过长", "the category or product code is too long")
+    value = money(value) if metric == TargetMetric.AMOUNT else value.quantize(ONE)
+    return SalesTarget(period=period, metric=metric, value=value, product_group=group)
+
+
+def tier_from_row(row: TierRow, n: int) -> RebateTier:
+    """A step of the ladder from percents; ValidationFailed names the row."""
+    threshold, rate = _number(row.min_achievement), _number(row.rate)
+    if threshold is None or not row.min_achievement.strip():
+        raise _row_invalid("返利档位", "Rebate tier", n, "达成率须为百分数，如 80", "the achievement is a percent, e.g. 80")
+    if rate is None or not row.rate.strip():
+        raise _row_invalid("返利档位", "Rebate tier", n, "返利比例须为百分数，如 2", "the rebate rate is a percent, e.g. 2")
+    if threshold < 0 or threshold > 1000:
+        raise _row_invalid("返利档位", "Rebate tier", n, "达成率须在 0 到 1000% 之间",
+                           "the achievement must be between 0 and 1000 %")
+    if not 0 <= rate <= 100:
+        raise _row_invalid("返利档位", "Rebate tier", n, "返利比例须在 0 到 100% 之间",
+                           "the rebate rate must be between 0 and 100 %")
+    return RebateTier(min_achievement=(threshold / 100).quantize(RATIO, rounding=ROUND_HALF_UP),
+                      rate=(rate / 100).quantize(RATIO, rounding=ROUND_HALF_UP))
+
+
+def terms_from_rows(starts_on: date, ends_on: date, targets: tuple[TargetRow, ...], tiers: tuple[TierRow, ...],
+                    duties: tuple[str, ...]) -> ContractTerms:
+    """The terms a draft form describes, validated; rows left wholly blank are skipped, messages name the row."""
+    parsed_targets: list[SalesTarget] = []
+    for n, row in enumerate(targets, 1):
+        if not (row.period.strip() or row.value.strip() or row.scope_value.strip()):
+            continue
+        target = target_from_row(row, n, starts_on.year)
+        try:
+            target_window(starts_on, ends_on, target)
+        except ValidationFailed:
+            raise _row_invalid("目标", "Target", n, f"期间 {target.period} 不在合同期限 {starts_on} ~ {ends_on} 内",
+                               f"the period {target.period} lies outside the contract term {starts_on} ~ {ends_on}"
+                               ) from None
+        key = (target.period, target.metric, target.product_group)
+        if any((t.period, t.metric, t.product_group) == key for t in parsed_targets):
+            raise _row_invalid("目标", "Target", n, "与前面一行的期间、范围和口径相同", "repeats an earlier row's period, "
+                               "scope and measure")
+        parsed_targets.append(target)
+    parsed_tiers: list[RebateTier] = []
+    for n, tier_row in enumerate(tiers, 1):
+        if not (tier_row.min_achievement.strip() or tier_row.rate.strip()):
+            continue
+        tier = tier_from_row(tier_row, n)
+        if any(t.min_achievement == tier.min_achievement for t in parsed_tiers):
+            raise _row_invalid("返利档位", "Rebate tier", n, "与前面一档的达成率相同",
+                               "has the same achievement as an earlier tier")
+        parsed_tiers.append(tier)
+    return validate_terms(ContractTerms(starts_on, ends_on, tuple(parsed_targets), tuple(parsed_tiers), duties))

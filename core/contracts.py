@@ -28,7 +28,37 @@ class SalesTarget:
     period: str                       # "2026", "2026-Q3" or "2026-10"
     metric: TargetMetric
     value: Decimal
-    product_group: str | None = None  # a product category; None: everything
+    product_group: str | None = None  # a product category, or "sku:<SKU>" for one product; None: everything
+
+
+SKU_SCOPE = "sku:"
+"""``SalesTarget.product_group`` starting with this names one product (``sku:AP300``), else a category."""
+
+
+def scope_sku(product_group: str | None) -> str | None:
+    """The SKU a target is scoped to, or None for a category or every product."""
+    if product_group and product_group.lower().startswith(SKU_SCOPE):
+        return product_group[len(SKU_SCOPE):].strip() or None
+    return None
+
+
+def in_scope(product_group: str | None, sku: str, category: str | None) -> bool:
+    """Does a line of ``sku`` (in ``category``) count towards a target scoped to ``product_group``?"""
+    if product_group is None:
+        return True
+    wanted = scope_sku(product_group)
+    return sku == wanted if wanted is not None else category == product_group
+
+
+def scope_label(product_group: str | None, lang: str = "zh") -> str:
+    """``全部产品`` / ``空调类`` / ``产品 AP300``, in the reader's language."""
+    en = lang.lower().startswith("en")
+    if product_group is None:
+        return "all products" if en else "全部产品"
+    sku = scope_sku(product_group)
+    if sku is not None:
+        return f"product {sku}" if en else f"产品 {sku}"
+    return f"category {product_group}" if en else f"{product_group}类"
 
 
 @dataclass

@@ -29,7 +29,10 @@ from core.contract_rules import (
     ContractAction,
     ContractExecution,
     ContractTerms,
+    TargetRow,
+    TierRow,
     next_status,
+    terms_from_rows,
     transition_refused,
     validate_terms,
 )
@@ -40,7 +43,7 @@ from core.contract_templates import (
     document_text,
     template_placeholders_unknown,
 )
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, scope_sku
 from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.outbox import Category
 from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractUnitOfWork
@@ -202,6 +205,81 @@ async def edit_body(uow: AbstractUnitOfWork, actor: Actor, cmd: EditBody, clock:
         contract.body = cmd.body
         await record(uow, actor, "contract.edit_body", "contract", contract.number, clock,
                      before=before, after={"body": contract.body})
+        await uow.commit()
+        return contract
+
+
+@dataclass(frozen=True)
+class SetDraftTerms:
+    """Replace a draft's targets and rebate ladder with the rows of the back-office form (add, edit and
+    remove rows = send the whole table). ``tiers`` None leaves the ladder as it is."""
+
+    contract_id: int
+    targets: tuple[TargetRow, ...]
+    tiers: tuple[TierRow, ...] | None = None
+
+
+async def set_draft_terms(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDraftTerms, clock: Clock) -> Contract:
+    """Targets (period, all products / a category / one product, amount or quantity) and the tier ladder of
+    a draft, validated row by row; a category or product must exist in the catalogue. Audited as
+    ``contract.terms`` with the targets and tiers before and after."""
+    async with uow:
+        contract = await _load(uow, actor, cmd.contract_id, for_update=True)
+        require(actor, Permission.CONTRACT_WRITE)
+        if contract.status != ContractStatus.DRAFT:
+            raise transition_refused(contract.status, ContractAction.EDIT)
+        tiers = cmd.tiers if cmd.tiers is not None else tuple(
+            TierRow(format((t.min_achievement * 100).normalize(), "f"), format((t.rate * 100).normalize(), "f"))
+            for t in contract.rebate_tiers)
+        terms = terms_from_rows(contract.starts_on, contract.ends_on, cmd.targets, tiers,
+                                tuple(contract.marketing_duties))
+        for n, target in enumerate(terms.targets, 1):
+            await _check_scope_exists(uow, target, n)
+        before = snapshot(contract, ("targets", "rebate_tiers"))
+        contract.targets = list(terms.targets)
+        contract.rebate_tiers = list(terms.rebate_tiers)
+        await record(uow, actor, "contract.terms", "contract", contract.number, clock, before=before,
+                     after=snapshot(contract, ("targets", "rebate_tiers")))
+        await uow.commit()
+        return contract
+
+
+async def _check_scope_exists(uow: AbstractUnitOfWork, target: SalesTarget, n: int) -> None:
+    sku = scope_sku(target.product_group)
+    if sku is not None:
+        if await uow.products.count(sku=sku) == 0:
+            raise _invalid(f"第 {n} 行目标：没有产品 {sku}", f"target row {n}: there is no product {sku}")
+    elif target.product_group is not None and await uow.products.count(category=target.product_group) == 0:
+        raise _invalid(f"第 {n} 行目标：没有品类“{target.product_group}”的产品",
+                       f"target row {n}: no product is in the category '{target.product_group}'")
+
+
+@dataclass(frozen=True)
+class DiscardDraft:
+    contract_id: int
+    reason: str
+
+
+async def discard_draft(uow: AbstractUnitOfWork, actor: Actor, cmd: DiscardDraft, clock: Clock) -> Contract:
+    """Staff throw away a draft nobody will send (a wrong dealer, an abandoned template draft). The draft is
+    kept, terminated with the reason (``status_reason`` 草稿作废：...), so the audit trail and the number stay;
+    it is no longer in the drafts list and never counts as a renewal. Only drafts: a sent or signed contract
+    is terminated, not discarded."""
+    reason = cmd.reason.strip()
+    if not reason:
+        raise _invalid("请填写作废原因", "give the reason for discarding the draft")
+    async with uow:
+        contract = await _load(uow, actor, cmd.contract_id, for_update=True)
+        require(actor, Permission.CONTRACT_WRITE)
+        if contract.status != ContractStatus.DRAFT:
+            raise BusinessRuleViolation(zh=f"不符合业务规则：只有草稿可以作废，合同 {contract.number} 请走终止流程",
+                                        en=f"Not allowed by business rules: only a draft can be discarded; terminate "
+                                           f"{contract.number} instead", reason="not a draft")
+        before = contract_snapshot(contract)
+        contract.status = next_status(contract.status, ContractAction.TERMINATE)
+        contract.status_reason = f"草稿作废 draft discarded: {reason[:400]}"
+        await record(uow, actor, "contract.discard", "contract", contract.number, clock,
+                     before=before, after=contract_snapshot(contract))
         await uow.commit()
         return contract
 
@@ -446,6 +524,15 @@ class RenewContract:
 RENEWING = (ContractStatus.DRAFT, ContractStatus.SENT, ContractStatus.SIGNED, ContractStatus.ACTIVE)
 
 
+def counts_as_renewal(successor: Contract) -> bool:
+    """Does a later contract of the dealer stand for the renewal? Sent, signed and active ones do, and a draft
+    only with targets: a draft without targets (typically made from a template and left) cannot be sent, so
+    it must not stop the renewal from being drafted (staff may also discard it, ``discard_draft``)."""
+    if successor.status not in RENEWING:
+        return False
+    return successor.status != ContractStatus.DRAFT or bool(successor.targets)
+
+
 def _shift_period(period: str, years: int) -> str:
     head, sep, tail = period.partition("-")
     return f"{int(head) + years}{sep}{tail}" if head.isdigit() else period
@@ -463,8 +550,9 @@ async def renew_contract(uow: AbstractUnitOfWork, actor: Actor, cmd: RenewContra
             raise BusinessRuleViolation(zh="只能续签已签署、执行中或已到期的合同",
                                         en="Only a signed, active or expired contract can be renewed",
                                         reason="not renewable")
-        existing = await uow.contracts.list(dealer_id=current.dealer_id, status__in=list(RENEWING),
-                                            starts_on__gt=current.ends_on, order_by="id", limit=1)
+        existing = [c for c in await uow.contracts.list(dealer_id=current.dealer_id, status__in=list(RENEWING),
+                                                        starts_on__gt=current.ends_on, order_by="id")
+                    if counts_as_renewal(c)]
         if existing:
             return existing[0]
         dealer = await uow.dealers.get(current.dealer_id)

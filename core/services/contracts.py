@@ -29,7 +29,7 @@ from core.contract_rules import (
     validate_terms,
 )
 from core.contract_templates import document_text
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, in_scope
 from core.dealers import Dealer, DealerStatus
 from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.orders import OrderStatus
@@ -190,8 +190,10 @@ async def send_contract(uow: AbstractUnitOfWork, actor: Actor, cmd: SendContract
         require(actor, Permission.CONTRACT_WRITE)
         target = next_status(contract.status, ContractAction.SEND)
         if not contract.targets:
-            raise BusinessRuleViolation(zh="不符合业务规则：合同至少需要一个销售目标",
-                                        en="Not allowed by business rules: a contract needs at least one sales target",
+            raise BusinessRuleViolation(zh=f"不符合业务规则：合同至少需要一个销售目标，请先在草稿 {contract.number} 中"
+                                           "填写销售目标并保存，再发送",
+                                        en="Not allowed by business rules: a contract needs at least one sales target; "
+                                           f"enter the targets of draft {contract.number} and save them, then send",
                                         reason="no targets")
         dealer = await uow.dealers.get(contract.dealer_id)
         if dealer is None:
@@ -394,12 +396,12 @@ async def contract_execution(uow: AbstractUnitOfWork, actor: Actor, contract_id:
                     amount += order.total
                     qty += sum(line.qty for line in order.lines)
                 else:
-                    matching = [line for line in order.lines if category.get(line.sku) == group]
+                    matching = [line for line in order.lines if in_scope(group, line.sku, category.get(line.sku))]
                     amount += sum((line.amount for line in matching), Decimal("0"))
                     qty += sum(line.qty for line in matching)
             out_amount, out_qty = Decimal("0"), 0
             for s in sold:
-                if start <= s.sold_on <= end and (group is None or category.get(s.sku) == group):
+                if start <= s.sold_on <= end and in_scope(group, s.sku, category.get(s.sku)):
                     out_amount += s.amount
                     out_qty += s.qty
             results.append(evaluate_target(target, (start, end), contract.rebate_tiers, amount, qty,
