@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from core.accounts import AccountKind
 from core.campaigns import ParticipationStatus
-from core.contracts import Contract, ContractStatus
+from core.contracts import Contract, ContractStatus, scope_label
 from core.errors import ValidationFailed
 from core.expenses import ClaimStatus
 from core.money import fmt_cny
@@ -167,7 +167,8 @@ def _pct(ratio: Decimal) -> str:
 
 def _summary(ctx: Ctx, c: Contract) -> str:
     targets = ctx.pick("；", "; ").join(
-        f"{t.period} {fmt_cny(t.value) if t.metric.value == 'amount' else int(t.value)}" for t in c.targets) or "-"
+        f"{t.period}{' ' + scope_label(t.product_group, ctx.lang) if t.product_group else ''} "
+        f"{fmt_cny(t.value) if t.metric.value == 'amount' else int(t.value)}" for t in c.targets) or "-"
     tiers = ctx.pick("；", "; ").join(f"≥{_pct(t.min_achievement)}→{_pct(t.rate)}"
                                      for t in sorted(c.rebate_tiers, key=lambda t: t.min_achievement)) or "-"
     return ctx.t("ctr.summary", targets=targets, tiers=tiers, duties=len(c.marketing_duties))

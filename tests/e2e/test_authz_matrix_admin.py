@@ -137,6 +137,16 @@ CHAT_AS: dict[str, Rule | None] = {
 CHAT_POSTS = {"/chat/send"}
 OWNER_ONLY = {P.CONTRACT_SIGN, P.STATEMENT_CONFIRM}
 
+# Back-office contract POSTs (admin/contract_drafts.py): route -> (URL, rule). Ids that do not exist and an
+# empty form: allowed means the use case ran and found nothing (404), denied means 403.
+CONTRACT_POSTS: dict[str, tuple[str, Rule]] = {
+    "/backoffice/contracts/new": ("/backoffice/contracts/new", need(P.CONTRACT_WRITE)),
+    "/backoffice/contracts/{id:int}/edit": ("/backoffice/contracts/999/edit", need(P.CONTRACT_WRITE)),
+    "/backoffice/contracts/{id:int}/terms": ("/backoffice/contracts/999/terms", need(P.CONTRACT_WRITE)),
+    "/backoffice/contracts/{id:int}/send": ("/backoffice/contracts/999/send", need(P.CONTRACT_WRITE)),
+    "/backoffice/contracts/{id:int}/discard": ("/backoffice/contracts/999/discard", need(P.CONTRACT_WRITE)),
+}
+
 # Cells that show a real authorization bug: (page or identity, role) -> reason. Not fixed here.
 KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
@@ -202,6 +212,7 @@ def _get_routes(app: object, method: str = "GET", prefixes: tuple[str, ...] = PA
 async def test_every_page_and_view_has_a_table_entry(matrix: Matrix) -> None:
     assert _get_routes(matrix.app) == set(PAGES)           # /chat/ included: App.web() mounts the web chat
     assert _get_routes(matrix.app, "POST", ("/chat",)) == CHAT_POSTS
+    assert _get_routes(matrix.app, "POST", ("/backoffice/contracts",)) == set(CONTRACT_POSTS)
     from admin.contracts import CONTRACT_VIEWS  # loaded after admin.views, as build_admin does
     identities = {bind_view(spec, model, matrix.uow_factory, Clock.fixed(NOW)).identity
                   for spec, model in VIEWS + CONTRACT_VIEWS}
@@ -247,6 +258,17 @@ async def test_page(matrix: Matrix, page: str, role: str) -> None:
     allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
     response = await matrix.clients[role].get(url)
     _check(response, role, allowed, param="{" in page)
+
+
+@pytest.mark.parametrize(("route", "role"), _cells(list(CONTRACT_POSTS)))
+async def test_contract_post(matrix: Matrix, route: str, role: str) -> None:
+    url, rule = CONTRACT_POSTS[route]
+    allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
+    response = await matrix.clients[role].post(url, headers=SAME_ORIGIN, data={"reason": "matrix", "dealer_code": ""})
+    if allowed:
+        assert response.status_code == 404, response.status_code
+    else:
+        _check(response, role, allowed, param=False)
 
 
 async def _bound_user(matrix: Matrix, chat_id: str) -> User | None:
