@@ -34,6 +34,7 @@ from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from core.imports import ImportKind
+from core.money import fmt_cny
 from core.ports import AbstractFileStore, AbstractUnitOfWork
 from core.services import aftersales, campaigns, materials, qualifications, quality
 from core.users import Actor
@@ -71,6 +72,39 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]], raw_last: b
 
 def _form(action: str, button: str, fields: str = "") -> str:
     return f"<form method='post' action='{_e(action)}'>{fields}<button>{_e(button)}</button></form>"
+
+
+def _pct(value: Decimal | None, unit: str = "%") -> str:
+    if value is None:
+        return "无基期 no baseline"
+    return f"{'+' if value >= 0 else ''}{value}{unit}"
+
+
+def _comparison_html(effect: campaigns.CampaignEffect) -> str:
+    """Participants against comparable non-participants (same tier and region, same periods), sell-out and
+    orders, with the net effect: the difference of the changes and the increment it stands for."""
+    cmp = effect.comparison
+    if cmp is None or not cmp.matched:
+        return ("<p>对比组 Comparison group: 参与经销商在同级别、同区域中没有未参与的经销商可比，无法估算净效果。"
+                "No dealer of the participants' tier and region stayed out, so there is nothing to compare with.</p>")
+    rows: list[list[object]] = []
+    for label, m in (("动销 Sell-out", cmp.sellout), ("进货 Orders", cmp.orders)):
+        rows.append([label, "参与 participants", m.participants.dealers, fmt_cny(m.participants.baseline),
+                     fmt_cny(m.participants.current), _pct(m.participants.change_pct)])
+        rows.append([label, "可比未参与 comparable non-participants", m.comparison.dealers,
+                     fmt_cny(m.comparison.baseline), fmt_cny(m.comparison.current), _pct(m.comparison.change_pct)])
+        rows.append([label, "净效果 net effect", "", "", f"增量 increment {fmt_cny(m.incremental)}",
+                     _pct(m.net_points, " 个百分点 pts")])
+    strata = "、".join(f"{tier}级·{region}" for tier, region in cmp.strata)
+    note = (f"<p>对比组：与参与经销商同级别、同区域（{_e(strata)}）而未参与的经销商，同一基期与活动期。"
+            "增量 = 各层（参与经销商平均变化 − 对比经销商平均变化）× 参与家数之和。"
+            "Comparison: dealers of the participants' tier and region who did not join, over the same periods; "
+            "increment = per tier and region, (participants' average change - comparison's) x participants.</p>")
+    if cmp.unmatched:
+        note += (f"<p>另有 {cmp.unmatched} 家参与经销商在同级别同区域没有可比经销商，未计入。"
+                 f"{cmp.unmatched} participant(s) with no comparable dealer are left out.</p>")
+    return (_table(["指标 Measure", "组 Group", "经销商数 Dealers", "基期 Before", "活动期 During", "变化 Change"],
+                   rows) + note)
 
 
 def refused(exc: DomainError) -> HTMLResponse:
@@ -238,13 +272,13 @@ class Backoffice:
                          p.review_note, _form(base, "通过 Approve", "<input type='hidden' name='approved' value='1'>")
                          + _form(base, "退回 Turn down", "<input name='note' placeholder='原因 reason' required>")])
         effect = await campaigns.campaign_effect(self.uow_factory(), actor, cid, self.clock)
-        fig = [(label, f.dealers, f.qty, f.amount, f.baseline_amount, f.uplift_pct)
-               for label, f in (("参与 participants", effect.participants),
-                                ("未参与 non-participants", effect.non_participants))]
         body = (_table(["经销商", "状态", "执行报告", "新客户", "审核意见", "审核"], rows, raw_last=True)
                 + f"<h2>效果 Effect {_e(effect.period[0])} ~ {_e(effect.period[1])}"
                   f"（基期 baseline {_e(effect.baseline_period[0])} ~ {_e(effect.baseline_period[1])}）</h2>"
-                + _table(["组", "经销商数", "数量", "金额", "基期金额", "增长 %"], fig)
+                + _comparison_html(effect)
+                + f"<p>未报名的目标经销商 target dealers who did not join: {effect.non_participants.dealers} 家，"
+                  f"动销 sell-out {_e(fmt_cny(effect.non_participants.amount))}"
+                  f"（基期 baseline {_e(fmt_cny(effect.non_participants.baseline_amount))}）</p>"
                 + f"<p>新客户 new customers: {effect.new_customers}</p>")
         return _page(f"活动 {campaign.code} {campaign.name}", body)
 

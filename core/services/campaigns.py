@@ -17,9 +17,9 @@ Status machine::
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.money import ZERO, money
+from core.orders import OrderStatus
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.sellout import SellOutLine
@@ -385,6 +386,52 @@ class CampaignEffect:
     participants: SalesFigures
     non_participants: SalesFigures          # target dealers who did not join
     new_customers: int                      # reported by participants (turned-down reports excluded)
+    comparison: ComparisonEffect | None = None   # against comparable non-participants (``comparison_effect``)
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    """One group's total in the baseline period and during the campaign (CNY)."""
+
+    dealers: int
+    baseline: Decimal
+    current: Decimal
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return uplift_pct(self.current, self.baseline)
+
+
+@dataclass(frozen=True)
+class MeasureEffect:
+    """Participants against comparable non-participants for one measure (sell-out or orders).
+
+    ``incremental`` is the difference in differences per dealer, summed over the participants stratum by
+    stratum: for each tier and region, (participants' average change - comparable dealers' average change)
+    x participants there. What the participants sold beyond what they would have, had they moved as the
+    dealers like them who did not take part."""
+
+    participants: GroupChange                # matched participants only
+    comparison: GroupChange
+    incremental: Decimal
+
+    @property
+    def net_points(self) -> Decimal | None:
+        """Participants' change % minus the comparison's change %, in percentage points."""
+        mine, theirs = self.participants.change_pct, self.comparison.change_pct
+        return None if mine is None or theirs is None else mine - theirs
+
+
+@dataclass(frozen=True)
+class ComparisonEffect:
+    strata: tuple[tuple[str, str], ...]      # (tier, region) of the participants that have comparable dealers
+    matched: int                             # participants with at least one comparable dealer
+    unmatched: int                           # participants alone in their tier and region: left out
+    sellout: MeasureEffect
+    orders: MeasureEffect
+
+
+Stratum = tuple[str, str]
 
 
 def effect_periods(campaign: Campaign, as_of: date | None = None) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -443,6 +490,52 @@ def campaign_effect_figures(
     )
 
 
+def comparison_effect(
+    strata: Mapping[int, Stratum],
+    participant_ids: Collection[int],
+    sellout: Mapping[int, tuple[Decimal, Decimal]],
+    orders: Mapping[int, tuple[Decimal, Decimal]],
+) -> ComparisonEffect:
+    """Participants against the non-participants of the same tier and region, over the same two periods.
+
+    ``strata`` gives each dealer's (tier, region): the participants and every candidate for comparison
+    (active dealers who did not join). ``sellout`` / ``orders``: dealer -> (baseline amount, amount during);
+    a dealer missing sold nothing. Participants without a comparable dealer are counted apart (unmatched)
+    and left out of both groups, so the groups compare like with like."""
+    joined = set(participant_ids)
+    by_stratum: dict[Stratum, tuple[list[int], list[int]]] = {}
+    for dealer_id, stratum in strata.items():
+        mine, others = by_stratum.setdefault(stratum, ([], []))
+        (mine if dealer_id in joined else others).append(dealer_id)
+    matched = {s: groups for s, groups in by_stratum.items() if groups[0] and groups[1]}
+    unmatched = sum(len(groups[0]) for s, groups in by_stratum.items() if s not in matched)
+
+    def measure(figures: Mapping[int, tuple[Decimal, Decimal]]) -> MeasureEffect:
+        zero = (ZERO, ZERO)
+        dealers = {"in": 0, "out": 0}
+        bases = {"in": ZERO, "out": ZERO}
+        currents = {"in": ZERO, "out": ZERO}
+        incremental = ZERO
+        for mine, others in matched.values():
+            changes = []
+            for key, ids in (("in", mine), ("out", others)):
+                base = sum((figures.get(d, zero)[0] for d in ids), ZERO)
+                current = sum((figures.get(d, zero)[1] for d in ids), ZERO)
+                dealers[key] += len(ids)
+                bases[key] += base
+                currents[key] += current
+                changes.append((current - base) / len(ids))
+            incremental += (changes[0] - changes[1]) * len(mine)
+
+        def group(key: str) -> GroupChange:
+            return GroupChange(dealers[key], money(bases[key]), money(currents[key]))
+
+        return MeasureEffect(group("in"), group("out"), money(incremental))
+
+    return ComparisonEffect(strata=tuple(sorted(matched)), matched=sum(len(g[0]) for g in matched.values()),
+                            unmatched=unmatched, sellout=measure(sellout), orders=measure(orders))
+
+
 def uplift_pct(current: Decimal, baseline: Decimal) -> Decimal | None:
     """Percent change, one decimal place, half up; None when there is nothing to compare with."""
     if baseline == 0:
@@ -467,9 +560,59 @@ async def campaign_effect(uow: AbstractUnitOfWork, actor: Actor, campaign_id: in
         if campaign.skus:
             filters["sku__in"] = list(campaign.skus)
         lines = await uow.sellout.list(**filters)
+        comparison = await _comparison(uow, campaign, participant_ids, dealers, period, baseline, clock)
     new_customers = sum(p.new_customers for p in participations if p.status in _COUNTED_REPORTS)
-    return campaign_effect_figures(campaign, lines, participant_ids, others, new_customers=new_customers,
-                                   as_of=clock.today())
+    effect = campaign_effect_figures(campaign, lines, participant_ids, others, new_customers=new_customers,
+                                     as_of=clock.today())
+    return replace(effect, comparison=comparison)
+
+
+_COUNTED_ORDERS = tuple(s for s in OrderStatus if s not in (OrderStatus.CANCELLED, OrderStatus.REJECTED))
+
+
+async def _comparison(uow: AbstractUnitOfWork, campaign: Campaign, participant_ids: set[int],
+                      active: list[Dealer], period: tuple[date, date], baseline: tuple[date, date],
+                      clock: Clock) -> ComparisonEffect:
+    """Sell-out and orders (sell-in) of the participants and of the active dealers of their tiers and
+    regions who did not join, in the baseline and the campaign period, for the campaign's SKUs."""
+    joined = await uow.dealers.list(id__in=sorted(participant_ids)) if participant_ids else []
+    wanted = {(d.tier, d.region) for d in joined}
+    strata: dict[int, Stratum] = {d.id: (d.tier, d.region) for d in joined if d.id is not None}
+    strata.update({d.id: (d.tier, d.region) for d in active
+                   if d.id is not None and d.id not in participant_ids and (d.tier, d.region) in wanted})
+    if not strata or period[1] < period[0]:
+        empty = {d: (ZERO, ZERO) for d in strata}
+        return comparison_effect(strata, participant_ids, empty, empty)
+    skus = set(campaign.skus)
+    ids = sorted(strata)
+
+    def which(day: date) -> int | None:
+        if period[0] <= day <= period[1]:
+            return 1
+        return 0 if baseline[0] <= day <= baseline[1] else None
+
+    sold: dict[int, list[Decimal]] = {d: [ZERO, ZERO] for d in ids}
+    filters: dict[str, Any] = {"sold_on__gte": baseline[0], "sold_on__lte": period[1], "dealer_id__in": ids}
+    if skus:
+        filters["sku__in"] = sorted(skus)
+    for line in await uow.sellout.list(**filters):
+        slot = which(line.sold_on)
+        if slot is not None:
+            sold[line.dealer_id][slot] += line.amount
+    ordered: dict[int, list[Decimal]] = {d: [ZERO, ZERO] for d in ids}
+    for order in await uow.orders.list(
+            dealer_id__in=ids, status__in=list(_COUNTED_ORDERS),
+            created_at__gte=datetime.combine(baseline[0], time.min, tzinfo=clock.tz),
+            created_at__lt=datetime.combine(period[1] + timedelta(days=1), time.min, tzinfo=clock.tz)):
+        if order.created_at is None:
+            continue
+        slot = which(order.created_at.astimezone(clock.tz).date())
+        if slot is None:
+            continue
+        amount = order.total if not skus else sum((ln.amount for ln in order.lines if ln.sku in skus), ZERO)
+        ordered[order.dealer_id][slot] += amount
+    return comparison_effect(strata, participant_ids, {d: (v[0], v[1]) for d, v in sold.items()},
+                             {d: (v[0], v[1]) for d, v in ordered.items()})
 
 
 # --- internals -------------------------------------------------------------------------------------
