@@ -399,9 +399,34 @@ def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None
                 continue
             c = clause_of(m.start())
             named = [x.sku for x in mentions if clause_of(x.start) == c and x.sku]
+            if re.match(r"\s*(?:a\s+)?doz", text[m.end():]):
+                continue        # "half a dozen" is a count (6)
+            if m.group(0)[:1] not in "x乘" and not QUANTITY.search(text, m.end()) and _scaled_here(lines, [x for x in mentions if re.fullmatch(r"[\s的都也就]{0,3}", text[x.end:m.start()])],
+                            factor):
+                return
             sku = named[0] if len(named) == 1 else None
             lines.r.edits.append(CartEdit(op=EditOp.SCALE, sku=sku, factor=factor))
             return
+
+
+def _scaled_here(lines: _Lines, named: list[Mention], factor: Decimal) -> bool:
+    """"室内猫粮8袋 翻倍", "猫条20盒 冻干5袋 冻干翻倍", "30袋 算了减半吧": lines this message wrote are scaled in it
+    (the products named right before the word, else every line of the message); the cart before it is not touched."""
+    if not lines.r.items:
+        return False
+    words = {s for x in named for s in x.skus} & set(lines.r.items)
+    lines.r.unresolved = [u for u in lines.r.unresolved
+                          if not (u.qty is None and any(u.word == x.word for x in named) and words)]
+    targets = words or set(lines.r.items)
+    scaled = {sku: lines.r.items[sku] * factor for sku in targets}
+    if any(q != q.to_integral_value() or q < 1 for q in scaled.values()):
+        return False          # half of 15: the dealer is asked, never rounded here
+    for sku, qty in scaled.items():
+        lines.r.items[sku] = int(qty)
+        for edit in lines.r.edits:
+            if edit.sku == sku and edit.op in (EditOp.ADD, EditOp.SET) and edit.qty is not None:
+                edit.qty = int(edit.qty * factor)
+    return True
 
 
 _WORD_NUMBERS = frozenset("一二两俩三四五六七八九半万千百十")     # "说一下", "到二店", "三楼": no unit, a word
@@ -431,6 +456,9 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             continue        # "说一下", "一起", "两个人": a word, not a quantity
         if not m.group("unit") and text[max(0, m.start() - 1):m.start()] in ("周", "期", "拜"):
             continue        # "下周一", "星期三", "礼拜六": a day
+        if not m.group("unit") and m.group("num").isdigit() and len(m.group("num")) >= 3 \
+                and re.match(r"\s?的", text[m.end():]):
+            continue        # "配两个800的": a model or size said with 的, not a count
         if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():
             continue        # a phone number, an account: no count is written that way without a unit
         out.append(parse_quantity(m))

@@ -275,6 +275,8 @@ class ProductIndex:
                         add(word, e.sku, Strength.CATEGORY)
                 if len(run) > 2 and run[0] in _GRADE_HEADS:     # "一级" of "一级能效", "大桶" of "大桶装": a grade
                     add(run[:2], e.sku, Strength.CATEGORY)
+                if len(run) > 2 and run[-1] in "味型款色号装":        # "鸡肉" of "鸡肉味", "米黄" of "米黄色"
+                    kinds.add(run[:-1])
                 for a in range(len(run) - 2):          # "无骨雨刮" inside "净视无骨雨刮器": words within a name
                     for b in range(a + 3, len(run)):
                         if run[a:b] not in _GENERIC:
@@ -489,6 +491,11 @@ class ProductIndex:
                     if len(held) == 1:
                         picked = held
                         break
+            later = mentions[n + 1] if n + 1 < len(mentions) else None
+            if len(picked) > 1 and not _VARIANT_SIZE.fullmatch(m.word.strip()) and not (
+                    later is not None and later.start - m.end <= 8 and picked & set(later.skus)):
+                # "猫罐 金枪鱼的4箱，鸡肉的6箱": a word of several products on the line after a line of one product
+                picked = self._of_the_line_before(text, out, m, nxt, picked)
             if picked == base:
                 out.append(m)
                 continue
@@ -496,6 +503,49 @@ class ProductIndex:
             out.append(Mention(start, end, tuple(sorted(picked)), Strength.NAME if len(picked) == 1 else m.strength,
                                text[start:end]))
         return out
+
+    def _of_the_line_before(self, text: str, before: list[Mention], m: Mention, nxt: int,
+                            picked: set[str]) -> set[str]:
+        """The products of ``picked`` of the same kind as the last one product named before (its line ended with
+        a count), when that leaves one other product; of several, the one that shares most of its other words."""
+        last = next((x for x in reversed(before) if x.sku), None)
+        if last is None or last.sku is None or last.sku in picked:      # "猫砂" after 豆腐砂10L: the wider word
+            return picked
+        gap = text[last.end:m.start]
+        line = text[m.end:nxt]
+        if not (QUANTITY.search(gap) or re.search(r"不要|删|去掉|换成|改成|换", gap)
+                or re.fullmatch(r"[\s的和跟与及、,，]*", gap)) or not re.search(r"各|\d|[一二两三四五六七八九十]", line[:12]):
+            return picked        # the line before has ended, and this word has a count of its own
+        kind = picked & (self._family(last) | {last.sku})
+        if not kind or kind == picked:
+            # "猫罐 金枪鱼的4箱，鸡肉的6箱": the smallest word of several products the last one shares that leaves one
+            for group in self._kinds_of(last.sku):
+                if len(picked & group) == 1:
+                    return picked & group
+            return picked
+        if len(kind) > 1:
+            words = set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[last.sku]))
+            shared = {sku: len(words & set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[sku]))) for sku in kind}
+            best = max(shared.values())
+            kind = {sku for sku, n in shared.items() if n == best}
+        return kind if len(kind) == 1 else picked
+
+    def _kinds_of(self, sku: str) -> list[set[str]]:
+        """The words of several products that ``sku`` is one of, as product sets, smallest first (built at first
+        need: most messages never ask)."""
+        table: dict[str, list[set[str]]] | None = self.__dict__.get("_kinds_table")
+        if table is None:
+            table = {}
+            seen: set[tuple[str, ...]] = set()
+            for strength, skus in self.keys.values():
+                if strength == Strength.CATEGORY and len(skus) >= 2 and skus not in seen:
+                    seen.add(skus)
+                    for owner in skus:
+                        table.setdefault(owner, []).append(set(skus))
+            for groups in table.values():
+                groups.sort(key=len)
+            self._kinds_table = table
+        return table.get(sku, [])
 
     def _also(self, text: str, m: Mention, nxt: int) -> list[Mention]:
         """"羊毛刷 S的M的各10把": after one product, words joined to it by 和/的…各 that each name another product

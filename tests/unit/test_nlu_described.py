@@ -24,6 +24,9 @@ CATALOGUE = [
     CatalogueEntry(sku="BR-L", name="羊毛刷 L", aliases=["羊毛刷L"], unit="把", category="工具"),
     CatalogueEntry(sku="PR-5", name="墙固底漆 5kg", aliases=["墙固5公斤"], unit="桶", category="辅料"),
     CatalogueEntry(sku="PR-20", name="墙固底漆 20kg", aliases=["墙固20公斤"], unit="桶", category="辅料"),
+    CatalogueEntry(sku="RL-S", name="滚筒 短毛型", aliases=[], unit="个", category="工具"),
+    CatalogueEntry(sku="RL-L", name="滚筒 长毛型", aliases=[], unit="个", category="工具"),
+    CatalogueEntry(sku="PB-S", name="排笔 短毛型", aliases=[], unit="支", category="工具"),
 ]
 PARSER = OfflineParser()
 
@@ -67,3 +70,28 @@ def test_one_character_inside_another_word_tells_nothing_apart() -> None:
 ])
 def test_a_price_beside_a_count_is_no_count(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("滚筒长毛的5个，短毛的3个", {"RL-L": 5, "RL-S": 3}),      # 短毛 of the kind of the line before: 滚筒, not 排笔
+    ("排笔短毛型10支 长毛的滚筒4个", {"PB-S": 10, "RL-L": 4}),
+])
+def test_a_word_of_several_products_on_the_next_line_is_of_the_kind_before(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("外墙漆8桶 翻倍", {"EX-18": 16}),                            # the line of this message, scaled in it
+    ("墙固20kg来30桶 算了减半吧", {"PR-20": 15}),
+    ("外墙漆 10桶 墙固5kg 4桶 墙固翻倍", {"EX-18": 10, "PR-5": 8}),  # only the product named with the word
+    ("half a dozen 外墙漆", {"EX-18": 6}),                        # half of "half a dozen" scales nothing
+])
+def test_a_scale_word_after_lines_of_the_message_scales_those_lines(text: str, expected: dict[str, int]) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert all(e.op != "scale" for e in result.slots.edits)          # never the cart again on top
+
+
+def test_a_scale_word_alone_scales_the_cart() -> None:
+    result = parse("数量翻倍")
+    assert result.slots.items == [] and [e.op for e in result.slots.edits] == ["scale"]
