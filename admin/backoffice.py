@@ -80,28 +80,34 @@ def _pct(value: Decimal | None, unit: str = "%") -> str:
     return f"{'+' if value >= 0 else ''}{value}{unit}"
 
 
+def _signed_cny(value: Decimal) -> str:
+    return ("-" if value < 0 else "+" if value > 0 else "") + fmt_cny(abs(value))
+
+
 def _comparison_html(effect: campaigns.CampaignEffect) -> str:
     """Participants against comparable non-participants (same tier and region, same periods), sell-out and
     orders, with the net effect: the difference of the changes and the increment it stands for."""
     cmp = effect.comparison
     if cmp is None or not cmp.matched:
-        return ("<p>对比组 Comparison group: 参与经销商在同级别、同区域中没有未参与的经销商可比，无法估算净效果。"
-                "No dealer of the participants' tier and region stayed out, so there is nothing to compare with.</p>")
+        return ("<p>对比组 Comparison group: 与参与经销商同级别的经销商都参与了，没有可比的未参与经销商，无法估算净效果。"
+                "No dealer of the participants' tier stayed out, so there is nothing to compare with.</p>")
     rows: list[list[object]] = []
     for label, m in (("动销 Sell-out", cmp.sellout), ("进货 Orders", cmp.orders)):
         rows.append([label, "参与 participants", m.participants.dealers, fmt_cny(m.participants.baseline),
                      fmt_cny(m.participants.current), _pct(m.participants.change_pct)])
         rows.append([label, "可比未参与 comparable non-participants", m.comparison.dealers,
                      fmt_cny(m.comparison.baseline), fmt_cny(m.comparison.current), _pct(m.comparison.change_pct)])
-        rows.append([label, "净效果 net effect", "", "", f"增量 increment {fmt_cny(m.incremental)}",
+        rows.append([label, "净效果 net effect", "", "", f"增量 increment {_signed_cny(m.incremental)}",
                      _pct(m.net_points, " 个百分点 pts")])
-    strata = "、".join(f"{tier}级·{region}" for tier, region in cmp.strata)
-    note = (f"<p>对比组：与参与经销商同级别、同区域（{_e(strata)}）而未参与的经销商，同一基期与活动期。"
+    strata = "、".join(f"{tier}级·{region or '各区域 any region'}" for tier, region in cmp.strata)
+    note = (f"<p>对比组：与参与经销商同级别、同区域（{_e(strata)}；同区域没有时取同级别各区域）而未参与的经销商，"
+            "同一基期与活动期。"
             "增量 = 各层（参与经销商平均变化 − 对比经销商平均变化）× 参与家数之和。"
-            "Comparison: dealers of the participants' tier and region who did not join, over the same periods; "
+            "Comparison: dealers of the participants' tier and region (the tier in any region when none in the "
+            "region) who did not join, over the same periods; "
             "increment = per tier and region, (participants' average change - comparison's) x participants.</p>")
     if cmp.unmatched:
-        note += (f"<p>另有 {cmp.unmatched} 家参与经销商在同级别同区域没有可比经销商，未计入。"
+        note += (f"<p>另有 {cmp.unmatched} 家参与经销商在同级别中没有可比经销商，未计入。"
                  f"{cmp.unmatched} participant(s) with no comparable dealer are left out.</p>")
     return (_table(["指标 Measure", "组 Group", "经销商数 Dealers", "基期 Before", "活动期 During", "变化 Change"],
                    rows) + note)

@@ -424,7 +424,7 @@ class MeasureEffect:
 
 @dataclass(frozen=True)
 class ComparisonEffect:
-    strata: tuple[tuple[str, str], ...]      # (tier, region) of the participants that have comparable dealers
+    strata: tuple[tuple[str, str], ...]      # (tier, region) compared; region "": the tier in every region
     matched: int                             # participants with at least one comparable dealer
     unmatched: int                           # participants alone in their tier and region: left out
     sellout: MeasureEffect
@@ -496,43 +496,43 @@ def comparison_effect(
     sellout: Mapping[int, tuple[Decimal, Decimal]],
     orders: Mapping[int, tuple[Decimal, Decimal]],
 ) -> ComparisonEffect:
-    """Participants against the non-participants of the same tier and region, over the same two periods.
+    """Participants against the non-participants like them, over the same two periods.
 
     ``strata`` gives each dealer's (tier, region): the participants and every candidate for comparison
-    (active dealers who did not join). ``sellout`` / ``orders``: dealer -> (baseline amount, amount during);
-    a dealer missing sold nothing. Participants without a comparable dealer are counted apart (unmatched)
-    and left out of both groups, so the groups compare like with like."""
+    (active dealers who did not join). A participant is compared with the candidates of its tier and region;
+    when none stayed out there, with those of its tier in any region (stratum ``(tier, "")``); with nobody
+    comparable it is counted apart (unmatched) and left out of both groups. ``sellout`` / ``orders``: dealer ->
+    (baseline amount, amount during); a dealer missing sold nothing."""
     joined = set(participant_ids)
-    by_stratum: dict[Stratum, tuple[list[int], list[int]]] = {}
-    for dealer_id, stratum in strata.items():
-        mine, others = by_stratum.setdefault(stratum, ([], []))
-        (mine if dealer_id in joined else others).append(dealer_id)
-    matched = {s: groups for s, groups in by_stratum.items() if groups[0] and groups[1]}
-    unmatched = sum(len(groups[0]) for s, groups in by_stratum.items() if s not in matched)
+    candidates = [d for d in strata if d not in joined]
+    groups: dict[Stratum, tuple[list[int], list[int]]] = {}
+    unmatched = 0
+    for dealer_id in sorted(joined & set(strata)):
+        tier, region = strata[dealer_id]
+        for key in ((tier, region), (tier, "")):
+            like = [d for d in candidates if strata[d][0] == tier and key[1] in ("", strata[d][1])]
+            if like:
+                groups.setdefault(key, ([], like))[0].append(dealer_id)
+                break
+        else:
+            unmatched += 1
+    compared = sorted({d for _, others in groups.values() for d in others})
 
     def measure(figures: Mapping[int, tuple[Decimal, Decimal]]) -> MeasureEffect:
-        zero = (ZERO, ZERO)
-        dealers = {"in": 0, "out": 0}
-        bases = {"in": ZERO, "out": ZERO}
-        currents = {"in": ZERO, "out": ZERO}
+        def totals(ids: Collection[int]) -> tuple[Decimal, Decimal]:
+            return (sum((figures.get(d, (ZERO, ZERO))[0] for d in ids), ZERO),
+                    sum((figures.get(d, (ZERO, ZERO))[1] for d in ids), ZERO))
+
         incremental = ZERO
-        for mine, others in matched.values():
-            changes = []
-            for key, ids in (("in", mine), ("out", others)):
-                base = sum((figures.get(d, zero)[0] for d in ids), ZERO)
-                current = sum((figures.get(d, zero)[1] for d in ids), ZERO)
-                dealers[key] += len(ids)
-                bases[key] += base
-                currents[key] += current
-                changes.append((current - base) / len(ids))
-            incremental += (changes[0] - changes[1]) * len(mine)
+        for mine, others in groups.values():
+            (mine_base, mine_now), (their_base, their_now) = totals(mine), totals(others)
+            incremental += ((mine_now - mine_base) / len(mine) - (their_now - their_base) / len(others)) * len(mine)
+        joined_ids = [d for mine, _ in groups.values() for d in mine]
+        (mine_base, mine_now), (their_base, their_now) = totals(joined_ids), totals(compared)
+        return MeasureEffect(GroupChange(len(joined_ids), money(mine_base), money(mine_now)),
+                             GroupChange(len(compared), money(their_base), money(their_now)), money(incremental))
 
-        def group(key: str) -> GroupChange:
-            return GroupChange(dealers[key], money(bases[key]), money(currents[key]))
-
-        return MeasureEffect(group("in"), group("out"), money(incremental))
-
-    return ComparisonEffect(strata=tuple(sorted(matched)), matched=sum(len(g[0]) for g in matched.values()),
+    return ComparisonEffect(strata=tuple(sorted(groups)), matched=sum(len(g[0]) for g in groups.values()),
                             unmatched=unmatched, sellout=measure(sellout), orders=measure(orders))
 
 
@@ -573,13 +573,14 @@ _COUNTED_ORDERS = tuple(s for s in OrderStatus if s not in (OrderStatus.CANCELLE
 async def _comparison(uow: AbstractUnitOfWork, campaign: Campaign, participant_ids: set[int],
                       active: list[Dealer], period: tuple[date, date], baseline: tuple[date, date],
                       clock: Clock) -> ComparisonEffect:
-    """Sell-out and orders (sell-in) of the participants and of the active dealers of their tiers and
-    regions who did not join, in the baseline and the campaign period, for the campaign's SKUs."""
+    """Sell-out and orders (sell-in) of the participants and of the active dealers of their tiers who did not
+    join (``comparison_effect`` picks those of the same region first), in the baseline and the campaign
+    period, for the campaign's SKUs."""
     joined = await uow.dealers.list(id__in=sorted(participant_ids)) if participant_ids else []
-    wanted = {(d.tier, d.region) for d in joined}
+    tiers = {d.tier for d in joined}
     strata: dict[int, Stratum] = {d.id: (d.tier, d.region) for d in joined if d.id is not None}
     strata.update({d.id: (d.tier, d.region) for d in active
-                   if d.id is not None and d.id not in participant_ids and (d.tier, d.region) in wanted})
+                   if d.id is not None and d.id not in participant_ids and d.tier in tiers})
     if not strata or period[1] < period[0]:
         empty = {d: (ZERO, ZERO) for d in strata}
         return comparison_effect(strata, participant_ids, empty, empty)

@@ -380,13 +380,13 @@ i18n.register({
                     "Participants ({pin}): {pamount} (baseline {pbase}, {pup})\n"
                     "Other target dealers ({oin}): {oamount} (baseline {obase}, {oup})\nNew customers: {customers}"),
     "camp.effect.no_base": ("无基期销量", "no baseline"),
-    "camp.effect.cmp": ("对比同级别同区域未参与的经销商 {cin} 家（动销）：{camount}（基期 {cbase}，{cup}）\n"
-                        "净效果：动销 {snet}，增量约 {sinc}；进货 {onet}，增量约 {oinc}",
-                        "Comparable non-participants, same tier and region ({cin}, sell-out): {camount} "
-                        "(baseline {cbase}, {cup})\nNet effect: sell-out {snet}, about {sinc} more; orders {onet}, "
-                        "about {oinc} more"),
-    "camp.effect.cmp.none": ("同级别同区域没有未参与的经销商可比，无法估算净效果。",
-                             "No dealer of the participants' tier and region stayed out: no net effect to estimate."),
+    "camp.effect.cmp": ("对比同级别（同区域优先）未参与的经销商 {cin} 家（动销）：{camount}（基期 {cbase}，{cup}）\n"
+                        "净效果：动销 {snet}，增量 {sinc}；进货 {onet}，增量 {oinc}",
+                        "Comparable non-participants, same tier (same region first) ({cin}, sell-out): {camount} "
+                        "(baseline {cbase}, {cup})\nNet effect: sell-out {snet}, increment {sinc}; orders {onet}, "
+                        "increment {oinc}"),
+    "camp.effect.cmp.none": ("同级别没有未参与的经销商可比，无法估算净效果。",
+                             "No dealer of the participants' tier stayed out: no net effect to estimate."),
     "camp.effect.cmp.unmatched": ("（{n} 家参与经销商没有可比对象，未计入）", "({n} participants with nobody "
                                   "comparable left out)"),
     "camp.effect.points": ("{sign}{value} 个百分点", "{sign}{value} points"),
@@ -399,14 +399,18 @@ def _points(ctx: Ctx, value: Decimal | None) -> str:
     return ctx.t("camp.effect.points", sign="+" if value >= 0 else "", value=value)
 
 
+def _signed_cny(value: Decimal) -> str:
+    return ("-" if value < 0 else "+" if value > 0 else "") + fmt_cny(abs(value))
+
+
 def _comparison(ctx: Ctx, cmp: ComparisonEffect | None) -> str:
     if cmp is None or not cmp.matched:
         return ctx.t("camp.effect.cmp.none")
     c = cmp.sellout.comparison
     text = ctx.t("camp.effect.cmp", cin=c.dealers, camount=fmt_cny(c.current), cbase=fmt_cny(c.baseline),
                  cup=_uplift(ctx, c.change_pct), snet=_points(ctx, cmp.sellout.net_points),
-                 sinc=fmt_cny(cmp.sellout.incremental), onet=_points(ctx, cmp.orders.net_points),
-                 oinc=fmt_cny(cmp.orders.incremental))
+                 sinc=_signed_cny(cmp.sellout.incremental), onet=_points(ctx, cmp.orders.net_points),
+                 oinc=_signed_cny(cmp.orders.incremental))
     if cmp.unmatched:
         text += ctx.t("camp.effect.cmp.unmatched", n=cmp.unmatched)
     return text

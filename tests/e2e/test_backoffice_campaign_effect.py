@@ -47,5 +47,5 @@ async def test_effect_table_has_a_comparison_group(office: tuple[Web, MemoryFile
     assert "<td>可比未参与 comparable non-participants</td><td>3</td>" not in html       # D0905 is tier B
     assert "<td>可比未参与 comparable non-participants</td><td>2</td><td>¥2,000.00</td><td>¥2,200.00</td>" \
            "<td>+10.0%</td>" in html
-    assert "增量 increment ¥1,000.00</td><td>+30.0 个百分点 pts</td>" in html
+    assert "增量 increment +¥1,000.00</td><td>+30.0 个百分点 pts</td>" in html
     assert "A级·华东" in html and "未报名的目标经销商 target dealers who did not join: 0 家" in html

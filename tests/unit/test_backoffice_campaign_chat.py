@@ -51,8 +51,8 @@ async def test_review_and_effect() -> None:
     assert "参与经销商 1 家：¥1,500.00（基期 ¥1,000.00，+50.0%）" in effect
     assert "未参与目标经销商 1 家：¥900.00（基期 ¥1,000.00，-10.0%）" in effect and "新客户：12" in effect
     # the same dealer is the comparison group (same tier B, same region 华东): +50 % against -10 %
-    assert "对比同级别同区域未参与的经销商 1 家（动销）：¥900.00（基期 ¥1,000.00，-10.0%）" in effect
-    assert "净效果：动销 +60.0 个百分点，增量约 ¥600.00" in effect
+    assert "对比同级别（同区域优先）未参与的经销商 1 家（动销）：¥900.00（基期 ¥1,000.00，-10.0%）" in effect
+    assert "净效果：动销 +60.0 个百分点，增量 +¥600.00" in effect
     assert "请输入退回原因" in texts(await w.press(MARKETING, payload("camp.rv", campaign_id, joined_id, 0)))
     done = await w.say(MARKETING, "照片看不到价格牌")
     assert "执行被退回" in texts(done)

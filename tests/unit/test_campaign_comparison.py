@@ -109,3 +109,16 @@ def test_strata_are_weighed_by_their_participants() -> None:
             5: (D("100"), D("150")), 6: (D("100"), D("50"))}
     effect = comparison_effect(strata, {1, 3, 4, 5}, sold, {})
     assert effect.sellout.incremental == D("300.00") and effect.matched == 4
+
+
+def test_a_participant_with_nobody_in_its_region_is_compared_within_its_tier() -> None:
+    """P 1 (A, 华北) has no A dealer in 华北 who stayed out: compared with the A dealers of every region (3, 4).
+    P 2 (A, 华东) has 3 in its own region and is compared with 3 only. 5 is tier B: never comparable."""
+    strata = {1: ("A", "华北"), 2: ("A", "华东"), 3: ("A", "华东"), 4: ("A", "华南"), 5: ("B", "华北")}
+    sold = {1: (D("100"), D("400")), 2: (D("100"), D("200")), 3: (D("100"), D("100")), 4: (D("100"), D("300")),
+            5: (D("100"), D("900"))}
+    effect = comparison_effect(strata, {1, 2}, sold, {})
+    assert effect.strata == (("A", ""), ("A", "华东")) and (effect.matched, effect.unmatched) == (2, 0)
+    # 1: +300 against the average of 3 and 4 (+100) -> +200; 2: +100 against 3 (0) -> +100
+    assert effect.sellout.incremental == D("300.00")
+    assert (effect.sellout.comparison.dealers, effect.sellout.comparison.current) == (2, D("400.00"))
