@@ -88,7 +88,9 @@ def _comparison_html(effect: campaigns.CampaignEffect) -> str:
     """Participants against comparable non-participants (same tier and region, same periods), sell-out and
     orders, with the net effect: the difference of the changes and the increment it stands for."""
     cmp = effect.comparison
-    if cmp is None or not cmp.matched:
+    if cmp is None or not (cmp.matched or cmp.unmatched):
+        return "<p>对比组 Comparison group: 还没有经销商参与，暂无对比。No dealer has joined yet: nothing to compare.</p>"
+    if not cmp.matched:
         return ("<p>对比组 Comparison group: 与参与经销商同级别的经销商都参与了，没有可比的未参与经销商，无法估算净效果。"
                 "No dealer of the participants' tier stayed out, so there is nothing to compare with.</p>")
     rows: list[list[object]] = []

@@ -387,6 +387,7 @@ i18n.register({
                         "increment {oinc}"),
     "camp.effect.cmp.none": ("同级别没有未参与的经销商可比，无法估算净效果。",
                              "No dealer of the participants' tier stayed out: no net effect to estimate."),
+    "camp.effect.cmp.nobody": ("还没有经销商参与，暂无对比。", "No dealer has joined yet: nothing to compare."),
     "camp.effect.cmp.unmatched": ("（{n} 家参与经销商没有可比对象，未计入）", "({n} participants with nobody "
                                   "comparable left out)"),
     "camp.effect.points": ("{sign}{value} 个百分点", "{sign}{value} points"),
@@ -404,7 +405,9 @@ def _signed_cny(value: Decimal) -> str:
 
 
 def _comparison(ctx: Ctx, cmp: ComparisonEffect | None) -> str:
-    if cmp is None or not cmp.matched:
+    if cmp is None or not (cmp.matched or cmp.unmatched):
+        return ctx.t("camp.effect.cmp.nobody")
+    if not cmp.matched:
         return ctx.t("camp.effect.cmp.none")
     c = cmp.sellout.comparison
     text = ctx.t("camp.effect.cmp", cin=c.dealers, camount=fmt_cny(c.current), cbase=fmt_cny(c.baseline),
