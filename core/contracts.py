@@ -61,6 +61,14 @@ def scope_label(product_group: str | None, lang: str = "zh") -> str:
     return f"category {product_group}" if en else f"{product_group}类"
 
 
+def scope_name(product_group: str | None, lang: str = "zh") -> str | None:
+    """How a target's scope is named in a line of text: the category as it is, ``产品 AP300`` for one product,
+    None for every product (each caller has its own words for that)."""
+    if product_group is None or scope_sku(product_group) is None:
+        return product_group
+    return scope_label(product_group, lang)
+
+
 @dataclass
 class RebateTier:
     min_achievement: Decimal          # 0.8 means 80 % of target

@@ -30,7 +30,7 @@ from core.auditing import record, snapshot
 from core.authz import require
 from core.clock import Clock
 from core.contract_rules import TargetExecution
-from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_label, scope_sku
+from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_label, scope_name
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.ledger import Balances
 from core.money import ZERO, fmt_cny, money
@@ -60,7 +60,7 @@ def settlement_key(s: RebateSettlement) -> str:
 def target_label(period: str, product_group: str | None, metric: TargetMetric, lang: str = "zh") -> str:
     """``2026-Q4（空调）`` / ``2026-Q4 (空调)``; ``2026（全部产品，按台数）`` for a quantity target."""
     en = lang.lower().startswith("en")
-    group = (scope_label(product_group, lang) if scope_sku(product_group) else product_group) or scope_label(None, lang)
+    group = scope_name(product_group, lang) or scope_label(None, lang)
     if metric == TargetMetric.QUANTITY:
         group += ", by units" if en else "，按数量"
     return f"{period} ({group})" if en else f"{period}（{group}）"

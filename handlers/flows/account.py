@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.accounts import AccountKind, Statement, StatementStatus
 from core.contract_rules import ContractExecution, TargetExecution, accrued_rebate, behind_pace, rebate_rate
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric
+from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_name
 from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_flow import tier_label
 from core.money import fmt_cny, money
@@ -291,7 +291,7 @@ def _target_value(ctx: Ctx, metric: TargetMetric, value: Decimal) -> str:
 
 def _target_line(ctx: Ctx, target: SalesTarget) -> str:
     return ctx.t("acct.target", period=_period_label(ctx, target.period),
-                 group=target.product_group or ctx.t("acct.group.all"),
+                 group=scope_name(target.product_group, ctx.lang) or ctx.t("acct.group.all"),
                  metric=ctx.t(f"acct.metric.{target.metric.value}"),
                  value=_target_value(ctx, target.metric, target.value))
 

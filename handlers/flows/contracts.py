@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from core.accounts import AccountKind
 from core.campaigns import ParticipationStatus
-from core.contracts import Contract, ContractStatus, scope_label
+from core.contracts import Contract, ContractStatus, scope_label, scope_name
 from core.errors import ValidationFailed
 from core.expenses import ClaimStatus
 from core.money import fmt_cny
@@ -284,8 +284,8 @@ async def monitor(ctx: Ctx) -> list[Reply]:
     lines = [ctx.t("ctr.mon.head", number=m.contract.number, day=m.execution.as_of.isoformat())]
     for t in m.execution.targets:
         amount = t.target.metric.value == "amount"
-        lines.append(ctx.t("ctr.mon.target", period=t.target.period + (f" {t.target.product_group}"
-                                                                         if t.target.product_group else ""),
+        group = scope_name(t.target.product_group, ctx.lang)
+        lines.append(ctx.t("ctr.mon.target", period=t.target.period + (f" {group}" if group else ""),
                            bar=progress_bar(t.achievement), pct=int(t.achievement * 100),
                            actual=fmt_cny(t.actual) if amount else int(t.actual),
                            target=fmt_cny(t.target.value) if amount else int(t.target.value),

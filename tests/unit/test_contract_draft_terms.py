@@ -180,3 +180,12 @@ async def test_staff_discard_a_draft_with_a_reason_audited() -> None:
     assert "只有草稿可以作废" in err.value.message("zh")
     drafts = await svc.list_contracts(uow, MANAGER, status=ContractStatus.DRAFT)
     assert empty.id not in [c.id for c in drafts]
+
+
+def test_scope_names_in_text() -> None:
+    from core.contracts import scope_name
+    from core.services.rebates import target_label
+    assert (scope_name(None), scope_name("空调"), scope_name("sku:AP300"), scope_name("sku:AP300", "en")) == (
+        None, "空调", "产品 AP300", "product AP300")
+    assert target_label("2027-Q1", "sku:AP300", TargetMetric.AMOUNT) == "2027-Q1（产品 AP300）"
+    assert target_label("2027", "空调", TargetMetric.QUANTITY, "en") == "2027 (空调, by units)"
