@@ -47,7 +47,7 @@ _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
-_NEGATION = re.compile(r"不要了?|别要|别(?!的)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
+_NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
                        r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
 _NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|都|也|就|先|那行|这行|那条|这条|那个|这个|那款|这款|那项|这项|的话|the|line)*$")
 _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改成|改为|替换成|变成|换|改|->|=>|→|to|for|with)\s*"

@@ -102,14 +102,19 @@ _OPPOSITE_CHARS = re.compile("[" + "".join(_OPPOSITE) + "]")
 _TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 _PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
-_VARIANT_TOKEN = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
+_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹)"
+_VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
                             r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
-_VARIANT_SIZE = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm)")
+_VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])")
 # a number and its measure word in an alias ("成犬20斤", "10公斤"): no word of the product's own
 _MEASURE_WORD = re.compile(r"\d+(?:\.\d+)?\s?(?:公斤|千克|毫升|毫安|厘米|毫米|平方|[斤升克寸米号瓦伏安匹码层件个只支包袋箱盒瓶罐台套把口])")
 # an alias that is a word of the kind and a size ("豆腐砂6L", "成犬3斤"): the word names the products of that kind
 _KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公斤|千克|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|"
                             r"ah|匹|p|号|层|件套?)")
+_SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)\s?"
+                            r"([\u4e00-\u9fff]{2,6})")
+# between two words of several products read together: nothing, 的, a space, one short word ("2.5平方的线红色")
+_JOINED = re.compile(r"[\s的]*(?:[\u4e00-\u9fff](?<![来要订拿配补整和跟与及或也还再]))?[\s的]*")
 _VARIANT_FILLER = frozenset({"号", "味", "装", "款", "型", "色", "那个", "这个", "要", "来", "的"})
 _SIZE_WORDS_CN: dict[str, str] = {}
 _NUMERALS = frozenset("零〇一二两俩三四五六七八九十百千万廿卅壹贰叁肆伍陆柒捌玖拾")
@@ -287,7 +292,8 @@ class ProductIndex:
             said = [_MEASURE_WORD.sub(" ", a) for a in said_whole]
             kinds.update(w for w in (*_CJK.findall(normalize(e.category)),
                                      *(w for a in said for w in _CJK.findall(a) if w in name),
-                                     *(f.group(1) for f in map(_KIND_AND_SIZE.fullmatch, said_whole) if f))
+                                     *(f.group(1) for f in map(_KIND_AND_SIZE.fullmatch, said_whole) if f),
+                                     *(f.group(1) for f in map(_SIZE_AND_KIND.fullmatch, said_whole) if f))
                          if len(w) >= 2 and w not in _GENERIC)
         labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
         kind_words = kinds - keys.keys()
@@ -463,7 +469,7 @@ class ProductIndex:
                 out += self._also(text, m, nxt)
                 continue
             last = out[-1] if out else None
-            if last is not None and len(last.skus) > 1 and re.fullmatch(r"[\s的]*", text[last.end:m.start]) \
+            if last is not None and len(last.skus) > 1 and _JOINED.fullmatch(text[last.end:m.start]) \
                     and 0 < len(set(last.skus) & base) < min(len(base), len(last.skus)):
                 out.pop()            # "白色的乳胶漆 18升": two words of several products, read together
                 base = set(last.skus) & base

@@ -24,6 +24,9 @@ CATALOGUE = [
     CatalogueEntry(sku="BR-L", name="羊毛刷 L", aliases=["羊毛刷L"], unit="把", category="工具"),
     CatalogueEntry(sku="PR-5", name="墙固底漆 5kg", aliases=["墙固5公斤"], unit="桶", category="辅料"),
     CatalogueEntry(sku="PR-20", name="墙固底漆 20kg", aliases=["墙固20公斤"], unit="桶", category="辅料"),
+    CatalogueEntry(sku="CB-16R", name="电缆 16A 红色", aliases=["16A红缆"], unit="卷", category="电缆"),
+    CatalogueEntry(sku="CB-16B", name="电缆 16A 蓝色", aliases=["16A蓝缆"], unit="卷", category="电缆"),
+    CatalogueEntry(sku="CB-32R", name="电缆 32A 红色", aliases=["32A红缆"], unit="卷", category="电缆"),
     CatalogueEntry(sku="RL-S", name="滚筒 短毛型", aliases=[], unit="个", category="工具"),
     CatalogueEntry(sku="RL-L", name="滚筒 长毛型", aliases=[], unit="个", category="工具"),
     CatalogueEntry(sku="PB-S", name="排笔 短毛型", aliases=[], unit="支", category="工具"),
@@ -95,3 +98,13 @@ def test_a_scale_word_after_lines_of_the_message_scales_those_lines(text: str, e
 def test_a_scale_word_alone_scales_the_cart() -> None:
     result = parse("数量翻倍")
     assert result.slots.items == [] and [e.op for e in result.slots.edits] == ["scale"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("电缆 16A 红色 25卷", {"CB-16R": 25}),                 # 16A is a rating, not 16 of something
+    ("16A的缆红色10卷", {"CB-16R": 10}),                    # two words of several products read together
+    ("要蓝色的电缆 十五卷 别搞错了", {"CB-16B": 15}),          # 别搞错 takes nothing out
+])
+def test_ratings_joined_words_and_a_warning_that_is_no_removal(text: str, expected: dict[str, int]) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == expected and result.slots.removed == []
