@@ -60,6 +60,7 @@ class Router:
         self.staff_phrases: dict[str, Handler] = {}
         self.staff_anywhere: set[str] = set()
         self.staff_patterns: list[tuple[re.Pattern[str], Handler]] = []
+        self.staff_words: Handler | None = None     # staff commands in words (nlu.staff_commands), one handler
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -108,6 +109,14 @@ class Router:
             return fn
         return deco
 
+    def staff_command(self, fn: Handler) -> Handler:
+        """The handler of staff commands in words ("把合肥新锐那单批了", a typed SO-/QF- number): called when
+        ``nlu.staff_commands.parse_staff_command`` reads the message, after the phrases and patterns."""
+        if self.staff_words is not None:
+            raise ValueError(f"{self.name} has a staff command handler already")
+        self.staff_words = fn
+        return fn
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -118,4 +127,8 @@ class Router:
                 raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
             mine.update(theirs)
         self.staff_patterns.extend(other.staff_patterns)
+        if other.staff_words is not None:
+            if self.staff_words is not None:
+                raise ValueError(f"{other.name} redefines the staff command handler")
+            self.staff_words = other.staff_words
         self.staff_anywhere |= other.staff_anywhere

@@ -25,6 +25,7 @@ from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_
 from handlers.router import READ_ONLY_INTENTS, Router, normalize_phrase, parse_payload, payload
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
+from nlu.staff_commands import parse_staff_command
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +169,8 @@ class ConversationService:
             for shape, handler in r.staff_patterns:
                 if shape.search(inbound.text.strip()):
                     return await handler(ctx)
+            if r.staff_words is not None and parse_staff_command(inbound.text) is not None:
+                return await r.staff_words(ctx)
         ctx.parsed = await parse_message(ctx)
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:

@@ -182,6 +182,15 @@ async def get_claim(uow: AbstractUnitOfWork, actor: Actor, claim_id: int) -> Exp
     return claim
 
 
+async def get_claim_by_number(uow: AbstractUnitOfWork, actor: Actor, number: str) -> ExpenseClaim:
+    """A claim by its FY- number, as ``get_claim``: its dealer's users, or staff deciding claims."""
+    async with uow:
+        claim = await uow.expense_claims.get_by(number=number.strip().upper())
+    if claim is None or claim.id is None:
+        raise _claim_not_found(number)
+    return await get_claim(uow, actor, claim.id)
+
+
 # --- staff tasks ----------------------------------------------------------------------------------------
 
 TEAM_PERMISSION: dict[str, Permission] = {Role.FINANCE.value: Permission.ACCOUNT_POST}

@@ -27,10 +27,12 @@ def all_routers() -> list[Router]:
         sellout,
         settings,
         staff,
+        staff_queues,
+        staff_words,
         statements,
         stock,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, settings, reports, privacy, statements, credit,
+                               contracts, campaigns, apply, faq, staff, staff_queues, staff_words, settings, reports, privacy, statements, credit,
                                finance, payments)]

@@ -70,7 +70,7 @@ from core.ticket_flow import allowed_actions as ticket_actions
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows.finance import finance_today, offset_arg, page_of, page_where, pager_row, remember_pages
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
 from handlers.messages import Button, InboundKind, Reply
@@ -94,6 +94,7 @@ QUEUE_MAX = 200         # items of one kind a list pages through
 DESK_LIMIT = 10         # orders per column of the order desk / tickets in the ticket list
 TOP_ITEMS = 3           # items named per line of /today
 EXPIRY_DAYS = 7
+PHOTOS_SHOWN = 3        # ticket photos sent as images with the card
 STATS_DAYS = 90         # after-sales statistics window in chat
 
 # Carriers offered as buttons: (stored name, English label). The last button is "other" (typed).
@@ -251,18 +252,6 @@ i18n.register({
     "staff.btn.dispatch": ("🚚 发货", "🚚 Dispatch"),
     "staff.mat.dispatched": ("🚚 物料已发货 #{id} {name} ×{qty}（{code}），剩余库存 {stock}",
                              "🚚 Material dispatched #{id} {name} x{qty} ({code}); {stock} left in stock"),
-    # today
-    "staff.today.title": ("📋 今日待办（{date}）", "📋 Today ({date})"),
-    "staff.today.nothing": ("今天没有需要您处理的事项。", "Nothing waits for you today."),
-    "staff.today.approve": ("待审批订单：{n}", "Orders to approve: {n}"),
-    "staff.today.allocate": ("待配货：{n}", "To allocate: {n}"),
-    "staff.today.ship": ("待发货：{n}", "To ship: {n}"),
-    "staff.today.tickets": ("售后工单：{n}（⏰ 超时 {late}）", "Open tickets: {n} (⏰ {late} past SLA)"),
-    "staff.today.applications": ("入驻申请：{n}", "Dealer applications: {n}"),
-    "staff.today.quals": ("待审核资质：{n}", "Documents to review: {n}"),
-    "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
-    "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
-    "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
 })
 
 
@@ -327,7 +316,7 @@ async def _person(ctx: Ctx, label: str | None) -> str:
     return rest or label
 
 
-def _drop_pending(ctx: Ctx) -> None:
+def drop_pending(ctx: Ctx) -> None:
     """A new staff button abandons a half-typed reason/comment of this flow (so a stray text later
     does not reject the wrong thing); other flows' dialogs are left alone."""
     if ctx.dialog.state in TEXT_STATES:
@@ -384,13 +373,13 @@ def decision_buttons(lang: str, kind: str, ref: str | int, version: int | None =
 
 @router.button("staff.abort")
 async def abort(ctx: Ctx) -> list[Reply]:
-    _drop_pending(ctx)
+    drop_pending(ctx)
     return [Reply(text=ctx.t("staff.aborted"))]
 
 
 # --- orders: approval ------------------------------------------------------------------------------
 
-async def _order_line(ctx: Ctx, order: Order) -> str:
+async def order_line(ctx: Ctx, order: Order) -> str:
     async with ctx.uow() as uow:
         dealer = await uow.dealers.get(order.dealer_id)
     return ctx.t("staff.order.line", number=order.number, dealer=dealer.name if dealer else order.dealer_id,
@@ -410,14 +399,14 @@ async def _order_taken(ctx: Ctx, number: str, action: OrderAction, prompt_ref: s
 @router.button("staff.order.approve")
 async def approve_order(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_APPROVE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
     cmd = order_cases.ApproveOrder(number=number, expected_version=_version_arg(ctx, 1))
     try:
         order = await order_cases.approve_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.APPROVE, prompt_ref, exc)
-    line = await _order_line(ctx, order)
+    line = await order_line(ctx, order)
     buttons = []
     if OrderAction.ALLOCATE.value in order_actions(order, ctx.actor):
         buttons.append([_b(ctx, "staff.btn.allocate", "staff.alloc", number)])
@@ -428,7 +417,7 @@ async def approve_order(ctx: Ctx) -> list[Reply]:
 @router.button("staff.order.reject")
 async def reject_order_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_APPROVE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
     if order.status not in ORDER_TRANSITIONS[OrderAction.REJECT].sources and order.events:
@@ -444,7 +433,7 @@ async def _reject_order(ctx: Ctx, number: str, reason: str, version: int | None,
         order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc)
-    text = ctx.t("staff.order.rejected", line=await _order_line(ctx, order), reason=mask_text(reason))
+    text = ctx.t("staff.order.rejected", line=await order_line(ctx, order), reason=mask_text(reason))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
 
@@ -547,7 +536,7 @@ def _needs(order: Order) -> dict[str, int]:
 @router.button("staff.alloc")
 async def allocate_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_ALLOCATE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number = _arg(ctx, 0)
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
     if order.status not in ORDER_TRANSITIONS[OrderAction.ALLOCATE].sources:
@@ -573,14 +562,14 @@ async def allocate_ask(ctx: Ctx) -> list[Reply]:
 @router.button("staff.alloc.wh")
 async def allocate(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_ALLOCATE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number, warehouse_id, prompt_ref = _arg(ctx, 0), _int_arg(ctx, 1), ctx.inbound.message_ref
     cmd = order_cases.AllocateOrder(number=number, warehouse_id=warehouse_id or None)
     try:
         order = await order_cases.allocate_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.ALLOCATE, prompt_ref, exc)
-    line = await _order_line(ctx, order)
+    line = await order_line(ctx, order)
     if order.status == OrderStatus.IN_PRODUCTION:
         text = ctx.t("staff.order.produced", line=line)
         return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
@@ -595,7 +584,7 @@ async def allocate(ctx: Ctx) -> list[Reply]:
 @router.button("staff.ship")
 async def ship_ask_carrier(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_SHIP)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number = _arg(ctx, 0)
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
     if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
@@ -645,6 +634,15 @@ async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
     data = dict(ctx.dialog.data)
     ctx.idle()
     number, carrier, prompt_ref = str(data.get("ref", "")), str(data.get("carrier", "")), str(data.get("prompt", ""))
+    return await ship(ctx, number, carrier, tracking, prompt_ref)
+
+
+def valid_tracking(tracking: str) -> bool:
+    return bool(_TRACKING_RE.match(tracking))
+
+
+async def ship(ctx: Ctx, number: str, carrier: str, tracking: str, prompt_ref: str) -> list[Reply]:
+    """Ship ``number`` (the tracking number already checked); also the confirm of "SO-… 发货 德邦 DP123456"."""
     cmd = order_cases.ShipOrder(number=number, carrier=carrier, tracking_no=tracking)
     try:
         order = await order_cases.ship_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
@@ -652,7 +650,7 @@ async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
         return await _order_taken(ctx, number, OrderAction.SHIP, prompt_ref, exc)
     except DomainError as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    text = ctx.t("staff.order.shipped", line=await _order_line(ctx, order),
+    text = ctx.t("staff.order.shipped", line=await order_line(ctx, order),
                  carrier=_carrier_label(ctx.lang, carrier), tracking=tracking)
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 
@@ -683,7 +681,7 @@ async def _dealer_taken(ctx: Ctx, dealer: Dealer, prompt_ref: str, error: Domain
 @router.button("staff.dealer.approve")
 async def approve_dealer(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.DEALER_REVIEW)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     dealer, prompt_ref = await _dealer_by_code(ctx), ctx.inbound.message_ref
     assert dealer.id is not None
     try:
@@ -699,7 +697,7 @@ async def approve_dealer(ctx: Ctx) -> list[Reply]:
 @router.button("staff.dealer.reject")
 async def reject_dealer_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.DEALER_REVIEW)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     dealer, prompt_ref = await _dealer_by_code(ctx), ctx.inbound.message_ref
     if dealer.status != DealerStatus.UNDER_REVIEW:
         return await _dealer_taken(ctx, dealer, prompt_ref,
@@ -797,7 +795,7 @@ async def _qual_taken(ctx: Ctx, qual_id: int, prompt_ref: str, error: DomainErro
 @router.button("staff.qual.approve")
 async def approve_qual(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.DEALER_REVIEW)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     qual_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
     try:
         doc = await qualifications.approve_qualification(ctx.uow(), ctx.actor,
@@ -812,7 +810,7 @@ async def approve_qual(ctx: Ctx) -> list[Reply]:
 @router.button("staff.qual.reject")
 async def reject_qual_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.DEALER_REVIEW)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     qual_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
     doc, _ = await _qual_with_dealer(ctx, qual_id)
     if doc.status != ReviewStatus.PENDING:
@@ -884,7 +882,7 @@ async def _mat_taken(ctx: Ctx, request_id: int, prompt_ref: str, error: DomainEr
 @router.button("staff.mat.approve")
 async def approve_mat(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.MATERIAL_APPROVE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
     try:
         request = await materials.approve_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
@@ -899,7 +897,7 @@ async def approve_mat(ctx: Ctx) -> list[Reply]:
 @router.button("staff.mat.reject")
 async def reject_mat_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.MATERIAL_APPROVE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
     request, _, _ = await _mat_with_context(ctx, request_id)
     if request.status != RequestStatus.PENDING:
@@ -1015,42 +1013,6 @@ def _ticket_mark(ticket: Ticket, now: datetime) -> str:
     return "⏰ " if is_sla_breached(ticket, now) else ""
 
 
-@router.button("staff.tickets")
-async def ticket_list(ctx: Ctx) -> list[Reply]:
-    if (refusal := require_bound(ctx)) is not None:
-        return refusal
-    require(ctx.actor, P.TICKET_HANDLE)
-    now = ctx.deps.clock.now()
-    async with ctx.uow() as uow:
-        tickets = await uow.tickets.list(status__in=sorted(ACTIVE_STATUSES), order_by="sla_due_at")
-        dealers = {d.id: d for d in await uow.dealers.list(id__in=[t.dealer_id for t in tickets])}
-    if not tickets:
-        return [Reply(text=ctx.t("staff.tickets.empty"))]
-    tickets.sort(key=lambda t: (not is_sla_breached(t, now), t.sla_due_at or now))
-    late = sum(1 for t in tickets if is_sla_breached(t, now))
-    offset = offset_arg(ctx)
-    shown = page_of(tickets, offset, DESK_LIMIT)
-    offset = tickets.index(shown[0])
-    lines = [ctx.t("staff.tickets.title", open=len(tickets), late=late)]
-    if len(tickets) > DESK_LIMIT:
-        lines.append(page_where(ctx, offset, len(shown), len(tickets)))
-    buttons: list[list[Button]] = []
-    for ticket in shown:
-        dealer = dealers.get(ticket.dealer_id)
-        status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
-        parts = [ticket.number, dealer.name if dealer else "", ticket.sku or ""]
-        lines.append((_ticket_mark(ticket, now) or "· ") + " ".join(p for p in parts if p)
-                     + f"（{status}）{mask_text(ticket.description)[:30]}")
-        row = [Button(f"{_ticket_mark(ticket, now)}{ticket.number}", payload("staff.ticket.detail", ticket.number))]
-        if ticket.status == TicketStatus.OPEN:
-            row.append(_b(ctx, "staff.btn.accept", "staff.ticket.accept", ticket.number))
-        buttons.append(row)
-    if pager := pager_row(ctx, "staff.tickets", offset, len(tickets), DESK_LIMIT):
-        buttons.append(pager)
-    buttons.append([_b(ctx, "staff.btn.stats", "staff.ticket.stats")])
-    return [Reply(text="\n".join(lines), buttons=buttons)]
-
-
 def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
     keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
             TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
@@ -1100,7 +1062,21 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
     buttons = _ticket_buttons(ctx, ticket)
     if ticket.customer_name or ticket.customer_phone:
         buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [*await _photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
+
+
+async def _photo_replies(ctx: Ctx, refs: Sequence[str]) -> list[Reply]:
+    """The ticket's photos as images before its card (the first few; where the files can be read)."""
+    read = ctx.deps.read_file
+    out: list[Reply] = []
+    if read is None:
+        return out
+    for ref in list(refs)[:PHOTOS_SHOWN]:
+        try:
+            out.append(Reply(image=await read(ref), image_name=ref.rsplit("/", 1)[-1] or "photo.jpg"))
+        except (OSError, LookupError, ValueError):       # a missing file: the card still says how many there are
+            continue
+    return out
 
 
 async def _ticket_taken(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str,
@@ -1138,7 +1114,7 @@ async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: 
 @router.button("staff.ticket.accept", "staff.ticket.start", "staff.ticket.close")
 async def ticket_step(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.TICKET_HANDLE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     action = TicketAction(ctx.inbound.payload.split("|")[1].rpartition(".")[2])
     return await _ticket_move(ctx, _arg(ctx, 0), action, ctx.inbound.message_ref)
 
@@ -1146,7 +1122,7 @@ async def ticket_step(ctx: Ctx) -> list[Reply]:
 @router.button("staff.ticket.comment", "staff.ticket.resolve", "staff.ticket.reject", "staff.ticket.info")
 async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.TICKET_HANDLE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
     which = ctx.inbound.payload.split("|")[1].rpartition(".")[2]
     ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
@@ -1215,7 +1191,7 @@ async def approvals(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal
     _require_any(ctx, P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE)
-    _drop_pending(ctx)
+    drop_pending(ctx)
     perms = ctx.actor.permissions
     waiting: list[tuple[str, Any]] = []
     counts = {"orders": 0, "dealers": 0, "quals": 0, "mats": 0}
@@ -1317,85 +1293,3 @@ async def _approval_item(ctx: Ctx, kind: str, thing: Any) -> Reply | None:
         if material is None or dealer is None or thing.id is None:
             return None
         return Reply(text=_mat_prompt_text(ctx, thing, material, dealer), buttons=decision_buttons(lang, "mat", thing.id))
-
-
-# --- today -----------------------------------------------------------------------------------------
-
-def _top(lines: list[str], names: Sequence[str]) -> None:
-    lines.extend(f"  · {name}" for name in names[:TOP_ITEMS])
-
-
-@router.command("today")
-@router.button("staff.today")
-@router.staff_phrase("今天", "待办", "待处理", "today",
-                     anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
-                               "what's waiting", "what is waiting"))
-async def today(ctx: Ctx) -> list[Reply]:
-    if (refusal := require_bound(ctx)) is not None:
-        return refusal
-    if not ctx.is_staff:
-        raise PermissionDenied()
-    _drop_pending(ctx)
-    perms, clock, lang = ctx.actor.permissions, ctx.deps.clock, ctx.lang
-    now, day = clock.now(), clock.today()
-    lines = [ctx.t("staff.today.title", date=day.isoformat())]
-    buttons: list[list[Button]] = []
-    anything = False
-    async with ctx.uow() as uow:
-        if P.ORDER_APPROVE in perms:
-            n = await uow.orders.count(status=OrderStatus.SUBMITTED)
-            lines.append(ctx.t("staff.today.approve", n=n))
-            orders = await uow.orders.list(status=OrderStatus.SUBMITTED, order_by="created_at", limit=TOP_ITEMS)
-            _top(lines, [f"{o.number} {fmt_cny(o.total)}" for o in orders])
-            anything = anything or bool(n)
-        if P.ORDER_ALLOCATE in perms:
-            n = await uow.orders.count(status__in=[OrderStatus.APPROVED, OrderStatus.IN_PRODUCTION])
-            lines.append(ctx.t("staff.today.allocate", n=n))
-            anything = anything or bool(n)
-        if P.ORDER_SHIP in perms:
-            n = await uow.orders.count(status=OrderStatus.ALLOCATED)
-            lines.append(ctx.t("staff.today.ship", n=n))
-            anything = anything or bool(n)
-        if P.TICKET_HANDLE in perms:
-            active = sorted(ACTIVE_STATUSES)
-            n = await uow.tickets.count(status__in=active)
-            n_late = await uow.tickets.count(status__in=active, sla_due_at__lt=now)
-            lines.append(ctx.t("staff.today.tickets", n=n, late=n_late))
-            late = await uow.tickets.list(status__in=active, sla_due_at__lt=now, order_by="sla_due_at",
-                                          limit=TOP_ITEMS)
-            _top(lines, [f"⏰ {t.number} {mask_text(t.description)[:20]}" for t in late])
-            anything = anything or bool(n)
-        if P.DEALER_REVIEW in perms:
-            n = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)
-            lines.append(ctx.t("staff.today.applications", n=n))
-            applicants = await uow.dealers.list(status=DealerStatus.UNDER_REVIEW, order_by="status_changed_at",
-                                                limit=TOP_ITEMS)
-            _top(lines, [f"{d.code} {d.name}" for d in applicants])
-            pending = await uow.qualifications.count(status=ReviewStatus.PENDING)
-            lines.append(ctx.t("staff.today.quals", n=pending))
-            anything = anything or bool(n) or bool(pending)
-        if P.MATERIAL_APPROVE in perms:
-            n = await uow.material_requests.count(status=RequestStatus.PENDING)
-            lines.append(ctx.t("staff.today.materials", n=n))
-            anything = anything or bool(n)
-    if P.DEALER_REVIEW in perms:
-        soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_DAYS, day)
-        lines.append(ctx.t("staff.today.expiring", days=EXPIRY_DAYS, n=len(soon)))
-        _top(lines, [ctx.t("staff.today.expiry_item", code=e.dealer.code, doc=i18n.pick(lang, e.label_zh, e.label_en),
-                           date=e.qualification.expires_on.isoformat() if e.qualification.expires_on else "",
-                           left=e.days_left) for e in soon])
-        anything = anything or bool(soon)
-    money_lines, money_buttons, money_waiting = await finance_today(ctx)
-    lines.extend(money_lines)
-    buttons.extend(money_buttons)
-    anything = anything or money_waiting
-    if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE} & perms:
-        buttons.append([_b(ctx, "staff.btn.approvals", "staff.approvals")])
-    if {P.ORDER_ALLOCATE, P.ORDER_SHIP} & perms:
-        buttons.append([_b(ctx, "staff.btn.desk", "staff.orders")])
-    if P.TICKET_HANDLE in perms:
-        buttons.append([_b(ctx, "staff.btn.tickets", "staff.tickets")])
-    buttons.append([_b(ctx, "staff.btn.menu", "menu")])
-    if not anything:
-        lines.append(ctx.t("staff.today.nothing"))
-    return [Reply(text="\n".join(lines), buttons=buttons)]

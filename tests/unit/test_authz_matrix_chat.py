@@ -166,6 +166,24 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ACCOUNT_POST, "adj.acct", args=("prepayment",)),
     **staff(P.ACCOUNT_POST, "fin.fr.list", args=("0",)),
     **staff(P.ACCOUNT_POST, "fin.fr.ok", "fin.fr.no", args=("{fr}",)),
+    # every role's queues (handlers.flows.staff_queues), a page with a dealer / status filter
+    **staff(P.ORDER_APPROVE, "q.approve", args=("0",)),
+    **staff(P.ORDER_ALLOCATE, "q.allocate", args=("0", "{dealer}", "approved")),
+    **staff(P.ORDER_SHIP, "q.ship", args=("0",)),
+    **staff(P.TICKET_HANDLE, "q.tickets", args=("0", "{dealer}", "late")),
+    **staff(P.QUALITY_HANDLE, "q.quality", args=("0", "0", "new")),
+    **staff(P.DEALER_REVIEW, "q.applications", "q.documents", args=("0",)),
+    **staff(P.DEALER_WRITE, "q.questions", args=("0",)),
+    **staff(P.MATERIAL_APPROVE, "q.materials", args=("0", "{dealer}")),
+    **staff(P.CAMPAIGN_WRITE, "q.reports", args=("0",)),
+    "q.claims": Rule("staff", ("0",), P.CAMPAIGN_WRITE, also=P.ACCOUNT_POST),
+    # staff words (handlers.flows.staff_words): the cards and confirms they lead to
+    **staff(P.QUALITY_HANDLE, "staff.qf.detail", args=("{qf}",)),
+    **staff(P.QUALITY_HANDLE, "staff.qf.set", args=("{qf}", "investigating")),
+    "staff.claim": Rule("staff", ("FY-20261126-0001",), P.CAMPAIGN_WRITE, also=P.ACCOUNT_POST),
+    **staff(P.ORDER_SHIP, "staff.shipw", args=("n0nce",)),
+    **staff(P.TICKET_HANDLE, "staff.tnew", args=("{dealer}",)),
+    **staff(P.TICKET_HANDLE, "staff.tnew.ok", args=("n0nce",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
     # applicant's / dealer's contact phones for reviewers
     "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),

@@ -1,0 +1,374 @@
+"""Every staff role's queues in chat: /today (counts first, then the most urgent items) and one list per queue,
+a page at a time, filtered by dealer and status. What waits comes from ``core.services.queues`` (the back
+office shows the same queues from the same use case).
+
+Payloads (``q.<queue>|<offset>|<dealer id or 0>|<status or empty>``; checked again by the use case)::
+
+    q.approve  q.allocate  q.ship  q.tickets  q.quality  q.applications  q.documents  q.questions
+    q.materials  q.reports  q.claims          staff.today (/today)     staff.tickets (= q.tickets)
+
+Typed: ``/tickets 合肥新锐``, ``/tickets 超时``, ``/qf 调查中``, ``/questions``, ``/materials``, ``/campaign_reports``,
+``/applications``, ``/documents``, ``/to_approve``, ``/to_allocate``, ``/to_ship``, ``/claims_queue``; the words
+after the command name a dealer (code or part of the name: several matches are asked back with buttons)
+and a status (``nlu.staff_commands.parse_queue_filter``). ``下一页`` / ``上一页`` page the last list shown.
+Finance's own lists (disputes, rebates, refunds, bank rows, credit) stay in ``handlers.flows.finance`` and
+friends; /today counts them from the same use case and links to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from core.errors import PermissionDenied
+from core.services import qualifications
+from core.services.dealers import list_dealers
+from core.services.queues import (
+    QUEUE_LABELS,
+    STATUS_FILTER_LABELS,
+    STATUS_FILTERS,
+    Queue,
+    QueueCount,
+    QueueFilter,
+    QueueItem,
+    QueuePage,
+    may_see,
+    queue_page,
+    waiting_counts,
+)
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows.finance import remember_pages
+from handlers.flows.menu import require_bound
+from handlers.flows.staff import drop_pending
+from handlers.messages import Button, Reply
+from handlers.router import Router, payload
+from nlu.staff_commands import parse_queue_filter
+
+router = Router(name=__name__)
+
+P = Permission
+PAGE = 10               # items per screen of a queue
+TOP = 3                 # items named per line of /today
+EXPIRY_DAYS = 7
+MAX_DEALER_CHOICES = 6
+
+# the queues listed here generically (finance's lists live in their own flows)
+LISTED: tuple[Queue, ...] = (Queue.APPROVE, Queue.ALLOCATE, Queue.SHIP, Queue.TICKETS, Queue.QUALITY,
+                             Queue.APPLICATIONS, Queue.DOCUMENTS, Queue.QUESTIONS, Queue.MATERIALS, Queue.REPORTS,
+                             Queue.CLAIMS)
+COMMANDS: dict[Queue, str] = {
+    Queue.APPROVE: "to_approve", Queue.ALLOCATE: "to_allocate", Queue.SHIP: "to_ship", Queue.TICKETS: "tickets",
+    Queue.QUALITY: "qf", Queue.APPLICATIONS: "applications", Queue.DOCUMENTS: "documents",
+    Queue.QUESTIONS: "questions", Queue.MATERIALS: "materials", Queue.REPORTS: "campaign_reports",
+    Queue.CLAIMS: "claims_queue",
+}
+# /today's line per queue (i18n key with {n}, and {late} for tickets)
+TODAY_LINES: dict[Queue, str] = {
+    Queue.APPROVE: "staff.today.approve", Queue.ALLOCATE: "staff.today.allocate", Queue.SHIP: "staff.today.ship",
+    Queue.TICKETS: "staff.today.tickets", Queue.QUALITY: "staff.today.quality",
+    Queue.APPLICATIONS: "staff.today.applications", Queue.DOCUMENTS: "staff.today.quals",
+    Queue.QUESTIONS: "staff.today.questions", Queue.MATERIALS: "staff.today.materials",
+    Queue.REPORTS: "staff.today.reports", Queue.CLAIMS: "fin.today.claims", Queue.DISPUTES: "fin.today.disputes",
+    Queue.REBATES: "fin.today.rebates", Queue.REFUNDS: "fin.today.requests", Queue.BANK: "fin.today.bank",
+    Queue.CREDIT: "fin.today.credit",
+}
+# /today's button to each list: (label key, action, args)
+TODAY_BUTTONS: dict[Queue, tuple[str, str, tuple[str | int, ...]]] = {
+    Queue.TICKETS: ("staff.btn.tickets", "q.tickets", (0,)),
+    Queue.QUALITY: ("q.btn.quality", "q.quality", (0,)),
+    Queue.APPLICATIONS: ("q.btn.applications", "q.applications", (0,)),
+    Queue.DOCUMENTS: ("q.btn.documents", "q.documents", (0,)),
+    Queue.QUESTIONS: ("q.btn.questions", "q.questions", (0,)),
+    Queue.MATERIALS: ("q.btn.materials", "q.materials", (0,)),
+    Queue.REPORTS: ("q.btn.reports", "q.reports", (0,)),
+    Queue.CLAIMS: ("fin.btn.claims", "q.claims", (0,)),
+    Queue.DISPUTES: ("fin.btn.disputes", "stmt.disputes", ()),
+    Queue.REBATES: ("fin.btn.rebates", "fin.rb.list", (0,)),
+    Queue.REFUNDS: ("fin.btn.requests", "fin.fr.list", (0,)),
+    Queue.BANK: ("fin.btn.bank", "fin.bk.list", (0,)),
+    Queue.CREDIT: ("fin.btn.credit", "cr.list", ()),
+}
+
+i18n.register({
+    "staff.today.title": ("📋 今日待办（{date}）", "📋 Today ({date})"),
+    "staff.today.nothing": ("今天没有需要您处理的事项。", "Nothing waits for you today."),
+    "staff.today.approve": ("待审批订单：{n}", "Orders to approve: {n}"),
+    "staff.today.allocate": ("待配货：{n}", "To allocate: {n}"),
+    "staff.today.ship": ("待发货：{n}", "To ship: {n}"),
+    "staff.today.tickets": ("售后工单：{n}（⏰ 超时 {late}）", "Open tickets: {n} (⏰ {late} past SLA)"),
+    "staff.today.quality": ("质量反馈待处理：{n}", "Quality reports open: {n}"),
+    "staff.today.applications": ("入驻申请：{n}", "Dealer applications: {n}"),
+    "staff.today.quals": ("待审核资质：{n}", "Documents to review: {n}"),
+    "staff.today.questions": ("待答复咨询：{n}", "Questions to answer: {n}"),
+    "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
+    "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
+    "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
+    "staff.today.reports": ("待审核活动报告：{n}", "Campaign reports to review: {n}"),
+    "q.btn.quality": ("⚠️ 质量反馈", "⚠️ Quality reports"),
+    "q.btn.applications": ("📝 入驻申请", "📝 Applications"),
+    "q.btn.documents": ("📑 资质审核", "📑 Documents"),
+    "q.btn.questions": ("🙋 待答复咨询", "🙋 Questions"),
+    "q.btn.materials": ("🎁 物料申请", "🎁 Materials"),
+    "q.btn.reports": ("📣 活动报告", "📣 Campaign reports"),
+    "q.btn.all_status": ("全部状态", "Any status"),
+    "q.btn.all_dealers": ("✖ 全部经销商", "✖ All dealers"),
+    "q.btn.answer": ("✍️ 回复 #{id}", "✍️ Answer #{id}"),
+    "q.btn.rv_ok": ("✅ {dealer}", "✅ {dealer}"),
+    "q.btn.rv_no": ("↩️ 退回", "↩️ Turn down"),
+    "q.head": ("{label}：{n} 条{filters}", "{label}: {n}{filters}"),
+    "q.head.filtered": ("（共 {all} 条，筛选：{what}）", " (of {all}; filter: {what})"),
+    "q.empty": ("{label}：目前没有待处理的事项{filters}。", "{label}: nothing waits{filters}."),
+    "q.which_dealer": ("“{text}”对应多家经销商，请选择：", "\"{text}\" fits several dealers; choose one:"),
+    "q.no_dealer": ("没有找到经销商“{text}”，以下是全部：", "No dealer matches \"{text}\"; here is everything:"),
+    "q.not_yours": ("这个列表不在您的职责范围内。", "This list is not part of your job."),
+})
+
+
+def _item_line(ctx: Ctx, item: QueueItem) -> str:
+    """One line of a list or of /today."""
+    mark = "⏰ " if item.late else ""
+    q = item.queue
+    if q in (Queue.APPROVE, Queue.ALLOCATE, Queue.SHIP, Queue.TICKETS, Queue.QUALITY):
+        text = f"{item.ref} {item.dealer_name} {item.summary}"
+    elif q == Queue.APPLICATIONS:
+        text = f"{item.ref} {item.dealer_name} {item.summary}"
+    elif q == Queue.BANK:
+        text = f"#{item.ref} {item.summary}"
+    elif q in (Queue.DOCUMENTS, Queue.MATERIALS):
+        text = f"#{item.ref} {item.dealer_code or item.dealer_name} {item.summary}"
+    elif q == Queue.QUESTIONS:
+        text = f"#{item.ref} {item.dealer_name}：{item.summary}"
+    elif q in (Queue.CLAIMS, Queue.CREDIT, Queue.REFUNDS):
+        text = f"{item.ref} {item.dealer_code} {item.summary}"
+    else:
+        text = f"{item.dealer_code} {item.summary}"
+    if q in STATUS_FILTERS or q in (Queue.ALLOCATE,):
+        text += f"（{ctx.pick(*item.status_label)}）"
+    return mark + " ".join(text.split())
+
+
+def _open_buttons(ctx: Ctx, item: QueueItem) -> list[Button]:
+    """The button(s) that open an item's card (or act on it, where the list is the card)."""
+    q, ref, mark = item.queue, item.ref, "⏰ " if item.late else ""
+    if q in (Queue.APPROVE, Queue.ALLOCATE, Queue.SHIP):
+        action = {Queue.APPROVE: "staff.order.detail", Queue.ALLOCATE: "staff.alloc", Queue.SHIP: "staff.ship"}[q]
+        icon = {Queue.APPROVE: "🧾", Queue.ALLOCATE: "📦", Queue.SHIP: "🚚"}[q]
+        return [Button(f"{icon} {ref}", payload(action, ref))]
+    if q == Queue.TICKETS:
+        row = [Button(f"{mark}{ref}", payload("staff.ticket.detail", ref))]
+        if item.status == "open":
+            row.append(Button(ctx.t("staff.btn.accept"), payload("staff.ticket.accept", ref)))
+        return row
+    if q == Queue.QUALITY:
+        return [Button(f"⚠️ {ref}", payload("staff.qf.detail", ref))]
+    if q == Queue.APPLICATIONS:
+        return [Button(f"📝 {ref} {item.dealer_name}"[:40], payload("staff.dealer.detail", ref))]
+    if q == Queue.DOCUMENTS:
+        return [Button(f"📑 #{ref} {item.dealer_code}", payload("staff.qual.detail", ref))]
+    if q == Queue.QUESTIONS:
+        return [Button(ctx.t("q.btn.answer", id=ref), payload("faq.ans", ref))]
+    if q == Queue.MATERIALS:
+        return [Button(f"🎁 #{ref} {item.dealer_code}", payload("staff.mat.detail", ref))]
+    if q == Queue.REPORTS:
+        campaign_id, _, dealer_id = ref.partition(":")
+        return [Button(ctx.t("q.btn.rv_ok", dealer=item.dealer_code), payload("camp.rv", campaign_id, dealer_id, 1)),
+                Button(ctx.t("q.btn.rv_no"), payload("camp.rv", campaign_id, dealer_id, 0))]
+    if q == Queue.CLAIMS:
+        return [Button(f"🧾 {ref}", payload("staff.claim", ref))]
+    return []
+
+
+def _filter_text(ctx: Ctx, page: QueuePage, dealer_label: str) -> str:
+    parts = []
+    if page.filter.dealer_id is not None:
+        parts.append(dealer_label)
+    if page.filter.status:
+        parts.append(ctx.pick(*STATUS_FILTER_LABELS.get(page.filter.status, (page.filter.status,) * 2)))
+    return "、".join(parts)
+
+
+def _q_payload(queue: Queue, offset: int, wanted: QueueFilter) -> str:
+    return payload(f"q.{queue.value}", offset, wanted.dealer_id or 0, wanted.status or "")
+
+
+async def show_queue(ctx: Ctx, queue: Queue, wanted: QueueFilter, offset: int = 0, lead: str = "") -> list[Reply]:
+    """One page of ``queue`` with its filter: lines, a button per item, the status filters, ◀ ▶."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not ctx.is_staff or not may_see(ctx.actor, queue):
+        raise PermissionDenied()
+    drop_pending(ctx)
+    page = await queue_page(ctx.uow(), ctx.actor, queue, ctx.deps.clock, filter=wanted, offset=offset, limit=PAGE)
+    label = ctx.pick(*QUEUE_LABELS[queue])
+    dealer_label = ""
+    if page.filter.dealer_id is not None:
+        dealer_label = next((i.dealer for i in page.items), "") or await _dealer_label(ctx, page.filter.dealer_id)
+    what = _filter_text(ctx, page, dealer_label)
+    filters = ctx.t("q.head.filtered", all=page.unfiltered, what=what) if what else ""
+    buttons: list[list[Button]] = []
+    lines = [lead] if lead else []
+    if not page.items:
+        lines.append(ctx.t("q.empty", label=label, filters=filters))
+    else:
+        lines.append(ctx.t("staff.tickets.title", open=page.total, late=page.late) + filters
+                     if queue == Queue.TICKETS else ctx.t("q.head", label=label, n=page.total, filters=filters))
+        if page.total > page.limit:
+            lines.append(ctx.t("page.where", first=page.offset + 1, last=page.offset + len(page.items),
+                               total=page.total))
+        for item in page.items:
+            lines.append(("" if item.late else "· ") + _item_line(ctx, item))
+            if row := _open_buttons(ctx, item):
+                buttons.append(row)
+    pager: list[Button] = []
+    prev = _q_payload(queue, max(0, page.offset - page.limit), page.filter) if page.has_prev else ""
+    nxt = _q_payload(queue, page.offset + page.limit, page.filter) if page.has_next else ""
+    if prev:
+        pager.append(Button(ctx.t("page.prev"), prev))
+    if nxt:
+        pager.append(Button(ctx.t("page.next"), nxt))
+    remember_pages(ctx, prev=prev, next=nxt)
+    if pager:
+        buttons.append(pager)
+    statuses = STATUS_FILTERS.get(queue, ())
+    if statuses:
+        row = [Button(("☑️ " if page.filter.status == s else "") + ctx.pick(*STATUS_FILTER_LABELS[s]),
+                      _q_payload(queue, 0, QueueFilter(page.filter.dealer_id, s))) for s in statuses]
+        if page.filter.status:
+            row.append(Button(ctx.t("q.btn.all_status"), _q_payload(queue, 0, QueueFilter(page.filter.dealer_id))))
+        buttons.extend(row[i:i + 3] for i in range(0, len(row), 3))
+    if page.filter.dealer_id is not None:
+        buttons.append([Button(ctx.t("q.btn.all_dealers"), _q_payload(queue, 0, QueueFilter(None, page.filter.status)))])
+    if queue == Queue.TICKETS:
+        buttons.append([Button(ctx.t("staff.btn.stats"), payload("staff.ticket.stats"))])
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+async def _dealer_label(ctx: Ctx, dealer_id: int) -> str:
+    from core.services.dealers import get_dealer
+
+    dealer = await get_dealer(ctx.uow(), ctx.actor, dealer_id)
+    return f"{dealer.code} {dealer.name}"
+
+
+def _int(raw: str) -> int:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+def _pressed(ctx: Ctx) -> tuple[int, QueueFilter]:
+    args = [*ctx.args, "", "", ""]
+    dealer_id = _int(args[1]) or None
+    status = args[2].strip() or None
+    return _int(args[0]), QueueFilter(dealer_id, status)
+
+
+def _queue_button(queue: Queue) -> Callable[[Ctx], object]:
+    async def pressed(ctx: Ctx) -> list[Reply]:
+        offset, wanted = _pressed(ctx)
+        if wanted.status is not None and wanted.status not in STATUS_FILTERS.get(queue, ()):
+            wanted = QueueFilter(wanted.dealer_id)
+        return await show_queue(ctx, queue, wanted, offset)
+    pressed.__name__ = f"queue_{queue.value}"
+    return pressed
+
+
+async def typed_queue(ctx: Ctx, queue: Queue, words: str) -> list[Reply]:
+    """A queue command with words after it: the dealer (asked back when several fit) and the status."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not ctx.is_staff or not may_see(ctx.actor, queue):
+        raise PermissionDenied()
+    said = parse_queue_filter(words)
+    status = said.status if said.status in STATUS_FILTERS.get(queue, ()) else None
+    if said.status == "pending" and queue in (Queue.MATERIALS,):
+        status = "pending"
+    if not said.dealer:
+        return await show_queue(ctx, queue, QueueFilter(None, status))
+    dealers = await list_dealers(ctx.uow(), ctx.actor, search=said.dealer, limit=MAX_DEALER_CHOICES + 1)
+    exact = [d for d in dealers if d.code.upper() == said.dealer.upper()]
+    dealers = exact or dealers
+    if not dealers:
+        return await show_queue(ctx, queue, QueueFilter(None, status),
+                                lead=ctx.t("q.no_dealer", text=said.dealer[:20]))
+    if len(dealers) == 1:
+        return await show_queue(ctx, queue, QueueFilter(dealers[0].id, status))
+    rows = [[Button(f"{d.code} {d.name}"[:40], _q_payload(queue, 0, QueueFilter(d.id, status)))]
+            for d in dealers[:MAX_DEALER_CHOICES]]
+    return [Reply(text=ctx.t("q.which_dealer", text=said.dealer[:20]), buttons=rows)]
+
+
+def _command(queue: Queue) -> Callable[[Ctx], object]:
+    async def typed(ctx: Ctx) -> list[Reply]:
+        return await typed_queue(ctx, queue, ctx.inbound.args or "")
+    typed.__name__ = f"typed_{queue.value}"
+    return typed
+
+
+for _queue in LISTED:
+    router.button(f"q.{_queue.value}")(_queue_button(_queue))  # type: ignore[arg-type]
+    router.command(COMMANDS[_queue])(_command(_queue))  # type: ignore[arg-type]
+
+
+@router.button("staff.tickets")
+async def ticket_list(ctx: Ctx) -> list[Reply]:
+    """The after-sales queue (the menu's and pushes' button): ``staff.tickets|<offset>|<dealer>|<status>``."""
+    offset, wanted = _pressed(ctx)
+    if wanted.status is not None and wanted.status not in STATUS_FILTERS[Queue.TICKETS]:
+        wanted = QueueFilter(wanted.dealer_id)
+    return await show_queue(ctx, Queue.TICKETS, wanted, offset)
+
+
+# --- today -----------------------------------------------------------------------------------------
+
+def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
+    lines = [ctx.t(TODAY_LINES[count.queue], n=count.total, late=count.late)]
+    top = count.top
+    if count.queue == Queue.TICKETS:              # the late ones are what matters first
+        top = tuple(i for i in top if i.late) or top
+    lines.extend(f"  · {_item_line(ctx, item)}" for item in top[:TOP])
+    return lines
+
+
+@router.command("today")
+@router.button("staff.today")
+@router.staff_phrase("今天", "待办", "待处理", "today",
+                     anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
+                               "what's waiting", "what is waiting"))
+async def today(ctx: Ctx) -> list[Reply]:
+    """Counts first (each queue of this person's jobs), the most urgent few named, then a button to each list."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not ctx.is_staff:
+        raise PermissionDenied()
+    drop_pending(ctx)
+    perms, day = ctx.actor.permissions, ctx.deps.clock.today()
+    counts = await waiting_counts(ctx.uow(), ctx.actor, ctx.deps.clock, top=TOP)
+    lines = [ctx.t("staff.today.title", date=day.isoformat())]
+    anything = False
+    for count in counts:
+        lines.extend(_today_line(ctx, count))
+        anything = anything or bool(count.total)
+        if count.queue == Queue.DOCUMENTS:
+            soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_DAYS, day)
+            lines.append(ctx.t("staff.today.expiring", days=EXPIRY_DAYS, n=len(soon)))
+            lines.extend(f"  · {ctx.t('staff.today.expiry_item', code=e.dealer.code, date=e.qualification.expires_on.isoformat() if e.qualification.expires_on else '', doc=ctx.pick(e.label_zh, e.label_en), left=e.days_left)}"  # noqa: E501
+                         for e in soon[:TOP])
+            anything = anything or bool(soon)
+    buttons: list[list[Button]] = []
+    if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE} & perms:
+        buttons.append([Button(ctx.t("staff.btn.approvals"), payload("staff.approvals"))])
+    if {P.ORDER_ALLOCATE, P.ORDER_SHIP} & perms:
+        buttons.append([Button(ctx.t("staff.btn.desk"), payload("staff.orders"))])
+    row: list[Button] = []
+    for count in counts:
+        if count.queue in TODAY_BUTTONS:
+            key, action, args = TODAY_BUTTONS[count.queue]
+            row.append(Button(ctx.t(key), payload(action, *args)))
+    if P.ACCOUNT_POST in perms:
+        row.append(Button(ctx.t("fin.btn.pay"), payload("pay.new")))
+    buttons.extend(row[i:i + 2] for i in range(0, len(row), 2))
+    buttons.append([Button(ctx.t("staff.btn.menu"), payload("menu"))])
+    if not anything:
+        lines.append(ctx.t("staff.today.nothing"))
+    return [Reply(text="\n".join(lines), buttons=buttons)]

@@ -1,0 +1,422 @@
+"""Staff commands in words and typed numbers (read by ``nlu.staff_commands`` before the dealer parser).
+
+- a number opens its card for the roles whose job it is: SO- order (order desk, channel manager, management,
+  finance, after-sales: ORDER_READ_ALL ...), AS- ticket (TICKET_HANDLE), QF- quality report (QUALITY_HANDLE),
+  FY- expense claim (CAMPAIGN_WRITE / ACCOUNT_POST), FR- refund/adjustment and ST-D0007-2026-11 statement
+  (ACCOUNT_POST), CR- credit request (CREDIT_APPROVE / CREDIT_REQUEST). Anyone else, and a number that
+  does not exist, get the same answer, which says nothing about whether it exists;
+- "把合肥新锐那单批了" / "SO-… 驳回": the order's card with ✅ 通过 / ❌ 驳回 (the approval prompt); several
+  orders of that dealer wait: which one (buttons); "SO-… 发货 德邦 DP123456": a confirm card
+  (``staff.shipw|<nonce>``), without carrier or number the carrier buttons; "SO-… 配货": the warehouse buttons;
+- "给杭州嘉禾开个售后单": the dealer (several: buttons ``staff.tnew|<dealer id>``), the problem typed, then a
+  confirm card (``staff.tnew.ok|<nonce>``) before the ticket is filed;
+- a staff message nothing understood: what this person can type (``staff_help``), never "转人工".
+
+Also the staff cards these open that had none: a quality report with its corrective-status buttons
+(``staff.qf.detail|QF-…``, ``staff.qf.set|QF-…|<status>``, a note asked where the status needs one) and an
+expense claim (``staff.claim|FY-…``). Nothing acts without a button press.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.expenses import ClaimStatus
+from core.masking import mask_text
+from core.money import fmt_cny
+from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
+from core.order_flow import OrderAction, status_label
+from core.quality import CorrectiveStatus
+from core.services import aftersales
+from core.services import orders as order_cases
+from core.services.dealers import get_dealer, list_dealers
+from core.services.expenses import get_claim_by_number
+from core.services.quality import (
+    CORRECTIVE_STATUS_LABELS,
+    CORRECTIVE_TRANSITIONS,
+    NOTE_REQUIRED,
+    set_corrective_status,
+)
+from core.services.queues import Queue, all_waiting, may_see
+from core.services.statements import list_statements
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import forms, quality, staff
+from handlers.flows.menu import require_bound
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import Router, payload
+from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_staff_command
+
+router = Router(name=__name__)
+
+P = Permission
+MAX_CHOICES = 6
+MAX_TEXT = 2000
+TICKET_DESC = "staff.tnew.desc"        # data: dealer_id, dealer, nonce
+QF_NOTE = "staff.qf_note"              # data: number, status
+
+# who may open a number of each kind (any one of the permissions)
+OPENERS: dict[RefKind, frozenset[Permission]] = {
+    RefKind.ORDER: frozenset({P.ORDER_READ_ALL, P.ORDER_APPROVE, P.ORDER_ALLOCATE, P.ORDER_SHIP}),
+    RefKind.TICKET: frozenset({P.TICKET_HANDLE}),
+    RefKind.QUALITY: frozenset({P.QUALITY_HANDLE}),
+    RefKind.CLAIM: frozenset({P.CAMPAIGN_WRITE, P.ACCOUNT_POST}),
+    RefKind.FINANCE: frozenset({P.ACCOUNT_POST}),
+    RefKind.CREDIT: frozenset({P.CREDIT_APPROVE, P.CREDIT_REQUEST}),
+    RefKind.STATEMENT: frozenset({P.ACCOUNT_POST}),
+}
+
+i18n.register({
+    "sw.unknown_number": ("没有找到 {number}，或它不在您的职责范围内。",
+                          "{number}: not found, or not part of your job."),
+    "sw.no_dealer": ("没有找到经销商“{text}”。请输入经销商编码（如 D0012）或名称中的几个字。",
+                     "No dealer matches \"{text}\". Type its code (e.g. D0012) or part of its name."),
+    "sw.which_dealer": ("“{text}”对应多家经销商，请选择：", "\"{text}\" fits several dealers; choose one:"),
+    "sw.no_orders": ("{dealer} 没有待审批的订单。", "{dealer} has no order waiting for approval."),
+    "sw.which_order": ("{dealer} 有 {n} 张待审批的订单，请选择：", "{dealer} has {n} orders waiting; choose one:"),
+    "sw.ship.confirm": ("确认发货？\n{line}\n承运商：{carrier}\n运单号：{tracking}",
+                        "Ship it?\n{line}\nCarrier: {carrier}\nTracking number: {tracking}"),
+    "sw.ship.not_ready": ("订单 {number} 现在是“{status}”，不能发货。", "Order {number} is {status}; it cannot ship now."),
+    "sw.btn.ship_ok": ("✅ 确认发货", "✅ Ship"),
+    "sw.btn.ticket_ok": ("✅ 确认新建", "✅ File it"),
+    "sw.tnew.ask": ("为 {dealer} 新建售后工单。请描述问题（产品、故障、客户）：",
+                    "New after-sales ticket for {dealer}. Describe the problem (product, fault, customer):"),
+    "sw.tnew.confirm": ("确认新建售后工单？\n经销商：{dealer}\n问题：{text}",
+                        "File this after-sales ticket?\nDealer: {dealer}\nProblem: {text}"),
+    "sw.tnew.created": ("✅ 已新建售后工单 {number}（{dealer}）。", "✅ Ticket {number} filed ({dealer})."),
+    "sw.stale": ("这个确认已失效，请重新输入。", "This confirmation has expired; please type it again."),
+    "sw.claim": ("🧾 费用核销 {number}（{status}）\n经销商：{dealer}\n金额：{amount}\n{what}\n凭证 {n} 份",
+                 "🧾 Expense claim {number} ({status})\nDealer: {dealer}\nAmount: {amount}\n{what}\n{n} receipt(s)"),
+    "sw.qf.set": ("➡️ {status}", "➡️ {status}"),
+    "sw.qf.ask_note": ("改为“{status}”需要说明（措施或原因），请输入：",
+                       "'{status}' needs a note (the action, or why none); type it:"),
+    "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
+    "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
+    "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
+    "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
+    "sw.help.approve": ("/to_approve、/approvals 待审批；“把合肥新锐那单批了”、“SO-20261204-0001 驳回”",
+                        "/to_approve, /approvals; \"把合肥新锐那单批了\", \"SO-20261204-0001 驳回\""),
+    "sw.help.desk": ("/desk、/to_allocate、/to_ship；“SO-20261204-0001 配货”、“SO-20261204-0001 发货 德邦 DP123456”",
+                     "/desk, /to_allocate, /to_ship; \"SO-20261204-0001 配货\", \"SO-20261204-0001 发货 德邦 DP123456\""),
+    "sw.help.tickets": ("/tickets（可加经销商或“超时”）；“AS-20261204-0001”；“给杭州嘉禾开个售后单”",
+                        "/tickets (add a dealer or 超时); \"AS-20261204-0001\"; \"给杭州嘉禾开个售后单\""),
+    "sw.help.quality": ("/qf（可加“调查中”等状态或经销商）；“QF-20261203-0001”",
+                        "/qf (add a status such as 调查中, or a dealer); \"QF-20261203-0001\""),
+    "sw.help.review": ("/applications 入驻申请、/documents 资质审核", "/applications, /documents"),
+    "sw.help.questions": ("/questions：经销商转人工的咨询", "/questions: questions dealers handed to staff"),
+    "sw.help.marketing": ("/materials 物料申请、/campaign_reports 活动报告、/campaign_admin 活动",
+                          "/materials, /campaign_reports, /campaign_admin"),
+    "sw.help.claims": ("/claims_queue 费用核销；“FY-20261204-0001”", "/claims_queue; \"FY-20261204-0001\""),
+    "sw.help.finance": ("/disputes /rebates_due /fin_requests /bank；“合肥新锐打了5万”；“ST-D0007-2026-11”",
+                        "/disputes /rebates_due /fin_requests /bank; \"合肥新锐打了5万\"; \"ST-D0007-2026-11\""),
+    "sw.help.credit": ("/credit 额度申请；“CR-20261204-0001”", "/credit; \"CR-20261204-0001\""),
+    "sw.help.reports": ("/report 业绩报表", "/report: sales reports"),
+})
+
+
+def _neutral(ctx: Ctx, number: str) -> list[Reply]:
+    return [Reply(text=ctx.t("sw.unknown_number", number=number))]
+
+
+def _may_open(ctx: Ctx, kind: RefKind) -> bool:
+    return bool(OPENERS[kind] & ctx.actor.permissions)
+
+
+async def staff_help(ctx: Ctx) -> list[Reply]:
+    """What this person can type, by the jobs of their role."""
+    perms = ctx.actor.permissions
+    keys = ["sw.help.today", "sw.help.pages"]
+    for key, needs in (("sw.help.approve", {P.ORDER_APPROVE}), ("sw.help.desk", {P.ORDER_ALLOCATE, P.ORDER_SHIP}),
+                       ("sw.help.tickets", {P.TICKET_HANDLE}), ("sw.help.quality", {P.QUALITY_HANDLE}),
+                       ("sw.help.review", {P.DEALER_REVIEW}), ("sw.help.questions", {P.DEALER_WRITE}),
+                       ("sw.help.marketing", {P.MATERIAL_APPROVE, P.CAMPAIGN_WRITE}),
+                       ("sw.help.claims", {P.CAMPAIGN_WRITE, P.ACCOUNT_POST}), ("sw.help.finance", {P.ACCOUNT_POST}),
+                       ("sw.help.credit", {P.CREDIT_APPROVE}), ("sw.help.reports", {P.REPORT_READ_ALL})):
+        if needs & perms:
+            keys.append(key)
+    text = "\n".join([ctx.t("sw.help.head"), *(f"• {ctx.t(k)}" for k in keys)])
+    return [Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")),
+                                       forms.menu_button(ctx)]])]
+
+
+@router.staff_command
+async def staff_words(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    command = parse_staff_command(ctx.inbound.text)
+    if command is None or not ctx.is_staff:
+        return await staff_help(ctx)
+    staff.drop_pending(ctx)
+    if command.verb == StaffVerb.NEW_TICKET:
+        return await _new_ticket(ctx, command.dealer or "")
+    if command.number is None:
+        return await _orders_of_dealer(ctx, command)
+    assert command.kind is not None
+    if not _may_open(ctx, command.kind):
+        return _neutral(ctx, command.number)
+    try:
+        return await _open(ctx, command, command.kind, command.number)
+    except (NotFound, PermissionDenied):
+        return _neutral(ctx, command.number)
+
+
+async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> list[Reply]:
+    ctx.args = [number]
+    if kind == RefKind.ORDER:
+        if command.verb == StaffVerb.SHIP:
+            return await _ship_words(ctx, command, number)
+        if command.verb == StaffVerb.ALLOCATE and P.ORDER_ALLOCATE in ctx.actor.permissions:
+            return await staff.allocate_ask(ctx)
+        return await staff.order_detail(ctx)
+    if kind == RefKind.TICKET:
+        return await staff.ticket_detail(ctx)
+    if kind == RefKind.QUALITY:
+        return await qf_detail(ctx)
+    if kind == RefKind.CLAIM:
+        return await claim_card(ctx)
+    if kind == RefKind.STATEMENT:
+        return await _statement(ctx, number)
+    queue = Queue.REFUNDS if kind == RefKind.FINANCE else Queue.CREDIT
+    if not may_see(ctx.actor, queue):
+        raise NotFound(what=number)
+    item = next((i for i in await all_waiting(ctx.uow(), ctx.actor, queue, ctx.deps.clock) if i.ref == number), None)
+    if item is None:
+        raise NotFound(what=number)
+    if kind == RefKind.FINANCE:
+        ctx.args = ["0"]
+        return await _delegate(ctx, "fin.fr.list")
+    return await _delegate(ctx, "cr.list")
+
+
+async def _delegate(ctx: Ctx, action: str) -> list[Reply]:
+    """Press another flow's list button (its own checks apply)."""
+    from handlers.flows import credit, payments
+
+    handler = {"fin.fr.list": payments.router.buttons, "cr.list": credit.router.buttons}[action][action]
+    return await handler(ctx)
+
+
+async def _statement(ctx: Ctx, number: str) -> list[Reply]:
+    _, code, year, month = number.split("-")
+    rows = await list_statements(ctx.uow(), ctx.actor, period=f"{year}-{month}")
+    row = next((r for r in rows if r.dealer_code == code), None)
+    if row is None:
+        raise NotFound(what=number)
+    ctx.args = [str(row.statement.id)]
+    from handlers.flows import statements
+
+    return await statements.view(ctx)
+
+
+# --- orders by dealer words --------------------------------------------------------------------------
+
+async def _dealers(ctx: Ctx, words: str) -> list[tuple[int, str]]:
+    found = await list_dealers(ctx.uow(), ctx.actor, search=words, limit=MAX_CHOICES + 1) if words else []
+    exact = [d for d in found if d.code.upper() == words.upper()]
+    return [(d.id or 0, f"{d.code} {d.name}") for d in (exact or found)]
+
+
+async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
+    """"把合肥新锐那单批了": the approval prompt of that dealer's waiting order, or which one."""
+    if P.ORDER_APPROVE not in ctx.actor.permissions:
+        return await staff_help(ctx)
+    words = command.dealer or ""
+    dealers = await _dealers(ctx, words)
+    if not dealers:
+        return [Reply(text=ctx.t("sw.no_dealer", text=words[:20]))]
+    ids = {d for d, _ in dealers}
+    waiting = [i for i in await all_waiting(ctx.uow(), ctx.actor, Queue.APPROVE, ctx.deps.clock) if i.dealer_id in ids]
+    who = dealers[0][1] if len(dealers) == 1 else words
+    if not waiting:
+        return [Reply(text=ctx.t("sw.no_orders", dealer=who))]
+    if len(waiting) == 1:
+        ctx.args = [waiting[0].ref]
+        return await staff.order_detail(ctx)
+    rows = [[Button(f"🧾 {i.ref} {i.dealer_name[:8]} {i.summary}"[:40], payload("staff.order.detail", i.ref))]
+            for i in waiting[:MAX_CHOICES]]
+    return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
+
+
+# --- ship in words ---------------------------------------------------------------------------------
+
+async def _ship_words(ctx: Ctx, command: StaffCommand, number: str) -> list[Reply]:
+    if P.ORDER_SHIP not in ctx.actor.permissions:
+        return await staff.order_detail(ctx)
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
+        return [Reply(text=ctx.t("sw.ship.not_ready", number=number, status=status_label(order.status, ctx.lang)),
+                      buttons=[[Button(ctx.t("staff.btn.detail"), payload("staff.order.detail", number))]])]
+    tracking = re.sub(r"\s+", "", command.tracking or "")
+    if not command.carrier or not staff.valid_tracking(tracking):
+        return await staff.ship_ask_carrier(ctx)
+    nonce = forms.new_nonce()
+    ctx.dialog.data["ship_words"] = {"nonce": nonce, "ref": number, "carrier": command.carrier, "tracking": tracking}
+    line = await staff.order_line(ctx, order)
+    return [Reply(text=ctx.t("sw.ship.confirm", line=line, carrier=command.carrier, tracking=tracking),
+                  buttons=[[Button(ctx.t("sw.btn.ship_ok"), payload("staff.shipw", nonce)),
+                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+
+
+@router.button("staff.shipw")
+async def ship_confirmed(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.ORDER_SHIP not in ctx.actor.permissions:
+        raise PermissionDenied()
+    held = ctx.dialog.data.get("ship_words")
+    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+        return [Reply(text=ctx.t("sw.stale"))]
+    ctx.dialog.data.pop("ship_words", None)
+    return await staff.ship(ctx, str(held["ref"]), str(held["carrier"]), str(held["tracking"]),
+                            ctx.inbound.message_ref)
+
+
+# --- a ticket for a dealer, in words ---------------------------------------------------------------
+
+async def _new_ticket(ctx: Ctx, words: str) -> list[Reply]:
+    if P.TICKET_HANDLE not in ctx.actor.permissions:
+        return await staff_help(ctx)
+    dealers = await _dealers(ctx, words)
+    if not dealers:
+        return [Reply(text=ctx.t("sw.no_dealer", text=words[:20]))]
+    if len(dealers) > 1:
+        rows = [[Button(label[:40], payload("staff.tnew", dealer_id))] for dealer_id, label in dealers[:MAX_CHOICES]]
+        return [Reply(text=ctx.t("sw.which_dealer", text=words[:20]), buttons=rows)]
+    return _ask_problem(ctx, *dealers[0])
+
+
+def _ask_problem(ctx: Ctx, dealer_id: int, label: str) -> list[Reply]:
+    ctx.go(TICKET_DESC, dealer_id=dealer_id, dealer=label, nonce=forms.new_nonce())
+    return [Reply(text=ctx.t("sw.tnew.ask", dealer=label), buttons=[[Button(ctx.t("staff.btn.cancel"),
+                                                                            payload("staff.abort"))]])]
+
+
+@router.button("staff.tnew")
+async def new_ticket_dealer(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.TICKET_HANDLE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    raw = forms.arg(ctx, 0)
+    dealer = await get_dealer(ctx.uow(), ctx.actor, int(raw) if raw.isdigit() and len(raw) < 10 else 0)
+    return _ask_problem(ctx, dealer.id or 0, f"{dealer.code} {dealer.name}")
+
+
+@router.state(TICKET_DESC)
+async def new_ticket_problem(ctx: Ctx) -> list[Reply]:
+    text = ctx.inbound.text.strip() if ctx.inbound.kind == InboundKind.TEXT else ""
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"))]
+    ctx.dialog.data["text"] = text[:MAX_TEXT]
+    data = ctx.dialog.data
+    return [Reply(text=ctx.t("sw.tnew.confirm", dealer=data.get("dealer", ""), text=mask_text(text[:MAX_TEXT])),
+                  buttons=[[Button(ctx.t("sw.btn.ticket_ok"), payload("staff.tnew.ok", str(data.get("nonce")))),
+                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+
+
+@router.button("staff.tnew.ok")
+async def new_ticket_confirmed(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.TICKET_HANDLE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    data = ctx.dialog.data
+    nonce = forms.arg(ctx, 0)
+    if (done := forms.submitted_ref(ctx, nonce)) is not None:
+        return [Reply(text=ctx.t("sw.tnew.created", number=done, dealer=""))]
+    if ctx.dialog.state != TICKET_DESC or data.get("nonce") != nonce or not data.get("text"):
+        return [Reply(text=ctx.t("sw.stale"))]
+    dealer_id, label, text = int(data.get("dealer_id") or 0), str(data.get("dealer", "")), str(data["text"])
+    ticket = await aftersales.create_ticket(ctx.uow(), ctx.actor, aftersales.CreateTicket(dealer_id, text),
+                                            ctx.deps.clock)
+    ctx.idle()
+    forms.remember_submitted(ctx, nonce, ticket.number)
+    ctx.args = [ticket.number]
+    return [Reply(text=ctx.t("sw.tnew.created", number=ticket.number, dealer=label)), *await staff.ticket_detail(ctx)]
+
+
+# --- the quality department's card -------------------------------------------------------------------
+
+@router.button("staff.qf.detail")
+async def qf_detail(ctx: Ctx) -> list[Reply]:
+    """A quality report for the quality department: the report with its steps, and the next statuses."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.QUALITY_HANDLE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    replies = await quality.feedback_detail(ctx, forms.arg(ctx, 0))
+    number = forms.arg(ctx, 0).strip().upper()
+    async with ctx.uow() as uow:
+        feedback = await uow.quality.get_by(number=number)
+    nexts = sorted(CORRECTIVE_TRANSITIONS[feedback.corrective_status]) if feedback else []
+    replies[-1].buttons = [[Button(ctx.t("sw.qf.set", status=ctx.pick(*CORRECTIVE_STATUS_LABELS[s])),
+                                   payload("staff.qf.set", number, s.value)) for s in nexts],
+                           [Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]]
+    replies[-1].buttons = [row for row in replies[-1].buttons if row]
+    return replies
+
+
+@router.button("staff.qf.set")
+async def qf_set(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.QUALITY_HANDLE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    number, raw = forms.arg(ctx, 0).upper(), forms.arg(ctx, 1)
+    try:
+        status = CorrectiveStatus(raw)
+    except ValueError:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    if status in NOTE_REQUIRED:
+        ctx.go(QF_NOTE, number=number, status=status.value)
+        return [Reply(text=ctx.t("sw.qf.ask_note", status=ctx.pick(*CORRECTIVE_STATUS_LABELS[status])),
+                      buttons=[[Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+    return await _qf_move(ctx, number, status, "")
+
+
+@router.state(QF_NOTE)
+async def qf_note(ctx: Ctx) -> list[Reply]:
+    text = ctx.inbound.text.strip() if ctx.inbound.kind == InboundKind.TEXT else ""
+    if not text:
+        return [Reply(text=ctx.t("form.text_wanted"))]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    try:
+        return await _qf_move(ctx, str(data.get("number", "")), CorrectiveStatus(str(data.get("status"))),
+                              text[:MAX_TEXT])
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
+async def _qf_move(ctx: Ctx, number: str, status: CorrectiveStatus, note: str) -> list[Reply]:
+    feedback = await set_corrective_status(ctx.uow(), ctx.actor, number, status, ctx.deps.clock, note=note)
+    return [Reply(text=ctx.t("sw.qf.done", number=feedback.number,
+                             status=ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])),
+                  buttons=[[Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]])]
+
+
+# --- an expense claim's card -------------------------------------------------------------------------
+
+CLAIM_STATUS = {ClaimStatus.SUBMITTED: ("待审核", "submitted"), ClaimStatus.APPROVED: ("已批准", "approved"),
+                ClaimStatus.REJECTED: ("已驳回", "rejected")}
+
+
+@router.button("staff.claim")
+async def claim_card(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not {P.CAMPAIGN_WRITE, P.ACCOUNT_POST} & ctx.actor.permissions or not ctx.is_staff:
+        raise PermissionDenied()
+    claim = await get_claim_by_number(ctx.uow(), ctx.actor, forms.arg(ctx, 0))
+    dealer = await get_dealer(ctx.uow(), ctx.actor, claim.dealer_id)
+    text = ctx.t("sw.claim", number=claim.number, status=ctx.pick(*CLAIM_STATUS.get(claim.status, (claim.status,) * 2)),
+                 dealer=f"{dealer.code} {dealer.name}", amount=fmt_cny(claim.amount),
+                 what=mask_text(claim.description), n=len(claim.evidence))
+    buttons: list[list[Button]] = []
+    if claim.status == ClaimStatus.SUBMITTED:
+        buttons = [[Button(ctx.t("ctr.btn.approve"), payload("ctr.cl.yes", claim.id or 0, "p")),
+                    Button(ctx.t("ctr.btn.approve_rebate"), payload("ctr.cl.yes", claim.id or 0, "r"))],
+                   [Button(ctx.t("ctr.btn.reject"), payload("ctr.cl.no", claim.id or 0))]]
+    return [Reply(text=text, buttons=buttons)]

@@ -1,0 +1,161 @@
+"""What a staff member types as a command, in words: a typed result, or None when it is no staff command.
+
+Read before the dealer parser, for staff only (``handlers.flows.staff_words``); nothing here acts: the
+handler shows the same confirm card the buttons lead to.
+
+- a number alone, or with words around it ("SO-20261204-0001", "看看 QF-20261203-0001", "AS20261204 0001"):
+  ``OPEN`` that record's card. Kinds by prefix: SO order, AS after-sales ticket, QF quality report, FY expense
+  claim, FR refund/adjustment request, CR credit request; a statement as ``ST-D0007-2026-11`` or
+  "D0007 2026-11 对账单";
+- "把合肥新锐那单批了", "批一下 SO-…", "SO-… 通过": ``APPROVE`` (the number, or the dealer words);
+  "驳回 SO-…", "合肥新锐那单不批": ``REJECT``;
+- "SO-20261204-0001 发货 德邦 DP123456": ``SHIP`` with the carrier and tracking number when given;
+  "SO-… 配货": ``ALLOCATE``;
+- "给杭州嘉禾开个售后单", "帮 D0012 建个工单": ``NEW_TICKET`` for the dealer words;
+- ``parse_queue_filter("合肥新锐 超时")``: the words after a queue command ("/tickets 合肥新锐"): dealer words and
+  a status word (超时 -> ``late``, 待受理 -> ``open``, 调查中 -> ``investigating`` ...).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class StaffVerb(StrEnum):
+    OPEN = "open"
+    APPROVE = "approve"
+    REJECT = "reject"
+    SHIP = "ship"
+    ALLOCATE = "allocate"
+    NEW_TICKET = "new_ticket"
+
+
+class RefKind(StrEnum):
+    ORDER = "order"
+    TICKET = "ticket"
+    QUALITY = "quality"
+    CLAIM = "claim"
+    FINANCE = "finance"
+    CREDIT = "credit"
+    STATEMENT = "statement"
+
+
+PREFIXES: dict[str, RefKind] = {"SO": RefKind.ORDER, "AS": RefKind.TICKET, "QF": RefKind.QUALITY,
+                                "FY": RefKind.CLAIM, "FR": RefKind.FINANCE, "CR": RefKind.CREDIT}
+
+
+@dataclass(frozen=True)
+class StaffCommand:
+    verb: StaffVerb
+    kind: RefKind | None = None
+    number: str | None = None        # normalized: SO-20261204-0001; a statement: ST-D0007-2026-11
+    dealer: str | None = None        # dealer words as typed ("合肥新锐", "D0012")
+    carrier: str | None = None
+    tracking: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueFilterWords:
+    dealer: str | None = None
+    status: str | None = None
+
+
+CARRIERS = ("顺丰", "德邦", "京东物流", "京东", "中通", "圆通", "申通", "韵达", "极兔", "EMS", "跨越", "安能", "百世")
+_NUMBER = re.compile(r"(?<![A-Za-z])(SO|AS|QF|FY|FR|CR)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)", re.IGNORECASE)
+_STATEMENT = re.compile(r"ST[-_ ]?(D\d{4})[-_ ]?(\d{4})[-_ ]?(\d{2})(?!\d)", re.IGNORECASE)
+_STATEMENT_WORDS = re.compile(r"(D\d{4})\s*的?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*的?\s*(?:对账单|账单)",
+                              re.IGNORECASE)
+_APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|审批通过|审核通过|通过|同意|approve)", re.IGNORECASE)
+_REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
+_SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
+_ALLOCATE = re.compile(r"(配货|配一下|allocate)", re.IGNORECASE)
+_NEW_TICKET = re.compile(r"(?:给|帮|替|为)\s*(?P<who>.+?)\s*(?:开|建|新建|创建|提|录)\s*(?:一)?(?:个|张|条)?\s*"
+                         r"(?:售后单|售后工单|工单|售后)")
+_NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?\s*(?:售后单|售后工单)\s*(?:给|for)?\s*(?P<who>.*)$")
+# "把合肥新锐那单批了", "合肥新锐的单子批一下", "批一下合肥新锐的订单"
+_DEALER_ORDER = re.compile(r"(?:把|将)?\s*(?P<who>[^\s，,。]{2,20}?)\s*(?:那单|那张单|那个单|的单子|的订单|的单|那笔单)")
+_TRACKING = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}\d[A-Za-z0-9-]{5,40})(?![A-Za-z0-9])")
+_FILLER = re.compile(r"^(?:把|将|给|帮|看看|看下|查一下|查查|打开|open|show)\s*")
+
+STATUS_WORDS: dict[str, str] = {
+    "超时": "late", "逾期": "late", "late": "late", "overdue": "late",
+    "待受理": "open", "新工单": "open", "未受理": "open",
+    "已受理": "accepted", "处理中": "in_progress", "待补充": "waiting_dealer",
+    "新反馈": "new", "待调查": "new", "调查中": "investigating", "已定措施": "action_planned", "措施已定": "action_planned",
+    "待审批": "pending", "待批": "pending", "待发货": "approved", "已批准": "approved",
+    "待生产": "in_production", "生产中": "in_production",
+}
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def find_number(text: str) -> tuple[RefKind, str] | None:
+    """The first record number in ``text``, normalized (``so20261204 0001`` -> ``SO-20261204-0001``)."""
+    text = _clean(text)
+    m = _STATEMENT.search(text) or _STATEMENT_WORDS.search(text)
+    if m:
+        return RefKind.STATEMENT, f"ST-{m.group(1).upper()}-{m.group(2)}-{int(m.group(3)):02d}"
+    m = _NUMBER.search(text)
+    if m:
+        return PREFIXES[m.group(1).upper()], f"{m.group(1).upper()}-{m.group(2)}-{m.group(3)}"
+    return None
+
+
+def _carrier(text: str) -> str | None:
+    for name in CARRIERS:
+        if name.lower() in text.lower():
+            return "京东物流" if name == "京东" else name
+    return None
+
+
+def parse_staff_command(text: str) -> StaffCommand | None:
+    """A staff command in ``text``, or None (then the dealer parser reads it)."""
+    text = _clean(text)
+    if not text or len(text) > 200:
+        return None
+    found = find_number(text)
+    if found is not None:
+        kind, number = found
+        rest = (_STATEMENT.sub(" ", _NUMBER.sub(" ", text)))
+        if kind == RefKind.ORDER and _SHIP.search(rest):
+            carrier = _carrier(rest)
+            tracking = next((t for t in _TRACKING.findall(rest)), None)
+            return StaffCommand(StaffVerb.SHIP, kind, number, carrier=carrier, tracking=tracking)
+        if kind == RefKind.ORDER and _ALLOCATE.search(rest):
+            return StaffCommand(StaffVerb.ALLOCATE, kind, number)
+        if _REJECT.search(rest):
+            return StaffCommand(StaffVerb.REJECT, kind, number)
+        if _APPROVE.search(rest):
+            return StaffCommand(StaffVerb.APPROVE, kind, number)
+        return StaffCommand(StaffVerb.OPEN, kind, number)
+    m = _NEW_TICKET.search(text) or _NEW_TICKET_BARE.search(text)
+    if m:
+        who = m.group("who").strip(" ，,。的") or None
+        return StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer=who)
+    verb = StaffVerb.REJECT if _REJECT.search(text) else StaffVerb.APPROVE if _APPROVE.search(text) else None
+    if verb is not None:
+        m = _DEALER_ORDER.search(_REJECT.sub(" ", _APPROVE.sub(" ", _FILLER.sub("", text))))
+        if m:
+            who = _FILLER.sub("", m.group("who")).strip(" ，,。") or None
+            if who:
+                return StaffCommand(verb, RefKind.ORDER, dealer=who)
+    return None
+
+
+def parse_queue_filter(text: str) -> QueueFilterWords:
+    """The words after a queue command: a status word (see ``STATUS_WORDS``) and the dealer words left."""
+    words = _clean(text)
+    status = None
+    for word, value in sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if word in words.lower():
+            status = value
+            words = re.sub(re.escape(word), " ", words, flags=re.IGNORECASE)
+            break
+    words = re.sub(r"[的，,。]", " ", words)
+    dealer = " ".join(words.split()) or None
+    return QueueFilterWords(dealer=dealer, status=status)
