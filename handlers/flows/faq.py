@@ -124,6 +124,10 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
     found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
     if found is not None:
         return [_answer_reply(ctx, found)]
+    if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves
+        from handlers.flows.staff_words import staff_help
+
+        return await staff_help(ctx)
     ctx.idle()
     key = secrets.token_hex(8)
     if question:

@@ -31,6 +31,10 @@ i18n.register({
     "btn.campaigns": ("🎯 活动", "🎯 Campaigns"),
     "btn.faq": ("❓ 常见问题", "❓ FAQ"),
     "btn.today": ("📋 今日待办", "📋 Today"),
+    "btn.q.quality": ("⚠️ 质量反馈", "⚠️ Quality reports"),
+    "btn.q.questions": ("🙋 待答复咨询", "🙋 Questions"),
+    "btn.q.materials": ("🎁 物料申请", "🎁 Materials"),
+    "btn.q.reports": ("📣 活动报告", "📣 Campaign reports"),
     "btn.disputes": ("🧾 对账异议", "🧾 Disputes"),
     "btn.rebates_due": ("💰 返利审批", "💰 Rebates"),
     "btn.claims": ("🧾 费用核销", "🧾 Claims"),
@@ -86,6 +90,13 @@ def main_menu(ctx: Ctx) -> Reply:
             rows.append([b("btn.credit", "cr.list")])
         if Permission.TICKET_HANDLE in perms:
             rows.append([b("btn.tickets", "staff.tickets")])
+        # the other queues of a role (handlers.flows.staff_queues): quality, questions, marketing
+        extra = [b(key, action) for key, action, needs in (
+            ("btn.q.quality", "q.quality", Permission.QUALITY_HANDLE),
+            ("btn.q.questions", "q.questions", Permission.DEALER_WRITE),
+            ("btn.q.materials", "q.materials", Permission.MATERIAL_APPROVE),
+            ("btn.q.reports", "q.reports", Permission.CAMPAIGN_WRITE)) if needs in perms]
+        rows.extend(extra[i:i + 2] for i in range(0, len(extra), 2))
         if Permission.ORDER_PLACE_ON_BEHALF in perms:
             rows.append([b("btn.place_for_dealer", "staff.onbehalf")])
         rows.append([b("btn.settings", "settings.menu"), b("btn.lang", "lang.toggle")])
