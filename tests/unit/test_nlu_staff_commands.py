@@ -1,0 +1,45 @@
+"""Staff commands in words (nlu.staff_commands): typed results, None for what is no staff command."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_queue_filter, parse_staff_command
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("把合肥新锐那单批了", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, dealer="合肥新锐")),
+    ("批一下合肥新锐的订单", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, dealer="合肥新锐")),
+    ("合肥新锐那单不批", StaffCommand(StaffVerb.REJECT, RefKind.ORDER, dealer="合肥新锐")),
+    ("SO-20261204-0001 发货 德邦 DP123456",
+     StaffCommand(StaffVerb.SHIP, RefKind.ORDER, "SO-20261204-0001", carrier="德邦", tracking="DP123456")),
+    ("so20261204 0001 发货 顺丰 SF1234567890",
+     StaffCommand(StaffVerb.SHIP, RefKind.ORDER, "SO-20261204-0001", carrier="顺丰", tracking="SF1234567890")),
+    ("SO-20261204-0001 发货", StaffCommand(StaffVerb.SHIP, RefKind.ORDER, "SO-20261204-0001")),
+    ("SO-20261204-0001 配货", StaffCommand(StaffVerb.ALLOCATE, RefKind.ORDER, "SO-20261204-0001")),
+    ("驳回 SO-20261204-0001", StaffCommand(StaffVerb.REJECT, RefKind.ORDER, "SO-20261204-0001")),
+    ("给杭州嘉禾开个售后单", StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer="杭州嘉禾")),
+    ("帮D0012建个工单", StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer="D0012")),
+    ("QF-20261203-0001", StaffCommand(StaffVerb.OPEN, RefKind.QUALITY, "QF-20261203-0001")),
+    ("看看 AS20261204 0001", StaffCommand(StaffVerb.OPEN, RefKind.TICKET, "AS-20261204-0001")),
+    ("FY-20261127-0001", StaffCommand(StaffVerb.OPEN, RefKind.CLAIM, "FY-20261127-0001")),
+    ("CR-20261126-0001 通过", StaffCommand(StaffVerb.APPROVE, RefKind.CREDIT, "CR-20261126-0001")),
+    ("ST-D0007-2026-11", StaffCommand(StaffVerb.OPEN, RefKind.STATEMENT, "ST-D0007-2026-11")),
+    ("D0007 2026年11月的对账单", StaffCommand(StaffVerb.OPEN, RefKind.STATEMENT, "ST-D0007-2026-11")),
+])
+def test_staff_words_become_typed_commands(text: str, expected: StaffCommand) -> None:
+    assert parse_staff_command(text) == expected
+
+
+@pytest.mark.parametrize("text", ["AP300 来二十台", "今天天气怎么样", "合肥新锐打了5万", "通过", "上次那单到哪了",
+                                  "我的工单", "", "SO-2026"])
+def test_other_words_are_left_to_the_dealer_parser(text: str) -> None:
+    assert parse_staff_command(text) is None
+
+
+def test_queue_filter_words_name_a_dealer_and_a_status() -> None:
+    assert parse_queue_filter("合肥新锐 超时") == parse_queue_filter("超时的 合肥新锐")
+    assert parse_queue_filter("合肥新锐 超时").dealer == "合肥新锐"
+    assert parse_queue_filter("合肥新锐 超时").status == "late"
+    assert parse_queue_filter("调查中").status == "investigating" and parse_queue_filter("调查中").dealer is None
+    assert parse_queue_filter("").dealer is None and parse_queue_filter("").status is None
