@@ -21,6 +21,7 @@ from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
+from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex, product_index
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
@@ -90,6 +91,8 @@ class Analysis:
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = normalize(text)
+    if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
+        norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     blanked = norm
     order_no = None
     order_span = None
