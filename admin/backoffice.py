@@ -29,6 +29,7 @@ from admin.contract_pages import ContractPages
 from admin.credit_pages import CreditPages
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from admin.payment_pages import PaymentPages
+from admin.queue_pages import QueuePages
 from admin.statement_pages import StatementPages
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
@@ -50,7 +51,7 @@ def _e(value: object) -> str:
 
 def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     nav = " | ".join(f"<a href='/backoffice/{p}'>{t}</a>" for p, t in (
-        ("", "首页"), ("templates", "导入模板"), ("qualifications", "资质审核"), ("campaigns", "活动"),
+        ("", "首页"), ("queues", "待办"), ("templates", "导入模板"), ("qualifications", "资质审核"), ("campaigns", "活动"),
         ("materials", "物料"), ("tickets", "售后"), ("quality", "质量"), ("statements", "对账单"),
         ("credit", "信用额度"), ("payments", "收款与调账")))
     return HTMLResponse(
@@ -416,6 +417,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         *ContractDrafts(uow_factory, clock, _page, _e).routes(r),
         *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
+        *QueuePages(uow_factory, clock, _page, _e).routes(r),
         *PaymentPages(uow_factory, clock, files, _page, _e,
                       **({"approval_threshold": finance_approval_threshold}
                          if finance_approval_threshold is not None else {})).routes(r),

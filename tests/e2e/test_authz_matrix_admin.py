@@ -113,6 +113,8 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/backoffice/statements/{id:int}.xlsx": ("/backoffice/statements/999.xlsx", need(P.ACCOUNT_READ_ALL)),
     "/backoffice/statements/{id:int}.pdf": ("/backoffice/statements/999.pdf", need(P.ACCOUNT_READ_ALL)),
     "/backoffice/credit": ("/backoffice/credit", need(P.CREDIT_REQUEST, P.CREDIT_APPROVE)),
+    "/backoffice/queues": ("/backoffice/queues", STAFF),
+    "/backoffice/queues/{queue:str}": ("/backoffice/queues/tickets?status=late", need(P.TICKET_HANDLE)),
     "/backoffice/payments": ("/backoffice/payments", need(P.ACCOUNT_POST)),
     "/dashboard/": ("/dashboard/", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/chart.png": ("/dashboard/chart.png", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
