@@ -1,9 +1,7 @@
 """Finance in chat: what waits for finance today, rebate settlements to approve, and queues that page.
 
-- ``finance_today(ctx)``: the lines and buttons /today shows for finance (ACCOUNT_POST) and credit approvers
-  (CREDIT_APPROVE): statement disputes, rebate settlements awaiting approval, expense claims to check,
-  refunds/adjustments awaiting a second person, bank rows to match, credit requests. Counts first, then
-  the oldest few by name, and a button to each list.
+- /today's finance lines (disputes, rebates, claims, refunds/adjustments, bank rows, credit requests) come from
+  ``core.services.queues`` like every role's (``handlers.flows.staff_queues``); the texts are registered here.
 - ``/rebates_due`` (button ``fin.rb.list|<offset>``): rebate settlements awaiting approval, a page at a
   time, with ✅ 批准 / ❌ 驳回 (``fin.rb.ok|<id>``, ``fin.rb.no|<id>`` then the reason); the use case
   (core.services.rebates.decide_settlement) checks the permission and the state again.
@@ -17,21 +15,16 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from core.banking import BankRowRecord
-from core.expenses import ClaimStatus
 from core.money import fmt_cny
 from core.rebates import SettlementStatus
 from core.services.bank_import import assign_bank_row, ignore_bank_row, list_unmatched
-from core.services.credit import list_pending_credit_changes
 from core.services.dealers import get_dealer_by_code
-from core.services.expenses import list_claims
-from core.services.payments import list_finance_requests
 from core.services.rebates import (
     SETTLEMENT_STATUS_LABELS,
     DecideSettlement,
     decide_settlement,
     list_pending_settlements,
 )
-from core.services.statements import list_open_disputes
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -122,50 +115,6 @@ def remember_pages(ctx: Ctx, *, prev: str, next: str) -> None:  # noqa: A002 (th
     """Keep the payloads of the screen before and after the list just shown, for a typed 下一页 / 上一页 / 更多
     (``handlers.service`` presses them)."""
     ctx.dialog.data["pages"] = {"prev": prev, "next": next}
-
-
-# --- /today for finance ---------------------------------------------------------------------------
-
-async def finance_today(ctx: Ctx) -> tuple[list[str], list[list[Button]], bool]:
-    """/today's lines for finance and credit approvers: (lines, buttons, anything waiting)."""
-    perms = ctx.actor.permissions
-    lines: list[str] = []
-    buttons: list[list[Button]] = []
-    anything = False
-
-    def top(names: Sequence[str]) -> None:
-        lines.extend(f"  · {name}" for name in names[:TOP])
-
-    if Permission.ACCOUNT_POST in perms:
-        disputes = await list_open_disputes(ctx.uow(), ctx.actor)
-        lines.append(ctx.t("fin.today.disputes", n=len(disputes)))
-        top([f"{d.dealer_code} {d.period}：{forms.clip(d.reason, 24)}" for d in disputes])
-        settlements = await list_pending_settlements(ctx.uow(), ctx.actor)
-        lines.append(ctx.t("fin.today.rebates", n=len(settlements)))
-        top([f"{s.dealer_code} {s.settlement.period} {fmt_cny(s.settlement.amount)}" for s in settlements])
-        claims = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=200)
-        lines.append(ctx.t("fin.today.claims", n=len(claims)))
-        top([f"{c.number} {fmt_cny(c.amount)}" for c in claims])
-        bank, bank_total = await list_unmatched(ctx.uow(), ctx.actor, limit=TOP)
-        lines.append(ctx.t("fin.today.bank", n=bank_total))
-        top([_bank_line(r) for r in bank])
-        requests = [r for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=500) if r.may_decide]
-        lines.append(ctx.t("fin.today.requests", n=len(requests)))
-        top([forms.clip(r.summary(ctx.lang), 40) for r in requests])
-        anything = bool(disputes or settlements or claims or requests or bank_total)
-        buttons.append([Button(ctx.t("fin.btn.disputes"), payload("stmt.disputes")),
-                        Button(ctx.t("fin.btn.rebates"), payload("fin.rb.list", 0))])
-        buttons.append([Button(ctx.t("fin.btn.claims"), payload("ctr.claims")),
-                        Button(ctx.t("fin.btn.requests"), payload("fin.fr.list", 0))])
-        buttons.append([Button(ctx.t("fin.btn.pay"), payload("pay.new")),
-                        Button(ctx.t("fin.btn.bank"), payload("fin.bk.list", 0))])
-    if Permission.CREDIT_APPROVE in perms:
-        waiting = [c for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
-        lines.append(ctx.t("fin.today.credit", n=len(waiting)))
-        top([f"{c.change.number} {c.dealer_code} {fmt_cny(c.change.amount)}" for c in waiting])
-        anything = anything or bool(waiting)
-        buttons.append([Button(ctx.t("fin.btn.credit"), payload("cr.list"))])
-    return lines, buttons, anything
 
 
 # --- rebate settlements ---------------------------------------------------------------------------
