@@ -56,6 +56,7 @@ from core.services.expenses import list_claims
 from core.services.materials import REQUEST_STATUS_LABELS
 from core.services.payments import list_finance_requests
 from core.services.privacy import RevealKind
+from core.services.queues import Queue, QueueItem, all_waiting, may_see
 from core.services.rebates import list_pending_settlements
 from core.ticket_flow import (
     ACTIVE_STATUSES,
@@ -485,14 +486,9 @@ async def order_desk(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal
     _require_any(ctx, P.ORDER_ALLOCATE, P.ORDER_SHIP)
-    perms = ctx.actor.permissions
-    async with ctx.uow() as uow:
-        to_allocate = (await uow.orders.list(status__in=[OrderStatus.APPROVED, OrderStatus.IN_PRODUCTION],
-                                             order_by="created_at")
-                       if P.ORDER_ALLOCATE in perms else [])
-        to_ship = (await uow.orders.list(status=OrderStatus.ALLOCATED, order_by="created_at")
-                   if P.ORDER_SHIP in perms else [])
-        dealers = {d.id: d for d in await uow.dealers.list(id__in=[o.dealer_id for o in to_allocate + to_ship])}
+    perms, clock = ctx.actor.permissions, ctx.deps.clock
+    to_allocate = await all_waiting(ctx.uow(), ctx.actor, Queue.ALLOCATE, clock) if P.ORDER_ALLOCATE in perms else []
+    to_ship = await all_waiting(ctx.uow(), ctx.actor, Queue.SHIP, clock) if P.ORDER_SHIP in perms else []
     if not to_allocate and not to_ship:
         return [Reply(text=ctx.t("staff.desk.empty"))]
     lines = [ctx.t("staff.desk.title", allocate=len(to_allocate), ship=len(to_ship))]
@@ -508,11 +504,9 @@ async def order_desk(ctx: Ctx) -> list[Reply]:
         lines.append(ctx.t(head) + (f"（{page_where(ctx, offsets[index], len(shown), len(orders))}）"
                                     if len(orders) > DESK_LIMIT else ""))
         for order in shown:
-            dealer = dealers.get(order.dealer_id)
-            lines.append(f"· {order.number} {dealer.name if dealer else ''} {fmt_cny(order.total)}"
-                         f"（{status_label(order.status, ctx.lang)}）")
-            buttons.append([Button(f"{icon} {order.number}", payload(action, order.number)),
-                            _b(ctx, "staff.btn.detail", "staff.order.detail", order.number)])
+            lines.append(f"· {order.ref} {order.dealer_name} {order.summary}（{ctx.pick(*order.status_label)}）")
+            buttons.append([Button(f"{icon} {order.ref}", payload(action, order.ref)),
+                            _b(ctx, "staff.btn.detail", "staff.order.detail", order.ref)])
     typed: dict[str, str] = {}                                  # a typed 下一页 pages the first list that can
     for index, orders in enumerate((to_allocate, to_ship)):    # ◀ ▶ per list, the other list stays where it is
         row = []
@@ -1187,32 +1181,25 @@ async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
 async def approvals(ctx: Ctx) -> list[Reply]:
     """Everything waiting for this person's decision, one message each with its buttons, a page at a time
     (``staff.approvals|<offset>``): orders, applications, documents, materials; for finance also rebate
-    settlements, expense claims and credit requests."""
+    settlements, expense claims and credit requests. What waits comes from ``core.services.queues``."""
     if (refusal := require_bound(ctx)) is not None:
         return refusal
     _require_any(ctx, P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE)
     drop_pending(ctx)
     perms = ctx.actor.permissions
-    waiting: list[tuple[str, Any]] = []
-    counts = {"orders": 0, "dealers": 0, "quals": 0, "mats": 0}
-    async with ctx.uow() as uow:
-        if P.ORDER_APPROVE in perms:
-            counts["orders"] = await uow.orders.count(status=OrderStatus.SUBMITTED)
-            waiting += [("order", o) for o in await uow.orders.list(status=OrderStatus.SUBMITTED,
-                                                                     order_by="created_at", limit=QUEUE_MAX)]
-        if P.DEALER_REVIEW in perms:
-            counts["dealers"] = await uow.dealers.count(status=DealerStatus.UNDER_REVIEW)
-            waiting += [("dealer", d) for d in await uow.dealers.list(status=DealerStatus.UNDER_REVIEW,
-                                                                      order_by="status_changed_at", limit=QUEUE_MAX)]
-            counts["quals"] = await uow.qualifications.count(status=ReviewStatus.PENDING)
-            waiting += [("qual", q) for q in await uow.qualifications.list(status=ReviewStatus.PENDING, order_by="id",
-                                                                           limit=QUEUE_MAX)]
-        if P.MATERIAL_APPROVE in perms:
-            counts["mats"] = await uow.material_requests.count(status=RequestStatus.PENDING)
-            waiting += [("mat", r) for r in await uow.material_requests.list(status=RequestStatus.PENDING,
-                                                                             order_by="created_at", limit=QUEUE_MAX)]
-    money = await _money_waiting(ctx)
-    waiting += money
+    kinds: dict[Queue, str] = {Queue.APPROVE: "order", Queue.APPLICATIONS: "dealer", Queue.DOCUMENTS: "qual",
+                               Queue.MATERIALS: "mat"}
+    if P.ACCOUNT_POST in perms:
+        kinds |= {Queue.REBATES: "rebate", Queue.CLAIMS: "claim", Queue.REFUNDS: "refund"}
+    kinds[Queue.CREDIT] = "credit"
+    waiting: list[tuple[str, QueueItem]] = []
+    for queue, kind in kinds.items():
+        if may_see(ctx.actor, queue):
+            items = await all_waiting(ctx.uow(), ctx.actor, queue, ctx.deps.clock)
+            waiting += [(kind, i) for i in items if kind != "mat" or i.status == RequestStatus.PENDING.value]
+    counts = {key: sum(k == kind for k, _ in waiting)
+              for key, kind in (("orders", "order"), ("dealers", "dealer"), ("quals", "qual"), ("mats", "mat"))}
+    money = [(k, i) for k, i in waiting if k in ("rebate", "claim", "refund", "credit")]
     if not waiting:
         return [Reply(text=ctx.t("staff.approvals.empty"))]
     offset = offset_arg(ctx)
@@ -1227,7 +1214,8 @@ async def approvals(ctx: Ctx) -> list[Reply]:
         if refunds := sum(k == "refund" for k, _ in money):
             header += "\n" + ctx.t("fin.today.requests", n=refunds)
     header += "\n" + page_where(ctx, offset, len(shown), len(waiting))
-    items = [await _approval_item(ctx, kind, thing) for kind, thing in shown]
+    details = await _money_details(ctx, {k for k, _ in shown})
+    items = [await _approval_item(ctx, kind, item, details) for kind, item in shown]
     replies = [Reply(text=header), *[item for item in items if item is not None]]
     pager = pager_row(ctx, "staff.approvals", offset, len(waiting), LIST_LIMIT)
     if pager:
@@ -1235,61 +1223,60 @@ async def approvals(ctx: Ctx) -> list[Reply]:
     return replies
 
 
-async def _money_waiting(ctx: Ctx) -> list[tuple[str, Any]]:
-    """Finance's part of the approvals: rebate settlements, expense claims, credit requests it may decide."""
-    perms, out = ctx.actor.permissions, []
-    if P.ACCOUNT_POST in perms:
-        out += [("rebate", s) for s in await list_pending_settlements(ctx.uow(), ctx.actor)]
-        out += [("claim", c) for c in reversed(await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED,
-                                                                  limit=QUEUE_MAX))]
-        out += [("refund", r) for r in await list_finance_requests(ctx.uow(), ctx.actor, limit=QUEUE_MAX)
-                if r.may_decide]                    # never the requester's own refund/adjustment
-    if P.CREDIT_APPROVE in perms:
-        out += [("credit", c) for c in await list_pending_credit_changes(ctx.uow(), ctx.actor) if c.may_decide]
+async def _money_details(ctx: Ctx, kinds: set[str]) -> dict[tuple[str, str], Any]:
+    """The finance items of a page as their use cases describe them (summary, id), keyed by (kind, ref)."""
+    out: dict[tuple[str, str], Any] = {}
+    if "rebate" in kinds:
+        out |= {("rebate", str(s.settlement.id)): s for s in await list_pending_settlements(ctx.uow(), ctx.actor)}
+    if "refund" in kinds:
+        out |= {("refund", r.request.number): r for r in await list_finance_requests(ctx.uow(), ctx.actor,
+                                                                                     limit=QUEUE_MAX)}
+    if "credit" in kinds:
+        out |= {("credit", c.change.number): c for c in await list_pending_credit_changes(ctx.uow(), ctx.actor)}
+    if "claim" in kinds:
+        out |= {("claim", c.number): c for c in await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED,
+                                                                    limit=QUEUE_MAX)}
     return out
 
 
-async def _approval_item(ctx: Ctx, kind: str, thing: Any) -> Reply | None:
+async def _approval_item(ctx: Ctx, kind: str, item: QueueItem, details: dict[tuple[str, str], Any]) -> Reply | None:
     """One waiting item as its own message with the decision buttons."""
     lang, today = ctx.lang, ctx.deps.clock.today()
-    if kind == "rebate":
+    thing = details.get((kind, item.ref))
+    if kind == "rebate" and thing is not None:
         sid = thing.settlement.id or 0
         return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("fin.rb.ok"), payload("fin.rb.ok", sid)),
                                                          Button(ctx.t("fin.rb.no"), payload("fin.rb.no", sid))]])
-    if kind == "refund":
+    if kind == "refund" and thing is not None:
         rid = thing.request.id or 0
         return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("fin.fr.ok"), payload("fin.fr.ok", rid)),
                                                          Button(ctx.t("fin.fr.no"), payload("fin.fr.no", rid))]])
-    if kind == "credit":
+    if kind == "credit" and thing is not None:
         cid = thing.change.id or 0
         return Reply(text=thing.summary(lang), buttons=[[Button(ctx.t("cr.btn.ok"), payload("cr.ok", cid)),
                                                          Button(ctx.t("cr.btn.no"), payload("cr.no", cid))]])
-    if kind == "claim":
+    if kind == "claim" and thing is not None:
         return Reply(text=ctx.t("staff.approvals.claim", number=thing.number, amount=fmt_cny(thing.amount),
                                 what=mask_text(thing.description)[:60], n=len(thing.evidence)),
                      buttons=[[Button(ctx.t("ctr.btn.approve"), payload("ctr.cl.yes", thing.id or 0, "p")),
                                Button(ctx.t("ctr.btn.approve_rebate"), payload("ctr.cl.yes", thing.id or 0, "r"))],
                               [Button(ctx.t("ctr.btn.reject"), payload("ctr.cl.no", thing.id or 0))]])
-    async with ctx.uow() as uow:
-        if kind == "order":
-            dealer = await uow.dealers.get(thing.dealer_id)
-            line = ctx.t("staff.order.line", number=thing.number, dealer=dealer.name if dealer else "?",
-                         total=fmt_cny(thing.total))
-            text = "\n".join([ctx.t("staff.order.prompt", line=line)]
-                             + [f"⚠️ {approval_reason_text(c, lang)}" for c in thing.approval_reasons])
-            return Reply(text=text, buttons=decision_buttons(lang, "order", thing.number, thing.version))
-        if kind == "dealer":
-            docs = await uow.qualifications.list(dealer_id=thing.id)
-            return Reply(text=ctx.t("staff.dealer.prompt", code=thing.code, name=thing.name, region=thing.region,
-                                    city=thing.city, tier=thing.tier, docs=_docs_line(lang, docs, today)),
-                         buttons=decision_buttons(lang, "dealer", thing.code))
-        if kind == "qual":
-            dealer = await uow.dealers.get(thing.dealer_id)
-            if dealer is None or thing.id is None:
-                return None
-            return Reply(text=_qual_prompt_text(ctx, thing, dealer), buttons=decision_buttons(lang, "qual", thing.id))
-        material = await uow.materials.get(thing.material_id)
-        dealer = await uow.dealers.get(thing.dealer_id)
-        if material is None or dealer is None or thing.id is None:
-            return None
-        return Reply(text=_mat_prompt_text(ctx, thing, material, dealer), buttons=decision_buttons(lang, "mat", thing.id))
+    if kind == "order":
+        line = ctx.t("staff.order.line", number=item.ref, dealer=item.dealer_name or "?", total=item.summary)
+        text = "\n".join([ctx.t("staff.order.prompt", line=line)]
+                         + [f"⚠️ {approval_reason_text(c, lang)}" for c in item.notes])
+        return Reply(text=text, buttons=decision_buttons(lang, "order", item.ref, item.version))
+    if kind == "dealer" and item.dealer_id is not None:
+        dealer = await dealer_cases.get_dealer(ctx.uow(), ctx.actor, item.dealer_id)
+        docs = await qualifications.list_qualifications(ctx.uow(), ctx.actor, item.dealer_id)
+        return Reply(text=ctx.t("staff.dealer.prompt", code=dealer.code, name=dealer.name, region=dealer.region,
+                                city=dealer.city, tier=dealer.tier, docs=_docs_line(lang, docs, today)),
+                     buttons=decision_buttons(lang, "dealer", dealer.code))
+    if kind == "qual" and item.ref.isdigit():
+        doc, dealer = await _qual_with_dealer(ctx, int(item.ref))
+        return Reply(text=_qual_prompt_text(ctx, doc, dealer), buttons=decision_buttons(lang, "qual", int(item.ref)))
+    if kind == "mat" and item.ref.isdigit():
+        request, material, dealer = await _mat_with_context(ctx, int(item.ref))
+        return Reply(text=_mat_prompt_text(ctx, request, material, dealer),
+                     buttons=decision_buttons(lang, "mat", int(item.ref)))
+    return None
