@@ -27,12 +27,18 @@ def all_routers() -> list[Router]:
         sellout,
         settings,
         staff,
+        staff_approvals,
+        staff_dealers,
+        staff_materials,
+        staff_orders,
         staff_queues,
+        staff_tickets,
         staff_words,
         statements,
         stock,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, staff_queues, staff_words, settings, reports, privacy, statements, credit,
-                               finance, payments)]
+                               contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
+                               staff_tickets, staff_approvals, staff_queues, staff_words, settings, reports, privacy,
+                               statements, credit, finance, payments)]

@@ -43,7 +43,7 @@ from core.services.statements import list_statements
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms, quality, staff
+from handlers.flows import forms, quality, staff, staff_orders, staff_tickets
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
@@ -168,10 +168,10 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
         if command.verb == StaffVerb.SHIP:
             return await _ship_words(ctx, command, number)
         if command.verb == StaffVerb.ALLOCATE and P.ORDER_ALLOCATE in ctx.actor.permissions:
-            return await staff.allocate_ask(ctx)
-        return await staff.order_detail(ctx)
+            return await staff_orders.allocate_ask(ctx)
+        return await staff_orders.order_detail(ctx)
     if kind == RefKind.TICKET:
-        return await staff.ticket_detail(ctx)
+        return await staff_tickets.ticket_detail(ctx)
     if kind == RefKind.QUALITY:
         return await qf_detail(ctx)
     if kind == RefKind.CLAIM:
@@ -233,7 +233,7 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
         return [Reply(text=ctx.t("sw.no_orders", dealer=who))]
     if len(waiting) == 1:
         ctx.args = [waiting[0].ref]
-        return await staff.order_detail(ctx)
+        return await staff_orders.order_detail(ctx)
     rows = [[Button(f"🧾 {i.ref} {i.dealer_name[:8]} {i.summary}"[:40], payload("staff.order.detail", i.ref))]
             for i in waiting[:MAX_CHOICES]]
     return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
@@ -243,17 +243,17 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
 
 async def _ship_words(ctx: Ctx, command: StaffCommand, number: str) -> list[Reply]:
     if P.ORDER_SHIP not in ctx.actor.permissions:
-        return await staff.order_detail(ctx)
+        return await staff_orders.order_detail(ctx)
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
     if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
         return [Reply(text=ctx.t("sw.ship.not_ready", number=number, status=status_label(order.status, ctx.lang)),
                       buttons=[[Button(ctx.t("staff.btn.detail"), payload("staff.order.detail", number))]])]
     tracking = re.sub(r"\s+", "", command.tracking or "")
-    if not command.carrier or not staff.valid_tracking(tracking):
-        return await staff.ship_ask_carrier(ctx)
+    if not command.carrier or not staff_orders.valid_tracking(tracking):
+        return await staff_orders.ship_ask_carrier(ctx)
     nonce = forms.new_nonce()
     ctx.dialog.data["ship_words"] = {"nonce": nonce, "ref": number, "carrier": command.carrier, "tracking": tracking}
-    line = await staff.order_line(ctx, order)
+    line = await staff_orders.order_line(ctx, order)
     return [Reply(text=ctx.t("sw.ship.confirm", line=line, carrier=command.carrier, tracking=tracking),
                   buttons=[[Button(ctx.t("sw.btn.ship_ok"), payload("staff.shipw", nonce)),
                             Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
@@ -269,7 +269,7 @@ async def ship_confirmed(ctx: Ctx) -> list[Reply]:
     if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
         return [Reply(text=ctx.t("sw.stale"))]
     ctx.dialog.data.pop("ship_words", None)
-    return await staff.ship(ctx, str(held["ref"]), str(held["carrier"]), str(held["tracking"]),
+    return await staff_orders.ship(ctx, str(held["ref"]), str(held["carrier"]), str(held["tracking"]),
                             ctx.inbound.message_ref)
 
 
@@ -334,7 +334,7 @@ async def new_ticket_confirmed(ctx: Ctx) -> list[Reply]:
     ctx.idle()
     forms.remember_submitted(ctx, nonce, ticket.number)
     ctx.args = [ticket.number]
-    return [Reply(text=ctx.t("sw.tnew.created", number=ticket.number, dealer=label)), *await staff.ticket_detail(ctx)]
+    return [Reply(text=ctx.t("sw.tnew.created", number=ticket.number, dealer=label)), *await staff_tickets.ticket_detail(ctx)]
 
 
 # --- the quality department's card -------------------------------------------------------------------

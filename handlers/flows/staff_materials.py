@@ -1,0 +1,148 @@
+"""Staff: marketing material requests. Approve / reject (a reason asked), the request card, dispatch.
+
+Payloads: ``staff.mat.approve|id``, ``staff.mat.reject|id``, ``staff.mat.detail|id``, ``staff.mat.dispatch|id``.
+Shared pieces: ``handlers.flows.staff``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.authz import require
+from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
+from core.dealers import Dealer
+from core.errors import Conflict, DomainError, InvalidTransition, NotFound
+from core.masking import mask_text
+from core.services import materials
+from core.services.materials import REQUEST_STATUS_LABELS
+from core.users import Permission
+from handlers.context import Ctx
+from handlers.flows.staff import (
+    REASON,
+    REJECTIONS,
+    _already,
+    _ask,
+    _b,
+    _decided_line,
+    _edited,
+    _int_arg,
+    _label,
+    _stale,
+    decision_buttons,
+    drop_pending,
+)
+from handlers.messages import Reply
+from handlers.router import Router
+
+router = Router(name=__name__)
+
+P = Permission
+
+
+# --- marketing material requests ----------------------------------------------------------------
+
+async def _mat_with_context(ctx: Ctx, request_id: int) -> tuple[MaterialRequest, MarketingMaterial, Dealer]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    async with ctx.uow() as uow:
+        request = await uow.material_requests.get(request_id)
+        material = await uow.materials.get(request.material_id) if request is not None else None
+        dealer = await uow.dealers.get(request.dealer_id) if request is not None else None
+    if request is None or material is None or dealer is None:
+        raise NotFound(zh=f"未找到物料申请：{request_id}", en=f"Material request not found: {request_id}",
+                       what=f"material request {request_id}")
+    return request, material, dealer
+
+
+def _mat_params(request: MaterialRequest, material: MarketingMaterial, dealer: Dealer) -> dict[str, Any]:
+    return {"id": request.id, "name": material.name, "qty": request.qty, "code": dealer.code, "dealer": dealer.name}
+
+
+async def _mat_taken(ctx: Ctx, request_id: int, prompt_ref: str, error: DomainError) -> list[Reply]:
+    async with ctx.uow() as uow:
+        request = await uow.material_requests.get(request_id)
+    if request is None or request.status == RequestStatus.PENDING:
+        raise error
+    return await _already(ctx, f"#{request_id}", request.decided_by, request.decided_at,
+                          _label(ctx.lang, REQUEST_STATUS_LABELS[request.status]), prompt_ref)
+
+
+@router.button("staff.mat.approve")
+async def approve_mat(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    drop_pending(ctx)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    try:
+        request = await materials.approve_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _mat_taken(ctx, request_id, prompt_ref, exc)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    text = ctx.t("staff.mat.approved", **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref,
+                    [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request_id)]])]
+
+
+@router.button("staff.mat.reject")
+async def reject_mat_ask(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    drop_pending(ctx)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    request, _, _ = await _mat_with_context(ctx, request_id)
+    if request.status != RequestStatus.PENDING:
+        return await _mat_taken(ctx, request_id, prompt_ref, InvalidTransition())
+    ctx.go(REASON, kind="mat", ref=request_id, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.mat.ask_reason", id=request_id))]
+
+
+async def _reject_mat(ctx: Ctx, request_id: int, reason: str, prompt_ref: str) -> list[Reply]:
+    try:
+        request = await materials.reject_material_request(ctx.uow(), ctx.actor, request_id, reason, ctx.deps.clock)
+    except (Conflict, InvalidTransition) as exc:
+        return await _mat_taken(ctx, request_id, prompt_ref, exc)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    text = ctx.t("staff.mat.rejected", reason=mask_text(reason), **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+def _mat_prompt_text(ctx: Ctx, request: MaterialRequest, material: MarketingMaterial, dealer: Dealer) -> str:
+    why = ctx.t("staff.mat.reason", reason=request.reason) if request.reason else ""
+    return ctx.t("staff.mat.prompt", stock=material.stock, reason=why, **_mat_params(request, material, dealer))
+
+
+@router.button("staff.mat.detail")
+async def mat_detail(ctx: Ctx) -> list[Reply]:
+    request, material, dealer = await _mat_with_context(ctx, _int_arg(ctx, 0))
+    lines = [_mat_prompt_text(ctx, request, material, dealer),
+             ctx.t("staff.mat.status", status=_label(ctx.lang, REQUEST_STATUS_LABELS[request.status]))]
+    if request.reject_reason:
+        lines.append(f"⚠️ {request.reject_reason}")
+    pending = request.status == RequestStatus.PENDING
+    buttons = [decision_buttons(ctx.lang, "mat", request.id or 0)[0][:2]] if pending else []
+    if request.status == RequestStatus.APPROVED:
+        buttons = [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request.id or 0)]]
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+@router.button("staff.mat.dispatch")
+async def dispatch_mat(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    try:
+        request = await materials.dispatch_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
+    except InvalidTransition:
+        found, _, _ = await _mat_with_context(ctx, request_id)
+        if found.status != RequestStatus.DISPATCHED:
+            raise
+        return await _already(ctx, f"#{request_id}", found.dispatched_by, found.dispatched_at,
+                              _label(ctx.lang, REQUEST_STATUS_LABELS[found.status]), prompt_ref)
+    _, material, dealer = await _mat_with_context(ctx, request_id)
+    text = ctx.t("staff.mat.dispatched", stock=material.stock, **_mat_params(request, material, dealer))
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+async def _rejected(ctx: Ctx, ref: str, reason: str, data: dict[str, Any]) -> list[Reply]:
+    if not ref.isdigit():
+        raise _stale()
+    return await _reject_mat(ctx, int(ref), reason, str(data.get("prompt", "")))
+
+
+REJECTIONS["mat"] = _rejected

@@ -1,0 +1,267 @@
+"""Staff: after-sales tickets. The ticket card (photos as images, the customer masked, "Show full number"),
+accept / start / resolve / reject / close, comments and questions to the dealer, the statistics. The queue
+itself is ``handlers.flows.staff_queues`` (``staff.tickets``, ``q.tickets``).
+
+Payloads: ``staff.ticket.<detail|accept|start|comment|resolve|reject|close|info>|AS-…``, ``staff.ticket.stats``.
+Shared pieces: ``handlers.flows.staff``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from core.aftersales import Ticket, TicketStatus
+from core.authz import require
+from core.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
+from core.masking import mask_name, mask_phone, mask_text
+from core.services import aftersales
+from core.services.privacy import RevealKind
+from core.ticket_flow import (
+    ACTIVE_STATUSES,
+    PRIORITY_LABELS,
+    TICKET_STATUS_LABELS,
+    TicketAction,
+    invalid_transition,
+    is_sla_breached,
+)
+from core.ticket_flow import TRANSITIONS as TICKET_TRANSITIONS
+from core.ticket_flow import allowed_actions as ticket_actions
+from core.users import Permission
+from handlers.context import Ctx
+from handlers.flows.menu import require_bound
+from handlers.flows.privacy import reveal_button
+from handlers.flows.staff import (
+    MAX_NOTE,
+    PHOTOS_SHOWN,
+    REASON,
+    REJECTIONS,
+    STATS_DAYS,
+    TICKET_NOTE,
+    _already,
+    _arg,
+    _ask,
+    _b,
+    _decided_line,
+    _edited,
+    _label,
+    _person,
+    _require_any,
+    _stale,
+    _typed,
+    _when,
+    drop_pending,
+)
+from handlers.messages import Button, Reply
+from handlers.router import Router
+
+router = Router(name=__name__)
+
+P = Permission
+
+
+# --- after-sales tickets ------------------------------------------------------------------------
+
+def _ticket_mark(ticket: Ticket, now: datetime) -> str:
+    return "⏰ " if is_sla_breached(ticket, now) else ""
+
+
+def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
+    keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
+            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
+            TicketAction.CLOSE: "staff.btn.close"}
+    row = [_b(ctx, keys[a], f"staff.ticket.{a.value}", ticket.number)
+           for a in ticket_actions(ticket.status) if a in keys]
+    if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
+        row.append(_b(ctx, "staff.btn.comment", "staff.ticket.comment", ticket.number))
+    if ticket.status in ACTIVE_STATUSES:
+        row.append(_b(ctx, "staff.btn.info", "staff.ticket.info", ticket.number))
+    return [row[i:i + 3] for i in range(0, len(row), 3)]
+
+
+@router.button("staff.ticket.detail")
+async def ticket_detail(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, _arg(ctx, 0))
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get(ticket.dealer_id)
+    now, lang = ctx.deps.clock.now(), ctx.lang
+    lines = [ctx.t("staff.ticket.title", mark=_ticket_mark(ticket, now), number=ticket.number,
+                   status=_label(lang, TICKET_STATUS_LABELS[ticket.status]),
+                   priority=_label(lang, PRIORITY_LABELS[ticket.priority])),
+             ctx.t("staff.ticket.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
+    if ticket.sku or ticket.serial_no:
+        lines.append(ctx.t("staff.ticket.product", sku=ticket.sku or "", serial=ticket.serial_no or ""))
+    lines.append(ctx.t("staff.ticket.problem", text=mask_text(ticket.description)))
+    if ticket.customer_name or ticket.customer_phone:
+        lines.append(ctx.t("staff.ticket.customer", name=mask_name(ticket.customer_name),
+                           phone=mask_phone(ticket.customer_phone)))
+    if ticket.photos:
+        lines.append(ctx.t("staff.ticket.photos", n=len(ticket.photos)))
+    if ticket.sla_due_at:
+        late = ctx.t("staff.ticket.late") if is_sla_breached(ticket, now) else ""
+        lines.append(ctx.t("staff.ticket.due", due=_when(ctx, ticket.sla_due_at), late=late))
+    if ticket.assignee:
+        lines.append(ctx.t("staff.ticket.assignee", who=await _person(ctx, ticket.assignee)))
+    if aftersales.waiting_for_dealer(ticket):
+        lines.append(ctx.t("staff.ticket.waiting"))
+    if ticket.satisfaction is not None:
+        lines.append(ctx.t("staff.ticket.rating", stars="⭐" * ticket.satisfaction))
+    if ticket.comments:
+        lines.append(ctx.t("staff.ticket.history"))
+        for c in ticket.comments[-3:]:
+            status = f"[{_label(lang, TICKET_STATUS_LABELS[c.status])}] " if c.status else ""
+            lines.append(f"  {_when(ctx, c.at)} {await _person(ctx, c.author)}：{status}{mask_text(c.text)}")
+    buttons = _ticket_buttons(ctx, ticket)
+    if ticket.customer_name or ticket.customer_phone:
+        buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
+    return [*await _photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
+
+
+async def _photo_replies(ctx: Ctx, refs: Sequence[str]) -> list[Reply]:
+    """The ticket's photos as images before its card (the first few; where the files can be read)."""
+    read = ctx.deps.read_file
+    out: list[Reply] = []
+    if read is None:
+        return out
+    for ref in list(refs)[:PHOTOS_SHOWN]:
+        try:
+            out.append(Reply(image=await read(ref), image_name=ref.rsplit("/", 1)[-1] or "photo.jpg"))
+        except (OSError, LookupError, ValueError):       # a missing file: the card still says how many there are
+            continue
+    return out
+
+
+async def _ticket_taken(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str,
+                        error: DomainError) -> list[Reply]:
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    changes = [c for c in ticket.comments if c.status is not None]
+    if ticket.status in TICKET_TRANSITIONS[action][0] or not changes:
+        raise error
+    return await _already(ctx, number, changes[-1].author, changes[-1].at,
+                          _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status]), prompt_ref)
+
+
+async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: str, text: str = "") -> list[Reply]:
+    clock = ctx.deps.clock
+    try:
+        if action == TicketAction.ACCEPT:
+            ticket = await aftersales.accept_ticket(ctx.uow(), ctx.actor, number, clock)
+        elif action == TicketAction.START:
+            ticket = await aftersales.start_ticket(ctx.uow(), ctx.actor, number, clock)
+        elif action == TicketAction.RESOLVE:
+            ticket = await aftersales.resolve_ticket(ctx.uow(), ctx.actor, number, text, clock)
+        elif action == TicketAction.REJECT:
+            ticket = await aftersales.reject_ticket(ctx.uow(), ctx.actor, number, text, clock)
+        elif action == TicketAction.CLOSE:
+            ticket = await aftersales.close_ticket(ctx.uow(), ctx.actor, number, clock)
+        else:
+            raise _stale()
+    except (Conflict, InvalidTransition) as exc:
+        return await _ticket_taken(ctx, number, action, prompt_ref, exc)
+    status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
+    summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{mask_text(text)}" if text else "")
+    return [_edited(ctx, summary + "\n" + await _decided_line(ctx), prompt_ref, _ticket_buttons(ctx, ticket))]
+
+
+@router.button("staff.ticket.accept", "staff.ticket.start", "staff.ticket.close")
+async def ticket_step(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    drop_pending(ctx)
+    action = TicketAction(ctx.inbound.payload.split("|")[1].rpartition(".")[2])
+    return await _ticket_move(ctx, _arg(ctx, 0), action, ctx.inbound.message_ref)
+
+
+@router.button("staff.ticket.comment", "staff.ticket.resolve", "staff.ticket.reject", "staff.ticket.info")
+async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.TICKET_HANDLE)
+    drop_pending(ctx)
+    number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
+    which = ctx.inbound.payload.split("|")[1].rpartition(".")[2]
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    if which == "reject":
+        if ticket.status not in TICKET_TRANSITIONS[TicketAction.REJECT][0]:
+            return await _ticket_taken(ctx, number, TicketAction.REJECT, prompt_ref,
+                                       invalid_transition(ticket.status, TicketAction.REJECT))
+        ctx.go(REASON, kind="ticket", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_reason", number=number))]
+    if which == "resolve":
+        if ticket.status not in TICKET_TRANSITIONS[TicketAction.RESOLVE][0]:
+            return await _ticket_taken(ctx, number, TicketAction.RESOLVE, prompt_ref,
+                                       invalid_transition(ticket.status, TicketAction.RESOLVE))
+        ctx.go(TICKET_NOTE, action="resolve", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_resolution", number=number))]
+    if which == "info":
+        if ticket.status not in ACTIVE_STATUSES:
+            raise invalid_transition(ticket.status, TicketAction.START)
+        ctx.go(TICKET_NOTE, action="info", ref=number, prompt=prompt_ref)
+        return [_ask(ctx, ctx.t("staff.ticket.ask_info", number=number))]
+    ctx.go(TICKET_NOTE, action="comment", ref=number, prompt=prompt_ref)
+    return [_ask(ctx, ctx.t("staff.ticket.ask_comment", number=number))]
+
+
+def _avg(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value}"
+
+
+@router.button("staff.ticket.stats")
+async def ticket_stats(ctx: Ctx) -> list[Reply]:
+    """Last 90 days by product, dealer and defect category (top 5 each)."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    _require_any(ctx, P.TICKET_HANDLE, P.REPORT_READ_ALL)
+    today = ctx.deps.clock.today()
+    stats = await aftersales.ticket_statistics(ctx.uow(), ctx.actor, ctx.deps.clock,
+                                               since=today - timedelta(days=STATS_DAYS - 1), until=today)
+    total = stats.total
+    lines = [ctx.t("staff.stats.title", n=total.tickets, open=total.open, late=total.late,
+                   avg=_avg(total.avg_satisfaction))]
+    for key, groups in (("staff.stats.product", stats.by_product), ("staff.stats.dealer", stats.by_dealer),
+                        ("staff.stats.defect", stats.by_defect)):
+        if groups:
+            lines.append(ctx.t(key))
+            lines.extend(ctx.t("staff.stats.line", name=g.key, n=g.tickets, open=g.open, late=g.late,
+                               avg=_avg(g.avg_satisfaction)) for g in groups[:5])
+    return [Reply(text="\n".join(lines), buttons=[[_b(ctx, "staff.btn.tickets", "staff.tickets")]])]
+
+
+async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
+    await aftersales.add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    return [Reply(text=ctx.t("staff.ticket.commented", ref=number, text=mask_text(text)),
+                  buttons=_ticket_buttons(ctx, ticket))]
+
+
+
+
+@router.state(TICKET_NOTE)
+async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
+    try:
+        note = _typed(ctx, MAX_NOTE)
+    except ValidationFailed as exc:
+        return [_ask(ctx, exc.message(ctx.lang))]
+    if note is None:
+        return [_ask(ctx, ctx.t("staff.need_text"))]
+    data = dict(ctx.dialog.data)
+    ctx.idle()
+    number, prompt_ref = str(data.get("ref", "")), str(data.get("prompt", ""))
+    try:
+        if data.get("action") == "comment":
+            return await _ticket_comment(ctx, number, note)
+        if data.get("action") == "info":
+            await aftersales.request_info(ctx.uow(), ctx.actor, number, note, ctx.deps.clock)
+            ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+            return [Reply(text=ctx.t("staff.ticket.info_sent", ref=number, text=mask_text(note)),
+                          buttons=_ticket_buttons(ctx, ticket))]
+        return await _ticket_move(ctx, number, TicketAction.RESOLVE, prompt_ref, note)
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
+async def _rejected(ctx: Ctx, ref: str, reason: str, data: dict[str, Any]) -> list[Reply]:
+    return await _ticket_move(ctx, ref, TicketAction.REJECT, str(data.get("prompt", "")), reason)
+
+
+REJECTIONS["ticket"] = _rejected
