@@ -254,3 +254,22 @@ async def test_claims_are_listed_for_marketing_and_finance() -> None:
         assert payload("ctr.cl.yes", claim.id or 0, "p") in buttons(card).values()
     listed = texts(await w.say(CHATS[Role.MARKETING], "/claims_queue"))
     assert "费用核销：12 条" in listed and "第 1–10 条，共 12 条" in listed
+
+
+async def test_a_typed_ticket_number_shows_its_photos_as_images() -> None:
+    w, refs = await _world()
+    ticket = await w.uow.tickets.get_by(number=refs["tickets"][0])
+    assert ticket is not None
+    ticket.photos = ["tickets/a.jpg", "tickets/missing.jpg"]
+    await w.uow.commit()
+    files = {"tickets/a.jpg": b"\xff\xd8jpeg-bytes"}
+
+    async def read_file(key: str) -> bytes:
+        if key not in files:
+            raise FileNotFoundError(key)
+        return files[key]
+
+    w.service.deps.read_file = read_file
+    replies = await w.say(CHATS[Role.AFTER_SALES], refs["tickets"][0])
+    assert [r.image for r in replies if r.image] == [b"\xff\xd8jpeg-bytes"]     # the missing file is left out
+    assert "照片：2 张" in texts(replies)
