@@ -46,6 +46,8 @@ _SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
 _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够了|即可|就这么多|for now|is enough|will do)")
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
+_CORRECTED_BEFORE = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|"
+                               r"no wait|oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*$")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
 _NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
                        r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
@@ -271,6 +273,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             if pending_old is not None and (_REPLACE_START.match(before) or _SET_BEFORE.search(before)):
                 lines.replace(pending_old, m.sku, None)
                 pending_old = None
+            elif lines.last is not None and lines.last != m.sku and lines.last in result.items \
+                    and _CORRECTED_BEFORE.search(text[:m.start]):
+                lines.replace(lines.last, m.sku, None)     # "白胶布50卷 不对是黑的": that line, another product
             else:
                 lines.last = m.sku
             continue

@@ -113,6 +113,9 @@ _KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公
                             r"ah|匹|p|号|层|件套?)")
 _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)\s?"
                             r"([\u4e00-\u9fff]{2,6})")
+# a correction of the product just said: the words after it tell which product was meant
+_CORRECTED = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
+                        r"oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*")
 # between two words of several products read together: nothing, 的, a space, one short word ("2.5平方的线红色")
 _JOINED = re.compile(r"[\s的]*(?:[\u4e00-\u9fff](?<![来要订拿配补整和跟与及或也还再]))?[\s的]*")
 _VARIANT_FILLER = frozenset({"号", "味", "装", "款", "型", "色", "那个", "这个", "要", "来", "的"})
@@ -364,7 +367,7 @@ class ProductIndex:
             spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
         if not siblings:
             return self._described(spelled, mentions)
-        mentions = self._described(spelled, self._group_variants(spelled, mentions))
+        mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
 
     def _narrow(self, skus: set[str], word: str) -> set[str]:
@@ -535,6 +538,55 @@ class ProductIndex:
             best = max(shared.values())
             kind = {sku for sku, n in shared.items() if n == best}
         return kind if len(kind) == 1 else picked
+
+    def _corrected(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"白胶布50卷 不对是黑的", "圆吸顶灯大的8套 哦不 小的", "6平方红色4卷 搞错了 是4平方的": after a product's
+        line, a correction word and words that tell another product of its kind apart (no product named) name
+        that product: the one the words leave that shares most of the first one's other words."""
+        out = list(mentions)
+        for c in _CORRECTED.finditer(text):
+            before = [m for m in out if m.end <= c.start() and m.sku]
+            if not before:
+                continue
+            anchor = before[-1]
+            if not QUANTITY.search(text, anchor.end, c.start()):
+                continue                  # "64二铵颜色不对": no line was said, nothing to correct
+            said = next((m for m in out if c.end() <= m.start < c.end() + 2), None)
+            if said is not None:          # "双开金色20个 写错了 是灰色": a word of several products, of the kind
+                if len(said.skus) > 1 and anchor.sku not in said.skus:      # "5W暖光20 不对5W要30": its count
+                    for group in self._kinds_of(anchor.sku or ""):
+                        chosen = self._most_alike(anchor.sku or "", (set(said.skus) & group) - {anchor.sku or ""}) \
+                            if (set(said.skus) & group) - {anchor.sku or ""} else None
+                        if chosen is not None:
+                            out = [m for m in out if m is not said] + [
+                                Mention(said.start, said.end, (chosen,), Strength.NAME, said.word)]
+                            break
+                continue
+            nxt = next((m.start for m in out if m.start >= c.end()), len(text))
+            words, at = self._line_words(text, c.end(), min(nxt, c.end() + 10), forward=True)
+            for group in self._kinds_of(anchor.sku or ""):
+                found = self._words_telling(words, at, group)
+                picked = set(group)
+                for _, _, hit in found:
+                    picked &= hit
+                if not found or not picked or anchor.sku in picked:
+                    continue
+                chosen = self._most_alike(anchor.sku or "", picked)
+                if chosen is not None:
+                    a, b = found[0][0], found[-1][1]
+                    out.append(Mention(a, b, (chosen,), Strength.NAME, text[a:b]))
+                    break
+        return sorted(out, key=lambda x: x.start)
+
+    def _most_alike(self, sku: str, candidates: set[str]) -> str | None:
+        """Of ``candidates``, the one whose name shares most words with ``sku``'s; None when two tie."""
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        words = set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[sku]))
+        shared = {c: len(words & set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[c]))) for c in candidates}
+        best = max(shared.values())
+        top = [c for c, n in shared.items() if n == best]
+        return top[0] if len(top) == 1 else None
 
     def _kinds_of(self, sku: str) -> list[set[str]]:
         """The words of several products that ``sku`` is one of, as product sets, smallest first (built at first

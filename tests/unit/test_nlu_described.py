@@ -108,3 +108,21 @@ def test_a_scale_word_alone_scales_the_cart() -> None:
 def test_ratings_joined_words_and_a_warning_that_is_no_removal(text: str, expected: dict[str, int]) -> None:
     result = parse(text)
     assert {i.sku: i.qty for i in result.slots.items} == expected and result.slots.removed == []
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    ("外墙漆3桶 不对 是米黄的", {"WP-G18": 3}, ["EX-18"]),            # 米黄 of the paints, the count kept
+    ("羊毛刷M 20把 哦不 L的", {"BR-L": 20}, ["BR-M"]),
+    ("墙固20kg 6桶 搞错了 是5kg的", {"PR-5": 6}, ["PR-20"]),
+    ("电缆16A红色10卷 写错了 是蓝色", {"CB-16B": 10}, ["CB-16R"]),     # the other colour of the same rating
+])
+def test_a_correction_with_words_of_another_product_replaces_the_line(text: str, expected: dict[str, int],
+                                                                      removed: list[str]) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == expected and result.slots.removed == removed
+
+
+@pytest.mark.parametrize("text", ["外墙漆颜色不对 好几桶都发黄", "电缆16A红色10卷 不对 16A红色要20卷"])
+def test_a_correction_that_names_no_other_product_changes_no_product(text: str) -> None:
+    result = parse(text)
+    assert result.slots.removed == []
