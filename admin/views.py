@@ -689,7 +689,8 @@ class FaqEntryAdmin(DmsModelView):
 
 
 class OutboxAdmin(DmsModelView):
-    """The notification outbox: what was pushed to whom, what failed, and "retry" for dead rows.
+    """The notification outbox: what was pushed to whom, what failed and why (``last_error``: the send error, why
+    a row is dead or muted, or the digest a folded item was told in), and "retry" for dead rows.
 
     Read-only except the retry action (``core.notify.retry_messages``: back to pending, attempts reset,
     audited). Params are shown as stored (JSON); recipients by user id.
@@ -706,7 +707,7 @@ class OutboxAdmin(DmsModelView):
     can_delete = False
 
     column_list = ["id", "status", "kind", "category", "user_id", "urgent", "attempts", "created_at", "sent_at",
-                   "delivered_to"]
+                   "delivered_to", "last_error"]
     column_details_list = ["id", "dedup_key", "status", "kind", "category", "params", "user_id", "channel", "chat_id",
                            "urgent", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at",
                            "delivered_to", "claimed_by", "claimed_at"]

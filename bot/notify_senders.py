@@ -8,8 +8,9 @@
 - ``wecom``: ``bot.wecom.sender.WeComSender`` when the WeCom settings are there (pushes, and the replies
   the WeCom callback queued as ``chat.reply`` rows).
 
-Rows for a user bound only on a local chat (console, web) are marked ``muted`` ("no chat to push to")
-by the worker, as there is nothing to push them through.
+Rows for a user bound only on a local chat (console, web) or on a channel no sender serves any more are
+marked ``dead`` with the reason by the worker (visible on the admin's outbox page, retried from there once
+a channel is configured); a user with no chat at all is ``muted``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.settings import Settings
 from core.statements import StatementPolicy
 from handlers.messages import Button, Reply
 from notifications.checks import Checks, CheckSettings
+from notifications.digests import DigestSettings
 from notifications.errors import ChannelError
 from notifications.ratelimit import (
     FallbackRateLimiter,
@@ -135,7 +137,9 @@ def build_checks(app: App) -> Checks:
     return Checks(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), app.clock, CheckSettings(
         qualification_stages=_days(s.notify_qualification_days), contract_stages=_days(s.notify_contract_days),
         deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours,
-        statements=statement_policy(s)),
+        statements=statement_policy(s), digest=DigestSettings(top=s.notify_digest_lines,
+                                                              daily_cap=s.notify_daily_cap or None),
+        morning=quiet_hours(s)[1] or time(8, 0)),
         reports=app.reports(), forecaster=app.forecaster())
 
 

@@ -138,6 +138,9 @@ class Settings(BaseSettings):
     notify_deviation_margin: str = Field(default="0.15",
                                          description="achievement behind elapsed time by more than this: alert")
     notify_escalate_after_hours: int = Field(default=24, ge=1, description="SLA breach to management after this")
+    notify_daily_cap: int = Field(default=8, ge=0,
+                                  description="non-urgent pushes a person gets a day; the rest in one digest; 0: no cap")
+    notify_digest_lines: int = Field(default=5, ge=1, description="items listed in a digest before '……还有 M 条'")
     notify_cron_qualification_expiry: str = "0 9 * * *"
     notify_cron_contract_expiry: str = "5 9 * * *"
     notify_cron_contract_deviation: str = "0 10 * * mon"

@@ -20,6 +20,10 @@ Statuses::
        │                  ├──> dead   (permanent error, or too many attempts; "retry" in the admin)
        │                  └──> muted  (the recipient muted the category, or has no chat)
        └── requeue_stale: a row left in ``sending`` by a worker that died goes back to pending
+
+    folded: written so by a scheduled check, never claimed: the item is told inside a digest row
+    (``last_error`` names it, ``notifications.digests``); the row keeps its ``dedup_key`` so the item is
+    not told again.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"          # a transient error; tried again at next_attempt_at
     DEAD = "dead"              # given up; the admin's "retry" puts it back to pending
     MUTED = "muted"            # not sent on purpose (muted category, no chat to send to)
+    FOLDED = "folded"          # told inside a digest row (last_error names it); never claimed
 
 
 #: statuses a worker may claim (when ``next_attempt_at`` has come)

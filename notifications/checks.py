@@ -2,9 +2,11 @@
 
 Each check reads through the core use cases (as the system actor), builds outbox rows keyed by the
 condition (``qual.expiring:{document}:7d``, ``stock.low_dealer:dealer:{id}:{sku}:low:{day}`` ...,
-then ``:u{user}`` per recipient) and hands them to ``AbstractOutboxStore.enqueue_many``, which skips
-keys already queued. A check that runs twice, or on two machines at once, therefore queues nothing
-the second time; each returns the number of rows it queued.
+then ``:u{user}`` per recipient), drops the keys already in the outbox, folds the rest into digests
+(``notifications.digests``: one message per person and kind with a list, a daily cap per person) and
+hands digests and items to ``AbstractOutboxStore.enqueue_many``, which skips keys already queued. A check
+that runs twice, or on two machines at once, therefore queues nothing the second time; each returns the
+number of messages it queued for delivery (items folded into a digest are not counted).
 
 The conditions and how often they may repeat:
 
@@ -14,8 +16,9 @@ The conditions and how often they may repeat:
   every stage; channel managers (DEALER_REVIEW) of the last stages and the expiry.
 - ``contract_expiry``: active contracts without a successor, 30 / 7 days before they end; the dealer and
   the people who write contracts.
-  ``contract_renewal_days`` before the end it also drafts the renewal (``renew_contract``, which returns
-  the existing renewal when there is one, so the draft is made once) and tells the channel managers once.
+  ``contract_renewal_days`` before the end it proposes the renewal to the channel managers, once per
+  contract (``contract.renewal_due``; several fold into one list with a "起草续签" button per contract):
+  the draft is made only when a person presses it (``renew_contract``), never by the check itself.
 - ``contract_deviation``: a running target whose achievement is behind the share of time elapsed by
   more than ``deviation_margin`` (after ``deviation_min_elapsed`` of the period): at most once a month
   per target, to the dealer and the channel managers.
@@ -42,7 +45,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -52,7 +55,6 @@ from core.campaigns import RequestStatus
 from core.clock import Clock
 from core.contracts import Contract, ContractStatus, TargetMetric
 from core.dealers import DOCUMENT_LABELS, DealerStatus, ReviewStatus
-from core.errors import DomainError
 from core.forecast_rules import Forecaster
 from core.inventory import ThresholdScope
 from core.masking import mask_text
@@ -69,12 +71,13 @@ from core.notify import (
 )
 from core.onboarding import REQUIRED_DOCUMENTS
 from core.orders import OrderStatus
-from core.outbox import Category, OutboxMessage
+from core.outbox import Category, OutboxMessage, OutboxStatus
 from core.ports import AbstractOutboxStore, AbstractReportStore, AbstractUnitOfWork
 from core.quality import CorrectiveStatus
 from core.services.aftersales import sla_breaches
 from core.services.campaigns import is_running, is_target
-from core.services.contract_docs import RenewContract, renew_contract
+from core.services.contract_docs import RENEWING as RENEWAL_STATUSES
+from core.services.contract_docs import counts_as_renewal
 from core.services.contracts import contract_execution
 from core.services.credit import temporary_credit_check
 from core.services.housekeeping import prune
@@ -85,6 +88,7 @@ from core.services.statements import IssueStatements, confirm_overdue, issue_sta
 from core.statements import StatementPolicy, previous_period
 from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
+from notifications.digests import DigestSettings, fold
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +103,13 @@ class CheckSettings:
     qualification_stages: tuple[int, ...] = (30, 7, 1)
     qualification_staff_stages: tuple[int, ...] = (7, 1)
     contract_stages: tuple[int, ...] = (30, 7)
-    contract_renewal_days: int | None = 30           # draft the renewal this many days before the end
+    contract_renewal_days: int | None = 30           # propose the renewal this many days before the end
     deviation_margin: Decimal = Decimal("0.15")      # achievement this far behind the time elapsed
     deviation_min_elapsed: Decimal = Decimal("0.20")  # not before a fifth of the period has passed
     escalate_after_hours: int = 24
     statements: StatementPolicy = StatementPolicy()
+    digest: DigestSettings = field(default_factory=DigestSettings)
+    morning: time = time(8, 0)      # when quiet hours end: a digest held over the daily cap goes out then
 
 
 def _pct(value: Decimal) -> str:
@@ -158,7 +164,44 @@ class Checks:
         return queued
 
     async def _queue(self, messages: list[OutboxMessage]) -> int:
-        return await self.store.enqueue_many(messages) if messages else 0
+        """Queue what is new in ``messages``, folded into digests (``notifications.digests``); the number of
+        messages queued for delivery."""
+        if not messages:
+            return 0
+        now, today = self.clock.now(), self.clock.today()
+        async with self.uow_factory() as uow:
+            new = await self._not_queued(uow, messages)
+            sent_today = await self._sent_today(uow, {m.user_id for m in new if m.user_id is not None}, today)
+        if not new:
+            return 0
+        tomorrow = datetime.combine(today + timedelta(days=1), self.settings.morning, tzinfo=self.clock.tz)
+        plan = fold(new, now=now, day=today.isoformat(), sent_today=sent_today, settings=self.settings.digest,
+                    hold_until=tomorrow)
+        inserted = await self.store.enqueue_many(plan.all)
+        return max(0, inserted - len(plan.folded))
+
+    async def _not_queued(self, uow: AbstractUnitOfWork, messages: list[OutboxMessage]) -> list[OutboxMessage]:
+        """The messages whose ``dedup_key`` is not in the outbox yet (told, or folded into a digest, before)."""
+        keys = sorted({m.dedup_key for m in messages})
+        seen: set[str] = set()
+        for start in range(0, len(keys), 400):
+            seen |= {r.dedup_key for r in await uow.outbox.list(dedup_key__in=keys[start:start + 400])}
+        fresh: dict[str, OutboxMessage] = {}
+        for m in messages:
+            if m.dedup_key not in seen:
+                fresh.setdefault(m.dedup_key, m)
+        return list(fresh.values())
+
+    async def _sent_today(self, uow: AbstractUnitOfWork, user_ids: set[int], today: date) -> dict[int, int]:
+        """Non-urgent pushes queued for each person since midnight (business time): what the daily cap counts."""
+        if not user_ids or self.settings.digest.daily_cap is None:
+            return {}
+        midnight = datetime.combine(today, time.min, tzinfo=self.clock.tz)
+        counts: dict[int, int] = {}
+        for row in await uow.outbox.list(user_id__in=sorted(user_ids), created_at__gte=midnight, urgent=False):
+            if row.status != OutboxStatus.FOLDED and row.user_id is not None:
+                counts[row.user_id] = counts.get(row.user_id, 0) + 1
+        return counts
 
     # --- temporary credit ----------------------------------------------------------------------------
     async def credit_lapses(self) -> int:
@@ -222,44 +265,41 @@ class Checks:
         return await self._queue(messages)
 
     # --- contracts ---------------------------------------------------------------------------------
-    async def _renewal_drafts(self, today: date) -> list[tuple[Contract, Contract]]:
-        """(ending contract, its renewal draft) for active contracts within ``contract_renewal_days`` of their
-        end and without a sent or signed successor; the draft is made by ``renew_contract`` (idempotent)."""
+    async def _renewals_due(self, uow: AbstractUnitOfWork, today: date) -> list[Contract]:
+        """Active contracts within ``contract_renewal_days`` of their end with nothing that stands for their
+        renewal (``counts_as_renewal``: sent, signed, active, or a draft with targets) and a dealer still open:
+        what ``renew_contract`` would draft when a person asks."""
         days = self.settings.contract_renewal_days
         if days is None:
             return []
-        async with self.uow_factory() as uow:
-            ending = await uow.contracts.list(status=ContractStatus.ACTIVE, ends_on__gte=today,
-                                              ends_on__lte=today + timedelta(days=days), order_by="id")
-            due = [c for c in ending if not await uow.contracts.count(
-                dealer_id=c.dealer_id, status__in=list(RENEWING), starts_on__gt=c.ends_on)]
-        drafts: list[tuple[Contract, Contract]] = []
-        for contract in due:
-            assert contract.id is not None
-            try:
-                renewal = await renew_contract(self.uow_factory(), SYSTEM, RenewContract(contract.id), self.clock)
-            except DomainError as exc:      # e.g. the dealer is terminated: no renewal, the reminders go on
-                log.warning("renewal draft refused", extra={"contract": contract.number, "reason": exc.message("en")})
+        ending = await uow.contracts.list(status=ContractStatus.ACTIVE, ends_on__gte=today,
+                                          ends_on__lte=today + timedelta(days=days), order_by="id")
+        due: list[Contract] = []
+        for contract in ending:
+            later = await uow.contracts.list(dealer_id=contract.dealer_id, status__in=list(RENEWAL_STATUSES),
+                                             starts_on__gt=contract.ends_on)
+            dealer = await uow.dealers.get(contract.dealer_id)
+            if any(counts_as_renewal(c) for c in later) or dealer is None or dealer.status == DealerStatus.TERMINATED:
                 continue
-            if renewal.status == ContractStatus.DRAFT:
-                drafts.append((contract, renewal))
-        return drafts
+            due.append(contract)
+        return due
 
     async def contract_expiry(self) -> int:
         s, now, today = self.settings, self.clock.now(), self.clock.today()
         horizon = today + timedelta(days=max(s.contract_stages))
         messages: list[OutboxMessage] = []
-        drafts = await self._renewal_drafts(today)
         async with self.uow_factory() as uow:
             managers = (await staff_users(uow, roles=[Role.CHANNEL_MANAGER])
                         or await staff_users(uow, Permission.CONTRACT_WRITE))
-            for contract, renewal in drafts:
+            for contract in await self._renewals_due(uow, today):
                 params = {"number": contract.number, "date": contract.ends_on.isoformat(),
-                          "dealer": await dealer_label(uow, contract.dealer_id), "renewal": renewal.number,
-                          "starts": renewal.starts_on.isoformat(), "ends": renewal.ends_on.isoformat(),
-                          "id": renewal.id}
-                messages += messages_for(managers, Notice("contract.renewal_draft", Category.CONTRACT, params),
+                          "days": (contract.ends_on - today).days,
+                          "dealer": await dealer_label(uow, contract.dealer_id), "id": contract.id}
+                messages += messages_for(managers, Notice("contract.renewal_due", Category.CONTRACT, params),
                                          f"{contract.id}", now)
+            # a manager offered the renewal (now or before) is not also told the contract ends (the offer says so),
+            # until the last stage: the final reminder goes to every writer
+            proposed = {(m.params["id"], m.user_id) for m in messages}
             writers = await staff_users(uow, Permission.CONTRACT_WRITE)
             ending = await uow.contracts.list(status=ContractStatus.ACTIVE, ends_on__gte=today, ends_on__lte=horizon)
             for contract in ending:
@@ -274,8 +314,9 @@ class Checks:
                 key = f"{contract.id}:{stage}d"
                 messages += messages_for(await dealer_users(uow, contract.dealer_id),
                                          Notice("contract.expiring", Category.CONTRACT, params), key, now)
-                messages += messages_for(writers, Notice("contract.expiring_staff", Category.CONTRACT, params),
-                                         key, now)
+                last = stage == min(s.contract_stages)
+                messages += messages_for([w for w in writers if last or (contract.id, w) not in proposed],
+                                         Notice("contract.expiring_staff", Category.CONTRACT, params), key, now)
         return await self._queue(messages)
 
     async def contract_deviation(self) -> int:

@@ -19,7 +19,7 @@ and may be the answer to an audited "Show full number" (``handlers.flows.privacy
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -546,6 +546,166 @@ def _stock_low_dealer(p: Params) -> Rendered:
 
 simple("stock.high_dealer", "📦 库存偏高：{name}（{sku}）库存 {qty}，高于上限 {high}，建议先消化库存。",
        "📦 High stock: {name} ({sku}) is at {qty}, above your maximum {high}; consider selling it down first.")
+
+simple("contract.renewal_due", "📝 {dealer} 的合同 {number} 将于 {date} 到期（还有 {days} 天），尚无续签。"
+       "需要续签时点下方按钮起草续签草稿（下一期，目标顺延），在后台核对目标后再发给经销商。",
+       "📝 Contract {number} of {dealer} ends on {date} ({days} days left) and has no renewal. To renew, press the "
+       "button to draft it (the next term, targets moved on), check the targets in the admin, then send it.",
+       lambda p: [[p.btn("📝 起草续签草稿", "📝 Draft the renewal", "ctr.renew", p["id"])]] if p.get("id") else [])
+
+
+# --- digests: several items of one kind for one person, and what went over the daily cap ---------------
+# (notifications.digests folds the rows; a digest row keeps the first items' own params)
+
+#: one line per item of a kind in a digest; a kind not here shows the first line of its own message
+_ITEM_LINES: dict[str, tuple[str, str]] = {
+    "contract.behind_staff": ("{dealer} · {number} {period}{group}：完成 {achieved}，时间已过 {elapsed}",
+                              "{dealer} · {number} {period}{group}: {achieved} done, {elapsed} of the time gone"),
+    "contract.behind": ("合同 {number} {period}{group}：完成 {achieved}，时间已过 {elapsed}",
+                        "Contract {number} {period}{group}: {achieved} done, {elapsed} of the time gone"),
+    "contract.expiring_staff": ("{dealer} · {number}，{date} 到期（还有 {days} 天）",
+                                "{dealer} · {number}, ends {date} ({days} days left)"),
+    "contract.expiring": ("合同 {number}，{date} 到期（还有 {days} 天）", "Contract {number}, ends {date} ({days} days left)"),
+    "contract.renewal_due": ("{dealer} · {number}，{date} 到期（还有 {days} 天）",
+                             "{dealer} · {number}, ends {date} ({days} days left)"),
+    "qual.expired_staff": ("{dealer} · {doc} {number}，{date} 已到期", "{dealer} · {doc} {number}, expired {date}"),
+    "qual.expiring_staff": ("{dealer} · {doc} {number}，{date} 到期（还有 {days} 天）",
+                            "{dealer} · {doc} {number}, expires {date} ({days} days left)"),
+    "qual.expired": ("{doc} {number}，{date} 已到期", "{doc} {number}, expired {date}"),
+    "qual.expiring": ("{doc} {number}，{date} 到期（还有 {days} 天）", "{doc} {number}, expires {date} ({days} days left)"),
+    "stock.low_warehouse": ("{warehouse} {sku}：可用 {qty}，下限 {low}", "{warehouse} {sku}: {qty} available, minimum {low}"),
+    "stock.high_warehouse": ("{warehouse} {sku}：可用 {qty}，上限 {high}",
+                             "{warehouse} {sku}: {qty} available, maximum {high}"),
+    "stock.low_dealer": ("{name}（{sku}）：库存 {qty}，建议补货 {suggest} {unit}",
+                         "{name} ({sku}): {qty} in stock, suggested order {suggest} {unit}"),
+    "stock.high_dealer": ("{name}（{sku}）：库存 {qty}，上限 {high}", "{name} ({sku}): {qty} in stock, maximum {high}"),
+    "ticket.sla_breach": ("{number} · {dealer} · 时限 {due}", "{number} · {dealer} · due {due}"),
+    "ticket.sla_escalation": ("{number} · {dealer} · 超时 {hours} 小时 · {assignee}",
+                              "{number} · {dealer} · {hours} hours late · {assignee}"),
+    "campaign.launched": ("{name}（{starts} 至 {ends}）", "{name} ({starts} to {ends})"),
+}
+
+#: the head of a digest of a kind ({n}: how many)
+_LIST_TITLES: dict[str, tuple[str, str]] = {
+    "contract.behind_staff": ("📉 {n} 个合同目标进度落后", "📉 {n} contract targets are behind pace"),
+    "contract.behind": ("📉 您有 {n} 个合同目标进度落后", "📉 {n} of your contract targets are behind pace"),
+    "contract.expiring_staff": ("📄 {n} 份合同即将到期，尚无续签", "📄 {n} contracts end soon without a renewal"),
+    "contract.expiring": ("📄 您有 {n} 份合同即将到期，请联系业务员续签",
+                          "📄 {n} of your contracts end soon; talk to your sales contact about renewing"),
+    "contract.renewal_due": ("📝 {n} 份合同可以起草续签（点按钮生成草稿，核对目标后再发送）",
+                             "📝 {n} contracts are due for renewal (press a button to draft one, check the targets, "
+                             "then send it)"),
+    "qual.expired_staff": ("⛔ {n} 份经销商资质已到期", "⛔ {n} dealer documents have expired"),
+    "qual.expiring_staff": ("📑 {n} 份经销商资质即将到期，尚未续期", "📑 {n} dealer documents expire soon, not renewed"),
+    "qual.expired": ("⛔ 您有 {n} 份资质已到期，请上传新证件", "⛔ {n} of your documents have expired; please upload new ones"),
+    "qual.expiring": ("📑 您有 {n} 份资质即将到期，请尽快上传新证件",
+                      "📑 {n} of your documents expire soon; please upload the new ones"),
+    "stock.low_warehouse": ("📦 {n} 项库存低于下限", "📦 {n} stock levels at or below their minimum"),
+    "stock.high_warehouse": ("📦 {n} 项库存高于上限", "📦 {n} stock levels above their maximum"),
+    "stock.low_dealer": ("📦 补货提醒：{n} 个商品已到下限", "📦 Restock: {n} products at or below your minimum"),
+    "stock.high_dealer": ("📦 {n} 个商品库存偏高，建议先消化库存", "📦 {n} products above your maximum; sell them down first"),
+    "ticket.sla_breach": ("⏰ {n} 张售后工单已超时", "⏰ {n} tickets are past their SLA"),
+    "ticket.sla_escalation": ("🚨 升级：{n} 张售后工单超时仍未解决", "🚨 Escalation: {n} tickets past their SLA and still open"),
+    "campaign.launched": ("🎯 {n} 个新活动", "🎯 {n} new campaigns"),
+}
+
+#: kinds that go to staff: their digests also open the staff member's list of what waits
+_STAFF_KINDS = frozenset({"contract.behind_staff", "contract.expiring_staff", "contract.renewal_due",
+                          "qual.expired_staff", "qual.expiring_staff", "stock.low_warehouse", "stock.high_warehouse",
+                          "ticket.sla_breach", "ticket.sla_escalation"})
+_ITEM_BUTTONS = 3           # buttons for the first items (a list's own buttons: renewals, restock, tickets)
+
+
+def _count(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _item_line(kind: str, item: Mapping[str, Any], p: Params) -> str:
+    pair = _ITEM_LINES.get(kind)
+    if pair is not None:
+        return Params(item, p.lang).t(*pair)
+    text = render(kind, item, p.lang).text if kind in _TEMPLATES else ""
+    return text.splitlines()[0] if text else kind
+
+
+def _list_title(kind: str, n: int, p: Params) -> str:
+    zh, en = _LIST_TITLES.get(kind, ("🔔 {n} 条提醒", "🔔 {n} notices"))
+    return (en if p.en else zh).format(n=n)
+
+
+def _more_line(shown: int, total: int, p: Params) -> str | None:
+    return p.t("……还有 {m} 条", "… and {m} more", m=total - shown) if total > shown else None
+
+
+def _item_buttons(kind: str, items: Sequence[Mapping[str, Any]], p: Params) -> list[list[Button]]:
+    """A button per first item where the item has its own (draft this renewal, order this, open this ticket),
+    else the items' own first buttons, one each; staff lists also open today's list."""
+    first = items[:_ITEM_BUTTONS]
+    rows: list[list[Button]] = []
+    if kind == "contract.renewal_due":
+        rows = [[p.btn(f"📝 起草续签 {i.get('number', '')}", f"📝 Draft renewal {i.get('number', '')}", "ctr.renew",
+                       i["id"])] for i in items if i.get("id")]      # one per contract listed: a person picks
+    elif kind == "stock.low_dealer":
+        rows = [[p.btn(f"🛒 {i['sku']} ×{i['suggest']}", f"🛒 {i['sku']} x{i['suggest']}", "order.prefill", i["sku"],
+                       i["suggest"])] for i in first if i.get("sku")]
+    elif kind in ("ticket.sla_breach", "ticket.sla_escalation"):
+        rows = [[p.btn(f"🔎 {i['number']}", f"🔎 {i['number']}", "staff.ticket.detail", i["number"])]
+                for i in first if i.get("number")]
+    elif kind in ("qual.expired_staff", "qual.expiring_staff"):
+        codes = list(dict.fromkeys(str(i["code"]) for i in first if i.get("code")))
+        rows = [[p.btn(f"📄 {code}", f"📄 {code}", "staff.dealer.detail", code)] for code in codes]
+    elif kind in _TEMPLATES:
+        seen: set[str] = set()
+        for item in first:
+            own = render(kind, item, p.lang).buttons
+            if own and own[0] and own[0][0].payload not in seen:
+                seen.add(own[0][0].payload)
+                rows.append([own[0][0]])
+    if kind in _STAFF_KINDS:
+        rows.append([p.btn("📋 打开今日待办", "📋 Open today's list", "staff.today")])
+    return rows
+
+
+@template("digest.list")
+def _digest_list(p: Params) -> Rendered:
+    """Several items of one kind (``of``) for one person: a title, the first items, how many more."""
+    kind = str(p.raw.get("of") or "")
+    items = [i for i in p.raw.get("items") or [] if isinstance(i, dict)]
+    total = _count(p.raw.get("n"), len(items))
+    lines = [_list_title(kind, total, p), *(f"· {_item_line(kind, i, p)}" for i in items)]
+    more = _more_line(len(items), total, p)
+    if more:
+        lines.append(more)
+        if kind == "contract.renewal_due":
+            lines.append(p.t("其余合同可在后台「合同」列表勾选后点「生成续签草稿」。",
+                             "Draft the others from the contract list in the admin (tick them, then 'Renewal draft')."))
+    return Rendered("\n".join(lines), _rows(*_item_buttons(kind, items, p)))
+
+
+@template("digest.more")
+def _digest_more(p: Params) -> Rendered:
+    """What went over a person's daily cap, one line per message it stands for."""
+    entries = [e for e in p.raw.get("items") or [] if isinstance(e, list) and len(e) == 2 and isinstance(e[1], dict)]
+    lines = [p.t("📬 今天的提醒较多，其余 {n} 条汇总如下：", "📬 A busy day: the other {n} notices in one message:",
+                 n=_count(p.raw.get("n"), len(entries)))]
+    buttons: list[list[Button]] = []
+    for kind, params in entries:
+        if kind == "digest.list":
+            of = str(params.get("of") or "")
+            lines.append(f"· {_list_title(of, _count(params.get('n'), 0), p)}")
+            inner = [i for i in params.get("items") or [] if isinstance(i, dict)]
+            own = _item_buttons(of, inner, p)
+        else:
+            lines.append(f"· {_item_line(str(kind), params, p)}")
+            own = [list(r) for r in render(str(kind), params, p.lang).buttons] if kind in _TEMPLATES else []
+        for row in own[:1]:
+            if row and all(row[0].payload != b[0].payload for b in buttons):
+                buttons.append(row[:1])
+    more = _more_line(len(entries), _count(p.raw.get("messages"), len(entries)), p)
+    if more:
+        lines.append(more)
+    return Rendered("\n".join(lines), _rows(*buttons[:_ITEM_BUTTONS]))
+
 
 _DIGEST_LINES: dict[str, tuple[str, str]] = {
     "approve": ("待审批订单：{n}", "Orders to approve: {n}"),

@@ -9,7 +9,9 @@ Per row:
 1. the recipient: an explicit chat, or the user's chat on the channel chosen in ``/settings``, else
    the one the user used last (latest dialog activity), among the channels a sender exists for; the
    language that chat chose (``/lang``), else the user's, else the default. A muted category, or no
-   chat at all, ends as ``muted``;
+   chat at all, ends as ``muted``. A chat only on a channel no sender serves (the terminal, the web chat,
+   a channel since removed: nothing can push there, and there is no inbox to leave it in) is ``dead`` at
+   once with that reason (the admin's outbox page shows it; "retry" once a channel is there);
 2. the template (``notifications.templates``) in that language; an unknown kind is ``dead``;
 3. one slot of every rate limit of that chat (``notifications.ratelimit``);
 4. the sender: sent -> ``sent``; ``ChannelRateLimited`` -> the channel is paused for ``retry_after``
@@ -96,7 +98,11 @@ class Recipient:
 
 
 class NoChat(Exception):
-    """Nobody to send this row to (user gone or inactive, no chat on a channel we can push to)."""
+    """Nobody to send this row to (user gone or inactive, no chat at all): ``muted``."""
+
+
+class Undeliverable(NoChat):
+    """The recipient's chat is on a channel no sender serves (terminal, web chat, a removed channel): ``dead``."""
 
 
 async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, channels: set[str] | frozenset[str],
@@ -109,7 +115,8 @@ async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, cha
     if message.user_id is None:
         assert message.channel is not None and message.chat_id is not None
         if message.channel not in channels:    # a reply to the terminal or web chat: nothing pushes there
-            raise NoChat(f"no sender for the {message.channel} chat")
+            raise Undeliverable(f"undeliverable: no sender for the {message.channel} chat "
+                                f"(terminal, web chat or a channel not configured)")
         return Recipient(message.channel, message.chat_id,
                          await _chat_language(uow, message.channel, message.chat_id) or default_language)
     user = await uow.users.get(message.user_id)
@@ -118,8 +125,12 @@ async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, cha
     pref: NotificationPreference | None = await uow.preferences.get_by(user_id=user.id)
     if pref is not None and pref.mutes(Category(message.category)):
         return None
-    identities = [i for i in await uow.identities.list(user_id=user.id) if i.channel in channels]
+    bound = await uow.identities.list(user_id=user.id)
+    identities = [i for i in bound if i.channel in channels]
     if not identities:
+        if bound:
+            raise Undeliverable(f"undeliverable: the user is bound only on {', '.join(sorted({i.channel for i in bound}))}"
+                                f", which no sender serves (terminal, web chat or a channel not configured)")
         raise NoChat("no chat on a channel the worker can push to")
     chosen = None
     if pref is not None and pref.channel:
@@ -253,15 +264,22 @@ class OutboxWorker:
             async with self.uow_factory() as uow:
                 recipient = await resolve_recipient(uow, message, frozenset(self.senders),
                                                     self.settings.default_language)
+        except Undeliverable as exc:
+            return await self._failed(message, str(exc), permanent=True)
         except NoChat as exc:
             return await self._muted(message, str(exc))
+        except Exception as exc:    # a bad row: an attempt, dead after max_attempts, never left "sending" for ever
+            log.exception("outbox.recipient_error", extra={"id": message.id})
+            return await self._failed(message, f"cannot choose the chat: {exc!r}", permanent=False)
         if recipient is None:
             return await self._muted(message, "muted by the recipient")
         try:
             rendered = templates.render(message.kind, message.params, recipient.language)
         except (templates.UnknownTemplate, KeyError, ValueError, TypeError) as exc:
             return await self._failed(message, f"cannot render {message.kind}: {exc!r}", permanent=True)
-        sender = self.senders[recipient.channel]
+        sender = self.senders.get(recipient.channel)
+        if sender is None:
+            return await self._failed(message, f"undeliverable: no sender for {recipient.channel}", permanent=True)
         limits = self.settings.limits.for_chat(recipient.channel, recipient.chat_id)
         slot = await self.limiter.acquire(limits)
         try:

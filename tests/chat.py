@@ -210,6 +210,7 @@ class ChatWorld:
         self.__dict__["_pushes_from"] = max((r.id or 0 for r in self.uow.outbox.rows), default=0)
 
     async def _pushes(self, chat: str | None) -> list[Reply]:
+        from core.outbox import OutboxStatus
         from notifications.templates import render
         from notifications.worker import NoChat, resolve_recipient
 
@@ -218,6 +219,8 @@ class ChatWorld:
         out: list[Reply] = []
         async with self.uow as uow:
             for row in sorted(uow.outbox.rows, key=lambda r: r.id or 0):
+                if row.status == OutboxStatus.FOLDED:      # told inside a digest row; the worker never sends it
+                    continue
                 try:
                     to = await resolve_recipient(uow, row, {self.channel})
                 except NoChat:

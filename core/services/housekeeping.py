@@ -40,12 +40,13 @@ class Pruned:
 async def prune(uow: AbstractUnitOfWork, clock: Clock, *, receipts_kept: timedelta = RECEIPTS_KEPT,
                 idempotency_kept: timedelta = REPLAY_WINDOW, outbox_kept: timedelta = OUTBOX_KEPT) -> Pruned:
     """Delete delivery receipts older than ``receipts_kept``, idempotency records past their window and outbox
-    rows delivered (or muted) more than ``outbox_kept`` ago."""
+    rows delivered (or muted, or folded into a digest) more than ``outbox_kept`` ago."""
     now = clock.now()
     async with uow:
         receipts = await uow.receipts.delete_where(received_at__lt=now - receipts_kept)
         records = await uow.idempotency_records.delete_where(created_at__lt=now - idempotency_kept)
-        outbox = await uow.outbox.delete_where(status__in=[OutboxStatus.SENT, OutboxStatus.MUTED],
+        outbox = await uow.outbox.delete_where(status__in=[OutboxStatus.SENT, OutboxStatus.MUTED,
+                                                                   OutboxStatus.FOLDED],
                                                created_at__lt=now - outbox_kept)
         result = Pruned(receipts, records, outbox)
         if result.total:

@@ -32,6 +32,7 @@ def all_routers() -> list[Router]:
         staff_materials,
         staff_orders,
         staff_queues,
+        staff_renewals,
         staff_tickets,
         staff_words,
         statements,
@@ -40,5 +41,5 @@ def all_routers() -> list[Router]:
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
-                               staff_tickets, staff_approvals, staff_queues, staff_words, settings, reports, privacy,
+                               staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
                                statements, credit, finance, payments)]

@@ -140,6 +140,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.TICKET_HANDLE, "staff.tickets", "staff.ticket.stats"),
     **staff(P.CAMPAIGN_WRITE, "camp.staff", "camp.rv", args=("1", "{dealer}", "1")),
     **staff(P.CONTRACT_WRITE, "ctr.cl.yes", "ctr.cl.no", args=("1", "p")),
+    **staff(P.CONTRACT_WRITE, "ctr.renew", args=("1",)),        # the renewal check's "起草续签" button
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),
     # credit requests of dealer 1 (asked by a channel manager who is none of the actors)
     "cr.list": Rule("staff", perm=P.CREDIT_APPROVE, also=P.CREDIT_REQUEST),   # requesters see what waits

@@ -118,10 +118,12 @@ async def test_contract_expiry_reminds_unless_a_successor_exists() -> None:
     ending = await s.w.uow.contracts.add(make_contract(s.dealer_id, status=ContractStatus.ACTIVE,
                                                        ends_on=date(2026, 12, 20)))
     await s.w.uow.commit()
-    assert await s.twice("contract_expiry") == 4                          # + the renewal draft notice
-    assert s.who("contract.expiring") == [DEALER, CLERK] and s.who("contract.expiring_staff") == [MANAGER]
-    assert s.who("contract.renewal_draft") == [MANAGER]   # tests/unit/test_checks_contract_renewal.py
+    assert await s.twice("contract_expiry") == 3                          # dealer users + the renewal proposal
+    assert s.who("contract.expiring") == [DEALER, CLERK]
+    assert s.who("contract.renewal_due") == [MANAGER]   # tests/unit/test_checks_contract_renewal.py
+    assert s.who("contract.expiring_staff") == []        # the proposal already says it ends: not told twice
     assert s.rows("contract.expiring")[0][1]["days"] == 24
+    assert len(s.w.uow.contracts.rows) == 1                               # proposed, not drafted
     s.clock.to(date(2026, 12, 14))
     await s.w.uow.contracts.add(make_contract(s.dealer_id, status=ContractStatus.SIGNED, starts_on=date(2027, 1, 1),
                                               ends_on=date(2027, 12, 31), previous_id=ending.id))

@@ -143,15 +143,22 @@ async def test_muted_categories_are_not_sent_but_system_notices_are() -> None:
 
 
 async def test_no_chat_to_push_to_is_recorded_not_retried() -> None:
+    """Nobody to push to (user gone, never bound): muted. A chat only on a channel no sender serves (web chat,
+    terminal, a channel since removed): dead at once with the reason, after one claim, never retried."""
     w = world()
     local_only = await w.user("li", ("web", "web:li"))                  # no sender for the web chat
+    removed = await w.user("zhao", ("dingtalk", "zhao"))                # a channel since removed
     gone = await w.user("old", ("telegram", "1009"), active=False)
-    await w.queue(notice("local", local_only), notice("gone", gone),
+    await w.queue(notice("local", local_only), notice("gone", gone), notice("removed", removed),
                   notice("console", channel="console", chat_id="console:wu"))  # a staff answer to the terminal
-    await w.worker.drain()
-    for key in ("local", "gone", "console"):
+    assert await w.worker.drain() == 4
+    assert await w.worker.drain() == 0                                   # nothing left to claim: not retried
+    gone_row = await w.row("gone")
+    assert gone_row.status == OutboxStatus.MUTED and gone_row.last_error == "the user is gone or inactive"
+    for key, channel in (("local", "web"), ("removed", "dingtalk"), ("console", "console")):
         row = await w.row(key)
-        assert row.status == OutboxStatus.MUTED and row.last_error
+        assert row.status == OutboxStatus.DEAD and row.attempts == 1
+        assert row.last_error is not None and row.last_error.startswith("undeliverable") and channel in row.last_error
     assert w.telegram.sent == []
 
 
