@@ -273,3 +273,23 @@ async def test_a_typed_ticket_number_shows_its_photos_as_images() -> None:
     replies = await w.say(CHATS[Role.AFTER_SALES], refs["tickets"][0])
     assert [r.image for r in replies if r.image] == [b"\xff\xd8jpeg-bytes"]     # the missing file is left out
     assert "照片：2 张" in texts(replies)
+
+
+async def test_finance_opens_a_statement_by_its_typed_reference() -> None:
+    from datetime import date
+
+    from core.accounts import Statement, StatementStatus
+    from core.money import ZERO
+
+    w, refs = await _world()
+    await w.uow.statements.add(Statement(
+        dealer_id=int(refs["d1"][0]), period="2026-10", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),
+        opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO, rebates_total=ZERO, closing_balance=ZERO,
+        status=StatementStatus.DISPUTED, dispute_reason="10月8日收款不对"))
+    await w.uow.commit()
+    for typed in (f"ST-{refs['d1'][1]}-2026-10", f"{refs['d1'][1]} 2026-10 对账单"):
+        shown = await w.say(CHATS[Role.FINANCE], typed)
+        assert "10月8日收款不对" in texts(shown) and [r.file_name for r in shown if r.file_name] == [
+            f"statement-{refs['d1'][1]}-2026-10.xlsx", f"statement-{refs['d1'][1]}-2026-10.pdf"]
+    missing = texts(await w.say(CHATS[Role.FINANCE], f"ST-{refs['d2'][1]}-2026-10"))
+    assert missing == f"没有找到 ST-{refs['d2'][1]}-2026-10，或它不在您的职责范围内。"
