@@ -160,6 +160,10 @@ async def menu(ctx: Ctx) -> list[Reply]:
 @router.command("help")
 @router.intent(Intent.HELP, Intent.GREETING)
 async def help_(ctx: Ctx) -> list[Reply]:
+    if ctx.is_staff:                # what staff type for their jobs, not the dealer's commands
+        from handlers.flows.staff_words import staff_help
+
+        return [*await staff_help(ctx, asked=True), main_menu(ctx)]
     return [Reply(text=ctx.t("help.text")), main_menu(ctx)]
 
 

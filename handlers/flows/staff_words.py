@@ -94,6 +94,7 @@ i18n.register({
                        "'{status}' needs a note (the action, or why none); type it:"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
+    "sw.help.asked": ("您可以这样说或输入：", "You can type:"),
     "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
     "sw.help.approve": ("/to_approve、/approvals 待审批；“把合肥新锐那单批了”、“SO-20261204-0001 驳回”",
@@ -124,8 +125,8 @@ def _may_open(ctx: Ctx, kind: RefKind) -> bool:
     return bool(OPENERS[kind] & ctx.actor.permissions)
 
 
-async def staff_help(ctx: Ctx) -> list[Reply]:
-    """What this person can type, by the jobs of their role."""
+async def staff_help(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
+    """What this person can type, by the jobs of their role (``asked``: /help, else a message not understood)."""
     perms = ctx.actor.permissions
     keys = ["sw.help.today", "sw.help.pages"]
     for key, needs in (("sw.help.approve", {P.ORDER_APPROVE}), ("sw.help.desk", {P.ORDER_ALLOCATE, P.ORDER_SHIP}),
@@ -136,7 +137,7 @@ async def staff_help(ctx: Ctx) -> list[Reply]:
                        ("sw.help.credit", {P.CREDIT_APPROVE}), ("sw.help.reports", {P.REPORT_READ_ALL})):
         if needs & perms:
             keys.append(key)
-    text = "\n".join([ctx.t("sw.help.head"), *(f"• {ctx.t(k)}" for k in keys)])
+    text = "\n".join([ctx.t("sw.help.asked" if asked else "sw.help.head"), *(f"• {ctx.t(k)}" for k in keys)])
     return [Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")),
                                        forms.menu_button(ctx)]])]
 

@@ -293,3 +293,11 @@ async def test_finance_opens_a_statement_by_its_typed_reference() -> None:
             f"statement-{refs['d1'][1]}-2026-10.xlsx", f"statement-{refs['d1'][1]}-2026-10.pdf"]
     missing = texts(await w.say(CHATS[Role.FINANCE], f"ST-{refs['d2'][1]}-2026-10"))
     assert missing == f"没有找到 ST-{refs['d2'][1]}-2026-10，或它不在您的职责范围内。"
+
+
+async def test_help_tells_staff_what_their_role_can_type() -> None:
+    w, _ = await _world()
+    quality = texts(await w.say(CHATS[Role.QUALITY], "/help"))
+    assert "/qf" in quality and "/tickets" in quality and "/orders 我的订单" not in quality
+    assert "/orders 我的订单" in texts(await w.say(OWNER, "/help"))
+    assert "/to_approve" in texts(await w.say(CHATS[Role.ORDER_DESK], "/nonsense"))
