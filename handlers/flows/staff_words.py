@@ -94,7 +94,7 @@ i18n.register({
                        "'{status}' needs a note (the action, or why none); type it:"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
-    "sw.help.asked": ("您可以这样说或输入：", "You can type:"),
+    "sw.help.asked": ("可用命令（按您的职责），也可以直接这样说：", "Commands for your job; you can also type:"),
     "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
     "sw.help.approve": ("/to_approve、/approvals 待审批；“把合肥新锐那单批了”、“SO-20261204-0001 驳回”",
