@@ -113,6 +113,8 @@ _KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公
                             r"ah|匹|p|号|层|件套?)")
 _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)\s?"
                             r"([\u4e00-\u9fff]{2,6})")
+# a number alone that may be a size ("炒锅32的", "保温杯 500 粉"): not one of a run of numbers ("225 55 17", "24 26")
+_BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!\d\s)(?<!\d[/x*])\d{2,4}(?=\s?[\u4e00-\u9fff])(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
 # a correction of the product just said: the words after it tell which product was meant
 _CORRECTED = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
                         r"oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*")
@@ -389,10 +391,14 @@ class ProductIndex:
                 return set(key[1])
         return set()
 
-    def _descriptors(self, text: str, base: set[str]) -> list[tuple[int, int, set[str]]]:
+    def _descriptors(self, text: str, base: set[str], *, numbers: bool = True) -> list[tuple[int, int, set[str]]]:
         """Words of ``text`` that pick some (not all) of ``base``: sizes, S/M/L, Chinese words (the longest piece
         of each run that narrows), as (start, end, products)."""
         out = []
+        for n in _BARE_NUMBER.finditer(text) if numbers else ():
+            hit = {s for s in base if re.search(rf"(?<![\d.]){n.group(0)}(?![\d])", self._labels[s])}
+            if hit and hit != base:           # "炒锅32的": the number some of the names have
+                out.append((n.start(), n.end(), hit))
         for m in _VARIANT_TOKEN.finditer(text):
             word = m.group(0)
             if _CJK.fullmatch(word):
@@ -482,7 +488,7 @@ class ProductIndex:
                     out.append(m)
                     continue
             prev = out[-1].end if out else 0
-            after, after_at = self._line_words(text, m.end, nxt, forward=True)
+            after, after_at = self._line_words(text, m.end, nxt, forward=True, base=base)
             before, before_at = self._line_words(text, prev, m.start, forward=False)
             found = self._words_telling(before, before_at, base) + self._words_telling(after, after_at, base)
             singles = [f for f in found if len(f[2]) == 1]
@@ -619,25 +625,29 @@ class ProductIndex:
 
     def _words_telling(self, words: str, at: int, base: set[str]) -> list[tuple[int, int, set[str]]]:
         """``_descriptors`` of each piece of ``words`` between particles ("牛肉的鸡肉的": 牛肉, 鸡肉), placed at ``at``."""
-        out = []
+        out = [(a + at, b + at, hit) for a, b, hit in self._descriptors(words, base) if _BARE_NUMBER.fullmatch(words[a:b])
+               or words[a:b].isdigit()]
         for piece in re.finditer(r"[^的和跟与及、/\s]+", words):
             whole = re.sub(r"[号码款型色味装]$", "", piece.group(0))
             # one Chinese character tells products apart only said on its own ("白的"), not inside a word ("外包装")
             out += [(a + at + piece.start(), b + at + piece.start(), hit)
-                    for a, b, hit in self._descriptors(piece.group(0), base)
+                    for a, b, hit in self._descriptors(piece.group(0), base, numbers=False)
                     if b - a > 1 or not _CJK.match(piece.group(0)[a:b]) or len(whole) == 1]
         return out
 
-    @staticmethod
-    def _line_words(text: str, start: int, end: int, *, forward: bool) -> tuple[str, int]:
+    def _line_words(self, text: str, start: int, end: int, *, forward: bool,
+                    base: set[str] | None = None) -> tuple[str, int]:
         """The words next to a product on its line, as (words, where they begin): after it up to its count (a
-        number that is no size) or the next product, at most 12 characters; before it back to the last count,
+        number that is no size; "炒锅32的不粘 20口": a bare number of some of ``base``'s names before another
+        count is a size too) or the next product, at most 14 characters; before it back to the last count,
         product or clause, at most 8."""
         if forward:
-            window = text[start:min(end, start + 12)]
+            window = text[start:min(end, start + 14)]
             sizes = [(s.start(), s.end()) for s in _VARIANT_SIZE.finditer(window)]
-            count = next((q.start() for q in QUANTITY.finditer(window)
-                          if not any(a <= q.start() < b for a, b in sizes)), len(window))
+            counts = [q for q in QUANTITY.finditer(window) if not any(a <= q.start() < b for a, b in sizes)]
+            while len(counts) > 1 and base and not counts[0].group("unit") and self._numbered(base, counts[0]):
+                counts.pop(0)
+            count = counts[0].start() if counts else len(window)
             window = window[:count]
             stop = re.search(r"[。；;！!？?\n]|(?:还有|另外|然后|再来|再要)", window)
             return (window[:stop.start()] if stop else window), start
@@ -646,6 +656,15 @@ class ProductIndex:
         cut = max((x.end() for x in (*re.finditer(r"[,，。；;！!？?、\n]|\d", window), *QUANTITY.finditer(window))),
                   default=0)
         return window[cut:], begin + cut
+
+    def _numbered(self, base: set[str], q: re.Match[str]) -> bool:
+        """Some but not all of ``base`` have the bare number ``q`` in their names ("32" of 32cm)."""
+        digits = q.group(0).strip()
+        bare = _BARE_NUMBER.match(q.string, q.start())
+        if not digits.isdigit() or bare is None or bare.group(0) != digits:
+            return False
+        hit = {s for s in base if re.search(rf"(?<![\d.]){digits}(?![\d])", self._labels[s])}
+        return bool(hit) and hit != base
 
     def _absorbed(self, text: str, m: Mention) -> Mention:
         """"20寸无骨30支": Chinese words right after a product that its own name has (无骨 of 净视无骨雨刮器) belong to

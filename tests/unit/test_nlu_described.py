@@ -126,3 +126,12 @@ def test_a_correction_with_words_of_another_product_replaces_the_line(text: str,
 def test_a_correction_that_names_no_other_product_changes_no_product(text: str) -> None:
     result = parse(text)
     assert result.slots.removed == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("电缆16 红色 10卷", {"CB-16R": 10}),         # 16 alone is the rating some names have, 10卷 the count
+    ("墙固 20的 6桶", {"PR-20": 6}),
+    ("墙固 20桶", {}),                            # a count with its unit is a count: 墙固 names two products
+])
+def test_a_bare_number_of_some_names_before_the_count_is_a_size(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
