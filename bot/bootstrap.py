@@ -130,16 +130,18 @@ class App:
         """The conversation for the console ("console") or the web chat ("web"); what it says to
         Telegram chats (staff prompts, dealer pushes) goes out through the bot when one is configured."""
         from bot.console import LocalChat
+        from bot.notify_senders import LocalInbox
 
+        inbox = LocalInbox(self.uow_factory, self.clock, self.settings.default_language)
         telegram = self.telegram()
         if telegram is None:
-            return LocalChat(self.conversation(), channel)
+            return LocalChat(self.conversation(), channel, inbox=inbox)
         sender = telegram.sender
 
         async def forward(replies: list[Reply]) -> None:
             await sender.deliver("", [r for r in replies if r.channel == "telegram"])
 
-        return LocalChat(self.conversation(), channel, forward=forward)
+        return LocalChat(self.conversation(), channel, forward=forward, inbox=inbox)
 
     def telegram(self) -> TelegramChannel | None:
         """The Telegram channel when ``TELEGRAM_BOT_TOKEN`` is set, else None."""

@@ -7,7 +7,8 @@ conversation's replies come back unchanged.
 ``ConsoleChat`` runs ``dms chat --as dealer:CODE`` / ``--as staff:USERNAME``: it binds the console
 account ``console:<as>`` to the dealer's first user (one is created through the user use case when the
 dealer has none) or to the staff user (``admin.webchat.bind_chat_as``), then reads lines and prints
-replies. Buttons are printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
+replies (after them, the pushes nothing could deliver to this person: ``LocalChat.inbox``). Buttons are
+printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
 ``/quit`` (or end of input) leaves. Pictures and files are stored in the ``FileStore`` and their path
 printed; messages for other chats are printed with where they would go.
 """
@@ -37,6 +38,9 @@ class Conversation(Protocol):
 
 Forward = Callable[[list[Reply]], Awaitable[None]]
 """Sends replies addressed to chats on other channels (a staff member's Telegram chat, say)."""
+Inbox = Callable[[str, str], Awaitable[list[Reply]]]
+"""(channel, chat id) -> the pushes the worker could not deliver to the person of that chat, as replies
+(``bot.notify_senders.LocalInbox``)."""
 
 
 class LocalChat:
@@ -47,10 +51,12 @@ class LocalChat:
     are returned as well, so the caller can tell how many went elsewhere.
     """
 
-    def __init__(self, conversation: Conversation, channel: str, *, forward: Forward | None = None) -> None:
+    def __init__(self, conversation: Conversation, channel: str, *, forward: Forward | None = None,
+                 inbox: Inbox | None = None) -> None:
         self.conversation = conversation
         self.channel = channel
         self.forward = forward
+        self.inbox = inbox
 
     async def say(self, chat_id: str, text: str = "", *, payload: str = "", message_ref: str = "",
                   language: str = "", display_name: str = "", update_id: str = "") -> list[Reply]:
@@ -68,6 +74,8 @@ class LocalChat:
         elsewhere = [r for r in replies if r.channel not in ("", self.channel) and r.chat_id]
         if elsewhere and self.forward is not None:
             await self.forward(elsewhere)
+        if self.inbox is not None:          # pushes nothing could deliver to this person: shown here
+            replies = replies + await self.inbox(self.channel, chat_id)
         return replies
 
 
