@@ -73,15 +73,16 @@ class LocalInbox:
     async def __call__(self, channel: str, chat_id: str) -> list[Reply]:
         async with self.uow_factory() as uow:
             identity = await uow.identities.get_by(channel=channel, external_id=chat_id)
-            if identity is None:
-                return []
-            waiting = [r for r in await uow.outbox.list(user_id=identity.user_id, status=OutboxStatus.DEAD,
-                                                        order_by="id")
-                       if (r.last_error or "").startswith(UNDELIVERABLE)][:INBOX_LIMIT]
+            # the person's rows, and rows addressed to this very chat (a staff answer to a visitor here)
+            rows = await uow.outbox.list(channel=channel, chat_id=chat_id, status=OutboxStatus.DEAD)
+            if identity is not None:
+                rows += await uow.outbox.list(user_id=identity.user_id, status=OutboxStatus.DEAD)
+            waiting = sorted((r for r in rows if (r.last_error or "").startswith(UNDELIVERABLE)),
+                             key=lambda r: r.id or 0)[:INBOX_LIMIT]
             if not waiting:
                 return []
             dialog = await uow.dialogs.get_by(channel=channel, chat_id=chat_id)
-            user = await uow.users.get(identity.user_id)
+            user = await uow.users.get(identity.user_id) if identity is not None else None
             lang = (dialog.language if dialog is not None and dialog.language else "") or (
                 user.language if user is not None and user.language else self.default_language)
             shown: list[Reply] = []

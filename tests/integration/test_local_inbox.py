@@ -47,10 +47,13 @@ async def test_undeliverable_pushes_wait_in_the_web_chat_and_are_shown_once(app:
         OutboxMessage(dedup_key="digest.list:renewals:u1", kind="digest.list", category=Category.CONTRACT,
                       params=renewals, user_id=user.id, created_at=app.clock.now()),
         OutboxMessage(dedup_key="broken:u1", kind="no.such.template", category=Category.SYSTEM, user_id=user.id,
+                      created_at=app.clock.now()),
+        OutboxMessage(dedup_key="faq.answer:7:web", kind="faq.answer", category=Category.FAQ, channel="web",
+                      chat_id=CHAT, params={"question": "返利什么时候到账？", "answer": "每季度结算后 5 个工作日内。"},
                       created_at=app.clock.now())])
     worker = OutboxWorker(app.uow_factory, store, {}, InProcessRateLimiter(), app.clock,
                           WorkerSettings(quiet_start=None, quiet_end=None), worker_id="w1")
-    assert await worker.drain() == 2
+    assert await worker.drain() == 3
     async with app.uow_factory() as uow:
         rows = {r.dedup_key: r for r in await uow.outbox.list(user_id=user.id)}
     assert rows["digest.list:renewals:u1"].status == OutboxStatus.DEAD
@@ -64,7 +67,8 @@ async def test_undeliverable_pushes_wait_in_the_web_chat_and_are_shown_once(app:
     offer = replies[head + 1]
     assert offer.text.startswith("📝 2 份合同可以起草续签")
     assert [b.payload for row in offer.buttons for b in row][:2] == ["1|ctr.renew|1", "1|ctr.renew|2"]
-    assert len(replies) == head + 2                                    # the broken row is not shown
+    assert replies[head + 2].text.startswith("💬 客服回复了您的问题")      # addressed to this very chat
+    assert len(replies) == head + 3                                    # the broken row is not shown
 
     async with app.uow_factory() as uow:
         rows = {r.dedup_key: r for r in await uow.outbox.list(user_id=user.id)}
