@@ -9,11 +9,11 @@ draft and where its targets are entered before it is sent.
 from __future__ import annotations
 
 from core.authz import require
+from core.errors import ValidationFailed
 from core.services.contract_docs import RENEWING, RenewContract, counts_as_renewal, renew_contract
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows.staff import _int_arg
 from handlers.messages import Reply
 from handlers.router import Router
 
@@ -30,10 +30,18 @@ i18n.register({
 })
 
 
+def _contract_id(ctx: Ctx) -> int:
+    arg = ctx.args[0].strip() if ctx.args else ""
+    if not arg.isdigit():
+        raise ValidationFailed(zh=i18n.t("zh-CN", "error.button_stale"), en=i18n.t("en", "error.button_stale"),
+                               reason="stale button")
+    return int(arg)
+
+
 @router.button("ctr.renew")
 async def renew(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, Permission.CONTRACT_WRITE)       # before anything about the contract is read
-    contract_id = _int_arg(ctx, 0)
+    contract_id = _contract_id(ctx)
     async with ctx.uow() as uow:
         current = await uow.contracts.get(contract_id)
         standing = [] if current is None else [
