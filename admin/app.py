@@ -114,6 +114,7 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
     app.state.uow_factory = uow_factory
     app.state.clock = clock or Clock()
     app.state.engine = engine
+    app.state.files = files              # receipt scans for /api/v1/ledger/{id}/receipt (admin.api.evidence)
     install_error_handlers(app)
     for database_error in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError):
         app.add_exception_handler(database_error, _database_unavailable)

@@ -27,6 +27,7 @@ from admin.campaign_form import CampaignForm
 from admin.contract_drafts import ContractDrafts
 from admin.contract_pages import ContractPages
 from admin.credit_pages import CreditPages
+from admin.evidence_pages import EvidencePages, file_response, thumbnails
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from admin.payment_pages import PaymentPages
 from admin.queue_pages import QueuePages
@@ -37,7 +38,7 @@ from core.errors import DomainError, NotFound, PermissionDenied, ValidationFaile
 from core.imports import ImportKind
 from core.money import fmt_cny
 from core.ports import AbstractFileStore, AbstractUnitOfWork
-from core.services import aftersales, campaigns, materials, qualifications, quality
+from core.services import aftersales, campaigns, evidence, materials, qualifications, quality
 from core.users import Actor
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,7 +195,7 @@ class Backoffice:
             actions = (_form(f"/backoffice/qualifications/{q.id}/approve", "通过 Approve")
                        + _form(f"/backoffice/qualifications/{q.id}/reject", "驳回 Reject",
                                "<input name='reason' placeholder='驳回原因 reason' required>"))
-            scan = f"<a href='/backoffice/qualifications/{q.id}/file'>扫描件</a> " if q.file_ref else ""
+            scan = f"{thumbnails('qualification', str(q.id), 1)} " if q.file_ref else ""
             rows.append([codes.get(q.dealer_id, q.dealer_id), DOCUMENT_LABELS[DocumentType(q.doc_type)][0], q.number,
                          q.issued_on, q.expires_on, scan + actions])
         options = "".join(f"<option value='{t.value}'>{_e(zh)} {_e(en)}</option>"
@@ -234,13 +235,10 @@ class Backoffice:
         return _page("已上传 Uploaded", f"<p>{_e(code)} {_e(doc.number)}：待审核 (pending review)</p>")
 
     async def qualification_file(self, request: Request, actor: Actor) -> Response:
-        queue = await qualifications.pending_qualifications(self.uow_factory(), actor, limit=1000)
-        doc = next((q for q in queue if q.id == request.path_params["id"]), None)
-        if doc is None or not doc.file_ref or self.files is None:
-            raise NotFound(zh="没有扫描件", en="No scan")
-        data = await self.files.get(doc.file_ref)
-        kind = "application/pdf" if data[:4] == b"%PDF" else "image/jpeg" if data[:2] == b"\xff\xd8" else "image/png"
-        return Response(data, media_type=kind)
+        """The scan under its name (``D0001-营业执照-….pdf``), for whoever may see the document."""
+        found = await evidence.evidence_file(self.uow_factory(), actor, "qualification", str(request.path_params["id"]),
+                                             1)
+        return await file_response(self.files, found)
 
     async def qualification_decide(self, request: Request, actor: Actor) -> Response:
         qid: int = request.path_params["id"]
@@ -277,11 +275,13 @@ class Backoffice:
         rows = []
         for p in parts:
             base = f"/backoffice/campaigns/{cid}/review/{p.dealer_id}"
+            photos = thumbnails("campaign", f"{cid}-{p.dealer_id}", len(p.report_photos))
             rows.append([codes.get(p.dealer_id, p.dealer_id), p.status, p.report_text, p.new_customers,
-                         p.review_note, _form(base, "通过 Approve", "<input type='hidden' name='approved' value='1'>")
+                         p.review_note, photos
+                         + _form(base, "通过 Approve", "<input type='hidden' name='approved' value='1'>")
                          + _form(base, "退回 Turn down", "<input name='note' placeholder='原因 reason' required>")])
         effect = await campaigns.campaign_effect(self.uow_factory(), actor, cid, self.clock)
-        body = (_table(["经销商", "状态", "执行报告", "新客户", "审核意见", "审核"], rows, raw_last=True)
+        body = (_table(["经销商", "状态", "执行报告", "新客户", "审核意见", "照片与审核 Photos, review"], rows, raw_last=True)
                 + f"<h2>效果 Effect {_e(effect.period[0])} ~ {_e(effect.period[1])}"
                   f"（基期 baseline {_e(effect.baseline_period[0])} ~ {_e(effect.baseline_period[1])}）</h2>"
                 + _comparison_html(effect)
@@ -337,10 +337,11 @@ class Backoffice:
             return _table(head, [[g.key, g.tickets, g.open, g.late, g.rated, g.avg_satisfaction] for g in items])
 
         rows = [[t.number, t.status, t.sku, getattr(t, "assignee", None) or "",
-                 _form("/backoffice/tickets/assign", "指派 Assign",
+                 thumbnails("ticket", t.number, len(t.photos))
+                 + _form("/backoffice/tickets/assign", "指派 Assign",
                        f"<input type='hidden' name='number' value='{_e(t.number)}'>"
                        "<input name='username' placeholder='处理人 handler' required>")] for t in tickets]
-        body = (_table(["工单号", "状态", "产品", "处理人", "指派"], rows, raw_last=True)
+        body = (_table(["工单号", "状态", "产品", "处理人", "照片与指派 Photos, assign"], rows, raw_last=True)
                 + f"<h2>统计 Statistics（共 {stats.total.tickets}，未结 {stats.total.open}，超时 {stats.total.late}）</h2>"
                 + "<h3>按产品 By product</h3>" + groups(stats.by_product)
                 + "<h3>按经销商 By dealer</h3>" + groups(stats.by_dealer)
@@ -418,6 +419,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
         *QueuePages(uow_factory, clock, _page, _e).routes(r),
+        *EvidencePages(uow_factory, files, _page, _e).routes(r),
         *PaymentPages(uow_factory, clock, files, _page, _e,
                       **({"approval_threshold": finance_approval_threshold}
                          if finance_approval_threshold is not None else {})).routes(r),

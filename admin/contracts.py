@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.contract_pages import decision_url, signed_pdf_url
+from admin.evidence_pages import thumbnails
 from admin.views import DmsModelView, _enum_choices
 from core.contract_templates import ContractSignature, ContractTemplate
 from core.contracts import Contract, ContractStatus
@@ -243,6 +244,7 @@ class ExpenseClaimAdmin(_ActionView):
     column_details_list = ["id", "number", "dealer_id", "campaign_id", "amount", "description", "evidence", "status",
                            "credit_account", "submitted_by", "decided_by", "decided_at", "decision_note",
                            "created_at"]
+    column_formatters_detail = {"evidence": lambda m, a: thumbnails("claim", m.number, len(m.evidence))}
     column_searchable_list = ["number"]
     column_default_sort = ("id", True)
     column_filters = [StaticValuesFilter("status", values=_enum_choices(ClaimStatus), title="状态 Status")]

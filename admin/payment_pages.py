@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from admin.evidence_pages import thumbnails
 from core.accounts import (
     FINANCE_REQUEST_KIND_LABELS,
     PAYMENT_METHOD_LABELS,
@@ -160,7 +161,8 @@ class PaymentPages:
             day = x.paid_on or (x.created_at.astimezone(self.clock.tz).date() if x.created_at else None)
             rows.append(f"<tr><td>#{x.id}</td><td>{e(day.isoformat() if day else '-')}</td>"
                         f"<td>{e(kind_zh)} {e(kind_en)}</td><td>{e(acc_zh)}</td><td>{e(fmt_cny(x.amount))}</td>"
-                        f"<td>{e(x.ref)}</td><td>{e(x.note)}</td><td>{e(x.created_by)}</td><td>{action}</td></tr>")
+                        f"<td>{e(x.ref)}</td><td>{e(x.note)}</td><td>{e(x.created_by)}</td>"
+                        f"<td>{thumbnails('payment', str(x.id), 1 if x.attachment else 0)}{action}</td></tr>")
         return (f"<h2>{e(dealer_code)} {e(name)}</h2>"
                 "<table border='1'><tbody>"
                 f"<tr><th>预存款 Prepayment</th><td class='prepayment'>{e(fmt_cny(b.prepayment))}</td></tr>"

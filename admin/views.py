@@ -38,6 +38,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from wtforms import PasswordField, SelectField, validators  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
+from admin.evidence_pages import thumbnails
 from core.aftersales import Priority, Ticket, TicketStatus
 from core.audit import AuditEntry
 from core.auditing import record, snapshot
@@ -556,9 +557,10 @@ class TicketAdmin(DmsModelView):
     column_list = ["number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "sku", "created_at"]
     column_details_list = ["number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "sku",
                            "serial_no", "order_number", "description", "customer_name", "customer_phone",
-                           "resolution", "satisfaction", "comments", "created_at", "updated_at"]
+                           "resolution", "satisfaction", "photos", "comments", "created_at", "updated_at"]
     column_formatters_detail = {
         "customer_phone": lambda m, a: mask_phone(m.customer_phone),
+        "photos": lambda m, a: thumbnails("ticket", m.number, len(m.photos)),
         "comments": lambda m, a: "；".join(f"{c.at:%m-%d %H:%M} {c.author}: {c.text}" for c in m.comments),
     }
     column_searchable_list = ["number", "sku", "serial_no", "order_number"]

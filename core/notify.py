@@ -228,6 +228,18 @@ async def _ticket_handlers(uow: AbstractUnitOfWork, ticket: Ticket) -> list[int]
     return [assignee] if assignee is not None else await staff_users(uow, Permission.TICKET_HANDLE)
 
 
+def evidence(keys: Iterable[str | None], stem: str) -> list[dict[str, str]]:
+    """The ``attachments`` param of a push about a record with evidence: each stored file (its file-store key)
+    named ``{stem}-{n}.{ext}`` (``AS-20261204-0001-1.jpg``); the worker's senders send them before the card
+    (``notifications.templates.Attachment``)."""
+    found = [key for key in keys if key]
+    out = []
+    for n, key in enumerate(found, 1):
+        ext = key.rpartition(".")[2].lower() if "." in key else "jpg"
+        out.append({"key": key, "name": f"{stem}-{n}.{ext}" if len(found) > 1 else f"{stem}.{ext}"})
+    return out
+
+
 def _ticket_key(ticket: Ticket) -> str:
     return f"{ticket.number}:c{len(ticket.comments)}"
 
@@ -238,7 +250,8 @@ async def ticket_created(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, 
     due = ticket.sla_due_at.astimezone(clock.tz).strftime("%Y-%m-%d %H:%M") if ticket.sla_due_at else "-"
     params = {"number": ticket.number, "dealer": await dealer_label(uow, ticket.dealer_id),
               "product": _product(product, ticket.sku), "desc": _clip(ticket.description),
-              "photos": len(ticket.photos), "priority": localized(zh, en), "due": due}
+              "photos": len(ticket.photos), "priority": localized(zh, en), "due": due,
+              "attachments": evidence(ticket.photos, ticket.number)}
     await tell_staff(uow, Permission.TICKET_HANDLE, Notice("ticket.created", Category.TICKET, params, urgent=True),
                      _ticket_key(ticket), clock, exclude=actor)
 
@@ -276,7 +289,7 @@ async def quality_submitted(uow: AbstractUnitOfWork, actor: Actor, feedback: Qua
     params = {"number": feedback.number, "dealer": await dealer_label(uow, feedback.dealer_id),
               "product": _product(product, feedback.sku), "batch": feedback.batch or "-",
               "category": feedback.defect_category, "count": feedback.count,
-              "desc": _clip(feedback.description) or "-"}
+              "desc": _clip(feedback.description) or "-", "attachments": evidence(feedback.photos, feedback.number)}
     await tell_staff(uow, Permission.QUALITY_HANDLE, Notice("quality.submitted", Category.TICKET, params),
                      feedback.number, clock, exclude=actor)
 
@@ -309,6 +322,13 @@ async def dealer_changed(uow: AbstractUnitOfWork, actor: Actor, dealer: Dealer, 
         await tell_dealer(uow, dealer.id, Notice(kind, category, params), key, clock, exclude=actor)
 
 
+async def document_stem(uow: AbstractUnitOfWork, doc: Qualification) -> str:
+    """A scan's file name without its extension, as staff read it: ``D0001-营业执照-91330100…``."""
+    dealer = await uow.dealers.get(doc.dealer_id)
+    code = dealer.code if dealer is not None else str(doc.dealer_id)
+    return "-".join(part for part in (code, DOCUMENT_LABELS[doc.doc_type][0], doc.number.replace("/", "_")) if part)
+
+
 def _doc_label(doc: Qualification) -> Localized:
     return localized(*DOCUMENT_LABELS[doc.doc_type])
 
@@ -323,7 +343,8 @@ async def qualification_decided(uow: AbstractUnitOfWork, actor: Actor, doc: Qual
 async def qualification_renewed(uow: AbstractUnitOfWork, actor: Actor, doc: Qualification, clock: Clock) -> None:
     params = {"id": doc.id, "doc": _doc_label(doc), "number": doc.number,
               "dealer": await dealer_label(uow, doc.dealer_id),
-              "expires": doc.expires_on.isoformat() if doc.expires_on else localized("长期", "no expiry")}
+              "expires": doc.expires_on.isoformat() if doc.expires_on else localized("长期", "no expiry"),
+              "attachments": evidence([doc.file_ref], await document_stem(uow, doc))}
     await tell_staff(uow, Permission.DEALER_REVIEW, Notice("qual.renewed", Category.QUALIFICATION, params),
                      f"{doc.id}", clock, exclude=actor)
 

@@ -61,10 +61,37 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A stored file (its file-store key) that goes out before the message: a record's evidence (fault photos,
+    receipts, scans), so whoever decides sees it above the card. ``name`` is what the file is called there."""
+
+    key: str
+    name: str = ""
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.key.lower().endswith(".pdf") or self.name.lower().endswith(".pdf")
+
+
+@dataclass(frozen=True)
 class Rendered:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     parts: tuple[Part, ...] = ()     # chat.reply: the messages, in order (a sender that ignores them sends text)
+    attachments: tuple[Attachment, ...] = ()   # sent first (images as an album, PDFs as files), then the text
+
+
+#: the param a row's evidence travels in: ``[{"key": file-store key, "name": shown name}, ...]`` (``core.notify``)
+ATTACHMENTS_PARAM = "attachments"
+
+
+def attachments_of(params: Mapping[str, Any]) -> tuple[Attachment, ...]:
+    """The row's evidence files; anything malformed is left out (a push is never lost over an attachment)."""
+    found = params.get(ATTACHMENTS_PARAM) or []
+    if not isinstance(found, list):
+        return ()
+    return tuple(Attachment(str(item["key"]), str(item.get("name") or "")) for item in found
+                 if isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"])
 
 
 class UnknownTemplate(KeyError):
@@ -143,9 +170,10 @@ def render(kind: str, params: Mapping[str, Any], lang: str) -> Rendered:
     except KeyError:
         raise UnknownTemplate(kind) from None
     rendered = renderer(Params(params, lang))
+    attachments = rendered.attachments or attachments_of(params)
     if kind in UNMASKED_KINDS:
-        return rendered
-    return Rendered(mask_text(rendered.text), rendered.buttons, rendered.parts)
+        return Rendered(rendered.text, rendered.buttons, rendered.parts, attachments)
+    return Rendered(mask_text(rendered.text), rendered.buttons, rendered.parts, attachments)
 
 
 def kinds() -> list[str]:

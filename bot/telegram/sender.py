@@ -7,6 +7,9 @@
   becomes a reply-keyboard button that shares the user's own phone number, sent on its own message
   when the reply has inline buttons too (Telegram allows one keyboard per message);
 - ``image`` -> ``sendPhoto`` (falling back to ``sendDocument``, then to the text), ``file`` -> ``sendDocument``;
+- ``send_files`` (a push's evidence, before its card): images as one album (``sendMediaGroup``, ten a message;
+  a single image ``sendPhoto``), PDFs and other files ``sendDocument``; an album Telegram refuses goes out as
+  documents, a file it refuses is left out (the card after it must still arrive);
 - ``edit_ref`` ("chat:message") -> ``editMessageText``; when editing fails the reply is sent as a new
   message, so the user always sees it;
 - replies addressed to another chat (``chat_id``) go there when their channel is Telegram; other
@@ -38,6 +41,7 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     ReplyKeyboardMarkup,
 )
@@ -56,6 +60,8 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_ANSWER = 200
 MAX_RETRY_AFTER_SECONDS = 60.0
 """A longer flood wait is not worth holding the update for: log it and move on."""
+MAX_ALBUM = 10
+"""Telegram's most photos in one media group."""
 EMPTY_TEXT = "⬇️"
 """Telegram refuses empty messages; a reply with only buttons needs some text."""
 
@@ -96,6 +102,12 @@ def _fit(text: str, limit: int) -> int:
         if units > limit:
             return i
     return len(text)
+
+
+def is_image(data: bytes) -> bool:
+    """JPEG, PNG, GIF or WebP by their first bytes (what Telegram shows as a photo)."""
+    return (data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n" or data[:6] in (b"GIF87a", b"GIF89a")
+            or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"))
 
 
 def parse_message_ref(ref: str) -> tuple[int, int] | None:
@@ -157,6 +169,54 @@ class TelegramSender:
             if self.strict:
                 raise
             log.exception("telegram send failed", extra={"chat_id": str(chat_id)})
+            return []
+
+    async def send_files(self, chat_id: int | str, files: list[tuple[bytes, str]]) -> list[int]:
+        """Send stored files (``(bytes, name)``) with no text: images as an album, the rest as documents."""
+        images = [f for f in files if is_image(f[0])]
+        others = [f for f in files if not is_image(f[0])]
+        sent: list[int] = []
+        for start in range(0, len(images), MAX_ALBUM):
+            chunk = images[start:start + MAX_ALBUM]
+            ids = await self._album(chat_id, chunk)
+            if ids is None:                  # not images Telegram accepts: as files instead
+                others = [*chunk, *others]
+            else:
+                sent += ids
+        for data, name in others:
+            document = BufferedInputFile(data, filename=name or "file.bin")
+            try:
+                message = await self._with_retry(partial(self.bot.send_document, chat_id=chat_id, document=document))
+            except TelegramBadRequest as exc:
+                log.warning("telegram refused a file", extra={"file": name, "error": exc.message})
+                continue
+            except AiogramError as exc:
+                if self.strict:
+                    raise push_error(exc) from exc
+                log.warning("telegram file send failed", extra={"file": name, "error": str(exc)})
+                continue
+            sent.append(message.message_id)
+        return sent
+
+    async def _album(self, chat_id: int | str, images: list[tuple[bytes, str]]) -> list[int] | None:
+        """One ``sendPhoto`` or ``sendMediaGroup``; None when Telegram refuses the images (bad request)."""
+        try:
+            if len(images) == 1:
+                data, name = images[0]
+                photo = BufferedInputFile(data, filename=name or "image.jpg")
+                message = await self._with_retry(lambda: self.bot.send_photo(chat_id=chat_id, photo=photo))
+                return [message.message_id]
+            media: list[Any] = [InputMediaPhoto(media=BufferedInputFile(data, filename=name or f"image{n}.jpg"))
+                                for n, (data, name) in enumerate(images, 1)]
+            messages = await self._with_retry(lambda: self.bot.send_media_group(chat_id=chat_id, media=media))
+            return [m.message_id for m in messages]
+        except TelegramBadRequest as exc:
+            log.info("telegram refused an album, sending files", extra={"error": exc.message})
+            return None
+        except AiogramError as exc:
+            if self.strict:
+                raise push_error(exc) from exc
+            log.warning("telegram album send failed", extra={"error": str(exc)})
             return []
 
     async def answer_callback(self, callback_id: str, text: str = "") -> bool:

@@ -15,7 +15,9 @@ ChannelSender``) for pushes and for the replies the callback queued (``chat.repl
   without new buttons, the card's buttons are replaced by the first line of the text (greyed out);
   with buttons, by a new card. When the update fails (code used or expired) the reply is sent anew;
 - image / file parts: read from the ``FileStore``, ``media/upload``, then sent (an image WeCom
-  refuses is sent as a file); the text follows as its own message.
+  refuses is sent as a file); the text follows as its own message;
+- a push's evidence (``Rendered.attachments``: fault photos, receipts, scans) goes out first, one image
+  (or, for a PDF, file) message each, and the card after it; a missing file is left out.
 
 Errors become ``notifications.errors``: rate limits -> ``ChannelRateLimited`` (60 s), unknown users
 and bad requests -> permanent ``ChannelError``, the rest -> transient ``ChannelError`` (retried with
@@ -143,6 +145,9 @@ class WeComSender:
     async def send(self, chat_id: str, message: Rendered) -> None:
         parts = message.parts or (Part(text=message.text, buttons=message.buttons),)
         try:
+            for attachment in message.attachments:     # the record's evidence, then the card
+                await self._media(chat_id, "file" if attachment.is_pdf else "image", attachment.key,
+                                  attachment.name or attachment.key)
             for part in parts:
                 await self._part(chat_id, part)
         except WeComApiError as exc:

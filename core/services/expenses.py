@@ -91,7 +91,8 @@ async def submit_claim(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitClaim, 
         await notify.tell_staff(uow, Permission.CAMPAIGN_WRITE, notify.Notice(
             "expense.submitted", Category.CAMPAIGN,
             {"number": claim.number, "dealer": await notify.dealer_label(uow, actor.dealer_id),
-             "campaign": campaign.name, "amount": fmt_cny(amount), "id": claim.id}),
+             "campaign": campaign.name, "amount": fmt_cny(amount), "id": claim.id,
+             "attachments": notify.evidence(claim.evidence, claim.number)}),
             claim.number, clock, exclude=actor)
         await uow.commit()
         return claim

@@ -15,6 +15,7 @@ import asyncio
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from admin.app import create_app
 from admin.auth import hash_password
+from bot.files import FileStore
 from bot.settings import Settings
 from core.clock import SHANGHAI, Clock
 from core.dealers import DealerStatus
@@ -136,6 +138,7 @@ class Web:
     engine: AsyncEngine
     uow_factory: Callable[[], AbstractUnitOfWork]
     clock: Clock
+    files: FileStore | None = None          # the app's file store (receipt scans, photos)
 
     def uow(self) -> AbstractUnitOfWork:
         return self.uow_factory()
@@ -162,10 +165,11 @@ async def _web(database: Database) -> AsyncIterator[Web]:
 
     clock = Clock.fixed(NOW)
     settings = Settings(secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1", _env_file=None)
-    app = create_app(settings, uow_factory, engine=engine, clock=clock)
+    files = FileStore(Path(tempfile.mkdtemp(prefix="dms-e2e-files-")))    # receipts, scans, photos
+    app = create_app(settings, uow_factory, engine=engine, clock=clock, files=files)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-        yield Web(database.kind, client, engine, uow_factory, clock)
+        yield Web(database.kind, client, engine, uow_factory, clock, files)
     await engine.dispose()
 
 

@@ -4,7 +4,7 @@ It implements what the bot uses, shaped like Telegram's answers (``{"ok": true, 
 ``{"ok": false, "error_code": ..., "description": ..., "parameters": {...}}``):
 ``/bot<token>/<method>`` for getMe, getUpdates (long poll with ``timeout`` and ``offset``),
 setWebhook, deleteWebhook, getWebhookInfo, setMyCommands, sendMessage, editMessageText,
-answerCallbackQuery, sendPhoto, sendDocument (multipart uploads), getFile, and
+answerCallbackQuery, sendPhoto, sendDocument, sendMediaGroup (multipart uploads), getFile, and
 ``/file/bot<token>/<path>`` downloads. Requests come as form data (aiogram) or JSON.
 
 The test plays the users: ``send_text``, ``send_contact``, ``send_photo``, ``send_document``,
@@ -38,7 +38,7 @@ BOT_ID = 777000111
 BOT_USERNAME = "dms_test_bot"
 DEFAULT_TOKEN = f"{BOT_ID}:TEST-standin-token"
 JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "scope", "link_preview_options", "entities",
-               "caption_entities", "reply_parameters"}
+               "caption_entities", "reply_parameters", "media"}
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Sent:
     file: bytes = b""
     file_name: str = ""
     edits: list[str] = field(default_factory=list)   # earlier texts, oldest first
+    media_group_id: str = ""                   # sendMediaGroup: the album it belongs to
     at: float = field(default_factory=time.monotonic)  # when the bot sent it (or last edited it)
 
     @property
@@ -536,6 +537,31 @@ class TelegramStandIn:
         file_id, unique = self.add_file(data, f"photos/sent_{file_name}")
         return self._ok({**self._store(chat_id, sent), "caption": caption, "photo": [
             {"file_id": file_id, "file_unique_id": unique, "width": 640, "height": 480, "file_size": len(data)}]})
+
+    async def _m_sendmediagroup(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> web.Response:
+        """2-10 photos shown as one album: one message each, sharing a ``media_group_id``."""
+        media = params.get("media") or []
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            return self._bad("media must contain 2-10 items")
+        uploads = []
+        for item in media:
+            upload = self._upload(item, files, "media")
+            if item.get("type") != "photo" or upload is None:
+                return self._bad("wrong media in the group")
+            if not (upload[1].startswith(b"\x89PNG") or upload[1].startswith(b"\xff\xd8")):
+                return self._bad("IMAGE_PROCESS_FAILED")
+            uploads.append((item, upload))
+        chat_id = int(params["chat_id"])
+        group = f"album{next(self._file_ids)}"
+        result = []
+        for item, (file_name, data) in uploads:
+            caption = str(item.get("caption") or "")
+            sent = Sent(chat_id, self._next_message_id(chat_id), "photo", caption, None, data, file_name)
+            sent.media_group_id = group
+            file_id, unique = self.add_file(data, f"photos/sent_{file_name}")
+            result.append({**self._store(chat_id, sent), "caption": caption, "media_group_id": group, "photo": [
+                {"file_id": file_id, "file_unique_id": unique, "width": 640, "height": 480, "file_size": len(data)}]})
+        return self._ok(result)
 
     async def _m_senddocument(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> web.Response:
         upload = self._upload(params, files, "document")

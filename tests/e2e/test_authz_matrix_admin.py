@@ -97,7 +97,12 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/backoffice/templates": ("/backoffice/templates", STAFF),
     "/backoffice/templates/{kind}.xlsx": ("/backoffice/templates/orders.xlsx", STAFF),
     "/backoffice/qualifications": ("/backoffice/qualifications", need(P.DEALER_REVIEW)),
-    "/backoffice/qualifications/{id:int}/file": ("/backoffice/qualifications/999/file", need(P.DEALER_REVIEW)),
+    "/backoffice/qualifications/{id:int}/file": ("/backoffice/qualifications/999/file",
+                                                 need(P.DEALER_REVIEW, P.DEALER_READ_ALL)),
+    "/backoffice/evidence/{kind:str}/{ref:str}": ("/backoffice/evidence/ticket/AS-20990101-9999",
+                                                  need(P.TICKET_CREATE, P.TICKET_HANDLE)),
+    "/backoffice/evidence/{kind:str}/{ref:str}/{n:int}": ("/backoffice/evidence/payment/999/1",
+                                                          need(P.ACCOUNT_READ_ALL)),
     "/backoffice/campaigns": ("/backoffice/campaigns", need(P.REPORT_READ_ALL, P.CAMPAIGN_WRITE)),
     "/backoffice/campaigns/new": ("/backoffice/campaigns/new", need(P.CAMPAIGN_WRITE)),
     "/backoffice/campaigns/{id:int}/edit": ("/backoffice/campaigns/999/edit", need(P.CAMPAIGN_WRITE)),
@@ -126,6 +131,18 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/chat/": ("/chat/", STAFF),
 }
 PAGE_PREFIXES = ("/backoffice", "/dashboard", "/chat")
+
+# Evidence files (admin/evidence_pages.py, core.services.evidence): each kind of record under the record's own
+# read rule, for records that do not exist (allowed: 404, denied: 403). Files of existing records, and another
+# dealer's, are in tests/e2e/test_evidence_telegram.py.
+EVIDENCE: dict[str, tuple[str, Rule]] = {
+    "ticket": ("/backoffice/evidence/ticket/AS-20990101-9999/1", need(P.TICKET_CREATE, P.TICKET_HANDLE)),
+    "quality": ("/backoffice/evidence/quality/QF-20990101-9999/1", need(P.QUALITY_REPORT, P.QUALITY_HANDLE)),
+    "claim": ("/backoffice/evidence/claim/FY-20990101-9999/1", need(P.CAMPAIGN_WRITE, P.ACCOUNT_POST)),
+    "campaign": ("/backoffice/evidence/campaign/999-1/1", need(P.CAMPAIGN_WRITE, P.REPORT_READ_ALL)),
+    "payment": ("/backoffice/evidence/payment/999/1", need(P.ACCOUNT_READ_ALL)),
+    "qualification": ("/backoffice/evidence/qualification/999/1", need(P.DEALER_READ_ALL, P.DEALER_REVIEW)),
+}
 
 # POST /chat/send by whom the chat speaks as (admin/webchat.py ChatAs): any staff member as themselves;
 # as a dealer only staff who manage dealer users (USER_MANAGE or DEALER_WRITE), and then through a dealer
@@ -260,6 +277,16 @@ async def test_page(matrix: Matrix, page: str, role: str) -> None:
     allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
     response = await matrix.clients[role].get(url)
     _check(response, role, allowed, param="{" in page)
+
+
+@pytest.mark.parametrize(("kind", "role"), _cells(list(EVIDENCE)))
+async def test_evidence_file(matrix: Matrix, kind: str, role: str) -> None:
+    url, rule = EVIDENCE[kind]
+    allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
+    response = await matrix.clients[role].get(url)
+    _check(response, role, allowed, param=True)
+    if allowed:
+        assert response.status_code == 404, response.status_code
 
 
 @pytest.mark.parametrize(("route", "role"), _cells(list(CONTRACT_POSTS)))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.inventory import DealerStock
 from core.orders import OrderStatus
 from core.users import API_SCOPES
@@ -30,6 +32,8 @@ OTHER_ORDER = "SO-20261126-0002"
 OWN_MARKERS = (OWN_NAME, OWN_ORDER, "湖州")
 
 OK, DENIED, NOT_FOUND, FILTERED = "ok", "denied", "not_found", "filtered"
+RECEIPT_REF = "{receipt}"           # replaced by the id of D0001's payment with a receipt scan (``_seed``)
+RECEIPT = b"%PDF-1.4 matrix receipt scan of D0001"
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ MATRIX: dict[tuple[str, str], Row] = {
                                                     OK, NOT_FOUND),
     ("GET", "/api/v1/dealers/{code}/ledger"): Row("accounts:read", Call("GET", "/api/v1/dealers/D0001/ledger"),
                                                   OK, NOT_FOUND),
+    # a payment's receipt scan (RECEIPT_REF: the seeded entry's id), under the ledger's rule
+    ("GET", "/api/v1/ledger/{entry_id}/receipt"): Row("accounts:read", Call("GET", f"/api/v1/ledger/{RECEIPT_REF}/receipt"),
+                                                      OK, NOT_FOUND),
     # a dealer's own key never books money, not even for itself
     ("POST", "/api/v1/payments"): Row("accounts:write", Call("POST", "/api/v1/payments", {
         "dealer": "D0001", "account": "prepayment", "amount": "100.00", "method": "bank_transfer",
@@ -116,6 +123,12 @@ async def _seed(web: Web) -> tuple[int, int]:
     async with web.uow() as uow:
         await uow.dealer_stock.add(DealerStock(dealer_id=own, sku="AP300", qty=7, reported_at=NOW))
         await uow.dealer_stock.add(DealerStock(dealer_id=other, sku="AP300", qty=3, reported_at=NOW))
+        await uow.commit()
+    assert web.files is not None
+    scan = await web.files.put(RECEIPT, "receipt.pdf")
+    async with web.uow() as uow:
+        await uow.ledger.add(LedgerEntry(dealer_id=own, account=AccountKind.PREPAYMENT, amount=Decimal("100.00"),
+                                         kind=EntryKind.PAYMENT, ref="MATRIX-RECEIPT", attachment=scan, created_at=NOW))
         await uow.commit()
     erp = await api_key(web, "sellout:write")
     for dealer, city in (("D0001", "湖州"), ("D0002", "苏州")):
@@ -171,10 +184,19 @@ async def test_api_matrix_cell(web: Web, route: tuple[str, str], caller: str) ->
     headers = await _headers(web, caller, row.scope, own, other)
     before = await _state(web)
 
-    response = await web.client.request(row.call.method, row.call.url, json=row.call.json, headers=headers)
+    url = row.call.url
+    if RECEIPT_REF in url:
+        async with web.uow() as uow:
+            entry = await uow.ledger.get_by(ref="MATRIX-RECEIPT")
+        assert entry is not None
+        url = url.replace(RECEIPT_REF, str(entry.id))
+    response = await web.client.request(row.call.method, url, json=row.call.json, headers=headers)
 
     expected = _expected(row, caller)
     assert CHECKS[expected](response), (expected, response.status_code, response.text)
+    if expected == OK and RECEIPT_REF in row.call.url:     # the scan itself, opening in the browser
+        assert response.content == RECEIPT and response.headers["content-type"] == "application/pdf"
+        assert response.headers["content-disposition"].startswith("inline;")
     if expected != OK:
         assert await _state(web) == before, "a refused call changed the database"
     if caller == "other_dealer":
@@ -185,7 +207,8 @@ async def test_api_matrix_cell(web: Web, route: tuple[str, str], caller: str) ->
         items = response.json()["items"]
         assert items, "the other dealer's key should still see its own rows"
         assert all(item.get("code", item.get("dealer")) == "D0002" for item in items), items
-    if caller == "own_dealer" and expected == OK and "items" in response.json():
+    if caller == "own_dealer" and expected == OK and response.headers["content-type"].startswith("application/json") \
+            and "items" in response.json():
         items = response.json()["items"]
         dealers = {item.get("dealer", item.get("code")) for item in items} - {None}
         assert dealers <= {"D0001"}, dealers
