@@ -23,7 +23,14 @@ from admin.auth import hash_password
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.services import users as user_cases
 from core.users import Actor, Role
-from tests.e2e.telegram_standin import BotWorld, TelegramStandIn, add_dealer, invite, seed_catalogue, start_bot
+from tests.e2e.telegram_standin import (
+    BotWorld,
+    TelegramStandIn,
+    add_dealer,
+    invite,
+    seed_catalogue,
+    start_bot,
+)
 
 DEALER, OTHER_DEALER, AFTER_SALES = 1001, 1002, 2001
 PASSWORD = "evidence-Passw0rd!"
