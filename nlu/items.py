@@ -461,6 +461,8 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             continue        # "说一下", "一起", "两个人": a word, not a quantity
         if not m.group("unit") and text[max(0, m.start() - 1):m.start()] in ("周", "期", "拜"):
             continue        # "下周一", "星期三", "礼拜六": a day
+        if m.group("num") == "one" and re.search(r"\bthe\s+(?:\S+\s+){0,3}$", text[:m.start()]):
+            continue        # "the 34cm one", "the black one": which, not how many
         if not m.group("unit") and m.group("num").isdigit() and len(m.group("num")) >= 3 \
                 and re.match(r"\s?的", text[m.end():]):
             continue        # "配两个800的": a model or size said with 的, not a count

@@ -23,6 +23,13 @@ EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
               "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6, "a couple of": 2, "a couple": 2,
               "a pair of": 2}
+# "thirteen", "sixty", "twenty four", "forty-five": every English number to ninety-nine
+_EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+EN_NUMBERS.update({"thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+                   "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+EN_NUMBERS.update({f"{tens}{sep}{unit}": EN_NUMBERS[tens] + n
+                   for tens in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+                   for n, unit in enumerate(_EN_UNITS, 1) for sep in (" ", "-")})
 
 _CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"

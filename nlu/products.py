@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from nlu.glossary import GLOSSARY, MODIFIERS
 from nlu.normalize import normalize
-from nlu.numbers import QUANTITY
+from nlu.numbers import QUANTITY, UNITS
 from nlu.schema import CatalogueEntry
 
 
@@ -114,7 +114,11 @@ _KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公
 _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)\s?"
                             r"([\u4e00-\u9fff]{2,6})")
 # a number alone that may be a size ("炒锅32的", "保温杯 500 粉"): not one of a run of numbers ("225 55 17", "24 26")
-_BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!\d\s)(?<!\d[/x*])\d{2,4}(?=\s?[\u4e00-\u9fff])(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
+_BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d])\d\s)(?<!\d[/x*])\d{2,4}"
+                          rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())}))"
+                          r"(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
+# "不粘30/32/34各6口": numbers of some of the names in a list before 各, one line each
+_NUMBER_LIST = re.compile(r"(?<![\d.])\d{1,4}(?:\s?[/、,，和]\s?\d{1,4})+(?=\s?的?\s?各)")
 # a correction of the product just said: the words after it tell which product was meant
 _CORRECTED = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
                         r"oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*")
@@ -360,6 +364,9 @@ class ProductIndex:
             if spelled[start:end] != text[start:end] and len(skus) == 1:
                 strength = min(strength, Strength.FUZZY)
             found.append(Mention(start, end, skus, strength, key))
+        english = self._english_words(spelled, [m for m in found if len(m.skus) == 1])
+        if english:            # "black tumbler 500ml": the words of one product over the size of several
+            found = [m for m in found if not any(e.start <= m.start and m.end <= e.end for e in english)] + english
         found += self._near_misses(spelled, found)
         found += self._model_numbers(spelled, found)
         found += self._typed_in_pinyin(spelled, found)
@@ -490,7 +497,7 @@ class ProductIndex:
             prev = out[-1].end if out else 0
             after, after_at = self._line_words(text, m.end, nxt, forward=True, base=base)
             before, before_at = self._line_words(text, prev, m.start, forward=False)
-            found = self._words_telling(before, before_at, base) + self._words_telling(after, after_at, base)
+            found = self._words_telling(before, before_at, base, text) + self._words_telling(after, after_at, base, text)
             singles = [f for f in found if len(f[2]) == 1]
             if len(singles) >= 2 and len({next(iter(f[2])) for f in singles}) == len(singles) \
                     and all(f[0] >= m.end for f in singles):
@@ -500,6 +507,15 @@ class ProductIndex:
             for _, _, hit in found:
                 if picked & hit:
                     picked &= hit
+            listed = _NUMBER_LIST.search(text, m.end, min(nxt, m.end + 20))
+            if listed is not None and listed.start() - m.end <= 4 and len(picked) > 1:
+                lines = [(n.start(), n.end(), {s for s in picked if re.search(rf"(?<![\d.]){n.group(0)}(?!\d)",
+                                                                            self._labels[s])})
+                         for n in re.finditer(r"\d{1,4}", listed.group(0))]
+                if all(len(hit) == 1 for _, _, hit in lines) and len({next(iter(h)) for _, _, h in lines}) == len(lines):
+                    out += [Mention(listed.start() + a, listed.start() + b, tuple(hit), Strength.NAME,
+                                    text[listed.start() + a:listed.start() + b]) for a, b, hit in lines]
+                    continue
             if len(picked) > 1:        # "狗粮10kg的 幼犬的来5包 成犬的3包": a size said before holds for the lines after
                 for size in reversed(_VARIANT_SIZE.findall(text, 0, m.start)):
                     held = self._narrow(picked, size.replace(" ", ""))
@@ -594,6 +610,57 @@ class ProductIndex:
         top = [c for c, n in shared.items() if n == best]
         return top[0] if len(top) == 1 else None
 
+    def _english_sets(self) -> dict[str, list[tuple[frozenset[str], str]]]:
+        """English aliases and names as word sets, by each of their words ("nonstick wok 32" -> {nonstick, wok,
+        32}): built at first need."""
+        table: dict[str, list[tuple[frozenset[str], str]]] | None = self.__dict__.get("_english_table")
+        if table is None:
+            table = {}
+            for sku, e in self.entries.items():
+                for said in (e.name, *e.aliases):
+                    said = normalize(said)
+                    if not re.fullmatch(r"[a-z0-9.\s\-/+]+", said) or not re.search(r"[a-z]{3,}", said):
+                        continue
+                    words = frozenset(_english_word(w) for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", said))
+                    if len(words) >= 2:
+                        for w in words:
+                            table.setdefault(w, []).append((words, sku))
+            self._english_table = table
+        return table
+
+    def _english_words(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"wok 32 nonstick x20", "need the black tumbler 500ml, 48 pcs", "cast iron wok, the 34cm one": the words
+        of a product's English alias said in any order, plural or with their units, within a few words; the
+        product whose alias has the most of them (one product, else none)."""
+        if not re.search(r"[a-z]{3,}", text):
+            return []
+        table = self._english_sets()
+        if not table:
+            return []
+        tokens = [(t.start(), t.end(), _english_word(t.group(0))) for t in re.finditer(r"[a-z]+|\d+(?:\.\d+)?", text)
+                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            best: tuple[int, int, str] | None = None       # (words, end token, sku)
+            tie = False
+            for words, sku in table.get(tokens[i][2], ()):
+                span = [k for k in range(i, min(len(tokens), i + 8)) if tokens[k][2] in words]
+                if {tokens[k][2] for k in span} != words:
+                    continue
+                end = max(next(k for k in span if tokens[k][2] == w) for w in words)
+                if best is None or len(words) > best[0]:
+                    best, tie = (len(words), end, sku), False
+                elif len(words) == best[0] and sku != best[2]:
+                    tie = True
+            if best is None or tie or not any(c.isalpha() for _, _, w in tokens[i:best[1] + 1] for c in w):
+                i += 1
+                continue
+            a, b = tokens[i][0], tokens[best[1]][1]
+            out.append(Mention(a, b, (best[2],), Strength.NAME, text[a:b]))
+            i = best[1] + 1
+        return out
+
     def _kinds_of(self, sku: str) -> list[set[str]]:
         """The words of several products that ``sku`` is one of, as product sets, smallest first (built at first
         need: most messages never ask)."""
@@ -623,12 +690,19 @@ class ProductIndex:
         return [Mention(a, b, tuple(hit), Strength.NAME, text[a:b]) for a, b, hit in self._words_telling(words, at, family)
                 if len(hit) == 1 and m.sku not in hit]
 
-    def _words_telling(self, words: str, at: int, base: set[str]) -> list[tuple[int, int, set[str]]]:
-        """``_descriptors`` of each piece of ``words`` between particles ("牛肉的鸡肉的": 牛肉, 鸡肉), placed at ``at``."""
-        out = [(a + at, b + at, hit) for a, b, hit in self._descriptors(words, base) if _BARE_NUMBER.fullmatch(words[a:b])
-               or words[a:b].isdigit()]
+    def _words_telling(self, words: str, at: int, base: set[str], text: str | None = None) -> list[tuple[int, int, set[str]]]:
+        """``_descriptors`` of each piece of ``words`` between particles ("牛肉的鸡肉的": 牛肉, 鸡肉), placed at ``at``
+        (bare numbers read in ``text``, the whole message, when given: what follows them tells a size from a count)."""
+        out = []
+        for n in _BARE_NUMBER.finditer(text if text is not None else words, at if text is not None else 0):
+            a, b = (n.start(), n.end()) if text is not None else (n.start() + at, n.end() + at)
+            if b > at + len(words):
+                break
+            hit = {s for s in base if re.search(rf"(?<![\d.]){n.group(0)}(?![\d])", self._labels[s])}
+            if hit and hit != base:
+                out.append((a, b, hit))
         for piece in re.finditer(r"[^的和跟与及、/\s]+", words):
-            whole = re.sub(r"[号码款型色味装]$", "", piece.group(0))
+            whole = re.sub(r"[号码款型色味装]$", "", re.sub(r"[^\u4e00-\u9fff]", "", piece.group(0)))
             # one Chinese character tells products apart only said on its own ("白的"), not inside a word ("外包装")
             out += [(a + at + piece.start(), b + at + piece.start(), hit)
                     for a, b, hit in self._descriptors(piece.group(0), base, numbers=False)
@@ -1205,6 +1279,20 @@ class ProductIndex:
     def label(self, sku: str) -> str:
         e = self.entries.get(sku)
         return f"{e.name}（{e.sku}）" if e else sku
+
+
+_EN_SAME = {"large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "grey": "gray", "non": "nonstick",
+            "stainless": "steel", "ss": "steel"}
+
+
+def _english_word(word: str) -> str:
+    """One spelling per English word of a product: singular ("woks" -> "wok", "boxes" -> "box"), the size
+    letter for large/small/medium."""
+    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return _EN_SAME.get(word, word)
 
 
 def _catalogue_key(catalogue: Iterable[CatalogueEntry]) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:

@@ -27,6 +27,8 @@ CATALOGUE = [
     CatalogueEntry(sku="CB-16R", name="电缆 16A 红色", aliases=["16A红缆"], unit="卷", category="电缆"),
     CatalogueEntry(sku="CB-16B", name="电缆 16A 蓝色", aliases=["16A蓝缆"], unit="卷", category="电缆"),
     CatalogueEntry(sku="CB-32R", name="电缆 32A 红色", aliases=["32A红缆"], unit="卷", category="电缆"),
+    CatalogueEntry(sku="TR-9", name="涂料托盘 9寸", aliases=["paint tray 9 inch"], unit="个", category="工具"),
+    CatalogueEntry(sku="TR-12", name="涂料托盘 12寸", aliases=["paint tray 12 inch"], unit="个", category="工具"),
     CatalogueEntry(sku="RL-S", name="滚筒 短毛型", aliases=[], unit="个", category="工具"),
     CatalogueEntry(sku="RL-L", name="滚筒 长毛型", aliases=[], unit="个", category="工具"),
     CatalogueEntry(sku="PB-S", name="排笔 短毛型", aliases=[], unit="支", category="工具"),
@@ -134,4 +136,14 @@ def test_a_correction_that_names_no_other_product_changes_no_product(text: str) 
     ("墙固 20桶", {}),                            # a count with its unit is a count: 墙固 names two products
 ])
 def test_a_bare_number_of_some_names_before_the_count_is_a_size(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tray paint 12 inch x20", {"TR-12": 20}),               # the words of an English alias in any order
+    ("need the 9 inch paint trays, 30 pcs", {"TR-9": 30}),   # plural, a count in the next clause
+    ("twenty four paint trays 12 inch", {"TR-12": 24}),       # twenty four is one number
+    ("托盘9/12各10个", {"TR-9": 10, "TR-12": 10}),             # a list of sizes before 各: one line each
+])
+def test_english_aliases_in_any_order_and_lists_of_sizes(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
