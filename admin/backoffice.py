@@ -195,7 +195,7 @@ class Backoffice:
             actions = (_form(f"/backoffice/qualifications/{q.id}/approve", "通过 Approve")
                        + _form(f"/backoffice/qualifications/{q.id}/reject", "驳回 Reject",
                                "<input name='reason' placeholder='驳回原因 reason' required>"))
-            scan = f"{thumbnails('qualification', str(q.id), 1)} " if q.file_ref else ""
+            scan = f"{thumbnails('qualification', str(q.id), [q.file_ref])} " if q.file_ref else ""
             rows.append([codes.get(q.dealer_id, q.dealer_id), DOCUMENT_LABELS[DocumentType(q.doc_type)][0], q.number,
                          q.issued_on, q.expires_on, scan + actions])
         options = "".join(f"<option value='{t.value}'>{_e(zh)} {_e(en)}</option>"
@@ -275,7 +275,7 @@ class Backoffice:
         rows = []
         for p in parts:
             base = f"/backoffice/campaigns/{cid}/review/{p.dealer_id}"
-            photos = thumbnails("campaign", f"{cid}-{p.dealer_id}", len(p.report_photos))
+            photos = thumbnails("campaign", f"{cid}-{p.dealer_id}", p.report_photos)
             rows.append([codes.get(p.dealer_id, p.dealer_id), p.status, p.report_text, p.new_customers,
                          p.review_note, photos
                          + _form(base, "通过 Approve", "<input type='hidden' name='approved' value='1'>")
@@ -337,7 +337,7 @@ class Backoffice:
             return _table(head, [[g.key, g.tickets, g.open, g.late, g.rated, g.avg_satisfaction] for g in items])
 
         rows = [[t.number, t.status, t.sku, getattr(t, "assignee", None) or "",
-                 thumbnails("ticket", t.number, len(t.photos))
+                 thumbnails("ticket", t.number, t.photos)
                  + _form("/backoffice/tickets/assign", "指派 Assign",
                        f"<input type='hidden' name='number' value='{_e(t.number)}'>"
                        "<input name='username' placeholder='处理人 handler' required>")] for t in tickets]

@@ -244,7 +244,7 @@ class ExpenseClaimAdmin(_ActionView):
     column_details_list = ["id", "number", "dealer_id", "campaign_id", "amount", "description", "evidence", "status",
                            "credit_account", "submitted_by", "decided_by", "decided_at", "decision_note",
                            "created_at"]
-    column_formatters_detail = {"evidence": lambda m, a: thumbnails("claim", m.number, len(m.evidence))}
+    column_formatters_detail = {"evidence": lambda m, a: thumbnails("claim", m.number, m.evidence)}
     column_searchable_list = ["number"]
     column_default_sort = ("id", True)
     column_filters = [StaticValuesFilter("status", values=_enum_choices(ClaimStatus), title="状态 Status")]

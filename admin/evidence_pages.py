@@ -23,7 +23,7 @@ from starlette.routing import Route
 from core.errors import NotFound
 from core.ports import AbstractFileStore, AbstractUnitOfWork
 from core.services import evidence
-from core.services.evidence import EvidenceFile
+from core.services.evidence import CONTENT_TYPES, EvidenceFile
 from core.users import Actor
 
 BASE = "/backoffice/evidence"
@@ -34,19 +34,23 @@ def file_url(kind: str, ref: str, n: int) -> str:
     return f"{BASE}/{quote(kind)}/{quote(ref, safe='')}/{n}"
 
 
-def thumbnails(kind: str, ref: str, files: Sequence[EvidenceFile] | int) -> Markup:
-    """Links to each file, an image shown scaled down; ``files`` may be just how many there are (the names are
-    then the file numbers)."""
-    items = files if not isinstance(files, int) else [None] * files
-    if not items:
-        return Markup("")
+def thumbnails(kind: str, ref: str, files: Sequence[EvidenceFile] | Sequence[str | None]) -> Markup:
+    """Links to each file of a record, an image shown scaled down, a PDF by its name. ``files`` are the record's
+    files, or just its file-store keys (blank ones skipped, numbered as ``core.services.evidence`` numbers them)."""
+    items: list[tuple[str, str]] = []       # (title, key)
+    for f in files:
+        if isinstance(f, EvidenceFile):
+            items.append((f.name, f.key))
+        elif f:
+            items.append(("", f))
     out = []
-    for n, f in enumerate(items, 1):
+    for n, (title, key) in enumerate(items, 1):
         url = file_url(kind, ref, n)
-        if f is not None and not f.is_image:
-            out.append(Markup("<a href='{}' target='_blank'>📄 {}</a>").format(url, f.name))
+        title = title or f"{ref} #{n}"
+        if not key.lower().endswith(tuple(f".{ext}" for ext, t in CONTENT_TYPES.items() if t.startswith("image/"))) \
+                and "." in key:
+            out.append(Markup("<a href='{}' target='_blank'>📄 {}</a>").format(url, title))
         else:
-            title = f.name if f is not None else f"{ref} #{n}"
             out.append(Markup("<a href='{0}' target='_blank' title='{1}'><img src='{0}' alt='{1}' loading='lazy' "
                               "style='max-width:{2}px;max-height:{2}px;margin:2px;border:1px solid #ccc'></a>")
                        .format(url, title, THUMB_PX))

@@ -162,7 +162,7 @@ class PaymentPages:
             rows.append(f"<tr><td>#{x.id}</td><td>{e(day.isoformat() if day else '-')}</td>"
                         f"<td>{e(kind_zh)} {e(kind_en)}</td><td>{e(acc_zh)}</td><td>{e(fmt_cny(x.amount))}</td>"
                         f"<td>{e(x.ref)}</td><td>{e(x.note)}</td><td>{e(x.created_by)}</td>"
-                        f"<td>{thumbnails('payment', str(x.id), 1 if x.attachment else 0)}{action}</td></tr>")
+                        f"<td>{thumbnails('payment', str(x.id), [x.attachment])}{action}</td></tr>")
         return (f"<h2>{e(dealer_code)} {e(name)}</h2>"
                 "<table border='1'><tbody>"
                 f"<tr><th>预存款 Prepayment</th><td class='prepayment'>{e(fmt_cny(b.prepayment))}</td></tr>"

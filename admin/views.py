@@ -560,7 +560,7 @@ class TicketAdmin(DmsModelView):
                            "resolution", "satisfaction", "photos", "comments", "created_at", "updated_at"]
     column_formatters_detail = {
         "customer_phone": lambda m, a: mask_phone(m.customer_phone),
-        "photos": lambda m, a: thumbnails("ticket", m.number, len(m.photos)),
+        "photos": lambda m, a: thumbnails("ticket", m.number, m.photos),
         "comments": lambda m, a: "；".join(f"{c.at:%m-%d %H:%M} {c.author}: {c.text}" for c in m.comments),
     }
     column_searchable_list = ["number", "sku", "serial_no", "order_number"]
