@@ -200,3 +200,26 @@ async def test_inbound_commands_buttons_and_refusals(standin: TelegramStandIn, b
     assert pressed.inbound.payload == "1|menu"
     assert pressed.inbound.message_ref == f"{CHAT}:{standin.last(CHAT).message_id}"
     assert pressed.callback_id
+
+
+async def test_evidence_goes_out_as_one_album_and_pdfs_as_files(standin: TelegramStandIn, bot: Bot) -> None:
+    strict = TelegramSender(bot, strict=True)
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x01" * 64
+    pdf = b"%PDF-1.4 scan"
+    ids = await strict.send_files(CHAT, [(jpeg, "AS-1-1.jpg"), (PNG, "AS-1-2.png"), (pdf, "AS-1-3.pdf")])
+    assert len(ids) == 3 and len(standin.calls_of("sendMediaGroup")) == 1
+    shown = standin.sent(CHAT)
+    assert [(m.kind, m.file) for m in shown] == [("photo", jpeg), ("photo", PNG), ("document", pdf)]
+    assert shown[0].media_group_id == shown[1].media_group_id != ""
+    assert shown[2].file_name == "AS-1-3.pdf"
+
+    await strict.send_files(CHAT, [(jpeg, "one.jpg")])                  # one photo: sendPhoto, no album
+    assert len(standin.calls_of("sendPhoto")) == 1 and len(standin.calls_of("sendMediaGroup")) == 1
+
+
+async def test_an_album_telegram_refuses_goes_out_as_files(standin: TelegramStandIn, bot: Bot) -> None:
+    gif = b"GIF89a" + b"\x00" * 32           # an image to us, refused by the stand-in (IMAGE_PROCESS_FAILED)
+    sent = await TelegramSender(bot, strict=True).send_files(CHAT, [(gif, "a.gif"), (gif + b"1", "b.gif")])
+    assert len(sent) == 2
+    assert [m.kind for m in standin.sent(CHAT)] == ["document", "document"]
+    assert [c.status for c in standin.calls_of("sendMediaGroup")] == [400]
