@@ -22,7 +22,7 @@ from core.accounts import Statement
 from core.aftersales import Ticket
 from core.auditing import record, snapshot
 from core.authz import require
-from core.campaigns import Campaign, CampaignStatus, MaterialRequest, RequestStatus
+from core.campaigns import Campaign, CampaignParticipation, CampaignStatus, MaterialRequest, RequestStatus
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -386,6 +386,20 @@ async def campaign_started(uow: AbstractUnitOfWork, campaign: Campaign, clock: C
         if is_target(campaign, dealer) and dealer.id is not None:
             staged += len(await tell_dealer(uow, dealer.id, notice, f"{campaign.id}", clock))
     return staged
+
+
+async def campaign_reported(uow: AbstractUnitOfWork, actor: Actor, campaign: Campaign,
+                            participation: CampaignParticipation, clock: Clock) -> None:
+    """A dealer's execution report, for marketing to review: its photos first, then the approve / turn down card;
+    keyed by when it was reported, so a report sent again after a turn-down is told again."""
+    ref = f"{campaign.id}-{participation.dealer_id}"
+    stamp = participation.reported_at.strftime("%Y%m%d%H%M%S") if participation.reported_at else ""
+    params = {"campaign_id": campaign.id, "dealer_id": participation.dealer_id, "name": campaign.name,
+              "dealer": await dealer_label(uow, participation.dealer_id), "text": _clip(participation.report_text, 300),
+              "new": participation.new_customers, "photos": len(participation.report_photos),
+              "attachments": evidence(participation.report_photos, f"{campaign.code}-{ref}")}
+    await tell_staff(uow, Permission.CAMPAIGN_WRITE, Notice("campaign.reported", Category.CAMPAIGN, params),
+                     f"{ref}:{stamp}", clock, exclude=actor)
 
 
 def _statement_params(statement: Statement) -> dict[str, Any]:

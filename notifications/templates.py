@@ -808,5 +808,14 @@ simple("ticket.assigned", "📌 售后工单 {number}（{dealer}）已指派给�
        "📌 Ticket {number} ({dealer}) was assigned to you by {who}.", _staff_ticket_button)
 simple("quality.corrective", "🔧 您反馈的质量问题 {number}（{product}，{category}）处理进展：{status}。{note}",
        "🔧 Update on your quality report {number} ({product}, {category}): {status}. {note}")
+@template("campaign.reported")
+def _campaign_reported(p: Params) -> Rendered:
+    text = p.t("📸 活动执行反馈待审核：{name}\n经销商：{dealer}\n新增客户：{new}\n照片：{photos} 张\n{text}",
+               "📸 Campaign report to review: {name}\nDealer: {dealer}\nNew customers: {new}\nPhotos: {photos}\n{text}")
+    args = (p["campaign_id"], p["dealer_id"])
+    return Rendered(text, _rows([p.btn("✅ 通过", "✅ Approve", "camp.rv", *args, 1),
+                                 p.btn("↩️ 退回", "↩️ Turn down", "camp.rv", *args, 0)]))
+
+
 simple("campaign.report_reviewed", "活动“{name}”的执行反馈{verdict}。{note}",
        "Your report for campaign \"{name}\" was {verdict}. {note}")

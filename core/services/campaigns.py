@@ -313,6 +313,7 @@ async def report_execution(uow: AbstractUnitOfWork, actor: Actor, campaign_id: i
         participation.reported_at = clock.now()
         await record(uow, actor, "campaign.report", "campaign", campaign.code, clock,
                      before=before, after=snapshot(participation))
+        await notify.campaign_reported(uow, actor, campaign, participation, clock)
         await uow.commit()
         return participation
 

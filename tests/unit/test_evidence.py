@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 from admin.evidence_pages import content_disposition, file_response, thumbnails
 from core.aftersales import Ticket
+from core.campaigns import Campaign, CampaignParticipation, CampaignStatus
 from core.dealers import DocumentType, ReviewStatus
 from core.errors import NotFound, PermissionDenied
 from core.notify import evidence
 from core.ports import AbstractFileStore
+from core.services import campaigns as campaign_cases
 from core.services import evidence as evidence_cases
-from core.users import Role
+from core.users import Role, User
 from notifications import templates
-from tests.factories import api_key_actor, dealer_user, make_dealer, make_document, staff
+from tests.factories import api_key_actor, dealer_user, fixed_clock, make_dealer, make_document, staff
 from tests.fakes import FakeUnitOfWork
 
 JPG = "a" * 64 + ".jpg"
@@ -113,3 +118,29 @@ async def test_files_are_served_inline_with_their_type_and_anything_else_as_a_do
     with pytest.raises(NotFound):
         await file_response(files, evidence_cases.EvidenceFile(JPG, "gone.jpg", 1))
     assert content_disposition('a"b.jpg', True) == "inline; filename=\"a_b.jpg\"; filename*=UTF-8''a%22b.jpg"
+
+
+
+async def test_a_campaign_report_tells_marketing_with_its_photos_and_review_buttons() -> None:
+    uow, own, _ = await _world()
+    marketing = await uow.users.add(User(username="sun.mkt", display_name="孙", role=Role.MARKETING))
+    campaign = await uow.campaigns.add(Campaign(code="C2611", name="冬季净化季", starts_on=date(2026, 11, 1),
+                                                ends_on=date(2026, 11, 30), status=CampaignStatus.LAUNCHED,
+                                                budget=Decimal("50000")))
+    assert campaign.id is not None and marketing.id is not None
+    await uow.participations.add(CampaignParticipation(campaign_id=campaign.id, dealer_id=own))
+    await uow.commit()
+    await campaign_cases.report_execution(uow, dealer_user(own), campaign.id, campaign_cases.ReportExecution(
+        "商场地推两天", photos=[JPG, PDF], new_customers=3), fixed_clock("2026-11-20 10:00"))
+    [row] = await uow.outbox.list(kind="campaign.reported")
+    assert row.user_id == marketing.id
+    rendered = templates.render(row.kind, row.params, "zh-CN")
+    ref = f"{campaign.id}-{own}"
+    assert [a.name for a in rendered.attachments] == [f"C2611-{ref}-1.jpg", f"C2611-{ref}-2.pdf"]
+    assert "照片：2 张" in rendered.text and "商场地推两天" in rendered.text
+    assert [b.payload for b in rendered.buttons[0]] == [f"1|camp.rv|{campaign.id}|{own}|1",
+                                                        f"1|camp.rv|{campaign.id}|{own}|0"]
+    found = await evidence_cases.record_evidence(uow, staff(Role.MARKETING), "campaign", ref)
+    assert [f.key for f in found.files] == [JPG, PDF]
+    with pytest.raises(NotFound):
+        await evidence_cases.record_evidence(uow, dealer_user(own + 1), "campaign", ref)
