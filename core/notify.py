@@ -313,6 +313,8 @@ async def dealer_changed(uow: AbstractUnitOfWork, actor: Actor, dealer: Dealer, 
                   "city": dealer.city, "region": dealer.region,
                   "contact": (contact.name + (f"（{contact.role}）" if contact.role else "")) if contact else "-",
                   "docs": await uow.qualifications.count(dealer_id=dealer.id)}
+        scans = [d for d in await uow.qualifications.list(dealer_id=dealer.id, order_by="id") if d.file_ref]
+        params["attachments"] = [item for d in scans for item in evidence([d.file_ref], await document_stem(uow, d))]
         await tell_staff(uow, Permission.DEALER_REVIEW, Notice("dealer.submitted", Category.QUALIFICATION, params),
                          key, clock, exclude=actor)
         return
