@@ -33,7 +33,7 @@ EN_NUMBERS.update({f"{tens}{sep}{unit}": EN_NUMBERS[tens] + n
 
 _CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
-UNITS = ("台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
+UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
          "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
@@ -127,6 +127,8 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
         value = parse_int(num)
     if unit in DOZEN_UNITS and value is not None and num != "半":
         value *= 12
+    elif unit == "打半" and value is not None:       # "一打半": a dozen and a half
+        value, unit = value * 12 + 6, "打"
     negative = bool(m.group("neg"))
     if negative:
         value = None

@@ -114,7 +114,7 @@ _KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公
 _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)\s?"
                             r"([\u4e00-\u9fff]{2,6})")
 # a number alone that may be a size ("炒锅32的", "保温杯 500 粉"): not one of a run of numbers ("225 55 17", "24 26")
-_BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d])\d\s)(?<!\d[/x*])\d{2,4}"
+_BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d])\d\s)(?<!\d[/x*])(?:\d{1,2}\.\d{1,2}|\d{2,4})"
                           rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())}))"
                           r"(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
 # "不粘30/32/34各6口": numbers of some of the names in a list before 各, one line each
@@ -403,7 +403,7 @@ class ProductIndex:
         of each run that narrows), as (start, end, products)."""
         out = []
         for n in _BARE_NUMBER.finditer(text) if numbers else ():
-            hit = {s for s in base if re.search(rf"(?<![\d.]){n.group(0)}(?![\d])", self._labels[s])}
+            hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(n.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:           # "炒锅32的": the number some of the names have
                 out.append((n.start(), n.end(), hit))
         for m in _VARIANT_TOKEN.finditer(text):
@@ -698,7 +698,7 @@ class ProductIndex:
             a, b = (n.start(), n.end()) if text is not None else (n.start() + at, n.end() + at)
             if b > at + len(words):
                 break
-            hit = {s for s in base if re.search(rf"(?<![\d.]){n.group(0)}(?![\d])", self._labels[s])}
+            hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(n.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:
                 out.append((a, b, hit))
         for piece in re.finditer(r"[^的和跟与及、/\s]+", words):
@@ -735,9 +735,9 @@ class ProductIndex:
         """Some but not all of ``base`` have the bare number ``q`` in their names ("32" of 32cm)."""
         digits = q.group(0).strip()
         bare = _BARE_NUMBER.match(q.string, q.start())
-        if not digits.isdigit() or bare is None or bare.group(0) != digits:
+        if not re.fullmatch(r"\d+(?:\.\d+)?", digits) or bare is None or bare.group(0) != digits:
             return False
-        hit = {s for s in base if re.search(rf"(?<![\d.]){digits}(?![\d])", self._labels[s])}
+        hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(digits)}(?![\d])", self._labels[s])}
         return bool(hit) and hit != base
 
     def _absorbed(self, text: str, m: Mention) -> Mention:

@@ -147,3 +147,12 @@ def test_a_bare_number_of_some_names_before_the_count_is_a_size(text: str, expec
 ])
 def test_english_aliases_in_any_order_and_lists_of_sizes(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("电缆 16.5 红色 3卷", {}),                       # a decimal no name has: no size of these, never a count
+    ("托盘 9 12个", {}),                               # one digit alone is no size: 托盘 names two products
+    ("涂料托盘9寸 一打半", {"TR-9": 18}),               # a dozen and a half
+])
+def test_decimals_single_digits_and_a_dozen_and_a_half(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
