@@ -342,12 +342,15 @@ async def qualification_decided(uow: AbstractUnitOfWork, actor: Actor, doc: Qual
                                                  Category.QUALIFICATION, params), f"{doc.id}", clock, exclude=actor)
 
 
-async def qualification_renewed(uow: AbstractUnitOfWork, actor: Actor, doc: Qualification, clock: Clock) -> None:
+async def qualification_renewed(uow: AbstractUnitOfWork, actor: Actor, doc: Qualification, clock: Clock,
+                                kind: str = "qual.renewed") -> None:
+    """A document to review, its scan first: a renewal (``qual.renewed``), or a new document an active dealer
+    uploaded (``qual.uploaded``)."""
     params = {"id": doc.id, "doc": _doc_label(doc), "number": doc.number,
               "dealer": await dealer_label(uow, doc.dealer_id),
               "expires": doc.expires_on.isoformat() if doc.expires_on else localized("长期", "no expiry"),
               "attachments": evidence([doc.file_ref], await document_stem(uow, doc))}
-    await tell_staff(uow, Permission.DEALER_REVIEW, Notice("qual.renewed", Category.QUALIFICATION, params),
+    await tell_staff(uow, Permission.DEALER_REVIEW, Notice(kind, Category.QUALIFICATION, params),
                      f"{doc.id}", clock, exclude=actor)
 
 

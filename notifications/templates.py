@@ -341,13 +341,22 @@ simple("qual.rejected", "您的{doc}（编号 {number}）未通过审核，原�
        "Your {doc} (no. {number}) was rejected: {reason}. Please upload it again.")
 
 
-@template("qual.renewed")
-def _qual_renewed(p: Params) -> Rendered:
-    text = p.t("📑 资质续期待审核 #{id} {doc} {number}\n{dealer} · 有效期至 {expires}",
-               "📑 Renewed document to review #{id} {doc} {number}\n{dealer} · valid until {expires}")
+def _document_to_review(p: Params, zh: str, en: str) -> Rendered:
+    text = p.t(zh + " #{id} {doc} {number}\n{dealer} · 有效期至 {expires}",
+               en + " #{id} {doc} {number}\n{dealer} · valid until {expires}")
     doc_id = p["id"]
     return Rendered(text, _rows([p.btn("✅ 通过", "✅ Approve", "staff.qual.approve", doc_id),
                                  p.btn("❌ 驳回", "❌ Reject", "staff.qual.reject", doc_id)]))
+
+
+@template("qual.renewed")
+def _qual_renewed(p: Params) -> Rendered:
+    return _document_to_review(p, "📑 资质续期待审核", "📑 Renewed document to review")
+
+
+@template("qual.uploaded")
+def _qual_uploaded(p: Params) -> Rendered:
+    return _document_to_review(p, "📑 新资质待审核", "📑 New document to review")
 
 
 @template("material.requested")

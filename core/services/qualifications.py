@@ -129,6 +129,9 @@ async def upload_qualification(uow: AbstractUnitOfWork, actor: Actor, cmd: Uploa
         await uow.qualifications.add(doc)
         await uow.flush()
         await record(uow, actor, "qualification.upload", "qualification", doc.id, clock, after=snapshot(doc))
+        if actor.kind == ActorKind.DEALER and dealer.status in (DealerStatus.ACTIVE, DealerStatus.SUSPENDED):
+            # an applicant's documents are told with the application (dealer.submitted), not one by one
+            await notify.qualification_renewed(uow, actor, doc, clock, kind="qual.uploaded")
         await uow.commit()
         return doc
 

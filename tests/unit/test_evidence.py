@@ -144,3 +144,26 @@ async def test_a_campaign_report_tells_marketing_with_its_photos_and_review_butt
     assert [f.key for f in found.files] == [JPG, PDF]
     with pytest.raises(NotFound):
         await evidence_cases.record_evidence(uow, dealer_user(own + 1), "campaign", ref)
+
+
+async def test_a_document_an_active_dealer_uploads_reaches_the_reviewers_with_its_scan() -> None:
+    from core.dealers import DealerStatus
+    from core.services import qualifications
+
+    uow = FakeUnitOfWork()
+    active = await uow.dealers.add(make_dealer(code="D0001", status=DealerStatus.ACTIVE))
+    prospect = await uow.dealers.add(make_dealer(code="D0009", status=DealerStatus.PROSPECT))
+    reviewer = await uow.users.add(User(username="wang.channel", display_name="王", role=Role.CHANNEL_MANAGER))
+    await uow.commit()
+    assert active.id is not None and prospect.id is not None
+    clock = fixed_clock("2026-11-20 10:00")
+    for dealer_id in (active.id, prospect.id):
+        await qualifications.upload_qualification(uow, dealer_user(dealer_id), qualifications.UploadQualification(
+            dealer_id=dealer_id, doc_type=DocumentType.AUTHORIZATION, number=f"SQ-{dealer_id}", issued_on=None,
+            expires_on=date(2027, 12, 31), file_ref=PDF), clock)
+    rows = await uow.outbox.list(kind="qual.uploaded")
+    assert [r.user_id for r in rows] == [reviewer.id]          # the applicant's documents go with its application
+    rendered = templates.render("qual.uploaded", rows[0].params, "zh-CN")
+    assert rendered.text.startswith("📑 新资质待审核") and rendered.attachments == (
+        templates.Attachment(PDF, f"D0001-授权书-SQ-{active.id}.pdf"),)
+    assert "staff.qual.approve" in rendered.buttons[0][0].payload
