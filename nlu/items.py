@@ -276,6 +276,10 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             elif lines.last is not None and lines.last != m.sku and lines.last in result.items \
                     and _CORRECTED_BEFORE.search(text[:m.start]):
                 lines.replace(lines.last, m.sku, None)     # "白胶布50卷 不对是黑的": that line, another product
+            elif lines.last is None and not result.items and _CORRECTED_BEFORE.search(text[:m.start]):
+                # "不对 是800的" typed after a cart: the line the chat talks about becomes this product
+                result.edits.append(CartEdit(op=EditOp.REPLACE, sku=None, to_sku=m.sku))
+                lines.last = m.sku
             else:
                 lines.last = m.sku
             continue

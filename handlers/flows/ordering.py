@@ -635,7 +635,7 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
 
 def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:
     """One edit on the cart: the line saying what changed, a question (which line? which product?), or None."""
-    sku = edit.sku or (cart.referent() if edit.op in (EditOp.SET, EditOp.ADD) else None)
+    sku = edit.sku or (cart.referent() if edit.op in (EditOp.SET, EditOp.ADD, EditOp.REPLACE) else None)
     if edit.op in (EditOp.SET, EditOp.ADD) and sku is None:
         if not cart.items:
             return Reply(text=ctx.t("order.which_empty", qty=edit.qty))

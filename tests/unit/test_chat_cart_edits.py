@@ -222,3 +222,14 @@ async def test_a_statement_dispute_typed_with_a_cart_open_never_changes_the_cart
     assert await cart(w) == {"AP300": 20}
     await w.say(CHAT, "账不对，11月2号那笔800应该是8000")
     assert await cart(w) == {"AP300": 20}
+
+
+async def test_a_correction_after_the_cart_replaces_the_line_talked_about() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 5台")
+    await w.say(CHAT, "DH20 3台")
+    replies = await w.say(CHAT, "不对 是AP500")                # the line just talked about, its count kept
+    assert await cart(w) == {"AP300": 5, "AP500": 3}
+    assert "已替换" in texts(replies)
+    await w.say(CHAT, "AP300 8台 翻倍")                        # the message's own line, not the cart again
+    assert await cart(w) == {"AP300": 21, "AP500": 3}
