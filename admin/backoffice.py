@@ -195,7 +195,7 @@ class Backoffice:
             actions = (_form(f"/backoffice/qualifications/{q.id}/approve", "通过 Approve")
                        + _form(f"/backoffice/qualifications/{q.id}/reject", "驳回 Reject",
                                "<input name='reason' placeholder='驳回原因 reason' required>"))
-            scan = f"{thumbnails('qualification', str(q.id), [q.file_ref])} " if q.file_ref else ""
+            scan = f"{thumbnails('qualification', str(q.id), [q.file_ref], '扫描件 scan')} " if q.file_ref else ""
             rows.append([codes.get(q.dealer_id, q.dealer_id), DOCUMENT_LABELS[DocumentType(q.doc_type)][0], q.number,
                          q.issued_on, q.expires_on, scan + actions])
         options = "".join(f"<option value='{t.value}'>{_e(zh)} {_e(en)}</option>"

@@ -34,7 +34,7 @@ def file_url(kind: str, ref: str, n: int) -> str:
     return f"{BASE}/{quote(kind)}/{quote(ref, safe='')}/{n}"
 
 
-def thumbnails(kind: str, ref: str, files: Sequence[EvidenceFile] | Sequence[str | None]) -> Markup:
+def thumbnails(kind: str, ref: str, files: Sequence[EvidenceFile] | Sequence[str | None], label: str = "") -> Markup:
     """Links to each file of a record, an image shown scaled down, a PDF by its name. ``files`` are the record's
     files, or just its file-store keys (blank ones skipped, numbered as ``core.services.evidence`` numbers them)."""
     items: list[tuple[str, str]] = []       # (title, key)
@@ -46,7 +46,7 @@ def thumbnails(kind: str, ref: str, files: Sequence[EvidenceFile] | Sequence[str
     out = []
     for n, (title, key) in enumerate(items, 1):
         url = file_url(kind, ref, n)
-        title = title or f"{ref} #{n}"
+        title = title or (f"{label} {n}" if label and len(items) > 1 else label) or f"{ref} #{n}"
         if not key.lower().endswith(tuple(f".{ext}" for ext, t in CONTENT_TYPES.items() if t.startswith("image/"))) \
                 and "." in key:
             out.append(Markup("<a href='{}' target='_blank'>📄 {}</a>").format(url, title))
