@@ -170,7 +170,9 @@ def _LATIN(ch: str) -> bool:  # noqa: N802
 
 
 _GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
-_UNKNOWN_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,5}-?\d{2,5}[a-z]{0,3}(?![a-z0-9])")
+# a model code no product has: "XY123", "BV10-R", "SW-4K-W", "CB-XL-BM" (letters and digits joined by dashes)
+_UNKNOWN_CODE = re.compile(r"(?<![a-z0-9-])(?:(?=[a-z0-9-]*\d)[a-z][a-z0-9]{0,7}(?:-[a-z0-9]{1,6}){1,3}"
+                           r"|[a-z]{1,5}-?\d{2,5}[a-z]{0,3}|[a-z]{2,4}(?:-[a-z]{1,4}){2,3})(?![a-z0-9-])")
 _TIMES = re.compile(r"x\d+|q[1-4]|\d+x")       # "x20" is a quantity, "q4" a quarter: no product codes
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -1151,6 +1153,9 @@ class ProductIndex:
                 end = pos + len(key)
                 if key[0].isascii() and key[0].isalnum() and pos and _ALNUM(text[pos - 1]) and _ALNUM(written[pos]):
                     continue
+                if key[0].isascii() and key[0].isalnum() and pos > 1 and text[pos - 1] == "-" and _ALNUM(text[pos - 2]) \
+                        and re.match(r"-[a-z0-9]", text[pos + len(key):pos + len(key) + 2]):
+                    continue          # "16r" of "cb-16r-x": inside another code
                 if (_LATIN(key[-1]) and len(key) > 3 or key[-1].isdigit() and _LATIN(key[0]) and len(key) > 2) \
                         and text[end:end + 1] == "s" and not _ALNUM(text[end + 1:end + 2] or " "):
                     end += 1          # "shower heads", "3 AP12s": a plural of an English name or of a code
@@ -1158,6 +1163,9 @@ class ProductIndex:
                         text[end].isdigit() and text[end].isascii()
                         or _LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):
                     continue
+                if "-" in key and re.match(r"-[a-z0-9]", text[end:end + 2]) and not re.match(r"-\d+(?:[a-z]{0,3})?\b(?!-)",
+                                                                                         text[end:end + 8]):
+                    continue          # "cb-16r-x": a longer code than the product's "cb-16r", not that product
                 hit = (pos, end, key)
                 break
             if hit is None:
@@ -1173,8 +1181,9 @@ class ProductIndex:
 
         out: list[Mention] = []
         for m in _LOOSE_MODEL.finditer(text):
-            if not free(m.start(), m.end()):
-                continue
+            if not free(m.start(), m.end()) or re.match(r"-[a-z0-9]", text[m.end():m.end() + 2]) \
+                    or text[m.start() - 1:m.start()] == "-":
+                continue          # "cb-16r" of "cb-16r-x": part of a longer code
             word = m.group(0)
             head = re.match(r"[a-z]+", word)
             letters = head.group(0) if head else ""
@@ -1204,7 +1213,8 @@ class ProductIndex:
         lead = re.match(r"[a-z]*", word).group(0) if latin else "\u4e00"  # type: ignore[union-attr]
         for size in (len(word) - 1, len(word), len(word) + 1):
             for key in self._near.get((lead, size), ()):
-                if key.isascii() == latin and Levenshtein.distance(word, key, score_cutoff=1) <= 1:
+                if key.isascii() == latin and Levenshtein.distance(word, key, score_cutoff=1) <= 1 \
+                        and not _other_number(word, key):
                     owners.update(self._compact_exact[key][1])
         return (owners.pop(),) if len(owners) == 1 else None
 
@@ -1279,6 +1289,12 @@ class ProductIndex:
     def label(self, sku: str) -> str:
         e = self.entries.get(sku)
         return f"{e.name}（{e.sku}）" if e else sku
+
+
+def _other_number(word: str, key: str) -> bool:
+    """"AF55" against "AF45": one digit written for another is another model, not a typo (a digit more or less,
+    "AP3000", or a letter for a digit, "AP30O", are typos)."""
+    return len(word) == len(key) and any(a != b and a.isdigit() and b.isdigit() for a, b in zip(word, key, strict=True))
 
 
 _EN_SAME = {"large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "grey": "gray", "non": "nonstick",

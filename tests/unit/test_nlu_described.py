@@ -156,3 +156,15 @@ def test_english_aliases_in_any_order_and_lists_of_sizes(text: str, expected: di
 ])
 def test_decimals_single_digits_and_a_dozen_and_a_half(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected", "unknown"), [
+    ("CB-50R 5卷", {}, ["CB-50R"]),                                # a code no product has keeps its own count
+    ("CB-16R 10卷 CB-16R-X 20卷", {"CB-16R": 10}, ["CB-16R-X"]),    # never given to the product before it
+    ("TR-9 x6 and TR-8 x4", {"TR-9": 6}, ["TR-8"]),                 # one digit for another is another model
+    ("RL-S-XL 两个", {}, ["RL-S-XL"]),
+])
+def test_codes_no_product_has_keep_their_counts(text: str, expected: dict[str, int], unknown: list[str]) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert [u.word for u in result.slots.unresolved] == unknown and all(u.qty for u in result.slots.unresolved)
