@@ -35,7 +35,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from wtforms import PasswordField, SelectField, validators  # type: ignore[import-untyped]
+from wtforms import PasswordField, SelectField, StringField, validators  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
 from admin.evidence_pages import thumbnails
@@ -254,6 +254,11 @@ def _contacts_detail(model: Any, attribute: str) -> str:
     return "；".join(f"{c.name}（{c.role or '-'}）{mask_phone(c.phone)}" for c in contacts) or "-"
 
 
+_DEALER_FORM_COLUMNS = ("code", "name", "uscc", "province", "city", "region", "tier", "business_scope",
+                        "credit_limit", "payer_accounts")
+_STANDING_FIELDS = ("parent_code", "standing", "standing_reason")     # edit form only, not dealer columns
+
+
 def _credit_detail(model: Any, attribute: Any) -> Markup:
     """The limit with the way to change it: a credit request (core.services.credit), never this form."""
     return Markup("{} <a href='/backoffice/credit?dealer={}'>调整额度 / 临时额度 Change credit</a> "
@@ -285,8 +290,7 @@ class DealerAdmin(DmsModelView):
         AllUniqueStringValuesFilter("tier", title="等级 Tier"),
         AllUniqueStringValuesFilter("region", title="大区 Region"),
     ]
-    form_columns = ["code", "name", "uscc", "province", "city", "region", "tier", "business_scope", "credit_limit",
-                    "payer_accounts"]
+    form_columns = list(_DEALER_FORM_COLUMNS)
     form_args = {"code": {"description": "留空自动编号 / blank: next free code"},
                  "payer_accounts": {"description": "经销商付款常用的银行账号，逗号分隔；导入银行流水时按账号匹配 / "
                                                    "the bank accounts the dealer pays from, comma separated: bank "
@@ -295,6 +299,40 @@ class DealerAdmin(DmsModelView):
                                                 "ask for a change on the Credit page (/backoffice/credit)"}}
     optional_fields = ("code", "business_scope", "payer_accounts")
     form_widget_args = {"business_scope": {"rows": 2}, "payer_accounts": {"rows": 2}}
+    # editing also sets the parent dealer and suspends / reinstates (dealer_cases.set_standing)
+    form_create_rules = list(_DEALER_FORM_COLUMNS)
+    form_edit_rules = [*_DEALER_FORM_COLUMNS, *_STANDING_FIELDS]
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> Any:
+        form = await super().scaffold_form(rules)
+        if not rules or _STANDING_FIELDS[0] not in rules:
+            return form
+
+        class DealerEditForm(form):  # type: ignore[misc, valid-type]
+            parent_code = StringField(
+                "上级经销商编码 Parent dealer code",
+                description="一级经销商的编码；留空为直接向厂家进货 / the parent dealer's code; blank: buys from the "
+                            "maker directly", render_kw={"class": "form-control"})
+            standing = SelectField(
+                "合作状态 Status", default="",
+                choices=[("", "不变 unchanged"), (DealerStatus.ACTIVE.value, "合作中 active"),
+                         (DealerStatus.SUSPENDED.value, "已暂停 suspended")],
+                description="暂停后不能下单 / a suspended dealer cannot place orders",
+                render_kw={"class": "form-control"})
+            standing_reason = StringField("暂停原因 Reason", description="暂停时必填 / required to suspend",
+                                          render_kw={"class": "form-control"})
+
+        return DealerEditForm
+
+    async def get_form_data_for_edit(self, obj: Any) -> dict[str, Any]:
+        data = await super().get_form_data_for_edit(obj)
+        parent = None
+        if obj.parent_id is not None:
+            async with self.uow_factory() as uow:
+                parent = await uow.dealers.get(obj.parent_id)
+        data["parent_code"] = parent.code if parent is not None else ""
+        data["standing"] = obj.status.value if obj.status in (DealerStatus.ACTIVE, DealerStatus.SUSPENDED) else ""
+        return data
 
     async def create_object(self, uow: AbstractUnitOfWork, actor: Actor, data: dict[str, Any]) -> Any:
         cmd = dealer_cases.CreateDealer(
@@ -318,6 +356,13 @@ class DealerAdmin(DmsModelView):
             business_scope=data.get("business_scope"), payer_accounts=data.get("payer_accounts"),
             # only a real change of the limit asks for DEALER_REVIEW
             credit_limit=credit if credit is not None and credit != current.credit_limit else None)
+        standing = data.get("standing")
+        parent_code = data.get("parent_code")
+        if parent_code is not None or standing:
+            # parent and status first (own commit): when they are refused, nothing of the form is saved
+            await dealer_cases.set_standing(self.uow_factory(), actor, dealer_cases.SetDealerStanding(
+                dealer_id=pk, parent_code=parent_code or "", status=DealerStatus(standing) if standing else None,
+                reason=data.get("standing_reason") or ""), self.clock)
         return await dealer_cases.update_dealer(uow, actor, cmd, self.clock)
 
 

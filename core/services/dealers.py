@@ -113,6 +113,21 @@ class TerminateDealer:
     reason: str
 
 
+@dataclass(frozen=True)
+class SetDealerStanding:
+    """The admin dealer form's hierarchy and status fields.
+
+    ``parent_code``: None leaves the parent unchanged, "" makes the dealer top-level, a code names the
+    parent (一级经销商). ``status``: None or the current status leaves it; only active and suspended may be
+    chosen here (suspend / reinstate); suspending needs a ``reason``.
+    """
+
+    dealer_id: int
+    parent_code: str | None = None
+    status: DealerStatus | None = None
+    reason: str = ""
+
+
 # --- shared pieces (also used by the qualification, contract and user use cases) ----------------------
 
 def dealer_not_found(ref: object) -> NotFound:
@@ -344,19 +359,25 @@ async def _move(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, action: D
                 require(actor, Permission.DEALER_WRITE)
         else:
             require(actor, ACTION_PERMISSION[action])
-        target = next_status(dealer.status, action)
-        if target == DealerStatus.ACTIVE:
-            docs = await uow.qualifications.list(dealer_id=dealer.id)
-            require_activation_ready(dealer, docs, clock.today())
-        before = dealer_snapshot(dealer)
-        dealer.status = target
-        dealer.status_reason = reason.strip() or None
-        dealer.status_changed_at = clock.now()
-        await record(uow, actor, f"dealer.{action.value}", "dealer", dealer.code, clock,
-                     before=before, after=dealer_snapshot(dealer))
-        await notify.dealer_changed(uow, actor, dealer, action.value, clock)
+        await _apply_status(uow, actor, dealer, action, clock, reason)
         await uow.commit()
         return dealer
+
+
+async def _apply_status(uow: AbstractUnitOfWork, actor: Actor, dealer: Dealer, action: DealerAction, clock: Clock,
+                        reason: str) -> None:
+    """Move ``dealer`` by ``action`` (documents checked when entering active), audit and notify; no commit."""
+    target = next_status(dealer.status, action)
+    if target == DealerStatus.ACTIVE:
+        docs = await uow.qualifications.list(dealer_id=dealer.id)
+        require_activation_ready(dealer, docs, clock.today())
+    before = dealer_snapshot(dealer)
+    dealer.status = target
+    dealer.status_reason = reason.strip() or None
+    dealer.status_changed_at = clock.now()
+    await record(uow, actor, f"dealer.{action.value}", "dealer", dealer.code, clock,
+                 before=before, after=dealer_snapshot(dealer))
+    await notify.dealer_changed(uow, actor, dealer, action.value, clock)
 
 
 async def submit_for_review(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitForReview, clock: Clock) -> Dealer:
@@ -381,6 +402,54 @@ async def reinstate(uow: AbstractUnitOfWork, actor: Actor, cmd: ReinstateDealer,
 
 async def terminate(uow: AbstractUnitOfWork, actor: Actor, cmd: TerminateDealer, clock: Clock) -> Dealer:
     return await _move(uow, actor, cmd.dealer_id, DealerAction.TERMINATE, clock, cmd.reason)
+
+
+_STANDING_ACTIONS = {DealerStatus.ACTIVE: DealerAction.REINSTATE, DealerStatus.SUSPENDED: DealerAction.SUSPEND}
+
+
+async def set_standing(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDealerStanding, clock: Clock) -> Dealer:
+    """Set the parent dealer (by code: it exists, is not the dealer itself, makes no cycle) and/or suspend or
+    reinstate, in one commit. Needs DEALER_REVIEW (admin, channel manager); each change is audited on its
+    own line (``dealer.set_parent``, ``dealer.suspend`` / ``dealer.reinstate``)."""
+    action = None
+    if cmd.status is not None:
+        if cmd.status not in _STANDING_ACTIONS:
+            raise ValidationFailed(zh="输入有误：状态只能设为合作中（active）或已暂停（suspended）",
+                                   en="Invalid input: the status can only be set to active or suspended",
+                                   reason="bad standing status")
+        action = _STANDING_ACTIONS[cmd.status]
+    require(actor, Permission.DEALER_REVIEW)
+    async with uow:
+        dealer = await load_visible_dealer(uow, actor, cmd.dealer_id, for_update=True)
+        changed = False
+        if cmd.parent_code is not None:
+            parent_id = await _parent_id_by_code(uow, cmd.parent_code)
+            if parent_id != dealer.parent_id:
+                if parent_id is not None:
+                    await _check_parent(uow, parent_id, dealer.id)
+                before = dealer_snapshot(dealer)
+                dealer.parent_id = parent_id
+                await record(uow, actor, "dealer.set_parent", "dealer", dealer.code, clock,
+                             before=before, after=dealer_snapshot(dealer))
+                changed = True
+        if action is not None and cmd.status != dealer.status:
+            reason = _require_reason(cmd.reason) if action in ACTIONS_NEEDING_REASON else cmd.reason
+            await _apply_status(uow, actor, dealer, action, clock, reason)
+            changed = True
+        if changed:
+            await uow.commit()
+        return dealer
+
+
+async def _parent_id_by_code(uow: AbstractUnitOfWork, code: str) -> int | None:
+    """None for a blank code (top-level dealer); NotFound for a code no dealer has."""
+    text = code.strip().upper()
+    if not text:
+        return None
+    parent = await uow.dealers.get_by(code=text)
+    if parent is None or parent.id is None:
+        raise dealer_not_found(text)
+    return parent.id
 
 
 # --- queries -------------------------------------------------------------------------------------------
