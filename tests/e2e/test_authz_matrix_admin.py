@@ -372,3 +372,31 @@ async def test_chatting_as_a_dealer_cannot_sign_its_contract(matrix: Matrix, rol
     async with matrix.uow_factory() as uow:
         assert await uow.signing_codes.count(contract_id=sent.id) == 0
         assert (await uow.contracts.get(sent.id)).status == ContractStatus.SENT  # type: ignore[union-attr]
+
+
+# The admin dealer form's parent and status fields (admin/views.py DealerAdmin -> core.services.dealers.set_standing):
+# SQLAdmin lets DEALER_WRITE post the edit form, the use case needs DEALER_REVIEW too. Posted with a parent code
+# no dealer has: allowed means the use case ran and refused the code (400 naming it), denied means 403; the
+# dealer never changes.
+DEALER_STANDING_ROLES = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER})
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_dealer_form_parent_and_status(matrix: Matrix, role: str) -> None:
+    async with matrix.uow_factory() as uow:
+        dealer = await uow.dealers.get(matrix.dealer_id)
+    assert dealer is not None
+    form = {"code": dealer.code, "name": dealer.name, "uscc": dealer.uscc, "province": dealer.province,
+            "city": dealer.city, "region": dealer.region, "tier": dealer.tier, "credit_limit": str(dealer.credit_limit),
+            "parent_code": "X9999", "standing": "suspended", "standing_reason": "matrix", "save": "Save"}
+    response = await matrix.clients[role].post(f"/admin/dealer/edit/{matrix.dealer_id}", headers=SAME_ORIGIN,
+                                               data=form)
+    allowed = role not in ("dealer", "anonymous") and Role(role) in DEALER_STANDING_ROLES
+    if allowed:
+        assert response.status_code == 400 and "未找到经销商：X9999" in response.text, response.status_code
+    else:
+        _check(response, role, allowed, param=False)
+    async with matrix.uow_factory() as uow:
+        after = await uow.dealers.get(matrix.dealer_id)
+        assert after is not None and (after.parent_id, after.status) == (dealer.parent_id, dealer.status)
+        assert await uow.audit.count(action="dealer.set_parent") == 0
