@@ -122,6 +122,8 @@ class StockRow:
     reserved: int
     available: int
     level: Availability
+    low_mark: int | None = None       # the warehouse threshold set for this product, if any
+    high_mark: int | None = None
 
 
 @dataclass(frozen=True)
@@ -260,17 +262,18 @@ async def list_stock(uow: AbstractUnitOfWork, actor: Actor, *, warehouse_id: int
         if sku is not None:
             filters["sku"] = sku
         warehouses = {w.id: w for w in await uow.warehouses.list()}
-        lows = await _low_marks(uow)
+        marks = {(t.scope_id, t.sku): t for t in await uow.thresholds.list(scope=ThresholdScope.WAREHOUSE)}
         rows = []
         for level in await uow.stock.list(order_by="sku", **filters):
             w = warehouses.get(level.warehouse_id)
             if w is None or w.id is None:
                 continue
+            mark = marks.get((w.id, level.sku))
             rows.append(StockRow(warehouse_id=w.id, warehouse_code=w.code, warehouse_name=w.name, region=w.region,
                                  sku=level.sku, on_hand=level.on_hand, reserved=level.reserved,
                                  available=level.available,
-                                 level=availability_level(level.available, lows.get((w.id, level.sku),
-                                                                                    DEFAULT_LOW_STOCK))))
+                                 level=availability_level(level.available, mark.low if mark else DEFAULT_LOW_STOCK),
+                                 low_mark=mark.low if mark else None, high_mark=mark.high if mark else None))
         return sorted(rows, key=lambda r: (r.warehouse_code, r.sku))
 
 
@@ -366,8 +369,13 @@ async def set_threshold(uow: AbstractUnitOfWork, actor: Actor, cmd: SetThreshold
             _require_stock_write(actor)
         await _scope_exists(uow, cmd.scope, cmd.scope_id)
         sku = await _sku(uow, cmd.sku)
-        if cmd.low < 0 or (cmd.high is not None and cmd.high <= cmd.low):
-            raise ValidationFailed(reason="预警下限须 ≥ 0 且上限须大于下限 / low >= 0 and high above low")
+        if cmd.low < 0:
+            raise ValidationFailed(zh="输入有误：预警下限不能小于 0", en="Invalid input: the minimum cannot be below 0",
+                                   reason="low below 0")
+        if cmd.high is not None and cmd.high <= cmd.low:
+            raise ValidationFailed(zh=f"输入有误：上限须大于下限 {cmd.low}",
+                                   en=f"Invalid input: the maximum must be above the minimum {cmd.low}",
+                                   reason="high not above low")
         row = await uow.thresholds.get_by(scope=cmd.scope, scope_id=cmd.scope_id, sku=sku)
         if row is not None and (row.low, row.high) == (cmd.low, cmd.high):
             return row

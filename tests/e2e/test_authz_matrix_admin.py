@@ -5,7 +5,8 @@ another staff member), for each staff role, a dealer user and an anonymous visit
 The app is the one ``bot.bootstrap`` serves (``App.web()``, which mounts the web chat on the real
 conversation). The expected cells come from ``core.users.ROLE_PERMISSIONS`` and each view's read
 permission, written out here on purpose (not read back from the views), so a changed rule or a new page
-without an entry fails a test. One login per role; GET only, except the chat's POST /chat/send."""
+without an entry fails a test. One login per role; GET only, except the chat's POST /chat/send and the
+back-office contract and stock POSTs."""
 
 from __future__ import annotations
 
@@ -121,6 +122,7 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/backoffice/queues": ("/backoffice/queues", STAFF),
     "/backoffice/queues/{queue:str}": ("/backoffice/queues/tickets?status=late", need(P.TICKET_HANDLE)),
     "/backoffice/payments": ("/backoffice/payments", need(P.ACCOUNT_POST)),
+    "/backoffice/stock": ("/backoffice/stock", need(P.STOCK_READ_ALL)),
     "/dashboard/": ("/dashboard/", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/chart.png": ("/dashboard/chart.png", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/export.xlsx": ("/dashboard/export.xlsx", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
@@ -164,6 +166,14 @@ CONTRACT_POSTS: dict[str, tuple[str, Rule]] = {
     "/backoffice/contracts/{id:int}/terms": ("/backoffice/contracts/999/terms", need(P.CONTRACT_WRITE)),
     "/backoffice/contracts/{id:int}/send": ("/backoffice/contracts/999/send", need(P.CONTRACT_WRITE)),
     "/backoffice/contracts/{id:int}/discard": ("/backoffice/contracts/999/discard", need(P.CONTRACT_WRITE)),
+}
+
+# Back-office stock POSTs (admin/stock_pages.py): route -> (URL, a well-formed form for a warehouse that does not
+# exist, rule). Allowed: the use case ran and found no warehouse (404); denied: 403 before anything is looked up.
+STOCK_POSTS: dict[str, tuple[str, dict[str, str], Rule]] = {
+    "/backoffice/stock/thresholds": ("/backoffice/stock/thresholds",
+                                     {"warehouse_id": "999", "sku": "AP300", "low": "5", "high": "20"},
+                                     need(P.STOCK_WRITE)),
 }
 
 # Cells that show a real authorization bug: (page or identity, role) -> reason. Not fixed here.
@@ -232,6 +242,7 @@ async def test_every_page_and_view_has_a_table_entry(matrix: Matrix) -> None:
     assert _get_routes(matrix.app) == set(PAGES)           # /chat/ included: App.web() mounts the web chat
     assert _get_routes(matrix.app, "POST", ("/chat",)) == CHAT_POSTS
     assert _get_routes(matrix.app, "POST", ("/backoffice/contracts",)) == set(CONTRACT_POSTS)
+    assert _get_routes(matrix.app, "POST", ("/backoffice/stock",)) == set(STOCK_POSTS)
     from admin.contracts import CONTRACT_VIEWS  # loaded after admin.views, as build_admin does
     identities = {bind_view(spec, model, matrix.uow_factory, Clock.fixed(NOW)).identity
                   for spec, model in VIEWS + CONTRACT_VIEWS}
@@ -298,6 +309,19 @@ async def test_contract_post(matrix: Matrix, route: str, role: str) -> None:
         assert response.status_code == 404, response.status_code
     else:
         _check(response, role, allowed, param=False)
+
+
+@pytest.mark.parametrize(("route", "role"), _cells(list(STOCK_POSTS)))
+async def test_stock_post(matrix: Matrix, route: str, role: str) -> None:
+    url, form, rule = STOCK_POSTS[route]
+    allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
+    response = await matrix.clients[role].post(url, headers=SAME_ORIGIN, data=form)
+    if allowed:
+        assert response.status_code == 404, response.status_code
+    else:
+        _check(response, role, allowed, param=False)
+    async with matrix.uow_factory() as uow:
+        assert await uow.thresholds.count() == 0
 
 
 async def _bound_user(matrix: Matrix, chat_id: str) -> User | None:

@@ -135,6 +135,25 @@ async def test_thresholds_change_levels_and_raise_alerts(uow: FakeUnitOfWork) ->
         await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=10, high=5), CLOCK)
 
 
+async def test_warehouse_threshold_is_validated_audited_and_listed(uow: FakeUnitOfWork) -> None:
+    for low, high, zh in [(-1, None, "预警下限不能小于 0"), (10, 10, "上限须大于下限 10"), (10, 4, "上限须大于下限 10")]:
+        with pytest.raises(ValidationFailed) as refused:
+            await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=low, high=high), CLOCK)
+        assert zh in refused.value.message("zh") and "Invalid input" in refused.value.message("en")
+    assert await uow.audit.list(action="stock.threshold") == []
+    with pytest.raises(PermissionDenied):
+        await svc.set_threshold(uow, MGMT, SetThreshold(W, 1, "AP-100", low=5), CLOCK)    # reads stock, no writes
+    await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=0), CLOCK)
+    await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=40, high=90), CLOCK)
+    await svc.set_threshold(uow, DESK, SetThreshold(W, 1, "AP-100", low=40, high=90), CLOCK)   # unchanged: no entry
+    audit = await uow.audit.list(action="stock.threshold")
+    assert [(a.entity_id, a.before, a.after) for a in audit] == [
+        ("warehouse:1:AP-100", {}, {"low": 0, "high": None}),
+        ("warehouse:1:AP-100", {"low": 0, "high": None}, {"low": 40, "high": 90})]
+    row = next(r for r in await svc.list_stock(uow, MGMT) if (r.warehouse_id, r.sku) == (1, "AP-100"))
+    assert (row.low_mark, row.high_mark) == (40, 90)
+
+
 async def test_dealer_stocktake_own_dealer_only(uow: FakeUnitOfWork) -> None:
     rows = await svc.report_dealer_stock(uow, CLERK_1, ReportDealerStock(1, [("AP-100", 7), ("AP-200", 0)]), CLOCK)
     assert [(r.sku, r.qty) for r in rows] == [("AP-100", 7), ("AP-200", 0)]
