@@ -479,7 +479,10 @@ class ProductIndex:
         products all those words leave; one product is that product. "磨牙棒 牛肉的鸡肉的各15包": words that each
         leave a different one product name one line each."""
         out: list[Mention] = []
+        skip: set[int] = set()
         for n, m in enumerate(mentions):
+            if n in skip:
+                continue
             base = set(m.skus)
             nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
             if len(base) < 2:
@@ -524,6 +527,15 @@ class ProductIndex:
                     if len(held) == 1:
                         picked = held
                         break
+            if len(picked) > 1:        # "成犬粮来8包 要20kg的", "豆腐猫砂20包，10L的": the telling words after the count
+                after_count = self._after_count(text, m.end, nxt, picked)
+                later = mentions[n + 1] if n + 1 < len(mentions) else None
+                if after_count is None and later is not None and len(picked & set(later.skus)) == 1 \
+                        and self._after_count(text, m.end, len(text), picked) is not None:
+                    after_count = picked & set(later.skus)
+                    skip.add(n + 1)      # "20kg" there tells this line's product, it is no line of its own
+                if after_count is not None:
+                    picked = after_count
             later = mentions[n + 1] if n + 1 < len(mentions) else None
             if len(picked) > 1 and not _VARIANT_SIZE.fullmatch(m.word.strip()) and not (
                     later is not None and later.start - m.end <= 8 and picked & set(later.skus)):
@@ -536,6 +548,28 @@ class ProductIndex:
             out.append(Mention(start, end, tuple(sorted(picked)), Strength.NAME if len(picked) == 1 else m.strength,
                                text[start:end]))
         return out
+
+    def _after_count(self, text: str, start: int, nxt: int, picked: set[str]) -> set[str] | None:
+        """The one product of ``picked`` that words right after the line's count tell ("来8包 要20kg的"): the words
+        up to the next product or clause end, with no other count among them; None when they tell none."""
+        line = text[start:min(nxt, start + 24)]
+        counts = list(QUANTITY.finditer(line))
+        usable = [q for q in counts if q.group("unit")]
+        if len(usable) != 1:
+            return None
+        tail_at = start + usable[0].end()
+        tail = text[tail_at:min(nxt, tail_at + 10)]
+        tail = re.split(r"[。；;！!？?\n]|还有|另外|然后|再来|再要", tail)[0]
+        if not tail.strip(" ,，") or QUANTITY.search(tail.replace("的", "")) and not _VARIANT_SIZE.search(tail):
+            return None
+        found = self._words_telling(tail, tail_at, picked, text)
+        if not found:
+            return None
+        kept = set(picked)
+        for _, _, hit in found:
+            if kept & hit:
+                kept &= hit
+        return kept if len(kept) == 1 else None
 
     def _of_the_line_before(self, text: str, before: list[Mention], m: Mention, nxt: int,
                             picked: set[str]) -> set[str]:

@@ -168,3 +168,12 @@ def test_codes_no_product_has_keep_their_counts(text: str, expected: dict[str, i
     result = parse(text)
     assert {i.sku: i.qty for i in result.slots.items} == expected
     assert [u.word for u in result.slots.unresolved] == unknown and all(u.qty for u in result.slots.unresolved)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("墙固来8桶 要20kg的", {"PR-20": 8}),                 # the telling words after the count
+    ("羊毛刷20把，M的", {"BR-M": 20}),
+    ("墙固来8桶 羊毛刷M 5把", {"BR-M": 5}),              # another line after the count tells nothing about 墙固
+])
+def test_telling_words_right_after_the_count(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
