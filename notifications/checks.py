@@ -23,7 +23,8 @@ The conditions and how often they may repeat:
   more than ``deviation_margin`` (after ``deviation_min_elapsed`` of the period): at most once a month
   per target, to the dealer and the channel managers.
 - ``stock_levels``: thresholds crossed (``core.services.inventory.stock_alerts``), at most once a day per
-  place, product and direction. Maker warehouses: the staff who manage stock. Dealer stock: the dealer,
+  place, product and direction. Maker warehouses: the staff who manage stock, with a suggested reorder
+  quantity (up to the high mark, else twice the low mark, at least the MOQ). Dealer stock: the dealer,
   with a suggested quantity (up to the high mark, or the forecast sell-out over the lead time when a report
   store is given and that is more) and a one-tap "order this" button.
 - ``sla_breaches``: open tickets past their SLA, once per due time, to their handler (or everyone who
@@ -360,17 +361,19 @@ class Checks:
             keepers = await staff_users(uow, Permission.STOCK_WRITE)
             for alert in alerts:
                 key = f"{alert.scope.value}:{alert.scope_id}:{alert.sku}:{alert.kind}:{today.isoformat()}"
+                product = await uow.products.get_by(sku=alert.sku)
+                # refill up to the high mark (twice the low mark without one), at least one MOQ
+                target = alert.high if alert.high is not None else alert.low * 2
+                refill = max(target - alert.qty, product.moq if product else 1, 1)
                 if alert.scope == ThresholdScope.WAREHOUSE:
                     warehouse = await uow.warehouses.get(alert.scope_id)
                     params = {"warehouse": warehouse.code if warehouse else str(alert.scope_id), "sku": alert.sku,
-                              "qty": alert.qty, "low": alert.low, "high": alert.high}
+                              "qty": alert.qty, "low": alert.low, "high": alert.high, "suggest": refill,
+                              "unit": product.unit if product else ""}
                     kind = "stock.low_warehouse" if alert.kind == "low" else "stock.high_warehouse"
                     messages += messages_for(keepers, Notice(kind, Category.STOCK, params), key, now)
                     continue
-                product = await uow.products.get_by(sku=alert.sku)
-                target = alert.high if alert.high is not None else alert.low * 2
-                suggest = max(target - alert.qty, product.moq if product else 1, 1,
-                              forecast.get((alert.scope_id, alert.sku), 0))
+                suggest = max(refill, forecast.get((alert.scope_id, alert.sku), 0))
                 params = {"sku": alert.sku, "name": product.name if product else alert.sku, "qty": alert.qty,
                           "low": alert.low, "high": alert.high, "suggest": suggest,
                           "unit": product.unit if product else ""}

@@ -567,8 +567,9 @@ simple("contract.behind_staff", "📉 {dealer} 合同 {number} 目标（{period}
        "落后超过 {margin}。",
        "📉 {dealer}, contract {number}, target {period}{group}: {achieved} achieved with {elapsed} of the time "
        "gone, more than {margin} behind.")
-simple("stock.low_warehouse", "📦 库存预警：{warehouse} {sku} 可用 {qty}，低于下限 {low}。",
-       "📦 Low stock: {warehouse} {sku} has {qty} available, at or below the minimum {low}.")
+simple("stock.low_warehouse", "📦 库存预警：{warehouse} {sku} 可用 {qty}，低于下限 {low}。建议补货 {suggest} {unit}。",
+       "📦 Low stock: {warehouse} {sku} has {qty} available, at or below the minimum {low}. "
+       "Suggested reorder: {suggest} {unit}.")
 simple("stock.high_warehouse", "📦 库存积压：{warehouse} {sku} 可用 {qty}，高于上限 {high}。",
        "📦 Overstock: {warehouse} {sku} has {qty} available, above the maximum {high}.")
 
@@ -610,7 +611,8 @@ _ITEM_LINES: dict[str, tuple[str, str]] = {
                             "{dealer} · {doc} {number}, expires {date} ({days} days left)"),
     "qual.expired": ("{doc} {number}，{date} 已到期", "{doc} {number}, expired {date}"),
     "qual.expiring": ("{doc} {number}，{date} 到期（还有 {days} 天）", "{doc} {number}, expires {date} ({days} days left)"),
-    "stock.low_warehouse": ("{warehouse} {sku}：可用 {qty}，下限 {low}", "{warehouse} {sku}: {qty} available, minimum {low}"),
+    "stock.low_warehouse": ("{warehouse} {sku}：可用 {qty}，下限 {low}，建议补货 {suggest} {unit}",
+                            "{warehouse} {sku}: {qty} available, minimum {low}, suggested reorder {suggest} {unit}"),
     "stock.high_warehouse": ("{warehouse} {sku}：可用 {qty}，上限 {high}",
                              "{warehouse} {sku}: {qty} available, maximum {high}"),
     "stock.low_dealer": ("{name}（{sku}）：库存 {qty}，建议补货 {suggest} {unit}",

@@ -18,6 +18,7 @@ from core.services.aftersales import CreateTicket, create_ticket
 from core.services.orders import SubmitOrder, submit_order
 from core.users import Role
 from notifications.checks import Checks
+from notifications.templates import render
 from tests.chat import ChatWorld, buttons, texts
 from tests.factories import dealer_user, make_contract, make_document
 from tests.fakes import FakeOutboxStore
@@ -155,6 +156,10 @@ async def test_low_and_high_stock_alert_once_a_day_with_a_suggested_order() -> N
     await s.w.uow.commit()
     assert await s.twice("stock_levels") == 5
     assert s.who("stock.low_warehouse") == [DESK]                         # STOCK_WRITE: the order desk
+    [(_, params)] = s.rows("stock.low_warehouse")
+    assert params["suggest"] == 1200 - params["qty"]                      # refill to twice the minimum
+    assert f"建议补货 {params['suggest']} 台" in render("stock.low_warehouse", params, "zh").text
+    assert f"Suggested reorder: {params['suggest']} 台" in render("stock.low_warehouse", params, "en").text
     assert s.who("stock.low_dealer") == [DEALER, CLERK] and s.who("stock.high_dealer") == [DEALER, CLERK]
     low = [r for r in await s.w.pushed(DEALER) if "补货提醒" in r.text][0]
     assert "库存 2，已到下限 5。建议补货 18 箱" in low.text
