@@ -37,7 +37,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "drain": ("地漏",), "floor drain": ("地漏",), "tile": ("瓷砖", "砖"), "tiles": ("瓷砖", "砖"),
     "grout": ("美缝",), "wire": ("线", "电线"), "cable": ("线", "电缆"), "flex": ("软线",),
     "earth wire": ("地线",), "ground wire": ("地线",), "socket": ("插座",), "sockets": ("插座",),
-    "switches": ("开关",), "back box": ("暗盒", "底盒"), "back boxes": ("暗盒", "底盒"),
+    "switch": ("开关",), "switches": ("开关",), "back box": ("暗盒", "底盒"), "back boxes": ("暗盒", "底盒"),
     "blank plate": ("白板", "空白面板"), "blank plates": ("白板", "空白面板"), "breaker": ("断路器", "空开"),
     "lamp": ("灯",), "bulb": ("灯泡",), "led": ("led",), "paint": ("漆", "涂料"),
     "primer": ("底漆",), "latex paint": ("乳胶漆",), "waterproofing": ("防水",), "putty": ("腻子",),
@@ -105,4 +105,8 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "large": ("大号", "大"), "big": ("大号", "大"), "small": ("小瓶", "小号", "小"), "medium": ("中号",),
     "mini": ("迷你", "mini"), "kids": ("儿童",), "children": ("儿童",), "adult": ("成人",),
     "summer": ("夏季",), "winter": ("冬季", "雪地"), "snow": ("雪地",),
+    "warm": ("暖光", "暖白", "暖"), "cool": ("冷光", "白光", "冷白"), "daylight": ("白光", "日光"),
+    "single": ("单开", "单层", "单"), "double": ("双开", "双层", "双"), "triple": ("三开", "三层"),
+    "round": ("圆",), "square": ("方",), "bamboo": ("竹",), "plastic": ("塑料",), "steel": ("不锈钢", "钢"),
+    "glass": ("玻璃",), "nonstick": ("不粘",), "earth": ("双色", "地线"),
 }

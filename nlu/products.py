@@ -115,7 +115,7 @@ _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g
                             r"([\u4e00-\u9fff]{2,6})")
 # a number alone that may be a size ("炒锅32的", "保温杯 500 粉"): not one of a run of numbers ("225 55 17", "24 26")
 _BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d])\d\s)(?<!\d[/x*])(?:\d{1,2}\.\d{1,2}|\d{2,4})"
-                          rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())}))"
+                          rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())})|\s+[a-z]{{3,}})"
                           r"(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
 # "不粘30/32/34各6口": numbers of some of the names in a list before 各, one line each
 _NUMBER_LIST = re.compile(r"(?<![\d.])\d{1,4}(?:\s?[/、,，和]\s?\d{1,4})+(?=\s?的?\s?各)")
@@ -427,6 +427,11 @@ class ProductIndex:
                     out.append(best)
                 continue
             hit = self._narrow(base, word)
+            if not hit and re.fullmatch(r"[a-z]{3,}", word):      # "blue", "warm": the Chinese words they stand for
+                hit = {s for w in MODIFIERS.get(word, ()) for s in self._narrow(base, w)}
+            if not hit and (size := re.match(r"\d+(?:\.\d+)?(?=\s?[a-z\u4e00-\u9fff])", word)):
+                # "2.5mm" for a wire named 2.5平方: the number of the size, when its unit is written otherwise
+                hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(size.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:
                 out.append((m.start(), m.end(), hit))
         return out
@@ -490,6 +495,10 @@ class ProductIndex:
                 out += self._also(text, m, nxt)
                 continue
             last = out[-1] if out else None
+            later = mentions[n + 1] if n + 1 < len(mentions) else None
+            if (later is not None and later.sku in base and _JOINED.fullmatch(text[m.end:later.start])) or (
+                    last is not None and last.sku in base and _JOINED.fullmatch(text[last.end:m.start])):
+                continue             # "bulb 9w warm": the word of the kind is read with the one product next to it
             if last is not None and len(last.skus) > 1 and _JOINED.fullmatch(text[last.end:m.start]) \
                     and 0 < len(set(last.skus) & base) < min(len(base), len(last.skus)):
                 out.pop()            # "白色的乳胶漆 18升": two words of several products, read together
@@ -761,9 +770,10 @@ class ProductIndex:
             window = window[:count]
             stop = re.search(r"[。；;！!？?\n]|(?:还有|另外|然后|再来|再要)", window)
             return (window[:stop.start()] if stop else window), start
-        begin = max(start, end - 8)
+        # English words are longer: "single gang switch" needs more than "白色的开关"
+        begin = max(start, end - (18 if re.search(r"[a-z]{3,}\s*$", text[max(start, end - 18):end]) else 8))
         window = text[begin:end]
-        cut = max((x.end() for x in (*re.finditer(r"[,，。；;！!？?、\n]|\d", window), *QUANTITY.finditer(window))),
+        cut = max((x.end() for x in (*re.finditer(r"[,，。；;！!？?、\n]", window), *QUANTITY.finditer(window))),
                   default=0)
         return window[cut:], begin + cut
 

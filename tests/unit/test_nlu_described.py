@@ -177,3 +177,12 @@ def test_codes_no_product_has_keep_their_counts(text: str, expected: dict[str, i
 ])
 def test_telling_words_right_after_the_count(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("6 rolls 16mm red cable", {"CB-16R": 6}),            # a size written in another unit: its number (16 of 16A)
+    ("cable 16 blue, 15 rolls", {"CB-16B": 15}),          # English colour words stand for the Chinese ones
+    ("paint tray 9 inch 8", {"TR-9": 8}),
+])
+def test_english_words_tell_chinese_named_products_apart(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
