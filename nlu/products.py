@@ -139,7 +139,8 @@ _CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[
                            r"(?<=[a-z])[零〇一二两三四五六七八九](?=[a-z0-9\s]|$)|[一二两三四五六七八九](?=[a-z])")
 
 
-_CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?=\s?(?:寸|升|公斤|匹|米|平方|毫升|mm|l\b))")
+_CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?:点[零一二三四五六七八九]{1,2})?"
+                      r"(?=\s?(?:寸|升|公斤|匹|米|平方|毫升|安|瓦|伏|mm|kg|l\b|[apwv](?![a-z])))")
 
 
 def _size_digits(m: re.Match[str]) -> str:
@@ -147,8 +148,11 @@ def _size_digits(m: re.Match[str]) -> str:
     length (a position in one text is a position in the other); left alone when the digits would be longer."""
     from nlu.numbers import parse_int
 
-    value = parse_int(m.group(0).replace("两", "二"))
+    whole, _, tenths = m.group(0).replace("两", "二").partition("点")     # "四点五升" -> "4.5升"
+    value = parse_int(whole)
     digits = str(value) if value is not None else ""
+    if digits and tenths:
+        digits += "." + tenths.translate(_CN_DIGITS)
     if not digits or len(digits) > len(m.group(0)):
         return m.group(0)
     return " " * (len(m.group(0)) - len(digits)) + digits
@@ -360,7 +364,7 @@ class ProductIndex:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
         found: list[Mention] = []
         # "二二五四五一七" and "六qw六十" as digits (same length: a position in one is a position in the other)
-        spelled = _CN_SIZE.sub(_size_digits, _CN_DIGIT_RUN.sub(_as_digits, self.respell(text)))
+        spelled = _CN_DIGIT_RUN.sub(_as_digits, _CN_SIZE.sub(_size_digits, self.respell(text)))
         for start, end, key in self._extended(self._scan(spelled, text), spelled, text):
             strength, skus = self.keys[key]
             if spelled[start:end] != text[start:end] and len(skus) == 1:

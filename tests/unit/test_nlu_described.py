@@ -186,3 +186,12 @@ def test_telling_words_right_after_the_count(text: str, expected: dict[str, int]
 ])
 def test_english_words_tell_chinese_named_products_apart(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("十六A的红色电缆 六卷", {"CB-16R": 6}),              # a rating in Chinese numerals
+    ("墙固二十公斤的 来三桶", {"PR-20": 3}),
+    ("托盘十二寸的 来八个", {"TR-12": 8}),
+])
+def test_sizes_in_chinese_numerals(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
