@@ -48,6 +48,9 @@ _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|�
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
 _CORRECTED_BEFORE = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|"
                                r"no wait|oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*$")
+# a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
+_LINE_REF = re.compile(r"(?P<first>前面(?:那个|的|那行)?|上面(?:那个|的)?|第一(?:个|行|项)?|头一个|\bthe first(?: one)?\b)|"
+                       r"(?P<last>后面(?:那个|的|那行)?|下面(?:那个|的)?|最后(?:一个|那个)?|\bthe last(?: one)?\b)")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
 _NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
                        r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
@@ -371,6 +374,11 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
             return
     word = _FILLER.sub(" ", head).split()
     if _SET_BEFORE.search(head) or _SET_AFTER.match(tail) or _CORRECTION.search(head + " " + previous):
+        written = list(result.items)
+        if len(written) >= 2 and (ref := _LINE_REF.search(head)):
+            # "18W白光20只 3寸筒灯20个 前面那个改40": the line named by its place in the message
+            lines.set(written[0] if ref.group("first") else written[-1], q.value)
+            return
         lines.set(None, q.value)
         return
     if word and not word[-1].isdigit() and len(word[-1]) >= 2 and not any(m.start >= a and m.end <= q.start

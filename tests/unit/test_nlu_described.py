@@ -195,3 +195,12 @@ def test_english_words_tell_chinese_named_products_apart(text: str, expected: di
 ])
 def test_sizes_in_chinese_numerals(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("外墙漆5桶 墙固20kg 3桶 前面那个改成8桶", {"EX-18": 8, "PR-20": 3}),     # the first line, by its place
+    ("外墙漆5桶 墙固20kg 3桶 后面那个改6桶", {"EX-18": 5, "PR-20": 6}),
+    ("外墙漆5桶 墙固20kg 3桶 改成6桶", {"EX-18": 5, "PR-20": 6}),            # no place said: the line talked about
+])
+def test_a_line_named_by_its_place(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
