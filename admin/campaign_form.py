@@ -7,7 +7,6 @@ CAMPAIGN_WRITE, validate and audit). Lists are typed comma-separated (``华东, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -15,11 +14,10 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from admin.pages import BackofficePages
 from core.authz import require
 from core.campaigns import Campaign
-from core.clock import Clock
 from core.errors import ValidationFailed
-from core.ports import AbstractUnitOfWork
 from core.services import campaigns
 from core.users import Actor, Permission
 
@@ -50,14 +48,7 @@ def _budget(form: FormData) -> Decimal:
     return value
 
 
-class CampaignForm:
-    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
-                 page: Callable[[str, str], Response], escape: Callable[[object], str]) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self._page = page
-        self._e = escape
-
+class CampaignForm(BackofficePages):
     async def _dealer_ids(self, codes: list[str]) -> list[int]:
         if not codes:
             return []

@@ -17,11 +17,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.clock import Clock
+from admin.pages import BackofficePages
 from core.credit import CREDIT_KIND_LABELS, CREDIT_STATUS_LABELS, CreditChangeKind
 from core.errors import NotFound, ValidationFailed
 from core.money import fmt_cny
-from core.ports import AbstractUnitOfWork
 from core.services.accounts import get_balances
 from core.services.credit import (
     PendingCreditChange,
@@ -40,14 +39,7 @@ def _invalid(zh: str, en: str) -> ValidationFailed:
     return ValidationFailed(zh=f"输入有误：{zh}", en=f"Invalid input: {en}", reason=en)
 
 
-class CreditPages:
-    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
-                 page: Callable[[str, str], Response], escape: Callable[[object], str]) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self._page = page
-        self._e = escape
-
+class CreditPages(BackofficePages):
     def routes(self, r: Callable[[Handler], Any]) -> list[Route]:
         return [Route("/credit", r(self.index)),
                 Route("/credit/request", r(self.request), methods=["POST"]),

@@ -18,9 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.clock import Clock
+from admin.pages import BackofficePages
 from core.errors import NotFound
-from core.ports import AbstractUnitOfWork
 from core.services.dealers import list_dealers
 from core.services.queues import (
     QUEUE_LABELS,
@@ -51,14 +50,7 @@ def _label(queue: Queue) -> str:
     return f"{zh} {en}"
 
 
-class QueuePages:
-    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
-                 page: Callable[[str, str], Response], escape: Callable[[object], str]) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self._page = page
-        self._e = escape
-
+class QueuePages(BackofficePages):
     def routes(self, r: Callable[[Handler], Any]) -> list[Route]:
         return [Route("/queues", r(self.index)), Route("/queues/{queue:str}", r(self.queue))]
 

@@ -15,10 +15,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from core.clock import Clock
+from admin.pages import BackofficePages
 from core.errors import ValidationFailed
 from core.inventory import ThresholdScope
-from core.ports import AbstractUnitOfWork
 from core.services.inventory import SetThreshold, StockRow, list_stock, set_threshold
 from core.users import Actor, Permission
 
@@ -35,14 +34,7 @@ def _whole_number(raw: object, zh: str, en: str, *, required: bool) -> int | Non
     return int(text)
 
 
-class StockPages:
-    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock,
-                 page: Callable[[str, str], Response], escape: Callable[[object], str]) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self._page = page
-        self._e = escape
-
+class StockPages(BackofficePages):
     def routes(self, r: Callable[[Handler], Any]) -> list[Route]:
         return [Route("/stock", r(self.index)),
                 Route("/stock/thresholds", r(self.save_threshold), methods=["POST"])]
