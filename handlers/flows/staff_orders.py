@@ -207,16 +207,24 @@ def _needs(order: Order) -> dict[str, int]:
     return need
 
 
+async def _past(ctx: Ctx, order: Order, action: OrderAction) -> list[Reply] | None:
+    """The "already handled" answer when ``order`` is past the step ``action`` starts from (someone else was
+    quicker), else None."""
+    if order.status in ORDER_TRANSITIONS[action].sources:
+        return None
+    event = order.events[-1] if order.events else None
+    return await _already(ctx, order.number, event.actor if event else None, event.at if event else None,
+                          status_label(order.status, ctx.lang), ctx.inbound.message_ref)
+
+
 @router.button("staff.alloc")
 async def allocate_ask(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_ALLOCATE)
     drop_pending(ctx)
     number = _arg(ctx, 0)
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
-    if order.status not in ORDER_TRANSITIONS[OrderAction.ALLOCATE].sources:
-        event = order.events[-1] if order.events else None
-        return await _already(ctx, number, event.actor if event else None, event.at if event else None,
-                              status_label(order.status, ctx.lang), ctx.inbound.message_ref)
+    if (done := await _past(ctx, order, OrderAction.ALLOCATE)) is not None:
+        return done
     need = _needs(order)
     async with ctx.uow() as uow:
         warehouses = await uow.warehouses.list(order_by="code")
@@ -261,10 +269,8 @@ async def ship_ask_carrier(ctx: Ctx) -> list[Reply]:
     drop_pending(ctx)
     number = _arg(ctx, 0)
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
-    if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
-        event = order.events[-1] if order.events else None
-        return await _already(ctx, number, event.actor if event else None, event.at if event else None,
-                              status_label(order.status, ctx.lang), ctx.inbound.message_ref)
+    if (done := await _past(ctx, order, OrderAction.SHIP)) is not None:
+        return done
     names = [Button(_label(ctx.lang, c), payload("staff.ship.carrier", number, i)) for i, c in enumerate(CARRIERS)]
     names.append(_b(ctx, "staff.btn.other_carrier", "staff.ship.carrier", number, len(CARRIERS)))
     return [Reply(text=ctx.t("staff.ship.carrier", number=number), buttons=[names[:2], names[2:]])]
