@@ -603,12 +603,8 @@ class ProductIndex:
                 if len(picked & group) == 1:
                     return picked & group
             return picked
-        if len(kind) > 1:
-            words = set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[last.sku]))
-            shared = {sku: len(words & set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[sku]))) for sku in kind}
-            best = max(shared.values())
-            kind = {sku for sku, n in shared.items() if n == best}
-        return kind if len(kind) == 1 else picked
+        chosen = self._most_alike(last.sku, kind)
+        return {chosen} if chosen is not None else picked
 
     def _corrected(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"白胶布50卷 不对是黑的", "圆吸顶灯大的8套 哦不 小的", "6平方红色4卷 搞错了 是4平方的": after a product's
@@ -626,8 +622,8 @@ class ProductIndex:
             if said is not None:          # "双开金色20个 写错了 是灰色": a word of several products, of the kind
                 if len(said.skus) > 1 and anchor.sku not in said.skus:      # "5W暖光20 不对5W要30": its count
                     for group in self._kinds_of(anchor.sku or ""):
-                        chosen = self._most_alike(anchor.sku or "", (set(said.skus) & group) - {anchor.sku or ""}) \
-                            if (set(said.skus) & group) - {anchor.sku or ""} else None
+                        others = (set(said.skus) & group) - {anchor.sku or ""}
+                        chosen = self._most_alike(anchor.sku or "", others) if others else None
                         if chosen is not None:
                             out = [m for m in out if m is not said] + [
                                 Mention(said.start, said.end, (chosen,), Strength.NAME, said.word)]
