@@ -333,9 +333,10 @@ def _attached(text: str, q: Quantity, m: Mention) -> bool:
 
 
 def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:
-    if q.start >= m.end:        # "AP300 改成10台", "AP300 10台就行"
+    if q.start >= m.end:        # "AP300 改成10台", "AP300 10台就行", "哦不 AP300要8台"
         between = text[m.end:q.start]
-        return bool(re.search(_SET_WORDS, between) or _SET_BEFORE.search(before) or _SET_AFTER.match(text[q.end:]))
+        return bool(re.search(_SET_WORDS, between) or _SET_BEFORE.search(before) or _SET_AFTER.match(text[q.end:])
+                    or _CORRECTED_BEFORE.search(before))
     # "改成5台AP500"
     lead = text[:q.start]
     return bool(_SET_BEFORE.search(lead[-12:]) or _SET_AFTER.match(text[m.end:]))

@@ -233,3 +233,10 @@ async def test_a_correction_after_the_cart_replaces_the_line_talked_about() -> N
     assert "已替换" in texts(replies)
     await w.say(CHAT, "AP300 8台 翻倍")                        # the message's own line, not the cart again
     assert await cart(w) == {"AP300": 21, "AP500": 3}
+
+
+async def test_a_correction_word_before_a_line_sets_it() -> None:
+    w = await world()
+    await w.say(CHAT, "DH20整5台 AP300来2台")
+    await w.say(CHAT, "哦不 DH20要8台")                        # 8, not 5 + 8
+    assert await cart(w) == {"DH20": 8, "AP300": 2}
