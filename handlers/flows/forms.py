@@ -36,6 +36,8 @@ DONE_WORDS = frozenset({"完成", "好了", "好", "发完了", "没有了", "�
 
 i18n.register({
     "form.dealer_only": ("此功能仅供经销商用户使用。", "This is for dealer users only."),
+    "form.dealer_only_staff": ("此功能仅供经销商用户使用。输入 /today 看您的待办，/help 看您的职责可用的命令。",
+                               "This is for dealer users only. Type /today for your work, /help for your commands."),
     "form.skip": ("⏭ 跳过", "⏭ Skip"),
     "form.cancel": ("✖ 取消", "✖ Cancel"),
     "form.done": ("✅ 完成", "✅ Done"),
@@ -101,8 +103,8 @@ def require_dealer(ctx: Ctx) -> list[Reply] | None:
     refused = require_bound(ctx)
     if refused is not None:
         return refused
-    if not ctx.is_dealer or ctx.actor.dealer_id is None:
-        return [Reply(text=ctx.t("form.dealer_only"))]
+    if not ctx.is_dealer or ctx.actor.dealer_id is None:     # staff are told where their own work is
+        return [Reply(text=ctx.t("form.dealer_only" if ctx.is_dealer else "form.dealer_only_staff"))]
     return None
 
 

@@ -85,7 +85,8 @@ async def test_english_account_and_profile() -> None:
 
 async def test_staff_and_other_dealers() -> None:
     w, dealer_id, parent_id = await _world()
-    assert "仅供经销商用户使用" in texts(await w.say("900", "返利还有多少"))
+    refused = texts(await w.say("900", "返利还有多少"))
+    assert "仅供经销商用户使用" in refused and "/today" in refused        # staff are told where their work is
     with pytest.raises(NotFound):
         await dealer_profile(w.uow, dealer_user(parent_id), dealer_id)     # a parent does not read its sub-dealer
     assert (await dealer_profile(w.uow, dealer_user(dealer_id), dealer_id)).parent_code == "D0001"
