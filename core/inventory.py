@@ -50,8 +50,10 @@ class StockThreshold:
     scope: ThresholdScope
     scope_id: int
     sku: str
-    low: int
-    high: int | None = None
+    low: int                          # the reorder point: an alert at or below it
+    high: int | None = None           # the maximum a refill goes up to
+    safety: int | None = None         # the safety stock (a dealer's, or staff's), None when not given
+    source: str = "staff"             # who set it: "staff" (back office), "dealer" (chat), "forecast"
     id: int | None = None
 
 

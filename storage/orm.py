@@ -440,6 +440,8 @@ stock_thresholds = Table(
     Column("sku", String(64), nullable=False),
     Column("low", Integer, nullable=False),
     Column("high", Integer, nullable=True),
+    Column("safety", Integer, nullable=True),
+    Column("source", String(16), nullable=False, server_default="staff"),
     UniqueConstraint("scope", "scope_id", "sku"),
 )
 
