@@ -58,10 +58,15 @@ class StockThreshold:
 
 
 class TransferStatus(StrEnum):
-    DRAFT = "draft"
+    """requested -> approved (stock reserved at the source) -> shipped -> received (stock moved);
+    requested/approved -> cancelled; requested -> refused. See core.services.transfers."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
     SHIPPED = "shipped"
     RECEIVED = "received"
     CANCELLED = "cancelled"
+    REFUSED = "refused"
 
 
 @dataclass
@@ -78,7 +83,17 @@ class Transfer:
     to_scope: ThresholdScope
     to_id: int
     lines: list[TransferLine] = field(default_factory=list)
-    status: TransferStatus = TransferStatus.DRAFT
+    status: TransferStatus = TransferStatus.REQUESTED
     created_by: str = ""
     created_at: datetime | None = None
+    requested_by_dealer_id: int | None = None   # the dealer that asked (None: maker staff or an ERP key)
+    needs_maker_approval: bool = False          # the channel manager approves (dealer -> dealer per contract, returns)
+    note: str = ""
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    shipped_at: datetime | None = None
+    received_at: datetime | None = None
+    closed_by: str | None = None                # who cancelled or refused
+    close_reason: str = ""
+    updated_at: datetime | None = None
     id: int | None = None

@@ -38,6 +38,7 @@ from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
 from core.sellout import SellOutLine
+from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 
 T = TypeVar("T")
@@ -100,6 +101,7 @@ class AbstractUnitOfWork(abc.ABC):
     dealer_stock: AbstractRepository[DealerStock]
     thresholds: AbstractRepository[StockThreshold]
     transfers: AbstractRepository[Transfer]
+    stock_sharing: AbstractRepository[StockSharing]
     sellout: AbstractRepository[SellOutLine]
     campaigns: AbstractRepository[Campaign]
     participations: AbstractRepository[CampaignParticipation]

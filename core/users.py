@@ -43,6 +43,7 @@ class Permission(StrEnum):
     ORDER_RECEIVE_OWN = "order.receive_own"
     STOCK_READ_ALL = "stock.read_all"
     STOCK_WRITE = "stock.write"
+    TRANSFER_APPROVE = "transfer.approve"      # the maker's approval of dealer transfers and returns (调拨)
     DEALER_STOCK_REPORT = "dealer_stock.report"
     SELLOUT_REPORT = "sellout.report"
     SELLOUT_READ_ALL = "sellout.read_all"
@@ -81,7 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHANNEL_MANAGER: frozenset({P.DEALER_READ_ALL, P.DEALER_WRITE, P.DEALER_REVIEW, P.ORDER_READ_ALL,
                                      P.ORDER_APPROVE, P.STOCK_READ_ALL, P.SELLOUT_READ_ALL, P.ACCOUNT_READ_ALL,
                                      P.CONTRACT_WRITE, P.MATERIAL_APPROVE, P.REPORT_READ_ALL,
-                                     P.PRICE_WRITE, P.PROMOTION_WRITE, P.CREDIT_REQUEST}),
+                                     P.PRICE_WRITE, P.PROMOTION_WRITE, P.CREDIT_REQUEST, P.TRANSFER_APPROVE}),
     Role.AFTER_SALES: frozenset({P.DEALER_READ_ALL, P.ORDER_READ_ALL, P.TICKET_HANDLE}),
     Role.QUALITY: frozenset({P.DEALER_READ_ALL, P.QUALITY_HANDLE, P.TICKET_HANDLE}),
     Role.MARKETING: frozenset({P.DEALER_READ_ALL, P.CAMPAIGN_WRITE, P.MATERIAL_APPROVE, P.SELLOUT_READ_ALL,

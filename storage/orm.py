@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, registry, relationship
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.sql import expression
 
 from core.accounts import (
     AccountKind,
@@ -91,6 +92,7 @@ from core.products import (
 from core.quality import CorrectiveStatus, QualityFeedback
 from core.rebates import RebateSettlement, SettlementStatus
 from core.sellout import CustomerType, SellOutLine
+from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
 from storage.encryption import blind_index
 from storage.types import (
@@ -457,6 +459,35 @@ transfers = Table(
     Column("status", StrEnumType(TransferStatus), nullable=False),
     Column("created_by", String(200), nullable=False),
     Column("created_at", UTCDateTime(), nullable=True),
+    # revision 0014_transfers_sharing: the request / approval state machine (core.services.transfers)
+    Column("requested_by_dealer_id", BigInteger, nullable=True),
+    Column("needs_maker_approval", Boolean, nullable=False, server_default=expression.false()),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("approved_by", String(200), nullable=True),
+    Column("approved_at", UTCDateTime(), nullable=True),
+    Column("shipped_at", UTCDateTime(), nullable=True),
+    Column("received_at", UTCDateTime(), nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    Column("close_reason", Text, nullable=False, server_default=""),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Index("ix_transfers_from", "from_scope", "from_id", "status"),
+    Index("ix_transfers_to", "to_scope", "to_id", "status"),
+)
+
+# revision 0014_transfers_sharing: what of its stock a dealer shows, and the maker's transfer-approval rule
+stock_sharing = Table(
+    "stock_sharing", metadata,
+    _id(),
+    _fk("dealer_id", "dealers.id"),
+    Column("with_maker", Boolean, nullable=False),
+    Column("with_region", Boolean, nullable=False),
+    Column("with_network", Boolean, nullable=False),
+    Column("show_name", Boolean, nullable=False),
+    _str_list("skus"),
+    Column("transfer_approval", Boolean, nullable=False, server_default=expression.true()),
+    Column("updated_at", UTCDateTime(), nullable=True),
+    Column("updated_by", String(200), nullable=False, server_default=""),
+    UniqueConstraint("dealer_id"),
 )
 
 # --- orders ---------------------------------------------------------------------------------------------
@@ -1041,7 +1072,8 @@ TABLES: dict[type, Table] = {
     Product: products, TierPrice: tier_prices, DealerPrice: dealer_prices, DealerAllowedSku: dealer_allowed_skus,
     Promotion: promotions, LedgerEntry: ledger_entries, Statement: statements, Contract: contracts,
     Warehouse: warehouses, StockLevel: stock_levels, DealerStock: dealer_stock, StockThreshold: stock_thresholds,
-    Transfer: transfers, Order: orders, OrderLine: order_lines, OrderEvent: order_events,
+    Transfer: transfers, StockSharing: stock_sharing, Order: orders, OrderLine: order_lines,
+    OrderEvent: order_events,
     SellOutLine: sellout_lines, Campaign: campaigns, CampaignParticipation: campaign_participations,
     MarketingMaterial: marketing_materials, MaterialRequest: material_requests, Ticket: tickets,
     TicketComment: ticket_comments, QualityFeedback: quality_feedback, User: users,

@@ -49,6 +49,7 @@ from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, Tie
 from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
+from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
 from storage.orm import dealer_contacts, sequences, start_mappers, track_json_changes
@@ -74,6 +75,7 @@ REPOSITORIES: dict[str, type] = {
     "dealer_stock": DealerStock,
     "thresholds": StockThreshold,
     "transfers": Transfer,
+    "stock_sharing": StockSharing,
     "sellout": SellOutLine,
     "campaigns": Campaign,
     "participations": CampaignParticipation,

@@ -91,7 +91,7 @@ class FakeUnitOfWork(ports.AbstractUnitOfWork):
 
     REPOS = ("dealers", "qualifications", "products", "tier_prices", "dealer_prices", "allowed_skus",
              "promotions", "ledger", "statements", "contracts", "orders", "warehouses", "stock",
-             "dealer_stock", "thresholds", "transfers", "sellout", "campaigns", "participations",
+             "dealer_stock", "thresholds", "transfers", "stock_sharing", "sellout", "campaigns", "participations",
              "materials", "material_requests", "tickets", "quality", "users", "identities", "invites",
              "api_keys", "audit", "dialogs", "receipts",
              "faq_entries", "staff_questions", "dealer_aliases",

@@ -1,5 +1,5 @@
 """Inventory use cases: maker warehouse stock, availability for dealers, dealer stocktakes,
-thresholds and alerts, transfers (调拨) between warehouses and dealers.
+thresholds and alerts. Transfers (调拨) between warehouses and dealers: ``core.services.transfers``.
 
 Dealers never see exact maker stock: they get a coarse level per product and region
 (充足 / 紧张 / 缺货). Staff with STOCK_READ_ALL see the numbers.
@@ -15,15 +15,12 @@ from typing import Any
 from core.auditing import record, snapshot
 from core.authz import require
 from core.clock import Clock
-from core.errors import InsufficientStock, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.inventory import (
     DealerStock,
     StockLevel,
     StockThreshold,
     ThresholdScope,
-    Transfer,
-    TransferLine,
-    TransferStatus,
     Warehouse,
 )
 from core.ports import AbstractUnitOfWork
@@ -44,14 +41,6 @@ AVAILABILITY_LABELS: dict[Availability, tuple[str, str]] = {
     Availability.LOW: ("紧张", "low"),
     Availability.OUT: ("缺货", "out of stock"),
 }
-
-TRANSFER_STATUS_LABELS: dict[TransferStatus, tuple[str, str]] = {
-    TransferStatus.DRAFT: ("草稿", "draft"),
-    TransferStatus.SHIPPED: ("已发出", "shipped"),
-    TransferStatus.RECEIVED: ("已接收", "received"),
-    TransferStatus.CANCELLED: ("已取消", "cancelled"),
-}
-
 
 def availability_level(available: int, low: int) -> Availability:
     if available <= 0:
@@ -91,22 +80,6 @@ class SetThreshold:
     sku: str
     low: int
     high: int | None = None
-
-
-@dataclass(frozen=True)
-class CreateTransfer:
-    from_scope: ThresholdScope
-    from_id: int
-    to_scope: ThresholdScope
-    to_id: int
-    lines: Sequence[tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class TransferCommand:
-    """Ship, receive or cancel a transfer by number."""
-
-    number: str
 
 
 @dataclass(frozen=True)
@@ -419,127 +392,3 @@ async def stock_alerts(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int 
             elif t.high is not None and qty > t.high:
                 alerts.append(StockAlert(t.scope, t.scope_id, t.sku, qty, t.low, t.high, "high"))
         return alerts
-
-
-# --- transfers ----------------------------------------------------------------------------------
-
-async def create_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTransfer, clock: Clock) -> Transfer:
-    async with uow:
-        _require_stock_write(actor)
-        if (cmd.from_scope, cmd.from_id) == (cmd.to_scope, cmd.to_id):
-            raise ValidationFailed(reason="调出与调入不能相同 / source and destination are the same")
-        await _scope_exists(uow, cmd.from_scope, cmd.from_id)
-        await _scope_exists(uow, cmd.to_scope, cmd.to_id)
-        if not cmd.lines:
-            raise ValidationFailed(reason="调拨没有商品 / the transfer has no lines")
-        merged: dict[str, int] = {}
-        for raw_sku, qty in cmd.lines:
-            sku = await _sku(uow, raw_sku)
-            if qty <= 0:
-                raise ValidationFailed(reason=f"{sku}: 数量须大于 0 / quantity must be above 0")
-            merged[sku] = merged.get(sku, 0) + qty
-        transfer = Transfer(number=await uow.next_number("DB", clock.today()), from_scope=cmd.from_scope,
-                            from_id=cmd.from_id, to_scope=cmd.to_scope, to_id=cmd.to_id,
-                            lines=[TransferLine(sku, qty) for sku, qty in merged.items()],
-                            created_by=actor.label, created_at=clock.now())
-        await uow.transfers.add(transfer)
-        await record(uow, actor, "transfer.create", "transfer", transfer.number, clock, after=snapshot(transfer))
-        await uow.commit()
-        return transfer
-
-
-async def _transfer(uow: AbstractUnitOfWork, number: str) -> Transfer:
-    transfer = await uow.transfers.get_by(number=number, for_update=True)
-    if transfer is None:
-        raise NotFound(zh=f"未找到调拨单 {number}", en=f"Transfer {number} not found", what=number)
-    return transfer
-
-
-def _require_status(transfer: Transfer, status: TransferStatus, action: tuple[str, str]) -> None:
-    if transfer.status != status:
-        cur_zh, cur_en = TRANSFER_STATUS_LABELS[transfer.status]
-        raise InvalidTransition(zh=f"调拨单 {transfer.number} 当前状态“{cur_zh}”不能{action[0]}",
-                                en=f"Cannot {action[1]} transfer {transfer.number} while it is {cur_en}",
-                                current=transfer.status.value, action=action[1])
-
-
-async def ship_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
-    """Take the goods out of the source (warehouse available stock or the dealer's reported stock)."""
-    async with uow:
-        _require_stock_write(actor)
-        transfer = await _transfer(uow, cmd.number)
-        _require_status(transfer, TransferStatus.DRAFT, ("发出", "ship"))
-        now = clock.now()
-        for line in transfer.lines:
-            if transfer.from_scope == ThresholdScope.WAREHOUSE:
-                level = await uow.stock.get_by(warehouse_id=transfer.from_id, sku=line.sku, for_update=True)
-                available = level.available if level is not None else 0
-                if level is None or available < line.qty:
-                    raise InsufficientStock(sku=line.sku, available=available, qty=line.qty)
-                level.on_hand -= line.qty
-                level.updated_at = now
-            else:
-                held = await uow.dealer_stock.get_by(dealer_id=transfer.from_id, sku=line.sku, for_update=True)
-                qty = held.qty if held is not None else 0
-                if held is None or qty < line.qty:
-                    raise InsufficientStock(sku=line.sku, available=qty, qty=line.qty)
-                held.qty -= line.qty
-                held.reported_at = now
-        transfer.status = TransferStatus.SHIPPED
-        await record(uow, actor, "transfer.ship", "transfer", transfer.number, clock,
-                     before={"status": TransferStatus.DRAFT.value}, after={"status": transfer.status.value})
-        await uow.commit()
-        return transfer
-
-
-async def receive_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
-    """Put the goods into the destination. A receiving dealer may confirm its own transfer."""
-    async with uow:
-        transfer = await _transfer(uow, cmd.number)
-        if not (transfer.to_scope == ThresholdScope.DEALER and _own_dealer(actor, transfer.to_id)
-                and Permission.DEALER_STOCK_REPORT in actor.permissions):
-            if actor.kind == ActorKind.DEALER:
-                raise NotFound(zh=f"未找到调拨单 {cmd.number}", en=f"Transfer {cmd.number} not found",
-                               what=cmd.number)
-            _require_stock_write(actor)
-        _require_status(transfer, TransferStatus.SHIPPED, ("接收", "receive"))
-        now = clock.now()
-        for line in transfer.lines:
-            if transfer.to_scope == ThresholdScope.WAREHOUSE:
-                level = await _stock_row(uow, transfer.to_id, line.sku, clock)
-                level.on_hand += line.qty
-                level.updated_at = now
-            else:
-                held = await uow.dealer_stock.get_by(dealer_id=transfer.to_id, sku=line.sku, for_update=True)
-                if held is None:
-                    await uow.dealer_stock.add(DealerStock(dealer_id=transfer.to_id, sku=line.sku, qty=line.qty,
-                                                           reported_at=now))
-                else:
-                    held.qty += line.qty
-                    held.reported_at = now
-        transfer.status = TransferStatus.RECEIVED
-        await record(uow, actor, "transfer.receive", "transfer", transfer.number, clock,
-                     before={"status": TransferStatus.SHIPPED.value}, after={"status": transfer.status.value})
-        await uow.commit()
-        return transfer
-
-
-async def cancel_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: TransferCommand, clock: Clock) -> Transfer:
-    """Only a draft can be cancelled: once shipped the goods are on the road."""
-    async with uow:
-        _require_stock_write(actor)
-        transfer = await _transfer(uow, cmd.number)
-        _require_status(transfer, TransferStatus.DRAFT, ("取消", "cancel"))
-        transfer.status = TransferStatus.CANCELLED
-        await record(uow, actor, "transfer.cancel", "transfer", transfer.number, clock,
-                     before={"status": TransferStatus.DRAFT.value}, after={"status": transfer.status.value})
-        await uow.commit()
-        return transfer
-
-
-async def list_transfers(uow: AbstractUnitOfWork, actor: Actor, *,
-                         status: TransferStatus | None = None) -> list[Transfer]:
-    async with uow:
-        require(actor, Permission.STOCK_READ_ALL)
-        filters: dict[str, Any] = {} if status is None else {"status": status}
-        return await uow.transfers.list(order_by="number", desc=True, **filters)

@@ -70,6 +70,7 @@ from core.products import (
 from core.quality import CorrectiveStatus, QualityFeedback
 from core.rebates import RebateSettlement, SettlementStatus
 from core.sellout import CustomerType, SellOutLine
+from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, InviteKind, Role, User
 from storage.orm import TABLES, start_mappers
 from storage.uow import REPOSITORIES, SqlAlchemyUnitOfWork
@@ -202,7 +203,12 @@ def build(name: str, w: World) -> Any:
             number="DB-20261126-0001", from_scope=ThresholdScope.WAREHOUSE, from_id=w.warehouse,
             to_scope=ThresholdScope.DEALER, to_id=w.dealer,
             lines=[TransferLine("KJ-500", 3), TransferLine("KJ-700", 1)], status=TransferStatus.SHIPPED,
-            created_by="staff:zhang", created_at=T0),
+            created_by="staff:zhang", created_at=T0, requested_by_dealer_id=w.dealer, needs_maker_approval=True,
+            note="急用", approved_by="staff:liu", approved_at=T0, shipped_at=T1, received_at=T1,
+            closed_by="dealer:1:li", close_reason="-", updated_at=T1),
+        "stock_sharing": lambda: StockSharing(
+            dealer_id=w.dealer, with_maker=True, with_region=True, with_network=False, show_name=True,
+            skus=["KJ-500"], transfer_approval=False, updated_at=T0, updated_by="dealer:1:li"),
         "sellout": lambda: SellOutLine(
             dealer_id=w.dealer, sold_on=DAY, sku="KJ-500", qty=2, amount=Decimal("3998.00"), province="江苏",
             city="南京", customer_type=CustomerType.PROJECT, reported_at=T0),

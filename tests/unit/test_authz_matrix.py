@@ -51,6 +51,7 @@ MATRIX = {
     Permission.ORDER_RECEIVE_OWN:     ".   .   .   .   .   .   .   .   X   X",
     Permission.STOCK_READ_ALL:        "X   X   X   .   .   .   X   .   .   .",
     Permission.STOCK_WRITE:           "X   X   .   .   .   .   .   .   .   .",
+    Permission.TRANSFER_APPROVE:      "X   .   X   .   .   .   .   .   .   .",
     Permission.DEALER_STOCK_REPORT:   "X   .   .   .   .   .   .   .   X   X",
     Permission.SELLOUT_REPORT:        "X   .   .   .   .   .   .   .   X   X",
     Permission.SELLOUT_READ_ALL:      "X   .   X   .   .   X   X   .   .   .",

@@ -1,20 +1,19 @@
-"""Inventory use cases: stock writes, exact vs coarse availability, stocktakes, thresholds, transfers."""
+"""Inventory use cases: stock writes, exact vs coarse availability, stocktakes, thresholds (transfers:
+test_transfers.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from core.errors import InsufficientStock, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from core.inventory import StockLevel, ThresholdScope, TransferStatus
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.inventory import StockLevel, ThresholdScope
 from core.services import inventory as svc
 from core.services.inventory import (
     AdjustStock,
     Availability,
-    CreateTransfer,
     ReportDealerStock,
     SetStock,
     SetThreshold,
-    TransferCommand,
 )
 from core.users import Role
 from tests.factories import (
@@ -170,48 +169,3 @@ async def test_dealer_stocktake_own_dealer_only(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NotFound):
         await svc.list_dealer_stock(uow, OWNER_2, 1)
     assert len(await svc.list_dealer_stock(uow, MGMT, 1)) == 2
-
-
-async def test_transfer_between_warehouses(uow: FakeUnitOfWork) -> None:
-    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(W, 3, W, 2, [("AP-100", 100)]), CLOCK)
-    assert transfer.number == "DB-20261126-0001" and transfer.status == TransferStatus.DRAFT
-    assert _level(uow, 3, "AP-100") == (500, 20)
-    await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    assert _level(uow, 3, "AP-100") == (400, 20)
-    with pytest.raises(InvalidTransition):
-        await svc.cancel_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    received = await svc.receive_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    assert received.status == TransferStatus.RECEIVED and _level(uow, 2, "AP-100") == (103, 0)
-    assert [a.action for a in await uow.audit.list()] == ["transfer.create", "transfer.ship", "transfer.receive"]
-
-
-async def test_transfer_cannot_take_reserved_stock(uow: FakeUnitOfWork) -> None:
-    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 2, [("AP-100", 6)]), CLOCK)
-    with pytest.raises(InsufficientStock):
-        await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    assert _level(uow, 1, "AP-100") == (50, 45)
-    cancelled = await svc.cancel_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    assert cancelled.status == TransferStatus.CANCELLED
-
-
-async def test_transfer_between_dealers(uow: FakeUnitOfWork) -> None:
-    await svc.report_dealer_stock(uow, OWNER_1, ReportDealerStock(1, [("AP-200", 10)]), CLOCK)
-    transfer = await svc.create_transfer(uow, DESK, CreateTransfer(DL, 1, DL, 2, [("AP-200", 4)]), CLOCK)
-    await svc.ship_transfer(uow, DESK, TransferCommand(transfer.number), CLOCK)
-    with pytest.raises(NotFound):
-        await svc.receive_transfer(uow, OWNER_1, TransferCommand(transfer.number), CLOCK)
-    await svc.receive_transfer(uow, OWNER_2, TransferCommand(transfer.number), CLOCK)
-    assert [(r.sku, r.qty) for r in await svc.list_dealer_stock(uow, OWNER_1, 1)] == [("AP-200", 6)]
-    assert [(r.sku, r.qty) for r in await svc.list_dealer_stock(uow, OWNER_2, 2)] == [("AP-200", 4)]
-
-
-async def test_transfer_validation(uow: FakeUnitOfWork) -> None:
-    with pytest.raises(ValidationFailed):
-        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 1, [("AP-100", 1)]), CLOCK)
-    with pytest.raises(ValidationFailed):
-        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, W, 2, [("AP-100", 0)]), CLOCK)
-    with pytest.raises(NotFound):
-        await svc.create_transfer(uow, DESK, CreateTransfer(W, 1, DL, 99, [("AP-100", 1)]), CLOCK)
-    with pytest.raises(PermissionDenied):
-        await svc.create_transfer(uow, OWNER_1, CreateTransfer(DL, 1, DL, 2, [("AP-100", 1)]), CLOCK)
-    assert uow.transfers.rows == []
