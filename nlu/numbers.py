@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6,
+_DIGITS = {"零": 0, "〇": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9,
            # financial (大写) numerals, as on invoices and in some dealers' habits
            "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9,
@@ -31,7 +31,7 @@ EN_NUMBERS.update({f"{tens}{sep}{unit}": EN_NUMBERS[tens] + n
                    for tens in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
                    for n, unit in enumerate(_EN_UNITS, 1) for sep in (" ", "-")})
 
-_CN = "零〇一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
+_CN = "零〇幺一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾廿卅卌"
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
 UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
          "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
@@ -54,6 +54,9 @@ QUANTITY = re.compile(
     rf"(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
 
 
+# "三四台", "七八个": two neighbouring digits are a guess between them, not a number read digit by digit
+_GUESS = re.compile(r"[一二两三四五六七八]{2}")
+_CN_ONLY_DIGITS = re.compile(r"[零〇幺一二两三四五六七八九]{2,}")
 _CLIPPED = re.compile(r".*[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]([百千万佰仟])[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]")
 _NEXT_UNIT = {"百": "十", "千": "百", "万": "千", "佰": "拾", "仟": "佰"}
 
@@ -71,6 +74,8 @@ def parse_int(text: str) -> int | None:
         return None
     for short, long in _TENS.items():
         text = text.replace(short, long)
+    if _CN_ONLY_DIGITS.fullmatch(text) and not _is_guess(text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))     # "一二零" read out digit by digit is 120
     if m := _CLIPPED.fullmatch(text):       # "一百二" is 120 and "三千五" 3500, as said aloud ("一百零二" is 102)
         text += _NEXT_UNIT[m.group(1)]
     text = text.replace(" ", "")
@@ -96,6 +101,11 @@ def parse_int(text: str) -> int | None:
         else:
             return None
     return total + section + (digit or 0)
+
+
+def _is_guess(text: str) -> bool:
+    """"一两", "三四", "七八": two neighbouring numbers said as a rough amount (the larger is kept)."""
+    return bool(_GUESS.fullmatch(text)) and _DIGITS[text[1]] - _DIGITS[text[0]] == 1
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,18 @@ def test_integers(text: str, value: int | None) -> None:
     assert parse_int(text) == value
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("一二零", 120), ("二二六", 226), ("幺二", 12), ("二四", 24), ("一零", 10),     # read out digit by digit
+    ("三四", 4), ("七八", 8), ("一两", 2),          # two neighbouring digits: a rough amount, the larger kept
+])
+def test_numbers_read_out_digit_by_digit(text: str, value: int) -> None:
+    assert parse_int(text) == value
+
+
+def test_a_count_read_out_digit_by_digit_in_an_order() -> None:
+    assert items("AP300 一二零台") == [("AP300", 120)]
+
+
 @pytest.mark.parametrize(("text", "value", "unit"), [
     ("二十台", 20, "台"), ("两箱", 2, "箱"), ("一百件", 100, "件"), ("3pcs", 3, "pcs"), ("5 boxes", 5, "boxes"),
     ("2k", 2000, ""), ("1.5k", None, ""), ("2.5台", None, "台"), ("一点五台", None, "台"),
