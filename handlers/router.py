@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from handlers.messages import Reply
 
 Handler = Callable[["Ctx"], Awaitable[list["Reply"]]]
+# a typed message of a shape one flow owns ("DH20 低于5台提醒我"): its replies, or None to let the parser read it
+TextHook = Callable[["Ctx"], Awaitable["list[Reply] | None"]]
 
 # intents that only read: answered in the middle of another conversation (a cart, a form) without leaving it,
 # and as the second request of a message ("订10台AP800，另外DH50还有货吗")
@@ -61,6 +63,7 @@ class Router:
         self.staff_anywhere: set[str] = set()
         self.staff_patterns: list[tuple[re.Pattern[str], Handler]] = []
         self.staff_words: Handler | None = None     # staff commands in words (nlu.staff_commands), one handler
+        self.text_hooks: list[TextHook] = []
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -117,6 +120,11 @@ class Router:
         self.staff_words = fn
         return fn
 
+    def text_hook(self, fn: TextHook) -> TextHook:
+        """Tried on a typed message outside any dialog state, after the staff phrases, before the parser."""
+        self.text_hooks.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -127,6 +135,7 @@ class Router:
                 raise ValueError(f"{other.name} redefines {sorted(map(str, clash))}")
             mine.update(theirs)
         self.staff_patterns.extend(other.staff_patterns)
+        self.text_hooks.extend(other.text_hooks)
         if other.staff_words is not None:
             if self.staff_words is not None:
                 raise ValueError(f"{other.name} redefines the staff command handler")

@@ -171,6 +171,9 @@ class ConversationService:
                     return await handler(ctx)
             if r.staff_words is not None and parse_staff_command(inbound.text) is not None:
                 return await r.staff_words(ctx)
+        for hook in r.text_hooks if inbound.kind == InboundKind.TEXT else ():
+            if (hooked := await hook(ctx)) is not None:
+                return hooked
         ctx.parsed = await parse_message(ctx)
         handler = r.intents.get(ctx.parsed.intent)
         if handler is None:

@@ -86,6 +86,7 @@ from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
 from core.services.reports import replenishment
 from core.services.statements import IssueStatements, confirm_overdue, issue_statements, remind_due
+from core.services.thresholds import refill_quantity
 from core.statements import StatementPolicy, previous_period
 from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
@@ -362,9 +363,7 @@ class Checks:
             for alert in alerts:
                 key = f"{alert.scope.value}:{alert.scope_id}:{alert.sku}:{alert.kind}:{today.isoformat()}"
                 product = await uow.products.get_by(sku=alert.sku)
-                # refill up to the high mark (twice the low mark without one), at least one MOQ
-                target = alert.high if alert.high is not None else alert.low * 2
-                refill = max(target - alert.qty, product.moq if product else 1, 1)
+                refill = refill_quantity(alert.qty, alert.low, alert.high, product.moq if product else 1)
                 if alert.scope == ThresholdScope.WAREHOUSE:
                     warehouse = await uow.warehouses.get(alert.scope_id)
                     params = {"warehouse": warehouse.code if warehouse else str(alert.scope_id), "sku": alert.sku,
@@ -373,7 +372,8 @@ class Checks:
                     kind = "stock.low_warehouse" if alert.kind == "low" else "stock.high_warehouse"
                     messages += messages_for(keepers, Notice(kind, Category.STOCK, params), key, now)
                     continue
-                suggest = max(refill, forecast.get((alert.scope_id, alert.sku), 0))
+                suggest = refill_quantity(alert.qty, alert.low, alert.high, product.moq if product else 1,
+                                          forecast.get((alert.scope_id, alert.sku), 0))
                 params = {"sku": alert.sku, "name": product.name if product else alert.sku, "qty": alert.qty,
                           "low": alert.low, "high": alert.high, "suggest": suggest,
                           "unit": product.unit if product else ""}

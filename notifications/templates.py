@@ -579,7 +579,8 @@ def _stock_low_dealer(p: Params) -> Rendered:
     text = p.t("📦 补货提醒：{name}（{sku}）库存 {qty}，已到下限 {low}。建议补货 {suggest} {unit}。",
                "📦 Restock: {name} ({sku}) is at {qty}, at or below your minimum {low}. Suggested order: "
                "{suggest} {unit}.")
-    return Rendered(text, _rows([p.btn("🛒 一键下单", "🛒 Order this", "order.prefill", p["sku"], p["suggest"])]))
+    return Rendered(text, _rows([p.btn("🛒 一键补货", "🛒 Restock in one tap", "order.prefill", p["sku"],
+                                       p["suggest"])]))
 
 
 simple("stock.high_dealer", "📦 库存偏高：{name}（{sku}）库存 {qty}，高于上限 {high}，建议先消化库存。",
@@ -685,8 +686,10 @@ def _item_buttons(kind: str, items: Sequence[Mapping[str, Any]], p: Params) -> l
         rows = [[p.btn(f"📝 起草续签 {i.get('number', '')}", f"📝 Draft renewal {i.get('number', '')}", "ctr.renew",
                        i["id"])] for i in items if i.get("id")]      # one per contract listed: a person picks
     elif kind == "stock.low_dealer":
-        rows = [[p.btn(f"🛒 {i['sku']} ×{i['suggest']}", f"🛒 {i['sku']} x{i['suggest']}", "order.prefill", i["sku"],
-                       i["suggest"])] for i in first if i.get("sku")]
+        # every product at its reorder point in one cart (handlers' order.restock recomputes the lines), or one
+        rows = [[p.btn("🛒 一键补货（全部）", "🛒 Restock all in one tap", "order.restock")]]
+        rows += [[p.btn(f"🛒 {i['sku']} ×{i['suggest']}", f"🛒 {i['sku']} x{i['suggest']}", "order.prefill",
+                        i["sku"], i["suggest"])] for i in first if i.get("sku")]
     elif kind in ("ticket.sla_breach", "ticket.sla_escalation"):
         rows = [[p.btn(f"🔎 {i['number']}", f"🔎 {i['number']}", "staff.ticket.detail", i["number"])]
                 for i in first if i.get("number")]

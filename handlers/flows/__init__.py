@@ -37,9 +37,10 @@ def all_routers() -> list[Router]:
         staff_words,
         statements,
         stock,
+        thresholds,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
-                               statements, credit, finance, payments)]
+                               statements, credit, finance, payments, thresholds)]

@@ -9,7 +9,8 @@ Dialog states (``DialogState.data`` holds the cart, see ``Cart``)::
 
 Buttons: ``order.new``, ``order.browse``, ``order.cat|<category>``, ``order.pick|<sku>``,
 ``order.add|<sku>|<qty>``, ``order.qty|<sku>``, ``order.reorder[|<number>]``, ``order.dealer|<id>``,
-``staff.onbehalf``, ``order.prefill|<sku>|<qty>`` (a restock alert's "order this"); and on one cart (they carry its nonce, so a button of an older cart is refused):
+``staff.onbehalf``, ``order.prefill|<sku>|<qty>`` (a restock alert's "order this"), ``order.restock`` (its
+"一键补货": every product at its reorder point); and on one cart (they carry its nonce, so a button of an older cart is refused):
 ``order.view``, ``order.edit``, ``order.inc``, ``order.dec``, ``order.rm``, ``order.set``, ``order.clear``,
 ``order.date``, ``order.datetype``, ``order.cancel``, ``order.confirm|<nonce>|<rev>``.
 
@@ -175,6 +176,9 @@ i18n.register({
     "order.dealer_none": ("没有找到经销商“{q}”，请重新输入编号或名称。",
                           "No dealer matches \"{q}\". Type a code or a name again."),
     "order.dealer_pick": ("找到多个经销商，请选择：", "Several dealers match; choose one:"),
+    "order.restocked": ("已按补货建议放入购物车（{n} 个商品）。可以修改，确认后下单。",
+                        "The suggested restock ({n} products) is in your cart. Change it or confirm to order."),
+    "order.restock_none": ("现在没有商品在补货点以下，无需补货。", "No product is at its reorder point now; nothing to restock."),
     "order.prefilled": ("已按补货建议放入购物车：{sku} ×{qty}。可以修改，确认后下单。",
                         "The suggested restock is in your cart: {sku} x{qty}. Change it or confirm to order."),
     "order.btn.tomorrow": ("📅 明天 {date}", "📅 Tomorrow {date}"),
@@ -1198,6 +1202,31 @@ async def prefill(ctx: Ctx) -> list[Reply]:
     cart.add(product.sku, int(qty_text))
     cart.save(ctx)
     return await _summary(ctx, cart, [ctx.t("order.prefilled", sku=product.sku, qty=int(qty_text))])
+
+
+@router.button("order.restock")
+async def restock(ctx: Ctx) -> list[Reply]:
+    """The "一键补货" button of a restock alert: a new cart holding what the dealer's thresholds suggest now
+    (``handlers.flows.thresholds.restock_lines``: every product at or below its reorder point), shown as the
+    usual summary to change or confirm. Nothing comes from the payload; nothing is ordered without Confirm."""
+    from handlers.flows.thresholds import restock_lines
+
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if not ctx.is_dealer or ctx.actor.dealer_id is None:
+        return _stale(ctx)
+    lines = await restock_lines(ctx)
+    if not lines:
+        return [Reply(text=ctx.t("order.restock_none")), main_menu(ctx)]
+    blocked = await _block_text(ctx, ctx.actor.dealer_id)
+    if blocked:
+        ctx.idle()
+        return [Reply(text=blocked), main_menu(ctx)]
+    cart = Cart.new()
+    for line in lines:
+        cart.add(line.sku, line.suggest)
+    cart.save(ctx)
+    return await _summary(ctx, cart, [ctx.t("order.restocked", n=len(lines))])
 
 
 # --- the same as last time --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
+from handlers.flows.thresholds import restock_replies
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.numbers import typed_quantity
@@ -303,4 +304,5 @@ async def count_confirmed(ctx: Ctx) -> list[Reply]:
     ctx.go("", done_token=token)
     return [Reply(text="\n".join([ctx.t("stock.count_done"), *await _count_rows(ctx, counts)]),
                   buttons=[[Button(ctx.t("stock.btn.own"), payload("stock.own")),
-                            Button(ctx.t("stock.btn.back"), payload("stock.menu"))]])]
+                            Button(ctx.t("stock.btn.back"), payload("stock.menu"))]]),
+            *await restock_replies(ctx)]      # a product now at its reorder point: the alert and 一键补货

@@ -55,7 +55,7 @@ async def test_digests_reach_telegram_as_one_message_each_with_buttons(app: Any,
 
     [restock] = [m for m in standin.messages[OWNER_CHAT] if "补货提醒" in m.text]
     assert restock.text.startswith("📦 补货提醒：3 个商品已到下限")
-    assert [data for _, data in restock.buttons] == ["1|order.prefill|AP300|20", "1|order.prefill|F300|19",
+    assert [data for _, data in restock.buttons] == ["1|order.restock", "1|order.prefill|AP300|20", "1|order.prefill|F300|19",
                                                      "1|order.prefill|DH20|18"]
 
     async with app.uow_factory() as uow:

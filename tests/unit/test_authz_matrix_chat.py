@@ -113,6 +113,11 @@ MATRIX: dict[str, Rule] = {
              "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     **dealer("acct.st.view", args=("{period}",)),
+    # a dealer's own stock alerts (handlers.flows.thresholds) and their one-tap restock cart
+    **dealer("order.restock", "thr.list"),
+    **dealer("thr.ok", "thr.rm_ok", args=("n0nce",)),
+    **dealer("thr.rm", args=("F300",)),
+    **public("thr.cancel"),
     # finance answers a disputed statement of dealer 1
     **staff(P.ACCOUNT_POST, "stmt.disputes"),
     **staff(P.ACCOUNT_POST, "stmt.acc", "stmt.exp", "stmt.view", args=("{stmt}",)),

@@ -163,7 +163,7 @@ async def test_low_and_high_stock_alert_once_a_day_with_a_suggested_order() -> N
     assert s.who("stock.low_dealer") == [DEALER, CLERK] and s.who("stock.high_dealer") == [DEALER, CLERK]
     low = [r for r in await s.w.pushed(DEALER) if "补货提醒" in r.text][0]
     assert "库存 2，已到下限 5。建议补货 18 箱" in low.text
-    assert buttons([low]) == {"🛒 一键下单": "1|order.prefill|F300|18"}
+    assert buttons([low]) == {"🛒 一键补货": "1|order.prefill|F300|18"}
     s.clock.to(date(2026, 11, 27))
     assert await s.twice("stock_levels") == 5                             # still low the next day: once more
 

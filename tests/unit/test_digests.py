@@ -90,7 +90,7 @@ def test_dealers_get_one_restock_list_with_an_order_button_per_product() -> None
     assert shown.text.splitlines()[0] == "📦 补货提醒：4 个商品已到下限"
     assert "· 商品1（SKU1）：库存 1，建议补货 11 箱" in shown.text
     assert [b.payload for row in shown.buttons for b in row] == [
-        "1|order.prefill|SKU1|11", "1|order.prefill|SKU2|12", "1|order.prefill|SKU3|13"]
+        "1|order.restock", "1|order.prefill|SKU1|11", "1|order.prefill|SKU2|12", "1|order.prefill|SKU3|13"]
 
 
 # --- the daily cap -----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ async def test_low_stock_suggestion_covers_the_forecast_sell_out() -> None:
     low = [r for r in await s.w.pushed(DEALER) if "补货提醒" in r.text][0]
     # 30 a month over 15 + 30 days = 45, two in stock: 43 (refilling to the high mark alone would be 18)
     assert "建议补货 43 箱" in low.text
-    assert buttons([low]) == {"🛒 一键下单": "1|order.prefill|F300|43"}
+    assert buttons([low]) == {"🛒 一键补货": "1|order.prefill|F300|43"}
 
 
 async def test_without_history_the_threshold_rule_stands() -> None:
