@@ -221,6 +221,30 @@ simple("order.in_production", "您的订单 {number} 库存不足，已安排生
        _order_button)
 simple("order.allocated", "您的订单 {number} 已配货，即将发货。",
        "Your order {number} has been allocated and will ship soon.", _order_button)
+
+
+# --- the dealer hierarchy and suspension (core.notify.order_for_parent / order_placed_by_parent / orders_held)
+
+@template("order.parent_review")
+def _order_parent_review(p: Params) -> Rendered:
+    text = p.t("🆕 下级经销商新订单待您审批：{number}\n经销商：{dealer}\n商品：{items}\n金额：{total}\n"
+               "您同意后再由厂家审核。",
+               "🆕 A sub-dealer's new order waits for your approval: {number}\nDealer: {dealer}\nItems: {items}\n"
+               "Total: {total}\nOnce you approve, the maker reviews it.")
+    number, version = p["number"], p.get("version") or 0
+    return Rendered(text, _rows([p.btn("✅ 同意", "✅ Approve", "sub.order.ok", number, version),
+                                 p.btn("❌ 驳回", "❌ Reject", "sub.order.no", number, version)]))
+
+
+simple("order.by_parent", "🧾 上级经销商 {parent}（{who}）为您下了订单 {number}：{items}，金额 {total}。",
+       "🧾 Your parent dealer {parent} ({who}) placed order {number} for you: {items}, total {total}.",
+       _order_button)
+simple("order.parent_approved", "您的订单 {number} 已获上级经销商同意，等待厂家审核。",
+       "Your order {number} was approved by your parent dealer; the maker reviews it next.", _order_button)
+simple("order.held", "⏸ {dealer} 已暂停合作（{reason}），{count} 张未发货订单暂缓处理、待复核：{numbers}",
+       "⏸ {dealer} is suspended ({reason}); {count} open orders not yet shipped are on hold for review: {numbers}")
+simple("order.released", "▶️ {dealer} 已恢复合作，{count} 张暂缓的订单恢复处理：{numbers}",
+       "▶️ {dealer} is active again; {count} orders on hold go on: {numbers}")
 #: carriers the order desk picks with a button (handlers.flows.staff.CARRIERS), named in English too
 CARRIERS_EN = {"顺丰": "SF Express", "德邦": "Deppon", "京东物流": "JD Logistics"}
 
@@ -833,3 +857,59 @@ def _campaign_reported(p: Params) -> Rendered:
 
 simple("campaign.report_reviewed", "活动“{name}”的执行反馈{verdict}。{note}",
        "Your report for campaign \"{name}\" was {verdict}. {note}")
+
+
+# --- transfers (调拨, core.services.transfers): whoever acts next gets the button of the step ----------------
+
+_TRANSFER_TEXT = ("调拨单 {number}：{from} → {to}\n商品：{items}", "Transfer {number}: {from} → {to}\nItems: {items}")
+
+
+def _transfer(p: Params, zh: str, en: str, *buttons: Button) -> Rendered:
+    text = p.t(zh + "\n" + _TRANSFER_TEXT[0], en + "\n" + _TRANSFER_TEXT[1])
+    if p.get("note"):
+        text += p.t("\n备注：{note}", "\nNote: {note}")
+    view = p.btn("🔎 查看", "🔎 View", "tr.view", p["number"])
+    return Rendered(text, _rows(list(buttons), [view]))
+
+
+@template("transfer.approve_ask")
+def _transfer_approve_ask(p: Params) -> Rendered:
+    return _transfer(p, "🔁 调拨申请待您审批", "🔁 A transfer waits for your approval",
+                     p.btn("✅ 批准", "✅ Approve", "tr.ok", p["number"]),
+                     p.btn("❌ 拒绝", "❌ Refuse", "tr.no", p["number"]))
+
+
+@template("transfer.accept_ask")
+def _transfer_accept_ask(p: Params) -> Rendered:
+    return _transfer(p, "🔁 有经销商申请调拨您的库存，同意吗？", "🔁 A dealer asks for some of your stock. Agree?",
+                     p.btn("✅ 同意", "✅ Agree", "tr.ok", p["number"]),
+                     p.btn("❌ 拒绝", "❌ Refuse", "tr.no", p["number"]))
+
+
+@template("transfer.asked")
+def _transfer_asked(p: Params) -> Rendered:
+    return _transfer(p, "🔁 有经销商申请调拨您的库存，厂家审批后请发货（不同意可拒绝）。",
+                     "🔁 A dealer asks for some of your stock; once the maker approves, please ship it "
+                     "(or refuse).", p.btn("❌ 拒绝", "❌ Refuse", "tr.no", p["number"]))
+
+
+@template("transfer.ship_ask")
+def _transfer_ship_ask(p: Params) -> Rendered:
+    return _transfer(p, "📦 调拨已批准，库存已预留，请发货。", "📦 The transfer is approved and the stock reserved: "
+                     "please ship it.", p.btn("🚚 已发货", "🚚 Shipped", "tr.ship", p["number"]))
+
+
+simple("transfer.approved", "✅ 调拨单 {number} 已批准（{from} → {to}：{items}），等待对方发货。",
+       "✅ Transfer {number} is approved ({from} → {to}: {items}); waiting for it to be shipped.")
+
+
+@template("transfer.receive_ask")
+def _transfer_receive_ask(p: Params) -> Rendered:
+    return _transfer(p, "🚚 调拨货物已发出，收到后请确认收货。", "🚚 The transfer is on its way: confirm when it "
+                     "arrives.", p.btn("📥 确认收货", "📥 Received", "tr.recv", p["number"]))
+
+
+@template("transfer.update")
+def _transfer_update(p: Params) -> Rendered:
+    reason = ("（{reason}）", " ({reason})") if p.get("reason") else ("", "")
+    return _transfer(p, "🔁 调拨{status}" + reason[0], "🔁 Transfer {status}" + reason[1])

@@ -38,9 +38,10 @@ def all_routers() -> list[Router]:
         statements,
         stock,
         thresholds,
+        transfers,
     )
 
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
-                               statements, credit, finance, payments, thresholds)]
+                               statements, credit, finance, payments, thresholds, transfers)]

@@ -31,6 +31,7 @@ from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.thresholds import restock_replies
+from handlers.flows.transfers import nearby_replies
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.numbers import typed_quantity
@@ -144,6 +145,9 @@ async def availability(ctx: Ctx, sku: str) -> list[Reply]:
     if ctx.is_dealer:
         out.append(ctx.t("stock.coarse_note"))
     buttons = [[Button(ctx.t("stock.btn.back"), payload("stock.menu"))]]
+    nearby, asks = await nearby_replies(ctx, product.sku, short_of=rows)       # the maker is short: 附近有货
+    out.extend(nearby)
+    buttons = asks + buttons
     if ctx.is_dealer and Permission.ORDER_PLACE_OWN in ctx.actor.permissions:
         buttons.insert(0, [Button(ctx.t("stock.btn.order"), payload("order.pick", product.sku))])
     return [Reply(text="\n".join(out), buttons=buttons)]
