@@ -20,14 +20,23 @@ from core.campaigns import MarketingMaterial
 from core.credit import CreditChange, CreditChangeKind
 from core.dealers import Contact, Dealer
 from core.errors import PermissionDenied
+from core.inventory import DealerStock, ThresholdScope
 from core.money import ZERO
 from core.orders import Order
 from core.rebates import RebateSettlement
 from core.services.aftersales import CreateTicket, create_ticket
 from core.services.materials import RequestMaterial, request_material
 from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
+from core.services.transfers import (
+    CreateTransfer,
+    TransferCommand,
+    approve_transfer,
+    create_transfer,
+    ship_transfer,
+)
 from core.users import ROLE_PERMISSIONS, Permission, Role
 from tests.chat import ChatWorld, texts
+from tests.factories import staff as staff_actor
 
 P = Permission
 STAFF_ROLES = [r for r in Role if r.is_staff]
@@ -36,11 +45,12 @@ ACTORS = [UNBOUND, OWNER, CLERK, OTHER, *(r.value for r in STAFF_ROLES)]
 DEALERS = {OWNER, CLERK}
 SNAPSHOT = ("orders", "tickets", "quality", "material_requests", "qualifications", "dealers", "contracts",
             "statements", "outbox", "participations", "expense_claims", "credit_changes", "rebate_settlements",
-            "ledger")
+            "ledger", "transfers", "stock_sharing", "stock", "dealer_stock")
 REFUSAL = PermissionDenied.zh
 # dealer 1's contact and its ticket's end customer: only an allowed "Show full number" may answer with them
 FULL_NUMBERS = ("13912345678", "13800138000")
 REVEALS = {"privacy.reveal.ticket", "privacy.reveal.contact"}
+WH, DL = ThresholdScope.WAREHOUSE, ThresholdScope.DEALER
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,9 @@ class Rule:
             return True
         if self.kind == "bound":
             return actor != UNBOUND
-        if self.kind == "dealer":
-            staff_ok = self.also is not None and actor not in (UNBOUND, OWNER, CLERK, OTHER) \
-                and self.also in ROLE_PERMISSIONS[Role(actor)]
+        if self.kind == "dealer":     # staff holding ``also`` (or ``perm``, when set) may press it too
+            staff_ok = actor not in (UNBOUND, OWNER, CLERK, OTHER) \
+                and bool({self.also, self.perm} - {None} & ROLE_PERMISSIONS[Role(actor)])
             return actor == OWNER or (actor == CLERK and not self.owner_only) or staff_ok
         return actor not in (UNBOUND, OWNER, CLERK, OTHER) and (
             self.perm in ROLE_PERMISSIONS[Role(actor)]
@@ -193,6 +203,21 @@ MATRIX: dict[str, Rule] = {
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an
     # applicant's / dealer's contact phones for reviewers
     "privacy.reveal.ticket": Rule("dealer", ("{ticket}",), also=P.TICKET_HANDLE),
+    # transfers of dealer 1 (handlers.flows.transfers): {tr_req} its return to the maker waiting for the channel
+    # manager, {tr_appr} the same approved (dealer 1 ships), {tr_ship} a warehouse's transfer to it on the road
+    "tr.list": Rule("dealer", also=P.STOCK_READ_ALL),
+    "tr.view": Rule("dealer", ("{tr_req}",), also=P.STOCK_READ_ALL),
+    **staff(P.TRANSFER_APPROVE, "tr.ok", "tr.no", args=("{tr_req}",)),
+    "tr.cancel": Rule("dealer", ("{tr_req}",), P.TRANSFER_APPROVE, also=P.STOCK_WRITE),
+    "tr.ship": Rule("dealer", ("{tr_appr}",), also=P.STOCK_WRITE),
+    "tr.recv": Rule("dealer", ("{tr_ship}",), also=P.STOCK_WRITE),
+    **dealer("tr.req", args=("{dealer}", "AP300")),        # dealer 1 shares nothing: "expired" for everyone
+    **dealer("tr.ret", args=("AP300", "1")),
+    "tr.go": Rule("bound", ("n0nce",)),
+    **public("tr.drop"),
+    **dealer("sh.menu"),
+    **dealer("sh.set", args=("region",)),
+    **dealer("sh.ok", args=("n0nce",)),
     **staff(P.DEALER_REVIEW, "privacy.reveal.contact", args=("{code}",)),
 }
 
@@ -260,11 +285,20 @@ async def _seed() -> Scene:
         number="FR-20261126-0001", dealer_id=d1.id, account=AccountKind.PREPAYMENT, amount=Decimal("-100.00"),  # type: ignore[arg-type]
         kind=FinanceRequestKind.REFUND, reason="多付退回", requested_by="staff:seed.fin"))
     entry = next(e for e in w.uow.ledger.rows if e.dealer_id == d1.id)
+    await w.uow.dealer_stock.add(DealerStock(dealer_id=d1.id, sku="AP300", qty=10))  # type: ignore[arg-type]
     await w.uow.commit()
+    desk, liu = staff_actor(Role.ORDER_DESK, "seed.desk"), staff_actor(Role.CHANNEL_MANAGER, "seed.cm")
+    back = CreateTransfer(DL, d1.id, WH, 1, [("AP300", 2)])  # type: ignore[arg-type]
+    tr_req = await create_transfer(w.uow, actor, back, w.clock)
+    tr_appr = await create_transfer(w.uow, actor, back, w.clock)
+    await approve_transfer(w.uow, liu, TransferCommand(tr_appr.number), w.clock)
+    tr_ship = await create_transfer(w.uow, desk, CreateTransfer(WH, 1, DL, d1.id, [("AP300", 1)]), w.clock)  # type: ignore[arg-type]
+    await ship_transfer(w.uow, desk, TransferCommand(tr_ship.number), w.clock)
     args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
             "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
             "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id),
-            "rebate": str(rebate.id), "fr": str(fr.id), "entry": str(entry.id)}
+            "rebate": str(rebate.id), "fr": str(fr.id), "entry": str(entry.id),
+            "tr_req": tr_req.number, "tr_appr": tr_appr.number, "tr_ship": tr_ship.number}
     return Scene(w, d1, order, args, chats)
 
 
