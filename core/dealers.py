@@ -77,6 +77,9 @@ class Dealer:
     temporary_credit: Decimal = Decimal("0.00")   # extra credit on top of the limit (core.services.credit)
     temporary_credit_until: date | None = None    # its last day, business date; lapses by itself after
     payer_accounts: str = ""      # known bank accounts paying for it, comma separated digits (core.banking)
+    # revision 0016_hierarchy, settings of a parent dealer (一级经销商) over its sub-dealers, both off by default:
+    sub_accounts_visible: bool = False   # its contract lets it read its sub-dealers' money accounts (core.authz)
+    approves_sub_orders: bool = False    # its sub-dealers' new orders wait for its approval before the maker's
     id: int | None = None
 
     def effective_credit_limit(self, on: date) -> Decimal:

@@ -178,6 +178,42 @@ async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, c
     await tell_users(uow, approvers, notice, _order_key(order), clock, exclude=actor)
 
 
+def _order_params(order: Order) -> dict[str, Any]:
+    return {"number": order.number, "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
+            "total": fmt_cny(order.total), "version": order.version,
+            "date": order.requested_delivery.isoformat() if order.requested_delivery else ""}
+
+
+async def order_for_parent(uow: AbstractUnitOfWork, actor: Actor, order: Order, parent_id: int,
+                           clock: Clock) -> None:
+    """A sub-dealer's new order waits for its parent dealer (``Dealer.approves_sub_orders``): the parent's users
+    who may order get the prompt with ✅ / ❌; the maker's approvers only once the parent approved."""
+    params = _order_params(order) | {"dealer": await dealer_label(uow, order.dealer_id)}
+    await tell_dealer(uow, parent_id, Notice("order.parent_review", Category.ORDER, params, urgent=True),
+                      _order_key(order), clock, exclude=actor, roles=[Role.DEALER_OWNER, Role.DEALER_CLERK])
+
+
+async def order_placed_by_parent(uow: AbstractUnitOfWork, actor: Actor, order: Order, clock: Clock) -> None:
+    """The parent dealer ordered on its sub-dealer's behalf: the sub-dealer is told."""
+    assert actor.dealer_id is not None
+    params = _order_params(order) | {"parent": await dealer_label(uow, actor.dealer_id),
+                                     "who": await display_name(uow, actor)}
+    await tell_dealer(uow, order.dealer_id, Notice("order.by_parent", Category.ORDER, params, urgent=True),
+                      _order_key(order) + ":by_parent", clock, exclude=actor)
+
+
+async def orders_held(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, numbers: list[str], reason: str,
+                      clock: Clock, *, held: bool) -> None:
+    """A suspended dealer's open orders put on hold for review (``held``) or released on reinstatement: the
+    order desk (ORDER_ALLOCATE) is told once, with the numbers."""
+    params = {"dealer": await dealer_label(uow, dealer_id), "numbers": ", ".join(numbers), "count": len(numbers),
+              "reason": reason}
+    kind = "order.held" if held else "order.released"
+    key = f"{dealer_id}:{numbers[0]}:{clock.now().isoformat()}"
+    await tell_staff(uow, Permission.ORDER_ALLOCATE, Notice(kind, Category.ORDER, params, urgent=held), key, clock,
+                     exclude=actor)
+
+
 async def order_changed(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: str, clock: Clock) -> None:
     """After an order transition (``core.order_flow.OrderAction`` value): the dealer, and the next desk."""
     key = _order_key(order)
@@ -192,7 +228,9 @@ async def order_changed(uow: AbstractUnitOfWork, actor: Actor, order: Order, act
         await tell_staff(uow, permission, Notice(kind, Category.ORDER, line, urgent=True), key, clock,
                          exclude=actor)
 
-    if action == "approve":
+    if action == "parent_approve":
+        await dealer("order.parent_approved")
+    elif action == "approve":
         await dealer("order.approved")
         await staff(Permission.ORDER_ALLOCATE, "order.to_allocate")
     elif action == "reject":

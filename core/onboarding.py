@@ -51,6 +51,11 @@ def ordering_block_reason(dealer: Dealer, qualifications: list[Qualification], t
             DealerStatus.SUSPENDED: ("账户已暂停", "the account is suspended"),
             DealerStatus.TERMINATED: ("合作已终止", "the partnership has ended"),
         }
+        if dealer.status == DealerStatus.SUSPENDED and dealer.status_reason:
+            # the dealer is told why, with the words staff gave when suspending it
+            return (f"账户已暂停（原因：{dealer.status_reason}），暂停期间仍可查询库存、订单和对账单",
+                    f"the account is suspended (reason: {dealer.status_reason}); stock, orders and statements "
+                    "can still be read")
         return labels[dealer.status]
     problems = [item for item in checklist(qualifications, today, required) if not item.ok]
     if problems:

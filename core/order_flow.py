@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.errors import BusinessRuleViolation, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderStatus
 from core.users import Actor, ActorKind, Permission
 
@@ -138,11 +138,33 @@ def _invalid(order: Order, action: OrderAction) -> InvalidTransition:
         current=order.status.value, action=action.value)
 
 
+# the maker's steps an order on hold (its dealer suspended) or waiting for the parent dealer may not take
+HELD_ACTIONS = frozenset({OrderAction.APPROVE, OrderAction.ALLOCATE, OrderAction.PRODUCE, OrderAction.SHIP})
+PARENT_PENDING = "pending"
+PARENT_APPROVED = "approved"
+
+
+def check_not_waiting(order: Order, action: OrderAction) -> None:
+    """An order held for review (``held_reason``) takes none of the maker's steps; one waiting for its parent
+    dealer's approval (``parent_approval`` pending) is not approved by the maker first."""
+    if action in HELD_ACTIONS and order.held_reason:
+        raise BusinessRuleViolation(
+            zh=f"订单 {order.number} 因经销商暂停合作而暂缓处理（{order.held_reason}），恢复合作后才能继续",
+            en=f"Order {order.number} is on hold while its dealer is suspended ({order.held_reason}); "
+               "it goes on once the dealer is reinstated", reason="order on hold")
+    if action == OrderAction.APPROVE and order.parent_approval == PARENT_PENDING:
+        raise BusinessRuleViolation(zh=f"订单 {order.number} 正等待上级经销商审批，审批后才能由厂家审核",
+                                    en=f"Order {order.number} waits for its parent dealer's approval first",
+                                    reason="parent approval pending")
+
+
 def check(order: Order, actor: Actor, action: OrderAction) -> None:
-    """Raise NotFound (other dealer's order), InvalidTransition or PermissionDenied."""
+    """Raise NotFound (other dealer's order), InvalidTransition, PermissionDenied, or BusinessRuleViolation for
+    an order on hold or waiting for its parent dealer (``check_not_waiting``)."""
     ensure_visible(order, actor)
     if order.status not in TRANSITIONS[action].sources:
         raise _invalid(order, action)
+    check_not_waiting(order, action)
     if not permitted(order, actor, action):
         if (action == OrderAction.CANCEL and _own_dealer(order, actor)
                 and Permission.ORDER_PLACE_OWN in actor.permissions):
@@ -159,6 +181,32 @@ def allowed_actions(order: Order, actor: Actor) -> list[str]:
         return []
     return [action.value for action, transition in TRANSITIONS.items()
             if order.status in transition.sources and permitted(order, actor, action)]
+
+
+def parent_decide(order: Order, actor: Actor, approve: bool, at: datetime, reason: str = "") -> OrderEvent:
+    """The parent dealer's decision on its sub-dealer's order waiting for it (the caller checked that
+    ``actor``'s dealer is the order dealer's parent): approved, it goes to the maker's usual approval;
+    rejected (a reason needed), the order is rejected."""
+    if order.status != S.SUBMITTED or order.parent_approval != PARENT_PENDING:
+        raise InvalidTransition(zh=f"订单 {order.number} 已不在等待上级经销商审批", current=order.status.value,
+                                en=f"Order {order.number} no longer waits for the parent dealer's approval",
+                                action="parent_approve" if approve else "parent_reject")
+    if approve:
+        order.parent_approval = PARENT_APPROVED
+        event = OrderEvent(status=order.status, actor=actor.label, at=at, note="上级经销商已审批 / approved by the "
+                                                                              "parent dealer")
+    else:
+        if not reason.strip():
+            raise ValidationFailed(reason="驳回需填写原因 / a reason is required to reject")
+        order.parent_approval = None
+        order.status = S.REJECTED
+        order.reject_reason = reason.strip()
+        event = OrderEvent(status=order.status, actor=actor.label, at=at, note=f"上级经销商驳回 / rejected by the "
+                                                                              f"parent dealer: {reason.strip()}")
+    order.events.append(event)
+    order.updated_at = at
+    order.version += 1
+    return event
 
 
 def apply(order: Order, actor: Actor, action: OrderAction, at: datetime, note: str = "", *,

@@ -86,6 +86,10 @@ class Order:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1                        # optimistic lock: concurrent decisions
+    # revision 0016_hierarchy: "pending" while the parent dealer (approves_sub_orders) has not decided, then
+    # "approved"; None when no parent approval is needed
+    parent_approval: str | None = None
+    held_reason: str | None = None          # on hold for review (the dealer was suspended): no approve/allocate/ship
     id: int | None = None
 
     @property

@@ -155,6 +155,9 @@ dealers = Table(
     Column("temporary_credit_until", Date, nullable=True),
     # revision 0011_bank_rows: bank accounts that pay for the dealer (matching bank statement rows)
     Column("payer_accounts", Text, nullable=False, server_default=""),
+    # revision 0016_hierarchy: a parent dealer's settings over its sub-dealers
+    Column("sub_accounts_visible", Boolean, nullable=False, server_default=expression.false()),
+    Column("approves_sub_orders", Boolean, nullable=False, server_default=expression.false()),
     Index("ix_dealers_region", "region"),
     Index("ix_dealers_parent_id", "parent_id"),
 )
@@ -515,6 +518,9 @@ orders = Table(
     Column("created_at", UTCDateTime(), nullable=True),
     Column("updated_at", UTCDateTime(), nullable=True),
     Column("version", Integer, nullable=False),
+    # revision 0016_hierarchy: the parent dealer's approval, and a hold while the dealer is suspended
+    Column("parent_approval", String(16), nullable=True),
+    Column("held_reason", Text, nullable=True),
     # idempotent submission: NULL keys never collide (NULLs are distinct on both databases)
     UniqueConstraint("dealer_id", "client_request_key"),
     Index("ix_orders_dealer_status_created", "dealer_id", "status", "created_at"),

@@ -15,7 +15,7 @@ from typing import Any
 from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
 from core.auditing import record, snapshot
-from core.authz import require
+from core.authz import DealerFamily, DealerRecord, dealer_family, readable_dealer_ids, require
 from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -109,20 +109,24 @@ async def _dealer(uow: AbstractUnitOfWork, dealer_id: int) -> Dealer:
     return dealer
 
 
-def _require_reader(actor: Actor, dealer_id: int) -> None:
-    """Own dealer with ACCOUNT_READ_OWN, staff with ACCOUNT_READ_ALL, the system."""
+def _require_reader(actor: Actor, dealer_id: int, family: DealerFamily | None = None) -> None:
+    """Own dealer with ACCOUNT_READ_OWN, staff with ACCOUNT_READ_ALL, the system. A parent dealer reads a
+    sub-dealer's accounts only when ``family`` (``core.authz.dealer_family``) says its contract allows it."""
     if actor.kind == ActorKind.SYSTEM:
         return
     if actor.kind == ActorKind.STAFF:
         require(actor, Permission.ACCOUNT_READ_ALL)
         return
+    readable = readable_dealer_ids(actor, DealerRecord.ACCOUNTS, family or DealerFamily(),
+                                   all_permission=Permission.ACCOUNT_READ_ALL) \
+        if actor.kind in (ActorKind.DEALER, ActorKind.API) and actor.dealer_id is not None else None
     if actor.kind == ActorKind.DEALER:
-        if actor.dealer_id != dealer_id:
+        if readable is None or dealer_id not in readable:
             raise _dealer_not_found(dealer_id)
         require(actor, Permission.ACCOUNT_READ_OWN)
         return
     if actor.kind == ActorKind.API:     # scope accounts:read; a key bound to a dealer reads only that dealer
-        if actor.dealer_id is not None and actor.dealer_id != dealer_id:
+        if readable is not None and dealer_id not in readable:
             raise _dealer_not_found(dealer_id)
         if "accounts:read" not in actor.scopes:
             raise PermissionDenied()
@@ -178,7 +182,7 @@ async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     """Balances and credit as of today (``clock``; the real clock when not given)."""
     today = (clock or Clock()).today()
     async with uow:
-        _require_reader(actor, dealer_id)
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
         dealer = await _dealer(uow, dealer_id)
         balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
         limit = dealer.effective_credit_limit(today)
@@ -193,7 +197,7 @@ async def list_entries(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *,
                        limit: int = 100, offset: int = 0) -> list[LedgerEntry]:
     """Movements, newest first."""
     async with uow:
-        _require_reader(actor, dealer_id)
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
         filters: dict[str, Any] = {"dealer_id": dealer_id}
         if since is not None:
             filters["created_at__gte"] = since
@@ -275,7 +279,7 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
 
 async def get_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period: str) -> Statement:
     async with uow:
-        _require_reader(actor, dealer_id)
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
         statement = await uow.statements.get_by(dealer_id=dealer_id, period=period)
         if statement is None:
             raise NotFound(zh=f"未找到 {period} 对账单", en=f"No statement for {period}", what=period)

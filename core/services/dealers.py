@@ -13,6 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from core import notify
@@ -29,10 +30,11 @@ from core.dealer_flow import (
     require_activation_ready,
 )
 from core.dealers import Address, Contact, Dealer, DealerStatus, normalize_phone
-from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import BusinessRuleViolation, Conflict, NotFound, ValidationFailed
 from core.masking import mask_phone
 from core.money import money
 from core.ports import AbstractUnitOfWork
+from core.services.orders import hold_open_orders, release_held_orders
 from core.uscc import validate_uscc
 from core.users import Actor, ActorKind, Permission, Role
 
@@ -113,6 +115,13 @@ class TerminateDealer:
     reason: str
 
 
+class OpenOrdersRule(StrEnum):
+    """What suspending a dealer does to its open orders (setting ``SUSPENSION_OPEN_ORDERS``)."""
+
+    KEEP = "keep"    # they go on as usual
+    HOLD = "hold"    # the not yet shipped ones wait on hold for review; the order desk is told; reinstating releases
+
+
 @dataclass(frozen=True)
 class SetDealerStanding:
     """The admin dealer form's hierarchy and status fields.
@@ -126,6 +135,7 @@ class SetDealerStanding:
     parent_code: str | None = None
     status: DealerStatus | None = None
     reason: str = ""
+    open_orders: OpenOrdersRule = OpenOrdersRule.KEEP    # the SUSPENSION_OPEN_ORDERS setting
 
 
 # --- shared pieces (also used by the qualification, contract and user use cases) ----------------------
@@ -410,7 +420,9 @@ _STANDING_ACTIONS = {DealerStatus.ACTIVE: DealerAction.REINSTATE, DealerStatus.S
 async def set_standing(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDealerStanding, clock: Clock) -> Dealer:
     """Set the parent dealer (by code: it exists, is not the dealer itself, makes no cycle) and/or suspend or
     reinstate, in one commit. Needs DEALER_REVIEW (admin, channel manager); each change is audited on its
-    own line (``dealer.set_parent``, ``dealer.suspend`` / ``dealer.reinstate``)."""
+    own line (``dealer.set_parent``, ``dealer.suspend`` / ``dealer.reinstate``). Suspending with
+    ``open_orders`` HOLD puts the open, not yet shipped orders on hold (``order.hold`` each); reinstating
+    releases whatever is held (``order.release``)."""
     action = None
     if cmd.status is not None:
         if cmd.status not in _STANDING_ACTIONS:
@@ -435,6 +447,11 @@ async def set_standing(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDealerStan
         if action is not None and cmd.status != dealer.status:
             reason = _require_reason(cmd.reason) if action in ACTIONS_NEEDING_REASON else cmd.reason
             await _apply_status(uow, actor, dealer, action, clock, reason)
+            assert dealer.id is not None
+            if action == DealerAction.SUSPEND and cmd.open_orders == OpenOrdersRule.HOLD:
+                await hold_open_orders(uow, actor, dealer.id, reason, clock)
+            elif action == DealerAction.REINSTATE:
+                await release_held_orders(uow, actor, dealer.id, clock)
             changed = True
         if changed:
             await uow.commit()
@@ -475,6 +492,8 @@ class DealerProfile:
     credit_limit: Decimal
     parent_code: str | None = None      # the parent dealer of a sub-dealer (multi-level channel)
     parent_name: str | None = None
+    sub_dealers: tuple[tuple[str, str], ...] = ()   # a parent's direct sub-dealers: (code, name)
+    status_reason: str | None = None                # why it was suspended (told to the dealer)
 
 
 async def dealer_profile(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> DealerProfile:
@@ -483,11 +502,13 @@ async def dealer_profile(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) 
     async with uow:
         dealer = await load_visible_dealer(uow, actor, dealer_id)
         parent = await uow.dealers.get(dealer.parent_id) if dealer.parent_id is not None else None
+        subs = await uow.dealers.list(parent_id=dealer_id, order_by="code")
         return DealerProfile(dealer_id=dealer_id, code=dealer.code, name=dealer.name, tier=dealer.tier,
                              region=dealer.region, province=dealer.province, city=dealer.city, status=dealer.status,
                              credit_limit=money(dealer.credit_limit),
                              parent_code=parent.code if parent is not None else None,
-                             parent_name=parent.name if parent is not None else None)
+                             parent_name=parent.name if parent is not None else None,
+                             sub_dealers=tuple((d.code, d.name) for d in subs), status_reason=dealer.status_reason)
 
 
 async def get_dealer_by_code(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Dealer:
@@ -542,15 +563,12 @@ async def count_dealers(uow: AbstractUnitOfWork, actor: Actor, region: str | Non
 
 
 async def sub_dealers(uow: AbstractUnitOfWork, actor: Actor, parent_id: int) -> list[Dealer]:
-    """Direct sub-dealers of ``parent_id``.
-
-    Staff-only view: sub-dealers are other dealers, and a dealer user never sees another dealer's data.
-    """
+    """Direct sub-dealers of ``parent_id``: for staff who see every dealer, and for the parent dealer itself
+    (its users and its API keys; ``core.authz``: it reads their orders, stock and sell-out). Anyone else,
+    a sub-dealer asking for its parent's list included, gets NotFound."""
     async with uow:
         scope = dealer_scope(actor)
-        if scope is not None:
-            if scope == parent_id:
-                raise PermissionDenied()
+        if scope is not None and scope != parent_id:
             raise dealer_not_found(parent_id)
         await load_visible_dealer(uow, actor, parent_id)
         return await uow.dealers.list(parent_id=parent_id, order_by="code")

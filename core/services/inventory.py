@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from core import authz
 from core.auditing import record, snapshot
 from core.authz import require
 from core.clock import Clock
@@ -321,11 +322,14 @@ async def report_dealer_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: Report
 
 
 async def list_dealer_stock(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> list[DealerStock]:
+    """A dealer's own stock: the dealer itself, its parent dealer (``core.authz.readable_dealer_ids``), staff
+    with STOCK_READ_ALL, the system."""
     async with uow:
         if not (_own_dealer(actor, dealer_id) or actor.kind == ActorKind.SYSTEM):
             if actor.kind == ActorKind.STAFF:
                 require(actor, Permission.STOCK_READ_ALL)
-            else:
+            elif not await authz.may_read_dealer(uow, actor, dealer_id, authz.DealerRecord.STOCK,
+                                                 all_permission=Permission.STOCK_READ_ALL):
                 raise NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
         return await uow.dealer_stock.list(dealer_id=dealer_id, order_by="sku")
 

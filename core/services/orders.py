@@ -12,6 +12,7 @@ matched promotions so two orders cannot overrun a promotion budget.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,7 +22,14 @@ from typing import Any
 from core import notify, order_flow
 from core.accounts import AccountKind, DeductionRules, EntryKind, LedgerEntry
 from core.auditing import record, snapshot
-from core.authz import dealer_scope, require_dealer_access
+from core.authz import (
+    DealerFamily,
+    DealerRecord,
+    dealer_family,
+    is_parent_of,
+    may_read_dealer,
+    readable_dealers,
+)
 from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import (
@@ -45,6 +53,7 @@ from core.order_flow import OrderAction
 from core.orders import Order, OrderEvent, OrderStatus
 from core.ports import AbstractUnitOfWork
 from core.pricing import (
+    FUNDS,
     LINE_LIMIT,
     MOQ,
     QTY_POSITIVE,
@@ -137,16 +146,19 @@ def _dealer_not_found(dealer_id: int) -> NotFound:
     return NotFound(zh=f"未找到经销商 {dealer_id}", en=f"Dealer {dealer_id} not found", what=str(dealer_id))
 
 
-def placement(actor: Actor, dealer_id: int) -> bool:
-    """Check ``actor`` may order for ``dealer_id``; return True when it orders on the dealer's behalf."""
+def placement(actor: Actor, dealer_id: int, family: DealerFamily | None = None) -> bool:
+    """Check ``actor`` may order for ``dealer_id``; return True when it orders on the dealer's behalf.
+
+    A parent dealer's user (or its dealer-bound key) orders on behalf of its direct sub-dealers (``family``:
+    ``core.authz.dealer_family``): the order is the sub-dealer's, priced for it."""
     if actor.kind == ActorKind.DEALER:
-        if actor.dealer_id != dealer_id:
+        if actor.dealer_id != dealer_id and not (family is not None and is_parent_of(family, dealer_id)):
             raise _dealer_not_found(dealer_id)
         if Permission.ORDER_PLACE_OWN not in actor.permissions:
             raise PermissionDenied()
-        return False
+        return actor.dealer_id != dealer_id
     if actor.kind == ActorKind.API:
-        if actor.dealer_id not in (None, dealer_id):
+        if actor.dealer_id not in (None, dealer_id) and not (family is not None and is_parent_of(family, dealer_id)):
             raise _dealer_not_found(dealer_id)
         if "orders:write" not in actor.scopes:
             raise PermissionDenied()
@@ -235,12 +247,28 @@ async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, cl
     ``rules``: how orders are paid (bootstrap passes ``Settings.rebate_max_share``); default 30 % rebate.
     """
     async with uow:
-        placement(actor, cmd.dealer_id)
+        family = await dealer_family(uow, actor)
+        placement(actor, cmd.dealer_id, family)
         _check_items(cmd.items)
         dealer = await uow.dealers.get(cmd.dealer_id)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        return await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
+        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
+        if is_parent_of(family, cmd.dealer_id) and not family.sub_accounts_visible:
+            _hide_funds(quote)
+        return quote
+
+
+def _hide_funds(quote: Quote) -> None:
+    """A parent dealer ordering for its sub-dealer learns whether the sub-dealer's funds cover the order, never
+    its balances (``core.authz``: money accounts stay closed unless the parent's contract opens them)."""
+    for i, check in enumerate(quote.checks):
+        if check.code == FUNDS:
+            zh, en = (("下级经销商账户资金充足", "the sub-dealer's funds cover it") if check.ok else
+                      ("下级经销商账户资金不足，提交后需厂家审批", "the sub-dealer's funds fall short: the maker must "
+                                                                   "approve it"))
+            quote.checks[i] = dataclasses.replace(check, zh=zh, en=en)
+    quote.payment = None
 
 
 def _violation(failures: list[CheckResult]) -> DomainError:
@@ -265,7 +293,10 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
     ``approval_reasons`` (see ``core.ledger`` for how the shortfall is paid once approved).
     """
     async with uow:
-        on_behalf = placement(actor, cmd.dealer_id)
+        family = await dealer_family(uow, actor)
+        on_behalf = placement(actor, cmd.dealer_id, family)
+        if is_parent_of(family, cmd.dealer_id) and actor.dealer_id is not None:
+            await _require_parent_may_order(uow, actor.dealer_id, clock)
         _check_key(cmd.client_request_key)
         if cmd.client_request_key:
             existing = await uow.orders.get_by(dealer_id=cmd.dealer_id, client_request_key=cmd.client_request_key)
@@ -297,6 +328,10 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
             note=cmd.note, created_at=now, updated_at=now,
             events=[OrderEvent(status=OrderStatus.SUBMITTED, actor=actor.label, at=now,
                                note="代客下单" if on_behalf else "")])
+        by_parent = is_parent_of(family, dealer.id)
+        parent = await uow.dealers.get(dealer.parent_id) if dealer.parent_id is not None and not by_parent else None
+        if parent is not None and parent.approves_sub_orders:
+            order.parent_approval = order_flow.PARENT_PENDING
         for entry in charge_entries(quote.payment, dealer.id, number, actor.label, now):
             await uow.ledger.add(entry)
         spent = {p.code: p.discount for p in quote.promotions}
@@ -305,10 +340,107 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
             promotion.spent = money(promotion.spent + spent[promotion.code])
         await uow.orders.add(order)
         await record(uow, actor, "order.submit", "order", number, clock,
-                     after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by")))
-        await notify.order_submitted(uow, actor, order, clock)
+                     after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by", "parent_approval")))
+        if order.parent_approval == order_flow.PARENT_PENDING and parent is not None and parent.id is not None:
+            await notify.order_for_parent(uow, actor, order, parent.id, clock)
+        else:
+            await notify.order_submitted(uow, actor, order, clock)
+        if by_parent:
+            await notify.order_placed_by_parent(uow, actor, order, clock)
         await uow.commit()
         return order
+
+
+async def _require_parent_may_order(uow: AbstractUnitOfWork, parent_id: int, clock: Clock) -> None:
+    """A parent dealer that may not order itself (suspended, say) orders for no sub-dealer either."""
+    parent = await uow.dealers.get(parent_id)
+    if parent is None:
+        raise _dealer_not_found(parent_id)
+    block = ordering_block_reason(parent, await uow.qualifications.list(dealer_id=parent_id), clock.today())
+    if block is not None:
+        raise DealerNotActive(zh=f"暂不能下单：{block[0]}", en=f"Ordering is blocked: {block[1]}", reason=block[1])
+
+
+@dataclass(frozen=True)
+class ParentDecision:
+    """A parent dealer approves (or rejects, with a reason) its sub-dealer's order waiting for it."""
+
+    number: str
+    approve: bool
+    reason: str = ""
+    expected_version: int | None = None
+
+
+async def parent_decide(uow: AbstractUnitOfWork, actor: Actor, cmd: ParentDecision, clock: Clock) -> Order:
+    """The parent dealer's approval step (``Dealer.approves_sub_orders``). Approved: the order goes to the maker's
+    usual approval (its prompt is sent now). Rejected: refunded and closed as rejected. Only a user of the parent
+    dealer who may order (ORDER_PLACE_OWN); anyone else gets NotFound, as for another dealer's order."""
+    async with uow:
+        order = await uow.orders.get_by(number=cmd.number, for_update=True)
+        family = await dealer_family(uow, actor)
+        if order is None or actor.kind != ActorKind.DEALER or not is_parent_of(family, order.dealer_id):
+            raise NotFound(zh=f"未找到订单 {cmd.number}", en=f"Order {cmd.number} not found", what=cmd.number)
+        if Permission.ORDER_PLACE_OWN not in actor.permissions:
+            raise PermissionDenied()
+        if cmd.expected_version is not None and order.version != cmd.expected_version:
+            raise Conflict(zh=f"订单 {cmd.number} 已被处理，请刷新后再试",
+                           en=f"Order {cmd.number} was already handled; refresh and try again", reason="version")
+        before = snapshot(order, AUDIT_FIELDS + ("parent_approval",))
+        now = clock.now()
+        order_flow.parent_decide(order, actor, cmd.approve, now, cmd.reason)
+        if not cmd.approve:
+            await _refund(uow, order, actor, now, f"上级驳回 / rejected by the parent dealer: {cmd.reason}")
+            await _release_promotions(uow, order)
+        await record(uow, actor, "order.parent_approve" if cmd.approve else "order.parent_reject", "order",
+                     order.number, clock, before=before, after=snapshot(order, AUDIT_FIELDS + ("parent_approval",)))
+        if cmd.approve:
+            await notify.order_submitted(uow, actor, order, clock)
+        await notify.order_changed(uow, actor, order, "parent_approve" if cmd.approve else "reject", clock)
+        await uow.commit()
+        return order
+
+
+# --- suspension: open orders kept or held for review ----------------------------------------------
+
+HOLDABLE = frozenset({OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.IN_PRODUCTION})
+
+
+async def hold_open_orders(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, reason: str,
+                           clock: Clock) -> list[Order]:
+    """Put the dealer's open, not yet shipped orders on hold for review (inside the caller's unit of work, no
+    commit): each audited (``order.hold``), the order desk told once. The maker's steps refuse a held order."""
+    held = []
+    for order in await uow.orders.list(dealer_id=dealer_id, status__in=sorted(HOLDABLE), order_by="created_at"):
+        if order.held_reason:
+            continue
+        before = snapshot(order, ("held_reason",))
+        order.held_reason = reason.strip() or "暂停合作 / suspended"
+        order.updated_at = clock.now()
+        order.version += 1
+        await record(uow, actor, "order.hold", "order", order.number, clock, before=before,
+                     after=snapshot(order, ("held_reason",)))
+        held.append(order)
+    if held:
+        await notify.orders_held(uow, actor, dealer_id, [o.number for o in held], reason, clock, held=True)
+    return held
+
+
+async def release_held_orders(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock) -> list[Order]:
+    """Release every held order of the dealer (it was reinstated), audited (``order.release``), desk told."""
+    released = []
+    for order in await uow.orders.list(dealer_id=dealer_id, status__in=sorted(HOLDABLE), order_by="created_at"):
+        if not order.held_reason:
+            continue
+        before = snapshot(order, ("held_reason",))
+        order.held_reason = None
+        order.updated_at = clock.now()
+        order.version += 1
+        await record(uow, actor, "order.release", "order", order.number, clock, before=before,
+                     after=snapshot(order, ("held_reason",)))
+        released.append(order)
+    if released:
+        await notify.orders_held(uow, actor, dealer_id, [o.number for o in released], "", clock, held=False)
+    return released
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -575,24 +707,26 @@ async def get_order(uow: AbstractUnitOfWork, actor: Actor, number: str) -> Order
         order = await uow.orders.get_by(number=number)
         if order is None:
             raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
-        try:
-            require_dealer_access(actor, order.dealer_id, number, all_permission=Permission.ORDER_READ_ALL)
-        except NotFound:
-            raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number) from None
+        if not await may_read_dealer(uow, actor, order.dealer_id, DealerRecord.ORDERS,
+                                     all_permission=Permission.ORDER_READ_ALL):
+            raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
         return order
 
 
 async def list_orders(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int | None = None,
                       status: OrderStatus | None = None, since: datetime | None = None,
                       until: datetime | None = None, limit: int = 50, offset: int = 0) -> list[Order]:
-    """Newest first; a dealer sees only its own orders whatever ``dealer_id`` says."""
+    """Newest first; a dealer sees only its own orders (and a parent dealer its sub-dealers') whatever
+    ``dealer_id`` says (``core.authz.readable_dealer_ids``)."""
     async with uow:
-        scope = dealer_scope(actor, all_permission=Permission.ORDER_READ_ALL)
-        if scope is not None and dealer_id not in (None, scope):
+        scope = await readable_dealers(uow, actor, DealerRecord.ORDERS, all_permission=Permission.ORDER_READ_ALL)
+        if scope is not None and dealer_id is not None and dealer_id not in scope:
             return []
         filters: dict[str, Any] = {}
-        if scope is not None or dealer_id is not None:
-            filters["dealer_id"] = scope if scope is not None else dealer_id
+        if dealer_id is not None:
+            filters["dealer_id"] = dealer_id
+        elif scope is not None:
+            filters["dealer_id__in"] = sorted(scope)
         if status is not None:
             filters["status"] = status
         if since is not None:

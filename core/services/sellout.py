@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.auditing import record
-from core.authz import dealer_scope
+from core.authz import DealerRecord, readable_dealers
 from core.clock import Clock
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.money import ZERO, money
@@ -190,16 +190,19 @@ async def stage_sellout(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, r
 async def list_sellout(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int | None = None,
                        since: date | None = None, until: date | None = None, sku: str | None = None,
                        limit: int = 500, offset: int = 0) -> list[SellOutLine]:
-    """Sell-out lines, newest sale first; a dealer sees only its own (``until`` is inclusive)."""
+    """Sell-out lines, newest sale first; a dealer sees only its own and, a parent dealer, its sub-dealers'
+    (``core.authz.readable_dealer_ids``; ``until`` is inclusive)."""
     async with uow:
-        scope = dealer_scope(actor, all_permission=Permission.SELLOUT_READ_ALL)
+        scope = await readable_dealers(uow, actor, DealerRecord.SELLOUT, all_permission=Permission.SELLOUT_READ_ALL)
         if actor.kind == ActorKind.API and "sellout:read" not in actor.scopes:
             raise PermissionDenied()
-        if scope is not None and dealer_id not in (None, scope):
+        if scope is not None and dealer_id is not None and dealer_id not in scope:
             return []
         filters: dict[str, Any] = {}
-        if scope is not None or dealer_id is not None:
-            filters["dealer_id"] = scope if scope is not None else dealer_id
+        if dealer_id is not None:
+            filters["dealer_id"] = dealer_id
+        elif scope is not None:
+            filters["dealer_id__in"] = sorted(scope)
         if since is not None:
             filters["sold_on__gte"] = since
         if until is not None:

@@ -22,6 +22,7 @@ from core.contract_rules import ContractExecution, TargetExecution, accrued_reba
 from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_name
 from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_flow import tier_label
+from core.dealers import DealerStatus
 from core.money import fmt_cny, money
 from core.services.accounts import (
     STATEMENT_STATUS_LABELS,
@@ -170,6 +171,10 @@ i18n.register({
                      "Region: {region} ({province} {city})\nParent dealer: {parent}\nCredit limit: {credit}\n"
                      "Status: {status}"),
     "acct.profile.no_parent": ("无（直接向厂家进货）", "none (buys from the maker directly)"),
+    "acct.profile.subs": ("下级经销商：{subs}\n（可查看其订单、库存和动销，可代其下单；资金账户按合同约定）",
+                          "Sub-dealers: {subs}\n(you see their orders, stock and sell-out and may order for them; "
+                          "their money accounts only as your contract says)"),
+    "acct.profile.reason": ("暂停原因：{reason}", "Suspended because: {reason}"),
 })
 
 
@@ -416,6 +421,10 @@ async def profile(ctx: Ctx) -> list[Reply]:
     text = ctx.t("acct.profile", code=p.code, name=p.name, tier=tier_label(p.tier, ctx.lang), region=p.region,
                  province=p.province, city=p.city, parent=parent, credit=fmt_cny(p.credit_limit),
                  status=ctx.pick(zh, en))
+    if p.status_reason and p.status == DealerStatus.SUSPENDED:
+        text += "\n" + ctx.t("acct.profile.reason", reason=p.status_reason)
+    if p.sub_dealers:
+        text += "\n" + ctx.t("acct.profile.subs", subs=ctx.pick("、", ", ").join(f"{c} {n}" for c, n in p.sub_dealers))
     return [Reply(text=text, buttons=_menu_rows(ctx))]
 
 

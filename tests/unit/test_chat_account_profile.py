@@ -71,7 +71,9 @@ async def test_profile_with_tier_region_and_parent() -> None:
         assert "信用额度：¥100,000.00" in text and "状态：合作中" in text
         assert buttons(replies)["🏢 我的资料"] == payload("acct.profile")
     top = texts(await w.press("200", payload("acct.profile")))
-    assert "上级经销商：无（直接向厂家进货）" in top and "北京金鼎" not in top      # a parent sees itself only
+    # a parent's profile names its sub-dealers (issue 16: it reads their orders, stock and sell-out) ...
+    assert "上级经销商：无（直接向厂家进货）" in top and "下级经销商：D0007 北京金鼎家电有限公司" in top
+    assert "¥100,000.00" not in top       # ... never their money: the sub-dealer's credit limit is not shown
 
 
 async def test_english_account_and_profile() -> None:

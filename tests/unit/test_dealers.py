@@ -335,17 +335,21 @@ async def test_list_dealers_is_scoped_for_dealer_users() -> None:
     assert await svc.count_dealers(uow, mine) == 1
 
 
-async def test_sub_dealers_are_a_staff_view() -> None:
+async def test_sub_dealers_are_seen_by_staff_and_by_the_parent_itself() -> None:
     uow = FakeUnitOfWork()
     [parent] = await _store(uow, make_prospect(code="D0200", status=S.ACTIVE))
     await _store(uow, make_prospect(code="D0202", parent_id=parent.id), make_prospect(code="D0201",
                                                                                         parent_id=parent.id))
     [other] = await _store(uow, make_prospect(code="D0300"))
+    sub = next(d for d in uow.dealers.rows if d.code == "D0201")
     assert [d.code for d in await svc.sub_dealers(uow, MANAGER, parent.id or 0)] == ["D0201", "D0202"]
     assert await svc.sub_dealers(uow, MANAGER, other.id or 0) == []
-    with pytest.raises(PermissionDenied):
-        await svc.sub_dealers(uow, dealer_user(parent.id or 0), parent.id or 0)
-    with pytest.raises(NotFound):
+    # issue 16: a parent dealer (一级经销商) lists its own sub-dealers (it reads their orders, stock, sell-out)
+    assert [d.code for d in await svc.sub_dealers(uow, dealer_user(parent.id or 0), parent.id or 0)] == [
+        "D0201", "D0202"]
+    with pytest.raises(NotFound):      # an unrelated dealer
         await svc.sub_dealers(uow, dealer_user(other.id or 0), parent.id or 0)
+    with pytest.raises(NotFound):      # a sub-dealer asking for its parent's list (its siblings)
+        await svc.sub_dealers(uow, dealer_user(sub.id or 0), parent.id or 0)
     with pytest.raises(NotFound):
         await svc.sub_dealers(uow, MANAGER, 999)
