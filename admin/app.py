@@ -145,7 +145,8 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
 
         build_admin(app, engine, uow_factory, app.state.clock,
                     secret_key=settings.secret_key.get_secret_value(),
-                    https_only=settings.web_host not in LOCAL_HOSTS)
+                    https_only=settings.web_host not in LOCAL_HOSTS,
+                    suspension_open_orders=getattr(settings, "suspension_open_orders", "keep"))
         from admin.dashboard import mount_dashboard
         from storage.reports import SqlAlchemyReportStore
 

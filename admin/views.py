@@ -300,6 +300,7 @@ class DealerAdmin(DmsModelView):
     optional_fields = ("code", "business_scope", "payer_accounts")
     form_widget_args = {"business_scope": {"rows": 2}, "payer_accounts": {"rows": 2}}
     # editing also sets the parent dealer and suspends / reinstates (dealer_cases.set_standing)
+    open_orders = dealer_cases.OpenOrdersRule.KEEP    # the SUSPENSION_OPEN_ORDERS setting (build_admin)
     form_create_rules = list(_DEALER_FORM_COLUMNS)
     form_edit_rules = [*_DEALER_FORM_COLUMNS, *_STANDING_FIELDS]
 
@@ -362,7 +363,7 @@ class DealerAdmin(DmsModelView):
             # parent and status first (own commit): when they are refused, nothing of the form is saved
             await dealer_cases.set_standing(self.uow_factory(), actor, dealer_cases.SetDealerStanding(
                 dealer_id=pk, parent_code=parent_code or "", status=DealerStatus(standing) if standing else None,
-                reason=data.get("standing_reason") or ""), self.clock)
+                reason=data.get("standing_reason") or "", open_orders=self.open_orders), self.clock)
         return await dealer_cases.update_dealer(uow, actor, cmd, self.clock)
 
 
@@ -828,8 +829,9 @@ def bind_view(spec: type[DmsModelView], model: type, uow_factory: Callable[[], A
 
 
 def build_admin(app: Starlette, engine: AsyncEngine, uow_factory: Callable[[], AbstractUnitOfWork],
-                clock: Clock, *, secret_key: str, https_only: bool) -> Admin:
-    """Mount SQLAdmin on ``app`` at /admin with staff login, role checks and the CSRF guard."""
+                clock: Clock, *, secret_key: str, https_only: bool, suspension_open_orders: str = "keep") -> Admin:
+    """Mount SQLAdmin on ``app`` at /admin with staff login, role checks and the CSRF guard.
+    ``suspension_open_orders``: what suspending a dealer in its form does to its open orders (keep | hold)."""
     start_mappers()
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     authorization = DmsAuthorization()
@@ -846,6 +848,8 @@ def build_admin(app: Starlette, engine: AsyncEngine, uow_factory: Callable[[], A
     from admin.contracts import CONTRACT_VIEWS  # it imports this module, so it is loaded here
     for spec, model in VIEWS + CONTRACT_VIEWS:
         view = bind_view(spec, model, uow_factory, clock)
+        if isinstance(view, DealerAdmin):
+            view.open_orders = dealer_cases.OpenOrdersRule(suspension_open_orders)
         authorization.register(view.identity, spec.read_permission, spec.write_permission)
         admin.add_view(view)
     return admin

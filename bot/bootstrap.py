@@ -109,7 +109,8 @@ class App:
                 files=self.files(),   # signed contract PDFs (core.services.contract_docs)
                 faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None),
                 reports=self.reports(), forecaster=self.forecaster(),
-                catalogue=CatalogueCache(self.settings.catalogue_cache_seconds)))
+                catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
+                suspension_open_orders=self.settings.suspension_open_orders))
         return self._conversation
 
     def reports(self) -> AbstractReportStore:

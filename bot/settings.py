@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DMS_FINANCE_APPROVAL_THRESHOLD", "FINANCE_APPROVAL_THRESHOLD"),
         description="refunds/adjustments above this amount need a second person's approval")
     invite_ttl_hours: int = 72
+    # suspending a dealer (admin form, chat): its open orders not yet shipped go on (keep) or wait on hold for
+    # review, the order desk told, until it is reinstated (hold)
+    suspension_open_orders: Literal["keep", "hold"] = Field(
+        default="keep", description="keep: a suspended dealer's open orders go on; hold: held for review until "
+                                    "reinstated")
 
     # logging
     log_level: str = "INFO"

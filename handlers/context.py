@@ -33,6 +33,8 @@ class Deps:
     files: AbstractFileStore | None = None       # signed contract PDFs (bot.files.FileStore)
     documents: AbstractDocumentRenderer | None = None   # None: documents.contract_pdf (reportlab)
     catalogue: CatalogueCache = field(default_factory=CatalogueCache)  # the app caches for a few seconds
+    # what suspending a dealer does to its open orders (setting SUSPENSION_OPEN_ORDERS: keep | hold)
+    suspension_open_orders: str = "keep"
 
 
 @dataclass

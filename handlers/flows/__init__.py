@@ -35,8 +35,10 @@ def all_routers() -> list[Router]:
         staff_renewals,
         staff_tickets,
         staff_words,
+        standing,
         statements,
         stock,
+        subdealers,
         thresholds,
         transfers,
     )
@@ -44,4 +46,4 @@ def all_routers() -> list[Router]:
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
-                               statements, credit, finance, payments, thresholds, transfers)]
+                               statements, credit, finance, payments, thresholds, subdealers, standing, transfers)]

@@ -253,8 +253,11 @@ class Cart:
 
 
 def _dealer_id(ctx: Ctx, cart: Cart) -> int | None:
-    """The dealer the order is for: a dealer's own, or the one staff chose."""
-    return ctx.actor.dealer_id if ctx.is_dealer else cart.dealer_id
+    """The dealer the order is for: a dealer's own, the sub-dealer its parent chose (handlers.flows.subdealers;
+    core checks the parent again), or the one staff chose."""
+    if ctx.is_dealer:
+        return cart.dealer_id if cart.dealer_id is not None else ctx.actor.dealer_id
+    return cart.dealer_id
 
 
 def _may_order_for_others(ctx: Ctx) -> bool:
@@ -290,6 +293,9 @@ async def _block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | 
     return ctx.t("order.blocked", reason=text)
 
 
+block_text = _block_text     # also for a parent dealer's cart for its sub-dealer (handlers.flows.subdealers)
+
+
 async def _catalogue(ctx: Ctx) -> list[CatalogueEntry]:
     return await chat_catalogue(ctx)
 
@@ -322,7 +328,7 @@ def _id_arg(raw: str) -> int | None:
 
 def _prompt(ctx: Ctx, cart: Cart) -> Reply:
     text = ctx.t("order.prompt")
-    if ctx.is_staff and cart.dealer_name:
+    if cart.dealer_name:     # staff, or a parent dealer ordering for its sub-dealer
         text = ctx.t("order.prompt_for", dealer=cart.dealer_name) + "\n" + text
     rows = [[Button(ctx.t("order.btn.browse"), payload("order.browse")),
              Button(ctx.t("order.btn.reorder"), payload("order.reorder"))]]
@@ -347,7 +353,7 @@ async def _summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> list[
                               ctx.deps.clock)
     units = {sku: p.unit for sku, p in (await _products(ctx, list(cart.items))).items()}
     out = [*lead, ctx.t("order.summary_title")]
-    if ctx.is_staff and cart.dealer_name:
+    if cart.dealer_name:
         out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))
     out.extend(_quote_lines(ctx, quote, units))
     out.append(ctx.t("order.delivery", date=_fmt_date(ctx, cart.delivery)) if cart.delivery
