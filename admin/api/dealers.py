@@ -26,12 +26,17 @@ def dealer_public(d: Dealer, parent_code: str | None = None) -> DealerPublic:
                         city=d.city, status=d.status.value, parent=parent_code)
 
 
-async def visible_dealer(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Dealer:
-    """The dealer with ``code`` if the key may see it; NotFound otherwise (also for other dealers)."""
+async def visible_dealer(uow: AbstractUnitOfWork, actor: Actor, code: str,
+                         record: authz.DealerRecord | None = None) -> Dealer:
+    """The dealer with ``code`` if the key may see it (or, given ``record``, read that kind of its records: a
+    parent dealer's key reads its sub-dealers' stock); NotFound otherwise (also for other dealers)."""
     dealer = await uow.dealers.get_by(code=code)
     if dealer is None or dealer.id is None:
         raise NotFound(what=code)
-    authz.require_dealer_access(actor, dealer.id, code)
+    if record is None:
+        authz.require_dealer_access(actor, dealer.id, code)
+    elif not await authz.may_read_dealer(uow, actor, dealer.id, record):
+        raise NotFound(what=code)
     return dealer
 
 
@@ -79,9 +84,10 @@ async def get_dealer(code: CodePath, actor: DealersRead, uow: UowDep) -> DealerP
             responses={404: {"model": ErrorBody}})
 async def dealer_stock(code: CodePath, actor: StockRead, uow: UowDep, paging: Paging,
                        sku: Annotated[str | None, Query()] = None) -> Page[DealerStockPublic]:
-    """The dealer's own stock (its last stocktake per SKU). A dealer-bound key sees only its dealer."""
+    """The dealer's own stock (its last stocktake per SKU). A dealer-bound key sees only its dealer and, for a
+    parent dealer (一级经销商), its sub-dealers."""
     async with uow:
-        dealer = await visible_dealer(uow, actor, code)
+        dealer = await visible_dealer(uow, actor, code, authz.DealerRecord.STOCK)
         filters: dict[str, Any] = {"dealer_id": dealer.id}
         if sku:
             filters["sku"] = sku

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Query
 
 from admin.api.delegation import acting_actor
 from admin.api.deps import MOMENT_SCHEMA, ClockDep, OrdersRead, OrdersWrite, Paging, UowDep, UowFactoryDep
-from admin.api.references import dealer_by_code, dealer_codes
+from admin.api.references import dealer_codes, dealer_filter
 from admin.api.schemas import ErrorBody, OrderLinePublic, OrderPublic, OrderStatusChange, Page
-from core.authz import dealer_scope
+from core.authz import DealerRecord
 from core.clock import Clock
 from core.errors import ValidationFailed
 from core.orders import Order, OrderStatus
@@ -105,14 +105,10 @@ async def list_orders(
         filters["created_at__lt"] = parse_moment(until, clock, end_of_day=True, name="until")
     empty = Page[OrderPublic](items=[], total=0, limit=paging.limit, offset=paging.offset)
     async with uow:
-        scope = dealer_scope(actor, all_permission=Permission.ORDER_READ_ALL)
-        if dealer:
-            found = await dealer_by_code(uow, dealer)
-            if found is None or (scope is not None and found.id != scope):
-                return empty
-            filters["dealer_id"] = found.id
-        elif scope is not None:
-            filters["dealer_id"] = scope
+        scoped = await dealer_filter(uow, actor, DealerRecord.ORDERS, dealer, Permission.ORDER_READ_ALL)
+        if scoped is None:
+            return empty
+        filters.update(scoped)
         rows = await uow.orders.list(order_by="created_at", desc=True, limit=paging.limit,
                                      offset=paging.offset, **filters)
         total = await uow.orders.count(**filters)

@@ -18,9 +18,9 @@ from admin.api.idempotency import (
     idempotency_key,
     outcome_response,
 )
-from admin.api.references import dealer_by_code, dealer_codes
+from admin.api.references import dealer_by_code, dealer_codes, dealer_filter
 from admin.api.schemas import ErrorBody, Page, SellOutLinePublic, SellOutResult, SellOutRow, SellOutRowError
-from core.authz import dealer_scope
+from core.authz import DealerRecord
 from core.errors import NotFound, PermissionDenied
 from core.ports import AbstractUnitOfWork
 from core.services import sellout as sellout_cases
@@ -143,14 +143,10 @@ async def list_sellout(
         filters["sold_on__lte"] = until
     empty = Page[SellOutLinePublic](items=[], total=0, limit=paging.limit, offset=paging.offset)
     async with uow:
-        scope = dealer_scope(actor, all_permission=Permission.SELLOUT_READ_ALL)
-        if dealer:
-            found = await dealer_by_code(uow, dealer)
-            if found is None or (scope is not None and found.id != scope):
-                return empty
-            filters["dealer_id"] = found.id
-        elif scope is not None:
-            filters["dealer_id"] = scope
+        scoped = await dealer_filter(uow, actor, DealerRecord.SELLOUT, dealer, Permission.SELLOUT_READ_ALL)
+        if scoped is None:
+            return empty
+        filters.update(scoped)
         lines = await uow.sellout.list(order_by="sold_on", desc=True, limit=paging.limit, offset=paging.offset,
                                        **filters)
         total = await uow.sellout.count(**filters)
