@@ -109,4 +109,12 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "single": ("单开", "单层", "单"), "double": ("双开", "双层", "双"), "triple": ("三开", "三层"),
     "round": ("圆",), "square": ("方",), "bamboo": ("竹",), "plastic": ("塑料",), "steel": ("不锈钢", "钢"),
     "glass": ("玻璃",), "nonstick": ("不粘",), "earth": ("双色", "地线"),
+    # materials, finishes and workings, as dealers write them in English for a catalogue in Chinese
+    "stainless": ("不锈钢",), "iron": ("铸铁", "铁"), "copper": ("铜",), "brass": ("黄铜", "铜"),
+    "aluminium": ("铝",), "aluminum": ("铝",), "wood": ("木",), "wooden": ("木",), "ceramic": ("陶瓷",),
+    "enamel": ("珐琅",), "silicone": ("硅胶",), "rubber": ("橡胶",), "leather": ("皮",), "cotton": ("棉",),
+    "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬",),
+    "quiet": ("静音",), "silent": ("静音",), "heating": ("加热",), "visual": ("可视",), "electric": ("电动",),
+    "manual": ("手动",), "cordless": ("无线",), "wireless": ("无线",), "long": ("长",), "short": ("短",),
+    "thick": ("厚",), "thin": ("薄",), "high": ("高",), "low": ("低",), "layer": ("层",),
 }

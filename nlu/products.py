@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 from functools import lru_cache
-from itertools import islice, product
+from itertools import islice, pairwise, product
 
 from pypinyin import Style, pinyin
 from rapidfuzz import fuzz, process, utils
@@ -310,6 +310,10 @@ class ProductIndex:
                                      *(f.group(1) for f in map(_KIND_AND_SIZE.fullmatch, said_whole) if f),
                                      *(f.group(1) for f in map(_SIZE_AND_KIND.fullmatch, said_whole) if f))
                          if len(w) >= 2 and w not in _GENERIC)
+        for word, owners in _english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind
+            if word not in keys:
+                for sku in owners:
+                    add(word, sku, Strength.CATEGORY)
         labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
         kind_words = kinds - keys.keys()
         for word in kind_words:               # every product whose words have it, not only the one alias
@@ -761,10 +765,13 @@ class ProductIndex:
         count is a size too) or the next product, at most 14 characters; before it back to the last count,
         product or clause, at most 8."""
         if forward:
-            window = text[start:min(end, start + 14)]
+            reach = 24 if re.search(r"[a-z]{3,}", text[start:start + 14]) else 14     # "32 stainless 6口": longer words
+            window = text[start:min(end, start + reach)]
             sizes = [(s.start(), s.end()) for s in _VARIANT_SIZE.finditer(window)]
             counts = [q for q in QUANTITY.finditer(window) if not any(a <= q.start() < b for a, b in sizes)]
-            while len(counts) > 1 and base and not counts[0].group("unit") and self._numbered(base, counts[0]):
+            # "5.5的" / "32的": a number of some names that cannot be a count (a fraction, or said with 的) is a size
+            while counts and base and not counts[0].group("unit") and self._numbered(base, counts[0]) and (
+                    len(counts) > 1 or "." in counts[0].group("num") or window[counts[0].end():].startswith("的")):
                 counts.pop(0)
             count = counts[0].start() if counts else len(window)
             window = window[:count]
@@ -1353,6 +1360,27 @@ def _english_word(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return _EN_SAME.get(word, word)
+
+
+_EN_NOT_A_KIND = {"the", "and", "for", "with", "per", "new", "one", "type", "size", "pro", "plus", "max", "mini", "inch",
+                  "litre", "liter", "ltr", "pcs", "piece", "kit", *(u for u in UNITS if u.isascii())}
+
+
+def _english_kinds(catalogue: Iterable[CatalogueEntry]) -> dict[str, set[str]]:
+    """English words (and two words said together) that several products' English names or aliases share:
+    "kettle" of "kettle 1.5 white" and "kettle 1.7 black", "air fryer" of "air fryer 4.5L" and "air fryer 6L"."""
+    owners: dict[str, set[str]] = {}
+    for e in catalogue:
+        for said in (e.name, *e.aliases):
+            said = normalize(said)
+            if not re.fullmatch(r"[a-z0-9.\s\-/+]+", said):
+                continue
+            tokens = re.findall(r"[a-z]+|\d+(?:\.\d+)?", said)
+            words = [t if t.isalpha() and len(t) >= 3 and t not in _EN_NOT_A_KIND else "" for t in tokens]
+            said_words = {w for w in words if w} | {f"{a} {b}" for a, b in pairwise(words) if a and b}
+            for w in said_words:
+                owners.setdefault(w, set()).add(e.sku)
+    return {w: skus for w, skus in owners.items() if len(skus) >= 2}
 
 
 def _catalogue_key(catalogue: Iterable[CatalogueEntry]) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:

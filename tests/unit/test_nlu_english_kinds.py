@@ -1,0 +1,49 @@
+"""English words a dealer writes for a catalogue whose English is only in its aliases: a word several products'
+aliases share names that kind ("kettle", "air fryer"), and the words beside it (a size, a colour, a material in
+English or Chinese) tell which one.
+
+A catalogue of its own (small appliances and pans), so these rules are tested apart from any labelled set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="KE-15W", name="1.5L电热水壶 白色", aliases=["kettle 1.5 white"], unit="台", category="水壶"),
+    CatalogueEntry(sku="KE-15B", name="1.5L电热水壶 黑色", aliases=["kettle 1.5 black"], unit="台", category="水壶"),
+    CatalogueEntry(sku="KE-18W", name="1.8L电热水壶 白色", aliases=["kettle 1.8 white"], unit="台", category="水壶"),
+    CatalogueEntry(sku="FR-35", name="3.5L空气炸锅", aliases=["air fryer 3.5L"], unit="台", category="炸锅"),
+    CatalogueEntry(sku="FR-55", name="5.5L空气炸锅", aliases=["air fryer 5.5L"], unit="台", category="炸锅"),
+    CatalogueEntry(sku="MX-Q", name="静音料理机", aliases=["quiet mixer"], unit="台", category="料理机"),
+    CatalogueEntry(sku="MX-H", name="加热料理机", aliases=["heating mixer"], unit="台", category="料理机"),
+    CatalogueEntry(sku="PN-26S", name="26cm不锈钢平底锅", aliases=["pan 26 steel"], unit="口", category="平底锅"),
+    CatalogueEntry(sku="PN-26C", name="26cm铸铁平底锅", aliases=["pan 26 cast iron"], unit="口", category="平底锅"),
+    CatalogueEntry(sku="PN-28S", name="28cm不锈钢平底锅", aliases=["pan 28 steel"], unit="口", category="平底锅"),
+]
+PARSER = OfflineParser()
+
+
+def items(text: str) -> dict[str, int]:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    return {i.sku: i.qty for i in result.slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("要10台 air fryer 5.5的", {"FR-55": 10}),
+    ("mixer, the quiet one, 3 units", {"MX-Q": 3}),
+    ("kettle 1.5 黑色 6台", {"KE-15B": 6}),
+    ("平底锅 26 stainless 6口", {"PN-26S": 6}),
+])
+def test_an_english_word_of_several_products_and_the_words_that_tell_them_apart(text: str,
+                                                                                 expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+def test_an_english_word_of_several_products_alone_names_none_of_them() -> None:
+    assert items("kettle 6台") == {}
