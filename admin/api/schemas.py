@@ -241,6 +241,53 @@ class OrderPublic(BaseModel):
     reject_reason: str | None = None
 
 
+class OrderLineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$", examples=["AP300"])
+    qty: JsonInt = Field(ge=1, le=LINE_QTY_CEILING, examples=[10])
+
+
+class OrderCreate(BaseModel):
+    """An order for a dealer, priced and checked exactly as the chat's confirm does (``core.services.orders``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dealer: str = Field(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$", description="dealer code",
+                        examples=["D0001"])
+    lines: list[OrderLineCreate] = Field(min_length=1, max_length=200)
+    delivery_date: dt.date | None = Field(default=None, description="requested delivery day, after today and "
+                                                                      "within 180 days")
+    note: str = Field(default="", max_length=500)
+
+
+class OrderCheckPublic(BaseModel):
+    """One check of the order (the chat's 检查结果): ``ok`` false and ``blocking`` true refuses an order."""
+
+    code: str = Field(examples=["moq"])
+    ok: bool
+    blocking: bool
+    sku: str | None = None
+    message: str
+    message_en: str
+
+
+class OrderPromotionPublic(BaseModel):
+    code: str
+    name: str
+    discount: Money
+    free_units: int = 0
+
+
+class OrderCreated(OrderPublic):
+    """The order as submitted, with the checks and promotions of its pricing and why it waits for approval."""
+
+    checks: list[OrderCheckPublic]
+    promotions: list[OrderPromotionPublic]
+    approval_reasons: list[str] = Field(description="empty: no extra approval needed (e.g. credit_shortfall)")
+    on_behalf: bool = Field(description="placed by the maker's key for the dealer (代客下单)")
+
+
 OrderAction = Literal["approve", "reject", "allocate", "ship", "receive", "close", "cancel"]
 
 

@@ -1,4 +1,5 @@
-"""/api/v1/stock: maker warehouse stock (exact figures) for ERP; set a counted quantity."""
+"""/api/v1/stock: maker warehouse stock (exact figures) for ERP, a dealer's reported stock (``?dealer=``);
+set a counted quantity."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from admin.api.dealers import dealer_stock
 from admin.api.deps import ClockDep, Paging, StockRead, StockWrite, UowDep, UowFactoryDep
 from admin.api.errors import ApiError
 from admin.api.references import warehouse_by_code, warehouse_codes
-from admin.api.schemas import ErrorBody, Page, StockPublic, StockSet
+from admin.api.schemas import DealerStockPublic, ErrorBody, Page, StockPublic, StockSet
 from core.errors import NotFound
 from core.inventory import StockLevel
 from core.services.inventory import SetStock, set_stock
@@ -32,15 +34,23 @@ def _maker_stock_key(actor: Actor) -> None:
                        "its own stock is at /api/v1/dealers/{code}/stock")
 
 
-@router.get("", response_model=Page[StockPublic], summary="Maker warehouse stock",
-            responses={403: {"model": ErrorBody}})
+@router.get("", response_model=Page[StockPublic] | Page[DealerStockPublic],
+            summary="Maker warehouse stock, or a dealer's reported stock (?dealer=CODE)",
+            responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}})
 async def list_stock(
     actor: StockRead,
     uow: UowDep,
     paging: Paging,
     warehouse: Annotated[str | None, Query(description="warehouse code")] = None,
     sku: Annotated[str | None, Query()] = None,
-) -> Page[StockPublic]:
+    dealer: Annotated[str | None, Query(min_length=1, max_length=32, description="dealer code: that dealer's "
+                                        "reported stock (its last stocktake per SKU) instead of maker stock")] = None,
+) -> Page[StockPublic] | Page[DealerStockPublic]:
+    """Without ``dealer``: exact maker stock per warehouse (keys not bound to a dealer). With ``dealer``: what
+    that dealer last reported, as ``/api/v1/dealers/{code}/stock``: a dealer-bound key only its own (another
+    code answers 404, as an unknown one does)."""
+    if dealer is not None:
+        return await dealer_stock(code=dealer, actor=actor, uow=uow, paging=paging, sku=sku)
     _maker_stock_key(actor)
     filters: dict[str, Any] = {}
     if sku:

@@ -95,3 +95,35 @@ async def _stored(uow_factory: Callable[[], AbstractUnitOfWork], key: Idempotenc
         if not found.same_request(key.endpoint, key.request_hash):
             raise IdempotencyKeyReused(key=key.key)
         return Outcome(found.status_code, found.response_body, replayed=True)
+
+
+SelfCommitting = Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
+"""A use case that commits in its own unit of work and is itself idempotent (an order submitted with a
+``client_request_key``: the same key answers the same order), returning (status, JSON body)."""
+
+
+async def run_recorded(uow_factory: Callable[[], AbstractUnitOfWork], key: IdempotencyKey, work: SelfCommitting,
+                       clock: Clock) -> Outcome:
+    """For a use case that commits by itself (:data:`SelfCommitting`): the response stored under ``key``
+    (or :class:`~core.errors.IdempotencyKeyReused` for another body), else run ``work`` and store its response.
+
+    ``work`` cannot share the record's transaction (it commits), so a retry after a lost response runs it
+    again: it must answer the same thing then (the order's own key does), and the record stored second loses
+    to the first on the unique (API key, key)."""
+    stored = await _stored(uow_factory, key, clock)
+    if stored is not None:
+        return stored
+    status, body = await work()
+    try:
+        async with uow_factory() as uow:
+            await uow.idempotency_records.add(IdempotencyRecord(
+                api_key_id=key.api_key_id, key=key.key, endpoint=key.endpoint, request_hash=key.request_hash,
+                created_at=clock.now(), status_code=status, response_body=body))
+            await uow.commit()
+    except Conflict as exc:
+        if exc.params.get("reason") != "duplicate":
+            raise
+        stored = await _stored(uow_factory, key, clock)
+        if stored is not None:
+            return stored
+    return Outcome(status, body)

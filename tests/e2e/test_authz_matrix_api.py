@@ -23,6 +23,7 @@ from core.inventory import DealerStock
 from core.orders import OrderStatus
 from core.users import API_SCOPES
 from tests.e2e.conftest import NOW, Web, add_dealer, add_order, add_product, add_warehouse, api_key, bearer
+from tests.factories import make_valid_documents
 
 OWN_NAME = "杭州华信电器有限公司"
 OTHER_NAME = "南京宏达商贸有限公司"
@@ -41,6 +42,7 @@ class Call:
     method: str
     url: str
     json: Any = None
+    headers: tuple[tuple[str, str], ...] = ()      # beyond the key (an Idempotency-Key a route requires)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ MATRIX: dict[tuple[str, str], Row] = {
                                             OK, NOT_FOUND),
     ("POST", "/api/v1/orders/{number}/status"): Row("orders:write", Call(
         "POST", f"/api/v1/orders/{OWN_ORDER}/status", {"action": "cancel", "reason": "矩阵测试"}), OK, NOT_FOUND),
+    # an order through the same use cases as the chat; a dealer's own key orders for itself only
+    ("POST", "/api/v1/orders"): Row("orders:write", Call("POST", "/api/v1/orders", {
+        "dealer": "D0001", "lines": [{"sku": "AP300", "qty": 1}]}, (("Idempotency-Key", "matrix-1"),)), OK, NOT_FOUND),
     ("POST", "/api/v1/sellout"): Row("sellout:write", Call("POST", "/api/v1/sellout", [_SELLOUT_ROW]), OK, NOT_FOUND),
     ("GET", "/api/v1/sellout"): Row("sellout:read", Call("GET", "/api/v1/sellout"), OK, FILTERED),
     ("GET", "/api/v1/dealers/{code}/balances"): Row("accounts:read", Call("GET", "/api/v1/dealers/D0001/balances"),
@@ -121,6 +126,10 @@ async def _seed(web: Web) -> tuple[int, int]:
     await add_order(web, OWN_ORDER, own, [("AP300", 2, "1999.00")])
     await add_order(web, OTHER_ORDER, other, [("AP300", 5, "1999.00")])
     async with web.uow() as uow:
+        for doc in make_valid_documents(own):             # D0001 may order (POST /api/v1/orders) ...
+            await uow.qualifications.add(doc)
+        for _ in (OWN_ORDER, OTHER_ORDER):                 # ... after the two orders seeded by number
+            await uow.next_number("SO", web.clock.today())
         await uow.dealer_stock.add(DealerStock(dealer_id=own, sku="AP300", qty=7, reported_at=NOW))
         await uow.dealer_stock.add(DealerStock(dealer_id=other, sku="AP300", qty=3, reported_at=NOW))
         await uow.commit()
@@ -190,7 +199,8 @@ async def test_api_matrix_cell(web: Web, route: tuple[str, str], caller: str) ->
             entry = await uow.ledger.get_by(ref="MATRIX-RECEIPT")
         assert entry is not None
         url = url.replace(RECEIPT_REF, str(entry.id))
-    response = await web.client.request(row.call.method, url, json=row.call.json, headers=headers)
+    response = await web.client.request(row.call.method, url, json=row.call.json,
+                                        headers={**headers, **dict(row.call.headers)})
 
     expected = _expected(row, caller)
     assert CHECKS[expected](response), (expected, response.status_code, response.text)
