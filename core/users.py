@@ -217,4 +217,5 @@ class ApiKey:
 
 
 API_SCOPES = ("products:read", "products:write", "dealers:read", "stock:read", "stock:write",
-              "orders:read", "orders:write", "sellout:write", "sellout:read", "accounts:read", "accounts:write")
+              "orders:read", "orders:write", "sellout:write", "sellout:read", "accounts:read", "accounts:write",
+              "transfers:read", "transfers:write")

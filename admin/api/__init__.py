@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 
 def build_api_router() -> APIRouter:
     """All /api/v1 routes; imported lazily so ``import admin.api`` builds nothing."""
-    from admin.api import accounts, dealers, evidence, order_placement, orders, products, sellout, stock
+    from admin.api import accounts, dealers, evidence, order_placement, orders, products, sellout, stock, transfers
     from admin.api.deps import reject_repeated_query
     from admin.api.schemas import ErrorBody
 
@@ -18,6 +18,6 @@ def build_api_router() -> APIRouter:
         403: {"model": ErrorBody, "description": "the key lacks the scope, or a dealer-bound key may not"},
         422: {"model": ErrorBody, "description": "invalid input (`detail` lists the fields)"},
     })
-    for module in (products, dealers, stock, orders, order_placement, sellout, accounts, evidence):
+    for module in (products, dealers, stock, orders, order_placement, sellout, accounts, evidence, transfers):
         router.include_router(module.router)
     return router

@@ -90,6 +90,7 @@ class Party:
     id: int
     zh: str
     en: str
+    code: str | None = None        # the warehouse's or dealer's code; None where the dealer is not named
 
     def label(self, lang: str = "zh") -> str:
         return self.en if lang.lower().startswith("en") else self.zh
@@ -303,60 +304,67 @@ async def _audit(uow: AbstractUnitOfWork, actor: Actor, action: str, transfer: T
 async def create_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTransfer, clock: Clock) -> Transfer:
     """A transfer request. A warehouse's own transfer by the maker's stock staff is approved at once."""
     async with uow:
-        own = _acting_dealer(actor)
-        maker = _maker_stock(actor)
-        if (cmd.from_scope, cmd.from_id) == (cmd.to_scope, cmd.to_id):
-            raise ValidationFailed(zh="输入有误：调出方与调入方不能相同", en="Invalid input: source and destination "
-                                   "are the same", reason="same ends")
-        if not maker:
-            if own is None:
-                if actor.kind == ActorKind.DEALER:
-                    raise PermissionDenied()
-                require(actor, Permission.STOCK_WRITE)
-            if cmd.from_scope == W and cmd.to_scope == D and cmd.to_id == own:
-                raise ValidationFailed(zh="输入有误：从厂家仓库要货请直接下单", en="Invalid input: to get goods from "
-                                       "the maker, place an order", reason="order instead")
-            if own not in ((cmd.from_id if cmd.from_scope == D else None), (cmd.to_id if cmd.to_scope == D else None)):
-                raise NotFound(what=str(cmd.from_id))
-        for scope, scope_id in ((cmd.from_scope, cmd.from_id), (cmd.to_scope, cmd.to_id)):
-            if scope == W:
-                await _warehouse_exists(uow, scope_id)
-            else:
-                await _dealer(uow, scope_id)
-        if not cmd.lines:
-            raise ValidationFailed(zh="输入有误：调拨没有商品", en="Invalid input: the transfer has no products",
-                                   reason="no lines")
-        merged: dict[str, int] = {}
-        for raw_sku, qty in cmd.lines:
-            sku = await _sku(uow, raw_sku)
-            if not 0 < qty <= MAX_QTY:
-                raise ValidationFailed(zh=f"输入有误：{sku} 数量须在 1–{MAX_QTY} 之间",
-                                       en=f"Invalid input: {sku} quantity must be 1–{MAX_QTY}", reason="bad qty")
-            merged[sku] = merged.get(sku, 0) + qty
-        if not maker and cmd.from_scope == D and cmd.to_scope == D:
-            await _check_dealer_pair(uow, own, cmd, merged)
-        if cmd.from_scope == D:
-            for sku, qty in merged.items():
-                await _check_dealer_available(uow, cmd.from_id, sku, qty)
-        transfer = Transfer(number=await uow.next_number("DB", clock.today()), from_scope=cmd.from_scope,
-                            from_id=cmd.from_id, to_scope=cmd.to_scope, to_id=cmd.to_id,
-                            lines=[TransferLine(sku, qty) for sku, qty in merged.items()],
-                            created_by=actor.label, created_at=clock.now(), updated_at=clock.now(),
-                            requested_by_dealer_id=None if maker else own,
-                            needs_maker_approval=False if maker else await _approval_needed(uow, cmd),
-                            note=cmd.note.strip()[:MAX_NOTE])
-        await uow.transfers.add(transfer)
-        await record(uow, actor, "transfer.create", "transfer", transfer.number, clock, after=snapshot(transfer))
-        if maker and cmd.from_scope == W:
-            await _reserve(uow, transfer, clock)
-            transfer.status = TransferStatus.APPROVED
-            transfer.approved_by, transfer.approved_at = actor.label, clock.now()
-            await _audit(uow, actor, "approve", transfer, TransferStatus.REQUESTED, clock)
-            await _tell(uow, actor, transfer, "approved", clock)
-        else:
-            await _tell(uow, actor, transfer, "requested", clock)
+        transfer = await stage_transfer(uow, actor, cmd, clock)
         await uow.commit()
         return transfer
+
+
+async def stage_transfer(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTransfer, clock: Clock) -> Transfer:
+    """``create_transfer`` inside the caller's unit of work, without its commit (the API's Idempotency-Key
+    records its answer in the same transaction)."""
+    own = _acting_dealer(actor)
+    maker = _maker_stock(actor)
+    if (cmd.from_scope, cmd.from_id) == (cmd.to_scope, cmd.to_id):
+        raise ValidationFailed(zh="输入有误：调出方与调入方不能相同", en="Invalid input: source and destination "
+                               "are the same", reason="same ends")
+    if not maker:
+        if own is None:
+            if actor.kind == ActorKind.DEALER:
+                raise PermissionDenied()
+            require(actor, Permission.STOCK_WRITE)
+        if cmd.from_scope == W and cmd.to_scope == D and cmd.to_id == own:
+            raise ValidationFailed(zh="输入有误：从厂家仓库要货请直接下单", en="Invalid input: to get goods from "
+                                   "the maker, place an order", reason="order instead")
+        if own not in ((cmd.from_id if cmd.from_scope == D else None), (cmd.to_id if cmd.to_scope == D else None)):
+            raise NotFound(what=str(cmd.from_id))
+    for scope, scope_id in ((cmd.from_scope, cmd.from_id), (cmd.to_scope, cmd.to_id)):
+        if scope == W:
+            await _warehouse_exists(uow, scope_id)
+        else:
+            await _dealer(uow, scope_id)
+    if not cmd.lines:
+        raise ValidationFailed(zh="输入有误：调拨没有商品", en="Invalid input: the transfer has no products",
+                               reason="no lines")
+    merged: dict[str, int] = {}
+    for raw_sku, qty in cmd.lines:
+        sku = await _sku(uow, raw_sku)
+        if not 0 < qty <= MAX_QTY:
+            raise ValidationFailed(zh=f"输入有误：{sku} 数量须在 1–{MAX_QTY} 之间",
+                                   en=f"Invalid input: {sku} quantity must be 1–{MAX_QTY}", reason="bad qty")
+        merged[sku] = merged.get(sku, 0) + qty
+    if not maker and cmd.from_scope == D and cmd.to_scope == D:
+        await _check_dealer_pair(uow, own, cmd, merged)
+    if cmd.from_scope == D:
+        for sku, qty in merged.items():
+            await _check_dealer_available(uow, cmd.from_id, sku, qty)
+    transfer = Transfer(number=await uow.next_number("DB", clock.today()), from_scope=cmd.from_scope,
+                        from_id=cmd.from_id, to_scope=cmd.to_scope, to_id=cmd.to_id,
+                        lines=[TransferLine(sku, qty) for sku, qty in merged.items()],
+                        created_by=actor.label, created_at=clock.now(), updated_at=clock.now(),
+                        requested_by_dealer_id=None if maker else own,
+                        needs_maker_approval=False if maker else await _approval_needed(uow, cmd),
+                        note=cmd.note.strip()[:MAX_NOTE])
+    await uow.transfers.add(transfer)
+    await record(uow, actor, "transfer.create", "transfer", transfer.number, clock, after=snapshot(transfer))
+    if maker and cmd.from_scope == W:
+        await _reserve(uow, transfer, clock)
+        transfer.status = TransferStatus.APPROVED
+        transfer.approved_by, transfer.approved_at = actor.label, clock.now()
+        await _audit(uow, actor, "approve", transfer, TransferStatus.REQUESTED, clock)
+        await _tell(uow, actor, transfer, "approved", clock)
+    else:
+        await _tell(uow, actor, transfer, "requested", clock)
+    return transfer
 
 
 async def _check_dealer_pair(uow: AbstractUnitOfWork, own: int | None, cmd: CreateTransfer,
@@ -552,6 +560,11 @@ async def view_of(uow: AbstractUnitOfWork, actor: Actor, transfer: Transfer) -> 
         return await _view(uow, actor, transfer)
 
 
+async def describe(uow: AbstractUnitOfWork, actor: Actor, transfer: Transfer) -> TransferView:
+    """``view_of`` inside the caller's unit of work."""
+    return await _view(uow, actor, transfer)
+
+
 async def _view(uow: AbstractUnitOfWork, actor: Actor, transfer: Transfer) -> TransferView:
     viewer = None if _reads_all(actor) else _viewer_dealer(actor)
     return TransferView(number=transfer.number, status=transfer.status,
@@ -572,11 +585,12 @@ async def _party(uow: AbstractUnitOfWork, scope: ThresholdScope, scope_id: int, 
     if scope == W:
         warehouse = await uow.warehouses.get(scope_id)
         name = f"{warehouse.name}（{warehouse.code}）" if warehouse else str(scope_id)
-        return Party(scope, scope_id, f"厂家{name}", f"maker {name}".replace("（", " (").replace("）", ")"))
+        return Party(scope, scope_id, f"厂家{name}", f"maker {name}".replace("（", " (").replace("）", ")"),
+                     warehouse.code if warehouse else None)
     dealer = await uow.dealers.get(scope_id)
     full = f"{dealer.code} {dealer.name}" if dealer else str(scope_id)
     if viewer is None or viewer == scope_id or await names_shown(uow, viewer, scope_id):
-        return Party(scope, scope_id, full, full)
+        return Party(scope, scope_id, full, full, dealer.code if dealer else None)
     mine = await uow.dealers.get(viewer)
     if dealer is not None and mine is not None and dealer.region == mine.region:
         return Party(scope, scope_id, "同区域经销商", "a dealer in your region")

@@ -87,6 +87,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     # a payment's receipt scan (RECEIPT_REF: the seeded entry's id), under the ledger's rule
     ("GET", "/api/v1/ledger/{entry_id}/receipt"): Row("accounts:read", Call("GET", f"/api/v1/ledger/{RECEIPT_REF}/receipt"),
                                                       OK, NOT_FOUND),
+    # transfers (调拨): D0001 returning 2 AP300 to the maker; another dealer's key may not move D0001's stock
+    ("POST", "/api/v1/transfers"): Row("transfers:write", Call("POST", "/api/v1/transfers", {
+        "source": {"kind": "dealer", "code": "D0001"}, "destination": {"kind": "warehouse", "code": "WH-SH"},
+        "lines": [{"sku": "AP300", "qty": 2}]}, (("Idempotency-Key", "matrix-tr-1"),)), OK, NOT_FOUND),
+    ("GET", "/api/v1/transfers"): Row("transfers:read", Call("GET", "/api/v1/transfers"), OK, OK),
     # a dealer's own key never books money, not even for itself
     ("POST", "/api/v1/payments"): Row("accounts:write", Call("POST", "/api/v1/payments", {
         "dealer": "D0001", "account": "prepayment", "amount": "100.00", "method": "bank_transfer",
