@@ -771,7 +771,9 @@ class ProductIndex:
             counts = [q for q in QUANTITY.finditer(window) if not any(a <= q.start() < b for a, b in sizes)]
             # "5.5的" / "32的": a number of some names that cannot be a count (a fraction, or said with 的) is a size
             while counts and base and not counts[0].group("unit") and self._numbered(base, counts[0]) and (
-                    len(counts) > 1 or "." in counts[0].group("num") or window[counts[0].end():].startswith("的")):
+                    len(counts) > 1 or "." in counts[0].group("num") or window[counts[0].end():].startswith("的")
+                    or _CJK.match(window[counts[0].end():counts[0].end() + 1])
+                    and window[counts[0].end()] not in _TELLING_STOP):        # "炒锅32不粘还有吗"
                 counts.pop(0)
             count = counts[0].start() if counts else len(window)
             window = window[:count]

@@ -47,3 +47,9 @@ def test_an_english_word_of_several_products_and_the_words_that_tell_them_apart(
 
 def test_an_english_word_of_several_products_alone_names_none_of_them() -> None:
     assert items("kettle 6台") == {}
+
+
+@pytest.mark.parametrize("text", ["平底锅26不锈钢还有货吗", "平底锅26不锈钢什么价"])
+def test_a_size_written_before_the_word_that_tells_the_variant_is_no_count(text: str) -> None:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    assert result.slots.product == "PN-26S"
