@@ -33,6 +33,7 @@ from admin.payment_pages import PaymentPages
 from admin.queue_pages import QueuePages
 from admin.statement_pages import StatementPages
 from admin.stock_pages import StockPages
+from admin.transfer_pages import TransferPages
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -55,7 +56,8 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     nav = " | ".join(f"<a href='/backoffice/{p}'>{t}</a>" for p, t in (
         ("", "首页"), ("queues", "待办"), ("templates", "导入模板"), ("qualifications", "资质审核"), ("campaigns", "活动"),
         ("materials", "物料"), ("tickets", "售后"), ("quality", "质量"), ("statements", "对账单"),
-        ("credit", "信用额度"), ("payments", "收款与调账"), ("stock", "库存预警")))
+        ("credit", "信用额度"), ("payments", "收款与调账"), ("stock", "库存预警"),
+        ("transfers", "调拨与共享")))
     return HTMLResponse(
         f"<!doctype html><html lang='zh-CN'><meta charset='utf-8'><title>{_e(title)}</title>"
         f"<body><nav>{nav} | <a href='/admin/'>管理后台 Admin</a></nav><h1>{_e(title)}</h1>{body}</body></html>",
@@ -420,6 +422,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
         *StockPages(uow_factory, clock, _page, _e).routes(r),
+        *TransferPages(uow_factory, clock, _page, _e).routes(r),
         *QueuePages(uow_factory, clock, _page, _e).routes(r),
         *EvidencePages(uow_factory, files, _page, _e).routes(r),
         *PaymentPages(uow_factory, clock, files, _page, _e,

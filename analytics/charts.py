@@ -198,3 +198,24 @@ def report_chart(report: Report, lang: str = "zh") -> bytes | None:
                         (s.amount / total) if total else Decimal("0")) for s in shares]
         return share_chart(shares, title, lang)
     return share_chart(report.shares, title, lang)
+
+
+def cover_chart(labels: Sequence[str], cover_days: Sequence[Decimal | float], below: Sequence[bool], title: str,
+                lang: str = "zh", warn_days: float = 15.0) -> bytes:
+    """Days of cover per dealer and product as horizontal bars, fewest on top: red at or below the reorder
+    point, orange under ``warn_days``, the ``warn_days`` line dashed."""
+    rows = list(zip(labels, (_f(v) for v in cover_days), below, strict=True))[::-1]
+    fig, ax = _figure(7.2, max(2.6, 0.38 * len(rows) + 1.4))
+    ax.grid(axis="y", alpha=0)
+    ax.grid(axis="x", alpha=0.3)
+    colors = [COLORS[3] if low else COLORS[1] if days < warn_days else COLORS[0] for _, days, low in rows]
+    bars = ax.barh([_short(label, 22) for label, _, _ in rows], [days for _, days, _ in rows], color=colors)
+    for bar, (_, days, _) in zip(bars, rows, strict=True):
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {days:.1f}", va="center", fontsize=8)
+    ax.axvline(warn_days, color="#555555", linestyle="--", linewidth=1)
+    ax.set_xlabel("可售天数" if not _en(lang) else "Days of cover")
+    ax.set_title(title)
+    if not rows:
+        ax.text(0.5, 0.5, "暂无数据" if not _en(lang) else "No data", ha="center", va="center",
+                transform=ax.transAxes)
+    return _png(fig)

@@ -13,6 +13,7 @@ def all_routers() -> list[Router]:
         campaigns,
         contracts,
         credit,
+        dealer_stock,
         faq,
         finance,
         followups,
@@ -46,4 +47,4 @@ def all_routers() -> list[Router]:
     return [m.router for m in (menu, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
-                               statements, credit, finance, payments, thresholds, subdealers, standing, transfers)]
+                               statements, credit, finance, payments, thresholds, dealer_stock, subdealers, standing, transfers)]

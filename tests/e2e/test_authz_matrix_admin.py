@@ -123,6 +123,7 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/backoffice/queues/{queue:str}": ("/backoffice/queues/tickets?status=late", need(P.TICKET_HANDLE)),
     "/backoffice/payments": ("/backoffice/payments", need(P.ACCOUNT_POST)),
     "/backoffice/stock": ("/backoffice/stock", need(P.STOCK_READ_ALL)),
+    "/backoffice/transfers": ("/backoffice/transfers", need(P.STOCK_READ_ALL, P.STOCK_WRITE, P.TRANSFER_APPROVE)),
     "/dashboard/": ("/dashboard/", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/chart.png": ("/dashboard/chart.png", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/export.xlsx": ("/dashboard/export.xlsx", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
@@ -174,6 +175,15 @@ STOCK_POSTS: dict[str, tuple[str, dict[str, str], Rule]] = {
     "/backoffice/stock/thresholds": ("/backoffice/stock/thresholds",
                                      {"warehouse_id": "999", "sku": "AP300", "low": "5", "high": "20"},
                                      need(P.STOCK_WRITE)),
+}
+
+# Back-office transfer POSTs (admin/transfer_pages.py): a transfer / dealer that does not exist. Allowed: the use
+# case ran and found nothing (404); denied: 403 before anything is looked up.
+TRANSFER_POSTS: dict[str, tuple[str, dict[str, str], Rule]] = {
+    "/backoffice/transfers/{number:str}/{action:str}": ("/backoffice/transfers/DB-20990101-9999/approve", {},
+                                                        need(P.STOCK_WRITE, P.TRANSFER_APPROVE)),
+    "/backoffice/transfers/approval": ("/backoffice/transfers/approval", {"dealer": "D9999", "needed": "0"},
+                                       need(P.TRANSFER_APPROVE)),
 }
 
 # Cells that show a real authorization bug: (page or identity, role) -> reason. Not fixed here.
@@ -243,6 +253,7 @@ async def test_every_page_and_view_has_a_table_entry(matrix: Matrix) -> None:
     assert _get_routes(matrix.app, "POST", ("/chat",)) == CHAT_POSTS
     assert _get_routes(matrix.app, "POST", ("/backoffice/contracts",)) == set(CONTRACT_POSTS)
     assert _get_routes(matrix.app, "POST", ("/backoffice/stock",)) == set(STOCK_POSTS)
+    assert _get_routes(matrix.app, "POST", ("/backoffice/transfers",)) == set(TRANSFER_POSTS)
     from admin.contracts import CONTRACT_VIEWS  # loaded after admin.views, as build_admin does
     identities = {bind_view(spec, model, matrix.uow_factory, Clock.fixed(NOW)).identity
                   for spec, model in VIEWS + CONTRACT_VIEWS}
@@ -322,6 +333,19 @@ async def test_stock_post(matrix: Matrix, route: str, role: str) -> None:
         _check(response, role, allowed, param=False)
     async with matrix.uow_factory() as uow:
         assert await uow.thresholds.count() == 0
+
+
+@pytest.mark.parametrize(("route", "role"), _cells(list(TRANSFER_POSTS)))
+async def test_transfer_post(matrix: Matrix, route: str, role: str) -> None:
+    url, form, rule = TRANSFER_POSTS[route]
+    allowed = role not in ("dealer", "anonymous") and rule.allows(Role(role))
+    response = await matrix.clients[role].post(url, headers=SAME_ORIGIN, data=form)
+    if allowed:
+        assert response.status_code == 404, response.status_code
+    else:
+        _check(response, role, allowed, param=False)
+    async with matrix.uow_factory() as uow:
+        assert await uow.stock_sharing.count() == 0 and await uow.transfers.count() == 0
 
 
 async def _bound_user(matrix: Matrix, chat_id: str) -> User | None:

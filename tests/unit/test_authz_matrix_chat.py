@@ -64,6 +64,7 @@ class Rule:
     owner_only: bool = False
     also: Permission | None = None   # staff holding this permission may press a dealer action too (or, on a
                                      # staff action, the other permission that allows it)
+    both: Permission | None = None   # on a staff action: a second permission needed as well as ``perm``
 
     def allowed(self, actor: str) -> bool:
         if self.kind == "public":
@@ -74,6 +75,9 @@ class Rule:
             staff_ok = actor not in (UNBOUND, OWNER, CLERK, OTHER) \
                 and bool({self.also, self.perm} - {None} & ROLE_PERMISSIONS[Role(actor)])
             return actor == OWNER or (actor == CLERK and not self.owner_only) or staff_ok
+        if self.both is not None and actor not in (UNBOUND, OWNER, CLERK, OTHER) \
+                and self.both not in ROLE_PERMISSIONS[Role(actor)]:
+            return False
         return actor not in (UNBOUND, OWNER, CLERK, OTHER) and (
             self.perm in ROLE_PERMISSIONS[Role(actor)]
             or (self.also is not None and self.also in ROLE_PERMISSIONS[Role(actor)]))
@@ -123,6 +127,8 @@ MATRIX: dict[str, Rule] = {
              "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     **dealer("acct.st.view", args=("{period}",)),
+    # every dealer's stock and days of cover (handlers.flows.dealer_stock): channel managers and management
+    "dstock": Rule("staff", ("华东", "AP300"), P.STOCK_READ_ALL, both=P.SELLOUT_READ_ALL),
     # a dealer's own stock alerts (handlers.flows.thresholds) and their one-tap restock cart
     **dealer("order.restock", "thr.list"),
     **dealer("thr.ok", "thr.rm_ok", args=("n0nce",)),
