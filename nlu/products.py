@@ -750,7 +750,7 @@ class ProductIndex:
             hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(n.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:
                 out.append((a, b, hit))
-        for piece in re.finditer(r"[^的和跟与及、/\s]+", words):
+        for piece in re.finditer(r"[^的和跟与及、/\s要来拿配补整搞]+", words):
             whole = re.sub(r"[号码款型色味装]$", "", re.sub(r"[^\u4e00-\u9fff]", "", piece.group(0)))
             # one Chinese character tells products apart only said on its own ("白的"), not inside a word ("外包装")
             out += [(a + at + piece.start(), b + at + piece.start(), hit)

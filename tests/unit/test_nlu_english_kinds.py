@@ -53,3 +53,7 @@ def test_an_english_word_of_several_products_alone_names_none_of_them() -> None:
 def test_a_size_written_before_the_word_that_tells_the_variant_is_no_count(text: str) -> None:
     result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
     assert result.slots.product == "PN-26S"
+
+
+def test_one_character_after_an_ordering_verb_tells_the_variant() -> None:
+    assert items("电热水壶要黑的 1.5那款 6台") == {"KE-15B": 6}
