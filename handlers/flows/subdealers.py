@@ -47,6 +47,9 @@ MAX_ROWS = 10
 
 i18n.register({
     "sub.none": ("您名下没有下级经销商。", "You have no sub-dealers."),
+    "sub.not_yours": ("{codes} 不是您的下级经销商：只能为自己的下级经销商下单。要给自己下单，请直接输入产品和数量。",
+                      "{codes} is not one of your sub-dealers: you may order only for your own sub-dealers. To "
+                      "order for yourself, type the products and quantities."),
     "sub.list": ("👥 您的下级经销商（可查看订单、库存和动销，可代其下单）：",
                  "👥 Your sub-dealers (you see their orders, stock and sell-out and may order for them):"),
     "sub.item": ("{code} {name}（{city}，{status}）", "{code} {name} ({city}, {status})"),
@@ -96,6 +99,12 @@ _SALES = re.compile(r"卖|销量|动销|销售|出货|sold|sales|sell", re.IGNOR
 _ORDERS = re.compile(r"订单|单子|进货|orders?\b|purchases", re.IGNORECASE)
 
 
+async def _own_code(ctx: Ctx) -> list[str]:
+    async with ctx.uow() as uow:
+        own = await uow.dealers.get(ctx.actor.dealer_id or 0)
+    return [own.code] if own is not None else []
+
+
 async def _subs(ctx: Ctx) -> list[Dealer]:
     assert ctx.actor.dealer_id is not None
     return await sub_dealers(ctx.uow(), ctx.actor, ctx.actor.dealer_id)
@@ -140,6 +149,9 @@ async def typed(ctx: Ctx) -> list[Reply] | None:
     subs = await _subs(ctx)
     chosen = [d for d in subs if d.code.upper() in codes]
     if codes and not chosen:
+        if _PLACE.search(text) and codes != {own.upper() for own in await _own_code(ctx)}:
+            # "给 D0008 下单": never the dealer's own cart in silence; the same words for any code, known or not
+            return [Reply(text=ctx.t("sub.not_yours", codes="、".join(sorted(codes))), buttons=[[menu_button(ctx)]])]
         return None      # not a sub-dealer's code (its own, another dealer's, a typo): the usual answer
     if not subs:
         return [Reply(text=ctx.t("sub.none"))]

@@ -225,6 +225,16 @@ MATRIX: dict[str, Rule] = {
     **dealer("sh.set", args=("region",)),
     **dealer("sh.ok", args=("n0nce",)),
     **staff(P.DEALER_REVIEW, "privacy.reveal.contact", args=("{code}",)),
+    # a parent dealer and its sub-dealers (handlers.flows.subdealers): the ids name dealer 1, which is nobody's
+    # sub-dealer here, so every dealer gets "stale" and nothing of it; parent -> sub, sub -> parent and siblings
+    # are in test_authz_matrix_chat_hierarchy
+    **dealer("sub.list"),
+    **dealer("sub.orders", "sub.stock", "sub.sales", "sub.order", args=("{dealer}",)),
+    **dealer("sub.order.ok", "sub.order.no", args=("{order}", "{version}")),
+    # suspending / reinstating a dealer in chat (handlers.flows.standing): who may call set_standing
+    **staff(P.DEALER_REVIEW, "standing.pick", args=("{dealer}", "s")),
+    **staff(P.DEALER_REVIEW, "standing.ok", args=("n0nce",)),
+    **public("standing.no"),
 }
 
 # cells that show a real authorization defect: (action, actor) -> reason. Strict xfail: fixing the bug
