@@ -168,15 +168,19 @@ async def test_sellout_follows_the_seasons(seeded: App) -> None:
     assert all(line.amount > 0 for line in lines)
 
 
-async def test_stock_reserved_matches_allocated_orders_and_some_are_low(seeded: App) -> None:
+async def test_stock_reserved_matches_allocated_orders_and_transfers_and_some_are_low(seeded: App) -> None:
     async with seeded.uow_factory() as uow:
         levels = await uow.stock.list()
         thresholds = {(t.scope_id, t.sku): t.low for t in await uow.thresholds.list(scope="warehouse")}
         allocated = await uow.orders.list(status=OrderStatus.ALLOCATED)
+        on_the_road = await uow.transfers.list(from_scope="warehouse", status__in=["approved", "shipped"])
     reserved = Counter()
     for o in allocated:
         for line in o.lines:
             reserved[(o.warehouse_id, line.sku)] += line.qty + line.free_qty
+    for t in on_the_road:                 # a warehouse transfer holds its units at the source until received
+        for tl in t.lines:
+            reserved[(t.from_id, tl.sku)] += tl.qty
     assert {(s.warehouse_id, s.sku): s.reserved for s in levels if s.reserved} == dict(reserved)
     assert all(s.on_hand >= s.reserved for s in levels)
     assert sum(1 for s in levels if s.on_hand < thresholds[(s.warehouse_id, s.sku)]) >= 3
