@@ -69,7 +69,7 @@ _NAME_ON = re.compile(r"(?:显示|公开|带上|写上|露出)(?:我的?|我们�
 _NAME_OFF = re.compile(r"(?:不显示|隐藏|不要显示|不公开|匿名)(?:我的?|我们的?|公司)?(?:名字|名称|店名|公司名)?|"
                        r"anonymous|hide (?:my )?name|without (?:my )?name")
 _SHARE_NOISE = re.compile(r"同区域|同地区|同一区域|区域|地区|同城|附近|周边|上级|下级|同体系|体系|一级|二级|兄弟|经销商|"
-                          r"厂家|厂里|总部|别人|大家|全部|所有|产品|给|看|查|\b(?:my|all|with|region|nearby|network|"
+                          r"厂家|厂里|总部|别人|大家|全部|所有|产品|给|看|查|\b(?:my|all|with|of|and|for|in|region|nearby|network|"
                           r"parent|dealers?|maker|manufacturer|the|stock|products?)\b")
 _FILLER = re.compile(r"我们?|咱们?|这边|手上|手里|店里|库里|仓里|还|有|了|想|要|能|可以|把|将|的|台|个|吧|呢|吗|啊|"
                      r"调给别人|调给别的经销商|调给别的|调出去|调拨|调货|调|转给别人|给别人|申请|帮我|请|麻烦|一下|"
