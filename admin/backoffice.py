@@ -27,6 +27,7 @@ from admin.campaign_form import CampaignForm
 from admin.contract_drafts import ContractDrafts
 from admin.contract_pages import ContractPages
 from admin.credit_pages import CreditPages
+from admin.dealer_stock_pages import DealerStockPages
 from admin.evidence_pages import EvidencePages, file_response, thumbnails
 from admin.import_templates import KIND_TITLES, template_filename, template_workbook
 from admin.payment_pages import PaymentPages
@@ -422,6 +423,7 @@ def mount_backoffice(app: Starlette, uow_factory: Callable[[], AbstractUnitOfWor
         *StatementPages(uow_factory, clock, _page, _e, confirm_days=statement_confirm_days).routes(r),
         *CreditPages(uow_factory, clock, _page, _e).routes(r),
         *StockPages(uow_factory, clock, _page, _e).routes(r),
+        *DealerStockPages(uow_factory, clock, _page, _e).routes(r),
         *TransferPages(uow_factory, clock, _page, _e).routes(r),
         *QueuePages(uow_factory, clock, _page, _e).routes(r),
         *EvidencePages(uow_factory, files, _page, _e).routes(r),

@@ -7,7 +7,17 @@ from fastapi import APIRouter, Depends
 
 def build_api_router() -> APIRouter:
     """All /api/v1 routes; imported lazily so ``import admin.api`` builds nothing."""
-    from admin.api import accounts, dealers, evidence, order_placement, orders, products, sellout, stock, transfers
+    from admin.api import (
+        accounts,
+        dealers,
+        evidence,
+        order_placement,
+        orders,
+        products,
+        sellout,
+        stock,
+        transfers,
+    )
     from admin.api.deps import reject_repeated_query
     from admin.api.schemas import ErrorBody
 

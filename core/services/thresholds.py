@@ -140,9 +140,14 @@ def _require_setter(actor: Actor, dealer_id: int) -> None:
         if Permission.DEALER_STOCK_REPORT not in actor.permissions:
             raise PermissionDenied()
         return
-    if actor.kind == ActorKind.STAFF and {Permission.STOCK_WRITE, Permission.DEALER_WRITE} & actor.permissions:
-        return
-    raise PermissionDenied()
+    if not may_set_dealer_thresholds(actor):
+        raise PermissionDenied()
+
+
+def may_set_dealer_thresholds(actor: Actor) -> bool:
+    """Staff who set any dealer's thresholds (the back office form): stock keepers and channel managers."""
+    return actor.kind == ActorKind.SYSTEM or (
+        actor.kind == ActorKind.STAFF and bool({Permission.STOCK_WRITE, Permission.DEALER_WRITE} & actor.permissions))
 
 
 def _require_reader(actor: Actor, dealer_id: int) -> None:
@@ -381,7 +386,7 @@ async def dealer_stock_overview(uow: AbstractUnitOfWork, actor: Actor, clock: Cl
             dealer = dealers.get(held.dealer_id)
             if dealer is None or (region and dealer.region != region):
                 continue
-            rate = daily.get((held.dealer_id, held.sku), Decimal(0))
+            rate = daily.get((held.dealer_id, held.sku), Decimal("0.00"))
             point = marks.get((held.dealer_id, held.sku))
             rows.append(DealerStockRow(dealer_id=held.dealer_id, dealer_code=dealer.code, dealer_name=dealer.name,
                                        region=dealer.region, sku=held.sku, name=names.get(held.sku, held.sku),
@@ -413,7 +418,7 @@ def by_region(rows: list[DealerStockRow]) -> list[RegionStock]:
     out = []
     for (region, sku), group in sorted(groups.items()):
         qty = sum(r.qty for r in group)
-        daily = sum((r.daily for r in group), Decimal(0))
+        daily = sum((r.daily for r in group), Decimal("0.00"))
         out.append(RegionStock(region=region, sku=sku, name=group[0].name, dealers=len(group), qty=qty, daily=daily,
                                cover_days=_cover(qty, daily), below=sum(1 for r in group if r.below)))
     return out

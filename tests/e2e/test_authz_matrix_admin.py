@@ -57,9 +57,10 @@ class Rule:
     """Who may open a page: any staff (``perms`` empty) or staff holding at least one of ``perms``."""
 
     perms: frozenset[Permission] = frozenset()
+    also: frozenset[Permission] = frozenset()      # needed as well, every one of them
 
     def allows(self, role: Role) -> bool:
-        return not self.perms or bool(self.perms & ROLE_PERMISSIONS[role])
+        return (not self.perms or bool(self.perms & ROLE_PERMISSIONS[role])) and self.also <= ROLE_PERMISSIONS[role]
 
 
 def need(*perms: Permission) -> Rule:
@@ -123,6 +124,11 @@ PAGES: dict[str, tuple[str, Rule]] = {
     "/backoffice/queues/{queue:str}": ("/backoffice/queues/tickets?status=late", need(P.TICKET_HANDLE)),
     "/backoffice/payments": ("/backoffice/payments", need(P.ACCOUNT_POST)),
     "/backoffice/stock": ("/backoffice/stock", need(P.STOCK_READ_ALL)),
+    # every dealer's stock and days of cover: channel managers and management (stock AND sell-out)
+    "/backoffice/stock/dealers": ("/backoffice/stock/dealers?region=华东",
+                                  Rule(frozenset({P.STOCK_READ_ALL}), frozenset({P.SELLOUT_READ_ALL}))),
+    "/backoffice/stock/dealers/chart.png": ("/backoffice/stock/dealers/chart.png",
+                                            Rule(frozenset({P.STOCK_READ_ALL}), frozenset({P.SELLOUT_READ_ALL}))),
     "/backoffice/transfers": ("/backoffice/transfers", need(P.STOCK_READ_ALL, P.STOCK_WRITE, P.TRANSFER_APPROVE)),
     "/dashboard/": ("/dashboard/", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
     "/dashboard/chart.png": ("/dashboard/chart.png", need(P.REPORT_READ_ALL, P.ORDER_READ_ALL)),
@@ -175,6 +181,10 @@ STOCK_POSTS: dict[str, tuple[str, dict[str, str], Rule]] = {
     "/backoffice/stock/thresholds": ("/backoffice/stock/thresholds",
                                      {"warehouse_id": "999", "sku": "AP300", "low": "5", "high": "20"},
                                      need(P.STOCK_WRITE)),
+    # a dealer's threshold set by staff: who sets dealers' thresholds (stock keepers, channel managers)
+    "/backoffice/stock/dealers/thresholds": ("/backoffice/stock/dealers/thresholds",
+                                             {"dealer": "D9999", "sku": "AP300", "low": "5"},
+                                             need(P.STOCK_WRITE, P.DEALER_WRITE)),
 }
 
 # Back-office transfer POSTs (admin/transfer_pages.py): a transfer / dealer that does not exist. Allowed: the use

@@ -43,7 +43,7 @@ async def test_a_channel_manager_sees_every_dealer_with_days_of_cover_and_a_char
     shown = texts(replies)
     assert "华东 · 除湿机DH20（DH20）：1 家共 4，日均销 1.00，可售 4.0 天，1 家已到补货点" in shown
     assert "华北 · 除湿机DH20（DH20）：1 家共 45，日均销 0.50，可售 90.0 天" in shown
-    assert "华东 · 空气净化器AP300（AP300）：1 家共 30，日均销 0，可售 无销量" in shown
+    assert "华东 · 空气净化器AP300（AP300）：1 家共 30，日均销 0.00，可售 无销量" in shown
     lowest = shown.split("可售天数最少的经销商：")[1]
     assert lowest.index("上海华信") < lowest.index("北京宏达")              # fewest days first
     assert "（已到补货点 5）" in lowest

@@ -194,7 +194,7 @@ async def test_overview_is_for_channel_managers_only() -> None:
     await w.uow.commit()
     rows = await dealer_stock_overview(w.uow, staff(Role.CHANNEL_MANAGER), w.clock, sku="DH20")
     assert [(r.dealer_id, r.qty, r.daily, r.cover_days) for r in rows] == [
-        (dealer_id, 4, Decimal("1.00"), Decimal("4.0")), (other_id, 40, Decimal(0), None)]
+        (dealer_id, 4, Decimal("1.00"), Decimal("4.0")), (other_id, 40, Decimal("0.00"), None)]
     for refused in (dealer_user(dealer_id), staff(Role.ORDER_DESK), staff(Role.AFTER_SALES)):
         with pytest.raises(PermissionDenied):
             await dealer_stock_overview(w.uow, refused, w.clock)
