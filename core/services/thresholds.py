@@ -106,6 +106,7 @@ class RestockLine:
     reorder_point: int
     maximum: int | None
     suggest: int                 # units to order
+    basis: str = "maximum"       # "maximum" (up to it), "double" (twice the reorder point), "forecast"
 
 
 @dataclass(frozen=True)
@@ -352,10 +353,11 @@ async def restock_plan(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *,
         product = products.get(a.sku)
         if product is None or not product.active:
             continue
+        by_threshold = refill_quantity(a.qty, a.low, a.high, product.moq)
+        by_forecast = (forecast or {}).get(a.sku, 0)
+        basis = "forecast" if by_forecast > by_threshold else "maximum" if a.high is not None else "double"
         out.append(RestockLine(sku=a.sku, name=product.name, unit=product.unit, qty=a.qty, reorder_point=a.low,
-                               maximum=a.high,
-                               suggest=min(refill_quantity(a.qty, a.low, a.high, product.moq,
-                                                           (forecast or {}).get(a.sku, 0)), MAX_UNITS)))
+                               maximum=a.high, suggest=min(max(by_threshold, by_forecast), MAX_UNITS), basis=basis))
     return out
 
 

@@ -30,9 +30,11 @@ MAX_CHART = 15
 ALL = "-"
 
 _WORDS = (r"(?:经销商|渠道|下游|代理商|分销商|各家|门店)\s*(?:的)?\s*(?:库存|存货|备货|可售天数|覆盖天数|库存天数)"
+          r"|(?:经销商|渠道|下游|代理商).{0,8}(?:还能|能|够|可以)卖(?:几|多少)天"
           r"|库存覆盖|可售天数|覆盖天数|库存天数|dealers?'?\s*stock|channel\s+stock|days\s+of\s+cover|stock\s+cover")
 _SHAPE = re.compile(_WORDS, re.IGNORECASE)
-_FILLER = re.compile(r"[的看查一下看看各个所有全部情况怎么样如何多少呢吗？?，,。！!\s]|show|me|the|all|of|for|in",
+_FILLER = re.compile(r"那边|这边|手上|手里|[的看查一下看看各个所有全部情况怎么样如何多少呢吗在？?，,。！!\s]"
+                     r"|\b(?:show|me|the|all|of|for|in)\b",
                      re.IGNORECASE)
 
 i18n.register({
@@ -76,7 +78,9 @@ async def _overview(ctx: Ctx, region: str | None, sku: str | None) -> list[Reply
     if not rows:
         return [Reply(text="\n".join([head, ctx.t("dstock.none")]), buttons=buttons)]
     out = [head]
-    summary = by_region(rows)
+    # the most urgent first: dealers at their reorder point, then the fewest days of cover
+    summary = sorted(by_region(rows), key=lambda s: (-s.below, s.cover_days if s.cover_days is not None
+                                                     else Decimal(10**9), s.region, s.sku))
     for s in summary[:MAX_SUMMARY]:
         below = ctx.t("dstock.below", n=s.below) if s.below else ""
         out.append(ctx.t("dstock.region_row", region=s.region, name=s.name, sku=s.sku, dealers=s.dealers, qty=s.qty,

@@ -9,8 +9,10 @@ dealer presses Confirm (``core.services.thresholds``).
 below its reorder point, with the one-tap "一键补货" (``order.restock``, ``handlers.flows.ordering``), which
 fills a cart with :func:`restock_lines` and shows the usual confirm.
 
-Buttons: ``thr.list``, ``thr.ok|<token>``, ``thr.cancel``, ``thr.rm|<sku>``, ``thr.rm_ok|<token>``.
-Dialog state: ``thr.confirm`` (a change waiting for Confirm; other messages are read as usual).
+Buttons: ``thr.list``, ``thr.ok|<token>``, ``thr.cancel``, ``thr.rm|<sku>``, ``thr.rm_ok|<token>``,
+``thr.pick|<sku>`` (the product, when the words named several).
+Dialog states: ``thr.confirm`` / ``thr.remove`` (waiting for Confirm), ``thr.pick`` (waiting for the product);
+other messages are read as usual in each.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import asdict
 from decimal import Decimal
 
 from core.errors import NotFound
@@ -88,8 +91,11 @@ i18n.register({
                          "Stock alerts are set by a dealer for its own stock; staff set them on the back office "
                          "dealer stock page."),
     "thr.alert_title": ("⚠️ 补货提醒：以下商品已到补货点：", "⚠️ Restock: these products are at their reorder point:"),
-    "thr.alert_row": ("{name}（{sku}）：库存 {qty}，补货点 {low}，建议补货 {suggest}{unit}",
-                      "{name} ({sku}): {qty} in stock, reorder point {low}, suggested order {suggest} {unit}"),
+    "thr.alert_row": ("{name}（{sku}）：库存 {qty}，补货点 {low}，建议补货 {suggest}{unit}（{why}）",
+                      "{name} ({sku}): {qty} in stock, reorder point {low}, suggested order {suggest} {unit} ({why})"),
+    "thr.why.maximum": ("补到上限 {high}", "up to the maximum {high}"),
+    "thr.why.double": ("补到补货点的两倍", "up to twice the reorder point"),
+    "thr.why.forecast": ("按销量预测的到货周期用量", "the forecast sales until delivery"),
     "thr.alert_hint": ("点“一键补货”把建议数量放入购物车，确认后才会下单。",
                        "Tap \"Restock in one tap\" to put these in your cart; nothing is ordered until you confirm."),
 })
@@ -109,9 +115,9 @@ async def _resolve(ctx: Ctx, words: str) -> str | list[Reply]:
         return sku
     found = suggest_products([words], catalogue)
     word = words[:30]
-    if found:
+    if found:       # "除湿机 低于2台提醒我": which one; the request waits in the dialog for the pick
         return [Reply(text=ctx.t("thr.did_you_mean", word=word),
-                      buttons=[[Button(f"{e.name}（{e.sku}）", payload("stock.sku", e.sku))] for e, _ in found])]
+                      buttons=[[Button(f"{e.name}（{e.sku}）", payload("thr.pick", e.sku))] for e, _ in found])]
     return [Reply(text=ctx.t("thr.unknown", word=word))]
 
 
@@ -150,10 +156,24 @@ async def threshold_words(ctx: Ctx) -> list[Reply] | None:
         return await _list(ctx)
     resolved = await _resolve(ctx, request.product)
     if isinstance(resolved, list):
+        ctx.go("thr.pick", request=asdict(request))
         return resolved
     if request.action == "remove":
         return await _ask_remove(ctx, resolved)
     return await _ask_set(ctx, request, resolved)
+
+
+@router.button("thr.pick")
+async def picked(ctx: Ctx) -> list[Reply]:
+    """The product chosen among several a word named: the waiting request goes on with it."""
+    raw = ctx.dialog.data.get("request") if ctx.dialog.state == "thr.pick" else None
+    sku = ctx.args[0] if ctx.args else ""
+    if not isinstance(raw, dict) or not sku or not _may_set(ctx):
+        return [Reply(text=ctx.t("thr.stale"))]
+    request = ThresholdRequest(**{k: v for k, v in raw.items() if k in ThresholdRequest.__dataclass_fields__})
+    if request.action == "remove":
+        return await _ask_remove(ctx, sku)
+    return await _ask_set(ctx, request, sku)
 
 
 async def _monthly_forecast(ctx: Ctx, sku: str) -> Decimal | None:
@@ -327,7 +347,8 @@ async def restock_replies(ctx: Ctx, *, only: set[str] | None = None) -> list[Rep
         return []
     out = [ctx.t("thr.alert_title")]
     out += ["· " + ctx.t("thr.alert_row", name=ln.name, sku=ln.sku, qty=ln.qty, low=ln.reorder_point,
-                         suggest=ln.suggest, unit=ln.unit) for ln in lines]
+                         suggest=ln.suggest, unit=ln.unit, why=ctx.t(f"thr.why.{ln.basis}", high=ln.maximum))
+            for ln in lines]
     buttons: list[list[Button]] = []
     if Permission.ORDER_PLACE_OWN in ctx.actor.permissions:
         out.append(ctx.t("thr.alert_hint"))

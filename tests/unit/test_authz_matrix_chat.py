@@ -132,7 +132,7 @@ MATRIX: dict[str, Rule] = {
     # a dealer's own stock alerts (handlers.flows.thresholds) and their one-tap restock cart
     **dealer("order.restock", "thr.list"),
     **dealer("thr.ok", "thr.rm_ok", args=("n0nce",)),
-    **dealer("thr.rm", args=("F300",)),
+    **dealer("thr.rm", "thr.pick", args=("F300",)),
     **public("thr.cancel"),
     # finance answers a disputed statement of dealer 1
     **staff(P.ACCOUNT_POST, "stmt.disputes"),

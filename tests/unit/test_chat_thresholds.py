@@ -15,6 +15,7 @@ from core.services.thresholds import (
     SetDealerThreshold,
     dealer_stock_overview,
     forecast_threshold,
+    restock_plan,
     set_dealer_threshold,
 )
 from core.users import Role
@@ -22,7 +23,7 @@ from handlers.router import payload
 from nlu.thresholds import parse_threshold
 from notifications.checks import Checks
 from tests.chat import ChatWorld, buttons, texts
-from tests.factories import dealer_user, staff
+from tests.factories import dealer_user, make_product, staff
 from tests.fakes import FakeOutboxStore
 
 DEALER, CLERK, OTHER, DESK, CHANNEL = "100", "101", "200", "300", "301"
@@ -84,8 +85,8 @@ async def test_a_stocktake_in_chat_at_the_reorder_point_alerts_at_once_with_rest
     done = await w.press(DEALER, buttons(asked)["✅ 确认上报"])
     shown = texts(done)
     assert "盘点已记录" in shown and "补货提醒：以下商品已到补货点" in shown
-    assert "除湿机DH20（DH20）：库存 2，补货点 5，建议补货 18台" in shown      # up to the maximum 20
-    assert "AP300 滤网（F300）：库存 3，补货点 4，建议补货 5箱" in shown        # twice the point
+    assert "除湿机DH20（DH20）：库存 2，补货点 5，建议补货 18台（补到上限 20）" in shown
+    assert "AP300 滤网（F300）：库存 3，补货点 4，建议补货 5箱（补到补货点的两倍）" in shown
     assert "AP300（AP300）" not in shown.split("补货提醒")[1]                 # no threshold: no alert
     cart = await w.press(DEALER, buttons(done)["🛒 一键补货"])
     assert "已按补货建议放入购物车（2 个商品）" in texts(cart)
@@ -156,9 +157,18 @@ async def test_not_another_dealers_and_not_staff_and_orders_still_order() -> Non
     assert "库存提醒" not in texts(cart)
 
 
-async def test_an_unknown_product_is_named_back() -> None:
+async def test_an_unknown_product_is_named_back_and_a_word_of_several_asks_which() -> None:
     w, _, _ = await world()
     assert "没有找到" in texts(await w.say(DEALER, "XYZ999 低于5台提醒我"))
+    await w.uow.products.add(make_product("DH50", name="除湿机DH50", aliases=["除湿机"]))
+    await w.uow.commit()
+    asked = await w.say(DEALER, "除湿机库存剩两台的时候提醒我")
+    assert "您是指" in texts(asked) and buttons(asked)["除湿机DH50（DH50）"] == payload("thr.pick", "DH50")
+    confirm = await w.press(DEALER, payload("thr.pick", "DH50"))
+    assert "确认设置 除湿机DH50（DH50）的库存提醒" in texts(confirm) and "补货点 2台" in texts(confirm)
+    await w.press(DEALER, buttons(confirm)["✅ 确认"])
+    assert [(t.sku, t.low) for t in dealer_rows(w)] == [("DH50", 2)]
+    assert "失效" in texts(await w.press(DEALER, payload("thr.pick", "DH20")))      # the request is used up
 
 
 @pytest.mark.parametrize(("text", "action", "product", "values"), [
@@ -198,3 +208,17 @@ async def test_overview_is_for_channel_managers_only() -> None:
     for refused in (dealer_user(dealer_id), staff(Role.ORDER_DESK), staff(Role.AFTER_SALES)):
         with pytest.raises(PermissionDenied):
             await dealer_stock_overview(w.uow, refused, w.clock)
+
+
+async def test_the_forecast_raises_the_suggestion_when_it_asks_for_more_and_says_so() -> None:
+    w, dealer_id, _ = await world()
+    await set_dealer_threshold(w.uow, dealer_user(dealer_id), SetDealerThreshold(dealer_id, "DH20", 5, maximum=12),
+                               w.clock)
+    await w.uow.dealer_stock.add(DealerStock(dealer_id, "DH20", 4))
+    await w.uow.commit()
+    [plain] = await restock_plan(w.uow, dealer_user(dealer_id), dealer_id)
+    [more] = await restock_plan(w.uow, dealer_user(dealer_id), dealer_id, forecast={"DH20": 30})
+    [less] = await restock_plan(w.uow, dealer_user(dealer_id), dealer_id, forecast={"DH20": 3})
+    assert (plain.suggest, plain.basis) == (8, "maximum") and (less.suggest, less.basis) == (8, "maximum")
+    assert (more.suggest, more.basis) == (30, "forecast")
+    assert await restock_plan(w.uow, dealer_user(dealer_id + 1), dealer_id + 1) == []   # another dealer: its own
