@@ -62,7 +62,7 @@ i18n.register({
 # "暂停 D0005 经销资格 原因：拖欠货款", "暂停合肥新锐的合作，原因 拖欠货款", "suspend D0005 reason: overdue": a dealer
 # code, or a name followed by what is suspended (so "暂停推送" is not read as a dealer)
 _WHAT = r"(?:经销资格|经销权|合作|供货|账户|账号|dealership)"
-_WHO = rf"(?:(?P<code>D\d{{4}})(?![0-9])\s*(?:的)?\s*{_WHAT}?|(?P<name>[^\s，,；;:：]{{2,40}}?)\s*(?:的)?\s*{_WHAT})"
+_WHO = rf"(?:(?P<code>[A-Za-z]{{1,4}}-?\d{{3,8}})(?![0-9])\s*(?:的)?\s*{_WHAT}?|(?P<name>[^\s，,；;:：]{{2,40}}?)\s*(?:的)?\s*{_WHAT})"
 _REASON = r"(?:\s*[，,；;。]?\s*(?:原因|理由|因为|reason|because)\s*[:：]?\s*(?P<reason>.+?))?"
 _SUSPEND = re.compile(rf"^\s*(?:暂停|冻结|停止|suspend)\s*{_WHO}{_REASON}\s*[。.!！]?\s*$", re.IGNORECASE)
 _REINSTATE = re.compile(rf"^\s*(?:恢复|解除暂停|取消暂停|重新启用|reinstate|unsuspend)\s*{_WHO}\s*[。.!！]?\s*$",

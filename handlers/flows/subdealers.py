@@ -89,7 +89,13 @@ i18n.register({
 # "下级经销商", "我下面的店", "二级", "分销商", "sub-dealer(s)", "my dealers"
 _SUB_WORDS = re.compile(r"下级|下面的?(?:店|门店|经销商|分销商|网点|客户)|下属|二级(?:经销商|商)?|子经销商|分销商|"
                         r"sub[- ]?dealers?|my dealers", re.IGNORECASE)
-_CODE = re.compile(r"(?<![A-Za-z0-9])D\d{4}(?![0-9])", re.IGNORECASE)
+_CODE = re.compile(r"(?<![A-Za-z0-9])D\d{4}(?![0-9])", re.IGNORECASE)     # the demo's and the default codes
+_MAYBE_CODE = re.compile(r"[A-Za-z]+-?\d{2,}")                               # any other code a sub-dealer may have
+
+
+def _mentions(text: str, code: str) -> bool:
+    """``code`` written as a word of ``text`` (not inside a longer code)."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
 _PLACE = re.compile(r"下单|下个单|代下单|代订|(?:给|帮|替|为).{0,16}?(?:订(?!单)|下(?:个)?单|进货|要货)|"
                     r"\b(?:order|buy)\b.{0,40}\bfor\b|\bplace an order\b", re.IGNORECASE)
 _MONEY = re.compile(r"余额|账户|对账|账单|返利|信用|额度|欠款|回款|预存|保证金|balance|statement|rebate|credit|account",
@@ -144,10 +150,11 @@ async def typed(ctx: Ctx) -> list[Reply] | None:
         return None
     text = ctx.inbound.text.strip()
     codes = {c.upper() for c in _CODE.findall(text)}
+    subs = await _subs(ctx) if codes or _SUB_WORDS.search(text) or _MAYBE_CODE.search(text) else []
+    chosen = [d for d in subs if _mentions(text, d.code)]
+    codes |= {d.code.upper() for d in chosen}
     if not codes and not _SUB_WORDS.search(text):
         return None
-    subs = await _subs(ctx)
-    chosen = [d for d in subs if d.code.upper() in codes]
     if codes and not chosen:
         if _PLACE.search(text) and codes != {own.upper() for own in await _own_code(ctx)}:
             # "给 D0008 下单": never the dealer's own cart in silence; the same words for any code, known or not

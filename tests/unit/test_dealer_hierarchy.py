@@ -1,0 +1,197 @@
+"""The dealer hierarchy and suspension (issue 16): the one visibility rule, a parent ordering for and approving
+its sub-dealers' orders, suspension with the open-orders rule, and both in chat."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.authz import DealerFamily, DealerRecord, readable_dealer_ids
+from core.dealers import Dealer, DealerStatus
+from core.errors import BusinessRuleViolation, DealerNotActive, NotFound
+from core.orders import OrderStatus
+from core.products import DealerPrice
+from core.services import accounts as account_cases
+from core.services import orders as order_cases
+from core.services.inventory import list_dealer_stock
+from core.services.sellout import list_sellout
+from core.users import Role
+from tests.chat import ChatWorld, buttons, texts
+from tests.factories import api_key_actor, dealer_user, staff
+
+ADMIN = staff(Role.ADMIN, "admin")
+DESK = staff(Role.ORDER_DESK, "desk")
+
+
+# --- the rule ------------------------------------------------------------------------------------------
+
+def test_one_rule_decides_which_dealers_an_actor_reads() -> None:
+    family = DealerFamily(sub_dealer_ids=frozenset({7, 8}))
+    parent = dealer_user(1)
+    for record in (DealerRecord.ORDERS, DealerRecord.STOCK, DealerRecord.SELLOUT):
+        assert readable_dealer_ids(parent, record, family) == {1, 7, 8}
+    assert readable_dealer_ids(parent, DealerRecord.ACCOUNTS, family) == {1}      # money: its own only ...
+    opened = DealerFamily(sub_dealer_ids=frozenset({7}), sub_accounts_visible=True)
+    assert readable_dealer_ids(parent, DealerRecord.ACCOUNTS, opened) == {1, 7}   # ... unless the contract says
+    assert readable_dealer_ids(api_key_actor(dealer_id=1), DealerRecord.ORDERS, family) == {1, 7, 8}
+    assert readable_dealer_ids(dealer_user(7), DealerRecord.ORDERS, DealerFamily()) == {7}   # a sub: itself
+    assert readable_dealer_ids(DESK, DealerRecord.ORDERS, family) is None        # staff with DEALER_READ_ALL: all
+
+
+# --- a world: parent P, its subs A and B (siblings), an unrelated dealer U ---------------------------------
+
+async def _world() -> tuple[ChatWorld, dict[str, Dealer]]:
+    w = ChatWorld()
+    await w.catalogue()
+    parent = await w.dealer(code="P0001", name="华东总代理有限公司", tier="A")
+    a = await w.dealer(code="A0001", name="苏州安居商贸有限公司", tier="C", parent_id=parent.id)
+    b = await w.dealer(code="B0001", name="无锡兄弟电器有限公司", tier="C", parent_id=parent.id)
+    u = await w.dealer(code="U0001", name="南京无关商贸有限公司")
+    for chat, dealer in (("100", parent), ("200", a), ("300", b), ("400", u)):
+        await w.user(chat, Role.DEALER_OWNER, dealer)
+        await w.prepay(dealer)
+    await w.user("900", Role.CHANNEL_MANAGER, username="liu.channel")
+    await w.user("901", Role.ORDER_DESK, username="zhang.orderdesk")
+    await w.user("902", Role.MANAGEMENT, username="zhou.management")
+    return w, {"P": parent, "A": a, "B": b, "U": u}
+
+
+async def test_the_parent_reads_sub_dealers_orders_stock_and_sell_out_but_not_their_money() -> None:
+    w, d = await _world()
+    order = await w.order(d["A"], [("AP300", 2)])
+    parent = dealer_user(d["P"].id or 0)
+    assert (await order_cases.get_order(w.uow, parent, order.number)).dealer_id == d["A"].id
+    assert [o.number for o in await order_cases.list_orders(w.uow, parent)] == [order.number]
+    assert await list_dealer_stock(w.uow, parent, d["A"].id or 0) == []
+    assert await list_sellout(w.uow, parent, dealer_id=d["A"].id) == []
+    with pytest.raises(NotFound):
+        await account_cases.get_balances(w.uow, parent, d["A"].id or 0, w.clock)
+    for other in ("B", "U"):     # a sibling and an unrelated dealer: nothing
+        reader = dealer_user(d[other].id or 0)
+        with pytest.raises(NotFound):
+            await order_cases.get_order(w.uow, reader, order.number)
+        assert await order_cases.list_orders(w.uow, reader) == []
+        with pytest.raises(NotFound):
+            await list_dealer_stock(w.uow, reader, d["A"].id or 0)
+    mine = await w.order(d["P"], [("DH20", 1)])      # the sub never reads its parent
+    with pytest.raises(NotFound):
+        await order_cases.get_order(w.uow, dealer_user(d["A"].id or 0), mine.number)
+    # the contract opens the money: the parent reads the balances too
+    stored = await w.uow.dealers.get(d["P"].id)
+    assert stored is not None
+    stored.sub_accounts_visible = True
+    await w.uow.commit()
+    overview = await account_cases.get_balances(w.uow, parent, d["A"].id or 0, w.clock)
+    assert overview.balances.prepayment == Decimal("1000000.00") - order.total
+
+
+async def test_the_parent_orders_on_behalf_of_its_sub_dealer_in_chat() -> None:
+    w, d = await _world()
+    await w.uow.dealer_prices.add(DealerPrice(dealer_id=d["A"].id or 0, sku="AP300", price=Decimal("1500.00")))
+    await w.uow.dealer_prices.add(DealerPrice(dealer_id=d["P"].id or 0, sku="AP300", price=Decimal("1400.00")))
+    await w.uow.commit()
+    summary = await w.say("100", "给 A0001 下单 AP300 10台")
+    said = texts(summary)
+    assert "客户：A0001 苏州安居商贸有限公司（代客下单）" in said and "¥1,500.00" in said     # the sub-dealer's price
+    assert "下级经销商账户资金充足" in said and "¥1,000,000" not in said     # enough or not, never its balances
+    assert "订单已提交" in texts(await w.press("100", buttons(summary)["✅ 确认下单"]))
+    [order] = list(w.uow.orders.rows)
+    assert order.dealer_id == d["A"].id and order.on_behalf and order.placed_by.startswith(f"dealer:{d['P'].id}:")
+    assert order.lines[0].qty == 10 and order.lines[0].unit_price == Decimal("1500.00")
+    audit = [a for a in w.uow.audit.rows if a.action == "order.submit"]
+    assert audit and audit[-1].actor.startswith(f"dealer:{d['P'].id}:")
+    assert f"为您下了订单 {order.number}" in texts(await w.pushed("200"))     # the sub-dealer is told
+    # a sibling and the unrelated dealer may not order for A (core, whatever the chat says)
+    for other in ("B", "U"):
+        with pytest.raises(NotFound):
+            await order_cases.submit_order(w.uow, dealer_user(d[other].id or 0), order_cases.SubmitOrder(
+                dealer_id=d["A"].id or 0, items=[("AP300", 1)]), w.clock)
+    with pytest.raises(NotFound):      # nor the sub for its parent
+        await order_cases.submit_order(w.uow, dealer_user(d["A"].id or 0), order_cases.SubmitOrder(
+            dealer_id=d["P"].id or 0, items=[("AP300", 1)]), w.clock)
+
+
+async def test_a_parent_that_approves_its_sub_dealers_orders_decides_first_in_chat() -> None:
+    w, d = await _world()
+    d["P"].approves_sub_orders = True
+    order = await w.order(d["A"], [("AP300", 2)])
+    assert order.parent_approval == "pending"
+    with pytest.raises(BusinessRuleViolation):       # the maker does not approve before the parent
+        await order_cases.approve_order(w.uow, ADMIN, order_cases.ApproveOrder(number=order.number), w.clock)
+    prompt = await w.pushed("100")
+    assert f"下级经销商新订单待您审批：{order.number}" in texts(prompt)
+    assert not [r for r in await w.pushed("901") if order.number in r.text]        # the desk waits
+    ok = buttons(prompt)["✅ 同意"]
+    assert "已同意" in texts(await w.press("100", ok))
+    assert "已处理" in texts(await w.press("100", ok))          # twice: once
+    assert (await w.uow.orders.get(order.id)).parent_approval == "approved"  # type: ignore[union-attr]
+    assert order.number in texts(await w.pushed("901"))            # now the maker's approval prompt
+    approved = await order_cases.approve_order(w.uow, ADMIN, order_cases.ApproveOrder(number=order.number), w.clock)
+    assert approved.status == OrderStatus.APPROVED
+    # another one rejected by the parent, with a reason: refunded
+    second = await w.order(d["A"], [("DH20", 1)])
+    before = sum(e.amount for e in w.uow.ledger.rows if e.dealer_id == d["A"].id)
+    await w.press("100", buttons(await w.pushed("100"))["❌ 驳回"])
+    assert "已驳回" in texts(await w.say("100", "这个月不进除湿机"))
+    rejected = await w.uow.orders.get(second.id)
+    assert rejected is not None and rejected.status == OrderStatus.REJECTED
+    assert sum(e.amount for e in w.uow.ledger.rows if e.dealer_id == d["A"].id) == before + second.total  # refunded
+    assert "order.parent_reject" in {a.action for a in w.uow.audit.rows}
+    assert "这个月不进除湿机" in texts(await w.pushed("200"))
+    with pytest.raises(NotFound):        # a sibling cannot decide
+        await order_cases.parent_decide(w.uow, dealer_user(d["B"].id or 0), order_cases.ParentDecision(
+            number=second.number, approve=True), w.clock)
+
+
+async def test_suspension_in_chat_holds_open_orders_and_reinstating_releases_them() -> None:
+    w, d = await _world()
+    w.service.deps.suspension_open_orders = "hold"
+    submitted = await w.order(d["A"], [("AP300", 1)])
+    allocated = await w.order(d["A"], [("DH20", 1)], to="allocated")
+    shipped = await w.order(d["A"], [("F300", 1)], to="shipped")
+    card = await w.say("900", "暂停 A0001 经销资格 原因：拖欠货款")
+    assert "确认暂停 A0001 苏州安居商贸有限公司 的经销资格？" in texts(card) and "暂缓处理" in texts(card)
+    assert (await w.uow.dealers.get(d["A"].id)).status == DealerStatus.ACTIVE      # type: ignore[union-attr]
+    done = texts(await w.press("900", buttons(card)["✅ 确认暂停"]))
+    assert "已暂停" in done and "2 张未发货订单已暂缓处理" in done
+    dealer = await w.uow.dealers.get(d["A"].id)
+    assert dealer is not None and dealer.status == DealerStatus.SUSPENDED and dealer.status_reason == "拖欠货款"
+    held = {o.number: o.held_reason for o in w.uow.orders.rows}
+    assert held[submitted.number] == held[allocated.number] == "拖欠货款" and held[shipped.number] is None
+    assert {a.action for a in w.uow.audit.rows} >= {"dealer.suspend", "order.hold"}
+    assert submitted.number in texts(await w.pushed("901"))          # the order desk is told
+    with pytest.raises(BusinessRuleViolation):
+        await order_cases.ship_order(w.uow, ADMIN, order_cases.ShipOrder(
+            number=allocated.number, carrier="顺丰", tracking_no="SF1"), w.clock)
+    # the dealer reads, cannot order, and is told why in its language
+    assert submitted.number in texts(await w.press("200", "1|orders.list"))
+    assert "账户已暂停（原因：拖欠货款）" in texts(await w.say("200", "AP300 来5台"))
+    w.service.deps.default_language = "en"
+    assert "the account is suspended (reason: 拖欠货款)" in texts(await w.say("200", "I want 5 AP300"))
+    with pytest.raises(DealerNotActive):     # any path: the API key of the dealer too
+        await order_cases.submit_order(w.uow, api_key_actor(scopes=("orders:write",), dealer_id=d["A"].id),
+                                       order_cases.SubmitOrder(dealer_id=d["A"].id or 0, items=[("AP300", 1)]),
+                                       w.clock)
+    # reinstating releases the held orders
+    card = await w.say("900", "恢复 A0001")
+    assert "确认恢复" in texts(card)
+    await w.press("900", buttons(card)["✅ 确认恢复"])
+    assert all(o.held_reason is None for o in w.uow.orders.rows)
+    assert "order.release" in {a.action for a in w.uow.audit.rows}
+    await order_cases.ship_order(w.uow, ADMIN, order_cases.ShipOrder(
+        number=allocated.number, carrier="顺丰", tracking_no="SF1"), w.clock)
+
+
+async def test_only_who_may_set_standing_suspends_in_chat_and_keep_leaves_orders_alone() -> None:
+    w, d = await _world()
+    order = await w.order(d["A"], [("AP300", 1)])
+    for chat in ("901", "902"):       # the order desk and management may not (no DEALER_REVIEW)
+        refused = texts(await w.say(chat, "暂停 A0001 经销资格 原因：拖欠货款"))
+        assert "确认暂停" not in refused, refused
+    assert "请输入暂停" in texts(await w.say("900", "暂停A0001"))      # no reason: asked for one
+    card = await w.say("900", "拖欠货款")
+    assert "照常处理" in texts(card)                                    # the default rule: keep
+    await w.press("900", buttons(card)["✅ 确认暂停"])
+    assert (await w.uow.orders.get(order.id)).held_reason is None      # type: ignore[union-attr]
+    assert "暂停推送" not in texts(await w.say("900", "暂停推送"))      # not a dealer: not read as a suspension
