@@ -39,7 +39,7 @@ from core.orders import Order, OrderStatus
 from core.pricing import Quote
 from core.products import Product, line_limit, to_product_units
 from core.services.catalogue import list_products
-from core.services.dealers import get_dealer, list_dealers
+from core.services.dealers import get_dealer, list_dealers, sub_dealers
 from core.services.orders import QuoteOrder, SubmitOrder, get_order, list_orders, quote_order, submit_order
 from core.users import Permission
 from handlers import i18n
@@ -1265,14 +1265,21 @@ async def _reorder(ctx: Ctx, number: str | None) -> list[Reply]:
         cart.save(ctx)
         return [Reply(text=ctx.t("order.no_history")), _prompt(ctx, cart)]
     dealer_name = ""
+    for_other = ctx.is_staff or source.dealer_id != ctx.actor.dealer_id   # staff, or a parent for its sub-dealer
     if ctx.is_staff:
         dealer = await get_dealer(ctx.uow(), ctx.actor, source.dealer_id)
         dealer_name = f"{dealer.code} {dealer.name}"
+    elif for_other:
+        subs = await sub_dealers(ctx.uow(), ctx.actor, ctx.actor.dealer_id or 0)
+        sub = next((d for d in subs if d.id == source.dealer_id), None)
+        if sub is None:
+            return _stale(ctx)
+        dealer_name = f"{sub.code} {sub.name}"
     blocked = await _block_text(ctx, source.dealer_id, dealer_name)
     if blocked:
         ctx.idle()
         return [Reply(text=blocked), main_menu(ctx)]
-    cart = Cart.new(dealer_id=source.dealer_id if ctx.is_staff else None, dealer_name=dealer_name)
+    cart = Cart.new(dealer_id=source.dealer_id if for_other else None, dealer_name=dealer_name)
     for line in source.lines:
         cart.add(line.sku, line.qty)
     cart.save(ctx)

@@ -195,3 +195,13 @@ async def test_only_who_may_set_standing_suspends_in_chat_and_keep_leaves_orders
     await w.press("900", buttons(card)["✅ 确认暂停"])
     assert (await w.uow.orders.get(order.id)).held_reason is None      # type: ignore[union-attr]
     assert "暂停推送" not in texts(await w.say("900", "暂停推送"))      # not a dealer: not read as a suspension
+
+
+async def test_the_parent_reorders_a_sub_dealers_order_for_that_sub_dealer() -> None:
+    w, d = await _world()
+    order = await w.order(d["A"], [("AP300", 3)])
+    summary = await w.press("100", f"1|order.reorder|{order.number}")
+    assert "客户：A0001 苏州安居商贸有限公司（代客下单）" in texts(summary)       # the sub's cart, not the parent's own
+    await w.press("100", buttons(summary)["✅ 确认下单"])
+    again = w.uow.orders.rows[-1]
+    assert again.number != order.number and again.dealer_id == d["A"].id and again.on_behalf
