@@ -70,7 +70,7 @@ W, D = ThresholdScope.WAREHOUSE, ThresholdScope.DEALER
 i18n.register({
     "tr.nearby": ("📍 附近有货（共享库存的经销商）：", "📍 In stock nearby (dealers sharing their stock):"),
     "tr.nearby_row": ("{who}：{qty}{unit}", "{who}: {qty} {unit}"),
-    "tr.btn.request": ("🔁 向{who}申请调拨", "🔁 Ask {who} for a transfer"),
+    "tr.btn.request": ("🔁 申请调拨：{who}", "🔁 Request a transfer: {who}"),
     "tr.none_nearby": ("附近暂时没有经销商共享 {name}（{sku}）的库存。可以直接下单向厂家订货。",
                        "No dealer nearby shares stock of {name} ({sku}) right now. You can order it from the maker."),
     "tr.ask_qty": ("向{who}申请调拨 {name}（{sku}），对方可调 {qty}{unit}。请输入数量：",
@@ -115,6 +115,8 @@ i18n.register({
     "tr.return_note": ("多余库存退回", "overstock return"),
     "tr.no_product": ("没认出是哪个产品，请写上型号，例如“我多了 10 台 DH20”。",
                       "Which product? Write its model, e.g. \"I have 10 extra DH20\"."),
+    "tr.surplus_qty": ("多余多少？请带上数量，例如“{sku} 多了 5 台”或“{sku} 退回厂家 5 台”。",
+                       "How many to spare? Add the quantity, e.g. \"I have 5 extra {sku}\"."),
     "tr.ask_which": ("想调拨哪个产品？请写上型号，例如“申请调拨 DH20”。", "Which product? E.g. \"transfer DH20\"."),
     "tr.dealers_only": ("这是经销商之间调拨的功能；厂家仓库之间调拨请写“从华东仓调 20 台 AP300 到华北仓”。",
                         "This is for dealers; to move the maker's stock write \"move 20 AP300 from WH-SH to WH-TJ\"."),
@@ -141,6 +143,7 @@ i18n.register({
     "sh.btn.name_on": ("👤 显示我的名称", "👤 Show my name"),
     "sh.btn.name_off": ("🙈 隐藏我的名称", "🙈 Hide my name"),
     "sh.btn.off": ("🚫 停止共享", "🚫 Stop sharing"),
+    "sh.nothing_shared": ("您目前没有共享库存，别人看不到。", "You share no stock now; nobody else sees it."),
     "sh.done": ("✅ 库存共享设置已更新。", "✅ Stock sharing updated."),
     "sh.dealers_only": ("库存共享由经销商自己设置。", "Stock sharing is set by each dealer."),
 })
@@ -224,7 +227,9 @@ async def transfer_words(ctx: Ctx) -> list[Reply] | None:
     if said.kind == "surplus":
         if sku is None:
             return [Reply(text=ctx.t("tr.no_product"))]
-        return await _surplus(ctx, sku, said.qty or 1, said.to_maker)
+        if said.qty is None:
+            return [Reply(text=ctx.t("tr.surplus_qty", sku=sku))]
+        return await _surplus(ctx, sku, said.qty, said.to_maker)
     if sku is None:                                   # "调拨" with no product: what there is already
         return [Reply(text=ctx.t("tr.ask_which"), buttons=[[Button(ctx.t("tr.btn.list"), payload("tr.list"))]])]
     lines, buttons = await nearby_replies(ctx, sku)
@@ -330,7 +335,7 @@ async def nearby_replies(ctx: Ctx, sku: str, *, short_of: Sequence[StockAvailabi
     buttons = []
     for n in found:
         lines.append(ctx.t("tr.nearby_row", who=n.label(ctx.lang), qty=n.qty, unit=unit))
-        buttons.append([Button(ctx.t("tr.btn.request", who=n.label(ctx.lang))[:40],
+        buttons.append([Button(ctx.t("tr.btn.request", who=n.label(ctx.lang)),
                                payload("tr.req", n.dealer_id, sku))])
     return lines, buttons
 
@@ -518,8 +523,12 @@ async def sharing_menu(ctx: Ctx) -> list[Reply]:
 async def _share_words(ctx: Ctx, said: TransferText) -> list[Reply]:
     if not _is_stock_dealer(ctx):
         return [Reply(text=ctx.t("sh.dealers_only"))]
-    current = await _current(ctx)
     wish: ShareWish = said.share
+    if wish.show:
+        return await sharing_menu(ctx)
+    current = await _current(ctx)
+    if wish.off and not (current_shares(current) or current["with_maker"]):
+        return [Reply(text=ctx.t("sh.nothing_shared"))]
     if wish.off:
         wanted = {**current, "with_region": False, "with_network": False, "with_maker": False}
     else:

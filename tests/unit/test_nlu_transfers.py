@@ -49,3 +49,18 @@ def test_sharing_wishes() -> None:
                                   "AP300 多少钱", "来20台DH20，送到上海仓"])
 def test_other_messages_are_left_to_the_parser(text: str) -> None:
     assert parse_transfer(text) is None
+
+
+def test_found_trying_the_chat() -> None:
+    """Messages typed in the console chat that first went to the order parser."""
+    said = parse_transfer("who nearby has DH20")
+    assert said is not None and (said.kind, said.product_text) == ("ask", "dh20")
+    said = parse_transfer("我想把多余的WP400退回去")          # no quantity: the chat asks for it
+    assert said is not None and (said.kind, said.product_text, said.qty, said.to_maker) == (
+        "surplus", "wp400", None, True)
+    said = parse_transfer("I have 5 spare AP300, send them back to the maker")
+    assert said is not None and (said.product_text, said.qty, said.to_maker) == ("ap300", 5, True)
+    said = parse_transfer("我不想让别人看到我的库存")
+    assert said is not None and said.kind == "share" and said.share.off
+    for text in ("库存共享设置", "查看共享设置", "sharing settings"):
+        assert parse_transfer(text) == TransferText("share", share=ShareWish(show=True)), text
