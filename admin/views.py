@@ -35,7 +35,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from wtforms import PasswordField, SelectField, StringField, validators  # type: ignore[import-untyped]
+from wtforms import BooleanField, PasswordField, SelectField, StringField, validators  # type: ignore[import-untyped]
 
 from admin.auth import SameOriginMiddleware, StaffAuthBackend, current_staff, hash_password
 from admin.evidence_pages import thumbnails
@@ -256,7 +256,8 @@ def _contacts_detail(model: Any, attribute: str) -> str:
 
 _DEALER_FORM_COLUMNS = ("code", "name", "uscc", "province", "city", "region", "tier", "business_scope",
                         "credit_limit", "payer_accounts")
-_STANDING_FIELDS = ("parent_code", "standing", "standing_reason")     # edit form only, not dealer columns
+# edit form only, through set_standing (the two rules are dealer columns, set with audit like the others)
+_STANDING_FIELDS = ("parent_code", "standing", "standing_reason", "sub_accounts_visible", "approves_sub_orders")
 
 
 def _credit_detail(model: Any, attribute: Any) -> Markup:
@@ -322,6 +323,14 @@ class DealerAdmin(DmsModelView):
                 render_kw={"class": "form-control"})
             standing_reason = StringField("暂停原因 Reason", description="暂停时必填 / required to suspend",
                                           render_kw={"class": "form-control"})
+            sub_accounts_visible = BooleanField(
+                "可查看下级资金账户 Sees its sub-dealers' money accounts",
+                description="合同约定时勾选：作为一级经销商可查看下级的余额、对账单、返利、信用 / tick only when its "
+                            "contract says so (balances, statements, rebates, credit of its sub-dealers)")
+            approves_sub_orders = BooleanField(
+                "审批下级订单 Approves its sub-dealers' orders",
+                description="勾选后下级的新订单先由本经销商在聊天中审批，再由厂家审核 / its sub-dealers' new orders "
+                            "wait for its approval in chat before the maker's")
 
         return DealerEditForm
 
@@ -333,6 +342,8 @@ class DealerAdmin(DmsModelView):
                 parent = await uow.dealers.get(obj.parent_id)
         data["parent_code"] = parent.code if parent is not None else ""
         data["standing"] = obj.status.value if obj.status in (DealerStatus.ACTIVE, DealerStatus.SUSPENDED) else ""
+        data["sub_accounts_visible"] = bool(obj.sub_accounts_visible)
+        data["approves_sub_orders"] = bool(obj.approves_sub_orders)
         return data
 
     async def create_object(self, uow: AbstractUnitOfWork, actor: Actor, data: dict[str, Any]) -> Any:
@@ -359,11 +370,15 @@ class DealerAdmin(DmsModelView):
             credit_limit=credit if credit is not None and credit != current.credit_limit else None)
         standing = data.get("standing")
         parent_code = data.get("parent_code")
-        if parent_code is not None or standing:
-            # parent and status first (own commit): when they are refused, nothing of the form is saved
+        rules = {name: bool(data[name]) for name in ("sub_accounts_visible", "approves_sub_orders")
+                 if data.get(name) is not None and bool(data[name]) != bool(getattr(current, name))}
+        if parent_code is not None or standing or rules:
+            # parent, status and the parent's rules first (own commit): when refused, nothing of the form is saved
             await dealer_cases.set_standing(self.uow_factory(), actor, dealer_cases.SetDealerStanding(
                 dealer_id=pk, parent_code=parent_code or "", status=DealerStatus(standing) if standing else None,
-                reason=data.get("standing_reason") or "", open_orders=self.open_orders), self.clock)
+                reason=data.get("standing_reason") or "", open_orders=self.open_orders,
+                sub_accounts_visible=rules.get("sub_accounts_visible"),
+                approves_sub_orders=rules.get("approves_sub_orders")), self.clock)
         return await dealer_cases.update_dealer(uow, actor, cmd, self.clock)
 
 

@@ -136,6 +136,9 @@ class SetDealerStanding:
     status: DealerStatus | None = None
     reason: str = ""
     open_orders: OpenOrdersRule = OpenOrdersRule.KEEP    # the SUSPENSION_OPEN_ORDERS setting
+    # a parent dealer's rules over its sub-dealers (its contract's terms; None leaves them unchanged)
+    sub_accounts_visible: bool | None = None     # it reads their money accounts
+    approves_sub_orders: bool | None = None      # their new orders wait for its approval before the maker's
 
 
 # --- shared pieces (also used by the qualification, contract and user use cases) ----------------------
@@ -422,7 +425,8 @@ async def set_standing(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDealerStan
     reinstate, in one commit. Needs DEALER_REVIEW (admin, channel manager); each change is audited on its
     own line (``dealer.set_parent``, ``dealer.suspend`` / ``dealer.reinstate``). Suspending with
     ``open_orders`` HOLD puts the open, not yet shipped orders on hold (``order.hold`` each); reinstating
-    releases whatever is held (``order.release``)."""
+    releases whatever is held (``order.release``). A parent's rules over its sub-dealers (``sub_accounts_visible``,
+    ``approves_sub_orders``: what its contract says) are one more line, ``dealer.set_sub_rules``."""
     action = None
     if cmd.status is not None:
         if cmd.status not in _STANDING_ACTIONS:
@@ -444,6 +448,16 @@ async def set_standing(uow: AbstractUnitOfWork, actor: Actor, cmd: SetDealerStan
                 await record(uow, actor, "dealer.set_parent", "dealer", dealer.code, clock,
                              before=before, after=dealer_snapshot(dealer))
                 changed = True
+        rules = {name: value for name, value in (("sub_accounts_visible", cmd.sub_accounts_visible),
+                                                 ("approves_sub_orders", cmd.approves_sub_orders))
+                 if value is not None and value != getattr(dealer, name)}
+        if rules:
+            before = {name: getattr(dealer, name) for name in rules}
+            for name, value in rules.items():
+                setattr(dealer, name, value)
+            await record(uow, actor, "dealer.set_sub_rules", "dealer", dealer.code, clock, before=before,
+                         after=dict(rules))
+            changed = True
         if action is not None and cmd.status != dealer.status:
             reason = _require_reason(cmd.reason) if action in ACTIONS_NEEDING_REASON else cmd.reason
             await _apply_status(uow, actor, dealer, action, clock, reason)

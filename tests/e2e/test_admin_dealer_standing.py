@@ -82,3 +82,28 @@ async def test_staff_without_write_cannot_post_the_form(web: Web) -> None:
         stored = await uow.dealers.get(sub)
     assert stored is not None and stored.parent_id is None and stored.status == DealerStatus.ACTIVE
     assert parent
+
+
+async def test_admin_sets_a_parents_rules_over_its_sub_dealers(web: Web) -> None:
+    """Issue 16: what the parent's contract says, in its dealer form: it sees its sub-dealers' money accounts, and
+    their new orders wait for its approval; both off by default, each change audited."""
+    await add_staff(web, "zhang.admin", Role.ADMIN)
+    parent = await add_dealer(web, "D0001", "杭州华信电器有限公司")
+    login = await web.client.post("/admin/login", data={"username": "zhang.admin", "password": ADMIN_PASSWORD},
+                                  headers=SAME_ORIGIN)
+    assert login.status_code == 302
+    page = await web.client.get(f"/admin/dealer/edit/{parent}")
+    assert "可查看下级资金账户" in page.text and "审批下级订单" in page.text
+    async with web.uow() as uow:
+        before = await uow.dealers.get(parent)
+    assert before is not None and not before.sub_accounts_visible and not before.approves_sub_orders
+    assert (await _save(web, parent, approves_sub_orders="y")).status_code == 302
+    async with web.uow() as uow:
+        stored = await uow.dealers.get(parent)
+        lines = await uow.audit.list(entity="dealer", entity_id="D0001", action="dealer.set_sub_rules")
+    assert stored is not None and stored.approves_sub_orders and not stored.sub_accounts_visible
+    assert [line.after for line in lines] == [{"approves_sub_orders": True}]
+    assert (await _save(web, parent)).status_code == 302       # unticked: off again
+    async with web.uow() as uow:
+        stored = await uow.dealers.get(parent)
+    assert stored is not None and not stored.approves_sub_orders
