@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import DomainError, InsufficientStock, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.errors import (
+    DomainError,
+    InsufficientStock,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from core.inventory import DealerStock, StockLevel, ThresholdScope, TransferStatus
 from core.services import transfers as svc
 from core.services.transfers import CreateTransfer, SetSharing, TransferCommand
@@ -206,6 +213,21 @@ async def test_sharing_reaches_only_the_chosen_products_region_and_names(uow: Fa
     with pytest.raises(NotFound):
         await svc.set_sharing(uow, B, SetSharing(1, False, False, False, False), CLOCK)
     assert [a.action for a in await uow.audit.list()].count("stock_sharing.set") == 3
+
+
+async def test_network_sharing_reaches_siblings_and_the_parent_across_regions(uow: FakeUnitOfWork) -> None:
+    """C (华北) is a sub-dealer of A (华东): sharing with the network reaches it, sharing with the region does not."""
+    c = next(d for d in uow.dealers.rows if d.id == 3)
+    c.parent_id = 1
+    await uow.commit()
+    await svc.set_sharing(uow, C, SetSharing(3, False, True, False, False), CLOCK)
+    assert await svc.nearby_stock(uow, A, "AP300") == []
+    await svc.set_sharing(uow, C, SetSharing(3, False, False, True, False), CLOCK)
+    assert await svc.nearby_stock(uow, A, "AP300") == [svc.NearbyStock(3, "AP300", 8, None, False)]
+    assert [n.label() for n in await svc.nearby_stock(uow, A, "AP300")] == ["同体系经销商"]
+    assert await svc.nearby_stock(uow, B, "AP300") == []           # B is neither C's parent nor its sibling
+    transfer = await svc.create_transfer(uow, A, CreateTransfer(DL, 3, DL, 1, [("AP300", 2)]), CLOCK)
+    assert transfer.needs_maker_approval
 
 
 async def test_dealer_return_to_maker_waits_for_the_channel_manager(uow: FakeUnitOfWork) -> None:
