@@ -24,7 +24,8 @@ The conditions and how often they may repeat:
   per target, to the dealer and the channel managers.
 - ``stock_levels``: thresholds crossed (``core.services.inventory.stock_alerts``), at most once a day per
   place, product and direction. Maker warehouses: the staff who manage stock, with a suggested reorder
-  quantity (up to the high mark, else twice the low mark, at least the MOQ). Dealer stock: the dealer,
+  quantity (up to the high mark, else twice the low mark, at least the MOQ) and, when another warehouse has
+  it above its own minimum, a one-tap transfer from there (``thr.move``, confirmed in chat). Dealer stock: the dealer,
   with a suggested quantity (up to the high mark, or the forecast sell-out over the lead time when a report
   store is given and that is more) and a one-tap "order this" button.
 - ``sla_breaches``: open tickets past their SLA, once per due time, to their handler (or everyone who
@@ -86,7 +87,7 @@ from core.services.inventory import stock_alerts
 from core.services.qualifications import expiring
 from core.services.reports import replenishment
 from core.services.statements import IssueStatements, confirm_overdue, issue_statements, remind_due
-from core.services.thresholds import refill_quantity
+from core.services.thresholds import refill_quantity, transfer_source
 from core.statements import StatementPolicy, previous_period
 from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
@@ -369,6 +370,11 @@ class Checks:
                     params = {"warehouse": warehouse.code if warehouse else str(alert.scope_id), "sku": alert.sku,
                               "qty": alert.qty, "low": alert.low, "high": alert.high, "suggest": refill,
                               "unit": product.unit if product else ""}
+                    source = await transfer_source(uow, alert.scope_id, alert.sku, refill) \
+                        if alert.kind == "low" else None
+                    if source is not None:      # another warehouse has it to spare: a one-tap transfer too
+                        params.update({"from": source.code, "from_id": source.warehouse_id, "to_id": alert.scope_id,
+                                       "move": source.qty})
                     kind = "stock.low_warehouse" if alert.kind == "low" else "stock.high_warehouse"
                     messages += messages_for(keepers, Notice(kind, Category.STOCK, params), key, now)
                     continue

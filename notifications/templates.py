@@ -591,9 +591,16 @@ simple("contract.behind_staff", "📉 {dealer} 合同 {number} 目标（{period}
        "落后超过 {margin}。",
        "📉 {dealer}, contract {number}, target {period}{group}: {achieved} achieved with {elapsed} of the time "
        "gone, more than {margin} behind.")
-simple("stock.low_warehouse", "📦 库存预警：{warehouse} {sku} 可用 {qty}，低于下限 {low}。建议补货 {suggest} {unit}。",
-       "📦 Low stock: {warehouse} {sku} has {qty} available, at or below the minimum {low}. "
-       "Suggested reorder: {suggest} {unit}.")
+@template("stock.low_warehouse")
+def _stock_low_warehouse(p: Params) -> Rendered:
+    text = p.t("📦 库存预警：{warehouse} {sku} 可用 {qty}，低于下限 {low}。建议补货 {suggest} {unit}。",
+               "📦 Low stock: {warehouse} {sku} has {qty} available, at or below the minimum {low}. "
+               "Suggested reorder: {suggest} {unit}.")
+    if not p.get("move") or not p.get("from_id") or not p.get("to_id"):
+        return Rendered(text, [])
+    text += p.t("可从 {from} 调拨 {move} {unit}。", " {from} can send {move} {unit}.")
+    return Rendered(text, _rows([p.btn("🔁 一键调拨", "🔁 Transfer in one tap", "thr.move", p["from_id"], p["to_id"],
+                                       p["sku"], p["move"])]))
 simple("stock.high_warehouse", "📦 库存积压：{warehouse} {sku} 可用 {qty}，高于上限 {high}。",
        "📦 Overstock: {warehouse} {sku} has {qty} available, above the maximum {high}.")
 

@@ -30,7 +30,7 @@ from core.clock import Clock
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.inventory import StockThreshold, ThresholdScope
 from core.ports import AbstractUnitOfWork
-from core.services.inventory import stock_alerts
+from core.services.inventory import DEFAULT_LOW_STOCK, stock_alerts
 from core.users import Actor, ActorKind, Permission
 
 MAX_UNITS = 999_999
@@ -359,6 +359,34 @@ async def restock_plan(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *,
         out.append(RestockLine(sku=a.sku, name=product.name, unit=product.unit, qty=a.qty, reorder_point=a.low,
                                maximum=a.high, suggest=min(max(by_threshold, by_forecast), MAX_UNITS), basis=basis))
     return out
+
+
+@dataclass(frozen=True)
+class TransferSource:
+    """Where a low maker warehouse can get stock from: another warehouse with more than its own minimum."""
+
+    warehouse_id: int
+    code: str
+    name: str
+    qty: int                     # what to move: the need, at most what is above that warehouse's minimum
+
+
+async def transfer_source(uow: AbstractUnitOfWork, warehouse_id: int, sku: str, need: int) -> TransferSource | None:
+    """Inside an open unit of work: the warehouse with the most available ``sku`` above its own minimum (its
+    threshold, else ``DEFAULT_LOW_STOCK``), and how much of ``need`` it can give; None when none can."""
+    lows = {t.scope_id: t.low for t in await uow.thresholds.list(scope=ThresholdScope.WAREHOUSE, sku=sku)}
+    warehouses = {w.id: w for w in await uow.warehouses.list()}
+    best: tuple[int, int] | None = None
+    for level in await uow.stock.list(sku=sku):
+        if level.warehouse_id == warehouse_id or level.warehouse_id not in warehouses:
+            continue
+        spare = level.available - lows.get(level.warehouse_id, DEFAULT_LOW_STOCK)
+        if spare > 0 and (best is None or spare > best[1]):
+            best = (level.warehouse_id, spare)
+    if best is None or need <= 0:
+        return None
+    source = warehouses[best[0]]
+    return TransferSource(warehouse_id=best[0], code=source.code, name=source.name, qty=min(need, best[1]))
 
 
 # --- every dealer's stock (channel managers) ----------------------------------------------------------

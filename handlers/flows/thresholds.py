@@ -10,7 +10,8 @@ below its reorder point, with the one-tap "一键补货" (``order.restock``, ``h
 fills a cart with :func:`restock_lines` and shows the usual confirm.
 
 Buttons: ``thr.list``, ``thr.ok|<token>``, ``thr.cancel``, ``thr.rm|<sku>``, ``thr.rm_ok|<token>``,
-``thr.pick|<sku>`` (the product, when the words named several).
+``thr.pick|<sku>`` (the product, when the words named several), ``thr.move|<from>|<to>|<sku>|<qty>`` (a low
+warehouse alert's one-tap transfer: the transfers flow's confirm).
 Dialog states: ``thr.confirm`` / ``thr.remove`` (waiting for Confirm), ``thr.pick`` (waiting for the product);
 other messages are read as usual in each.
 """
@@ -24,6 +25,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from core.errors import NotFound
+from core.inventory import ThresholdScope
 from core.services.reports import replenishment
 from core.services.thresholds import (
     DEFAULT_COVER_DAYS,
@@ -43,6 +45,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
+from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.products import find_product, suggest_products
@@ -90,6 +93,8 @@ i18n.register({
     "thr.dealers_only": ("库存提醒是经销商为自己的库存设置的；后台“经销商库存”页面可为经销商设置。",
                          "Stock alerts are set by a dealer for its own stock; staff set them on the back office "
                          "dealer stock page."),
+    "thr.move_denied": ("调拨厂家库存需要库存管理权限。", "Moving the maker's stock needs the stock keeper's permission."),
+    "thr.move_note": ("库存预警建议调拨", "suggested by a low stock alert"),
     "thr.alert_title": ("⚠️ 补货提醒：以下商品已到补货点：", "⚠️ Restock: these products are at their reorder point:"),
     "thr.alert_row": ("{name}（{sku}）：库存 {qty}，补货点 {low}，建议补货 {suggest}{unit}（{why}）",
                       "{name} ({sku}): {qty} in stock, reorder point {low}, suggested order {suggest} {unit} ({why})"),
@@ -318,6 +323,33 @@ async def confirm_remove(ctx: Ctx) -> list[Reply]:
     name, _unit = await _product(ctx, row.sku)
     return [Reply(text=ctx.t("thr.rm_done", name=name, sku=row.sku),
                   buttons=[[Button(ctx.t("thr.btn.list"), payload("thr.list"))]])]
+
+
+# --- a warehouse alert's one-tap transfer ---------------------------------------------------------------
+
+@router.button("thr.move")
+async def move_stock(ctx: Ctx) -> list[Reply]:
+    """"🔁 一键调拨" of a low maker-warehouse alert (``thr.move|<from id>|<to id>|<sku>|<qty>``): the transfers
+    flow's own summary with Confirm (``handlers.flows.transfers``); core checks the stock and who may move it
+    when Confirm is pressed. The payload is a suggestion only: both warehouses and the product are looked up."""
+    from handlers.flows.transfers import _ask_confirm as ask_transfer_confirm
+
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if not ctx.is_staff or Permission.STOCK_WRITE not in ctx.actor.permissions:
+        return [Reply(text=ctx.t("thr.move_denied"))]
+    args = ctx.args
+    if len(args) != 4 or not all(a.isdigit() for a in (args[0], args[1], args[3])) or not 0 < int(args[3]) <= 99_999:
+        return [Reply(text=ctx.t("thr.stale"))]
+    async with ctx.uow() as uow:
+        source, target = await uow.warehouses.get(int(args[0])), await uow.warehouses.get(int(args[1]))
+        product = await uow.products.get_by(sku=args[2])
+    if source is None or target is None or product is None or source.id == target.id:
+        return [Reply(text=ctx.t("thr.stale"))]
+    return await ask_transfer_confirm(ctx, {
+        "from": [ThresholdScope.WAREHOUSE.value, source.id], "to": [ThresholdScope.WAREHOUSE.value, target.id],
+        "lines": [[product.sku, int(args[3])]], "note": ctx.t("thr.move_note"),
+        "labels": [f"{source.name}（{source.code}）", f"{target.name}（{target.code}）"], "approval": False})
 
 
 # --- the alert and what to order -----------------------------------------------------------------------

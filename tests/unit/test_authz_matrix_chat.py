@@ -133,6 +133,7 @@ MATRIX: dict[str, Rule] = {
     **dealer("order.restock", "thr.list"),
     **dealer("thr.ok", "thr.rm_ok", args=("n0nce",)),
     **dealer("thr.rm", "thr.pick", args=("F300",)),
+    **staff(P.STOCK_WRITE, "thr.move", args=("1", "2", "AP300", "5")),   # a low warehouse alert's transfer
     **public("thr.cancel"),
     # finance answers a disputed statement of dealer 1
     **staff(P.ACCOUNT_POST, "stmt.disputes"),

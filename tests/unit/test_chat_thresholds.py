@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import NotFound, PermissionDenied
-from core.inventory import DealerStock, StockThreshold, ThresholdScope
+from core.inventory import DealerStock, StockLevel, StockThreshold, ThresholdScope
 from core.sellout import SellOutLine
 from core.services.thresholds import (
     SetDealerThreshold,
@@ -23,7 +23,7 @@ from handlers.router import payload
 from nlu.thresholds import parse_threshold
 from notifications.checks import Checks
 from tests.chat import ChatWorld, buttons, texts
-from tests.factories import dealer_user, make_product, staff
+from tests.factories import dealer_user, make_product, make_warehouse, staff
 from tests.fakes import FakeOutboxStore
 
 DEALER, CLERK, OTHER, DESK, CHANNEL = "100", "101", "200", "300", "301"
@@ -222,3 +222,30 @@ async def test_the_forecast_raises_the_suggestion_when_it_asks_for_more_and_says
     assert (plain.suggest, plain.basis) == (8, "maximum") and (less.suggest, less.basis) == (8, "maximum")
     assert (more.suggest, more.basis) == (30, "forecast")
     assert await restock_plan(w.uow, dealer_user(dealer_id + 1), dealer_id + 1) == []   # another dealer: its own
+
+
+async def test_a_low_warehouse_alert_offers_a_transfer_from_a_warehouse_with_stock_to_spare() -> None:
+    w, _, _ = await world()
+    [shanghai] = await w.uow.warehouses.list()
+    beijing = await w.uow.warehouses.add(make_warehouse("WH-BJ", region="华北"))
+    assert shanghai.id is not None and beijing.id is not None
+    await w.uow.stock.add(StockLevel(warehouse_id=beijing.id, sku="AP300", on_hand=300))
+    await w.uow.thresholds.add(StockThreshold(ThresholdScope.WAREHOUSE, shanghai.id, "AP300", low=600, high=900))
+    await w.uow.thresholds.add(StockThreshold(ThresholdScope.WAREHOUSE, beijing.id, "AP300", low=100))
+    await w.uow.commit()
+    checks = Checks(lambda: w.uow, FakeOutboxStore(w.uow), w.clock)
+    assert await checks.run("stock_levels") == 1                             # the order desk (STOCK_WRITE)
+    [alert] = [r for r in await w.pushed(DESK) if "库存预警" in r.text]
+    assert "WH-SH AP300 可用 500" in alert.text and "建议补货 400 台" in alert.text
+    assert "可从 WH-BJ 调拨 200 台" in alert.text                              # 300 on hand, 100 its own minimum
+    one_tap = buttons([alert])["🔁 一键调拨"]
+    assert one_tap == payload("thr.move", beijing.id, shanghai.id, "AP300", 200)
+    refused = await w.press(CHANNEL, one_tap)                                 # no STOCK_WRITE: not for them
+    assert "库存管理权限" in texts(refused) and w.uow.transfers.rows == []
+    summary = await w.press(DESK, one_tap)
+    assert "WH-BJ" in texts(summary) and w.uow.transfers.rows == []          # the transfers flow's confirm first
+    confirm = next(p for label, p in buttons(summary).items() if "|tr.go|" in p)
+    await w.press(DESK, confirm)
+    [transfer] = w.uow.transfers.rows
+    assert (transfer.from_id, transfer.to_id, [(ln.sku, ln.qty) for ln in transfer.lines]) == (
+        beijing.id, shanghai.id, [("AP300", 200)])
