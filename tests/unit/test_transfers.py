@@ -264,9 +264,9 @@ _create = st.tuples(st.just("create"), st.sampled_from(["party", "party", *sorte
 # the index counts from the newest transfer
 _step = st.tuples(st.sampled_from(["approve", "approve", "ship", "receive", "receive", "refuse", "cancel"]),
                   st.sampled_from(["any", "any", "any", "any", *sorted(ACTORS)]), st.integers(0, 3))
-_share = st.tuples(st.just("share"), st.sampled_from(["a", "b", "c"]), st.booleans())
+_share_step = st.tuples(st.just("share"), st.sampled_from(["a", "b", "c"]), st.booleans())
 _advance = st.tuples(st.just("advance"), st.integers(0, 3))    # the next step of a transfer, by whoever may
-steps = st.lists(st.one_of(_create, _create, _step, _advance, _advance, _advance, _share), max_size=50)
+steps = st.lists(st.one_of(_create, _create, _step, _advance, _advance, _advance, _share_step), max_size=50)
 NEXT_STEP = {TransferStatus.REQUESTED: "approve", TransferStatus.APPROVED: "ship", TransferStatus.SHIPPED: "receive"}
 
 
