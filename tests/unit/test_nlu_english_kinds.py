@@ -25,6 +25,8 @@ CATALOGUE = [
     CatalogueEntry(sku="PN-26S", name="26cm不锈钢平底锅", aliases=["pan 26 steel"], unit="口", category="平底锅"),
     CatalogueEntry(sku="PN-26C", name="26cm铸铁平底锅", aliases=["pan 26 cast iron"], unit="口", category="平底锅"),
     CatalogueEntry(sku="PN-28S", name="28cm不锈钢平底锅", aliases=["pan 28 steel"], unit="口", category="平底锅"),
+    CatalogueEntry(sku="SP-24E", name="24cm铸铁珐琅汤锅", aliases=["珐琅锅24"], unit="口", category="汤锅"),
+    CatalogueEntry(sku="SP-24S", name="24cm不锈钢汤锅", aliases=["钢汤锅24"], unit="口", category="汤锅"),
 ]
 PARSER = OfflineParser()
 
@@ -57,3 +59,7 @@ def test_a_size_written_before_the_word_that_tells_the_variant_is_no_count(text:
 
 def test_one_character_after_an_ordering_verb_tells_the_variant() -> None:
     assert items("电热水壶要黑的 1.5那款 6台") == {"KE-15B": 6}
+
+
+def test_the_word_of_an_alias_written_with_a_bare_size_names_its_product() -> None:
+    assert items("24的珐琅锅2口") == {"SP-24E": 2}

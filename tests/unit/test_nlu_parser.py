@@ -220,3 +220,12 @@ def test_malformed_sets_name_the_line() -> None:
         read_set(['{"text": "x", "intent": "order_pizza"}'])
     with pytest.raises(MalformedSet, match="items"):
         read_set(['{"text": "x", "intent": "place_order", "slots": {"items": [{"sku": "A", "qty": "2"}]}}'])
+
+
+@pytest.mark.parametrize("text", ["要这些\n1 AP300 5台\n2 DH20 3台", "1、AP300 5台\n2、DH20 3台", "1) AP300 x5\n2) DH20 x3"])
+def test_the_numbers_of_a_lists_lines_are_no_counts(text: str) -> None:
+    assert sorted(items(text)) == [("AP300", 5), ("DH20", 3)]
+
+
+def test_a_line_that_starts_with_its_count_is_still_counted() -> None:
+    assert sorted(items("5 AP300\n3 DH20")) == [("AP300", 5), ("DH20", 3)]
