@@ -40,6 +40,7 @@ from core.expenses import ClaimStatus
 from core.faq import QuestionStatus
 from core.masking import mask_text
 from core.money import fmt_cny
+from core.order_flow import PARENT_PENDING
 from core.orders import ORDER_STATUS_LABELS, OrderStatus
 from core.ports import AbstractUnitOfWork
 from core.quality import CorrectiveStatus
@@ -282,6 +283,8 @@ async def _items(uow: AbstractUnitOfWork, actor: Actor, queue: Queue, clock: Clo
 async def _orders(uow: AbstractUnitOfWork, queue: Queue, statuses: list[OrderStatus]) -> list[QueueItem]:
     async with uow:
         orders = await uow.orders.list(status__in=statuses, order_by="created_at", limit=MAX_ITEMS)
+    # not the maker's move yet: waiting for the parent dealer's approval, or on hold while the dealer is suspended
+    orders = [o for o in orders if o.parent_approval != PARENT_PENDING and not o.held_reason]
     names = await _dealer_names(uow, [o.dealer_id for o in orders])
     return [QueueItem(queue, o.number, o.dealer_id, *names.get(o.dealer_id, ("?", "")), o.status.value,
                       ORDER_STATUS_LABELS[o.status], fmt_cny(o.total), o.created_at, amount=o.total,

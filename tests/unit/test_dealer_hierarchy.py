@@ -13,6 +13,7 @@ from core.errors import BusinessRuleViolation, DealerNotActive, NotFound
 from core.orders import OrderStatus
 from core.products import DealerPrice
 from core.services import accounts as account_cases
+from core.services import dealers as dealer_cases
 from core.services import orders as order_cases
 from core.services.inventory import list_dealer_stock
 from core.services.sellout import list_sellout
@@ -205,3 +206,23 @@ async def test_the_parent_reorders_a_sub_dealers_order_for_that_sub_dealer() -> 
     await w.press("100", buttons(summary)["✅ 确认下单"])
     again = w.uow.orders.rows[-1]
     assert again.number != order.number and again.dealer_id == d["A"].id and again.on_behalf
+
+
+async def test_the_makers_queues_leave_out_orders_waiting_for_a_parent_or_on_hold() -> None:
+    from core.services.queues import Queue, all_waiting
+
+    w, d = await _world()
+    stored = await w.uow.dealers.get(d["P"].id)
+    assert stored is not None
+    stored.approves_sub_orders = True
+    await w.uow.commit()
+    waiting = await w.order(d["A"], [("AP300", 1)])                 # waits for P
+    held = await w.order(d["U"], [("DH20", 1)], to="approved")
+    await dealer_cases.set_standing(w.uow, ADMIN, dealer_cases.SetDealerStanding(
+        dealer_id=d["U"].id or 0, status=DealerStatus.SUSPENDED, reason="拖欠货款",
+        open_orders=dealer_cases.OpenOrdersRule.HOLD), w.clock)
+    plain = await w.order(d["P"], [("F300", 1)])                   # its own: no parent to wait for
+    to_approve = [i.ref for i in await all_waiting(w.uow, ADMIN, Queue.APPROVE, w.clock)]
+    to_allocate = [i.ref for i in await all_waiting(w.uow, ADMIN, Queue.ALLOCATE, w.clock)]
+    assert plain.number in to_approve and waiting.number not in to_approve
+    assert held.number not in to_allocate
