@@ -175,6 +175,7 @@ i18n.register({
                           "Sub-dealers: {subs}\n(you see their orders, stock and sell-out and may order for them; "
                           "their money accounts only as your contract says)"),
     "acct.profile.reason": ("暂停原因：{reason}", "Suspended because: {reason}"),
+    "acct.btn.subs": ("👥 下级经销商的订单、库存、动销", "👥 Sub-dealers' orders, stock, sell-out"),
 })
 
 
@@ -423,9 +424,11 @@ async def profile(ctx: Ctx) -> list[Reply]:
                  status=ctx.pick(zh, en))
     if p.status_reason and p.status == DealerStatus.SUSPENDED:
         text += "\n" + ctx.t("acct.profile.reason", reason=p.status_reason)
+    rows = _menu_rows(ctx)
     if p.sub_dealers:
         text += "\n" + ctx.t("acct.profile.subs", subs=ctx.pick("、", ", ").join(f"{c} {n}" for c, n in p.sub_dealers))
-    return [Reply(text=text, buttons=_menu_rows(ctx))]
+        rows.insert(0, [Button(ctx.t("acct.btn.subs"), payload("sub.list"))])     # handlers.flows.subdealers
+    return [Reply(text=text, buttons=rows)]
 
 
 def _statement_status(ctx: Ctx, status: StatementStatus) -> str:

@@ -74,6 +74,9 @@ async def test_profile_with_tier_region_and_parent() -> None:
     # a parent's profile names its sub-dealers (issue 16: it reads their orders, stock and sell-out) ...
     assert "上级经销商：无（直接向厂家进货）" in top and "下级经销商：D0007 北京金鼎家电有限公司" in top
     assert "¥100,000.00" not in top       # ... never their money: the sub-dealer's credit limit is not shown
+    subs = texts(await w.press("200", buttons(await w.press("200", payload("acct.profile")))[
+        "👥 下级经销商的订单、库存、动销"]))
+    assert "D0007 北京金鼎家电有限公司" in subs and "📦 D0007 订单" in subs
 
 
 async def test_english_account_and_profile() -> None:
