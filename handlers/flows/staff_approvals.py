@@ -31,6 +31,7 @@ from handlers.flows.staff import (
 )
 from handlers.flows.staff_dealers import _docs_line, _qual_prompt_text, _qual_with_dealer
 from handlers.flows.staff_materials import _mat_prompt_text, _mat_with_context
+from handlers.flows.transfers import transfers_waiting
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 
@@ -66,8 +67,9 @@ async def approvals(ctx: Ctx) -> list[Reply]:
     counts = {key: sum(k == kind for k, _ in waiting)
               for key, kind in (("orders", "order"), ("dealers", "dealer"), ("quals", "qual"), ("mats", "mat"))}
     money = [(k, i) for k, i in waiting if k in ("rebate", "claim", "refund", "credit")]
+    transfers = await transfers_waiting(ctx)          # 调拨 waiting for the channel manager
     if not waiting:
-        return [Reply(text=ctx.t("staff.approvals.empty"))]
+        return [Reply(text=ctx.t("staff.approvals.empty")), *transfers]
     offset = offset_arg(ctx)
     shown = page_of(waiting, offset, LIST_LIMIT)
     offset = waiting.index(shown[0])
@@ -86,7 +88,7 @@ async def approvals(ctx: Ctx) -> list[Reply]:
     pager = pager_row(ctx, "staff.approvals", offset, len(waiting), LIST_LIMIT)
     if pager:
         replies[-1].buttons.append(pager)
-    return replies
+    return replies + transfers
 
 
 async def _money_details(ctx: Ctx, kinds: set[str]) -> dict[tuple[str, str], Any]:

@@ -97,6 +97,7 @@ i18n.register({
     "tr.list_none": ("还没有调拨单。缺货时查询产品可看到附近共享库存的经销商；库存多了可以说“我多了 10 台 DH20”。",
                      "No transfers yet. When you ask about a product the maker is short of, dealers sharing it "
                      "nearby are shown; with too much stock, say \"I have 10 extra DH20\"."),
+    "tr.waiting": ("🔁 调拨申请待您审批：{n} 张", "🔁 Transfers waiting for your approval: {n}"),
     "tr.btn.approve": ("✅ 批准", "✅ Approve"),
     "tr.btn.refuse": ("❌ 拒绝", "❌ Refuse"),
     "tr.btn.ship": ("🚚 已发货", "🚚 Shipped"),
@@ -480,6 +481,18 @@ async def transfers_list(ctx: Ctx) -> list[Reply]:
                          items=_items(ctx, [(line.sku, line.qty) for line in v.lines], names)))
     buttons = [[Button(f"🔎 {v.number}", payload("tr.view", v.number))] for v in mine[:5]]
     return [Reply(text="\n".join(out), buttons=buttons)]
+
+
+async def transfers_waiting(ctx: Ctx) -> list[Reply]:
+    """For the "待审批" list: one line about the transfers waiting for this person's approval (none: empty)."""
+    if not ctx.is_staff or Permission.TRANSFER_APPROVE not in ctx.actor.permissions:
+        return []
+    views = await list_transfers(ctx.uow(), ctx.actor, status=TransferStatus.REQUESTED)
+    mine = [v for v in views if "approve" in v.actions]
+    if not mine:
+        return []
+    return [Reply(text=ctx.t("tr.waiting", n=len(mine)),
+                  buttons=[[Button(f"🔎 {v.number}", payload("tr.view", v.number))] for v in mine[:5]])]
 
 
 # --- stock sharing -----------------------------------------------------------------------------------------

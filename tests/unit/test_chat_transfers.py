@@ -74,7 +74,8 @@ async def test_share_ask_approve_ship_receive_journey_keeps_the_figures_in_step(
     assert f"调拨单 {transfer.number} 已提交" in texts(created) and transfer.status == TransferStatus.REQUESTED
     assert sum(figures(w, a, b)) == total and figures(w, a, b) == (30, 0, 0)
 
-    # the channel manager gets the request with its buttons and approves in chat
+    # the channel manager gets the request with its buttons and approves in chat; 待审批 lists it too
+    assert "调拨申请待您审批：1 张" in texts(await w.say(LIU_CHAT, "待审批"))
     push = await w.pushed(LIU_CHAT)
     assert "调拨申请待您审批" in texts(push) and "上海甲电器有限公司" in texts(push)
     approved = await w.press(LIU_CHAT, press_labelled(push, "批准"))
