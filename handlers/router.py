@@ -64,6 +64,7 @@ class Router:
         self.staff_patterns: list[tuple[re.Pattern[str], Handler]] = []
         self.staff_words: Handler | None = None     # staff commands in words (nlu.staff_commands), one handler
         self.text_hooks: list[TextHook] = []
+        self.text_hooks_anywhere: list[TextHook] = []    # tried before the dialog state's handler too
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -125,6 +126,12 @@ class Router:
         self.text_hooks.append(fn)
         return fn
 
+    def text_hook_anywhere(self, fn: TextHook) -> TextHook:
+        """Tried on every typed message, before the dialog state's handler: for a shape no form step takes as
+        an answer ("DH20 低于5台提醒我" in an open cart is not an order line). The hook keeps what it interrupts."""
+        self.text_hooks_anywhere.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -136,6 +143,7 @@ class Router:
             mine.update(theirs)
         self.staff_patterns.extend(other.staff_patterns)
         self.text_hooks.extend(other.text_hooks)
+        self.text_hooks_anywhere.extend(other.text_hooks_anywhere)
         if other.staff_words is not None:
             if self.staff_words is not None:
                 raise ValueError(f"{other.name} redefines the staff command handler")

@@ -153,6 +153,9 @@ class ConversationService:
                 and normalize_phrase(inbound.text) in r.staff_anywhere:   # another job: the form is left
             ctx.idle()
             return await r.staff_phrases[normalize_phrase(inbound.text)](ctx)
+        for hook in r.text_hooks_anywhere if inbound.kind == InboundKind.TEXT else ():
+            if (hooked := await hook(ctx)) is not None:
+                return hooked
         state = ctx.dialog.state
         while state:
             if state in r.states:

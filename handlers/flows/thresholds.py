@@ -18,6 +18,7 @@ other messages are read as usual in each.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import secrets
@@ -106,6 +107,33 @@ i18n.register({
 })
 
 
+# --- what a threshold question interrupts ---------------------------------------------------------------
+
+RESUME = "resume"
+
+
+def _keep_interrupted(ctx: Ctx) -> None:
+    """Remember the dialog a threshold message came in the middle of (an open cart, a form)."""
+    if ctx.dialog.state and not ctx.dialog.state.startswith("thr."):
+        ctx.dialog.data = {RESUME: {"state": ctx.dialog.state, "data": copy.deepcopy(ctx.dialog.data)}}
+        ctx.dialog.state = "thr.idle"
+
+
+def _go(ctx: Ctx, state: str, **data: object) -> None:
+    """``ctx.go`` that carries the interrupted dialog along."""
+    resume = ctx.dialog.data.get(RESUME) if ctx.dialog.state.startswith("thr.") else None
+    ctx.go(state, **data, **({RESUME: resume} if resume else {}))
+
+
+def _done(ctx: Ctx) -> None:
+    """Back to the interrupted dialog (the cart is as it was), else idle."""
+    resume = ctx.dialog.data.get(RESUME) if ctx.dialog.state.startswith("thr.") else None
+    if isinstance(resume, dict) and resume.get("state"):
+        ctx.dialog.state, ctx.dialog.data = str(resume["state"]), dict(resume.get("data") or {})
+    else:
+        ctx.idle()
+
+
 # --- finding the product ---------------------------------------------------------------------------
 
 async def _resolve(ctx: Ctx, words: str) -> str | list[Reply]:
@@ -147,21 +175,30 @@ def _may_set(ctx: Ctx) -> bool:
 
 # --- the words ---------------------------------------------------------------------------------------
 
-@router.text_hook
+@router.text_hook_anywhere
 async def threshold_words(ctx: Ctx) -> list[Reply] | None:
-    """A dealer's message about its stock alerts; None for anything else (the parser reads it)."""
+    """A dealer's message about its stock alerts, also in the middle of a cart or form (which is kept and comes
+    back after Confirm / Cancel); None for anything else (the state's handler or the parser reads it)."""
     if not ctx.is_dealer:
         return None
     request = parse_threshold(ctx.inbound.text)
     if request is None:
         return None
+    _keep_interrupted(ctx)
+    replies = await _answer(ctx, request)
+    if ctx.dialog.state == "thr.idle":      # nothing waits for a press (a list, a product not found)
+        _done(ctx)
+    return replies
+
+
+async def _answer(ctx: Ctx, request: ThresholdRequest) -> list[Reply]:
     if not _may_set(ctx):
         return [Reply(text=ctx.t("thr.dealers_only"))]
     if request.action == "list":
         return await _list(ctx)
     resolved = await _resolve(ctx, request.product)
     if isinstance(resolved, list):
-        ctx.go("thr.pick", request=asdict(request))
+        _go(ctx, "thr.pick", request=asdict(request))
         return resolved
     if request.action == "remove":
         return await _ask_remove(ctx, resolved)
@@ -213,8 +250,8 @@ async def _ask_set(ctx: Ctx, request: ThresholdRequest, sku: str) -> list[Reply]
     plan = await plan_dealer_threshold(ctx.uow(), ctx.actor, cmd)
     name, unit = await _product(ctx, plan.sku)
     token = secrets.token_hex(6)
-    ctx.go("thr.confirm", token=token, sku=plan.sku, low=plan.reorder_point, safety=plan.safety, high=plan.maximum,
-           source=plan.source)
+    _go(ctx, "thr.confirm", token=token, sku=plan.sku, low=plan.reorder_point, safety=plan.safety,
+        high=plan.maximum, source=plan.source)
     out = [ctx.t("thr.ask", name=name, sku=plan.sku), *lead,
            _values(ctx, plan.reorder_point, plan.safety, plan.maximum, unit)]
     if plan.before is not None:
@@ -245,7 +282,7 @@ async def confirm_set(ctx: Ctx) -> list[Reply]:
     row = await set_dealer_threshold(ctx.uow(), ctx.actor, SetDealerThreshold(
         dealer_id=ctx.actor.dealer_id, sku=str(data.get("sku", "")), reorder_point=_int(data.get("low")),
         safety=_int(data.get("safety")), maximum=_int(data.get("high")), source=source), ctx.deps.clock)
-    ctx.idle()
+    _done(ctx)
     name, unit = await _product(ctx, row.sku)
     replies = [Reply(text=ctx.t("thr.done", name=name, sku=row.sku,
                                 values=_values(ctx, row.low, row.safety, row.high, unit)),
@@ -256,7 +293,7 @@ async def confirm_set(ctx: Ctx) -> list[Reply]:
 @router.button("thr.cancel")
 async def cancel(ctx: Ctx) -> list[Reply]:
     if ctx.dialog.state.startswith("thr."):
-        ctx.idle()
+        _done(ctx)
     return [Reply(text=ctx.t("thr.cancelled"))]
 
 
@@ -305,7 +342,7 @@ async def _ask_remove(ctx: Ctx, sku: str) -> list[Reply]:
         raise NotFound(zh=f"{sku} 没有设置库存提醒", en=f"No stock alert is set for {sku}", what=sku)
     name, _unit = await _product(ctx, sku)
     token = secrets.token_hex(6)
-    ctx.go("thr.remove", token=token, sku=sku)
+    _go(ctx, "thr.remove", token=token, sku=sku)
     return [Reply(text=ctx.t("thr.rm_ask", name=name, sku=sku),
                   buttons=[[Button(ctx.t("thr.btn.ok"), payload("thr.rm_ok", token)),
                             Button(ctx.t("thr.btn.cancel"), payload("thr.cancel"))]])]
@@ -319,7 +356,7 @@ async def confirm_remove(ctx: Ctx) -> list[Reply]:
     assert ctx.actor.dealer_id is not None
     row = await remove_dealer_threshold(ctx.uow(), ctx.actor, ctx.actor.dealer_id, str(data.get("sku", "")),
                                         ctx.deps.clock)
-    ctx.idle()
+    _done(ctx)
     name, _unit = await _product(ctx, row.sku)
     return [Reply(text=ctx.t("thr.rm_done", name=name, sku=row.sku),
                   buttons=[[Button(ctx.t("thr.btn.list"), payload("thr.list"))]])]

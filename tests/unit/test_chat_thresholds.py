@@ -249,3 +249,22 @@ async def test_a_low_warehouse_alert_offers_a_transfer_from_a_warehouse_with_sto
     [transfer] = w.uow.transfers.rows
     assert (transfer.from_id, transfer.to_id, [(ln.sku, ln.qty) for ln in transfer.lines]) == (
         beijing.id, shanghai.id, [("AP300", 200)])
+
+
+async def test_an_alert_typed_in_an_open_cart_leaves_the_cart_as_it_was() -> None:
+    w, _, _ = await world()
+    cart = await w.say(DEALER, "AP300 5台")
+    assert "✅ 确认下单" in buttons(cart)
+    asked = await w.say(DEALER, "warn me if DH20 drops under 4")              # not an order line
+    assert "reorder point 4 台" in texts(asked) and "Confirm order" not in texts(asked)   # answered in English
+    await w.press(DEALER, buttons(asked)["✅ Confirm"])
+    assert [(t.sku, t.low) for t in dealer_rows(w)] == [("DH20", 4)]
+    dialog = w.uow.dialogs.rows[0]
+    assert dialog.state.startswith("order.") and dialog.data["items"] == [["AP300", 5]]
+    listed = await w.say(DEALER, "我的库存提醒")                                # a read: the cart stays too
+    assert "除湿机DH20（DH20）：补货点 4" in texts(listed)
+    assert w.uow.dialogs.rows[0].state.startswith("order.")
+    ordered = await w.press(DEALER, buttons(cart)["✅ 确认下单"])              # the cart's own Confirm still works
+    assert "订单已提交" in texts(ordered)
+    [order] = w.uow.orders.rows
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
