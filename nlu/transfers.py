@@ -48,7 +48,7 @@ class TransferText:
 
 _NUMBER = re.compile(r"\bdb-\d{8}-\d{4}\b")
 _MOVE_ZH = re.compile(r"^(?:请|帮我|麻烦|帮忙)?\s*(?:从|由)\s*(?P<src>[^\s,，]{1,20}?)\s*(?:调拨|调|转|移|拨)\s*"
-                      r"(?P<rest>.+?)\s*(?:到|至|去|给|进)\s*(?P<dst>[^\s,，]{1,20}?)\s*(?:去|吧|一下)?[。.!！]?$")
+                      r"(?P<rest>.+?)\s*(?:回到|调回|到|至|去|给|进|回)\s*(?P<dst>[^\s,，]{1,20}?)\s*(?:去|吧|一下)?[。.!！]?$")
 _MOVE_ZH_SHORT = re.compile(r"^(?:请|帮我|麻烦|帮忙)?\s*(?:把|将)?\s*(?P<src>[^\s,，]{1,12}?(?:仓库|仓))\s*(?:的)?\s*"
                             r"(?P<rest>.+?)\s*(?:调拨|调|转|移)\s*(?:到|至|去|给)\s*(?P<dst>[^\s,，]{1,20}?)\s*[。.!！]?$")
 _MOVE_EN = re.compile(r"^(?:please\s+)?(?:move|transfer|ship)\s+(?P<rest>.+?)\s+from\s+(?P<src>.+?)\s+to\s+"

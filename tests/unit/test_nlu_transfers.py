@@ -11,6 +11,7 @@ from nlu.transfers import ShareWish, TransferText, parse_transfer
     ("从杭州仓调 20 台 AP300 到上海仓", "move", "ap300", 20, "杭州仓", "上海仓"),
     ("从华东仓调二十台AP300去华北仓", "move", "ap300", 20, "华东仓", "华北仓"),
     ("把华东仓的20台AP300调到华北仓", "move", "ap300", 20, "华东仓", "华北仓"),
+    ("帮我从华北仓调30台DH20回华东仓", "move", "dh20", 30, "华北仓", "华东仓"),
     ("move 20 AP300 from WH-SH to WH-TJ", "move", "ap300", 20, "wh-sh", "wh-tj"),
     ("我多了 10 台 DH20 想调给别人", "surplus", "dh20", 10, "", ""),
     ("I have 10 extra DH20", "surplus", "dh20", 10, "", ""),
