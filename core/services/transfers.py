@@ -266,6 +266,18 @@ async def dealer_held(uow: AbstractUnitOfWork, dealer_id: int, sku: str, *, skip
     return held
 
 
+async def held_for_transfers(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> dict[str, int]:
+    """Per product, the units of a dealer's stock its approved or shipped transfers hold (the dealer or staff)."""
+    async with uow:
+        if not (actor.kind == ActorKind.DEALER and actor.dealer_id == dealer_id) and not _reads_all(actor):
+            raise NotFound(what=str(dealer_id))
+        held: dict[str, int] = {}
+        for t in await uow.transfers.list(from_scope=D, from_id=dealer_id, status__in=sorted(HOLDING)):
+            for line in t.lines:
+                held[line.sku] = held.get(line.sku, 0) + line.qty
+        return held
+
+
 async def _approval_needed(uow: AbstractUnitOfWork, cmd: CreateTransfer) -> bool:
     """A dealer's return needs the maker; dealer -> dealer per the maker's rule (on unless turned off)."""
     if cmd.from_scope == D and cmd.to_scope == W:

@@ -25,6 +25,7 @@ from core.services.inventory import (
     report_dealer_stock,
     stock_availability,
 )
+from core.services.transfers import held_for_transfers
 from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue
@@ -66,6 +67,7 @@ i18n.register({
     "stock.overview_more": ("……共 {n} 个产品，其余请输入产品名查询。", "... {n} products in all; type a name for the rest."),
     "stock.own_title": ("🏪 我的库存（最近盘点）：", "🏪 My stock (last stocktake):"),
     "stock.own_row": ("{name}（{sku}）：{qty}{unit}（{day} 盘点）", "{name} ({sku}): {qty} {unit} (counted {day})"),
+    "stock.own_held": ("，其中 {qty} 已批准调出待收货", ", {qty} of them promised to approved transfers"),
     "stock.own_none": ("还没有盘点记录。", "No stocktake reported yet."),
     "stock.dealers_only": ("这是经销商自己的库存功能。", "This is for a dealer's own stock."),
     "stock.count_intro": ("盘点上报：直接输入产品和数量，例如“AP300 12台，F300 3箱”，或选择产品：",
@@ -205,11 +207,14 @@ async def own_stock(ctx: Ctx) -> list[Reply]:
     if not rows:
         return [Reply(text=ctx.t("stock.own_none"), buttons=buttons)]
     products_by_sku = await _products(ctx, [r.sku for r in rows])
+    held = await held_for_transfers(ctx.uow(), ctx.actor, ctx.actor.dealer_id)      # promised to transfers
     out = [ctx.t("stock.own_title")]
     for row in rows:
         name, unit = products_by_sku.get(row.sku, (row.sku, ""))
         day = row.reported_at.astimezone(ctx.deps.clock.tz).strftime("%m-%d") if row.reported_at else "-"
         out.append(ctx.t("stock.own_row", name=name, sku=row.sku, qty=row.qty, unit=unit, day=day))
+        if held.get(row.sku):
+            out[-1] += ctx.t("stock.own_held", qty=held[row.sku])
     return [Reply(text="\n".join(out), buttons=buttons)]
 
 

@@ -81,8 +81,9 @@ async def test_share_ask_approve_ship_receive_journey_keeps_the_figures_in_step(
     approved = await w.press(LIU_CHAT, press_labelled(push, "批准"))
     assert "已批准" in texts(approved) and status(w) == TransferStatus.APPROVED
     assert figures(w, a, b) == (30, 0, 0)
-    # A's 5 are held: B (or anyone) now sees 25 to spare
+    # A's 5 are held: B (or anyone) now sees 25 to spare, and A's own stock says so
     assert "同区域经销商：25台" in texts(await w.say(B_CHAT, "DH20有货吗"))
+    assert "30台" in texts(own := await w.press(A_CHAT, "1|stock.own")) and "其中 5 已批准调出待收货" in texts(own)
 
     # A is told to ship, presses it; the units stay A's until B receives them
     to_ship = await w.pushed(A_CHAT)
