@@ -29,11 +29,11 @@ MAX_DEALERS = 8
 MAX_CHART = 15
 ALL = "-"
 
-_WORDS = (r"(?:经销商|渠道|下游|代理商|分销商|各家|门店)\s*(?:的)?\s*(?:库存|存货|备货|可售天数|覆盖天数|库存天数)"
+_WORDS = (r"(?:经销商|渠道|下游|代理商|分销商|各家|门店)[^，,。？?]{0,6}?(?:库存|存货|备货|可售天数|覆盖天数|库存天数)"
           r"|(?:经销商|渠道|下游|代理商).{0,8}(?:还能|能|够|可以)卖(?:几|多少)天"
           r"|库存覆盖|可售天数|覆盖天数|库存天数|dealers?'?\s*stock|channel\s+stock|days\s+of\s+cover|stock\s+cover")
 _SHAPE = re.compile(_WORDS, re.IGNORECASE)
-_FILLER = re.compile(r"那边|这边|手上|手里|[的看查一下看看各个所有全部情况怎么样如何多少呢吗在？?，,。！!\s]"
+_FILLER = re.compile(r"那边|这边|手上|手里|还有|现在|目前|[的看查一下看看各个所有全部情况怎么样如何多少呢吗在家？?，,。！!\s]"
                      r"|\b(?:show|me|the|all|of|for|in)\b",
                      re.IGNORECASE)
 

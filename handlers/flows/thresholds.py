@@ -91,9 +91,10 @@ i18n.register({
     "thr.rm_done": ("✅ 已取消 {name}（{sku}）的库存提醒。", "✅ The stock alert for {name} ({sku}) is removed."),
     "thr.not_counted": ("未盘点", "not counted"),
     "thr.none": ("—", "—"),
-    "thr.dealers_only": ("库存提醒是经销商为自己的库存设置的；后台“经销商库存”页面可为经销商设置。",
-                         "Stock alerts are set by a dealer for its own stock; staff set them on the back office "
-                         "dealer stock page."),
+    "thr.dealers_only": ("库存提醒是经销商为自己的库存设置的；员工可在后台“经销商库存”页面"
+                         "（/backoffice/stock/dealers）为经销商设置。",
+                         "Stock alerts are set by a dealer for its own stock; staff set them for a dealer on the back "
+                         "office dealer stock page (/backoffice/stock/dealers)."),
     "thr.move_denied": ("调拨厂家库存需要库存管理权限。", "Moving the maker's stock needs the stock keeper's permission."),
     "thr.move_note": ("库存预警建议调拨", "suggested by a low stock alert"),
     "thr.alert_title": ("⚠️ 补货提醒：以下商品已到补货点：", "⚠️ Restock: these products are at their reorder point:"),
@@ -179,11 +180,13 @@ def _may_set(ctx: Ctx) -> bool:
 async def threshold_words(ctx: Ctx) -> list[Reply] | None:
     """A dealer's message about its stock alerts, also in the middle of a cart or form (which is kept and comes
     back after Confirm / Cancel); None for anything else (the state's handler or the parser reads it)."""
-    if not ctx.is_dealer:
+    if not ctx.bound:
         return None
     request = parse_threshold(ctx.inbound.text)
     if request is None:
         return None
+    if not ctx.is_dealer:       # staff: not an order on a dealer's behalf; where they set a dealer's alert
+        return None if ctx.dialog.state else [Reply(text=ctx.t("thr.dealers_only"))]
     _keep_interrupted(ctx)
     replies = await _answer(ctx, request)
     if ctx.dialog.state == "thr.idle":      # nothing waits for a press (a list, a product not found)

@@ -59,6 +59,8 @@ async def test_filters_by_region_and_product_in_words_and_buttons() -> None:
     assert "北京宏达" in north and "上海华信" not in north
     pressed = texts(await w.press(CHANNEL, payload("dstock", "-", "AP300")))
     assert "空气净化器AP300" in pressed and "除湿机DH20" not in pressed
+    each = texts(await w.say(BOSS, "DH20各家经销商还有多少库存"))
+    assert "除湿机DH20" in each and "空气净化器AP300" not in each
     days = texts(await w.say(CHANNEL, "DH20在经销商那边还能卖几天"))
     assert "除湿机DH20" in days and "空气净化器AP300" not in days
     english = texts(await w.say(CHANNEL, "dealer stock DH20"))

@@ -148,6 +148,8 @@ async def test_not_another_dealers_and_not_staff_and_orders_still_order() -> Non
     by_staff = await set_dealer_threshold(w.uow, staff(Role.CHANNEL_MANAGER), SetDealerThreshold(
         dealer_id, "DH20", 5, safety=2, maximum=30), w.clock)
     assert (by_staff.low, by_staff.safety, by_staff.high, by_staff.source) == (5, 2, 30, "staff")
+    told = texts(await w.say(DESK, "DH20 低于5台提醒我"))                      # staff: not an order for a dealer
+    assert "/backoffice/stock/dealers" in told and "代客下单" not in told
     listed = texts(await w.say(OTHER, "我的库存提醒"))
     assert "还没有设置库存提醒" in listed and "补货点" not in listed          # dealer 2 sees none of dealer 1's
     forged = await w.press(OTHER, payload("thr.rm", "DH20"))
