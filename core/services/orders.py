@@ -264,8 +264,8 @@ def _hide_funds(quote: Quote) -> None:
     its balances (``core.authz``: money accounts stay closed unless the parent's contract opens them)."""
     for i, check in enumerate(quote.checks):
         if check.code == FUNDS:
-            zh, en = (("下级经销商账户资金充足", "the sub-dealer's funds cover it") if check.ok else
-                      ("下级经销商账户资金不足，提交后需厂家审批", "the sub-dealer's funds fall short: the maker must "
+            zh, en = (("下级经销商账户资金充足", "The sub-dealer's funds cover it") if check.ok else
+                      ("下级经销商账户资金不足，提交后需厂家审批", "The sub-dealer's funds fall short: the maker must "
                                                                    "approve it"))
             quote.checks[i] = dataclasses.replace(check, zh=zh, en=en)
     quote.payment = None

@@ -47,6 +47,12 @@ MAX_ROWS = 10
 
 i18n.register({
     "sub.none": ("您名下没有下级经销商。", "You have no sub-dealers."),
+    "sub.not_yours_read": ("{codes} 不是您的下级经销商：您只能查看自己和下级经销商的订单、库存和动销。",
+                           "{codes} is not one of your sub-dealers: you see only your own and your sub-dealers' "
+                           "orders, stock and sell-out."),
+    "sub.parent_closed": ("上级经销商的订单、库存、动销和资金账户不对下级开放。您的上级是谁，可在“我的资料”中查看。",
+                          "Your parent dealer's orders, stock, sell-out and money are not open to you; who it is "
+                          "shows in My profile."),
     "sub.not_yours": ("{codes} 不是您的下级经销商：只能为自己的下级经销商下单。要给自己下单，请直接输入产品和数量。",
                       "{codes} is not one of your sub-dealers: you may order only for your own sub-dealers. To "
                       "order for yourself, type the products and quantities."),
@@ -58,8 +64,8 @@ i18n.register({
     "sub.btn.sales": ("📈 {code} 动销", "📈 {code} sell-out"),
     "sub.btn.order": ("🛒 为 {code} 下单", "🛒 Order for {code}"),
     "sub.btn.list": ("👥 下级经销商", "👥 Sub-dealers"),
-    "sub.orders": ("📦 {who}最近的订单：", "📦 Latest orders of {who}:"),
-    "sub.orders.none": ("{who}暂无订单。", "{who}: no orders."),
+    "sub.orders": ("📦 {who} 最近的订单：", "📦 Latest orders of {who}:"),
+    "sub.orders.none": ("{who} 暂无订单。", "{who}: no orders."),
     "sub.order_line": ("{number} · {dealer} · {status} · {total}{wait}", "{number} · {dealer} · {status} · {total}{wait}"),
     "sub.order_wait": ("（待您审批）", " (waiting for your approval)"),
     "sub.order_held": ("（暂缓处理）", " (on hold)"),
@@ -67,10 +73,10 @@ i18n.register({
     "sub.stock": ("🏪 {code} {name} 的库存（最近一次盘点）：", "🏪 Stock of {code} {name} (last stocktake):"),
     "sub.stock.line": ("{sku}：{qty}（{at}）", "{sku}: {qty} ({at})"),
     "sub.stock.none": ("{code} {name} 还没有上报过库存。", "{code} {name} has not reported its stock yet."),
-    "sub.sales": ("📈 {who}本月动销（{since} 起）：", "📈 Sell-out of {who} this month (since {since}):"),
+    "sub.sales": ("📈 {who} 本月动销（{since} 起）：", "📈 Sell-out of {who} this month (since {since}):"),
     "sub.sales.dealer": ("{code} {name}：{qty} 件，{amount}", "{code} {name}: {qty} units, {amount}"),
     "sub.sales.sku": ("  · {sku} {qty} 件", "  · {sku} {qty} units"),
-    "sub.sales.none": ("{who}本月还没有上报动销。", "{who}: no sell-out reported this month."),
+    "sub.sales.none": ("{who} 本月还没有上报动销。", "{who}: no sell-out reported this month."),
     "sub.money_closed": ("下级经销商的资金账户（余额、对账单、返利、信用额度）不对上级开放；如合同另有约定，请联系厂家渠道经理开通。",
                          "Your sub-dealers' money accounts (balances, statements, rebates, credit) are not open to "
                          "you; if your contract says otherwise, ask the maker's channel manager to open them."),
@@ -87,22 +93,25 @@ i18n.register({
 })
 
 # "下级经销商", "我下面的店", "二级", "分销商", "sub-dealer(s)", "my dealers"
-_SUB_WORDS = re.compile(r"下级|下面的?(?:店|门店|经销商|分销商|网点|客户)|下属|二级(?:经销商|商)?|子经销商|分销商|"
-                        r"sub[- ]?dealers?|my dealers", re.IGNORECASE)
-_CODE = re.compile(r"(?<![A-Za-z0-9])D\d{4}(?![0-9])", re.IGNORECASE)     # the demo's and the default codes
-_MAYBE_CODE = re.compile(r"[A-Za-z]+-?\d{2,}")                               # any other code a sub-dealer may have
+_SUB_WORDS = re.compile(r"下级|下面(?:的|几家|这几家|那几家|各家|所有)?(?:店|门店|经销商|分销商|网点)|下属|"
+                        r"二级(?:经销商|商)?|子经销商|分销商|sub[- ]?dealers?|my dealers", re.IGNORECASE)
+_PARENT_WORDS = re.compile(r"上级|上面的?(?:经销商|总代|代理)|总代|parent dealer", re.IGNORECASE)
+# a dealer code: the default D0001 shape, or any letter and four or more digits ("A0001"); product models
+# (AP300, DH20, F300) are not read as dealer codes, so a message about products costs no look-up here
+_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\d{4,}(?![0-9])")
 
 
 def _mentions(text: str, code: str) -> bool:
     """``code`` written as a word of ``text`` (not inside a longer code)."""
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(code)}(?![A-Za-z0-9])", text, re.IGNORECASE) is not None
-_PLACE = re.compile(r"下单|下个单|代下单|代订|(?:给|帮|替|为).{0,16}?(?:订(?!单)|下(?:个)?单|进货|要货)|"
+_PLACE = re.compile(r"下单|下个单|代下单|代订|(?:给|帮|替|为).{0,16}?(?:订(?!单)|下(?:个)?单|进货|要货|补货?(?=\s*[\d一二三四五六七八九十两几]))|"
                     r"\b(?:order|buy)\b.{0,40}\bfor\b|\bplace an order\b", re.IGNORECASE)
-_MONEY = re.compile(r"余额|账户|对账|账单|返利|信用|额度|欠款|回款|预存|保证金|balance|statement|rebate|credit|account",
+_MONEY = re.compile(r"余额|账户|对账|账单|返利|信用|额度|欠|回款|货款|付款|打款|预存|保证金|多少钱|balance|statement|"
+                    r"rebate|credit|account|owe",
                     re.IGNORECASE)
 _STOCK = re.compile(r"库存|存货|有货|还有多少货|stock|inventory", re.IGNORECASE)
 _SALES = re.compile(r"卖|销量|动销|销售|出货|sold|sales|sell", re.IGNORECASE)
-_ORDERS = re.compile(r"订单|单子|进货|orders?\b|purchases", re.IGNORECASE)
+_ORDERS = re.compile(r"订单|单子|进货|进了|采购|订了|orders?\b|purchases|bought", re.IGNORECASE)
 
 
 async def _own_code(ctx: Ctx) -> list[str]:
@@ -150,16 +159,26 @@ async def typed(ctx: Ctx) -> list[Reply] | None:
         return None
     text = ctx.inbound.text.strip()
     codes = {c.upper() for c in _CODE.findall(text)}
-    subs = await _subs(ctx) if codes or _SUB_WORDS.search(text) or _MAYBE_CODE.search(text) else []
+    subs = await _subs(ctx) if codes or _SUB_WORDS.search(text) or _PARENT_WORDS.search(text) else []
     chosen = [d for d in subs if _mentions(text, d.code)]
     codes |= {d.code.upper() for d in chosen}
-    if not codes and not _SUB_WORDS.search(text):
+    if not codes and not _SUB_WORDS.search(text) and not _PARENT_WORDS.search(text):
         return None
     if codes and not chosen:
-        if _PLACE.search(text) and codes != {own.upper() for own in await _own_code(ctx)}:
-            # "给 D0008 下单": never the dealer's own cart in silence; the same words for any code, known or not
+        if codes == {own.upper() for own in await _own_code(ctx)}:
+            return None      # its own code: the usual answer
+        # "给 D0008 下单", "D0008 卖了多少": never the dealer's own cart or figures in silence as if they were
+        # D0008's; the same words for any code, whether a dealer has it or not
+        if _PLACE.search(text):
             return [Reply(text=ctx.t("sub.not_yours", codes="、".join(sorted(codes))), buttons=[[menu_button(ctx)]])]
-        return None      # not a sub-dealer's code (its own, another dealer's, a typo): the usual answer
+        if _MONEY.search(text) or _STOCK.search(text) or _SALES.search(text) or _ORDERS.search(text):
+            return [Reply(text=ctx.t("sub.not_yours_read", codes="、".join(sorted(codes))),
+                          buttons=[[menu_button(ctx)]])]
+        return None
+    if not codes and not _SUB_WORDS.search(text):       # about its parent: "上级的库存", "我的上级是谁"
+        if _MONEY.search(text) or _STOCK.search(text) or _SALES.search(text) or _ORDERS.search(text):
+            return [Reply(text=ctx.t("sub.parent_closed"), buttons=[[menu_button(ctx)]])]
+        return None      # who the parent is: the profile answers
     if not subs:
         return [Reply(text=ctx.t("sub.none"))]
     targets = chosen or subs
@@ -184,7 +203,7 @@ async def typed(ctx: Ctx) -> list[Reply] | None:
 def _who(ctx: Ctx, targets: list[Dealer], subs: list[Dealer]) -> str:
     """One sub-dealer named, or "your sub-dealers" for all of them."""
     if len(targets) == 1:
-        return f"{targets[0].code} {targets[0].name} "
+        return f"{targets[0].code} {targets[0].name}"
     return ctx.t("sub.all")
 
 

@@ -226,3 +226,20 @@ async def test_the_makers_queues_leave_out_orders_waiting_for_a_parent_or_on_hol
     to_allocate = [i.ref for i in await all_waiting(w.uow, ADMIN, Queue.ALLOCATE, w.clock)]
     assert plain.number in to_approve and waiting.number not in to_approve
     assert held.number not in to_allocate
+
+
+async def test_words_about_a_parent_or_another_dealers_code_never_answer_with_the_dealers_own_figures() -> None:
+    w, d = await _world()
+    await w.order(d["P"], [("AP300", 1)])
+    for said in ("上级的库存", "上级经销商卖了多少", "my parent dealer orders"):
+        answer = texts(await w.say("200", said))
+        assert "上级经销商的订单、库存、动销和资金账户不对下级开放" in answer or "not open to you" in answer, said
+    for code in ("P0001", "U0001", "Z9999"):       # its parent, an unrelated dealer, nobody: the same words
+        answer = texts(await w.say("200", f"{code} 卖了多少"))
+        assert f"{code} 不是您的下级经销商" in answer, answer
+    assert "上级经销商：P0001" in texts(await w.say("200", "我的上级是谁"))      # who it is: the profile
+    # the parent with its sub-dealers: "下面几家店最近进了多少货", "给A0001补10台DH20"
+    sub_order = await w.order(d["A"], [("F300", 2)])
+    assert sub_order.number in texts(await w.say("100", "下面几家店最近进了多少货"))
+    cart = texts(await w.say("100", "给A0001补10台DH20"))
+    assert "客户：A0001" in cart and "DH20）10台" in cart
