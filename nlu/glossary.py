@@ -117,4 +117,12 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "quiet": ("静音",), "silent": ("静音",), "heating": ("加热",), "visual": ("可视",), "electric": ("电动",),
     "manual": ("手动",), "cordless": ("无线",), "wireless": ("无线",), "long": ("长",), "short": ("短",),
     "thick": ("厚",), "thin": ("薄",), "high": ("高",), "low": ("低",), "layer": ("层",),
+    # flavours and contents
+    "original": ("原味",), "plain": ("原味", "原"), "classic": ("经典", "原味"), "strawberry": ("草莓",),
+    "tomato": ("番茄",), "cucumber": ("黄瓜",), "bbq": ("烧烤",), "barbecue": ("烧烤",), "lemon": ("柠檬",),
+    "lime": ("青柠",), "apple": ("苹果",), "peach": ("桃",), "mango": ("芒果",), "grape": ("葡萄",),
+    "chocolate": ("巧克力",), "choc": ("巧克力",), "vanilla": ("香草",), "milk": ("牛奶", "奶"), "spicy": ("香辣", "辣"),
+    "cumin": ("孜然",), "beef": ("牛肉",), "chicken": ("鸡肉",), "fish": ("鱼",), "pork": ("猪肉",),
+    "sugarfree": ("无糖",), "diet": ("无糖",), "salted": ("盐",), "jasmine": ("茉莉",), "oolong": ("乌龙",),
+    "latte": ("拿铁",), "americano": ("美式",),
 }

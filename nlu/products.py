@@ -115,7 +115,7 @@ _SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g
                             r"([\u4e00-\u9fff]{2,6})")
 # a number alone that may be a size ("炒锅32的", "保温杯 500 粉"): not one of a run of numbers ("225 55 17", "24 26")
 _BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d])\d\s)(?<!\d[/x*])(?:\d{1,2}\.\d{1,2}|\d{2,4})"
-                          rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())})|\s+[a-z]{{3,}})"
+                          rf"(?=\s?[\u4e00-\u9fff]|\s+\d+\s?(?:{'|'.join(u for u in UNITS if not u.isascii())})|\s+[a-z]{{3,}}|\s?[x*]\s?\d)"
                           r"(?!\s?(?:公斤|斤|毫升|升|克|寸|瓦|伏|安|匹))")
 # "不粘30/32/34各6口": numbers of some of the names in a list before 各, one line each
 _NUMBER_LIST = re.compile(r"(?<![\d.])\d{1,4}(?:\s?[/、,，和]\s?\d{1,4})+(?=\s?的?\s?各)")
@@ -277,7 +277,8 @@ class ProductIndex:
                 for v in _variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
-            if rest and head.isalpha() and re.search(r"\d", rest) and len(_compact(rest)) >= 3:
+            if rest and head.isalpha() and re.search(r"\d", rest) and len(_compact(rest)) >= 3 \
+                    and not (rest.isdigit() and _sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size
                 for v in _variants(rest):
                     add(v, e.sku, Strength.NAME)
             add(name, e.sku, Strength.EXACT)
@@ -577,7 +578,8 @@ class ProductIndex:
         tail_at = start + usable[0].end()
         tail = text[tail_at:min(nxt, tail_at + 10)]
         tail = re.split(r"[。；;！!？?\n]|还有|另外|然后|再来|再要", tail)[0]
-        if not tail.strip(" ,，") or QUANTITY.search(tail.replace("的", "")) and not _VARIANT_SIZE.search(tail):
+        if not tail.strip(" ,，") or QUANTITY.search(tail.replace("的", "")) and not _VARIANT_SIZE.search(tail) \
+                and not re.match(r"[\s,，]*(?:要|是)?\d{2,4}(?:\.\d+)?\s?的", tail):      # "来20箱 500的"
             return None
         found = self._words_telling(tail, tail_at, picked, text)
         if not found:
@@ -1045,7 +1047,7 @@ class ProductIndex:
             if any(t.start < m.end() and m.start() < t.end for t in taken):
                 continue
             owners = [sku for sku in self.entries if re.fullmatch(rf"[a-z]+-?{m.group(1)}", sku.lower())]
-            if len(owners) == 1:
+            if len(owners) == 1 and _sizes_of(self.entries.values()).get(m.group(1), 0) <= 1:   # "500的": a size
                 out.append(Mention(m.start(), m.end(), (owners[0],), Strength.NAME, m.group(1)))
         return out
 
@@ -1366,6 +1368,21 @@ def _english_word(word: str) -> str:
 
 _EN_NOT_A_KIND = {"the", "and", "for", "with", "per", "new", "one", "type", "size", "pro", "plus", "max", "mini", "inch",
                   "litre", "liter", "ltr", "pcs", "piece", "kit", *(u for u in UNITS if u.isascii())}
+
+
+def _sizes_of(catalogue: Iterable[CatalogueEntry]) -> dict[str, int]:
+    """How many products have each number in their names outside a code ("500" of 冰红茶500ml and 绿茶500ml: 2;
+    not the "300" of "AP300滤网")."""
+    return _sizes_cached(_catalogue_key(catalogue))
+
+
+@lru_cache(maxsize=8)
+def _sizes_cached(key: tuple[tuple[str, str, tuple[str, ...], str], ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, name, _, _ in key:
+        for n in set(re.findall(r"(?<![\d.a-z])\d+(?![\d.])", normalize(name))):
+            counts[n] = counts.get(n, 0) + 1
+    return counts
 
 
 def _english_kinds(catalogue: Iterable[CatalogueEntry]) -> dict[str, set[str]]:

@@ -1,0 +1,45 @@
+"""Numbers that are sizes, not counts or codes: a size many products share is no product's code even where one
+product's SKU ends with it; a size said after the count; a size glued to "*18".
+
+A catalogue of its own (drinks), so these rules are tested apart from any labelled set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="RT-500", name="冰柠红茶500ml", aliases=["柠檬红茶500ml"], unit="箱", category="茶饮"),
+    CatalogueEntry(sku="RT-1L", name="冰柠红茶1L", aliases=["柠檬红茶1L"], unit="箱", category="茶饮"),
+    CatalogueEntry(sku="GT-500", name="茉香绿茶500ml", aliases=["绿茶500ml"], unit="箱", category="茶饮"),
+    CatalogueEntry(sku="GT-1L", name="茉香绿茶1L", aliases=["绿茶1L"], unit="箱", category="茶饮"),
+    CatalogueEntry(sku="PW-500", name="动力能量饮料500ml", aliases=["能量饮料大瓶"], unit="箱", category="功能饮料"),
+    CatalogueEntry(sku="BS-200", name="全麦饼干200g", aliases=["全麦饼干小盒"], unit="盒", category="饼干"),
+    CatalogueEntry(sku="BS-400", name="全麦饼干400g", aliases=["全麦饼干大盒"], unit="盒", category="饼干"),
+]
+PARSER = OfflineParser()
+
+
+def items(text: str) -> dict[str, int]:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    return {i.sku: i.qty for i in result.slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("冰柠红茶来20箱 500的", {"RT-500": 20}),
+    ("全麦饼干12盒 400的", {"BS-400": 12}),
+    ("绿茶500*18", {"GT-500": 18}),
+    ("绿茶1L x6", {"GT-1L": 6}),
+])
+def test_a_size_many_products_share_tells_the_variant_and_is_never_a_count(text: str,
+                                                                           expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+def test_a_size_that_ends_one_products_code_does_not_name_that_product() -> None:
+    assert items("500的来10箱") == {}
