@@ -34,6 +34,10 @@ router = Router(name=__name__)
 SUSPEND, REINSTATE = "s", "r"
 
 i18n.register({
+    "standing.not_allowed": ("您没有权限暂停或恢复经销商：这由渠道经理或管理员办理（后台经销商资料，或在聊天中输入"
+                             "“暂停 D0005 经销资格 原因：…”）。",
+                             "You may not suspend or reinstate dealers: channel managers and admins do (the admin dealer "
+                             "form, or \"suspend D0005 reason: ...\" in chat)."),
     "standing.none": ("没有找到经销商“{q}”。", "No dealer matches \"{q}\"."),
     "standing.pick": ("有多家经销商符合“{q}”，请选择：", "Several dealers match \"{q}\"; choose one:"),
     "standing.ask_reason": ("请输入暂停 {dealer} 经销资格的原因（会告知经销商；发送“取消”放弃）：",
@@ -67,6 +71,15 @@ _REASON = r"(?:\s*[，,；;。]?\s*(?:原因|理由|因为|reason|because)\s*[:�
 _SUSPEND = re.compile(rf"^\s*(?:暂停|冻结|停止|suspend)\s*{_WHO}{_REASON}\s*[。.!！]?\s*$", re.IGNORECASE)
 _REINSTATE = re.compile(rf"^\s*(?:恢复|解除暂停|取消暂停|重新启用|reinstate|unsuspend)\s*{_WHO}\s*[。.!！]?\s*$",
                         re.IGNORECASE)
+# the dealer first: "把D0005停了，欠款太多", "D0005 暂停合作", "D0005 恢复合作", "把南京优品的经销资格恢复了"
+# (a name only with 把 or with what is suspended, so "推送暂停" or "今天暂停" are not read as a dealer)
+_WHO_FIRST = r"^\s*(?:把?\s*(?P<code>[A-Za-z]{1,4}-?\d{3,8})(?![0-9])|" \
+             rf"(?=把|.*{_WHAT})把?\s*(?P<name>[^\s，,；;:：]{{2,40}}?))\s*(?:的)?\s*{_WHAT}?\s*(?:给)?\s*"
+_SUSPEND_LATE = re.compile(_WHO_FIRST + rf"(?:暂停|停了|停掉|停止|冻结)(?:了|掉)?\s*{_WHAT}?"
+                           r"(?:\s*[，,；;。]\s*(?:(?:原因|理由|因为)\s*[:：]?\s*)?(?P<reason>.+?))?\s*[。.!！]?\s*$",
+                           re.IGNORECASE)
+_REINSTATE_LATE = re.compile(_WHO_FIRST + rf"(?:恢复|解除暂停|重新启用)(?:了)?\s*{_WHAT}?\s*[。.!！]?\s*$",
+                             re.IGNORECASE)
 
 
 def _label(d: Dealer) -> str:
@@ -87,23 +100,26 @@ async def _find(ctx: Ctx, who: str) -> list[Dealer]:
 
 
 @router.staff_pattern(_SUSPEND.pattern)
+@router.staff_pattern(_SUSPEND_LATE.pattern)
 async def suspend_typed(ctx: Ctx) -> list[Reply]:
-    match = _SUSPEND.match(ctx.inbound.text)
+    match = _SUSPEND.match(ctx.inbound.text) or _SUSPEND_LATE.match(ctx.inbound.text)
     if match is None:
         return [Reply(text=ctx.t("standing.none", q=ctx.inbound.text[:40]))]
     return await _start(ctx, match["code"] or match["name"], SUSPEND, (match["reason"] or "").strip())
 
 
 @router.staff_pattern(_REINSTATE.pattern)
+@router.staff_pattern(_REINSTATE_LATE.pattern)
 async def reinstate_typed(ctx: Ctx) -> list[Reply]:
-    match = _REINSTATE.match(ctx.inbound.text)
+    match = _REINSTATE.match(ctx.inbound.text) or _REINSTATE_LATE.match(ctx.inbound.text)
     if match is None:
         return [Reply(text=ctx.t("standing.none", q=ctx.inbound.text[:40]))]
     return await _start(ctx, match["code"] or match["name"], REINSTATE, "")
 
 
 async def _start(ctx: Ctx, who: str, action: str, reason: str) -> list[Reply]:
-    require(ctx.actor, Permission.DEALER_REVIEW)      # refused before anything is asked
+    if Permission.DEALER_REVIEW not in ctx.actor.permissions:      # refused before anything is asked
+        return [Reply(text=ctx.t("standing.not_allowed"))]
     found = await _find(ctx, who)
     if not found:
         return [Reply(text=ctx.t("standing.none", q=who[:40]))]
@@ -164,8 +180,13 @@ async def reason_typed(ctx: Ctx) -> list[Reply]:
 
 @router.state("standing.confirm", "standing.pick")
 async def confirm_waiting(ctx: Ctx) -> list[Reply]:
-    """Typing while the card waits: the card's buttons decide; anything else leaves it."""
+    """Typing while the card waits: another suspension or reinstatement starts over; anything else leaves it."""
     ctx.idle()
+    text = ctx.inbound.text if ctx.inbound.kind == InboundKind.TEXT else ""
+    if _SUSPEND.match(text) or _SUSPEND_LATE.match(text):
+        return await suspend_typed(ctx)
+    if _REINSTATE.match(text) or _REINSTATE_LATE.match(text):
+        return await reinstate_typed(ctx)
     return [Reply(text=ctx.t("standing.dropped"), buttons=[[menu_button(ctx)]])]
 
 

@@ -243,3 +243,17 @@ async def test_words_about_a_parent_or_another_dealers_code_never_answer_with_th
     assert sub_order.number in texts(await w.say("100", "下面几家店最近进了多少货"))
     cart = texts(await w.say("100", "给A0001补10台DH20"))
     assert "客户：A0001" in cart and "DH20）10台" in cart
+
+
+async def test_staff_suspend_in_their_own_words_and_others_are_told_who_may() -> None:
+    w, d = await _world()
+    card = await w.say("900", "把A0001停了，欠款太多")
+    assert "确认暂停 A0001" in texts(card) and "原因：欠款太多" in texts(card)
+    assert "已取消" in texts(await w.press("900", buttons(card)["❌ 取消"]))
+    assert (await w.uow.dealers.get(d["A"].id)).status == DealerStatus.ACTIVE      # type: ignore[union-attr]
+    english = texts(await w.say("900", "suspend A0001 reason: overdue payments"))
+    assert "Suspend A0001" in english and "Reason: overdue payments" in english
+    assert "确认暂停 A0001" in texts(await w.say("900", "苏州安居暂停合作，原因：拖欠货款"))
+    assert "渠道经理或管理员" in texts(await w.say("902", "暂停 A0001 经销资格 原因：拖欠货款"))
+    for words in ("推送暂停", "今天暂停"):      # not a dealer: never read as a suspension
+        assert "确认暂停" not in texts(await w.say("900", words)), words
