@@ -34,7 +34,7 @@ from typing import Any
 from core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from core.money import fmt_cny
 from core.onboarding import ordering_block_reason
-from core.order_flow import approval_reason_text, status_label
+from core.order_flow import PARENT_PENDING, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.pricing import Quote
 from core.products import Product, line_limit, to_product_units
@@ -163,6 +163,8 @@ i18n.register({
                               "This order was already submitted; no second order was placed: {number} ({status})"),
     "order.needs_approval": ("⚠️ {reasons}。审批结果会通知您。", "⚠️ This order {reasons}. You will be told the decision."),
     "order.wait_review": ("订单将由厂家审核，结果会通知您。", "The maker will review the order; you will be told."),
+    "order.wait_parent": ("订单将先由上级经销商审批，再由厂家审核，结果会通知您。",
+                          "Your parent dealer approves the order first, then the maker reviews it; you will be told."),
     "order.not_understood": ("没认出要订的产品。请按“产品 数量”输入，例如：AP300 20台；或按分类选择。",
                              "I could not find a product in that. Type \"product quantity\", e.g. AP300 x20, "
                              "or choose by category."),
@@ -1155,7 +1157,9 @@ def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Re
         if order.needs_approval:
             reasons = "；".join(approval_reason_text(r, ctx.lang) for r in order.approval_reasons)
             lines.append(ctx.t("order.needs_approval", reasons=reasons))
-        elif order.status == OrderStatus.SUBMITTED:
+        if order.parent_approval == PARENT_PENDING:     # Dealer.approves_sub_orders of its parent
+            lines.append(ctx.t("order.wait_parent"))
+        elif not order.needs_approval and order.status == OrderStatus.SUBMITTED:
             lines.append(ctx.t("order.wait_review"))
     rows = [[Button(ctx.t("order.btn.detail"), payload("orders.detail", order.number)),
              Button(ctx.t("order.btn.menu"), payload("menu"))]]

@@ -116,6 +116,8 @@ async def test_the_parent_orders_on_behalf_of_its_sub_dealer_in_chat() -> None:
 async def test_a_parent_that_approves_its_sub_dealers_orders_decides_first_in_chat() -> None:
     w, d = await _world()
     d["P"].approves_sub_orders = True
+    summary = await w.say("200", "AP300 来1台")          # the sub-dealer is told who decides first
+    assert "先由上级经销商审批" in texts(await w.press("200", buttons(summary)["✅ 确认下单"]))
     order = await w.order(d["A"], [("AP300", 2)])
     assert order.parent_approval == "pending"
     with pytest.raises(BusinessRuleViolation):       # the maker does not approve before the parent
