@@ -454,6 +454,10 @@ def _is_cjk(s: str) -> bool:
     return bool(re.search(r"[\u4e00-\u9fff]", s))
 
 
+# a count with its unit right before a number said with 的 ("来100根 50的"): that number is the size
+_COUNTED_BEFORE = re.compile(rf"(?:{QUANTITY.pattern})[\s,，]*(?:要|是|的是)?[\s]*$")
+
+
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
     prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)]
@@ -476,9 +480,9 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             continue        # "下周一", "星期三", "礼拜六": a day
         if m.group("num") == "one" and re.search(r"\bthe\s+(?:\S+\s+){0,3}$", text[:m.start()]):
             continue        # "the 34cm one", "the black one": which, not how many
-        if not m.group("unit") and m.group("num").isdigit() and len(m.group("num")) >= 3 \
-                and re.match(r"\s?的", text[m.end():]):
-            continue        # "配两个800的": a model or size said with 的, not a count
+        if not m.group("unit") and m.group("num").isdigit() and re.match(r"\s?的", text[m.end():]) and (
+                len(m.group("num")) >= 3 or _COUNTED_BEFORE.search(text, max(0, m.start() - 12), m.start())):
+            continue        # "配两个800的", "软管来100根 50的": a model or size said with 的, not a count
         if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():
             continue        # a phone number, an account: no count is written that way without a unit
         out.append(parse_quantity(m))

@@ -43,3 +43,13 @@ def test_a_size_many_products_share_tells_the_variant_and_is_never_a_count(text:
 
 def test_a_size_that_ends_one_products_code_does_not_name_that_product() -> None:
     assert items("500的来10箱") == {}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("冰柠红茶来20箱 1的", {}),                 # 1 is no size of theirs: nothing is guessed
+    ("绿茶来100箱 500的", {"GT-500": 100}),
+    ("全麦饼干今天走了60盒 200的", {"BS-200": 60}),
+])
+def test_a_number_said_with_de_after_a_count_is_the_size_not_a_second_count(text: str,
+                                                                            expected: dict[str, int]) -> None:
+    assert items(text) == expected
