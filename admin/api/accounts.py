@@ -24,13 +24,14 @@ from admin.api.idempotency import (
 )
 from admin.api.references import dealer_by_code
 from admin.api.schemas import ErrorBody, Money, Page
+from core import authz
 from core.accounts import AccountKind, LedgerEntry, PaymentMethod
 from core.dealers import Dealer
 from core.errors import NotFound, PermissionDenied
 from core.ports import AbstractUnitOfWork
 from core.services import payments
 from core.services.idempotency import run_once
-from core.users import Actor
+from core.users import Actor, Permission
 
 router = APIRouter(tags=["accounts"])
 
@@ -100,10 +101,13 @@ def entry_public(entry: LedgerEntry, code: str, tz: tzinfo) -> LedgerEntryPublic
 
 
 async def _readable_dealer(uow: AbstractUnitOfWork, actor: Actor, code: str) -> Dealer:
-    """The dealer by code; NotFound for an unknown code and for another dealer than the key's (same answer)."""
+    """The dealer by code; NotFound for an unknown code and for a dealer the key may not read the money of (another
+    dealer; a sub-dealer unless the parent's contract opens it: ``core.authz``), the same answer."""
     async with uow:
         dealer = await dealer_by_code(uow, code)
-    if dealer is None or dealer.id is None or (actor.dealer_id is not None and actor.dealer_id != dealer.id):
+        readable = dealer is not None and dealer.id is not None and await authz.may_read_dealer(
+            uow, actor, dealer.id, authz.DealerRecord.ACCOUNTS, all_permission=Permission.ACCOUNT_READ_ALL)
+    if dealer is None or dealer.id is None or not readable:
         raise NotFound(zh=f"未找到经销商 {code}", en=f"Dealer {code} not found", what=code)
     return dealer
 

@@ -105,3 +105,22 @@ async def test_api_hierarchy_cell(web: Web, route: tuple[str, str], caller: str)
         assert marker not in response.text, f"{marker} leaked to the {caller}'s key"
     if expected == FILTERED:
         assert all(item.get("code", item.get("dealer")) != "D0001" for item in body["items"]), body
+
+
+async def test_a_parent_whose_contract_opens_its_sub_dealers_money_reads_it(web: Web) -> None:
+    """Dealer.sub_accounts_visible (the admin dealer form's 可查看下级资金账户): the parent's key then reads D0001's
+    balances and ledger; a sibling's key still does not."""
+    own, _other = await _seed(web)
+    keys = await _family(web, own)
+    async with web.uow() as uow:
+        parent = await uow.dealers.get(keys[PARENT])
+        assert parent is not None
+        parent.sub_accounts_visible = True
+        await uow.commit()
+    key = bearer(await api_key(web, *API_SCOPES, dealer_id=keys[PARENT]))
+    balances = await web.client.get("/api/v1/dealers/D0001/balances", headers=key)
+    assert balances.status_code == 200 and balances.json()["dealer"] == "D0001", balances.text
+    ledger = await web.client.get("/api/v1/dealers/D0001/ledger", headers=key)
+    assert ledger.status_code == 200 and ledger.json()["items"], ledger.text
+    sibling = bearer(await api_key(web, *API_SCOPES, dealer_id=keys[SIBLING]))
+    assert (await web.client.get("/api/v1/dealers/D0001/balances", headers=sibling)).status_code == 404
