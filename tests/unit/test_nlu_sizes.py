@@ -21,6 +21,8 @@ CATALOGUE = [
     CatalogueEntry(sku="PW-500", name="动力能量饮料500ml", aliases=["能量饮料大瓶"], unit="箱", category="功能饮料"),
     CatalogueEntry(sku="BS-200", name="全麦饼干200g", aliases=["全麦饼干小盒"], unit="盒", category="饼干"),
     CatalogueEntry(sku="BS-400", name="全麦饼干400g", aliases=["全麦饼干大盒"], unit="盒", category="饼干"),
+    CatalogueEntry(sku="HO-40", name="编织软管40cm", aliases=["40公分软管"], unit="根", category="软管"),
+    CatalogueEntry(sku="HO-50", name="编织软管50cm", aliases=["50公分软管"], unit="根", category="软管"),
 ]
 PARSER = OfflineParser()
 
@@ -49,6 +51,8 @@ def test_a_size_that_ends_one_products_code_does_not_name_that_product() -> None
     ("冰柠红茶来20箱 1的", {}),                 # 1 is no size of theirs: nothing is guessed
     ("绿茶来100箱 500的", {"GT-500": 100}),
     ("全麦饼干今天走了60盒 200的", {"BS-200": 60}),
+    ("软管来100根 50的", {"HO-50": 100}),
+    ("软管今天走了60根 40的", {"HO-40": 60}),
 ])
 def test_a_number_said_with_de_after_a_count_is_the_size_not_a_second_count(text: str,
                                                                             expected: dict[str, int]) -> None:
