@@ -27,7 +27,7 @@ from typing import Any
 from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.auditing import record, snapshot
-from core.authz import require
+from core.authz import dealer_family, require
 from core.clock import Clock
 from core.contract_rules import TargetExecution
 from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_label, scope_name
@@ -412,8 +412,8 @@ def _state(t: TargetExecution, paid: Paid, today: date) -> str:
 async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock) -> RebateStatement:
     """Per target of the dealer's contracts (the latest signed version of each): earned so far, settled,
     awaiting approval; settlements of targets no contract version has any more; the account balance."""
-    _require_reader(actor, dealer_id)
     async with uow:
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
         contracts = await uow.contracts.list(dealer_id=dealer_id, status__in=[
             ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED], order_by="version")
         settlements = await uow.rebate_settlements.list(dealer_id=dealer_id, order_by="id")

@@ -25,7 +25,7 @@ from typing import Any
 from core import notify
 from core.accounts import AccountKind, EntryKind, LedgerEntry, Statement, StatementStatus
 from core.auditing import record, snapshot
-from core.authz import require
+from core.authz import dealer_family, require
 from core.clock import Clock
 from core.dealers import Dealer, DealerStatus
 from core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -159,7 +159,7 @@ async def get_statement_by_id(uow: AbstractUnitOfWork, actor: Actor, statement_i
         if statement is None:
             raise _statement_not_found(statement_id)
         try:
-            _require_reader(actor, statement.dealer_id)
+            _require_reader(actor, statement.dealer_id, await dealer_family(uow, actor))
         except NotFound:
             raise _statement_not_found(statement_id) from None
         return statement

@@ -259,3 +259,32 @@ async def test_staff_suspend_in_their_own_words_and_others_are_told_who_may() ->
     assert "渠道经理或管理员" in texts(await w.say("902", "暂停 A0001 经销资格 原因：拖欠货款"))
     for words in ("推送暂停", "今天暂停"):      # not a dealer: never read as a suspension
         assert "确认暂停" not in texts(await w.say("900", words)), words
+
+
+async def test_statements_and_rebates_follow_the_same_money_rule() -> None:
+    from datetime import date
+
+    from core.accounts import Statement, StatementStatus
+    from core.money import ZERO
+    from core.services.rebates import rebate_statement
+    from core.services.statements import get_statement_by_id
+
+    w, d = await _world()
+    statement = await w.uow.statements.add(Statement(
+        dealer_id=d["A"].id or 0, period="2026-10", period_start=date(2026, 10, 1), period_end=date(2026, 10, 31),
+        opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO, rebates_total=ZERO, closing_balance=ZERO,
+        status=StatementStatus.ISSUED))
+    await w.uow.commit()
+    parent = dealer_user(d["P"].id or 0)
+    with pytest.raises(NotFound):
+        await get_statement_by_id(w.uow, parent, statement.id or 0)
+    with pytest.raises(NotFound):
+        await rebate_statement(w.uow, parent, d["A"].id or 0, w.clock)
+    stored = await w.uow.dealers.get(d["P"].id)
+    assert stored is not None
+    stored.sub_accounts_visible = True
+    await w.uow.commit()
+    assert (await get_statement_by_id(w.uow, parent, statement.id or 0)).dealer_id == d["A"].id
+    await rebate_statement(w.uow, parent, d["A"].id or 0, w.clock)
+    with pytest.raises(NotFound):      # a sibling never
+        await get_statement_by_id(w.uow, dealer_user(d["B"].id or 0), statement.id or 0)
