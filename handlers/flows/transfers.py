@@ -322,6 +322,8 @@ async def nearby_replies(ctx: Ctx, sku: str, *, short_of: Sequence[StockAvailabi
     if not _is_stock_dealer(ctx):
         return [], []
     if short_of is not None:
+        if short_of and all(r.level == Availability.AMPLE for r in short_of):
+            return [], []                   # ample everywhere: no lookups on the busiest question
         assert ctx.actor.dealer_id is not None
         async with ctx.uow() as uow:
             me = await uow.dealers.get(ctx.actor.dealer_id)
