@@ -241,6 +241,19 @@ async def transfer_words(ctx: Ctx) -> list[Reply] | None:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+@router.text_hook_anywhere
+async def transfer_status_anywhere(ctx: Ctx) -> list[Reply] | None:
+    """"我的调拨" / a DB- number typed with a cart or a form open: answered without leaving it (only reads)."""
+    if not ctx.bound or not ctx.dialog.state:
+        return None
+    said = parse_transfer(ctx.inbound.text)
+    if said is None or said.kind != "status":
+        return None
+    if said.number:
+        return [await _card(ctx, await get_transfer(ctx.uow(), ctx.actor, said.number))]
+    return await transfers_list(ctx)
+
+
 async def _end(ctx: Ctx, word: str) -> tuple[ThresholdScope, int, str] | None:
     """A warehouse (code, name, city, province or region, with or without 仓) or a dealer code (staff)."""
     key = re.sub(r"(?:仓库|仓|库|warehouse)$", "", word.strip().lower()).strip()

@@ -37,6 +37,10 @@ def figures(w: ChatWorld, a: Dealer, b: Dealer, sku: str = "DH20") -> tuple[int,
     return held.get(a.id, 0), held.get(b.id, 0), sum(r.on_hand for r in w.uow.stock.rows if r.sku == sku)  # type: ignore[arg-type]
 
 
+def transfer_number(w: ChatWorld) -> str:
+    return w.uow.transfers.rows[0].number
+
+
 def status(w: ChatWorld) -> TransferStatus:
     return w.uow.transfers.rows[0].status
 
@@ -100,6 +104,12 @@ async def test_share_ask_approve_ship_receive_journey_keeps_the_figures_in_step(
     assert [e.action for e in w.uow.audit.rows if e.entity == "transfer"] == [
         "transfer.create", "transfer.approve", "transfer.ship", "transfer.receive"]
     assert "已接收" in texts(await w.say(A_CHAT, "我的调拨"))
+    # asked with a cart open: answered, and the cart is still there
+    await w.say(B_CHAT, "AP300 来两台")
+    cart_state = w.uow.dialogs.rows[[d.chat_id for d in w.uow.dialogs.rows].index(B_CHAT)].state
+    assert cart_state.startswith("order")
+    assert transfer_number(w) in texts(await w.say(B_CHAT, "我的调拨"))
+    assert w.uow.dialogs.rows[[d.chat_id for d in w.uow.dialogs.rows].index(B_CHAT)].state == cart_state
 
 
 async def test_a_dealer_of_another_region_sees_nothing_and_cannot_touch_the_transfer() -> None:
