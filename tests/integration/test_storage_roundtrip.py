@@ -198,7 +198,7 @@ def build(name: str, w: World) -> Any:
         "stock": lambda: StockLevel(warehouse_id=w.warehouse, sku="KJ-500", on_hand=120, reserved=7, updated_at=T0),
         "dealer_stock": lambda: DealerStock(dealer_id=w.dealer, sku="KJ-500", qty=12, reported_at=T0),
         "thresholds": lambda: StockThreshold(scope=ThresholdScope.DEALER, scope_id=w.dealer, sku="KJ-500",
-                                             low=5, high=50),
+                                             low=5, high=50, safety=2, source="dealer"),
         "transfers": lambda: Transfer(
             number="DB-20261126-0001", from_scope=ThresholdScope.WAREHOUSE, from_id=w.warehouse,
             to_scope=ThresholdScope.DEALER, to_id=w.dealer,
