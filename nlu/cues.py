@@ -56,6 +56,8 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "不转", "失灵", "开不了机", "开机", "不制冷", "不停", "师傅", "上门", "异味", "出水", "一直响", "怪味", "不启动",
         "传感器", "显示屏", "遥控器", "水箱", "指示灯", "error", "repair", "broken", "not working", "leak", "noise",
         "won't turn on", "not draining", "draining", "stopped working", "service", "after-sales", "after sales",
+        "提.{0,2}个?售后", "开.{0,6}(?:工单|售后单|维修单)", "提.{0,4}工单", "申请售后", "约.{0,4}(?:维修|上门|师傅)",
+        "open a (?:ticket|case|repair)", "file a (?:ticket|claim|repair)", "new (?:ticket|repair)",
         "客户家", "客户反映", "客户说", "客户投诉", "compressor", "不出雾", "嗡嗡", "连不上", "漏气", "跳闸", "烧了",
         "冒烟", "卡住", "报错", "死机", "没声音", "抖", "鼓包", "起鼓", "掉色", "开裂", "生锈", "不灵", "不好使", "坏掉",
         "用不了", "没法用", "响声", "有声音", "闪", "不通电", "打不着", "失效", "换一个", "换个新", "上门修", "检修",
@@ -68,6 +70,7 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "defect", "defective", "damaged", "arrived", "don't fit", "packaging", "dead pixel", "好几个客户", "几个客户",
         "多个客户", "都反映", "都说", "都有", "第.{1,3}[台个条箱件]了", "又一[台个条箱件]", "又坏", "整批", "一批", "这一箱",
         "整箱", "外箱", "到货就", "到货时", "收货", "一到就", "刚到", "好几[台个条箱件]", "多[台个条]", "都是这样", "同样的问题",
+        "report a quality", "quality (?:problem|issue|complaint)", "反馈.{0,4}质量", "质量问题.{0,4}反馈",
         "several customers", "multiple", "whole batch", "shipment", "lot", "another one", "all of them", "many units",
     ),
     Intent.REPORT_SALES: (

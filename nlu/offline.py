@@ -181,6 +181,14 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+# asking for a ticket to be opened, not about one already open
+_NEW_TICKET = re.compile(r"(?:开|提|报|申请|建|新建|约|登记)(?![的嘅过了])(?:一?个|一下)?.{0,4}(?:工单|售后|维修|报修|质量问题)|"
+                         r"\b(?:open|file|raise|log|create|report) (?:a|an|new) .{0,16}(?:ticket|case|claim|problem|issue)")
+_TICKET_PROGRESS = re.compile(r"进度|怎么样|咋样|点样|搞成点|到哪|结果|处理得|处理了|回复|有没有人|没人管|没动静|啥情况|"
+                              r"status|update|progress|follow")
+_QUALITY = re.compile(r"质量|批|quality|batch")
+
+
 def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
     """The classifier's ranking, overruled where a rule is clearer."""
     intent, confidence = ranked[0]
@@ -203,6 +211,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
             if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \
+            and not _TICKET_PROGRESS.search(text):      # "想开个维修单", "report a quality issue": a new one
+        return (Intent.QUALITY_FEEDBACK if _QUALITY.search(text) else Intent.AFTER_SALES), max(confidence, 0.7)
     if a.items.items and intent in (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ):
         return Intent.PLACE_ORDER, max(confidence, 0.8)
     # a change of order lines ("改成10台", "数量翻倍", "AP300换成AP500", "need 2 more") is ordering whatever

@@ -229,3 +229,14 @@ def test_the_numbers_of_a_lists_lines_are_no_counts(text: str) -> None:
 
 def test_a_line_that_starts_with_its_count_is_still_counted() -> None:
     assert sorted(items("5 AP300\n3 DH20")) == [("AP300", 5), ("DH20", 3)]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("想开个维修单", Intent.AFTER_SALES),
+    ("帮客户申请售后", Intent.AFTER_SALES),
+    ("please open a repair ticket for my customer", Intent.AFTER_SALES),
+    ("I want to report a quality issue", Intent.QUALITY_FEEDBACK),
+    ("我的工单处理得怎么样了", Intent.TICKET_STATUS),
+])
+def test_asking_for_a_new_ticket_is_not_asking_about_one(text: str, intent: Intent) -> None:
+    assert parse(text).intent == intent
