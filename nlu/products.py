@@ -122,6 +122,9 @@ _NUMBER_LIST = re.compile(r"(?<![\d.])\d{1,4}(?:\s?[/、,，和]\s?\d{1,4})+(?=\
 # a correction of the product just said: the words after it tell which product was meant
 _CORRECTED = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
                         r"oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*")
+# one product of a line changed for another of its kind, named by the words that tell them apart
+_SWAPPED = re.compile(r"(?:换成|换为|改成|改为|换|\b(?:change|switch|swap)(?: it| them)? (?:to|for)|\bmake (?:it|them))"
+                      r"\s*(?:是|要|成)?\s*")
 # between two words of several products read together: nothing, 的, a space, one short word ("2.5平方的线红色")
 _JOINED = re.compile(r"[\s的]*(?:[\u4e00-\u9fff](?<![来要订拿配补整和跟与及或也还再]))?[\s的]*")
 _VARIANT_FILLER = frozenset({"号", "味", "装", "款", "型", "色", "那个", "这个", "要", "来", "的"})
@@ -617,12 +620,16 @@ class ProductIndex:
         line, a correction word and words that tell another product of its kind apart (no product named) name
         that product: the one the words leave that shares most of the first one's other words."""
         out = list(mentions)
-        for c in _CORRECTED.finditer(text):
+        marks = sorted([*_CORRECTED.finditer(text), *_SWAPPED.finditer(text)], key=lambda c: c.start())
+        for c in marks:
             before = [m for m in out if m.end <= c.start() and m.sku]
             if not before:
                 continue
             anchor = before[-1]
-            if not QUANTITY.search(text, anchor.end, c.start()):
+            if c.re is _SWAPPED:          # "白桃气泡水换成青柠的 8箱", "change stainless floor drain to brass"
+                if len(text[anchor.end:c.start()].strip(" 的")) > 0:
+                    continue
+            elif not QUANTITY.search(text, anchor.end, c.start()):
                 continue                  # "64二铵颜色不对": no line was said, nothing to correct
             said = next((m for m in out if c.end() <= m.start < c.end() + 2), None)
             if said is not None:          # "双开金色20个 写错了 是灰色": a word of several products, of the kind

@@ -63,3 +63,15 @@ def test_one_character_after_an_ordering_verb_tells_the_variant() -> None:
 
 def test_the_word_of_an_alias_written_with_a_bare_size_names_its_product() -> None:
     assert items("24的珐琅锅2口") == {"SP-24E": 2}
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    ("26cm不锈钢平底锅换成铸铁的 6口", {"PN-26C": 6}, ["PN-26S"]),
+    ("1.5L电热水壶 白色 换黑的 4台", {"KE-15B": 4}, ["KE-15W"]),
+    ("pan 26 steel change to cast iron, 6 pcs", {"PN-26C": 6}, ["PN-26S"]),
+])
+def test_one_product_changed_for_another_of_its_kind_named_by_what_tells_them_apart(
+        text: str, expected: dict[str, int], removed: list[str]) -> None:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert result.slots.removed == removed
