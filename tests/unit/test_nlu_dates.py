@@ -45,7 +45,7 @@ def test_dates_resolve_against_today(text: str, expected: date) -> None:
 
 
 @pytest.mark.parametrize("text", ["AP300 20台", "F300 5箱", "SO-20261126-0001", "2月30号", "2026-13-01",
-                                  "你好", "AP300 来二十台"])
+                                  "你好", "AP300 来二十台", "每日坚果7日装来20盒", "30日份的药盒 10个", "15日用量"])
 def test_no_date_where_none_is_written(text: str) -> None:
     assert parse_date(text, TODAY) is None
 
