@@ -46,7 +46,7 @@ _SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
 _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够了|即可|就这么多|for now|is enough|will do)")
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
-_CORRECTED_BEFORE = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|"
+_CORRECTED_BEFORE = re.compile(r"(?:哦不对|哦不是|不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|"
                                r"no wait|oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*$")
 # a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
 _LINE_REF = re.compile(r"(?P<first>前面(?:那个|的|那行)?|上面(?:那个|的)?|第一(?:个|行|项)?|头一个|\bthe first(?: one)?\b)|"
@@ -294,6 +294,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if pending_old is not None and _REPLACE_START.match(before):
             lines.replace(pending_old, m.sku, line_qty.value)
             pending_old = None
+        elif lines.last is not None and lines.last != m.sku and lines.last in result.items \
+                and _CORRECTED_BEFORE.search(text[:m.start]):
+            lines.replace(lines.last, m.sku, line_qty.value)     # "柠檬茶6提，哦不对，是1L的那个，6箱"
         elif _is_set(text, m, line_qty, before):
             lines.set(m.sku, line_qty.value, line_qty.unit)
         else:

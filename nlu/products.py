@@ -120,7 +120,7 @@ _BARE_NUMBER = re.compile(r"(?<![\d.a-z/\-])(?<!(?<![a-z])\d\d\s)(?<!(?<![a-z\d]
 # "不粘30/32/34各6口": numbers of some of the names in a list before 各, one line each
 _NUMBER_LIST = re.compile(r"(?<![\d.])\d{1,4}(?:\s?[/、,，和]\s?\d{1,4})+(?=\s?的?\s?各)")
 # a correction of the product just said: the words after it tell which product was meant
-_CORRECTED = re.compile(r"(?:不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
+_CORRECTED = re.compile(r"(?:哦不对|哦不是|不对不对|不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|\b(?:sorry|i mean|no wait|"
                         r"oops)\b)[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为)?\s*")
 # one product of a line changed for another of its kind, named by the words that tell them apart
 _SWAPPED = re.compile(r"(?:换成|换为|改成|改为|换|\b(?:change|switch|swap)(?: it| them)? (?:to|for)|\bmake (?:it|them))"

@@ -75,3 +75,14 @@ def test_one_product_changed_for_another_of_its_kind_named_by_what_tells_them_ap
     result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in result.slots.items} == expected
     assert result.slots.removed == removed
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    ("1.5L电热水壶 白色 6台，哦不对，是黑色的那个，6台", {"KE-15B": 6}, ["KE-15W"]),
+    ("PN-26S 4口 不对 PN-28S 5口", {"PN-28S": 5}, ["PN-26S"]),
+])
+def test_a_correction_naming_another_product_with_its_own_count_replaces_the_line(
+        text: str, expected: dict[str, int], removed: list[str]) -> None:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert result.slots.removed == removed
