@@ -43,6 +43,9 @@ from core.users import Actor
 
 router = APIRouter(prefix="/transfers", tags=["transfers"])
 
+STATUS_PATTERN = rf"^ *({'|'.join(s.value for s in TransferStatus)}) *$"
+"""Documents what the status filter accepts; the check itself stays in the route for its bilingual message."""
+
 TransfersRead = Annotated[Actor, Security(api_actor, scopes=["transfers:read"])]
 TransfersWrite = Annotated[Actor, Security(api_actor, scopes=["transfers:write"])]
 
@@ -153,12 +156,12 @@ async def get_transfers(
     uow_factory: UowFactoryDep,
     paging: Paging,
     status: Annotated[str | None, Query(description="requested | approved | shipped | received | cancelled | "
-                                        "refused")] = None,
+                                        "refused", json_schema_extra={"pattern": STATUS_PATTERN})] = None,
     dealer: Annotated[str | None, Query(min_length=1, max_length=32, description="dealer code: the transfers "
                                         "it is a party to (a dealer's key: always its own)")] = None,
 ) -> Page[TransferPublic]:
     wanted: TransferStatus | None = None
-    if status:
+    if status is not None:
         try:
             wanted = TransferStatus(status.strip().lower())
         except ValueError:

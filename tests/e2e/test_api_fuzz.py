@@ -125,9 +125,10 @@ def _payment_refused_by_rule(case: schemathesis.Case, response: Any) -> bool:
 
 
 def _order_refused_by_rule(case: schemathesis.Case, response: Any) -> bool:
-    """POST /api/v1/orders with a body the schema allows that the order's checks refuse (an unknown product,
-    the MOQ, a delivery day already past, the dealer's documents): 422 without a field ``detail``."""
-    if case.operation.path != "/api/v1/orders" or case.operation.method.upper() != "POST" \
+    """POST /api/v1/orders or /api/v1/transfers with a body the schema allows that the checks on the data refuse
+    (an unknown product, the MOQ, a delivery day already past, the dealer's documents; a transfer from a place to
+    itself, more than the source holds): 422 without a field ``detail``."""
+    if case.operation.path not in ("/api/v1/orders", "/api/v1/transfers") or case.operation.method.upper() != "POST" \
             or response.status_code != 422:
         return False
     return response.json().get("detail") is None
