@@ -46,7 +46,7 @@ _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
 # a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
 # "L2-400", "55B24L") is part of a product's name, never a quantity
-_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a)(?![a-z0-9])"
+_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a)(?![a-z0-9])"
 _NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?!\s?[/\-]\s?\d)(?!\s?[%％])"     # "24%" is a strength
 QUANTITY = re.compile(
     rf"(?:(?<![a-z0-9])(?P<neg>[-−]|负)\s*)?"

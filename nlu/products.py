@@ -102,7 +102,7 @@ _OPPOSITE_CHARS = re.compile("[" + "".join(_OPPOSITE) + "]")
 _TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 _PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
-_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹)"
+_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟)|米|公分|号)"
 _VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
                             r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
 _VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])")

@@ -23,6 +23,8 @@ CATALOGUE = [
     CatalogueEntry(sku="BS-400", name="全麦饼干400g", aliases=["全麦饼干大盒"], unit="盒", category="饼干"),
     CatalogueEntry(sku="HO-40", name="编织软管40cm", aliases=["40公分软管"], unit="根", category="软管"),
     CatalogueEntry(sku="HO-50", name="编织软管50cm", aliases=["50公分软管"], unit="根", category="软管"),
+    CatalogueEntry(sku="BV-15", name="铜球阀DN15", aliases=["4分铜球阀"], unit="个", category="阀门"),
+    CatalogueEntry(sku="BV-20", name="铜球阀DN20", aliases=["6分铜球阀"], unit="个", category="阀门"),
 ]
 PARSER = OfflineParser()
 
@@ -56,4 +58,13 @@ def test_a_size_that_ends_one_products_code_does_not_name_that_product() -> None
 ])
 def test_a_number_said_with_de_after_a_count_is_the_size_not_a_second_count(text: str,
                                                                             expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("铜球阀4分 30个", {"BV-15": 30}),
+    ("铜球阀30个 6分的", {"BV-20": 30}),
+    ("铜球阀6分的整三十个", {"BV-20": 30}),
+])
+def test_a_pipe_size_in_fen_tells_the_variant_and_is_no_count(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
