@@ -43,6 +43,7 @@ router = Router(name=__name__)
 
 MAX_COUNT = 999_999
 MAX_OVERVIEW = 30
+MAX_WANTED = 99_999     # a count said with a stock question, offered as a one-tap order (the cart checks the rest)
 
 i18n.register({
     "stock.menu": ("查库存：直接输入产品名，例如“AP300 有货吗”，或选择：",
@@ -52,6 +53,7 @@ i18n.register({
     "stock.btn.own": ("🏪 我的库存", "🏪 My stock"),
     "stock.btn.count": ("📝 盘点上报", "📝 Report a stocktake"),
     "stock.btn.order": ("🛒 下单", "🛒 Order"),
+    "stock.btn.order_qty": ("🛒 有货就来 {qty}{unit}", "🛒 Order {qty} {unit}"),
     "stock.btn.back": ("⬅️ 库存菜单", "⬅️ Stock menu"),
     "stock.btn.confirm": ("✅ 确认上报", "✅ Confirm"),
     "stock.btn.again": ("✏️ 重新输入", "✏️ Start over"),
@@ -129,8 +131,9 @@ async def product_stock(ctx: Ctx) -> list[Reply]:
     return await availability(ctx, ctx.args[0] if ctx.args else "")
 
 
-async def availability(ctx: Ctx, sku: str) -> list[Reply]:
-    """One product's availability per region: a level for dealers, numbers for staff."""
+async def availability(ctx: Ctx, sku: str, wanted: int | None = None) -> list[Reply]:
+    """One product's availability per region: a level for dealers, numbers for staff. ``wanted``: the count the
+    dealer said it would order if there is stock ("AP500 还有货吗 有的话来3台"), offered as a one-tap order."""
     product: CatalogueEntry | Product | None = ctx.deps.catalogue.by_sku(sku) if sku else None
     if product is None and sku:
         async with ctx.uow() as uow:
@@ -151,7 +154,10 @@ async def availability(ctx: Ctx, sku: str) -> list[Reply]:
     out.extend(nearby)
     buttons = asks + buttons
     if ctx.is_dealer and Permission.ORDER_PLACE_OWN in ctx.actor.permissions:
-        buttons.insert(0, [Button(ctx.t("stock.btn.order"), payload("order.pick", product.sku))])
+        order = Button(ctx.t("stock.btn.order_qty", qty=wanted, unit=product.unit), payload("order.add", product.sku,
+                                                                                          wanted)) \
+            if wanted else Button(ctx.t("stock.btn.order"), payload("order.pick", product.sku))
+        buttons.insert(0, [order])
     return [Reply(text="\n".join(out), buttons=buttons)]
 
 
@@ -183,7 +189,8 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
         return denied
     sku = ctx.parsed.slots.product if ctx.parsed else None
     if sku:
-        return await availability(ctx, sku)
+        said = [i.qty for i in ctx.parsed.slots.items if i.sku == sku] if ctx.parsed else []
+        return await availability(ctx, sku, said[0] if said and 0 < said[0] <= MAX_WANTED else None)
     words = ctx.parsed.slots.unknown_words if ctx.parsed else []
     if words:
         found = suggest_products(words, await chat_catalogue(ctx))

@@ -34,6 +34,18 @@ async def test_dealer_asking_for_a_product_gets_coarse_levels_per_region() -> No
     assert buttons(replies)["🛒 下单"] == "1|order.pick|AP300"
 
 
+async def test_a_count_said_with_the_stock_question_is_offered_as_a_one_tap_order() -> None:
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, "AP300 还有货吗 有的话来3台")
+    shown = texts(replies)
+    assert "华东：充足" in shown                               # the question is answered first
+    offer = buttons(replies)
+    assert offer["🛒 有货就来 3台"] == "1|order.add|AP300|3"
+    assert "已加入" not in shown                                # nothing in the cart before the tap
+    cart = texts(await w.press(DEALER_CHAT, offer["🛒 有货就来 3台"]))
+    assert "AP300" in cart and "×3" in cart
+
+
 async def test_staff_get_exact_numbers() -> None:
     w, _ = await world()
     shown = texts(await w.say(STAFF_CHAT, "AP300 库存"))
