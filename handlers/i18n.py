@@ -36,6 +36,8 @@ register({
     "error.button_stale": ("这个按钮已失效，请重新打开菜单。", "This button has expired. Please open the menu again."),
     "error.too_long": ("消息太长了（最多 {limit} 字），请分几条发送。",
                        "That message is too long (at most {limit} characters). Please split it."),
+    "error.denied_staff": ("{reason}\n这项工作不在您的岗位权限内；/today 看您的待办，/help 看您能做的事。",
+                           "{reason}\nThis is not part of your role; /today shows what waits for you, /help what you can do."),
     "error.flood": ("您发得太快了，请稍等几秒再试。", "You are sending messages too fast; please wait a few seconds."),
     "cancelled": ("已取消。", "Cancelled."),
     "nothing_to_cancel": ("当前没有进行中的操作。", "There is nothing to cancel."),

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from core.dialogs import DialogState, InboundReceipt
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.services.users import identity_actor
-from core.users import Actor
+from core.users import Actor, ActorKind
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx, Deps
@@ -76,6 +76,7 @@ class ConversationService:
         inbound = without_lone_surrogates(inbound)
         lang = self._client_language(inbound)
         receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
+        actor: Actor | None = None
         try:
             if len(inbound.text) > self.deps.max_text_length:
                 if receipt_key and not await self._first_delivery(inbound.channel, receipt_key):
@@ -97,6 +98,10 @@ class ConversationService:
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
             return replies + ctx.outbox
+        except PermissionDenied as exc:
+            if actor is not None and actor.kind == ActorKind.STAFF:     # "/tickets" typed by the order desk
+                return [Reply(text=i18n.t(lang, "error.denied_staff", reason=exc.message(lang)))]
+            return [Reply(text=exc.message(lang))]
         except DomainError as exc:
             return [Reply(text=exc.message(lang))]
         except Exception:

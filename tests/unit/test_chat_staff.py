@@ -22,6 +22,8 @@ from tests.factories import fixed_clock, make_document, make_prospect
 
 DEALER_CHAT, DESK, MANAGER, SERVICE = "100", "201", "202", "301"
 
+STAFF_DENIED = "您没有权限执行此操作\n这项工作不在您的岗位权限内；/today 看您的待办，/help 看您能做的事。"
+
 
 @dataclass
 class Scene:
@@ -381,7 +383,7 @@ async def test_approvals_list_what_this_person_may_decide_with_prompt_buttons() 
     desk = await s.w.press(DESK, payload("staff.approvals"))
     assert s.order.number in texts(desk) and "南京宏达商贸有限公司" not in texts(desk)
     denied = await s.w.press(SERVICE, payload("staff.approvals"))
-    assert texts(denied) == "您没有权限执行此操作"
+    assert texts(denied) == STAFF_DENIED
 
 
 async def test_today_counts_what_each_role_may_see() -> None:
@@ -437,9 +439,9 @@ async def test_a_dealer_forging_staff_buttons_is_refused_and_nothing_changes(act
 async def test_staff_without_the_permission_is_refused() -> None:
     s = await scene()
     replies = await s.w.press(SERVICE, payload("staff.order.approve", s.order.number))
-    assert texts(replies) == "您没有权限执行此操作"
+    assert texts(replies) == STAFF_DENIED          # staff are told where their own work is
     desk = await s.w.press(MANAGER, payload("staff.orders"))
-    assert texts(desk) == "您没有权限执行此操作"
+    assert texts(desk) == STAFF_DENIED
     assert (await stored_order(s.w, s.order.number)).status == OrderStatus.SUBMITTED
 
 
@@ -477,3 +479,11 @@ async def test_english_staff_and_english_dealer_chat_each_get_their_language() -
     await s.w.say(DESK, "JD0001234")
     assert (await s.w.pushed(DEALER_CHAT))[0].text == (
         f"Your order {s.order.number} has shipped: JD Logistics, tracking number JD0001234.")
+
+
+async def test_a_staff_member_refused_in_english_is_told_where_their_work_is() -> None:
+    s = await scene()
+    await s.w.say(SERVICE, "/lang en")
+    replies = await s.w.press(SERVICE, payload("staff.order.approve", s.order.number))
+    assert texts(replies) == ("You are not allowed to do this\nThis is not part of your role; /today shows what waits "
+                              "for you, /help what you can do.")
