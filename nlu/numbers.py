@@ -27,6 +27,12 @@ EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "s
 _EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 EN_NUMBERS.update({"thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
                    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+# "two hundred", "fifteen hundred", "a hundred and fifty": hundreds as said aloud
+_EN_HUNDREDS = {"a": 1, **{w: EN_NUMBERS[w] for w in (*_EN_UNITS, "ten", "eleven", "twelve", "thirteen", "fourteen",
+                                                     "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")}}
+EN_NUMBERS.update({f"{word} hundred": n * 100 for word, n in _EN_HUNDREDS.items()})
+EN_NUMBERS.update({f"{word} hundred and {tens}": n * 100 + EN_NUMBERS[tens] for word, n in _EN_HUNDREDS.items()
+                   for tens in ("ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")})
 EN_NUMBERS.update({f"{tens}{sep}{unit}": EN_NUMBERS[tens] + n
                    for tens in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
                    for n, unit in enumerate(_EN_UNITS, 1) for sep in (" ", "-")})

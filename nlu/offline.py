@@ -187,6 +187,8 @@ _NEW_TICKET = re.compile(r"(?:开|提|报|申请|建|新建|约|登记)(?![的�
 _TICKET_PROGRESS = re.compile(r"进度|怎么样|咋样|点样|搞成点|到哪|结果|处理得|处理了|回复|有没有人|没人管|没动静|啥情况|"
                               r"status|update|progress|follow")
 _QUALITY = re.compile(r"质量|批|quality|batch")
+# a message that begins by reporting figures, not asking for them
+_REPORTING = re.compile(r"(?:帮我|我来|我)?(?:上报|报一下|报个|报下|报告一下|登记|录入|提交|填报)(?!.{0,12}(?:多少|怎么|吗|么|\?))")
 
 
 def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
@@ -211,6 +213,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
             if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
+        return Intent.REPORT_SALES, max(confidence, 0.7)
     if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \
             and not _TICKET_PROGRESS.search(text):      # "想开个维修单", "report a quality issue": a new one
         return (Intent.QUALITY_FEEDBACK if _QUALITY.search(text) else Intent.AFTER_SALES), max(confidence, 0.7)

@@ -240,3 +240,23 @@ def test_a_line_that_starts_with_its_count_is_still_counted() -> None:
 ])
 def test_asking_for_a_new_ticket_is_not_asking_about_one(text: str, intent: Intent) -> None:
     assert parse(text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("fifteen hundred", 1500), ("two hundred", 200), ("a hundred and fifty", 150), ("one hundred", 100),
+])
+def test_english_hundreds_as_said_aloud(text: str, value: int) -> None:
+    assert parse_int(text) == value
+
+
+def test_english_hundreds_in_an_order() -> None:
+    assert sorted(items("one hundred AP300 and two hundred DH20")) == [("AP300", 100), ("DH20", 200)]
+
+
+@pytest.mark.parametrize("text", ["帮我上报一下这周销量", "登记一下本周的sell-out数据"])
+def test_a_message_that_begins_by_reporting_sales_is_a_report(text: str) -> None:
+    assert parse(text).intent == Intent.REPORT_SALES
+
+
+def test_asking_for_the_sales_figures_stays_a_question() -> None:
+    assert parse("这个月我卖了多少台").intent == Intent.SALES_QUERY
