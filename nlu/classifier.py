@@ -4,7 +4,7 @@ Trained at first use from the labelled set bundled in ``nlu/data/train.jsonl`` (
 held-out ``test.jsonl``) and kept for the process (``default_classifier``): training takes well under
 a second, so nothing is pickled and nothing is downloaded.
 
-It reads *masked* text (``nlu.offline.masked``): product names, quantities, order numbers and dates
+It reads *masked* text (``nlu.analysis.masked``): product names, quantities, order numbers and dates
 are replaced by placeholder characters, so "AP300来二十台" and "WP600来两台" look alike and a new
 manufacturer's catalogue needs no retraining. Character n-grams need no word segmentation and cope
 with typos and mixed Chinese/English; word n-grams add the English words.
@@ -21,45 +21,22 @@ reference (tests/unit/test_nlu_classifier_fast.py holds the two equal to 1e-9).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from nlu.analysis import masked, training_index
 from nlu.cues import INTENT_ORDER, cue_hits
-from nlu.schema import Intent
+from nlu.datasets import held_out_texts, read_examples, text_key, training_files
+from nlu.evaluation import read_catalogue_csv
+from nlu.products import ProductIndex
+from nlu.schema import LOW_CONFIDENCE, Intent
 
-LOW_CONFIDENCE = 0.6
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    intent: Intent
-    slots: dict[str, Any]
-
-
-def read_examples(lines: Iterable[str]) -> list[Example]:
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            out.append(Example(text=str(raw["text"]), intent=Intent(raw["intent"]), slots=dict(raw.get("slots") or {})))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {n}: {exc}") from exc
-    return out
-
-
-def bundled_examples(name: str = "train") -> list[Example]:
-    text = resources.files("nlu").joinpath("data", f"{name}.jsonl").read_text("utf-8")
-    return read_examples(text.splitlines())
+__all__ = ["LOW_CONFIDENCE", "IntentClassifier", "default_classifier", "training_texts"]
 
 
 class CueFeatures:
@@ -233,27 +210,8 @@ def default_classifier() -> IntentClassifier:
     return IntentClassifier().fit(texts, intents)
 
 
-def training_files() -> list[tuple[Any, Any]]:
-    """(labelled file, its catalogue) for every set the classifier trains on: the training split with the demo
-    catalogue (``nlu/data/train.jsonl``, catalogue None), and each development set (``nlu/data/dev*/``: a
-    ``*.jsonl`` with the ``catalogue.csv`` of another product line, so the model learns how dealers write, not
-    one catalogue's words). Never the held-out split and never a blind set (``nlu/data/blind*/``)."""
-    data = resources.files("nlu").joinpath("data")
-    out: list[tuple[Any, Any]] = [(data.joinpath("train.jsonl"), None)]
-    for folder in sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("dev")), key=lambda f: f.name):
-        catalogue = folder.joinpath("catalogue.csv")
-        if catalogue.is_file() and folder.joinpath("README.md").is_file():     # a set being written has none yet
-            out += [(part, catalogue) for part in sorted((f for f in folder.iterdir() if f.name.endswith(".jsonl")),
-                                                         key=lambda f: f.name)]
-    return out
-
-
 def training_texts() -> tuple[list[str], list[Intent]]:
     """Every training message (``training_files``) masked against the catalogue it was written for."""
-    from nlu.evaluation import read_catalogue_csv
-    from nlu.offline import masked, training_index
-    from nlu.products import ProductIndex
-
     texts: list[str] = []
     intents: list[Intent] = []
     held = held_out_texts()
@@ -261,33 +219,8 @@ def training_texts() -> tuple[list[str], list[Intent]]:
         index = training_index() if catalogue is None else ProductIndex(
             read_catalogue_csv(catalogue.read_text("utf-8")))
         for e in read_examples(part.read_text("utf-8").splitlines()):
-            if _key(e.text) in held:
+            if text_key(e.text) in held:
                 continue
             texts.append(masked(e.text, index))
             intents.append(e.intent)
     return texts, intents
-
-
-def _key(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-def held_out_texts() -> set[str]:
-    """The messages of the held-out split and the blind set (letters and digits only, lower case): a training
-    message written the same way by another writer ("在吗", "my tickets") is left out of training, so the
-    figures on those sets are on messages the model has not seen."""
-    data = resources.files("nlu").joinpath("data")
-    out: set[str] = set()
-    for held in [data.joinpath("test.jsonl"), *blind_files()]:
-        if held.is_file():
-            out |= {_key(e.text) for e in read_examples(held.read_text("utf-8").splitlines())}
-    return out
-
-
-def blind_files() -> list[Any]:
-    """The labelled files of every blind set (``nlu/data/blind*/``), oldest first."""
-    data = resources.files("nlu").joinpath("data")
-    folders = sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("blind")
-                      and f.joinpath("README.md").is_file()), key=lambda f: f.name)     # written to the end
-    return [part for folder in folders for part in sorted((f for f in folder.iterdir() if f.name.endswith(".jsonl")),
-                                                          key=lambda f: f.name)]

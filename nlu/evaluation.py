@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from nlu.classifier import LOW_CONFIDENCE
-from nlu.schema import CatalogueEntry, Intent, IntentParser, ParseResult
+from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, Intent, IntentParser, ParseResult
 
 SLOT_KEYS = ("items", "order_no", "product")
 

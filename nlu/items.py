@@ -163,12 +163,12 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     negated: set[int] = set()
     for neg in _NEGATION.finditer(text):
         # "火腿肠不要了 辣条加到15箱": a negation right after a product takes that one, not the next
-        before = [i for i, m in enumerate(mentions) if m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])]
+        ahead = [i for i, m in enumerate(mentions) if m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])]
         after = [i for i, m in enumerate(mentions) if m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])]
         # "原来的纯奶15箱不要了": the count between the product and the negation is that line's
         counted = [i for i, m in enumerate(mentions) if m.end <= neg.start()
                    and _NEG_GAP.match(QUANTITY.sub("", text[m.end:neg.start()]))]
-        negated.update(before or after or counted[-1:])
+        negated.update(ahead or after or counted[-1:])
     # X换成Y: the pairs, and the old product is not negated by the replace word
     replaced_by: dict[int, int] = {}
     for i in range(len(mentions) - 1):

@@ -33,9 +33,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from core.faq import FaqEntry
+from nlu.analysis import ORDER_NO
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.faq import FaqAnswer, RetrievalFaqAnswerer
-from nlu.offline import ORDER_NO, OfflineParser
+from nlu.offline import OfflineParser
 from nlu.products import product_index
 from nlu.schema import CatalogueEntry, Intent, OrderItem, ParseResult, Slots
 

@@ -88,8 +88,8 @@ _ENGLISH = frozenset({"a", "an", "he", "you", "can", "me", "die", "men", "long",
 def _vocabulary() -> dict[str, str]:
     """Pinyin (no spaces, no tones) -> the Chinese word most often written with it in the training messages
     (two to four characters, seen at least twice) and in the intent cue words."""
-    from nlu.classifier import read_examples, training_files
     from nlu.cues import CUES
+    from nlu.datasets import read_examples, training_files
     from nlu.faq import _jieba
 
     cut = _jieba().lcut

@@ -441,9 +441,9 @@ class ProductIndex:
             hit = self._narrow(base, word)
             if not hit and re.fullmatch(r"[a-z]{3,}", word):      # "blue", "warm": the Chinese words they stand for
                 hit = {s for w in MODIFIERS.get(word, ()) for s in self._narrow(base, w)}
-            if not hit and (size := re.match(r"\d+(?:\.\d+)?(?=\s?[a-z\u4e00-\u9fff])", word)):
+            if not hit and (number := re.match(r"\d+(?:\.\d+)?(?=\s?[a-z\u4e00-\u9fff])", word)):
                 # "2.5mm" for a wire named 2.5平方: the number of the size, when its unit is written otherwise
-                hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(size.group(0))}(?![\d])", self._labels[s])}
+                hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:
                 out.append((m.start(), m.end(), hit))
         return out
@@ -938,7 +938,7 @@ class ProductIndex:
         chosen = [sku for sku, size in sizes.items() if size == best]
         if len(chosen) != 1:
             return m
-        start, end = (m.start, after.end()) if after is not None else (before.start(), m.end)
+        start, end = (m.start, after.end()) if after is not None else (said.start(), m.end)
         return Mention(start, end, (chosen[0],), Strength.NAME, text[start:end])
 
     def _other_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:

@@ -9,6 +9,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+# an offline prediction under this probability is wrong far more often than one above it (``dms nlu eval``)
+LOW_CONFIDENCE = 0.6
+
 
 class Intent(StrEnum):
     PLACE_ORDER = "place_order"

@@ -23,7 +23,7 @@ echo "==> import-linter (dependency direction)"
 .venv/bin/lint-imports
 echo "==> ruff"
 .venv/bin/ruff check .
-echo "==> mypy (strict for core/)"
+echo "==> mypy (strict for core/ and nlu/)"
 .venv/bin/mypy
 echo "==> pytest"
 if [ $# -gt 0 ]; then

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nlu.classifier import IntentClassifier, bundled_examples, default_classifier
-from nlu.offline import masked, training_index
+from nlu.analysis import masked, training_index
+from nlu.classifier import IntentClassifier, default_classifier
+from nlu.datasets import bundled_examples
 from nlu.schema import Intent
 
 TOLERANCE = 1e-9

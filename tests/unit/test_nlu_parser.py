@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from bot.demo_data import CATALOGUE as DEMO
-from nlu.classifier import read_examples
+from nlu.datasets import read_examples
 from nlu.dates import parse_date
 from nlu.evaluation import MalformedSet, evaluate, read_catalogue_csv, read_set
 from nlu.normalize import normalize
@@ -183,7 +183,9 @@ async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_
 
 
 def test_the_blind_set_and_the_held_out_split_are_never_trained_on() -> None:
-    from nlu.classifier import _key, blind_files, held_out_texts, training_files, training_texts
+    from nlu.classifier import training_texts
+    from nlu.datasets import blind_files, held_out_texts, training_files
+    from nlu.datasets import text_key as _key
 
     data = resources.files("nlu").joinpath("data")
     files = training_files()
