@@ -1,0 +1,588 @@
+"""``nlu.products``, first layer: the keys of a catalogue (names, aliases, model codes, kind words, sounds) and the
+spans of a message that match them, near misses, pinyin and homophones, English words of a product."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pypinyin import Style, pinyin
+from rapidfuzz import utils
+from rapidfuzz.distance import Levenshtein
+
+from nlu.glossary import GLOSSARY
+from nlu.normalize import normalize
+from nlu.product_words import (
+    ALNUM,
+    CJK,
+    CJK_MODEL,
+    GENERIC,
+    GRADE_HEADS,
+    GROUP_GAP,
+    KIND_AND_SIZE,
+    LATIN,
+    LOOSE_MODEL,
+    MEASURE_WORD,
+    MODEL,
+    NUMERALS,
+    PARTICLES,
+    SIZE_AND_KIND,
+    SIZE_WORDS_CN,
+    SPEC,
+    TIMES,
+    UNKNOWN_CODE,
+    VARIANT_SIZE,
+    Mention,
+    Strength,
+    compact,
+    english_kinds,
+    english_word,
+    other_number,
+    sizes_of,
+    sounds,
+    spec_variants,
+    spelling_variants,
+)
+from nlu.schema import CatalogueEntry
+
+
+class _ProductKeys:
+    """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
+
+    def __init__(self, catalogue: Sequence[CatalogueEntry], dealer_aliases: dict[str, str] | None = None) -> None:
+        self.entries = {e.sku: e for e in catalogue}
+        keys: dict[str, tuple[Strength, set[str]]] = {}
+
+        def add(key: str, sku: str, strength: Strength, *, digits: int = 6) -> None:
+            key = normalize(key)
+            if len(key) < 2 or key.isdigit() and len(key) < digits:    # a short number is a quantity, not a name
+                return
+            if re.fullmatch(r"[x*×]\s?\d+", key):           # "x 24" of "罐×24" is how a count is written
+                return
+            old = keys.get(key)
+            if old is None or strength > old[0]:
+                keys[key] = (strength, {sku})
+            elif strength == old[0]:
+                old[1].add(sku)
+
+        kinds: set[str] = set()
+        for e in catalogue:
+            name = normalize(e.name)
+            for key in (e.sku, *e.aliases):
+                for v in spelling_variants(normalize(key)):
+                    add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
+            head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
+            if rest and head.isalpha() and re.search(r"\d", rest) and len(compact(rest)) >= 3 \
+                    and not (rest.isdigit() and sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size
+                for v in spelling_variants(rest):
+                    add(v, e.sku, Strength.NAME)
+            add(name, e.sku, Strength.EXACT)
+            add(name.replace(" ", ""), e.sku, Strength.EXACT)
+            for m in MODEL.finditer(name):
+                for v in spelling_variants(m.group(0)):
+                    add(v, e.sku, Strength.NAME)
+            for m in SPEC.finditer(name):
+                for v in spec_variants(m.group(0)):
+                    add(v, e.sku, Strength.NAME)
+            for run in CJK.findall(name):
+                for i in range(len(run) - 1):
+                    word = run[i:]
+                    if word not in GENERIC and len(word) >= 2:
+                        add(word, e.sku, Strength.CATEGORY)
+                if len(run) > 2 and run[0] in GRADE_HEADS:     # "一级" of "一级能效", "大桶" of "大桶装": a grade
+                    add(run[:2], e.sku, Strength.CATEGORY)
+                if len(run) > 2 and run[-1] in "味型款色号装":        # "鸡肉" of "鸡肉味", "米黄" of "米黄色"
+                    kinds.add(run[:-1])
+                for a in range(len(run) - 2):          # "无骨雨刮" inside "净视无骨雨刮器": words within a name
+                    for b in range(a + 3, len(run)):
+                        if run[a:b] not in GENERIC:
+                            add(run[a:b], e.sku, Strength.CATEGORY)
+            # the maker's word for the kind ("狗粮" of every dog food) and the Chinese words of its aliases
+            # ("成猫" of "成猫10公斤"): words of the product, several products when they share them
+            said_whole = [normalize(a) for a in e.aliases]
+            said = [MEASURE_WORD.sub(" ", a) for a in said_whole]
+            kinds.update(w for w in (*CJK.findall(normalize(e.category)),
+                                     *(w for a in said for w in CJK.findall(a) if w in name),
+                                     *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
+                                     *(f.group(1) for f in map(SIZE_AND_KIND.fullmatch, said_whole) if f))
+                         if len(w) >= 2 and w not in GENERIC)
+        for word, owners in english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind
+            if word not in keys:
+                for sku in owners:
+                    add(word, sku, Strength.CATEGORY)
+        labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
+        kind_words = kinds - keys.keys()
+        for word in kind_words:               # every product whose words have it, not only the one alias
+            for sku, label in labels.items():
+                if word in label:
+                    add(word, sku, Strength.CATEGORY)
+        for word, sku in (dealer_aliases or {}).items():
+            if sku in self.entries:
+                for v in spelling_variants(normalize(word)):
+                    add(v, sku, Strength.EXACT)
+        self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
+        if any(CJK.search(label) for label in self._labels.values()):
+            for english, words in GLOSSARY.items():          # "brake fluid" for a catalogue in Chinese
+                if english not in keys:
+                    owners = {sku for sku, label in self._labels.items() if any(w in label for w in words)}
+                    if owners:
+                        keys[english] = (Strength.NAME if len(owners) == 1 else Strength.CATEGORY, owners)
+        self.keys = {k: (s, tuple(sorted(skus))) for k, (s, skus) in keys.items()}
+        # keys by their first two characters, longest first: at each position of a message only the keys that
+        # can start there are tried (one regex alternation of thousands of keys is linear in the keys)
+        self._by_head: dict[str, list[str]] = {}
+        for k in sorted(self.keys, key=len, reverse=True):
+            self._by_head.setdefault(k[:2], []).append(k)
+        self._compact_exact = {compact(k): v for k, v in self.keys.items() if v[0] >= Strength.NAME}
+        # near-miss candidates by (leading letters, length): a typo keeps the series letters and about the length
+        self._near: dict[tuple[str, int], list[str]] = {}
+        for key, (strength, _) in self._compact_exact.items():
+            if strength == Strength.EXACT:
+                lead = re.match(r"[a-z]*", key).group(0) if key.isascii() else "\u4e00"  # type: ignore[union-attr]
+                self._near.setdefault((lead, len(key)), []).append(key)
+        self._names = {sku: compact(normalize(e.name)) for sku, e in self.entries.items()}
+        # Chinese keys by sound, for words typed with a homophone; a sound shared by keys of other products
+        # names no one of them
+        self._by_sound: dict[tuple[str, ...], str] = {}
+        shared: set[tuple[str, ...]] = set()
+        for k in self.keys:
+            if k in kind_words:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
+                continue
+            if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
+                for snd in sounds(k):
+                    old = self._by_sound.get(snd)
+                    if old is not None and self.keys[old][1] != self.keys[k][1]:
+                        shared.add(snd)
+                    elif old is None or len(k) > len(old):
+                        self._by_sound[snd] = k
+        for snd in shared:
+            self._by_sound.pop(snd, None)
+        self._sound_lengths = sorted({len(s) for s in self._by_sound}, reverse=True)
+
+    def _narrow(self, skus: set[str], word: str) -> set[str]:
+        """The products of ``skus`` whose names or aliases have ``word`` (a size in any of its spellings)."""
+        if VARIANT_SIZE.fullmatch(word):
+            spellings = {re.sub(r"\s", "", v) for v in spec_variants(SIZE_WORDS_CN.get(word, word))}
+            return {s for s in skus if any(v in re.sub(r"\s", "", self._labels[s]) for v in spellings)}
+        if re.fullmatch(r"[a-z]{1,3}", word):          # S / M / L / XL: a whole token of the name
+            return {s for s in skus if re.search(rf"(?<![a-z]){word}(?![a-z])", self._labels[s])}
+        return {s for s in skus if word in self._labels[s]}
+
+    def _family(self, m: Mention) -> set[str]:
+        """The products of the kind a one-product mention names ("狗罐头" of "狗罐头 牛肉味"): the longest key that
+        begins its words and names several products including it; empty when there is none."""
+        word = m.word
+        for size in range(len(word) - 1, 1, -1):
+            key = self.keys.get(word[:size].strip())
+            if key is not None and len(key[1]) >= 2 and m.sku in key[1]:
+                return set(key[1])
+        return set()
+
+    def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:
+        """Leftmost-longest keys in ``text``, not overlapping. A latin/digit key must not start or end inside a
+        longer code ("ap300" in "ap3000"); "x20" may follow one ("ap300x20"). ``written``: the text before
+        Chinese digits became digits: "s7二二五四五一七" is two words though "s72254517" would be one."""
+        written = written or text
+        out: list[tuple[int, int, str]] = []
+        pos, n = 0, len(text)
+        while pos < n - 1:
+            hit = None
+            for key in self._by_head.get(text[pos:pos + 2], ()):
+                if not text.startswith(key, pos):
+                    continue
+                end = pos + len(key)
+                if key[0].isascii() and key[0].isalnum() and pos and ALNUM(text[pos - 1]) and ALNUM(written[pos]):
+                    continue
+                if key[0].isascii() and key[0].isalnum() and pos > 1 and text[pos - 1] == "-" and ALNUM(text[pos - 2]) \
+                        and re.match(r"-[a-z0-9]", text[pos + len(key):pos + len(key) + 2]):
+                    continue          # "16r" of "cb-16r-x": inside another code
+                if (LATIN(key[-1]) and len(key) > 3 or key[-1].isdigit() and LATIN(key[0]) and len(key) > 2) \
+                        and text[end:end + 1] == "s" and not ALNUM(text[end + 1:end + 2] or " "):
+                    end += 1          # "shower heads", "3 AP12s": a plural of an English name or of a code
+                if key[-1].isascii() and key[-1].isalnum() and end < n and ALNUM(written[end - 1]) and (
+                        text[end].isdigit() and text[end].isascii()
+                        or LATIN(text[end]) and not (text[end] == "x" and end + 1 < n and text[end + 1].isdigit())):
+                    continue
+                if "-" in key and re.match(r"-[a-z0-9]", text[end:end + 2]) and not re.match(r"-\d+(?:[a-z]{0,3})?\b(?!-)",
+                                                                                         text[end:end + 8]):
+                    continue          # "cb-16r-x": a longer code than the product's "cb-16r", not that product
+                hit = (pos, end, key)
+                break
+            if hit is None:
+                pos += 1
+            else:
+                out.append(hit)
+                pos = hit[1]
+        return out
+
+    def _extended(self, hits: list[tuple[int, int, str]], text: str, written: str) -> list[tuple[int, int, str]]:
+        """"eco 185 65 15": a key ("eco 185") that a longer key starting inside it ("185 65 15") continues, with a
+        product in common, is read as the longer span (named by the longer key)."""
+        out: list[tuple[int, int, str]] = []
+        for n, (start, end, key) in enumerate(hits):
+            limit = hits[n + 1][0] if n + 1 < len(hits) else len(text)
+            best = None
+            for inner in range(start + 1, end):
+                for later in self._scan(text[inner:limit], written[inner:limit])[:1]:
+                    if later[0] == 0 and inner + later[1] > end and \
+                            set(self.keys[later[2]][1]) & set(self.keys[key][1]):
+                        best = (inner + later[1], later[2])
+                if best:
+                    break
+            if best is None:
+                out.append((start, end, key))
+                continue
+            other = self.keys[best[1]][1]
+            mine = self.keys[key][1]
+            # the span named by whichever key names fewer products
+            out.append((start, best[0], best[1] if len(other) < len(mine) else key))
+        return out
+
+    def _near_misses(self, text: str, taken: list[Mention]) -> list[Mention]:
+        def free(a: int, b: int) -> bool:
+            return all(b <= t.start or a >= t.end for t in taken)
+
+        out: list[Mention] = []
+        for m in LOOSE_MODEL.finditer(text):
+            if not free(m.start(), m.end()) or re.match(r"-[a-z0-9]", text[m.end():m.end() + 2]) \
+                    or text[m.start() - 1:m.start()] == "-":
+                continue          # "cb-16r" of "cb-16r-x": part of a longer code
+            word = m.group(0)
+            head = re.match(r"[a-z]+", word)
+            letters = head.group(0) if head else ""
+            rest = compact(word[len(letters):]).replace("o", "0").replace("i", "1").replace("l", "1")
+            if not rest[:1].isdigit():
+                continue
+            candidate = letters + rest
+            if candidate in self._compact_exact and self._compact_exact[candidate][0] == Strength.EXACT:
+                out.append(Mention(m.start(), m.end(), self._compact_exact[candidate][1], Strength.FUZZY, word))
+                continue
+            hit = self._closest(candidate, latin=True)
+            if hit:
+                out.append(Mention(m.start(), m.end(), hit, Strength.FUZZY, word))
+        for m in CJK_MODEL.finditer(text):
+            if free(m.start(), m.end()):
+                hit = self._closest(m.group(0), latin=False)
+                if hit:
+                    out.append(Mention(m.start(), m.end(), hit, Strength.FUZZY, m.group(0)))
+        return out
+
+    def _closest(self, word: str, *, latin: bool) -> tuple[str, ...] | None:
+        """The one product whose exact key is one edit away from ``word`` (4+ characters), else None."""
+        if len(word) < 4:
+            return None
+        owners: set[str] = set()
+        # "XP300" is another series, not a typo of "AP300"; "AP3000" and "AP30O" are
+        lead = re.match(r"[a-z]*", word).group(0) if latin else "\u4e00"  # type: ignore[union-attr]
+        for size in (len(word) - 1, len(word), len(word) + 1):
+            for key in self._near.get((lead, size), ()):
+                if key.isascii() == latin and Levenshtein.distance(word, key, score_cutoff=1) <= 1 \
+                        and not other_number(word, key):
+                    owners.update(self._compact_exact[key][1])
+        return (owners.pop(),) if len(owners) == 1 else None
+
+    def _combine(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Read a generic word and an adjacent model code as one product ("AP300的滤网", "除湿机DH12")."""
+        out: list[Mention] = []
+        i = 0
+        while i < len(found):
+            group = self._group(text, found, i)     # "金装 5W-40 4L", "哈弗H6 前刹车片": several words, one product
+            if group is not None:
+                out.append(group[0])
+                i = group[1]
+                continue
+            cur = found[i]
+            nxt = found[i + 1] if i + 1 < len(found) else None
+            if nxt is not None and re.fullmatch(r"[\s的之\-/]{0,3}", text[cur.end:nxt.start]):
+                merged = self._merge(cur, nxt)
+                if merged is not None:
+                    out.append(merged)
+                    i += 2
+                    continue
+            out.append(cur)
+            i += 1
+        return out
+
+    def _group(self, text: str, found: list[Mention], i: int) -> tuple[Mention, int] | None:
+        """Adjacent words whose products have exactly one in common (each word naming several): that one."""
+        common = set(found[i].skus)
+        if not common:
+            return None
+        j = i + 1
+        while j < len(found) and GROUP_GAP.fullmatch(text[found[j - 1].end:found[j].start]):
+            narrowed = common & set(found[j].skus)
+            if not narrowed:
+                break
+            common = narrowed
+            j += 1
+            if len(common) == 1:
+                break
+        if j - i < 2 or len(common) != 1:
+            return None
+        if len(found[i].skus) == 1 and j - i == 2 and len(found[j - 1].skus) == 1:
+            return None          # two products named one after the other: not one product
+        word = text[found[i].start:found[j - 1].end]
+        return Mention(found[i].start, found[j - 1].end, tuple(common), Strength.EXACT, word), j
+
+    def _merge(self, a: Mention, b: Mention) -> Mention | None:
+        both = set(a.skus) & set(b.skus)
+        if a.strength >= Strength.NAME and b.strength >= Strength.NAME and len(both) == 1 and (
+                a.sku is None or b.sku is None):          # "PC7 205/55R16": a series and a size, one product
+            return Mention(a.start, b.end, tuple(both), Strength.EXACT, a.word + b.word)
+        kinds = {a.strength, b.strength}
+        if Strength.CATEGORY not in kinds or kinds == {Strength.CATEGORY}:
+            return None
+        category, model = (a, b) if a.strength == Strength.CATEGORY else (b, a)
+        start, end, word = a.start, b.end, a.word + b.word
+        if model.sku and model.sku in category.skus:                    # 除湿机DH12, 空气净化器AP300
+            return Mention(start, end, (model.sku,), Strength.EXACT, word)
+        code = compact(model.word)
+        named = tuple(s for s in category.skus if code in self._names[s])
+        if len(named) == 1:                                             # AP300的滤网 -> the AP300 filter
+            return Mention(start, end, named, Strength.EXACT, word)
+        return None
+
+    def respell(self, text: str) -> str:
+        """``text`` with Chinese words that sound like a product word but are written otherwise ("进化器",
+        "虑网") written as that product word; same length, so positions stay valid."""
+        if not self._by_sound:
+            return text
+        out = list(text)
+        for run in CJK.finditer(text):
+            i = run.start()
+            while i < run.end():
+                step = 1
+                for n in self._sound_lengths:
+                    j = i + n
+                    if j > run.end():
+                        continue
+                    word = text[i:j]
+                    if word[0] in NUMERALS or word[0] in PARTICLES:
+                        break             # "三桶" is three buckets, not the "三通" it sounds like; "的线" no "地线"
+                    key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
+                    if key is None:
+                        continue
+                    # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
+                    # alone match too much ordinary speech
+                    if key != word and (n >= 3 or set(word) & set(key)):
+                        out[i:j] = key
+                    step = n
+                    break
+                i += step
+        return "".join(out)
+
+    def _pinyin_keys(self) -> dict[str, str]:
+        """Chinese product words by their pinyin, digits kept ("纯生小罐" -> "chunshengxiaoguan", "三个15" ->
+        "sange15"): names, aliases and whole Chinese words of names; a spelling shared by words of different
+        products names none. Built at first need: most messages have no pinyin in them."""
+        table = self.__dict__.get("_pinyin_table")
+        if table is not None:
+            return table  # type: ignore[no-any-return]
+        words = {k for k, (strength, _) in self.keys.items() if strength >= Strength.NAME and CJK.search(k)}
+        for e in self.entries.values():
+            for text in (e.name, *e.aliases):
+                words.update(w for w in CJK.findall(normalize(text)) if len(w) >= 2 and w in self.keys)
+        table = {}
+        shared: set[str] = set()
+        for word in words:
+            spelled = "".join(p[0] for p in pinyin(word, style=Style.NORMAL, errors="default"))
+            spelled = re.sub(r"[^a-z0-9]", "", spelled)
+            if len(re.sub(r"\d", "", spelled)) < 5 or not re.search(r"[a-z]", spelled):
+                continue
+            old = table.get(spelled)
+            if old is not None and self.keys[old][1] != self.keys[word][1]:
+                shared.add(spelled)
+            elif old is None or len(self.keys[word][1]) < len(self.keys[old][1]):
+                table[spelled] = word
+        for spelled in shared:
+            table.pop(spelled, None)
+        self._pinyin_table = table
+        return table
+
+    def _typed_in_pinyin(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"chunsheng xiaoguan 20 jian", "hongzuan 52": a product word typed in pinyin (no Chinese input at hand)."""
+        if not re.search(r"[a-z]{5,}", text):
+            return []
+        table = self._pinyin_keys()
+        tokens = [t for t in re.finditer(r"[a-z0-9]+", text)
+                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            hit = None
+            for j in range(min(len(tokens), i + 5) - 1, i - 1, -1):
+                if any(text[tokens[n].end():tokens[n + 1].start()].strip() for n in range(i, j)):
+                    continue
+                word = table.get("".join(t.group(0) for t in tokens[i:j + 1]))
+                if word is not None:
+                    hit = (j, word)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            start, end = tokens[i].start(), tokens[hit[0]].end()
+            out.append(Mention(start, end, self.keys[hit[1]][1], Strength.FUZZY, text[start:end]))
+            i = hit[0] + 1
+        return out
+
+    def _model_numbers(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"300的改成十五台": a bare number said with 的 is the product whose code is that number after its series
+        letters (AP300), when exactly one is; never a quantity."""
+        out = []
+        for m in re.finditer(r"(?<![\d.a-z/x*-])(\d{2,5})(?=\s?的)", text):
+            if any(t.start < m.end() and m.start() < t.end for t in taken):
+                continue
+            owners = [sku for sku in self.entries if re.fullmatch(rf"[a-z]+-?{m.group(1)}", sku.lower())]
+            if len(owners) == 1 and sizes_of(self.entries.values()).get(m.group(1), 0) <= 1:   # "500的": a size
+                out.append(Mention(m.start(), m.end(), (owners[0],), Strength.NAME, m.group(1)))
+        return out
+
+    def _by_number(self, text: str, m: Mention) -> Mention:
+        """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them
+        has in its name or aliases is that product."""
+        if len(m.skus) < 2:
+            return m
+        after = re.match(r"\s?的?\s?(?:[-−]|零下)?(\d{2,5}|[一二两三四五六七八九十百千]{2,4})(?![\d.a-z/x*])", text[m.end:])
+        # "-40的玻璃水", "零下40的": a grade written with its minus sign (not the "-30" of "5w-30")
+        before = re.search(r"(?:(?<![\w.])[-−]|零下)?(?<![\d.a-z/x*])(?<![a-z0-9][-−])"
+                           r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?(?:v|伏|w|瓦|寸|升|l|ml|kg|g)?\s?的?$",
+                           text[:m.start])
+        for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
+                                  (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
+            if found is None:
+                continue
+            number = found.group(1)
+            if not number.isdigit():          # "三百的净化器"
+                from nlu.numbers import parse_int
+
+                value = parse_int(number.replace("两", "二"))
+                if value is None or value < 10:
+                    continue
+                number = str(value)
+            owners = [s for s in m.skus if re.search(rf"(?<!\d){number}(?!\d)", self._labels[s])]
+            if len(owners) == 1:
+                return Mention(start, end, (owners[0],), Strength.EXACT, text[start:end])
+        return m
+
+    def _choices(self) -> tuple[list[str], list[str]]:
+        cached = getattr(self, "_choice_cache", None)
+        if cached is None:
+            choices: list[str] = []
+            owners: list[str] = []
+            for e in self.entries.values():
+                for name in dict.fromkeys((e.sku, e.name, *e.aliases)):
+                    if name:
+                        choices.append(utils.default_process(name))     # once, not per suggestion
+                        owners.append(e.sku)
+            cached = (choices, owners)
+            self._choice_cache = cached
+        return cached
+
+    def _sharing(self, query: str, cap: int = 400) -> list[int]:
+        """Indexes of the choices that share a character pair (or, for one character, that character) with
+        ``query``, most shared first: WRatio over 2,000 products' names for every unknown word is too slow."""
+        choices, _ = self._choices()
+        grams = self.__dict__.get("_grams")
+        if grams is None:
+            grams = {}
+            for i, c in enumerate(choices):
+                for g in {c[j:j + 2] for j in range(len(c) - 1)} | set(c):
+                    grams.setdefault(g, []).append(i)
+            self._grams = grams
+        shared: dict[int, int] = {}
+        for g in {query[j:j + 2] for j in range(len(query) - 1)} or set(query):
+            for i in grams.get(g, ()):
+                shared[i] = shared.get(i, 0) + 1
+        return sorted(shared, key=lambda i: -shared[i])[:cap]
+
+    def unknown_codes(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Model-like codes in ``text`` that are no product ("XY123"), as mentions naming nothing: they take
+        the quantity written with them, so it is never given to another product."""
+        def free(a: int, b: int) -> bool:
+            return all(b <= m.start or a >= m.end for m in mentions)
+
+        return [Mention(m.start(), m.end(), (), Strength.UNKNOWN, m.group(0))
+                for m in UNKNOWN_CODE.finditer(text) if free(m.start(), m.end()) and not TIMES.fullmatch(m.group(0))]
+
+    def _most_alike(self, sku: str, candidates: set[str]) -> str | None:
+        """Of ``candidates``, the one whose name shares most words with ``sku``'s; None when two tie."""
+        if len(candidates) == 1:
+            return next(iter(candidates))
+        words = set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[sku]))
+        shared = {c: len(words & set(re.findall(r"[a-z0-9.]+|[\u4e00-\u9fff]", self._labels[c]))) for c in candidates}
+        best = max(shared.values())
+        top = [c for c, n in shared.items() if n == best]
+        return top[0] if len(top) == 1 else None
+
+    def _kinds_of(self, sku: str) -> list[set[str]]:
+        """The words of several products that ``sku`` is one of, as product sets, smallest first (built at first
+        need: most messages never ask)."""
+        table: dict[str, list[set[str]]] | None = self.__dict__.get("_kinds_table")
+        if table is None:
+            table = {}
+            seen: set[tuple[str, ...]] = set()
+            for strength, skus in self.keys.values():
+                if strength == Strength.CATEGORY and len(skus) >= 2 and skus not in seen:
+                    seen.add(skus)
+                    for owner in skus:
+                        table.setdefault(owner, []).append(set(skus))
+            for groups in table.values():
+                groups.sort(key=len)
+            self._kinds_table = table
+        return table.get(sku, [])
+
+    def _english_sets(self) -> dict[str, list[tuple[frozenset[str], str]]]:
+        """English aliases and names as word sets, by each of their words ("nonstick wok 32" -> {nonstick, wok,
+        32}): built at first need."""
+        table: dict[str, list[tuple[frozenset[str], str]]] | None = self.__dict__.get("_english_table")
+        if table is None:
+            table = {}
+            for sku, e in self.entries.items():
+                for said in (e.name, *e.aliases):
+                    said = normalize(said)
+                    if not re.fullmatch(r"[a-z0-9.\s\-/+]+", said) or not re.search(r"[a-z]{3,}", said):
+                        continue
+                    words = frozenset(english_word(w) for w in re.findall(r"[a-z]+|\d+(?:\.\d+)?", said))
+                    if len(words) >= 2:
+                        for w in words:
+                            table.setdefault(w, []).append((words, sku))
+            self._english_table = table
+        return table
+
+    def _english_words(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"wok 32 nonstick x20", "need the black tumbler 500ml, 48 pcs", "cast iron wok, the 34cm one": the words
+        of a product's English alias said in any order, plural or with their units, within a few words; the
+        product whose alias has the most of them (one product, else none)."""
+        if not re.search(r"[a-z]{3,}", text):
+            return []
+        table = self._english_sets()
+        if not table:
+            return []
+        tokens = [(t.start(), t.end(), english_word(t.group(0))) for t in re.finditer(r"[a-z]+|\d+(?:\.\d+)?", text)
+                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)]
+        out: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            best: tuple[int, int, str] | None = None       # (words, end token, sku)
+            tie = False
+            for words, sku in table.get(tokens[i][2], ()):
+                span = [k for k in range(i, min(len(tokens), i + 8)) if tokens[k][2] in words]
+                if {tokens[k][2] for k in span} != words:
+                    continue
+                end = max(next(k for k in span if tokens[k][2] == w) for w in words)
+                if best is None or len(words) > best[0]:
+                    best, tie = (len(words), end, sku), False
+                elif len(words) == best[0] and sku != best[2]:
+                    tie = True
+            if best is None or tie or not any(c.isalpha() for _, _, w in tokens[i:best[1] + 1] for c in w):
+                i += 1
+                continue
+            a, b = tokens[i][0], tokens[best[1]][1]
+            out.append(Mention(a, b, (best[2],), Strength.NAME, text[a:b]))
+            i = best[1] + 1
+        return out
+
+    # --- for prompts and suggestions ----------------------------------------------------------------
+    def label(self, sku: str) -> str:
+        e = self.entries.get(sku)
+        return f"{e.name}（{e.sku}）" if e else sku
