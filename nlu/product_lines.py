@@ -85,32 +85,53 @@ class _ProductLines(_ProductKeys):
             nxt = mentions[n + 1] if n + 1 < len(mentions) else None
             if first == 0 and nxt is not None and nxt.start - end <= 1 and len(base & set(nxt.skus)) >= 2:
                 base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
-            limit = next((m.start for m in mentions[n + 1:] if m.start >= end and (not set(m.skus) <= base or m.sku)),
-                         len(text))
+            # the lines end at a word of other products ("原味" of 原味薯片 and 原味瓜子 is still a line of 薯片)
+            limit = next((m.start for m in mentions[n + 1:] if m.start >= end and m.skus and (
+                m.sku or not (set(m.skus) <= base if first else set(m.skus) & base))), len(text))
             tail = text[end:limit]
             counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
-            if len(counts) < 2 - first:
-                continue
-            made: list[Mention] = []
-            start, carry = (counts[0].end(), set(base)) if first else (0, set(base))
-            for q in counts[first:]:
-                found = self._descriptors(tail[start:q.start()], base)
-                picked = set(base)
-                for _, _, hit in found:
-                    picked &= hit
-                if len(picked) > 1:
-                    picked &= carry
-                if found and len(picked) == 1:
-                    a, b = end + start + found[0][0], end + start + found[-1][1]
-                    made.append(Mention(a, b, tuple(picked), Strength.NAME, text[a:b]))
-                elif found and not made:
-                    carry = picked or carry         # "狗粮10kg的 幼犬的…": the size holds for the lines after it
-                start = q.end()
+            made, _ = self._variant_lines(text, head, base, end, tail, counts, first)
+            if len(made) < 2 - first:
+                # "原味4 番茄4 黄瓜2 烧烤6", "原味5无糖5 大瓶3": bare counts, taken only when every line names one
+                loose = [q for q in QUANTITY.finditer(tail) if not re.match(r"\s?\d", tail[q.end():])]
+                made, whole = self._variant_lines(text, head, base, end, tail, loose, first)
+                if not whole:
+                    continue
             if len(made) >= 2 - first:
                 drop = set() if first else {id(head), id(nxt) if nxt is not None and end == nxt.end else 0}
                 out = [m for m in out if id(m) not in drop and not any(m.start < x.end and x.start < m.end for x in made)]
                 out += made
         return sorted(out, key=lambda x: x.start)
+
+    def _variant_lines(self, text: str, head: Mention, base: set[str], end: int, tail: str,
+                       counts: list[re.Match[str]], first: int) -> tuple[list[Mention], bool]:
+        """The variant lines of ``_group_variants``: one mention per count whose words pick one product of
+        ``base``, and whether every count had such words."""
+        made: list[Mention] = []
+        whole = len(counts) > first
+        start, carry = (counts[0].end(), set(base)) if first and counts else (0, set(base))
+        for q in counts[first:]:
+            found = self._descriptors(tail[start:q.start()], base)
+            picked = set(base)
+            for _, _, hit in found:
+                picked &= hit
+            if len(picked) > 1:
+                picked &= carry
+            if found and len(picked) > 1 and first and head.sku is not None and picked != base:
+                # "烧烤小包15箱 大包10箱": the big one of that flavour (another line is another product)
+                alike = self._most_alike(head.sku, picked - {head.sku})
+                picked = {alike} if alike else picked
+            if first and picked == {head.sku}:
+                picked = set()              # "lemon water 25 and grapefruit water 25": a line is another product
+            if found and len(picked) == 1:
+                a, b = end + start + found[0][0], end + start + found[-1][1]
+                made.append(Mention(a, b, tuple(picked), Strength.NAME, text[a:b]))
+            else:
+                whole = False
+                if found and not made:
+                    carry = picked or carry         # "狗粮10kg的 幼犬的…": the size holds for the lines after it
+            start = q.end()
+        return made, whole
 
     def _described(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"牵引绳要M号的，10根", "猫粮要幼猫的 10袋", "成猫的10公斤来5袋", "暖光的球泡 20个": a word of several products
