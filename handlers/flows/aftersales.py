@@ -46,14 +46,13 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
-from handlers.messages import Button, InboundKind, Reply
+from handlers.form import Answer, Form, Step, product_step
+from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
 router = Router(name=__name__)
 
-STEPS = ("product", "ref", "name", "phone", "desc", "photos", "priority")
-SKIPPABLE = frozenset({"product", "ref", "name", "phone"})
 MAX_TEXT = 2000
 MAX_SHORT = 64
 ORDER_NO = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
@@ -118,27 +117,24 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    ctx.go("as.product", nonce=forms.new_nonce(), done=[], photos=[])
-    data = ctx.dialog.data
+    FORM.begin(ctx)
     if order_no:
         number = order_no.strip().upper()
         async with ctx.uow() as uow:
             order = await uow.orders.get_by(number=number)
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             raise NotFound(what=number)
-        data.update(order_no=number)
-        data["done"].append("ref")
+        FORM.mark_done(ctx, "ref", order_no=number)
         skus = sorted({line.sku for line in order.lines})
         if len(skus) == 1 and not sku:
             sku = skus[0]
     if sku:
         products = await forms.active_products(ctx)
         if any(p.sku == sku for p in products):
-            data.update(sku=sku)
-            data["done"].append("product")
+            FORM.mark_done(ctx, "product", sku=sku)
     if hint.strip():
-        data.update(desc_hint=forms.clip(hint, MAX_TEXT))
-    return await _next(ctx, intro=True)
+        ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
+    return await FORM.next(ctx, intro=True)
 
 
 @router.button("as.new")
@@ -171,176 +167,57 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-# --- the steps -------------------------------------------------------------------------------------
-
-def _done(ctx: Ctx, step: str, **values: object) -> None:
-    forms.mark_done(ctx, step, **values)
-
-
-async def _next(ctx: Ctx, *, intro: bool = False) -> list[Reply]:
-    return await forms.next_step(ctx, STEPS, _ask, _summary, title=ctx.t("as.title") if intro else "")
-
-
-def _controls(ctx: Ctx, step: str) -> list[list[Button]]:
-    return forms.step_controls(ctx, "as", step, SKIPPABLE)
-
-
-async def _ask(ctx: Ctx, step: str) -> list[Reply]:
-    ctx.dialog.state = f"as.{step}"
-    data = ctx.dialog.data
-    if step == "product":
-        products = await forms.active_products(ctx)
-        return [Reply(text=ctx.t(forms.product_prompt_key(products)),
-                      buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, step)))]
-    if step == "desc" and data.get("desc_hint"):
-        return [Reply(text=ctx.t("as.ask.desc_hint", desc=mask_text(data["desc_hint"])),
-                      buttons=[[Button(ctx.t("as.keep_desc"), payload("as.keep"))], *_controls(ctx, step)])]
-    if step == "photos":
-        return [Reply(text=ctx.t("as.ask.photos", max=forms.MAX_PHOTOS),
-                      buttons=[[Button(ctx.t("form.done"), payload("as.done"))], *_controls(ctx, step)])]
-    if step == "priority":
-        rows = [[Button(ctx.t("as.priority_button", label=_priority_label(ctx, p), hours=SLA_HOURS[p]),
-                        payload("as.prio", p.value))] for p in PRIORITIES]
-        return [Reply(text=ctx.t("as.ask.priority"), buttons=rows + _controls(ctx, step))]
-    return [Reply(text=ctx.t(f"as.ask.{step}"), buttons=_controls(ctx, step))]
-
+# --- the steps (handlers.form runs them) ------------------------------------------------------------
 
 def _priority_label(ctx: Ctx, priority: Priority) -> str:
     zh, en = PRIORITY_LABELS[priority]
     return ctx.pick(zh, en)
 
 
-def _at(ctx: Ctx, *steps: str) -> bool:
-    return ctx.dialog.state in {f"as.{s}" for s in steps}
+async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
+    """A serial number, or one of the dealer's order numbers."""
+    if ORDER_NO.match(text):
+        number = text.upper()
+        async with ctx.uow() as uow:
+            order = await uow.orders.get_by(number=number)
+        if order is None or order.dealer_id != ctx.actor.dealer_id:
+            return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
+        return {"order_no": number}
+    if len(text) > MAX_SHORT:
+        return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))
+    return {"serial": text}
 
 
-@router.button("as.sku")
-async def pick_product(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "product"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    sku = forms.arg(ctx, 0)
-    products = await forms.active_products(ctx)
-    if not any(p.sku == sku for p in products):
-        return [Reply(text=ctx.t("form.product_unknown", text=sku),
-                      buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, "product")))]
-    _done(ctx, "product", sku=sku)
-    return await _next(ctx)
+async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
+    try:
+        return {"phone": normalize_customer_phone(raw)}
+    except ValidationFailed as exc:
+        error = mask_text(exc.message(ctx.lang))     # it quotes what was typed
+        return form.reject(ctx, "phone", ctx.t("as.phone_bad", error=error))
 
 
-@router.button("as.pcat")
-async def pick_category(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "product"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    index = forms.arg(ctx, 0)
-    products = await forms.active_products(ctx)
-    category = int(index) if index.isdigit() else None
-    return [Reply(text=ctx.t("form.pick_product"),
-                  buttons=forms.product_buttons(ctx, products, "as", category=category, extra=_controls(ctx, "product")))]
+async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
+    rows = [[Button(ctx.t("as.priority_button", label=_priority_label(ctx, p), hours=SLA_HOURS[p]),
+                    payload("as.prio", p.value))] for p in PRIORITIES]
+    return [Reply(text=ctx.t("as.ask.priority"), buttons=rows + form.controls(ctx, "priority"))]
 
 
-@router.button("as.skip")
-async def skip(ctx: Ctx) -> list[Reply]:
-    step = ctx.dialog.state.removeprefix("as.")
-    if not ctx.dialog.state.startswith("as.") or step not in SKIPPABLE:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, step)
-    return await _next(ctx)
+async def _typed_priority(form: Form, ctx: Ctx, text: str) -> Answer:
+    chosen = next((p for p in PRIORITIES if text.lower() in {p.value, *(s.lower() for s in PRIORITY_LABELS[p])}),
+                  None)
+    return {"priority": chosen.value} if chosen is not None else await form.ask(ctx, "priority")
 
 
-@router.button("as.keep")
-async def keep_description(ctx: Ctx) -> list[Reply]:
-    hint = ctx.dialog.data.get("desc_hint")
-    if not _at(ctx, "desc") or not hint:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "desc", desc=hint)
-    return await _next(ctx)
-
-
-@router.button("as.done")
-async def photos_done(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "photos"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "photos")
-    return await _next(ctx)
-
-
-@router.button("as.prio")
-async def pick_priority(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "priority") or forms.arg(ctx, 0) not in {p.value for p in Priority}:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "priority", priority=forms.arg(ctx, 0))
-    return await _next(ctx)
+async def _pressed_priority(form: Form, ctx: Ctx, value: str) -> Answer | None:
+    return {"priority": value} if value in {p.value for p in Priority} else None
 
 
 @router.state("as")
 async def answer(ctx: Ctx) -> list[Reply]:
-    """Typed answers (and photos, a shared contact) to whichever step the form is at."""
-    step = ctx.dialog.state.removeprefix("as.")
-    if step == "comment":
+    """Typed answers (and photos, a shared contact) to whichever step the form is at; a comment on a ticket."""
+    if ctx.dialog.state == "as.comment":
         return await _comment_text(ctx)
-    if step == "photos":
-        if forms.is_photo(ctx):
-            return [forms.add_photos(ctx, "as.done")]
-        if forms.is_done(forms.text_of(ctx)):
-            _done(ctx, "photos")
-            return await _next(ctx)
-        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("as.done"))]])]
-    if step == "phone" and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
-        return await _phone(ctx, ctx.inbound.phone)
-    text = forms.text_of(ctx)
-    if step == "confirm":
-        return [Reply(text=ctx.t("as.use_buttons"))] + await _summary(ctx)
-    if not text:
-        return [Reply(text=ctx.t("form.text_wanted"))] + await _ask(ctx, step)
-    if step in SKIPPABLE and forms.is_skip(text):
-        _done(ctx, step)
-        return await _next(ctx)
-    if step == "product":
-        products = await forms.active_products(ctx)
-        sku = forms.match_product(text, products)
-        if sku is None:
-            return [Reply(text=ctx.t("form.product_unknown", text=forms.clip(text, 30)),
-                          buttons=forms.product_buttons(ctx, products, "as", extra=_controls(ctx, step)))]
-        _done(ctx, "product", sku=sku)
-    elif step == "ref":
-        if ORDER_NO.match(text):
-            number = text.upper()
-            async with ctx.uow() as uow:
-                order = await uow.orders.get_by(number=number)
-            if order is None or order.dealer_id != ctx.actor.dealer_id:
-                return [Reply(text=ctx.t("as.order_unknown", number=number), buttons=_controls(ctx, step))]
-            _done(ctx, "ref", order_no=number)
-        else:
-            if len(text) > MAX_SHORT:
-                return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SHORT), buttons=_controls(ctx, step))]
-            _done(ctx, "ref", serial=text)
-    elif step == "name":
-        if len(text) > MAX_SHORT:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SHORT), buttons=_controls(ctx, step))]
-        _done(ctx, "name", name=text)
-    elif step == "phone":
-        return await _phone(ctx, text)
-    elif step == "desc":
-        if len(text) > MAX_TEXT:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_TEXT), buttons=_controls(ctx, step))]
-        _done(ctx, "desc", desc=text)
-    elif step == "priority":
-        chosen = next((p for p in PRIORITIES if text.lower() in {p.value, *(s.lower() for s in PRIORITY_LABELS[p])}),
-                      None)
-        if chosen is None:
-            return await _ask(ctx, "priority")
-        _done(ctx, "priority", priority=chosen.value)
-    return await _next(ctx)
-
-
-async def _phone(ctx: Ctx, raw: str) -> list[Reply]:
-    try:
-        phone = normalize_customer_phone(raw)
-    except ValidationFailed as exc:
-        error = mask_text(exc.message(ctx.lang))     # it quotes what was typed
-        return [Reply(text=ctx.t("as.phone_bad", error=error), buttons=_controls(ctx, "phone"))]
-    _done(ctx, "phone", phone=phone)
-    return await _next(ctx)
+    return await FORM.answer(ctx)
 
 
 # --- confirm and file ------------------------------------------------------------------------------
@@ -356,40 +233,43 @@ def _customer(ctx: Ctx, name: object, phone: object) -> str:
     return " ".join(v for v in shown if v) or ctx.t("as.none")
 
 
-async def _summary(ctx: Ctx) -> list[Reply]:
-    ctx.dialog.state = "as.confirm"
+async def _summary(ctx: Ctx) -> str:
     data = ctx.dialog.data
     products = await forms.active_products(ctx)
     priority = Priority(data.get("priority", Priority.NORMAL.value))
-    text = ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
+    return ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
                  ref=_ref_text(ctx, data), customer=_customer(ctx, data.get("name"), data.get("phone")),
                  desc=mask_text(str(data.get("desc", ""))), photos=len(data.get("photos") or []),
                  priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
-    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("as.ok", data["nonce"]))],
-                                      forms.cancel_row(ctx, "as")])]
 
 
-@router.button("as.ok")
-async def confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    already = forms.submitted_ref(ctx, nonce)
-    if already is not None:
-        return await _created_replies(ctx, await get_ticket(ctx.uow(), ctx.actor, already))
-    if not forms.form_is(ctx, "as.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
+async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = ctx.dialog.data
-    assert ctx.actor.dealer_id is not None  # require_dealer
+    assert ctx.actor.dealer_id is not None  # the form's guard: require_dealer
     ticket = await create_ticket(ctx.uow(), ctx.actor, CreateTicket(
         dealer_id=ctx.actor.dealer_id, description=str(data.get("desc", "")),
         customer_name=str(data.get("name") or ""), customer_phone=str(data.get("phone") or ""),
         sku=data.get("sku") or None, serial_no=data.get("serial") or None, order_number=data.get("order_no") or None,
         photos=list(data.get("photos") or []), priority=Priority(data.get("priority", Priority.NORMAL.value)),
     ), ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, ticket.number)
-    return await _created_replies(ctx, ticket)
+    return ticket.number, await _created_replies(ctx, ticket)
+
+
+async def _resubmitted(ctx: Ctx, number: str) -> list[Reply]:
+    return await _created_replies(ctx, await get_ticket(ctx.uow(), ctx.actor, number))
+
+
+FORM = Form(
+    prefix="as", title="as.title", use_buttons="as.use_buttons",
+    steps=(product_step(skippable=True),
+           Step("ref", parse=_ref, skippable=True),
+           Step("name", limit=MAX_SHORT, skippable=True),
+           Step("phone", parse=_phone, contact=True, skippable=True),
+           Step("desc", limit=MAX_TEXT, keep="desc_hint"),
+           Step("photos", photos=True),
+           Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority})),
+    summary=_summary, submit=_submit, resubmitted=_resubmitted)
+FORM.register(router)
 
 
 async def _created_replies(ctx: Ctx, ticket: Ticket) -> list[Reply]:

@@ -40,13 +40,15 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import SHARE_PHONE, main_menu
-from handlers.messages import Button, InboundKind, Reply
+from handlers.form import Answer, Form, Step
+from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 
 router = Router(name=__name__)
 
 MAX_NAME = 100
 MAX_SCOPE = 500
+MAX_CONTACT = 50
 OWNER_ROLE = "老板"      # the contact role that makes the phone binding an owner (core.services.users)
 
 PROVINCE_REGIONS: dict[str, str] = {
@@ -67,6 +69,7 @@ i18n.register({
     "apply.intro": ("📝 申请成为经销商\n共 7 步，约 3 分钟，随时输入“取消”退出。\n第 1 步：请输入公司全称（与营业执照一致）。",
                     "📝 Apply to become a dealer\n7 steps, about 3 minutes; type \"cancel\" to stop at any time.\n"
                     "Step 1: the company's full registered name?"),
+    "apply.ask.company": ("第 1 步：请输入公司全称（与营业执照一致）。", "Step 1: the company's full registered name?"),
     "apply.ask.uscc": ("第 2 步：请输入统一社会信用代码（18 位，见营业执照）。",
                        "Step 2: the unified social credit code (18 characters, on the business licence)?"),
     "apply.uscc_bad": ("{error}\n请核对营业执照后重新输入。", "{error}\nPlease check the licence and send it again."),
@@ -131,7 +134,7 @@ def parse_place(text: str) -> tuple[str, str] | None:
 async def start(ctx: Ctx) -> list[Reply]:
     if ctx.bound:
         return [Reply(text=ctx.t("apply.already_bound")), main_menu(ctx)]
-    ctx.go("apply.company", nonce=forms.new_nonce(), photos=[])
+    FORM.begin(ctx)
     return [Reply(text=ctx.t("apply.intro"), buttons=[forms.cancel_row(ctx, "apply")])]
 
 
@@ -140,104 +143,61 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-def _ask(ctx: Ctx, step: str) -> list[Reply]:
-    ctx.dialog.state = f"apply.{step}"
-    cancel = forms.cancel_row(ctx, "apply")
-    if step == "phone":
-        return [Reply(text=ctx.t("apply.ask.phone"), buttons=[[Button(ctx.t("bind.share_phone"), SHARE_PHONE)], cancel])]
-    if step == "scope":
-        return [Reply(text=ctx.t("apply.ask.scope"),
-                      buttons=[[Button(ctx.t("form.skip"), payload("apply.skip")), *cancel]])]
-    if step == "photos":
-        return [Reply(text=ctx.t("apply.ask.photos", max=forms.MAX_PHOTOS),
-                      buttons=[[Button(ctx.t("form.done"), payload("apply.done"))], cancel])]
-    return [Reply(text=ctx.t(f"apply.ask.{step}"), buttons=[cancel])]
+# --- the steps (handlers.form runs them) ------------------------------------------------------------
+
+async def _company(form: Form, ctx: Ctx, text: str) -> Answer:
+    if len(text) > MAX_NAME:
+        return [Reply(text=ctx.t("form.text_too_long", limit=MAX_NAME))] + await form.ask(ctx, "company")
+    return {"company": text}
 
 
-@router.button("apply.skip")
-async def skip_scope(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "apply.scope":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    ctx.dialog.data["scope"] = ""
-    return _ask(ctx, "photos")
+async def _uscc(form: Form, ctx: Ctx, text: str) -> Answer:
+    try:
+        uscc = validate_uscc(text)
+    except ValidationFailed as exc:
+        return form.reject(ctx, "uscc", ctx.t("apply.uscc_bad", error=exc.message(ctx.lang)))
+    async with ctx.uow() as uow:
+        taken = await uow.dealers.get_by(uscc=uscc) is not None
+    return form.reject(ctx, "uscc", ctx.t("apply.uscc_taken")) if taken else {"uscc": uscc}
 
 
-@router.button("apply.done")
-async def photos_done(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "apply.photos":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    if not ctx.dialog.data.get("photos"):
-        return [Reply(text=ctx.t("apply.photos_needed"))] + _ask(ctx, "photos")
-    return _summary(ctx)
+async def _place(form: Form, ctx: Ctx, text: str) -> Answer:
+    place = parse_place(text)
+    if place is None:
+        return form.reject(ctx, "place", ctx.t("apply.place_bad"))
+    return {"province": place[0], "city": place[1]}
+
+
+async def _contact(form: Form, ctx: Ctx, text: str) -> Answer:
+    if len(text) > MAX_CONTACT:
+        return [Reply(text=ctx.t("form.text_too_long", limit=MAX_CONTACT))] + await form.ask(ctx, "contact")
+    return {"contact": text}
+
+
+async def _ask_phone(form: Form, ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("apply.ask.phone"),
+                  buttons=[[Button(ctx.t("bind.share_phone"), SHARE_PHONE)], forms.cancel_row(ctx, "apply")])]
+
+
+async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
+    try:
+        phone = normalize_phone(raw)
+    except ValidationFailed as exc:
+        return form.reject(ctx, "phone", ctx.t("apply.phone_bad", error=mask_text(exc.message(ctx.lang))))
+    if not (len(phone) == 11 and phone.startswith("1")):
+        return form.reject(ctx, "phone", ctx.t("apply.mobile_only"))
+    return {"phone": phone}
+
+
+async def _scope(form: Form, ctx: Ctx, text: str) -> Answer:
+    if len(text) > MAX_SCOPE:
+        return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SCOPE))] + await form.ask(ctx, "scope")
+    return {"scope": text}
 
 
 @router.state("apply")
 async def answer(ctx: Ctx) -> list[Reply]:
-    step = ctx.dialog.state.removeprefix("apply.")
-    data = ctx.dialog.data
-    if step == "photos":
-        if forms.is_photo(ctx):
-            return [forms.add_photos(ctx, "apply.done")]
-        if forms.is_done(forms.text_of(ctx)):
-            return await photos_done(ctx)
-        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("apply.done"))]])]
-    if step == "confirm":
-        return [Reply(text=ctx.t("apply.use_buttons"))] + _summary(ctx)
-    if step == "phone" and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
-        return _phone(ctx, ctx.inbound.phone)
-    text = forms.text_of(ctx)
-    if not text:
-        return [Reply(text=ctx.t("form.text_wanted"))] + _ask(ctx, step)
-    if step == "company":
-        if len(text) > MAX_NAME:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_NAME))] + _ask(ctx, step)
-        data["company"] = text
-        return _ask(ctx, "uscc")
-    if step == "uscc":
-        try:
-            uscc = validate_uscc(text)
-        except ValidationFailed as exc:
-            return [Reply(text=ctx.t("apply.uscc_bad", error=exc.message(ctx.lang)),
-                          buttons=[forms.cancel_row(ctx, "apply")])]
-        async with ctx.uow() as uow:
-            taken = await uow.dealers.get_by(uscc=uscc) is not None
-        if taken:
-            return [Reply(text=ctx.t("apply.uscc_taken"), buttons=[forms.cancel_row(ctx, "apply")])]
-        data["uscc"] = uscc
-        return _ask(ctx, "place")
-    if step == "place":
-        place = parse_place(text)
-        if place is None:
-            return [Reply(text=ctx.t("apply.place_bad"), buttons=[forms.cancel_row(ctx, "apply")])]
-        data["province"], data["city"] = place
-        return _ask(ctx, "contact")
-    if step == "contact":
-        if len(text) > 50:
-            return [Reply(text=ctx.t("form.text_too_long", limit=50))] + _ask(ctx, step)
-        data["contact"] = text
-        return _ask(ctx, "phone")
-    if step == "phone":
-        return _phone(ctx, text)
-    if step == "scope":
-        if forms.is_skip(text):
-            return await skip_scope(ctx)
-        if len(text) > MAX_SCOPE:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_SCOPE))] + _ask(ctx, step)
-        data["scope"] = text
-        return _ask(ctx, "photos")
-    return [Reply(text=ctx.t("error.button_stale"))]
-
-
-def _phone(ctx: Ctx, raw: str) -> list[Reply]:
-    try:
-        phone = normalize_phone(raw)
-    except ValidationFailed as exc:
-        return [Reply(text=ctx.t("apply.phone_bad", error=mask_text(exc.message(ctx.lang))),
-                      buttons=[forms.cancel_row(ctx, "apply")])]
-    if not (len(phone) == 11 and phone.startswith("1")):
-        return [Reply(text=ctx.t("apply.mobile_only"), buttons=[forms.cancel_row(ctx, "apply")])]
-    ctx.dialog.data["phone"] = phone
-    return _ask(ctx, "scope")
+    return await FORM.answer(ctx)
 
 
 def _fields(lang: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -249,29 +209,25 @@ def _fields(lang: str, data: dict[str, Any]) -> dict[str, Any]:
             "scope": data.get("scope") or i18n.t(lang, "apply.none"), "photos": len(data.get("photos") or [])}
 
 
-def _summary(ctx: Ctx) -> list[Reply]:
-    ctx.dialog.state = "apply.confirm"
+async def _summary(ctx: Ctx) -> str:
     fields = _fields(ctx.lang, ctx.dialog.data)
-    text = ctx.t("apply.summary", **(fields | {"phone": mask_phone(str(fields["phone"]))}))
-    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("apply.ok", ctx.dialog.data["nonce"]))],
-                                      forms.cancel_row(ctx, "apply")])]
+    return ctx.t("apply.summary", **(fields | {"phone": mask_phone(str(fields["phone"]))}))
 
 
 # --- submit --------------------------------------------------------------------------------------
 
-@router.button("apply.ok")
-async def confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    already = forms.submitted_ref(ctx, nonce)
-    if already is not None:
-        async with ctx.uow() as uow:
-            dealer = await uow.dealers.get_by(code=already)
-        phone = dealer.contacts[0].phone if dealer and dealer.contacts else ""
-        return [Reply(text=ctx.t("apply.done", code=already, phone=mask_phone(phone)))]
-    if not forms.form_is(ctx, "apply.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    if ctx.bound:
-        return [Reply(text=ctx.t("apply.already_bound")), main_menu(ctx)]
+def _not_bound(ctx: Ctx) -> list[Reply] | None:
+    return [Reply(text=ctx.t("apply.already_bound")), main_menu(ctx)] if ctx.bound else None
+
+
+async def _resubmitted(ctx: Ctx, code: str) -> list[Reply]:
+    async with ctx.uow() as uow:
+        dealer = await uow.dealers.get_by(code=code)
+    phone = dealer.contacts[0].phone if dealer and dealer.contacts else ""
+    return [Reply(text=ctx.t("apply.done", code=code, phone=mask_phone(phone)))]
+
+
+async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = dict(ctx.dialog.data)
     fields = _fields("zh-CN", data)
     photos = [str(p) for p in data.get("photos") or []]
@@ -286,7 +242,7 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     except Conflict:
         # the credit code was registered meanwhile; say so without naming the other dealer
         ctx.idle()
-        return [Reply(text=ctx.t("apply.uscc_taken")), main_menu(ctx)]
+        return None, [Reply(text=ctx.t("apply.uscc_taken")), main_menu(ctx)]
     assert dealer.id is not None
     for n, ref in enumerate(photos, start=1):
         licence = n == 1
@@ -295,10 +251,20 @@ async def confirm(ctx: Ctx) -> list[Reply]:
             number=normalize_uscc(dealer.uscc) if licence else i18n.t("zh-CN", "apply.attachment", n=n),
             issued_on=None, expires_on=None, file_ref=ref), clock)
     await submit_for_review(ctx.uow(), intake, SubmitForReview(dealer_id=dealer.id), clock)
-    forms.remember_submitted(ctx, nonce, dealer.code)
-    return [Reply(text=ctx.t("apply.done", code=dealer.code, phone=mask_phone(str(fields["phone"]))))]
+    return dealer.code, [Reply(text=ctx.t("apply.done", code=dealer.code, phone=mask_phone(str(fields["phone"]))))]
 
 
+FORM = Form(
+    prefix="apply", use_buttons="apply.use_buttons", guard=_not_bound,
+    steps=(Step("company", parse=_company),
+           Step("uscc", parse=_uscc),
+           Step("place", parse=_place),
+           Step("contact", parse=_contact),
+           Step("phone", ask=_ask_phone, parse=_phone, contact=True),
+           Step("scope", parse=_scope, skippable=True),
+           Step("photos", photos=True, photos_needed="apply.photos_needed")),
+    summary=_summary, submit=_submit, resubmitted=_resubmitted)
+FORM.register(router)
 
 
 # --- documents of a bound dealer: see them, renew or upload again (资质) ----------------------------

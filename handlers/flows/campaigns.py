@@ -33,6 +33,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.form import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -195,50 +196,48 @@ async def report_start(ctx: Ctx) -> list[Reply]:
     assert campaign.id is not None
     if await _participation(ctx, campaign.id) is None:
         return [Reply(text=ctx.t("camp.join_first"))] + await _detail(ctx, campaign)
-    ctx.go("camp.rep.text", nonce=forms.new_nonce(), campaign_id=campaign.id, name=campaign.name, photos=[])
-    return [Reply(text=ctx.t("camp.rep.ask.text", name=campaign.name), buttons=[forms.cancel_row(ctx, "camp")])]
+    REPORT.begin(ctx, campaign_id=campaign.id, name=campaign.name)
+    return await REPORT.next(ctx)
 
 
-def _photos_prompt(ctx: Ctx) -> Reply:
-    return Reply(text=ctx.t("camp.rep.ask.photos", max=forms.MAX_PHOTOS),
-                 buttons=[[Button(ctx.t("form.done"), payload("camp.rep.done"))], forms.cancel_row(ctx, "camp")])
+async def _ask_report_text(form: Form, ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("camp.rep.ask.text", name=ctx.dialog.data.get("name", "")),
+                  buttons=form.controls(ctx, "text"))]
 
 
-@router.button("camp.rep.done")
-async def report_photos_done(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "camp.rep.photos":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    forms.step(ctx, "camp.rep.count")
-    return [Reply(text=ctx.t("camp.rep.ask.count"), buttons=[forms.cancel_row(ctx, "camp")])]
+async def _report_count(form: Form, ctx: Ctx, text: str) -> Answer:
+    count = forms.read_count(text, minimum=0)
+    return {"count": count} if count is not None else form.reject(ctx, "count", ctx.t("camp.rep.count_bad"))
 
 
-def _report_summary(ctx: Ctx) -> list[Reply]:
-    forms.step(ctx, "camp.rep.confirm")
+async def _report_summary(ctx: Ctx) -> str:
     data = ctx.dialog.data
-    text = ctx.t("camp.rep.summary", name=data.get("name", ""), text=data.get("text", ""),
+    return ctx.t("camp.rep.summary", name=data.get("name", ""), text=data.get("text", ""),
                  photos=len(data.get("photos") or []), count=data.get("count", 0))
-    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("camp.rep.ok", data["nonce"]))],
-                                      forms.cancel_row(ctx, "camp")])]
 
 
-@router.button("camp.rep.ok")
-async def report_confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    if forms.submitted_ref(ctx, nonce) is not None:
-        return [Reply(text=ctx.t("camp.rep.done"), buttons=[[forms.menu_button(ctx)]])]
-    if not forms.form_is(ctx, "camp.rep.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
+async def _report_submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = ctx.dialog.data
     campaign_id = int(data["campaign_id"])
     await report_execution(ctx.uow(), ctx.actor, campaign_id, ReportExecution(
         text=str(data.get("text", "")), photos=list(data.get("photos") or []), new_customers=int(data.get("count", 0)),
     ), ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, str(campaign_id))
-    return [Reply(text=ctx.t("camp.rep.done"),
-                  buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)]])]
+    return str(campaign_id), [Reply(text=ctx.t("camp.rep.done"),
+                                    buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.list")),
+                                              forms.menu_button(ctx)]])]
+
+
+async def _report_resubmitted(ctx: Ctx, ref: str) -> list[Reply]:
+    return [Reply(text=ctx.t("camp.rep.done"), buttons=[[forms.menu_button(ctx)]])]
+
+
+REPORT = Form(
+    prefix="camp.rep", cancel="camp", use_buttons="camp.use_buttons", repeat_summary=False, reask_blank=False,
+    steps=(Step("text", ask=_ask_report_text, limit=MAX_TEXT),
+           Step("photos", photos=True),
+           Step("count", parse=_report_count)),
+    summary=_report_summary, submit=_report_submit, resubmitted=_report_resubmitted)
+REPORT.register(router)
 
 
 # --- materials ------------------------------------------------------------------------------------
@@ -274,87 +273,53 @@ async def material_pick(ctx: Ctx) -> list[Reply]:
     if material is None:
         raise NotFound(what=str(material_id))
     # the tier rule is checked by request_material when the request is made
-    ctx.go("camp.mat.qty", nonce=forms.new_nonce(), material_id=material_id, name=material.name)
-    return [Reply(text=ctx.t("camp.mat.ask.qty", name=material.name), buttons=[forms.cancel_row(ctx, "camp")])]
+    MATERIAL.begin(ctx, material_id=material_id, name=material.name)
+    return await MATERIAL.next(ctx)
 
 
-@router.button("camp.mat.skip")
-async def material_skip_reason(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "camp.mat.reason":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    return _material_summary(ctx, "")
+async def _ask_material_qty(form: Form, ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("camp.mat.ask.qty", name=ctx.dialog.data.get("name", "")),
+                  buttons=form.controls(ctx, "qty"))]
 
 
-def _material_summary(ctx: Ctx, reason: str) -> list[Reply]:
-    forms.step(ctx, "camp.mat.confirm", reason=reason)
+async def _material_qty(form: Form, ctx: Ctx, text: str) -> Answer:
+    qty = forms.read_count(text, maximum=MAX_QTY)
+    return {"qty": qty} if qty is not None else form.reject(ctx, "qty", ctx.t("camp.mat.qty_bad", max=MAX_QTY))
+
+
+async def _material_summary(ctx: Ctx) -> str:
     data = ctx.dialog.data
-    text = ctx.t("camp.mat.summary", name=data.get("name", ""), qty=data.get("qty"),
-                 reason=reason or ctx.t("camp.none_given"))
-    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("camp.mat.ok", data["nonce"]))],
-                                      forms.cancel_row(ctx, "camp")])]
+    return ctx.t("camp.mat.summary", name=data.get("name", ""), qty=data.get("qty"),
+                 reason=data.get("reason") or ctx.t("camp.none_given"))
 
 
-@router.button("camp.mat.ok")
-async def material_confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    if forms.submitted_ref(ctx, nonce) is not None:
-        return [Reply(text=ctx.t("camp.mat.done"), buttons=[[forms.menu_button(ctx)]])]
-    if not forms.form_is(ctx, "camp.mat.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
+async def _material_submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = ctx.dialog.data
     request = await request_material(ctx.uow(), ctx.actor, RequestMaterial(
         material_id=int(data["material_id"]), qty=int(data["qty"]), reason=str(data.get("reason") or "")),
         ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, str(request.id))
+    return str(request.id), [Reply(text=ctx.t("camp.mat.done"), buttons=[[forms.menu_button(ctx)]])]
+
+
+async def _material_resubmitted(ctx: Ctx, ref: str) -> list[Reply]:
     return [Reply(text=ctx.t("camp.mat.done"), buttons=[[forms.menu_button(ctx)]])]
+
+
+MATERIAL = Form(
+    prefix="camp.mat", cancel="camp", use_buttons="camp.use_buttons", repeat_summary=False, reask_blank=False,
+    steps=(Step("qty", ask=_ask_material_qty, parse=_material_qty),
+           Step("reason", limit=MAX_REASON, skippable=True)),
+    summary=_material_summary, submit=_material_submit, resubmitted=_material_resubmitted)
+MATERIAL.register(router)
 
 
 # --- typed answers ---------------------------------------------------------------------------------
 
 @router.state("camp")
 async def answer(ctx: Ctx) -> list[Reply]:
-    state = ctx.dialog.state
-    text = forms.text_of(ctx)
-    cancel_row = [forms.cancel_row(ctx, "camp")]
-    if state == "camp.rep.photos":
-        if forms.is_photo(ctx):
-            return [forms.add_photos(ctx, "camp.rep.done")]
-        if forms.is_done(text):
-            return await report_photos_done(ctx)
-        return [Reply(text=ctx.t("form.photo_wanted"),
-                      buttons=[[Button(ctx.t("form.done"), payload("camp.rep.done"))]])]
-    if state in ("camp.rep.confirm", "camp.mat.confirm"):
-        return [Reply(text=ctx.t("camp.use_buttons"))]
-    if not text:
-        return [Reply(text=ctx.t("form.text_wanted"), buttons=cancel_row)]
-    if state == "camp.rep.text":
-        if len(text) > MAX_TEXT:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_TEXT), buttons=cancel_row)]
-        forms.step(ctx, "camp.rep.photos", text=text)
-        return [_photos_prompt(ctx)]
-    if state == "camp.rep.count":
-        count = forms.read_count(text, minimum=0)
-        if count is None:
-            return [Reply(text=ctx.t("camp.rep.count_bad"), buttons=cancel_row)]
-        ctx.dialog.data["count"] = count
-        return _report_summary(ctx)
-    if state == "camp.mat.qty":
-        qty = forms.read_count(text, maximum=MAX_QTY)
-        if qty is None:
-            return [Reply(text=ctx.t("camp.mat.qty_bad", max=MAX_QTY), buttons=cancel_row)]
-        forms.step(ctx, "camp.mat.reason", qty=qty)
-        return [Reply(text=ctx.t("camp.mat.ask.reason"),
-                      buttons=[[Button(ctx.t("form.skip"), payload("camp.mat.skip")), *forms.cancel_row(ctx, "camp")]])]
-    if state == "camp.mat.reason":
-        if forms.is_skip(text):
-            return _material_summary(ctx, "")
-        if len(text) > MAX_REASON:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_REASON), buttons=cancel_row)]
-        return _material_summary(ctx, text)
-    return [Reply(text=ctx.t("error.button_stale"))]
+    """Typed answers (and photos) to the execution report or the material request."""
+    form = REPORT if ctx.dialog.state.startswith("camp.rep.") else MATERIAL
+    return await form.answer(ctx)
 
 
 # --- staff: reports to review and the campaign's effect ---------------------------------------------

@@ -1,4 +1,5 @@
-"""Pieces the guided forms share (after-sales, quality, sell-out, campaigns, apply): not a flow itself.
+"""Pieces the guided forms share (after-sales, quality, sell-out, campaigns, apply): not a flow itself; the
+step machine itself is ``handlers.form``.
 
 - exactly-once submission: a form gets a random nonce when it starts; its confirm button carries it.
   After the use case succeeds the dialog goes idle but remembers ``nonce -> reference``, so a second
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -238,33 +238,3 @@ def cancel_form(ctx: Ctx) -> list[Reply]:
 def clip(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-# --- step-by-step forms (after-sales, quality): which steps are done, which comes next -------------------
-
-def mark_done(ctx: Ctx, step: str, **values: object) -> None:
-    """Store ``values`` and mark ``step`` answered in the dialog data."""
-    ctx.dialog.data.update(values)
-    done = list(ctx.dialog.data.get("done") or [])
-    if step not in done:
-        done.append(step)
-    ctx.dialog.data["done"] = done
-
-
-async def next_step(ctx: Ctx, steps: Sequence[str], ask: Callable[[Ctx, str], Awaitable[list[Reply]]],
-                    summary: Callable[[Ctx], Awaitable[list[Reply]]], *, title: str = "") -> list[Reply]:
-    """Ask the first unanswered step (with ``title`` above it when given), or show the summary."""
-    done = ctx.dialog.data.get("done") or []
-    for name in steps:
-        if name not in done:
-            replies = await ask(ctx, name)
-            if title:
-                replies[0].text = f"{title}\n{replies[0].text}"
-            return replies
-    return await summary(ctx)
-
-
-def step_controls(ctx: Ctx, prefix: str, step: str, skippable: Collection[str]) -> list[list[Button]]:
-    """Skip (for optional steps) and cancel buttons under a question."""
-    row = [Button(ctx.t("form.skip"), payload(f"{prefix}.skip"))] if step in skippable else []
-    return [row + cancel_row(ctx, prefix)]

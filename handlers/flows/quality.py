@@ -27,14 +27,13 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
+from handlers.form import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
 router = Router(name=__name__)
 
-STEPS = ("product", "batch", "category", "count", "desc", "photos")
-SKIPPABLE = frozenset({"batch", "desc"})
 MAX_TEXT = 2000
 MAX_BATCH = 64
 # Stored in Chinese (the quality department's categories); shown in the chat's language.
@@ -79,12 +78,12 @@ async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "") -> list[Rep
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    ctx.go("qf.product", nonce=forms.new_nonce(), done=[], photos=[])
+    FORM.begin(ctx)
     if sku and any(p.sku == sku for p in await forms.active_products(ctx)):
-        _done(ctx, "product", sku=sku)
+        FORM.mark_done(ctx, "product", sku=sku)
     if hint.strip():
         ctx.dialog.data["desc_hint"] = forms.clip(hint, MAX_TEXT)
-    return await _next(ctx, intro=True)
+    return await FORM.next(ctx, intro=True)
 
 
 @router.button("qf.new")
@@ -105,182 +104,72 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-def _done(ctx: Ctx, step: str, **values: object) -> None:
-    forms.mark_done(ctx, step, **values)
-
-
-async def _next(ctx: Ctx, *, intro: bool = False) -> list[Reply]:
-    return await forms.next_step(ctx, STEPS, _ask, _summary, title=ctx.t("qf.title") if intro else "")
-
-
-def _controls(ctx: Ctx, step: str) -> list[list[Button]]:
-    return forms.step_controls(ctx, "qf", step, SKIPPABLE)
-
+# --- the steps (handlers.form runs them) ------------------------------------------------------------
 
 def _category_label(ctx: Ctx, stored: str) -> str:
     return next((ctx.pick(zh, en) for zh, en in DEFECT_CATEGORIES if zh == stored), stored)
 
 
-async def _ask(ctx: Ctx, step: str) -> list[Reply]:
-    ctx.dialog.state = f"qf.{step}"
-    data = ctx.dialog.data
-    if step == "product":
-        products = await forms.active_products(ctx)
-        return [Reply(text=ctx.t(forms.product_prompt_key(products)),
-                      buttons=forms.product_buttons(ctx, products, "qf", extra=_controls(ctx, step)))]
-    if step == "category":
-        flat = [Button(ctx.pick(zh, en), payload("qf.cat", i)) for i, (zh, en) in enumerate(DEFECT_CATEGORIES)]
-        return [Reply(text=ctx.t("qf.ask.category"), buttons=[flat[:3], flat[3:], *_controls(ctx, step)])]
-    if step == "desc" and data.get("desc_hint"):
-        return [Reply(text=ctx.t("qf.ask.desc_hint", desc=mask_text(data["desc_hint"])),
-                      buttons=[[Button(ctx.t("qf.keep_desc"), payload("qf.keep"))], *_controls(ctx, step)])]
-    if step == "photos":
-        return [Reply(text=ctx.t("qf.ask.photos", max=forms.MAX_PHOTOS),
-                      buttons=[[Button(ctx.t("form.done"), payload("qf.done"))], *_controls(ctx, step)])]
-    return [Reply(text=ctx.t(f"qf.ask.{step}"), buttons=_controls(ctx, step))]
+async def _ask_category(form: Form, ctx: Ctx) -> list[Reply]:
+    flat = [Button(ctx.pick(zh, en), payload("qf.cat", i)) for i, (zh, en) in enumerate(DEFECT_CATEGORIES)]
+    return [Reply(text=ctx.t("qf.ask.category"), buttons=[flat[:3], flat[3:], *form.controls(ctx, "category")])]
 
 
-def _at(ctx: Ctx, step: str) -> bool:
-    return ctx.dialog.state == f"qf.{step}"
+async def _typed_category(form: Form, ctx: Ctx, text: str) -> Answer:
+    chosen = next((zh for zh, en in DEFECT_CATEGORIES if text.lower() in (zh, en.lower())), None)
+    return {"category": chosen} if chosen is not None else await form.ask(ctx, "category")
 
 
-@router.button("qf.sku")
-async def pick_product(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "product"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    sku = forms.arg(ctx, 0)
-    products = await forms.active_products(ctx)
-    if not any(p.sku == sku for p in products):
-        return [Reply(text=ctx.t("form.product_unknown", text=sku),
-                      buttons=forms.product_buttons(ctx, products, "qf", extra=_controls(ctx, "product")))]
-    _done(ctx, "product", sku=sku)
-    return await _next(ctx)
+async def _pressed_category(form: Form, ctx: Ctx, index: str) -> Answer | None:
+    if not index.isdigit() or int(index) >= len(DEFECT_CATEGORIES):
+        return None
+    return {"category": DEFECT_CATEGORIES[int(index)][0]}
 
 
-@router.button("qf.pcat")
-async def pick_product_category(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "product"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    index = forms.arg(ctx, 0)
-    products = await forms.active_products(ctx)
-    return [Reply(text=ctx.t("form.pick_product"),
-                  buttons=forms.product_buttons(ctx, products, "qf", category=int(index) if index.isdigit() else None,
-                                                extra=_controls(ctx, "product")))]
-
-
-@router.button("qf.cat")
-async def pick_category(ctx: Ctx) -> list[Reply]:
-    index = forms.arg(ctx, 0)
-    if not _at(ctx, "category") or not index.isdigit() or int(index) >= len(DEFECT_CATEGORIES):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "category", category=DEFECT_CATEGORIES[int(index)][0])
-    return await _next(ctx)
-
-
-@router.button("qf.skip")
-async def skip(ctx: Ctx) -> list[Reply]:
-    step = ctx.dialog.state.removeprefix("qf.")
-    if not ctx.dialog.state.startswith("qf.") or step not in SKIPPABLE:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, step)
-    return await _next(ctx)
-
-
-@router.button("qf.keep")
-async def keep_description(ctx: Ctx) -> list[Reply]:
-    hint = ctx.dialog.data.get("desc_hint")
-    if not _at(ctx, "desc") or not hint:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "desc", desc=hint)
-    return await _next(ctx)
-
-
-@router.button("qf.done")
-async def photos_done(ctx: Ctx) -> list[Reply]:
-    if not _at(ctx, "photos"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    _done(ctx, "photos")
-    return await _next(ctx)
+async def _count(form: Form, ctx: Ctx, text: str) -> Answer:
+    count = forms.read_count(text)
+    return {"count": count} if count is not None else form.reject(ctx, "count", ctx.t("form.number_bad"))
 
 
 @router.state("qf")
 async def answer(ctx: Ctx) -> list[Reply]:
-    step = ctx.dialog.state.removeprefix("qf.")
-    if step == "photos":
-        if forms.is_photo(ctx):
-            return [forms.add_photos(ctx, "qf.done")]
-        if forms.is_done(forms.text_of(ctx)):
-            _done(ctx, "photos")
-            return await _next(ctx)
-        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("qf.done"))]])]
-    text = forms.text_of(ctx)
-    if step == "confirm":
-        return [Reply(text=ctx.t("qf.use_buttons"))] + await _summary(ctx)
-    if not text:
-        return [Reply(text=ctx.t("form.text_wanted"))] + await _ask(ctx, step)
-    if step in SKIPPABLE and forms.is_skip(text):
-        _done(ctx, step)
-        return await _next(ctx)
-    if step == "product":
-        products = await forms.active_products(ctx)
-        sku = forms.match_product(text, products)
-        if sku is None:
-            return [Reply(text=ctx.t("form.product_unknown", text=forms.clip(text, 30)),
-                          buttons=forms.product_buttons(ctx, products, "qf", extra=_controls(ctx, step)))]
-        _done(ctx, "product", sku=sku)
-    elif step == "batch":
-        if len(text) > MAX_BATCH:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_BATCH), buttons=_controls(ctx, step))]
-        _done(ctx, "batch", batch=text)
-    elif step == "category":
-        chosen = next((zh for zh, en in DEFECT_CATEGORIES if text.lower() in (zh, en.lower())), None)
-        if chosen is None:
-            return await _ask(ctx, "category")
-        _done(ctx, "category", category=chosen)
-    elif step == "count":
-        count = forms.read_count(text)
-        if count is None:
-            return [Reply(text=ctx.t("form.number_bad"), buttons=_controls(ctx, step))]
-        _done(ctx, "count", count=count)
-    elif step == "desc":
-        if len(text) > MAX_TEXT:
-            return [Reply(text=ctx.t("form.text_too_long", limit=MAX_TEXT), buttons=_controls(ctx, step))]
-        _done(ctx, "desc", desc=text)
-    return await _next(ctx)
+    return await FORM.answer(ctx)
 
 
-async def _summary(ctx: Ctx) -> list[Reply]:
-    ctx.dialog.state = "qf.confirm"
+async def _summary(ctx: Ctx) -> str:
     data = ctx.dialog.data
     products = await forms.active_products(ctx)
-    text = ctx.t("qf.summary", product=forms.product_name(products, data.get("sku")),
+    return ctx.t("qf.summary", product=forms.product_name(products, data.get("sku")),
                  batch=data.get("batch") or ctx.t("qf.none"), category=_category_label(ctx, data.get("category", "")),
                  count=data.get("count"), desc=mask_text(data.get("desc")) or ctx.t("qf.none"),
                  photos=len(data.get("photos") or []))
-    return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload("qf.ok", data["nonce"]))],
-                                      forms.cancel_row(ctx, "qf")])]
 
 
-@router.button("qf.ok")
-async def confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    already = forms.submitted_ref(ctx, nonce)
-    if already is not None:
-        return _created(ctx, await get_quality_feedback(ctx.uow(), ctx.actor, already))
-    if not forms.form_is(ctx, "qf.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
+async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = ctx.dialog.data
-    assert ctx.actor.dealer_id is not None  # require_dealer
+    assert ctx.actor.dealer_id is not None  # the form's guard: require_dealer
     feedback = await submit_quality_feedback(ctx.uow(), ctx.actor, SubmitQualityFeedback(
         dealer_id=ctx.actor.dealer_id, sku=str(data.get("sku", "")), defect_category=str(data.get("category", "")),
         count=int(data.get("count", 0)), description=str(data.get("desc") or ""), batch=data.get("batch") or None,
         photos=list(data.get("photos") or []),
     ), ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, feedback.number)
-    return _created(ctx, feedback)
+    return feedback.number, _created(ctx, feedback)
+
+
+async def _resubmitted(ctx: Ctx, number: str) -> list[Reply]:
+    return _created(ctx, await get_quality_feedback(ctx.uow(), ctx.actor, number))
+
+
+FORM = Form(
+    prefix="qf", title="qf.title", use_buttons="qf.use_buttons",
+    steps=(product_step(),
+           Step("batch", limit=MAX_BATCH, skippable=True),
+           Step("category", ask=_ask_category, parse=_typed_category, buttons={"cat": _pressed_category}),
+           Step("count", parse=_count),
+           Step("desc", limit=MAX_TEXT, skippable=True, keep="desc_hint"),
+           Step("photos", photos=True)),
+    summary=_summary, submit=_submit, resubmitted=_resubmitted)
+FORM.register(router)
 
 
 def _created(ctx: Ctx, feedback: QualityFeedback) -> list[Reply]:

@@ -33,6 +33,7 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.form import Form
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.normalize import normalize
@@ -532,28 +533,26 @@ def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Pro
     return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("form.submit"), payload("so.ok", nonce))], again])]
 
 
-@router.button("so.ok")
-async def confirm(ctx: Ctx) -> list[Reply]:
-    nonce = forms.arg(ctx, 0)
-    already = forms.submitted_ref(ctx, nonce)
-    if already is not None:
-        return [Reply(text=ctx.t("so.already", n=already), buttons=[[forms.menu_button(ctx)]])]
-    if not forms.form_is(ctx, "so.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
-    assert ctx.actor.dealer_id is not None  # require_dealer
+async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
+    assert ctx.actor.dealer_id is not None  # the form's guard: require_dealer
     rows: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or [])
     report = await record_sellout(ctx.uow(), ctx.actor, ctx.actor.dealer_id, [
         SellOutRow(sold_on=r["sold_on"], sku=r["sku"], qty=int(r["qty"]), amount=Decimal(r["amount"]),
                    province=r.get("province", ""), city=r.get("city", ""), customer_type=r["customer_type"])
         for r in rows], ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, str(report.accepted))
     lines = [ctx.t("so.recorded", n=report.accepted)]
     if report.errors:
         # the use case numbers the rows it was given; show the user's own line numbers
         problems = [(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
                     for e in report.errors]
         lines += _problem_lines(ctx, problems)
-    return [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]
+    return str(report.accepted), [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]
+
+
+async def _resubmitted(ctx: Ctx, accepted: str) -> list[Reply]:
+    return [Reply(text=ctx.t("so.already", n=accepted), buttons=[[forms.menu_button(ctx)]])]
+
+
+# The rows are one free-form answer (typed lines or a file, read above); the form gives the submit button.
+FORM = Form(prefix="so", steps=(), summary=None, submit=_submit, resubmitted=_resubmitted)
+FORM.register(router)

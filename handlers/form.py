@@ -1,0 +1,306 @@
+"""A step-by-step chat form declared as data: ``Form(prefix, steps=[Step(name, ask, parse, skippable)], summary,
+submit)``. The one step machine of the guided forms (after-sales, quality, apply, campaign reports, material
+requests; sell-out uses its confirm): which step comes next, skip / keep / done / typed answers, the summary and
+the exactly-once submission.
+
+State and payloads, for a form with prefix ``as``::
+
+    as.<step>          the step being asked; typed answers (text, photos, a shared contact) go to ``Form.answer``
+    as.confirm         the summary is shown; its submit button is ``as.ok|<nonce>``
+    as.skip            skip the step being asked (skippable steps only; typed skip words too)
+    as.keep            take the proposed answer of a step (``Step.keep``, e.g. the opening words as the description)
+    as.done            end a photo step (typed done words too)
+    as.<action>        a step's own buttons (``Step.buttons``: as.sku, as.pcat, as.prio ...), valid at that step only
+
+The dialog data holds the form's ``nonce``, the names of the answered steps (``done``) and the answers; the
+first step not in ``done`` is asked next, so steps the opening words already answer are passed over. After the
+submit use case succeeds the chat goes idle but remembers ``nonce -> reference`` (``handlers.flows.forms``): a
+second tap on the same submit button answers with the same reference instead of submitting again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.masking import mask_text
+from handlers.context import Ctx
+from handlers.flows import forms
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import Router, payload
+
+# What a step makes of an answer: the values to store (the step is then done), or the replies to show (it is not).
+Answer = dict[str, Any] | list[Reply]
+Ask = Callable[["Form", Ctx], Awaitable[list[Reply]]]
+Parse = Callable[["Form", Ctx, str], Awaitable[Answer]]
+# a step's own button, given the button's first argument: an Answer, or None for a stale / forged button
+Press = Callable[["Form", Ctx, str], Awaitable[Answer | None]]
+Summary = Callable[[Ctx], Awaitable[str]]
+# the submit use case: (reference to remember, replies); a None reference remembers nothing (the form failed)
+Submit = Callable[[Ctx], Awaitable[tuple[str | None, list[Reply]]]]
+Resubmitted = Callable[[Ctx, str], Awaitable[list[Reply]]]
+Guard = Callable[[Ctx], "list[Reply] | None"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a form.
+
+    ``ask`` builds the question (default: the text ``<prefix>.ask.<name>`` over the step's skip/cancel buttons);
+    ``parse`` reads a typed answer (default: the text itself, stored under the step's name, at most ``limit``
+    characters); ``skippable`` offers Skip; ``photos`` makes it a photo step ended with Done (``photos_needed``:
+    the text shown when Done comes before any photo); ``contact``: a shared contact's phone is parsed as the
+    answer; ``keep``: the data key of a proposed answer offered with a "use this" button; ``buttons``: the step's
+    own button actions (without the prefix).
+    """
+
+    name: str
+    ask: Ask | None = None
+    parse: Parse | None = None
+    skippable: bool = False
+    limit: int | None = None
+    photos: bool = False
+    photos_needed: str = ""
+    contact: bool = False
+    keep: str = ""
+    buttons: Mapping[str, Press] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A guided form: ``prefix`` names its states and buttons, ``cancel`` the prefix of its cancel button.
+
+    ``title``: a text key shown above the first question; ``use_buttons``: the text key for a typed message at the
+    summary (followed by the summary again when ``repeat_summary``); ``reask_blank``: a message with no text is
+    answered with the question again (else with a hint and the cancel button); ``guard``: who may submit.
+    """
+
+    prefix: str
+    steps: Sequence[Step]
+    summary: Summary | None
+    submit: Submit
+    resubmitted: Resubmitted
+    cancel: str = ""
+    title: str = ""
+    use_buttons: str = ""
+    repeat_summary: bool = True
+    reask_blank: bool = True
+    guard: Guard = forms.require_dealer
+
+    # --- wiring -------------------------------------------------------------------------------------
+
+    def register(self, router: Router) -> None:
+        """Route the form's buttons: submit, and skip / keep / done / the steps' own where a step has them."""
+        router.button(f"{self.prefix}.ok")(self.confirm)
+        if any(s.skippable for s in self.steps):
+            router.button(f"{self.prefix}.skip")(self.skip)
+        if any(s.keep for s in self.steps):
+            router.button(f"{self.prefix}.keep")(self.keep)
+        if any(s.photos for s in self.steps):
+            router.button(f"{self.prefix}.done")(self.photos_done)
+        for s in self.steps:
+            for action, press in s.buttons.items():
+                router.button(f"{self.prefix}.{action}")(self._pressed(s, press))
+
+    def _pressed(self, step: Step, press: Press) -> Callable[[Ctx], Awaitable[list[Reply]]]:
+        async def handler(ctx: Ctx) -> list[Reply]:
+            result = await press(self, ctx, forms.arg(ctx, 0)) if self.at(ctx, step.name) else None
+            if result is None:
+                return stale(ctx)
+            return await self._take(ctx, step, result)
+        return handler
+
+    # --- where the form is --------------------------------------------------------------------------
+
+    def begin(self, ctx: Ctx, **data: Any) -> None:
+        """Start the form at its first step with a fresh nonce (``data``: what is known already)."""
+        ctx.go(f"{self.prefix}.{self.steps[0].name}", nonce=forms.new_nonce(), done=[], photos=[], **data)
+
+    def at(self, ctx: Ctx, *steps: str) -> bool:
+        return ctx.dialog.state in {f"{self.prefix}.{s}" for s in steps}
+
+    def step(self, name: str) -> Step | None:
+        return next((s for s in self.steps if s.name == name), None)
+
+    def current(self, ctx: Ctx) -> str:
+        state = ctx.dialog.state
+        return state.removeprefix(f"{self.prefix}.") if state.startswith(f"{self.prefix}.") else ""
+
+    def mark_done(self, ctx: Ctx, step: str, **values: Any) -> None:
+        """Store ``values`` and mark ``step`` answered."""
+        ctx.dialog.data.update(values)
+        done = list(ctx.dialog.data.get("done") or [])
+        if step not in done:
+            done.append(step)
+        ctx.dialog.data["done"] = done
+
+    async def next(self, ctx: Ctx, *, intro: bool = False) -> list[Reply]:
+        """Ask the first unanswered step (under the title when ``intro``), or show the summary."""
+        done = ctx.dialog.data.get("done") or []
+        for s in self.steps:
+            if s.name not in done:
+                replies = await self.ask(ctx, s.name)
+                if intro and self.title:
+                    replies[0].text = f"{ctx.t(self.title)}\n{replies[0].text}"
+                return replies
+        return await self.show_summary(ctx)
+
+    # --- questions ----------------------------------------------------------------------------------
+
+    def controls(self, ctx: Ctx, step: str) -> list[list[Button]]:
+        """Skip (for optional steps) and cancel buttons under a question."""
+        s = self.step(step)
+        row = [Button(ctx.t("form.skip"), payload(f"{self.prefix}.skip"))] if s is not None and s.skippable else []
+        return [row + forms.cancel_row(ctx, self.cancel or self.prefix)]
+
+    def reject(self, ctx: Ctx, step: str, text: str) -> list[Reply]:
+        """An answer not taken: what is wrong, over the step's buttons."""
+        return [Reply(text=text, buttons=self.controls(ctx, step))]
+
+    def done_button(self, ctx: Ctx) -> list[Button]:
+        return [Button(ctx.t("form.done"), payload(f"{self.prefix}.done"))]
+
+    async def ask(self, ctx: Ctx, name: str) -> list[Reply]:
+        ctx.dialog.state = f"{self.prefix}.{name}"
+        s = self.step(name)
+        assert s is not None, name
+        if s.ask is not None:
+            return await s.ask(self, ctx)
+        hint = ctx.dialog.data.get(s.keep) if s.keep else None
+        if hint:
+            return [Reply(text=ctx.t(f"{self.prefix}.ask.{name}_hint", **{name: mask_text(str(hint))}),
+                          buttons=[[Button(ctx.t(f"{self.prefix}.keep_{name}"), payload(f"{self.prefix}.keep"))],
+                                   *self.controls(ctx, name)])]
+        if s.photos:
+            return [Reply(text=ctx.t(f"{self.prefix}.ask.{name}", max=forms.MAX_PHOTOS),
+                          buttons=[self.done_button(ctx), *self.controls(ctx, name)])]
+        return [Reply(text=ctx.t(f"{self.prefix}.ask.{name}"), buttons=self.controls(ctx, name))]
+
+    async def show_summary(self, ctx: Ctx) -> list[Reply]:
+        ctx.dialog.state = f"{self.prefix}.confirm"
+        assert self.summary is not None
+        text = await self.summary(ctx)
+        return [Reply(text=text, buttons=[[Button(ctx.t("form.submit"), payload(f"{self.prefix}.ok",
+                                                                                   ctx.dialog.data["nonce"]))],
+                                          forms.cancel_row(ctx, self.cancel or self.prefix)])]
+
+    # --- answers ------------------------------------------------------------------------------------
+
+    async def _take(self, ctx: Ctx, step: Step, result: Answer) -> list[Reply]:
+        if isinstance(result, list):
+            return result
+        self.mark_done(ctx, step.name, **result)
+        return await self.next(ctx)
+
+    async def skip(self, ctx: Ctx) -> list[Reply]:
+        s = self.step(self.current(ctx))
+        if s is None or not s.skippable:
+            return stale(ctx)
+        self.mark_done(ctx, s.name)
+        return await self.next(ctx)
+
+    async def keep(self, ctx: Ctx) -> list[Reply]:
+        s = self.step(self.current(ctx))
+        hint = ctx.dialog.data.get(s.keep) if s is not None and s.keep else None
+        if s is None or not hint:
+            return stale(ctx)
+        self.mark_done(ctx, s.name, **{s.name: hint})
+        return await self.next(ctx)
+
+    async def photos_done(self, ctx: Ctx) -> list[Reply]:
+        s = self.step(self.current(ctx))
+        if s is None or not s.photos:
+            return stale(ctx)
+        if s.photos_needed and not ctx.dialog.data.get("photos"):
+            return [Reply(text=ctx.t(s.photos_needed))] + await self.ask(ctx, s.name)
+        self.mark_done(ctx, s.name)
+        return await self.next(ctx)
+
+    async def answer(self, ctx: Ctx) -> list[Reply]:
+        """A typed message, photo or shared contact while the form is at one of its steps or its summary."""
+        name = self.current(ctx)
+        if name == "confirm":
+            hint = [Reply(text=ctx.t(self.use_buttons))]
+            return hint + await self.show_summary(ctx) if self.repeat_summary else hint
+        s = self.step(name)
+        if s is None:
+            return stale(ctx)
+        if s.photos:
+            if forms.is_photo(ctx):
+                return [forms.add_photos(ctx, f"{self.prefix}.done")]
+            if forms.is_done(forms.text_of(ctx)):
+                return await self.photos_done(ctx)
+            return [Reply(text=ctx.t("form.photo_wanted"), buttons=[self.done_button(ctx)])]
+        if s.contact and s.parse is not None and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
+            return await self._take(ctx, s, await s.parse(self, ctx, ctx.inbound.phone))
+        text = forms.text_of(ctx)
+        if not text:
+            if self.reask_blank:
+                return [Reply(text=ctx.t("form.text_wanted"))] + await self.ask(ctx, name)
+            return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, self.cancel or self.prefix)])]
+        if s.skippable and forms.is_skip(text):
+            self.mark_done(ctx, name)
+            return await self.next(ctx)
+        if s.parse is not None:
+            return await self._take(ctx, s, await s.parse(self, ctx, text))
+        if s.limit is not None and len(text) > s.limit:
+            return self.reject(ctx, name, ctx.t("form.text_too_long", limit=s.limit))
+        return await self._take(ctx, s, {name: text})
+
+    # --- submit -------------------------------------------------------------------------------------
+
+    async def confirm(self, ctx: Ctx) -> list[Reply]:
+        """The submit button ``<prefix>.ok|<nonce>``: once per form, however often it is tapped."""
+        nonce = forms.arg(ctx, 0)
+        already = forms.submitted_ref(ctx, nonce)
+        if already is not None:
+            return await self.resubmitted(ctx, already)
+        if not forms.form_is(ctx, f"{self.prefix}.confirm", nonce):
+            return stale(ctx)
+        refused = self.guard(ctx)
+        if refused is not None:
+            return refused
+        ref, replies = await self.submit(ctx)
+        if ref is not None:
+            forms.remember_submitted(ctx, nonce, ref)
+        return replies
+
+
+def stale(ctx: Ctx) -> list[Reply]:
+    return [Reply(text=ctx.t("error.button_stale"))]
+
+
+# --- steps more than one form asks -----------------------------------------------------------------------
+
+def product_step(*, skippable: bool = False) -> Step:
+    """Which product: catalogue buttons (``<prefix>.sku|SKU``, by category ``<prefix>.pcat|n`` when the catalogue
+    is long) or a typed name, SKU or alias; stored as ``sku``."""
+
+    async def ask(form: Form, ctx: Ctx) -> list[Reply]:
+        products = await forms.active_products(ctx)
+        return [Reply(text=ctx.t(forms.product_prompt_key(products)),
+                      buttons=forms.product_buttons(ctx, products, form.prefix, extra=form.controls(ctx, "product")))]
+
+    async def unknown(form: Form, ctx: Ctx, text: str) -> list[Reply]:
+        products = await forms.active_products(ctx)
+        return [Reply(text=ctx.t("form.product_unknown", text=text),
+                      buttons=forms.product_buttons(ctx, products, form.prefix, extra=form.controls(ctx, "product")))]
+
+    async def parse(form: Form, ctx: Ctx, text: str) -> Answer:
+        sku = forms.match_product(text, await forms.active_products(ctx))
+        return {"sku": sku} if sku is not None else await unknown(form, ctx, forms.clip(text, 30))
+
+    async def pick(form: Form, ctx: Ctx, sku: str) -> Answer | None:
+        if not any(p.sku == sku for p in await forms.active_products(ctx)):
+            return await unknown(form, ctx, sku)
+        return {"sku": sku}
+
+    async def category(form: Form, ctx: Ctx, index: str) -> Answer | None:
+        products = await forms.active_products(ctx)
+        return [Reply(text=ctx.t("form.pick_product"),
+                      buttons=forms.product_buttons(ctx, products, form.prefix,
+                                                    category=int(index) if index.isdigit() else None,
+                                                    extra=form.controls(ctx, "product")))]
+
+    return Step("product", ask=ask, parse=parse, skippable=skippable, buttons={"sku": pick, "pcat": category})
