@@ -66,6 +66,9 @@ class _ProductKeys:
                 old[1].add(sku)
 
         kinds: set[str] = set()
+        # words said without the kind's last character ("乌龙" of 乌龙茶, "2.5红" of the alias 2.5红线), when no
+        # other key is spelled so
+        trimmed: dict[str, set[str]] = {}
         for e in catalogue:
             name = normalize(e.name)
             for key in (e.sku, *e.aliases):
@@ -89,6 +92,8 @@ class _ProductKeys:
                     word = run[i:]
                     if word not in GENERIC and len(word) >= 2:
                         add(word, e.sku, Strength.CATEGORY)
+                    if len(word) >= 3 and word[-1] in e.category:
+                        trimmed.setdefault(word[:-1], set()).add(e.sku)
                 if len(run) > 2 and run[0] in GRADE_HEADS:     # "一级" of "一级能效", "大桶" of "大桶装": a grade
                     add(run[:2], e.sku, Strength.CATEGORY)
                 if len(run) > 2 and run[-1] in "味型款色号装":        # "鸡肉" of "鸡肉味", "米黄" of "米黄色"
@@ -100,17 +105,28 @@ class _ProductKeys:
             # the maker's word for the kind ("狗粮" of every dog food) and the Chinese words of its aliases
             # ("成猫" of "成猫10公斤"): words of the product, several products when they share them
             said_whole = [normalize(a) for a in e.aliases]
+            for alias in said_whole:
+                stem = alias[:-1].strip()
+                if len(alias) >= 3 and alias[-1] in e.category and CJK.search(VARIANT_SIZE.sub("", stem)):
+                    trimmed.setdefault(stem, set()).add(e.sku)
             said = [MEASURE_WORD.sub(" ", a) for a in said_whole]
             kinds.update(w for w in (*CJK.findall(normalize(e.category)),
                                      *(w for a in said for w in CJK.findall(a) if w in name),
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
                                      *(f.group(1) for f in map(SIZE_AND_KIND.fullmatch, said_whole) if f))
                          if len(w) >= 2 and w not in GENERIC)
+        labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
+        trimmed_keys: set[str] = set()
+        for word, owners in trimmed.items():
+            if word not in keys and word not in GENERIC and len(word) >= 2 and not word.isdigit() \
+                    and all(sku in owners for sku, label in labels.items() if word in label):   # "小瓶" of 小瓶水: no
+                trimmed_keys.add(word)
+                for sku in owners:
+                    add(word, sku, Strength.CATEGORY)
         for word, owners in english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind
             if word not in keys:
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
-        labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
         kind_words = kinds - keys.keys()
         for word in kind_words:               # every product whose words have it, not only the one alias
             for sku, label in labels.items():
@@ -146,7 +162,7 @@ class _ProductKeys:
         self._by_sound: dict[tuple[str, ...], str] = {}
         shared: set[tuple[str, ...]] = set()
         for k in self.keys:
-            if k in kind_words:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
+            if k in kind_words or k in trimmed_keys:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
                 continue
             if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
                 for snd in sounds(k):
