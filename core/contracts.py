@@ -18,6 +18,18 @@ class ContractStatus(StrEnum):
     SUPERSEDED = "superseded"        # replaced by a newer version (previous_id chain)
 
 
+# (zh, en) as a contract's status is shown to dealers and staff
+CONTRACT_STATUS_LABELS: dict[ContractStatus, tuple[str, str]] = {
+    ContractStatus.DRAFT: ("草稿", "draft"),
+    ContractStatus.SENT: ("待签署", "awaiting signature"),
+    ContractStatus.SIGNED: ("已签署", "signed"),
+    ContractStatus.ACTIVE: ("生效中", "active"),
+    ContractStatus.EXPIRED: ("已到期", "expired"),
+    ContractStatus.TERMINATED: ("已终止", "terminated"),
+    ContractStatus.SUPERSEDED: ("已被新版本替代", "superseded"),
+}
+
+
 class TargetMetric(StrEnum):
     AMOUNT = "amount"        # CNY
     QUANTITY = "quantity"    # units

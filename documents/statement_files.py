@@ -120,8 +120,8 @@ def file_stem(statement: Statement, dealer_code: str) -> str:
 
 def statement_xlsx(statement: Statement, dealer: str, lang: str = "zh") -> bytes:
     """The workbook: a cover sheet with the summary, then one sheet per table."""
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.styles import Font
 
     head, tables = statement_tables(statement, dealer, lang)
     en = lang.lower().startswith("en")
@@ -162,11 +162,11 @@ def statement_xlsx(statement: Statement, dealer: str, lang: str = "zh") -> bytes
 
 def statement_pdf(statement: Statement, dealer: str, lang: str = "zh") -> bytes:
     """The PDF: the heading lines, then each table (A4, CJK font embedded when available)."""
-    from reportlab.lib import colors  # type: ignore[import-untyped]
-    from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
-    from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
-    from reportlab.lib.units import mm  # type: ignore[import-untyped]
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle  # type: ignore[import-untyped]
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus import Table as PdfTable
 
     from documents.contract_pdf import TTF_FONT, _register_font

@@ -19,7 +19,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.accounts import AccountKind, Statement, StatementStatus
 from core.contract_rules import ContractExecution, TargetExecution, accrued_rebate, behind_pace, rebate_rate
-from core.contracts import Contract, ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_name
+from core.contracts import (
+    CONTRACT_STATUS_LABELS,
+    Contract,
+    ContractStatus,
+    RebateTier,
+    SalesTarget,
+    TargetMetric,
+    scope_name,
+)
 from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_flow import tier_label
 from core.dealers import DealerStatus
@@ -41,7 +49,8 @@ from core.statements import describe_line, match_lines, previous_period, rebate_
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import contracts, forms, statements
+from handlers.flows.forms import progress_bar
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -50,7 +59,6 @@ router = Router(name=__name__)
 
 EXPIRY_WINDOW_DAYS = 30
 ACCOUNTS = frozenset(a.value for a in AccountKind)     # the parser's ``account`` slot names one of these
-BAR_WIDTH = 10
 STATEMENT_LINES = 8
 MAX_REASON = 500
 # words that mean the monthly statement ("对账单", "账不对", "帐对不上", "上月对账单")
@@ -60,15 +68,6 @@ DISPUTE_WORDS = ("不对", "有误", "错", "对不上", "有问题", "异议", 
 CONFIRM_WORDS = ("确认", "没问题", "无误", "没错", "confirm")
 _MONTH = re.compile(r"(\d{1,2})\s*月")
 
-CONTRACT_STATUS_LABELS: dict[ContractStatus, tuple[str, str]] = {
-    ContractStatus.DRAFT: ("草稿", "draft"),
-    ContractStatus.SENT: ("待签署", "awaiting signature"),
-    ContractStatus.SIGNED: ("已签署", "signed"),
-    ContractStatus.ACTIVE: ("生效中", "active"),
-    ContractStatus.EXPIRED: ("已到期", "expired"),
-    ContractStatus.TERMINATED: ("已终止", "terminated"),
-    ContractStatus.SUPERSEDED: ("已被新版本替代", "superseded"),
-}
 # Which contract counts as "current" when a dealer has several.
 _CURRENT_ORDER = (ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.SENT, ContractStatus.EXPIRED)
 
@@ -242,8 +241,6 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
         return await balance(ctx)
     if any(w in text for w in STATEMENT_WORDS):
         if ctx.is_staff and Permission.ACCOUNT_POST in ctx.actor.permissions:
-            from handlers.flows import statements  # finance: the disputes waiting ("对账异议")
-
             return await statements.disputes(ctx)
         return await statement(ctx)
     if any(w in text for w in ("资质", "到期", "执照", "licence", "license", "expir")):
@@ -274,12 +271,6 @@ def _percent(ratio: Decimal) -> str:
 
 def _whole_percent(ratio: Decimal) -> int:
     return int((ratio * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
-def progress_bar(ratio: Decimal, width: int = BAR_WIDTH) -> str:
-    """``▓▓▓▓▓░░░░░`` for 0.52; full beyond 100 %."""
-    filled = int((max(min(ratio, Decimal(1)), Decimal(0)) * width).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    return "▓" * filled + "░" * (width - filled)
 
 
 def _period_label(ctx: Ctx, period: str) -> str:
@@ -396,8 +387,6 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
     if refused is not None:
         return refused
     if account == AccountKind.REBATE:
-        from handlers.flows import contracts  # contracts imports this module
-
         return await contracts.rebates(ctx)
     overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
     b = overview.balances

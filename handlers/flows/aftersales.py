@@ -46,7 +46,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
-from handlers.form import Answer, Form, Step, product_step
+from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -167,7 +167,7 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-# --- the steps (handlers.form runs them) ------------------------------------------------------------
+# --- the steps (handlers.flows.stepform runs them) ------------------------------------------------------------
 
 def _priority_label(ctx: Ctx, priority: Priority) -> str:
     zh, en = PRIORITY_LABELS[priority]

@@ -40,7 +40,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import SHARE_PHONE, main_menu
-from handlers.form import Answer, Form, Step
+from handlers.flows.stepform import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 
@@ -143,7 +143,7 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-# --- the steps (handlers.form runs them) ------------------------------------------------------------
+# --- the steps (handlers.flows.stepform runs them) ------------------------------------------------------------
 
 async def _company(form: Form, ctx: Ctx, text: str) -> Answer:
     if len(text) > MAX_NAME:

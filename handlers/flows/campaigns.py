@@ -33,7 +33,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.form import Answer, Form, Step
+from handlers.flows.stepform import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent

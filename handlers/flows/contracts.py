@@ -16,10 +16,11 @@ Staff (marketing/finance): ``/claims`` lists claims waiting, with approve / reje
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from core.accounts import AccountKind
 from core.campaigns import ParticipationStatus
-from core.contracts import Contract, ContractStatus, scope_label, scope_name
+from core.contracts import CONTRACT_STATUS_LABELS, Contract, ContractStatus, scope_label, scope_name
 from core.errors import ValidationFailed
 from core.expenses import ClaimStatus
 from core.money import fmt_cny
@@ -50,7 +51,8 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.flows.account import CONTRACT_STATUS_LABELS, progress_bar
+from handlers.flows.forms import progress_bar
+from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 
@@ -138,7 +140,7 @@ i18n.register({
 def _renderer(ctx: Ctx) -> AbstractDocumentRenderer:
     renderer = getattr(ctx.deps, "documents", None)
     if renderer is not None:
-        return renderer
+        return cast(AbstractDocumentRenderer, renderer)
     from documents.contract_pdf import ReportlabContractRenderer
     return ReportlabContractRenderer()
 
@@ -211,7 +213,7 @@ async def contracts(ctx: Ctx) -> list[Reply]:
 
 @router.button("ctr.pdf")
 async def contract_pdf(ctx: Ctx) -> list[Reply]:
-    refused = forms.require_bound(ctx)
+    refused = require_bound(ctx)
     if refused is not None:
         return refused
     doc = await contract_document(ctx.uow(), ctx.actor, _id_arg(ctx), _renderer(ctx))
@@ -265,7 +267,7 @@ async def enter_code(ctx: Ctx) -> list[Reply]:
 
 @router.button("ctr.copy")
 async def copy(ctx: Ctx) -> list[Reply]:
-    refused = forms.require_bound(ctx)
+    refused = require_bound(ctx)
     if refused is not None:
         return refused
     found = await signed_copy(ctx.uow(), ctx.actor, _id_arg(ctx), _files(ctx))
@@ -277,7 +279,7 @@ async def copy(ctx: Ctx) -> list[Reply]:
 
 @router.button("ctr.mon")
 async def monitor(ctx: Ctx) -> list[Reply]:
-    refused = forms.require_bound(ctx)
+    refused = require_bound(ctx)
     if refused is not None:
         return refused
     m = await contract_monitoring(ctx.uow(), ctx.actor, _id_arg(ctx), ctx.deps.clock)
@@ -447,7 +449,7 @@ async def claim_submit(ctx: Ctx) -> list[Reply]:
 # --- expense claims (staff) ---------------------------------------------------------------------------
 
 def _decider(ctx: Ctx) -> list[Reply] | None:
-    refused = forms.require_bound(ctx)
+    refused = require_bound(ctx)
     if refused is not None:
         return refused
     if not ctx.is_staff or not ({Permission.CAMPAIGN_WRITE, Permission.ACCOUNT_POST} & ctx.actor.permissions):

@@ -32,6 +32,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
+from handlers.flows.staff_words import staff_help
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer
@@ -125,8 +126,6 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
     if found is not None:
         return [_answer_reply(ctx, found)]
     if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves
-        from handlers.flows.staff_words import staff_help
-
         return await staff_help(ctx)
     ctx.idle()
     key = secrets.token_hex(8)

@@ -1,5 +1,5 @@
 """Pieces the guided forms share (after-sales, quality, sell-out, campaigns, apply): not a flow itself; the
-step machine itself is ``handlers.form``.
+step machine itself is ``handlers.flows.stepform``.
 
 - exactly-once submission: a form gets a random nonce when it starts; its confirm button carries it.
   After the use case succeeds the dialog goes idle but remembers ``nonce -> reference``, so a second
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from core.money import money
@@ -238,3 +238,12 @@ def cancel_form(ctx: Ctx) -> list[Reply]:
 def clip(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+BAR_WIDTH = 10
+
+
+def progress_bar(ratio: Decimal, width: int = BAR_WIDTH) -> str:
+    """``▓▓▓▓▓░░░░░`` for 0.52; full beyond 100 %."""
+    filled = int((max(min(ratio, Decimal(1)), Decimal(0)) * width).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return "▓" * filled + "░" * (width - filled)

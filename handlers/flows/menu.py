@@ -68,7 +68,9 @@ SHARE_PHONE = "contact:request"   # adapters render this payload as a "share con
 
 
 def main_menu(ctx: Ctx) -> Reply:
-    b = lambda key, action: Button(ctx.t(key), payload(action))  # noqa: E731
+    def b(key: str, action: str) -> Button:
+        return Button(ctx.t(key), payload(action))
+
     if ctx.is_dealer:
         rows = [[b("btn.order", "order.new"), b("btn.orders", "orders.list")],
                 [b("btn.stock", "stock.menu"), b("btn.aftersales", "as.new")],
@@ -155,16 +157,6 @@ async def contact(ctx: Ctx) -> list[Reply]:
 @router.button("menu")
 async def menu(ctx: Ctx) -> list[Reply]:
     return [main_menu(ctx)]
-
-
-@router.command("help")
-@router.intent(Intent.HELP, Intent.GREETING)
-async def help_(ctx: Ctx) -> list[Reply]:
-    if ctx.is_staff:                # what staff type for their jobs, not the dealer's commands
-        from handlers.flows.staff_words import staff_help
-
-        return [*await staff_help(ctx, asked=True), main_menu(ctx)]
-    return [Reply(text=ctx.t("help.text")), main_menu(ctx)]
 
 
 @router.command("cancel")

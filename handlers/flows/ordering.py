@@ -46,6 +46,7 @@ from handlers import i18n
 from handlers.catalogue import chat_catalogue, learn_from_pick, parse_message, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
+from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
@@ -687,7 +688,7 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         if units != edit.qty else ""
     edit = edit.model_copy(update={"qty": units})
     had = cart.items.get(sku)
-    qty = edit.qty if edit.op == EditOp.SET else (had or 0) + units
+    qty = units if edit.op == EditOp.SET else (had or 0) + units
     if (refused := _over_limit(ctx, product, qty)) is not None:
         return refused
     if had is None and len(cart.items) >= MAX_LINES:
@@ -728,7 +729,7 @@ def _which_line(ctx: Ctx, cart: Cart, edit: CartEdit) -> Reply:
     """"改成10台" with several lines and none talked about: ask which, one tap each."""
     op = "set" if edit.op == EditOp.SET else "add"
     rows = [[Button(f"{sku} ×{qty} → {edit.qty if op == 'set' else qty + (edit.qty or 0)}",
-                    payload("order.to", cart.nonce, sku, edit.qty if op == "set" else qty + (edit.qty or 0)))]
+                    payload("order.to", cart.nonce, sku, (edit.qty or 0) if op == "set" else qty + (edit.qty or 0)))]
             for sku, qty in list(cart.items.items())[:8]]
     return Reply(text=ctx.t("order.which_line", qty=edit.qty), buttons=rows)
 
@@ -1219,8 +1220,6 @@ async def restock(ctx: Ctx) -> list[Reply]:
     """The "一键补货" button of a restock alert: a new cart holding what the dealer's thresholds suggest now
     (``handlers.flows.thresholds.restock_lines``: every product at or below its reorder point), shown as the
     usual summary to change or confirm. Nothing comes from the payload; nothing is ordered without Confirm."""
-    from handlers.flows.thresholds import restock_lines
-
     if (denied := require_bound(ctx)) is not None:
         return denied
     if not ctx.is_dealer or ctx.actor.dealer_id is None:

@@ -24,7 +24,7 @@ from core.services.prices import ProductPrice, PromotionOffer, catalogue_price, 
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import contracts, forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -77,8 +77,6 @@ async def price_intent(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("price.staff"))]
     if any(w in ctx.inbound.text.lower() for w in REBATE_WORDS):
         # "how much rebate do I have" parsed as a price question (no product): the rebate answer
-        from handlers.flows import contracts
-
         return await contracts.rebates(ctx)
     return [Reply(text=ctx.t("price.ask"), buttons=[[_list_button(ctx)], [forms.menu_button(ctx)]])]
 

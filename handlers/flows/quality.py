@@ -27,7 +27,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
-from handlers.form import Answer, Form, Step, product_step
+from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -104,7 +104,7 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
-# --- the steps (handlers.form runs them) ------------------------------------------------------------
+# --- the steps (handlers.flows.stepform runs them) ------------------------------------------------------------
 
 def _category_label(ctx: Ctx, stored: str) -> str:
     return next((ctx.pick(zh, en) for zh, en in DEFECT_CATEGORIES if zh == stored), stored)

@@ -23,6 +23,7 @@ from core.services.reports import ReportQuery, production_plan, replenishment, r
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows import account
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -227,8 +228,6 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         return refused
     text = ctx.inbound.text.lower()
     if ctx.is_dealer and any(w in text for w in TARGET_WORDS):
-        from handlers.flows import account
-
         return await account.account_intent(ctx)
     refused = _ready(ctx)
     if refused is not None:

@@ -33,7 +33,7 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.form import Form
+from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.normalize import normalize

@@ -83,8 +83,8 @@ async def approvals(ctx: Ctx) -> list[Reply]:
             header += "\n" + ctx.t("fin.today.requests", n=refunds)
     header += "\n" + page_where(ctx, offset, len(shown), len(waiting))
     details = await _money_details(ctx, {k for k, _ in shown})
-    items = [await _approval_item(ctx, kind, item, details) for kind, item in shown]
-    replies = [Reply(text=header), *[item for item in items if item is not None]]
+    cards = [await _approval_item(ctx, kind, queued, details) for kind, queued in shown]
+    replies = [Reply(text=header), *[card for card in cards if card is not None]]
     pager = pager_row(ctx, "staff.approvals", offset, len(waiting), LIST_LIMIT)
     if pager:
         replies[-1].buttons.append(pager)

@@ -43,7 +43,7 @@ from core.services.statements import list_statements
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms, quality, staff, staff_orders, staff_tickets
+from handlers.flows import credit, forms, payments, quality, staff, staff_orders, staff_tickets, statements
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
@@ -193,8 +193,6 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
 
 async def _delegate(ctx: Ctx, action: str) -> list[Reply]:
     """Press another flow's list button (its own checks apply)."""
-    from handlers.flows import credit, payments
-
     handler = {"fin.fr.list": payments.router.buttons, "cr.list": credit.router.buttons}[action][action]
     return await handler(ctx)
 
@@ -206,8 +204,6 @@ async def _statement(ctx: Ctx, number: str) -> list[Reply]:
     if row is None:
         raise NotFound(what=number)
     ctx.args = [str(row.statement.id)]
-    from handlers.flows import statements
-
     return await statements.view(ctx)
 
 

@@ -47,6 +47,7 @@ from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound
+from handlers.flows.transfers import ask_confirm as ask_transfer_confirm
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.products import find_product, suggest_products
@@ -372,8 +373,6 @@ async def move_stock(ctx: Ctx) -> list[Reply]:
     """"🔁 一键调拨" of a low maker-warehouse alert (``thr.move|<from id>|<to id>|<sku>|<qty>``): the transfers
     flow's own summary with Confirm (``handlers.flows.transfers``); core checks the stock and who may move it
     when Confirm is pressed. The payload is a suggestion only: both warehouses and the product are looked up."""
-    from handlers.flows.transfers import _ask_confirm as ask_transfer_confirm
-
     if (denied := require_bound(ctx)) is not None:
         return denied
     if not ctx.is_staff or Permission.STOCK_WRITE not in ctx.actor.permissions:

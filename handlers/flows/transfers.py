@@ -286,7 +286,7 @@ async def _move(ctx: Ctx, said: TransferText) -> list[Reply]:
             return [Reply(text=ctx.t("tr.unknown_end", word=word[:20], choices=choices))]
         ends.append(end)
     (fs, fid, flabel), (ts, tid, tlabel) = ends
-    return await _ask_confirm(ctx, {"from": [fs.value, fid], "to": [ts.value, tid], "lines": [[sku, said.qty]],
+    return await ask_confirm(ctx, {"from": [fs.value, fid], "to": [ts.value, tid], "lines": [[sku, said.qty]],
                                     "note": "", "labels": [flabel, tlabel], "approval": False})
 
 
@@ -310,7 +310,7 @@ async def _return_confirm(ctx: Ctx, sku: str, qty: int) -> list[Reply]:
         raise NotFound(what=sku)
     target = next((w for w in warehouses if w.region == dealer.region), warehouses[0])
     assert target.id is not None
-    return await _ask_confirm(ctx, {"from": [D.value, dealer.id], "to": [W.value, target.id],
+    return await ask_confirm(ctx, {"from": [D.value, dealer.id], "to": [W.value, target.id],
                                     "lines": [[sku, qty]], "note": ctx.t("tr.return_note"),
                                     "labels": [f"{dealer.code} {dealer.name}", ctx.pick(
                                         f"厂家{target.name}（{target.code}）", f"maker {target.name} ({target.code})")],
@@ -385,14 +385,14 @@ async def qty_typed(ctx: Ctx) -> list[Reply]:
     async with ctx.uow() as uow:
         me = await uow.dealers.get(ctx.actor.dealer_id)
     mine = f"{me.code} {me.name}" if me else str(ctx.actor.dealer_id)
-    return await _ask_confirm(ctx, {"from": [D.value, int(data["source"])], "to": [D.value, ctx.actor.dealer_id],
+    return await ask_confirm(ctx, {"from": [D.value, int(data["source"])], "to": [D.value, ctx.actor.dealer_id],
                                     "lines": [[str(data["sku"]), qty]], "note": "",
                                     "labels": [str(data.get("who", "")), mine], "approval": None})
 
 
 # --- confirming a new transfer -----------------------------------------------------------------------------
 
-async def _ask_confirm(ctx: Ctx, pending: dict[str, Any]) -> list[Reply]:
+async def ask_confirm(ctx: Ctx, pending: dict[str, Any]) -> list[Reply]:
     token = secrets.token_hex(6)
     ctx.go("tr.confirm", token=token, pending=pending)
     names = await _names(ctx, [str(sku) for sku, _ in pending["lines"]])

@@ -1,0 +1,24 @@
+"""/help (and a greeting): the dealer's commands, or for staff what they can type for their jobs.
+
+Its own module because it needs both the menu and the staff words (``handlers.flows.staff_words``), which
+itself builds on the menu: kept here, the menu imports nothing back.
+"""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.flows.menu import main_menu
+from handlers.flows.staff_words import staff_help
+from handlers.messages import Reply
+from handlers.router import Router
+from nlu.schema import Intent
+
+router = Router(name=__name__)
+
+
+@router.command("help")
+@router.intent(Intent.HELP, Intent.GREETING)
+async def help_(ctx: Ctx) -> list[Reply]:
+    if ctx.is_staff:                # what staff type for their jobs, not the dealer's commands
+        return [*await staff_help(ctx, asked=True), main_menu(ctx)]
+    return [Reply(text=ctx.t("help.text")), main_menu(ctx)]
