@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
+import fastapi_offline
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import SecretStr
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +29,10 @@ from core.ports import AbstractFileStore, AbstractReportStore, AbstractUnitOfWor
 HEALTH_TIMEOUT_SECONDS = 5.0
 DATABASE_RETRY_AFTER_SECONDS = 5
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Swagger UI 5 and ReDoc 2 as shipped by the fastapi-offline package (MIT; the bundles keep their own licence
+# headers): served from here, so /docs and /redoc work with no internet (FastAPI's default loads them from a CDN)
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+DOCS_ASSETS_URL = "/static/docs"
 
 API_DESCRIPTION = """\
 经销商管理系统 REST API，供 ERP / CRM 对接。 REST API of the dealer management system for ERP/CRM.
@@ -93,6 +101,31 @@ def _document_extra_schemas(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _serve_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc with their scripts, styles and icon served by the app itself."""
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+    title = str(app.title)
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}/openapi.json", title=f"{title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png",
+            # the validator badge would load an image from validator.swagger.io
+            swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}/openapi.json", title=f"{title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png", with_google_fonts=False)
+
+
 def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
                engine: AsyncEngine | None = None, clock: Clock | None = None,
                conversation: ChatConversation | None = None, reports: AbstractReportStore | None = None,
@@ -106,10 +139,11 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
         version="1.0.0",
         description=API_DESCRIPTION,
         openapi_tags=OPENAPI_TAGS,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    _serve_docs(app)
     app.state.settings = settings
     app.state.uow_factory = uow_factory
     app.state.clock = clock or Clock()
