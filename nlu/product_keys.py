@@ -192,6 +192,13 @@ class _ProductKeys:
             key = self.keys.get(word[:size].strip())
             if key is not None and len(key[1]) >= 2 and m.sku in key[1]:
                 return set(key[1])
+        number = re.match(r"\d+(?:\.\d+)?", word)
+        if number and m.sku is not None:      # "2.5红10卷 蓝10卷": the products of its kind with that size
+            kind = self.entries[m.sku].category
+            said = rf"(?<![\d.]){re.escape(number.group(0))}(?![\d])"
+            same = {s for s, e in self.entries.items() if e.category == kind and re.search(said, self._labels[s])}
+            if len(same) >= 2:
+                return same
         return set()
 
     def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:

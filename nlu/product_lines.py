@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 from nlu.glossary import MODIFIERS
+from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.product_keys import _ProductKeys
 from nlu.product_words import (
@@ -87,7 +88,7 @@ class _ProductLines(_ProductKeys):
                 base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
             # the lines end at a word of other products ("原味" of 原味薯片 and 原味瓜子 is still a line of 薯片)
             limit = next((m.start for m in mentions[n + 1:] if m.start >= end and m.skus and (
-                m.sku or not (set(m.skus) <= base if first else set(m.skus) & base))), len(text))
+                m.sku or not set(m.skus) & base)), len(text))
             tail = text[end:limit]
             counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
             made, _ = self._variant_lines(text, head, base, end, tail, counts, first)
@@ -205,6 +206,9 @@ class _ProductLines(_ProductKeys):
                     later is not None and later.start - m.end <= 8 and picked & set(later.skus)):
                 # "猫罐 金枪鱼的4箱，鸡肉的6箱": a word of several products on the line after a line of one product
                 picked = self._of_the_line_before(text, out, m, nxt, picked)
+            if 1 < len(picked) <= 4:
+                plain = self._plain(" ".join([m.word, *(text[a:b] for a, b, _ in found)]), picked)
+                picked = {plain} if plain else picked
             if picked == base:
                 out.append(m)
                 continue
@@ -212,6 +216,18 @@ class _ProductLines(_ProductKeys):
             out.append(Mention(start, end, tuple(sorted(picked)), Strength.NAME if len(picked) == 1 else m.strength,
                                text[start:end]))
         return out
+
+    def _plain(self, said: str, picked: set[str]) -> str | None:
+        """Of ``picked``, the plain one when every other is it with something more ("五孔 灰": 五孔插座 灰色, not
+        五孔USB插座 灰色 or 带开关五孔插座): what its name has beyond the words said and its kind, each other's has
+        too, and more; None when there is no such one."""
+        def words(s: str) -> set[str]:
+            return set(re.findall(r"[a-z]+|\d+(?:\.\d+)?|[\u4e00-\u9fff]", normalize(s)))
+
+        told = words(said)
+        rest = {s: words(self.entries[s].name) - told - words(self.entries[s].category) for s in picked}
+        plain = [s for s in picked if all(rest[s] < rest[o] for o in picked if o != s)]
+        return plain[0] if len(plain) == 1 else None
 
     def _after_count(self, text: str, start: int, nxt: int, picked: set[str]) -> set[str] | None:
         """The one product of ``picked`` that words right after the line's count tell ("来8包 要20kg的"): the words

@@ -51,3 +51,31 @@ def test_a_line_of_another_product_is_not_read_as_the_first_one_again() -> None:
 def test_bare_counts_are_taken_only_when_every_line_names_one_product() -> None:
     # "5 8" after 薯片 names no variant: nothing is guessed for the kind word
     assert items("薯片 5 8") == {}
+
+
+WIRES_AND_SOCKETS = [
+    CatalogueEntry(sku="W-25R", name="BV电线2.5平方 红色", aliases=["2.5红线"], unit="卷", category="电线"),
+    CatalogueEntry(sku="W-25B", name="BV电线2.5平方 蓝色", aliases=["2.5蓝线"], unit="卷", category="电线"),
+    CatalogueEntry(sku="W-25Y", name="BV电线2.5平方 黄绿双色", aliases=["2.5地线"], unit="卷", category="电线"),
+    CatalogueEntry(sku="W-4R", name="BV电线4平方 红色", aliases=["4红线"], unit="卷", category="电线"),
+    CatalogueEntry(sku="W-4Y", name="BV电线4平方 黄绿双色", aliases=["4地线"], unit="卷", category="电线"),
+    CatalogueEntry(sku="S-GY", name="五孔插座 灰色", aliases=[], unit="个", category="插座"),
+    CatalogueEntry(sku="S-W", name="五孔插座 白色", aliases=[], unit="个", category="插座"),
+    CatalogueEntry(sku="SU-GY", name="五孔USB插座 灰色", aliases=[], unit="个", category="插座"),
+    CatalogueEntry(sku="SK-GY", name="带开关五孔插座 灰色", aliases=[], unit="个", category="插座"),
+]
+
+
+def items_of(text: str, catalogue: list[CatalogueEntry]) -> dict[str, int]:
+    result = PARSER.parse_sync(text, catalogue=catalogue, today=date(2026, 12, 4))
+    return {i.sku: i.qty for i in result.slots.items}
+
+
+def test_the_size_of_the_first_line_holds_for_the_colour_lines_after_it() -> None:
+    assert items_of("2.5红10卷 蓝10卷 双色5卷", WIRES_AND_SOCKETS) == {"W-25R": 10, "W-25B": 10, "W-25Y": 5}
+
+
+def test_a_word_of_a_plain_product_and_its_extended_versions_is_the_plain_one() -> None:
+    assert items_of("五孔 灰的 来40个", WIRES_AND_SOCKETS) == {"S-GY": 40}
+    # two plain ones (grey and white) left: nothing is guessed
+    assert items_of("五孔 来40个", WIRES_AND_SOCKETS) == {}
