@@ -1,5 +1,5 @@
 """Ports the domain needs from the outside world. ``storage`` implements them with SQLAlchemy;
-``tests`` and ``core.fakes`` implement them in memory.
+``tests/fakes.py`` implements them in memory (``FakeUnitOfWork`` and its repositories) for the unit tests.
 
 One generic repository serves every aggregate: the domain asks by attribute, never by SQL.
 Filter syntax for ``get_by`` / ``list`` / ``count``: ``field=value`` (equality), ``field__in=[...]``,

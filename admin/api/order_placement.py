@@ -40,7 +40,7 @@ from core.services.orders import QuoteOrder, SubmitOrder, quote_order, submit_or
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-MAX_DAYS_AHEAD = 180       # as far ahead as the chat's delivery date (handlers.flows.ordering.MAX_DAYS_AHEAD)
+MAX_DAYS_AHEAD = 180       # as far ahead as the chat's delivery date (handlers.flows.cart.MAX_DAYS_AHEAD)
 
 RequiredIdempotencyKey = Annotated[str, Header(
     alias="Idempotency-Key", min_length=1, max_length=MAX_KEY_LENGTH, pattern=r"^[!-~]([ -~]*[!-~])?$",

@@ -11,6 +11,7 @@ def all_routers() -> list[Router]:
         aftersales,
         apply,
         campaigns,
+        cart_edits,
         contracts,
         credit,
         dealer_stock,
@@ -45,7 +46,7 @@ def all_routers() -> list[Router]:
         transfers,
     )
 
-    return [m.router for m in (menu, help, ordering, orders, stock, prices, aftersales, quality, followups, sellout, account,
+    return [m.router for m in (menu, help, ordering, cart_edits, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
                                statements, credit, finance, payments, thresholds, dealer_stock, subdealers, standing, transfers)]

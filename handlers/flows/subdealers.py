@@ -35,7 +35,7 @@ from core.services.sellout import list_sellout
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
-from handlers.flows import ordering
+from handlers.flows import cart, cart_edits, ordering
 from handlers.flows.forms import menu_button, require_dealer
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
@@ -292,12 +292,12 @@ async def _order_for(ctx: Ctx, dealer: Dealer, text: str) -> list[Reply]:
     """A cart for the sub-dealer (its prices; core checks again that the actor is its parent), with the lines the
     message names ("给 D0003 下单 AP300 10台"), shown as the usual summary to change or confirm."""
     label = f"{dealer.code} {dealer.name}"
-    blocked = await ordering.block_text(ctx, dealer.id or 0, label) or await ordering.block_text(
+    blocked = await cart.block_text(ctx, dealer.id or 0, label) or await cart.block_text(
         ctx, ctx.actor.dealer_id or 0)
     if blocked:
         ctx.idle()
         return [Reply(text=blocked, buttons=[[menu_button(ctx)]])]
-    ordering.Cart.new(dealer_id=dealer.id, dealer_name=label).save(ctx)
+    cart.Cart.new(dealer_id=dealer.id, dealer_name=label).save(ctx)
     rest = _CODE.sub(" ", _PLACE.sub(" ", text))
     rest = re.sub(r"(?:给|帮|替|为)\s*(?:的)?", " ", rest).strip(" ，,。:：")
     if rest:
@@ -309,7 +309,7 @@ async def _order_for(ctx: Ctx, dealer: Dealer, text: str) -> list[Reply]:
             ctx.inbound = original
         if parsed.slots.items or parsed.slots.unresolved:
             ctx.parsed = parsed.model_copy(update={"intent": Intent.PLACE_ORDER})
-            return await ordering.order_intent(ctx)
+            return await cart_edits.order_intent(ctx)
     return await ordering.new_order(ctx)
 
 

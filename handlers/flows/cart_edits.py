@@ -1,0 +1,634 @@
+"""Filling and changing the cart of an order (``handlers.flows.cart``): typed lines ("AP300 20台，下周三到")
+and the questions asked meanwhile, the guided picking by category, and the editing buttons (``order.view``,
+``order.edit``, ``order.inc``/``dec``/``rm``/``set``, ``order.clear``, ``order.date``/``datetype``,
+``order.cancel``). Starting and confirming an order are ``handlers.flows.ordering``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.errors import DomainError, NotFound
+from core.products import Product, to_product_units
+from core.services.catalogue import list_products
+from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions
+from handlers.context import Ctx
+from handlers.flows.cart import (
+    MAX_LINES,
+    MAX_QTY,
+    QUICK_QTYS,
+    Cart,
+    ask_dealer,
+    button_nonce,
+    cart_editor,
+    cart_for,
+    cart_prompt,
+    cart_summary,
+    catalogue_entries,
+    check_delivery,
+    fmt_date,
+    open_cart,
+    over_limit,
+    products_by_sku,
+    qty_arg,
+    stale_cart,
+)
+from handlers.flows.menu import main_menu, require_bound
+from handlers.flows.ordering import reorder_from
+from handlers.messages import Button, InboundKind, Reply
+from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
+from nlu.dates import find_date
+from nlu.numbers import typed_quantity
+from nlu.products import suggest_products
+from nlu.schema import CartEdit, EditOp, Intent, ParseResult
+
+router = Router(name=__name__)
+
+
+# --- free text --------------------------------------------------------------------------------------
+
+@router.intent(Intent.PLACE_ORDER)
+async def order_intent(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    parsed = ctx.parsed or await parse_message(ctx)
+    if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
+        return await reorder_from(ctx, parsed.slots.order_no)
+    if ctx.is_staff and Cart.load(ctx) is None:
+        pending = {i.sku: i.qty for i in parsed.slots.items}
+        return await ask_dealer(ctx, pending=pending)
+    cart = await open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    return await _apply_text(ctx, cart, parsed)
+
+
+@router.state("order")
+async def cart_text(ctx: Ctx) -> list[Reply]:
+    cart = Cart.load(ctx)
+    if cart is None:
+        ctx.idle()
+        return [main_menu(ctx)]
+    if ctx.inbound.kind != InboundKind.TEXT or not ctx.inbound.text.strip():
+        return [cart_prompt(ctx, cart)]
+    parsed = await parse_message(ctx)
+    if parsed.slots.topic == "reorder":
+        return await reorder_from(ctx, None)
+    out: list[Reply] = []
+    for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
+        if part is None:
+            continue
+        if _is_question(part):
+            out += await _meanwhile(ctx, cart, part)
+        else:
+            out += await _apply_text(ctx, cart, part)
+    return out
+
+
+# intents about the dealer's money and figures: the numbers in them are amounts and dates, not order lines
+_NEVER_LINES = frozenset({Intent.CONTRACT_QUERY, Intent.SALES_QUERY})
+
+
+def _is_question(parsed: ParseResult) -> bool:
+    """Something asked with a cart open that does not change it."""
+    slots = parsed.slots
+    if parsed.intent in _NEVER_LINES:
+        return True     # "账不对，12月2号那笔800应该是8000": amounts of the account, never a cart line
+    # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line
+    return (not slots.edits and not any(u.qty for u in slots.unresolved) and slots.delivery_date is None
+            and not slots.negative_quantities and not slots.rejected_quantities
+            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ))
+
+
+async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """A question asked while a cart is open: one that only reads (stock, status, price, balance, a ticket...)
+    is answered right here, the rest gets the way there; the cart stays open either way."""
+    back = Reply(text=ctx.t("order.kept", n=len(cart.items)),
+                 buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
+    answer = ctx.questions.get(parsed.intent)
+    if answer is None:
+        return [_busy(ctx, cart, parsed)]
+    ctx.parsed = parsed
+    state, data = ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
+    try:
+        replies = await answer(ctx)
+    finally:     # whatever the answer did to the dialog, the cart stays open
+        ctx.dialog.state, ctx.dialog.data = state, data
+    return [*replies, back]
+
+
+# Where a question asked in the middle of an order belongs (main-menu entries of the other flows).
+_ELSEWHERE: dict[Intent, tuple[str, str]] = {
+    Intent.ORDER_STATUS: ("btn.orders", "orders.list"),
+    Intent.CANCEL_ORDER: ("btn.orders", "orders.list"),
+    Intent.QUERY_STOCK: ("btn.stock", "stock.menu"),
+    Intent.AFTER_SALES: ("btn.aftersales", "as.new"),
+    Intent.QUALITY_FEEDBACK: ("btn.quality", "qf.new"),
+    Intent.REPORT_SALES: ("btn.sellout", "so.new"),
+    Intent.SALES_QUERY: ("btn.account", "acct.menu"),
+    Intent.CONTRACT_QUERY: ("btn.account", "acct.menu"),
+    Intent.CAMPAIGN_QUERY: ("btn.campaigns", "camp.list"),
+}
+
+
+def _busy(ctx: Ctx, cart: Cart, parsed: ParseResult) -> Reply:
+    """Something else asked while a cart is open: keep the cart, offer the way there and back."""
+    rows: list[list[Button]] = []
+    if parsed.intent == Intent.QUERY_STOCK and parsed.slots.product:
+        rows.append([Button(ctx.t("btn.stock") + f" {parsed.slots.product}", payload("stock.sku", parsed.slots.product))])
+    elif parsed.intent in _ELSEWHERE and ctx.is_dealer:
+        key, action = _ELSEWHERE[parsed.intent]
+        rows.append([Button(ctx.t(key), payload(action))])
+    rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce)),
+                 Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce))])
+    rows.append([Button(ctx.t("order.btn.menu"), payload("menu"))])
+    return Reply(text=ctx.t("order.busy", n=len(cart.items)), buttons=rows)
+
+
+async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """What the message says about the order (``parsed.slots.edits``: add / set / remove / replace / scale,
+    a delivery date) applied to the cart, then the whole cart. Nothing is dropped in silence: a refused
+    quantity, a word that is no product and an edit that does not say which line are answered by name."""
+    slots = parsed.slots
+    lead: list[str] = [ctx.t("order.qty_negative", raw=raw) for raw in slots.negative_quantities]
+    lead += [ctx.t("order.qty_not_whole", raw=raw) for raw in slots.rejected_quantities]
+    asks: list[Reply] = []
+    skus = {e.sku for e in slots.edits if e.sku} | {e.to_sku for e in slots.edits if e.to_sku} | set(cart.items)
+    products = await products_by_sku(ctx, sorted(skus))
+    changed = False
+    for edit in slots.edits:
+        outcome = _apply_edit(ctx, cart, edit, products)
+        if isinstance(outcome, Reply):
+            asks.append(outcome)
+        elif outcome:
+            lead.append(outcome)
+            changed = True
+    when = slots.delivery_date
+    if when is not None:
+        problem = check_delivery(ctx, when)
+        if problem:
+            lead.append(problem)
+        else:
+            cart.delivery = when
+            cart.rev += 1
+            lead.append(ctx.t("order.date_set", date=fmt_date(ctx, when)))
+            changed = True
+    if ctx.dialog.state != "order.qty":
+        cart.save(ctx)
+    for word in slots.unresolved:      # after the cart is saved: a pick among them teaches the dealer's word
+        asks.append(await _unresolved_reply(ctx, word.word, word.qty, word.candidates, generic=word.generic))
+    if changed or (cart.items and (lead or asks)):
+        return [*await cart_summary(ctx, cart, lead), *asks]
+    if lead or asks:
+        return ([Reply(text="\n".join(lead))] if lead else []) + asks
+    return await _suggest(ctx, cart, parsed)
+
+
+def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:
+    """One edit on the cart: the line saying what changed, a question (which line? which product?), or None."""
+    sku = edit.sku or (cart.referent() if edit.op in (EditOp.SET, EditOp.ADD, EditOp.REPLACE) else None)
+    if edit.op in (EditOp.SET, EditOp.ADD) and sku is None:
+        if not cart.items:
+            return Reply(text=ctx.t("order.which_empty", qty=edit.qty))
+        return _which_line(ctx, cart, edit)
+    if edit.op == EditOp.SCALE:
+        return _scale(ctx, cart, edit, products)
+    if sku is None:
+        return None
+    product = products.get(sku)
+    if edit.op == EditOp.REMOVE:
+        if sku not in cart.items:
+            return ctx.t("order.not_in_cart", name=_label(products, sku)) if cart.items else None
+        cart.set(sku, 0)
+        return ctx.t("order.removed", name=_label(products, sku))
+    if edit.op == EditOp.REPLACE:
+        new = products.get(edit.to_sku or "")
+        if new is None or not new.active:
+            return ctx.t("order.unknown_product", word=edit.to_sku or "")
+        qty = edit.qty or cart.items.get(sku)
+        if qty is None:
+            # "换成AP500" for a line the cart does not have: ask how many of the new product
+            cart.save(ctx, "order.qty", pending_sku=new.sku, set_qty=False)
+            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit))
+        if (refused := over_limit(ctx, new, qty)) is not None:
+            return refused
+        cart.set(sku, 0)
+        cart.set(new.sku, qty)
+        return ctx.t("order.replaced", old=_label(products, sku), new=new.name, qty=qty, unit=new.unit)
+    if product is None or not product.active:
+        return ctx.t("order.unknown_product", word=sku)
+    assert edit.qty is not None
+    try:    # "5箱" of a product sold by the piece: 5 × pack size; a dozen was already counted as 12 pieces
+        units = to_product_units(product, edit.qty, "个" if edit.unit == "打" else edit.unit)
+    except DomainError as exc:
+        return exc.message(ctx.lang)
+    converted = ctx.t("order.converted", written=f"{edit.qty}{edit.unit}", qty=units, unit=product.unit) \
+        if units != edit.qty else ""
+    edit = edit.model_copy(update={"qty": units})
+    had = cart.items.get(sku)
+    qty = units if edit.op == EditOp.SET else (had or 0) + units
+    if (refused := over_limit(ctx, product, qty)) is not None:
+        return refused
+    if had is None and len(cart.items) >= MAX_LINES:
+        return ctx.t("order.too_many_lines", max=MAX_LINES)
+    cart.set(sku, qty)
+    if edit.op == EditOp.SET:
+        return ctx.t("order.set_to", name=product.name, qty=qty, unit=product.unit) + converted
+    if had:
+        return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty,
+                     unit=product.unit) + converted
+    return ctx.t("order.added_line", name=product.name, qty=qty, unit=product.unit) + converted
+
+
+def _scale(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Product]) -> str | Reply | None:
+    factor = edit.factor or Decimal(1)
+    targets = [edit.sku] if edit.sku in cart.items else list(cart.items)
+    if not targets or edit.sku and edit.sku not in cart.items:
+        return ctx.t("order.scale_empty") if not cart.items else ctx.t("order.not_in_cart",
+                                                                      name=_label(products, edit.sku or ""))
+    new = {sku: max(1, int((Decimal(cart.items[sku]) * factor).to_integral_value(ROUND_HALF_UP))) for sku in targets}
+    for sku, qty in new.items():
+        product = products.get(sku)
+        if product is not None and (refused := over_limit(ctx, product, qty)) is not None:
+            return refused
+    for sku, qty in new.items():
+        cart.set(sku, qty)
+    shown = "，".join(f"{_label(products, sku)} ×{qty}" for sku, qty in new.items())
+    return ctx.t("order.scaled", factor=_factor_text(ctx, factor), items=shown)
+
+
+def _factor_text(ctx: Ctx, factor: Decimal) -> str:
+    if factor == Decimal("0.5"):
+        return ctx.t("order.factor_half")
+    return ctx.t("order.factor_times", n=f"{factor.normalize():f}")
+
+
+def _which_line(ctx: Ctx, cart: Cart, edit: CartEdit) -> Reply:
+    """"改成10台" with several lines and none talked about: ask which, one tap each."""
+    op = "set" if edit.op == EditOp.SET else "add"
+    rows = [[Button(f"{sku} ×{qty} → {edit.qty if op == 'set' else qty + (edit.qty or 0)}",
+                    payload("order.to", cart.nonce, sku, (edit.qty or 0) if op == "set" else qty + (edit.qty or 0)))]
+            for sku, qty in list(cart.items.items())[:8]]
+    return Reply(text=ctx.t("order.which_line", qty=edit.qty), buttons=rows)
+
+
+def _label(products: dict[str, Product], sku: str) -> str:
+    p = products.get(sku)
+    return p.name if p else sku
+
+
+async def _unresolved_reply(ctx: Ctx, word: str, qty: int | None, candidates: list[str], *,
+                            generic: bool = False) -> Reply:
+    """A word with a quantity that names no one product: said back by name, with the products it may mean."""
+    entries = {e.sku: e for e in await catalogue_entries(ctx)}
+    found = [entries[s] for s in candidates if s in entries][:6]
+    if not found:
+        found = [e for e, _ in suggest_products([word], list(entries.values()))]
+    amount = ctx.t("order.qty_of", qty=qty) if qty else ""
+    if not found:
+        return Reply(text=ctx.t("order.unknown_none", word=word[:30], qty=amount),
+                     buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])
+    remember_suggestions(ctx, word, [e.sku for e in found])   # a pick teaches the dealer's word
+    rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
+                    payload("order.add", e.sku, qty) if qty and qty <= MAX_QTY else payload("order.pick", e.sku))]
+            for e in found]
+    rows.append([Button(ctx.t("order.btn.browse"), payload("order.browse"))])
+    key = "order.generic_pick" if generic else "order.unknown_pick"
+    return Reply(text=ctx.t(key, word=word[:30], qty=amount), buttons=rows)
+
+
+@router.button("order.to")
+async def set_to(ctx: Ctx) -> list[Reply]:
+    """The answer to "which line?": ``order.to|<nonce>|<sku>|<qty>`` sets that line."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    qty = qty_arg(ctx.args[2]) if len(ctx.args) > 2 else None
+    sku = ctx.args[1] if len(ctx.args) > 1 else ""
+    if cart is None:
+        return stale_cart(ctx)
+    if qty is None or sku not in cart.items:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    products = await products_by_sku(ctx, [sku])
+    outcome = _apply_edit(ctx, cart, CartEdit(op=EditOp.SET, sku=sku, qty=qty), products)
+    cart.save(ctx)
+    if isinstance(outcome, Reply):
+        return [outcome]
+    return await cart_summary(ctx, cart, [outcome] if outcome else [])
+
+
+async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """Nothing in the message changed the cart: the closest products to its words, or how to order."""
+    words = parsed.slots.unknown_words
+    whole = False
+    if not words:
+        if parsed.slots.product:      # "AP300" alone: only the quantity is missing
+            return await _pick(ctx, parsed.slots.product)
+        if not parsed.slots.edits and _has_words(ctx.inbound.text):
+            words, whole = [ctx.inbound.text.strip()[:40]], True
+    if not words:   # "我要下单": nothing to look up, show how to order
+        return [cart_prompt(ctx, cart)]
+    found = suggest_products(words, await catalogue_entries(ctx))
+    if not found:
+        return [Reply(text=ctx.t("order.not_understood"),
+                      buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])]
+    if not whole:
+        remember_suggestions(ctx, words[0], [e.sku for e, _ in found])
+    rows = [[Button(f"{e.name}（{e.sku}）", payload("order.pick", e.sku))] for e, _ in found]
+    rows.append([Button(ctx.t("order.btn.browse"), payload("order.browse"))])
+    head = ctx.t("order.suggest_plain") if whole else ctx.t("order.suggest", word=words[0][:30])
+    return [Reply(text=head, buttons=rows)]
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]{2,}", text)) and not re.fullmatch(
+        r"\s*(?:我要|我想|我)?(?:下单|订货|要货|订购|order|place an order|i want to order)\s*[!！。.]?\s*", text,
+        re.IGNORECASE)
+
+
+# --- guided picking ---------------------------------------------------------------------------------
+
+def _category_payload(category: str, index: int) -> str:
+    data = payload("order.cat", "#" + str(index))
+    full = "|".join(["1", "order.cat", category])
+    return full if len(full.encode()) <= MAX_PAYLOAD_BYTES and "|" not in category else data
+
+
+@router.button("order.browse")
+async def browse(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = await open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    cart.save(ctx)
+    products = await list_products(ctx.uow(), ctx.actor)
+    categories = sorted({p.category for p in products})
+    if not categories:
+        return [Reply(text=ctx.t("order.no_products"))]
+    buttons = [Button(c, _category_payload(c, i)) for i, c in enumerate(categories)]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    if cart.items:
+        rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))])
+    return [Reply(text=ctx.t("order.categories"), buttons=rows)]
+
+
+@router.button("order.cat")
+async def category(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    wanted = ctx.args[0] if ctx.args else ""
+    products = await list_products(ctx.uow(), ctx.actor)
+    categories = sorted({p.category for p in products})
+    if wanted.startswith("#") and wanted[1:].isdigit() and int(wanted[1:]) < len(categories):
+        wanted = categories[int(wanted[1:])]
+    chosen = [p for p in products if p.category == wanted]
+    if not chosen:
+        return [Reply(text=ctx.t("order.no_products"),
+                      buttons=[[Button(ctx.t("order.btn.back_categories"), payload("order.browse"))]])]
+    rows = [[Button(f"{p.name}（{p.sku}）", payload("order.pick", p.sku))] for p in chosen]
+    rows.append([Button(ctx.t("order.btn.back_categories"), payload("order.browse"))])
+    return [Reply(text=ctx.t("order.products_in", category=wanted), buttons=rows)]
+
+
+@router.button("order.pick")
+async def pick(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    await learn_from_pick(ctx, ctx.args[0] if ctx.args else "")
+    return await _pick(ctx, ctx.args[0] if ctx.args else "")
+
+
+async def _pick(ctx: Ctx, sku: str) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None or not product.active:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    quick = [Button(str(q), payload("order.add", product.sku, q)) for q in QUICK_QTYS]
+    return [Reply(text=ctx.t("order.pick_qty", name=product.name, sku=product.sku, unit=product.unit,
+                             moq=product.moq),
+                  buttons=[quick, [Button(ctx.t("order.btn.other_qty"), payload("order.qty", product.sku))]])]
+
+
+@router.button("order.add")
+async def add(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    sku = ctx.args[0] if ctx.args else ""
+    qty = qty_arg(ctx.args[1]) if len(ctx.args) > 1 else None
+    if qty is None:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    await learn_from_pick(ctx, sku)
+    return await _add(ctx, sku, qty)
+
+
+async def _add(ctx: Ctx, sku: str, qty: int, *, replace: bool = False) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None or not product.active:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    if ctx.is_staff and Cart.load(ctx) is None:
+        return await ask_dealer(ctx, pending={product.sku: qty})
+    cart = await open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    new_qty = qty if replace else cart.items.get(product.sku, 0) + qty
+    if (refused := over_limit(ctx, product, new_qty)) is not None:
+        cart.save(ctx)
+        return [Reply(text=refused)]
+    if replace:
+        cart.set(product.sku, qty)
+    elif not cart.add(product.sku, qty):
+        cart.save(ctx)
+        return [Reply(text=ctx.t("order.too_many_lines", max=MAX_LINES))]
+    cart.save(ctx)
+    return await cart_summary(ctx, cart, [ctx.t("order.added", items=f"{product.name} ×{cart.items[product.sku]}"
+                                            if replace else f"{product.name} ×{qty}")])
+
+
+@router.button("order.qty")
+async def ask_qty(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    return await _ask_qty(ctx, ctx.args[0] if ctx.args else "", replace=False)
+
+
+async def _ask_qty(ctx: Ctx, sku: str, *, replace: bool) -> list[Reply]:
+    async with ctx.uow() as uow:
+        product = await uow.products.get_by(sku=sku) if sku else None
+    if product is None:
+        raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
+    cart = await open_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    cart.save(ctx, "order.qty", pending_sku=product.sku, set_qty=replace)
+    return [Reply(text=ctx.t("order.qty_ask", name=product.name, unit=product.unit))]
+
+
+@router.state("order.qty")
+async def qty_typed(ctx: Ctx) -> list[Reply]:
+    sku = str(ctx.dialog.data.get("pending_sku", ""))
+    replace = bool(ctx.dialog.data.get("set_qty"))
+    qty = typed_quantity(ctx.inbound.text)
+    if qty is None:
+        if re.fullmatch(r"[\s\d+\-.,]+", ctx.inbound.text):   # "-5", "2.5"
+            return [Reply(text=ctx.t("order.qty_bad"))]
+        # not a quantity: treat it like any text typed into the cart ("F300 5箱")
+        return await cart_text(ctx)
+    if not (0 if replace else 1) <= qty:
+        return [Reply(text=ctx.t("order.qty_bad"))]
+    if replace and qty == 0:
+        cart = Cart.load(ctx)
+        if cart is None:
+            return stale_cart(ctx)
+        cart.set(sku, 0)
+        cart.save(ctx)
+        return await cart_editor(ctx, cart)
+    return await _add(ctx, sku, qty, replace=replace)
+
+
+# --- editing the cart -------------------------------------------------------------------------------
+
+@router.button("order.view")
+async def view(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    cart.save(ctx)
+    return await cart_summary(ctx, cart)
+
+
+@router.button("order.edit")
+async def edit(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    cart.save(ctx)
+    return await cart_editor(ctx, cart)
+
+
+@router.button("order.inc")
+async def increase(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, +1)
+
+
+@router.button("order.dec")
+async def decrease(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, -1)
+
+
+@router.button("order.rm")
+async def remove(ctx: Ctx) -> list[Reply]:
+    return await _change_line(ctx, None)
+
+
+async def _change_line(ctx: Ctx, step: int | None) -> list[Reply]:
+    """+1 / -1 (a line at 0 goes away) or, with ``step`` None, remove the line."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    sku = ctx.args[1] if len(ctx.args) > 1 else ""
+    if cart is None:
+        return stale_cart(ctx)
+    if sku in cart.items:
+        cart.set(sku, 0 if step is None else cart.items[sku] + step)
+    cart.save(ctx)
+    return await cart_editor(ctx, cart)
+
+
+@router.button("order.set")
+async def set_line(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    return await _ask_qty(ctx, ctx.args[1] if len(ctx.args) > 1 else "", replace=True)
+
+
+@router.button("order.clear")
+async def clear(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    cart.items.clear()
+    cart.rev += 1
+    cart.save(ctx)
+    return [Reply(text=ctx.t("order.cleared")), cart_prompt(ctx, cart)]
+
+
+@router.button("order.date")
+async def set_date(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    raw = ctx.args[1] if len(ctx.args) > 1 else ""
+    if raw == "-":
+        cart.delivery = None
+        cart.rev += 1
+        cart.save(ctx)
+        return await cart_summary(ctx, cart, [ctx.t("order.date_cleared")])
+    try:
+        when = date.fromisoformat(raw)
+    except ValueError:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _set_delivery(ctx, cart, when)
+
+
+async def _set_delivery(ctx: Ctx, cart: Cart, when: date) -> list[Reply]:
+    problem = check_delivery(ctx, when)
+    if problem:
+        cart.save(ctx, "order.date")
+        return [Reply(text=problem + "\n" + ctx.t("order.date_ask"))]
+    cart.delivery = when
+    cart.rev += 1
+    cart.save(ctx)
+    return await cart_summary(ctx, cart, [ctx.t("order.date_set", date=fmt_date(ctx, when))])
+
+
+@router.button("order.datetype")
+async def ask_date(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    if cart is None:
+        return stale_cart(ctx)
+    cart.save(ctx, "order.date")
+    return [Reply(text=ctx.t("order.date_ask"))]
+
+
+@router.state("order.date")
+async def date_typed(ctx: Ctx) -> list[Reply]:
+    cart = Cart.load(ctx)
+    if cart is None:
+        ctx.idle()
+        return [main_menu(ctx)]
+    parsed = await parse_message(ctx)
+    when = parsed.slots.delivery_date
+    if when is None:
+        found = find_date(ctx.inbound.text, ctx.deps.clock.today())
+        when = found.value if found else None
+    if when is None:
+        return [Reply(text=ctx.t("order.date_bad"))]
+    return await _set_delivery(ctx, cart, when)
+
+
+@router.button("order.cancel")
+async def cancel_cart(ctx: Ctx) -> list[Reply]:
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    if cart_for(ctx, button_nonce(ctx)) is None:
+        return stale_cart(ctx)
+    ctx.idle()
+    return [Reply(text=ctx.t("order.cancelled")), main_menu(ctx)]
