@@ -292,7 +292,12 @@ class _ProductLines(_ProductKeys):
                 continue                  # "64二铵颜色不对": no line was said, nothing to correct
             said = next((m for m in out if c.end() <= m.start < c.end() + 2), None)
             if said is not None:          # "双开金色20个 写错了 是灰色": a word of several products, of the kind
-                if len(said.skus) > 1 and anchor.sku not in said.skus:      # "5W暖光20 不对5W要30": its count
+                if len(said.skus) > 1 and anchor.sku in said.skus and QUANTITY.match(text, said.end) is None \
+                        and QUANTITY.search(text, said.end, said.end + 4):
+                    # "5W暖光20 不对5W要30": the count of the line corrected, said with fewer words
+                    out = [m for m in out if m is not said] + [
+                        Mention(said.start, said.end, (anchor.sku or "",), Strength.NAME, said.word)]
+                elif len(said.skus) > 1 and anchor.sku not in said.skus:
                     for group in self._kinds_of(anchor.sku or ""):
                         others = (set(said.skus) & group) - {anchor.sku or ""}
                         chosen = self._most_alike(anchor.sku or "", others) if others else None
@@ -302,8 +307,12 @@ class _ProductLines(_ProductKeys):
                             break
                 continue
             nxt = next((m.start for m in out if m.start >= c.end()), len(text))
-            words, at = self._line_words(text, c.end(), min(nxt, c.end() + 10), forward=True)
-            for group in self._kinds_of(anchor.sku or ""):
+            groups = self._kinds_of(anchor.sku or "")
+            # "不对 要350的": a number of some of its kind's names said with 的 is the size, not a count
+            sized = re.match(r"[\s要是]*\d+(?:\.\d+)?\s?的", text[c.end():]) is not None
+            words, at = self._line_words(text, c.end(), min(nxt, c.end() + 10), forward=True,
+                                         base=set().union(*groups) if sized else None)
+            for group in groups:
                 found = self._words_telling(words, at, group)
                 picked = set(group)
                 for _, _, hit in found:

@@ -1,0 +1,51 @@
+"""A line corrected inside the message: the size or the count said again after a correction word, in Chinese
+("算了改6升的", "不对 要350的", "不对5W要30") and in English ("sorry I meant 60L", "oops the 400g").
+
+A catalogue of its own, so these rules are tested apart from any labelled set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="PC5", name="压力锅5升", aliases=[], unit="台", category="压力锅"),
+    CatalogueEntry(sku="PC6", name="压力锅6升", aliases=[], unit="台", category="压力锅"),
+    CatalogueEntry(sku="CUP5-BK", name="保温杯500ml 黑色", aliases=["保温杯500黑"], unit="个", category="保温杯"),
+    CatalogueEntry(sku="CUP3-BK", name="保温杯350ml 黑色", aliases=["保温杯350黑"], unit="个", category="保温杯"),
+    CatalogueEntry(sku="CUP3-WH", name="保温杯350ml 白色", aliases=["保温杯350白"], unit="个", category="保温杯"),
+    CatalogueEntry(sku="B5-W", name="LED球泡 5W 白光", aliases=["5W白光"], unit="只", category="球泡"),
+    CatalogueEntry(sku="B5-WM", name="LED球泡 5W 暖光", aliases=["5W暖光"], unit="只", category="球泡"),
+    CatalogueEntry(sku="B9-WM", name="LED球泡 9W 暖光", aliases=["9W暖光"], unit="只", category="球泡"),
+    CatalogueEntry(sku="WH-50", name="电热水器50L", aliases=["electric water heater 50L"], unit="台", category="热水器"),
+    CatalogueEntry(sku="WH-60", name="电热水器60L", aliases=["electric water heater 60L"], unit="台", category="热水器"),
+    CatalogueEntry(sku="BS-200", name="消化饼干200g", aliases=["digestive biscuits 200g"], unit="盒", category="饼干"),
+    CatalogueEntry(sku="BS-400", name="消化饼干400g", aliases=["digestive biscuits 400g"], unit="盒", category="饼干"),
+]
+PARSER = OfflineParser()
+
+
+def items(text: str) -> dict[str, int]:
+    result = PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+    return {i.sku: i.qty for i in result.slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("压力锅5升2台 算了改6升的", {"PC6": 2}),
+    ("黑色保温杯500的48个 不对 要350的", {"CUP3-BK": 48}),
+    ("9W暖光50 5W暖光20 不对5W要30", {"B9-WM": 50, "B5-WM": 30}),
+    ("2 x 50L electric water heater, sorry I meant 60L", {"WH-60": 2}),
+    ("digestive biscuits 200g 24 boxes, oops the 400g", {"BS-400": 24}),
+])
+def test_the_corrected_line_is_the_one_ordered(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+def test_forget_it_alone_corrects_nothing() -> None:
+    # "算了" without 改/换/要 ends the message's own line, it names no other product
+    assert items("压力锅5升2台 算了") == {"PC5": 2}
