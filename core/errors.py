@@ -10,7 +10,8 @@ Tree::
     │   └── NotWholePacks        pieces or dozens of a product sold by the box that make no whole box
     ├── InvalidTransition        a state machine refuses the move (cancel a shipped order)
     ├── Conflict                 duplicate key, concurrent decision already taken
-    │   └── IdempotencyKeyInUse  the request holding this Idempotency-Key has not finished
+    │   ├── IdempotencyKeyInUse  the request holding this Idempotency-Key has not finished
+    │   └── StockBelowReserved   on hand set or adjusted below what orders have reserved
     └── BusinessRuleViolation    a rule of the trade says no
         ├── CreditExceeded       order total above available credit / prepayment
         ├── BelowMinimumOrder    quantity below the product's MOQ
@@ -91,6 +92,15 @@ class IdempotencyKeyInUse(Conflict):
     code = "idempotency_key_in_use"
     zh = "使用幂等键 {key} 的请求仍在处理中，请稍后重试"
     en = "A request with the Idempotency-Key {key} is still being processed; retry later"
+
+
+class StockBelowReserved(Conflict):
+    """A valid quantity that clashes with the state of the stock row: orders hold more than it. A conflict
+    (409), not bad input: the same request succeeds once the reservations are shipped or released."""
+
+    code = "stock_below_reserved"
+    zh = "{sku}：在库数 {on_hand} 不能低于已被订单预留的 {reserved}（规则：在库数 ≥ 已预留）"
+    en = "{sku}: on hand {on_hand} cannot be below the {reserved} reserved by orders (rule: on hand >= reserved)"
 
 
 class NotWholePacks(ValidationFailed):

@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from admin.api.schemas import ErrorBody
 from core.errors import (
     BusinessRuleViolation,
     Conflict,
@@ -143,6 +144,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
             headers["Allow"] = allowed
     return JSONResponse(error_body(request, f"http_{exc.status_code}", zh, en), status_code=exc.status_code,
                         headers=headers or None)
+
+
+def conflict_response(description: str, *examples: DomainError) -> dict[str, Any]:
+    """The OpenAPI entry of a 409: what state clashes, and an example body per rule (its ``error`` code names
+    the rule, the messages say it in zh and en), so a client learns the rule from the schema, not by trying."""
+    return {"model": ErrorBody, "description": description, "content": {"application/json": {
+        "examples": {e.code: {"summary": e.message("en"), "value": {
+            "error": e.code, "message": e.message("zh"), "message_en": e.message("en")}} for e in examples}}}}
 
 
 def install_error_handlers(app: FastAPI) -> None:

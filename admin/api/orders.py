@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Query
 
 from admin.api.delegation import acting_actor
 from admin.api.deps import MOMENT_SCHEMA, ClockDep, OrdersRead, OrdersWrite, Paging, UowDep, UowFactoryDep
+from admin.api.errors import conflict_response
 from admin.api.references import dealer_codes, dealer_filter
 from admin.api.schemas import ErrorBody, OrderLinePublic, OrderPublic, OrderStatusChange, Page
 from core.authz import DealerRecord
 from core.clock import Clock
-from core.errors import ValidationFailed
+from core.errors import InvalidTransition, ValidationFailed
 from core.orders import Order, OrderStatus
 from core.services import orders as order_cases
 from core.users import Actor, Permission
@@ -157,7 +158,10 @@ async def _change(actor: Actor, number: str, body: OrderStatusChange, uow_factor
 
 @router.post("/{number}/status", response_model=OrderPublic, summary="Move an order to its next status",
              responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody},
-                        409: {"model": ErrorBody, "description": "the order's status does not allow the action"},
+                        409: conflict_response(
+                            "the order's status does not allow the action (rule `invalid_transition`: the order "
+                            "state machine; e.g. an order shipped cannot be cancelled)",
+                            InvalidTransition(current="shipped", action="cancel")),
                         422: {"model": ErrorBody}})
 async def change_status(number: NumberPath, body: OrderStatusChange, actor: OrdersWrite,
                         uow_factory: UowFactoryDep, clock: ClockDep) -> OrderPublic:

@@ -307,9 +307,10 @@ class OrderStatusChange(BaseModel):
 class SellOutRow(BaseModel):
     """One line of what a dealer sold to its customers.
 
-    The batch is checked row by row: a bad row is reported in ``errors`` and the good rows are still
-    stored. Values are checked by the sell-out use case, which accepts what spreadsheets produce
-    (dates as ``YYYY-MM-DD`` / ``YYYY/MM/DD``, amounts as strings), so the types here are loose.
+    The types are what spreadsheets produce (dates as ``YYYY-MM-DD`` / ``YYYY/MM/DD``, quantities and
+    amounts as numbers or strings) and are checked exactly: a value of another JSON type (a number for the
+    SKU, ``true`` for the quantity) refuses the whole batch with 422. The values are then checked row by
+    row by the sell-out use case: a bad row is reported in ``errors`` and the good rows are still stored.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -324,18 +325,19 @@ class SellOutRow(BaseModel):
     customer_type: str = Field(default=CustomerType.RETAIL.value,
                                description="retail | project | online | subdealer (or 零售/工程/电商/分销)")
 
-    @field_validator("amount")
+    @field_validator("date", "qty", "amount", mode="before")
     @classmethod
-    def _cents_at_most(cls, value: str | int) -> str | int:
-        """Money is never rounded silently: more than two decimals is a bad row, not 12.35 for 12.345."""
-        if isinstance(value, str):
-            text = value.strip().replace(",", "").lstrip("¥")
-            try:
-                exponent = Decimal(text).as_tuple().exponent
-            except ArithmeticError:
-                return value            # not a number at all: the use case reports it in zh/en
-            if isinstance(exponent, int) and exponent < -2:
-                raise ValueError(f"at most 2 decimals: {value!r}")
+    def _exact_json_type(cls, value: object) -> object:
+        """No coercion the schema does not show: ``true`` is not the integer 1, a number is not a date."""
+        if isinstance(value, bool):
+            raise ValueError("a boolean is not allowed here")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_is_text(cls, value: object) -> object:
+        if not isinstance(value, str | dt.date):
+            raise ValueError("a date as text, YYYY-MM-DD")
         return value
 
 

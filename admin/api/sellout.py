@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel
 
 from admin.api.deps import ClockDep, IsoDay, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
-from admin.api.errors import ApiError, preferred_language
+from admin.api.errors import preferred_language
 from admin.api.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED_RESPONSE_HEADER,
@@ -30,8 +31,9 @@ from core.users import Permission
 router = APIRouter(prefix="/sellout", tags=["sellout"])
 
 MAX_ROWS = 5000
-EXTRA_SCHEMAS = (SellOutRow,)
-"""Models documented in the OpenAPI components although no route parses them directly."""
+EXTRA_SCHEMAS: tuple[type[BaseModel], ...] = ()
+"""Models documented in the OpenAPI components although no route parses them directly (none now: the batch's
+rows are parsed by FastAPI as ``list[SellOutRow]``, so the schema and the validation are one)."""
 
 # the use case numbers rows within one dealer's batch; the API answers with the request's index
 _ROW_PREFIX = re.compile(r"^(第 \d+ 行：|Row \d+: )")
@@ -41,33 +43,42 @@ def _strip_row(text: str) -> str:
     return _ROW_PREFIX.sub("", text, count=1)
 
 
-def _shape_error(exc: ValidationError) -> tuple[str, str]:
-    parts = [(".".join(str(p) for p in e["loc"]) or "row", e["msg"]) for e in exc.errors()]
-    en = "; ".join(f"{field}: {msg}" for field, msg in parts)
-    zh = "；".join(f"字段 {field} 有误（{msg}）" for field, msg in parts)
-    return zh, en
+def _more_than_cents(amount: str | int) -> bool:
+    """Money is never rounded silently: more than two decimals is a bad row, not 12.35 for 12.345. (A rule on
+    the value, not the schema's: the row is refused in ``errors`` like any other bad value.)"""
+    if not isinstance(amount, str):
+        return False
+    try:
+        exponent = Decimal(amount.strip().replace(",", "").lstrip("¥")).as_tuple().exponent
+    except ArithmeticError:
+        return False                    # not a number at all: the use case reports it in zh/en
+    return isinstance(exponent, int) and exponent < -2
 
 
 @router.post(
     "", response_model=SellOutResult, summary="Report sell-out lines (a batch)",
     responses={200: {"headers": REPLAYED_RESPONSE_HEADER},
-               207: {"model": SellOutResult, "description": "some rows were refused; the others are stored",
+               207: {"model": SellOutResult, "description": "some rows were refused by the rules (unknown dealer "
+                                                            "or SKU, quantity not above zero, a date in the "
+                                                            "future, ...); the others are stored",
                      "headers": REPLAYED_RESPONSE_HEADER},
-               422: {"model": ErrorBody, "description": "invalid input, or an Idempotency-Key already used for "
-                                                        "another request (`idempotency_key_reused`)"},
+               422: {"model": ErrorBody, "description": "a body the schema does not allow (nothing stored; "
+                                                        "`detail` names the row and the field), or an "
+                                                        "Idempotency-Key already used for another request "
+                                                        "(`idempotency_key_reused`)"},
                **IDEMPOTENCY_RESPONSES},
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "type": "array", "maxItems": MAX_ROWS, "items": {"$ref": "#/components/schemas/SellOutRow"}}}}}},
 )
 async def post_sellout(
     request: Request,
-    rows: Annotated[list[Any], Body(description="the rows: an array of SellOutRow")],
+    rows: Annotated[list[SellOutRow], Body(max_length=MAX_ROWS, description="the rows, at most 5000")],
     actor: SellOutWrite,
     uow_factory: UowFactoryDep,
     clock: ClockDep,
     idempotency_header: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Each row is checked on its own (dealer known and visible to the key, SKU known, qty > 0, amount,
+    """The body must fit the schema as a whole: a row with a field of the wrong type, a field missing or one
+    the schema does not know is refused with 422 (``detail``: ``["body", row, field]``) and nothing is stored.
+    Then each row is checked on its own (dealer known and visible to the key, SKU known, qty > 0, amount,
     date not in the future, customer type). Good rows are stored, all in one transaction; bad rows come
     back as ``{"row": index, "error": ...}``. 200 when every row was accepted, 207 when some were not.
     A key bound to a dealer may report only for that dealer.
@@ -75,26 +86,21 @@ async def post_sellout(
     Send an ``Idempotency-Key`` to retry safely: the same key and body again within 24 h answers the first
     response (header ``Idempotent-Replayed: true``) and stores nothing twice.
     """
-    if len(rows) > MAX_ROWS:
-        raise ApiError(422, "validation_failed", f"输入有误：一次最多 {MAX_ROWS} 行",
-                       f"Invalid input: at most {MAX_ROWS} rows per request")
     lang = preferred_language(request.headers.get("accept-language"))
 
     def refusal(index: int, zh: str, en: str) -> SellOutRowError:
         return SellOutRowError(row=index, error=en if lang == "en" else zh, error_en=en)
 
-    shape_errors: list[SellOutRowError] = []
+    value_errors: list[SellOutRowError] = []
     by_dealer: dict[str, list[tuple[int, SellOutRow]]] = {}
-    for index, raw in enumerate(rows):
-        try:
-            row = SellOutRow.model_validate(raw)
-        except ValidationError as exc:
-            shape_errors.append(refusal(index, *_shape_error(exc)))
+    for index, row in enumerate(rows):
+        if _more_than_cents(row.amount):
+            value_errors.append(refusal(index, f"金额最多两位小数：{row.amount}", f"amount: at most 2 decimals: {row.amount}"))
             continue
         by_dealer.setdefault(row.dealer.strip().upper(), []).append((index, row))
 
     async def store(uow: AbstractUnitOfWork) -> tuple[int, dict[str, Any]]:
-        errors = list(shape_errors)
+        errors = list(value_errors)
         accepted = 0
         for code, group in by_dealer.items():
             not_found = (f"未找到经销商 {code}", f"Dealer {code} not found")
@@ -119,7 +125,7 @@ async def post_sellout(
         result = SellOutResult(accepted=accepted, errors=errors)
         return (207 if errors else 200), result.model_dump(mode="json")
 
-    key = await idempotency_key(request, uow_factory, idempotency_header, rows)
+    key = await idempotency_key(request, uow_factory, idempotency_header, await request.json())
     return outcome_response(await run_once(uow_factory, key, store, clock))
 
 

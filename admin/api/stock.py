@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query
 
 from admin.api.dealers import dealer_stock
 from admin.api.deps import ClockDep, Paging, StockRead, StockWrite, UowDep, UowFactoryDep
-from admin.api.errors import ApiError
+from admin.api.errors import ApiError, conflict_response
 from admin.api.references import warehouse_by_code, warehouse_codes
 from admin.api.schemas import DealerStockPublic, ErrorBody, Page, StockPublic, StockSet
-from core.errors import NotFound
+from core.errors import NotFound, StockBelowReserved
 from core.inventory import StockLevel
 from core.services.inventory import SetStock, set_stock
 from core.users import Actor
@@ -69,7 +69,12 @@ async def list_stock(
 
 
 @router.put("/{warehouse_code}/{sku}", response_model=StockPublic, summary="Set the counted quantity on hand",
-            responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+            responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody},
+                       409: conflict_response("the count is below what orders have reserved of this SKU here "
+                                              "(rule `stock_below_reserved`: on hand >= reserved); ship or "
+                                              "release those orders first",
+                                              StockBelowReserved(sku="AP300", on_hand=3, reserved=5)),
+                       422: {"model": ErrorBody, "description": "a body the schema does not allow"}})
 async def put_stock(
     warehouse_code: Annotated[str, Path(min_length=1, max_length=32, examples=["WH-SH"])],
     sku: Annotated[str, Path(min_length=1, max_length=64, examples=["AP300"])],
@@ -78,7 +83,8 @@ async def put_stock(
     uow_factory: UowFactoryDep,
     clock: ClockDep,
 ) -> StockPublic:
-    """Replaces on_hand (an ERP sync or a stock count). It may not drop below what orders have reserved (422)."""
+    """Replaces on_hand (an ERP sync or a stock count). It may not drop below what orders have reserved:
+    that is a conflict with the stock's state (409 ``stock_below_reserved``), not bad input."""
     _maker_stock_key(actor)
     async with uow_factory() as uow:
         warehouse = await warehouse_by_code(uow, warehouse_code)

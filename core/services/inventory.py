@@ -16,7 +16,7 @@ from core import authz
 from core.auditing import record, snapshot
 from core.authz import require
 from core.clock import Clock
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, StockBelowReserved, ValidationFailed
 from core.inventory import (
     DealerStock,
     StockLevel,
@@ -189,8 +189,10 @@ async def set_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: SetStock, clock:
         if row is not None and row.on_hand == cmd.on_hand:
             return row
         reserved = row.reserved if row is not None else 0
-        if cmd.on_hand < 0 or cmd.on_hand < reserved:
-            raise ValidationFailed(reason=f"{sku}: 库存不能低于已预留 {reserved} / on hand below reserved {reserved}")
+        if cmd.on_hand < 0:
+            raise ValidationFailed(reason=f"{sku}: 库存不能为负 / on hand must not be negative")
+        if cmd.on_hand < reserved:
+            raise StockBelowReserved(sku=sku, on_hand=cmd.on_hand, reserved=reserved)
         before = snapshot(row, ("on_hand", "reserved"))
         row = row or await uow.stock.add(StockLevel(warehouse_id=cmd.warehouse_id, sku=sku))
         row.on_hand = cmd.on_hand
@@ -211,8 +213,10 @@ async def adjust_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: AdjustStock, 
         sku = await _sku(uow, cmd.sku)
         row = await _stock_row(uow, cmd.warehouse_id, sku, clock)
         before = snapshot(row, ("on_hand", "reserved"))
-        if row.on_hand + cmd.delta < max(row.reserved, 0):
-            raise ValidationFailed(reason=f"{sku}: 调整后库存低于已预留 / on hand would drop below reserved")
+        if row.on_hand + cmd.delta < 0:
+            raise ValidationFailed(reason=f"{sku}: 调整后库存为负 / on hand would be negative")
+        if row.on_hand + cmd.delta < row.reserved:
+            raise StockBelowReserved(sku=sku, on_hand=row.on_hand + cmd.delta, reserved=row.reserved)
         row.on_hand += cmd.delta
         row.updated_at = clock.now()
         await record(uow, actor, "stock.adjust", "stock", f"{cmd.warehouse_id}:{sku}", clock,

@@ -158,6 +158,36 @@ async def test_stock_list_and_set(web_any: Web) -> None:
     assert negative.status_code == 422
 
 
+async def test_a_count_below_what_orders_reserved_is_a_409_naming_the_rule(web_any: Web) -> None:
+    await add_product(web_any, "AP300", "空气净化器 AP300", "1999.00")
+    await add_warehouse(web_any, "WH-SH", {"AP300": 10})
+    async with web_any.uow() as uow:
+        row = (await uow.stock.list())[0]
+        row.reserved = 6
+        await uow.commit()
+    key = await api_key(web_any, "stock:read", "stock:write", name="wms")
+    below = await web_any.client.put("/api/v1/stock/WH-SH/AP300", json={"on_hand": 5},
+                                     headers=bearer(key, **{"Accept-Language": "en"}))
+    assert below.status_code == 409, below.text
+    assert below.json() == {"error": "stock_below_reserved",
+                            "message": "AP300: on hand 5 cannot be below the 6 reserved by orders "
+                                       "(rule: on hand >= reserved)",
+                            "message_en": "AP300: on hand 5 cannot be below the 6 reserved by orders "
+                                          "(rule: on hand >= reserved)"}
+    at_reserved = await web_any.client.put("/api/v1/stock/WH-SH/AP300", json={"on_hand": 6}, headers=bearer(key))
+    assert at_reserved.status_code == 200 and at_reserved.json()["available"] == 0
+    async with web_any.uow() as uow:
+        assert [(s.on_hand, s.reserved) for s in await uow.stock.list()] == [(6, 6)]
+
+    spec = (await web_any.client.get("/openapi.json")).json()
+    conflict = spec["paths"]["/api/v1/stock/{warehouse_code}/{sku}"]["put"]["responses"]["409"]
+    assert "stock_below_reserved" in conflict["description"]
+    assert conflict["content"]["application/json"]["examples"]["stock_below_reserved"]["value"]["error"] == \
+        "stock_below_reserved"
+    transition = spec["paths"]["/api/v1/orders/{number}/status"]["post"]["responses"]["409"]
+    assert "invalid_transition" in transition["content"]["application/json"]["examples"]
+
+
 async def test_openapi_declares_bearer_auth(web: Web) -> None:
     response = await web.client.get("/openapi.json")
     assert response.status_code == 200

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from core.sellout import CustomerType
 from tests.e2e.conftest import Web, add_dealer, add_product, api_key, bearer
 
@@ -31,7 +33,7 @@ async def test_batch_with_bad_rows(web_any: Web) -> None:
         row(date="2026-12-31"),                                  # 4 in the future (today 2026-11-26)
         row(dealer="D9999"),                                     # 5 unknown dealer
         row(amount="12.345"),                                    # 6 bad amount
-        {"dealer": "D0001", "sku": "AP300"},                     # 7 missing fields
+        row(qty="两"),                                           # 7 a quantity that is no number
         row(date="2026/11/21", amount=1999, customer_type="电商"),  # 8 good (spreadsheet style)
     ]
     response = await web_any.client.post("/api/v1/sellout", json=batch, headers=bearer(key))
@@ -43,7 +45,8 @@ async def test_batch_with_bad_rows(web_any: Web) -> None:
     assert "NOPE" in errors[1]["error"] and errors[1]["error_en"] == "unknown product: NOPE"
     assert "未找到经销商 D9999" == errors[5]["error"]
     assert "future" in errors[4]["error_en"]
-    assert "date" in errors[7]["error_en"] and "qty" in errors[7]["error_en"]
+    assert "2 decimals" in errors[6]["error_en"]
+    assert "两" in errors[7]["error_en"]
 
     async with web_any.uow() as uow:
         lines = await uow.sellout.list(order_by="id")
@@ -59,6 +62,38 @@ async def test_batch_with_bad_rows(web_any: Web) -> None:
                                          "amount": "1999.00", "province": "浙江", "city": "杭州",
                                          "customer_type": "online",
                                          "reported_at": listed.json()["items"][0]["reported_at"]}
+
+
+@pytest.mark.parametrize(("bad", "field"), [
+    (row(sku=300), "sku"),                                  # the schema says a string: not a bad row, a bad body
+    (row(qty=True), "qty"),
+    (row(qty=2.5), "qty"),
+    (row(amount=12.5), "amount"),
+    (row(date=20261120), "date"),
+    ({"dealer": "D0001", "sku": "AP300"}, "date"),           # missing fields
+    (row(colour="red"), "colour"),                          # a field the schema does not know
+])
+async def test_a_row_the_schema_does_not_allow_refuses_the_batch_with_422(web: Web, bad: dict[str, object],
+                                                                          field: str) -> None:
+    await add_dealer(web, "D0001", "杭州华信电器有限公司")
+    await add_product(web, "AP300", "空气净化器 AP300", "1999.00")
+    key = await api_key(web, "sellout:write", "sellout:read")
+    response = await web.client.post("/api/v1/sellout", json=[row(), bad], headers=bearer(key))
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error"] == "validation_failed"
+    assert ["body", 1, field] in [e["loc"][:3] for e in body["detail"]], body   # (+ the union member)
+    async with web.uow() as uow:
+        assert await uow.sellout.list() == []                # the good row 0 is not stored either
+
+
+async def test_the_openapi_schema_of_the_batch_is_what_is_validated(web: Web) -> None:
+    spec = (await web.client.get("/openapi.json")).json()
+    body = spec["paths"]["/api/v1/sellout"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array" and body["maxItems"] == 5000
+    assert body["items"] == {"$ref": "#/components/schemas/SellOutRow"}
+    row_schema = spec["components"]["schemas"]["SellOutRow"]
+    assert row_schema["properties"]["sku"]["type"] == "string" and row_schema["additionalProperties"] is False
 
 
 async def test_clean_batch_is_200_and_english_errors(web: Web) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, StockBelowReserved, ValidationFailed
 from core.inventory import StockLevel, ThresholdScope
 from core.services import inventory as svc
 from core.services.inventory import (
@@ -74,10 +74,15 @@ async def test_set_and_adjust_stock(uow: FakeUnitOfWork) -> None:
 
 
 async def test_stock_never_below_reserved_and_needs_permission(uow: FakeUnitOfWork) -> None:
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(StockBelowReserved) as below:
         await svc.set_stock(uow, DESK, SetStock(1, "AP-100", 40), CLOCK)      # 45 reserved
-    with pytest.raises(ValidationFailed):
+    assert below.value.message("en") == ("AP-100: on hand 40 cannot be below the 45 reserved by orders "
+                                         "(rule: on hand >= reserved)")
+    assert isinstance(below.value, Conflict)                                  # 409 over the API
+    with pytest.raises(StockBelowReserved):
         await svc.adjust_stock(uow, DESK, AdjustStock(1, "AP-100", -10, "盘亏"), CLOCK)
+    with pytest.raises(ValidationFailed):
+        await svc.set_stock(uow, DESK, SetStock(1, "AP-100", -1), CLOCK)
     with pytest.raises(ValidationFailed):
         await svc.adjust_stock(uow, DESK, AdjustStock(1, "AP-100", 5, " "), CLOCK)
     with pytest.raises(PermissionDenied):
