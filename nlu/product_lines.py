@@ -63,7 +63,8 @@ class _ProductLines(_ProductKeys):
                 continue
             hit = self._narrow(base, word)
             if not hit and re.fullmatch(r"[a-z]{3,}", word):      # "blue", "warm": the Chinese words they stand for
-                hit = {s for w in MODIFIERS.get(word, ()) for s in self._narrow(base, w)}
+                # the first of its Chinese words that narrows ("single": 单开 before 单)
+                hit = next((h for w in MODIFIERS.get(word, ()) if (h := self._narrow(base, w)) and h != base), set())
             if not hit and (number := re.match(r"\d+(?:\.\d+)?(?=\s?[a-z\u4e00-\u9fff])", word)):
                 # "2.5mm" for a wire named 2.5平方: the number of the size, when its unit is written otherwise
                 hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d])", self._labels[s])}
@@ -279,13 +280,16 @@ class _ProductLines(_ProductKeys):
         line, a correction word and words that tell another product of its kind apart (no product named) name
         that product: the one the words leave that shares most of the first one's other words."""
         out = list(mentions)
-        marks = sorted([*CORRECTED.finditer(text), *SWAPPED.finditer(text)], key=lambda c: c.start())
+        # "change 3in downlight white to warm": the product between the verb and "to" changed for another
+        changed = [t for t in re.finditer(r"\b(?:to|for|with)\b\s*(?:the\s+|a\s+)?", text)
+                   if re.search(r"\b(?:change|switch|swap|replace)\b", text[max(0, t.start() - 40):t.start()])]
+        marks = sorted([*CORRECTED.finditer(text), *SWAPPED.finditer(text), *changed], key=lambda c: c.start())
         for c in marks:
             before = [m for m in out if m.end <= c.start() and m.sku]
             if not before:
                 continue
             anchor = before[-1]
-            if c.re is SWAPPED:          # "白桃气泡水换成青柠的 8箱", "change stainless floor drain to brass"
+            if c.re is not CORRECTED:    # "白桃气泡水换成青柠的 8箱", "change stainless floor drain to brass"
                 if len(text[anchor.end:c.start()].strip(" 的")) > 0:
                     continue
             elif not QUANTITY.search(text, anchor.end, c.start()):
@@ -349,6 +353,10 @@ class _ProductLines(_ProductKeys):
             hit = {s for s in base if re.search(rf"(?<![\d.]){re.escape(n.group(0))}(?![\d])", self._labels[s])}
             if hit and hit != base:
                 out.append((a, b, hit))
+        for size in VARIANT_SIZE.finditer(words):          # "4 inch": a size written with a space
+            hit = self._narrow(base, size.group(0)) if " " in size.group(0) else set()
+            if hit and hit != base:
+                out.append((size.start() + at, size.end() + at, hit))
         for piece in re.finditer(r"[^的和跟与及、/\s要来拿配补整搞]+", words):
             whole = re.sub(r"[号码款型色味装]$", "", re.sub(r"[^\u4e00-\u9fff]", "", piece.group(0)))
             # one Chinese character tells products apart only said on its own ("白的"), not inside a word ("外包装")

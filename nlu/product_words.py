@@ -84,7 +84,7 @@ OPPOSITE_CHARS = re.compile("[" + "".join(OPPOSITE) + "]")
 TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
-_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟)|米|公分|号)"
+_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟)|米|公分|号)"
 VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
                             r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
 VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])")
@@ -116,7 +116,7 @@ GRADE_HEADS = frozenset("一二三四五六七八九十大小中高低单双")
 _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
 # "省油胎 205 55 16": 胎 between series and size; "65w gan charger": one English word between
 GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?|\s(?!and\b|or\b|with\b|plus\b)[a-z]{2,8}\s")
-_SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
+_SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "inch": "寸", "inches": "寸", "英寸": "寸", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
                "平方": "mm2", "mm2": "平方", "㎡": "平方",
                "瓦": "w", "米": "m", "m": "米", "mah": "毫安", "v": "伏", "伏": "v"}
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
@@ -200,7 +200,7 @@ def compact(s: str) -> str:
 def spec_variants(spec: str) -> set[str]:
     """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15;
     "5w-30" -> 5w30, 5w 30; "4l" -> 4 l, 4升."""
-    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)", spec):
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|inch(?:es)?|英寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)", spec):
         out = {m[1] + m[2], m[1] + " " + m[2]}
         if m[2] in _SIZE_WORDS:
             out.add(m[1] + _SIZE_WORDS[m[2]])

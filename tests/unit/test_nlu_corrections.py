@@ -49,3 +49,23 @@ def test_the_corrected_line_is_the_one_ordered(text: str, expected: dict[str, in
 def test_forget_it_alone_corrects_nothing() -> None:
     # "算了" without 改/换/要 ends the message's own line, it names no other product
     assert items("压力锅5升2台 算了") == {"PC5": 2}
+
+
+LIGHTS = [
+    CatalogueEntry(sku="DL3-W", name="LED筒灯 3寸 白光", aliases=["3寸白光筒灯"], unit="个", category="照明-筒灯"),
+    CatalogueEntry(sku="DL3-WM", name="LED筒灯 3寸 暖光", aliases=["3寸暖光筒灯"], unit="个", category="照明-筒灯"),
+    CatalogueEntry(sku="DL4-W", name="LED筒灯 4寸 白光", aliases=["4寸白光筒灯"], unit="个", category="照明-筒灯"),
+    CatalogueEntry(sku="DL4-WM", name="LED筒灯 4寸 暖光", aliases=["4寸暖光筒灯"], unit="个", category="照明-筒灯"),
+    CatalogueEntry(sku="SW1-GD", name="单开开关 金色", aliases=["单开金"], unit="个", category="开关"),
+    CatalogueEntry(sku="SW3-GD", name="三开开关 金色", aliases=["三开单控金"], unit="个", category="开关"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("downlight 4 inch cool white 50 pcs", {"DL4-W": 50}),
+    ("change 3in downlight white to warm, 30 pcs", {"DL3-WM": 30}),
+    ("single gang switch gold *40", {"SW1-GD": 40}),
+])
+def test_english_for_a_catalogue_in_chinese(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=LIGHTS, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
