@@ -85,9 +85,11 @@ TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及
 PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
 _VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟)|米|公分|号)"
-VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
+# a unit in letters ends the size where no letter or digit follows ("5w-30" is no 5W); a Chinese one anywhere ("4分6分")
+_UNIT_END = r"(?:(?<=[a-z])(?![a-z0-9])|(?<![a-z]))"
+VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
                             r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
-VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}(?![a-z0-9])")
+VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}")
 # a number and its measure word in an alias ("成犬20斤", "10公斤"): no word of the product's own
 MEASURE_WORD = re.compile(r"\d+(?:\.\d+)?\s?(?:公斤|千克|毫升|毫安|厘米|毫米|平方|[斤升克寸米号瓦伏安匹码层件个只支包袋箱盒瓶罐台套把口])")
 # an alias that is a word of the kind and a size ("豆腐砂6L", "成犬3斤"): the word names the products of that kind

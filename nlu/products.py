@@ -34,6 +34,7 @@ from nlu.product_words import (
     OPPOSITE_CHARS,
     SIBLING_SPEC,
     SUGGEST_CUTOFF,
+    VARIANT_SIZE,
     Mention,
     Strength,
     as_digits,
@@ -41,6 +42,10 @@ from nlu.product_words import (
     size_digits,
 )
 from nlu.schema import CatalogueEntry
+
+LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
+EACH = re.compile(r"各|每样|每种|每个|都|\beach\b")
+LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|同|、|,|，|/|\band\b)\s?$")
 
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
 
@@ -73,7 +78,37 @@ class ProductIndex(_ProductLines):
         if not siblings:
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
-        return self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+        mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
+        return self._listed_each(spelled, mentions)
+
+    def _listed_each(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Lines that share one count ("各", "each"): "橙汁苹果汁桃汁 小瓶的 各6箱": words of several products listed
+        one after another, then words that tell them apart: each is its product of those words; "40公分和50公分软管
+        各50根": a size listed before a product word that begins with a size is that product in the other size."""
+        out = list(mentions)
+        for i, m in enumerate(mentions):
+            j = i
+            while j + 1 < len(mentions) and LIST_JOIN.fullmatch(text[mentions[j].end:mentions[j + 1].start]):
+                j += 1
+            each = EACH.search(text, mentions[j].end, mentions[j].end + 12)
+            if each is None:
+                continue
+            if len(m.skus) > 1 and j > i:
+                found = self._words_telling(text[mentions[j].start:each.start()], mentions[j].start, set(m.skus))
+                picked = set(m.skus)
+                for _, _, hit in found:
+                    picked &= hit
+                if found and len(picked) == 1:
+                    out = [x for x in out if x is not m] + [Mention(m.start, m.end, tuple(picked), Strength.NAME, m.word)]
+            size = VARIANT_SIZE.match(m.word)
+            listed = LISTED_SIZE.search(text, 0, m.start)
+            if m.sku and size is not None and listed is not None and j == i:
+                wording = listed.group("size") + m.word[size.end():]
+                named = [x for x in self.find(wording, siblings=False) if x.sku and x.sku != m.sku]
+                if len(named) == 1 and named[0].end - named[0].start >= len(wording) - 2:
+                    a, b = listed.start("size"), listed.end("size")
+                    out.append(Mention(a, b, named[0].skus, Strength.NAME, text[a:b]))
+        return sorted(out, key=lambda x: x.start)
 
     def _opposites(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"速腾前片10套 后片5套", "胎压内置的不要了 换外置": after a product, the opposite word (后 for 前, 外 for 内)
