@@ -150,8 +150,8 @@ def parse_bank_rows(lines: Sequence[Sequence[Cell]]) -> ParsedBankFile:
         return ParsedBankFile([], [RowError(
             0,
             zh=f"找不到表头：需要日期、付款人、金额三列（如 {names}）",
-            en="No header row found: the file needs date, payer and amount columns (e.g. 交易日期 / Date, "
-               "付款人 / Payer, 贷方金额 / Amount)",
+            en="No header row found: the file needs date, payer and amount columns (e.g. 交易日期 or Date, "
+               "付款人 or Payer, 贷方金额 or Amount)",
         )], 0)
     header_index, columns = found
 

@@ -122,9 +122,6 @@ class ContractTerms:
                    tuple(contract.marketing_duties))
 
 
-def _invalid(zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(zh=f"输入有误：{zh}", en=f"Invalid input: {en}", reason=en)
-
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{1,2})))?$")
 
@@ -133,7 +130,7 @@ def period_range(period: str) -> tuple[date, date]:
     """First and last day of ``"2026"``, ``"2026-Q3"`` or ``"2026-10"`` (inclusive)."""
     m = _PERIOD_RE.match(period.strip().upper())
     if not m:
-        raise _invalid(f"目标期间格式应为 2026、2026-Q3 或 2026-10：{period}",
+        raise ValidationFailed.because(f"目标期间格式应为 2026、2026-Q3 或 2026-10：{period}",
                        f"a target period looks like 2026, 2026-Q3 or 2026-10: {period}")
     year = int(m.group(1))
     if m.group(2):
@@ -142,7 +139,7 @@ def period_range(period: str) -> tuple[date, date]:
     elif m.group(3):
         first_month = last_month = int(m.group(3))
         if not 1 <= first_month <= 12:
-            raise _invalid(f"月份无效：{period}", f"no such month: {period}")
+            raise ValidationFailed.because(f"月份无效：{period}", f"no such month: {period}")
     else:
         first_month, last_month = 1, 12
     return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
@@ -153,21 +150,21 @@ def target_window(contract_start: date, contract_end: date, target: SalesTarget)
     start, end = period_range(target.period)
     start, end = max(start, contract_start), min(end, contract_end)
     if start > end:
-        raise _invalid(f"目标期间 {target.period} 不在合同期限内", f"target period {target.period} lies outside the contract")
+        raise ValidationFailed.because(f"目标期间 {target.period} 不在合同期限内", f"target period {target.period} lies outside the contract")
     return start, end
 
 
 def validate_terms(terms: ContractTerms) -> ContractTerms:
     """Raise ValidationFailed on nonsense; return the terms with amounts normalized."""
     if terms.ends_on < terms.starts_on:
-        raise _invalid("合同结束日早于开始日", "the contract ends before it starts")
+        raise ValidationFailed.because("合同结束日早于开始日", "the contract ends before it starts")
     targets = []
     for t in terms.targets:
         if t.value <= 0:
-            raise _invalid("销售目标必须大于0", "a sales target must be greater than zero")
+            raise ValidationFailed.because("销售目标必须大于0", "a sales target must be greater than zero")
         value = money(t.value) if t.metric == TargetMetric.AMOUNT else t.value
         if t.metric == TargetMetric.QUANTITY and value != value.to_integral_value():
-            raise _invalid("数量目标必须是整数", "a quantity target must be a whole number")
+            raise ValidationFailed.because("数量目标必须是整数", "a quantity target must be a whole number")
         group = (t.product_group or "").strip() or None
         target = SalesTarget(period=t.period.strip().upper(), metric=t.metric, value=value, product_group=group)
         target_window(terms.starts_on, terms.ends_on, target)
@@ -176,11 +173,11 @@ def validate_terms(terms: ContractTerms) -> ContractTerms:
     tiers = []
     for tier in terms.rebate_tiers:
         if tier.min_achievement < 0:
-            raise _invalid("返利档位的达成率不能为负", "a rebate tier threshold cannot be negative")
+            raise ValidationFailed.because("返利档位的达成率不能为负", "a rebate tier threshold cannot be negative")
         if not ZERO <= tier.rate <= ONE:
-            raise _invalid("返利比例须在0到100%之间", "a rebate rate must be between 0 and 100 %")
+            raise ValidationFailed.because("返利比例须在0到100%之间", "a rebate rate must be between 0 and 100 %")
         if tier.min_achievement in seen:
-            raise _invalid("返利档位重复", "two rebate tiers have the same threshold")
+            raise ValidationFailed.because("返利档位重复", "two rebate tiers have the same threshold")
         seen.add(tier.min_achievement)
         tiers.append(RebateTier(min_achievement=tier.min_achievement, rate=tier.rate))
     tiers.sort(key=lambda t: t.min_achievement)
@@ -280,14 +277,14 @@ def text_sha256(text: str) -> str:
 def achievement(target: Decimal, actual: Decimal) -> Decimal:
     """actual / target as a ratio with 4 decimals (0.8125 = 81.25 %)."""
     if target <= 0:
-        raise _invalid("销售目标必须大于0", "a sales target must be greater than zero")
+        raise ValidationFailed.because("销售目标必须大于0", "a sales target must be greater than zero")
     return (Decimal(actual) / Decimal(target)).quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 def elapsed_share(starts_on: date, ends_on: date, on: date) -> Decimal:
     """Share of the period's days that have begun by ``on`` (inclusive): 0 before, 1 after."""
     if ends_on < starts_on:
-        raise _invalid("结束日早于开始日", "the period ends before it starts")
+        raise ValidationFailed.because("结束日早于开始日", "the period ends before it starts")
     if on < starts_on:
         return Decimal("0.0000")
     total = (ends_on - starts_on).days + 1
@@ -394,7 +391,7 @@ class TierRow:
 
 
 def _row_invalid(kind_zh: str, kind_en: str, n: int, zh: str, en: str) -> ValidationFailed:
-    return _invalid(f"第 {n} 行{kind_zh}：{zh}", f"{kind_en} row {n}: {en}")
+    return ValidationFailed.because(f"第 {n} 行{kind_zh}：{zh}", f"{kind_en} row {n}: {en}")
 
 
 def _number(text: str) -> Decimal | None:

@@ -69,6 +69,17 @@ class ValidationFailed(DomainError):
     zh = "输入有误：{reason}"
     en = "Invalid input: {reason}"
 
+    @classmethod
+    def because(cls, zh: str, en: str) -> ValidationFailed:
+        """Invalid input, the reason worded once per language (each reader sees one):
+        ``ValidationFailed.because("订单没有商品", "the order has no items")``. ``params["reason"]`` is the English."""
+        return cls(zh="输入有误：" + _literal(zh), en="Invalid input: " + _literal(en), reason=en)
+
+
+def _literal(text: str) -> str:
+    """``text`` as a template that formats to itself (it may quote what was typed, braces included)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
 
 class InvalidTransition(DomainError):
     code = "invalid_transition"

@@ -17,7 +17,7 @@ def money(value: Decimal | int | str) -> Decimal:
     try:
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(reason=f"金额格式错误 / bad amount: {value!r}") from exc
+        raise ValidationFailed.because(f"金额格式错误：{value!r}", f"bad amount: {value!r}") from exc
 
 
 def fmt_cny(value: Decimal) -> str:

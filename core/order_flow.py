@@ -23,6 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from core.errors import BusinessRuleViolation, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from core.notes import note_text, system_note
 from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderStatus
 from core.users import Actor, ActorKind, Permission
 
@@ -150,7 +151,7 @@ def check_not_waiting(order: Order, action: OrderAction) -> None:
     if action in HELD_ACTIONS and order.held_reason:
         raise BusinessRuleViolation(
             zh=f"订单 {order.number} 因经销商暂停合作而暂缓处理（{order.held_reason}），恢复合作后才能继续",
-            en=f"Order {order.number} is on hold while its dealer is suspended ({order.held_reason}); "
+            en=f"Order {order.number} is on hold while its dealer is suspended ({note_text(order.held_reason, 'en')}); "
                "it goes on once the dealer is reinstated", reason="order on hold")
     if action == OrderAction.APPROVE and order.parent_approval == PARENT_PENDING:
         raise BusinessRuleViolation(zh=f"订单 {order.number} 正等待上级经销商审批，审批后才能由厂家审核",
@@ -193,16 +194,14 @@ def parent_decide(order: Order, actor: Actor, approve: bool, at: datetime, reaso
                                 action="parent_approve" if approve else "parent_reject")
     if approve:
         order.parent_approval = PARENT_APPROVED
-        event = OrderEvent(status=order.status, actor=actor.label, at=at, note="上级经销商已审批 / approved by the "
-                                                                              "parent dealer")
+        event = OrderEvent(status=order.status, actor=actor.label, at=at, note=system_note("上级经销商已审批"))
     else:
         if not reason.strip():
-            raise ValidationFailed(reason="驳回需填写原因 / a reason is required to reject")
+            raise ValidationFailed.because("驳回需填写原因", "a reason is required to reject")
         order.parent_approval = None
         order.status = S.REJECTED
         order.reject_reason = reason.strip()
-        event = OrderEvent(status=order.status, actor=actor.label, at=at, note=f"上级经销商驳回 / rejected by the "
-                                                                              f"parent dealer: {reason.strip()}")
+        event = OrderEvent(status=order.status, actor=actor.label, at=at, note=system_note("上级经销商驳回", reason))
     order.events.append(event)
     order.updated_at = at
     order.version += 1
@@ -218,14 +217,14 @@ def apply(order: Order, actor: Actor, action: OrderAction, at: datetime, note: s
     check(order, actor, action)
     if action == OrderAction.SHIP:
         if not (carrier and carrier.strip()) or not (tracking_no and tracking_no.strip()):
-            raise ValidationFailed(reason="发货需填写承运商和运单号 / carrier and tracking number are required")
+            raise ValidationFailed.because("发货需填写承运商和运单号", "carrier and tracking number are required")
         if len(carrier.strip()) > 64 or len(tracking_no.strip()) > 64:
-            raise ValidationFailed(reason="承运商或运单号过长 / carrier or tracking number too long (max 64)")
+            raise ValidationFailed.because("承运商或运单号过长（最多 64 字）", "carrier or tracking number too long (max 64)")
         order.carrier = carrier.strip()
         order.tracking_no = tracking_no.strip()
     if action == OrderAction.REJECT:
         if not (reason and reason.strip()):
-            raise ValidationFailed(reason="驳回需填写原因 / a reason is required to reject")
+            raise ValidationFailed.because("驳回需填写原因", "a reason is required to reject")
         order.reject_reason = reason.strip()
     order.status = TRANSITIONS[action].target
     event = OrderEvent(status=order.status, actor=actor.label, at=at, note=note)

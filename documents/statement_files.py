@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 from core.accounts import AccountKind, Statement
 from core.ledger import ACCOUNT_LABELS
 from core.money import fmt_cny
+from core.notes import note_text
 from core.orders import ORDER_STATUS_LABELS, OrderStatus
 from core.statements import rebate_entries, section_lines
 
@@ -97,7 +98,7 @@ def statement_tables(statement: Statement, dealer: str, lang: str = "zh") -> tup
         table.rows.append([statement.period_start.isoformat(), _w("opening", en), "", "", "",
                            Decimal(section["opening"])])
         for row in section["entries"]:
-            table.rows.append([row["date"], row["label_en"] if en else row["label_zh"], row["ref"], row["note"],
+            table.rows.append([row["date"], row["label_en"] if en else row["label_zh"], row["ref"], note_text(row["note"], lang),
                                Decimal(row["amount"]), Decimal(row["balance"])])
         table.rows.append([statement.period_end.isoformat(), _w("closing", en), "", "", "",
                            Decimal(section["closing"])])

@@ -153,14 +153,16 @@ def _require_reader(actor: Actor) -> None:
 def _product_from(cmd: UpsertProduct) -> Product:
     sku = cmd.sku.strip()
     if not sku or not cmd.name.strip():
-        raise ValidationFailed(reason=f"SKU 和名称不能为空 / SKU and name are required: {cmd.sku!r}")
+        raise ValidationFailed.because(f"SKU 和名称不能为空：{cmd.sku!r}", f"SKU and name are required: {cmd.sku!r}")
     if len(sku) > 64 or len(cmd.name.strip()) > 200 or len(cmd.category.strip()) > 64 or len(cmd.unit.strip()) > 16:
-        raise ValidationFailed(reason=f"{sku[:64]}: 字段过长 / a field is too long (SKU 64, name 200, category 64, unit 16)")
+        raise ValidationFailed.because(
+            f"{sku[:64]}: 字段过长（SKU 64、名称 200、类别 64、单位 16 字）",
+            f"{sku[:64]}: a field is too long (SKU 64, name 200, category 64, unit 16)")
     if cmd.moq < 1 or cmd.pack_size < 1:
-        raise ValidationFailed(reason=f"{sku}: 起订量和包装数须 ≥ 1 / MOQ and pack size must be at least 1")
+        raise ValidationFailed.because(f"{sku}: 起订量和包装数须 ≥ 1", f"{sku}: MOQ and pack size must be at least 1")
     price = money(cmd.list_price)
     if price < ZERO:
-        raise ValidationFailed(reason=f"{sku}: 价格不能为负 / the price must not be negative")
+        raise ValidationFailed.because(f"{sku}: 价格不能为负", f"{sku}: the price must not be negative")
     aliases = [a.strip() for a in cmd.aliases if a.strip()]
     check_line_quantities(cmd.moq, cmd.max_line_qty, sku=sku)
     return Product(sku=sku, name=cmd.name.strip(), category=cmd.category.strip(), unit=cmd.unit.strip(),
@@ -203,7 +205,7 @@ async def upsert_products(uow: AbstractUnitOfWork, actor: Actor, cmds: Sequence[
         skus = [c.sku.strip() for c in cmds]
         duplicates = sorted({s for s in skus if skus.count(s) > 1})
         if duplicates:
-            raise ValidationFailed(reason=f"SKU 重复 / duplicate SKUs: {', '.join(duplicates)}")
+            raise ValidationFailed.because(f"SKU 重复：{'、'.join(duplicates)}", f"duplicate SKUs: {', '.join(duplicates)}")
         outcomes: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
         for cmd in cmds:
             product, outcome = await _upsert(uow, actor, cmd, clock)
@@ -251,7 +253,7 @@ async def _dealer_exists(uow: AbstractUnitOfWork, dealer_id: int) -> None:
 def _price(value: Decimal | str) -> Decimal:
     price = money(value)
     if price < ZERO:
-        raise ValidationFailed(reason="价格不能为负 / the price must not be negative")
+        raise ValidationFailed.because("价格不能为负", "the price must not be negative")
     return price
 
 
@@ -264,7 +266,7 @@ async def set_tier_price(uow: AbstractUnitOfWork, actor: Actor, cmd: SetTierPric
         product = await _product(uow, cmd.sku)
         tier = cmd.tier.strip()
         if not tier:
-            raise ValidationFailed(reason="等级不能为空 / the tier is required")
+            raise ValidationFailed.because("等级不能为空", "the tier is required")
         row = await uow.tier_prices.get_by(tier=tier, sku=product.sku)
         entity_id = f"{tier}:{product.sku}"
         if cmd.price is None:

@@ -76,9 +76,6 @@ class SaveTemplate:
     template_id: int | None = None
 
 
-def _invalid(zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(zh=f"输入有误：{zh}", en=f"Invalid input: {en}", reason=en)
-
 
 def resolve_period(token: str, year: int) -> str:
     """A template target period for a contract starting in ``year``: Y -> 2027, Q3 -> 2027-Q3, M10 -> 2027-10.
@@ -96,12 +93,12 @@ def resolve_period(token: str, year: int) -> str:
 async def save_template(uow: AbstractUnitOfWork, actor: Actor, cmd: SaveTemplate, clock: Clock) -> ContractTemplate:
     require(actor, Permission.CONTRACT_WRITE)
     if not cmd.name.strip() or not cmd.body.strip():
-        raise _invalid("模板名称和正文必填", "a template needs a name and a body")
+        raise ValidationFailed.because("模板名称和正文必填", "a template needs a name and a body")
     unknown = template_placeholders_unknown(cmd.body)
     if unknown:
-        raise _invalid(f"未知占位符：{', '.join(unknown)}", f"unknown placeholders: {', '.join(unknown)}")
+        raise ValidationFailed.because(f"未知占位符：{', '.join(unknown)}", f"unknown placeholders: {', '.join(unknown)}")
     if not 1 <= cmd.term_months <= 60:
-        raise _invalid("合同期限须为1至60个月", "the term must be 1 to 60 months")
+        raise ValidationFailed.because("合同期限须为1至60个月", "the term must be 1 to 60 months")
     # the terms must make sense for a contract starting on any 1 January
     sample_year = clock.today().year
     validate_terms(ContractTerms(date(sample_year, 1, 1), _add_months(date(sample_year, 1, 1), cmd.term_months),
@@ -167,7 +164,7 @@ async def create_from_template(uow: AbstractUnitOfWork, actor: Actor, cmd: Creat
                    for t in template.targets]
         if cmd.target_values is not None:
             if len(cmd.target_values) != len(targets):
-                raise _invalid(f"模板有 {len(targets)} 个目标", f"the template has {len(targets)} targets")
+                raise ValidationFailed.because(f"模板有 {len(targets)} 个目标", f"the template has {len(targets)} targets")
             targets = [SalesTarget(t.period, t.metric, Decimal(v), t.product_group)
                        for t, v in zip(targets, cmd.target_values, strict=True)]
         terms = validate_terms(ContractTerms(cmd.starts_on, _add_months(cmd.starts_on, template.term_months),
@@ -195,7 +192,7 @@ async def edit_body(uow: AbstractUnitOfWork, actor: Actor, cmd: EditBody, clock:
     """Change the text of a draft (other statuses: revise the terms to get a new version)."""
     unknown = template_placeholders_unknown(cmd.body)
     if unknown:
-        raise _invalid(f"未知占位符：{', '.join(unknown)}", f"unknown placeholders: {', '.join(unknown)}")
+        raise ValidationFailed.because(f"未知占位符：{', '.join(unknown)}", f"unknown placeholders: {', '.join(unknown)}")
     async with uow:
         contract = await _load(uow, actor, cmd.contract_id, for_update=True)
         require(actor, Permission.CONTRACT_WRITE)
@@ -248,9 +245,9 @@ async def _check_scope_exists(uow: AbstractUnitOfWork, target: SalesTarget, n: i
     sku = scope_sku(target.product_group)
     if sku is not None:
         if await uow.products.count(sku=sku) == 0:
-            raise _invalid(f"第 {n} 行目标：没有产品 {sku}", f"target row {n}: there is no product {sku}")
+            raise ValidationFailed.because(f"第 {n} 行目标：没有产品 {sku}", f"target row {n}: there is no product {sku}")
     elif target.product_group is not None and await uow.products.count(category=target.product_group) == 0:
-        raise _invalid(f"第 {n} 行目标：没有品类“{target.product_group}”的产品",
+        raise ValidationFailed.because(f"第 {n} 行目标：没有品类“{target.product_group}”的产品",
                        f"target row {n}: no product is in the category '{target.product_group}'")
 
 
@@ -267,7 +264,7 @@ async def discard_draft(uow: AbstractUnitOfWork, actor: Actor, cmd: DiscardDraft
     is terminated, not discarded."""
     reason = cmd.reason.strip()
     if not reason:
-        raise _invalid("请填写作废原因", "give the reason for discarding the draft")
+        raise ValidationFailed.because("请填写作废原因", "give the reason for discarding the draft")
     async with uow:
         contract = await _load(uow, actor, cmd.contract_id, for_update=True)
         require(actor, Permission.CONTRACT_WRITE)
@@ -599,7 +596,7 @@ async def mark_duty(uow: AbstractUnitOfWork, actor: Actor, cmd: MarkDuty, clock:
         contract = await _load(uow, actor, cmd.contract_id)
         require(actor, Permission.CONTRACT_WRITE)
         if not 0 <= cmd.duty_index < len(contract.marketing_duties):
-            raise _invalid("没有这一项市场义务", "no such marketing duty")
+            raise ValidationFailed.because("没有这一项市场义务", "no such marketing duty")
         mark = await uow.duty_marks.get_by(contract_id=cmd.contract_id, duty_index=cmd.duty_index, for_update=True)
         before = snapshot(mark) if mark is not None else None
         if mark is None:

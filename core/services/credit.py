@@ -41,9 +41,6 @@ LAPSE_WARNING_DAYS = 3             # the dealer is told this many days before te
 DEALER_CREDIT_FIELDS = ("credit_limit", "temporary_credit", "temporary_credit_until")
 
 
-def _invalid(zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(zh=f"输入有误：{zh}", en=f"Invalid input: {en}", reason=en)
-
 
 def _not_found(ref: object) -> NotFound:
     return NotFound(zh=f"未找到额度申请：{ref}", en=f"Credit request not found: {ref}", what=str(ref))
@@ -74,23 +71,23 @@ def _check_request(cmd: RequestCreditChange, dealer: Dealer, today: date) -> tup
     amount = money(cmd.amount)
     reason = " ".join(cmd.reason.split())[:MAX_REASON]
     if not reason:
-        raise _invalid("请说明调整原因", "give the reason for the change")
+        raise ValidationFailed.because("请说明调整原因", "give the reason for the change")
     if cmd.kind == CreditChangeKind.LIMIT:
         if amount < ZERO:
-            raise _invalid("信用额度不能为负", "a credit limit cannot be negative")
+            raise ValidationFailed.because("信用额度不能为负", "a credit limit cannot be negative")
         if amount == money(dealer.credit_limit):
-            raise _invalid(f"新额度与当前额度相同（{fmt_cny(amount)}）",
+            raise ValidationFailed.because(f"新额度与当前额度相同（{fmt_cny(amount)}）",
                            f"the new limit equals the current one ({fmt_cny(amount)})")
         if cmd.until is not None:
-            raise _invalid("调整信用额度不设截止日期；有期限的请申请临时额度",
+            raise ValidationFailed.because("调整信用额度不设截止日期；有期限的请申请临时额度",
                            "a limit change has no end date; ask for temporary credit instead")
     else:
         if amount <= ZERO:
-            raise _invalid("临时额度须大于 0", "temporary credit must be above zero")
+            raise ValidationFailed.because("临时额度须大于 0", "temporary credit must be above zero")
         if cmd.until is None or cmd.until < today:
-            raise _invalid("临时额度须有不早于今天的截止日期", "temporary credit needs an end date from today on")
+            raise ValidationFailed.because("临时额度须有不早于今天的截止日期", "temporary credit needs an end date from today on")
         if cmd.until > today + timedelta(days=MAX_TEMPORARY_DAYS):
-            raise _invalid(f"临时额度最长 {MAX_TEMPORARY_DAYS} 天", f"temporary credit lasts {MAX_TEMPORARY_DAYS} days "
+            raise ValidationFailed.because(f"临时额度最长 {MAX_TEMPORARY_DAYS} 天", f"temporary credit lasts {MAX_TEMPORARY_DAYS} days "
                            "at most")
     return amount, reason
 
@@ -194,7 +191,7 @@ async def decide_credit_change(uow: AbstractUnitOfWork, actor: Actor, request_id
     _require_any(actor, Permission.CREDIT_APPROVE)
     note = " ".join(note.split())[:MAX_REASON]
     if not approve and not note:
-        raise _invalid("驳回需要说明原因", "a rejection needs a reason")
+        raise ValidationFailed.because("驳回需要说明原因", "a rejection needs a reason")
     async with uow:
         change = await uow.credit_changes.get(request_id, for_update=True)
         if change is None:

@@ -190,7 +190,7 @@ async def set_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: SetStock, clock:
             return row
         reserved = row.reserved if row is not None else 0
         if cmd.on_hand < 0:
-            raise ValidationFailed(reason=f"{sku}: 库存不能为负 / on hand must not be negative")
+            raise ValidationFailed.because(f"{sku}: 库存不能为负", f"{sku}: on hand must not be negative")
         if cmd.on_hand < reserved:
             raise StockBelowReserved(sku=sku, on_hand=cmd.on_hand, reserved=reserved)
         before = snapshot(row, ("on_hand", "reserved"))
@@ -208,13 +208,13 @@ async def adjust_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: AdjustStock, 
     async with uow:
         _require_stock_write(actor)
         if cmd.delta == 0 or not cmd.reason.strip():
-            raise ValidationFailed(reason="调整数量不能为 0 且须说明原因 / a non-zero change and a reason are required")
+            raise ValidationFailed.because("调整数量不能为 0 且须说明原因", "a non-zero change and a reason are required")
         await _warehouse(uow, cmd.warehouse_id)
         sku = await _sku(uow, cmd.sku)
         row = await _stock_row(uow, cmd.warehouse_id, sku, clock)
         before = snapshot(row, ("on_hand", "reserved"))
         if row.on_hand + cmd.delta < 0:
-            raise ValidationFailed(reason=f"{sku}: 调整后库存为负 / on hand would be negative")
+            raise ValidationFailed.because(f"{sku}: 调整后库存为负", f"{sku}: on hand would be negative")
         if row.on_hand + cmd.delta < row.reserved:
             raise StockBelowReserved(sku=sku, on_hand=row.on_hand + cmd.delta, reserved=row.reserved)
         row.on_hand += cmd.delta
@@ -299,12 +299,12 @@ async def report_dealer_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: Report
             require(actor, Permission.DEALER_STOCK_REPORT)
         await _dealer_exists(uow, cmd.dealer_id)
         if not cmd.rows:
-            raise ValidationFailed(reason="盘点没有数据 / the stocktake is empty")
+            raise ValidationFailed.because("盘点没有数据", "the stocktake is empty")
         counted: dict[str, int] = {}
         for raw_sku, qty in cmd.rows:
             sku = await _sku(uow, raw_sku)
             if qty < 0:
-                raise ValidationFailed(reason=f"{sku}: 数量不能为负 / quantity must not be negative")
+                raise ValidationFailed.because(f"{sku}: 数量不能为负", f"{sku}: quantity must not be negative")
             counted[sku] = qty
         now = clock.now()
         before: dict[str, Any] = {}

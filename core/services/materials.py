@@ -34,6 +34,7 @@ from core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from core.notes import system_note
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
 from core.users import Actor, ActorKind, Permission
@@ -48,7 +49,7 @@ REQUEST_STATUS_LABELS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.DISPATCHED: ("已发货", "Dispatched"),
 }
 
-ALLOCATION_REASON = "按规则分配 / allocated by rule"
+ALLOCATION_REASON = system_note("按规则分配")
 MAX_QTY = 10_000
 
 

@@ -48,6 +48,7 @@ from core.errors import (
 from core.inventory import StockLevel, Warehouse
 from core.ledger import Balances, charge_entries, order_unpaid, refund_entries
 from core.money import ZERO, money
+from core.notes import system_note
 from core.onboarding import ordering_block_reason
 from core.order_flow import OrderAction
 from core.orders import Order, OrderEvent, OrderStatus
@@ -213,15 +214,15 @@ async def dealer_balances(uow: AbstractUnitOfWork, dealer_id: int) -> Balances:
 
 def _check_key(key: str | None) -> None:
     if key is not None and not 0 < len(key) <= 64:
-        raise ValidationFailed(reason="请求标识须为 1–64 个字符 / client_request_key must be 1-64 characters")
+        raise ValidationFailed.because("请求标识须为 1–64 个字符", "client_request_key must be 1-64 characters")
 
 
 def _check_items(items: Sequence[tuple[str, int]]) -> None:
     if not items:
-        raise ValidationFailed(reason="订单没有商品 / the order has no items")
+        raise ValidationFailed.because("订单没有商品", "the order has no items")
     for sku, qty in items:
         if not isinstance(qty, int) or isinstance(qty, bool) or not sku.strip():
-            raise ValidationFailed(reason=f"商品行有误 / bad item: {sku!r} x {qty!r}")
+            raise ValidationFailed.because(f"商品行有误：{sku!r} x {qty!r}", f"bad item: {sku!r} x {qty!r}")
 
 
 async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[str, int]],
@@ -314,7 +315,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         if failures:
             raise _violation(failures)
         if not quote.lines:
-            raise ValidationFailed(reason="订单没有商品 / the order has no items")
+            raise ValidationFailed.because("订单没有商品", "the order has no items")
         assert quote.payment is not None and dealer.id is not None
 
         now = clock.now()
@@ -389,7 +390,7 @@ async def parent_decide(uow: AbstractUnitOfWork, actor: Actor, cmd: ParentDecisi
         now = clock.now()
         order_flow.parent_decide(order, actor, cmd.approve, now, cmd.reason)
         if not cmd.approve:
-            await _refund(uow, order, actor, now, f"上级驳回 / rejected by the parent dealer: {cmd.reason}")
+            await _refund(uow, order, actor, now, system_note("上级驳回", cmd.reason))
             await _release_promotions(uow, order)
         await record(uow, actor, "order.parent_approve" if cmd.approve else "order.parent_reject", "order",
                      order.number, clock, before=before, after=snapshot(order, AUDIT_FIELDS + ("parent_approval",)))
@@ -414,7 +415,7 @@ async def hold_open_orders(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
         if order.held_reason:
             continue
         before = snapshot(order, ("held_reason",))
-        order.held_reason = reason.strip() or "暂停合作 / suspended"
+        order.held_reason = reason.strip() or system_note("暂停合作")
         order.updated_at = clock.now()
         order.version += 1
         await record(uow, actor, "order.hold", "order", order.number, clock, before=before,
@@ -538,7 +539,7 @@ async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder
         if unpaid > ZERO:
             await uow.ledger.add(LedgerEntry(
                 dealer_id=order.dealer_id, account=AccountKind.CREDIT, amount=-unpaid, kind=EntryKind.ORDER_CHARGE,
-                ref=order.number, note="超额度审批（信用透支） / approved over the limit (overdraft)",
+                ref=order.number, note=system_note("超额度审批（信用透支）"),
                 created_by=actor.label, created_at=now))
             order.paid_from_credit = money(order.paid_from_credit + unpaid)
         return await _commit_transition(uow, actor, order, OrderAction.APPROVE, before, clock)
@@ -551,7 +552,7 @@ async def reject_order(uow: AbstractUnitOfWork, actor: Actor, cmd: RejectOrder, 
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
         order_flow.apply(order, actor, OrderAction.REJECT, now, cmd.reason, reason=cmd.reason)
-        await _refund(uow, order, actor, now, f"驳回 / rejected: {cmd.reason}")
+        await _refund(uow, order, actor, now, system_note("驳回", cmd.reason))
         await _release_promotions(uow, order)
         return await _commit_transition(uow, actor, order, OrderAction.REJECT, before, clock)
 
@@ -623,7 +624,7 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
         if order.status == OrderStatus.IN_PRODUCTION:
             sku, available, qty = shortest or (next(iter(need)), 0, 0)
             raise InsufficientStock(sku=sku, available=available, qty=qty)
-        order_flow.apply(order, actor, OrderAction.PRODUCE, now, "库存不足，转生产 / short in stock")
+        order_flow.apply(order, actor, OrderAction.PRODUCE, now, system_note("库存不足，转生产"))
         return await _commit_transition(uow, actor, order, OrderAction.PRODUCE, before, clock)
 
 
@@ -657,9 +658,9 @@ async def confirm_receipt(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmRec
         before = snapshot(order, AUDIT_FIELDS)
         flags = []
         if cmd.partial:
-            flags.append("部分收货 / partial")
+            flags.append(system_note("部分收货"))
         if cmd.damaged:
-            flags.append("有破损 / damaged")
+            flags.append(system_note("有破损"))
         note = "；".join(flags + ([cmd.note] if cmd.note else []))
         order_flow.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
         return await _commit_transition(uow, actor, order, OrderAction.RECEIVE, before, clock)
@@ -688,7 +689,7 @@ async def cancel_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CancelOrder, 
                 if sku in rows:
                     rows[sku].reserved = max(rows[sku].reserved - qty, 0)
                     rows[sku].updated_at = now
-        await _refund(uow, order, actor, now, f"取消 / cancelled: {cmd.reason}".rstrip(": "))
+        await _refund(uow, order, actor, now, system_note("取消", cmd.reason))
         await _release_promotions(uow, order)
         return await _commit_transition(uow, actor, order, OrderAction.CANCEL, before, clock)
 

@@ -66,9 +66,6 @@ MAX_SOURCE = 300   # "api:<api key id>:<Idempotency-Key up to 255>"
 NOT_REVERSIBLE = frozenset({EntryKind.ORDER_CHARGE, EntryKind.ORDER_REFUND, EntryKind.REVERSAL})
 
 
-def _invalid(zh: str, en: str) -> ValidationFailed:
-    return ValidationFailed(zh=f"输入有误：{zh}", en=f"Invalid input: {en}", reason=en)
-
 
 async def _dealer(uow: AbstractUnitOfWork, dealer_id: int, *, for_update: bool = False) -> Dealer:
     dealer = await uow.dealers.get(dealer_id, for_update=for_update)
@@ -98,11 +95,11 @@ def _check_within_bounds(account: AccountKind, balance: Decimal, amount: Decimal
     zh_name, en_name = ACCOUNT_LABELS[account]
     if account == AccountKind.CREDIT:
         if amount > ZERO and after > ZERO:
-            raise _invalid(f"{zh_name}账户记录的是已用额度，调整后不能为正（当前 {fmt_cny(balance)}）",
+            raise ValidationFailed.because(f"{zh_name}账户记录的是已用额度，调整后不能为正（当前 {fmt_cny(balance)}）",
                            f"the credit account holds credit used and cannot go above zero "
                            f"(now {fmt_cny(balance)})")
     elif amount < ZERO and after < ZERO:
-        raise _invalid(f"{zh_name}余额 {fmt_cny(balance)}，不够 {fmt_cny(-amount)}",
+        raise ValidationFailed.because(f"{zh_name}余额 {fmt_cny(balance)}，不够 {fmt_cny(-amount)}",
                        f"the {en_name.lower()} balance is {fmt_cny(balance)}, less than {fmt_cny(-amount)}")
 
 
@@ -132,22 +129,22 @@ class RecordPayment:
 
 def _check_payment(cmd: RecordPayment, today: date) -> tuple[Decimal, PaymentMethod]:
     if cmd.account not in PAYMENT_ACCOUNTS:
-        raise _invalid("付款只能记入预存款或保证金", "a payment goes into the prepayment or the deposit account")
+        raise ValidationFailed.because("付款只能记入预存款或保证金", "a payment goes into the prepayment or the deposit account")
     amount = money(cmd.amount)
     if amount <= ZERO:
-        raise _invalid("付款金额须大于 0", "a payment must be above zero")
+        raise ValidationFailed.because("付款金额须大于 0", "a payment must be above zero")
     try:
         method = PaymentMethod(cmd.method)
     except ValueError:
-        raise _invalid("付款方式须为银行转账、承兑汇票或现金",
+        raise ValidationFailed.because("付款方式须为银行转账、承兑汇票或现金",
                        "the method is bank_transfer, acceptance_bill or cash") from None
     if cmd.paid_on > today:
-        raise _invalid(f"付款日期 {cmd.paid_on.isoformat()} 晚于今天", f"the payment date {cmd.paid_on.isoformat()} "
+        raise ValidationFailed.because(f"付款日期 {cmd.paid_on.isoformat()} 晚于今天", f"the payment date {cmd.paid_on.isoformat()} "
                        "is in the future")
     if len(cmd.reference.strip()) > MAX_REFERENCE:
-        raise _invalid(f"参考号最长 {MAX_REFERENCE} 个字符", f"the reference is {MAX_REFERENCE} characters at most")
+        raise ValidationFailed.because(f"参考号最长 {MAX_REFERENCE} 个字符", f"the reference is {MAX_REFERENCE} characters at most")
     if cmd.source is not None and not 0 < len(cmd.source) <= MAX_SOURCE:
-        raise _invalid("来源标识无效", "bad source key")
+        raise ValidationFailed.because("来源标识无效", "bad source key")
     return amount, method
 
 
@@ -228,22 +225,22 @@ def _check_adjustment(cmd: RequestAdjustment) -> tuple[FinanceRequestKind, Decim
     try:
         kind = FinanceRequestKind(cmd.kind)
     except ValueError:
-        raise _invalid("类型须为退款或调账", "the kind is refund or adjustment") from None
+        raise ValidationFailed.because("类型须为退款或调账", "the kind is refund or adjustment") from None
     amount = money(cmd.amount)
     reason = _clean(cmd.reason, MAX_REASON)
     reference = cmd.reference.strip()
     if not reason:
-        raise _invalid("请说明原因", "give the reason")
+        raise ValidationFailed.because("请说明原因", "give the reason")
     if len(reference) > MAX_REFERENCE:
-        raise _invalid(f"参考号最长 {MAX_REFERENCE} 个字符", f"the reference is {MAX_REFERENCE} characters at most")
+        raise ValidationFailed.because(f"参考号最长 {MAX_REFERENCE} 个字符", f"the reference is {MAX_REFERENCE} characters at most")
     if kind == FinanceRequestKind.REFUND:
         if cmd.account not in REFUND_ACCOUNTS:
-            raise _invalid("退款只能从预存款或保证金退出", "a refund is paid from the prepayment or the deposit account")
+            raise ValidationFailed.because("退款只能从预存款或保证金退出", "a refund is paid from the prepayment or the deposit account")
         if amount <= ZERO:
-            raise _invalid("退款金额须大于 0（退给经销商的金额）", "a refund is the positive amount paid back")
+            raise ValidationFailed.because("退款金额须大于 0（退给经销商的金额）", "a refund is the positive amount paid back")
         return kind, -amount, reason, reference
     if amount == ZERO:
-        raise _invalid("调账金额不能为 0", "an adjustment must not be zero")
+        raise ValidationFailed.because("调账金额不能为 0", "an adjustment must not be zero")
     return kind, amount, reason, reference
 
 
@@ -363,7 +360,7 @@ async def decide_finance_request(uow: AbstractUnitOfWork, actor: Actor, request_
     _require_poster(actor)
     note = _clean(note, MAX_REASON)
     if not approve and not note:
-        raise _invalid("驳回需要说明原因", "a rejection needs a reason")
+        raise ValidationFailed.because("驳回需要说明原因", "a rejection needs a reason")
     async with uow:
         request = await uow.finance_requests.get(request_id, for_update=True)
         if request is None:
@@ -405,7 +402,7 @@ async def reverse_entry(uow: AbstractUnitOfWork, actor: Actor, entry_id: int, re
     _require_poster(actor)
     reason = _clean(reason, MAX_REASON)
     if not reason:
-        raise _invalid("请说明冲销原因", "give the reason for the reversal")
+        raise ValidationFailed.because("请说明冲销原因", "give the reason for the reversal")
     async with uow:
         original = await uow.ledger.get(entry_id)
         if original is None or (actor.kind == ActorKind.DEALER and actor.dealer_id != original.dealer_id):

@@ -23,6 +23,7 @@ from datetime import datetime, time
 
 from core import order_flow
 from core.money import fmt_cny
+from core.notes import note_text
 from core.order_flow import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.followups import follow_up_kind
@@ -218,7 +219,7 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
     out.append(ctx.t("orders.timeline"))
     for event in order.events:
         at = event.at.astimezone(ctx.deps.clock.tz).strftime("%m-%d %H:%M")
-        note = f"（{event.note}）" if event.note and ctx.is_staff else ""
+        note = f"（{note_text(event.note, ctx.lang)}）" if event.note and ctx.is_staff else ""
         out.append(f"· {at} {status_label(event.status, ctx.lang)}{note}")
     return [Reply(text="\n".join(out), buttons=_detail_buttons(ctx, order))]
 

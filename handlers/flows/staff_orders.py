@@ -15,6 +15,7 @@ from core.authz import require
 from core.errors import Conflict, DomainError, InvalidTransition
 from core.masking import mask_text
 from core.money import fmt_cny
+from core.notes import note_text
 from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
 from core.order_flow import OrderAction, approval_reason_text, status_label
 from core.order_flow import allowed_actions as order_actions
@@ -144,7 +145,7 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
     if order.note:
         lines.append(ctx.t("staff.order.note", note=mask_text(order.note)))
     for event in order.events[-3:]:
-        note = f" {mask_text(event.note)}" if event.note else ""
+        note = f" {mask_text(note_text(event.note, ctx.lang))}" if event.note else ""
         lines.append(f"  {_when(ctx, event.at)} {status_label(event.status, lang)} "
                      f"{await _person(ctx, event.actor)}{note}")
     actions = order_actions(order, ctx.actor)
