@@ -23,7 +23,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
-from handlers.flows.menu import main_menu
+from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, Reply
 from handlers.router import payload
 from nlu.schema import CatalogueEntry
@@ -412,6 +412,25 @@ async def open_cart(ctx: Ctx) -> Cart | list[Reply]:
         ctx.idle()
         return [Reply(text=blocked), main_menu(ctx)]
     return Cart.new()
+
+
+async def started_cart(ctx: Ctx) -> Cart | list[Reply]:
+    """For a bound user: the open cart or a new one, saved as the dialog (else the replies that refuse)."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = await open_cart(ctx)
+    if isinstance(cart, Cart):
+        cart.save(ctx)
+    return cart
+
+
+def pressed_cart(ctx: Ctx) -> Cart | list[Reply]:
+    """The cart a button's nonce (its first argument) names, if it is still the open one; else the replies for a
+    stale button (or for a user no longer bound)."""
+    if (denied := require_bound(ctx)) is not None:
+        return denied
+    cart = cart_for(ctx, button_nonce(ctx))
+    return cart if cart is not None else stale_cart(ctx)
 
 
 # --- shared by the cart's buttons and texts -----------------------------------------------------------

@@ -22,9 +22,7 @@ from handlers.flows.cart import (
     QUICK_QTYS,
     Cart,
     ask_dealer,
-    button_nonce,
     cart_editor,
-    cart_for,
     cart_prompt,
     cart_summary,
     catalogue_entries,
@@ -32,9 +30,11 @@ from handlers.flows.cart import (
     fmt_date,
     open_cart,
     over_limit,
+    pressed_cart,
     products_by_sku,
     qty_arg,
     stale_cart,
+    started_cart,
 )
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import reorder_from
@@ -303,13 +303,11 @@ async def _unresolved_reply(ctx: Ctx, word: str, qty: int | None, candidates: li
 @router.button("order.to")
 async def set_to(ctx: Ctx) -> list[Reply]:
     """The answer to "which line?": ``order.to|<nonce>|<sku>|<qty>`` sets that line."""
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     qty = qty_arg(ctx.args[2]) if len(ctx.args) > 2 else None
     sku = ctx.args[1] if len(ctx.args) > 1 else ""
-    if cart is None:
-        return stale_cart(ctx)
     if qty is None or sku not in cart.items:
         return [Reply(text=ctx.t("error.button_stale"))]
     products = await products_by_sku(ctx, [sku])
@@ -359,12 +357,9 @@ def _category_payload(category: str, index: int) -> str:
 
 @router.button("order.browse")
 async def browse(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = await open_cart(ctx)
+    cart = await started_cart(ctx)
     if isinstance(cart, list):
         return cart
-    cart.save(ctx)
     products = await list_products(ctx.uow(), ctx.actor)
     categories = sorted({p.category for p in products})
     if not categories:
@@ -494,22 +489,18 @@ async def qty_typed(ctx: Ctx) -> list[Reply]:
 
 @router.button("order.view")
 async def view(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     cart.save(ctx)
     return await cart_summary(ctx, cart)
 
 
 @router.button("order.edit")
 async def edit(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     cart.save(ctx)
     return await cart_editor(ctx, cart)
 
@@ -531,12 +522,10 @@ async def remove(ctx: Ctx) -> list[Reply]:
 
 async def _change_line(ctx: Ctx, step: int | None) -> list[Reply]:
     """+1 / -1 (a line at 0 goes away) or, with ``step`` None, remove the line."""
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     sku = ctx.args[1] if len(ctx.args) > 1 else ""
-    if cart is None:
-        return stale_cart(ctx)
     if sku in cart.items:
         cart.set(sku, 0 if step is None else cart.items[sku] + step)
     cart.save(ctx)
@@ -545,21 +534,17 @@ async def _change_line(ctx: Ctx, step: int | None) -> list[Reply]:
 
 @router.button("order.set")
 async def set_line(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     return await _ask_qty(ctx, ctx.args[1] if len(ctx.args) > 1 else "", replace=True)
 
 
 @router.button("order.clear")
 async def clear(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     cart.items.clear()
     cart.rev += 1
     cart.save(ctx)
@@ -568,11 +553,9 @@ async def clear(ctx: Ctx) -> list[Reply]:
 
 @router.button("order.date")
 async def set_date(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     raw = ctx.args[1] if len(ctx.args) > 1 else ""
     if raw == "-":
         cart.delivery = None
@@ -599,11 +582,9 @@ async def _set_delivery(ctx: Ctx, cart: Cart, when: date) -> list[Reply]:
 
 @router.button("order.datetype")
 async def ask_date(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = cart_for(ctx, button_nonce(ctx))
-    if cart is None:
-        return stale_cart(ctx)
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
     cart.save(ctx, "order.date")
     return [Reply(text=ctx.t("order.date_ask"))]
 
@@ -626,9 +607,7 @@ async def date_typed(ctx: Ctx) -> list[Reply]:
 
 @router.button("order.cancel")
 async def cancel_cart(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    if cart_for(ctx, button_nonce(ctx)) is None:
-        return stale_cart(ctx)
+    if isinstance(refused := pressed_cart(ctx), list):
+        return refused
     ctx.idle()
     return [Reply(text=ctx.t("order.cancelled")), main_menu(ctx)]

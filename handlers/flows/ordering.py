@@ -49,6 +49,7 @@ from handlers.flows.cart import (
     open_cart,
     order_dealer_id,
     stale_cart,
+    started_cart,
 )
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.thresholds import restock_lines
@@ -63,12 +64,9 @@ router = Router(name=__name__)
 @router.command("order")
 @router.button("order.new")
 async def new_order(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    cart = await open_cart(ctx)
+    cart = await started_cart(ctx)
     if isinstance(cart, list):
         return cart
-    cart.save(ctx)
     return [cart_prompt(ctx, cart)]
 
 
