@@ -49,6 +49,7 @@ router = Router(name=__name__)
 MAX_NAME = 100
 MAX_SCOPE = 500
 MAX_CONTACT = 50
+MAX_DOC_NUMBER = 64
 OWNER_ROLE = "老板"      # the contact role that makes the phone binding an owner (core.services.users)
 
 PROVINCE_REGIONS: dict[str, str] = {
@@ -293,7 +294,7 @@ i18n.register({
     "apply.doc.ask_expires": ("请输入有效期截止日（如 2029-12-31），长期有效请点“长期”。",
                               "Type the expiry date (e.g. 2029-12-31), or tap \"No expiry\"."),
     "apply.doc.bad_date": ("日期格式不对，请按 2029-12-31 的格式输入。", "Please type the date like 2029-12-31."),
-    "apply.doc.ask_photos": ("请拍照或上传文件（PDF/照片），发完点“完成”。", "Send photos or the PDF, then tap Done."),
+    "apply.doc.ask.photos": ("请拍照或上传文件（PDF/照片），发完点“完成”。", "Send photos or the PDF, then tap Done."),
     "apply.doc.photo_needed": ("请至少上传一张照片或一个文件。", "Please send at least one photo or file."),
     "apply.doc.summary": ("请确认：\n{doc} {number}\n有效期至：{expires}\n附件：{photos} 个{renewal}",
                           "Please check:\n{doc} {number}\nValid until: {expires}\nFiles: {photos}{renewal}"),
@@ -383,54 +384,50 @@ async def upload_start(ctx: Ctx) -> list[Reply]:
 
 
 async def _ask_number(ctx: Ctx, doc_type: DocumentType, *, renews: int) -> list[Reply]:
-    ctx.go("apply.doc.number", nonce=forms.new_nonce(), doc_type=doc_type.value, renews=renews, photos=[])
-    rows: list[list[Button]] = []
+    DOC_FORM.begin(ctx, doc_type=doc_type.value, renews=renews)
     if doc_type == DocumentType.BUSINESS_LICENSE:
         async with ctx.uow() as uow:
             dealer = await uow.dealers.get(ctx.actor.dealer_id or 0)
         if dealer is not None:
-            code = normalize_uscc(dealer.uscc)
-            ctx.dialog.data["code"] = code
-            rows.append([Button(ctx.t("apply.doc.use_code", code=code), payload("apply.doc.code"))])
+            ctx.dialog.data["code"] = normalize_uscc(dealer.uscc)
+    return await DOC_FORM.next(ctx)
+
+
+async def _ask_doc_number(form: Form, ctx: Ctx) -> list[Reply]:
+    """The document number; for the business licence, the registered credit code is offered as one tap."""
+    data = ctx.dialog.data
+    rows: list[list[Button]] = []
+    if data.get("code"):
+        rows.append([Button(ctx.t("apply.doc.use_code", code=data["code"]), payload("apply.doc.code"))])
     rows.append(forms.cancel_row(ctx, "apply"))
-    return [Reply(text=ctx.t("apply.doc.ask_number", doc=_doc_label(ctx, doc_type)), buttons=rows)]
+    return [Reply(text=ctx.t("apply.doc.ask_number", doc=_doc_label(ctx, DocumentType(str(data["doc_type"])))),
+                  buttons=rows)]
 
 
-@router.button("apply.doc.code")
-async def use_registered_code(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "apply.doc.number" or not ctx.dialog.data.get("code"):
-        return [Reply(text=ctx.t("error.button_stale"))]
-    return _set_number(ctx, str(ctx.dialog.data["code"]))
+async def _use_registered_code(form: Form, ctx: Ctx, _: str) -> Answer | None:
+    code = ctx.dialog.data.get("code")
+    return {"number": str(code)} if code else None
 
 
-def _set_number(ctx: Ctx, number: str) -> list[Reply]:
-    forms.step(ctx, "apply.doc.expires", number=number)
+async def _doc_number(form: Form, ctx: Ctx, text: str) -> Answer:
+    if len(text) > MAX_DOC_NUMBER:
+        return form.reject(ctx, "number", ctx.t("form.text_too_long", limit=MAX_DOC_NUMBER))
+    return {"number": text}
+
+
+async def _ask_expires(form: Form, ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("apply.doc.ask_expires"),
                   buttons=[[Button(ctx.t("apply.docs.no_expiry"), payload("apply.doc.skip"))],
                            forms.cancel_row(ctx, "apply")])]
 
 
-@router.button("apply.doc.skip")
-async def no_expiry(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "apply.doc.expires":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    return _set_expiry(ctx, None)
-
-
-def _set_expiry(ctx: Ctx, expires: date | None) -> list[Reply]:
-    forms.step(ctx, "apply.doc.photos", expires=expires.isoformat() if expires else "")
-    return [Reply(text=ctx.t("apply.doc.ask_photos"),
-                  buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))], forms.cancel_row(ctx, "apply")])]
-
-
-@router.button("apply.doc.done")
-async def doc_photos_done(ctx: Ctx) -> list[Reply]:
-    if ctx.dialog.state != "apply.doc.photos":
-        return [Reply(text=ctx.t("error.button_stale"))]
-    if not ctx.dialog.data.get("photos"):
-        return [Reply(text=ctx.t("apply.doc.photo_needed"),
-                      buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))]])]
-    return _doc_summary(ctx)
+async def _expires(form: Form, ctx: Ctx, text: str) -> Answer:
+    if text.lower() in NO_EXPIRY_WORDS:
+        return {"expires": ""}
+    day = parse_day(text)
+    if day is None:
+        return [Reply(text=ctx.t("apply.doc.bad_date"), buttons=[forms.cancel_row(ctx, "apply")])]
+    return {"expires": day.isoformat()}
 
 
 def _doc_fields(ctx: Ctx) -> dict[str, Any]:
@@ -441,11 +438,8 @@ def _doc_fields(ctx: Ctx) -> dict[str, Any]:
             "renewal": ctx.t("apply.doc.renewal") if data.get("renews") else ""}
 
 
-def _doc_summary(ctx: Ctx) -> list[Reply]:
-    ctx.dialog.state = "apply.doc.confirm"
-    return [Reply(text=ctx.t("apply.doc.summary", **_doc_fields(ctx)),
-                  buttons=[[Button(ctx.t("form.submit"), payload("apply.doc.ok", ctx.dialog.data["nonce"]))],
-                           forms.cancel_row(ctx, "apply")])]
+async def _doc_summary(ctx: Ctx) -> str:
+    return ctx.t("apply.doc.summary", **_doc_fields(ctx))
 
 
 def parse_day(text: str) -> date | None:
@@ -460,50 +454,21 @@ def parse_day(text: str) -> date | None:
 
 @router.state("apply.doc")
 async def doc_answer(ctx: Ctx) -> list[Reply]:
-    step = ctx.dialog.state.removeprefix("apply.doc.")
-    if step == "photos":
-        if forms.is_photo(ctx):
-            return [forms.add_photos(ctx, "apply.doc.done")]
-        if forms.is_done(forms.text_of(ctx)):
-            return await doc_photos_done(ctx)
-        return [Reply(text=ctx.t("form.photo_wanted"), buttons=[[Button(ctx.t("form.done"), payload("apply.doc.done"))]])]
-    if step == "confirm":
-        return [Reply(text=ctx.t("apply.use_buttons"))] + _doc_summary(ctx)
-    text = forms.text_of(ctx)
-    if not text:
-        return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, "apply")])]
-    if step == "number":
-        if len(text) > 64:
-            return [Reply(text=ctx.t("form.text_too_long", limit=64), buttons=[forms.cancel_row(ctx, "apply")])]
-        return _set_number(ctx, text)
-    if step == "expires":
-        if text.lower() in NO_EXPIRY_WORDS or forms.is_skip(text):
-            return _set_expiry(ctx, None)
-        day = parse_day(text)
-        if day is None:
-            return [Reply(text=ctx.t("apply.doc.bad_date"), buttons=[forms.cancel_row(ctx, "apply")])]
-        return _set_expiry(ctx, day)
-    return [Reply(text=ctx.t("error.button_stale"))]
+    return await DOC_FORM.answer(ctx)
 
 
-@router.button("apply.doc.ok")
-async def doc_confirm(ctx: Ctx) -> list[Reply]:
-    refused = forms.require_dealer(ctx)
-    if refused is not None:
-        return refused
-    nonce = forms.arg(ctx, 0)
-    already = forms.submitted_ref(ctx, nonce)
-    if already is not None:
-        return [Reply(text=ctx.t("apply.doc.done", doc="", id=already).replace("  ", " "),
-                      buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs"))]])]
-    if not forms.form_is(ctx, "apply.doc.confirm", nonce):
-        return [Reply(text=ctx.t("error.button_stale"))]
+async def _doc_resubmitted(ctx: Ctx, ref: str) -> list[Reply]:
+    return [Reply(text=ctx.t("apply.doc.done", doc="", id=ref).replace("  ", " "),
+                  buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs"))]])]
+
+
+async def _doc_submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     data = dict(ctx.dialog.data)
     fields = _doc_fields(ctx)
     photos = [str(p) for p in data.get("photos") or []]
     expires = date.fromisoformat(str(data["expires"])) if data.get("expires") else None
     dealer_id = ctx.actor.dealer_id
-    assert dealer_id is not None
+    assert dealer_id is not None  # the form's guard: require_dealer
     renews = int(data.get("renews") or 0)
     file_ref = photos[0] if photos else None
     if renews:
@@ -514,6 +479,16 @@ async def doc_confirm(ctx: Ctx) -> list[Reply]:
         doc = await upload_qualification(ctx.uow(), ctx.actor, UploadQualification(
             dealer_id=dealer_id, doc_type=DocumentType(str(data["doc_type"])), number=str(data["number"]),
             issued_on=None, expires_on=expires, file_ref=file_ref), ctx.deps.clock)
-    forms.remember_submitted(ctx, nonce, str(doc.id))
-    return [Reply(text=ctx.t("apply.doc.done", doc=fields["doc"], id=doc.id),
-                  buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs")), forms.menu_button(ctx)]])]
+    return str(doc.id), [Reply(text=ctx.t("apply.doc.done", doc=fields["doc"], id=doc.id),
+                               buttons=[[Button(ctx.t("apply.btn.docs"), payload("apply.docs")),
+                                         forms.menu_button(ctx)]])]
+
+
+# Steps number -> expires -> photos -> confirm; the expiry is skipped with "no expiry" (apply.doc.skip).
+DOC_FORM = Form(
+    prefix="apply.doc", cancel="apply", use_buttons="apply.use_buttons", reask_blank=False,
+    steps=(Step("number", ask=_ask_doc_number, parse=_doc_number, buttons={"code": _use_registered_code}),
+           Step("expires", ask=_ask_expires, parse=_expires, skippable=True),
+           Step("photos", photos=True, photos_needed="apply.doc.photo_needed")),
+    summary=_doc_summary, submit=_doc_submit, resubmitted=_doc_resubmitted)
+DOC_FORM.register(router)
