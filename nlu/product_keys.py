@@ -12,6 +12,7 @@ from rapidfuzz.distance import Levenshtein
 
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
+from nlu.numbers import UNITS
 from nlu.product_words import (
     ALNUM,
     CJK,
@@ -29,6 +30,7 @@ from nlu.product_words import (
     SIZE_AND_KIND,
     SIZE_WORDS_CN,
     SPEC,
+    TELLING_STOP,
     TIMES,
     UNKNOWN_CODE,
     VARIANT_SIZE,
@@ -44,6 +46,10 @@ from nlu.product_words import (
     spelling_variants,
 )
 from nlu.schema import CatalogueEntry
+
+# a size and one Chinese character: "550水", "550嘅水", "水550" (never part of a longer number or a code)
+KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴)?\s?(?![单号码尾])([\u4e00-\u9fff])"
+                            r"|(?![单号码尾])([\u4e00-\u9fff])\s?(\d{2,4}|\d+\.\d+)(?![\d.\-])")
 
 
 class _ProductKeys:
@@ -446,6 +452,35 @@ class _ProductKeys:
             start, end = tokens[i].start(), tokens[hit[0]].end()
             out.append(Mention(start, end, self.keys[hit[1]][1], Strength.FUZZY, text[start:end]))
             i = hit[0] + 1
+        return out
+
+    def _kind_chars(self) -> dict[tuple[str, str], set[str]]:
+        """(the last character of a word that ends a product's name, a number of its names) -> those products:
+        ("水", "550") of 矿泉水550ml, ("锅", "32") of 不粘炒锅32cm; never a unit ("箱" of 配电箱): built at first need."""
+        table: dict[tuple[str, str], set[str]] | None = self.__dict__.get("_kind_char_table")
+        if table is None:
+            table = {}
+            for sku, e in self.entries.items():
+                numbers = set(re.findall(r"(?<![\d.])\d{1,4}(?:\.\d+)?(?![\d])", self._labels[sku]))
+                for run in CJK.findall(normalize(e.name)):
+                    if len(run) >= 2 and run[-1] not in UNITS and run[-1] not in TELLING_STOP:
+                        for number in numbers:
+                            table.setdefault((run[-1], number), set()).add(sku)
+            self._kind_char_table = table
+        return table
+
+    def _kind_char_sizes(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """"550水", "550嘅水", "水550", "500的杯子": a size said with the last character of the kind's word is the
+        products of that kind with that size in their names (several stay a word of several)."""
+        out = []
+        table = self._kind_chars()
+        for m in KIND_CHAR_SIZE.finditer(text):
+            number, char = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            owners = table.get((char, number))
+            if not owners or any(t.start < m.end() and m.start() < t.end for t in taken):
+                continue
+            strength = Strength.NAME if len(owners) == 1 else Strength.CATEGORY
+            out.append(Mention(m.start(), m.end(), tuple(sorted(owners)), strength, m.group(0)))
         return out
 
     def _model_numbers(self, text: str, taken: list[Mention]) -> list[Mention]:

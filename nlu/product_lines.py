@@ -31,6 +31,9 @@ from nlu.product_words import (
     spec_variants,
 )
 
+# a count changed right after a product word: "改成15", "加到20", "change to 12"
+CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
+
 
 class _ProductLines(_ProductKeys):
     """Mentions told apart by the words of their line (``ProductIndex`` builds on it)."""
@@ -258,6 +261,8 @@ class _ProductLines(_ProductKeys):
         """The products of ``picked`` of the same kind as the last one product named before (its line ended with
         a count), when that leaves one other product; of several, the one that shares most of its other words."""
         last = next((x for x in reversed(before) if x.sku), None)
+        if last is not None and last.sku in picked and CHANGED_COUNT.match(text, m.end):
+            return {last.sku}       # "冰红茶500的10箱 冰红茶改成15": the line before, its count changed
         if last is None or last.sku is None or last.sku in picked:      # "猫砂" after 豆腐砂10L: the wider word
             return picked
         gap = text[last.end:m.start]

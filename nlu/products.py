@@ -70,6 +70,7 @@ class ProductIndex(_ProductLines):
             found = [m for m in found if not any(e.start <= m.start and m.end <= e.end for e in english)] + english
         found += self._near_misses(spelled, found)
         found += self._model_numbers(spelled, found)
+        found += self._kind_char_sizes(spelled, found)
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]

@@ -48,3 +48,31 @@ def test_a_trimmed_word_other_products_also_have_names_none_of_them() -> None:
 
 def test_a_trimmed_word_is_not_matched_by_sound() -> None:
     assert items("马桶盖白的4个 黑的5个") == {"S-W": 4, "S-BK": 5}
+
+
+DRINKS_AND_POTS = [
+    CatalogueEntry(sku="MW-550", name="天然矿泉水550ml", aliases=[], unit="箱", category="矿泉水"),
+    CatalogueEntry(sku="MW-1500", name="天然矿泉水1.5L", aliases=[], unit="箱", category="矿泉水"),
+    CatalogueEntry(sku="RT-500", name="冰红茶500ml", aliases=["冰红茶500"], unit="箱", category="茶饮料"),
+    CatalogueEntry(sku="RT-1L", name="冰红茶1L", aliases=[], unit="箱", category="茶饮料"),
+    CatalogueEntry(sku="WK32", name="不粘炒锅32cm", aliases=[], unit="口", category="炒锅"),
+    CatalogueEntry(sku="WK34", name="不粘炒锅34cm", aliases=[], unit="口", category="炒锅"),
+    CatalogueEntry(sku="DB-12", name="配电箱12回路", aliases=[], unit="个", category="配电箱"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("550水40箱", {"MW-550": 40}),
+    ("水550二十箱", {"MW-550": 20}),
+    ("锅 32的 20口", {"WK32": 20}),
+    ("冰红茶500的10箱 冰红茶改成15", {"RT-500": 15}),
+])
+def test_a_size_with_the_last_character_of_the_kind_names_the_product(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=DRINKS_AND_POTS, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+
+
+def test_a_count_with_a_unit_is_never_read_as_a_kind() -> None:
+    # 箱 ends 配电箱 but is a unit: "12箱" is a count, not the 12-way box
+    result = PARSER.parse_sync("冰红茶500 12箱", catalogue=DRINKS_AND_POTS, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == {"RT-500": 12}
