@@ -96,6 +96,9 @@ AccountsWrite = Annotated[Actor, Security(api_actor, scopes=["accounts:write"])]
 
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000_000
+MAX_ID = 2**63 - 1
+"""The largest row id a path may name: SQLite's and PostgreSQL's BIGINT; more was a 500 (an overflow), found by
+schemathesis against the running app."""
 
 
 @dataclass(frozen=True)

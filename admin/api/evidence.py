@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from admin.api.deps import AccountsRead, UowDep
+from admin.api.deps import MAX_ID, AccountsRead, UowDep
 from admin.api.schemas import ErrorBody
 from admin.evidence_pages import file_response
 from core.services import evidence
@@ -25,7 +25,7 @@ router = APIRouter(tags=["accounts"])
             responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "application/pdf": {}},
                              "description": "the scan, inline, named after the payment's reference"},
                        404: {"model": ErrorBody}})
-async def payment_receipt(entry_id: Annotated[int, Path(ge=1, description="ledger entry id")], actor: AccountsRead,
+async def payment_receipt(entry_id: Annotated[int, Path(ge=1, le=MAX_ID, description="ledger entry id")], actor: AccountsRead,
                           uow: UowDep, request: Request) -> Response:
     """A PDF opens in the browser (``Content-Disposition: inline``); an entry without a scan answers 404."""
     found = await evidence.evidence_file(uow, actor, "payment", str(entry_id), 1)

@@ -511,9 +511,11 @@ async def ledger_page(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clo
                       offset: int = 0) -> LedgerPage:
     """A dealer's entries booked from ``since`` to ``until`` (business days, both included), newest first."""
     filters: dict[str, Any] = {"dealer_id": dealer_id}
-    if since is not None:
+    # the first and the last day a date can name bound nothing (and their midnight in UTC is no datetime:
+    # 0001-01-01 00:00 +08:00 is in year 0; found by schemathesis against the running app)
+    if since is not None and since > date.min:
         filters["created_at__gte"] = datetime.combine(since, time.min, clock.tz)
-    if until is not None:
+    if until is not None and until < date.max:
         filters["created_at__lt"] = datetime.combine(until + timedelta(days=1), time.min, clock.tz)
     async with uow:
         require_account_reader(actor, dealer_id, await dealer_family(uow, actor))

@@ -214,3 +214,18 @@ async def test_a_json_number_price_and_an_integral_float_quantity_are_accepted(w
     assert (product.json()["list_price"], product.json()["moq"]) == ("1999.50", 2)
     stock = await web.client.put("/api/v1/stock/WH-SH/AP300", headers=headers, json={"on_hand": 3600.0})
     assert stock.status_code == 200 and stock.json()["on_hand"] == 3600
+
+
+async def test_running_app_findings_extreme_dates_and_ids(web: Web) -> None:
+    """Found by schemathesis against the running app (tests/e2e/schemathesis.toml): the first and last day a date
+    can name were a 500 in the ledger (their midnight in UTC is no datetime), an id beyond BIGINT a 500."""
+    await add_dealer(web, "D0001", "杭州华信电器有限公司")
+    key = await api_key(web, *API_SCOPES)
+    headers = {"Authorization": f"Bearer {key}"}
+    for query in ("from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"):
+        ledger = await web.client.get(f"/api/v1/dealers/D0001/ledger?{query}", headers=headers)
+        assert ledger.status_code == 200, (query, ledger.text)
+        assert ledger.json()["total"] == 0
+    receipt = await web.client.get(f"/api/v1/ledger/{2**63}/receipt", headers=headers)
+    assert receipt.status_code == 422 and receipt.json()["detail"][0]["loc"] == ["path", "entry_id"]
+    assert (await web.client.get(f"/api/v1/ledger/{2**63 - 1}/receipt", headers=headers)).status_code == 404
