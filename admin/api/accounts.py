@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from admin.api.deps import AccountsRead, AccountsWrite, ClockDep, IsoDay, Paging, UowFactoryDep
+from admin.api.deps import AccountsRead, AccountsWrite, ClockDep, Paging, UowFactoryDep
 from admin.api.errors import ApiError
 from admin.api.idempotency import (
     IDEMPOTENCY_RESPONSES,
@@ -23,7 +23,7 @@ from admin.api.idempotency import (
     outcome_response,
 )
 from admin.api.references import dealer_by_code
-from admin.api.schemas import ErrorBody, Money, Page
+from admin.api.schemas import ErrorBody, IsoDay, Money, Page
 from core import authz
 from core.accounts import AccountKind, LedgerEntry, PaymentMethod
 from core.dealers import Dealer
@@ -88,7 +88,7 @@ class PaymentCreate(BaseModel):
         description="bank_transfer (银行转账) | acceptance_bill (承兑汇票) | cash (现金)")
     reference: str = Field(default="", max_length=64, description="bank reference, bill number, receipt number",
                            examples=["HX20261204001"])
-    paid_on: dt.date = Field(description="the day the money was paid (YYYY-MM-DD), not in the future")
+    paid_on: IsoDay = Field(description="the day the money was paid (YYYY-MM-DD), not in the future")
     note: str = Field(default="", max_length=500)
 
 

@@ -8,6 +8,7 @@ through its shortest text form (``123.4`` -> ``Decimal("123.4")``), so no float 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -116,6 +117,23 @@ Price = Annotated[
 
 Text = Annotated[str, Field(pattern=r"\S")]
 """Text with at least one visible character (the use cases strip and refuse blank values)."""
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only ``YYYY-MM-DD`` text (or a date): pydantic alone would read ``0`` as 1970-01-01 (found by schemathesis
+    in a query and in a body), which the schema (``type: string, format: date``) does not allow."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+        raise ValueError("must be a date YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[dt.date, BeforeValidator(_iso_day)]
+"""A day in a query or a body, exactly as its schema says."""
 
 
 class ErrorBody(BaseModel):
@@ -256,7 +274,7 @@ class OrderCreate(BaseModel):
     dealer: str = Field(min_length=1, max_length=32, pattern=r"^[^\x00-\x1f\x7f]+$", description="dealer code",
                         examples=["D0001"])
     lines: list[OrderLineCreate] = Field(min_length=1, max_length=200)
-    delivery_date: dt.date | None = Field(default=None, description="requested delivery day, after today and "
+    delivery_date: IsoDay | None = Field(default=None, description="requested delivery day, after today and "
                                                                       "within 180 days")
     note: str = Field(default="", max_length=500)
 

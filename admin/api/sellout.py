@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from admin.api.deps import ClockDep, IsoDay, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
+from admin.api.deps import ClockDep, Paging, SellOutRead, SellOutWrite, UowDep, UowFactoryDep
 from admin.api.errors import preferred_language
 from admin.api.idempotency import (
     IDEMPOTENCY_RESPONSES,
@@ -20,7 +20,15 @@ from admin.api.idempotency import (
     outcome_response,
 )
 from admin.api.references import dealer_by_code, dealer_codes, dealer_filter
-from admin.api.schemas import ErrorBody, Page, SellOutLinePublic, SellOutResult, SellOutRow, SellOutRowError
+from admin.api.schemas import (
+    ErrorBody,
+    IsoDay,
+    Page,
+    SellOutLinePublic,
+    SellOutResult,
+    SellOutRow,
+    SellOutRowError,
+)
 from core.authz import DealerRecord
 from core.errors import NotFound, PermissionDenied
 from core.ports import AbstractUnitOfWork

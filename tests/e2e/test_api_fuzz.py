@@ -177,6 +177,8 @@ def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzz_key: str) -> N
     ("PUT", "/api/v1/products/AP300", {"name": " ", "category": "c", "unit": "台", "list_price": "1.00"}),
     ("PUT", "/api/v1/stock/WH-SH/AP300", {"on_hand": False}),                   # false was taken for 0
     ("GET", "/api/v1/sellout?until=0", None),                                   # 0 was read as 1970-01-01
+    ("POST", "/api/v1/payments", {"dealer": "D0001", "account": "deposit", "amount": "50000.00", "method": "cash",
+                                  "paid_on": 0}),                               # in a body too
     ("GET", "/api/v1/orders?until=", None),                                     # empty was "no bound"
     ("GET", "/api/v1/orders?status=", None),
     ("GET", "/api/v1/stock?sku=AP300&sku=XX", None),                            # the last one silently won
