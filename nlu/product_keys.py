@@ -205,6 +205,12 @@ class _ProductKeys:
             same = {s for s, e in self.entries.items() if e.category == kind and re.search(said, self._labels[s])}
             if len(same) >= 2:
                 return same
+        if m.sku is not None and CJK.fullmatch(word):      # "烧烤小包15箱 大包10箱": 烧烤 of its kind's names
+            kind = self.entries[m.sku].category
+            for cut in range(len(word) - 1, 1, -1):
+                same = {s for s, e in self.entries.items() if e.category == kind and word[:cut] in self._labels[s]}
+                if len(same) >= 2 and m.sku in same:
+                    return same
         return set()
 
     def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:

@@ -88,6 +88,14 @@ class _ProductLines(_ProductKeys):
                     continue
                 base, first = family, 1
             nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+            if first == 0:          # "小包薯片：原味4 番茄4": words before the kind word hold for every line
+                words, at = self._line_words(text, mentions[n - 1].end if n else 0, head.start, forward=False)
+                told = self._words_telling(words, at, base, text)
+                narrowed = set(base)
+                for _, _, hit in told:
+                    narrowed &= hit
+                if told and len(narrowed) >= 2:
+                    base = narrowed
             if first == 0 and nxt is not None and nxt.start - end <= 1 and len(base & set(nxt.skus)) >= 2:
                 base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
             # the lines end at a word of other products ("原味" of 原味薯片 and 原味瓜子 is still a line of 薯片)

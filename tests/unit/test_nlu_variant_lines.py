@@ -79,3 +79,13 @@ def test_a_word_of_a_plain_product_and_its_extended_versions_is_the_plain_one() 
     assert items_of("五孔 灰的 来40个", WIRES_AND_SOCKETS) == {"S-GY": 40}
     # two plain ones (grey and white) left: nothing is guessed
     assert items_of("五孔 来40个", WIRES_AND_SOCKETS) == {}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("小包薯片今天：原味4 番茄4 烧烤6", {"CH-P-S": 4, "CH-T-S": 4, "CH-B-S": 6}),
+    ("烧烤小包畀我15箱 大包嘅要10箱", {"CH-B-S": 15, "CH-B-L": 10}),
+    ("原味小包来5箱 番茄小包5箱 嗯对就这两个", {"CH-P-S": 5, "CH-T-S": 5}),
+])
+def test_words_before_the_kind_hold_for_its_lines_and_a_closing_count_is_no_count(text: str,
+                                                                                  expected: dict[str, int]) -> None:
+    assert items(text) == expected
