@@ -39,7 +39,15 @@ def configure_encryption(keys: list[str], *, index_key: str | None = None) -> No
     """
     if not keys:
         raise ValueError("at least one Fernet key is required (generate one with `dms keygen`)")
-    _Keys.cipher = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+    fernets = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            fernets.append(Fernet(key.encode() if isinstance(key, str) else key))
+        except (ValueError, TypeError):
+            # a placeholder left in a deploy's .env ("change-me") must say which setting, not "Fernet key must be…"
+            raise ValueError(f"DATA_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 url-safe base64 "
+                             "bytes); generate one with `dms keygen`") from None
+    _Keys.cipher = MultiFernet(fernets)
     source = index_key.encode() if index_key is not None else keys[-1].encode()
     _Keys.index_key = hmac.new(source, b"dms blind index v1", hashlib.sha256).digest()
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.aftersales import Ticket
 from core.dealers import Contact
 from core.users import Role, User
-from storage.encryption import blind_index, configure_encryption, decrypt, generate_key
+from storage.encryption import blind_index, configure_encryption, decrypt, encrypt, generate_key
 from storage.rotation import reencrypt_personal_data
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import make_dealer
@@ -156,3 +156,11 @@ async def test_reencrypt_finishes_a_rotation(uow: SqlAlchemyUnitOfWork, restore_
     assert user is not None and user.phone == "13000000000"
     assert none_phone is not None and none_phone.phone is None
     assert found is not None and found.name == "王经理"
+
+
+def test_a_placeholder_key_names_the_setting_and_keeps_the_configured_keys(restore_keys: None) -> None:
+    sealed = encrypt("13800138000")
+    for keys, position in ((["change-me"], 1), ([generate_key(), "dev-insecure"], 2)):
+        with pytest.raises(ValueError, match=rf"DATA_ENCRYPTION_KEYS: key {position} is not a Fernet key.*dms keygen"):
+            configure_encryption(keys)
+    assert decrypt(sealed) == "13800138000"          # the keys in force are untouched
