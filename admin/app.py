@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import SecretStr
 from sqlalchemy import exc as sa_exc
@@ -126,6 +126,10 @@ def _serve_docs(app: FastAPI) -> None:
             redoc_favicon_url=f"{root}{DOCS_ASSETS_URL}/favicon.png", with_google_fonts=False)
 
 
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+               'fill="#1f4e8c"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff">D</text></svg>')
+
+
 def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
                engine: AsyncEngine | None = None, clock: Clock | None = None,
                conversation: ChatConversation | None = None, reports: AbstractReportStore | None = None,
@@ -166,6 +170,11 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
             return JSONResponse({"status": "error", "database": "error", "reason": f"database unavailable: {reason}"},
                                 status_code=503)
         return {"status": "ok", "database": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        """Browsers ask every page's site for it; without it each page logs a 404 in the console."""
+        return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

@@ -22,11 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from markupsafe import Markup
 from sqladmin import Admin, ModelView, action
+from sqladmin.authentication import login_required
 from sqladmin.authorization import Action, AuthorizationBackend
 from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, StaticValuesFilter
 from sqlalchemy import inspect as sa_inspect
@@ -843,6 +845,25 @@ def bind_view(spec: type[DmsModelView], model: type, uow_factory: Callable[[], A
     return view
 
 
+TEMPLATES_DIR = Path(__file__).parent / "templates"   # sqladmin/index.html there: the home page
+
+
+class DmsAdmin(Admin):
+    """SQLAdmin whose home page shows what waits for the person logged in (``admin.home``)."""
+
+    def __init__(self, uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, *args: Any, **kwargs: Any) -> None:
+        self.dms_uow_factory = uow_factory
+        self.dms_clock = clock
+        super().__init__(*args, **kwargs)
+
+    @login_required
+    async def index(self, request: Request) -> Response:
+        from admin.home import home_context
+
+        context = await home_context(request, self.dms_uow_factory(), self.dms_clock)
+        return await self.templates.TemplateResponse(request, "sqladmin/index.html", context)
+
+
 def build_admin(app: Starlette, engine: AsyncEngine, uow_factory: Callable[[], AbstractUnitOfWork],
                 clock: Clock, *, secret_key: str, https_only: bool, suspension_open_orders: str = "keep") -> Admin:
     """Mount SQLAdmin on ``app`` at /admin with staff login, role checks and the CSRF guard.
@@ -850,8 +871,10 @@ def build_admin(app: Starlette, engine: AsyncEngine, uow_factory: Callable[[], A
     start_mappers()
     auth = StaffAuthBackend(secret_key, uow_factory, clock, https_only=https_only)
     authorization = DmsAuthorization()
-    admin = Admin(
+    admin = DmsAdmin(
+        uow_factory, clock,
         app,
+        templates_dir=str(TEMPLATES_DIR),
         session_maker=build_session_factory(engine),
         base_url="/admin",
         title="DMS 经销商管理",

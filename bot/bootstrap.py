@@ -393,7 +393,7 @@ async def prepare(app: App) -> AdminLogin:
         from bot.demo_data import seed_demo_data
 
         log.info("demo_data.seeding")
-        summary = await seed_demo_data(app.uow_factory, app.session_factory, app.clock)
+        summary = await seed_demo_data(app.uow_factory, app.session_factory, app.clock, files=app.files())
         log.info("demo_data.seeded", **summary.counts)
     password = app.settings.admin_password.get_secret_value() if app.settings.admin_password else None
     login = await ensure_admin(app, password or None)

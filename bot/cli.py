@@ -162,7 +162,7 @@ def demo_data(
                 typer.echo(f"  ... {text}", err=True)
 
         return await seed_demo_data(application.uow_factory, application.session_factory, application.clock,
-                                    scale=scale, seed=seed, progress=progress)
+                                    scale=scale, seed=seed, progress=progress, files=application.files())
 
     summary = run_async(_with_app)(body)
     if summary.skipped:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
@@ -339,9 +339,39 @@ def _poisson(rng: random.Random, mean: float) -> int:
 # --- entry point -----------------------------------------------------------------------------------
 
 
+class FilePut(Protocol):
+    async def put(self, data: bytes, name: str = "") -> str: ...
+
+
+_PHOTO_COLOURS = {"ticket": (176, 196, 222), "campaign": (238, 214, 175), "licence": (205, 230, 205),
+                  "permit": (230, 205, 230)}
+_photos: dict[str, tuple[str, bytes]] = {}
+
+
+def demo_photo(kind: str) -> tuple[str, bytes]:
+    """(file key, JPEG bytes) of the demo data's stand-in photo of ``kind`` (ticket, campaign, licence, permit):
+    a small coloured picture, so that the records' photos open in the back office instead of being dead links."""
+    if kind not in _photos:
+        import io
+
+        from PIL import Image, ImageDraw
+
+        from bot.files import file_key
+
+        picture = Image.new("RGB", (320, 240), _PHOTO_COLOURS[kind])
+        draw = ImageDraw.Draw(picture)
+        draw.rectangle((40, 40, 280, 200), outline=(60, 60, 60), width=4)
+        draw.text((60, 110), f"DMS demo {kind}", fill=(30, 30, 30))
+        out = io.BytesIO()
+        picture.save(out, format="JPEG", quality=80)
+        data = out.getvalue()
+        _photos[kind] = (file_key(data, f"{kind}.jpg"), data)
+    return _photos[kind]
+
+
 async def seed_demo_data(uow_factory: UowFactory, session_factory: Any, clock: Clock, *, scale: int = 1,
                          seed: int = 42, progress: Callable[[str], None] | None = None,
-                         months: int = 12) -> DemoSummary:
+                         months: int = 12, files: FilePut | None = None) -> DemoSummary:
     """Fill an empty database with demo data; do nothing when it holds any dealer or product.
 
     ``months`` of trading history (orders, ledger, sell-out) end this month; forecasting and its
@@ -354,6 +384,9 @@ async def seed_demo_data(uow_factory: UowFactory, session_factory: Any, clock: C
     seeder = _Seeder(uow_factory, session_factory, clock, max(1, scale), seed, progress or (lambda _: None))
     seeder.months = max(1, months)
     await seeder.run()
+    if files is not None:       # the photos the records name (``demo_photo``), stored once each
+        for kind in _PHOTO_COLOURS:
+            await files.put(demo_photo(kind)[1], f"{kind}.jpg")
     return DemoSummary(counts=seeder.counts, seconds=time.perf_counter() - started)
 
 
@@ -569,7 +602,7 @@ class _Seeder:
             await uow.qualifications.add(Qualification(
                 dealer_id=d.id, doc_type=DocumentType.BUSINESS_LICENSE, number=make_uscc(
                     f"{self.seed % 100:02d}{d.index + 1:06d}", d.city.division),
-                issued_on=licence_issued, expires_on=None, file_ref=f"demo/{d.code}/business_license.jpg",
+                issued_on=licence_issued, expires_on=None, file_ref=demo_photo("licence")[0],
                 status=review, reviewed_by=reviewed_by, reviewed_at=None if pending else created + timedelta(days=1),
                 created_at=created))
             if d.block_index in EXPIRING_SOON:
@@ -589,7 +622,7 @@ class _Seeder:
                     dealer_id=d.id, doc_type=DocumentType.OPERATING_PERMIT, number=f"JY{rng.randint(10**9, 10**10)}",
                     issued_on=licence_issued + timedelta(days=30),
                     expires_on=licence_issued + timedelta(days=30 + 365 * 5),
-                    file_ref=f"demo/{d.code}/operating_permit.jpg", status=ReviewStatus.APPROVED,
+                    file_ref=demo_photo("permit")[0], status=ReviewStatus.APPROVED,
                     reviewed_by="staff:wang.channel", reviewed_at=created + timedelta(days=1), created_at=created))
                 docs += 1
             contracts += await self._contract(uow, d, year_start, year_end)
@@ -677,7 +710,7 @@ class _Seeder:
             await uow.participations.add(CampaignParticipation(
                 campaign_id=running.id, dealer_id=d.id, status=status,
                 report_text=f"{d.city.city}门店完成堆头陈列，周末地推两场，登记意向客户 {12 + i * 3} 位" if reported else "",
-                report_photos=[f"demo/campaign/{d.code}-1.jpg", f"demo/campaign/{d.code}-2.jpg"] if reported else [],
+                report_photos=[demo_photo("campaign")[0]] if reported else [],
                 new_customers=12 + i * 3 if reported else 0,
                 review_note="陈列到位，照片清晰" if status == ParticipationStatus.APPROVED else "",
                 reviewed_by="staff:sun.marketing" if status == ParticipationStatus.APPROVED else None,
@@ -1118,7 +1151,7 @@ class _Seeder:
             await uow.tickets.add(Ticket(
                 number=number, dealer_id=d.id, description=text, customer_name=_person(rng),
                 customer_phone=_mobile(rng), sku=sku, serial_no=f"{sku.replace('-', '')}{day:%y%m}{rng.randint(10000, 99999)}",
-                order_number=order_ref, photos=[f"demo/tickets/{number}.jpg"] if i % 2 == 0 else [],
+                order_number=order_ref, photos=[demo_photo("ticket")[0]] if i % 2 == 0 else [],
                 priority=priority, sla_due_at=sla_due_at(priority, created), status=status,
                 assignee="staff:li.aftersales" if status != TicketStatus.OPEN else None,
                 resolution="更换配件" if resolved else None, resolved_at=comments[-1].at if resolved else None,

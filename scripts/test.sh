@@ -19,6 +19,18 @@ if command -v redis-server >/dev/null 2>&1 && ! (command -v redis-cli >/dev/null
   sleep 1
 fi
 
+# the browser tests (tests/browser) drive Debian's Chromium through Playwright (never a downloaded browser);
+# installed here when missing, where we may (root or CI); elsewhere those tests are skipped with the reason
+if ! command -v chromium >/dev/null 2>&1 && ! [ -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 \
+    && { [ "$(id -u)" = 0 ] || [ -n "${CI:-}" ]; }; then
+  echo "==> installing Chromium for the browser tests (apt-get install chromium)"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo -n"
+  { $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+    || { $sudo_ apt-get update -qq >/dev/null 2>&1 \
+         && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; }; } \
+    || echo "    (Chromium could not be installed: the browser tests will be skipped)"
+fi
+
 echo "==> import-linter (dependency direction)"
 .venv/bin/lint-imports
 echo "==> ruff"
