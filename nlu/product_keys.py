@@ -630,7 +630,9 @@ class _ProductKeys:
             best: tuple[int, int, str] | None = None       # (words, end token, sku)
             tie = False
             for words, sku in table.get(tokens[i][2], ()):
-                span = [k for k in range(i, min(len(tokens), i + 8)) if tokens[k][2] in words]
+                reach = next((k for k in range(i + 1, min(len(tokens), i + 8))       # never across a count
+                              if tokens[k][2][0].isdigit() and tokens[k][2] not in words), min(len(tokens), i + 8))
+                span = [k for k in range(i, reach) if tokens[k][2] in words]
                 if {tokens[k][2] for k in span} != words:
                     continue
                 end = max(next(k for k in span if tokens[k][2] == w) for w in words)

@@ -31,6 +31,8 @@ from nlu.product_words import (
     spec_variants,
 )
 
+# between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
+THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
 # a count changed right after a product word: "改成15", "加到20", "change to 12"
 CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
 
@@ -164,6 +166,11 @@ class _ProductLines(_ProductKeys):
                 continue
             last = out[-1] if out else None
             later = mentions[n + 1] if n + 1 < len(mentions) else None
+            ones = set(later.skus) & base if later is not None else set()
+            if later is not None and len(ones) == 1 and THE_ONES.fullmatch(text, m.end, later.start):
+                # "hoses, 60 of the 40cm ones", "20 shower hoses, the 2m ones": the kind word is that product
+                out.append(Mention(m.start, m.end, tuple(ones), Strength.NAME, m.word))
+                continue
             if (later is not None and later.sku in base and JOINED.fullmatch(text[m.end:later.start])) or (
                     last is not None and last.sku in base and JOINED.fullmatch(text[last.end:m.start])):
                 continue             # "bulb 9w warm": the word of the kind is read with the one product next to it

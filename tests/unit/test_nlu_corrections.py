@@ -69,3 +69,24 @@ LIGHTS = [
 def test_english_for_a_catalogue_in_chinese(text: str, expected: dict[str, int]) -> None:
     result = PARSER.parse_sync(text, catalogue=LIGHTS, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in result.slots.items} == expected
+
+
+DRINKS = [
+    CatalogueEntry(sku="CF-LT", name="咖啡饮料拿铁280ml", aliases=[], unit="箱", category="咖啡饮料"),
+    CatalogueEntry(sku="CF-AM", name="咖啡饮料美式280ml", aliases=[], unit="箱", category="咖啡饮料"),
+    CatalogueEntry(sku="TE-OL", name="乌龙茶500ml", aliases=[], unit="箱", category="茶饮料"),
+    CatalogueEntry(sku="TE-JS", name="茉莉蜜茶500ml", aliases=[], unit="箱", category="茶饮料"),
+    CatalogueEntry(sku="JU-O3", name="橙汁300ml", aliases=["orange juice 300ml"], unit="箱", category="果汁"),
+    CatalogueEntry(sku="JU-O1", name="橙汁1L", aliases=["orange juice 1L"], unit="箱", category="果汁"),
+    CatalogueEntry(sku="CH-O", name="原味薯片", aliases=[], unit="箱", category="薯片"),
+    CatalogueEntry(sku="SD-O", name="原味瓜子", aliases=[], unit="袋", category="炒货"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("orange juice, 12 cases, the 300ml ones", {"JU-O3": 12}),
+    ("orange juice, 12 cases, the 1L ones", {"JU-O1": 12}),
+])
+def test_a_size_said_after_the_count_in_english(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=DRINKS, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
