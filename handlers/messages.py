@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -74,3 +75,50 @@ def without_lone_surrogates(inbound: Inbound) -> Inbound:
                for f in dataclasses.fields(inbound)
                if isinstance(value := getattr(inbound, f.name), str) and _SURROGATE.search(value)}
     return dataclasses.replace(inbound, **changes) if changes else inbound  # type: ignore[arg-type]
+
+
+# --- splitting a long reply for a platform's message limit ------------------------------------------------------
+
+_TOKEN = re.compile(r"[0-9A-Za-z_\-./#:@¥$,]")
+
+
+def _may_cut(text: str, i: int) -> bool:
+    """Between ``text[i-1]`` and ``text[i]`` a message may end: never inside a word, a number, an amount or an
+    order/ticket number (SO-20261205-001, ¥3,998.00, AP300)."""
+    return not (_TOKEN.match(text[i - 1]) and _TOKEN.match(text[i]))
+
+
+def split_for_limit(text: str, limit: int, size: Callable[[str], int]) -> list[str]:
+    """``text`` in pieces of at most ``limit`` as the platform measures them (``size``: Telegram counts UTF-16
+    units, WeCom UTF-8 bytes), nothing lost: ``"".join(pieces) == text``. Pieces end at a line end where one
+    fits; a line longer than a message ends at a space or between CJK characters, never inside a number or a
+    word (only a single token longer than a message is cut, where it must)."""
+    if size(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while size(line) > limit:                       # one line longer than a message
+            if current:
+                parts.append(current)
+                current = ""
+            fit = _longest_prefix(line, limit, size)
+            cut = next((i for i in range(fit, 0, -1) if _may_cut(line, i)), fit)
+            parts.append(line[:cut])
+            line = line[cut:]
+        if current and size(current) + size(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _longest_prefix(text: str, limit: int, size: Callable[[str], int]) -> int:
+    total = 0
+    for i, ch in enumerate(text):
+        total += size(ch)
+        if total > limit:
+            return max(i, 1)
+    return len(text)

@@ -46,7 +46,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from handlers.messages import Button, Reply
+from handlers.messages import Button, Reply, split_for_limit
 from notifications.errors import ChannelError, ChannelRateLimited
 
 log = logging.getLogger(__name__)
@@ -72,36 +72,11 @@ def telegram_length(text: str) -> int:
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Parts of at most ``limit`` (Telegram) characters, cut at line ends where possible."""
+    """Parts of at most ``limit`` (Telegram) characters, cut at line ends where possible and never inside a
+    number or a word (``handlers.messages.split_for_limit``)."""
     if telegram_length(text) <= limit:
         return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while telegram_length(line) > limit:            # one line longer than a message: hard cut
-            if current:
-                parts.append(current)
-                current = ""
-            cut = _fit(line, limit)
-            parts.append(line[:cut])
-            line = line[cut:]
-        if telegram_length(current) + telegram_length(line) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current:
-        parts.append(current)
-    return [p.rstrip("\n") or EMPTY_TEXT for p in parts]
-
-
-def _fit(text: str, limit: int) -> int:
-    """The longest prefix length of ``text`` within ``limit`` UTF-16 units."""
-    units = 0
-    for i, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return i
-    return len(text)
+    return [p.rstrip("\n") or EMPTY_TEXT for p in split_for_limit(text, limit, telegram_length)]
 
 
 def is_image(data: bytes) -> bool:

@@ -34,6 +34,7 @@ from typing import Any
 
 from bot.files import FileNotStored, FileStore
 from bot.wecom.client import WeComApiError, WeComClient
+from handlers.messages import split_for_limit
 from notifications.errors import ChannelError, ChannelRateLimited
 from notifications.templates import Button, Part, Rendered
 
@@ -50,35 +51,15 @@ RATE_LIMIT_PAUSE = 60.0
 
 
 def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> list[str]:
-    """Pieces of at most ``limit`` UTF-8 bytes, cut at line ends where possible."""
+    """Pieces of at most ``limit`` UTF-8 bytes, cut at line ends where possible and never inside a number or a
+    word (``handlers.messages.split_for_limit``)."""
     if len(text.encode()) <= limit:
         return [text] if text else []
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line.encode()) > limit:               # one line longer than a message: hard cut
-            if current:
-                parts.append(current)
-                current = ""
-            cut = _fit(line, limit)
-            parts.append(line[:cut])
-            line = line[cut:]
-        if len((current + line).encode()) > limit:
-            parts.append(current)
-            current = ""
-        current += line
-    if current:
-        parts.append(current)
-    return [p.rstrip("\n") for p in parts if p.strip()]
+    return [p.rstrip("\n") for p in split_for_limit(text, limit, _utf8_size) if p.strip()]
 
 
-def _fit(text: str, limit: int) -> int:
-    size = 0
-    for i, ch in enumerate(text):
-        size += len(ch.encode())
-        if size > limit:
-            return i
-    return len(text)
+def _utf8_size(text: str) -> int:
+    return len(text.encode())
 
 
 def clip(text: str, limit: int) -> str:
