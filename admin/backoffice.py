@@ -38,7 +38,7 @@ from admin.transfer_pages import TransferPages
 from core.clock import Clock
 from core.dealers import DOCUMENT_LABELS, DocumentType
 from core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from core.imports import ImportKind
+from core.migration import ImportKind
 from core.money import fmt_cny
 from core.ports import AbstractFileStore, AbstractUnitOfWork
 from core.services import aftersales, campaigns, evidence, materials, qualifications, quality

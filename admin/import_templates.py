@@ -12,7 +12,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.imports import COLUMN_HELP, SPECS, ImportKind
+from core.migration import COLUMN_HELP, SPECS, ImportKind
 
 KIND_TITLES: dict[ImportKind, tuple[str, str]] = {
     ImportKind.PRODUCTS: ("产品", "Products"),

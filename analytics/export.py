@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.dealer_flow import tier_label
+from core.dealer_states import tier_label
 from core.reports import Cell, Report, ReportKind, report_table
 from core.services.prices import PriceSheet
 from core.services.reports import ProductionRow, SeriesForecast

@@ -3,7 +3,7 @@
     .venv/bin/python bench/parser.py [--rounds 5]
 
 Two sets, never trained on: the held-out split nlu/data/test.jsonl (written here, with the demo catalogue,
-bot/demo_data.py) and the blind set nlu/data/blind/ (written by someone who never saw the parser, with a
+bot/demo/world.py) and the blind set nlu/data/blind/ (written by someone who never saw the parser, with a
 catalogue of its own: another product line). A change that raises one and lowers the other is not done.
 Latency is measured per parse() call after one warm-up (the classifier trains at first use), over every
 utterance of both splits, ``--rounds`` times; then with a 2,000-product catalogue (the blind set's
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.demo_data import CATALOGUE  # noqa: E402
+from bot.demo import CATALOGUE  # noqa: E402
 from nlu.evaluation import evaluate, read_catalogue_csv, read_set  # noqa: E402
 from nlu.offline import OfflineParser  # noqa: E402
 from nlu.schema import CatalogueEntry  # noqa: E402

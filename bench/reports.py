@@ -5,7 +5,7 @@ and the forecast backtest, on the demo data at scale.
         [--scale 120] [--months 36] [--repeat 3]
 
 - Data: when the database at ``DATABASE_URL`` holds no dealer and no product, it is migrated and filled with
-  ``bot.demo_data.seed_demo_data(scale=120, months=36)`` (3,600 dealers; about 3,000,000 sell-out lines and
+  ``bot.demo.seed_demo_data(scale=120, months=36)`` (3,600 dealers; about 3,000,000 sell-out lines and
   225,000 orders, a few minutes); otherwise the data there is used as it is. Migrations are brought to all
   heads (``0004_reports`` adds the covering indexes) and the tables analyzed.
 - Our side: each report through the use case (``core.services.reports.run_report``) and the SQL store
@@ -59,7 +59,7 @@ def log(message: str) -> None:
 
 
 async def prepare(app: Any, scale: int, months: int) -> None:
-    from bot.demo_data import seed_demo_data
+    from bot.demo import seed_demo_data
 
     await migrate(app.settings)
     async with app.uow_factory() as uow:

@@ -390,7 +390,7 @@ async def prepare(app: App) -> AdminLogin:
     """Everything ``dms run`` does before serving: migrate, demo data, default admin."""
     await migrate(app.settings)
     if app.settings.demo_data_on_empty and await database_is_empty(app):
-        from bot.demo_data import seed_demo_data
+        from bot.demo import seed_demo_data
 
         log.info("demo_data.seeding")
         summary = await seed_demo_data(app.uow_factory, app.session_factory, app.clock, files=app.files())

@@ -2,7 +2,7 @@
 
 Reading: ``.csv`` in UTF-8 with or without BOM (GB18030 as a fallback: Excel on a Chinese Windows
 saves CSV that way) or ``.xlsx`` (first sheet). The first row is the header. Every cell comes back as
-text or None; numeric Excel cells are turned into text here so that ``core.imports`` never sees a
+text or None; numeric Excel cells are turned into text here so that ``core.migration`` never sees a
 float (1299.5 typed in Excel arrives as ``"1299.5"``).
 
 Writing: by extension. CSV is written with a BOM so that Excel opens Chinese text correctly; XLSX is

@@ -41,7 +41,7 @@ from core.outbox import (
 from core.ports import AbstractUnitOfWork
 from core.products import Product
 from core.quality import QualityFeedback
-from core.ticket_flow import PRIORITY_LABELS
+from core.ticket_states import PRIORITY_LABELS
 from core.users import ROLE_PERMISSIONS, Actor, ActorKind, Permission, Role
 
 Localized = dict[str, str]
@@ -215,7 +215,7 @@ async def orders_held(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, num
 
 
 async def order_changed(uow: AbstractUnitOfWork, actor: Actor, order: Order, action: str, clock: Clock) -> None:
-    """After an order transition (``core.order_flow.OrderAction`` value): the dealer, and the next desk."""
+    """After an order transition (``core.order_states.OrderAction`` value): the dealer, and the next desk."""
     key = _order_key(order)
     base = {"number": order.number, "total": fmt_cny(order.total)}
 
@@ -342,7 +342,7 @@ _DEALER_NOTICES: dict[str, tuple[str, Category]] = {
 
 
 async def dealer_changed(uow: AbstractUnitOfWork, actor: Actor, dealer: Dealer, action: str, clock: Clock) -> None:
-    """A dealer status change (``core.dealer_flow.DealerAction`` value)."""
+    """A dealer status change (``core.dealer_states.DealerAction`` value)."""
     assert dealer.id is not None
     key = f"{dealer.code}:{dealer.status_changed_at.isoformat() if dealer.status_changed_at else ''}"
     if action == "submit":

@@ -38,7 +38,7 @@ from core.accounts import DeductionRules
 from core.dealers import Dealer
 from core.ledger import Balances, PaymentPlan, plan_payment
 from core.money import ZERO, fmt_cny, money
-from core.order_flow import CREDIT_SHORTFALL
+from core.order_states import CREDIT_SHORTFALL
 from core.orders import OrderLine
 from core.products import Product, Promotion, PromotionKind, line_limit
 

@@ -89,7 +89,7 @@ from core.services.reports import replenishment
 from core.services.statements import IssueStatements, confirm_overdue, issue_statements, remind_due
 from core.services.thresholds import refill_quantity, transfer_source
 from core.statements import StatementPolicy, previous_period
-from core.ticket_flow import ACTIVE_STATUSES, PRIORITY_LABELS
+from core.ticket_states import ACTIVE_STATUSES, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
 from notifications.digests import DigestSettings, fold
 

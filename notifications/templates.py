@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.masking import mask_text
-from core.order_flow import approval_reason_text
+from core.order_states import approval_reason_text
 from core.statements import describe_line
 
 PAYLOAD_VERSION = "1"

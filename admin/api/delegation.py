@@ -1,7 +1,7 @@
 """The Actor an API key acts as inside staff-only use cases.
 
 The use cases check *roles* (``Actor.permissions`` comes from ``Actor.role``), and the order state
-machine (``core.order_flow.permitted``) accepts only staff, the system or the order's own dealer. An API key
+machine (``core.order_states.permitted``) accepts only staff, the system or the order's own dealer. An API key
 has scopes, not a role. The API layer has already checked the scope an endpoint needs; here a key is
 translated into the narrowest actor the use case understands:
 

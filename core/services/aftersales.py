@@ -31,7 +31,7 @@ from core.clock import Clock
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
-from core.ticket_flow import (
+from core.ticket_states import (
     ACTIVE_STATUSES,
     RATEABLE_STATUSES,
     TicketAction,

@@ -21,7 +21,7 @@ from core.auditing import record, snapshot
 from core.authz import can_see_dealer, dealer_scope, require
 from core.banking import parse_payer_accounts
 from core.clock import Clock
-from core.dealer_flow import (
+from core.dealer_states import (
     ACTION_PERMISSION,
     ACTIONS_NEEDING_REASON,
     DEALER_TIERS,

@@ -24,7 +24,7 @@ from core.authz import can_see_dealer
 from core.errors import NotFound, PermissionDenied
 from core.ports import AbstractUnitOfWork
 from core.quality import CorrectiveStatus, QualityFeedback
-from core.ticket_flow import ACTIVE_STATUSES
+from core.ticket_states import ACTIVE_STATUSES
 from core.users import Actor, ActorKind, Permission
 
 SCAN = 200                 # tickets and reports of each kind looked through, newest first

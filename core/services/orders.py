@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from core import notify, order_flow
+from core import notify, order_states
 from core.accounts import AccountKind, DeductionRules, EntryKind, LedgerEntry
 from core.auditing import record, snapshot
 from core.authz import (
@@ -50,7 +50,7 @@ from core.ledger import Balances, charge_entries, order_unpaid, refund_entries
 from core.money import ZERO, money
 from core.notes import system_note
 from core.onboarding import ordering_block_reason
-from core.order_flow import OrderAction
+from core.order_states import OrderAction
 from core.orders import Order, OrderEvent, OrderStatus
 from core.ports import AbstractUnitOfWork
 from core.pricing import (
@@ -332,7 +332,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         by_parent = is_parent_of(family, dealer.id)
         parent = await uow.dealers.get(dealer.parent_id) if dealer.parent_id is not None and not by_parent else None
         if parent is not None and parent.approves_sub_orders:
-            order.parent_approval = order_flow.PARENT_PENDING
+            order.parent_approval = order_states.PARENT_PENDING
         for entry in charge_entries(quote.payment, dealer.id, number, actor.label, now):
             await uow.ledger.add(entry)
         spent = {p.code: p.discount for p in quote.promotions}
@@ -342,7 +342,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         await uow.orders.add(order)
         await record(uow, actor, "order.submit", "order", number, clock,
                      after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by", "parent_approval")))
-        if order.parent_approval == order_flow.PARENT_PENDING and parent is not None and parent.id is not None:
+        if order.parent_approval == order_states.PARENT_PENDING and parent is not None and parent.id is not None:
             await notify.order_for_parent(uow, actor, order, parent.id, clock)
         else:
             await notify.order_submitted(uow, actor, order, clock)
@@ -388,7 +388,7 @@ async def parent_decide(uow: AbstractUnitOfWork, actor: Actor, cmd: ParentDecisi
                            en=f"Order {cmd.number} was already handled; refresh and try again", reason="version")
         before = snapshot(order, AUDIT_FIELDS + ("parent_approval",))
         now = clock.now()
-        order_flow.parent_decide(order, actor, cmd.approve, now, cmd.reason)
+        order_states.parent_decide(order, actor, cmd.approve, now, cmd.reason)
         if not cmd.approve:
             await _refund(uow, order, actor, now, system_note("上级驳回", cmd.reason))
             await _release_promotions(uow, order)
@@ -451,11 +451,11 @@ async def _load_for_update(uow: AbstractUnitOfWork, actor: Actor, number: str,
     order = await uow.orders.get_by(number=number, for_update=True)
     if order is None:
         raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
-    order_flow.ensure_visible(order, actor)
+    order_states.ensure_visible(order, actor)
     if expected_version is not None and order.version != expected_version:
         last = order.events[-1].actor if order.events else "?"
-        status_zh = order_flow.status_label(order.status, "zh")
-        status_en = order_flow.status_label(order.status, "en")
+        status_zh = order_states.status_label(order.status, "zh")
+        status_en = order_states.status_label(order.status, "en")
         raise Conflict(zh=f"订单 {number} 已被 {last} 处理（当前：{status_zh}），请刷新后再试",
                        en=f"Order {number} was already handled by {last} (now {status_en.lower()}); "
                           "refresh and try again",
@@ -534,7 +534,7 @@ async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder
             raise PermissionDenied(zh="该订单需人工审批", en="This order needs approval by a person")
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
-        order_flow.apply(order, actor, OrderAction.APPROVE, now, cmd.note)
+        order_states.apply(order, actor, OrderAction.APPROVE, now, cmd.note)
         unpaid = order_unpaid(order)
         if unpaid > ZERO:
             await uow.ledger.add(LedgerEntry(
@@ -551,7 +551,7 @@ async def reject_order(uow: AbstractUnitOfWork, actor: Actor, cmd: RejectOrder, 
         order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
-        order_flow.apply(order, actor, OrderAction.REJECT, now, cmd.reason, reason=cmd.reason)
+        order_states.apply(order, actor, OrderAction.REJECT, now, cmd.reason, reason=cmd.reason)
         await _refund(uow, order, actor, now, system_note("驳回", cmd.reason))
         await _release_promotions(uow, order)
         return await _commit_transition(uow, actor, order, OrderAction.REJECT, before, clock)
@@ -597,7 +597,7 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
                     lock_late: bool) -> Order:
     async with uow:
         order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
-        order_flow.check(order, actor, OrderAction.ALLOCATE)
+        order_states.check(order, actor, OrderAction.ALLOCATE)
         before = snapshot(order, AUDIT_FIELDS)
         need = _needed(order)
         now = clock.now()
@@ -610,7 +610,7 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
                 shortest = shortest or short[0]
                 continue
             order.warehouse_id = warehouse.id
-            order_flow.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
+            order_states.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
             await _record_transition(uow, actor, order, OrderAction.ALLOCATE, before, clock)
             if lock_late:
                 rows = await _stock_rows(uow, warehouse.id, list(need))     # locked and read again
@@ -624,7 +624,7 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
         if order.status == OrderStatus.IN_PRODUCTION:
             sku, available, qty = shortest or (next(iter(need)), 0, 0)
             raise InsufficientStock(sku=sku, available=available, qty=qty)
-        order_flow.apply(order, actor, OrderAction.PRODUCE, now, system_note("库存不足，转生产"))
+        order_states.apply(order, actor, OrderAction.PRODUCE, now, system_note("库存不足，转生产"))
         return await _commit_transition(uow, actor, order, OrderAction.PRODUCE, before, clock)
 
 
@@ -634,7 +634,7 @@ async def ship_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ShipOrder, cloc
         order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
-        order_flow.apply(order, actor, OrderAction.SHIP, now, f"{cmd.carrier} {cmd.tracking_no}",
+        order_states.apply(order, actor, OrderAction.SHIP, now, f"{cmd.carrier} {cmd.tracking_no}",
                          carrier=cmd.carrier, tracking_no=cmd.tracking_no)
         if order.warehouse_id is None:
             raise Conflict(reason=f"{order.number} has no warehouse")
@@ -662,7 +662,7 @@ async def confirm_receipt(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmRec
         if cmd.damaged:
             flags.append(system_note("有破损"))
         note = "；".join(flags + ([cmd.note] if cmd.note else []))
-        order_flow.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
+        order_states.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
         return await _commit_transition(uow, actor, order, OrderAction.RECEIVE, before, clock)
 
 
@@ -670,7 +670,7 @@ async def close_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CloseOrder, cl
     async with uow:
         order = await _load_for_update(uow, actor, cmd.number, cmd.expected_version)
         before = snapshot(order, AUDIT_FIELDS)
-        order_flow.apply(order, actor, OrderAction.CLOSE, clock.now())
+        order_states.apply(order, actor, OrderAction.CLOSE, clock.now())
         return await _commit_transition(uow, actor, order, OrderAction.CLOSE, before, clock)
 
 
@@ -681,7 +681,7 @@ async def cancel_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CancelOrder, 
         was = order.status
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
-        order_flow.apply(order, actor, OrderAction.CANCEL, now, cmd.reason)
+        order_states.apply(order, actor, OrderAction.CANCEL, now, cmd.reason)
         if was == OrderStatus.ALLOCATED and order.warehouse_id is not None:
             need = _needed(order)
             rows = await _stock_rows(uow, order.warehouse_id, list(need))
@@ -740,5 +740,5 @@ async def list_orders(uow: AbstractUnitOfWork, actor: Actor, *, dealer_id: int |
 
 def allowed_actions(order: Order, actor: Actor) -> list[str]:
     """Re-exported for UIs: actions ``actor`` may take on ``order`` now."""
-    return order_flow.allowed_actions(order, actor)
+    return order_states.allowed_actions(order, actor)
 

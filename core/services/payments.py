@@ -443,7 +443,7 @@ async def reverse_entry(uow: AbstractUnitOfWork, actor: Actor, entry_id: int, re
 
 # --- reads for the API and the back office ---------------------------------------------------------------
 
-# Orders that can still be cancelled or rejected (``core.order_flow``): what they were charged comes back then.
+# Orders that can still be cancelled or rejected (``core.order_states``): what they were charged comes back then.
 OPEN_ORDER_STATUSES = frozenset({OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.ALLOCATED,
                                  OrderStatus.IN_PRODUCTION})
 

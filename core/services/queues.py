@@ -40,7 +40,7 @@ from core.expenses import ClaimStatus
 from core.faq import QuestionStatus
 from core.masking import mask_text
 from core.money import fmt_cny
-from core.order_flow import PARENT_PENDING
+from core.order_states import PARENT_PENDING
 from core.orders import ORDER_STATUS_LABELS, OrderStatus
 from core.ports import AbstractUnitOfWork
 from core.quality import CorrectiveStatus
@@ -52,7 +52,7 @@ from core.services.payments import list_finance_requests
 from core.services.quality import CORRECTIVE_STATUS_LABELS
 from core.services.rebates import list_pending_settlements
 from core.services.statements import list_open_disputes
-from core.ticket_flow import ACTIVE_STATUSES, TICKET_STATUS_LABELS
+from core.ticket_states import ACTIVE_STATUSES, TICKET_STATUS_LABELS
 from core.users import Actor, Permission
 
 P = Permission

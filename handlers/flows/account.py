@@ -28,8 +28,8 @@ from core.contracts import (
     TargetMetric,
     scope_name,
 )
-from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
-from core.dealer_flow import tier_label
+from core.dealer_states import STATUS_LABELS as DEALER_STATUS_LABELS
+from core.dealer_states import tier_label
 from core.dealers import DealerStatus
 from core.money import fmt_cny, money
 from core.services.accounts import (

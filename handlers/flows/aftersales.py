@@ -33,14 +33,14 @@ from core.services.aftersales import (
     rate_ticket,
 )
 from core.services.privacy import RevealKind
-from core.ticket_flow import (
+from core.ticket_states import (
     PRIORITY_LABELS,
     RATEABLE_STATUSES,
     SLA_HOURS,
     TICKET_STATUS_LABELS,
     is_sla_breached,
 )
-from core.ticket_flow import normalize_phone as normalize_customer_phone
+from core.ticket_states import normalize_phone as normalize_customer_phone
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms

@@ -33,7 +33,7 @@ from core.services.qualifications import (
     renew_qualification,
     upload_qualification,
 )
-from core.ticket_flow import normalize_phone
+from core.ticket_states import normalize_phone
 from core.uscc import normalize_uscc, validate_uscc
 from core.users import Actor
 from handlers import i18n

@@ -24,7 +24,7 @@ from core.services.followups import (
     matching_follow_ups,
     search_terms,
 )
-from core.ticket_flow import TICKET_STATUS_LABELS
+from core.ticket_states import TICKET_STATUS_LABELS
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import aftersales, forms, quality

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from core.errors import Conflict, PermissionDenied
 from core.money import fmt_cny
-from core.order_flow import PARENT_PENDING, approval_reason_text, status_label
+from core.order_states import PARENT_PENDING, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.dealers import get_dealer, list_dealers, sub_dealers
 from core.services.orders import SubmitOrder, get_order, list_orders, submit_order

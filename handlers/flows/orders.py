@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from core import order_flow
+from core import order_states
 from core.money import fmt_cny
 from core.notes import note_text
-from core.order_flow import OrderAction, approval_reason_text, status_label
+from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.orders import (
@@ -300,7 +300,7 @@ async def ask_cancel(ctx: Ctx) -> list[Reply]:
 
 async def _ask_cancel(ctx: Ctx, number: str) -> list[Reply]:
     order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
-    order_flow.check(order, ctx.actor, OrderAction.CANCEL)   # says why not, before asking
+    order_states.check(order, ctx.actor, OrderAction.CANCEL)   # says why not, before asking
     return [Reply(text=ctx.t("orders.cancel_ask", number=order.number, total=fmt_cny(order.total)),
                   buttons=[[Button(ctx.t("orders.btn.cancel_yes"),
                                    payload("orders.cancel_ok", order.number, order.version)),
@@ -338,7 +338,7 @@ async def received_with_issue(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     order = await get_order(ctx.uow(), ctx.actor, ctx.args[0] if ctx.args else "")
-    order_flow.check(order, ctx.actor, OrderAction.RECEIVE)
+    order_states.check(order, ctx.actor, OrderAction.RECEIVE)
     n = order.number
     return [Reply(text=ctx.t("orders.recv_ask", number=n),
                   buttons=[[Button(ctx.t("orders.btn.partial"), payload("orders.recv", n, "p")),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from core.dealer_flow import tier_label
+from core.dealer_states import tier_label
 from core.errors import PermissionDenied
 from core.money import fmt_cny
 from core.products import PromotionKind

@@ -10,7 +10,7 @@ from core.campaigns import RequestStatus
 from core.expenses import ClaimStatus
 from core.masking import mask_text
 from core.money import fmt_cny
-from core.order_flow import approval_reason_text
+from core.order_states import approval_reason_text
 from core.services import dealers as dealer_cases
 from core.services import qualifications
 from core.services.credit import list_pending_credit_changes

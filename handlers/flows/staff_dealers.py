@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from core.authz import require
-from core.dealer_flow import STATUS_LABELS as DEALER_STATUS_LABELS
-from core.dealer_flow import DealerAction, transition_refused
+from core.dealer_states import STATUS_LABELS as DEALER_STATUS_LABELS
+from core.dealer_states import DealerAction, transition_refused
 from core.dealers import DOCUMENT_LABELS, Contact, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from core.masking import mask_id_number, mask_phone, mask_text

@@ -16,9 +16,9 @@ from core.errors import Conflict, DomainError, InvalidTransition
 from core.masking import mask_text
 from core.money import fmt_cny
 from core.notes import note_text
-from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
-from core.order_flow import OrderAction, approval_reason_text, status_label
-from core.order_flow import allowed_actions as order_actions
+from core.order_states import TRANSITIONS as ORDER_TRANSITIONS
+from core.order_states import OrderAction, approval_reason_text, status_label
+from core.order_states import allowed_actions as order_actions
 from core.orders import Order, OrderStatus
 from core.services import orders as order_cases
 from core.services.queues import Queue, all_waiting

@@ -19,7 +19,7 @@ from core.errors import Conflict, DomainError, InvalidTransition, ValidationFail
 from core.masking import mask_name, mask_phone, mask_text
 from core.services import aftersales
 from core.services.privacy import RevealKind
-from core.ticket_flow import (
+from core.ticket_states import (
     ACTIVE_STATUSES,
     PRIORITY_LABELS,
     TICKET_STATUS_LABELS,
@@ -27,8 +27,8 @@ from core.ticket_flow import (
     invalid_transition,
     is_sla_breached,
 )
-from core.ticket_flow import TRANSITIONS as TICKET_TRANSITIONS
-from core.ticket_flow import allowed_actions as ticket_actions
+from core.ticket_states import TRANSITIONS as TICKET_TRANSITIONS
+from core.ticket_states import allowed_actions as ticket_actions
 from core.users import Permission
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound

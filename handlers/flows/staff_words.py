@@ -25,8 +25,8 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from core.expenses import ClaimStatus
 from core.masking import mask_text
 from core.money import fmt_cny
-from core.order_flow import TRANSITIONS as ORDER_TRANSITIONS
-from core.order_flow import OrderAction, status_label
+from core.order_states import TRANSITIONS as ORDER_TRANSITIONS
+from core.order_states import OrderAction, status_label
 from core.quality import CorrectiveStatus
 from core.services import aftersales
 from core.services import orders as order_cases

@@ -18,7 +18,7 @@ import re
 import secrets
 
 from core.authz import require
-from core.dealer_flow import STATUS_LABELS
+from core.dealer_states import STATUS_LABELS
 from core.dealers import Dealer, DealerStatus
 from core.errors import DomainError
 from core.services import dealers as dealer_cases

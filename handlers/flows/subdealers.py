@@ -26,7 +26,7 @@ from core.authz import DealerRecord, dealer_family, readable_dealer_ids
 from core.dealers import Dealer
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from core.money import fmt_cny
-from core.order_flow import status_label
+from core.order_states import status_label
 from core.services.accounts import get_balances
 from core.services.dealers import sub_dealers
 from core.services.inventory import list_dealer_stock
@@ -138,7 +138,7 @@ def _buttons(ctx: Ctx, dealer: Dealer) -> list[Button]:
 
 
 def _overview(ctx: Ctx, subs: list[Dealer]) -> list[Reply]:
-    from core.dealer_flow import STATUS_LABELS
+    from core.dealer_states import STATUS_LABELS
 
     lines = [ctx.t("sub.list")]
     rows: list[list[Button]] = []

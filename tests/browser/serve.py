@@ -7,7 +7,7 @@ import asyncio
 
 from bot.bootstrap import bootstrap, migrate
 from bot.cli import app as cli
-from bot.demo_data import seed_demo_data
+from bot.demo import seed_demo_data
 from bot.settings import Settings
 
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from bot.bootstrap import App, bootstrap
 from bot.cli import app
-from bot.demo_data import seed_demo_data
+from bot.demo import seed_demo_data
 from bot.settings import Settings
 from core.clock import SHANGHAI, Clock
 from storage.backup import files_archive_path, libpq_url

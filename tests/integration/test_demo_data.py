@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 
 from bot.bootstrap import App
-from bot.demo_data import CATALOGUE, seed_demo_data
+from bot.demo import CATALOGUE, seed_demo_data
 from bot.settings import Settings
 from core.accounts import AccountKind, EntryKind
 from core.clock import SHANGHAI, Clock

@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 
 from bot.bootstrap import App
-from bot.demo_data import seed_demo_data
+from bot.demo import seed_demo_data
 from core.clock import SHANGHAI, Clock
 from core.contracts import ContractStatus
 from core.outbox import OutboxStatus

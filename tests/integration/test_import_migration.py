@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot.bootstrap import App
-from core.imports import SPECS, ImportKind
+from core.migration import SPECS, ImportKind
 from core.uscc import make_uscc
 from tests.integration.test_cli import (  # noqa: F401  (fixtures: the database per test, both backends)
     backend,

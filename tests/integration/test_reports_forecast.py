@@ -15,7 +15,7 @@ import pytest
 
 from analytics.forecast import HoltWinters
 from bot.bootstrap import bootstrap, migrate
-from bot.demo_data import seed_demo_data
+from bot.demo import seed_demo_data
 from bot.settings import Settings
 from core.clock import Clock
 from core.services.reports import forecast_accuracy, production_plan, replenishment

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.dealer_flow import DealerAction, next_status, require_activation_ready
+from core.dealer_states import DealerAction, next_status, require_activation_ready
 from core.dealers import Address, Contact, Dealer, DealerStatus, DocumentType, ReviewStatus
 from core.errors import (
     BusinessRuleViolation,

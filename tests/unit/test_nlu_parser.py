@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from bot.demo_data import CATALOGUE as DEMO
+from bot.demo import CATALOGUE as DEMO
 from nlu.datasets import read_examples
 from nlu.dates import parse_date
 from nlu.evaluation import MalformedSet, evaluate, read_catalogue_csv, read_set

@@ -23,7 +23,7 @@ from core.errors import (
 )
 from core.inventory import StockLevel
 from core.ledger import Balances
-from core.order_flow import CREDIT_SHORTFALL
+from core.order_states import CREDIT_SHORTFALL
 from core.orders import OrderStatus
 from core.products import DealerAllowedSku, PromotionKind, TierPrice
 from core.services import orders as svc

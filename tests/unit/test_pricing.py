@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from core.accounts import DeductionRules
 from core.ledger import Balances
-from core.order_flow import CREDIT_SHORTFALL
+from core.order_states import CREDIT_SHORTFALL
 from core.pricing import (
     DEALER_STATUS,
     FUNDS,

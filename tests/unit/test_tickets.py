@@ -11,7 +11,7 @@ from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied,
 from core.orders import Order
 from core.services import aftersales as svc
 from core.services.aftersales import CreateTicket
-from core.ticket_flow import (
+from core.ticket_states import (
     SLA_HOURS,
     TicketAction,
     allowed_actions,

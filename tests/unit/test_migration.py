@@ -1,4 +1,4 @@
-"""core.imports: row validation (pure) and the upsert use cases on the in-memory unit of work."""
+"""core.migration + core.services.migration: row validation (pure) and the upsert use cases on the in-memory unit of work."""
 
 from __future__ import annotations
 
@@ -10,23 +10,20 @@ import pytest
 from core.clock import Clock
 from core.dealers import DealerStatus
 from core.errors import PermissionDenied
-from core.imports import (
+from core.inventory import StockLevel, Warehouse
+from core.migration import (
     EmptyFile,
     ImportKind,
     MissingColumns,
     RowError,
-    import_dealers,
-    import_products,
-    import_stock,
-    import_table,
     normalize_header,
     validate_dealers,
     validate_orders,
     validate_products,
     validate_stock,
 )
-from core.inventory import StockLevel, Warehouse
 from core.products import Product
+from core.services.migration import import_dealers, import_products, import_stock, import_table
 from core.uscc import make_uscc
 from core.users import Actor, ActorKind, Role
 from tests.fakes import FakeUnitOfWork

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli._runtime import CLI_ACTOR, fail, parse_day, run_async, with_app
+
 nlu_app = typer.Typer(help="意图解析：解析、评测 (intent parser: parse, evaluate).", no_args_is_help=True)
 faq_app = typer.Typer(help="常见问题知识库 (FAQ knowledge base).", no_args_is_help=True)
 
@@ -61,9 +63,8 @@ def parse(
     dealer: Annotated[str | None, typer.Option("--dealer", help="经销商编码，使用其别名库 (dealer code)")] = None,
 ) -> None:
     """解析消息：意图、置信度、槽位 (parse a message: intent, confidence, slots)."""
-    from bot.cli import _parse_day, _with_app, run_async
 
-    day = _parse_day(today, "--today")
+    day = parse_day(today, "--today")
 
     async def body(application: Any) -> None:
         catalogue, aliases = await _context(application, dealer)
@@ -79,7 +80,7 @@ def parse(
             typer.echo(f"意图 intent: {result.intent.value}  置信度 confidence: {result.confidence:.2f}")
             typer.echo(f"槽位 slots: {json.dumps(slots, ensure_ascii=False)}")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 @nlu_app.command("eval")
@@ -91,11 +92,10 @@ def evaluate(
         "--catalogue", help="产品 CSV（导入格式），不读数据库 (products CSV in the import format; no database)")] = None,
 ) -> None:
     """评测：意图准确率、槽位完全匹配、各意图/各类别、混淆 (accuracy, slot match, per intent and kind, confusions)."""
-    from bot.cli import _parse_day, _with_app, fail, run_async
     from nlu.evaluation import MalformedSet, read_catalogue_csv, read_set
     from nlu.evaluation import evaluate as run_eval
 
-    day = _parse_day(today, "--today")
+    day = parse_day(today, "--today")
     try:
         rows = read_set(file.read_text("utf-8").splitlines())
     except OSError as exc:
@@ -129,13 +129,12 @@ def evaluate(
         catalogue, _ = await _context(application, None)
         show(await run_eval(_parser(application), rows, catalogue, day or application.clock.today()))
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 @faq_app.command("import")
 def import_faq(file: Annotated[Path, typer.Argument(help="Markdown (.md) 或 CSV (.csv)")]) -> None:
     """导入常见问题知识库 (import FAQ entries from Markdown or CSV; the same question updates its entry)."""
-    from bot.cli import CLI_ACTOR, _with_app, fail, run_async
     from core.services.faq import ImportFaqEntries, import_faq_entries
     from nlu.kb_import import parse_file
 
@@ -150,7 +149,7 @@ def import_faq(file: Annotated[Path, typer.Argument(help="Markdown (.md) 或 CSV
         return await import_faq_entries(application.uow_factory(), CLI_ACTOR,
                                         ImportFaqEntries(entries, source=f"import:{file.name}"), application.clock)
 
-    summary = run_async(_with_app)(body)
+    summary = run_async(with_app)(body)
     typer.echo(f"已导入 {len(entries)} 条：新增 {len(summary.created)}，更新 {len(summary.updated)}，"
                f"未变 {len(summary.unchanged)} (imported {len(entries)}: {len(summary.created)} new, "
                f"{len(summary.updated)} updated, {len(summary.unchanged)} unchanged)")

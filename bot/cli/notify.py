@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli._runtime import fail, run_async, with_app
 from bot.settings import Settings
 
 
@@ -44,7 +45,6 @@ def worker(
     status: Annotated[bool, typer.Option("--status", help="显示各状态的消息数后退出 (print rows per status)")] = False,
 ) -> None:
     """发送待推送的通知（可多进程、多机器同时运行）(deliver the outbox; run any number of these)."""
-    from bot.cli import _with_app, run_async
     from bot.logging import configure_logging
     from bot.notify_senders import build_worker
 
@@ -72,7 +72,7 @@ def worker(
         finally:
             await built.limiter.aclose()
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 def scheduler(
@@ -80,7 +80,6 @@ def scheduler(
                                                                   "(run one check, or all, once and exit)")] = None,
 ) -> None:
     """运行定时检查（多实例时只有一个在运行，其余待命接管）(scheduled checks; one leader among instances)."""
-    from bot.cli import _with_app, fail, run_async
     from bot.logging import configure_logging
     from bot.notify_senders import build_checks, scheduler_task
 
@@ -108,4 +107,4 @@ def scheduler(
         await scheduler_task(application, stop=stop, on_leader=became_leader)
         typer.echo("scheduler: stopped")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)

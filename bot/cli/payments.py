@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli._runtime import fail, run_async, with_app
+
 payments_app = typer.Typer(help="回款 (payments): 导入银行流水 (import a bank statement file).", no_args_is_help=True)
 
 
@@ -25,7 +27,6 @@ def import_file(
     as_: Annotated[str, typer.Option("--as", help="以哪个财务账号导入 (finance username)")] = "wu.finance",
 ) -> None:
     """导入银行流水并入账 (import a bank statement file and book the matched payments)."""
-    from bot.cli import _with_app, run_async
     from bot.tabular import read_table
     from core.banking import MATCH_REASON_LABELS, MatchReason
     from core.money import fmt_cny
@@ -56,11 +57,10 @@ def import_file(
             typer.echo("指定经销商：dms payments assign #编号 经销商编码；忽略：dms payments ignore #编号 原因 "
                        "(assign: dms payments assign ID DEALER_CODE; ignore: dms payments ignore ID REASON)")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 def _row_id(text: str) -> int:
-    from bot.cli import fail
 
     digits = text.strip().lstrip("#")
     if not digits.isdigit():
@@ -70,7 +70,6 @@ def _row_id(text: str) -> int:
 
 async def _finance(application: Any, username: str, *,
                    with_dealers: bool = True) -> tuple[Any, dict[int | None, Any]]:
-    from bot.cli import fail
 
     async with application.uow_factory() as uow:
         user = await uow.users.get_by(username=username)
@@ -85,7 +84,6 @@ def unmatched(
     as_: Annotated[str, typer.Option("--as", help="财务账号 (finance username)")] = "wu.finance",
 ) -> None:
     """列出待匹配的银行流水 (list the bank rows waiting for a person)."""
-    from bot.cli import _with_app, run_async
     from core.money import fmt_cny
     from core.services.bank_import import list_unmatched
 
@@ -97,7 +95,7 @@ def unmatched(
                        f"{row.account}  ({row.file_name} 第{row.row_number}行)")
         typer.echo(f"待匹配 {total} 笔 ({total} unmatched)")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 @payments_app.command("assign")
@@ -107,7 +105,6 @@ def assign(
     as_: Annotated[str, typer.Option("--as", help="财务账号 (finance username)")] = "wu.finance",
 ) -> None:
     """把一笔待匹配流水记为某经销商的回款 (book an unmatched row as the dealer's payment)."""
-    from bot.cli import _with_app, run_async
     from core.money import fmt_cny
     from core.services.bank_import import assign_bank_row
     from core.services.dealers import get_dealer_by_code
@@ -119,7 +116,7 @@ def assign(
                                     application.clock)
         typer.echo(f"已入账 booked  #{row.id}  {row.payer}  {fmt_cny(row.amount)}  -> {found.code} {found.name}")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
 
 
 @payments_app.command("ignore")
@@ -129,7 +126,6 @@ def ignore(
     as_: Annotated[str, typer.Option("--as", help="财务账号 (finance username)")] = "wu.finance",
 ) -> None:
     """忽略一笔不是经销商回款的流水 (ignore a row that is no dealer's payment)."""
-    from bot.cli import _with_app, run_async
     from core.services.bank_import import ignore_bank_row
 
     async def body(application: Any) -> None:
@@ -137,4 +133,4 @@ def ignore(
         row = await ignore_bank_row(application.uow_factory(), actor, _row_id(row_id), reason, application.clock)
         typer.echo(f"已忽略 ignored  #{row.id}  {row.payer}  ({row.note})")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli._runtime import run_async, with_app
+
 contract_app = typer.Typer(help="合同 (contracts): 校验签署版、结算返利 (verify a signed copy, settle rebates).",
                            no_args_is_help=True)
 
@@ -25,7 +27,6 @@ def verify(
     number: Annotated[str, typer.Argument(help="合同编号 (contract number), e.g. HT-20261126-0001")],
 ) -> None:
     """校验 PDF 是否为该合同的签署版 (check a PDF against the recorded SHA-256 of the signed copy)."""
-    from bot.cli import _with_app, run_async
     from core.services.contract_docs import verify_signed_pdf
     from core.users import Actor
 
@@ -43,7 +44,7 @@ def verify(
             expected = result.signature.pdf_sha256 if result.signature else "-"
             typer.echo(f"MISMATCH 不一致: file sha256={result.actual_sha256}, signed copy sha256={expected}", err=True)
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
     raise typer.Exit(0 if outcome.get("ok") else 1)
 
 
@@ -55,7 +56,6 @@ def settle_rebates(
     lang: Annotated[str, typer.Option(help="zh 或 en (language of the explanation)")] = "zh",
 ) -> None:
     """计算返利结算 (propose the rebate settlements due), 逐个目标说明 (explained per target)."""
-    from bot.cli import _with_app, run_async
     from core.errors import DomainError
     from core.services.rebates import propose_due
     from core.users import Actor
@@ -79,5 +79,5 @@ def settle_rebates(
         for result in results:
             typer.echo(result.explanation(lang))
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)
     raise typer.Exit(1 if failed else 0)

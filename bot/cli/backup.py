@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from bot.cli._runtime import fail, run_async, with_app
+
 keys_app = typer.Typer(help="数据加密密钥 (personal-data encryption keys).", no_args_is_help=True)
 
 
@@ -25,7 +27,6 @@ def backup_command(
     SQLite: 在线备份 (online backup API); PostgreSQL: pg_dump 自定义格式 (custom format)."""
     import asyncio
 
-    from bot.cli import fail
     from bot.settings import Settings
     from storage.backup import BackupError, backup
 
@@ -48,7 +49,6 @@ def restore_command(
     先停止 dms run / worker / scheduler (stop the app first); 需要相同的 DATA_ENCRYPTION_KEYS (same keys)."""
     import asyncio
 
-    from bot.cli import fail
     from bot.settings import Settings
     from storage.backup import BackupError, restore
 
@@ -72,13 +72,12 @@ def rotate_command() -> None:
     删除旧密钥 (drop the old keys)."""
     from typing import Any
 
-    from bot.cli import _with_app, run_async
     from storage.rotation import reencrypt_personal_data
 
     async def body(application: Any) -> int:
         return await reencrypt_personal_data(application.session_factory)
 
-    count = run_async(_with_app)(body)
+    count = run_async(with_app)(body)
     typer.echo(f"已重新加密 (re-encrypted): {count} values")
 
 
@@ -93,7 +92,6 @@ def reindex_command() -> None:
 
     from sqlalchemy import bindparam, select, update
 
-    from bot.cli import _with_app, run_async
     from storage.encryption import blind_index
     from storage.orm import dealer_contacts
 
@@ -107,5 +105,5 @@ def reindex_command() -> None:
             await session.commit()
             return len(params)
 
-    count = run_async(_with_app)(body)
+    count = run_async(with_app)(body)
     typer.echo(f"已重建索引 (re-indexed): {count} contacts")

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli._runtime import run_async, with_app
+
 statements_app = typer.Typer(help="对账单 (monthly statements): 出具并发送 (issue and send).", no_args_is_help=True)
 
 _SKIPPED = {"exists": ("已出具", "already issued"), "confirmed": ("已确认", "already confirmed"),
@@ -29,7 +31,6 @@ def issue(
     again: Annotated[bool, typer.Option("--again", help="已出具的重新生成并发送 (rebuild and send again)")] = False,
 ) -> None:
     """出具对账单并通过聊天发送 (issue the statements of a month and send them in chat)."""
-    from bot.cli import _with_app, run_async
     from core.money import fmt_cny
     from core.services.statements import IssueStatements, issue_statements
     from core.users import Actor
@@ -47,4 +48,4 @@ def issue(
         typer.echo(f"共出具 {len(outcome.issued)} 份，跳过 {len(outcome.skipped)} 家 "
                    f"({len(outcome.issued)} issued, {len(outcome.skipped)} skipped)")
 
-    run_async(_with_app)(body)
+    run_async(with_app)(body)

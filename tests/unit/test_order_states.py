@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from core.order_flow import OrderAction, allowed_actions, apply, check
+from core.order_states import OrderAction, allowed_actions, apply, check
 from core.orders import Order, OrderStatus
 from core.users import Actor, Role
 from tests.factories import at, dealer_user, staff
