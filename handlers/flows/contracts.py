@@ -51,6 +51,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.forms import progress_bar
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
@@ -457,19 +458,24 @@ def _decider(ctx: Ctx) -> list[Reply] | None:
     return None
 
 
+MAX_CLAIMS = 500        # claims waiting for a decision read at once, paged in chat
+
+
 @router.command("claims")
 @router.button("ctr.claims")
 async def claims(ctx: Ctx) -> list[Reply]:
     refused = _decider(ctx)
     if refused is not None:
         return refused
-    waiting = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=10)
+    waiting = await list_claims(ctx.uow(), ctx.actor, status=ClaimStatus.SUBMITTED, limit=MAX_CLAIMS)
     if not waiting:
         return [Reply(text=ctx.t("ctr.claims.none"))]
-    replies = []
+    shown = page_of(waiting, offset_arg(ctx))        # a screen at a time, ◀ / ▶ (or a typed 下一页) for the rest
+    offset = waiting.index(shown[0])
+    replies = [Reply(text=page_where(ctx, offset, len(shown), len(waiting)))] if len(waiting) > len(shown) else []
     async with ctx.uow() as uow:
-        names = {c.dealer_id: (await uow.dealers.get(c.dealer_id)) for c in waiting}
-    for c in waiting:
+        names = {c.dealer_id: (await uow.dealers.get(c.dealer_id)) for c in shown}
+    for c in shown:
         dealer = names.get(c.dealer_id)
         replies.append(Reply(
             text=ctx.t("ctr.claims.line", number=c.number, dealer=dealer.name if dealer else c.dealer_id,
@@ -477,6 +483,9 @@ async def claims(ctx: Ctx) -> list[Reply]:
             buttons=[[Button(ctx.t("ctr.btn.approve"), payload("ctr.cl.yes", c.id or 0, "p")),
                       Button(ctx.t("ctr.btn.approve_rebate"), payload("ctr.cl.yes", c.id or 0, "r"))],
                      [Button(ctx.t("ctr.btn.reject"), payload("ctr.cl.no", c.id or 0))]]))
+    pager = pager_row(ctx, "ctr.claims", offset, len(waiting))
+    if pager:
+        replies[-1].buttons.append(pager)
     return replies
 
 

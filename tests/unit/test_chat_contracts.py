@@ -206,3 +206,23 @@ async def test_claim_over_budget_refused_and_rejection_needs_reason():
     done = await w.say("902", "票据不清晰")
     assert "已驳回" in texts(done)
     assert w.uow.expense_claims.rows[0].decision_note == "票据不清晰"
+
+
+async def test_claims_waiting_are_paged_with_buttons_and_typed_next():
+    from core.expenses import ExpenseClaim
+    w, dealer, _, _ = await _world()
+    for i in range(1, 13):
+        await w.uow.expense_claims.add(ExpenseClaim(number=f"FY-20261126-{i:04d}", dealer_id=dealer.id,
+                                                    campaign_id=1, amount=Decimal(f"{i}00.00"), description="物料"))
+    await w.uow.commit()
+    first = await w.say("901", "/claims")
+    shown = re.findall(r"FY-20261126-\d{4}", texts(first))
+    assert len(shown) == 5 and "FY-20261126-0012" in shown          # newest first, one screen
+    assert "第 1–5 条，共 12 条" in texts(first)
+    second = await w.press("901", buttons(first)["下一页 ▶"])
+    later = re.findall(r"FY-20261126-\d{4}", texts(second))
+    assert len(later) == 5 and not set(later) & set(shown)
+    assert "◀ 上一页" in buttons(second) and "下一页 ▶" in buttons(second) and "第 6–10 条" in texts(second)
+    third = await w.say("901", "下一页")                              # typed, as staff do
+    last = re.findall(r"FY-20261126-\d{4}", texts(third))
+    assert len(last) == 2 and "FY-20261126-0001" in last and "下一页 ▶" not in buttons(third)
