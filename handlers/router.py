@@ -1,7 +1,8 @@
 """Routing table of the conversation: commands, button payloads, dialog states and intents -> handlers.
 
 Each flow module builds one ``Router(name=__name__)`` and exposes it; ``handlers.service`` merges them.
-Button payloads are short and versioned: ``1|<action>|<arg>|<arg>`` (Telegram allows 64 bytes);
+Button payloads are short and versioned: ``1|<action>|<arg>|<arg>`` (Telegram allows 64 bytes; the codec is
+``core.payload``, re-exported here);
 a payload of another version, or naming something the user may not touch, is refused on arrival
 (the use cases re-check authorization: a payload is never trusted).
 """
@@ -12,6 +13,10 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from core.payload import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
+from core.payload import PAYLOAD_VERSION as PAYLOAD_VERSION
+from core.payload import parse_payload as parse_payload
+from core.payload import payload as payload
 from nlu.schema import Intent
 
 if TYPE_CHECKING:
@@ -26,26 +31,6 @@ TextHook = Callable[["Ctx"], Awaitable["list[Reply] | None"]]
 # and as the second request of a message ("订10台AP800，另外DH50还有货吗")
 READ_ONLY_INTENTS = frozenset({Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.PRICE_QUERY, Intent.TICKET_STATUS,
                                Intent.CONTRACT_QUERY, Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY})
-
-PAYLOAD_VERSION = "1"
-MAX_PAYLOAD_BYTES = 64
-
-
-def payload(action: str, *args: str | int) -> str:
-    """Build a button payload; raises when it would not fit a Telegram callback (64 bytes)."""
-    data = "|".join([PAYLOAD_VERSION, action, *(str(a) for a in args)])
-    if len(data.encode()) > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"button payload too long: {data!r}")
-    return data
-
-
-def parse_payload(data: str) -> tuple[str, list[str]] | None:
-    """(action, args) of a well-formed payload of the current version, else None."""
-    parts = data.split("|")
-    if len(parts) < 2 or parts[0] != PAYLOAD_VERSION or not parts[1]:
-        return None
-    return parts[1], parts[2:]
-
 
 def normalize_phrase(text: str) -> str:
     """A typed message as a staff phrase is looked up: lower case, no spaces or end punctuation."""

@@ -3,7 +3,7 @@
 Modules (nothing is built at import time; ``bot.notify_senders`` wires the real objects):
 
 - ``notifications.templates``: ``render(kind, params, lang) -> Rendered`` (text + buttons), every kind in
-  zh-CN and English; ``button_payload`` (the chat flows' payload rule)
+  zh-CN and English; ``button_payload`` (``core.payload.payload``, the chat flows' rule)
 - ``notifications.worker``: ``OutboxWorker(uow_factory, store, senders, limiter, clock, settings)`` with
   ``run()`` / ``drain()``; ``WorkerSettings`` (batch, retries, backoff, quiet hours, limits);
   ``resolve_recipient``; the ``ChannelSender`` protocol

@@ -5,9 +5,8 @@ language its chat chose (``/lang``) and a template fixed later fixes the queued 
 ``{"zh": ..., "en": ...}`` is picked per language; the rest are plain JSON values written by the use
 case or the check that queued the row (``core.notify``, ``notifications.checks``).
 
-Buttons carry the chat flows' payloads (``1|action|arg...``, at most 64 bytes: the rule of
-``handlers.router.payload``, which this package may not import; a test keeps the two in step). The
-flows re-check every payload on arrival, so a button here grants nothing by itself.
+Buttons carry the chat flows' payloads (``1|action|arg...``, at most 64 bytes: ``core.payload``, the
+one codec the chat flows use too). The flows re-check every payload on arrival, so a button here grants nothing by itself.
 
 An unknown kind raises ``UnknownTemplate``: the worker marks the row dead (a bug, not a retry).
 
@@ -25,18 +24,8 @@ from typing import Any
 
 from core.masking import mask_text
 from core.order_states import approval_reason_text
+from core.payload import payload as button_payload
 from core.statements import describe_line
-
-PAYLOAD_VERSION = "1"
-MAX_PAYLOAD_BYTES = 64
-
-
-def button_payload(action: str, *args: str | int) -> str:
-    """``1|action|arg|...``, refused when over Telegram's 64 bytes (as ``handlers.router.payload``)."""
-    data = "|".join([PAYLOAD_VERSION, action, *(str(a) for a in args)])
-    if len(data.encode()) > MAX_PAYLOAD_BYTES:
-        raise ValueError(f"button payload too long: {data!r}")
-    return data
 
 
 @dataclass(frozen=True)
