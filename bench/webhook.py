@@ -1,7 +1,10 @@
 """Webhook benchmark: dms (SQLite and PostgreSQL) next to a bare aiogram echo bot, on this machine.
 
-    .venv/bin/python bench/webhook.py [--chats 50] [--rounds 4] [--confirm-rounds 2] [--timeout 600]
-                                      [--skip-postgres] [--database-url postgresql+asyncpg://...]
+    .venv/bin/python bench/webhook.py [--chats 50] [--rounds 20] [--confirm-rounds 20] [--timeout 1800]
+                                      [--skip-sqlite] [--skip-postgres] [--database-url postgresql+asyncpg://...]
+
+The last line is ``ratio stock=<pct> confirm=<pct>``: dms on PostgreSQL as a percentage of the echo bot's
+updates per second (``n/a`` when PostgreSQL was skipped).
 
 Everything runs on 127.0.0.1 in one process: the Telegram Bot API stand-in of the end-to-end tests
 (``tests/e2e/telegram_standin.py``) plays Telegram and the users; the app built by ``bot.bootstrap``
@@ -23,7 +26,7 @@ shows what the database, the dialog state and the business rules cost per update
 PostgreSQL: a fresh database ``dms_bench_<time>`` is created on the server of ``--database-url``
 (default ``$DATABASE_URL`` if it is PostgreSQL, else ``postgresql+asyncpg://postgres@127.0.0.1:5432/dms_bench``)
 and dropped afterwards; no existing database is touched. Bounded: ``chats x rounds`` updates per
-scenario, every wait at most 30 s, the whole run at most ``--timeout`` seconds.
+scenario (1,000 by default, enough for a p99), every wait at most 30 s, the whole run at most ``--timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -352,6 +355,17 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def ratio_line(results: list[Result]) -> str:
+    """``ratio stock=12.9% confirm=4.8%``: dms on PostgreSQL against the echo bot, updates per second."""
+    def pct(scenario: str) -> str:
+        echo = next((r for r in results if r.scenario == scenario and r.target == "aiogram echo"), None)
+        dms = next((r for r in results if r.scenario == scenario and r.target == "dms + PostgreSQL"), None)
+        if echo is None or dms is None or not echo.rate:
+            return "n/a"
+        return f"{dms.rate / echo.rate:.1%}"
+    return f"ratio stock={pct('stock query')} confirm={pct('confirm order')}"
+
+
 async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     for name in ("aiogram", "uvicorn", "bot", "handlers", "sqlalchemy"):
@@ -361,9 +375,10 @@ async def main(args: argparse.Namespace) -> int:
     async with asyncio.timeout(args.timeout):
         print(f"aiogram echo bot, {args.chats} chats ...", flush=True)
         results += await bench_echo(chats, args)
-        with tempfile.TemporaryDirectory(prefix="dms-bench-sqlite-") as tmp:
-            print("dms on SQLite ...", flush=True)
-            results += await bench_dms("dms + SQLite", f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", chats, args)
+        if not args.skip_sqlite:
+            with tempfile.TemporaryDirectory(prefix="dms-bench-sqlite-") as tmp:
+                print("dms on SQLite ...", flush=True)
+                results += await bench_dms("dms + SQLite", f"sqlite+aiosqlite:///{tmp}/bench.sqlite3", chats, args)
         if not args.skip_postgres:
             print("dms on PostgreSQL ...", flush=True)
             try:
@@ -375,6 +390,7 @@ async def main(args: argparse.Namespace) -> int:
     print(f"{args.chats} concurrent chats; stock query x{args.rounds}, confirm order x{args.confirm_rounds} "
           f"per chat; everything on 127.0.0.1 in one process (python {sys.version.split()[0]})")
     print(table(sorted(results, key=lambda r: (r.scenario != "stock query", r.target))))
+    print(ratio_line(results))
     return 0 if all(r.errors == 0 for r in results) else 1
 
 
@@ -382,9 +398,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     env_url = os.environ.get("DATABASE_URL", "")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=4, help="stock queries per chat")
-    parser.add_argument("--confirm-rounds", type=int, default=2, help="orders confirmed per chat")
-    parser.add_argument("--timeout", type=float, default=600.0, help="seconds for the whole run")
+    parser.add_argument("--rounds", type=int, default=20, help="stock queries per chat")
+    parser.add_argument("--confirm-rounds", type=int, default=20, help="orders confirmed per chat")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for the whole run")
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--database-url", default=env_url if env_url.startswith("postgresql") else DEFAULT_PG)
     args = parser.parse_args(argv)

@@ -1,0 +1,71 @@
+"""A statement budget for tests, like Django's ``assertNumQueries``: count what the database is asked.
+
+    with count_statements(engine) as seen:
+        await world.say(...)
+    assert seen.statements <= 9, seen.report()
+
+Counted on the engine's synchronous core (``before_cursor_execute``, ``commit``, ``rollback``), so it works for
+every dialect and for ORM and Core statements alike. ``round_trips`` is what reaches the server: statements
+plus transaction ends (a BEGIN is sent with the first statement on both drivers we use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@dataclass
+class Seen:
+    sql: list[str] = field(default_factory=list)
+    commits: int = 0
+    rollbacks: int = 0
+
+    @property
+    def statements(self) -> int:
+        return len(self.sql)
+
+    @property
+    def round_trips(self) -> int:
+        return self.statements + self.commits + self.rollbacks
+
+    @property
+    def writes(self) -> int:
+        return sum(1 for s in self.sql if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"})
+
+    def report(self) -> str:
+        lines = [f"{self.statements} statements ({self.writes} writes), {self.commits} commits, "
+                 f"{self.rollbacks} rollbacks:"]
+        lines += [f"  {n:2}. {' '.join(s.split())[:160]}" for n, s in enumerate(self.sql, 1)]
+        return "\n".join(lines)
+
+
+@contextmanager
+def count_statements(engine: AsyncEngine) -> Iterator[Seen]:
+    """Count every statement, commit and rollback on ``engine`` inside the block."""
+    seen = Seen()
+    sync = engine.sync_engine
+
+    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.sql.append(statement)
+
+    def on_commit(conn: Any) -> None:
+        seen.commits += 1
+
+    def on_rollback(conn: Any) -> None:
+        seen.rollbacks += 1
+
+    event.listen(sync, "before_cursor_execute", on_execute)
+    event.listen(sync, "commit", on_commit)
+    event.listen(sync, "rollback", on_rollback)
+    try:
+        yield seen
+    finally:
+        event.remove(sync, "before_cursor_execute", on_execute)
+        event.remove(sync, "commit", on_commit)
+        event.remove(sync, "rollback", on_rollback)
