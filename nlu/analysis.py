@@ -31,6 +31,41 @@ ORDER_NO = re.compile(r"(?<![a-z0-9])(so|as|qf)[-_ ]?(\d{8})[-_ ]?(\d{4})(?!\d)"
 PRODUCT_MARK, QTY_MARK, ORDER_MARK, DATE_MARK = "\ue000", "\ue001", "\ue002", "\ue003"
 _REFERENCE_DAY = date(2026, 1, 1)      # masking only needs where a date is, not which day it is
 
+# the same, written looser: "SO-2026-12-03-0002", "SO 2026 1201 0009", "qf 2026 12 02 0001", "20261120/0101",
+# "so-20261202-18", Chinese digits (read on ``_ascii_digits``); without SO/AS/QF the serial has its four digits
+_LOOSE_ORDER_NO = re.compile(r"(?<![a-z0-9])(?:(so|as|qf)\s?[-_/]?\s?)?(20\d\d)\s?[-_/]?\s?(0[1-9]|1[0-2])\s?[-_/]?\s?"
+                             r"(0[1-9]|[12]\d|3[01])\s?[-_/]?\s?(\d{4}|(?<=[-_/])\d{1,3})(?!\d)")
+_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_TICKET_BEFORE = (("as", re.compile(r"售后|维修|报修|工单|\bas\b|after.?sales")),
+                  ("qf", re.compile(r"质量|反馈|投诉|\bqf\b|quality")))
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with runs of four or more Chinese digits as ASCII digits, one character for one (positions kept)."""
+    return re.sub(r"[〇零一二三四五六七八九]{4,}", lambda r: r.group(0).translate(_CN_DIGIT), text)
+
+
+def find_order_no(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The order or ticket number written in normalized ``text`` (``SO-/AS-/QF-YYYYMMDD-NNNN``) and where it is.
+    Written without its letters, a number after 售后/维修 is an after-sales ticket, after 质量/反馈 a quality one."""
+    if m := ORDER_NO.search(text):
+        prefix, day, serial = (m.group(1), m.group(2), m.group(3)) if m.group(1) else ("so", m.group(5), m.group(6))
+        if not m.group(1):
+            before = text[max(0, m.start() - 8):m.start()]
+            prefix = next((p for p, said in _TICKET_BEFORE if said.search(before)), "so")
+        return f"{prefix.upper()}-{day}-{serial}", (m.start(), m.end())
+    digits = _ascii_digits(text)
+    for m in _LOOSE_ORDER_NO.finditer(digits):
+        prefix, serial = m.group(1), m.group(5)
+        if prefix is None and len(serial) < 4:
+            continue
+        if prefix is None:
+            before = digits[max(0, m.start() - 8):m.start()]
+            prefix = next((p for p, said in _TICKET_BEFORE if said.search(before)), "so")
+        return f"{prefix.upper()}-{m.group(2)}{m.group(3)}{m.group(4)}-{serial.zfill(4)}", (m.start(), m.end())
+    return None
+
+
 @dataclass
 class Analysis:
     """Everything found in one message before the intent is decided."""
@@ -56,11 +91,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     blanked = norm
     order_no = None
     order_span = None
-    if m := ORDER_NO.search(norm):
-        prefix, day, serial = (m.group(1), m.group(2), m.group(3)) if m.group(1) else ("so", m.group(5), m.group(6))
-        order_no = f"{prefix.upper()}-{day}-{serial}"
-        order_span = (m.start(), m.end())
-        blanked = blanked[:m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]
+    if found_no := find_order_no(norm):
+        order_no, order_span = found_no
+        blanked = blanked[:order_span[0]] + " " * (order_span[1] - order_span[0]) + blanked[order_span[1]:]
     suffix = None
     if order_no is None and (s := ORDER_SUFFIX.search(blanked)):
         suffix = s.group(1) or s.group(2)
