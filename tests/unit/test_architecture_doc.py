@@ -29,7 +29,8 @@ def test_no_arrow_runs_up_into_a_layer_that_imports_it() -> None:
 
 
 def test_every_path_named_exists() -> None:
-    named = set(re.findall(r"`((?:%s)/[\w/.]*)`" % "|".join(PACKAGES), DOC))
+    roots = "|".join(PACKAGES)
+    named = set(re.findall(rf"`((?:{roots})/[\w/.]*)`", DOC))
     named |= {f"{p}/" for p in PACKAGES}
     assert len(named) > 20
     missing = sorted(p for p in named if not (ROOT / p.rstrip("/")).exists())
