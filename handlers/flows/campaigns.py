@@ -33,6 +33,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.stepform import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -391,18 +392,25 @@ def _uplift(ctx: Ctx, pct: object) -> str:
     return f"{'+' if not text.startswith('-') else ''}{text}%"
 
 
+MAX_CAMPAIGNS = 200     # campaigns read at once for marketing's overview, paged in chat
+
+
 @router.command("campaign_admin")
 @router.button("camp.staff")
 async def staff_overview(ctx: Ctx) -> list[Reply]:
     """Marketing's view: each campaign with its reports waiting for review (one message each)."""
-    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=10)
+    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS)
     if not campaigns:
         return [Reply(text=ctx.t("camp.staff.none"))]
+    shown = page_of(campaigns, offset_arg(ctx))      # a screen at a time, ◀ / ▶ (or a typed 下一页) for the rest
+    offset = campaigns.index(shown[0])
     lines = [ctx.t("camp.staff.title", n=len(campaigns))]
+    if len(campaigns) > len(shown):
+        lines.append(page_where(ctx, offset, len(shown), len(campaigns)))
     rows: list[list[Button]] = []
     items: list[Reply] = []
     async with ctx.uow() as uow:
-        for c in campaigns:
+        for c in shown:
             people = await uow.participations.list(campaign_id=c.id)
             waiting = [p for p in people if p.status == ParticipationStatus.REPORTED]
             lines.append(ctx.t("camp.staff.line", name=c.name, status=ctx.pick(*CAMPAIGN_STATUS_LABELS[c.status]),
@@ -416,6 +424,9 @@ async def staff_overview(ctx: Ctx) -> list[Reply]:
                                customers=p.new_customers),
                     buttons=[[Button(ctx.t("camp.btn.approve"), payload("camp.rv", c.id or 0, p.dealer_id, 1)),
                               Button(ctx.t("camp.btn.turn_down"), payload("camp.rv", c.id or 0, p.dealer_id, 0))]]))
+    pager = pager_row(ctx, "camp.staff", offset, len(campaigns))
+    if pager:
+        rows.append(pager)
     return [Reply(text="\n".join(lines), buttons=rows), *items]
 
 

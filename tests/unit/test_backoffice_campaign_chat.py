@@ -73,3 +73,20 @@ async def test_dealers_may_not_review_or_see_effects() -> None:
     approved = await w.press(MARKETING, payload("camp.rv", campaign_id, joined_id, 1))
     assert "执行已确认" in texts(approved)
     assert "执行反馈已确认" in texts(await w.pushed(DEALER_CHAT))
+
+
+async def test_campaign_overview_is_paged_with_buttons() -> None:
+    w, _, _, _ = await world()
+    for i in range(1, 12):                       # 12 campaigns in all, newest start first
+        await w.uow.campaigns.add(Campaign(
+            code=f"C-27{i:02d}", name=f"春季活动{i:02d}", starts_on=date(2027, 1, i), ends_on=date(2027, 2, 28),
+            target_regions=["华东"], skus=["AP300"], status=CampaignStatus.LAUNCHED))
+    await w.uow.commit()
+    first = await w.say(MARKETING, "/campaign_admin")
+    assert "第 1–5 条，共 12 条" in texts(first) and "春季活动11" in texts(first) and "春季活动06" not in texts(first)
+    second = await w.press(MARKETING, buttons(first)["下一页 ▶"])
+    assert "第 6–10 条，共 12 条" in texts(second) and "春季活动06" in texts(second)
+    assert "春季活动11" not in texts(second) and "◀ 上一页" in buttons(second)
+    third = await w.press(MARKETING, buttons(second)["下一页 ▶"])
+    assert "第 11–12 条，共 12 条" in texts(third) and "双十一净化器" in texts(third)
+    assert "下一页 ▶" not in buttons(third)
