@@ -136,8 +136,8 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
                forecaster: Forecaster | None = None, files: AbstractFileStore | None = None) -> FastAPI:
     """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only);
     with ``conversation`` (and ``engine``, for the staff login) the web chat is served at /chat; with
-    ``engine`` the reports dashboard is served at /dashboard (``reports``: the store, SQL by default) and the
-    back-office pages at /backoffice (``files``: where uploaded qualification scans are kept)."""
+    ``engine`` and ``reports`` (the report store, handed over by ``bot.bootstrap``) the reports dashboard is
+    served at /dashboard; with ``engine`` the back-office pages at /backoffice (``files``: where uploaded qualification scans are kept)."""
     app = FastAPI(
         title="DMS 经销商管理系统 API",
         version="1.0.0",
@@ -190,13 +190,12 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
                     secret_key=settings.secret_key.get_secret_value(),
                     https_only=settings.web_host not in LOCAL_HOSTS,
                     suspension_open_orders=getattr(settings, "suspension_open_orders", "keep"))
-        from admin.dashboard import mount_dashboard
-        from storage.reports import SqlAlchemyReportStore
+        if reports is not None:
+            from admin.dashboard import mount_dashboard
 
-        mount_dashboard(app, uow_factory, app.state.clock,
-                        reports or SqlAlchemyReportStore(engine, app.state.clock.tz),
-                        secret_key=settings.secret_key.get_secret_value(),
-                        https_only=settings.web_host not in LOCAL_HOSTS, forecaster=forecaster)
+            mount_dashboard(app, uow_factory, app.state.clock, reports,
+                            secret_key=settings.secret_key.get_secret_value(),
+                            https_only=settings.web_host not in LOCAL_HOSTS, forecaster=forecaster)
         from admin.backoffice import mount_backoffice
 
         mount_backoffice(app, uow_factory, app.state.clock, secret_key=settings.secret_key.get_secret_value(),

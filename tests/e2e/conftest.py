@@ -48,6 +48,7 @@ from storage.encryption import configure_encryption, generate_key
 from storage.engine import build_engine, build_session_factory
 from storage.migrate import upgrade
 from storage.orm import metadata
+from storage.reports import SqlAlchemyReportStore
 from storage.uow import SqlAlchemyUnitOfWork
 
 _BASE_PG_URL = os.environ.get("DMS_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/dms_test")
@@ -166,7 +167,8 @@ async def _web(database: Database) -> AsyncIterator[Web]:
     clock = Clock.fixed(NOW)
     settings = Settings(secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1", _env_file=None)
     files = FileStore(Path(tempfile.mkdtemp(prefix="dms-e2e-files-")))    # receipts, scans, photos
-    app = create_app(settings, uow_factory, engine=engine, clock=clock, files=files)
+    app = create_app(settings, uow_factory, engine=engine, clock=clock, files=files,
+                     reports=SqlAlchemyReportStore(engine, clock.tz))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
         yield Web(database.kind, client, engine, uow_factory, clock, files)

@@ -21,6 +21,7 @@ from core.services import campaigns as campaign_cases
 from core.users import Actor, ActorKind, Role
 from storage.encryption import configure_encryption
 from storage.engine import build_engine, build_session_factory
+from storage.reports import SqlAlchemyReportStore
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import (
     ADMIN_PASSWORD,
@@ -65,7 +66,8 @@ async def office(sqlite_db: Database) -> AsyncIterator[tuple[Web, MemoryFileStor
     files = MemoryFileStore()
     clock = Clock.fixed(NOW)
     settings = Settings(secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1", _env_file=None)
-    app = create_app(settings, uow_factory, engine=engine, clock=clock, files=files)
+    app = create_app(settings, uow_factory, engine=engine, clock=clock, files=files,
+                     reports=SqlAlchemyReportStore(engine, clock.tz))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client:
         yield Web(sqlite_db.kind, client, engine, uow_factory, clock), files
     await engine.dispose()
