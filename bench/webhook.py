@@ -58,6 +58,7 @@ SECRET = "bench-webhook-secret-0123456789"
 STOCK_TEXT = "AP300 有货吗"
 CART_TEXT = "AP300 来两台"
 WAIT_SECONDS = 30.0
+WARM_UP_SECONDS = 300.0
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/dms_bench"
 
 
@@ -284,7 +285,8 @@ async def bench_dms(target: str, database_url: str, chats: list[int], args: argp
             # warm-up, and how many messages answer a stock query
             probe = chats[0]
             await standin.send_text(probe, STOCK_TEXT)
-            await until(standin, lambda: standin.count(probe) >= 1)
+            # the first parse trains the classifier (tens of seconds on a busy machine): not a bot that hangs
+            await standin.wait_for(lambda: standin.count(probe) >= 1, WARM_UP_SECONDS, "the bot's first answer")
             await asyncio.sleep(0.5)
             per_answer = standin.count(probe)
             stock = await run_phase(Result("stock query", target), chats, args.rounds,
