@@ -8,14 +8,12 @@ a time, in arrival order, so two quick messages cannot race on the chat's dialog
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Protocol
 
 from aiogram.types import Update
 
+from bot.chat_serializer import ChatSerializer
 from bot.telegram.flood import FloodLimiter, FloodVerdict
 from bot.telegram.inbound import TelegramInbound, Translation, chat_of, language_of
 from bot.telegram.sender import TelegramSender
@@ -43,9 +41,7 @@ class TelegramUpdates:
         self.sender = sender
         self.limiter = limiter
         self.default_language = default_language
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-        self._background: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(max_background)
+        self._serial: ChatSerializer[int] = ChatSerializer(max_background)
 
     # --- entry points ----------------------------------------------------------------------------
     async def process(self, update: Update) -> None:
@@ -72,7 +68,7 @@ class TelegramUpdates:
             if callback_id:
                 answered = True
                 await self.sender.answer_callback(callback_id)
-            async with self._chat_lock(translation.chat_id):
+            async with self._serial.chat(translation.chat_id):
                 replies = await self.conversation.handle(translation.inbound)
                 await self.sender.deliver(translation.chat_id, replies)
         except Exception:  # the loop goes on: one bad update must not stop the bot
@@ -84,23 +80,15 @@ class TelegramUpdates:
     def submit(self, update: Update) -> None:
         """Process ``update`` in the background (the webhook answers Telegram at once); at most
         ``max_background`` at a time, the rest wait their turn (and the database pool is not overrun)."""
-        task = asyncio.create_task(self._in_slot(update), name=f"telegram-update-{update.update_id}")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _in_slot(self, update: Update) -> None:
-        async with self._slots:
-            await self.process(update)
+        self._serial.submit(lambda: self.process(update), name=f"telegram-update-{update.update_id}")
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait (at most ``seconds``) for background updates to finish: on shutdown, and in tests."""
-        pending = set(self._background)
-        if pending:
-            await asyncio.wait(pending, timeout=seconds)
+        await self._serial.drain(seconds)
 
     @property
     def busy(self) -> int:
-        return len(self._background)
+        return self._serial.busy
 
     # --- internals -------------------------------------------------------------------------------
     def _language(self, translation: Translation) -> str:
@@ -115,17 +103,3 @@ class TelegramUpdates:
         if text and translation.chat_id is not None:
             await self.sender.send(translation.chat_id, Reply(text=text))
         return False
-
-    @asynccontextmanager
-    async def _chat_lock(self, chat_id: int) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)

@@ -9,13 +9,11 @@ in order, and within WeCom's rate limits by the outbox worker (``bot.wecom.sende
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
+from bot.chat_serializer import ChatSerializer
 from bot.files import FileStore
 from bot.telegram.flood import FloodLimiter, FloodVerdict
 from bot.wecom.inbound import CHANNEL, WeComInbound
@@ -83,31 +81,21 @@ class WeComUpdates:
         self.replies = replies
         self.limiter = limiter
         self.default_language = default_language
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-        self._background: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(max_background)
+        self._serial: ChatSerializer[str] = ChatSerializer(max_background)
         self.handled = 0
 
     def submit(self, fields: dict[str, str]) -> None:
-        task = asyncio.create_task(self._in_slot(fields), name="wecom-callback")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    async def _in_slot(self, fields: dict[str, str]) -> None:
-        async with self._slots:
-            await self.process(fields)
+        self._serial.submit(lambda: self.process(fields), name="wecom-callback")
 
     async def drain(self, seconds: float = 10.0) -> None:
         """Wait (at most ``seconds``) for callbacks in flight: on shutdown, and in tests."""
-        pending = set(self._background)
-        if pending:
-            await asyncio.wait(pending, timeout=seconds)
+        await self._serial.drain(seconds)
 
     async def process(self, fields: dict[str, str]) -> None:
         """Never raises: whatever goes wrong is logged and the next callback is handled."""
         chat = fields.get("FromUserName", "")
         try:
-            async with self._chat_lock(chat):
+            async with self._serial.chat(chat):
                 await self._process(chat, fields)
         except Exception:
             log.exception("wecom callback failed", extra={"chat_id": chat})
@@ -133,17 +121,3 @@ class WeComUpdates:
         replies = await self.conversation.handle(translation.inbound)
         if replies:
             await self.replies.put(chat, key, replies)
-
-    @asynccontextmanager
-    async def _chat_lock(self, chat_id: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[chat_id]
-            if users <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
