@@ -6,7 +6,7 @@ conversation's replies come back unchanged.
 
 ``ConsoleChat`` runs ``dms chat --as dealer:CODE`` / ``--as staff:USERNAME``: it binds the console
 account ``console:<as>`` to the dealer's first user (one is created through the user use case when the
-dealer has none) or to the staff user (``admin.webchat.bind_chat_as``), then reads lines and prints
+dealer has none) or to the staff user (``core.services.chat_binding.bind_chat_as``), then reads lines and prints
 replies (after them, the pushes nothing could deliver to this person: ``LocalChat.inbox``). Buttons are
 printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
 ``/quit`` (or end of input) leaves. Pictures and files are stored in the ``FileStore`` and their path
@@ -21,10 +21,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Protocol, TextIO
 
-from admin.webchat import ChatAs, bind_chat_as
 from bot.files import FileStore
 from core.clock import Clock
 from core.ports import AbstractUnitOfWork
+from core.services.chat_binding import ChatAs, bind_chat_as
 from core.users import Actor, User
 from handlers.messages import Button, Inbound, InboundKind, Reply
 

@@ -153,7 +153,7 @@ EVIDENCE: dict[str, tuple[str, Rule]] = {
     "qualification": ("/backoffice/evidence/qualification/999/1", need(P.DEALER_READ_ALL, P.DEALER_REVIEW)),
 }
 
-# POST /chat/send by whom the chat speaks as (admin/webchat.py ChatAs): any staff member as themselves;
+# POST /chat/send by whom the chat speaks as (core/services/chat_binding.py ChatAs): any staff member as themselves;
 # as a dealer only staff who manage dealer users (USER_MANAGE or DEALER_WRITE), and then through a dealer
 # clerk, never through an owner (staff must not sign contracts or confirm statements for a dealer);
 # ``staff:NAME`` is the console's (the web refuses it: 400). Dealer users and anonymous visitors: 401.

@@ -14,10 +14,11 @@ import pytest
 import pytest_asyncio
 
 from admin.auth import hash_password
-from admin.webchat import ChatAs, reply_json
+from admin.webchat import reply_json
 from bot.bootstrap import App, bootstrap, migrate
 from bot.settings import Settings
 from core.errors import ValidationFailed
+from core.services.chat_binding import ChatAs
 from core.services.users import CreateStaffUser, create_staff_user
 from core.users import Actor, Role
 from handlers.messages import Button, Reply
