@@ -10,7 +10,7 @@ from bot.demo.world import CATALOGUE, DemoDealer, UowFactory
 from core.clock import Clock
 
 
-class _SeederBase:
+class SeederBase:
     """State shared by the three phases: the clock, the random seed, what was made so far."""
 
     def __init__(self, uow_factory: UowFactory, session_factory: Any, clock: Clock, scale: int, seed: int,

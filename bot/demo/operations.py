@@ -5,9 +5,18 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from bot.demo.base import _SeederBase
+from bot.demo.base import SeederBase
 from bot.demo.photos import demo_photo
-from bot.demo.world import CATALOGUE, TRANSFER_FROM, TRANSFER_LINES, WAREHOUSES, _at, _mobile, _person, _rng
+from bot.demo.world import (
+    CATALOGUE,
+    TRANSFER_FROM,
+    TRANSFER_LINES,
+    WAREHOUSES,
+    demo_at,
+    demo_mobile,
+    demo_person,
+    demo_rng,
+)
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.dealers import DealerStatus
 from core.inventory import (
@@ -24,9 +33,9 @@ from core.quality import CorrectiveStatus, QualityFeedback
 from core.ticket_states import sla_due_at
 
 
-class Operations(_SeederBase):
+class Operations(SeederBase):
     async def operations(self) -> None:
-        rng = _rng(self.seed, "operations")
+        rng = demo_rng(self.seed, "operations")
         async with self.uow_factory() as uow:
             await self._stock(uow, rng)
             await self._dealer_stock(uow)
@@ -62,7 +71,7 @@ class Operations(_SeederBase):
         for d in self.dealers:
             if d.status != DealerStatus.ACTIVE or d.index >= 300:
                 continue
-            rng = _rng(self.seed, "dealer_stock", d.code)
+            rng = demo_rng(self.seed, "dealer_stock", d.code)
             for p in self._skus_for(d):
                 if rng.random() < 0.35:
                     continue
@@ -112,8 +121,8 @@ class Operations(_SeederBase):
             order_ref = next((num for num, dealer_id, s in self.recent_orders if dealer_id == d.id), None)
             resolved = status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
             await uow.tickets.add(Ticket(
-                number=number, dealer_id=d.id, description=text, customer_name=_person(rng),
-                customer_phone=_mobile(rng), sku=sku, serial_no=f"{sku.replace('-', '')}{day:%y%m}{rng.randint(10000, 99999)}",
+                number=number, dealer_id=d.id, description=text, customer_name=demo_person(rng),
+                customer_phone=demo_mobile(rng), sku=sku, serial_no=f"{sku.replace('-', '')}{day:%y%m}{rng.randint(10000, 99999)}",
                 order_number=order_ref, photos=[demo_photo("ticket")[0]] if i % 2 == 0 else [],
                 priority=priority, sla_due_at=sla_due_at(priority, created), status=status,
                 assignee="staff:li.aftersales" if status != TicketStatus.OPEN else None,
@@ -153,7 +162,7 @@ class Operations(_SeederBase):
             number=await uow.next_number("DB", day), from_scope=ThresholdScope.WAREHOUSE,
             from_id=self.warehouse_ids[TRANSFER_FROM], to_scope=ThresholdScope.WAREHOUSE,
             to_id=self.warehouse_ids["WH-GZ"], lines=[TransferLine(sku, qty) for sku, qty in TRANSFER_LINES.items()],
-            status=TransferStatus.SHIPPED, created_by="staff:zhang.orderdesk", created_at=_at(self.clock, day, 15),
-            approved_by="staff:zhang.orderdesk", approved_at=_at(self.clock, day, 15),
-            shipped_at=_at(self.clock, day, 17), updated_at=_at(self.clock, day, 17)))
+            status=TransferStatus.SHIPPED, created_by="staff:zhang.orderdesk", created_at=demo_at(self.clock, day, 15),
+            approved_by="staff:zhang.orderdesk", approved_at=demo_at(self.clock, day, 15),
+            shipped_at=demo_at(self.clock, day, 17), updated_at=demo_at(self.clock, day, 17)))
         self.count("transfers")

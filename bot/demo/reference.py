@@ -7,7 +7,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.demo.base import _SeederBase
+from bot.demo.base import SeederBase
 from bot.demo.photos import demo_photo
 from bot.demo.world import (
     BLOCK,
@@ -28,11 +28,11 @@ from bot.demo.world import (
     YEAR_TARGET,
     City,
     DemoDealer,
-    _at,
-    _m,
-    _mobile,
-    _person,
-    _rng,
+    demo_at,
+    demo_mobile,
+    demo_person,
+    demo_rng,
+    money,
 )
 from core.audit import AuditEntry
 from core.campaigns import (
@@ -63,9 +63,9 @@ from core.uscc import make_uscc
 from core.users import Role, User
 
 
-class ReferenceData(_SeederBase):
+class ReferenceData(SeederBase):
     async def reference_data(self) -> None:
-        rng = _rng(self.seed, "reference")
+        rng = demo_rng(self.seed, "reference")
         async with self.uow_factory() as uow:
             await self._catalogue(uow)
             await self._warehouses(uow, rng)
@@ -83,10 +83,10 @@ class ReferenceData(_SeederBase):
     async def _catalogue(self, uow: AbstractUnitOfWork) -> None:
         for p in CATALOGUE:
             await uow.products.add(Product(sku=p.sku, name=p.name, category=p.category, unit=p.unit,
-                                           list_price=_m(p.list_price), aliases=list(p.aliases),
+                                           list_price=money(p.list_price), aliases=list(p.aliases),
                                            pack_size=p.pack_size, moq=p.moq))
             for tier, share in TIER_DISCOUNT.items():
-                await uow.tier_prices.add(TierPrice(tier=tier, sku=p.sku, price=_m(Decimal(p.list_price) * share)))
+                await uow.tier_prices.add(TierPrice(tier=tier, sku=p.sku, price=money(Decimal(p.list_price) * share)))
         self.count("products", len(CATALOGUE))
         self.count("tier_prices", len(CATALOGUE) * len(TIER_DISCOUNT))
         season_start = self.today - timedelta(days=15)
@@ -125,9 +125,9 @@ class ReferenceData(_SeederBase):
         self.count("warehouses", len(WAREHOUSES))
 
     async def _staff(self, uow: AbstractUnitOfWork) -> None:
-        rng = _rng(self.seed, "staff")
+        rng = demo_rng(self.seed, "staff")
         for username, display, role in STAFF:
-            await uow.users.add(User(username=username, display_name=display, role=role, phone=_mobile(rng),
+            await uow.users.add(User(username=username, display_name=display, role=role, phone=demo_mobile(rng),
                                      created_at=self.now - timedelta(days=400)))
         self.count("users", len(STAFF))
 
@@ -154,13 +154,13 @@ class ReferenceData(_SeederBase):
                 tpl = BLOCK[bi]
                 index = block * len(BLOCK) + bi
                 code = f"D{index + 1:04d}"
-                rng = _rng(self.seed, "dealer", code)
+                rng = demo_rng(self.seed, "dealer", code)
                 city = CITIES[tpl.city]
-                owner, buyer = _person(rng), _person(rng)
-                contacts = [Contact(name=owner, phone=_mobile(rng), role="老板"),
-                            Contact(name=buyer, phone=_mobile(rng), role=rng.choice(("采购", "采购经理", "店长")))]
+                owner, buyer = demo_person(rng), demo_person(rng)
+                contacts = [Contact(name=owner, phone=demo_mobile(rng), role="老板"),
+                            Contact(name=buyer, phone=demo_mobile(rng), role=rng.choice(("采购", "采购经理", "店长")))]
                 if tpl.tier == "A":
-                    contacts.append(Contact(name=_person(rng), phone=_mobile(rng), role="财务"))
+                    contacts.append(Contact(name=demo_person(rng), phone=demo_mobile(rng), role="财务"))
                 district = rng.choice(city.districts)
                 addresses = [
                     Address(kind="office", province=city.province, city=city.city, district=district,
@@ -227,7 +227,7 @@ class ReferenceData(_SeederBase):
         for d in self.dealers:
             if d.status == DealerStatus.PROSPECT:
                 continue
-            rng = _rng(self.seed, "docs", d.code)
+            rng = demo_rng(self.seed, "docs", d.code)
             pending = d.status == DealerStatus.UNDER_REVIEW
             review = ReviewStatus.PENDING if pending else ReviewStatus.APPROVED
             reviewed_by = None if pending else "staff:wang.channel"
@@ -275,7 +275,7 @@ class ReferenceData(_SeederBase):
                 f"年度目标：¥{target:,.2f}；除湿机 {category_target} 台\n"
                 "返利：完成 80% 返 1%，100% 返 2%，120% 返 3%\n" + "\n".join(duties))
         signed = status == ContractStatus.ACTIVE
-        signed_at = _at(self.clock, start + timedelta(days=6), 10) if signed else None
+        signed_at = demo_at(self.clock, start + timedelta(days=6), 10) if signed else None
         await uow.contracts.add(Contract(
             number=f"HT-{start.year}-{d.index + 1:04d}", dealer_id=d.id, starts_on=start, ends_on=end,
             targets=[SalesTarget(str(start.year), TargetMetric.AMOUNT, target),
@@ -285,7 +285,7 @@ class ReferenceData(_SeederBase):
             signed_sha256=hashlib.sha256(text.encode()).hexdigest() if signed else None,
             signed_at=min(signed_at, self.now) if signed_at else None,
             signed_by=d.owner_label if signed else None,
-            created_at=_at(self.clock, start, 9) - timedelta(days=20)))
+            created_at=demo_at(self.clock, start, 9) - timedelta(days=20)))
         return 1
 
     async def _special_terms(self, uow: AbstractUnitOfWork) -> None:
@@ -293,7 +293,7 @@ class ReferenceData(_SeederBase):
         for d in self.dealers:
             if d.tier == "A" and d.status == DealerStatus.ACTIVE:
                 await uow.dealer_prices.add(DealerPrice(dealer_id=d.id, sku="AP800",
-                                                        price=_m(Decimal("4599.00") * Decimal("0.68"))))
+                                                        price=money(Decimal("4599.00") * Decimal("0.68"))))
                 n_prices += 1
             for sku in d.allowed or ():
                 await uow.allowed_skus.add(DealerAllowedSku(dealer_id=d.id, sku=sku))

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from bot.demo.base import _SeederBase
+from bot.demo.base import SeederBase
 from bot.demo.world import (
     CANCEL_REASONS,
     CARRIERS,
@@ -28,13 +28,13 @@ from bot.demo.world import (
     TIER_DISCOUNT,
     DemoDealer,
     DemoProduct,
-    _at,
-    _m,
-    _month_end,
-    _month_starts,
-    _poisson,
-    _rng,
-    _weighted,
+    demo_at,
+    demo_rng,
+    money,
+    month_end,
+    month_starts,
+    poisson,
+    weighted,
 )
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.dealers import DealerStatus
@@ -43,9 +43,9 @@ from core.orders import Order, OrderEvent, OrderLine, OrderStatus
 from core.sellout import CustomerType
 
 
-class TradingHistory(_SeederBase):
+class TradingHistory(SeederBase):
     async def trading_history(self) -> None:
-        months = _month_starts(self.today, self.months)
+        months = month_starts(self.today, self.months)
         plans = self._plan_orders(months)
         sink = _BulkSink(self.session_factory)
         for start in range(0, len(self.dealers), CHUNK_DEALERS):
@@ -96,21 +96,21 @@ class TradingHistory(_SeederBase):
         """When this dealer ordered (and, for the showcase orders, in which state the order is now)."""
         if d.status in (DealerStatus.PROSPECT, DealerStatus.UNDER_REVIEW):
             return []
-        rng = _rng(self.seed, "order-plan", d.code)
+        rng = demo_rng(self.seed, "order-plan", d.code)
         planned: list[tuple[datetime, OrderStatus | None]] = []
         for start in months:
-            end = min(_month_end(start), self.today)
+            end = min(month_end(start), self.today)
             season = sum(SEASONALITY[c][start.month - 1] for c in SEASONALITY) / len(SEASONALITY)
-            for _ in range(_poisson(rng, MONTHLY_ORDERS[d.tier] * season)):
+            for _ in range(poisson(rng, MONTHLY_ORDERS[d.tier] * season)):
                 day = start + timedelta(days=rng.randint(0, (end - start).days))
                 if d.blocked_from is not None and day >= d.blocked_from:
                     continue
-                planned.append((_at(self.clock, day, rng.randint(8, 19), rng.randint(0, 59)), None))
+                planned.append((demo_at(self.clock, day, rng.randint(8, 19), rng.randint(0, 59)), None))
         for i, age, status in showcase:
             if age == 0:   # earlier today, whatever the time of day the seeding runs
                 at = (self.now - timedelta(minutes=15 + 11 * i)).replace(second=0, microsecond=0)
             else:
-                at = _at(self.clock, self.today - timedelta(days=age), 9 + (age + i) % 8, (10 + 7 * i) % 60)
+                at = demo_at(self.clock, self.today - timedelta(days=age), 9 + (age + i) % 8, (10 + 7 * i) % 60)
             planned.append((at, status))
             if i == 0:
                 self.needs_approval.add(at)
@@ -128,18 +128,18 @@ class TradingHistory(_SeederBase):
                 for index, plan in plans.items()}
 
     def _orders_for(self, d: DemoDealer, plan: list[tuple[datetime, OrderStatus | None, str]]) -> list[Order]:
-        rng = _rng(self.seed, "orders", d.code)
+        rng = demo_rng(self.seed, "orders", d.code)
         return [self._order(d, rng, at, status, number) for at, status, number in plan]
 
     def _status_for_age(self, rng: random.Random, age: int) -> OrderStatus:
         S = OrderStatus
         if age > 20:
-            return _weighted(rng, [S.CLOSED, S.CANCELLED, S.REJECTED], [92, 4, 4])
+            return weighted(rng, [S.CLOSED, S.CANCELLED, S.REJECTED], [92, 4, 4])
         if age > 7:
-            return _weighted(rng, [S.CLOSED, S.RECEIVED, S.SHIPPED], [55, 30, 15])
+            return weighted(rng, [S.CLOSED, S.RECEIVED, S.SHIPPED], [55, 30, 15])
         if age > 2:
-            return _weighted(rng, [S.SHIPPED, S.ALLOCATED, S.IN_PRODUCTION, S.RECEIVED], [40, 25, 10, 25])
-        return _weighted(rng, [S.SUBMITTED, S.APPROVED, S.ALLOCATED, S.CANCELLED, S.REJECTED], [45, 30, 15, 5, 5])
+            return weighted(rng, [S.SHIPPED, S.ALLOCATED, S.IN_PRODUCTION, S.RECEIVED], [40, 25, 10, 25])
+        return weighted(rng, [S.SUBMITTED, S.APPROVED, S.ALLOCATED, S.CANCELLED, S.REJECTED], [45, 30, 15, 5, 5])
 
     def _order(self, d: DemoDealer, rng: random.Random, at: datetime, status: OrderStatus | None,
                number: str) -> Order:
@@ -149,17 +149,17 @@ class TradingHistory(_SeederBase):
         products = self._skus_for(d)
         weights = [p.popularity * SEASONALITY[p.category][day.month - 1] for p in products]
         lines: list[OrderLine] = []
-        for _ in range(min(len(products), _weighted(rng, [1, 2, 3, 4], [30, 35, 25, 10]))):
-            p = _weighted(rng, products, weights)
+        for _ in range(min(len(products), weighted(rng, [1, 2, 3, 4], [30, 35, 25, 10]))):
+            p = weighted(rng, products, weights)
             if any(line.sku == p.sku for line in lines):
                 continue
             low, high = ORDER_QTY[d.tier]
             qty = rng.randint(low, high) if p.unit == "台" else max(p.moq, rng.randint(low // 3 + 1, high // 3 + 2))
-            price = _m(Decimal(p.list_price) * TIER_DISCOUNT[d.tier])
+            price = money(Decimal(p.list_price) * TIER_DISCOUNT[d.tier])
             free = qty // 10 if p.category == FILTER and qty >= 10 else 0
             lines.append(OrderLine(sku=p.sku, name=p.name, qty=qty, unit_price=price, free_qty=free,
                                    promotion_code="P-FL-10+1" if free else None))
-        total = _m(sum((line.amount for line in lines), Decimal("0")))
+        total = money(sum((line.amount for line in lines), Decimal("0")))
         on_behalf = rng.random() < 0.12
         placed_by = ORDER_DESK if on_behalf else d.owner_label
         order = Order(number=number, dealer_id=d.id, lines=lines, status=status, total=total,
@@ -225,20 +225,20 @@ class TradingHistory(_SeederBase):
         refunds for rejected/cancelled orders, credit repayments, quarterly rebate accruals."""
         if d.status in (DealerStatus.PROSPECT, DealerStatus.UNDER_REVIEW):
             return []
-        rng = _rng(self.seed, "ledger", d.code)
+        rng = demo_rng(self.seed, "ledger", d.code)
         entries: list[LedgerEntry] = []
         sums = {kind: Decimal("0.00") for kind in AccountKind}
 
         def post(account: AccountKind, amount: Decimal, kind: EntryKind, at: datetime, ref: str = "",
                  note: str = "", by: str = FINANCE) -> None:
-            amount = _m(amount)
+            amount = money(amount)
             if amount == 0:
                 return
             sums[account] += amount
             entries.append(LedgerEntry(dealer_id=d.id, account=account, amount=amount, kind=kind, ref=ref,
                                        note=note, created_by=by, created_at=at))
 
-        first = _at(self.clock, months[0], 9) - timedelta(days=3)
+        first = demo_at(self.clock, months[0], 9) - timedelta(days=3)
         post(AccountKind.DEPOSIT, DEPOSIT[d.tier], EntryKind.PAYMENT, first, note="年度保证金")
         by_month: dict[date, list[Order]] = {}
         for o in orders:
@@ -248,9 +248,9 @@ class TradingHistory(_SeederBase):
         for start in months:
             month_orders = by_month.get(start, [])
             expected = sum((o.total for o in month_orders), Decimal("0.00"))
-            pay_at = _at(self.clock, start, 10) + timedelta(hours=rng.randint(0, 30))
+            pay_at = demo_at(self.clock, start, 10) + timedelta(hours=rng.randint(0, 30))
             if pay_at <= self.now and (expected > 0 or start.month % 3 == 1):
-                payment = _m((expected * Decimal(str(rng.uniform(0.85, 1.1))) / 1000).to_integral_value() * 1000)
+                payment = money((expected * Decimal(str(rng.uniform(0.85, 1.1))) / 1000).to_integral_value() * 1000)
                 if sums[AccountKind.CREDIT] < 0 and payment > 0:
                     repay = min(-sums[AccountKind.CREDIT], payment)
                     post(AccountKind.CREDIT, repay, EntryKind.CREDIT_REPAYMENT, pay_at, note="信用额度还款")
@@ -266,7 +266,7 @@ class TradingHistory(_SeederBase):
                 plan = plan_payment(o.total, balances, d.credit_limit)
                 if not plan.covered and o.status != OrderStatus.SUBMITTED:
                     # the dealer topped up before the order went through
-                    top_up = _m((plan.shortfall / 10000).to_integral_value(rounding=ROUND_CEILING) * 10000)
+                    top_up = money((plan.shortfall / 10000).to_integral_value(rounding=ROUND_CEILING) * 10000)
                     post(AccountKind.PREPAYMENT, top_up, EntryKind.PAYMENT, o.created_at - timedelta(hours=2),
                          ref=f"BANK-{o.number}", note="补款")
                     balances = Balances(prepayment=sums[AccountKind.PREPAYMENT], deposit=sums[AccountKind.DEPOSIT],
@@ -290,7 +290,7 @@ class TradingHistory(_SeederBase):
                 else:
                     quarter_purchases += o.total
             if start.month % 3 == 0:
-                accrue_at = _at(self.clock, _month_end(start) + timedelta(days=10), 16)
+                accrue_at = demo_at(self.clock, month_end(start) + timedelta(days=10), 16)
                 if accrue_at <= self.now and quarter_purchases > 0:
                     quarter = (start.month - 1) // 3 + 1
                     post(AccountKind.REBATE, quarter_purchases * REBATE_RATE, EntryKind.REBATE_ACCRUAL, accrue_at,
@@ -305,19 +305,19 @@ class TradingHistory(_SeederBase):
         line = order.lines[0]
         rest = order.total - line.amount
         line.qty = int((available * Decimal("1.2") - rest) / line.unit_price) + 1
-        order.total = _m(rest + line.amount)
+        order.total = money(rest + line.amount)
 
     def _sellout_for(self, d: DemoDealer, months: list[date]) -> list[dict[str, Any]]:
         """Sell-out lines as ``storage.bulk`` rows (the SellOutLine fields); up to a million of them."""
         if d.status not in (DealerStatus.ACTIVE, DealerStatus.SUSPENDED):
             return []
-        rng = _rng(self.seed, "sellout", d.code)
+        rng = demo_rng(self.seed, "sellout", d.code)
         products = self._skus_for(d)
         lines: list[dict[str, Any]] = []
         customer_types = [CustomerType.RETAIL, CustomerType.ONLINE, CustomerType.PROJECT, CustomerType.SUBDEALER]
         type_weights = [62, 22, 8, 8] if d.tier != "C" else [75, 20, 5, 0]
         for start in months:
-            end = min(_month_end(start), self.today - timedelta(days=1))
+            end = min(month_end(start), self.today - timedelta(days=1))
             if end < start:
                 continue
             if d.status == DealerStatus.SUSPENDED and start > self.today - timedelta(days=40):
@@ -326,17 +326,17 @@ class TradingHistory(_SeederBase):
             season = sum(weights) / sum(p.popularity for p in products)
             n = max(1, round(MONTHLY_SELLOUT_LINES[d.tier] * season * rng.uniform(0.8, 1.2)))
             for _ in range(n):
-                p = _weighted(rng, products, weights)
-                ctype = _weighted(rng, customer_types, type_weights)
+                p = weighted(rng, products, weights)
+                ctype = weighted(rng, customer_types, type_weights)
                 qty = {CustomerType.RETAIL: rng.randint(1, 2), CustomerType.ONLINE: rng.randint(1, 3),
                        CustomerType.PROJECT: rng.randint(5, 40), CustomerType.SUBDEALER: rng.randint(4, 20)}[ctype]
                 discount = Decimal(str(round(rng.uniform(0.88, 1.0), 2)))
                 sold_on = start + timedelta(days=rng.randint(0, (end - start).days))
                 lines.append({
                     "dealer_id": d.id, "sold_on": sold_on, "sku": p.sku, "qty": qty,
-                    "amount": _m(Decimal(p.list_price) * qty * discount), "province": d.city.province,
+                    "amount": money(Decimal(p.list_price) * qty * discount), "province": d.city.province,
                     "city": d.city.city, "customer_type": ctype,
-                    "reported_at": min(_at(self.clock, sold_on + timedelta(days=rng.randint(0, 6)), 20), self.now)})
+                    "reported_at": min(demo_at(self.clock, sold_on + timedelta(days=rng.randint(0, 6)), 20), self.now)})
         return lines
 
 

@@ -21,7 +21,7 @@ CENT = Decimal("0.01")
 CHUNK_DEALERS = 50          # dealers per bulk chunk of orders / ledger / sell-out
 
 
-def _m(value: Decimal | int | str) -> Decimal:
+def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -226,24 +226,24 @@ class DemoDealer:
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _rng(seed: int, *parts: object) -> random.Random:
+def demo_rng(seed: int, *parts: object) -> random.Random:
     digest = hashlib.sha256("|".join(str(p) for p in (seed, *parts)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def _person(rng: random.Random) -> str:
+def demo_person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _mobile(rng: random.Random) -> str:
+def demo_mobile(rng: random.Random) -> str:
     return f"1{rng.choice('35789')}{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}"
 
 
-def _at(clock: Clock, day: date, hour: int, minute: int = 0) -> datetime:
+def demo_at(clock: Clock, day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=clock.tz)
 
 
-def _month_starts(today: date, months: int = 12) -> list[date]:
+def month_starts(today: date, months: int = 12) -> list[date]:
     first = today.replace(day=1)
     starts = []
     for back in range(months - 1, -1, -1):
@@ -255,16 +255,16 @@ def _month_starts(today: date, months: int = 12) -> list[date]:
     return starts
 
 
-def _month_end(start: date) -> date:
+def month_end(start: date) -> date:
     nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return nxt - timedelta(days=1)
 
 
-def _weighted(rng: random.Random, items: Sequence[W], weights: Sequence[float]) -> W:
+def weighted(rng: random.Random, items: Sequence[W], weights: Sequence[float]) -> W:
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
+def poisson(rng: random.Random, mean: float) -> int:
     # Knuth; means here are small
     limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
     while True:
