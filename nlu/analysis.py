@@ -45,14 +45,19 @@ def _ascii_digits(text: str) -> str:
     return re.sub(r"[〇零一二三四五六七八九]{4,}", lambda r: r.group(0).translate(_CN_DIGIT), text)
 
 
+def _kind_before(text: str, start: int) -> str:
+    """A number written without SO/AS/QF: "as" after 售后/维修, "qf" after 质量/反馈, else "so"."""
+    before = text[max(0, start - 8):start]
+    return next((p for p, said in _TICKET_BEFORE if said.search(before)), "so")
+
+
 def find_order_no(text: str) -> tuple[str, tuple[int, int]] | None:
     """The order or ticket number written in normalized ``text`` (``SO-/AS-/QF-YYYYMMDD-NNNN``) and where it is.
     Written without its letters, a number after 售后/维修 is an after-sales ticket, after 质量/反馈 a quality one."""
     if m := ORDER_NO.search(text):
         prefix, day, serial = (m.group(1), m.group(2), m.group(3)) if m.group(1) else ("so", m.group(5), m.group(6))
         if not m.group(1):
-            before = text[max(0, m.start() - 8):m.start()]
-            prefix = next((p for p, said in _TICKET_BEFORE if said.search(before)), "so")
+            prefix = _kind_before(text, m.start())
         return f"{prefix.upper()}-{day}-{serial}", (m.start(), m.end())
     digits = _ascii_digits(text)
     for m in _LOOSE_ORDER_NO.finditer(digits):
@@ -60,8 +65,7 @@ def find_order_no(text: str) -> tuple[str, tuple[int, int]] | None:
         if prefix is None and len(serial) < 4:
             continue
         if prefix is None:
-            before = digits[max(0, m.start() - 8):m.start()]
-            prefix = next((p for p, said in _TICKET_BEFORE if said.search(before)), "so")
+            prefix = _kind_before(digits, m.start())
         return f"{prefix.upper()}-{m.group(2)}{m.group(3)}{m.group(4)}-{serial.zfill(4)}", (m.start(), m.end())
     return None
 

@@ -23,12 +23,3 @@ def _restore_root_logger() -> Iterator[None]:
         if h not in root.handlers:
             root.addHandler(h)
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _intent_classifier_trained() -> None:
-    """Train the offline intent classifier once per test process before the first test, as the app does at start-up
-    (bot.bootstrap warms it): the first parse would otherwise train it inside a test that waits ten seconds for a
-    chat reply, which a loaded CI machine does not always give (7,100 training messages)."""
-    from nlu.classifier import default_classifier
-
-    default_classifier()

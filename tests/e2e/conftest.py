@@ -260,3 +260,13 @@ async def add_staff(web: Web, username: str, role: Role, password: str | None = 
         password_hash=hash_password(password) if password else None), web.clock)
     assert user.id is not None
     return user.id
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _intent_classifier_trained() -> None:
+    """Train the offline intent classifier once per test process before the first end-to-end test, as the app does at start-up
+    (bot.bootstrap warms it): the first parse would otherwise train it inside a test that waits ten seconds for a
+    chat reply, which a loaded CI machine does not always give (7,100 training messages)."""
+    from nlu.classifier import default_classifier
+
+    default_classifier()
