@@ -81,6 +81,17 @@ class AbstractRepository(abc.ABC, Generic[T]):
             await self.delete(obj)
         return len(found)
 
+    async def update_where(self, values: dict[str, Any], **filters: Any) -> int:
+        """Set ``values`` on every match at once, without reading first; the number of matches. Storage
+        updates in one statement; this default goes one by one."""
+        if not filters:
+            raise ValueError("update_where needs at least one filter")
+        found = await self.list(**filters)
+        for obj in found:
+            for name, value in values.items():
+                setattr(obj, name, value)
+        return len(found)
+
 
 class AbstractUnitOfWork(abc.ABC):
     """One unit of work per use case, one commit. Leaving the ``async with`` without commit rolls back."""
@@ -153,6 +164,11 @@ class AbstractUnitOfWork(abc.ABC):
     @abc.abstractmethod
     async def flush(self) -> None:
         """Send pending writes so generated ids are set, without committing."""
+
+    async def user_by_identity(self, channel: str, external_id: str) -> User | None:
+        """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""
+        identity = await self.identities.get_by(channel=channel, external_id=external_id)
+        return None if identity is None else await self.users.get(identity.user_id)
 
     @abc.abstractmethod
     async def next_number(self, prefix: str, day: date) -> str:

@@ -111,6 +111,8 @@ class Quote:
     promotions: list[AppliedPromotion] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     payment: PaymentPlan | None = None
+    #: SKU -> unit (台, 箱) of the products priced, for showing the lines without reading the products again
+    units: dict[str, str] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[CheckResult]:
@@ -345,4 +347,5 @@ def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, 
                                       "needs approval", blocking=False))
 
     return Quote(dealer_id=dealer.id or 0, lines=lines, subtotal=subtotal, discount_total=discount_total,
-                 total=total, promotions=applied, checks=checks, payment=payment)
+                 total=total, promotions=applied, checks=checks, payment=payment,
+                 units={sku: p.unit for sku, p in book.products.items()})

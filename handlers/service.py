@@ -278,7 +278,14 @@ class ConversationService:
             log.exception("could not release delivery receipt")
 
     async def _save_dialog(self, dialog: DialogState) -> None:
+        now = self.deps.clock.now()
         async with self.deps.uow_factory() as uow:
+            # the row read when the update came in: written back in one statement (last writer wins, as before)
+            if dialog.id is not None and await uow.dialogs.update_where(
+                    {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": now},
+                    id=dialog.id):
+                await uow.commit()
+                return
             stored = await uow.dialogs.get_by(channel=dialog.channel, chat_id=dialog.chat_id, for_update=True)
             if stored is None:
                 stored = DialogState(channel=dialog.channel, chat_id=dialog.chat_id)
@@ -286,5 +293,5 @@ class ConversationService:
             stored.state = dialog.state
             stored.data = dict(dialog.data)
             stored.language = dialog.language
-            stored.updated_at = self.deps.clock.now()
+            stored.updated_at = now
             await uow.commit()

@@ -18,11 +18,14 @@ happen under one lock, which serializes concurrent reservations just the same.
 from __future__ import annotations
 
 import builtins
+import functools
 import operator
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, String, Table, cast, delete, func, or_, select, text
+from sqlalchemy import Column, ColumnElement, String, Table, cast, delete, func, or_, select, text, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from core.ports import AbstractRepository
 from storage.orm import TABLES
@@ -39,6 +42,13 @@ def _like_pattern(value: Any) -> str:
     for ch in (_LIKE_ESCAPE, "%", "_"):
         raw = raw.replace(ch, _LIKE_ESCAPE + ch)
     return f"%{raw}%"
+
+
+@functools.cache
+def _one_row_options(cls: type) -> tuple[Any, ...]:
+    """Loader options for reading ONE object: its child collections joined into the same statement (the mapping
+    loads them ``selectin``, one statement per collection, which suits lists of many objects)."""
+    return tuple(joinedload(getattr(cls, r.key)) for r in sa_inspect(cls).relationships if r.uselist)
 
 
 class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
@@ -67,19 +77,34 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         result = await self.session.execute(stmt)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def update_where(self, values: dict[str, Any], **filters: Any) -> int:
+        if not filters:
+            raise ValueError("update_where needs at least one filter")
+        for name in values:
+            self._column(name)
+        stmt = (update(self.table).where(*self._conditions(filters)).values(**values)
+                .execution_options(synchronize_session=False))
+        result = await self.session.execute(stmt)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     # --- reads ----------------------------------------------------------------------------------------
 
     async def get(self, id: int, *, for_update: bool = False) -> T | None:
         if for_update:
             return await self.get_by(for_update=True, id=id)
-        return await self.session.get(self.cls, id)
+        return await self.session.get(self.cls, id, options=_one_row_options(self.cls))
 
     async def get_by(self, *, for_update: bool = False, **filters: Any) -> T | None:
-        stmt = select(self.cls).where(*self._conditions(filters)).order_by(self.table.c.id).limit(2)
+        stmt = select(self.cls).where(*self._conditions(filters)).order_by(self.table.c.id)
+        joined = _one_row_options(self.cls)
+        # one object with its child collections in one statement (joined); LIMIT 2 (enough to see a second match)
+        # only where nothing is joined: a LIMIT would have to wrap the joined query in a subquery
+        stmt = stmt.options(*joined) if joined else stmt.limit(2)
         if for_update:
             await self._lock_sqlite()
-            stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        found = (await self.session.scalars(stmt)).all()
+            # OF the aggregate's table: PostgreSQL locks no row on the nullable side of an outer join
+            stmt = stmt.with_for_update(of=self.table).execution_options(populate_existing=True)
+        found = (await self.session.scalars(stmt)).unique().all()
         if len(found) > 1:
             raise LookupError(f"more than one {self.cls.__name__} matches {filters}")
         return found[0] if found else None

@@ -18,7 +18,7 @@ from datetime import date
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -52,7 +52,7 @@ from core.sellout import SellOutLine
 from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
-from storage.orm import dealer_contacts, sequences, start_mappers, track_json_changes
+from storage.orm import chat_identities, dealer_contacts, sequences, start_mappers, track_json_changes, users
 from storage.repository import SqlAlchemyRepository
 
 R = TypeVar("R")
@@ -185,19 +185,23 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def next_number(self, prefix: str, day: date) -> str:
         """``{prefix}-{YYYYMMDD}-{NNNN}`` from the ``sequences`` row of (prefix, day).
 
-        The row is created if missing (INSERT ... ON CONFLICT DO NOTHING) and incremented with
-        UPDATE ... RETURNING in the caller's transaction: the row stays locked until commit, so
+        The row is created at 1 or incremented in one statement (INSERT ... ON CONFLICT DO UPDATE ... RETURNING)
+        in the caller's transaction: the row stays locked until commit, so
         concurrent transactions (other processes included) get consecutive numbers, and a rolled-back
         transaction gives its number back.
         """
         key = f"{prefix}-{day:%Y%m%d}"
         insert: Any = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        await self.session.execute(
-            insert(sequences).values(key=key, value=0).on_conflict_do_nothing(index_elements=["key"]))
+        stmt = insert(sequences).values(key=key, value=1)
         value = (await self.session.execute(
-            update(sequences).where(sequences.c.key == key)
-            .values(value=sequences.c.value + 1).returning(sequences.c.value))).scalar_one()
+            stmt.on_conflict_do_update(index_elements=["key"], set_={"value": sequences.c.value + 1})
+            .returning(sequences.c.value))).scalar_one()
         return f"{key}-{value:04d}"
+
+    async def user_by_identity(self, channel: str, external_id: str) -> User | None:
+        stmt = (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)
+                .where(chat_identities.c.channel == channel, chat_identities.c.external_id == external_id))
+        return (await self.session.scalars(stmt)).first()
 
     async def find_contact_by_phone(self, phone: str) -> Contact | None:
         """The dealer contact with this phone (normalised: spaces, dashes and +86 ignored), first by id.

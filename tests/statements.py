@@ -11,6 +11,8 @@ plus transaction ends (a BEGIN is sent with the first statement on both drivers 
 
 from __future__ import annotations
 
+import os
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ class Seen:
     sql: list[str] = field(default_factory=list)
     commits: int = 0
     rollbacks: int = 0
+    sites: list[str] = field(default_factory=list)
 
     @property
     def statements(self) -> int:
@@ -41,8 +44,24 @@ class Seen:
     def report(self) -> str:
         lines = [f"{self.statements} statements ({self.writes} writes), {self.commits} commits, "
                  f"{self.rollbacks} rollbacks:"]
-        lines += [f"  {n:2}. {' '.join(s.split())[:160]}" for n, s in enumerate(self.sql, 1)]
+        lines += [f"  {n:2}. {' '.join(s.split())[:160]}" + (f"\n        <- {self.sites[n - 1]}" if self.sites else "")
+                  for n, s in enumerate(self.sql, 1)]
         return "\n".join(lines)
+
+
+#: ``DMS_STATEMENT_SITES=1``: the report names, under each statement, the project frames that sent it
+_TRACE = bool(os.environ.get("DMS_STATEMENT_SITES"))
+_OURS = ("/handlers/", "/core/", "/storage/", "/nlu/", "/bot/", "/notifications/")
+
+
+def _call_site() -> str:
+    import greenlet  # SQLAlchemy runs the driver in a child greenlet: the caller's frames are in its parent
+
+    parent = greenlet.getcurrent().parent
+    stack = traceback.extract_stack(parent.gr_frame) if parent is not None and parent.gr_frame else []
+    frames = [f for f in stack + traceback.extract_stack()[:-2] if any(p in f.filename for p in _OURS)]
+    return " < ".join(f"{f.filename.rsplit('/', 2)[-2]}/{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+                      for f in reversed(frames[-5:]))
 
 
 @contextmanager
@@ -53,6 +72,8 @@ def count_statements(engine: AsyncEngine) -> Iterator[Seen]:
 
     def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.sql.append(statement)
+        if _TRACE:
+            seen.sites.append(_call_site())
 
     def on_commit(conn: Any) -> None:
         seen.commits += 1

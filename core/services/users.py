@@ -439,10 +439,7 @@ async def resolve_identity(uow: AbstractUnitOfWork, channel: str, external_id: s
 
 async def identity_actor(uow: AbstractUnitOfWork, channel: str, external_id: str) -> Actor | None:
     """``resolve_identity`` inside the caller's open unit of work (the chat reads it with the dialog state)."""
-    identity = await uow.identities.get_by(channel=channel, external_id=external_id)
-    if identity is None:
-        return None
-    user = await uow.users.get(identity.user_id)
+    user = await uow.user_by_identity(channel, external_id)
     if user is None or not user.active:
         return None
     return user.to_actor()

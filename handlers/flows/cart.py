@@ -325,7 +325,7 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
         return await ask_dealer(ctx, pending=cart.items)
     quote = await quote_order(ctx.uow(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
                               ctx.deps.clock)
-    units = {sku: p.unit for sku, p in (await products_by_sku(ctx, list(cart.items))).items()}
+    units = quote.units
     out = [*lead, ctx.t("order.summary_title")]
     if cart.dealer_name:
         out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))

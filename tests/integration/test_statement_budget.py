@@ -34,11 +34,11 @@ DEALER, MANAGER = "7001", "7002"
 #: SQLite sends one statement more per writing unit of work (``UPDATE sequences ... WHERE 1 = 0`` takes the
 #: write lock first); round trips count the rollback that ends a read-only unit of work.
 BUDGET = {
-    "stock query": (10, 1, 14),
-    "order status": (8, 1, 10),
-    "add to cart": (26, 2, 33),
-    "confirm": (32, 3, 36),
-    "approve": (28, 3, 33),
+    "stock query": (8, 1, 11),
+    "order status": (7, 1, 9),
+    "add to cart": (18, 2, 24),
+    "confirm": (26, 3, 30),
+    "approve": (21, 3, 26),
 }
 
 

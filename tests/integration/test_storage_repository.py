@@ -8,16 +8,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.dealers import DealerStatus
+from core.dealers import Address, Contact, DealerStatus
 from core.errors import Conflict
 from core.orders import Order, OrderStatus
 from core.products import Product
 from core.sellout import CustomerType, SellOutLine
+from core.users import ChatIdentity, Role, User
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import at, make_dealer, make_product
 from tests.fakes import FakeRepository
+from tests.statements import count_statements
 
 STATUSES = [OrderStatus.SUBMITTED, OrderStatus.APPROVED, OrderStatus.SHIPPED, OrderStatus.SUBMITTED,
             OrderStatus.CANCELLED, OrderStatus.APPROVED, OrderStatus.SUBMITTED]
@@ -312,3 +314,69 @@ async def test_delete_where_deletes_the_matches_in_one_statement_like_the_fake(
     async with uow:
         with pytest.raises(ValueError):
             await uow.orders.delete_where()
+
+
+async def test_one_object_comes_with_its_collections_in_one_statement(
+        uow: SqlAlchemyUnitOfWork, engine: AsyncEngine) -> None:
+    """``get`` / ``get_by`` join the child collections (dealer contacts and addresses) into one statement, in
+    their id order, also with FOR UPDATE (PostgreSQL locks the dealer row: FOR UPDATE OF dealers)."""
+    async with uow:
+        dealer = make_dealer(code="DJ")
+        dealer.contacts = [Contact(name="李四", phone="13800000002"), Contact(name="张三", phone="13800000001")]
+        dealer.addresses = [Address(kind="office", province="江苏", city="南京"),
+                            Address(kind="warehouse", province="江苏", city="苏州"),
+                            Address(kind="delivery", province="江苏", city="无锡")]
+        await uow.dealers.add(dealer)
+        await uow.commit()
+    assert dealer.id is not None
+    for read in (lambda u: u.dealers.get(dealer.id), lambda u: u.dealers.get_by(code="DJ"),
+                 lambda u: u.dealers.get(dealer.id, for_update=True)):
+        async with uow:
+            with count_statements(engine) as seen:
+                found = await read(uow)
+        assert found is not None
+        assert [c.name for c in found.contacts] == ["李四", "张三"]
+        assert [a.city for a in found.addresses] == ["南京", "苏州", "无锡"]
+        assert found.contacts[0].phone == "13800000002"            # decrypted
+        selects = [s for s in seen.sql if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 1, seen.report()
+    async with uow:     # six joined rows are one dealer; two dealers are two matches
+        await uow.dealers.add(make_dealer(code="DK", province=dealer.province, tier=dealer.tier))
+        await uow.commit()
+    async with uow:
+        with pytest.raises(LookupError):
+            await uow.dealers.get_by(province=dealer.province, tier=dealer.tier)
+
+
+async def test_update_where_writes_in_one_statement_like_the_fake(
+        uow: SqlAlchemyUnitOfWork, engine: AsyncEngine, seeded: tuple[int, int, FakeRepository[Order]]) -> None:
+    a, _, fake = seeded
+    async with uow:
+        with count_statements(engine) as seen:
+            changed = await uow.orders.update_where({"note": "改"}, dealer_id=a, status=OrderStatus.SUBMITTED)
+        await uow.commit()
+    assert changed == await fake.update_where({"note": "改"}, dealer_id=a, status=OrderStatus.SUBMITTED) == 2
+    assert seen.statements == 1 and seen.writes == 1, seen.report()
+    async with uow:
+        notes = [(o.number, o.note) for o in await uow.orders.list()]
+    assert notes == [(o.number, o.note) for o in await fake.list()]
+    assert sum(1 for _, note in notes if note == "改") == 2
+    async with uow:
+        with pytest.raises(ValueError):
+            await uow.orders.update_where({"note": "x"})
+        with pytest.raises(ValueError):
+            await uow.orders.update_where({"no_such_column": "x"}, id=1)
+
+
+async def test_the_user_of_a_chat_identity_in_one_statement(uow: SqlAlchemyUnitOfWork, engine: AsyncEngine) -> None:
+    async with uow:
+        li = await uow.users.add(User(username="li", display_name="李老板", role=Role.DEALER_OWNER))
+        await uow.users.add(User(username="wang", display_name="王", role=Role.DEALER_OWNER))
+        await uow.identities.add(ChatIdentity(channel="telegram", external_id="42", user_id=li.id))  # type: ignore[arg-type]
+        await uow.commit()
+    async with uow:
+        with count_statements(engine) as seen:
+            found = await uow.user_by_identity("telegram", "42")
+        assert found is not None and found.username == "li" and seen.statements == 1
+        assert await uow.user_by_identity("wecom", "42") is None
+        assert await uow.user_by_identity("telegram", "43") is None
