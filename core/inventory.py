@@ -31,6 +31,17 @@ class StockLevel:
         return self.on_hand - self.reserved
 
 
+@dataclass(frozen=True)
+class WarehouseStock:
+    """A read view: one active product's stock in one warehouse, with the warehouse's region and its low-stock
+    mark for the product (None: no mark set). Read in one statement by storage (``uow.warehouse_stock``)."""
+    sku: str
+    warehouse_id: int
+    region: str
+    available: int
+    low: int | None
+
+
 @dataclass
 class DealerStock:
     dealer_id: int

@@ -29,7 +29,15 @@ from core.dialogs import DialogState, InboundReceipt
 from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
 from core.idempotency import IdempotencyRecord
-from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
+from core.inventory import (
+    DealerStock,
+    StockLevel,
+    StockThreshold,
+    ThresholdScope,
+    Transfer,
+    Warehouse,
+    WarehouseStock,
+)
 from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
@@ -164,6 +172,20 @@ class AbstractUnitOfWork(abc.ABC):
     @abc.abstractmethod
     async def flush(self) -> None:
         """Send pending writes so generated ids are set, without committing."""
+
+    async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
+        """Every active product's (or ``sku``'s, when active) stock per warehouse with the region and low mark.
+        Storage reads it in one statement; this default composes the repositories."""
+        warehouses = {w.id: w for w in await self.warehouses.list()}
+        lows = {(t.scope_id, t.sku): t.low for t in await self.thresholds.list(scope=ThresholdScope.WAREHOUSE)}
+        filters: dict[str, Any] = {"active": True} | ({"sku": sku} if sku else {})
+        skus = sorted({p.sku for p in await self.products.list(**filters)})
+        out = []
+        for level in await self.stock.list(sku__in=skus):
+            w = warehouses.get(level.warehouse_id)
+            if w is not None and w.id is not None:
+                out.append(WarehouseStock(level.sku, w.id, w.region, level.available, lows.get((w.id, level.sku))))
+        return out
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""

@@ -63,10 +63,10 @@ async def chat_catalogue(ctx: Ctx) -> list[CatalogueEntry]:
 
 async def parse_message(ctx: Ctx) -> ParseResult:
     """The inbound text through the parser, against the catalogue and (for a dealer) its own words."""
-    aliases = None
-    if ctx.is_dealer:
+    if ctx.is_dealer and ctx.aliases is None:
         async with ctx.uow() as uow:
-            aliases = await parser_aliases(uow, ctx.actor)
+            ctx.aliases = await parser_aliases(uow, ctx.actor)
+    aliases = ctx.aliases if ctx.is_dealer else None
     return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await chat_catalogue(ctx),
                                        today=ctx.deps.clock.today(), dealer_aliases=aliases)
 
@@ -96,6 +96,7 @@ async def learn_from_pick(ctx: Ctx, sku: str) -> None:
     if ctx.actor.dealer_id is None:
         return
     try:
+        ctx.aliases = None      # read again by the next parse
         await learn_alias(ctx.uow(), ctx.actor, LearnAlias(dealer_id=ctx.actor.dealer_id, word=str(offered["word"]),
                                                            sku=sku), ctx.deps.clock)
     except DomainError:

@@ -51,6 +51,9 @@ class Ctx:
     # the question-answering handlers of every flow (set by the service): a flow in the middle of a form
     # answers "AP800什么价" by the one handler for it, without importing the other flow
     questions: dict[Intent, Callable[[Ctx], Awaitable[list[Reply]]]] = field(default_factory=dict)
+    # the speaking dealer's own words for products (word -> SKU), read with the dialog when a text comes in
+    # (None: not read yet, or not a dealer); ``handlers.catalogue.parse_message`` reads them itself otherwise
+    aliases: dict[str, str] | None = None
 
     # --- convenience -------------------------------------------------------------------------
     def uow(self) -> AbstractUnitOfWork:

@@ -19,7 +19,7 @@ from core.errors import Conflict, DomainError, PermissionDenied
 from core.services.users import identity_actor
 from core.users import Actor, ActorKind
 from handlers import i18n
-from handlers.catalogue import parse_message
+from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import READ_ONLY_INTENTS, Router, normalize_phrase, parse_payload, payload
@@ -86,14 +86,14 @@ class ConversationService:
             if opened is None:
                 log.info("duplicate delivery ignored", extra={"key": receipt_key})
                 return []
-            dialog, actor = opened
+            dialog, actor, aliases = opened
             # a reply follows the language the person writes in (a Chinese dealer with an English phone still
             # reads Chinese), unless they chose one with /lang; what a message does not tell keeps the client's
             written = i18n.written_language(inbound.text) if inbound.kind == InboundKind.TEXT else None
             lang = dialog.language or written or lang
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
-                      questions=self._questions)
+                      questions=self._questions, aliases=aliases)
             replies = await self._route(ctx)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
@@ -110,7 +110,8 @@ class ConversationService:
                 await self._forget_delivery(inbound.channel, receipt_key)
             return [Reply(text=i18n.t(lang, "error.generic"))]
 
-    async def _open(self, inbound: Inbound, receipt_key: str) -> tuple[DialogState, Actor | None] | None:
+    async def _open(self, inbound: Inbound,
+                    receipt_key: str) -> tuple[DialogState, Actor | None, dict[str, str] | None] | None:
         """One short transaction per update before routing: take the delivery receipt (None: this update was
         handled already, here or in another process), read the chat's dialog state and who is speaking."""
         uow = self.deps.uow_factory()
@@ -124,11 +125,13 @@ class ConversationService:
                                                           received_at=self.deps.clock.now()))
                 dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
                 actor = await identity_actor(uow, inbound.channel, inbound.user_id)
+                # a dealer's text is parsed with its own words: read them in this transaction, not another
+                aliases = await parser_aliases(uow, actor) if actor and inbound.kind == InboundKind.TEXT else None
                 if receipt_key:
                     await uow.commit()
         except Conflict:      # handled already, here or in another process (or being handled right now)
             return None
-        return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id), actor
+        return dialog or DialogState(channel=inbound.channel, chat_id=inbound.chat_id), actor, aliases
 
     def _stale(self, dialog: DialogState) -> bool:
         """An unchanged dialog is written back only now and then: its ``updated_at`` says which channel a

@@ -18,7 +18,7 @@ from datetime import date
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +40,15 @@ from core.errors import Conflict
 from core.expenses import ExpenseClaim, StaffTask
 from core.faq import FaqEntry, StaffQuestion
 from core.idempotency import IdempotencyRecord
-from core.inventory import DealerStock, StockLevel, StockThreshold, Transfer, Warehouse
+from core.inventory import (
+    DealerStock,
+    StockLevel,
+    StockThreshold,
+    ThresholdScope,
+    Transfer,
+    Warehouse,
+    WarehouseStock,
+)
 from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
@@ -52,7 +60,18 @@ from core.sellout import SellOutLine
 from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
-from storage.orm import chat_identities, dealer_contacts, sequences, start_mappers, track_json_changes, users
+from storage.orm import (
+    chat_identities,
+    dealer_contacts,
+    products,
+    sequences,
+    start_mappers,
+    stock_levels,
+    stock_thresholds,
+    track_json_changes,
+    users,
+    warehouses,
+)
 from storage.repository import SqlAlchemyRepository
 
 R = TypeVar("R")
@@ -197,6 +216,19 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             stmt.on_conflict_do_update(index_elements=["key"], set_={"value": sequences.c.value + 1})
             .returning(sequences.c.value))).scalar_one()
         return f"{key}-{value:04d}"
+
+    async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
+        mark = and_(stock_thresholds.c.scope == ThresholdScope.WAREHOUSE, stock_thresholds.c.scope_id == warehouses.c.id,
+                    stock_thresholds.c.sku == stock_levels.c.sku)
+        stmt = (select(stock_levels.c.sku, warehouses.c.id, warehouses.c.region,
+                       stock_levels.c.on_hand - stock_levels.c.reserved, stock_thresholds.c.low)
+                .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
+                .join(products, and_(products.c.sku == stock_levels.c.sku, products.c.active.is_(True)))
+                .outerjoin(stock_thresholds, mark)
+                .order_by(stock_levels.c.id))
+        if sku:
+            stmt = stmt.where(stock_levels.c.sku == sku)
+        return [WarehouseStock(*row) for row in (await self.session.execute(stmt)).all()]
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         stmt = (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)

@@ -225,10 +225,6 @@ async def adjust_stock(uow: AbstractUnitOfWork, actor: Actor, cmd: AdjustStock, 
         return row
 
 
-async def _low_marks(uow: AbstractUnitOfWork) -> dict[tuple[int, str], int]:
-    return {(t.scope_id, t.sku): t.low for t in await uow.thresholds.list(scope=ThresholdScope.WAREHOUSE)}
-
-
 async def list_stock(uow: AbstractUnitOfWork, actor: Actor, *, warehouse_id: int | None = None,
                      sku: str | None = None) -> list[StockRow]:
     """Exact stock per warehouse and SKU (STOCK_READ_ALL)."""
@@ -264,21 +260,13 @@ async def stock_availability(uow: AbstractUnitOfWork, actor: Actor, *, sku: str 
         if actor.kind == ActorKind.STAFF and not _sees_exact_stock(actor):
             raise PermissionDenied()
         exact = _sees_exact_stock(actor)
-        warehouses = {w.id: w for w in await uow.warehouses.list()}
-        lows = await _low_marks(uow)
-        product_filters: dict[str, Any] = {"active": True}
-        if sku:
-            product_filters["sku"] = sku
-        products = await uow.products.list(**product_filters)
-        skus = {p.sku for p in products}
         totals: dict[tuple[str, str], list[int]] = {}
-        for level in await uow.stock.list(sku__in=sorted(skus)):
-            w = warehouses.get(level.warehouse_id)
-            if w is None or w.id is None or (region is not None and w.region != region):
+        for row in await uow.warehouse_stock(sku or None):
+            if region is not None and row.region != region:
                 continue
-            acc = totals.setdefault((level.sku, w.region), [0, 0])
-            acc[0] += max(level.available, 0)
-            acc[1] += lows.get((w.id, level.sku), DEFAULT_LOW_STOCK)
+            acc = totals.setdefault((row.sku, row.region), [0, 0])
+            acc[0] += max(row.available, 0)
+            acc[1] += DEFAULT_LOW_STOCK if row.low is None else row.low
         return [StockAvailability(sku=s, region=r, level=availability_level(avail, low),
                                   available=avail if exact else None)
                 for (s, r), (avail, low) in sorted(totals.items())]

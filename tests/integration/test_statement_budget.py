@@ -8,87 +8,31 @@ The budgets are the counts reached (issue 18); the counts before that work are i
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.clock import Clock
-from core.inventory import StockLevel
-from core.users import ChatIdentity, Role, User
-from handlers.app import build_conversation
-from handlers.catalogue import CatalogueCache
-from handlers.context import Deps
-from handlers.messages import Inbound, InboundKind, Reply
+from handlers.messages import InboundKind
 from handlers.router import payload
-from handlers.service import ConversationService
-from nlu.offline import OfflineParser
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import buttons, texts
-from tests.factories import fixed_clock, make_dealer, make_product, make_valid_documents, make_warehouse
-from tests.statements import Seen, count_statements
-
-DEALER, MANAGER = "7001", "7002"
+from tests.factories import fixed_clock
+from tests.hot_paths import DEALER, MANAGER, hot_scene
+from tests.statements import count_statements
 
 #: (statements, commits, round trips) per update, on either database: the most a hot path may cost.
 #: SQLite sends one statement more per writing unit of work (``UPDATE sequences ... WHERE 1 = 0`` takes the
 #: write lock first); round trips count the rollback that ends a read-only unit of work.
 BUDGET = {
-    "stock query": (8, 1, 11),
+    "stock query": (5, 1, 7),
     "order status": (7, 1, 9),
-    "add to cart": (18, 2, 24),
+    "add to cart": (18, 2, 23),
     "confirm": (26, 3, 30),
     "approve": (21, 3, 26),
 }
 
 
-class Chat:
-    def __init__(self, service: ConversationService, engine: AsyncEngine) -> None:
-        self.service, self.engine, self.n = service, engine, 0
-        self.seen: dict[str, Seen] = {}
-
-    async def send(self, name: str, chat: str, kind: InboundKind, **kw: object) -> list[Reply]:
-        self.n += 1
-        inbound = Inbound(channel="telegram", chat_id=chat, user_id=chat, kind=kind, update_id=f"sb-{self.n}",
-                          **kw)  # type: ignore[arg-type]
-        with count_statements(self.engine) as seen:
-            replies = await self.service.handle(inbound)
-        self.seen[name] = seen
-        return replies
-
-
-async def _scene(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
-                 clock: Clock) -> Chat:
-    def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
-
-    async with uow_factory() as uow:
-        wh = await uow.warehouses.add(make_warehouse("WH-SB", region="华东"))
-        await uow.flush()
-        for sku, name, aliases, unit, price in (("AP300", "空气净化器AP300", ["净化器300"], "台", "1999.00"),
-                                                ("DH20", "除湿机DH20", ["除湿机"], "台", "1599.00")):
-            await uow.products.add(make_product(sku, name=name, aliases=aliases, unit=unit,
-                                                list_price=Decimal(price)))
-            await uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=500))  # type: ignore[arg-type]
-        dealer = await uow.dealers.add(make_dealer(code="SB1"))
-        await uow.flush()
-        for q in make_valid_documents(dealer.id):  # type: ignore[arg-type]
-            await uow.qualifications.add(q)
-        for chat, role, dealer_id in ((DEALER, Role.DEALER_OWNER, dealer.id), (MANAGER, Role.CHANNEL_MANAGER, None)):
-            user = await uow.users.add(User(username=f"sb{chat}", display_name=f"用户{chat}", role=role,
-                                            dealer_id=dealer_id))
-            await uow.flush()
-            await uow.identities.add(ChatIdentity(channel="telegram", external_id=chat, user_id=user.id))  # type: ignore[arg-type]
-        await uow.commit()
-    # the catalogue cache as in production (15 s): reference data is read once per period, not per update
-    service = build_conversation(Deps(uow_factory=uow_factory, clock=clock, parser=OfflineParser(),
-                                      catalogue=CatalogueCache(15)))
-    return Chat(service, engine)
-
-
 async def test_the_hot_paths_keep_their_statement_budget(
         engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
-    chat = await _scene(engine, session_factory, fixed_clock())
+    chat = await hot_scene(engine, session_factory, fixed_clock())
     # warm up: first dialog row, catalogue cache, classifier
     assert "AP300" in texts(await chat.send("warm", DEALER, InboundKind.TEXT, text="AP300 有货吗"))
 

@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.dealers import Address, Contact, DealerStatus
 from core.errors import Conflict
+from core.inventory import StockLevel, StockThreshold, ThresholdScope
 from core.orders import Order, OrderStatus
+from core.ports import AbstractUnitOfWork
 from core.products import Product
 from core.sellout import CustomerType, SellOutLine
 from core.users import ChatIdentity, Role, User
 from storage.uow import SqlAlchemyUnitOfWork
-from tests.factories import at, make_dealer, make_product
+from tests.factories import at, make_dealer, make_product, make_warehouse
 from tests.fakes import FakeRepository
 from tests.statements import count_statements
 
@@ -380,3 +382,32 @@ async def test_the_user_of_a_chat_identity_in_one_statement(uow: SqlAlchemyUnitO
         assert found is not None and found.username == "li" and seen.statements == 1
         assert await uow.user_by_identity("wecom", "42") is None
         assert await uow.user_by_identity("telegram", "43") is None
+
+
+async def test_warehouse_stock_in_one_statement_says_what_the_repositories_say(
+        uow: SqlAlchemyUnitOfWork, engine: AsyncEngine) -> None:
+    """The storage's joined read equals the port's default (composed from the repositories) on the same data:
+    inactive products left out, the low mark of the warehouse and product only, None where none is set."""
+    async with uow:
+        east = await uow.warehouses.add(make_warehouse("WH-E", region="华东"))
+        south = await uow.warehouses.add(make_warehouse("WH-S", region="华南"))
+        await uow.products.add(make_product("AP300"))
+        await uow.products.add(make_product("DH20"))
+        await uow.products.add(make_product("OLD1", active=False))
+        for wh, sku, on_hand, reserved in ((east, "AP300", 50, 5), (south, "AP300", 3, 0), (east, "DH20", 10, 12),
+                                           (south, "OLD1", 9, 0)):
+            await uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=on_hand, reserved=reserved))  # type: ignore[arg-type]
+        await uow.thresholds.add(StockThreshold(scope=ThresholdScope.WAREHOUSE, scope_id=east.id, sku="AP300", low=20))  # type: ignore[arg-type]
+        await uow.thresholds.add(StockThreshold(scope=ThresholdScope.DEALER, scope_id=south.id, sku="AP300", low=99))  # type: ignore[arg-type]
+        await uow.commit()
+    async with uow:
+        with count_statements(engine) as seen:
+            joined = await uow.warehouse_stock()
+        composed = await AbstractUnitOfWork.warehouse_stock(uow)
+        one = await uow.warehouse_stock("AP300")
+        assert await uow.warehouse_stock("OLD1") == [] == await AbstractUnitOfWork.warehouse_stock(uow, "OLD1")
+    assert seen.statements == 1
+    assert sorted(joined, key=str) == sorted(composed, key=str)
+    assert sorted((r.sku, r.region, r.available, r.low) for r in joined) == [
+        ("AP300", "华东", 45, 20), ("AP300", "华南", 3, None), ("DH20", "华东", -2, None)]
+    assert {r.sku for r in one} == {"AP300"} and len(one) == 2
