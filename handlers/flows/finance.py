@@ -114,6 +114,9 @@ def pager_row(ctx: Ctx, action: str, offset: int, total: int, size: int = PAGE) 
 def remember_pages(ctx: Ctx, *, prev: str, next: str) -> None:  # noqa: A002 (the words staff type)
     """Keep the payloads of the screen before and after the list just shown, for a typed 下一页 / 上一页 / 更多
     (``handlers.service`` presses them)."""
+    if not prev and not next:       # a list that fits one screen: nothing to remember (and no dialog write)
+        ctx.dialog.data.pop("pages", None)
+        return
     ctx.dialog.data["pages"] = {"prev": prev, "next": next}
 
 

@@ -40,6 +40,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import followups
+from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -56,6 +57,8 @@ i18n.register({
                         "was placed, the end of its number, the product)."),
     "orders.several": ("有 {n} 笔订单符合，请选择：", "{n} orders fit; choose one:"),
     "orders.recent": ("最近的订单（点订单号查看详情）：", "Recent orders (tap one for details):"),
+    "orders.recent_page": ("订单第 {first}–{last} 条，从新到旧（点订单号查看详情）：",
+                           "Orders {first}–{last}, newest first (tap one for details):"),
     "orders.row": ("{number} · {day} · {status} · {total}", "{number} · {day} · {status} · {total}"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
     "orders.title": ("📦 订单 {number}", "📦 Order {number}"),
@@ -117,28 +120,39 @@ def _local(ctx: Ctx, order: Order) -> str:
 @router.command("orders")
 @router.button("orders.list")
 async def order_list(ctx: Ctx) -> list[Reply]:
+    """The latest orders, ``RECENT`` per screen, with 上一页 / 下一页 (a typed 下一页 works too) further back."""
     if (denied := require_bound(ctx)) is not None:
         return denied
-    orders = await _recent(ctx)
+    offset = offset_arg(ctx)
+    # one more than a screen tells whether there is a next one without counting them all
+    orders = await _recent(ctx, offset=offset, limit=RECENT + 1)
+    if not orders and offset:
+        offset, orders = 0, await _recent(ctx, limit=RECENT + 1)
     if not orders:
         rows = [[Button(ctx.t("orders.btn.order"), payload("order.new"))]] if ctx.is_dealer else []
         return [Reply(text=ctx.t("orders.none"), buttons=rows)]
-    codes = await _dealer_codes(ctx, orders) if ctx.is_staff else {}
+    shown = orders[:RECENT]
+    codes = await _dealer_codes(ctx, shown) if ctx.is_staff else {}
     lines = [ctx.t("orders.recent")]
+    if offset or len(orders) > RECENT:
+        lines[0] = ctx.t("orders.recent_page", first=offset + 1, last=offset + len(shown))
     rows = []
-    for order in orders:
+    for order in shown:
         status = status_label(order.status, ctx.lang)
         day = order.created_at.astimezone(ctx.deps.clock.tz).strftime("%m-%d") if order.created_at else ""
         prefix = f"{codes[order.dealer_id]} " if order.dealer_id in codes else ""
         lines.append(prefix + ctx.t("orders.row", number=order.number, day=day, status=status,
                                     total=fmt_cny(order.total)))
         rows.append([Button(f"{order.number} · {status}", payload("orders.detail", order.number))])
+    pager = pager_row(ctx, "orders.list", offset, offset + len(orders), size=RECENT)
+    if pager:
+        rows.append(pager)
     return [Reply(text="\n".join(lines), buttons=rows)]
 
 
-async def _recent(ctx: Ctx) -> list[Order]:
-    """The actor's latest orders, newest first; the number breaks ties within one second."""
-    orders = await list_orders(ctx.uow(), ctx.actor, limit=RECENT)
+async def _recent(ctx: Ctx, *, offset: int = 0, limit: int = RECENT) -> list[Order]:
+    """The actor's latest orders from ``offset``, newest first; the number breaks ties within one second."""
+    orders = await list_orders(ctx.uow(), ctx.actor, limit=limit, offset=offset)
     return sorted(orders, key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
 
 

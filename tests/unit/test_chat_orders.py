@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.dealers import Dealer
 from core.orders import OrderStatus
 from core.users import Role
@@ -40,6 +42,32 @@ async def test_recent_orders_list_numbers_dates_statuses_and_totals() -> None:
     assert "DH20" not in shown and "¥1,599.00" not in shown           # another dealer's order
     details = [p for p in buttons(replies).values() if p.startswith("1|orders.detail|")]
     assert sorted(details) == sorted([f"1|orders.detail|{first.number}", f"1|orders.detail|{second.number}"])
+
+
+async def test_more_orders_than_a_screen_page_with_buttons() -> None:
+    w, dealer = await world()
+    made = [await w.order(dealer, [("F300", 1)]) for _ in range(23)]
+    for minutes, order in enumerate(made):       # placed a minute apart (the test clock stands still)
+        stored = await w.uow.orders.get_by(number=order.number)
+        assert stored is not None and stored.created_at is not None
+        stored.created_at += timedelta(minutes=minutes)
+    newest_first = sorted((o.number for o in made), reverse=True)
+
+    def numbers(replies: list[Reply]) -> list[str]:
+        return [p.split("|")[2] for p in buttons(replies).values() if p.startswith("1|orders.detail|")]
+
+    first = await w.say(DEALER_CHAT, "/orders")
+    assert numbers(first) == newest_first[:10]
+    assert "订单第 1–10 条" in texts(first)
+    labels = buttons(first)
+    assert labels["下一页 ▶"] == "1|orders.list|10" and "◀ 上一页" not in labels
+    second = await w.press(DEALER_CHAT, labels["下一页 ▶"])
+    assert numbers(second) == newest_first[10:20] and "订单第 11–20 条" in texts(second)
+    last = await w.press(DEALER_CHAT, buttons(second)["下一页 ▶"])
+    assert numbers(last) == newest_first[20:] and "订单第 21–23 条" in texts(last)
+    assert "下一页 ▶" not in buttons(last) and buttons(last)["◀ 上一页"] == "1|orders.list|10"
+    stale = await w.press(DEALER_CHAT, "1|orders.list|900")            # a list that got shorter: back to the start
+    assert numbers(stale) == newest_first[:10]
 
 
 async def test_no_orders_yet_offers_to_order() -> None:
