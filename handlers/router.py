@@ -50,6 +50,7 @@ class Router:
         self.staff_words: Handler | None = None     # staff commands in words (nlu.staff_commands), one handler
         self.text_hooks: list[TextHook] = []
         self.text_hooks_anywhere: list[TextHook] = []    # tried before the dialog state's handler too
+        self.upload_hooks: list[TextHook] = []           # a photo or file no form step is waiting for
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -117,6 +118,12 @@ class Router:
         self.text_hooks_anywhere.append(fn)
         return fn
 
+    def upload_hook(self, fn: TextHook) -> TextHook:
+        """Tried on a photo or document before the dialog state's handler (an order list sent as a file or a
+        photo); the hook returns None to leave it to the state's form (an after-sales photo, a sell-out file)."""
+        self.upload_hooks.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -129,6 +136,7 @@ class Router:
         self.staff_patterns.extend(other.staff_patterns)
         self.text_hooks.extend(other.text_hooks)
         self.text_hooks_anywhere.extend(other.text_hooks_anywhere)
+        self.upload_hooks.extend(other.upload_hooks)
         if other.staff_words is not None:
             if self.staff_words is not None:
                 raise ValueError(f"{other.name} redefines the staff command handler")

@@ -164,6 +164,9 @@ class ConversationService:
         for hook in r.text_hooks_anywhere if inbound.kind == InboundKind.TEXT else ():
             if (hooked := await hook(ctx)) is not None:
                 return hooked
+        for hook in r.upload_hooks if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT) else ():
+            if (hooked := await hook(ctx)) is not None:
+                return hooked
         state = ctx.dialog.state
         while state:
             if state in r.states:

@@ -14,10 +14,8 @@ problems); only after the confirm button (carrying the form's nonce) does
 
 from __future__ import annotations
 
-import csv
 import io
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -36,6 +34,8 @@ from handlers.flows import forms
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from handlers.tables import FileUnreadable, read_table
+from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.products import ProductIndex, product_index
@@ -108,12 +108,6 @@ i18n.register({
 
 
 # --- checking one row (typed or from a file) ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Problem:
-    zh: str
-    en: str
-
 
 def _problem(zh: str, en: str) -> Problem:
     return Problem(zh, en)
@@ -292,14 +286,6 @@ def parse_text(text: str, products: list[Product], today: date) -> tuple[list[di
 
 # --- files ---------------------------------------------------------------------------------------
 
-class FileUnreadable(Exception):
-    """The upload is not a sheet we can read; ``problem`` says why (zh, en)."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.en)
-        self.problem = problem
-
-
 def template_bytes() -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -323,51 +309,10 @@ def template_bytes() -> bytes:
     return out.getvalue()
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
-def _table(data: bytes, file_name: str) -> list[list[str]]:
-    name = file_name.lower()
-    if name.endswith(".xls"):
-        raise FileUnreadable(_problem("请另存为 .xlsx 或 .csv", "save it as .xlsx or .csv"))
-    if name.endswith((".xlsx", ".xlsm")) and not data.startswith(b"PK"):
-        raise FileUnreadable(_problem("不是有效的 Excel 文件", "not a valid Excel file"))
-    if name.endswith(".csv") or not data.startswith(b"PK"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file"))
-        if "\x00" in text:
-            raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file"))
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            ws = wb["sellout"] if "sellout" in wb.sheetnames else wb.worksheets[0]
-            return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
-    except Exception as exc:  # a damaged upload can fail inside zipfile, xml or openpyxl in many ways
-        raise FileUnreadable(_problem("不是有效的 Excel/CSV 文件", "not a valid Excel/CSV file")) from exc
-
-
 def parse_file(data: bytes, file_name: str, products: list[Product], today: date
                ) -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
     """Rows of an uploaded sheet; raises FileUnreadable when the file itself is unusable."""
-    table = _table(data, file_name)
+    table = read_table(data, file_name, sheet="sellout")
     start = next((i for i, row in enumerate(table) if any(row)), None)
     if start is None:
         raise FileUnreadable(_problem("表格里没有数据行", "the sheet has no data rows"))

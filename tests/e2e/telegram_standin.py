@@ -643,6 +643,12 @@ class BotWorld:
         await self.standin.send_text(chat_id, text, **kw)
         return await self._after(chat_id, since, edits, at_least, edit)
 
+    async def upload(self, chat_id: int, data: bytes, file_name: str, *, at_least: int = 1) -> list[Sent]:
+        """Send a document (the bot downloads it with getFile) and wait for the answer."""
+        since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))
+        await self.standin.send_document(chat_id, data, file_name)
+        return await self._after(chat_id, since, edits, at_least, False)
+
     async def press(self, chat_id: int, label: str, *, at_least: int = 1, edit: bool = False,
                     message: Sent | None = None) -> list[Sent]:
         """Tap the button whose label contains ``label`` on ``message`` (default: the latest message with one)."""
