@@ -97,6 +97,7 @@ class App:
     def conversation(self) -> ConversationService:
         """The one conversation processor every chat channel (Telegram, console, web chat) calls."""
         if self._conversation is None:
+            from bot.ocr import RapidOcrReader
             from handlers.app import build_conversation
             from handlers.catalogue import CatalogueCache
             from handlers.context import Deps
@@ -110,7 +111,8 @@ class App:
                 faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None),
                 reports=self.reports(), forecaster=self.forecaster(),
                 catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
-                suspension_open_orders=self.settings.suspension_open_orders))
+                suspension_open_orders=self.settings.suspension_open_orders,
+                read_image_text=RapidOcrReader() if RapidOcrReader.available() else None))
         return self._conversation
 
     def reports(self) -> AbstractReportStore:

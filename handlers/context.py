@@ -15,6 +15,7 @@ from handlers import i18n
 from handlers.catalogue import CatalogueCache
 from handlers.messages import Button, Inbound, Reply
 from nlu.faq import FaqAnswerer
+from nlu.ocr_rows import OcrBox
 from nlu.schema import Intent, IntentParser, ParseResult
 
 
@@ -27,6 +28,8 @@ class Deps:
     max_text_length: int = 4000
     # bytes of an uploaded file by its ref (Inbound.file_refs); the channel adapter provides it
     read_file: Callable[[str], Awaitable[bytes]] | None = None
+    # the text boxes on a photo (bot.ocr: RapidOCR, offline); None: photos of order lists are not read
+    read_image_text: Callable[[bytes], Awaitable[list[OcrBox]]] | None = None
     faq: FaqAnswerer | None = None      # None: the bundled offline FAQ (nlu.faq.FuzzyFaqAnswerer)
     reports: AbstractReportStore | None = None   # None: reports answer that they are not set up
     forecaster: Forecaster | None = None         # None: seasonal naive (core.forecast_rules)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from nlu.analysis import analyze
@@ -230,3 +230,49 @@ def read_order_table(rows: Sequence[Sequence[str]], catalogue: Sequence[Catalogu
         if line is not None:
             table.lines.append(line)
     return table
+
+
+def read_order_lines(lines: Sequence[tuple[str, float]], catalogue: Sequence[CatalogueEntry], today: date,
+                     dealer_aliases: dict[str, str] | None = None) -> list[TableLine]:
+    """Lines of text with how sure their reading is (a photo's rows with the OCR score) as order lines; each
+    line's ``sure`` is the product's times the reading's. Lines that say nothing about an order are left out."""
+    index = product_index(catalogue, dealer_aliases)
+    codes = _glued_codes(catalogue)
+    out = []
+    for n, (text, score) in enumerate(lines, start=1):
+        if _TOTAL.match(text):
+            continue
+        line = typed_line(index, n, _respaced(text, codes), today)
+        if line is not None:
+            out.append(replace(line, sure=round(line.sure * max(0.0, min(score, 1.0)), 3)))
+    return out
+
+
+def _glued_codes(catalogue: Sequence[CatalogueEntry]) -> re.Pattern[str] | None:
+    words = {e.sku for e in catalogue} | {a for e in catalogue for a in e.aliases}
+    codes = sorted({w for w in words if re.fullmatch(r"[A-Za-z0-9\-]*[A-Za-z][A-Za-z0-9\-]*\d[A-Za-z0-9\-]*|"
+                                                      r"[A-Za-z0-9\-]*\d[A-Za-z0-9\-]*[A-Za-z][A-Za-z0-9\-]*", w)},
+                   key=len, reverse=True)
+    if not codes:
+        return None
+    return re.compile("|".join(re.escape(c) for c in codes), re.IGNORECASE)
+
+
+def _respaced(text: str, codes: re.Pattern[str] | None) -> str:
+    """OCR drops the spaces of a printed line ("AP30012台", "1AP300滤网二箱", "AP500Pro8台"): a catalogue code (a
+    SKU or alias of letters and digits) with a digit right after it (a count) or right before it (a row number)
+    gets its spaces back; a dot between a code and a count is a speck."""
+    if codes is None:
+        return text
+    out, last = [], 0
+    for m in codes.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if before.isascii() and before.isalpha() or after.isascii() and after.isalpha():
+            continue                  # inside a longer code ("XAP300", "AP300X"): not this product's code
+        out.append(text[last:m.start()])
+        dot = after == "." and text[m.end() + 1:m.end() + 2].isdigit()     # "AP300.6台": a speck read as a dot
+        out.append((" " if before.isdigit() else "") + m.group(0) + (" " if after.isdigit() or dot else ""))
+        last = m.end() + (1 if dot else 0)
+    out.append(text[last:])
+    return "".join(out)

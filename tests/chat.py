@@ -181,6 +181,15 @@ class ChatWorld:
 
     async def upload(self, chat: str, file_name: str, data: bytes) -> list[Reply]:
         """A document message whose bytes a dict-backed ``Deps.read_file`` serves."""
+        ref = self._stored(data)
+        return await self.send(self._inbound(chat, InboundKind.DOCUMENT, file_refs=(ref,), file_name=file_name))
+
+    async def photo_of(self, chat: str, data: bytes) -> list[Reply]:
+        """A photo message whose bytes a dict-backed ``Deps.read_file`` serves (read by ``Deps.read_image_text``
+        when the test sets one)."""
+        return await self.send(self._inbound(chat, InboundKind.PHOTO, file_refs=(self._stored(data),)))
+
+    def _stored(self, data: bytes) -> str:
         ref = f"doc-{next(_updates)}"
         store: dict[str, bytes] = self.__dict__.setdefault("files", {})
         store[ref] = data
@@ -191,7 +200,7 @@ class ChatWorld:
             return store[key]
 
         self.service.deps.read_file = read_file
-        return await self.send(self._inbound(chat, InboundKind.DOCUMENT, file_refs=(ref,), file_name=file_name))
+        return ref
 
     # --- pushes: what the outbox would deliver to a chat (notifications) ------------------------------
     async def pushed(self, chat: str) -> list[Reply]:

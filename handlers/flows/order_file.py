@@ -1,4 +1,4 @@
-"""An order list sent as a spreadsheet (.xlsx / .csv) -> the cart.
+"""An order list sent as a spreadsheet (.xlsx / .csv) or a photo -> the cart.
 
 A dealer forwards the Excel its shop assistant made, in any sensible layout (``nlu.order_table``): every row
 goes through the same product matcher and quantity parser as a typed message, with the dealer's own words.
@@ -12,6 +12,9 @@ Only outside a form (or with a cart open): a sell-out file or an after-sales att
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue, parser_aliases
@@ -20,11 +23,14 @@ from handlers.flows.cart import cart_summary, open_cart, over_limit, products_by
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from handlers.tables import FileUnreadable, read_table
-from nlu.order_table import Problem, TableLine, read_order_table
+from nlu.ocr_rows import group_rows
+from nlu.order_table import Problem, TableLine, read_order_lines, read_order_table
 
 router = Router(name=__name__)
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 300              # rows of the sheet (an order of more lines is a data import, not a chat)
 SHOWN_PROBLEMS = 15         # rows named one by one; the rest counted
 TABLE_FILES = (".xlsx", ".xlsm", ".csv", ".xls")
@@ -58,6 +64,16 @@ i18n.register({
                       "order lines."),
     "ofile.too_many": ("文件超过 {n} 行，请分批发送或联系订单部导入。", "The file has more than {n} rows; please split it "
                        "or ask the order desk to import it."),
+    "ophoto.read": ("📷 已识别图片中的订货清单（{rows} 行文字）：{n} 行加入购物车。",
+                    "📷 Read the order list in the photo ({rows} lines of text): {n} line(s) put in the cart."),
+    "ophoto.handwriting": ("识别可能有误（手写的清单尤其如此），请逐行核对后再确认下单。",
+                           "The reading may be wrong (handwriting especially): check each line before you confirm."),
+    "ophoto.nothing": ("图片里没有找到订货清单。下单可以直接打字（如 AP300 20台）或发送 Excel；售后问题请点菜单里的「售后」。",
+                       "No order list found in the photo. To order, type it (like \"AP300 20\") or send an Excel "
+                       "file; for an after-sales problem use \"After-sales\" in the menu."),
+    "ophoto.unreadable": ("这张图片打不开，请重新拍照发送。", "This picture cannot be read; please take it again."),
+    "ophoto.too_big": ("图片太大（超过 10 MB），请压缩后再发。", "The picture is too big (over 10 MB); please send a "
+                       "smaller one."),
     "ofile.unsupported": ("这个渠道暂时不能接收文件，请直接输入订货内容。", "Files cannot be received on this channel yet; "
                           "please type the order."),
 })
@@ -94,12 +110,44 @@ async def order_file(ctx: Ctx) -> list[Reply] | None:
     table = read_order_table(rows, await chat_catalogue(ctx), ctx.deps.clock.today(), ctx.aliases)
     if not table.lines:
         return [Reply(text=ctx.t("ofile.nothing"))]
-    return await _into_cart(ctx, ctx.inbound.file_name, table.lines, skipped=table.skipped_empty,
-                            totals=table.totals)
+    return await _into_cart(ctx, lambda n: ctx.t("ofile.read", name=ctx.inbound.file_name[:60], n=n), table.lines,
+                            skipped=table.skipped_empty, totals=table.totals)
 
 
-async def _into_cart(ctx: Ctx, source: str, lines: list[TableLine], *, skipped: int = 0,
-                     totals: int = 0) -> list[Reply]:
+@router.upload_hook
+async def order_photo(ctx: Ctx) -> list[Reply] | None:
+    """A photo of an order list (printed, or written by hand: help, not a promise) -> the cart, each line with
+    how sure its reading is; a photo with no order line in it goes on as before (the help)."""
+    inbound = ctx.inbound
+    state = ctx.dialog.state
+    if not (inbound.kind == InboundKind.PHOTO and inbound.file_refs and (not state or state.startswith("order."))
+            and ctx.is_dealer and Permission.ORDER_PLACE_OWN in ctx.actor.permissions):
+        return None
+    if ctx.deps.read_image_text is None or ctx.deps.read_file is None:
+        return None
+    data = await ctx.deps.read_file(inbound.file_refs[-1])
+    if len(data) > MAX_IMAGE_BYTES:
+        return [Reply(text=ctx.t("ophoto.too_big"))]
+    try:
+        boxes = await ctx.deps.read_image_text(data)
+    except Exception:           # not an image, or one the engine cannot decode: say so, keep running
+        log.warning("order photo unreadable", exc_info=True)
+        return [Reply(text=ctx.t("ophoto.unreadable"))]
+    if ctx.aliases is None:
+        async with ctx.uow() as uow:
+            ctx.aliases = await parser_aliases(uow, ctx.actor)
+    rows = [(row.text, row.score) for row in group_rows(boxes)]
+    lines = read_order_lines(rows, await chat_catalogue(ctx), ctx.deps.clock.today(), ctx.aliases)
+    if not any(line.sku or line.problem == Problem.UNKNOWN_PRODUCT for line in lines):
+        return [Reply(text=ctx.t("ophoto.nothing"))]
+    unsure = any(line.problem or line.doubtful for line in lines)
+    replies = await _into_cart(ctx, lambda n: ctx.t("ophoto.read", rows=len(rows), n=n), lines,
+                               after=[ctx.t("ophoto.handwriting")] if unsure else [])
+    return replies
+
+
+async def _into_cart(ctx: Ctx, headline: Callable[[int], str], lines: list[TableLine], *, skipped: int = 0,
+                     totals: int = 0, after: list[str] | None = None) -> list[Reply]:
     """``lines`` (taken and not understood) into the open or a new cart, and the reply that says what came of
     each. Shared by every way a list arrives (a file; a photo's rows)."""
     cart = await open_cart(ctx)
@@ -139,7 +187,7 @@ async def _into_cart(ctx: Ctx, source: str, lines: list[TableLine], *, skipped: 
                                  payload("order.add", sku, line.qty))] for sku in line.candidates[:3])
     if len(problems) > SHOWN_PROBLEMS:
         notes.append(ctx.t("ofile.more_problems", n=len(problems) - SHOWN_PROBLEMS))
-    lead = [ctx.t("ofile.read", name=source[:60], n=taken)]
+    lead = [headline(taken)]
     if had:
         lead.append(ctx.t("ofile.merged", n=had))
     lead += notes
@@ -147,6 +195,7 @@ async def _into_cart(ctx: Ctx, source: str, lines: list[TableLine], *, skipped: 
         lead.append(ctx.t("ofile.skipped_empty", n=skipped))
     if totals:
         lead.append(ctx.t("ofile.totals"))
+    lead += after or []
     cart.save(ctx)
     replies = await cart_summary(ctx, cart, lead)
     if fixes:

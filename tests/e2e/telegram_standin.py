@@ -643,6 +643,12 @@ class BotWorld:
         await self.standin.send_text(chat_id, text, **kw)
         return await self._after(chat_id, since, edits, at_least, edit)
 
+    async def photo(self, chat_id: int, data: bytes, *, at_least: int = 1) -> list[Sent]:
+        """Send a photo (the bot downloads the full size with getFile) and wait for the answer."""
+        since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))
+        await self.standin.send_photo(chat_id, data)
+        return await self._after(chat_id, since, edits, at_least, False)
+
     async def upload(self, chat_id: int, data: bytes, file_name: str, *, at_least: int = 1) -> list[Sent]:
         """Send a document (the bot downloads it with getFile) and wait for the answer."""
         since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))

@@ -1,4 +1,4 @@
-"""An order list sent as an Excel file over real HTTP (Telegram stand-in, webhook): downloaded with getFile,
+"""An order list sent as an Excel file or a photo over real HTTP (Telegram stand-in, webhook): downloaded with getFile,
 read, put in the cart with the row not understood named, confirmed with the button, the order in the database."""
 
 from __future__ import annotations
@@ -66,3 +66,23 @@ async def test_an_excel_order_list_becomes_a_confirmed_order(world: BotWorld) ->
     broken = await world.upload(DEALER, b"PK\x03\x04 broken", "坏文件.xlsx")
     assert "这个文件打不开" in broken[0].text
     assert "AP300" in (await world.say(DEALER, "AP300 有货吗"))[0].text      # still answering
+
+
+async def test_a_photographed_order_list_becomes_the_cart(world: BotWorld) -> None:
+    import random
+
+    from tests.order_images import Product, order_picture
+
+    await add_dealer(world, "D0102", "宁波海曙家电商行")
+    assert "绑定成功" in (await world.say(DEALER, f"/start {await invite(world, dealer='D0102')}"))[0].text
+    products = [Product("AP300", "空气净化器AP300", "台"), Product("F300", "AP300 滤网", "箱"),
+                Product("DH20", "除湿机DH20", "台")]
+    picture = order_picture(random.Random(5), products, lines=2, rotate=-2, blur=0.7)
+    replies = await world.photo(DEALER, picture.png)
+    shown = "\n".join(r.text for r in replies)
+    assert "已识别图片中的订货清单" in shown and "2 行加入购物车" in shown, (picture.lines, shown)
+    done = await world.press(DEALER, "确认下单")
+    assert "已提交" in done[0].text
+    async with world.uow() as uow:
+        [order] = await uow.orders.list()
+    assert sorted((line.sku, line.qty) for line in order.lines) == sorted(picture.truth)
