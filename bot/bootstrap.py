@@ -98,6 +98,7 @@ class App:
         """The one conversation processor every chat channel (Telegram, console, web chat) calls."""
         if self._conversation is None:
             from bot.ocr import RapidOcrReader
+            from bot.voice import build_listener
             from handlers.app import build_conversation
             from handlers.catalogue import CatalogueCache
             from handlers.context import Deps
@@ -112,6 +113,7 @@ class App:
                 reports=self.reports(), forecaster=self.forecaster(),
                 catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
                 suspension_open_orders=self.settings.suspension_open_orders,
+                hear=build_listener(self.settings),
                 read_image_text=RapidOcrReader() if RapidOcrReader.available() else None))
         return self._conversation
 

@@ -110,6 +110,15 @@ class Settings(BaseSettings):
     nlu_policy: Literal["offline", "llm_first", "llm_on_low_confidence"] = Field(
         default="offline",
         description="offline: never call an LLM; llm_first: every message; llm_on_low_confidence: when unsure")
+    # voice notes (bot/voice.py): an OpenAI-compatible transcription endpoint, or a local sherpa-onnx model
+    stt_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /audio/transcriptions "
+                                     "(FunASR, faster-whisper-server, vLLM, a cloud), e.g. http://127.0.0.1:8000/v1")
+    stt_api_key: SecretStr | None = Field(default=None, description="API key of that endpoint (if it needs one)")
+    stt_model: str = Field(default="whisper-1", description="model name at that endpoint")
+    stt_language: str = Field(default="zh", description="language hint sent with each note")
+    stt_model_dir: str | None = Field(default=None, description="a sherpa-onnx Paraformer directory (model.int8.onnx, "
+                                      "tokens.txt); used when STT_BASE_URL is not set; needs `pip install sherpa-onnx`")
+    stt_max_seconds: float = Field(default=300.0, gt=0, le=1800, description="longer voice notes are refused")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     llm_model: str | None = Field(default=None, description="model name at that endpoint")
     llm_api_key: SecretStr | None = Field(default=None, description="API key of the endpoint (if it needs one)")

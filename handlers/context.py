@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,8 @@ class Deps:
     max_text_length: int = 4000
     # bytes of an uploaded file by its ref (Inbound.file_refs); the channel adapter provides it
     read_file: Callable[[str], Awaitable[bytes]] | None = None
+    # a voice note's bytes (+ the catalogue's words as hints) -> what it said (bot.voice); None: voice is off
+    hear: Callable[[bytes, Sequence[str]], Awaitable[Heard]] | None = None
     # the text boxes on a photo (bot.ocr: RapidOCR, offline); None: photos of order lists are not read
     read_image_text: Callable[[bytes], Awaitable[list[OcrBox]]] | None = None
     faq: FaqAnswerer | None = None      # None: the bundled offline FAQ (nlu.faq.FuzzyFaqAnswerer)
@@ -38,6 +40,15 @@ class Deps:
     catalogue: CatalogueCache = field(default_factory=CatalogueCache)  # the app caches for a few seconds
     # what suspending a dealer does to its open orders (setting SUSPENSION_OPEN_ORDERS: keep | hold)
     suspension_open_orders: str = "keep"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What a voice note said (``Deps.hear``): the text, how long it was, and what went wrong if anything:
+    "unreadable" (not audio), "too_long", "unclear" (silence, nothing recognised), "failed" (the speech service)."""
+    text: str = ""
+    seconds: float = 0.0
+    problem: str = ""
 
 
 @dataclass

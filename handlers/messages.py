@@ -22,6 +22,7 @@ class InboundKind(StrEnum):
     DOCUMENT = "document"
     CONTACT = "contact"        # a shared phone contact
     LOCATION = "location"
+    VOICE = "voice"            # a voice note: file_refs holds the audio, or text what the channel recognised
 
 
 @dataclass(frozen=True)

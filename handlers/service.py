@@ -23,6 +23,7 @@ from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import READ_ONLY_INTENTS, Router, normalize_phrase, parse_payload, payload
+from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
 from nlu.staff_commands import parse_staff_command
@@ -94,7 +95,12 @@ class ConversationService:
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
                       questions=self._questions, aliases=aliases)
-            replies = await self._route(ctx)
+            heard: list[Reply] = []
+            if inbound.kind == InboundKind.VOICE:       # said back, then handled as the text it said
+                heard, go_on = await listen(ctx)
+                if not go_on:
+                    return heard
+            replies = heard + await self._route(ctx)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
             return replies + ctx.outbox

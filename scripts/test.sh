@@ -31,6 +31,17 @@ if ! command -v chromium >/dev/null 2>&1 && ! [ -x /usr/bin/chromium ] && comman
     || echo "    (Chromium could not be installed: the browser tests will be skipped)"
 fi
 
+# the voice-note tests speak Mandarin with espeak-ng (Debian package); installed here where we may, else skipped
+if ! command -v espeak-ng >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+    && { [ "$(id -u)" = 0 ] || [ -n "${CI:-}" ]; }; then
+  echo "==> installing espeak-ng for the voice-note tests"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo -n"
+  { $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null 2>&1 \
+    || { $sudo_ apt-get update -qq >/dev/null 2>&1 \
+         && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng >/dev/null 2>&1; }; } \
+    || echo "    (espeak-ng could not be installed: the voice-note tests will be skipped)"
+fi
+
 echo "==> import-linter (dependency direction)"
 .venv/bin/lint-imports
 echo "==> ruff"

@@ -166,6 +166,14 @@ class TelegramInbound:
             doc = message.document
             return await self._file(base, common, InboundKind.DOCUMENT, doc.file_id, doc.file_size,
                                     doc.file_name or f"document_{doc.file_unique_id}", message.caption or "")
+        if message.voice is not None:        # a held-down voice note (OGG/Opus), heard by the conversation
+            voice = message.voice
+            return await self._file(base, common, InboundKind.VOICE, voice.file_id, voice.file_size,
+                                    f"voice_{voice.file_unique_id}.ogg", "")
+        if message.audio is not None:        # an audio file sent as such (m4a, mp3...)
+            audio = message.audio
+            return await self._file(base, common, InboundKind.VOICE, audio.file_id, audio.file_size,
+                                    audio.file_name or f"audio_{audio.file_unique_id}", "")
         if message.contact is not None:
             if message.contact.user_id != sender.id:
                 return _replace(base, notice="telegram.contact_not_own")

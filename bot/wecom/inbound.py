@@ -5,7 +5,8 @@ What it decides is about WeCom only, never about the business:
 - ``text``: a command ("/start CODE"), a binding code on its own or after "绑定" (WeCom has no
   deep links, so a code typed as it was printed binds too), or plain text;
 - ``image``: downloaded with ``media/get`` into the same ``FileStore`` as Telegram's photos;
-- ``voice``: its ``Recognition`` text when WeCom gives one, else a "please type" notice;
+- ``voice``: a VOICE inbound: WeCom's ``Recognition`` text when it gives one, else the AMR file (heard by the
+  conversation, ``handlers.voice``);
 - ``location``: latitude, longitude and the place's label;
 - event ``click`` (the app's menu): a key that is a button payload ("1|orders.list") presses that
   button, "/menu" style keys are commands; event ``template_card_event`` (a card button): the
@@ -39,7 +40,6 @@ MAX_XML_BYTES = 256 * 1024
 i18n.register({
     "wecom.unsupported": ("暂时只能识别文字、图片、语音（转文字）和位置。",
                           "I can read text, pictures, voice (as text) and locations only."),
-    "wecom.voice_unrecognized": ("没有听清这段语音，请直接输入文字。", "I could not make out that voice message; please type it."),
     "wecom.file_failed": ("图片没有收到，请重新发送。", "I could not receive that picture; please send it again."),
 })
 
@@ -142,9 +142,9 @@ class WeComInbound:
             return replace(base, inbound=self._text(common, fields.get("Content", "")))
         if msg_type == "voice":
             recognized = fields.get("Recognition", "").strip()
-            if not recognized:
-                return replace(base, notice="wecom.voice_unrecognized")
-            return replace(base, inbound=self._text(common, recognized))
+            if recognized:              # WeCom's own recognition (when the app has it on): said back, then handled
+                return replace(base, inbound=replace(common, kind=InboundKind.VOICE, text=recognized))
+            return await self._media(base, common, fields, InboundKind.VOICE, "amr")
         if msg_type == "image":
             return await self._image(base, common, fields)
         if msg_type == "location":
@@ -200,16 +200,20 @@ class WeComInbound:
         return replace(base, reason=f"event {event or '?'} not handled")
 
     async def _image(self, base: Translation, common: Inbound, fields: dict[str, str]) -> Translation:
+        return await self._media(base, common, fields, InboundKind.PHOTO, "jpg")
+
+    async def _media(self, base: Translation, common: Inbound, fields: dict[str, str], kind: InboundKind,
+                     suffix: str) -> Translation:
         media_id = fields.get("MediaId", "")
         if not media_id:
             return replace(base, notice="wecom.file_failed")
         try:
             media = await self.client.download_media(media_id)
         except WeComApiError as exc:
-            log.warning("wecom image download failed", extra={"media_id": media_id, "error": str(exc)})
+            log.warning("wecom media download failed", extra={"media_id": media_id, "error": str(exc)})
             return replace(base, notice="wecom.file_failed")
         if not media.data:
             return replace(base, notice="wecom.file_failed")
-        name = media.file_name if "." in media.file_name else f"wecom_{media_id[:16]}.jpg"
+        name = media.file_name if "." in media.file_name else f"wecom_{media_id[:16]}.{suffix}"
         stored = await self.files.put(media.data, name)
-        return replace(base, inbound=replace(common, kind=InboundKind.PHOTO, file_refs=(stored,), file_name=name))
+        return replace(base, inbound=replace(common, kind=kind, file_refs=(stored,), file_name=name))

@@ -268,6 +268,13 @@ class TelegramStandIn:
         document = {"file_id": file_id, "file_unique_id": unique, "file_name": file_name, "file_size": len(data)}
         return await self.push({"message": self._message(chat_id, document=document, **kw)})
 
+    async def send_voice(self, chat_id: int, data: bytes, seconds: int, **kw: Any) -> dict[str, Any]:
+        """A held-down voice note (OGG/Opus), as Telegram delivers it."""
+        file_id, unique = self.add_file(data, f"voice/file_{next(self._file_ids)}.oga")
+        voice = {"file_id": file_id, "file_unique_id": unique, "duration": seconds, "mime_type": "audio/ogg",
+                 "file_size": len(data)}
+        return await self.push({"message": self._message(chat_id, voice=voice, **kw)})
+
     async def press(self, chat_id: int, message: Sent, data: str, *, user_id: int | None = None,
                     language_code: str = "zh-hans") -> dict[str, Any]:
         """The user taps a button with ``data`` on ``message``."""
@@ -655,6 +662,12 @@ class BotWorld:
         await self.standin.send_document(chat_id, data, file_name)
         return await self._after(chat_id, since, edits, at_least, False)
 
+    async def voice(self, chat_id: int, data: bytes, seconds: int, *, at_least: int = 1) -> list[Sent]:
+        """Send a voice note and wait for the answer."""
+        since, edits = self.standin.count(chat_id), len(self.standin.calls_of("editMessageText"))
+        await self.standin.send_voice(chat_id, data, seconds)
+        return await self._after(chat_id, since, edits, at_least, False)
+
     async def press(self, chat_id: int, label: str, *, at_least: int = 1, edit: bool = False,
                     message: Sent | None = None) -> list[Sent]:
         """Tap the button whose label contains ``label`` on ``message`` (default: the latest message with one)."""
@@ -677,7 +690,7 @@ class BotWorld:
 
 async def start_bot(tmp_path: Any, standin: TelegramStandIn, *, mode: str = "polling",
                     flood_per_minute: int = 50, secret: str | None = WEBHOOK_SECRET,
-                    database_url: str | None = None) -> BotWorld:
+                    database_url: str | None = None, **more_settings: Any) -> BotWorld:
     """Settings -> bootstrap -> migrate -> the Telegram background task (and uvicorn for the webhook)."""
     import socket
 
@@ -696,7 +709,7 @@ async def start_bot(tmp_path: Any, standin: TelegramStandIn, *, mode: str = "pol
         data_dir=tmp_path / "var", demo_data_on_empty=False, web_host="127.0.0.1", web_port=port,
         secret_key="e2e-telegram-secret-key", telegram_bot_token=standin.token,
         telegram_api_base=standin.base_url, telegram_webhook_secret=secret, telegram_mode=mode,
-        chat_flood_per_minute=flood_per_minute, notify_quiet_hours="", notify_poll_seconds=0.2)
+        chat_flood_per_minute=flood_per_minute, notify_quiet_hours="", notify_poll_seconds=0.2, **more_settings)
     await migrate(settings)
     app = bootstrap(settings)
     assert telegram_task in app.background, "bootstrap must start Telegram when a token is set"

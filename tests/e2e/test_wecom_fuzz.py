@@ -277,7 +277,7 @@ async def fuzz(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Fuzz]:
 
 # --- the product's promise for a message it cannot use ----------------------------------------------------
 
-NOTICES = {"voice": "wecom.voice_unrecognized", "image": "wecom.file_failed"}
+NOTICES = {"voice": "wecom.file_failed", "image": "wecom.file_failed"}
 HANDLED_TYPES = {"text", "event", "voice", "image", "location"}
 
 
@@ -285,7 +285,7 @@ def polite_notice(sent: dict[str, str]) -> str | None:
     """The zh notice ``bot.wecom.inbound`` promises a member for ``sent`` (None: no notice promised).
 
     Only messages with a sender, for this app, that are not text or events: an unknown type, a picture
-    that cannot be fetched, a voice message without recognised text, a location without coordinates."""
+    that cannot be fetched, a voice message without recognised text whose audio cannot be fetched, a location without coordinates."""
     value = {k: v.strip() for k, v in sent.items()}
     if not value.get("FromUserName") or value.get("AgentID", "") not in ("", str(AGENT_ID)):
         return None

@@ -187,9 +187,11 @@ async def test_card_buttons_menu_clicks_and_events(tmp_path: Path) -> None:
 async def test_voice_pictures_locations_and_the_rest(tmp_path: Path) -> None:
     t = translator(tmp_path)
     voice = (await t.translate(fields("voice", MediaId="v", Format="amr", Recognition="我的订单", MsgId="1"))).inbound
-    assert voice is not None and (voice.kind, voice.text) == (InboundKind.TEXT, "我的订单")
-    assert (await t.translate(fields("voice", MediaId="v", Format="amr", MsgId="2"))).notice == \
-        "wecom.voice_unrecognized"
+    assert voice is not None and (voice.kind, voice.text) == (InboundKind.VOICE, "我的订单")
+    note = (await t.translate(fields("voice", MediaId="v", Format="amr", MsgId="2"))).inbound
+    assert note is not None and note.kind == InboundKind.VOICE and note.file_name.endswith(".amr")
+    assert await t.files.get(note.file_refs[0])                               # the AMR, for the conversation to hear
+    assert (await t.translate(fields("voice", MediaId="missing", MsgId="2b"))).notice == "wecom.file_failed"
     photo = (await t.translate(fields("image", MediaId="m1", PicUrl="http://x", MsgId="3"))).inbound
     assert photo is not None and photo.kind == InboundKind.PHOTO
     assert await t.files.get(photo.file_refs[0]) == b"\xff\xd8photo"

@@ -1,0 +1,50 @@
+"""A voice note in the chat: heard (``Deps.hear``), said back ("我听到的是：…") and then handled as if typed, so an
+order still ends at the confirm button. Without a speech service the dealer is asked to type or send a photo."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers import i18n
+from handlers.catalogue import chat_catalogue
+from handlers.context import Ctx, Heard
+from handlers.messages import InboundKind, Reply
+
+MAX_VOICE_BYTES = 20 * 1024 * 1024
+HINT_WORDS = 60           # product words sent to the speech service as hints
+
+i18n.register({
+    "voice.heard": ("🎤 我听到的是：{text}", "🎤 I heard: {text}"),
+    "voice.off": ("暂时听不了语音，请打字或发图片。", "I cannot listen to voice messages here yet; please type or send "
+                  "a photo."),
+    "voice.unclear": ("没有听清这段语音，请再说一遍或直接打字。", "I could not make out that voice message; please say it "
+                      "again or type it."),
+    "voice.unreadable": ("这段语音打不开，请重新录一遍或直接打字。", "That voice message cannot be played; please record it "
+                         "again or type it."),
+    "voice.too_long": ("语音太长（最长 {n} 秒），请分段说或直接打字。", "The voice message is too long ({n} seconds at "
+                       "most); please split it or type it."),
+    "voice.failed": ("语音识别暂时不可用，请打字或发图片。", "Speech recognition is not available right now; please type "
+                     "or send a photo."),
+})
+
+
+async def listen(ctx: Ctx) -> tuple[list[Reply], bool]:
+    """(the replies to send first, whether to go on with ``ctx.inbound`` now the typed text it said)."""
+    inbound = ctx.inbound
+    if inbound.text.strip():              # the channel recognised it already (WeCom's Recognition)
+        ctx.inbound = replace(inbound, kind=InboundKind.TEXT, text=inbound.text.strip())
+        return [Reply(text=ctx.t("voice.heard", text=ctx.inbound.text))], True
+    if ctx.deps.hear is None or ctx.deps.read_file is None or not inbound.file_refs:
+        return [Reply(text=ctx.t("voice.off"))], False
+    data = await ctx.deps.read_file(inbound.file_refs[0])
+    if len(data) > MAX_VOICE_BYTES:
+        return [Reply(text=ctx.t("voice.too_long", n=300))], False
+    catalogue = await chat_catalogue(ctx)
+    hints = [w for e in catalogue[:HINT_WORDS] for w in (e.sku, e.name)]
+    heard: Heard = await ctx.deps.hear(data, hints)
+    if heard.problem:
+        key = {"too_long": "voice.too_long", "unreadable": "voice.unreadable", "failed": "voice.failed"}.get(
+            heard.problem, "voice.unclear")
+        return [Reply(text=ctx.t(key, n=int(heard.seconds) if heard.problem != "too_long" else 300))], False
+    ctx.inbound = replace(inbound, kind=InboundKind.TEXT, text=heard.text[:ctx.deps.max_text_length])
+    return [Reply(text=ctx.t("voice.heard", text=ctx.inbound.text))], True
