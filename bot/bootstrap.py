@@ -65,6 +65,7 @@ class App:
     _telegram: TelegramChannel | None = None
     _reports: AbstractReportStore | None = None
     _wecom: WeComChannel | None = None
+    _aibot: Any = None
 
     def web(self) -> FastAPI:
         if self._web is None:
@@ -185,6 +186,24 @@ class App:
                 default_language=s.default_language)
         return self._wecom
 
+    def aibot(self) -> Any:
+        """WeCom mode 2, the AI bot's long connection (``bot.wecom.aibot.AiBotConnection``) when
+        ``WECOM_BOT_ID`` and ``WECOM_BOT_SECRET`` are set, else None. Started by ``aibot_task``; only the process
+        holding the ``wecom-aibot`` leader lock connects."""
+        s = self.settings
+        if not s.wecom_bot_enabled:
+            return None
+        if self._aibot is None:
+            from bot.wecom.aibot import AiBotConfig, AiBotConnection
+            from storage.leader import build_leader_lock
+
+            assert s.wecom_bot_id and s.wecom_bot_secret is not None
+            config = AiBotConfig(bot_id=s.wecom_bot_id.strip(), secret=s.wecom_bot_secret.get_secret_value().strip(),
+                                 ws_url=s.wecom_bot_ws_url, heartbeat_seconds=s.wecom_bot_heartbeat_seconds)
+            lock = build_leader_lock(self.engine, s.database_url, "wecom-aibot", s.data_dir)
+            self._aibot = AiBotConnection(config, self.conversation(), self.files(), lock)
+        return self._aibot
+
     async def aclose(self) -> None:
         if self._telegram is not None:
             await self._telegram.aclose()
@@ -244,6 +263,8 @@ def bootstrap(settings: Settings | None = None) -> App:
               clock=build_clock(settings))
     if settings.telegram_token is not None:
         app.background.append(telegram_task)
+    if settings.wecom_bot_enabled:
+        app.background.append(aibot_task)
     if settings.notify_in_run:
         app.background += [outbox_worker_task, scheduler_task]
     return app
@@ -261,6 +282,12 @@ async def scheduler_task(app: App) -> None:
     from bot.notify_senders import scheduler_task as run
 
     await run(app)
+
+
+async def aibot_task(app: App) -> None:
+    """Background task of ``dms run`` when the WeCom AI bot is set: hold its long connection while this process
+    holds the ``wecom-aibot`` lock (one live connection per bot, whatever the number of processes)."""
+    await app.aibot().run()
 
 
 async def telegram_task(app: App) -> None:

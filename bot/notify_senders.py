@@ -183,6 +183,10 @@ def build_senders(app: App) -> dict[str, ChannelSender]:
     wecom = app.wecom()
     if wecom is not None:           # pushes and the replies the WeCom callback queued (chat.reply rows)
         senders["wecom"] = wecom.sender
+    elif app.aibot() is not None:   # WeCom mode 2 only: pushes over this process's long connection
+        from bot.wecom.aibot import AiBotSender
+
+        senders["wecom"] = AiBotSender(app.aibot())
     return senders
 
 

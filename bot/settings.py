@@ -110,6 +110,12 @@ class Settings(BaseSettings):
     nlu_policy: Literal["offline", "llm_first", "llm_on_low_confidence"] = Field(
         default="offline",
         description="offline: never call an LLM; llm_first: every message; llm_on_low_confidence: when unsure")
+    # WeCom mode 2 (bot/wecom/aibot.py): an AI bot (智能机器人) over a WebSocket long connection, no public address
+    wecom_bot_id: str | None = Field(default=None, description="the AI bot's BotID (智能机器人 > API 模式: 长连接)")
+    wecom_bot_secret: SecretStr | None = Field(default=None, description="the AI bot's Secret")
+    wecom_bot_ws_url: str = Field(default="wss://openws.work.weixin.qq.com", description="the long connection's "
+                                  "address; a local stand-in in tests")
+    wecom_bot_heartbeat_seconds: float = Field(default=30.0, gt=0, description="ping interval of the connection")
     # voice notes (bot/voice.py): an OpenAI-compatible transcription endpoint, or a local sherpa-onnx model
     stt_base_url: str | None = Field(default=None, description="OpenAI-compatible base URL for /audio/transcriptions "
                                      "(FunASR, faster-whisper-server, vLLM, a cloud), e.g. http://127.0.0.1:8000/v1")
@@ -178,6 +184,12 @@ class Settings(BaseSettings):
         """The bot token, or None when Telegram is off (unset or blank)."""
         token = self.telegram_bot_token.get_secret_value().strip() if self.telegram_bot_token else ""
         return token or None
+
+    @property
+    def wecom_bot_enabled(self) -> bool:
+        """True when the AI bot's id and secret are set (WeCom mode 2, the long connection)."""
+        return bool((self.wecom_bot_id or "").strip() and self.wecom_bot_secret is not None
+                    and self.wecom_bot_secret.get_secret_value().strip())
 
     @property
     def wecom_enabled(self) -> bool:

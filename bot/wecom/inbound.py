@@ -105,6 +105,18 @@ def binding_code(text: str) -> str | None:
     return None
 
 
+def text_inbound(common: Inbound, text: str) -> Inbound:
+    """A typed WeCom message (either mode): a /command, a binding code, or text."""
+    stripped = text.strip()
+    if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
+        command, args = split_command(stripped)
+        return replace(common, kind=InboundKind.COMMAND, text=stripped, command=command, args=args)
+    code = binding_code(stripped)
+    if code is not None:
+        return replace(common, kind=InboundKind.COMMAND, text=stripped, command="start", args=code)
+    return replace(common, text=text)
+
+
 def split_command(text: str) -> tuple[str, str]:
     """``"/start CODE"`` -> ``("start", "CODE")``."""
     head, _, args = text[1:].partition(" ")
@@ -170,14 +182,7 @@ class WeComInbound:
     # --- kinds -----------------------------------------------------------------------------------
     @staticmethod
     def _text(common: Inbound, text: str) -> Inbound:
-        stripped = text.strip()
-        if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
-            command, args = split_command(stripped)
-            return replace(common, kind=InboundKind.COMMAND, text=stripped, command=command, args=args)
-        code = binding_code(stripped)
-        if code is not None:
-            return replace(common, kind=InboundKind.COMMAND, text=stripped, command="start", args=code)
-        return replace(common, text=text)
+        return text_inbound(common, text)
 
     def _event(self, base: Translation, common: Inbound, event: str, fields: dict[str, str]) -> Translation:
         event_key = fields.get("EventKey", "")
