@@ -58,6 +58,7 @@ TOUCH_EVERY = timedelta(minutes=5)
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
 PREV_WORDS = {"上一页", "上页", "前一页", "prev", "previous"}
 PAGE_WORDS = {"下一页", "下页", "更多", "还有呢", "next", "more", *PREV_WORDS}
+_PAGE_PHRASES = {normalize_phrase(w) for w in PAGE_WORDS}
 
 
 class ConversationService:
@@ -182,6 +183,9 @@ class ConversationService:
             return await r.commands["contact"](ctx)
         if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT, InboundKind.LOCATION):
             return await r.commands["help"](ctx)
+        if inbound.kind == InboundKind.TEXT and ctx.is_dealer and isinstance(ctx.dialog.data.get("pages"), dict) \
+                and normalize_phrase(inbound.text) in _PAGE_PHRASES:      # a dealer's list shown with a pager
+            return await self._typed_page(ctx)
         if inbound.kind == InboundKind.TEXT and ctx.is_staff:
             phrase = r.staff_phrases.get(normalize_phrase(inbound.text))
             if phrase is not None:

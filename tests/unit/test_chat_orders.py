@@ -44,7 +44,7 @@ async def test_recent_orders_list_numbers_dates_statuses_and_totals() -> None:
     assert sorted(details) == sorted([f"1|orders.detail|{first.number}", f"1|orders.detail|{second.number}"])
 
 
-async def test_more_orders_than_a_screen_page_with_buttons() -> None:
+async def test_more_orders_than_a_screen_page_with_buttons_and_typed_words() -> None:
     w, dealer = await world()
     made = [await w.order(dealer, [("F300", 1)]) for _ in range(23)]
     for minutes, order in enumerate(made):       # placed a minute apart (the test clock stands still)
@@ -61,9 +61,10 @@ async def test_more_orders_than_a_screen_page_with_buttons() -> None:
     assert "订单第 1–10 条" in texts(first)
     labels = buttons(first)
     assert labels["下一页 ▶"] == "1|orders.list|10" and "◀ 上一页" not in labels
-    second = await w.press(DEALER_CHAT, labels["下一页 ▶"])
+    second = await w.say(DEALER_CHAT, "下一页")                          # typed: the pager's button
     assert numbers(second) == newest_first[10:20] and "订单第 11–20 条" in texts(second)
     last = await w.press(DEALER_CHAT, buttons(second)["下一页 ▶"])
+    assert numbers(await w.say(DEALER_CHAT, "上一页")) == newest_first[10:20]
     assert numbers(last) == newest_first[20:] and "订单第 21–23 条" in texts(last)
     assert "下一页 ▶" not in buttons(last) and buttons(last)["◀ 上一页"] == "1|orders.list|10"
     stale = await w.press(DEALER_CHAT, "1|orders.list|900")            # a list that got shorter: back to the start
