@@ -122,8 +122,14 @@ class Settings(BaseSettings):
     stt_api_key: SecretStr | None = Field(default=None, description="API key of that endpoint (if it needs one)")
     stt_model: str = Field(default="whisper-1", description="model name at that endpoint")
     stt_language: str = Field(default="zh", description="language hint sent with each note")
-    stt_model_dir: str | None = Field(default=None, description="a sherpa-onnx Paraformer directory (model.int8.onnx, "
-                                      "tokens.txt); used when STT_BASE_URL is not set; needs `pip install sherpa-onnx`")
+    stt_parallel: int = Field(default=3, ge=1, le=16, description="pieces of one long note sent to that endpoint at "
+                              "once (each piece is at most 30 s)")
+    stt_model_dir: str | None = Field(default=None, description="a sherpa-onnx model directory (Paraformer, SenseVoice "
+                                      "or a transducer); used when STT_BASE_URL is not set; needs "
+                                      "`pip install 'dms[voice]'` (sherpa-onnx)")
+    stt_model_kind: Literal["auto", "paraformer", "sense_voice", "transducer"] = Field(
+        default="auto", description="the kind of model in STT_MODEL_DIR; auto: a transducer by its encoder/decoder/"
+                                    "joiner files, SenseVoice by 'sense' in the directory's name, else Paraformer")
     stt_max_seconds: float = Field(default=300.0, gt=0, le=1800, description="longer voice notes are refused")
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     llm_model: str | None = Field(default=None, description="model name at that endpoint")

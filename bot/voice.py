@@ -5,8 +5,13 @@ transcribe each piece by
 - an OpenAI-compatible ``POST {STT_BASE_URL}/audio/transcriptions`` (multipart: ``file`` = 16 kHz mono WAV,
   ``model``, ``language``, ``prompt`` = the catalogue's product words as hints): a cloud, or self-hosted FunASR,
   faster-whisper-server, vLLM; or
-- a local sherpa-onnx model when ``STT_MODEL_DIR`` holds one (a Paraformer: ``model.int8.onnx`` or ``model.onnx``
-  and ``tokens.txt``; ``pip install sherpa-onnx``); offline Paraformer takes no hot words.
+- a local sherpa-onnx model when ``STT_MODEL_DIR`` holds one (``pip install 'dms[voice]'``): a Paraformer
+  (``model.int8.onnx`` or ``model.onnx``, ``tokens.txt``; e.g. paraformer-zh-small, ~79 MB), a SenseVoice (the same
+  files, a directory named ``*sense*voice*``) or a transducer (``encoder*.onnx``, ``decoder*.onnx``,
+  ``joiner*.onnx``, ``tokens.txt``; e.g. a zipformer zh); only a transducer takes the catalogue's words as hot words.
+
+Pieces go to an endpoint a few at a time (``HttpTranscriber.parallel``) and their texts are joined in order; a local
+model decodes one piece at a time (two cores are shared with everything else).
 
 ``Listener`` is handed to the conversations as ``Deps.hear``; it never raises: a ``Heard`` says what went wrong.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import threading
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,17 +98,32 @@ def wav_bytes(pcm: np.ndarray) -> bytes:
     return out.getvalue()
 
 
+def join_texts(texts: Sequence[str]) -> str:
+    """The pieces' texts as one: glued (Chinese has no spaces), a space only between two Latin letters or digits."""
+    out = ""
+    for text in (t.strip() for t in texts):
+        if text:
+            out += (" " if out and out[-1].isascii() and out[-1].isalnum() and text[0].isascii()
+                    and text[0].isalnum() else "") + text
+    return out
+
+
 class Transcriber(Protocol):
+    """Speech (16 kHz mono float32, at most ``PIECE_SECONDS``) -> text; ``parallel``: pieces at once."""
+
+    parallel: int
+
     async def transcribe(self, pcm: np.ndarray, hints: Sequence[str]) -> str: ...
 
 
 class HttpTranscriber:
-    """An OpenAI-compatible ``/audio/transcriptions`` endpoint."""
+    """An OpenAI-compatible ``/audio/transcriptions`` endpoint; ``parallel`` pieces of one note in flight at once."""
 
     def __init__(self, base_url: str, *, model: str, api_key: str | None = None, language: str = "zh",
-                 timeout: float = 60.0, http: Any = None) -> None:
+                 timeout: float = 60.0, parallel: int = 3, http: Any = None) -> None:
         import httpx
 
+        self.parallel = max(1, parallel)
         self.url = base_url.rstrip("/") + "/audio/transcriptions"
         self.model, self.language = model, language
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -115,37 +136,92 @@ class HttpTranscriber:
         response = await self.http.post(self.url, headers=self.headers, data=data,
                                         files={"file": ("voice.wav", wav_bytes(pcm), "audio/wav")})
         response.raise_for_status()
+        if response.headers.get("content-type", "").startswith("text/plain"):   # some servers answer bare text
+            return response.text.strip()
         return str(response.json().get("text", "")).strip()
 
 
-class SherpaTranscriber:
-    """A local sherpa-onnx Paraformer (``model_dir``: model.int8.onnx or model.onnx, tokens.txt)."""
+SHERPA_KINDS = ("paraformer", "sense_voice", "transducer")
 
-    def __init__(self, model_dir: Path, threads: int = 2) -> None:
-        self.model_dir, self.threads = model_dir, threads
+
+def _first(model_dir: Path, *patterns: str) -> Path | None:
+    """The first file matching one of ``patterns`` (int8 before full precision, names sorted)."""
+    for pattern in patterns:
+        found = sorted(model_dir.glob(pattern))
+        if found:
+            return found[0]
+    return None
+
+
+def sherpa_kind(model_dir: Path) -> str:
+    """Which sherpa-onnx model ``model_dir`` holds, by its files (and ``sense`` in its name for SenseVoice)."""
+    if all(_first(model_dir, f"{part}*.onnx") for part in ("encoder", "decoder", "joiner")):
+        return "transducer"
+    if "sense" in model_dir.name.lower().replace("-", "").replace("_", ""):
+        return "sense_voice"
+    return "paraformer"
+
+
+class SherpaTranscriber:
+    """A local sherpa-onnx model in ``model_dir`` (``kind``: "auto" or one of ``SHERPA_KINDS``), loaded on first use.
+
+    A transducer decodes with modified beam search and takes the hints as hot words (``hotwords_score``); a
+    Paraformer or SenseVoice takes none. Without ``sherpa-onnx`` installed or with files missing the first note
+    fails (answered "not available right now") and the reason is logged."""
+
+    parallel = 1
+
+    def __init__(self, model_dir: Path, *, kind: str = "auto", threads: int = 2, hotwords_score: float = 2.0,
+                 language: str = "zh") -> None:
+        if kind not in ("auto", *SHERPA_KINDS):
+            raise ValueError(f"unknown sherpa-onnx model kind {kind!r}")
+        self.model_dir, self.threads, self.hotwords_score, self.language = model_dir, threads, hotwords_score, language
+        self.kind = sherpa_kind(model_dir) if kind == "auto" else kind
         self._recognizer: Any = None
+        self._loading = threading.Lock()
+
+    def _need(self, *patterns: str) -> str:
+        found = _first(self.model_dir, *patterns)
+        if found is None:
+            raise FileNotFoundError(f"no {' or '.join(patterns)} in {self.model_dir}")
+        return str(found)
 
     def _load(self) -> Any:
-        if self._recognizer is None:
-            import sherpa_onnx
+        with self._loading:
+            if self._recognizer is None:
+                import sherpa_onnx
 
-            model = next((self.model_dir / n for n in ("model.int8.onnx", "model.onnx")
-                          if (self.model_dir / n).exists()), None)
-            if model is None:
-                raise FileNotFoundError(f"no model.onnx in {self.model_dir}")
-            self._recognizer = sherpa_onnx.OfflineRecognizer.from_paraformer(
-                paraformer=str(model), tokens=str(self.model_dir / "tokens.txt"), num_threads=self.threads)
-        return self._recognizer
+                recognizer = sherpa_onnx.OfflineRecognizer
+                tokens = self._need("tokens.txt")
+                if self.kind == "transducer":
+                    bpe = _first(self.model_dir, "bpe.vocab")
+                    self._recognizer = recognizer.from_transducer(
+                        encoder=self._need("encoder*.int8.onnx", "encoder*.onnx"),
+                        decoder=self._need("decoder*.onnx"),
+                        joiner=self._need("joiner*.int8.onnx", "joiner*.onnx"), tokens=tokens,
+                        num_threads=self.threads, decoding_method="modified_beam_search",
+                        hotwords_score=self.hotwords_score,
+                        modeling_unit="cjkchar+bpe" if bpe else "cjkchar", bpe_vocab=str(bpe or ""))
+                elif self.kind == "sense_voice":
+                    self._recognizer = recognizer.from_sense_voice(
+                        model=self._need("model.int8.onnx", "model.onnx"), tokens=tokens, num_threads=self.threads,
+                        language=self.language, use_itn=True)
+                else:
+                    self._recognizer = recognizer.from_paraformer(
+                        paraformer=self._need("model.int8.onnx", "model.onnx"), tokens=tokens,
+                        num_threads=self.threads)
+            return self._recognizer
 
-    def _run(self, pcm: np.ndarray) -> str:
+    def _run(self, pcm: np.ndarray, hints: Sequence[str]) -> str:
         recognizer = self._load()
-        stream = recognizer.create_stream()
+        words = [w.strip().replace("/", " ") for w in hints if w.strip()] if self.kind == "transducer" else []
+        stream = recognizer.create_stream(hotwords="/".join(words)) if words else recognizer.create_stream()
         stream.accept_waveform(RATE, pcm)
         recognizer.decode_stream(stream)
         return str(stream.result.text).strip()
 
     async def transcribe(self, pcm: np.ndarray, hints: Sequence[str]) -> str:
-        return await asyncio.to_thread(self._run, pcm)
+        return await asyncio.to_thread(self._run, pcm, hints)
 
 
 class Listener:
@@ -159,21 +235,27 @@ class Listener:
             pcm = await asyncio.to_thread(decode_pcm, data, max_seconds=self.max_seconds)
         except AudioUnreadable as exc:
             log.info("voice note unreadable", extra={"error": str(exc)})
-            return Heard(problem="unreadable")
+            return Heard(problem="unreadable", limit=self.max_seconds)
         seconds = pcm.size / RATE
         if seconds > self.max_seconds:
-            return Heard(seconds=seconds, problem="too_long")
+            return Heard(seconds=seconds, problem="too_long", limit=self.max_seconds)
         if seconds < 0.2 or float(np.abs(pcm).max(initial=0.0)) < 1e-3:
-            return Heard(seconds=seconds, problem="unclear")
-        texts = []
-        try:
-            for piece in split_pieces(pcm):
-                texts.append(await self.transcriber.transcribe(piece, hints))
+            return Heard(seconds=seconds, problem="unclear", limit=self.max_seconds)
+        gate = asyncio.Semaphore(max(1, getattr(self.transcriber, "parallel", 1)))
+
+        async def one(piece: np.ndarray) -> str:
+            async with gate:
+                return await self.transcriber.transcribe(piece, hints)
+
+        try:           # joined in order, whichever answers first; one failure cancels the rest
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(piece)) for piece in split_pieces(pcm)]
+            texts = [task.result() for task in tasks]
         except Exception:   # the endpoint down, a bad answer, the model missing: say so, keep running
             log.warning("transcription failed", exc_info=True)
-            return Heard(seconds=seconds, problem="failed")
-        text = "".join(t for t in texts if t).strip()
-        return Heard(text=text, seconds=seconds, problem="" if text else "unclear")
+            return Heard(seconds=seconds, problem="failed", limit=self.max_seconds)
+        text = join_texts(texts)
+        return Heard(text=text, seconds=seconds, problem="" if text else "unclear", limit=self.max_seconds)
 
 
 def build_listener(settings: Any) -> Listener | None:
@@ -181,8 +263,10 @@ def build_listener(settings: Any) -> Listener | None:
     if settings.stt_base_url:
         key = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None
         return Listener(HttpTranscriber(settings.stt_base_url, model=settings.stt_model, api_key=key,
-                                        language=settings.stt_language),
+                                        language=settings.stt_language, parallel=settings.stt_parallel),
                         max_seconds=settings.stt_max_seconds)
     if settings.stt_model_dir:
-        return Listener(SherpaTranscriber(Path(settings.stt_model_dir)), max_seconds=settings.stt_max_seconds)
+        return Listener(SherpaTranscriber(Path(settings.stt_model_dir), kind=settings.stt_model_kind,
+                                          language=settings.stt_language),
+                        max_seconds=settings.stt_max_seconds)
     return None

@@ -45,10 +45,12 @@ class Deps:
 @dataclass(frozen=True)
 class Heard:
     """What a voice note said (``Deps.hear``): the text, how long it was, and what went wrong if anything:
-    "unreadable" (not audio), "too_long", "unclear" (silence, nothing recognised), "failed" (the speech service)."""
+    "unreadable" (not audio), "too_long", "unclear" (silence, nothing recognised), "failed" (the speech service);
+    ``limit``: the longest note the listener takes (seconds), for the "too long" answer."""
     text: str = ""
     seconds: float = 0.0
     problem: str = ""
+    limit: float = 0.0
 
 
 @dataclass

@@ -23,6 +23,7 @@ i18n.register({
                          "again or type it."),
     "voice.too_long": ("语音太长（最长 {n} 秒），请分段说或直接打字。", "The voice message is too long ({n} seconds at "
                        "most); please split it or type it."),
+    "voice.too_big": ("语音文件太大，请分段说或直接打字。", "The voice message is too large; please split it or type it."),
     "voice.failed": ("语音识别暂时不可用，请打字或发图片。", "Speech recognition is not available right now; please type "
                      "or send a photo."),
 })
@@ -32,19 +33,26 @@ async def listen(ctx: Ctx) -> tuple[list[Reply], bool]:
     """(the replies to send first, whether to go on with ``ctx.inbound`` now the typed text it said)."""
     inbound = ctx.inbound
     if inbound.text.strip():              # the channel recognised it already (WeCom's Recognition)
-        ctx.inbound = replace(inbound, kind=InboundKind.TEXT, text=inbound.text.strip())
-        return [Reply(text=ctx.t("voice.heard", text=ctx.inbound.text))], True
-    if ctx.deps.hear is None or ctx.deps.read_file is None or not inbound.file_refs:
+        return _said(ctx, inbound.text)
+    if not inbound.file_refs:             # a voice message with neither audio nor text (WeCom's AI bot)
+        return [Reply(text=ctx.t("voice.unclear"))], False
+    if ctx.deps.hear is None or ctx.deps.read_file is None:
         return [Reply(text=ctx.t("voice.off"))], False
     data = await ctx.deps.read_file(inbound.file_refs[0])
     if len(data) > MAX_VOICE_BYTES:
-        return [Reply(text=ctx.t("voice.too_long", n=300))], False
+        return [Reply(text=ctx.t("voice.too_big"))], False
     catalogue = await chat_catalogue(ctx)
     hints = [w for e in catalogue[:HINT_WORDS] for w in (e.sku, e.name)]
     heard: Heard = await ctx.deps.hear(data, hints)
     if heard.problem:
         key = {"too_long": "voice.too_long", "unreadable": "voice.unreadable", "failed": "voice.failed"}.get(
             heard.problem, "voice.unclear")
-        return [Reply(text=ctx.t(key, n=int(heard.seconds) if heard.problem != "too_long" else 300))], False
-    ctx.inbound = replace(inbound, kind=InboundKind.TEXT, text=heard.text[:ctx.deps.max_text_length])
-    return [Reply(text=ctx.t("voice.heard", text=ctx.inbound.text))], True
+        return [Reply(text=ctx.t(key, n=int(heard.limit)))], False
+    return _said(ctx, heard.text)
+
+
+def _said(ctx: Ctx, text: str) -> tuple[list[Reply], bool]:
+    """Go on with what the note said as typed text (as long as a typed message may be), said back first."""
+    said = " ".join(text.split())[:ctx.deps.max_text_length]
+    ctx.inbound = replace(ctx.inbound, kind=InboundKind.TEXT, text=said)
+    return [Reply(text=ctx.t("voice.heard", text=said))], True

@@ -3,12 +3,16 @@
 It checks what a real server would need: multipart with a ``file`` that is a WAV (RIFF/WAVE, PCM 16-bit, mono,
 16 kHz, at least 0.2 s, at most ``max_seconds``), a ``model`` (the expected one) and ``language`` = zh, the bearer
 key when one is set; a request that breaks a rule gets 400 with the reason (and is counted in ``refused``).
-It answers ``{"text": ...}`` with the next of ``transcripts`` (it cannot understand speech; the test says what was
-said), or 500 when ``fail_next`` is set. ``requests`` keeps each accepted request's fields and audio length.
+It answers ``{"text": ...}`` with ``by_audio[sha256 of the WAV]`` when the test knows the piece, else the next of
+``transcripts`` (it cannot understand speech; the test says what was said), after ``delays[sha256]`` seconds when
+given (so answers can come back out of order), or 500 when ``fail_next`` is set. ``requests`` keeps each accepted
+request's fields and audio length; ``most_at_once`` the most requests it was answering at the same time.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
 import wave
 from dataclasses import dataclass, field
@@ -23,6 +27,7 @@ class SttRequest:
     language: str
     prompt: str
     seconds: float
+    sha256: str
 
 
 @dataclass
@@ -34,6 +39,10 @@ class SttStandIn:
     requests: list[SttRequest] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     fail_next: int = 0
+    by_audio: dict[str, str] = field(default_factory=dict)
+    delays: dict[str, float] = field(default_factory=dict)
+    most_at_once: int = 0
+    _in_flight: int = 0
     base_url: str = ""
     _runner: Any = None
 
@@ -83,7 +92,17 @@ class SttStandIn:
         if self.fail_next:
             self.fail_next -= 1
             return web.json_response({"error": {"message": "overloaded"}}, status=500)
+        digest = hashlib.sha256(data).hexdigest()
         self.requests.append(SttRequest(str(fields["model"]), str(fields["language"]), str(fields.get("prompt", "")),
-                                        seconds))
-        text = self.transcripts.pop(0) if self.transcripts else ""
+                                        seconds, digest))
+        if digest in self.by_audio:
+            text = self.by_audio[digest]
+        else:
+            text = self.transcripts.pop(0) if self.transcripts else ""
+        self._in_flight += 1
+        self.most_at_once = max(self.most_at_once, self._in_flight)
+        try:
+            await asyncio.sleep(self.delays.get(digest, 0.05))
+        finally:
+            self._in_flight -= 1
         return web.json_response({"text": text})

@@ -313,7 +313,7 @@ class WeComStandIn:
             call.errcode = 40007
             return self._error(40007, "invalid media_id")
         data, name = media
-        return web.Response(body=data, content_type="image/jpeg",
+        return web.Response(body=data, content_type="audio/amr" if name.endswith(".amr") else "image/jpeg",
                             headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def _update_card(self, params: dict[str, Any], body: dict[str, Any], files: Any,
@@ -397,8 +397,9 @@ class WeComUsers:
         return await self.post_plain(self.xml(user, "image", {"PicUrl": "http://127.0.0.1/none", "MediaId": media_id,
                                                              "MsgId": self.message_id()}))
 
-    async def voice(self, user: str, recognition: str = "") -> int:
-        fields = {"MediaId": self.standin.add_media(b"AMR", "voice.amr"), "Format": "amr"}
+    async def voice(self, user: str, recognition: str = "", data: bytes = b"AMR") -> int:
+        """A voice message: ``data`` (AMR) behind its MediaId, and WeCom's ``recognition`` text when given."""
+        fields = {"MediaId": self.standin.add_media(data, "voice.amr"), "Format": "amr"}
         if recognition:
             fields["Recognition"] = recognition
         return await self.post_plain(self.xml(user, "voice", fields | {"MsgId": self.message_id()}))
