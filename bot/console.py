@@ -9,8 +9,10 @@ account ``console:<as>`` to the dealer's first user (one is created through the 
 dealer has none) or to the staff user (``core.services.chat_binding.bind_chat_as``), then reads lines and prints
 replies (after them, the pushes nothing could deliver to this person: ``LocalChat.inbox``). Buttons are
 printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
-``/quit`` (or end of input) leaves. Pictures and files are stored in the ``FileStore`` and their path
-printed; messages for other chats are printed with where they would go.
+``/quit`` (or end of input) leaves. ``/file PATH`` sends a file from this machine as a channel would: a voice
+note (.ogg .oga .opus .amr .mp3 .m4a .wav ...), a photo (.jpg .png ...) or else a document (an order list in Excel).
+Pictures and files in replies are stored in the ``FileStore`` and their path printed; messages for other chats are
+printed with where they would go.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from bot.files import FileStore
@@ -30,6 +33,18 @@ from handlers.messages import Button, Inbound, InboundKind, Reply
 
 CONSOLE_CHANNEL = "console"
 QUIT_WORDS = {"/quit", "/exit", "/q"}
+FILE_COMMAND = "/file"
+AUDIO_SUFFIXES = {".ogg", ".oga", ".opus", ".amr", ".mp3", ".m4a", ".aac", ".wav", ".flac", ".webm"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"}
+MAX_FILE_BYTES = 20 * 1024 * 1024     # what Telegram lets a bot download
+
+
+def file_kind(name: str) -> InboundKind:
+    """The kind of message a file of this name arrives as on a chat channel."""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if suffix in AUDIO_SUFFIXES:
+        return InboundKind.VOICE
+    return InboundKind.PHOTO if suffix in IMAGE_SUFFIXES else InboundKind.DOCUMENT
 
 
 class Conversation(Protocol):
@@ -70,6 +85,16 @@ class LocalChat:
                               args=args.strip())
         else:
             inbound = replace(common, text=text)
+        return await self._handle(inbound, chat_id)
+
+    async def send_file(self, chat_id: str, ref: str, file_name: str, *, display_name: str = "",
+                        language: str = "") -> list[Reply]:
+        """A stored file (``ref`` in the ``FileStore``) sent as a voice note, photo or document, by its name."""
+        inbound = Inbound(channel=self.channel, chat_id=chat_id, user_id=chat_id, kind=file_kind(file_name),
+                          file_refs=(ref,), file_name=file_name, language=language, display_name=display_name)
+        return await self._handle(inbound, chat_id)
+
+    async def _handle(self, inbound: Inbound, chat_id: str) -> list[Reply]:
         replies = await self.conversation.handle(inbound)
         elsewhere = [r for r in replies if r.channel not in ("", self.channel) and r.chat_id]
         if elsewhere and self.forward is not None:
@@ -77,6 +102,13 @@ class LocalChat:
         if self.inbox is not None:          # pushes nothing could deliver to this person: shown here
             replies = replies + await self.inbox(self.channel, chat_id)
         return replies
+
+
+def _read_local(path: str) -> tuple[str, bytes]:
+    """(file name, bytes) of a file on this machine; reads at most one byte past ``MAX_FILE_BYTES``."""
+    file = Path(path).expanduser()
+    with file.open("rb") as f:
+        return file.name, f.read(MAX_FILE_BYTES + 1)
 
 
 class ConsoleChat:
@@ -141,7 +173,24 @@ class ConsoleChat:
             button, ref = self._choices[int(text)]
             return await self.chat.say(self.chat_id, payload=button.payload, message_ref=ref,
                                        display_name=str(self.chat_as))
+        command, _, argument = text.partition(" ")
+        if command.lower() == FILE_COMMAND and argument.strip():
+            return await self.send_file(argument.strip().strip("'\""))
         return await self.chat.say(self.chat_id, text, display_name=str(self.chat_as))
+
+    async def send_file(self, path: str) -> list[Reply]:
+        """``/file PATH``: the file as a channel would deliver it; a file that cannot be read is said here."""
+        try:
+            name, data = await asyncio.to_thread(_read_local, path)
+        except OSError as exc:
+            self._print(f"读不到文件 {path}：{exc.strerror or exc} (cannot read {path})")
+            return []
+        if len(data) > MAX_FILE_BYTES:
+            self._print(f"文件太大（{len(data) / 1e6:.1f} MB，最多 20 MB） (file too large: {len(data) / 1e6:.1f} MB, "
+                        "20 MB at most)")
+            return []
+        ref = await self.files.put(data, name)
+        return await self.chat.send_file(self.chat_id, ref, name, display_name=str(self.chat_as))
 
     async def run(self) -> None:
         user = await self.bind()

@@ -41,6 +41,7 @@ class SttStandIn:
     fail_next: int = 0
     by_audio: dict[str, str] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    delay: float = 0.05                  # seconds each answer takes unless ``delays`` says otherwise
     most_at_once: int = 0
     _in_flight: int = 0
     base_url: str = ""
@@ -102,7 +103,7 @@ class SttStandIn:
         self._in_flight += 1
         self.most_at_once = max(self.most_at_once, self._in_flight)
         try:
-            await asyncio.sleep(self.delays.get(digest, 0.05))
+            await asyncio.sleep(self.delays.get(digest, self.delay))
         finally:
             self._in_flight -= 1
         return web.json_response({"text": text})

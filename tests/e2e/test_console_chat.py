@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -17,7 +20,9 @@ from bot.settings import Settings
 from core.orders import OrderStatus
 from core.services.users import CreateStaffUser, create_staff_user
 from core.users import Actor, Role
+from tests.e2e.stt_standin import SttStandIn
 from tests.e2e.telegram_standin import CATALOGUE
+from tests.voice_notes import encoded
 
 T = TypeVar("T")
 ORDER_NO = re.compile(r"SO-\d{8}-\d{4}")
@@ -136,3 +141,47 @@ def test_end_of_input_leaves_and_unknown_numbers_are_just_text() -> None:
     assert result.exit_code == 0, result.output
     assert "再见" in result.output
     assert result.output.count("请选择要办理的业务") >= 1
+
+
+@contextlib.contextmanager
+def stt_in_a_thread() -> Iterator[SttStandIn]:
+    """The transcription stand-in on its own event loop (``dms chat`` runs its own ``asyncio.run``)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    standin = SttStandIn()
+    asyncio.run_coroutine_threadsafe(standin.__aenter__(), loop).result(10)
+    try:
+        yield standin
+    finally:
+        asyncio.run_coroutine_threadsafe(standin.__aexit__(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def test_files_from_this_machine_arrive_as_voice_notes_photos_or_documents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_app(seed)
+    runner = CliRunner()
+    t = np.arange(2 * 16_000) / 16_000
+    note = tmp_path / "我的语音.ogg"
+    note.write_bytes(encoded((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), "ogg"))
+    (tmp_path / "订货单.csv").write_text("型号,数量\nAP300,3\n", encoding="utf-8")
+
+    off = runner.invoke(cli, ["chat", "--as", "dealer:D0001"],
+                        input=f"/file {note}\n/file {tmp_path / 'nope.amr'}\n/file 订货单.csv\n/quit\n")
+    assert off.exit_code == 0, off.output
+    assert "暂时听不了语音，请打字或发图片" in off.output          # no STT_BASE_URL, no STT_MODEL_DIR
+    assert "读不到文件" in off.output and "nope.amr" in off.output   # said in the terminal, the chat goes on
+    assert "AP300" in off.output.split("订货单.csv", 1)[1]             # the CSV read as an order list
+
+    with stt_in_a_thread() as stt:
+        monkeypatch.setenv("STT_BASE_URL", stt.base_url)
+        stt.transcripts = ["AP300来两台", "AP300来两台"]
+        first = runner.invoke(cli, ["chat", "--as", "dealer:D0001"], input=f"/file '{note}'\n/quit\n")
+        assert "🎤 我听到的是：AP300来两台" in first.output, first.output
+        confirm = numbered(first.output, "确认下单")
+        done = runner.invoke(cli, ["chat", "--as", "dealer:D0001"], input=f"/file {note}\n{confirm}\n/quit\n")
+        assert "订单已提交" in done.output, done.output
+        assert stt.refused == [] and [round(r.seconds) for r in stt.requests] == [2, 2]
