@@ -3,11 +3,13 @@
 ``TelegramUpdates.process(update)`` never raises: whatever goes wrong is logged and the next update
 is handled. Every button press is answered (``answerCallbackQuery``) before anything else happens,
 so the user's spinner stops even when handling fails later. Updates of one chat are handled one at
-a time, in arrival order, so two quick messages cannot race on the chat's dialog state.
+a time, in arrival order, so two quick messages cannot race on the chat's dialog state. A voice note, a
+photo or a file (transcribed, read or parsed: seconds, not milliseconds) shows "typing…" meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Protocol
 
@@ -18,9 +20,12 @@ from bot.telegram.flood import FloodLimiter, FloodVerdict
 from bot.telegram.inbound import TelegramInbound, Translation, chat_of, language_of
 from bot.telegram.sender import TelegramSender
 from handlers import i18n
-from handlers.messages import Inbound, Reply
+from handlers.messages import Inbound, InboundKind, Reply
 
 log = logging.getLogger(__name__)
+
+SLOW_KINDS = frozenset({InboundKind.VOICE, InboundKind.PHOTO, InboundKind.DOCUMENT})
+"""Inbounds whose handling takes long enough (speech, OCR, a spreadsheet) to show "typing…" meanwhile."""
 
 MAX_BACKGROUND = 64
 """Webhook updates handled at the same time; more wait in memory (Telegram already has its 200)."""
@@ -69,7 +74,13 @@ class TelegramUpdates:
                 answered = True
                 await self.sender.answer_callback(callback_id)
             async with self._serial.chat(translation.chat_id):
-                replies = await self.conversation.handle(translation.inbound)
+                typing = (asyncio.create_task(self.sender.chat_action(translation.chat_id))
+                          if translation.inbound.kind in SLOW_KINDS else None)
+                try:
+                    replies = await self.conversation.handle(translation.inbound)
+                finally:
+                    if typing is not None:
+                        await typing
                 await self.sender.deliver(translation.chat_id, replies)
         except Exception:  # the loop goes on: one bad update must not stop the bot
             log.exception("telegram update failed", extra={"update_id": update.update_id})

@@ -194,6 +194,11 @@ class TelegramSender:
             log.warning("telegram album send failed", extra={"error": str(exc)})
             return []
 
+    async def chat_action(self, chat_id: int | str, action: str = "typing") -> bool:
+        """Show "typing…" in the chat (Telegram clears it after 5 s or at the next message); False when it failed."""
+        return await self.call(lambda: self.bot.send_chat_action(chat_id=chat_id, action=action),
+                               "sendChatAction") is not None
+
     async def answer_callback(self, callback_id: str, text: str = "") -> bool:
         if not callback_id:
             return False

@@ -4,7 +4,7 @@ It implements what the bot uses, shaped like Telegram's answers (``{"ok": true, 
 ``{"ok": false, "error_code": ..., "description": ..., "parameters": {...}}``):
 ``/bot<token>/<method>`` for getMe, getUpdates (long poll with ``timeout`` and ``offset``),
 setWebhook, deleteWebhook, getWebhookInfo, setMyCommands, sendMessage, editMessageText,
-answerCallbackQuery, sendPhoto, sendDocument, sendMediaGroup (multipart uploads), getFile, and
+answerCallbackQuery, sendChatAction, sendPhoto, sendDocument, sendMediaGroup (multipart uploads), getFile, and
 ``/file/bot<token>/<path>`` downloads. Requests come as form data (aiogram) or JSON.
 
 The test plays the users: ``send_text``, ``send_contact``, ``send_photo``, ``send_document``,
@@ -412,6 +412,11 @@ class TelegramStandIn:
 
     def _bad(self, description: str) -> web.Response:
         return self._error(400, f"Bad Request: {description}")
+
+    async def _m_sendchataction(self, params: dict[str, Any], files: Any) -> web.Response:
+        if params.get("action") not in ("typing", "upload_photo", "record_voice", "upload_voice", "upload_document"):
+            return self._bad("wrong parameter action in request")
+        return self._ok(True)
 
     async def _m_getme(self, params: dict[str, Any], files: Any) -> web.Response:
         return self._ok({**self._bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,

@@ -143,11 +143,17 @@ async def test_a_telegram_voice_note_orders_after_the_confirm(bot: BotWorld, stt
     assert replies[0].text == "🎤 我听到的是：AP300来二十台"
     assert "空气净化器AP300（AP300）20台" in replies[1].text
     assert bot.standin.calls_of("getFile") and stt.refused == []
+    [typing] = bot.standin.calls_of("sendChatAction")            # "typing…" while it is heard, before the answer
+    assert typing.params["action"] == "typing" and typing.status == 200
+    calls = bot.standin.calls
+    said_back = next(i for i, c in enumerate(calls) if c.method == "sendMessage" and "我听到的是" in str(c.params))
+    assert calls.index(typing) < said_back
     done = await bot.press(DEALER, "确认下单")
     assert "已提交" in done[0].text
     broken = await bot.voice(DEALER, b"OggS\x00 broken", 1)
     assert "这段语音打不开" in broken[0].text
     assert "AP300" in (await bot.say(DEALER, "AP300 有货吗"))[0].text
+    assert len(bot.standin.calls_of("sendChatAction")) == 2       # the broken note's too; typed text shows none
 
 
 @pytest_asyncio.fixture
