@@ -1,17 +1,22 @@
 """A voice note in the chat: heard (``Deps.hear``), said back ("我听到的是：…") and then handled as if typed, so an
-order still ends at the confirm button. Without a speech service the dealer is asked to type or send a photo."""
+order still ends at the confirm button. Without a speech service the dealer is asked to type or send a photo.
+
+The speech service is given the words a dealer is likely to say as hints, most likely first: the dealer's own words
+for products (its alias library), the products of its latest orders, then the catalogue."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from core.services.orders import list_orders
 from handlers import i18n
-from handlers.catalogue import chat_catalogue
+from handlers.catalogue import chat_catalogue, parser_aliases
 from handlers.context import Ctx, Heard
 from handlers.messages import InboundKind, Reply
 
 MAX_VOICE_BYTES = 20 * 1024 * 1024
-HINT_WORDS = 60           # product words sent to the speech service as hints
+HINT_WORDS = 120          # words sent to the speech service as hints (an endpoint's prompt keeps the first 400 chars)
+RECENT_ORDERS = 10        # a dealer's latest orders whose products come first among the hints
 
 i18n.register({
     "voice.heard": ("🎤 我听到的是：{text}", "🎤 I heard: {text}"),
@@ -41,14 +46,29 @@ async def listen(ctx: Ctx) -> tuple[list[Reply], bool]:
     data = await ctx.deps.read_file(inbound.file_refs[0])
     if len(data) > MAX_VOICE_BYTES:
         return [Reply(text=ctx.t("voice.too_big"))], False
-    catalogue = await chat_catalogue(ctx)
-    hints = [w for e in catalogue[:HINT_WORDS] for w in (e.sku, e.name)]
-    heard: Heard = await ctx.deps.hear(data, hints)
+    heard: Heard = await ctx.deps.hear(data, await hints(ctx))
     if heard.problem:
         key = {"too_long": "voice.too_long", "unreadable": "voice.unreadable", "failed": "voice.failed"}.get(
             heard.problem, "voice.unclear")
         return [Reply(text=ctx.t(key, n=int(heard.limit)))], False
     return _said(ctx, heard.text)
+
+
+async def hints(ctx: Ctx) -> list[str]:
+    """Words the note probably holds, most likely first, each once: the dealer's aliases, its latest orders'
+    products (SKU and name), the catalogue's SKUs and names; at most ``HINT_WORDS``."""
+    catalogue = await chat_catalogue(ctx)
+    names = {e.sku: e.name for e in catalogue}
+    words: list[str] = []
+    if ctx.is_dealer:
+        if ctx.aliases is None:             # read once: the parser wants them next for the text it said
+            async with ctx.uow() as uow:
+                ctx.aliases = await parser_aliases(uow, ctx.actor)
+        words += list(ctx.aliases or {})
+        for order in await list_orders(ctx.uow(), ctx.actor, limit=RECENT_ORDERS):
+            words += [w for line in order.lines for w in (line.sku, names.get(line.sku, line.name))]
+    words += [w for e in catalogue for w in (e.sku, e.name)]
+    return list(dict.fromkeys(w.strip() for w in words if w.strip()))[:HINT_WORDS]
 
 
 def _said(ctx: Ctx, text: str) -> tuple[list[Reply], bool]:

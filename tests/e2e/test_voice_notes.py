@@ -16,6 +16,7 @@ import pytest
 import pytest_asyncio
 
 from bot.voice import HttpTranscriber, Listener, SherpaTranscriber, decode_pcm, split_pieces, wav_bytes
+from core.aliases import DealerAlias
 from core.users import Role
 from handlers.messages import InboundKind
 from tests.chat import ChatWorld, buttons, texts
@@ -98,6 +99,9 @@ async def test_in_the_chat_a_note_is_said_back_then_ordered_and_without_a_servic
     dealer = await w.dealer()
     await w.prepay(dealer)
     await w.user("100", Role.DEALER_OWNER, dealer)
+    await w.order(dealer, [("DH20", 2)])                       # its latest order: DH20
+    await w.uow.dealer_aliases.add(DealerAlias(dealer_id=dealer.id, word="小白", sku="AP300"))  # type: ignore[arg-type]
+    await w.uow.commit()
     note = encoded(spoken("AP300 来二十台"), "amr")
 
     async def send_note(wecom_text: str = "") -> list:   # type: ignore[type-arg]
@@ -112,7 +116,9 @@ async def test_in_the_chat_a_note_is_said_back_then_ordered_and_without_a_servic
     assert replies[0].text == "🎤 我听到的是：AP300来二十台"
     assert "空气净化器AP300（AP300）20台" in texts(replies)
     assert any("order.confirm" in p for p in buttons(replies).values())
-    assert await w.uow.orders.count() == 0                    # said back and priced; ordered only on the button
+    assert await w.uow.orders.count() == 1                    # said back and priced; ordered only on the button
+    # the hints, likeliest first: its own word, its latest order's product, then the catalogue (each once)
+    assert stt.requests[0].prompt == "小白，DH20，除湿机DH20，AP300，空气净化器AP300，F300，AP300 滤网"
     recognised = await send_note(wecom_text="我的订单")         # WeCom recognised it already: no request
     assert recognised[0].text == "🎤 我听到的是：我的订单" and len(stt.requests) == 1
     w.service.deps.hear = listener(stt, max_seconds=20)         # STT_MAX_SECONDS=20: the answer says 20
