@@ -121,7 +121,8 @@ class Settings(BaseSettings):
                                      "(FunASR, faster-whisper-server, vLLM, a cloud), e.g. http://127.0.0.1:8000/v1")
     stt_api_key: SecretStr | None = Field(default=None, description="API key of that endpoint (if it needs one)")
     stt_model: str = Field(default="whisper-1", description="model name at that endpoint")
-    stt_language: str = Field(default="zh", description="language hint sent with each note")
+    stt_language: str = Field(default="zh", description="language hint sent with each note (ISO 639-1, e.g. zh); "
+                              "auto: none, the service detects it")
     stt_parallel: int = Field(default=3, ge=1, le=16, description="pieces of one long note sent to that endpoint at "
                               "once (each piece is at most 30 s)")
     stt_model_dir: str | None = Field(default=None, description="a sherpa-onnx model directory (Paraformer, SenseVoice "

@@ -130,7 +130,9 @@ class HttpTranscriber:
         self.http = http or httpx.AsyncClient(timeout=timeout)
 
     async def transcribe(self, pcm: np.ndarray, hints: Sequence[str]) -> str:
-        data = {"model": self.model, "language": self.language, "response_format": "json"}
+        data = {"model": self.model, "response_format": "json"}
+        if self.language and self.language != "auto":      # "auto": the service tells the language itself
+            data["language"] = self.language
         if hints:
             data["prompt"] = "，".join(hints)[:400]
         response = await self.http.post(self.url, headers=self.headers, data=data,

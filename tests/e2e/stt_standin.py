@@ -1,7 +1,7 @@
 """A local OpenAI-compatible speech-to-text server for the tests: ``POST /v1/audio/transcriptions``.
 
 It checks what a real server would need: multipart with a ``file`` that is a WAV (RIFF/WAVE, PCM 16-bit, mono,
-16 kHz, at least 0.2 s, at most ``max_seconds``), a ``model`` (the expected one) and ``language`` = zh, the bearer
+16 kHz, at least 0.2 s, at most ``max_seconds``), a ``model`` (the expected one) and ``language`` (zh unless told), the bearer
 key when one is set; a request that breaks a rule gets 400 with the reason (and is counted in ``refused``).
 It answers ``{"text": ...}`` with ``by_audio[sha256 of the WAV]`` when the test knows the piece, else the next of
 ``transcripts`` (it cannot understand speech; the test says what was said), after ``delays[sha256]`` seconds when
@@ -33,6 +33,7 @@ class SttRequest:
 @dataclass
 class SttStandIn:
     model: str = "whisper-1"
+    language: str = "zh"                 # "": the request must carry no language
     api_key: str | None = None
     max_seconds: float = 30.5
     transcripts: list[str] = field(default_factory=list)
@@ -77,7 +78,7 @@ class SttStandIn:
             return self._refuse("no file")
         if fields.get("model") != self.model:
             return self._refuse(f"model {fields.get('model')!r}")
-        if fields.get("language") != "zh":
+        if fields.get("language", "") != self.language:
             return self._refuse(f"language {fields.get('language')!r}")
         name, data = fields["file"]
         try:
@@ -94,7 +95,7 @@ class SttStandIn:
             self.fail_next -= 1
             return web.json_response({"error": {"message": "overloaded"}}, status=500)
         digest = hashlib.sha256(data).hexdigest()
-        self.requests.append(SttRequest(str(fields["model"]), str(fields["language"]), str(fields.get("prompt", "")),
+        self.requests.append(SttRequest(str(fields["model"]), str(fields.get("language", "")), str(fields.get("prompt", "")),
                                         seconds, digest))
         if digest in self.by_audio:
             text = self.by_audio[digest]

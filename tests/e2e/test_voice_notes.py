@@ -55,6 +55,9 @@ async def test_a_note_in_each_channels_format_reaches_the_service_as_16k_wav(stt
     [request] = stt.requests
     assert stt.refused == [] and request.model == "whisper-1" and request.language == "zh"
     assert "AP300" in request.prompt and 1.0 < request.seconds < 4.0
+    stt.language, stt.transcripts = "", ["AP300 twenty units"]           # STT_LANGUAGE=auto: no language sent
+    auto = Listener(HttpTranscriber(stt.base_url, model="whisper-1", api_key="stt-key", language="auto"))
+    assert (await auto(note, [])).text == "AP300 twenty units" and stt.refused == []
 
 
 async def test_a_long_note_goes_in_pieces_cut_in_pauses_at_once_and_the_texts_are_joined_in_order(
