@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import httpx
 import numpy as np
 
 from handlers.context import Heard
@@ -116,13 +117,17 @@ class Transcriber(Protocol):
     async def transcribe(self, pcm: np.ndarray, hints: Sequence[str]) -> str: ...
 
 
+ATTEMPTS = 2                 # a piece is sent again once after a network error or 429/5xx
+RETRY_SECONDS = 0.5
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
 class HttpTranscriber:
-    """An OpenAI-compatible ``/audio/transcriptions`` endpoint; ``parallel`` pieces of one note in flight at once."""
+    """An OpenAI-compatible ``/audio/transcriptions`` endpoint; ``parallel`` pieces of one note in flight at once;
+    a piece the service refuses for being busy (429, 5xx) or loses on the way is sent once more."""
 
     def __init__(self, base_url: str, *, model: str, api_key: str | None = None, language: str = "zh",
                  timeout: float = 60.0, parallel: int = 3, http: Any = None) -> None:
-        import httpx
-
         self.parallel = max(1, parallel)
         self.url = base_url.rstrip("/") + "/audio/transcriptions"
         self.model, self.language = model, language
@@ -135,8 +140,21 @@ class HttpTranscriber:
             data["language"] = self.language
         if hints:
             data["prompt"] = "，".join(hints)[:400]
-        response = await self.http.post(self.url, headers=self.headers, data=data,
-                                        files={"file": ("voice.wav", wav_bytes(pcm), "audio/wav")})
+        audio = wav_bytes(pcm)
+        for attempt in range(1, ATTEMPTS + 1):    # a busy or restarting service gets a second chance
+            try:
+                response = await self.http.post(self.url, headers=self.headers, data=data,
+                                                files={"file": ("voice.wav", audio, "audio/wav")})
+            except httpx.TransportError:
+                if attempt == ATTEMPTS:
+                    raise
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            if response.status_code in RETRY_STATUSES and attempt < ATTEMPTS:
+                log.info("transcription retried", extra={"status": response.status_code})
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            break
         response.raise_for_status()
         if response.headers.get("content-type", "").startswith("text/plain"):   # some servers answer bare text
             return response.text.strip()

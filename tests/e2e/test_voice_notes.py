@@ -90,9 +90,14 @@ async def test_too_long_broken_silent_and_failing(stt: SttStandIn) -> None:
     assert (too_long.problem, too_long.limit) == ("too_long", 20)
     assert (await hear(b"OggS not really audio", [])).problem == "unreadable"
     assert (await hear(encoded(silence(2), "ogg"), [])).problem == "unclear"
-    stt.fail_next = 1
-    assert (await hear(encoded(spoken("你好"), "ogg"), [])).problem == "failed"
+    hello = encoded(spoken("你好"), "ogg")
+    stt.fail_next, stt.transcripts = 1, ["你好"]                 # busy once: sent again, heard
+    assert (await hear(hello, [])).text == "你好" and stt.fail_next == 0
+    stt.fail_next = 2                                            # busy twice: the dealer is told
+    assert (await hear(hello, [])).problem == "failed"
     assert stt.refused == []
+    gone = Listener(HttpTranscriber("http://127.0.0.1:9/v1", model="whisper-1"))   # nothing listens there
+    assert (await gone(hello, [])).problem == "failed"
 
 
 async def test_in_the_chat_a_note_is_said_back_then_ordered_and_without_a_service_the_dealer_is_asked_to_type(
