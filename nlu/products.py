@@ -25,6 +25,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process, utils
 
 from nlu.normalize import normalize
+from nlu.numbers import QUANTITY
 from nlu.product_lines import _ProductLines
 from nlu.product_words import (
     CJK,
@@ -45,6 +46,19 @@ from nlu.schema import CatalogueEntry
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
 EACH = re.compile(r"各|每样|每种|每个|都|\beach\b")
+# between two generic words of one line ("500的杯子要白色", "kettle 1.5 黑色"): filler, a size, no clause break
+_GENERIC_GAP = re.compile(r"[^,;，。；!?！？\n]{0,6}")
+# the words of a line before its first generic word ("18的奶锅", "小号不锈钢碗", "大嘅猫抓板"): back to a clause break
+_LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
+# after a number: it is a size, not a count ("18的", "500嘅")
+_SIZE_MARK = re.compile(r"\s?[的嘅]")
+
+
+def _counted(gap: str) -> bool:
+    """A count with its unit in ``gap`` ("12箱"): the words around it are two lines, not one."""
+    return any(q.group("unit") for q in QUANTITY.finditer(gap))
+
+
 LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|同|、|,|，|/|\band\b)\s?$")
 
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
@@ -80,7 +94,48 @@ class ProductIndex(_ProductLines):
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
-        return self._listed_each(spelled, mentions)
+        return self._joined_generics(spelled, self._listed_each(spelled, mentions))
+
+    def _joined_generics(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Generic words of one line that together name one product: "500的杯子要白色 48个" (杯子 of 500 and 白色
+        of several kinds: the white 500 one), "kettle 1.5 黑色 6台", "18的奶锅要不粘的". Words next to each other
+        (no count, no clause break between them) keep the products they share; words of the line before the first
+        of them ("18的", "小号", not a count) or between them narrow further. Nothing is merged unless exactly one product is left."""
+        out: list[Mention] = []
+        i = 0
+        while i < len(mentions):
+            m = mentions[i]
+            if m.sku is not None or len(m.skus) < 2:
+                out.append(m)
+                i += 1
+                continue
+            picked, j = set(m.skus), i
+            while j + 1 < len(mentions) and len(mentions[j + 1].skus) > 1 and mentions[j + 1].sku is None \
+                    and _GENERIC_GAP.fullmatch(text[mentions[j].end:mentions[j + 1].start]) \
+                    and not _counted(text[mentions[j].end:mentions[j + 1].start]) \
+                    and picked & set(mentions[j + 1].skus):
+                picked &= set(mentions[j + 1].skus)
+                j += 1
+            lead = _LINE_LEAD.search(text, out[-1].end if out else 0, m.start)
+            start = lead.start() if lead else m.start
+            chars = list(text[start:mentions[j].end])
+            for k in range(i, j + 1):         # the generic words themselves tell nothing more ("一" tells nothing)
+                chars[mentions[k].start - start:mentions[k].end - start] = "一" * (mentions[k].end - mentions[k].start)
+            for q in QUANTITY.finditer(text, start, m.start):      # "need 50 pvc pipes": a count, not a size
+                if not _SIZE_MARK.match(text, q.end()):
+                    chars[q.start() - start:q.end() - start] = " " * (q.end() - q.start())
+            said = "".join(chars)
+            if len(picked) > 1:
+                for _, _, hit in self._descriptors(said, picked):
+                    if picked & hit:
+                        picked &= hit
+            if len(picked) == 1 and (j > i or picked != set(m.skus)):
+                # each word stays where it is (the words between them still tell the intent), naming the one product
+                out.extend(Mention(x.start, x.end, tuple(picked), Strength.NAME, x.word) for x in mentions[i:j + 1])
+            else:
+                out.extend(mentions[i:j + 1])
+            i = j + 1
+        return out
 
     def _listed_each(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Lines that share one count ("各", "each"): "橙汁苹果汁桃汁 小瓶的 各6箱": words of several products listed

@@ -1,0 +1,54 @@
+"""Generic words of one line that together name one product ("500的杯子要白色 48个"): each word alone names
+several products, the products they share (narrowed by a size said before them or between them) are one.
+
+A catalogue of its own (storage boxes and umbrellas, no demo, development or blind product).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="BX30-BL", name="30L收纳箱 蓝色", aliases=["storage box 30 blue"], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="BX30-GY", name="30L收纳箱 灰色", aliases=["storage box 30 grey"], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="BX50-BL", name="50L收纳箱 蓝色", aliases=["storage box 50 blue"], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="BX50-GY", name="50L收纳箱 灰色", aliases=["storage box 50 grey"], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="UM-LG-BL", name="长柄雨伞 蓝色", aliases=[], unit="把", category="雨伞"),
+    CatalogueEntry(sku="UM-FD-BL", name="折叠雨伞 蓝色", aliases=[], unit="把", category="雨伞"),
+    CatalogueEntry(sku="UM-FD-RD", name="折叠雨伞 红色", aliases=[], unit="把", category="雨伞"),
+]
+PARSER = OfflineParser()
+
+
+def parse(text: str):  # type: ignore[no-untyped-def]
+    return PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+
+
+def items(text: str) -> dict[str, int]:
+    return {i.sku: i.qty for i in parse(text).slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("50的收纳箱要灰色 12个", {"BX50-GY": 12}),      # 收纳箱 of 50, 灰色 of several kinds: the grey 50 one
+    ("storage box 30 蓝色 6个", {"BX30-BL": 6}),     # the size between the two words narrows too
+    ("雨伞要红色的 3把", {"UM-FD-RD": 3}),            # the only red umbrella
+    ("50的收纳箱要灰色 12个, 雨伞要红色的 3把", {"BX50-GY": 12, "UM-FD-RD": 3}),     # one line each
+])
+def test_generic_words_of_one_line_name_the_product_they_share(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "收纳箱要蓝色 10个",             # two blue boxes (30 and 50): still a question, never a guess
+    "need 50 storage boxes",          # 50 is the count, not the size
+    "雨伞要蓝色的 4把",               # long and folding are both blue
+])
+def test_what_stays_several_products_is_asked_back(text: str) -> None:
+    result = parse(text)
+    assert result.slots.items == []
+    assert result.slots.unresolved and len(result.slots.unresolved[-1].candidates) >= 2
