@@ -303,11 +303,12 @@ class ConversationService:
                 await uow.commit()
                 return
             stored = await uow.dialogs.get_by(channel=dialog.channel, chat_id=dialog.chat_id, for_update=True)
-            if stored is None:
-                stored = DialogState(channel=dialog.channel, chat_id=dialog.chat_id)
-                await uow.dialogs.add(stored)
-            stored.state = dialog.state
-            stored.data = dict(dialog.data)
-            stored.language = dialog.language
-            stored.updated_at = now
+            if stored is None:      # the first of this chat: one INSERT with every field (not INSERT + UPDATE)
+                await uow.dialogs.add(DialogState(channel=dialog.channel, chat_id=dialog.chat_id, state=dialog.state,
+                                                  data=dict(dialog.data), language=dialog.language, updated_at=now))
+            else:
+                stored.state = dialog.state
+                stored.data = dict(dialog.data)
+                stored.language = dialog.language
+                stored.updated_at = now
             await uow.commit()

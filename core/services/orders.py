@@ -227,7 +227,8 @@ def _check_items(items: Sequence[tuple[str, int]]) -> None:
 
 async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[str, int]],
                  warehouse_id: int | None, clock: Clock, rules: DeductionRules | None,
-                 *, lock_promotions: bool = False) -> Quote:
+                 *, lock_promotions: bool = False) -> tuple[Quote, PriceBook]:
+    """The quote and the price book it was priced from (submit spends the book's promotions, locked here)."""
     assert dealer.id is not None
     today = clock.today()
     skus = _sku_variants(items)
@@ -236,7 +237,7 @@ async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[
     funds = Funds(await dealer_balances(uow, dealer.id), dealer.effective_credit_limit(today),
                   rules or DeductionRules())
     block = ordering_block_reason(dealer, await uow.qualifications.list(dealer_id=dealer.id), today)
-    return price_order(book, items, today, stock=stock, funds=funds, block_reason=block)
+    return price_order(book, items, today, stock=stock, funds=funds, block_reason=block), book
 
 
 # --- quote and submit ---------------------------------------------------------------------------
@@ -254,7 +255,7 @@ async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, cl
         dealer = await uow.dealers.get(cmd.dealer_id)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
+        quote, _ = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
         if is_parent_of(family, cmd.dealer_id) and not family.sub_accounts_visible:
             _hide_funds(quote)
         return quote
@@ -291,8 +292,24 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
     """Re-check everything, create the order (status submitted), charge the dealer's accounts.
 
     Every order starts ``submitted``. An order the dealer's funds do not cover still goes in, with
-    ``approval_reasons`` (see ``core.ledger`` for how the shortfall is paid once approved).
+    ``approval_reasons`` (see ``core.ledger`` for how the shortfall is paid once approved). A command whose
+    ``client_request_key`` the dealer used already returns that order (``submit_order_once`` says which).
     """
+    return (await submit_order_once(uow, actor, cmd, clock, rules=rules)).order
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What ``submit_order_once`` did: ``new`` False when the request key named an order submitted before."""
+
+    order: Order
+    new: bool
+
+
+async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, clock: Clock,
+                            *, rules: DeductionRules | None = None) -> Submitted:
+    """``submit_order``, telling a new order from the one an earlier command with the same key submitted
+    (a chat's Confirm pressed twice answers "submitted already" without a look-up of its own first)."""
     async with uow:
         family = await dealer_family(uow, actor)
         on_behalf = placement(actor, cmd.dealer_id, family)
@@ -302,12 +319,12 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         if cmd.client_request_key:
             existing = await uow.orders.get_by(dealer_id=cmd.dealer_id, client_request_key=cmd.client_request_key)
             if existing is not None:
-                return existing
+                return Submitted(existing, new=False)
         _check_items(cmd.items)
         dealer = await uow.dealers.get(cmd.dealer_id, for_update=True)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        quote = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True)
+        quote, book = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True)
         block = next((c for c in quote.checks if c.code == "dealer_status" and not c.ok), None)
         if block is not None:
             raise DealerNotActive(zh=block.zh, en=block.en, reason=block.en)
@@ -336,9 +353,10 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         for entry in charge_entries(quote.payment, dealer.id, number, actor.label, now):
             await uow.ledger.add(entry)
         spent = {p.code: p.discount for p in quote.promotions}
-        # the matched promotions were locked by _quote (lock_promotions=True)
-        for promotion in await uow.promotions.list(code__in=list(spent)):
-            promotion.spent = money(promotion.spent + spent[promotion.code])
+        # the matched promotions were loaded and locked by _quote (lock_promotions=True): spent on those objects
+        for promotion in book.promotions:
+            if promotion.code in spent:
+                promotion.spent = money(promotion.spent + spent[promotion.code])
         await uow.orders.add(order)
         await record(uow, actor, "order.submit", "order", number, clock,
                      after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by", "parent_approval")))
@@ -349,7 +367,7 @@ async def submit_order(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOrder, 
         if by_parent:
             await notify.order_placed_by_parent(uow, actor, order, clock)
         await uow.commit()
-        return order
+        return Submitted(order, new=True)
 
 
 async def _require_parent_may_order(uow: AbstractUnitOfWork, parent_id: int, clock: Clock) -> None:

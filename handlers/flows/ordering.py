@@ -32,7 +32,7 @@ from core.money import fmt_cny
 from core.order_states import PARENT_PENDING, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.dealers import get_dealer, list_dealers, sub_dealers
-from core.services.orders import SubmitOrder, get_order, list_orders, submit_order
+from core.services.orders import SubmitOrder, get_order, list_orders, submit_order_once
 from core.users import Permission
 from handlers.context import Ctx
 from handlers.flows.cart import (
@@ -137,16 +137,13 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     dealer_id = order_dealer_id(ctx, cart)
     if dealer_id is None:
         return await ask_dealer(ctx, pending=cart.items)
-    async with ctx.uow() as uow:
-        earlier = await uow.orders.get_by(dealer_id=dealer_id, client_request_key=nonce)
-    if earlier is not None:   # pressed twice at once: the other press submitted it
-        ctx.go("", done_nonce=nonce, done_number=earlier.number)
-        return await _already_submitted(ctx, nonce)
     try:
-        order = await submit_order(ctx.uow(), ctx.actor,
-                                   SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
-                                               requested_delivery=cart.delivery, client_request_key=nonce),
-                                   ctx.deps.clock)
+        # the use case looks the key up first (no look-up of our own before it): an order the key names already
+        # comes back with new=False when the other press of Confirm submitted it
+        submitted = await submit_order_once(ctx.uow(), ctx.actor,
+                                            SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
+                                                        requested_delivery=cart.delivery, client_request_key=nonce),
+                                            ctx.deps.clock)
     except Conflict:
         # both presses passed the check above at the same moment (two processes): the other one's order won
         # the unique (dealer, key); answer with it, as for any second press
@@ -156,7 +153,10 @@ async def confirm(ctx: Ctx) -> list[Reply]:
             raise
         ctx.go("", done_nonce=nonce, done_number=earlier.number)
         return await _already_submitted(ctx, nonce)
+    order = submitted.order
     ctx.go("", done_nonce=nonce, done_number=order.number)
+    if not submitted.new:     # pressed twice at once: the other press submitted it
+        return [_submitted_reply(ctx, order, "order.submitted_again")]
     return [_submitted_reply(ctx, order)]
 
 

@@ -25,8 +25,8 @@ BUDGET = {
     "stock query": (5, 1, 7),
     "order status": (7, 1, 9),
     "add to cart": (18, 2, 23),
-    "confirm": (26, 3, 30),
-    "approve": (21, 3, 26),
+    "confirm": (24, 3, 27),
+    "approve": (20, 3, 25),
 }
 
 

@@ -453,13 +453,13 @@ async def test_a_press_that_loses_the_race_in_another_process_answers_with_the_w
 
     w, _ = await world()
     confirm = buttons(await w.say(DEALER_CHAT, "AP300 来二十台"))["✅ 确认下单"]
-    real_submit = ordering.submit_order
+    real_submit = ordering.submit_order_once
 
     async def other_process_wins(uow, actor, cmd, clock):  # type: ignore[no-untyped-def]
         await real_submit(uow, actor, cmd, clock)            # the other press commits first ...
         raise Conflict(reason="unique orders(dealer_id, client_request_key)")   # ... this one is refused
 
-    monkeypatch.setattr(ordering, "submit_order", other_process_wins)
+    monkeypatch.setattr(ordering, "submit_order_once", other_process_wins)
     answer = texts(await w.press(DEALER_CHAT, confirm))
     assert "已提交过，未重复下单：SO-20261126-0001" in answer and "冲突" not in answer
     assert len(w.uow.orders.rows) == 1
@@ -467,6 +467,6 @@ async def test_a_press_that_loses_the_race_in_another_process_answers_with_the_w
     async def conflict_without_an_order(uow, actor, cmd, clock):  # type: ignore[no-untyped-def]
         raise Conflict(reason="something else")
 
-    monkeypatch.setattr(ordering, "submit_order", conflict_without_an_order)
+    monkeypatch.setattr(ordering, "submit_order_once", conflict_without_an_order)
     confirm = buttons(await w.say(DEALER_CHAT, "F300 来两箱"))["✅ 确认下单"]
     assert "冲突" in texts(await w.press(DEALER_CHAT, confirm))     # not ours to hide: the user is told
