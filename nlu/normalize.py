@@ -20,7 +20,32 @@ def normalize(text: str) -> str:
     lines = folded.splitlines()
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
-    return " ".join(" ".join(lines).split())
+    joined = " ".join(" ".join(lines).split())
+    return _GLUED_COUNT.sub(r"\1 ", _CN_SIZE.sub(_size_in_digits, joined))
+
+
+# a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names
+_CN_SIZE = re.compile(r"(?<![零〇一二两三四五六七八九十百几])([一二两三四五六七八九十]{1,3}(?:点[零一二三四五六七八九])?)"
+                      r"(?=公斤|千克|毫升|升|寸|公分|kg(?![a-z])|ml(?![a-z]))")
+# a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
+_GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|kg|ml|l))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
+_CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
+
+
+def _size_in_digits(m: re.Match[str]) -> str:
+    whole, _, tenths = m.group(1).partition("点")
+    value: int | None
+    if len(whole) == 1:
+        value = 10 if whole == "十" else _CN[whole]
+    elif whole[0] == "十":                                  # 十五
+        value = 10 + _CN[whole[1]] if whole[1] in _CN else None
+    elif whole[1] == "十":                                  # 二十, 二十四
+        value = _CN.get(whole[0], 0) * 10 + (_CN.get(whole[2], -99) if len(whole) == 3 else 0)
+    else:
+        value = None                                        # 一二, 十十: not a size
+    if value is None or value <= 0 or (whole[0] not in "十" and whole[0] not in _CN):
+        return m.group(0)
+    return str(value) + ("." + str(_CN[tenths]) if tenths in _CN else "")
 
 
 # the number of a list's line: 1-2 digits, a mark or a space, then a line that has a count of its own

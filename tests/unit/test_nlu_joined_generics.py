@@ -52,3 +52,23 @@ def test_what_stays_several_products_is_asked_back(text: str) -> None:
     result = parse(text)
     assert result.slots.items == []
     assert result.slots.unresolved and len(result.slots.unresolved[-1].candidates) >= 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("三十升的收纳箱要蓝色 5个", {"BX30-BL": 5}),           # a size in Chinese numerals is the size of the names
+    ("灰色收纳箱五十升嘅要两个", {"BX50-GY": 2}),
+    ("蓝色收纳箱30L5个 50L3个", {"BX30-BL": 5, "BX50-BL": 3}),   # a size glued to its count
+])
+def test_sizes_in_chinese_numerals_and_glued_to_the_count(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "normal"), [
+    ("成犬粮十公斤嘅", "成犬粮10公斤嘅"), ("二十四寸的", "24寸的"), ("一点五升", "1.5升"), ("两公斤", "2公斤"),
+    ("豆腐砂10L10包", "豆腐砂10l 10包"), ("1.5公斤20包", "1.5公斤 20包"),
+    ("三四升", "三四升"), ("一百二十升", "一百二十升"),    # a guess between two numbers, a number past 99: as written
+])
+def test_normal_form_of_sizes(text: str, normal: str) -> None:
+    from nlu.normalize import normalize
+
+    assert normalize(text) == normal
