@@ -239,10 +239,12 @@ class _ProductLines(_ProductKeys):
     def _plain(self, said: str, picked: set[str]) -> str | None:
         """Of ``picked``, the plain one when every other is it with something more ("五孔 灰": 五孔插座 灰色, not
         五孔USB插座 灰色 or 带开关五孔插座): what its name has beyond the words said and its kind, each other's has
-        too, and more; None when there is no such one."""
+        too, and more; None when there is no such one or they are of several kinds."""
         def words(s: str) -> set[str]:
             return set(re.findall(r"[a-z]+|\d+(?:\.\d+)?|[\u4e00-\u9fff]", normalize(s)))
 
+        if len({self.entries[s].category for s in picked}) > 1:
+            return None          # "600x600灰": 抛釉砖 and 仿古地砖 are two kinds, neither is the plain one
         told = words(said)
         rest = {s: words(self.entries[s].name) - told - words(self.entries[s].category) for s in picked}
         plain = [s for s in picked if all(rest[s] < rest[o] for o in picked if o != s)]

@@ -72,3 +72,14 @@ def test_normal_form_of_sizes(text: str, normal: str) -> None:
     from nlu.normalize import normalize
 
     assert normalize(text) == normal
+
+
+def test_two_kinds_with_the_same_size_and_colour_are_asked_back() -> None:
+    catalogue = [
+        CatalogueEntry(sku="PY66-G", name="抛釉砖 600x600 灰", aliases=["600灰抛釉"], unit="箱", category="抛釉砖"),
+        CatalogueEntry(sku="PY66-W", name="抛釉砖 600x600 白", aliases=["600白抛釉"], unit="箱", category="抛釉砖"),
+        CatalogueEntry(sku="DZ66-G", name="仿古地砖 600x600 灰", aliases=["仿古砖灰"], unit="箱", category="地砖"),
+    ]
+    result = PARSER.parse_sync("600x600灰的给我来30箱", catalogue=catalogue, today=date(2026, 12, 4))
+    assert result.slots.items == []           # the glazed one or the rustic one: never a guess
+    assert set(result.slots.unresolved[-1].candidates) == {"PY66-G", "DZ66-G"}
