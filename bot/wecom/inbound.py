@@ -22,13 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 
 from bot.files import FileStore
 from bot.wecom.client import WeComApiError, WeComClient
-from core.services.users import INVITE_ALPHABET, INVITE_LENGTH
 from handlers import i18n
 from handlers.messages import Inbound, InboundKind
 
@@ -88,32 +86,13 @@ class Translation:
         return self.inbound is None and not self.notice
 
 
-_CODE = re.compile(rf"^[{INVITE_ALPHABET}]{{4}}[-\s]?[{INVITE_ALPHABET}]{{4}}$", re.IGNORECASE)
-_BIND = re.compile(r"^(?:绑定码|绑定|bind)\s*[:：]?\s*(\S.*)$", re.IGNORECASE)
-assert INVITE_LENGTH == 8, "the bare-code pattern assumes 8-character invite codes"
-
-
-def binding_code(text: str) -> str | None:
-    """The invite code in "绑定 CODE" / "绑定码：CODE", or a message that is just a code as printed
-    (upper case, or with a digit in it, so an ordinary English word is never taken for one)."""
-    text = text.strip()
-    match = _BIND.match(text)
-    if match:
-        return match.group(1).strip()
-    if _CODE.match(text) and (text == text.upper() or any(ch.isdigit() for ch in text)):
-        return text
-    return None
-
-
 def text_inbound(common: Inbound, text: str) -> Inbound:
-    """A typed WeCom message (either mode): a /command, a binding code, or text."""
+    """A typed WeCom message (either mode): a /command or text (an invite code typed as text is recognised by the
+    conversation, ``handlers.flows.menu.typed_code``, as on every channel)."""
     stripped = text.strip()
     if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
         command, args = split_command(stripped)
         return replace(common, kind=InboundKind.COMMAND, text=stripped, command=command, args=args)
-    code = binding_code(stripped)
-    if code is not None:
-        return replace(common, kind=InboundKind.COMMAND, text=stripped, command="start", args=code)
     return replace(common, text=text)
 
 

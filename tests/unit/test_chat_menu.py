@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.services.users import create_invite
 from core.users import Actor, InviteKind, Role
+from handlers.flows.menu import binding_code
 from handlers.messages import InboundKind
 from tests.chat import ChatWorld, buttons, texts
 
@@ -91,3 +94,34 @@ async def test_huge_message_is_refused_with_the_limit() -> None:
     w = ChatWorld()
     replies = await w.say("100", "啊" * 5000)
     assert "消息太长" in texts(replies)
+
+
+@pytest.mark.parametrize("channel", ["telegram", "wecom", "web", "console"])
+async def test_an_invite_code_typed_as_text_binds_on_every_channel(channel: str) -> None:
+    w = ChatWorld()
+    w.channel = channel
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    invite = await create_invite(w.uow, Actor.system(), InviteKind.DEALER, dealer.code, w.clock)
+    replies = await w.say("100", f"{invite.code[:4]}-{invite.code[4:]}")
+    assert "上海华信电器有限公司" in texts(replies) and "🛒 下单" in texts(replies)
+    assert await w.uow.identities.get_by(channel=channel, external_id="100") is not None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("绑定 ABCD2345", "ABCD2345"), ("绑定码：abcd-2345", "abcd-2345"), ("bind ABCD2345", "ABCD2345"),
+    ("ABCD2345", "ABCD2345"), ("ABCD-2345", "ABCD-2345"), ("abcd2345", "abcd2345"),
+    ("whatever", None), ("AP300来两台", None), ("ABCD234", None), ("ABCDOOOO", None), ("你好", None)])
+def test_binding_codes_in_plain_text(text: str, code: str | None) -> None:
+    assert binding_code(text) == code
+
+
+async def test_a_bound_dealer_typing_a_code_like_word_is_not_rebound() -> None:
+    w = ChatWorld()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    first = await create_invite(w.uow, Actor.system(), InviteKind.DEALER, dealer.code, w.clock)
+    await w.say("100", f"/start {first.code}")
+    other = await create_invite(w.uow, Actor.system(), InviteKind.DEALER, dealer.code, w.clock)
+    bare = await w.say("100", other.code)                 # a bare code-like text goes to the parser
+    assert "已经绑定" not in texts(bare)
+    said = await w.say("100", f"绑定 {other.code}")        # asked for in words: told it is bound already
+    assert "您已经绑定过了" in texts(said)
