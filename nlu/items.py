@@ -395,7 +395,17 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
                                                                           for m in mentions):
         result.unresolved.append(Unresolved(word=word[-1][:24], qty=q.value))
         return
-    after = [w for w in re.findall(r"[a-z][a-z'-]*|\d+", tail) if w not in _EN_STOP]
+    # "青龙白5L 10桶 灰的5桶" with no grey one found: a word of its own before a second count is another line,
+    # never a new count for the line before it
+    seg = text[counted[-1]:q.start] if counted else ""
+    said = re.match(r"[\s,，、]*([\u4e00-\u9fff]{1,4}|[a-z]{2,10})\s?的(?!话)", seg)
+    same_unit = said is not None and [x.group("unit") for x in QUANTITY.finditer(head) if x.group("unit")][-1:] == [q.unit] \
+        and not any(m.end > counted[-1] and m.start < q.start for m in mentions)
+    if same_unit and said is not None and not _CORRECTION.search(seg) and not re.search(_SET_WORDS, seg) \
+            and not re.search(r"不|是|算了|还", seg):
+        result.unresolved.append(Unresolved(word=said.group(1)[:24], qty=q.value))
+        return
+    after = [w for w in re.findall(r"[a-z][a-z'-]*|\d+", re.sub(r"^\s*[x*×](?![a-z])", " ", tail)) if w not in _EN_STOP]
     if after and _EN_LEAD.search(text[:q.start]) and not _is_cjk(tail) and after[0].isalpha() and len(after[0]) >= 2 \
             and not any(m.start >= q.end and m.end <= b for m in mentions):
         # "2 internal TPMS kits": an English list item whose words name no product: never another line's count

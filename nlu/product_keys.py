@@ -4,7 +4,7 @@ spans of a message that match them, near misses, pinyin and homophones, English 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pypinyin import Style, pinyin
 from rapidfuzz import utils
@@ -212,6 +212,23 @@ class _ProductKeys:
                 if len(same) >= 2 and m.sku in same:
                     return same
         return set()
+
+    def _families(self, m: Mention) -> Iterator[set[str]]:
+        """The kinds a one-product mention names, narrowest first: ``_family``, then the products of its category
+        whose names or aliases hold a shorter start of its Chinese words ("青龙白" of "青龙白5L", then "青龙")."""
+        first = self._family(m)
+        if first:
+            yield first
+        run = re.match(r"[\u4e00-\u9fff]{3,}", m.word)
+        if run is None or m.sku is None:
+            return
+        kind = self.entries[m.sku].category
+        size = len(first)
+        for cut in range(len(run.group(0)) - 1, 1, -1):
+            same = {s for s, e in self.entries.items() if e.category == kind and run.group(0)[:cut] in self._labels[s]}
+            if len(same) > max(size, 1) and m.sku in same:
+                size = len(same)
+                yield same
 
     def _scan(self, text: str, written: str | None = None) -> list[tuple[int, int, str]]:
         """Leftmost-longest keys in ``text``, not overlapping. A latin/digit key must not start or end inside a

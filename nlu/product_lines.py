@@ -83,40 +83,52 @@ class _ProductLines(_ProductKeys):
         (a size said once before the lines holds for every line)."""
         out = list(mentions)
         for n, head in enumerate(mentions):
-            base, end, first = set(head.skus), head.end, 0
-            if len(base) < 2:
-                family = self._family(head)          # "狗罐头 牛肉味的来5箱 鸡肉的来3箱": the first line named the kind
-                if not family:
-                    continue
-                base, first = family, 1
-            nxt = mentions[n + 1] if n + 1 < len(mentions) else None
-            if first == 0:          # "小包薯片：原味4 番茄4": words before the kind word hold for every line
-                words, at = self._line_words(text, mentions[n - 1].end if n else 0, head.start, forward=False)
-                told = self._words_telling(words, at, base, text)
-                narrowed = set(base)
-                for _, _, hit in told:
-                    narrowed &= hit
-                if told and len(narrowed) >= 2:
-                    base = narrowed
-            if first == 0 and nxt is not None and nxt.start - end <= 1 and len(base & set(nxt.skus)) >= 2:
-                base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
-            # the lines end at a word of other products ("原味" of 原味薯片 and 原味瓜子 is still a line of 薯片)
-            limit = next((m.start for m in mentions[n + 1:] if m.start >= end and m.skus and (
-                m.sku or not set(m.skus) & base)), len(text))
-            tail = text[end:limit]
-            counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
-            made, _ = self._variant_lines(text, head, base, end, tail, counts, first)
-            if len(made) < 2 - first:
-                # "原味4 番茄4 黄瓜2 烧烤6", "原味5无糖5 大瓶3": bare counts, taken only when every line names one
-                loose = [q for q in QUANTITY.finditer(tail) if not re.match(r"\s?\d", tail[q.end():])]
-                made, whole = self._variant_lines(text, head, base, end, tail, loose, first)
-                if not whole:
-                    continue
-            if len(made) >= 2 - first:
-                drop = set() if first else {id(head), id(nxt) if nxt is not None and end == nxt.end else 0}
-                out = [m for m in out if id(m) not in drop and not any(m.start < x.end and x.start < m.end for x in made)]
-                out += made
+            if len(head.skus) >= 2:
+                out = self._variant_group(text, mentions, out, n, set(head.skus), 0)
+                continue
+            # "狗罐头 牛肉味的来5箱 鸡肉的来3箱": the first line named the kind; "青龙白5L 10桶 灰的5桶": when the
+            # narrowest kind (the white ones) has no line, a wider one (青龙) may
+            for family in self._families(head):
+                before = out
+                out = self._variant_group(text, mentions, out, n, family, 1)
+                if out is not before:
+                    break
         return sorted(out, key=lambda x: x.start)
+
+    def _variant_group(self, text: str, mentions: list[Mention], out: list[Mention], n: int, base: set[str],
+                       first: int) -> list[Mention]:
+        """``_group_variants`` for one head and one kind: ``out`` with the variant lines made (a new list), or
+        ``out`` itself when none were."""
+        head = mentions[n]
+        end = head.end
+        nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+        if first == 0:          # "小包薯片：原味4 番茄4": words before the kind word hold for every line
+            words, at = self._line_words(text, mentions[n - 1].end if n else 0, head.start, forward=False)
+            told = self._words_telling(words, at, base, text)
+            narrowed = set(base)
+            for _, _, hit in told:
+                narrowed &= hit
+            if told and len(narrowed) >= 2:
+                base = narrowed
+        if first == 0 and nxt is not None and nxt.start - end <= 1 and len(base & set(nxt.skus)) >= 2:
+            base, end = base & set(nxt.skus), nxt.end          # "2L饮水机": a size and a word, still several
+        # the lines end at a word of other products ("原味" of 原味薯片 and 原味瓜子 is still a line of 薯片)
+        limit = next((m.start for m in mentions[n + 1:] if m.start >= end and m.skus and (
+            m.sku or not set(m.skus) & base)), len(text))
+        tail = text[end:limit]
+        counts = [q for q in QUANTITY.finditer(tail) if q.group("unit") or re.match(r"\s?[,，;；、]|\s*$", tail[q.end():])]
+        made, _ = self._variant_lines(text, head, base, end, tail, counts, first)
+        if len(made) < 2 - first:
+            # "原味4 番茄4 黄瓜2 烧烤6", "原味5无糖5 大瓶3": bare counts, taken only when every line names one
+            loose = [q for q in QUANTITY.finditer(tail) if not re.match(r"\s?\d", tail[q.end():])]
+            made, whole = self._variant_lines(text, head, base, end, tail, loose, first)
+            if not whole:
+                return out
+        if len(made) >= 2 - first:
+            drop = set() if first else {id(head), id(nxt) if nxt is not None and end == nxt.end else 0}
+            out = [m for m in out if id(m) not in drop and not any(m.start < x.end and x.start < m.end for x in made)]
+            return out + made
+        return out
 
     def _variant_lines(self, text: str, head: Mention, base: set[str], end: int, tail: str,
                        counts: list[re.Match[str]], first: int) -> tuple[list[Mention], bool]:

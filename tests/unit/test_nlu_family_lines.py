@@ -1,0 +1,59 @@
+"""Lines that continue a family with only the word that differs, and counts that must never move to another line.
+
+"青龙白5L 10桶 灰的5桶": the grey one of the same series and size, though the narrowest kind the first line names
+(the white ones) has no grey; "K11 5桶 蓝的3桶" with no blue one: the second count is named back, never written
+over the first line's; "2 x K11, 3 x JS": a count before a word that is no product is that word's; "腻子粉20公斤"
+is the product named "20kg". A catalogue of its own (paints and coatings, no demo, development or blind product).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+CATALOGUE = [
+    CatalogueEntry(sku="QL-5W", name="青龙净味乳胶漆 5L 白色", aliases=["青龙白5L"], unit="桶", category="乳胶漆"),
+    CatalogueEntry(sku="QL-18W", name="青龙净味乳胶漆 18L 白色", aliases=["青龙白18L"], unit="桶", category="乳胶漆"),
+    CatalogueEntry(sku="QL-5G", name="青龙净味乳胶漆 5L 浅灰", aliases=["青龙灰5L"], unit="桶", category="乳胶漆"),
+    CatalogueEntry(sku="QL-18G", name="青龙净味乳胶漆 18L 浅灰", aliases=["青龙灰18L"], unit="桶", category="乳胶漆"),
+    CatalogueEntry(sku="NZ-20", name="耐水腻子粉 20kg", aliases=["耐水腻子"], unit="袋", category="辅料"),
+    CatalogueEntry(sku="NZ-30", name="耐水腻子粉 30kg", aliases=[], unit="袋", category="辅料"),
+    CatalogueEntry(sku="FS-K11", name="K11通用防水涂料 18kg", aliases=["K11"], unit="桶", category="防水"),
+    CatalogueEntry(sku="WT-20", name="外墙真石漆 20kg", aliases=["真石漆"], unit="桶", category="外墙漆"),
+]
+PARSER = OfflineParser()
+
+
+def parse(text: str):  # type: ignore[no-untyped-def]
+    return PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4))
+
+
+def items(text: str) -> dict[str, int]:
+    return {i.sku: i.qty for i in parse(text).slots.items}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("青龙白5L 10桶 灰的5桶", {"QL-5W": 10, "QL-5G": 5}),
+    ("青龙白的5L来10桶 灰的来5桶", {"QL-5W": 10, "QL-5G": 5}),
+    ("青龙白18L 2桶 灰的1桶", {"QL-18W": 2, "QL-18G": 1}),
+    ("腻子粉20公斤 100袋", {"NZ-20": 100}),
+    ("耐水腻子粉30公斤的 50袋", {"NZ-30": 50}),
+    ("2 x K11, 3 x 真石漆", {"FS-K11": 2, "WT-20": 3}),
+])
+def test_lines_of_one_family_and_sizes_by_weight(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
+
+
+@pytest.mark.parametrize(("text", "kept", "word"), [
+    ("K11 5桶 蓝的3桶", {"FS-K11": 5}, "蓝"),            # no blue K11: asked back, not K11 x3
+    ("真石漆 3桶 大的2桶", {"WT-20": 3}, "大"),
+    ("2 x K11, 3 x JS pls", {"FS-K11": 2}, "js"),        # JS is no product: its 3 is not K11's
+])
+def test_a_second_count_is_never_written_over_the_line_before(text: str, kept: dict[str, int], word: str) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == kept
+    assert word in [w.lower() for w in result.slots.unknown_words]
