@@ -21,7 +21,7 @@ _TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
 DOZEN_UNITS = ("打", "dozen", "dozens", "doz")
 EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
               "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-              "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6, "a couple of": 2, "a couple": 2,
+              "fifty": 50, "hundred": 100, "a dozen": 12, "dozen": 12, "half a dozen": 6, "half dozen": 6, "a couple of": 2, "a couple": 2,
               "a pair of": 2}
 # "thirteen", "sixty", "twenty four", "forty-five": every English number to ninety-nine
 _EN_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -55,7 +55,7 @@ _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 _SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a)(?![a-z0-9])"
 _NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?!\s?[/\-]\s?\d)(?!\s?[%％])"     # "24%" is a strength
 QUANTITY = re.compile(
-    rf"(?:(?<![a-z0-9])(?P<neg>[-−]|负)\s*)?"
+    rf"(?:(?<![a-z0-9])(?P<neg>[-−](?!\s)|负)\s*)?"     # "K11 - 10": a dash with a space after it is a separator
     rf"(?P<num>{CN_NUM}|(?<![a-wyz0-9./])(?<![a-z0-9]-)\d+(?:\.\d+)?k?(?![\d.]){_NOT_A_COUNT}|"
     rf"(?<![a-z])(?:{_EN})(?![a-z]))\s*(?P<unit>{_UNIT})?")
 

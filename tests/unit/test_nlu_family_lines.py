@@ -57,3 +57,12 @@ def test_a_second_count_is_never_written_over_the_line_before(text: str, kept: d
     result = parse(text)
     assert {i.sku: i.qty for i in result.slots.items} == kept
     assert word in [w.lower() for w in result.slots.unknown_words]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("K11 - 10, 真石漆 - 5", {"FS-K11": 10, "WT-20": 5}),     # a dash with spaces separates, it is no minus
+    ("half dozen K11", {"FS-K11": 6}),
+    ("K11 -5桶", {}),                                           # written negative: refused, never 5
+])
+def test_english_list_forms(text: str, expected: dict[str, int]) -> None:
+    assert items(text) == expected
