@@ -21,9 +21,12 @@ reference (tests/unit/test_nlu_classifier_fast.py holds the two equal to 1e-9).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -31,12 +34,12 @@ from numpy.typing import NDArray
 
 from nlu.analysis import masked, training_index
 from nlu.cues import INTENT_ORDER, cue_hits
-from nlu.datasets import held_out_texts, read_examples, text_key, training_files
+from nlu.datasets import blind_files, held_out_texts, read_examples, text_key, training_files
 from nlu.evaluation import read_catalogue_csv
 from nlu.products import ProductIndex
 from nlu.schema import LOW_CONFIDENCE, Intent
 
-__all__ = ["LOW_CONFIDENCE", "IntentClassifier", "default_classifier", "training_texts"]
+__all__ = ["LOW_CONFIDENCE", "IntentClassifier", "default_classifier", "training_texts", "write_masked_training"]
 
 
 class CueFeatures:
@@ -210,8 +213,22 @@ def default_classifier() -> IntentClassifier:
     return IntentClassifier().fit(texts, intents)
 
 
+#: the training messages already masked (``write_masked_training``), with the fingerprint of the data they came from
+MASKED_FILE = "masked_training.jsonl"
+
+
 def training_texts() -> tuple[list[str], list[Intent]]:
-    """Every training message (``training_files``) masked against the catalogue it was written for."""
+    """Every training message (``training_files``) masked against the catalogue it was written for: read from
+    ``nlu/data/masked_training.jsonl`` when that file was written from the same data (``data_fingerprint``), else
+    masked now. The file keeps the classifier the same when the product finder changes (a finder change that
+    masked a few training messages differently used to move borderline intents of unrelated messages) and saves
+    the masking at start-up; ``dms nlu mask`` writes it again, a test fails when the data changed without it."""
+    stored = _stored_masks()
+    return stored if stored is not None else masked_training()
+
+
+def masked_training() -> tuple[list[str], list[Intent]]:
+    """``training_texts`` masked now with the current product finder."""
     texts: list[str] = []
     intents: list[Intent] = []
     held = held_out_texts()
@@ -224,3 +241,38 @@ def training_texts() -> tuple[list[str], list[Intent]]:
             texts.append(masked(e.text, index))
             intents.append(e.intent)
     return texts, intents
+
+
+def data_fingerprint() -> str:
+    """sha256 over what the training texts depend on: each training file and its catalogue, the held-out split
+    and the blind sets (a training message written like one of theirs is left out)."""
+    h = hashlib.sha256()
+    data = resources.files("nlu").joinpath("data")
+    parts: list[Any] = [p for pair in training_files() for p in pair if p is not None]
+    for part in [*parts, data.joinpath("test.jsonl"), data.joinpath("catalogue.json"), *blind_files()]:
+        h.update(str(part.name).encode())
+        h.update(part.read_bytes())
+    return h.hexdigest()
+
+
+def write_masked_training(path: Any = None) -> tuple[Any, int]:
+    """Mask the training messages with the current finder and write them (default ``nlu/data/masked_training.jsonl``
+    of the source tree): the first line the data's fingerprint, then one ``{"text", "intent"}`` a line."""
+    texts, intents = masked_training()
+    target = path or resources.files("nlu").joinpath("data", MASKED_FILE)
+    lines = [json.dumps({"fingerprint": data_fingerprint(), "messages": len(texts)})]
+    lines += [json.dumps({"text": t, "intent": i.value}, ensure_ascii=False) for t, i in zip(texts, intents, strict=True)]
+    with open(str(target), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return target, len(texts)
+
+
+def _stored_masks() -> tuple[list[str], list[Intent]] | None:
+    stored = resources.files("nlu").joinpath("data", MASKED_FILE)
+    if not stored.is_file():
+        return None
+    lines = stored.read_text("utf-8").splitlines()
+    if not lines or json.loads(lines[0]).get("fingerprint") != data_fingerprint():
+        return None
+    rows = [json.loads(line) for line in lines[1:] if line.strip()]
+    return [r["text"] for r in rows], [Intent(r["intent"]) for r in rows]

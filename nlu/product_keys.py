@@ -52,6 +52,8 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
                             r"|(?![单号码尾])([\u4e00-\u9fff])\s?(\d{2,4}|\d+\.\d+)(?![\d.\-])")
 
 
+_ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
+
 class _ProductKeys:
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
 
@@ -215,7 +217,8 @@ class _ProductKeys:
 
     def _families(self, m: Mention) -> Iterator[set[str]]:
         """The kinds a one-product mention names, narrowest first: ``_family``, then the products of its category
-        whose names or aliases hold a shorter start of its Chinese words ("青龙白" of "青龙白5L", then "青龙")."""
+        whose names or aliases hold a shorter start or end of its Chinese words ("青龙白" of "青龙白5L", then "青龙";
+        "厨房龙头" of "枪灰厨房龙头")."""
         first = self._family(m)
         if first:
             yield first
@@ -224,8 +227,11 @@ class _ProductKeys:
             return
         kind = self.entries[m.sku].category
         size = len(first)
-        for cut in range(len(run.group(0)) - 1, 1, -1):
-            same = {s for s, e in self.entries.items() if e.category == kind and run.group(0)[:cut] in self._labels[s]}
+        words = run.group(0)
+        # its words' start ("青龙" of "青龙白5L"), then their end ("厨房龙头" of "枪灰厨房龙头")
+        for piece in [words[:cut] for cut in range(len(words) - 1, 1, -1)] + \
+                [words[-cut:] for cut in range(len(words) - 1, 1, -1)]:
+            same = {s for s, e in self.entries.items() if e.category == kind and piece in self._labels[s]}
             if len(same) > max(size, 1) and m.sku in same:
                 size = len(same)
                 yield same
@@ -411,6 +417,8 @@ class _ProductKeys:
                     word = text[i:j]
                     if word[0] in NUMERALS or word[0] in PARTICLES:
                         break             # "三桶" is three buckets, not the "三通" it sounds like; "的线" no "地线"
+                    if word[0] in _ONE_CHAR_UNITS and i > 0 and (text[i - 1].isdigit() or text[i - 1] in NUMERALS):
+                        break             # "10个顶喷" is ten of them, not the "钢顶喷" it sounds like
                     key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
                     if key is None:
                         continue

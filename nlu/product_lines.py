@@ -138,7 +138,9 @@ class _ProductLines(_ProductKeys):
         whole = len(counts) > first
         start, carry = (counts[0].end(), set(base)) if first and counts else (0, set(base))
         for q in counts[first:]:
-            found = self._descriptors(tail[start:q.start()], base)
+            # "枪灰恒温花洒 2套哦不 3套": the words of a correction tell no product ("不" of 不锈钢)
+            said = CORRECTED.sub(lambda c: " " * len(c.group(0)), tail[start:q.start()])
+            found = self._descriptors(said, base)
             picked = set(base)
             for _, _, hit in found:
                 picked &= hit

@@ -1,4 +1,4 @@
-"""``dms nlu parse|eval`` and ``dms faq import``: the parser and the FAQ knowledge base from the command line.
+"""``dms nlu parse|eval|mask`` and ``dms faq import``: the parser and the FAQ knowledge base from the command line.
 
 They read the catalogue (and a dealer's alias library) from the configured database, so a catalogue
 imported from another manufacturer is understood at once. ``--today`` fixes the reference date of
@@ -81,6 +81,15 @@ def parse(
             typer.echo(f"槽位 slots: {json.dumps(slots, ensure_ascii=False)}")
 
     run_async(with_app)(body)
+
+
+@nlu_app.command("mask")
+def mask() -> None:
+    """重新生成分类器的训练文本 (mask the training messages again: nlu/data/masked_training.jsonl)."""
+    from nlu.classifier import write_masked_training
+
+    path, n = write_masked_training()
+    typer.echo(f"已写入 {n} 条训练文本 (wrote {n} training messages): {path}")
 
 
 @nlu_app.command("eval")

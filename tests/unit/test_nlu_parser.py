@@ -183,6 +183,25 @@ async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_
     assert report.slot_accuracy("items") >= items_floor, report.lines()
 
 
+def test_the_stored_training_masks_are_those_of_the_data_in_the_tree() -> None:
+    """nlu/data/masked_training.jsonl (``dms nlu mask``) holds the training messages masked once; a set added or
+    changed without writing it again would train on stale data (or mask at every start-up): this fails then."""
+    from nlu import classifier
+
+    stored = classifier._stored_masks()
+    assert stored is not None, "the training data changed: run `dms nlu mask` and commit nlu/data/masked_training.jsonl"
+    texts, intents = stored
+    assert len(texts) == len(intents) == len(classifier.masked_training()[0])
+
+
+def test_stale_training_masks_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu import classifier
+
+    monkeypatch.setattr(classifier, "data_fingerprint", lambda: "another")
+    assert classifier._stored_masks() is None
+    assert classifier.training_texts() == classifier.masked_training()      # masked now instead
+
+
 def test_the_blind_set_and_the_held_out_split_are_never_trained_on() -> None:
     from nlu.classifier import training_texts
     from nlu.datasets import blind_files, held_out_texts, training_files
