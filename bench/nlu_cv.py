@@ -27,6 +27,11 @@ from nlu.offline import OfflineParser  # noqa: E402
 TODAY = date(2026, 12, 4)
 
 
+def _load(part: object, cat: object) -> tuple[list, list]:  # type: ignore[type-arg]
+    return (read_set(Path(str(part)).read_text("utf-8").splitlines()),
+            read_catalogue_csv(Path(str(cat)).read_text("utf-8")))
+
+
 async def fold(name: str, files: list[tuple[object, object]], factory: object) -> tuple[int, int, int, int]:
     left = [(part, cat) for part, cat in files if cat is None or Path(str(cat)).parent.name != name]
     held = [(part, cat) for part, cat in files if cat is not None and Path(str(cat)).parent.name == name]
@@ -35,8 +40,7 @@ async def fold(name: str, files: list[tuple[object, object]], factory: object) -
     classifier.default_classifier.cache_clear()
     total = correct = items_total = items_right = 0
     for part, cat in held:
-        rows = read_set(Path(str(part)).read_text("utf-8").splitlines())
-        catalogue = read_catalogue_csv(Path(str(cat)).read_text("utf-8"))
+        rows, catalogue = _load(part, cat)
         report = await evaluate(OfflineParser(), rows, catalogue, TODAY)
         total += report.total
         correct += report.correct
