@@ -21,7 +21,18 @@ def normalize(text: str) -> str:
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
     joined = " ".join(" ".join(lines).split())
-    return _GLUED_COUNT.sub(r"\1 ", _CN_SIZE.sub(_size_in_digits, joined))
+    return _GLUED_COUNT.sub(r"\1 ", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, joined)))
+
+
+# "半斤装", "一斤装的", "2斤的", "半斤20盒": a package size in 斤 (500 g), as the grams catalogue names give ("250g");
+# "来一斤" stays a count
+_JIN_SIZE = re.compile(r"(?<![\d.零一二两三四五六七八九十半几])(半|[一二两三四五]|[1-5])斤(?=装|的|\s?\d+\s?[盒包袋箱罐瓶桶提])")
+
+
+def _jin_in_grams(m: re.Match[str]) -> str:
+    jin = {"半": 0.5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}.get(m.group(1)) or int(m.group(1))
+    glued = m.string[m.end():m.end() + 1].isdigit()
+    return f"{int(jin * 500)}g" + (" " if glued else "")
 
 
 # a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names

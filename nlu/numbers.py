@@ -41,6 +41,7 @@ _CN = "零〇幺一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆�
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
 UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
          "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
+         "饼", "捆", "筒",
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",

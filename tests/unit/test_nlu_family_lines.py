@@ -66,3 +66,24 @@ def test_a_second_count_is_never_written_over_the_line_before(text: str, kept: d
 ])
 def test_english_list_forms(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
+
+
+TEA = [
+    CatalogueEntry(sku="LJ-MQ250", name="西湖龙井 明前 250g", aliases=["明前250"], unit="盒", category="绿茶"),
+    CatalogueEntry(sku="LJ-MQ500", name="西湖龙井 明前 500g", aliases=["明前500"], unit="盒", category="绿茶"),
+    CatalogueEntry(sku="LJ-YQ250", name="西湖龙井 雨前 250g", aliases=[], unit="盒", category="绿茶"),
+    CatalogueEntry(sku="LJ-YQ500", name="西湖龙井 雨前 500g", aliases=[], unit="盒", category="绿茶"),
+    CatalogueEntry(sku="PE-S357", name="云南普洱 生茶饼 357g", aliases=["生普", "普洱生饼"], unit="饼", category="普洱"),
+    CatalogueEntry(sku="PE-H357", name="云南普洱 熟茶饼 357g", aliases=["熟普", "普洱熟饼"], unit="饼", category="普洱"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("明前250 20盒 500 10盒", {"LJ-MQ250": 20, "LJ-MQ500": 10}),           # a bare number, then its count
+    ("明前龙井半斤装的拿20盒 一斤装的拿10盒", {"LJ-MQ250": 20, "LJ-MQ500": 10}),   # 半斤 = 250 g, 一斤 = 500 g
+    ("雨前龙井 半斤20盒 一斤10盒", {"LJ-YQ250": 20, "LJ-YQ500": 10}),
+    ("普洱生饼熟饼各七饼", {"PE-S357": 7, "PE-H357": 7}),                    # 饼 counts tea cakes
+])
+def test_sizes_said_in_jin_and_bare_sibling_numbers(text: str, expected: dict[str, int]) -> None:
+    got = PARSER.parse_sync(text, catalogue=TEA, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in got.slots.items} == expected
