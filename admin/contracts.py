@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.contract_pages import decision_url, signed_pdf_url
 from admin.evidence_pages import thumbnails
-from admin.views import DmsModelView, _enum_choices
+from admin.model_view import DmsModelView, _enum_choices
 from core.contract_templates import ContractSignature, ContractTemplate
 from core.contracts import Contract, ContractStatus
 from core.errors import DomainError

@@ -15,13 +15,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "storage", "nlu", "handlers", "bot", "notifications", "admin", "analytics", "documents")
 
-# Cycles another change removes; each entry goes with that change. A group found must lie inside one entry.
-ALLOWED: tuple[tuple[str, frozenset[str]], ...] = (
-    # issue 17 part A: admin/views.py <-> admin/contracts.py (views imports the contract pages to register them)
-    ("admin views/contracts", frozenset({"admin.views", "admin.contracts"})),
-)
-# issue 17 part A turns bot/cli.py + bot/cli_*.py (which import helpers back from bot/cli.py) into a package
-ALLOWED_PREFIXES: tuple[str, ...] = ("bot.cli",)
 
 
 def module_files(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
@@ -135,16 +128,10 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return groups
 
 
-def _allowed(group: list[str]) -> bool:
-    if any(set(group) <= members for _, members in ALLOWED):
-        return True
-    return all(m.startswith(ALLOWED_PREFIXES) for m in group)
-
-
 def test_no_import_cycle_between_our_modules() -> None:
     graph = import_graph(ROOT)
     assert len(graph) > 200 and "handlers.flows.ordering" in graph     # it did read the tree
-    found = [g for g in cycles(graph) if not _allowed(g)]
+    found = cycles(graph)          # none allowed (admin.views <-> admin.contracts and bot.cli's were the last)
     assert not found, "import cycles (imports inside functions count):\n" + "\n".join(
         " <-> ".join(g) + "\n    " + "\n    ".join(f"{m} -> {sorted(graph[m] & set(g))}" for m in g) for g in found)
 
@@ -162,9 +149,3 @@ def test_the_walk_sees_an_import_inside_a_function(tmp_path: Path) -> None:
     assert graph["core.c"] == set()                     # type-only
     assert graph["core.d"] == {"core.c", "core.a"}
     assert cycles(graph) == [["core.a", "core.b"]]
-
-
-def test_the_allow_list_is_only_for_the_cycles_named() -> None:
-    assert not _allowed(["handlers.flows.account", "handlers.flows.contracts"])
-    assert not _allowed(["admin.views", "admin.app"])
-    assert _allowed(["admin.contracts", "admin.views"])
