@@ -206,10 +206,12 @@ def test_every_template_renders_in_both_languages_with_valid_buttons(kind: str, 
 
 
 def test_button_payloads_follow_the_chat_router_rule() -> None:
-    assert templates.button_payload is payload      # one codec (core.payload) for pushes and chat flows
-    assert templates.button_payload("staff.order.approve", "SO-20261126-0001") == "1|staff.order.approve|SO-20261126-0001"
+    from notifications import rendering
+
+    assert rendering.button_payload is payload      # one codec (core.payload) for pushes and chat flows
+    assert rendering.button_payload("staff.order.approve", "SO-20261126-0001") == "1|staff.order.approve|SO-20261126-0001"
     with pytest.raises(ValueError):
-        templates.button_payload("x", "y" * 70)
+        rendering.button_payload("x", "y" * 70)
     with pytest.raises(templates.UnknownTemplate):
         templates.render("order.nope", {}, "zh-CN")
 
