@@ -186,7 +186,7 @@ async def test_bench_children_die_with_the_bench_even_on_sigkill(tmp_path: Path)
 
 async def test_bench_stops_its_children_sigkill_after_the_grace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load = _bench_load()
-    monkeypatch.setattr(load, "STOP_SECONDS", 0.5)
+    monkeypatch.setattr(load._processes, "STOP_SECONDS", 0.5)     # bench/load_processes.py, loaded by load.py
     polite = await load.start_process("web", "polite", [sys.executable, "-c", "import time; time.sleep(60)"],
                                       {}, tmp_path)
     stubborn = await load.start_process(
