@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import SecretStr
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from admin.api import build_api_router
 from admin.api.errors import error_body, install_error_handlers
+from admin.config import WebSection
 from admin.webchat import ChatConversation
 from core.clock import Clock
 from core.forecast_rules import Forecaster
@@ -78,13 +79,6 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
                         status_code=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
 
 
-class WebSettings(Protocol):
-    """What the web app reads from ``bot.settings.Settings`` (admin/ must not import bot/)."""
-
-    web_host: str
-    secret_key: SecretStr
-
-
 def _document_extra_schemas(app: FastAPI) -> None:
     """Add request schemas that routes read row by row (sell-out batches) to the OpenAPI components."""
     from admin.api.sellout import EXTRA_SCHEMAS
@@ -130,14 +124,18 @@ FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rec
                'fill="#1f4e8c"/><text x="8" y="12" font-size="10" text-anchor="middle" fill="#fff">D</text></svg>')
 
 
-def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWork], *,
-               engine: AsyncEngine | None = None, clock: Clock | None = None,
+def create_app(settings: WebSection, uow_factory: Callable[[], AbstractUnitOfWork], *,
+               engine: AsyncEngine | None = None, clock: Clock | None = None, suspension_open_orders: str = "keep",
+               statement_confirm_days: int | None = None, finance_approval_threshold: Decimal | None = None,
                conversation: ChatConversation | None = None, reports: AbstractReportStore | None = None,
                forecaster: Forecaster | None = None, files: AbstractFileStore | None = None) -> FastAPI:
     """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only);
     with ``conversation`` (and ``engine``, for the staff login) the web chat is served at /chat; with
     ``engine`` and ``reports`` (the report store, handed over by ``bot.bootstrap``) the reports dashboard is
-    served at /dashboard; with ``engine`` the back-office pages at /backoffice (``files``: where uploaded qualification scans are kept)."""
+    served at /dashboard; with ``engine`` the back-office pages at /backoffice (``files``: where uploaded qualification scans are kept).
+    ``settings``: the web section (``bot.settings.Settings.web``); ``suspension_open_orders``: what suspending a
+    dealer in its admin form does to its open orders (keep | hold); ``statement_confirm_days`` and
+    ``finance_approval_threshold``: the rules the back-office pages show and apply (None: their defaults)."""
     app = FastAPI(
         title="DMS 经销商管理系统 API",
         version="1.0.0",
@@ -189,7 +187,7 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
         build_admin(app, engine, uow_factory, app.state.clock,
                     secret_key=settings.secret_key.get_secret_value(),
                     https_only=settings.web_host not in LOCAL_HOSTS,
-                    suspension_open_orders=getattr(settings, "suspension_open_orders", "keep"))
+                    suspension_open_orders=suspension_open_orders)
         if reports is not None:
             from admin.dashboard import mount_dashboard
 
@@ -200,8 +198,8 @@ def create_app(settings: WebSettings, uow_factory: Callable[[], AbstractUnitOfWo
 
         mount_backoffice(app, uow_factory, app.state.clock, secret_key=settings.secret_key.get_secret_value(),
                          https_only=settings.web_host not in LOCAL_HOSTS, files=files,
-                         statement_confirm_days=getattr(settings, "statement_confirm_days", None),
-                         finance_approval_threshold=getattr(settings, "finance_approval_threshold", None))
+                         statement_confirm_days=statement_confirm_days,
+                         finance_approval_threshold=finance_approval_threshold)
         if conversation is not None:
             from admin.webchat import mount_webchat
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.logging import configure_logging, get_logger
 from bot.settings import Settings
@@ -54,8 +55,8 @@ DEFAULT_ADMIN = "admin"
 @dataclass
 class App:
     settings: Settings
-    engine: Any                      # sqlalchemy AsyncEngine
-    session_factory: Any             # sqlalchemy async_sessionmaker
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
     uow_factory: Callable[[], AbstractUnitOfWork]
     clock: Clock
     background: list[BackgroundTask] = field(default_factory=list)
@@ -71,7 +72,11 @@ class App:
         if self._web is None:
             from admin.app import create_app
 
-            self._web = create_app(self.settings, self.uow_factory, engine=self.engine, clock=self.clock,
+            s = self.settings
+            self._web = create_app(s.web, self.uow_factory, engine=self.engine, clock=self.clock,
+                                   suspension_open_orders=s.suspension_open_orders,
+                                   statement_confirm_days=s.statements.statement_confirm_days,
+                                   finance_approval_threshold=s.finance_approval_threshold,
                                    conversation=self.local_chat("web"), reports=self.reports(),
                                    forecaster=self.forecaster(), files=self.files())
             telegram = self.telegram()
@@ -105,7 +110,7 @@ class App:
             from handlers.context import Deps
             from nlu.llm import build_faq_answerer, build_parser
 
-            llm = build_llm_config(self.settings)
+            llm = self.settings.llm.llm_config()
             self._conversation = build_conversation(Deps(
                 uow_factory=self.uow_factory, clock=self.clock, parser=build_parser(self.settings.nlu_policy, llm),
                 default_language=self.settings.default_language, read_file=self.files().get,
@@ -212,17 +217,6 @@ class App:
         await self.engine.dispose()
 
 
-def build_llm_config(settings: Settings) -> Any:
-    """``nlu.llm.LlmConfig`` from ``LLM_*`` settings, or None when no endpoint and model are set."""
-    if not settings.llm_base_url or not settings.llm_model:
-        return None
-    from nlu.llm import LlmConfig
-
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else ""
-    return LlmConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key,
-                     timeout=settings.llm_timeout_seconds, method=settings.llm_structured_method)
-
-
 def build_clock(settings: Settings) -> Clock:
     return Clock(ZoneInfo(settings.timezone))
 
@@ -249,11 +243,11 @@ def bootstrap(settings: Settings | None = None) -> App:
     from storage.uow import SqlAlchemyUnitOfWork
 
     settings = settings or Settings()
-    configure_encryption(settings.encryption_keys)
+    configure_encryption(settings.privacy.encryption_keys)
     start_mappers()
-    ensure_sqlite_dir(settings.database_url)
-    engine = build_engine(settings.database_url, pool_size=settings.database_pool_size,
-                          max_overflow=settings.database_max_overflow)
+    db = settings.database
+    ensure_sqlite_dir(db.database_url)
+    engine = build_engine(db.database_url, pool_size=db.database_pool_size, max_overflow=db.database_max_overflow)
     session_factory = build_session_factory(engine)
 
     def uow_factory() -> AbstractUnitOfWork:

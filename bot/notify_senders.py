@@ -19,29 +19,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bot.logging import get_logger
 from bot.settings import Settings
 from core.clock import Clock
 from core.outbox import OutboxStatus
-from core.statements import StatementPolicy
 from handlers.messages import Button, Reply
-from notifications.checks import Checks, CheckSettings
-from notifications.digests import DigestSettings
+from notifications.checks import Checks
 from notifications.errors import ChannelError
 from notifications.ratelimit import (
     FallbackRateLimiter,
     InProcessRateLimiter,
     RateLimiter,
-    RateLimits,
     RedisRateLimiter,
 )
-from notifications.scheduler import DEFAULT_SCHEDULE, SchedulerState, run_scheduler
+from notifications.scheduler import SchedulerState, run_scheduler
 from notifications.templates import Rendered, UnknownTemplate, is_english, render
-from notifications.worker import ChannelSender, OutboxWorker, WorkerSettings
+from notifications.worker import ChannelSender, OutboxWorker
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -130,45 +125,14 @@ class TelegramPushSender:
 
 # --- settings -> objects -------------------------------------------------------------------------------
 
-def _clock_time(text: str) -> time:
-    hours, _, minutes = text.strip().partition(":")
-    return time(int(hours), int(minutes or 0))
-
-
-def quiet_hours(settings: Settings) -> tuple[time | None, time | None]:
-    """``NOTIFY_QUIET_HOURS`` "22:00-08:00" -> (22:00, 08:00); empty: no quiet hours."""
-    spec = settings.notify_quiet_hours.strip()
-    if not spec:
-        return None, None
-    start, _, end = spec.partition("-")
-    return _clock_time(start), _clock_time(end)
-
-
-def rate_limits(settings: Settings) -> RateLimits:
-    return RateLimits(telegram_per_second=settings.notify_telegram_per_second,
-                      telegram_chat_per_second=settings.notify_telegram_chat_per_second,
-                      telegram_group_per_minute=settings.notify_telegram_group_per_minute,
-                      wecom_per_minute=settings.notify_wecom_per_minute,
-                      wecom_member_per_minute=settings.notify_wecom_member_per_minute,
-                      margin=settings.notify_rate_margin)
-
-
-def worker_settings(settings: Settings) -> WorkerSettings:
-    start, end = quiet_hours(settings)
-    return WorkerSettings(batch_size=settings.notify_batch_size, concurrency=settings.notify_concurrency,
-                          poll_interval=settings.notify_poll_seconds, max_attempts=settings.notify_max_attempts,
-                          backoff_base=settings.notify_backoff_seconds, stale_after=settings.notify_stale_seconds,
-                          quiet_start=start, quiet_end=end, default_language=settings.default_language,
-                          limits=rate_limits(settings))
-
-
 def build_limiter(settings: Settings) -> RateLimiter:
     """Shared through Redis when ``REDIS_URL`` is set (in this process while Redis is down), else in this
     process only."""
-    if settings.redis_url:
+    if settings.database.redis_url:
         from redis.exceptions import RedisError
 
-        return FallbackRateLimiter(RedisRateLimiter.from_url(settings.redis_url, prefix=settings.notify_redis_prefix),
+        return FallbackRateLimiter(RedisRateLimiter.from_url(settings.database.redis_url,
+                                                             prefix=settings.notify.notify_redis_prefix),
                                    InProcessRateLimiter(), errors=(RedisError, OSError))
     return InProcessRateLimiter()
 
@@ -194,42 +158,23 @@ def build_worker(app: App, *, worker_id: str | None = None, limiter: RateLimiter
     from storage.outbox_store import SqlAlchemyOutboxStore
 
     return OutboxWorker(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), build_senders(app),
-                        limiter or build_limiter(app.settings), app.clock, worker_settings(app.settings),
+                        limiter or build_limiter(app.settings), app.clock,
+                        app.settings.notify.worker_settings(app.settings.default_language),
                         worker_id=worker_id)
-
-
-def _days(text: str) -> tuple[int, ...]:
-    return tuple(sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True))
 
 
 def build_checks(app: App) -> Checks:
     from storage.outbox_store import SqlAlchemyOutboxStore
 
-    s = app.settings
-    return Checks(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), app.clock, CheckSettings(
-        qualification_stages=_days(s.notify_qualification_days), contract_stages=_days(s.notify_contract_days),
-        deviation_margin=Decimal(s.notify_deviation_margin), escalate_after_hours=s.notify_escalate_after_hours,
-        statements=statement_policy(s), digest=DigestSettings(top=s.notify_digest_lines,
-                                                              daily_cap=s.notify_daily_cap or None),
-        morning=quiet_hours(s)[1] or time(8, 0)),
-        reports=app.reports(), forecaster=app.forecaster())
-
-
-def statement_policy(s: Settings) -> StatementPolicy:
-    return StatementPolicy(issue_day=s.statement_issue_day, confirm_days=s.statement_confirm_days,
-                           remind_days=s.statement_remind_days, auto_confirm=s.statement_auto_confirm)
-
-
-def schedule(settings: Settings) -> dict[str, str]:
-    """The cron schedule of every check (``NOTIFY_CRON_<CHECK>``; empty switches a check off)."""
-    return {name: getattr(settings, f"notify_cron_{name}") for name in DEFAULT_SCHEDULE}
+    return Checks(app.uow_factory, SqlAlchemyOutboxStore(app.session_factory), app.clock,
+                  app.settings.notify.check_settings(), reports=app.reports(), forecaster=app.forecaster())
 
 
 def build_leader(app: App) -> AbstractLeaderLock:
     from storage.leader import build_leader_lock
 
-    return build_leader_lock(app.engine, app.settings.database_url, app.settings.notify_leader_lock,
-                             app.settings.data_dir)
+    db = app.settings.database
+    return build_leader_lock(app.engine, db.database_url, app.settings.notify.notify_leader_lock, db.data_dir)
 
 
 # --- the long-running tasks -------------------------------------------------------------------------------
@@ -247,5 +192,6 @@ async def worker_task(app: App) -> None:
 async def scheduler_task(app: App, *, stop: asyncio.Event | None = None, state: SchedulerState | None = None,
                          on_leader: Any = None) -> None:
     """``dms run`` / ``dms scheduler``: the checks on their schedules, while this process leads."""
-    await run_scheduler(build_leader(app), build_checks(app), schedule(app.settings), app.clock.tz,
-                        poll=app.settings.notify_leader_poll_seconds, stop=stop, state=state, on_leader=on_leader)
+    notify = app.settings.notify
+    await run_scheduler(build_leader(app), build_checks(app), notify.schedule(), app.clock.tz,
+                        poll=notify.notify_leader_poll_seconds, stop=stop, state=state, on_leader=on_leader)

@@ -49,10 +49,10 @@ async def _context(application: Any, dealer: str | None) -> tuple[list[Any], dic
 
 
 def _parser(application: Any) -> Any:
-    from bot.bootstrap import build_llm_config
     from nlu.llm import build_parser
 
-    return build_parser(application.settings.nlu_policy, build_llm_config(application.settings))
+    llm = application.settings.llm
+    return build_parser(llm.nlu_policy, llm.llm_config())
 
 
 @nlu_app.command("parse")
