@@ -92,9 +92,14 @@ class _ProductKeys:
             for m in MODEL.finditer(name):
                 for v in spelling_variants(m.group(0)):
                     add(v, e.sku, Strength.NAME)
-            for m in SPEC.finditer(name):
+            specs = list(SPEC.finditer(name))
+            for m in specs:
                 for v in spec_variants(m.group(0)):
                     add(v, e.sku, Strength.NAME)
+            for x, y in zip(specs, specs[1:], strict=False):       # "12V 100Ah" is typed "12v100ah" too
+                if re.fullmatch(r"\s?", name[x.end():y.start()]) and x.group(0)[:1].isdigit():
+                    for v in spec_variants(re.sub(r"\s", "", x.group(0) + y.group(0))):
+                        add(v, e.sku, Strength.NAME)
             for run in CJK.findall(name):
                 for i in range(len(run) - 1):
                     word = run[i:]

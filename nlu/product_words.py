@@ -46,7 +46,7 @@ LOOSE_MODEL = re.compile(r"(?<![a-z0-9])[a-z]{1,5}[- ]?[0-9oil]{1,5}(?:[a-z]{0,3
 CJK_MODEL = re.compile(r"[\u4e00-\u9fff]{2,5}\d{2,4}")
 # sizes and specs inside names: "195/65R15", "600x1200", "800×800", "500ml"
 SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # grades and codes: 5w-40, 48v12ah
-                   r"|(?<![0-9.])(?<![a-z]\d)\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)"
+                   r"|(?<![0-9.])(?<![a-z]\d)\d+(?:\.\d+)?\s?(?:ml|l|升|寸|kg|g|ah|mah|mm2|mm|cm|m|米|kw|千瓦|w|瓦|匹|p|hp|v|伏|平方|㎡)"
                    r"(?![a-z0-9])"
                    r"|(?<![a-z0-9])\d+(?:\s?[/x*\-]\s?\d+)+[a-z]{0,2}\d*(?:c(?![a-z0-9]))?(?![0-9])")
 # a size or grade on its own: what tells siblings of one series apart ("19寸", "-45", "205 55 16", "195/75r16c")
@@ -121,7 +121,7 @@ _CHINESE_UNITS = {"ah": "安", "v": "伏", "w": "瓦", "l": "升", "p": "匹"}
 # "省油胎 205 55 16": 胎 between series and size; "65w gan charger": one English word between
 GROUP_GAP = re.compile(r"[\s的之\-/]{0,3}|[\u4e00-\u9fff]\s?|\s(?!and\b|or\b|with\b|plus\b)[a-z]{2,8}\s")
 _SIZE_WORDS = {"升": "l", "l": "升", "寸": "in", "inch": "寸", "inches": "寸", "英寸": "寸", "毫升": "ml", "ml": "毫升", "匹": "p", "p": "匹", "hp": "匹", "w": "瓦",
-               "平方": "mm2", "mm2": "平方", "㎡": "平方", "kg": "公斤", "公斤": "kg", "千克": "公斤", "g": "克", "克": "g",
+               "平方": "mm2", "mm2": "平方", "㎡": "平方", "kg": "公斤", "公斤": "kg", "kw": "千瓦", "千瓦": "kw", "千克": "公斤", "g": "克", "克": "g",
                "瓦": "w", "米": "m", "m": "米", "mah": "毫安", "v": "伏", "伏": "v"}
 _CN_DIGITS = str.maketrans("零〇一二三四五六七八九", "00123456789")
 CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[一二三四五六七八九]十(?![一二三四五六七八九])|"
@@ -204,10 +204,12 @@ def compact(s: str) -> str:
 def spec_variants(spec: str) -> set[str]:
     """Ways people type a size: "195/65r15" -> 195/65r15, 19565r15, 1956515, 195 65 15, 195-65-15, 195*65r15;
     "5w-30" -> 5w30, 5w 30; "4l" -> 4 l, 4升."""
-    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|inch(?:es)?|英寸|kg|公斤|千克|g|克|ah|mah|mm2|mm|cm|m|米|w|瓦|匹|p|hp|v|伏|平方|㎡)", spec):
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s?(ml|l|升|寸|inch(?:es)?|英寸|kg|公斤|千克|g|克|ah|mah|mm2|mm|cm|m|米|kw|千瓦|w|瓦|匹|p|hp|v|伏|平方|㎡)", spec):
         out = {m[1] + m[2], m[1] + " " + m[2]}
         if m[2] in _SIZE_WORDS:
             out.add(m[1] + _SIZE_WORDS[m[2]])
+        if m[2] in ("kw", "千瓦"):
+            out.add(m[1] + "k")          # "5K逆变器": kW said as K
         return out
     parts = [p for p in re.split(r"[\s/x*\-.]+", spec) if p]
     out = {spec, "".join(parts), re.sub(r"\s", "", spec)}

@@ -87,3 +87,23 @@ TEA = [
 def test_sizes_said_in_jin_and_bare_sibling_numbers(text: str, expected: dict[str, int]) -> None:
     got = PARSER.parse_sync(text, catalogue=TEA, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in got.slots.items} == expected
+
+
+SOLAR = [
+    CatalogueEntry(sku="PV-550M", name="光伏板 单晶 550W", aliases=["550瓦板子"], unit="块", category="光伏组件"),
+    CatalogueEntry(sku="INV-3K", name="离网逆变器 3kW 24V", aliases=[], unit="台", category="逆变器"),
+    CatalogueEntry(sku="INV-5K", name="离网逆变器 5kW 48V", aliases=[], unit="台", category="逆变器"),
+    CatalogueEntry(sku="BT-12100", name="磷酸铁锂电池 12V 100Ah", aliases=[], unit="组", category="储能电池"),
+    CatalogueEntry(sku="BT-12200", name="磷酸铁锂电池 12V 200Ah", aliases=[], unit="组", category="储能电池"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("电池12v100ah x4, 12v200ah x2", {"BT-12100": 4, "BT-12200": 2}),     # two specs of the name typed as one
+    ("逆变器3千瓦2台5千瓦1台", {"INV-3K": 2, "INV-5K": 1}),                # 千瓦 = kW
+    ("need 20 pcs 550w panels + 2 5kw inverters", {"PV-550M": 20, "INV-5K": 2}),
+    ("逆变器5K的一台", {"INV-5K": 1}),                                      # kW said as K
+])
+def test_specs_typed_together_and_kilowatts(text: str, expected: dict[str, int]) -> None:
+    got = PARSER.parse_sync(text, catalogue=SOLAR, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in got.slots.items} == expected
