@@ -187,6 +187,12 @@ class AbstractUnitOfWork(abc.ABC):
                 out.append(WarehouseStock(level.sku, w.id, w.region, level.available, lows.get((w.id, level.sku))))
         return out
 
+    async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
+        """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer
+        aliases: bumped by every change to them), or None where there is no version (nothing may be cached).
+        Storage reads both in one statement."""
+        return await self.dialogs.get_by(channel=channel, chat_id=chat_id), None
+
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""
         identity = await self.identities.get_by(channel=channel, external_id=external_id)

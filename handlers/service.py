@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 
 from core.dialogs import DialogState, InboundReceipt
@@ -61,6 +61,44 @@ PAGE_WORDS = {"下一页", "下页", "更多", "还有呢", "next", "more", *PRE
 _PAGE_PHRASES = {normalize_phrase(w) for w in PAGE_WORDS}
 
 
+class SpeakerCache:
+    """Who speaks in a chat (chat account -> actor) and a dealer's own product words, kept per process while the
+    ``actors`` version they were read with stands: a change to a chat identity, a user or a dealer alias bumps it
+    in its own transaction (``storage.orm``), and every update reads it with the dialog, so a copy is never used
+    after the change has committed, in this process or any other. Without a version nothing is kept."""
+
+    LIMIT = 20_000          # entries of each kind; past it the kind starts again empty
+
+    def __init__(self) -> None:
+        self._actors: dict[tuple[str, str], tuple[int, Actor | None]] = {}
+        self._aliases: dict[int, tuple[int, dict[str, str] | None]] = {}
+
+    async def actor(self, version: int | None, key: tuple[str, str],
+                    read: Callable[[], Awaitable[Actor | None]]) -> Actor | None:
+        kept = self._actors.get(key)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        actor = await read()
+        if version is not None:
+            if len(self._actors) >= self.LIMIT:
+                self._actors.clear()
+            self._actors[key] = (version, actor)
+        return actor
+
+    async def aliases(self, version: int | None, actor: Actor,
+                      read: Callable[[], Awaitable[dict[str, str] | None]]) -> dict[str, str] | None:
+        dealer = actor.dealer_id
+        kept = self._aliases.get(dealer) if dealer is not None else None
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        words = await read()
+        if version is not None and dealer is not None:
+            if len(self._aliases) >= self.LIMIT:
+                self._aliases.clear()
+            self._aliases[dealer] = (version, words)
+        return words
+
+
 class ConversationService:
     def __init__(self, deps: Deps, routers: Iterable[Router]) -> None:
         self.deps = deps
@@ -73,6 +111,7 @@ class ConversationService:
         for word in PAGE_WORDS:            # a typed 下一页 / 上一页 presses the last list's pager button
             self.router.staff_phrases[normalize_phrase(word)] = self._typed_page
         self._questions = {i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS}
+        self._speakers = SpeakerCache()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         inbound = without_lone_surrogates(inbound)
@@ -130,10 +169,14 @@ class ConversationService:
                     # upgrade a snapshot another writer may have moved on: "database is locked" at once)
                     await uow.receipts.add(InboundReceipt(channel=inbound.channel, key=receipt_key,
                                                           received_at=self.deps.clock.now()))
-                dialog = await uow.dialogs.get_by(channel=inbound.channel, chat_id=inbound.chat_id)
-                actor = await identity_actor(uow, inbound.channel, inbound.user_id)
+                dialog, version = await uow.dialog_and_version(inbound.channel, inbound.chat_id)
+                actor = await self._speakers.actor(version, (inbound.channel, inbound.user_id),
+                                                   lambda: identity_actor(uow, inbound.channel, inbound.user_id))
                 # a dealer's text is parsed with its own words: read them in this transaction, not another
-                aliases = await parser_aliases(uow, actor) if actor and inbound.kind == InboundKind.TEXT else None
+                aliases = None
+                if actor is not None and actor.kind == ActorKind.DEALER and actor.dealer_id is not None \
+                        and inbound.kind == InboundKind.TEXT:
+                    aliases = await self._speakers.aliases(version, actor, lambda: parser_aliases(uow, actor))
                 if receipt_key:
                     await uow.commit()
         except Conflict:      # handled already, here or in another process (or being handled right now)

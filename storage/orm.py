@@ -24,6 +24,8 @@ from sqlalchemy import (
     event,
     inspect,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, registry, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -103,6 +105,7 @@ from storage.tables import (  # noqa: F401  (the tables, importable from here as
 from storage.tables_work import (  # noqa: F401  (the tables, importable from here as before)
     api_keys,
     audit_log,
+    cache_versions,
     campaign_participations,
     campaigns,
     chat_identities,
@@ -229,6 +232,23 @@ def _track_json_changes_on_commit(session: Session) -> None:
 @event.listens_for(DomainSession, "before_flush")
 def _track_json_changes_on_flush(session: Session, flush_context: Any, instances: Any) -> None:
     track_json_changes(session)
+
+
+#: the cache version of who speaks in a chat: chat identities, users, dealer aliases (``core.ports``)
+ACTORS_VERSION = "actors"
+_ACTOR_KINDS: tuple[type, ...] = (User, ChatIdentity, DealerAlias)
+
+
+@event.listens_for(DomainSession, "before_flush")
+def _bump_actors_version(session: Session, flush_context: Any, instances: Any) -> None:
+    """A flush that writes a chat identity, a user or a dealer alias bumps the ``actors`` version in the same
+    transaction: every process's copy of who speaks (and of a dealer's words) is stale from its commit on."""
+    if any(isinstance(o, _ACTOR_KINDS) for o in (*session.new, *session.deleted)) or any(
+            isinstance(o, _ACTOR_KINDS) and session.is_modified(o) for o in session.dirty):
+        connection = session.connection()
+        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        connection.execute(insert(cache_versions).values(name=ACTORS_VERSION, version=1).on_conflict_do_update(
+            index_elements=["name"], set_={"version": cache_versions.c.version + 1}))
 
 
 def track_json_changes(session: Session) -> None:

@@ -274,6 +274,15 @@ dialog_states = Table(
     UniqueConstraint("channel", "chat_id"),
 )
 
+# one counter per kind of read-mostly data a process may keep (``actors``: chat identities, users and dealer aliases):
+# a change bumps it in the same transaction, and a process reads it with every chat's dialog, so its copy is
+# used only while the number it was read with still stands
+cache_versions = Table(
+    "cache_versions", metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", BigInteger, nullable=False, server_default="0"),
+)
+
 inbound_receipts = Table(
     "inbound_receipts", metadata,
     _id(),

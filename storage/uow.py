@@ -61,8 +61,11 @@ from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
 from storage.orm import (
+    ACTORS_VERSION,
+    cache_versions,
     chat_identities,
     dealer_contacts,
+    dialog_states,
     products,
     sequences,
     start_mappers,
@@ -229,6 +232,16 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if sku:
             stmt = stmt.where(stock_levels.c.sku == sku)
         return [WarehouseStock(*row) for row in (await self.session.execute(stmt)).all()]
+
+    async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
+        """The chat's dialog state and the ``actors`` cache version in one statement (a missing version row reads
+        as 0: the first change writes it as 1). A chat without a dialog yet gets no version (nothing cached)."""
+        version = select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
+        stmt = select(DialogState, version).where(dialog_states.c.channel == channel, dialog_states.c.chat_id == chat_id)
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None, None
+        return row[0], int(row[1] or 0)
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         stmt = (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)
