@@ -48,7 +48,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "primer": ("底漆",), "latex paint": ("乳胶漆",), "waterproofing": ("防水",), "putty": ("腻子",),
     "gypsum board": ("石膏板",), "fire-rated": ("防火",),
     "furring channel": ("副龙骨",), "glue": ("胶",),
-    "sealant": ("密封胶", "玻璃胶"), "silicone": ("玻璃胶",), "tape": ("胶带",),
+    "sealant": ("密封胶", "玻璃胶"), "silicone": ("玻璃胶",), "tape": ("胶带", "胶布"), "electrical tape": ("电工胶布", "胶布"), "insulating tape": ("绝缘胶布", "胶布"),
     # tools and fasteners
     "drill": ("电钻", "钻"), "impact drill": ("冲击钻",), "hammer drill": ("电锤",), "rotary hammer": ("电锤",),
     "angle grinder": ("角磨机",), "grinder": ("角磨机", "磨光机"), "circular saw": ("电圆锯",),

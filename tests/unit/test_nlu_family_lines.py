@@ -107,3 +107,18 @@ SOLAR = [
 def test_specs_typed_together_and_kilowatts(text: str, expected: dict[str, int]) -> None:
     got = PARSER.parse_sync(text, catalogue=SOLAR, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in got.slots.items} == expected
+
+
+@pytest.mark.parametrize(("text", "expected", "unknown"), [
+    ("K11 10 / 真石漆 5 / 蓝胶 3", {"FS-K11": 10, "WT-20": 5}, "蓝胶"),     # " / " separates lines; 蓝胶 is no product
+    ("青龙白5L 200 / 青龙灰5L 100", {"QL-5W": 200, "QL-5G": 100}, None),    # "200 / 100" is no size
+])
+def test_lines_separated_by_a_slash(text: str, expected: dict[str, int], unknown: str | None) -> None:
+    result = parse(text)
+    assert {i.sku: i.qty for i in result.slots.items} == expected
+    assert unknown is None or unknown in result.slots.unknown_words
+
+
+def test_a_bare_sibling_number_with_a_chinese_count() -> None:
+    got = PARSER.parse_sync("明前250 五盒 500 两盒", catalogue=TEA, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in got.slots.items} == {"LJ-MQ250": 5, "LJ-MQ500": 2}
