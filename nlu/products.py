@@ -122,7 +122,7 @@ class ProductIndex(_ProductLines):
             for k in range(i, j + 1):         # the generic words themselves tell nothing more ("一" tells nothing)
                 chars[mentions[k].start - start:mentions[k].end - start] = "一" * (mentions[k].end - mentions[k].start)
             for q in QUANTITY.finditer(text, start, m.start):      # "need 50 pvc pipes": a count, not a size
-                if not _SIZE_MARK.match(text, q.end()):
+                if not _SIZE_MARK.match(text, q.end()) and "." not in q.group(0):      # "1.5 red": no count
                     chars[q.start() - start:q.end() - start] = " " * (q.end() - q.start())
             said = "".join(chars)
             if len(picked) > 1:

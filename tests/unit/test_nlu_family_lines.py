@@ -122,3 +122,10 @@ def test_lines_separated_by_a_slash(text: str, expected: dict[str, int], unknown
 def test_a_bare_sibling_number_with_a_chinese_count() -> None:
     got = PARSER.parse_sync("明前250 五盒 500 两盒", catalogue=TEA, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in got.slots.items} == {"LJ-MQ250": 5, "LJ-MQ500": 2}
+
+
+def test_a_decimal_before_generic_words_is_a_size_not_a_count() -> None:
+    wires = [CatalogueEntry(sku=f"BV{size}-{c}", name=f"BV电线{size}平方 {colour}", aliases=[], unit="卷", category="电线")
+             for size in ("1.5", "2.5") for c, colour in (("R", "红色"), ("B", "蓝色"))]
+    got = PARSER.parse_sync("1.5 red wire 10 rolls", catalogue=wires, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in got.slots.items} == {"BV1.5-R": 10}
