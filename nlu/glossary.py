@@ -82,7 +82,11 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "soap": ("香皂", "肥皂"), "dish soap": ("洗洁精",), "detergent": ("洗衣液", "洗衣粉"),
     "laundry detergent": ("洗衣液",), "washing powder": ("洗衣粉",), "tissue": ("纸巾", "抽纸", "卷纸"),
     "tissues": ("纸巾", "抽纸"), "toilet paper": ("卷纸",), "tissue rolls": ("卷纸",), "wipes": ("湿巾",),
-    "diapers": ("纸尿裤",), "lavender": ("薰衣草",), "lemon": ("柠檬",), "mint": ("薄荷",),
+    "diapers": ("纸尿裤", "尿不湿"), "diaper": ("纸尿裤", "尿不湿"), "nappies": ("纸尿裤",), "pull-ups": ("拉拉裤",),
+    "pull ups": ("拉拉裤",), "training pants": ("拉拉裤",), "breast pump": ("吸奶器",), "breast pumps": ("吸奶器",),
+    "baby formula": ("奶粉",), "formula": ("奶粉",), "milk powder": ("奶粉",), "baby bottle": ("奶瓶",),
+    "baby bottles": ("奶瓶",), "pacifier": ("安抚奶嘴", "奶嘴"), "teats": ("奶嘴",), "baby food": ("辅食",),
+    "rice cereal": ("米粉",), "lavender": ("薰衣草",), "lemon": ("柠檬",), "mint": ("薄荷",),
     "strawberry": ("草莓",), "peach": ("桃",), "whitening": ("美白",),
     # farm
     "fertilizer": ("肥", "化肥"), "urea": ("尿素",), "compound fertilizer": ("复合肥",), "seed": ("种子",),

@@ -37,7 +37,7 @@ def _jin_in_grams(m: re.Match[str]) -> str:
 
 # a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names
 _CN_SIZE = re.compile(r"(?<![零〇一二两三四五六七八九十百几])([一二两三四五六七八九十]{1,3}(?:点[零一二三四五六七八九])?)"
-                      r"(?=公斤|千克|毫升|升|寸|公分|kg(?![a-z])|ml(?![a-z]))")
+                      r"(?=公斤|千克|毫升|升|寸|公分|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
 # a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
 _GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|kg|ml|l))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
 _CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}

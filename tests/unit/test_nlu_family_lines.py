@@ -129,3 +129,12 @@ def test_a_decimal_before_generic_words_is_a_size_not_a_count() -> None:
              for size in ("1.5", "2.5") for c, colour in (("R", "红色"), ("B", "蓝色"))]
     got = PARSER.parse_sync("1.5 red wire 10 rolls", catalogue=wires, today=date(2026, 12, 4))
     assert {i.sku: i.qty for i in got.slots.items} == {"BV1.5-R": 10}
+
+
+def test_formula_stages_in_chinese_numerals_and_english_baby_words() -> None:
+    baby = [CatalogueEntry(sku="YN2-800", name="羊奶粉2段 800g", aliases=["羊奶粉2段"], unit="罐", category="奶粉"),
+            CatalogueEntry(sku="YN3-800", name="羊奶粉3段 800g", aliases=["羊奶粉3段"], unit="罐", category="奶粉"),
+            CatalogueEntry(sku="PUMP-E1", name="电动吸奶器 E1", aliases=[], unit="台", category="吸奶器")]
+    for text, expected in (("羊奶粉二段 18罐", {"YN2-800": 18}), ("add 4 breast pumps pls", {"PUMP-E1": 4})):
+        got = PARSER.parse_sync(text, catalogue=baby, today=date(2026, 12, 4))
+        assert {i.sku: i.qty for i in got.slots.items} == expected, text

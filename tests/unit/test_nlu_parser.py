@@ -171,6 +171,7 @@ async def test_held_out_accuracy_and_slot_match() -> None:
     ("blind2", 0.955, 0.89),         # 96.8% / 86.1% when it arrived; 96.9% / 90.4% after the English glossary (never read)
     ("blind3", 0.89, 0.67),          # 90.7% / 68.8% at arrival (2026-12-04, session 4): power tools, never read
     ("blind4b", 0.93, 0.74),         # 95.3% / 76.5% at arrival (2026-12-05, session 9): e-bikes, 300 messages
+    ("blind5", 0.935, 0.90),         # 95.0% / 92.3% at arrival (session 10): lighting and electrical, 544 messages
 ])
 async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_floor: float) -> None:
     """The blind sets (nlu/data/blind*/: written by someone who never saw the parser, each with its own catalogue)
@@ -179,7 +180,8 @@ async def test_blind_set_accuracy_holds(folder: str, intent_floor: float, items_
     rows = read_set(blind.joinpath(f"{folder}.jsonl").read_text("utf-8").splitlines())
     catalogue = read_catalogue_csv(blind.joinpath("catalogue.csv").read_text("utf-8"))
     report = await evaluate(PARSER, rows, catalogue, date(2026, 12, 4))
-    assert len(rows) >= (300 if folder == "blind4b" else 600) and report.accuracy >= intent_floor, report.lines()
+    assert len(rows) >= {"blind4b": 300, "blind5": 500}.get(folder, 600) and report.accuracy >= intent_floor, \
+        report.lines()
     assert report.slot_accuracy("items") >= items_floor, report.lines()
 
 
