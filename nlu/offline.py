@@ -78,6 +78,11 @@ _QUALITY = re.compile(r"质量|批|quality|batch")
 _REPORTING = re.compile(r"(?:帮我|我来|我)?(?:上报|报一下|报个|报下|报告一下|登记|录入|提交|填报)(?!.{0,12}(?:多少|怎么|吗|么|\?))")
 
 
+# a request to order with nothing named yet (no "how": "怎么下单" asks how it works)
+_ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|想|想要|需要|准备|帮我|给我)?\s*(?:下(?:个|一)?单|订(?:个|点)?货|要货|进货)"
+                            r"(?:了|吧|啊|哈|呢|一下)?")
+
+
 def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
     """The classifier's ranking, overruled where a rule is clearer."""
     intent, confidence = ranked[0]
@@ -112,6 +117,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if a.items.edits and intent not in (Intent.PLACE_ORDER, Intent.REPORT_SALES, Intent.CANCEL_ORDER) and (
             intent in _WEAK or confidence < 0.5 and any(e.op != EditOp.ADD for e in a.items.edits)):
         return Intent.PLACE_ORDER, max(confidence, 0.75)
+    if _ORDER_REQUEST.fullmatch(text) and intent != Intent.PLACE_ORDER:      # "我要下单", "帮我下个单": start one
+        return Intent.PLACE_ORDER, max(confidence, 0.8)
     if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
     return intent, confidence

@@ -52,6 +52,8 @@ _GENERIC_GAP = re.compile(r"[^,;，。；!?！？\n]{0,6}")
 _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
+# between a counted line and the next word: its count with a unit, nothing else but separators
+_COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
 
 
 def _counted(gap: str) -> bool:
@@ -94,7 +96,26 @@ class ProductIndex(_ProductLines):
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
-        return self._joined_generics(spelled, self._listed_each(spelled, mentions))
+        return self._continued(spelled, self._joined_generics(spelled, self._listed_each(spelled, mentions)))
+
+    def _continued(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"云朵1.5 蓝色 4套 粉色 4套": a word of several products after a counted line of one product (known only once
+        the line's words were joined) names the product of that kind most like it (``_of_the_line_before``)."""
+        out: list[Mention] = []
+        for n, m in enumerate(mentions):
+            if m.sku is None and len(m.skus) >= 2 and any(x.sku for x in out):
+                nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
+                picked = self._of_the_line_before(text, out, m, nxt, set(m.skus))
+                last = next(x for x in reversed(out) if x.sku)
+                if len(picked) > 1 and last.sku is not None and _COUNTED_GAP.search(text, last.end, m.start) \
+                        and any(picked <= group for group in self._kinds_of(last.sku)):
+                    # "粉色" of three sizes after 云朵1.5 蓝色 4套: the one of that kind most like the line before
+                    alike = self._most_alike(last.sku, picked)
+                    picked = {alike} if alike else picked
+                if len(picked) == 1:
+                    m = Mention(m.start, m.end, tuple(picked), Strength.NAME, m.word)
+            out.append(m)
+        return out
 
     def _joined_generics(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Generic words of one line that together name one product: "500的杯子要白色 48个" (杯子 of 500 and 白色

@@ -138,3 +138,20 @@ def test_formula_stages_in_chinese_numerals_and_english_baby_words() -> None:
     for text, expected in (("羊奶粉二段 18罐", {"YN2-800": 18}), ("add 4 breast pumps pls", {"PUMP-E1": 4})):
         got = PARSER.parse_sync(text, catalogue=baby, today=date(2026, 12, 4))
         assert {i.sku: i.qty for i in got.slots.items} == expected, text
+
+
+def test_a_colour_after_a_counted_line_is_that_line_in_the_colour() -> None:
+    sets = [CatalogueEntry(sku=f"SM{size}-{c}", name=f"云朵水洗棉四件套 {size[0]}.{size[1]}m {colour}",
+                           aliases=[f"云朵{size[0]}.{size[1]}{colour[0]}"], unit="套", category="四件套")
+            for size in ("15", "18") for c, colour in (("BL", "蓝色"), ("PK", "粉色"), ("WH", "白色"))]
+    got = PARSER.parse_sync("云朵1.5 蓝色 4套 粉色 4套 白色 2套", catalogue=sets, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in got.slots.items} == {"SM15-BL": 4, "SM15-PK": 4, "SM15-WH": 2}
+
+
+@pytest.mark.parametrize("text", ["我要下单", "下单", "帮我下个单", "我想订货"])
+def test_a_bare_request_to_order_starts_an_order(text: str) -> None:
+    assert parse(text).intent.value == "place_order"
+
+
+def test_asking_how_to_order_is_no_order() -> None:
+    assert parse("怎么下单").intent.value != "place_order"
