@@ -33,8 +33,10 @@ READ_ONLY_INTENTS = frozenset({Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.P
                                Intent.CONTRACT_QUERY, Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY})
 
 def normalize_phrase(text: str) -> str:
-    """A typed message as a staff phrase is looked up: lower case, no spaces or end punctuation."""
-    return "".join(text.lower().split()).strip("。.!！?？~～")
+    """A typed message as a staff phrase is looked up: lower case, no spaces or end punctuation, colloquial
+    "what" as 什么 ("今天有啥要处理的" is "今天有什么要处理的") and no sentence-final particle."""
+    folded = "".join(text.lower().split()).strip("。.!！?？~～").replace("啥", "什么").replace("咩", "什么")
+    return folded.rstrip("呢吗啊呀嘛哈") or folded
 
 
 class Router:

@@ -170,6 +170,8 @@ async def test_finance_today_has_the_payment_button_and_the_words_work() -> None
     w = await _world()
     today = await w.say("400", "今天有什么要处理的")
     assert "待审批退款/调账：0" in texts(today) and "💵 记一笔回款" in buttons(today)
+    for colloquial in ("今天有啥要处理的", "今天有咩要处理的呀"):      # 啥 / 咩 = 什么, a final particle
+        assert "待审批退款/调账：0" in texts(await w.say("400", colloquial)), colloquial
     assert "请输入经销商编码或名称" in texts(await w.press("400", buttons(today)["💵 记一笔回款"]))
     for words in ("/payment", "登记回款"):
         assert "请输入经销商编码或名称" in texts(await w.say("400", words))
