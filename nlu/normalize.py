@@ -1,4 +1,6 @@
-"""One normal form for typed text: full-width to half-width (ＡＰ３００ -> AP300, ，-> ,), lower case.
+"""One normal form for typed text: full-width to half-width (ＡＰ３００ -> AP300, ，-> ,), traditional characters
+to simplified (空調被1.8 十條 -> 空调被1.8 十条: dealers in Guangdong, Hong Kong and Taiwan type them; zhconv, the
+MediaWiki conversion tables), lower case.
 
 Every offline step (product spans, quantities, dates, the classifier) works on the same normalized
 string, so positions found by one step are valid for the others.
@@ -9,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from zhconv import convert
+
 # NFKC leaves these Chinese marks alone; they separate clauses like their ASCII cousins
 _PUNCT = str.maketrans({"。": ".", "～": "~", "【": "[", "】": "]", "「": '"', "」": '"', "“": '"',
                         "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-", "×": "x", "＊": "*"})
@@ -16,12 +20,19 @@ _PUNCT = str.maketrans({"。": ".", "～": "~", "【": "[", "】": "]", "「": '
 
 def normalize(text: str) -> str:
     """Half-width, lower case, one line; the length may differ from ``text`` (NFKC)."""
-    folded = unicodedata.normalize("NFKC", text).translate(_PUNCT).lower()
+    folded = _simplified(unicodedata.normalize("NFKC", text).translate(_PUNCT).lower())
     lines = folded.splitlines()
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
     joined = " ".join(" ".join(lines).split())
     return _GLUED_COUNT.sub(r"\1 ", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, joined)))
+
+
+def _simplified(text: str) -> str:
+    """Traditional characters as simplified ones; Cantonese 嗰 (that) stays itself (the tables make it 𠮶)."""
+    if text.isascii():
+        return text
+    return convert(text, "zh-cn").replace("𠮶", "嗰")
 
 
 # "半斤装", "一斤装的", "2斤的", "半斤20盒": a package size in 斤 (500 g), as the grams catalogue names give ("250g");

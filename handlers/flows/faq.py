@@ -14,6 +14,7 @@ Payload ids are never trusted: the use cases check the permission and the state.
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 
@@ -45,6 +46,10 @@ MAX_QUESTION = 500
 ANSWER_STATE = "faq.answer"
 _QUESTION_STARTS = ("怎么", "如何", "请问", "为什么", "能不能", "可不可以", "是否", "how", "what", "why", "when", "where",
                     "can ", "do ", "does ", "is ", "are ")
+
+_HERE = re.compile(r"(?:在|用)?(?:这个|你们的?)?(?:机器人|bot)(?:里|上)?|(?:在|用)?(?:这里|这儿)|\b(?:here|in this bot|with this bot)\b",
+                   re.IGNORECASE)
+_HOW_TO = re.compile(r"怎么|怎样|如何|咋|\bhow\b")
 
 i18n.register({
     "faq.menu": ("❓ 常见问题：点选问题，或直接输入您想问的。", "❓ FAQ: tap a question, or type your own."),
@@ -110,6 +115,15 @@ async def question_button(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("error.button_stale"))]
     return [_answer_reply(ctx, FaqAnswer(text=entry.answer(ctx.lang), source=entry.question(ctx.lang), score=1.0,
                                          entry_id=entry.id))]
+
+
+async def knowledge_answer(ctx: Ctx, question: str) -> Reply | None:
+    """The knowledge base's answer to a how-to question ("怎么下单", "how do I return goods"), when it has one."""
+    question = _HERE.sub(" ", question.strip()).strip()      # "在这里怎么下单": how to order, here = this bot
+    if not _HOW_TO.search(question.lower()):
+        return None
+    found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx))
+    return _answer_reply(ctx, found) if found is not None else None
 
 
 def _looks_like_question(ctx: Ctx, text: str) -> bool:

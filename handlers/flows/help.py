@@ -7,6 +7,7 @@ itself builds on the menu: kept here, the menu imports nothing back.
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.flows.faq import knowledge_answer
 from handlers.flows.menu import main_menu
 from handlers.flows.staff_words import staff_help
 from handlers.messages import Reply
@@ -21,4 +22,7 @@ router = Router(name=__name__)
 async def help_(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff:                # what staff type for their jobs, not the dealer's commands
         return [*await staff_help(ctx, asked=True), main_menu(ctx)]
+    if ctx.inbound.text and not ctx.inbound.text.startswith("/") and ctx.parsed is not None \
+            and ctx.parsed.intent == Intent.HELP and (known := await knowledge_answer(ctx, ctx.inbound.text)):
+        return [known, main_menu(ctx)]          # "怎么下单": how-to read as help, answered by the knowledge base
     return [Reply(text=ctx.t("help.text")), main_menu(ctx)]

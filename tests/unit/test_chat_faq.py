@@ -155,3 +155,19 @@ async def test_configured_answerer_is_used_with_the_entries() -> None:
 
 async def _entry(w: ChatWorld, question: str) -> FaqEntry:
     return next(e for e in w.uow.faq_entries.rows if e.question_zh == question)
+
+
+@pytest.mark.parametrize("text", ["怎么下单", "这个机器人怎么下单", "在这里怎么下单"])
+async def test_a_how_to_question_read_as_help_is_answered_from_the_knowledge_base(text: str) -> None:
+    """Writers label "在这里怎么下单" help and "怎么下单" faq; either way the dealer gets the knowledge base's
+    answer to how ordering works, and the menu."""
+    w = await world()
+    replies = await w.say("100", text)
+    assert "来源：怎么下单" in texts(replies), texts(replies)
+
+
+@pytest.mark.parametrize("text", ["帮助", "你能干啥", "what can this bot do?", "怎么用 教一下", "/help"])
+async def test_asking_what_the_bot_does_shows_the_commands(text: str) -> None:
+    w = await world()
+    replies = await w.say("100", text)
+    assert "/orders" in texts(replies) and "来源" not in texts(replies), texts(replies)
