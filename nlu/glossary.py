@@ -99,6 +99,14 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "rice cooker": ("电饭煲",), "kettle": ("电水壶",), "microwave": ("微波炉",), "fridge": ("冰箱",),
     "refrigerator": ("冰箱",), "air conditioner": ("空调",), "washing machine": ("洗衣机",), "tv": ("电视",),
     "phone case": ("手机壳",), "screen protector": ("钢化膜", "贴膜"), "power bank": ("充电宝",),
+    # bedding and home textiles
+    "towel": ("毛巾",), "towels": ("毛巾",), "bath towel": ("浴巾",), "bath towels": ("浴巾",),
+    "hotel towel": ("酒店白毛巾", "酒店毛巾"), "hotel towels": ("酒店白毛巾", "酒店毛巾"), "pillow": ("枕",),
+    "pillows": ("枕",), "pillowcase": ("枕套",), "pillowcases": ("枕套",), "duvet": ("被",), "duvets": ("被",),
+    "quilt": ("被",), "quilts": ("被",), "comforter": ("被",), "mattress": ("床垫",), "mattresses": ("床垫",),
+    "fitted sheet": ("床笠",), "fitted sheets": ("床笠",), "bed sheet": ("床单",), "bed sheets": ("床单",),
+    "bedding set": ("四件套",), "bedding sets": ("四件套",), "summer mat": ("凉席",), "sleeping mat": ("凉席",),
+    "bamboo mat": ("竹席",), "bamboo mats": ("竹席",), "rattan mat": ("藤席",), "rattan mats": ("藤席",),
     "gan": ("氮化镓",), "fast charger": ("快充",), "wireless": ("无线",), "earphones": ("耳机",), "headphones": ("耳机",), "cable charger": ("数据线",), "data cable": ("数据线",),
 }
 
@@ -126,6 +134,8 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬",),
     "quiet": ("静音",), "silent": ("静音",), "heating": ("加热",), "visual": ("可视",), "electric": ("电动",),
     "manual": ("手动",), "cordless": ("无线",), "wireless": ("无线",), "long": ("长",), "short": ("短",),
+    "latex": ("乳胶",), "buckwheat": ("荞麦",), "memory foam": ("记忆棉",), "silk": ("蚕丝", "丝"),
+    "soybean": ("大豆",), "coir": ("椰棕",), "folding": ("折叠",), "washed cotton": ("水洗棉",),
     "thick": ("厚",), "thin": ("薄",), "high": ("高",), "low": ("低",), "layer": ("层",),
     # flavours and contents
     "original": ("原味",), "plain": ("原味", "原"), "classic": ("经典", "原味"), "strawberry": ("草莓",),

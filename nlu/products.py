@@ -56,6 +56,14 @@ _SIZE_MARK = re.compile(r"\s?[的嘅]")
 _COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
 
 
+def _spellings(size: str) -> list[str]:
+    """A length as written, and as a catalogue name may write it ("2米" -> "2米", "2.0", "2")."""
+    if (m := re.fullmatch(r"(\d+(?:\.\d+)?)(?:米|m)", size)) is None:
+        return [size]
+    number = m.group(1)
+    return [size, number if "." in number else number + ".0", number]
+
+
 def _counted(gap: str) -> bool:
     """A count with its unit in ``gap`` ("12箱"): the words around it are two lines, not one."""
     return any(q.group("unit") for q in QUANTITY.finditer(gap))
@@ -235,12 +243,17 @@ class ProductIndex(_ProductLines):
                 continue
             anchor = max(before, key=lambda m: m.end)
             spec = next(reversed(list(SIBLING_SPEC.finditer(anchor.word))), None) or \
-                re.search(r"(?<![a-z0-9.])\d{2,4}$", anchor.word)                     # its last size
+                re.search(r"(?<![a-z0-9.])(?:\d{2,4}|\d\.\d{1,2}(?:米|m)?)$", anchor.word)     # its last size
             if spec is None:
                 continue
-            wording = anchor.word[:spec.start()] + t.group(0) + anchor.word[spec.end():]
-            named = [m for m in self.find(wording, siblings=False) if m.sku and m.sku != anchor.sku]
-            if len(named) != 1 or named[0].end - named[0].start < len(wording) - 2:
+            for said, glue in ((x, g) for x in _spellings(t.group(0)) for g in ("", " ")):
+                # "2米": also as the catalogue may write it ("2.0"); "冰丝 1.5": also without its space
+                wording = (anchor.word[:spec.start()] + said + anchor.word[spec.end():])
+                wording = wording.replace(" ", "") if glue else wording
+                named = [m for m in self.find(wording, siblings=False) if m.sku and m.sku != anchor.sku]
+                if len(named) == 1 and named[0].end - named[0].start >= len(wording) - 2:
+                    break
+            else:
                 continue
             sibling = Mention(t.start(), t.end(), named[0].skus, Strength.NAME, t.group(0))
             made.append(sibling)

@@ -155,3 +155,54 @@ def test_a_bare_request_to_order_starts_an_order(text: str) -> None:
 
 def test_asking_how_to_order_is_no_order() -> None:
     assert parse("怎么下单").intent.value != "place_order"
+
+
+# rugs and mats by width, a catalogue of its own (no demo, development or blind product)
+RUGS = [
+    CatalogueEntry(sku="RG-16", name="北欧短绒地毯 1.6m", aliases=["短绒地毯1.6", "短绒1.6"], unit="张", category="地毯"),
+    CatalogueEntry(sku="RG-20", name="北欧短绒地毯 2.0m", aliases=["短绒地毯2.0", "短绒2.0", "短绒地毯2米"], unit="张",
+                   category="地毯"),
+    CatalogueEntry(sku="RG-24", name="北欧短绒地毯 2.4m", aliases=["短绒地毯2.4", "短绒2.4"], unit="张", category="地毯"),
+    CatalogueEntry(sku="YM-6", name="加厚瑜伽垫 6mm", aliases=["瑜伽垫6mm"], unit="张", category="运动垫"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("短绒地毯1.6 4张 2.4 6张", {"RG-16": 4, "RG-24": 6}),          # a width alone after a counted line
+    ("短绒 1.6要10 2.4要15 2米的5张", {"RG-16": 10, "RG-24": 15, "RG-20": 5}),
+    ("短绒地毯2.0 3张，1.6 2张", {"RG-20": 3, "RG-16": 2}),
+])
+def test_a_width_alone_continues_the_line_before(text: str, expected: dict[str, int]) -> None:
+    assert {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=RUGS, today=date(2026, 12, 4)).slots.items} \
+        == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("空調被1.8 十條", None),
+    ("來兩張短絨地毯2.4 唔該", {"RG-24": 2}),
+])
+def test_traditional_characters_read_as_simplified(text: str, expected: dict[str, int] | None) -> None:
+    if expected is None:
+        from nlu.normalize import normalize
+        assert normalize(text) == "空调被1.8 十条"
+        return
+    assert {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=RUGS, today=date(2026, 12, 4)).slots.items} \
+        == expected
+
+
+BEDDING = [
+    CatalogueEntry(sku="PL-LX", name="天然乳胶枕(对)", aliases=["乳胶枕"], unit="对", category="枕头"),
+    CatalogueEntry(sku="PL-QM", name="荞麦枕(对)", aliases=["荞麦枕"], unit="对", category="枕头"),
+    CatalogueEntry(sku="TW-HT", name="酒店白毛巾", aliases=["宾馆毛巾"], unit="条", category="毛巾"),
+    CatalogueEntry(sku="BT-GY", name="纯棉浴巾 灰色", aliases=["灰浴巾"], unit="条", category="浴巾"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("add 12 pairs of latex pillows to my order", {"PL-LX": 12}),
+    ("order 2 dozen hotel towels pls", {"TW-HT": 24}),
+    ("latex pillows 10 pairs, buckwheat pillows 6 pairs", {"PL-LX": 10, "PL-QM": 6}),
+])
+def test_english_words_of_home_textiles(text: str, expected: dict[str, int]) -> None:
+    assert {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=BEDDING, today=date(2026, 12, 4)).slots.items} \
+        == expected
