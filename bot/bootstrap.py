@@ -249,9 +249,10 @@ def bootstrap(settings: Settings | None = None) -> App:
     ensure_sqlite_dir(db.database_url)
     engine = build_engine(db.database_url, pool_size=db.database_pool_size, max_overflow=db.database_max_overflow)
     session_factory = build_session_factory(engine)
+    autocommit_factory = build_session_factory(engine, autocommit=True)
 
     def uow_factory() -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
+        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory)
 
     app = App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
               clock=build_clock(settings))

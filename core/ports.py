@@ -187,6 +187,12 @@ class AbstractUnitOfWork(abc.ABC):
                 out.append(WarehouseStock(level.sku, w.id, w.region, level.available, lows.get((w.id, level.sku))))
         return out
 
+    def autocommit(self) -> AbstractUnitOfWork:
+        """A unit of work whose every statement is its own transaction (no BEGIN, no ROLLBACK: two round trips
+        fewer), for a use case that only reads, or whose one write is the whole change (a delivery receipt).
+        Storage that has no such mode returns itself."""
+        return self
+
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer
         aliases: bumped by every change to them), or None where there is no version (nothing may be cached).

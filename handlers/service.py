@@ -160,7 +160,7 @@ class ConversationService:
                     receipt_key: str) -> tuple[DialogState, Actor | None, dict[str, str] | None] | None:
         """One short transaction per update before routing: take the delivery receipt (None: this update was
         handled already, here or in another process), read the chat's dialog state and who is speaking."""
-        uow = self.deps.uow_factory()
+        uow = self.deps.uow_factory().autocommit()      # the receipt's INSERT is the change: no BEGIN around it
         try:
             async with uow:
                 if receipt_key:
@@ -338,13 +338,16 @@ class ConversationService:
 
     async def _save_dialog(self, dialog: DialogState) -> None:
         now = self.deps.clock.now()
+        if dialog.id is not None:
+            # the row read when the update came in: written back in one statement (last writer wins, as before),
+            # which is its own transaction (no BEGIN, no COMMIT around it)
+            async with self.deps.uow_factory().autocommit() as uow:
+                if await uow.dialogs.update_where(
+                        {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
+                         "updated_at": now}, id=dialog.id):
+                    await uow.commit()
+                    return
         async with self.deps.uow_factory() as uow:
-            # the row read when the update came in: written back in one statement (last writer wins, as before)
-            if dialog.id is not None and await uow.dialogs.update_where(
-                    {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": now},
-                    id=dialog.id):
-                await uow.commit()
-                return
             stored = await uow.dialogs.get_by(channel=dialog.channel, chat_id=dialog.chat_id, for_update=True)
             if stored is None:      # the first of this chat: one INSERT with every field (not INSERT + UPDATE)
                 await uow.dialogs.add(DialogState(channel=dialog.channel, chat_id=dialog.chat_id, state=dialog.state,

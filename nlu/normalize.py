@@ -32,7 +32,7 @@ def _simplified(text: str) -> str:
     """Traditional characters as simplified ones; Cantonese 嗰 (that) stays itself (the tables make it 𠮶)."""
     if text.isascii():
         return text
-    return convert(text, "zh-cn").replace("𠮶", "嗰")
+    return str(convert(text, "zh-cn")).replace("𠮶", "嗰")
 
 
 # "半斤装", "一斤装的", "2斤的", "半斤20盒": a package size in 斤 (500 g), as the grams catalogue names give ("250g");

@@ -8,10 +8,12 @@ for the write lock instead of failing. PostgreSQL (production): pre-ping pooled 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as exc_module
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -75,17 +77,49 @@ def build_engine(
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    # pre-ping: after a PostgreSQL restart the pooled connections are dead; each is tested on checkout
-    # and replaced, so the app recovers by itself (tests/e2e/test_faults_postgres.py)
-    kwargs.update(pool_pre_ping=True, pool_size=PG_POOL_SIZE if pool_size is None else pool_size,
+    kwargs.update(pool_size=PG_POOL_SIZE if pool_size is None else pool_size,
                   max_overflow=PG_MAX_OVERFLOW if max_overflow is None else max_overflow)
     if search_path:
         kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
-    return create_async_engine(parsed, **kwargs)
+    engine = create_async_engine(parsed, **kwargs)
+    ping_when_idle(engine)
+    return engine
 
 
-def build_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+IDLE_PING_SECONDS = 10.0
+"""A pooled connection unused this long is pinged when taken (``ping_when_idle``)."""
+
+
+def ping_when_idle(engine: AsyncEngine, idle_seconds: float = IDLE_PING_SECONDS) -> None:
+    """Test a pooled connection on checkout only when it sat unused for ``idle_seconds``: a connection a restart
+    or a firewall closed while it waited is replaced before use (``DisconnectionError`` makes the pool take a
+    fresh one, SQLAlchemy's recipe for pessimistic disconnect handling), and one in steady use is not pinged.
+
+    ``pool_pre_ping`` pinged on every checkout, and SQLAlchemy's asyncpg ping is three round trips (BEGIN, a
+    statement, ROLLBACK: kept for pgbouncer's transaction mode): two thirds of a stock query's round trips
+    (9 -> 3). A connection that dies while in use (PostgreSQL restarted under load) fails that one statement,
+    SQLAlchemy invalidates the pool's connections of before, and the next checkout connects afresh
+    (``tests/e2e/test_faults_postgres.py``)."""
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _returned(dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:        # the adapted driver's errors: the connection is gone
+            raise exc_module.DisconnectionError(str(exc)) from exc
+
+
+def build_session_factory(engine: AsyncEngine, *, autocommit: bool = False) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (``expire_on_commit=False``): use cases return the
-    domain objects they changed, and async code must not lazy-load expired attributes."""
+    domain objects they changed, and async code must not lazy-load expired attributes. ``autocommit``: on the
+    same pool, connections in AUTOCOMMIT (no BEGIN and no ROLLBACK around a read: ``uow.autocommit()``)."""
     start_mappers()
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=DomainSession)
+    bind = engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+    return async_sessionmaker(bind, expire_on_commit=False, sync_session_class=DomainSession)

@@ -152,10 +152,20 @@ def conflict_from(exc: Exception) -> Conflict | None:
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession],
+                 autocommit_factory: async_sessionmaker[AsyncSession] | None = None) -> None:
         start_mappers()
         self.session_factory = session_factory
+        self.autocommit_factory = autocommit_factory
         self._session: AsyncSession | None = None
+
+    def autocommit(self) -> SqlAlchemyUnitOfWork:
+        """Sessions on the engine's AUTOCOMMIT connections (``storage.engine.build_session_factory(...,
+        autocommit=True)``): on PostgreSQL (READ COMMITTED) a transaction gave a read nothing more anyway, each
+        statement sees what was committed when it started."""
+        if self.autocommit_factory is None:
+            return self
+        return SqlAlchemyUnitOfWork(self.autocommit_factory)
 
     @property
     def session(self) -> AsyncSession:

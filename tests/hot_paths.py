@@ -20,6 +20,7 @@ from handlers.context import Deps
 from handlers.messages import Inbound, InboundKind, Reply
 from handlers.service import ConversationService
 from nlu.offline import OfflineParser
+from storage.engine import build_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import make_dealer, make_product, make_valid_documents, make_warehouse
 from tests.statements import Seen, count_statements
@@ -44,8 +45,10 @@ class Chat:
 
 async def hot_scene(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
                  clock: Clock) -> Chat:
-    def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
+    autocommit_factory = build_session_factory(engine, autocommit=True)
+
+    def uow_factory() -> SqlAlchemyUnitOfWork:      # as bot/bootstrap.py builds them
+        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory)
 
     async with uow_factory() as uow:
         wh = await uow.warehouses.add(make_warehouse("WH-SB", region="华东"))

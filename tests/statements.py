@@ -6,7 +6,9 @@
 
 Counted on the engine's synchronous core (``before_cursor_execute``, ``commit``, ``rollback``), so it works for
 every dialect and for ORM and Core statements alike. ``round_trips`` is what reaches the server: statements
-plus transaction ends (a BEGIN is sent with the first statement on both drivers we use).
+plus transaction ends (a BEGIN is sent with the first statement on both drivers we use). On a connection in
+AUTOCOMMIT (``uow.autocommit()``) nothing begins or ends: a write there is its own commit (counted in
+``commits``, no round trip of its own) and SQLAlchemy's commit/rollback events send nothing (not counted).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Seen:
     sql: list[str] = field(default_factory=list)
     commits: int = 0
     rollbacks: int = 0
+    implicit_commits: int = 0       # writes on AUTOCOMMIT connections (in ``commits`` too)
     sites: list[str] = field(default_factory=list)
 
     @property
@@ -35,7 +38,7 @@ class Seen:
 
     @property
     def round_trips(self) -> int:
-        return self.statements + self.commits + self.rollbacks
+        return self.statements + self.commits - self.implicit_commits + self.rollbacks
 
     @property
     def writes(self) -> int:
@@ -43,7 +46,7 @@ class Seen:
 
     def report(self) -> str:
         lines = [f"{self.statements} statements ({self.writes} writes), {self.commits} commits, "
-                 f"{self.rollbacks} rollbacks:"]
+                 f"{self.rollbacks} rollbacks, {self.round_trips} round trips:"]
         lines += [f"  {n:2}. {' '.join(s.split())[:160]}" + (f"\n        <- {self.sites[n - 1]}" if self.sites else "")
                   for n, s in enumerate(self.sql, 1)]
         return "\n".join(lines)
@@ -70,16 +73,24 @@ def count_statements(engine: AsyncEngine) -> Iterator[Seen]:
     seen = Seen()
     sync = engine.sync_engine
 
+    def autocommit(conn: Any) -> bool:
+        return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
     def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.sql.append(statement)
         if _TRACE:
             seen.sites.append(_call_site())
+        if autocommit(conn) and statement.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            seen.commits += 1
+            seen.implicit_commits += 1
 
     def on_commit(conn: Any) -> None:
-        seen.commits += 1
+        if not autocommit(conn):
+            seen.commits += 1
 
     def on_rollback(conn: Any) -> None:
-        seen.rollbacks += 1
+        if not autocommit(conn):
+            seen.rollbacks += 1
 
     event.listen(sync, "before_cursor_execute", on_execute)
     event.listen(sync, "commit", on_commit)

@@ -254,7 +254,7 @@ def cart_for(ctx: Ctx, nonce: str) -> Cart | None:
 
 async def block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | None:
     """Why the dealer may not order now (qualifications, suspension), in the chat's language."""
-    async with ctx.uow() as uow:
+    async with ctx.uow().autocommit() as uow:
         dealer = await uow.dealers.get(dealer_id)
         if dealer is None:
             return None
@@ -323,7 +323,7 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     dealer_id = order_dealer_id(ctx, cart)
     if dealer_id is None:
         return await ask_dealer(ctx, pending=cart.items)
-    quote = await quote_order(ctx.uow(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
+    quote = await quote_order(ctx.uow().autocommit(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
                               ctx.deps.clock)
     units = quote.units
     out = [*lead, ctx.t("order.summary_title")]
@@ -449,6 +449,6 @@ def over_limit(ctx: Ctx, product: Product, qty: int) -> str | None:
 async def products_by_sku(ctx: Ctx, skus: list[str]) -> dict[str, Product]:
     if not skus:
         return {}
-    async with ctx.uow() as uow:
+    async with ctx.uow().autocommit() as uow:
         return {p.sku: p for p in await uow.products.list(sku__in=skus)}
 

@@ -152,7 +152,7 @@ async def order_list(ctx: Ctx) -> list[Reply]:
 
 async def _recent(ctx: Ctx, *, offset: int = 0, limit: int = RECENT) -> list[Order]:
     """The actor's latest orders from ``offset``, newest first; the number breaks ties within one second."""
-    orders = await list_orders(ctx.uow(), ctx.actor, limit=limit, offset=offset)
+    orders = await list_orders(ctx.uow().autocommit(), ctx.actor, limit=limit, offset=offset)
     return sorted(orders, key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
 
 

@@ -142,7 +142,7 @@ async def availability(ctx: Ctx, sku: str, wanted: int | None = None) -> list[Re
             product = None
     if product is None:
         raise NotFound(zh=f"未找到产品 {sku}", en=f"Product {sku} not found", what=sku)
-    rows = await stock_availability(ctx.uow(), ctx.actor, sku=product.sku)
+    rows = await stock_availability(ctx.uow().autocommit(), ctx.actor, sku=product.sku)
     out = [ctx.t("stock.product", name=product.name, sku=product.sku)]
     out.extend(_level(ctx, r) for r in rows)
     if not rows:
@@ -165,7 +165,7 @@ async def availability(ctx: Ctx, sku: str, wanted: int | None = None) -> list[Re
 async def overview(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
-    rows = await stock_availability(ctx.uow(), ctx.actor)
+    rows = await stock_availability(ctx.uow().autocommit(), ctx.actor)
     by_sku: dict[str, list[StockAvailability]] = defaultdict(list)
     for row in rows:
         by_sku[row.sku].append(row)

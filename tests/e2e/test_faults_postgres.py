@@ -5,7 +5,8 @@ machine's shared one. While it is down the product degrades politely and by itse
 - The webhook still answers Telegram 200 (the update is taken in the background) and the chat user gets
   "系统出了点问题，请稍后再试": the conversation's delivery receipt is released, so a re-sent message
   is handled, not dropped as a duplicate. No redelivery by Telegram is needed or relied on.
-- After the restart the pooled connections are stale: ``pool_pre_ping`` replaces them, and the same app
+- After the restart the pooled connections are stale: the first use of one fails (the user is told, the receipt
+  released), SQLAlchemy invalidates the pool, idle ones are pinged when taken (``ping_when_idle``), and the same app
   (no restart) answers chats and API again; the order confirmed before the outage is still there, once.
 """
 
@@ -191,4 +192,6 @@ def test_the_postgres_pool_holds_the_webhooks_concurrency() -> None:
     engine = build_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")   # nothing connects until used
     pool: Any = engine.sync_engine.pool
     assert pool.size() + pool._max_overflow >= MAX_BACKGROUND - 14      # room for the API and the worker too
-    assert engine.sync_engine.pool._pre_ping is True
+    # a connection idle for a while is pinged when taken (storage.engine.ping_when_idle), not every one
+    assert engine.sync_engine.pool._pre_ping is False
+    assert len(engine.sync_engine.pool.dispatch.checkout) == 1
