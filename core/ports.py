@@ -187,6 +187,11 @@ class AbstractUnitOfWork(abc.ABC):
                 out.append(WarehouseStock(level.sku, w.id, w.region, level.available, lows.get((w.id, level.sku))))
         return out
 
+    async def take_receipt(self, receipt: InboundReceipt) -> None:
+        """Record a delivered update; ``Conflict`` when its (channel, key) is recorded already (handled, here or in
+        another process). Storage writes it with one INSERT, without the unit of work's flush."""
+        await self.receipts.add(receipt)
+
     def autocommit(self) -> AbstractUnitOfWork:
         """A unit of work whose every statement is its own transaction (no BEGIN, no ROLLBACK: two round trips
         fewer), for a use case that only reads, or whose one write is the whole change (a delivery receipt).

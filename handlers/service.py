@@ -167,7 +167,7 @@ class ConversationService:
                     # written first, before any read: the unique (channel, key) decides which delivery is handled,
                     # and on SQLite the transaction takes the write lock at once (a read first would have to
                     # upgrade a snapshot another writer may have moved on: "database is locked" at once)
-                    await uow.receipts.add(InboundReceipt(channel=inbound.channel, key=receipt_key,
+                    await uow.take_receipt(InboundReceipt(channel=inbound.channel, key=receipt_key,
                                                           received_at=self.deps.clock.now()))
                 dialog, version = await uow.dialog_and_version(inbound.channel, inbound.chat_id)
                 actor = await self._speakers.actor(version, (inbound.channel, inbound.user_id),
