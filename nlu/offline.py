@@ -83,6 +83,20 @@ _ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|�
                             r"(?:了|吧|啊|哈|呢|一下)?")
 
 
+# what is wrong with a product, said plainly (no word of ordering in the message)
+_SYMPTOM = re.compile(
+    r"坏了|坏的|裂了|裂开|开裂|断了|断在|折了|破了|漏水|漏气|漏油|渗水|不亮|不转|不响|不工作|不制冷|不出水|不出雾|开不了机|"
+    r"打不开|关不上|锁不上|拧不动|夹不住|松了|松动|晃|异响|响声|噪音|抖得|发抖|卡住|卡死|掉漆|掉色|脱落|起泡|鼓包|变形|生锈|"
+    r"发霉|变质|馊|酸了|发臭|臭了|异味|怪味|苦味|黑点|头发|异物|塑料片|虫子|胀袋|胀包|化了|结块|失灵|故障|报错|没反应|没电|"
+    r"起不来|充不进|跳闸|冒烟|烧了|烧蚀|发烫|起球|开线|脱线|弯了|发软|失火|"
+    r"\bbroken\b|\bcracked?\b|\bleak|\bstuck\b|\bloose\b|won't|doesn't work|not working|\bfaulty\b|\bdefect|"
+    r"\bsmells?\b|\bmou?ld|\bexpired\b|\bhair in\b|\bpeeling\b")
+_ORDERING = re.compile(r"来|要|订|下单|下个单|拿|补货|备货|进货|再加|加\s*\d|发\s*\d|\border|\bneed\b|\bsend\b|\bwant\b|"
+                       r"\bbuy\b|\bget\b|\badd\b|卖了|卖出|\bsold\b|换成|改成")
+_BATCH = re.compile(r"批|好几|几个客户|多个客户|都|全部|整箱|一箱箱|到货|送来|发来|收到|少了|少发|多发|发错|第.{1,3}[台个条箱件把支]了|"
+                    r"又一|\bbatch|\bseveral|\ball\b|\bshipment|\bdelivery|\barrived|\breceived|customers")
+
+
 def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
     """The classifier's ranking, overruled where a rule is clearer."""
     intent, confidence = ranked[0]
@@ -117,6 +131,10 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if a.items.edits and intent not in (Intent.PLACE_ORDER, Intent.REPORT_SALES, Intent.CANCEL_ORDER) and (
             intent in _WEAK or confidence < 0.5 and any(e.op != EditOp.ADD for e in a.items.edits)):
         return Intent.PLACE_ORDER, max(confidence, 0.75)
+    if intent == Intent.PLACE_ORDER and _SYMPTOM.search(text) and not _ORDERING.search(text):
+        # "老板椅扶手断了一个", "H4灯泡一个装上就不亮": a product, a count and what is wrong with it is a fault to
+        # report, not an order (one unit at one customer; a batch, several or the delivery: quality feedback)
+        return (Intent.QUALITY_FEEDBACK if _BATCH.search(text) else Intent.AFTER_SALES), max(1 - confidence, 0.6)
     if _ORDER_REQUEST.fullmatch(text) and intent != Intent.PLACE_ORDER:      # "我要下单", "帮我下个单": start one
         return Intent.PLACE_ORDER, max(confidence, 0.8)
     if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
