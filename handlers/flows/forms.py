@@ -50,6 +50,11 @@ i18n.register({
     "form.photo_wanted": ("请发送照片，发完点“完成”。", "Please send photos, then tap Done."),
     "form.number_bad": ("请输入一个正整数，例如 3。", "Please send a whole number, e.g. 3."),
     "form.text_wanted": ("请用文字回复。", "Please answer with text."),
+    "form.looks_like_order": ("这条像是在下单（{items}），没有填进当前这一项。要下单请点下面的按钮（当前登记会退出）；"
+                              "要继续登记，请重新输入这一项。",
+                              "That looks like an order ({items}); it was not taken as the answer here. Tap below to "
+                              "order (this form is left), or type this answer again to go on."),
+    "form.order_these": ("🛒 下单：{items}", "🛒 Order: {items}"),
     "form.text_too_long": ("内容太长了（最多 {limit} 字），请精简后重发。",
                            "That is too long (at most {limit} characters). Please shorten it."),
     "form.pick_product": ("请选择产品，或直接输入型号：", "Choose the product, or type its model:"),

@@ -29,6 +29,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.schema import Intent
 
 # What a step makes of an answer: the values to store (the step is then done), or the replies to show (it is not).
 Answer = dict[str, Any] | list[Reply]
@@ -242,6 +243,8 @@ class Form:
         if s.skippable and forms.is_skip(text):
             self.mark_done(ctx, name)
             return await self.next(ctx)
+        if name != "product" and (order := await _an_order(ctx, text)) is not None:
+            return order                                          # "AP300 来二十台" is no customer's name
         if s.parse is not None:
             return await self._take(ctx, s, await s.parse(self, ctx, text))
         if s.limit is not None and len(text) > s.limit:
@@ -304,3 +307,22 @@ def product_step(*, skippable: bool = False) -> Step:
                                                     extra=form.controls(ctx, "product")))]
 
     return Step("product", ask=ask, parse=parse, skippable=skippable, buttons={"sku": pick, "pcat": category})
+
+
+async def _an_order(ctx: Ctx, text: str) -> list[Reply] | None:
+    """A free-text answer that the parser reads as an order of known products ("淨化器AP300 來二十台" typed into
+    the after-sales form's customer name): not taken; the dealer is offered the order (one tap: into the cart,
+    leaving the form) or types the answer again. A name, a phone or a description never names a product with a
+    count, so nothing a form needs is refused."""
+    if not ctx.is_dealer or not any(ch.isdigit() or ch in "一二两三四五六七八九十百" for ch in text):
+        return None
+    from handlers.catalogue import parse_message      # the parser is only asked when a count is there
+
+    parsed = await parse_message(ctx)
+    if parsed.intent != Intent.PLACE_ORDER or not parsed.slots.items or parsed.confidence < 0.5:
+        return None
+    items = parsed.slots.items[:3]
+    said = "、".join(f"{i.sku} ×{i.qty}" for i in items)
+    rows = [[Button(ctx.t("form.order_these", items=f"{i.sku} ×{i.qty}"), payload("order.add", i.sku, i.qty))]
+            for i in items]
+    return [Reply(text=ctx.t("form.looks_like_order", items=said), buttons=rows)]
