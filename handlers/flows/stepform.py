@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.masking import mask_text
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
@@ -316,8 +317,6 @@ async def _an_order(ctx: Ctx, text: str) -> list[Reply] | None:
     count, so nothing a form needs is refused."""
     if not ctx.is_dealer or not any(ch.isdigit() or ch in "一二两三四五六七八九十百" for ch in text):
         return None
-    from handlers.catalogue import parse_message      # the parser is only asked when a count is there
-
     parsed = await parse_message(ctx)
     if parsed.intent != Intent.PLACE_ORDER or not parsed.slots.items or parsed.confidence < 0.5:
         return None
