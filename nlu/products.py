@@ -56,6 +56,10 @@ _SIZE_MARK = re.compile(r"\s?[的嘅]")
 _COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
 
 
+# a colour said in one character, then its count ("粉3套", "白的 3", "灰4"): not inside a word ("明白", "白天")
+_LONE_COLOUR = re.compile(r"(?:^|(?<=[\s,，、;；/]))([灰白黑红蓝粉绿黄紫棕])(?=\s?的?\s?(?:\d|[一两二三四五六七八九十]))")
+
+
 def _spellings(size: str) -> list[str]:
     """A length as written, and as a catalogue name may write it ("2米" -> "2米", "2.0", "2")."""
     if (m := re.fullmatch(r"(\d+(?:\.\d+)?)(?:米|m)", size)) is None:
@@ -104,7 +108,34 @@ class ProductIndex(_ProductLines):
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
-        return self._continued(spelled, self._joined_generics(spelled, self._listed_each(spelled, mentions)))
+        mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
+        return self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
+
+    def _lone_colours(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"云朵2.0 粉3套 白3套": a colour of one character with a count of its own, after a product, names the
+        products of that colour (the line before then tells which one, ``_continued``; none told: the dealer is
+        asked), never the line before again."""
+        if not any(m.sku for m in mentions):
+            return []
+        out = []
+        for c in _LONE_COLOUR.finditer(text):
+            at = c.start(1)
+            before = [m for m in mentions if m.sku and m.end <= at]
+            if any(m.start <= at < m.end for m in mentions) or not before:
+                continue
+            skus = tuple(sku for sku, label in self._labels.items() if c.group(1) in label)
+            if len(skus) >= 2:
+                out.append(Mention(at, at + 1, skus, Strength.CATEGORY, c.group(1)))
+            elif skus and skus[0] in self._family(before[-1]) | self._of_kind(before[-1]):
+                out.append(Mention(at, at + 1, skus, Strength.NAME, c.group(1)))     # the one grey of the family
+            else:      # "T恤M白 3件 紫2件" with no purple: named back with its count, not the white line's new count
+                out.append(Mention(at, at + 1, (), Strength.UNKNOWN, c.group(1), near=skus))
+        return out
+
+    def _of_kind(self, m: Mention) -> set[str]:
+        """The products of the category of a one-product mention."""
+        kind = self.entries[m.sku].category if m.sku else None
+        return {s for s, e in self.entries.items() if kind and e.category == kind}
 
     def _continued(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"云朵1.5 蓝色 4套 粉色 4套": a word of several products after a counted line of one product (known only once

@@ -206,3 +206,24 @@ BEDDING = [
 def test_english_words_of_home_textiles(text: str, expected: dict[str, int]) -> None:
     assert {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=BEDDING, today=date(2026, 12, 4)).slots.items} \
         == expected
+
+
+TEES = [
+    CatalogueEntry(sku=f"TS-M-{code}", name=f"纯棉圆领T恤 M码 {colour}色", aliases=[f"T恤M{colour}"], unit="件",
+                   category="T恤")
+    for code, colour in (("WH", "白"), ("BK", "黑"), ("GY", "灰"))
+] + [CatalogueEntry(sku="TS-L-WH", name="纯棉圆领T恤 L码 白色", aliases=["T恤L白"], unit="件", category="T恤")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("T恤M白 3件 黑2件", {"TS-M-WH": 3, "TS-M-BK": 2}),                # a colour in one character, then its count
+    ("T恤M白 3 黑2 灰4", {"TS-M-WH": 3, "TS-M-BK": 2, "TS-M-GY": 4}),
+])
+def test_a_colour_of_one_character_continues_the_line_before(text: str, expected: dict[str, int]) -> None:
+    assert {i.sku: i.qty for i in PARSER.parse_sync(text, catalogue=TEES, today=date(2026, 12, 4)).slots.items} \
+        == expected
+
+
+def test_a_colour_the_family_does_not_have_is_asked_not_written_over_the_line_before() -> None:
+    result = PARSER.parse_sync("T恤M白 3件 紫2件", catalogue=TEES, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == {"TS-M-WH": 3}
