@@ -112,7 +112,10 @@ async def test_a_429_from_the_bot_api_is_honoured(app: Any, standin: TelegramSta
     refused = [c for c in calls if c.status == 429]
     assert len(refused) == 1
     after = [c for c in calls if c.at > refused[0].at]
-    assert after and min(c.at for c in after) - refused[0].at >= 0.95          # nothing sent for retry_after
+    # sends already on their way when Telegram answered 429 may land just after it; nothing new starts for retry_after
+    assert all(c.at - refused[0].at < 0.1 for c in after if c.at - refused[0].at < 0.95)
+    retried = [c for c in after if c.params["chat_id"] == refused[0].params["chat_id"]]
+    assert retried and retried[0].at - refused[0].at >= 0.95                    # the refused message waited
     assert [standin.count(c) for c in CHATS] == [1, 1, 1]                       # delivered once each
     for chat in CHATS:
         stored = await row(app, f"k{chat}")
