@@ -104,9 +104,12 @@ def readable_dealer_ids(actor: Actor, record: DealerRecord, family: DealerFamily
     return frozenset({own})
 
 
-async def dealer_family(uow: AbstractUnitOfWork, actor: Actor) -> DealerFamily:
-    """The actor's dealer's direct sub-dealers (inside the caller's open unit of work)."""
-    if actor.kind not in (ActorKind.DEALER, ActorKind.API) or actor.dealer_id is None:
+async def dealer_family(uow: AbstractUnitOfWork, actor: Actor, about: int | None = None) -> DealerFamily:
+    """The actor's dealer's direct sub-dealers (inside the caller's open unit of work).
+
+    ``about``: the one dealer the caller checks the actor against; when that is the actor's own dealer the
+    family cannot change the answer (a dealer is never its own sub-dealer), so nothing is read."""
+    if actor.kind not in (ActorKind.DEALER, ActorKind.API) or actor.dealer_id is None or about == actor.dealer_id:
         return DealerFamily()
     subs = await uow.dealers.list(parent_id=actor.dealer_id)
     if not subs:

@@ -37,6 +37,7 @@ from core.outbox import (
     OutboxMessage,
     OutboxStatus,
     enqueue,
+    enqueue_all,
 )
 from core.ports import AbstractUnitOfWork
 from core.products import Product
@@ -115,12 +116,7 @@ async def tell_users(uow: AbstractUnitOfWork, user_ids: Iterable[int], notice: N
                      *, exclude: Actor | None = None) -> list[OutboxMessage]:
     """Stage one outbox row per user (not the acting user: they saw it happen). Existing keys are skipped."""
     skip = exclude.user_id if exclude is not None else None
-    staged = []
-    for message in messages_for((u for u in user_ids if u != skip), notice, key, clock.now()):
-        row = await enqueue(uow, message)
-        if row is not None:
-            staged.append(row)
-    return staged
+    return await enqueue_all(uow, messages_for((u for u in user_ids if u != skip), notice, key, clock.now()))
 
 
 async def tell_dealer(uow: AbstractUnitOfWork, dealer_id: int, notice: Notice, key: str, clock: Clock, *,

@@ -28,6 +28,7 @@ Statuses::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -144,3 +145,20 @@ async def enqueue(uow: AbstractUnitOfWork, message: OutboxMessage) -> OutboxMess
     if await uow.outbox.get_by(dedup_key=message.dedup_key) is not None:
         return None
     return await uow.outbox.add(message)
+
+
+async def enqueue_all(uow: AbstractUnitOfWork, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+    """``enqueue`` for several rows: one look-up of their keys, one insert of the new ones (keys repeated in
+    ``messages`` are staged once). Returns the rows staged."""
+    for message in messages:
+        message.check()
+    keys = sorted({m.dedup_key for m in messages})
+    if not keys:
+        return []
+    taken = {m.dedup_key for m in await uow.outbox.list(dedup_key__in=keys)}
+    fresh: list[OutboxMessage] = []
+    for message in messages:
+        if message.dedup_key not in taken:
+            taken.add(message.dedup_key)
+            fresh.append(message)
+    return await uow.outbox.add_all(fresh) if fresh else []

@@ -41,7 +41,7 @@ from core.inventory import (
 from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
-from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
+from core.products import DealerAllowedSku, DealerPrice, PriceLists, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
@@ -56,6 +56,10 @@ class AbstractRepository(abc.ABC, Generic[T]):
     @abc.abstractmethod
     async def add(self, obj: T) -> T:
         """Stage a new object; its ``id`` is set after ``flush`` (the unit of work flushes on commit)."""
+
+    async def add_all(self, objs: Sequence[T]) -> list[T]:
+        """Stage several new objects (storage inserts them with one statement)."""
+        return [await self.add(obj) for obj in objs]
 
     @abc.abstractmethod
     async def get(self, id: int, *, for_update: bool = False) -> T | None: ...
@@ -197,6 +201,15 @@ class AbstractUnitOfWork(abc.ABC):
         fewer), for a use case that only reads, or whose one write is the whole change (a delivery receipt).
         Storage that has no such mode returns itself."""
         return self
+
+    async def price_lists(self, tier: str, dealer_id: int, skus: Sequence[str]) -> PriceLists:
+        """``tier``'s prices and ``dealer_id``'s own prices for ``skus``, and the SKUs the dealer may order (all of
+        its list, not only ``skus``). Storage reads the three in one statement."""
+        found = list(skus)
+        return PriceLists(
+            tier={t.sku: t.price for t in await self.tier_prices.list(tier=tier, sku__in=found)},
+            own={d.sku: d.price for d in await self.dealer_prices.list(dealer_id=dealer_id, sku__in=found)},
+            allowed=frozenset(a.sku for a in await self.allowed_skus.list(dealer_id=dealer_id)))
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer

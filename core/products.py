@@ -4,6 +4,7 @@ order line may hold (``line_limit``) and what a quantity written in boxes or doz
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -111,6 +112,16 @@ def to_product_units(product: Product, qty: int, unit_written: str | None) -> in
     if pieces % pack:
         raise NotWholePacks(name=product.name, unit=product.unit, pack_size=pack, written=f"{qty}{unit_written}")
     return pieces // pack
+
+
+@dataclass(frozen=True)
+class PriceLists:
+    """One dealer's price lists for some SKUs: its tier's prices, its own overrides, and the SKUs it may order
+    (empty: every SKU). Read together (``AbstractUnitOfWork.price_lists``: one statement in storage)."""
+
+    tier: Mapping[str, Decimal]
+    own: Mapping[str, Decimal]
+    allowed: frozenset[str]
 
 
 @dataclass

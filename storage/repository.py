@@ -20,6 +20,7 @@ from __future__ import annotations
 import builtins
 import functools
 import operator
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column, ColumnElement, String, Table, cast, delete, func, or_, select, text, update
@@ -65,6 +66,12 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         self.session.add(obj)
         await self._flush()
         return obj
+
+    async def add_all(self, objs: Sequence[T]) -> builtins.list[T]:
+        """One flush for all: SQLAlchemy sends one INSERT for the lot (``insertmanyvalues``, ids RETURNING)."""
+        self.session.add_all(objs)
+        await self._flush()
+        return builtins.list(objs)
 
     async def delete(self, obj: T) -> None:
         await self.session.delete(obj)

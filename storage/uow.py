@@ -13,12 +13,12 @@ Conflict ends the unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, insert, literal, null, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +53,7 @@ from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.ports import AbstractUnitOfWork
-from core.products import DealerAllowedSku, DealerPrice, Product, Promotion, TierPrice
+from core.products import DealerAllowedSku, DealerPrice, PriceLists, Product, Promotion, TierPrice
 from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
@@ -64,7 +64,9 @@ from storage.orm import (
     ACTORS_VERSION,
     cache_versions,
     chat_identities,
+    dealer_allowed_skus,
     dealer_contacts,
+    dealer_prices,
     dialog_states,
     inbound_receipts,
     products,
@@ -72,6 +74,7 @@ from storage.orm import (
     start_mappers,
     stock_levels,
     stock_thresholds,
+    tier_prices,
     track_json_changes,
     users,
     warehouses,
@@ -260,6 +263,26 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         stmt = insert(inbound_receipts).values(channel=receipt.channel, key=receipt.key,
                                                received_at=receipt.received_at)
         await self._translated(lambda: self.session.execute(stmt))
+
+    async def price_lists(self, tier: str, dealer_id: int, skus: Sequence[str]) -> PriceLists:
+        """The three price lists in one UNION ALL (a pricing read paid three round trips for a few rows)."""
+        found = list(skus)
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()      # a Core select does not autoflush: prices changed in this unit count
+        stmt = union_all(
+            select(literal("t"), tier_prices.c.sku, tier_prices.c.price)
+            .where(tier_prices.c.tier == tier, tier_prices.c.sku.in_(found)),
+            select(literal("d"), dealer_prices.c.sku, dealer_prices.c.price)
+            .where(dealer_prices.c.dealer_id == dealer_id, dealer_prices.c.sku.in_(found)),
+            select(literal("a"), dealer_allowed_skus.c.sku, null())
+            .where(dealer_allowed_skus.c.dealer_id == dealer_id))
+        tier_, own, allowed = {}, {}, set()
+        for which, sku, price in (await self.session.execute(stmt)).all():
+            if which == "a":
+                allowed.add(sku)
+            else:
+                (tier_ if which == "t" else own)[sku] = price
+        return PriceLists(tier=tier_, own=own, allowed=frozenset(allowed))
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the ``actors`` cache version in one statement (a missing version row reads

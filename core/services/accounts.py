@@ -182,7 +182,7 @@ async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     """Balances and credit as of today (``clock``; the real clock when not given)."""
     today = (clock or Clock()).today()
     async with uow:
-        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         dealer = await _dealer(uow, dealer_id)
         balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
         limit = dealer.effective_credit_limit(today)
@@ -197,7 +197,7 @@ async def list_entries(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, *,
                        limit: int = 100, offset: int = 0) -> list[LedgerEntry]:
     """Movements, newest first."""
     async with uow:
-        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         filters: dict[str, Any] = {"dealer_id": dealer_id}
         if since is not None:
             filters["created_at__gte"] = since
@@ -279,7 +279,7 @@ async def generate_statement(uow: AbstractUnitOfWork, actor: Actor, cmd: Generat
 
 async def get_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, period: str) -> Statement:
     async with uow:
-        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         statement = await uow.statements.get_by(dealer_id=dealer_id, period=period)
         if statement is None:
             raise NotFound(zh=f"未找到 {period} 对账单", en=f"No statement for {period}", what=period)

@@ -185,15 +185,13 @@ async def load_price_book(uow: AbstractUnitOfWork, dealer: Dealer, skus: Sequenc
     assert dealer.id is not None
     products = {p.sku: p for p in await uow.products.list(sku__in=list(skus))}
     found = list(products)
-    tier = {t.sku: t.price for t in await uow.tier_prices.list(tier=dealer.tier, sku__in=found)}
-    own = {d.sku: d.price for d in await uow.dealer_prices.list(dealer_id=dealer.id, sku__in=found)}
-    allowed = frozenset(a.sku for a in await uow.allowed_skus.list(dealer_id=dealer.id))
+    lists = await uow.price_lists(dealer.tier, dealer.id, found)
     promotions: list[Promotion] = await uow.promotions.list(active=True, starts_on__lte=today, ends_on__gte=today)
     if lock_promotions:
         locked = [await uow.promotions.get(p.id, for_update=True) for p in promotions if p.id is not None]
         promotions = [p for p in locked if p is not None]
-    return PriceBook(dealer=dealer, products=products, tier_prices=tier, dealer_prices=own,
-                     allowed_skus=allowed, promotions=promotions)
+    return PriceBook(dealer=dealer, products=products, tier_prices=lists.tier, dealer_prices=lists.own,
+                     allowed_skus=lists.allowed, promotions=promotions)
 
 
 async def available_stock(uow: AbstractUnitOfWork, skus: Sequence[str],
@@ -249,7 +247,7 @@ async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, cl
     ``rules``: how orders are paid (bootstrap passes ``Settings.rebate_max_share``); default 30 % rebate.
     """
     async with uow:
-        family = await dealer_family(uow, actor)
+        family = await dealer_family(uow, actor, about=cmd.dealer_id)
         placement(actor, cmd.dealer_id, family)
         _check_items(cmd.items)
         dealer = await uow.dealers.get(cmd.dealer_id)
@@ -311,7 +309,7 @@ async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOr
     """``submit_order``, telling a new order from the one an earlier command with the same key submitted
     (a chat's Confirm pressed twice answers "submitted already" without a look-up of its own first)."""
     async with uow:
-        family = await dealer_family(uow, actor)
+        family = await dealer_family(uow, actor, about=cmd.dealer_id)
         on_behalf = placement(actor, cmd.dealer_id, family)
         if is_parent_of(family, cmd.dealer_id) and actor.dealer_id is not None:
             await _require_parent_may_order(uow, actor.dealer_id, clock)
@@ -555,11 +553,12 @@ async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder
         order_states.apply(order, actor, OrderAction.APPROVE, now, cmd.note)
         unpaid = order_unpaid(order)
         if unpaid > ZERO:
+            # set before the ledger row is staged: its flush then writes the order once (one UPDATE, not two)
+            order.paid_from_credit = money(order.paid_from_credit + unpaid)
             await uow.ledger.add(LedgerEntry(
                 dealer_id=order.dealer_id, account=AccountKind.CREDIT, amount=-unpaid, kind=EntryKind.ORDER_CHARGE,
                 ref=order.number, note=system_note("超额度审批（信用透支）"),
                 created_by=actor.label, created_at=now))
-            order.paid_from_credit = money(order.paid_from_credit + unpaid)
         return await _commit_transition(uow, actor, order, OrderAction.APPROVE, before, clock)
 
 

@@ -480,7 +480,7 @@ async def dealer_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     """Each account's balance, available and frozen amounts, and the credit limit (readers of the dealer's
     accounts: its own users, finance and other staff with ACCOUNT_READ_ALL, API keys with accounts:read)."""
     async with uow:
-        require_account_reader(actor, dealer_id, await dealer_family(uow, actor))
+        require_account_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         dealer = await _dealer(uow, dealer_id)
         balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
         open_orders = await uow.orders.list(dealer_id=dealer_id, status__in=sorted(OPEN_ORDER_STATUSES))
@@ -518,7 +518,7 @@ async def ledger_page(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clo
     if until is not None and until < date.max:
         filters["created_at__lt"] = datetime.combine(until + timedelta(days=1), time.min, clock.tz)
     async with uow:
-        require_account_reader(actor, dealer_id, await dealer_family(uow, actor))
+        require_account_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         await _dealer(uow, dealer_id)
         entries = await uow.ledger.list(order_by="id", desc=True, limit=min(max(limit, 1), 1000),
                                         offset=max(offset, 0), **filters)

@@ -413,7 +413,7 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
     """Per target of the dealer's contracts (the latest signed version of each): earned so far, settled,
     awaiting approval; settlements of targets no contract version has any more; the account balance."""
     async with uow:
-        _require_reader(actor, dealer_id, await dealer_family(uow, actor))
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         contracts = await uow.contracts.list(dealer_id=dealer_id, status__in=[
             ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED], order_by="version")
         settlements = await uow.rebate_settlements.list(dealer_id=dealer_id, order_by="id")

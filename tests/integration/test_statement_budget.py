@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
 from tests.chat import buttons, texts
@@ -23,18 +24,30 @@ from tests.statements import count_statements
 #: write lock first); round trips count the rollback that ends a read-only unit of work. Session 11: the
 #: delivery receipt, the dialog write-back and the hot paths' reads run in AUTOCOMMIT (``uow.autocommit()``):
 #: no BEGIN, COMMIT or ROLLBACK around them (stock query 5 -> 3 round trips, add to cart 21 -> 16).
+#: Session 12: a dealer acting for itself reads no dealer family (add to cart and confirm -1), the three price
+#: lists in one UNION ALL (-2 each), an order approved over its funds writes the order once (approve -1), and the
+#: pushes of one event to N staff are one look-up and one INSERT whatever N (the scene has four order-desk
+#: users besides the manager: before, confirm paid 2 statements per user).
 BUDGET = {
     "stock query": (3, 1, 3),
     "order status": (6, 1, 6),
-    "add to cart": (16, 2, 16),
-    "confirm": (23, 3, 24),
-    "approve": (20, 3, 24),
+    "add to cart": (13, 2, 13),
+    "confirm": (20, 3, 21),
+    "approve": (19, 3, 23),
 }
+#: what SQLite sends more (statements and round trips): its ORM inserts the pushes of one event row by row (its
+#: RETURNING keeps no order, so no batched insert with ids): confirm tells the four order-desk users and the
+#: manager (4 rows more), approve the dealer and the four order-desk users (3 more), plus approve's two SQLite
+#: write-lock statements (``UPDATE sequences ... WHERE 1 = 0``)
+SQLITE_MORE = {"confirm": 4, "approve": 5}
 
 
 async def test_the_hot_paths_keep_their_statement_budget(
         engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
     chat = await hot_scene(engine, session_factory, fixed_clock())
+    async with session_factory() as session:     # more staff to tell of a new order: their pushes cost no more
+        session.add_all([User(username=f"desk{n}", display_name=f"下单员{n}", role=Role.ORDER_DESK) for n in range(4)])
+        await session.commit()
     # warm up: first dialog row, catalogue cache, classifier; the second message finds the dialog and keeps who
     # speaks for the next ones (handlers.service.SpeakerCache), as every message after a chat's first does
     assert "AP300" in texts(await chat.send("warm", DEALER, InboundKind.TEXT, text="AP300 有货吗"))
@@ -56,6 +69,8 @@ async def test_the_hot_paths_keep_their_statement_budget(
     print(report)
     for name, (statements, commits, round_trips) in BUDGET.items():
         seen = chat.seen[name]
+        if engine.dialect.name == "sqlite" and name in SQLITE_MORE:
+            statements, round_trips = statements + SQLITE_MORE[name], round_trips + SQLITE_MORE[name]
         assert seen.statements <= statements, f"{name} over budget\n{report}"
         assert seen.commits <= commits, f"{name} over budget\n{report}"
         assert seen.round_trips <= round_trips, f"{name} over budget\n{report}"
