@@ -3,19 +3,29 @@ scikit-learn's own ``predict_proba`` on the same fitted pipeline is the referenc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from nlu.analysis import masked, training_index
-from nlu.classifier import IntentClassifier, default_classifier
+from nlu.classifier import IntentClassifier, default_classifier, fitted_cache, training_texts
 from nlu.datasets import bundled_examples
 from nlu.schema import Intent
 
 TOLERANCE = 1e-9
 
 
-def assert_same_as_reference(clf: IntentClassifier, texts: list[str]) -> None:
-    reference = clf.model.predict_proba(texts)
+@pytest.fixture(scope="module")
+def fitted_here() -> IntentClassifier:
+    """The default classifier fitted in this process (``default_classifier`` may come from the on-disk cache,
+    with no scikit-learn model behind it): the reference the default must equal."""
+    return IntentClassifier().fit(*training_texts())
+
+
+def assert_same_as_reference(clf: IntentClassifier, texts: list[str],
+                             reference_clf: IntentClassifier | None = None) -> None:
+    reference = (reference_clf or clf).model.predict_proba(texts)
     for text, expected in zip(texts, reference, strict=True):
         fast = clf.probabilities(text)
         assert fast.shape == expected.shape
@@ -27,11 +37,11 @@ def assert_same_as_reference(clf: IntentClassifier, texts: list[str]) -> None:
 
 
 @pytest.mark.parametrize("split", ["test", "train"])
-def test_bundled_sets_match_scikit_learn(split: str) -> None:
+def test_bundled_sets_match_scikit_learn(split: str, fitted_here: IntentClassifier) -> None:
     index = training_index()
     texts = [masked(e.text, index) for e in bundled_examples(split)]
     assert len(texts) > 100
-    assert_same_as_reference(default_classifier(), texts)
+    assert_same_as_reference(default_classifier(), texts, fitted_here)
 
 
 ODD = [
@@ -48,9 +58,39 @@ ODD = [
 ]
 
 
-def test_odd_inputs_match_scikit_learn() -> None:
+def test_odd_inputs_match_scikit_learn(fitted_here: IntentClassifier) -> None:
     assert len(ODD[4]) == 5000
-    assert_same_as_reference(default_classifier(), ODD)
+    assert_same_as_reference(default_classifier(), ODD, fitted_here)
+
+
+def test_the_fitted_model_is_kept_on_disk_and_read_back_the_same(
+        fitted_here: IntentClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu import classifier
+
+    monkeypatch.setenv("DMS_NLU_CACHE", str(tmp_path))
+    texts, intents = training_texts()
+    path = fitted_cache(texts, intents)
+    assert path is not None and path.parent == tmp_path and not path.exists()
+    fitted_here.save(path)
+    loaded = IntentClassifier.load(path)
+    assert loaded is not None and loaded.classes == fitted_here.classes
+    assert_same_as_reference(loaded, [masked(e.text, training_index()) for e in bundled_examples("test")] + ODD,
+                             fitted_here)
+    # other training texts: another file; a file that cannot be read is fitted again and written anew
+    assert fitted_cache(texts[1:], intents[1:]) != path
+    path.write_bytes(b"not a model")
+    assert IntentClassifier.load(path) is None
+    monkeypatch.setattr(classifier, "training_texts", lambda: (texts[:200], intents[:200]))
+    classifier.default_classifier.cache_clear()
+    try:
+        refit = classifier.default_classifier()
+        written = fitted_cache(texts[:200], intents[:200])
+        assert written is not None and IntentClassifier.load(written) is not None
+        assert refit.predict("AP300 有货吗")[0] == IntentClassifier.load(written).predict("AP300 有货吗")[0]
+        monkeypatch.setenv("DMS_NLU_CACHE", "off")
+        assert fitted_cache(texts, intents) is None
+    finally:
+        classifier.default_classifier.cache_clear()
 
 
 def test_a_model_fitted_here_matches_and_refits() -> None:

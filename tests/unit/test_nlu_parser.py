@@ -202,9 +202,12 @@ def test_the_stored_training_masks_are_those_of_the_data_in_the_tree() -> None:
 def test_stale_training_masks_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     from nlu import classifier
 
+    fresh = (["masked now"], [Intent.GREETING])
+    assert classifier.training_texts() != fresh
     monkeypatch.setattr(classifier, "data_fingerprint", lambda: "another")
+    monkeypatch.setattr(classifier, "masked_training", lambda: fresh)     # masking itself: the test below
     assert classifier._stored_masks() is None
-    assert classifier.training_texts() == classifier.masked_training()      # masked now instead
+    assert classifier.training_texts() == fresh                             # masked now instead
 
 
 def test_the_blind_set_and_the_held_out_split_are_never_trained_on() -> None:
