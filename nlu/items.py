@@ -35,7 +35,7 @@ from nlu.schema import CartEdit, EditOp, Unresolved
 
 _CLAUSE = re.compile(r"(?:[,;!?\n，。；！？]|\.(?!\d))+|\s+/\s+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
 _VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|畀我|畀|俾我|俾|同我|帮我|落|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
-          r"出了|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
+          r"出了|出|走了|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
 _SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
@@ -64,7 +64,7 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
-_EACH = re.compile(r"各|\beach\b")
+_EACH = re.compile(r"各|\beach\b|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
@@ -228,11 +228,18 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         c = clause_of(each.start())
         shared = next((k for k, x in enumerate(quantities) if k not in used and x.start >= each.end()
                        and _RIGHT_GAP.match(text[each.end():x.start])), None)
+        before_each = each.start()
+        if shared is None and each.group(0) == "each":
+            # "41/42/43 3 pairs each": the count just before "each" is every line's of the clause before it
+            shared = next((k for k, x in enumerate(quantities) if k not in used and x.end <= each.start()
+                           and re.fullmatch(r"\s*(?:pairs?|pcs|sets?|boxes|cases|units|prs)?\s*", text[x.end:each.start()])),
+                          None)
+            before_each = quantities[shared].start if shared is not None else before_each
         if shared is None:
             continue
         used.add(shared)
         for i, m in enumerate(mentions):
-            if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < each.start():
+            if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < before_each:
                 qty_of[i] = shared
     # a clause that is only a negation drops what the clause before it added
     mention_clauses = {clause_of(m.start) for m in mentions}
@@ -479,7 +486,9 @@ _COUNTED_BEFORE = re.compile(rf"(?:{QUANTITY.pattern})[\s,，]*(?:要|是|的是
 
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
-    prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)]
+    # "43一双" after "疾风黑白42 两双": 43 is a product (a size said on its own), "一双" its count, no price
+    prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)
+              if not any(a <= p.start() < b for a, b in taken)]
     out = []
     for m in QUANTITY.finditer(text):
         if any(a <= m.start() < b for a, b in prices):

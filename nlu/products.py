@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
@@ -43,6 +43,7 @@ from nlu.product_words import (
     size_digits,
 )
 from nlu.schema import CatalogueEntry
+from nlu.variants import VariantTable, counted_after
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
 EACH = re.compile(r"各|每样|每种|每个|都|\beach\b")
@@ -73,6 +74,29 @@ def _counted(gap: str) -> bool:
     return any(q.group("unit") for q in QUANTITY.finditer(gap))
 
 
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+# a colour word glued before a run of variants ("蓝色5l", "blue 5l")
+_UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,2}[红橙黄绿青蓝紫黑白灰粉棕金银米咖驼藏褐]色?|(?<![a-z])(?:white|black|grey|gray|red|blue|pink|green|yellow|"
+                           r"beige|ivory|brown|purple|silver|gold|orange)\s)\Z")
+_LISTED = re.compile(r"[\s、,，/和及]*")
+
+
+def _each_counted(text: str, table: VariantTable, mentions: list[Mention]) -> set[int]:
+    """Starts of variant runs listed before a shared count ("白18l 米黄18l 浅灰18l 各2桶"): each of them is counted."""
+    out: set[int] = set()
+    for m in mentions:
+        series = table.series_of(m.skus) if m.skus else None
+        if series is None:
+            continue
+        runs = table.runs(text, series, m.end, len(text))
+        for k in range(len(runs) - 1, -1, -1):
+            a, b, _ = runs[k]
+            shared = re.match(r"\s?(?:各|都|each\b|一样)", text[b:]) is not None
+            chained = k + 1 < len(runs) and runs[k + 1][0] in out and _LISTED.fullmatch(text[b:runs[k + 1][0]])
+            if shared or chained:
+                out.add(a)
+    return out
+
 LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|同|、|,|，|/|\band\b)\s?$")
 
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
@@ -81,6 +105,10 @@ __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index
 class ProductIndex(_ProductLines):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
+
+    @cached_property
+    def variant_table(self) -> VariantTable:
+        return VariantTable(list(self.entries.values()))
 
     # --- finding --------------------------------------------------------------------------------
     def find(self, text: str, *, siblings: bool = True) -> list[Mention]:
@@ -109,7 +137,88 @@ class ProductIndex(_ProductLines):
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
-        return self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
+        mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
+        return self._variant_runs(spelled, mentions)
+
+    def _told_by_variants(self, text: str, m: Mention) -> list[Mention]:
+        """"竹炭 白5l" (白 of 白色 and of 象牙白): the one product of the series whose variants are the words said;
+        "小飞侠 蓝色31 粉色31" read as one word: one mention per run of variants."""
+        table = self.variant_table
+        series = table.series_of(m.skus) if m.skus else None
+        if series is None:
+            return [m]
+        runs = table.runs(text, series, m.start, m.end)
+        if len(runs) > 1 and m.strength < Strength.EXACT:
+            out, like = [], None
+            for k, (a, b, said) in enumerate(runs):
+                named = table.resolve(series, said, like)
+                if named is None:
+                    return [m]
+                a = m.start if k == 0 else a
+                out.append(Mention(a, b, named, Strength.NAME, text[a:b]) if named else
+                           Mention(a, b, (), Strength.UNKNOWN, text[a:b], near=m.skus))
+                like = named[0] if named else like
+            return out
+        said = [w for _, _, words in runs for w in words]
+        named = table.resolve(series, said, None) if said else None
+        if named is None or named == m.skus:
+            return [m]
+        if len(m.skus) > 1:
+            return [Mention(m.start, m.end, named, Strength.NAME, m.word) if named and named[0] in m.skus else m]
+        if not named and m.strength < Strength.EXACT:
+            # "绅士棕39码" read as the black 39: its own words say brown, which has no 39 -> named back
+            return [Mention(m.start, m.end, (), Strength.UNKNOWN, m.word, near=m.skus)]
+        return [m]
+
+    def _variant_runs(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"晴雨盾砖红18L 5桶 白5L 10桶": variant words with a count of their own after a product or series word of
+        a catalogue that names "<series> <variant> ..." (``nlu.variants``): the product of those variants (the
+        others as the product before), or, when the series has none, the words named back as unknown."""
+        table = self.variant_table
+        if not table.members:
+            return mentions
+        mentions = [x for m in mentions for x in self._told_by_variants(text, m)]
+        out = list(mentions)
+        each = _each_counted(text, table, mentions)
+        for n, anchor in enumerate(mentions):
+            series = table.series_of(anchor.skus) if anchor.skus else None
+            if series is None:
+                continue
+            # up to the next product of another series (a word of several kinds, "灰", "米黄", does not end it)
+            stop = next((m.start for m in mentions[n + 1:] if (m.sku or not m.skus) and m.start >= anchor.end
+                         and table.series_of(m.skus) != series), len(text))
+            brk = _SENTENCE_END.search(text, anchor.end, stop)
+            stop = brk.start() if brk else stop
+            like = anchor.sku
+            for a, b, said in table.runs(text, series, anchor.end, stop):
+                if not counted_after(text, b) and a not in each:
+                    continue
+                if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out:
+                    # "竹炭象牙白1l": the series word and its variants glued: one wording, all its variants
+                    said = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words] + said
+                    a = anchor.start
+                inside = [m for m in out if m.start < b and a < m.end]
+                if any((m.start < a or m.end > b) and (m.sku and (m.start <= a or table.series_of(m.skus) != series)
+                                                       or not m.skus)
+                       for m in inside):
+                    continue              # part of a longer product word ("黄桃杯" of 杯): what it names stays
+                # right after a word of several products ("300x600墙砖 白色"), one of those
+                within = anchor.skus if like is None and len(anchor.skus) > 1 else ()
+                named = table.resolve(series, said, like, within)
+                if named is None or any(m.skus == named for m in inside):
+                    like = named[0] if named else like
+                    continue
+                lead = _UNKNOWN_LEAD.search(text, anchor.end, a)
+                if lead is not None and not any(m.start < a and lead.start() < m.end for m in out) \
+                        and not table.runs(text, series, lead.start(), a):
+                    # "蓝色5l" of a series with no blue: the whole wording is named back, not read as its 5 L
+                    a, named = lead.start(), ()
+                word = text[a:b]
+                made = Mention(a, b, named, Strength.NAME, word) if named else \
+                    Mention(a, b, (), Strength.UNKNOWN, word, near=table.members[series])
+                out = [m for m in out if m not in inside] + [made]
+                like = named[0] if named else like
+        return sorted(out, key=lambda x: x.start)
 
     def _lone_colours(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"云朵2.0 粉3套 白3套": a colour of one character with a count of its own, after a product, names the

@@ -1,0 +1,189 @@
+"""The variants of a series said after it: "晴雨盾砖红18L 5桶 白5L 10桶", "木韵 亮光1L 卖了10 哑光1L 8",
+"铁卫铁红1kg 卖了20 3kg 5", "净味宝 白18L 米黄18L 浅灰18L 各2桶".
+
+A catalogue that names its products "<series> <variant> <variant>" ("彩岚净味宝内墙乳胶漆 白色 5L", "踏远疾风跑鞋
+黑白 41码") says which words tell the products of one series apart. ``VariantTable`` reads that from the names
+(the first word is the series, the words after it its variants: colours, grades, sizes with their units), and
+``chunks`` finds, after a product or a series word of the line, the runs of variant words that have a count of
+their own: each names the product of that series with those variants, the variants not said being those of the
+product before it ("3kg" after "铁卫铁红1kg": the red 3 kg). A run the series has no product for ("砖红5L" when red
+comes only in 18 L) is named back as unknown, never read as another product.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from nlu.normalize import normalize
+from nlu.schema import CatalogueEntry
+
+# a number and its unit as written in names and messages -> the unit's one spelling
+_UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg": "kg", "公斤": "kg", "千克": "kg",
+          "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
+          "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": ""}
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|l|g|m|\")?"
+                     r"(?![a-z0-9])")
+# English colour and finish words dealers use for the Chinese ones of names
+_ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "pink": "粉",
+            "green": "绿", "yellow": "黄", "beige": "米黄", "ivory": "象牙白", "brown": "棕", "purple": "紫",
+            "gloss": "亮光", "matte": "哑光", "matt": "哑光", "silver": "银", "gold": "金", "orange": "橙"}
+# the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
+# ("白色", "荧光绿", "哑光"), a short code ("xl")
+_VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}")
+# between the words of one run: a space, 的
+_GLUE = re.compile(r"[\s的]{0,2}")
+# after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
+_COUNTED = re.compile(r"\s?(?:的)?\s?(?:卖了|卖出|出了|走了|要|来|再来|补|拿|配)?\s?(?:[x×*]\s?)?"
+                      r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百]{1,4}(?![升斤寸码米]))"
+                      r"|\s?(?:各|都|each\b)")
+
+
+def _number(raw: str, unit: str | None) -> str:
+    try:
+        value = format(Decimal(raw).normalize(), "f")
+    except InvalidOperation:
+        value = raw
+    return f"{value}{_UNITS.get(unit or '', unit or '')}"
+
+
+def _word(raw: str) -> str:
+    """A variant word in one spelling: "白色" -> "白", "white" -> "白"."""
+    raw = _ENGLISH.get(raw, raw)
+    return raw[:-1] if len(raw) >= 2 and raw.endswith("色") else raw
+
+
+@dataclass(frozen=True)
+class Run:
+    """Variant words said together ("砖红5l"), where, and what they name in their series."""
+
+    start: int
+    end: int
+    skus: tuple[str, ...]       # one: the product; none: the series has no product with these variants
+    near: tuple[str, ...] = ()
+
+
+class VariantTable:
+    """Series and variants read from product names ``"<series> <variant> ..."``."""
+
+    def __init__(self, catalogue: Sequence[CatalogueEntry]) -> None:
+        self.series: dict[str, str] = {}                 # sku -> its series (the first word of its name)
+        self.variants: dict[str, frozenset[str]] = {}    # sku -> its variants, each in one spelling
+        members: dict[str, list[str]] = {}
+        for e in catalogue:
+            words = normalize(e.name).split()
+            k = len(words)
+            while k > 1 and _VARIANT_WORD.fullmatch(words[k - 1]):
+                k -= 1
+            if k == len(words):
+                continue
+            series = " ".join(words[:k])       # "云舒 云朵水洗棉四件套" of "云舒 云朵水洗棉四件套 1.8m 灰色"
+            self.series[e.sku] = series
+            self.variants[e.sku] = frozenset(self._spelled(" ".join(words[k:])))
+            members.setdefault(series, []).append(e.sku)
+        self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
+        # the words each series' variants are written with (numbers are read by _NUMBER)
+        self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()},
+                                key=len, reverse=True) for s, skus in self.members.items()}
+
+    @staticmethod
+    def _spelled(text: str) -> Iterable[str]:
+        for token in text.split():
+            number = _NUMBER.match(token)
+            if number is not None:
+                if number.end() == len(token):      # "5l", "41码", "120cm"; not "8杯" (a pack: neither size nor word)
+                    yield _number(number.group(1), number.group(2))
+            elif not re.search(r"\d", token):
+                yield _word(token)
+
+    def series_of(self, skus: Sequence[str]) -> str | None:
+        """The one series all ``skus`` belong to (a product, or a series word naming several of one series)."""
+        found = {self.series.get(s) for s in skus}
+        if len(found) != 1:
+            return None
+        series = found.pop()
+        return series if series in self.members else None
+
+    def runs(self, text: str, series: str, start: int, end: int) -> list[tuple[int, int, list[str]]]:
+        """Runs of this series' variant words in ``text[start:end]``: (start, end, variants said)."""
+        words = self.words[series]
+        numbers = {v for sku in self.members[series] for v in self.variants[sku] if v[:1].isdigit()}
+        units = {v.lstrip("0123456789.") for v in numbers}
+        tokens: list[tuple[int, int, str]] = []
+        i = start
+        while i < end:
+            m = _NUMBER.match(text, i)
+            if m is not None and m.end() <= end:
+                value = _number(m.group(1), m.group(2))
+                glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
+                if not m.group(2) and ("." not in value and (len(value) < 2 or glued)):
+                    i = m.end()           # "蓝2", "白 2": a count after a word, never a size
+                    continue
+                if not m.group(2) and value not in numbers:
+                    # "120" of 120cm, "1.8" of 1.8m: a bare number as the one size of the series written so
+                    sized = [v for v in numbers if v.startswith(value) and not v[len(value):][:1].isdigit()
+                             and v[len(value):][:1] != "."]
+                    value = sized[0] if len({v[len(value):] for v in sized}) == 1 else value
+                if value in numbers or (m.group(2) and _UNITS.get(m.group(2), m.group(2)) in units):
+                    # a bare number only as a size the series has ("42" of shoes, never the count "2")
+                    tokens.append((i, m.end(), value))
+                    i = m.end()
+                    continue
+            english = re.match(r"[a-z]+", text[i:end]) if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
+            if english and (i == 0 or not text[i - 1].isalpha()) and _ENGLISH.get(english.group(0)):
+                said = _word(english.group(0))
+                if any(said in w for w in words):
+                    tokens.append((i, i + english.end(), said))
+                i += english.end() if english else 1
+                continue
+            hit = next((w for w in words if text.startswith(w, i) and i + len(w) <= end
+                        and not (w[-1:].isascii() and w[-1:].isalnum() and text[i + len(w):i + len(w) + 1].isascii()
+                                 and text[i + len(w):i + len(w) + 1].isalnum())
+                        and not (w[:1].isascii() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum())), None)
+            if hit is None and text[i:i + 1] and "\u4e00" <= text[i] <= "\u9fff":
+                # "白色" of the word 白, "米色" of 米黄: a variant word with 色 after it
+                hit = next((w for w in words if text.startswith(w + "色", i)), None)
+                if hit is not None:
+                    tokens.append((i, i + len(hit) + 1, hit))
+                    i += len(hit) + 1
+                    continue
+            if hit is not None:
+                tokens.append((i, i + len(hit), hit))
+                i += len(hit)
+                continue
+            i += 1
+        out: list[tuple[int, int, list[str]]] = []
+        for a, b, said in tokens:
+            # one run holds one size and one word at most: "米黄18l 浅灰18l" are two runs
+            if out and _GLUE.fullmatch(text[out[-1][1]:a]) \
+                    and not any(w[:1].isdigit() == said[:1].isdigit() for w in out[-1][2]):
+                out[-1] = (out[-1][0], b, [*out[-1][2], said])
+            else:
+                out.append((a, b, [said]))
+        return out
+
+    def resolve(self, series: str, said: Sequence[str], like: str | None,
+                within: Sequence[str] = ()) -> tuple[str, ...] | None:
+        """The product of ``series`` with the variants ``said``, the others as ``like``'s; () when the series has
+        none with them all; None when several are left (the run tells nothing for sure)."""
+        def has(sku: str, word: str) -> bool:
+            variants = self.variants[sku]
+            return word in variants or (not word[:1].isdigit() and any(v.endswith(word) or v.startswith(word)
+                                                                       for v in variants if not v[:1].isdigit()))
+        members = [s for s in self.members[series] if not within or s in within]
+        picked = [s for s in members if all(has(s, w) for w in said)]
+        exact = [s for s in picked if all(w in self.variants[s] for w in said)]
+        picked = exact or picked
+        if not picked:
+            return ()
+        if len(picked) > 1 and like is not None and like in self.variants:
+            kept = self.variants[like]
+            best = max(len(self.variants[s] & kept) for s in picked)
+            picked = [s for s in picked if len(self.variants[s] & kept) == best]
+        return tuple(picked) if len(picked) == 1 else None
+
+
+def counted_after(text: str, end: int) -> bool:
+    return _COUNTED.match(text, end) is not None

@@ -1,0 +1,86 @@
+"""A series said once, then its variants with their own counts (nlu.variants): catalogues that name products
+"<series> <variant> ..." (paint by colour and can size, shoes by colour and size). Each case failed before
+session 12: a variant with no product of its own went to the line before, a size list kept only its first size,
+a shoe size next to its count read as a price ("43一双"), or a colour the series lacks borrowed its size's
+product."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry, Intent
+from nlu.variants import VariantTable
+
+TODAY = date(2026, 12, 4)
+
+
+def _entry(sku: str, name: str, *aliases: str) -> CatalogueEntry:
+    return CatalogueEntry(sku=sku, name=name, aliases=list(aliases), unit="桶")
+
+
+# an invented paint maker (not any development or blind catalogue): two colours x three cans, a primer, a rust
+# paint in red 1 kg / 3 kg and grey 3 kg only
+PAINT = [
+    _entry("MX-W1", "明霞雅居乳胶漆 白色 1L", "雅居白1L"),
+    _entry("MX-W5", "明霞雅居乳胶漆 白色 5L", "雅居白5L"),
+    _entry("MX-W18", "明霞雅居乳胶漆 白色 18L", "雅居白18L"),
+    _entry("MX-Y5", "明霞雅居乳胶漆 米黄 5L", "雅居米黄5L"),
+    _entry("MX-Y18", "明霞雅居乳胶漆 米黄 18L", "雅居米黄18L"),
+    _entry("MX-IV5", "明霞雅居乳胶漆 象牙白 5L", "雅居象牙白5L"),
+    _entry("MX-R1", "明霞钢盾防锈漆 铁红 1kg", "钢盾铁红1kg"),
+    _entry("MX-R3", "明霞钢盾防锈漆 铁红 3kg", "钢盾铁红3kg"),
+    _entry("MX-G3", "明霞钢盾防锈漆 灰 3kg", "钢盾灰3kg"),
+    _entry("MX-P5", "明霞封闭底漆 5L", "底漆5L"),
+]
+SHOES = [_entry(f"BF-{c}{s}", f"奔风轻跑鞋 {name} {s}码", f"奔风{name}{s}") for c, name in (("K", "全黑"), ("W", "黑白"))
+         for s in range(39, 45)]
+
+
+def items(text: str, catalogue: list[CatalogueEntry]) -> tuple[Intent, dict[str, int], list[str]]:
+    result = OfflineParser().parse_sync(text, catalogue=catalogue, today=TODAY)
+    return result.intent, {i.sku: i.qty for i in result.slots.items}, list(result.slots.unknown_words)
+
+
+@pytest.mark.parametrize(("text", "expected", "unknown"), [
+    # the colour inherited, the size said; then a colour and size of its own
+    ("钢盾铁红1kg 来20 3kg 5 灰 3kg 4", {"MX-R1": 20, "MX-R3": 5, "MX-G3": 4}, []),
+    # variants listed before one shared count
+    ("雅居白18L 米黄18L 各2桶", {"MX-W18": 2, "MX-Y18": 2}, []),
+    # a colour the series has, but not in that size: named back, never added to the white 5 L
+    ("雅居白5L 10桶 米黄1L 3桶", {"MX-W5": 10}, ["米黄1l"]),
+    # a colour the series does not have at all
+    ("雅居白5L 10桶 蓝色5L 4桶", {"MX-W5": 10}, ["蓝色5l"]),
+    # 白 of 白色 and of 象牙白: the one said exactly
+    ("雅居 白5L 8 象牙白5L 6", {"MX-W5": 8, "MX-IV5": 6}, []),
+    # the series and a size the colour lacks, glued: one wording, named back
+    ("雅居象牙白1L 12桶 象牙白5L 6桶", {"MX-IV5": 6}, ["雅居象牙白1l"]),
+])
+def test_variants_after_a_series(text: str, expected: dict[str, int], unknown: list[str]) -> None:
+    intent, got, unknown_words = items(text, PAINT)
+    assert intent == Intent.PLACE_ORDER
+    assert got == expected
+    assert unknown_words == unknown
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("奔风全黑41 42 43各3双", {"BF-K41": 3, "BF-K42": 3, "BF-K43": 3}),
+    ("奔风黑白42 两双 43一双", {"BF-W42": 2, "BF-W43": 1}),           # "43一双" is a size and its count, no price
+    ("奔风全黑 41 2 42 3 43 1", {"BF-K41": 2, "BF-K42": 3, "BF-K43": 1}),  # the counts are never sizes
+    ("奔风黑白 40 41 一样来两双", {"BF-W40": 2, "BF-W41": 2}),
+    ("卖了 奔风全黑 41 x2 42 x1", {"BF-K41": 2, "BF-K42": 1}),
+])
+def test_sizes_after_a_shoe(text: str, expected: dict[str, int]) -> None:
+    assert items(text, SHOES)[1] == expected
+
+
+def test_the_series_and_variants_are_read_from_the_names() -> None:
+    table = VariantTable(PAINT + SHOES)
+    assert table.series["MX-W5"] == table.series["MX-Y18"] == "明霞雅居乳胶漆"
+    assert table.variants["MX-W5"] == {"白", "5l"} and table.variants["BF-K41"] == {"全黑", "41"}
+    assert "MX-P5" not in table.members.get(table.series.get("MX-P5", ""), ())      # a series of one is none
+    assert table.resolve("明霞钢盾防锈漆", ["3kg"], "MX-R1") == ("MX-R3",)            # the colour of the line before
+    assert table.resolve("明霞钢盾防锈漆", ["灰", "1kg"], None) == ()                  # no grey 1 kg
+    assert table.resolve("明霞雅居乳胶漆", ["5l"], None) is None                       # three 5 L: not said which
