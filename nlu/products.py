@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
 from nlu.normalize import normalize
-from nlu.numbers import QUANTITY
+from nlu.numbers import QUANTITY, parse_int
 from nlu.product_lines import _ProductLines
 from nlu.product_words import (
     CJK,
@@ -78,6 +79,10 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 # a colour word glued before a run of variants ("蓝色5l", "blue 5l")
 _UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,2}[红橙黄绿青蓝紫黑白灰粉棕金银米咖驼藏褐]色?|(?<![a-z])(?:white|black|grey|gray|red|blue|pink|green|yellow|"
                            r"beige|ivory|brown|purple|silver|gold|orange)\s)\Z")
+# every size of the product said: "全码", "所有码", "三个码" (only when it has three), "all sizes"
+_ALL_SIZES = re.compile(r"全码|全尺码|所有码|所有尺码|全部码|全部尺码|每个码|每个尺码|(?P<n>[两二三四五六七八九])个码|all sizes|full size run")
+# "39到43", "40-44", "36~39": the sizes from one to the other
+_SIZE_RANGE = re.compile(r"(?<![\d.])(\d{2,3})\s?(?:到|至|~|～|-|—)\s?(\d{2,3})(?![\d.])(?!\s?[x×*/])")
 _LISTED = re.compile(r"[\s、,，/和及]*")
 
 
@@ -218,7 +223,37 @@ class ProductIndex(_ProductLines):
                     Mention(a, b, (), Strength.UNKNOWN, word, near=table.members[series])
                 out = [m for m in out if m not in inside] + [made]
                 like = named[0] if named else like
+            out = self._size_ranges(text, table, series, anchor, stop, out)
         return sorted(out, key=lambda x: x.start)
+
+    def _size_ranges(self, text: str, table: VariantTable, series: str, anchor: Mention, stop: int,
+                     out: list[Mention]) -> list[Mention]:
+        """"疾风黑白全码各一双", "绅士黑 39到43 each 1双", "棉拖粉色的两个码各十双": every size of the product said
+        (its other variants kept), or those from one size to another; "N个码" only when there are N."""
+        said = _ALL_SIZES.search(text, anchor.end, stop) or _SIZE_RANGE.search(text, max(anchor.start, anchor.end - 4), stop)
+        if said is None:
+            return out
+        over = [m for m in out if m.start < said.end() and said.start() < m.end and m is not anchor]
+        if any(table.series_of(m.skus) != series or not (said.start() <= m.start and m.end <= said.end())
+               for m in over):
+            return out            # the words are another product's
+        kept = table.variants.get(anchor.sku or "", frozenset())
+        plain = {v for v in kept if not v[:1].isdigit()}
+        family = [s for s in (anchor.skus if len(anchor.skus) > 1 else table.members[series])
+                  if {v for v in table.variants[s] if not v[:1].isdigit()} == plain or len(anchor.skus) > 1]
+        sizes = {s: next((Decimal(v.rstrip("码号")) for v in table.variants[s] if re.fullmatch(r"\d+(?:\.\d+)?", v)), None)
+                 for s in family}
+        family = [s for s in family if sizes[s] is not None]
+        if said.re is _SIZE_RANGE:
+            low, high = Decimal(said.group(1)), Decimal(said.group(2))
+            family = [s for s in family if low <= (sizes[s] or 0) <= high]
+        elif said.group("n") and parse_int(said.group("n")) != len(family):
+            return out
+        if len(family) < 2:
+            return out
+        start = said.start() if said.re is _ALL_SIZES or said.start() >= anchor.end else anchor.end
+        made = [Mention(start, said.end(), (s,), Strength.NAME, said.group(0)) for s in family if s != anchor.sku]
+        return [m for m in out if not (m is anchor and len(anchor.skus) > 1) and m not in over] + made
 
     def _lone_colours(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"云朵2.0 粉3套 白3套": a colour of one character with a count of its own, after a product, names the

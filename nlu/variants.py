@@ -150,8 +150,9 @@ class VariantTable:
                     i += len(hit) + 1
                     continue
             if hit is not None:
-                tokens.append((i, i + len(hit), hit))
-                i += len(hit)
+                size = len(hit) + (text.startswith("色", i + len(hit)) and not hit.endswith("色"))    # "黑色" of 黑
+                tokens.append((i, i + size, hit))
+                i += size
                 continue
             i += 1
         out: list[tuple[int, int, list[str]]] = []

@@ -71,6 +71,11 @@ def test_variants_after_a_series(text: str, expected: dict[str, int], unknown: l
     ("奔风全黑 41 2 42 3 43 1", {"BF-K41": 2, "BF-K42": 3, "BF-K43": 1}),  # the counts are never sizes
     ("奔风黑白 40 41 一样来两双", {"BF-W40": 2, "BF-W41": 2}),
     ("卖了 奔风全黑 41 x2 42 x1", {"BF-K41": 2, "BF-K42": 1}),
+    # every size, or from one size to another, of the colour said
+    ("奔风全黑全码各一双", {f"BF-K{s}": 1 for s in range(39, 45)}),
+    ("奔风黑白 40到43 各两双", {f"BF-W{s}": 2 for s in range(40, 44)}),
+    ("奔风黑白39 到 41 each 1双", {"BF-W39": 1, "BF-W40": 1, "BF-W41": 1}),
+    ("奔风全黑 三个码各一双", {}),                  # it has six sizes: which three is not said
 ])
 def test_sizes_after_a_shoe(text: str, expected: dict[str, int]) -> None:
     assert items(text, SHOES)[1] == expected
