@@ -74,7 +74,8 @@ _PRICE_SPAN = re.compile(
     rf"(?:按|单价|价格|价钱|报价|@|[¥￥])\s*\d+(?:\.\d+)?\s*(?:元|块钱?\d?|rmb)?(?:\s*(?:一|每|/)\s*{_PER})?"
     rf"|(?<![a-z\d.])(?<![a-z]\s)\d+(?:\.\d+)?(?:\s*(?:元|块钱?|rmb|yuan)\s*)?(?:一|每|/)\s*{_PER}(?![\u4e00-\u9fff]?[\d])"
     rf"|(?<![\d.])\d+(?:\.\d+)?\s*(?:元|块钱?)?\d?\s*的价"
-    rf"|\$\s*\d+(?:\.\d+)?(?:\s*(?:/|each|per|a)\s*[a-z]*)?|(?<![\d.])\d+(?:\.\d+)?\s*(?:each|apiece|per\s+[a-z]+)\b")
+    rf"|\$\s*\d+(?:\.\d+)?(?:\s*(?:/|each|per|a)\s*[a-z]*)?"
+    rf"|(?<![\d.])(?<![x×*])(?<![x×*]\s)\d+(?:\.\d+)?\s*(?:each|apiece|per\s+[a-z]+)\b")     # "x3 each" is a count
 _PRICE_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|yuan|\$)")
 _SCALE = (
     (re.compile(r"翻倍|翻个倍|翻一倍|翻一番|加倍|翻番|乘以?2|x\s?2(?!\d)|\bdouble\b|\btwice\b"), Decimal(2)),
@@ -231,7 +232,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         before_each = each.start()
         if shared is None and each.group(0) == "each":
             # "41/42/43 3 pairs each": the count just before "each" is every line's of the clause before it
-            shared = next((k for k, x in enumerate(quantities) if k not in used and x.end <= each.start()
+            shared = next((k for k, x in enumerate(quantities) if x.end <= each.start()
                            and re.fullmatch(r"\s*(?:pairs?|pcs|sets?|boxes|cases|units|prs)?\s*", text[x.end:each.start()])),
                           None)
             before_each = quantities[shared].start if shared is not None else before_each

@@ -238,6 +238,8 @@ def spelling_variants(key: str) -> set[str]:
     """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300;
     "cl-sp135-yw" -> also cl-sp135yw, clsp135-yw (each dash kept or dropped)."""
     out = {key, compact(key), key.replace("-", " ")}
+    if "-" in key:      # "jf-bk40" -> also "jf bk 40": every letter-digit boundary spaced
+        out.add(re.sub(r"(?<=[a-z])(?=\d)", " ", key.replace("-", " ")))
     chunks = re.findall(r"[a-z]+|\d+", compact(key))
     if 2 <= len(chunks) <= 4 and "".join(chunks) == compact(key):     # "6qw60" -> 6-qw-60, 6 qw 60
         out |= {"-".join(chunks), " ".join(chunks)}
