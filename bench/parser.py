@@ -66,7 +66,8 @@ async def main() -> None:
     report = await evaluate(parser, test, catalogue, TODAY)
     blinds = []
     for folder in sorted((f for f in data.iterdir() if f.is_dir() and f.name.startswith("blind")
-                          and f.joinpath("README.md").is_file()), key=lambda f: f.name):
+                          and f.joinpath("README.md").is_file()),
+                         key=lambda f: (int(f.name[5:].rstrip("b") or 1), f.name)):      # blind, blind2, ..., blind10
         rows = [r for part in sorted(folder.iterdir(), key=lambda f: f.name) if part.name.endswith(".jsonl")
                 for r in read_set(part.read_text("utf-8").splitlines())]
         products = read_catalogue_csv(folder.joinpath("catalogue.csv").read_text("utf-8"))
