@@ -23,8 +23,8 @@ from nlu.schema import CatalogueEntry
 # a number and its unit as written in names and messages -> the unit's one spelling
 _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg": "kg", "公斤": "kg", "千克": "kg",
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
-          "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": ""}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|l|g|m|\")?"
+          "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分"}
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|分(?!钟)|l|g|m|\")?"
                      r"(?![a-z0-9])")
 # English colour and finish words dealers use for the Chinese ones of names
 _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "pink": "粉",
@@ -33,7 +33,7 @@ _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red":
             "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明"}
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
-_VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}")
+_VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
 # between the words of one run: a space, 的
 _GLUE = re.compile(r"[\s的]{0,2}")
 # after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
@@ -98,6 +98,8 @@ class VariantTable:
                     yield _number(number.group(1), number.group(2))
             elif not re.search(r"\d", token):
                 yield _word(token)
+            elif re.fullmatch(r"[a-z]{1,4}-?\d[a-z0-9/-]*", token):
+                yield token                         # a code of the variant ("dn15", "kz-800")
 
     def series_of(self, skus: Sequence[str]) -> str | None:
         """The one series all ``skus`` belong to (a product, or a series word naming several of one series)."""
