@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from nlu.normalize import normalize
+from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry
 
 # a number and its unit as written in names and messages -> the unit's one spelling
@@ -34,10 +35,13 @@ _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red":
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
 _VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
+# a size said in Chinese numerals before 的 ("二十的", "二十五的")
+_CN_DIGITS = "零一二两三四五六七八九十百"
+_CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
 # between the words of one run: a space, 的
 _GLUE = re.compile(r"[\s的]{0,2}")
 # after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
-_COUNTED = re.compile(r"\s?(?:的)?\s?(?:卖了|卖出|出了|走了|要|来|再来|补|拿|配)?\s?(?:[x×*]\s?)?"
+_COUNTED = re.compile(r"\s?(?:[的嘅])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整)?\s?(?:[x×*]\s?)?"
                       r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百]{1,4}(?![升斤寸码米]))"
                       r"|\s?(?:各|都|each\b)")
 
@@ -117,6 +121,15 @@ class VariantTable:
         tokens: list[tuple[int, int, str]] = []
         i = start
         while i < end:
+            cn = _CN_SIZE.match(text, i)
+            if cn is not None and cn.end() <= end and not (i > start and text[i - 1] in _CN_DIGITS):
+                said = str(parse_int(cn.group(0)) or "")
+                sized = [v for v in numbers if v == said or (v.startswith(said) and not v[len(said):][:1].isdigit()
+                                                             and v[len(said):][:1] != ".")]
+                if said and len(sized) == 1:       # "冷水管二十的五十根": 二十的 is the 20 mm one
+                    tokens.append((i, cn.end(), sized[0]))
+                    i = cn.end()
+                    continue
             m = _NUMBER.match(text, i)
             if m is not None and m.end() <= end:
                 value = _number(m.group(1), m.group(2))

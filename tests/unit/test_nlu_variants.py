@@ -78,6 +78,7 @@ def test_variants_after_a_series(text: str, expected: dict[str, int], unknown: l
     ("奔风全黑 三个码各一双", {}),                  # it has six sizes: which three is not said
     ("奔风全黑 40 41 42 x3 each pls", {"BF-K40": 3, "BF-K41": 3, "BF-K42": 3}),   # "3 each" is no price here
     ("sold: BF K 41 x2 42 x1", {"BF-K41": 2, "BF-K42": 1}),      # the code BF-K41 typed with spaces
+    ("奔风全黑要四十的两双然后四十二的也来一双", {"BF-K40": 2, "BF-K42": 1}),     # sizes in Chinese numerals
 ])
 def test_sizes_after_a_shoe(text: str, expected: dict[str, int]) -> None:
     assert items(text, SHOES)[1] == expected
