@@ -35,7 +35,7 @@ from nlu.schema import CartEdit, EditOp, Unresolved
 
 _CLAUSE = re.compile(r"(?:[,;!?\n，。；！？]|\.(?!\d))+|\s+/\s+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
 _VERBS = (r"来|要|订|拿|配|补|整|搞|上|发|给我|给|畀我|畀|俾我|俾|同我|帮我|落|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
-          r"出了|出|走了|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
+          r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
 _SET_WORDS = (r"改成|改为|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
@@ -446,6 +446,9 @@ def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None
             named = [x.sku for x in mentions if clause_of(x.start) == c and x.sku]
             if re.match(r"\s*(?:a\s+)?doz", text[m.end():]):
                 continue        # "half a dozen" is a count (6)
+            if any(x.sku and (x.start <= m.start() < x.end or x.start == m.end() + 1 and m.group(0) == "half")
+                   for x in mentions):
+                continue        # "half matte", "6 half matte muyun": a word of the product's name, no halving
             if m.group(0)[:1] not in "x乘" and not QUANTITY.search(text, m.end()) and _scaled_here(lines, [x for x in mentions if re.fullmatch(r"[\s的都也就]{0,3}", text[x.end:m.start()])],
                             factor):
                 return

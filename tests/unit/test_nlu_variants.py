@@ -92,3 +92,11 @@ def test_the_series_and_variants_are_read_from_the_names() -> None:
     assert table.resolve("明霞钢盾防锈漆", ["3kg"], "MX-R1") == ("MX-R3",)            # the colour of the line before
     assert table.resolve("明霞钢盾防锈漆", ["灰", "1kg"], None) == ()                  # no grey 1 kg
     assert table.resolve("明霞雅居乳胶漆", ["5l"], None) is None                       # three 5 L: not said which
+
+
+def test_a_word_of_a_product_name_is_no_scale_and_a_shared_count_after_sold() -> None:
+    catalogue = [_entry("MG-SM1", "木光清漆 半哑光 1L", "half matte", "木光半哑"),
+                 _entry("MG-GL1", "木光清漆 亮光 1L", "gloss", "木光亮光"),
+                 _entry("GT-7", "明霞中毛滚筒 7寸", "中毛滚筒7寸"), _entry("GT-9", "明霞中毛滚筒 9寸", "中毛滚筒9寸")]
+    assert items("add 6 half matte", catalogue)[1] == {"MG-SM1": 6}            # was 3: "half" read as halving
+    assert items("中毛滚筒 7寸 9寸 各卖8个", catalogue)[1] == {"GT-7": 8, "GT-9": 8}
