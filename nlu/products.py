@@ -187,8 +187,8 @@ class ProductIndex(_ProductLines):
         each = _each_counted(text, table, mentions)
         for n, anchor in enumerate(mentions):
             series = table.series_of(anchor.skus) if anchor.skus else None
-            if series is None:
-                continue
+            if series is None or anchor not in out:
+                continue              # a word a run before took in (its wording named back) anchors nothing
             # up to the next product of another series (a word of several kinds, "灰", "米黄", does not end it)
             stop = next((m.start for m in mentions[n + 1:] if (m.sku or not m.skus) and m.start >= anchor.end
                          and table.series_of(m.skus) != series), len(text))
@@ -204,12 +204,14 @@ class ProductIndex(_ProductLines):
                     a = anchor.start
                 inside = [m for m in out if m.start < b and a < m.end]
                 if any((m.start < a or m.end > b) and (m.sku and (m.start <= a or table.series_of(m.skus) != series)
-                                                       or not m.skus)
+                                                       or not m.skus and m.strength != Strength.UNKNOWN)
                        for m in inside):
                     continue              # part of a longer product word ("黄桃杯" of 杯): what it names stays
                 # right after a word of several products ("300x600墙砖 白色"), one of those
                 within = anchor.skus if like is None and len(anchor.skus) > 1 else ()
                 named = table.resolve(series, said, like, within)
+                if not named and any(m.strength == Strength.UNKNOWN and (m.start < a or m.end > b) for m in inside):
+                    continue              # a code no product has ("m 12 l"?) stays what it was unless a variant is named
                 if named is None or any(m.skus == named for m in inside):
                     like = named[0] if named else like
                     continue

@@ -41,7 +41,7 @@ _CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
 # between the words of one run: a space, 的
 _GLUE = re.compile(r"[\s的]{0,2}")
 # after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
-_COUNTED = re.compile(r"\s?(?:[的嘅])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整)?\s?(?:[x×*]\s?)?"
+_COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整)?\s?(?:[x×*]\s?)?"
                       r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百]{1,4}(?![升斤寸码米]))"
                       r"|\s?(?:各|都|each\b)")
 
@@ -78,7 +78,8 @@ class VariantTable:
         self.variants: dict[str, frozenset[str]] = {}    # sku -> its variants, each in one spelling
         members: dict[str, list[str]] = {}
         for e in catalogue:
-            words = normalize(e.name).split()
+            # "S(35-38)": the size letter; what the brackets say only explains it
+            words = [re.sub(r"[(（][^)）]*[)）]", "", w) or w for w in normalize(e.name).split()]
             k = len(words)
             while k > 1 and _VARIANT_WORD.fullmatch(words[k - 1]):
                 k -= 1

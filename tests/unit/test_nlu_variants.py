@@ -100,3 +100,11 @@ def test_a_word_of_a_product_name_is_no_scale_and_a_shared_count_after_sold() ->
                  _entry("GT-7", "明霞中毛滚筒 7寸", "中毛滚筒7寸"), _entry("GT-9", "明霞中毛滚筒 9寸", "中毛滚筒9寸")]
     assert items("add 6 half matte", catalogue)[1] == {"MG-SM1": 6}            # was 3: "half" read as halving
     assert items("中毛滚筒 7寸 9寸 各卖8个", catalogue)[1] == {"GT-7": 8, "GT-9": 8}
+
+
+def test_letter_sizes_of_a_series() -> None:
+    # "S(165)": the size letter; the brackets only explain it
+    catalogue = [_entry(f"JH-{z}", f"劲护涤棉工作服 {z}({h})", f"工作服{z}码") for z, h in (("S", 165), ("M", 170), ("L", 175))]
+    assert VariantTable(catalogue).variants["JH-M"] == {"m"}
+    assert items("劲护涤棉工作服 S码20件 M码15件 L码10件", catalogue)[1] == {"JH-S": 20, "JH-M": 15, "JH-L": 10}
+    assert items("劲护涤棉工作服 s m l 各30", catalogue)[1] == {"JH-S": 30, "JH-M": 30, "JH-L": 30}
