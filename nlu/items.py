@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from nlu.numbers import QUANTITY, Quantity, parse_quantity
+from nlu.product_words import named_back
 from nlu.products import Mention, Strength
 from nlu.schema import CartEdit, EditOp, Unresolved
 
@@ -428,7 +429,7 @@ def _unresolved(result: ItemResult, m: Mention, q: Quantity | None) -> None:
     if q is not None and not q.usable:
         _refused(result, q)
         return
-    word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else m.word
+    word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else named_back(m.word)
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
                                         candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY))
 

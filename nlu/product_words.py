@@ -234,6 +234,12 @@ def spec_variants(spec: str) -> set[str]:
     return {v for v in out if len(v) >= 3}
 
 
+def named_back(word: str) -> str:
+    """A wording said back to the dealer as it is usually written: litres with a capital L ("米黄1L" of the
+    normalized "米黄1l")."""
+    return re.sub(r"(?<=\d)l(?![a-z])", "L", word)
+
+
 def spelling_variants(key: str) -> set[str]:
     """Ways people type a code: "fl-ap300" -> fl-ap300, flap300, fl ap300; "ap300" -> ap-300, ap 300;
     "cl-sp135-yw" -> also cl-sp135yw, clsp135-yw (each dash kept or dropped)."""

@@ -41,6 +41,7 @@ from nlu.product_words import (
     Strength,
     as_digits,
     catalogue_key,
+    named_back,
     size_digits,
 )
 from nlu.schema import CatalogueEntry
@@ -161,7 +162,7 @@ class ProductIndex(_ProductLines):
                     return [m]
                 a = m.start if k == 0 else a
                 out.append(Mention(a, b, named, Strength.NAME, text[a:b]) if named else
-                           Mention(a, b, (), Strength.UNKNOWN, text[a:b], near=m.skus))
+                           Mention(a, b, (), Strength.UNKNOWN, named_back(text[a:b]), near=m.skus))
                 like = named[0] if named else like
             return out
         said = [w for _, _, words in runs for w in words]
@@ -172,7 +173,7 @@ class ProductIndex(_ProductLines):
             return [Mention(m.start, m.end, named, Strength.NAME, m.word) if named and named[0] in m.skus else m]
         if not named and m.strength < Strength.EXACT:
             # "绅士棕39码" read as the black 39: its own words say brown, which has no 39 -> named back
-            return [Mention(m.start, m.end, (), Strength.UNKNOWN, m.word, near=m.skus)]
+            return [Mention(m.start, m.end, (), Strength.UNKNOWN, named_back(m.word), near=m.skus)]
         return [m]
 
     def _variant_runs(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -220,7 +221,7 @@ class ProductIndex(_ProductLines):
                         and not table.runs(text, series, lead.start(), a):
                     # "蓝色5l" of a series with no blue: the whole wording is named back, not read as its 5 L
                     a, named = lead.start(), ()
-                word = text[a:b]
+                word = text[a:b] if named else named_back(text[a:b])
                 made = Mention(a, b, named, Strength.NAME, word) if named else \
                     Mention(a, b, (), Strength.UNKNOWN, word, near=table.members[series])
                 out = [m for m in out if m not in inside] + [made]

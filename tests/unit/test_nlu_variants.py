@@ -50,13 +50,13 @@ def items(text: str, catalogue: list[CatalogueEntry]) -> tuple[Intent, dict[str,
     # variants listed before one shared count
     ("雅居白18L 米黄18L 各2桶", {"MX-W18": 2, "MX-Y18": 2}, []),
     # a colour the series has, but not in that size: named back, never added to the white 5 L
-    ("雅居白5L 10桶 米黄1L 3桶", {"MX-W5": 10}, ["米黄1l"]),
+    ("雅居白5L 10桶 米黄1L 3桶", {"MX-W5": 10}, ["米黄1L"]),
     # a colour the series does not have at all
-    ("雅居白5L 10桶 蓝色5L 4桶", {"MX-W5": 10}, ["蓝色5l"]),
+    ("雅居白5L 10桶 蓝色5L 4桶", {"MX-W5": 10}, ["蓝色5L"]),
     # 白 of 白色 and of 象牙白: the one said exactly
     ("雅居 白5L 8 象牙白5L 6", {"MX-W5": 8, "MX-IV5": 6}, []),
     # the series and a size the colour lacks, glued: one wording, named back
-    ("雅居象牙白1L 12桶 象牙白5L 6桶", {"MX-IV5": 6}, ["雅居象牙白1l"]),
+    ("雅居象牙白1L 12桶 象牙白5L 6桶", {"MX-IV5": 6}, ["雅居象牙白1L"]),
 ])
 def test_variants_after_a_series(text: str, expected: dict[str, int], unknown: list[str]) -> None:
     intent, got, unknown_words = items(text, PAINT)
