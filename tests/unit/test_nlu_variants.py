@@ -108,3 +108,5 @@ def test_letter_sizes_of_a_series() -> None:
     assert VariantTable(catalogue).variants["JH-M"] == {"m"}
     assert items("劲护涤棉工作服 S码20件 M码15件 L码10件", catalogue)[1] == {"JH-S": 20, "JH-M": 15, "JH-L": 10}
     assert items("劲护涤棉工作服 s m l 各30", catalogue)[1] == {"JH-S": 30, "JH-M": 30, "JH-L": 30}
+    # "50 L码": 50 is M's count, L the next size (was read as 50 litres, and M lost its line)
+    assert items("劲护涤棉工作服 S码20 M码50 L码30", catalogue)[1] == {"JH-S": 20, "JH-M": 50, "JH-L": 30}
