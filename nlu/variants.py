@@ -13,6 +13,7 @@ comes only in 18 L) is named back as unknown, never read as another product.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -119,6 +120,9 @@ class VariantTable:
         words = self.words[series]
         numbers = {v for sku in self.members[series] for v in self.variants[sku] if v[:1].isdigit()}
         units = {v.lstrip("0123456789.") for v in numbers}
+        # the unit most of the series' sizes are written in ("cm" of 30-80cm and 1m)
+        counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
+        usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
         tokens: list[tuple[int, int, str]] = []
         i = start
         while i < end:
@@ -137,6 +141,12 @@ class VariantTable:
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
                 if not m.group(2) and ("." not in value and (len(value) < 2 or glued)):
                     i = m.end()           # "蓝2", "白 2": a count after a word, never a size
+                    continue
+                if not m.group(2) and usual and len(value) >= 2 and "." not in value \
+                        and re.match(r"\s?的", text[m.end():]) and not any(v.startswith(value) for v in numbers):
+                    # "70的也要50根" when the series comes in 30-80 cm: "the 70 one", a size it lacks (named back)
+                    tokens.append((i, m.end(), value + usual))
+                    i = m.end()
                     continue
                 if not m.group(2) and value not in numbers:
                     # "120" of 120cm, "1.8" of 1.8m: a bare number as the one size of the series written so

@@ -110,3 +110,10 @@ def test_letter_sizes_of_a_series() -> None:
     assert items("劲护涤棉工作服 s m l 各30", catalogue)[1] == {"JH-S": 30, "JH-M": 30, "JH-L": 30}
     # "50 L码": 50 is M's count, L the next size (was read as 50 litres, and M lost its line)
     assert items("劲护涤棉工作服 S码20 M码50 L码30", catalogue)[1] == {"JH-S": 20, "JH-M": 50, "JH-L": 30}
+
+
+def test_a_size_the_series_lacks_said_with_de_is_named_back() -> None:
+    catalogue = [_entry(f"HS-{n}", f"鑫流编织软管 {n}cm", f"编织管{n}") for n in (30, 40, 50, 60)]
+    # "70的" is "the 70 one": the series has no 70 cm, so it is named back, not written over the 50's count
+    intent, got, unknown = items("编织软管 30 40 50 各100根 70的也要50根", catalogue)
+    assert got == {"HS-30": 100, "HS-40": 100, "HS-50": 100} and unknown == ["70"]
