@@ -199,10 +199,12 @@ class ProductIndex(_ProductLines):
             for a, b, said in table.runs(text, series, anchor.end, stop):
                 if not counted_after(text, b) and a not in each:
                     continue
-                if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out:
-                    # "竹炭象牙白1l": the series word and its variants glued: one wording, all its variants
-                    said = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words] + said
-                    a = anchor.start
+                own = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words]
+                if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out \
+                        and not any(w[:1].isdigit() == x[:1].isdigit() for w in own for x in said):
+                    # "竹炭象牙白1l": the series word and its variants glued: one wording, all its variants (not
+                    # "蓝色31 粉色31": a colour and size after a colour and size is the next line)
+                    said, a = own + said, anchor.start
                 inside = [m for m in out if m.start < b and a < m.end]
                 if any((m.start < a or m.end > b) and (m.sku and (m.start <= a or table.series_of(m.skus) != series)
                                                        or not m.skus and m.strength != Strength.UNKNOWN)
@@ -226,6 +228,10 @@ class ProductIndex(_ProductLines):
                     Mention(a, b, (), Strength.UNKNOWN, word, near=table.members[series])
                 out = [m for m in out if m not in inside] + [made]
                 like = named[0] if named else like
+                if named and len(anchor.skus) > 1 and named[0] in anchor.skus and anchor in out and made.start > anchor.end \
+                        and not own and not re.search(r"\d", text[anchor.end:made.start]):
+                    # "奔风轻跑鞋 黑白色40 全黑色40 各8双": the series word only led its lines, it is no line itself
+                    out = [m for m in out if m is not anchor]
             out = self._size_ranges(text, table, series, anchor, stop, out)
         return sorted(out, key=lambda x: x.start)
 

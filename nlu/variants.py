@@ -26,7 +26,7 @@ from nlu.schema import CatalogueEntry
 _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg": "kg", "公斤": "kg", "千克": "kg",
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
           "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分"}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|分(?!钟)|l|g|m|\")?"
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|分(?!钟)|l|g|m|\"))?"
                      r"(?![a-z0-9])")
 # English colour and finish words dealers use for the Chinese ones of names
 _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "pink": "粉",
@@ -139,8 +139,8 @@ class VariantTable:
             if m is not None and m.end() <= end:
                 value = _number(m.group(1), m.group(2))
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
-                if not m.group(2) and ("." not in value and (len(value) < 2 or glued)):
-                    i = m.end()           # "蓝2", "白 2": a count after a word, never a size
+                if not m.group(2) and ("." not in value and (len(value) < 2 or glued)) and value not in numbers:
+                    i = m.end()           # "蓝2", "白 2": a count after a word, never a size ("蓝31" of shoes is)
                     continue
                 if not m.group(2) and usual and len(value) >= 2 and "." not in value \
                         and re.match(r"\s?的", text[m.end():]) and not any(v.startswith(value) for v in numbers):

@@ -79,6 +79,9 @@ def test_variants_after_a_series(text: str, expected: dict[str, int], unknown: l
     ("奔风全黑 40 41 42 x3 each pls", {"BF-K40": 3, "BF-K41": 3, "BF-K42": 3}),   # "3 each" is no price here
     ("sold: BF K 41 x2 42 x1", {"BF-K41": 2, "BF-K42": 1}),      # the code BF-K41 typed with spaces
     ("奔风全黑要四十的两双然后四十二的也来一双", {"BF-K40": 2, "BF-K42": 1}),     # sizes in Chinese numerals
+    # colour + size after colour + size: the next line, never one wording of two colours (was: named back whole)
+    ("奔风轻跑鞋 黑白色40 全黑色40 各8双", {"BF-W40": 8, "BF-K40": 8}),
+    ("卖了 奔风 全黑40 黑白41 全黑42 各一", {"BF-K40": 1, "BF-W41": 1, "BF-K42": 1}),
 ])
 def test_sizes_after_a_shoe(text: str, expected: dict[str, int]) -> None:
     assert items(text, SHOES)[1] == expected
