@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Validate <folder>.jsonl against catalogue.csv and the brief's labelling rules."""
+"""Validate <folder>.jsonl against catalogue.csv and the brief's labelling rules.
+
+Copied into a writer's folder it checks that folder; in the repository: python3 nlu/data/briefs/validate_template.py
+nlu/data/<folder>."""
 import csv, json, re, sys, datetime, os
-here = os.path.dirname(os.path.abspath(__file__))
+here = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.basename(here)
 HEADER = ['sku','name','aliases','category','unit','list_price','pack_size','moq','active']
 errs = []
