@@ -19,6 +19,7 @@ read together: "AP300的滤网" is the filter whose name has "AP300", "空气净
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -77,6 +78,42 @@ def _counted(gap: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+#: how far after a product or series word its variants are looked for
+_WINDOW = 64
+
+
+class _Spans:
+    """The mentions being rewritten, by position: which overlap a span (a look near it, not a pass over all),
+    replace some by another, and whether one is still there (by identity)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._items = sorted(mentions, key=lambda m: m.start)
+        self._longest = max((m.end - m.start for m in mentions), default=0)
+
+    def __contains__(self, m: object) -> bool:
+        return any(x is m for x in self.over(m.start, m.end)) if isinstance(m, Mention) else False
+
+    def over(self, a: int, b: int) -> list[Mention]:
+        i = bisect_left(self._items, a - self._longest, key=lambda m: m.start)
+        out = []
+        while i < len(self._items) and self._items[i].start < max(b, a + 1):
+            m = self._items[i]
+            if m.start < max(b, a + 1) and a < m.end or (m.start == m.end == a):
+                out.append(m)
+            i += 1
+        return out
+
+    def replace(self, gone: list[Mention], new: Mention | None) -> None:
+        ids = {id(m) for m in gone}
+        self._items = [m for m in self._items if id(m) not in ids] if ids else self._items
+        if new is not None:
+            insort(self._items, new, key=lambda m: m.start)
+            self._longest = max(self._longest, new.end - new.start)
+
+    def sorted(self) -> list[Mention]:
+        return list(self._items)
+
+
 # a colour word glued before a run of variants ("蓝色5l", "blue 5l")
 _UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,2}[红橙黄绿青蓝紫黑白灰粉棕金银米咖驼藏褐]色?|(?<![a-z])(?:white|black|grey|gray|red|blue|pink|green|yellow|"
                            r"beige|ivory|brown|purple|silver|gold|orange)\s)\Z")
@@ -94,7 +131,7 @@ def _each_counted(text: str, table: VariantTable, mentions: list[Mention]) -> se
         series = table.series_of(m.skus) if m.skus else None
         if series is None:
             continue
-        runs = table.runs(text, series, m.end, len(text))
+        runs = table.runs(text, series, m.end, min(len(text), m.end + _WINDOW))
         for k in range(len(runs) - 1, -1, -1):
             a, b, _ = runs[k]
             shared = re.match(r"\s?(?:各|都|each\b|一样)", text[b:]) is not None
@@ -179,33 +216,39 @@ class ProductIndex(_ProductLines):
     def _variant_runs(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"晴雨盾砖红18L 5桶 白5L 10桶": variant words with a count of their own after a product or series word of
         a catalogue that names "<series> <variant> ..." (``nlu.variants``): the product of those variants (the
-        others as the product before), or, when the series has none, the words named back as unknown."""
+        others as the product before), or, when the series has none, the words named back as unknown. Each
+        anchor looks ``_WINDOW`` characters on at most, so a long pasted list costs in proportion to its length."""
         table = self.variant_table
         if not table.members:
             return mentions
         mentions = [x for m in mentions for x in self._told_by_variants(text, m)]
-        out = list(mentions)
+        out = _Spans(mentions)
         each = _each_counted(text, table, mentions)
         for n, anchor in enumerate(mentions):
             series = table.series_of(anchor.skus) if anchor.skus else None
             if series is None or anchor not in out:
                 continue              # a word a run before took in (its wording named back) anchors nothing
             # up to the next product of another series (a word of several kinds, "灰", "米黄", does not end it)
-            stop = next((m.start for m in mentions[n + 1:] if (m.sku or not m.skus) and m.start >= anchor.end
-                         and table.series_of(m.skus) != series), len(text))
+            stop = min(len(text), anchor.end + _WINDOW)
+            for m in mentions[n + 1:]:
+                if m.start >= stop:
+                    break
+                if (m.sku or not m.skus) and m.start >= anchor.end and table.series_of(m.skus) != series:
+                    stop = m.start
+                    break
             brk = _SENTENCE_END.search(text, anchor.end, stop)
             stop = brk.start() if brk else stop
             like = anchor.sku
+            own = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words]
             for a, b, said in table.runs(text, series, anchor.end, stop):
                 if not counted_after(text, b) and a not in each:
                     continue
-                own = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words]
                 if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out \
                         and not any(w[:1].isdigit() == x[:1].isdigit() for w in own for x in said):
                     # "竹炭象牙白1l": the series word and its variants glued: one wording, all its variants (not
                     # "蓝色31 粉色31": a colour and size after a colour and size is the next line)
                     said, a = own + said, anchor.start
-                inside = [m for m in out if m.start < b and a < m.end]
+                inside = out.over(a, b)
                 if any((m.start < a or m.end > b) and (m.sku and (m.start <= a or table.series_of(m.skus) != series)
                                                        or not m.skus and m.strength != Strength.UNKNOWN)
                        for m in inside):
@@ -218,34 +261,34 @@ class ProductIndex(_ProductLines):
                 if named is None or any(m.skus == named for m in inside):
                     like = named[0] if named else like
                     continue
-                lead = _UNKNOWN_LEAD.search(text, anchor.end, a)
-                if lead is not None and not any(m.start < a and lead.start() < m.end for m in out) \
+                lead = _UNKNOWN_LEAD.search(text, max(anchor.end, a - 8), a)
+                if lead is not None and not any(m.start < a for m in out.over(lead.start(), a)) \
                         and not table.runs(text, series, lead.start(), a):
                     # "蓝色5l" of a series with no blue: the whole wording is named back, not read as its 5 L
                     a, named = lead.start(), ()
                 word = text[a:b] if named else named_back(text[a:b])
                 made = Mention(a, b, named, Strength.NAME, word) if named else \
                     Mention(a, b, (), Strength.UNKNOWN, word, near=table.members[series])
-                out = [m for m in out if m not in inside] + [made]
+                out.replace(inside + out.over(a, b), made)
                 like = named[0] if named else like
                 if named and len(anchor.skus) > 1 and named[0] in anchor.skus and anchor in out and made.start > anchor.end \
                         and not own and not re.search(r"\d", text[anchor.end:made.start]):
                     # "奔风轻跑鞋 黑白色40 全黑色40 各8双": the series word only led its lines, it is no line itself
-                    out = [m for m in out if m is not anchor]
-            out = self._size_ranges(text, table, series, anchor, stop, out)
-        return sorted(out, key=lambda x: x.start)
+                    out.replace([anchor], None)
+            self._size_ranges(text, table, series, anchor, stop, out)
+        return out.sorted()
 
     def _size_ranges(self, text: str, table: VariantTable, series: str, anchor: Mention, stop: int,
-                     out: list[Mention]) -> list[Mention]:
+                     out: _Spans) -> None:
         """"疾风黑白全码各一双", "绅士黑 39到43 each 1双", "棉拖粉色的两个码各十双": every size of the product said
         (its other variants kept), or those from one size to another; "N个码" only when there are N."""
         said = _ALL_SIZES.search(text, anchor.end, stop) or _SIZE_RANGE.search(text, max(anchor.start, anchor.end - 4), stop)
         if said is None:
-            return out
-        over = [m for m in out if m.start < said.end() and said.start() < m.end and m is not anchor]
+            return
+        over = [m for m in out.over(said.start(), said.end()) if m is not anchor]
         if any(table.series_of(m.skus) != series or not (said.start() <= m.start and m.end <= said.end())
                for m in over):
-            return out            # the words are another product's
+            return                # the words are another product's
         kept = table.variants.get(anchor.sku or "", frozenset())
         plain = {v for v in kept if not v[:1].isdigit()}
         family = [s for s in (anchor.skus if len(anchor.skus) > 1 else table.members[series])
@@ -257,12 +300,14 @@ class ProductIndex(_ProductLines):
             low, high = Decimal(said.group(1)), Decimal(said.group(2))
             family = [s for s in family if low <= (sizes[s] or 0) <= high]
         elif said.group("n") and parse_int(said.group("n")) != len(family):
-            return out
+            return
         if len(family) < 2:
-            return out
+            return
         start = said.start() if said.re is _ALL_SIZES or said.start() >= anchor.end else anchor.end
         made = [Mention(start, said.end(), (s,), Strength.NAME, said.group(0)) for s in family if s != anchor.sku]
-        return [m for m in out if not (m is anchor and len(anchor.skus) > 1) and m not in over] + made
+        out.replace(over + ([anchor] if len(anchor.skus) > 1 else []), None)
+        for m in made:
+            out.replace([], m)
 
     def _lone_colours(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"云朵2.0 粉3套 白3套": a colour of one character with a count of its own, after a product, names the
@@ -416,12 +461,13 @@ class ProductIndex(_ProductLines):
         grade written on its own after a product names that product's sibling, the product named by the first
         product's words with the size swapped, when exactly one is (else what it named on its own stays)."""
         out = list(mentions)
-        made: list[Mention] = []
+        made: set[int] = set()                  # ids of the siblings made here (identity: a long list has many)
+        found: dict[str, list[Mention]] = {}     # each wording is looked up once
         for t in SIBLING_SPEC.finditer(text):
             over = [m for m in out if m.start < t.end() and t.start() < m.end]
             if any(m.start < t.start() or m.end > t.end() for m in over):
                 continue               # the size is part of a longer product word
-            before = [m for m in out if m.end <= t.start() and m.sku and m not in made
+            before = [m for m in out if m.end <= t.start() and m.sku and id(m) not in made
                       and not SIBLING_SPEC.fullmatch(m.word.strip())]
             if not before:
                 continue
@@ -434,14 +480,17 @@ class ProductIndex(_ProductLines):
                 # "2米": also as the catalogue may write it ("2.0"); "冰丝 1.5": also without its space
                 wording = (anchor.word[:spec.start()] + said + anchor.word[spec.end():])
                 wording = wording.replace(" ", "") if glue else wording
-                named = [m for m in self.find(wording, siblings=False) if m.sku and m.sku != anchor.sku]
+                if wording not in found:
+                    found[wording] = self.find(wording, siblings=False)
+                named = [m for m in found[wording] if m.sku and m.sku != anchor.sku]
                 if len(named) == 1 and named[0].end - named[0].start >= len(wording) - 2:
                     break
             else:
                 continue
             sibling = Mention(t.start(), t.end(), named[0].skus, Strength.NAME, t.group(0))
-            made.append(sibling)
-            out = [m for m in out if m not in over] + [sibling]
+            made.add(id(sibling))
+            gone = {id(m) for m in over}
+            out = [m for m in out if id(m) not in gone] + [sibling]
         return sorted(out, key=lambda x: x.start)
 
     def suggest(self, words: Sequence[str], limit: int = 3) -> list[tuple[str, float]]:

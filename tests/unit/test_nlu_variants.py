@@ -120,3 +120,28 @@ def test_a_size_the_series_lacks_said_with_de_is_named_back() -> None:
     # "70的" is "the 70 one": the series has no 70 cm, so it is named back, not written over the 50's count
     intent, got, unknown = items("编织软管 30 40 50 各100根 70的也要50根", catalogue)
     assert got == {"HS-30": 100, "HS-40": 100, "HS-50": 100} and unknown == ["70"]
+
+
+def test_a_long_pasted_list_costs_in_proportion_to_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work counted, not timed: each sibling wording is looked up once, and each product or series word looks a
+    bounded way on for its variants (a 4,000-character size list took 39 s of one core before)."""
+    from nlu import products, variants
+
+    lookups: list[str] = []
+    scans: list[int] = []
+    find, runs = products.ProductIndex.find, variants.VariantTable.runs
+
+    def counted_find(self: products.ProductIndex, text: str, *, siblings: bool = True) -> list[products.Mention]:
+        lookups.append(text)
+        return find(self, text, siblings=siblings)
+
+    def counted_runs(self: variants.VariantTable, text: str, series: str, start: int, end: int):  # type: ignore[no-untyped-def]
+        scans.append(end - start)
+        return runs(self, text, series, start, end)
+
+    monkeypatch.setattr(products.ProductIndex, "find", counted_find)
+    monkeypatch.setattr(variants.VariantTable, "runs", counted_runs)
+    text = "奔风全黑41 42 43各3双 " * 200
+    assert items(text, SHOES)[1] == {"BF-K41": 600, "BF-K42": 600, "BF-K43": 600}   # the same lines 200 times
+    assert len(lookups) <= 20                       # was one find per size said (600)
+    assert max(scans) <= 64                         # no scan from a word to the end of the message
