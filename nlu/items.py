@@ -69,6 +69,8 @@ _EACH = re.compile(r"各|\beach\b|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
+#: how far before and after a quantity no product took its words are read
+_NEAR = 200
 _PRICE_BEFORE = re.compile(r"(?:\bprice|\bcost|价格?|价钱|单价|[¥￥$]|\brmb)\D{0,12}$")
 _PER = r"(?:个|只|台|套|箱|包|袋|瓶|桶|盒|支|条|件|卷|把|口|块|张|双|对|罐|根|片|米|斤|公斤|kg|pc|pcs|unit|box|case)"
 _PRICE_SPAN = re.compile(
@@ -339,7 +341,7 @@ def _english_lead(text: str, q: Quantity, m: Mention) -> bool:
     """"30 ec3 185/65r15, 20 ec3 185/60r15", "today's sales: 2 AP12, 6 WB-22": in English a bare count is written
     before its product, at the start of a list item."""
     return q.value is not None and not _is_cjk(text[q.start:m.end]) and not q.raw.isalpha() \
-        and bool(_EN_LEAD.search(text[:q.start]))
+        and bool(_EN_LEAD.search(text, max(0, q.start - 40), q.start))
 
 
 def _attached(text: str, q: Quantity, m: Mention) -> bool:
@@ -371,11 +373,13 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         _refused(result, q)
         return
     assert q.value is not None
-    if not q.unit and (_PRICE_BEFORE.search(text[:q.start]) or _PRICE_AFTER.match(text[q.end:])):
+    if not q.unit and (_PRICE_BEFORE.search(text, max(0, q.start - 40), q.start) or _PRICE_AFTER.match(text, q.end)):
         return             # "is the price still 789?", "单价 120": money, not a count
     c = clause_of(q.start)
     a, b = clauses[c] if c >= 0 else (0, len(text))
-    head, tail = text[a:q.start], text[q.end:b]
+    # the words around it within _NEAR characters: a pasted list of a thousand numbers costs in proportion to them
+    lo = max(a, q.start - _NEAR)
+    head, tail = text[lo:q.start], text[q.end:min(b, q.end + _NEAR)]
     if not q.unit and head[-1:] and _is_cjk(head[-1]) and QUANTITY.search(tail) and \
             any(x.group("unit") for x in QUANTITY.finditer(tail)):
         return             # "空净300 来5台": 300 is part of the word, 5台 the quantity
@@ -384,7 +388,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         lines.add_to_last(q.value)
         return
     # "64二铵20袋 硅钙镁肥10袋": after a product and its count, a word of its own (3+ characters, no product)
-    counted = [a + x.end() for x in QUANTITY.finditer(head) if x.group("unit")]
+    counted = [lo + x.end() for x in QUANTITY.finditer(head) if x.group("unit")]
     if counted and not any(m.start >= counted[-1] and m.end <= q.start for m in mentions):
         runs = [r for r in _CJK_RUN.findall(_FILLER.sub(" ", text[counted[-1]:q.start])) if len(r) >= 3]
         seg = text[counted[-1]:q.start]
@@ -415,7 +419,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         result.unresolved.append(Unresolved(word=said.group(1)[:24], qty=q.value))
         return
     after = [w for w in re.findall(r"[a-z][a-z'-]*|\d+", re.sub(r"^\s*[x*×](?![a-z])", " ", tail)) if w not in _EN_STOP]
-    if after and _EN_LEAD.search(text[:q.start]) and not _is_cjk(tail) and after[0].isalpha() and len(after[0]) >= 2 \
+    if after and _EN_LEAD.search(text, max(0, q.start - 40), q.start) and not _is_cjk(tail) and after[0].isalpha() and len(after[0]) >= 2 \
             and not any(m.start >= q.end and m.end <= b for m in mentions):
         # "2 internal TPMS kits": an English list item whose words name no product: never another line's count
         result.unresolved.append(Unresolved(word=" ".join(after[:3])[:24], qty=q.value))

@@ -145,3 +145,21 @@ def test_a_long_pasted_list_costs_in_proportion_to_its_length(monkeypatch: pytes
     assert items(text, SHOES)[1] == {"BF-K41": 600, "BF-K42": 600, "BF-K43": 600}   # the same lines 200 times
     assert len(lookups) <= 20                       # was one find per size said (600)
     assert max(scans) <= 64                         # no scan from a word to the end of the message
+
+
+def test_a_number_no_product_took_is_read_with_the_words_near_it_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """1,500 bare numbers in one message: each is read with at most _NEAR characters around it (it was the whole
+    clause, 4 s of one core for the message, the event loop blocked that long)."""
+    from nlu import items as items_module
+
+    seen: list[int] = []
+    filler = items_module._FILLER
+
+    class Counting:
+        def sub(self, repl: str, s: str) -> str:
+            seen.append(len(s))
+            return filler.sub(repl, s)
+
+    monkeypatch.setattr(items_module, "_FILLER", Counting())
+    assert items("41 " * 1500, SHOES)[1] == {}
+    assert seen and max(seen) <= items_module._NEAR
