@@ -141,10 +141,8 @@ async def enqueue(uow: AbstractUnitOfWork, message: OutboxMessage) -> OutboxMess
     and its unit of work is rolled back; batch writers that may race use
     ``AbstractOutboxStore.enqueue_many`` (insert-or-skip) instead.
     """
-    message.check()
-    if await uow.outbox.get_by(dedup_key=message.dedup_key) is not None:
-        return None
-    return await uow.outbox.add(message)
+    staged = await enqueue_all(uow, [message])
+    return staged[0] if staged else None
 
 
 async def enqueue_all(uow: AbstractUnitOfWork, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
