@@ -274,9 +274,11 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             continue
         bound = qty_of.get(idx)
         line_qty = quantities[bound] if bound is not None else None
+        before = text[clauses[clause_of(m.start)][0] if clause_of(m.start) >= 0 else 0:m.start]
         if m.sku is None:                    # a generic word or a code that is no product
             if line_qty is not None or m.strength == Strength.CATEGORY:
-                _unresolved(result, m, line_qty)
+                _unresolved(result, m, line_qty, sets=line_qty is not None and line_qty.usable
+                            and _is_set(text, m, line_qty, before))
             continue
         if idx in replaced_by:
             new = mentions[replaced_by[idx]]
@@ -288,7 +290,6 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             qty_of.pop(replaced_by[idx], None)
             handled.add(replaced_by[idx])
             continue
-        before = text[clauses[clause_of(m.start)][0] if clause_of(m.start) >= 0 else 0:m.start]
         if line_qty is None:
             if pending_old is not None and (_REPLACE_START.match(before) or _SET_BEFORE.search(before)):
                 lines.replace(pending_old, m.sku, None)
@@ -429,13 +430,14 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     lines.set(None, q.value)
 
 
-def _unresolved(result: ItemResult, m: Mention, q: Quantity | None) -> None:
+def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False) -> None:
     if q is not None and not q.usable:
         _refused(result, q)
         return
     word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else named_back(m.word)
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
-                                        candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY))
+                                        candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY,
+                                        sets=sets))
 
 
 def _refused(result: ItemResult, q: Quantity) -> None:

@@ -213,6 +213,21 @@ class ProductIndex(_ProductLines):
             return [Mention(m.start, m.end, (), Strength.UNKNOWN, named_back(m.word), near=m.skus)]
         return [m]
 
+    @staticmethod
+    def _unknown_lead(text: str, table: VariantTable, m: Mention, mentions: list[Mention]) -> Mention:
+        """"雅居 蓝色18L" where 18L is the white's and the beige's and the series has no blue: the whole wording
+        is named back ("没有找到“蓝色18L”"), not the bare size that several products share. Only a colour said as
+        one ("蓝色", "blue"): "腻子粉 内墙20公斤" is no pink."""
+        series = table.series_of(m.skus) if m.skus else None
+        if series is None or m.strength >= Strength.EXACT:
+            return m
+        end = m.start - 1 if text[m.start - 1:m.start] == " " else m.start      # "红色 5l" too
+        lead = _UNKNOWN_LEAD.search(text, max(0, end - 8), end)
+        if lead is None or not re.search(r"色|[a-z]", lead.group(0)) or table.runs(text, series, lead.start(), m.start) \
+                or any(x is not m and x.start < m.start and x.end > lead.start() for x in mentions):
+            return m
+        return Mention(lead.start(), m.end, (), Strength.UNKNOWN, named_back(text[lead.start():m.end]), near=m.skus)
+
     def _variant_runs(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"晴雨盾砖红18L 5桶 白5L 10桶": variant words with a count of their own after a product or series word of
         a catalogue that names "<series> <variant> ..." (``nlu.variants``): the product of those variants (the
@@ -222,6 +237,7 @@ class ProductIndex(_ProductLines):
         if not table.members:
             return mentions
         mentions = [x for m in mentions for x in self._told_by_variants(text, m)]
+        mentions = [self._unknown_lead(text, table, m, mentions) for m in mentions]
         out = _Spans(mentions)
         each = _each_counted(text, table, mentions)
         for n, anchor in enumerate(mentions):

@@ -159,7 +159,16 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     skus = {e.sku for e in slots.edits if e.sku} | {e.to_sku for e in slots.edits if e.to_sku} | set(cart.items)
     products = await products_by_sku(ctx, sorted(skus))
     changed = False
-    for edit in slots.edits:
+    unresolved = []
+    edits = list(slots.edits)
+    for word in slots.unresolved:
+        held = [sku for sku in word.candidates if sku in cart.items]
+        if word.sets and word.qty and len(held) == 1:
+            # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L
+            edits.append(CartEdit(op=EditOp.SET, sku=held[0], qty=word.qty))
+        else:
+            unresolved.append(word)
+    for edit in edits:
         outcome = _apply_edit(ctx, cart, edit, products)
         if isinstance(outcome, Reply):
             asks.append(outcome)
@@ -178,7 +187,7 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             changed = True
     if ctx.dialog.state != "order.qty":
         cart.save(ctx)
-    for word in slots.unresolved:      # after the cart is saved: a pick among them teaches the dealer's word
+    for word in unresolved:      # after the cart is saved: a pick among them teaches the dealer's word
         asks.append(await _unresolved_reply(ctx, word.word, word.qty, word.candidates, generic=word.generic))
     if changed or (cart.items and (lead or asks)):
         return [*await cart_summary(ctx, cart, lead), *asks]

@@ -41,3 +41,31 @@ async def test_a_variant_the_series_lacks_is_named_back_and_the_rest_goes_into_t
     listed = texts(await w.say(DEALER_CHAT, "雅居白18L 米黄18L 各2桶"))
     assert "明霞雅居乳胶漆 白色 18L（MX-W18）2桶" in listed and "明霞雅居乳胶漆 米黄 18L（MX-Y18）2桶" in listed
     assert "明霞雅居乳胶漆 白色 5L（MX-W5）10桶" in listed          # the first message's line is kept
+
+
+async def test_a_correction_by_colour_sets_the_one_line_of_that_colour_in_the_cart() -> None:
+    """"米黄的改成5桶" names two products (米黄 18L and 5L); with only the 18 L in the cart it sets that line,
+    no question. With both in the cart it asks which."""
+    w = await world()
+    await w.say(DEALER_CHAT, "雅居白18L 两桶 米黄18L 3桶")
+    replies = await w.say(DEALER_CHAT, "米黄的改成5桶")
+    shown = texts(replies)
+    assert "明霞雅居乳胶漆 米黄 18L（MX-Y18）5桶" in shown           # was: "有好几种产品都叫这个" and 3桶 kept
+    assert "明霞雅居乳胶漆 白色 18L（MX-W18）2桶" in shown
+    assert "MX-Y5" not in shown and "哪一种" not in shown
+
+    await w.say(DEALER_CHAT, "米黄5L 1桶")
+    asked = await w.say(DEALER_CHAT, "米黄的改成8桶")
+    assert "哪一种" in texts(asked)
+    assert "明霞雅居乳胶漆 米黄 18L（MX-Y18）5桶" in texts(asked)      # nothing changed before the answer
+
+
+async def test_a_colour_the_series_lacks_before_a_size_is_named_back_whole() -> None:
+    w = await world()
+    await w.say(DEALER_CHAT, "雅居白18L 两桶")
+    shown = texts(await w.say(DEALER_CHAT, "雅居 蓝色18L 3桶"))
+    assert "没有找到“蓝色18L”（数量 3）" in shown                    # was: "没有找到“18L”"
+    assert "明霞雅居乳胶漆 白色 18L（MX-W18）2桶" in shown               # the white line untouched
+    shown = texts(await w.say(DEALER_CHAT, "米黄18L 3桶 红色 5L 2桶"))
+    assert "没有找到“红色 5L”（数量 2）" in shown                    # was: 2 of the 米黄 5L
+    assert "MX-Y5" not in shown.split("没有找到")[0]
