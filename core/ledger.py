@@ -14,7 +14,7 @@ what was charged. One rule, no partial holds, no separate "overdraft" account.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -64,11 +64,17 @@ class Balances:
         sums = {kind: ZERO for kind in AccountKind}
         for entry in entries:
             sums[entry.account] += entry.amount
+        return cls.from_sums(sums)
+
+    @classmethod
+    def from_sums(cls, sums: Mapping[AccountKind, Decimal | None]) -> Balances:
+        """From each account's total (an account missing or None: zero)."""
+        total: dict[AccountKind, Decimal] = {kind: sums.get(kind) or ZERO for kind in AccountKind}
         return cls(
-            prepayment=money(sums[AccountKind.PREPAYMENT]),
-            deposit=money(sums[AccountKind.DEPOSIT]),
-            rebate=money(sums[AccountKind.REBATE]),
-            credit=money(sums[AccountKind.CREDIT]),
+            prepayment=money(total[AccountKind.PREPAYMENT]),
+            deposit=money(total[AccountKind.DEPOSIT]),
+            rebate=money(total[AccountKind.REBATE]),
+            credit=money(total[AccountKind.CREDIT]),
         )
 
     def of(self, account: AccountKind) -> Decimal:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from core.accounts import FinanceRequest, LedgerEntry, Statement
+from core.accounts import AccountKind, FinanceRequest, LedgerEntry, Statement
 from core.aftersales import Ticket
 from core.aliases import DealerAlias
 from core.audit import AuditEntry
@@ -38,6 +38,7 @@ from core.inventory import (
     Warehouse,
     WarehouseStock,
 )
+from core.ledger import Balances
 from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
@@ -210,6 +211,14 @@ class AbstractUnitOfWork(abc.ABC):
             tier={t.sku: t.price for t in await self.tier_prices.list(tier=tier, sku__in=found)},
             own={d.sku: d.price for d in await self.dealer_prices.list(dealer_id=dealer_id, sku__in=found)},
             allowed=frozenset(a.sku for a in await self.allowed_skus.list(dealer_id=dealer_id)))
+
+    async def balances(self, dealer_id: int, account: AccountKind | None = None) -> Balances:
+        """The dealer's money accounts summed (one account when ``account`` is given, the others zero).
+        Storage sums in the database: a ledger only grows, and a quote must not read every entry it ever had."""
+        filters: dict[str, Any] = {"dealer_id": dealer_id}
+        if account is not None:
+            filters["account"] = account
+        return Balances.from_entries(await self.ledger.list(**filters))
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer

@@ -164,7 +164,7 @@ async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, cloc
                                        en=f"Invalid input: a {en_kind.lower()} cannot be booked on the "
                                           f"{en_acc.lower()} account")
         if cmd.kind == EntryKind.CREDIT_REPAYMENT:
-            used = -Balances.from_entries(await uow.ledger.list(dealer_id=cmd.dealer_id)).credit
+            used = -(await uow.balances(cmd.dealer_id, AccountKind.CREDIT)).credit
             if amount > used:
                 raise ValidationFailed(zh=f"输入有误：还款超过已用信用 {fmt_cny(used)}",
                                        en=f"Invalid input: the repayment is above the credit used ({fmt_cny(used)})")
@@ -184,7 +184,7 @@ async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     async with uow:
         _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         dealer = await _dealer(uow, dealer_id)
-        balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+        balances = await uow.balances(dealer_id)
         limit = dealer.effective_credit_limit(today)
         extra = money(limit - dealer.credit_limit)
         return AccountOverview(dealer_id=dealer_id, balances=balances, credit_limit=money(limit),

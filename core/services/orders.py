@@ -207,7 +207,7 @@ async def available_stock(uow: AbstractUnitOfWork, skus: Sequence[str],
 
 
 async def dealer_balances(uow: AbstractUnitOfWork, dealer_id: int) -> Balances:
-    return Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+    return await uow.balances(dealer_id)
 
 
 def _check_key(key: str | None) -> None:

@@ -48,7 +48,7 @@ from core.authz import dealer_family, require
 from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS, Balances
+from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
 from core.money import ZERO, fmt_cny, money
 from core.orders import OrderStatus
 from core.outbox import Category
@@ -84,7 +84,7 @@ def _clean(text: str, limit: int) -> str:
 
 
 async def _balance(uow: AbstractUnitOfWork, dealer_id: int, account: AccountKind) -> Decimal:
-    return Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id, account=account)).of(account)
+    return (await uow.balances(dealer_id, account)).of(account)
 
 
 def _check_within_bounds(account: AccountKind, balance: Decimal, amount: Decimal) -> None:
@@ -482,7 +482,7 @@ async def dealer_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     async with uow:
         require_account_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         dealer = await _dealer(uow, dealer_id)
-        balances = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id))
+        balances = await uow.balances(dealer_id)
         open_orders = await uow.orders.list(dealer_id=dealer_id, status__in=sorted(OPEN_ORDER_STATUSES))
     limit = money(dealer.effective_credit_limit(clock.today()))
     headroom = balances.credit_headroom(limit)

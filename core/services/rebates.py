@@ -32,7 +32,6 @@ from core.clock import Clock
 from core.contract_rules import TargetExecution
 from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_label, scope_name
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
-from core.ledger import Balances
 from core.money import ZERO, fmt_cny, money
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
@@ -417,7 +416,7 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
         contracts = await uow.contracts.list(dealer_id=dealer_id, status__in=[
             ContractStatus.SIGNED, ContractStatus.ACTIVE, ContractStatus.EXPIRED], order_by="version")
         settlements = await uow.rebate_settlements.list(dealer_id=dealer_id, order_by="id")
-        balance = Balances.from_entries(await uow.ledger.list(dealer_id=dealer_id)).rebate
+        balance = (await uow.balances(dealer_id, AccountKind.REBATE)).rebate
     latest = {c.number: c for c in contracts}                 # ordered by version: the last one wins
     paid = paid_by_target(settlements)
     lines: list[RebateLine] = []

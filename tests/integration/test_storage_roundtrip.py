@@ -508,6 +508,37 @@ async def test_money_is_rounded_to_cents_and_sums_exactly(uow: SqlAlchemyUnitOfW
     assert total == Decimal("0.64") and type(total) is Decimal
 
 
+async def test_balances_are_summed_by_the_database_one_row_per_account_whatever_the_ledger_holds(
+        uow: SqlAlchemyUnitOfWork, engine: Any) -> None:
+    """``uow.balances`` equals the sum of the entries (``Balances.from_entries``), exact to the cent, another
+    dealer's entries never counted, entries staged in the same unit counted; and it reads one row per account
+    however long the ledger is (a quote read every entry the dealer ever had)."""
+    from core.ledger import Balances
+    from tests.statements import count_statements
+
+    world = await seed(uow)
+    async with uow:
+        amounts = ["0.10", "0.20", "0.335", "-1234.56", "99999.99", "-0.01"]
+        for n in range(60):
+            account = list(AccountKind)[n % len(AccountKind)]
+            await uow.ledger.add(LedgerEntry(dealer_id=world.dealer, account=account, amount=Decimal(amounts[n % 6]),
+                                             kind=EntryKind.PAYMENT, created_at=T0))
+        await uow.commit()
+    async with uow:
+        expected = Balances.from_entries(await uow.ledger.list(dealer_id=world.dealer))
+        with count_statements(engine) as seen:
+            got = await uow.balances(world.dealer)
+        assert got == expected and expected.prepayment != Decimal("0.00")
+        assert seen.statements == 1 and "sum(ledger_entries.amount)" in seen.report().lower()   # not every entry
+        assert (await uow.balances(world.dealer, AccountKind.REBATE)).rebate == expected.rebate
+        assert (await uow.balances(world.dealer, AccountKind.REBATE)).prepayment == Decimal("0.00")
+        assert await uow.balances(world.dealer + 1000) == Balances()
+        await uow.ledger.add(LedgerEntry(dealer_id=world.dealer, account=AccountKind.DEPOSIT, amount=Decimal("5.00"),
+                                         kind=EntryKind.PAYMENT, created_at=T0))
+        assert (await uow.balances(world.dealer)).deposit == expected.deposit + Decimal("5.00")   # staged counts
+        await uow.rollback()
+
+
 async def test_floats_and_naive_datetimes_are_refused(uow: SqlAlchemyUnitOfWork) -> None:
     world = await seed(uow)
     async with uow:
