@@ -8,10 +8,12 @@ handler shows the same confirm card the buttons lead to.
   claim, FR refund/adjustment request, CR credit request; a statement as ``ST-D0007-2026-11`` or
   "D0007 2026-11 对账单";
 - "把合肥新锐那单批了", "批一下 SO-…", "SO-… 通过": ``APPROVE`` (the number, or the dealer words);
-  "驳回 SO-…", "合肥新锐那单不批": ``REJECT``;
+  "驳回 SO-…", "合肥新锐那单不批": ``REJECT``, with the reason when one is typed with it ("SO-… 驳回 价格不对",
+  "驳回SO-…，原因：重复下单"): the handler asks to confirm it instead of asking for one;
 - "SO-20261204-0001 发货 德邦 DP123456": ``SHIP`` with the carrier and tracking number when given;
   "SO-… 配货": ``ALLOCATE``;
 - "给杭州嘉禾开个售后单", "帮 D0012 建个工单": ``NEW_TICKET`` for the dealer words;
+- a dealer code alone ("D0008", "查下 D0008"): ``OPEN`` the dealer's card (kind ``DEALER``);
 - ``parse_queue_filter("合肥新锐 超时")``: the words after a queue command ("/tickets 合肥新锐"): dealer words and
   a status word (超时 -> ``late``, 待受理 -> ``open``, 调查中 -> ``investigating`` ...).
 """
@@ -41,6 +43,7 @@ class RefKind(StrEnum):
     FINANCE = "finance"
     CREDIT = "credit"
     STATEMENT = "statement"
+    DEALER = "dealer"
 
 
 PREFIXES: dict[str, RefKind] = {"SO": RefKind.ORDER, "AS": RefKind.TICKET, "QF": RefKind.QUALITY,
@@ -55,6 +58,7 @@ class StaffCommand:
     dealer: str | None = None        # dealer words as typed ("合肥新锐", "D0012")
     carrier: str | None = None
     tracking: str | None = None
+    reason: str | None = None        # REJECT: the words typed with it ("SO-… 驳回 价格不对" -> "价格不对")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ _NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?
 # "把合肥新锐那单批了", "合肥新锐的单子批一下", "批一下合肥新锐的订单"
 _DEALER_ORDER = re.compile(r"(?:把|将)?\s*(?P<who>[^\s，,。]{2,20}?)\s*(?:那单|那张单|那个单|的单子|的订单|的单|那笔单)")
 _TRACKING = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}\d[A-Za-z0-9-]{5,40})(?![A-Za-z0-9])")
+# "D0008", "查下 D0008", "D0008 的情况": the dealer's card
+_DEALER_CODE = re.compile(r"^(?:查一?下|查查|看看|看一?下|打开|open|show)?\s*(D\d{4,6})\s*(?:的?(?:情况|资料|信息|档案|卡片))?\s*[?？]?$",
+                          re.IGNORECASE)
 _FILLER = re.compile(r"^(?:把|将|给|帮|看看|看下|查一下|查查|打开|open|show)\s*")
 
 STATUS_WORDS: dict[str, str] = {
@@ -106,6 +113,19 @@ def find_number(text: str) -> tuple[RefKind, str] | None:
     return None
 
 
+_REASON_LEAD = re.compile(r"^(?:[\s,，。:：;；、.!！-]|原因是?|理由是?|因为|由于|because|reason|的话)+", re.IGNORECASE)
+
+
+def _reason(rest: str) -> str | None:
+    """The words around the reject word once the number is out: "驳回 价格不对" -> "价格不对"; none: None."""
+    words = _REJECT.sub(" ", rest, count=1)
+    words = re.sub(r"^\s*(?:请|帮我|给我|把|将|这单|这个单子?|订单)?\s*", "", words)
+    words = _REASON_LEAD.sub("", words.strip()).strip(" ,，。;；")
+    words = re.sub(r"^(?:掉|了|吧|一下|去|回去)+(?=[\s,，。:：]|$)", "", words).strip(" ,，。:：;；")
+    words = _REASON_LEAD.sub("", words).strip()
+    return words[:200] if len(words) >= 2 else None
+
+
 def _carrier(text: str) -> str | None:
     for name in CARRIERS:
         if name.lower() in text.lower():
@@ -129,10 +149,13 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         if kind == RefKind.ORDER and _ALLOCATE.search(rest):
             return StaffCommand(StaffVerb.ALLOCATE, kind, number)
         if _REJECT.search(rest):
-            return StaffCommand(StaffVerb.REJECT, kind, number)
+            return StaffCommand(StaffVerb.REJECT, kind, number, reason=_reason(rest))
         if _APPROVE.search(rest):
             return StaffCommand(StaffVerb.APPROVE, kind, number)
         return StaffCommand(StaffVerb.OPEN, kind, number)
+    code = _DEALER_CODE.match(text)
+    if code:
+        return StaffCommand(StaffVerb.OPEN, RefKind.DEALER, code.group(1).upper(), dealer=code.group(1).upper())
     m = _NEW_TICKET.search(text) or _NEW_TICKET_BARE.search(text)
     if m:
         who = m.group("who").strip(" ，,。的") or None

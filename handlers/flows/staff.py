@@ -140,6 +140,10 @@ i18n.register({
                            "Credit code: {uscc}\nArea: {province} {city} ({region})\nTier: {tier}\n"
                            "Contacts: {contacts}"),
     "staff.dealer.checklist": ("入驻资料清单：", "Onboarding checklist:"),
+    "staff.dealer.money": ("信用额度 {limit}，已用 {used}；预付款 {prepaid}，返利 {rebate}，保证金 {deposit}",
+                           "Credit limit {limit}, used {used}; prepaid {prepaid}, rebate {rebate}, deposit {deposit}"),
+    "staff.dealer.orders": ("进行中的订单 {n} 张（待审批 {waiting} 张）", "Open orders: {n} ({waiting} waiting for approval)"),
+    "staff.dealer.tickets": ("未结售后工单 {n} 张", "Open after-sales tickets: {n}"),
     "staff.dealer.pending_docs": ("待审核资质：", "Documents waiting for review:"),
     "staff.dealer.id_number": ("身份证 {number}", "ID {number}"),
     # qualifications

@@ -10,15 +10,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from core.aftersales import TicketStatus
 from core.authz import require
 from core.dealer_states import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_states import DealerAction, transition_refused
 from core.dealers import DOCUMENT_LABELS, Contact, Dealer, DealerStatus, Qualification, ReviewStatus
 from core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from core.masking import mask_id_number, mask_phone, mask_text
+from core.money import ZERO, fmt_cny
 from core.onboarding import checklist
+from core.orders import OrderStatus
 from core.services import dealers as dealer_cases
 from core.services import qualifications
+from core.services.accounts import get_balances
+from core.services.payments import OPEN_ORDER_STATUSES
 from core.services.privacy import RevealKind
 from core.users import Permission
 from handlers import i18n
@@ -127,6 +132,7 @@ async def dealer_detail(ctx: Ctx) -> list[Reply]:
                    region=dealer.region, tier=dealer.tier, contacts=contacts)]
     if dealer.status_reason:
         lines.append(f"⚠️ {dealer.status_reason}")
+    lines.extend(await _working_lines(ctx, dealer))
     lines.append(ctx.t("staff.dealer.checklist"))
     lines.extend(f"{'✅' if item.ok else '⬜'} {i18n.pick(lang, item.zh, item.en)}" for item in items)
     buttons: list[list[Button]] = []
@@ -143,7 +149,32 @@ async def dealer_detail(ctx: Ctx) -> list[Reply]:
         buttons.append(decision_buttons(lang, "dealer", dealer.code)[0][:2])
     if may_review and any(c.phone for c in dealer.contacts):
         buttons.append(reveal_button(ctx, RevealKind.DEALER_CONTACT, dealer.code))
+    if P.ORDER_PLACE_ON_BEHALF in ctx.actor.permissions and dealer.status == DealerStatus.ACTIVE:
+        buttons.append([Button(ctx.t("btn.place_for_dealer"), payload("order.dealer", dealer.id))])
     return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+async def _working_lines(ctx: Ctx, dealer: Dealer) -> list[str]:
+    """What the card's reader may see of the dealer's business: credit and money (account readers), orders
+    open and waiting for approval (order readers), tickets open (ticket handlers)."""
+    assert dealer.id is not None
+    perms = ctx.actor.permissions
+    lines: list[str] = []
+    if P.ACCOUNT_READ_ALL in perms:
+        account = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
+        b = account.balances
+        lines.append(ctx.t("staff.dealer.money", limit=fmt_cny(account.credit_limit), used=fmt_cny(max(-b.credit, ZERO)),
+                           prepaid=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate), deposit=fmt_cny(b.deposit)))
+    async with ctx.uow() as uow:
+        if P.ORDER_READ_ALL in perms:
+            open_orders = await uow.orders.list(dealer_id=dealer.id, status__in=sorted(OPEN_ORDER_STATUSES))
+            waiting = sum(1 for o in open_orders if o.status == OrderStatus.SUBMITTED)
+            lines.append(ctx.t("staff.dealer.orders", n=len(open_orders), waiting=waiting))
+        if P.TICKET_HANDLE in perms:
+            tickets = await uow.tickets.list(dealer_id=dealer.id, status__in=[
+                TicketStatus.OPEN, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS])
+            lines.append(ctx.t("staff.dealer.tickets", n=len(tickets)))
+    return lines
 
 
 def _contact_line(ctx: Ctx, contact: Contact) -> str:

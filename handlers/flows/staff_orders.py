@@ -109,7 +109,7 @@ async def reject_order_ask(ctx: Ctx) -> list[Reply]:
     return [_ask(ctx, ctx.t("staff.order.ask_reason", number=number))]
 
 
-async def _reject_order(ctx: Ctx, number: str, reason: str, version: int | None, prompt_ref: str) -> list[Reply]:
+async def reject_order(ctx: Ctx, number: str, reason: str, version: int | None, prompt_ref: str) -> list[Reply]:
     cmd = order_cases.RejectOrder(number=number, reason=reason, expected_version=version)
     try:
         order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
@@ -338,7 +338,7 @@ async def ship(ctx: Ctx, number: str, carrier: str, tracking: str, prompt_ref: s
 
 async def _rejected(ctx: Ctx, ref: str, reason: str, data: dict[str, Any]) -> list[Reply]:
     version = data.get("version")
-    return await _reject_order(ctx, ref, reason, version if isinstance(version, int) else None,
+    return await reject_order(ctx, ref, reason, version if isinstance(version, int) else None,
                                str(data.get("prompt", "")))
 
 

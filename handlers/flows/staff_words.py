@@ -43,7 +43,18 @@ from core.services.statements import list_statements
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import credit, forms, payments, quality, staff, staff_orders, staff_tickets, statements
+from handlers.flows import (
+    credit,
+    forms,
+    payments,
+    quality,
+    staff,
+    staff_dealers,
+    staff_orders,
+    staff_tickets,
+    statements,
+)
+from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
@@ -66,6 +77,7 @@ OPENERS: dict[RefKind, frozenset[Permission]] = {
     RefKind.FINANCE: frozenset({P.ACCOUNT_POST}),
     RefKind.CREDIT: frozenset({P.CREDIT_APPROVE, P.CREDIT_REQUEST}),
     RefKind.STATEMENT: frozenset({P.ACCOUNT_POST}),
+    RefKind.DEALER: frozenset({P.DEALER_READ_ALL, P.DEALER_REVIEW}),
 }
 
 i18n.register({
@@ -80,6 +92,16 @@ i18n.register({
                         "Ship it?\n{line}\nCarrier: {carrier}\nTracking number: {tracking}"),
     "sw.ship.not_ready": ("订单 {number} 现在是“{status}”，不能发货。", "Order {number} is {status}; it cannot ship now."),
     "sw.btn.ship_ok": ("✅ 确认发货", "✅ Ship"),
+    "sw.btn.reject_ok": ("❌ 确认驳回", "❌ Reject"),
+    "sw.reject.confirm": ("确认驳回？\n{line}\n原因：{reason}\n（经销商会收到这个原因）",
+                          "Reject it?\n{line}\nReason: {reason}\n(the dealer is told this reason)"),
+    "sw.reject.not_now": ("订单 {number} 现在是“{status}”，不能驳回。", "Order {number} is {status}; it cannot be rejected now."),
+    "sw.not_your_job": ("{what}不在您的职责内，没有做任何操作。订单详情如下：",
+                        "{what} is not part of your job; nothing was done. The order:"),
+    "sw.job.approve": ("审批订单", "Approving orders"),
+    "sw.job.reject": ("驳回订单", "Rejecting orders"),
+    "sw.job.ship": ("发货（由订单台处理）", "Shipping (the order desk does it)"),
+    "sw.job.allocate": ("配货（由订单台处理）", "Allocating (the order desk does it)"),
     "sw.btn.ticket_ok": ("✅ 确认新建", "✅ File it"),
     "sw.tnew.ask": ("为 {dealer} 新建售后工单。请描述问题（产品、故障、客户）：",
                     "New after-sales ticket for {dealer}. Describe the problem (product, fault, customer):"),
@@ -115,6 +137,11 @@ i18n.register({
     "sw.help.credit": ("/credit 额度申请；“CR-20261204-0001”", "/credit; \"CR-20261204-0001\""),
     "sw.help.reports": ("/report 业绩报表", "/report: sales reports"),
 })
+
+
+# what an order verb needs: typed without it, the person is told so beside the card
+_ORDER_VERBS: dict[StaffVerb, Permission] = {StaffVerb.APPROVE: P.ORDER_APPROVE, StaffVerb.REJECT: P.ORDER_APPROVE,
+                                             StaffVerb.SHIP: P.ORDER_SHIP, StaffVerb.ALLOCATE: P.ORDER_ALLOCATE}
 
 
 def _neutral(ctx: Ctx, number: str) -> list[Reply]:
@@ -163,13 +190,39 @@ async def staff_words(ctx: Ctx) -> list[Reply]:
         return _neutral(ctx, command.number)
 
 
+@router.text_hook_anywhere
+async def record_in_a_cart(ctx: Ctx) -> list[Reply] | None:
+    """Staff with a cart open for a dealer type "SO-… 驳回 价格不对": the staff command, never a cart line or the
+    dealer's own order view (which offered the dealer's cancel button); the cart stays open."""
+    if not ctx.is_staff or ctx.inbound.kind != InboundKind.TEXT or (ctx.dialog.state or "").partition(".")[0] != "order":
+        return None
+    command = parse_staff_command(ctx.inbound.text)
+    if command is None or command.number is None or command.kind == RefKind.DEALER:
+        return None          # a dealer code answers "for which dealer?" in the cart
+    replies = await staff_words(ctx)
+    cart = Cart.load(ctx)
+    if cart is not None:
+        replies.append(Reply(text=ctx.t("order.kept", n=len(cart.items)),
+                             buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)),
+                                              payload("order.view", cart.nonce))]]))
+    return replies
+
+
 async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> list[Reply]:
     ctx.args = [number]
     if kind == RefKind.ORDER:
+        needed = _ORDER_VERBS.get(command.verb)
+        if needed is not None and needed not in ctx.actor.permissions:
+            # "SO-… 发货 德邦 …" typed by management: the card, and why nothing was done (carrier not dropped
+            # in silence)
+            job = ctx.t(f"sw.job.{command.verb.value}")
+            return [Reply(text=ctx.t("sw.not_your_job", what=job)), *await staff_orders.order_detail(ctx)]
         if command.verb == StaffVerb.SHIP:
             return await _ship_words(ctx, command, number)
-        if command.verb == StaffVerb.ALLOCATE and P.ORDER_ALLOCATE in ctx.actor.permissions:
+        if command.verb == StaffVerb.ALLOCATE:
             return await staff_orders.allocate_ask(ctx)
+        if command.verb == StaffVerb.REJECT and command.reason:
+            return await _reject_words(ctx, number, command.reason)
         return await staff_orders.order_detail(ctx)
     if kind == RefKind.TICKET:
         return await staff_tickets.ticket_detail(ctx)
@@ -179,6 +232,8 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
         return await claim_card(ctx)
     if kind == RefKind.STATEMENT:
         return await _statement(ctx, number)
+    if kind == RefKind.DEALER:
+        return await staff_dealers.dealer_detail(ctx)
     queue = Queue.REFUNDS if kind == RefKind.FINANCE else Queue.CREDIT
     if not may_see(ctx.actor, queue):
         raise NotFound(what=number)
@@ -234,6 +289,37 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
     rows = [[Button(f"🧾 {i.ref} {i.dealer_name[:8]} {i.summary}"[:40], payload("staff.order.detail", i.ref))]
             for i in waiting[:MAX_CHOICES]]
     return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
+
+
+# --- reject with the reason typed -------------------------------------------------------------------
+
+async def _reject_words(ctx: Ctx, number: str, reason: str) -> list[Reply]:
+    """"SO-… 驳回 价格不对": the order and the reason, one press to reject (the reason is not asked again)."""
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.REJECT].sources:
+        return [Reply(text=ctx.t("sw.reject.not_now", number=number, status=status_label(order.status, ctx.lang)),
+                      buttons=[[Button(ctx.t("staff.btn.detail"), payload("staff.order.detail", number))]])]
+    nonce = forms.new_nonce()
+    ctx.dialog.data["reject_words"] = {"nonce": nonce, "ref": number, "reason": reason, "version": order.version}
+    line = await staff_orders.order_line(ctx, order)
+    return [Reply(text=ctx.t("sw.reject.confirm", line=line, reason=mask_text(reason)),
+                  buttons=[[Button(ctx.t("sw.btn.reject_ok"), payload("staff.rejw", nonce)),
+                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+
+
+@router.button("staff.rejw")
+async def reject_confirmed(ctx: Ctx) -> list[Reply]:
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if P.ORDER_APPROVE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    held = ctx.dialog.data.get("reject_words")
+    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+        return [Reply(text=ctx.t("sw.stale"))]
+    ctx.dialog.data.pop("reject_words", None)
+    version = held.get("version")
+    return await staff_orders.reject_order(ctx, str(held["ref"]), str(held["reason"]),
+                                           version if isinstance(version, int) else None, ctx.inbound.message_ref)
 
 
 # --- ship in words ---------------------------------------------------------------------------------

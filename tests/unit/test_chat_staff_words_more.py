@@ -1,0 +1,83 @@
+"""Staff words tried as staff type them: a reject with its reason typed in one message (the reason kept, one
+press), an order verb typed by a role whose job it is not (told so, nothing done, the carrier not dropped in
+silence), a record number typed while a cart for a dealer is open (the staff command, never the dealer's
+own order view with its cancel button; the cart kept), and a dealer code alone (the dealer's card, not an
+order on its behalf)."""
+
+from __future__ import annotations
+
+from core.orders import OrderStatus
+from core.users import Role
+from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
+from tests.chat import ChatWorld, buttons, texts
+
+DESK, MANAGEMENT, AFTER_SALES, DEALER = "300", "305", "302", "101"
+
+
+async def _world() -> tuple[ChatWorld, str, str]:
+    w = ChatWorld()
+    await w.catalogue()
+    d1 = await w.dealer(name="合肥新锐电器有限公司")
+    d2 = await w.dealer(name="杭州嘉禾家电有限公司")
+    await w.user(DEALER, Role.DEALER_OWNER, d2)
+    for role, chat in ((Role.ORDER_DESK, DESK), (Role.MANAGEMENT, MANAGEMENT), (Role.AFTER_SALES, AFTER_SALES)):
+        await w.user(chat, role, username=role.value)
+    await w.prepay(d1)
+    await w.prepay(d2)
+    order = await w.order(d2, [("AP300", 2)], to="submitted")
+    return w, order.number, d2.code
+
+
+def test_the_reason_typed_with_a_reject_is_read_apart_from_its_words() -> None:
+    for text, reason in (("SO-20261126-0002 驳回 价格不对", "价格不对"), ("驳回SO-20261126-0002，原因：客户重复下单", "客户重复下单"),
+                         ("so20261126 0002 打回去 数量填错了", "数量填错了"), ("SO-20261126-0002 reject, wrong price", "wrong price"),
+                         ("SO-20261126-0002 驳回", None), ("把SO-20261126-0002驳回了", None)):
+        command = parse_staff_command(text)
+        assert command is not None and command.verb == StaffVerb.REJECT and command.reason == reason, text
+    dealer = parse_staff_command("查下 d0008")
+    assert dealer is not None and dealer.kind == RefKind.DEALER and dealer.number == "D0008"
+    assert parse_staff_command("D0008 AP300 20台") is None
+
+
+async def test_a_reject_typed_with_its_reason_asks_once_and_the_dealer_hears_the_reason() -> None:
+    w, number, _ = await _world()
+    card = await w.say(DESK, f"{number} 驳回 价格不对")
+    assert "确认驳回" in texts(card) and "原因：价格不对" in texts(card)     # was: the card, the reason lost
+    assert (await w.uow.orders.get_by(number=number)).status == OrderStatus.SUBMITTED  # type: ignore[union-attr]
+    done = texts(await w.press(DESK, buttons(card)["❌ 确认驳回"]))
+    assert "已驳回" in done and "价格不对" in done
+    assert (await w.uow.orders.get_by(number=number)).status == OrderStatus.REJECTED  # type: ignore[union-attr]
+    assert "价格不对" in texts(await w.pushed(DEALER))
+    again = texts(await w.press(DESK, buttons(card)["❌ 确认驳回"]))       # a second tap rejects nothing again
+    assert "失效" in again
+
+
+async def test_an_order_verb_outside_the_persons_job_says_so_and_does_nothing() -> None:
+    w, number, _ = await _world()
+    shipped = texts(await w.say(MANAGEMENT, f"{number} 发货 顺丰 SF1234567890"))
+    assert "不在您的职责内" in shipped and "订单台" in shipped
+    approved = texts(await w.say(AFTER_SALES, f"{number} 批了"))
+    assert "审批订单不在您的职责内" in approved
+    assert (await w.uow.orders.get_by(number=number)).status == OrderStatus.SUBMITTED  # type: ignore[union-attr]
+
+
+async def test_a_record_typed_in_a_cart_for_a_dealer_is_the_staff_command_and_the_cart_stays() -> None:
+    w, number, code = await _world()
+    card = await w.say(DESK, code)                                      # the dealer's card: order for it
+    await w.press(DESK, buttons(card)["🧾 代客下单"])
+    await w.say(DESK, "AP300 3台")
+    card = await w.say(DESK, f"{number} 驳回 价格不对")
+    shown = texts(card)
+    assert "确认驳回" in shown and "购物车已保留，1 个商品" in shown
+    assert not any("orders.cancel" in p for p in buttons(card).values())   # was: the dealer's cancel button
+    cart = texts(await w.press(DESK, buttons(card)["🛒 查看购物车（1）"]))
+    assert "AP300" in cart and "3台" in cart
+
+
+async def test_a_dealer_code_alone_opens_the_dealers_card_with_its_business() -> None:
+    w, _, code = await _world()
+    card = texts(await w.say(DESK, code))
+    assert "杭州嘉禾家电有限公司" in card and "请输入经销商编号" not in card    # was: an order on its behalf
+    assert "信用额度" in card and "进行中的订单 1 张（待审批 1 张）" in card
+    other = texts(await w.say(AFTER_SALES, code))
+    assert "未结售后工单 0 张" in other and "信用额度" not in other          # money only for account readers
