@@ -51,9 +51,10 @@ router = Router(name=__name__)
 PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
                        "记一笔收款", "record a payment", "record payment"})
 # "合肥新锐打了5万", "D0007 转来 50000 元货款": who paid and how much, in one message
-QUICK = (r"^(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|汇了|汇来了?|"
-         r"汇款|回款|回了|付了|付款|交了)\s*(?P<amount>\d[\d,.]*\s*万?)\s*(?:元|块钱?)?"
-         r"(?:的?(?:回款|货款|款))?[。.!！]?$")
+QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|"
+         r"汇了|汇来了?|汇款|回款|回了|付了|付款|交了|到账了?|到了|进账|入账)\s*"
+         r"(?P<amount>\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿]+)\s*(?:元|块钱?)?"
+         r"\s*(?:的?(?:回款|货款|款))?[。.!！]?$")
 # typed instead of tapping ✅ 是这家 / ✅ 确认入账 (a clerk at a keyboard types 是 or 确认)
 YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y"})
 BOOK_WORDS = YES_WORDS | {"确认", "确认入账", "入账", "没问题", "confirm", "book it"}
@@ -430,7 +431,8 @@ async def book(ctx: Ctx) -> list[Reply]:
 LEDGER_DEPTH = 100       # the newest entries a chat page walks through
 # "合肥新锐的流水", "D0007 余额", "看看合肥新锐的账": a dealer's ledger with its balances
 LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
-                r"(?:流水|账户|余额|账|台账|往来)(?:明细)?[?？。]?$")
+                r"(?:流水|账户|余额|账|台账|往来|欠款|欠账|欠多少钱?|欠了多少钱?|还欠多少钱?)(?:明细)?"
+                r"(?:是?多少钱?|有多少|还有多少)?[?？。吗]?$")
 
 
 @router.staff_pattern(LEDGER_ASKED)

@@ -11,7 +11,7 @@ from core.users import Role
 from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
 from tests.chat import ChatWorld, buttons, texts
 
-DESK, MANAGEMENT, AFTER_SALES, DEALER = "300", "305", "302", "101"
+DESK, MANAGEMENT, AFTER_SALES, FINANCE, DEALER = "300", "305", "302", "306", "101"
 
 
 async def _world() -> tuple[ChatWorld, str, str]:
@@ -20,7 +20,8 @@ async def _world() -> tuple[ChatWorld, str, str]:
     d1 = await w.dealer(name="合肥新锐电器有限公司")
     d2 = await w.dealer(name="杭州嘉禾家电有限公司")
     await w.user(DEALER, Role.DEALER_OWNER, d2)
-    for role, chat in ((Role.ORDER_DESK, DESK), (Role.MANAGEMENT, MANAGEMENT), (Role.AFTER_SALES, AFTER_SALES)):
+    for role, chat in ((Role.ORDER_DESK, DESK), (Role.MANAGEMENT, MANAGEMENT), (Role.AFTER_SALES, AFTER_SALES),
+                       (Role.FINANCE, FINANCE)):
         await w.user(chat, role, username=role.value)
     await w.prepay(d1)
     await w.prepay(d2)
@@ -81,3 +82,25 @@ async def test_a_dealer_code_alone_opens_the_dealers_card_with_its_business() ->
     assert "信用额度" in card and "进行中的订单 1 张（待审批 1 张）" in card
     other = texts(await w.say(AFTER_SALES, code))
     assert "未结售后工单 0 张" in other and "信用额度" not in other          # money only for account readers
+
+
+async def test_finance_types_payments_and_debts_the_way_clerks_say_them() -> None:
+    w, _, code = await _world()
+    for said, amount in (("杭州嘉禾 转来 三千 货款", "¥3,000.00"), ("杭州嘉禾 到账 20000", "¥20,000.00"),
+                         ("嘉禾回款3k", "¥3,000.00"), ("收到杭州嘉禾打款两万五", "¥25,000.00")):
+        shown = texts(await w.say(FINANCE, said))
+        assert f"回款金额：{amount}" in shown and "杭州嘉禾家电有限公司" in shown, said   # was: "您没有权限"
+        await w.say(FINANCE, "取消")
+    missing = texts(await w.say(FINANCE, "给北京不存在公司 打了1万"))
+    assert "没有找到经销商“北京不存在公司”" in missing                            # was: "“给北京不存在公司”"
+    await w.say(FINANCE, "取消")
+    for said in ("杭州嘉禾欠多少钱", "嘉禾的欠款多少", f"{code} 余额"):
+        ledger = texts(await w.say(FINANCE, said))
+        assert "的流水" in ledger and "已用信用" in ledger, said
+
+
+async def test_what_is_waiting_for_me_in_other_words_is_the_todays_list() -> None:
+    w, number, _ = await _world()
+    for said in ("今天有什么要我批的", "hi 今天有啥要处理的", "有啥要我审批的吗"):
+        shown = texts(await w.say(MANAGEMENT, said))
+        assert "今日待办" in shown and number in shown, said                     # was: a sales report / the menu
