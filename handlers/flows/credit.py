@@ -26,7 +26,7 @@ from core.services.credit import (
     list_pending_credit_changes,
     request_credit_change,
 )
-from core.services.dealers import get_dealer_by_code
+from core.services.dealers import get_dealer, get_dealer_by_code, list_dealers
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -36,6 +36,8 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import parse_date
+
+MAX_DEALER_CHOICES = 6
 
 router = Router(name=__name__)
 
@@ -50,7 +52,10 @@ i18n.register({
     "cr.reason": ("请输入驳回额度申请的原因：", "Why is the credit request rejected?"),
     "cr.decided": ("额度申请 {number}：{status}。", "Credit request {number}: {status}."),
     "cr.btn.new": ("➕ 申请调整额度", "➕ Ask for a credit change"),
-    "cr.ask.dealer": ("请输入经销商编码（例如 D0001）：", "Which dealer? Type its code (e.g. D0001):"),
+    "cr.ask.dealer": ("请输入经销商编码或名称（例如 D0001 或 华信）：", "Which dealer? Type its code or name (e.g. D0001):"),
+    "cr.dealer.none": ("没有找到经销商“{text}”。请输入经销商编码（如 D0008）或名称中的几个字，或点“取消”：",
+                       "No dealer matches \"{text}\". Type its code (e.g. D0008) or part of its name, or tap Cancel:"),
+    "cr.dealer.many": ("找到多家经销商，请选择：", "Several dealers match; choose one:"),
     "cr.ask.kind": ("{dealer}\n当前信用额度 {limit}{temporary}\n要申请哪种调整？",
                     "{dealer}\nCredit limit now {limit}{temporary}\nWhich change?"),
     "cr.temporary_now": ("（含临时额度 {amount}，至 {until}）", " (with temporary credit of {amount} until {until})"),
@@ -182,7 +187,32 @@ async def new_request(ctx: Ctx) -> list[Reply]:
 
 @router.state("cr.req.dealer")
 async def request_dealer(ctx: Ctx) -> list[Reply]:
-    dealer = await get_dealer_by_code(ctx.uow(), ctx.actor, forms.text_of(ctx).upper())
+    """A dealer code, or words of its name ("杭州嘉禾"): one found goes on, several are buttons, none says so."""
+    text = forms.text_of(ctx).strip()
+    found = await list_dealers(ctx.uow(), ctx.actor, search=text, limit=MAX_DEALER_CHOICES + 1) if text else []
+    found = [d for d in found if d.code.upper() == text.upper()] or found
+    if not found:
+        return [Reply(text=ctx.t("cr.dealer.none", text=forms.clip(text, 20)), buttons=[forms.cancel_row(ctx, "cr")])]
+    if len(found) > 1:
+        rows = [[Button(forms.clip(f"{d.code} {d.name}", 30), payload("cr.dealer", d.id or 0))]
+                for d in found[:MAX_DEALER_CHOICES]]
+        return [Reply(text=ctx.t("cr.dealer.many"), buttons=[*rows, forms.cancel_row(ctx, "cr")])]
+    return await _dealer_chosen(ctx, found[0].code)
+
+
+@router.button("cr.dealer")
+async def request_dealer_pressed(ctx: Ctx) -> list[Reply]:
+    refused = _refused(ctx, Permission.CREDIT_REQUEST)
+    if refused is not None:
+        return refused
+    if ctx.dialog.state != "cr.req.dealer":
+        return await new_request(ctx)
+    dealer = await get_dealer(ctx.uow(), ctx.actor, int(forms.arg(ctx, 0) or 0))
+    return await _dealer_chosen(ctx, dealer.code)
+
+
+async def _dealer_chosen(ctx: Ctx, code: str) -> list[Reply]:
+    dealer = await get_dealer_by_code(ctx.uow(), ctx.actor, code)
     overview = await get_balances(ctx.uow(), ctx.actor, dealer.id or 0, ctx.deps.clock)
     temporary = (ctx.t("cr.temporary_now", amount=fmt_cny(overview.temporary_credit),
                        until=overview.temporary_credit_until.isoformat())

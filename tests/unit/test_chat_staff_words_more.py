@@ -9,9 +9,10 @@ from __future__ import annotations
 from core.orders import OrderStatus
 from core.users import Role
 from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
+from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
 
-DESK, MANAGEMENT, AFTER_SALES, FINANCE, DEALER = "300", "305", "302", "306", "101"
+DESK, MANAGEMENT, AFTER_SALES, FINANCE, CHANNEL, DEALER = "300", "305", "302", "306", "301", "101"
 
 
 async def _world() -> tuple[ChatWorld, str, str]:
@@ -21,7 +22,7 @@ async def _world() -> tuple[ChatWorld, str, str]:
     d2 = await w.dealer(name="杭州嘉禾家电有限公司")
     await w.user(DEALER, Role.DEALER_OWNER, d2)
     for role, chat in ((Role.ORDER_DESK, DESK), (Role.MANAGEMENT, MANAGEMENT), (Role.AFTER_SALES, AFTER_SALES),
-                       (Role.FINANCE, FINANCE)):
+                       (Role.FINANCE, FINANCE), (Role.CHANNEL_MANAGER, CHANNEL)):
         await w.user(chat, role, username=role.value)
     await w.prepay(d1)
     await w.prepay(d2)
@@ -104,3 +105,17 @@ async def test_what_is_waiting_for_me_in_other_words_is_the_todays_list() -> Non
     for said in ("今天有什么要我批的", "hi 今天有啥要处理的", "有啥要我审批的吗"):
         shown = texts(await w.say(MANAGEMENT, said))
         assert "今日待办" in shown and number in shown, said                     # was: a sales report / the menu
+
+
+async def test_a_credit_request_takes_the_dealer_by_name_and_a_miss_says_how_to_go_on() -> None:
+    w, _, code = await _world()
+    await w.press(CHANNEL, payload("cr.new"))
+    missed = await w.say(CHANNEL, "北京不存在")
+    assert "没有找到经销商“北京不存在”" in texts(missed) and "取消" in " ".join(buttons(missed))
+    several = await w.say(CHANNEL, "有限公司")                              # both dealers' names have it
+    assert "找到多家经销商" in texts(several)
+    kind = await w.press(CHANNEL, next(p for label, p in buttons(several).items() if "杭州嘉禾" in label))
+    assert f"{code} 杭州嘉禾家电有限公司" in texts(kind) and "要申请哪种调整" in texts(kind)
+    await w.press(CHANNEL, payload("cr.new"))
+    by_name = texts(await w.say(CHANNEL, "杭州嘉禾"))                       # was: "未找到经销商：杭州嘉禾"
+    assert f"{code} 杭州嘉禾家电有限公司" in by_name and "要申请哪种调整" in by_name

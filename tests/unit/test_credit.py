@@ -235,7 +235,7 @@ async def test_a_channel_manager_asks_in_chat_and_a_second_tap_asks_nothing_twic
     offered = await w.say("300", "/credit")                    # a requester: what waits, and the form
     assert "没有待审批的额度申请" in texts(offered) and buttons(offered)["➕ 申请调整额度"] == payload("cr.new")
     assert "请输入经销商编码" in texts(await w.press("300", payload("cr.new")))
-    assert "未找到经销商" in texts(await w.say("300", "D9999"))
+    assert "没有找到经销商“D9999”" in texts(await w.say("300", "D9999"))
     kind = await w.say("300", "d0021")
     assert "D0021 杭州绿源电器有限公司\n当前信用额度 ¥100,000.00" in texts(kind)
     assert buttons(kind)["临时额度"] == payload("cr.kind", "temporary")
