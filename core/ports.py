@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -219,6 +220,14 @@ class AbstractUnitOfWork(abc.ABC):
         if account is not None:
             filters["account"] = account
         return Balances.from_entries(await self.ledger.list(**filters))
+
+    async def account_totals(self, account: AccountKind) -> dict[int, Decimal]:
+        """Every dealer's total on ``account`` (dealers with no entry on it left out). Storage sums in the
+        database, one row per dealer."""
+        totals: dict[int, Decimal] = {}
+        for entry in await self.ledger.list(account=account):
+            totals[entry.dealer_id] = totals.get(entry.dealer_id, Decimal("0.00")) + entry.amount
+        return totals
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -286,6 +287,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             else:
                 (tier_ if which == "t" else own)[sku] = price
         return PriceLists(tier=tier_, own=own, allowed=frozenset(allowed))
+
+    async def account_totals(self, account: AccountKind) -> dict[int, Decimal]:
+        """One row per dealer with entries on ``account``, summed by the database."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()
+        total = type_coerce(func.sum(ledger_entries.c.amount), Money())
+        stmt = (select(ledger_entries.c.dealer_id, total).where(ledger_entries.c.account == account)
+                .group_by(ledger_entries.c.dealer_id))
+        return {int(d): v for d, v in (await self.session.execute(stmt)).all() if v is not None}
 
     async def balances(self, dealer_id: int, account: AccountKind | None = None) -> Balances:
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""

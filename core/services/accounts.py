@@ -177,6 +177,37 @@ async def post_entry(uow: AbstractUnitOfWork, actor: Actor, cmd: PostEntry, cloc
         return entry
 
 
+@dataclass(frozen=True)
+class CreditStanding:
+    dealer_id: int
+    code: str
+    name: str
+    limit: Decimal          # effective today (temporary credit included)
+    used: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.limit
+
+
+async def credit_standings(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, *,
+                           share: Decimal = Decimal("0.9")) -> list[CreditStanding]:
+    """Dealers whose used credit reaches ``share`` of their limit (or any use with no limit), the fullest
+    first: "哪些经销商超信用了". Staff who read every dealer's accounts (ACCOUNT_READ_ALL)."""
+    require(actor, Permission.ACCOUNT_READ_ALL)
+    today = clock.today()
+    async with uow:
+        used = {d: money(-total) for d, total in (await uow.account_totals(AccountKind.CREDIT)).items() if total < 0}
+        dealers = await uow.dealers.list(id__in=sorted(used)) if used else []
+    out = []
+    for dealer in dealers:
+        assert dealer.id is not None
+        limit = money(dealer.effective_credit_limit(today))
+        if used[dealer.id] >= limit * share:
+            out.append(CreditStanding(dealer.id, dealer.code, dealer.name, limit, used[dealer.id]))
+    return sorted(out, key=lambda c: (-(c.used / c.limit) if c.limit else Decimal("-1e9"), -c.used, c.code))
+
+
 async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
                        clock: Clock | None = None) -> AccountOverview:
     """Balances and credit as of today (``clock``; the real clock when not given)."""

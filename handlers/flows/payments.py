@@ -22,7 +22,7 @@ from decimal import Decimal
 from core.accounts import FINANCE_REQUEST_STATUS_LABELS, PAYMENT_METHOD_LABELS, AccountKind, PaymentMethod
 from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
 from core.money import fmt_cny
-from core.services.accounts import AccountOverview, get_balances, list_entries
+from core.services.accounts import AccountOverview, credit_standings, get_balances, list_entries
 from core.services.dealers import get_dealer, list_dealers
 from core.services.payments import (
     MAX_REASON,
@@ -59,6 +59,7 @@ QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})
 YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y"})
 BOOK_WORDS = YES_WORDS | {"确认", "确认入账", "入账", "没问题", "confirm", "book it"}
 MAX_DEALER_CHOICES = 6
+MAX_LIST = 20
 ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
 
 i18n.register({
@@ -105,6 +106,11 @@ i18n.register({
     "pay.btn.ledger": ("📒 流水", "📒 Ledger"),
     "pay.ledger.head": ("📒 {dealer} 的流水（{where}）：\n{balances}", "📒 Ledger of {dealer} ({where}):\n{balances}"),
     "pay.ledger.unknown": ("没有找到经销商“{text}”。", "No dealer matches \"{text}\"."),
+    "pay.credit_full.head": ("信用额度用到 90% 以上的经销商（{n} 家，最满的在前）：",
+                             "Dealers using 90% or more of their credit limit ({n}, fullest first):"),
+    "pay.credit_full.line": ("{mark} {code} {name}：已用 {used} / 额度 {limit}（{pct}）",
+                             "{mark} {code} {name}: used {used} of {limit} ({pct})"),
+    "pay.credit_full.none": ("没有经销商的信用额度用到 90% 以上。", "No dealer uses 90% or more of its credit limit."),
     "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
     "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
     "pay.btn.reverse": ("↩️ 冲销 #{id}", "↩️ Reverse #{id}"),
@@ -431,7 +437,8 @@ async def book(ctx: Ctx) -> list[Reply]:
 LEDGER_DEPTH = 100       # the newest entries a chat page walks through
 # "合肥新锐的流水", "D0007 余额", "看看合肥新锐的账": a dealer's ledger with its balances
 LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
-                r"(?:流水|账户|余额|账|台账|往来|欠款|欠账|欠多少钱?|欠了多少钱?|还欠多少钱?)(?:明细)?"
+                r"(?:流水|账户|余额|账|台账|往来|欠款|欠账|欠多少钱?|欠了多少钱?|还欠多少钱?|信用额度|信用|额度)(?:明细)?"
+                r"(?:还?剩|用了)?"
                 r"(?:是?多少钱?|有多少|还有多少)?[?？。吗]?$")
 
 
@@ -452,6 +459,30 @@ async def ledger_asked(ctx: Ctx) -> list[Reply]:
     rows = [[Button(forms.clip(f"{d.code} {d.name}", 30), payload("pay.ledger", d.id or 0, 0))]
             for d in found[:MAX_DEALER_CHOICES]]
     return [Reply(text=ctx.t("pay.dealer.many"), buttons=rows)]
+
+
+CREDIT_FULL = (r"^(?:看看|查一下|查查)?\s*(?:(?:哪些|哪几家|有哪些|有谁|谁|哪家)(?:经销商|客户|家)?的?(?:信用|额度|信用额度)?"
+               r"(?:已经|快|快要)?(?:超|超过|超出|用完|用满|爆)了?(?:信用|额度|信用额度)?了?|"
+               r"超了?(?:信用|额度|信用额度)的(?:经销商|客户)?(?:有哪些|有谁)?|(?:信用|额度)(?:快)?(?:用完|用满|超了)的(?:经销商|客户)?|"
+               r"which dealers? (?:are )?(?:over|above) (?:their )?credit(?: limit)?)[?？。]?$")
+
+
+@router.staff_pattern(CREDIT_FULL)
+async def credit_full(ctx: Ctx) -> list[Reply]:
+    """"哪些经销商超信用了": dealers at 90% or more of their credit limit, the fullest first, each to its ledger."""
+    if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
+        return refused
+    rows = await credit_standings(ctx.uow(), ctx.actor, ctx.deps.clock)
+    if not rows:
+        return [Reply(text=ctx.t("pay.credit_full.none"))]
+    lines = [ctx.t("pay.credit_full.head", n=len(rows))]
+    for c in rows[:MAX_LIST]:
+        pct = f"{(c.used / c.limit * 100):.0f}%" if c.limit else "—"
+        lines.append(ctx.t("pay.credit_full.line", mark="⚠️" if c.over else "·", code=c.code, name=c.name,
+                           used=fmt_cny(c.used), limit=fmt_cny(c.limit), pct=pct))
+    buttons = [[Button(forms.clip(f"📒 {c.code} {c.name}", 30), payload("pay.ledger", c.dealer_id, 0))]
+               for c in rows[:MAX_DEALER_CHOICES]]
+    return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
 @router.button("pay.ledger")

@@ -533,6 +533,7 @@ async def test_balances_are_summed_by_the_database_one_row_per_account_whatever_
         assert (await uow.balances(world.dealer, AccountKind.REBATE)).rebate == expected.rebate
         assert (await uow.balances(world.dealer, AccountKind.REBATE)).prepayment == Decimal("0.00")
         assert await uow.balances(world.dealer + 1000) == Balances()
+        assert await uow.account_totals(AccountKind.REBATE) == {world.dealer: expected.rebate}
         await uow.ledger.add(LedgerEntry(dealer_id=world.dealer, account=AccountKind.DEPOSIT, amount=Decimal("5.00"),
                                          kind=EntryKind.PAYMENT, created_at=T0))
         assert (await uow.balances(world.dealer)).deposit == expected.deposit + Decimal("5.00")   # staged counts

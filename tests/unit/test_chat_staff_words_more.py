@@ -119,3 +119,25 @@ async def test_a_credit_request_takes_the_dealer_by_name_and_a_miss_says_how_to_
     await w.press(CHANNEL, payload("cr.new"))
     by_name = texts(await w.say(CHANNEL, "杭州嘉禾"))                       # was: "未找到经销商：杭州嘉禾"
     assert f"{code} 杭州嘉禾家电有限公司" in by_name and "要申请哪种调整" in by_name
+
+
+async def test_who_is_over_credit_lists_the_fullest_first_for_account_readers_only() -> None:
+    from decimal import Decimal
+
+    from core.accounts import AccountKind, EntryKind, LedgerEntry
+
+    w, _, code = await _world()
+    dealers = {d.code: d for d in await w.uow.dealers.list()}
+    full, half = dealers[code], next(d for c, d in dealers.items() if c != code)
+    for dealer, limit, used in ((full, "10000.00", "10500.00"), (half, "10000.00", "5000.00")):
+        dealer.credit_limit = Decimal(limit)
+        await w.uow.ledger.add(LedgerEntry(dealer_id=dealer.id or 0, account=AccountKind.CREDIT, amount=-Decimal(used),
+                                           kind=EntryKind.ORDER_CHARGE, created_at=w.clock.now()))
+    await w.uow.commit()
+    for chat in (FINANCE, CHANNEL, MANAGEMENT):
+        shown = await w.say(chat, "哪些经销商超信用了")
+        text = texts(shown)
+        assert f"⚠️ {code} 杭州嘉禾家电有限公司：已用 ¥10,500.00 / 额度 ¥10,000.00（105%）" in text, chat
+        assert half.code not in text                                          # 50%: not listed
+        assert any(p.endswith(f"pay.ledger|{full.id}|0") for p in buttons(shown).values())
+    assert "信用额度用到" not in texts(await w.say(AFTER_SALES, "哪些经销商超信用了"))   # not an account reader
