@@ -23,7 +23,20 @@ import operator
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, String, Table, cast, delete, func, or_, select, text, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -43,6 +56,25 @@ def _like_pattern(value: Any) -> str:
     for ch in (_LIKE_ESCAPE, "%", "_"):
         raw = raw.replace(ch, _LIKE_ESCAPE + ch)
     return f"%{raw}%"
+
+
+#: a filter shape: (name__op, value is None) per filter, in the order given
+Shape = tuple[tuple[str, bool], ...]
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+_MAX_STATEMENTS = 4096
+
+
+def _shape(filters: dict[str, Any]) -> tuple[Shape, dict[str, Any]]:
+    """The shape of ``filters`` and the parameters that fill it (``in``: a list; ``contains``: the LIKE pattern)."""
+    shape: list[tuple[str, bool]] = []
+    params: dict[str, Any] = {}
+    for n, (key, value) in enumerate(filters.items()):
+        shape.append((key, value is None))
+        if value is None:
+            continue
+        op = key.partition("__")[2]
+        params[f"f{n}"] = list(value) if op == "in" else _like_pattern(value) if op == "contains" else value
+    return tuple(shape), params
 
 
 @functools.cache
@@ -102,19 +134,25 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         return await self.session.get(self.cls, id, options=_one_row_options(self.cls))
 
     async def get_by(self, *, for_update: bool = False, **filters: Any) -> T | None:
-        stmt = select(self.cls).where(*self._conditions(filters)).order_by(self.table.c.id)
+        shape, params = _shape(filters)
+        stmt = self._statement(("get_by", shape, for_update), lambda: self._get_by_statement(shape, for_update))
+        if for_update:
+            await self._lock_sqlite()
+        found = (await self.session.scalars(stmt, params)).unique().all()
+        if len(found) > 1:
+            raise LookupError(f"more than one {self.cls.__name__} matches {filters}")
+        return found[0] if found else None
+
+    def _get_by_statement(self, shape: Shape, for_update: bool) -> Any:
+        stmt = select(self.cls).where(*self._shaped(shape)).order_by(self.table.c.id)
         joined = _one_row_options(self.cls)
         # one object with its child collections in one statement (joined); LIMIT 2 (enough to see a second match)
         # only where nothing is joined: a LIMIT would have to wrap the joined query in a subquery
         stmt = stmt.options(*joined) if joined else stmt.limit(2)
         if for_update:
-            await self._lock_sqlite()
             # OF the aggregate's table: PostgreSQL locks no row on the nullable side of an outer join
             stmt = stmt.with_for_update(of=self.table).execution_options(populate_existing=True)
-        found = (await self.session.scalars(stmt)).unique().all()
-        if len(found) > 1:
-            raise LookupError(f"more than one {self.cls.__name__} matches {filters}")
-        return found[0] if found else None
+        return stmt
 
     async def list(
         self,
@@ -125,20 +163,41 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         offset: int = 0,
         **filters: Any,
     ) -> builtins.list[T]:
+        shape, params = _shape(filters)
+        stmt = self._statement(("list", shape, order_by, desc, limit, offset),
+                               lambda: self._list_statement(shape, order_by, desc, limit, offset))
+        return builtins.list((await self.session.scalars(stmt, params)).all())
+
+    def _list_statement(self, shape: Shape, order_by: str | None, desc: bool, limit: int | None, offset: int) -> Any:
         column = self._column(order_by or "id")
         order = column.desc().nulls_first() if desc else column.asc().nulls_last()
-        stmt = select(self.cls).where(*self._conditions(filters)).order_by(order)
+        stmt = select(self.cls).where(*self._shaped(shape)).order_by(order)
         if column.key != "id":
             stmt = stmt.order_by(self.table.c.id.desc() if desc else self.table.c.id.asc())
         if offset:
             stmt = stmt.offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return builtins.list((await self.session.scalars(stmt)).all())
+        return stmt
 
     async def count(self, **filters: Any) -> int:
-        stmt = select(func.count()).select_from(self.table).where(*self._conditions(filters))
-        return int((await self.session.execute(stmt)).scalar_one())
+        shape, params = _shape(filters)
+        stmt = self._statement(("count", shape), lambda: select(func.count()).select_from(self.table)
+                               .where(*self._shaped(shape)))
+        return int((await self.session.execute(stmt, params)).scalar_one())
+
+    def _statement(self, key: tuple[Any, ...], build: Any) -> Any:
+        """The statement of this read's shape, built once per process: building a select and its conditions
+        again for every read cost more CPU than running it (a profile of confirming an order: 17%). The
+        values go in as bound parameters; a shape is the filter names, which values are None, the order and
+        the paging."""
+        full = (self.cls, *key)
+        stmt = _STATEMENTS.get(full)
+        if stmt is None:
+            if len(_STATEMENTS) >= _MAX_STATEMENTS:
+                _STATEMENTS.clear()
+            stmt = _STATEMENTS[full] = build()
+        return stmt
 
     # --- filter syntax --------------------------------------------------------------------------------
 
@@ -147,6 +206,25 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         if column is None or name == "phone_hash":
             raise ValueError(f"{self.cls.__name__} has no column {name!r} to filter or sort on")
         return column
+
+    def _shaped(self, shape: Shape) -> builtins.list[ColumnElement[bool]]:
+        """The conditions of a filter shape (``_shape``), each value a bound parameter ``f<n>``."""
+        conditions: builtins.list[ColumnElement[bool]] = []
+        for n, (key, is_none) in enumerate(shape):
+            name, _, op = key.partition("__")
+            column = self._column(name)
+            if isinstance(column.type, EncryptedString | EncryptedJSON) and not (op in ("", "ne") and is_none):
+                raise ValueError(f"{name} is encrypted and cannot be searched")
+            if is_none:
+                conditions.append(self._condition(column, op, None))
+            elif op == "in":
+                conditions.append(column.in_(bindparam(f"f{n}", type_=column.type, expanding=True)))
+            elif op == "contains":
+                target: Any = cast(column, String) if isinstance(column.type, JSONValue) else column
+                conditions.append(target.ilike(bindparam(f"f{n}", type_=String()), escape=_LIKE_ESCAPE))
+            else:
+                conditions.append(self._condition(column, op, bindparam(f"f{n}", type_=column.type)))
+        return conditions
 
     def _conditions(self, filters: dict[str, Any]) -> builtins.list[ColumnElement[bool]]:
         conditions: builtins.list[ColumnElement[bool]] = []
