@@ -57,7 +57,8 @@ def libpq_url(url: str | URL) -> tuple[str, dict[str, str]]:
     parsed = make_url(url) if isinstance(url, str) else url
     env = {"PGPASSWORD": parsed.password} if parsed.password else {}
     plain = URL.create("postgresql", username=parsed.username, host=parsed.host, port=parsed.port,
-                       database=parsed.database, query=parsed.query)
+                       database=parsed.database,
+                       query={k: v for k, v in parsed.query.items() if k != "prepared_statement_cache_size"})
     return plain.render_as_string(hide_password=False), env
 
 
