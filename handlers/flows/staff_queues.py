@@ -119,6 +119,8 @@ i18n.register({
     "q.head": ("{label}：{n} 条{filters}", "{label}: {n}{filters}"),
     "q.head.filtered": ("（共 {all} 条，筛选：{what}）", " (of {all}; filter: {what})"),
     "q.empty": ("{label}：目前没有待处理的事项{filters}。", "{label}: nothing waits{filters}."),
+    "q.empty_filtered": ("{label}：没有符合“{what}”的事项（不加筛选共 {all} 条）。",
+                         "{label}: nothing matches \"{what}\" ({all} without the filter)."),
     "q.which_dealer": ("“{text}”对应多家经销商，请选择：", "\"{text}\" fits several dealers; choose one:"),
     "q.no_dealer": ("没有找到经销商“{text}”，以下是全部：", "No dealer matches \"{text}\"; here is everything:"),
     "q.not_yours": ("这个列表不在您的职责范围内。", "This list is not part of your job."),
@@ -209,7 +211,8 @@ async def show_queue(ctx: Ctx, queue: Queue, wanted: QueueFilter, offset: int = 
     buttons: list[list[Button]] = []
     lines = [lead] if lead else []
     if not page.items:
-        lines.append(ctx.t("q.empty", label=label, filters=filters))
+        lines.append(ctx.t("q.empty_filtered", label=label, what=what, all=page.unfiltered) if what and page.unfiltered
+                     else ctx.t("q.empty", label=label, filters=filters))
     else:
         lines.append(ctx.t("staff.tickets.title", open=page.total, late=page.late) + filters
                      if queue == Queue.TICKETS else ctx.t("q.head", label=label, n=page.total, filters=filters))
