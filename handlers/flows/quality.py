@@ -14,6 +14,8 @@ description are shown masked (``core.masking.mask_text``), as everywhere in chat
 
 from __future__ import annotations
 
+import re
+
 from core.masking import mask_text
 from core.quality import CorrectiveStatus, QualityFeedback
 from core.services.quality import (
@@ -115,8 +117,23 @@ async def _ask_category(form: Form, ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("qf.ask.category"), buttons=[flat[:3], flat[3:], *form.controls(ctx, "category")])]
 
 
+# words dealers type for a kind of defect, by the category they belong to ("有异味" is 其他 with its words kept)
+_CATEGORY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("外观", re.compile(r"外观|划痕|划伤|刮花|掉漆|脱漆|色差|变色|变形|裂|磕|凹|appearance|scratch|dent|crack")),
+    ("功能", re.compile(r"功能|故障|不工作|不转|不亮|不制冷|失灵|坏|没反应|开不了|漏水|function|broken|not work")),
+    ("噪音", re.compile(r"噪音|噪声|异响|响声|吵|嗡嗡|noise|noisy")),
+    ("包装", re.compile(r"包装|纸箱|外箱|破损|packag|box")),
+)
+
+
 async def _typed_category(form: Form, ctx: Ctx, text: str) -> Answer:
-    chosen = next((zh for zh, en in DEFECT_CATEGORIES if text.lower() in (zh, en.lower())), None)
+    """A category by its name, or the words typed: the category they belong to, else 其他 with the words kept
+    ("气味" -> "其他（气味）"): a typed answer is never dropped for the question again."""
+    words = text.strip()
+    chosen = next((zh for zh, en in DEFECT_CATEGORIES if words.lower() in (zh, en.lower())), None)
+    if chosen is None and words:
+        chosen = next((zh for zh, pattern in _CATEGORY_WORDS if pattern.search(words.lower())), None)
+        chosen = chosen or f"其他（{forms.clip(words, 20)}）"
     return {"category": chosen} if chosen is not None else await form.ask(ctx, "category")
 
 

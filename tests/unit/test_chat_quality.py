@@ -87,3 +87,18 @@ async def test_forged_category_and_stale_buttons_change_nothing() -> None:
 async def test_unbound_user_is_sent_to_binding() -> None:
     w, _ = await _world()
     assert "绑定码" in texts(await w.press("777", payload("qf.new")))
+
+
+async def test_a_category_typed_in_words_is_kept_never_asked_again() -> None:
+    """"气味" (no such button) was ignored and the question asked again; now it is 其他 with the words kept, and
+    words of a known kind ("有异响") take that category."""
+    for typed, stored in (("气味", "其他（气味）"), ("有异响", "噪音"), ("外箱破损", "包装")):
+        w, _ = await _world()
+        await w.say("100", "AP300 这批有质量问题，好几台都一样")
+        await w.say("100", "B2026-11-A")
+        asked = texts(await w.say("100", typed))
+        assert "数量" in asked and "类别" not in asked.split("数量")[0][-10:], typed
+        await w.say("100", "3")
+        await w.press("100", payload("qf.keep"))
+        summary = texts(await w.press("100", payload("qf.done")))
+        assert f"类别：{stored}" in summary, typed
