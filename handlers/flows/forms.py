@@ -19,6 +19,7 @@ from typing import Any
 
 from core.money import money
 from core.products import Product
+from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
@@ -38,6 +39,9 @@ i18n.register({
     "form.dealer_only": ("此功能仅供经销商用户使用。", "This is for dealer users only."),
     "form.dealer_only_staff": ("此功能仅供经销商用户使用。输入 /today 看您的待办，/help 看您的职责可用的命令。",
                                "This is for dealer users only. Type /today for your work, /help for your commands."),
+    "form.note_offer": ("这句话要记为工单 {ref} 的处理留言吗？\n“{text}”\n（不是的话可以忽略；输入 /today 看待办，/help 看可用命令）",
+                        "Add this as a note to ticket {ref}?\n\"{text}\"\n(if not, ignore it; /today, /help)"),
+    "form.note_offer_yes": ("💬 记为 {ref} 的留言", "💬 Note on {ref}"),
     "form.skip": ("⏭ 跳过", "⏭ Skip"),
     "form.cancel": ("✖ 取消", "✖ Cancel"),
     "form.done": ("✅ 完成", "✅ Done"),
@@ -109,8 +113,25 @@ def require_dealer(ctx: Ctx) -> list[Reply] | None:
     if refused is not None:
         return refused
     if not ctx.is_dealer or ctx.actor.dealer_id is None:     # staff are told where their own work is
+        offer = _note_offer(ctx)
+        if offer is not None:
+            return [offer]
         return [Reply(text=ctx.t("form.dealer_only" if ctx.is_dealer else "form.dealer_only_staff"))]
     return None
+
+
+def _note_offer(ctx: Ctx) -> Reply | None:
+    """After-sales just opened or moved a ticket and types a sentence nothing else reads ("已联系王先生，明天上门"):
+    offer it as that ticket's note, one tap (``staff.ticket.note``), rather than "for dealers only"."""
+    ticket = ctx.dialog.data.get("last_ticket")
+    text = ctx.inbound.text.strip()
+    if not (ctx.is_staff and not ctx.dialog.state and isinstance(ticket, str) and ctx.inbound.kind == InboundKind.TEXT
+            and 4 <= len(text) <= 1000 and Permission.TICKET_HANDLE in ctx.actor.permissions):
+        return None
+    nonce = new_nonce()
+    ctx.dialog.data["note_offer"] = {"nonce": nonce, "ref": ticket, "text": text}
+    return Reply(text=ctx.t("form.note_offer", ref=ticket, text=clip(text, 60)),
+                 buttons=[[Button(ctx.t("form.note_offer_yes", ref=ticket), payload("staff.ticket.note", nonce))]])
 
 
 # --- reading answers ---------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
 async def ticket_detail(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.TICKET_HANDLE)
     ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, _arg(ctx, 0))
+    remember_ticket(ctx, ticket.number)
     async with ctx.uow() as uow:
         dealer = await uow.dealers.get(ticket.dealer_id)
     now, lang = ctx.deps.clock.now(), ctx.lang
@@ -161,6 +162,7 @@ async def _ticket_move(ctx: Ctx, number: str, action: TicketAction, prompt_ref: 
             raise _stale()
     except (Conflict, InvalidTransition) as exc:
         return await _ticket_taken(ctx, number, action, prompt_ref, exc)
+    remember_ticket(ctx, number)
     status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
     summary = ctx.t("staff.ticket.changed", status=status, ref=number) + (f"\n{mask_text(text)}" if text else "")
     return [_edited(ctx, summary + "\n" + await _decided_line(ctx), prompt_ref, _ticket_buttons(ctx, ticket))]
@@ -234,6 +236,27 @@ async def _ticket_comment(ctx: Ctx, number: str, text: str) -> list[Reply]:
                   buttons=_ticket_buttons(ctx, ticket))]
 
 
+
+
+def remember_ticket(ctx: Ctx, number: str) -> None:
+    """The ticket this person just looked at or moved: a sentence typed next that nothing else reads is offered
+    as its note (``forms.require_dealer`` -> ``staff.ticket.note``), not refused as a dealer's request."""
+    if not ctx.dialog.state:
+        ctx.dialog.data["last_ticket"] = number
+
+
+@router.button("staff.ticket.note")
+async def ticket_note_offered(ctx: Ctx) -> list[Reply]:
+    """✅ on "把这句话记为 AS-… 的处理留言？": the sentence typed, as that ticket's comment (once)."""
+    require(ctx.actor, P.TICKET_HANDLE)
+    held = ctx.dialog.data.get("note_offer")
+    if not isinstance(held, dict) or held.get("nonce") != _arg(ctx, 0):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    ctx.dialog.data.pop("note_offer", None)
+    try:
+        return await _ticket_comment(ctx, str(held["ref"]), str(held["text"])[:MAX_NOTE])
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
 
 
 @router.state(TICKET_NOTE)

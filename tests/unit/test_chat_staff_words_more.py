@@ -141,3 +141,29 @@ async def test_who_is_over_credit_lists_the_fullest_first_for_account_readers_on
         assert half.code not in text                                          # 50%: not listed
         assert any(p.endswith(f"pay.ledger|{full.id}|0") for p in buttons(shown).values())
     assert "信用额度用到" not in texts(await w.say(AFTER_SALES, "哪些经销商超信用了"))   # not an account reader
+
+
+async def test_a_sentence_after_a_ticket_is_offered_as_its_note_and_kept_on_one_tap() -> None:
+    from datetime import timedelta
+
+    from core.aftersales import Ticket
+
+    w, _, code = await _world()
+    dealer = next(d for d in await w.uow.dealers.list() if d.code == code)
+    now = w.clock.now()
+    await w.uow.tickets.add(Ticket(number="AS-20261126-0001", dealer_id=dealer.id or 0, description="除湿机不出水",
+                                   sla_due_at=now + timedelta(hours=4), created_at=now))
+    await w.uow.commit()
+    card = await w.say(AFTER_SALES, "AS-20261126-0001")
+    await w.press(AFTER_SALES, buttons(card)["🙋 受理"])
+    offer = await w.say(AFTER_SALES, "已联系王先生，明天上门")
+    assert "记为工单 AS-20261126-0001 的处理留言" in texts(offer)              # was: "此功能仅供经销商用户使用"
+    ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
+    assert ticket is not None and not any("王先生" in c.text for c in ticket.comments)   # nothing before the tap
+    done = await w.press(AFTER_SALES, buttons(offer)["💬 记为 AS-20261126-0001 的留言"])
+    assert "已留言 AS-20261126-0001：已联系王先生，明天上门" in texts(done)
+    ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
+    assert ticket is not None and sum("王先生" in c.text for c in ticket.comments) == 1
+    again = await w.press(AFTER_SALES, buttons(offer)["💬 记为 AS-20261126-0001 的留言"])
+    assert "失效" in texts(again)
+    assert "处理留言" not in texts(await w.say(DESK, "已联系王先生，明天上门"))      # no ticket looked at: no offer
