@@ -43,7 +43,15 @@ from core.ledger import Balances
 from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
-from core.products import DealerAllowedSku, DealerPrice, PriceLists, Product, Promotion, TierPrice
+from core.products import (
+    DealerAllowedSku,
+    DealerPrice,
+    PriceLists,
+    PricingInputs,
+    Product,
+    Promotion,
+    TierPrice,
+)
 from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
@@ -228,6 +236,15 @@ class AbstractUnitOfWork(abc.ABC):
         for entry in await self.ledger.list(account=account):
             totals[entry.dealer_id] = totals.get(entry.dealer_id, Decimal("0.00")) + entry.amount
         return totals
+
+    async def price_inputs(self, tier: str, dealer_id: int, skus: Sequence[str], today: date) -> PricingInputs:
+        """The products among ``skus``, the dealer's price lists for them and the promotions running ``today``.
+        Storage keeps them per process while no product, price, allowed SKU or promotion changes (a version
+        bumped in the changing transaction), so a cart priced and then confirmed reads them once."""
+        products = {p.sku: p for p in await self.products.list(sku__in=list(skus))}
+        lists = await self.price_lists(tier, dealer_id, list(products))
+        promotions = await self.promotions.list(active=True, starts_on__lte=today, ends_on__gte=today)
+        return PricingInputs(products=products, lists=lists, promotions=promotions)
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the version of who may speak in chats (chat identities, users, dealer

@@ -4,7 +4,7 @@ order line may hold (``line_limit``) and what a quantity written in boxes or doz
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -182,3 +182,14 @@ class Promotion:
     spent: Decimal = Decimal("0.00")
     active: bool = True
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class PricingInputs:
+    """What pricing reads for one dealer and some SKUs: the products found, the dealer's price lists and the
+    promotions running on a day (``AbstractUnitOfWork.price_inputs``; storage keeps them per process while
+    nothing of them changes)."""
+
+    products: Mapping[str, Product]
+    lists: PriceLists
+    promotions: Sequence[Promotion]

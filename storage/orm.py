@@ -239,16 +239,24 @@ ACTORS_VERSION = "actors"
 _ACTOR_KINDS: tuple[type, ...] = (User, ChatIdentity, DealerAlias)
 
 
+#: the cache version of what pricing reads: products, tier and dealer prices, allowed SKUs, promotions
+PRICING_VERSION = "pricing"
+_PRICING_KINDS: tuple[type, ...] = (Product, TierPrice, DealerPrice, DealerAllowedSku, Promotion)
+
+
 @event.listens_for(DomainSession, "before_flush")
-def _bump_actors_version(session: Session, flush_context: Any, instances: Any) -> None:
-    """A flush that writes a chat identity, a user or a dealer alias bumps the ``actors`` version in the same
-    transaction: every process's copy of who speaks (and of a dealer's words) is stale from its commit on."""
-    if any(isinstance(o, _ACTOR_KINDS) for o in (*session.new, *session.deleted)) or any(
-            isinstance(o, _ACTOR_KINDS) and session.is_modified(o) for o in session.dirty):
-        connection = session.connection()
-        insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        connection.execute(insert(cache_versions).values(name=ACTORS_VERSION, version=1).on_conflict_do_update(
-            index_elements=["name"], set_={"version": cache_versions.c.version + 1}))
+def _bump_cache_versions(session: Session, flush_context: Any, instances: Any) -> None:
+    """A flush that writes a chat identity, a user or a dealer alias bumps the ``actors`` version, one that
+    writes a product, a price, an allowed SKU or a promotion the ``pricing`` version, in the same transaction:
+    every process's copies (who speaks, a dealer's words; ``storage.uow``'s price inputs) are stale from its
+    commit on."""
+    for name, kinds in ((ACTORS_VERSION, _ACTOR_KINDS), (PRICING_VERSION, _PRICING_KINDS)):
+        if any(isinstance(o, kinds) for o in (*session.new, *session.deleted)) or any(
+                isinstance(o, kinds) and session.is_modified(o) for o in session.dirty):
+            connection = session.connection()
+            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            connection.execute(insert(cache_versions).values(name=name, version=1).on_conflict_do_update(
+                index_elements=["name"], set_={"version": cache_versions.c.version + 1}))
 
 
 def track_json_changes(session: Session) -> None:

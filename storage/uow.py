@@ -13,6 +13,8 @@ Conflict ends the unit of work.
 
 from __future__ import annotations
 
+import dataclasses
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -55,7 +57,15 @@ from core.orders import Order
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.ports import AbstractUnitOfWork
-from core.products import DealerAllowedSku, DealerPrice, PriceLists, Product, Promotion, TierPrice
+from core.products import (
+    DealerAllowedSku,
+    DealerPrice,
+    PriceLists,
+    PricingInputs,
+    Product,
+    Promotion,
+    TierPrice,
+)
 from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
@@ -64,6 +74,7 @@ from core.users import ApiKey, ChatIdentity, InviteCode, User
 from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
+    PRICING_VERSION,
     cache_versions,
     chat_identities,
     dealer_allowed_skus,
@@ -157,6 +168,34 @@ def conflict_from(exc: Exception) -> Conflict | None:
                             en="Conflict: a referenced record does not exist or is still in use",
                             reason="reference", detail=str(orig))
     return None
+
+
+class _PricingCache:
+    """What pricing read, for one ``pricing`` version of one database: products by SKU (None: no such product),
+    each (tier, dealer)'s prices by SKU and its allowed SKUs, the promotions of each day. A newer version
+    empties it; so does growing past ``LIMIT`` entries."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.products: dict[str, Product | None] = {}
+        self.prices: dict[tuple[str, int], tuple[dict[str, tuple[Decimal | None, Decimal | None]], frozenset[str]]] = {}
+        self.promotions: dict[date, list[Promotion]] = {}
+
+    def at(self, version: int) -> _PricingCache:
+        if version != self.version or len(self.products) + len(self.prices) + len(self.promotions) > self.LIMIT:
+            self.version, self.products, self.prices, self.promotions = version, {}, {}, {}
+        return self
+
+
+# one per database (its connection pool; tests run several in one process); a pool that goes away takes it along
+_PRICING: weakref.WeakKeyDictionary[Any, _PricingCache] = weakref.WeakKeyDictionary()
+
+
+def _detached(obj: R) -> R:
+    """A copy of a mapped dataclass that belongs to no session (its constructor makes a fresh instance)."""
+    return type(obj)(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init})  # type: ignore[arg-type]
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
@@ -287,6 +326,43 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             else:
                 (tier_ if which == "t" else own)[sku] = price
         return PriceLists(tier=tier_, own=own, allowed=frozenset(allowed))
+
+    async def price_inputs(self, tier: str, dealer_id: int, skus: Sequence[str], today: date) -> PricingInputs:
+        """Kept per process under the ``pricing`` version (read here: one small statement), so a cart priced at
+        each edit and again at confirm reads products, prices and promotions once while none of them changes;
+        only what is not kept yet is read. A unit that changed something itself reads afresh."""
+        bind = self.session.bind
+        if self.session.new or self.session.dirty or self.session.deleted or bind is None:
+            return await super().price_inputs(tier, dealer_id, skus, today)
+        stmt = select(cache_versions.c.version).where(cache_versions.c.name == PRICING_VERSION)
+        version = int((await self.session.execute(stmt)).scalar() or 0)
+        # keyed by the connection pool: the AUTOCOMMIT engine the cart's quote uses shares it with the engine the
+        # submit uses (one database), and tests' databases each have their own
+        pool = getattr(bind, "sync_engine", bind).pool
+        cache = _PRICING.setdefault(pool, _PricingCache()).at(version)
+        wanted = sorted(set(skus))
+        # copies that belong to no session: the loading session may roll back (expiring its objects) while
+        # another request uses the kept ones
+        missing = [sku for sku in wanted if sku not in cache.products]
+        if missing:
+            found = {p.sku: p for p in await self.products.list(sku__in=missing)}
+            for sku in missing:
+                cache.products[sku] = _detached(found[sku]) if sku in found else None
+        products = {sku: p for sku in wanted if (p := cache.products.get(sku)) is not None}
+        kept = cache.prices.get((tier, dealer_id))
+        unpriced = [sku for sku in products if kept is None or sku not in kept[0]]
+        if kept is None or unpriced:
+            lists = await self.price_lists(tier, dealer_id, unpriced)
+            prices = dict(kept[0]) if kept is not None else {}
+            prices.update({sku: (lists.tier.get(sku), lists.own.get(sku)) for sku in unpriced})
+            kept = cache.prices[(tier, dealer_id)] = (prices, lists.allowed)
+        prices, allowed = kept
+        if today not in cache.promotions:
+            running = await self.promotions.list(active=True, starts_on__lte=today, ends_on__gte=today)
+            cache.promotions[today] = [_detached(p) for p in running]
+        lists = PriceLists(tier={s: t for s in products if (t := prices[s][0]) is not None},
+                           own={s: o for s in products if (o := prices[s][1]) is not None}, allowed=allowed)
+        return PricingInputs(products=products, lists=lists, promotions=list(cache.promotions[today]))
 
     async def account_totals(self, account: AccountKind) -> dict[int, Decimal]:
         """One row per dealer with entries on ``account``, summed by the database."""

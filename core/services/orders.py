@@ -183,10 +183,9 @@ async def load_price_book(uow: AbstractUnitOfWork, dealer: Dealer, skus: Sequenc
                           *, lock_promotions: bool = False) -> PriceBook:
     """Products, prices, allowed SKUs and today's promotions for ``dealer`` and ``skus``."""
     assert dealer.id is not None
-    products = {p.sku: p for p in await uow.products.list(sku__in=list(skus))}
-    found = list(products)
-    lists = await uow.price_lists(dealer.tier, dealer.id, found)
-    promotions: list[Promotion] = await uow.promotions.list(active=True, starts_on__lte=today, ends_on__gte=today)
+    inputs = await uow.price_inputs(dealer.tier, dealer.id, skus, today)
+    products, lists = dict(inputs.products), inputs.lists
+    promotions: list[Promotion] = list(inputs.promotions)
     if lock_promotions:
         locked = [await uow.promotions.get(p.id, for_update=True) for p in promotions if p.id is not None]
         promotions = [p for p in locked if p is not None]
