@@ -291,6 +291,33 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
     return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
 
 
+# --- a dealer looked up by name ---------------------------------------------------------------------
+
+# "查下杭州嘉禾", "看看合肥新锐的情况", "杭州嘉禾的资料": a lead word or a trailing one, the dealer words between
+_DEALER_LOOKUP = re.compile(r"^(?:(?:查一?下|查查|看看|看一?下|打开)\s*(?P<a>[^\s\d，,。?？]{2,20}?)\s*(?:的?(?:情况|资料|信息|档案))?"
+                            r"|(?P<b>[^\s\d，,。?？]{2,20}?)\s*的?(?:情况|资料|信息|档案)(?:发我看看|怎么样|如何)?)"
+                            r"\s*(?:怎么样|咋样|如何)?[?？]?$")
+
+
+@router.text_hook
+async def dealer_by_name(ctx: Ctx) -> list[Reply] | None:
+    """Staff naming a dealer to look at it: its card (several match: one button each); nothing matches: None,
+    and the parser reads the message (\"查下AP300库存\" is no dealer)."""
+    if not ctx.is_staff or not ({P.DEALER_READ_ALL, P.DEALER_REVIEW} & ctx.actor.permissions):
+        return None
+    m = _DEALER_LOOKUP.match(ctx.inbound.text.strip())
+    if m is None:
+        return None
+    found = await _dealers(ctx, (m.group("a") or m.group("b") or "").strip())
+    if not found:
+        return None
+    if len(found) > 1:
+        rows = [[Button(label[:30], payload("staff.dealer.detail", label.split()[0]))] for _, label in found[:MAX_CHOICES]]
+        return [Reply(text=ctx.t("sw.which_dealer", text=m.group("a") or m.group("b")), buttons=rows)]
+    ctx.args = [found[0][1].split()[0]]
+    return await staff_dealers.dealer_detail(ctx)
+
+
 # --- reject with the reason typed -------------------------------------------------------------------
 
 async def _reject_words(ctx: Ctx, number: str, reason: str) -> list[Reply]:

@@ -167,3 +167,13 @@ async def test_a_sentence_after_a_ticket_is_offered_as_its_note_and_kept_on_one_
     again = await w.press(AFTER_SALES, buttons(offer)["💬 记为 AS-20261126-0001 的留言"])
     assert "失效" in texts(again)
     assert "处理留言" not in texts(await w.say(DESK, "已联系王先生，明天上门"))      # no ticket looked at: no offer
+
+
+async def test_a_dealer_named_in_words_opens_its_card_and_other_words_still_reach_the_parser() -> None:
+    w, _, code = await _world()
+    for said in ("查下杭州嘉禾", "杭州嘉禾的资料", "看看杭州嘉禾的情况"):
+        card = texts(await w.say(DESK, said))
+        assert f"经销商 {code} 杭州嘉禾家电有限公司" in card, said            # was: "我没有听懂" / dealer-only
+    several = await w.say(DESK, "看看有限公司")
+    assert "对应多家经销商" in texts(several) and len(buttons(several)) == 2
+    assert "厂家库存" in texts(await w.say(DESK, "查下AP300库存"))          # no dealer of that name: the parser
