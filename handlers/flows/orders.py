@@ -26,6 +26,7 @@ from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
+from core.services.dealers import list_dealers
 from core.services.followups import follow_up_kind
 from core.services.orders import (
     CancelOrder,
@@ -42,7 +43,7 @@ from handlers.context import Ctx
 from handlers.flows import followups
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
-from handlers.messages import Button, Reply
+from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -57,6 +58,10 @@ i18n.register({
                         "was placed, the end of its number, the product)."),
     "orders.several": ("有 {n} 笔订单符合，请选择：", "{n} orders fit; choose one:"),
     "orders.recent": ("最近的订单（点订单号查看详情）：", "Recent orders (tap one for details):"),
+    "orders.of_dealer": ("【{dealer}】", "[{dealer}] "),
+    "orders.no_dealer": ("没有找到经销商“{text}”。请输入经销商编码（如 /orders D0008）或名称中的几个字。",
+                         "No dealer matches \"{text}\". Type its code (e.g. /orders D0008) or part of its name."),
+    "orders.which_dealer": ("“{text}”对应多家经销商，请选择：", "\"{text}\" fits several dealers; choose one:"),
     "orders.recent_page": ("订单第 {first}–{last} 条，从新到旧（点订单号查看详情）：",
                            "Orders {first}–{last}, newest first (tap one for details):"),
     "orders.row": ("{number} · {day} · {status} · {total}", "{number} · {day} · {status} · {total}"),
@@ -124,10 +129,24 @@ async def order_list(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     offset = offset_arg(ctx)
+    dealer_id: int | None = None
+    words = (ctx.inbound.args or "").strip() if ctx.inbound.kind == InboundKind.COMMAND else ""
+    if ctx.is_staff and words:            # "/orders 嘉禾": that dealer's orders
+        found = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=words, limit=7) if d.id is not None]
+        found = [d for d in found if d.code.upper() == words.upper()] or found
+        if not found:
+            return [Reply(text=ctx.t("orders.no_dealer", text=words[:20]))]
+        if len(found) > 1:
+            return [Reply(text=ctx.t("orders.which_dealer", text=words[:20]),
+                          buttons=[[Button(f"{d.code} {d.name}"[:30], payload("orders.list", 0, d.id or 0))]
+                                   for d in found[:6]])]
+        dealer_id = found[0].id
+    elif ctx.is_staff and len(ctx.args) > 1 and ctx.args[1].isdigit() and 0 < int(ctx.args[1]) < 10**12:
+        dealer_id = int(ctx.args[1])
     # one more than a screen tells whether there is a next one without counting them all
-    orders = await _recent(ctx, offset=offset, limit=RECENT + 1)
+    orders = await _recent(ctx, offset=offset, limit=RECENT + 1, dealer_id=dealer_id)
     if not orders and offset:
-        offset, orders = 0, await _recent(ctx, limit=RECENT + 1)
+        offset, orders = 0, await _recent(ctx, limit=RECENT + 1, dealer_id=dealer_id)
     if not orders:
         rows = [[Button(ctx.t("orders.btn.order"), payload("order.new"))]] if ctx.is_dealer else []
         return [Reply(text=ctx.t("orders.none"), buttons=rows)]
@@ -136,6 +155,8 @@ async def order_list(ctx: Ctx) -> list[Reply]:
     lines = [ctx.t("orders.recent")]
     if offset or len(orders) > RECENT:
         lines[0] = ctx.t("orders.recent_page", first=offset + 1, last=offset + len(shown))
+    if dealer_id is not None:
+        lines[0] = ctx.t("orders.of_dealer", dealer=codes.get(dealer_id, "")) + lines[0]
     rows = []
     for order in shown:
         status = status_label(order.status, ctx.lang)
@@ -144,15 +165,23 @@ async def order_list(ctx: Ctx) -> list[Reply]:
         lines.append(prefix + ctx.t("orders.row", number=order.number, day=day, status=status,
                                     total=fmt_cny(order.total)))
         rows.append([Button(f"{order.number} · {status}", payload("orders.detail", order.number))])
-    pager = pager_row(ctx, "orders.list", offset, offset + len(orders), size=RECENT)
+    if dealer_id is None:
+        pager = pager_row(ctx, "orders.list", offset, offset + len(orders), size=RECENT)
+    else:       # the dealer's filter goes with each page
+        pager = []
+        if offset > 0:
+            pager.append(Button(ctx.t("page.prev"), payload("orders.list", max(0, offset - RECENT), dealer_id)))
+        if len(orders) > RECENT:
+            pager.append(Button(ctx.t("page.next"), payload("orders.list", offset + RECENT, dealer_id)))
     if pager:
         rows.append(pager)
     return [Reply(text="\n".join(lines), buttons=rows)]
 
 
-async def _recent(ctx: Ctx, *, offset: int = 0, limit: int = RECENT) -> list[Order]:
-    """The actor's latest orders from ``offset``, newest first; the number breaks ties within one second."""
-    orders = await list_orders(ctx.uow().autocommit(), ctx.actor, limit=limit, offset=offset)
+async def _recent(ctx: Ctx, *, offset: int = 0, limit: int = RECENT, dealer_id: int | None = None) -> list[Order]:
+    """The actor's latest orders from ``offset`` (of one dealer), newest first; the number breaks ties within one
+    second."""
+    orders = await list_orders(ctx.uow().autocommit(), ctx.actor, limit=limit, offset=offset, dealer_id=dealer_id)
     return sorted(orders, key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
 
 

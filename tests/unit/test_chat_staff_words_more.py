@@ -177,3 +177,23 @@ async def test_a_dealer_named_in_words_opens_its_card_and_other_words_still_reac
     several = await w.say(DESK, "看看有限公司")
     assert "对应多家经销商" in texts(several) and len(buttons(several)) == 2
     assert "厂家库存" in texts(await w.say(DESK, "查下AP300库存"))          # no dealer of that name: the parser
+
+
+async def test_orders_of_one_dealer_by_its_words_for_staff_only() -> None:
+    from handlers.messages import InboundKind
+
+    w, number, code = await _world()
+    other = next(d for d in await w.uow.dealers.list() if d.code != code)
+    other_order = await w.order(other, [("AP300", 1)], to="submitted")
+
+    async def orders(chat: str, args: str) -> list:  # type: ignore[type-arg]
+        return await w.send(w._inbound(chat, InboundKind.COMMAND, text=f"/orders {args}", command="orders", args=args))
+
+    mine = texts(await orders(DESK, "杭州嘉禾"))
+    assert number in mine and other_order.number not in mine and f"【{code}】" in mine   # was: every dealer's
+    assert "没有找到经销商“北京不存在”" in texts(await orders(DESK, "北京不存在"))
+    several = await orders(DESK, "有限公司")
+    picked = texts(await w.press(DESK, next(p for label, p in buttons(several).items() if code in label)))
+    assert number in picked and other_order.number not in picked
+    forged = texts(await w.press(DEALER, payload("orders.list", 0, other.id or 0)))  # a dealer: its own, always
+    assert other_order.number not in forged
