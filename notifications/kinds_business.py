@@ -165,7 +165,9 @@ simple("ticket.sla_escalation",
 simple("quality.submitted", "⚠️ 质量反馈 {number}\n经销商：{dealer}\n产品：{product}\n批次：{batch}\n问题类别：{category}\n"
        "数量：{count}\n描述：{desc}",
        "⚠️ Quality report {number}\nDealer: {dealer}\nProduct: {product}\nBatch: {batch}\nDefect: {category}\n"
-       "Count: {count}\nDescription: {desc}")
+       "Count: {count}\nDescription: {desc}",
+       lambda p: _rows([p.btn("➡️ 调查中", "➡️ Investigating", "staff.qf.set", p["number"], "investigating"),
+                        p.btn("🔎 详情", "🔎 Details", "staff.qf.detail", p["number"])]))
 
 
 # --- dealers, documents, materials ---------------------------------------------------------------------

@@ -102,3 +102,23 @@ async def test_a_category_typed_in_words_is_kept_never_asked_again() -> None:
         await w.press("100", payload("qf.keep"))
         summary = texts(await w.press("100", payload("qf.done")))
         assert f"类别：{stored}" in summary, typed
+
+
+async def test_the_quality_push_acts_like_the_ticket_push_one_tap_to_investigate() -> None:
+    """The new-report push had no buttons (the ticket push has ✋ 受理 / 🔎 详情): now ➡️ 调查中 and 🔎 详情."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有质量问题，外壳划痕明显")
+    await w.say("100", "B2026-11-A")
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    await w.press("100", payload("qf.keep"))
+    summary = await w.press("100", payload("qf.done"))
+    w.forget_pushes()
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+    push = next(r for r in await w.all_pushed() if r.chat_id == "950")
+    offered = {b.label: b.payload for row in push.buttons for b in row}
+    assert set(offered) == {"➡️ 调查中", "🔎 详情"}
+    moved = texts(await w.press("950", offered["➡️ 调查中"]))
+    assert "调查中" in moved
+    stored = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert stored is not None and stored.corrective_status == CorrectiveStatus.INVESTIGATING
