@@ -140,16 +140,21 @@ class PendingCreditChange:
     current_limit: Decimal
     may_decide: bool
 
+    def what(self, lang: str = "zh") -> str:
+        """The change asked for, without the number and the dealer ("临时额度 ¥30,000.00，至 2026-12-31")."""
+        c = self.change
+        if lang.lower().startswith("en"):
+            return (f"credit limit {fmt_cny(self.current_limit)} -> {fmt_cny(c.amount)}"
+                    if c.kind == CreditChangeKind.LIMIT else
+                    f"temporary credit {fmt_cny(c.amount)} until {c.until.isoformat() if c.until else '-'}")
+        return (f"信用额度 {fmt_cny(self.current_limit)} → {fmt_cny(c.amount)}" if c.kind == CreditChangeKind.LIMIT
+                else f"临时额度 {fmt_cny(c.amount)}，至 {c.until.isoformat() if c.until else '-'}")
+
     def summary(self, lang: str = "zh") -> str:
         c = self.change
         if lang.lower().startswith("en"):
-            what = (f"credit limit {fmt_cny(self.current_limit)} -> {fmt_cny(c.amount)}"
-                    if c.kind == CreditChangeKind.LIMIT else
-                    f"temporary credit {fmt_cny(c.amount)} until {c.until.isoformat() if c.until else '-'}")
-            return f"{c.number} {self.dealer_code} {self.dealer_name}: {what}; reason: {c.reason} ({c.requested_by})"
-        what = (f"信用额度 {fmt_cny(self.current_limit)} → {fmt_cny(c.amount)}" if c.kind == CreditChangeKind.LIMIT
-                else f"临时额度 {fmt_cny(c.amount)}，至 {c.until.isoformat() if c.until else '-'}")
-        return f"{c.number} {self.dealer_code} {self.dealer_name}：{what}；原因：{c.reason}（{c.requested_by}）"
+            return f"{c.number} {self.dealer_code} {self.dealer_name}: {self.what(lang)}; reason: {c.reason} ({c.requested_by})"
+        return f"{c.number} {self.dealer_code} {self.dealer_name}：{self.what(lang)}；原因：{c.reason}（{c.requested_by}）"
 
 
 async def _listed(uow: AbstractUnitOfWork, actor: Actor, changes: list[CreditChange]) -> list[PendingCreditChange]:

@@ -425,7 +425,7 @@ async def _bank(uow: AbstractUnitOfWork, actor: Actor, clock: Clock) -> list[Que
 
 async def _credit(uow: AbstractUnitOfWork, actor: Actor, clock: Clock) -> list[QueueItem]:
     return [QueueItem(Queue.CREDIT, c.change.number, c.change.dealer_id, c.dealer_code, c.dealer_name,
-                      c.change.status.value, ("待审批", "pending"), _clip(c.summary("zh"), 40), None,
+                      c.change.status.value, ("待审批", "pending"), _clip(f"{c.dealer_name}：{c.what('zh')}", 40), None,
                       amount=c.change.amount)
             for c in await list_pending_credit_changes(uow, actor) if c.may_decide]
 
