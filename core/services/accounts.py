@@ -190,6 +190,42 @@ class CreditStanding:
         return self.used > self.limit
 
 
+@dataclass(frozen=True)
+class Received:
+    """Money received from dealers between two days: payments and credit repayments, less their reversals."""
+
+    start: date
+    end: date
+    total: Decimal
+    count: int
+    by_dealer: list[tuple[str, str, Decimal]]      # (code, name, amount), the largest first
+
+
+_RECEIVED_KINDS = (EntryKind.PAYMENT, EntryKind.CREDIT_REPAYMENT)
+
+
+async def payments_received(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, start: date, end: date) -> Received:
+    """"本月回款多少": what came in from ``start`` to ``end`` (days in the clock's zone), by dealer. Staff who read
+    every dealer's accounts (ACCOUNT_READ_ALL)."""
+    require(actor, Permission.ACCOUNT_READ_ALL)
+    lo, hi = datetime.combine(start, time.min, clock.tz), datetime.combine(end, time.max, clock.tz)
+    async with uow:
+        entries = await uow.ledger.list(created_at__gte=lo, created_at__lte=hi,
+                                        kind__in=[*_RECEIVED_KINDS, EntryKind.REVERSAL])
+        reversed_ids = sorted({e.reverses_id for e in entries if e.kind == EntryKind.REVERSAL and e.reverses_id})
+        reversed_kinds = {e.id: e.kind for e in await uow.ledger.list(id__in=reversed_ids)} if reversed_ids else {}
+        counted = [e for e in entries if e.kind in _RECEIVED_KINDS
+                   or (e.kind == EntryKind.REVERSAL and reversed_kinds.get(e.reverses_id) in _RECEIVED_KINDS)]
+        sums: dict[int, Decimal] = {}
+        for e in counted:
+            sums[e.dealer_id] = sums.get(e.dealer_id, ZERO) + e.amount
+        dealers = {d.id: d for d in await uow.dealers.list(id__in=sorted(sums))} if sums else {}
+    by_dealer = sorted(((dealers[i].code, dealers[i].name, money(v)) for i, v in sums.items() if i in dealers and v),
+                       key=lambda row: (-row[2], row[0]))
+    return Received(start, end, money(sum(sums.values(), ZERO)),
+                    sum(1 for e in counted if e.kind in _RECEIVED_KINDS), by_dealer)
+
+
 async def credit_standings(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, *,
                            share: Decimal = Decimal("0.9")) -> list[CreditStanding]:
     """Dealers whose used credit reaches ``share`` of their limit (or any use with no limit), the fullest

@@ -22,7 +22,13 @@ from decimal import Decimal
 from core.accounts import FINANCE_REQUEST_STATUS_LABELS, PAYMENT_METHOD_LABELS, AccountKind, PaymentMethod
 from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
 from core.money import fmt_cny
-from core.services.accounts import AccountOverview, credit_standings, get_balances, list_entries
+from core.services.accounts import (
+    AccountOverview,
+    credit_standings,
+    get_balances,
+    list_entries,
+    payments_received,
+)
 from core.services.dealers import get_dealer, list_dealers
 from core.services.payments import (
     MAX_REASON,
@@ -110,6 +116,9 @@ i18n.register({
                              "Dealers using 90% or more of their credit limit ({n}, fullest first):"),
     "pay.credit_full.line": ("{mark} {code} {name}：已用 {used} / 额度 {limit}（{pct}）",
                              "{mark} {code} {name}: used {used} of {limit} ({pct})"),
+    "pay.received.head": ("{when}（{start} 至 {end}）回款 {total}，共 {n} 笔。", "{when} ({start} to {end}): {total} received, {n} payment(s)."),
+    "pay.received.top": ("按经销商：", "By dealer:"),
+    "pay.received.line": ("· {code} {name}：{amount}", "· {code} {name}: {amount}"),
     "pay.credit_full.none": ("没有经销商的信用额度用到 90% 以上。", "No dealer uses 90% or more of its credit limit."),
     "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
     "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
@@ -459,6 +468,38 @@ async def ledger_asked(ctx: Ctx) -> list[Reply]:
     rows = [[Button(forms.clip(f"{d.code} {d.name}", 30), payload("pay.ledger", d.id or 0, 0))]
             for d in found[:MAX_DEALER_CHOICES]]
     return [Reply(text=ctx.t("pay.dealer.many"), buttons=rows)]
+
+
+RECEIVED = (r"^(?P<when>本月|这个月|这月|上个月|上月|今天|今日|昨天|本周|这周|这星期|这个星期)?的?(?:回款|到账|收款|进账)了?"
+            r"(?:一共|总共|合计)?(?:有)?(?:多少|几笔)钱?[?？]?$")
+_WHEN = {"今天": "today", "今日": "today", "昨天": "yesterday", "本周": "week", "这周": "week", "这星期": "week",
+         "这个星期": "week", "上个月": "last_month", "上月": "last_month"}
+_WHEN_LABELS = {"today": ("今天", "Today"), "yesterday": ("昨天", "Yesterday"), "week": ("本周", "This week"),
+                "month": ("本月", "This month"), "last_month": ("上个月", "Last month")}
+
+
+@router.staff_pattern(RECEIVED)
+async def received(ctx: Ctx) -> list[Reply]:
+    """"本月回款多少", "今天到账多少", "上个月回款多少": money received in that period, by dealer."""
+    if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
+        return refused
+    m = re.match(RECEIVED, ctx.inbound.text.strip())
+    when = _WHEN.get(m.group("when") or "", "month") if m else "month"
+    today = ctx.deps.clock.today()
+    start, end = {
+        "today": (today, today),
+        "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+        "week": (today - timedelta(days=today.weekday()), today),
+        "month": (today.replace(day=1), today),
+        "last_month": ((today.replace(day=1) - timedelta(days=1)).replace(day=1), today.replace(day=1) - timedelta(days=1)),
+    }[when]
+    got = await payments_received(ctx.uow(), ctx.actor, ctx.deps.clock, start, end)
+    lines = [ctx.t("pay.received.head", when=ctx.pick(*_WHEN_LABELS[when]), start=start.isoformat(),
+                   end=end.isoformat(), total=fmt_cny(got.total), n=got.count)]
+    if got.by_dealer:
+        lines.append(ctx.t("pay.received.top"))
+        lines.extend(ctx.t("pay.received.line", code=c, name=n, amount=fmt_cny(a)) for c, n, a in got.by_dealer[:10])
+    return [Reply(text="\n".join(lines))]
 
 
 CREDIT_FULL = (r"^(?:看看|查一下|查查)?\s*(?:(?:哪些|哪几家|有哪些|有谁|谁|哪家)(?:经销商|客户|家)?的?(?:信用|额度|信用额度)?"

@@ -197,3 +197,25 @@ async def test_orders_of_one_dealer_by_its_words_for_staff_only() -> None:
     assert number in picked and other_order.number not in picked
     forged = texts(await w.press(DEALER, payload("orders.list", 0, other.id or 0)))  # a dealer: its own, always
     assert other_order.number not in forged
+
+
+async def test_money_received_in_a_period_by_dealer_for_account_readers() -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from core.accounts import AccountKind, EntryKind, LedgerEntry
+
+    w, _, code = await _world()
+    dealer = next(d for d in await w.uow.dealers.list() if d.code == code)
+    now = w.clock.now()
+    for amount, when, kind in (("3000.00", now, EntryKind.PAYMENT), ("500.00", now, EntryKind.CREDIT_REPAYMENT),
+                               ("9999.00", now - timedelta(days=40), EntryKind.PAYMENT),   # an earlier month
+                               ("-200.00", now, EntryKind.ORDER_CHARGE)):                  # not money received
+        await w.uow.ledger.add(LedgerEntry(dealer_id=dealer.id or 0, account=AccountKind.PREPAYMENT,
+                                           amount=Decimal(amount), kind=kind, created_at=when))
+    await w.uow.commit()
+    month = texts(await w.say(FINANCE, "本月回款多少"))          # both dealers' 1,000,000.00 prepaid (_world) too
+    assert "回款 ¥2,003,500.00，共 4 笔" in month and f"{code} 杭州嘉禾家电有限公司：¥1,003,500.00" in month, month
+    assert month.index(code) < month.index("合肥新锐")                      # the largest first
+    assert "¥9,999.00" not in month and "13,499" not in month
+    assert "回款 ¥" not in texts(await w.say(AFTER_SALES, "本月回款多少"))    # not an account reader
