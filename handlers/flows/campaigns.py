@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, ParticipationStatus
@@ -106,6 +107,11 @@ async def _participation(ctx: Ctx, campaign_id: int) -> CampaignParticipation | 
 
 # --- list and detail -------------------------------------------------------------------------------
 
+# "我要申请物料 海报", "要点展架", "领200张宣传单": a request for marketing materials, not a question about campaigns
+_MATERIAL_ASK = re.compile(r"物料|海报|展架|易拉宝|宣传单|宣传册|折页|吊旗|台卡|POP|poster|banner|flyer|display stand",
+                           re.IGNORECASE)
+
+
 @router.button("camp.list")
 @router.command("campaigns")
 @router.intent(Intent.CAMPAIGN_QUERY)
@@ -113,6 +119,8 @@ async def campaign_list(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
+    if _MATERIAL_ASK.search(ctx.inbound.text or "") and not re.search(r"活动|campaign", ctx.inbound.text or "", re.I):
+        return await _materials_for(ctx, ctx.inbound.text)
     campaigns = await list_active_campaigns(ctx.uow(), ctx.actor, ctx.deps.clock)
     async with ctx.uow() as uow:
         joined = {p.campaign_id for p in await uow.participations.list(dealer_id=_dealer_id(ctx))}
@@ -256,10 +264,21 @@ async def materials(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
+    return await _materials_for(ctx, "")
+
+
+async def _materials_for(ctx: Ctx, said: str) -> list[Reply]:
+    """The materials this dealer may ask for; one whose name the message says ("海报" of 门店海报) starts its
+    request form right away, several named: only those."""
     found = await _requestable(ctx)
     if not found:
         return [Reply(text=ctx.t("camp.mat.none"), buttons=[[forms.menu_button(ctx)]])]
-    rows = [[Button(m.name, payload("camp.mat.pick", m.id or 0))] for m in found[:20]]
+    words = [w for w in _MATERIAL_ASK.findall(said) if w != "物料"]
+    named = [m for m in found if any(w.lower() in m.name.lower() for w in words)]
+    if len(named) == 1 and named[0].id is not None:
+        MATERIAL.begin(ctx, material_id=named[0].id, name=named[0].name)
+        return await MATERIAL.next(ctx)
+    rows = [[Button(m.name, payload("camp.mat.pick", m.id or 0))] for m in (named or found)[:20]]
     return [Reply(text=ctx.t("camp.mat.title"), buttons=rows + [[forms.menu_button(ctx)]])]
 
 

@@ -114,3 +114,15 @@ async def test_no_campaigns_and_staff() -> None:
     await w.user("900", Role.MARKETING, username="ma")
     assert "目前没有面向您的活动" in texts(await w.press("100", payload("camp.list")))
     assert "仅供经销商" in texts(await w.press("900", payload("camp.list")))
+
+
+async def test_a_material_asked_for_in_words_starts_its_request_and_the_count_is_not_an_order_line() -> None:
+    """"我要申请物料 海报" showed the campaign list, and the "30" typed next went to the cart ("购物车是空的")."""
+    w, _, _, _ = await _world()
+    asked = texts(await w.say("100", "我要申请物料 海报"))
+    assert "需要多少件“门店海报”" in asked and "双十二净化器节" not in asked
+    assert "用途" in texts(await w.say("100", "30"))
+    summary = texts(await w.press("100", payload("camp.mat.skip")))
+    assert "物料：门店海报" in summary and "数量：30" in summary
+    await w.press("100", payload("camp.cancel"))
+    assert "双十二净化器节" in texts(await w.say("100", "最近有什么活动"))     # a campaign question is still one
