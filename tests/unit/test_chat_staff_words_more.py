@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from core.orders import OrderStatus
 from core.users import Role
-from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
 from handlers.router import payload
+from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
 from tests.chat import ChatWorld, buttons, texts
 
 DESK, MANAGEMENT, AFTER_SALES, FINANCE, CHANNEL, DEALER = "300", "305", "302", "306", "301", "101"
