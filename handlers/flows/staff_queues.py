@@ -333,6 +333,13 @@ def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
     return lines
 
 
+@router.staff_pattern(r"^(?:今天|现在|目前|手上)?的?(?:工单|售后单|售后工单)(?:多不多|有多少|有几个|有几单|多少|几个|几单)"
+                      r"(?:个|单|张)?(?:啊|呢|吗)?[?？]?$")
+async def tickets_asked(ctx: Ctx) -> list[Reply]:
+    """"今天工单多不多": the open tickets queue (its count and the latest, the late ones first)."""
+    return await typed_queue(ctx, Queue.TICKETS, "")
+
+
 @router.command("today")
 @router.button("staff.today")
 @router.staff_phrase("今天", "待办", "待处理", "today",

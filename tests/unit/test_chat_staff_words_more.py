@@ -219,3 +219,18 @@ async def test_money_received_in_a_period_by_dealer_for_account_readers() -> Non
     assert month.index(code) < month.index("合肥新锐")                      # the largest first
     assert "¥9,999.00" not in month and "13,499" not in month
     assert "回款 ¥" not in texts(await w.say(AFTER_SALES, "本月回款多少"))    # not an account reader
+
+
+async def test_how_many_tickets_in_words_is_the_tickets_queue() -> None:
+    from datetime import timedelta
+
+    from core.aftersales import Ticket
+
+    w, _, code = await _world()
+    dealer = next(d for d in await w.uow.dealers.list() if d.code == code)
+    await w.uow.tickets.add(Ticket(number="AS-20261126-0001", dealer_id=dealer.id or 0, description="除湿机不出水",
+                                   sla_due_at=w.clock.now() + timedelta(hours=4), created_at=w.clock.now()))
+    await w.uow.commit()
+    shown = texts(await w.say(AFTER_SALES, "今天工单多不多"))
+    assert "AS-20261126-0001" in shown                                    # was: "此功能仅供经销商用户使用"
+    assert "AS-20261126-0001" not in texts(await w.say(DESK, "今天工单多不多"))   # not the order desk's queue
