@@ -26,7 +26,7 @@ from core.services.credit import (
     list_pending_credit_changes,
     request_credit_change,
 )
-from core.services.dealers import get_dealer, get_dealer_by_code, list_dealers
+from core.services.dealers import get_dealer, get_dealer_by_code
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -189,8 +189,7 @@ async def new_request(ctx: Ctx) -> list[Reply]:
 async def request_dealer(ctx: Ctx) -> list[Reply]:
     """A dealer code, or words of its name ("杭州嘉禾"): one found goes on, several are buttons, none says so."""
     text = forms.text_of(ctx).strip()
-    found = await list_dealers(ctx.uow(), ctx.actor, search=text, limit=MAX_DEALER_CHOICES + 1) if text else []
-    found = [d for d in found if d.code.upper() == text.upper()] or found
+    found = await forms.dealers_by_words(ctx, text, MAX_DEALER_CHOICES + 1)
     if not found:
         return [Reply(text=ctx.t("cr.dealer.none", text=forms.clip(text, 20)), buttons=[forms.cancel_row(ctx, "cr")])]
     if len(found) > 1:

@@ -17,8 +17,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from core.dealers import Dealer
 from core.money import money
 from core.products import Product
+from core.services.dealers import list_dealers
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -132,6 +134,15 @@ def _note_offer(ctx: Ctx) -> Reply | None:
     ctx.dialog.data["note_offer"] = {"nonce": nonce, "ref": ticket, "text": text}
     return Reply(text=ctx.t("form.note_offer", ref=ticket, text=clip(text, 60)),
                  buttons=[[Button(ctx.t("form.note_offer_yes", ref=ticket), payload("staff.ticket.note", nonce))]])
+
+
+async def dealers_by_words(ctx: Ctx, words: str, limit: int = 7) -> list[Dealer]:
+    """The dealers a person means by ``words`` (a code, or words of the name): an exact code alone when it is
+    one, else those whose names fit (at most ``limit``); none for no words."""
+    words = words.strip()
+    found = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=words, limit=limit) if d.id is not None] \
+        if words else []
+    return [d for d in found if d.code.upper() == words.upper()] or found
 
 
 # --- reading answers ---------------------------------------------------------------------------------

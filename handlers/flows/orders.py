@@ -26,7 +26,6 @@ from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
-from core.services.dealers import list_dealers
 from core.services.followups import follow_up_kind
 from core.services.orders import (
     CancelOrder,
@@ -40,7 +39,7 @@ from core.services.orders import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import followups
+from handlers.flows import followups, forms
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
@@ -132,8 +131,7 @@ async def order_list(ctx: Ctx) -> list[Reply]:
     dealer_id: int | None = None
     words = (ctx.inbound.args or "").strip() if ctx.inbound.kind == InboundKind.COMMAND else ""
     if ctx.is_staff and words:            # "/orders 嘉禾": that dealer's orders
-        found = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=words, limit=7) if d.id is not None]
-        found = [d for d in found if d.code.upper() == words.upper()] or found
+        found = await forms.dealers_by_words(ctx, words)
         if not found:
             return [Reply(text=ctx.t("orders.no_dealer", text=words[:20]))]
         if len(found) > 1:

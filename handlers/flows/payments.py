@@ -29,7 +29,7 @@ from core.services.accounts import (
     list_entries,
     payments_received,
 )
-from core.services.dealers import get_dealer, list_dealers
+from core.services.dealers import get_dealer
 from core.services.payments import (
     MAX_REASON,
     MAX_REFERENCE,
@@ -219,9 +219,7 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
 
 
 async def _find_dealer(ctx: Ctx, text: str) -> list[Reply]:
-    found = await list_dealers(ctx.uow(), ctx.actor, search=text, limit=MAX_DEALER_CHOICES + 1) if text else []
-    exact = [d for d in found if d.code.upper() == text.upper()]
-    found = exact or found
+    found = await forms.dealers_by_words(ctx, text, MAX_DEALER_CHOICES + 1)
     if not found:
         return [Reply(text=ctx.t("pay.dealer.none", text=forms.clip(text, 20)), buttons=[_cancel(ctx)])]
     if len(found) == 1:
@@ -457,9 +455,7 @@ async def ledger_asked(ctx: Ctx) -> list[Reply]:
         return refused
     m = re.search(LEDGER_ASKED, ctx.inbound.text.strip(), re.IGNORECASE)
     who = m.group("who").strip() if m else ""
-    found = await list_dealers(ctx.uow(), ctx.actor, search=who, limit=MAX_DEALER_CHOICES + 1) if who else []
-    exact = [d for d in found if d.code.upper() == who.upper()]
-    found = exact or found
+    found = await forms.dealers_by_words(ctx, who, MAX_DEALER_CHOICES + 1)
     if len(found) == 1:
         ctx.args = [str(found[0].id), "0"]
         return await ledger(ctx)

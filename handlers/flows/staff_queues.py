@@ -21,7 +21,6 @@ from collections.abc import Callable
 
 from core.errors import PermissionDenied
 from core.services import qualifications
-from core.services.dealers import list_dealers
 from core.services.queues import (
     QUEUE_LABELS,
     STATUS_FILTER_LABELS,
@@ -38,6 +37,7 @@ from core.services.queues import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows import forms
 from handlers.flows.finance import remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import drop_pending
@@ -288,9 +288,7 @@ async def typed_queue(ctx: Ctx, queue: Queue, words: str) -> list[Reply]:
         status = "pending"
     if not said.dealer:
         return await show_queue(ctx, queue, QueueFilter(None, status))
-    dealers = await list_dealers(ctx.uow(), ctx.actor, search=said.dealer, limit=MAX_DEALER_CHOICES + 1)
-    exact = [d for d in dealers if d.code.upper() == said.dealer.upper()]
-    dealers = exact or dealers
+    dealers = await forms.dealers_by_words(ctx, said.dealer, MAX_DEALER_CHOICES + 1)
     if not dealers:
         return await show_queue(ctx, queue, QueueFilter(None, status),
                                 lead=ctx.t("q.no_dealer", text=said.dealer[:20]))

@@ -20,6 +20,7 @@ expense claim (``staff.claim|FY-…``). Nothing acts without a button press.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.expenses import ClaimStatus
@@ -30,7 +31,7 @@ from core.order_states import OrderAction, status_label
 from core.quality import CorrectiveStatus
 from core.services import aftersales
 from core.services import orders as order_cases
-from core.services.dealers import get_dealer, list_dealers
+from core.services.dealers import get_dealer
 from core.services.expenses import get_claim_by_number
 from core.services.quality import (
     CORRECTIVE_STATUS_LABELS,
@@ -265,9 +266,7 @@ async def _statement(ctx: Ctx, number: str) -> list[Reply]:
 # --- orders by dealer words --------------------------------------------------------------------------
 
 async def _dealers(ctx: Ctx, words: str) -> list[tuple[int, str]]:
-    found = await list_dealers(ctx.uow(), ctx.actor, search=words, limit=MAX_CHOICES + 1) if words else []
-    exact = [d for d in found if d.code.upper() == words.upper()]
-    return [(d.id or 0, f"{d.code} {d.name}") for d in (exact or found)]
+    return [(d.id or 0, f"{d.code} {d.name}") for d in await forms.dealers_by_words(ctx, words, MAX_CHOICES + 1)]
 
 
 async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
@@ -334,16 +333,24 @@ async def _reject_words(ctx: Ctx, number: str, reason: str) -> list[Reply]:
                             Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
 
 
+def _held(ctx: Ctx, key: str) -> dict[str, Any] | None:
+    """What a confirm card of staff words keeps under ``key``, taken (once) when the pressed nonce is its own."""
+    held = ctx.dialog.data.get(key)
+    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+        return None
+    ctx.dialog.data.pop(key, None)
+    return held
+
+
 @router.button("staff.rejw")
 async def reject_confirmed(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal
     if P.ORDER_APPROVE not in ctx.actor.permissions:
         raise PermissionDenied()
-    held = ctx.dialog.data.get("reject_words")
-    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+    held = _held(ctx, "reject_words")
+    if held is None:
         return [Reply(text=ctx.t("sw.stale"))]
-    ctx.dialog.data.pop("reject_words", None)
     version = held.get("version")
     return await staff_orders.reject_order(ctx, str(held["ref"]), str(held["reason"]),
                                            version if isinstance(version, int) else None, ctx.inbound.message_ref)
@@ -375,10 +382,9 @@ async def ship_confirmed(ctx: Ctx) -> list[Reply]:
         return refusal
     if P.ORDER_SHIP not in ctx.actor.permissions:
         raise PermissionDenied()
-    held = ctx.dialog.data.get("ship_words")
-    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+    held = _held(ctx, "ship_words")
+    if held is None:
         return [Reply(text=ctx.t("sw.stale"))]
-    ctx.dialog.data.pop("ship_words", None)
     return await staff_orders.ship(ctx, str(held["ref"]), str(held["carrier"]), str(held["tracking"]),
                             ctx.inbound.message_ref)
 
