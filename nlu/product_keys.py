@@ -54,6 +54,11 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
 
 _ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
 
+# an alias that is a size and a word of the kind, either way round ("20弯头", "冷水管25", "40公分软管")
+_ALIAS_SIZE = r"\d+(?:\.\d+)?\s?(?:公分|公斤|千克|毫米|毫升|厘米|kg|ml|mm|cm|l|g|m|寸|分|米|升|斤|克|号|码)?"
+_SIZE_THEN_WORD = re.compile(rf"({_ALIAS_SIZE})\s?([\u4e00-\u9fff]{{2,6}})")
+_WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
+
 class _ProductKeys:
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
 
@@ -82,6 +87,12 @@ class _ProductKeys:
             for key in (e.sku, *e.aliases):
                 for v in spelling_variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
+            for alias in map(normalize, e.aliases):
+                # "20弯头" is said "弯头20" too, "冷水管25" "25冷水管", "4分弯头" "弯头4分": the size on the other side
+                if (f := _SIZE_THEN_WORD.fullmatch(alias)) is not None:
+                    add(f.group(2) + f.group(1), e.sku, Strength.NAME)
+                elif (f := _WORD_THEN_SIZE.fullmatch(alias)) is not None:
+                    add(f.group(2) + f.group(1), e.sku, Strength.NAME)
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
             if rest and head.isalpha() and re.search(r"\d", rest) and len(compact(rest)) >= 3 \
                     and not (rest.isdigit() and sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size

@@ -42,6 +42,7 @@ from nlu.product_words import (
     Strength,
     as_digits,
     catalogue_key,
+    compact,
     named_back,
     size_digits,
 )
@@ -56,6 +57,15 @@ _GENERIC_GAP = re.compile(r"[^,;，。；!?！？\n]{0,6}")
 _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
+# a size in a product's words and said alone after it ("20" of 热水管20, "1.5" of 云朵1.5, "4分"): not a part of a code
+_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:mm|cm|寸|分|米|m|l|升|kg|g|ml)?(?![\d.a-z])")
+# "25 20": a code read from two numbers said one after the other (a size and its count, as often)
+_SPACED_NUMBERS = re.compile(r"\d+\s\d+")
+# after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
+_SET_COUNT = re.compile(r"\s?(?:改成|改为|改到|加到|减到|变成|换成)\s?\d")
+# before a size that starts a line of its own: a count with its unit, or a separator ("40根 63 5根", "，63 5根")
+_AFTER_A_LINE = re.compile(r"(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs|[,，、;；])\s*\Z")
+_UNIT_COUNT = re.compile(r"\s?(?:要|来|卖了|补|拿)?\s?\d{1,5}\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs)")
 # between a counted line and the next word: its count with a unit, nothing else but separators
 _COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
 
@@ -181,7 +191,69 @@ class ProductIndex(_ProductLines):
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
-        return self._variant_runs(spelled, mentions)
+        return self._analogues(spelled, self._variant_runs(spelled, mentions))
+
+    def _analogues(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"热水管20 40根，25 20根", "PE管20的10盘 25的6盘": a size said alone with a count of its own after a product
+        whose words hold one size names the product of the same words in that size, when the catalogue has one
+        ("热水管25"): whatever the catalogue's names look like, the dealer's own wording is the pattern."""
+        for n, m in enumerate(mentions):
+            if m.sku is None and len(m.skus) > 1:
+                # "弯头 20" read as every elbow of 20: "弯头20" is one product's word (its alias "20弯头" turned)
+                # ("PE管 20": with the letters glued before it, when no other product took them)
+                lead = re.search(r"(?<![a-z0-9])[a-z]{1,4}$", text[:m.start])
+                starts = [m.start] + ([lead.start()] if lead and not (n and mentions[n - 1].end > lead.start()) else [])
+                for a in reversed(starts):
+                    hit = self._compact_exact.get(compact(text[a:m.end]))
+                    if hit is not None and len(hit[1]) == 1 and hit[1][0] in m.skus:
+                        mentions[n] = Mention(a, m.end, hit[1], Strength.NAME, text[a:m.end])
+                        break
+        def sized(x: Mention) -> bool:       # a mention that is only a size ("25的", "7寸")
+            return x.strength < Strength.EXACT and _ANALOGUE_SIZE.fullmatch(re.sub(r"[的嘅\s]", "", x.word)) is not None
+
+        def weak(x: Mention) -> bool:        # "25 20" read as a code, "25的" as the 25 of any product
+            return _SPACED_NUMBERS.fullmatch(x.word) is not None or (x.sku is None and sized(x))
+
+        out = _Spans(mentions)
+        for n, m in enumerate(mentions):
+            if m.sku is None or m not in out:
+                continue
+            surface = text[m.start:m.end]
+            sizes = list(_ANALOGUE_SIZE.finditer(surface))
+            if len(sizes) != 1:
+                continue
+            size = sizes[0]
+            stop = min(len(text), m.end + _WINDOW)
+            brk = _SENTENCE_END.search(text, m.end, stop)
+            stop = brk.start() if brk else stop
+            for later in mentions[n + 1:]:
+                if later.start >= stop:
+                    break
+                if later.start >= m.end and not weak(later) and not sized(later) and later.sku != m.sku:
+                    stop = later.start           # up to the next product said in words of its own
+                    break
+            for t in _ANALOGUE_SIZE.finditer(text, m.end, stop):
+                a, b = t.start(), t.end()
+                after = b + (text[b:b + 1] in "的嘅")
+                if not (counted_after(text, after) or _SET_COUNT.match(text, after)):
+                    continue
+                said = surface[:size.start()] + t.group(0) + surface[size.end():]
+                hit = self.keys.get(said) or self._compact_exact.get(compact(said))
+                named = hit[1] if hit is not None and hit[0] >= Strength.NAME and len(hit[1]) == 1 else None
+                inside = out.over(a, b)
+                # "冷水管20 30根 20的改成40": the anchor's own size again is the anchor, whatever a pass before made of it
+                if any(not (weak(x) or named == (m.sku,) and sized(x)) for x in inside):
+                    continue                     # part of a product's own words
+                covered = [x for x in out.over(a, max([after, *(x.end for x in inside)]))
+                           if weak(x) or named == (m.sku,) and sized(x)]
+                if named is not None:
+                    out.replace(covered, Mention(a, b, named, Strength.NAME, text[a:b]))
+                elif hit is None and _UNIT_COUNT.match(text, after) and _AFTER_A_LINE.search(text, 0, a) \
+                        and re.sub(r"[\d.]", "", t.group(0)) == re.sub(r"[\d.]", "", size.group(0)) \
+                        and len(t.group(0)) == len(size.group(0)):
+                    # "热水管20 40根 63 5根" when there is no 63: named back ("热水管63"), its count not taken by the 20
+                    out.replace(covered, Mention(a, b, (), Strength.UNKNOWN, said, near=(m.sku,)))
+        return out.sorted()
 
     def _told_by_variants(self, text: str, m: Mention) -> list[Mention]:
         """"竹炭 白5l" (白 of 白色 and of 象牙白): the one product of the series whose variants are the words said;
