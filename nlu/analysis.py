@@ -88,6 +88,11 @@ class Analysis:
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
 
 
+# a day said alone ("7号"), which a catalogue of numbered sizes may mean as its product; said before a delivery word
+# ("7号到", "8号前送") it is the day
+_DAY_ONLY = re.compile(r"\d{1,2}号")
+_DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
+
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = normalize(text)
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
@@ -105,6 +110,20 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         blanked = blanked[:s.start()] + " " * (s.end() - s.start()) + blanked[s.end():]
     past = find_past_period(blanked, today)
     found = find_date(blanked, today)
+    known = None
+    looked = blanked
+    while found is not None and _DAY_ONLY.fullmatch(blanked[found.start:found.end]) \
+            and not _DELIVERY_AFTER.match(blanked, found.end):
+        # "三层箱 3号50 7号也来20": 7号 is a carton size of the catalogue, not the 7th (unless "7号到")
+        known = index.find(blanked) if known is None else known
+        if not any(m.skus and m.start <= found.start and found.end <= m.end for m in known):
+            break
+        looked = looked[:found.start] + " " * (found.end - found.start) + looked[found.end:]
+        found = find_date(looked, today)          # a day said after it ("三层5号 100个 7号前到")
+        if found is not None and not _DELIVERY_AFTER.match(looked, found.end):
+            found = None
+    if found is not None:
+        known = None                              # the products are found again with the date blanked
     date_span = None
     if found is not None:
         date_span = (found.start, found.end)
@@ -112,7 +131,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     elif past is not None:
         date_span = (past.start, past.end)
         blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
-    known = index.find(blanked)
+    known = index.find(blanked) if known is None else known
     unknown_codes = index.unknown_codes(blanked, known)
     mentions = sorted(known + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)

@@ -25,7 +25,8 @@ def normalize(text: str) -> str:
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
     joined = " ".join(" ".join(lines).split())
-    return _GLUED_COUNT.sub(r"\1 ", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, joined)))
+    sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, joined)))
+    return _GLUED_COUNT.sub(r"\1 ", sized)
 
 
 def _simplified(text: str) -> str:
@@ -49,6 +50,8 @@ def _jin_in_grams(m: re.Match[str]) -> str:
 # a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names
 _CN_SIZE = re.compile(r"(?<![零〇一二两三四五六七八九十百几])([一二两三四五六七八九十]{1,3}(?:点[零一二三四五六七八九])?)"
                       r"(?=公斤|千克|毫升|升|寸|公分|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
+# "1米2", "1米8": 1.2 m, 1.8 m, as widths and bed sizes are said (not "1米2卷": one metre, two rolls)
+_METRE_AND_TENTHS = re.compile(r"(?<![\d.])([1-9])米([1-9])(?![\d.])(?!\s?[卷个箱包件套条张根盒袋只捆片床])")
 # a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
 _GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|kg|ml|l))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
 _CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}

@@ -552,6 +552,9 @@ class _ProductKeys:
         before = re.search(r"(?:(?<![\w.])[-−]|零下)?(?<![\d.a-z/x*])(?<![a-z0-9][-−])"
                            r"(\d{2,5}|[一二两三四五六七八九十百千]{2,4})\s?(?:v|伏|w|瓦|寸|升|l|ml|kg|g)?\s?的?$",
                            text[:m.start])
+        if before is not None and before.group(0).endswith(" ") \
+                and re.search(r"(?:卖了|卖咗|卖出|出了|走了)\s?$", text[:before.start()]):
+            before = None                     # "6号卖了80 三层": the 80 is the count of the line before
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:

@@ -58,11 +58,17 @@ _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
 # a size in a product's words and said alone after it ("20" of 热水管20, "1.5" of 云朵1.5, "4分"): not a part of a code
-_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:mm|cm|寸|分|米|m|l|升|kg|g|ml)?(?![\d.a-z])")
+_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:mm|cm|寸|分|丝|米|m|l|升|kg|g|ml)?(?![\d.a-z])")
 # "25 20": a code read from two numbers said one after the other (a size and its count, as often)
 _SPACED_NUMBERS = re.compile(r"\d+\s\d+")
 # after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
 _SET_COUNT = re.compile(r"\s?(?:改成|改为|改到|加到|减到|变成|换成)\s?\d")
+def _variant_kind(word: str) -> str:
+    """What a variant word says: a word ("白"), or a size in its unit ("50cm": cm, "2丝": 丝): "手用膜 50公分2丝" is one
+    product of two sizes, "蓝色31 粉色31" two of one."""
+    return word.lstrip("0123456789.") if word[:1].isdigit() else "word"
+
+
 # before a size that starts a line of its own: a count with its unit, or a separator ("40根 63 5根", "，63 5根")
 _AFTER_A_LINE = re.compile(r"(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs|[,，、;；])\s*\Z")
 _UNIT_COUNT = re.compile(r"\s?(?:要|来|卖了|补|拿)?\s?\d{1,5}\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs)")
@@ -332,7 +338,7 @@ class ProductIndex(_ProductLines):
                 if not counted_after(text, b) and a not in each:
                     continue
                 if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out \
-                        and not any(w[:1].isdigit() == x[:1].isdigit() for w in own for x in said):
+                        and not any(_variant_kind(w) == _variant_kind(x) for w in own for x in said):
                     # "竹炭象牙白1l": the series word and its variants glued: one wording, all its variants (not
                     # "蓝色31 粉色31": a colour and size after a colour and size is the next line)
                     said, a = own + said, anchor.start
