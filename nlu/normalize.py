@@ -25,7 +25,8 @@ def normalize(text: str) -> str:
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
     joined = " ".join(" ".join(lines).split())
-    sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, joined)))
+    numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", joined))
+    sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
     return _GLUED_COUNT.sub(r"\1 ", sized)
 
 
@@ -49,7 +50,14 @@ def _jin_in_grams(m: re.Match[str]) -> str:
 
 # a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names
 _CN_SIZE = re.compile(r"(?<![零〇一二两三四五六七八九十百几])([一二两三四五六七八九十]{1,3}(?:点[零一二三四五六七八九])?)"
-                      r"(?=公斤|千克|毫升|升|寸|公分|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
+                      r"(?=公斤|千克|毫升|升|寸|公分|号[箱袋码]|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
+# a size by its number, the way it is written in English and on shop floors: "#4", "no.3", "no3", "1#", "size 5"
+# -> "4号" (as "4号箱"): never a longer number ("#0056" of an order)
+_NUMBERED = re.compile(r"(?<![\w#])#\s?(\d{1,2})(?![\d.])|(?<![a-z])no\.\s?(\d{1,2})(?![\d.])|(?<![a-z])no(\d{1,2})(?![\d.])"
+                       r"|(?<![\d.#])(\d{1,2})#(?![a-z#])"
+                       r"|(?<![a-z])size\s?(\d{1,2})(?![\d.])(?!\s?(?:[盒个箱包袋件套支瓶桶卷只捆]|pcs|boxes|packs|rolls|bags))")
+# "3 ply", "3-ply" -> "3ply" (cartons)
+_PLY = re.compile(r"(?<![\d.])(\d)\s?-?\s?ply\b")
 # "1米2", "1米8": 1.2 m, 1.8 m, as widths and bed sizes are said (not "1米2卷": one metre, two rolls)
 _METRE_AND_TENTHS = re.compile(r"(?<![\d.])([1-9])米([1-9])(?![\d.])(?!\s?[卷个箱包件套条张根盒袋只捆片床])")
 # a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them

@@ -218,7 +218,9 @@ def _two_requests(text: str, whole: ParseResult, index: ProductIndex, today: dat
     if i1 == i2 or min(c1, c2) < _TWO_REQUESTS_CONFIDENCE or {i1, i2} & set(_WEAK):
         return None
     first = build_result(a1, i1, c1)
-    if i1 == whole.intent:          # the whole message's slots (items, dates) stay the first request's
+    if i1 == whole.intent and i2 not in (Intent.PLACE_ORDER, Intent.REPORT_SALES):
+        # the whole message's slots (items, dates) stay the first request's, unless the lines are the second's
+        # ("DH20有货吗？顺便再来5台DH20": the 5 are the order's, not the stock question's too)
         first = whole.model_copy(update={"confidence": max(whole.confidence, c1)})
     first.also = build_result(a2, i2, c2)
     return first

@@ -63,6 +63,14 @@ _ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:mm|cm|寸|分
 _SPACED_NUMBERS = re.compile(r"\d+\s\d+")
 # after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
 _SET_COUNT = re.compile(r"\s?(?:改成|改为|改到|加到|减到|变成|换成)\s?\d")
+def _without_runs(table: VariantTable, series: str, text: str, a: int, b: int) -> str:
+    """``text[a:b]`` without the series' variant words in it ("8丝 " of "自封袋8丝 5号20包": no count there)."""
+    chars = list(text[a:b])
+    for x, y, _ in table.runs(text, series, a, b):
+        chars[x - a:y - a] = " " * (y - x)
+    return "".join(chars)
+
+
 def _variant_kind(word: str) -> str:
     """What a variant word says: a word ("白"), or a size in its unit ("50cm": cm, "2丝": 丝): "手用膜 50公分2丝" is one
     product of two sizes, "蓝色31 粉色31" two of one."""
@@ -292,6 +300,30 @@ class ProductIndex(_ProductLines):
         return [m]
 
     @staticmethod
+    def _one_series(text: str, table: VariantTable, m: Mention) -> Mention:
+        """"自封袋 8丝 10号" where 自封袋 is the word of two series (8丝 and 加厚 12丝): the series whose variants the
+        words right after it name, when exactly one has a product of them (and no series was said just before it:
+        "净味宝 白18L 米黄18L" is 净味宝's beige)."""
+        if m.sku is not None or len(m.skus) < 2 or table.series_of(m.skus) is not None:
+            return m
+        series = {table.series.get(s) for s in m.skus}
+        if None in series or len(series) > 4 or any(s not in table.members for s in series):
+            return m
+        stop = min(len(text), m.end + 16)
+        brk = _SENTENCE_END.search(text, m.end, stop)
+        stop = brk.start() if brk else stop
+        fits = []
+        for name in series:
+            runs = table.runs(text, name, m.end, stop)
+            if runs and re.fullmatch(r"[\s的]*", text[m.end:runs[0][0]]):
+                named = table.resolve(name, runs[0][2], None, [s for s in m.skus if table.series.get(s) == name])
+                if named != ():              # one product of them, or several (a word of the series said later)
+                    fits.append(name)
+        if len(fits) != 1:
+            return m
+        return Mention(m.start, m.end, tuple(s for s in m.skus if table.series.get(s) == fits[0]), m.strength, m.word)
+
+    @staticmethod
     def _unknown_lead(text: str, table: VariantTable, m: Mention, mentions: list[Mention]) -> Mention:
         """"雅居 蓝色18L" where 18L is the white's and the beige's and the series has no blue: the whole wording
         is named back ("没有找到“蓝色18L”"), not the bare size that several products share. Only a colour said as
@@ -314,6 +346,8 @@ class ProductIndex(_ProductLines):
         table = self.variant_table
         if not table.members:
             return mentions
+        mentions = [m if any(table.series_of(x.skus) for x in mentions[:n] if x.skus and x.end > m.start - _WINDOW)
+                    else self._one_series(text, table, m) for n, m in enumerate(mentions)]
         mentions = [x for m in mentions for x in self._told_by_variants(text, m)]
         mentions = [self._unknown_lead(text, table, m, mentions) for m in mentions]
         out = _Spans(mentions)
@@ -366,7 +400,7 @@ class ProductIndex(_ProductLines):
                 out.replace(inside + out.over(a, b), made)
                 like = named[0] if named else like
                 if named and len(anchor.skus) > 1 and named[0] in anchor.skus and anchor in out and made.start > anchor.end \
-                        and not own and not re.search(r"\d", text[anchor.end:made.start]):
+                        and not own and not re.search(r"\d", _without_runs(table, series, text, anchor.end, made.start)):
                     # "奔风轻跑鞋 黑白色40 全黑色40 各8双": the series word only led its lines, it is no line itself
                     out.replace([anchor], None)
             self._size_ranges(text, table, series, anchor, stop, out)

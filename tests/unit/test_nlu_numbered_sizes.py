@@ -15,9 +15,11 @@ import pytest
 from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
 
-CATALOGUE = [CatalogueEntry(sku=f"C3-{n:02d}", name=f"远航三层纸箱 {n}号", aliases=[f"三层{n}号"], unit="个", category="纸箱")
+CATALOGUE = [CatalogueEntry(sku=f"C3-{n:02d}", name=f"远航三层纸箱 {n}号", aliases=[f"三层{n}号", f"3ply No.{n}"], unit="个",
+                           category="纸箱")
              for n in range(1, 9)]
-CATALOGUE += [CatalogueEntry(sku=f"C5-{n:02d}", name=f"远航五层纸箱 {n}号", aliases=[f"五层{n}号"], unit="个", category="纸箱")
+CATALOGUE += [CatalogueEntry(sku=f"C5-{n:02d}", name=f"远航五层纸箱 {n}号", aliases=[f"五层{n}号", f"5ply No.{n}"], unit="个",
+                            category="纸箱")
               for n in range(1, 5)]
 CATALOGUE += [
     CatalogueEntry(sku="F-5020", name="远航手用缠绕膜 50cm 2丝", aliases=["手用膜2丝"], unit="卷", category="缠绕膜"),
@@ -29,6 +31,10 @@ CATALOGUE += [
     CatalogueEntry(sku="B-120", name="远航双层气泡膜 1.2米", aliases=["双层1.2米"], unit="卷", category="气泡膜"),
     CatalogueEntry(sku="B-150", name="远航双层气泡膜 1.5米", aliases=[], unit="卷", category="气泡膜"),
 ]
+CATALOGUE += [CatalogueEntry(sku=f"Z8-{n:02d}", name=f"远航自封袋 8丝 {n}号", aliases=[], unit="包", category="自封袋")
+              for n in (5, 7, 8, 10)]
+CATALOGUE += [CatalogueEntry(sku=f"Z12-{n:02d}", name=f"远航加厚自封袋 12丝 {n}号", aliases=[], unit="包", category="自封袋")
+              for n in (7, 8, 10, 12)]
 PARSER = OfflineParser()
 
 
@@ -47,6 +53,19 @@ def parsed(text: str) -> tuple[dict[str, int], list[str], date | None]:
 ])
 def test_numbered_and_measured_sizes_of_a_series(text: str, expected: dict[str, int]) -> None:
     assert parsed(text) == (expected, [], None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a word of two series (8丝 and 加厚 12丝): the series whose variants follow it
+    ("自封袋8丝 5号20包 7号30包 8号 20包", {"Z8-05": 20, "Z8-07": 30, "Z8-08": 20}),
+    # numbers as English and shop floors write them
+    ("3 ply #4 50, #5 30", {"C3-04": 50, "C3-05": 30}),
+    ("need 3-ply No.3 x50, No.4 x50", {"C3-03": 50, "C3-04": 50}),
+    ("五层 1#10个 2#15个", {"C5-01": 10, "C5-02": 15}),
+    ("阿拉要五层三号箱三十只", {"C5-03": 30}),
+])
+def test_series_said_in_words_of_several_and_numbers_written_every_way(text: str, expected: dict[str, int]) -> None:
+    assert parsed(text)[:2] == (expected, [])
 
 
 def test_a_day_said_with_a_delivery_word_is_still_the_day() -> None:
