@@ -306,8 +306,10 @@ class ProductIndex(_ProductLines):
         "净味宝 白18L 米黄18L" is 净味宝's beige)."""
         if m.sku is not None or len(m.skus) < 2 or table.series_of(m.skus) is not None:
             return m
-        series = {table.series.get(s) for s in m.skus}
-        if None in series or len(series) > 4 or any(s not in table.members for s in series):
+        if any(s not in table.series for s in m.skus):
+            return m
+        series = {table.series[s] for s in m.skus}
+        if len(series) > 4 or any(s not in table.members for s in series):
             return m
         stop = min(len(text), m.end + 16)
         brk = _SENTENCE_END.search(text, m.end, stop)
