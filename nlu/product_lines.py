@@ -375,8 +375,10 @@ class _ProductLines(_ProductKeys):
         words, at = self._line_words(text, m.end, nxt, forward=True)
         if not re.search(r"各|和|跟|、|及", text[m.end:min(nxt, m.end + 14)]):
             return []
-        return [Mention(a, b, tuple(hit), Strength.NAME, text[a:b]) for a, b, hit in self._words_telling(words, at, family)
-                if len(hit) == 1 and m.sku not in hit]
+        told = [(a, b, hit) for a, b, hit in self._words_telling(words, at, family) if len(hit) == 1 and m.sku not in hit]
+        # "10" and "10号" both tell the 10号 one: the longer wording only
+        return [Mention(a, b, tuple(hit), Strength.NAME, text[a:b]) for a, b, hit in told
+                if not any(x <= a and b <= y and (x, y) != (a, b) for x, y, _ in told)]
 
     def _words_telling(self, words: str, at: int, base: set[str], text: str | None = None) -> list[tuple[int, int, set[str]]]:
         """``_descriptors`` of each piece of ``words`` between particles ("牛肉的鸡肉的": 牛肉, 鸡肉), placed at ``at``

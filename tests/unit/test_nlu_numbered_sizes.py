@@ -75,3 +75,12 @@ def test_a_day_said_with_a_delivery_word_is_still_the_day() -> None:
 
 def test_one_metre_and_two_rolls_is_not_one_point_two_metres() -> None:
     assert parsed("双层1米2卷")[0] == {"B-100": 2}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("三层7号 8号 各一百 7号改成150", {"C3-07": 150, "C3-08": 100}),          # a size's count set by the size alone
+    ("三层箱卖了 4号 6号 8号 各300个 8号实际是250", {"C3-04": 300, "C3-06": 300, "C3-08": 250}),
+    ("五层1号 10 2号 10 3号 10 4号不要了", {"C5-01": 10, "C5-02": 10, "C5-03": 10}),   # a size taken out
+])
+def test_a_size_said_alone_corrects_or_removes_its_line(text: str, expected: dict[str, int]) -> None:
+    assert parsed(text)[:2] == (expected, [])
