@@ -58,7 +58,7 @@ _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
 # a size in a product's words and said alone after it ("20" of 热水管20, "1.5" of 云朵1.5, "4分"): not a part of a code
-_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:mm|cm|寸|分|丝|米|m|l|升|kg|g|ml)?(?![\d.a-z])")
+_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:(?:mm|cm|ml|kg|m|l|g)(?![a-z])|[寸分丝米升](?!钟)|(?![\d.a-z]))")
 # "25 20": a code read from two numbers said one after the other (a size and its count, as often)
 _SPACED_NUMBERS = re.compile(r"\d+\s\d+")
 # after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
@@ -230,11 +230,15 @@ class ProductIndex(_ProductLines):
 
         out = _Spans(mentions)
         for n, m in enumerate(mentions):
-            if m.sku is None or m not in out:
+            if m not in out or not m.skus or (m.sku is None and len(m.skus) > 12):
                 continue
             surface = text[m.start:m.end]
             sizes = list(_ANALOGUE_SIZE.finditer(surface))
-            if len(sizes) != 1:
+            if m.sku is None and not sizes and CJK.search(surface):
+                # "三通 4分300 6分200": a word of several products and its sizes, each a product ("4分三通")
+                self._sized_generic(text, m, mentions[n + 1:], out, weak)
+                continue
+            if m.sku is None or len(sizes) != 1:
                 continue
             size = sizes[0]
             stop = min(len(text), m.end + _WINDOW)
@@ -268,6 +272,32 @@ class ProductIndex(_ProductLines):
                     # "热水管20 40根 63 5根" when there is no 63: named back ("热水管63"), its count not taken by the 20
                     out.replace(covered, Mention(a, b, (), Strength.UNKNOWN, said, near=(m.sku,)))
         return out.sorted()
+
+    def _sized_generic(self, text: str, m: Mention, later: list[Mention], out: _Spans, weak) -> None:  # type: ignore[no-untyped-def]
+        stop = min(len(text), m.end + _WINDOW)
+        brk = _SENTENCE_END.search(text, m.end, stop)
+        stop = brk.start() if brk else stop
+        stop = next((x.start for x in later if x.start >= m.end and not weak(x) and x.sku not in m.skus), stop)
+        word = compact(text[m.start:m.end])
+        made: list[Mention] = []
+        for t in _ANALOGUE_SIZE.finditer(text, m.end, stop):
+            a, b = t.start(), t.end()
+            after = b + (text[b:b + 1] in "的嘅")
+            if not (counted_after(text, after) or _SET_COUNT.match(text, after)):
+                continue
+            inside = out.over(a, b)
+            if any(not weak(x) and not (x.sku and x.start >= a and x.end <= after) for x in inside):
+                continue
+            hits = {h[1] for said in (word + t.group(0), t.group(0) + word)
+                    if (h := self._compact_exact.get(said)) is not None and len(h[1]) == 1 and h[1][0] in m.skus}
+            if len(hits) != 1:
+                continue
+            new = Mention(a, b, hits.pop(), Strength.NAME, text[a:b])
+            out.replace(out.over(a, after), new)
+            made.append(new)
+        if made and m in out and not re.search(r"\d", text[m.end:made[0].start]):
+            out.replace([m], None)           # the word only led its lines
+        return None
 
     def _told_by_variants(self, text: str, m: Mention) -> list[Mention]:
         """"竹炭 白5l" (白 of 白色 and of 象牙白): the one product of the series whose variants are the words said;

@@ -27,6 +27,9 @@ CATALOGUE = [
     CatalogueEntry(sku="RD2520", name="安澜PPR 异径直接 25x20", aliases=["25转20"], unit="个", category="PPR管件"),
     CatalogueEntry(sku="PE20", name="安澜PE给水管 20mm 100米盘", aliases=["PE管20", "20PE管"], unit="盘", category="PE管"),
     CatalogueEntry(sku="PE25", name="安澜PE给水管 25mm 100米盘", aliases=["PE管25", "25PE管"], unit="盘", category="PE管"),
+    CatalogueEntry(sku="TE20", name="安澜PPR 等径三通 20", aliases=["20三通", "4分三通"], unit="个", category="PPR管件"),
+    CatalogueEntry(sku="TE25", name="安澜PPR 等径三通 25", aliases=["25三通", "6分三通"], unit="个", category="PPR管件"),
+    CatalogueEntry(sku="TE32", name="安澜PPR 等径三通 32", aliases=["32三通", "1寸三通"], unit="个", category="PPR管件"),
 ]
 PARSER = OfflineParser()
 
@@ -45,6 +48,8 @@ def parsed(text: str) -> tuple[dict[str, int], list[str]]:
     ("冷水管20嘅要50條 25嘅30條", {"PR20": 50, "PR25": 30}),          # Cantonese
     ("冷水管20 30根 20的改成40", {"PR20": 40}),                      # the same size again: that line, set
     ("热水管20 40根 25转20 10个", {"PH20": 40, "RD2520": 10}),       # a product's own words stay what they are
+    ("三通 4分300 6分200 1寸50个", {"TE20": 300, "TE25": 200, "TE32": 50}),   # trade sizes of the aliases ("6分三通")
+    ("三通 20的 100个 25的 50个", {"TE20": 100, "TE25": 50}),
 ])
 def test_a_size_said_alone_after_a_sized_product_is_that_product_in_the_size(text: str, expected: dict[str, int]) -> None:
     assert parsed(text) == (expected, [])
