@@ -495,6 +495,9 @@ def _is_cjk(s: str) -> bool:
 _COUNTED_BEFORE = re.compile(rf"(?:{QUANTITY.pattern})[\s,，]*(?:要|是|的是)?[\s]*$")
 
 
+_PER_UNIT = re.compile(r"(?:多少钱|什么价钱?|啥价钱?|几块钱?|多钱|价格|价钱|单价|多少)\s?\Z")
+
+
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
     # "43一双" after "疾风黑白42 两双": 43 is a product (a size said on its own), "一双" its count, no price
@@ -515,6 +518,8 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             m = trimmed
         if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
             continue        # "说一下", "一起", "两个人": a word, not a quantity
+        if _PER_UNIT.search(text, max(0, m.start() - 6), m.start()):
+            continue        # "多少钱一个", "什么价一卷": the unit a price is asked for, not a count
         if not m.group("unit") and text[max(0, m.start() - 1):m.start()] in ("周", "期", "拜"):
             continue        # "下周一", "星期三", "礼拜六": a day
         if m.group("num") == "one" and re.search(r"\bthe\s+(?:\S+\s+){0,3}$", text[:m.start()]):

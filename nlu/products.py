@@ -47,7 +47,7 @@ from nlu.product_words import (
     size_digits,
 )
 from nlu.schema import CatalogueEntry
-from nlu.variants import VariantTable, counted_after
+from nlu.variants import VariantTable, counted_after, size_key
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
 EACH = re.compile(r"各|每样|每种|每个|都|\beach\b")
@@ -75,6 +75,10 @@ def _variant_kind(word: str) -> str:
     """What a variant word says: a word ("白"), or a size in its unit ("50cm": cm, "2丝": 丝): "手用膜 50公分2丝" is one
     product of two sizes, "蓝色31 粉色31" two of one."""
     return word.lstrip("0123456789.") if word[:1].isdigit() else "word"
+
+
+# a size said with its unit ("5号", "48mm", "2丝", "1.2米"), never a bare number
+_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
 
 
 # before a size that starts a line of its own: a count with its unit, or a separator ("40根 63 5根", "，63 5根")
@@ -205,7 +209,47 @@ class ProductIndex(_ProductLines):
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
-        return self._analogues(spelled, self._variant_runs(spelled, mentions))
+        return self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
+
+    @cached_property
+    def _by_size(self) -> dict[str, tuple[str, ...]]:
+        """Each size of the catalogue's series ("5" of 5号, "48mm", "2丝") and the products that come in it."""
+        out: dict[str, set[str]] = {}
+        table = self.variant_table
+        for skus in table.members.values():
+            for sku in skus:
+                for v in table.variants[sku]:
+                    if v[:1].isdigit():
+                        out.setdefault(v, set()).add(sku)
+        return {v: tuple(sorted(skus)) for v, skus in out.items()}
+
+    def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
+        it (a word of several; the cart or a question picks among them), so it is never read as a day or lost."""
+        if not self._by_size:
+            return mentions
+        spans = _Spans(mentions)
+        added = []
+        for t in _BARE_SIZE.finditer(text):
+            if spans.over(t.start(), t.end()):
+                continue
+            skus = self._by_size.get(size_key(t.group(1), t.group(2)))
+            if not skus or len(skus) < 2:
+                continue
+            before = [x for x in mentions if x.end <= t.start() and x.skus]
+            if before and re.fullmatch(r"[\s的]{0,2}", text[before[-1].end:t.start()]) and set(before[-1].skus) & set(skus):
+                continue             # "全合成0w40 4升": the size of the product just said
+            after = next((x for x in mentions if x.start >= t.end() and x.skus), None)
+            if after is not None and re.fullmatch(r"[\s的]{0,2}", text[t.end():after.start]) and set(after.skus) & set(skus):
+                continue             # "自封袋8丝 5号20包": a size of the line that follows
+            # "三层的1号20 2号20 3号30 哦3号改40": the series said before in the message
+            series = {self.variant_table.series.get(x.sku) for x in before if x.sku}
+            mine = tuple(sku for sku in skus if self.variant_table.series.get(sku) in series)
+            if len(mine) == 1:
+                added.append(Mention(t.start(), t.end(), mine, Strength.NAME, t.group(0)))
+            else:
+                added.append(Mention(t.start(), t.end(), skus, Strength.CATEGORY, t.group(0)))
+        return sorted(mentions + added, key=lambda x: x.start) if added else mentions
 
     def _analogues(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"热水管20 40根，25 20根", "PE管20的10盘 25的6盘": a size said alone with a count of its own after a product

@@ -42,7 +42,7 @@ _CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
 # between the words of one run: a space, 的
 _GLUE = re.compile(r"[\s的]{0,2}")
 # after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
-_COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整|改成|改为|改到|加到|减到|变成|实际是|其实是|应该是)?\s?(?:[x×*]\s?)?"
+_COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整|改成|改为|改到|加到|减到|变成|实际是|其实是|应该是|改)?\s?(?:[x×*]\s?)?"
                       r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾廿卅]{1,4}(?![升斤寸码米]))"
                       r"|\s?(?:各|都|each\b)"
                       r"|\s?[的嘅]?\s?(?:也|就)?(?:不要|删掉|删了|去掉|取消|不用|先不要|不订)")      # "43 不要": a line taken out
@@ -54,6 +54,11 @@ def _number(raw: str, unit: str | None) -> str:
     except InvalidOperation:
         value = raw
     return f"{value}{_UNITS.get(unit or '', unit or '')}"
+
+
+def size_key(raw: str, unit: str | None) -> str:
+    """A size as the variant table spells it ("5", "号" -> "5"; "48", "mm" -> "48mm")."""
+    return _number(raw, unit)
 
 
 def _word(raw: str) -> str:

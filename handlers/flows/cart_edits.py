@@ -97,6 +97,8 @@ def _is_question(parsed: ParseResult) -> bool:
     slots = parsed.slots
     if parsed.intent in _NEVER_LINES:
         return True     # "账不对，12月2号那笔800应该是8000": amounts of the account, never a cart line
+    if parsed.intent == Intent.PRICE_QUERY and all(e.op == EditOp.ADD for e in slots.edits):
+        return True     # "三层5号多少钱一个", "三层5号100个多少钱": a price asked, the cart's 100 stay 100
     # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line
     return (not slots.edits and not any(u.qty for u in slots.unresolved) and slots.delivery_date is None
             and not slots.negative_quantities and not slots.rejected_quantities
@@ -163,18 +165,28 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     edits = list(slots.edits)
     for word in slots.unresolved:
         held = [sku for sku in word.candidates if sku in cart.items]
-        if word.sets and word.qty and len(held) == 1:
-            # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L
-            edits.append(CartEdit(op=EditOp.SET, sku=held[0], qty=word.qty))
+        if word.qty and len(held) == 1 and (word.sets or word.generic):
+            # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L;
+            # "3号的再加50" with one of the 3号 cartons in the cart: 50 more of it (a word of several products,
+            # not a wording named back: "蓝色18L" is no line of the white 18L)
+            edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=held[0], qty=word.qty))
         else:
             unresolved.append(word)
+    missing: list[str] = []
+    removed = False
     for edit in edits:
         outcome = _apply_edit(ctx, cart, edit, products)
         if isinstance(outcome, Reply):
             asks.append(outcome)
+        elif outcome and edit.op == EditOp.REMOVE and edit.sku not in cart.items and outcome == ctx.t(
+                "order.not_in_cart", name=_label(products, edit.sku or "")):
+            missing.append(outcome)
         elif outcome:
             lead.append(outcome)
             changed = True
+            removed = removed or edit.op == EditOp.REMOVE
+    if not removed:       # "7号不要了": the 7号 carton in the cart goes; the 7号 bags it is not are not listed
+        lead += missing[:1]
     when = slots.delivery_date
     if when is not None:
         problem = check_delivery(ctx, when)

@@ -59,6 +59,9 @@ i18n.register({
                     "(see Prices in the admin)."),
     "price.staff.list": ("{name}（{sku}）目录价：{price}/{unit}，起订量 {moq}{unit}。",
                          "{name} ({sku}) list price: {price} per {unit}, minimum order {moq}."),
+    "price.several": ("“{word}”有几种，您的价格：", "\"{word}\" is several products; your prices:"),
+    "price.line": ("• {name}（{sku}）：{price}/{unit}{promo}", "• {name} ({sku}): {price} per {unit}{promo}"),
+    "price.line.promo": (" 🎁有促销", " 🎁 on promotion"),
     "price.btn.list": ("📋 价格表（Excel）", "📋 Price list (Excel)"),
     "price.btn.order": ("🛒 订购", "🛒 Order"),
 })
@@ -78,7 +81,28 @@ async def price_intent(ctx: Ctx) -> list[Reply]:
     if any(w in ctx.inbound.text.lower() for w in REBATE_WORDS):
         # "how much rebate do I have" parsed as a price question (no product): the rebate answer
         return await contracts.rebates(ctx)
+    word = next((u for u in (slots.unresolved if slots is not None else []) if 1 < len(u.candidates) <= _SEVERAL), None)
+    if word is not None and ctx.is_dealer:
+        return await _several(ctx, word.word, word.candidates)
     return [Reply(text=ctx.t("price.ask"), buttons=[[_list_button(ctx)], [forms.menu_button(ctx)]])]
+
+
+#: at most this many products priced at once for a word of several ("胶带多少钱一卷", "5号什么价")
+_SEVERAL = 8
+
+
+async def _several(ctx: Ctx, word: str, skus: list[str]) -> list[Reply]:
+    """A word of several products asked the price of: each one's price for this dealer, one line each."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    assert ctx.actor.dealer_id is not None
+    lines = [ctx.t("price.several", word=word)]
+    for sku in skus:
+        price = await product_price(ctx.uow(), ctx.actor, ctx.actor.dealer_id, sku, ctx.deps.clock)
+        lines.append(ctx.t("price.line", name=price.name, sku=price.sku, price=fmt_cny(price.price), unit=price.unit,
+                           promo=ctx.t("price.line.promo") if price.promotions else ""))
+    lines.append(ctx.t("price.note"))
+    return [Reply(text="\n".join(lines), buttons=[[_list_button(ctx)], [forms.menu_button(ctx)]])]
 
 
 @router.button("price.list")

@@ -1,0 +1,71 @@
+"""A packaging dealer's cart, edited by the size alone ("5号改成150", "7号不要了", "3号的再加50"): the line of that
+size in the cart changes, the delivery date is not set to the 5th, the other products of that size (the 5号 bags,
+the 五层 5号) are neither touched nor listed; a price asked in the cart ("三层5号多少钱一个") is answered and the
+line keeps its count; the price of a word of several products lists each."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.inventory import StockLevel
+from core.users import Role
+from tests.chat import ChatWorld, texts
+from tests.factories import make_product, make_warehouse
+
+DEALER_CHAT = "100"
+
+
+async def world() -> ChatWorld:
+    w = ChatWorld()
+    wh = await w.uow.warehouses.add(make_warehouse("WH-SH", region="华东"))
+    rows = [(f"C3-{n:02d}", f"远航三层纸箱 {n}号", [f"三层{n}号"], "个") for n in (3, 5, 7)]
+    rows += [(f"C5-{n:02d}", f"远航五层纸箱 {n}号", [f"五层{n}号"], "个") for n in (3, 5, 7)]
+    rows += [(f"Z8-{n:02d}", f"远航自封袋 8丝 {n}号", [], "包") for n in (5, 7)]
+    rows += [("T-48", "远航透明胶带 48mm", ["透明48"], "卷"), ("T-60", "远航透明胶带 60mm", ["透明60"], "卷")]
+    for sku, name, aliases, unit in rows:
+        await w.uow.products.add(make_product(sku, name=name, aliases=aliases, unit=unit, list_price=Decimal("2.00")))
+        await w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=5000))  # type: ignore[arg-type]
+    await w.uow.commit()
+    dealer = await w.dealer(name="苏州顺达包装")
+    await w.prepay(dealer)
+    await w.user(DEALER_CHAT, Role.DEALER_OWNER, dealer)
+    return w
+
+
+async def cart(w: ChatWorld) -> dict[str, int]:
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=DEALER_CHAT)
+    assert stored is not None
+    return {str(sku): int(qty) for sku, qty in stored.data.get("items", [])}
+
+
+async def delivery(w: ChatWorld) -> object:
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=DEALER_CHAT)
+    assert stored is not None
+    return stored.data.get("delivery")
+
+
+async def test_a_size_said_alone_edits_its_line_in_the_cart_and_is_no_day() -> None:
+    w = await world()
+    await w.say(DEALER_CHAT, "三层箱 3号50 5号100 7号200")
+    assert await cart(w) == {"C3-03": 50, "C3-05": 100, "C3-07": 200}
+    shown = texts(await w.say(DEALER_CHAT, "5号改成150"))
+    assert await cart(w) == {"C3-03": 50, "C3-05": 150, "C3-07": 200}     # was: the 7号 line set to 150
+    assert "交货日期已设为" not in shown and await delivery(w) is None         # was: delivery set to the 5th
+    shown = texts(await w.say(DEALER_CHAT, "7号不要了"))
+    assert await cart(w) == {"C3-03": 50, "C3-05": 150}                  # was: only the date changed
+    assert "无需删除" not in shown                                        # the 7号 bags are not listed
+    await w.say(DEALER_CHAT, "3号的再加50")
+    assert await cart(w) == {"C3-03": 100, "C3-05": 150}                 # was: a question between 三层 and 五层
+    assert await delivery(w) is None
+
+
+async def test_a_price_asked_with_the_cart_open_leaves_the_counts() -> None:
+    w = await world()
+    await w.say(DEALER_CHAT, "三层5号 100个 透明48 20卷")
+    shown = texts(await w.say(DEALER_CHAT, "三层5号多少钱一个"))
+    assert "¥2.00" in shown and await cart(w) == {"C3-05": 100, "T-48": 20}    # was: the line set to 1
+    await w.say(DEALER_CHAT, "三层5号100个多少钱")
+    assert await cart(w) == {"C3-05": 100, "T-48": 20}                         # was: 100 more
+    listed = texts(await w.say(DEALER_CHAT, "透明胶带多少钱一卷"))
+    assert "T-48" in listed and "T-60" in listed and "¥2.00/卷" in listed       # was: "想查哪个产品的价格？"
+    assert await cart(w) == {"C3-05": 100, "T-48": 20}
