@@ -19,7 +19,8 @@ LINE_QTY_CEILING = 99_999
 """No order line ever holds more units than this, whatever the product says (the chat reads at most 5 digits)."""
 
 DOZEN = 12
-PACK_UNITS = frozenset({"箱", "整箱", "box", "boxes", "carton", "cartons", "ctn", "ctns", "case", "cases"})
+PACK_UNITS = frozenset({"箱", "整箱", "捆", "扎", "box", "boxes", "carton", "cartons", "ctn", "ctns", "case", "cases",
+                        "bundle", "bundles"})
 DOZEN_UNITS = frozenset({"打", "dozen", "dozens", "doz"})
 PIECE_UNITS = frozenset({"个", "片", "支", "只", "根", "条", "pc", "pcs", "piece", "pieces"})
 """Single pieces: converted into a product sold by the box only when they make whole boxes."""

@@ -437,7 +437,7 @@ def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: boo
     word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else named_back(m.word)
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
                                         candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY,
-                                        sets=sets))
+                                        sets=sets, unit=q.unit or "" if q is not None else ""))
 
 
 def _refused(result: ItemResult, q: Quantity) -> None:

@@ -46,7 +46,7 @@ UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片"
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
          "drums", "drum", "sheets", "sheet", "tins", "tin", "doz", "tubes", "tube", "btls", "btl", "jars", "jar",
-         "kits", "kit", "pouches", "pouch")
+         "kits", "kit", "pouches", "pouch", "bundles", "bundle")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 _UNIT = "|".join(u if not u.isascii() else u + "(?![a-z])" for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))

@@ -66,6 +66,7 @@ class Unresolved(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     generic: bool = False          # a word of several products' names ("滤网"), not an unknown one
     sets: bool = False             # "米黄的改成5桶": the count replaces a line's (the chat picks the one in the cart)
+    unit: str = ""                 # the unit the count was written in ("5号 2捆": 2 bundles)
 
 
 class Slots(BaseModel):

@@ -169,7 +169,7 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L;
             # "3号的再加50" with one of the 3号 cartons in the cart: 50 more of it (a word of several products,
             # not a wording named back: "蓝色18L" is no line of the white 18L)
-            edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=held[0], qty=word.qty))
+            edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=held[0], qty=word.qty, unit=word.unit))
         else:
             unresolved.append(word)
     missing: list[str] = []

@@ -23,7 +23,8 @@ async def world() -> ChatWorld:
     rows += [(f"Z8-{n:02d}", f"远航自封袋 8丝 {n}号", [], "包") for n in (5, 7)]
     rows += [("T-48", "远航透明胶带 48mm", ["透明48"], "卷"), ("T-60", "远航透明胶带 60mm", ["透明60"], "卷")]
     for sku, name, aliases, unit in rows:
-        await w.uow.products.add(make_product(sku, name=name, aliases=aliases, unit=unit, list_price=Decimal("2.00")))
+        await w.uow.products.add(make_product(sku, name=name, aliases=aliases, unit=unit, list_price=Decimal("2.00"),
+                                              pack_size=25 if sku.startswith("C3") else 1))
         await w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=5000))  # type: ignore[arg-type]
     await w.uow.commit()
     dealer = await w.dealer(name="苏州顺达包装")
@@ -69,3 +70,12 @@ async def test_a_price_asked_with_the_cart_open_leaves_the_counts() -> None:
     listed = texts(await w.say(DEALER_CHAT, "透明胶带多少钱一卷"))
     assert "T-48" in listed and "T-60" in listed and "¥2.00/卷" in listed       # was: "想查哪个产品的价格？"
     assert await cart(w) == {"C3-05": 100, "T-48": 20}
+
+
+async def test_bundles_are_packs_of_the_pack_size() -> None:
+    """"三层5号 2捆" of a carton sold by the piece, 25 a bundle: 50 cartons (was: 2)."""
+    w = await world()
+    await w.say(DEALER_CHAT, "三层5号 2捆")
+    assert await cart(w) == {"C3-05": 50}
+    await w.say(DEALER_CHAT, "3ply No.5 2 bundles more")
+    assert await cart(w) == {"C3-05": 100}
