@@ -130,11 +130,11 @@ class _Lines:
             self.r.items[sku] = qty
             self.last = sku
 
-    def add_to_last(self, qty: int) -> None:
-        if self.last is None:
-            self.r.edits.append(CartEdit(op=EditOp.ADD, sku=None, qty=qty))
+    def add_to_last(self, qty: int, unit: str = "") -> None:
+        if self.last is None:      # "再加一箱": the line the chat talks about, in boxes
+            self.r.edits.append(CartEdit(op=EditOp.ADD, sku=None, qty=qty, unit=unit))
         else:
-            self.add(self.last, qty)
+            self.add(self.last, qty, unit)
 
     def remove(self, skus: tuple[str, ...]) -> int | None:
         taken = None
@@ -386,7 +386,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         return             # "空净300 来5台": 300 is part of the word, 5台 the quantity
     previous = text[clauses[c - 1][0]:clauses[c - 1][1]] if c > 0 else ""
     if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
-        lines.add_to_last(q.value)
+        lines.add_to_last(q.value, q.unit or "")
         return
     # "64二铵20袋 硅钙镁肥10袋": after a product and its count, a word of its own (3+ characters, no product)
     counted = [lo + x.end() for x in QUANTITY.finditer(head) if x.group("unit")]
@@ -403,7 +403,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
             # "18W白光20只 3寸筒灯20个 前面那个改40": the line named by its place in the message
             lines.set(written[0] if ref.group("first") else written[-1], q.value)
             return
-        lines.set(None, q.value)
+        lines.set(None, q.value, q.unit or "")
         return
     if word and not word[-1].isdigit() and len(word[-1]) >= 2 and not any(m.start >= a and m.end <= q.start
                                                                           for m in mentions):
@@ -427,7 +427,7 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         return
     if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
         return      # a bare number in other text ("3楼", "等2天") is no quantity
-    lines.set(None, q.value)
+    lines.set(None, q.value, q.unit or "")
 
 
 def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False) -> None:

@@ -79,3 +79,5 @@ async def test_bundles_are_packs_of_the_pack_size() -> None:
     assert await cart(w) == {"C3-05": 50}
     await w.say(DEALER_CHAT, "3ply No.5 2 bundles more")
     assert await cart(w) == {"C3-05": 100}
+    await w.say(DEALER_CHAT, "再加一捆")                 # no product named: the line talked about, a bundle of it
+    assert await cart(w) == {"C3-05": 125}              # was: +1
