@@ -54,6 +54,18 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
 
 _ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
 
+_CN_SMALL = "一二三四五六七八九"
+_LAYERS = re.compile(rf"(?<![\d{_CN_SMALL}十])([1-9{_CN_SMALL}])(?=层)")
+
+
+def _layer_numerals(key: str) -> list[str]:
+    """``key`` with the count of its layers in the other numeral ("三层7号" <-> "3层7号"), when it has one."""
+    def swap(m: re.Match[str]) -> str:
+        c = m.group(1)
+        return str(_CN_SMALL.index(c) + 1) if c in _CN_SMALL else _CN_SMALL[int(c) - 1]
+    other = _LAYERS.sub(swap, key)
+    return [other] if other != key else []
+
 # an alias that is a size and a word of the kind, either way round ("20弯头", "冷水管25", "40公分软管")
 _ALIAS_SIZE = r"\d+(?:\.\d+)?\s?(?:公分|公斤|千克|毫米|毫升|厘米|kg|ml|mm|cm|l|g|m|寸|分|米|升|斤|克|号|码)?"
 _SIZE_THEN_WORD = re.compile(rf"({_ALIAS_SIZE})\s?([\u4e00-\u9fff]{{2,6}})")
@@ -87,6 +99,10 @@ class _ProductKeys:
             for key in (e.sku, *e.aliases):
                 for v in spelling_variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
+            for key in (name, *map(normalize, e.aliases)):
+                # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
+                for other in _layer_numerals(key):
+                    add(other, e.sku, Strength.EXACT)
             for alias in map(normalize, e.aliases):
                 # "20弯头" is said "弯头20" too, "冷水管25" "25冷水管", "4分弯头" "弯头4分": the size on the other side
                 if (f := _SIZE_THEN_WORD.fullmatch(alias)) is not None:

@@ -189,14 +189,18 @@ def check_row(raw: dict[str, str], line: int, skus: dict[str, str], today: date)
 # --- typed lines ----------------------------------------------------------------------------------
 
 _DATE_IN_TEXT = re.compile(r"(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|今天|昨天)")
-_UNIT_PRICE = re.compile(r"(?:单价|unit price|@)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*元?", re.IGNORECASE)
-_TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*元?",
-                    re.IGNORECASE)
+_UNIT_PRICE = re.compile(r"(?:单价|unit price|@)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?", re.IGNORECASE)
+_TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
+                    r"|(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)(?![\u4e00-\u9fff]{0,1}\d)", re.IGNORECASE)
 _QTY_WITH_UNIT = re.compile(
-    r"(?:卖了|卖出|售出|销售|sold)?\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(?:台|箱|件|个|套|支|盒|包|pcs|units?)(?![a-z])",
+    r"(?:卖了|卖出|售出|销售|sold)?\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(?:台|箱|件|个|套|支|盒|包|卷|捆|根|条|只|双|桶|袋|瓶|pcs|units?)"
+    r"(?![a-z])",
     re.IGNORECASE)
 _FILLER = frozenset({"卖了", "卖出", "售出", "销售", "sold", "元", "共", "，", ","})
 _SPLIT = re.compile(r"[\s,，;；、]+")
+# words around a sale that are no place: the heading, the period ("上报销量", "这个月", "上周")
+_NOT_A_PLACE = re.compile(r"(?:上报|报一下|报|汇报)?(?:销量|销售|出货|数据)|上报|报数|(?:这个?|本|上个?|下个?)(?:月|周|礼拜|星期)"
+                          r"|今天|昨天|前天|最近|this|last|week|month|sales|report|单价|价格")
 _PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
 
 
@@ -223,7 +227,7 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
         unit_price = m.group(1)
         rest = rest[:m.start()] + " " + rest[m.end():]
     if m := _TOTAL.search(rest):
-        raw["amount"] = m.group(1)
+        raw["amount"] = m.group(1) or m.group(2)       # "金额200", "200元", "200块"
         rest = rest[:m.start()] + " " + rest[m.end():]
     if m := _QTY_WITH_UNIT.search(rest):
         raw["qty"] = m.group(1)
@@ -241,7 +245,7 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
                 return _problem(f"多余的数字：{token}", f"unexpected number: {token}")
         elif "sku" not in raw and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-_.]*", token):
             raw["sku"] = token.upper()              # looks like a model: reported as unknown below
-        else:
+        elif not _NOT_A_PLACE.fullmatch(token):
             places.append(token)
     if "sku" not in raw:
         if not re.search(r"\d", text):
@@ -268,13 +272,20 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
     return check_row(raw, line, skus, today)
 
 
-def parse_text(text: str, products: list[Product], today: date) -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
+def parse_text(text: str, products: list[Product], today: date, *,
+               before: str = "") -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
+    """Typed lines -> rows and problems; ``before``: the words of the sale reported last (a line that names its
+    product by a variant alone, "7号卖了150个", is read after them)."""
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, Problem]] = []
-    lines = [line for line in text.splitlines() if line.strip()]
     index = _index(products)
+    lines = [part for line in text.splitlines() if line.strip() for part in _sales_of(line, index)]
     for n, line in enumerate(lines[:MAX_ROWS], start=1):
         result = parse_line(line, n, products, today, index)
+        if isinstance(result, Problem) and before and (named := _continued(before, line, index)) is not None:
+            # "三层5号卖了200个 200元" then "7号卖了150个 105元": the 7号 of the series said on the line before
+            result = parse_line(line.replace(named[0], named[1], 1), n, products, today, index)
+        before = line
         if result is None:
             continue
         if isinstance(result, Problem):
@@ -282,6 +293,32 @@ def parse_text(text: str, products: list[Product], today: date) -> tuple[list[di
         else:
             rows.append(result)
     return rows, problems
+
+
+def _sales_of(line: str, index: ProductIndex) -> list[str]:
+    """One typed line holding several sales ("3层5号卖了200个200元，3层7号150个105元"): one part per sale, split
+    where a comma is followed by a product; a line of one sale as it is."""
+    parts = [p for p in re.split(r"[，,；;]", line) if p.strip()]
+    if len(parts) < 2 or sum(1 for p in parts if index.find(normalize(p))) < 2:
+        return [line]
+    out: list[str] = []
+    for part in parts:
+        if out and not index.find(normalize(part)):
+            out[-1] += "，" + part        # a place or a customer type after a sale belongs to it
+        else:
+            out.append(part)
+    return out
+
+
+def _continued(before: str, line: str, index: ProductIndex) -> tuple[str, str] | None:
+    """A product said on ``line`` by its variant alone ("7号"), read with the line before: (its words, the SKU)
+    when the matcher names one product there."""
+    joined = normalize(before) + " "
+    said = normalize(line)
+    for m in index.find(joined + said):
+        if m.start >= len(joined) and m.sku is not None:
+            return said[m.start - len(joined):m.end - len(joined)], m.sku
+    return None
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -425,7 +462,9 @@ async def answer(ctx: Ctx) -> list[Reply]:
         if dropped and all(e.op == EditOp.REMOVE for e in edits):
             kept = [r for r in earlier if r["sku"] not in dropped]
             return _summary(ctx, kept, [], lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
-    rows, problems = parse_text(text, products, today)
+    # "7号卖了150个" after a report of 三层5号: the 7号 of the series said last
+    last = next((p for p in products if earlier and p.sku == earlier[-1].get("sku")), None)
+    rows, problems = parse_text(text, products, today, before=last.name if last else "")
     if not rows and not problems:
         return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
     if earlier:                   # a second message adds lines to the report in progress, never replaces them

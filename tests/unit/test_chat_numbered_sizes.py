@@ -81,3 +81,15 @@ async def test_bundles_are_packs_of_the_pack_size() -> None:
     assert await cart(w) == {"C3-05": 100}
     await w.say(DEALER_CHAT, "再加一捆")                 # no product named: the line talked about, a bundle of it
     assert await cart(w) == {"C3-05": 125}              # was: +1
+
+
+async def test_a_sell_out_report_of_several_sizes_keeps_every_sale_and_no_junk_place() -> None:
+    w = await world()
+    shown = texts(await w.say(DEALER_CHAT, "上报销量 3层5号卖了200个200元，3层7号150个105元"))
+    assert "C3-05 ×200 ¥200.00" in shown and "C3-07 ×150 ¥105.00" in shown     # was: the 7号 sale lost ...
+    assert "上报销量 3层7号" not in shown                                        # ... and saved as the city
+    shown = texts(await w.say(DEALER_CHAT, "7号卖了150个 105块"))               # the series of the sale before
+    assert "已追加 1 行" in shown and shown.count("C3-07 ×150 ¥105.00") == 2
+    w2 = await world()
+    shown = texts(await w2.say(DEALER_CHAT, "这个月三层5号卖了200个，单价1块"))
+    assert "C3-05 ×200 ¥200.00 零售" in shown and "块" not in shown.split("C3-05")[1].split("\n")[0]
