@@ -39,7 +39,7 @@ _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|�
           r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
-_SET_WORDS = (r"改成|改为|实际是|其实是|应该是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
+_SET_WORDS = (r"改成|改为|实际是|其实是|应该是|是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
               r"change to|instead|only|just|actually|correction")
 _RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
 _LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*|more|extra|additional|new|的|cases?|boxes|box|cartons?|ctns?|cs|pcs|"
@@ -495,6 +495,7 @@ def _is_cjk(s: str) -> bool:
 _COUNTED_BEFORE = re.compile(rf"(?:{QUANTITY.pattern})[\s,，]*(?:要|是|的是)?[\s]*$")
 
 
+_NOT_THIS = re.compile(r"(?:不是|而不是|并不是|\bnot)\s?\Z")
 _PER_UNIT = re.compile(r"(?:多少钱|什么价钱?|啥价钱?|几块钱?|多钱|价格|价钱|单价|多少)\s?\Z")
 
 
@@ -518,6 +519,8 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             m = trimmed
         if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
             continue        # "说一下", "一起", "两个人": a word, not a quantity
+        if _NOT_THIS.search(text, max(0, m.start() - 6), m.start()):
+            continue        # "5号是150 不是100": the count it is not
         if _PER_UNIT.search(text, max(0, m.start() - 6), m.start()):
             continue        # "多少钱一个", "什么价一卷": the unit a price is asked for, not a count
         if not m.group("unit") and text[max(0, m.start() - 1):m.start()] in ("周", "期", "拜"):

@@ -23,6 +23,9 @@ CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "
                           "forget it", "算了不订了", "不用了"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈喽", "嗨", "早", "早上好", "下午好", "晚上好",
                        "有人吗", "good morning"})
+_CLEAR_CART = re.compile(r"(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
+                         r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+_DELIVERY_CUE = re.compile(r"前到|前送|送到|到货|交货|之前到|前发|by\b|deliver")
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
                  "same again", "repeat my last", "repeat the last")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
@@ -167,7 +170,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     slots.period = next((p for word, p in _PERIODS if word in a.text), None)
     if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER):
         slots.order_suffix = a.order_suffix
-        if a.past is not None:       # "前天那单": when it was placed, not a delivery date
+        if a.past is not None and not (slots.delivery_date is not None and _DELIVERY_CUE.search(a.text)):
+            # "前天那单": when it was placed, not a delivery date ("12月3号前到" is one)
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
             slots.delivery_date = None
     if intent in (Intent.CONTRACT_QUERY, Intent.SALES_QUERY):
@@ -176,6 +180,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "profile"
     if intent == Intent.PLACE_ORDER and not slots.items and any(w in a.text for w in REORDER_WORDS):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
+    if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
+        slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
     if intent == Intent.TICKET_STATUS:

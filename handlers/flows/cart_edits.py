@@ -77,6 +77,10 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     parsed = await parse_message(ctx)
     if parsed.slots.topic == "reorder":
         return await reorder_from(ctx, None)
+    if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
+        return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
+                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),
+                                Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])]
     out: list[Reply] = []
     for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
         if part is None:

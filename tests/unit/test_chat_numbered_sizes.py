@@ -93,3 +93,15 @@ async def test_a_sell_out_report_of_several_sizes_keeps_every_sale_and_no_junk_p
     w2 = await world()
     shown = texts(await w2.say(DEALER_CHAT, "这个月三层5号卖了200个，单价1块"))
     assert "C3-05 ×200 ¥200.00 零售" in shown and "块" not in shown.split("C3-05")[1].split("\n")[0]
+
+
+async def test_corrections_clearing_and_a_delivery_day_in_words() -> None:
+    w = await world()
+    await w.say(DEALER_CHAT, "三层箱 3号50 5号100 7号200")
+    await w.say(DEALER_CHAT, "不对 5号是150 不是100")
+    assert await cart(w) == {"C3-03": 50, "C3-05": 150, "C3-07": 200}     # was: 7号 set to 150, then to 100
+    shown = texts(await w.say(DEALER_CHAT, "12月10号前到"))
+    assert "交货日期已设为" in shown and await delivery(w) is not None         # was: an order search
+    asked = await w.say(DEALER_CHAT, "清空购物车")
+    assert "清空购物车（3 个商品）" in texts(asked)                          # was: "没认出要订的产品"
+    assert await cart(w) == {"C3-03": 50, "C3-05": 150, "C3-07": 200}      # nothing gone before the tap
