@@ -85,7 +85,11 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
         if part is None:
             continue
-        if _is_question(part):
+        if part.intent == Intent.QUERY_STOCK and part.slots.items and part.slots.product:
+            # "透明48有货吗 有的话来20卷" with the cart open: the stock answered, the 20 into the cart
+            out += await _meanwhile(ctx, cart, part)
+            out += await _apply_text(ctx, cart, part)
+        elif _is_question(part):
             out += await _meanwhile(ctx, cart, part)
         else:
             out += await _apply_text(ctx, cart, part)
@@ -260,7 +264,7 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
     if had is None and len(cart.items) >= MAX_LINES:
         return ctx.t("order.too_many_lines", max=MAX_LINES)
     cart.set(sku, qty)
-    if edit.op == EditOp.SET:
+    if edit.op == EditOp.SET and had is not None:
         return ctx.t("order.set_to", name=product.name, qty=qty, unit=product.unit) + converted
     if had:
         return ctx.t("order.added_more", name=product.name, qty=edit.qty, had=had, total=qty,

@@ -105,3 +105,12 @@ async def test_corrections_clearing_and_a_delivery_day_in_words() -> None:
     asked = await w.say(DEALER_CHAT, "清空购物车")
     assert "清空购物车（3 个商品）" in texts(asked)                          # was: "没认出要订的产品"
     assert await cart(w) == {"C3-03": 50, "C3-05": 150, "C3-07": 200}      # nothing gone before the tap
+
+
+async def test_a_stock_question_and_an_order_of_the_same_product_in_one_message() -> None:
+    w = await world()
+    await w.say(DEALER_CHAT, "三层5号 100个")
+    shown = texts(await w.say(DEALER_CHAT, "透明48有货吗 有的话来20卷"))
+    assert "库存" in shown                                                  # was: the question dropped
+    assert await cart(w) == {"C3-05": 100, "T-48": 20}
+    assert "已加入：远航透明胶带 48mm ×20卷" in shown                        # a new line, not "已改为"
