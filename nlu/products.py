@@ -229,7 +229,8 @@ class ProductIndex(_ProductLines):
         if not self._by_size:
             return mentions
         spans = _Spans(mentions)
-        added = []
+        added: list[Mention] = []
+        leaders: list[Mention] = []
         for t in _BARE_SIZE.finditer(text):
             if spans.over(t.start(), t.end()):
                 continue
@@ -242,14 +243,21 @@ class ProductIndex(_ProductLines):
             after = next((x for x in mentions if x.start >= t.end() and x.skus), None)
             if after is not None and re.fullmatch(r"[\s的]{0,2}", text[t.end():after.start]) and set(after.skus) & set(skus):
                 continue             # "自封袋8丝 5号20包": a size of the line that follows
-            # "三层的1号20 2号20 3号30 哦3号改40": the series said before in the message
-            series = {self.variant_table.series.get(x.sku) for x in before if x.sku}
-            mine = tuple(sku for sku in skus if self.variant_table.series.get(sku) in series)
+            # "三层的1号20 2号20 3号30 哦3号改40", "8丝袋子 5号 7号": the series said before in the message
+            table = self.variant_table
+            series = {table.series.get(x.sku) if x.sku else table.series_of(x.skus) for x in before}
+            mine = tuple(sku for sku in skus if table.series.get(sku) in series)
             if len(mine) == 1:
                 added.append(Mention(t.start(), t.end(), mine, Strength.NAME, t.group(0)))
+                lead = next((x for x in reversed(before) if x.sku is None and table.series_of(x.skus)
+                             == table.series.get(mine[0])), None)
+                if lead is not None and lead not in leaders and not re.search(r"\d", text[lead.end:t.start()]):
+                    leaders.append(lead)          # "8丝" only led its lines: no line of its own
             else:
                 added.append(Mention(t.start(), t.end(), skus, Strength.CATEGORY, t.group(0)))
-        return sorted(mentions + added, key=lambda x: x.start) if added else mentions
+        if not added:
+            return mentions
+        return sorted([m for m in mentions if not any(m is x for x in leaders)] + added, key=lambda x: x.start)
 
     def _analogues(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"热水管20 40根，25 20根", "PE管20的10盘 25的6盘": a size said alone with a count of its own after a product

@@ -63,6 +63,7 @@ def test_numbered_and_measured_sizes_of_a_series(text: str, expected: dict[str, 
     ("need 3-ply No.3 x50, No.4 x50", {"C3-03": 50, "C3-04": 50}),
     ("五层 1#10个 2#15个", {"C5-01": 10, "C5-02": 15}),
     ("阿拉要五层三号箱三十只", {"C5-03": 30}),
+    ("三层箱 3号 先来50个 算了翻个倍", {"C3-03": 100}),        # the series word led the size said apart from it
 ])
 def test_series_said_in_words_of_several_and_numbers_written_every_way(text: str, expected: dict[str, int]) -> None:
     assert parsed(text)[:2] == (expected, [])
