@@ -232,10 +232,26 @@ class ProductIndex(_ProductLines):
         added: list[Mention] = []
         leaders: list[Mention] = []
         for t in _BARE_SIZE.finditer(text):
-            if spans.over(t.start(), t.end()):
-                continue
             skus = self._by_size.get(size_key(t.group(1), t.group(2)))
+            over = spans.over(t.start(), t.end())
+            end = t.end()
+            if over:
+                # "5号箱" read as the 号箱 of the 7-12号 cartons: the 5号 ones that are 箱
+                x = over[0]
+                if len(over) > 1 or x.sku is not None or not (t.start() < x.start < t.end() < x.end) or not skus:
+                    continue
+                rest = text[t.end():x.end]
+                skus = tuple(sku for sku in skus if rest in self._labels[sku]) or skus
+                end = x.end
+                mentions = [m for m in mentions if m is not x]
+            kind = text[end:end + 1]
+            if skus and end == t.end() and CJK.match(kind) and any(kind in self._labels[sku] for sku in skus):
+                # "5号箱": the 5号 products that are 箱 (not the 5号 bags)
+                skus = tuple(sku for sku in skus if kind in self._labels[sku])
+                end += 1
             if not skus or len(skus) < 2:
+                if skus and end != t.end():
+                    added.append(Mention(t.start(), end, skus, Strength.NAME, text[t.start():end]))
                 continue
             before = [x for x in mentions if x.end <= t.start() and x.skus]
             if before and re.fullmatch(r"[\s的]{0,2}", text[before[-1].end:t.start()]) and set(before[-1].skus) & set(skus):
@@ -248,13 +264,13 @@ class ProductIndex(_ProductLines):
             series = {table.series.get(x.sku) if x.sku else table.series_of(x.skus) for x in before}
             mine = tuple(sku for sku in skus if table.series.get(sku) in series)
             if len(mine) == 1:
-                added.append(Mention(t.start(), t.end(), mine, Strength.NAME, t.group(0)))
+                added.append(Mention(t.start(), end, mine, Strength.NAME, text[t.start():end]))
                 lead = next((x for x in reversed(before) if x.sku is None and table.series_of(x.skus)
                              == table.series.get(mine[0])), None)
                 if lead is not None and lead not in leaders and not re.search(r"\d", text[lead.end:t.start()]):
                     leaders.append(lead)          # "8丝" only led its lines: no line of its own
             else:
-                added.append(Mention(t.start(), t.end(), skus, Strength.CATEGORY, t.group(0)))
+                added.append(Mention(t.start(), end, skus, Strength.CATEGORY, text[t.start():end]))
         if not added:
             return mentions
         return sorted([m for m in mentions if not any(m is x for x in leaders)] + added, key=lambda x: x.start)

@@ -57,6 +57,8 @@ async def test_a_size_said_alone_edits_its_line_in_the_cart_and_is_no_day() -> N
     assert "无需删除" not in shown                                        # the 7号 bags are not listed
     await w.say(DEALER_CHAT, "3号的再加50")
     assert await cart(w) == {"C3-03": 100, "C3-05": 150}                 # was: a question between 三层 and 五层
+    await w.say(DEALER_CHAT, "5号箱改120个")
+    assert await cart(w) == {"C3-03": 100, "C3-05": 120}
     assert await delivery(w) is None
 
 
