@@ -59,6 +59,10 @@ async def test_a_size_said_alone_edits_its_line_in_the_cart_and_is_no_day() -> N
     assert await cart(w) == {"C3-03": 100, "C3-05": 150}                 # was: a question between 三层 and 五层
     await w.say(DEALER_CHAT, "5号箱改120个")
     assert await cart(w) == {"C3-03": 100, "C3-05": 120}
+    await w.say(DEALER_CHAT, "change No.5 to 130")                      # was: "which 5号?", nothing changed
+    assert await cart(w) == {"C3-03": 100, "C3-05": 130}
+    await w.say(DEALER_CHAT, "3号也要一百三")                            # "also 130": set, not 130 more
+    assert await cart(w) == {"C3-03": 130, "C3-05": 130}
     assert await delivery(w) is None
 
 
