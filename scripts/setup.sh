@@ -27,7 +27,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log=.venv/pip-install.log
   # uv (the field's fast installer: parallel downloads, one resolver pass) does in ~15 s what pip does in ~85 s here;
   # pip is the fallback when uv cannot be had
-  if ! { { .venv/bin/python -m pip install -q uv && .venv/bin/uv pip install --python .venv/bin/python -e ".[dev]"; } \
+  if ! { { .venv/bin/python -m pip install -q uv && .venv/bin/uv pip install --compile-bytecode --python .venv/bin/python -e ".[dev]"; } \
          || { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[dev]"; }; } \
        >"$log" 2>&1; then
     tail -30 "$log" >&2
