@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cached_property, lru_cache
 
@@ -341,7 +341,8 @@ class ProductIndex(_ProductLines):
                     out.replace(covered, Mention(a, b, (), Strength.UNKNOWN, said, near=(m.sku,)))
         return out.sorted()
 
-    def _sized_generic(self, text: str, m: Mention, later: list[Mention], out: _Spans, weak) -> None:  # type: ignore[no-untyped-def]
+    def _sized_generic(self, text: str, m: Mention, later: list[Mention], out: _Spans,
+                       weak: Callable[[Mention], bool]) -> None:
         stop = min(len(text), m.end + _WINDOW)
         brk = _SENTENCE_END.search(text, m.end, stop)
         stop = brk.start() if brk else stop

@@ -183,11 +183,11 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     missing: list[str] = []
     removed = False
     for edit in edits:
+        absent = edit.op == EditOp.REMOVE and edit.sku is not None and edit.sku not in cart.items
         outcome = _apply_edit(ctx, cart, edit, products)
         if isinstance(outcome, Reply):
             asks.append(outcome)
-        elif outcome and edit.op == EditOp.REMOVE and edit.sku not in cart.items and outcome == ctx.t(
-                "order.not_in_cart", name=_label(products, edit.sku or "")):
+        elif outcome and absent:         # "not in the cart": said only when nothing else was removed
             missing.append(outcome)
         elif outcome:
             lead.append(outcome)
