@@ -264,6 +264,13 @@ class AbstractUnitOfWork(abc.ABC):
         Sequential per (prefix, day), gap-free within committed transactions, safe across processes.
         """
 
+    async def take_number(self, prefix: str, day: date) -> str:
+        """The next number of ``next_number``'s series, for documents many submit at once (sales orders): where
+        storage can, it is taken in a statement of its own, so the day's counter is not held until this unit
+        commits (every other submit of the day queued behind it). Consecutive in the order taken and never given
+        twice; a unit that then does not commit leaves its number unused. Default: ``next_number``."""
+        return await self.next_number(prefix, day)
+
     @abc.abstractmethod
     async def find_contact_by_phone(self, phone: str) -> Contact | None:
         """The dealer contact with this phone (spaces, dashes and a +86 prefix ignored), the first by id.

@@ -198,6 +198,16 @@ def _detached(obj: R) -> R:
     return type(obj)(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init})  # type: ignore[arg-type]
 
 
+async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
+    key = f"{prefix}-{day:%Y%m%d}"
+    insert: Any = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(sequences).values(key=key, value=1)
+    value = (await session.execute(
+        stmt.on_conflict_do_update(index_elements=["key"], set_={"value": sequences.c.value + 1})
+        .returning(sequences.c.value))).scalar_one()
+    return f"{key}-{value:04d}"
+
+
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  autocommit_factory: async_sessionmaker[AsyncSession] | None = None) -> None:
@@ -279,13 +289,18 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         concurrent transactions (other processes included) get consecutive numbers, and a rolled-back
         transaction gives its number back.
         """
-        key = f"{prefix}-{day:%Y%m%d}"
-        insert: Any = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(sequences).values(key=key, value=1)
-        value = (await self.session.execute(
-            stmt.on_conflict_do_update(index_elements=["key"], set_={"value": sequences.c.value + 1})
-            .returning(sequences.c.value))).scalar_one()
-        return f"{key}-{value:04d}"
+        return await _next_number(self.session, prefix, day)
+
+    async def take_number(self, prefix: str, day: date) -> str:
+        """On PostgreSQL in an AUTOCOMMIT statement of its own: the counter row is locked for that statement only.
+        In the unit's transaction it stayed locked until commit, and under load every submit of the day queued
+        behind the one before (bench/webhook.py, 50 chats confirming: p95 4.6 s, 1.5 s without the wait). SQLite
+        has one writer at a time anyway, and a second connection would wait for this unit's own write lock: there
+        the number is taken in the transaction, as ``next_number``."""
+        if self.autocommit_factory is None or self.session.get_bind().dialect.name != "postgresql":
+            return await self.next_number(prefix, day)
+        async with self.autocommit_factory() as session:
+            return await _next_number(session, prefix, day)
 
     async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
         mark = and_(stock_thresholds.c.scope == ThresholdScope.WAREHOUSE, stock_thresholds.c.scope_id == warehouses.c.id,

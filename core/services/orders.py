@@ -333,7 +333,7 @@ async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOr
         assert quote.payment is not None and dealer.id is not None
 
         now = clock.now()
-        number = await uow.next_number("SO", clock.today())
+        number = await uow.take_number("SO", clock.today())
         order = Order(
             number=number, dealer_id=dealer.id, lines=quote.lines, total=quote.total,
             requested_delivery=cmd.requested_delivery, warehouse_id=cmd.warehouse_id,

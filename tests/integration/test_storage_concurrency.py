@@ -6,10 +6,11 @@ import asyncio
 from datetime import date
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.inventory import StockLevel
 from core.orders import Order
+from storage.engine import build_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import make_dealer, make_warehouse
 
@@ -146,3 +147,39 @@ async def test_for_update_rereads_a_row_the_session_already_holds(
         assert fresh is not None and fresh.reserved == 4
         cached = await mine.stock.get(stock_id)
         assert cached is fresh
+
+
+# --- sales order numbers: taken without holding the day's counter -----------------------------------------
+
+
+@pytest.mark.postgres
+async def test_a_taken_number_does_not_hold_the_counter_until_commit_postgres(pg_engine: AsyncEngine) -> None:
+    """A submit holding its order number uncommitted does not make the next submit wait for it (the counter
+    row stayed locked until commit: under load every submit of the day queued behind the one before); a unit
+    that rolls back leaves its number unused, never given twice."""
+    factory, autocommit = build_session_factory(pg_engine), build_session_factory(pg_engine, autocommit=True)
+    first, second = SqlAlchemyUnitOfWork(factory, autocommit), SqlAlchemyUnitOfWork(factory, autocommit)
+    async with first:
+        held = await first.take_number("SO", DAY)
+        async with second:
+            following = await asyncio.wait_for(second.take_number("SO", DAY), 5)
+            await second.commit()
+        # first rolls back: its number stays unused
+    async with first:
+        after = await first.take_number("SO", DAY)
+        in_transaction = await first.next_number("AS", DAY)
+        await first.commit()
+    assert (held, following, after) == ("SO-20261126-0001", "SO-20261126-0002", "SO-20261126-0003")
+    assert in_transaction == "AS-20261126-0001"
+
+
+async def test_a_number_rolled_back_is_given_back_on_sqlite_only(engine: AsyncEngine) -> None:
+    """SQLite has one writer at a time: the number is taken in the unit's transaction, as next_number, and a
+    rollback gives it back; PostgreSQL takes it in a statement of its own, and a rollback leaves it unused."""
+    uow = SqlAlchemyUnitOfWork(build_session_factory(engine), build_session_factory(engine, autocommit=True))
+    async with uow:
+        assert await uow.take_number("SO", DAY) == "SO-20261126-0001"
+    async with uow:
+        again = await uow.take_number("SO", DAY)
+        await uow.commit()
+    assert again == ("SO-20261126-0001" if engine.dialect.name == "sqlite" else "SO-20261126-0002")
