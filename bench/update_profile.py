@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from handlers.messages import InboundKind  # noqa: E402
 from storage.encryption import configure_encryption, generate_key  # noqa: E402
-from storage.engine import build_engine, build_session_factory  # noqa: E402
+from storage.engine import build_counter_engine, build_engine, build_session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from tests.chat import buttons  # noqa: E402
 from tests.factories import fixed_clock  # noqa: E402
@@ -148,12 +148,15 @@ async def main() -> None:
         try:
             await upgrade(url)
             engine = build_engine(url)
-            chat = await hot_scene(engine, build_session_factory(engine), fixed_clock())
+            counter = build_counter_engine(url)              # as bot/bootstrap.py: PostgreSQL only
+            chat = await hot_scene(engine, build_session_factory(engine), fixed_clock(), counter)
             print(f"database: {'PostgreSQL' if args.postgres else 'SQLite'}")
             stock_ms, stock_areas = await _scenario("stock query", _stock, chat, args.updates, 1, args.top)
             confirm_ms, _ = await _scenario("add to cart + confirm", _cart_confirm, chat, max(args.updates // 3, 1),
                                             2, args.top)
             await engine.dispose()
+            if counter is not None:
+                await counter.dispose()
         finally:
             if args.postgres:
                 async with admin.connect() as conn:

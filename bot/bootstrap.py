@@ -59,6 +59,7 @@ class App:
     session_factory: async_sessionmaker[AsyncSession]
     uow_factory: Callable[[], AbstractUnitOfWork]
     clock: Clock
+    counter_engine: AsyncEngine | None = None
     background: list[BackgroundTask] = field(default_factory=list)
     _web: FastAPI | None = None
     _conversation: ConversationService | None = None
@@ -215,6 +216,8 @@ class App:
         if self._wecom is not None:
             await self._wecom.aclose()
         await self.engine.dispose()
+        if self.counter_engine is not None:
+            await self.counter_engine.dispose()
 
 
 def build_clock(settings: Settings) -> Clock:
@@ -238,7 +241,7 @@ def safe_url(url: str) -> str:
 def bootstrap(settings: Settings | None = None) -> App:
     """Real objects for ``settings`` (read from the environment when not given)."""
     from storage.encryption import configure_encryption
-    from storage.engine import build_engine, build_session_factory
+    from storage.engine import build_counter_engine, build_engine, build_session_factory
     from storage.orm import start_mappers
     from storage.uow import SqlAlchemyUnitOfWork
 
@@ -250,12 +253,14 @@ def bootstrap(settings: Settings | None = None) -> App:
     engine = build_engine(db.database_url, pool_size=db.database_pool_size, max_overflow=db.database_max_overflow)
     session_factory = build_session_factory(engine)
     autocommit_factory = build_session_factory(engine, autocommit=True)
+    counter_engine = build_counter_engine(db.database_url)      # PostgreSQL: order numbers on a pool of their own
+    counter_factory = build_session_factory(counter_engine, autocommit=True) if counter_engine is not None else None
 
     def uow_factory() -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory)
+        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory, counter_factory)
 
     app = App(settings=settings, engine=engine, session_factory=session_factory, uow_factory=uow_factory,
-              clock=build_clock(settings))
+              clock=build_clock(settings), counter_engine=counter_engine)
     if settings.telegram_token is not None:
         app.background.append(telegram_task)
     if settings.wecom_bot_enabled:

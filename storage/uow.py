@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, bindparam, func, insert, literal, null, select, type_coerce, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -266,10 +266,12 @@ async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
-                 autocommit_factory: async_sessionmaker[AsyncSession] | None = None) -> None:
+                 autocommit_factory: async_sessionmaker[AsyncSession] | None = None,
+                 counter_factory: async_sessionmaker[AsyncSession] | None = None) -> None:
         start_mappers()
         self.session_factory = session_factory
         self.autocommit_factory = autocommit_factory
+        self.counter_factory = counter_factory
         self._session: AsyncSession | None = None
 
     def autocommit(self) -> SqlAlchemyUnitOfWork:
@@ -278,7 +280,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         statement sees what was committed when it started."""
         if self.autocommit_factory is None:
             return self
-        return SqlAlchemyUnitOfWork(self.autocommit_factory)
+        return SqlAlchemyUnitOfWork(self.autocommit_factory, counter_factory=self.counter_factory)
 
     @property
     def session(self) -> AsyncSession:
@@ -348,14 +350,23 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return await _next_number(self.session, prefix, day)
 
     async def take_number(self, prefix: str, day: date) -> str:
-        """On PostgreSQL in an AUTOCOMMIT statement of its own: the counter row is locked for that statement only.
-        In the unit's transaction it stayed locked until commit, and under load every submit of the day queued
-        behind the one before (bench/webhook.py, 50 chats confirming: p95 4.6 s, 1.5 s without the wait). SQLite
-        has one writer at a time anyway, and a second connection would wait for this unit's own write lock: there
-        the number is taken in the transaction, as ``next_number``."""
-        if self.autocommit_factory is None or self.session.get_bind().dialect.name != "postgresql":
+        """With a ``counter_factory`` (PostgreSQL: ``storage.engine.build_counter_engine``, its own small pool) in
+        an AUTOCOMMIT statement of its own: the counter row is locked for that statement only. In the unit's
+        transaction it stayed locked until commit, and under load every submit of the day queued behind the one
+        before (bench/webhook.py, 50 chats confirming: p95 4.6 s, 1.5 s without the wait). Without one (SQLite:
+        one writer at a time anyway, and a second connection would wait for this unit's own write lock) the
+        number is taken in the transaction, as ``next_number``."""
+        if self.counter_factory is None:
             return await self.next_number(prefix, day)
-        async with self.autocommit_factory() as session:
+        try:
+            async with self.counter_factory() as session:
+                return await _next_number(session, prefix, day)
+        except DBAPIError as exc:
+            # its kept connection died while the pool sat unused (PostgreSQL restarted): the pool is invalidated,
+            # one more try connects afresh (the main pool learns of a restart from whatever uses it first)
+            if not exc.connection_invalidated:
+                raise
+        async with self.counter_factory() as session:
             return await _next_number(session, prefix, day)
 
     async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:

@@ -29,26 +29,28 @@ DEALER, MANAGER = "7001", "7002"
 
 
 class Chat:
-    def __init__(self, service: ConversationService, engine: AsyncEngine) -> None:
-        self.service, self.engine, self.n = service, engine, 0
+    def __init__(self, service: ConversationService, engine: AsyncEngine, *more: AsyncEngine) -> None:
+        self.service, self.engine, self.more, self.n = service, engine, more, 0
         self.seen: dict[str, Seen] = {}
 
     async def send(self, name: str, chat: str, kind: InboundKind, **kw: object) -> list[Reply]:
         self.n += 1
         inbound = Inbound(channel="telegram", chat_id=chat, user_id=chat, kind=kind, update_id=f"sb-{self.n}",
                           **kw)  # type: ignore[arg-type]
-        with count_statements(self.engine) as seen:
+        with count_statements(self.engine, *self.more) as seen:
             replies = await self.service.handle(inbound)
         self.seen[name] = seen
         return replies
 
 
 async def hot_scene(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
-                 clock: Clock) -> Chat:
+                    clock: Clock, counter: AsyncEngine | None = None) -> Chat:
+    """``counter``: the pool order numbers are taken on (PostgreSQL: ``storage.engine.build_counter_engine``)."""
     autocommit_factory = build_session_factory(engine, autocommit=True)
+    counter_factory = build_session_factory(counter, autocommit=True) if counter is not None else None
 
     def uow_factory() -> SqlAlchemyUnitOfWork:      # as bot/bootstrap.py builds them
-        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory)
+        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory, counter_factory)
 
     async with uow_factory() as uow:
         wh = await uow.warehouses.add(make_warehouse("WH-SB", region="华东"))
@@ -72,6 +74,6 @@ async def hot_scene(engine: AsyncEngine, session_factory: async_sessionmaker[Asy
     # run, so a slow machine (the first parse trains the classifier) does not see it expire between two updates
     service = build_conversation(Deps(uow_factory=uow_factory, clock=clock, parser=OfflineParser(),
                                       catalogue=CatalogueCache(3600)))
-    return Chat(service, engine)
+    return Chat(service, engine, *([counter] if counter is not None else []))
 
 

@@ -68,10 +68,11 @@ def _call_site() -> str:
 
 
 @contextmanager
-def count_statements(engine: AsyncEngine) -> Iterator[Seen]:
-    """Count every statement, commit and rollback on ``engine`` inside the block."""
+def count_statements(engine: AsyncEngine, *more: AsyncEngine) -> Iterator[Seen]:
+    """Count every statement, commit and rollback on ``engine`` (and on ``more``: the counter pool of order
+    numbers, say) inside the block."""
     seen = Seen()
-    sync = engine.sync_engine
+    syncs = [e.sync_engine for e in (engine, *more)]
 
     def autocommit(conn: Any) -> bool:
         return conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
@@ -92,12 +93,13 @@ def count_statements(engine: AsyncEngine) -> Iterator[Seen]:
         if not autocommit(conn):
             seen.rollbacks += 1
 
-    event.listen(sync, "before_cursor_execute", on_execute)
-    event.listen(sync, "commit", on_commit)
-    event.listen(sync, "rollback", on_rollback)
+    listeners = (("before_cursor_execute", on_execute), ("commit", on_commit), ("rollback", on_rollback))
+    for sync in syncs:
+        for name, fn in listeners:
+            event.listen(sync, name, fn)
     try:
         yield seen
     finally:
-        event.remove(sync, "before_cursor_execute", on_execute)
-        event.remove(sync, "commit", on_commit)
-        event.remove(sync, "rollback", on_rollback)
+        for sync in syncs:
+            for name, fn in listeners:
+                event.remove(sync, name, fn)

@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
+from storage.engine import build_counter_engine
 from tests.chat import buttons, texts
 from tests.factories import fixed_clock
 from tests.hot_paths import DEALER, MANAGER, hot_scene
+from tests.integration.conftest import Database
 from tests.statements import count_statements
 
 #: (statements, commits, round trips) per update, on either database: the most a hot path may cost.
@@ -52,8 +54,18 @@ SQLITE_MORE = {"confirm": 5, "approve": 5}
 
 
 async def test_the_hot_paths_keep_their_statement_budget(
-        engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
-    chat = await hot_scene(engine, session_factory, fixed_clock())
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    counter = build_counter_engine(db.url, search_path=db.search_path)      # as bot/bootstrap.py: PostgreSQL only
+    try:
+        await _hot_paths_within_budget(engine, session_factory, counter)
+    finally:
+        if counter is not None:
+            await counter.dispose()
+
+
+async def _hot_paths_within_budget(engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
+                                   counter: AsyncEngine | None) -> None:
+    chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
     async with session_factory() as session:     # more staff to tell of a new order: their pushes cost no more
         session.add_all([User(username=f"desk{n}", display_name=f"下单员{n}", role=Role.ORDER_DESK) for n in range(4)])
         await session.commit()

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.inventory import StockLevel
 from core.orders import Order
-from storage.engine import build_session_factory
+from storage.engine import build_counter_engine, build_engine, build_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import make_dealer, make_warehouse
+from tests.integration.conftest import Database
 
 DAY = date(2026, 11, 26)
 
@@ -153,33 +154,64 @@ async def test_for_update_rereads_a_row_the_session_already_holds(
 
 
 @pytest.mark.postgres
-async def test_a_taken_number_does_not_hold_the_counter_until_commit_postgres(pg_engine: AsyncEngine) -> None:
+async def test_a_taken_number_does_not_hold_the_counter_until_commit_postgres(pg_db: Database,
+                                                                               pg_engine: AsyncEngine) -> None:
     """A submit holding its order number uncommitted does not make the next submit wait for it (the counter
     row stayed locked until commit: under load every submit of the day queued behind the one before); a unit
     that rolls back leaves its number unused, never given twice."""
-    factory, autocommit = build_session_factory(pg_engine), build_session_factory(pg_engine, autocommit=True)
-    first, second = SqlAlchemyUnitOfWork(factory, autocommit), SqlAlchemyUnitOfWork(factory, autocommit)
-    async with first:
-        held = await first.take_number("SO", DAY)
-        async with second:
-            following = await asyncio.wait_for(second.take_number("SO", DAY), 5)
-            await second.commit()
-        # first rolls back: its number stays unused
-    async with first:
-        after = await first.take_number("SO", DAY)
-        in_transaction = await first.next_number("AS", DAY)
-        await first.commit()
+    counter = build_counter_engine(pg_db.url, search_path=pg_db.search_path)
+    assert counter is not None
+    try:
+        factory, counters = build_session_factory(pg_engine), build_session_factory(counter, autocommit=True)
+        first, second = SqlAlchemyUnitOfWork(factory, None, counters), SqlAlchemyUnitOfWork(factory, None, counters)
+        async with first:
+            held = await first.take_number("SO", DAY)
+            async with second:
+                following = await asyncio.wait_for(second.take_number("SO", DAY), 5)
+                await second.commit()
+            # first rolls back: its number stays unused
+        async with first:
+            after = await first.take_number("SO", DAY)
+            in_transaction = await first.next_number("AS", DAY)
+            await first.commit()
+    finally:
+        await counter.dispose()
     assert (held, following, after) == ("SO-20261126-0001", "SO-20261126-0002", "SO-20261126-0003")
     assert in_transaction == "AS-20261126-0001"
 
 
-async def test_a_number_rolled_back_is_given_back_on_sqlite_only(engine: AsyncEngine) -> None:
-    """SQLite has one writer at a time: the number is taken in the unit's transaction, as next_number, and a
-    rollback gives it back; PostgreSQL takes it in a statement of its own, and a rollback leaves it unused."""
+@pytest.mark.postgres
+async def test_submits_holding_every_connection_still_get_their_numbers_postgres(pg_db: Database) -> None:
+    """Numbers come from a pool of their own: transactions holding every connection of the main pool each take a
+    number without waiting for a connection that none of them gives back (a main pool of 2 here)."""
+    engine = build_engine(pg_db.url, search_path=pg_db.search_path, pool_size=1, max_overflow=1)
+    counter = build_counter_engine(pg_db.url, search_path=pg_db.search_path)
+    assert counter is not None
+    factory, counters = build_session_factory(engine), build_session_factory(counter, autocommit=True)
+    held = asyncio.Event()
+
+    async def submit() -> str:
+        uow = SqlAlchemyUnitOfWork(factory, None, counters)
+        async with uow:
+            await uow.orders.count()            # this unit's connection, held to its end
+            held.set()
+            await asyncio.sleep(0.05)           # the other one takes its connection meanwhile
+            return await uow.take_number("FY", DAY)
+    try:
+        numbers = await asyncio.wait_for(asyncio.gather(submit(), submit()), 10)
+    finally:
+        await engine.dispose()
+        await counter.dispose()
+    assert sorted(numbers) == ["FY-20261126-0001", "FY-20261126-0002"]
+
+
+async def test_without_a_counter_pool_the_number_is_given_back_with_its_transaction(engine: AsyncEngine) -> None:
+    """SQLite (one writer at a time; no counter pool): the number is taken in the unit's transaction, as
+    next_number, and a rollback gives it back."""
     uow = SqlAlchemyUnitOfWork(build_session_factory(engine), build_session_factory(engine, autocommit=True))
     async with uow:
         assert await uow.take_number("SO", DAY) == "SO-20261126-0001"
     async with uow:
         again = await uow.take_number("SO", DAY)
         await uow.commit()
-    assert again == ("SO-20261126-0001" if engine.dialect.name == "sqlite" else "SO-20261126-0002")
+    assert again == "SO-20261126-0001"
