@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import DomainError
 from core.ports import AbstractUnitOfWork
+from core.products import Product
 from core.services.aliases import LearnAlias, dealer_aliases, learn_alias
 from core.users import Actor, ActorKind
 from nlu.schema import CatalogueEntry, ParseResult
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
 
 
 async def catalogue_entries(uow: AbstractUnitOfWork) -> list[CatalogueEntry]:
-    products = await uow.products.list(active=True, order_by="sku")
+    return _entries(await uow.products.list(active=True, order_by="sku"))
+
+
+def _entries(products: list[Product]) -> list[CatalogueEntry]:
     return [CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit, category=p.category or "") for p in products]
 
 
@@ -33,6 +37,7 @@ class CatalogueCache:
         self._monotonic = monotonic
         self._entries: list[CatalogueEntry] | None = None
         self._by_sku: dict[str, CatalogueEntry] = {}
+        self._products: dict[str, Product] = {}
         self._loaded_at = 0.0
 
     async def entries(self, uow_factory: Callable[[], AbstractUnitOfWork]) -> list[CatalogueEntry]:
@@ -40,10 +45,12 @@ class CatalogueCache:
         if self._entries is not None and now - self._loaded_at < self.ttl_seconds:
             return self._entries
         async with uow_factory() as uow:
-            entries = await catalogue_entries(uow)
+            products = await uow.products.list(active=True, order_by="sku")
+        entries = _entries(products)
         if self.ttl_seconds > 0:
             self._entries, self._loaded_at = entries, now
             self._by_sku = {e.sku: e for e in entries}
+            self._products = {p.sku: p for p in products}
         return entries
 
     def by_sku(self, sku: str) -> CatalogueEntry | None:
@@ -51,6 +58,15 @@ class CatalogueCache:
         if self._entries is None or self._monotonic() - self._loaded_at >= self.ttl_seconds:
             return None
         return self._by_sku.get(sku)
+
+    def products(self, skus: list[str]) -> dict[str, Product] | None:
+        """The active products of ``skus`` as the cache holds them (read only: shared by every chat), or None when
+        the cache is not fresh or lacks one of them (an inactive or unknown SKU: look in the database). What the
+        cart reads before its quote (names, units, pack sizes, line limits); the quote reads its own."""
+        if self._entries is None or self._monotonic() - self._loaded_at >= self.ttl_seconds:
+            return None
+        found = {sku: p for sku in skus if (p := self._products.get(sku)) is not None}
+        return found if len(found) == len(skus) else None
 
     def clear(self) -> None:
         self._entries = None

@@ -119,12 +119,20 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
     async def update_where(self, values: dict[str, Any], **filters: Any) -> int:
         if not filters:
             raise ValueError("update_where needs at least one filter")
-        for name in values:
-            self._column(name)
-        stmt = (update(self.table).where(*self._conditions(filters)).values(**values)
-                .execution_options(synchronize_session=False))
-        result = await self.session.execute(stmt)
+        shape, params = _shape(filters)
+        names = tuple(values)
+        stmt = self._statement(("update_where", shape, names), lambda: self._update_statement(shape, names))
+        params.update({f"v_{name}": value for name, value in values.items()})
+        result = await self.session.execute(stmt, params)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def _update_statement(self, shape: Shape, names: tuple[str, ...]) -> Any:
+        """Built once per shape and set of columns, like the reads (a dialog written back at every message built
+        its UPDATE afresh each time); the new values are bound parameters ``v_<column>``."""
+        columns = {name: self._column(name) for name in names}
+        return (update(self.table).where(*self._shaped(shape))
+                .values({column: bindparam(f"v_{name}", type_=column.type) for name, column in columns.items()})
+                .execution_options(synchronize_session=False))
 
     # --- reads ----------------------------------------------------------------------------------------
 

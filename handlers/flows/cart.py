@@ -448,8 +448,13 @@ def over_limit(ctx: Ctx, product: Product, qty: int) -> str | None:
 
 
 async def products_by_sku(ctx: Ctx, skus: list[str]) -> dict[str, Product]:
+    """The products of ``skus``: from the catalogue kept per process when it holds them all (every edit of a cart
+    read them again before its quote), else from the database."""
     if not skus:
         return {}
+    kept = ctx.deps.catalogue.products(skus)
+    if kept is not None:
+        return kept
     async with ctx.uow().autocommit() as uow:
         return {p.sku: p for p in await uow.products.list(sku__in=skus)}
 
