@@ -88,8 +88,8 @@ i18n.register({
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
     "so.file_replaces": ("注意：文件中的记录替换了之前输入的 {n} 行。", "Note: the file's lines replace the {n} lines "
                          "typed before."),
-    "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty} 台（件），金额 {amount}",
-                   "Please check the report:\n{rows} valid row(s), {qty} unit(s), {amount} in total"),
+    "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty}，金额 {amount}",
+                   "Please check the report:\n{rows} valid row(s), {qty}, {amount} in total"),
     "so.more_rows": ("……另有 {n} 行", "... and {n} more row(s)"),
     "so.errors": ("⚠️ 以下 {n} 行有问题，不会记录：", "⚠️ These {n} row(s) have problems and will not be recorded:"),
     "so.more_errors": ("……另有 {n} 个问题", "... and {n} more problem(s)"),
@@ -409,7 +409,7 @@ async def report_sales_intent(ctx: Ctx) -> list[Reply]:
     rows, problems = parse_text(ctx.inbound.text, products, ctx.deps.clock.today())
     if not rows and not problems:
         return [_prompt(ctx)]
-    return _summary(ctx, rows, problems)
+    return _summary(ctx, rows, problems, products)
 
 
 @router.button("so.tpl")
@@ -451,7 +451,7 @@ async def answer(ctx: Ctx) -> list[Reply]:
                           buttons=[[Button(ctx.t("so.btn.template"), payload("so.tpl"))], forms.cancel_row(ctx, "so")])]
         earlier_rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
         lead = [ctx.t("so.file_replaces", n=len(earlier_rows))] if earlier_rows else []
-        return _summary(ctx, rows, problems, lead=lead)
+        return _summary(ctx, rows, problems, products, lead=lead)
     text = forms.text_of(ctx)
     if not text:
         return [_prompt(ctx)]
@@ -461,7 +461,7 @@ async def answer(ctx: Ctx) -> list[Reply]:
         dropped = {e.sku for e in edits if e.op == EditOp.REMOVE and e.sku}
         if dropped and all(e.op == EditOp.REMOVE for e in edits):
             kept = [r for r in earlier if r["sku"] not in dropped]
-            return _summary(ctx, kept, [], lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
+            return _summary(ctx, kept, [], products, lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
     # "7号卖了150个" after a report of 三层5号: the 7号 of the series said last
     last = next((p for p in products if earlier and p.sku == earlier[-1].get("sku")), None)
     rows, problems = parse_text(text, products, today, before=last.name if last else "")
@@ -472,9 +472,9 @@ async def answer(ctx: Ctx) -> list[Reply]:
         for r in rows:
             r["line"] = int(r.get("line", 0)) + offset
         problems = [(n + offset, p) for n, p in problems]
-        return _summary(ctx, earlier + rows, problems, lead=[ctx.t("so.appended", n=len(rows),
+        return _summary(ctx, earlier + rows, problems, products, lead=[ctx.t("so.appended", n=len(rows),
                                                                      total=len(earlier) + len(rows))])
-    return _summary(ctx, rows, problems)
+    return _summary(ctx, rows, problems, products)
 
 
 def _type_label(ctx: Ctx, value: str) -> str:
@@ -482,9 +482,9 @@ def _type_label(ctx: Ctx, value: str) -> str:
     return ctx.pick(zh, en)
 
 
-def _row_text(ctx: Ctx, row: dict[str, Any]) -> str:
+def _row_text(ctx: Ctx, row: dict[str, Any], units: dict[str, str]) -> str:
     place = " ".join(p for p in (row.get("province"), row.get("city")) if p)
-    parts = [row["sold_on"][5:], row["sku"], f"×{row['qty']}", fmt_cny(Decimal(row["amount"])), place,
+    parts = [row["sold_on"][5:], row["sku"], f"×{row['qty']}{units.get(row['sku'], '')}", fmt_cny(Decimal(row["amount"])), place,
              _type_label(ctx, row["customer_type"])]
     return "• " + " ".join(p for p in parts if p)
 
@@ -497,7 +497,19 @@ def _problem_lines(ctx: Ctx, problems: list[tuple[int, Problem]]) -> list[str]:
     return lines
 
 
-def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]], *,
+def _total_qty(ctx: Ctx, rows: list[dict[str, Any]], units: dict[str, str]) -> str:
+    """"300 个、20 箱": the quantities summed per unit, in the order the units first come (a carton counted with
+    bags is no total); "5 台（件）" only where a row's product has no unit."""
+    totals: dict[str, int] = {}
+    for r in rows:
+        unit = units.get(r["sku"]) or ""
+        totals[unit] = totals.get(unit, 0) + int(r["qty"])
+    if "" in totals:
+        return ctx.pick(f"{sum(totals.values())} 台（件）", f"{sum(totals.values())} unit(s)")
+    return ctx.pick("、", ", ").join(f"{qty} {unit}" for unit, qty in totals.items())
+
+
+def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]], products: list[Product], *,
              lead: list[str] | None = None) -> list[Reply]:
     again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
     if not rows:
@@ -506,10 +518,10 @@ def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Pro
         return [Reply(text="\n".join(lines), buttons=[again])]
     nonce = forms.new_nonce()
     ctx.go("so.confirm", nonce=nonce, rows=rows)
-    total_qty = sum(int(r["qty"]) for r in rows)
+    units = {p.sku: p.unit for p in products if p.unit}
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
-    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=total_qty, amount=fmt_cny(total))]
-    lines += [_row_text(ctx, r) for r in rows[:PREVIEW_ROWS]]
+    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=_total_qty(ctx, rows, units), amount=fmt_cny(total))]
+    lines += [_row_text(ctx, r, units) for r in rows[:PREVIEW_ROWS]]
     if len(rows) > PREVIEW_ROWS:
         lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))
     if problems:

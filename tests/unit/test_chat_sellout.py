@@ -40,7 +40,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 async def test_one_typed_sentence_is_summarised_and_recorded_once() -> None:
     w, dealer_id = await _world()
     summary = await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
-    assert "有效 1 行，合计 3 台（件），金额 ¥5,997.00" in texts(summary)
+    assert "有效 1 行，合计 3 台，金额 ¥5,997.00" in texts(summary)
     confirm = buttons(summary)["✅ 确认提交"]
     done = await w.press("100", confirm)
     assert "已上报 1 行销量" in texts(done)
@@ -103,7 +103,7 @@ async def test_uploaded_workbook_is_read_checked_and_recorded() -> None:
                   ["2026-12-30", "AP300", 1, 1999, "", "", ""]])
     summary = await w.upload("100", "11月销量.xlsx", data)
     text = texts(summary)
-    assert "有效 3 行，合计 5 台（件），金额 ¥6,195.50" in text
+    assert "有效 3 行，合计 3 台、2 箱，金额 ¥6,195.50" in text
     assert "第 6 行：数量须为正整数" in text and "第 7 行：销售日期 2026-12-30 晚于今天" in text
     await w.press("100", buttons(summary)["✅ 确认提交"])
     lines = sorted(await w.uow.sellout.list(), key=lambda ln: ln.sku)
@@ -158,9 +158,17 @@ async def test_a_second_message_adds_lines_and_a_removal_takes_them_back() -> No
     second = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
     shown = texts(second)
     assert "已追加 1 行，本次上报共 2 行" in shown
-    assert "有效 2 行，合计 5 台（件）" in shown and "AP300 ×3" in shown and "DH20 ×2" in shown
+    assert "有效 2 行，合计 5 台" in shown and "AP300 ×3" in shown and "DH20 ×2" in shown
     removed = await w.say("100", "AP300那行不要了")
-    assert "已删除 1 行" in texts(removed) and "有效 1 行，合计 2 台（件）" in texts(removed)
+    assert "已删除 1 行" in texts(removed) and "有效 1 行，合计 2 台" in texts(removed)
     done = await w.press("100", buttons(removed)["✅ 确认提交"])
     assert "已上报 1 行销量" in texts(done)
     assert [(line.sku, line.qty) for line in await w.uow.sellout.list()] == [("DH20", 2)]
+
+
+async def test_the_summary_totals_each_unit_apart_and_shows_each_line_with_its_unit() -> None:
+    """A carton counted with bags is no total: "合计 3 台、5 箱" (it said "合计 8 台（件）" for every unit)."""
+    w, _ = await _world()
+    summary = texts(await w.say("100", "AP300 卖了3台 单价1999 杭州 零售，滤网卖了5箱 单价299 杭州 零售"))
+    assert "合计 3 台、5 箱" in summary and "台（件）" not in summary, summary
+    assert "AP300 ×3台" in summary and "F300 ×5箱" in summary, summary
