@@ -85,6 +85,10 @@ _REPORTING = re.compile(r"(?:帮我|我来|我)?(?:上报|报一下|报个|报�
 _ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|想|想要|需要|准备|帮我|给我)?\s*(?:下(?:个|一)?单|订(?:个|点)?货|要货|进货)"
                             r"(?:了|吧|啊|哈|呢|一下)?")
 
+# a greeting before the request ("在吗 要货", "在不在 想订点货"): the request decides
+_GREETING_OPENER = re.compile(r"^(?:你好|您好|在吗|在么|在不在|有人吗|哈喽|嗨|老板好|早上好|下午好|晚上好|hi|hello|hey)"
+                              r"[\s,，.。!！?？~]*", re.IGNORECASE)
+
 
 # what is wrong with a product, said plainly (no word of ordering in the message)
 _SYMPTOM = re.compile(
@@ -138,7 +142,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         # "老板椅扶手断了一个", "H4灯泡一个装上就不亮": a product, a count and what is wrong with it is a fault to
         # report, not an order (one unit at one customer; a batch, several or the delivery: quality feedback)
         return (Intent.QUALITY_FEEDBACK if _BATCH.search(text) else Intent.AFTER_SALES), max(1 - confidence, 0.6)
-    if _ORDER_REQUEST.fullmatch(text) and intent != Intent.PLACE_ORDER:      # "我要下单", "帮我下个单": start one
+    if _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", text)) and intent != Intent.PLACE_ORDER:
+        # "我要下单", "帮我下个单", "在吗 要货": start one
         return Intent.PLACE_ORDER, max(confidence, 0.8)
     if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
@@ -180,6 +185,9 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "profile"
     if intent == Intent.PLACE_ORDER and not slots.items and any(w in a.text for w in REORDER_WORDS):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
+    if intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
+            and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", a.text.strip(" .!?~,。！？"))):
+        slots.topic = "start"        # "我要下单", "在吗 要货": an order to start, nothing named yet
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):

@@ -90,7 +90,8 @@ class Slots(BaseModel):
     placed_from: date | None = None    # "前天那单", "11月初下的那单": when the order was placed
     placed_to: date | None = None
     account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
-    topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status)
+    topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status),
+    #                                "start" / "reorder" / "clear_cart" (place_order)
 
 
 class ParseResult(BaseModel):

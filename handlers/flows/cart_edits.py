@@ -354,7 +354,7 @@ async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     if not words:
         if parsed.slots.product:      # "AP300" alone: only the quantity is missing
             return await _pick(ctx, parsed.slots.product)
-        if not parsed.slots.edits and _has_words(ctx.inbound.text):
+        if not parsed.slots.edits and parsed.slots.topic != "start" and _has_words(ctx.inbound.text):
             words, whole = [ctx.inbound.text.strip()[:40]], True
     if not words:   # "我要下单": nothing to look up, show how to order
         return [cart_prompt(ctx, cart)]

@@ -92,13 +92,13 @@ async def test_bundles_are_packs_of_the_pack_size() -> None:
 async def test_a_sell_out_report_of_several_sizes_keeps_every_sale_and_no_junk_place() -> None:
     w = await world()
     shown = texts(await w.say(DEALER_CHAT, "上报销量 3层5号卖了200个200元，3层7号150个105元"))
-    assert "C3-05 ×200 ¥200.00" in shown and "C3-07 ×150 ¥105.00" in shown     # was: the 7号 sale lost ...
+    assert "C3-05 ×200个 ¥200.00" in shown and "C3-07 ×150个 ¥105.00" in shown     # was: the 7号 sale lost ...
     assert "上报销量 3层7号" not in shown                                        # ... and saved as the city
     shown = texts(await w.say(DEALER_CHAT, "7号卖了150个 105块"))               # the series of the sale before
-    assert "已追加 1 行" in shown and shown.count("C3-07 ×150 ¥105.00") == 2
+    assert "已追加 1 行" in shown and shown.count("C3-07 ×150个 ¥105.00") == 2
     w2 = await world()
     shown = texts(await w2.say(DEALER_CHAT, "这个月三层5号卖了200个，单价1块"))
-    assert "C3-05 ×200 ¥200.00 零售" in shown and "块" not in shown.split("C3-05")[1].split("\n")[0]
+    assert "C3-05 ×200个 ¥200.00 零售" in shown and "块" not in shown.split("C3-05")[1].split("\n")[0]
 
 
 async def test_corrections_clearing_and_a_delivery_day_in_words() -> None:

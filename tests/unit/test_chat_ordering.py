@@ -414,6 +414,15 @@ async def test_just_saying_order_shows_how_to_order() -> None:
     assert (await dialog(w)).state == "order.cart"
 
 
+@pytest.mark.parametrize("text", ["在吗 要货", "在不在 想订点货", "你好，我要下单"])
+async def test_a_greeting_before_asking_to_order_starts_an_order(text: str) -> None:
+    """"在吗 要货" showed the command list (a greeting first: the greeting won); the request decides."""
+    w, _ = await world()
+    replies = await w.say(DEALER_CHAT, text)
+    assert "请直接输入要订的产品和数量" in texts(replies), texts(replies)
+    assert (await dialog(w)).state == "order.cart"
+
+
 async def test_staff_reorders_a_dealers_order_on_its_behalf() -> None:
     w, dealer_id = await world()
     dealer = await w.uow.dealers.get(dealer_id)
