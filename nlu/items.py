@@ -41,7 +41,8 @@ _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|�
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
 _SET_WORDS = (r"改成|改为|实际是|其实是|应该是|也要|也是|是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
               r"change to|instead|only|just|actually|correction|\bto\b")
-_RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS})*$")
+_LESS_WORDS = r"减少|减去|减掉|少要|少来|少订|少拿|减|少"       # not 少发 / 少了: goods short on delivery
+_RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS}|{_LESS_WORDS})*$")
 _LEFT_GAP = re.compile(r"^(?:\s|of|the|x|\*|more|extra|additional|new|的|cases?|boxes|box|cartons?|ctns?|cs|pcs|"
                        r"packs?|units?|bottles?|cans?|bags?|sets?|pieces?|rolls?|buckets?|pails?|drums?|sheets?|tins?)*$")
 _SET_BEFORE = re.compile(rf"(?:{_SET_WORDS})\s*(?:{_VERBS}|\s)*$")
@@ -129,6 +130,17 @@ class _Lines:
         if sku is not None:
             self.r.items[sku] = qty
             self.last = sku
+
+    def less(self, sku: str, qty: int, unit: str = "") -> None:
+        """"5号减30", "AP300少要5台": fewer on a line (of an empty order: nothing)."""
+        self.r.edits.append(CartEdit(op=EditOp.SUBTRACT, sku=sku, qty=qty, unit=unit))
+        if sku in self.r.items:
+            left = self.r.items[sku] - qty
+            if left > 0:
+                self.r.items[sku] = left
+            else:
+                del self.r.items[sku]
+        self.last = sku
 
     def add_to_last(self, qty: int, unit: str = "") -> None:
         if self.last is None:      # "再加一箱": the line the chat talks about, in boxes
@@ -278,7 +290,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if m.sku is None:                    # a generic word or a code that is no product
             if line_qty is not None or m.strength == Strength.CATEGORY:
                 _unresolved(result, m, line_qty, sets=line_qty is not None and line_qty.usable
-                            and _is_set(text, m, line_qty, before))
+                            and _is_set(text, m, line_qty, before),
+                            less=line_qty is not None and _is_less(text, m, line_qty))
             continue
         if idx in replaced_by:
             new = mentions[replaced_by[idx]]
@@ -314,6 +327,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         elif lines.last is not None and lines.last != m.sku and lines.last in result.items \
                 and _CORRECTED_BEFORE.search(text[:m.start]):
             lines.replace(lines.last, m.sku, line_qty.value)     # "柠檬茶6提，哦不对，是1L的那个，6箱"
+        elif _is_less(text, m, line_qty):
+            lines.less(m.sku, line_qty.value, line_qty.unit)
         elif _is_set(text, m, line_qty, before):
             lines.set(m.sku, line_qty.value, line_qty.unit)
         else:
@@ -351,6 +366,14 @@ def _attached(text: str, q: Quantity, m: Mention) -> bool:
     gap = text[q.end:m.start]
     return bool(q.unit) or bool(re.fullmatch(r"\s*[x*×]\s*", gap)) or (
         gap == "" and _is_cjk(text[q.start:q.end]) and m.word[:1].isascii())
+
+
+# between a product and its count: that many fewer ("5号减30", "AP300少要5台", "三层5号少30个"; "减到" sets)
+_LESS = re.compile(rf"\s*(?:{_LESS_WORDS})\s*")
+
+
+def _is_less(text: str, m: Mention, q: Quantity) -> bool:
+    return q.start >= m.end and bool(_LESS.fullmatch(text[m.end:q.start]))
 
 
 def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:
@@ -430,14 +453,15 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     lines.set(None, q.value, q.unit or "")
 
 
-def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False) -> None:
+def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False,
+                less: bool = False) -> None:
     if q is not None and not q.usable:
         _refused(result, q)
         return
     word = m.word.upper() if m.strength == Strength.UNKNOWN and not m.near else named_back(m.word)
     result.unresolved.append(Unresolved(word=word[:24], qty=q.value if q is not None else None,
                                         candidates=list(m.skus or m.near), generic=m.strength == Strength.CATEGORY,
-                                        sets=sets, unit=q.unit or "" if q is not None else ""))
+                                        sets=sets and not less, less=less, unit=q.unit or "" if q is not None else ""))
 
 
 def _refused(result: ItemResult, q: Quantity) -> None:

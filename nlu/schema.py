@@ -46,6 +46,7 @@ class EditOp(StrEnum):
     REMOVE = "remove"      # "不要AP300了", "AP300删掉"
     REPLACE = "replace"    # "AP300换成AP500" (qty None: keep the quantity)
     SCALE = "scale"        # "数量翻倍" (factor 2), "减半" (factor 0.5); sku None: every line
+    SUBTRACT = "subtract"  # "AP300少要5台", "5号减30": that many fewer on the line (none left: the line goes)
 
 
 class CartEdit(BaseModel):
@@ -66,6 +67,7 @@ class Unresolved(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     generic: bool = False          # a word of several products' names ("滤网"), not an unknown one
     sets: bool = False             # "米黄的改成5桶": the count replaces a line's (the chat picks the one in the cart)
+    less: bool = False             # "5号减30": the count is taken off a line's
     unit: str = ""                 # the unit the count was written in ("5号 2捆": 2 bundles)
 
 

@@ -83,6 +83,8 @@ i18n.register({
     "order.converted": ("（{written} = {qty}{unit}）", " ({written} = {qty} {unit})"),
     "order.set_to": ("已改为：{name} ×{qty}{unit}", "Changed: {name} is now x{qty} {unit}"),
     "order.removed": ("已删除：{name}", "Removed: {name}"),
+    "order.less": ("已减：{name} −{qty}（原 {had}，现共 {total}{unit}）", "Fewer: {name} −{qty} (was {had}, now {total} {unit})"),
+    "order.not_in_cart_less": ("购物车里没有 {name}，无法减少。", "{name} is not in the cart; nothing to take off."),
     "order.clear_ask": ("清空购物车（{n} 个商品）？", "Empty the cart ({n} items)?"),
     "order.not_in_cart": ("购物车里没有 {name}，无需删除。", "{name} is not in the cart; nothing to remove."),
     "order.replaced": ("已替换：{old} → {new} ×{qty}{unit}", "Replaced: {old} -> {new} x{qty} {unit}"),

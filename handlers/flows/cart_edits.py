@@ -173,11 +173,12 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     edits = list(slots.edits)
     for word in slots.unresolved:
         held = [sku for sku in word.candidates if sku in cart.items]
-        if word.qty and len(held) == 1 and (word.sets or word.generic):
+        if word.qty and len(held) == 1 and (word.sets or word.less or word.generic):
             # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L;
             # "3号的再加50" with one of the 3号 cartons in the cart: 50 more of it (a word of several products,
             # not a wording named back: "蓝色18L" is no line of the white 18L)
-            edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=held[0], qty=word.qty, unit=word.unit))
+            op = EditOp.SUBTRACT if word.less else EditOp.SET if word.sets else EditOp.ADD
+            edits.append(CartEdit(op=op, sku=held[0], qty=word.qty, unit=word.unit))
         else:
             unresolved.append(word)
     missing: list[str] = []
@@ -258,6 +259,15 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         if units != edit.qty else ""
     edit = edit.model_copy(update={"qty": units})
     had = cart.items.get(sku)
+    if edit.op == EditOp.SUBTRACT:       # "5号减30": that many fewer; none left, the line goes
+        if had is None:
+            return ctx.t("order.not_in_cart_less", name=product.name)
+        if units >= had:
+            cart.set(sku, 0)
+            return ctx.t("order.removed", name=product.name)
+        cart.set(sku, had - units)
+        return ctx.t("order.less", name=product.name, qty=units, had=had, total=had - units,
+                     unit=product.unit) + converted
     qty = units if edit.op == EditOp.SET else (had or 0) + units
     if (refused := over_limit(ctx, product, qty)) is not None:
         return refused

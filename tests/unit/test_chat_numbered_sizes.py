@@ -120,3 +120,17 @@ async def test_a_stock_question_and_an_order_of_the_same_product_in_one_message(
     assert "库存" in shown                                                  # was: the question dropped
     assert await cart(w) == {"C3-05": 100, "T-48": 20}
     assert "已加入：远航透明胶带 48mm ×20卷" in shown                        # a new line, not "已改为"
+
+
+async def test_fewer_on_a_line_takes_them_off_it_and_none_left_removes_it() -> None:
+    """"5号减30", "三层5号少30个", "3号少来10个": that many fewer (was: nothing, or the line SET to 30 / 10 — and
+    "3号少来10个" set the 5号 line); as many as the line holds or more: the line goes."""
+    w = await world()
+    await w.say(DEALER_CHAT, "三层箱 3号50 5号100")
+    shown = texts(await w.say(DEALER_CHAT, "5号减30"))
+    assert await cart(w) == {"C3-03": 50, "C3-05": 70} and "已减：远航三层纸箱 5号 −30（原 100，现共 70个）" in shown
+    await w.say(DEALER_CHAT, "三层5号少30个")
+    await w.say(DEALER_CHAT, "3号少来10个")
+    assert await cart(w) == {"C3-03": 40, "C3-05": 40}
+    shown = texts(await w.say(DEALER_CHAT, "三层3号减100个"))
+    assert await cart(w) == {"C3-05": 40} and "已删除：远航三层纸箱 3号" in shown
