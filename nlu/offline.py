@@ -89,6 +89,12 @@ _ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|�
 _GREETING_OPENER = re.compile(r"^(?:你好|您好|在吗|在么|在不在|有人吗|哈喽|嗨|老板好|早上好|下午好|晚上好|hi|hello|hey)"
                               r"[\s,，.。!！?？~]*", re.IGNORECASE)
 
+# the cart as it stands, confirmed in words ("确认下单", "就这些 下单吧", "ok 确认", "submit the order")
+_CONFIRM_ORDER = re.compile(
+    r"(?:(?:好的?|ok|okay|嗯|行|可以|没问题|对|没错)[,， ]*)?(?:(?:就这些|就这样|就这么多|没了)[了吧啊]?[,， ]*)?"
+    r"(?:(?:确认|确定)(?:下单|提交|订单|一下)?|提交(?:订单)?|下单)(?:吧|了|啊|哈)?"
+    r"|(?:ok[,， ]*)?(?:confirm|submit|place)(?: (?:the|my|this) order| it)?(?: please)?", re.IGNORECASE)
+
 
 # what is wrong with a product, said plainly (no word of ordering in the message)
 _SYMPTOM = re.compile(
@@ -142,6 +148,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         # "老板椅扶手断了一个", "H4灯泡一个装上就不亮": a product, a count and what is wrong with it is a fault to
         # report, not an order (one unit at one customer; a batch, several or the delivery: quality feedback)
         return (Intent.QUALITY_FEEDBACK if _BATCH.search(text) else Intent.AFTER_SALES), max(1 - confidence, 0.6)
+    if _CONFIRM_ORDER.fullmatch(text) and re.search(r"下单|提交|订单|order|submit", text, re.IGNORECASE) \
+            and not a.items.items:       # "确认下单": the cart as it stands ("确认" alone: the chat's state decides)
+        return Intent.PLACE_ORDER, max(confidence, 0.9)
     if _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", text)) and intent != Intent.PLACE_ORDER:
         # "我要下单", "帮我下个单", "在吗 要货": start one
         return Intent.PLACE_ORDER, max(confidence, 0.8)
@@ -185,8 +194,11 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "profile"
     if intent == Intent.PLACE_ORDER and not slots.items and any(w in a.text for w in REORDER_WORDS):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
-    if intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
-            and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", a.text.strip(" .!?~,。！？"))):
+    said = a.text.strip(" .!?~,。！？")
+    if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):
+        slots.topic = "confirm"      # "确认下单", "就这些 下单吧", "确认": an open cart submitted (no cart: start one)
+    elif intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
+            and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", said)):
         slots.topic = "start"        # "我要下单", "在吗 要货": an order to start, nothing named yet
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes

@@ -37,7 +37,7 @@ from handlers.flows.cart import (
     started_cart,
 )
 from handlers.flows.menu import main_menu, require_bound
-from handlers.flows.ordering import reorder_from
+from handlers.flows.ordering import confirm, reorder_from
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
@@ -77,6 +77,13 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     parsed = await parse_message(ctx)
     if parsed.slots.topic == "reorder":
         return await reorder_from(ctx, None)
+    if parsed.slots.topic == "confirm" and ctx.dialog.state == "order.cart":
+        # "确认下单", "就这些 下单吧", "确认" typed under the cart: Confirm pressed on the cart as it stands (every edit
+        # showed it whole); an empty cart shows how to order
+        if not cart.items:
+            return [cart_prompt(ctx, cart)]
+        ctx.args = [cart.nonce, str(cart.rev)]
+        return await confirm(ctx)
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),
@@ -364,7 +371,7 @@ async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     if not words:
         if parsed.slots.product:      # "AP300" alone: only the quantity is missing
             return await _pick(ctx, parsed.slots.product)
-        if not parsed.slots.edits and parsed.slots.topic != "start" and _has_words(ctx.inbound.text):
+        if not parsed.slots.edits and parsed.slots.topic not in ("start", "confirm") and _has_words(ctx.inbound.text):
             words, whole = [ctx.inbound.text.strip()[:40]], True
     if not words:   # "我要下单": nothing to look up, show how to order
         return [cart_prompt(ctx, cart)]

@@ -423,6 +423,29 @@ async def test_a_greeting_before_asking_to_order_starts_an_order(text: str) -> N
     assert (await dialog(w)).state == "order.cart"
 
 
+async def test_confirming_in_words_submits_the_cart_as_it_stands_once() -> None:
+    """"确认下单" typed under the cart answered "您正在下单…" and nothing happened; now it is Confirm pressed on the
+    cart as shown last (after an edit: the edited cart), and typing it again submits nothing more."""
+    w, dealer_id = await world()
+    await w.say(DEALER_CHAT, "AP300 20台")
+    await w.say(DEALER_CHAT, "AP300 改成12台")
+    done = texts(await w.say(DEALER_CHAT, "好的 确认下单"))
+    assert "订单已提交" in done, done
+    [order] = await w.uow.orders.list(dealer_id=dealer_id)
+    assert [(line.sku, line.qty) for line in order.lines] == [("AP300", 12)] and order.number in done
+    again = texts(await w.say(DEALER_CHAT, "确认下单"))
+    assert "订单已提交" not in again and await w.uow.orders.count(dealer_id=dealer_id) == 1
+
+
+@pytest.mark.parametrize("text", ["确认", "就这些 下单吧", "confirm the order"])
+async def test_other_ways_of_confirming_in_words(text: str) -> None:
+    w, dealer_id = await world()
+    await w.say(DEALER_CHAT, "F300 5箱")
+    done = texts(await w.say(DEALER_CHAT, text))            # English typed: answered in English
+    [order] = await w.uow.orders.list(dealer_id=dealer_id)
+    assert order.number in done and [(line.sku, line.qty) for line in order.lines] == [("F300", 5)], done
+
+
 async def test_staff_reorders_a_dealers_order_on_its_behalf() -> None:
     w, dealer_id = await world()
     dealer = await w.uow.dealers.get(dealer_id)
