@@ -113,7 +113,9 @@ i18n.register({
 
 # --- starting --------------------------------------------------------------------------------------
 
-async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None, hint: str = "") -> list[Reply]:
+async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None, hint: str = "",
+                said: list[str] | None = None) -> list[Reply]:
+    """``said``: the products a word of the message may mean, offered first at the product step."""
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
@@ -132,6 +134,8 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
         products = await forms.active_products(ctx)
         if any(p.sku == sku for p in products):
             FORM.mark_done(ctx, "product", sku=sku)
+    elif said:
+        ctx.dialog.data["said_products"] = said
     if hint.strip():
         ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
     return await FORM.next(ctx, intro=True)
@@ -159,7 +163,7 @@ async def after_sales_intent(ctx: Ctx) -> list[Reply]:
     text = ctx.inbound.text.strip()
     return await start(ctx, sku=slots.product if slots else None,
                        order_no=order_no if order_no and ORDER_NO.match(order_no) else None,
-                       hint=text if len(text) >= 6 else "")
+                       hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed))
 
 
 @router.button("as.cancel")

@@ -29,7 +29,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import payload
 from nlu.numbers import parse_int
 from nlu.products import find_product
-from nlu.schema import CatalogueEntry
+from nlu.schema import CatalogueEntry, ParseResult
 
 MAX_PHOTOS = 9
 MAX_PRODUCT_BUTTONS = 8          # more products than this: choose a category first
@@ -237,6 +237,15 @@ def product_buttons(ctx: Ctx, products: list[Product], prefix: str, *, category:
         flat = [Button(product_label(p), payload(f"{prefix}.sku", p.sku)) for p in chosen[:24]]
     rows = [flat[i:i + 2] for i in range(0, len(flat), 2)]
     return rows + (extra or [])
+
+
+def said_candidates(parsed: ParseResult | None) -> list[str]:
+    """The products a word of several names ("滤网有股怪味" with two filters, "除湿机不出水" with three): what a
+    form's product step offers first, instead of the whole catalogue."""
+    if parsed is None:
+        return []
+    word = next((u for u in parsed.slots.unresolved if u.generic and u.candidates), None)
+    return list(word.candidates[:MAX_PRODUCT_BUTTONS]) if word is not None else []
 
 
 def product_prompt_key(products: list[Product]) -> str:

@@ -76,13 +76,16 @@ i18n.register({
 })
 
 
-async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "") -> list[Reply]:
+async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "", said: list[str] | None = None) -> list[Reply]:
+    """``said``: the products a word of the message may mean, offered first at the product step."""
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
     FORM.begin(ctx)
     if sku and any(p.sku == sku for p in await forms.active_products(ctx)):
         FORM.mark_done(ctx, "product", sku=sku)
+    elif said:
+        ctx.dialog.data["said_products"] = said
     if hint.strip():
         ctx.dialog.data["desc_hint"] = forms.clip(hint, MAX_TEXT)
     return await FORM.next(ctx, intro=True)
@@ -98,7 +101,8 @@ async def new(ctx: Ctx) -> list[Reply]:
 async def quality_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
     text = ctx.inbound.text.strip()
-    return await start(ctx, sku=slots.product if slots else None, hint=text if len(text) >= 6 else "")
+    return await start(ctx, sku=slots.product if slots else None, hint=text if len(text) >= 6 else "",
+                       said=forms.said_candidates(ctx.parsed))
 
 
 @router.button("qf.cancel")

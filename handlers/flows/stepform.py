@@ -283,6 +283,11 @@ def product_step(*, skippable: bool = False) -> Step:
 
     async def ask(form: Form, ctx: Ctx) -> list[Reply]:
         products = await forms.active_products(ctx)
+        said = set(ctx.dialog.data.get("said_products") or [])
+        offered = [p for p in products if p.sku in said]
+        if offered:            # "滤网有股怪味": the filters first, not the whole catalogue
+            return [Reply(text=ctx.t("form.pick_product"),
+                          buttons=forms.product_buttons(ctx, offered, form.prefix, extra=form.controls(ctx, "product")))]
         return [Reply(text=ctx.t(forms.product_prompt_key(products)),
                       buttons=forms.product_buttons(ctx, products, form.prefix, extra=form.controls(ctx, "product")))]
 
