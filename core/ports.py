@@ -252,6 +252,13 @@ class AbstractUnitOfWork(abc.ABC):
         Storage reads both in one statement."""
         return await self.dialogs.get_by(channel=channel, chat_id=chat_id), None
 
+    async def receipt_and_dialog(self, receipt: InboundReceipt, channel: str,
+                                 chat_id: str) -> tuple[DialogState | None, int | None]:
+        """``take_receipt`` then ``dialog_and_version``: what every chat update does first (``Conflict``: handled
+        already). Storage that can sends both in one statement."""
+        await self.take_receipt(receipt)
+        return await self.dialog_and_version(channel, chat_id)
+
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""
         identity = await self.identities.get_by(channel=channel, external_id=external_id)

@@ -166,10 +166,13 @@ class ConversationService:
                 if receipt_key:
                     # written first, before any read: the unique (channel, key) decides which delivery is handled,
                     # and on SQLite the transaction takes the write lock at once (a read first would have to
-                    # upgrade a snapshot another writer may have moved on: "database is locked" at once)
-                    await uow.take_receipt(InboundReceipt(channel=inbound.channel, key=receipt_key,
-                                                          received_at=self.deps.clock.now()))
-                dialog, version = await uow.dialog_and_version(inbound.channel, inbound.chat_id)
+                    # upgrade a snapshot another writer may have moved on: "database is locked" at once); on
+                    # PostgreSQL the INSERT and the dialog's read are one statement
+                    dialog, version = await uow.receipt_and_dialog(
+                        InboundReceipt(channel=inbound.channel, key=receipt_key, received_at=self.deps.clock.now()),
+                        inbound.channel, inbound.chat_id)
+                else:
+                    dialog, version = await uow.dialog_and_version(inbound.channel, inbound.chat_id)
                 actor = await self._speakers.actor(version, (inbound.channel, inbound.user_id),
                                                    lambda: identity_actor(uow, inbound.channel, inbound.user_id))
                 # a dealer's text is parsed with its own words: read them in this transaction, not another

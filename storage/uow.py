@@ -251,6 +251,21 @@ def _dialog_statement() -> Any:          # the mapped class: built once the mapp
 
 
 @functools.cache
+def _receipt_and_dialog_statement() -> Any:
+    """PostgreSQL: the receipt's INSERT as a CTE of the dialog's SELECT, one round trip for both (a duplicate
+    delivery fails the whole statement on the unique (channel, key), as the INSERT alone did)."""
+    taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
+                                             received_at=bindparam("received_at"))
+             .returning(inbound_receipts.c.id).cte("taken"))
+    version = select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
+    receipt = select(taken.c.id).scalar_subquery()
+    chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
+    return (select(DialogState, version, receipt)
+            .select_from(select(literal(1).label("one")).subquery("one"))
+            .outerjoin(dialog_states, chat))
+
+
+@functools.cache
 def _identity_statement() -> Any:
     return (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)
             .where(chat_identities.c.channel == bindparam("channel"),
@@ -452,6 +467,19 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         as 0: the first change writes it as 1). A chat without a dialog yet gets no version (nothing cached)."""
         row = (await self.session.execute(_dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
         if row is None:
+            return None, None
+        return row[0], int(row[1] or 0)
+
+    async def receipt_and_dialog(self, receipt: InboundReceipt, channel: str,
+                                 chat_id: str) -> tuple[DialogState | None, int | None]:
+        """On PostgreSQL one statement (``_receipt_and_dialog_statement``): a round trip less for every update."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return await super().receipt_and_dialog(receipt, channel, chat_id)
+        params = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at,
+                  "chat_id": chat_id}
+        assert channel == receipt.channel
+        row = (await self._translated(lambda: self.session.execute(_receipt_and_dialog_statement(), params))).one()
+        if row[0] is None:
             return None, None
         return row[0], int(row[1] or 0)
 

@@ -14,6 +14,7 @@ AUTOCOMMIT (``uow.autocommit()``) nothing begins or ends: a write there is its o
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +43,7 @@ class Seen:
 
     @property
     def writes(self) -> int:
-        return sum(1 for s in self.sql if s.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"})
+        return sum(1 for s in self.sql if is_write(s))
 
     def report(self) -> str:
         lines = [f"{self.statements} statements ({self.writes} writes), {self.commits} commits, "
@@ -67,6 +68,15 @@ def _call_site() -> str:
                       for f in reversed(frames[-5:]))
 
 
+_WRITE_IN_CTE = re.compile(r"\bAS\s*\(\s*(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def is_write(statement: str) -> bool:
+    """INSERT / UPDATE / DELETE, also as a CTE of a SELECT (``WITH taken AS (INSERT ...) SELECT ...``)."""
+    first = statement.split(None, 1)[0].upper()
+    return first in {"INSERT", "UPDATE", "DELETE"} or (first == "WITH" and bool(_WRITE_IN_CTE.search(statement)))
+
+
 @contextmanager
 def count_statements(engine: AsyncEngine, *more: AsyncEngine) -> Iterator[Seen]:
     """Count every statement, commit and rollback on ``engine`` (and on ``more``: the counter pool of order
@@ -81,7 +91,7 @@ def count_statements(engine: AsyncEngine, *more: AsyncEngine) -> Iterator[Seen]:
         seen.sql.append(statement)
         if _TRACE:
             seen.sites.append(_call_site())
-        if autocommit(conn) and statement.split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+        if autocommit(conn) and is_write(statement):
             seen.commits += 1
             seen.implicit_commits += 1
 
