@@ -173,13 +173,15 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     lead: list[str] = [ctx.t("order.qty_negative", raw=raw) for raw in slots.negative_quantities]
     lead += [ctx.t("order.qty_not_whole", raw=raw) for raw in slots.rejected_quantities]
     asks: list[Reply] = []
-    skus = {e.sku for e in slots.edits if e.sku} | {e.to_sku for e in slots.edits if e.to_sku} | set(cart.items)
-    products = await products_by_sku(ctx, sorted(skus))
     changed = False
     unresolved = []
     edits = list(slots.edits)
+    offered = (ctx.dialog.data.get("suggested") or {}).get("skus") or []
     for word in slots.unresolved:
         held = [sku for sku in word.candidates if sku in cart.items]
+        if not held and word.qty and not word.less:
+            # "三层箱" answered with the 三层 cartons, then "3号 50", "5号 30": the one of the products offered last
+            held = [sku for sku in word.candidates if sku in offered]
         if word.qty and len(held) == 1 and (word.sets or word.less or word.generic):
             # "米黄的改成5桶" with only the 米黄 18L in the cart: that line, not a question between 18L and 5L;
             # "3号的再加50" with one of the 3号 cartons in the cart: 50 more of it (a word of several products,
@@ -188,6 +190,8 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             edits.append(CartEdit(op=op, sku=held[0], qty=word.qty, unit=word.unit))
         else:
             unresolved.append(word)
+    skus = {e.sku for e in edits if e.sku} | {e.to_sku for e in edits if e.to_sku} | set(cart.items)
+    products = await products_by_sku(ctx, sorted(skus))
     missing: list[str] = []
     removed = False
     for edit in edits:

@@ -134,3 +134,12 @@ async def test_fewer_on_a_line_takes_them_off_it_and_none_left_removes_it() -> N
     assert await cart(w) == {"C3-03": 40, "C3-05": 40}
     shown = texts(await w.say(DEALER_CHAT, "三层3号减100个"))
     assert await cart(w) == {"C3-05": 40} and "已删除：远航三层纸箱 3号" in shown
+
+
+async def test_a_series_asked_about_then_a_size_with_a_count_takes_that_series() -> None:
+    """"三层箱" is answered with the 三层 cartons; "3号 50" next is the 三层 3号 (was: asked 三层 or 五层 again)."""
+    w = await world()
+    asked = texts(await w.say(DEALER_CHAT, "三层箱"))
+    assert "远航三层纸箱 3号" in asked and "五层" not in asked
+    shown = texts(await w.say(DEALER_CHAT, "3号 50"))
+    assert await cart(w) == {"C3-03": 50} and "已加入：远航三层纸箱 3号 ×50个" in shown, shown
