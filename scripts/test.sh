@@ -56,7 +56,9 @@ else
   # the whole suite on every core (at most 4; pytest-xdist, a test file stays on one worker, so each module
   # keeps its own PostgreSQL schema), then the schemathesis file on its own: its generated cases share one test
   # id, which xdist would run only once
-  workers=$(nproc 2>/dev/null || echo 2)
+  # one worker more than cores: a good part of the suite waits (PostgreSQL, the stand-ins' HTTP, subprocesses), and on
+  # a 2-core machine two workers left a core idle while both waited (pytest 644 s -> see the commit)
+  workers=$(( $(nproc 2>/dev/null || echo 1) + 1 ))
   [ "$workers" -gt 4 ] && workers=4
   [ "$workers" -lt 2 ] && workers=2
   .venv/bin/python -m pytest -q -n "$workers" --dist loadfile --ignore=tests/e2e/test_api_fuzz.py
