@@ -105,17 +105,9 @@ def build_counter_engine(url: str, *, search_path: str | None = None) -> AsyncEn
     held by a submit waiting for one more, all would wait until the pool's timeout (seen: 50 chats confirming
     at once against a pool of 20 + 30). A counter connection waits for nothing but the counter row, for one
     statement, so the two pools cannot wait on each other."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
+    if make_url(url).get_backend_name() != "postgresql":
         return None
-    if "prepared_statement_cache_size" not in parsed.query:
-        parsed = parsed.update_query_dict({"prepared_statement_cache_size": str(PG_PREPARED_STATEMENTS)})
-    kwargs: dict[str, Any] = {"pool_size": COUNTER_POOL[0], "max_overflow": COUNTER_POOL[1]}
-    if search_path:
-        kwargs["connect_args"] = {"server_settings": {"search_path": search_path}}
-    engine = create_async_engine(parsed, **kwargs)
-    ping_when_idle(engine)
-    return engine
+    return build_engine(url, search_path=search_path, pool_size=COUNTER_POOL[0], max_overflow=COUNTER_POOL[1])
 
 
 IDLE_PING_SECONDS = 10.0

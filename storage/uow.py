@@ -243,10 +243,13 @@ _ONE_BALANCE = (select(ledger_entries.c.account, _BALANCE)
                 .group_by(ledger_entries.c.account))
 
 
+def _actors_version() -> Any:
+    return select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
+
+
 @functools.cache
 def _dialog_statement() -> Any:          # the mapped class: built once the mappers are started
-    version = select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
-    return select(DialogState, version).where(dialog_states.c.channel == bindparam("channel"),
+    return select(DialogState, _actors_version()).where(dialog_states.c.channel == bindparam("channel"),
                                               dialog_states.c.chat_id == bindparam("chat_id"))
 
 
@@ -257,10 +260,9 @@ def _receipt_and_dialog_statement() -> Any:
     taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
                                              received_at=bindparam("received_at"))
              .returning(inbound_receipts.c.id).cte("taken"))
-    version = select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
     receipt = select(taken.c.id).scalar_subquery()
     chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
-    return (select(DialogState, version, receipt)
+    return (select(DialogState, _actors_version(), receipt)
             .select_from(select(literal(1).label("one")).subquery("one"))
             .outerjoin(dialog_states, chat))
 
@@ -373,16 +375,16 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         number is taken in the transaction, as ``next_number``."""
         if self.counter_factory is None:
             return await self.next_number(prefix, day)
-        try:
-            async with self.counter_factory() as session:
-                return await _next_number(session, prefix, day)
-        except DBAPIError as exc:
-            # its kept connection died while the pool sat unused (PostgreSQL restarted): the pool is invalidated,
-            # one more try connects afresh (the main pool learns of a restart from whatever uses it first)
-            if not exc.connection_invalidated:
-                raise
-        async with self.counter_factory() as session:
-            return await _next_number(session, prefix, day)
+        for last in (False, True):
+            try:
+                async with self.counter_factory() as session:
+                    return await _next_number(session, prefix, day)
+            except DBAPIError as exc:
+                # its kept connection died while the pool sat unused (PostgreSQL restarted): the pool is
+                # invalidated, one more try connects afresh (the main pool learns of a restart from its next use)
+                if last or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
         rows = await self.session.execute(_stock_statement(bool(sku)), {"sku": sku} if sku else None)
