@@ -523,13 +523,24 @@ _NOT_THIS = re.compile(r"(?:不是|而不是|并不是|\bnot)\s?\Z")
 _PER_UNIT = re.compile(r"(?:多少钱|什么价钱?|啥价钱?|几块钱?|多钱|价格|价钱|单价|多少)\s?\Z")
 
 
+PRODUCT_SPAN = "\ue000"     # a product's characters, where only the count after it is looked for
+
+
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
     # "43一双" after "疾风黑白42 两双": 43 is a product (a size said on its own), "一双" its count, no price
     prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)
               if not any(a <= p.start() < b for a, b in taken)]
     out = []
-    for m in QUANTITY.finditer(text):
+    # "暖窝 s2 m3 l2": a count glued to the size letter of a product said before it (a code's digits never are:
+    # a product word that ends in a letter and has digits glued after it is read with them, "ap300")
+    # "暖窝 s 3 m 5 l 2": 5 before the size letter l is a count, not 5 litres
+    glued = [(m.start, m.end) for m in mentions if m.skus and m.end <= len(text) and text[m.end - 1].isalpha()
+             and text[m.end - 1].isascii() and (text[m.end:m.end + 1].isdigit() or re.fullmatch(r"[a-z]{1,4}", m.word))]
+    looked = text
+    for a, b in glued:
+        looked = looked[:a] + PRODUCT_SPAN * (b - a) + looked[b:]
+    for m in QUANTITY.finditer(looked):
         if any(a <= m.start() < b for a, b in prices):
             continue        # "按38一个的价", "300一包", "128一箱的那个": a price, not a count
         if any(a < m.end() and m.start() < b for a, b in taken):

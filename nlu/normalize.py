@@ -20,7 +20,7 @@ _PUNCT = str.maketrans({"。": ".", "～": "~", "【": "[", "】": "]", "「": '
 
 def normalize(text: str) -> str:
     """Half-width, lower case, one line; the length may differ from ``text`` (NFKC)."""
-    folded = _simplified(unicodedata.normalize("NFKC", text).translate(_PUNCT).lower())
+    folded = _simplified(_DEGREES.sub("度", unicodedata.normalize("NFKC", text).translate(_PUNCT).lower()))
     lines = folded.splitlines()
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
@@ -28,6 +28,9 @@ def normalize(text: str) -> str:
     numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", joined))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
     return _GLUED_COUNT.sub(r"\1 ", sized)
+
+# "45°弯头", "-10℃" (NFKC: "°c") as dealers type them: "45度弯头", "-10度"
+_DEGREES = re.compile(r"°c?")
 
 
 def _simplified(text: str) -> str:

@@ -70,6 +70,10 @@ def _layer_numerals(key: str) -> list[str]:
 _ALIAS_SIZE = r"\d+(?:\.\d+)?\s?(?:公分|公斤|千克|毫米|毫升|厘米|kg|ml|mm|cm|l|g|m|寸|分|米|升|斤|克|号|码)?"
 _SIZE_THEN_WORD = re.compile(rf"({_ALIAS_SIZE})\s?([\u4e00-\u9fff]{{2,6}})")
 _WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
+_SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl"})
+# an alias that is a kind with a number of its own and a size after it ("45度弯头20", "8丝袋10号"): the kind
+# ("45度弯头") names the products whose aliases start with it
+_NUMBERED_KIND_THEN_SIZE = re.compile(rf"(\d+(?:\.\d+)?\s?[\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 
 class _ProductKeys:
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
@@ -90,7 +94,11 @@ class _ProductKeys:
             elif strength == old[0]:
                 old[1].add(sku)
 
+        # the letters of clothing sizes the catalogue's names end in ("暖窝 m"): "s红3 m黑5" is a count and a size
+        size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in _SIZE_LETTERS}
+        self._size_letters = size_letters
         kinds: set[str] = set()
+        numbered_kinds: dict[str, set[str]] = {}
         # words said without the kind's last character ("乌龙" of 乌龙茶, "2.5红" of the alias 2.5红线), when no
         # other key is spelled so
         trimmed: dict[str, set[str]] = {}
@@ -109,6 +117,8 @@ class _ProductKeys:
                     add(f.group(2) + f.group(1), e.sku, Strength.NAME)
                 elif (f := _WORD_THEN_SIZE.fullmatch(alias)) is not None:
                     add(f.group(2) + f.group(1), e.sku, Strength.NAME)
+                if (f := _NUMBERED_KIND_THEN_SIZE.fullmatch(alias)) is not None:
+                    numbered_kinds.setdefault(f.group(1), set()).add(e.sku)
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
             if rest and head.isalpha() and re.search(r"\d", rest) and len(compact(rest)) >= 3 \
                     and not (rest.isdigit() and sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size
@@ -122,7 +132,8 @@ class _ProductKeys:
             specs = list(SPEC.finditer(name))
             for m in specs:
                 for v in spec_variants(m.group(0)):
-                    add(v, e.sku, Strength.NAME)
+                    if not (v[-2:-1] == " " and v[-1:] in size_letters):   # "3 m" of 3 m when M is a size: 3 of M
+                        add(v, e.sku, Strength.NAME)
             for x, y in zip(specs, specs[1:], strict=False):       # "12V 100Ah" is typed "12v100ah" too
                 if re.fullmatch(r"\s?", name[x.end():y.start()]) and x.group(0)[:1].isdigit():
                     for v in spec_variants(re.sub(r"\s", "", x.group(0) + y.group(0))):
@@ -161,6 +172,10 @@ class _ProductKeys:
             if word not in keys and word not in GENERIC and len(word) >= 2 and not word.isdigit() \
                     and all(sku in owners for sku, label in labels.items() if word in label):   # "小瓶" of 小瓶水: no
                 trimmed_keys.add(word)
+                for sku in owners:
+                    add(word, sku, Strength.CATEGORY)
+        for word, owners in numbered_kinds.items():
+            if len(owners) >= 2 and word not in keys:
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
         for word, owners in english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind

@@ -558,7 +558,8 @@ class _ProductLines(_ProductKeys):
             prev = mentions[n - 1].end if n else 0
             after = SIZE_AFTER.match(text, m.end, nxt)
             before = SIZE_BEFORE.search(text, prev, m.start)
-            sizes = [x.group("size") for x in (after, before) if x is not None]
+            sizes = [x.group("size") for x in (after, before) if x is not None
+                     and not re.fullmatch(rf"[\d.]+\s({'|'.join(self._size_letters) or '-'})", x.group("size"))]
             label = re.sub(r"\s", "", self._labels[sku])
             if any(not any(re.sub(r"\s", "", v) in label for v in spec_variants(size)) for size in sizes):
                 start = before.start("size") if before is not None else m.start

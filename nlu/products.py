@@ -306,9 +306,9 @@ class ProductIndex(_ProductLines):
                 # "三通 4分300 6分200": a word of several products and its sizes, each a product ("4分三通")
                 self._sized_generic(text, m, mentions[n + 1:], out, weak)
                 continue
-            if m.sku is None or len(sizes) != 1:
+            if m.sku is None or not sizes or len(sizes) > 2:
                 continue
-            size = sizes[0]
+            size = sizes[-1]            # "45度弯头 20": the size is the last number, 45 is of the kind
             stop = min(len(text), m.end + _WINDOW)
             brk = _SENTENCE_END.search(text, m.end, stop)
             stop = brk.start() if brk else stop
@@ -328,10 +328,12 @@ class ProductIndex(_ProductLines):
                 named = hit[1] if hit is not None and hit[0] >= Strength.NAME and len(hit[1]) == 1 else None
                 inside = out.over(a, b)
                 # "冷水管20 30根 20的改成40": the anchor's own size again is the anchor, whatever a pass before made of it
-                if any(not (weak(x) or named == (m.sku,) and sized(x)) for x in inside):
+                # "45度弯头 20的 200个 25的 100": the 25 read alone as the one 25 of the maker's series is the 45度
+                # elbow's 25 ("45度弯头 25"), the product said in the anchor's words
+                if any(not (weak(x) or named is not None and sized(x)) for x in inside):
                     continue                     # part of a product's own words
                 covered = [x for x in out.over(a, max([after, *(x.end for x in inside)]))
-                           if weak(x) or named == (m.sku,) and sized(x)]
+                           if weak(x) or named is not None and sized(x)]
                 if named is not None:
                     out.replace(covered, Mention(a, b, named, Strength.NAME, text[a:b]))
                 elif hit is None and _UNIT_COUNT.match(text, after) and _AFTER_A_LINE.search(text, 0, a) \

@@ -25,8 +25,9 @@ from nlu.schema import CatalogueEntry
 # a number and its unit as written in names and messages -> the unit's one spelling
 _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg": "kg", "公斤": "kg", "千克": "kg",
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
-          "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分", "丝": "丝"}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|丝|分(?!钟)|l|g|m|\"))?"
+          "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分", "丝": "丝",
+          "度": "度"}
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|升|斤|克|米|寸|码|号|丝|度|分(?!钟)|l|g|m|\"))?"
                      r"(?![a-z0-9])")
 # English colour and finish words dealers use for the Chinese ones of names
 _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "pink": "粉",
@@ -190,9 +191,10 @@ class VariantTable:
             i += 1
         out: list[tuple[int, int, list[str]]] = []
         for a, b, said in tokens:
-            # one run holds one size and one word at most: "米黄18l 浅灰18l" are two runs
+            # one run holds one word and one size of each unit at most: "米黄18l 浅灰18l" are two runs, "12丝 10号"
+            # (a thickness and a number) one
             if out and _GLUE.fullmatch(text[out[-1][1]:a]) \
-                    and not any(w[:1].isdigit() == said[:1].isdigit() for w in out[-1][2]):
+                    and not any(_dimension(w) == _dimension(said) for w in out[-1][2]):
                 out[-1] = (out[-1][0], b, [*out[-1][2], said])
             else:
                 out.append((a, b, [said]))
@@ -217,6 +219,11 @@ class VariantTable:
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
+
+
+def _dimension(variant: str) -> str:
+    """What a variant tells apart: "word" for a colour or grade, else its size's unit ("18l" -> "l", "5" -> "")."""
+    return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 
 def counted_after(text: str, end: int) -> bool:

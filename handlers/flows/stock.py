@@ -28,7 +28,7 @@ from core.services.inventory import (
 from core.services.transfers import held_for_transfers
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import chat_catalogue
+from handlers.catalogue import chat_catalogue, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.thresholds import restock_replies
@@ -195,6 +195,8 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
     if words:
         found = suggest_products(words, await chat_catalogue(ctx))
         if found:
+            # "三层箱" answered with the 三层 cartons, then "3号 50": the 3号 of those (as after an order's question)
+            remember_suggestions(ctx, words[0], [e.sku for e, _ in found])
             rows = [[Button(f"{e.name}（{e.sku}）", payload("stock.sku", e.sku))] for e, _ in found]
             return [Reply(text=ctx.t("stock.suggest", word=words[0][:30]), buttons=rows)]
     return await stock_menu(ctx)

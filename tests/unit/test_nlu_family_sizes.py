@@ -1,0 +1,58 @@
+"""Series said once, variants with their own counts, in catalogues of size letters and numbered kinds: "暖窝 s2 m3
+l2 xl1" (the count glued to the size letter), "暖窝 S 3 M 5 L 2" (3 of M, not 3 metres; 5 of L, not 5 litres, when
+the catalogue sells a 3 m leash), "步步 S红3 M黑5", and "45度弯头 20的 200个 25的 100" (45° is the kind, 20 and 25 its
+sizes; the 25 is the 45° elbow's, not the maker's other 25)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+PETS = [CatalogueEntry(sku=f"NW-{s.upper()}", name=f"沃噗暖窝圆形宠物窝 {s.upper()}", aliases=[f"暖窝{s.upper()}"], unit="个")
+        for s in ("s", "m", "l", "xl")]
+PETS += [CatalogueEntry(sku=f"LS-{s}-{c}", name=f"沃噗步步尼龙牵引绳 {s} {word}", aliases=[f"步步{s}{word}"], unit="条")
+         for s, c, word in (("S", "RD", "红"), ("S", "BL", "蓝"), ("M", "BK", "黑"), ("M", "RD", "红"))]
+PETS += [CatalogueEntry(sku=f"RL{n}", name=f"沃噗伸缩牵引器 {n}米", aliases=[f"伸缩绳{n}米"], unit="个") for n in (3, 5)]
+PETS += [CatalogueEntry(sku="LT-6L", name="沃噗豆腐猫砂 6L", aliases=["豆腐砂6L"], unit="包")]
+
+PIPES = [CatalogueEntry(sku=f"EL{n}", name=f"泓源PPR 90°弯头 {n}", aliases=[f"90度弯头{n}", f"{n}弯头"], unit="个")
+         for n in (20, 25, 32)]
+PIPES += [CatalogueEntry(sku=f"E45-{n}", name=f"泓源PPR 45°弯头 {n}", aliases=[f"45度弯头{n}", f"{n}的45弯"], unit="个")
+          for n in (20, 25)]
+PIPES += [CatalogueEntry(sku=f"CP{n}", name=f"泓源PPR 直接 {n}", aliases=[f"{n}直接"], unit="个") for n in (20, 25)]
+
+
+async def _items(text: str, catalogue: list[CatalogueEntry]) -> dict[str, int]:
+    parsed = await OfflineParser().parse(text, catalogue=catalogue, today=date(2026, 12, 6))
+    return {i.sku: i.qty for i in parsed.slots.items}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("暖窝 s2 m3 l2 xl1", {"NW-S": 2, "NW-M": 3, "NW-L": 2, "NW-XL": 1}),
+    ("nuanwo sold S4 M4 L2 XL1", {"NW-S": 4, "NW-M": 4, "NW-L": 2, "NW-XL": 1}),
+    ("暖窝 S 3 M 5 L 2", {"NW-S": 3, "NW-M": 5, "NW-L": 2}),
+    ("步步牵引绳 S红3 S蓝3 M黑5", {"LS-S-RD": 3, "LS-S-BL": 3, "LS-M-BK": 5}),
+])
+async def test_size_letters_with_their_counts_are_one_line_each(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, PETS) == want
+
+
+async def test_metres_and_litres_written_with_their_number_stay_sizes() -> None:
+    assert await _items("伸缩绳3米 5个", PETS) == {"RL3": 5}
+    assert await _items("豆腐砂6L 10包", PETS) == {"LT-6L": 10}
+
+
+@pytest.mark.parametrize("text", ["45度弯头 20的 200个 25的 100", "45°弯头 20的 200个 25的 100"])
+async def test_a_kind_with_a_number_of_its_own_then_its_sizes(text: str) -> None:
+    assert await _items(text, PIPES) == {"E45-20": 200, "E45-25": 100}
+
+
+async def test_the_kind_with_its_number_alone_names_its_products() -> None:
+    parsed = await OfflineParser().parse("45度弯头 来200个", catalogue=PIPES, today=date(2026, 12, 6))
+    assert parsed.slots.items == []
+    [word] = parsed.slots.unresolved
+    assert sorted(word.candidates) == ["E45-20", "E45-25"] and word.qty == 200
