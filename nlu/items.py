@@ -66,7 +66,7 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
-_EACH = re.compile(r"各|\beach\b|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
+_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
@@ -173,6 +173,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     result = ItemResult()
     # "…矿泉水550的50箱 嗯对就这三个": how many lines were said, not a count of the last one
     text = _CLOSING.sub(lambda c: " " * len(c.group(0)), text)
+    # "1号 2号 3号 分别是 30 40 50": after 分别 numbers are counts, never a size read in them ("30 40" of 30x40cm)
+    mentions = [m for m in mentions if not (_SPACED_DIGITS.fullmatch(m.word) and _EACH_BEFORE.search(text, 0, m.start))]
     quantities = _quantities(text, mentions)
     clauses = _clauses(text)
 
@@ -198,6 +200,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         bare_gap = QUANTITY.sub("", gap)
         if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
             replaced_by[i] = i + 1
+    _respective(text, mentions, quantities, qty_of, used)
     # "10个地漏 5支美缝": when the first product of the message has its quantity written right before it, the
     # message is written quantity-first, and that binding goes first
     if _quantity_first(text, mentions, quantities):
@@ -338,6 +341,41 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if u.word not in result.unknown:
             result.unknown.append(u.word)
     return result
+
+
+_SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
+_EACH_BEFORE = re.compile(r"(?:分别|各自|respectively)\s*(?:是|为|卖了|卖|要|来)?\s*$")
+# between the products of a list, between its counts
+_LIST_SEP = re.compile(r"\s*(?:[、,/，]|和|跟|\band\b)?\s*")
+# between a list of products and the list of their counts: "分别(是)", "respectively", a sales or order verb
+_RESPECTIVE = re.compile(r"\s*(?:(?P<each>分别|各自|respectively)\s*)?(?:是|为|卖了|卖|出了|走了|要|来|订)?\s*(?:[:：]\s*)?")
+
+
+def _respective(text: str, mentions: list[Mention], quantities: list[Quantity], qty_of: dict[int, int],
+                used: set[int]) -> None:
+    """"锅盖 28 30 32 分别卖了10 12 8个", "青韵盘 7寸 8寸 10寸 卖了 12 20 6": a list of products, then as many
+    counts, the first count the first product's (with 分别 or a verb between the lists; without either only when
+    nothing else is written after the counts)."""
+    i = 0
+    while i < len(mentions):
+        j = i
+        while j + 1 < len(mentions) and mentions[j + 1].sku and _LIST_SEP.fullmatch(text[mentions[j].end:mentions[j + 1].start]):
+            j += 1
+        run = mentions[i:j + 1]
+        if len(run) < 2 or not all(m.sku for m in run):
+            i = j + 1
+            continue
+        gap = _RESPECTIVE.match(text, run[-1].end)
+        after = [k for k, q in enumerate(quantities) if q.start >= gap.end() and k not in used]
+        counts = after[:len(run)]
+        if len(counts) == len(run) and quantities[counts[0]].start == gap.end() \
+                and all(_LIST_SEP.fullmatch(text[quantities[a].end:quantities[b].start]) for a, b in zip(counts, counts[1:])) \
+                and (gap.group("each") or gap.end() > run[-1].end + 1 or not re.search(r"\d", text[quantities[counts[-1]].end:])) \
+                and not (len(after) > len(run) and _LIST_SEP.fullmatch(text[quantities[counts[-1]].end:quantities[after[len(run)]].start])):
+            for n, k in zip(range(i, j + 1), counts):
+                qty_of[n] = k
+                used.add(k)
+        i = j + 1
 
 
 def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantity]) -> bool:

@@ -189,8 +189,11 @@ class _ProductLines(_ProductKeys):
                     last is not None and last.sku in base and JOINED.fullmatch(text[last.end:m.start])):
                 continue             # "bulb 9w warm": the word of the kind is read with the one product next to it
             if last is not None and len(last.skus) > 1 and JOINED.fullmatch(text[last.end:m.start]) \
-                    and 0 < len(set(last.skus) & base) < min(len(base), len(last.skus)):
-                out.pop()            # "白色的乳胶漆 18升": two words of several products, read together
+                    and 0 < len(set(last.skus) & base) and (len(set(last.skus) & base) < min(len(base), len(last.skus))
+                                                            or (text[last.end:m.start] == "" and set(last.skus) != base)):
+                # "白色的乳胶漆 18升": two words of several products, read together; "饭伴饭盒" (the series and its
+                # kind, glued): the series' products
+                out.pop()
                 base = set(last.skus) & base
                 m = Mention(last.start, m.end, tuple(sorted(base)),
                             Strength.NAME if len(base) == 1 else m.strength, text[last.start:m.end])

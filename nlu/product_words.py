@@ -53,7 +53,7 @@ SPEC = re.compile(r"(?<![a-z0-9])\d+[a-z]{1,3}-?\d+[a-z]{0,3}(?![0-9a-z])"   # g
 SIBLING_SPEC = re.compile(
     r"(?<![a-z0-9.])\d{3}\s?[/ ]\s?\d{2}\s?(?:z?r|\s)\s?\d{2}c?(?![a-z0-9])"
     r"|(?<![a-z0-9.])\d{3}r\d{2}c?(?![a-z0-9])"
-    r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分|v|伏|w|瓦|kg|ml|l|g|平方|mm|公斤|斤|升|毫升|克)(?![a-z0-9])"
+    r"|(?:(?<![a-z0-9.])[-−]|零下|(?<![a-z0-9.]))\d{1,3}(?:\.\d)?\s?(?:寸|度|分(?![钟别])|v|伏|w|瓦|kg|ml|l|g|平方|mm|公斤|斤|升|毫升|克)(?![a-z0-9])"
     r"|(?:(?<![a-z0-9.])[-−]|零下)\d{2}(?![a-z0-9.])"
     r"|(?<![a-z0-9.])\d{2,4}(?=\s?的)"
     # "连体马桶305 4个 405 2个": a bare number, then its count with a unit
@@ -61,7 +61,7 @@ SIBLING_SPEC = re.compile(
     r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))"          # "光瓶的42和52各10箱"
     # "疾风黑白41 42 43各3双", "42 两双 43一双", "41 sold 2 42 sold 2", "36x4 37x4", "41/42/43", "42码 3双": a bare
     # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist)
-    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|each\b|一样|一码"
+    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b|respectively\b|一样|一码"
     r"|(?:sold|卖了|卖|出了|要|来|拿|配|补)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})(?![\d.])|[\s,，、/]\d{2,4}(?![\d.])))"
     # "藤席1.5 4张 1.8 6张", "冰丝 1.5要10 2米的5套", "卷尺3米50个 5米40个": a width or length, then its count
     r"|(?<![a-z0-9.])(?<=[\s要来,，、])\d{1,2}(?:\.\d{1,2}|米|m)(?=\s?(?:的|要|来)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})"
@@ -93,7 +93,7 @@ OPPOSITE_CHARS = re.compile("[" + "".join(OPPOSITE) + "]")
 TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
 PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
-_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟)|米|公分|号)"
+_VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟|别)|米|公分|号)"
 # a unit in letters ends the size where no letter or digit follows ("5w-30" is no 5W); a Chinese one anywhere ("4分6分")
 _UNIT_END = r"(?:(?<=[a-z])(?![a-z0-9])|(?<![a-z]))"
 VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"

@@ -56,3 +56,33 @@ async def test_the_kind_with_its_number_alone_names_its_products() -> None:
     assert parsed.slots.items == []
     [word] = parsed.slots.unresolved
     assert sorted(word.candidates) == ["E45-20", "E45-25"] and word.qty == 200
+
+
+COOKWARE = [CatalogueEntry(sku=f"GG{n}", name=f"锦厨玻璃锅盖 {n}cm", aliases=[f"锅盖{n}"], unit="个") for n in (28, 30, 32)]
+COOKWARE += [CatalogueEntry(sku=f"MS{n}F", name=f"锦厨麦石煎锅 {n}cm", aliases=[f"麦石煎锅{n}"], unit="个")
+             for n in (20, 24, 26, 28)]
+COOKWARE += [CatalogueEntry(sku=f"FB{n}", name=f"锦厨饭伴不锈钢饭盒 {n}格", aliases=[f"饭伴{n}格"], unit="个") for n in (2, 3, 4)]
+COOKWARE += [CatalogueEntry(sku=f"JH{n}", name=f"锦厨晶盒玻璃饭盒 {n}格", aliases=[f"晶盒{n}格"], unit="个") for n in (2, 3)]
+COOKWARE += [CatalogueEntry(sku=f"LR{n}", name=f"锦厨利刃刀具套装 {n}件套", aliases=[f"利刃{n}件套"], unit="套")
+             for n in (3, 5, 7)]
+COOKWARE += [CatalogueEntry(sku=f"QY{n}P", name=f"锦厨青韵陶瓷盘 {n}寸", aliases=[f"青韵盘{n}寸"], unit="箱") for n in (7, 8, 10)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("锅盖 28 30 32 分别卖了10 12 8个", {"GG28": 10, "GG30": 12, "GG32": 8}),
+    ("麦石煎锅 20 24 26 28 分别卖了 6 9 11 4", {"MS20F": 6, "MS24F": 9, "MS26F": 11, "MS28F": 4}),
+    ("青韵盘 7寸 8寸 10寸 卖了 12 20 6", {"QY7P": 12, "QY8P": 20, "QY10P": 6}),
+    ("麦石煎锅20 24 26 28 每样5个", {"MS20F": 5, "MS24F": 5, "MS26F": 5, "MS28F": 5}),
+    ("玻璃锅盖28 30 32 每个尺寸10个", {"GG28": 10, "GG30": 10, "GG32": 10}),
+])
+async def test_a_list_of_sizes_then_their_counts_in_order_or_one_for_each(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, COOKWARE) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("饭伴 2格卖了20 3格卖了35 4格卖了12", {"FB2": 20, "FB3": 35, "FB4": 12}),
+    ("饭伴饭盒2格10个3格10个4格5个", {"FB2": 10, "FB3": 10, "FB4": 5}),
+    ("利刃刀具 5件套10套 7件套6套", {"LR5": 10, "LR7": 6}),
+])
+async def test_compartments_and_set_sizes_are_variants_with_a_count_glued_after(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, COOKWARE) == want
