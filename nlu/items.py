@@ -257,6 +257,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if shared is None:
             continue
         used.add(shared)
+        mine = [i for i, m in enumerate(mentions) if clause_of(m.start) == c and m.start < before_each]
+        if not mine and c > 0 and re.fullmatch(r"\s*", text[clauses[c][0]:quantities[shared].start]):
+            c -= 1        # "titan 28 and 32, 4 each": the clause before the count is the list
         for i, m in enumerate(mentions):
             if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < before_each:
                 qty_of[i] = shared
@@ -356,26 +359,33 @@ def _respective(text: str, mentions: list[Mention], quantities: list[Quantity], 
     """"锅盖 28 30 32 分别卖了10 12 8个", "青韵盘 7寸 8寸 10寸 卖了 12 20 6": a list of products, then as many
     counts, the first count the first product's (with 分别 or a verb between the lists; without either only when
     nothing else is written after the counts)."""
+    def listed(a: int, b: int) -> bool:
+        return _LIST_SEP.fullmatch(text[a:b]) is not None
+
     i = 0
     while i < len(mentions):
         j = i
-        while j + 1 < len(mentions) and mentions[j + 1].sku and _LIST_SEP.fullmatch(text[mentions[j].end:mentions[j + 1].start]):
+        while j + 1 < len(mentions) and mentions[j + 1].sku and listed(mentions[j].end, mentions[j + 1].start):
             j += 1
         run = mentions[i:j + 1]
+        i = j + 1
         if len(run) < 2 or not all(m.sku for m in run):
-            i = j + 1
             continue
         gap = _RESPECTIVE.match(text, run[-1].end)
+        assert gap is not None                   # every part of it is optional
         after = [k for k, q in enumerate(quantities) if q.start >= gap.end() and k not in used]
         counts = after[:len(run)]
-        if len(counts) == len(run) and quantities[counts[0]].start == gap.end() \
-                and all(_LIST_SEP.fullmatch(text[quantities[a].end:quantities[b].start]) for a, b in zip(counts, counts[1:])) \
-                and (gap.group("each") or gap.end() > run[-1].end + 1 or not re.search(r"\d", text[quantities[counts[-1]].end:])) \
-                and not (len(after) > len(run) and _LIST_SEP.fullmatch(text[quantities[counts[-1]].end:quantities[after[len(run)]].start])):
-            for n, k in zip(range(i, j + 1), counts):
+        if len(counts) < len(run) or quantities[counts[0]].start != gap.end():
+            continue
+        last = quantities[counts[-1]]
+        if not all(listed(quantities[a].end, quantities[b].start) for a, b in zip(counts, counts[1:], strict=False)):
+            continue
+        if len(after) > len(run) and listed(last.end, quantities[after[len(run)]].start):
+            continue                             # more counts than products: not one each
+        if gap.group("each") or gap.end() > run[-1].end + 1 or not re.search(r"\d", text[last.end:]):
+            for n, k in zip(range(j + 1 - len(run), j + 1), counts, strict=True):
                 qty_of[n] = k
                 used.add(k)
-        i = j + 1
 
 
 def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantity]) -> bool:
@@ -561,6 +571,13 @@ _NOT_THIS = re.compile(r"(?:不是|而不是|并不是|\bnot)\s?\Z")
 _PER_UNIT = re.compile(r"(?:多少钱|什么价钱?|啥价钱?|几块钱?|多钱|价格|价钱|单价|多少)\s?\Z")
 
 
+def _count_for_each(text: str, price: re.Match[str], mentions: list[Mention]) -> bool:
+    """"titan 28 and 32, 4 each": after a list of products, with no other count after it, "4 each" is every one's
+    count (not the "65 each" of a price, which one product and a count of its own come with)."""
+    return re.fullmatch(r"\d+\s*each", price.group(0)) is not None and not re.search(r"\d", text[price.end():]) \
+        and sum(1 for m in mentions if m.skus and m.end <= price.start()) >= 2
+
+
 PRODUCT_SPAN = "\ue000"     # a product's characters, where only the count after it is looked for
 
 
@@ -568,13 +585,15 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
     # "43一双" after "疾风黑白42 两双": 43 is a product (a size said on its own), "一双" its count, no price
     prices = [(p.start(), p.end()) for p in _PRICE_SPAN.finditer(text)
-              if not any(a <= p.start() < b for a, b in taken)]
+              if not any(a <= p.start() < b for a, b in taken) and not _count_for_each(text, p, mentions)]
     out = []
     # "暖窝 s2 m3 l2": a count glued to the size letter of a product said before it (a code's digits never are:
     # a product word that ends in a letter and has digits glued after it is read with them, "ap300")
     # "暖窝 s 3 m 5 l 2": 5 before the size letter l is a count, not 5 litres
-    glued = [(m.start, m.end) for m in mentions if m.skus and m.end <= len(text) and text[m.end - 1].isalpha()
-             and text[m.end - 1].isascii() and (text[m.end:m.end + 1].isdigit() or re.fullmatch(r"[a-z]{1,4}", m.word))]
+    # "步步 m red 4 l black 4": 4 before the words of a product that start with a size letter is a count
+    glued = [(m.start, m.end) for m in mentions if m.skus and m.end <= len(text) and (
+        text[m.end - 1].isalpha() and text[m.end - 1].isascii() and text[m.end:m.end + 1].isdigit()
+        or text[m.start].isascii() and text[m.start].isalpha())]
     looked = text
     for a, b in glued:
         looked = looked[:a] + PRODUCT_SPAN * (b - a) + looked[b:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cached_property
 
 from nlu.glossary import MODIFIERS
 from nlu.normalize import normalize
@@ -30,6 +31,7 @@ from nlu.product_words import (
     measure_of,
     spec_variants,
 )
+from nlu.variants import VariantTable, counted_after
 
 # between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
 THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
@@ -39,6 +41,10 @@ CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调
 
 class _ProductLines(_ProductKeys):
     """Mentions told apart by the words of their line (``ProductIndex`` builds on it)."""
+
+    @cached_property
+    def variant_table(self) -> VariantTable:
+        return VariantTable(list(self.entries.values()))
 
     def _descriptors(self, text: str, base: set[str], *, numbers: bool = True) -> list[tuple[int, int, set[str]]]:
         """Words of ``text`` that pick some (not all) of ``base``: sizes, S/M/L, Chinese words (the longest piece
@@ -571,3 +577,36 @@ class _ProductLines(_ProductKeys):
             else:
                 out.append(m)
         return out
+
+    def _narrowed(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """A word of several products with a count, told apart by what is around it: the letters of one of their
+        codes written before it ("ms wok 28" of MS28W and TJ28; "fd salmon" of FDS100 and a salmon cat food), or the
+        series of the product of the line before ("warmgo 750 black 12 and 8 green": the green of that series)."""
+        table = self.variant_table
+        out: list[Mention] = []
+        last: str | None = None
+        for m in mentions:
+            if m.sku is None and 1 < len(m.skus) <= 12 and (counted_after(text, m.end)
+                                                            or re.search(r"(?<![\d.])\d{1,4}\s?$", text[:m.start])):
+                pick: tuple[str, ...] = ()
+                start = m.start
+                code = re.search(r"(?<![a-z0-9])([a-z]{2,4})\s?$", text[:m.start])
+                if code is not None and not (out and out[-1].end > code.start()):
+                    coded = tuple(s for s in m.skus if _code_part(s).startswith(code.group(1)))
+                    if len(coded) == 1:
+                        pick, start = coded, code.start()
+                if not pick and last is not None and table.series.get(last) is not None:
+                    pick = tuple(s for s in m.skus if table.series.get(s) == table.series[last])
+                    pick = pick if len(pick) == 1 else ()
+                if pick:
+                    m = Mention(start, m.end, pick, Strength.NAME, text[start:m.end])
+            if m.sku is not None:
+                last = m.sku
+            out.append(m)
+        return out
+
+
+def _code_part(sku: str) -> str:
+    """A SKU without the maker's prefix and dashes, as dealers write its letters ("JC-MS28W" -> "ms28w")."""
+    head, _, rest = sku.lower().partition("-")
+    return (rest or head).replace("-", "")

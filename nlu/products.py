@@ -177,10 +177,6 @@ class ProductIndex(_ProductLines):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
 
-    @cached_property
-    def variant_table(self) -> VariantTable:
-        return VariantTable(list(self.entries.values()))
-
     # --- finding --------------------------------------------------------------------------------
     def find(self, text: str, *, siblings: bool = True) -> list[Mention]:
         """Product mentions in normalized ``text``, left to right, not overlapping."""
@@ -209,7 +205,7 @@ class ProductIndex(_ProductLines):
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
-        return self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
+        return self._narrowed(spelled, self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions))))
 
     @cached_property
     def _by_size(self) -> dict[str, tuple[str, ...]]:

@@ -86,3 +86,29 @@ async def test_a_list_of_sizes_then_their_counts_in_order_or_one_for_each(text: 
 ])
 async def test_compartments_and_set_sizes_are_variants_with_a_count_glued_after(text: str, want: dict[str, int]) -> None:
     assert await _items(text, COOKWARE) == want
+
+
+WOKS = [CatalogueEntry(sku=f"JC-TJ{n}", name=f"锦厨钛晶不粘炒锅 {n}cm", aliases=[f"钛晶炒锅{n}", f"Titan wok {n}"], unit="个")
+        for n in (28, 30, 32)]
+WOKS += [CatalogueEntry(sku=f"JC-MS{n}W", name=f"锦厨麦石不粘炒锅 {n}cm", aliases=[f"麦石炒锅{n}", f"Granite wok {n}"], unit="个")
+         for n in (28, 30)]
+WOKS += [CatalogueEntry(sku=f"JC-NT750-{c}", name=f"锦厨暖途保温杯 750ml {word}", aliases=[f"WarmGo 750 {en}"], unit="个")
+         for c, word, en in (("BK", "黑", "black"), ("GN", "军绿", "green"))]
+WOKS += [CatalogueEntry(sku="JC-CY5-G", name="锦厨彩釉碗 5寸 墨绿", aliases=["glaze bowl green"], unit="箱"),
+         CatalogueEntry(sku="DB-12", name="配电箱 12回路", aliases=["12回路配电箱"], unit="个")]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("钛晶炒锅 32 两口 30 两口 还有28 一口", {"JC-TJ32": 2, "JC-TJ30": 2, "JC-TJ28": 1}),     # 口: woks counted
+    ("今儿个卖了五口钛晶炒锅28", {"JC-TJ28": 5}),
+    ("下单 MS wok 28 五个", {"JC-MS28W": 5}),                      # the letters of its code tell it from Titan's 28
+    ("sold 12 WarmGo 750 black and 8 green", {"JC-NT750-BK": 12, "JC-NT750-GN": 8}),   # the green of that series
+    ("Titan 28 and 32, 4 each", {"JC-TJ28": 4, "JC-TJ32": 4}),
+    ("12回路配电箱 65 each 来10个", {"DB-12": 10}),                 # one product, a count of its own: 65 is a price
+])
+async def test_words_around_a_line_tell_its_product_and_count(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, WOKS) == want
+
+
+async def test_a_count_before_the_words_of_a_size_letter_product() -> None:
+    assert await _items("pls下单 步步 M 红 4 S 蓝 4", PETS) == {"LS-M-RD": 4, "LS-S-BL": 4}
