@@ -27,6 +27,7 @@ def normalize(text: str) -> str:
     joined = " ".join(" ".join(lines).split())
     numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", joined))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
+    sized = _CN_FEN.sub(lambda m: str(_CN[m.group(1)]) + "分", sized)
     return _GLUED_COUNT.sub(r"\1 ", sized)
 
 # "45°弯头", "-10℃" (NFKC: "°c") as dealers type them: "45度弯头", "-10度"
@@ -66,6 +67,9 @@ _METRE_AND_TENTHS = re.compile(r"(?<![\d.])([1-9])米([1-9])(?![\d.])(?!\s?[卷�
 # a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
 _GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|kg|ml|l))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
 _CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
+# "四分的三十根", "六分弯头": a pipe size in eighths of an inch (3/8, 1/2, 3/4), as the catalogue writes it ("4分")
+_CN_FEN = re.compile(r"(?<![零〇一二两三四五六七八九十百几点])([三四六])分(?=的|管|[铜球弯直内外堵三活水]|\s?\d"
+                     r"|\s?[一二两三四五六七八九十百]+\s?[根个只条包盘卷米])")
 
 
 def _size_in_digits(m: re.Match[str]) -> str:

@@ -51,12 +51,21 @@ _COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|�
                       r"|\s?[的嘅]?\s?(?:也|就)?(?:不要|删掉|删了|去掉|取消|不用|先不要|不订)")      # "43 不要": a line taken out
 
 
+# a weight or volume in one unit whatever it was written in: "3斤" and "1500g" are "1.5kg", "2000ml" is "2l"
+_SCALED = {"斤": (Decimal("0.5"), "kg"), "g": (Decimal("0.001"), "kg"), "ml": (Decimal("0.001"), "l")}
+
+
 def _number(raw: str, unit: str | None) -> str:
+    spelled = _UNITS.get(unit or "", unit or "")
     try:
-        value = format(Decimal(raw).normalize(), "f")
+        number = Decimal(raw)
     except InvalidOperation:
-        value = raw
-    return f"{value}{_UNITS.get(unit or '', unit or '')}"
+        return f"{raw}{spelled}"
+    if spelled in _SCALED:
+        factor, bigger = _SCALED[spelled]
+        if spelled == "斤" or number * factor >= 1:
+            number, spelled = number * factor, bigger
+    return f"{format(number.normalize(), 'f')}{spelled}"
 
 
 def size_key(raw: str, unit: str | None) -> str:

@@ -112,3 +112,23 @@ async def test_words_around_a_line_tell_its_product_and_count(text: str, want: d
 
 async def test_a_count_before_the_words_of_a_size_letter_product() -> None:
     assert await _items("pls下单 步步 M 红 4 S 蓝 4", PETS) == {"LS-M-RD": 4, "LS-S-BL": 4}
+
+
+FOOD = [CatalogueEntry(sku=f"MFP{k}", name=f"沃噗牧风幼犬粮 {w}", aliases=[f"牧风幼犬{w}"], unit="袋")
+        for k, w in (("015", "1.5kg"), ("075", "7.5kg"), ("150", "15kg"))]
+FOOD += [CatalogueEntry(sku=f"PH{n}", name=f"泓源PPR热水管 {n}mm", aliases=[f"热水管{n}", f"{fen}热水管"], unit="根")
+         for n, fen in ((20, "4分"), (25, "6分"), (32, "1寸"))]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("牧风幼犬 3斤的卖了15袋 15斤的卖了4袋", {"MFP015": 15, "MFP075": 4}),        # 斤 is half a kilogram
+    ("牧风幼犬 1500g的 2袋", {"MFP015": 2}),
+    ("热水管卖了四分的五十根六分的三十根", {"PH20": 50, "PH25": 30}),             # 四分 is the 4分 (1/2 inch) one
+])
+async def test_sizes_said_in_other_units_or_numerals(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, FOOD) == want
+
+
+async def test_ten_fen_is_no_pipe_size() -> None:
+    from nlu.normalize import normalize
+    assert normalize("十分感谢 三分钟后到") == "十分感谢 三分钟后到"
