@@ -46,7 +46,7 @@ _CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
 _GLUE = re.compile(r"[\s的]{0,2}")
 # after a run: its own count ("5桶", "卖了10", "x8", "要两双") or the count of the runs before it ("各2桶")
 _COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整|改成|改为|改到|加到|减到|变成|实际是|其实是|应该是|改)?\s?(?:[x×*]\s?)?"
-                      r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾廿卅]{1,4}(?![升斤寸码米]))"
+                      r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l(?![a-z\u4e00-\u9fff]|\s?\d)|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾廿卅]{1,4}(?![升斤寸码米]))"
                       r"|\s?(?:各|都|each\b)"
                       r"|\s?[的嘅]?\s?(?:也|就)?(?:不要|删掉|删了|去掉|取消|不用|先不要|不订)")      # "43 不要": a line taken out
 
@@ -232,8 +232,14 @@ class VariantTable:
         return tuple(picked) if len(picked) == 1 else None
 
 
+_SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
+
+
 def _dimension(variant: str) -> str:
-    """What a variant tells apart: "word" for a colour or grade, else its size's unit ("18l" -> "l", "5" -> "")."""
+    """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
+    "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
+    if variant in _SIZE_LETTERS:
+        return "letter"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 

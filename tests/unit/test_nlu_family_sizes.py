@@ -132,3 +132,15 @@ async def test_sizes_said_in_other_units_or_numerals(text: str, want: dict[str, 
 async def test_ten_fen_is_no_pipe_size() -> None:
     from nlu.normalize import normalize
     assert normalize("十分感谢 三分钟后到") == "十分感谢 三分钟后到"
+
+
+LEASHES = [CatalogueEntry(sku=f"LS-{s}-{c}", name=f"沃噗步步尼龙牵引绳 {s} {word}", aliases=[f"步步{s}{word}"], unit="条")
+           for s, c, word in (("S", "RD", "红"), ("M", "RD", "红"), ("M", "BL", "蓝"), ("L", "BK", "黑"), ("L", "BL", "蓝"))]
+
+
+async def test_a_size_letter_and_a_colour_glued_are_one_variant_each_time() -> None:
+    """"M蓝4 L黑 2": a size letter and a colour make one run (was: two, neither a product); "4 l黑" is 4 of the L
+    black, not 4 litres; "l红 2" (no red L) is named back with its count."""
+    parsed = await OfflineParser().parse("步步绳子 M红4 M蓝4 L黑 2 L红 2", catalogue=LEASHES, today=date(2026, 12, 6))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"LS-M-RD": 4, "LS-M-BL": 4, "LS-L-BK": 2}
+    assert [(u.word, u.qty) for u in parsed.slots.unresolved] == [("l红", 2)]
