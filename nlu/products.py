@@ -71,6 +71,11 @@ def _without_runs(table: VariantTable, series: str, text: str, a: int, b: int) -
     return "".join(chars)
 
 
+def _lone_kind_word(m: Mention) -> bool:
+    """A word of a kind that only one product has ("透明" of the one clear strap): a weak anchor for sizes."""
+    return m.strength == Strength.CATEGORY and len(m.skus) == 1
+
+
 def _variant_kind(word: str) -> str:
     """What a variant word says: a word ("白"), or a size in its unit ("50cm": cm, "2丝": 丝): "手用膜 50公分2丝" is one
     product of two sizes, "蓝色31 粉色31" two of one."""
@@ -460,7 +465,9 @@ class ProductIndex(_ProductLines):
             for m in mentions[n + 1:]:
                 if m.start >= stop:
                     break
-                if (m.sku or not m.skus) and m.start >= anchor.end and table.series_of(m.skus) != series:
+                if (m.sku or not m.skus) and m.start >= anchor.end and table.series_of(m.skus) != series \
+                        and not (m.sku and _BARE_SIZE.fullmatch(m.word) and not _lone_kind_word(anchor)):
+                    # "牧风老年 10kg 2袋 15kg 1袋": 15kg is a size, the series' run decides what it names
                     stop = m.start
                     break
             brk = _SENTENCE_END.search(text, anchor.end, stop)
@@ -476,6 +483,12 @@ class ProductIndex(_ProductLines):
                     # "蓝色31 粉色31": a colour and size after a colour and size is the next line)
                     said, a = own + said, anchor.start
                 inside = out.over(a, b)
+                # "牧风老年 10kg 2袋 15kg 1袋": a size alone is the series' own (named back when it has none), not
+                # the one product of another series that comes in it
+                inside = [m for m in inside if not (m.start == a and m.end == b and m.sku is not None
+                                                    and _BARE_SIZE.fullmatch(m.word)
+                                                    and table.series.get(m.sku) != series)] \
+                    if a > anchor.end and not _lone_kind_word(anchor) else inside
                 if any((m.start < a or m.end > b) and (m.sku and (m.start <= a or table.series_of(m.skus) != series)
                                                        or not m.skus and m.strength != Strength.UNKNOWN)
                        for m in inside):

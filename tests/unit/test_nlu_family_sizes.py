@@ -144,3 +144,15 @@ async def test_a_size_letter_and_a_colour_glued_are_one_variant_each_time() -> N
     parsed = await OfflineParser().parse("步步绳子 M红4 M蓝4 L黑 2 L红 2", catalogue=LEASHES, today=date(2026, 12, 6))
     assert {i.sku: i.qty for i in parsed.slots.items} == {"LS-M-RD": 4, "LS-M-BL": 4, "LS-L-BK": 2}
     assert [(u.word, u.qty) for u in parsed.slots.unresolved] == [("l红", 2)]
+
+
+async def test_a_size_the_series_lacks_is_named_back_not_another_series_product() -> None:
+    """"牧风老年 10kg 2袋 15kg 1袋": the senior food has no 15 kg; the adult one does, but the line is named back
+    (was: the adult 15 kg ordered)."""
+    catalogue = [CatalogueEntry(sku=f"MFS{k}", name=f"沃噗牧风老年犬粮 {w}", aliases=[f"牧风老年{w}"], unit="袋")
+                 for k, w in (("020", "2kg"), ("100", "10kg"))]
+    catalogue += [CatalogueEntry(sku="MFA150", name="沃噗牧风成犬粮 鸡肉味 15kg", aliases=["牧风成犬15kg"], unit="袋")]
+    parsed = await OfflineParser().parse("牧风老年 10kg 2袋 15kg 1袋", catalogue=catalogue, today=date(2026, 12, 6))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"MFS100": 2}
+    [word] = parsed.slots.unresolved
+    assert "15kg" in word.word and word.qty == 1
