@@ -58,6 +58,23 @@ _CN_SMALL = "一二三四五六七八九"
 _LAYERS = re.compile(rf"(?<![\d{_CN_SMALL}十])([1-9{_CN_SMALL}])(?=层)")
 
 
+def _plural(alias: str) -> str | None:
+    """``alias`` with its last English word of three letters or more in the plural ("heavy zip bag 12号" -> "heavy
+    zip bags 12号"), or None when it has none."""
+    words = list(re.finditer(r"(?<![a-z])[a-z]{3,}(?![a-z])", alias))
+    if not words:
+        return None
+    w = words[-1]
+    word = w.group(0)
+    if re.search(r"(?:s|x|ch|sh)$", word):
+        spelled = word + "es"
+    elif re.search(r"[^aeiou]y$", word):
+        spelled = word[:-1] + "ies"
+    else:
+        spelled = word + "s"
+    return alias[:w.start()] + spelled + alias[w.end():]
+
+
 def _layer_numerals(key: str) -> list[str]:
     """``key`` with the count of its layers in the other numeral ("三层7号" <-> "3层7号"), when it has one."""
     def swap(m: re.Match[str]) -> str:
@@ -107,6 +124,8 @@ class _ProductKeys:
             for key in (e.sku, *e.aliases):
                 for v in spelling_variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
+                if (plural := _plural(normalize(key))) is not None:
+                    add(plural, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
                 for other in _layer_numerals(key):

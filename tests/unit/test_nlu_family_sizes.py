@@ -156,3 +156,11 @@ async def test_a_size_the_series_lacks_is_named_back_not_another_series_product(
     assert {i.sku: i.qty for i in parsed.slots.items} == {"MFS100": 2}
     [word] = parsed.slots.unresolved
     assert "15kg" in word.word and word.qty == 1
+
+
+async def test_english_aliases_are_read_in_the_plural_too() -> None:
+    catalogue = [CatalogueEntry(sku=f"ZB12-{n}", name=f"盛邦加厚自封袋 12丝 {n}号", aliases=[f"heavy zip bag #{n}"], unit="包")
+                 for n in (10, 12)]
+    catalogue += [CatalogueEntry(sku=f"CT3-{n}", name=f"盛邦三层邮政纸箱 {n}号", aliases=[f"3ply No.{n}"], unit="个")
+                  for n in (10, 12)]
+    assert await _items("heavy zip bags #12 10 packs #10 10 packs", catalogue) == {"ZB12-12": 10, "ZB12-10": 10}
