@@ -67,7 +67,7 @@ i18n.register({
     "order.summary_for": ("客户：{dealer}（代客下单）", "Customer: {dealer} (on behalf)"),
     "order.line": ("{n}. {name}（{sku}）{qty}{unit} × {price} = {amount}",
                    "{n}. {name} ({sku}) {qty} {unit} x {price} = {amount}"),
-    "order.line_discount": ("   促销优惠 −{discount}", "   promotion −{discount}"),
+    "order.line_discount": ("   促销优惠 −{discount}，折后 {net}", "   promotion −{discount}, net {net}"),
     "order.line_free": ("   赠送 {free}{unit}", "   {free} {unit} free"),
     "order.subtotal": ("小计：{subtotal}", "Subtotal: {subtotal}"),
     "order.discount": ("优惠：−{discount}", "Discount: −{discount}"),
@@ -351,10 +351,12 @@ def _quote_lines(ctx: Ctx, quote: Quote, units: dict[str, str]) -> list[str]:
     out = []
     for n, line in enumerate(quote.lines, 1):
         unit = units.get(line.sku, "")
+        # the line's own arithmetic (qty × price), then what the promotion takes off it: the numbers a dealer checks
+        # add up on every line, and the lines' gross amounts add up to the subtotal
         out.append(ctx.t("order.line", n=n, name=line.name, sku=line.sku, qty=line.qty, unit=unit,
-                         price=fmt_cny(line.unit_price), amount=fmt_cny(line.amount)))
+                         price=fmt_cny(line.unit_price), amount=fmt_cny(line.unit_price * line.qty)))
         if line.discount:
-            out.append(ctx.t("order.line_discount", discount=fmt_cny(line.discount)))
+            out.append(ctx.t("order.line_discount", discount=fmt_cny(line.discount), net=fmt_cny(line.amount)))
         if line.free_qty:
             out.append(ctx.t("order.line_free", free=line.free_qty, unit=unit))
     out.append(ctx.t("order.subtotal", subtotal=fmt_cny(quote.subtotal)))

@@ -130,7 +130,10 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
              ctx.t("staff.order.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
     for ln in order.lines:
         free = f" +{ln.free_qty}" if ln.free_qty else ""
-        lines.append(f"· {ln.sku} {ln.name} ×{ln.qty}{free} {fmt_cny(ln.unit_price)} = {fmt_cny(ln.amount)}")
+        # qty × price as written, then the promotion's part: every figure on the card adds up
+        off = f" −{fmt_cny(ln.discount)} = {fmt_cny(ln.amount)}" if ln.discount else ""
+        lines.append(f"· {ln.sku} {ln.name} ×{ln.qty}{free} {fmt_cny(ln.unit_price)} = "
+                     f"{fmt_cny(ln.unit_price * ln.qty)}{off}")
     lines.append(ctx.t("staff.order.total", total=fmt_cny(order.total), discount=fmt_cny(order.discount_total)))
     lines.append(ctx.t("staff.order.paid", rebate=fmt_cny(order.paid_from_rebate),
                        prepay=fmt_cny(order.paid_from_prepayment), credit=fmt_cny(order.paid_from_credit)))

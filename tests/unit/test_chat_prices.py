@@ -166,3 +166,22 @@ async def test_core_price_reads_only_the_dealers_own() -> None:
         await product_price(w.uow, owner_2, d2, "F300", w.clock)
     mine = await product_price(w.uow, dealer_user(d1), d1, "AP300", w.clock)
     assert (mine.price, mine.source, [p.code for p in mine.promotions]) == (D("1799.00"), PriceSource.TIER, ["P-B10"])
+
+
+async def test_a_cart_line_with_a_promotion_adds_up_on_the_line_and_in_the_total() -> None:
+    """"5台 × ¥1,799.00 = ¥8,995.00" then "促销优惠 −¥899.50，折后 ¥8,095.50" (was: "5台 × ¥1,799.00 = ¥8,095.50",
+    the net written as the product of the count and the price, which a dealer checking it finds wrong)."""
+    w, _, _ = await _world()
+    shown = texts(await w.say("100", "AP300 来5台"))
+    assert "5台 × ¥1,799.00 = ¥8,995.00" in shown
+    assert "促销优惠 −¥899.50，折后 ¥8,095.50" in shown
+    assert "小计：¥8,995.00" in shown and "合计：¥8,095.50" in shown
+
+
+async def test_the_staff_order_card_writes_a_promotion_line_that_adds_up() -> None:
+    w, _, _ = await _world()
+    cart = await w.say("100", "AP300 来5台")
+    done = texts(await w.press("100", buttons(cart)["✅ 确认下单"]))
+    number = next(word for word in done.replace("：", " ").split() if word.startswith("SO-"))
+    card = texts(await w.press("900", payload("staff.order.detail", number)))
+    assert "×5 ¥1,799.00 = ¥8,995.00 −¥899.50 = ¥8,095.50" in card          # was: "×5 ¥1,799.00 = ¥8,095.50"
