@@ -122,8 +122,10 @@ i18n.register({
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
     "sw.help.approve": ("/to_approve、/approvals 待审批；“把合肥新锐那单批了”、“SO-20261204-0001 驳回”",
                         "/to_approve, /approvals; \"把合肥新锐那单批了\", \"SO-20261204-0001 驳回\""),
-    "sw.help.desk": ("/desk、/to_allocate、/to_ship；“SO-20261204-0001 配货”、“SO-20261204-0001 发货 德邦 DP123456”",
-                     "/desk, /to_allocate, /to_ship; \"SO-20261204-0001 配货\", \"SO-20261204-0001 发货 德邦 DP123456\""),
+    "sw.help.desk": ("/desk、/to_allocate、/to_ship 或“待配货”“待发货”；“SO-20261204-0001 配货”、"
+                     "“SO-20261204-0001 发货 德邦 DP123456”",
+                     "/desk, /to_allocate, /to_ship or \"orders to allocate\"; \"SO-20261204-0001 配货\", "
+                     "\"SO-20261204-0001 发货 德邦 DP123456\""),
     "sw.help.tickets": ("/tickets（可加经销商或“超时”）；“AS-20261204-0001”；“给杭州嘉禾开个售后单”",
                         "/tickets (add a dealer or 超时); \"AS-20261204-0001\"; \"给杭州嘉禾开个售后单\""),
     "sw.help.quality": ("/qf（可加“调查中”等状态或经销商）；“QF-20261203-0001”",

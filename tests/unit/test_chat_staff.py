@@ -164,6 +164,15 @@ async def test_order_detail_shows_lines_payment_and_decision_buttons() -> None:
 
 # --- order desk ------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("said", ["待配货的订单", "有什么要发货的？", "待配货"])
+async def test_the_order_desk_asks_for_its_queue_in_words(said: str) -> None:
+    """Typed by the order desk (was: the list of every order, approved or not)."""
+    s = await scene()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    shown = texts(await s.w.say(DESK, said))
+    assert "待配货 1" in shown and s.order.number in shown
+
+
 async def test_order_desk_allocates_and_ships_and_the_dealer_hears_each_step() -> None:
     s = await scene()
     number = s.order.number
