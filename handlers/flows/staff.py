@@ -115,6 +115,7 @@ i18n.register({
     "staff.desk.empty": ("📦 目前没有待配货或待发货的订单。", "📦 No orders wait for allocation or shipping."),
     "staff.desk.allocate_head": ("待配货：", "To allocate:"),
     "staff.desk.ship_head": ("待发货：", "To ship:"),
+    "staff.alloc.near": (" · 同区域", " · same region"),
     "staff.alloc.choose": ("订单 {number} 需要：{needs}\n请选择发货仓库：",
                            "Order {number} needs: {needs}\nChoose the warehouse:"),
     "staff.alloc.none": ("订单 {number} 需要：{needs}\n各仓库存都不足；自动配货会转入生产。",

@@ -237,11 +237,17 @@ async def allocate_ask(ctx: Ctx) -> list[Reply]:
     async with ctx.uow() as uow:
         warehouses = await uow.warehouses.list(order_by="code")
         rows = await uow.stock.list(sku__in=list(need))
+        dealer = await uow.dealers.get(order.dealer_id)
     available = {(r.warehouse_id, r.sku): r.available for r in rows}
-    enough = [w for w in warehouses
-              if all(available.get((w.id or 0, sku), 0) >= qty for sku, qty in need.items())]
+    region = dealer.region if dealer is not None else None
+    # the dealer's own region first, as the automatic choice takes it (shorter trips), and said on its button
+    enough = sorted((w for w in warehouses
+                     if all(available.get((w.id or 0, sku), 0) >= qty for sku, qty in need.items())),
+                    key=lambda w: w.region != region)
     needs = "、".join(f"{sku}×{qty}" for sku, qty in need.items())
-    buttons = [[Button(f"🏭 {w.code} {w.name}", payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
+    near = ctx.t("staff.alloc.near")
+    buttons = [[Button(f"🏭 {w.code} {w.name}" + (near if region and w.region == region else ""),
+                       payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
     if enough:
         buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0)])
         return [Reply(text=ctx.t("staff.alloc.choose", number=number, needs=needs), buttons=buttons)]

@@ -10,6 +10,7 @@ import pytest
 from core.aftersales import Priority, TicketStatus
 from core.campaigns import MarketingMaterial, RequestStatus
 from core.dealers import Dealer, DealerStatus, DocumentType, ReviewStatus
+from core.inventory import StockLevel
 from core.orders import Order, OrderStatus
 from core.services.aftersales import CreateTicket, create_ticket
 from core.services.materials import RequestMaterial, request_material
@@ -18,7 +19,7 @@ from core.users import Role, User
 from handlers.messages import InboundKind, Reply
 from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
-from tests.factories import fixed_clock, make_document, make_prospect
+from tests.factories import fixed_clock, make_document, make_prospect, make_warehouse
 
 DEALER_CHAT, DESK, MANAGER, SERVICE = "100", "201", "202", "301"
 
@@ -163,6 +164,23 @@ async def test_order_detail_shows_lines_payment_and_decision_buttons() -> None:
 
 
 # --- order desk ------------------------------------------------------------------------------------
+
+async def test_the_warehouses_of_the_dealers_region_come_first_and_say_so() -> None:
+    """The buttons were in code order only (a Shanghai dealer's order offered 华南仓 first)."""
+    s = await scene()
+    region = s.dealer.region
+    for code, where in (("WH-AA", "别处" if region != "别处" else "他处"), ("WH-ZZ", region)):
+        wh = await s.w.uow.warehouses.add(make_warehouse(code, region=where))
+        await s.w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku="AP300", on_hand=500))  # type: ignore[arg-type]
+    await s.w.uow.commit()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    choose = await s.w.press(DESK, payload("staff.alloc", s.order.number))
+    labels = [b.label for row in choose[0].buttons for b in row]
+    assert labels[0].startswith("🏭 ") and labels[0].endswith(" · 同区域")
+    assert any("WH-ZZ" in x and x.endswith(" · 同区域") for x in labels)
+    assert not any("WH-AA" in x and "同区域" in x for x in labels)
+    assert labels.index(next(x for x in labels if "WH-ZZ" in x)) < labels.index(next(x for x in labels if "WH-AA" in x))
+
 
 @pytest.mark.parametrize("said", ["待配货的订单", "有什么要发货的？", "待配货"])
 async def test_the_order_desk_asks_for_its_queue_in_words(said: str) -> None:
