@@ -60,7 +60,13 @@ PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回�
 QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|"
          r"汇了|汇来了?|汇款|回款|回了|付了|付款|交了|到账了?|到了|进账|入账)\s*"
          r"(?P<amount>\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿]+)\s*(?:元|块钱?)?"
-         r"\s*(?:的?(?:回款|货款|款))?[。.!！]?$")
+         r"\s*(?:的?(?:回款|货款|款))?"
+         # a note after it, as clerks type one: "，工行转账", "承兑", "现金"
+         r"(?:\s*[，,;；、]?\s*(?P<note>[^\d，,。;；]{1,16}?))?[。.!！]?$")
+# the way it was paid, said in the note ("工行转账", "电汇", "银承")
+_METHOD_SAID = ((PaymentMethod.ACCEPTANCE_BILL, re.compile(r"承兑|汇票|银承|商承")),
+                (PaymentMethod.CASH, re.compile(r"现金")),
+                (PaymentMethod.BANK_TRANSFER, re.compile(r"转账|电汇|网银|汇款|银行|工行|建行|农行|中行|交行|招行|对公")))
 # typed instead of tapping ✅ 是这家 / ✅ 确认入账 (a clerk at a keyboard types 是 or 确认)
 YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y"})
 BOOK_WORDS = YES_WORDS | {"确认", "确认入账", "入账", "没问题", "confirm", "book it"}
@@ -201,7 +207,10 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
         return refused
     m = re.search(QUICK, ctx.inbound.text.strip(), re.IGNORECASE)
     amount = forms.read_amount(m.group("amount").replace(" ", "")) if m else None
-    ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}))
+    note = (m.group("note") or "") if m else ""
+    method = next((k.value for k, said in _METHOD_SAID if said.search(note)), None)
+    ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
+           **({"method": method} if method else {}))
     return await _find_dealer(ctx, m.group("who").strip() if m else "")
 
 
@@ -258,6 +267,10 @@ async def account_chosen(ctx: Ctx) -> list[Reply]:
     account = forms.arg(ctx, 0)
     if ctx.dialog.state != "pay.account" or account not in {a.value for a in ACCOUNTS}:
         return await new_payment(ctx)
+    if ctx.dialog.data.get("amount") and ctx.dialog.data.get("method"):    # "…打了5万，工行转账": both said
+        forms.step(ctx, "pay.reference", account=account)
+        return [Reply(text=ctx.t("pay.ask.reference"),
+                      buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
     if ctx.dialog.data.get("amount"):            # "合肥新锐打了5万" said it already
         forms.step(ctx, "pay.method", account=account)
         return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]

@@ -201,6 +201,20 @@ async def test_one_line_he_paid_50k_starts_the_form_with_the_amount() -> None:
     assert entry.amount == Decimal("50000.00") and entry.method == "acceptance_bill"  # type: ignore[attr-defined]
 
 
+async def test_one_line_with_a_note_of_how_it_was_paid() -> None:
+    """"合肥新锐今天打了5万，工行转账": understood (was: "我没有听懂"), the way it was paid taken from the note."""
+    w = await _world()
+    shown = await w.say("400", "合肥新锐今天打了5万，工行转账")
+    assert "D0007 合肥新锐电器有限公司" in texts(shown) and "回款金额：¥50,000.00" in texts(shown)
+    await w.press("400", buttons(shown)["✅ 是这家"])
+    asked = texts(await w.press("400", payload("pay.acct", "prepayment")))
+    assert "银行流水号" in asked and "付款方式" not in asked
+    await w.say("400", "跳过")
+    await w.say("400", "今天")
+    summary = await w.press("400", payload("pay.skip"))
+    assert "方式：银行转账" in texts(summary) and "金额：¥50,000.00" in texts(summary)
+
+
 async def test_a_job_typed_in_the_middle_of_the_form_leaves_it() -> None:
     w = await _world()
     await w.say("400", "记一笔回款")
