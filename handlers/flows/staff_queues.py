@@ -17,6 +17,7 @@ friends; /today counts them from the same use case and links to them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from core.errors import PermissionDenied
@@ -336,6 +337,23 @@ def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
 async def tickets_asked(ctx: Ctx) -> list[Reply]:
     """"今天工单多不多": the open tickets queue (its count and the latest, the late ones first)."""
     return await typed_queue(ctx, Queue.TICKETS, "")
+
+
+# "有哪些售后单超时了", "合肥新锐的工单", "调查中的质量反馈": a queue named in words, with the status and dealer words
+# around it (no record number: a number opens that record; "给杭州嘉禾开个售后单" opens a new one)
+_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|反馈单)"
+_QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|什么|还有|看看|看一下|看下|列一下|列出|查一下|查查|给我|"
+                           r"我的|现在|目前|今天|手上|一下|列表|清单|[了吗呢啊的?？!！。,，\s]")
+
+
+@router.staff_pattern(rf"^(?!.*(?:as|so|qf)[-_ ]?\d)(?!.*(?:开|建|创建|新建|录|提交|填))(?P<before>[^\d]{{0,24}}?){_QUEUE_NAMED}(?P<after>[^\d]{{0,16}})$")
+async def queue_named(ctx: Ctx) -> list[Reply]:
+    """A ticket or quality queue asked for in words: that queue, filtered by the status and dealer words said."""
+    m = re.search(rf"^(?P<before>.*?){_QUEUE_NAMED}(?P<after>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
+    assert m is not None                 # the router matched the same words
+    queue = Queue.TICKETS if m.group("queue") in ("售后单", "售后工单", "工单", "报修单") else Queue.QUALITY
+    words = _QUEUE_FILLER.sub(" ", f"{m.group('before')} {m.group('after')}")
+    return await typed_queue(ctx, queue, " ".join(words.split()))
 
 
 @router.command("today")

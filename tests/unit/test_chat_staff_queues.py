@@ -122,6 +122,18 @@ async def test_queues_filter_by_dealer_and_status_typed_or_pressed() -> None:
     assert "对应多家经销商" in texts(several) and len(buttons(several)) == 2
 
 
+async def test_a_queue_asked_for_in_words_is_that_queue_filtered() -> None:
+    """"有哪些售后单超时了", "杭州嘉禾的工单", "调查中的质量反馈" (was: "此功能仅供经销商用户使用", a dealer's
+    follow-up question); "给杭州嘉禾开个售后单" still opens a new one."""
+    w, refs = await _world()
+    chat = CHATS[Role.AFTER_SALES]
+    assert texts(await w.say(chat, "有哪些售后单超时了")) == texts(await w.say(chat, "/tickets 超时"))
+    assert texts(await w.say(chat, "杭州嘉禾的工单")) == texts(await w.say(chat, "/tickets 杭州嘉禾"))
+    assert texts(await w.say(CHATS[Role.QUALITY], "调查中的质量反馈有哪些")) == \
+        texts(await w.say(CHATS[Role.QUALITY], "/qf 调查中"))
+    assert "新建售后工单" in texts(await w.say(chat, "给杭州嘉禾开个售后单"))
+
+
 async def test_typed_numbers_open_cards_for_their_roles_and_reveal_nothing_to_others() -> None:
     w, refs = await _world()
     qf, claim, order, ticket = refs["qf"][0], refs["claims"][0], refs["orders"][0], refs["tickets"][0]
