@@ -341,9 +341,10 @@ async def tickets_asked(ctx: Ctx) -> list[Reply]:
 
 # "有哪些售后单超时了", "合肥新锐的工单", "调查中的质量反馈": a queue named in words, with the status and dealer words
 # around it (no record number: a number opens that record; "给杭州嘉禾开个售后单" opens a new one)
-_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|反馈单)"
+_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单)"
 _QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|什么|还有|看看|看一下|看下|列一下|列出|查一下|查查|给我|"
-                           r"我的|现在|目前|今天|手上|一下|列表|清单|[了吗呢啊的?？!！。,，\s]")
+                           r"我的|现在|目前|今天|这周|本周|这个月|本月|最近|近期|手上|一下|列表|清单|多不多|有多少|多少|"
+                           r"有几个|有几条|有几单|几个|几条|几单|[了吗呢啊的?？!！。,，\s]")
 
 
 @router.staff_pattern(rf"^(?!.*(?:as|so|qf)[-_ ]?\d)(?!.*(?:开|建|创建|新建|录|提交|填))(?P<before>[^\d]{{0,24}}?){_QUEUE_NAMED}(?P<after>[^\d]{{0,16}})$")

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from openpyxl import load_workbook
 
 from core.inventory import DealerStock, StockLevel, Warehouse
@@ -47,6 +48,14 @@ async def test_staff_asks_how_sales_are_going_this_month() -> None:
     for label in ("📈 动销", "🗺 地区", "📦 产品", "🏪 经销商", "🔁 订货频次", "🎯 目标达成", "📥 导出 Excel", "🔮 需求预测",
                   "上月", "今年"):
         assert label in labels, label
+
+
+@pytest.mark.parametrize("said", ["哪个经销商卖得最好", "本月哪些经销商卖得好"])
+async def test_which_dealer_sells_best_is_the_dealer_ranking(said: str) -> None:
+    """(was: the product ranking, "卖得最好" read before the dealer words)"""
+    w, _ = await world()
+    shown = texts(await w.say("mgr", said))
+    assert "经销商动销排行" in shown
 
 
 async def test_report_command_and_views_by_button() -> None:

@@ -132,6 +132,8 @@ async def test_a_queue_asked_for_in_words_is_that_queue_filtered() -> None:
     assert texts(await w.say(CHATS[Role.QUALITY], "调查中的质量反馈有哪些")) == \
         texts(await w.say(CHATS[Role.QUALITY], "/qf 调查中"))
     assert "新建售后工单" in texts(await w.say(chat, "给杭州嘉禾开个售后单"))
+    # the period and how-many words are no dealer's name (was: "没有找到经销商“这周 多不多”")
+    assert texts(await w.say(CHATS[Role.QUALITY], "这周质量反馈多不多")) == texts(await w.say(CHATS[Role.QUALITY], "/qf"))
 
 
 async def test_typed_numbers_open_cards_for_their_roles_and_reveal_nothing_to_others() -> None:
