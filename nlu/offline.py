@@ -28,6 +28,9 @@ _CLEAR_CART = re.compile(r"(?:帮我|把)?(?:清空|清除|清掉|删光|全删�
 _DELIVERY_CUE = re.compile(r"前到|前送|送到|到货|交货|之前到|前发|by\b|deliver")
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
                  "same again", "repeat my last", "repeat the last")
+# "上次那单再来一遍", "按上回的再下一单", "上一单重复一下": the last order again
+_REORDER_SAID = re.compile(r"(?:上次|上回|上一单|上一次|上个月那单|前一单)(?:那单|那个单|的单|的)?.{0,4}"
+                           r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
@@ -154,7 +157,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", text)) and intent != Intent.PLACE_ORDER:
         # "我要下单", "帮我下个单", "在吗 要货": start one
         return Intent.PLACE_ORDER, max(confidence, 0.8)
-    if any(w in text for w in REORDER_WORDS) and intent != Intent.PLACE_ORDER and confidence < 0.8:
+    if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(text)) and intent != Intent.PLACE_ORDER \
+            and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
     return intent, confidence
 
@@ -192,7 +196,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
         if _PROFILE.search(a.text):
             slots.topic = "profile"
-    if intent == Intent.PLACE_ORDER and not slots.items and any(w in a.text for w in REORDER_WORDS):
+    if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
+                                                              or _REORDER_SAID.search(a.text)):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
     said = a.text.strip(" .!?~,。！？")
     if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core.inventory import StockLevel
 from core.users import Role
 from handlers.messages import Reply
@@ -150,6 +152,16 @@ async def test_double_after_a_reorder() -> None:
     assert await cart(w) == {"AP300": 3, "DH20": 2}
     await w.say(CHAT, "数量翻倍")
     assert await cart(w) == {"AP300": 6, "DH20": 4}
+
+
+@pytest.mark.parametrize("said", ["上次那单再来一遍", "按上回的再下一单", "上一单重复一下"])
+async def test_the_last_order_again_in_other_words(said: str) -> None:
+    """(was: "没认出要订的产品")"""
+    w = await world()
+    dealer = next(iter(w.uow.dealers.rows))
+    await w.order(dealer, [("AP300", 3), ("DH20", 2)], to="received")
+    await w.say(CHAT, said)
+    assert await cart(w) == {"AP300": 3, "DH20": 2}
 
 
 async def test_replies_follow_the_language_written() -> None:
