@@ -586,6 +586,12 @@ class _ProductLines(_ProductKeys):
         out: list[Mention] = []
         last: str | None = None
         for m in mentions:
+            lead = out[-1] if out else None
+            if m.sku is None and len(m.skus) > 1 and lead is not None and lead.sku is None and len(lead.skus) > 1 \
+                    and re.fullmatch(r"[\s的]{0,2}", text[lead.end:m.start]) and len(set(lead.skus) & set(m.skus)) == 1:
+                # "8丝袋 7号 8号各50包": the 7号 of the kind just said, which only led its lines
+                m = Mention(m.start, m.end, tuple(set(lead.skus) & set(m.skus)), Strength.NAME, m.word)
+                out.pop()
             if m.sku is None and 1 < len(m.skus) <= 12 and (counted_after(text, m.end)
                                                             or re.search(r"(?<![\d.])\d{1,4}\s?$", text[:m.start])):
                 pick: tuple[str, ...] = ()

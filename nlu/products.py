@@ -71,6 +71,9 @@ def _without_runs(table: VariantTable, series: str, text: str, a: int, b: int) -
     return "".join(chars)
 
 
+_UNITS_OF = {"毫米": "mm", "公分": "cm", "毫升": "ml", "公斤": "kg", "升": "l"}
+
+
 def _lone_kind_word(m: Mention) -> bool:
     """A word of a kind that only one product has ("透明" of the one clear strap): a weak anchor for sizes."""
     return m.strength == Strength.CATEGORY and len(m.skus) == 1
@@ -232,7 +235,20 @@ class ProductIndex(_ProductLines):
         spans = _Spans(mentions)
         added: list[Mention] = []
         leaders: list[Mention] = []
+        said = [t for t in _BARE_SIZE.finditer(text) if not spans.over(t.start(), t.end())]
+        paired: set[int] = set()
+        for t, u in zip(said, said[1:], strict=False):
+            # "8丝 7号 80包", "12丝 7号 30包": two sizes of different kinds said together name the one product that
+            # comes in both (a thickness and a number of one zip bag)
+            both = set(self._by_size.get(size_key(t.group(1), t.group(2)), ())) \
+                & set(self._by_size.get(size_key(u.group(1), u.group(2)), ()))
+            if t.start() not in paired and re.fullmatch(r"[\s的]{0,2}", text[t.end():u.start()]) and len(both) == 1 \
+                    and _UNITS_OF.get(t.group(2), t.group(2)) != _UNITS_OF.get(u.group(2), u.group(2)):
+                added.append(Mention(t.start(), u.end(), tuple(both), Strength.NAME, text[t.start():u.end()]))
+                paired |= {t.start(), u.start()}
         for t in _BARE_SIZE.finditer(text):
+            if t.start() in paired:
+                continue
             skus = self._by_size.get(size_key(t.group(1), t.group(2)))
             over = spans.over(t.start(), t.end())
             end = t.end()

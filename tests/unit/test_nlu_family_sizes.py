@@ -164,3 +164,16 @@ async def test_english_aliases_are_read_in_the_plural_too() -> None:
     catalogue += [CatalogueEntry(sku=f"CT3-{n}", name=f"盛邦三层邮政纸箱 {n}号", aliases=[f"3ply No.{n}"], unit="个")
                   for n in (10, 12)]
     assert await _items("heavy zip bags #12 10 packs #10 10 packs", catalogue) == {"ZB12-12": 10, "ZB12-10": 10}
+
+
+BAGS = [CatalogueEntry(sku=f"ZB{t}-{n:02d}", name=f"盛邦{'加厚' if t == 12 else ''}自封袋 {t}丝 {n}号", aliases=[f"{t}丝{n}号"],
+                       unit="包") for t in (8, 12) for n in (5, 7, 8)]
+BAGS += [CatalogueEntry(sku=f"CT3-{n:02d}", name=f"盛邦三层邮政纸箱 {n}号", aliases=[f"{n}号箱"], unit="个") for n in (5, 7, 8)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("昨天出了 8丝 7号 80包 8号 60包 12丝 7号 30包", {"ZB8-07": 80, "ZB8-08": 60, "ZB12-07": 30}),
+    ("8丝袋 7号 8号各50包 5号的30", {"ZB8-07": 50, "ZB8-08": 50, "ZB8-05": 30}),
+])
+async def test_a_thickness_then_numbers_are_the_bags_of_that_thickness(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, BAGS) == want
