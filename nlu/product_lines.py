@@ -31,12 +31,16 @@ from nlu.product_words import (
     measure_of,
     spec_variants,
 )
-from nlu.variants import VariantTable, counted_after
+from nlu.variants import VariantTable, counted_after, size_key
 
 # between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
 THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
 # a count changed right after a product word: "改成15", "加到20", "change to 12"
 CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
+
+
+_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
+_UNITS_OF = {"毫米": "mm", "公分": "cm", "毫升": "ml", "公斤": "kg", "升": "l"}
 
 
 class _ProductLines(_ProductKeys):
@@ -45,6 +49,30 @@ class _ProductLines(_ProductKeys):
     @cached_property
     def variant_table(self) -> VariantTable:
         return VariantTable(list(self.entries.values()))
+
+    @cached_property
+    def _by_size(self) -> dict[str, tuple[str, ...]]:
+        """Each size of the catalogue's series ("5" of 5号, "48mm", "2丝") and the products that come in it."""
+        out: dict[str, set[str]] = {}
+        table = self.variant_table
+        for skus in table.members.values():
+            for sku in skus:
+                for v in table.variants[sku]:
+                    if v[:1].isdigit():
+                        out.setdefault(v, set()).add(sku)
+        return {v: tuple(sorted(skus)) for v, skus in out.items()}
+
+    def _paired_sizes(self, text: str, said: list[re.Match[str]]) -> list[Mention]:
+        """"8丝 7号 80包", "12丝 7号 30包": two sizes of different kinds said together name the one product that comes
+        in both (a thickness and a number of one zip bag)."""
+        out: list[Mention] = []
+        for t, u in zip(said, said[1:], strict=False):
+            both = set(self._by_size.get(size_key(t.group(1), t.group(2)), ())) \
+                & set(self._by_size.get(size_key(u.group(1), u.group(2)), ()))
+            if (not out or out[-1].end <= t.start()) and re.fullmatch(r"[\s的]{0,2}", text[t.end():u.start()]) \
+                    and len(both) == 1 and _UNITS_OF.get(t.group(2), t.group(2)) != _UNITS_OF.get(u.group(2), u.group(2)):
+                out.append(Mention(t.start(), u.end(), tuple(both), Strength.NAME, text[t.start():u.end()]))
+        return out
 
     def _descriptors(self, text: str, base: set[str], *, numbers: bool = True) -> list[tuple[int, int, set[str]]]:
         """Words of ``text`` that pick some (not all) of ``base``: sizes, S/M/L, Chinese words (the longest piece

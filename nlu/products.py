@@ -22,13 +22,13 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
-from nlu.product_lines import _ProductLines
+from nlu.product_lines import _BARE_SIZE, _ProductLines
 from nlu.product_words import (
     CJK,
     CN_DIGIT_RUN,
@@ -71,9 +71,6 @@ def _without_runs(table: VariantTable, series: str, text: str, a: int, b: int) -
     return "".join(chars)
 
 
-_UNITS_OF = {"毫米": "mm", "公分": "cm", "毫升": "ml", "公斤": "kg", "升": "l"}
-
-
 def _lone_kind_word(m: Mention) -> bool:
     """A word of a kind that only one product has ("透明" of the one clear strap): a weak anchor for sizes."""
     return m.strength == Strength.CATEGORY and len(m.skus) == 1
@@ -86,7 +83,6 @@ def _variant_kind(word: str) -> str:
 
 
 # a size said with its unit ("5号", "48mm", "2丝", "1.2米"), never a bare number
-_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
 
 
 # before a size that starts a line of its own: a count with its unit, or a separator ("40根 63 5根", "，63 5根")
@@ -215,18 +211,6 @@ class ProductIndex(_ProductLines):
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         return self._narrowed(spelled, self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions))))
 
-    @cached_property
-    def _by_size(self) -> dict[str, tuple[str, ...]]:
-        """Each size of the catalogue's series ("5" of 5号, "48mm", "2丝") and the products that come in it."""
-        out: dict[str, set[str]] = {}
-        table = self.variant_table
-        for skus in table.members.values():
-            for sku in skus:
-                for v in table.variants[sku]:
-                    if v[:1].isdigit():
-                        out.setdefault(v, set()).add(sku)
-        return {v: tuple(sorted(skus)) for v, skus in out.items()}
-
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
         it (a word of several; the cart or a question picks among them), so it is never read as a day or lost."""
@@ -235,19 +219,10 @@ class ProductIndex(_ProductLines):
         spans = _Spans(mentions)
         added: list[Mention] = []
         leaders: list[Mention] = []
-        said = [t for t in _BARE_SIZE.finditer(text) if not spans.over(t.start(), t.end())]
-        paired: set[int] = set()
-        for t, u in zip(said, said[1:], strict=False):
-            # "8丝 7号 80包", "12丝 7号 30包": two sizes of different kinds said together name the one product that
-            # comes in both (a thickness and a number of one zip bag)
-            both = set(self._by_size.get(size_key(t.group(1), t.group(2)), ())) \
-                & set(self._by_size.get(size_key(u.group(1), u.group(2)), ()))
-            if t.start() not in paired and re.fullmatch(r"[\s的]{0,2}", text[t.end():u.start()]) and len(both) == 1 \
-                    and _UNITS_OF.get(t.group(2), t.group(2)) != _UNITS_OF.get(u.group(2), u.group(2)):
-                added.append(Mention(t.start(), u.end(), tuple(both), Strength.NAME, text[t.start():u.end()]))
-                paired |= {t.start(), u.start()}
+        added += self._paired_sizes(text, [t for t in _BARE_SIZE.finditer(text) if not spans.over(t.start(), t.end())])
+        paired = {m.start for m in added} | {m.end for m in added}
         for t in _BARE_SIZE.finditer(text):
-            if t.start() in paired:
+            if t.start() in paired or t.end() in paired:
                 continue
             skus = self._by_size.get(size_key(t.group(1), t.group(2)))
             over = spans.over(t.start(), t.end())
