@@ -40,6 +40,8 @@ CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调
 
 
 _BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
+# a count with its unit written just before a product ("3个S", "20袋1.5kg")
+_COUNT_BEFORE = re.compile(r"(?<![\d.])(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个袋包箱条双件套台只盒瓶桶罐卷根块张顶口]\s?$")
 _UNITS_OF = {"毫米": "mm", "公分": "cm", "毫升": "ml", "公斤": "kg", "升": "l"}
 
 
@@ -615,6 +617,10 @@ class _ProductLines(_ProductKeys):
         last: str | None = None
         for m in mentions:
             lead = out[-1] if out else None
+            if m.sku is not None and lead is not None and lead.sku is None and m.sku in lead.skus \
+                    and _COUNT_BEFORE.fullmatch(text[lead.end:m.start].lstrip()) is not None:
+                out.pop()            # "牧风幼犬 20袋1.5kg": the kind word led the line counted before its size
+                lead = out[-1] if out else None
             if m.sku is None and len(m.skus) > 1 and lead is not None and lead.sku is None and len(lead.skus) > 1 \
                     and re.fullmatch(r"[\s的]{0,2}", text[lead.end:m.start]) and len(set(lead.skus) & set(m.skus)) == 1:
                 # "8丝袋 7号 8号各50包": the 7号 of the kind just said, which only led its lines

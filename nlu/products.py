@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process, utils
 
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
-from nlu.product_lines import _BARE_SIZE, _ProductLines
+from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
 from nlu.product_words import (
     CJK,
     CN_DIGIT_RUN,
@@ -466,7 +466,8 @@ class ProductIndex(_ProductLines):
             like = anchor.sku
             own = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words]
             for a, b, said in table.runs(text, series, anchor.end, stop):
-                if not counted_after(text, b) and a not in each:
+                # "暖窝 3个S 3个M", "牧风成犬 20袋1.5kg 6袋7.5kg": the count written before the variant, with its unit
+                if not counted_after(text, b) and a not in each and not _COUNT_BEFORE.search(text, anchor.end, a):
                     continue
                 if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out \
                         and not any(_variant_kind(w) == _variant_kind(x) for w in own for x in said):
@@ -503,7 +504,8 @@ class ProductIndex(_ProductLines):
                 out.replace(inside + out.over(a, b), made)
                 like = named[0] if named else like
                 if named and len(anchor.skus) > 1 and named[0] in anchor.skus and anchor in out and made.start > anchor.end \
-                        and not own and not re.search(r"\d", _without_runs(table, series, text, anchor.end, made.start)):
+                        and not own and not re.search(r"\d", _COUNT_BEFORE.sub(
+                            "", _without_runs(table, series, text, anchor.end, made.start))):
                     # "奔风轻跑鞋 黑白色40 全黑色40 各8双": the series word only led its lines, it is no line itself
                     out.replace([anchor], None)
             self._size_ranges(text, table, series, anchor, stop, out)

@@ -177,3 +177,11 @@ BAGS += [CatalogueEntry(sku=f"CT3-{n:02d}", name=f"盛邦三层邮政纸箱 {n}�
 ])
 async def test_a_thickness_then_numbers_are_the_bags_of_that_thickness(text: str, want: dict[str, int]) -> None:
     assert await _items(text, BAGS) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("暖窝 3个S 3个M", {"NW-S": 3, "NW-M": 3}),
+    ("牧风幼犬 20袋1.5kg 6袋7.5kg", {"MFP015": 20, "MFP075": 6}),
+])
+async def test_the_count_written_before_each_variant(text: str, want: dict[str, int]) -> None:
+    assert await _items(text, PETS + FOOD) == want
