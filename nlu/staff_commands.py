@@ -92,7 +92,7 @@ STATUS_WORDS: dict[str, str] = {
     "待受理": "open", "新工单": "open", "未受理": "open",
     "已受理": "accepted", "处理中": "in_progress", "待补充": "waiting_dealer",
     "新反馈": "new", "待调查": "new", "调查中": "investigating", "已定措施": "action_planned", "措施已定": "action_planned",
-    "待审批": "pending", "待批": "pending", "待发货": "approved", "已批准": "approved",
+    "待审批": "pending", "待批": "pending", "要批": "pending", "要审批": "pending", "待发货": "approved", "已批准": "approved",
     "待生产": "in_production", "生产中": "in_production",
 }
 

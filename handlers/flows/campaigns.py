@@ -416,6 +416,8 @@ MAX_CAMPAIGNS = 200     # campaigns read at once for marketing's overview, paged
 
 @router.command("campaign_admin")
 @router.button("camp.staff")
+@router.staff_pattern(r"^(?:这个月|本月|最近|现在|今年)?的?(?:各个|几个)?(?:活动|促销)(?:的)?(?:效果|做得|搞得|情况|进展)"
+                      r"(?:怎么样|如何|咋样|好不好|怎样)?(?:啊|呢|吗)?[?？]?$")
 async def staff_overview(ctx: Ctx) -> list[Reply]:
     """Marketing's view: each campaign with its reports waiting for review (one message each)."""
     campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS)

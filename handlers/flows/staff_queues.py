@@ -341,7 +341,9 @@ async def tickets_asked(ctx: Ctx) -> list[Reply]:
 
 # "有哪些售后单超时了", "合肥新锐的工单", "调查中的质量反馈": a queue named in words, with the status and dealer words
 # around it (no record number: a number opens that record; "给杭州嘉禾开个售后单" opens a new one)
-_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单)"
+_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单|物料申请|活动执行报告|活动报告)"
+_QUEUE_OF = {"物料申请": Queue.MATERIALS, "活动执行报告": Queue.REPORTS, "活动报告": Queue.REPORTS,
+             "售后单": Queue.TICKETS, "售后工单": Queue.TICKETS, "工单": Queue.TICKETS, "报修单": Queue.TICKETS}
 _QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|什么|还有|看看|看一下|看下|列一下|列出|查一下|查查|给我|"
                            r"我的|现在|目前|今天|这周|本周|这个月|本月|最近|近期|手上|一下|列表|清单|多不多|有多少|多少|"
                            r"有几个|有几条|有几单|几个|几条|几单|[了吗呢啊的?？!！。,，\s]")
@@ -349,10 +351,11 @@ _QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|�
 
 @router.staff_pattern(rf"^(?!.*(?:as|so|qf)[-_ ]?\d)(?!.*(?:开|建|创建|新建|录|提交|填))(?P<before>[^\d]{{0,24}}?){_QUEUE_NAMED}(?P<after>[^\d]{{0,16}})$")
 async def queue_named(ctx: Ctx) -> list[Reply]:
-    """A ticket or quality queue asked for in words: that queue, filtered by the status and dealer words said."""
+    """A ticket, quality, material or campaign-report queue asked for in words: that queue, filtered by the status
+    and dealer words said ("物料申请有哪些要批的": the ones to approve)."""
     m = re.search(rf"^(?P<before>.*?){_QUEUE_NAMED}(?P<after>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
     assert m is not None                 # the router matched the same words
-    queue = Queue.TICKETS if m.group("queue") in ("售后单", "售后工单", "工单", "报修单") else Queue.QUALITY
+    queue = _QUEUE_OF.get(m.group("queue"), Queue.QUALITY)
     words = _QUEUE_FILLER.sub(" ", f"{m.group('before')} {m.group('after')}")
     return await typed_queue(ctx, queue, " ".join(words.split()))
 

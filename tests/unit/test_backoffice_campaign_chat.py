@@ -75,6 +75,12 @@ async def test_dealers_may_not_review_or_see_effects() -> None:
     assert "执行反馈已确认" in texts(await w.pushed(DEALER_CHAT))
 
 
+async def test_marketing_asks_how_the_campaigns_are_going_in_words() -> None:
+    """"这个月活动效果怎么样" (was: "此功能仅供经销商用户使用")"""
+    w, _, _, _ = await world()
+    assert texts(await w.say(MARKETING, "这个月活动效果怎么样")) == texts(await w.say(MARKETING, "/campaign_admin"))
+
+
 async def test_campaign_overview_is_paged_with_buttons() -> None:
     w, _, _, _ = await world()
     for i in range(1, 12):                       # 12 campaigns in all, newest start first

@@ -132,6 +132,8 @@ async def test_a_queue_asked_for_in_words_is_that_queue_filtered() -> None:
     assert texts(await w.say(CHATS[Role.QUALITY], "调查中的质量反馈有哪些")) == \
         texts(await w.say(CHATS[Role.QUALITY], "/qf 调查中"))
     assert "新建售后工单" in texts(await w.say(chat, "给杭州嘉禾开个售后单"))
+    marketing = CHATS[Role.MARKETING]
+    assert texts(await w.say(marketing, "物料申请有哪些要批的")) == texts(await w.say(marketing, "/materials 待审批"))
     # the period and how-many words are no dealer's name (was: "没有找到经销商“这周 多不多”")
     assert texts(await w.say(CHATS[Role.QUALITY], "这周质量反馈多不多")) == texts(await w.say(CHATS[Role.QUALITY], "/qf"))
 
