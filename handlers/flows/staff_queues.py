@@ -103,6 +103,8 @@ i18n.register({
     "staff.today.quals": ("待审核资质：{n}", "Documents to review: {n}"),
     "staff.today.questions": ("待答复咨询：{n}", "Questions to answer: {n}"),
     "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
+    "staff.expiring_or_past": ("已过期或 {days} 天内到期的资质：{n}", "Documents expired or expiring within {days} days: {n}"),
+    "staff.expired_item": ("{code} {doc} {date}（已过期 {ago} 天）", "{code} {doc} {date} (expired {ago} days ago)"),
     "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
     "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
     "staff.today.reports": ("待审核活动报告：{n}", "Campaign reports to review: {n}"),
@@ -339,14 +341,45 @@ async def tickets_asked(ctx: Ctx) -> list[Reply]:
     return await typed_queue(ctx, Queue.TICKETS, "")
 
 
+EXPIRY_ASKED_DAYS = 30
+
+
+@router.staff_pattern(r"^[^\d]{0,12}(?:(?:资质|证照|证件|授权书|营业执照)[^\d]{0,6}(?:快到期|要到期|即将到期|到期|过期)"
+                      r"|(?:快到期|要到期|即将到期|到期|过期)[^\d]{0,4}(?:资质|证照|证件|授权书|营业执照))[^\d]{0,8}$")
+async def expiring_asked(ctx: Ctx) -> list[Reply]:
+    """"资质快到期的有哪些", "哪些授权书要到期了": the approved documents expiring within 30 days (and those past
+    their date), nearest first, each with its days left."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    if not ctx.is_staff or P.DEALER_REVIEW not in ctx.actor.permissions:
+        raise PermissionDenied()
+    day = ctx.deps.clock.today()
+    past = "过期" in ctx.inbound.text           # "过期的资质": those past their date too
+    soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_ASKED_DAYS, day, include_expired=past)
+    lines = [ctx.t("staff.expiring_or_past" if past else "staff.today.expiring", days=EXPIRY_ASKED_DAYS, n=len(soon))]
+    for e in soon[:MAX_EXPIRING]:
+        when = e.qualification.expires_on.isoformat() if e.qualification.expires_on else ""
+        doc = ctx.pick(e.label_zh, e.label_en)
+        lines.append("· " + (ctx.t("staff.expired_item", code=e.dealer.code, doc=doc, date=when, ago=-e.days_left)
+                             if e.days_left < 0 else
+                             ctx.t("staff.today.expiry_item", code=e.dealer.code, doc=doc, date=when, left=e.days_left)))
+    return [Reply(text="\n".join(lines))]
+
+
+MAX_EXPIRING = 30
+
+
 # "有哪些售后单超时了", "合肥新锐的工单", "调查中的质量反馈": a queue named in words, with the status and dealer words
 # around it (no record number: a number opens that record; "给杭州嘉禾开个售后单" opens a new one)
-_QUEUE_NAMED = r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单|物料申请|活动执行报告|活动报告)"
+_QUEUE_NAMED = (r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单|物料申请|活动执行报告|活动报告"
+                r"|资质|入驻申请|经销商申请|加盟申请)")
 _QUEUE_OF = {"物料申请": Queue.MATERIALS, "活动执行报告": Queue.REPORTS, "活动报告": Queue.REPORTS,
-             "售后单": Queue.TICKETS, "售后工单": Queue.TICKETS, "工单": Queue.TICKETS, "报修单": Queue.TICKETS}
+             "资质": Queue.DOCUMENTS, "入驻申请": Queue.APPLICATIONS, "经销商申请": Queue.APPLICATIONS,
+             "加盟申请": Queue.APPLICATIONS, "售后单": Queue.TICKETS, "售后工单": Queue.TICKETS, "工单": Queue.TICKETS, "报修单": Queue.TICKETS}
 _QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|什么|还有|看看|看一下|看下|列一下|列出|查一下|查查|给我|"
                            r"我的|现在|目前|今天|这周|本周|这个月|本月|最近|近期|手上|一下|列表|清单|多不多|有多少|多少|"
-                           r"有几个|有几条|有几单|几个|几条|几单|[了吗呢啊的?？!！。,，\s]")
+                           r"有几个|有几条|有几单|几个|几条|几单|快到期|要到期|到期|过期|待审核|要审核|审核|"
+                           r"[了吗呢啊的?？!！。,，\s]")
 
 
 @router.staff_pattern(rf"^(?!.*(?:as|so|qf)[-_ ]?\d)(?!.*(?:开|建|创建|新建|录|提交|填))(?P<before>[^\d]{{0,24}}?){_QUEUE_NAMED}(?P<after>[^\d]{{0,16}})$")

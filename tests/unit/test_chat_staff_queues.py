@@ -18,6 +18,7 @@ from core.quality import CorrectiveStatus, QualityFeedback
 from core.users import Role
 from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
+from tests.factories import make_document
 
 CHATS = {Role.ORDER_DESK: "300", Role.CHANNEL_MANAGER: "301", Role.AFTER_SALES: "302", Role.QUALITY: "303",
          Role.MARKETING: "304", Role.MANAGEMENT: "305", Role.FINANCE: "306", Role.ADMIN: "307"}
@@ -132,6 +133,17 @@ async def test_a_queue_asked_for_in_words_is_that_queue_filtered() -> None:
     assert texts(await w.say(CHATS[Role.QUALITY], "调查中的质量反馈有哪些")) == \
         texts(await w.say(CHATS[Role.QUALITY], "/qf 调查中"))
     assert "新建售后工单" in texts(await w.say(chat, "给杭州嘉禾开个售后单"))
+    manager = CHATS[Role.CHANNEL_MANAGER]
+    assert "待审核资质" in texts(await w.say(manager, "待审核的资质"))
+    assert texts(await w.say(manager, "入驻申请有几个")) == texts(await w.say(manager, "/applications"))
+    dealer = await w.uow.dealers.get_by(name="杭州嘉禾家电有限公司")
+    assert dealer is not None and dealer.id is not None
+    soon = w.clock.today() + timedelta(days=12)
+    await w.uow.qualifications.add(make_document(dealer.id, expires_on=soon))
+    await w.uow.commit()
+    expiring = texts(await w.say(manager, "资质快到期的有哪些"))           # was: 此功能仅供经销商用户使用
+    assert "30 天内到期资质" in expiring and f"{dealer.code} 授权书 {soon.isoformat()}（12 天）" in expiring
+    assert "已过期或 30 天内到期的资质" in texts(await w.say(manager, "过期的资质有哪些"))
     marketing = CHATS[Role.MARKETING]
     assert texts(await w.say(marketing, "物料申请有哪些要批的")) == texts(await w.say(marketing, "/materials 待审批"))
     # the period and how-many words are no dealer's name (was: "没有找到经销商“这周 多不多”")
