@@ -176,6 +176,12 @@ class VariantTable:
                     tokens.append((i, m.end(), value))
                     i = m.end()
                     continue
+            said_size = next((w for w in _SIZE_WORDS if text.startswith(w, i) and i + len(w) <= end), None)
+            if said_size is not None and _SIZE_WORDS[said_size] in words:
+                # "大号3个 特大号2": the size letters of a series said in Chinese
+                tokens.append((i, i + len(said_size), _SIZE_WORDS[said_size]))
+                i += len(said_size)
+                continue
             english = re.match(r"[a-z]+", text[i:end]) if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
             if english and (i == 0 or not text[i - 1].isalpha()) and _ENGLISH.get(english.group(0)):
                 said = _word(english.group(0))
@@ -232,6 +238,8 @@ class VariantTable:
         return tuple(picked) if len(picked) == 1 else None
 
 
+# the Chinese words for clothing size letters, longest first
+_SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m", "小号": "s"}
 _SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 

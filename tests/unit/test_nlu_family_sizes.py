@@ -185,3 +185,8 @@ async def test_a_thickness_then_numbers_are_the_bags_of_that_thickness(text: str
 ])
 async def test_the_count_written_before_each_variant(text: str, want: dict[str, int]) -> None:
     assert await _items(text, PETS + FOOD) == want
+
+
+async def test_size_letters_said_in_chinese() -> None:
+    """"大号3个 特大号2" (was: 大号 and 特大号 read as no size, their counts lost)."""
+    assert await _items("暖窝来M号4个 大号3个 特大号2", PETS) == {"NW-M": 4, "NW-L": 3, "NW-XL": 2}
