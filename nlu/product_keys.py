@@ -46,6 +46,7 @@ from nlu.product_words import (
     spelling_variants,
 )
 from nlu.schema import CatalogueEntry
+from nlu.variants import SIZE_LETTERS
 
 # a size and one Chinese character: "550水", "550嘅水", "水550" (never part of a longer number or a code)
 KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴)?\s?(?![单号码尾])([\u4e00-\u9fff])"
@@ -87,7 +88,6 @@ def _layer_numerals(key: str) -> list[str]:
 _ALIAS_SIZE = r"\d+(?:\.\d+)?\s?(?:公分|公斤|千克|毫米|毫升|厘米|kg|ml|mm|cm|l|g|m|寸|分|米|升|斤|克|号|码)?"
 _SIZE_THEN_WORD = re.compile(rf"({_ALIAS_SIZE})\s?([\u4e00-\u9fff]{{2,6}})")
 _WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
-_SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl"})
 # an alias that is a kind with a number of its own and a size after it ("45度弯头20", "8丝袋10号"): the kind
 # ("45度弯头") names the products whose aliases start with it
 _NUMBERED_KIND_THEN_SIZE = re.compile(rf"(\d+(?:\.\d+)?\s?[\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
@@ -112,7 +112,7 @@ class _ProductKeys:
                 old[1].add(sku)
 
         # the letters of clothing sizes the catalogue's names end in ("暖窝 m"): "s红3 m黑5" is a count and a size
-        size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in _SIZE_LETTERS}
+        size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in SIZE_LETTERS}
         self._size_letters = size_letters
         kinds: set[str] = set()
         numbered_kinds: dict[str, set[str]] = {}

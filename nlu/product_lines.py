@@ -31,7 +31,7 @@ from nlu.product_words import (
     measure_of,
     spec_variants,
 )
-from nlu.variants import VariantTable, counted_after, size_key
+from nlu.variants import VariantTable, counted_after, size_key, size_kind
 
 # between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
 THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
@@ -42,7 +42,6 @@ CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调
 _BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
 # a count with its unit written just before a product ("3个S", "20袋1.5kg")
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个袋包箱条双件套台只盒瓶桶罐卷根块张顶口]\s?$")
-_UNITS_OF = {"毫米": "mm", "公分": "cm", "毫升": "ml", "公斤": "kg", "升": "l"}
 
 
 class _ProductLines(_ProductKeys):
@@ -72,7 +71,7 @@ class _ProductLines(_ProductKeys):
             both = set(self._by_size.get(size_key(t.group(1), t.group(2)), ())) \
                 & set(self._by_size.get(size_key(u.group(1), u.group(2)), ()))
             if (not out or out[-1].end <= t.start()) and re.fullmatch(r"[\s的]{0,2}", text[t.end():u.start()]) \
-                    and len(both) == 1 and _UNITS_OF.get(t.group(2), t.group(2)) != _UNITS_OF.get(u.group(2), u.group(2)):
+                    and len(both) == 1 and size_kind(t.group(1), t.group(2)) != size_kind(u.group(1), u.group(2)):
                 out.append(Mention(t.start(), u.end(), tuple(both), Strength.NAME, text[t.start():u.end()]))
         return out
 

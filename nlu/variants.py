@@ -240,15 +240,21 @@ class VariantTable:
 
 # the Chinese words for clothing size letters, longest first
 _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m", "小号": "s"}
-_SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
+SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
 def _dimension(variant: str) -> str:
     """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
     "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
-    if variant in _SIZE_LETTERS:
+    if variant in SIZE_LETTERS:
         return "letter"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
+
+
+def size_kind(raw: str, unit: str | None) -> str:
+    """What a size said tells apart ("7", "号" -> "", "8", "丝" -> "丝", "5", "毫米" -> "mm"): two sizes of one kind are
+    two lines, of two kinds one product."""
+    return _dimension(_number(raw, unit))
 
 
 def counted_after(text: str, end: int) -> bool:

@@ -357,13 +357,17 @@ async def expiring_asked(ctx: Ctx) -> list[Reply]:
     past = "过期" in ctx.inbound.text           # "过期的资质": those past their date too
     soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_ASKED_DAYS, day, include_expired=past)
     lines = [ctx.t("staff.expiring_or_past" if past else "staff.today.expiring", days=EXPIRY_ASKED_DAYS, n=len(soon))]
-    for e in soon[:MAX_EXPIRING]:
-        when = e.qualification.expires_on.isoformat() if e.qualification.expires_on else ""
-        doc = ctx.pick(e.label_zh, e.label_en)
-        lines.append("· " + (ctx.t("staff.expired_item", code=e.dealer.code, doc=doc, date=when, ago=-e.days_left)
-                             if e.days_left < 0 else
-                             ctx.t("staff.today.expiry_item", code=e.dealer.code, doc=doc, date=when, left=e.days_left)))
+    lines += [f"· {_expiry_line(ctx, e)}" for e in soon[:MAX_EXPIRING]]
     return [Reply(text="\n".join(lines))]
+
+
+def _expiry_line(ctx: Ctx, e: qualifications.ExpiringQualification) -> str:
+    """"D0005 授权书 2026-12-12（6 天）", or "（已过期 30 天）" for one past its date."""
+    when = e.qualification.expires_on.isoformat() if e.qualification.expires_on else ""
+    doc = ctx.pick(e.label_zh, e.label_en)
+    if e.days_left < 0:
+        return ctx.t("staff.expired_item", code=e.dealer.code, doc=doc, date=when, ago=-e.days_left)
+    return ctx.t("staff.today.expiry_item", code=e.dealer.code, doc=doc, date=when, left=e.days_left)
 
 
 MAX_EXPIRING = 30
@@ -417,8 +421,7 @@ async def today(ctx: Ctx) -> list[Reply]:
         if count.queue == Queue.DOCUMENTS:
             soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_DAYS, day)
             lines.append(ctx.t("staff.today.expiring", days=EXPIRY_DAYS, n=len(soon)))
-            lines.extend(f"  · {ctx.t('staff.today.expiry_item', code=e.dealer.code, date=e.qualification.expires_on.isoformat() if e.qualification.expires_on else '', doc=ctx.pick(e.label_zh, e.label_en), left=e.days_left)}"  # noqa: E501
-                         for e in soon[:TOP])
+            lines.extend(f"  · {_expiry_line(ctx, e)}" for e in soon[:TOP])
             anything = anything or bool(soon)
     buttons: list[list[Button]] = []
     if {P.ORDER_APPROVE, P.DEALER_REVIEW, P.MATERIAL_APPROVE, P.ACCOUNT_POST, P.CREDIT_APPROVE} & perms:
