@@ -32,12 +32,12 @@ processes (``TelegramStandIn.balance_webhook``): each delivered update goes to t
 round-robin, so the two taps of a double press, sent at once, land on two different processes. The API
 clients take turns the same way (one httpx client per process, the next one per request).
 
-PostgreSQL connections: each process has its own pool, and storage/engine.py's 20 + 30 per process times
+PostgreSQL connections: each process has its own pool, and storage/engine.py's 40 + 10 per process times
 N + M processes exceeds a server's default ``max_connections`` (100; the first 200-chat run with 2 + 1
 processes peaked at 99 connections and got 500s). ``--pools auto`` (default) sets ``DATABASE_POOL_SIZE`` /
 ``DATABASE_MAX_OVERFLOW`` of each process: workers 5 + 5, the web processes share what is left of ``max_connections`` after 30
-(the bench's own engine, anyone else on the server), half pool, half overflow. ``--pools app`` runs
-``.venv/bin/dms`` untouched (20 + 30 each); ``--pools 15+15`` sets the web processes' pools by hand. Each process
+(the bench's own engine, anyone else on the server), four fifths kept, the rest overflow (closed when given back). ``--pools app`` runs
+``.venv/bin/dms`` untouched (40 + 10 each); ``--pools 15+15`` sets the web processes' pools by hand. Each process
 also has up to 1 + 3 connections for order numbers (``storage.engine.COUNTER_POOL``), inside those 30.
 
 ``--web-processes 0``: the earlier shape, all in this process: the app built by ``bot.bootstrap`` served by
@@ -714,7 +714,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="`dms worker` processes (with --web-processes)")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS, help="shared by the processes (rate limits)")
     parser.add_argument("--pools", default="auto",
-                        help="PostgreSQL pool per web process: auto (fit max_connections), app (20+30 each), or P+O")
+                        help="PostgreSQL pool per web process: auto (fit max_connections), app (40+10 each), or P+O")
     args = parser.parse_args(argv)
     if not re.fullmatch(r"auto|app|\d+\+\d+", args.pools):
         parser.error("--pools: auto, app or SIZE+OVERFLOW (e.g. 15+15)")

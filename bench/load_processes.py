@@ -102,7 +102,8 @@ async def plan_pools(app: Any, choice: str, web_processes: int, workers: int) ->
     each = (limit - RESERVED_CONNECTIONS - workers * sum(WORKER_POOL)) // max(web_processes, 1)
     if each < 4:
         raise RuntimeError(f"max_connections={limit} leaves {each} connections per web process")
-    return Pools((each // 2, each - each // 2), WORKER_POOL)
+    kept = each * 4 // 5        # an overflow connection is closed when given back: under load, a connect each time
+    return Pools((kept, each - kept), WORKER_POOL)
 
 
 def dms_argv(pool: tuple[int, int] | None, *args: str) -> tuple[list[str], dict[str, str]]:

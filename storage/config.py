@@ -15,9 +15,9 @@ class DatabaseSection(BaseModel):
         default="sqlite+aiosqlite:///./var/dms.sqlite3",
         description="SQLAlchemy async URL; postgresql+asyncpg://user@host/db for production",
     )
-    database_pool_size: int = Field(default=20, ge=1, description="PostgreSQL: connections each process keeps")
+    database_pool_size: int = Field(default=40, ge=1, description="PostgreSQL: connections each process keeps")
     database_max_overflow: int = Field(
-        default=30, ge=0, description="PostgreSQL: extra connections under load; every process's pool size + "
+        default=10, ge=0, description="PostgreSQL: extra connections under load; every process's pool size + "
                                       "overflow together must stay under the server's max_connections")
     redis_url: str | None = Field(default=None, description="redis://127.0.0.1:6379/0; empty: in-process")
     data_dir: Path = Field(default=Path("./var"), description="uploaded photos, documents, exports")

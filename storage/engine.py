@@ -22,11 +22,14 @@ from storage.encryption import configure_encryption
 from storage.orm import DomainSession, start_mappers
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-PG_POOL_SIZE = 20
+PG_POOL_SIZE = 40
 """Kept connections per process. SQLAlchemy's default (5 + 10 overflow) ran dry under 200 chats
 (bench/load.py: "QueuePool limit of size 5 overflow 10 reached"): the webhook alone handles up to 64
-updates at once (``bot.telegram.processor.MAX_BACKGROUND``), the API and the outbox worker come on top."""
-PG_MAX_OVERFLOW = 30
+updates at once (``bot.telegram.processor.MAX_BACKGROUND``), the API and the outbox worker come on top.
+Most of them kept (40 + 10, was 20 + 30, the same 50 at most): the pool closes an overflow connection when it is
+given back, so 50 chats at once on 20 kept connections connected afresh all the time (a connect is a server
+process, and SQLAlchemy's codec set-up on it: 5% of a stock query's CPU in ``bench/webhook.py``)."""
+PG_MAX_OVERFLOW = 10
 PG_PREPARED_STATEMENTS = 1000
 """Prepared statements kept per connection (SQLAlchemy's asyncpg default: 100)."""
 
@@ -60,7 +63,7 @@ def build_engine(
 
     ``encryption_keys`` (optional) installs the personal-data keys (``configure_encryption``).
     ``search_path`` (PostgreSQL only) puts every table in that schema; tests use it to isolate runs.
-    ``pool_size`` / ``max_overflow`` (PostgreSQL only): connections kept / extra per process (default 20 + 30);
+    ``pool_size`` / ``max_overflow`` (PostgreSQL only): connections kept / extra per process (default 40 + 10);
     several processes together must stay under the server's ``max_connections``.
     """
     if encryption_keys is not None:

@@ -26,7 +26,7 @@ from sqlalchemy import and_, bindparam, func, insert, literal, null, select, typ
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import AccountKind, FinanceRequest, LedgerEntry, Statement
@@ -72,6 +72,7 @@ from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
 from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, User
+from storage import driver
 from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
@@ -268,6 +269,20 @@ def _receipt_and_dialog_statement() -> Any:
 
 
 @functools.cache
+def _receipt_and_dialog_columns() -> Any:
+    """The same statement with the dialog's columns named (``storage.driver`` gives rows, not mapped objects)."""
+    taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
+                                             received_at=bindparam("received_at"))
+             .returning(inbound_receipts.c.id).cte("taken"))
+    receipt = select(taken.c.id).scalar_subquery()
+    chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
+    d = dialog_states.c
+    return (select(d.id, d.state, d.data, d.language, d.updated_at, _actors_version(), receipt)
+            .select_from(select(literal(1).label("one")).subquery("one"))
+            .outerjoin(dialog_states, chat))
+
+
+@functools.cache
 def _identity_statement() -> Any:
     return (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)
             .where(chat_identities.c.channel == bindparam("channel"),
@@ -386,9 +401,24 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                     raise
         raise AssertionError("unreachable")
 
+    def _driver_engine(self) -> AsyncEngine | None:
+        """The engine to send a statement on the driver's own connection (``storage.driver``): PostgreSQL, a unit
+        in AUTOCOMMIT (each statement its own commit anyway) with nothing pending in its session; else None."""
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            return None
+        bind = session.bind
+        if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql" \
+                or bind.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            return None
+        return bind
+
     async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
-        rows = await self.session.execute(_stock_statement(bool(sku)), {"sku": sku} if sku else None)
-        return [WarehouseStock(*row) for row in rows.all()]
+        statement, params = _stock_statement(bool(sku)), ({"sku": sku} if sku else {})
+        engine = self._driver_engine()
+        rows = await driver.fetch(engine, statement, params) if engine is not None else \
+            (await self.session.execute(statement, params or None)).all()
+        return [WarehouseStock(*row) for row in rows]
 
     async def take_receipt(self, receipt: InboundReceipt) -> None:
         """One Core INSERT: the ORM's add + flush (identity map, unit-of-work sort, the flush hooks) cost more than
@@ -480,6 +510,14 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         params = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at,
                   "chat_id": chat_id}
         assert channel == receipt.channel
+        engine = self._driver_engine()
+        if engine is not None:
+            found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params))
+            dialog_id, state, data, language, updated_at, version, _ = found[0]
+            if dialog_id is None:
+                return None, None
+            return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
+                               updated_at=updated_at, id=dialog_id), int(version or 0)
         row = (await self._translated(lambda: self.session.execute(_receipt_and_dialog_statement(), params))).one()
         if row[0] is None:
             return None, None

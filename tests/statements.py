@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage import driver
+
 
 @dataclass
 class Seen:
@@ -103,13 +105,26 @@ def count_statements(engine: AsyncEngine, *more: AsyncEngine) -> Iterator[Seen]:
         if not autocommit(conn):
             seen.rollbacks += 1
 
+    pools = [sync.pool for sync in syncs]
+
+    def on_driver(pool: Any, statement: str) -> None:     # storage.driver: outside any transaction, as AUTOCOMMIT
+        if any(pool is p for p in pools):
+            seen.sql.append(statement)
+            if _TRACE:
+                seen.sites.append(_call_site())
+            if is_write(statement):
+                seen.commits += 1
+                seen.implicit_commits += 1
+
     listeners = (("before_cursor_execute", on_execute), ("commit", on_commit), ("rollback", on_rollback))
     for sync in syncs:
         for name, fn in listeners:
             event.listen(sync, name, fn)
+    driver.WATCHERS.append(on_driver)
     try:
         yield seen
     finally:
+        driver.WATCHERS.remove(on_driver)
         for sync in syncs:
             for name, fn in listeners:
                 event.remove(sync, name, fn)

@@ -1,0 +1,94 @@
+"""A few hot statements sent on the driver's own connection (PostgreSQL, asyncpg), past SQLAlchemy's execution.
+
+Every chat update pays its delivery receipt and dialog read, and a stock query one stock read. Through an
+AUTOCOMMIT session each cost about 0.3 ms of the event loop (session, connection, execution context, result,
+ORM loading: ``bench/update_profile.py``); the same statement on the pooled connection's asyncpg handle costs
+about 0.1 ms. The statement is still built with SQLAlchemy and compiled once for the engine's dialect; its
+parameters and columns go through the same type processors as in a session (UTC datetimes, enums, JSON), so
+the rows are what a session would give. Only statements outside a transaction take this way (each is its own
+commit, as on an AUTOCOMMIT session), on a connection checked out of the engine's own pool (the pool's events
+run: ``storage.engine.ping_when_idle``).
+
+What changes: errors. A unique or foreign-key violation is raised as SQLAlchemy's ``IntegrityError`` (so
+``storage.uow.conflict_from`` reads it as before); a connection that broke is invalidated in the pool and the
+error raised as SQLAlchemy's ``DBAPIError`` with ``connection_invalidated`` set. Statements sent here are told
+to ``WATCHERS`` (the statement budget of the tests counts them: ``tests/statements.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.expression import Executable
+
+WATCHERS: list[Callable[[Any, str], None]] = []
+"""Called with (the engine's pool, the SQL) before each statement sent here (tests count statements so)."""
+
+_INTEGRITY_STATES = ("23",)          # class 23: integrity constraint violation
+_BROKEN_STATES = ("08", "57P")       # connection exception; the server shutting down or restarting
+
+
+class DriverStatement:
+    """One SQLAlchemy statement compiled for one dialect: its SQL, its parameters in order with their bind
+    processors, its columns' result processors."""
+
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        names = tuple(compiled.positiontup or ())
+        processors = compiled._bind_processors
+        self._binds = tuple((name, processors.get(name)) for name in names)
+        # values written into the statement (literal(1), a column compared with a constant) are bind parameters too
+        self._values = {name: bind.effective_value for name in names
+                        if (bind := compiled.binds.get(name)) is not None and not bind.required}
+        self._results = tuple(column.type._cached_result_processor(dialect, None)
+                              for column in compiled._result_columns)
+
+    def arguments(self, params: Mapping[str, Any]) -> list[Any]:
+        given = [params[name] if name in params else self._values[name] for name, _ in self._binds]
+        return [value if process is None else process(value)
+                for value, (_, process) in zip(given, self._binds, strict=True)]
+
+    def row(self, record: Sequence[Any]) -> tuple[Any, ...]:
+        if not self._results:           # a text() statement that names no columns: the driver's values
+            return tuple(record)
+        return tuple(value if process is None or value is None else process(value)
+                     for value, process in zip(record, self._results, strict=True))
+
+
+_COMPILED: dict[tuple[int, int], DriverStatement] = {}
+
+
+def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
+    """Compiled once per (statement, dialect) for the life of the process (the statements are module-level)."""
+    key = (id(statement), id(dialect))
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = DriverStatement(statement, dialect)
+    return found
+
+
+async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` run outside any transaction on a connection of ``engine``'s pool."""
+    sync = engine.sync_engine
+    prepared = compiled(statement, sync.dialect)
+    for watch in WATCHERS:
+        watch(sync.pool, prepared.sql)
+    raw = await engine.raw_connection()
+    try:
+        records = await raw.driver_connection.fetch(prepared.sql, *prepared.arguments(params))
+    except Exception as exc:
+        state = getattr(exc, "sqlstate", None)
+        if isinstance(state, str) and state.startswith(_INTEGRITY_STATES):
+            raise IntegrityError(prepared.sql, dict(params), exc) from exc
+        if state is None or state.startswith(_BROKEN_STATES):     # the connection broke (a restart, a cut)
+            raw.invalidate(exc)
+            raise DBAPIError(prepared.sql, dict(params), exc, connection_invalidated=True) from exc
+        raise DBAPIError(prepared.sql, dict(params), exc) from exc
+    finally:
+        raw.close()
+    return [prepared.row(record) for record in records]

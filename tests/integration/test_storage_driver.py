@@ -1,0 +1,92 @@
+"""The hot statements sent on the driver's own connection (``storage.driver``, PostgreSQL): the same rows as a
+session gives, the same conflict on a repeated delivery, counted by the statement budget, and a broken
+connection invalidated rather than handed out again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.dialogs import DialogState, InboundReceipt
+from core.errors import Conflict
+from core.inventory import StockLevel, StockThreshold, ThresholdScope, Warehouse
+from core.products import Product
+from storage import driver
+from storage.engine import build_session_factory
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.factories import fixed_clock
+from tests.statements import count_statements
+
+pytestmark = pytest.mark.postgres
+
+
+def _uow(engine: AsyncEngine) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(build_session_factory(engine), build_session_factory(engine, autocommit=True))
+
+
+async def test_the_driver_gives_what_a_session_gives(pg_engine: AsyncEngine) -> None:
+    now = fixed_clock().now()
+    async with _uow(pg_engine) as uow:
+        await uow.dialogs.add(DialogState(channel="telegram", chat_id="d1", state="order.cart", language="en",
+                                          data={"cart": [{"sku": "AP300", "qty": 20}], "备注": "下周三到"},
+                                          updated_at=now - timedelta(minutes=3)))
+        warehouse = await uow.warehouses.add(Warehouse(code="W1", name="华东仓", region="华东"))
+        await uow.flush()
+        assert warehouse.id is not None
+        await uow.products.add(Product(sku="AP300", name="净化器", category="净化", unit="台",
+                                       list_price=Decimal("100.00")))
+        await uow.stock.add(StockLevel(warehouse_id=warehouse.id, sku="AP300", on_hand=50, reserved=8))
+        await uow.thresholds.add(StockThreshold(scope=ThresholdScope.WAREHOUSE, scope_id=warehouse.id,
+                                                sku="AP300", low=12))
+        await uow.commit()
+
+    fast = _uow(pg_engine).autocommit()
+    async with fast:
+        with count_statements(pg_engine) as seen:
+            dialog, version = await fast.receipt_and_dialog(
+                InboundReceipt(channel="telegram", key="telegram:1", received_at=now), "telegram", "d1")
+            stock = await fast.warehouse_stock("AP300")
+        assert fast._driver_engine() is not None            # this unit took the driver's way
+    assert seen.statements == 2 and seen.commits == 1, seen.report()     # counted, the receipt a commit of its own
+    async with _uow(pg_engine) as slow:                     # a unit in a transaction: the session's way
+        assert slow._driver_engine() is None
+        expected = await slow.dialogs.get_by(channel="telegram", chat_id="d1")
+        expected_stock = await slow.warehouse_stock("AP300")
+        receipts = [r.key for r in await slow.receipts.list()]
+    assert expected is not None and dialog is not None and version == 0
+    assert (dialog.id, dialog.state, dialog.data, dialog.language, dialog.updated_at) == \
+        (expected.id, expected.state, expected.data, expected.language, expected.updated_at)
+    assert dialog.updated_at is not None and dialog.updated_at.utcoffset() is not None    # aware, as loaded
+    assert stock == expected_stock and stock[0].available == 42 and stock[0].low == 12
+    assert receipts == ["telegram:1"]
+
+    async with _uow(pg_engine).autocommit() as again:      # the same delivery again: the same conflict as before
+        with pytest.raises(Conflict):
+            await again.receipt_and_dialog(InboundReceipt(channel="telegram", key="telegram:1", received_at=now),
+                                           "telegram", "d1")
+    async with _uow(pg_engine).autocommit() as new_chat:   # a chat without a dialog yet
+        assert await new_chat.receipt_and_dialog(
+            InboundReceipt(channel="telegram", key="telegram:2", received_at=now), "telegram", "new") == (None, None)
+
+
+async def test_a_broken_connection_is_not_handed_out_again(pg_engine: AsyncEngine) -> None:
+    async with pg_engine.connect() as admin:
+        async with pg_engine.connect() as conn:           # one pooled connection, given back
+            pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        await admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})   # its server process
+        await admin.commit()                                                          # ended (a restart, a cut)
+    statement = select(func.pg_backend_pid())
+    failures = 0
+    pids = []
+    for _ in range(3):
+        try:
+            pids.extend(row[0] for row in await driver.fetch(pg_engine, statement, {}))
+        except DBAPIError as exc:
+            assert exc.connection_invalidated
+            failures += 1
+    assert failures <= 1 and len(pids) >= 2 and pid not in pids
