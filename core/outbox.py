@@ -146,17 +146,11 @@ async def enqueue(uow: AbstractUnitOfWork, message: OutboxMessage) -> OutboxMess
 
 
 async def enqueue_all(uow: AbstractUnitOfWork, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """``enqueue`` for several rows: one look-up of their keys, one insert of the new ones (keys repeated in
-    ``messages`` are staged once). Returns the rows staged."""
+    """``enqueue`` for several rows, the keys no row has yet (keys repeated in ``messages`` are staged once, the
+    first): one statement on storage that can (``add_new_outbox``). Returns the rows staged."""
     for message in messages:
         message.check()
-    keys = sorted({m.dedup_key for m in messages})
-    if not keys:
-        return []
-    taken = {m.dedup_key for m in await uow.outbox.list(dedup_key__in=keys)}
-    fresh: list[OutboxMessage] = []
+    first: dict[str, OutboxMessage] = {}
     for message in messages:
-        if message.dedup_key not in taken:
-            taken.add(message.dedup_key)
-            fresh.append(message)
-    return await uow.outbox.add_all(fresh) if fresh else []
+        first.setdefault(message.dedup_key, message)
+    return await uow.add_new_outbox(list(first.values())) if first else []

@@ -259,6 +259,20 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def add_new_outbox(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
+        """Stage the messages whose ``dedup_key`` no row has yet (the keys in ``messages`` are distinct): the ones
+        staged. Storage sends one INSERT that skips the keys taken (a look-up and an insert here)."""
+        taken = {m.dedup_key for m in await self.outbox.list(dedup_key__in=sorted(m.dedup_key for m in messages))}
+        fresh = [m for m in messages if m.dedup_key not in taken]
+        return await self.outbox.add_all(fresh) if fresh else []
+
+    async def write_dialog(self, dialog: DialogState, updated_at: datetime) -> bool:
+        """The dialog row read when the update came in, written back in one statement (last writer wins); False
+        when the row is gone. Storage may send it on the driver's own connection."""
+        return bool(await self.dialogs.update_where(
+            {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": updated_at},
+            id=dialog.id))
+
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""
         identity = await self.identities.get_by(channel=channel, external_id=external_id)

@@ -345,9 +345,7 @@ class ConversationService:
             # the row read when the update came in: written back in one statement (last writer wins, as before),
             # which is its own transaction (no BEGIN, no COMMIT around it)
             async with self.deps.uow_factory().autocommit() as uow:
-                if await uow.dialogs.update_where(
-                        {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
-                         "updated_at": now}, id=dialog.id):
+                if await uow.write_dialog(dialog, now):
                     await uow.commit()
                     return
         async with self.deps.uow_factory() as uow:

@@ -60,27 +60,41 @@ class DriverStatement:
                      for value, process in zip(record, self._results, strict=True))
 
 
-_COMPILED: dict[tuple[int, int], DriverStatement] = {}
+_COMPILED: dict[tuple[int, int], tuple[Executable, Dialect, DriverStatement]] = {}
 
 
 def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
-    """Compiled once per (statement, dialect) for the life of the process (the statements are module-level)."""
+    """Compiled once per (statement, dialect) for the life of the process: the statements are built once
+    (module-level, or kept per shape by the repositories), and kept here with their compilation so that an id
+    is never reused for another one."""
     key = (id(statement), id(dialect))
     found = _COMPILED.get(key)
-    if found is None:
-        found = _COMPILED[key] = DriverStatement(statement, dialect)
-    return found
+    if found is None or found[0] is not statement or found[1] is not dialect:
+        found = _COMPILED[key] = (statement, dialect, DriverStatement(statement, dialect))
+    return found[2]
 
 
 async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The rows of ``statement`` run outside any transaction on a connection of ``engine``'s pool."""
+    return await _send(engine, statement, params, rows=True)
+
+
+async def execute(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any]) -> int:
+    """``statement`` (an UPDATE or DELETE) run outside any transaction: the number of rows it touched."""
+    return await _send(engine, statement, params, rows=False)
+
+
+async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *, rows: bool) -> Any:
     sync = engine.sync_engine
     prepared = compiled(statement, sync.dialect)
     for watch in WATCHERS:
         watch(sync.pool, prepared.sql)
     raw = await engine.raw_connection()
     try:
-        records = await raw.driver_connection.fetch(prepared.sql, *prepared.arguments(params))
+        if rows:
+            records = await raw.driver_connection.fetch(prepared.sql, *prepared.arguments(params))
+        else:
+            status = await raw.driver_connection.execute(prepared.sql, *prepared.arguments(params))
     except Exception as exc:
         state = getattr(exc, "sqlstate", None)
         if isinstance(state, str) and state.startswith(_INTEGRITY_STATES):
@@ -91,4 +105,6 @@ async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str,
         raise DBAPIError(prepared.sql, dict(params), exc) from exc
     finally:
         raw.close()
+    if not rows:
+        return int(status.rsplit(" ", 1)[-1]) if status and status[-1].isdigit() else 0     # "UPDATE 1"
     return [prepared.row(record) for record in records]

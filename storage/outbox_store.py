@@ -38,7 +38,7 @@ MAX_ERROR = 2000
 _t = outbox_messages.c
 
 
-def _row(message: OutboxMessage) -> dict[str, Any]:
+def outbox_row(message: OutboxMessage) -> dict[str, Any]:
     message.check()
     return {"dedup_key": message.dedup_key, "kind": message.kind, "category": message.category,
             "params": message.params, "user_id": message.user_id, "channel": message.channel,
@@ -64,7 +64,7 @@ class SqlAlchemyOutboxStore(AbstractOutboxStore):
         return session.get_bind().dialect.name
 
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
-        rows = [_row(m) for m in messages]
+        rows = [outbox_row(m) for m in messages]
         inserted = 0
         async with self.session_factory() as session:
             insert: Any = pg_insert if self._dialect(session) == "postgresql" else sqlite_insert

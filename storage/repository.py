@@ -117,14 +117,19 @@ class SqlAlchemyRepository(AbstractRepository[T], Generic[T]):
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def update_where(self, values: dict[str, Any], **filters: Any) -> int:
+        stmt, params = self.update_statement(values, **filters)
+        result = await self.session.execute(stmt, params)
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def update_statement(self, values: dict[str, Any], **filters: Any) -> tuple[Any, dict[str, Any]]:
+        """``update_where``'s statement (built once per shape and columns) and its parameters."""
         if not filters:
             raise ValueError("update_where needs at least one filter")
         shape, params = _shape(filters)
         names = tuple(values)
         stmt = self._statement(("update_where", shape, names), lambda: self._update_statement(shape, names))
         params.update({f"v_{name}": value for name, value in values.items()})
-        result = await self.session.execute(stmt, params)
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return stmt, params
 
     def _update_statement(self, shape: Shape, names: tuple[str, ...]) -> Any:
         """Built once per shape and set of columns, like the reads (a dialog written back at every message built

@@ -65,6 +65,17 @@ async def test_the_driver_gives_what_a_session_gives(pg_engine: AsyncEngine) -> 
     assert stock == expected_stock and stock[0].available == 42 and stock[0].low == 12
     assert receipts == ["telegram:1"]
 
+    dialog.state, dialog.data["cart"][0]["qty"], dialog.language = "order.confirm", 25, "zh-CN"
+    async with _uow(pg_engine).autocommit() as write:      # written back the same way
+        with count_statements(pg_engine) as wrote:
+            assert await write.write_dialog(dialog, now)
+        assert not await write.write_dialog(DialogState(channel="telegram", chat_id="gone", id=-1), now)
+    assert wrote.statements == 1 and wrote.commits == 1, wrote.report()
+    async with _uow(pg_engine) as slow:
+        stored = await slow.dialogs.get(dialog.id)
+    assert stored is not None and (stored.state, stored.data, stored.language, stored.updated_at) == \
+        ("order.confirm", {"cart": [{"sku": "AP300", "qty": 25}], "备注": "下周三到"}, "zh-CN", now)
+
     async with _uow(pg_engine).autocommit() as again:      # the same delivery again: the same conflict as before
         with pytest.raises(Conflict):
             await again.receipt_and_dialog(InboundReceipt(channel="telegram", key="telegram:1", received_at=now),
