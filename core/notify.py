@@ -85,7 +85,7 @@ async def staff_users(uow: AbstractUnitOfWork, permission: Permission | None = N
         wanted &= set(roles)
     if not wanted:
         return []
-    return [u.id for u in await uow.users.list(role__in=sorted(wanted), active=True) if u.id is not None]
+    return await uow.active_staff(sorted(wanted))
 
 
 async def user_for_label(uow: AbstractUnitOfWork, label: str | None) -> int | None:

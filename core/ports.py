@@ -57,7 +57,7 @@ from core.rebates import RebateSettlement
 from core.reports import DealerFrequency, Dimension, MonthPoint, ReportFilter, Share, Totals
 from core.sellout import SellOutLine
 from core.transfers import StockSharing
-from core.users import ApiKey, ChatIdentity, InviteCode, User
+from core.users import ApiKey, ChatIdentity, InviteCode, Role, User
 
 T = TypeVar("T")
 
@@ -258,6 +258,11 @@ class AbstractUnitOfWork(abc.ABC):
         already). Storage that can sends both in one statement."""
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
+
+    async def active_staff(self, roles: Sequence[Role]) -> list[int]:
+        """Ids of the active users having one of ``roles``. Storage may keep them per process under the ``actors``
+        version (users are actors)."""
+        return [u.id for u in await self.users.list(role__in=sorted(roles), active=True) if u.id is not None]
 
     async def add_new_outbox(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
         """Stage the messages whose ``dedup_key`` no row has yet (the keys in ``messages`` are distinct): the ones

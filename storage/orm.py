@@ -253,6 +253,7 @@ def _bump_cache_versions(session: Session, flush_context: Any, instances: Any) -
     for name, kinds in ((ACTORS_VERSION, _ACTOR_KINDS), (PRICING_VERSION, _PRICING_KINDS)):
         if any(isinstance(o, kinds) for o in (*session.new, *session.deleted)) or any(
                 isinstance(o, kinds) and session.is_modified(o) for o in session.dirty):
+            session.info.setdefault("bumped", set()).add(name)       # this unit's reads must not come from a cache
             connection = session.connection()
             insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
             connection.execute(insert(cache_versions).values(name=name, version=1).on_conflict_do_update(

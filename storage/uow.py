@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
@@ -71,7 +72,7 @@ from core.quality import QualityFeedback
 from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
 from core.transfers import StockSharing
-from core.users import ApiKey, ChatIdentity, InviteCode, User
+from core.users import ApiKey, ChatIdentity, InviteCode, Role, User
 from storage import driver
 from storage.encryption import blind_index
 from storage.orm import (
@@ -195,6 +196,30 @@ class _PricingCache:
 
 # one per database (its connection pool; tests run several in one process); a pool that goes away takes it along
 _PRICING: weakref.WeakKeyDictionary[Any, _PricingCache] = weakref.WeakKeyDictionary()
+
+ACTORS_FRESH_SECONDS = 2.0
+"""How long the ``actors`` version this process last read with a chat's dialog stands for the staff kept per
+process (``active_staff``): a user deactivated or given another role is told nothing more from then on."""
+
+
+class _ActorsSeen:
+    """Per database: the ``actors`` version last read with a dialog, when, and the staff ids kept under it."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.at = 0.0
+        self.staff: dict[tuple[str, ...], list[int]] = {}
+
+    def saw(self, version: int) -> None:
+        if version != self.version:
+            self.staff = {}
+        self.version, self.at = version, time.monotonic()
+
+    def fresh(self) -> bool:
+        return self.version is not None and time.monotonic() - self.at <= ACTORS_FRESH_SECONDS
+
+
+_ACTORS: weakref.WeakKeyDictionary[Any, _ActorsSeen] = weakref.WeakKeyDictionary()
 
 
 def _detached(obj: R) -> R:
@@ -502,7 +527,33 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         row = (await self.session.execute(_dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
         if row is None:
             return None, None
+        self._saw_actors(row[1])
         return row[0], int(row[1] or 0)
+
+    def _actors(self) -> _ActorsSeen:
+        bind = self.session.bind
+        return _ACTORS.setdefault(getattr(bind, "sync_engine", bind).pool, _ActorsSeen())
+
+    def _saw_actors(self, version: int | None) -> None:
+        self._actors().saw(int(version or 0))
+
+    async def active_staff(self, roles: Sequence[Role]) -> list[int]:
+        """Kept per process under the ``actors`` version read with a chat's dialog in the last
+        ``ACTORS_FRESH_SECONDS`` (an order confirmed tells the order desk: its staff are read once, not with every
+        order); read afresh when this unit changed users itself, or no dialog was read lately."""
+        session = self.session
+        seen = self._actors()
+        if session.new or session.dirty or session.deleted or "actors" in session.info.get("bumped", ()) \
+                or not seen.fresh():
+            return await super().active_staff(roles)
+        key = tuple(sorted(roles))
+        version = seen.version
+        kept = seen.staff.get(key)
+        if kept is None:
+            kept = await super().active_staff(roles)
+            if seen.version == version:         # no newer version seen while reading
+                seen.staff[key] = kept
+        return list(kept)
 
     async def receipt_and_dialog(self, receipt: InboundReceipt, channel: str,
                                  chat_id: str) -> tuple[DialogState | None, int | None]:
@@ -516,11 +567,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if engine is not None:
             found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params))
             dialog_id, state, data, language, updated_at, version, _ = found[0]
+            self._saw_actors(version)
             if dialog_id is None:
                 return None, None
             return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
                                updated_at=updated_at, id=dialog_id), int(version or 0)
         row = (await self._translated(lambda: self.session.execute(_receipt_and_dialog_statement(), params))).one()
+        self._saw_actors(row[1])
         if row[0] is None:
             return None, None
         return row[0], int(row[1] or 0)

@@ -15,6 +15,7 @@ from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
 from storage.engine import build_counter_engine
+from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import buttons, texts
 from tests.factories import fixed_clock
 from tests.hot_paths import DEALER, MANAGER, hot_scene
@@ -120,3 +121,44 @@ async def test_the_counter_sees_statements_commits_and_rollbacks(engine: AsyncEn
     with count_statements(engine) as after:
         pass
     assert after.statements == 0                      # listeners removed with the block
+
+
+async def test_staff_to_tell_are_kept_until_a_user_changes(
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """An order confirmed tells the order desk: its staff are read with the first order, kept per process under
+    the ``actors`` version read with each chat's dialog, and read again once a user changed."""
+    counter = build_counter_engine(db.url, search_path=db.search_path)
+    try:
+        chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
+        async with session_factory() as session:
+            desks = [User(username=f"kept{n}", display_name=f"下单员{n}", role=Role.ORDER_DESK) for n in range(2)]
+            session.add_all(desks)
+            await session.commit()
+
+        async def confirm(name: str) -> list[int]:
+            more = await chat.send(f"{name} cart", DEALER, InboundKind.TEXT, text="AP300 来两台")
+            payload_ = next(p for p in buttons(more).values() if "order.confirm" in p)
+            await chat.send(name, DEALER, InboundKind.BUTTON, payload=payload_)
+            async with session_factory() as session:
+                rows = (await session.execute(text(
+                    "SELECT user_id FROM outbox_messages WHERE kind = 'order.submitted' ORDER BY id"))).all()
+            return [r[0] for r in rows]
+
+        told_first = await confirm("first")
+        told_second = await confirm("second")
+        read_staff = [s for s in chat.seen["second"].sql if "FROM users" in s]
+        assert not read_staff, chat.seen["second"].report()           # kept: not read again
+        assert "FROM users" in " ".join(chat.seen["first"].sql)
+        assert desks[0].id in told_first and len(told_second) == 2 * len(told_first)
+
+        async with SqlAlchemyUnitOfWork(session_factory) as uow:      # a desk user leaves: the actors version moves
+            leaving = await uow.users.get(desks[0].id)                 # type: ignore[arg-type]
+            assert leaving is not None
+            leaving.active = False
+            await uow.commit()
+        before = len(told_second)
+        told_third = (await confirm("third"))[before:]
+        assert told_third and desks[0].id not in told_third and desks[1].id in told_third
+    finally:
+        if counter is not None:
+            await counter.dispose()
