@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.clock import Clock
 from core.dealers import Contact, Dealer, DealerStatus
 from core.errors import BusinessRuleViolation, Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.services import users as svc
@@ -259,6 +260,14 @@ async def test_api_key_lifecycle() -> None:
     actor = await svc.authenticate_api_key(uow, plaintext, LATER)
     assert actor == Actor(kind=ActorKind.API, name="erp", scopes=frozenset({"orders:read", "products:read"}))
     assert uow.api_keys.rows[0].last_used_at == LATER.now()
+    # kept to the minute: a client's requests do not all write (and queue on) the key's row
+    commits = uow.commits
+    soon = Clock.fixed(LATER.now() + timedelta(seconds=59))
+    minute = Clock.fixed(LATER.now() + timedelta(minutes=1))
+    assert await svc.authenticate_api_key(uow, plaintext, soon) == actor
+    assert uow.api_keys.rows[0].last_used_at == LATER.now() and uow.commits == commits
+    assert await svc.authenticate_api_key(uow, plaintext, minute) == actor
+    assert uow.api_keys.rows[0].last_used_at == minute.now() and uow.commits == commits + 1
 
     assert await svc.authenticate_api_key(uow, plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B"), CLOCK) is None
     assert await svc.authenticate_api_key(uow, "Bearer " + plaintext, CLOCK) is None
