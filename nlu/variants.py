@@ -112,6 +112,16 @@ class VariantTable:
         # the words each series' variants are written with (numbers are read by _NUMBER)
         self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()},
                                 key=len, reverse=True) for s, skus in self.members.items()}
+        # what ``runs`` asks of a series at every call, worked out once: its sizes, their units, the unit most
+        # are written in ("cm" of 30-80cm and 1m), and the characters its words start with (a character that
+        # starts none is no word's start: the words are not tried there)
+        self._sizes: dict[str, tuple[set[str], set[str], str]] = {}
+        for s, skus in self.members.items():
+            numbers = {v for sku in skus for v in self.variants[sku] if v[:1].isdigit()}
+            counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
+            usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
+            self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
+        self._firsts = {s: frozenset(w[:1] for w in words) for s, words in self.words.items()}
 
     @staticmethod
     def _spelled(text: str) -> Iterable[str]:
@@ -136,11 +146,8 @@ class VariantTable:
     def runs(self, text: str, series: str, start: int, end: int) -> list[tuple[int, int, list[str]]]:
         """Runs of this series' variant words in ``text[start:end]``: (start, end, variants said)."""
         words = self.words[series]
-        numbers = {v for sku in self.members[series] for v in self.variants[sku] if v[:1].isdigit()}
-        units = {v.lstrip("0123456789.") for v in numbers}
-        # the unit most of the series' sizes are written in ("cm" of 30-80cm and 1m)
-        counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
-        usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
+        numbers, units, usual = self._sizes[series]
+        firsts = self._firsts[series]
         tokens: list[tuple[int, int, str]] = []
         i = start
         while i < end:
@@ -188,6 +195,9 @@ class VariantTable:
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
+                continue
+            if text[i:i + 1] not in firsts:
+                i += 1
                 continue
             hit = next((w for w in words if text.startswith(w, i) and i + len(w) <= end
                         and not (w[-1:].isascii() and w[-1:].isalnum() and text[i + len(w):i + len(w) + 1].isascii()
