@@ -153,7 +153,7 @@ async def seed(app: Any, chats: list[int]) -> None:
 @contextlib.asynccontextmanager
 async def dms_bot(standin: TelegramStandIn, database_url: str, data_dir: Path,
                   chats: list[int]) -> AsyncIterator[Any]:
-    from bot.bootstrap import bootstrap, migrate, telegram_task
+    from bot.bootstrap import bootstrap, migrate, telegram_task, warm_up
     from bot.logging import configure_logging
     from bot.settings import Settings
     from bot.telegram.webhook import WEBHOOK_PATH, set_webhook
@@ -167,6 +167,7 @@ async def dms_bot(standin: TelegramStandIn, database_url: str, data_dir: Path,
     app = bootstrap(settings)
     try:
         await seed(app, chats)
+        await warm_up()                   # as `dms run` does before serving (bot.bootstrap.prepare)
         background = asyncio.create_task(telegram_task(app))
         async with uvicorn_serving(app.web()) as url:
             assert await set_webhook(app.telegram().bot, url + WEBHOOK_PATH, SECRET)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator
 
@@ -23,3 +24,14 @@ def _restore_root_logger() -> Iterator[None]:
         if h not in root.handlers:
             root.addHandler(h)
 
+
+
+@pytest.fixture(autouse=True)
+def _restore_garbage_collector() -> Iterator[None]:
+    """A test that starts the app as `dms run` does (``bot.bootstrap.warm_up``) freezes the heap and raises the
+    collector's thresholds for the process (``settle_memory``): give the next test the collector as it was."""
+    threshold = gc.get_threshold()
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()
+    gc.set_threshold(*threshold)

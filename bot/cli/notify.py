@@ -45,6 +45,7 @@ def worker(
     status: Annotated[bool, typer.Option("--status", help="显示各状态的消息数后退出 (print rows per status)")] = False,
 ) -> None:
     """发送待推送的通知（可多进程、多机器同时运行）(deliver the outbox; run any number of these)."""
+    from bot.bootstrap import settle_memory
     from bot.logging import configure_logging
     from bot.notify_senders import build_worker
 
@@ -66,6 +67,7 @@ def worker(
                 typer.echo(f"outbox worker {built.worker_id}: {done} rows handled {built.stats.as_dict()}")
                 return
             _stop_on_signals(built.stop)
+            settle_memory()                       # as `dms run` once started (bot.bootstrap.warm_up)
             typer.echo(f"outbox worker {built.worker_id} started (channels: {', '.join(sorted(built.senders)) or '-'})")
             await built.run()
             typer.echo(f"outbox worker {built.worker_id} stopped {built.stats.as_dict()}")
