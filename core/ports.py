@@ -259,6 +259,11 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def dealer_snapshot(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
+        """A dealer and its documents, as a quote checks them (not for a change: submitting reads them afresh).
+        Storage may keep them per process under the ``dealers`` version."""
+        return await self.dealers.get(dealer_id), await self.qualifications.list(dealer_id=dealer_id)
+
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:
         """Ids of the active users having one of ``roles``. Storage may keep them per process under the ``actors``
         version (users are actors)."""

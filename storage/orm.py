@@ -243,6 +243,10 @@ _ACTOR_KINDS: tuple[type, ...] = (User, ChatIdentity, DealerAlias)
 PRICING_VERSION = "pricing"
 _PRICING_KINDS: tuple[type, ...] = (Product, TierPrice, DealerPrice, DealerAllowedSku, Promotion)
 
+#: the cache version of a dealer as a quote checks it: the dealer, its contacts and addresses, its documents
+DEALERS_VERSION = "dealers"
+_DEALER_KINDS: tuple[type, ...] = (Dealer, Contact, Address, Qualification)
+
 
 @event.listens_for(DomainSession, "before_flush")
 def _bump_cache_versions(session: Session, flush_context: Any, instances: Any) -> None:
@@ -250,7 +254,8 @@ def _bump_cache_versions(session: Session, flush_context: Any, instances: Any) -
     writes a product, a price, an allowed SKU or a promotion the ``pricing`` version, in the same transaction:
     every process's copies (who speaks, a dealer's words; ``storage.uow``'s price inputs) are stale from its
     commit on."""
-    for name, kinds in ((ACTORS_VERSION, _ACTOR_KINDS), (PRICING_VERSION, _PRICING_KINDS)):
+    for name, kinds in ((ACTORS_VERSION, _ACTOR_KINDS), (PRICING_VERSION, _PRICING_KINDS),
+                        (DEALERS_VERSION, _DEALER_KINDS)):
         if any(isinstance(o, kinds) for o in (*session.new, *session.deleted)) or any(
                 isinstance(o, kinds) and session.is_modified(o) for o in session.dirty):
             session.info.setdefault("bumped", set()).add(name)       # this unit's reads must not come from a cache

@@ -77,6 +77,7 @@ from storage import driver
 from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
+    DEALERS_VERSION,
     PRICING_VERSION,
     cache_versions,
     chat_identities,
@@ -198,28 +199,39 @@ class _PricingCache:
 _PRICING: weakref.WeakKeyDictionary[Any, _PricingCache] = weakref.WeakKeyDictionary()
 
 ACTORS_FRESH_SECONDS = 2.0
-"""How long the ``actors`` version this process last read with a chat's dialog stands for the staff kept per
-process (``active_staff``): a user deactivated or given another role is told nothing more from then on."""
+"""How long the cache versions this process last read with a chat's dialog stand for what is kept under them: the
+staff to tell (``active_staff``: a user deactivated or given another role is told nothing more from then on) and a
+dealer with its documents as a quote checks them (``dealer_snapshot``; submitting an order reads them afresh)."""
 
 
-class _ActorsSeen:
-    """Per database: the ``actors`` version last read with a dialog, when, and the staff ids kept under it."""
+class _Kept:
+    """One cache version as last read with a dialog, when, and what is kept under it (emptied when it moves)."""
+
+    LIMIT = 20_000
 
     def __init__(self) -> None:
         self.version: int | None = None
         self.at = 0.0
-        self.staff: dict[tuple[str, ...], list[int]] = {}
+        self.data: dict[Any, Any] = {}
 
     def saw(self, version: int) -> None:
-        if version != self.version:
-            self.staff = {}
+        if version != self.version or len(self.data) > self.LIMIT:
+            self.data = {}
         self.version, self.at = version, time.monotonic()
 
     def fresh(self) -> bool:
         return self.version is not None and time.monotonic() - self.at <= ACTORS_FRESH_SECONDS
 
 
-_ACTORS: weakref.WeakKeyDictionary[Any, _ActorsSeen] = weakref.WeakKeyDictionary()
+@dataclasses.dataclass
+class _Seen:
+    """Per database: the staff ids kept under the ``actors`` version, dealers and their documents under the
+    ``dealers`` version."""
+    actors: _Kept = dataclasses.field(default_factory=_Kept)
+    dealers: _Kept = dataclasses.field(default_factory=_Kept)
+
+
+_SEEN: weakref.WeakKeyDictionary[Any, _Seen] = weakref.WeakKeyDictionary()
 
 
 def _detached(obj: R) -> R:
@@ -275,9 +287,14 @@ def _actors_version() -> Any:
     return select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
 
 
+def _dealers_version() -> Any:
+    return select(cache_versions.c.version).where(cache_versions.c.name == DEALERS_VERSION).scalar_subquery()
+
+
 @functools.cache
 def _dialog_statement() -> Any:          # the mapped class: built once the mappers are started
-    return select(DialogState, _actors_version()).where(dialog_states.c.channel == bindparam("channel"),
+    return select(DialogState, _actors_version(), _dealers_version()).where(
+        dialog_states.c.channel == bindparam("channel"),
                                               dialog_states.c.chat_id == bindparam("chat_id"))
 
 
@@ -290,7 +307,7 @@ def _receipt_and_dialog_statement() -> Any:
              .returning(inbound_receipts.c.id).cte("taken"))
     receipt = select(taken.c.id).scalar_subquery()
     chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
-    return (select(DialogState, _actors_version(), receipt)
+    return (select(DialogState, _actors_version(), _dealers_version(), receipt)
             .select_from(select(literal(1).label("one")).subquery("one"))
             .outerjoin(dialog_states, chat))
 
@@ -304,7 +321,7 @@ def _receipt_and_dialog_columns() -> Any:
     receipt = select(taken.c.id).scalar_subquery()
     chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
     d = dialog_states.c
-    return (select(d.id, d.state, d.data, d.language, d.updated_at, _actors_version(), receipt)
+    return (select(d.id, d.state, d.data, d.language, d.updated_at, _actors_version(), _dealers_version(), receipt)
             .select_from(select(literal(1).label("one")).subquery("one"))
             .outerjoin(dialog_states, chat))
 
@@ -527,32 +544,57 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         row = (await self.session.execute(_dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
         if row is None:
             return None, None
-        self._saw_actors(row[1])
+        self._saw(row[1], row[2])
         return row[0], int(row[1] or 0)
 
-    def _actors(self) -> _ActorsSeen:
+    def _seen(self) -> _Seen:
         bind = self.session.bind
-        return _ACTORS.setdefault(getattr(bind, "sync_engine", bind).pool, _ActorsSeen())
+        return _SEEN.setdefault(getattr(bind, "sync_engine", bind).pool, _Seen())
 
-    def _saw_actors(self, version: int | None) -> None:
-        self._actors().saw(int(version or 0))
+    def _saw(self, actors: int | None, dealers: int | None) -> None:
+        seen = self._seen()
+        seen.actors.saw(int(actors or 0))
+        seen.dealers.saw(int(dealers or 0))
+
+    def _kept(self, kept: _Kept, version_name: str) -> bool:
+        """Whether ``kept`` may answer this unit: seen fresh, and nothing of its kind changed in this unit."""
+        session = self.session
+        return kept.fresh() and not (session.new or session.dirty or session.deleted) \
+            and version_name not in session.info.get("bumped", ())
+
+    async def dealer_snapshot(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
+        """Kept per process under the ``dealers`` version read with a chat's dialog in the last
+        ``ACTORS_FRESH_SECONDS`` (a cart priced at every edit read the dealer and its documents each time); fresh
+        copies each call, so a caller's changes never reach the kept ones."""
+        kept = self._seen().dealers
+        if not self._kept(kept, DEALERS_VERSION):
+            return await super().dealer_snapshot(dealer_id)
+        version = kept.version
+        found = kept.data.get(dealer_id)
+        if found is None:
+            dealer, documents = await super().dealer_snapshot(dealer_id)
+            found = (None if dealer is None else _detached(dealer), [_detached(d) for d in documents])
+            if kept.version == version:
+                kept.data[dealer_id] = found
+        dealer, documents = found
+        copy = None if dealer is None else dataclasses.replace(dealer, contacts=list(dealer.contacts),
+                                                               addresses=list(dealer.addresses))
+        return copy, [dataclasses.replace(d) for d in documents]
 
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:
         """Kept per process under the ``actors`` version read with a chat's dialog in the last
         ``ACTORS_FRESH_SECONDS`` (an order confirmed tells the order desk: its staff are read once, not with every
         order); read afresh when this unit changed users itself, or no dialog was read lately."""
-        session = self.session
-        seen = self._actors()
-        if session.new or session.dirty or session.deleted or "actors" in session.info.get("bumped", ()) \
-                or not seen.fresh():
+        seen = self._seen().actors
+        if not self._kept(seen, ACTORS_VERSION):
             return await super().active_staff(roles)
         key = tuple(sorted(roles))
         version = seen.version
-        kept = seen.staff.get(key)
+        kept = seen.data.get(key)
         if kept is None:
             kept = await super().active_staff(roles)
             if seen.version == version:         # no newer version seen while reading
-                seen.staff[key] = kept
+                seen.data[key] = kept
         return list(kept)
 
     async def receipt_and_dialog(self, receipt: InboundReceipt, channel: str,
@@ -566,14 +608,14 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         engine = self._driver_engine()
         if engine is not None:
             found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params))
-            dialog_id, state, data, language, updated_at, version, _ = found[0]
-            self._saw_actors(version)
+            dialog_id, state, data, language, updated_at, version, dealers, _ = found[0]
+            self._saw(version, dealers)
             if dialog_id is None:
                 return None, None
             return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
                                updated_at=updated_at, id=dialog_id), int(version or 0)
         row = (await self._translated(lambda: self.session.execute(_receipt_and_dialog_statement(), params))).one()
-        self._saw_actors(row[1])
+        self._saw(row[1], row[2])
         if row[0] is None:
             return None, None
         return row[0], int(row[1] or 0)

@@ -31,7 +31,7 @@ from core.authz import (
     readable_dealers,
 )
 from core.clock import Clock
-from core.dealers import Dealer
+from core.dealers import Dealer, Qualification
 from core.errors import (
     BelowMinimumOrder,
     BusinessRuleViolation,
@@ -224,8 +224,10 @@ def _check_items(items: Sequence[tuple[str, int]]) -> None:
 
 async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[str, int]],
                  warehouse_id: int | None, clock: Clock, rules: DeductionRules | None,
-                 *, lock_promotions: bool = False) -> tuple[Quote, PriceBook]:
-    """The quote and the price book it was priced from (submit spends the book's promotions, locked here)."""
+                 *, lock_promotions: bool = False,
+                 documents: Sequence[Qualification] | None = None) -> tuple[Quote, PriceBook]:
+    """The quote and the price book it was priced from (submit spends the book's promotions, locked here).
+    ``documents``: the dealer's, when read with it (``uow.dealer_snapshot``); else read here."""
     assert dealer.id is not None
     today = clock.today()
     skus = _sku_variants(items)
@@ -233,7 +235,9 @@ async def _quote(uow: AbstractUnitOfWork, dealer: Dealer, items: Sequence[tuple[
     stock = await available_stock(uow, list(book.products), warehouse_id)
     funds = Funds(await dealer_balances(uow, dealer.id), dealer.effective_credit_limit(today),
                   rules or DeductionRules())
-    block = ordering_block_reason(dealer, await uow.qualifications.list(dealer_id=dealer.id), today)
+    if documents is None:
+        documents = await uow.qualifications.list(dealer_id=dealer.id)
+    block = ordering_block_reason(dealer, list(documents), today)
     return price_order(book, items, today, stock=stock, funds=funds, block_reason=block), book
 
 
@@ -249,10 +253,10 @@ async def quote_order(uow: AbstractUnitOfWork, actor: Actor, cmd: QuoteOrder, cl
         family = await dealer_family(uow, actor, about=cmd.dealer_id)
         placement(actor, cmd.dealer_id, family)
         _check_items(cmd.items)
-        dealer = await uow.dealers.get(cmd.dealer_id)
+        dealer, documents = await uow.dealer_snapshot(cmd.dealer_id)       # kept per process while unchanged
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        quote, _ = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules)
+        quote, _ = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, documents=documents)
         if is_parent_of(family, cmd.dealer_id) and not family.sub_accounts_visible:
             _hide_funds(quote)
         return quote

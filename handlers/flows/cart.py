@@ -258,10 +258,9 @@ def cart_for(ctx: Ctx, nonce: str) -> Cart | None:
 async def block_text(ctx: Ctx, dealer_id: int, dealer_name: str = "") -> str | None:
     """Why the dealer may not order now (qualifications, suspension), in the chat's language."""
     async with ctx.uow().autocommit() as uow:
-        dealer = await uow.dealers.get(dealer_id)
+        dealer, documents = await uow.dealer_snapshot(dealer_id)
         if dealer is None:
             return None
-        documents = await uow.qualifications.list(dealer_id=dealer_id)
     reason = ordering_block_reason(dealer, documents, ctx.deps.clock.today())
     if reason is None:
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.dealers import DealerStatus
 from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
@@ -47,11 +48,14 @@ from tests.statements import count_statements
 #: tells twice), and SQLite no longer inserts them row by row (confirm 22 -> 17, approve 24 -> 19). The receipt
 #: and dialog, the stock read and the dialog write-back go on the driver's own connection on PostgreSQL
 #: (``storage.driver``): the same statements, counted here too.
+#: Then a dealer and its documents as a quote checks them are kept per process under the ``dealers`` version read
+#: with the dialog (``uow.dealer_snapshot``): the new cart's block check reads them, its quote and every later
+#: edit's do not (add to cart 12 -> 10, add more 7 -> 5); submitting reads them afresh (the dealer locked).
 BUDGET = {
     "stock query": (2, 1, 2),
     "order status": (5, 1, 5),
-    "add to cart": (12, 2, 12),
-    "add more": (7, 2, 7),
+    "add to cart": (10, 2, 10),
+    "add more": (5, 2, 5),
     "confirm": (15, 4, 16),
     "approve": (16, 3, 20),
 }
@@ -159,6 +163,31 @@ async def test_staff_to_tell_are_kept_until_a_user_changes(
         before = len(told_second)
         told_third = (await confirm("third"))[before:]
         assert told_third and desks[0].id not in told_third and desks[1].id in told_third
+    finally:
+        if counter is not None:
+            await counter.dispose()
+
+
+async def test_a_dealer_kept_for_quotes_is_read_again_once_it_changed(
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """The dealer and its documents a quote checks are kept per process under the ``dealers`` version: a cart
+    edit reads neither (once a dialog read told the version), and a dealer suspended (or a document changed) is seen by the next edit's quote."""
+    counter = build_counter_engine(db.url, search_path=db.search_path)
+    try:
+        chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
+        assert "AP300" in texts(await chat.send("cart", DEALER, InboundKind.TEXT, text="AP300 来两台"))
+        await chat.send("kept", DEALER, InboundKind.TEXT, text="AP300 再来一台")  # the first message tells no version yet
+        more = texts(await chat.send("more", DEALER, InboundKind.TEXT, text="AP300 再来一台"))
+        assert "暂不能下单" not in more
+        assert not [s for s in chat.seen["more"].sql if "FROM dealers" in s or "FROM qualifications" in s], \
+            chat.seen["more"].report()
+        async with SqlAlchemyUnitOfWork(session_factory) as uow:        # staff suspend the dealer
+            dealer = (await uow.dealers.list())[0]
+            dealer.status, dealer.status_reason = DealerStatus.SUSPENDED, "账期逾期"
+            await uow.commit()
+        after = texts(await chat.send("after", DEALER, InboundKind.TEXT, text="AP300 再来一台"))
+        assert "暂不能下单" in after and "账期逾期" in after, after
+        assert [s for s in chat.seen["after"].sql if "FROM dealers" in s], chat.seen["after"].report()
     finally:
         if counter is not None:
             await counter.dispose()
