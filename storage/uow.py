@@ -244,6 +244,13 @@ def _detached(obj: R) -> R:
 # stock read: a fifth of the update); the values go in as bound parameters, as in ``storage.repository``.
 
 @functools.cache
+def _outbox_insert(dialect: str) -> Any:
+    insert_: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (insert_(outbox_messages).on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(outbox_messages.c.id, outbox_messages.c.dedup_key))
+
+
+@functools.cache
 def _counter_statement(dialect: str) -> Any:
     insert_: Any = pg_insert if dialect == "postgresql" else sqlite_insert
     return (insert_(sequences).values(key=bindparam("key"), value=1)
@@ -629,11 +636,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         session = self.session
         if session.new or session.dirty or session.deleted:
             await self.flush()          # the writes before it go first, as in a flush (a new user told, say)
-        insert: Any = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = (insert(outbox_messages).values([outbox_row(m) for m in messages])
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-                .returning(outbox_messages.c.id, outbox_messages.c.dedup_key))
-        ids = dict((key, id_) for id_, key in (await self._translated(lambda: session.execute(stmt))).all())
+        stmt = _outbox_insert(session.get_bind().dialect.name)
+        rows = [outbox_row(m) for m in messages]        # one INSERT of them all (SQLAlchemy's insertmanyvalues)
+        ids = dict((key, id_) for id_, key in (await self._translated(lambda: session.execute(stmt, rows))).all())
         staged = [m for m in messages if m.dedup_key in ids]
         for message in staged:
             message.id = ids[message.dedup_key]
