@@ -45,8 +45,18 @@ class DriverStatement:
         # values written into the statement (literal(1), a column compared with a constant) are bind parameters too
         self._values = {name: bind.effective_value for name in names
                         if (bind := compiled.binds.get(name)) is not None and not bind.required}
-        self._results = tuple(column.type._cached_result_processor(dialect, None)
-                              for column in compiled._result_columns)
+        self._dialect = dialect
+        self._types = tuple(column.type for column in compiled._result_columns)
+        self._results: tuple[Any, ...] | None = None if self._types else ()
+
+    @property
+    def typed(self) -> bool:
+        return self._results is not None
+
+    def type_columns(self, oids: Sequence[int]) -> None:
+        """The columns' result processors, for the types the server says they have (a numeric's depends on it)."""
+        self._results = tuple(t._cached_result_processor(self._dialect, oid)
+                              for t, oid in zip(self._types, oids, strict=True))
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         given = [params[name] if name in params else self._values[name] for name, _ in self._binds]
@@ -91,7 +101,11 @@ async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str,
         watch(sync.pool, prepared.sql)
     raw = await engine.raw_connection()
     try:
-        if rows:
+        if rows and not prepared.typed:     # the first time: the server tells the columns' types
+            statement_ = await raw.driver_connection.prepare(prepared.sql)
+            prepared.type_columns([a.type.oid for a in statement_.get_attributes()])
+            records = await statement_.fetch(*prepared.arguments(params))
+        elif rows:
             records = await raw.driver_connection.fetch(prepared.sql, *prepared.arguments(params))
         else:
             status = await raw.driver_connection.execute(prepared.sql, *prepared.arguments(params))

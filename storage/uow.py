@@ -441,8 +441,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         number is taken in the transaction, as ``next_number``."""
         if self.counter_factory is None:
             return await self.next_number(prefix, day)
+        counter = self.counter_factory.kw.get("bind")
         for last in (False, True):
             try:
+                if isinstance(counter, AsyncEngine) and counter.dialect.name == "postgresql":
+                    key = f"{prefix}-{day:%Y%m%d}"       # on the driver's own connection of the counter pool
+                    rows = await driver.fetch(counter, _counter_statement("postgresql"), {"key": key})
+                    return f"{key}-{rows[0][0]:04d}"
                 async with self.counter_factory() as session:
                     return await _next_number(session, prefix, day)
             except DBAPIError as exc:
@@ -498,7 +503,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         bind = self.session.bind
         if self.session.new or self.session.dirty or self.session.deleted or bind is None:
             return await super().price_inputs(tier, dealer_id, skus, today)
-        version = int((await self.session.execute(_PRICING_VERSION)).scalar() or 0)
+        engine = self._driver_engine()
+        version = int((await driver.fetch(engine, _PRICING_VERSION, {}))[0][0] or 0) if engine is not None else \
+            int((await self.session.execute(_PRICING_VERSION)).scalar() or 0)
         # keyed by the connection pool: the AUTOCOMMIT engine the cart's quote uses shares it with the engine the
         # submit uses (one database), and tests' databases each have their own
         pool = getattr(bind, "sync_engine", bind).pool
@@ -540,9 +547,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""
         if self.session.new or self.session.dirty or self.session.deleted:
             await self.session.flush()      # a Core select does not autoflush: entries added in this unit count
-        rows = await self.session.execute(*((_BALANCES, {"dealer_id": dealer_id}) if account is None else
-                                            (_ONE_BALANCE, {"dealer_id": dealer_id, "account": account})))
-        sums = {AccountKind(a): v for a, v in rows.all()}
+        statement, params = ((_BALANCES, {"dealer_id": dealer_id}) if account is None else
+                             (_ONE_BALANCE, {"dealer_id": dealer_id, "account": account}))
+        engine = self._driver_engine()
+        rows = await driver.fetch(engine, statement, params) if engine is not None else \
+            (await self.session.execute(statement, params)).all()
+        sums = {AccountKind(a): v for a, v in rows}
         return Balances.from_sums(sums)
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
