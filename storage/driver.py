@@ -84,22 +84,40 @@ def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
     return found[2]
 
 
-async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The rows of ``statement`` run outside any transaction on a connection of ``engine``'s pool."""
-    return await _send(engine, statement, params, rows=True)
+async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *,
+                connection: Any = None) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` run outside any transaction on a connection of ``engine``'s pool, or on
+    ``connection`` (the driver's handle of one a session in AUTOCOMMIT holds already: a unit of work must not
+    wait for a second connection while it holds one; 50 chats at once would hold the whole pool, each waiting)."""
+    return await _send(engine, statement, params, rows=True, connection=connection)
 
 
-async def execute(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any]) -> int:
+async def execute(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *,
+                  connection: Any = None) -> int:
     """``statement`` (an UPDATE or DELETE) run outside any transaction: the number of rows it touched."""
-    return await _send(engine, statement, params, rows=False)
+    return await _send(engine, statement, params, rows=False, connection=connection)
 
 
-async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *, rows: bool) -> Any:
+class _Held:
+    """A connection a session holds: used as it is, neither checked out nor given back here."""
+
+    def __init__(self, connection: Any) -> None:
+        self.driver_connection = connection
+
+    def invalidate(self, exc: BaseException) -> None:      # the session's pool learns of it at its next use
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *, rows: bool,
+                connection: Any) -> Any:
     sync = engine.sync_engine
     prepared = compiled(statement, sync.dialect)
     for watch in WATCHERS:
         watch(sync.pool, prepared.sql)
-    raw = await engine.raw_connection()
+    raw: Any = _Held(connection) if connection is not None else await engine.raw_connection()
     try:
         if rows and not prepared.typed:     # the first time: the server tells the columns' types
             statement_ = await raw.driver_connection.prepare(prepared.sql)

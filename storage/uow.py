@@ -469,11 +469,27 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             return None
         return bind
 
-    async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
-        statement, params = _stock_statement(bool(sku)), ({"sku": sku} if sku else {})
+    async def _driver(self) -> tuple[AsyncEngine, Any] | None:
+        """Where to send a statement on the driver's own connection: (engine, None) to take one from the pool,
+        (engine, the asyncpg connection) when the session holds one already (never a second one meanwhile: see
+        ``storage.driver.fetch``); None: through the session."""
         engine = self._driver_engine()
-        rows = await driver.fetch(engine, statement, params) if engine is not None else \
-            (await self.session.execute(statement, params or None)).all()
+        if engine is None:
+            return None
+        if not self.session.in_transaction():
+            return engine, None
+        held = await (await self.session.connection()).get_raw_connection()
+        return engine, held.driver_connection
+
+    async def _rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """The rows of a Core select: on the driver's own connection where it can, else through the session."""
+        target = await self._driver()
+        if target is None:
+            return list((await self.session.execute(statement, params or None)).all())
+        return await driver.fetch(target[0], statement, params, connection=target[1])
+
+    async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
+        rows = await self._rows(_stock_statement(bool(sku)), {"sku": sku} if sku else {})
         return [WarehouseStock(*row) for row in rows]
 
     async def take_receipt(self, receipt: InboundReceipt) -> None:
@@ -503,9 +519,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         bind = self.session.bind
         if self.session.new or self.session.dirty or self.session.deleted or bind is None:
             return await super().price_inputs(tier, dealer_id, skus, today)
-        engine = self._driver_engine()
-        version = int((await driver.fetch(engine, _PRICING_VERSION, {}))[0][0] or 0) if engine is not None else \
-            int((await self.session.execute(_PRICING_VERSION)).scalar() or 0)
+        found = await self._rows(_PRICING_VERSION, {})
+        version = int(found[0][0] or 0) if found else 0
         # keyed by the connection pool: the AUTOCOMMIT engine the cart's quote uses shares it with the engine the
         # submit uses (one database), and tests' databases each have their own
         pool = getattr(bind, "sync_engine", bind).pool
@@ -549,10 +564,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             await self.session.flush()      # a Core select does not autoflush: entries added in this unit count
         statement, params = ((_BALANCES, {"dealer_id": dealer_id}) if account is None else
                              (_ONE_BALANCE, {"dealer_id": dealer_id, "account": account}))
-        engine = self._driver_engine()
-        rows = await driver.fetch(engine, statement, params) if engine is not None else \
-            (await self.session.execute(statement, params)).all()
-        sums = {AccountKind(a): v for a, v in rows}
+        sums = {AccountKind(a): v for a, v in await self._rows(statement, params)}
         return Balances.from_sums(sums)
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
@@ -622,9 +634,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         params = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at,
                   "chat_id": chat_id}
         assert channel == receipt.channel
-        engine = self._driver_engine()
-        if engine is not None:
-            found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params))
+        target = await self._driver()
+        if target is not None:
+            engine, held = target
+            found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params,
+                                                                connection=held))
             dialog_id, state, data, language, updated_at, version, dealers, _ = found[0]
             self._saw(version, dealers)
             if dialog_id is None:
@@ -657,13 +671,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def write_dialog(self, dialog: DialogState, updated_at: datetime) -> bool:
         """On the driver's own connection where it can (``_driver_engine``): the session's UPDATE cost about
         three times the statement."""
-        engine = self._driver_engine()
-        if engine is None:
+        target = await self._driver()
+        if target is None:
             return await super().write_dialog(dialog, updated_at)
         stmt, params = self.dialogs.update_statement(
             {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": updated_at},
             id=dialog.id)
-        return bool(await self._translated(lambda: driver.execute(engine, stmt, params)))
+        return bool(await self._translated(lambda: driver.execute(target[0], stmt, params, connection=target[1])))
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         params = {"channel": channel, "external_id": external_id}

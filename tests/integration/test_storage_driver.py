@@ -4,6 +4,7 @@ connection invalidated rather than handed out again."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,10 +17,14 @@ from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
 from core.inventory import StockLevel, StockThreshold, ThresholdScope, Warehouse
 from core.products import Product
+from handlers.messages import InboundKind
 from storage import driver
-from storage.engine import build_session_factory
+from storage.engine import build_engine, build_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
+from tests.chat import texts
 from tests.factories import fixed_clock
+from tests.hot_paths import DEALER, hot_scene
+from tests.integration.conftest import Database
 from tests.statements import count_statements
 
 pytestmark = pytest.mark.postgres
@@ -101,3 +106,18 @@ async def test_a_broken_connection_is_not_handed_out_again(pg_engine: AsyncEngin
             assert exc.connection_invalidated
             failures += 1
     assert failures <= 1 and len(pids) >= 2 and pid not in pids
+
+
+async def test_a_unit_holding_a_connection_never_waits_for_a_second_one(pg_db: Database) -> None:
+    """A cart's quote reads through its session (the dealer, its documents) and then on the driver (the pricing
+    version, the balances): on the connection the session holds, not on a second one. With the pool given out
+    to units each holding one and each waiting for another, all would wait until the pool's timeout (50 chats
+    confirming at once: bench/webhook.py); here a pool of one connection must do."""
+    engine = build_engine(pg_db.url, search_path=pg_db.search_path, pool_size=1, max_overflow=0)
+    try:
+        chat = await hot_scene(engine, build_session_factory(engine), fixed_clock())
+        for n in range(3):
+            replies = await asyncio.wait_for(chat.send(f"cart {n}", DEALER, InboundKind.TEXT, text="AP300 来两台"), 10)
+            assert "AP300" in texts(replies) and "出了点问题" not in texts(replies)
+    finally:
+        await engine.dispose()
