@@ -469,21 +469,27 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             return None
         return bind
 
-    async def _driver(self) -> tuple[AsyncEngine, Any] | None:
+    async def _driver(self, *, read: bool = False) -> tuple[AsyncEngine, Any] | None:
         """Where to send a statement on the driver's own connection: (engine, None) to take one from the pool,
         (engine, the asyncpg connection) when the session holds one already (never a second one meanwhile: see
-        ``storage.driver.fetch``); None: through the session."""
+        ``storage.driver.fetch``); None: through the session. A ``read`` of a unit in a transaction goes on the
+        connection its transaction runs on, once it runs (it sees what the unit wrote; nothing pending)."""
         engine = self._driver_engine()
+        session = self.session
         if engine is None:
-            return None
-        if not self.session.in_transaction():
+            bind = session.bind
+            if not (read and session.in_transaction() and isinstance(bind, AsyncEngine)
+                    and bind.dialect.name == "postgresql" and not (session.new or session.dirty or session.deleted)):
+                return None
+            engine = bind
+        elif not session.in_transaction():
             return engine, None
-        held = await (await self.session.connection()).get_raw_connection()
+        held = await (await session.connection()).get_raw_connection()
         return engine, held.driver_connection
 
     async def _rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
         """The rows of a Core select: on the driver's own connection where it can, else through the session."""
-        target = await self._driver()
+        target = await self._driver(read=True)
         if target is None:
             return list((await self.session.execute(statement, params or None)).all())
         return await driver.fetch(target[0], statement, params, connection=target[1])

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
 from core.inventory import StockLevel, StockThreshold, ThresholdScope, Warehouse
@@ -22,7 +23,7 @@ from storage import driver
 from storage.engine import build_engine, build_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import texts
-from tests.factories import fixed_clock
+from tests.factories import fixed_clock, make_dealer
 from tests.hot_paths import DEALER, hot_scene
 from tests.integration.conftest import Database
 from tests.statements import count_statements
@@ -121,3 +122,27 @@ async def test_a_unit_holding_a_connection_never_waits_for_a_second_one(pg_db: D
             assert "AP300" in texts(replies) and "出了点问题" not in texts(replies)
     finally:
         await engine.dispose()
+
+
+async def test_a_read_in_a_transaction_sees_what_the_unit_wrote_and_no_more(pg_engine: AsyncEngine) -> None:
+    """A unit in a transaction reads on the driver once its transaction runs, on that transaction's connection:
+    it sees its own entries before commit, and a rollback takes them away."""
+    sent: list[str] = []
+
+    def watch(pool: object, sql: str) -> None:
+        sent.append(sql)
+
+    async with _uow(pg_engine) as uow:
+        dealer = await uow.dealers.add(make_dealer(code="DRV1"))
+        assert dealer.id is not None
+        await uow.ledger.add(LedgerEntry(dealer_id=dealer.id, account=AccountKind.PREPAYMENT,
+                                         amount=Decimal("100.00"), kind=EntryKind.PAYMENT))
+        driver.WATCHERS.append(watch)
+        try:
+            inside = await uow.balances(dealer.id)
+        finally:
+            driver.WATCHERS.remove(watch)
+        await uow.rollback()
+    assert inside.prepayment == Decimal("100.00") and any("ledger_entries" in s for s in sent)
+    async with _uow(pg_engine) as after:
+        assert (await after.balances(dealer.id)).prepayment == 0
