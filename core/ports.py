@@ -259,6 +259,17 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
+        """Units available per SKU (on hand less reserved, none below zero per warehouse), over all warehouses or
+        one; SKUs without stock are left out. Storage sums them in one statement."""
+        filters: dict[str, Any] = {"sku__in": list(skus)}
+        if warehouse_id is not None:
+            filters["warehouse_id"] = warehouse_id
+        totals: dict[str, int] = {}
+        for level in await self.stock.list(**filters):
+            totals[level.sku] = totals.get(level.sku, 0) + max(level.available, 0)
+        return totals
+
     async def dealer_snapshot(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
         """A dealer and its documents, as a quote checks them (not for a change: submitting reads them afresh).
         Storage may keep them per process under the ``dealers`` version."""

@@ -196,13 +196,7 @@ async def load_price_book(uow: AbstractUnitOfWork, dealer: Dealer, skus: Sequenc
 async def available_stock(uow: AbstractUnitOfWork, skus: Sequence[str],
                           warehouse_id: int | None = None) -> dict[str, int]:
     """Available units per SKU, over all warehouses or one."""
-    filters: dict[str, Any] = {"sku__in": list(skus)}
-    if warehouse_id is not None:
-        filters["warehouse_id"] = warehouse_id
-    totals: dict[str, int] = {}
-    for level in await uow.stock.list(**filters):
-        totals[level.sku] = totals.get(level.sku, 0) + max(level.available, 0)
-    return totals
+    return await uow.available_by_sku(list(skus), warehouse_id)
 
 
 async def dealer_balances(uow: AbstractUnitOfWork, dealer_id: int) -> Balances:

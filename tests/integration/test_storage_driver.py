@@ -17,6 +17,7 @@ from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict
 from core.inventory import StockLevel, StockThreshold, ThresholdScope, Warehouse
+from core.ports import AbstractUnitOfWork
 from core.products import Product
 from handlers.messages import InboundKind
 from storage import driver
@@ -146,3 +147,24 @@ async def test_a_read_in_a_transaction_sees_what_the_unit_wrote_and_no_more(pg_e
     assert inside.prepayment == Decimal("100.00") and any("ledger_entries" in s for s in sent)
     async with _uow(pg_engine) as after:
         assert (await after.balances(dealer.id)).prepayment == 0
+
+
+async def test_available_units_summed_by_the_database_as_objects_summed_them(pg_engine: AsyncEngine) -> None:
+    async with _uow(pg_engine) as uow:
+        one = await uow.warehouses.add(Warehouse(code="A1", name="一号仓", region="华东"))
+        two = await uow.warehouses.add(Warehouse(code="A2", name="二号仓", region="华北"))
+        await uow.flush()
+        assert one.id is not None and two.id is not None
+        for wh, sku, on_hand, reserved in ((one.id, "AP300", 50, 8), (two.id, "AP300", 3, 10),   # oversold: 0
+                                           (one.id, "DH20", 0, 0), (two.id, "DH20", 7, 2), (two.id, "XX9", 5, 0)):
+            await uow.stock.add(StockLevel(warehouse_id=wh, sku=sku, on_hand=on_hand, reserved=reserved))
+        await uow.commit()
+    skus = ["AP300", "DH20", "NONE"]
+    async with _uow(pg_engine).autocommit() as fast:
+        summed = await fast.available_by_sku(skus)
+        in_one = await fast.available_by_sku(skus, one.id)
+    async with _uow(pg_engine) as slow:         # the port's own way: every row as an object
+        expected = await AbstractUnitOfWork.available_by_sku(slow, skus)
+        expected_one = await AbstractUnitOfWork.available_by_sku(slow, skus, one.id)
+    assert summed == expected == {"AP300": 42, "DH20": 5}
+    assert in_one == expected_one == {"AP300": 42, "DH20": 0}
