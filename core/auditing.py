@@ -58,5 +58,5 @@ async def record(
         before=before or {},
         after=after or {},
     )
-    await uow.audit.add(entry)
+    await uow.append_audit(entry)
     return entry

@@ -259,6 +259,10 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def append_audit(self, entry: AuditEntry) -> None:
+        """Write one audit entry in this unit (nothing reads it back in the unit). Storage sends one INSERT."""
+        await self.audit.add(entry)
+
     async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
         """Units available per SKU (on hand less reserved, none below zero per warehouse), over all warehouses or
         one; SKUs without stock are left out. Storage sums them in one statement."""

@@ -92,6 +92,7 @@ from storage.orm import (
     ACTORS_VERSION,
     DEALERS_VERSION,
     PRICING_VERSION,
+    audit_log,
     cache_versions,
     chat_identities,
     dealer_allowed_skus,
@@ -263,6 +264,9 @@ def _available_statement(one_warehouse: bool) -> Any:
             .where(stock_levels.c.sku == any_(bindparam("skus", type_=ARRAY(String))))
             .group_by(stock_levels.c.sku))
     return stmt.where(stock_levels.c.warehouse_id == bindparam("warehouse_id")) if one_warehouse else stmt
+
+
+_AUDIT_INSERT = insert(audit_log).returning(audit_log.c.id)
 
 
 @functools.cache
@@ -515,6 +519,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if target is None:
             return list((await self.session.execute(statement, params or None)).all())
         return await driver.fetch(target[0], statement, params, connection=target[1])
+
+    async def append_audit(self, entry: AuditEntry) -> None:
+        """One Core INSERT in the unit's transaction: an ORM add and flush (the unit-of-work sort, the flush hooks,
+        the JSON snapshots of every loaded object) cost twice the statement, for a row nobody reads back here."""
+        values = {"actor": entry.actor, "action": entry.action, "entity": entry.entity,
+                  "entity_id": entry.entity_id, "at": entry.at, "before": entry.before, "after": entry.after}
+        entry.id = (await self._translated(lambda: self.session.execute(_AUDIT_INSERT, values))).scalar_one()
 
     async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
         """On PostgreSQL summed by the database in one statement, on the driver where it can (a quote's stock
