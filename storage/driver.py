@@ -5,9 +5,10 @@ AUTOCOMMIT session each cost about 0.3 ms of the event loop (session, connection
 ORM loading: ``bench/update_profile.py``); the same statement on the pooled connection's asyncpg handle costs
 about 0.1 ms. The statement is still built with SQLAlchemy and compiled once for the engine's dialect; its
 parameters and columns go through the same type processors as in a session (UTC datetimes, enums, JSON), so
-the rows are what a session would give. Only statements outside a transaction take this way (each is its own
-commit, as on an AUTOCOMMIT session), on a connection checked out of the engine's own pool (the pool's events
-run: ``storage.engine.ping_when_idle``).
+the rows are what a session would give. Writes take this way only outside a transaction (each its own commit,
+as on an AUTOCOMMIT session), on a connection checked out of the engine's own pool (the pool's events run:
+``storage.engine.ping_when_idle``) or on the one the unit's session holds already; reads also on the connection
+a unit's transaction runs on (``storage.uow.SqlAlchemyUnitOfWork._driver``).
 
 What changes: errors. A unique or foreign-key violation is raised as SQLAlchemy's ``IntegrityError`` (so
 ``storage.uow.conflict_from`` reads it as before); a connection that broke is invalidated in the pool and the
@@ -71,6 +72,7 @@ class DriverStatement:
 
 
 _COMPILED: dict[tuple[int, int], tuple[Executable, Dialect, DriverStatement]] = {}
+_MAX_COMPILED = 2_000
 
 
 def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
@@ -80,21 +82,24 @@ def compiled(statement: Executable, dialect: Dialect) -> DriverStatement:
     key = (id(statement), id(dialect))
     found = _COMPILED.get(key)
     if found is None or found[0] is not statement or found[1] is not dialect:
+        if len(_COMPILED) >= _MAX_COMPILED:        # statements kept per shape are let go of now and then
+            _COMPILED.clear()
         found = _COMPILED[key] = (statement, dialect, DriverStatement(statement, dialect))
     return found[2]
 
 
 async def fetch(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *,
                 connection: Any = None) -> list[tuple[Any, ...]]:
-    """The rows of ``statement`` run outside any transaction on a connection of ``engine``'s pool, or on
-    ``connection`` (the driver's handle of one a session in AUTOCOMMIT holds already: a unit of work must not
-    wait for a second connection while it holds one; 50 chats at once would hold the whole pool, each waiting)."""
+    """The rows of ``statement`` on a connection of ``engine``'s pool (outside any transaction), or on
+    ``connection`` (the driver's handle of the one a unit's session holds, in its transaction if it runs one: a
+    unit of work must not wait for a second connection while it holds one; 50 chats at once would hold the whole
+    pool, each waiting)."""
     return await _send(engine, statement, params, rows=True, connection=connection)
 
 
 async def execute(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *,
                   connection: Any = None) -> int:
-    """``statement`` (an UPDATE or DELETE) run outside any transaction: the number of rows it touched."""
+    """``statement`` (an UPDATE or DELETE), as ``fetch``: the number of rows it touched."""
     return await _send(engine, statement, params, rows=False, connection=connection)
 
 
@@ -133,7 +138,7 @@ async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str,
             raise IntegrityError(prepared.sql, dict(params), exc) from exc
         if state is None or state.startswith(_BROKEN_STATES):     # the connection broke (a restart, a cut)
             raw.invalidate(exc)
-            raise DBAPIError(prepared.sql, dict(params), exc, connection_invalidated=True) from exc
+            raise DBAPIError(prepared.sql, dict(params), exc, connection_invalidated=connection is None) from exc
         raise DBAPIError(prepared.sql, dict(params), exc) from exc
     finally:
         raw.close()
