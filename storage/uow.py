@@ -212,7 +212,7 @@ class _PricingCache:
 # one per database (its connection pool; tests run several in one process); a pool that goes away takes it along
 _PRICING: weakref.WeakKeyDictionary[Any, _PricingCache] = weakref.WeakKeyDictionary()
 
-ACTORS_FRESH_SECONDS = 2.0
+SEEN_FRESH_SECONDS = 2.0
 """How long the cache versions this process last read with a chat's dialog stand for what is kept under them: the
 staff to tell (``active_staff``: a user deactivated or given another role is told nothing more from then on) and a
 dealer with its documents as a quote checks them (``dealer_snapshot``; submitting an order reads them afresh)."""
@@ -234,7 +234,7 @@ class _Kept:
         self.version, self.at = version, time.monotonic()
 
     def fresh(self) -> bool:
-        return self.version is not None and time.monotonic() - self.at <= ACTORS_FRESH_SECONDS
+        return self.version is not None and time.monotonic() - self.at <= SEEN_FRESH_SECONDS
 
 
 @dataclasses.dataclass
@@ -334,20 +334,8 @@ def _dialog_statement() -> Any:          # the mapped class: built once the mapp
 @functools.cache
 def _receipt_and_dialog_statement() -> Any:
     """PostgreSQL: the receipt's INSERT as a CTE of the dialog's SELECT, one round trip for both (a duplicate
-    delivery fails the whole statement on the unique (channel, key), as the INSERT alone did)."""
-    taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
-                                             received_at=bindparam("received_at"))
-             .returning(inbound_receipts.c.id).cte("taken"))
-    receipt = select(taken.c.id).scalar_subquery()
-    chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
-    return (select(DialogState, _actors_version(), _dealers_version(), receipt)
-            .select_from(select(literal(1).label("one")).subquery("one"))
-            .outerjoin(dialog_states, chat))
-
-
-@functools.cache
-def _receipt_and_dialog_columns() -> Any:
-    """The same statement with the dialog's columns named (``storage.driver`` gives rows, not mapped objects)."""
+    delivery fails the whole statement on the unique (channel, key), as the INSERT alone did). The dialog's
+    columns, not the mapped object: the same rows on the driver's own connection and through a session."""
     taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
                                              received_at=bindparam("received_at"))
              .returning(inbound_receipts.c.id).cte("taken"))
@@ -366,8 +354,12 @@ def _identity_statement() -> Any:
                    chat_identities.c.external_id == bindparam("external_id")))
 
 
+def _counter_key(prefix: str, day: date) -> str:
+    return f"{prefix}-{day:%Y%m%d}"
+
+
 async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
-    key = f"{prefix}-{day:%Y%m%d}"
+    key = _counter_key(prefix, day)
     stmt = _counter_statement(session.get_bind().dialect.name)
     value = (await session.execute(stmt, {"key": key})).scalar_one()
     return f"{key}-{value:04d}"
@@ -471,7 +463,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         for last in (False, True):
             try:
                 if isinstance(counter, AsyncEngine) and counter.dialect.name == "postgresql":
-                    key = f"{prefix}-{day:%Y%m%d}"       # on the driver's own connection of the counter pool
+                    key = _counter_key(prefix, day)      # on the driver's own connection of the counter pool
                     rows = await driver.fetch(counter, _counter_statement("postgresql"), {"key": key})
                     return f"{key}-{rows[0][0]:04d}"
                 async with self.counter_factory() as session:
@@ -483,39 +475,45 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                     raise
         raise AssertionError("unreachable")
 
+    def _pending(self) -> bool:
+        """Objects added, changed or deleted in the session and not flushed yet (a Core statement does not see
+        them, and does not flush them first)."""
+        session = self.session
+        return bool(session.new or session.dirty or session.deleted)
+
+    def _postgres(self) -> AsyncEngine | None:
+        """The session's engine when it is PostgreSQL's (the driver's own connection is asyncpg's)."""
+        bind = self.session.bind
+        return bind if isinstance(bind, AsyncEngine) and bind.dialect.name == "postgresql" else None
+
     def _driver_engine(self) -> AsyncEngine | None:
         """The engine to send a statement on the driver's own connection (``storage.driver``): PostgreSQL, a unit
         in AUTOCOMMIT (each statement its own commit anyway) with nothing pending in its session; else None."""
-        session = self.session
-        if session.new or session.dirty or session.deleted:
+        engine = self._postgres()
+        if engine is None or self._pending() or engine.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
             return None
-        bind = session.bind
-        if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql" \
-                or bind.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            return None
-        return bind
+        return engine
 
-    async def _driver(self, *, read: bool = False) -> tuple[AsyncEngine, Any] | None:
+    async def _driver(self, *, write: bool = False) -> tuple[AsyncEngine, Any] | None:
         """Where to send a statement on the driver's own connection: (engine, None) to take one from the pool,
         (engine, the asyncpg connection) when the session holds one already (never a second one meanwhile: see
-        ``storage.driver.fetch``); None: through the session. A ``read`` of a unit in a transaction goes on the
-        connection its transaction runs on, once it runs (it sees what the unit wrote; nothing pending)."""
-        engine = self._driver_engine()
+        ``storage.driver.fetch``); None: through the session. A unit in AUTOCOMMIT may read and write there; a
+        unit in a transaction only reads, on the connection its transaction runs on, once it runs (it sees what
+        the unit wrote)."""
         session = self.session
+        engine = self._driver_engine()
         if engine is None:
-            bind = session.bind
-            if not (read and session.in_transaction() and isinstance(bind, AsyncEngine)
-                    and bind.dialect.name == "postgresql" and not (session.new or session.dirty or session.deleted)):
+            engine = self._postgres()
+            if engine is None or write or self._pending() or not session.in_transaction():
                 return None
-            engine = bind
-        elif not session.in_transaction():
+        if not session.in_transaction():
             return engine, None
         held = await (await session.connection()).get_raw_connection()
         return engine, held.driver_connection
 
-    async def _rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
-        """The rows of a Core select: on the driver's own connection where it can, else through the session."""
-        target = await self._driver(read=True)
+    async def _rows(self, statement: Any, params: dict[str, Any], *, write: bool = False) -> list[Any]:
+        """The rows of a Core statement: on the driver's own connection where it can, else through the session."""
+        target = await self._driver(write=write)
         if target is None:
             return list((await self.session.execute(statement, params or None)).all())
         return await driver.fetch(target[0], statement, params, connection=target[1])
@@ -523,8 +521,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def append_audit(self, entry: AuditEntry) -> None:
         """One Core INSERT in the unit's transaction: an ORM add and flush (the unit-of-work sort, the flush hooks,
         the JSON snapshots of every loaded object) cost twice the statement, for a row nobody reads back here."""
-        values = {"actor": entry.actor, "action": entry.action, "entity": entry.entity,
-                  "entity_id": entry.entity_id, "at": entry.at, "before": entry.before, "after": entry.after}
+        values = {c.name: getattr(entry, c.name) for c in audit_log.columns if c.name != "id"}
         entry.id = (await self._translated(lambda: self.session.execute(_AUDIT_INSERT, values))).scalar_one()
 
     async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
@@ -532,7 +529,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         read loaded every stock row as an object)."""
         if self.session.get_bind().dialect.name != "postgresql":
             return await super().available_by_sku(skus, warehouse_id)
-        if self.session.new or self.session.dirty or self.session.deleted:
+        if self._pending():
             await self.flush()          # a Core select does not autoflush: stock changed in this unit counts
         params: dict[str, Any] = {"skus": list(skus)}
         if warehouse_id is not None:
@@ -553,7 +550,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def price_lists(self, tier: str, dealer_id: int, skus: Sequence[str]) -> PriceLists:
         """The three price lists in one UNION ALL (a pricing read paid three round trips for a few rows)."""
         found = list(skus)
-        if self.session.new or self.session.dirty or self.session.deleted:
+        if self._pending():
             await self.session.flush()      # a Core select does not autoflush: prices changed in this unit count
         tier_, own, allowed = {}, {}, set()
         params = {"tier": tier, "dealer_id": dealer_id, "skus": found}
@@ -569,7 +566,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         each edit and again at confirm reads products, prices and promotions once while none of them changes;
         only what is not kept yet is read. A unit that changed something itself reads afresh."""
         bind = self.session.bind
-        if self.session.new or self.session.dirty or self.session.deleted or bind is None:
+        if self._pending() or bind is None:
             return await super().price_inputs(tier, dealer_id, skus, today)
         found = await self._rows(_PRICING_VERSION, {})
         version = int(found[0][0] or 0) if found else 0
@@ -603,7 +600,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def account_totals(self, account: AccountKind) -> dict[int, Decimal]:
         """One row per dealer with entries on ``account``, summed by the database."""
-        if self.session.new or self.session.dirty or self.session.deleted:
+        if self._pending():
             await self.session.flush()
         total = type_coerce(func.sum(ledger_entries.c.amount), Money())
         stmt = (select(ledger_entries.c.dealer_id, total).where(ledger_entries.c.account == account)
@@ -612,7 +609,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def balances(self, dealer_id: int, account: AccountKind | None = None) -> Balances:
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""
-        if self.session.new or self.session.dirty or self.session.deleted:
+        if self._pending():
             await self.session.flush()      # a Core select does not autoflush: entries added in this unit count
         statement, params = ((_BALANCES, {"dealer_id": dealer_id}) if account is None else
                              (_ONE_BALANCE, {"dealer_id": dealer_id, "account": account}))
@@ -640,12 +637,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def _kept(self, kept: _Kept, version_name: str) -> bool:
         """Whether ``kept`` may answer this unit: seen fresh, and nothing of its kind changed in this unit."""
         session = self.session
-        return kept.fresh() and not (session.new or session.dirty or session.deleted) \
-            and version_name not in session.info.get("bumped", ())
+        return kept.fresh() and not self._pending() and version_name not in session.info.get("bumped", ())
 
     async def dealer_snapshot(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
         """Kept per process under the ``dealers`` version read with a chat's dialog in the last
-        ``ACTORS_FRESH_SECONDS`` (a cart priced at every edit read the dealer and its documents each time); fresh
+        ``SEEN_FRESH_SECONDS`` (a cart priced at every edit read the dealer and its documents each time); fresh
         copies each call, so a caller's changes never reach the kept ones."""
         kept = self._seen().dealers
         if not self._kept(kept, DEALERS_VERSION):
@@ -664,7 +660,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:
         """Kept per process under the ``actors`` version read with a chat's dialog in the last
-        ``ACTORS_FRESH_SECONDS`` (an order confirmed tells the order desk: its staff are read once, not with every
+        ``SEEN_FRESH_SECONDS`` (an order confirmed tells the order desk: its staff are read once, not with every
         order); read afresh when this unit changed users itself, or no dialog was read lately."""
         seen = self._seen().actors
         if not self._kept(seen, ACTORS_VERSION):
@@ -686,22 +682,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         params = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at,
                   "chat_id": chat_id}
         assert channel == receipt.channel
-        target = await self._driver()
-        if target is not None:
-            engine, held = target
-            found = await self._translated(lambda: driver.fetch(engine, _receipt_and_dialog_columns(), params,
-                                                                connection=held))
-            dialog_id, state, data, language, updated_at, version, dealers, _ = found[0]
-            self._saw(version, dealers)
-            if dialog_id is None:
-                return None, None
-            return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
-                               updated_at=updated_at, id=dialog_id), int(version or 0)
-        row = (await self._translated(lambda: self.session.execute(_receipt_and_dialog_statement(), params))).one()
-        self._saw(row[1], row[2])
-        if row[0] is None:
+        rows = await self._translated(lambda: self._rows(_receipt_and_dialog_statement(), params, write=True))
+        dialog_id, state, data, language, updated_at, version, dealers, _ = rows[0]
+        self._saw(version, dealers)
+        if dialog_id is None:
             return None, None
-        return row[0], int(row[1] or 0)
+        return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
+                           updated_at=updated_at, id=dialog_id), int(version or 0)
 
     async def add_new_outbox(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
         """One ``INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING``, in this unit's transaction: no look-up
@@ -710,7 +697,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if not messages:
             return []
         session = self.session
-        if session.new or session.dirty or session.deleted:
+        if self._pending():
             await self.flush()          # the writes before it go first, as in a flush (a new user told, say)
         stmt = _outbox_insert(session.get_bind().dialect.name)
         rows = [outbox_row(m) for m in messages]        # one INSERT of them all (SQLAlchemy's insertmanyvalues)
@@ -723,7 +710,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def write_dialog(self, dialog: DialogState, updated_at: datetime) -> bool:
         """On the driver's own connection where it can (``_driver_engine``): the session's UPDATE cost about
         three times the statement."""
-        target = await self._driver()
+        target = await self._driver(write=True)
         if target is None:
             return await super().write_dialog(dialog, updated_at)
         stmt, params = self.dialogs.update_statement(
