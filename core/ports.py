@@ -259,6 +259,11 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def add_order(self, order: Order) -> None:
+        """Write a new order with its lines and events in this unit (ids set on all of them). Storage sends one
+        INSERT per table instead of an ORM flush."""
+        await self.orders.add(order)
+
     async def append_audit(self, entry: AuditEntry) -> None:
         """Write one audit entry in this unit (nothing reads it back in the unit). Storage sends one INSERT."""
         await self.audit.add(entry)

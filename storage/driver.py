@@ -5,10 +5,11 @@ AUTOCOMMIT session each cost about 0.3 ms of the event loop (session, connection
 ORM loading: ``bench/update_profile.py``); the same statement on the pooled connection's asyncpg handle costs
 about 0.1 ms. The statement is still built with SQLAlchemy and compiled once for the engine's dialect; its
 parameters and columns go through the same type processors as in a session (UTC datetimes, enums, JSON), so
-the rows are what a session would give. Writes take this way only outside a transaction (each its own commit,
-as on an AUTOCOMMIT session), on a connection checked out of the engine's own pool (the pool's events run:
-``storage.engine.ping_when_idle``) or on the one the unit's session holds already; reads also on the connection
-a unit's transaction runs on (``storage.uow.SqlAlchemyUnitOfWork._driver``).
+the rows are what a session would give. Writes take this way outside a transaction (each its own commit, as on
+an AUTOCOMMIT session), on a connection checked out of the engine's own pool (the pool's events run:
+``storage.engine.ping_when_idle``) or on the one the unit's session holds already; reads, and the writes that
+belong to a unit's transaction (a new order's rows), also on the connection that transaction runs on
+(``storage.uow.SqlAlchemyUnitOfWork._driver``).
 
 What changes: errors. A unique or foreign-key violation is raised as SQLAlchemy's ``IntegrityError`` (so
 ``storage.uow.conflict_from`` reads it as before); a connection that broke is invalidated in the pool and the
@@ -26,8 +27,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import Executable
 
-WATCHERS: list[Callable[[Any, str], None]] = []
-"""Called with (the engine's pool, the SQL) before each statement sent here (tests count statements so)."""
+WATCHERS: list[Callable[[Any, str, bool], None]] = []
+"""Called with (the engine's pool, the SQL, whether it runs in a transaction) before each statement sent here
+(tests count statements so: a write outside a transaction is its own commit)."""
 
 _INTEGRITY_STATES = ("23",)          # class 23: integrity constraint violation
 _BROKEN_STATES = ("08", "57P")       # connection exception; the server shutting down or restarting
@@ -120,8 +122,10 @@ async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str,
                 connection: Any) -> Any:
     sync = engine.sync_engine
     prepared = compiled(statement, sync.dialect)
-    for watch in WATCHERS:
-        watch(sync.pool, prepared.sql)
+    if WATCHERS:
+        in_transaction = connection is not None and connection.is_in_transaction()
+        for watch in WATCHERS:
+            watch(sync.pool, prepared.sql, in_transaction)
     raw: Any = _Held(connection) if connection is not None else await engine.raw_connection()
     try:
         if rows and not prepared.typed:     # the first time: the server tells the columns' types

@@ -210,6 +210,12 @@ def _take_snapshot(obj: Any) -> None:
     state.info[_JSON_SNAPSHOT] = {k: to_json(state.dict[k]) for k in keys if k in state.dict}
 
 
+def snapshot_json(obj: Any) -> None:
+    """Remember an object's JSON values as loaded (an object written past the ORM and attached afterwards: its
+    in-place changes are tracked from here, as a loaded one's)."""
+    _take_snapshot(obj)
+
+
 def _snapshot_on_load(obj: Any, context: Any) -> None:
     _take_snapshot(obj)
 

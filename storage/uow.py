@@ -86,7 +86,7 @@ from core.rebates import RebateSettlement
 from core.sellout import SellOutLine
 from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, Role, User
-from storage import driver
+from storage import aggregates, driver
 from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
@@ -494,22 +494,27 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             return None
         return engine
 
-    async def _driver(self, *, write: bool = False) -> tuple[AsyncEngine, Any] | None:
+    async def _driver(self, *, write: bool = False, transactional: bool = False) -> tuple[AsyncEngine, Any] | None:
         """Where to send a statement on the driver's own connection: (engine, None) to take one from the pool,
         (engine, the asyncpg connection) when the session holds one already (never a second one meanwhile: see
         ``storage.driver.fetch``); None: through the session. A unit in AUTOCOMMIT may read and write there; a
-        unit in a transaction only reads, on the connection its transaction runs on, once it runs (it sees what
-        the unit wrote)."""
+        unit in a transaction reads on the connection its transaction runs on, once it runs (it sees what the
+        unit wrote), and writes there only what belongs to its transaction (``transactional``), once the BEGIN
+        went out (SQLAlchemy sends it with the session's first statement)."""
         session = self.session
         engine = self._driver_engine()
-        if engine is None:
+        in_unit = engine is None
+        if in_unit:
             engine = self._postgres()
-            if engine is None or write or self._pending() or not session.in_transaction():
+            if (engine is None or (write and not transactional) or self._pending()
+                    or not session.in_transaction()):
                 return None
         if not session.in_transaction():
             return engine, None
-        held = await (await session.connection()).get_raw_connection()
-        return engine, held.driver_connection
+        held = (await (await session.connection()).get_raw_connection()).driver_connection
+        if in_unit and write and not held.is_in_transaction():
+            return None                 # SQLAlchemy sends the BEGIN with the session's first statement
+        return engine, held
 
     async def _rows(self, statement: Any, params: dict[str, Any], *, write: bool = False) -> list[Any]:
         """The rows of a Core statement: on the driver's own connection where it can, else through the session."""
@@ -517,6 +522,23 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if target is None:
             return list((await self.session.execute(statement, params or None)).all())
         return await driver.fetch(target[0], statement, params, connection=target[1])
+
+    async def add_order(self, order: Order) -> None:
+        await self.insert_new(order)
+
+    async def insert_new(self, obj: Any) -> None:
+        """A new aggregate in one INSERT per table (``storage.aggregates.insert_new``), in the unit's transaction, on
+        the driver's own connection where it can."""
+        if self._pending():
+            await self.flush()          # the writes before it go first, as in a flush
+        await aggregates.insert_new(self.session, obj, self._write_rows)
+
+    async def _write_rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """A write in the unit's transaction: on the driver's own connection where it can, else the session."""
+        target = await self._driver(write=True, transactional=True)
+        if target is None:
+            return list((await self._translated(lambda: self.session.execute(statement, params))).all())
+        return await self._translated(lambda: driver.fetch(target[0], statement, params, connection=target[1]))
 
     async def append_audit(self, entry: AuditEntry) -> None:
         """One Core INSERT in the unit's transaction: an ORM add and flush (the unit-of-work sort, the flush hooks,

@@ -107,12 +107,12 @@ def count_statements(engine: AsyncEngine, *more: AsyncEngine) -> Iterator[Seen]:
 
     pools = [sync.pool for sync in syncs]
 
-    def on_driver(pool: Any, statement: str) -> None:     # storage.driver: outside any transaction, as AUTOCOMMIT
+    def on_driver(pool: Any, statement: str, in_transaction: bool) -> None:     # storage.driver
         if any(pool is p for p in pools):
             seen.sql.append(statement)
             if _TRACE:
                 seen.sites.append(_call_site())
-            if is_write(statement):
+            if is_write(statement) and not in_transaction:        # outside a transaction: as AUTOCOMMIT
                 seen.commits += 1
                 seen.implicit_commits += 1
 

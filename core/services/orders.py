@@ -347,12 +347,12 @@ async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOr
             order.parent_approval = order_states.PARENT_PENDING
         for entry in charge_entries(quote.payment, dealer.id, number, actor.label, now):
             await uow.ledger.add(entry)
+        await uow.add_order(order)
         spent = {p.code: p.discount for p in quote.promotions}
         # the matched promotions were loaded and locked by _quote (lock_promotions=True): spent on those objects
         for promotion in book.promotions:
             if promotion.code in spent:
                 promotion.spent = money(promotion.spent + spent[promotion.code])
-        await uow.orders.add(order)
         await record(uow, actor, "order.submit", "order", number, clock,
                      after=snapshot(order, AUDIT_FIELDS + ("dealer_id", "on_behalf", "placed_by", "parent_approval")))
         if order.parent_approval == order_states.PARENT_PENDING and parent is not None and parent.id is not None:

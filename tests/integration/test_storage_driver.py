@@ -130,7 +130,7 @@ async def test_a_read_in_a_transaction_sees_what_the_unit_wrote_and_no_more(pg_e
     it sees its own entries before commit, and a rollback takes them away."""
     sent: list[str] = []
 
-    def watch(pool: object, sql: str) -> None:
+    def watch(pool: object, sql: str, in_transaction: bool) -> None:
         sent.append(sql)
 
     async with _uow(pg_engine) as uow:
