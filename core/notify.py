@@ -134,8 +134,9 @@ async def tell_staff(uow: AbstractUnitOfWork, permission: Permission | None, not
 
 
 async def dealer_label(uow: AbstractUnitOfWork, dealer_id: int) -> str:
-    """"D0001 上海华信电器有限公司" for messages; the id when the dealer is gone."""
-    dealer = await uow.dealers.get(dealer_id)
+    """"D0001 上海华信电器有限公司" for messages; the id when the dealer is gone (the copy storage keeps per process
+    when it has one: an order confirmed or approved names its dealer)."""
+    dealer, _ = await uow.dealer_snapshot(dealer_id)
     return f"{dealer.code} {dealer.name}" if dealer is not None else str(dealer_id)
 
 

@@ -259,6 +259,18 @@ class AbstractUnitOfWork(abc.ABC):
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
 
+    async def order_by_request_key(self, dealer_id: int, key: str) -> Order | None:
+        """The dealer's order submitted with this ``client_request_key``, if any (most submits find none: storage
+        looks for its id first)."""
+        return await self.orders.get_by(dealer_id=dealer_id, client_request_key=key)
+
+    async def locked_dealer(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
+        """The dealer locked until this unit ends (its orders are submitted one at a time) and its documents, as
+        committed now; not for a change (storage may answer with copies kept per process under the ``dealers``
+        version, read under the lock)."""
+        dealer = await self.dealers.get(dealer_id, for_update=True)
+        return dealer, ([] if dealer is None else await self.qualifications.list(dealer_id=dealer_id))
+
     async def add_order(self, order: Order) -> None:
         """Write a new order with its lines and events in this unit (ids set on all of them). Storage sends one
         INSERT per table instead of an ORM flush."""

@@ -14,7 +14,6 @@ Conflict ends the unit of work.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,21 +23,10 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    String,
-    and_,
-    any_,
-    bindparam,
     func,
-    insert,
-    literal,
-    null,
     select,
     type_coerce,
-    union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -62,7 +50,6 @@ from core.inventory import (
     DealerStock,
     StockLevel,
     StockThreshold,
-    ThresholdScope,
     Transfer,
     Warehouse,
     WarehouseStock,
@@ -87,30 +74,16 @@ from core.sellout import SellOutLine
 from core.transfers import StockSharing
 from core.users import ApiKey, ChatIdentity, InviteCode, Role, User
 from storage import aggregates, driver
+from storage import hot_statements as hot
 from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
     DEALERS_VERSION,
-    PRICING_VERSION,
     audit_log,
-    cache_versions,
-    chat_identities,
-    dealer_allowed_skus,
     dealer_contacts,
-    dealer_prices,
-    dialog_states,
-    inbound_receipts,
     ledger_entries,
-    outbox_messages,
-    products,
-    sequences,
     start_mappers,
-    stock_levels,
-    stock_thresholds,
-    tier_prices,
     track_json_changes,
-    users,
-    warehouses,
 )
 from storage.outbox_store import outbox_row
 from storage.repository import SqlAlchemyRepository
@@ -253,114 +226,13 @@ def _detached(obj: R) -> R:
     return type(obj)(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init})  # type: ignore[arg-type]
 
 
-# --- the hot paths' own statements, built once per process ----------------------------------------------------
-# Building a select, its joins and conditions again for every call cost more CPU than running it (a stock query's
-# stock read: a fifth of the update); the values go in as bound parameters, as in ``storage.repository``.
-
-@functools.cache
-def _available_statement(one_warehouse: bool) -> Any:
-    """PostgreSQL: the SKUs as one array parameter (an IN list is a new statement for every length)."""
-    stmt = (select(stock_levels.c.sku, func.sum(func.greatest(stock_levels.c.on_hand - stock_levels.c.reserved, 0)))
-            .where(stock_levels.c.sku == any_(bindparam("skus", type_=ARRAY(String))))
-            .group_by(stock_levels.c.sku))
-    return stmt.where(stock_levels.c.warehouse_id == bindparam("warehouse_id")) if one_warehouse else stmt
-
-
-_AUDIT_INSERT = insert(audit_log).returning(audit_log.c.id)
-
-
-@functools.cache
-def _outbox_insert(dialect: str) -> Any:
-    insert_: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (insert_(outbox_messages).on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(outbox_messages.c.id, outbox_messages.c.dedup_key))
-
-
-@functools.cache
-def _counter_statement(dialect: str) -> Any:
-    insert_: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (insert_(sequences).values(key=bindparam("key"), value=1)
-            .on_conflict_do_update(index_elements=["key"], set_={"value": sequences.c.value + 1})
-            .returning(sequences.c.value))
-
-
-@functools.cache
-def _stock_statement(by_sku: bool) -> Any:
-    mark = and_(stock_thresholds.c.scope == ThresholdScope.WAREHOUSE, stock_thresholds.c.scope_id == warehouses.c.id,
-                stock_thresholds.c.sku == stock_levels.c.sku)
-    stmt = (select(stock_levels.c.sku, warehouses.c.id, warehouses.c.region,
-                   stock_levels.c.on_hand - stock_levels.c.reserved, stock_thresholds.c.low)
-            .join(warehouses, warehouses.c.id == stock_levels.c.warehouse_id)
-            .join(products, and_(products.c.sku == stock_levels.c.sku, products.c.active.is_(True)))
-            .outerjoin(stock_thresholds, mark)
-            .order_by(stock_levels.c.id))
-    return stmt.where(stock_levels.c.sku == bindparam("sku")) if by_sku else stmt
-
-
-_RECEIPT = insert(inbound_receipts)
-_PRICING_VERSION = select(cache_versions.c.version).where(cache_versions.c.name == PRICING_VERSION)
-_PRICE_LISTS = union_all(
-    select(literal("t"), tier_prices.c.sku, tier_prices.c.price)
-    .where(tier_prices.c.tier == bindparam("tier"), tier_prices.c.sku.in_(bindparam("skus", expanding=True))),
-    select(literal("d"), dealer_prices.c.sku, dealer_prices.c.price)
-    .where(dealer_prices.c.dealer_id == bindparam("dealer_id"),
-           dealer_prices.c.sku.in_(bindparam("skus", expanding=True))),
-    select(literal("a"), dealer_allowed_skus.c.sku, null())
-    .where(dealer_allowed_skus.c.dealer_id == bindparam("dealer_id")))
-_BALANCE = type_coerce(func.sum(ledger_entries.c.amount), Money())
-_BALANCES = (select(ledger_entries.c.account, _BALANCE).where(ledger_entries.c.dealer_id == bindparam("dealer_id"))
-             .group_by(ledger_entries.c.account))
-_ONE_BALANCE = (select(ledger_entries.c.account, _BALANCE)
-                .where(ledger_entries.c.dealer_id == bindparam("dealer_id"),
-                       ledger_entries.c.account == bindparam("account"))
-                .group_by(ledger_entries.c.account))
-
-
-def _actors_version() -> Any:
-    return select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
-
-
-def _dealers_version() -> Any:
-    return select(cache_versions.c.version).where(cache_versions.c.name == DEALERS_VERSION).scalar_subquery()
-
-
-@functools.cache
-def _dialog_statement() -> Any:          # the mapped class: built once the mappers are started
-    return select(DialogState, _actors_version(), _dealers_version()).where(
-        dialog_states.c.channel == bindparam("channel"),
-                                              dialog_states.c.chat_id == bindparam("chat_id"))
-
-
-@functools.cache
-def _receipt_and_dialog_statement() -> Any:
-    """PostgreSQL: the receipt's INSERT as a CTE of the dialog's SELECT, one round trip for both (a duplicate
-    delivery fails the whole statement on the unique (channel, key), as the INSERT alone did). The dialog's
-    columns, not the mapped object: the same rows on the driver's own connection and through a session."""
-    taken = (insert(inbound_receipts).values(channel=bindparam("channel"), key=bindparam("key"),
-                                             received_at=bindparam("received_at"))
-             .returning(inbound_receipts.c.id).cte("taken"))
-    receipt = select(taken.c.id).scalar_subquery()
-    chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
-    d = dialog_states.c
-    return (select(d.id, d.state, d.data, d.language, d.updated_at, _actors_version(), _dealers_version(), receipt)
-            .select_from(select(literal(1).label("one")).subquery("one"))
-            .outerjoin(dialog_states, chat))
-
-
-@functools.cache
-def _identity_statement() -> Any:
-    return (select(User).join(chat_identities, chat_identities.c.user_id == users.c.id)
-            .where(chat_identities.c.channel == bindparam("channel"),
-                   chat_identities.c.external_id == bindparam("external_id")))
-
-
 def _counter_key(prefix: str, day: date) -> str:
     return f"{prefix}-{day:%Y%m%d}"
 
 
 async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
     key = _counter_key(prefix, day)
-    stmt = _counter_statement(session.get_bind().dialect.name)
+    stmt = hot.counter_statement(session.get_bind().dialect.name)
     value = (await session.execute(stmt, {"key": key})).scalar_one()
     return f"{key}-{value:04d}"
 
@@ -464,7 +336,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             try:
                 if isinstance(counter, AsyncEngine) and counter.dialect.name == "postgresql":
                     key = _counter_key(prefix, day)      # on the driver's own connection of the counter pool
-                    rows = await driver.fetch(counter, _counter_statement("postgresql"), {"key": key})
+                    rows = await driver.fetch(counter, hot.counter_statement("postgresql"), {"key": key})
                     return f"{key}-{rows[0][0]:04d}"
                 async with self.counter_factory() as session:
                     return await _next_number(session, prefix, day)
@@ -511,10 +383,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                 return None
         if not session.in_transaction():
             return engine, None
-        held = (await (await session.connection()).get_raw_connection()).driver_connection
+        held = await self._held()
         if in_unit and write and not held.is_in_transaction():
             return None                 # SQLAlchemy sends the BEGIN with the session's first statement
         return engine, held
+
+    async def _held(self) -> Any:
+        """The driver's handle of the connection the session's transaction holds, asked once per transaction."""
+        session = self.session
+        transaction = session.get_transaction()
+        found = session.info.get("held")
+        if found is None or found[0] is not transaction:
+            found = session.info["held"] = (transaction,
+                                            (await (await session.connection()).get_raw_connection()).driver_connection)
+        return found[1]
 
     async def _rows(self, statement: Any, params: dict[str, Any], *, write: bool = False) -> list[Any]:
         """The rows of a Core statement: on the driver's own connection where it can, else through the session."""
@@ -544,7 +426,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         """One Core INSERT in the unit's transaction: an ORM add and flush (the unit-of-work sort, the flush hooks,
         the JSON snapshots of every loaded object) cost twice the statement, for a row nobody reads back here."""
         values = {c.name: getattr(entry, c.name) for c in audit_log.columns if c.name != "id"}
-        entry.id = (await self._translated(lambda: self.session.execute(_AUDIT_INSERT, values))).scalar_one()
+        entry.id = (await self._translated(lambda: self.session.execute(hot.AUDIT_INSERT, values))).scalar_one()
 
     async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
         """On PostgreSQL summed by the database in one statement, on the driver where it can (a quote's stock
@@ -556,18 +438,18 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         params: dict[str, Any] = {"skus": list(skus)}
         if warehouse_id is not None:
             params["warehouse_id"] = warehouse_id
-        rows = await self._rows(_available_statement(warehouse_id is not None), params)
+        rows = await self._rows(hot.available_statement(warehouse_id is not None), params)
         return {sku: int(total) for sku, total in rows}
 
     async def warehouse_stock(self, sku: str | None = None) -> list[WarehouseStock]:
-        rows = await self._rows(_stock_statement(bool(sku)), {"sku": sku} if sku else {})
+        rows = await self._rows(hot.stock_statement(bool(sku)), {"sku": sku} if sku else {})
         return [WarehouseStock(*row) for row in rows]
 
     async def take_receipt(self, receipt: InboundReceipt) -> None:
         """One Core INSERT: the ORM's add + flush (identity map, unit-of-work sort, the flush hooks) cost more than
         the statement; a receipt is neither audited nor cached, so no flush hook has anything to do with it."""
         values = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at}
-        await self._translated(lambda: self.session.execute(_RECEIPT, values))
+        await self._translated(lambda: self.session.execute(hot.RECEIPT, values))
 
     async def price_lists(self, tier: str, dealer_id: int, skus: Sequence[str]) -> PriceLists:
         """The three price lists in one UNION ALL (a pricing read paid three round trips for a few rows)."""
@@ -576,7 +458,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             await self.session.flush()      # a Core select does not autoflush: prices changed in this unit count
         tier_, own, allowed = {}, {}, set()
         params = {"tier": tier, "dealer_id": dealer_id, "skus": found}
-        for which, sku, price in (await self.session.execute(_PRICE_LISTS, params)).all():
+        for which, sku, price in (await self.session.execute(hot.PRICE_LISTS, params)).all():
             if which == "a":
                 allowed.add(sku)
             else:
@@ -590,7 +472,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         bind = self.session.bind
         if self._pending() or bind is None:
             return await super().price_inputs(tier, dealer_id, skus, today)
-        found = await self._rows(_PRICING_VERSION, {})
+        found = await self._rows(hot.PRICING_VERSION_READ, {})
         version = int(found[0][0] or 0) if found else 0
         # keyed by the connection pool: the AUTOCOMMIT engine the cart's quote uses shares it with the engine the
         # submit uses (one database), and tests' databases each have their own
@@ -633,15 +515,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""
         if self._pending():
             await self.session.flush()      # a Core select does not autoflush: entries added in this unit count
-        statement, params = ((_BALANCES, {"dealer_id": dealer_id}) if account is None else
-                             (_ONE_BALANCE, {"dealer_id": dealer_id, "account": account}))
+        statement, params = ((hot.BALANCES, {"dealer_id": dealer_id}) if account is None else
+                             (hot.ONE_BALANCE, {"dealer_id": dealer_id, "account": account}))
         sums = {AccountKind(a): v for a, v in await self._rows(statement, params)}
         return Balances.from_sums(sums)
 
     async def dialog_and_version(self, channel: str, chat_id: str) -> tuple[DialogState | None, int | None]:
         """The chat's dialog state and the ``actors`` cache version in one statement (a missing version row reads
         as 0: the first change writes it as 1). A chat without a dialog yet gets no version (nothing cached)."""
-        row = (await self.session.execute(_dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
+        row = (await self.session.execute(hot.dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
         if row is None:
             return None, None
         self._saw(row[1], row[2])
@@ -668,10 +550,36 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         kept = self._seen().dealers
         if not self._kept(kept, DEALERS_VERSION):
             return await super().dealer_snapshot(dealer_id)
+        return await self._kept_dealer(kept, dealer_id)
+
+    async def order_by_request_key(self, dealer_id: int, key: str) -> Order | None:
+        """Its id looked for first (one light statement; most submits find none), then the order read."""
+        if self._pending():
+            await self.flush()
+        rows = await self._rows(hot.ORDER_BY_KEY, {"dealer_id": dealer_id, "key": key})
+        return await self.orders.get(rows[0][0]) if rows else None
+
+    async def locked_dealer(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
+        """On PostgreSQL the dealer's row locked in one light statement that also reads the ``dealers`` version as
+        committed now: when this process keeps the dealer under that version (``dealer_snapshot``), copies of the
+        kept ones, else read (under the lock) and kept. Every change of a dealer, its contacts, addresses or
+        documents bumps that version in its own transaction, so what is kept under it is what is committed."""
+        if self._postgres() is None or self._pending() or DEALERS_VERSION in self.session.info.get("bumped", ()):
+            return await super().locked_dealer(dealer_id)
+        rows = await self._locked_rows(hot.LOCK_DEALER, {"id": dealer_id})
+        if not rows:
+            return None, []
+        kept = self._seen().dealers
+        kept.saw(int(rows[0][1] or 0))
+        return await self._kept_dealer(kept, dealer_id)
+
+    async def _kept_dealer(self, kept: _Kept, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
+        """Copies of the dealer and documents kept under ``kept``'s version, read and kept first if need be."""
         version = kept.version
         found = kept.data.get(dealer_id)
         if found is None:
-            dealer, documents = await super().dealer_snapshot(dealer_id)
+            dealer = await self.dealers.get(dealer_id)
+            documents = [] if dealer is None else await self.qualifications.list(dealer_id=dealer_id)
             found = (None if dealer is None else _detached(dealer), [_detached(d) for d in documents])
             if kept.version == version:
                 kept.data[dealer_id] = found
@@ -679,6 +587,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         copy = None if dealer is None else dataclasses.replace(dealer, contacts=list(dealer.contacts),
                                                                addresses=list(dealer.addresses))
         return copy, [dataclasses.replace(d) for d in documents]
+
+    async def _locked_rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
+        """A statement that locks rows for the unit's transaction (``FOR UPDATE``): on the driver's own connection
+        only once the transaction runs there, else through the session (which begins it)."""
+        return await self._write_rows(statement, params)
 
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:
         """Kept per process under the ``actors`` version read with a chat's dialog in the last
@@ -698,13 +611,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def receipt_and_dialog(self, receipt: InboundReceipt, channel: str,
                                  chat_id: str) -> tuple[DialogState | None, int | None]:
-        """On PostgreSQL one statement (``_receipt_and_dialog_statement``): a round trip less for every update."""
+        """On PostgreSQL one statement (``hot.receipt_and_dialog_statement``): a round trip less for every update."""
         if self.session.get_bind().dialect.name != "postgresql":
             return await super().receipt_and_dialog(receipt, channel, chat_id)
         params = {"channel": receipt.channel, "key": receipt.key, "received_at": receipt.received_at,
                   "chat_id": chat_id}
         assert channel == receipt.channel
-        rows = await self._translated(lambda: self._rows(_receipt_and_dialog_statement(), params, write=True))
+        rows = await self._translated(lambda: self._rows(hot.receipt_and_dialog_statement(), params, write=True))
         dialog_id, state, data, language, updated_at, version, dealers, _ = rows[0]
         self._saw(version, dealers)
         if dialog_id is None:
@@ -721,7 +634,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         session = self.session
         if self._pending():
             await self.flush()          # the writes before it go first, as in a flush (a new user told, say)
-        stmt = _outbox_insert(session.get_bind().dialect.name)
+        stmt = hot.outbox_insert(session.get_bind().dialect.name)
         rows = [outbox_row(m) for m in messages]        # one INSERT of them all (SQLAlchemy's insertmanyvalues)
         ids = dict((key, id_) for id_, key in (await self._translated(lambda: session.execute(stmt, rows))).all())
         staged = [m for m in messages if m.dedup_key in ids]
@@ -742,7 +655,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         params = {"channel": channel, "external_id": external_id}
-        return (await self.session.scalars(_identity_statement(), params)).first()
+        return (await self.session.scalars(hot.identity_statement(), params)).first()
 
     async def find_contact_by_phone(self, phone: str) -> Contact | None:
         """The dealer contact with this phone (normalised: spaces, dashes and +86 ignored), first by id.

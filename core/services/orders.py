@@ -312,14 +312,15 @@ async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOr
             await _require_parent_may_order(uow, actor.dealer_id, clock)
         _check_key(cmd.client_request_key)
         if cmd.client_request_key:
-            existing = await uow.orders.get_by(dealer_id=cmd.dealer_id, client_request_key=cmd.client_request_key)
+            existing = await uow.order_by_request_key(cmd.dealer_id, cmd.client_request_key)
             if existing is not None:
                 return Submitted(existing, new=False)
         _check_items(cmd.items)
-        dealer = await uow.dealers.get(cmd.dealer_id, for_update=True)
+        dealer, documents = await uow.locked_dealer(cmd.dealer_id)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
-        quote, book = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True)
+        quote, book = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True,
+                                   documents=documents)
         block = next((c for c in quote.checks if c.code == "dealer_status" and not c.ok), None)
         if block is not None:
             raise DealerNotActive(zh=block.zh, en=block.en, reason=block.en)

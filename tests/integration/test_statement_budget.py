@@ -8,17 +8,20 @@ The budgets are the counts reached (issue 18); the counts before that work are i
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.dealers import DealerStatus
+from core.errors import DealerNotActive
+from core.services.orders import SubmitOrder, submit_order
 from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
 from storage.engine import build_counter_engine
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import buttons, texts
-from tests.factories import fixed_clock
+from tests.factories import dealer_user, fixed_clock
 from tests.hot_paths import DEALER, MANAGER, hot_scene
 from tests.integration.conftest import Database
 from tests.statements import count_statements
@@ -51,17 +54,23 @@ from tests.statements import count_statements
 #: Then a dealer and its documents as a quote checks them are kept per process under the ``dealers`` version read
 #: with the dialog (``uow.dealer_snapshot``): the new cart's block check reads them, its quote and every later
 #: edit's do not (add to cart 12 -> 10, add more 7 -> 5); submitting reads them afresh (the dealer locked).
+#: Session 18: a new order is one INSERT per table past the ORM's flush (``uow.add_order``: the same statements,
+#: cheaper), its request key looked up by id first, and the dealer locked in one light statement that reads the
+#: ``dealers`` version as committed: the copies kept under it answer (``uow.locked_dealer``), and the dealer named
+#: in the pushes comes from them too (confirm 15 -> 14, approve 16 -> 15 on PostgreSQL; SQLite locks and reads as
+#: before: its confirm stays at 17).
 BUDGET = {
     "stock query": (2, 1, 2),
     "order status": (5, 1, 5),
     "add to cart": (10, 2, 10),
     "add more": (5, 2, 5),
-    "confirm": (15, 4, 16),
-    "approve": (16, 3, 20),
+    "confirm": (14, 4, 15),
+    "approve": (15, 3, 19),
 }
 #: what SQLite sends more (statements and round trips): the receipt and the dialog apart (one each), the SQLite
-#: write-lock statement of a writing unit (``UPDATE sequences ... WHERE 1 = 0``: confirm one, approve two)
-SQLITE_MORE = {"stock query": 1, "order status": 1, "add to cart": 1, "add more": 1, "confirm": 2, "approve": 3}
+#: write-lock statement of a writing unit (``UPDATE sequences ... WHERE 1 = 0``: confirm one, approve two), and a
+#: confirm reads the dealer's documents itself (``uow.locked_dealer`` keeps nothing there)
+SQLITE_MORE = {"stock query": 1, "order status": 1, "add to cart": 1, "add more": 1, "confirm": 3, "approve": 3}
 
 
 async def test_the_hot_paths_keep_their_statement_budget(
@@ -188,6 +197,38 @@ async def test_a_dealer_kept_for_quotes_is_read_again_once_it_changed(
         after = texts(await chat.send("after", DEALER, InboundKind.TEXT, text="AP300 再来一台"))
         assert "暂不能下单" in after and "账期逾期" in after, after
         assert [s for s in chat.seen["after"].sql if "FROM dealers" in s], chat.seen["after"].report()
+    finally:
+        if counter is not None:
+            await counter.dispose()
+
+
+async def test_a_submit_locks_the_dealer_and_sees_a_change_the_kept_copy_missed(
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """Submitting locks the dealer and reads the ``dealers`` version with the lock (``uow.locked_dealer``): the
+    copies kept for quotes answer only while that version is the committed one. Here the dealer is suspended
+    after a cart edit kept it, and the submit comes straight after (no dialog read in between to tell the new
+    version): it is refused. On PostgreSQL the kept dealer's confirm before that read no dealer row and no
+    document."""
+    counter = build_counter_engine(db.url, search_path=db.search_path)
+    try:
+        chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
+        await chat.send("cart", DEALER, InboundKind.TEXT, text="AP300 来两台")
+        more = await chat.send("more", DEALER, InboundKind.TEXT, text="AP300 再来一台")
+        confirm = next(p for p in buttons(more).values() if "order.confirm" in p)
+        assert "SO" in texts(await chat.send("confirm", DEALER, InboundKind.BUTTON, payload=confirm))
+        if engine.dialect.name == "postgresql":
+            read = [s for s in chat.seen["confirm"].sql if "FROM qualifications" in s or "dealers.code" in s]
+            assert not read and any("FOR UPDATE" in s for s in chat.seen["confirm"].sql), chat.seen["confirm"].report()
+        await chat.send("again", DEALER, InboundKind.TEXT, text="AP300 来两台")      # kept again, version told
+        async with SqlAlchemyUnitOfWork(session_factory) as uow:        # staff suspend the dealer
+            dealer = (await uow.dealers.list())[0]
+            dealer.status, dealer.status_reason = DealerStatus.SUSPENDED, "账期逾期"
+            await uow.commit()
+        assert dealer.id is not None
+        actor = dealer_user(dealer.id)
+        with pytest.raises(DealerNotActive):
+            await submit_order(SqlAlchemyUnitOfWork(session_factory), actor,
+                               SubmitOrder(dealer_id=dealer.id, items=[("AP300", 1)]), fixed_clock())
     finally:
         if counter is not None:
             await counter.dispose()
