@@ -70,9 +70,12 @@ AUDIT_INSERT = insert(audit_log).returning(audit_log.c.id)
 ORDER_BY_KEY = select(orders.c.id).where(orders.c.dealer_id == bindparam("dealer_id"),
                                          orders.c.client_request_key == bindparam("key"))
 
-#: the dealer's row locked, with the ``dealers`` cache version as committed now
-LOCK_DEALER = (select(dealers.c.id, select(cache_versions.c.version)
-                      .where(cache_versions.c.name == DEALERS_VERSION).scalar_subquery())
+def _version(name: str) -> Any:
+    return select(cache_versions.c.version).where(cache_versions.c.name == name).scalar_subquery()
+
+
+#: the dealer's row locked, with the ``dealers`` and ``pricing`` cache versions as committed now
+LOCK_DEALER = (select(dealers.c.id, _version(DEALERS_VERSION), _version(PRICING_VERSION))
                .where(dealers.c.id == bindparam("id")).with_for_update(of=dealers))
 
 
@@ -123,17 +126,14 @@ ONE_BALANCE = (select(ledger_entries.c.account, _BALANCE)
                .group_by(ledger_entries.c.account))
 
 
-def _actors_version() -> Any:
-    return select(cache_versions.c.version).where(cache_versions.c.name == ACTORS_VERSION).scalar_subquery()
-
-
-def _dealers_version() -> Any:
-    return select(cache_versions.c.version).where(cache_versions.c.name == DEALERS_VERSION).scalar_subquery()
+def _versions() -> tuple[Any, Any, Any]:
+    """The cache versions read with a chat's dialog: ``actors``, ``dealers``, ``pricing``."""
+    return _version(ACTORS_VERSION), _version(DEALERS_VERSION), _version(PRICING_VERSION)
 
 
 @functools.cache
 def dialog_statement() -> Any:          # the mapped class: built once the mappers are started
-    return select(DialogState, _actors_version(), _dealers_version()).where(
+    return select(DialogState, *_versions()).where(
         dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
 
 
@@ -148,7 +148,7 @@ def receipt_and_dialog_statement() -> Any:
     receipt = select(taken.c.id).scalar_subquery()
     chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
     d = dialog_states.c
-    return (select(d.id, d.state, d.data, d.language, d.updated_at, _actors_version(), _dealers_version(), receipt)
+    return (select(d.id, d.state, d.data, d.language, d.updated_at, *_versions(), receipt)
             .select_from(select(literal(1).label("one")).subquery("one"))
             .outerjoin(dialog_states, chat))
 

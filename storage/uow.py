@@ -79,6 +79,7 @@ from storage.encryption import blind_index
 from storage.orm import (
     ACTORS_VERSION,
     DEALERS_VERSION,
+    PRICING_VERSION,
     audit_log,
     dealer_contacts,
     ledger_entries,
@@ -213,9 +214,10 @@ class _Kept:
 @dataclasses.dataclass
 class _Seen:
     """Per database: the staff ids kept under the ``actors`` version, dealers and their documents under the
-    ``dealers`` version."""
+    ``dealers`` version, and the ``pricing`` version last read."""
     actors: _Kept = dataclasses.field(default_factory=_Kept)
     dealers: _Kept = dataclasses.field(default_factory=_Kept)
+    pricing: _Kept = dataclasses.field(default_factory=_Kept)     # the version only (``_PRICING`` keeps the data)
 
 
 _SEEN: weakref.WeakKeyDictionary[Any, _Seen] = weakref.WeakKeyDictionary()
@@ -466,14 +468,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return PriceLists(tier=tier_, own=own, allowed=frozenset(allowed))
 
     async def price_inputs(self, tier: str, dealer_id: int, skus: Sequence[str], today: date) -> PricingInputs:
-        """Kept per process under the ``pricing`` version (read here: one small statement), so a cart priced at
+        """Kept per process under the ``pricing`` version (``_pricing_version``), so a cart priced at
         each edit and again at confirm reads products, prices and promotions once while none of them changes;
         only what is not kept yet is read. A unit that changed something itself reads afresh."""
         bind = self.session.bind
         if self._pending() or bind is None:
             return await super().price_inputs(tier, dealer_id, skus, today)
-        found = await self._rows(hot.PRICING_VERSION_READ, {})
-        version = int(found[0][0] or 0) if found else 0
+        version = await self._pricing_version()
         # keyed by the connection pool: the AUTOCOMMIT engine the cart's quote uses shares it with the engine the
         # submit uses (one database), and tests' databases each have their own
         pool = getattr(bind, "sync_engine", bind).pool
@@ -502,6 +503,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                            own={s: o for s in products if (o := prices[s][1]) is not None}, allowed=allowed)
         return PricingInputs(products=products, lists=lists, promotions=list(cache.promotions[today]))
 
+    async def _pricing_version(self) -> int:
+        """The ``pricing`` version this unit prices under: read with the dealer's lock in this unit
+        (``locked_dealer``), else read with a chat's dialog in the last ``SEEN_FRESH_SECONDS``, else read now
+        (always when this unit changed prices itself)."""
+        info = self.session.info
+        if PRICING_VERSION not in info.get("bumped", ()):
+            if "pricing" in info:
+                return int(info["pricing"])
+            seen = self._seen().pricing
+            if self._kept(seen, PRICING_VERSION) and seen.version is not None:
+                return seen.version
+        found = await self._rows(hot.PRICING_VERSION_READ, {})
+        return int(found[0][0] or 0) if found else 0
+
     async def account_totals(self, account: AccountKind) -> dict[int, Decimal]:
         """One row per dealer with entries on ``account``, summed by the database."""
         if self._pending():
@@ -526,17 +541,18 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         row = (await self.session.execute(hot.dialog_statement(), {"channel": channel, "chat_id": chat_id})).first()
         if row is None:
             return None, None
-        self._saw(row[1], row[2])
+        self._saw(row[1], row[2], row[3])
         return row[0], int(row[1] or 0)
 
     def _seen(self) -> _Seen:
         bind = self.session.bind
         return _SEEN.setdefault(getattr(bind, "sync_engine", bind).pool, _Seen())
 
-    def _saw(self, actors: int | None, dealers: int | None) -> None:
+    def _saw(self, actors: int | None, dealers: int | None, pricing: int | None) -> None:
         seen = self._seen()
         seen.actors.saw(int(actors or 0))
         seen.dealers.saw(int(dealers or 0))
+        seen.pricing.saw(int(pricing or 0))
 
     def _kept(self, kept: _Kept, version_name: str) -> bool:
         """Whether ``kept`` may answer this unit: seen fresh, and nothing of its kind changed in this unit."""
@@ -571,6 +587,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             return None, []
         kept = self._seen().dealers
         kept.saw(int(rows[0][1] or 0))
+        self.session.info["pricing"] = int(rows[0][2] or 0)        # this unit's quote prices under it
         return await self._kept_dealer(kept, dealer_id)
 
     async def _kept_dealer(self, kept: _Kept, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
@@ -618,8 +635,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                   "chat_id": chat_id}
         assert channel == receipt.channel
         rows = await self._translated(lambda: self._rows(hot.receipt_and_dialog_statement(), params, write=True))
-        dialog_id, state, data, language, updated_at, version, dealers, _ = rows[0]
-        self._saw(version, dealers)
+        dialog_id, state, data, language, updated_at, version, dealers, pricing, _ = rows[0]
+        self._saw(version, dealers, pricing)
         if dialog_id is None:
             return None, None
         return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,

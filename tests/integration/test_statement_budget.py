@@ -8,6 +8,8 @@ The budgets are the counts reached (issue 18); the counts before that work are i
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -58,13 +60,14 @@ from tests.statements import count_statements
 #: cheaper), its request key looked up by id first, and the dealer locked in one light statement that reads the
 #: ``dealers`` version as committed: the copies kept under it answer (``uow.locked_dealer``), and the dealer named
 #: in the pushes comes from them too (confirm 15 -> 14, approve 16 -> 15 on PostgreSQL; SQLite locks and reads as
-#: before: its confirm stays at 17).
+#: before: its confirm stays at 17). The ``pricing`` version is read with the dialog and with the dealer's lock, not
+#: by each quote (``uow._pricing_version``): add to cart 10 -> 9, add more 5 -> 4, confirm 14 -> 13.
 BUDGET = {
     "stock query": (2, 1, 2),
     "order status": (5, 1, 5),
-    "add to cart": (10, 2, 10),
-    "add more": (5, 2, 5),
-    "confirm": (14, 4, 15),
+    "add to cart": (9, 2, 9),
+    "add more": (4, 2, 4),
+    "confirm": (13, 4, 14),
     "approve": (15, 3, 19),
 }
 #: what SQLite sends more (statements and round trips): the receipt and the dialog apart (one each), the SQLite
@@ -229,6 +232,36 @@ async def test_a_submit_locks_the_dealer_and_sees_a_change_the_kept_copy_missed(
         with pytest.raises(DealerNotActive):
             await submit_order(SqlAlchemyUnitOfWork(session_factory), actor,
                                SubmitOrder(dealer_id=dealer.id, items=[("AP300", 1)]), fixed_clock())
+    finally:
+        if counter is not None:
+            await counter.dispose()
+
+
+async def test_a_price_changed_is_seen_by_the_next_cart_edit_and_the_submit(
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """The ``pricing`` version is read with the chat's dialog (and, submitting, with the dealer's lock), not by
+    each quote: a list price changed between two cart edits is in the next edit's cart, and in the order."""
+    counter = build_counter_engine(db.url, search_path=db.search_path)
+    try:
+        chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
+        await chat.send("cart", DEALER, InboundKind.TEXT, text="AP300 来两台")
+        before = texts(await chat.send("more", DEALER, InboundKind.TEXT, text="AP300 再来一台"))
+        assert "1,999.00" in before or "1999.00" in before, before
+        async with SqlAlchemyUnitOfWork(session_factory) as uow:        # the maker raises the list price
+            product = await uow.products.get_by(sku="AP300")
+            assert product is not None
+            product.list_price = Decimal("2345.00")
+            await uow.commit()
+        after = await chat.send("again", DEALER, InboundKind.TEXT, text="AP300 再来一台")
+        assert "2,345.00" in texts(after) or "2345.00" in texts(after), texts(after)
+        if engine.dialect.name == "postgresql":      # the version came with the dialog: no statement of its own
+            assert not [s for s in chat.seen["again"].sql if s.startswith("SELECT cache_versions.version")]
+        confirm = next(p for p in buttons(after).values() if "order.confirm" in p)
+        done = texts(await chat.send("confirm", DEALER, InboundKind.BUTTON, payload=confirm))
+        number = next(w for w in done.replace("：", " ").replace("，", " ").split() if w.startswith("SO"))
+        async with SqlAlchemyUnitOfWork(session_factory) as uow:
+            order = await uow.orders.get_by(number=number)
+        assert order is not None and {ln.unit_price for ln in order.lines} == {Decimal("2345.00")}
     finally:
         if counter is not None:
             await counter.dispose()
