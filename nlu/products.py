@@ -38,6 +38,7 @@ from nlu.product_words import (
     SIBLING_SPEC,
     SUGGEST_CUTOFF,
     VARIANT_SIZE,
+    CatalogueKey,
     Mention,
     Strength,
     as_digits,
@@ -202,7 +203,7 @@ class ProductIndex(_ProductLines):
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
         mentions = [self._absorbed(spelled, m) for m in self._told_apart(
-            spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
+            spelled, [self._modified(spelled, m) for m in self._in_series(spelled, mentions)])]
         if not siblings:
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
@@ -757,9 +758,8 @@ class ProductIndex(_ProductLines):
 
 
 @lru_cache(maxsize=64)
-def _cached(key: tuple[tuple[str, str, tuple[str, ...], str], ...],
-            aliases: tuple[tuple[str, str], ...]) -> ProductIndex:
-    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a), category=c) for s, n, a, c in key],
+def _cached(key: CatalogueKey, aliases: tuple[tuple[str, str], ...]) -> ProductIndex:
+    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a), category=c, unit=u) for s, n, a, c, u in key],
                         dict(aliases))
 
 
