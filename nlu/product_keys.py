@@ -105,6 +105,8 @@ class _ProductKeys:
                 return
             if re.fullmatch(r"[x*×]\s?\d+", key):           # "x 24" of "罐×24" is how a count is written
                 return
+            if (spaced := re.fullmatch(r"\d+ ([a-z]+)", key)) and spaced.group(1) in size_letters:
+                return                                      # "2 xl" of 2XL: "L 2 XL 2" is a count, then a size
             old = keys.get(key)
             if old is None or strength > old[0]:
                 keys[key] = (strength, {sku})

@@ -500,6 +500,19 @@ class _ProductLines(_ProductKeys):
             return m
         return Mention(start, end, m.skus, m.strength, text[start:end], m.near)
 
+    def _size_units(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"直筒深蓝 28腰2条 30腰5条": a size's own mark, as the product's name writes it after the number (28腰, 41码),
+        belongs to the mention, so the count after it is its count (a unit of measure, 丝 or 米, is read as a size)."""
+        out = []
+        for m in mentions:
+            size = re.search(r"\d+$", text[m.start:m.end])
+            ch = text[m.end:m.end + 1]
+            if m.sku is not None and size is not None and CJK.match(ch) and ch not in TELLING_STOP and not size_kind("1", ch) \
+                    and size.group(0) + ch in self._labels[m.sku]:
+                m = Mention(m.start, m.end + 1, m.skus, m.strength, text[m.start:m.end + 1], m.near)
+            out.append(m)
+        return out
+
     def _modified(self, text: str, m: Mention) -> Mention:
         """"black pens", "rear brake pads", "the summer washer fluid": an English colour, position or size word
         next to a word of several products keeps those whose names have it."""
