@@ -105,6 +105,8 @@ class _ProductKeys:
                 return
             if re.fullmatch(r"[x*×]\s?\d+", key):           # "x 24" of "罐×24" is how a count is written
                 return
+            if (spaced := re.fullmatch(r"\d+ ([a-z]+)", key)) and spaced.group(1) in size_letters:
+                return                                      # "2 xl" of 2XL: "L 2 XL 2" is a count, then a size
             old = keys.get(key)
             if old is None or strength > old[0]:
                 keys[key] = (strength, {sku})
@@ -180,6 +182,11 @@ class _ProductKeys:
                 if len(alias) >= 3 and alias[-1] in e.category and CJK.search(VARIANT_SIZE.sub("", stem)):
                     trimmed.setdefault(stem, set()).add(e.sku)
             said = [MEASURE_WORD.sub(" ", a) for a in said_whole]
+            # "雪峰" of the alias "雪峰黑M" for "暖途雪峰长款羽绒服 黑色 M": the series word is what is left of the
+            # alias's Chinese once the product's own variant word (its colour, its grade) is taken off its end
+            tails = {t for w in name.split()[1:] for t in CJK.findall(w) for t in (t, t.removesuffix("色")) if t}
+            kinds.update(w[:-len(t)] for a in said for w in CJK.findall(a) if w not in name
+                         for t in tails if w.endswith(t) and len(w) - len(t) >= 2 and w[:-len(t)] in name)
             kinds.update(w for w in (*CJK.findall(normalize(e.category)),
                                      *(w for a in said for w in CJK.findall(a) if w in name),
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),

@@ -500,6 +500,19 @@ class _ProductLines(_ProductKeys):
             return m
         return Mention(start, end, m.skus, m.strength, text[start:end], m.near)
 
+    def _size_units(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"直筒深蓝 28腰2条 30腰5条": a size's own mark, as the product's name writes it after the number (28腰, 41码),
+        belongs to the mention, so the count after it is its count (a unit of measure, 丝 or 米, is read as a size)."""
+        out = []
+        for m in mentions:
+            size = re.search(r"\d+$", text[m.start:m.end])
+            ch = text[m.end:m.end + 1]
+            if m.sku is not None and size is not None and CJK.match(ch) and ch not in TELLING_STOP and not size_kind("1", ch) \
+                    and size.group(0) + ch in self._labels[m.sku]:
+                m = Mention(m.start, m.end + 1, m.skus, m.strength, text[m.start:m.end + 1], m.near)
+            out.append(m)
+        return out
+
     def _modified(self, text: str, m: Mention) -> Mention:
         """"black pens", "rear brake pads", "the summer washer fluid": an English colour, position or size word
         next to a word of several products keeps those whose names have it."""
@@ -557,18 +570,49 @@ class _ProductLines(_ProductKeys):
             out.append(Mention(start, end, (sku,), Strength.NAME, text[start:end]))
         return out
 
+    def _in_series(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"金冠5w40小桶8", "银盾5w40小桶8 5w40大桶2": a word of several products (a grade that two series come in) said
+        after a series (its word, or a product of it, earlier in the message) names the products of that series,
+        when the series has some; then 大/小 choose among those. A series word right before it is read with it."""
+        table = self.variant_table
+        out: list[Mention] = []
+        series: str | None = None
+        for m in mentions:
+            sized = self._big_or_small(text, m)
+            if len(m.skus) > 1 and series is not None:
+                mine = tuple(s for s in m.skus if table.series.get(s) == series)
+                if mine and len(mine) < len(m.skus):
+                    start = m.start
+                    lead = out[-1] if out else None
+                    if lead is not None and lead.sku is None and set(mine) < set(lead.skus) \
+                            and re.fullmatch(r"[\s的]?", text[lead.end:m.start]):
+                        start = lead.start
+                    narrowed = Mention(start, m.end, mine, m.strength, text[start:m.end])
+                    picked = self._big_or_small(text, narrowed)
+                    if picked is not narrowed and picked.sku is not None:   # the series and 大/小 name one product
+                        if start != m.start:
+                            out.pop()
+                        sized = picked
+            m = sized
+            series = (table.series_of(m.skus) if m.skus else None) or series
+            out.append(m)
+        return out
+
     def _big_or_small(self, text: str, m: Mention) -> Mention:
         """"嘧菌酯小瓶的", "大袋的尿素": a word of several products of one kind in several sizes, said with 大 or 小,
         is the biggest or the smallest of them (when their sizes are written in one measure)."""
         if len(m.skus) < 2:
-            return m
+            return m           # (returned as it came when nothing is picked: ``_in_series`` asks by identity)
         after = BIG_SMALL_AFTER.match(text, m.end)
         before = BIG_SMALL_BEFORE.search(text, 0, m.start)
         said = after or before
         if said is None:
             return m
+        # "小桶" of oils sold in 1 L bottles and 4/18 L pails: the smallest pail, not the bottle (the unit said picks
+        # the products sold in it, when some are and some are not)
+        skus = tuple(s for s in m.skus if self.entries[s].unit == said.group("unit")) or m.skus
         sizes: dict[str, tuple[str, Decimal]] = {}
-        for sku in m.skus:
+        for sku in skus:
             size = measure_of(self.entries[sku].name)
             if size is None:
                 return m

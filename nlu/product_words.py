@@ -69,8 +69,8 @@ SIBLING_SPEC = re.compile(
 _SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|ah|mah|w|瓦|匹|hp|v|伏)(?![a-z0-9])"
 SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
 SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
-BIG_SMALL_AFTER = re.compile(r"\s?(?:\d{1,5}\s?)?(?:的)?\s?(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
-BIG_SMALL_BEFORE = re.compile(r"(?P<bs>[大小])(?:瓶|包|袋|桶|罐|盒|支|号|规格|装|听)(?:的|装的)?\s?(?:那个|这个)?\s?$")
+BIG_SMALL_AFTER = re.compile(r"\s?(?:\d{1,5}\s?)?(?:的)?\s?(?P<bs>[大小])(?P<unit>瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
+BIG_SMALL_BEFORE = re.compile(r"(?P<bs>[大小])(?P<unit>瓶|包|袋|桶|罐|盒|支|号|规格|装|听)(?:的|装的)?\s?(?:那个|这个)?\s?$")
 _MEASURES = {"ml": ("ml", 1), "毫升": ("ml", 1), "l": ("ml", 1000), "升": ("ml", 1000), "g": ("g", 1), "克": ("g", 1),
              "kg": ("g", 1000), "公斤": ("g", 1000), "斤": ("g", 500)}
 _MEASURE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)\s?(ml|毫升|l|升|kg|公斤|g|克|斤)(?![a-z0-9])")
@@ -292,9 +292,9 @@ def sizes_of(catalogue: Iterable[CatalogueEntry]) -> dict[str, int]:
 
 
 @lru_cache(maxsize=8)
-def _sizes_cached(key: tuple[tuple[str, str, tuple[str, ...], str], ...]) -> dict[str, int]:
+def _sizes_cached(key: CatalogueKey) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for _, name, _, _ in key:
+    for _, name, _, _, _ in key:
         for n in set(re.findall(r"(?<![\d.a-z])\d+(?![\d.])", normalize(name))):
             counts[n] = counts.get(n, 0) + 1
     return counts
@@ -317,5 +317,9 @@ def english_kinds(catalogue: Iterable[CatalogueEntry]) -> dict[str, set[str]]:
     return {w: skus for w, skus in owners.items() if len(skus) >= 2}
 
 
-def catalogue_key(catalogue: Iterable[CatalogueEntry]) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
-    return tuple((e.sku, e.name, tuple(e.aliases), e.category) for e in catalogue)
+CatalogueKey = tuple[tuple[str, str, tuple[str, ...], str, str], ...]
+
+
+def catalogue_key(catalogue: Iterable[CatalogueEntry]) -> CatalogueKey:
+    """What the index is built from (the unit too: "小桶" picks among the products sold by the 桶)."""
+    return tuple((e.sku, e.name, tuple(e.aliases), e.category, e.unit) for e in catalogue)

@@ -38,6 +38,7 @@ from nlu.product_words import (
     SIBLING_SPEC,
     SUGGEST_CUTOFF,
     VARIANT_SIZE,
+    CatalogueKey,
     Mention,
     Strength,
     as_digits,
@@ -202,14 +203,15 @@ class ProductIndex(_ProductLines):
         found.sort(key=lambda x: x.start)
         mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
         mentions = [self._absorbed(spelled, m) for m in self._told_apart(
-            spelled, [self._modified(spelled, self._big_or_small(spelled, m)) for m in mentions])]
+            spelled, [self._modified(spelled, m) for m in self._in_series(spelled, mentions)])]
         if not siblings:
             return self._described(spelled, mentions)
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
-        return self._narrowed(spelled, self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions))))
+        mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
+        return self._size_units(spelled, self._narrowed(spelled, mentions))
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
@@ -757,9 +759,8 @@ class ProductIndex(_ProductLines):
 
 
 @lru_cache(maxsize=64)
-def _cached(key: tuple[tuple[str, str, tuple[str, ...], str], ...],
-            aliases: tuple[tuple[str, str], ...]) -> ProductIndex:
-    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a), category=c) for s, n, a, c in key],
+def _cached(key: CatalogueKey, aliases: tuple[tuple[str, str], ...]) -> ProductIndex:
+    return ProductIndex([CatalogueEntry(sku=s, name=n, aliases=list(a), category=c, unit=u) for s, n, a, c, u in key],
                         dict(aliases))
 
 

@@ -27,8 +27,8 @@ _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg":
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
           "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分", "丝": "丝",
           "度": "度", "件套": "件套", "连包": "连", "连": "连", "格": "格", "人": "人", "孔": "孔", "门": "门",
-          "档": "档", "挡": "档", "头": "头", "槽": "槽"}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|件套|连包|升|斤|克|米|寸|码|号|丝|度|连|格|人|孔|门|档|挡|头|槽|分(?!钟|别)|l|g|m|\"))?"
+          "档": "档", "挡": "档", "头": "头", "槽": "槽", "腰": ""}
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|件套|连包|升|斤|克|米|寸|码|号|腰|丝|度|连|格|人|孔|门|档|挡|头|槽|分(?!钟|别)|l|g|m|\"))?"
                      # "5件套10套": a count may be glued after a unit in Chinese, never after a letter or a digit
                      r"(?(2)(?:(?<=[\u4e00-\u9fff])(?![a-z])|(?![a-z0-9]))|(?![a-z0-9]))")
 # English colour and finish words dealers use for the Chinese ones of names
@@ -126,6 +126,14 @@ class VariantTable:
     @staticmethod
     def _spelled(text: str) -> Iterable[str]:
         for token in text.split():
+            if (letter := _letter(token)) is not None:
+                yield letter                        # "2xl", "xxl": one size letter
+                continue
+            height = re.fullmatch(r"(\d{2,3})/([a-z0-9]{1,4})", token)
+            if height is not None and _letter(height.group(2)) is not None:
+                yield height.group(1)               # "175/l" of a T-shirt: the height and the letter both say it
+                yield str(_letter(height.group(2)))
+                continue
             number = _NUMBER.match(token)
             if number is not None:
                 if number.end() == len(token):      # "5l", "41码", "120cm"; not "8杯" (a pack: neither size nor word)
@@ -160,6 +168,11 @@ class VariantTable:
                     tokens.append((i, cn.end(), sized[0]))
                     i = cn.end()
                     continue
+            times = _TIMES_XL.match(text, i)
+            if times is not None and times.end() <= end and _letter(times.group(0)) in words:
+                tokens.append((i, times.end(), str(_letter(times.group(0)))))    # "2xl" said for xxl
+                i = times.end()
+                continue
             m = _NUMBER.match(text, i)
             if m is not None and m.end() <= end:
                 value = _number(m.group(1), m.group(2))
@@ -251,6 +264,17 @@ class VariantTable:
 # the Chinese words for clothing size letters, longest first
 _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m", "小号": "s"}
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
+
+
+# "2xl", "3xl": the size letters with their x counted
+_TIMES_XL = re.compile(r"(?<![a-z0-9])[2-4]xl(?![a-z])")
+
+
+def _letter(token: str) -> str | None:
+    """A size letter in one spelling ("2xl" and "xxl" -> "xxl"), else None."""
+    if _TIMES_XL.fullmatch(token):
+        return "x" * int(token[0]) + "l"
+    return token if token in SIZE_LETTERS and token != "均码" else None
 
 
 def _dimension(variant: str) -> str:
