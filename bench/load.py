@@ -38,7 +38,7 @@ processes peaked at 99 connections and got 500s). ``--pools auto`` (default) set
 ``DATABASE_MAX_OVERFLOW`` of each process: workers 5 + 5, the web processes share what is left of ``max_connections`` after 30
 (the bench's own engine, anyone else on the server), four fifths kept, the rest overflow (closed when given back). ``--pools app`` runs
 ``.venv/bin/dms`` untouched (40 + 10 each); ``--pools 15+15`` sets the web processes' pools by hand. Each process
-also has up to 1 + 3 connections for order numbers (``storage.engine.COUNTER_POOL``), inside those 30.
+also has up to 4 + 0 connections for order numbers (``storage.engine.COUNTER_POOL``), inside those 30.
 
 ``--web-processes 0``: the earlier shape, all in this process: the app built by ``bot.bootstrap`` served by
 uvicorn, its Telegram task and one outbox worker (``outbox_worker_task``), next to the generator and the

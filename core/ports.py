@@ -292,8 +292,8 @@ class AbstractUnitOfWork(abc.ABC):
         return totals
 
     async def dealer_snapshot(self, dealer_id: int) -> tuple[Dealer | None, list[Qualification]]:
-        """A dealer and its documents, as a quote checks them (not for a change: submitting reads them afresh).
-        Storage may keep them per process under the ``dealers`` version."""
+        """A dealer and its documents, as a quote checks them (read-only, not for a change: storage may keep them
+        per process under the ``dealers`` version and give every caller the same objects)."""
         return await self.dealers.get(dealer_id), await self.qualifications.list(dealer_id=dealer_id)
 
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:

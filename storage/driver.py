@@ -26,6 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.expression import Executable
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 WATCHERS: list[Callable[[Any, str, bool], None]] = []
 """Called with (the engine's pool, the SQL, whether it runs in a transaction) before each statement sent here
@@ -105,19 +106,6 @@ async def execute(engine: AsyncEngine, statement: Executable, params: Mapping[st
     return await _send(engine, statement, params, rows=False, connection=connection)
 
 
-class _Held:
-    """A connection a session holds: used as it is, neither checked out nor given back here."""
-
-    def __init__(self, connection: Any) -> None:
-        self.driver_connection = connection
-
-    def invalidate(self, exc: BaseException) -> None:      # the session's pool learns of it at its next use
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str, Any], *, rows: bool,
                 connection: Any) -> Any:
     sync = engine.sync_engine
@@ -126,26 +114,33 @@ async def _send(engine: AsyncEngine, statement: Executable, params: Mapping[str,
         in_transaction = connection is not None and connection.is_in_transaction()
         for watch in WATCHERS:
             watch(sync.pool, prepared.sql, in_transaction)
-    raw: Any = _Held(connection) if connection is not None else await engine.raw_connection()
+    # a connection the unit's session holds is used as it is (its pool learns of a break at its next use)
+    raw: Any = None if connection is not None else await engine.raw_connection()
+    handle = connection if raw is None else raw.driver_connection
     try:
         if rows and not prepared.typed:     # the first time: the server tells the columns' types
-            statement_ = await raw.driver_connection.prepare(prepared.sql)
+            statement_ = await handle.prepare(prepared.sql)
             prepared.type_columns([a.type.oid for a in statement_.get_attributes()])
             records = await statement_.fetch(*prepared.arguments(params))
         elif rows:
-            records = await raw.driver_connection.fetch(prepared.sql, *prepared.arguments(params))
+            records = await handle.fetch(prepared.sql, *prepared.arguments(params))
         else:
-            status = await raw.driver_connection.execute(prepared.sql, *prepared.arguments(params))
+            status = await handle.execute(prepared.sql, *prepared.arguments(params))
     except Exception as exc:
         state = getattr(exc, "sqlstate", None)
         if isinstance(state, str) and state.startswith(_INTEGRITY_STATES):
             raise IntegrityError(prepared.sql, dict(params), exc) from exc
         if state is None or state.startswith(_BROKEN_STATES):     # the connection broke (a restart, a cut)
-            raw.invalidate(exc)
+            if raw is not None:
+                await greenlet_spawn(raw.invalidate, exc)           # closing it awaits the driver
             raise DBAPIError(prepared.sql, dict(params), exc, connection_invalidated=connection is None) from exc
         raise DBAPIError(prepared.sql, dict(params), exc) from exc
     finally:
-        raw.close()
+        if raw is not None:
+            # given back in a greenlet, as SQLAlchemy's own async engine does: the pool closes a connection it has
+            # no room for (an overflow one), and closing awaits the driver (outside one: MissingGreenlet, logged
+            # as "Exception closing connection", and the connection was left open)
+            await greenlet_spawn(raw.close)
     if not rows:
         return int(status.rsplit(" ", 1)[-1]) if status and status[-1].isdigit() else 0     # "UPDATE 1"
     return [prepared.row(record) for record in records]

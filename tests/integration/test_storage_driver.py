@@ -5,13 +5,14 @@ connection invalidated rather than handed out again."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.dialogs import DialogState, InboundReceipt
@@ -168,3 +169,27 @@ async def test_available_units_summed_by_the_database_as_objects_summed_them(pg_
         expected_one = await AbstractUnitOfWork.available_by_sku(slow, skus, one.id)
     assert summed == expected == {"AP300": 42, "DH20": 5}
     assert in_one == expected_one == {"AP300": 42, "DH20": 0}
+
+
+async def test_an_overflow_connection_given_back_is_closed(pg_db: Database,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    """A connection beyond the pool's size is closed when given back, and closing awaits the driver: the driver's
+    statements give theirs back in a greenlet (outside one SQLAlchemy logged "Exception closing connection"
+    (MissingGreenlet) and the connection stayed open on the server)."""
+    name = f"dms-overflow-{os.getpid()}"
+    engine = create_async_engine(pg_db.url, pool_size=1, max_overflow=2,
+                                 connect_args={"server_settings": {"application_name": name}})
+    count = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+    observer = build_engine(pg_db.url, search_path=pg_db.search_path, pool_size=1, max_overflow=0)
+    try:
+        caplog.set_level("ERROR")
+        await asyncio.gather(*(driver.fetch(engine, text("SELECT pg_sleep(0.2)"), {}) for _ in range(3)))
+        assert engine.sync_engine.pool.checkedout() == 0
+        await asyncio.sleep(0.2)                # the server sees a closed connection go at once
+        async with observer.connect() as conn:
+            open_ = (await conn.execute(count, {"name": name})).scalar_one()
+        assert open_ == 1                       # the pool keeps one; the two extra ones are gone
+        assert not [r for r in caplog.records if "closing connection" in r.getMessage()]
+    finally:
+        await engine.dispose()
+        await observer.dispose()
