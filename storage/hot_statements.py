@@ -34,7 +34,6 @@ from storage.orm import (
     ACTORS_VERSION,
     DEALERS_VERSION,
     PRICING_VERSION,
-    audit_log,
     cache_versions,
     chat_identities,
     dealer_allowed_skus,
@@ -65,8 +64,6 @@ def available_statement(one_warehouse: bool) -> Any:
     return stmt.where(stock_levels.c.warehouse_id == bindparam("warehouse_id")) if one_warehouse else stmt
 
 
-AUDIT_INSERT = insert(audit_log).returning(audit_log.c.id)
-
 ORDER_BY_KEY = select(orders.c.id).where(orders.c.dealer_id == bindparam("dealer_id"),
                                          orders.c.client_request_key == bindparam("key"))
 
@@ -83,6 +80,20 @@ LOCK_DEALER = (select(dealers.c.id, _version(DEALERS_VERSION), _version(PRICING_
 def outbox_insert(dialect: str) -> Any:
     insert_: Any = pg_insert if dialect == "postgresql" else sqlite_insert
     return (insert_(outbox_messages).on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(outbox_messages.c.id, outbox_messages.c.dedup_key))
+
+
+#: pushes staged at once up to this many go in one statement built for their number (on the driver's own connection
+#: where it can); more (a broadcast) go through the session's ``insertmanyvalues`` (``outbox_insert``)
+OUTBOX_ROWS_MAX = 64
+
+
+@functools.lru_cache(maxsize=OUTBOX_ROWS_MAX)
+def outbox_rows_insert(count: int) -> Any:
+    """PostgreSQL: ``count`` pushes in one INSERT that skips the keys taken, values as ``<column>_<n>``."""
+    columns = [c for c in outbox_messages.columns if c.name != "id"]
+    rows = [{c: bindparam(f"{c.name}_{n}", type_=c.type) for c in columns} for n in range(count)]
+    return (pg_insert(outbox_messages).values(rows).on_conflict_do_nothing(index_elements=["dedup_key"])
             .returning(outbox_messages.c.id, outbox_messages.c.dedup_key))
 
 

@@ -427,8 +427,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     async def append_audit(self, entry: AuditEntry) -> None:
         """One Core INSERT in the unit's transaction: an ORM add and flush (the unit-of-work sort, the flush hooks,
         the JSON snapshots of every loaded object) cost twice the statement, for a row nobody reads back here."""
-        values = {c.name: getattr(entry, c.name) for c in audit_log.columns if c.name != "id"}
-        entry.id = (await self._translated(lambda: self.session.execute(hot.AUDIT_INSERT, values))).scalar_one()
+        values = {f"{c.name}_0": getattr(entry, c.name) for c in audit_log.columns if c.name != "id"}
+        entry.id = (await self._write_rows(aggregates.rows_insert(audit_log, 1), values))[0][0]
 
     async def available_by_sku(self, skus: Sequence[str], warehouse_id: int | None = None) -> dict[str, int]:
         """On PostgreSQL summed by the database in one statement, on the driver where it can (a quote's stock
@@ -652,9 +652,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         session = self.session
         if self._pending():
             await self.flush()          # the writes before it go first, as in a flush (a new user told, say)
-        stmt = hot.outbox_insert(session.get_bind().dialect.name)
-        rows = [outbox_row(m) for m in messages]        # one INSERT of them all (SQLAlchemy's insertmanyvalues)
-        ids = dict((key, id_) for id_, key in (await self._translated(lambda: session.execute(stmt, rows))).all())
+        if self._postgres() is not None and len(messages) <= hot.OUTBOX_ROWS_MAX:
+            # a statement for their number, on the driver's own connection where it can
+            values = {f"{k}_{n}": v for n, m in enumerate(messages) for k, v in outbox_row(m).items()}
+            found = await self._write_rows(hot.outbox_rows_insert(len(messages)), values)
+        else:
+            stmt = hot.outbox_insert(session.get_bind().dialect.name)
+            rows = [outbox_row(m) for m in messages]    # one INSERT of them all (SQLAlchemy's insertmanyvalues)
+            found = list((await self._translated(lambda: session.execute(stmt, rows))).all())
+        ids = {key: id_ for id_, key in found}
         staged = [m for m in messages if m.dedup_key in ids]
         for message in staged:
             message.id = ids[message.dedup_key]
