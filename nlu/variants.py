@@ -116,8 +116,10 @@ class VariantTable:
         # are written in ("cm" of 30-80cm and 1m), and the characters its words start with (a character that
         # starts none is no word's start: the words are not tried there)
         self._sizes: dict[str, tuple[set[str], set[str], str]] = {}
+        self._grades: dict[str, frozenset[str]] = {}
         for s, skus in self.members.items():
-            numbers = {v for sku in skus for v in self.variants[sku] if v[:1].isdigit()}
+            self._grades[s] = frozenset(v for sku in skus for v in self.variants[sku] if _dimension(v) == "grade")
+            numbers = {v for sku in skus for v in self.variants[sku] if v[:1].isdigit() and _dimension(v) != "grade"}
             counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
@@ -133,6 +135,9 @@ class VariantTable:
             if height is not None and _letter(height.group(2)) is not None:
                 yield height.group(1)               # "175/l" of a T-shirt: the height and the letter both say it
                 yield str(_letter(height.group(2)))
+                continue
+            if (grade := _GRADE.fullmatch(token)) is not None:
+                yield _grade(grade)                 # "5w-30" of an engine oil: its viscosity grade
                 continue
             number = _NUMBER.match(token)
             if number is not None:
@@ -168,6 +173,11 @@ class VariantTable:
                     tokens.append((i, cn.end(), sized[0]))
                     i = cn.end()
                     continue
+            grade = _GRADE.match(text, i) if self._grades[series] else None
+            if grade is not None and grade.end() <= end and _grade(grade) in self._grades[series]:
+                tokens.append((i, grade.end(), _grade(grade)))          # "5w30", "5W-30", "5-30" of 5W-30
+                i = grade.end()
+                continue
             times = _TIMES_XL.match(text, i)
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
                 tokens.append((i, times.end(), str(_letter(times.group(0)))))    # "2xl" said for xxl
@@ -240,6 +250,15 @@ class VariantTable:
                 out.append((a, b, [said]))
         return out
 
+    def other_said(self, text: str, sku: str | None, start: int, end: int) -> bool:
+        """Whether a variant word (not a size) of ``sku``'s series other than its own is said in ``text[start:end]``:
+        "金冠5w30 4升来10桶 5w40 4升6桶": the second 4升 is of the 5w40, not the 5w30's again."""
+        series = self.series.get(sku or "")
+        if series is None or series not in self.members:
+            return False
+        return any(_dimension(w) in ("grade", "word") and w not in self.variants[str(sku)]
+                   for _, _, said in self.runs(text, series, start, end) for w in said)
+
     def resolve(self, series: str, said: Sequence[str], like: str | None,
                 within: Sequence[str] = ()) -> tuple[str, ...] | None:
         """The product of ``series`` with the variants ``said``, the others as ``like``'s; () when the series has
@@ -277,11 +296,21 @@ def _letter(token: str) -> str | None:
     return token if token in SIZE_LETTERS and token != "均码" else None
 
 
+# a viscosity grade as oils are named and ordered: "5W-30", "5w30", "5w/30", "5-30", "10W40", "75W-90"
+_GRADE = re.compile(r"(?<![a-z0-9.])(\d{1,2})(?:\s?w\s?[-/]?|-)\s?(\d{2})(?![\d.])(?!\s?(?:l|升|ml|kg|号|度|℃)(?![a-z]))")
+
+
+def _grade(m: re.Match[str]) -> str:
+    return f"{m.group(1)}w{m.group(2)}"
+
+
 def _dimension(variant: str) -> str:
     """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
     "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
     if variant in SIZE_LETTERS:
         return "letter"
+    if re.fullmatch(r"\d{1,2}w\d{2}", variant):
+        return "grade"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 
