@@ -95,8 +95,12 @@ class VariantTable:
     def __init__(self, catalogue: Sequence[CatalogueEntry]) -> None:
         self.series: dict[str, str] = {}                 # sku -> its series (the first word of its name)
         self.variants: dict[str, frozenset[str]] = {}    # sku -> its variants, each in one spelling
+        self.units: dict[str, str] = {}                  # sku -> the unit it is sold by ("桶": 小桶 picks among those)
+        self._called: dict[str, frozenset[str]] = {}
         members: dict[str, list[str]] = {}
         for e in catalogue:
+            # "金冠5w30大桶", "金冠铁桶": the container words the catalogue's own aliases call a product by
+            self._called[e.sku] = frozenset(_CONTAINER.findall(" ".join(normalize(a) for a in e.aliases)))
             # "S(35-38)": the size letter; what the brackets say only explains it
             words = [re.sub(r"[(（][^)）]*[)）]", "", w) or w for w in normalize(e.name).split()]
             k = len(words)
@@ -106,6 +110,7 @@ class VariantTable:
                 continue
             series = " ".join(words[:k])       # "云舒 云朵水洗棉四件套" of "云舒 云朵水洗棉四件套 1.8m 灰色"
             self.series[e.sku] = series
+            self.units[e.sku] = e.unit
             self.variants[e.sku] = frozenset(self._spelled(" ".join(words[k:])))
             members.setdefault(series, []).append(e.sku)
         self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
@@ -124,6 +129,8 @@ class VariantTable:
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
         self._firsts = {s: frozenset(w[:1] for w in words) for s, words in self.words.items()}
+        self._containers = {s: frozenset(f"{size}{self.units[sku]}" for sku in skus if self.units[sku] in _CONTAINERS for size in "大小")
+                            | {w for sku in skus for w in self._called[sku]} for s, skus in self.members.items()}
 
     @staticmethod
     def _spelled(text: str) -> Iterable[str]:
@@ -177,6 +184,10 @@ class VariantTable:
             if grade is not None and grade.end() <= end and _grade(grade) in self._grades[series]:
                 tokens.append((i, grade.end(), _grade(grade)))          # "5w30", "5W-30", "5-30" of 5W-30
                 i = grade.end()
+                continue
+            if text[i:i + 2] in self._containers[series] and i + 2 <= end:
+                tokens.append((i, i + 2, text[i:i + 2]))        # "小桶": the smallest of those sold by the 桶
+                i += 2
                 continue
             times = _TIMES_XL.match(text, i)
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
@@ -250,6 +261,10 @@ class VariantTable:
                 out.append((a, b, [said]))
         return out
 
+    def called(self, skus: Sequence[str], container: str) -> tuple[str, ...]:
+        """Those of ``skus`` the catalogue's aliases call by ``container`` ("大桶")."""
+        return tuple(s for s in skus if container in self._called.get(s, ()))
+
     def other_said(self, text: str, sku: str | None, start: int, end: int) -> bool:
         """Whether a variant word (not a size) of ``sku``'s series other than its own is said in ``text[start:end]``:
         "金冠5w30 4升来10桶 5w40 4升6桶": the second 4升 is of the 5w40, not the 5w30's again."""
@@ -268,13 +283,28 @@ class VariantTable:
             return word in variants or (not word[:1].isdigit() and any(v.endswith(word) or v.startswith(word)
                                                                        for v in variants if not v[:1].isdigit()))
         members = [s for s in self.members[series] if not within or s in within]
+        container = next((w for w in said if _dimension(w) == "container"), None)
+        said = [w for w in said if w != container]
         picked = [s for s in members if all(has(s, w) for w in said)]
         exact = [s for s in picked if all(w in self.variants[s] for w in said)]
         picked = exact or picked
+        if container is not None:
+            # "大桶", "铁桶" said of the product before: its grade and colour, in the container the catalogue's aliases
+            # call so, else the biggest (smallest) sold by it; a container none of them comes in names nothing
+            picked = [s for s in picked if self.units[s] == container[1]] or picked
+            if len(picked) > 1 and like is not None and like in self.variants:
+                kept = {v for v in self.variants[like] if _dimension(v) not in _LITRES}
+                best = max(len(self.variants[s] & kept) for s in picked)
+                picked = [s for s in picked if len(self.variants[s] & kept) == best]
+            called = [s for s in picked if container in self._called[s]]
+            picked = called or (_extreme(picked, [self.variants[s] for s in picked], container[0] == "大")
+                                if container[0] in "大小" else [])
+            if not picked:
+                return None           # what the words before made of it stays
         if not picked:
             return ()
         if len(picked) > 1 and like is not None and like in self.variants:
-            kept = self.variants[like]
+            kept = set(self.variants[like])
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
@@ -304,6 +334,26 @@ def _grade(m: re.Match[str]) -> str:
     return f"{m.group(1)}w{m.group(2)}"
 
 
+_CONTAINERS = frozenset("桶瓶袋罐盒支听包")
+_CONTAINER = re.compile(r"[大小中铁塑][桶瓶袋罐盒支听包]")
+_LITRES = {"l": Decimal(1000), "ml": Decimal(1), "kg": Decimal(1000), "g": Decimal(1)}
+
+
+def _extreme(skus: list[str], variants: list[frozenset[str]], biggest: bool) -> list[str]:
+    """The one of ``skus`` whose volume or weight is the biggest (or the smallest), when each has one and one wins."""
+    sizes = []
+    for v in variants:
+        said = [Decimal(w[:-len(u)]) * f for w in v for u, f in _LITRES.items()
+                if w.endswith(u) and re.fullmatch(r"\d+(?:\.\d+)?", w[:-len(u)])]
+        if len(said) != 1:
+            return skus
+        sizes.append(said[0])
+    if not sizes:
+        return skus
+    best = max(sizes) if biggest else min(sizes)
+    return [s for s, size in zip(skus, sizes, strict=True) if size == best]
+
+
 def _dimension(variant: str) -> str:
     """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
     "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
@@ -311,6 +361,8 @@ def _dimension(variant: str) -> str:
         return "letter"
     if re.fullmatch(r"\d{1,2}w\d{2}", variant):
         return "grade"
+    if _CONTAINER.fullmatch(variant):
+        return "container"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 
