@@ -38,7 +38,7 @@ _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red":
             "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明"}
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
-_VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
+_VARIANT_WORD = re.compile(r"-\d+(?:\.\d+)?度|\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
 # a size said in Chinese numerals before 的 ("二十的", "二十五的")
 _CN_DIGITS = "零一二两三四五六七八九十百"
 _CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
@@ -115,7 +115,8 @@ class VariantTable:
             members.setdefault(series, []).append(e.sku)
         self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
         # the words each series' variants are written with (numbers are read by _NUMBER)
-        self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()},
+        self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()
+                                 and not _COLD.fullmatch(v)},
                                 key=len, reverse=True) for s, skus in self.members.items()}
         # what ``runs`` asks of a series at every call, worked out once: its sizes, their units, the unit most
         # are written in ("cm" of 30-80cm and 1m), and the characters its words start with (a character that
@@ -124,7 +125,8 @@ class VariantTable:
         self._grades: dict[str, frozenset[str]] = {}
         for s, skus in self.members.items():
             self._grades[s] = frozenset(v for sku in skus for v in self.variants[sku] if _dimension(v) == "grade")
-            numbers = {v for sku in skus for v in self.variants[sku] if v[:1].isdigit() and _dimension(v) != "grade"}
+            numbers = {v for sku in skus for v in self.variants[sku]
+                       if (v[:1].isdigit() or _COLD.fullmatch(v)) and _dimension(v) != "grade"}
             counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
@@ -142,6 +144,9 @@ class VariantTable:
             if height is not None and _letter(height.group(2)) is not None:
                 yield height.group(1)               # "175/l" of a T-shirt: the height and the letter both say it
                 yield str(_letter(height.group(2)))
+                continue
+            if _COLD.fullmatch(token):
+                yield token                         # "-25度" of an antifreeze: below zero
                 continue
             if (grade := _GRADE.fullmatch(token)) is not None:
                 yield _grade(grade)                 # "5w-30" of an engine oil: its viscosity grade
@@ -188,6 +193,11 @@ class VariantTable:
             if text[i:i + 2] in self._containers[series] and i + 2 <= end:
                 tokens.append((i, i + 2, text[i:i + 2]))        # "小桶": the smallest of those sold by the 桶
                 i += 2
+                continue
+            cold = _SAID_COLD.match(text, i) if text[i:i + 1] in "-零" else None
+            if cold is not None and cold.end() <= end and f"-{cold.group(1)}度" in numbers:
+                tokens.append((i, cold.end(), f"-{cold.group(1)}度"))      # "-45", "零下45度" of -45℃
+                i = cold.end()
                 continue
             times = _TIMES_XL.match(text, i)
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
@@ -334,6 +344,9 @@ def _grade(m: re.Match[str]) -> str:
     return f"{m.group(1)}w{m.group(2)}"
 
 
+# a temperature below zero, as a name writes it ("-25℃", normalized "-25度") and as it is said ("-25", "零下25度")
+_COLD = re.compile(r"-\d+(?:\.\d+)?度")
+_SAID_COLD = re.compile(r"(?:(?<![a-z0-9.\d])-|零下)(\d{1,2})(?:度)?(?![\d.])")
 _CONTAINERS = frozenset("桶瓶袋罐盒支听包")
 _CONTAINER = re.compile(r"[大小中铁塑][桶瓶袋罐盒支听包]")
 _LITRES = {"l": Decimal(1000), "ml": Decimal(1), "kg": Decimal(1000), "g": Decimal(1)}
@@ -363,6 +376,8 @@ def _dimension(variant: str) -> str:
         return "grade"
     if _CONTAINER.fullmatch(variant):
         return "container"
+    if _COLD.fullmatch(variant):
+        return "度"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 
