@@ -611,6 +611,9 @@ class _ProductLines(_ProductKeys):
         # "小桶" of oils sold in 1 L bottles and 4/18 L pails: the smallest pail, not the bottle (the unit said picks
         # the products sold in it, when some are and some are not)
         skus = tuple(s for s in m.skus if self.entries[s].unit == said.group("unit")) or m.skus
+        # "重卡王ci4 大桶" when the catalogue's aliases call the 18 L "大桶" and the 200 L "铁桶": the one so called
+        called = self.variant_table.called(skus, said.group("bs") + said.group("unit"))
+        skus = called if len(called) == 1 else skus
         sizes: dict[str, tuple[str, Decimal]] = {}
         for sku in skus:
             size = measure_of(self.entries[sku].name)

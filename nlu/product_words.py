@@ -102,7 +102,7 @@ VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}")
 # a number and its measure word in an alias ("成犬20斤", "10公斤"): no word of the product's own
 MEASURE_WORD = re.compile(r"\d+(?:\.\d+)?\s?(?:公斤|千克|毫升|毫安|厘米|毫米|平方|[斤升克寸米号瓦伏安匹码层件个只支包袋箱盒瓶罐台套把口])")
 # an alias that is a word of the kind and a size ("豆腐砂6L", "成犬3斤"): the word names the products of that kind
-KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6})\s?\d+(?:\.\d+)?\s?(?:kg|公斤|千克|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|"
+KIND_AND_SIZE = re.compile(r"([\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{1,5}[a-z](?=\s))\s?\d+(?:\.\d+)?\s?(?:kg|公斤|千克|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|"
                             r"ah|匹|p|号|层|件套?)?")
 SIZE_AND_KIND = re.compile(r"\d+(?:\.\d+)?\s?(?:kg|公斤|斤|l|升|ml|毫升|g|克|寸|cm|mm|米|w|瓦|v|伏|a|安|ah|匹|p|平方|号)?\s?"
                             r"([\u4e00-\u9fff]{2,6})")

@@ -317,6 +317,8 @@ class ProductIndex(_ProductLines):
                 after = b + (text[b:b + 1] in "的嘅")
                 if not (counted_after(text, after) or _SET_COUNT.match(text, after)):
                     continue
+                if self.variant_table.other_said(text, m.sku, m.end, a):
+                    break                        # "金冠5w30 4升来10桶 5w40 4升6桶": the 4升 of another grade
                 said = surface[:size.start()] + t.group(0) + surface[size.end():]
                 hit = self.keys.get(said) or self._compact_exact.get(compact(said))
                 named = hit[1] if hit is not None and hit[0] >= Strength.NAME and len(hit[1]) == 1 else None

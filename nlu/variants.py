@@ -38,7 +38,7 @@ _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red":
             "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明"}
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
-_VARIANT_WORD = re.compile(r"\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
+_VARIANT_WORD = re.compile(r"-\d+(?:\.\d+)?度|\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
 # a size said in Chinese numerals before 的 ("二十的", "二十五的")
 _CN_DIGITS = "零一二两三四五六七八九十百"
 _CN_SIZE = re.compile(rf"[{_CN_DIGITS}]{{1,4}}(?=\s?[的嘅])")
@@ -95,8 +95,12 @@ class VariantTable:
     def __init__(self, catalogue: Sequence[CatalogueEntry]) -> None:
         self.series: dict[str, str] = {}                 # sku -> its series (the first word of its name)
         self.variants: dict[str, frozenset[str]] = {}    # sku -> its variants, each in one spelling
+        self.units: dict[str, str] = {}                  # sku -> the unit it is sold by ("桶": 小桶 picks among those)
+        self._called: dict[str, frozenset[str]] = {}
         members: dict[str, list[str]] = {}
         for e in catalogue:
+            # "金冠5w30大桶", "金冠铁桶": the container words the catalogue's own aliases call a product by
+            self._called[e.sku] = frozenset(_CONTAINER.findall(" ".join(normalize(a) for a in e.aliases)))
             # "S(35-38)": the size letter; what the brackets say only explains it
             words = [re.sub(r"[(（][^)）]*[)）]", "", w) or w for w in normalize(e.name).split()]
             k = len(words)
@@ -106,22 +110,29 @@ class VariantTable:
                 continue
             series = " ".join(words[:k])       # "云舒 云朵水洗棉四件套" of "云舒 云朵水洗棉四件套 1.8m 灰色"
             self.series[e.sku] = series
+            self.units[e.sku] = e.unit
             self.variants[e.sku] = frozenset(self._spelled(" ".join(words[k:])))
             members.setdefault(series, []).append(e.sku)
         self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
         # the words each series' variants are written with (numbers are read by _NUMBER)
-        self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()},
+        self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()
+                                 and not _COLD.fullmatch(v)},
                                 key=len, reverse=True) for s, skus in self.members.items()}
         # what ``runs`` asks of a series at every call, worked out once: its sizes, their units, the unit most
         # are written in ("cm" of 30-80cm and 1m), and the characters its words start with (a character that
         # starts none is no word's start: the words are not tried there)
         self._sizes: dict[str, tuple[set[str], set[str], str]] = {}
+        self._grades: dict[str, frozenset[str]] = {}
         for s, skus in self.members.items():
-            numbers = {v for sku in skus for v in self.variants[sku] if v[:1].isdigit()}
+            self._grades[s] = frozenset(v for sku in skus for v in self.variants[sku] if _dimension(v) == "grade")
+            numbers = {v for sku in skus for v in self.variants[sku]
+                       if (v[:1].isdigit() or _COLD.fullmatch(v)) and _dimension(v) != "grade"}
             counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
         self._firsts = {s: frozenset(w[:1] for w in words) for s, words in self.words.items()}
+        self._containers = {s: frozenset(f"{size}{self.units[sku]}" for sku in skus if self.units[sku] in _CONTAINERS for size in "大小")
+                            | {w for sku in skus for w in self._called[sku]} for s, skus in self.members.items()}
 
     @staticmethod
     def _spelled(text: str) -> Iterable[str]:
@@ -133,6 +144,12 @@ class VariantTable:
             if height is not None and _letter(height.group(2)) is not None:
                 yield height.group(1)               # "175/l" of a T-shirt: the height and the letter both say it
                 yield str(_letter(height.group(2)))
+                continue
+            if _COLD.fullmatch(token):
+                yield token                         # "-25度" of an antifreeze: below zero
+                continue
+            if (grade := _GRADE.fullmatch(token)) is not None:
+                yield _grade(grade)                 # "5w-30" of an engine oil: its viscosity grade
                 continue
             number = _NUMBER.match(token)
             if number is not None:
@@ -168,6 +185,20 @@ class VariantTable:
                     tokens.append((i, cn.end(), sized[0]))
                     i = cn.end()
                     continue
+            grade = _GRADE.match(text, i) if self._grades[series] else None
+            if grade is not None and grade.end() <= end and _grade(grade) in self._grades[series]:
+                tokens.append((i, grade.end(), _grade(grade)))          # "5w30", "5W-30", "5-30" of 5W-30
+                i = grade.end()
+                continue
+            if text[i:i + 2] in self._containers[series] and i + 2 <= end:
+                tokens.append((i, i + 2, text[i:i + 2]))        # "小桶": the smallest of those sold by the 桶
+                i += 2
+                continue
+            cold = _SAID_COLD.match(text, i) if text[i:i + 1] in "-零" else None
+            if cold is not None and cold.end() <= end and f"-{cold.group(1)}度" in numbers:
+                tokens.append((i, cold.end(), f"-{cold.group(1)}度"))      # "-45", "零下45度" of -45℃
+                i = cold.end()
+                continue
             times = _TIMES_XL.match(text, i)
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
                 tokens.append((i, times.end(), str(_letter(times.group(0)))))    # "2xl" said for xxl
@@ -240,6 +271,19 @@ class VariantTable:
                 out.append((a, b, [said]))
         return out
 
+    def called(self, skus: Sequence[str], container: str) -> tuple[str, ...]:
+        """Those of ``skus`` the catalogue's aliases call by ``container`` ("大桶")."""
+        return tuple(s for s in skus if container in self._called.get(s, ()))
+
+    def other_said(self, text: str, sku: str | None, start: int, end: int) -> bool:
+        """Whether a variant word (not a size) of ``sku``'s series other than its own is said in ``text[start:end]``:
+        "金冠5w30 4升来10桶 5w40 4升6桶": the second 4升 is of the 5w40, not the 5w30's again."""
+        series = self.series.get(sku or "")
+        if series is None or series not in self.members:
+            return False
+        return any(_dimension(w) in ("grade", "word") and w not in self.variants[str(sku)]
+                   for _, _, said in self.runs(text, series, start, end) for w in said)
+
     def resolve(self, series: str, said: Sequence[str], like: str | None,
                 within: Sequence[str] = ()) -> tuple[str, ...] | None:
         """The product of ``series`` with the variants ``said``, the others as ``like``'s; () when the series has
@@ -249,13 +293,28 @@ class VariantTable:
             return word in variants or (not word[:1].isdigit() and any(v.endswith(word) or v.startswith(word)
                                                                        for v in variants if not v[:1].isdigit()))
         members = [s for s in self.members[series] if not within or s in within]
+        container = next((w for w in said if _dimension(w) == "container"), None)
+        said = [w for w in said if w != container]
         picked = [s for s in members if all(has(s, w) for w in said)]
         exact = [s for s in picked if all(w in self.variants[s] for w in said)]
         picked = exact or picked
+        if container is not None:
+            # "大桶", "铁桶" said of the product before: its grade and colour, in the container the catalogue's aliases
+            # call so, else the biggest (smallest) sold by it; a container none of them comes in names nothing
+            picked = [s for s in picked if self.units[s] == container[1]] or picked
+            if len(picked) > 1 and like is not None and like in self.variants:
+                kept = {v for v in self.variants[like] if _dimension(v) not in _LITRES}
+                best = max(len(self.variants[s] & kept) for s in picked)
+                picked = [s for s in picked if len(self.variants[s] & kept) == best]
+            called = [s for s in picked if container in self._called[s]]
+            picked = called or (_extreme(picked, [self.variants[s] for s in picked], container[0] == "大")
+                                if container[0] in "大小" else [])
+            if not picked:
+                return None           # what the words before made of it stays
         if not picked:
             return ()
         if len(picked) > 1 and like is not None and like in self.variants:
-            kept = self.variants[like]
+            kept = set(self.variants[like])
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
@@ -277,11 +336,48 @@ def _letter(token: str) -> str | None:
     return token if token in SIZE_LETTERS and token != "均码" else None
 
 
+# a viscosity grade as oils are named and ordered: "5W-30", "5w30", "5w/30", "5-30", "10W40", "75W-90"
+_GRADE = re.compile(r"(?<![a-z0-9.])(\d{1,2})(?:\s?w\s?[-/]?|-)\s?(\d{2})(?![\d.])(?!\s?(?:l|升|ml|kg|号|度|℃)(?![a-z]))")
+
+
+def _grade(m: re.Match[str]) -> str:
+    return f"{m.group(1)}w{m.group(2)}"
+
+
+# a temperature below zero, as a name writes it ("-25℃", normalized "-25度") and as it is said ("-25", "零下25度")
+_COLD = re.compile(r"-\d+(?:\.\d+)?度")
+_SAID_COLD = re.compile(r"(?:(?<![a-z0-9.\d])-|零下)(\d{1,2})(?:度)?(?![\d.])")
+_CONTAINERS = frozenset("桶瓶袋罐盒支听包")
+_CONTAINER = re.compile(r"[大小中铁塑][桶瓶袋罐盒支听包]")
+_LITRES = {"l": Decimal(1000), "ml": Decimal(1), "kg": Decimal(1000), "g": Decimal(1)}
+
+
+def _extreme(skus: list[str], variants: list[frozenset[str]], biggest: bool) -> list[str]:
+    """The one of ``skus`` whose volume or weight is the biggest (or the smallest), when each has one and one wins."""
+    sizes = []
+    for v in variants:
+        said = [Decimal(w[:-len(u)]) * f for w in v for u, f in _LITRES.items()
+                if w.endswith(u) and re.fullmatch(r"\d+(?:\.\d+)?", w[:-len(u)])]
+        if len(said) != 1:
+            return skus
+        sizes.append(said[0])
+    if not sizes:
+        return skus
+    best = max(sizes) if biggest else min(sizes)
+    return [s for s, size in zip(skus, sizes, strict=True) if size == best]
+
+
 def _dimension(variant: str) -> str:
     """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
     "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
     if variant in SIZE_LETTERS:
         return "letter"
+    if re.fullmatch(r"\d{1,2}w\d{2}", variant):
+        return "grade"
+    if _CONTAINER.fullmatch(variant):
+        return "container"
+    if _COLD.fullmatch(variant):
+        return "度"
     return variant.lstrip("0123456789.") if variant[:1].isdigit() else "word"
 
 
