@@ -136,7 +136,7 @@ CN_DIGIT_RUN = re.compile(r"[零〇一二三四五六七八九]{3,}|(?<=[a-z])[�
 
 
 CN_SIZE = re.compile(r"[零一二两三四五六七八九十百]{1,4}(?:点[零一二三四五六七八九]{1,2})?"
-                      r"(?=\s?(?:寸|升|公斤|匹|米|平方|毫升|安|瓦|伏|mm|kg|l\b|[apwv](?![a-z])))")
+                      r"(?=\s?(?:寸|腰|码|升|公斤|匹|米|平方|毫升|安|瓦|伏|mm|kg|l\b|[apwv](?![a-z])))")
 
 
 def size_digits(m: re.Match[str]) -> str:

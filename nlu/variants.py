@@ -245,7 +245,8 @@ class VariantTable:
                 continue
             hit = next((w for w in words if text.startswith(w, i) and i + len(w) <= end
                         and not (w[-1:].isascii() and w[-1:].isalnum() and text[i + len(w):i + len(w) + 1].isascii()
-                                 and text[i + len(w):i + len(w) + 1].isalnum())
+                                 and text[i + len(w):i + len(w) + 1].isalnum()
+                                 and not _TIMES_COUNT.match(text, i + len(w)))      # "黑lx6": l, then x 6
                         and not (w[:1].isascii() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum())), None)
             if hit is None and text[i:i + 1] and "\u4e00" <= text[i] <= "\u9fff":
                 # "白色" of the word 白, "米色" of 米黄: a variant word with 色 after it
@@ -325,6 +326,8 @@ _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
+# "x6" glued after a variant word: its count
+_TIMES_COUNT = re.compile(r"x\d{1,4}(?![\d.]|\s?(?:l|ml|kg|g|mm|cm|m)(?![a-z]))")
 # "2xl", "3xl": the size letters with their x counted
 _TIMES_XL = re.compile(r"(?<![a-z0-9])[2-4]xl(?![a-z])")
 
