@@ -582,7 +582,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         documents bumps that version in its own transaction, so what is kept under it is what is committed."""
         if self._postgres() is None or self._pending() or DEALERS_VERSION in self.session.info.get("bumped", ()):
             return await super().locked_dealer(dealer_id)
-        rows = await self._locked_rows(hot.LOCK_DEALER, {"id": dealer_id})
+        # FOR UPDATE belongs to the transaction: on the driver only once it runs there (as a write of the unit)
+        rows = await self._write_rows(hot.LOCK_DEALER, {"id": dealer_id})
         if not rows:
             return None, []
         kept = self._seen().dealers
@@ -605,11 +606,6 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         # the kept objects themselves, shared by every caller (read-only: a port's "not for a change"): a copy per
         # call went through the mapped classes' instrumented constructors, 6% of a cart + confirm's CPU
         return dealer, list(documents)
-
-    async def _locked_rows(self, statement: Any, params: dict[str, Any]) -> list[Any]:
-        """A statement that locks rows for the unit's transaction (``FOR UPDATE``): on the driver's own connection
-        only once the transaction runs there, else through the session (which begins it)."""
-        return await self._write_rows(statement, params)
 
     async def active_staff(self, roles: Sequence[Role]) -> list[int]:
         """Kept per process under the ``actors`` version read with a chat's dialog in the last

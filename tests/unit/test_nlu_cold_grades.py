@@ -3,12 +3,10 @@ so "-40 4L 5桶 -30 4L 2桶" and "零下30度" name them (a name's "-30℃" is n
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 
 def _coolant(degrees: int, colour: str, litres: int) -> CatalogueEntry:
@@ -20,8 +18,7 @@ COOLANTS = [_coolant(d, c, litres) for d, c in ((30, "蓝色"), (40, "紫色")) 
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=COOLANTS, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, COOLANTS)
 
 
 @pytest.mark.parametrize(("text", "want"), [

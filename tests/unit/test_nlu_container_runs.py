@@ -4,12 +4,10 @@ biggest of those sold by it; the count after the word is its count."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 
 def _oil(grade: str, litres: int, *called: str) -> CatalogueEntry:
@@ -24,8 +22,7 @@ OILS += [_oil(grade, 18, "大桶") for grade in ("5W-30", "10W-40")] + [_oil("10
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=OILS, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, OILS)
 
 
 @pytest.mark.parametrize(("text", "want"), [

@@ -4,12 +4,10 @@ after it ("洁诺薰衣草小桶8 薰衣草大桶2": both 洁诺)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 
 def _product(series: str, code: str, scent: str, litres: int) -> CatalogueEntry:
@@ -22,8 +20,7 @@ SOAP += [_product("净雅", "JY", scent, litres) for scent in ("薰衣草", "柠
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=SOAP, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, SOAP)
 
 
 @pytest.mark.parametrize(("text", "want"), [

@@ -4,12 +4,10 @@ as much as by the container, so "凯途 5w30 4L 6, 5w40 4L 6" is two lines, and 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 
 def _oil(series: str, code: str, grade: str, litres: int) -> CatalogueEntry:
@@ -24,8 +22,7 @@ OILS += [_oil("宏驰", "HC", grade, litres) for grade in ("5W-30", "5W-40") for
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=OILS, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, OILS)
 
 
 @pytest.mark.parametrize(("text", "want"), [

@@ -4,12 +4,10 @@ the product's own colour is taken off), so "冰川黑色 M3件 L5件 XL的也来
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 _COLOURS = {"BK": "黑色", "GY": "灰色"}
 COATS = [CatalogueEntry(sku=f"BC-{c}-{s}", name=f"极客冰川长款羽绒服 {_COLOURS[c]} {s}",
@@ -20,8 +18,7 @@ COATS += [CatalogueEntry(sku=f"QF-BK-{s}", name=f"极客晴风短款羽绒服 �
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=COATS, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, COATS)
 
 
 @pytest.mark.parametrize(("text", "want"), [

@@ -3,12 +3,10 @@ and the letter, "30腰" is the 30 waist with its mark: each tells the products o
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
 
 SHELL = [CatalogueEntry(sku=f"CF-{s}", name=f"山行冲锋衣 红色 {s}", aliases=[f"冲锋衣红{s}"], unit="件")
          for s in ("L", "XL", "2XL")]
@@ -20,8 +18,7 @@ CATALOGUE = SHELL + POLO + PANTS
 
 
 async def _items(text: str) -> dict[str, int]:
-    parsed = await OfflineParser().parse(text, catalogue=CATALOGUE, today=date(2026, 12, 6))
-    return {i.sku: i.qty for i in parsed.slots.items}
+    return await parsed_items(text, CATALOGUE)
 
 
 @pytest.mark.parametrize(("text", "want"), [
