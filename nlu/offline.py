@@ -109,6 +109,7 @@ _SYMPTOM = re.compile(
     r"\bsmells?\b|\bmou?ld|\bexpired\b|\bhair in\b|\bpeeling\b")
 _ORDERING = re.compile(r"来|要|订|下单|下个单|拿|补货|备货|进货|再加|加\s*\d|发\s*\d|\border|\bneed\b|\bsend\b|\bwant\b|"
                        r"\bbuy\b|\bget\b|\badd\b|卖了|卖出|\bsold\b|换成|改成")
+_COUNT_ASKED = re.compile(r"(?:要|来|订|拿|补|再加)\s*\d")
 _BATCH = re.compile(r"批|好几|几个客户|多个客户|都|全部|整箱|一箱箱|到货|送来|发来|收到|少了|少发|多发|发错|第.{1,3}[台个条箱件把支]了|"
                     r"又一|\bbatch|\bseveral|\ball\b|\bshipment|\bdelivery|\barrived|\breceived|customers")
 
@@ -151,6 +152,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         # "老板椅扶手断了一个", "H4灯泡一个装上就不亮": a product, a count and what is wrong with it is a fault to
         # report, not an order (one unit at one customer; a batch, several or the delivery: quality feedback)
         return (Intent.QUALITY_FEEDBACK if _BATCH.search(text) else Intent.AFTER_SALES), max(1 - confidence, 0.6)
+    if intent == Intent.AFTER_SALES and confidence < 0.5 and a.items.items and _COUNT_ASKED.search(text):
+        # "电饼铛 要10个 坏了的那个下次一起退": a count asked for is an order, whatever else the line says
+        return Intent.PLACE_ORDER, 0.6
     if _CONFIRM_ORDER.fullmatch(text) and re.search(r"下单|提交|订单|order|submit", text, re.IGNORECASE) \
             and not a.items.items:       # "确认下单": the cart as it stands ("确认" alone: the chat's state decides)
         return Intent.PLACE_ORDER, max(confidence, 0.9)
