@@ -726,8 +726,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(asyncio.run(main(parse_args())))
+    from bot.cli._runtime import loop_factory
+
+    try:      # the generator and the stand-in on the loop the `dms` processes take (uvloop where installed)
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            sys.exit(runner.run(main(parse_args())))
     except (KeyboardInterrupt, asyncio.CancelledError):     # the processes started here are stopped by now
         print("load: stopped before the end", file=sys.stderr)
         sys.exit(130)

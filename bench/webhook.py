@@ -1,7 +1,8 @@
 """Webhook benchmark: dms (SQLite and PostgreSQL) next to a bare aiogram echo bot, on this machine.
 
     .venv/bin/python bench/webhook.py [--chats 50] [--rounds 20] [--confirm-rounds 20] [--timeout 1800]
-                                      [--skip-sqlite] [--skip-postgres] [--database-url postgresql+asyncpg://...]
+                                      [--skip-sqlite] [--skip-postgres] [--loop auto|uvloop|asyncio]
+                                      [--database-url postgresql+asyncpg://...]
 
 The last line is ``ratio stock=<pct> confirm=<pct>``: dms on PostgreSQL as a percentage of the echo bot's
 updates per second (``n/a`` when PostgreSQL was skipped).
@@ -9,7 +10,8 @@ updates per second (``n/a`` when PostgreSQL was skipped).
 Everything runs on 127.0.0.1 in one process: the Telegram Bot API stand-in of the end-to-end tests
 (``tests/e2e/telegram_standin.py``) plays Telegram and the users; the app built by ``bot.bootstrap``
 is served by uvicorn and receives updates on ``POST /telegram/webhook`` exactly as from Telegram
-(secret header, JSON body). ``--chats`` chats talk at the same time, each waiting for its answer before
+(secret header, JSON body). The whole run is on one event loop, the one ``dms run`` takes (``--loop auto``:
+uvloop where installed, as ``EVENT_LOOP=auto``); the echo bot runs on it too. ``--chats`` chats talk at the same time, each waiting for its answer before
 sending the next update, like people do.
 
 Scenarios (latency: from the stand-in POSTing the update until the bot's last message for it
@@ -390,8 +392,9 @@ async def main(args: argparse.Namespace) -> int:
             except (OSError, ConnectionError) as exc:
                 print(f"PostgreSQL skipped: {exc}", flush=True)
     print()
+    loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
     print(f"{args.chats} concurrent chats; stock query x{args.rounds}, confirm order x{args.confirm_rounds} "
-          f"per chat; everything on 127.0.0.1 in one process (python {sys.version.split()[0]})")
+          f"per chat; everything on 127.0.0.1 in one process (python {sys.version.split()[0]}, {loop} loop)")
     print(table(sorted(results, key=lambda r: (r.scenario != "stock query", r.target))))
     print(ratio_line(results))
     return 0 if all(r.errors == 0 for r in results) else 1
@@ -406,6 +409,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds for the whole run")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--loop", choices=("auto", "uvloop", "asyncio"), default="auto",
+                        help="the event loop of the whole run, echo bot and dms alike (auto: as `dms run`, uvloop)")
     parser.add_argument("--database-url", default=env_url if env_url.startswith("postgresql") else DEFAULT_PG)
     args = parser.parse_args(argv)
     if not 1 <= args.chats <= 500 or not 1 <= args.rounds <= 100 or not 1 <= args.confirm_rounds <= 50:
@@ -414,4 +419,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_args())))
+    from bot.cli._runtime import loop_factory
+
+    arguments = parse_args()
+    with asyncio.Runner(loop_factory=loop_factory(arguments.loop)) as runner:
+        sys.exit(runner.run(main(arguments)))

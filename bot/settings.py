@@ -136,6 +136,11 @@ class Settings(BaseSettings, DatabaseSection, PrivacySection, WebSection, Telegr
     log_level: str = "INFO"
     log_json: bool = False
 
+    # the event loop of every `dms` command: uvloop (libuv; uvicorn[standard] installs it) serves the same updates with
+    # less CPU than asyncio's own loop (bench/webhook.py --loop); asyncio where uvloop is missing or unwanted
+    event_loop: Literal["auto", "uvloop", "asyncio"] = Field(
+        default="auto", description="auto: uvloop where installed, else asyncio's own loop")
+
     # demo data on first start of `dms run`
     demo_data_on_empty: bool = True
 

@@ -37,6 +37,27 @@ def _database_error(exc: Exception) -> typer.Exit:
     return fail(f"数据库错误：{first}", f"database error: {first}")
 
 
+def loop_factory(choice: str = "auto") -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The event loop a command runs on: uvloop for "auto" where it is installed (on Windows it is not), asyncio's
+    own for "asyncio" (None: ``asyncio.Runner``'s default). "uvloop" where it is missing is an error said plainly."""
+    if choice == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if choice == "uvloop":
+            raise fail("EVENT_LOOP=uvloop，但没有安装 uvloop", "EVENT_LOOP=uvloop, but uvloop is not installed") from None
+        return None
+    return uvloop.new_event_loop
+
+
+def _loop_setting() -> str:
+    try:
+        return Settings().event_loop
+    except ValueError:          # settings that do not validate: the command itself says what is wrong
+        return "auto"
+
+
 def run_async(fn: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., T]:
     """Run an async command body; turn user errors into a message and an exit code."""
 
@@ -45,7 +66,8 @@ def run_async(fn: Callable[..., Coroutine[Any, Any, T]]) -> Callable[..., T]:
         from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
         try:
-            return asyncio.run(fn(*args, **kwargs))
+            with asyncio.Runner(loop_factory=loop_factory(_loop_setting())) as runner:
+                return runner.run(fn(*args, **kwargs))
         except DomainError as exc:
             raise fail(exc.message("zh"), exc.message("en")) from None
         except (OperationalError, ProgrammingError) as exc:
