@@ -492,6 +492,8 @@ class _ProductKeys:
                         break             # "三桶" is three buckets, not the "三通" it sounds like; "的线" no "地线"
                     if word[0] in _ONE_CHAR_UNITS and i > 0 and (text[i - 1].isdigit() or text[i - 1] in NUMERALS):
                         break             # "10个顶喷" is ten of them, not the "钢顶喷" it sounds like
+                    if word[0] in _ONE_CHAR_UNITS and word[1:] in self.keys:
+                        break             # "再加个滤网": a unit before a product word, not the "合滤网" it sounds like
                     key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
                     if key is None:
                         continue
