@@ -98,6 +98,10 @@ i18n.register({
     "order.over_limit": ("{name} 每单最多 {limit}{unit}，{qty}{unit} 超出上限，未修改。如确需更多，请联系订单台。",
                          "{name}: at most {limit} {unit} per order; {qty} is over the limit, nothing changed. "
                          "For more, contact the order desk."),
+    "order.over_limit_sum": ("{name} 购物车已有 {had}{unit}，再加 {added}{unit} 共 {qty}{unit}，每单最多 {limit}{unit}，"
+                             "未修改。如确需更多，请联系订单台。",
+                             "{name}: {had} {unit} in the cart and {added} more make {qty}; at most {limit} {unit} "
+                             "per order, nothing changed. For more, contact the order desk."),
     "order.qty_negative": ("数量不能是负数（“{raw}”），这一项没有改动。",
                            "A quantity cannot be negative (\"{raw}\"); that line was not changed."),
     "order.qty_not_whole": ("数量须是整数（“{raw}”），这一项没有改动。",
@@ -443,8 +447,12 @@ def button_nonce(ctx: Ctx) -> str:
     return ctx.args[0] if ctx.args else ""
 
 
-def over_limit(ctx: Ctx, product: Product, qty: int) -> str | None:
+def over_limit(ctx: Ctx, product: Product, qty: int, had: int = 0) -> str | None:
+    """The refusal of a line of ``qty`` (``had`` of it in the cart already, the rest added now), or None."""
     limit = line_limit(product)
+    if qty > limit and had:
+        return ctx.t("order.over_limit_sum", name=product.name, limit=limit, unit=product.unit, had=had,
+                     added=qty - had, qty=qty)
     if qty > limit:
         return ctx.t("order.over_limit", name=product.name, limit=limit, unit=product.unit, qty=qty)
     return None

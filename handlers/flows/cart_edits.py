@@ -280,7 +280,7 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         return ctx.t("order.less", name=product.name, qty=units, had=had, total=had - units,
                      unit=product.unit) + converted
     qty = units if edit.op == EditOp.SET else (had or 0) + units
-    if (refused := over_limit(ctx, product, qty)) is not None:
+    if (refused := over_limit(ctx, product, qty, had=0 if edit.op == EditOp.SET else had or 0)) is not None:
         return refused
     if had is None and len(cart.items) >= MAX_LINES:
         return ctx.t("order.too_many_lines", max=MAX_LINES)
@@ -480,8 +480,9 @@ async def _add(ctx: Ctx, sku: str, qty: int, *, replace: bool = False) -> list[R
     cart = await open_cart(ctx)
     if isinstance(cart, list):
         return cart
-    new_qty = qty if replace else cart.items.get(product.sku, 0) + qty
-    if (refused := over_limit(ctx, product, new_qty)) is not None:
+    had = 0 if replace else cart.items.get(product.sku, 0)
+    new_qty = had + qty
+    if (refused := over_limit(ctx, product, new_qty, had=had)) is not None:
         cart.save(ctx)
         return [Reply(text=refused)]
     if replace:

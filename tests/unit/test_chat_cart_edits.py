@@ -137,6 +137,17 @@ async def test_absurd_negative_and_broken_quantities_are_refused_not_clamped() -
     assert "数量须是整数" in texts(replies)
 
 
+async def test_an_addition_over_the_limit_says_what_was_added_and_what_it_would_make() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 来12台")
+    replies = await w.say(CHAT, "AP300 99999999台")
+    assert await cart(w) == {"AP300": 12}
+    assert "已有 12台，再加 99999999台 共 100000011台，每单最多 1000台" in texts(replies)
+    replies = await w.say(CHAT, "AP300 改成2000台")            # a new number for the line: that number alone
+    assert await cart(w) == {"AP300": 12}
+    assert "2000台 超出上限" in texts(replies) and "再加" not in texts(replies)
+
+
 async def test_the_line_the_total_and_the_order_are_the_same_number() -> None:
     w = await world()
     replies = await w.say(CHAT, "AP300 600台")
