@@ -201,6 +201,20 @@ class AbstractUnitOfWork(abc.ABC):
                 out.append(WarehouseStock(level.sku, w.id, w.region, level.available, lows.get((w.id, level.sku))))
         return out
 
+    async def reserve_stock(self, warehouse_id: int, need: dict[str, int], at: datetime) -> bool:
+        """Reserve ``need`` (SKU -> quantity) from the warehouse's stock rows, each only where its available stock
+        covers it, as the unit's last writes before its commit: True when every row had enough (else the caller
+        rolls back: some rows may have been reserved). Storage sends one conditional UPDATE per row, in SKU order,
+        after flushing the unit's other writes, so a row every order reserves from is locked from that UPDATE to
+        the commit only, not from a read before. This default locks, checks and sets through the repository."""
+        for sku in sorted(need):
+            row = await self.stock.get_by(warehouse_id=warehouse_id, sku=sku, for_update=True)
+            if row is None or row.available < need[sku]:
+                return False
+            row.reserved += need[sku]
+            row.updated_at = at
+        return True
+
     async def take_receipt(self, receipt: InboundReceipt) -> None:
         """Record a delivered update; ``Conflict`` when its (channel, key) is recorded already (handled, here or in
         another process). Storage writes it with one INSERT, without the unit of work's flush."""

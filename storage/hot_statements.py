@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
     type_coerce,
     union_all,
+    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -53,6 +54,13 @@ from storage.orm import (
     warehouses,
 )
 from storage.types import Money
+
+
+RESERVE = (update(stock_levels)
+           .where(stock_levels.c.warehouse_id == bindparam("warehouse"), stock_levels.c.sku == bindparam("item"),
+                  stock_levels.c.on_hand - stock_levels.c.reserved >= bindparam("qty"))
+           .values(reserved=stock_levels.c.reserved + bindparam("qty"), updated_at=bindparam("at")))
+"""A stock row reserved only where its available stock covers the quantity (``uow.reserve_stock``)."""
 
 
 @functools.cache

@@ -598,9 +598,10 @@ async def allocate_order(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrd
     (InsufficientStock) until stock arrives.
 
     Every order of every dealer reserves from the same few stock rows, so their locks are the hot spot: the
-    warehouse is chosen from an unlocked read, the audit entry and the pushes are written, and only then are
-    the rows locked, checked again and reserved, just before the commit. If another order took the stock in
-    between, the allocation runs again with the rows locked from the start.
+    warehouse is chosen from an unlocked read, the audit entry and the pushes are written, and only then is each
+    row reserved where it still has enough (``uow.reserve_stock``: one conditional UPDATE per row), just before
+    the commit. If another order took the stock in between, the allocation runs again with the rows locked from
+    the start.
     """
     try:
         return await _allocate(uow, actor, cmd, clock, lock_late=True)
@@ -627,13 +628,13 @@ async def _allocate(uow: AbstractUnitOfWork, actor: Actor, cmd: AllocateOrder, c
             order.warehouse_id = warehouse.id
             order_states.apply(order, actor, OrderAction.ALLOCATE, now, f"仓库 {warehouse.code}")
             await _record_transition(uow, actor, order, OrderAction.ALLOCATE, before, clock)
-            if lock_late:
-                rows = await _stock_rows(uow, warehouse.id, list(need))     # locked and read again
-                if _shortages(rows, need):
+            if lock_late:       # each row reserved where it still has enough, locked only from here to the commit
+                if not await uow.reserve_stock(warehouse.id, need, now):
                     raise _StockMoved()
-            for sku, qty in need.items():
-                rows[sku].reserved += qty
-                rows[sku].updated_at = now
+            else:
+                for sku, qty in need.items():
+                    rows[sku].reserved += qty
+                    rows[sku].updated_at = now
             await uow.commit()
             return order
         if order.status == OrderStatus.IN_PRODUCTION:

@@ -1,13 +1,16 @@
 """Concurrent allocations through the use case, on SQLite and the real PostgreSQL: the stock rows are locked
-late (just before commit) to keep the hot spot short; an allocation that finds its stock taken meanwhile runs
+late (each by its conditional UPDATE, just before commit) to keep the hot spot short; an allocation that finds its stock taken meanwhile runs
 again with the rows locked from the start. Never more reserved than on hand, no lost update, no deadlock."""
 
 from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+import pytest
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.inventory import StockLevel
 from core.orders import Order, OrderLine, OrderStatus
@@ -15,6 +18,7 @@ from core.services.orders import AllocateOrder, allocate_order
 from core.users import Role
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.factories import fixed_clock, make_dealer, make_warehouse, staff
+from tests.statements import count_statements
 
 DESK = staff(Role.ORDER_DESK, name="desk")
 
@@ -74,3 +78,49 @@ async def test_orders_locking_two_products_in_opposite_orders_do_not_deadlock(
     done = await _allocate_all(session_factory, numbers)
     assert {o.status for o in done} == {OrderStatus.ALLOCATED}
     assert await _reserved(session_factory, warehouse_id) == {"KJ-500": 8, "FL-200": 8}
+
+
+async def test_the_rows_are_locked_by_their_conditional_update_just_before_the_commit(
+        engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """No SELECT ... FOR UPDATE of stock: each row is reserved by one UPDATE that checks what is available, after
+    the unit's other writes (the order, its event, the audit entry), and the commit comes straight after."""
+    _, numbers = await _seed(session_factory, {"KJ-500": 10, "FL-200": 10}, [[("KJ-500", 2), ("FL-200", 1)]], "C")
+    with count_statements(engine) as seen:
+        done = await allocate_order(SqlAlchemyUnitOfWork(session_factory), DESK, AllocateOrder(number=numbers[0]),
+                                    fixed_clock())
+    assert done.status == OrderStatus.ALLOCATED
+    stock = [n for n, sql in enumerate(seen.sql) if "stock_levels" in sql]
+    assert not any("FOR UPDATE" in seen.sql[n] for n in stock), seen.report()
+    updates = [n for n in stock if seen.sql[n].lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 2 and updates[-1] == len(seen.sql) - 1, seen.report()     # the last two, then commit
+    assert seen.commits == 1
+
+
+@pytest.mark.postgres
+async def test_a_row_short_at_the_reservation_leaves_no_other_row_reserved(
+        pg_session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """The first row reserved, the second short by then (stock taken meanwhile, by another transaction: on
+    PostgreSQL, SQLite has one writer): the whole unit rolls back and the allocation runs again with the rows
+    locked; the order goes to production, nothing stays reserved."""
+    session_factory = pg_session_factory
+    warehouse_id, numbers = await _seed(session_factory, {"KJ-500": 10, "FL-200": 1},
+                                        [[("FL-200", 1), ("KJ-500", 2)]], "D")
+    original = SqlAlchemyUnitOfWork.reserve_stock
+
+    async def taken_meanwhile(self: SqlAlchemyUnitOfWork, warehouse: int, need: dict[str, int], at: Any) -> bool:
+        other = SqlAlchemyUnitOfWork(session_factory)
+        async with other:
+            row = await other.stock.get_by(warehouse_id=warehouse, sku="FL-200", for_update=True)
+            assert row is not None
+            row.reserved = 1
+            await other.commit()
+        return await original(self, warehouse, need, at)
+
+    SqlAlchemyUnitOfWork.reserve_stock = taken_meanwhile  # type: ignore[method-assign]
+    try:
+        done = await allocate_order(SqlAlchemyUnitOfWork(session_factory), DESK,
+                                    AllocateOrder(number=numbers[0]), fixed_clock())
+    finally:
+        SqlAlchemyUnitOfWork.reserve_stock = original  # type: ignore[method-assign]
+    assert done.status == OrderStatus.IN_PRODUCTION
+    assert await _reserved(session_factory, warehouse_id) == {"KJ-500": 0, "FL-200": 1}
