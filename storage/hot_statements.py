@@ -55,7 +55,6 @@ from storage.orm import (
 )
 from storage.types import Money
 
-
 RESERVE = (update(stock_levels)
            .where(stock_levels.c.warehouse_id == bindparam("warehouse"), stock_levels.c.sku == bindparam("item"),
                   stock_levels.c.on_hand - stock_levels.c.reserved >= bindparam("qty"))
