@@ -29,17 +29,23 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def get_uow_factory(request: Request) -> Callable[[], AbstractUnitOfWork]:
+def _uow_factory(request: Request) -> Callable[[], AbstractUnitOfWork]:
     factory: Callable[[], AbstractUnitOfWork] = request.app.state.uow_factory
     return factory
 
 
-def get_uow(request: Request) -> AbstractUnitOfWork:
+# The dependencies are ``async def`` though none awaits: FastAPI runs a plain ``def`` dependency in its thread
+# pool, a hop to another thread and back for every request (bench/load.py's API calls had four each).
+async def get_uow_factory(request: Request) -> Callable[[], AbstractUnitOfWork]:
+    return _uow_factory(request)
+
+
+async def get_uow(request: Request) -> AbstractUnitOfWork:
     """A fresh unit of work for one use case (the use case enters and commits it)."""
-    return get_uow_factory(request)()
+    return _uow_factory(request)()
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
@@ -63,7 +69,8 @@ async def api_actor(
     if credentials is None or not credentials.credentials.strip():
         raise _unauthorized("unauthorized", "缺少 API 密钥（Authorization: Bearer ...）",
                             "Missing API key (Authorization: Bearer ...)")
-    actor = await authenticate_api_key(get_uow(request), credentials.credentials.strip(), get_clock(request))
+    actor = await authenticate_api_key(_uow_factory(request)(), credentials.credentials.strip(),
+                                       request.app.state.clock)
     if actor is None:
         raise _unauthorized("invalid_api_key", "API 密钥无效或已吊销", "The API key is invalid or revoked",
                             error="invalid_token")
@@ -104,7 +111,7 @@ class PageParams:
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, 1..{MAX_LIMIT}")] = 50,
     # bounded: a 64-bit offset overflowed SQLite's INTEGER into a 500 (found by schemathesis)
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")] = 0,
@@ -129,7 +136,7 @@ def _query_names(dependant: Any) -> set[str]:
     return names
 
 
-def reject_repeated_query(request: Request) -> None:
+async def reject_repeated_query(request: Request) -> None:
     """Query parameters are checked as the schema documents them: a single-valued one given twice
     (``?sku=a&sku=b``) is refused, not silently the last one; one the route does not know is refused, not
     silently ignored (a misspelt ``?dealr=D0001`` would otherwise list every dealer's rows)."""

@@ -133,3 +133,22 @@ async def test_dealer_bound_key_cannot_touch_maker_stock_or_catalogue(web: Web) 
     assert put.status_code == 403
     async with web.uow() as uow:
         assert await uow.products.count() == 0
+
+
+async def test_an_api_request_never_hops_to_the_thread_pool(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastAPI runs a plain ``def`` dependency in its thread pool: a hop to another thread and back on every
+    request, for functions that only read the request (four per order list before)."""
+    import fastapi.dependencies.utils as fastapi_dependencies
+
+    hops: list[str] = []
+    real = fastapi_dependencies.run_in_threadpool
+
+    async def counted(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        hops.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_dependencies, "run_in_threadpool", counted)
+    key = await api_key(web, "orders:read", "products:read")
+    for path in ("/api/v1/orders?limit=5", "/api/v1/products?limit=5"):
+        assert (await web.client.get(path, headers=bearer(key))).status_code == 200
+    assert hops == []
