@@ -8,7 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from admin.api.delegation import acting_actor
-from admin.api.deps import MOMENT_SCHEMA, ClockDep, OrdersRead, OrdersWrite, Paging, UowDep, UowFactoryDep
+from admin.api.deps import (
+    MOMENT_SCHEMA,
+    ClockDep,
+    OrdersRead,
+    OrdersWrite,
+    Paging,
+    ReadUowDep,
+    UowFactoryDep,
+)
 from admin.api.errors import conflict_response
 from admin.api.references import dealer_codes, dealer_filter
 from admin.api.schemas import ErrorBody, OrderLinePublic, OrderPublic, OrderStatusChange, Page
@@ -79,7 +87,7 @@ def parse_statuses(text: str) -> list[OrderStatus]:
 @router.get("", response_model=Page[OrderPublic], summary="List orders, newest first")
 async def list_orders(
     actor: OrdersRead,
-    uow: UowDep,
+    uow: ReadUowDep,
     clock: ClockDep,
     paging: Paging,
     dealer: Annotated[str | None, Query(description="dealer code")] = None,
@@ -119,14 +127,14 @@ async def list_orders(
 
 
 async def _public(uow_factory: UowFactoryDep, order: Order) -> OrderPublic:
-    async with uow_factory() as uow:
+    async with uow_factory().autocommit() as uow:
         codes = await dealer_codes(uow, [order.dealer_id])
     return order_public(order, codes.get(order.dealer_id, ""))
 
 
 @router.get("/{number}", response_model=OrderPublic, summary="One order",
             responses={404: {"model": ErrorBody}})
-async def get_order(number: NumberPath, actor: OrdersRead, uow: UowDep,
+async def get_order(number: NumberPath, actor: OrdersRead, uow: ReadUowDep,
                     uow_factory: UowFactoryDep) -> OrderPublic:
     """Another dealer's order answers 404 for a dealer-bound key, exactly like a missing one."""
     order = await order_cases.get_order(uow, actor, number)

@@ -160,9 +160,10 @@ async def _web(database: Database) -> AsyncIterator[Web]:
     engine = build_engine(database.url, search_path=database.search_path)
     await _empty(engine)
     session_factory = build_session_factory(engine)
+    autocommit_factory = build_session_factory(engine, autocommit=True)
 
-    def uow_factory() -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
+    def uow_factory() -> AbstractUnitOfWork:       # as bot/bootstrap.py builds them (reads may go AUTOCOMMIT)
+        return SqlAlchemyUnitOfWork(session_factory, autocommit_factory)
 
     clock = Clock.fixed(NOW)
     settings = Settings(secret_key="e2e-secret-key-for-signing-sessions", web_host="127.0.0.1", _env_file=None)

@@ -313,8 +313,16 @@ class TelegramStandIn:
         # the target is chosen before the first await: updates sent in one tick go to successive URLs
         url = self._balanced[next(self._next_target) % len(self._balanced)] if self._balanced else self.webhook["url"]
         self.webhook_targets[url] += 1
-        async with self._client.post(url, data=body.encode(), headers=headers) as response:
-            status = response.status
+        for attempt in (1, 2):
+            try:
+                async with self._client.post(url, data=body.encode(), headers=headers) as response:
+                    status = response.status
+                break
+            except aiohttp.ServerDisconnectedError:
+                # a kept-alive connection the server closed as it was reused (idle past uvicorn's 5 s while
+                # a slow step ran): sent again, as Telegram redelivers (the bot's receipt drops a repeat)
+                if attempt == 2:
+                    raise
         update_id = update.get("update_id", 0) if isinstance(update, dict) else 0
         self.webhook_deliveries.append((update_id, status))
         return status

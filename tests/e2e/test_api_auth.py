@@ -152,3 +152,21 @@ async def test_an_api_request_never_hops_to_the_thread_pool(web: Web, monkeypatc
     for path in ("/api/v1/orders?limit=5", "/api/v1/products?limit=5"):
         assert (await web.client.get(path, headers=bearer(key))).status_code == 200
     assert hops == []
+
+
+async def test_reading_orders_through_the_api_opens_no_transaction(web_any: Web) -> None:
+    """The key's check and the read endpoints run AUTOCOMMIT: no BEGIN and no ROLLBACK around reads (on
+    PostgreSQL; SQLite's driver keeps its own transactions)."""
+    from tests.statements import count_statements
+
+    dealer_id = await add_dealer(web_any, "D0091", "甲")
+    await add_order(web_any, "SO-20261204-0091", dealer_id, [("AP300", 2, "100.00")])
+    key = await api_key(web_any, "orders:read")
+    await web_any.client.get("/api/v1/orders", headers=bearer(key))      # the key's last use written once
+    with count_statements(web_any.engine) as seen:
+        assert (await web_any.client.get("/api/v1/orders", headers=bearer(key))).json()["total"] == 1
+        assert (await web_any.client.get("/api/v1/orders/SO-20261204-0091",
+                                         headers=bearer(key))).status_code == 200
+    if web_any.kind == "postgres":
+        assert seen.commits == 0 and seen.rollbacks == 0, seen.report()
+    assert seen.writes == 0, seen.report()
