@@ -75,7 +75,7 @@ _STATEMENT_WORDS = re.compile(r"(D\d{4})\s*的?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})
 _APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|审批通过|审核通过|通过|同意|approve)", re.IGNORECASE)
 _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
-_ALLOCATE = re.compile(r"(配货|配一下|allocate)", re.IGNORECASE)
+_ALLOCATE = re.compile(r"(配货|配一下|分配仓库|分仓|安排配货|allocate)", re.IGNORECASE)
 _NEW_TICKET = re.compile(r"(?:给|帮|替|为)\s*(?P<who>.+?)\s*(?:开|建|新建|创建|提|录)\s*(?:一)?(?:个|张|条)?\s*"
                          r"(?:售后单|售后工单|工单|售后)")
 _NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?\s*(?:售后单|售后工单)\s*(?:给|for)?\s*(?P<who>.*)$")

@@ -45,6 +45,9 @@ P = Permission
 @router.command("approvals")
 @router.button("staff.approvals")
 @router.staff_phrase("审批", "approvals", anywhere=("待审批", "待我审批", "有什么要审批的", "要审批的", "pending approvals"))
+# "待审核的订单", "有哪些单子要批", "需要我审批的申请": the queue in other words
+@router.staff_pattern(r"^(?:看看|查一?下|列一?下)?\s*(?:有哪些|有什么|哪些)?\s*(?:单子?|订单)?\s*(?:待|要|需要|等着?)\s*我?\s*"
+                      r"(?:审核|审批|批|审)的?\s*(?:订单|单子?|申请)?\s*(?:有哪些|有吗|呢|吗)?[?？]?$")
 async def approvals(ctx: Ctx) -> list[Reply]:
     """Everything waiting for this person's decision, one message each with its buttons, a page at a time
     (``staff.approvals|<offset>``): orders, applications, documents, materials; for finance also rebate

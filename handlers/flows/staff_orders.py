@@ -169,7 +169,7 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
 @router.staff_phrase("配货发货", "待配货", "待发货", "desk",
                      anywhere=("待配货的订单", "待配货的单", "要配货的", "要配货的单", "有什么要配货的", "哪些单要配货",
                                "待发货的订单", "待发货的单", "要发货的", "要发货的单", "有什么要发货的", "哪些单要发货",
-                               "orders to allocate", "orders to ship"))
+                               "orders to allocate", "orders to ship", "分配仓库", "分仓", "安排配货", "安排发货"))
 async def order_desk(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal

@@ -329,3 +329,22 @@ async def test_help_tells_staff_what_their_role_can_type() -> None:
     assert "/qf" in quality and "/tickets" in quality and "/orders 我的订单" not in quality
     assert "/orders 我的订单" in texts(await w.say(OWNER, "/help"))
     assert "/to_approve" in texts(await w.say(CHATS[Role.ORDER_DESK], "/nonsense"))
+
+
+@pytest.mark.parametrize("said", ["待审核的订单", "有哪些单子要批", "需要我审批的", "看看待审核的单子"])
+async def test_the_approval_queue_asked_for_in_other_words(said: str) -> None:
+    w, refs = await _world()
+    shown = texts(await w.say(CHATS[Role.ORDER_DESK], said))
+    assert refs["orders"][0] in shown and "已审核" not in shown
+
+
+async def test_allocating_in_other_words_is_the_desk_or_the_order_named() -> None:
+    w, refs = await _world()
+    chat, number = CHATS[Role.ORDER_DESK], refs["orders"][0]
+    assert "配货" in texts(await w.say(chat, "分配仓库"))
+    from core.services import orders as cases
+    from tests.factories import staff as staff_actor
+    await cases.approve_order(w.uow, staff_actor(Role.ADMIN, name="admin"), cases.ApproveOrder(number=number), w.clock)
+    card = await w.say(chat, f"{number} 分配仓库")
+    assert number in texts(card) and "请选择发货仓库" in texts(card)
+    assert (await w.uow.orders.get_by(number=number)).status == OrderStatus.APPROVED  # type: ignore[union-attr]
