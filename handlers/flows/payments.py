@@ -68,8 +68,9 @@ _METHOD_SAID = ((PaymentMethod.ACCEPTANCE_BILL, re.compile(r"承兑|汇票|银�
                 (PaymentMethod.CASH, re.compile(r"现金")),
                 (PaymentMethod.BANK_TRANSFER, re.compile(r"转账|电汇|网银|汇款|银行|工行|建行|农行|中行|交行|招行|对公")))
 # typed instead of tapping ✅ 是这家 / ✅ 确认入账 (a clerk at a keyboard types 是 or 确认)
-YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y"})
-BOOK_WORDS = YES_WORDS | {"确认", "确认入账", "入账", "没问题", "confirm", "book it"}
+YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y",
+                       "确认", "确定", "没问题", "confirm"})
+BOOK_WORDS = YES_WORDS | {"确认入账", "入账", "book it"}
 MAX_DEALER_CHOICES = 6
 MAX_LIST = 20
 ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from core.accounts import AccountKind, EntryKind, FinanceRequestStatus, PaymentMethod
 from core.ports import AbstractUnitOfWork
 from core.services.payments import RequestAdjustment, request_adjustment
@@ -306,3 +308,11 @@ async def test_a_refund_asked_in_chat_waits_above_the_threshold_a_small_one_is_b
     await w.say("400", "-12.50")
     assert "已记账" in texts(await w.say("400", "尾差"))
     assert [e.amount for e in w.uow.ledger.rows if e.kind == EntryKind.ADJUSTMENT] == [Decimal("-12.50")]
+
+
+@pytest.mark.parametrize("said", ["确认", "确定", "没问题"])
+async def test_the_dealer_shown_is_confirmed_in_other_words_too(said: str) -> None:
+    w = await _world()
+    shown = await w.say("400", "合肥新锐打了3万")
+    assert "是这家吗" in texts(shown)
+    assert "记入哪个账户" in texts(await w.say("400", said)), said
