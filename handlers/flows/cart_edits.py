@@ -6,7 +6,6 @@ and the questions asked meanwhile, the guided picking by category, and the editi
 
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +15,7 @@ from core.products import Product, to_product_units
 from core.services.catalogue import list_products
 from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions
 from handlers.context import Ctx
+from handlers.flows import forms
 from handlers.flows.cart import (
     MAX_LINES,
     MAX_QTY,
@@ -125,15 +125,9 @@ async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     is answered right here, the rest gets the way there; the cart stays open either way."""
     back = Reply(text=ctx.t("order.kept", n=len(cart.items)),
                  buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
-    answer = ctx.questions.get(parsed.intent)
-    if answer is None:
+    replies = await forms.answered_aside(ctx, parsed)
+    if replies is None:
         return [_busy(ctx, cart, parsed)]
-    ctx.parsed = parsed
-    state, data = ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
-    try:
-        replies = await answer(ctx)
-    finally:     # whatever the answer did to the dialog, the cart stays open
-        ctx.dialog.state, ctx.dialog.data = state, data
     return [*replies, back]
 
 

@@ -11,6 +11,7 @@ step machine itself is ``handlers.flows.stepform``.
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
 from datetime import datetime
@@ -301,3 +302,18 @@ def progress_bar(ratio: Decimal, width: int = BAR_WIDTH) -> str:
     """``▓▓▓▓▓░░░░░`` for 0.52; full beyond 100 %."""
     filled = int((max(min(ratio, Decimal(1)), Decimal(0)) * width).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return "▓" * filled + "░" * (width - filled)
+
+
+async def answered_aside(ctx: Ctx, parsed: ParseResult) -> list[Reply] | None:
+    """A question that only reads (stock, an order's status, a price, a balance, a ticket), asked in the middle of
+    a form or a cart: its answer, with the dialog left exactly as it was (the form goes on); None when the intent
+    has no such answer."""
+    answer = ctx.questions.get(parsed.intent)
+    if answer is None:
+        return None
+    ctx.parsed = parsed
+    state, data = ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
+    try:
+        return await answer(ctx)
+    finally:     # whatever the answer did to the dialog, the form stays where it was
+        ctx.dialog.state, ctx.dialog.data = state, data

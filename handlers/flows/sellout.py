@@ -86,6 +86,7 @@ i18n.register({
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
     "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
+    "so.kept": ("销量上报还没提交，可以接着发销售记录。", "The sales report is not sent yet; go on with its lines."),
     "so.file_replaces": ("注意：文件中的记录替换了之前输入的 {n} 行。", "Note: the file's lines replace the {n} lines "
                          "typed before."),
     "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty}，金额 {amount}",
@@ -295,12 +296,28 @@ def parse_text(text: str, products: list[Product], today: date, *,
     return rows, problems
 
 
+_COUNT_SAID = re.compile(r"\d|[一二两三四五六七八九十百廿卅]")
+
+
+def _split_at_products(part: str, index: ProductIndex) -> list[str]:
+    """"卖了AP300 五台 DH20两台": one part per product that comes after a count of the one before it."""
+    text = normalize(part)
+    found = sorted((m.start, m.end) for m in index.find(text) if m.skus)
+    cuts = [b[0] for a, b in zip(found, found[1:], strict=False) if b[0] >= a[1] and _COUNT_SAID.search(text[a[1]:b[0]])]
+    if not cuts:
+        return [part]
+    bounds = [0, *cuts, len(text)]
+    return [text[x:y] for x, y in zip(bounds, bounds[1:], strict=False) if text[x:y].strip()]
+
+
 def _sales_of(line: str, index: ProductIndex) -> list[str]:
-    """One typed line holding several sales ("3层5号卖了200个200元，3层7号150个105元"): one part per sale, split
-    where a comma is followed by a product; a line of one sale as it is."""
+    """One typed line holding several sales ("3层5号卖了200个200元，3层7号150个105元", "AP300 五台 DH20两台"): one
+    part per sale, split where a comma is followed by a product, or where a product follows the count of another;
+    a line of one sale as it is."""
     parts = [p for p in re.split(r"[，,；;]", line) if p.strip()]
     if len(parts) < 2 or sum(1 for p in parts if index.find(normalize(p))) < 2:
-        return [line]
+        split = _split_at_products(line, index)
+        return split if len(split) > 1 else [line]
     out: list[str] = []
     for part in parts:
         if out and not index.find(normalize(part)):
@@ -466,6 +483,11 @@ async def answer(ctx: Ctx) -> list[Reply]:
     last = next((p for p in products if earlier and p.sku == earlier[-1].get("sku")), None)
     rows, problems = parse_text(text, products, today, before=last.name if last else "")
     if not rows and not problems:
+        # "返利还有多少钱", "我那个滤网的反馈怎么样了" in the middle of a report: answered, the report kept
+        parsed = await parse_message(ctx)
+        if parsed.intent not in (Intent.REPORT_SALES, Intent.PLACE_ORDER) \
+                and (aside := await forms.answered_aside(ctx, parsed)) is not None:
+            return [*aside, Reply(text=ctx.t("so.kept"), buttons=[forms.cancel_row(ctx, "so")])]
         return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
     if earlier:                   # a second message adds lines to the report in progress, never replaces them
         offset = max((int(r.get("line", 0)) for r in earlier), default=0)

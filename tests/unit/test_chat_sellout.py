@@ -172,3 +172,21 @@ async def test_the_summary_totals_each_unit_apart_and_shows_each_line_with_its_u
     summary = texts(await w.say("100", "AP300 卖了3台 单价1999 杭州 零售，滤网卖了5箱 单价299 杭州 零售"))
     assert "合计 3 台、5 箱" in summary and "台（件）" not in summary, summary
     assert "AP300 ×3台" in summary and "F300 ×5箱" in summary, summary
+
+
+async def test_a_question_in_the_middle_of_a_report_is_answered_and_the_report_kept() -> None:
+    """Tried in the chat: "返利还有多少钱" and "我那个滤网的反馈怎么样了" typed with a report open got "没有识别到销售记录"
+    and the form again; now they are answered and the report's lines stay."""
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    answered = await w.say("100", "返利还有多少钱")
+    assert "返利" in texts(answered) and "没有识别到销售记录" not in texts(answered)
+    assert "销量上报还没提交" in texts(answered)
+    more = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
+    assert "本次上报共 2 行" in texts(more)
+
+
+async def test_two_sales_in_one_line_without_a_comma_are_two_lines() -> None:
+    w, _ = await _world()
+    summary = await w.say("100", "这周卖了AP300 五台 单价1999 DH20两台 单价1599")
+    assert "有效 2 行，合计 7 台" in texts(summary), texts(summary)
