@@ -39,7 +39,7 @@ _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|�
           r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
-_SET_WORDS = (r"改成|改为|实际是|其实是|应该是|也要|也是|是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|change it to|"
+_SET_WORDS = (r"改成|改为|实际是|其实是|应该是|也要|也是|是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|\bmake\b|change it to|"
               r"change to|instead|only|just|actually|correction|\bto\b")
 _LESS_WORDS = r"减少|减去|减掉|少要|少来|少订|少拿|减|少"       # not 少发 / 少了: goods short on delivery
 _RIGHT_GAP = re.compile(rf"^(?:\s|{_SET_WORDS}|{_VERBS}|{_LESS_WORDS})*$")
@@ -528,6 +528,8 @@ def _scale(text: str, mentions: list[Mention], clause_of, lines: _Lines) -> None
             if any(x.sku and (x.start <= m.start() < x.end or x.start == m.end() + 1 and m.group(0) == "half")
                    for x in mentions):
                 continue        # "half matte", "6 half matte muyun": a word of the product's name, no halving
+            if m.group(0)[:1] == "x" and any(x.end <= m.start() and not text[x.end:m.start()].strip() for x in mentions):
+                continue        # "AP300 x2, DH20 4": the count of the product before it, not "double it"
             if m.group(0)[:1] not in "x乘" and not QUANTITY.search(text, m.end()) and _scaled_here(lines, [x for x in mentions if re.fullmatch(r"[\s的都也就]{0,3}", text[x.end:m.start()])],
                             factor):
                 return

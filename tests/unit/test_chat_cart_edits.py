@@ -263,3 +263,12 @@ async def test_a_correction_word_before_a_line_sets_it() -> None:
     await w.say(CHAT, "DH20整5台 AP300来2台")
     await w.say(CHAT, "哦不 DH20要8台")                        # 8, not 5 + 8
     assert await cart(w) == {"DH20": 8, "AP300": 2}
+
+
+async def test_english_make_sets_the_line_and_x2_after_a_product_is_its_count() -> None:
+    """Tried in the chat: "actually make the AP300 three" added 3 (2 -> 5); "AP300 x2, DH20 4" also doubled AP300."""
+    w = await world()
+    await w.say(CHAT, "AP300 x2, DH20 4")
+    assert await cart(w) == {"AP300": 2, "DH20": 4}
+    await w.say(CHAT, "actually make the AP300 three")
+    assert await cart(w) == {"AP300": 3, "DH20": 4}
