@@ -20,6 +20,7 @@ from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
+from nlu.own_variants import with_own_variants
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
@@ -133,7 +134,8 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
     known = index.find(blanked) if known is None else known
     unknown_codes = index.unknown_codes(blanked, known)
-    mentions = sorted(known + unknown_codes, key=lambda m: m.start)
+    # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)
+    mentions = sorted(with_own_variants(index.variant_table, blanked, known) + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
