@@ -498,6 +498,8 @@ class _ProductKeys:
                     # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
                     # alone match too much ordinary speech
                     if key != word and (n >= 3 or set(word) & set(key)):
+                        if any(a < j and i < b and (a < i or b > j) for a, b, _ in self._scan("".join(out))):
+                            continue      # across a word the catalogue has as written: "度礼盒" of "青花42度礼盒"
                         out[i:j] = key
                     step = n
                     break
