@@ -240,6 +240,11 @@ class VariantTable:
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
                 continue
+            packed = _packed(text, i, words) if text[i:i + 1] in firsts or text[i:i + 1] in _CAN else None
+            if packed is not None:
+                tokens.append(packed)
+                i = packed[1]
+                continue
             if text[i:i + 1] not in firsts:
                 i += 1
                 continue
@@ -319,6 +324,22 @@ class VariantTable:
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
+
+
+# a can is a 听 or a 罐, whichever the catalogue writes
+_CAN = frozenset("听罐")
+
+
+def _packed(text: str, i: int, words: Sequence[str]) -> tuple[int, int, str] | None:
+    """"330听", "500瓶", "罐装" of a series whose variants are "听装" and "瓶装": the package said without its 装, or a
+    can called 罐 where the catalogue says 听."""
+    c = text[i:i + 1]
+    if not c or (c not in _CAN and not any(len(w) == 2 and w[1] == "装" and w[0] == c for w in words)):
+        return None
+    hit = next((w for w in words if len(w) == 2 and w[1] == "装" and (w[0] == c or w[0] in _CAN and c in _CAN)), None)
+    if hit is None or text.startswith(hit, i):
+        return None
+    return i, i + 1 + (text[i + 1:i + 2] == "装"), hit
 
 
 # the Chinese words for clothing size letters, longest first
