@@ -135,7 +135,8 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     known = index.find(blanked) if known is None else known
     unknown_codes = index.unknown_codes(blanked, known)
     # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)
-    mentions = sorted(with_own_variants(index.variant_table, blanked, known) + unknown_codes, key=lambda m: m.start)
+    own = with_own_variants(index.variant_table, blanked, known, index.entries)
+    mentions = sorted(own + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:

@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Mapping
+from functools import lru_cache
+
+from nlu.normalize import normalize
 from nlu.product_words import Mention
+from nlu.schema import CatalogueEntry
 from nlu.variants import VariantTable
 
-# between a product's words and its variants: a space, 的 ("金樽 53度", "青花的42度")
-_GAP = re.compile(r"[\s的]{0,2}")
+# between a product's words and its variants: a space, 的, the 装 of a size ("金樽 53度", "青花的42度", "一斤装 礼盒")
+_GAP = re.compile(r"[\s的装]{0,2}")
+# a size said right before a product's words: with its unit, or with a decimal point ("1.5软线 红", "6方硬线")
+_SIZE_BEFORE = re.compile(r"(?<![\d.a-z])(\d+(?:\.\d+)?)\s?(平方|平|方|mm2|mm²|ml|l|升|度|米|m)?\s?的?\s?$")
 #: how far after a mention its variant words are looked for
 _LOOK = 24
 
 
-def with_own_variants(table: VariantTable, text: str, mentions: list[Mention]) -> list[Mention]:
-    """``mentions`` with each one-product mention spanning the variant words of that product said right after it."""
+def with_own_variants(table: VariantTable, text: str, mentions: list[Mention],
+                      names: Mapping[str, CatalogueEntry]) -> list[Mention]:
+    """``mentions`` with each one-product mention spanning the variant words of that product said right after it,
+    and a size of its name said right before it ("1.5软线 红": 1.5 is no count, and a count is never 1.5)."""
     if not table.members:
         return mentions
     out: list[Mention] = []
     for n, m in enumerate(mentions):
+        m = _sized_before(text, m, names, out[-1].end if out else 0)
         if out and out[-1].sku is not None and out[-1].skus == m.skus and _GAP.fullmatch(text[out[-1].end:m.start]):
             last = out.pop()       # the 礼盒 of "金樽53度500礼盒", reached by the variant words before it
             out.append(Mention(last.start, max(last.end, m.end), last.skus, max(last.strength, m.strength), last.word))
@@ -74,3 +84,18 @@ def _spanning(table: VariantTable, text: str, m: Mention, same: Mention | None) 
 
 # a number said without its unit, not a count with its unit ("500", never "500箱")
 _BARE = re.compile(r"(\d+(?:\.\d+)?)(?![\d.])(?!\s?[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆听打])")
+
+
+def _sized_before(text: str, m: Mention, names: Mapping[str, CatalogueEntry], floor: int) -> Mention:
+    entry = names.get(m.sku or "")
+    size = _SIZE_BEFORE.search(text, max(floor, m.start - 12), m.start) if entry is not None else None
+    if size is None or entry is None or not (size.group(2) or "." in size.group(1)):
+        return m
+    if not re.search(rf"(?<![\d.]){re.escape(size.group(1))}(?![\d.])", _name(entry.name)):
+        return m
+    return Mention(size.start(), m.end, m.skus, m.strength, m.word, m.near)
+
+
+@lru_cache(maxsize=4096)
+def _name(name: str) -> str:
+    return normalize(name)
