@@ -569,7 +569,8 @@ class _ProductKeys:
             for sku, e in self.entries.items():
                 numbers = set(re.findall(r"(?<![\d.])\d{1,4}(?:\.\d+)?(?![\d])", self._labels[sku]))
                 for run in CJK.findall(normalize(e.name)):
-                    if len(run) >= 2 and run[-1] not in UNITS and run[-1] not in TELLING_STOP:
+                    # nor the 装 of a package ("桶装": "装 42" of "一斤装 42度" is no 42度 1.5 L 桶装)
+                    if len(run) >= 2 and run[-1] not in UNITS and run[-1] not in TELLING_STOP and run[-1] != "装":
                         for number in numbers:
                             table.setdefault((run[-1], number), set()).add(sku)
             self._kind_char_table = table

@@ -206,7 +206,7 @@ class VariantTable:
                 continue
             m = _NUMBER.match(text, i)
             if m is not None and m.end() <= end:
-                value = _number(m.group(1), m.group(2))
+                value = _number(m.group(1), _jin_volume(m.group(2), units))
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
                 if not m.group(2) and ("." not in value and (len(value) < 2 or glued)) and value not in numbers:
                     i = m.end()           # "蓝2", "白 2": a count after a word, never a size ("蓝31" of shoes is)
@@ -324,6 +324,11 @@ class VariantTable:
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
+
+
+def _jin_volume(unit: str | None, units: set[str]) -> str | None:
+    """"一斤装" (read as 500g) of a series sold by volume (ml, l, no weights): 500 ml, as the liquor trade says it."""
+    return "ml" if unit == "g" and units & {"ml", "l"} and not units & {"g", "kg"} else unit
 
 
 # a can is a 听 or a 罐, whichever the catalogue writes
