@@ -21,6 +21,7 @@ from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
+from nlu.sections import sections_spelled
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
@@ -95,7 +96,7 @@ _DAY_ONLY = re.compile(r"\d{1,2}号")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
-    norm = normalize(text)
+    norm = sections_spelled(normalize(text), index)
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     blanked = norm
