@@ -21,6 +21,10 @@ from nlu.variants import VariantTable
 
 # between a product's words and its variants: a space, 的, the 装 of a size ("金樽 53度", "青花的42度", "一斤装 礼盒")
 _GAP = re.compile(r"[\s的装]{0,2}")
+# between two words of one product: its variant gap, or the + of a cable's cores ("3x6+1x4")
+_JOINED = re.compile(r"[\s的装+]{0,2}")
+# a length said alone ("100m", "80米", "五十米"), which the coils of several products have in their names
+_LENGTH = re.compile(r"(?:\d{1,5}|[一二两三四五六七八九十百]{1,4})\s?(?:米|m)")
 # a size said right before a product's words: with its unit, or with a decimal point ("1.5软线 红", "6方硬线")
 _SIZE_BEFORE = re.compile(r"(?<![\d.a-z])(\d+(?:\.\d+)?)\s?(平方|平|方|mm2|mm²|ml|l|升|度|米|m)?\s?的?\s?$")
 #: how far after a mention its variant words are looked for
@@ -35,8 +39,10 @@ def with_own_variants(table: VariantTable, text: str, mentions: list[Mention],
         return mentions
     out: list[Mention] = []
     for n, m in enumerate(mentions):
+        if _metres_of(text, m, mentions[n - 1] if n else None, mentions[n + 1] if n + 1 < len(mentions) else None, names):
+            continue
         m = _sized_before(text, m, names, out[-1].end if out else 0)
-        if out and out[-1].sku is not None and out[-1].skus == m.skus and _GAP.fullmatch(text[out[-1].end:m.start]):
+        if out and out[-1].sku is not None and out[-1].skus == m.skus and _JOINED.fullmatch(text[out[-1].end:m.start]):
             last = out.pop()       # the 礼盒 of "金樽53度500礼盒", reached by the variant words before it
             out.append(Mention(last.start, max(last.end, m.end), last.skus, max(last.strength, m.strength), last.word))
             continue
@@ -99,3 +105,14 @@ def _sized_before(text: str, m: Mention, names: Mapping[str, CatalogueEntry], fl
 @lru_cache(maxsize=4096)
 def _name(name: str) -> str:
     return normalize(name)
+
+
+def _metres_of(text: str, m: Mention, before: Mention | None, after: Mention | None,
+               names: Mapping[str, CatalogueEntry]) -> bool:
+    """Whether ``m`` is a length said of a product sold by the metre next to it ("YJV 3x6+1x4 100m", "卖了80米 yjv
+    3*4+1*2.5"): its count, in the unit written, not the 100 m coils of the wires."""
+    if m.sku is not None or len(m.skus) < 2 or not _LENGTH.fullmatch(m.word.strip()):
+        return False
+    near = [x for x in (before, after) if x is not None and x.sku is not None and not re.search(
+        r"[,，;；。\n]", text[min(x.end, m.end):max(x.start, m.start)])]
+    return any(names[x.sku].unit == "米" for x in near if x.sku in names)
