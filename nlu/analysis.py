@@ -21,10 +21,10 @@ from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
-from nlu.sections import sections_spelled
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
+from nlu.sections import sections_spelled
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")

@@ -10,7 +10,6 @@ same product right after them (the 礼盒 of "金樽53度500礼盒") joins it: o
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -115,4 +114,4 @@ def _metres_of(text: str, m: Mention, before: Mention | None, after: Mention | N
         return False
     near = [x for x in (before, after) if x is not None and x.sku is not None and not re.search(
         r"[,，;；。\n]", text[min(x.end, m.end):max(x.start, m.start)])]
-    return any(names[x.sku].unit == "米" for x in near if x.sku in names)
+    return any((entry := names.get(x.sku or "")) is not None and entry.unit == "米" for x in near)
