@@ -20,9 +20,11 @@ from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
+from nlu.own_variants import with_own_variants
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
+from nlu.sections import sections_spelled
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
@@ -94,7 +96,7 @@ _DAY_ONLY = re.compile(r"\d{1,2}号")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
-    norm = normalize(text)
+    norm = sections_spelled(normalize(text), index)
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     blanked = norm
@@ -133,7 +135,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
     known = index.find(blanked) if known is None else known
     unknown_codes = index.unknown_codes(blanked, known)
-    mentions = sorted(known + unknown_codes, key=lambda m: m.start)
+    # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)
+    own = with_own_variants(index.variant_table, blanked, known, index.entries)
+    mentions = sorted(own + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:

@@ -500,6 +500,8 @@ class _ProductKeys:
                     # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
                     # alone match too much ordinary speech
                     if key != word and (n >= 3 or set(word) & set(key)):
+                        if any(a < j and i < b and (a < i or b > j) for a, b, _ in self._scan("".join(out))):
+                            continue      # across a word the catalogue has as written: "度礼盒" of "青花42度礼盒"
                         out[i:j] = key
                     step = n
                     break
@@ -569,7 +571,8 @@ class _ProductKeys:
             for sku, e in self.entries.items():
                 numbers = set(re.findall(r"(?<![\d.])\d{1,4}(?:\.\d+)?(?![\d])", self._labels[sku]))
                 for run in CJK.findall(normalize(e.name)):
-                    if len(run) >= 2 and run[-1] not in UNITS and run[-1] not in TELLING_STOP:
+                    # nor the 装 of a package ("桶装": "装 42" of "一斤装 42度" is no 42度 1.5 L 桶装)
+                    if len(run) >= 2 and run[-1] not in UNITS and run[-1] not in TELLING_STOP and run[-1] != "装":
                         for number in numbers:
                             table.setdefault((run[-1], number), set()).add(sku)
             self._kind_char_table = table

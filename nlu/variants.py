@@ -206,7 +206,7 @@ class VariantTable:
                 continue
             m = _NUMBER.match(text, i)
             if m is not None and m.end() <= end:
-                value = _number(m.group(1), m.group(2))
+                value = _number(m.group(1), _jin_volume(m.group(2), units))
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
                 if not m.group(2) and ("." not in value and (len(value) < 2 or glued)) and value not in numbers:
                     i = m.end()           # "蓝2", "白 2": a count after a word, never a size ("蓝31" of shoes is)
@@ -239,6 +239,11 @@ class VariantTable:
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
+                continue
+            packed = _packed(text, i, words) if text[i:i + 1] in firsts or text[i:i + 1] in _CAN else None
+            if packed is not None:
+                tokens.append(packed)
+                i = packed[1]
                 continue
             if text[i:i + 1] not in firsts:
                 i += 1
@@ -319,6 +324,27 @@ class VariantTable:
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
+
+
+def _jin_volume(unit: str | None, units: set[str]) -> str | None:
+    """"一斤装" (read as 500g) of a series sold by volume (ml, l, no weights): 500 ml, as the liquor trade says it."""
+    return "ml" if unit == "g" and units & {"ml", "l"} and not units & {"g", "kg"} else unit
+
+
+# a can is a 听 or a 罐, whichever the catalogue writes
+_CAN = frozenset("听罐")
+
+
+def _packed(text: str, i: int, words: Sequence[str]) -> tuple[int, int, str] | None:
+    """"330听", "500瓶", "罐装" of a series whose variants are "听装" and "瓶装": the package said without its 装, or a
+    can called 罐 where the catalogue says 听."""
+    c = text[i:i + 1]
+    if not c or (c not in _CAN and not any(len(w) == 2 and w[1] == "装" and w[0] == c for w in words)):
+        return None
+    hit = next((w for w in words if len(w) == 2 and w[1] == "装" and (w[0] == c or w[0] in _CAN and c in _CAN)), None)
+    if hit is None or text.startswith(hit, i):
+        return None
+    return i, i + 1 + (text[i + 1:i + 2] == "装"), hit
 
 
 # the Chinese words for clothing size letters, longest first
