@@ -591,9 +591,11 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     # a product word that ends in a letter and has digits glued after it is read with them, "ap300")
     # "暖窝 s 3 m 5 l 2": 5 before the size letter l is a count, not 5 litres
     # "步步 m red 4 l black 4": 4 before the words of a product that start with a size letter is a count
+    # "-45小桶 x30 -25小桶 30x": a grade written with its minus sign starts the product, so the count before it is
+    # no range "30 -25"
     glued = [(m.start, m.end) for m in mentions if m.end <= len(text) and (
         m.skus and text[m.end - 1].isalpha() and text[m.end - 1].isascii() and text[m.end:m.end + 1].isdigit()
-        or text[m.start].isascii() and text[m.start].isalpha())]
+        or text[m.start].isascii() and text[m.start].isalpha() or m.skus and text[m.start] in "-−")]
     looked = text
     for a, b in glued:
         looked = looked[:a] + PRODUCT_SPAN * (b - a) + looked[b:]
