@@ -54,6 +54,7 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
 
 
 _ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
+_CN_UNITS = "|".join(sorted(_ONE_CHAR_UNITS))
 
 _CN_SMALL = "一二三四五六七八九"
 _LAYERS = re.compile(rf"(?<![\d{_CN_SMALL}十])([1-9{_CN_SMALL}])(?=层)")
@@ -599,7 +600,13 @@ class _ProductKeys:
                 out.append(Mention(m.start(), m.end(), (owners[0],), Strength.NAME, m.group(1)))
         return out
 
-    def _by_number(self, text: str, m: Mention) -> Mention:
+    def _by_numbers(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """``_by_number`` of each mention, but a number glued to the container word of the product before it and
+        spaced from this one ("金冠5w30小桶10 铁骑15w40小桶20") is that product's count, never this one's number
+        (not "汪罐375 牛肉": a size said with a series)."""
+        return [self._by_number(text, m, mentions[n - 1].end if n else -1) for n, m in enumerate(mentions)]
+
+    def _by_number(self, text: str, m: Mention, prev_end: int = -1) -> Mention:
         """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
@@ -612,6 +619,9 @@ class _ProductKeys:
         if before is not None and before.group(0).endswith(" ") \
                 and re.search(r"(?:卖了|卖咗|卖出|出了|走了)\s?$", text[:before.start()]):
             before = None                     # "6号卖了80 三层": the 80 is the count of the line before
+        if before is not None and before.group(0).endswith(" ") and 0 <= prev_end <= before.start() \
+                and re.fullmatch(rf"[^\s\d]?(?:{_CN_UNITS})", text[prev_end:before.start()]):
+            before = None
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:

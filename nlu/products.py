@@ -201,7 +201,7 @@ class ProductIndex(_ProductLines):
         found += self._kind_char_sizes(spelled, found)
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
-        mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+        mentions = self._by_numbers(spelled, self._combine(spelled, found))
         mentions = [self._absorbed(spelled, m) for m in self._told_apart(
             spelled, [self._modified(spelled, m) for m in self._in_series(spelled, mentions)])]
         if not siblings:
