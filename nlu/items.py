@@ -68,6 +68,9 @@ _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# a word glued after a count with its unit, naming what is counted ("10条皮带", "10个伟星的三通"; not "5台就行", "3箱吧")
+_COUNTED_WORD = re.compile(r"(?![就了吧啊哈呢的左右先再也还和跟及各每一共总送发到给要来订够都即可行好不别改换吗么嘛哦呀是没算呗喔哟啦过上下起以多这])"
+                           r"[\u4e00-\u9fff]{2,8}")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
 #: how far before and after a quantity no product took its words are read
@@ -456,6 +459,9 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
             any(x.group("unit") for x in QUANTITY.finditer(tail)):
         return             # "空净300 来5台": 300 is part of the word, 5台 the quantity
     previous = text[clauses[c - 1][0]:clauses[c - 1][1]] if c > 0 else ""
+    if q.unit and (said := _COUNTED_WORD.match(text, q.end)) and not any(q.end <= m.start < said.end() for m in mentions):
+        result.unresolved.append(Unresolved(word=said.group(0)[:24], qty=q.value))
+        return             # "雪峰黑L 5件 再要10条皮带": the count of a word that is no product, never more of the line before
     if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
         lines.add_to_last(q.value, q.unit or "")
         return
