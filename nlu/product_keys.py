@@ -602,11 +602,12 @@ class _ProductKeys:
 
     def _by_numbers(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """``_by_number`` of each mention, but a number glued to the container word of the product before it and
-        spaced from this one ("金冠5w30小桶10 铁骑15w40小桶20") is that product's count, never this one's number
-        (not "汪罐375 牛肉": a size said with a series)."""
-        return [self._by_number(text, m, mentions[n - 1].end if n else -1) for n, m in enumerate(mentions)]
+        spaced from this one ("金冠5w30小桶10 铁骑15w40小桶20"), or one spaced between a product named in full and this
+        one ("铁骑15w40 4L 20 18L 2"), is that product's count, never this one's number (not "汪罐375 牛肉": a size
+        said with a series)."""
+        return [self._by_number(text, m, mentions[n - 1] if n else None) for n, m in enumerate(mentions)]
 
-    def _by_number(self, text: str, m: Mention, prev_end: int = -1) -> Mention:
+    def _by_number(self, text: str, m: Mention, prev: Mention | None = None) -> Mention:
         """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
@@ -619,8 +620,9 @@ class _ProductKeys:
         if before is not None and before.group(0).endswith(" ") \
                 and re.search(r"(?:卖了|卖咗|卖出|出了|走了)\s?$", text[:before.start()]):
             before = None                     # "6号卖了80 三层": the 80 is the count of the line before
-        if before is not None and before.group(0).endswith(" ") and 0 <= prev_end <= before.start() \
-                and re.fullmatch(rf"[^\s\d]?(?:{_CN_UNITS})", text[prev_end:before.start()]):
+        if before is not None and before.group(0).endswith(" ") and prev is not None and prev.end <= before.start() \
+                and (re.fullmatch(rf"[^\s\d]?(?:{_CN_UNITS})", text[prev.end:before.start()])
+                     or len(prev.skus) == 1 and text[prev.end:before.start()] == " "):
             before = None
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
