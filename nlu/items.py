@@ -58,7 +58,7 @@ _LINE_REF = re.compile(r"(?P<first>前面(?:那个|的|那行)?|上面(?:那个|
                        r"(?P<last>后面(?:那个|的|那行)?|下面(?:那个|的)?|最后(?:一个|那个)?|\bthe last(?: one)?\b)")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
 _NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
-                       r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
+                       r"no more|don't want|do not want|without|cancel|scrap|skip)(?![a-z])")     # "32 cancel掉"
 _NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|都|也|就|先|那行|这行|那条|这条|那个|这个|那款|这款|那项|这项|的话|the|line)*$")
 _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改成|改为|替换成|变成|换|改|->|=>|→|"
                           r"(?:change|switch|swap)?(?: it| them)?\s*(?:to|for|with))\s*"
