@@ -56,6 +56,7 @@ _CORRECTED_BEFORE = re.compile(r"(?:哦不对|哦不是|不对|错了|写错了?
 # a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
 _LINE_REF = re.compile(r"(?P<first>前面(?:那个|的|那行)?|上面(?:那个|的)?|第一(?:个|行|项)?|头一个|\bthe first(?: one)?\b)|"
                        r"(?P<last>后面(?:那个|的|那行)?|下面(?:那个|的)?|最后(?:一个|那个)?|\bthe last(?: one)?\b)")
+_PLACE_AFTER = re.compile(rf"\s*(?:the\s+)?(?:{_LINE_REF.pattern})")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
 _NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
                        r"no more|don't want|do not want|without|cancel|scrap|skip)(?![a-z])")     # "32 cancel掉"
@@ -188,6 +189,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     qty_of: dict[int, int] = {}                     # mention index -> quantity index
     negated: set[int] = set()
     for neg in _NEGATION.finditer(text):
+        if _PLACE_AFTER.match(text, neg.end()):
+            continue      # "drop the first one": the line named by its place (``_removed_by_place``)
         # "火腿肠不要了 辣条加到15箱": a negation right after a product takes that one, not the next
         ahead = [i for i, m in enumerate(mentions) if m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])]
         after = [i for i, m in enumerate(mentions) if m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])]
@@ -342,6 +345,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             lines.set(m.sku, line_qty.value, line_qty.unit)
         else:
             lines.add(m.sku, line_qty.value, line_qty.unit)
+    _removed_by_place(text, mentions, lines)
     _scale(text, mentions, clause_of, lines)
     for u in result.unresolved:
         if u.word not in result.unknown:
@@ -505,6 +509,19 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
         return      # a bare number in other text ("3楼", "等2天") is no quantity
     lines.set(None, q.value, q.unit or "")
+
+
+def _removed_by_place(text: str, mentions: list[Mention], lines: _Lines) -> None:
+    """"金冠5w30小桶8 金冠5w40小桶8 最后那个不要了", "drop the first one": a line of this message named by its place (with no
+    product between the place and the negation) is taken out."""
+    for neg in _NEGATION.finditer(text):
+        ref = next((r for r in _LINE_REF.finditer(text, max(0, neg.start() - 12), min(len(text), neg.end() + 16))
+                    if _NEG_GAP.match(text[r.end():neg.start()]) or _NEG_GAP.match(text[neg.end():r.start()])), None)
+        written = list(lines.r.items)
+        if ref is None or len(written) < 2 or any(min(ref.start(), neg.start()) <= m.start < max(ref.end(), neg.end())
+                                                  for m in mentions):
+            continue
+        lines.remove((written[0] if ref.group("first") else written[-1],))
 
 
 def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False,
