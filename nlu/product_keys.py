@@ -118,6 +118,7 @@ class _ProductKeys:
         size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in SIZE_LETTERS}
         self._size_letters = size_letters
         kinds: set[str] = set()
+        series_words: set[str] = set()      # "雪峰" of "雪峰黑M": a series' own word, typed by sound too ("雪风")
         numbered_kinds: dict[str, set[str]] = {}
         # words said without the kind's last character ("乌龙" of 乌龙茶, "2.5红" of the alias 2.5红线), when no
         # other key is spelled so
@@ -186,8 +187,10 @@ class _ProductKeys:
             # "雪峰" of the alias "雪峰黑M" for "暖途雪峰长款羽绒服 黑色 M": the series word is what is left of the
             # alias's Chinese once the product's own variant word (its colour, its grade) is taken off its end
             tails = {t for w in name.split()[1:] for t in CJK.findall(w) for t in (t, t.removesuffix("色")) if t}
-            kinds.update(w[:-len(t)] for a in said for w in CJK.findall(a) if w not in name
-                         for t in tails if w.endswith(t) and len(w) - len(t) >= 2 and w[:-len(t)] in name)
+            own = {w[:-len(t)] for a in said for w in CJK.findall(a) if w not in name
+                   for t in tails if w.endswith(t) and len(w) - len(t) >= 2 and w[:-len(t)] in name}
+            series_words |= own
+            kinds |= own
             kinds.update(w for w in (*CJK.findall(normalize(e.category)),
                                      *(w for a in said for w in CJK.findall(a) if w in name),
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
@@ -244,7 +247,8 @@ class _ProductKeys:
         self._by_sound: dict[tuple[str, ...], str] = {}
         shared: set[tuple[str, ...]] = set()
         for k in self.keys:
-            if k in kind_words or k in trimmed_keys:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
+            if (k in kind_words or k in trimmed_keys) and k not in series_words:
+                # "批酒" is no typo of the kind word 啤酒: only product words (and a series' own words) by sound
                 continue
             if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
                 for snd in sounds(k):
