@@ -56,9 +56,10 @@ _CORRECTED_BEFORE = re.compile(r"(?:哦不对|哦不是|不对|错了|写错了?
 # a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
 _LINE_REF = re.compile(r"(?P<first>前面(?:那个|的|那行)?|上面(?:那个|的)?|第一(?:个|行|项)?|头一个|\bthe first(?: one)?\b)|"
                        r"(?P<last>后面(?:那个|的|那行)?|下面(?:那个|的)?|最后(?:一个|那个)?|\bthe last(?: one)?\b)")
+_PLACE_AFTER = re.compile(rf"\s*(?:the\s+)?(?:{_LINE_REF.pattern})")
 _CORRECTION = re.compile(r"不对|错了|搞错|说错|\b(?:sorry|no wait|wait)\b")
 _NEGATION = re.compile(r"不要了?|别要|别(?!的|[整搞弄发写拿送]?错|忘|漏|急|催)|去掉|删掉|删了|删除|拿掉|取消|不用了?|砍掉|减掉|不订了?|\b(?:remove|drop|delete|"
-                       r"no more|don't want|do not want|without|cancel|scrap|skip)\b")
+                       r"no more|don't want|do not want|without|cancel|scrap|skip)(?![a-z])")     # "32 cancel掉"
 _NEG_GAP = re.compile(r"^(?:\s|的|了|吧|啊|呢|都|也|就|先|那行|这行|那条|这条|那个|这个|那款|这款|那项|这项|的话|the|line)*$")
 _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改成|改为|替换成|变成|换|改|->|=>|→|"
                           r"(?:change|switch|swap)?(?: it| them)?\s*(?:to|for|with))\s*"
@@ -66,8 +67,11 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
-_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
+_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# a word glued after a count with its unit, naming what is counted ("10条皮带", "10个伟星的三通"; not "5台就行", "3箱吧")
+_COUNTED_WORD = re.compile(r"(?![就了吧啊哈呢的左右先再也还和跟及各每一共总送发到给要来订够都即可行好不别改换吗么嘛哦呀是没算呗喔哟啦过上下起以多这])"
+                           r"[\u4e00-\u9fff]{2,8}")
 _EN_STOP = frozenset({"of", "the", "a", "an", "pls", "please", "more", "extra", "additional", "new", "and", "also",
                       "for", "to", "me", "us", "today", "tomorrow", "asap", "thanks", "thx", "pcs", "units"})
 #: how far before and after a quantity no product took its words are read
@@ -185,6 +189,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     qty_of: dict[int, int] = {}                     # mention index -> quantity index
     negated: set[int] = set()
     for neg in _NEGATION.finditer(text):
+        if _PLACE_AFTER.match(text, neg.end()):
+            continue      # "drop the first one": the line named by its place (``_removed_by_place``)
         # "火腿肠不要了 辣条加到15箱": a negation right after a product takes that one, not the next
         ahead = [i for i, m in enumerate(mentions) if m.end <= neg.start() and _NEG_GAP.match(text[m.end:neg.start()])]
         after = [i for i, m in enumerate(mentions) if m.start >= neg.end() and _NEG_GAP.match(text[neg.end():m.start])]
@@ -339,6 +345,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             lines.set(m.sku, line_qty.value, line_qty.unit)
         else:
             lines.add(m.sku, line_qty.value, line_qty.unit)
+    _removed_by_place(text, mentions, lines)
     _scale(text, mentions, clause_of, lines)
     for u in result.unresolved:
         if u.word not in result.unknown:
@@ -456,6 +463,9 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
             any(x.group("unit") for x in QUANTITY.finditer(tail)):
         return             # "空净300 来5台": 300 is part of the word, 5台 the quantity
     previous = text[clauses[c - 1][0]:clauses[c - 1][1]] if c > 0 else ""
+    if q.unit and (said := _COUNTED_WORD.match(text, q.end)) and not any(q.end <= m.start < said.end() for m in mentions):
+        result.unresolved.append(Unresolved(word=said.group(0)[:24], qty=q.value))
+        return             # "雪峰黑L 5件 再要10条皮带": the count of a word that is no product, never more of the line before
     if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
         lines.add_to_last(q.value, q.unit or "")
         return
@@ -499,6 +509,19 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
     if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
         return      # a bare number in other text ("3楼", "等2天") is no quantity
     lines.set(None, q.value, q.unit or "")
+
+
+def _removed_by_place(text: str, mentions: list[Mention], lines: _Lines) -> None:
+    """"金冠5w30小桶8 金冠5w40小桶8 最后那个不要了", "drop the first one": a line of this message named by its place (with no
+    product between the place and the negation) is taken out."""
+    for neg in _NEGATION.finditer(text):
+        ref = next((r for r in _LINE_REF.finditer(text, max(0, neg.start() - 12), min(len(text), neg.end() + 16))
+                    if _NEG_GAP.match(text[r.end():neg.start()]) or _NEG_GAP.match(text[neg.end():r.start()])), None)
+        written = list(lines.r.items)
+        if ref is None or len(written) < 2 or any(min(ref.start(), neg.start()) <= m.start < max(ref.end(), neg.end())
+                                                  for m in mentions):
+            continue
+        lines.remove((written[0] if ref.group("first") else written[-1],))
 
 
 def _unresolved(result: ItemResult, m: Mention, q: Quantity | None, *, sets: bool = False,
@@ -593,9 +616,11 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     # a product word that ends in a letter and has digits glued after it is read with them, "ap300")
     # "暖窝 s 3 m 5 l 2": 5 before the size letter l is a count, not 5 litres
     # "步步 m red 4 l black 4": 4 before the words of a product that start with a size letter is a count
+    # "-45小桶 x30 -25小桶 30x": a grade written with its minus sign starts the product, so the count before it is
+    # no range "30 -25"
     glued = [(m.start, m.end) for m in mentions if m.end <= len(text) and (
         m.skus and text[m.end - 1].isalpha() and text[m.end - 1].isascii() and text[m.end:m.end + 1].isdigit()
-        or text[m.start].isascii() and text[m.start].isalpha())]
+        or text[m.start].isascii() and text[m.start].isalpha() or m.skus and text[m.start] in "-−")]
     looked = text
     for a, b in glued:
         looked = looked[:a] + PRODUCT_SPAN * (b - a) + looked[b:]

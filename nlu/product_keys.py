@@ -54,6 +54,7 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
 
 
 _ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
+_CN_UNITS = "|".join(sorted(_ONE_CHAR_UNITS))
 
 _CN_SMALL = "一二三四五六七八九"
 _LAYERS = re.compile(rf"(?<![\d{_CN_SMALL}十])([1-9{_CN_SMALL}])(?=层)")
@@ -117,6 +118,7 @@ class _ProductKeys:
         size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in SIZE_LETTERS}
         self._size_letters = size_letters
         kinds: set[str] = set()
+        series_words: set[str] = set()      # "雪峰" of "雪峰黑M": a series' own word, typed by sound too ("雪风")
         numbered_kinds: dict[str, set[str]] = {}
         # words said without the kind's last character ("乌龙" of 乌龙茶, "2.5红" of the alias 2.5红线), when no
         # other key is spelled so
@@ -185,8 +187,10 @@ class _ProductKeys:
             # "雪峰" of the alias "雪峰黑M" for "暖途雪峰长款羽绒服 黑色 M": the series word is what is left of the
             # alias's Chinese once the product's own variant word (its colour, its grade) is taken off its end
             tails = {t for w in name.split()[1:] for t in CJK.findall(w) for t in (t, t.removesuffix("色")) if t}
-            kinds.update(w[:-len(t)] for a in said for w in CJK.findall(a) if w not in name
-                         for t in tails if w.endswith(t) and len(w) - len(t) >= 2 and w[:-len(t)] in name)
+            own = {w[:-len(t)] for a in said for w in CJK.findall(a) if w not in name
+                   for t in tails if w.endswith(t) and len(w) - len(t) >= 2 and w[:-len(t)] in name}
+            series_words |= own
+            kinds |= own
             kinds.update(w for w in (*CJK.findall(normalize(e.category)),
                                      *(w for a in said for w in CJK.findall(a) if w in name),
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
@@ -243,7 +247,8 @@ class _ProductKeys:
         self._by_sound: dict[tuple[str, ...], str] = {}
         shared: set[tuple[str, ...]] = set()
         for k in self.keys:
-            if k in kind_words or k in trimmed_keys:       # "批酒" is no typo of the kind word 啤酒: only product words by sound
+            if (k in kind_words or k in trimmed_keys) and k not in series_words:
+                # "批酒" is no typo of the kind word 啤酒: only product words (and a series' own words) by sound
                 continue
             if 2 <= len(k) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in k):
                 for snd in sounds(k):
@@ -604,7 +609,14 @@ class _ProductKeys:
                 out.append(Mention(m.start(), m.end(), (owners[0],), Strength.NAME, m.group(1)))
         return out
 
-    def _by_number(self, text: str, m: Mention) -> Mention:
+    def _by_numbers(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """``_by_number`` of each mention, but a number glued to the container word of the product before it and
+        spaced from this one ("金冠5w30小桶10 铁骑15w40小桶20"), or one spaced between a product named in full and this
+        one ("铁骑15w40 4L 20 18L 2"), is that product's count, never this one's number (not "汪罐375 牛肉": a size
+        said with a series)."""
+        return [self._by_number(text, m, mentions[n - 1] if n else None) for n, m in enumerate(mentions)]
+
+    def _by_number(self, text: str, m: Mention, prev: Mention | None = None) -> Mention:
         """"浴室柜900的", "800的鱼肚白": a word of several products next to a bare number that only one of them
         has in its name or aliases is that product."""
         if len(m.skus) < 2:
@@ -617,6 +629,10 @@ class _ProductKeys:
         if before is not None and before.group(0).endswith(" ") \
                 and re.search(r"(?:卖了|卖咗|卖出|出了|走了)\s?$", text[:before.start()]):
             before = None                     # "6号卖了80 三层": the 80 is the count of the line before
+        if before is not None and before.group(0).endswith(" ") and prev is not None and prev.end <= before.start() \
+                and (re.fullmatch(rf"[^\s\d]?(?:{_CN_UNITS})", text[prev.end:before.start()])
+                     or len(prev.skus) == 1 and text[prev.end:before.start()] == " "):
+            before = None
         for found, start, end in ((after, m.start, m.end + after.end()) if after else (None, 0, 0),
                                   (before, before.start() if before else 0, m.end) if before else (None, 0, 0)):
             if found is None:

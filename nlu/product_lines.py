@@ -691,6 +691,24 @@ class _ProductLines(_ProductKeys):
             out.append(m)
         return out
 
+    def _other_series(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"银盾0w20小桶" when 银盾 has no 0W-20 (金冠 has): a series word glued before the words of one product of another
+        series names a product the series does not have; the dealer is asked (the wording named back, that product
+        suggested), never given the other series' product."""
+        table = self.variant_table
+        out: list[Mention] = []
+        for m in mentions:
+            lead = out[-1] if out else None
+            series = table.series_of(lead.skus) if lead is not None and lead.sku is None and lead.skus else None
+            if lead is not None and series is not None and m.sku is not None and text[lead.end:m.start] == "" \
+                    and table.series.get(m.sku) not in (None, series) \
+                    and sum(b - a for a, b, _ in table.runs(text, str(table.series.get(m.sku)), m.start, m.end)) \
+                    >= len(re.sub(r"[\s的]", "", m.word)):
+                out[-1] = Mention(lead.start, m.end, (), Strength.UNKNOWN, text[lead.start:m.end], near=(m.sku,))
+                continue
+            out.append(m)
+        return out
+
 
 def _code_part(sku: str) -> str:
     """A SKU without the maker's prefix and dashes, as dealers write its letters ("JC-MS28W" -> "ms28w")."""

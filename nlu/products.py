@@ -201,7 +201,7 @@ class ProductIndex(_ProductLines):
         found += self._kind_char_sizes(spelled, found)
         found += self._typed_in_pinyin(spelled, found)
         found.sort(key=lambda x: x.start)
-        mentions = [self._by_number(spelled, m) for m in self._combine(spelled, found)]
+        mentions = self._by_numbers(spelled, self._combine(spelled, found))
         mentions = [self._absorbed(spelled, m) for m in self._told_apart(
             spelled, [self._modified(spelled, m) for m in self._in_series(spelled, mentions)])]
         if not siblings:
@@ -211,7 +211,7 @@ class ProductIndex(_ProductLines):
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
-        return self._size_units(spelled, self._narrowed(spelled, mentions))
+        return self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in

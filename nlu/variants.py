@@ -48,7 +48,8 @@ _GLUE = re.compile(r"[\s的]{0,2}")
 _COUNTED = re.compile(r"\s?(?:[的嘅码号])?\s?(?:也|还|再|都)?(?:卖了|卖咗|卖出|出了|走了|要|来|补|拿|配|整|改成|改为|改到|加到|减到|变成|实际是|其实是|应该是|改)?\s?(?:[x×*]\s?)?"
                       r"(?:\d{1,5}(?![\d.])(?!\s?(?:ml|l(?![a-z\u4e00-\u9fff]|\s?\d)|kg|g|mm|cm|升|公斤|寸|码))|[一二两三四五六七八九十百壹贰叁肆伍陆柒捌玖拾廿卅]{1,4}(?![升斤寸码米]))"
                       r"|\s?(?:各|都|each\b)"
-                      r"|\s?[的嘅]?\s?(?:也|就)?(?:不要|删掉|删了|去掉|取消|不用|先不要|不订)")      # "43 不要": a line taken out
+                      r"|\s?[的嘅]?\s?(?:也|就)?(?:不要|删掉|删了|去掉|取消|不用|先不要|不订|拿掉|砍掉)"      # "43 不要": a line taken out
+                      r"|\s?(?:cancel|remove|delete|drop)(?![a-z])")
 
 
 # a weight or volume in one unit whatever it was written in: "3斤" and "1500g" are "1.5kg", "2000ml" is "2l"
