@@ -700,9 +700,10 @@ class _ProductLines(_ProductKeys):
         for m in mentions:
             lead = out[-1] if out else None
             series = table.series_of(lead.skus) if lead is not None and lead.sku is None and lead.skus else None
+            other = table.series.get(m.sku) if m.sku is not None else None
             if lead is not None and series is not None and m.sku is not None and text[lead.end:m.start] == "" \
-                    and table.series.get(m.sku) not in (None, series) \
-                    and sum(b - a for a, b, _ in table.runs(text, str(table.series.get(m.sku)), m.start, m.end)) \
+                    and other not in (None, series) and other in table.words \
+                    and sum(b - a for a, b, _ in table.runs(text, str(other), m.start, m.end)) \
                     >= len(re.sub(r"[\s的]", "", m.word)):
                 out[-1] = Mention(lead.start, m.end, (), Strength.UNKNOWN, text[lead.start:m.end], near=(m.sku,))
                 continue
