@@ -97,6 +97,27 @@ async def parser_aliases(uow: AbstractUnitOfWork, actor: Actor) -> dict[str, str
     return await dealer_aliases(uow, actor, actor.dealer_id)
 
 
+ABOUT_MINUTES = 30     # how long a product asked about stays what "那来4台" / "need 4 of them" means
+
+
+def remember_about(ctx: Ctx, sku: str) -> None:
+    """The product a dealer just asked about (its stock): a count said next without a product is of it. Written
+    only when it changes or is 10 minutes old, so a stock query asked again writes no dialog."""
+    minute = int(ctx.deps.clock.now().timestamp() // 60)
+    kept = ctx.dialog.data.get("about")
+    if not isinstance(kept, dict) or kept.get("sku") != sku or minute - int(kept.get("at", 0)) >= 10:
+        ctx.dialog.data["about"] = {"sku": sku, "at": minute}
+
+
+def talked_about(ctx: Ctx) -> str | None:
+    """The product asked about in the last ``ABOUT_MINUTES`` minutes, if any."""
+    kept = ctx.dialog.data.get("about")
+    if not isinstance(kept, dict) or not isinstance(kept.get("sku"), str):
+        return None
+    minute = int(ctx.deps.clock.now().timestamp() // 60)
+    return str(kept["sku"]) if minute - int(kept.get("at", 0)) <= ABOUT_MINUTES else None
+
+
 def remember_suggestions(ctx: Ctx, word: str, skus: list[str]) -> None:
     """Suggestions shown for a word the parser did not know; picking one of them teaches the word."""
     if ctx.is_dealer and word:

@@ -39,6 +39,9 @@ _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|�
           r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
           r"another|more|of|the|please|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
+REFERRING_WORDS = frozenset({"it", "them", "those", "these", "that", "this", "that one", "this one", "这个", "那个",
+                             "这款", "那款", "它", "它们", "这种", "那种"})
+"""Words that name the product just talked about ("need 4 of them" after "any DH20 left?"), when one was."""
 _SET_WORDS = (r"改成|改为|实际是|其实是|应该是|也要|也是|是|变成|改到|调成|调到|加到|减到|补到|凑到|提到|降到|换成|换为|改|只要|只订|只来|就要|就来|总共要|一共要|make it|\bmake\b|change it to|"
               r"change to|instead|only|just|actually|correction|\bto\b")
 _LESS_WORDS = r"减少|减去|减掉|少要|少来|少订|少拿|减|少"       # not 少发 / 少了: goods short on delivery

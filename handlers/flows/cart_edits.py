@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.errors import DomainError, NotFound
 from core.products import Product, to_product_units
 from core.services.catalogue import list_products
-from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions
+from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions, talked_about
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.cart import (
@@ -41,6 +41,7 @@ from handlers.flows.ordering import confirm, reorder_from
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
+from nlu.items import REFERRING_WORDS
 from nlu.numbers import typed_quantity
 from nlu.products import suggest_products
 from nlu.schema import CartEdit, EditOp, Intent, ParseResult
@@ -171,7 +172,15 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     unresolved = []
     edits = list(slots.edits)
     offered = (ctx.dialog.data.get("suggested") or {}).get("skus") or []
+    # "DH20有货吗" answered, then "那来4台" / "need 4 of them" with no cart yet: the product just asked about
+    about = talked_about(ctx) if not cart.items else None
+    if isinstance(about, str):
+        edits = [e.model_copy(update={"sku": about}) if e.sku is None and e.op in (EditOp.SET, EditOp.ADD) else e
+                 for e in edits]
     for word in slots.unresolved:
+        if isinstance(about, str) and word.qty and not word.candidates and word.word.lower() in REFERRING_WORDS:
+            edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=about, qty=word.qty, unit=word.unit))
+            continue
         held = [sku for sku in word.candidates if sku in cart.items]
         if not held and word.qty and not word.less:
             # "三层箱" answered with the 三层 cartons, then "3号 50", "5号 30": the one of the products offered last

@@ -28,7 +28,7 @@ from core.services.inventory import (
 from core.services.transfers import held_for_transfers
 from core.users import Permission
 from handlers import i18n
-from handlers.catalogue import chat_catalogue, remember_suggestions
+from handlers.catalogue import chat_catalogue, remember_about, remember_suggestions
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.thresholds import restock_replies
@@ -154,6 +154,7 @@ async def availability(ctx: Ctx, sku: str, wanted: int | None = None) -> list[Re
     out.extend(nearby)
     buttons = asks + buttons
     if ctx.is_dealer and Permission.ORDER_PLACE_OWN in ctx.actor.permissions:
+        remember_about(ctx, product.sku)       # "那来4台", "need 4 of them" next: this product
         order = Button(ctx.t("stock.btn.order_qty", qty=wanted, unit=product.unit), payload("order.add", product.sku,
                                                                                           wanted)) \
             if wanted else Button(ctx.t("stock.btn.order"), payload("order.pick", product.sku))

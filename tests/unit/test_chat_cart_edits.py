@@ -272,3 +272,33 @@ async def test_english_make_sets_the_line_and_x2_after_a_product_is_its_count() 
     assert await cart(w) == {"AP300": 2, "DH20": 4}
     await w.say(CHAT, "actually make the AP300 three")
     assert await cart(w) == {"AP300": 3, "DH20": 4}
+
+
+@pytest.mark.parametrize("said", ["那来4台", "need 4 of them", "来4台吧"])
+async def test_an_order_right_after_a_stock_answer_means_that_product(said: str) -> None:
+    """Tried in the chat: "DH20有货吗" answered, then "那来4台" got "购物车是空的：请说明要 4 的是哪个产品", and "need
+    4 of them" '"them" is not in the catalogue'."""
+    w = await world()
+    await w.say(CHAT, "DH20有货吗")
+    await w.say(CHAT, said)
+    assert await cart(w) == {"DH20": 4}
+
+
+async def test_with_nothing_asked_before_a_count_alone_still_asks_which_product() -> None:
+    w = await world()
+    assert "哪个产品" in texts(await w.say(CHAT, "来4台"))
+    assert await cart(w) == {}
+
+
+async def test_a_product_asked_about_long_ago_is_not_what_a_count_means() -> None:
+    from datetime import timedelta
+
+    from core.clock import Clock
+
+    w = await world()
+    await w.say(CHAT, "DH20有货吗")
+    later = w.clock.now() + timedelta(minutes=45)
+    w.clock = Clock.fixed(later)
+    w.service.deps.clock = w.clock
+    assert "哪个产品" in texts(await w.say(CHAT, "来4台"))
+    assert await cart(w) == {}
