@@ -20,6 +20,8 @@ router = Router(name=__name__)
 @router.command("help")
 @router.intent(Intent.HELP, Intent.GREETING)
 async def help_(ctx: Ctx) -> list[Reply]:
+    if ctx.parsed is not None and ctx.parsed.intent == Intent.GREETING and not ctx.inbound.text.startswith("/"):
+        return [main_menu(ctx)]     # "你好", "在吗": the menu greets by name; the list of commands is for /help
     if ctx.is_staff:                # what staff type for their jobs, not the dealer's commands
         return [*await staff_help(ctx, asked=True), main_menu(ctx)]
     if ctx.inbound.text and not ctx.inbound.text.startswith("/") and ctx.parsed is not None \

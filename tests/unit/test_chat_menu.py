@@ -125,3 +125,15 @@ async def test_a_bound_dealer_typing_a_code_like_word_is_not_rebound() -> None:
     assert "已经绑定" not in texts(bare)
     said = await w.say("100", f"绑定 {other.code}")        # asked for in words: told it is bound already
     assert "您已经绑定过了" in texts(said)
+
+
+@pytest.mark.parametrize("said", ["你好", "在吗", "hi"])
+async def test_a_greeting_is_greeted_with_the_menu_and_help_still_lists_the_commands(said: str) -> None:
+    """Tried in the chat: "你好" answered with the list of commands, then the menu."""
+    w = ChatWorld()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    greeted = await w.say("100", said)
+    assert "可用命令" not in texts(greeted) and "Commands" not in texts(greeted)
+    assert "下单" in " ".join(buttons(greeted))
+    assert "可用命令" in texts(await w.say("100", "/help"))
