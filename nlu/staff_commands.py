@@ -101,6 +101,15 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_CODE_ANYWHERE = re.compile(r"(?<![A-Za-z0-9])(D\d{4,6})(?!\d)", re.IGNORECASE)
+
+
+def dealer_code_in(text: str) -> str | None:
+    """A dealer code written among other words ("D0002 的余额", "d0007那家"), upper-cased; None when there is none."""
+    m = _CODE_ANYWHERE.search(_clean(text))
+    return m.group(1).upper() if m else None
+
+
 def find_number(text: str) -> tuple[RefKind, str] | None:
     """The first record number in ``text``, normalized (``so20261204 0001`` -> ``SO-20261204-0001``)."""
     text = _clean(text)

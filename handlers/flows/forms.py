@@ -31,6 +31,7 @@ from handlers.router import payload
 from nlu.numbers import parse_int
 from nlu.products import find_product
 from nlu.schema import CatalogueEntry, ParseResult
+from nlu.staff_commands import dealer_code_in
 
 MAX_PHOTOS = 9
 MAX_PRODUCT_BUTTONS = 8          # more products than this: choose a category first
@@ -143,6 +144,8 @@ async def dealers_by_words(ctx: Ctx, words: str, limit: int = 7) -> list[Dealer]
     words = words.strip()
     found = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=words, limit=limit) if d.id is not None] \
         if words else []
+    if not found and (code := dealer_code_in(words)) is not None and code != words.upper():
+        return await dealers_by_words(ctx, code, limit)     # "D0002 的余额": the dealer of the code written
     return [d for d in found if d.code.upper() == words.upper()] or found
 
 

@@ -316,3 +316,11 @@ async def test_the_dealer_shown_is_confirmed_in_other_words_too(said: str) -> No
     shown = await w.say("400", "合肥新锐打了3万")
     assert "是这家吗" in texts(shown)
     assert "记入哪个账户" in texts(await w.say("400", said)), said
+
+
+async def test_a_dealer_code_written_among_other_words_finds_the_dealer() -> None:
+    """Tried in the chat: "D0002 的余额" at the payment's dealer step was searched as a name and not found."""
+    w = await _world()
+    await w.say("400", "记一笔回款")
+    shown = await w.say("400", "D0007 的余额")
+    assert "D0007 合肥新锐电器有限公司" in texts(shown) and "是这家吗" in texts(shown)
