@@ -174,11 +174,11 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     offered = (ctx.dialog.data.get("suggested") or {}).get("skus") or []
     # "DH20有货吗" answered, then "那来4台" / "need 4 of them" with no cart yet: the product just asked about
     about = talked_about(ctx) if not cart.items else None
-    if isinstance(about, str):
+    if about is not None:
         edits = [e.model_copy(update={"sku": about}) if e.sku is None and e.op in (EditOp.SET, EditOp.ADD) else e
                  for e in edits]
     for word in slots.unresolved:
-        if isinstance(about, str) and word.qty and not word.candidates and word.word.lower() in REFERRING_WORDS:
+        if about is not None and word.qty and not word.candidates and word.word.lower() in REFERRING_WORDS:
             edits.append(CartEdit(op=EditOp.SET if word.sets else EditOp.ADD, sku=about, qty=word.qty, unit=word.unit))
             continue
         held = [sku for sku in word.candidates if sku in cart.items]
