@@ -21,6 +21,7 @@ from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
 from storage.engine import build_counter_engine
+from storage import uow as uow_module
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import buttons, texts
 from tests.factories import dealer_user, fixed_clock
@@ -140,9 +141,13 @@ async def test_the_counter_sees_statements_commits_and_rollbacks(engine: AsyncEn
 
 
 async def test_staff_to_tell_are_kept_until_a_user_changes(
-        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        db: Database, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """An order confirmed tells the order desk: its staff are read with the first order, kept per process under
-    the ``actors`` version read with each chat's dialog, and read again once a user changed."""
+    the ``actors`` version read with each chat's dialog, and read again once a user changed. (The version read
+    counts for ``SEEN_FRESH_SECONDS``; widened here: on a loaded CI machine a confirm on SQLite once took longer
+    than the 2 s between its dialog read and its staff lookup, and read the staff again.)"""
+    monkeypatch.setattr(uow_module, "SEEN_FRESH_SECONDS", 60.0)
     counter = build_counter_engine(db.url, search_path=db.search_path)
     try:
         chat = await hot_scene(engine, session_factory, fixed_clock(), counter)
