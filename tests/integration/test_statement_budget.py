@@ -20,8 +20,8 @@ from core.services.orders import SubmitOrder, submit_order
 from core.users import Role, User
 from handlers.messages import InboundKind
 from handlers.router import payload
-from storage.engine import build_counter_engine
 from storage import uow as uow_module
+from storage.engine import build_counter_engine
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.chat import buttons, texts
 from tests.factories import dealer_user, fixed_clock
