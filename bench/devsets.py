@@ -1,0 +1,47 @@
+"""Every development set against its own catalogue, one line each: what a parser change does to the sets it may
+learn from. The blind sets are not read here (bench/parser.py reports them).
+
+    .venv/bin/python bench/devsets.py [dev27 dev28 ...]
+
+Prints intent accuracy and exact order items per set and their totals. The classifier trains on these sets, so
+their intent figures flatter; the items figures come from the item rules and are what a rule change moves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlu.evaluation import evaluate, read_catalogue_csv, read_set  # noqa: E402
+from nlu.offline import OfflineParser  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "nlu" / "data"
+TODAY = date(2026, 12, 4)
+
+
+async def main(names: list[str]) -> None:
+    folders = sorted((p for p in DATA.glob("dev*") if (p / "catalogue.csv").exists() and list(p.glob("*.jsonl"))),
+                     key=lambda p: int(p.name[3:] or 1))
+    if names:
+        folders = [f for f in folders if f.name in names]
+    parser = OfflineParser()
+    right_items = all_items = 0
+    print(f"{'set':8}{'messages':>10}{'intent':>9}{'items':>9}{'of':>6}")
+    for folder in folders:
+        catalogue = read_catalogue_csv((folder / "catalogue.csv").read_text("utf-8"))
+        rows = [m for f in sorted(folder.glob("*.jsonl")) for m in read_set(f.read_text("utf-8").splitlines())]
+        report = await evaluate(parser, rows, catalogue, TODAY)
+        n = sum(1 for r in rows if "items" in r.slots)
+        right = round(report.slot_accuracy("items") * n)
+        right_items += right
+        all_items += n
+        print(f"{folder.name:8}{report.total:>10}{report.accuracy:>9.1%}{report.slot_accuracy('items'):>9.1%}{n:>6}")
+    print(f"{'all':8}{'':>10}{'':>9}{right_items / max(all_items, 1):>9.1%}{all_items:>6}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
