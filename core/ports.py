@@ -10,7 +10,7 @@ Filter syntax for ``get_by`` / ``list`` / ``count``: ``field=value`` (equality),
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -385,6 +385,11 @@ class AbstractOutboxStore(abc.ABC):
 
     @abc.abstractmethod
     async def mark_muted(self, message_id: int, worker_id: str, reason: str) -> bool: ...
+
+    async def mark_muted_many(self, reasons: Mapping[int, str], worker_id: str) -> int:
+        """``mark_muted`` of several rows (id -> reason) in one transaction where the store can; the number
+        changed."""
+        return sum([await self.mark_muted(message_id, worker_id, reason) for message_id, reason in reasons.items()])
 
     @abc.abstractmethod
     async def release(self, message_id: int, worker_id: str, retry_at: datetime, note: str | None = None) -> bool:

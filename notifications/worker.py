@@ -1,8 +1,10 @@
 """The outbox worker: claim due rows, choose the chat, render, respect the limits, send, record.
 
 ``OutboxWorker.run()`` loops until stopped: claim a batch (``AbstractOutboxStore.claim_due``: one worker
-per row, however many processes run), deliver its rows concurrently under the rate limiter, record
-each outcome at once, claim the next batch; sleep ``poll_interval`` when nothing is due.
+per row, however many processes run), choose the chat of all its rows in one unit of work (each user, preference,
+identity list and dialog read once per batch: the staff told of every order are the same few people), record the
+rows nobody is to get as ``muted`` in one transaction, deliver the rest concurrently under the rate limiter,
+record each outcome at once, claim the next batch; sleep ``poll_interval`` when nothing is due.
 
 Per row:
 
@@ -30,6 +32,7 @@ committed is therefore sent twice: the only duplicates there can be.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import os
 import random
@@ -40,8 +43,10 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
 from core.clock import Clock
+from core.dialogs import DialogState
 from core.outbox import Category, NotificationPreference, OutboxMessage
 from core.ports import AbstractOutboxStore, AbstractUnitOfWork
+from core.users import ChatIdentity, User
 from notifications import templates
 from notifications.errors import ChannelError, ChannelRateLimited
 from notifications.ratelimit import RateLimiter, RateLimits
@@ -97,6 +102,10 @@ class Recipient:
     language: str
 
 
+class Muted(enum.Enum):
+    CATEGORY = "muted by the recipient"
+
+
 class NoChat(Exception):
     """Nobody to send this row to (user gone or inactive, no chat at all): ``muted``."""
 
@@ -105,27 +114,61 @@ class Undeliverable(NoChat):
     """The recipient's chat is on a channel no sender serves (terminal, web chat, a removed channel): ``dead``."""
 
 
-async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, channels: set[str] | frozenset[str],
-                            default_language: str = "zh-CN") -> Recipient | None:
+class Lookups:
+    """What choosing a chat reads, each read at most once per key: one claimed batch shares one (the staff told
+    of every order are the same few users). Reads through the caller's entered ``uow``."""
+
+    def __init__(self, uow: AbstractUnitOfWork) -> None:
+        self.uow = uow
+        self._users: dict[int, User | None] = {}
+        self._prefs: dict[int, NotificationPreference | None] = {}
+        self._identities: dict[int, list[ChatIdentity]] = {}
+        self._dialogs: dict[tuple[str, str], DialogState | None] = {}
+
+    async def user(self, user_id: int) -> User | None:
+        if user_id not in self._users:
+            self._users[user_id] = await self.uow.users.get(user_id)
+        return self._users[user_id]
+
+    async def preference(self, user_id: int) -> NotificationPreference | None:
+        if user_id not in self._prefs:
+            self._prefs[user_id] = await self.uow.preferences.get_by(user_id=user_id)
+        return self._prefs[user_id]
+
+    async def identities(self, user_id: int) -> list[ChatIdentity]:
+        if user_id not in self._identities:
+            self._identities[user_id] = list(await self.uow.identities.list(user_id=user_id))
+        return self._identities[user_id]
+
+    async def dialog(self, channel: str, chat_id: str) -> DialogState | None:
+        key = (channel, chat_id)
+        if key not in self._dialogs:
+            self._dialogs[key] = await self.uow.dialogs.get_by(channel=channel, chat_id=chat_id)
+        return self._dialogs[key]
+
+
+async def resolve_recipient(uow: AbstractUnitOfWork | Lookups, message: OutboxMessage,
+                            channels: set[str] | frozenset[str], default_language: str = "zh-CN") -> Recipient | None:
     """Where and in which language ``message`` goes; None when the recipient muted its category.
 
     Raises ``NoChat`` when there is no chat to send to. Opens no unit of work (the caller's ``uow``
-    must be entered).
+    must be entered); given ``Lookups``, reads what they have not read yet.
     """
+    read = uow if isinstance(uow, Lookups) else Lookups(uow)
     if message.user_id is None:
         assert message.channel is not None and message.chat_id is not None
         if message.channel not in channels:    # a reply to the terminal or web chat: nothing pushes there
             raise Undeliverable(f"undeliverable: no sender for the {message.channel} chat "
                                 f"(terminal, web chat or a channel not configured)")
         return Recipient(message.channel, message.chat_id,
-                         await _chat_language(uow, message.channel, message.chat_id) or default_language)
-    user = await uow.users.get(message.user_id)
+                         await _chat_language(read, message.channel, message.chat_id) or default_language)
+    user = await read.user(message.user_id)
     if user is None or not user.active:
         raise NoChat("the user is gone or inactive")
-    pref: NotificationPreference | None = await uow.preferences.get_by(user_id=user.id)
+    pref = await read.preference(message.user_id)
     if pref is not None and pref.mutes(Category(message.category)):
         return None
-    bound = await uow.identities.list(user_id=user.id)
+    bound = await read.identities(message.user_id)
     identities = [i for i in bound if i.channel in channels]
     if not identities:
         if bound:
@@ -138,13 +181,16 @@ async def resolve_recipient(uow: AbstractUnitOfWork, message: OutboxMessage, cha
     if chosen is None and len(identities) > 1:
         seen: list[tuple[datetime, int]] = []
         for identity in identities:
-            dialog = await uow.dialogs.get_by(channel=identity.channel, chat_id=identity.external_id)
+            dialog = await read.dialog(identity.channel, identity.external_id)
             at = (dialog.updated_at if dialog is not None else None) or identity.bound_at
             seen.append((_utc(at), identity.id or 0))
         chosen = identities[max(range(len(identities)), key=seen.__getitem__)]
     chosen = chosen or identities[0]
-    language = await _chat_language(uow, chosen.channel, chosen.external_id) or user.language or default_language
+    language = await _chat_language(read, chosen.channel, chosen.external_id) or user.language or default_language
     return Recipient(chosen.channel, chosen.external_id, language)
+
+
+Chosen = Recipient | Muted | Exception     # what choosing a row's chat came to (the exception is not raised)
 
 
 def _utc(at: datetime | None) -> datetime:
@@ -153,8 +199,8 @@ def _utc(at: datetime | None) -> datetime:
     return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
-async def _chat_language(uow: AbstractUnitOfWork, channel: str, chat_id: str) -> str:
-    dialog = await uow.dialogs.get_by(channel=channel, chat_id=chat_id)
+async def _chat_language(read: Lookups, channel: str, chat_id: str) -> str:
+    dialog = await read.dialog(channel, chat_id)
     return dialog.language if dialog is not None and dialog.language else ""
 
 
@@ -208,7 +254,7 @@ class OutboxWorker:
                         claimed = await self._claim(self.settings.batch_size - len(inflight))
                     except Exception:       # the database went away for a moment: wait and try again
                         log.exception("outbox.claim_failed")
-                    inflight |= {asyncio.create_task(self._guarded(m, gate)) for m in claimed}
+                    inflight |= {asyncio.create_task(self._guarded(m, c, gate)) for m, c in await self._triage(claimed)}
                 if inflight:
                     done, _ = await asyncio.wait(inflight, timeout=self.settings.poll_interval,
                                                  return_when=asyncio.FIRST_COMPLETED)
@@ -227,10 +273,10 @@ class OutboxWorker:
         quiet = self.settings.quiet(now.astimezone(self.clock.tz))
         return await self.store.claim_due(limit, self.worker_id, now, urgent_only=quiet)
 
-    async def _guarded(self, message: OutboxMessage, gate: asyncio.Semaphore) -> None:
+    async def _guarded(self, message: OutboxMessage, chosen: Chosen | None, gate: asyncio.Semaphore) -> None:
         async with gate:
             try:
-                await self.deliver(message)
+                await self.deliver(message, chosen)
             except Exception:
                 # the outcome could not be recorded (database down): the row stays "sending" and is
                 # requeued as stale; never let one row stop the others
@@ -242,7 +288,7 @@ class OutboxWorker:
         if not batch:
             return 0
         gate = asyncio.Semaphore(self.settings.concurrency)
-        await asyncio.gather(*(self._guarded(m, gate) for m in batch))
+        await asyncio.gather(*(self._guarded(m, c, gate) for m, c in await self._triage(batch)))
         return len(batch)
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
@@ -256,23 +302,60 @@ class OutboxWorker:
         return total
 
     # --- one row ---------------------------------------------------------------------------------------
-    async def deliver(self, message: OutboxMessage) -> str:
-        """Send one claimed row and record the outcome; returns the status written."""
-        assert message.id is not None
-        wid = self.worker_id
+    async def _choose(self, read: Lookups, message: OutboxMessage) -> Chosen:
+        """The row's recipient, or ``Muted.CATEGORY``, or why there is none (the exception, not raised)."""
         try:
-            async with self.uow_factory() as uow:
-                recipient = await resolve_recipient(uow, message, frozenset(self.senders),
-                                                    self.settings.default_language)
-        except Undeliverable as exc:
-            return await self._failed(message, str(exc), permanent=True)
+            recipient = await resolve_recipient(read, message, frozenset(self.senders), self.settings.default_language)
         except NoChat as exc:
-            return await self._muted(message, str(exc))
+            return exc
         except Exception as exc:    # a bad row: an attempt, dead after max_attempts, never left "sending" for ever
             log.exception("outbox.recipient_error", extra={"id": message.id})
-            return await self._failed(message, f"cannot choose the chat: {exc!r}", permanent=False)
-        if recipient is None:
-            return await self._muted(message, "muted by the recipient")
+            return exc
+        return Muted.CATEGORY if recipient is None else recipient
+
+    async def _triage(self, batch: list[OutboxMessage]) -> list[tuple[OutboxMessage, Chosen | None]]:
+        """Choose the chat of every claimed row in one unit of work (one read per user and chat, not per row)
+        and record the rows nobody is to get (muted category, no chat) in one transaction; the rest, each with
+        what was chosen for it. Should the batch's reads fail, every row chooses again at its delivery."""
+        if not batch:
+            return []
+        try:
+            async with self.uow_factory() as uow:
+                read = Lookups(uow)
+                chosen = [(m, await self._choose(read, m)) for m in batch]
+        except Exception:
+            log.exception("outbox.batch_recipients_failed")
+            return [(m, None) for m in batch]
+        quiet = {m.id: c.value if isinstance(c, Muted) else str(c) for m, c in chosen if m.id is not None
+                 and (isinstance(c, Muted) or (isinstance(c, NoChat) and not isinstance(c, Undeliverable)))}
+        if quiet:
+            try:
+                self.stats.muted += await self.store.mark_muted_many(quiet, self.worker_id)
+            except Exception:        # the database went away: these rows stay "sending" and are requeued as stale
+                log.exception("outbox.mute_failed", extra={"rows": len(quiet)})
+        return [(m, c) for m, c in chosen if m.id not in quiet]
+
+    async def deliver(self, message: OutboxMessage, chosen: Chosen | None = None) -> str:
+        """Send one claimed row and record the outcome; returns the status written. ``chosen``: its recipient as
+        the batch chose it (``_triage``); None: chosen here."""
+        assert message.id is not None
+        wid = self.worker_id
+        if chosen is None:
+            try:
+                async with self.uow_factory() as uow:
+                    chosen = await self._choose(Lookups(uow), message)
+            except Exception as exc:
+                log.exception("outbox.recipient_error", extra={"id": message.id})
+                chosen = exc
+        if isinstance(chosen, Undeliverable):
+            return await self._failed(message, str(chosen), permanent=True)
+        if isinstance(chosen, NoChat):
+            return await self._muted(message, str(chosen))
+        if isinstance(chosen, Exception):
+            return await self._failed(message, f"cannot choose the chat: {chosen!r}", permanent=False)
+        if isinstance(chosen, Muted):
+            return await self._muted(message, chosen.value)
+        recipient = chosen
         try:
             rendered = templates.render(message.kind, message.params, recipient.language)
         except (templates.UnknownTemplate, KeyError, ValueError, TypeError) as exc:

@@ -19,7 +19,7 @@ running at the same time on two machines queue each message once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,6 +119,22 @@ class SqlAlchemyOutboxStore(AbstractOutboxStore):
     async def mark_muted(self, message_id: int, worker_id: str, reason: str) -> bool:
         return await self._outcome(message_id, worker_id, {"status": OutboxStatus.MUTED,
                                                             "last_error": reason[:MAX_ERROR]})
+
+    async def mark_muted_many(self, reasons: Mapping[int, str], worker_id: str) -> int:
+        """One transaction, one UPDATE per distinct reason (a batch's staff without a chat share one)."""
+        by_reason: dict[str, list[int]] = {}
+        for message_id, reason in reasons.items():
+            by_reason.setdefault(reason[:MAX_ERROR], []).append(message_id)
+        changed = 0
+        async with self.session_factory() as session:
+            for reason, ids in by_reason.items():
+                result: Any = await session.execute(
+                    update(outbox_messages)
+                    .where(_t.id.in_(ids), _t.status == OutboxStatus.SENDING.value, _t.claimed_by == worker_id)
+                    .values(status=OutboxStatus.MUTED, last_error=reason))
+                changed += int(result.rowcount or 0)
+            await session.commit()
+        return changed
 
     async def release(self, message_id: int, worker_id: str, retry_at: datetime, note: str | None = None) -> bool:
         return await self._outcome(message_id, worker_id, {
