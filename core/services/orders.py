@@ -311,12 +311,15 @@ async def submit_order_once(uow: AbstractUnitOfWork, actor: Actor, cmd: SubmitOr
         if is_parent_of(family, cmd.dealer_id) and actor.dealer_id is not None:
             await _require_parent_may_order(uow, actor.dealer_id, clock)
         _check_key(cmd.client_request_key)
+        _check_items(cmd.items)
+        dealer, documents = await uow.locked_dealer(cmd.dealer_id)
+        # the key is looked up under the dealer's lock: the other press of a double tap, which held the lock, has
+        # committed its order by now, and this one answers with it instead of pricing it again, taking an order
+        # number for nothing and failing on the unique (dealer, key)
         if cmd.client_request_key:
             existing = await uow.order_by_request_key(cmd.dealer_id, cmd.client_request_key)
             if existing is not None:
                 return Submitted(existing, new=False)
-        _check_items(cmd.items)
-        dealer, documents = await uow.locked_dealer(cmd.dealer_id)
         if dealer is None:
             raise _dealer_not_found(cmd.dealer_id)
         quote, book = await _quote(uow, dealer, cmd.items, cmd.warehouse_id, clock, rules, lock_promotions=True,
