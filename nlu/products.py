@@ -22,10 +22,11 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
+from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
@@ -211,7 +212,13 @@ class ProductIndex(_ProductLines):
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
-        return self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
+        mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
+        return with_cross_specs(spelled, mentions, self.cross_specs)
+
+    @cached_property
+    def cross_specs(self) -> CrossSpecs:
+        """The catalogue's cross specs ("2x1.5", "3x6+1x4"), read once (``nlu.cross_specs``)."""
+        return cross_specs_of(self.entries.values())
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
