@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process, utils
 
 from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
 from nlu.normalize import normalize
+from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
 from nlu.product_words import (
@@ -213,7 +214,13 @@ class ProductIndex(_ProductLines):
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
-        return with_cross_specs(spelled, mentions, self.cross_specs)
+        mentions = with_cross_specs(spelled, mentions, self.cross_specs)
+        return with_numbered_words(spelled, mentions, self.numbered_words)
+
+    @cached_property
+    def numbered_words(self) -> NumberedWords:
+        """The attributes the aliases write "1-gang", "5-hole", read once (``nlu.numbered_words``)."""
+        return numbered_words_of(self.entries.values())
 
     @cached_property
     def cross_specs(self) -> CrossSpecs:
