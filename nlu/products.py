@@ -27,6 +27,7 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz, process, utils
 
 from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
+from nlu.english_sizes import with_english_sizes
 from nlu.normalize import normalize
 from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
@@ -215,6 +216,7 @@ class ProductIndex(_ProductLines):
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
         mentions = with_cross_specs(spelled, mentions, self.cross_specs)
+        mentions = with_english_sizes(spelled, mentions, self._compact_exact)
         return with_numbered_words(spelled, mentions, self.numbered_words)
 
     @cached_property
