@@ -51,6 +51,7 @@ from nlu.product_words import (
     size_digits,
 )
 from nlu.schema import CatalogueEntry
+from nlu.shared_sizes import with_shared_sizes
 from nlu.variants import VariantTable, counted_after, size_key
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
@@ -217,6 +218,7 @@ class ProductIndex(_ProductLines):
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
         mentions = with_cross_specs(spelled, mentions, self.cross_specs)
         mentions = with_english_sizes(spelled, mentions, self._compact_exact)
+        mentions = with_shared_sizes(spelled, mentions, self._compact_exact)
         return with_numbered_words(spelled, mentions, self.numbered_words)
 
     @cached_property
