@@ -31,6 +31,7 @@ from nlu.english_sizes import with_english_sizes
 from nlu.normalize import normalize
 from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
+from nlu.pack_counts import PackCounts, pack_counts_of, with_pack_counts
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
 from nlu.product_words import (
     CJK,
@@ -219,7 +220,13 @@ class ProductIndex(_ProductLines):
         mentions = with_cross_specs(spelled, mentions, self.cross_specs)
         mentions = with_english_sizes(spelled, mentions, self._compact_exact)
         mentions = with_shared_sizes(spelled, mentions, self._compact_exact)
+        mentions = with_pack_counts(spelled, mentions, self.pack_counts)
         return with_numbered_words(spelled, mentions, self.numbered_words)
+
+    @cached_property
+    def pack_counts(self) -> PackCounts:
+        """The pack counts of the families sold in packs of several sizes (``nlu.pack_counts``)."""
+        return pack_counts_of(self.entries.values())
 
     @cached_property
     def numbered_words(self) -> NumberedWords:
