@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process, utils
 
 from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
 from nlu.english_sizes import with_english_sizes
+from nlu.kind_sizes import with_kind_sizes
 from nlu.normalize import normalize
 from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
@@ -220,6 +221,7 @@ class ProductIndex(_ProductLines):
         mentions = with_cross_specs(spelled, mentions, self.cross_specs)
         mentions = with_english_sizes(spelled, mentions, self._compact_exact)
         mentions = with_shared_sizes(spelled, mentions, self._compact_exact)
+        mentions = with_kind_sizes(spelled, mentions, self._compact_exact)
         mentions = with_pack_counts(spelled, mentions, self.pack_counts)
         return with_numbered_words(spelled, mentions, self.numbered_words)
 
