@@ -32,6 +32,7 @@ from nlu.kind_sizes import with_kind_sizes
 from nlu.normalize import normalize
 from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
+from nlu.overlaps import without_overlaps
 from nlu.pack_counts import PackCounts, pack_counts_of, with_pack_counts
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
 from nlu.product_words import (
@@ -223,7 +224,7 @@ class ProductIndex(_ProductLines):
         mentions = with_shared_sizes(spelled, mentions, self._compact_exact)
         mentions = with_kind_sizes(spelled, mentions, self._compact_exact)
         mentions = with_pack_counts(spelled, mentions, self.pack_counts)
-        return with_numbered_words(spelled, mentions, self.numbered_words)
+        return without_overlaps(spelled, with_numbered_words(spelled, mentions, self.numbered_words))
 
     @cached_property
     def pack_counts(self) -> PackCounts:
