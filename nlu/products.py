@@ -22,18 +22,13 @@ import re
 from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
-from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
-from nlu.english_sizes import with_english_sizes
-from nlu.kind_sizes import with_kind_sizes
+from nlu.family_readings import FamilyReadings
 from nlu.normalize import normalize
-from nlu.numbered_words import NumberedWords, numbered_words_of, with_numbered_words
 from nlu.numbers import QUANTITY, parse_int
-from nlu.overlaps import without_overlaps
-from nlu.pack_counts import PackCounts, pack_counts_of, with_pack_counts
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
 from nlu.product_words import (
     CJK,
@@ -54,7 +49,6 @@ from nlu.product_words import (
     size_digits,
 )
 from nlu.schema import CatalogueEntry
-from nlu.shared_sizes import with_shared_sizes
 from nlu.variants import VariantTable, counted_after, size_key
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
@@ -185,7 +179,7 @@ LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|�
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
 
 
-class ProductIndex(_ProductLines):
+class ProductIndex(_ProductLines, FamilyReadings):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
 
@@ -219,27 +213,7 @@ class ProductIndex(_ProductLines):
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
-        mentions = with_cross_specs(spelled, mentions, self.cross_specs)
-        mentions = with_english_sizes(spelled, mentions, self._compact_exact)
-        mentions = with_shared_sizes(spelled, mentions, self._compact_exact)
-        mentions = with_kind_sizes(spelled, mentions, self._compact_exact)
-        mentions = with_pack_counts(spelled, mentions, self.pack_counts)
-        return without_overlaps(spelled, with_numbered_words(spelled, mentions, self.numbered_words))
-
-    @cached_property
-    def pack_counts(self) -> PackCounts:
-        """The pack counts of the families sold in packs of several sizes (``nlu.pack_counts``)."""
-        return pack_counts_of(self.entries.values())
-
-    @cached_property
-    def numbered_words(self) -> NumberedWords:
-        """The attributes the aliases write "1-gang", "5-hole", read once (``nlu.numbered_words``)."""
-        return numbered_words_of(self.entries.values())
-
-    @cached_property
-    def cross_specs(self) -> CrossSpecs:
-        """The catalogue's cross specs ("2x1.5", "3x6+1x4"), read once (``nlu.cross_specs``)."""
-        return cross_specs_of(self.entries.values())
+        return self._family_readings(spelled, mentions)
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
