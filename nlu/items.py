@@ -639,8 +639,8 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             if trimmed is None or trimmed.group("unit"):
                 continue
             m = trimmed
-        if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end():m.end() + 1]):
-            continue        # "说一下", "一起", "两个人": a word, not a quantity
+        if not m.group("unit") and m.group("num") in _WORD_NUMBERS and _is_cjk(text[m.end("num"):m.end("num") + 1]):
+            continue        # "说一下", "一起", "两个人": a word, not a quantity ("十 香草 十": a count, then a word)
         if _NOT_THIS.search(text, max(0, m.start() - 6), m.start()):
             continue        # "5号是150 不是100": the count it is not
         if _PER_UNIT.search(text, max(0, m.start() - 6), m.start()):

@@ -183,6 +183,10 @@ class _ProductKeys:
                 stem = alias[:-1].strip()
                 if len(alias) >= 3 and alias[-1] in e.category and CJK.search(VARIANT_SIZE.sub("", stem)):
                     trimmed.setdefault(stem, set()).add(e.sku)
+                # "三鲜" of the alias "三鲜水饺" in the kind "速冻水饺": the alias without the kind's own last word
+                kind = normalize(e.category)[-2:]
+                if len(alias) >= 4 and CJK.fullmatch(kind) and alias.endswith(kind) and CJK.fullmatch(alias[:-2]):
+                    trimmed.setdefault(alias[:-2], set()).add(e.sku)
             said = [MEASURE_WORD.sub(" ", a) for a in said_whole]
             # "雪峰" of the alias "雪峰黑M" for "暖途雪峰长款羽绒服 黑色 M": the series word is what is left of the
             # alias's Chinese once the product's own variant word (its colour, its grade) is taken off its end

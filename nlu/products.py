@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
+from nlu.family_readings import FamilyReadings
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
@@ -178,7 +179,7 @@ LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|�
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
 
 
-class ProductIndex(_ProductLines):
+class ProductIndex(_ProductLines, FamilyReadings):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
 
@@ -211,7 +212,8 @@ class ProductIndex(_ProductLines):
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
-        return self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
+        mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
+        return self._family_readings(spelled, mentions)
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in

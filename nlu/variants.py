@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -99,6 +99,7 @@ class VariantTable:
         self.units: dict[str, str] = {}                  # sku -> the unit it is sold by ("桶": 小桶 picks among those)
         self._called: dict[str, frozenset[str]] = {}
         members: dict[str, list[str]] = {}
+        cut: dict[str, tuple[list[str], int]] = {}   # sku -> the words of its name, where its variants start
         for e in catalogue:
             # "金冠5w30大桶", "金冠铁桶": the container words the catalogue's own aliases call a product by
             self._called[e.sku] = frozenset(_CONTAINER.findall(" ".join(normalize(a) for a in e.aliases)))
@@ -114,6 +115,8 @@ class VariantTable:
             self.units[e.sku] = e.unit
             self.variants[e.sku] = frozenset(self._spelled(" ".join(words[k:])))
             members.setdefault(series, []).append(e.sku)
+            cut[e.sku] = (words, k)
+        _long_variant_words(cut, members, self.series, self.variants, self._spelled)
         self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
         # the words each series' variants are written with (numbers are read by _NUMBER)
         self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()
@@ -325,6 +328,42 @@ class VariantTable:
             best = max(len(self.variants[s] & kept) for s in picked)
             picked = [s for s in picked if len(self.variants[s] & kept) == best]
         return tuple(picked) if len(picked) == 1 else None
+
+
+# a word of four characters or more where a series' other products say their variant ("黄绿双色")
+_LONG_WORD = re.compile(r"[\u4e00-\u9fff]{4,8}")
+
+
+def _long_variant_words(cut: dict[str, tuple[list[str], int]], members: dict[str, list[str]],
+                        series: dict[str, str], variants: dict[str, frozenset[str]], spelled: Callable[[str], Iterable[str]]) -> None:
+    """"红 / 蓝 / 黄绿双色" at one place of a family's names: a product alone in its series because its variant word
+    is longer than a variant word is read ("<series> 单芯硬线 黄绿双色 100米/卷" among "<series> 单芯硬线 红 100米/卷")
+    joins the series of a sibling whose name is the same but for a variant word there, its variant said by the long
+    word's last two characters ("双色"; the whole word is no variant word, so "黄" is never read as part of "黄绿双色":
+    the catalogue's aliases say it whole)."""
+    by_shape: dict[tuple[int, str], list[str]] = {}
+    for sku, (words, k) in cut.items():
+        if len(members.get(series[sku], ())) > 1:
+            for p in range(k, len(words)):
+                by_shape.setdefault((p, " ".join(words[:p] + ["*"] + words[p + 1:])), []).append(sku)
+    for sku, (words, k) in cut.items():
+        p = k - 1
+        if len(members.get(series[sku], ())) != 1 or p < 1 or not _LONG_WORD.fullmatch(words[p]):
+            continue
+        siblings = by_shape.get((p, " ".join(words[:p] + ["*"] + words[p + 1:])), [])
+        homes = {series[other] for other in siblings}
+        if len(homes) != 1:
+            continue
+        home = homes.pop()
+        tail = _word(words[p][-2:])
+        if any(tail in variants[other] for other in members[home]):
+            continue
+        del members[series[sku]]
+        series[sku] = home
+        said = words[len(home.split()):]
+        said[p - len(home.split())] = tail
+        variants[sku] = frozenset(spelled(" ".join(said)))
+        members[home].append(sku)
 
 
 def _jin_volume(unit: str | None, units: set[str]) -> str | None:
