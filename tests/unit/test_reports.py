@@ -129,6 +129,25 @@ async def test_use_case_figures(world: tuple[FakeUnitOfWork, FakeReportStore, di
     await check_use_case_figures(uow, store, ids)
 
 
+async def test_targets_lowest_first_are_ordered_before_the_limit(
+        world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
+    """"哪个经销商完成率最低" with one row: the lowest dealer, not the first of the highest rows."""
+    from core.contracts import ContractStatus
+    from tests.factories import make_contract
+
+    uow, store, ids = world
+    async with uow:
+        await uow.contracts.add(make_contract(ids["d2"], status=ContractStatus.ACTIVE))
+        await uow.commit()
+    manager = staff(Role.MANAGEMENT)
+    lowest = await run_report(uow, store, manager, ReportQuery(ReportKind.TARGETS, PeriodPreset.MONTH, limit=1,
+                                                               lowest_first=True), CLOCK)
+    assert [t.code for t in lowest.targets] == ["RPT-D2"] and lowest.totals.dealers == 2
+    assert lowest.title() == "目标达成·从低到高"
+    highest = await run_report(uow, store, manager, ReportQuery(ReportKind.TARGETS, PeriodPreset.MONTH, limit=1), CLOCK)
+    assert [t.code for t in highest.targets] == ["RPT-D1"]
+
+
 async def test_a_dealer_sees_only_its_own_figures(world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
     uow, store, ids = world
     d1 = dealer_user(ids["d1"])
