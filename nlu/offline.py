@@ -23,8 +23,13 @@ CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "
                           "forget it", "算了不订了", "不用了"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈喽", "嗨", "早", "早上好", "下午好", "晚上好",
                        "有人吗", "good morning"})
-_CLEAR_CART = re.compile(r"(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
+_CLEAR_CART = re.compile(r"(?:(?:那|哎)?算了[,， ]*)?(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了|"
+                         r"不要了|不买了|不订了|不下了|不下单了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
                          r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+# "一共多少钱", "总共多少": the cart's total asked (the cart flow shows the priced cart; no product is asked about)
+_CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
+                         r"|多少钱一共|一共几个钱|(?:how much|what)(?: is| is it|'s)?(?: it)?(?: in)? (?:the )?total"
+                         r"|how much (?:altogether|in all)", re.IGNORECASE)
 _DELIVERY_CUE = re.compile(r"前到|前送|送到|到货|交货|之前到|前发|by\b|deliver")
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
                  "same again", "repeat my last", "repeat the last")
@@ -213,6 +218,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
+    if not slots.items and _CART_TOTAL.fullmatch(said):
+        slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:
         if _TICKET_LIST.search(a.text.strip(" .!?~")):
             slots.topic = "list"

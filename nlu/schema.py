@@ -93,7 +93,8 @@ class Slots(BaseModel):
     placed_to: date | None = None
     account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
     topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status),
-    #                                "start" / "reorder" / "clear_cart" (place_order)
+    #                                "start" / "reorder" / "clear_cart" (place_order), "cart_total" (any intent:
+    #                                "一共多少钱", the open cart's total)
 
 
 class ParseResult(BaseModel):

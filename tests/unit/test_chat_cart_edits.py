@@ -302,3 +302,27 @@ async def test_a_product_asked_about_long_ago_is_not_what_a_count_means() -> Non
     w.service.deps.clock = w.clock
     assert "哪个产品" in texts(await w.say(CHAT, "来4台"))
     assert await cart(w) == {}
+
+
+@pytest.mark.parametrize("said", ["一共多少钱", "总共多少", "那一共多少", "how much in total"])
+async def test_the_total_asked_under_the_cart_shows_the_priced_cart(said: str) -> None:
+    """(was: "想查哪个产品的价格？" for "一共多少钱", and the month's sell-out report for "总共多少": the cart
+    only kept aside)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    shown = texts(await w.say(CHAT, said))
+    assert "订单确认" in shown or "Order summary" in shown
+    assert "¥39,980.00" in shown and "想查哪个产品的价格" not in shown and "动销概况" not in shown
+    assert await cart(w) == {"AP300": 20}
+
+
+@pytest.mark.parametrize("said", ["算了不要了", "不买了", "那算了 都不要了"])
+async def test_giving_up_the_order_in_words_asks_once_to_drop_the_cart(said: str) -> None:
+    """(was: "算了不要了" answered "您正在下单…可以继续输入产品", though "算了" alone leaves the order)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    asked = await w.say(CHAT, said)
+    assert "清空购物车（1 个商品）？" in texts(asked) and "🗑 放弃购物车" in buttons(asked)
+    await w.press(CHAT, buttons(asked)["🗑 放弃购物车"])
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert w.uow.orders.rows == [] and (stored is None or not stored.data.get("items"))
