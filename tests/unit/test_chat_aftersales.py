@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.orders import Order, OrderLine
 from core.users import Role
@@ -219,3 +221,28 @@ async def test_english_chat_gets_english_form() -> None:
     await w.say("100", "/lang en")
     replies = await w.press("100", payload("as.new"))
     assert "After-sales request" in texts(replies) and "Skip" in texts(replies)
+
+
+async def test_a_new_problem_typed_at_the_name_step_is_no_customer_name() -> None:
+    """A form left at the customer's name (the dealer went away) and a new problem typed the next day: it was
+    stored as the customer's name ("客户：客*********") and the old words stayed the description. Now the form
+    starts again from the new words, and says so."""
+    w, _ = await _world()
+    first = await w.say("100", "客户家的除湿机不出水")
+    assert "客户姓名" in texts(await w.press("100", buttons(first)["⏭ 跳过"]))
+    again = await w.say("100", "客户的AP300净化器开不了机")
+    shown = texts(again)
+    assert "客户电话" not in shown
+    assert "已按这句话重新开始报修" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and "name" not in stored.data
+    assert stored.data.get("sku") == "AP300" and "开不了机" in stored.data.get("desc_hint", "")
+
+
+@pytest.mark.parametrize("name", ["张先生", "王师傅", "李总 13800138000", "Mr Chen"])
+async def test_a_name_at_the_name_step_is_taken(name: str) -> None:
+    w, _ = await _world()
+    first = await w.say("100", "客户家的除湿机不出水")
+    await w.press("100", buttons(first)["⏭ 跳过"])
+    shown = texts(await w.say("100", name))
+    assert "客户电话" in shown or "Customer's phone" in shown
