@@ -298,7 +298,15 @@ def product_step(*, skippable: bool = False) -> Step:
 
     async def parse(form: Form, ctx: Ctx, text: str) -> Answer:
         sku = forms.match_product(text, await forms.active_products(ctx))
-        return {"sku": sku} if sku is not None else await unknown(form, ctx, forms.clip(text, 30))
+        if sku is not None:
+            return {"sku": sku}
+        # "工单怎么样了", "AP300有货吗" at the product step (a form left there): answered, the form kept
+        parsed = await parse_message(ctx)
+        if parsed.intent not in (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.PLACE_ORDER) \
+                and (aside := await forms.answered_aside(ctx, parsed)) is not None:
+            kept = Reply(text=ctx.t("form.kept", title=ctx.t(form.title)) if form.title else ctx.t("form.kept_plain"))
+            return [*aside, kept, *await ask(form, ctx)]
+        return await unknown(form, ctx, forms.clip(text, 30))
 
     async def pick(form: Form, ctx: Ctx, sku: str) -> Answer | None:
         if not any(p.sku == sku for p in await forms.active_products(ctx)):

@@ -246,3 +246,20 @@ async def test_a_name_at_the_name_step_is_taken(name: str) -> None:
     await w.press("100", buttons(first)["⏭ 跳过"])
     shown = texts(await w.say("100", name))
     assert "客户电话" in shown or "Customer's phone" in shown
+
+
+@pytest.mark.parametrize("said", ["工单怎么样了", "我的工单"])
+async def test_a_question_at_the_product_step_is_answered_and_the_form_kept(said: str) -> None:
+    """A form left at its product step, then a question about the tickets: it was answered "没有找到产品
+    “工单怎么样了”" with the catalogue. Now the question is answered and the form asks for the product again."""
+    w, _ = await _world()
+    await w.say("100", "我要报修")
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.product"
+    replies = await w.say("100", said)
+    shown = texts(replies)
+    assert "没有找到产品" not in shown
+    assert "售后工单和质量反馈" in shown or "还没有" in shown
+    assert "售后报修还没填完" in shown and "请选择产品" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.product"
