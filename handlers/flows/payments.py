@@ -250,6 +250,9 @@ async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
     dealer_id = data.get("dealer_id")
     if dealer_id:
         return [*replies, kept, *await _show_dealer(ctx, int(dealer_id), str(data.get("dealer") or ""))]
+    named = re.search(LEDGER_ASKED, text, re.IGNORECASE) if answer is ledger_asked else None
+    if named is not None:        # "D0007 的余额" with no dealer chosen yet: that dealer is offered for the payment
+        return [*replies, kept, *await _find_dealer(ctx, named.group("who").strip())]
     return [*replies, kept, Reply(text=ctx.t("pay.ask.dealer"), buttons=[_cancel(ctx)])]
 
 

@@ -324,6 +324,7 @@ async def test_a_dealer_code_written_among_other_words_finds_the_dealer() -> Non
     await w.say("400", "记一笔回款")
     shown = await w.say("400", "D0007 的余额")
     assert "D0007 合肥新锐电器有限公司" in texts(shown) and "是这家吗" in texts(shown)
+    assert "还没有流水" in texts(shown)       # the balance asked is answered too
 
 
 @pytest.mark.parametrize("asked, answer", [("合肥新锐欠多少钱", "D0007"), ("本月回款多少", "本月"),
