@@ -265,7 +265,7 @@ class Report:
     frequency: tuple[DealerFrequency, ...] = ()
     targets: tuple[TargetRow, ...] = ()
     dimension: Dimension | None = None       # what ``shares`` group by
-    lowest_first: bool = False               # targets: the lowest achievement first ("完成率最低")
+    lowest_first: bool = False               # a ranking from the bottom ("完成率最低", "卖得最差")
 
     def title(self, lang: str = "zh") -> str:
         zh, en = REPORT_TITLES[self.kind]

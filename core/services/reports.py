@@ -70,7 +70,8 @@ class ReportQuery:
     dealer_id: int | None = None
     dimension: Dimension | None = None           # regions report: region, province (default) or city
     limit: int = 20
-    lowest_first: bool = False                   # targets: ordered lowest achievement first, then limited
+    lowest_first: bool = False                   # rankings (targets, dealers, products, regions): the lowest
+    #                                              first, ordered in the query before the limit
 
 
 # --- authorization ------------------------------------------------------------------------------------
@@ -160,8 +161,10 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
             return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
                           shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
         if kind == ReportKind.ORDER_PRODUCTS:
-            totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(f, Dimension.SKU, limit))
-            return Report(kind, f, totals=totals, dimension=Dimension.SKU, shares=_shares(mix, totals.amount))
+            totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(
+                f, Dimension.SKU, limit, lowest_first=query.lowest_first))
+            return Report(kind, f, totals=totals, dimension=Dimension.SKU, shares=_shares(mix, totals.amount),
+                          lowest_first=query.lowest_first)
         totals, frequency = await asyncio.gather(store.order_totals(f), store.order_frequency(f, limit))
         return Report(kind, f, totals=totals, frequency=tuple(frequency))
     if kind == ReportKind.SELLOUT_SUMMARY:
@@ -177,8 +180,10 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
         if by not in (Dimension.REGION, Dimension.PROVINCE, Dimension.CITY):
             raise ValidationFailed(zh="输入有误：地区报表按大区、省或城市", en="Invalid input: regions by region, province or city",
                                    reason="dimension")
-    totals, groups = await asyncio.gather(store.sellout_totals(f), store.sellout_breakdown(f, by, limit))
-    return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount))
+    totals, groups = await asyncio.gather(store.sellout_totals(f),
+                                          store.sellout_breakdown(f, by, limit, lowest_first=query.lowest_first))
+    return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount),
+                  lowest_first=query.lowest_first)
 
 
 async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int,

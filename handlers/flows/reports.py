@@ -43,9 +43,11 @@ PERIOD_CODES = {p: c for c, p in PERIODS.items()}
 SLOT_PERIODS = {"this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
                 "this_quarter": PeriodPreset.QUARTER, "this_year": PeriodPreset.YEAR}
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
-# "哪个经销商完成率最低": the target report from the bottom (ordered so in the query, before its row limit)
+# "哪个经销商完成率最低", "哪个经销商卖得最差": a ranking from the bottom (ordered so in the query, before its row
+# limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
 LOWEST_WORDS = ("最低", "最差", "最少", "倒数", "垫底", "落后", "最慢", "lowest", "worst", "bottom", "behind")
-LOWEST = "tl"    # the button code of the target report lowest first
+RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind.SELLOUT_PRODUCTS,
+                      ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS})
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("补货", "备货建议", "该进多少", "replenish", "restock"), "replenish"),
     (("预测", "生产计划", "排产", "forecast", "production"), "forecast"),
@@ -117,7 +119,7 @@ def _button(ctx: Ctx, key: str, action: str, *args: str) -> Button:
 
 
 def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str, lowest: bool = False) -> list[str]:
-    args = [LOWEST if lowest and kind == ReportKind.TARGETS else CODES[kind], PERIOD_CODES[period]]
+    args = [CODES[kind] + ("-" if lowest and kind in RANKINGS else ""), PERIOD_CODES[period]]
     if region or sku:
         args += [region, sku]
     return args
@@ -192,8 +194,8 @@ async def _excel(ctx: Ctx, report: Report, label: str) -> Reply:
 def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str, bool]:
     """The view a button names; a malformed one falls back to the default view (it is never trusted anyway)."""
     args = ctx.args + ["", "", "", ""]
-    lowest = args[0] == LOWEST
-    kind = ReportKind.TARGETS if lowest else KINDS.get(args[0]) or _default_kind(ctx)
+    kind = KINDS.get(args[0].removesuffix("-")) or _default_kind(ctx)
+    lowest = args[0].endswith("-") and kind in RANKINGS
     period = PERIODS.get(args[1], PeriodPreset.MONTH)
     return kind, period, args[2][:16], args[3][:32], lowest
 
@@ -258,7 +260,7 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         kind = _default_kind(ctx)
     if not _may(ctx, kind):
         kind = _default_kind(ctx)
-    lowest = kind == ReportKind.TARGETS and any(w in text for w in LOWEST_WORDS)
+    lowest = kind in RANKINGS and any(w in text for w in LOWEST_WORDS)
     return await show(ctx, kind, period, region, sku, lowest, excel=any(w in text for w in EXPORT_WORDS))
 
 

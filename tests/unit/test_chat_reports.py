@@ -223,3 +223,15 @@ async def test_highest_achievement_stays_highest_first() -> None:
         await u.commit()
     shown = texts(await w.say("mgr", "哪个经销商完成率最高"))
     assert "从低到高" not in shown and shown.index("上海恒信电器") < shown.index("北京金鼎家电")
+
+
+@pytest.mark.parametrize("said", ["哪个经销商卖得最差", "哪家经销商卖得最少"])
+async def test_the_worst_selling_dealer_is_asked_for_lowest_first(said: str) -> None:
+    """(was: the dealer ranking with the best seller first)"""
+    w, _ = await world()
+    replies = await w.say("mgr", said)
+    shown = texts(replies)
+    assert "经销商动销排行·从低到高" in shown
+    assert shown.index("北京金鼎家电 ¥3,998.00") < shown.index("上海恒信电器 ¥7,596.00")
+    assert payload("rpt", "sd-", "y") in buttons(replies).values()
+
