@@ -30,7 +30,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import payload
 from nlu.numbers import parse_int
 from nlu.products import find_product
-from nlu.schema import CatalogueEntry, ParseResult
+from nlu.schema import CatalogueEntry, Intent, ParseResult
 from nlu.staff_commands import dealer_code_in
 
 MAX_PHOTOS = 9
@@ -77,6 +77,20 @@ i18n.register({
 
 
 # --- exactly-once -----------------------------------------------------------------------------------
+
+# Where a request made in the middle of an order or a form belongs (main-menu entries of the other flows).
+ELSEWHERE: dict[Intent, tuple[str, str]] = {
+    Intent.ORDER_STATUS: ("btn.orders", "orders.list"),
+    Intent.CANCEL_ORDER: ("btn.orders", "orders.list"),
+    Intent.QUERY_STOCK: ("btn.stock", "stock.menu"),
+    Intent.AFTER_SALES: ("btn.aftersales", "as.new"),
+    Intent.QUALITY_FEEDBACK: ("btn.quality", "qf.new"),
+    Intent.REPORT_SALES: ("btn.sellout", "so.new"),
+    Intent.SALES_QUERY: ("btn.account", "acct.menu"),
+    Intent.CONTRACT_QUERY: ("btn.account", "acct.menu"),
+    Intent.CAMPAIGN_QUERY: ("btn.campaigns", "camp.list"),
+}
+
 
 def new_nonce() -> str:
     """A short random key for a form (it rides in the 64-byte button payload)."""
