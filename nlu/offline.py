@@ -79,6 +79,12 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+# a menu entry typed, or asked for in so many words: "质量反馈" (the main menu's ⚠️ 质量反馈), "我要反馈质量问题",
+# "常见问题" (❓ 常见问题); "我的质量反馈" stays the list (_TICKET_LIST)
+_NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|填|报|登记)?(?:个|一个|一下)?"
+                          r"(?:质量反馈|反馈(?:一下|一个|个)?质量问题|质量问题反馈)(?:一下)?|"
+                          r"(?:report |file )?(?:a )?(?:quality (?:issue|problem|complaint|feedback))", re.IGNORECASE)
+_FAQ_MENU = re.compile(r"(?:看看|查看|看下)?常见问题(?:解答)?|faq|常见问答", re.IGNORECASE)
 # asking for a ticket to be opened, not about one already open
 _NEW_TICKET = re.compile(r"(?:开|提|报|申请|建|新建|约|登记)(?![的嘅过了])(?:一?个|一下)?.{0,4}(?:工单|售后|维修|报修|质量问题)|"
                          r"\b(?:open|file|raise|log|create|report) (?:a|an|new) .{0,16}(?:ticket|case|claim|problem|issue)")
@@ -141,6 +147,10 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
             if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if _NEW_QUALITY.fullmatch(text):
+        return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
+    if _FAQ_MENU.fullmatch(text):
+        return Intent.FAQ, max(confidence, 0.9)
     if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
         return Intent.REPORT_SALES, max(confidence, 0.7)
     if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \
@@ -218,6 +228,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
+    if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
+        slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
     if not slots.items and _CART_TOTAL.fullmatch(said):
         slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.quality import CorrectiveStatus
 from core.users import Role
 from handlers.router import payload
@@ -122,3 +124,19 @@ async def test_the_quality_push_acts_like_the_ticket_push_one_tap_to_investigate
     assert "调查中" in moved
     stored = await w.uow.quality.get_by(number="QF-20261126-0001")
     assert stored is not None and stored.corrective_status == CorrectiveStatus.INVESTIGATING
+
+
+@pytest.mark.parametrize("said", ["质量反馈", "我要质量反馈", "反馈质量问题", "report a quality issue"])
+async def test_asking_to_file_a_quality_report_starts_the_form(said: str) -> None:
+    """(was: the list of the dealer's tickets, "您还没有售后工单或质量反馈", or "没有找到与您说的相符的工单")"""
+    w, _ = await _world()
+    shown = texts(await w.say("100", said))
+    assert "⚠️ 质量反馈" in shown or "⚠️ Quality feedback" in shown
+    assert "没有找到" not in shown and "还没有售后工单" not in shown
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id="100")
+    assert stored is not None and stored.state.startswith("qf.")
+
+
+async def test_my_quality_reports_are_still_the_list() -> None:
+    w, _ = await _world()
+    assert "还没有售后工单或质量反馈" in texts(await w.say("100", "我的质量反馈"))
