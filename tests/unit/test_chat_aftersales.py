@@ -263,3 +263,19 @@ async def test_a_question_at_the_product_step_is_answered_and_the_form_kept(said
     assert "售后报修还没填完" in shown and "请选择产品" in shown
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and stored.state == "as.product"
+
+
+async def test_a_question_at_the_photo_step_is_answered_and_the_form_kept() -> None:
+    """(was: "请发送照片，发完点“完成”" to "上次那单到哪了", whatever was asked, in a form left at its photos)"""
+    w, _ = await _world()
+    first = await w.say("100", "客户家的AP300不开机")
+    await w.press("100", buttons(first)["⏭ 跳过"])
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    asked = await w.press("100", payload("as.keep"))
+    assert "照片" in texts(asked)
+    replies = await w.say("100", "上次那单到哪了")
+    shown = texts(replies)
+    assert "还没有订单" in shown and "售后报修还没填完" in shown and "故障照片" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.photos"
