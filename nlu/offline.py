@@ -84,6 +84,11 @@ def _amount(text: str) -> Decimal | None:
 _NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|填|报|登记)?(?:个|一个|一下)?"
                           r"(?:质量反馈|反馈(?:一下|一个|个)?质量问题|质量问题反馈)(?:一下)?|"
                           r"(?:report |file )?(?:a )?(?:quality (?:issue|problem|complaint|feedback))", re.IGNORECASE)
+# "货到了", "收到货了", "the goods arrived": the delivery came, its receipt to confirm (not a fault, not a new order)
+_GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
+                            r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
+                            r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
+                            r"(?:goods|order|delivery|shipment)", re.IGNORECASE)
 _FAQ_MENU = re.compile(r"(?:看看|查看|看下)?常见问题(?:解答)?|faq|常见问答", re.IGNORECASE)
 # asking for a ticket to be opened, not about one already open
 _NEW_TICKET = re.compile(r"(?:开|提|报|申请|建|新建|约|登记)(?![的嘅过了])(?:一?个|一下)?.{0,4}(?:工单|售后|维修|报修|质量问题)|"
@@ -151,6 +156,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
     if _FAQ_MENU.fullmatch(text):
         return Intent.FAQ, max(confidence, 0.9)
+    if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
+        return Intent.ORDER_STATUS, max(confidence, 0.9)
     if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
         return Intent.REPORT_SALES, max(confidence, 0.7)
     if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \
@@ -228,6 +235,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
+    if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):
+        slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
     if not slots.items and _CART_TOTAL.fullmatch(said):

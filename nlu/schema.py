@@ -94,7 +94,8 @@ class Slots(BaseModel):
     account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
     topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status),
     #                                "start" / "reorder" / "clear_cart" (place_order), "cart_total" (any intent:
-    #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list)
+    #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
+    #                                "received" (order_status: "货到了", the shipped orders to confirm)
 
 
 class ParseResult(BaseModel):
