@@ -26,6 +26,9 @@ GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈�
 _CLEAR_CART = re.compile(r"(?:(?:那|哎)?算了[,， ]*)?(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了|"
                          r"不要了|不买了|不订了|不下了|不下单了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
                          r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+# "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
+_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
+                        r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
 # "一共多少钱", "总共多少": the cart's total asked (the cart flow shows the priced cart; no product is asked about)
 _CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
                          r"|多少钱一共|一共几个钱|(?:how much|what)(?: is| is it|'s)?(?: it)?(?: in)? (?:the )?total"
@@ -239,6 +242,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
+    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):
+        slots.topic = "done"         # "就这些": the open cart is complete (no cart: the intent answers as it is)
     if not slots.items and _CART_TOTAL.fullmatch(said):
         slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:

@@ -95,7 +95,8 @@ class Slots(BaseModel):
     topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status),
     #                                "start" / "reorder" / "clear_cart" (place_order), "cart_total" (any intent:
     #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
-    #                                "received" (order_status: "货到了", the shipped orders to confirm)
+    #                                "received" (order_status: "货到了", the shipped orders to confirm),
+    #                                "done" (any intent: "就这些", the open cart is complete)
 
 
 class ParseResult(BaseModel):

@@ -85,6 +85,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
             return [cart_prompt(ctx, cart)]
         ctx.args = [cart.nonce, str(cart.rev)]
         return await confirm(ctx)
+    if parsed.slots.topic == "done" and cart.items:      # "好了就这样": the cart and its button, nothing submitted
+        return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said")])
     if parsed.slots.topic == "cart_total":        # "一共多少钱" with the cart open: the priced cart, not a price question
         return await cart_summary(ctx, cart)
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)

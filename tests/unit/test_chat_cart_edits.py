@@ -326,3 +326,16 @@ async def test_giving_up_the_order_in_words_asks_once_to_drop_the_cart(said: str
     await w.press(CHAT, buttons(asked)["🗑 放弃购物车"])
     stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
     assert w.uow.orders.rows == [] and (stored is None or not stored.data.get("items"))
+
+
+@pytest.mark.parametrize("said", ["好了就这样", "就这些", "就这样吧", "没了", "that's all"])
+async def test_saying_the_cart_is_complete_shows_it_with_its_confirm_button(said: str) -> None:
+    """(was: "没认出要订的产品"; nothing is submitted before the button, as "确认下单" would)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    replies = await w.say(CHAT, said)
+    shown = texts(replies)
+    assert "没认出" not in shown and "could not find" not in shown
+    assert "请点 ✅ 确认下单" in shown or "tap ✅ Confirm order" in shown
+    assert any(label in buttons(replies) for label in ("✅ 确认下单", "✅ Confirm order"))
+    assert w.uow.orders.rows == [] and await cart(w) == {"AP300": 20}
