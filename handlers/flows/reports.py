@@ -51,7 +51,7 @@ RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("补货", "备货建议", "该进多少", "replenish", "restock"), "replenish"),
     (("预测", "生产计划", "排产", "forecast", "production"), "forecast"),
-    (("地区", "区域", "省份", "城市", "region", "province"), "sr"),
+    (("地区", "区域", "大区", "各区", "分区", "省份", "各省", "城市", "region", "province"), "sr"),
     (("经销商排名", "经销商排行", "哪家", "哪个经销商", "哪些经销商", "哪位经销商", "经销商谁", "谁卖得",
       "dealer ranking", "dealers", "which dealer", "best dealer", "top dealer"), "sd"),
     (("频次", "多久", "frequency"), "of"),

@@ -235,3 +235,10 @@ async def test_the_worst_selling_dealer_is_asked_for_lowest_first(said: str) -> 
     assert shown.index("北京金鼎家电 ¥3,998.00") < shown.index("上海恒信电器 ¥7,596.00")
     assert payload("rpt", "sd-", "y") in buttons(replies).values()
 
+
+
+@pytest.mark.parametrize("said", ["今年各大区销售对比", "各省卖得怎么样"])
+async def test_sales_by_region_in_other_words_is_the_regions_report(said: str) -> None:
+    """(was: the order summary: "大区" and "各省" were no region words)"""
+    w, _ = await world()
+    assert "分地区动销" in texts(await w.say("mgr", said))
