@@ -441,8 +441,10 @@ class AbstractReportStore(abc.ABC):
         """One point per month with orders (months without any are left out)."""
 
     @abc.abstractmethod
-    async def order_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]:
-        """Order lines grouped: ``count`` is distinct orders, amounts are line amounts."""
+    async def order_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None, *,
+                              lowest_first: bool = False) -> list[Share]:
+        """Order lines grouped: ``count`` is distinct orders, amounts are line amounts; the largest amount first
+        (``lowest_first``: the smallest), ordered before ``limit`` cuts."""
 
     @abc.abstractmethod
     async def order_frequency(self, f: ReportFilter, limit: int | None = None) -> list[DealerFrequency]:
@@ -455,7 +457,9 @@ class AbstractReportStore(abc.ABC):
     async def sellout_trend(self, f: ReportFilter) -> list[MonthPoint]: ...
 
     @abc.abstractmethod
-    async def sellout_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]: ...
+    async def sellout_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None, *,
+                                lowest_first: bool = False) -> list[Share]:
+        """Sell-out lines grouped, ordered like ``order_breakdown``."""
 
     @abc.abstractmethod
     async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:

@@ -265,9 +265,12 @@ class Report:
     frequency: tuple[DealerFrequency, ...] = ()
     targets: tuple[TargetRow, ...] = ()
     dimension: Dimension | None = None       # what ``shares`` group by
+    lowest_first: bool = False               # a ranking from the bottom ("完成率最低", "卖得最差")
 
     def title(self, lang: str = "zh") -> str:
         zh, en = REPORT_TITLES[self.kind]
+        if self.lowest_first:
+            zh, en = zh + "·从低到高", en + ", lowest first"
         return en if lang.lower().startswith("en") else zh
 
 

@@ -23,8 +23,16 @@ CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "
                           "forget it", "算了不订了", "不用了"})
 GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈喽", "嗨", "早", "早上好", "下午好", "晚上好",
                        "有人吗", "good morning"})
-_CLEAR_CART = re.compile(r"(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
+_CLEAR_CART = re.compile(r"(?:(?:那|哎)?算了[,， ]*)?(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了|"
+                         r"不要了|不买了|不订了|不下了|不下单了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
                          r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+# "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
+_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
+                        r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
+# "一共多少钱", "总共多少": the cart's total asked (the cart flow shows the priced cart; no product is asked about)
+_CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
+                         r"|多少钱一共|一共几个钱|(?:how much|what)(?: is| is it|'s)?(?: it)?(?: in)? (?:the )?total"
+                         r"|how much (?:altogether|in all)", re.IGNORECASE)
 _DELIVERY_CUE = re.compile(r"前到|前送|送到|到货|交货|之前到|前发|by\b|deliver")
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
                  "same again", "repeat my last", "repeat the last")
@@ -74,6 +82,17 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+# a menu entry typed, or asked for in so many words: "质量反馈" (the main menu's ⚠️ 质量反馈), "我要反馈质量问题",
+# "常见问题" (❓ 常见问题); "我的质量反馈" stays the list (_TICKET_LIST)
+_NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|填|报|登记)?(?:个|一个|一下)?"
+                          r"(?:质量反馈|反馈(?:一下|一个|个)?质量问题|质量问题反馈)(?:一下)?|"
+                          r"(?:report |file )?(?:a )?(?:quality (?:issue|problem|complaint|feedback))", re.IGNORECASE)
+# "货到了", "收到货了", "the goods arrived": the delivery came, its receipt to confirm (not a fault, not a new order)
+_GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
+                            r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
+                            r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
+                            r"(?:goods|order|delivery|shipment)", re.IGNORECASE)
+_FAQ_MENU = re.compile(r"(?:看看|查看|看下)?常见问题(?:解答)?|faq|常见问答", re.IGNORECASE)
 # asking for a ticket to be opened, not about one already open
 _NEW_TICKET = re.compile(r"(?:开|提|报|申请|建|新建|约|登记)(?![的嘅过了])(?:一?个|一下)?.{0,4}(?:工单|售后|维修|报修|质量问题)|"
                          r"\b(?:open|file|raise|log|create|report) (?:a|an|new) .{0,16}(?:ticket|case|claim|problem|issue)")
@@ -136,6 +155,12 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
             if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if _NEW_QUALITY.fullmatch(text):
+        return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
+    if _FAQ_MENU.fullmatch(text):
+        return Intent.FAQ, max(confidence, 0.9)
+    if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
+        return Intent.ORDER_STATUS, max(confidence, 0.9)
     if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
         return Intent.REPORT_SALES, max(confidence, 0.7)
     if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \
@@ -213,6 +238,14 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
+    if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):
+        slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
+    if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
+        slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
+    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):
+        slots.topic = "done"         # "就这些": the open cart is complete (no cart: the intent answers as it is)
+    if not slots.items and _CART_TOTAL.fullmatch(said):
+        slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:
         if _TICKET_LIST.search(a.text.strip(" .!?~")):
             slots.topic = "list"

@@ -93,7 +93,10 @@ class Slots(BaseModel):
     placed_to: date | None = None
     account: str | None = None     # a money account named: "rebate", "prepayment", "deposit", "credit"
     topic: str | None = None       # "price_list" (price_query), "profile" (contract_query), "list" (ticket_status),
-    #                                "start" / "reorder" / "clear_cart" (place_order)
+    #                                "start" / "reorder" / "clear_cart" (place_order), "cart_total" (any intent:
+    #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
+    #                                "received" (order_status: "货到了", the shipped orders to confirm),
+    #                                "done" (any intent: "就这些", the open cart is complete)
 
 
 class ParseResult(BaseModel):

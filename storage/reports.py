@@ -156,12 +156,14 @@ class SqlAlchemyReportStore(AbstractReportStore):
         column = table.c.province if by == Dimension.PROVINCE else table.c.city
         return column, column
 
-    async def order_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]:
+    async def order_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None, *,
+                              lowest_first: bool = False) -> list[Share]:
         source, cond = self._order_lines_from(f, by)
         key, label = self._group_columns(by, sellout=False)
         amount = self._line_amount().label("amount")
         stmt = (select(key, func.max(label), func.count(distinct(orders.c.id)), func.sum(order_lines.c.qty), amount)
-                .select_from(source).where(*cond).group_by(key).order_by(amount.desc(), key).limit(limit))
+                .select_from(source).where(*cond).group_by(key)
+                .order_by(amount.asc() if lowest_first else amount.desc(), key).limit(limit))
         return [Share(str(k), str(lb), int(c), int(q or 0), _money(a)) for k, lb, c, q, a in await self._all(stmt)]
 
     async def order_frequency(self, f: ReportFilter, limit: int | None = None) -> list[DealerFrequency]:
@@ -225,12 +227,14 @@ class SqlAlchemyReportStore(AbstractReportStore):
                 .select_from(source).where(*cond).group_by(month).order_by(month))
         return [MonthPoint(m, int(c), int(q or 0), _money(a)) for m, c, q, a in await self._all(stmt)]
 
-    async def sellout_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None) -> list[Share]:
+    async def sellout_breakdown(self, f: ReportFilter, by: Dimension, limit: int | None = None, *,
+                                lowest_first: bool = False) -> list[Share]:
         source, cond = self._sellout_from(f, by)
         key, label = self._group_columns(by, sellout=True)
         amount = type_coerce(func.sum(sellout_lines.c.amount), Money()).label("amount")
         stmt = (select(key, func.max(label), func.count(), func.sum(sellout_lines.c.qty), amount)
-                .select_from(source).where(*cond).group_by(key).order_by(amount.desc(), key).limit(limit))
+                .select_from(source).where(*cond).group_by(key)
+                .order_by(amount.asc() if lowest_first else amount.desc(), key).limit(limit))
         return [Share(str(k), str(lb), int(c), int(q or 0), _money(a)) for k, lb, c, q, a in await self._all(stmt)]
 
     # --- reference and history -----------------------------------------------------------------------

@@ -321,11 +321,11 @@ class FakeReportStore(ports.AbstractReportStore):
         return value, value
 
     @staticmethod
-    def _ranked(groups: dict[str, dict[str, Any]], limit: int | None) -> list[Any]:
+    def _ranked(groups: dict[str, dict[str, Any]], limit: int | None, lowest_first: bool = False) -> list[Any]:
         from core.reports import Share
 
         rows = [Share(k, g["label"], len(g["ids"]), g["qty"], g["amount"]) for k, g in groups.items()]
-        rows.sort(key=lambda s: (-s.amount, s.key))
+        rows.sort(key=lambda s: (s.amount if lowest_first else -s.amount, s.key))
         return rows[:limit] if limit is not None else rows
 
     # --- orders ----------------------------------------------------------------------------------
@@ -350,7 +350,7 @@ class FakeReportStore(ports.AbstractReportStore):
             g["amount"] += ln.amount
         return [MonthPoint(m, len(g["ids"]), g["qty"], g["amount"]) for m, g in sorted(months.items())]
 
-    async def order_breakdown(self, f: Any, by: Any, limit: int | None = None) -> list[Any]:
+    async def order_breakdown(self, f: Any, by: Any, limit: int | None = None, *, lowest_first: bool = False) -> list[Any]:
         groups: dict[str, dict[str, Any]] = {}
         for o, ln, d in self._order_lines(f):
             key, label = self._key(by, ln.sku, d, d.province, d.city)
@@ -358,7 +358,7 @@ class FakeReportStore(ports.AbstractReportStore):
             g["ids"].add(o.id)
             g["qty"] += ln.qty
             g["amount"] += ln.amount
-        return self._ranked(groups, limit)
+        return self._ranked(groups, limit, lowest_first)
 
     async def order_frequency(self, f: Any, limit: int | None = None) -> list[Any]:
         from core.reports import DealerFrequency
@@ -394,7 +394,7 @@ class FakeReportStore(ports.AbstractReportStore):
         return [MonthPoint(m, len(rows), sum(r.qty for r in rows), sum((r.amount for r in rows), Decimal("0.00")))
                 for m, rows in sorted(months.items())]
 
-    async def sellout_breakdown(self, f: Any, by: Any, limit: int | None = None) -> list[Any]:
+    async def sellout_breakdown(self, f: Any, by: Any, limit: int | None = None, *, lowest_first: bool = False) -> list[Any]:
         groups: dict[str, dict[str, Any]] = {}
         dealers = {d.id: d for d in self.uow.dealers.rows}
         for s, d in self._sellout(f):
@@ -403,7 +403,7 @@ class FakeReportStore(ports.AbstractReportStore):
             g["ids"].add(s.id)
             g["qty"] += s.qty
             g["amount"] += s.amount
-        return self._ranked(groups, limit)
+        return self._ranked(groups, limit, lowest_first)
 
     async def dealer_labels(self, f: Any) -> dict[int, tuple[str, str]]:
         return {d.id: (d.code, d.name) for d in self.uow.dealers.rows

@@ -70,6 +70,8 @@ class ReportQuery:
     dealer_id: int | None = None
     dimension: Dimension | None = None           # regions report: region, province (default) or city
     limit: int = 20
+    lowest_first: bool = False                   # rankings (targets, dealers, products, regions): the lowest
+    #                                              first, ordered in the query before the limit
 
 
 # --- authorization ------------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
     f = build_filter(actor, query, clock)
     kind, limit = query.kind, _limit(query)
     if kind == ReportKind.TARGETS:
-        return await _targets(uow, store, f, limit)
+        return await _targets(uow, store, f, limit, lowest_first=query.lowest_first)
     # the queries of one report are independent: they run at the same time (one connection each)
     if kind.is_orders:
         if kind == ReportKind.ORDER_SUMMARY:
@@ -159,8 +161,10 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
             return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
                           shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
         if kind == ReportKind.ORDER_PRODUCTS:
-            totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(f, Dimension.SKU, limit))
-            return Report(kind, f, totals=totals, dimension=Dimension.SKU, shares=_shares(mix, totals.amount))
+            totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(
+                f, Dimension.SKU, limit, lowest_first=query.lowest_first))
+            return Report(kind, f, totals=totals, dimension=Dimension.SKU, shares=_shares(mix, totals.amount),
+                          lowest_first=query.lowest_first)
         totals, frequency = await asyncio.gather(store.order_totals(f), store.order_frequency(f, limit))
         return Report(kind, f, totals=totals, frequency=tuple(frequency))
     if kind == ReportKind.SELLOUT_SUMMARY:
@@ -176,14 +180,19 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
         if by not in (Dimension.REGION, Dimension.PROVINCE, Dimension.CITY):
             raise ValidationFailed(zh="输入有误：地区报表按大区、省或城市", en="Invalid input: regions by region, province or city",
                                    reason="dimension")
-    totals, groups = await asyncio.gather(store.sellout_totals(f), store.sellout_breakdown(f, by, limit))
-    return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount))
+    totals, groups = await asyncio.gather(store.sellout_totals(f),
+                                          store.sellout_breakdown(f, by, limit, lowest_first=query.lowest_first))
+    return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount),
+                  lowest_first=query.lowest_first)
 
 
-async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int) -> Report:
+async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int,
+                   *, lowest_first: bool = False) -> Report:
     """Per dealer: the amount targets (all products) of its contracts whose window holds the period's last
     day, against what it ordered in those windows up to that day (as contract execution counts it).
-    ``totals.amount`` is the sell-in of the dealers with targets, ``totals.dealers`` their number."""
+    ``totals.amount`` is the sell-in of the dealers with targets, ``totals.dealers`` their number.
+    The rows are ordered (highest achievement first, or lowest with ``lowest_first``) before ``limit`` cuts
+    them: "who is furthest behind" must not be answered from the top ten."""
     labels, contracts = await asyncio.gather(store.dealer_labels(f), store.contract_targets(f))
     # one window per (dealer, target): several dealers usually share a window, so query per window
     wanted: dict[tuple[date, date], dict[int, Decimal]] = {}
@@ -211,9 +220,9 @@ async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: Repor
             code, name = labels[dealer_id]
             rows.append(TargetRow(dealer_id, code, name, target=value, actual=bought.get(code, ZERO),
                                   sell_out=sold.get(code, ZERO)))
-    rows.sort(key=lambda r: (-r.achievement, r.code))
+    rows.sort(key=lambda r: (r.achievement if lowest_first else -r.achievement, r.code))
     totals = Totals(amount=sum((r.actual for r in rows), ZERO), dealers=len(rows))
-    return Report(ReportKind.TARGETS, f, totals=totals, targets=tuple(rows[:limit]))
+    return Report(ReportKind.TARGETS, f, totals=totals, targets=tuple(rows[:limit]), lowest_first=lowest_first)
 
 
 # --- forecasts -----------------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ i18n.register({
     "acct.progress.head": ("目标完成情况（截至 {day}）：", "Progress against targets (as of {day}):"),
     "acct.target": ("• {period} {group} {metric}目标 {value}", "• {period} {group} {metric} target {value}"),
     "acct.bar": ("  {bar} {pct}%　已完成 {actual}", "  {bar} {pct}%  done {actual}"),
+    "acct.gap": ("，还差 {gap}", ", {gap} to go"),
     "acct.pace": ("  时间进度 {elapsed}% · {verdict}", "  time elapsed {elapsed}% · {verdict}"),
     "acct.pace.not_started": ("尚未开始", "not started yet"),
     "acct.pace.behind": ("⚠️ 落后于时间进度", "⚠️ behind schedule"),
@@ -294,8 +295,12 @@ def _target_line(ctx: Ctx, target: SalesTarget) -> str:
 
 
 def _bar_line(ctx: Ctx, t: TargetExecution) -> str:
-    return ctx.t("acct.bar", bar=progress_bar(t.achievement), pct=_whole_percent(t.achievement),
+    line = ctx.t("acct.bar", bar=progress_bar(t.achievement), pct=_whole_percent(t.achievement),
                  actual=_target_value(ctx, t.target.metric, t.actual))
+    gap = t.target.value - t.actual
+    if gap > 0:      # "离年度目标还差多少": the difference itself, not left to work out
+        line += ctx.t("acct.gap", gap=_target_value(ctx, t.target.metric, gap))
+    return line
 
 
 def _pace_line(ctx: Ctx, t: TargetExecution) -> str:

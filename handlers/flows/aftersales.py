@@ -42,6 +42,7 @@ from core.ticket_states import (
 )
 from core.ticket_states import normalize_phone as normalize_customer_phone
 from handlers import i18n
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.menu import require_bound
@@ -66,6 +67,9 @@ i18n.register({
     "as.order_unknown": ("没有找到您的订单 {number}，请核对后重新输入，或点“跳过”。",
                          "None of your orders is {number}. Check it and send it again, or tap Skip."),
     "as.ask.name": ("请输入客户姓名（最终用户）。", "Customer's name (the end user)?"),
+    "as.restarted": ("这句话像是新的问题，不是客户姓名：已按这句话重新开始报修（之前没填完的报修已放弃）。",
+                     "That reads as a new problem, not a customer's name: the request starts again from it "
+                     "(the unfinished one is dropped)."),
     "as.ask.phone": ("请输入客户电话（手机号或带区号的座机）。", "Customer's phone (mobile, or landline with area code)?"),
     "as.phone_bad": ("{error}\n请重新输入客户电话，或点“跳过”。", "{error}\nPlease send the customer's phone again, or tap Skip."),
     "as.ask.desc": ("请描述故障现象，例如“开机后不出水，有异响”。",
@@ -178,6 +182,20 @@ def _priority_label(ctx: Ctx, priority: Priority) -> str:
     return ctx.pick(zh, en)
 
 
+async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
+    """The end customer's name. A new problem typed here instead ("客户的AP300净化器开不了机", often the next
+    day, into a form left at this step) names a product, which no name does: the form starts again from
+    those words, as the same words would start it from the menu."""
+    if len(text) > MAX_SHORT:
+        return form.reject(ctx, "name", ctx.t("form.text_too_long", limit=MAX_SHORT))
+    parsed = await parse_message(ctx)
+    named = parsed.slots.product or forms.said_candidates(parsed)
+    if parsed.intent == Intent.AFTER_SALES and named and parsed.confidence >= 0.5:
+        ctx.parsed = parsed
+        return [Reply(text=ctx.t("as.restarted")), *await after_sales_intent(ctx)]
+    return {"name": text}
+
+
 async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
     """A serial number, or one of the dealer's order numbers."""
     if ORDER_NO.match(text):
@@ -267,7 +285,7 @@ FORM = Form(
     prefix="as", title="as.title", use_buttons="as.use_buttons",
     steps=(product_step(skippable=True),
            Step("ref", parse=_ref, skippable=True),
-           Step("name", limit=MAX_SHORT, skippable=True),
+           Step("name", parse=_name, skippable=True),
            Step("phone", parse=_phone, contact=True, skippable=True),
            Step("desc", limit=MAX_TEXT, keep="desc_hint"),
            Step("photos", photos=True),

@@ -112,9 +112,40 @@ _MATERIAL_ASK = re.compile(r"物料|海报|展架|易拉宝|宣传单|宣传册|
                            re.IGNORECASE)
 
 
+@router.intent(Intent.CAMPAIGN_QUERY)
+async def campaign_words(ctx: Ctx) -> list[Reply]:
+    """A campaign question in words: a dealer's campaigns; for marketing and management (who read every campaign)
+    the campaign the words name with its effect ("双十二活动效果"), else their overview."""
+    if ctx.is_staff and {Permission.CAMPAIGN_WRITE, Permission.REPORT_READ_ALL} & ctx.actor.permissions:
+        named = _named_campaign(ctx.inbound.text or "", await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS))
+        if named is not None:
+            ctx.args = [str(named.id or 0)]
+            return await effect(ctx)
+        return await staff_overview(ctx)
+    return await campaign_list(ctx)
+
+
+# the words around a campaign's name in a question about it, left out before the name is compared
+_CAMPAIGN_FILLER = re.compile(r"活动|促销|效果|怎么样|咋样|如何|好不好|怎样|做得|搞得|情况|进展|最近|这个|那个|本月|这个月|"
+                              r"有什么|有哪些|的|了|吗|呢|啊")
+
+
+def _named_campaign(text: str, campaigns: list[Campaign]) -> Campaign | None:
+    """The one campaign whose name shares the most pairs of characters with what is left of the words (none,
+    or a tie: None). Chinese names are compared by pairs of characters, as the follow-ups compare tickets."""
+    said = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", _CAMPAIGN_FILLER.sub(" ", text)).lower()
+    pairs = {said[i:i + 2] for i in range(len(said) - 1)}
+    if not pairs:
+        return None
+    scored = sorted(((len(pairs & {c.name.lower()[i:i + 2] for i in range(len(c.name) - 1)}), c) for c in campaigns),
+                    key=lambda sc: -sc[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
 @router.button("camp.list")
 @router.command("campaigns")
-@router.intent(Intent.CAMPAIGN_QUERY)
 async def campaign_list(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:

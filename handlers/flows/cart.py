@@ -55,8 +55,9 @@ i18n.register({
     "order.btn.menu": ("🏠 主菜单", "🏠 Menu"),
     "order.btn.drop": ("🗑 放弃购物车", "🗑 Drop the cart"),
     "order.kept": ("（购物车已保留，{n} 个商品）", "(Your cart is kept: {n} line(s))"),
+    "order.done_said": ("好的，订单如下，确认无误请点 ✅ 确认下单：", "Here is the order; if it is right, tap ✅ Confirm order:"),
     "order.busy": ("您正在下单（购物车里有 {n} 个商品），购物车会保留。可以继续输入产品，或：",
-                   "You are in the middle of an order ({n} products in the cart, kept for you). "
+                   "You are in the middle of an order ({n} line(s) in the cart, kept for you). "
                    "Keep typing products, or:"),
     "order.btn.approve": ("✅ 通过", "✅ Approve"),
     "order.btn.reject": ("❌ 驳回", "❌ Reject"),

@@ -85,6 +85,10 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
             return [cart_prompt(ctx, cart)]
         ctx.args = [cart.nonce, str(cart.rev)]
         return await confirm(ctx)
+    if parsed.slots.topic == "done" and cart.items:      # "好了就这样": the cart and its button, nothing submitted
+        return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said")])
+    if parsed.slots.topic == "cart_total":        # "一共多少钱" with the cart open: the priced cart, not a price question
+        return await cart_summary(ctx, cart)
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),
@@ -132,27 +136,13 @@ async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     return [*replies, back]
 
 
-# Where a question asked in the middle of an order belongs (main-menu entries of the other flows).
-_ELSEWHERE: dict[Intent, tuple[str, str]] = {
-    Intent.ORDER_STATUS: ("btn.orders", "orders.list"),
-    Intent.CANCEL_ORDER: ("btn.orders", "orders.list"),
-    Intent.QUERY_STOCK: ("btn.stock", "stock.menu"),
-    Intent.AFTER_SALES: ("btn.aftersales", "as.new"),
-    Intent.QUALITY_FEEDBACK: ("btn.quality", "qf.new"),
-    Intent.REPORT_SALES: ("btn.sellout", "so.new"),
-    Intent.SALES_QUERY: ("btn.account", "acct.menu"),
-    Intent.CONTRACT_QUERY: ("btn.account", "acct.menu"),
-    Intent.CAMPAIGN_QUERY: ("btn.campaigns", "camp.list"),
-}
-
-
 def _busy(ctx: Ctx, cart: Cart, parsed: ParseResult) -> Reply:
     """Something else asked while a cart is open: keep the cart, offer the way there and back."""
     rows: list[list[Button]] = []
     if parsed.intent == Intent.QUERY_STOCK and parsed.slots.product:
         rows.append([Button(ctx.t("btn.stock") + f" {parsed.slots.product}", payload("stock.sku", parsed.slots.product))])
-    elif parsed.intent in _ELSEWHERE and ctx.is_dealer:
-        key, action = _ELSEWHERE[parsed.intent]
+    elif parsed.intent in forms.ELSEWHERE and ctx.is_dealer:
+        key, action = forms.ELSEWHERE[parsed.intent]
         rows.append([Button(ctx.t(key), payload(action))])
     rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce)),
                  Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce))])

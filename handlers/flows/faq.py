@@ -135,6 +135,8 @@ def _looks_like_question(ctx: Ctx, text: str) -> bool:
 
 @router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
 async def typed_question(ctx: Ctx) -> list[Reply]:
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "menu":     # "常见问题": the list, as the menu's button
+        return await menu(ctx)
     question = ctx.inbound.text.strip()
     found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
     if found is not None:

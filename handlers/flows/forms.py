@@ -30,7 +30,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import payload
 from nlu.numbers import parse_int
 from nlu.products import find_product
-from nlu.schema import CatalogueEntry, ParseResult
+from nlu.schema import CatalogueEntry, Intent, ParseResult
 from nlu.staff_commands import dealer_code_in
 
 MAX_PHOTOS = 9
@@ -65,6 +65,10 @@ i18n.register({
     "form.order_these": ("🛒 下单：{items}", "🛒 Order: {items}"),
     "form.text_too_long": ("内容太长了（最多 {limit} 字），请精简后重发。",
                            "That is too long (at most {limit} characters). Please shorten it."),
+    "form.kept": ("（{title}还没填完，接着回答下面的问题即可；不需要了请点“取消”。）",
+                  "({title} is not finished: answer the question below to go on, or tap Cancel.)"),
+    "form.kept_plain": ("（当前登记还没填完，接着回答下面的问题即可；不需要了请点“取消”。）",
+                        "(This form is not finished: answer the question below to go on, or tap Cancel.)"),
     "form.pick_product": ("请选择产品，或直接输入型号：", "Choose the product, or type its model:"),
     "form.pick_category": ("请先选择产品类别，或直接输入型号：", "Choose a category first, or type the model:"),
     "form.product_unknown": ("没有找到产品“{text}”，请点选下面的产品，或输入正确的型号。",
@@ -73,6 +77,20 @@ i18n.register({
 
 
 # --- exactly-once -----------------------------------------------------------------------------------
+
+# Where a request made in the middle of an order or a form belongs (main-menu entries of the other flows).
+ELSEWHERE: dict[Intent, tuple[str, str]] = {
+    Intent.ORDER_STATUS: ("btn.orders", "orders.list"),
+    Intent.CANCEL_ORDER: ("btn.orders", "orders.list"),
+    Intent.QUERY_STOCK: ("btn.stock", "stock.menu"),
+    Intent.AFTER_SALES: ("btn.aftersales", "as.new"),
+    Intent.QUALITY_FEEDBACK: ("btn.quality", "qf.new"),
+    Intent.REPORT_SALES: ("btn.sellout", "so.new"),
+    Intent.SALES_QUERY: ("btn.account", "acct.menu"),
+    Intent.CONTRACT_QUERY: ("btn.account", "acct.menu"),
+    Intent.CAMPAIGN_QUERY: ("btn.campaigns", "camp.list"),
+}
+
 
 def new_nonce() -> str:
     """A short random key for a form (it rides in the 64-byte button payload)."""

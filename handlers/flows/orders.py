@@ -64,6 +64,10 @@ i18n.register({
     "orders.recent_page": ("订单第 {first}–{last} 条，从新到旧（点订单号查看详情）：",
                            "Orders {first}–{last}, newest first (tap one for details):"),
     "orders.row": ("{number} · {day} · {status} · {total}", "{number} · {day} · {status} · {total}"),
+    "orders.none_to_receive": ("没有待收货的订单（已发货的订单才能确认收货）。",
+                               "No order is waiting for its receipt (an order can be received once shipped)."),
+    "orders.to_receive": ("这一单已发货，收到了请确认：", "This order was shipped; confirm it when it is in:"),
+    "orders.pick_receive": ("哪一单到了？", "Which order came in?"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
     "orders.title": ("📦 订单 {number}", "📦 Order {number}"),
     "orders.dealer": ("经销商：{dealer}", "Dealer: {dealer}"),
@@ -304,9 +308,25 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff:
         return await order_list(ctx)
     recent = await _recent(ctx)
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "received":
+        return await _arrived(ctx, recent)
     if not recent:
         return [Reply(text=ctx.t("orders.none"), buttons=[[Button(ctx.t("orders.btn.order"), payload("order.new"))]])]
     return await order_detail(ctx, recent[0].number, [ctx.t("orders.latest")])
+
+
+async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
+    """"货到了": the shipped orders waiting for their receipt (one: shown with its receipt buttons; several: which
+    one), not the latest order, which may be one placed since."""
+    waiting = [o for o in recent if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
+    if not waiting:
+        return [Reply(text=ctx.t("orders.none_to_receive"), buttons=[[Button(ctx.t("orders.btn.list"),
+                                                                              payload("orders.list"))]])]
+    if len(waiting) == 1:
+        return await order_detail(ctx, waiting[0].number, [ctx.t("orders.to_receive")])
+    return [Reply(text=ctx.t("orders.pick_receive"),
+                  buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.detail", o.number))]
+                           for o in waiting])]
 
 
 # --- cancel -----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -91,6 +92,8 @@ i18n.register({
     "pay.dealer.amount": ("回款金额：{amount}", "Amount paid: {amount}"),
     "pay.btn.yes": ("✅ 是这家", "✅ Yes"),
     "pay.btn.other": ("🔁 换一家", "🔁 Another dealer"),
+    "pay.kept": ("（回款登记还没完成，接着下面这一步即可；不需要了请点“取消”。）",
+                 "(The payment is not booked yet: go on with the step below, or tap Cancel.)"),
     "pay.ask.account": ("记入哪个账户？", "Into which account?"),
     "pay.ask.amount": ("金额多少（元）？例如 50000 或 5万：", "How much (CNY)? e.g. 50000:"),
     "pay.bad.amount": ("请输入大于 0 的金额，例如 50000 或 5万。", "Please type an amount above zero, e.g. 50000."),
@@ -225,7 +228,32 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
         return await dealer_confirmed(ctx)
     if re.search(QUICK, text, re.IGNORECASE):     # "合肥新锐打了5万" again: a fresh form with that amount
         return await quick_payment(ctx)
+    if (aside := await _asked_aside(ctx, text)) is not None:
+        return aside
     return await _find_dealer(ctx, text)
+
+
+async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
+    """A ledger question typed at the dealer step ("合肥新锐欠多少钱", "本月回款多少", "哪些经销商超信用了"):
+    answered, then the step asked again with what the form holds (it was searched as the payment's dealer)."""
+    answer = next((handler for shape, handler in ((LEDGER_ASKED, ledger_asked), (RECEIVED, received),
+                                                  (CREDIT_FULL, credit_full))
+                   if re.search(shape, text, re.IGNORECASE)), None)
+    if answer is None:
+        return None
+    state, data, args = ctx.dialog.state, copy.deepcopy(ctx.dialog.data), list(ctx.args)
+    try:
+        replies = await answer(ctx)
+    finally:     # whatever the answer did to the dialog, the payment stays where it was
+        ctx.dialog.state, ctx.dialog.data, ctx.args = state, data, args
+    kept = Reply(text=ctx.t("pay.kept"))
+    dealer_id = data.get("dealer_id")
+    if dealer_id:
+        return [*replies, kept, *await _show_dealer(ctx, int(dealer_id), str(data.get("dealer") or ""))]
+    named = re.search(LEDGER_ASKED, text, re.IGNORECASE) if answer is ledger_asked else None
+    if named is not None:        # "D0007 的余额" with no dealer chosen yet: that dealer is offered for the payment
+        return [*replies, kept, *await _find_dealer(ctx, named.group("who").strip())]
+    return [*replies, kept, Reply(text=ctx.t("pay.ask.dealer"), buttons=[_cancel(ctx)])]
 
 
 async def _find_dealer(ctx: Ctx, text: str) -> list[Reply]:

@@ -15,16 +15,19 @@ description are shown masked (``core.masking.mask_text``), as everywhere in chat
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from core.masking import mask_text
 from core.quality import CorrectiveStatus, QualityFeedback
 from core.services.quality import (
     CORRECTIVE_STATUS_LABELS,
     SubmitQualityFeedback,
+    defect_summary,
     get_quality_feedback,
     quality_feedback_history,
     submit_quality_feedback,
 )
+from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
@@ -44,6 +47,14 @@ DEFECT_CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 
 i18n.register({
+    "qf.stats.head": ("📊 质量反馈统计（近 {days} 天{sku}）：{reports} 条反馈，{units} 台",
+                      "📊 Quality reports (last {days} days{sku}): {reports} reports, {units} units"),
+    "qf.stats.batches": ("按批次（台数最多在前）：", "By batch (most units first):"),
+    "qf.stats.batch": ("· {batch}：{units} 台", "· {batch}: {units} units"),
+    "qf.stats.no_batch": ("未填批次", "no batch given"),
+    "qf.stats.defects": ("主要问题：", "Main defects:"),
+    "qf.stats.defect": ("· {sku} {category}：{units} 台", "· {sku} {category}: {units} units"),
+    "qf.stats.btn.list": ("⚠️ 质量反馈列表", "⚠️ Quality reports"),
     "qf.title": ("⚠️ 质量反馈", "⚠️ Quality feedback"),
     "qf.ask.batch": ("请输入生产批次号（机身或包装上的批号）。不知道可点“跳过”。",
                      "Production batch / lot number (on the unit or the box)? Tap Skip if unknown."),
@@ -100,9 +111,35 @@ async def new(ctx: Ctx) -> list[Reply]:
 @router.intent(Intent.QUALITY_FEEDBACK)
 async def quality_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
+    if ctx.is_staff and {Permission.QUALITY_HANDLE, Permission.REPORT_READ_ALL} & ctx.actor.permissions:
+        return await _defect_figures(ctx, slots.product if slots else None)
     text = ctx.inbound.text.strip()
     return await start(ctx, sku=slots.product if slots else None, hint=text if len(text) >= 6 else "",
                        said=forms.said_candidates(ctx.parsed))
+
+
+SUMMARY_DAYS = 90
+SUMMARY_TOP = 5
+
+
+async def _defect_figures(ctx: Ctx, sku: str | None) -> list[Reply]:
+    """Quality staff asking in words ("哪个批次问题最多", "AP300的质量问题有几个"): the last 90 days' reports
+    counted (``defect_summary``, as the back office shows it), of the product named; the reports themselves
+    stay in /qf."""
+    today = ctx.deps.clock.today()
+    since = today - timedelta(days=SUMMARY_DAYS - 1)
+    summary = await defect_summary(ctx.uow(), ctx.actor, ctx.deps.clock, since=since, until=today, sku=sku,
+                                   top=SUMMARY_TOP)
+    lines = [ctx.t("qf.stats.head", days=SUMMARY_DAYS, sku=f" · {sku}" if sku else "",
+                   reports=summary.total_reports, units=summary.total_units)]
+    if summary.total_reports:
+        lines.append(ctx.t("qf.stats.batches"))
+        lines += [ctx.t("qf.stats.batch", batch=b if b != "-" else ctx.t("qf.stats.no_batch"), units=n)
+                  for b, n in list(summary.units_by_batch.items())[:SUMMARY_TOP]]
+        lines.append(ctx.t("qf.stats.defects"))
+        lines += [ctx.t("qf.stats.defect", sku=s, category=_category_label(ctx, c), units=n)
+                  for s, c, n in summary.top_defects]
+    return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("qf.stats.btn.list"), payload("q.quality", 0))]])]
 
 
 @router.button("qf.cancel")

@@ -43,10 +43,15 @@ PERIOD_CODES = {p: c for c, p in PERIODS.items()}
 SLOT_PERIODS = {"this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
                 "this_quarter": PeriodPreset.QUARTER, "this_year": PeriodPreset.YEAR}
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
+# "哪个经销商完成率最低", "哪个经销商卖得最差": a ranking from the bottom (ordered so in the query, before its row
+# limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
+LOWEST_WORDS = ("最低", "最差", "最少", "倒数", "垫底", "落后", "最慢", "lowest", "worst", "bottom", "behind")
+RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind.SELLOUT_PRODUCTS,
+                      ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS})
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("补货", "备货建议", "该进多少", "replenish", "restock"), "replenish"),
     (("预测", "生产计划", "排产", "forecast", "production"), "forecast"),
-    (("地区", "区域", "省份", "城市", "region", "province"), "sr"),
+    (("地区", "区域", "大区", "各区", "分区", "省份", "各省", "城市", "region", "province"), "sr"),
     (("经销商排名", "经销商排行", "哪家", "哪个经销商", "哪些经销商", "哪位经销商", "经销商谁", "谁卖得",
       "dealer ranking", "dealers", "which dealer", "best dealer", "top dealer"), "sd"),
     (("频次", "多久", "frequency"), "of"),
@@ -113,8 +118,8 @@ def _button(ctx: Ctx, key: str, action: str, *args: str) -> Button:
     return Button(ctx.t(key), payload(action, *args))
 
 
-def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str) -> list[str]:
-    args = [CODES[kind], PERIOD_CODES[period]]
+def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str, lowest: bool = False) -> list[str]:
+    args = [CODES[kind] + ("-" if lowest and kind in RANKINGS else ""), PERIOD_CODES[period]]
     if region or sku:
         args += [region, sku]
     return args
@@ -137,9 +142,10 @@ def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: s
     shown = [b for b in views if b is not None]
     rows = [shown[i:i + 3] for i in range(0, len(shown), 3)]
     periods = [Button(ctx.pick(*PERIOD_LABELS[p]) + (" ✓" if p == period else ""),
-                      payload("rpt", *_view_args(report.kind, p, region, sku))) for p in PeriodPreset]
+                      payload("rpt", *_view_args(report.kind, p, region, sku, report.lowest_first)))
+               for p in PeriodPreset]
     rows += [periods[:3], periods[3:]]
-    extra = [_button(ctx, "rpt.btn.excel", "rpt.x", *_view_args(report.kind, period, region, sku))]
+    extra = [_button(ctx, "rpt.btn.excel", "rpt.x", *_view_args(report.kind, period, region, sku, report.lowest_first))]
     if ctx.is_dealer:
         extra.append(_button(ctx, "rpt.btn.replenish", "rpt.rep"))
     elif Permission.REPORT_READ_ALL in ctx.actor.permissions:
@@ -148,15 +154,16 @@ def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: s
     return rows
 
 
-async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "") -> Report:
+async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
+                  lowest: bool = False) -> Report:
     assert ctx.deps.reports is not None
-    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=10)
+    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=10, lowest_first=lowest)
     return await run_report(ctx.uow(), ctx.deps.reports, ctx.actor, query, ctx.deps.clock)
 
 
 async def show(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-               *, excel: bool = False) -> list[Reply]:
-    report = await _report(ctx, kind, period, region, sku)
+               lowest: bool = False, *, excel: bool = False) -> list[Reply]:
+    report = await _report(ctx, kind, period, region, sku, lowest)
     title, label = report.title(ctx.lang), ctx.pick(*PERIOD_LABELS[period])
     lines = [ctx.t("rpt.head", title=title, period=label)]
     if region or sku:
@@ -184,12 +191,13 @@ async def _excel(ctx: Ctx, report: Report, label: str) -> Reply:
     return Reply(text=ctx.t("rpt.excel", title=report.title(ctx.lang), period=label), file=data, file_name=name)
 
 
-def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str]:
+def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str, bool]:
     """The view a button names; a malformed one falls back to the default view (it is never trusted anyway)."""
     args = ctx.args + ["", "", "", ""]
-    kind = KINDS.get(args[0]) or _default_kind(ctx)
+    kind = KINDS.get(args[0].removesuffix("-")) or _default_kind(ctx)
+    lowest = args[0].endswith("-") and kind in RANKINGS
     period = PERIODS.get(args[1], PeriodPreset.MONTH)
-    return kind, period, args[2][:16], args[3][:32]
+    return kind, period, args[2][:16], args[3][:32], lowest
 
 
 # --- entry points -----------------------------------------------------------------------------------
@@ -216,8 +224,8 @@ async def export(ctx: Ctx) -> list[Reply]:
     refused = _ready(ctx)
     if refused is not None:
         return refused
-    kind, period, region, sku = _args(ctx)
-    report = await _report(ctx, kind, period, region, sku)
+    kind, period, region, sku, lowest = _args(ctx)
+    report = await _report(ctx, kind, period, region, sku, lowest)
     return [await _excel(ctx, report, ctx.pick(*PERIOD_LABELS[period]))]
 
 
@@ -252,7 +260,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         kind = _default_kind(ctx)
     if not _may(ctx, kind):
         kind = _default_kind(ctx)
-    return await show(ctx, kind, period, region, sku, excel=any(w in text for w in EXPORT_WORDS))
+    lowest = kind in RANKINGS and any(w in text for w in LOWEST_WORDS)
+    return await show(ctx, kind, period, region, sku, lowest, excel=any(w in text for w in EXPORT_WORDS))
 
 
 # --- forecasts --------------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ MAX_ROWS = 1000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 15
+# another job typed in the middle of a report: offered (the report is left only on its button)
+_OTHER_JOBS = frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK})
 
 CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
     CustomerType.RETAIL: ("零售", "retail"), CustomerType.PROJECT: ("工程", "project"),
@@ -83,6 +85,9 @@ i18n.register({
                     "填好后直接把文件发回本对话。",
                     "Here is the template: one sale per row on the first sheet, dates like 2026-11-25, customer "
                     "type retail/project/online/subdealer. Send the file back to this chat when done."),
+    "so.elsewhere": ("这条不像销售记录。销量上报还没提交：可以接着发销售记录；要办这件事请点下面的按钮（当前上报会退出）。",
+                     "That is no sales line. The sales report is not sent yet: go on with its lines, or tap below "
+                     "for that (the report is left)."),
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
     "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
@@ -482,13 +487,19 @@ async def answer(ctx: Ctx) -> list[Reply]:
     # "7号卖了150个" after a report of 三层5号: the 7号 of the series said last
     last = next((p for p in products if earlier and p.sku == earlier[-1].get("sku")), None)
     rows, problems = parse_text(text, products, today, before=last.name if last else "")
-    if not rows and not problems:
-        # "返利还有多少钱", "我那个滤网的反馈怎么样了" in the middle of a report: answered, the report kept
+    if not rows:
         parsed = await parse_message(ctx)
-        if parsed.intent not in (Intent.REPORT_SALES, Intent.PLACE_ORDER) \
+        if not problems and parsed.intent not in (Intent.REPORT_SALES, Intent.PLACE_ORDER) \
                 and (aside := await forms.answered_aside(ctx, parsed)) is not None:
+            # "返利还有多少钱", "我那个滤网的反馈怎么样了" in the middle of a report: answered, the report kept
             return [*aside, Reply(text=ctx.t("so.kept"), buttons=[forms.cancel_row(ctx, "so")])]
-        return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
+        if parsed.intent in _OTHER_JOBS and parsed.confidence >= 0.5:
+            # "滤网有股怪味 好几个客户说了": a complaint, not a sales line missing its quantity; the way there
+            key, action = forms.ELSEWHERE[parsed.intent]
+            return [Reply(text=ctx.t("so.elsewhere"), buttons=[[Button(ctx.t(key), payload(action))],
+                                                               forms.cancel_row(ctx, "so")])]
+        if not problems:
+            return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
     if earlier:                   # a second message adds lines to the report in progress, never replaces them
         offset = max((int(r.get("line", 0)) for r in earlier), default=0)
         for r in rows:

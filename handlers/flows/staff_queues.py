@@ -400,6 +400,9 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
 @router.command("today")
 @router.button("staff.today")
 @router.staff_phrase("今天", "待办", "待处理", "today",
+                     # "今天有啥", "有啥事不": the day's list in a few words (啥 folds to 什么)
+                     "今天有什么", "今天有什么事情", "今天干什么", "今天做什么", "今天忙什么", "有什么事", "有什么事不",
+                     "有什么事没", "anything for me", "anything for me today", "anything today",
                      anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
                                "what's waiting", "what is waiting"))
 @router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少)(?:事|事情|单子?|东西|活)?"

@@ -233,6 +233,8 @@ class Form:
                 return [forms.add_photos(ctx, f"{self.prefix}.done")]
             if forms.is_done(forms.text_of(ctx)):
                 return await self.photos_done(ctx)
+            if forms.text_of(ctx) and (aside := await self.aside(ctx, name)) is not None:
+                return aside
             return [Reply(text=ctx.t("form.photo_wanted"), buttons=[self.done_button(ctx)])]
         if s.contact and s.parse is not None and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
             return await self._take(ctx, s, await s.parse(self, ctx, ctx.inbound.phone))
@@ -251,6 +253,18 @@ class Form:
         if s.limit is not None and len(text) > s.limit:
             return self.reject(ctx, name, ctx.t("form.text_too_long", limit=s.limit))
         return await self._take(ctx, s, {name: text})
+
+    async def aside(self, ctx: Ctx, name: str) -> list[Reply] | None:
+        """A question typed where the step wants a product or photos ("工单怎么样了", "上次那单到哪了", often into a
+        form left there): answered, then the step asked again; None when the words are no such question."""
+        parsed = await parse_message(ctx)
+        if parsed.intent in (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.PLACE_ORDER):
+            return None
+        answer = await forms.answered_aside(ctx, parsed)
+        if answer is None:
+            return None
+        kept = Reply(text=ctx.t("form.kept", title=ctx.t(self.title)) if self.title else ctx.t("form.kept_plain"))
+        return [*answer, kept, *await self.ask(ctx, name)]
 
     # --- submit -------------------------------------------------------------------------------------
 
@@ -298,7 +312,12 @@ def product_step(*, skippable: bool = False) -> Step:
 
     async def parse(form: Form, ctx: Ctx, text: str) -> Answer:
         sku = forms.match_product(text, await forms.active_products(ctx))
-        return {"sku": sku} if sku is not None else await unknown(form, ctx, forms.clip(text, 30))
+        if sku is not None:
+            return {"sku": sku}
+        # "工单怎么样了" at the product step (a form left there): answered, the form kept
+        if (aside := await form.aside(ctx, "product")) is not None:
+            return aside
+        return await unknown(form, ctx, forms.clip(text, 30))
 
     async def pick(form: Form, ctx: Ctx, sku: str) -> Answer | None:
         if not any(p.sku == sku for p in await forms.active_products(ctx)):

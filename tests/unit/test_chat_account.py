@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from core.accounts import AccountKind, EntryKind, Statement, StatementStatus
 from core.contracts import ContractStatus
 from core.dealers import DocumentType
@@ -60,6 +62,14 @@ async def test_contract_targets_pace_and_rebate() -> None:
     assert "时间进度 90%" in text and "落后于时间进度" in text
     # 1 % of 800,000 now; at this pace 800,000 / 0.9041 by year end, still the 1 % tier
     assert "当前返利 1% ≈ ¥8,000.00" in text and "按当前进度预计 ¥8,848.58" in text
+
+
+@pytest.mark.parametrize("said", ["离年度目标还差多少", "目标还差多少钱"])
+async def test_how_far_from_the_target_says_how_much_is_missing(said: str) -> None:
+    """(was: the contract with "已完成 ¥800,000.00" and the percentage: the difference asked for left to work out)"""
+    w, _ = await _world()
+    text = texts(await w.say("100", said))
+    assert "已完成 ¥800,000.00，还差 ¥200,000.00" in text
 
 
 async def test_menu_overview_and_free_text() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core.aftersales import Priority, Ticket, TicketComment, TicketStatus
 from core.orders import Order, OrderLine
 from core.users import Role
@@ -219,3 +221,61 @@ async def test_english_chat_gets_english_form() -> None:
     await w.say("100", "/lang en")
     replies = await w.press("100", payload("as.new"))
     assert "After-sales request" in texts(replies) and "Skip" in texts(replies)
+
+
+async def test_a_new_problem_typed_at_the_name_step_is_no_customer_name() -> None:
+    """A form left at the customer's name (the dealer went away) and a new problem typed the next day: it was
+    stored as the customer's name ("客户：客*********") and the old words stayed the description. Now the form
+    starts again from the new words, and says so."""
+    w, _ = await _world()
+    first = await w.say("100", "客户家的除湿机不出水")
+    assert "客户姓名" in texts(await w.press("100", buttons(first)["⏭ 跳过"]))
+    again = await w.say("100", "客户的AP300净化器开不了机")
+    shown = texts(again)
+    assert "客户电话" not in shown
+    assert "已按这句话重新开始报修" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and "name" not in stored.data
+    assert stored.data.get("sku") == "AP300" and "开不了机" in stored.data.get("desc_hint", "")
+
+
+@pytest.mark.parametrize("name", ["张先生", "王师傅", "李总 13800138000", "Mr Chen"])
+async def test_a_name_at_the_name_step_is_taken(name: str) -> None:
+    w, _ = await _world()
+    first = await w.say("100", "客户家的除湿机不出水")
+    await w.press("100", buttons(first)["⏭ 跳过"])
+    shown = texts(await w.say("100", name))
+    assert "客户电话" in shown or "Customer's phone" in shown
+
+
+@pytest.mark.parametrize("said", ["工单怎么样了", "我的工单"])
+async def test_a_question_at_the_product_step_is_answered_and_the_form_kept(said: str) -> None:
+    """A form left at its product step, then a question about the tickets: it was answered "没有找到产品
+    “工单怎么样了”" with the catalogue. Now the question is answered and the form asks for the product again."""
+    w, _ = await _world()
+    await w.say("100", "我要报修")
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.product"
+    replies = await w.say("100", said)
+    shown = texts(replies)
+    assert "没有找到产品" not in shown
+    assert "售后工单和质量反馈" in shown or "还没有" in shown
+    assert "售后报修还没填完" in shown and "请选择产品" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.product"
+
+
+async def test_a_question_at_the_photo_step_is_answered_and_the_form_kept() -> None:
+    """(was: "请发送照片，发完点“完成”" to "上次那单到哪了", whatever was asked, in a form left at its photos)"""
+    w, _ = await _world()
+    first = await w.say("100", "客户家的AP300不开机")
+    await w.press("100", buttons(first)["⏭ 跳过"])
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    asked = await w.press("100", payload("as.keep"))
+    assert "照片" in texts(asked)
+    replies = await w.say("100", "上次那单到哪了")
+    shown = texts(replies)
+    assert "还没有订单" in shown and "售后报修还没填完" in shown and "故障照片" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.photos"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.campaigns import Campaign, CampaignStatus, MarketingMaterial, ParticipationStatus, RequestStatus
 from core.users import Role
 from handlers.router import payload
@@ -126,3 +128,14 @@ async def test_a_material_asked_for_in_words_starts_its_request_and_the_count_is
     assert "物料：门店海报" in summary and "数量：30" in summary
     await w.press("100", payload("camp.cancel"))
     assert "双十二净化器节" in texts(await w.say("100", "最近有什么活动"))     # a campaign question is still one
+
+
+@pytest.mark.parametrize("said, shown", [("双十二活动效果", "📈 双十二净化器节 活动效果"),
+                                         ("双十二那个活动做得咋样", "📈 双十二净化器节 活动效果"),
+                                         ("活动效果", "双十二净化器节"), ("最近有什么活动", "双十二净化器节")])
+async def test_marketing_asking_about_a_campaign_gets_its_effect(said: str, shown: str) -> None:
+    """(was: "此功能仅供经销商用户使用" to marketing's "双十二活动效果": the campaign question was a dealer's only)"""
+    w, _, _, _ = await _world()
+    await w.user("900", Role.MARKETING, username="ma")
+    replies = texts(await w.say("900", said))
+    assert shown in replies and "仅供经销商" not in replies

@@ -302,3 +302,40 @@ async def test_a_product_asked_about_long_ago_is_not_what_a_count_means() -> Non
     w.service.deps.clock = w.clock
     assert "哪个产品" in texts(await w.say(CHAT, "来4台"))
     assert await cart(w) == {}
+
+
+@pytest.mark.parametrize("said", ["一共多少钱", "总共多少", "那一共多少", "how much in total"])
+async def test_the_total_asked_under_the_cart_shows_the_priced_cart(said: str) -> None:
+    """(was: "想查哪个产品的价格？" for "一共多少钱", and the month's sell-out report for "总共多少": the cart
+    only kept aside)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    shown = texts(await w.say(CHAT, said))
+    assert "订单确认" in shown or "Order summary" in shown
+    assert "¥39,980.00" in shown and "想查哪个产品的价格" not in shown and "动销概况" not in shown
+    assert await cart(w) == {"AP300": 20}
+
+
+@pytest.mark.parametrize("said", ["算了不要了", "不买了", "那算了 都不要了"])
+async def test_giving_up_the_order_in_words_asks_once_to_drop_the_cart(said: str) -> None:
+    """(was: "算了不要了" answered "您正在下单…可以继续输入产品", though "算了" alone leaves the order)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    asked = await w.say(CHAT, said)
+    assert "清空购物车（1 个商品）？" in texts(asked) and "🗑 放弃购物车" in buttons(asked)
+    await w.press(CHAT, buttons(asked)["🗑 放弃购物车"])
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert w.uow.orders.rows == [] and (stored is None or not stored.data.get("items"))
+
+
+@pytest.mark.parametrize("said", ["好了就这样", "就这些", "就这样吧", "没了", "that's all"])
+async def test_saying_the_cart_is_complete_shows_it_with_its_confirm_button(said: str) -> None:
+    """(was: "没认出要订的产品"; nothing is submitted before the button, as "确认下单" would)"""
+    w = await world()
+    await w.say(CHAT, "AP300 20台")
+    replies = await w.say(CHAT, said)
+    shown = texts(replies)
+    assert "没认出" not in shown and "could not find" not in shown
+    assert "请点 ✅ 确认下单" in shown or "tap ✅ Confirm order" in shown
+    assert any(label in buttons(replies) for label in ("✅ 确认下单", "✅ Confirm order"))
+    assert w.uow.orders.rows == [] and await cart(w) == {"AP300": 20}

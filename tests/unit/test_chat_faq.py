@@ -171,3 +171,12 @@ async def test_asking_what_the_bot_does_shows_the_commands(text: str) -> None:
     w = await world()
     replies = await w.say("100", text)
     assert "/orders" in texts(replies) and "来源" not in texts(replies), texts(replies)
+
+
+@pytest.mark.parametrize("said", ["常见问题", "看看常见问题", "FAQ"])
+async def test_the_menu_entry_typed_lists_the_questions(said: str) -> None:
+    """The main menu's ❓ 常见问题 typed as words (was: the dealer's after-sales tickets, "没有找到与您说的相符的
+    工单或反馈", or a search of the knowledge base for the words themselves)."""
+    w = await world()
+    replies = await w.say("100", said)
+    assert "怎么下单" in buttons(replies) and "工单" not in texts(replies)

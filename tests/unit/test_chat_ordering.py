@@ -123,6 +123,16 @@ async def test_english_chat_gets_an_english_summary() -> None:
     assert "✅ Confirm order" in buttons(replies)
 
 
+async def test_english_question_during_an_order_counts_the_cart_lines() -> None:
+    """(was: "1 products in the cart" for 20 units of one product: the count is of lines, not products)"""
+    w, _ = await world()
+    await w.say(DEALER_CHAT, "/lang en")
+    await w.say(DEALER_CHAT, "AP300 20台")
+    other = texts(await w.say(DEALER_CHAT, "the dehumidifier at my customer leaks water"))
+    assert "You are in the middle of an order (1 line(s) in the cart, kept for you)" in other
+    assert "products in the cart" not in other
+
+
 # --- guided ---------------------------------------------------------------------------------------------
 
 async def test_guided_order_by_category_product_and_quantity_button() -> None:

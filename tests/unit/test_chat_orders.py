@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from core.dealers import Dealer
 from core.orders import OrderStatus
 from core.users import Role
@@ -218,3 +220,22 @@ async def test_staff_sees_dealer_codes_in_the_list_and_english_works() -> None:
     await w.say(DEALER_CHAT, "/lang en")
     detail = texts(await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}"))
     assert f"📦 Order {order.number}" in detail and "Status: Submitted" in detail and "Total: ¥3,998.00" in detail
+
+
+@pytest.mark.parametrize("said", ["货到了", "收到货了", "货已经到了", "the goods arrived"])
+async def test_goods_arrived_offers_the_receipt_of_the_shipped_order(said: str) -> None:
+    """(was: the latest order, an order placed after the shipped one, with no receipt button)"""
+    w, dealer = await world()
+    shipped = await w.order(dealer, [("AP300", 2)], to="shipped")
+    await w.order(dealer, [("F300", 5)])                        # placed later, not shipped
+    replies = await w.say(DEALER_CHAT, said)
+    shown = texts(replies)
+    assert f"订单 {shipped.number}" in shown or f"Order {shipped.number}" in shown
+    assert f"1|orders.recv_ok|{shipped.number}" in buttons(replies).values()
+
+
+async def test_goods_arrived_with_nothing_shipped_says_so() -> None:
+    w, dealer = await world()
+    await w.order(dealer, [("F300", 5)])
+    shown = texts(await w.say(DEALER_CHAT, "货到了"))
+    assert "没有待收货的订单" in shown

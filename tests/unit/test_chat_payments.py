@@ -324,3 +324,22 @@ async def test_a_dealer_code_written_among_other_words_finds_the_dealer() -> Non
     await w.say("400", "记一笔回款")
     shown = await w.say("400", "D0007 的余额")
     assert "D0007 合肥新锐电器有限公司" in texts(shown) and "是这家吗" in texts(shown)
+    assert "还没有流水" in texts(shown)       # the balance asked is answered too
+
+
+@pytest.mark.parametrize("asked, answer", [("合肥新锐欠多少钱", "D0007"), ("本月回款多少", "本月"),
+                                          ("哪些经销商超信用了", "")])
+async def test_a_ledger_question_in_the_middle_of_a_payment_is_answered_and_the_form_kept(
+        asked: str, answer: str) -> None:
+    """(was: "没有找到经销商“合肥新锐欠多少钱”": the question searched as the payment's dealer)"""
+    w = await _world()
+    first = await w.say("400", "合肥新锐回款3万")
+    assert "是这家吗" in texts(first)
+    replies = await w.say("400", asked)
+    shown = texts(replies)
+    assert "没有找到经销商" not in shown and answer in shown
+    assert "回款登记还没完成" in shown and "是这家吗" in shown
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id="400")
+    assert stored is not None and stored.state == "pay.dealer" and stored.data.get("amount") == "30000.00"
+    accounts = await w.press("400", buttons(replies)["✅ 是这家"])
+    assert "预存款" in buttons(accounts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.quality import CorrectiveStatus
 from core.users import Role
 from handlers.router import payload
@@ -122,3 +124,38 @@ async def test_the_quality_push_acts_like_the_ticket_push_one_tap_to_investigate
     assert "调查中" in moved
     stored = await w.uow.quality.get_by(number="QF-20261126-0001")
     assert stored is not None and stored.corrective_status == CorrectiveStatus.INVESTIGATING
+
+
+@pytest.mark.parametrize("said", ["质量反馈", "我要质量反馈", "反馈质量问题", "report a quality issue"])
+async def test_asking_to_file_a_quality_report_starts_the_form(said: str) -> None:
+    """(was: the list of the dealer's tickets, "您还没有售后工单或质量反馈", or "没有找到与您说的相符的工单")"""
+    w, _ = await _world()
+    shown = texts(await w.say("100", said))
+    assert "⚠️ 质量反馈" in shown or "⚠️ Quality feedback" in shown
+    assert "没有找到" not in shown and "还没有售后工单" not in shown
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id="100")
+    assert stored is not None and stored.state.startswith("qf.")
+
+
+async def test_my_quality_reports_are_still_the_list() -> None:
+    w, _ = await _world()
+    assert "还没有售后工单或质量反馈" in texts(await w.say("100", "我的质量反馈"))
+
+
+@pytest.mark.parametrize("said", ["哪个批次问题最多", "AP300质量问题多不多"])
+async def test_quality_staff_asking_about_defects_get_the_figures(said: str) -> None:
+    """(was: "此功能仅供经销商用户使用": a quality question from quality staff went to the dealer's form)"""
+    from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
+    from tests.factories import dealer_user
+
+    w, dealer_id = await _world()
+    owner = dealer_user(dealer_id)
+    for sku, batch, count in (("AP300", "B2611", 4), ("AP300", "B2611", 2), ("DH20", "B2610", 3)):
+        await submit_quality_feedback(w.uow, owner, SubmitQualityFeedback(
+            dealer_id=dealer_id, sku=sku, defect_category="噪音", count=count, batch=batch), w.clock)
+    shown = texts(await w.say("950", said))
+    assert "仅供经销商" not in shown and "质量反馈统计" in shown
+    if "AP300" in said:
+        assert "AP300" in shown and "2 条反馈，6 台" in shown and "DH20" not in shown
+    else:
+        assert shown.index("B2611：6 台") < shown.index("B2610：3 台")

@@ -187,3 +187,58 @@ async def test_replenishment_advice_for_a_dealer() -> None:
     # 4 a month over 15 + 30 days = 6, one in stock: order 5
     assert "• AP300：预计需要 6，库存 1 → 建议订 5" in shown
     assert "可直接回复：AP300 5" in shown
+
+
+@pytest.mark.parametrize("said", ["哪个经销商完成率最低", "完成率最差的经销商", "who is lowest on target"])
+async def test_lowest_achievement_is_asked_for_lowest_first(said: str) -> None:
+    """(was: the target report with the highest achievers first, so "最低" was answered by the best dealer;
+    the order is in the query, before its 10 rows are cut)"""
+    from core.contracts import ContractStatus
+    from tests.factories import make_contract
+
+    w, ids = await world()
+    async with w.uow as u:
+        await u.contracts.add(make_contract(ids["d2"], status=ContractStatus.ACTIVE))
+        await u.commit()
+    replies = await w.say("mgr", said)
+    shown = texts(replies)
+    assert "目标达成·从低到高" in shown or "Target achievement, lowest first" in shown
+    lowest, highest = "北京金鼎家电: 0.6% (¥6,300.00 / ¥1,000,000.00)", "上海恒信电器: 1.7%"
+    assert lowest in shown and highest in shown and shown.index(lowest) < shown.index(highest)
+    # another period keeps the order
+    labels = buttons(replies)
+    last_year = await w.press("mgr", labels.get("今年") or labels["this year"])
+    year = texts(last_year)
+    assert "从低到高" in year or "lowest first" in year
+    assert year.index("北京金鼎家电") < year.index("上海恒信电器")
+
+
+async def test_highest_achievement_stays_highest_first() -> None:
+    from core.contracts import ContractStatus
+    from tests.factories import make_contract
+
+    w, ids = await world()
+    async with w.uow as u:
+        await u.contracts.add(make_contract(ids["d2"], status=ContractStatus.ACTIVE))
+        await u.commit()
+    shown = texts(await w.say("mgr", "哪个经销商完成率最高"))
+    assert "从低到高" not in shown and shown.index("上海恒信电器") < shown.index("北京金鼎家电")
+
+
+@pytest.mark.parametrize("said", ["哪个经销商卖得最差", "哪家经销商卖得最少"])
+async def test_the_worst_selling_dealer_is_asked_for_lowest_first(said: str) -> None:
+    """(was: the dealer ranking with the best seller first)"""
+    w, _ = await world()
+    replies = await w.say("mgr", said)
+    shown = texts(replies)
+    assert "经销商动销排行·从低到高" in shown
+    assert shown.index("北京金鼎家电 ¥3,998.00") < shown.index("上海恒信电器 ¥7,596.00")
+    assert payload("rpt", "sd-", "y") in buttons(replies).values()
+
+
+
+@pytest.mark.parametrize("said", ["今年各大区销售对比", "各省卖得怎么样"])
+async def test_sales_by_region_in_other_words_is_the_regions_report(said: str) -> None:
+    """(was: the order summary: "大区" and "各省" were no region words)"""
+    w, _ = await world()
+    assert "分地区动销" in texts(await w.say("mgr", said))

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from core.sellout import CustomerType
 from core.users import Role
@@ -190,3 +191,17 @@ async def test_two_sales_in_one_line_without_a_comma_are_two_lines() -> None:
     w, _ = await _world()
     summary = await w.say("100", "这周卖了AP300 五台 单价1999 DH20两台 单价1599")
     assert "有效 2 行，合计 7 台" in texts(summary), texts(summary)
+
+
+@pytest.mark.parametrize("said, button", [("滤网有股怪味 好几个客户说了", "⚠️ 质量反馈"),
+                                          ("客户家的净化器开不了机", "🛠 售后报修")])
+async def test_another_job_in_the_middle_of_a_report_gets_the_way_there(said: str, button: str) -> None:
+    """(was: "没有识别到销售记录" and the report's instructions again, as if the complaint were a bad sales line)"""
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    replies = await w.say("100", said)
+    shown = texts(replies)
+    assert "没有识别到销售记录" not in shown and "销量上报还没提交" in shown
+    assert button in buttons(replies)
+    more = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
+    assert "本次上报共 2 行" in texts(more)

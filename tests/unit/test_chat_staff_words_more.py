@@ -6,6 +6,8 @@ order on its behalf)."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.orders import OrderStatus
 from core.users import Role
 from handlers.router import payload
@@ -105,6 +107,14 @@ async def test_what_is_waiting_for_me_in_other_words_is_the_todays_list() -> Non
     for said in ("今天有什么要我批的", "hi 今天有啥要处理的", "有啥要我审批的吗"):
         shown = texts(await w.say(MANAGEMENT, said))
         assert "今日待办" in shown and number in shown, said                     # was: a sales report / the menu
+
+
+@pytest.mark.parametrize("said", ["今天有啥", "今天有啥事情", "今天干啥", "有啥事不", "anything for me today"])
+async def test_what_is_there_today_in_a_few_words_is_the_todays_list(said: str) -> None:
+    """(was: "我没有听懂这句话" and the list of what to type, to "今天有啥")"""
+    w, number, _ = await _world()
+    shown = texts(await w.say(MANAGEMENT, said))
+    assert ("今日待办" in shown or "Today" in shown) and number in shown, said
 
 
 async def test_a_credit_request_takes_the_dealer_by_name_and_a_miss_says_how_to_go_on() -> None:

@@ -51,6 +51,11 @@ async def check_store_figures(store: AbstractReportStore, ids: dict[str, int]) -
         ("RPT-D1", "上海恒信电器", M("16900.00")), ("RPT-D2", "北京金鼎家电", M("2700.00"))]
     assert [(s.key, s.amount) for s in await store.order_breakdown(NOV, Dimension.REGION, limit=1)] == [
         ("华东", M("16900.00"))]
+    # "the lowest": ordered in the query, before the limit
+    assert [(s.key, s.amount) for s in await store.order_breakdown(NOV, Dimension.REGION, limit=1,
+                                                                    lowest_first=True)] == [("华北", M("2700.00"))]
+    assert [s.key for s in await store.sellout_breakdown(NOV, Dimension.DEALER, limit=1, lowest_first=True)] == [
+        "RPT-D2"]
     east = ReportFilter(NOV.start, NOV.end, region="华东")
     assert await store.order_totals(east) == Totals(count=3, qty=18, amount=M("16900.00"), dealers=1)
     dh = ReportFilter(NOV.start, NOV.end, category="除湿机")
@@ -127,6 +132,40 @@ async def test_fake_store_figures(world: tuple[FakeUnitOfWork, FakeReportStore, 
 async def test_use_case_figures(world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
     uow, store, ids = world
     await check_use_case_figures(uow, store, ids)
+
+
+async def test_targets_lowest_first_are_ordered_before_the_limit(
+        world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
+    """"哪个经销商完成率最低" with one row: the lowest dealer, not the first of the highest rows."""
+    from core.contracts import ContractStatus
+    from tests.factories import make_contract
+
+    uow, store, ids = world
+    async with uow:
+        await uow.contracts.add(make_contract(ids["d2"], status=ContractStatus.ACTIVE))
+        await uow.commit()
+    manager = staff(Role.MANAGEMENT)
+    lowest = await run_report(uow, store, manager, ReportQuery(ReportKind.TARGETS, PeriodPreset.MONTH, limit=1,
+                                                               lowest_first=True), CLOCK)
+    assert [t.code for t in lowest.targets] == ["RPT-D2"] and lowest.totals.dealers == 2
+    assert lowest.title() == "目标达成·从低到高"
+    highest = await run_report(uow, store, manager, ReportQuery(ReportKind.TARGETS, PeriodPreset.MONTH, limit=1), CLOCK)
+    assert [t.code for t in highest.targets] == ["RPT-D1"]
+
+
+async def test_rankings_lowest_first_are_ordered_before_the_limit(
+        world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
+    """"卖得最差的产品" with one row: the smallest, not the first of the largest rows."""
+    uow, store, _ = world
+    manager = staff(Role.MANAGEMENT)
+    for kind, lowest, highest in ((ReportKind.SELLOUT_PRODUCTS, "DH20", "AP300"),
+                                  (ReportKind.SELLOUT_DEALERS, "RPT-D2", "RPT-D1"),
+                                  (ReportKind.ORDER_PRODUCTS, "DH20", "AP300")):
+        worst = await run_report(uow, store, manager, ReportQuery(kind, PeriodPreset.MONTH, limit=1, lowest_first=True),
+                                 CLOCK)
+        best = await run_report(uow, store, manager, ReportQuery(kind, PeriodPreset.MONTH, limit=1), CLOCK)
+        assert ([s.key for s in worst.shares], [s.key for s in best.shares]) == ([lowest], [highest]), kind
+        assert worst.lowest_first and not best.lowest_first
 
 
 async def test_a_dealer_sees_only_its_own_figures(world: tuple[FakeUnitOfWork, FakeReportStore, dict[str, int]]) -> None:
