@@ -118,10 +118,38 @@ def talked_about(ctx: Ctx) -> str | None:
     return str(kept["sku"]) if minute - int(kept.get("at", 0)) <= ABOUT_MINUTES else None
 
 
-def remember_suggestions(ctx: Ctx, word: str, skus: list[str]) -> None:
-    """Suggestions shown for a word the parser did not know; picking one of them teaches the word."""
+PICK_MINUTES = 30     # how long "which one?" stays open to a typed answer ("要ap300的")
+
+
+def remember_suggestions(ctx: Ctx, word: str, skus: list[str], qty: int | None = None) -> None:
+    """Suggestions shown for a word the parser did not know; picking one of them teaches the word. ``qty``: the
+    quantity said with the word, for a typed answer naming one of them."""
     if ctx.is_dealer and word:
-        ctx.dialog.data["suggested"] = {"word": word[:32], "skus": skus}
+        minute = int(ctx.deps.clock.now().timestamp() // 60)
+        ctx.dialog.data["suggested"] = {"word": word[:32], "skus": skus, "qty": qty, "at": minute}
+
+
+async def typed_pick(ctx: Ctx) -> tuple[str, int | None] | None:
+    """The message as the answer to the last "which one?" ("滤网要ap300的" after the two filters were offered for
+    "两箱滤网"): the message parsed against the offered products alone names exactly one of them. That product and
+    the quantity said with the question; None when no question is open (or older than ``PICK_MINUTES``) or the
+    message names none of them or several."""
+    offered = ctx.dialog.data.get("suggested")
+    if not isinstance(offered, dict) or not isinstance(offered.get("skus"), list) or len(offered["skus"]) < 2:
+        return None
+    minute = int(ctx.deps.clock.now().timestamp() // 60)
+    if minute - int(offered.get("at") or 0) > PICK_MINUTES:
+        return None
+    skus = [str(s) for s in offered["skus"]]
+    entries = [e for e in await chat_catalogue(ctx) if e.sku in skus]
+    if len(entries) < 2:
+        return None
+    among = await ctx.deps.parser.parse(ctx.inbound.text, catalogue=entries, today=ctx.deps.clock.today())
+    named = {i.sku for i in among.slots.items} | ({among.slots.product} if among.slots.product else set())
+    if len(named) != 1 or not named <= set(skus):
+        return None
+    qty = offered.get("qty")
+    return named.pop(), int(qty) if isinstance(qty, int) and qty > 0 else None
 
 
 async def learn_from_pick(ctx: Ctx, sku: str) -> None:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from core.errors import DomainError, NotFound
 from core.products import Product, to_product_units
 from core.services.catalogue import list_products
-from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions, talked_about
+from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions, talked_about, typed_pick
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.cart import (
@@ -183,6 +183,14 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             edits.append(CartEdit(op=op, sku=held[0], qty=word.qty, unit=word.unit))
         else:
             unresolved.append(word)
+    if not any(e.sku for e in edits) and not any(w.qty for w in unresolved) and (picked := await typed_pick(ctx)):
+        # "两箱滤网" asked "which filter?", answered "滤网要ap300的": the AP300 one, the two boxes said then
+        sku, qty = picked
+        ctx.dialog.data.pop("suggested", None)
+        unresolved = [w for w in unresolved if sku not in w.candidates]
+        if qty is None:
+            return await _pick(ctx, sku)
+        edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
     skus = {e.sku for e in edits if e.sku} | {e.to_sku for e in edits if e.to_sku} | set(cart.items)
     products = await products_by_sku(ctx, sorted(skus))
     missing: list[str] = []
@@ -334,7 +342,7 @@ async def _unresolved_reply(ctx: Ctx, word: str, qty: int | None, candidates: li
     if not found:
         return Reply(text=ctx.t("order.unknown_none", word=word[:30], qty=amount),
                      buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])
-    remember_suggestions(ctx, word, [e.sku for e in found])   # a pick teaches the dealer's word
+    remember_suggestions(ctx, word, [e.sku for e in found], qty)   # a pick teaches the dealer's word
     rows = [[Button(f"{e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""),
                     payload("order.add", e.sku, qty) if qty and qty <= MAX_QTY else payload("order.pick", e.sku))]
             for e in found]
