@@ -13,31 +13,38 @@ may correct or take a line out ("改成", "不要": ``nlu.items`` reads those).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from weakref import WeakKeyDictionary
 
 from nlu.items import ItemResult
+from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
-from nlu.schema import CartEdit, EditOp
+from nlu.schema import CartEdit, CatalogueEntry, EditOp
 from nlu.variants import VariantTable
 
 # words that change a line already said: those messages are read by ``nlu.items``
 _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|再加|再来|加一|加\d|另外|还有|instead|change|swap|scrap|"
                       r"remove|cancel|drop|more|make it|each|各|分别|都\s*[\d一二两三四五六七八九十]|一共|总共|共|到|~|-")
+# what a line says: a variant word of the series, or an English word of its aliases (the products it is said of)
+Said = str | frozenset[str]
 # a count after a line: a number with a unit, or a bare number where the line ends
 _LINE_END = re.compile(r"\s*(?:$|[,，;；、/。\n]|\s)")
 
 
-def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention]) -> list[CartEdit] | None:
+def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
+                 entries: Mapping[str, CatalogueEntry] | None = None) -> list[CartEdit] | None:
     """The lines of one series said variant by variant in normalized ``text``, or None when the message is not
-    only that (see the module docstring)."""
+    only that (see the module docstring). With the catalogue's ``entries``, the English words of its aliases that
+    tell products of a series apart ("gift", "plain", "can" in "… 500ml gift box", "… 330 can") are variant words
+    too."""
     if _EDITING.search(text):
         return None
     named = [m for m in mentions if m.skus]
     if not named:
         return None
     head = named[0]
-    series = table.series_of(head.skus)
+    series = _series(table, head)
     if series is None:
         return None
     if len(QUANTITY.findall(text, head.end)) < 2:
@@ -50,9 +57,14 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention]) ->
             bare = bare[:q.start()] + " " * (q.end() - q.start()) + bare[q.end():]
     if bare != text:
         runs = table.runs(bare, series, 0, len(text))
+    said: list[tuple[int, int, list[Said]]] = [(a, b, list(w)) for a, b, w in runs]
+    if entries is not None and (english := _english_words(table, entries).get(series)):
+        said = sorted(said + [(w.start(), w.end(), [skus]) for w in re.finditer(r"[a-z]{3,}", text)
+                              if (skus := english.get(w.group(0)) or english.get(w.group(0).removesuffix("s")))],
+                      key=lambda r: r[0])
     # a variant word other products also have an alias for ("125ml") is still a word of this series here
     for m in named[1:]:
-        if table.series_of(m.skus) != series and re.search(r"[^\W\d_]", _outside(text, m, runs)):
+        if _series(table, m) != series and re.search(r"[^\W\d_]", _outside(text, m, said)):
             return None
     if re.search(r"\d", text[:head.start]) and not any(a < head.start for a, _, _ in runs):
         return None           # numbers before the series that are not its variants: not a list of its lines
@@ -61,7 +73,7 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention]) ->
     for q in QUANTITY.finditer(text, head.end):
         if any(a < q.end() and q.start() < b for a, b, _ in runs):
             continue
-        if not q.group("unit") and not _LINE_END.match(text, q.end()):
+        if not q.group("unit") and not _LINE_END.match(text, q.end("num")):
             continue
         quantity = parse_quantity(q)
         if not quantity.usable:
@@ -70,29 +82,36 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention]) ->
         units.append(quantity.unit)
     if len(counts) < 2:
         return None
-    paired = _paired(runs, counts, head)
+    for m in named:
+        if m.sku is not None and table.series.get(m.sku) == series \
+                and not any(a < m.end and m.start < b for a, b, _ in counts):
+            # a product's own words ("36亮白" of 300x600 亮光白): that product, whatever variant words it holds
+            # (a mention over a count is a misreading: "3箱 dot")
+            said = sorted([r for r in said if not (m.start <= r[0] and r[1] <= m.end)]
+                          + [(m.start, m.end, [frozenset(m.skus)])], key=lambda r: r[0])
+    paired = _paired(said, counts, head)
     if paired is None:
         return None
     shared, lines = paired
     out: dict[str, int] = {}
     like: str | None = head.sku
-    within: Sequence[str] = head.skus if len(head.skus) >= 2 else ()
+    within: Sequence[str] = [s for s in head.skus if table.series.get(s) == series] if len(head.skus) >= 2 else ()
     if shared:
-        within = [s for s in table.members[series] if all(w in table.variants[s] for w in shared)]
+        within = _having(table, table.members[series], shared)
         if not within:
             return None
-    for k, (said, qty) in enumerate(lines):
-        if not said:
+    for k, (words, qty) in enumerate(lines):
+        if not words:
             if k or head.sku is None:
                 return None
             sku = head.sku
         else:
-            picked = table.resolve(series, said, like, within) if within else None
+            picked = _pick(table, series, words, like, within) if within else None
             if not picked and not shared:       # a line may leave the head's narrower words ("38度" after "42度礼盒")
-                picked = table.resolve(series, said, like)
+                picked = _pick(table, series, words, like, ())
             if not picked:
                 return None
-            sku = picked[0]
+            sku = picked
         if sku in out:
             return None
         out[sku] = qty
@@ -102,21 +121,87 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention]) ->
 
 def read_again(result: ItemResult, lines: list[CartEdit] | None) -> None:
     """``result`` (what ``nlu.items`` read) with ``lines`` instead when they read more of the message: more lines,
-    or the same products with other counts (a size's digits taken for a count)."""
+    the same products with other counts (a size's digits taken for a count), or the same counts of other products
+    (a line's words the mention search left: "500 bottles 40" after "330 cans 90")."""
     if lines is None or result.removed:
         return
     items = {str(e.sku): int(e.qty or 0) for e in lines}
-    if len(items) > len(result.items) or (set(items) == set(result.items) and items != result.items):
+    if len(items) > len(result.items) or (set(items) == set(result.items) and items != result.items) \
+            or (items != result.items and sorted(items.values()) == sorted(result.items.values())):
         result.items, result.edits, result.unresolved, result.unknown = items, lines, [], []
 
 
-def _outside(text: str, m: Mention, runs: list[tuple[int, int, list[str]]]) -> str:
+def _having(table: VariantTable, skus: Sequence[str], said: Sequence[Said]) -> list[str]:
+    """Those of ``skus`` with every variant word and of every English word's products ``said``."""
+    return [s for s in skus if all(s in w if isinstance(w, frozenset) else w in table.variants[s] for w in said)]
+
+
+def _pick(table: VariantTable, series: str, said: Sequence[Said], like: str | None, within: Sequence[str]) -> str | None:
+    """The one product of ``series`` (of ``within`` when given) a line's words name, the words it leaves out
+    being ``like``'s; None when none or several."""
+    words = [w for w in said if isinstance(w, str)]
+    named = [w for w in said if isinstance(w, frozenset)]
+    if not named:
+        picked = table.resolve(series, words, like, within)
+        return picked[0] if picked else None
+    pool = [s for s in (within or table.members[series]) if all(s in w for w in named)]
+    if words:
+        picked = table.resolve(series, words, like, pool) if pool else None
+        return picked[0] if picked else None
+    if len(pool) > 1 and like is not None and like in table.variants:
+        best = max(len(table.variants[s] & table.variants[like]) for s in pool)
+        pool = [s for s in pool if len(table.variants[s] & table.variants[like]) == best]
+    return pool[0] if len(pool) == 1 else None
+
+
+_ENGLISH_WORDS: WeakKeyDictionary[VariantTable, dict[str, dict[str, Said]]] = WeakKeyDictionary()
+
+
+def _english_words(table: VariantTable, entries: Mapping[str, CatalogueEntry]) -> dict[str, dict[str, Said]]:
+    """Per series, the English words of its products' aliases that some of its products have and others not
+    ("gift" of "Laojiao 42 500ml gift box", not "laojiao"): the one variant word (not a size) those products share
+    and others lack ("礼盒"), else the products it is said of."""
+    if (known := _ENGLISH_WORDS.get(table)) is not None:
+        return known
+    out: dict[str, dict[str, Said]] = {}
+    for series, skus in table.members.items():
+        said: dict[str, set[str]] = {}
+        for sku in skus:
+            entry = entries.get(sku)
+            for alias in entry.aliases if entry is not None else ():
+                for word in re.findall(r"[a-z]{3,}", normalize(alias)):
+                    said.setdefault(word, set()).add(sku)
+        words: dict[str, Said] = {}
+        for w, having in said.items():
+            if len(having) == len(skus):
+                continue
+            # "plain" of the products that are 光瓶: that word, so it also names those with no English alias
+            common = set.intersection(*(set(table.variants[s]) for s in having))
+            named = [v for v in common if not v[:1].isdigit() and not v[:1] == "-"
+                     and any(v not in table.variants[s] for s in skus)]
+            words[w] = named[0] if len(named) == 1 else frozenset(having)
+        out[series] = words
+    _ENGLISH_WORDS[table] = out
+    return out
+
+
+def _series(table: VariantTable, m: Mention) -> str | None:
+    """The one series ``m`` names: a series word may also name a product whose name the table could not split
+    ("金樽" of a jar set "<series> 53度 1.5L 坛装礼盒" too)."""
+    found = {table.series.get(s) for s in m.skus} - {None}
+    if len(found) != 1:
+        return None
+    series = found.pop()
+    return series if series in table.members else None
+
+
+def _outside(text: str, m: Mention, runs: Sequence[tuple[int, int, list[Said]]]) -> str:
     """What ``m`` says besides this series' variant words."""
     return "".join(c for i, c in enumerate(text[m.start:m.end], m.start) if not any(a <= i < b for a, b, _ in runs))
 
 
-def _paired(runs: list[tuple[int, int, list[str]]], counts: list[tuple[int, int, int]],
-            head: Mention) -> tuple[list[str], list[tuple[list[str], int]]] | None:
+def _paired(runs: list[tuple[int, int, list[Said]]], counts: list[tuple[int, int, int]],
+            head: Mention) -> tuple[list[Said], list[tuple[list[Said], int]]] | None:
     """Each count with the variant words of its line: those before it ("哑光1L 4桶") or, when the first count comes
     before any variant word after the series, those after it ("5顶3人")."""
     tokens = sorted([(a, "run", words) for a, _, words in runs] + [(a, "count", qty) for a, _, qty in counts],
@@ -124,8 +209,8 @@ def _paired(runs: list[tuple[int, int, list[str]]], counts: list[tuple[int, int,
     first = next((k for k, t in enumerate(tokens) if t[1] == "count"), None)
     if first is None:
         return None
-    lines: list[tuple[list[str], int]] = []
-    said: list[str] = []
+    lines: list[tuple[list[Said], int]] = []
+    said: list[Said] = []
     if tokens[-1][1] == "run" and tokens[first][0] >= head.end:
         # the count first ("5顶3人"): every count, then the words of its variant up to the next count; the words
         # before the first count are said of every line ("碳素 4支3.6m 6支4.5m")

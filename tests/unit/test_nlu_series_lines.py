@@ -49,3 +49,38 @@ def test_not_when_a_line_is_corrected_or_taken_out() -> None:
 def test_not_when_a_line_names_no_product_of_the_series() -> None:
     # 玻璃钢 comes in no 6.3 m: the line is named back by the mention reading, never guessed here
     assert _lines("钓竿 4支碳素3.6 6支玻璃钢6.3") is None
+
+
+# English aliases on some products only: "carbon" is what the carbon rods share (碳素), so it names the 5.4 m one too
+RODS_EN = [CatalogueEntry(sku=f"YF-{m}{length.replace('.', '')}", name=f"远峰钓竿 {material} {length}m",
+                          aliases=[f"{material}{length}", *([f"{english} rod {length}m"] if length != "5.4" else [])],
+                          unit="支")
+           for material, m, english in (("碳素", "C", "carbon"), ("玻璃钢", "G", "fiberglass"))
+           for length in ("3.6", "4.5", "5.4")]
+
+
+async def test_an_english_word_of_some_aliases_is_a_variant_word() -> None:
+    # read before as nothing at all: "carbon" and "fiberglass" told no product of the 5.4 m ones apart
+    assert await parsed_items("钓竿 5.4m carbon 2支 fiberglass 3支", RODS_EN) == {"YF-C54": 2, "YF-G54": 3}
+    assert await parsed_items("rod 3.6 carbon 4 fiberglass 6", RODS_EN) == {"YF-C36": 4, "YF-G36": 6}
+
+
+def test_an_english_word_every_product_has_tells_nothing() -> None:
+    index = product_index(RODS_EN)
+    said = normalize("钓竿 rod 2支 rod 3支")
+    assert series_lines(index.variant_table, said, index.find(said), index.entries) is None
+
+
+TILES = [CatalogueEntry(sku="QZ-G", name="瓷砖 300x600 亮光白", aliases=["36亮白"], unit="箱"),
+         CatalogueEntry(sku="QZ-M", name="瓷砖 300x600 哑光白", aliases=["36哑白"], unit="箱"),
+         CatalogueEntry(sku="QZ-H", name="瓷砖 300x600 灰", aliases=["36灰"], unit="箱"),
+         CatalogueEntry(sku="QZ-W", name="瓷砖 400x800 白", aliases=["48白"], unit="箱")]
+
+
+def test_a_line_named_by_one_product_stays_that_product() -> None:
+    # the variant words inside "36哑白" are only 白 (of the 400x800 白): the product's own alias decides
+    index = product_index(TILES)
+    said = normalize("36哑白 30箱 36灰 20箱")
+    lines = series_lines(index.variant_table, said, index.find(said), index.entries)
+    assert lines is not None
+    assert {str(e.sku): e.qty for e in lines} == {"QZ-M": 30, "QZ-H": 20}
