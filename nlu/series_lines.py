@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from weakref import WeakKeyDictionary
 
 from nlu.items import ItemResult
@@ -21,11 +22,14 @@ from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
-from nlu.variants import VariantTable
+from nlu.variants import VariantTable, size_key
 
 # words that change a line already said: those messages are read by ``nlu.items``
 _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|再加|再来|加一|加\d|另外|还有|instead|change|swap|scrap|"
                       r"remove|cancel|drop|more|make it|each|各|分别|都\s*[\d一二两三四五六七八九十]|一共|总共|共|到|~|-")
+# a size in 斤 ("一斤装" of liquor, "半斤" of tea), not a count of 斤 (no digit or numeral before it)
+_JIN = re.compile(r"(?:(?<![\d.])([1-5])|(?<![零一二两三四五六七八九十百])(半|[一二两三四五]))斤")
+_JIN_COUNT = {"半": "0.5", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5"}
 # what a line says: a variant word of the series, or an English word of its aliases (the products it is said of)
 Said = str | frozenset[str]
 # a count after a line: a number with a unit, or a bare number where the line ends
@@ -49,14 +53,14 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         return None
     if len(QUANTITY.findall(text, head.end)) < 2:
         return None           # one count at most: nothing to read again
-    runs = table.runs(text, series, 0, len(text))
+    runs = _with_jin(table, series, text, table.runs(text, series, 0, len(text)))
     # "5箱330ml": a size right after a count is read as a size once the count is blanked
     bare = text
     for q in QUANTITY.finditer(text, head.end):
         if q.group("unit") and not any(a < q.end() and q.start() < b for a, b, _ in runs):
             bare = bare[:q.start()] + " " * (q.end() - q.start()) + bare[q.end():]
     if bare != text:
-        runs = table.runs(bare, series, 0, len(text))
+        runs = _with_jin(table, series, text, table.runs(bare, series, 0, len(text)))
     said: list[tuple[int, int, list[Said]]] = [(a, b, list(w)) for a, b, w in runs]
     if entries is not None and (english := _english_words(table, entries).get(series)):
         said = sorted(said + [(w.start(), w.end(), [skus]) for w in re.finditer(r"[a-z]{3,}", text)
@@ -87,8 +91,9 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
                 and not any(a < m.end and m.start < b for a, b, _ in counts):
             # a product's own words ("36亮白" of 300x600 亮光白): that product, whatever variant words it holds
             # (a mention over a count is a misreading: "3箱 dot")
+            inner = [w for r in said if m.start <= r[0] and r[1] <= m.end for w in r[2]]
             said = sorted([r for r in said if not (m.start <= r[0] and r[1] <= m.end)]
-                          + [(m.start, m.end, [frozenset(m.skus)])], key=lambda r: r[0])
+                          + [(m.start, m.end, [frozenset(m.skus), *inner])], key=lambda r: r[0])
     paired = _paired(said, counts, head)
     if paired is None:
         return None
@@ -131,6 +136,22 @@ def read_again(result: ItemResult, lines: list[CartEdit] | None) -> None:
         result.items, result.edits, result.unresolved, result.unknown = items, lines, [], []
 
 
+def _with_jin(table: VariantTable, series: str, text: str,
+              runs: list[tuple[int, int, list[str]]]) -> list[tuple[int, int, list[str]]]:
+    """``runs`` and the package sizes said in 斤 ("一斤礼盒", "半斤光瓶", "2斤"): 500 g a 斤, or 500 ml where the series
+    is sold by volume, when the series has that size."""
+    found = []
+    for jin in _JIN.finditer(text):
+        if any(a < jin.end() and jin.start() < b for a, b, _ in runs):
+            continue
+        grams = Decimal(jin.group(1) or _JIN_COUNT[jin.group(2)]) * 500
+        sizes = {v for sku in table.members[series] for v in table.variants[sku]}
+        said = next((v for unit in ("ml", "g") if (v := size_key(str(grams), unit)) in sizes), None)
+        if said is not None:
+            found.append((jin.start(), jin.end(), [said]))
+    return sorted(runs + found, key=lambda r: r[0]) if found else runs
+
+
 def _having(table: VariantTable, skus: Sequence[str], said: Sequence[Said]) -> list[str]:
     """Those of ``skus`` with every variant word and of every English word's products ``said``."""
     return [s for s in skus if all(s in w if isinstance(w, frozenset) else w in table.variants[s] for w in said)]
@@ -141,6 +162,15 @@ def _pick(table: VariantTable, series: str, said: Sequence[Said], like: str | No
     being ``like``'s; None when none or several."""
     words = [w for w in said if isinstance(w, str)]
     named = [w for w in said if isinstance(w, frozenset)]
+    if words and any(len(w) == 1 for w in named):
+        # the product a mention named, unless the line's words say another ("半斤光瓶" read as the 一斤 one)
+        agreed = _pick_named(table, series, words, named, like, within)
+        return agreed or _pick(table, series, words + [w for w in named if len(w) > 1], like, within)
+    return _pick_named(table, series, words, named, like, within)
+
+
+def _pick_named(table: VariantTable, series: str, words: list[str], named: list[frozenset[str]], like: str | None,
+                within: Sequence[str]) -> str | None:
     if not named:
         picked = table.resolve(series, words, like, within)
         return picked[0] if picked else None

@@ -84,3 +84,20 @@ def test_a_line_named_by_one_product_stays_that_product() -> None:
     lines = series_lines(index.variant_table, said, index.find(said), index.entries)
     assert lines is not None
     assert {str(e.sku): e.qty for e in lines} == {"QZ-M": 30, "QZ-H": 20}
+
+
+TEA = [CatalogueEntry(sku="MX-250C", name="茗香龙井 250g 罐装", aliases=["龙井250罐"], unit="罐"),
+       CatalogueEntry(sku="MX-500C", name="茗香龙井 500g 罐装", aliases=["龙井500罐"], unit="罐"),
+       CatalogueEntry(sku="MX-500G", name="茗香龙井 500g 礼盒", aliases=["龙井500礼盒"], unit="盒"),
+       CatalogueEntry(sku="MX-1KG", name="茗香龙井 1kg 礼盒", aliases=["龙井1kg礼盒"], unit="盒")]
+
+
+async def test_a_size_said_in_jin_before_a_variant_word() -> None:
+    # "一斤礼盒", "两斤礼盒": 500 g and 1 kg; read before as nothing (the 斤 only a size before 装/的/a count)
+    assert await parsed_items("龙井 一斤礼盒来5盒 两斤礼盒2盒", TEA) == {"MX-500G": 5, "MX-1KG": 2}
+
+
+def test_jin_after_a_numeral_is_a_count_not_a_size() -> None:
+    index = product_index(TEA)
+    said = normalize("龙井 罐装十五斤 礼盒二十斤")
+    assert series_lines(index.variant_table, said, index.find(said), index.entries) is None
