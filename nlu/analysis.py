@@ -141,7 +141,8 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     mentions = sorted(own + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
     # one series, then its lines variant by variant: read again as a whole
-    read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries))
+    read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
+                                   [u.word for u in items.unresolved if not u.generic]))
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]

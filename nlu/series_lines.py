@@ -37,11 +37,13 @@ _LINE_END = re.compile(r"\s*(?:$|[,，;；、/。\n]|\s)")
 
 
 def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
-                 entries: Mapping[str, CatalogueEntry] | None = None) -> list[CartEdit] | None:
+                 entries: Mapping[str, CatalogueEntry] | None = None,
+                 named_back: Sequence[str] = ()) -> list[CartEdit] | None:
     """The lines of one series said variant by variant in normalized ``text``, or None when the message is not
     only that (see the module docstring). With the catalogue's ``entries``, the English words of its aliases that
     tell products of a series apart ("gift", "plain", "can" in "… 500ml gift box", "… 330 can") are variant words
-    too."""
+    too. ``named_back``: the words ``nlu.items`` could not name a product for; one with a word that is no variant
+    of the series ("红色 5L" when the series has no red) keeps that reading (the chat names it back)."""
     if _EDITING.search(text):
         return None
     named = [m for m in mentions if m.skus]
@@ -53,6 +55,12 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         return None
     if len(QUANTITY.findall(text, head.end)) < 2:
         return None           # one count at most: nothing to read again
+    for word in named_back:
+        left = word
+        for a, b, _ in table.runs(word, series, 0, len(word)):
+            left = left[:a] + " " * (b - a) + left[b:]
+        if re.search(r"[^\W\d_装的a-z]|[a-z]{3,}", left):       # "1000g装礼盒" is all the series' words
+            return None
     runs = _with_jin(table, series, text, table.runs(text, series, 0, len(text)))
     # "5箱330ml": a size right after a count is read as a size once the count is blanked
     bare = text

@@ -101,3 +101,13 @@ def test_jin_after_a_numeral_is_a_count_not_a_size() -> None:
     index = product_index(TEA)
     said = normalize("龙井 罐装十五斤 礼盒二十斤")
     assert series_lines(index.variant_table, said, index.find(said), index.entries) is None
+
+
+
+def test_a_word_the_series_lacks_keeps_its_line_named_back() -> None:
+    # what nlu.items named back: "钛合金4.5m" holds a word no rod has (the chat asks about it); "4.5m" only sizes
+    index = product_index(RODS)
+    said = normalize("碳素 3.6m 4支 钛合金4.5m 2支 5.4m 1支")
+    found = index.find(said)
+    assert series_lines(index.variant_table, said, found, index.entries, ["钛合金4.5m"]) is None
+    assert series_lines(index.variant_table, said, found, index.entries, ["4.5m"]) is not None
