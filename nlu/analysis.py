@@ -25,6 +25,7 @@ from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
+from nlu.series_lines import read_again, series_lines
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
@@ -139,6 +140,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     own = with_own_variants(index.variant_table, blanked, known, index.entries)
     mentions = sorted(own + unknown_codes, key=lambda m: m.start)
     items = extract_items(blanked, mentions)
+    # one series, then its lines variant by variant: read again as a whole
+    read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
+                                   [u.word for u in items.unresolved if not u.generic]))
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]
