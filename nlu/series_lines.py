@@ -62,6 +62,7 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         if re.search(r"[^\W\d_装的a-z]|[a-z]{3,}", left):       # "1000g装礼盒" is all the series' words
             return None
     runs = _with_jin(table, series, text, table.runs(text, series, 0, len(text)))
+    jin = {(a, b) for a, b, _ in _with_jin(table, series, text, [])}
     # "5箱330ml": a size right after a count is read as a size once the count is blanked
     bare = text
     for q in QUANTITY.finditer(text, head.end):
@@ -99,7 +100,9 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
                 and not any(a < m.end and m.start < b for a, b, _ in counts):
             # a product's own words ("36亮白" of 300x600 亮光白): that product, whatever variant words it holds
             # (a mention over a count is a misreading: "3箱 dot")
-            inner = [w for r in said if m.start <= r[0] and r[1] <= m.end for w in r[2]]
+            # sizes said in 斤 inside it, which product words never read ("半斤光瓶" taken for the 一斤 one), may
+            # overrule it; its other words are its own
+            inner = [w for r in said if m.start <= r[0] and r[1] <= m.end and (r[0], r[1]) in jin for w in r[2]]
             said = sorted([r for r in said if not (m.start <= r[0] and r[1] <= m.end)]
                           + [(m.start, m.end, [frozenset(m.skus), *inner])], key=lambda r: r[0])
     paired = _paired(said, counts, head)
