@@ -64,7 +64,9 @@ def with_english_sizes(text: str, mentions: list[Mention],
         line: tuple[int, int, str] | None = None
         if after is not None and (sku := named(after.group(1))) is not None and counted_after(text, after.end()):
             line = (m.start, after.end(), sku)
-        elif before is not None and (sku := named(before.group(1))) is not None:
+        elif before is not None and (sku := named(before.group(1))) is not None and counted_after(text, m.end):
+            # "20 elbows 200pcs": a number before the word is its size only when a count follows ("need 4 tyres":
+            # the 4 is how many)
             line = (before.start(), m.end, sku)
         if line is None:
             continue

@@ -36,3 +36,11 @@ async def test_a_size_the_kind_lacks_names_nothing() -> None:
 
 async def test_a_count_after_the_line_is_no_size() -> None:
     assert await _items("wiper 18 10 pcs, 6 pcs more") in ({"WB18": 10}, {"WB18": 16})
+
+
+async def test_a_number_before_the_word_with_no_count_after_is_the_count() -> None:
+    # "need 18 wipers": eighteen wipers of a kind said without its size: asked back with the 18 (was: read as the
+    # 18-inch one with no count, and the line dropped without a word)
+    parsed = await OfflineParser().parse("need 18 wipers pls", catalogue=WIPERS, today=date(2026, 12, 6))
+    assert parsed.slots.items == []
+    assert [(u.word, u.qty) for u in parsed.slots.unresolved] == [("wipers", 18)]
