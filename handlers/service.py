@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict, DomainError, PermissionDenied
@@ -48,12 +48,17 @@ i18n.register({
     "also.offer": ("您还提到要{what}，处理完上面的，点这里继续：", "You also asked to {what}; when the above is done, "
                    "tap to go on:"),
     "also.go": ("继续：{what}", "Go on: {what}"),
+    "form.expired": ("上次没有完成的操作（{when}）时间太久，已关闭；需要的话请重新开始。",
+                     "What you left unfinished ({when}) was too long ago and is closed; start it again if you need it."),
 })
 
 # a second request in one message that only reads is answered at once; one that writes is offered
 READ_ONLY = READ_ONLY_INTENTS | {Intent.FAQ}
 
 TOUCH_EVERY = timedelta(minutes=5)
+#: a form step left this long is closed when the chat speaks again: a message typed the next day is not the answer to
+#: yesterday's "客户姓名？" or "付款参考号？". An open cart ("order...") is kept: it is shown whole at every edit.
+FORM_IDLE = timedelta(hours=6)
 
 CANCEL_WORDS = {"取消", "算了", "不要了", "退出", "cancel", "stop", "quit"}
 PREV_WORDS = {"上一页", "上页", "前一页", "prev", "previous"}
@@ -210,6 +215,9 @@ class ConversationService:
                 return [Reply(text=ctx.t("error.button_stale"))]
             ctx.args = parsed[1]
             return await handler(ctx)
+        if (left := self._left_long_ago(ctx)) is not None:
+            ctx.idle()
+            return [Reply(text=ctx.t("form.expired", when=left)), *await self._route(ctx)]
         if inbound.kind == InboundKind.TEXT and ctx.is_staff and ctx.dialog.state \
                 and normalize_phrase(inbound.text) in r.staff_anywhere:   # another job: the form is left
             ctx.idle()
@@ -252,6 +260,18 @@ class ConversationService:
                 ctx.parsed.intent != Intent.PLACE_ORDER or ctx.parsed.slots.items):
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
+
+    def _left_long_ago(self, ctx: Ctx) -> str | None:
+        """When the dialog waits at a form step untouched for ``FORM_IDLE``: the time it was left (business time),
+        else None. The cart's states are not forms."""
+        state, touched = ctx.dialog.state, ctx.dialog.updated_at
+        if not state or state == "order" or state.startswith("order.") or touched is None:
+            return None
+        now = self.deps.clock.now()
+        touched = touched if touched.tzinfo else touched.replace(tzinfo=UTC)
+        if now - touched < FORM_IDLE:
+            return None
+        return touched.astimezone(self.deps.clock.tz).strftime("%m-%d %H:%M")
 
     async def _second_request(self, ctx: Ctx) -> list[Reply]:
         """"订10台AP800，另外DH50还有货吗": the first request was handled; a second that only reads is answered

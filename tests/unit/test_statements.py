@@ -207,9 +207,9 @@ async def test_dispute_answered_with_an_adjustment_and_the_dealer_asked_again() 
     w, clock, dealer = await _world()
     statement = await _issue(w, clock)
     w.forget_pushes()
-    await w.press(OWNER, payload("acct.st.no", "2026-11"))
     clock.go("2026-12-05 10:00")
-    said = await w.say(OWNER, "11月8日收款 55000 应为 56000，少记了1000")
+    await w.press(OWNER, payload("acct.st.no", "2026-11"))     # the dispute is typed right after the tap: a form
+    said = await w.say(OWNER, "11月8日收款 55000 应为 56000，少记了1000")   # left for hours is closed (FORM_IDLE)
     assert "已提交异议" in texts(said) and "BANK-1108" in texts(said)
     [task] = [t for t in w.uow.staff_tasks.rows if t.kind == "statement.dispute"]  # type: ignore[attr-defined]
     assert "应为 56000" in task.detail and "BANK-1108" in task.detail and task.status == TaskStatus.OPEN
