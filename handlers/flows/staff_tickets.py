@@ -88,13 +88,17 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
     remember_ticket(ctx, ticket.number)
     async with ctx.uow() as uow:
         dealer = await uow.dealers.get(ticket.dealer_id)
+        product = await uow.products.get_by(sku=ticket.sku) if ticket.sku else None
     now, lang = ctx.deps.clock.now(), ctx.lang
     lines = [ctx.t("staff.ticket.title", mark=_ticket_mark(ticket, now), number=ticket.number,
                    status=_label(lang, TICKET_STATUS_LABELS[ticket.status]),
                    priority=_label(lang, PRIORITY_LABELS[ticket.priority])),
              ctx.t("staff.ticket.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
     if ticket.sku or ticket.serial_no:
-        lines.append(ctx.t("staff.ticket.product", sku=ticket.sku or "", serial=ticket.serial_no or ""))
+        # "除湿机 DH12（DH12），序列号 SN123": the product by name, the serial only when there is one
+        named = f"{product.name}（{product.sku}）" if product is not None else ticket.sku or ""
+        serial = ctx.t("staff.ticket.serial", serial=ticket.serial_no) if ticket.serial_no else ""
+        lines.append(ctx.t("staff.ticket.product", what="，".join(w for w in (named, serial) if w)))
     lines.append(ctx.t("staff.ticket.problem", text=mask_text(ticket.description)))
     if ticket.customer_name or ticket.customer_phone:
         lines.append(ctx.t("staff.ticket.customer", name=mask_name(ticket.customer_name),

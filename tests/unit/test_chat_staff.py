@@ -514,3 +514,13 @@ async def test_a_staff_member_refused_in_english_is_told_where_their_work_is() -
     replies = await s.w.press(SERVICE, payload("staff.order.approve", s.order.number))
     assert texts(replies) == ("You are not allowed to do this\nThis is not part of your role; /today shows what waits "
                               "for you, /help what you can do.")
+
+
+async def test_the_ticket_card_names_the_product_and_a_serial_only_when_there_is_one() -> None:
+    # was "产品：DH20 " (the code, and a space where no serial was given)
+    s = await scene()
+    late, _ = await _tickets(s)
+    shown = texts(await s.w.press(SERVICE, payload("staff.ticket.detail", late)))
+    product = await s.w.uow.products.get_by(sku="DH20")
+    assert product is not None
+    assert f"产品：{product.name}（DH20）\n" in shown, shown
