@@ -246,6 +246,8 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
         return await statement(ctx)
     if any(w in text for w in ("资质", "到期", "执照", "licence", "license", "expir")):
         return await documents(ctx)
+    if (figures := await forms.staff_sales_question(ctx)) is not None:
+        return figures      # staff have no contract of their own: "动销最少的经销商" asks about the dealers
     return await contract(ctx)
 
 

@@ -19,9 +19,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from core.dealers import Dealer
+from core.errors import DomainError
 from core.money import money
 from core.products import Product
+from core.reports import ReportKind
 from core.services.dealers import list_dealers
+from core.services.reports import report_scope
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -323,6 +326,22 @@ def progress_bar(ratio: Decimal, width: int = BAR_WIDTH) -> str:
     """``▓▓▓▓▓░░░░░`` for 0.52; full beyond 100 %."""
     filled = int((max(min(ratio, Decimal(1)), Decimal(0)) * width).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     return "▓" * filled + "░" * (width - filled)
+
+
+async def staff_sales_question(ctx: Ctx) -> list[Reply] | None:
+    """Staff have no contract and report no sell-out of their own: a message read as one of those dealer intents
+    ("动销最少的经销商", "哪个经销商完成率最低") asks about the dealers' figures. The sales question's answer when the
+    speaker is staff who may read them, else None (was: "此功能仅供经销商用户使用")."""
+    answer = ctx.questions.get(Intent.SALES_QUERY)
+    if not ctx.is_staff or answer is None:
+        return None
+    if (offer := _note_offer(ctx)) is not None:      # after-sales writing a note on the ticket just handled
+        return [offer]
+    try:
+        report_scope(ctx.actor, ReportKind.SELLOUT_SUMMARY)
+    except DomainError:
+        return None
+    return await answer(ctx)
 
 
 async def answered_aside(ctx: Ctx, parsed: ParseResult) -> list[Reply] | None:

@@ -46,6 +46,7 @@ TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "tar
 # "哪个经销商完成率最低", "哪个经销商卖得最差": a ranking from the bottom (ordered so in the query, before its row
 # limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
 LOWEST_WORDS = ("最低", "最差", "最少", "倒数", "垫底", "落后", "最慢", "lowest", "worst", "bottom", "behind")
+HIGHEST_WORDS = ("最高", "最好", "最多", "前几", "highest", "best", "most")
 RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind.SELLOUT_PRODUCTS,
                       ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS})
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -246,6 +247,9 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     region = (slots.region or "") if slots and not ctx.is_dealer else ""
     sku = (slots.product or "") if slots else ""
     cue = next((c for words, c in CUES if any(w in text for w in words)), "")
+    if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) \
+            and any(w in text for w in (*LOWEST_WORDS, *HIGHEST_WORDS)):
+        cue = "sd"      # "动销最少的经销商", "卖得最多的经销商": the dealers ranked, not the month's overview
     if cue == "replenish":
         return await replenish(ctx)
     if cue == "forecast" and not ctx.is_dealer:

@@ -423,6 +423,8 @@ async def new(ctx: Ctx) -> list[Reply]:
 
 @router.intent(Intent.REPORT_SALES)
 async def report_sales_intent(ctx: Ctx) -> list[Reply]:
+    if (figures := await forms.staff_sales_question(ctx)) is not None:
+        return figures      # staff report no sell-out of their own: a question about the dealers' sell-out
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused

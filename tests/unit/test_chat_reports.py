@@ -237,6 +237,20 @@ async def test_the_worst_selling_dealer_is_asked_for_lowest_first(said: str) -> 
 
 
 
+@pytest.mark.parametrize("said", ["动销最少的经销商", "今年动销最差的经销商", "卖得最多的经销商有哪些"])
+async def test_staff_asking_about_dealers_in_any_words_get_the_dealer_ranking(said: str) -> None:
+    """"动销最少的经销商" parses as a contract question or a sell-out report: for staff (no contract, no sell-out of
+    their own) it was "此功能仅供经销商用户使用"; now the dealer ranking, from the bottom when asked so."""
+    w, _ = await world()
+    shown = texts(await w.say("mgr", said))
+    assert "经销商动销排行" in shown and "仅供经销商" not in shown, shown
+    lowest = "最多" not in said
+    assert ("从低到高" in shown) == lowest
+    amounts = [Decimal(line.split("¥")[1].split()[0].replace(",", "")) for line in shown.splitlines()
+               if line.startswith("• ")]
+    assert len(amounts) == 2 and amounts == sorted(amounts, reverse=not lowest), shown
+
+
 @pytest.mark.parametrize("said", ["今年各大区销售对比", "各省卖得怎么样"])
 async def test_sales_by_region_in_other_words_is_the_regions_report(said: str) -> None:
     """(was: the order summary: "大区" and "各省" were no region words)"""
