@@ -25,6 +25,7 @@ from core.services.followups import (
     search_terms,
 )
 from core.ticket_states import TICKET_STATUS_LABELS
+from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import aftersales, forms, quality
@@ -64,6 +65,11 @@ async def ticket_status_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
     if slots is not None and slots.order_no and follow_up_kind(slots.order_no) is not None:
         return await by_number(ctx, slots.order_no)
+    if slots is not None and slots.product and Permission.QUALITY_HANDLE in ctx.actor.permissions \
+            and quality.reads_defects(ctx):
+        # quality staff follow no ticket of their own: "AP300的质量问题有几个" asks for that product's figures (was:
+        # "for dealers only"); a dealer's wording without a product ("我反馈的问题…") stays the dealer's
+        return await quality.defect_figures(ctx, slots.product)
     if (refused := forms.require_dealer(ctx)) is not None:
         return refused
     if slots is None or slots.topic == "list" or not (slots.product or search_terms(slots.description or "")):

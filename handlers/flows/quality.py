@@ -111,8 +111,8 @@ async def new(ctx: Ctx) -> list[Reply]:
 @router.intent(Intent.QUALITY_FEEDBACK)
 async def quality_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
-    if ctx.is_staff and {Permission.QUALITY_HANDLE, Permission.REPORT_READ_ALL} & ctx.actor.permissions:
-        return await _defect_figures(ctx, slots.product if slots else None)
+    if reads_defects(ctx):
+        return await defect_figures(ctx, slots.product if slots else None)
     text = ctx.inbound.text.strip()
     return await start(ctx, sku=slots.product if slots else None, hint=text if len(text) >= 6 else "",
                        said=forms.said_candidates(ctx.parsed))
@@ -122,7 +122,12 @@ SUMMARY_DAYS = 90
 SUMMARY_TOP = 5
 
 
-async def _defect_figures(ctx: Ctx, sku: str | None) -> list[Reply]:
+def reads_defects(ctx: Ctx) -> bool:
+    """Staff who handle quality reports or read every report: their questions about quality are about the figures."""
+    return ctx.is_staff and bool({Permission.QUALITY_HANDLE, Permission.REPORT_READ_ALL} & ctx.actor.permissions)
+
+
+async def defect_figures(ctx: Ctx, sku: str | None) -> list[Reply]:
     """Quality staff asking in words ("哪个批次问题最多", "AP300的质量问题有几个"): the last 90 days' reports
     counted (``defect_summary``, as the back office shows it), of the product named; the reports themselves
     stay in /qf."""

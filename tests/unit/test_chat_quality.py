@@ -142,7 +142,7 @@ async def test_my_quality_reports_are_still_the_list() -> None:
     assert "还没有售后工单或质量反馈" in texts(await w.say("100", "我的质量反馈"))
 
 
-@pytest.mark.parametrize("said", ["哪个批次问题最多", "AP300质量问题多不多"])
+@pytest.mark.parametrize("said", ["哪个批次问题最多", "AP300质量问题多不多", "AP300的质量问题有几个"])
 async def test_quality_staff_asking_about_defects_get_the_figures(said: str) -> None:
     """(was: "此功能仅供经销商用户使用": a quality question from quality staff went to the dealer's form)"""
     from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
