@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nlu.normalize import normalize
-from nlu.product_words import Mention, Strength
+from nlu.product_words import SENTENCE_BREAK, Mention, Strength
 from nlu.schema import CatalogueEntry
 from nlu.variants import size_key
 
@@ -31,7 +31,6 @@ _SIZED = re.compile(r"(?<![\d.])(\d{1,4}(?:\.\d{1,2})?)\s?(米|m|mm|cm|kg|l|升|
 _LEAD = re.compile(r"(?<![a-z])([a-z]{2,5})\s?\Z")
 # before the spec, where a line starts: a clause break or a count with its unit
 _CLAUSE = re.compile(r"[,;，。；!?！？\n]")
-_SENTENCE = re.compile(r"[;。；!?！？\n]")
 #: how far before a spec its family word is looked for, and after it its size
 _BACK = 24
 _AHEAD = 10
@@ -139,7 +138,7 @@ def _other_sizes(text: str, b: int, others: set[str], specs: CrossSpecs, mention
     if not others:
         return out
     stop = min(len(text), b + _BACK)
-    brk = _CROSS.search(text, b, stop) or _SENTENCE.search(text, b, stop)
+    brk = _CROSS.search(text, b, stop) or SENTENCE_BREAK.search(text, b, stop)
     stop = brk.start() if brk else stop
     for s in _SIZED.finditer(text, b, stop):
         size = size_key(s.group(1), s.group(2))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 
 from nlu.glossary import GLOSSARY
-from nlu.product_words import Mention, Strength, compact
+from nlu.product_words import SENTENCE_BREAK, Mention, Strength, compact
 from nlu.variants import counted_after
 
 # a size said right after the word ("elbow 20", "hot pipe 20mm"), never glued to a count's x
@@ -25,7 +25,6 @@ _BEFORE = re.compile(r"(?<![\d.x×*])(\d{1,3})(?:\s?mm)?\s?(?:the\s)?\Z")
 _ALONE = re.compile(r"(?:^|(?<=[\s,，;；]))(\d{1,3})(?:\s?mm)?(?=\s)")
 # the English words right before a size ("hot pipe " of "hot pipe 20")
 _WORDS_BEFORE = re.compile(r"(?<![a-z])((?:[a-z]+ ){1,3})\Z")
-_SENTENCE = re.compile(r"[;。；!?！？\n]")
 #: how far after a line its sizes alone are looked for
 _AHEAD = 40
 
@@ -110,7 +109,7 @@ def _put(out: list[Mention], new: Mention) -> list[Mention]:
 def _alone_after(text: str, b: int, named: Callable[[str], str | None], out: list[Mention]) -> list[Mention]:
     """"hot pipe 20 40 pcs, 25 20 pcs": the sizes said alone after the line, each with its count."""
     stop = min(len(text), b + _AHEAD)
-    brk = _SENTENCE.search(text, b, stop)
+    brk = SENTENCE_BREAK.search(text, b, stop)
     stop = brk.start() if brk else stop
     nxt = next((x.start for x in out if x.start >= b and x.strength >= Strength.CATEGORY and x.skus
                 and not x.word[:1].isdigit()), stop)

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 from nlu.normalize import normalize
 from nlu.numbers import UNITS
-from nlu.product_words import CJK, Mention, Strength
+from nlu.product_words import CJK, SENTENCE_BREAK, Mention, Strength
 from nlu.schema import CatalogueEntry
 
 # "1-gang", "5-hole" in an alias: a number glued to an English word by a hyphen
 _HYPHENED = re.compile(r"(?<![a-z0-9.])(\d{1,2})-([a-z]{2,8})(?![a-z])")
 # where the words before a run stop: the end of a sentence
-_SENTENCE = re.compile(r"[;。；!?！？\n]")
 # between the words of one run
 _GAP = re.compile(r"[\s,/]{0,2}")
 # "30-pack", "6-can": a count and its unit, however an alias writes it ("30 packs" is 30 of something)
@@ -83,7 +82,7 @@ def with_numbered_words(text: str, mentions: list[Mention], words: NumberedWords
         cands = {sku for sku, have in words.attributes.items() if said <= have}
         if not cands:
             continue
-        brk = max((s.end() for s in _SENTENCE.finditer(text, max(0, a - _BACK), a)), default=max(0, a - _BACK))
+        brk = max((s.end() for s in SENTENCE_BREAK.finditer(text, max(0, a - _BACK), a)), default=max(0, a - _BACK))
         picked = _told_by_words(text, brk, a, cands, words, [r for r in runs if brk <= r[0] and r[1] <= a])
         if picked is None:
             continue

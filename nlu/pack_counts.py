@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nlu.normalize import normalize
-from nlu.product_words import Mention, Strength
+from nlu.product_words import SENTENCE_BREAK, Mention, Strength
 from nlu.schema import CatalogueEntry
 from nlu.variants import counted_after
 
@@ -24,7 +24,6 @@ _IN_NAME = re.compile(rf"(?<![\d.])(\d{{1,3}})\s?([{_PACK_UNITS}])")
 _SAID = re.compile(rf"(?<![\d.x×*])(\d{{1,3}})\s?([{_PACK_UNITS}])(?:装的?|\s?的)")
 #: how far a pack said before a product may stand from it ("24盒的那个纯奶")
 _GAP = re.compile(r"[\s的那个这种款]{0,4}")
-_SENTENCE = re.compile(r"[;。；!?！？\n]")
 _BACK = 32
 
 
@@ -70,7 +69,7 @@ def with_pack_counts(text: str, mentions: list[Mention], counts: PackCounts) -> 
                 continue
         if not counted_after(text, t.end()):
             continue
-        brk = max((s.end() for s in _SENTENCE.finditer(text, max(0, t.start() - _BACK), t.start())), default=0)
+        brk = max((s.end() for s in SENTENCE_BREAK.finditer(text, max(0, t.start() - _BACK), t.start())), default=0)
         before = [m for m in out if m.end <= t.start() and m.start >= brk and m.sku in counts.family]
         if not before or any(m.start < t.end() and t.start() < m.end for m in out):
             continue

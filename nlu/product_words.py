@@ -17,6 +17,9 @@ from nlu.normalize import normalize
 from nlu.numbers import UNITS
 from nlu.schema import CatalogueEntry
 
+#: where a sentence ends: the lines of one order are looked for within it
+SENTENCE_BREAK = re.compile(r"[;。；!?！？\n]")
+
 
 class Strength(IntEnum):
     UNKNOWN = 0       # a model-like code no product has ("XY123"): takes its quantity, names no product

@@ -12,12 +12,11 @@ import re
 from collections.abc import Collection, Mapping
 
 from nlu.numbers import parse_int
-from nlu.product_words import Mention, Strength, compact
+from nlu.product_words import SENTENCE_BREAK, Mention, Strength, compact
 from nlu.variants import counted_after
 
 # "20的", "二十的", "20mm的": a size said as a size (the 的 of "the 20 one"), never a count
 _SIZE = re.compile(r"(?<![\d.a-z])(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:\s?mm)?\s?的")
-_SENTENCE = re.compile(r"[;。；!?！？\n]")
 # a kind word with its own size or count glued after it
 _OWN_SIZE = re.compile(r"\s?(?:\d|[一二两三四五六七八九十])")
 #: how far after the size its kinds are looked for
@@ -37,7 +36,7 @@ def with_shared_sizes(text: str, mentions: list[Mention],
         if not size:
             continue
         stop = min(len(text), s.end() + _AHEAD)
-        brk = _SENTENCE.search(text, s.end(), stop)
+        brk = SENTENCE_BREAK.search(text, s.end(), stop)
         stop = brk.start() if brk else stop
         if (other := _SIZE.search(text, s.end(), stop)) is not None:
             stop = other.start()
