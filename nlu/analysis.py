@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from nlu.dates import PeriodMatch, find_date, find_past_period
-from nlu.items import ItemResult, extract_items
+from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
@@ -143,6 +143,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # one series, then its lines variant by variant: read again as a whole
     read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
                                    [u.word for u in items.unresolved if not u.generic]))
+    name_back_unread(items)
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]

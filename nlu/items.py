@@ -26,6 +26,7 @@ out (their digits are not quantities). Rules, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -106,6 +107,24 @@ class ItemResult:
     negative: list[str] = field(default_factory=list)          # quantities written negative
     edits: list[CartEdit] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+    # counts set on the line before although a word of their own stood before them (``_unread_word``): named back
+    # by ``name_back_unread`` unless the message is read again as a whole (``nlu.series_lines``)
+    doubtful: list[tuple[CartEdit, int, Unresolved]] = field(default_factory=list)
+
+
+def name_back_unread(result: ItemResult) -> None:
+    """Each doubtful count (``ItemResult.doubtful``) named back with its word: its set undone, the line keeping the
+    count said for it before."""
+    for edit, before, unread in result.doubtful:
+        if edit not in result.edits:
+            continue          # read again (``read_again`` replaced the edits)
+        result.edits.remove(edit)
+        if edit.sku is not None:
+            result.items[edit.sku] = before
+        result.unresolved.append(unread)
+        if unread.word not in result.unknown:
+            result.unknown.append(unread.word)
+    result.doubtful = []
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -289,7 +308,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     handled: set[int] = set()                # the new product of "X换成Y", done with X
     for _pos, _, kind, idx in events:
         if kind == "q":
-            _loose_quantity(text, quantities[idx], clause_of, clauses, mentions, lines)
+            _loose_quantity(text, quantities[idx], clause_of, clauses, mentions, lines, quantities)
             continue
         m = mentions[idx]
         if idx in handled:
@@ -445,7 +464,7 @@ def _is_set(text: str, m: Mention, q: Quantity, before: str) -> bool:
 
 
 def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, int]],  # type: ignore[no-untyped-def]
-                    mentions: list[Mention], lines: _Lines) -> None:
+                    mentions: list[Mention], lines: _Lines, quantities: Sequence[Quantity] = ()) -> None:
     """A quantity no product took: a correction of the line before, an addition, or a word that is no product."""
     result = lines.r
     before = text[max(0, q.start - 12):q.start]
@@ -511,7 +530,41 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         return
     if not q.unit and lines.last is None and not re.fullmatch(r"\s*", head + tail):
         return      # a bare number in other text ("3楼", "等2天") is no quantity
+    unread = _unread_word(text, q, a, mentions, quantities, lines)
+    had = result.items.get(lines.last or "")
     lines.set(None, q.value, q.unit or "")
+    if unread is not None and had is not None:
+        result.doubtful.append((result.edits[-1], had, Unresolved(word=unread, qty=q.value, unit=q.unit or "")))
+
+
+# a count said again for the same line in other words ("算了来十五对", "实际13桶", "凑25套", "should be 8")
+_AMENDED = re.compile(r"算了|实际|具体|其实|凑|按|合计|共|总|多|少|加|减|更正|纠正|订正|修正|更改|重新|"
+                      r"\b(?:no|nope|should|oops|actually|total|make|mean|meant|rather|instead|correction|typo|update|"
+                      r"change|then|or)\b")
+# what a word between two counts may be without naming anything: a sound of speech
+_INTERJECTION = re.compile(r"[哦噢喔嗯啊呃额哎唉吧呢呀哈嘛咯啦嘞哇诶欸]+|那个|这个|那|这|\b(?:oh|um|uh|er|hmm|ok|okay|so)\b")
+
+
+def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Mention], quantities: Sequence[Quantity],
+                 lines: _Lines) -> str | None:
+    """The word a loose count was written after, when it cannot be the line before's count again: that line already
+    has its count in this message, and a word of its own, no product found in it, stands between the two counts
+    ("520 K*2 C*2": C is no count of K; "黑3 青3" with no cyan found). Such a count is named back with its word,
+    never set on the line before without a word saying so ("改成", "不对"): a set there drops the line it was."""
+    if lines.last is None or lines.last not in lines.r.items:
+        return None
+    ends = [x.end for x in quantities if x.end <= q.start] + [m.end for m in mentions if m.end <= q.start]
+    start = max([clause_start, *ends])
+    seg = text[start:q.start]
+    if start and text[start - 1].isdigit() and seg[:1].isalnum():
+        return None       # "102H", "12pk": the letters of the number before, no word of their own
+    if not seg.strip() or _CORRECTION.search(seg) or _AMENDED.search(seg) or re.search(_SET_WORDS, seg) or "不" in seg:
+        return None
+    word = _INTERJECTION.sub(" ", _FILLER.sub(" ", seg)).strip(" ,，、;；。.:：!！?？-")
+    # a variant's word: one or two characters, or a short English word ("青", "金色", "C", "cyan"), nothing longer
+    if not re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or "装" in word or re.fullmatch(r"[a-z]{2,}s", word):
+        return None       # "10片装 3盒", "3 tins 5": the pack or the unit of the count before, no variant's word
+    return (word.upper() if re.fullmatch(r"[a-z\d\s-]{1,8}", word) else word)[:24]
 
 
 def _removed_by_place(text: str, mentions: list[Mention], lines: _Lines) -> None:

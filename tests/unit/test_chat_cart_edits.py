@@ -122,6 +122,14 @@ async def test_an_unknown_product_keeps_its_own_quantity() -> None:
     assert "XY123" in texts(replies) and "没有" in texts(replies)
 
 
+async def test_a_count_after_a_word_naming_no_product_is_named_back_not_set_on_the_line_before() -> None:
+    """"AP300 5台 白色 3台" with no white one: AP300 stays at 5 and 白色 ×3 is named back (it set AP300 to 3)."""
+    w = await world()
+    replies = await w.say(CHAT, "AP300 5台 白色 3台")
+    assert await cart(w) == {"AP300": 5}
+    assert "白色" in texts(replies) and "没有" in texts(replies)
+
+
 async def test_absurd_negative_and_broken_quantities_are_refused_not_clamped() -> None:
     w = await world()
     replies = await w.say(CHAT, "AP300 99999999台")
