@@ -462,9 +462,9 @@ class AbstractReportStore(abc.ABC):
         """Sell-out lines grouped, ordered like ``order_breakdown``."""
 
     @abc.abstractmethod
-    async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:
+    async def dealer_labels(self, f: ReportFilter, *, active_only: bool = False) -> dict[int, tuple[str, str]]:
         """(code, name) of the dealers matching the filter's dealer attributes (region, province, city,
-        tier, dealer), whatever they sold."""
+        tier, dealer), whatever they sold; ``active_only``: of active dealers only."""
 
     @abc.abstractmethod
     async def contract_targets(self, f: ReportFilter) -> list[tuple[int, date, date, list[SalesTarget]]]:
