@@ -18,6 +18,9 @@ class DialogState:
     state: str = ""                    # "" = idle; else "<flow>.<step>", e.g. "order.cart"
     data: dict[str, Any] = field(default_factory=dict)
     language: str = ""                 # "" = not chosen: follow the client, else zh-CN
+    # the language of the chat's last message written clearly in one ("zh-CN", "en"): what a message that tells
+    # none ("hi", "ok", a code, a button) keeps; "" before any
+    written_language: str = ""
     updated_at: datetime | None = None
     id: int | None = None
 

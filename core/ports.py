@@ -326,7 +326,8 @@ class AbstractUnitOfWork(abc.ABC):
         """The dialog row read when the update came in, written back in one statement (last writer wins); False
         when the row is gone. Storage may send it on the driver's own connection."""
         return bool(await self.dialogs.update_where(
-            {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": updated_at},
+            {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
+             "written_language": dialog.written_language, "updated_at": updated_at},
             id=dialog.id))
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
@@ -462,9 +463,9 @@ class AbstractReportStore(abc.ABC):
         """Sell-out lines grouped, ordered like ``order_breakdown``."""
 
     @abc.abstractmethod
-    async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:
+    async def dealer_labels(self, f: ReportFilter, *, active_only: bool = False) -> dict[int, tuple[str, str]]:
         """(code, name) of the dealers matching the filter's dealer attributes (region, province, city,
-        tier, dealer), whatever they sold."""
+        tier, dealer), whatever they sold; ``active_only``: of active dealers only."""
 
     @abc.abstractmethod
     async def contract_targets(self, f: ReportFilter) -> list[tuple[int, date, date, list[SalesTarget]]]:

@@ -7,6 +7,9 @@ State machine::
     open ──accept──> accepted ──start──> in_progress ──resolve──> resolved ──close──> closed
      │                  │                     ^                       │
      └──────reject──────┴──> rejected         └────────reopen─────────┘  (the dealer, when unhappy)
+
+A ticket fixed before anyone pressed start (at the first visit, by phone) is resolved straight from open or
+accepted: after-sales says "AS-… 修好了"; the one resolving becomes its assignee when it had none.
 """
 
 from __future__ import annotations
@@ -65,7 +68,8 @@ ACTION_LABELS: dict[TicketAction, tuple[str, str]] = {
 TRANSITIONS: dict[TicketAction, tuple[frozenset[TicketStatus], TicketStatus]] = {
     TicketAction.ACCEPT: (frozenset({TicketStatus.OPEN}), TicketStatus.ACCEPTED),
     TicketAction.START: (frozenset({TicketStatus.ACCEPTED}), TicketStatus.IN_PROGRESS),
-    TicketAction.RESOLVE: (frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.RESOLVED),
+    TicketAction.RESOLVE: (frozenset({TicketStatus.OPEN, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS}),
+                           TicketStatus.RESOLVED),
     TicketAction.CLOSE: (frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED),
     TicketAction.REJECT: (frozenset({TicketStatus.OPEN, TicketStatus.ACCEPTED}), TicketStatus.REJECTED),
     TicketAction.REOPEN: (frozenset({TicketStatus.RESOLVED}), TicketStatus.IN_PROGRESS),

@@ -45,13 +45,23 @@ register({
 })
 
 
+# words Chinese speakers type as they are ("hi", "ok", "thx"): alone they tell no language
+_EVERYONES_WORDS = frozenset({"hi", "hello", "hey", "ok", "okay", "okk", "okok", "k", "yes", "yeah", "yep", "no", "nope",
+                              "thanks", "thank", "you", "thx", "tks", "ty", "bye", "byebye", "good", "nice", "cool",
+                              "sorry", "sry", "haha", "hahaha", "hh", "lol", "wow", "oh", "hmm", "emm", "en", "pls",
+                              "please", "morning", "hello?", "hi~"})
+
+
 def written_language(text: str) -> str | None:
     """The language a message is written in: "zh-CN" when it has Chinese characters, "en" when it is words
-    in Latin letters only, None when it says nothing (a number, a code, an emoji, a button)."""
+    in Latin letters only, None when it says nothing (a number, a code, an emoji, a button, or only words
+    everyone types: "hi", "ok", "thanks")."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return "zh-CN"
-    words = [w.strip(".,!?'\"") for w in text.split()]
+    words = [w.strip(".,!?'\"~～！？。，") for w in text.split()]
     words = [w for w in words if w.isalpha() and w.isascii() and not w.isupper()]   # "KQZXPW" is a code, not English
-    if words and sum(len(w) for w in words) >= 3:
+    if all(w.lower() in _EVERYONES_WORDS for w in words):
+        return None
+    if sum(len(w) for w in words) >= 3:
         return "en"
     return None

@@ -134,10 +134,12 @@ class ConversationService:
                 return []
             dialog, actor, aliases = opened
             # a reply follows the language the person writes in (a Chinese dealer with an English phone still
-            # reads Chinese), unless they chose one with /lang; what a message does not tell keeps the client's
+            # reads Chinese), unless they chose one with /lang; what a message does not tell ("hi", "ok", a code,
+            # a button) keeps the chat's, the language last written (before any: the client's)
+            before = (dialog.state, copy.deepcopy(dialog.data), dialog.language, dialog.written_language)
             written = i18n.written_language(inbound.text) if inbound.kind == InboundKind.TEXT else None
-            lang = dialog.language or written or lang
-            before = (dialog.state, copy.deepcopy(dialog.data), dialog.language)
+            dialog.written_language = written or dialog.written_language
+            lang = dialog.language or dialog.written_language or lang
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
                       questions=self._questions, aliases=aliases)
             heard: list[Reply] = []
@@ -146,7 +148,8 @@ class ConversationService:
                 if not go_on:
                     return heard
             replies = heard + await self._route(ctx)
-            if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language) != before or self._stale(ctx.dialog):
+            if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language, ctx.dialog.written_language) != before \
+                    or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
             return replies + ctx.outbox
         except PermissionDenied as exc:
@@ -372,10 +375,12 @@ class ConversationService:
             stored = await uow.dialogs.get_by(channel=dialog.channel, chat_id=dialog.chat_id, for_update=True)
             if stored is None:      # the first of this chat: one INSERT with every field (not INSERT + UPDATE)
                 await uow.dialogs.add(DialogState(channel=dialog.channel, chat_id=dialog.chat_id, state=dialog.state,
-                                                  data=dict(dialog.data), language=dialog.language, updated_at=now))
+                                                  data=dict(dialog.data), language=dialog.language,
+                                                  written_language=dialog.written_language, updated_at=now))
             else:
                 stored.state = dialog.state
                 stored.data = dict(dialog.data)
                 stored.language = dialog.language
+                stored.written_language = dialog.written_language
                 stored.updated_at = now
             await uow.commit()

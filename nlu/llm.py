@@ -173,7 +173,8 @@ def validate(proposal: LlmProposal, catalogue: Sequence[CatalogueEntry], today: 
     slots = Slots(items=[OrderItem(sku=s, qty=q) for s, q in items.items()], product=product, order_no=order_no,
                   delivery_date=delivery, warehouse=_short(proposal.warehouse, 32), region=_short(proposal.region, 16),
                   description=_short(proposal.description, 500), qty=qty, amount=amount,
-                  period=_short(proposal.period, 32), unknown_words=offline.slots.unknown_words,
+                  period=_short(proposal.period, 32), ranking=offline.slots.ranking,
+                  unknown_words=offline.slots.unknown_words,
                   removed=offline.slots.removed, rejected_quantities=offline.slots.rejected_quantities)
     confidence = proposal.confidence if 0.0 <= proposal.confidence <= 1.0 else 0.5
     return ParseResult(intent=proposal.intent, confidence=round(confidence, 3), slots=slots)

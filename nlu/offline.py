@@ -57,6 +57,11 @@ _PERIODS: tuple[tuple[str, str], ...] = (
     ("这季度", "this_quarter"), ("q4", "this_quarter"), ("今年", "this_year"), ("年度", "this_year"),
     ("this year", "this_year"),
 )
+# a ranking asked for: from the bottom ("卖得最差", "完成率最低", "垫底", "worst") or the top ("最好", "前几名", "top");
+# the bottom's words decide when both are said
+_RANKING_LOWEST = re.compile(r"最低|最差|最少|倒数|垫底|落后|最慢|\b(?:lowest|worst|bottom|behind|least)\b", re.IGNORECASE)
+_RANKING_HIGHEST = re.compile(r"最高|最好|最多|前几|前[三五十]|排名靠前|\b(?:highest|best|top|most)\b", re.IGNORECASE)
+_RANKED = (Intent.SALES_QUERY, Intent.REPORT_SALES, Intent.CONTRACT_QUERY)
 _SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有个?事|还有就是|再问一?下|还想问一?下|对了|\bby the way\b|"
                              r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*|(?<=[?？])\s*")
 _TWO_REQUESTS_CONFIDENCE = 0.45
@@ -221,6 +226,9 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             # "前天那单": when it was placed, not a delivery date ("12月3号前到" is one)
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
             slots.delivery_date = None
+    if intent in _RANKED:
+        slots.ranking = ("lowest" if _RANKING_LOWEST.search(a.text) else
+                         "highest" if _RANKING_HIGHEST.search(a.text) else None)
     if intent in (Intent.CONTRACT_QUERY, Intent.SALES_QUERY):
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
         if _PROFILE.search(a.text):

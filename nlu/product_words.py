@@ -93,7 +93,9 @@ OPPOSITE = {"前": "后", "后": "前", "内": "外", "外": "内", "左": "右"
              "热": "冷", "黑": "白", "白": "黑", "单": "双", "双": "单"}
 OPPOSITE_CHARS = re.compile("[" + "".join(OPPOSITE) + "]")
 # characters that end the words naming a product: a verb or a number begins the rest of the line
-TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千")
+# characters that alone tell no product apart; "家", "户", "客": "客户家的除湿机" is a customer's home, not the 家用
+# model ("家用" and "户外" still tell, as two characters)
+TELLING_STOP = frozenset("来要订拿配补整搞发给卖还也再和跟与及或的了吧呢啊吗么一二两三四五六七八九十百千家户客")
 PARTICLES = frozenset("的了吗呢吧啊和跟与或")
 # words of a variant line: a size, S/M/L, a Chinese run, an English word
 _VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸|cm|mm2|mm|平方|mah|ah|w|瓦|v|伏|a|安|p|匹|分(?!钟|别)|米|公分|号)"

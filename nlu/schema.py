@@ -82,6 +82,8 @@ class Slots(BaseModel):
     qty: int | None = None
     amount: Decimal | None = None
     period: str | None = None
+    ranking: str | None = None          # "lowest" ("哪个经销商卖得最差", "完成率最低", "worst") / "highest" ("最好",
+    #                                     "前几名", "top"): a ranking asked for, from the bottom or the top
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
     removed: list[str] = Field(default_factory=list)         # SKUs the message takes back ("不要AP300了")
     rejected_quantities: list[str] = Field(default_factory=list)  # written quantities that are not whole numbers

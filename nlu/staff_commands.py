@@ -12,6 +12,7 @@ handler shows the same confirm card the buttons lead to.
   "驳回SO-…，原因：重复下单"): the handler asks to confirm it instead of asking for one;
 - "SO-20261204-0001 发货 德邦 DP123456": ``SHIP`` with the carrier and tracking number when given;
   "SO-… 配货": ``ALLOCATE``;
+- "AS-… 修好了", "AS-… 已解决", "AS-… fixed": ``RESOLVE`` (not "还没修好", "修好了吗": those stay ``OPEN``);
 - "给杭州嘉禾开个售后单", "帮 D0012 建个工单": ``NEW_TICKET`` for the dealer words;
 - a dealer code alone ("D0008", "查下 D0008"): ``OPEN`` the dealer's card (kind ``DEALER``);
 - ``parse_queue_filter("合肥新锐 超时")``: the words after a queue command ("/tickets 合肥新锐"): dealer words and
@@ -33,6 +34,7 @@ class StaffVerb(StrEnum):
     SHIP = "ship"
     ALLOCATE = "allocate"
     NEW_TICKET = "new_ticket"
+    RESOLVE = "resolve"
 
 
 class RefKind(StrEnum):
@@ -76,6 +78,11 @@ _APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|审批通过|审�
 _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
 _ALLOCATE = re.compile(r"(配货|配一下|分配仓库|分仓|安排配货|allocate)", re.IGNORECASE)
+# "AS-… 修好了", "已经处理好了", "搞定", "fixed": the ticket's problem is solved (a question or a "not" before it:
+# no; "还没修好", "修好了吗", "not fixed yet")
+_FIXED = re.compile(r"修好|修复|修完|换好|解决|处理好|处理完|弄好|搞好|搞定|完工|完成|好了|"
+                    r"\b(?:fixed|resolved|repaired|solved|sorted|done)\b", re.IGNORECASE)
+_NOT_FIXED = re.compile(r"没|未|不|吗|么|[?？]|\bnot\b|n't|\bno\b|\byet\b|\bif\b|\bwhen\b", re.IGNORECASE)
 _NEW_TICKET = re.compile(r"(?:给|帮|替|为)\s*(?P<who>.+?)\s*(?:开|建|新建|创建|提|录)\s*(?:一)?(?:个|张|条)?\s*"
                          r"(?:售后单|售后工单|工单|售后)")
 _NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?\s*(?:售后单|售后工单)\s*(?:给|for)?\s*(?P<who>.*)$")
@@ -157,6 +164,8 @@ def parse_staff_command(text: str) -> StaffCommand | None:
             return StaffCommand(StaffVerb.SHIP, kind, number, carrier=carrier, tracking=tracking)
         if kind == RefKind.ORDER and _ALLOCATE.search(rest):
             return StaffCommand(StaffVerb.ALLOCATE, kind, number)
+        if kind == RefKind.TICKET and _FIXED.search(rest) and not _NOT_FIXED.search(rest):
+            return StaffCommand(StaffVerb.RESOLVE, kind, number)
         if _REJECT.search(rest):
             return StaffCommand(StaffVerb.REJECT, kind, number, reason=_reason(rest))
         if _APPROVE.search(rest):

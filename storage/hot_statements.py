@@ -166,7 +166,7 @@ def receipt_and_dialog_statement() -> Any:
     receipt = select(taken.c.id).scalar_subquery()
     chat = and_(dialog_states.c.channel == bindparam("channel"), dialog_states.c.chat_id == bindparam("chat_id"))
     d = dialog_states.c
-    return (select(d.id, d.state, d.data, d.language, d.updated_at, *_versions(), receipt)
+    return (select(d.id, d.state, d.data, d.language, d.written_language, d.updated_at, *_versions(), receipt)
             .select_from(select(literal(1).label("one")).subquery("one"))
             .outerjoin(dialog_states, chat))
 

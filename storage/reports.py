@@ -29,6 +29,7 @@ from sqlalchemy.sql import FromClause
 
 from core.clock import SHANGHAI
 from core.contracts import SalesTarget
+from core.dealers import DealerStatus
 from core.money import ZERO
 from core.ports import AbstractReportStore
 from core.reports import (
@@ -238,10 +239,12 @@ class SqlAlchemyReportStore(AbstractReportStore):
         return [Share(str(k), str(lb), int(c), int(q or 0), _money(a)) for k, lb, c, q, a in await self._all(stmt)]
 
     # --- reference and history -----------------------------------------------------------------------
-    async def dealer_labels(self, f: ReportFilter) -> dict[int, tuple[str, str]]:
+    async def dealer_labels(self, f: ReportFilter, *, active_only: bool = False) -> dict[int, tuple[str, str]]:
         cond = self._dealer_conditions(f, sellout=False)
         if f.dealer_id is not None:
             cond.append(dealers.c.id == f.dealer_id)
+        if active_only:
+            cond.append(dealers.c.status == DealerStatus.ACTIVE)
         stmt = select(dealers.c.id, dealers.c.code, dealers.c.name).where(*cond)
         return {int(i): (code, name) for i, code, name in await self._all(stmt)}
 

@@ -270,6 +270,7 @@ dialog_states = Table(
     Column("state", String(64), nullable=False),
     Column("data", JSONValue(dict[str, Any]), nullable=False),
     Column("language", String(16), nullable=False),
+    Column("written_language", String(16), nullable=False, server_default=""),
     Column("updated_at", UTCDateTime(), nullable=True),
     UniqueConstraint("channel", "chat_id"),
 )

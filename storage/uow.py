@@ -645,12 +645,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                   "chat_id": chat_id}
         assert channel == receipt.channel
         rows = await self._translated(lambda: self._rows(hot.receipt_and_dialog_statement(), params, write=True))
-        dialog_id, state, data, language, updated_at, version, dealers, pricing, _ = rows[0]
+        dialog_id, state, data, language, written, updated_at, version, dealers, pricing, _ = rows[0]
         self._saw(version, dealers, pricing)
         if dialog_id is None:
             return None, None
         return DialogState(channel=channel, chat_id=chat_id, state=state, data=data, language=language,
-                           updated_at=updated_at, id=dialog_id), int(version or 0)
+                           written_language=written, updated_at=updated_at, id=dialog_id), int(version or 0)
 
     async def add_new_outbox(self, messages: Sequence[OutboxMessage]) -> list[OutboxMessage]:
         """One ``INSERT ... ON CONFLICT (dedup_key) DO NOTHING RETURNING``, in this unit's transaction: no look-up
@@ -682,7 +682,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         if target is None:
             return await super().write_dialog(dialog, updated_at)
         stmt, params = self.dialogs.update_statement(
-            {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language, "updated_at": updated_at},
+            {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
+             "written_language": dialog.written_language, "updated_at": updated_at},
             id=dialog.id)
         return bool(await self._translated(lambda: driver.execute(target[0], stmt, params, connection=target[1])))
 

@@ -405,9 +405,12 @@ class FakeReportStore(ports.AbstractReportStore):
             g["amount"] += s.amount
         return self._ranked(groups, limit, lowest_first)
 
-    async def dealer_labels(self, f: Any) -> dict[int, tuple[str, str]]:
+    async def dealer_labels(self, f: Any, *, active_only: bool = False) -> dict[int, tuple[str, str]]:
+        from core.dealers import DealerStatus
+
         return {d.id: (d.code, d.name) for d in self.uow.dealers.rows
-                if self._dealer_ok(d, f, sellout=False) and (f.dealer_id is None or d.id == f.dealer_id)}
+                if self._dealer_ok(d, f, sellout=False) and (f.dealer_id is None or d.id == f.dealer_id)
+                and (not active_only or d.status == DealerStatus.ACTIVE)}
 
     async def contract_targets(self, f: Any) -> list[Any]:
         from core.reports import TARGET_CONTRACTS

@@ -413,6 +413,7 @@ async def _apply(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: 
     if action == TicketAction.RESOLVE:
         ticket.resolution = note
         ticket.resolved_at = now
+        ticket.assignee = ticket.assignee or actor.label     # resolved straight from open: who fixed it
     elif action == TicketAction.REJECT:
         ticket.reject_reason = note
     elif action == TicketAction.REOPEN:

@@ -174,6 +174,8 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
             store.sellout_breakdown(f, Dimension.CATEGORY))
         return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
                       shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
+    if kind == ReportKind.SELLOUT_DEALERS and query.lowest_first and f.province is None and f.city is None:
+        return await _dealers_from_the_bottom(store, f, limit)
     by = {ReportKind.SELLOUT_PRODUCTS: Dimension.SKU, ReportKind.SELLOUT_DEALERS: Dimension.DEALER}.get(kind)
     if by is None:      # regions
         by = query.dimension or (Dimension.CITY if f.province else Dimension.PROVINCE)
@@ -184,6 +186,21 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
                                           store.sellout_breakdown(f, by, limit, lowest_first=query.lowest_first))
     return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount),
                   lowest_first=query.lowest_first)
+
+
+async def _dealers_from_the_bottom(store: AbstractReportStore, f: ReportFilter, limit: int) -> Report:
+    """The dealer ranking from the bottom ("哪些经销商卖得最差"): the active dealers that sold nothing in the
+    period come first at 0 (the sell-out lines know only those that sold), then the rest, smallest first.
+    Not with a province or city filter: there the place is where the goods were sold, not the dealer's."""
+    totals, sold, labels = await asyncio.gather(
+        store.sellout_totals(f), store.sellout_breakdown(f, Dimension.DEALER, lowest_first=True),
+        store.dealer_labels(f, active_only=True))
+    seen = {s.key for s in sold}
+    silent = sorted((Share(code, name, 0, 0, ZERO) for code, name in labels.values() if code not in seen),
+                    key=lambda s: s.key)
+    rows = [*silent, *sold][:limit]
+    return Report(ReportKind.SELLOUT_DEALERS, f, totals=totals, dimension=Dimension.DEALER,
+                  shares=_shares(rows, totals.amount), lowest_first=True)
 
 
 async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int,

@@ -43,10 +43,8 @@ PERIOD_CODES = {p: c for c, p in PERIODS.items()}
 SLOT_PERIODS = {"this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
                 "this_quarter": PeriodPreset.QUARTER, "this_year": PeriodPreset.YEAR}
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
-# "哪个经销商完成率最低", "哪个经销商卖得最差": a ranking from the bottom (ordered so in the query, before its row
-# limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
-LOWEST_WORDS = ("最低", "最差", "最少", "倒数", "垫底", "落后", "最慢", "lowest", "worst", "bottom", "behind")
-HIGHEST_WORDS = ("最高", "最好", "最多", "前几", "highest", "best", "most")
+# "哪个经销商完成率最低", "哪个经销商卖得最差" (the parser's ``ranking`` slot "lowest"): a ranking from the bottom
+# (ordered so in the query, before its row limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
 RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind.SELLOUT_PRODUCTS,
                       ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS})
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -247,8 +245,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     region = (slots.region or "") if slots and not ctx.is_dealer else ""
     sku = (slots.product or "") if slots else ""
     cue = next((c for words, c in CUES if any(w in text for w in words)), "")
-    if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) \
-            and any(w in text for w in (*LOWEST_WORDS, *HIGHEST_WORDS)):
+    ranking = slots.ranking if slots else None
+    if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) and ranking:
         cue = "sd"      # "动销最少的经销商", "卖得最多的经销商": the dealers ranked, not the month's overview
     if cue == "replenish":
         return await replenish(ctx)
@@ -264,7 +262,7 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         kind = _default_kind(ctx)
     if not _may(ctx, kind):
         kind = _default_kind(ctx)
-    lowest = kind in RANKINGS and any(w in text for w in LOWEST_WORDS)
+    lowest = kind in RANKINGS and ranking == "lowest"
     return await show(ctx, kind, period, region, sku, lowest, excel=any(w in text for w in EXPORT_WORDS))
 
 

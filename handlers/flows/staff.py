@@ -183,6 +183,8 @@ i18n.register({
     # tickets
     "staff.tickets.title": ("🛠 售后工单：待处理 {open}，⏰ 超时 {late}", "🛠 Tickets: {open} open, ⏰ {late} past SLA"),
     "staff.tickets.empty": ("🛠 目前没有待处理的售后工单。", "🛠 No open tickets."),
+    "staff.ticket.fixed_said": ("要把 {number} 标记为已解决吗？点 ✅ 已解决，再写处理结果。",
+                                "Mark {number} as resolved? Press ✅ Resolve, then write what was done."),
     "staff.ticket.title": ("{mark}售后工单 {number}（{status}，{priority}）", "{mark}Ticket {number} ({status}, {priority})"),
     "staff.ticket.dealer": ("经销商：{dealer}（{code}）", "Dealer: {dealer} ({code})"),
     "staff.ticket.product": ("产品：{what}", "Product: {what}"),

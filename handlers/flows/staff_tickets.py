@@ -68,12 +68,18 @@ def _ticket_mark(ticket: Ticket, now: datetime) -> str:
     return "⏰ " if is_sla_breached(ticket, now) else ""
 
 
-def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
+def _ticket_buttons(ctx: Ctx, ticket: Ticket, *, said_fixed: bool = False) -> list[list[Button]]:
+    """The card's buttons: the next steps of its status. Resolving straight from open or accepted is offered only
+    when the person said it is fixed ("AS-… 修好了"), then first; the card's usual path is accept, start, resolve."""
     keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
             TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
             TicketAction.CLOSE: "staff.btn.close"}
-    row = [_b(ctx, keys[a], f"staff.ticket.{a.value}", ticket.number)
-           for a in ticket_actions(ticket.status) if a in keys]
+    actions = [a for a in ticket_actions(ticket.status) if a in keys
+               and (a != TicketAction.RESOLVE or said_fixed or ticket.status == TicketStatus.IN_PROGRESS)]
+    if said_fixed and TicketAction.RESOLVE in actions:
+        actions.remove(TicketAction.RESOLVE)
+        actions.insert(0, TicketAction.RESOLVE)
+    row = [_b(ctx, keys[a], f"staff.ticket.{a.value}", ticket.number) for a in actions]
     if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
         row.append(_b(ctx, "staff.btn.comment", "staff.ticket.comment", ticket.number))
     if ticket.status in ACTIVE_STATUSES:
@@ -83,6 +89,12 @@ def _ticket_buttons(ctx: Ctx, ticket: Ticket) -> list[list[Button]]:
 
 @router.button("staff.ticket.detail")
 async def ticket_detail(ctx: Ctx) -> list[Reply]:
+    return await ticket_card(ctx)
+
+
+async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
+    """The card of the ticket ``ctx.args[0]``; ``said_fixed`` ("AS-… 修好了"): asked first whether to mark it
+    resolved, the resolve button first (nothing changes before it is pressed and the resolution typed)."""
     require(ctx.actor, P.TICKET_HANDLE)
     ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, _arg(ctx, 0))
     remember_ticket(ctx, ticket.number)
@@ -119,7 +131,9 @@ async def ticket_detail(ctx: Ctx) -> list[Reply]:
         for c in ticket.comments[-3:]:
             status = f"[{_label(lang, TICKET_STATUS_LABELS[c.status])}] " if c.status else ""
             lines.append(f"  {_when(ctx, c.at)} {await _person(ctx, c.author)}：{status}{mask_text(c.text)}")
-    buttons = _ticket_buttons(ctx, ticket)
+    buttons = _ticket_buttons(ctx, ticket, said_fixed=said_fixed)
+    if said_fixed and TicketAction.RESOLVE in ticket_actions(ticket.status):
+        lines.insert(0, ctx.t("staff.ticket.fixed_said", number=ticket.number))
     if ticket.customer_name or ticket.customer_phone:
         buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
     return [*await _photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]

@@ -228,7 +228,7 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
             return await _reject_words(ctx, number, command.reason)
         return await staff_orders.order_detail(ctx)
     if kind == RefKind.TICKET:
-        return await staff_tickets.ticket_detail(ctx)
+        return await staff_tickets.ticket_card(ctx, said_fixed=command.verb == StaffVerb.RESOLVE)
     if kind == RefKind.QUALITY:
         return await qf_detail(ctx)
     if kind == RefKind.CLAIM:

@@ -10,7 +10,8 @@ import pytest
 
 from core.inventory import StockLevel
 from core.users import Role
-from handlers.messages import Reply
+from handlers.messages import InboundKind, Reply
+from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
 from tests.factories import make_product
 
@@ -192,6 +193,23 @@ async def test_replies_follow_the_language_written() -> None:
     await w.say(CHAT, "/lang en")
     chosen: list[Reply] = await w.say(CHAT, "AP300 改成 10台")
     assert "Changed" in texts(chosen)
+
+
+@pytest.mark.parametrize("said", ["hi", "ok", "OK", "hello", "okay", "thanks", "ok 👍", "Hi!", "hello?", "yes"])
+async def test_words_of_no_one_language_keep_the_chats_language(said: str) -> None:
+    """A Chinese dealer on an English phone typing "hi" or "ok" (was: English, the phone's language); a chat
+    that has been English keeps English; /lang still decides over both"""
+    w = await world()
+    assert "已加入" in texts(await w.say(CHAT, "AP300 20台", language="en-US"))
+    chinese = texts(await w.say(CHAT, said, language="en-US"))
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese) and "Cart" not in chinese, chinese
+    menu = await w.send(w._inbound(CHAT, InboundKind.BUTTON, payload=payload("menu"), language="en-US"))
+    assert "🛒 下单" in texts(menu)         # a button says nothing of a language either
+    assert "Added" in texts(await w.say(CHAT, "need 2 more", language="zh-CN"))
+    english = texts(await w.say(CHAT, said, language="zh-CN"))
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.replace("空气净化器AP300", "")), english
+    await w.say(CHAT, "/lang zh")
+    assert "已加" in texts(await w.say(CHAT, "need 2 more"))
 
 
 async def test_two_requests_in_one_message_do_both_or_offer_the_second() -> None:

@@ -256,3 +256,52 @@ async def test_sales_by_region_in_other_words_is_the_regions_report(said: str) -
     """(was: the order summary: "大区" and "各省" were no region words)"""
     w, _ = await world()
     assert "分地区动销" in texts(await w.say("mgr", said))
+
+
+async def _silent_dealer(w: ChatWorld, **overrides: object) -> int:
+    """An active dealer that sold and ordered nothing, with a 2026 target."""
+    from core.contracts import ContractStatus
+    from tests.factories import make_contract, make_dealer, make_uscc
+
+    async with w.uow as u:
+        dealer = await u.dealers.add(make_dealer(**{"code": "RPT-D3", "name": "广州静默电器", "province": "广东",
+                                                    "city": "广州", "region": "华南", "tier": "B",
+                                                    "uscc": make_uscc(51000003), **overrides}))
+        await u.flush()
+        await u.contracts.add(make_contract(dealer.id, status=ContractStatus.ACTIVE))
+        await u.commit()
+    return int(dealer.id)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("said", ["哪些经销商卖得最差", "哪个经销商卖得最少", "worst selling dealers"])
+async def test_a_dealer_that_sold_nothing_is_at_the_bottom_of_the_dealer_ranking(said: str) -> None:
+    """(was: left out: the ranking was grouped from the sell-out lines, so a dealer with none was not in it)"""
+    w, _ = await world()
+    await _silent_dealer(w)
+    shown = texts(await w.say("mgr", said))
+    assert "从低到高" in shown or "lowest first" in shown, shown
+    silent = "• 广州静默电器 ¥0.00"
+    assert silent in shown, shown
+    assert shown.index(silent) < shown.index("北京金鼎家电 ¥3,998.00") < shown.index("上海恒信电器 ¥7,596.00")
+
+
+async def test_the_best_sellers_and_other_dealers_states_leave_the_silent_out() -> None:
+    """The top of the ranking is who sold; a suspended or prospective dealer is nobody's worst seller."""
+    from core.dealer_states import DealerStatus
+
+    w, _ = await world()
+    await _silent_dealer(w)
+    assert "广州静默电器" not in texts(await w.say("mgr", "哪个经销商卖得最好"))
+    w, _ = await world()
+    await _silent_dealer(w, status=DealerStatus.SUSPENDED)
+    assert "广州静默电器" not in texts(await w.say("mgr", "哪些经销商卖得最差"))
+
+
+@pytest.mark.parametrize("said", ["完成率最低的经销商", "哪个经销商完成率最低"])
+async def test_a_dealer_with_a_target_and_no_sales_is_at_the_bottom_of_achievement(said: str) -> None:
+    w, _ = await world()
+    await _silent_dealer(w)
+    shown = texts(await w.say("mgr", said))
+    silent = "广州静默电器: 0.0%"
+    assert silent in shown, shown
+    assert shown.index(silent) < shown.index("上海恒信电器: 1.7%")

@@ -306,6 +306,40 @@ async def test_ticket_accept_comment_start_resolve_tell_the_dealer_each_time() -
     assert [c.text for c in ticket.comments if c.status is None] == ["请提供机身序列号"]
 
 
+@pytest.mark.parametrize(("steps", "said"), [
+    ((), "{n} 修好了"), (("accept",), "{n} 修好了"), (("accept",), "{n}已经处理好了"), (("accept", "start"), "{n} 搞定了"),
+    (("accept",), "{n} fixed"), ((), "{n} resolved"), (("accept", "start"), "{n} done"),
+])
+async def test_a_ticket_said_fixed_is_shown_with_the_resolve_button(steps: tuple[str, ...], said: str) -> None:
+    """(was: the card with only the buttons of its status: an accepted ticket offered 🔧 开始处理, no way to say it
+    was fixed at the first visit); nothing changes before the button and the resolution typed after it"""
+    s = await scene()
+    late, _ = await _tickets(s)
+    for step in steps:
+        await s.w.press(SERVICE, payload(f"staff.ticket.{step}", late))
+    replies = await s.w.say(SERVICE, said.format(n=late))
+    english = said.endswith(("fixed", "resolved", "done"))
+    shown = texts(replies)
+    assert (f"Mark {late} as resolved?" if english else f"要把 {late} 标记为已解决吗？") in shown, shown
+    resolve = buttons(replies)["✅ Resolve" if english else "✅ 已解决"]
+    assert resolve == payload("staff.ticket.resolve", late)
+    ticket = await s.w.uow.tickets.get_by(number=late)
+    assert ticket is not None and ticket.status != TicketStatus.RESOLVED
+    await s.w.press(SERVICE, resolve)
+    await s.w.say(SERVICE, "已上门更换排水泵")
+    ticket = await s.w.uow.tickets.get_by(number=late)
+    assert ticket is not None
+    assert (ticket.status, ticket.assignee, ticket.resolution) == (TicketStatus.RESOLVED, "staff:chen", "已上门更换排水泵")
+
+
+@pytest.mark.parametrize("said", ["{n} 还没修好", "{n} 修好了吗", "{n} 怎么还没解决", "{n} not fixed yet"])
+async def test_a_ticket_asked_about_or_not_fixed_is_just_its_card(said: str) -> None:
+    s = await scene()
+    late, _ = await _tickets(s)
+    shown = texts(await s.w.say(SERVICE, said.format(n=late)))
+    assert late in shown and "标记为已解决吗" not in shown and "as resolved?" not in shown
+
+
 async def test_ticket_reject_needs_a_reason_and_a_second_accept_is_told() -> None:
     s = await scene()
     _, fresh = await _tickets(s)

@@ -83,3 +83,20 @@ def test_two_kinds_with_the_same_size_and_colour_are_asked_back() -> None:
     result = PARSER.parse_sync("600x600灰的给我来30箱", catalogue=catalogue, today=date(2026, 12, 4))
     assert result.slots.items == []           # the glazed one or the rustic one: never a guess
     assert set(result.slots.unresolved[-1].candidates) == {"PY66-G", "DZ66-G"}
+
+
+DEHUMIDIFIERS = [
+    CatalogueEntry(sku="DH12", name="除湿机 DH12 家用12升", aliases=["除湿机12"], unit="台", category="除湿机"),
+    CatalogueEntry(sku="DH20", name="除湿机 DH20 20升", aliases=["除湿机20"], unit="台", category="除湿机"),
+    CatalogueEntry(sku="DH50", name="商用除湿机 DH50 50升", aliases=["除湿机50"], unit="台", category="除湿机"),
+]
+
+
+@pytest.mark.parametrize("text", ["客户家的除湿机不出水了", "客户家里除湿机坏了", "他家的除湿机响得厉害"])
+def test_whose_home_tells_no_product(text: str) -> None:
+    """"客户家的除湿机" is a customer's home, not the 家用 (home) model: the three dehumidifiers are offered (was:
+    DH12 taken in silence, the ticket filed on the wrong product)"""
+    result = PARSER.parse_sync(text, catalogue=DEHUMIDIFIERS, today=date(2026, 12, 4))
+    assert result.slots.product is None
+    assert [sorted(u.candidates) for u in result.slots.unresolved] == [["DH12", "DH20", "DH50"]]
+

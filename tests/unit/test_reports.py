@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.dealers import DealerStatus
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.ports import AbstractReportStore, AbstractUnitOfWork
 from core.reports import (
@@ -24,7 +25,7 @@ from core.reports import (
 )
 from core.services.reports import ReportQuery, run_report
 from core.users import Actor, Role
-from tests.factories import dealer_user, fixed_clock, seed_report_data, staff
+from tests.factories import dealer_user, fixed_clock, make_dealer, make_uscc, seed_report_data, staff
 from tests.fakes import FakeReportStore, FakeUnitOfWork
 
 NOV = ReportFilter(date(2026, 11, 1), date(2026, 11, 26))
@@ -113,6 +114,30 @@ async def check_use_case_figures(uow: AbstractUnitOfWork, store: AbstractReportS
     regions = await run_report(uow, store, manager, ReportQuery(ReportKind.SELLOUT_REGIONS, PeriodPreset.MONTH,
                                                                 dimension=Dimension.REGION), CLOCK)
     assert [(s.key, s.share) for s in regions.shares] == [("华东", M("0.6552")), ("华北", M("0.3448"))]
+
+    # the dealer ranking from the bottom starts with the active dealers that sold nothing (a suspended one is
+    # nobody's worst seller); from the top, and in a province (where the goods were sold), only who sold
+    async with uow:
+        for n, status in ((3, DealerStatus.ACTIVE), (4, DealerStatus.SUSPENDED)):
+            await uow.dealers.add(make_dealer(code=f"RPT-D{n}", name=f"静默{n}", region="华东", tier="A",
+                                              uscc=make_uscc(51000000 + n), status=status))
+        await uow.commit()
+    tier_a = ReportFilter(NOV.start, NOV.end, tier="A")
+    assert sorted(c for c, _ in (await store.dealer_labels(tier_a)).values()) == ["RPT-D1", "RPT-D3", "RPT-D4"]
+    assert sorted(c for c, _ in (await store.dealer_labels(tier_a, active_only=True)).values()) == ["RPT-D1", "RPT-D3"]
+
+    def ranking(**kw: object) -> ReportQuery:
+        return ReportQuery(ReportKind.SELLOUT_DEALERS, PeriodPreset.MONTH, **kw)  # type: ignore[arg-type]
+
+    bottom = await run_report(uow, store, manager, ranking(lowest_first=True), CLOCK)
+    assert [(s.key, s.amount) for s in bottom.shares] == [
+        ("RPT-D3", M("0.00")), ("RPT-D2", M("3998.00")), ("RPT-D1", M("7596.00"))]
+    assert bottom.totals.dealers == 2 and bottom.lowest_first
+    assert [s.key for s in (await run_report(uow, store, manager, ranking(lowest_first=True, limit=1),
+                                             CLOCK)).shares] == ["RPT-D3"]
+    assert [s.key for s in (await run_report(uow, store, manager, ranking(), CLOCK)).shares] == ["RPT-D1", "RPT-D2"]
+    assert [s.key for s in (await run_report(uow, store, manager, ranking(lowest_first=True, province="北京"),
+                                             CLOCK)).shares] == ["RPT-D2"]
 
 
 # --- the fake store -------------------------------------------------------------------------------------

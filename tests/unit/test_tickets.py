@@ -129,7 +129,7 @@ def test_state_machine_table() -> None:
     assert next_status(TicketStatus.OPEN, TicketAction.ACCEPT) == TicketStatus.ACCEPTED
     assert next_status(TicketStatus.ACCEPTED, TicketAction.REJECT) == TicketStatus.REJECTED
     assert next_status(TicketStatus.RESOLVED, TicketAction.REOPEN) == TicketStatus.IN_PROGRESS
-    assert allowed_actions(TicketStatus.OPEN) == [TicketAction.ACCEPT, TicketAction.REJECT]
+    assert allowed_actions(TicketStatus.OPEN) == [TicketAction.ACCEPT, TicketAction.RESOLVE, TicketAction.REJECT]
     assert allowed_actions(TicketStatus.RESOLVED) == [TicketAction.CLOSE, TicketAction.REOPEN]
     assert allowed_actions(TicketStatus.CLOSED) == []
     with pytest.raises(InvalidTransition) as err:
