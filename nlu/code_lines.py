@@ -10,7 +10,9 @@ A catalogue whose names do not split into series and variants (``nlu.variants``:
 - a *head*: the start of aliases of two or more products ("210", "t210x", "jj"), said in the message;
 - a *line*: the words after the head and a count; it names the product of the head whose alias is the head and
   those words (its own words standing for each other: "520" + "k" is "520黑"); a line may leave out the words of
-  the line before it ("JJ 128 black 50 gold 30").
+  the line before it ("JJ 128 black 50 gold 30");
+- a line of several products with one count said of each ("B70 青红黄 各24瓶", "cyan magenta yellow 12 each") gives
+  each that count; the kind said in English after the code ("JJ handles 128 black 50") is no line's word.
 
 All or nothing, as ``nlu.series_lines``: two lines at least, every line one product, no number before the head, no
 other number or product after the lines, nothing that corrects or takes a line out.
@@ -31,7 +33,7 @@ from nlu.variants import size_key
 
 # words that change a line already said, or give one count to several: those messages are read by ``nlu.items``
 _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|再加|再来|加一|加\d|instead|change|swap|scrap|"
-                      r"remove|cancel|drop|make it|no wait|each|各|分别|都|一共|总共|共")
+                      r"remove|cancel|drop|make it|no wait|分别|都|一共|总共|共")
 # a run of one kind of characters: a number with its size unit, letters, Chinese
 _TOKEN = re.compile(r"\d+(?:\.\d+)?(?:(?:mm|cm|ml|kg|inch|in|寸|毫米|公分|厘米|毫升|公斤|克|升|g|l|n)(?![a-z]))?(?![\d.])"
                     r"|[a-z]+|[\u4e00-\u9fff]+")
@@ -40,7 +42,12 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|ml|kg|in|inch|寸|毫米|公分|厘�
 _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "green": "绿",
             "yellow": "黄", "silver": "银", "gold": "金", "pink": "粉", "brown": "棕", "purple": "紫", "orange": "橙"}
 # what may stand between a line's words and its count, and between lines
-_GAP = re.compile(r"(?:\s|[,，、;；/:：+&]|的|嘅|卖了|卖出|卖掉|卖咗|来|要|还有|和|跟|\band\b|x(?=\s?\d)|[*×])*")
+_GAP = re.compile(r"(?:\s|[,，、;；/:：+&]|的|嘅|卖了|卖出|卖掉|卖咗|来|要|还有|和|跟|各|每样|每种|\b(?:and|sold)\b|x(?=\s?\d)|[*×])*")
+# "青红黄 各24瓶", "cyan magenta yellow 12 each": one count for each of the line's products
+_EACH_BEFORE = re.compile(r"各|每样|每种")
+_EACH_AFTER = re.compile(r"\s?(?:each|apiece)\b")
+# the kind said after the code in English ("JJ handles 128 black 50", "XT stay 80N 20"): not a line's words
+_KIND_AFTER = re.compile(r"(?:\s+[a-z]{3,}){1,2}(?=\s)")
 _OWN = "\x00"             # a product's own words, whichever spelling
 
 
@@ -157,6 +164,9 @@ def _lines(codes: _Codes, head: str, text: str, pos: int, mentions: Sequence[Men
     out: dict[str, int] = {}
     units: list[str] = []
     like: tuple[str, ...] = ()
+    kind = _KIND_AFTER.match(text, pos)
+    if kind is not None and not any(_spelled(w) in codes.vocabulary for w in kind.group(0).split()):
+        pos = kind.end()
     while True:
         gap = _GAP.match(text, pos)
         at = gap.end() if gap else pos
@@ -169,12 +179,17 @@ def _lines(codes: _Codes, head: str, text: str, pos: int, mentions: Sequence[Men
         if counted is None:
             return None
         qty, unit, after = counted
+        each_after = _EACH_AFTER.match(text, after)
+        each = each_after is not None or _EACH_BEFORE.search(text, end, at) is not None
+        after = each_after.end() if each_after is not None else after
         picked = _pick(codes, by, words, like)
-        if picked is None or picked[0] in out:
-            return None
-        sku, like = picked
-        out[sku] = qty
-        units.append(unit)
+        lines = [picked] if picked is not None or not each else [_pick(codes, by, [w], ()) for w in words]
+        for line in lines:
+            if line is None or line[0] in out:
+                return None
+            sku, like = line
+            out[sku] = qty
+            units.append(unit)
         pos = after
     if len(out) < 2 or re.search(r"\d", text[pos:]) or any(m.skus and m.start >= pos for m in mentions):
         return None

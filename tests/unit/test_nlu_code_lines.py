@@ -51,3 +51,16 @@ async def test_the_code_of_a_bigger_series_is_not_read_into_the_shorter_one() ->
 async def test_a_line_its_code_has_no_product_for_spoils_the_reading() -> None:
     # all or nothing: "蓝" is no colour of R30, so no line is guessed from this reading
     assert await _items("30 白4 米黄2 蓝1") == {}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("30 白 米黄 各6桶", {"HC-R30-W": 6, "HC-R30-B": 6}),
+    ("30 white beige 12 each", {"HC-R30-W": 12, "HC-R30-B": 12}),
+    ("30X 白4 红 灰各2", {"HC-R30X-W": 4, "HC-R30X-R": 2, "HC-R30X-G": 2}),
+])
+async def test_one_count_said_of_each_of_a_lines_products(text: str, want: dict[str, int]) -> None:
+    assert await _items(text) == want
+
+
+async def test_the_kind_said_in_english_after_the_code_is_no_line() -> None:
+    assert await _items("30 paint tins white 5 grey 3") == {"HC-R30-W": 5, "HC-R30-G": 3}
