@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.normalize import normalize
@@ -143,7 +144,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # one series, then its lines variant by variant: read again as a whole
     read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
                                    [u.word for u in items.unresolved if not u.generic]))
-    name_back_unread(items)
+    # one code, then its products by the ends of their aliases ("210 黑3 青2", "JJ128 black 30 gold 10")
+    read_again(items, code_lines(index, index.entries, blanked, mentions))
+    name_back_unread(items)       # what neither read again: a count's own word named back
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]
