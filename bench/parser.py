@@ -78,6 +78,7 @@ async def main() -> None:
     print(f"{'intent accuracy':34}" + "".join(f"{r.accuracy:>10.1%}" for _, r in columns))
     for key in ("items", "order_no", "product"):
         print(f"{'slot exact match ' + key:34}" + "".join(f"{r.slot_accuracy(key):>10.1%}" for _, r in columns))
+    print(f"{'order lines dropped without a word':34}" + "".join(f"{r.dropped_silently:>10.1%}" for _, r in columns))
     print(f"(train.jsonl: {len(train)} of them; per kind and intent: dms nlu eval nlu/data/blind/blind.jsonl "
           f"--catalogue nlu/data/blind/catalogue.csv --today {BLIND_TODAY})")
     blind, blind_catalogue = blinds[0][1], blinds[0][2]

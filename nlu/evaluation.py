@@ -117,6 +117,14 @@ class Report:
     kind_total: Counter[str] = field(default_factory=Counter)
     kind_correct: Counter[str] = field(default_factory=Counter)      # intent and every labelled slot right
     kind_intent: Counter[str] = field(default_factory=Counter)       # intent right
+    # messages with order lines labelled, and those read as some of their lines, not all, while nothing is named
+    # back (no unresolved word, no refused count) and no other product stands in: a line dropped without a word
+    lined: int = 0
+    dropped: int = 0
+
+    @property
+    def dropped_silently(self) -> float:
+        return self.dropped / self.lined if self.lined else 0.0
 
     @property
     def accuracy(self) -> float:
@@ -140,6 +148,8 @@ class Report:
         out.append(f"confidence >= {LOW_CONFIDENCE}: {high_total} messages, "
                    f"{(self.correct - self.low_correct) / high_total if high_total else 0:.1%} right; "
                    f"below: {self.low_total}, {self.low_correct / self.low_total if self.low_total else 0:.1%} right")
+        out.append(f"order lines dropped without a word: {self.dropped_silently:.1%} ({self.dropped}/{self.lined} "
+                   f"messages with order lines)")
         if self.latencies_ms:
             out.append(f"latency p50 {sorted(self.latencies_ms)[len(self.latencies_ms) // 2]:.2f} ms, "
                        f"p95 {self.p95_ms():.2f} ms")
@@ -193,6 +203,15 @@ async def evaluate(parser: IntentParser, rows: Sequence[Labelled], catalogue: li
                 else:
                     all_right = False
                     report.mistakes.append(f"slot {key}: {_gold(key, row.slots)} != {_got(key, result)}: {row.text}")
+        if gold_items := _gold("items", row.slots) if "items" in row.slots else None:
+            report.lined += 1
+            got_items = _got("items", result)
+            said = result.slots
+            named_back = bool(said.unresolved or said.unknown_words or said.rejected_quantities
+                              or said.negative_quantities)
+            # nothing read at all is said ("没认出要订的产品"); a reading short of a line is shown as if whole
+            if not named_back and got_items and set(got_items) < set(gold_items):
+                report.dropped += 1
         if row.kind:
             report.kind_total[row.kind] += 1
             report.kind_intent[row.kind] += right
