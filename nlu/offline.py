@@ -61,6 +61,11 @@ _PERIODS: tuple[tuple[str, str], ...] = (
 # the bottom's words decide when both are said
 _RANKING_LOWEST = re.compile(r"最低|最差|最少|倒数|垫底|落后|最慢|\b(?:lowest|worst|bottom|behind|least)\b", re.IGNORECASE)
 _RANKING_HIGHEST = re.compile(r"最高|最好|最多|前几|前[三五十]|排名靠前|\b(?:highest|best|top|most)\b", re.IGNORECASE)
+# sales ranked: "best selling products", "top sellers", "what sells best", "卖得最好的产品", "最畅销", "滞销的"
+_SALES_RANKING = re.compile(r"\b(?:best|top|worst|slowest|fastest)[\s-]?(?:sell(?:ing|er|ers)?|mover?s?)\b|"
+                            r"\bsells? (?:the )?(?:best|worst|most|least)\b|\bselling (?:the )?(?:best|worst|most|least)\b|"
+                            r"卖得?(?:最好|最差|最多|最少|最快|最慢)|(?:最|不)?畅销|滞销|销量(?:最高|最低|最好|最差|前几|排名)",
+                            re.IGNORECASE)
 _RANKED = (Intent.SALES_QUERY, Intent.REPORT_SALES, Intent.CONTRACT_QUERY)
 _SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有个?事|还有就是|再问一?下|还想问一?下|对了|\bby the way\b|"
                              r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*|(?<=[?？])\s*")
@@ -166,6 +171,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.FAQ, max(confidence, 0.9)
     if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
         return Intent.ORDER_STATUS, max(confidence, 0.9)
+    if not a.items.items and _SALES_RANKING.search(text) and intent != Intent.REPORT_SALES:
+        # "best selling products", "哪个产品最畅销": a ranking of sales asked for, not an order of nothing
+        return Intent.SALES_QUERY, max(confidence, 0.8)
     if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
         return Intent.REPORT_SALES, max(confidence, 0.7)
     if intent == Intent.TICKET_STATUS and not a.order_no and _NEW_TICKET.search(text) \

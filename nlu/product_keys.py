@@ -123,6 +123,9 @@ class _ProductKeys:
         # words said without the kind's last character ("乌龙" of 乌龙茶, "2.5红" of the alias 2.5红线), when no
         # other key is spelled so
         trimmed: dict[str, set[str]] = {}
+        # pieces of a name's Chinese that begin inside it ("用除湿机" of "商用除湿机"), with the characters before them
+        pieces: dict[str, set[str]] = {}
+        heads: set[str] = set()
         for e in catalogue:
             name = normalize(e.name)
             for key in (e.sku, *e.aliases):
@@ -166,8 +169,16 @@ class _ProductKeys:
                     word = run[i:]
                     if word not in GENERIC and len(word) >= 2:
                         add(word, e.sku, Strength.CATEGORY)
+                        if i:
+                            pieces.setdefault(word, set()).add(run[i - 1])
+                        else:
+                            heads.add(word)
                     if len(word) >= 3 and word[-1] in e.category:
                         trimmed.setdefault(word[:-1], set()).add(e.sku)
+                        if i:
+                            pieces.setdefault(word[:-1], set()).add(run[i - 1])
+                        else:
+                            heads.add(word[:-1])
                 if len(run) > 2 and run[0] in GRADE_HEADS:     # "一级" of "一级能效", "大桶" of "大桶装": a grade
                     add(run[:2], e.sku, Strength.CATEGORY)
                 if len(run) > 2 and run[-1] in "味型款色号装":        # "鸡肉" of "鸡肉味", "米黄" of "米黄色"
@@ -176,6 +187,10 @@ class _ProductKeys:
                     for b in range(a + 3, len(run)):
                         if run[a:b] not in GENERIC:
                             add(run[a:b], e.sku, Strength.CATEGORY)
+                            if a:
+                                pieces.setdefault(run[a:b], set()).add(run[a - 1])
+                            else:
+                                heads.add(run[a:b])
             # the maker's word for the kind ("狗粮" of every dog food) and the Chinese words of its aliases
             # ("成猫" of "成猫10公斤"): words of the product, several products when they share them
             said_whole = [normalize(a) for a in e.aliases]
@@ -183,10 +198,12 @@ class _ProductKeys:
                 stem = alias[:-1].strip()
                 if len(alias) >= 3 and alias[-1] in e.category and CJK.search(VARIANT_SIZE.sub("", stem)):
                     trimmed.setdefault(stem, set()).add(e.sku)
+                    heads.add(stem)
                 # "三鲜" of the alias "三鲜水饺" in the kind "速冻水饺": the alias without the kind's own last word
                 kind = normalize(e.category)[-2:]
                 if len(alias) >= 4 and CJK.fullmatch(kind) and alias.endswith(kind) and CJK.fullmatch(alias[:-2]):
                     trimmed.setdefault(alias[:-2], set()).add(e.sku)
+                    heads.add(alias[:-2])
             said = [MEASURE_WORD.sub(" ", a) for a in said_whole]
             # "雪峰" of the alias "雪峰黑M" for "暖途雪峰长款羽绒服 黑色 M": the series word is what is left of the
             # alias's Chinese once the product's own variant word (its colour, its grade) is taken off its end
@@ -226,6 +243,8 @@ class _ProductKeys:
                 for v in spelling_variants(normalize(word)):
                     add(v, sku, Strength.EXACT)
         self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
+        self._label_pairs = {run[i:i + 2] for label in self._labels.values() for run in CJK.findall(label)
+                             for i in range(len(run) - 1)}
         if any(CJK.search(label) for label in self._labels.values()):
             for english, words in GLOSSARY.items():          # "brake fluid" for a catalogue in Chinese
                 if english not in keys:
@@ -233,6 +252,8 @@ class _ProductKeys:
                     if owners:
                         keys[english] = (Strength.NAME if len(owners) == 1 else Strength.CATEGORY, owners)
         self.keys = {k: (s, tuple(sorted(skus))) for k, (s, skus) in keys.items()}
+        self._pieces = {k: before for k, before in pieces.items()
+                        if k in keys and k not in heads and keys[k][0] == Strength.CATEGORY}
         # keys by their first two characters, longest first: at each position of a message only the keys that
         # can start there are tried (one regex alternation of thousands of keys is linear in the keys)
         self._by_head: dict[str, list[str]] = {}
@@ -346,6 +367,8 @@ class _ProductKeys:
                 if "-" in key and re.match(r"-[a-z0-9]", text[end:end + 2]) and not re.match(r"-\d+(?:[a-z]{0,3})?\b(?!-)",
                                                                                          text[end:end + 8]):
                     continue          # "cb-16r-x": a longer code than the product's "cb-16r", not that product
+                if self._cut_from_other_word(text, pos, key):
+                    continue
                 hit = (pos, end, key)
                 break
             if hit is None:
@@ -354,6 +377,19 @@ class _ProductKeys:
                 out.append(hit)
                 pos = hit[1]
         return out
+
+    def _cut_from_other_word(self, text: str, pos: int, key: str) -> bool:
+        """"家用除湿机" is not the "用除湿机" of "商用除湿机": a piece of a name that begins inside one of its words is
+        not read where the message's character before it makes another word (``another_word``); the shorter key
+        after it is read."""
+        return key in self._pieces and pos > 0 and CJK.match(text[pos - 1]) is not None \
+            and self.another_word(text[pos - 1:pos + 1], self.keys[key][1])
+
+    def another_word(self, word: str, skus: Sequence[str] | set[str]) -> bool:
+        """Whether ``word`` (two Chinese characters the message has) is a word that tells products apart, the
+        catalogue's (in some product's words) or one like 家用 / 商用, that none of ``skus`` has: a character of it
+        then says nothing for ``skus`` ("用" of "家用" is not the "用" of "商用")."""
+        return (word in GENERIC or word in self._label_pairs) and not any(word in self._labels[s] for s in skus)
 
     def _extended(self, hits: list[tuple[int, int, str]], text: str, written: str) -> list[tuple[int, int, str]]:
         """"eco 185 65 15": a key ("eco 185") that a longer key starting inside it ("185 65 15") continues, with a

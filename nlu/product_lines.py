@@ -93,6 +93,8 @@ class _ProductLines(_ProductKeys):
                         if piece in TELLING_STOP or piece in VARIANT_FILLER:
                             continue
                         hit = self._narrow(base, piece)
+                        if hit and i and self.another_word(word[i - 1:i + 1], hit):
+                            continue          # "家用": its "用" is not the "用" of 商用
                         if hit and hit != base:
                             best = (m.start() + i, m.start() + i + size, hit)
                             break

@@ -67,9 +67,16 @@ i18n.register({
     "as.order_unknown": ("没有找到您的订单 {number}，请核对后重新输入，或点“跳过”。",
                          "None of your orders is {number}. Check it and send it again, or tap Skip."),
     "as.ask.name": ("请输入客户姓名（最终用户）。", "Customer's name (the end user)?"),
-    "as.restarted": ("这句话像是新的问题，不是客户姓名：已按这句话重新开始报修（之前没填完的报修已放弃）。",
-                     "That reads as a new problem, not a customer's name: the request starts again from it "
+    "as.restarted": ("这句话像是新的问题，不是{step}：已按这句话重新开始报修（之前没填完的报修已放弃）。",
+                     "That reads as a new problem, not {step}: the request starts again from it "
                      "(the unfinished one is dropped)."),
+    "as.step.name": ("客户姓名", "a customer's name"),
+    "as.step.ref": ("序列号或订单号", "a serial or order number"),
+    "as.desc_taken": ("这句话像是故障描述，不是序列号：已记下，稍后作为问题描述。",
+                      "That reads as the problem, not a serial number: it is kept for the description."),
+    "as.not_serial": ("“{text}”不像序列号或订单号（序列号在机身铭牌上，是字母和数字，如 SN2024A0013）。",
+                      "\"{text}\" is no serial or order number (the serial is on the rating plate, letters and "
+                      "digits, e.g. SN2024A0013)."),
     "as.ask.phone": ("请输入客户电话（手机号或带区号的座机）。", "Customer's phone (mobile, or landline with area code)?"),
     "as.phone_bad": ("{error}\n请重新输入客户电话，或点“跳过”。", "{error}\nPlease send the customer's phone again, or tap Skip."),
     "as.ask.desc": ("请描述故障现象，例如“开机后不出水，有异响”。",
@@ -192,12 +199,30 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     named = parsed.slots.product or forms.said_candidates(parsed)
     if parsed.intent == Intent.AFTER_SALES and named and parsed.confidence >= 0.5:
         ctx.parsed = parsed
-        return [Reply(text=ctx.t("as.restarted")), *await after_sales_intent(ctx)]
+        return [Reply(text=ctx.t("as.restarted", step=ctx.t("as.step.name"))), *await after_sales_intent(ctx)]
     return {"name": text}
 
 
+# what may stand before a serial typed with its label: "序列号是 SN2024A0013", "SN: 2024A0013"
+_SERIAL_LABEL = re.compile(r"^(?:产品|机身|铭牌)?(?:序列号|机身号|机号|编号|条码|s/?n|serial(?:\s+number)?)\s*(?:是|为|:|：)?\s*",
+                           re.IGNORECASE)
+_SERIAL = re.compile(r"[a-z0-9][a-z0-9\-_/.#]{2,39}", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _serial_in(text: str) -> str | None:
+    """The serial number ``text`` is (letters and digits, with a digit; its label "序列号是" taken off), else None:
+    a sentence ("客户家的除湿机不出水了", "序列号在哪看") is no serial."""
+    for rest in (text.strip(), _SERIAL_LABEL.sub("", text.strip()).strip()):
+        if rest and not _CJK.search(rest) and re.search(r"\d", rest) and _SERIAL.fullmatch(re.sub(r"\s", "", rest)):
+            return rest
+    return None
+
+
 async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
-    """A serial number, or one of the dealer's order numbers."""
+    """A serial number, or one of the dealer's order numbers. A problem typed here ("客户家的除湿机不出水了") is
+    the description (the form's own product or none named) or a new request (another product named: the form
+    starts again from it); a question is answered; anything else is asked again."""
     if ORDER_NO.match(text):
         number = text.upper()
         async with ctx.uow() as uow:
@@ -205,9 +230,23 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
         return {"order_no": number}
-    if len(text) > MAX_SHORT:
-        return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))
-    return {"serial": text}
+    serial = _serial_in(text)
+    if serial is not None:
+        if len(serial) > MAX_SHORT:
+            return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))
+        return {"serial": serial}
+    parsed = await parse_message(ctx)
+    if parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5:
+        named = [parsed.slots.product] if parsed.slots.product else forms.said_candidates(parsed)
+        chosen = ctx.dialog.data.get("sku")
+        if named and chosen and chosen not in named:
+            ctx.parsed = parsed
+            return [Reply(text=ctx.t("as.restarted", step=ctx.t("as.step.ref"))), *await after_sales_intent(ctx)]
+        ctx.dialog.data["desc_hint"] = forms.clip(text, MAX_TEXT)
+        return [Reply(text=ctx.t("as.desc_taken")), *await form.ask(ctx, "ref")]
+    if (aside := await form.aside(ctx, "ref")) is not None:
+        return aside
+    return [Reply(text=ctx.t("as.not_serial", text=forms.clip(text, 30))), *await form.ask(ctx, "ref")]
 
 
 async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:

@@ -50,6 +50,7 @@ i18n.register({
                         "Add this as a note to ticket {ref}?\n\"{text}\"\n(if not, ignore it; /today, /help)"),
     "form.note_offer_yes": ("💬 记为 {ref} 的留言", "💬 Note on {ref}"),
     "form.skip": ("⏭ 跳过", "⏭ Skip"),
+    "form.required": ("这一步必须填写，不能跳过。", "This one is needed: it cannot be skipped."),
     "form.cancel": ("✖ 取消", "✖ Cancel"),
     "form.done": ("✅ 完成", "✅ Done"),
     "form.submit": ("✅ 确认提交", "✅ Submit"),

@@ -397,6 +397,20 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
     return await typed_queue(ctx, queue, " ".join(words.split()))
 
 
+_QUEUE_OF_COMMAND = {name: queue for queue, name in COMMANDS.items()}
+
+
+@router.staff_pattern(r"^(?!.*(?:as|so|qf)[-_ ]?\d)(?P<command>" + "|".join(sorted(COMMANDS.values(), key=len, reverse=True))
+                      + r")(?![a-z0-9_-])(?P<rest>.{0,30})$")
+async def command_without_slash(ctx: Ctx) -> list[Reply]:
+    """"qf 调查中", "QF看下调查中的", "tickets 超时" (typed on a phone without the slash): the queue command, not a
+    dealer's quality report or an order (they got "此功能仅供经销商用户使用")."""
+    m = re.match(r"^(?P<command>[a-z_]+)(?P<rest>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
+    assert m is not None                 # the router matched the same words
+    words = _QUEUE_FILLER.sub(" ", m.group("rest"))
+    return await typed_queue(ctx, _QUEUE_OF_COMMAND[m.group("command").lower()], " ".join(words.split()))
+
+
 @router.command("today")
 @router.button("staff.today")
 @router.staff_phrase("今天", "待办", "待处理", "today",

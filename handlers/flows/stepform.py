@@ -243,9 +243,12 @@ class Form:
             if self.reask_blank:
                 return [Reply(text=ctx.t("form.text_wanted"))] + await self.ask(ctx, name)
             return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, self.cancel or self.prefix)])]
-        if s.skippable and forms.is_skip(text):
-            self.mark_done(ctx, name)
-            return await self.next(ctx)
+        if forms.is_skip(text):
+            if s.skippable:
+                self.mark_done(ctx, name)
+                return await self.next(ctx)
+            # "跳过" at the problem's description was stored as the problem: a step the form needs says so
+            return [Reply(text=ctx.t("form.required"))] + await self.ask(ctx, name)
         if name != "product" and (order := await _an_order(ctx, text)) is not None:
             return order                                          # "AP300 来二十台" is no customer's name
         if s.parse is not None:

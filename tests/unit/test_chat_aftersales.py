@@ -279,3 +279,60 @@ async def test_a_question_at_the_photo_step_is_answered_and_the_form_kept() -> N
     assert "还没有订单" in shown and "售后报修还没填完" in shown and "故障照片" in shown
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and stored.state == "as.photos"
+
+
+async def _at_serial_step(w: ChatWorld) -> None:
+    await w.press("100", payload("as.new"))
+    asked = await w.press("100", payload("as.sku", "DH20"))
+    assert "序列号" in texts(asked)
+
+
+async def test_a_problem_typed_at_the_serial_step_is_the_description_not_the_serial() -> None:
+    """(was: "客户家的除湿机不出水了" stored as 序列号/订单 and the form went on to the customer's name)"""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    replies = await w.say("100", "客户家的除湿机不出水了")
+    shown = texts(replies)
+    assert "不是序列号" in shown and "序列号" in shown and "客户姓名" not in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.ref" and "serial" not in stored.data
+    assert stored.data.get("desc_hint") == "客户家的除湿机不出水了"
+    await w.say("100", "序列号是 SN2024A0013")
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.data.get("serial") == "SN2024A0013" and stored.state == "as.name"
+
+
+@pytest.mark.parametrize("said", ["序列号在哪看啊？", "不知道在哪里", "where do I find it?"])
+async def test_a_question_or_a_sentence_at_the_serial_step_is_no_serial(said: str) -> None:
+    w, _ = await _world()
+    await _at_serial_step(w)
+    shown = texts(await w.say("100", said))
+    assert "客户姓名" not in shown and "Customer's name" not in shown
+    assert "序列号" in shown or "serial" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.ref" and "serial" not in stored.data
+
+
+async def test_another_product_s_problem_at_the_serial_step_restarts_and_names_the_serial_step() -> None:
+    """The restart notice names the step on screen (it always said 客户姓名)."""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    shown = texts(await w.say("100", "客户的AP300净化器开不了机"))
+    assert "不是序列号或订单号" in shown and "不是客户姓名" not in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.data.get("sku") == "AP300"
+
+
+@pytest.mark.parametrize("said", ["跳过", "skip"])
+async def test_skip_at_the_required_description_is_refused_not_saved_as_the_problem(said: str) -> None:
+    """(was: "跳过" saved as the problem's text and the form went on to the photos)"""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    asked = await w.press("100", payload("as.skip"))
+    assert "请描述故障" in texts(asked)
+    shown = texts(await w.say("100", said))
+    assert "不能跳过" in shown and "请描述故障" in shown or "cannot be skipped" in shown and "Describe" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.desc" and "desc" not in stored.data

@@ -10,10 +10,11 @@ import pytest
 
 from core.dealers import DealerStatus, DocumentType
 from core.dialogs import DialogState
+from core.inventory import StockLevel
 from core.users import Role
 from handlers.messages import Reply
 from tests.chat import ChatWorld, buttons, texts
-from tests.factories import make_document
+from tests.factories import make_document, make_product, make_warehouse
 
 DEALER_CHAT = "100"
 STAFF_CHAT = "900"
@@ -512,3 +513,19 @@ async def test_a_press_that_loses_the_race_in_another_process_answers_with_the_w
     monkeypatch.setattr(ordering, "submit_order_once", conflict_without_an_order)
     confirm = buttons(await w.say(DEALER_CHAT, "F300 来两箱"))["✅ 确认下单"]
     assert "冲突" in texts(await w.press(DEALER_CHAT, confirm))     # not ours to hide: the user is told
+
+
+async def test_a_home_model_asked_by_its_word_is_not_the_commercial_one() -> None:
+    """(was: "家用除湿机 来5台" put the commercial DH50 in the cart: the key "用除湿机" of "商用除湿机" was read in
+    the middle of 家用)"""
+    w = ChatWorld()
+    wh = await w.uow.warehouses.add(make_warehouse("WH-SH", region="华东"))
+    for sku, name, aliases in (("DH12", "除湿机 DH12 家用12升", ["除湿机12"]), ("DH20", "除湿机 DH20 20升", ["除湿机20"]),
+                               ("DH50", "商用除湿机 DH50 50升", ["除湿机50", "商用除湿机"])):
+        await w.uow.products.add(make_product(sku, name=name, aliases=aliases, category="除湿机"))
+        await w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku=sku, on_hand=500))  # type: ignore[arg-type]
+    await w.uow.commit()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    shown = texts(await w.say("100", "家用除湿机 来5台"))
+    assert "DH12" in shown and "DH50" not in shown

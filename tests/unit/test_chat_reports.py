@@ -305,3 +305,14 @@ async def test_a_dealer_with_a_target_and_no_sales_is_at_the_bottom_of_achieveme
     silent = "广州静默电器: 0.0%"
     assert silent in shown, shown
     assert shown.index(silent) < shown.index("上海恒信电器: 1.7%")
+
+
+@pytest.mark.parametrize("said", ["best selling products", "what are our best selling products this month",
+                                  "which product sells best", "卖得最好的产品", "哪个产品最畅销"])
+async def test_best_selling_products_is_a_product_ranking_not_an_order(said: str) -> None:
+    """(was: "best selling products" read as place_order: management was told "You are not allowed to do this")"""
+    w, _ = await world()
+    shown = texts(await w.say("mgr", said))
+    assert "not allowed" not in shown and "没有权限" not in shown
+    assert "产品" in shown or "Product" in shown
+    assert "🛒" not in shown

@@ -348,3 +348,16 @@ async def test_allocating_in_other_words_is_the_desk_or_the_order_named() -> Non
     card = await w.say(chat, f"{number} 分配仓库")
     assert number in texts(card) and "请选择发货仓库" in texts(card)
     assert (await w.uow.orders.get_by(number=number)).status == OrderStatus.APPROVED  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("role", "said", "command"), [
+    (Role.QUALITY, "qf 调查中", "/qf 调查中"),
+    (Role.QUALITY, "QF看下调查中的", "/qf 调查中"),
+    (Role.QUALITY, "qf", "/qf"),
+    (Role.AFTER_SALES, "tickets 超时", "/tickets 超时"),
+    (Role.AFTER_SALES, "Tickets 杭州嘉禾", "/tickets 杭州嘉禾"),
+])
+async def test_a_queue_command_typed_without_its_slash_is_that_command(role: Role, said: str, command: str) -> None:
+    """(was: "qf 调查中" typed on a phone by quality staff answered "此功能仅供经销商用户使用")"""
+    w, _ = await _world()
+    assert texts(await w.say(CHATS[role], said)) == texts(await w.say(CHATS[role], command))
