@@ -234,6 +234,14 @@ class _ProductKeys:
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
         kind_words = kinds - keys.keys()
+        # "花洒" of the kind 花洒, also the end of one name ("增压手持花洒"): a word of every product of the kind
+        # (the products of that kind or with the word in their names; an alias of one is no kind)
+        category_words = {w for e in catalogue for w in CJK.findall(normalize(e.category))}
+        for word in kinds - kind_words:
+            if keys[word][0] == Strength.CATEGORY and len(keys[word][1]) == 1 and word in category_words:
+                for e in catalogue:
+                    if word in normalize(e.name) or word in normalize(e.category):
+                        add(word, e.sku, Strength.CATEGORY)
         for word in kind_words:               # every product whose words have it, not only the one alias
             for sku, label in labels.items():
                 if word in label:

@@ -213,7 +213,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
-        return self._family_readings(spelled, mentions)
+        return self._other_numbers(spelled, self._family_readings(spelled, mentions))
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in
