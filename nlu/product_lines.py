@@ -28,6 +28,7 @@ from nlu.product_words import (
     VARIANT_TOKEN,
     Mention,
     Strength,
+    compact,
     measure_of,
     named_back,
     spec_variants,
@@ -388,9 +389,20 @@ class _ProductLines(_ProductKeys):
             for group in self._kinds_of(last.sku):
                 if len(picked & group) == 1:
                     return picked & group
-            return picked
-        chosen = self._most_alike(last.sku, kind)
+            chosen = self._lead_and_word(before, m.word, picked)
+            return {chosen} if chosen is not None else picked
+        chosen = self._most_alike(last.sku, kind) or self._lead_and_word(before, m.word, kind)
         return {chosen} if chosen is not None else picked
+
+    def _lead_and_word(self, before: list[Mention], word: str, kind: set[str]) -> str | None:
+        """"悦白五孔120个 单控80 双开双控40" (单控 of 一开 and of 双开 alike to it): the one product of ``kind`` whose
+        exact words are the leading words of a line before and this word ("悦白单控", "悦白双开双控")."""
+        for x in reversed(before):
+            for k in range(len(x.word) - 1, 0, -1) if x.sku else ():
+                hit = self._compact_exact.get(compact(x.word[:k] + word))
+                if hit is not None and len(hit[1]) == 1 and hit[1][0] in kind:
+                    return hit[1][0]
+        return None
 
     def _corrected(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"白胶布50卷 不对是黑的", "圆吸顶灯大的8套 哦不 小的", "6平方红色4卷 搞错了 是4平方的": after a product's
