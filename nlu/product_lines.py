@@ -42,6 +42,8 @@ _GLUED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![的嘅])\s?(\d+(?:\.\d+
 # a number right after a product word and before its count: the size that line is of ("热水管40 10根")
 _SIZE_THEN_COUNT = re.compile(r"\s?\d+(?:\.\d+)?(?=(?:\s?的\s?|\s)(?:\d|[一二两三四五六七八九十]))")
 _COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
+# more of a line, right after its product word: "再加一打", "再来5箱"
+_ADDED_COUNT = re.compile(r"\s?的?\s?(?:再加|再来|再要|再补|多来|多要|加)\s*(?:\d|[一两二三四五六七八九十])")
 # a count changed right after a product word: "改成15", "加到20", "change to 12"
 CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
 
@@ -376,6 +378,9 @@ class _ProductLines(_ProductKeys):
         last = next((x for x in reversed(before) if x.sku), None)
         if last is not None and last.sku in picked and CHANGED_COUNT.match(text, m.end):
             return {last.sku}       # "冰红茶500的10箱 冰红茶改成15": the line before, its count changed
+        named = {x.sku for x in before if x.sku} & picked
+        if len(named) == 1 and (CHANGED_COUNT.match(text, m.end) or _ADDED_COUNT.match(text, m.end)):
+            return named            # "赤霞珠750 一打 霞多丽750一打 赤霞珠再加一打": the one line of the message it names
         if last is None or last.sku is None or last.sku in picked:      # "猫砂" after 豆腐砂10L: the wider word
             return picked
         gap = text[last.end:m.start]
