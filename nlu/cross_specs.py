@@ -117,6 +117,16 @@ def with_cross_specs(text: str, mentions: list[Mention], specs: CrossSpecs) -> l
             # "50米一盘的3x2.5护套线": the size said before the spec, in its clause
             start, picked = _size_before(text, max(clause, a - _AHEAD), a, picked, specs)
             a = min(a, start)
+        longer = specs.by_head.get(spec, frozenset()) - cands
+        prior = next((m.sku for m in reversed(out) if m.end <= a and m.sku), None)
+        if longer and picked == set(cands) and lead is None and not (family or after) and end == b \
+                and not (prior and any(_same_kind(specs.words[prior], specs.words[s]) for s in cands)):
+            # "3*6 两盘": the 3x6 cable and the head of "3x6+1x4", nothing said tells which (no line of its kind
+            # before it either): several products
+            out = [m for m in out if not (m.start < b and a < m.end and m.strength < Strength.EXACT)]
+            out = sorted([*out, Mention(a, b, tuple(sorted(cands | longer)), Strength.CATEGORY, text[a:b])],
+                         key=lambda m: m.start)
+            continue
         if len(picked) != 1:
             continue
         a = min([a, *(m.start for m in over if m.sku in picked)])

@@ -154,4 +154,7 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "cumin": ("孜然",), "beef": ("牛肉",), "chicken": ("鸡肉",), "fish": ("鱼",), "pork": ("猪肉",),
     "sugarfree": ("无糖",), "diet": ("无糖",), "salted": ("盐",), "jasmine": ("茉莉",), "oolong": ("乌龙",),
     "latte": ("拿铁",), "americano": ("美式",),
+    # packs of drinks
+    "can": ("听", "罐"), "cans": ("听", "罐"), "canned": ("听装", "罐装"), "bottle": ("瓶装", "瓶"), "bottles": ("瓶装", "瓶"),
+    "bottled": ("瓶装",),
 }

@@ -72,6 +72,7 @@ _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换�
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 _EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
+_LISTED_BEFORE_EACH = re.compile(r"\s*各\s*(?:来|要|拿|配|补|订|卖了)?\s*(?:\d|[一二两三四五六七八九十])")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # a word glued after a count with its unit, naming what is counted ("10条皮带", "10个伟星的三通"; not "5台就行", "3箱吧")
 _COUNTED_WORD = re.compile(r"(?![就了吧啊哈呢的左右先再也还和跟及各每一共总送发到给要来订够都即可行好不别改换吗么嘛哦呀是没算呗喔哟啦过上下起以多这])"
@@ -229,6 +230,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
             replaced_by[i] = i + 1
     _respective(text, mentions, quantities, qty_of, used)
+    # "透明胶带 45 48 60 72 各2箱": a bare number listed right before 各 and its count is one more size of the list
+    # (one the catalogue lacks), never the count of the line before it
+    used.update(k for k, q in enumerate(quantities) if not q.unit and _LISTED_BEFORE_EACH.match(text, q.end))
     # "10个地漏 5支美缝": when the first product of the message has its quantity written right before it, the
     # message is written quantity-first, and that binding goes first
     if _quantity_first(text, mentions, quantities):

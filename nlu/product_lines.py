@@ -28,13 +28,22 @@ from nlu.product_words import (
     VARIANT_TOKEN,
     Mention,
     Strength,
+    compact,
     measure_of,
+    named_back,
     spec_variants,
 )
 from nlu.variants import VariantTable, counted_after, size_key, size_kind
 
 # between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
 THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
+# a number written on a word ("热水管40", "pipe 40"), not after 的 (where a count may stand: "20的50")
+_GLUED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![的嘅])\s?(\d+(?:\.\d+)?)(?![\d.])")
+# a number right after a product word and before its count: the size that line is of ("热水管40 10根")
+_SIZE_THEN_COUNT = re.compile(r"\s?\d+(?:\.\d+)?(?=(?:\s?的\s?|\s)(?:\d|[一二两三四五六七八九十]))")
+_COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
+# more of a line, right after its product word: "再加一打", "再来5箱"
+_ADDED_COUNT = re.compile(r"\s?的?\s?(?:再加|再来|再要|再补|多来|多要|加)\s*(?:\d|[一两二三四五六七八九十])")
 # a count changed right after a product word: "改成15", "加到20", "change to 12"
 CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
 
@@ -187,7 +196,8 @@ class _ProductLines(_ProductKeys):
                 picked &= hit
             if len(picked) > 1:
                 picked &= carry
-            if found and len(picked) > 1 and first and head.sku is not None and picked != base:
+            if found and len(picked) > 1 and first and head.sku is not None and picked != base \
+                    and not self._size_none_has(said, found, picked):
                 # "烧烤小包15箱 大包10箱": the big one of that flavour (another line is another product)
                 alike = self._most_alike(head.sku, picked - {head.sku})
                 picked = {alike} if alike else picked
@@ -202,6 +212,16 @@ class _ProductLines(_ProductKeys):
                     carry = picked or carry         # "狗粮10kg的 幼犬的…": the size holds for the lines after it
             start = q.end()
         return made, whole
+
+    def _size_none_has(self, said: str, found: list[tuple[int, int, set[str]]], picked: set[str]) -> bool:
+        """"热水管20 30根，热水管40 10根" (no 40 in the catalogue): a number of the line's own, outside the words that
+        picked its products, that none of them has is a size the catalogue lacks; the line is not the nearest one."""
+        for n in _GLUED_NUMBER.finditer(said):
+            if any(a <= n.start(1) < b for a, b, _ in found):
+                continue
+            if not any(re.search(rf"(?<![\d.]){re.escape(n.group(1))}(?![\d])", self._labels[s]) for s in picked):
+                return True
+        return False
 
     def _described(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"牵引绳要M号的，10根", "猫粮要幼猫的 10袋", "成猫的10公斤来5袋", "暖光的球泡 20个": a word of several products
@@ -331,6 +351,32 @@ class _ProductLines(_ProductKeys):
                 kept &= hit
         return kept if len(kept) == 1 else None
 
+    def _continued(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """"云朵1.5 蓝色 4套 粉色 4套": a word of several products after a counted line of one product (known only once
+        the line's words were joined) names the product of that kind most like it (``_of_the_line_before``)."""
+        out: list[Mention] = []
+        for n, m in enumerate(mentions):
+            if m.sku is None and len(m.skus) >= 2 and any(x.sku for x in out):
+                nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
+                picked = self._of_the_line_before(text, out, m, nxt, set(m.skus))
+                last = next(x for x in reversed(out) if x.sku)
+                size = _SIZE_THEN_COUNT.match(text, m.end)
+                if size and len(picked) > 1 and _COUNTED_GAP.search(text, last.end, m.start) \
+                        and self._size_none_has(text[m.start:size.end()], [(0, m.end - m.start, set())], picked):
+                    # "热水管20 30根，热水管40 10根" with no 40: named back, its count not the line before's
+                    out.append(Mention(m.start, size.end(), (), Strength.UNKNOWN,
+                                       named_back(text[m.start:size.end()]), near=tuple(sorted(picked))))
+                    continue
+                if len(picked) > 1 and last.sku is not None and _COUNTED_GAP.search(text, last.end, m.start) \
+                        and any(picked <= group for group in self._kinds_of(last.sku)):
+                    # "粉色" of three sizes after 云朵1.5 蓝色 4套: the one of that kind most like the line before
+                    alike = self._most_alike(last.sku, picked)
+                    picked = {alike} if alike else picked
+                if len(picked) == 1:
+                    m = Mention(m.start, m.end, tuple(picked), Strength.NAME, m.word)
+            out.append(m)
+        return out
+
     def _of_the_line_before(self, text: str, before: list[Mention], m: Mention, nxt: int,
                             picked: set[str]) -> set[str]:
         """The products of ``picked`` of the same kind as the last one product named before (its line ended with
@@ -338,6 +384,9 @@ class _ProductLines(_ProductKeys):
         last = next((x for x in reversed(before) if x.sku), None)
         if last is not None and last.sku in picked and CHANGED_COUNT.match(text, m.end):
             return {last.sku}       # "冰红茶500的10箱 冰红茶改成15": the line before, its count changed
+        named = {x.sku for x in before if x.sku} & picked
+        if len(named) == 1 and (CHANGED_COUNT.match(text, m.end) or _ADDED_COUNT.match(text, m.end)):
+            return named            # "赤霞珠750 一打 霞多丽750一打 赤霞珠再加一打": the one line of the message it names
         if last is None or last.sku is None or last.sku in picked:      # "猫砂" after 豆腐砂10L: the wider word
             return picked
         gap = text[last.end:m.start]
@@ -351,9 +400,20 @@ class _ProductLines(_ProductKeys):
             for group in self._kinds_of(last.sku):
                 if len(picked & group) == 1:
                     return picked & group
-            return picked
-        chosen = self._most_alike(last.sku, kind)
+            chosen = self._lead_and_word(before, m.word, picked)
+            return {chosen} if chosen is not None else picked
+        chosen = self._most_alike(last.sku, kind) or self._lead_and_word(before, m.word, kind)
         return {chosen} if chosen is not None else picked
+
+    def _lead_and_word(self, before: list[Mention], word: str, kind: set[str]) -> str | None:
+        """"悦白五孔120个 单控80 双开双控40" (单控 of 一开 and of 双开 alike to it): the one product of ``kind`` whose
+        exact words are the leading words of a line before and this word ("悦白单控", "悦白双开双控")."""
+        for x in reversed(before):
+            for k in range(len(x.word) - 1, 0, -1) if x.sku else ():
+                hit = self._compact_exact.get(compact(x.word[:k] + word))
+                if hit is not None and len(hit[1]) == 1 and hit[1][0] in kind:
+                    return hit[1][0]
+        return None
 
     def _corrected(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"白胶布50卷 不对是黑的", "圆吸顶灯大的8套 哦不 小的", "6平方红色4卷 搞错了 是4平方的": after a product's

@@ -91,7 +91,6 @@ def _variant_kind(word: str) -> str:
 _AFTER_A_LINE = re.compile(r"(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs|[,，、;；])\s*\Z")
 _UNIT_COUNT = re.compile(r"\s?(?:要|来|卖了|补|拿)?\s?\d{1,5}\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副盘捆]|pcs)")
 # between a counted line and the next word: its count with a unit, nothing else but separators
-_COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
 
 
 # a colour said in one character, then its count ("粉3套", "白的 3", "灰4"): not inside a word ("明白", "白天")
@@ -573,25 +572,6 @@ class ProductIndex(_ProductLines, FamilyReadings):
         """The products of the category of a one-product mention."""
         kind = self.entries[m.sku].category if m.sku else None
         return {s for s, e in self.entries.items() if kind and e.category == kind}
-
-    def _continued(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """"云朵1.5 蓝色 4套 粉色 4套": a word of several products after a counted line of one product (known only once
-        the line's words were joined) names the product of that kind most like it (``_of_the_line_before``)."""
-        out: list[Mention] = []
-        for n, m in enumerate(mentions):
-            if m.sku is None and len(m.skus) >= 2 and any(x.sku for x in out):
-                nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
-                picked = self._of_the_line_before(text, out, m, nxt, set(m.skus))
-                last = next(x for x in reversed(out) if x.sku)
-                if len(picked) > 1 and last.sku is not None and _COUNTED_GAP.search(text, last.end, m.start) \
-                        and any(picked <= group for group in self._kinds_of(last.sku)):
-                    # "粉色" of three sizes after 云朵1.5 蓝色 4套: the one of that kind most like the line before
-                    alike = self._most_alike(last.sku, picked)
-                    picked = {alike} if alike else picked
-                if len(picked) == 1:
-                    m = Mention(m.start, m.end, tuple(picked), Strength.NAME, m.word)
-            out.append(m)
-        return out
 
     def _joined_generics(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Generic words of one line that together name one product: "500的杯子要白色 48个" (杯子 of 500 and 白色

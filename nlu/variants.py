@@ -35,7 +35,8 @@ _NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|
 _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "pink": "粉",
             "green": "绿", "yellow": "黄", "beige": "米黄", "ivory": "象牙白", "brown": "棕", "purple": "紫",
             "gloss": "亮光", "matte": "哑光", "matt": "哑光", "silver": "银", "gold": "金", "orange": "橙",
-            "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明"}
+            "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明", "can": "听", "cans": "听", "bottle": "瓶",
+            "bottles": "瓶"}
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
 _VARIANT_WORD = re.compile(r"-\d+(?:\.\d+)?度|\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")

@@ -21,3 +21,16 @@ COATS = [CatalogueEntry(sku=f"YF-{c}-{s}", name=f"云帆棉服 {colour} {s}", al
 ])
 async def test_a_count_glued_to_a_word_of_its_own_is_not_the_line_befores(text: str, want: dict[str, int]) -> None:
     assert await parsed_items(text, COATS) == want
+
+
+PIPES = [CatalogueEntry(sku=f"PE{s}", name=f"润通PE给水管 {s}mm 100米盘", aliases=[f"PE管{s}", f"{s}PE管"], unit="盘")
+         for s in (20, 25, 32)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("PE管 20 25 32 各一盘", {"PE20": 1, "PE25": 1, "PE32": 1}),     # coils counted in 盘, in Chinese numerals
+    ("PE管25 两盘", {"PE25": 2}),
+    ("给我要3盘PE管32", {"PE32": 3}),
+])
+async def test_coils_are_counted_in_pan(text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, PIPES) == want

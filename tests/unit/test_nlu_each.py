@@ -43,3 +43,16 @@ def test_each_line_of_a_shared_count_is_its_product(text: str, expected: dict[st
 
 def test_without_each_a_size_listed_before_is_not_taken_as_a_line() -> None:
     assert items("拿40公分和50公分软管50根") == {"H-50": 50}
+
+
+MASKING_TAPE = [CatalogueEntry(sku=f"MT-{w}", name=f"晴川美纹纸 {w}mm", aliases=[f"美纹纸{w}", f"{w}美纹纸"], unit="卷",
+                               category="美纹纸") for w in (18, 24, 30)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("美纹纸 18 24 30 48 各5卷", {"MT-18": 5, "MT-24": 5, "MT-30": 5}),      # no 48: not the 30's count
+    ("美纹纸 18 24 48 各来两卷", {"MT-18": 2, "MT-24": 2}),
+])
+def test_a_bare_number_listed_before_each_is_a_size_not_a_count(text: str, expected: dict[str, int]) -> None:
+    result = PARSER.parse_sync(text, catalogue=MASKING_TAPE, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == expected
