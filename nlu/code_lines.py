@@ -95,8 +95,11 @@ class _Codes:
         return tuple(sorted(out))
 
 
+_SEPARATORS = re.compile(r"[\s\-_/.]+")
+
+
 def _compact(alias: str) -> str:
-    return re.sub(r"[\s\-_/.]+", " ", normalize(alias)).strip()
+    return _SEPARATORS.sub(" ", normalize(alias)).strip()
 
 
 def _borders(a: str) -> list[int]:
@@ -151,7 +154,7 @@ def code_lines(owner: object, entries: Mapping[str, CatalogueEntry], text: str,
             return None
         piece = text[i:i + 16]
         for j in sorted({*_borders(piece), len(piece)}, reverse=True):
-            said = _compact(text[i:i + j])
+            said = _SEPARATORS.sub(" ", text[i:i + j]).strip()      # ``text`` is normalized already
             if said in codes.heads:
                 lines = _lines(codes, said, text, i + j, mentions)
                 if lines is not None:
