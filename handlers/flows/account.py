@@ -31,6 +31,7 @@ from core.contracts import (
 from core.dealer_states import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_states import tier_label
 from core.dealers import DealerStatus
+from core.errors import PermissionDenied
 from core.money import fmt_cny, money
 from core.services.accounts import (
     STATEMENT_STATUS_LABELS,
@@ -54,6 +55,7 @@ from handlers.flows.forms import progress_bar
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
+from nlu.staff_commands import dealer_code_in
 
 router = Router(name=__name__)
 
@@ -111,6 +113,9 @@ i18n.register({
                      "信用额度：{limit}（已用 {used}，可用 {available}）",
                      "💰 Balances\nPrepayment: {prepayment}\nRebate: {rebate}\nDeposit: {deposit}\n"
                      "Credit: {limit} (used {used}, available {available})"),
+    "acct.staff.balance": ("{dealer}\n", "{dealer}\n"),
+    "acct.staff.not_yours": ("您无权查看 {code} 的账户。", "You may not see {code}'s accounts."),
+    "acct.staff.no_dealer": ("没有找到经销商 {code}。", "No dealer {code}."),
     "acct.no_statement": ("暂无对账单。财务每月初出具上月对账单。",
                           "No statement yet. Finance issues last month's statement early each month."),
     "acct.statement": ("🧾 对账单 {period}（{status}）\n期初余额：{opening}\n本期订单：{orders}\n本期收款：{payments}\n"
@@ -230,6 +235,8 @@ async def menu(ctx: Ctx) -> list[Reply]:
 @router.intent(Intent.CONTRACT_QUERY)
 async def account_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
+    if (named := await _named_dealer_balances(ctx)) is not None:
+        return named
     if slots is not None and slots.topic == "profile":
         return await profile(ctx)
     if slots is not None and slots.account in ACCOUNTS:
@@ -377,6 +384,28 @@ async def balance(ctx: Ctx) -> list[Reply]:
                  deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
                  available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
     return [Reply(text=text, buttons=_menu_rows(ctx))]
+
+
+async def _named_dealer_balances(ctx: Ctx) -> list[Reply] | None:
+    """Staff asking about one dealer's money by its code ("D0001返利多少", "D0007 余额"): that dealer's balances, when
+    the speaker may read them (a channel manager their own dealers, finance all; the rule is core's), else why not.
+    None when the speaker is no staff or names no dealer code."""
+    code = dealer_code_in(ctx.inbound.text) if ctx.is_staff and ctx.inbound.kind == InboundKind.TEXT else None
+    if code is None:
+        return None
+    found = [d for d in await forms.dealers_by_words(ctx, code, limit=2) if d.code.upper() == code]
+    if len(found) != 1 or found[0].id is None:
+        return [Reply(text=ctx.t("acct.staff.no_dealer", code=code))]
+    dealer = found[0]
+    try:
+        overview = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
+    except PermissionDenied:
+        return [Reply(text=ctx.t("acct.staff.not_yours", code=code))]
+    b = overview.balances
+    text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
+                 deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
+                 available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
+    return [Reply(text=ctx.t("acct.staff.balance", dealer=f"{dealer.code} {dealer.name}") + text)]
 
 
 def _temporary_credit(ctx: Ctx, overview: AccountOverview) -> str:

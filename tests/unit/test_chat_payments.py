@@ -343,3 +343,15 @@ async def test_a_ledger_question_in_the_middle_of_a_payment_is_answered_and_the_
     assert stored is not None and stored.state == "pay.dealer" and stored.data.get("amount") == "30000.00"
     accounts = await w.press("400", buttons(replies)["✅ 是这家"])
     assert "预存款" in buttons(accounts)
+
+
+async def test_staff_asking_one_dealers_rebate_by_its_code_get_that_dealers_balances() -> None:
+    """Tried in the chat: finance and a channel manager asking "D0001返利多少" were told "此功能仅供经销商用户使用"."""
+    w = await _world()
+    shown = await w.say("400", "D0007返利多少")
+    assert "D0007 合肥新锐电器有限公司" in texts(shown) and "返利：" in texts(shown)
+    assert "仅供经销商" not in texts(shown)
+    assert "没有找到经销商 D9999" in texts(await w.say("400", "D9999 返利还有多少"))
+    await w.user("500", Role.QUALITY, username="zhao")
+    refused = await w.say("500", "D0007返利多少")
+    assert "您无权查看 D0007 的账户" in texts(refused) and "返利：" not in texts(refused)
