@@ -394,9 +394,9 @@ async def _named_dealer_balances(ctx: Ctx) -> list[Reply] | None:
     if code is None:
         return None
     found = [d for d in await forms.dealers_by_words(ctx, code, limit=2) if d.code.upper() == code]
-    if len(found) != 1 or found[0].id is None:
+    dealer = found[0] if len(found) == 1 else None
+    if dealer is None or dealer.id is None:
         return [Reply(text=ctx.t("acct.staff.no_dealer", code=code))]
-    dealer = found[0]
     try:
         overview = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
     except PermissionDenied:
