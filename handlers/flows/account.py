@@ -235,7 +235,7 @@ async def menu(ctx: Ctx) -> list[Reply]:
 @router.intent(Intent.CONTRACT_QUERY)
 async def account_intent(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
-    if (named := await _named_dealer_balances(ctx)) is not None:
+    if (named := await _named_dealer_answer(ctx)) is not None:
         return named
     if slots is not None and slots.topic == "profile":
         return await profile(ctx)
@@ -260,8 +260,8 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
 
 # --- contract and performance ------------------------------------------------------------------------
 
-async def _current_contract(ctx: Ctx) -> Contract | None:
-    contracts = await list_contracts(ctx.uow(), ctx.actor, dealer_id=_dealer_id(ctx))
+async def _current_contract(ctx: Ctx, dealer_id: int | None = None) -> Contract | None:
+    contracts = await list_contracts(ctx.uow(), ctx.actor, dealer_id=dealer_id if dealer_id is not None else _dealer_id(ctx))
     for status in _CURRENT_ORDER:
         found = next((c for c in contracts if c.status == status), None)
         if found is not None:
@@ -386,10 +386,14 @@ async def balance(ctx: Ctx) -> list[Reply]:
     return [Reply(text=text, buttons=_menu_rows(ctx))]
 
 
-async def _named_dealer_balances(ctx: Ctx) -> list[Reply] | None:
-    """Staff asking about one dealer's money by its code ("D0001返利多少", "D0007 余额"): that dealer's balances, when
-    the speaker may read them (a channel manager their own dealers, finance all; the rule is core's), else why not.
-    None when the speaker is no staff or names no dealer code."""
+# a question about a target and how far it is met, not about money ("D0001今年目标完成多少了")
+_TARGET_ASKED = ("目标", "完成率", "完成多少", "达成", "任务", "差多少", "kpi", "target")
+
+
+async def _named_dealer_answer(ctx: Ctx) -> list[Reply] | None:
+    """Staff asking about one dealer by its code: its contract's targets and how far they are met ("D0001今年目标完成多少
+    了"), else its balances ("D0001返利多少", "D0007 余额"); when the speaker may read them (a channel manager their own
+    dealers, finance all; the rule is core's), else why not. None when the speaker is no staff or names no dealer code."""
     code = dealer_code_in(ctx.inbound.text) if ctx.is_staff and ctx.inbound.kind == InboundKind.TEXT else None
     if code is None:
         return None
@@ -397,7 +401,14 @@ async def _named_dealer_balances(ctx: Ctx) -> list[Reply] | None:
     dealer = found[0] if len(found) == 1 else None
     if dealer is None or dealer.id is None:
         return [Reply(text=ctx.t("acct.staff.no_dealer", code=code))]
+    head = ctx.t("acct.staff.balance", dealer=f"{dealer.code} {dealer.name}")
     try:
+        if any(w in ctx.inbound.text.lower() for w in _TARGET_ASKED):
+            current = await _current_contract(ctx, dealer.id)
+            if current is None or current.id is None:
+                return [Reply(text=head + ctx.t("acct.no_contract"))]
+            execution = await contract_execution(ctx.uow(), ctx.actor, current.id, ctx.deps.clock)
+            return [Reply(text=head + _contract_text(ctx, current, execution))]
         overview = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
     except PermissionDenied:
         return [Reply(text=ctx.t("acct.staff.not_yours", code=code))]
@@ -405,7 +416,7 @@ async def _named_dealer_balances(ctx: Ctx) -> list[Reply] | None:
     text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
                  deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
                  available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
-    return [Reply(text=ctx.t("acct.staff.balance", dealer=f"{dealer.code} {dealer.name}") + text)]
+    return [Reply(text=head + text)]
 
 
 def _temporary_credit(ctx: Ctx, overview: AccountOverview) -> str:

@@ -28,6 +28,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
+from nlu.staff_commands import dealer_code_in
 
 router = Router(name=__name__)
 
@@ -235,8 +236,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if refused is not None:
         return refused
     text = ctx.inbound.text.lower()
-    if ctx.is_dealer and any(w in text for w in TARGET_WORDS):
-        return await account.account_intent(ctx)
+    if (ctx.is_dealer or dealer_code_in(text) is not None) and any(w in text for w in TARGET_WORDS):
+        return await account.account_intent(ctx)     # a dealer's own, or staff naming one ("D0001今年目标完成多少了")
     refused = _ready(ctx)
     if refused is not None:
         return refused

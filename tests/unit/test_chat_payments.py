@@ -355,3 +355,10 @@ async def test_staff_asking_one_dealers_rebate_by_its_code_get_that_dealers_bala
     await w.user("500", Role.QUALITY, username="zhao")
     refused = await w.say("500", "D0007返利多少")
     assert "您无权查看 D0007 的账户" in texts(refused) and "返利：" not in texts(refused)
+
+
+async def test_staff_asking_one_dealers_target_by_its_code_get_that_dealers_contract() -> None:
+    """Tried in the chat: a channel manager asking "D0001今年目标完成多少了" got every dealer's target ranking."""
+    w = await _world()
+    shown = texts(await w.say("400", "D0007今年目标完成多少了"))
+    assert "D0007 合肥新锐电器有限公司" in shown and "合同" in shown and "💰 账户余额" not in shown
