@@ -203,7 +203,8 @@ async def evaluate(parser: IntentParser, rows: Sequence[Labelled], catalogue: li
                 else:
                     all_right = False
                     report.mistakes.append(f"slot {key}: {_gold(key, row.slots)} != {_got(key, result)}: {row.text}")
-        if gold_items := _gold("items", row.slots) if "items" in row.slots else None:
+        gold_items = _gold("items", row.slots) if "items" in row.slots else {}
+        if gold_items:
             report.lined += 1
             got_items = _got("items", result)
             said = result.slots

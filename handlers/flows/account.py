@@ -379,11 +379,14 @@ async def balance(ctx: Ctx) -> list[Reply]:
     if refused is not None:
         return refused
     overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
+    return [Reply(text=_balances_text(ctx, overview), buttons=_menu_rows(ctx))]
+
+
+def _balances_text(ctx: Ctx, overview: AccountOverview) -> str:
     b = overview.balances
-    text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
+    return ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
                  deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
                  available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
-    return [Reply(text=text, buttons=_menu_rows(ctx))]
 
 
 # a question about a target and how far it is met, not about money ("D0001今年目标完成多少了")
@@ -412,11 +415,7 @@ async def _named_dealer_answer(ctx: Ctx) -> list[Reply] | None:
         overview = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
     except PermissionDenied:
         return [Reply(text=ctx.t("acct.staff.not_yours", code=code))]
-    b = overview.balances
-    text = ctx.t("acct.balance", prepayment=fmt_cny(b.prepayment), rebate=fmt_cny(b.rebate),
-                 deposit=fmt_cny(b.deposit), limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit),
-                 available=fmt_cny(overview.credit_available)) + _temporary_credit(ctx, overview)
-    return [Reply(text=head + text)]
+    return [Reply(text=head + _balances_text(ctx, overview))]
 
 
 def _temporary_credit(ctx: Ctx, overview: AccountOverview) -> str:
