@@ -362,3 +362,25 @@ async def test_staff_asking_one_dealers_target_by_its_code_get_that_dealers_cont
     w = await _world()
     shown = texts(await w.say("400", "D0007今年目标完成多少了"))
     assert "D0007 合肥新锐电器有限公司" in shown and "合同" in shown and "💰 账户余额" not in shown
+
+
+async def test_a_second_payment_typed_while_the_first_waits_at_a_later_step_starts_afresh() -> None:
+    """"合肥新锐打了5万" left at the account step, then "嘉禾转来两万货款": the first is dropped, saying so, and
+    the form starts for 嘉禾's 2万 (was: taken as the account step's answer, then the next words as the first
+    payment's reference: 合肥新锐's 5万 nearly booked with reference "是")."""
+    w = await _world()
+    shown = await w.say("400", "合肥新锐打了5万")
+    assert "记入哪个账户" in texts(await w.press("400", buttons(shown)["✅ 是这家"]))
+    said = texts(await w.say("400", "嘉禾转来两万货款"))
+    assert "D0007 合肥新锐电器有限公司 ¥50,000.00 没有入账，已放弃" in said
+    assert "D0009 杭州嘉禾电器有限公司" in said and "回款金额：¥20,000.00" in said and "是这家吗" in said
+    await w.say("400", "是")
+    await w.say("400", "预存款")
+    await w.press("400", payload("pay.method", "bank_transfer"))
+    await w.say("400", "HX1207099")
+    await w.say("400", "今天")
+    summary = texts(await w.press("400", payload("pay.skip")))
+    assert "杭州嘉禾" in summary and "¥20,000.00" in summary and "参考号：HX1207099" in summary
+    await w.say("400", "确认")
+    [entry] = _payments(w)
+    assert entry.amount == Decimal("20000.00")  # type: ignore[attr-defined]
