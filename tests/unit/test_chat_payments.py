@@ -384,3 +384,36 @@ async def test_a_second_payment_typed_while_the_first_waits_at_a_later_step_star
     await w.say("400", "确认")
     [entry] = _payments(w)
     assert entry.amount == Decimal("20000.00")  # type: ignore[attr-defined]
+
+
+async def test_finance_asks_a_dealers_statement_by_code_or_name_with_a_month_or_none() -> None:
+    """"D0009 9月对账单", "嘉禾上个月的对账单发我看下", "杭州嘉禾 对账单": that dealer's statement with its files and
+    where it stands (was: "D0009 9月对账单" the dealer's balances, the others "没有待处理的对账异议")."""
+    from datetime import date
+
+    from core.accounts import Statement, StatementStatus
+    from core.money import ZERO
+
+    w = await _world()
+    d9 = await w.uow.dealers.get_by(code="D0009")
+    assert d9 is not None and d9.id is not None
+    for period, status, due in (("2026-09", StatementStatus.CONFIRMED, None),
+                                ("2026-10", StatementStatus.ISSUED, date(2026, 11, 30))):
+        year, month = (int(x) for x in period.split("-"))
+        await w.uow.statements.add(Statement(
+            dealer_id=d9.id, period=period, period_start=date(year, month, 1),
+            period_end=date(year, month, 30), opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO,
+            rebates_total=ZERO, closing_balance=ZERO, status=status, due_on=due))
+    await w.uow.commit()
+    september = await w.say("400", "D0009 9月对账单")
+    assert "D0009 杭州嘉禾电器有限公司 · 2026-09 对账单" in texts(september) and "状态：已确认" in texts(september)
+    assert [r.file_name for r in september if r.file_name] == ["statement-D0009-2026-09.xlsx",
+                                                                "statement-D0009-2026-09.pdf"]
+    last = texts(await w.say("400", "嘉禾上个月的对账单发我看下"))
+    assert "2026-10 对账单" in last and "状态：待确认（2026-11-30 前确认）" in last
+    assert "2026-10 对账单" in texts(await w.say("400", "杭州嘉禾 对账单"))          # no month: the latest
+    assert "没有 2026-08 的对账单" in texts(await w.say("400", "D0009 8月对账单"))
+    many = await w.say("400", "合肥 对账单")                      # two dealers fit, neither has one
+    assert "合肥 还没有对账单" in texts(many)
+    desk = texts(await w.say("300", "D0009 上个月对账单"))       # not the desk's job: what it can type
+    assert "我没有听懂" in desk and "2026-10" not in desk
