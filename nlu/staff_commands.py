@@ -114,6 +114,20 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 
+# "双十二都有谁参加了", "换新季哪些经销商报名了", "复购季参加的经销商": who is in a campaign (marketing's question)
+CAMPAIGN_JOINERS = (r"(?:都?有?谁|都?有哪些(?:经销商|家)?|哪些经销商|哪几家|哪些家|几家|多少家)\s*(?:参加|参与|报名|报了名)了?"
+                    r"|(?:参加|参与|报名)(?:了)?的(?:经销商|有哪些|有谁|名单)|(?:参加|参与|报名)(?:名单|情况)")
+
+
+# "复购季发布", "把复购季推给经销商", "发布复购季活动", "复购季可以上线了": launch a planned campaign (a confirm first)
+CAMPAIGN_LAUNCH = (r"^(?:把|将)?\s*(?:发布|上线|推送|启动|开始)?\s*[^\s，,。]{2,30}?\s*(?:活动)?\s*"
+                   r"(?:发布|上线|推送|启动|推给(?:经销商|大家|所有经销商|各家)?|发给(?:经销商|大家|所有经销商|各家)|"
+                   r"可以发布了|可以上线了|发出去)(?:吧|一下|了)?[。!！]?$|^(?:发布|上线|推送|启动)\s*[^\s，,。]{2,30}$")
+
+# the launch words, left out before the campaign's name is compared ("把复购季推给经销商" -> "复购季")
+CAMPAIGN_LAUNCH_WORDS = r"把|将|发布|上线|推送|启动|开始|推给|发给|经销商|大家|所有|各家|可以|发出去|吧|一下|了"
+
+
 def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
