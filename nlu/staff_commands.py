@@ -7,6 +7,9 @@ handler shows the same confirm card the buttons lead to.
   ``OPEN`` that record's card. Kinds by prefix: SO order, AS after-sales ticket, QF quality report, FY expense
   claim, FR refund/adjustment request, CR credit request; a statement as ``ST-D0007-2026-11`` or
   "D0007 2026-11 对账单";
+- a dealer's statement in words, by code or name, with a month or none ("D0003 11月对账单", "嘉禾家电上个月的对账单
+  发我看下", "杭州嘉禾 对账单"): ``OPEN`` of kind ``STATEMENT`` with no number, the dealer words and the month words
+  (``statement_month`` reads them; none: the dealer's latest);
 - "把合肥新锐那单批了", "批一下 SO-…", "SO-… 通过": ``APPROVE`` (the number, or the dealer words);
   "驳回 SO-…", "合肥新锐那单不批": ``REJECT``, with the reason when one is typed with it ("SO-… 驳回 价格不对",
   "驳回SO-…，原因：重复下单"): the handler asks to confirm it instead of asking for one;
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -61,6 +65,7 @@ class StaffCommand:
     carrier: str | None = None
     tracking: str | None = None
     reason: str | None = None        # REJECT: the words typed with it ("SO-… 驳回 价格不对" -> "价格不对")
+    when: str | None = None          # a statement's month as typed ("11月", "上个月"): see ``statement_month``
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ _NUMBER = re.compile(r"(?<![A-Za-z])(SO|AS|QF|FY|FR|CR)[-_ ]?(\d{8})[-_ ]?(\d{4}
 _STATEMENT = re.compile(r"ST[-_ ]?(D\d{4})[-_ ]?(\d{4})[-_ ]?(\d{2})(?!\d)", re.IGNORECASE)
 _STATEMENT_WORDS = re.compile(r"(D\d{4})\s*的?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*的?\s*(?:对账单|账单)",
                               re.IGNORECASE)
+# "D0003 11月对账单", "嘉禾家电上个月的对账单发我看下", "查下杭州嘉禾的对账单": the dealer words, the month words
+_MONTH_WORDS = r"(?:上上个?月|上个?月|本月|这个月|当月|\d{4}\s*[-年/.]\s*\d{1,2}\s*月?份?|\d{1,2}\s*月份?)"
+_STATEMENT_ASK = re.compile(r"^(?:查一?下|查查|看看|看一?下|发一?下|打开|把)?\s*(?P<who>[^\s，,。?？]{2,30}?|D\d{4,6})\s*的?\s*"
+                            rf"(?P<when>{_MONTH_WORDS})?\s*的?\s*(?:对账单|账单)"
+                            r"\s*(?:发我看?一?下|发我|发一?下|看看|看一?下|呢|吗|给我)?\s*[?？。!！]?$", re.IGNORECASE)
 _APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|审批通过|审核通过|通过|同意|approve)", re.IGNORECASE)
 _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
@@ -102,6 +112,20 @@ STATUS_WORDS: dict[str, str] = {
     "待审批": "pending", "待批": "pending", "要批": "pending", "要审批": "pending", "待发货": "approved", "已批准": "approved",
     "待生产": "in_production", "生产中": "in_production",
 }
+
+
+# "双十二都有谁参加了", "换新季哪些经销商报名了", "复购季参加的经销商": who is in a campaign (marketing's question)
+CAMPAIGN_JOINERS = (r"(?:都?有?谁|都?有哪些(?:经销商|家)?|哪些经销商|哪几家|哪些家|几家|多少家)\s*(?:参加|参与|报名|报了名)了?"
+                    r"|(?:参加|参与|报名)(?:了)?的(?:经销商|有哪些|有谁|名单)|(?:参加|参与|报名)(?:名单|情况)")
+
+
+# "复购季发布", "把复购季推给经销商", "发布复购季活动", "复购季可以上线了": launch a planned campaign (a confirm first)
+CAMPAIGN_LAUNCH = (r"^(?:把|将)?\s*(?:发布|上线|推送|启动|开始)?\s*[^\s，,。]{2,30}?\s*(?:活动)?\s*"
+                   r"(?:发布|上线|推送|启动|推给(?:经销商|大家|所有经销商|各家)?|发给(?:经销商|大家|所有经销商|各家)|"
+                   r"可以发布了|可以上线了|发出去)(?:吧|一下|了)?[。!！]?$|^(?:发布|上线|推送|启动)\s*[^\s，,。]{2,30}$")
+
+# the launch words, left out before the campaign's name is compared ("把复购季推给经销商" -> "复购季")
+CAMPAIGN_LAUNCH_WORDS = r"把|将|发布|上线|推送|启动|开始|推给|发给|经销商|大家|所有|各家|可以|发出去|吧|一下|了"
 
 
 def _clean(text: str) -> str:
@@ -171,6 +195,10 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         if _APPROVE.search(rest):
             return StaffCommand(StaffVerb.APPROVE, kind, number)
         return StaffCommand(StaffVerb.OPEN, kind, number)
+    asked = _STATEMENT_ASK.match(text)
+    if asked and not re.fullmatch(_MONTH_WORDS + r"|我的?|我们的?|我司的?", asked.group("who")):
+        return StaffCommand(StaffVerb.OPEN, RefKind.STATEMENT, dealer=asked.group("who"),
+                            when=re.sub(r"\s+", "", asked.group("when") or "") or None)
     code = _DEALER_CODE.match(text)
     if code:
         return StaffCommand(StaffVerb.OPEN, RefKind.DEALER, code.group(1).upper(), dealer=code.group(1).upper())
@@ -186,6 +214,32 @@ def parse_staff_command(text: str) -> StaffCommand | None:
             if who:
                 return StaffCommand(verb, RefKind.ORDER, dealer=who)
     return None
+
+
+def statement_month(words: str | None, today: date) -> str | None:
+    """The month ``words`` name as a statement's period "YYYY-MM" ("11月" the last November, "上个月", "2026-10"),
+    never one after this month; None for no words or none read."""
+    if not words:
+        return None
+    if m := re.fullmatch(r"(\d{4})[-年/.](\d{1,2})月?份?", words):
+        year, month = int(m.group(1)), int(m.group(2))
+    elif words in ("本月", "这个月", "当月"):
+        year, month = today.year, today.month
+    else:
+        back = 2 if words.startswith("上上") else 1 if words.startswith("上") else 0
+        if back:
+            first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+            if back == 2:
+                first = (first - timedelta(days=1)).replace(day=1)
+            year, month = first.year, first.month
+        elif m := re.fullmatch(r"(\d{1,2})月份?", words):
+            month = int(m.group(1))
+            year = today.year if month <= today.month else today.year - 1
+        else:
+            return None
+    if not 1 <= month <= 12 or (year, month) > (today.year, today.month):
+        return None
+    return f"{year}-{month:02d}"
 
 
 def parse_queue_filter(text: str) -> QueueFilterWords:

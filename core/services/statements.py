@@ -259,8 +259,10 @@ class StatementRow:
 
 
 async def list_statements(uow: AbstractUnitOfWork, actor: Actor, *, period: str | None = None,
-                          status: StatementStatus | None = None, limit: int = 200) -> list[StatementRow]:
-    """Statements for staff (ACCOUNT_READ_ALL), newest month first, then by dealer code."""
+                          status: StatementStatus | None = None, dealer_id: int | None = None,
+                          limit: int = 200) -> list[StatementRow]:
+    """Statements for staff (ACCOUNT_READ_ALL), newest month first, then by dealer code; one dealer's only when
+    ``dealer_id`` is given."""
     require(actor, Permission.ACCOUNT_READ_ALL)
     filters: dict[str, Any] = {}
     if period:
@@ -268,6 +270,8 @@ async def list_statements(uow: AbstractUnitOfWork, actor: Actor, *, period: str 
         filters["period"] = period
     if status is not None:
         filters["status"] = status
+    if dealer_id is not None:
+        filters["dealer_id"] = dealer_id
     async with uow:
         rows = await uow.statements.list(order_by="period_start", desc=True, limit=limit, **filters)
         dealers = {d.id: d for d in await uow.dealers.list(id__in=sorted({r.dealer_id for r in rows}))} if rows else {}

@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from core.campaigns import Campaign, CampaignParticipation, MarketingMaterial, ParticipationStatus
+from core.campaigns import (
+    Campaign,
+    CampaignParticipation,
+    CampaignStatus,
+    MarketingMaterial,
+    ParticipationStatus,
+)
 from core.errors import NotFound, PermissionDenied
 from core.money import fmt_cny
 from core.services.campaigns import (
@@ -24,8 +30,10 @@ from core.services.campaigns import (
     get_campaign,
     is_running,
     join_campaign,
+    launch_campaign,
     list_active_campaigns,
     list_campaigns,
+    list_participations,
     report_execution,
     review_execution,
 )
@@ -39,6 +47,7 @@ from handlers.flows.stepform import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
+from nlu.staff_commands import CAMPAIGN_JOINERS, CAMPAIGN_LAUNCH, CAMPAIGN_LAUNCH_WORDS
 
 router = Router(name=__name__)
 
@@ -381,6 +390,23 @@ i18n.register({
     "camp.staff.title": ("🎯 市场活动（{n}）", "🎯 Campaigns ({n})"),
     "camp.staff.line": ("{name}（{status}）参与 {joined}，待审反馈 {reported}",
                         "{name} ({status}): {joined} joined, {reported} reports to review"),
+    "camp.who.head": ("👥 {name}：{n} 家经销商参与", "👥 {name}: {n} dealer(s) in it"),
+    "camp.who.none": ("👥 {name}：还没有经销商参与", "👥 {name}: no dealer has joined yet"),
+    "camp.who.line": ("• {code} {dealer}：{status}{customers}", "• {code} {dealer}: {status}{customers}"),
+    "camp.who.customers": ("，新客户 {n}", ", {n} new customers"),
+    "camp.who.which": ("问的是哪个活动？", "Which campaign?"),
+    "camp.btn.who": ("👥 {name}", "👥 {name}"),
+    "camp.launch.ask": ("发布活动“{name}”（{start} 至 {end}）？\n面向：{who}\n发布后经销商可以报名，并会收到活动通知。",
+                        "Launch '{name}' ({start} to {end})?\nFor: {who}\nOnce launched dealers may join and are told."),
+    "camp.launch.everyone": ("全部经销商", "every dealer"),
+    "camp.launch.tiers": ("{tiers} 级", "tier {tiers}"),
+    "camp.launch.named": ("指定的 {n} 家", "{n} named dealer(s)"),
+    "camp.launch.not_planned": ("活动“{name}”当前为“{status}”，不能发布。", "'{name}' is {status}; it cannot be launched."),
+    "camp.btn.launch_ok": ("🚀 确认发布", "🚀 Launch"),
+    "camp.btn.launch": ("🚀 发布 {name}", "🚀 Launch {name}"),
+    "camp.launch.done": ("✅ 已发布“{name}”。{told}", "✅ '{name}' is launched. {told}"),
+    "camp.launch.told_now": ("面向的经销商已收到通知。", "Its dealers have been told."),
+    "camp.launch.told_later": ("活动开始当天（{start}）通知面向的经销商。", "Its dealers are told on its first day ({start})."),
     "camp.staff.none": ("目前没有活动。", "No campaigns yet."),
     "camp.btn.effect": ("📈 {name} 效果", "📈 {name}: effect"),
     "camp.review.item": ("📝 {code} {dealer} 执行反馈：{text}\n照片 {photos} 张，新客户 {customers}",
@@ -468,6 +494,9 @@ async def staff_overview(ctx: Ctx) -> list[Reply]:
             lines.append(ctx.t("camp.staff.line", name=c.name, status=ctx.pick(*CAMPAIGN_STATUS_LABELS[c.status]),
                                joined=len(people), reported=len(waiting)))
             rows.append([Button(ctx.t("camp.btn.effect", name=forms.clip(c.name, 16)), payload("camp.eff", c.id or 0))])
+            if c.status == CampaignStatus.PLANNED and Permission.CAMPAIGN_WRITE in ctx.actor.permissions:
+                rows[-1].append(Button(ctx.t("camp.btn.launch", name=forms.clip(c.name, 10)),
+                                       payload("camp.launch", c.id or 0)))
             for p in waiting[:5]:
                 dealer = await uow.dealers.get(p.dealer_id)
                 items.append(Reply(
@@ -480,6 +509,95 @@ async def staff_overview(ctx: Ctx) -> list[Reply]:
     if pager:
         rows.append(pager)
     return [Reply(text="\n".join(lines), buttons=rows), *items]
+
+
+def _reads_campaigns(ctx: Ctx) -> bool:
+    return ctx.is_staff and bool({Permission.CAMPAIGN_WRITE, Permission.REPORT_READ_ALL} & ctx.actor.permissions)
+
+
+@router.text_hook
+async def who_joined(ctx: Ctx) -> list[Reply] | None:
+    """"双十二都有谁参加了": the campaign the words name (one running: that one), its dealers and where each stands;
+    none named among several: a button each. Not a campaign reader, or no such words: None (the parser reads it)."""
+    if not _reads_campaigns(ctx) or not re.search(CAMPAIGN_JOINERS, ctx.inbound.text or ""):
+        return None
+    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS)
+    named = _named_campaign(re.sub(CAMPAIGN_JOINERS, " ", ctx.inbound.text or ""), campaigns)
+    running = [c for c in campaigns if is_running(c, ctx.deps.clock.today())]
+    if named is None and len(running) == 1:
+        named = running[0]
+    if named is None:
+        rows = [[Button(ctx.t("camp.btn.who", name=forms.clip(c.name, 20)), payload("camp.who", c.id or 0))]
+                for c in campaigns[:8]]
+        return [Reply(text=ctx.t("camp.who.which"), buttons=rows)]
+    ctx.args = [str(named.id or 0)]
+    return await participants(ctx)
+
+
+@router.button("camp.who")
+async def participants(ctx: Ctx) -> list[Reply]:
+    campaign_id = _int_arg(ctx, 0)
+    campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    people = await list_participations(ctx.uow(), ctx.actor, campaign_id)
+    if not people:
+        text = ctx.t("camp.who.none", name=campaign.name)
+    else:
+        lines = [ctx.t("camp.who.head", name=campaign.name, n=len(people))]
+        async with ctx.uow() as uow:
+            for p in people[:30]:
+                dealer = await uow.dealers.get(p.dealer_id)
+                lines.append(ctx.t("camp.who.line", code=dealer.code if dealer else p.dealer_id,
+                                   dealer=dealer.name if dealer else "",
+                                   status=ctx.pick(*PARTICIPATION_STATUS_LABELS[p.status]),
+                                   customers=ctx.t("camp.who.customers", n=p.new_customers) if p.new_customers else ""))
+        text = "\n".join(lines)
+    return [Reply(text=text, buttons=[[Button(ctx.t("camp.btn.effect", name=forms.clip(campaign.name, 16)),
+                                              payload("camp.eff", campaign_id))],
+                                      [Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
+
+
+@router.text_hook
+async def launch_asked(ctx: Ctx) -> list[Reply] | None:
+    """"复购季发布", "把复购季推给经销商": the planned campaign the words name, and a confirm before it is launched
+    (launching tells its dealers). No planned campaign named, or not marketing: None (the parser reads it)."""
+    if not ctx.is_staff or Permission.CAMPAIGN_WRITE not in ctx.actor.permissions \
+            or not re.search(CAMPAIGN_LAUNCH, ctx.inbound.text or ""):
+        return None
+    planned = await list_campaigns(ctx.uow(), ctx.actor, status=CampaignStatus.PLANNED, limit=MAX_CAMPAIGNS)
+    named = _named_campaign(re.sub(CAMPAIGN_LAUNCH_WORDS, " ", ctx.inbound.text or ""), planned)
+    if named is None:
+        return None
+    ctx.args = [str(named.id or 0)]
+    return await launch_ask(ctx)
+
+
+@router.button("camp.launch")
+async def launch_ask(ctx: Ctx) -> list[Reply]:
+    campaign = await get_campaign(ctx.uow(), ctx.actor, _int_arg(ctx, 0))
+    if Permission.CAMPAIGN_WRITE not in ctx.actor.permissions:
+        raise PermissionDenied()
+    if campaign.status != CampaignStatus.PLANNED:
+        return [Reply(text=ctx.t("camp.launch.not_planned", name=campaign.name,
+                                 status=ctx.pick(*CAMPAIGN_STATUS_LABELS[campaign.status])))]
+    return [Reply(text=ctx.t("camp.launch.ask", name=campaign.name, start=campaign.starts_on, end=campaign.ends_on,
+                             who=_audience(ctx, campaign)),
+                  buttons=[[Button(ctx.t("camp.btn.launch_ok"), payload("camp.launch.ok", campaign.id or 0))],
+                           [Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
+
+
+def _audience(ctx: Ctx, c: Campaign) -> str:
+    parts = [" / ".join(c.target_regions), ctx.t("camp.launch.tiers", tiers="/".join(c.target_tiers)) if c.target_tiers
+             else "", ctx.t("camp.launch.named", n=len(c.target_dealer_ids)) if c.target_dealer_ids else ""]
+    return " ".join(p for p in parts if p) or ctx.t("camp.launch.everyone")
+
+
+@router.button("camp.launch.ok")
+async def launch_confirmed(ctx: Ctx) -> list[Reply]:
+    campaign = await launch_campaign(ctx.uow(), ctx.actor, _int_arg(ctx, 0), ctx.deps.clock)
+    told = ctx.t("camp.launch.told_now") if is_running(campaign, ctx.deps.clock.today()) \
+        else ctx.t("camp.launch.told_later", start=campaign.starts_on)
+    return [Reply(text=ctx.t("camp.launch.done", name=campaign.name, told=told),
+                  buttons=[[Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
 
 
 @router.button("camp.rv")

@@ -95,6 +95,8 @@ i18n.register({
     "pay.kept": ("（回款登记还没完成，接着下面这一步即可；不需要了请点“取消”。）",
                  "(The payment is not booked yet: go on with the step below, or tap Cancel.)"),
     "pay.ask.account": ("记入哪个账户？", "Into which account?"),
+    "pay.dropped": ("上一笔 {dealer} {amount} 没有入账，已放弃；现在登记这一笔：",
+                    "The earlier payment ({dealer} {amount}) was not booked and is dropped; now this one:"),
     "pay.ask.amount": ("金额多少（元）？例如 50000 或 5万：", "How much (CNY)? e.g. 50000:"),
     "pay.bad.amount": ("请输入大于 0 的金额，例如 50000 或 5万。", "Please type an amount above zero, e.g. 50000."),
     "pay.ask.method": ("付款方式？", "How was it paid?"),
@@ -216,6 +218,26 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
     ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
            **({"method": method} if method else {}))
     return await _find_dealer(ctx, m.group("who").strip() if m else "")
+
+
+# the steps after the dealer: a whole payment line typed at one of them is another payment, not this step's answer
+_LATER_STEPS = frozenset({"pay.account", "pay.amount", "pay.method", "pay.reference", "pay.date", "pay.receipt",
+                          "pay.confirm"})
+
+
+@router.text_hook_anywhere
+async def another_payment(ctx: Ctx) -> list[Reply] | None:
+    """"嘉禾转来两万货款" typed while an earlier payment waits at a later step (the clerk moved on without booking
+    it): the earlier one is dropped, saying which, and the form starts for the new line (was: the line taken as
+    the step's answer and the earlier payment kept going, its next answers landing one step off)."""
+    if not ctx.is_staff or ctx.dialog.state not in _LATER_STEPS or not re.search(QUICK, forms.text_of(ctx),
+                                                                                   re.IGNORECASE):
+        return None
+    d = ctx.dialog.data
+    amount = fmt_cny(Decimal(str(d["amount"]))) if d.get("amount") else ""
+    dropped = Reply(text=ctx.t("pay.dropped", dealer=str(d.get("dealer") or ""), amount=amount))
+    ctx.idle()
+    return [dropped, *await quick_payment(ctx)]
 
 
 @router.state("pay.dealer")

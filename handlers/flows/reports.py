@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 
+from core.dealers import Dealer
 from core.errors import DomainError
 from core.money import fmt_cny
 from core.reports import PERIOD_LABELS, PeriodPreset, Report, ReportKind, summary_lines
@@ -23,7 +24,7 @@ from core.services.reports import ReportQuery, production_plan, replenishment, r
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import account
+from handlers.flows import account, forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -41,6 +42,8 @@ CODES = {kind: code for code, kind in KINDS.items()}
 PERIODS: dict[str, PeriodPreset] = {"m": PeriodPreset.MONTH, "lm": PeriodPreset.LAST_MONTH,
                                     "q": PeriodPreset.QUARTER, "y": PeriodPreset.YEAR, "12": PeriodPreset.LAST_12_MONTHS}
 PERIOD_CODES = {p: c for c, p in PERIODS.items()}
+# views that compare dealers: no button for them on one dealer's figures
+_ALL_DEALERS = frozenset({ReportKind.SELLOUT_DEALERS, ReportKind.TARGETS, ReportKind.ORDER_FREQUENCY})
 SLOT_PERIODS = {"this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
                 "this_quarter": PeriodPreset.QUARTER, "this_year": PeriodPreset.YEAR}
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
@@ -118,18 +121,22 @@ def _button(ctx: Ctx, key: str, action: str, *args: str) -> Button:
     return Button(ctx.t(key), payload(action, *args))
 
 
-def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str, lowest: bool = False) -> list[str]:
+def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str, lowest: bool = False,
+               dealer: str = "") -> list[str]:
     args = [CODES[kind] + ("-" if lowest and kind in RANKINGS else ""), PERIOD_CODES[period]]
-    if region or sku:
+    if region or sku or dealer:
         args += [region, sku]
+    if dealer:          # one dealer's figures ("D0003动销怎么样"): its code, checked again when pressed
+        args.append(dealer)
     return args
 
 
-def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: str) -> list[list[Button]]:
+def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: str,
+             dealer: str = "") -> list[list[Button]]:
     def view(key: str, kind: ReportKind) -> Button | None:
-        if kind == report.kind or not _may(ctx, kind):
+        if kind == report.kind or not _may(ctx, kind) or (dealer and kind in _ALL_DEALERS):
             return None
-        return _button(ctx, key, "rpt", *_view_args(kind, period, region, sku))
+        return _button(ctx, key, "rpt", *_view_args(kind, period, region, sku, dealer=dealer))
 
     views = [view("rpt.btn.orders", ReportKind.ORDER_SUMMARY), view("rpt.btn.sellout", ReportKind.SELLOUT_SUMMARY),
              view("rpt.btn.regions", ReportKind.SELLOUT_REGIONS),
@@ -142,10 +149,11 @@ def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: s
     shown = [b for b in views if b is not None]
     rows = [shown[i:i + 3] for i in range(0, len(shown), 3)]
     periods = [Button(ctx.pick(*PERIOD_LABELS[p]) + (" ✓" if p == period else ""),
-                      payload("rpt", *_view_args(report.kind, p, region, sku, report.lowest_first)))
+                      payload("rpt", *_view_args(report.kind, p, region, sku, report.lowest_first, dealer)))
                for p in PeriodPreset]
     rows += [periods[:3], periods[3:]]
-    extra = [_button(ctx, "rpt.btn.excel", "rpt.x", *_view_args(report.kind, period, region, sku, report.lowest_first))]
+    extra = [_button(ctx, "rpt.btn.excel", "rpt.x",
+                     *_view_args(report.kind, period, region, sku, report.lowest_first, dealer))]
     if ctx.is_dealer:
         extra.append(_button(ctx, "rpt.btn.replenish", "rpt.rep"))
     elif Permission.REPORT_READ_ALL in ctx.actor.permissions:
@@ -154,30 +162,45 @@ def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: s
     return rows
 
 
+async def _named_dealer(ctx: Ctx, code: str) -> Dealer | None:
+    """The dealer of ``code`` as staff name it in a report ("D0003动销怎么样"); None when there is none."""
+    if not code or ctx.is_dealer:
+        return None
+    found = [d for d in await forms.dealers_by_words(ctx, code, limit=2) if d.code.upper() == code.upper()]
+    return found[0] if len(found) == 1 and found[0].id is not None else None
+
+
 async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-                  lowest: bool = False) -> Report:
+                  lowest: bool = False, dealer: Dealer | None = None) -> Report:
     assert ctx.deps.reports is not None
-    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=10, lowest_first=lowest)
+    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=10, lowest_first=lowest,
+                        dealer_id=dealer.id if dealer is not None else None)
     return await run_report(ctx.uow(), ctx.deps.reports, ctx.actor, query, ctx.deps.clock)
 
 
 async def show(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-               lowest: bool = False, *, excel: bool = False) -> list[Reply]:
-    report = await _report(ctx, kind, period, region, sku, lowest)
+               lowest: bool = False, dealer_code: str = "", *, excel: bool = False) -> list[Reply]:
+    dealer = await _named_dealer(ctx, dealer_code)
+    if dealer_code and dealer is None and not ctx.is_dealer:
+        return [Reply(text=ctx.t("acct.staff.no_dealer", code=dealer_code))]
+    if dealer is not None and kind in _ALL_DEALERS:
+        kind = ReportKind.SELLOUT_SUMMARY
+    report = await _report(ctx, kind, period, region, sku, lowest, dealer)
     title, label = report.title(ctx.lang), ctx.pick(*PERIOD_LABELS[period])
     lines = [ctx.t("rpt.head", title=title, period=label)]
-    if region or sku:
-        lines.append(ctx.t("rpt.filters", filters=" · ".join(v for v in (region, sku) if v)))
+    named = f"{dealer.code} {dealer.name}" if dealer is not None else ""
+    if region or sku or named:
+        lines.append(ctx.t("rpt.filters", filters=" · ".join(v for v in (named, region, sku) if v)))
     empty = report.totals.count == 0 and not report.targets
     lines += [ctx.t("rpt.no_data")] if empty else summary_lines(report, ctx.lang)
-    if ctx.is_dealer and kind == ReportKind.SELLOUT_SUMMARY:
-        bought = await _report(ctx, ReportKind.ORDER_PRODUCTS, period, region, sku)
+    if (ctx.is_dealer or dealer is not None) and kind == ReportKind.SELLOUT_SUMMARY:
+        bought = await _report(ctx, ReportKind.ORDER_PRODUCTS, period, region, sku, dealer=dealer)
         lines.append(ctx.t("rpt.dealer_purchases", amount=fmt_cny(bought.totals.amount), orders=bought.totals.count))
     from analytics.charts import report_chart
 
     image = None if empty else await asyncio.to_thread(report_chart, report, ctx.lang)
     replies = [Reply(text="\n".join(lines), image=image, image_name=f"report-{CODES[kind]}.png" if image else "",
-                     buttons=_buttons(ctx, report, period, region, sku))]
+                     buttons=_buttons(ctx, report, period, region, sku, named.split(" ")[0]))]
     if excel:
         replies.append(await _excel(ctx, report, label))
     return replies
@@ -191,13 +214,13 @@ async def _excel(ctx: Ctx, report: Report, label: str) -> Reply:
     return Reply(text=ctx.t("rpt.excel", title=report.title(ctx.lang), period=label), file=data, file_name=name)
 
 
-def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str, bool]:
+def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str, bool, str]:
     """The view a button names; a malformed one falls back to the default view (it is never trusted anyway)."""
-    args = ctx.args + ["", "", "", ""]
+    args = ctx.args + ["", "", "", "", ""]
     kind = KINDS.get(args[0].removesuffix("-")) or _default_kind(ctx)
     lowest = args[0].endswith("-") and kind in RANKINGS
     period = PERIODS.get(args[1], PeriodPreset.MONTH)
-    return kind, period, args[2][:16], args[3][:32], lowest
+    return kind, period, args[2][:16], args[3][:32], lowest, args[4][:12]
 
 
 # --- entry points -----------------------------------------------------------------------------------
@@ -224,8 +247,9 @@ async def export(ctx: Ctx) -> list[Reply]:
     refused = _ready(ctx)
     if refused is not None:
         return refused
-    kind, period, region, sku, lowest = _args(ctx)
-    report = await _report(ctx, kind, period, region, sku, lowest)
+    kind, period, region, sku, lowest, code = _args(ctx)
+    dealer = await _named_dealer(ctx, code)
+    report = await _report(ctx, kind, period, region, sku, lowest, dealer)
     return [await _excel(ctx, report, ctx.pick(*PERIOD_LABELS[period]))]
 
 
@@ -264,7 +288,10 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if not _may(ctx, kind):
         kind = _default_kind(ctx)
     lowest = kind in RANKINGS and ranking == "lowest"
-    return await show(ctx, kind, period, region, sku, lowest, excel=any(w in text for w in EXPORT_WORDS))
+    code = (dealer_code_in(text) or "") if ctx.is_staff else ""     # "D0003动销怎么样": that dealer's figures
+    if code and kind in _ALL_DEALERS:
+        kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout else _default_kind(ctx)
+    return await show(ctx, kind, period, region, sku, lowest, code, excel=any(w in text for w in EXPORT_WORDS))
 
 
 # --- forecasts --------------------------------------------------------------------------------------

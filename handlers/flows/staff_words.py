@@ -40,7 +40,7 @@ from core.services.quality import (
     set_corrective_status,
 )
 from core.services.queues import Queue, all_waiting, may_see
-from core.services.statements import list_statements
+from core.services.statements import StatementRow, list_statements
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -59,7 +59,7 @@ from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_staff_command
+from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_staff_command, statement_month
 
 router = Router(name=__name__)
 
@@ -87,6 +87,8 @@ i18n.register({
     "sw.no_dealer": ("没有找到经销商“{text}”。请输入经销商编码（如 D0012）或名称中的几个字。",
                      "No dealer matches \"{text}\". Type its code (e.g. D0012) or part of its name."),
     "sw.which_dealer": ("“{text}”对应多家经销商，请选择：", "\"{text}\" fits several dealers; choose one:"),
+    "sw.no_statement": ("{dealer} 没有 {period} 的对账单。", "{dealer} has no statement for {period}."),
+    "sw.no_statement_yet": ("{dealer} 还没有对账单。", "{dealer} has no statement yet."),
     "sw.no_orders": ("{dealer} 没有待审批的订单。", "{dealer} has no order waiting for approval."),
     "sw.which_order": ("{dealer} 有 {n} 张待审批的订单，请选择：", "{dealer} has {n} orders waiting; choose one:"),
     "sw.ship.confirm": ("确认发货？\n{line}\n承运商：{carrier}\n运单号：{tracking}",
@@ -182,6 +184,8 @@ async def staff_words(ctx: Ctx) -> list[Reply]:
     staff.drop_pending(ctx)
     if command.verb == StaffVerb.NEW_TICKET:
         return await _new_ticket(ctx, command.dealer or "")
+    if command.number is None and command.kind == RefKind.STATEMENT:
+        return await _statement_of_dealer(ctx, command)
     if command.number is None:
         return await _orders_of_dealer(ctx, command)
     assert command.kind is not None
@@ -263,6 +267,32 @@ async def _statement(ctx: Ctx, number: str) -> list[Reply]:
         raise NotFound(what=number)
     ctx.args = [str(row.statement.id)]
     return await statements.view(ctx)
+
+
+async def _statement_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
+    """"D0003 11月对账单", "嘉禾家电上个月的对账单": that dealer's statement of that month (no month: its latest);
+    several dealers fit the words: a button each to its statement."""
+    if not _may_open(ctx, RefKind.STATEMENT):
+        return await staff_help(ctx)
+    words = command.dealer or ""
+    dealers = await _dealers(ctx, words)
+    if not dealers:
+        return [Reply(text=ctx.t("sw.no_dealer", text=words[:20]))]
+    period = statement_month(command.when, ctx.deps.clock.today())
+    found: list[tuple[str, StatementRow]] = []
+    for dealer_id, label in dealers[:MAX_CHOICES]:
+        latest = await list_statements(ctx.uow(), ctx.actor, period=period, dealer_id=dealer_id, limit=1)
+        found += [(label, latest[0])] if latest else []
+    if not found:
+        who = dealers[0][1] if len(dealers) == 1 else words
+        return [Reply(text=ctx.t("sw.no_statement", dealer=who, period=period) if period
+                      else ctx.t("sw.no_statement_yet", dealer=who))]
+    if len(found) == 1:
+        ctx.args = [str(found[0][1].statement.id)]
+        return await statements.view(ctx)
+    rows = [[Button(forms.clip(f"📎 {label} {row.statement.period}", 40), payload("stmt.view", row.statement.id or 0))]
+            for label, row in found]
+    return [Reply(text=ctx.t("sw.which_dealer", text=words[:20]), buttons=rows)]
 
 
 # --- orders by dealer words --------------------------------------------------------------------------

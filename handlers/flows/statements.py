@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from core.accounts import AccountKind, StatementStatus
 from core.ledger import ACCOUNT_LABELS
 from core.money import fmt_cny, money
+from core.services.accounts import STATEMENT_STATUS_LABELS
 from core.services.statements import (
     AnswerDispute,
     OpenDispute,
@@ -45,6 +46,9 @@ i18n.register({
     "stmt.head": ("🧾 待处理的对账异议（{n}）：", "🧾 Statement disputes waiting ({n}):"),
     "stmt.item": ("{code} {name} · {period} 对账单 · 期末 {closing}\n异议：{reason}",
                   "{code} {name} · {period} statement · closing {closing}\nDispute: {reason}"),
+    "stmt.card": ("{code} {name} · {period} 对账单 · 期末 {closing}\n状态：{status}{due}",
+                  "{code} {name} · {period} statement · closing {closing}\nStatus: {status}{due}"),
+    "stmt.card.due": ("（{due} 前确认）", " (to confirm by {due})"),
     "stmt.btn.view": ("📎 对账单", "📎 Statement"),
     "stmt.btn.list": ("🧾 其余对账异议", "🧾 Other disputes"),
     "stmt.btn.accept": ("✅ 接受并调整", "✅ Accept with adjustment"),
@@ -119,8 +123,15 @@ async def view(ctx: Ctx) -> list[Reply]:
     who, stem = f"{row.dealer_code} {row.dealer_name}", f"statement-{row.dealer_code}-{statement.period}"
     disputed = statement.status == StatementStatus.DISPUTED
     rows = _dispute_buttons(ctx, statement.id or 0)[:1] if disputed else []
-    head = ctx.t("stmt.item", code=row.dealer_code, name=row.dealer_name, period=statement.period,
-                 closing=fmt_cny(statement.closing_balance), reason=statement.dispute_reason or "-")
+    if disputed:
+        head = ctx.t("stmt.item", code=row.dealer_code, name=row.dealer_name, period=statement.period,
+                     closing=fmt_cny(statement.closing_balance), reason=statement.dispute_reason or "-")
+    else:        # a statement nobody disputes: where it stands (was: "异议：-")
+        head = ctx.t("stmt.card", code=row.dealer_code, name=row.dealer_name, period=statement.period,
+                     closing=fmt_cny(statement.closing_balance),
+                     status=ctx.pick(*STATEMENT_STATUS_LABELS[statement.status]),
+                     due=ctx.t("stmt.card.due", due=statement.due_on.isoformat())
+                     if statement.due_on and statement.status == StatementStatus.ISSUED else "")
     head += "".join(f"\n• {describe_line(line, ctx.en)}" for line in statement.dispute_lines if disputed)
     return [Reply(text=head),
             Reply(file=statement_xlsx(statement, who, ctx.lang), file_name=f"{stem}.xlsx"),

@@ -161,6 +161,8 @@ MATRIX: dict[str, Rule] = {
             "staff.ticket.start", args=("{ticket}",)),
     **staff(P.TICKET_HANDLE, "staff.tickets", "staff.ticket.stats"),
     **staff(P.CAMPAIGN_WRITE, "camp.staff", "camp.rv", args=("1", "{dealer}", "1")),
+    **staff(P.CAMPAIGN_WRITE, "camp.launch", "camp.launch.ok", args=("1",)),
+    "camp.who": Rule("staff", ("1",), P.CAMPAIGN_WRITE, also=P.REPORT_READ_ALL),     # who is in campaign 1
     **staff(P.CONTRACT_WRITE, "ctr.cl.yes", "ctr.cl.no", args=("1", "p")),
     **staff(P.CONTRACT_WRITE, "ctr.renew", args=("1",)),        # the renewal check's "起草续签" button
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),

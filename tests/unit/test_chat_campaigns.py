@@ -139,3 +139,55 @@ async def test_marketing_asking_about_a_campaign_gets_its_effect(said: str, show
     await w.user("900", Role.MARKETING, username="ma")
     replies = texts(await w.say("900", said))
     assert shown in replies and "仅供经销商" not in replies
+
+
+@pytest.mark.parametrize("said", ["双十二都有谁参加了", "双十二哪些经销商报名了", "双十二净化器节参加的经销商"])
+async def test_marketing_asks_who_joined_a_campaign(said: str) -> None:
+    """The dealers in the campaign with where each stands (was: "您是想反馈质量问题吗？" or the overview)."""
+    w, dealer_id, mine, _ = await _world()
+    await w.user("900", Role.MARKETING, username="ma")
+    await w.press("100", payload("camp.join", mine))
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    shown = await w.say("900", said)
+    said_back = texts(shown)
+    assert "👥 双十二净化器节：1 家经销商参与" in said_back and f"{dealer.code} {dealer.name}：已报名" in said_back
+    assert "质量" not in said_back
+    assert "📈 双十二净化器节 效果" in buttons(shown)
+    nobody = texts(await w.say("900", "A级客户专享都有谁报名了"))
+    assert "👥 A级客户专享：还没有经销商参与" in nobody
+    await w.press("200", payload("camp.join", mine))
+    assert "2 家经销商参与" in texts(await w.say("900", said))
+    [other] = [p for p in await w.uow.participations.list(campaign_id=mine) if p.dealer_id != dealer_id]
+    other_dealer = await w.uow.dealers.get(other.dealer_id)
+    assert other_dealer is not None
+    dealer_side = texts(await w.say("100", "双十二都有谁参加了"))      # a dealer never gets the list of the others
+    assert "👥" not in dealer_side and other_dealer.name not in dealer_side
+
+
+@pytest.mark.parametrize("said", ["把复购季推给经销商", "复购季发布", "发布滤网复购季活动"])
+async def test_marketing_launches_a_planned_campaign_in_words_after_a_confirm(said: str) -> None:
+    """The planned campaign named, a confirm, then launched and its dealers told (was: no way to launch in chat:
+    "复购季推给经销商" read as a sales report)."""
+    w, dealer_id, _, _ = await _world()
+    await w.user("900", Role.MARKETING, username="ma")
+    planned = await w.uow.campaigns.add(Campaign(code="C2613", name="滤网复购季", starts_on=date(2026, 11, 26),
+                                                 ends_on=date(2026, 12, 31), status=CampaignStatus.PLANNED))
+    await w.uow.commit()
+    assert planned.id is not None
+    w.forget_pushes()
+
+    async def status() -> CampaignStatus | None:
+        stored = await w.uow.campaigns.get(planned.id or 0)
+        return stored.status if stored else None
+
+    asked = await w.say("900", said)
+    assert "发布活动“滤网复购季”（2026-11-26 至 2026-12-31）？" in texts(asked) and "面向：全部经销商" in texts(asked)
+    assert await status() == CampaignStatus.PLANNED                         # nothing before the tap
+    done = texts(await w.press("900", buttons(asked)["🚀 确认发布"]))
+    assert "✅ 已发布“滤网复购季”。面向的经销商已收到通知。" in done
+    assert await status() == CampaignStatus.LAUNCHED
+    assert "滤网复购季" in texts(await w.pushed("100"))                       # the dealer gets it
+    again = texts(await w.press("900", payload("camp.launch", planned.id)))
+    assert "当前为“进行中”，不能发布" in again
+    assert "发布活动" not in texts(await w.say("100", said))                 # a dealer launches nothing

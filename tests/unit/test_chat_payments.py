@@ -362,3 +362,58 @@ async def test_staff_asking_one_dealers_target_by_its_code_get_that_dealers_cont
     w = await _world()
     shown = texts(await w.say("400", "D0007今年目标完成多少了"))
     assert "D0007 合肥新锐电器有限公司" in shown and "合同" in shown and "💰 账户余额" not in shown
+
+
+async def test_a_second_payment_typed_while_the_first_waits_at_a_later_step_starts_afresh() -> None:
+    """"合肥新锐打了5万" left at the account step, then "嘉禾转来两万货款": the first is dropped, saying so, and
+    the form starts for 嘉禾's 2万 (was: taken as the account step's answer, then the next words as the first
+    payment's reference: 合肥新锐's 5万 nearly booked with reference "是")."""
+    w = await _world()
+    shown = await w.say("400", "合肥新锐打了5万")
+    assert "记入哪个账户" in texts(await w.press("400", buttons(shown)["✅ 是这家"]))
+    said = texts(await w.say("400", "嘉禾转来两万货款"))
+    assert "D0007 合肥新锐电器有限公司 ¥50,000.00 没有入账，已放弃" in said
+    assert "D0009 杭州嘉禾电器有限公司" in said and "回款金额：¥20,000.00" in said and "是这家吗" in said
+    await w.say("400", "是")
+    await w.say("400", "预存款")
+    await w.press("400", payload("pay.method", "bank_transfer"))
+    await w.say("400", "HX1207099")
+    await w.say("400", "今天")
+    summary = texts(await w.press("400", payload("pay.skip")))
+    assert "杭州嘉禾" in summary and "¥20,000.00" in summary and "参考号：HX1207099" in summary
+    await w.say("400", "确认")
+    [entry] = _payments(w)
+    assert entry.amount == Decimal("20000.00")  # type: ignore[attr-defined]
+
+
+async def test_finance_asks_a_dealers_statement_by_code_or_name_with_a_month_or_none() -> None:
+    """"D0009 9月对账单", "嘉禾上个月的对账单发我看下", "杭州嘉禾 对账单": that dealer's statement with its files and
+    where it stands (was: "D0009 9月对账单" the dealer's balances, the others "没有待处理的对账异议")."""
+    from datetime import date
+
+    from core.accounts import Statement, StatementStatus
+    from core.money import ZERO
+
+    w = await _world()
+    d9 = await w.uow.dealers.get_by(code="D0009")
+    assert d9 is not None and d9.id is not None
+    for period, status, due in (("2026-09", StatementStatus.CONFIRMED, None),
+                                ("2026-10", StatementStatus.ISSUED, date(2026, 11, 30))):
+        year, month = (int(x) for x in period.split("-"))
+        await w.uow.statements.add(Statement(
+            dealer_id=d9.id, period=period, period_start=date(year, month, 1),
+            period_end=date(year, month, 30), opening_balance=ZERO, orders_total=ZERO, payments_total=ZERO,
+            rebates_total=ZERO, closing_balance=ZERO, status=status, due_on=due))
+    await w.uow.commit()
+    september = await w.say("400", "D0009 9月对账单")
+    assert "D0009 杭州嘉禾电器有限公司 · 2026-09 对账单" in texts(september) and "状态：已确认" in texts(september)
+    assert [r.file_name for r in september if r.file_name] == ["statement-D0009-2026-09.xlsx",
+                                                                "statement-D0009-2026-09.pdf"]
+    last = texts(await w.say("400", "嘉禾上个月的对账单发我看下"))
+    assert "2026-10 对账单" in last and "状态：待确认（2026-11-30 前确认）" in last
+    assert "2026-10 对账单" in texts(await w.say("400", "杭州嘉禾 对账单"))          # no month: the latest
+    assert "没有 2026-08 的对账单" in texts(await w.say("400", "D0009 8月对账单"))
+    many = await w.say("400", "合肥 对账单")                      # two dealers fit, neither has one
+    assert "合肥 还没有对账单" in texts(many)
+    desk = texts(await w.say("300", "D0009 上个月对账单"))       # not the desk's job: what it can type
+    assert "我没有听懂" in desk and "2026-10" not in desk

@@ -316,3 +316,24 @@ async def test_best_selling_products_is_a_product_ranking_not_an_order(said: str
     assert "not allowed" not in shown and "没有权限" not in shown
     assert "产品" in shown or "Product" in shown
     assert "🛒" not in shown
+
+
+async def test_a_channel_manager_asking_one_dealers_sellout_by_its_code_gets_that_dealer_only() -> None:
+    """"D0003动销怎么样": that dealer's sell-out (and what it bought), the buttons keeping it (was: every dealer's
+    month, 2 dealers and all their lines); an unknown code says so."""
+    from tests.factories import make_dealer
+
+    w, ids = await world()
+    d3 = await w.uow.dealers.add(make_dealer(code="D0003", name="杭州嘉禾家电", province="浙江", city="杭州"))
+    await w.uow.sellout.add(SellOutLine(dealer_id=d3.id, sold_on=date(2026, 11, 8), sku="DH20", qty=2,  # type: ignore[arg-type]
+                                        amount=Decimal("3198.00"), province="浙江", city="杭州"))
+    await w.uow.commit()
+    await w.user("ch", Role.CHANNEL_MANAGER)
+    replies = await w.say("ch", "D0003动销怎么样")
+    shown = texts(replies)
+    assert "📊 动销概况（本月）" in shown and "D0003 杭州嘉禾家电" in shown
+    assert "金额 ¥3,198.00 · 1 行 · 2 件 · 1 家经销商" in shown
+    assert "恒信" not in shown and "金鼎" not in shown
+    last_month = await w.press("ch", buttons(replies)["上月"])          # the period buttons keep the dealer
+    assert "D0003 杭州嘉禾家电" in texts(last_month) and "金鼎" not in texts(last_month)
+    assert "没有找到经销商 D0099" in texts(await w.say("ch", "D0099 动销咋样"))
