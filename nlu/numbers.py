@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from core.money import money
 
 _DIGITS = {"零": 0, "〇": 0, "幺": 1, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9,
@@ -169,3 +172,23 @@ def typed_quantity(text: str) -> int | None:
         return None
     q = parse_quantity(m)
     return q.value if q.usable else None
+
+
+def read_amount(text: str) -> Decimal | None:
+    """"300000" / "¥300,000" / "30万" / "30万元" / "3千" / "3k" / "1.5w" / "三千" / "两万五" -> Decimal (2 decimals);
+    None when it is no amount. Money typed in a chat, wherever it is typed (a payment booked, a credit asked for,
+    a dealer asking whether a transfer arrived)."""
+    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元").strip()
+    lowered = cleaned.lower()
+    factor = Decimal(1)
+    if re.fullmatch(r"\d+(?:\.\d+)?\s*[万w千k]", lowered):
+        factor = Decimal(10000) if lowered[-1] in "万w" else Decimal(1000)
+        cleaned = cleaned[:-1]
+    try:
+        value = Decimal(cleaned.strip()) * factor
+    except InvalidOperation:
+        spelled = parse_int(cleaned) if re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟廿卅]+", cleaned) else None
+        if spelled is None:
+            return None
+        value = Decimal(spelled)
+    return money(value) if value.is_finite() and value >= 0 else None

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
-from nlu.numbers import QUANTITY
+from nlu.numbers import QUANTITY, read_amount
 from nlu.products import ProductIndex, product_index
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
@@ -47,6 +47,20 @@ _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|wit
 _HELP_ONLY = re.compile(r"(?:what (?:can|do) you do|what can i do here|how (?:do i|does this|to) (?:use|work)(?: (?:this|it))?|"
                         r"help|menu|commands|你能做什么|你会什么|你能干什么|能干啥|有什么功能|怎么用|帮助|菜单|功能)")
 _STATEMENT_WORDS = re.compile(r"对账|[账帐]不对|[账帐]对不上|[账帐]单有|上个?月的?[账帐]|statement")
+# "我昨天打的3万到账没", "上周转的货款收到了吗", "最近的回款记录", "did you get my payment": the dealer asks about
+# its own payments received (contract_query, topic "payments"), not an order, the goods or the contract
+_PAYMENT_ASKED = re.compile(
+    r"(?:打|转|汇|付|交)(?:了|过去|过来|给你们)?的?[^货单]{0,12}?(?:到账|到帐|到了|收到|入账|入帐|进账)了?"
+    r"(?:吗|没|么|嘛|没有|了没|否|不|啊|\?|？)"
+    r"|(?:钱|款|货款|预存款|保证金)(?:到账|到帐|到了|收到|入账|进账)了?(?:吗|没|么|嘛|没有|了没|\?|？)"
+    r"|(?:到账|到帐|入账|进账)(?:了)?(?:吗|没|么|没有|了没|情况|记录|明细)"
+    r"|(?:回款|付款|打款|汇款|转账|到账|收款|缴款|来款)(?:记录|明细|流水|情况)"
+    r"|\b(?:did you (?:get|receive) (?:my|our|the) (?:payment|transfer|money|wire)|(?:has|did) (?:my|our) "
+    r"(?:payment|transfer|wire|money) (?:arrived?|come|came|landed?|got|get)|payments? (?:received|history|records?)|"
+    r"my payments)\b", re.IGNORECASE)
+# the sum in such a question: "3万", "30000", "两万五", "1.5w" ("3万到账没" asks about that payment)
+_MONEY_SAID = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*[万wW千kK]|\d{3,}(?:\.\d{1,2})?(?=\s*(?:元|块|的|到|$|\s))|"
+                         r"[一二两三四五六七八九十][零一二两三四五六七八九十百千]*万[零一二两三四五六七八九千百]*)")
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
 _WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
 _REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
@@ -155,7 +169,7 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.GREETING, 0.95
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
-    if _STATEMENT_WORDS.search(text):
+    if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
         return Intent.CONTRACT_QUERY, max(confidence, 0.85)
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
@@ -241,6 +255,10 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
         if _PROFILE.search(a.text):
             slots.topic = "profile"
+        elif _PAYMENT_ASKED.search(a.text):
+            slots.topic = "payments"
+            if said_money := _MONEY_SAID.search(a.text):
+                slots.amount = read_amount(said_money.group(1))
     if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
                                                               or _REORDER_SAID.search(a.text)):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order

@@ -506,6 +506,26 @@ class LedgerPage:
     total: int
 
 
+RECENT_PAYMENT_DAYS = 60
+
+
+async def recent_payments(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock, *,
+                          days: int = RECENT_PAYMENT_DAYS, limit: int = 10) -> list[LedgerEntry]:
+    """The payments booked to a dealer's accounts in the last ``days`` days, latest paid first: what a dealer asking
+    "我昨天打的3万到账没" is shown (a payment reversed since is left out: it was booked by mistake)."""
+    since = datetime.combine(clock.today() - timedelta(days=days), time.min, clock.tz)
+    async with uow:
+        require_account_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
+        entries = await uow.ledger.list(order_by="id", desc=True, limit=200, dealer_id=dealer_id,
+                                        created_at__gte=since)
+    reversed_ids = {e.reverses_id for e in entries if e.kind == EntryKind.REVERSAL}
+    kept = [e for e in entries if e.kind == EntryKind.PAYMENT and e.id not in reversed_ids]
+    # by the day the money was paid (a transfer of last week may be booked after one of today)
+    kept.sort(key=lambda e: (e.paid_on or (e.created_at or since).astimezone(clock.tz).date(), e.id or 0),
+              reverse=True)
+    return kept[:limit]
+
+
 async def ledger_page(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock, *,
                       since: date | None = None, until: date | None = None, limit: int = 50,
                       offset: int = 0) -> LedgerPage:

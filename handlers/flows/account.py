@@ -17,7 +17,14 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.accounts import AccountKind, Statement, StatementStatus
+from core.accounts import (
+    PAYMENT_METHOD_LABELS,
+    AccountKind,
+    LedgerEntry,
+    PaymentMethod,
+    Statement,
+    StatementStatus,
+)
 from core.contract_rules import ContractExecution, TargetExecution, accrued_rebate, behind_pace, rebate_rate
 from core.contracts import (
     CONTRACT_STATUS_LABELS,
@@ -32,6 +39,7 @@ from core.dealer_states import STATUS_LABELS as DEALER_STATUS_LABELS
 from core.dealer_states import tier_label
 from core.dealers import DealerStatus
 from core.errors import PermissionDenied
+from core.ledger import ACCOUNT_LABELS
 from core.money import fmt_cny, money
 from core.services.accounts import (
     STATEMENT_STATUS_LABELS,
@@ -45,6 +53,7 @@ from core.services.accounts import (
 )
 from core.services.contracts import contract_execution, list_contracts
 from core.services.dealers import dealer_profile
+from core.services.payments import RECENT_PAYMENT_DAYS, recent_payments
 from core.services.qualifications import ExpiringQualification, expiring
 from core.statements import describe_line, match_lines, previous_period, rebate_entries, section_lines
 from core.users import Permission
@@ -160,6 +169,14 @@ i18n.register({
     "acct.overview.statement": ("🧾 {period} 对账单{status}", "🧾 {period} statement: {status}"),
     "acct.overview.money": ("💰 预存款 {prepayment} · 返利 {rebate} · 可用额度 {available}",
                             "💰 Prepayment {prepayment} · rebate {rebate} · credit available {available}"),
+    "acct.pay.found": ("✅ {amount} 已到账：{day} 记入{account}。", "✅ {amount} has arrived: booked on {day} to {account}."),
+    "acct.pay.missing": ("还没有查到 {amount} 的到账记录。财务核对银行流水后入账，入账时会通知您；转账已超过一个工作日的话，"
+                         "可以把转账回单发给财务核对。",
+                         "No payment of {amount} is booked yet. Finance books a transfer once the bank shows it, and you "
+                         "are told then; if it was sent more than a working day ago, send the bank slip to finance."),
+    "acct.pay.head": ("近 {days} 天的到账记录：", "Payments received in the last {days} days:"),
+    "acct.pay.line": ("• {day} {amount} → {account}{method}{ref}", "• {day} {amount} → {account}{method}{ref}"),
+    "acct.pay.none": ("近 {days} 天没有到账记录。", "No payments received in the last {days} days."),
     "acct.one.prepayment": ("💰 预存款余额：{amount}", "💰 Prepayment balance: {amount}"),
     "acct.one.rebate": ("💴 返利余额：{amount}", "💴 Rebate balance: {amount}"),
     "acct.one.deposit": ("🔒 保证金：{amount}", "🔒 Deposit: {amount}"),
@@ -170,6 +187,7 @@ i18n.register({
                               "including temporary credit of {amount} until {until} (it lapses by itself after)"),
     "acct.btn.overview": ("📄 合同与账户", "📄 Contract & account"),
     "acct.btn.profile": ("🏢 我的资料", "🏢 My profile"),
+    "acct.btn.payments": ("💳 到账记录", "💳 Payments received"),
     "acct.profile": ("🏢 经销商资料\n编号：{code}\n名称：{name}\n等级：{tier}\n区域：{region}（{province} {city}）\n"
                      "上级经销商：{parent}\n信用额度：{credit}\n状态：{status}",
                      "🏢 Dealer profile\nCode: {code}\nName: {name}\nLevel: {tier}\n"
@@ -191,7 +209,9 @@ def _menu_rows(ctx: Ctx) -> list[list[Button]]:
              Button(ctx.t("acct.btn.docs"), payload("acct.docs"))],
             [Button(ctx.t("acct.btn.sign"), payload("ctr.list")),
              Button(ctx.t("acct.btn.rebates"), payload("ctr.rebate"))],
-            [Button(ctx.t("acct.btn.profile"), payload("acct.profile")), forms.menu_button(ctx)]]
+            [Button(ctx.t("acct.btn.profile"), payload("acct.profile")),
+             Button(ctx.t("acct.btn.payments"), payload("acct.payments"))],
+            [forms.menu_button(ctx)]]
 
 
 def _dealer_id(ctx: Ctx) -> int:
@@ -239,6 +259,8 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
         return named
     if slots is not None and slots.topic == "profile":
         return await profile(ctx)
+    if slots is not None and slots.topic == "payments":
+        return await payments_received(ctx, slots.amount)
     if slots is not None and slots.account in ACCOUNTS:
         return await one_account(ctx, AccountKind(slots.account))
     text = ctx.inbound.text.lower()
@@ -444,6 +466,51 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
     return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
                                        Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
                                       [forms.menu_button(ctx)]])]
+
+
+@router.button("acct.payments")
+async def payments(ctx: Ctx) -> list[Reply]:
+    return await payments_received(ctx)
+
+
+async def payments_received(ctx: Ctx, asked: Decimal | None = None) -> list[Reply]:
+    """"我昨天打的3万到账没", "最近的回款记录": the payments booked to the dealer's accounts lately, newest first; with a
+    sum said, whether a payment of that sum is among them (finance books a transfer once the bank shows it, and the
+    dealer is told then: ``payment.received``)."""
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    entries = await recent_payments(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
+    lines = []
+    if asked is not None:
+        found = next((e for e in entries if money(e.amount) == asked), None)
+        lines.append(ctx.t("acct.pay.found", amount=fmt_cny(asked), day=_booked_on(ctx, found),
+                           account=ctx.pick(*ACCOUNT_LABELS[found.account])) if found is not None
+                     else ctx.t("acct.pay.missing", amount=fmt_cny(asked)))
+    if entries:
+        lines.append(ctx.t("acct.pay.head", days=RECENT_PAYMENT_DAYS))
+        lines += [ctx.t("acct.pay.line", day=_booked_on(ctx, e), amount=fmt_cny(e.amount),
+                        account=ctx.pick(*ACCOUNT_LABELS[e.account]), method=_method(ctx, e.method),
+                        ref=f" · {e.ref}" if e.ref else "") for e in entries]
+    else:
+        lines.append(ctx.t("acct.pay.none", days=RECENT_PAYMENT_DAYS))
+    return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
+                                                   Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
+                                                  [forms.menu_button(ctx)]])]
+
+
+def _booked_on(ctx: Ctx, entry: LedgerEntry | None) -> str:
+    if entry is None:
+        return ""
+    day = entry.paid_on or (entry.created_at.astimezone(ctx.deps.clock.tz).date() if entry.created_at else None)
+    return f"{day:%m-%d}" if day else "-"
+
+
+def _method(ctx: Ctx, method: str) -> str:
+    try:
+        return " · " + ctx.pick(*PAYMENT_METHOD_LABELS[PaymentMethod(method)])
+    except ValueError:
+        return ""
 
 
 @router.button("acct.profile")

@@ -36,6 +36,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import parse_date
+from nlu.numbers import read_amount
 
 MAX_DEALER_CHOICES = 6
 
@@ -237,7 +238,7 @@ async def request_kind(ctx: Ctx) -> list[Reply]:
 
 @router.state("cr.req.amount")
 async def request_amount(ctx: Ctx) -> list[Reply]:
-    amount = forms.read_amount(forms.text_of(ctx))
+    amount = read_amount(forms.text_of(ctx))
     if amount is None:
         return [Reply(text=ctx.t("cr.bad.amount"), buttons=[forms.cancel_row(ctx, "cr")])]
     if ctx.dialog.data.get("kind") == CreditChangeKind.TEMPORARY.value:

@@ -15,12 +15,11 @@ import copy
 import re
 import secrets
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.dealers import Dealer
 from core.errors import DomainError
-from core.money import money
 from core.products import Product
 from core.reports import ReportKind
 from core.services.dealers import list_dealers
@@ -198,25 +197,6 @@ def read_count(text: str, *, minimum: int = 1, maximum: int = 100_000) -> int | 
     if value is None or not minimum <= value <= maximum:
         return None
     return value
-
-
-def read_amount(text: str) -> Decimal | None:
-    """"300000" / "¥300,000" / "30万" / "30万元" / "3千" / "3k" / "1.5w" / "三千" / "两万五" -> Decimal (2 decimals);
-    None when it is no amount."""
-    cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").rstrip("元").strip()
-    lowered = cleaned.lower()
-    factor = Decimal(1)
-    if re.fullmatch(r"\d+(?:\.\d+)?\s*[万w千k]", lowered):
-        factor = Decimal(10000) if lowered[-1] in "万w" else Decimal(1000)
-        cleaned = cleaned[:-1]
-    try:
-        value = Decimal(cleaned.strip()) * factor
-    except InvalidOperation:
-        spelled = parse_int(cleaned) if re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟廿卅]+", cleaned) else None
-        if spelled is None:
-            return None
-        value = Decimal(spelled)
-    return money(value) if value.is_finite() and value >= 0 else None
 
 
 def add_photos(ctx: Ctx, done_action: str, key: str = "photos", limit: int = MAX_PHOTOS) -> Reply:

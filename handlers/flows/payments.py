@@ -52,6 +52,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period, parse_date
+from nlu.numbers import read_amount
 
 router = Router(name=__name__)
 
@@ -212,7 +213,7 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused
     m = re.search(QUICK, ctx.inbound.text.strip(), re.IGNORECASE)
-    amount = forms.read_amount(m.group("amount").replace(" ", "")) if m else None
+    amount = read_amount(m.group("amount").replace(" ", "")) if m else None
     note = (m.group("note") or "") if m else ""
     method = next((k.value for k, said in _METHOD_SAID if said.search(note)), None)
     ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
@@ -352,7 +353,7 @@ def _method_buttons(ctx: Ctx) -> list[list[Button]]:
 
 @router.state("pay.amount")
 async def amount_typed(ctx: Ctx) -> list[Reply]:
-    amount = forms.read_amount(forms.text_of(ctx))
+    amount = read_amount(forms.text_of(ctx))
     if amount is None or amount <= 0:
         return [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
     forms.step(ctx, "pay.method", amount=str(amount))
@@ -706,7 +707,7 @@ async def adjustment_amount(ctx: Ctx) -> list[Reply]:
         return refused
     text = forms.text_of(ctx).replace("＋", "+").replace("－", "-")
     negative = ctx.dialog.data["kind"] == "adjustment" and text.lstrip().startswith(("-", "调减"))
-    amount = forms.read_amount(text.strip().lstrip("+-").removeprefix("调减").removeprefix("调增").strip())
+    amount = read_amount(text.strip().lstrip("+-").removeprefix("调减").removeprefix("调增").strip())
     if amount is None:
         return [Reply(text=ctx.t(f"adj.ask.amount.{ctx.dialog.data['kind']}"), buttons=[_cancel(ctx)])]
     forms.step(ctx, "adj.reason", amount=str(-amount if negative else amount))

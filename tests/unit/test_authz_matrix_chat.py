@@ -124,7 +124,8 @@ MATRIX: dict[str, Rule] = {
              "ctr.claim", "ctr.claims", "ctr.cl.c", "ctr.cl.done", "ctr.cl.ok", "qf.new", "qf.cat", "qf.done",
              "qf.keep", "qf.ok", "qf.pcat", "qf.skip", "qf.sku", "so.new", "so.ok", "so.tpl", "stock.menu",
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
-             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile"),
+             "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile",
+             "acct.payments"),
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     **dealer("acct.st.view", args=("{period}",)),
     # every dealer's stock and days of cover (handlers.flows.dealer_stock): channel managers and management
