@@ -61,6 +61,15 @@ _PAYMENT_ASKED = re.compile(
 # the sum in such a question: "3万", "30000", "两万五", "1.5w" ("3万到账没" asks about that payment)
 _MONEY_SAID = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*[万wW千kK]|\d{3,}(?:\.\d{1,2})?(?=\s*(?:元|块|的|到|$|\s))|"
                          r"[一二两三四五六七八九十][零一二两三四五六七八九十百千]*万[零一二两三四五六七八九千百]*)")
+# "哪几家还没报动销", "谁还没上报销量", "没报sell-out的经销商", "which dealers haven't reported": the dealers that
+# have not reported sell-out (sales_query, topic "not_reported": staff chase them)
+_NOT_REPORTED = re.compile(
+    r"(?:哪几家|哪些(?:经销商|家|店)?|哪家|有谁|谁|几家|多少家)(?:经销商)?(?:还|到现在|目前)?(?:都)?(?:没有?|未)"
+    r"(?:上报|报|交|提交|填)(?:动销|销量|销售|sell-?out|数据)?"
+    r"|(?:没有?|未)(?:上报|报|交)(?:动销|销量|sell-?out)的(?:经销商|家|有哪些|名单)?"
+    r"|\b(?:which|what) dealers? (?:haven't|have not|didn't|did not|hasn't|has not|not yet) (?:reported|sent|submitted)"
+    r"|\bwho (?:hasn't|has not|haven't|have not|didn't|did not) (?:reported|sent (?:in )?(?:their|the) (?:sell-?out|sales))",
+    re.IGNORECASE)
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
 _WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
 _REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
@@ -171,6 +180,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
         return Intent.CONTRACT_QUERY, max(confidence, 0.85)
+    if _NOT_REPORTED.search(text) and not a.items.items:
+        return Intent.SALES_QUERY, max(confidence, 0.85)
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)
@@ -248,6 +259,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             # "前天那单": when it was placed, not a delivery date ("12月3号前到" is one)
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
             slots.delivery_date = None
+    if intent == Intent.SALES_QUERY and _NOT_REPORTED.search(a.text):
+        slots.topic = "not_reported"
     if intent in _RANKED:
         slots.ranking = ("lowest" if _RANKING_LOWEST.search(a.text) else
                          "highest" if _RANKING_HIGHEST.search(a.text) else None)

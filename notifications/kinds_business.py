@@ -314,6 +314,11 @@ simple("rebate.settled", "💴 合同 {number}（{period}）返利 {amount} 已�
        "💴 The {period} rebate of contract {number}, {amount}, is credited to your rebate account.",
        lambda p: [[p.btn("💴 返利对账", "💴 Rebates", "ctr.rebate")]])
 
+# a channel manager's reminder to the dealers that have not reported sell-out (core.services.sellout_chase)
+simple("sellout.reminder", "📈 请上报 {start} 至 {end} 的销量（动销）：直接发“AP300 卖了3台”这样的文字，或点下面的按钮。",
+       "📈 Please report your sell-out for {start} to {end}: type it (\"sold 3 AP300\") or tap the button below.",
+       lambda p: [[p.btn("📈 销量上报", "📈 Report sell-out", "so.new")]])
+
 # payments, refunds, adjustments and reversals (core.services.payments)
 simple("payment.received", "💰 已收到您的付款 {amount}（{method}，参考号 {reference}，付款日 {paid_on}），已记入{account}。",
        "💰 Your payment of {amount} is received ({method}, reference {reference}, paid {paid_on}) and credited to "

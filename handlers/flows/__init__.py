@@ -29,6 +29,7 @@ def all_routers() -> list[Router]:
         quality,
         reports,
         sellout,
+        sellout_chase,
         settings,
         staff,
         staff_approvals,
@@ -49,5 +50,5 @@ def all_routers() -> list[Router]:
 
     return [m.router for m in (menu, help, ordering, cart_edits, order_file, orders, stock, prices, aftersales, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
-                               staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, privacy,
+                               staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, thresholds, dealer_stock, subdealers, standing, transfers)]

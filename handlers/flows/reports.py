@@ -24,7 +24,7 @@ from core.services.reports import ReportQuery, production_plan, replenishment, r
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import account, forms
+from handlers.flows import account, forms, sellout_chase
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -269,6 +269,9 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     period = SLOT_PERIODS.get(slots.period or "", PeriodPreset.MONTH) if slots else PeriodPreset.MONTH
     region = (slots.region or "") if slots and not ctx.is_dealer else ""
     sku = (slots.product or "") if slots else ""
+    if ctx.is_staff and slots is not None and slots.topic == "not_reported":
+        return await sellout_chase.silent(      # "哪几家还没报动销": who to chase
+            ctx, period, region, _button(ctx, "rpt.btn.dealers", "rpt", "sd-", PERIOD_CODES[period]))
     cue = next((c for words, c in CUES if any(w in text for w in words)), "")
     ranking = slots.ranking if slots else None
     if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) and ranking:

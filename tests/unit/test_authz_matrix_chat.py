@@ -130,6 +130,8 @@ MATRIX: dict[str, Rule] = {
     **dealer("acct.st.view", args=("{period}",)),
     # every dealer's stock and days of cover (handlers.flows.dealer_stock): channel managers and management
     "dstock": Rule("staff", ("华东", "AP300"), P.STOCK_READ_ALL, both=P.SELLOUT_READ_ALL),
+    # reminding the dealers that have not reported sell-out (handlers.flows.sellout_chase)
+    "sc.remind": Rule("staff", ("month", ""), P.SELLOUT_READ_ALL, also=P.REPORT_READ_ALL),
     # a dealer's own stock alerts (handlers.flows.thresholds) and their one-tap restock cart
     **dealer("order.restock", "thr.list"),
     **dealer("thr.ok", "thr.rm_ok", args=("n0nce",)),
