@@ -75,7 +75,7 @@ def size_key(raw: str, unit: str | None) -> str:
     return _number(raw, unit)
 
 
-def _word(raw: str) -> str:
+def variant_word(raw: str) -> str:
     """A variant word in one spelling: "白色" -> "白", "white" -> "白"."""
     raw = _ENGLISH.get(raw, raw)
     return raw[:-1] if len(raw) >= 2 and raw.endswith("色") else raw
@@ -161,7 +161,7 @@ class VariantTable:
                 if number.end() == len(token):      # "5l", "41码", "120cm"; not "8杯" (a pack: neither size nor word)
                     yield _number(number.group(1), number.group(2))
             elif not re.search(r"\d", token):
-                yield _word(token)
+                yield variant_word(token)
             elif re.fullmatch(r"[a-z]{1,4}-?\d[a-z0-9/-]*", token):
                 yield token                         # a code of the variant ("dn15", "kz-800")
 
@@ -240,7 +240,7 @@ class VariantTable:
                 continue
             english = re.match(r"[a-z]+", text[i:end]) if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
             if english and (i == 0 or not text[i - 1].isalpha()) and _ENGLISH.get(english.group(0)):
-                said = _word(english.group(0))
+                said = variant_word(english.group(0))
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
@@ -356,7 +356,7 @@ def _long_variant_words(cut: dict[str, tuple[list[str], int]], members: dict[str
         if len(homes) != 1:
             continue
         home = homes.pop()
-        tail = _word(words[p][-2:])
+        tail = variant_word(words[p][-2:])
         if any(tail in variants[other] for other in members[home]):
             continue
         del members[series[sku]]
