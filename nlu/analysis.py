@@ -18,6 +18,7 @@ from importlib import resources
 
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
+from nlu.each_lines import each_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
 from nlu.normalize import normalize
@@ -170,6 +171,8 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemRe
                                    [u.word for u in items.unresolved if not u.generic]))
     # one code, then its products by the ends of their aliases ("210 黑3 青2", "JJ128 black 30 gold 10")
     read_again(items, code_lines(index, index.entries, blanked, mentions))
+    # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
+    read_again(items, each_lines(index.variant_table, blanked, mentions))
     name_back_unread(items)       # what neither read again: a count's own word named back
     return items
 
