@@ -106,12 +106,22 @@ def _listed(text: str, runs: list[tuple[int, int, list[str]]]) -> tuple[list[str
     def kinds(words: list[str]) -> frozenset[str]:
         return frozenset(variant_dimension(w) for w in words)
 
+    after: list[str] = []
+    if len(runs) >= 3 and kinds(runs[-1][2]) != kinds(runs[-2][2]) == kinds(runs[-3][2]) \
+            and len(kinds(runs[-2][2])) == 1:
+        # the words of every line said after the list ("38 and 42 gift 500ml, 4 each"), or glued to its last word
+        # ("96 128 160 黑色各20个")
+        listed_kind = kinds(runs[-2][2])
+        a, b, words = runs[-1]
+        last_words = [w for w in words if variant_dimension(w) in listed_kind]
+        after = [w for w in words if variant_dimension(w) not in listed_kind]
+        runs = runs[:-1] + ([(a, b, last_words)] if last_words else [])
     last = kinds(runs[-1][2])
     k = len(runs) - 1
     while k > 0 and kinds(runs[k - 1][2]) == last and _LIST_GAP.fullmatch(text, runs[k - 1][1], runs[k][0]):
         k -= 1
     listed = [list(r[2]) for r in runs[k:]]
-    shared = [w for r in runs[:k] for w in r[2]]
+    shared = [w for r in runs[:k] for w in r[2]] + after
     if k > 0 and len(last) == 1 and _LIST_GAP.fullmatch(text, runs[k - 1][1], runs[k][0]):
         # the list's first word said with the words of every line ("grey s/m/l/xl")
         first = [w for w in runs[k - 1][2] if variant_dimension(w) in last]

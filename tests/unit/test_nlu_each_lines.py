@@ -47,3 +47,8 @@ async def test_two_sizes_before_a_list_of_colours_is_not_read_as_one_list() -> N
     # each colour in each size (six lines) is not what this reading gives: it gives nothing rather than three
     got = await _items("风行冲锋衣 S和M 黑 灰 蓝 各2件", JACKETS)
     assert got not in ({"FJ-BK-S": 2, "FJ-GY-S": 2, "FJ-BL-S": 2}, {"FJ-BK-M": 2, "FJ-GY-M": 2, "FJ-BL-M": 2})
+
+
+@pytest.mark.parametrize("text", ["风行冲锋衣 S M L 黑色各2件", "fengxing jacket s m l black, 2 each"])
+async def test_the_words_of_every_line_said_after_the_list(text: str) -> None:
+    assert await _items(text, JACKETS) == {"FJ-BK-S": 2, "FJ-BK-M": 2, "FJ-BK-L": 2}
