@@ -18,7 +18,9 @@ from importlib import resources
 
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
+from nlu.each_lines import each_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
+from nlu.line_corrections import corrected_lines
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
@@ -140,13 +142,12 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)
     own = with_own_variants(index.variant_table, blanked, known, index.entries)
     mentions = sorted(own + unknown_codes, key=lambda m: m.start)
-    items = extract_items(blanked, mentions)
-    # one series, then its lines variant by variant: read again as a whole
-    read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
-                                   [u.word for u in items.unresolved if not u.generic]))
-    # one code, then its products by the ends of their aliases ("210 黑3 青2", "JJ128 black 30 gold 10")
-    read_again(items, code_lines(index, index.entries, blanked, mentions))
-    name_back_unread(items)       # what neither read again: a count's own word named back
+    items = _lines(blanked, index, mentions)
+    # a list, then corrections naming its lines by their own words ("520 黑4 青2 黑的改成6")
+    if (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
+                                                                 [m for m in mentions if m.end <= end]),
+                                     index.entries)) is not None:
+        items = corrected
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]
@@ -160,6 +161,20 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     result.codes = unknown_codes
     result.order_suffix, result.past = suffix, past
     return result
+
+
+def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemResult:
+    """The order lines of ``blanked`` with the products ``mentions`` found in it."""
+    items = extract_items(blanked, mentions)
+    # one series, then its lines variant by variant: read again as a whole
+    read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
+                                   [u.word for u in items.unresolved if not u.generic]))
+    # one code, then its products by the ends of their aliases ("210 黑3 青2", "JJ128 black 30 gold 10")
+    read_again(items, code_lines(index, index.entries, blanked, mentions))
+    # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
+    read_again(items, each_lines(index.variant_table, blanked, mentions))
+    name_back_unread(items)       # what neither read again: a count's own word named back
+    return items
 
 
 def masked(text: str, index: ProductIndex, today: date = _REFERENCE_DAY) -> str:

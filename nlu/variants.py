@@ -75,7 +75,7 @@ def size_key(raw: str, unit: str | None) -> str:
     return _number(raw, unit)
 
 
-def _word(raw: str) -> str:
+def variant_word(raw: str) -> str:
     """A variant word in one spelling: "白色" -> "白", "white" -> "白"."""
     raw = _ENGLISH.get(raw, raw)
     return raw[:-1] if len(raw) >= 2 and raw.endswith("色") else raw
@@ -129,9 +129,9 @@ class VariantTable:
         self._sizes: dict[str, tuple[set[str], set[str], str]] = {}
         self._grades: dict[str, frozenset[str]] = {}
         for s, skus in self.members.items():
-            self._grades[s] = frozenset(v for sku in skus for v in self.variants[sku] if _dimension(v) == "grade")
+            self._grades[s] = frozenset(v for sku in skus for v in self.variants[sku] if variant_dimension(v) == "grade")
             numbers = {v for sku in skus for v in self.variants[sku]
-                       if (v[:1].isdigit() or _COLD.fullmatch(v)) and _dimension(v) != "grade"}
+                       if (v[:1].isdigit() or _COLD.fullmatch(v)) and variant_dimension(v) != "grade"}
             counted = Counter(v.lstrip("0123456789.") for v in numbers).most_common(1)
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
@@ -161,7 +161,7 @@ class VariantTable:
                 if number.end() == len(token):      # "5l", "41码", "120cm"; not "8杯" (a pack: neither size nor word)
                     yield _number(number.group(1), number.group(2))
             elif not re.search(r"\d", token):
-                yield _word(token)
+                yield variant_word(token)
             elif re.fullmatch(r"[a-z]{1,4}-?\d[a-z0-9/-]*", token):
                 yield token                         # a code of the variant ("dn15", "kz-800")
 
@@ -240,7 +240,7 @@ class VariantTable:
                 continue
             english = re.match(r"[a-z]+", text[i:end]) if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
             if english and (i == 0 or not text[i - 1].isalpha()) and _ENGLISH.get(english.group(0)):
-                said = _word(english.group(0))
+                said = variant_word(english.group(0))
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
@@ -276,7 +276,7 @@ class VariantTable:
             # one run holds one word and one size of each unit at most: "米黄18l 浅灰18l" are two runs, "12丝 10号"
             # (a thickness and a number) one
             if out and _GLUE.fullmatch(text[out[-1][1]:a]) \
-                    and not any(_dimension(w) == _dimension(said) for w in out[-1][2]):
+                    and not any(variant_dimension(w) == variant_dimension(said) for w in out[-1][2]):
                 out[-1] = (out[-1][0], b, [*out[-1][2], said])
             else:
                 out.append((a, b, [said]))
@@ -292,7 +292,7 @@ class VariantTable:
         series = self.series.get(sku or "")
         if series is None or series not in self.members:
             return False
-        return any(_dimension(w) in ("grade", "word") and w not in self.variants[str(sku)]
+        return any(variant_dimension(w) in ("grade", "word") and w not in self.variants[str(sku)]
                    for _, _, said in self.runs(text, series, start, end) for w in said)
 
     def resolve(self, series: str, said: Sequence[str], like: str | None,
@@ -304,7 +304,7 @@ class VariantTable:
             return word in variants or (not word[:1].isdigit() and any(v.endswith(word) or v.startswith(word)
                                                                        for v in variants if not v[:1].isdigit()))
         members = [s for s in self.members[series] if not within or s in within]
-        container = next((w for w in said if _dimension(w) == "container"), None)
+        container = next((w for w in said if variant_dimension(w) == "container"), None)
         said = [w for w in said if w != container]
         picked = [s for s in members if all(has(s, w) for w in said)]
         exact = [s for s in picked if all(w in self.variants[s] for w in said)]
@@ -314,7 +314,7 @@ class VariantTable:
             # call so, else the biggest (smallest) sold by it; a container none of them comes in names nothing
             picked = [s for s in picked if self.units[s] == container[1]] or picked
             if len(picked) > 1 and like is not None and like in self.variants:
-                kept = {v for v in self.variants[like] if _dimension(v) not in _LITRES}
+                kept = {v for v in self.variants[like] if variant_dimension(v) not in _LITRES}
                 best = max(len(self.variants[s] & kept) for s in picked)
                 picked = [s for s in picked if len(self.variants[s] & kept) == best]
             called = [s for s in picked if container in self._called[s]]
@@ -356,7 +356,7 @@ def _long_variant_words(cut: dict[str, tuple[list[str], int]], members: dict[str
         if len(homes) != 1:
             continue
         home = homes.pop()
-        tail = _word(words[p][-2:])
+        tail = variant_word(words[p][-2:])
         if any(tail in variants[other] for other in members[home]):
             continue
         del members[series[sku]]
@@ -437,7 +437,7 @@ def _extreme(skus: list[str], variants: list[frozenset[str]], biggest: bool) -> 
     return [s for s, size in zip(skus, sizes, strict=True) if size == best]
 
 
-def _dimension(variant: str) -> str:
+def variant_dimension(variant: str) -> str:
     """What a variant tells apart: a size letter ("m"), a word (a colour, a grade), else its size's unit ("18l" ->
     "l", "5" -> ""): "m蓝" is one run of two, "蓝 黑" two runs."""
     if variant in SIZE_LETTERS:
@@ -454,7 +454,7 @@ def _dimension(variant: str) -> str:
 def size_kind(raw: str, unit: str | None) -> str:
     """What a size said tells apart ("7", "号" -> "", "8", "丝" -> "丝", "5", "毫米" -> "mm"): two sizes of one kind are
     two lines, of two kinds one product."""
-    return _dimension(_number(raw, unit))
+    return variant_dimension(_number(raw, unit))
 
 
 def counted_after(text: str, end: int) -> bool:
