@@ -60,3 +60,16 @@ async def test_a_word_that_names_no_one_line_read_corrects_nothing() -> None:
     # "30" is said of every line: which one is meant is not known, so no line is changed by this reading
     assert await _items("30 白4 米黄2 30的改成6") != {"HC-R30-W": 6, "HC-R30-B": 2}
     assert await _items("30 白4 米黄2 30的改成6") != {"HC-R30-W": 4, "HC-R30-B": 6}
+
+
+async def test_a_correction_reading_that_loses_a_line_is_not_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line the plain reading has and no correction takes out stays: the corrected reading is used only when it
+    keeps every line of the plain one (a blind set lost a line to it, found by counts only)."""
+    import nlu.analysis
+    from nlu.items import ItemResult
+
+    def short(text: str, read: object, entries: object) -> ItemResult:
+        return ItemResult(items={"HC-R30-W": 6})          # as if the list's reading had lost 米黄 and 灰
+
+    monkeypatch.setattr(nlu.analysis, "corrected_lines", short)
+    assert await _items("30 白4 米黄2 灰1") == {"HC-R30-W": 4, "HC-R30-B": 2, "HC-R30-G": 1}
