@@ -159,3 +159,24 @@ async def test_quality_staff_asking_about_defects_get_the_figures(said: str) -> 
         assert "AP300" in shown and "2 条反馈，6 台" in shown and "DH20" not in shown
     else:
         assert shown.index("B2611：6 台") < shown.index("B2610：3 台")
+
+
+async def test_the_quality_staff_see_the_reports_photos_when_they_open_it() -> None:
+    """The quality department typing a QF number (or pressing it in /qf) gets the dealer's photos as images before
+    the card, as for an after-sales ticket (was: "照片：2 张" and no picture)."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "B2411-07")
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    await w.press("100", payload("qf.keep"))
+    await w.photo_of("100", b"\xff\xd8crack-1")
+    await w.photo_of("100", b"\xff\xd8crack-2")
+    summary = await w.press("100", payload("qf.done"))
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+
+    card = await w.say("950", "QF-20261126-0001")
+    assert [r.image for r in card if r.image] == [b"\xff\xd8crack-1", b"\xff\xd8crack-2"]
+    assert "照片：2 张" in texts(card) and "➡️ 调查中" in texts(card)
+    pressed = await w.press("950", payload("staff.qf.detail", "QF-20261126-0001"))
+    assert len([r for r in pressed if r.image]) == 2
