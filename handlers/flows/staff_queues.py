@@ -38,12 +38,13 @@ from core.services.queues import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import forms, quality
 from handlers.flows.finance import remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.dates import find_past_period
 from nlu.staff_commands import parse_queue_filter
 
 router = Router(name=__name__)
@@ -393,6 +394,10 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
     m = re.search(rf"^(?P<before>.*?){_QUEUE_NAMED}(?P<after>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
     assert m is not None                 # the router matched the same words
     queue = _QUEUE_OF.get(m.group("queue"), Queue.QUALITY)
+    if queue == Queue.QUALITY and ctx.is_staff and not may_see(ctx.actor, queue) and quality.reads_defects(ctx):
+        # management ("这个月质量反馈有多少"): the reports of the period said counted, not a queue it does not work
+        period = find_past_period(ctx.inbound.text.strip().lower(), ctx.deps.clock.today())
+        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     words = _QUEUE_FILLER.sub(" ", f"{m.group('before')} {m.group('after')}")
     return await typed_queue(ctx, queue, " ".join(words.split()))
 

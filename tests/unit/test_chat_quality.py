@@ -180,3 +180,29 @@ async def test_the_quality_staff_see_the_reports_photos_when_they_open_it() -> N
     assert "照片：2 张" in texts(card) and "➡️ 调查中" in texts(card)
     pressed = await w.press("950", payload("staff.qf.detail", "QF-20261126-0001"))
     assert len([r for r in pressed if r.image]) == 2
+
+
+async def _filed(w: ChatWorld, said: str, batch: str, count: str) -> None:
+    await w.say("100", said)
+    await w.say("100", batch)
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", count)
+    await w.press("100", payload("qf.keep"))
+    summary = await w.press("100", payload("qf.done"))
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+
+
+@pytest.mark.parametrize("said", ["这个月质量反馈有多少", "本月质量问题几个", "这个月有几个质量反馈啊"])
+async def test_management_asking_how_many_quality_reports_this_month_get_the_figures(said: str) -> None:
+    """Management (no quality queue of its own, reads every report) asking how many quality reports this month:
+    the month's reports and units counted, by batch and defect (was: '您没有权限执行此操作')."""
+    w, _ = await _world()
+    await w.user("960", Role.MANAGEMENT, username="zhou.m")
+    await _filed(w, "AP300 这批外壳裂了", "B2411-07", "3")
+    await _filed(w, "DH20 外壳有划痕", "B2411-09", "2")
+    replies = await w.say("960", said)
+    text = texts(replies)
+    assert "没有权限" not in text
+    assert "2026-11-01 至 2026-11-26" in text and "2 条反馈，5 台" in text
+    assert "B2411-07：3 台" in text and "AP300 外观：3 台" in text
+    assert "质量反馈列表" not in text            # no queue for management to open
