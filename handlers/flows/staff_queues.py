@@ -424,7 +424,7 @@ async def command_without_slash(ctx: Ctx) -> list[Reply]:
                      "有什么事没", "anything for me", "anything for me today", "anything today",
                      anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
                                "what's waiting", "what is waiting"))
-@router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少)(?:事|事情|单子?|东西|活)?"
+@router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少|几)(?:事|事情|单子?|东西|活|个|件|笔)?"
                       r"(?:要|需要|等着?|待)?我?(?:处理|批|审批|审核|审|看|办|做|跟进)(?:的)?(?:事|单子?)?(?:吗|呢|啊)?[?？]?$")
 async def today(ctx: Ctx) -> list[Reply]:
     """Counts first (each queue of this person's jobs), the most urgent few named, then a button to each list."""
