@@ -206,3 +206,23 @@ async def test_management_asking_how_many_quality_reports_this_month_get_the_fig
     assert "2026-11-01 至 2026-11-26" in text and "2 条反馈，5 台" in text
     assert "B2411-07：3 台" in text and "AP300 外观：3 台" in text
     assert "质量反馈列表" not in text            # no queue for management to open
+
+
+async def test_typed_keep_and_confirm_words_are_the_buttons() -> None:
+    """"就用这个" under "问题描述：… 点“使用此描述”" keeps the words said first, and "确认" under the summary submits it
+    (was: '就用这个' stored as the description, '请点“确认提交”或“取消”')."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "B2411-07")
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    photos = await w.say("100", "就用这个")
+    assert "照片" in texts(photos)
+    summary = await w.press("100", payload("qf.done"))
+    assert "描述：AP300 这批有三台外壳裂了" in texts(summary)
+    created = await w.say("100", "好的 确认")
+    assert "质量反馈已提交：QF-20261126-0001" in texts(created)
+    feedback = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert feedback is not None and feedback.description == "AP300 这批有三台外壳裂了"
+    await w.say("100", "确认")                                       # typed again: no second report
+    assert await w.uow.quality.count() == 1
