@@ -306,9 +306,13 @@ async def ticket_changed(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, 
                           _ticket_key(ticket), clock, exclude=actor)
 
 
-async def ticket_commented(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, text: str, clock: Clock) -> None:
-    """A comment goes to the other side: staff's to the dealer, the dealer's to whoever handles it."""
-    params = {"number": ticket.number, "who": await display_name(uow, actor), "text": _clip(text, 1000)}
+async def ticket_commented(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, text: str, clock: Clock, *,
+                           photos: Sequence[str] = ()) -> None:
+    """A comment goes to the other side: staff's to the dealer, the dealer's to whoever handles it (with the photos
+    it added, as images before the text)."""
+    params: dict[str, Any] = {"number": ticket.number, "who": await display_name(uow, actor), "text": _clip(text, 1000)}
+    if photos:
+        params["attachments"] = evidence(list(photos), ticket.number)
     if actor.kind == ActorKind.DEALER:
         params["dealer"] = await dealer_label(uow, ticket.dealer_id)
         await tell_users(uow, await _ticket_handlers(uow, ticket),

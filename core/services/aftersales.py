@@ -18,9 +18,9 @@ Customer name and phone are personal data: they are kept out of audit snapshots.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -48,6 +48,7 @@ MAX_TEXT = 2000
 RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
 # Marks a timeline line as staff's question to the dealer (``request_info``).
 INFO_REQUEST_MARK = "❓ "
+PHOTOS_MARK = "📷 ×"           # a comment that added photos: "📷 ×2"
 
 # Fields written to the audit log; customer name/phone stay out (personal data).
 _AUDIT_FIELDS = ("number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "resolution",
@@ -147,16 +148,25 @@ async def reopen_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, reas
 
 
 async def add_comment(uow: AbstractUnitOfWork, actor: Actor, number: str, text: str,
-                      clock: Clock) -> TicketComment:
-    body = _text(text, "留言", "comment")
+                      clock: Clock, *, photos: Sequence[str] = ()) -> TicketComment:
+    """A comment on the ticket's timeline, told to the other side. ``photos`` (file-store keys: a dealer answering
+    "please send a photo of the nameplate") join the ticket's photos and go with the push; with photos the words
+    may be left out (the timeline line is then "📷 ×2")."""
+    added = _photos(list(photos))
+    body = _text(text, "留言", "comment") if text.strip() or not added else ""
     async with uow:
         ticket = await _visible_ticket(uow, actor, number, for_update=True)
-        comment = TicketComment(author=actor.label, text=body, at=clock.now(), ticket_id=ticket.id)
+        if len(ticket.photos) + len(added) > MAX_PHOTOS:
+            raise ValidationFailed(zh=f"照片最多 {MAX_PHOTOS} 张", en=f"At most {MAX_PHOTOS} photos",
+                                   reason="photos")
+        shown = " ".join(part for part in (body, f"{PHOTOS_MARK}{len(added)}" if added else "") if part)
+        comment = TicketComment(author=actor.label, text=shown, at=clock.now(), ticket_id=ticket.id)
         ticket.comments.append(comment)
+        ticket.photos = [*ticket.photos, *added]
         ticket.updated_at = comment.at
         await record(uow, actor, "ticket.comment", "ticket", ticket.number, clock,
-                     after={"author": comment.author, "text": comment.text})
-        await notify.ticket_commented(uow, actor, ticket, body, clock)
+                     after={"author": comment.author, "text": comment.text, "photos": added})
+        await notify.ticket_commented(uow, actor, ticket, shown, clock, photos=added)
         await uow.commit()
         return comment
 
@@ -277,6 +287,33 @@ async def request_info(uow: AbstractUnitOfWork, actor: Actor, number: str, quest
             f"{ticket.number}:c{len(ticket.comments)}", clock, exclude=actor)
         await uow.commit()
         return comment
+
+
+async def waiting_for_my_answer(uow: AbstractUnitOfWork, actor: Actor, *, photos: bool = False) -> list[Ticket]:
+    """A dealer's active tickets whose last word is staff's question to it (``request_info``), the latest asked
+    first; empty for anyone else. ``photos``: also those the dealer answered in words only since (the question
+    often asks for a photo, which comes after the words)."""
+    if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
+        return []
+    tickets = [t for t in await list_tickets(uow, actor, limit=50)
+               if waiting_for_dealer(t) or (photos and _photos_awaited(t))]
+    return sorted(tickets, key=lambda t: t.comments[-1].at if t.comments else t.created_at or _FLOOR,
+                  reverse=True)
+
+
+_FLOOR = datetime.min.replace(tzinfo=UTC)
+
+
+def _photos_awaited(ticket: Ticket) -> bool:
+    """Staff asked the dealer something on an active ticket and no photo came from the dealer since."""
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    for comment in reversed(ticket.comments):
+        if comment.author.startswith("dealer:") and PHOTOS_MARK in comment.text:
+            return False
+        if comment.text.startswith(INFO_REQUEST_MARK):
+            return True
+    return False
 
 
 def waiting_for_dealer(ticket: Ticket) -> bool:

@@ -24,6 +24,7 @@ from core.aftersales import Priority, Ticket, TicketStatus
 from core.errors import NotFound, ValidationFailed
 from core.masking import mask_name, mask_phone, mask_text
 from core.services.aftersales import (
+    INFO_REQUEST_MARK,
     RATING_ROLES,
     CreateTicket,
     add_comment,
@@ -31,6 +32,7 @@ from core.services.aftersales import (
     get_ticket,
     list_tickets,
     rate_ticket,
+    waiting_for_my_answer,
 )
 from core.services.privacy import RevealKind
 from core.ticket_states import (
@@ -45,10 +47,10 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
-from handlers.flows.menu import require_bound
+from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
-from handlers.messages import Button, Reply
+from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 
@@ -119,6 +121,19 @@ i18n.register({
     "as.comment.ask": ("请输入给售后人员的留言：", "Your message to after-sales:"),
     "as.commented": ("留言已添加到工单 {number}。", "Your comment was added to {number}."),
     "as.none": ("无", "none"),
+    "as.photos_commented": ("已把 {n} 张照片补充到工单 {number}，售后人员会收到。还可以继续发照片或文字。",
+                            "{n} photo(s) added to ticket {number}; after-sales are told. Send more photos or "
+                            "words if you like."),
+    "as.offer.text": ("这是对工单 {number} 的回复吗？售后（{who}）问：{question}\n您发的：{said}",
+                      "Is this your answer on ticket {number}? After-sales ({who}) asked: {question}\n"
+                      "You wrote: {said}"),
+    "as.offer.photos": ("要把这 {n} 张照片补充到工单 {number} 吗？售后（{who}）问：{question}",
+                        "Add these {n} photo(s) to ticket {number}? After-sales ({who}) asked: {question}"),
+    "as.offer.btn.send": ("✍️ 作为回复发送", "✍️ Send as my answer"),
+    "as.offer.btn.photos": ("📎 补充到工单", "📎 Add to the ticket"),
+    "as.offer.btn.no": ("✖ 不是", "✖ No"),
+    "as.offer.btn.new": ("🛠 不是，新报修", "🛠 No, a new repair"),
+    "as.offer.dropped": ("好的，没有发送。", "OK, nothing was sent."),
 })
 
 
@@ -172,6 +187,10 @@ async def after_sales_intent(ctx: Ctx) -> list[Reply]:
     if order_no and order_no.upper().startswith("AS-"):
         return await ticket_detail(ctx, order_no.upper())
     text = ctx.inbound.text.strip()
+    # "水箱浮子好像卡住了" while after-sales wait for this dealer's answer on that product's ticket: offered as the
+    # answer first, a new repair one tap away
+    if (answering := await offer_as_answer(ctx, text=text, sku=slots.product if slots else None)) is not None:
+        return answering
     return await start(ctx, sku=slots.product if slots else None,
                        order_no=order_no if order_no and ORDER_NO.match(order_no) else None,
                        hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed))
@@ -447,10 +466,81 @@ async def comment(ctx: Ctx) -> list[Reply]:
 
 
 async def _comment_text(ctx: Ctx) -> list[Reply]:
+    number = str(ctx.dialog.data.get("number", ""))
+    if forms.is_photo(ctx):           # "拍一下铭牌": the photos join the ticket, more may follow
+        refs = [ref for ref in ctx.inbound.file_refs if ref]
+        await add_comment(ctx.uow(), ctx.actor, number, "", ctx.deps.clock, photos=refs)
+        return [Reply(text=ctx.t("as.photos_commented", n=len(refs), number=number),
+                      buttons=[[Button(ctx.t("as.btn.view"), payload("as.view", number)), forms.menu_button(ctx)]])]
     text = forms.text_of(ctx)
     if not text:
         return [Reply(text=ctx.t("form.text_wanted"))]
-    number = str(ctx.dialog.data.get("number", ""))
     await add_comment(ctx.uow(), ctx.actor, number, text, ctx.deps.clock)
     ctx.idle()
     return [Reply(text=ctx.t("as.commented", number=number))] + await ticket_detail(ctx, number)
+
+
+# --- a dealer answering staff's question without pressing "reply" ----------------------------------------
+
+OFFER_KEY = "as_offer"
+
+
+async def offer_as_answer(ctx: Ctx, *, text: str = "", photos: tuple[str, ...] = (),
+                          sku: str | None = None) -> list[Reply] | None:
+    """A dealer whose ticket waits for its answer (after-sales asked "拍一下铭牌") types words nothing else reads, or
+    a problem of that ticket's product (``sku``: a new repair is then the other button), or sends a photo outside
+    any form: "is this your answer on AS-…?" with one tap to send it; None when no ticket waits for this dealer
+    (or only for another product's). Nothing is written before the tap."""
+    if not ctx.is_dealer or (not text and not photos):
+        return None
+    waiting = [t for t in await waiting_for_my_answer(ctx.uow(), ctx.actor, photos=bool(photos))
+               if not sku or t.sku in (None, sku)]
+    if not waiting:
+        return None
+    ticket = waiting[0]
+    asked = next(c for c in reversed(ticket.comments) if c.text.startswith(INFO_REQUEST_MARK))  # one is there
+    ctx.idle()
+    nonce = forms.new_nonce()
+    ctx.dialog.data = {OFFER_KEY: {"number": ticket.number, "text": text[:MAX_TEXT], "photos": list(photos),
+                                   "nonce": nonce}}
+    params = {"number": ticket.number, "who": _who(asked.author),
+              "question": forms.clip(mask_text(asked.text.removeprefix(INFO_REQUEST_MARK)), 80)}
+    if photos:
+        said, send = ctx.t("as.offer.photos", n=len(photos), **params), ctx.t("as.offer.btn.photos")
+    else:
+        said, send = ctx.t("as.offer.text", said=forms.clip(mask_text(text), 80), **params), \
+            ctx.t("as.offer.btn.send")
+    other = Button(ctx.t("as.offer.btn.new"), payload("as.new")) if ctx.parsed is not None \
+        and ctx.parsed.intent == Intent.AFTER_SALES else Button(ctx.t("as.offer.btn.no"), payload("as.offer_no"))
+    return [Reply(text=said, buttons=[[Button(send, payload("as.offer", nonce)), other]])]
+
+
+@router.upload_hook
+async def photo_for_waiting_ticket(ctx: Ctx) -> list[Reply] | None:
+    """A photo sent outside any form while a ticket waits for this dealer's answer: offered to that ticket."""
+    if ctx.dialog.state or ctx.inbound.kind != InboundKind.PHOTO or not ctx.inbound.file_refs:
+        return None
+    return await offer_as_answer(ctx, photos=tuple(ref for ref in ctx.inbound.file_refs if ref))
+
+
+@router.button("as.offer")
+async def offer_taken(ctx: Ctx) -> list[Reply]:
+    refused = require_bound(ctx)
+    if refused is not None:
+        return refused
+    held = ctx.dialog.data.get(OFFER_KEY)
+    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    number = str(held["number"])
+    photos = [str(ref) for ref in held.get("photos") or []]
+    await add_comment(ctx.uow(), ctx.actor, number, str(held.get("text") or ""), ctx.deps.clock, photos=photos)
+    ctx.idle()
+    done = ctx.t("as.photos_commented", n=len(photos), number=number) if photos \
+        else ctx.t("as.commented", number=number)
+    return [Reply(text=done)] + await ticket_detail(ctx, number)
+
+
+@router.button("as.offer_no")
+async def offer_dropped(ctx: Ctx) -> list[Reply]:
+    ctx.dialog.data.pop(OFFER_KEY, None)
+    return [Reply(text=ctx.t("as.offer.dropped")), main_menu(ctx)]

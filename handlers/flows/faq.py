@@ -31,7 +31,7 @@ from core.services.faq import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import aftersales, forms
 from handlers.flows.menu import require_bound
 from handlers.flows.staff_words import staff_help
 from handlers.messages import Button, InboundKind, Reply
@@ -143,6 +143,8 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
         return [_answer_reply(ctx, found)]
     if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves
         return await staff_help(ctx)
+    if question and (answering := await aftersales.offer_as_answer(ctx, text=question)) is not None:
+        return answering          # after-sales asked this dealer something: this may be its answer
     ctx.idle()
     key = secrets.token_hex(8)
     if question:

@@ -15,7 +15,7 @@ description are shown masked (``core.masking.mask_text``), as everywhere in chat
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from core.masking import mask_text
 from core.quality import CorrectiveStatus, QualityFeedback
@@ -49,6 +49,8 @@ DEFECT_CATEGORIES: tuple[tuple[str, str], ...] = (
 i18n.register({
     "qf.stats.head": ("📊 质量反馈统计（近 {days} 天{sku}）：{reports} 条反馈，{units} 台",
                       "📊 Quality reports (last {days} days{sku}): {reports} reports, {units} units"),
+    "qf.stats.head_period": ("📊 质量反馈统计（{first} 至 {last}{sku}）：{reports} 条反馈，{units} 台",
+                             "📊 Quality reports ({first} to {last}{sku}): {reports} reports, {units} units"),
     "qf.stats.batches": ("按批次（台数最多在前）：", "By batch (most units first):"),
     "qf.stats.batch": ("· {batch}：{units} 台", "· {batch}: {units} units"),
     "qf.stats.no_batch": ("未填批次", "no batch given"),
@@ -127,16 +129,18 @@ def reads_defects(ctx: Ctx) -> bool:
     return ctx.is_staff and bool({Permission.QUALITY_HANDLE, Permission.REPORT_READ_ALL} & ctx.actor.permissions)
 
 
-async def defect_figures(ctx: Ctx, sku: str | None) -> list[Reply]:
-    """Quality staff asking in words ("哪个批次问题最多", "AP300的质量问题有几个"): the last 90 days' reports
-    counted (``defect_summary``, as the back office shows it), of the product named; the reports themselves
-    stay in /qf."""
+async def defect_figures(ctx: Ctx, sku: str | None, period: tuple[date, date] | None = None) -> list[Reply]:
+    """Quality staff asking in words ("哪个批次问题最多", "AP300的质量问题有几个"), or management ("这个月质量反馈
+    有多少"): the reports of the period said (else the last 90 days) counted (``defect_summary``, as the back
+    office shows it), of the product named; the reports themselves stay in /qf (a button to it for those who
+    handle them)."""
     today = ctx.deps.clock.today()
-    since = today - timedelta(days=SUMMARY_DAYS - 1)
-    summary = await defect_summary(ctx.uow(), ctx.actor, ctx.deps.clock, since=since, until=today, sku=sku,
+    since, until = period or (today - timedelta(days=SUMMARY_DAYS - 1), today)
+    summary = await defect_summary(ctx.uow(), ctx.actor, ctx.deps.clock, since=since, until=until, sku=sku,
                                    top=SUMMARY_TOP)
-    lines = [ctx.t("qf.stats.head", days=SUMMARY_DAYS, sku=f" · {sku}" if sku else "",
-                   reports=summary.total_reports, units=summary.total_units)]
+    said = {"sku": f" · {sku}" if sku else "", "reports": summary.total_reports, "units": summary.total_units}
+    lines = [ctx.t("qf.stats.head_period", first=since.isoformat(), last=until.isoformat(), **said) if period
+             else ctx.t("qf.stats.head", days=SUMMARY_DAYS, **said)]
     if summary.total_reports:
         lines.append(ctx.t("qf.stats.batches"))
         lines += [ctx.t("qf.stats.batch", batch=b if b != "-" else ctx.t("qf.stats.no_batch"), units=n)
@@ -144,6 +148,8 @@ async def defect_figures(ctx: Ctx, sku: str | None) -> list[Reply]:
         lines.append(ctx.t("qf.stats.defects"))
         lines += [ctx.t("qf.stats.defect", sku=s, category=_category_label(ctx, c), units=n)
                   for s, c, n in summary.top_defects]
+    if Permission.QUALITY_HANDLE not in ctx.actor.permissions:      # management: the figures, no queue to open
+        return [Reply(text="\n".join(lines))]
     return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("qf.stats.btn.list"), payload("q.quality", 0))]])]
 
 

@@ -38,12 +38,13 @@ from core.services.queues import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import forms, quality
 from handlers.flows.finance import remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.dates import find_past_period
 from nlu.staff_commands import parse_queue_filter
 
 router = Router(name=__name__)
@@ -393,6 +394,10 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
     m = re.search(rf"^(?P<before>.*?){_QUEUE_NAMED}(?P<after>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
     assert m is not None                 # the router matched the same words
     queue = _QUEUE_OF.get(m.group("queue"), Queue.QUALITY)
+    if queue == Queue.QUALITY and ctx.is_staff and not may_see(ctx.actor, queue) and quality.reads_defects(ctx):
+        # management ("这个月质量反馈有多少"): the reports of the period said counted, not a queue it does not work
+        period = find_past_period(ctx.inbound.text.strip().lower(), ctx.deps.clock.today())
+        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     words = _QUEUE_FILLER.sub(" ", f"{m.group('before')} {m.group('after')}")
     return await typed_queue(ctx, queue, " ".join(words.split()))
 
@@ -419,7 +424,7 @@ async def command_without_slash(ctx: Ctx) -> list[Reply]:
                      "有什么事没", "anything for me", "anything for me today", "anything today",
                      anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
                                "what's waiting", "what is waiting"))
-@router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少)(?:事|事情|单子?|东西|活)?"
+@router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少|几)(?:事|事情|单子?|东西|活|个|件|笔)?"
                       r"(?:要|需要|等着?|待)?我?(?:处理|批|审批|审核|审|看|办|做|跟进)(?:的)?(?:事|单子?)?(?:吗|呢|啊)?[?？]?$")
 async def today(ctx: Ctx) -> list[Reply]:
     """Counts first (each queue of this person's jobs), the most urgent few named, then a button to each list."""

@@ -136,10 +136,10 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
         lines.insert(0, ctx.t("staff.ticket.fixed_said", number=ticket.number))
     if ticket.customer_name or ticket.customer_phone:
         buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
-    return [*await _photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
+    return [*await photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
 
 
-async def _photo_replies(ctx: Ctx, refs: Sequence[str]) -> list[Reply]:
+async def photo_replies(ctx: Ctx, refs: Sequence[str]) -> list[Reply]:
     """The ticket's photos as images before its card (the first few; where the files can be read)."""
     read = ctx.deps.read_file
     out: list[Reply] = []

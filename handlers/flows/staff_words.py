@@ -503,7 +503,8 @@ async def qf_detail(ctx: Ctx) -> list[Reply]:
                                    payload("staff.qf.set", number, s.value)) for s in nexts],
                            [Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]]
     replies[-1].buttons = [row for row in replies[-1].buttons if row]
-    return replies
+    # the dealer's photos as images before the card, as a ticket's come (the push brings them; a typed number too)
+    return [*await staff_tickets.photo_replies(ctx, feedback.photos if feedback else []), *replies]
 
 
 @router.button("staff.qf.set")

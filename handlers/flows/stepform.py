@@ -30,6 +30,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.replies import is_confirmation, is_keep
 from nlu.schema import Intent
 
 # What a step makes of an answer: the values to store (the step is then done), or the replies to show (it is not).
@@ -223,6 +224,9 @@ class Form:
         """A typed message, photo or shared contact while the form is at one of its steps or its summary."""
         name = self.current(ctx)
         if name == "confirm":
+            if is_confirmation(forms.text_of(ctx)):        # "确认", "好的 提交": ✅ pressed on the summary shown
+                ctx.args = [str(ctx.dialog.data.get("nonce", ""))]
+                return await self.confirm(ctx)
             hint = [Reply(text=ctx.t(self.use_buttons))]
             return hint + await self.show_summary(ctx) if self.repeat_summary else hint
         s = self.step(name)
@@ -243,6 +247,8 @@ class Form:
             if self.reask_blank:
                 return [Reply(text=ctx.t("form.text_wanted"))] + await self.ask(ctx, name)
             return [Reply(text=ctx.t("form.text_wanted"), buttons=[forms.cancel_row(ctx, self.cancel or self.prefix)])]
+        if s.keep and ctx.dialog.data.get(s.keep) and is_keep(text):     # "就用这个": what was said before, kept
+            return await self.keep(ctx)
         if forms.is_skip(text):
             if s.skippable:
                 self.mark_done(ctx, name)

@@ -102,7 +102,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel"),
+             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "as.offer_no"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -113,7 +113,7 @@ MATRIX: dict[str, Rule] = {
     # a quality report: its dealer's users, and the quality department
     "qf.view": Rule("dealer", ("{qf}",), also=P.QUALITY_HANDLE),
     **dealer("as.rate", args=("{ticket}", "5")),
-    **dealer("orders.list", "as.list", "as.done", "as.keep", "as.ok", "as.pcat", "as.prio", "as.skip",
+    **dealer("orders.list", "as.list", "as.done", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
              "order.date", "order.datetype", "order.dec", "order.edit", "order.inc", "order.pick",
              "order.prefill", "order.qty", "order.rm", "order.set", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",

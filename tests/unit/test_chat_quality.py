@@ -159,3 +159,70 @@ async def test_quality_staff_asking_about_defects_get_the_figures(said: str) -> 
         assert "AP300" in shown and "2 条反馈，6 台" in shown and "DH20" not in shown
     else:
         assert shown.index("B2611：6 台") < shown.index("B2610：3 台")
+
+
+async def test_the_quality_staff_see_the_reports_photos_when_they_open_it() -> None:
+    """The quality department typing a QF number (or pressing it in /qf) gets the dealer's photos as images before
+    the card, as for an after-sales ticket (was: "照片：2 张" and no picture)."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "B2411-07")
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    await w.press("100", payload("qf.keep"))
+    await w.photo_of("100", b"\xff\xd8crack-1")
+    await w.photo_of("100", b"\xff\xd8crack-2")
+    summary = await w.press("100", payload("qf.done"))
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+
+    card = await w.say("950", "QF-20261126-0001")
+    assert [r.image for r in card if r.image] == [b"\xff\xd8crack-1", b"\xff\xd8crack-2"]
+    assert "照片：2 张" in texts(card) and "➡️ 调查中" in texts(card)
+    pressed = await w.press("950", payload("staff.qf.detail", "QF-20261126-0001"))
+    assert len([r for r in pressed if r.image]) == 2
+
+
+async def _filed(w: ChatWorld, said: str, batch: str, count: str) -> None:
+    await w.say("100", said)
+    await w.say("100", batch)
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", count)
+    await w.press("100", payload("qf.keep"))
+    summary = await w.press("100", payload("qf.done"))
+    await w.press("100", buttons(summary)["✅ 确认提交"])
+
+
+@pytest.mark.parametrize("said", ["这个月质量反馈有多少", "本月质量问题几个", "这个月有几个质量反馈啊"])
+async def test_management_asking_how_many_quality_reports_this_month_get_the_figures(said: str) -> None:
+    """Management (no quality queue of its own, reads every report) asking how many quality reports this month:
+    the month's reports and units counted, by batch and defect (was: '您没有权限执行此操作')."""
+    w, _ = await _world()
+    await w.user("960", Role.MANAGEMENT, username="zhou.m")
+    await _filed(w, "AP300 这批外壳裂了", "B2411-07", "3")
+    await _filed(w, "DH20 外壳有划痕", "B2411-09", "2")
+    replies = await w.say("960", said)
+    text = texts(replies)
+    assert "没有权限" not in text
+    assert "2026-11-01 至 2026-11-26" in text and "2 条反馈，5 台" in text
+    assert "B2411-07：3 台" in text and "AP300 外观：3 台" in text
+    assert "质量反馈列表" not in text            # no queue for management to open
+
+
+async def test_typed_keep_and_confirm_words_are_the_buttons() -> None:
+    """"就用这个" under "问题描述：… 点“使用此描述”" keeps the words said first, and "确认" under the summary submits it
+    (was: '就用这个' stored as the description, '请点“确认提交”或“取消”')."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "B2411-07")
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    photos = await w.say("100", "就用这个")
+    assert "照片" in texts(photos)
+    summary = await w.press("100", payload("qf.done"))
+    assert "描述：AP300 这批有三台外壳裂了" in texts(summary)
+    created = await w.say("100", "好的 确认")
+    assert "质量反馈已提交：QF-20261126-0001" in texts(created)
+    feedback = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert feedback is not None and feedback.description == "AP300 这批有三台外壳裂了"
+    await w.say("100", "确认")                                       # typed again: no second report
+    assert await w.uow.quality.count() == 1

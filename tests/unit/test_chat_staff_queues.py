@@ -361,3 +361,12 @@ async def test_a_queue_command_typed_without_its_slash_is_that_command(role: Rol
     """(was: "qf 调查中" typed on a phone by quality staff answered "此功能仅供经销商用户使用")"""
     w, _ = await _world()
     assert texts(await w.say(CHATS[role], said)) == texts(await w.say(CHATS[role], command))
+
+
+@pytest.mark.parametrize("said", ["早 今天有几单要审", "今天还有几单要批啊", "有几个要处理的"])
+async def test_how_many_orders_to_approve_asked_with_ji_is_the_days_list(said: str) -> None:
+    """"今天有几单要审" (几 for how many): the day's list with the orders to approve counted (was: the order desk got
+    today's four orders, whatever their status, as "有 4 笔订单符合")."""
+    w, _ = await _world()
+    replies = await w.say(CHATS[Role.ORDER_DESK], said)
+    assert "📋 今日待办" in texts(replies) and "待审批订单：12" in texts(replies), texts(replies)

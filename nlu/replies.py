@@ -1,0 +1,34 @@
+"""Short answers to the bot's own question, read the same way in every form.
+
+- ``is_confirmation``: "确认", "提交", "好的 确认", "没问题 提交吧", "ok", "confirm" under a summary waiting for its
+  ✅ button: the button pressed;
+- ``is_keep``: "就用这个", "用这个", "对 就这样", "可以" at a step that offers what was said before ("问题描述：…
+  点“使用此描述”"): that text kept, never stored as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.normalize import normalize
+
+_END = " .!?~,。！？~～"
+_OK = r"(?:好的?|ok|okay|嗯+|行|可以|没问题|对|对的|没错|是的|yes)"
+_CONFIRM = re.compile(
+    rf"(?:{_OK}[,， ]*)?(?:(?:确认|确定)(?:提交|无误|一下)?|提交(?:吧|一下)?|{_OK}|confirm|submit|send it)"
+    r"(?:吧|了|啊|哈|的)?", re.IGNORECASE)
+_KEEP = re.compile(
+    rf"(?:{_OK}[,， ]*)?(?:就|直接)?(?:用|使用)?(?:这个|这样|上面的?|那个|原来的?)(?:描述|吧|就行|就可以|就好|可以)?"
+    rf"|{_OK}|就这样|keep it|use (?:it|this|that)", re.IGNORECASE)
+
+
+def _said(text: str) -> str:
+    return normalize(text).strip(_END)
+
+
+def is_confirmation(text: str) -> bool:
+    return bool(_CONFIRM.fullmatch(_said(text)))
+
+
+def is_keep(text: str) -> bool:
+    return bool(_KEEP.fullmatch(_said(text)))
