@@ -1,9 +1,8 @@
 """Engine and session factories. Nothing is built at import time: the bootstrap calls these with Settings.
 
 SQLite (development, small installs): the database file's directory is created, WAL journal (readers
-do not block the writer), foreign keys enforced, a 30 s busy timeout so concurrent writers wait
-for the write lock instead of failing, and the writers of one process queued in the event loop
-(``storage.sqlite_gate``). PostgreSQL (production): pre-ping pooled connections.
+do not block the writer), foreign keys enforced, and a 30 s busy timeout so concurrent writers wait
+for the write lock instead of failing. PostgreSQL (production): pre-ping pooled connections.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from sqlalchemy.pool import StaticPool
 
 from storage.encryption import configure_encryption
 from storage.orm import DomainSession, start_mappers
-from storage.sqlite_gate import SqliteWriteGate
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_POOL_SIZE = 40
@@ -83,8 +81,6 @@ def build_engine(
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        if not in_memory:
-            SqliteWriteGate(SQLITE_BUSY_TIMEOUT_MS / 1000).install(engine.sync_engine)
         return engine
     if "prepared_statement_cache_size" not in parsed.query:
         # SQLAlchemy's asyncpg dialect keeps 100 prepared statements per connection; the chat, the API and the
