@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.english_variants import english_spellings
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
 from nlu.numbers import UNITS
@@ -131,6 +132,9 @@ class _ProductKeys(SoundKeys):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
                 if (plural := _plural(normalize(key))) is not None:
                     add(plural, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
+                for english in english_spellings(normalize(key)):     # "qx black" of "QX黑", "jh full" of "JH全盖"
+                    for v in spelling_variants(english):
+                        add(v, e.sku, Strength.NAME)
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
                 for other in _layer_numerals(key):

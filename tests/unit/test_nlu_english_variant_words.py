@@ -1,0 +1,59 @@
+"""English for the Chinese variant words of aliases (``nlu.english_variants``): "MX black 50" is the product whose
+alias is "MX黑", "HG full 30" the one of "HG全盖", with the shorthands of order sheets ("blk", "gld").
+
+A catalogue of its own, so the rule is tested apart from any labelled set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.english_variants import english_spellings
+from nlu.schema import CatalogueEntry
+from tests.nlu_items import parsed_items
+
+FITTINGS = [
+    CatalogueEntry(sku="MX-BK", name="稳家墙吸门吸 黑色", aliases=["墙吸黑", "MX黑"], unit="个", category="门吸"),
+    CatalogueEntry(sku="MX-SV", name="稳家墙吸门吸 哑光银", aliases=["墙吸银", "MX银"], unit="个", category="门吸"),
+    CatalogueEntry(sku="MX-GD", name="稳家墙吸门吸 拉丝金", aliases=["墙吸金", "MX金"], unit="个", category="门吸"),
+    CatalogueEntry(sku="HG-Q", name="稳家阻尼铰链 全盖", aliases=["阻尼全盖", "HG全盖"], unit="个", category="铰链"),
+    CatalogueEntry(sku="HG-B", name="稳家阻尼铰链 半盖", aliases=["阻尼半盖", "HG半盖"], unit="个", category="铰链"),
+    CatalogueEntry(sku="HG-N", name="稳家阻尼铰链 内嵌", aliases=["阻尼内嵌", "HG内嵌"], unit="个", category="铰链"),
+    CatalogueEntry(sku="LB-160-GY", name="稳家铝拉手 160mm 枪灰", aliases=["LB160灰", "LB160枪灰"], unit="个",
+                   category="拉手"),
+    CatalogueEntry(sku="LB-160-BK", name="稳家铝拉手 160mm 黑色", aliases=["LB160黑"], unit="个", category="拉手"),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("MX black 50 MX silver 20", {"MX-BK": 50, "MX-SV": 20}),
+    ("restock: mx blk x12, mx gld x6", {"MX-BK": 12, "MX-GD": 6}),
+    ("HG full overlay 30, HG inset 10", {"HG-Q": 30, "HG-N": 10}),
+    ("sold 40 HG half", {"HG-B": 40}),
+    ("LB 160 gunmetal 25", {"LB-160-GY": 25}),
+])
+async def test_english_variant_words_name_the_alias_they_translate(text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, FITTINGS) == want
+
+
+def test_only_aliases_whose_chinese_is_all_variant_words_are_spelled_in_english() -> None:
+    assert english_spellings("qx黑") == {"qx black", "qx blk"}
+    assert "jh full overlay" in english_spellings("jh全盖")
+    assert english_spellings("墨隼黑标容") == set()          # a series name is no variant word
+    assert english_spellings("墙吸黑") == set()              # nor a kind word
+    assert english_spellings("黑色") == set()                # Chinese alone: a name, not a code and its variant
+
+
+STRAPS = [
+    CatalogueEntry(sku="DB-W12", name="稳家打包带 白色 12mm", aliases=["白色12mm", "DB white 12mm"], unit="捆",
+                   category="打包带"),
+    CatalogueEntry(sku="DB-W15", name="稳家打包带 白色 15mm", aliases=["白色15mm", "DB white 15mm"], unit="捆",
+                   category="打包带"),
+    CatalogueEntry(sku="DB-T12", name="稳家打包带 透明 12mm", aliases=["透明带12", "DB clear strap"], unit="捆",
+                   category="打包带"),
+]
+
+
+async def test_an_english_word_before_the_series_is_no_word_of_its_lines() -> None:
+    # "strap" is the kind said first, not the word only the clear strap's alias has
+    assert await parsed_items("DB strap white 12mm 5, white 15mm 5", STRAPS) == {"DB-W12": 5, "DB-W15": 5}
