@@ -28,6 +28,12 @@ VARIANT_WORDS: dict[str, tuple[str, ...]] = {
     # how a hinge sits on the cabinet side
     "全盖": ("full overlay", "full"), "半盖": ("half overlay", "half"), "内嵌": ("inset",),
 }
+#: an English spelling (its words also written together: "gun grey", "gungrey") -> the Chinese word it stands for
+CHINESE_OF: dict[str, str] = {}
+for chinese, spellings in VARIANT_WORDS.items():
+    for said in spellings:
+        CHINESE_OF.setdefault(said, chinese)
+        CHINESE_OF.setdefault(said.replace(" ", ""), chinese)
 # a colour may be written with 色 after it ("黑色")
 _COLOUR_SUFFIX = "色"
 _LONGEST = max(map(len, VARIANT_WORDS))

@@ -57,3 +57,21 @@ STRAPS = [
 async def test_an_english_word_before_the_series_is_no_word_of_its_lines() -> None:
     # "strap" is the kind said first, not the word only the clear strap's alias has
     assert await parsed_items("DB strap white 12mm 5, white 15mm 5", STRAPS) == {"DB-W12": 5, "DB-W15": 5}
+
+
+INKS = [
+    CatalogueEntry(sku=f"B9-{code}", name=f"稳家B9 {colour}色墨水 100ml", aliases=[f"B9{colour}", f"B9{code}"], unit="瓶",
+                   category="墨水")
+    for code, colour in (("K", "黑"), ("C", "青"), ("M", "品红"), ("Y", "黄"))
+]
+
+
+@pytest.mark.parametrize(("catalogue", "text", "want"), [
+    (FITTINGS, "sell-out this wk: HG full 240, half 120, inset 60", {"HG-Q": 240, "HG-B": 120, "HG-N": 60}),
+    (FITTINGS, "HG full overlay 3 ctns half overlay 2 ctns", {"HG-Q": 3, "HG-B": 2}),
+    (FITTINGS, "LB handles 160 black 50 gun grey 20 pls", {"LB-160-BK": 50, "LB-160-GY": 20}),
+    (INKS, "B9 ink sold: blk 10 cyn 5 mag 5 yel 4", {"B9-K": 10, "B9-C": 5, "B9-M": 5, "B9-Y": 4}),
+])
+async def test_a_code_then_its_lines_by_english_variant_words(catalogue: list[CatalogueEntry], text: str,
+                                                              want: dict[str, int]) -> None:
+    assert await parsed_items(text, catalogue) == want
