@@ -59,25 +59,64 @@ def _words_of(run: str) -> list[str] | None:
     return out
 
 
+def _english_of(run: str) -> tuple[str, list[str]] | None:
+    """What of ``run`` stays Chinese (a series or kind word of two characters or more before its variant words:
+    "墙吸" of "墙吸银"; nothing when the run is all variant words) and the English spellings of the rest, or None
+    when it does not end in variant words."""
+    for cut in (0, *range(2, len(run))):
+        words = _words_of(run[cut:])
+        if words is not None:
+            return run[:cut], [" ".join(said) for said in product(*(VARIANT_WORDS[w] for w in words))]
+    return None
+
+
 def english_spellings(alias: str) -> set[str]:
-    """The English spellings of a normalized ``alias`` whose Chinese is all variant words ("qx黑" -> "qx black",
-    "qx blk"; "jh全盖" -> "jh full overlay", "jh full"), none when it has no Chinese or Chinese the vocabulary
-    does not know. Each Chinese run becomes its English words, spaced from what is around it."""
+    """The English spellings of a normalized ``alias`` whose Chinese ends in variant words ("qx黑" -> "qx black",
+    "qx blk"; "jh全盖" -> "jh full overlay", "jh full"; "墙吸银" -> "墙吸 silver", as dealers mix the two), none when a
+    Chinese run of it has other words at its end or the alias is one variant word alone ("黑色": no product's name).
+    Each run's variant words become their English words, spaced from what is around them."""
     runs = list(_CJK_RUN.finditer(alias))
-    if not runs or not re.search(r"[a-z0-9]", alias):
-        return set()          # an alias all in Chinese is a name, not a code with its variant
-    choices: list[list[str]] = []
-    for run in runs:
-        words = _words_of(run.group(0))
-        if words is None:
-            return set()
-        choices.append([" ".join(said) for said in product(*(VARIANT_WORDS[w] for w in words))])
+    read = [_english_of(run.group(0)) or (run.group(0), [""]) for run in runs]     # "飞翼" of "飞翼xl粉" stays
+    if not any(english for _, (english, *_) in read):
+        return set()          # no variant word to say in English ("墨隼黑标容": 标容 ends it)
+    if not re.search(r"[a-z0-9]", alias) and not any(stays for stays, _ in read):
+        return set()          # an alias all in Chinese variant words ("黑色") names no product by them
     out: set[str] = set()
-    for picked in islice(product(*choices), _MOST):
+    for picked in islice(product(*(english for _, english in read)), _MOST):
         spelled, pos = [], 0
-        for run, english in zip(runs, picked, strict=True):
-            spelled += [alias[pos:run.start()], f" {english} "]
+        for run, (stays, _), english in zip(runs, read, picked, strict=True):
+            spelled += [alias[pos:run.start()], f"{stays} {english} " if english else stays]
             pos = run.end()
         spelled.append(alias[pos:])
         out.add(" ".join("".join(spelled).split()))
+    return out
+
+
+# the colour letters of product codes ("TY-LH-BK43", "YS-SM15-GY") -> the Chinese colours they may stand for
+_COLOUR_CODES: dict[str, tuple[str, ...]] = {
+    "bk": ("黑",), "blk": ("黑",), "wh": ("白",), "wt": ("白",), "wht": ("白",), "gy": ("灰",), "gr": ("灰", "绿"),
+    "gry": ("灰",), "br": ("棕",), "bn": ("棕",), "pk": ("粉",), "bl": ("蓝", "黑"), "bu": ("蓝",), "rd": ("红",),
+    "gd": ("金",), "sv": ("银",), "yl": ("黄",), "yw": ("黄",), "gn": ("绿",), "or": ("橙",), "pu": ("紫",),
+}
+
+
+def coded_spellings(code: str, name: str) -> set[str]:
+    """A product code whose colour letters are said as the colour ("lh-bk43" -> "lh black 43", and "black lh 43"
+    when the colour ends the code: "sm15-gy" -> "sm15 grey", "grey sm15"): only for the colour the product's
+    ``name`` has (normalized both)."""
+    segments = [re.findall(r"[a-z]+|\d+(?:\.\d+)?", seg) for seg in re.split(r"[-\s]+", code) if seg]
+    colours = [(k, j, c) for k, seg in enumerate(segments) for j, t in enumerate(seg)
+               for c in _COLOUR_CODES.get(t, ()) if c in name]
+    if len(colours) != 1:
+        return set()
+    k, j, colour = colours[0]
+    if not any(len(t) >= 2 or t[0].isdigit() for n, seg in enumerate(segments) for i, t in enumerate(seg)
+               if (n, i) != (k, j)):
+        return set()          # "bk-l": a colour and a size letter are no one product's code
+    out: set[str] = set()
+    for english in VARIANT_WORDS[colour]:
+        said = [seg if n != k else [*seg[:j], f" {english} ", *seg[j + 1:]] for n, seg in enumerate(segments)]
+        out.add(" ".join(" ".join("".join(seg) for seg in said).split()))
+        if (k, j) == (len(segments) - 1, len(segments[-1]) - 1):
+            out.add(" ".join([english, *("".join(seg) for seg in said[:-1]), "".join(said[-1][:-1])]).strip())
     return out

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
-from nlu.english_variants import english_spellings
+from nlu.english_variants import coded_spellings, english_spellings
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
 from nlu.numbers import UNITS
@@ -148,6 +148,10 @@ class _ProductKeys(SoundKeys):
                 if (f := _NUMBERED_KIND_THEN_SIZE.fullmatch(alias)) is not None:
                     numbered_kinds.setdefault(f.group(1), set()).add(e.sku)
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
+            code = rest if rest and head.isalpha() else normalize(e.sku)
+            for english in coded_spellings(code, name):     # "lh black 43" of TY-LH-BK43 (黑)
+                for v in spelling_variants(english):
+                    add(v, e.sku, Strength.NAME)
             if rest and head.isalpha() and re.search(r"\d", rest) and len(compact(rest)) >= 3 \
                     and not (rest.isdigit() and sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size
                 for v in spelling_variants(rest):

@@ -6,9 +6,12 @@ A catalogue of its own, so the rule is tested apart from any labelled set.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from nlu.english_variants import english_spellings
+from nlu.offline import OfflineParser
 from nlu.schema import CatalogueEntry
 from tests.nlu_items import parsed_items
 
@@ -36,12 +39,12 @@ async def test_english_variant_words_name_the_alias_they_translate(text: str, wa
     assert await parsed_items(text, FITTINGS) == want
 
 
-def test_only_aliases_whose_chinese_is_all_variant_words_are_spelled_in_english() -> None:
+def test_only_aliases_whose_chinese_ends_in_variant_words_are_spelled_in_english() -> None:
     assert english_spellings("qx黑") == {"qx black", "qx blk"}
     assert "jh full overlay" in english_spellings("jh全盖")
-    assert english_spellings("墨隼黑标容") == set()          # a series name is no variant word
-    assert english_spellings("墙吸黑") == set()              # nor a kind word
-    assert english_spellings("黑色") == set()                # Chinese alone: a name, not a code and its variant
+    assert english_spellings("墙吸银") == {"墙吸 silver", "墙吸 slv"}      # the series stays Chinese
+    assert english_spellings("墨隼黑标容") == set()          # 标容 ends it: no variant word at its end
+    assert english_spellings("黑色") == set()                # a variant word alone names no one product
 
 
 STRAPS = [
@@ -75,3 +78,28 @@ INKS = [
 async def test_a_code_then_its_lines_by_english_variant_words(catalogue: list[CatalogueEntry], text: str,
                                                               want: dict[str, int]) -> None:
     assert await parsed_items(text, catalogue) == want
+
+
+SHOES = [
+    CatalogueEntry(sku=f"WJ-LH-{code}{size}", name=f"稳家领航皮鞋 {colour} {size}码", aliases=[f"领航{size}"], unit="双",
+                   category="皮鞋")
+    for code, colour in (("BK", "黑"), ("BR", "棕")) for size in (41, 42)
+] + [
+    CatalogueEntry(sku=f"WJ-SM15-{code}", name=f"稳家云眠四件套 1.5m {colour}", aliases=[f"云眠{colour}1.5"], unit="套",
+                   category="四件套")
+    for code, colour in (("GY", "灰"), ("PK", "粉"))
+]
+
+
+@pytest.mark.parametrize(("catalogue", "text", "want"), [
+    (SHOES, "LH black 41 x2, LH brown 42 x3", {"WJ-LH-BK41": 2, "WJ-LH-BR42": 3}),     # BK / BR of the code
+    (SHOES, "grey SM15 x4, pink SM15 x2", {"WJ-SM15-GY": 4, "WJ-SM15-PK": 2}),
+])
+async def test_colours_said_in_english_for_chinese_series_and_code_letters(
+        catalogue: list[CatalogueEntry], text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, catalogue) == want
+
+
+async def test_a_chinese_series_with_its_colour_in_english_is_the_product_asked_about() -> None:
+    result = await OfflineParser().parse("墙吸 silver 什么 price", catalogue=list(FITTINGS), today=date(2026, 12, 6))
+    assert result.slots.product == "MX-SV"
