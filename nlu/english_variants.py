@@ -28,6 +28,9 @@ VARIANT_WORDS: dict[str, tuple[str, ...]] = {
     # how a hinge sits on the cabinet side
     "全盖": ("full overlay", "full"), "半盖": ("half overlay", "half"), "内嵌": ("inset",),
 }
+#: the colours of the vocabulary (said with 色 after them too: "黑色")
+COLOURS = frozenset({"黑", "白", "灰", "红", "蓝", "绿", "黄", "青", "品红", "洋红", "银", "金", "粉", "棕", "紫", "橙",
+                     "米黄", "米白", "枪灰", "香槟金", "玫瑰金"})
 #: an English spelling (its words also written together: "gun grey", "gungrey") -> the Chinese word it stands for
 CHINESE_OF: dict[str, str] = {}
 for chinese, spellings in VARIANT_WORDS.items():

@@ -11,6 +11,8 @@ names belong in the product aliases.
 
 from __future__ import annotations
 
+from nlu.english_variants import COLOURS, VARIANT_WORDS
+
 GLOSSARY: dict[str, tuple[str, ...]] = {
     # vehicles and car care
     "tyre": ("轮胎", "胎"), "tire": ("轮胎", "胎"), "tyres": ("轮胎", "胎"), "inner tube": ("内胎",),
@@ -140,7 +142,7 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "stainless": ("不锈钢",), "iron": ("铸铁", "铁"), "copper": ("铜",), "brass": ("黄铜", "铜"),
     "aluminium": ("铝",), "aluminum": ("铝",), "wood": ("木",), "wooden": ("木",), "ceramic": ("陶瓷",),
     "enamel": ("珐琅",), "silicone": ("硅胶",), "rubber": ("橡胶",), "leather": ("皮",), "cotton": ("棉",),
-    "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬",),
+    "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬", "铬"),
     "quiet": ("静音",), "silent": ("静音",), "heating": ("加热",), "visual": ("可视",), "electric": ("电动",),
     "manual": ("手动",), "cordless": ("无线",), "wireless": ("无线",), "long": ("长",), "short": ("短",),
     "latex": ("乳胶",), "buckwheat": ("荞麦",), "memory foam": ("记忆棉",), "silk": ("蚕丝", "丝"),
@@ -158,3 +160,7 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "can": ("听", "罐"), "cans": ("听", "罐"), "canned": ("听装", "罐装"), "bottle": ("瓶装", "瓶"), "bottles": ("瓶装", "瓶"),
     "bottled": ("瓶装",),
 }
+# and every variant word of the bilingual vocabulary dealers use for the words that end Chinese names ("blk", "slv",
+# "gunmetal", "full overlay"): its Chinese word, a colour also with 色
+MODIFIERS.update({said: (chinese + "色", chinese) if chinese in COLOURS else (chinese,)
+                  for chinese, spellings in VARIANT_WORDS.items() for said in spellings if said not in MODIFIERS})

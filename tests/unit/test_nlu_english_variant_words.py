@@ -103,3 +103,24 @@ async def test_colours_said_in_english_for_chinese_series_and_code_letters(
 async def test_a_chinese_series_with_its_colour_in_english_is_the_product_asked_about() -> None:
     result = await OfflineParser().parse("墙吸 silver 什么 price", catalogue=list(FITTINGS), today=date(2026, 12, 6))
     assert result.slots.product == "MX-SV"
+
+
+TAPS = [
+    CatalogueEntry(sku="LT-CR", name="稳家厨房龙头 铬色", aliases=["厨房龙头铬色"], unit="个", category="龙头"),
+    CatalogueEntry(sku="LT-GY", name="稳家厨房龙头 枪灰", aliases=["厨房龙头枪灰"], unit="个", category="龙头"),
+    CatalogueEntry(sku="LT-BK", name="稳家厨房龙头 哑黑", aliases=["厨房龙头哑黑"], unit="个", category="龙头"),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("kitchen tap gunmetal 3 chrome 5", {"LT-GY": 3, "LT-CR": 5}),
+    ("kitchen tap blk x4", {"LT-BK": 4}),
+])
+async def test_the_vocabulary_narrows_an_english_kind_word(text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, TAPS) == want
+
+
+async def test_chrome_is_the_chrome_coloured_one() -> None:
+    result = await OfflineParser().parse("how much is the chrome kitchen tap", catalogue=list(TAPS),
+                                         today=date(2026, 12, 6))
+    assert result.slots.product == "LT-CR"
