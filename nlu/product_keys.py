@@ -114,7 +114,9 @@ class _ProductKeys(SoundKeys):
                 old[1].add(sku)
 
         # the letters of clothing sizes the catalogue's names end in ("暖窝 m"): "s红3 m黑5" is a count and a size
-        size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in SIZE_LETTERS}
+        # ("减震鞋垫 l(43-46)": what the brackets say only explains the letter)
+        size_letters = {w for e in catalogue
+                        if (w := re.sub(r"[(（][^)）]*[)）]$", "", normalize(e.name).rsplit(" ", 1)[-1])) in SIZE_LETTERS}
         self._size_letters = size_letters
         kinds: set[str] = set()
         series_words: set[str] = set()      # "雪峰" of "雪峰黑M": a series' own word, typed by sound too ("雪风")
