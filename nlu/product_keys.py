@@ -92,6 +92,15 @@ _WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 # ("45度弯头") names the products whose aliases start with it
 _NUMBERED_KIND_THEN_SIZE = re.compile(rf"(\d+(?:\.\d+)?\s?[\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 
+# an alias that is a code and the Chinese word of its kind ("16A插座", "USB插座"), and the English words of those kind
+# words (the glossary read the other way): said in English, "16a socket" (never a bare number: "18 wipers" is a count)
+_CODE_AND_KIND = re.compile(r"((?=[a-z0-9.\-]*[a-z])[a-z0-9][a-z0-9.\-]*)\s?([\u4e00-\u9fff]{2,})")
+_KIND_IN_ENGLISH: dict[str, list[str]] = {}
+for english, chinese in GLOSSARY.items():
+    for word in (w for w in chinese if len(w) >= 2):
+        _KIND_IN_ENGLISH.setdefault(word, []).append(english)
+
+
 class _ProductKeys(SoundKeys):
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
 
@@ -134,6 +143,9 @@ class _ProductKeys(SoundKeys):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
                 if (plural := _plural(normalize(key))) is not None:
                     add(plural, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
+                if (coded := _CODE_AND_KIND.fullmatch(normalize(key))) is not None:    # "16a socket" of "16a插座"
+                    for english in _KIND_IN_ENGLISH.get(coded.group(2), ()):
+                        add(f"{coded.group(1)} {english}", e.sku, Strength.NAME)
                 for english in english_spellings(normalize(key)):     # "qx black" of "QX黑", "jh full" of "JH全盖"
                     for v in spelling_variants(english):
                         add(v, e.sku, Strength.NAME)
