@@ -92,6 +92,24 @@ class Analysis:
     order_suffix: str | None = None
     past: PeriodMatch | None = None
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
+    doing: list[tuple[int, int]] = field(default_factory=list)     # words of doing inside a product's span
+
+
+# a word that says what is done, not which product ("chunsheng sold 330 cans 90", "晴雨盾 sold 白5L 10"): when a
+# product's span runs over it (its words said on both sides), it stays visible to the classifier, as it would be
+# said anywhere else
+_DOING = re.compile(r"(?<![a-z])(?:sold|sell(?:s|ing)?(?:[\s-]?out)?|moved|ordered|order|need|want|send|buy|bought|"
+                    r"returned|return)(?![a-z])|卖了|卖出|卖掉|卖咗")
+
+
+def _doing_inside(text: str, mentions: list[Mention], index: ProductIndex) -> list[tuple[int, int]]:
+    out = []
+    for m in mentions:
+        for d in _DOING.finditer(text, m.start, m.end):
+            if not any(d.group(0) in normalize(" ".join((e.name, *e.aliases)))
+                       for sku in m.skus if (e := index.entries.get(sku)) is not None):
+                out.append((d.start(), d.end()))
+    return out
 
 
 # a day said alone ("7号"), which a catalogue of numbered sizes may mean as its product; said before a delivery word
@@ -160,6 +178,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     words += [m.word.upper() for m in unknown_codes if m.word.upper() not in words]
     result.unknown = list(dict.fromkeys(list(items.unknown) + words))
     result.codes = unknown_codes
+    result.doing = _doing_inside(blanked, known, index)
     result.order_suffix, result.past = suffix, past
     return result
 
@@ -186,7 +205,15 @@ def masked(text: str, index: ProductIndex, today: date = _REFERENCE_DAY) -> str:
 def masked_analysis(a: Analysis) -> str:
     """``masked`` of a message already analyzed (product-like codes no product has are products too: the
     classifier must not learn this catalogue's codes)."""
-    spans: list[tuple[int, int, str]] = [(m.start, m.end, PRODUCT_MARK) for m in a.mentions + a.codes]
+    spans: list[tuple[int, int, str]] = []
+    for m in a.mentions + a.codes:
+        start = m.start
+        for d0, d1 in sorted(d for d in a.doing if m.start <= d[0] and d[1] <= m.end):
+            if d0 > start:
+                spans.append((start, d0, PRODUCT_MARK))
+            start = d1
+        if m.end > start:
+            spans.append((start, m.end, PRODUCT_MARK))
     if a.order_span:
         spans.append((*a.order_span, ORDER_MARK))
     if a.date_span:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from weakref import WeakKeyDictionary
 
+from nlu.english_variants import CHINESE_OF
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
@@ -38,9 +39,6 @@ _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|�
 _TOKEN = re.compile(r"\d+(?:\.\d+)?(?:(?:mm|cm|ml|kg|inch|in|寸|毫米|公分|厘米|毫升|公斤|克|升|g|l|n)(?![a-z]))?(?![\d.])"
                     r"|[a-z]+|[\u4e00-\u9fff]+")
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)(mm|cm|ml|kg|in|inch|寸|毫米|公分|厘米|毫升|公斤|克|升|g|l|n)?")
-# English colour words for the Chinese ones aliases use
-_ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red": "红", "blue": "蓝", "green": "绿",
-            "yellow": "黄", "silver": "银", "gold": "金", "pink": "粉", "brown": "棕", "purple": "紫", "orange": "橙"}
 # what may stand between a line's words and its count, and between lines
 _GAP = re.compile(r"(?:\s|[,，、;；/:：+&]|的|嘅|卖了|卖出|卖掉|卖咗|来|要|还有|和|跟|各|每样|每种|\b(?:and|sold)\b|x(?=\s?\d)|[*×])*")
 # "青红黄 各24瓶", "cyan magenta yellow 12 each": one count for each of the line's products
@@ -126,7 +124,7 @@ def _spelled(tail: str) -> str:
     t = tail.replace(" ", "")
     if (size := _SIZE.fullmatch(t)) is not None:
         return size_key(size.group(1), size.group(2))
-    t = _ENGLISH.get(t, t)
+    t = CHINESE_OF.get(t, t)
     return t[:-1] if len(t) >= 2 and t.endswith("色") else t
 
 
@@ -221,6 +219,11 @@ def _words(codes: _Codes, text: str, pos: int) -> tuple[list[str], int]:
     while pos < len(text):
         space = re.match(r"\s?", text[pos:])
         at = pos + (space.end() if space else 0)
+        m = re.match(r"[a-z]+ [a-z]+(?![a-z])", text[at:])        # "gun grey", "full overlay": two words, one
+        if m is not None and m.group(0) in CHINESE_OF and _spelled(m.group(0)) in codes.vocabulary:
+            words.append(_spelled(m.group(0)))
+            pos = at + m.end()
+            continue
         m = re.match(r"(?!x\s?\d)[a-z]+|\d+(?:\.\d+)?(?:\s?(?:mm|cm|ml|kg|inch|in|寸|毫米|公分|厘米|毫升|公斤|克|升|g|l|n)(?![a-z]))?"
                      r"(?![\d.a-z])", text[at:])
         if m is not None and text[at:at + 1].isascii():

@@ -11,6 +11,8 @@ names belong in the product aliases.
 
 from __future__ import annotations
 
+from nlu.english_variants import COLOURS, VARIANT_WORDS
+
 GLOSSARY: dict[str, tuple[str, ...]] = {
     # vehicles and car care
     "tyre": ("轮胎", "胎"), "tire": ("轮胎", "胎"), "tyres": ("轮胎", "胎"), "inner tube": ("内胎",),
@@ -87,10 +89,15 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "cola": ("可乐",), "coffee": ("咖啡",), "noodles": ("面",), "instant noodles": ("方便面", "面"),
     "snack": ("零食",), "rice": ("大米", "米"), "flour": ("面粉",), "cooking oil": ("食用油",),
     "soy sauce": ("酱油",), "vinegar": ("醋",), "salt": ("盐",), "sugar": ("糖",),
-    "toothpaste": ("牙膏",), "toothbrush": ("牙刷",), "shampoo": ("洗发水",), "body wash": ("沐浴露",),
+    "toothpaste": ("牙膏",), "toothbrush": ("牙刷",), "shampoo": ("洗发水", "香波"), "body wash": ("沐浴露",),
     "soap": ("香皂", "肥皂"), "dish soap": ("洗洁精",), "detergent": ("洗衣液", "洗衣粉"),
     "laundry detergent": ("洗衣液",), "washing powder": ("洗衣粉",), "tissue": ("纸巾", "抽纸", "卷纸"),
-    "tissues": ("纸巾", "抽纸"), "toilet paper": ("卷纸",), "tissue rolls": ("卷纸",), "wipes": ("湿巾",),
+    "tissues": ("纸巾", "抽纸"), "toilet paper": ("卷纸",), "tissue rolls": ("卷纸",), "toilet rolls": ("卷纸",),
+    "toilet roll": ("卷纸",), "wipes": ("湿巾",), "buns": ("包子", "包"), "bun": ("包子", "包"),
+    "dumplings": ("水饺", "饺子"), "dumpling": ("水饺", "饺子"), "cream": ("奶油",), "lactic drink": ("乳酸菌",),
+    "cheese stick": ("奶酪棒",), "cheese sticks": ("奶酪棒",), "ice lolly": ("冰棒", "冰棍"), "popsicle": ("冰棒", "冰棍"),
+    "strap": ("打包带",), "straps": ("打包带",), "strapping": ("打包带",), "zip bag": ("自封袋",), "zip bags": ("自封袋",),
+    "stretch film": ("缠绕膜",), "hand film": ("手用膜", "缠绕膜"),
     "diapers": ("纸尿裤", "尿不湿"), "diaper": ("纸尿裤", "尿不湿"), "nappies": ("纸尿裤",), "pull-ups": ("拉拉裤",),
     "pull ups": ("拉拉裤",), "training pants": ("拉拉裤",), "breast pump": ("吸奶器",), "breast pumps": ("吸奶器",),
     "baby formula": ("奶粉",), "formula": ("奶粉",), "milk powder": ("奶粉",), "baby bottle": ("奶瓶",),
@@ -140,7 +147,7 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "stainless": ("不锈钢",), "iron": ("铸铁", "铁"), "copper": ("铜",), "brass": ("黄铜", "铜"),
     "aluminium": ("铝",), "aluminum": ("铝",), "wood": ("木",), "wooden": ("木",), "ceramic": ("陶瓷",),
     "enamel": ("珐琅",), "silicone": ("硅胶",), "rubber": ("橡胶",), "leather": ("皮",), "cotton": ("棉",),
-    "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬",),
+    "brushed": ("拉丝",), "matte": ("哑光",), "gloss": ("亮光",), "glossy": ("亮光",), "chrome": ("镀铬", "铬"),
     "quiet": ("静音",), "silent": ("静音",), "heating": ("加热",), "visual": ("可视",), "electric": ("电动",),
     "manual": ("手动",), "cordless": ("无线",), "wireless": ("无线",), "long": ("长",), "short": ("短",),
     "latex": ("乳胶",), "buckwheat": ("荞麦",), "memory foam": ("记忆棉",), "silk": ("蚕丝", "丝"),
@@ -153,8 +160,13 @@ MODIFIERS: dict[str, tuple[str, ...]] = {
     "chocolate": ("巧克力",), "choc": ("巧克力",), "vanilla": ("香草",), "milk": ("牛奶", "奶"), "spicy": ("香辣", "辣"),
     "cumin": ("孜然",), "beef": ("牛肉",), "chicken": ("鸡肉",), "fish": ("鱼",), "pork": ("猪肉",),
     "sugarfree": ("无糖",), "diet": ("无糖",), "salted": ("盐",), "jasmine": ("茉莉",), "oolong": ("乌龙",),
-    "latte": ("拿铁",), "americano": ("美式",),
+    "latte": ("拿铁",), "americano": ("美式",), "custard": ("奶黄",), "red bean": ("红豆",), "cabbage": ("白菜",),
+    "greek": ("希腊",), "taro": ("芋头", "香芋"), "matcha": ("抹茶",), "coconut": ("椰子", "椰"), "blueberry": ("蓝莓",),
     # packs of drinks
     "can": ("听", "罐"), "cans": ("听", "罐"), "canned": ("听装", "罐装"), "bottle": ("瓶装", "瓶"), "bottles": ("瓶装", "瓶"),
     "bottled": ("瓶装",),
 }
+# and every variant word of the bilingual vocabulary dealers use for the words that end Chinese names ("blk", "slv",
+# "gunmetal", "full overlay"): its Chinese word, a colour also with 色
+MODIFIERS.update({said: (chinese + "色", chinese) if chinese in COLOURS else (chinese,)
+                  for chinese, spellings in VARIANT_WORDS.items() for said in spellings if said not in MODIFIERS})

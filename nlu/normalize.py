@@ -28,7 +28,20 @@ def normalize(text: str) -> str:
     numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", joined))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
     sized = _CN_FEN.sub(lambda m: str(_CN[m.group(1)]) + "分", sized)
-    return _GLUED_COUNT.sub(r"\1 ", sized)
+    return _SLASHED_SIZES.sub(_sizes_spaced, _GLUED_COUNT.sub(r"\1 ", sized))
+
+
+# sizes listed with slashes, "S/M/L/XL 4 each", "41/42/43 3 pairs each": a list, as with spaces (two sizes joined,
+# "42/43", may be one product's size and stay)
+_SLASHED_SIZES = re.compile(r"(?<![\w/])(?:(?:xs|s|m|l|xl|xxl|xxxl|[2-5]xl)(?:/(?:xs|s|m|l|xl|xxl|xxxl|[2-5]xl)){2,}"
+                            r"|\d{2}(?:/\d{2}){2,})(?![\w/])")
+
+
+def _sizes_spaced(m: re.Match[str]) -> str:
+    parts = m.group(0).split("/")
+    if parts[0].isdigit() and any(int(b) <= int(a) for a, b in zip(parts, parts[1:], strict=False)):
+        return m.group(0)          # "12/10/26": numbers that do not go up are no list of sizes (a date)
+    return " ".join(parts)
 
 # "45°弯头", "-10℃" (NFKC: "°c") as dealers type them: "45度弯头", "-10度"
 _DEGREES = re.compile(r"°c?")

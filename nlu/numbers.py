@@ -49,7 +49,10 @@ UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片"
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
          "drums", "drum", "sheets", "sheet", "tins", "tin", "doz", "tubes", "tube", "btls", "btl", "jars", "jar",
-         "kits", "kit", "pouches", "pouch", "bundles", "bundle")
+         "kits", "kit", "pouches", "pouch", "bundles", "bundle",
+         # the shorthands and trade units of English order sheets: "10 prs", "30 tubs", "10 kegs", "5 reels"
+         "prs", "pr", "tubs", "tub", "kegs", "keg", "reels", "reel", "coils", "coil", "packets", "packet", "pkts", "pkt",
+         "sacks", "sack", "crates", "crate", "trays", "tray")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 # "两口" of woks and pots, "三顶" of tents, "五盏" of lamps; not 口味, 口径, 口罩
 _UNIT_AFTER = {"口": "(?![味径罩感袋腔红香号碑])", "盘": "(?![子点管])"}

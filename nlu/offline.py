@@ -162,6 +162,13 @@ _SYMPTOM = re.compile(
 _ORDERING = re.compile(r"来|要|订|下单|下个单|拿|补货|备货|进货|再加|加\s*\d|发\s*\d|\border|\bneed\b|\bsend\b|\bwant\b|"
                        r"\bbuy\b|\bget\b|\badd\b|卖了|卖出|\bsold\b|换成|改成")
 _COUNT_ASKED = re.compile(r"(?:要|来|订|拿|补|再加)\s*\d")
+# a wrong delivery said as what was ordered against what came ("ordered YC gold got silver", "got TS15 instead of
+# SM15", "received X but ordered Y", "我要的冷水管25 发来的是热水管25", "M粉发成M蓝了"): two products, neither of them
+# *the* product (a count short, "received 18 cases instead of 20", names one)
+_WRONG_GOODS = re.compile(r"(?:要的|订的|我要|我订|下的是).{1,20}?(?:来的|发来的|送来的|收到的|到的是|发成|变成)|发成|"
+                          r"\bordered\b.{1,40}?\b(?:got|received|came|sent|delivered)\b|"
+                          r"\b(?:got|received|sent|delivered|shipped)\b.{1,40}?\binstead of\b(?!\s*\d+(?![\d.a-z]))|"
+                          r"\bbut (?:we |i )?ordered\b")
 _BATCH = re.compile(r"批|好几|几个客户|多个客户|都|全部|整箱|一箱箱|到货|送来|发来|收到|少了|少发|多发|发错|第.{1,3}[台个条箱件把支]了|"
                     r"又一|\bbatch|\bseveral|\ball\b|\bshipment|\bdelivery|\barrived|\breceived|customers")
 
@@ -241,6 +248,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     named = list(dict.fromkeys(m.sku for m in a.mentions if m.sku and m.sku not in a.items.removed))
     # one product named: that one; several ("AP300和AP500都还有货吗"): none of them is *the* product
     slots.product = named[0] if len(named) == 1 or (named and a.items.items) else None
+    if intent in (Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES) and _WRONG_GOODS.search(a.text):
+        slots.product = None
     if intent in _DESCRIBED:
         slots.description = a.text[:500]
     lone = [q for q in QUANTITY.finditer(a.blanked) if q.group("unit")]

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.english_variants import coded_spellings, english_spellings
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
 from nlu.numbers import UNITS
@@ -91,6 +92,15 @@ _WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 # ("45度弯头") names the products whose aliases start with it
 _NUMBERED_KIND_THEN_SIZE = re.compile(rf"(\d+(?:\.\d+)?\s?[\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 
+# an alias that is a code and the Chinese word of its kind ("16A插座", "USB插座"), and the English words of those kind
+# words (the glossary read the other way): said in English, "16a socket" (never a bare number: "18 wipers" is a count)
+_CODE_AND_KIND = re.compile(r"((?=[a-z0-9.\-]*[a-z])[a-z0-9][a-z0-9.\-]*)\s?([\u4e00-\u9fff]{2,})")
+_KIND_IN_ENGLISH: dict[str, list[str]] = {}
+for english, chinese in GLOSSARY.items():
+    for word in (w for w in chinese if len(w) >= 2):
+        _KIND_IN_ENGLISH.setdefault(word, []).append(english)
+
+
 class _ProductKeys(SoundKeys):
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
 
@@ -113,7 +123,9 @@ class _ProductKeys(SoundKeys):
                 old[1].add(sku)
 
         # the letters of clothing sizes the catalogue's names end in ("暖窝 m"): "s红3 m黑5" is a count and a size
-        size_letters = {w for e in catalogue if (w := normalize(e.name).rsplit(" ", 1)[-1]) in SIZE_LETTERS}
+        # ("减震鞋垫 l(43-46)": what the brackets say only explains the letter)
+        size_letters = {w for e in catalogue
+                        if (w := re.sub(r"[(（][^)）]*[)）]$", "", normalize(e.name).rsplit(" ", 1)[-1])) in SIZE_LETTERS}
         self._size_letters = size_letters
         kinds: set[str] = set()
         series_words: set[str] = set()      # "雪峰" of "雪峰黑M": a series' own word, typed by sound too ("雪风")
@@ -131,6 +143,12 @@ class _ProductKeys(SoundKeys):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
                 if (plural := _plural(normalize(key))) is not None:
                     add(plural, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
+                if (coded := _CODE_AND_KIND.fullmatch(normalize(key))) is not None:    # "16a socket" of "16a插座"
+                    for english in _KIND_IN_ENGLISH.get(coded.group(2), ()):
+                        add(f"{coded.group(1)} {english}", e.sku, Strength.NAME)
+                for english in english_spellings(normalize(key)):     # "qx black" of "QX黑", "jh full" of "JH全盖"
+                    for v in spelling_variants(english):
+                        add(v, e.sku, Strength.NAME)
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
                 for other in _layer_numerals(key):
@@ -144,6 +162,10 @@ class _ProductKeys(SoundKeys):
                 if (f := _NUMBERED_KIND_THEN_SIZE.fullmatch(alias)) is not None:
                     numbered_kinds.setdefault(f.group(1), set()).add(e.sku)
             head, _, rest = normalize(e.sku).partition("-")     # "HN-H6-70": dealers drop the maker's prefix
+            code = rest if rest and head.isalpha() else normalize(e.sku)
+            for english in coded_spellings(code, name):     # "lh black 43" of TY-LH-BK43 (黑)
+                for v in spelling_variants(english):
+                    add(v, e.sku, Strength.NAME)
             if rest and head.isalpha() and re.search(r"\d", rest) and len(compact(rest)) >= 3 \
                     and not (rest.isdigit() and sizes_of(catalogue).get(rest, 0) > 1):   # "EN-500": 500 is a size
                 for v in spelling_variants(rest):

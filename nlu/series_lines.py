@@ -72,8 +72,10 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         runs = _with_jin(table, series, text, table.runs(bare, series, 0, len(text)))
     said: list[tuple[int, int, list[Said]]] = [(a, b, list(w)) for a, b, w in runs]
     if entries is not None and (english := _english_words(table, entries).get(series)):
+        # the words of the lines after the series is named ("pp strap white 12mm": "strap" is the kind said first)
         said = sorted(said + [(w.start(), w.end(), [skus]) for w in re.finditer(r"[a-z]{3,}", text)
-                              if (skus := english.get(w.group(0)) or english.get(w.group(0).removesuffix("s")))],
+                              if w.start() >= head.start
+                              and (skus := english.get(w.group(0)) or english.get(w.group(0).removesuffix("s")))],
                       key=lambda r: r[0])
     # a variant word other products also have an alias for ("125ml") is still a word of this series here
     for m in named[1:]:
