@@ -165,7 +165,7 @@ _COUNT_ASKED = re.compile(r"(?:要|来|订|拿|补|再加)\s*\d")
 # a wrong delivery said as what was ordered against what came ("ordered YC gold got silver", "got TS15 instead of
 # SM15", "received X but ordered Y", "我要的冷水管25 发来的是热水管25", "M粉发成M蓝了"): two products, neither of them
 # *the* product (a count short, "received 18 cases instead of 20", names one)
-_WRONG_GOODS = re.compile(r"(?:要的|订的|我要|我订|下的是).{1,20}?(?:来的|发来的|送来的|收到的|到的是|发成|变成)|发成|"
+_WRONG_GOODS = re.compile(r"(?:要的|订的|下的是).{1,20}?(?:来的|发来的|送来的|收到的|到的是|发成|变成)|发成|"
                           r"\bordered\b.{1,40}?\b(?:got|received|came|sent|delivered)\b|"
                           r"\b(?:got|received|sent|delivered|shipped)\b.{1,40}?\binstead of\b(?!\s*\d+(?![\d.a-z]))|"
                           r"\bbut (?:we |i )?ordered\b")

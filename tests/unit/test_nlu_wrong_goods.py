@@ -40,3 +40,10 @@ async def test_a_wrong_delivery_names_no_one_product(text: str) -> None:
 async def test_a_short_count_still_names_its_product() -> None:
     assert await _parsed("this batch of LS20 arrived short, received 18 instead of 20") == \
         (Intent.QUALITY_FEEDBACK, "LS-20")
+
+
+@pytest.mark.parametrize("text", ["我要投诉 上周收到的冷水管20 好几根都裂了", "我要反馈一下 这批热水管20 收到的时候就漏水"])
+async def test_i_want_to_complain_about_what_arrived_keeps_its_product(text: str) -> None:
+    """"我要…收到的" is someone wanting to complain about what came, not what they ordered against what came."""
+    intent, product = await _parsed(text)
+    assert intent == Intent.QUALITY_FEEDBACK and product in ("LS-20", "RS-20")
