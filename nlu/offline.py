@@ -89,6 +89,14 @@ _SALES_RANKING = re.compile(r"\b(?:best|top|worst|slowest|fastest)[\s-]?(?:sell(
                             r"\bsells? (?:the )?(?:best|worst|most|least)\b|\bselling (?:the )?(?:best|worst|most|least)\b|"
                             r"卖得?(?:最好|最差|最多|最少|最快|最慢)|(?:最|不)?畅销|滞销|销量(?:最高|最低|最好|最差|前几|排名)",
                             re.IGNORECASE)
+# "我在区域里排第几", "where do I rank in my region": one's own place among the dealers is a sales question, even
+# with the profile's words in it ("区域", "my region")
+_OWN_RANK = re.compile(r"排第几|排名第?几|第几名|排在第?几|\b(?:where|what) do (?:i|we) rank\b|\bmy (?:rank|ranking)\b|"
+                       r"\brank(?:ed)? in (?:my|the|our) (?:region|area|province)\b", re.IGNORECASE)
+# "本月哪些经销商卖得好", "哪几家卖得不错", "which dealers sell well": a question about who sells, never a report
+_WHO_SELLS = re.compile(r"(?:哪些|哪个|哪家|哪几家|谁)(?:经销商|家|店)?.{0,4}?卖得?(?:好|不错|多|快|差|少|慢|一般)|"
+                        r"\bwhich dealers? (?:sells?|sold|is selling|are selling) (?:well|best|most|badly|worst)\b",
+                        re.IGNORECASE)
 _RANKED = (Intent.SALES_QUERY, Intent.REPORT_SALES, Intent.CONTRACT_QUERY)
 _SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有个?事|还有就是|再问一?下|还想问一?下|对了|\bby the way\b|"
                              r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*|(?<=[?？])\s*")
@@ -187,6 +195,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
         return Intent.CONTRACT_QUERY, max(confidence, 0.85)
+    if intent == Intent.CONTRACT_QUERY and _OWN_RANK.search(text):
+        return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
     if a.order_no:
@@ -203,7 +213,7 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.FAQ, max(confidence, 0.9)
     if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
         return Intent.ORDER_STATUS, max(confidence, 0.9)
-    if not a.items.items and _SALES_RANKING.search(text) and intent != Intent.REPORT_SALES:
+    if not a.items.items and (_SALES_RANKING.search(text) and intent != Intent.REPORT_SALES or _WHO_SELLS.search(text)):
         # "best selling products", "哪个产品最畅销": a ranking of sales asked for, not an order of nothing
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if intent == Intent.SALES_QUERY and _REPORTING.match(text):      # "上报sell-out数据", "报一下这周的销量"
@@ -270,12 +280,14 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.delivery_date = None
     if intent == Intent.SALES_QUERY and _NOT_REPORTED.search(a.text):
         slots.topic = "not_reported"
+    elif intent == Intent.SALES_QUERY and _OWN_RANK.search(a.text):
+        slots.topic = "own_rank"         # "我在区域里排第几": the dealer's own place among its region's dealers
     if intent in _RANKED:
         slots.ranking = ("lowest" if _RANKING_LOWEST.search(a.text) else
                          "highest" if _RANKING_HIGHEST.search(a.text) else None)
     if intent in (Intent.CONTRACT_QUERY, Intent.SALES_QUERY):
         slots.account = next((name for name, p in _ACCOUNTS if p.search(a.text)), None)
-        if _PROFILE.search(a.text):
+        if _PROFILE.search(a.text) and not _OWN_RANK.search(a.text):
             slots.topic = "profile"
         elif _PAYMENT_ASKED.search(a.text):
             slots.topic = "payments"

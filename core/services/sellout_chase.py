@@ -1,4 +1,5 @@
-"""Who has not reported sell-out yet, and a reminder to them: what a channel manager chases at the start of a month.
+"""Who has not reported sell-out yet, and a reminder to them: what a channel manager chases at the start of a month;
+and a dealer's own place among its region's dealers ("我在区域里排第几"), its place only.
 
 "哪几家还没报动销" lists the active dealers with no sell-out line sold in the period (this month by default),
 and "📣 提醒上报" tells those dealers' users to report (one push per dealer, period and day: pressing it twice
@@ -13,14 +14,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from core import notify
 from core.auditing import record
 from core.clock import Clock
 from core.errors import PermissionDenied
+from core.money import ZERO
 from core.outbox import Category
 from core.ports import AbstractReportStore, AbstractUnitOfWork
-from core.reports import Dimension, PeriodPreset, ReportKind
+from core.reports import Dimension, PeriodPreset, ReportFilter, ReportKind, period_range
 from core.services.reports import ReportQuery, build_filter
 from core.users import Actor, ActorKind
 
@@ -81,3 +84,35 @@ async def remind_sellout(uow: AbstractUnitOfWork, store: AbstractReportStore, ac
                             "dealers": [d.code for d in found.dealers[:MAX_REMINDED]], "told": told})
         await uow.commit()
     return found, told
+
+
+@dataclass(frozen=True)
+class OwnRank:
+    """A dealer's place by sell-out among the active dealers of its region: its own figures and its place only."""
+    rank: int
+    of: int
+    amount: Decimal
+    region: str
+    start: date
+    end: date
+
+
+async def own_rank(uow: AbstractUnitOfWork, store: AbstractReportStore, actor: Actor, clock: Clock, *,
+                   period: PeriodPreset = PeriodPreset.MONTH) -> OwnRank:
+    """"我在区域里排第几", "where do I rank in my region": the dealer's place by sell-out amount in the period among
+    the active dealers of its region (ties share the better place). No other dealer's name or figure leaves here."""
+    if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
+        raise PermissionDenied()
+    async with uow:
+        dealer = await uow.dealers.get(actor.dealer_id)
+    if dealer is None:
+        raise PermissionDenied()
+    start, end = period_range(period, clock.today())
+    f = ReportFilter(start=start, end=end, region=dealer.region or None)
+    labels, sold = await asyncio.gather(store.dealer_labels(f, active_only=True),
+                                        store.sellout_breakdown(f, Dimension.DEALER))
+    amounts = {s.key: s.amount for s in sold}
+    mine = amounts.get(dealer.code, ZERO)
+    codes = {code for code, _ in labels.values()} | {dealer.code}
+    ahead = sum(1 for code in codes if amounts.get(code, ZERO) > mine)
+    return OwnRank(ahead + 1, len(codes), mine, dealer.region or "", start, end)

@@ -269,6 +269,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     period = SLOT_PERIODS.get(slots.period or "", PeriodPreset.MONTH) if slots else PeriodPreset.MONTH
     region = (slots.region or "") if slots and not ctx.is_dealer else ""
     sku = (slots.product or "") if slots else ""
+    if ctx.is_dealer and slots is not None and slots.topic == "own_rank":
+        return await sellout_chase.own_place(ctx, period)          # "我在区域里排第几": its place, nobody else's
     if ctx.is_staff and slots is not None and slots.topic == "not_reported":
         return await sellout_chase.silent(      # "哪几家还没报动销": who to chase
             ctx, period, region, _button(ctx, "rpt.btn.dealers", "rpt", "sd-", PERIOD_CODES[period]))

@@ -8,8 +8,9 @@ Buttons: ``sc.remind|<period>|<region>``; the use case checks the actor again an
 from __future__ import annotations
 
 from core.errors import DomainError, PermissionDenied
-from core.reports import PeriodPreset
-from core.services.sellout_chase import dealers_without_sellout, remind_sellout
+from core.money import fmt_cny
+from core.reports import PERIOD_LABELS, PeriodPreset
+from core.services.sellout_chase import dealers_without_sellout, own_rank, remind_sellout
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
@@ -31,6 +32,12 @@ i18n.register({
     "sc.btn.remind": ("📣 提醒他们上报", "📣 Remind them"),
     "sc.told": ("📣 已提醒 {n} 家经销商上报 {start} 至 {end} 的动销。", "📣 {n} dealers were asked to report their sell-out "
                 "from {start} to {end}."),
+    "sc.rank": ("🏅 {period}（{start} 至 {end}）您的动销 {amount}，在{region} {of} 家经销商中排第 {rank}。",
+                "🏅 {period} ({start} to {end}): your sell-out is {amount}, number {rank} of {of} dealers in {region}."),
+    "sc.rank.none": ("🏅 {period}（{start} 至 {end}）您还没有上报动销，在{region} {of} 家经销商中暂列第 {rank}。上报后即可看到名次。",
+                     "🏅 {period} ({start} to {end}): no sell-out reported yet, so you are number {rank} of {of} dealers in "
+                     "{region} for now. Report your sales to see your place."),
+    "sc.btn.report": ("📈 销量上报", "📈 Report sales"),
     "sc.told.none": ("没有需要提醒的经销商（都已上报，或今天已提醒过）。",
                      "Nobody to remind (all have reported, or were reminded today)."),
 })
@@ -57,6 +64,21 @@ async def silent(ctx: Ctx, period: PeriodPreset, region: str, ranking: Button) -
         [Button(ctx.t("sc.btn.remind"), payload("sc.remind", period.value, region)),
          ranking],
         [forms.menu_button(ctx)]])]
+
+
+async def own_place(ctx: Ctx, period: PeriodPreset) -> list[Reply]:
+    """A dealer's own place by sell-out among its region's active dealers (``core.services.sellout_chase.own_rank``)."""
+    assert ctx.deps.reports is not None
+    try:
+        place = await own_rank(ctx.uow(), ctx.deps.reports, ctx.actor, ctx.deps.clock, period=period)
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+    params = {"period": ctx.pick(*PERIOD_LABELS[period]), "start": f"{place.start:%m-%d}", "end": f"{place.end:%m-%d}",
+              "region": place.region or ctx.pick("全国", "the country"), "of": place.of, "rank": place.rank,
+              "amount": fmt_cny(place.amount)}
+    key = "sc.rank" if place.amount > 0 else "sc.rank.none"
+    return [Reply(text=ctx.t(key, **params), buttons=[[Button(ctx.t("sc.btn.report"), payload("so.new")),
+                                                        forms.menu_button(ctx)]])]
 
 
 @router.button("sc.remind")

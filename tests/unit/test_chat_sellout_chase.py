@@ -71,3 +71,25 @@ async def test_a_dealer_can_neither_see_the_list_nor_remind() -> None:
     assert "RPT-D3" not in text and "杭州安居" not in text
     assert "没有权限" in texts(await w.press("d1", payload("sc.remind", "month", "")))
     assert await w.uow.outbox.list(kind="sellout.reminder") == []
+
+
+@pytest.mark.parametrize(("said", "shown"), [
+    ("我在区域里排第几", "🏅 本月（11-01 至 11-26）您的动销 ¥7,596.00，在华东 2 家经销商中排第 1。"),
+    ("where do I rank in my region", "🏅 this month (11-01 to 11-26): your sell-out is ¥7,596.00, number 1 of 2 dealers "
+                                     "in 华东."),
+])
+async def test_a_dealer_asking_its_place_gets_its_place_only(said: str, shown: str) -> None:
+    """(was: the contract's profile, or the regions its goods were sold in): its own place among the active dealers
+    of its region (RPT-D3 sold nothing, the suspended RPT-D4 is not counted, RPT-D2 is in 华北); no other dealer named"""
+    w, _ = await world()
+    replies = await w.say("d1", said)
+    text = texts(replies)
+    assert text.startswith(shown)
+    assert "RPT-D3" not in text and "安居" not in text and "RPT-D2" not in text
+    assert buttons(replies)[("📈 销量上报" if "本月" in shown else "📈 Report sales")] == payload("so.new")
+
+
+async def test_a_dealer_that_sold_nothing_is_told_to_report() -> None:
+    w, _ = await world()
+    text = texts(await w.say("d3", "我排第几"))
+    assert "您还没有上报动销" in text and "第 2" in text and "RPT-D1" not in text and "恒信" not in text
