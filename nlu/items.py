@@ -616,6 +616,8 @@ def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Menti
     if not (re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or alone) or "装" in word \
             or re.fullmatch(r"[a-z]{2,}s", word):
         return None       # "10片装 3盒", "3 tins 5": the pack or the unit of the count before, no variant's word
+    if re.fullmatch(r"[a-z]+", word) and (whole := re.search(rf"[a-z]*{word}", seg)) is not None:
+        word = whole.group(0)       # "XXS", not the "S" left when the x of "x2" is taken out
     return (word.upper() if re.fullmatch(r"[a-z\d\s-]{1,8}", word) else word)[:24]
 
 
