@@ -29,6 +29,7 @@ from nlu.products import Mention, ProductIndex
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
 from nlu.series_lines import read_again, series_lines
+from nlu.sibling_lines import sibling_lines
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
@@ -193,6 +194,8 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemRe
     read_again(items, code_lines(index, index.entries, blanked, mentions))
     # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
     read_again(items, each_lines(index.variant_table, blanked, mentions))
+    # a size or word said alone after a counted line: the sibling of that line it names ("35uf 20个 45的10个")
+    sibling_lines(items, index.variant_table, index.entries)
     name_back_unread(items)       # what neither read again: a count's own word named back
     return items
 

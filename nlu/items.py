@@ -310,9 +310,23 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     events.sort()
     pending_old: str | None = None           # a product removed just before ("不要X了，换成Y")
     handled: set[int] = set()                # the new product of "X换成Y", done with X
-    for _pos, _, kind, idx in events:
+    worded: set[int] = set()                 # numbers read as the size of the line after them, not counts
+    for n, (_pos, _, kind, idx) in enumerate(events):
         if kind == "q":
-            _loose_quantity(text, quantities[idx], clause_of, clauses, mentions, lines, quantities)
+            coming = events[n + 1] if n + 1 < len(events) else None
+            if coming is not None and coming[2] == "q" and _size_of_next(text, quantities, idx, coming[3], mentions, lines):
+                worded.add(idx)
+                continue
+            had, edits, doubtful = result.items.get(lines.last or ""), len(result.edits), len(result.doubtful)
+            _loose_quantity(text, quantities[idx], clause_of, clauses, mentions, lines,
+                            [x for k, x in enumerate(quantities) if k not in worded])
+            size = quantities[idx - 1] if idx - 1 in worded else None
+            if size is not None and had is not None and len(result.edits) == edits + 1 \
+                    and len(result.doubtful) == doubtful and result.edits[-1].op == EditOp.SET:
+                # the count of the size said before it, set on the line before: named back with that size
+                said = _FILLER.sub(" ", text[size.start:quantities[idx].start]).strip().upper()[:24]
+                result.doubtful.append((result.edits[-1], had, Unresolved(word=said, qty=quantities[idx].value,
+                                                                          unit=quantities[idx].unit or "")))
             continue
         m = mentions[idx]
         if idx in handled:
@@ -541,12 +555,43 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         result.doubtful.append((result.edits[-1], had, Unresolved(word=unread, qty=q.value, unit=q.unit or "")))
 
 
+# between a size said on its own and the count after it: the size's own word glued to it ("12寸", "3hp", "410细瓶"),
+# then a space, x, 的, a verb of ordering or selling ("10公斤20", "160 十副", "3hp x1", "9pc x 4", "30x3")
+_SIZE_THEN_COUNT = re.compile(r"(?P<word>[a-z]{1,3}|(?![的来要拿补卖])[\u4e00-\u9fff]{1,3}?)?(?:\s|的|[x×*]|来|要|拿|补|卖了|卖)*")
+
+
+def _size_of_next(text: str, quantities: Sequence[Quantity], k: int, nxt: int, mentions: Sequence[Mention],
+                  lines: _Lines) -> bool:
+    """"随停8公斤的来30 10公斤20", "蓝盾 156 二十副 160 十副", "comp 1hp x2 3hp x1": after a line with its count, a
+    number said on its own with another count right after it is the size of the next line, never a count set on the
+    line before (which then loses its count, and the next line is dropped without a word)."""
+    q, then = quantities[k], quantities[nxt]
+    if lines.last is None or lines.last not in lines.r.items or not q.usable or not then.usable:
+        return False
+    gap = _SIZE_THEN_COUNT.fullmatch(text, q.end, then.start)
+    if gap is None or (q.unit and gap.group("word")) or (gap.group("word") or "") in _WORD_NUMBERS:
+        return False
+    if q.start and (text[q.start - 1].isalnum() or text[q.start - 1] in ".-/"):
+        return False      # a number glued to the word before it ("C68", "1.5"): read with it
+    counted = max([0, *(x.end for x in quantities if x.end <= q.start)])
+    if any(counted <= m.end <= q.start for m in mentions):
+        return False      # a word before it that the mention search read ("cat5e 305 4 box"): its own line
+    seg = text[counted:q.start]
+    return not (_CORRECTION.search(seg) or _AMENDED.search(seg) or re.search(_SET_WORDS, seg) or "不" in seg
+                or _ADD_BEFORE.search(seg))
+
+
 # a count said again for the same line in other words ("算了来十五对", "实际13桶", "凑25套", "should be 8")
 _AMENDED = re.compile(r"算了|实际|具体|其实|凑|按|合计|共|总|多|少|加|减|更正|纠正|订正|修正|更改|重新|"
                       r"\b(?:no|nope|should|oops|actually|total|make|mean|meant|rather|instead|correction|typo|update|"
                       r"change|then|or)\b")
 # what a word between two counts may be without naming anything: a sound of speech
 _INTERJECTION = re.compile(r"[哦噢喔嗯啊呃额哎唉吧呢呀哈嘛咯啦嘞哇诶欸]+|那个|这个|那|这|\b(?:oh|um|uh|er|hmm|ok|okay|so)\b")
+
+
+# a size said on its own between two counts: a number with its unit or a short word glued ("45", "3hp", "12寸",
+# "410细瓶"), or a short code ("d6", "c68")
+_SIZE_ALONE = re.compile(r"[a-z]{0,3}\d+(?:\.\d+)?(?:[a-z]{1,3}|[\u4e00-\u9fff]{1,3})?")
 
 
 def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Mention], quantities: Sequence[Quantity],
@@ -560,14 +605,19 @@ def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Menti
     ends = [x.end for x in quantities if x.end <= q.start] + [m.end for m in mentions if m.end <= q.start]
     start = max([clause_start, *ends])
     seg = text[start:q.start]
-    if start and text[start - 1].isdigit() and seg[:1].isalnum():
+    if start and text[start - 1].isdigit() and seg[:1].isascii() and seg[:1].isalnum():
         return None       # "102H", "12pk": the letters of the number before, no word of their own
     if not seg.strip() or _CORRECTION.search(seg) or _AMENDED.search(seg) or re.search(_SET_WORDS, seg) or "不" in seg:
         return None
     word = _INTERJECTION.sub(" ", _FILLER.sub(" ", seg)).strip(" ,，、;；。.:：!！?？-")
-    # a variant's word: one or two characters, or a short English word ("青", "金色", "C", "cyan"), nothing longer
-    if not re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or "装" in word or re.fullmatch(r"[a-z]{2,}s", word):
+    # a variant's word: one or two characters, or a short English word ("青", "金色", "C", "cyan"), nothing longer;
+    # or a size said on its own ("45的", "3hp", "12寸", "160", "410细瓶", "d6"): another line of the list
+    alone = _SIZE_ALONE.fullmatch(word) is not None and (start == clause_start or seg[:1] in " ,，、;；")
+    if not (re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or alone) or "装" in word \
+            or re.fullmatch(r"[a-z]{2,}s", word):
         return None       # "10片装 3盒", "3 tins 5": the pack or the unit of the count before, no variant's word
+    if re.fullmatch(r"[a-z]+", word) and (whole := re.search(rf"[a-z]*{word}", seg)) is not None:
+        word = whole.group(0)       # "XXS", not the "S" left when the x of "x2" is taken out
     return (word.upper() if re.fullmatch(r"[a-z\d\s-]{1,8}", word) else word)[:24]
 
 

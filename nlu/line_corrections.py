@@ -100,7 +100,7 @@ def _applied(listed: ItemResult, corrections: list[_Correction],
     items = dict(listed.items)
     removed: list[str] = []
     for c in corrections:
-        named = [sku for sku in items if sku in entries and _names(entries[sku], c.word)]
+        named = [sku for sku in items if sku in entries and names_word(entries[sku], c.word)]
         if len(named) != 1:
             return None
         sku = named[0]
@@ -122,7 +122,7 @@ def _applied(listed: ItemResult, corrections: list[_Correction],
                              for sku, qty in items.items()])
 
 
-def _names(entry: CatalogueEntry, word: str) -> bool:
+def names_word(entry: CatalogueEntry, word: str) -> bool:
     """Whether ``word`` is said in the product's name or aliases: Chinese anywhere in them ("青" of "210青"), letters
     and numbers as a whole word of them ("l" of "雪峰黑l", "42" of "青花42度礼盒")."""
     spelled = variant_word(word)
