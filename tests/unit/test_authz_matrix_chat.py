@@ -110,7 +110,7 @@ MATRIX: dict[str, Rule] = {
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
              "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "as.offer_no"),
     # dealer-own actions on dealer 1's objects
-    **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
+    **dealer("orders.detail", "orders.cancel", "orders.change", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
     "privacy.export": Rule("bound"),
     "orders.cancel_ok": Rule("dealer", ("{order}", "{version}"), also=P.ORDER_CANCEL_ANY),
