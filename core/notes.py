@@ -22,6 +22,7 @@ SYSTEM_NOTES: dict[str, str] = {
     "部分收货": "partial",
     "有破损": "damaged",
     "按规则分配": "allocated by rule",
+    "改单": "changed by the dealer",
 }
 
 

@@ -175,6 +175,28 @@ async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, c
     await tell_users(uow, approvers, notice, _order_key(order), clock, exclude=actor)
 
 
+async def order_changed_by_dealer(uow: AbstractUnitOfWork, actor: Actor, order: Order,
+                                  changes: Sequence[tuple[str, int, int]], was_total: Decimal, clock: Clock) -> None:
+    """A dealer changed its submitted order (``core.services.order_changes``): whoever reviews it hears what changed
+    (``changes``: SKU, quantity before, after) with the approval buttons again; an order still waiting for its parent
+    dealer goes back to the parent."""
+    params = {"number": order.number, "dealer": await dealer_label(uow, order.dealer_id),
+              "changes": [[sku, before, after] for sku, before, after in changes],
+              "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
+              "was": fmt_cny(was_total), "total": fmt_cny(order.total), "who": await display_name(uow, actor),
+              "reasons": list(order.approval_reasons)}
+    if order.parent_approval == "pending" and order.dealer_id is not None:
+        dealer, _ = await uow.dealer_snapshot(order.dealer_id)
+        if dealer is not None and dealer.parent_id is not None:
+            await order_for_parent(uow, actor, order, dealer.parent_id, clock)
+            return
+    approvers = await staff_users(uow, Permission.ORDER_APPROVE)
+    if not order.needs_approval:
+        approvers = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) or approvers
+    await tell_users(uow, approvers, Notice("order.changed", Category.ORDER, params, urgent=True),
+                     _order_key(order), clock, exclude=actor)
+
+
 def _order_params(order: Order) -> dict[str, Any]:
     return {"number": order.number, "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
             "total": fmt_cny(order.total), "version": order.version,

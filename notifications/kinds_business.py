@@ -38,6 +38,32 @@ def _order_submitted(p: Params) -> Rendered:
         [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)]))
 
 
+@template("order.changed")
+def _order_changed(p: Params) -> Rendered:
+    """A dealer changed its submitted order (core.notify.order_changed_by_dealer): what changed, then the order."""
+    said = []
+    for sku, before, after in p.get("changes") or []:
+        if not before:
+            said.append(p.t("+ {sku} ×{after}（新增）", "+ {sku} x{after} (new)", sku=sku, after=after))
+        elif not after:
+            said.append(p.t("− {sku} ×{before}（删除）", "− {sku} x{before} (removed)", sku=sku, before=before))
+        else:
+            said.append(p.t("{sku} {before} → {after}", "{sku} {before} -> {after}", sku=sku, before=before,
+                            after=after))
+    lines = [p.t("✏️ 经销商修改了待审核的订单：{number}\n经销商：{dealer}（{who}）",
+                 "✏️ The dealer changed an order waiting for review: {number}\nDealer: {dealer} ({who})"),
+             *said,
+             p.t("现在：{items}\n金额：{was} → {total}", "Now: {items}\nTotal: {was} -> {total}")]
+    reasons = p.get("reasons") or []
+    if reasons:
+        lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
+    number = p["number"]
+    return Rendered("\n".join(lines), _rows(
+        [p.btn("✅ 通过", "✅ Approve", "staff.order.approve", number),
+         p.btn("❌ 驳回", "❌ Reject", "staff.order.reject", number)],
+        [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)]))
+
+
 def _order_button(p: Params) -> list[list[Button]]:
     return [[p.btn("📄 查看订单", "📄 View order", "orders.detail", p["number"])]]
 

@@ -5,7 +5,9 @@ Who may do what:
 - file a ticket: a dealer user (TICKET_CREATE) for its own dealer, or staff with TICKET_HANDLE on the
   dealer's behalf;
 - accept / start / resolve / close / reject: staff with TICKET_HANDLE;
-- reopen a resolved ticket: the ticket's dealer (any of its users) or TICKET_HANDLE staff;
+- reopen a resolved ticket: the ticket's dealer (any of its users, within ``REOPEN_DAYS`` of its resolution: later
+  it is a new repair) or TICKET_HANDLE staff (any time while resolved); ``reopenable_tickets`` lists the dealer's
+  own resolved tickets it may still reopen ("上次修的那台又坏了" without the number);
 - comment: the ticket's dealer or TICKET_HANDLE staff;
 - rate: the ticket's dealer owner only (the rating is the dealer's verdict, not a clerk's);
 - assign to a named handler, ask the dealer for more information (a comment that reaches the dealer
@@ -49,6 +51,7 @@ RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
 # Marks a timeline line as staff's question to the dealer (``request_info``).
 INFO_REQUEST_MARK = "❓ "
 PHOTOS_MARK = "📷 ×"           # a comment that added photos: "📷 ×2"
+REOPEN_DAYS = 30               # a dealer reopens a ticket resolved at most this long ago; later: a new repair
 
 # Fields written to the audit log; customer name/phone stay out (personal data).
 _AUDIT_FIELDS = ("number", "dealer_id", "status", "priority", "sla_due_at", "assignee", "resolution",
@@ -144,7 +147,32 @@ async def reopen_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, reas
         ticket = await _visible_ticket(uow, actor, number, for_update=True)
         if actor.kind != ActorKind.DEALER:
             authz.require(actor, Permission.TICKET_HANDLE)
+        elif ticket.status == TicketStatus.RESOLVED and not may_dealer_reopen(ticket, clock.now()):
+            raise Conflict(zh=f"工单 {ticket.number} 解决已超过 {REOPEN_DAYS} 天，不能再重新打开，请新建报修",
+                           en=f"Ticket {ticket.number} was resolved more than {REOPEN_DAYS} days ago and can no "
+                              "longer be reopened; please file a new repair", reason="reopen_window")
         return await _apply(uow, actor, ticket, TicketAction.REOPEN, clock, note=text)
+
+
+def may_dealer_reopen(ticket: Ticket, now: datetime) -> bool:
+    """A resolved ticket its dealer may still reopen: resolved within ``REOPEN_DAYS`` (or with no time kept)."""
+    return ticket.status == TicketStatus.RESOLVED and (
+        ticket.resolved_at is None or now - ticket.resolved_at <= timedelta(days=REOPEN_DAYS))
+
+
+async def reopenable_tickets(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, *,
+                             sku: str | None = None) -> list[Ticket]:
+    """The speaking dealer's own resolved tickets it may still reopen, the latest resolved first; of ``sku`` when
+    given. Staff and visitors get none (staff reopen by number)."""
+    _require_ticket_reader(actor)
+    if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
+        return []
+    now = clock.now()
+    async with uow:
+        rows = await uow.tickets.list(order_by="created_at", desc=True, dealer_id=actor.dealer_id,
+                                      status=TicketStatus.RESOLVED)
+    found = [t for t in rows if may_dealer_reopen(t, now) and (sku is None or t.sku == sku)]
+    return sorted(found, key=lambda t: t.resolved_at or t.updated_at or now, reverse=True)
 
 
 async def add_comment(uow: AbstractUnitOfWork, actor: Actor, number: str, text: str,

@@ -20,6 +20,7 @@ def all_routers() -> list[Router]:
         followups,
         help,
         menu,
+        order_changes,
         order_file,
         ordering,
         orders,
@@ -45,10 +46,11 @@ def all_routers() -> list[Router]:
         stock,
         subdealers,
         thresholds,
+        ticket_reopen,
         transfers,
     )
 
-    return [m.router for m in (menu, help, ordering, cart_edits, aftersales, order_file, orders, stock, prices, quality, followups, sellout, account,
+    return [m.router for m in (menu, help, ordering, cart_edits, aftersales, ticket_reopen, order_changes, order_file, orders, stock, prices, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, thresholds, dealer_stock, subdealers, standing, transfers)]

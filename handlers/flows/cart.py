@@ -18,6 +18,7 @@ from core.money import fmt_cny
 from core.onboarding import ordering_block_reason
 from core.pricing import Quote
 from core.products import Product, line_limit
+from core.services.order_changes import ChangeOrder, quote_change
 from core.services.orders import QuoteOrder, quote_order
 from core.users import Permission
 from handlers import i18n
@@ -65,6 +66,8 @@ i18n.register({
     "order.blocked_for": ("{dealer} 暂时不能下单：{reason}", "{dealer} cannot order right now: {reason}"),
     "order.empty": ("购物车是空的。", "The cart is empty."),
     "order.summary_title": ("🛒 订单确认", "🛒 Order summary"),
+    "order.change_title": ("✏️ 修改订单 {number}（修改后的整张订单）", "✏️ Changing order {number} (the whole order after the change)"),
+    "order.btn.change_ok": ("✅ 确认修改", "✅ Confirm the change"),
     "order.summary_for": ("客户：{dealer}（代客下单）", "Customer: {dealer} (on behalf)"),
     "order.line": ("{n}. {name}（{sku}）{qty}{unit} × {price} = {amount}",
                    "{n}. {name} ({sku}) {qty} {unit} x {price} = {amount}"),
@@ -140,6 +143,8 @@ i18n.register({
     "order.changed": ("购物车已修改，请核对最新的订单再确认：", "The cart changed; please check the current summary:"),
     "order.submitted": ("✅ 订单已提交：{number}\n状态：{status}\n金额：{total}",
                         "✅ Order submitted: {number}\nStatus: {status}\nTotal: {total}"),
+    "order.change_done": ("✅ 订单 {number} 已修改\n状态：{status}\n金额：{total}（订单台已收到修改内容）",
+                          "✅ Order {number} is changed\nStatus: {status}\nTotal: {total} (the order desk is told)"),
     "order.submitted_again": ("该订单已提交过，未重复下单：{number}（{status}）",
                               "This order was already submitted; no second order was placed: {number} ({status})"),
     "order.needs_approval": ("⚠️ {reasons}。审批结果会通知您。", "⚠️ This order {reasons}. You will be told the decision."),
@@ -184,6 +189,8 @@ class Cart:
     dealer_name: str = ""
     rev: int = 0
     last: str | None = None             # the line the chat talked about last ("改成10台" means this one)
+    amends: str | None = None           # a submitted order being changed (handlers.flows.order_changes)
+    version: int = 0                    # that order's version when the change began
 
     @classmethod
     def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
@@ -200,12 +207,14 @@ class Cart:
                    items={str(sku): int(qty) for sku, qty in data.get("items", [])},
                    delivery=date.fromisoformat(delivery) if delivery else None,
                    dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
-                   rev=int(data.get("rev", 0)), last=data.get("last"))
+                   rev=int(data.get("rev", 0)), last=data.get("last"), amends=data.get("amends"),
+                   version=int(data.get("version", 0)))
 
     def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
         ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
                delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
-               dealer_name=self.dealer_name, rev=self.rev, last=self.last, **extra)
+               dealer_name=self.dealer_name, rev=self.rev, last=self.last,
+               **({"amends": self.amends, "version": self.version} if self.amends else {}), **extra)
 
     def add(self, sku: str, qty: int) -> bool:
         """Add ``qty`` of ``sku``; False when the cart is full of other products."""
@@ -330,10 +339,14 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     dealer_id = order_dealer_id(ctx, cart)
     if dealer_id is None:
         return await ask_dealer(ctx, pending=cart.items)
-    quote = await quote_order(ctx.uow().autocommit(), ctx.actor, QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())),
-                              ctx.deps.clock)
+    if cart.amends:           # a submitted order being changed: priced as the change will be (its charge given back)
+        quote = await quote_change(ctx.uow(), ctx.actor, ChangeOrder(cart.amends, list(cart.items.items()),
+                                                                     cart.version), ctx.deps.clock)
+    else:
+        quote = await quote_order(ctx.uow().autocommit(), ctx.actor,
+                                  QuoteOrder(dealer_id=dealer_id, items=list(cart.items.items())), ctx.deps.clock)
     units = quote.units
-    out = [*lead, ctx.t("order.summary_title")]
+    out = [*lead, ctx.t("order.change_title", number=cart.amends) if cart.amends else ctx.t("order.summary_title")]
     if cart.dealer_name:
         out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))
     out.extend(_quote_lines(ctx, quote, units))
@@ -342,7 +355,9 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     out.append(ctx.t("order.checks"))
     out.extend(_check_line(ctx, c.ok, c.message(ctx.lang)) for c in quote.checks)
     rows: list[list[Button]] = []
-    if quote.can_submit:
+    if quote.can_submit and cart.amends:
+        rows.append([Button(ctx.t("order.btn.change_ok"), payload("order.confirm", cart.nonce, cart.rev))])
+    elif quote.can_submit:
         rows.append([Button(ctx.t("order.btn.confirm"), payload("order.confirm", cart.nonce, cart.rev))])
     else:
         out.append(ctx.t("order.fix_first"))

@@ -32,6 +32,7 @@ from core.money import fmt_cny
 from core.order_states import PARENT_PENDING, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.dealers import get_dealer, list_dealers, sub_dealers
+from core.services.order_changes import ChangeOrder, change_order
 from core.services.orders import SubmitOrder, get_order, list_orders, submit_order_once
 from core.users import Permission
 from handlers.context import Ctx
@@ -134,6 +135,8 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     if rev != str(cart.rev):
         cart.save(ctx)
         return await cart_summary(ctx, cart, [ctx.t("order.changed")])
+    if cart.amends:        # a submitted order being changed: the change, never a second order
+        return await _confirm_change(ctx, cart)
     dealer_id = order_dealer_id(ctx, cart)
     if dealer_id is None:
         return await ask_dealer(ctx, pending=cart.items)
@@ -160,10 +163,19 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     return [_submitted_reply(ctx, order)]
 
 
+async def _confirm_change(ctx: Ctx, cart: Cart) -> list[Reply]:
+    """✅ 确认修改 on a changed order (handlers.flows.order_changes): core re-prices and re-checks it as a submit."""
+    assert cart.amends is not None
+    order = await change_order(ctx.uow(), ctx.actor, ChangeOrder(cart.amends, list(cart.items.items()), cart.version,
+                                                                 requested_delivery=cart.delivery), ctx.deps.clock)
+    ctx.go("", done_nonce=cart.nonce, done_number=order.number)
+    return [_submitted_reply(ctx, order, "order.change_done")]
+
+
 def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Reply:
     lines = [ctx.t(key, number=order.number, status=status_label(order.status, ctx.lang),
                    total=fmt_cny(order.total))]
-    if key == "order.submitted":
+    if key in ("order.submitted", "order.change_done"):
         if order.needs_approval:
             reasons = "；".join(approval_reason_text(r, ctx.lang) for r in order.approval_reasons)
             lines.append(ctx.t("order.needs_approval", reasons=reasons))

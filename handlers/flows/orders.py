@@ -27,6 +27,7 @@ from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import Order, OrderStatus
 from core.services.followups import follow_up_kind
+from core.services.order_changes import changeable
 from core.services.orders import (
     CancelOrder,
     ConfirmReceipt,
@@ -83,6 +84,7 @@ i18n.register({
     "orders.approval": ("⚠️ {reasons}", "⚠️ {reasons}"),
     "orders.timeline": ("进度：", "Timeline:"),
     "orders.btn.cancel": ("❌ 取消订单", "❌ Cancel order"),
+    "orders.btn.change": ("✏️ 修改订单（审核前）", "✏️ Change the order (before review)"),
     "orders.btn.recv_ok": ("✅ 全部收到", "✅ All received"),
     "orders.btn.recv_issue": ("⚠️ 部分收到或有破损", "⚠️ Partly received or damaged"),
     "orders.btn.reorder": ("🔁 再来一单", "🔁 Order again"),
@@ -282,9 +284,11 @@ def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
     if OrderAction.RECEIVE.value in actions:
         rows.append([Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", order.number))])
         rows.append([Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", order.number))])
+    perms = ctx.actor.permissions
+    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms and changeable(order):
+        rows.append([Button(ctx.t("orders.btn.change"), payload("orders.change", order.number))])
     if OrderAction.CANCEL.value in actions:
         rows.append([Button(ctx.t("orders.btn.cancel"), payload("orders.cancel", order.number))])
-    perms = ctx.actor.permissions
     if (ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms) or (
             ctx.is_staff and Permission.ORDER_PLACE_ON_BEHALF in perms):
         rows.append([Button(ctx.t("orders.btn.reorder"), payload("order.reorder", order.number))])

@@ -24,7 +24,13 @@ from core.inventory import DealerStock, ThresholdScope
 from core.money import ZERO
 from core.orders import Order
 from core.rebates import RebateSettlement
-from core.services.aftersales import CreateTicket, create_ticket
+from core.services.aftersales import (
+    CreateTicket,
+    accept_ticket,
+    create_ticket,
+    resolve_ticket,
+    start_ticket,
+)
 from core.services.materials import RequestMaterial, request_material
 from core.services.quality import SubmitQualityFeedback, submit_quality_feedback
 from core.services.transfers import (
@@ -57,7 +63,7 @@ WH, DL = ThresholdScope.WAREHOUSE, ThresholdScope.DEALER
 class Rule:
     """Who may press an action: ``everyone``, dealer 1's users (``owner_only`` narrows to its owner),
     or staff holding ``perm``. ``args`` name dealer 1's objects ({order}, {ticket}, {qual}, {mat}, {dealer} (id),
-    {code} (dealer code), {qf} (a quality report))."""
+    {code} (dealer code), {qf} (a quality report), {resolved} (a resolved ticket))."""
     kind: str                      # public | dealer | staff
     args: tuple[str, ...] = ()
     perm: Permission | None = None
@@ -104,7 +110,7 @@ MATRIX: dict[str, Rule] = {
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
              "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "as.offer_no"),
     # dealer-own actions on dealer 1's objects
-    **dealer("orders.detail", "orders.cancel", "orders.recv_ok", "orders.recv_issue", "order.reorder",
+    **dealer("orders.detail", "orders.cancel", "orders.change", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
     "privacy.export": Rule("bound"),
     "orders.cancel_ok": Rule("dealer", ("{order}", "{version}"), also=P.ORDER_CANCEL_ANY),
@@ -113,7 +119,8 @@ MATRIX: dict[str, Rule] = {
     # a quality report: its dealer's users, and the quality department
     "qf.view": Rule("dealer", ("{qf}",), also=P.QUALITY_HANDLE),
     **dealer("as.rate", args=("{ticket}", "5")),
-    **dealer("orders.list", "as.list", "as.done", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
+    **dealer("as.reopen", args=("{resolved}",)),      # a resolved ticket: another dealer's is refused
+    **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
              "order.date", "order.datetype", "order.dec", "order.edit", "order.inc", "order.pick",
              "order.prefill", "order.qty", "order.rm", "order.set", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",
@@ -289,6 +296,11 @@ async def _seed() -> Scene:
     actor = owner.to_actor()
     ticket = await create_ticket(w.uow, actor, CreateTicket(d1.id, "除湿机不出水", customer_name="王建国",  # type: ignore[arg-type]
                                                             customer_phone="13800138000"), w.clock)
+    resolved = await create_ticket(w.uow, actor, CreateTicket(d1.id, "净化器异响"), w.clock)  # type: ignore[arg-type]
+    fixer = staff_actor(Role.AFTER_SALES, "seed.as")
+    for step in (accept_ticket, start_ticket):
+        await step(w.uow, fixer, resolved.number, w.clock)
+    await resolve_ticket(w.uow, fixer, resolved.number, "更换风扇", w.clock)
     report = await submit_quality_feedback(w.uow, actor, SubmitQualityFeedback(
         dealer_id=d1.id, sku="F300", defect_category="其他", count=3, description="滤网有异味"), w.clock)  # type: ignore[arg-type]
     material = await w.uow.materials.add(MarketingMaterial(code="POS-01", name="门店海报", stock=50))
@@ -319,7 +331,7 @@ async def _seed() -> Scene:
     await approve_transfer(w.uow, liu, TransferCommand(tr_appr.number), w.clock)
     tr_ship = await create_transfer(w.uow, desk, CreateTransfer(WH, 1, DL, d1.id, [("AP300", 1)]), w.clock)  # type: ignore[arg-type]
     await ship_transfer(w.uow, desk, TransferCommand(tr_ship.number), w.clock)
-    args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "qf": report.number,
+    args = {"order": order.number, "version": str(order.version), "ticket": ticket.number, "resolved": resolved.number, "qf": report.number,
             "mat": str(mat.id), "qual": str(qual.id), "dealer": str(d1.id), "code": d1.code,
             "stmt": str(statement.id), "period": statement.period, "credit": str(credit.id),
             "rebate": str(rebate.id), "fr": str(fr.id), "entry": str(entry.id),

@@ -285,6 +285,35 @@ async def test_closed_ticket_cannot_be_reopened(uow: FakeUnitOfWork) -> None:
         await svc.reopen_ticket(uow, OWNER_1, ticket.number, "不满意", CLOCK)
 
 
+async def test_dealer_reopens_only_within_the_window_staff_any_time(uow: FakeUnitOfWork) -> None:
+    ticket = await _ticket(uow)
+    await _to(uow, ticket.number, TicketStatus.RESOLVED)
+    late = fixed_clock("2026-12-27 10:00")             # resolved 2026-11-26: 31 days
+    with pytest.raises(Conflict) as refused:
+        await svc.reopen_ticket(uow, OWNER_1, ticket.number, "又坏了", late)
+    assert "新建报修" in refused.value.zh
+    assert (await svc.get_ticket(uow, OWNER_1, ticket.number)).status == TicketStatus.RESOLVED
+    assert await svc.reopenable_tickets(uow, OWNER_1, late) == []
+    reopened = await svc.reopen_ticket(uow, AFTER_SALES, ticket.number, "客户来电仍有异响", late)
+    assert reopened.status == TicketStatus.IN_PROGRESS
+
+
+async def test_reopenable_tickets_are_the_dealers_own_resolved_latest_first(uow: FakeUnitOfWork) -> None:
+    await uow.products.add(make_product("DH20"))
+    first = await _ticket(uow, sku="AP-100")
+    second = await _ticket(uow, sku="DH20")
+    other = await _ticket(uow, actor=OWNER_2, dealer_id=2, sku="AP-100")
+    still_open = await _ticket(uow, sku="AP-100")
+    for t in (first, second, other):
+        await _to(uow, t.number, TicketStatus.RESOLVED)
+    next_day = fixed_clock("2026-11-27 10:00")
+    later = [t.number for t in await svc.reopenable_tickets(uow, OWNER_1, next_day)]
+    assert set(later) == {first.number, second.number} and still_open.number not in later
+    assert [t.number for t in await svc.reopenable_tickets(uow, CLERK_1, next_day, sku="AP-100")] == [first.number]
+    assert [t.number for t in await svc.reopenable_tickets(uow, OWNER_2, next_day)] == [other.number]
+    assert await svc.reopenable_tickets(uow, AFTER_SALES, next_day) == []
+
+
 # --- visibility -------------------------------------------------------------------------------------
 
 async def test_dealer_a_gets_not_found_for_dealer_b_ticket(uow: FakeUnitOfWork) -> None:

@@ -1,0 +1,31 @@
+"""A dealer pointing at an order already placed: "SO-20261207-0004 能不能再加两台", "刚才那单能改成20台吗".
+
+``points_at_order`` is the cheap first look (an order number, or words for "that order": 那单 / 这单 / 刚才的订单 /
+上次那个单子 / "the last order"); the chat then reads the message with the parser, and only a message with cart
+edits in it (add / set / remove a line, the cart's own words) becomes a change of that order. Which order:
+the number typed, else the dealer's latest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.normalize import normalize
+
+_NUMBER = re.compile(r"\bSO-\d{8}-\d{4}\b", re.IGNORECASE)
+_THAT_ORDER = re.compile(
+    r"(?:刚才|刚刚|刚|上次|上一|最近|昨天|今天|前天|之前|早上|上午|下午)?(?:的|下的|那个|这个)?"
+    r"(?:那|这|上)(?:一|个)?(?:单|张单|笔单|个单子|单子|个订单|笔订单|张订单)|"
+    r"(?:刚才|刚刚|刚|上次|之前|最近)(?:下|提交|订)?的(?:订单|单子|单)|"
+    r"\b(?:that|the last|my last|the) order\b", re.IGNORECASE)
+
+
+def order_number(text: str) -> str | None:
+    found = _NUMBER.search(normalize(text))
+    return found.group(0).upper() if found else None
+
+
+def points_at_order(text: str) -> bool:
+    """Does the message name an order already placed (its number, or "that order")?"""
+    plain = normalize(text)
+    return bool(_NUMBER.search(plain) or _THAT_ORDER.search(plain))

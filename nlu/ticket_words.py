@@ -1,0 +1,52 @@
+"""A dealer saying a repair did not last: "AS-20261204-0001 还是不行 又不出水了", "上次修的那台又坏了".
+
+``read_reopen`` finds the words and returns what the chat needs to reopen a resolved ticket: the ticket number
+when one is typed, and the words said (the reason offered at the reason step). Without a number the message
+must point back at an earlier repair ("上次修的", "修过的那台", "之前报修的") and say it failed again ("又坏了",
+"还是不行", "没修好"): "又坏了一台" alone is a new fault (or a batch problem), never a reopen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlu.normalize import normalize
+
+_NUMBER = re.compile(r"\bAS-\d{8}-\d{4}\b", re.IGNORECASE)
+
+# the repair did not last / did not help
+_AGAIN = re.compile(
+    r"还是不行|还是不好|还是坏|还是老样子|还是一样|还是有问题|还是不[出转亮制启通工]|又坏|又不[出转亮制启通工]|"
+    r"又[出有]问题|又[出有]毛病|又漏|又响|又报错|又出现|又开始|又犯了|又不能用|又用不了|没修好|没有修好|还没好|"
+    r"没好|修了.{0,6}(?:还是|又)|修完.{0,6}(?:还是|又)|重新打开|重开|再修|复发|"
+    r"\bstill\b.{0,20}\b(?:broken|not|doesn'?t|won'?t|leak|nois)|broke(?:n)? again|again|not fixed|"
+    r"didn'?t fix|reopen", re.IGNORECASE)
+
+# an earlier repair pointed at without its number
+_EARLIER = re.compile(
+    r"上次.{0,4}(?:修|报修|售后|维修)|上回.{0,4}(?:修|报修)|之前.{0,4}(?:修|报修|维修)|前几天.{0,4}(?:修|报修)|"
+    r"修过的|修好的那|报修过的|维修过的|那个工单|那张工单|那个售后单|"
+    r"(?:last|previous|earlier) (?:repair|ticket)|you (?:fixed|repaired)|was (?:fixed|repaired)",
+    re.IGNORECASE)
+
+# "AS-… 怎么样了": a question about the ticket, not a complaint
+_QUESTION = re.compile(r"(?:修好了吗|好了吗|好了没|怎么样了?|进度|到哪|处理了吗|处理了没)[?？]?$")
+
+
+@dataclass(frozen=True)
+class Reopen:
+    number: str | None      # the ticket typed, upper case; None: the dealer's recently resolved one is meant
+    said: str               # the message without the number: offered as the reason
+
+
+def read_reopen(text: str) -> Reopen | None:
+    """The message as a dealer's "the repair did not last", or None."""
+    plain = normalize(text).strip()
+    if not plain or _QUESTION.search(plain) or not _AGAIN.search(plain):
+        return None
+    found = _NUMBER.search(plain)
+    if found is None and not _EARLIER.search(plain):
+        return None
+    said = (_NUMBER.sub(" ", text) if found else text).strip(" ，,。:：")
+    return Reopen(number=found.group(0).upper() if found else None, said=" ".join(said.split()))

@@ -1,0 +1,107 @@
+"""A dealer changes its submitted order in chat (words and buttons), sees the whole changed order priced, confirms;
+once approved it is told what can be done instead. Core: core.services.order_changes (tests/unit/test_order_changes)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.dealers import Dealer
+from core.orders import OrderStatus
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+
+DEALER, CLERK, OTHER, DESK = "100", "101", "200", "900"
+
+
+async def world() -> tuple[ChatWorld, Dealer]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    other = await w.dealer(name="南京宏达商贸有限公司")
+    await w.prepay(dealer)
+    await w.user(DEALER, Role.DEALER_OWNER, dealer)
+    await w.user(CLERK, Role.DEALER_CLERK, dealer)
+    await w.user(OTHER, Role.DEALER_OWNER, other)
+    await w.user(DESK, Role.ORDER_DESK, username="desk")
+    return w, dealer
+
+
+async def test_typed_add_to_the_numbered_order_shows_the_whole_order_and_confirm_changes_it() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)])
+    shown = await w.say(DEALER, f"{order.number} 能不能再加两台ap300")
+    said = texts(shown)
+    assert f"修改订单 {order.number}" in said and "AP300）12台" in said and "✅ 确认修改" in buttons(shown)
+    assert await w.uow.orders.count() == 1                       # no second order, no new cart
+    w.forget_pushes()
+    done = await w.press(DEALER, buttons(shown)["✅ 确认修改"])
+    assert f"订单 {order.number} 已修改" in texts(done)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and [(ln.sku, ln.qty) for ln in stored.lines] == [("AP300", 12)]
+    assert stored.version == order.version + 1 and stored.status == OrderStatus.SUBMITTED
+    assert stored.total == Decimal("23988.00") and await w.uow.orders.count() == 1
+    assert (await w.uow.audit.list(action="order.change"))
+    desk = texts(await w.pushed(DESK))
+    assert order.number in desk and "AP300 10 → 12" in desk and "¥23,988.00" in desk
+    again = await w.press(DEALER, buttons(shown)["✅ 确认修改"])     # a second tap changes nothing more
+    assert "已修改" not in texts(again) or "未重复" in texts(again)
+    assert (await w.uow.orders.get_by(number=order.number)).version == stored.version  # type: ignore[union-attr]
+
+
+async def test_that_order_without_a_number_is_the_latest_and_a_bare_quantity_sets_its_only_line() -> None:
+    w, dealer = await world()
+    await w.order(dealer, [("F300", 5)], to="approved")
+    order = await w.order(dealer, [("DH20", 5)])
+    shown = await w.say(CLERK, "刚才那单能改成20台吗")
+    assert "购物车是空的" not in texts(shown)
+    assert f"修改订单 {order.number}" in texts(shown) and "DH20）20台" in texts(shown)
+    more = await w.say(CLERK, "再加5台AP300")                      # the same cart words, on the order
+    assert "DH20）20台" in texts(more) and "AP300）5台" in texts(more)
+    await w.press(CLERK, buttons(more)["✅ 确认修改"])
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and sorted((ln.sku, ln.qty) for ln in stored.lines) == [("AP300", 5), ("DH20", 20)]
+
+
+async def test_the_order_card_has_a_change_button_with_the_cart_editor() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10), ("DH20", 2)])
+    card = await w.press(DEALER, payload("orders.detail", order.number))
+    assert buttons(card)["✏️ 修改订单（审核前）"] == payload("orders.change", order.number)
+    editor = await w.press(DEALER, payload("orders.change", order.number))
+    assert f"修改订单 {order.number}" in texts(editor) and "DH20 ×2" in buttons(editor)
+    drop = next(p for p in buttons(editor).values() if p.startswith("1|order.rm|") and p.endswith("|DH20"))
+    after = await w.press(DEALER, drop)                          # the cart's own 🗑, on the order's lines
+    shown = await w.press(DEALER, buttons(after)["✅ 完成修改"])
+    assert "DH20）" not in texts(shown) and "AP300）10台" in texts(shown) and "✅ 确认修改" in buttons(shown)
+    await w.press(DEALER, buttons(shown)["✅ 确认修改"])
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and [(ln.sku, ln.qty) for ln in stored.lines] == [("AP300", 10)]
+
+
+async def test_an_approved_order_says_so_and_offers_a_note_cancel_and_a_new_order_for_the_extra() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)], to="approved")
+    said = await w.say(DEALER, f"{order.number} 再加两台AP300")
+    text = texts(said)
+    assert "不能在这里修改了" in text and "已审核" in text
+    got = buttons(said)
+    assert got["📝 请订单台处理"].startswith(payload("faq.fwd", "")[:-1])
+    assert got[f"❌ 取消订单 {order.number}"] == payload("orders.cancel", order.number)
+    assert got["🛒 另下一单：AP300 ×2"] == payload("order.prefill", "AP300", 2)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.version == order.version and stored.lines[0].qty == 10
+    card = await w.press(DEALER, payload("orders.detail", order.number))
+    assert "✏️ 修改订单（审核前）" not in buttons(card)
+    noted = await w.press(DEALER, got["📝 请订单台处理"])
+    assert "转" in texts(noted) or "已" in texts(noted)
+
+
+async def test_another_dealers_order_is_not_found_and_unchanged() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)])
+    said = await w.say(OTHER, f"{order.number} 再加两台AP300")
+    assert "上海华信" not in texts(said) and "修改订单" not in texts(said)
+    pressed = await w.press(OTHER, payload("orders.change", order.number))
+    assert "修改订单" not in texts(pressed)
+    assert (await w.uow.orders.get_by(number=order.number)).version == order.version  # type: ignore[union-attr]
