@@ -566,8 +566,8 @@ def _size_of_next(text: str, quantities: Sequence[Quantity], k: int, nxt: int, m
     number said on its own with another count right after it is the size of the next line, never a count set on the
     line before (which then loses its count, and the next line is dropped without a word)."""
     q, then = quantities[k], quantities[nxt]
-    if lines.last is None or lines.last not in lines.r.items or not q.usable or not then.usable:
-        return False
+    if lines.last is None or lines.last not in lines.r.items or not q.usable or not then.usable or not q.unit:
+        return False      # a bare number between two counts ("4条 16 2条") may be a count said again: as before
     gap = _SIZE_THEN_COUNT.fullmatch(text, q.end, then.start)
     if gap is None or (q.unit and gap.group("word")) or (gap.group("word") or "") in _WORD_NUMBERS:
         return False
