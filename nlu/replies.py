@@ -32,3 +32,15 @@ def is_confirmation(text: str) -> bool:
 
 def is_keep(text: str) -> bool:
     return bool(_KEEP.fullmatch(_said(text)))
+
+
+# "批号是B2411-07", "批次：B2411-07", "生产批号为 B2411-07", "lot no. B2411-07", "batch# 2411": the number, without
+# the words that say what it is (stored and counted per batch, so "批号是B2411-07" and "B2411-07" are one batch)
+_BATCH_LEAD = re.compile(r"^(?:生产)?(?:批号|批次号?|批次编号)(?:是|为)?\s*[:：#]?\s*|"
+                         r"^(?:lot|batch)(?:\s*(?:no\.?|number|#))?\s*(?:is\s+)?[:：#]?\s*", re.IGNORECASE)
+
+
+def batch_number(text: str) -> str:
+    """The batch (lot) number said at a form's batch step, its lead words left out ("批号是B2411-07" -> "B2411-07")."""
+    said = text.strip().strip(" .。,，!！")
+    return _BATCH_LEAD.sub("", said, count=1).strip() or said

@@ -35,6 +35,7 @@ from handlers.flows.menu import require_bound
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.replies import batch_number
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -195,6 +196,10 @@ async def _pressed_category(form: Form, ctx: Ctx, index: str) -> Answer | None:
     return {"category": DEFECT_CATEGORIES[int(index)][0]}
 
 
+async def _batch(form: Form, ctx: Ctx, text: str) -> Answer:
+    return {"batch": batch_number(text)}
+
+
 async def _count(form: Form, ctx: Ctx, text: str) -> Answer:
     count = forms.read_count(text)
     return {"count": count} if count is not None else form.reject(ctx, "count", ctx.t("form.number_bad"))
@@ -232,7 +237,7 @@ async def _resubmitted(ctx: Ctx, number: str) -> list[Reply]:
 FORM = Form(
     prefix="qf", title="qf.title", use_buttons="qf.use_buttons",
     steps=(product_step(),
-           Step("batch", limit=MAX_BATCH, skippable=True),
+           Step("batch", limit=MAX_BATCH, skippable=True, parse=_batch),
            Step("category", ask=_ask_category, parse=_typed_category, buttons={"cat": _pressed_category}),
            Step("count", parse=_count),
            Step("desc", limit=MAX_TEXT, skippable=True, keep="desc_hint"),

@@ -226,3 +226,17 @@ async def test_typed_keep_and_confirm_words_are_the_buttons() -> None:
     assert feedback is not None and feedback.description == "AP300 这批有三台外壳裂了"
     await w.say("100", "确认")                                       # typed again: no second report
     assert await w.uow.quality.count() == 1
+
+
+@pytest.mark.parametrize("said", ["批号是B2411-07", "批次：B2411-07", "生产批号为 B2411-07", "lot no. B2411-07",
+                                  "B2411-07"])
+async def test_the_batch_is_kept_without_the_words_saying_what_it_is(said: str) -> None:
+    """(was: "批号是B2411-07" stored as the batch, a batch of its own in the per-batch counts)"""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有质量问题，外壳划痕明显")
+    await w.say("100", said)
+    await w.press("100", payload("qf.cat", 0))
+    await w.say("100", "3")
+    await w.press("100", payload("qf.keep"))
+    summary = await w.press("100", payload("qf.done"))
+    assert "批次：B2411-07\n" in texts(summary) or "Batch: B2411-07\n" in texts(summary)   # English typed: English
