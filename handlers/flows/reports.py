@@ -29,7 +29,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
-from nlu.staff_commands import dealer_code_in
+from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question
 
 router = Router(name=__name__)
 
@@ -69,6 +69,7 @@ i18n.register({
     "rpt.filters": ("筛选：{filters}", "Filters: {filters}"),
     "rpt.no_data": ("这段时间还没有数据。", "No figures for this period yet."),
     "rpt.dealer_purchases": ("本期进货：{amount}（{orders} 单）", "Purchases this period: {amount} ({orders} orders)"),
+    "rpt.which_dealer": ("您说的是哪一家经销商？", "Which dealer do you mean?"),
     "rpt.btn.orders": ("🧾 订单", "🧾 Orders"),
     "rpt.btn.sellout": ("📈 动销", "📈 Sell-out"),
     "rpt.btn.regions": ("🗺 地区", "🗺 Regions"),
@@ -294,9 +295,23 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         kind = _default_kind(ctx)
     lowest = kind in RANKINGS and ranking == "lowest"
     code = (dealer_code_in(text) or "") if ctx.is_staff else ""     # "D0003动销怎么样": that dealer's figures
+    if ctx.is_staff and not code and (words := dealer_words_in_sales_question(ctx.inbound.text)) is not None:
+        named = await forms.dealers_by_words(ctx, words, limit=6)   # "嘉禾这个月卖得怎么样": that dealer's, by name
+        if len(named) > 1:
+            return _which_dealer(ctx, named, kind, period, region, sku)
+        code = named[0].code if named else ""
     if code and kind in _ALL_DEALERS:
         kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout else _default_kind(ctx)
     return await show(ctx, kind, period, region, sku, lowest, code, excel=any(w in text for w in EXPORT_WORDS))
+
+
+def _which_dealer(ctx: Ctx, named: list[Dealer], kind: ReportKind, period: PeriodPreset, region: str,
+                  sku: str) -> list[Reply]:
+    """Several dealers fit the words: a button each, to that dealer's figures."""
+    kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout or kind in _ALL_DEALERS else kind
+    return [Reply(text=ctx.t("rpt.which_dealer"), buttons=[
+        [Button(f"{d.code} {d.name}", payload("rpt", *_view_args(kind, period, region, sku, dealer=d.code)))]
+        for d in named] + [[forms.menu_button(ctx)]])]
 
 
 # --- forecasts --------------------------------------------------------------------------------------

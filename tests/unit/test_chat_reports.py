@@ -337,3 +337,27 @@ async def test_a_channel_manager_asking_one_dealers_sellout_by_its_code_gets_tha
     last_month = await w.press("ch", buttons(replies)["上月"])          # the period buttons keep the dealer
     assert "D0003 杭州嘉禾家电" in texts(last_month) and "金鼎" not in texts(last_month)
     assert "没有找到经销商 D0099" in texts(await w.say("ch", "D0099 动销咋样"))
+
+
+async def test_a_dealer_named_by_words_in_a_sales_question_gets_that_dealer_only() -> None:
+    """"嘉禾动销怎么样", "恒信这个月卖得怎么样": the dealer the words name (was: every dealer's month); several fit:
+    a button each to that dealer's figures; a region or "我们" is no dealer."""
+    from tests.factories import make_dealer, make_uscc
+
+    w, ids = await world()
+    for code, name, n in (("D0003", "杭州嘉禾家电", 3), ("D0004", "杭州嘉禾商贸", 4)):
+        d = await w.uow.dealers.add(make_dealer(code=code, name=name, province="浙江", city="杭州",
+                                                uscc=make_uscc(52000000 + n)))
+        await w.uow.sellout.add(SellOutLine(dealer_id=d.id, sold_on=date(2026, 11, 8), sku="DH20", qty=n,  # type: ignore[arg-type]
+                                            amount=Decimal("1000.00") * n, province="浙江", city="杭州"))
+    await w.uow.commit()
+    await w.user("ch", Role.CHANNEL_MANAGER)
+    shown = texts(await w.say("ch", "恒信这个月动销怎么样"))
+    assert "RPT-D1 上海恒信电器" in shown and "金鼎" not in shown and "嘉禾" not in shown
+    replies = await w.say("ch", "嘉禾动销怎么样")
+    assert "您说的是哪一家经销商" in texts(replies)
+    pick = buttons(replies)["D0004 杭州嘉禾商贸"]
+    chosen = texts(await w.press("ch", pick))
+    assert "D0004 杭州嘉禾商贸" in chosen and "¥4,000.00" in chosen and "D0003" not in chosen
+    region = texts(await w.say("ch", "华东这个月动销怎么样"))
+    assert "筛选：华东" in region and "您说的是哪一家" not in region
