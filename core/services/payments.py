@@ -517,7 +517,7 @@ async def recent_payments(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
     async with uow:
         require_account_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
         entries = await uow.ledger.list(order_by="id", desc=True, limit=200, dealer_id=dealer_id,
-                                        created_at__gte=since)
+                                        created_at__gte=since, kind__in=[EntryKind.PAYMENT, EntryKind.REVERSAL])
     reversed_ids = {e.reverses_id for e in entries if e.kind == EntryKind.REVERSAL}
     kept = [e for e in entries if e.kind == EntryKind.PAYMENT and e.id not in reversed_ids]
     # by the day the money was paid (a transfer of last week may be booked after one of today)
