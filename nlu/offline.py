@@ -91,7 +91,7 @@ _SALES_RANKING = re.compile(r"\b(?:best|top|worst|slowest|fastest)[\s-]?(?:sell(
                             re.IGNORECASE)
 # "我在区域里排第几", "where do I rank in my region": one's own place among the dealers is a sales question, even
 # with the profile's words in it ("区域", "my region")
-_OWN_RANK = re.compile(r"排第几|排名第?几|第几名|排在第?几|\b(?:where|what) do (?:i|we) rank\b|\bmy (?:rank|ranking)\b|"
+_OWN_RANK = re.compile(r"排第几|排名第?几|第几名|排在第?几|排老几|排多少名|\b(?:where|what) do (?:i|we) rank\b|\bmy (?:rank|ranking)\b|"
                        r"\brank(?:ed)? in (?:my|the|our) (?:region|area|province)\b", re.IGNORECASE)
 # "本月哪些经销商卖得好", "哪几家卖得不错", "which dealers sell well": a question about who sells, never a report
 _WHO_SELLS = re.compile(r"(?:哪些|哪个|哪家|哪几家|谁)(?:经销商|家|店)?.{0,4}?卖得?(?:好|不错|多|快|差|少|慢|一般)|"

@@ -89,6 +89,12 @@ async def test_a_dealer_asking_its_place_gets_its_place_only(said: str, shown: s
     assert buttons(replies)[("📈 销量上报" if "本月" in shown else "📈 Report sales")] == payload("so.new")
 
 
+@pytest.mark.parametrize("said", ["我们区我排老几", "这个月我排多少名"])
+async def test_a_dealer_asking_its_place_in_other_words(said: str) -> None:
+    w, _ = await world()
+    assert texts(await w.say("d1", said)).startswith("🏅 本月（11-01 至 11-26）您的动销 ¥7,596.00，在华东 2 家经销商中排第 1。")
+
+
 async def test_a_dealer_that_sold_nothing_is_told_to_report() -> None:
     w, _ = await world()
     text = texts(await w.say("d3", "我排第几"))
