@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from storage.encryption import configure_encryption
 from storage.orm import DomainSession, start_mappers
+from storage.sqlite_driver import one_hop_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_POOL_SIZE = 40
@@ -71,6 +72,8 @@ def build_engine(
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
     if parsed.get_backend_name() == "sqlite":
+        if parsed.get_driver_name() == "aiosqlite":
+            kwargs["module"] = one_hop_dbapi()      # one hop to the database thread per statement
         database = parsed.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
         if in_memory:
