@@ -167,7 +167,8 @@ async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, c
               "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
               "total": fmt_cny(order.total),
               "date": order.requested_delivery.isoformat() if order.requested_delivery else "",
-              "reasons": list(order.approval_reasons), "behalf": actor.name if order.on_behalf else ""}
+              "reasons": list(order.approval_reasons), "behalf": actor.name if order.on_behalf else "",
+              "version": order.version}
     notice = Notice("order.submitted", Category.ORDER, params, urgent=True)
     approvers = await staff_users(uow, Permission.ORDER_APPROVE)
     if not order.needs_approval:
@@ -184,7 +185,7 @@ async def order_changed_by_dealer(uow: AbstractUnitOfWork, actor: Actor, order: 
               "changes": [[sku, before, after] for sku, before, after in changes],
               "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
               "was": fmt_cny(was_total), "total": fmt_cny(order.total), "who": await display_name(uow, actor),
-              "reasons": list(order.approval_reasons)}
+              "reasons": list(order.approval_reasons), "version": order.version}
     if order.parent_approval == "pending" and order.dealer_id is not None:
         dealer, _ = await uow.dealer_snapshot(order.dealer_id)
         if dealer is not None and dealer.parent_id is not None:

@@ -20,6 +20,16 @@ def _order_line(p: Params) -> str:
     return f"{p['number']} · {p['dealer']} · {p['total']}"
 
 
+def _decision_rows(p: Params) -> tuple[tuple[Button, ...], ...]:
+    """Approve / Reject of the order as the prompt shows it: with its version, so a press after the dealer changed
+    the order is refused (staff_orders answers with the order as it is now) instead of approving what nobody saw."""
+    number, seen = p["number"], p.get("version")
+    version = (seen,) if isinstance(seen, int) else ()          # a prompt queued before versions were kept: none
+    return _rows([p.btn("✅ 通过", "✅ Approve", "staff.order.approve", number, *version),
+                  p.btn("❌ 驳回", "❌ Reject", "staff.order.reject", number, *version)],
+                 [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)])
+
+
 @template("order.submitted")
 def _order_submitted(p: Params) -> Rendered:
     date = p.get("date") or p.t("未指定", "not set")
@@ -31,11 +41,7 @@ def _order_submitted(p: Params) -> Rendered:
         lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
     if p.get("behalf"):
         lines.append(p.t("代客下单：{behalf}", "Placed on the dealer's behalf by {behalf}"))
-    number = p["number"]
-    return Rendered("\n".join(lines), _rows(
-        [p.btn("✅ 通过", "✅ Approve", "staff.order.approve", number),
-         p.btn("❌ 驳回", "❌ Reject", "staff.order.reject", number)],
-        [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)]))
+    return Rendered("\n".join(lines), _decision_rows(p))
 
 
 @template("order.changed")
@@ -57,11 +63,7 @@ def _order_changed(p: Params) -> Rendered:
     reasons = p.get("reasons") or []
     if reasons:
         lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
-    number = p["number"]
-    return Rendered("\n".join(lines), _rows(
-        [p.btn("✅ 通过", "✅ Approve", "staff.order.approve", number),
-         p.btn("❌ 驳回", "❌ Reject", "staff.order.reject", number)],
-        [p.btn("📄 详情", "📄 Details", "staff.order.detail", number)]))
+    return Rendered("\n".join(lines), _decision_rows(p))
 
 
 def _order_button(p: Params) -> list[list[Button]]:

@@ -186,8 +186,8 @@ def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Re
     rows = [[Button(ctx.t("order.btn.detail"), payload("orders.detail", order.number)),
              Button(ctx.t("order.btn.menu"), payload("menu"))]]
     if ctx.is_staff and Permission.ORDER_APPROVE in ctx.actor.permissions and order.status == OrderStatus.SUBMITTED:
-        rows.insert(0, [Button(ctx.t("order.btn.approve"), payload("staff.order.approve", order.number)),
-                        Button(ctx.t("order.btn.reject"), payload("staff.order.reject", order.number))])
+        rows.insert(0, [Button(ctx.t("order.btn.approve"), payload("staff.order.approve", order.number, order.version)),
+                        Button(ctx.t("order.btn.reject"), payload("staff.order.reject", order.number, order.version))])
     return Reply(text="\n".join(lines), buttons=rows)
 
 

@@ -275,8 +275,8 @@ def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
     actions = allowed_actions(order, ctx.actor)
     rows: list[list[Button]] = []
     if ctx.is_staff and OrderAction.APPROVE.value in actions:
-        rows.append([Button(ctx.t("orders.btn.approve"), payload("staff.order.approve", order.number)),
-                     Button(ctx.t("orders.btn.reject"), payload("staff.order.reject", order.number))])
+        rows.append([Button(ctx.t("orders.btn.approve"), payload("staff.order.approve", order.number, order.version)),
+                     Button(ctx.t("orders.btn.reject"), payload("staff.order.reject", order.number, order.version))])
     if ctx.is_staff and OrderAction.ALLOCATE.value in actions:
         rows.append([Button(ctx.t("orders.btn.allocate"), payload("staff.alloc", order.number))])
     if ctx.is_staff and OrderAction.SHIP.value in actions:

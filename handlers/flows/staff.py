@@ -93,6 +93,9 @@ i18n.register({
     "staff.order.line": ("{number} · {dealer} · {total}", "{number} · {dealer} · {total}"),
     "staff.order.prompt": ("🧾 待审批订单 {line}", "🧾 Order to approve {line}"),
     "staff.order.approved": ("✅ 已审核通过 {line}", "✅ Approved {line}"),
+    "staff.order.changed_since": ("✏️ 订单 {number} 在您看到之后已被修改，未做处理。现在：{items}，金额 {total}。请按现在的内容审核：",
+                                  "✏️ Order {number} was changed after you saw it; nothing was done. Now: {items}, "
+                                  "total {total}. Please review it as it is now:"),
     "staff.order.rejected": ("❌ 已驳回 {line}\n原因：{reason}", "❌ Rejected {line}\nReason: {reason}"),
     "staff.order.allocated": ("📦 已配货（{warehouse}）{line}", "📦 Allocated ({warehouse}) {line}"),
     "staff.order.produced": ("🏭 库存不足，已转生产 {line}", "🏭 Short in stock, sent to production {line}"),

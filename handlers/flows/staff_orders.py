@@ -69,9 +69,15 @@ async def order_line(ctx: Ctx, order: Order) -> str:
 
 
 async def _order_taken(ctx: Ctx, number: str, action: OrderAction, prompt_ref: str,
-                       error: DomainError) -> list[Reply]:
-    """After a refused order transition: if the order has moved on, tell who moved it; else re-raise."""
+                       error: DomainError, seen: int | None = None) -> list[Reply]:
+    """After a refused order transition: if the order has moved on, tell who moved it; if it was changed since the
+    prompt (the dealer's 改单: same status, a newer version), show it as it is now with buttons for that; else
+    re-raise."""
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status in ORDER_TRANSITIONS[action].sources and seen is not None and seen != order.version:
+        items = "，".join(f"{line.sku}×{line.qty}" for line in order.lines)
+        text = ctx.t("staff.order.changed_since", number=number, items=items, total=fmt_cny(order.total))
+        return [_edited(ctx, text, prompt_ref, decision_buttons(ctx.lang, "order", number, order.version))]
     if order.status in ORDER_TRANSITIONS[action].sources or not order.events:
         raise error
     event = order.events[-1]
@@ -87,7 +93,7 @@ async def approve_order(ctx: Ctx) -> list[Reply]:
     try:
         order = await order_cases.approve_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
-        return await _order_taken(ctx, number, OrderAction.APPROVE, prompt_ref, exc)
+        return await _order_taken(ctx, number, OrderAction.APPROVE, prompt_ref, exc, cmd.expected_version)
     line = await order_line(ctx, order)
     buttons = []
     if OrderAction.ALLOCATE.value in order_actions(order, ctx.actor):
@@ -114,7 +120,7 @@ async def reject_order(ctx: Ctx, number: str, reason: str, version: int | None, 
     try:
         order = await order_cases.reject_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
     except (Conflict, InvalidTransition) as exc:
-        return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc)
+        return await _order_taken(ctx, number, OrderAction.REJECT, prompt_ref, exc, version)
     text = ctx.t("staff.order.rejected", line=await order_line(ctx, order), reason=mask_text(reason))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
 

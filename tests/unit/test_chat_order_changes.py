@@ -105,3 +105,40 @@ async def test_another_dealers_order_is_not_found_and_unchanged() -> None:
     pressed = await w.press(OTHER, payload("orders.change", order.number))
     assert "修改订单" not in texts(pressed)
     assert (await w.uow.orders.get_by(number=order.number)).version == order.version  # type: ignore[union-attr]
+
+
+async def test_an_approval_prompt_pressed_after_the_dealer_changed_the_order_approves_nothing_and_shows_it_now() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)])
+    prompt = await w.pushed(DESK)
+    old_approve = buttons(prompt)["✅ 通过"]
+    assert old_approve == payload("staff.order.approve", order.number, order.version)
+    w.forget_pushes()
+    shown = await w.say(DEALER, f"{order.number} 改成20台")
+    await w.press(DEALER, buttons(shown)["✅ 确认修改"])
+    changed = await w.pushed(DESK)
+    assert "AP300 10 → 20" in texts(changed)
+    stale = await w.press(DESK, old_approve)                     # the prompt of 10 units, pressed after the change
+    assert f"订单 {order.number} 在您看到之后已被修改" in texts(stale) and "AP300×20" in texts(stale)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.SUBMITTED
+    assert buttons(stale)["✅ 通过"] == payload("staff.order.approve", order.number, stored.version)
+    assert buttons(changed)["✅ 通过"] == buttons(stale)["✅ 通过"]
+    await w.press(DESK, buttons(stale)["✅ 通过"])                # the order as it is now: approved
+    approved = await w.uow.orders.get_by(number=order.number)
+    assert approved is not None and approved.status == OrderStatus.APPROVED
+    assert [(ln.sku, ln.qty) for ln in approved.lines] == [("AP300", 20)]
+
+
+async def test_a_rejection_typed_after_the_dealer_changed_the_order_rejects_nothing() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)])
+    old_reject = buttons(await w.pushed(DESK))["❌ 驳回"]
+    asked = await w.press(DESK, old_reject)
+    assert "原因" in texts(asked)
+    shown = await w.say(DEALER, f"{order.number} 改成20台")
+    await w.press(DEALER, buttons(shown)["✅ 确认修改"])
+    answer = await w.say(DESK, "价格不对")
+    assert "已被修改" in texts(answer)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.SUBMITTED

@@ -74,8 +74,8 @@ async def test_free_text_order_with_two_products_and_a_date_is_submitted_once_co
     assert len(prompt) == 1 and prompt[0].channel == "telegram"
     assert "新订单待审核：SO-20261126-0001" in prompt[0].text
     assert "上海华信电器有限公司" in prompt[0].text and "¥41,475.00" in prompt[0].text
-    assert set(buttons(prompt).values()) == {"1|staff.order.approve|SO-20261126-0001",
-                                             "1|staff.order.reject|SO-20261126-0001",
+    assert set(buttons(prompt).values()) == {"1|staff.order.approve|SO-20261126-0001|1",
+                                             "1|staff.order.reject|SO-20261126-0001|1",
                                              "1|staff.order.detail|SO-20261126-0001"}
 
 
@@ -370,7 +370,7 @@ async def test_staff_orders_on_a_dealers_behalf() -> None:
     [order] = w.uow.orders.rows
     assert order.dealer_id == dealer_id and order.on_behalf and order.placed_by == "staff:desk"
     # the placing desk may approve straight away; nobody else holds ORDER_APPROVE here
-    assert buttons(own(confirmed))["✅ 通过"] == f"1|staff.order.approve|{order.number}"
+    assert buttons(own(confirmed))["✅ 通过"] == f"1|staff.order.approve|{order.number}|{order.version}"
     assert [r for r in confirmed if r.chat_id] == []
 
 
