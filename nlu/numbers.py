@@ -63,7 +63,8 @@ _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
 # a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
 # "L2-400", "55B24L") is part of a product's name, never a quantity
-_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之别])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a)(?![a-z0-9])(?!\s?[码号])"   # "M码50 L码30": L is a size letter
+_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之别])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a|型)(?![a-z0-9])(?!\s?[码号])"   # "M码50 L码30": L is a size letter
+# "2000型" of a reel or a pump is its model size, never 2000 of it
 # "24%" is a strength; "225/45", "200-250" are sizes and ranges, but "200 / 20mm conduit 100" is a list's separator
 _NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?![/\-]\s?\d)(?!\s[/\-]\d)(?!\s?[%％])"
 QUANTITY = re.compile(
