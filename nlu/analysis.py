@@ -100,7 +100,7 @@ class Analysis:
 # product's span runs over it (its words said on both sides), it stays visible to the classifier, as it would be
 # said anywhere else
 _DOING = re.compile(r"(?<![a-z])(?:sold|sell(?:s|ing)?(?:[\s-]?out)?|moved|ordered|order|need|want|send|buy|bought|"
-                    r"returned|return)(?![a-z])|卖了|卖出|卖掉|卖咗")
+                    r"returned|return)(?![a-z])|卖了|卖出|卖掉|卖咗|走了")
 
 
 def _doing_inside(text: str, mentions: list[Mention], index: ProductIndex) -> list[tuple[int, int]]:

@@ -13,6 +13,8 @@ import unicodedata
 
 from zhconv import convert
 
+from nlu.spoken_sizes import sizes_in_digits
+
 # NFKC leaves these Chinese marks alone; they separate clauses like their ASCII cousins
 _PUNCT = str.maketrans({"。": ".", "～": "~", "【": "[", "】": "]", "「": '"', "」": '"', "“": '"',
                         "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-", "×": "x", "＊": "*"})
@@ -25,10 +27,15 @@ def normalize(text: str) -> str:
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
     joined = " ".join(" ".join(lines).split())
-    numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", joined))
+    spoken = _EACH_KIND.sub("各", sizes_in_digits(joined))     # "四米五", "零点八", "十九调": sizes said in Chinese numerals
+    numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", spoken))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
     sized = _CN_FEN.sub(lambda m: str(_CN[m.group(1)]) + "分", sized)
     return _SLASHED_SIZES.sub(_sizes_spaced, _GLUED_COUNT.sub(r"\1 ", sized))
+
+
+# "每个长度两支", "每种口味20包": one count for each variant listed before, as "各" says it (not "每个码": every size)
+_EACH_KIND = re.compile(r"每(?:个|种|样|款)(?:长度|口味|味道|型号|规格|尺寸|颜色|号数)(?:的)?(?:都)?")
 
 
 # sizes listed with slashes, "S/M/L/XL 4 each", "41/42/43 3 pairs each": a list, as with spaces (two sizes joined,

@@ -44,7 +44,7 @@ _CN = "零〇幺一二两俩三仨四五六七八九十壹贰貳叁參肆伍陆�
 CN_NUM = f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)|\\d+\\s*[百千万](?:[{_CN}\\d](?![{_CN}\\d]))?"
 UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
          "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
-         "饼", "捆", "筒", "口", "顶", "盏", "盘",
+         "饼", "捆", "筒", "口", "顶", "盏", "盘", "轴",
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
@@ -54,15 +54,17 @@ UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片"
          "prs", "pr", "tubs", "tub", "kegs", "keg", "reels", "reel", "coils", "coil", "packets", "packet", "pkts", "pkt",
          "sacks", "sack", "crates", "crate", "trays", "tray")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
-# "两口" of woks and pots, "三顶" of tents, "五盏" of lamps; not 口味, 口径, 口罩
-_UNIT_AFTER = {"口": "(?![味径罩感袋腔红香号碑])", "盘": "(?![子点管])"}
+# "两口" of woks and pots, "三顶" of tents, "五盏" of lamps, "十轴" of fishing line or thread (spools); not 口味,
+# 口径, 口罩, 轴承
+_UNIT_AFTER = {"口": "(?![味径罩感袋腔红香号碑])", "盘": "(?![子点管])", "轴": "(?![承心套距])"}
 _UNIT = "|".join(u + _UNIT_AFTER.get(u, "") if not u.isascii() else u + "(?![a-z])"
                  for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 #: a number with an optional unit, in normalized (lower case, half-width) text
 # a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
 # "L2-400", "55B24L") is part of a product's name, never a quantity
-_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之别])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a)(?![a-z0-9])(?!\s?[码号])"   # "M码50 L码30": L is a size letter
+_SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之别])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a|型)(?![a-z0-9])(?!\s?[码号])"   # "M码50 L码30": L is a size letter
+# "2000型" of a reel or a pump is its model size, never 2000 of it
 # "24%" is a strength; "225/45", "200-250" are sizes and ranges, but "200 / 20mm conduit 100" is a list's separator
 _NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?![/\-]\s?\d)(?!\s[/\-]\d)(?!\s?[%％])"
 QUANTITY = re.compile(
