@@ -56,5 +56,7 @@ class StaffQuestion:
     answered_by: str = ""
     answered_at: datetime | None = None
     faq_entry_id: int | None = None    # set once the answer was saved into the knowledge base
+    about_order: str = ""              # an order's number: a change asked for once it was approved, for the order
+                                       # desk (who answers it; never a knowledge-base entry)
     created_at: datetime | None = None
     id: int | None = None

@@ -500,6 +500,13 @@ async def question_for_staff(uow: AbstractUnitOfWork, actor: Actor, question: St
     who = question.asked_by or localized(f"未绑定用户 {question.channel}:{question.chat_id}",
                                          f"unbound user {question.channel}:{question.chat_id}")
     params = {"id": question.id, "who": who, "question": _clip(question.question, 1000)}
+    if question.about_order:        # a change asked for an approved order: the order desk (as its prompts)
+        params["order"] = question.about_order
+        desk = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) \
+            or await staff_users(uow, Permission.ORDER_APPROVE)
+        await tell_users(uow, desk, Notice("faq.question", Category.ORDER, params, urgent=True), f"{question.id}",
+                         clock, exclude=actor)
+        return
     await tell_staff(uow, Permission.DEALER_WRITE, Notice("faq.question", Category.FAQ, params),
                      f"{question.id}", clock, exclude=actor)
 

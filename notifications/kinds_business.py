@@ -394,7 +394,8 @@ simple("expense.submitted", "🧾 {dealer} 提交费用核销 {number}（活动�
 simple("expense.decided", "🧾 费用核销 {number}（{amount}）{status}。{note}",
        "🧾 Expense claim {number} ({amount}): {status}. {note}")
 simple("faq.question", "🙋 用户提问（{who}）：\n{question}", "🙋 Question from {who}:\n{question}",
-       lambda p: [[p.btn("✍️ 回复", "✍️ Answer", "faq.ans", p["id"])]])
+       lambda p: [[p.btn("✍️ 回复", "✍️ Answer", "faq.ans", p["id"])]]
+       + ([[p.btn("📄 订单详情", "📄 Order details", "staff.order.detail", p["order"])]] if p.get("order") else []))
 simple("faq.answer", "💬 客服回复了您的问题：\n“{question}”\n\n{answer}",
        "💬 Our staff answered your question:\n\"{question}\"\n\n{answer}",
        lambda p: [[p.btn("❓ 更多问题", "❓ More questions", "faq.menu")]])

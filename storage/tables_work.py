@@ -328,6 +328,7 @@ staff_questions = Table(
     Column("answered_by", String(100), nullable=False),
     Column("answered_at", UTCDateTime(), nullable=True),
     _fk("faq_entry_id", "faq_entries.id", nullable=True, ondelete="SET NULL"),
+    Column("about_order", String(40), nullable=False, server_default=""),
     Column("created_at", UTCDateTime(), nullable=True),
     Index("ix_staff_questions_status", "status"),
 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from core import authz, notify
 from core.auditing import record, snapshot
 from core.clock import Clock
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.faq import FaqEntry, QuestionStatus, StaffQuestion
 from core.ports import AbstractUnitOfWork
 from core.users import Actor, ActorKind, Permission
@@ -113,6 +113,13 @@ class AskStaff:
     request_key: str
     asked_by: str
     language: str = "zh-CN"
+    about_order: str = ""          # an approved order's number: the question goes to the order desk
+
+
+def may_answer(actor: Actor, question: StaffQuestion) -> bool:
+    """Who keeps the FAQ answers questions (DEALER_WRITE); a question about an order, whoever decides orders."""
+    needed = Permission.ORDER_APPROVE if question.about_order else Permission.DEALER_WRITE
+    return needed in actor.permissions
 
 
 async def ask_staff(uow: AbstractUnitOfWork, actor: Actor, cmd: AskStaff, clock: Clock) -> tuple[StaffQuestion, bool]:
@@ -130,12 +137,13 @@ async def ask_staff(uow: AbstractUnitOfWork, actor: Actor, cmd: AskStaff, clock:
             return found, False
         question = StaffQuestion(
             channel=cmd.channel, chat_id=cmd.chat_id, question=text[:MAX_QUESTION], request_key=cmd.request_key,
-            asked_by=cmd.asked_by[:200], language=cmd.language,
+            asked_by=cmd.asked_by[:200], language=cmd.language, about_order=cmd.about_order[:40],
             dealer_id=actor.dealer_id if actor.kind == ActorKind.DEALER else None, created_at=clock.now())
         await uow.staff_questions.add(question)
         await uow.flush()
         await record(uow, actor, "faq.ask_staff", "staff_question", question.id, clock,
-                     after=snapshot(question, ("channel", "chat_id", "question", "dealer_id", "language")))
+                     after=snapshot(question, ("channel", "chat_id", "question", "dealer_id", "language",
+                                               "about_order")))
         await notify.question_for_staff(uow, actor, question, clock)
         await uow.commit()
         return question, True
@@ -149,7 +157,8 @@ class AnswerStaffQuestion:
 
 async def answer_staff_question(uow: AbstractUnitOfWork, actor: Actor, cmd: AnswerStaffQuestion,
                                  clock: Clock) -> StaffQuestion:
-    authz.require(actor, Permission.DEALER_WRITE)
+    if not {Permission.DEALER_WRITE, Permission.ORDER_APPROVE} & actor.permissions:
+        raise PermissionDenied()
     text = cmd.answer.strip()
     if not text or len(text) > MAX_ANSWER:
         raise ValidationFailed(zh=f"答复不能为空，最多 {MAX_ANSWER} 字", en=f"The answer must be 1-{MAX_ANSWER} characters",
@@ -158,6 +167,8 @@ async def answer_staff_question(uow: AbstractUnitOfWork, actor: Actor, cmd: Answ
         question = await uow.staff_questions.get(cmd.question_id, for_update=True)
         if question is None:
             raise NotFound(what=str(cmd.question_id))
+        if not may_answer(actor, question):
+            raise PermissionDenied()
         if question.status == QuestionStatus.ANSWERED:
             raise Conflict(zh=f"该问题已由 {question.answered_by} 答复", en=f"{question.answered_by} already answered it",
                            reason="answered")

@@ -26,6 +26,7 @@ from core.services.faq import (
     SaveAnswerToKnowledgeBase,
     answer_staff_question,
     ask_staff,
+    may_answer,
     save_answer_to_knowledge_base,
 )
 from core.users import Permission
@@ -70,8 +71,12 @@ i18n.register({
     "faq.answer_sent": ("✅ 答复已发送给 {who}。", "✅ Answer sent to {who}."),
     "faq.answer_empty": ("请输入文字答复。", "Please type the answer as text."),
     "faq.btn.save": ("📚 存入知识库", "📚 Save to the knowledge base"),
+    "faq.btn.order": ("📄 订单详情", "📄 Order details"),
+    "faq.forwarded_desk": ("已转给订单台（{number}），答复会发到这里。",
+                           "Forwarded to the order desk ({number}); the answer will come here."),
     "faq.saved": ("📚 已存入知识库：{question}", "📚 Saved to the knowledge base: {question}"),
     "faq.staff_only": ("只有渠道经理可以答复问题。", "Only channel managers can answer questions."),
+    "faq.desk_only": ("这是关于订单的问题，由订单台答复。", "This question is about an order: the order desk answers it."),
 })
 
 
@@ -167,10 +172,13 @@ async def forward(ctx: Ctx) -> list[Reply]:
     asked_by = await _asker_label(ctx) or _unbound_label(ctx, "zh-CN")
     staff_question, created = await ask_staff(ctx.uow(), ctx.actor, AskStaff(
         channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, question=str(question), request_key=key,
-        asked_by=asked_by, language=ctx.lang), ctx.deps.clock)
+        asked_by=asked_by, language=ctx.lang, about_order=str(data.get("faq_order") or "")), ctx.deps.clock)
     ctx.dialog.data = {"faq_forwarded_keys": [key]}
     if not created:
         return [Reply(text=ctx.t("faq.already_forwarded"), buttons=[[forms.menu_button(ctx)]])]
+    if staff_question.about_order:
+        return [Reply(text=ctx.t("faq.forwarded_desk", number=staff_question.about_order),
+                      buttons=[[forms.menu_button(ctx)]])]
     return [Reply(text=ctx.t("faq.forwarded"), buttons=[[forms.menu_button(ctx)]])]
 
 
@@ -200,13 +208,15 @@ def _question_id(ctx: Ctx) -> int | None:
 async def answer_button(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
-    if Permission.DEALER_WRITE not in ctx.actor.permissions:
+    if not {Permission.DEALER_WRITE, Permission.ORDER_APPROVE} & ctx.actor.permissions:
         return [Reply(text=ctx.t("faq.staff_only"))]
     qid = _question_id(ctx)
     async with ctx.uow() as uow:
         question = await uow.staff_questions.get(qid) if qid is not None else None
     if question is None:
         return [Reply(text=ctx.t("error.button_stale"))]
+    if not may_answer(ctx.actor, question):
+        return [Reply(text=ctx.t("faq.desk_only" if question.about_order else "faq.staff_only"))]
     if question.status == QuestionStatus.ANSWERED:
         return [Reply(text=ctx.t("faq.answered_by", who=question.answered_by))]
     ctx.go(ANSWER_STATE, question_id=question.id)
@@ -233,8 +243,11 @@ async def answer_text(ctx: Ctx) -> list[Reply]:
                                                ctx.deps.clock)
     except Conflict as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    return [Reply(text=ctx.t("faq.answer_sent", who=question.asked_by or question.chat_id),
-                  buttons=[[Button(ctx.t("faq.btn.save"), payload("faq.save", question.id or 0))]])]
+    sent = ctx.t("faq.answer_sent", who=question.asked_by or question.chat_id)
+    if question.about_order:            # about one order: nothing for the knowledge base
+        return [Reply(text=sent, buttons=[[Button(ctx.t("faq.btn.order"), payload("staff.order.detail",
+                                                                                  question.about_order))]])]
+    return [Reply(text=sent, buttons=[[Button(ctx.t("faq.btn.save"), payload("faq.save", question.id or 0))]])]
 
 
 @router.button("faq.save")

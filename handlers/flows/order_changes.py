@@ -121,7 +121,7 @@ def _locked(ctx: Ctx, order: Order, parsed: ParseResult | None) -> list[Reply]:
     key = secrets.token_hex(8)
     ctx.idle()
     ctx.dialog.data = {"faq_question": ctx.t("oc.question", number=order.number,
-                                             said=said or "-")[:MAX_QUESTION], "faq_key": key}
+                                             said=said or "-")[:MAX_QUESTION], "faq_key": key, "faq_order": order.number}
     rows.append([Button(ctx.t("oc.btn.note"), payload("faq.fwd", key))])
     if OrderAction.CANCEL.value in allowed_actions(order, ctx.actor):
         lines.append(ctx.t("oc.locked_cancel"))

@@ -142,3 +142,36 @@ async def test_a_rejection_typed_after_the_dealer_changed_the_order_rejects_noth
     assert "已被修改" in texts(answer)
     stored = await w.uow.orders.get_by(number=order.number)
     assert stored is not None and stored.status == OrderStatus.SUBMITTED
+
+
+async def test_a_change_asked_for_an_approved_order_goes_to_the_order_desk_who_answer_it() -> None:
+    w, dealer = await world()
+    await w.user("950", Role.CHANNEL_MANAGER, username="cm")
+    order = await w.order(dealer, [("AP300", 10)], to="approved")
+    said = await w.say(DEALER, f"{order.number} 再加两台AP300")
+    w.forget_pushes()
+    noted = await w.press(DEALER, buttons(said)["📝 请订单台处理"])
+    assert f"已转给订单台（{order.number}）" in texts(noted)
+    asked = await w.pushed(DESK)
+    assert f"订单 {order.number} 想修改" in texts(asked) and "再加两台AP300" in texts(asked)
+    assert buttons(asked)["📄 订单详情"] == payload("staff.order.detail", order.number)
+    assert not await w.pushed("950")                             # not the FAQ keepers' question queue
+    question = (await w.uow.staff_questions.list())[0]
+    assert question.about_order == order.number
+    await w.press(DESK, buttons(asked)["✍️ 回复"])
+    sent = await w.say(DESK, "已加到明天发货的单里，另开一张补单给您")
+    assert "📚 存入知识库" not in buttons(sent) and buttons(sent)["📄 订单详情"] == payload("staff.order.detail",
+                                                                                             order.number)
+    answer = texts(await w.pushed(DEALER))
+    assert "另开一张补单给您" in answer
+
+
+async def test_who_may_answer_a_question_about_an_order() -> None:
+    from core.faq import StaffQuestion
+    from core.services.faq import may_answer
+    from tests.factories import staff
+    about = StaffQuestion(channel="t", chat_id="1", question="q", request_key="k", asked_by="d", about_order="SO-1")
+    general = StaffQuestion(channel="t", chat_id="1", question="q", request_key="k2", asked_by="d")
+    desk, cm, after_sales = staff(Role.ORDER_DESK), staff(Role.CHANNEL_MANAGER), staff(Role.AFTER_SALES)
+    assert may_answer(desk, about) and may_answer(cm, about) and not may_answer(after_sales, about)
+    assert not may_answer(desk, general) and may_answer(cm, general)
