@@ -615,6 +615,10 @@ def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Menti
     # a variant's word: one or two characters, or a short English word ("青", "金色", "C", "cyan"), nothing longer;
     # or a size said on its own ("45的", "3hp", "12寸", "160", "410细瓶", "d6"): another line of the list
     alone = _SIZE_ALONE.fullmatch(word) is not None and (start == clause_start or seg[:1] in " ,，、;；")
+    # or English words after "and" ("t-mould 30 and end cap 20"): another item of the list
+    listed = re.fullmatch(r"\s*(?:and|plus|&)\s+([a-z]{2,12}(?: [a-z]{2,12}){0,2})\s*", seg)
+    if listed is not None and not set(listed.group(1).split()) & _EN_STOP:
+        return listed.group(1).upper()[:24]
     if not (re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or alone) or "装" in word \
             or re.fullmatch(r"[a-z]{2,}s", word):
         return None       # "10片装 3盒", "3 tins 5": the pack or the unit of the count before, no variant's word
