@@ -72,7 +72,7 @@ _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换�
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
 # ("9mm 12mm 都来10张": 都 with a verb and a count after a list, as 各)
-_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))"
+_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))"
                    r"|都(?=\s?(?:来|要|拿|配|补|订|整|卖了)\s?(?:\d|[一二两三四五六七八九十]))")
 _LISTED_BEFORE_EACH = re.compile(r"\s*各\s*(?:来|要|拿|配|补|订|卖了)?\s*(?:\d|[一二两三四五六七八九十])")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")

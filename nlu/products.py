@@ -168,7 +168,7 @@ def _each_counted(text: str, table: VariantTable, mentions: list[Mention]) -> se
         runs = table.runs(text, series, m.end, min(len(text), m.end + _WINDOW))
         for k in range(len(runs) - 1, -1, -1):
             a, b, _ = runs[k]
-            shared = re.match(r"\s?(?:各|都|each\b|一样|每样|每种)", text[b:]) is not None
+            shared = re.match(r"\s?(?:各|都|each\b|一样|每样|每种|每款|每个(?:颜)?色)", text[b:]) is not None
             chained = k + 1 < len(runs) and runs[k + 1][0] in out and _LISTED.fullmatch(text[b:runs[k + 1][0]])
             if shared or chained:
                 out.add(a)
