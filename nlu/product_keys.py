@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.code_variants import head_variant_keys
 from nlu.english_variants import coded_spellings, english_spellings
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
@@ -254,6 +255,9 @@ class _ProductKeys(SoundKeys):
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
                                      *(f.group(1) for f in map(SIZE_AND_KIND.fullmatch, said_whole) if f))
                          if len(w) >= 2 and w not in GENERIC)
+        for key, owners in head_variant_keys(catalogue).items():      # "qx18 walnut" of QX18-WN (胡桃)
+            for sku in owners:
+                add(key, sku, Strength.NAME)
         labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
         trimmed_keys: set[str] = set()
         for word, owners in trimmed.items():
