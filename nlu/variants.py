@@ -214,6 +214,9 @@ class VariantTable:
                 i = times.end()
                 continue
             m = _NUMBER.match(text, i)
+            if m is not None and not m.group(2) and _COUNT_AFTER.match(text, m.end()):
+                i = m.end()               # "胡桃 15张": a count with its unit, never the size 15
+                continue
             if m is not None and m.end() <= end:
                 value = _number(m.group(1), _jin_volume(m.group(2), units))
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
@@ -400,6 +403,8 @@ _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
+# a count's unit right after a bare number ("15张", "6 箱"; not "10支装", a pack, nor 罐 / 瓶 / 桶: "330罐" is a can)
+_COUNT_AFTER = re.compile(r"\s?[张箱卷根个支条件套台块双](?!装)")
 # "x6" glued after a variant word: its count
 _TIMES_COUNT = re.compile(r"x\d{1,4}(?![\d.]|\s?(?:l|ml|kg|g|mm|cm|m)(?![a-z]))")
 # "2xl", "3xl": the size letters with their x counted
