@@ -20,8 +20,12 @@ VARIANT_WORDS: dict[str, tuple[str, ...]] = {
     "蓝": ("blue", "blu"), "绿": ("green", "grn"), "黄": ("yellow", "yel", "ylw"), "青": ("cyan", "cyn"),
     "品红": ("magenta", "mag"), "洋红": ("magenta", "mag"), "银": ("silver", "slv"), "金": ("gold", "gld"),
     "粉": ("pink",), "棕": ("brown",), "紫": ("purple",), "橙": ("orange",),
-    "米黄": ("beige",), "米白": ("ivory", "off white"), "枪灰": ("gun grey", "gunmetal", "gun gray"),
+    "米黄": ("beige",), "米白": ("ivory", "off white", "cream white", "cream"), "枪灰": ("gun grey", "gunmetal", "gun gray"),
     "香槟金": ("champagne", "champagne gold"), "玫瑰金": ("rose gold",), "透明": ("clear",),
+    # wood colours of boards, floors and edge bands
+    "胡桃": ("walnut",), "黑胡桃": ("black walnut",), "橡": ("oak",), "灰橡": ("grey oak", "gray oak"),
+    "浅橡": ("light oak",), "白橡": ("white oak",), "烟熏橡": ("smoked oak",), "烟熏": ("smoked",),
+    "柚木": ("teak",), "樱桃": ("cherry",), "枫木": ("maple",), "原木": ("natural",), "暖白": ("warm white",),
     # finishes
     "哑光": ("matte", "matt"), "亮光": ("gloss", "glossy"), "拉丝": ("brushed",), "镀铬": ("chrome",),
     "铬": ("chrome",),

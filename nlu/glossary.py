@@ -58,6 +58,16 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "extension lead": ("排插", "插排"), "network cable": ("网线",), "lan cable": ("网线",), "led": ("led",), "paint": ("漆", "涂料"),
     "primer": ("底漆",), "latex paint": ("乳胶漆",), "waterproofing": ("防水",), "putty": ("腻子",),
     "gypsum board": ("石膏板",), "fire-rated": ("防火",),
+    # boards, flooring and what goes with them
+    "plywood": ("多层板", "胶合板"), "particle board": ("颗粒板", "刨花板"), "particleboard": ("颗粒板", "刨花板"),
+    "chipboard": ("颗粒板", "刨花板"), "mdf": ("密度板",), "fibreboard": ("密度板",), "fiberboard": ("密度板",),
+    "eco board": ("生态板",), "melamine board": ("生态板", "三聚氰胺板"), "laminate": ("强化地板", "复合地板"),
+    "laminate flooring": ("强化地板", "复合地板"), "flooring": ("地板",), "skirting": ("踢脚线", "踢脚板"),
+    "skirting board": ("踢脚线", "踢脚板"), "baseboard": ("踢脚线", "踢脚板"), "underlay": ("防潮膜", "地垫"),
+    "edge band": ("封边条", "封边"), "edge banding": ("封边条", "封边"), "edging": ("封边条", "封边"),
+    "t-mould": ("t型扣条", "扣条"), "t-molding": ("t型扣条", "扣条"), "t moulding": ("t型扣条", "扣条"),
+    "hot melt": ("热熔胶",), "hot melt glue": ("热熔胶",), "contact glue": ("万能胶",), "contact adhesive": ("万能胶",),
+    "white glue": ("白乳胶",), "wood glue": ("白乳胶",), "pva glue": ("白乳胶",),
     "furring channel": ("副龙骨",), "glue": ("胶",),
     "sealant": ("密封胶", "玻璃胶"), "silicone": ("玻璃胶",), "tape": ("胶带", "胶布"), "electrical tape": ("电工胶布", "胶布"), "insulating tape": ("绝缘胶布", "胶布"),
     # tools and fasteners

@@ -71,7 +71,9 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
-_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
+# ("9mm 12mm 都来10张": 都 with a verb and a count after a list, as 各)
+_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))"
+                   r"|都(?=\s?(?:来|要|拿|配|补|订|整|卖了)\s?(?:\d|[一二两三四五六七八九十]))")
 _LISTED_BEFORE_EACH = re.compile(r"\s*各\s*(?:来|要|拿|配|补|订|卖了)?\s*(?:\d|[一二两三四五六七八九十])")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # a word glued after a count with its unit, naming what is counted ("10条皮带", "10个伟星的三通"; not "5台就行", "3箱吧")
@@ -613,6 +615,10 @@ def _unread_word(text: str, q: Quantity, clause_start: int, mentions: list[Menti
     # a variant's word: one or two characters, or a short English word ("青", "金色", "C", "cyan"), nothing longer;
     # or a size said on its own ("45的", "3hp", "12寸", "160", "410细瓶", "d6"): another line of the list
     alone = _SIZE_ALONE.fullmatch(word) is not None and (start == clause_start or seg[:1] in " ,，、;；")
+    # or English words after "and" ("t-mould 30 and end cap 20"): another item of the list
+    listed = re.fullmatch(r"\s*(?:and|plus|&)\s+([a-z]{2,12}(?: [a-z]{2,12}){0,2})\s*", seg)
+    if listed is not None and not set(listed.group(1).split()) & _EN_STOP:
+        return listed.group(1).upper()[:24]
     if not (re.fullmatch(r"[\u4e00-\u9fff]{1,2}|[a-z]{1,6}", word) or alone) or "装" in word \
             or re.fullmatch(r"[a-z]{2,}s", word):
         return None       # "10片装 3盒", "3 tins 5": the pack or the unit of the count before, no variant's word

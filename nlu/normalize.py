@@ -31,6 +31,7 @@ def normalize(text: str) -> str:
     numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", spoken))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))
     sized = _CN_FEN.sub(lambda m: str(_CN[m.group(1)]) + "分", sized)
+    sized = _THICKNESS.sub(_thickness_in_mm, _SHARED_UNIT.sub(_each_with_unit, sized))
     return _SLASHED_SIZES.sub(_sizes_spaced, _GLUED_COUNT.sub(r"\1 ", sized))
 
 
@@ -74,7 +75,7 @@ def _jin_in_grams(m: re.Match[str]) -> str:
 
 # a size in Chinese numerals ("十公斤", "两升", "二十四寸", "一点五升"): written in digits, as in the catalogue's names
 _CN_SIZE = re.compile(r"(?<![零〇一二两三四五六七八九十百几])([一二两三四五六七八九十]{1,3}(?:点[零一二三四五六七八九])?)"
-                      r"(?=公斤|千克|毫升|升|寸|公分|号[箱袋码]|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
+                      r"(?=公斤|千克|毫升|升|寸|公分|厘(?!米)|号[箱袋码]|段(?!时间)|kg(?![a-z])|ml(?![a-z]))")     # "二段" (a formula stage): 2段
 # a size by its number, the way it is written in English and on shop floors: "#4", "no.3", "no3", "1#", "size 5"
 # -> "4号" (as "4号箱"): never a longer number ("#0056" of an order)
 _NUMBERED = re.compile(r"(?<![\w#])#\s?(\d{1,2})(?![\d.])|(?<![a-z])no\.\s?(\d{1,2})(?![\d.])|(?<![a-z])no(\d{1,2})(?![\d.])"
@@ -106,6 +107,23 @@ def _size_in_digits(m: re.Match[str]) -> str:
     if value is None or value <= 0 or (whole[0] not in "十" and whole[0] not in _CN):
         return m.group(0)
     return str(value) + ("." + str(_CN[tenths]) if tenths in _CN else "")
+
+
+# a board's thickness as the trade says it: "18厘", "9个厚", "12厘厚" are millimetres (厘米 is not)
+# ("18厘E1": a space before the letters or numerals glued after it, "18mm e1", as the names write them)
+_THICKNESS = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?(?:厘(?!米)厚?|个厚|mm厚)(?=([a-z0-9零一二两三四五六七八九十])?)")
+
+
+# sizes listed with their unit written once, after the last: "5、9、12厘", "15和18mm" -> "5厘 9厘 12厘"
+_SHARED_UNIT = re.compile(r"(?<![\d.])(\d{1,3}(?:\s?[、和跟及]\s?\d{1,3})+)\s?(厘(?!米)|mm|cm)(?![a-z])")
+
+
+def _each_with_unit(m: re.Match[str]) -> str:
+    return " ".join(n + m.group(2) for n in re.findall(r"\d+", m.group(1)))
+
+
+def _thickness_in_mm(m: re.Match[str]) -> str:
+    return m.group(1) + ("mm " if m.group(2) else "mm")
 
 
 # the number of a list's line: 1-2 digits, a mark or a space, then a line that has a count of its own

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.code_variants import head_variant_keys
 from nlu.english_variants import coded_spellings, english_spellings
 from nlu.glossary import GLOSSARY
 from nlu.normalize import normalize
@@ -101,6 +102,21 @@ for english, chinese in GLOSSARY.items():
         _KIND_IN_ENGLISH.setdefault(word, []).append(english)
 
 
+# an alias ending in a bare number ("E0颗粒板18", "栖霞暖白18") and the unit the product's name gives that number
+_BARE_END = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)$")
+_NAME_UNIT = r"\s?(mm|cm|kg|ml|l|g|m)(?![a-z])"
+
+
+def _unit_written(alias: str, name: str) -> str | None:
+    """``alias`` with the unit its last number has in ``name`` ("e0颗粒板18" -> "e0颗粒板18mm" of a name saying
+    "18mm"): a dealer writes the size with its unit where the catalogue's alias leaves it off."""
+    end = _BARE_END.search(alias)
+    if end is None or not re.search(r"\D", alias):
+        return None
+    unit = re.search(rf"(?<![\d.]){re.escape(end.group(1))}{_NAME_UNIT}", name)
+    return alias + unit.group(1) if unit is not None else None
+
+
 class _ProductKeys(SoundKeys):
     """The keys of a catalogue and the raw matching (``ProductIndex`` builds on it)."""
 
@@ -149,6 +165,8 @@ class _ProductKeys(SoundKeys):
                 for english in english_spellings(normalize(key)):     # "qx black" of "QX黑", "jh full" of "JH全盖"
                     for v in spelling_variants(english):
                         add(v, e.sku, Strength.NAME)
+                if (united := _unit_written(normalize(key), name)) is not None:     # "e0颗粒板18mm" of "E0颗粒板18"
+                    add(united, e.sku, Strength.EXACT)
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
                 for other in _layer_numerals(key):
@@ -237,6 +255,9 @@ class _ProductKeys(SoundKeys):
                                      *(f.group(1) for f in map(KIND_AND_SIZE.fullmatch, said_whole) if f),
                                      *(f.group(1) for f in map(SIZE_AND_KIND.fullmatch, said_whole) if f))
                          if len(w) >= 2 and w not in GENERIC)
+        for key, owners in head_variant_keys(catalogue).items():      # "qx18 walnut" of QX18-WN (胡桃)
+            for sku in owners:
+                add(key, sku, Strength.NAME)
         labels = {e.sku: normalize(" ".join((e.name, e.category, *e.aliases))) for e in catalogue}
         trimmed_keys: set[str] = set()
         for word, owners in trimmed.items():

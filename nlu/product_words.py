@@ -63,9 +63,11 @@ SIBLING_SPEC = re.compile(
     r"|(?<![a-z0-9.])(?<=\s)\d{2,4}(?=\s(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼])"
     r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))"          # "光瓶的42和52各10箱"
     # "疾风黑白41 42 43各3双", "42 两双 43一双", "41 sold 2 42 sold 2", "36x4 37x4", "41/42/43", "42码 3双": a bare
-    # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist)
+    # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist;
+    # not a size with its unit after it: "9mm 12 12mm的6张": 12 is the count of 9mm)
     r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b|respectively\b|一样|一码"
-    r"|[,，]?\s?(?:sold|卖了|卖|出了|要|来|拿|配|补)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})(?![\d.])|[\s,，、/]\d{2,4}(?![\d.])))"
+    r"|[,，]?\s?(?:sold|卖了|卖|出了|要|来|拿|配|补)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})(?![\d.])(?!mm|cm)"
+    r"|[\s,，、/]\d{2,4}(?![\d.])(?!mm|cm)))"
     # "藤席1.5 4张 1.8 6张", "冰丝 1.5要10 2米的5套", "卷尺3米50个 5米40个": a width or length, then its count
     r"|(?<![a-z0-9.])(?<=[\s要来,，、])\d{1,2}(?:\.\d{1,2}|米|m)(?=\s?(?:的|要|来)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})"
     r"\s?[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|\s?的?(?:要|来)\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3}))")
@@ -174,7 +176,8 @@ def LATIN(ch: str) -> bool:  # noqa: N802
     return "a" <= ch <= "z"
 
 
-GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透"})
+# (and the words of a measure, "厚度不够": its "度" is not the "度" of 密度板)
+GENERIC = frozenset({"产品", "机器", "家用", "商用", "复合", "大通量", "免安装", "反渗透", "厚度", "长度", "宽度", "高度"})
 # a model code no product has: "XY123", "BV10-R", "SW-4K-W", "CB-XL-BM" (letters and digits joined by dashes)
 UNKNOWN_CODE = re.compile(r"(?<![a-z0-9-])(?:(?=[a-z0-9-]*\d)[a-z][a-z0-9]{0,7}(?:-[a-z0-9]{1,6}){1,3}"
                            r"|[a-z]{1,5}-?\d{2,5}[a-z]{0,3}|[a-z]{2,4}(?:-[a-z]{1,4}){2,3})(?![a-z0-9-])")

@@ -27,6 +27,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process, utils
 
 from nlu.family_readings import FamilyReadings
+from nlu.foreign_variants import foreign_variants
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
 from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
@@ -167,7 +168,7 @@ def _each_counted(text: str, table: VariantTable, mentions: list[Mention]) -> se
         runs = table.runs(text, series, m.end, min(len(text), m.end + _WINDOW))
         for k in range(len(runs) - 1, -1, -1):
             a, b, _ = runs[k]
-            shared = re.match(r"\s?(?:各|都|each\b|一样|每样|每种)", text[b:]) is not None
+            shared = re.match(r"\s?(?:各|都|each\b|一样|每样|每种|每款|每个(?:颜)?色)", text[b:]) is not None
             chained = k + 1 < len(runs) and runs[k + 1][0] in out and _LISTED.fullmatch(text[b:runs[k + 1][0]])
             if shared or chained:
                 out.add(a)
@@ -210,6 +211,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
         mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
+        mentions = foreign_variants(self.variant_table, spelled, mentions)      # "海岸 … 柚木4箱": no 柚木 海岸
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
         return self._other_numbers(spelled, self._family_readings(spelled, mentions))
@@ -461,7 +463,8 @@ class ProductIndex(_ProductLines, FamilyReadings):
             for m in mentions[n + 1:]:
                 if m.start >= stop:
                     break
-                if (m.sku or not m.skus) and m.start >= anchor.end and table.series_of(m.skus) != series \
+                if (m.sku or not m.skus and m.near != table.members[series]) and m.start >= anchor.end \
+                        and table.series_of(m.skus) != series \
                         and not (m.sku and _BARE_SIZE.fullmatch(m.word) and not _lone_kind_word(anchor)):
                     # "牧风老年 10kg 2袋 15kg 1袋": 15kg is a size, the series' run decides what it names
                     stop = m.start

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from nlu.english_variants import CHINESE_OF
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry
@@ -37,7 +38,10 @@ _ENGLISH = {"white": "白", "black": "黑", "grey": "灰", "gray": "灰", "red":
             "green": "绿", "yellow": "黄", "beige": "米黄", "ivory": "象牙白", "brown": "棕", "purple": "紫",
             "gloss": "亮光", "matte": "哑光", "matt": "哑光", "silver": "银", "gold": "金", "orange": "橙",
             "chrome": "铬", "navy": "藏青", "khaki": "卡其", "clear": "透明", "can": "听", "cans": "听", "bottle": "瓶",
-            "bottles": "瓶"}
+            "bottles": "瓶", "walnut": "胡桃", "oak": "橡", "teak": "柚木", "cherry": "樱桃", "maple": "枫木",
+            "natural": "原木", "smoked": "烟熏", "cream": "米白"}
+# two English words for one Chinese variant word ("light oak" 浅橡, "warm white" 暖白: english_variants' vocabulary)
+_ENGLISH_PAIRS = {said: chinese for said, chinese in CHINESE_OF.items() if " " in said}
 # the words at the end of a name that tell its series' products apart: a size ("1.8m", "41码", "8杯"), a short word
 # ("白色", "荧光绿", "哑光"), a short code ("xl")
 _VARIANT_WORD = re.compile(r"-\d+(?:\.\d+)?度|\d[^\s]*|[\u4e00-\u9fff]{1,3}|[a-z]{1,3}|[a-z]{1,4}-?\d[a-z0-9/-]*")
@@ -77,8 +81,8 @@ def size_key(raw: str, unit: str | None) -> str:
 
 
 def variant_word(raw: str) -> str:
-    """A variant word in one spelling: "白色" -> "白", "white" -> "白"."""
-    raw = _ENGLISH.get(raw, raw)
+    """A variant word in one spelling: "白色" -> "白", "white" -> "白", "light oak" -> "浅橡"."""
+    raw = _ENGLISH.get(raw) or _ENGLISH_PAIRS.get(raw, raw)
     return raw[:-1] if len(raw) >= 2 and raw.endswith("色") else raw
 
 
@@ -211,6 +215,9 @@ class VariantTable:
                 i = times.end()
                 continue
             m = _NUMBER.match(text, i)
+            if m is not None and not m.group(2) and _COUNT_AFTER.match(text, m.end()):
+                i = m.end()               # "胡桃 15张": a count with its unit, never the size 15
+                continue
             if m is not None and m.end() <= end:
                 value = _number(m.group(1), _jin_volume(m.group(2), units))
                 glued = i > start and (text[i - 1].isalpha() or "\u4e00" <= text[i - 1] <= "\u9fff")
@@ -239,8 +246,11 @@ class VariantTable:
                 tokens.append((i, i + len(said_size), _SIZE_WORDS[said_size]))
                 i += len(said_size)
                 continue
-            english = re.match(r"[a-z]+", text[i:end]) if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
-            if english and (i == 0 or not text[i - 1].isalpha()) and _ENGLISH.get(english.group(0)):
+            english = re.match(r"[a-z]+(?: [a-z]+(?![a-z]))?", text[i:end]) \
+                if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
+            if english and english.group(0) not in _ENGLISH_PAIRS:
+                english = re.match(r"[a-z]+", text[i:end])
+            if english and (i == 0 or not text[i - 1].isalpha()) and variant_word(english.group(0)) != english.group(0):
                 said = variant_word(english.group(0))
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
@@ -394,6 +404,8 @@ _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
+# a count's unit right after a bare number ("15张", "6 箱"; not "10支装", a pack, nor 罐 / 瓶 / 桶: "330罐" is a can)
+_COUNT_AFTER = re.compile(r"\s?[张箱卷根个支条件套台块双](?!装)")
 # "x6" glued after a variant word: its count
 _TIMES_COUNT = re.compile(r"x\d{1,4}(?![\d.]|\s?(?:l|ml|kg|g|mm|cm|m)(?![a-z]))")
 # "2xl", "3xl": the size letters with their x counted
