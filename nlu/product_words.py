@@ -63,8 +63,9 @@ SIBLING_SPEC = re.compile(
     r"|(?<![a-z0-9.])(?<=\s)\d{2,4}(?=\s(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼])"
     r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))"          # "光瓶的42和52各10箱"
     # "疾风黑白41 42 43各3双", "42 两双 43一双", "41 sold 2 42 sold 2", "36x4 37x4", "41/42/43", "42码 3双": a bare
-    # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist)
-    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b|respectively\b|一样|一码"
+    # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist);
+    # "0.8 and 1.0, 15 each": a number with nothing after "each" is the count
+    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b(?=\s?\d)|respectively\b|一样|一码"
     r"|[,，]?\s?(?:sold|卖了|卖|出了|要|来|拿|配|补)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})(?![\d.])|[\s,，、/]\d{2,4}(?![\d.])))"
     # "藤席1.5 4张 1.8 6张", "冰丝 1.5要10 2米的5套", "卷尺3米50个 5米40个": a width or length, then its count
     r"|(?<![a-z0-9.])(?<=[\s要来,，、])\d{1,2}(?:\.\d{1,2}|米|m)(?=\s?(?:的|要|来)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})"
