@@ -54,7 +54,7 @@ _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
 _CORRECTED_BEFORE = re.compile(r"(?:哦不对|哦不是|不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|"
-                               r"算了(?=\s*(?:改|换|要|还是))|\b(?:sorry|i mean|i meant|no wait|oops)\b)"
+                               r"算了(?=\s*(?:改|换|要|还是|$))|\b(?:sorry|i mean|i meant|no wait|oops)\b)"
                                r"[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为|改|换|还是)?\s*"
                                r"(?:\b(?:i mean|i meant|make it|it'?s|the|a|an)\b\s*)*$")
 # a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
