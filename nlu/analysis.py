@@ -189,11 +189,11 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemRe
     items = extract_items(blanked, mentions)
     # one series, then its lines variant by variant: read again as a whole
     read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
-                                   [u.word for u in items.unresolved if not u.generic]))
+                                   [u.word for u in items.unresolved if not u.generic]), numbers_read=True)
     # one code, then its products by the ends of their aliases ("210 黑3 青2", "JJ128 black 30 gold 10")
     read_again(items, code_lines(index, index.entries, blanked, mentions))
     # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
-    read_again(items, each_lines(index.variant_table, blanked, mentions))
+    read_again(items, each_lines(index.variant_table, blanked, mentions), numbers_read=True)
     # a size or word said alone after a counted line: the sibling of that line it names ("35uf 20个 45的10个")
     sibling_lines(items, index.variant_table, index.entries)
     name_back_unread(items)       # what neither read again: a count's own word named back

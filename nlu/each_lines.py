@@ -29,7 +29,7 @@ _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|�
 _EACH_COUNT = (re.compile(r"(?:各|每样|每种|每款|每个)\s*(?:来|要|拿|订|配|补|卖了|卖|出了|走了)?\s*"),
                re.compile(r"\beach\s*"))
 _EACH_SAID = re.compile(r"各|每[样种款个]|\beach\b")
-_EACH_AFTER = re.compile(r"\s*(?:each|apiece)\b")
+_EACH_AFTER = re.compile(r"\s*(?:[a-z]{2,10}\s+)?(?:of\s+)?(?:each|apiece)\b")       # "15 spools of each"
 _END = re.compile(r"[\s,，.。!！~]*(?:吧|了|pls|please|thanks|thx|ok)?[\s,，.。!！~]*$")
 # how far before the first product word its variant words may be said ("蓝色飞翼"), and how long a list is read
 _BEFORE, _LONGEST = 16, 64

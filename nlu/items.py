@@ -54,7 +54,7 @@ _SET_AFTER = re.compile(r"^\s*(?:就行|就好|就够|就可以|就ok|足够|够
 _ADD_BEFORE = re.compile(r"(?:再来|再加|再要|再补|再拿|再配|再整|再订|还要|加|多来|多要|再给我来个?|再)\s*$")
 _ADD_AFTER = re.compile(r"^\s*(?:more|extra|additional)\b")
 _CORRECTED_BEFORE = re.compile(r"(?:哦不对|哦不是|不对|错了|写错了?|搞错了?|说错了?|弄错了?|打错了?|哦不|不不|等下|等一下|等等|"
-                               r"算了(?=\s*(?:改|换|要|还是))|\b(?:sorry|i mean|i meant|no wait|oops)\b)"
+                               r"算了(?=\s*(?:改|换|要|还是|$))|\b(?:sorry|i mean|i meant|no wait|oops)\b)"
                                r"[\s,，.!！]*(?:是|要|应该是|应该要|换成|改成|改为|改|换|还是)?\s*"
                                r"(?:\b(?:i mean|i meant|make it|it'?s|the|a|an)\b\s*)*$")
 # a line named by its place: the first ("前面那个", "第一个", "the first one") or the last ("后面那个", "the last one")
@@ -71,9 +71,12 @@ _REPLACE_GAP = re.compile(r"^\s*(?:都|全|全部|就)?\s*(?:换成|换为|改�
 _REPLACE_START = re.compile(r"^\s*(?:换成|换为|改成|改为|换|改|替换成|变成|instead)")
 _OLD_NUMBER = re.compile(r"instead of|rather than|\bnot\b|而不是|不是")
 _ENGLISH_GAP = re.compile(r"(?:\s+(?:of\s+)?[a-z]{2,12}){1,3}\s+")
-# ("9mm 12mm 都来10张": 都 with a verb and a count after a list, as 各)
-_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|色|码数?|型号|规格|size)|(?:一样|一码|每个)(?=\s?(?:来|要|拿|配|补|整|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))"
-                   r"|都(?=\s?(?:来|要|拿|配|补|订|整|卖了)\s?(?:\d|[一二两三四五六七八九十]))")
+# "3号 4号 5号 全部20包", "9mm 12mm 都来10张", "两个都来三支": 都 / 全部 right before a count is one count for each
+# (not "一共都20包": a total)
+_EACH = re.compile(r"各|\beach\b|每样|每种|每款|每个(?:尺寸|颜色|色|码数?|型号|规格|size)|(?:一样|一码|每个|全部|全都|(?<![共计])都)"
+                   r"(?=\s?(?:来|要|拿|配|补|订|整|是|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十]))")
+# "两个都来三支": how many lines were said before 都, not a count
+_HOW_MANY_BEFORE_EACH = re.compile(r"\s?(?:全部|全都|都)\s?(?:来|要|拿|配|补|订|整|是|卖了|卖|出了|出)?\s?(?:\d|[一二两三四五六七八九十])")
 _LISTED_BEFORE_EACH = re.compile(r"\s*各\s*(?:来|要|拿|配|补|订|卖了)?\s*(?:\d|[一二两三四五六七八九十])")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # a word glued after a count with its unit, naming what is counted ("10条皮带", "10个伟星的三通"; not "5台就行", "3箱吧")
@@ -235,6 +238,8 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
     # "透明胶带 45 48 60 72 各2箱": a bare number listed right before 各 and its count is one more size of the list
     # (one the catalogue lacks), never the count of the line before it
     used.update(k for k, q in enumerate(quantities) if not q.unit and _LISTED_BEFORE_EACH.match(text, q.end))
+    used.update(k for k, q in enumerate(quantities) if q.unit == "个" and q.value in range(2, 10)
+                and _HOW_MANY_BEFORE_EACH.match(text, q.end))
     # "10个地漏 5支美缝": when the first product of the message has its quantity written right before it, the
     # message is written quantity-first, and that binding goes first
     if _quantity_first(text, mentions, quantities):

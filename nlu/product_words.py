@@ -64,8 +64,9 @@ SIBLING_SPEC = re.compile(
     r"|(?<=[和、跟或及])\d{2,4}(?=\s?(?:各|都))"          # "光瓶的42和52各10箱"
     # "疾风黑白41 42 43各3双", "42 两双 43一双", "41 sold 2 42 sold 2", "36x4 37x4", "41/42/43", "42码 3双": a bare
     # number after a product, then its own count, a shared one or the next number of a list (the sibling must exist;
-    # not a size with its unit after it: "9mm 12 12mm的6张": 12 is the count of 9mm)
-    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b|respectively\b|一样|一码"
+    # not a size with its unit after it: "9mm 12 12mm的6张": 12 is the count of 9mm); "0.8 and 1.0, 15 each": a
+    # number with nothing after "each" is the count
+    r"|(?<![a-z0-9.])(?<=[\s,，、/和跟及])\d{2,4}(?![\d.%])(?=\s?(?:码|号|[x×*]\s?\d|各|都|分别|每样|每种|每款|每个|each\b(?=\s?\d)|respectively\b|一样|一码"
     r"|[,，]?\s?(?:sold|卖了|卖|出了|要|来|拿|配|补)?\s?(?:\d{1,4}|[一二两三四五六七八九十]{1,3})(?![\d.])(?!mm|cm)"
     r"|[\s,，、/]\d{2,4}(?![\d.])(?!mm|cm)))"
     # "藤席1.5 4张 1.8 6张", "冰丝 1.5要10 2米的5套", "卷尺3米50个 5米40个": a width or length, then its count

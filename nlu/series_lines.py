@@ -34,6 +34,11 @@ _JIN_COUNT = {"半": "0.5", "一": "1", "二": "2", "两": "2", "三": "3", "四
 Said = str | frozenset[str]
 # a count after a line: a number with a unit, or a bare number where the line ends
 _LINE_END = re.compile(r"\s*(?:$|[,，;；、/。\n]|\s)")
+# "再来 / 再整" starting a line: one more line of the series ("…400 再整20副450"), not a change to a line said
+_MORE_LINE = re.compile(r"(?:^|(?<=[\s,，;；。]))(?:帮我|给我)?再(?:来|整|弄|要|拿|订)个?")
+_NUMERALS = "一二两俩三仨四五六七八九十"
+# between a count said before the series and the series: nothing, a unit word ("20 spools yinsi"), "of the"
+_LEAD_GAP = re.compile(r"\s*(?:的\s*)?(?:[a-z]{2,10}\s+)?(?:of\s+)?(?:the\s+)?")
 
 
 def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
@@ -44,7 +49,7 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
     tell products of a series apart ("gift", "plain", "can" in "… 500ml gift box", "… 330 can") are variant words
     too. ``named_back``: the words ``nlu.items`` could not name a product for; one with a word that is no variant
     of the series ("红色 5L" when the series has no red) keeps that reading (the chat names it back)."""
-    if _EDITING.search(text):
+    if _EDITING.search(_MORE_LINE.sub(lambda m: " " * len(m.group(0)), text)):
         return None
     named = [m for m in mentions if m.skus]
     if not named:
@@ -53,7 +58,9 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
     series = _series(table, head)
     if series is None:
         return None
-    if len(QUANTITY.findall(text, head.end)) < 2:
+    after = len(QUANTITY.findall(text, head.end))
+    lead = _lead_count(text, head) if after else None
+    if after + (lead is not None) < 2:
         return None           # one count at most: nothing to read again
     for word in named_back:
         left = word
@@ -62,6 +69,8 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         if re.search(r"[^\W\d_装的a-z]|[a-z]{3,}", left):       # "1000g装礼盒" is all the series' words
             return None
     runs = _with_jin(table, series, text, table.runs(text, series, 0, len(text)))
+    if lead is not None and any(b == lead.start() for _, b, _ in runs):
+        lead = None           # "902金3副 902枪灰2副": the count of the variant before it, not one said before the series
     jin = {(a, b) for a, b, _ in _with_jin(table, series, text, [])}
     # "5箱330ml": a size right after a count is read as a size once the count is blanked
     bare = text
@@ -81,18 +90,19 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
     for m in named[1:]:
         if _series(table, m) != series and re.search(r"[^\W\d_]", _outside(text, m, said)):
             return None
-    if re.search(r"\d", text[:head.start]) and not any(a < head.start for a, _, _ in runs):
+    if re.search(r"\d", text[:lead.start() if lead else head.start]) and not any(a < head.start for a, _, _ in runs):
         return None           # numbers before the series that are not its variants: not a list of its lines
     counts: list[tuple[int, int, int]] = []
     units: list[str] = []
-    for q in QUANTITY.finditer(text, head.end):
+    for q in ([lead] if lead else []) + list(QUANTITY.finditer(text, head.end)):
         if any(a < q.end() and q.start() < b for a, b, _ in runs):
-            continue
-        if not q.group("unit") and not _LINE_END.match(text, q.end("num")):
             continue
         quantity = parse_quantity(q)
         if not quantity.usable:
-            return None
+            return None       # (so every number read is a count or a variant word: ``read_again``'s numbers_read)
+        if not q.group("unit") and not _LINE_END.match(text, q.end("num")) and q is not lead \
+                and not (q.group("num")[:1] in _NUMERALS and any(a == q.end() for a, _, _ in runs)):
+            continue          # (a numeral glued to a variant is its count: "再整仨6.3米")
         counts.append((q.start(), q.end(), int(quantity.value or 0)))
         units.append(quantity.unit)
     if len(counts) < 2:
@@ -137,16 +147,33 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
     return [CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=unit) for (sku, qty), unit in zip(out.items(), units, strict=True)]
 
 
-def read_again(result: ItemResult, lines: list[CartEdit] | None) -> None:
+def _lead_count(text: str, head: Mention) -> re.Match[str] | None:
+    """The count said right before the series' first mention ("要10轴银丝1.5的", "整俩悍鳍", "3 hanqi 19 tone 4.5m"),
+    if any. Without a unit, a numeral is glued to the series, digits have a space after them ("鹤小二 42度": a name)."""
+    lead = None
+    for q in QUANTITY.finditer(text, max(0, head.start - 24), head.start):
+        gap = _LEAD_GAP.fullmatch(text, q.end(), head.start)
+        spaced = q.end() > q.end("num") or (gap is not None and gap.end() > gap.start())
+        bare = not q.group("unit") and (q.group("num")[:1] in _NUMERALS) == spaced
+        glued = re.match(r"[a-z\d.]", text[q.start() - 1:q.start()]) is not None     # inside a code or a size
+        lead = q if gap is not None and not bare and not glued else None
+    return lead
+
+
+def read_again(result: ItemResult, lines: list[CartEdit] | None, *, numbers_read: bool = False) -> None:
     """``result`` (what ``nlu.items`` read) with ``lines`` instead when they read more of the message: more lines,
     the same products with other counts (a size's digits taken for a count), or the same counts of other products
-    (a line's words the mention search left: "500 bottles 40" after "330 cans 90")."""
+    (a line's words the mention search left: "500 bottles 40" after "330 cans 90"). ``numbers_read``: every number
+    of the message is a count or a variant word of ``lines`` (``series_lines``), so a size refused as a count
+    ("5轴2.0的") is no longer named back."""
     if lines is None or result.removed:
         return
     items = {str(e.sku): int(e.qty or 0) for e in lines}
     if len(items) > len(result.items) or (set(items) == set(result.items) and items != result.items) \
             or (items != result.items and sorted(items.values()) == sorted(result.items.values())):
         result.items, result.edits, result.unresolved, result.unknown = items, lines, [], []
+        if numbers_read:
+            result.rejected = []
 
 
 def _with_jin(table: VariantTable, series: str, text: str,
@@ -254,7 +281,7 @@ def _paired(runs: list[tuple[int, int, list[Said]]], counts: list[tuple[int, int
         return None
     lines: list[tuple[list[Said], int]] = []
     said: list[Said] = []
-    if tokens[-1][1] == "run" and tokens[first][0] >= head.end:
+    if tokens[-1][1] == "run":
         # the count first ("5顶3人"): every count, then the words of its variant up to the next count; the words
         # before the first count are said of every line ("碳素 4支3.6m 6支4.5m")
         shared = [w for t in tokens[:first] for w in t[2]]      # type: ignore[union-attr]

@@ -52,3 +52,15 @@ async def test_two_sizes_before_a_list_of_colours_is_not_read_as_one_list() -> N
 @pytest.mark.parametrize("text", ["风行冲锋衣 S M L 黑色各2件", "fengxing jacket s m l black, 2 each"])
 async def test_the_words_of_every_line_said_after_the_list(text: str) -> None:
     assert await _items(text, JACKETS) == {"FJ-BK-S": 2, "FJ-BK-M": 2, "FJ-BK-L": 2}
+
+
+NYLON = [CatalogueEntry(sku=f"NL-{s.replace('.', '')}", name=f"远峰 尼龙鱼线 {s}号", aliases=[f"尼龙线{s}", f"nylon {s}"],
+                        unit="轴") for s in ("0.8", "1.0", "1.5", "2.0")]
+
+
+@pytest.mark.parametrize("text", ["nylon 0.8 and 1.0, 15 each", "nylon 0.8 and 1.0, 15 spools of each"])
+def test_a_number_ending_the_list_before_each_is_the_count(text: str) -> None:
+    # "15 each" was read as the 1.5 one (a size written without its point); "spools of each" was named back
+    parsed = OfflineParser().parse_sync(text, catalogue=NYLON, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"NL-08": 15, "NL-10": 15}
+    assert parsed.slots.rejected_quantities == [] and parsed.slots.unknown_words == []

@@ -4,7 +4,10 @@ another product is named among the lines or a line is corrected."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from nlu.normalize import normalize
+from nlu.offline import OfflineParser
 from nlu.products import product_index
 from nlu.schema import CatalogueEntry
 from nlu.series_lines import series_lines
@@ -111,3 +114,35 @@ def test_a_word_the_series_lacks_keeps_its_line_named_back() -> None:
     found = index.find(said)
     assert series_lines(index.variant_table, said, found, index.entries, ["钛合金4.5m"]) is None
     assert series_lines(index.variant_table, said, found, index.entries, ["4.5m"]) is not None
+
+
+async def test_a_count_said_before_the_series_starts_the_lines() -> None:
+    # read before as one line: the 6 of the second line taken for the first, the 4.5 m never named
+    assert await parsed_items("要4支碳素3.6的 6支4.5的", RODS) == {"YF-C36": 4, "YF-C45": 6}
+    assert await parsed_items("need 3 carbon rod 3.6m and 2 of the 4.5m", RODS_EN) == {"YF-C36": 3, "YF-C45": 2}
+
+
+async def test_zai_lai_starting_a_line_adds_a_line_of_the_series() -> None:
+    # "再来 / 再整" said one more line; a numeral glued to the variant is its count ("再整仨4.5米")
+    assert await parsed_items("4支碳素3.6 再来6支4.5", RODS) == {"YF-C36": 4, "YF-C45": 6}
+    assert await parsed_items("给我整俩碳素3.6米 再整仨4.5米", RODS) == {"YF-C36": 2, "YF-C45": 3}
+
+
+def test_zai_lai_with_no_variant_is_more_of_the_line_before() -> None:
+    assert _lines("碳素3.6 4支 再来2支") is None
+
+
+def test_a_count_right_after_a_variant_word_is_not_said_before_the_series() -> None:
+    # "玻璃钢3支": the 3 is the count of the words before it, not of the carbon rods after it
+    assert _lines("玻璃钢3支碳素3.6 6支4.5") is None
+
+
+NYLON = [CatalogueEntry(sku=f"YX-{s.replace('.', '')}", name=f"远峰 尼龙鱼线 {s}号", aliases=[f"尼龙线{s}"], unit="轴")
+         for s in ("0.8", "1.0", "1.5", "2.0")]
+
+
+async def test_a_size_refused_as_a_count_is_not_named_back_once_read_as_a_size() -> None:
+    # "5轴2.0的": the 2.0 was refused as a count (not a whole number) and the 5 given to the 0.8 line
+    parsed = await OfflineParser().parse("要10轴尼龙线0.8的 5轴2.0的", catalogue=NYLON, today=date(2026, 12, 6))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"YX-08": 10, "YX-20": 5}
+    assert parsed.slots.rejected_quantities == []
