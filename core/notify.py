@@ -28,6 +28,7 @@ from core.dealers import DOCUMENT_LABELS, Dealer, DealerStatus, Qualification, R
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.faq import StaffQuestion
 from core.money import fmt_cny
+from core.order_states import CREDIT_SHORTFALL
 from core.orders import Order
 from core.outbox import (
     CATEGORY_LABELS,
@@ -168,7 +169,7 @@ async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, c
               "total": fmt_cny(order.total),
               "date": order.requested_delivery.isoformat() if order.requested_delivery else "",
               "reasons": list(order.approval_reasons), "behalf": actor.name if order.on_behalf else "",
-              "version": order.version}
+              "version": order.version, "shortfall": _shortfall(order)}
     notice = Notice("order.submitted", Category.ORDER, params, urgent=True)
     approvers = await staff_users(uow, Permission.ORDER_APPROVE)
     if not order.needs_approval:
@@ -185,7 +186,7 @@ async def order_changed_by_dealer(uow: AbstractUnitOfWork, actor: Actor, order: 
               "changes": [[sku, before, after] for sku, before, after in changes],
               "items": ", ".join(f"{line.sku}×{line.qty}" for line in order.lines),
               "was": fmt_cny(was_total), "total": fmt_cny(order.total), "who": await display_name(uow, actor),
-              "reasons": list(order.approval_reasons), "version": order.version}
+              "reasons": list(order.approval_reasons), "version": order.version, "shortfall": _shortfall(order)}
     if order.parent_approval == "pending" and order.dealer_id is not None:
         dealer, _ = await uow.dealer_snapshot(order.dealer_id)
         if dealer is not None and dealer.parent_id is not None:
@@ -196,6 +197,11 @@ async def order_changed_by_dealer(uow: AbstractUnitOfWork, actor: Actor, order: 
         approvers = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) or approvers
     await tell_users(uow, approvers, Notice("order.changed", Category.ORDER, params, urgent=True),
                      _order_key(order), clock, exclude=actor)
+
+
+def _shortfall(order: Order) -> str:
+    """The amount over the dealer's funds, for an approver ("" when the funds covered it)."""
+    return fmt_cny(order.uncovered) if CREDIT_SHORTFALL in order.approval_reasons and order.uncovered else ""
 
 
 def _order_params(order: Order) -> dict[str, Any]:

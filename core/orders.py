@@ -98,6 +98,12 @@ class Order:
         return bool(self.approval_reasons)
 
     @property
+    def uncovered(self) -> Decimal:
+        """What the dealer's funds did not cover when it was placed: the credit shortfall an approval allows."""
+        paid = self.paid_from_rebate + self.paid_from_prepayment + self.paid_from_credit
+        return max(self.total - paid, Decimal("0.00")).quantize(Decimal("0.01"))
+
+    @property
     def subtotal(self) -> Decimal:
         return sum((ln.unit_price * ln.qty for ln in self.lines), Decimal("0.00")).quantize(Decimal("0.01"))
 

@@ -3,7 +3,7 @@ documents and materials, campaigns and statements (registered in ``notifications
 
 from __future__ import annotations
 
-from core.order_states import approval_reason_text
+from core.order_states import CREDIT_SHORTFALL, approval_reason_text
 from core.statements import describe_line
 from notifications.rendering import (
     Button,
@@ -18,6 +18,16 @@ from notifications.rendering import (
 
 def _order_line(p: Params) -> str:
     return f"{p['number']} · {p['dealer']} · {p['total']}"
+
+
+def _reasons_line(p: Params) -> list[str]:
+    """Why the order waits for a decision; over the dealer's funds, by how much."""
+    reasons = p.get("reasons") or []
+    said = [approval_reason_text(str(r), p.lang) for r in reasons]
+    if p.get("shortfall") and CREDIT_SHORTFALL in reasons:
+        said[reasons.index(CREDIT_SHORTFALL)] = p.t("超出可用额度 {shortfall}，需审批",
+                                                    "over the available funds by {shortfall}; needs approval")
+    return ["⚠️ " + "; ".join(said)] if said else []
 
 
 def _decision_rows(p: Params) -> tuple[tuple[Button, ...], ...]:
@@ -36,9 +46,7 @@ def _order_submitted(p: Params) -> Rendered:
     lines = [p.t("🆕 新订单待审核：{number}\n经销商：{dealer}\n商品：{items}\n金额：{total}\n交货日期：{date}",
                  "🆕 New order to review: {number}\nDealer: {dealer}\nItems: {items}\nTotal: {total}\n"
                  "Delivery date: {date}", date=date)]
-    reasons = p.get("reasons") or []
-    if reasons:
-        lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
+    lines.extend(_reasons_line(p))
     if p.get("behalf"):
         lines.append(p.t("代客下单：{behalf}", "Placed on the dealer's behalf by {behalf}"))
     return Rendered("\n".join(lines), _decision_rows(p))
@@ -60,9 +68,7 @@ def _order_changed(p: Params) -> Rendered:
                  "✏️ The dealer changed an order waiting for review: {number}\nDealer: {dealer} ({who})"),
              *said,
              p.t("现在：{items}\n金额：{was} → {total}", "Now: {items}\nTotal: {was} -> {total}")]
-    reasons = p.get("reasons") or []
-    if reasons:
-        lines.append("⚠️ " + "; ".join(approval_reason_text(str(r), p.lang) for r in reasons))
+    lines.extend(_reasons_line(p))
     return Rendered("\n".join(lines), _decision_rows(p))
 
 

@@ -112,7 +112,7 @@ async def test_order_over_the_available_funds_says_it_needs_approval() -> None:
     assert "超出可用额度，需审批" in texts(own(confirmed))
     [order] = w.uow.orders.rows
     assert order.needs_approval
-    assert "超出可用额度" in texts(await w.pushed(STAFF_CHAT))
+    assert "⚠️ 超出可用额度 ¥39,980.00，需审批" in texts(await w.pushed(STAFF_CHAT))     # the approver sees how much
 
 
 async def test_english_chat_gets_an_english_summary() -> None:
