@@ -158,6 +158,14 @@ async def display_name(uow: AbstractUnitOfWork, actor: Actor) -> str:
     return user.display_name if user is not None and user.display_name else (actor.name or actor.label)
 
 
+async def order_deciders(uow: AbstractUnitOfWork, *, desk_only: bool) -> list[int]:
+    """Who decides orders (ORDER_APPROVE); ``desk_only``: the order desk among them, or all of them when there is no
+    order desk (an order that needs no special approval, a change asked for an approved order)."""
+    if desk_only and (desk := await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK])):
+        return desk
+    return await staff_users(uow, Permission.ORDER_APPROVE)
+
+
 def _order_key(order: Order) -> str:
     return f"{order.number}:e{len(order.events)}"
 
@@ -171,9 +179,7 @@ async def order_submitted(uow: AbstractUnitOfWork, actor: Actor, order: Order, c
               "reasons": list(order.approval_reasons), "behalf": actor.name if order.on_behalf else "",
               "version": order.version, "shortfall": _shortfall(order)}
     notice = Notice("order.submitted", Category.ORDER, params, urgent=True)
-    approvers = await staff_users(uow, Permission.ORDER_APPROVE)
-    if not order.needs_approval:
-        approvers = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) or approvers
+    approvers = await order_deciders(uow, desk_only=not order.needs_approval)
     await tell_users(uow, approvers, notice, _order_key(order), clock, exclude=actor)
 
 
@@ -192,9 +198,7 @@ async def order_changed_by_dealer(uow: AbstractUnitOfWork, actor: Actor, order: 
         if dealer is not None and dealer.parent_id is not None:
             await order_for_parent(uow, actor, order, dealer.parent_id, clock)
             return
-    approvers = await staff_users(uow, Permission.ORDER_APPROVE)
-    if not order.needs_approval:
-        approvers = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) or approvers
+    approvers = await order_deciders(uow, desk_only=not order.needs_approval)
     await tell_users(uow, approvers, Notice("order.changed", Category.ORDER, params, urgent=True),
                      _order_key(order), clock, exclude=actor)
 
@@ -508,8 +512,7 @@ async def question_for_staff(uow: AbstractUnitOfWork, actor: Actor, question: St
     params = {"id": question.id, "who": who, "question": _clip(question.question, 1000)}
     if question.about_order:        # a change asked for an approved order: the order desk (as its prompts)
         params["order"] = question.about_order
-        desk = await staff_users(uow, Permission.ORDER_APPROVE, roles=[Role.ORDER_DESK]) \
-            or await staff_users(uow, Permission.ORDER_APPROVE)
+        desk = await order_deciders(uow, desk_only=True)
         await tell_users(uow, desk, Notice("faq.question", Category.ORDER, params, urgent=True), f"{question.id}",
                          clock, exclude=actor)
         return

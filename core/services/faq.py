@@ -116,6 +116,10 @@ class AskStaff:
     about_order: str = ""          # an approved order's number: the question goes to the order desk
 
 
+ANSWERERS = frozenset({Permission.DEALER_WRITE, Permission.ORDER_APPROVE})
+"""Who may answer some question handed to staff (``may_answer`` says which)."""
+
+
 def may_answer(actor: Actor, question: StaffQuestion) -> bool:
     """Who keeps the FAQ answers questions (DEALER_WRITE); a question about an order, whoever decides orders."""
     needed = Permission.ORDER_APPROVE if question.about_order else Permission.DEALER_WRITE
@@ -157,7 +161,7 @@ class AnswerStaffQuestion:
 
 async def answer_staff_question(uow: AbstractUnitOfWork, actor: Actor, cmd: AnswerStaffQuestion,
                                  clock: Clock) -> StaffQuestion:
-    if not {Permission.DEALER_WRITE, Permission.ORDER_APPROVE} & actor.permissions:
+    if not ANSWERERS & actor.permissions:
         raise PermissionDenied()
     text = cmd.answer.strip()
     if not text or len(text) > MAX_ANSWER:

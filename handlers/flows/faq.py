@@ -21,6 +21,7 @@ from functools import lru_cache
 from core.errors import Conflict
 from core.faq import FaqEntry, QuestionStatus
 from core.services.faq import (
+    ANSWERERS,
     AnswerStaffQuestion,
     AskStaff,
     SaveAnswerToKnowledgeBase,
@@ -29,7 +30,6 @@ from core.services.faq import (
     may_answer,
     save_answer_to_knowledge_base,
 )
-from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import aftersales, forms
@@ -208,7 +208,7 @@ def _question_id(ctx: Ctx) -> int | None:
 async def answer_button(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
-    if not {Permission.DEALER_WRITE, Permission.ORDER_APPROVE} & ctx.actor.permissions:
+    if not ANSWERERS & ctx.actor.permissions:
         return [Reply(text=ctx.t("faq.staff_only"))]
     qid = _question_id(ctx)
     async with ctx.uow() as uow:
