@@ -481,9 +481,11 @@ async def _apply(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: 
         ticket.assignee = ticket.assignee or actor.label     # resolved straight from open: who fixed it
     elif action == TicketAction.REJECT:
         ticket.reject_reason = note
-    elif action == TicketAction.REOPEN:
-        ticket.resolved_at = None
+    elif action == TicketAction.REOPEN:        # a new repair round: its own deadline, no result yet (the old one
+        ticket.resolved_at = None                # stays in the timeline and the audit)
         ticket.satisfaction = None
+        ticket.resolution = None
+        ticket.sla_due_at = sla_due_at(ticket.priority, now)
     ticket.updated_at = now
     ticket.comments.append(TicketComment(author=actor.label, text=note, at=now, status=target,
                                          ticket_id=ticket.id))

@@ -126,3 +126,21 @@ async def test_closed_or_too_old_starts_a_new_repair_and_active_shows_the_card()
     busy = await _ticket(w3, dealer3, "DH20", TicketStatus.IN_PROGRESS)
     said = await w3.say("100", f"{busy.number} 还是不行")
     assert "还在处理中" in texts(said) and "💬 留言" in buttons(said)
+
+
+async def test_a_reopened_ticket_gets_a_new_deadline_and_no_old_result() -> None:
+    w, dealer_id = await _world()
+    ticket = await _ticket(w, dealer_id, "DH20")
+    stored = await w.uow.tickets.get_by(number=ticket.number)
+    assert stored is not None and stored.resolution == "更换水泵" and stored.sla_due_at is not None
+    first_due = stored.sla_due_at
+    later = fixed_clock("2026-12-20 09:00")                 # three weeks on: the first deadline long past
+    await svc.reopen_ticket(w.uow, dealer_user(dealer_id), ticket.number, "又不出水了", later)
+    stored = await w.uow.tickets.get_by(number=ticket.number)
+    assert stored is not None and stored.status == TicketStatus.IN_PROGRESS
+    assert stored.resolution is None                        # the card shows no 处理结果 of the last round
+    assert stored.sla_due_at is not None and stored.sla_due_at > later.now() > first_due
+    assert stored.sla_due_at - later.now() == first_due - stored.created_at  # type: ignore[operator]
+    assert any(c.text == "更换水泵" for c in stored.comments)   # the old result kept in the timeline
+    card = texts(await w.press("100", payload("as.view", ticket.number)))
+    assert "处理结果" not in card and "又不出水了" in card
