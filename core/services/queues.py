@@ -9,7 +9,8 @@ Every staff job has its queue(s); ``QUEUE_PERMISSIONS`` says who sees which (any
     quality       quality reports not closed             QUALITY_HANDLE (quality)
     applications  dealer applications under review      DEALER_REVIEW (channel manager)
     documents     qualification documents to review      DEALER_REVIEW
-    questions     FAQ questions handed to staff          DEALER_WRITE (channel manager)
+    questions     questions handed to staff              DEALER_WRITE (channel manager); those about an order:
+                                                         ORDER_APPROVE (order desk) — each sees what it may answer
     materials     material requests to approve/dispatch  MATERIAL_APPROVE (marketing, channel manager)
     reports       campaign execution reports to review   CAMPAIGN_WRITE (marketing)
     claims        expense claims to decide               CAMPAIGN_WRITE or ACCOUNT_POST (marketing, finance)
@@ -47,6 +48,7 @@ from core.quality import CorrectiveStatus
 from core.services.bank_import import list_unmatched
 from core.services.credit import list_pending_credit_changes
 from core.services.expenses import list_claims
+from core.services.faq import ANSWERERS, may_answer
 from core.services.materials import REQUEST_STATUS_LABELS
 from core.services.payments import list_finance_requests
 from core.services.quality import CORRECTIVE_STATUS_LABELS
@@ -87,7 +89,7 @@ QUEUE_PERMISSIONS: dict[Queue, frozenset[Permission]] = {
     Queue.QUALITY: frozenset({P.QUALITY_HANDLE}),
     Queue.APPLICATIONS: frozenset({P.DEALER_REVIEW}),
     Queue.DOCUMENTS: frozenset({P.DEALER_REVIEW}),
-    Queue.QUESTIONS: frozenset({P.DEALER_WRITE}),
+    Queue.QUESTIONS: ANSWERERS,
     Queue.MATERIALS: frozenset({P.MATERIAL_APPROVE}),
     Queue.REPORTS: frozenset({P.CAMPAIGN_WRITE}),
     Queue.CLAIMS: frozenset({P.CAMPAIGN_WRITE, P.ACCOUNT_POST}),
@@ -347,9 +349,14 @@ async def _questions(uow: AbstractUnitOfWork, actor: Actor, clock: Clock) -> lis
     names = await _dealer_names(uow, [q.dealer_id for q in asked])
     out = []
     for q in asked:
+        if not may_answer(actor, q):                  # the order desk: only the questions about an order
+            continue
         code, name = names.get(q.dealer_id, ("", q.asked_by)) if q.dealer_id is not None else ("", q.asked_by)
+        summary = _clip(q.question, 60)
+        if q.about_order and q.about_order not in summary:
+            summary = f"{q.about_order} {summary}"
         out.append(QueueItem(Queue.QUESTIONS, str(q.id), q.dealer_id, code, name, q.status.value,
-                             ("待答复", "open"), _clip(q.question, 60), q.created_at))
+                             ("待答复", "open"), summary, q.created_at))
     return out
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.dealers import Dealer
+from core.faq import StaffQuestion
 from core.orders import OrderStatus
 from core.users import Role
 from handlers.router import payload
@@ -164,6 +165,27 @@ async def test_a_change_asked_for_an_approved_order_goes_to_the_order_desk_who_a
                                                                                              order.number)
     answer = texts(await w.pushed(DEALER))
     assert "另开一张补单给您" in answer
+
+
+async def test_the_order_desks_today_lists_the_questions_about_orders_it_may_answer() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10)], to="approved")
+    said = await w.say(DEALER, f"{order.number} 再加两台AP300")
+    await w.press(DEALER, buttons(said)["📝 请订单台处理"])
+    # a general question: the FAQ keepers', not the desk's
+    await w.uow.staff_questions.add(StaffQuestion(channel="t", chat_id=DEALER, question="你们的售后电话是多少",
+                                                  request_key="general", asked_by="d", dealer_id=dealer.id))
+    await w.uow.commit()
+    today = texts(await w.say(DESK, "/today"))
+    assert "待答复咨询：1" in today and order.number in today
+    listing = await w.press(DESK, payload("q.questions", 0))
+    assert order.number in texts(listing) and "售后电话" not in texts(listing)
+    answer = next(p for p in buttons(listing).values() if "faq.ans" in p)
+    asked = await w.press(DESK, answer)
+    assert "再加两台AP300" in texts(asked)
+    await w.say(DESK, "已加到明天发货的单里")
+    assert "已加到明天发货的单里" in texts(await w.pushed(DEALER))
+    assert "待答复咨询：0" in texts(await w.say(DESK, "/today"))
 
 
 async def test_who_may_answer_a_question_about_an_order() -> None:
