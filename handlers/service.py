@@ -260,7 +260,8 @@ class ConversationService:
         if handler is None:
             return await r.commands["help"](ctx)
         if ctx.parsed.confidence < LOW_CONFIDENCE and ctx.parsed.intent in ASK_BACK and (
-                ctx.parsed.intent != Intent.PLACE_ORDER or ctx.parsed.slots.items):
+                ctx.parsed.intent != Intent.PLACE_ORDER or ctx.parsed.slots.items) and not (
+                ctx.is_staff and ctx.parsed.intent == Intent.QUALITY_FEEDBACK):   # staff: read the figures
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
 

@@ -14,7 +14,6 @@ description are shown masked (``core.masking.mask_text``), as everywhere in chat
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from core.masking import mask_text
@@ -35,12 +34,14 @@ from handlers.flows.menu import require_bound
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.defects import batch_in_text, defect_kinds, is_batch_answer, units_in_text
 from nlu.replies import batch_number
 from nlu.schema import Intent
 
 router = Router(name=__name__)
 
 MAX_TEXT = 2000
+MAX_COUNT = 100_000       # units one report may name (forms.read_count's bound)
 MAX_BATCH = 64
 # Stored in Chinese (the quality department's categories); shown in the chat's language.
 DEFECT_CATEGORIES: tuple[tuple[str, str], ...] = (
@@ -59,6 +60,9 @@ i18n.register({
     "qf.stats.defect": ("· {sku} {category}：{units} 台", "· {sku} {category}: {units} units"),
     "qf.stats.btn.list": ("⚠️ 质量反馈列表", "⚠️ Quality reports"),
     "qf.title": ("⚠️ 质量反馈", "⚠️ Quality feedback"),
+    "qf.not_a_batch": ("“{words}”像是问题描述，不像批次号：已记下，稍后作为问题描述。\n批次号是多少？不知道可点“跳过”。",
+                       "\"{words}\" reads like a description of the problem, not a batch number: kept for the "
+                       "description.\nWhich batch is it? Tap Skip if unknown."),
     "qf.ask.batch": ("请输入生产批次号（机身或包装上的批号）。不知道可点“跳过”。",
                      "Production batch / lot number (on the unit or the box)? Tap Skip if unknown."),
     "qf.ask.category": ("问题属于哪一类？", "What kind of defect is it?"),
@@ -90,8 +94,10 @@ i18n.register({
 })
 
 
-async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "", said: list[str] | None = None) -> list[Reply]:
-    """``said``: the products a word of the message may mean, offered first at the product step."""
+async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "", said: list[str] | None = None,
+                count: int | None = None) -> list[Reply]:
+    """``said``: the products a word of the message may mean, offered first at the product step; ``hint``: the
+    opening words (the description offered, and the batch / kind of defect they give); ``count``: the units."""
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
@@ -102,7 +108,22 @@ async def start(ctx: Ctx, *, sku: str | None = None, hint: str = "", said: list[
         ctx.dialog.data["said_products"] = said
     if hint.strip():
         ctx.dialog.data["desc_hint"] = forms.clip(hint, MAX_TEXT)
+    for step, values in _said_before(hint, count).items():      # what the opening words already answer
+        FORM.mark_done(ctx, step, **values)
     return await FORM.next(ctx, intro=True)
+
+
+def _said_before(words: str, count: int | None) -> dict[str, dict[str, object]]:
+    """The steps the dealer's opening words answer: the batch written with its lead word, the one kind of defect
+    they name (several or none: asked), how many units (the count the words give the product)."""
+    said: dict[str, dict[str, object]] = {}
+    if words and (batch := batch_in_text(words)) is not None:
+        said["batch"] = {"batch": batch}
+    if words and len(kinds := defect_kinds(words)) == 1:
+        said["category"] = {"category": kinds[0]}
+    if count is not None and 0 < count <= MAX_COUNT:
+        said["count"] = {"count": count}
+    return said
 
 
 @router.button("qf.new")
@@ -117,8 +138,11 @@ async def quality_intent(ctx: Ctx) -> list[Reply]:
     if reads_defects(ctx):
         return await defect_figures(ctx, slots.product if slots else None)
     text = ctx.inbound.text.strip()
-    return await start(ctx, sku=slots.product if slots else None, hint=text if len(text) >= 6 else "",
-                       said=forms.said_candidates(ctx.parsed))
+    sku = slots.product if slots else None
+    count = next((i.qty for i in slots.items if i.sku == sku), None) if slots and sku else None
+    count = count if count is not None else units_in_text(text)
+    return await start(ctx, sku=sku, hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed),
+                       count=count)
 
 
 SUMMARY_DAYS = 90
@@ -170,23 +194,13 @@ async def _ask_category(form: Form, ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("qf.ask.category"), buttons=[flat[:3], flat[3:], *form.controls(ctx, "category")])]
 
 
-# words dealers type for a kind of defect, by the category they belong to ("有异味" is 其他 with its words kept)
-_CATEGORY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("外观", re.compile(r"外观|划痕|划伤|刮花|掉漆|脱漆|色差|变色|变形|裂|磕|凹|appearance|scratch|dent|crack")),
-    ("功能", re.compile(r"功能|故障|不工作|不转|不亮|不制冷|失灵|坏|没反应|开不了|漏水|function|broken|not work")),
-    ("噪音", re.compile(r"噪音|噪声|异响|响声|吵|嗡嗡|noise|noisy")),
-    ("包装", re.compile(r"包装|纸箱|外箱|破损|packag|box")),
-)
-
-
 async def _typed_category(form: Form, ctx: Ctx, text: str) -> Answer:
     """A category by its name, or the words typed: the category they belong to, else 其他 with the words kept
     ("气味" -> "其他（气味）"): a typed answer is never dropped for the question again."""
     words = text.strip()
     chosen = next((zh for zh, en in DEFECT_CATEGORIES if words.lower() in (zh, en.lower())), None)
     if chosen is None and words:
-        chosen = next((zh for zh, pattern in _CATEGORY_WORDS if pattern.search(words.lower())), None)
-        chosen = chosen or f"其他（{forms.clip(words, 20)}）"
+        chosen = next(iter(defect_kinds(words)), None) or f"其他（{forms.clip(words, 20)}）"
     return {"category": chosen} if chosen is not None else await form.ask(ctx, "category")
 
 
@@ -197,7 +211,21 @@ async def _pressed_category(form: Form, ctx: Ctx, index: str) -> Answer | None:
 
 
 async def _batch(form: Form, ctx: Ctx, text: str) -> Answer:
-    return {"batch": batch_number(text)}
+    """The batch typed; a sentence about the problem instead (typed into a form left at this question) is kept as
+    the description offered later, and the batch asked again: nothing said is lost, no sentence becomes a batch."""
+    if is_batch_answer(text):
+        return {"batch": batch_number(text)}
+    _keep_words(ctx, text)
+    if (written := batch_in_text(text)) is not None:
+        return {"batch": written}
+    return form.reject(ctx, "batch", ctx.t("qf.not_a_batch", words=mask_text(forms.clip(text, 30))))
+
+
+def _keep_words(ctx: Ctx, text: str) -> None:
+    """Add what the dealer said to the description offered at the description step."""
+    kept = str(ctx.dialog.data.get("desc_hint") or "")
+    if text not in kept:
+        ctx.dialog.data["desc_hint"] = forms.clip(f"{kept}；{text}" if kept else text, MAX_TEXT)
 
 
 async def _count(form: Form, ctx: Ctx, text: str) -> Answer:

@@ -24,10 +24,8 @@ async def test_quality_feedback_from_free_text_to_one_record() -> None:
     w, dealer_id = await _world()
     replies = await w.say("100", "AP300 这批有质量问题，外壳划痕明显")
     assert "质量反馈" in texts(replies) and "批次" in texts(replies)   # product known from the words
-    category = await w.say("100", "B2026-11-A")
-    assert buttons(category)["外观"] == payload("qf.cat", 0)
-    count = await w.press("100", payload("qf.cat", 0))
-    assert "数量" in texts(count)
+    count = await w.say("100", "B2026-11-A")       # 外观 said with 划痕: the category is not asked
+    assert "数量" in texts(count) and "问题属于哪一类" not in texts(count)
 
     bad = await w.say("100", "很多")
     assert "正整数" in texts(bad)
@@ -165,10 +163,8 @@ async def test_the_quality_staff_see_the_reports_photos_when_they_open_it() -> N
     """The quality department typing a QF number (or pressing it in /qf) gets the dealer's photos as images before
     the card, as for an after-sales ticket (was: "照片：2 张" and no picture)."""
     w, _ = await _world()
-    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "AP300 这批有三台外壳裂了")          # 外观 and 3 units taken from the words
     await w.say("100", "B2411-07")
-    await w.press("100", payload("qf.cat", 0))
-    await w.say("100", "3")
     await w.press("100", payload("qf.keep"))
     await w.photo_of("100", b"\xff\xd8crack-1")
     await w.photo_of("100", b"\xff\xd8crack-2")
@@ -212,10 +208,8 @@ async def test_typed_keep_and_confirm_words_are_the_buttons() -> None:
     """"就用这个" under "问题描述：… 点“使用此描述”" keeps the words said first, and "确认" under the summary submits it
     (was: '就用这个' stored as the description, '请点“确认提交”或“取消”')."""
     w, _ = await _world()
-    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "AP300 这批有三台外壳裂了")          # 外观 and 3 units taken from the words
     await w.say("100", "B2411-07")
-    await w.press("100", payload("qf.cat", 0))
-    await w.say("100", "3")
     photos = await w.say("100", "就用这个")
     assert "照片" in texts(photos)
     summary = await w.press("100", payload("qf.done"))
@@ -240,3 +234,36 @@ async def test_the_batch_is_kept_without_the_words_saying_what_it_is(said: str) 
     await w.press("100", payload("qf.keep"))
     summary = await w.press("100", payload("qf.done"))
     assert "批次：B2411-07\n" in texts(summary) or "Batch: B2411-07\n" in texts(summary)   # English typed: English
+
+
+async def test_the_opening_words_answer_the_batch_kind_and_count_they_give() -> None:
+    w, _ = await _world()
+    asked = await w.say("100", "AP300 到了三台噪音特别大，生产批号B2411-07")
+    assert "问题描述" in texts(asked)                  # batch, 噪音 and 3 units taken from the words
+    await w.press("100", payload("qf.keep"))
+    summary = texts(await w.press("100", payload("qf.done")))
+    assert "批次：B2411-07" in summary and "类别：噪音" in summary and "数量：3" in summary
+
+
+async def test_words_naming_two_kinds_of_defect_ask_which() -> None:
+    w, _ = await _world()
+    await w.say("100", "AP300 五台到货就不工作，外壳还有裂纹")
+    asked = await w.press("100", payload("qf.skip"))
+    assert buttons(asked)["外观"] == payload("qf.cat", 0)      # 功能 and 外观 both said: the dealer picks
+    desc = await w.press("100", payload("qf.cat", 1))
+    assert "问题描述" in texts(desc)                             # the count (五台) was said
+
+
+async def test_a_sentence_typed_at_the_batch_question_is_kept_as_the_description_not_taken_as_the_batch() -> None:
+    w, _ = await _world()
+    await w.say("100", "/quality")
+    await w.press("100", payload("qf.sku", "AP300"))
+    refused = await w.say("100", "外壳裂了好几道，而且插电以后完全不转，客户已经退了两台")
+    assert "不像批次号" in texts(refused) and "跳过" in str(buttons(refused))
+    await w.say("100", "B2411-07")
+    await w.press("100", payload("qf.cat", 0))
+    desc = await w.say("100", "2")
+    assert "外壳裂了好几道" in texts(desc)                        # offered at the description step
+    await w.press("100", payload("qf.keep"))
+    summary = texts(await w.press("100", payload("qf.done")))
+    assert "批次：B2411-07" in summary and "外壳裂了好几道" in summary
