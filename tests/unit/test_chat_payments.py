@@ -217,6 +217,15 @@ async def test_one_line_with_a_note_of_how_it_was_paid() -> None:
     assert "方式：银行转账" in texts(summary) and "金额：¥50,000.00" in texts(summary)
 
 
+@pytest.mark.parametrize("said", ["D0007 收到货款5万 银行转账", "收到合肥新锐货款5万", "合肥新锐的货款5万到了",
+                                  "收到D0007回款五万"])
+async def test_received_said_the_way_clerks_write_it(said: str) -> None:
+    """"D0007 收到货款5万 银行转账": understood (was: "我没有听懂")."""
+    w = await _world()
+    shown = texts(await w.say("400", said))
+    assert "D0007 合肥新锐电器有限公司" in shown and "回款金额：¥50,000.00" in shown
+
+
 async def test_a_job_typed_in_the_middle_of_the_form_leaves_it() -> None:
     w = await _world()
     await w.say("400", "记一笔回款")
