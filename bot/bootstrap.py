@@ -119,7 +119,7 @@ class App:
                 faq=build_faq_answerer(llm if self.settings.nlu_policy != "offline" else None),
                 reports=self.reports(), forecaster=self.forecaster(),
                 catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
-                suspension_open_orders=self.settings.suspension_open_orders,
+                suspension_open_orders=self.settings.suspension_open_orders, credit_days=self.settings.credit_days,
                 hear=build_listener(self.settings),
                 read_image_text=RapidOcrReader() if RapidOcrReader.available() else None))
         return self._conversation

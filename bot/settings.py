@@ -131,6 +131,8 @@ class Settings(BaseSettings, DatabaseSection, PrivacySection, WebSection, Telegr
     suspension_open_orders: Literal["keep", "hold"] = Field(
         default="keep", description="keep: a suspended dealer's open orders go on; hold: held for review until "
                                     "reinstated")
+    # credit terms (账期): days a dealer has to repay credit it used; older is overdue ("哪些经销商欠款逾期了")
+    credit_days: int = Field(default=30, ge=1, le=365, description="days to repay credit used before it is overdue")
 
     # logging
     log_level: str = "INFO"

@@ -162,6 +162,77 @@ def order_unpaid(order: Order) -> Decimal:
                ZERO)
 
 
+# --- credit terms (账期) and what is overdue ---------------------------------------------------------
+
+DEFAULT_CREDIT_DAYS = 30
+"""Days a dealer has to repay credit it used (setting CREDIT_DAYS), counted from the business day it was used."""
+
+#: overdue buckets by days past the term: 1-30, 31-60, 61-90, over 90
+OVERDUE_BUCKETS: tuple[tuple[int, int | None], ...] = ((1, 30), (31, 60), (61, 90), (91, None))
+
+
+@dataclass(frozen=True)
+class CreditDebt:
+    """Credit a dealer still owes, by when it was used: ``outstanding`` (all of it), ``overdue`` (used more than
+    the term ago), ``buckets`` (the overdue part by days past the term, as ``OVERDUE_BUCKETS``), and the oldest
+    unpaid use (its day, its reference: the order number, and how many days past the term it is)."""
+
+    outstanding: Decimal = ZERO
+    overdue: Decimal = ZERO
+    buckets: tuple[Decimal, ...] = (ZERO, ZERO, ZERO, ZERO)
+    oldest_day: date | None = None
+    oldest_ref: str = ""
+    oldest_late_days: int = 0
+
+
+@dataclass
+class _Use:
+    day: date
+    ref: str
+    owed: Decimal
+
+
+def credit_debt(entries: Iterable[LedgerEntry], today: date, tz: ZoneInfo,
+                days: int = DEFAULT_CREDIT_DAYS) -> CreditDebt:
+    """What the credit entries of one dealer leave owed, oldest first (FIFO).
+
+    Every negative credit entry is a use (an order charged to credit, an overdraft booked at approval, a
+    negative adjustment); every positive one pays uses back: an order refund or a reversal first pays the uses
+    of its own reference (the order given back), then, like a repayment, the oldest uses still open.
+    """
+    rows = sorted((e for e in entries if e.account == AccountKind.CREDIT and e.amount),
+                  key=lambda e: (e.created_at or datetime.min.replace(tzinfo=tz), e.id or 0))
+    uses: list[_Use] = []                # oldest first
+    for entry in rows:
+        if entry.amount < ZERO:
+            uses.append(_Use(_business_day(entry.created_at, tz) or today, entry.ref, -entry.amount))
+            continue
+        paying = entry.amount
+        own = [u for u in uses if entry.ref and u.ref == entry.ref and entry.kind != EntryKind.CREDIT_REPAYMENT]
+        for use in own + [u for u in uses if u not in own]:
+            taken = min(use.owed, paying)
+            use.owed -= taken
+            paying -= taken
+            if paying <= ZERO:
+                break
+        uses = [u for u in uses if u.owed > ZERO]
+    outstanding = overdue = ZERO
+    buckets = [ZERO] * len(OVERDUE_BUCKETS)
+    oldest: tuple[date, str, int] | None = None
+    for use in uses:
+        outstanding += use.owed
+        late = (today - use.day).days - days
+        if late <= 0:
+            continue
+        overdue += use.owed
+        oldest = oldest or (use.day, use.ref, late)
+        for i, (lo, hi) in enumerate(OVERDUE_BUCKETS):
+            if late >= lo and (hi is None or late <= hi):
+                buckets[i] += use.owed
+    day, ref, late_days = oldest if oldest else (None, "", 0)
+    return CreditDebt(money(outstanding), money(overdue), tuple(money(b) for b in buckets), day, ref, late_days)
+
+
 # --- monthly statements -------------------------------------------------------------------------
 
 def parse_period(period: str) -> tuple[date, date]:

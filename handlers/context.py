@@ -9,6 +9,7 @@ from typing import Any
 from core.clock import Clock
 from core.dialogs import DialogState
 from core.forecast_rules import Forecaster
+from core.ledger import DEFAULT_CREDIT_DAYS
 from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
 from core.users import Actor, ActorKind, User
 from handlers import i18n
@@ -40,6 +41,7 @@ class Deps:
     catalogue: CatalogueCache = field(default_factory=CatalogueCache)  # the app caches for a few seconds
     # what suspending a dealer does to its open orders (setting SUSPENSION_OPEN_ORDERS: keep | hold)
     suspension_open_orders: str = "keep"
+    credit_days: int = DEFAULT_CREDIT_DAYS      # credit terms (setting CREDIT_DAYS): older credit use is overdue
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,15 @@ from core.clock import Clock
 from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.expenses import StaffTask
-from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS, Balances, parse_period
+from core.ledger import (
+    ACCOUNT_LABELS,
+    DEFAULT_CREDIT_DAYS,
+    ENTRY_LABELS,
+    Balances,
+    CreditDebt,
+    credit_debt,
+    parse_period,
+)
 from core.money import ZERO, fmt_cny, money
 from core.ports import AbstractUnitOfWork
 from core.services.expenses import close_open_task, open_task
@@ -242,6 +250,49 @@ async def credit_standings(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, 
         if used[dealer.id] >= limit * share:
             out.append(CreditStanding(dealer.id, dealer.code, dealer.name, limit, used[dealer.id]))
     return sorted(out, key=lambda c: (-(c.used / c.limit) if c.limit else Decimal("-1e9"), -c.used, c.code))
+
+
+@dataclass(frozen=True)
+class OverdueCredit:
+    """A dealer owing credit past its term (``core.ledger.credit_debt``)."""
+
+    dealer_id: int
+    code: str
+    name: str
+    debt: CreditDebt
+
+
+async def overdue_credit(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                         days: int = DEFAULT_CREDIT_DAYS) -> list[OverdueCredit]:
+    """"哪些经销商欠款逾期了": dealers with credit used more than ``days`` ago and not repaid, the most overdue
+    first (then the longest late). Staff who read every dealer's accounts (ACCOUNT_READ_ALL)."""
+    require(actor, Permission.ACCOUNT_READ_ALL)
+    today = clock.today()
+    async with uow:
+        owing = sorted(d for d, total in (await uow.account_totals(AccountKind.CREDIT)).items() if total < 0)
+        if not owing:
+            return []
+        entries = await uow.ledger.list(dealer_id__in=owing, account=AccountKind.CREDIT)
+        dealers = {d.id: d for d in await uow.dealers.list(id__in=owing)}
+    by_dealer: dict[int, list[LedgerEntry]] = {}
+    for entry in entries:
+        by_dealer.setdefault(entry.dealer_id, []).append(entry)
+    out = []
+    for dealer_id, rows in by_dealer.items():
+        debt = credit_debt(rows, today, clock.tz, days)
+        if debt.overdue > ZERO and dealer_id in dealers:
+            out.append(OverdueCredit(dealer_id, dealers[dealer_id].code, dealers[dealer_id].name, debt))
+    return sorted(out, key=lambda o: (-o.debt.overdue, -o.debt.oldest_late_days, o.code))
+
+
+async def dealer_credit_debt(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, clock: Clock,
+                             days: int = DEFAULT_CREDIT_DAYS) -> CreditDebt:
+    """One dealer's credit owed and how much of it is past the term: the dealer itself (its own accounts, or a
+    sub-dealer's where the contract allows) and staff who read accounts."""
+    async with uow:
+        _require_reader(actor, dealer_id, await dealer_family(uow, actor, about=dealer_id))
+        entries = await uow.ledger.list(dealer_id=dealer_id, account=AccountKind.CREDIT)
+    return credit_debt(entries, clock.today(), clock.tz, days)
 
 
 async def get_balances(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,

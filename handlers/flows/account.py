@@ -47,6 +47,7 @@ from core.services.accounts import (
     ConfirmStatement,
     DisputeStatement,
     confirm_statement,
+    dealer_credit_debt,
     dispute_statement,
     get_balances,
     get_statement,
@@ -61,6 +62,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import contracts, forms, statements
 from handlers.flows.forms import progress_bar
+from handlers.flows.payments import debt_line
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
@@ -401,7 +403,16 @@ async def balance(ctx: Ctx) -> list[Reply]:
     if refused is not None:
         return refused
     overview = await get_balances(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock)
-    return [Reply(text=_balances_text(ctx, overview), buttons=_menu_rows(ctx))]
+    return [Reply(text=_balances_text(ctx, overview) + await _overdue(ctx, overview), buttons=_menu_rows(ctx))]
+
+
+async def _overdue(ctx: Ctx, overview: AccountOverview) -> str:
+    """"\n⚠️ 信用欠款 ¥X，其中逾期 ¥Y（…）" when credit used is past the terms (setting CREDIT_DAYS), else ""."""
+    if overview.balances.credit >= 0:
+        return ""
+    owed = debt_line(ctx, await dealer_credit_debt(ctx.uow(), ctx.actor, overview.dealer_id, ctx.deps.clock,
+                                                   ctx.deps.credit_days))
+    return "\n⚠️ " + owed if owed else ""
 
 
 def _balances_text(ctx: Ctx, overview: AccountOverview) -> str:
@@ -437,7 +448,7 @@ async def _named_dealer_answer(ctx: Ctx) -> list[Reply] | None:
         overview = await get_balances(ctx.uow(), ctx.actor, dealer.id, ctx.deps.clock)
     except PermissionDenied:
         return [Reply(text=ctx.t("acct.staff.not_yours", code=code))]
-    return [Reply(text=head + _balances_text(ctx, overview))]
+    return [Reply(text=head + _balances_text(ctx, overview) + await _overdue(ctx, overview))]
 
 
 def _temporary_credit(ctx: Ctx, overview: AccountOverview) -> str:
@@ -460,7 +471,8 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
     b = overview.balances
     if account == AccountKind.CREDIT:
         text = ctx.t("acct.one.credit", available=fmt_cny(overview.credit_available),
-                     limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit)) + _temporary_credit(ctx, overview)
+                     limit=fmt_cny(overview.credit_limit), used=fmt_cny(-b.credit)) + _temporary_credit(ctx, overview) \
+            + await _overdue(ctx, overview)
     else:
         text = ctx.t(f"acct.one.{account.value}", amount=fmt_cny(b.of(account)))
     return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),

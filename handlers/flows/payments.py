@@ -21,13 +21,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from core.accounts import FINANCE_REQUEST_STATUS_LABELS, PAYMENT_METHOD_LABELS, AccountKind, PaymentMethod
-from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
-from core.money import fmt_cny
+from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS, OVERDUE_BUCKETS, CreditDebt
+from core.money import ZERO, fmt_cny
 from core.services.accounts import (
     AccountOverview,
     credit_standings,
+    dealer_credit_debt,
     get_balances,
     list_entries,
+    overdue_credit,
     payments_received,
 )
 from core.services.dealers import get_dealer
@@ -132,6 +134,17 @@ i18n.register({
     "pay.received.head": ("{when}（{start} 至 {end}）回款 {total}，共 {n} 笔。", "{when} ({start} to {end}): {total} received, {n} payment(s)."),
     "pay.received.top": ("按经销商：", "By dealer:"),
     "pay.received.line": ("· {code} {name}：{amount}", "· {code} {name}: {amount}"),
+    "pay.overdue.head": ("信用欠款逾期的经销商（账期 {days} 天，{n} 家，逾期最多的在前）：合计逾期 {total}\n{buckets}",
+                         "Dealers with credit overdue (terms {days} days; {n}, most overdue first): {total} in all\n"
+                         "{buckets}"),
+    "pay.overdue.buckets": ("逾期 1-30 天 {b0} · 31-60 天 {b1} · 61-90 天 {b2} · 90 天以上 {b3}",
+                            "overdue 1-30 days {b0} · 31-60 {b1} · 61-90 {b2} · over 90 {b3}"),
+    "pay.overdue.line": ("⚠️ {code} {name}：逾期 {overdue} / 欠款 {owed}（最早 {day} {ref}，超期 {late} 天）",
+                         "⚠️ {code} {name}: overdue {overdue} of {owed} owed (oldest {day} {ref}, {late} days late)"),
+    "pay.overdue.none": ("没有经销商的信用欠款逾期（账期 {days} 天）。",
+                         "No dealer owes credit past its terms ({days} days)."),
+    "pay.debt": ("信用欠款 {owed}，其中逾期 {overdue}（账期 {days} 天，最早 {day} {ref}，超期 {late} 天）",
+                 "Credit owed {owed}, {overdue} of it overdue (terms {days} days; oldest {day} {ref}, {late} days late)"),
     "pay.credit_full.none": ("没有经销商的信用额度用到 90% 以上。", "No dealer uses 90% or more of its credit limit."),
     "pay.ledger.none": ("{dealer} 还没有流水。", "{dealer} has no ledger entries yet."),
     "pay.ledger.line": ("#{id} {day} {kind} {account} {signed} {ref}", "#{id} {day} {kind} {account} {signed} {ref}"),
@@ -260,7 +273,7 @@ async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
     """A ledger question typed at the dealer step ("合肥新锐欠多少钱", "本月回款多少", "哪些经销商超信用了"):
     answered, then the step asked again with what the form holds (it was searched as the payment's dealer)."""
     answer = next((handler for shape, handler in ((LEDGER_ASKED, ledger_asked), (RECEIVED, received),
-                                                  (CREDIT_FULL, credit_full))
+                                                  (CREDIT_FULL, credit_full), (OVERDUE, credit_overdue))
                    if re.search(shape, text, re.IGNORECASE)), None)
     if answer is None:
         return None
@@ -508,7 +521,7 @@ async def book(ctx: Ctx) -> list[Reply]:
 
 LEDGER_DEPTH = 100       # the newest entries a chat page walks through
 # "合肥新锐的流水", "D0007 余额", "看看合肥新锐的账": a dealer's ledger with its balances
-LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
+LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩|逾期|超期)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
                 r"(?:流水|账户|余额|账|台账|往来|欠款|欠账|欠多少钱?|欠了多少钱?|还欠多少钱?|信用额度|信用|额度)(?:明细)?"
                 r"(?:还?剩|用了)?"
                 r"(?:是?多少钱?|有多少|还有多少)?[?？。吗]?$")
@@ -587,6 +600,48 @@ async def credit_full(ctx: Ctx) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
+OVERDUE = (r"^(?:看看|看一下|查一下|查查)?\s*(?:(?:哪些|哪几家|有哪些|有谁|谁|哪家)(?:经销商|客户|家)?的?"
+           r"(?:欠款|货款|应收|信用|账款|款)?(?:已经)?(?:超期|逾期|过期|超账期|到期没还|没按时还)了?(?:的?欠款|没还|未还)?|"
+           r"(?:信用)?(?:欠款|货款|应收账?款?|信用|账款)?(?:超期|逾期|超账期)(?:欠款|未还|没还|应收|账款)?"
+           r"(?:的?(?:经销商|客户))?(?:有哪些|有谁|情况|明细|列表|有多少|多少)?|"
+           r"(?:应收)?账龄(?:分析|表|情况|报表)?|"
+           r"(?:which|who)\b.{0,30}\boverdue.*|overdue(?: credit| payments?| dealers?| list| debts?)?)[?？。]?$")
+
+
+@router.staff_pattern(OVERDUE)
+async def credit_overdue(ctx: Ctx) -> list[Reply]:
+    """"哪些经销商欠款逾期了", "账龄": dealers owing credit past the terms (setting CREDIT_DAYS), the most overdue
+    first, with the overdue amount by age, each to its ledger."""
+    if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
+        return refused
+    days = ctx.deps.credit_days
+    rows = await overdue_credit(ctx.uow(), ctx.actor, ctx.deps.clock, days)
+    if not rows:
+        return [Reply(text=ctx.t("pay.overdue.none", days=days))]
+    sums = [sum((r.debt.buckets[i] for r in rows), ZERO) for i in range(len(OVERDUE_BUCKETS))]
+    lines = [ctx.t("pay.overdue.head", days=days, n=len(rows), total=fmt_cny(sum((r.debt.overdue for r in rows), ZERO)),
+                   buckets=ctx.t("pay.overdue.buckets", **{f"b{i}": fmt_cny(v) for i, v in enumerate(sums)}))]
+    for r in rows[:MAX_LIST]:
+        lines.append(ctx.t("pay.overdue.line", code=r.code, name=r.name, overdue=fmt_cny(r.debt.overdue),
+                           owed=fmt_cny(r.debt.outstanding), day=_day(r.debt.oldest_day), ref=r.debt.oldest_ref,
+                           late=r.debt.oldest_late_days))
+    buttons = [[Button(forms.clip(f"📒 {r.code} {r.name}", 30), payload("pay.ledger", r.dealer_id, 0))]
+               for r in rows[:MAX_DEALER_CHOICES]]
+    return [Reply(text="\n".join(lines), buttons=buttons)]
+
+
+def _day(day: date | None) -> str:
+    return day.strftime("%m-%d") if day else "-"
+
+
+def debt_line(ctx: Ctx, debt: CreditDebt) -> str:
+    """"信用欠款 ¥X，其中逾期 ¥Y（…）" when some credit owed is past the terms, else ""."""
+    if debt.overdue <= ZERO:
+        return ""
+    return ctx.t("pay.debt", owed=fmt_cny(debt.outstanding), overdue=fmt_cny(debt.overdue), days=ctx.deps.credit_days,
+                 day=_day(debt.oldest_day), ref=debt.oldest_ref, late=debt.oldest_late_days)
+
+
 @router.button("pay.ledger")
 async def ledger(ctx: Ctx) -> list[Reply]:
     """Staff who read accounts see it; 冲销 only for finance."""
@@ -616,6 +671,9 @@ async def ledger(ctx: Ctx) -> list[Reply]:
         rows.append(Button(ctx.t("adj.btn.new"), payload("adj.new", dealer_id)))
     head = ctx.t("pay.ledger.head", dealer=label, where=page_where(ctx, offset, len(shown), len(entries)),
                  balances=balances_line(ctx, overview))
+    if overview.balances.credit < ZERO and (owed := debt_line(ctx, await dealer_credit_debt(
+            ctx.uow(), ctx.actor, dealer_id, ctx.deps.clock, ctx.deps.credit_days))):
+        head += "\n⚠️ " + owed
     buttons = [rows[i:i + 2] for i in range(0, len(rows), 2)]
     pager = pager_row(ctx, "pay.ledger", offset, len(entries))
     pager = [Button(b.label, payload("pay.ledger", dealer_id, b.payload.rsplit("|", 1)[1])) for b in pager]
