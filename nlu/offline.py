@@ -33,6 +33,11 @@ _DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就
 _CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
                          r"|多少钱一共|一共几个钱|(?:how much|what)(?: is| is it|'s)?(?: it)?(?: in)? (?:the )?total"
                          r"|how much (?:altogether|in all)", re.IGNORECASE)
+# after a day: the goods wanted by then ("今天到", "下周三前送", "12号之前发货", "by friday" is a delivery cue too)
+_WANTED_BY = re.compile(r"\s*(?:之前|以前|前)?\s*(?:到|送|发|交|要|deliver|arriv)"
+                        r"(?!\s*(?:\d|[一二三四五六七八九十]+\s*[号日]))", re.IGNORECASE)   # "1号到3号": a range
+# words of goods sold: a sell-out report's, never an order's
+_SOLD = re.compile(r"卖|销|售出|出货了|走了|sold|sell", re.IGNORECASE)
 _DELIVERY_CUE = re.compile(r"前到|前送|送到|到货|交货|之前到|前发|by\b|deliver")
 REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老样子", "照旧", "same as last", "reorder", "order again",
                  "same again", "repeat my last", "repeat the last")
@@ -213,6 +218,12 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.FAQ, max(confidence, 0.9)
     if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
         return Intent.ORDER_STATUS, max(confidence, 0.9)
+    if intent in (Intent.PLACE_ORDER, Intent.REPORT_SALES) and confidence < 0.8 and a.items.items \
+            and a.delivery_date is not None and a.date_span is not None \
+            and (a.past is None or a.past.start >= a.date_span[0]) \
+            and _WANTED_BY.match(a.text, a.date_span[1]) and not _SOLD.search(a.text):
+        # "AP300 20台 今天到", "滤网5箱 下周三前送": a day the goods are wanted by makes it an order, not sell-out
+        return Intent.PLACE_ORDER, max(confidence, 0.8)
     if not a.items.items and (_SALES_RANKING.search(text) and intent != Intent.REPORT_SALES or _WHO_SELLS.search(text)):
         # "best selling products", "哪个产品最畅销": a ranking of sales asked for, not an order of nothing
         return Intent.SALES_QUERY, max(confidence, 0.8)
