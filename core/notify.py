@@ -449,6 +449,14 @@ def campaign_notice(campaign: Campaign) -> Notice:
         "support": _clip(campaign.support, 200)})
 
 
+def campaign_reminder(campaign: Campaign) -> Notice:
+    """A running campaign a target dealer has not joined yet (``core.services.campaigns.remind_not_joined``)."""
+    return Notice("campaign.reminder", Category.CAMPAIGN, {
+        "id": campaign.id, "code": campaign.code, "name": campaign.name, "starts": campaign.starts_on.isoformat(),
+        "ends": campaign.ends_on.isoformat(), "description": _clip(campaign.description, 300),
+        "support": _clip(campaign.support, 200)})
+
+
 async def campaign_started(uow: AbstractUnitOfWork, campaign: Campaign, clock: Clock,
                            is_target: Callable[[Campaign, Dealer], bool]) -> int:
     """Announce a launched campaign that runs today to its target dealers (``is_target``: the rule of

@@ -275,6 +275,16 @@ def _campaign_launched(p: Params) -> Rendered:
     return Rendered("\n".join(lines), _rows([p.btn("🔎 查看活动", "🔎 View campaign", "camp.view", p["id"])]))
 
 
+@template("campaign.reminder")
+def _campaign_reminder(p: Params) -> Rendered:
+    lines = [p.t("⏰ 活动进行中：{name}（{starts} 至 {ends}），您还没有报名。",
+                 "⏰ Campaign running: {name} ({starts} to {ends}); you have not joined yet.")]
+    if p.get("support"):
+        lines.append(p.t("厂家支持：{support}", "Support: {support}"))
+    return Rendered("\n".join(lines), _rows([p.btn("✅ 报名参加", "✅ Join", "camp.join", p["id"]),
+                                              p.btn("🔎 查看活动", "🔎 View campaign", "camp.view", p["id"])]))
+
+
 def _statement_accounts(p: Params) -> list[str]:
     """``预存款：期初 ¥0.00 → 期末 ¥5,000.00`` per account (params["accounts"]: [zh, en, opening, closing])."""
     return [p.t("• {label}：期初 {opening} → 期末 {closing}", "• {label}: opening {opening} -> closing {closing}",

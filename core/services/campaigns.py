@@ -364,6 +364,44 @@ async def list_participations(uow: AbstractUnitOfWork, actor: Actor, campaign_id
         return await uow.participations.list(order_by="dealer_id", **filters)
 
 
+async def not_joined(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int) -> list[Dealer]:
+    """"哪些经销商还没报名": the campaign's active target dealers (``is_target``) with no participation, by code.
+    Staff who read campaigns."""
+    _require_staff_reader(actor)
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        joined = {p.dealer_id for p in await uow.participations.list(campaign_id=campaign_id)}
+        dealers = await uow.dealers.list(status=DealerStatus.ACTIVE, order_by="code")
+    return [d for d in dealers if d.id not in joined and is_target(campaign, d)]
+
+
+REMINDABLE = frozenset({CampaignStatus.LAUNCHED})
+
+
+async def remind_not_joined(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, clock: Clock) -> int:
+    """Remind the target dealers that have not joined a launched campaign still running (a push to each of their
+    users with the campaign and a join button); once a day per campaign whatever the taps (the outbox keys), audited.
+    The number of dealers reminded. Marketing (CAMPAIGN_WRITE)."""
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    today = clock.today()
+    async with uow:
+        campaign = await _campaign(uow, campaign_id)
+        if campaign.status not in REMINDABLE or not campaign.starts_on <= today <= campaign.ends_on:
+            raise Conflict(zh=f"活动“{campaign.name}”不在进行中，不能提醒报名",
+                           en=f"Campaign \"{campaign.name}\" is not running: no reminder to join", reason="not_running")
+        joined = {p.dealer_id for p in await uow.participations.list(campaign_id=campaign_id)}
+        dealers = [d for d in await uow.dealers.list(status=DealerStatus.ACTIVE, order_by="code")
+                   if d.id is not None and d.id not in joined and is_target(campaign, d)]
+        notice = notify.campaign_reminder(campaign)
+        for dealer in dealers:
+            assert dealer.id is not None
+            await notify.tell_dealer(uow, dealer.id, notice, f"{campaign.id}:{today.isoformat()}", clock)
+        await record(uow, actor, "campaign.remind", "campaign", campaign.code, clock,
+                     after={"dealers": [d.code for d in dealers], "day": today.isoformat()})
+        await uow.commit()
+    return len(dealers)
+
+
 # --- effect figures ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

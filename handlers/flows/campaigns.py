@@ -34,6 +34,8 @@ from core.services.campaigns import (
     list_active_campaigns,
     list_campaigns,
     list_participations,
+    not_joined,
+    remind_not_joined,
     report_execution,
     review_execution,
 )
@@ -47,7 +49,7 @@ from handlers.flows.stepform import Answer, Form, Step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
-from nlu.staff_commands import CAMPAIGN_JOINERS, CAMPAIGN_LAUNCH, CAMPAIGN_LAUNCH_WORDS
+from nlu.staff_commands import CAMPAIGN_JOINERS, CAMPAIGN_LAUNCH, CAMPAIGN_LAUNCH_WORDS, CAMPAIGN_NOT_JOINED
 
 router = Router(name=__name__)
 
@@ -395,6 +397,14 @@ i18n.register({
     "camp.who.line": ("• {code} {dealer}：{status}{customers}", "• {code} {dealer}: {status}{customers}"),
     "camp.who.customers": ("，新客户 {n}", ", {n} new customers"),
     "camp.who.which": ("问的是哪个活动？", "Which campaign?"),
+    "camp.nj.head": ("👥 {name}：还有 {n} 家目标经销商没有报名", "👥 {name}: {n} target dealer(s) have not joined"),
+    "camp.nj.line": ("• {code} {dealer} {region}", "• {code} {dealer} {region}"),
+    "camp.nj.more": ("……还有 {n} 家", "... and {n} more"),
+    "camp.nj.none": ("👥 {name}：目标经销商都已报名", "👥 {name}: every target dealer has joined"),
+    "camp.btn.remind": ("🔔 提醒这 {n} 家报名", "🔔 Remind these {n} to join"),
+    "camp.reminded": ("🔔 已提醒 {n} 家经销商报名“{name}”（同一天再点不会重复发送）。",
+                      "🔔 Reminded {n} dealer(s) to join \"{name}\" (tapping again today sends nothing more)."),
+    "camp.btn.not_joined": ("👥 未报名的经销商", "👥 Not joined yet"),
     "camp.btn.who": ("👥 {name}", "👥 {name}"),
     "camp.launch.ask": ("发布活动“{name}”（{start} 至 {end}）？\n面向：{who}\n发布后经销商可以报名，并会收到活动通知。",
                         "Launch '{name}' ({start} to {end})?\nFor: {who}\nOnce launched dealers may join and are told."),
@@ -516,6 +526,64 @@ def _reads_campaigns(ctx: Ctx) -> bool:
 
 
 @router.text_hook
+async def who_not_joined(ctx: Ctx) -> list[Reply] | None:
+    """"哪些经销商还没报名冬季活动": the campaign the words name (one running: that one), its target dealers that have
+    not joined, and for marketing a button to remind them. Not a campaign reader, or no such words: None."""
+    if not _reads_campaigns(ctx) or not re.search(CAMPAIGN_NOT_JOINED, ctx.inbound.text or "", re.IGNORECASE):
+        return None
+    named = await _campaign_named(ctx, re.sub(CAMPAIGN_NOT_JOINED, " ", ctx.inbound.text or "", flags=re.IGNORECASE))
+    if isinstance(named, list):
+        return [Reply(text=ctx.t("camp.who.which"),
+                      buttons=[[Button(forms.clip(c.name, 24), payload("camp.nj", c.id or 0))] for c in named[:8]])]
+    ctx.args = [str(named.id or 0)]
+    return await outside(ctx)
+
+
+async def _campaign_named(ctx: Ctx, words: str) -> Campaign | list[Campaign]:
+    """The campaign the words name, else the one running; several and none named: them all (to pick from)."""
+    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS)
+    named = _named_campaign(words, campaigns)
+    running = [c for c in campaigns if is_running(c, ctx.deps.clock.today())]
+    if named is None and len(running) == 1:
+        named = running[0]
+    return named if named is not None else campaigns
+
+
+@router.button("camp.nj")
+async def outside(ctx: Ctx) -> list[Reply]:
+    """The campaign's target dealers that have not joined it, with 🔔 提醒报名 for marketing while it runs."""
+    campaign_id = _int_arg(ctx, 0)
+    campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    dealers = await not_joined(ctx.uow(), ctx.actor, campaign_id)
+    if not dealers:
+        text = ctx.t("camp.nj.none", name=campaign.name)
+    else:
+        lines = [ctx.t("camp.nj.head", name=campaign.name, n=len(dealers))]
+        lines += [ctx.t("camp.nj.line", code=d.code, dealer=d.name, region=d.region or "") for d in dealers[:30]]
+        if len(dealers) > 30:
+            lines.append(ctx.t("camp.nj.more", n=len(dealers) - 30))
+        text = "\n".join(lines)
+    rows = []
+    if dealers and Permission.CAMPAIGN_WRITE in ctx.actor.permissions and is_running(campaign, ctx.deps.clock.today()):
+        rows.append([Button(ctx.t("camp.btn.remind", n=len(dealers)), payload("camp.remind", campaign_id))])
+    rows.append([Button(ctx.t("camp.btn.who", name=forms.clip(campaign.name, 20)), payload("camp.who", campaign_id)),
+                 Button(ctx.t("camp.btn.list"), payload("camp.staff"))])
+    return [Reply(text=text, buttons=rows)]
+
+
+@router.button("camp.remind")
+async def remind(ctx: Ctx) -> list[Reply]:
+    """Remind the campaign's dealers that have not joined (once a day per campaign, whatever the taps)."""
+    campaign_id = _int_arg(ctx, 0)
+    campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    n = await remind_not_joined(ctx.uow(), ctx.actor, campaign_id, ctx.deps.clock)
+    return [Reply(text=ctx.t("camp.reminded", name=campaign.name, n=n),
+                  buttons=[[Button(ctx.t("camp.btn.who", name=forms.clip(campaign.name, 20)),
+                                   payload("camp.who", campaign_id)), Button(ctx.t("camp.btn.list"),
+                                                                           payload("camp.staff"))]])]
+
+
+@router.text_hook
 async def who_joined(ctx: Ctx) -> list[Reply] | None:
     """"双十二都有谁参加了": the campaign the words name (one running: that one), its dealers and where each stands;
     none named among several: a button each. Not a campaign reader, or no such words: None (the parser reads it)."""
@@ -552,7 +620,8 @@ async def participants(ctx: Ctx) -> list[Reply]:
                                    customers=ctx.t("camp.who.customers", n=p.new_customers) if p.new_customers else ""))
         text = "\n".join(lines)
     return [Reply(text=text, buttons=[[Button(ctx.t("camp.btn.effect", name=forms.clip(campaign.name, 16)),
-                                              payload("camp.eff", campaign_id))],
+                                              payload("camp.eff", campaign_id)),
+                                       Button(ctx.t("camp.btn.not_joined"), payload("camp.nj", campaign_id))],
                                       [Button(ctx.t("camp.btn.list"), payload("camp.staff"))]])]
 
 

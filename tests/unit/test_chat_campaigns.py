@@ -191,3 +191,33 @@ async def test_marketing_launches_a_planned_campaign_in_words_after_a_confirm(sa
     again = texts(await w.press("900", payload("camp.launch", planned.id)))
     assert "当前为“进行中”，不能发布" in again
     assert "发布活动" not in texts(await w.say("100", said))                 # a dealer launches nothing
+
+
+@pytest.mark.parametrize("said", ["哪些经销商还没报名双十二", "双十二谁没参加", "双十二没报名的经销商",
+                                  "who hasn't joined 双十二"])
+async def test_marketing_sees_who_has_not_joined_and_reminds_them_once_a_day(said: str) -> None:
+    """The campaign's target dealers not in it (was: "所有在营经销商都已上报动销"), a reminder with a join button
+    to each of their users, once a day however often it is tapped, audited; a dealer sees no such list."""
+    w, dealer_id, mine, _ = await _world()
+    await w.user("900", Role.MARKETING, username="ma")
+    await w.user("901", Role.MANAGEMENT, username="boss")
+    await w.press("100", payload("camp.join", mine))
+    other = next(d for d in await w.uow.dealers.list() if d.id != dealer_id)
+    shown = await w.say("900", said)
+    listed = texts(shown)
+    assert "还有 1 家目标经销商没有报名" in listed and other.code in listed and other.name in listed
+    joined = await w.uow.dealers.get(dealer_id)
+    assert joined is not None and joined.code not in listed
+    w.forget_pushes()
+    reminded = await w.press("900", buttons(shown)["🔔 提醒这 1 家报名"])
+    assert "已提醒 1 家经销商" in texts(reminded)
+    push = await w.pushed("200")
+    assert "您还没有报名" in texts(push) and buttons(push)["✅ 报名参加"].endswith(f"camp.join|{mine}")
+    assert not await w.pushed("100") and not await w.pushed("101")          # joined already: not told
+    assert w.uow.audit.rows[-1].action == "campaign.remind"
+    await w.press("900", buttons(shown)["🔔 提醒这 1 家报名"])
+    assert not await w.pushed("200")                                         # the same day: nothing more
+    assert "🔔" not in str(buttons(await w.say("901", said)))                 # management reads, does not remind
+    assert "没有报名" not in texts(await w.say("100", said))                 # a dealer: no list of the others
+    await w.press("200", buttons(push)["✅ 报名参加"])
+    assert "目标经销商都已报名" in texts(await w.say("900", said))
