@@ -134,6 +134,11 @@ _NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|�
                           r"(?:质量反馈|反馈(?:一下|一个|个)?质量问题|质量问题反馈)(?:一下)?|"
                           r"(?:report |file )?(?:a )?(?:quality (?:issue|problem|complaint|feedback))", re.IGNORECASE)
 # "货到了", "收到货了", "the goods arrived": the delivery came, its receipt to confirm (not a fault, not a new order)
+# "物流单号多少", "快递单号发我", "发的哪家快递", "tracking number": how the goods travel (the shipped orders' carrier
+# and waybill), not the latest order's status
+_SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快递号|单号多少|单号发|物流信息|物流到哪|快递到哪|哪家快递|哪家物流|"
+                             r"什么快递|什么物流|(?:快递|物流).{0,4}(?:哪家|哪个公司|什么公司)|tracking|waybill|which courier|which carrier",
+                             re.IGNORECASE)
 _GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
                             r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
                             r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
@@ -319,6 +324,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "price_list"
     if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):
         slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
+    elif intent == Intent.ORDER_STATUS and _SHIPPING_ASKED.search(a.text):
+        slots.topic = "shipping"     # "物流单号多少": the carrier and waybill of the orders shipped
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
     if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):

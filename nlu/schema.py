@@ -98,6 +98,7 @@ class Slots(BaseModel):
     #                                "start" / "reorder" / "clear_cart" (place_order), "cart_total" (any intent:
     #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
     #                                "received" (order_status: "货到了", the shipped orders to confirm),
+    #                                "shipping" (order_status: "物流单号多少", the shipped orders' waybills),
     #                                "done" (any intent: "就这些", the open cart is complete)
 
 

@@ -25,7 +25,7 @@ from core import order_states
 from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
-from core.orders import Order, OrderStatus
+from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
 from core.services.orders import (
@@ -70,6 +70,10 @@ i18n.register({
     "orders.to_receive": ("这一单已发货，收到了请确认：", "This order was shipped; confirm it when it is in:"),
     "orders.pick_receive": ("哪一单到了？", "Which order came in?"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
+    "orders.latest_shipped": ("最近发货的订单：", "Your latest shipped order:"),
+    "orders.not_shipped": ("最近一笔 {number} 还没有发货（{status}），发货后会通知您物流单号。",
+                           "Your latest order {number} has not shipped yet ({status}); you will get its waybill when it does."),
+    "orders.none_shipped": ("最近没有已发货的订单。", "No order of yours has shipped lately."),
     "orders.title": ("📦 订单 {number}", "📦 Order {number}"),
     "orders.dealer": ("经销商：{dealer}", "Dealer: {dealer}"),
     "orders.status": ("状态：{status}", "Status: {status}"),
@@ -314,9 +318,31 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     recent = await _recent(ctx)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "received":
         return await _arrived(ctx, recent)
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "shipping" and recent:
+        return await _waybills(ctx, recent)
     if not recent:
         return [Reply(text=ctx.t("orders.none"), buttons=[[Button(ctx.t("orders.btn.order"), payload("order.new"))]])]
     return await order_detail(ctx, recent[0].number, [ctx.t("orders.latest")])
+
+
+_ON_THE_WAY = frozenset({OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.CLOSED})
+
+
+async def _waybills(ctx: Ctx, recent: list[Order]) -> list[Reply]:
+    """"物流单号多少": the latest shipped order with its carrier and waybill (a later order not shipped yet said
+    first, with its status), else that nothing has shipped lately."""
+    shipped = [o for o in recent if o.status in _ON_THE_WAY]
+    waiting = [o for o in recent if o.status not in _ON_THE_WAY and o.status not in (OrderStatus.REJECTED,
+                                                                                       OrderStatus.CANCELLED)]
+    head = []
+    if waiting and (not shipped or waiting[0].created_at and shipped[0].created_at
+                    and waiting[0].created_at > shipped[0].created_at):
+        head.append(ctx.t("orders.not_shipped", number=waiting[0].number,
+                          status=ctx.pick(*ORDER_STATUS_LABELS[waiting[0].status])))
+    if not shipped:
+        return [Reply(text="\n".join(head + [ctx.t("orders.none_shipped")]),
+                      buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
+    return await order_detail(ctx, shipped[0].number, [*head, ctx.t("orders.latest_shipped")])
 
 
 async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:

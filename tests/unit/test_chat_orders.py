@@ -239,3 +239,20 @@ async def test_goods_arrived_with_nothing_shipped_says_so() -> None:
     await w.order(dealer, [("F300", 5)])
     shown = texts(await w.say(DEALER_CHAT, "货到了"))
     assert "没有待收货的订单" in shown
+
+
+@pytest.mark.parametrize("said", ["物流单号多少", "快递单号发我一下", "快递发的哪家", "tracking number?"])
+async def test_the_waybill_asked_for_is_the_latest_shipped_orders_and_a_later_one_not_shipped_says_so(said: str) -> None:
+    """(was: the latest order, not shipped, with no word of a waybill)"""
+    w, dealer = await world()
+    shipped = await w.order(dealer, [("AP300", 2)], to="shipped")
+    w.clock = w.service.deps.clock = type(w.clock).fixed(w.clock.now() + timedelta(hours=2))
+    later = await w.order(dealer, [("DH20", 1)])
+    shown = texts(own(await w.say(DEALER_CHAT, said)))
+    assert shipped.number in shown and "SF1234567890" in shown
+    assert later.number in shown and shown.index(later.number) < shown.index(shipped.number)
+    nothing = await w.dealer()
+    await w.user("101", Role.DEALER_OWNER, nothing)
+    await w.order(nothing, [("DH20", 1)])
+    none = texts(own(await w.say("101", said)))
+    assert "SF1234567890" not in none and shipped.number not in none
