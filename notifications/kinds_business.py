@@ -258,6 +258,7 @@ def _material_requested(p: Params) -> Rendered:
                                  p.btn("❌ 驳回", "❌ Reject", "staff.mat.reject", request_id)]))
 
 
+simple("staff.notice", "📢 厂家通知（{sender}）：\n{text}", "📢 Notice from the maker ({sender}):\n{text}")
 simple("material.approved", "您申请的物料“{name}”×{qty} 已批准。", "Your request for {qty} x \"{name}\" is approved.")
 simple("material.rejected", "您申请的物料“{name}”×{qty} 未获批准，原因：{reason}。",
        "Your request for {qty} x \"{name}\" was not approved: {reason}.")

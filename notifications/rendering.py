@@ -134,7 +134,7 @@ def simple(kind: str, zh: str, en: str, buttons: Callable[[Params], list[list[Bu
 
 
 #: kinds whose text is rendered by a chat flow, not here: left as the flow wrote it (see the module docstring)
-UNMASKED_KINDS = frozenset({"chat.reply"})
+UNMASKED_KINDS = frozenset({"chat.reply", "staff.notice"})   # staff.notice: the words staff chose to send
 
 
 def render(kind: str, params: Mapping[str, Any], lang: str) -> Rendered:

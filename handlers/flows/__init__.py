@@ -21,6 +21,7 @@ def all_routers() -> list[Router]:
         followups,
         help,
         menu,
+        notices,
         order_changes,
         order_file,
         ordering,
@@ -54,4 +55,4 @@ def all_routers() -> list[Router]:
     return [m.router for m in (menu, help, ordering, cart_edits, aftersales, ticket_reopen, order_changes, order_file, orders, stock, prices, quality, followups, sellout, account,
                                contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
-                               statements, credit, finance, payments, adjustments, thresholds, dealer_stock, subdealers, standing, transfers)]
+                               statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

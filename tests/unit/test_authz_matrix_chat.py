@@ -108,7 +108,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "as.offer_no"),
+             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "notice.cancel", "as.offer_no"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.change", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -196,6 +196,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ACCOUNT_POST, "pay.method", args=("cash",)),
     **staff(P.ACCOUNT_POST, "pay.day", args=("0",)),
     **staff(P.ACCOUNT_POST, "pay.ok", args=("n0nce",)),
+    "notice.ok": Rule("staff", ("n0nce",), P.CAMPAIGN_WRITE, also=P.DEALER_WRITE),     # send a notice shown
     **staff(P.ACCOUNT_READ_ALL, "pay.ledger", args=("{dealer}", "0")),   # reading; 冲销 only for ACCOUNT_POST
     **staff(P.ACCOUNT_POST, "pay.rev", args=("{entry}",)),
     **staff(P.ACCOUNT_POST, "adj.new", args=("{dealer}",)),
