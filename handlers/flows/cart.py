@@ -485,3 +485,11 @@ async def products_by_sku(ctx: Ctx, skus: list[str]) -> dict[str, Product]:
     async with ctx.uow().autocommit() as uow:
         return {p.sku: p for p in await uow.products.list(sku__in=skus)}
 
+
+def decision_row(ctx: Ctx, number: str, version: int) -> list[Button]:
+    """✅ 通过 / ❌ 驳回 of an order waiting for approval, carrying the version shown (a press after the dealer changed
+    the order decides nothing: handlers.flows.staff_orders); the chat's own prompts (the order's card, the order just
+    placed on a dealer's behalf). The pushed prompt (notifications.kinds_business) carries the same payloads."""
+    return [Button(ctx.t("order.btn.approve"), payload("staff.order.approve", number, version)),
+            Button(ctx.t("order.btn.reject"), payload("staff.order.reject", number, version))]
+

@@ -45,6 +45,7 @@ from handlers.flows.cart import (
     cart_for,
     cart_prompt,
     cart_summary,
+    decision_row,
     id_arg,
     may_order_for_others,
     open_cart,
@@ -186,8 +187,7 @@ def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Re
     rows = [[Button(ctx.t("order.btn.detail"), payload("orders.detail", order.number)),
              Button(ctx.t("order.btn.menu"), payload("menu"))]]
     if ctx.is_staff and Permission.ORDER_APPROVE in ctx.actor.permissions and order.status == OrderStatus.SUBMITTED:
-        rows.insert(0, [Button(ctx.t("order.btn.approve"), payload("staff.order.approve", order.number, order.version)),
-                        Button(ctx.t("order.btn.reject"), payload("staff.order.reject", order.number, order.version))])
+        rows.insert(0, decision_row(ctx, order.number, order.version))
     return Reply(text="\n".join(lines), buttons=rows)
 
 

@@ -41,6 +41,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import followups, forms
+from handlers.flows.cart import decision_row
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
@@ -93,8 +94,6 @@ i18n.register({
     "orders.btn.recv_issue": ("⚠️ 部分收到或有破损", "⚠️ Partly received or damaged"),
     "orders.btn.reorder": ("🔁 再来一单", "🔁 Order again"),
     "orders.btn.list": ("⬅️ 订单列表", "⬅️ Orders"),
-    "orders.btn.approve": ("✅ 通过", "✅ Approve"),
-    "orders.btn.reject": ("❌ 驳回", "❌ Reject"),
     "orders.btn.allocate": ("🏭 配货", "🏭 Allocate"),
     "orders.btn.ship": ("🚚 发货", "🚚 Ship"),
     "orders.btn.order": ("🛒 去下单", "🛒 Place an order"),
@@ -279,8 +278,7 @@ def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
     actions = allowed_actions(order, ctx.actor)
     rows: list[list[Button]] = []
     if ctx.is_staff and OrderAction.APPROVE.value in actions:
-        rows.append([Button(ctx.t("orders.btn.approve"), payload("staff.order.approve", order.number, order.version)),
-                     Button(ctx.t("orders.btn.reject"), payload("staff.order.reject", order.number, order.version))])
+        rows.append(decision_row(ctx, order.number, order.version))
     if ctx.is_staff and OrderAction.ALLOCATE.value in actions:
         rows.append([Button(ctx.t("orders.btn.allocate"), payload("staff.alloc", order.number))])
     if ctx.is_staff and OrderAction.SHIP.value in actions:
