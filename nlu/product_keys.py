@@ -357,6 +357,8 @@ class _ProductKeys(SoundKeys):
         if VARIANT_SIZE.fullmatch(word):
             spellings = {re.sub(r"\s", "", v) for v in spec_variants(SIZE_WORDS_CN.get(word, word))}
             return {s for s in skus if any(v in re.sub(r"\s", "", self._labels[s]) for v in spellings)}
+        if re.fullmatch(r"[a-z]{1,2}\d", word):        # AC3 / E0 / E1: a grade or class, a whole word of the name
+            return {s for s in skus if re.search(rf"(?<![a-z]){word}(?!\d)", self._labels[s])}
         if re.fullmatch(r"[a-z]{1,3}", word):          # S / M / L / XL: a whole token of the name
             return {s for s in skus if re.search(rf"(?<![a-z]){word}(?![a-z])", self._labels[s])}
         return {s for s in skus if word in self._labels[s]}

@@ -341,6 +341,8 @@ class _ProductLines(GluedNumbers, _ProductKeys):
         tail_at = start + usable[0].end()
         tail = text[tail_at:min(nxt, tail_at + 10)]
         tail = re.split(r"[。；;！!？?\n]|还有|另外|然后|再来|再要", tail)[0]
+        if re.match(r"\s*[,，]\s*[a-z]{1,2}\d(?![a-z0-9.])\s*\S", tail):
+            return None           # "ck4 4L 10 pails, ci4 4L 10": a grade after the comma starts the next line
         if not tail.strip(" ,，") or QUANTITY.search(tail.replace("的", "")) and not VARIANT_SIZE.search(tail) \
                 and not re.match(r"[\s,，]*(?:要|是)?\d{2,4}(?:\.\d+)?\s?的", tail):      # "来20箱 500的"
             return None
