@@ -35,6 +35,15 @@ VARIANT_WORDS: dict[str, tuple[str, ...]] = {
 #: the colours of the vocabulary (said with 色 after them too: "黑色")
 COLOURS = frozenset({"黑", "白", "灰", "红", "蓝", "绿", "黄", "青", "品红", "洋红", "银", "金", "粉", "棕", "紫", "橙",
                      "米黄", "米白", "枪灰", "香槟金", "玫瑰金"})
+
+
+def is_colour(word: str) -> bool:
+    """A colour in Chinese ("黑", "黑色") or English ("black", "blk")."""
+    word = word.strip()
+    word = CHINESE_OF.get(word, word)
+    return word in COLOURS or (word.endswith("色") and word[:-1] in COLOURS)
+
+
 #: an English spelling (its words also written together: "gun grey", "gungrey") -> the Chinese word it stands for
 CHINESE_OF: dict[str, str] = {}
 for chinese, spellings in VARIANT_WORDS.items():

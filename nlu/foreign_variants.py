@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nlu.product_words import CJK, Mention, Strength, named_back
-from nlu.variants import VariantTable, counted_after, variant_dimension, variant_word
+from nlu.variants import VariantTable, counted_after, of_other_size, run_size, variant_dimension, variant_word
 
 
 def foreign_variants(table: VariantTable, text: str, mentions: Sequence[Mention]) -> list[Mention]:
@@ -22,6 +22,7 @@ def foreign_variants(table: VariantTable, text: str, mentions: Sequence[Mention]
     products of the series said)."""
     out = list(mentions)
     lead: Mention | None = None            # the last mention naming products of one series
+    run: tuple[int, int, str | None] = (0, 0, None)      # the first mention of lead's series' run
     for n, m in enumerate(mentions):
         series = table.series_of(m.skus) if m.skus else None
         if series is None:
@@ -33,6 +34,14 @@ def foreign_variants(table: VariantTable, text: str, mentions: Sequence[Mention]
             if home != series and _tells_by(table, home, word):
                 out[n] = Mention(m.start, m.end, (), Strength.UNKNOWN, named_back(m.word), near=table.members[home])
                 continue
+            if home == series and m.sku is not None and (size := run_size(table, text, *run)) is not None \
+                    and of_other_size(table, m.sku, size):
+                # "封边条45的 灰橡7卷 黑色3卷" when only the 22mm bands come in black: not the 22mm black
+                near = tuple(s for s in table.members[home] if size in table.variants[s])
+                out[n] = Mention(m.start, m.end, (), Strength.UNKNOWN, named_back(m.word), near=near)
+                continue
+        if lead is None or table.series_of(lead.skus) != series:
+            run = (m.start, m.end, m.sku)
         lead = out[n]
     return out
 

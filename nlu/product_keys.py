@@ -10,8 +10,8 @@ from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
 from nlu.code_variants import head_variant_keys
-from nlu.english_variants import coded_spellings, english_spellings
-from nlu.glossary import GLOSSARY
+from nlu.english_variants import coded_spellings, english_spellings, is_colour
+from nlu.glossary import GLOSSARY, MODIFIERS
 from nlu.normalize import normalize
 from nlu.numbers import UNITS
 from nlu.product_sounds import ONE_CHAR_UNITS as _ONE_CHAR_UNITS
@@ -115,6 +115,17 @@ def _unit_written(alias: str, name: str) -> str | None:
         return None
     unit = re.search(rf"(?<![\d.]){re.escape(end.group(1))}{_NAME_UNIT}", name)
     return alias + unit.group(1) if unit is not None else None
+
+
+_ENGLISH_SAID = re.compile(r"[a-z0-9.\s\-/+]+")
+
+
+def _partly_said(owners: set[str], english_said: set[str], catalogue: Sequence[CatalogueEntry]) -> bool:
+    """"lock" of "sliding door lock" and "glass door lock" in a catalogue that says its other locks in Chinese only
+    (木门锁 黑色, 卫生间锁 枪灰): the English word is no word of the kind, only of the products that happen to have
+    English aliases; as a key it would read "bathroom lock black" as the one black lock with an English alias."""
+    kinds = {e.category for e in catalogue if e.sku in owners and e.category}
+    return any(e.category in kinds and e.sku not in owners and e.sku not in english_said for e in catalogue)
 
 
 class _ProductKeys(SoundKeys):
@@ -270,8 +281,14 @@ class _ProductKeys(SoundKeys):
             if len(owners) >= 2 and word not in keys:
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
+        english_said = {e.sku for e in catalogue if any(_ENGLISH_SAID.fullmatch(normalize(w)) and re.search(r"[a-z]{3,}", w)
+                                                        for w in (e.name, *e.aliases))}
+        self._english_said = english_said
+        self.partly_english: set[str] = set()       # "lock" of the two locks aliased in English of ten
         for word, owners in english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind
             if word not in keys:
+                if word not in MODIFIERS and _partly_said(owners, english_said, catalogue):
+                    self.partly_english.add(word)
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
         kind_words = kinds - keys.keys()
@@ -340,6 +357,8 @@ class _ProductKeys(SoundKeys):
         if VARIANT_SIZE.fullmatch(word):
             spellings = {re.sub(r"\s", "", v) for v in spec_variants(SIZE_WORDS_CN.get(word, word))}
             return {s for s in skus if any(v in re.sub(r"\s", "", self._labels[s]) for v in spellings)}
+        if re.fullmatch(r"[a-z]{1,2}\d", word):        # AC3 / E0 / E1: a grade or class, a whole word of the name
+            return {s for s in skus if re.search(rf"(?<![a-z]){word}(?!\d)", self._labels[s])}
         if re.fullmatch(r"[a-z]{1,3}", word):          # S / M / L / XL: a whole token of the name
             return {s for s in skus if re.search(rf"(?<![a-z]){word}(?![a-z])", self._labels[s])}
         return {s for s in skus if word in self._labels[s]}
@@ -433,6 +452,15 @@ class _ProductKeys(SoundKeys):
         after it is read."""
         return key in self._pieces and pos > 0 and CJK.match(text[pos - 1]) is not None \
             and self.another_word(text[pos - 1:pos + 1], self.keys[key][1])
+
+    def english_of_some(self, hit: set[str], base: set[str]) -> bool:
+        """An English word that picks ``hit`` out of ``base`` only because those have English aliases: a product of
+        ``base`` of the same kind as one of ``hit`` is said in Chinese only, so the word may mean it as well
+        ("door stopper 黑色": "door" of the one black lock aliased "sliding door lock", not of 隐形门吸 黑色)."""
+        if not hit <= self._english_said:
+            return False
+        kinds = {self.entries[s].category for s in hit} - {""}
+        return any(self.entries[s].category in kinds for s in base - hit - self._english_said)
 
     def another_word(self, word: str, skus: Sequence[str] | set[str]) -> bool:
         """Whether ``word`` (two Chinese characters the message has) is a word that tells products apart, the
@@ -544,6 +572,8 @@ class _ProductKeys(SoundKeys):
                 break
         if j - i < 2 or len(common) != 1:
             return None
+        if any(m.word in self.partly_english for m in found[i:j]) and any(is_colour(m.word) for m in found[i:j]):
+            return None          # "door 黑色": "door" is a word of the few doors aliased in English only
         if len(found[i].skus) == 1 and j - i == 2 and len(found[j - 1].skus) == 1:
             return None          # two products named one after the other: not one product
         word = text[found[i].start:found[j - 1].end]

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from functools import cached_property
 
+from nlu.english_variants import is_colour
 from nlu.glossary import MODIFIERS
 from nlu.glued_numbers import GluedNumbers
 from nlu.normalize import normalize
@@ -246,7 +247,8 @@ class _ProductLines(GluedNumbers, _ProductKeys):
             if (later is not None and later.sku in base and JOINED.fullmatch(text[m.end:later.start])) or (
                     last is not None and last.sku in base and JOINED.fullmatch(text[last.end:m.start])):
                 continue             # "bulb 9w warm": the word of the kind is read with the one product next to it
-            if last is not None and len(last.skus) > 1 and JOINED.fullmatch(text[last.end:m.start]) \
+            if last is not None and len(last.skus) > 1 and not (last.word in self.partly_english and is_colour(m.word)) \
+                    and JOINED.fullmatch(text[last.end:m.start]) \
                     and 0 < len(set(last.skus) & base) and (len(set(last.skus) & base) < min(len(base), len(last.skus))
                                                             or (text[last.end:m.start] == "" and set(last.skus) != base)):
                 # "白色的乳胶漆 18升": two words of several products, read together; "饭伴饭盒" (the series and its
@@ -262,6 +264,9 @@ class _ProductLines(GluedNumbers, _ProductKeys):
             after, after_at = self._line_words(text, m.end, nxt, forward=True, base=base)
             before, before_at = self._line_words(text, prev, m.start, forward=False)
             found = self._words_telling(before, before_at, base, text) + self._words_telling(after, after_at, base, text)
+            if m.word in self.partly_english and any(is_colour(text[a:b]) for a, b, _ in found):
+                out.append(m)        # "bathroom lock black": "lock" names only the locks with English aliases
+                continue
             singles = [f for f in found if len(f[2]) == 1]
             if len(singles) >= 2 and len({next(iter(f[2])) for f in singles}) == len(singles) \
                     and all(f[0] >= m.end for f in singles):
@@ -336,6 +341,8 @@ class _ProductLines(GluedNumbers, _ProductKeys):
         tail_at = start + usable[0].end()
         tail = text[tail_at:min(nxt, tail_at + 10)]
         tail = re.split(r"[。；;！!？?\n]|还有|另外|然后|再来|再要", tail)[0]
+        if re.match(r"\s*[,，]\s*[a-z]{1,2}\d(?![a-z0-9.])\s*\S", tail):
+            return None           # "ck4 4L 10 pails, ci4 4L 10": a grade after the comma starts the next line
         if not tail.strip(" ,，") or QUANTITY.search(tail.replace("的", "")) and not VARIANT_SIZE.search(tail) \
                 and not re.match(r"[\s,，]*(?:要|是)?\d{2,4}(?:\.\d+)?\s?的", tail):      # "来20箱 500的"
             return None
@@ -586,8 +593,8 @@ class _ProductLines(GluedNumbers, _ProductKeys):
         after = re.match(r"\s([a-z]+)(?![a-z])", text[end:])
         for found, at_start in ((before, True), (after, False)):
             words = MODIFIERS.get(found.group(1)) if found is not None else None
-            if found is None or words is None:
-                continue
+            if found is None or words is None or (m.word in self.partly_english and is_colour(found.group(1))):
+                continue        # "lock black": "lock" is only the locks with English aliases, not every black lock
             narrowed = {s for s in skus if any(w in self._labels[s] for w in words)}
             if narrowed and narrowed != skus:
                 skus = narrowed

@@ -105,7 +105,7 @@ _VARIANT_UNITS = r"(?:kg|公斤|斤|ml|毫升|l|升|g|克|寸|inch(?:es)?|英寸
 # a unit in letters ends the size where no letter or digit follows ("5w-30" is no 5W); a Chinese one anywhere ("4分6分")
 _UNIT_END = r"(?:(?<=[a-z])(?![a-z0-9])|(?<![a-z]))"
 VARIANT_TOKEN = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}|(?<![a-z0-9])(?:xs|s|m|l|xl|xxl)"
-                            r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}")
+                            r"(?![a-z])|[\u4e00-\u9fff]+|[a-z]{3,}|(?<![a-z0-9])[a-z]{1,2}\d(?![a-z0-9.])")
 VARIANT_SIZE = re.compile(rf"\d+(?:\.\d+)?\s?{_VARIANT_UNITS}{_UNIT_END}")
 # a number and its measure word in an alias ("成犬20斤", "10公斤"): no word of the product's own
 MEASURE_WORD = re.compile(r"\d+(?:\.\d+)?\s?(?:公斤|千克|毫升|毫安|厘米|毫米|平方|[斤升克寸米号瓦伏安匹码层件个只支包袋箱盒瓶罐台套把口])")

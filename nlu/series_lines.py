@@ -22,7 +22,7 @@ from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
-from nlu.variants import VariantTable, size_key
+from nlu.variants import VariantTable, of_other_size, run_size, size_key, variant_dimension
 
 # words that change a line already said: those messages are read by ``nlu.items``
 _EDITING = re.compile(r"改|换|不要|删|去掉|取消|减|算了|不对|错|再加|再来|加一|加\d|另外|还有|instead|change|swap|scrap|"
@@ -128,6 +128,7 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         within = _having(table, table.members[series], shared)
         if not within:
             return None
+    size = run_size(table, text, head.start, head.end, head.sku)      # "封边条45的 暖白": the lines' size
     for k, (words, qty) in enumerate(lines):
         if not words:
             if k or head.sku is None:
@@ -142,6 +143,9 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
             sku = picked
         if sku in out:
             return None
+        if k and size is not None and of_other_size(table, sku, size) \
+                and not any(isinstance(w, str) and variant_dimension(w) == variant_dimension(size) for w in words):
+            return None           # "封边条45的 暖白10卷 黑色4卷" when only the 22mm band is black: not the 22mm one
         out[sku] = qty
         like = sku
     return [CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=unit) for (sku, qty), unit in zip(out.items(), units, strict=True)]

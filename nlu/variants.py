@@ -472,3 +472,29 @@ def size_kind(raw: str, unit: str | None) -> str:
 
 def counted_after(text: str, end: int) -> bool:
     return _COUNTED.match(text, end) is not None
+
+
+def run_size(table: VariantTable, text: str, head_start: int, head_end: int, sku: str | None) -> str | None:
+    """The size of ``sku`` said in its words ``text[head_start:head_end]`` before its variant word, as a run's
+    size: "封边条45的 暖白" (45mm, then the colour: the lines after it are of 45mm too), not "白啤330" (the size
+    of that line only)."""
+    if sku is None or sku not in table.variants:
+        return None
+    said = text[head_start:head_end]
+    words = [said.find(w) for w in table.variants[sku] if variant_dimension(w) == "word" and w in said]
+    if not words:
+        return None
+    for v in table.variants[sku]:
+        number = re.match(r"\d+(?:\.\d+)?", v)
+        if number is None or variant_dimension(v) in ("word", "grade"):
+            continue
+        at = re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d.])", said)
+        if at is not None and at.start() < min(words):
+            return v
+    return None
+
+
+def of_other_size(table: VariantTable, sku: str, size: str) -> bool:
+    """Whether ``sku`` comes in another ``size`` of the same unit (the 22mm band after a run of 45mm ones)."""
+    own = table.variants.get(sku, frozenset())
+    return size not in own and any(variant_dimension(v) == variant_dimension(size) for v in own)
