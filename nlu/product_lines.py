@@ -23,6 +23,7 @@ from nlu.product_words import (
     SIZE_AFTER,
     SIZE_BEFORE,
     SWAPPED,
+    TELLING_LEAD,
     TELLING_STOP,
     VARIANT_FILLER,
     VARIANT_SIZE,
@@ -33,6 +34,7 @@ from nlu.product_words import (
     measure_of,
     named_back,
     spec_variants,
+    told_by,
 )
 from nlu.variants import VariantTable, counted_after, size_key, size_kind
 
@@ -744,6 +746,9 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                     coded = tuple(s for s in m.skus if _code_part(s).startswith(code.group(1)))
                     if len(coded) == 1:
                         pick, start = coded, code.start()
+                if not pick:
+                    # "r134 5kg 4瓶": a code or grade written right before it that only some of them have
+                    pick, start = self._coded_lead(text, m, out[-1].end if out else 0)
                 if not pick and last is not None and table.series.get(last) is not None:
                     pick = tuple(s for s in m.skus if table.series.get(s) == table.series[last])
                     pick = pick if len(pick) == 1 else ()
@@ -753,6 +758,15 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 last = m.sku
             out.append(m)
         return out
+
+    def _coded_lead(self, text: str, m: Mention, floor: int) -> tuple[tuple[str, ...], int]:
+        """The one product of ``m`` whose name or aliases have the code or grade written right before it ("r410" of
+        "r410 3kg", "37调" of "37调 5.4") and where its wording starts; nothing when the word tells no one of them."""
+        lead = TELLING_LEAD.search(text, floor, m.start)
+        if lead is None:
+            return (), m.start
+        owned = tuple(s for s in m.skus if told_by(lead.group(1), self._labels[s]))
+        return (owned, lead.start(1)) if len(owned) == 1 else ((), m.start)
 
     def _other_series(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"银盾0w20小桶" when 银盾 has no 0W-20 (金冠 has): a series word glued before the words of one product of another
