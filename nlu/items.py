@@ -232,7 +232,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         a, b = mentions[i], mentions[i + 1]
         gap = text[a.end:b.start]
         bare_gap = QUANTITY.sub("", gap)
-        if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
+        if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku \
+                and not (re.search(r"(?:\d|[一二两三四五六七八九十])\s+$", gap) and _OWN_COUNT.match(text, b.end)):
+            # (not "8号改成40 7号20": a count after the change word and one after the next product, two lines)
             replaced_by[i] = i + 1
     _respective(text, mentions, quantities, qty_of, used)
     # "透明胶带 45 48 60 72 各2箱": a bare number listed right before 各 and its count is one more size of the list
@@ -401,6 +403,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
 
 
 _SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
+_OWN_COUNT = re.compile(r"\s?(?:\d|[一二两三四五六七八九十])")
 _EACH_BEFORE = re.compile(r"(?:分别|各自|respectively)\s*(?:是|为|卖了|卖|要|来)?\s*$")
 # between the products of a list, between its counts
 _LIST_SEP = re.compile(r"\s*(?:[、,/，]|和|跟|\band\b)?\s*")
