@@ -760,10 +760,20 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                     coded = tuple(s for s in m.skus if _code_part(s).startswith(code.group(1)))
                     if len(coded) == 1:
                         pick, start = coded, code.start()
-                if not pick:
+                written = TELLING_LEAD.search(text, out[-1].end if out else 0, m.start)
+                if not pick and written is not None:
                     # "r134 5kg 4瓶": a code or grade written right before it that only some of them have
-                    pick, start = self._coded_lead(text, m, out[-1].end if out else 0)
-                if not pick and last is not None and table.series.get(last) is not None:
+                    owned = tuple(s for s in m.skus if told_by(written.group(1), self._labels[s]))
+                    pick, start = (owned, written.start(1)) if len(owned) == 1 else ((), m.start)
+                    if not owned and re.search(r"[a-z]", written.group(1)) \
+                            and not any(told_by(written.group(1), label) for label in self._labels.values()):
+                        # "l3 15kg" when no product has an l3: named back with its size, not another one's line
+                        out.append(Mention(written.start(1), m.end, (), Strength.UNKNOWN,
+                                           named_back(text[written.start(1):m.end]), near=m.skus))
+                        continue
+                if not pick and last is not None and table.series.get(last) is not None \
+                        and not (written is not None and not told_by(written.group(1), self._labels[last])):
+                    # (not "ep2 1kg 12 and l3 15kg 3": a code the line before lacks starts another line)
                     pick = tuple(s for s in m.skus if table.series.get(s) == table.series[last])
                     pick = pick if len(pick) == 1 else ()
                 if pick:
@@ -772,15 +782,6 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 last = m.sku
             out.append(m)
         return out
-
-    def _coded_lead(self, text: str, m: Mention, floor: int) -> tuple[tuple[str, ...], int]:
-        """The one product of ``m`` whose name or aliases have the code or grade written right before it ("r410" of
-        "r410 3kg", "37调" of "37调 5.4") and where its wording starts; nothing when the word tells no one of them."""
-        lead = TELLING_LEAD.search(text, floor, m.start)
-        if lead is None:
-            return (), m.start
-        owned = tuple(s for s in m.skus if told_by(lead.group(1), self._labels[s]))
-        return (owned, lead.start(1)) if len(owned) == 1 else ((), m.start)
 
     def _other_series(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"银盾0w20小桶" when 银盾 has no 0W-20 (金冠 has): a series word glued before the words of one product of another

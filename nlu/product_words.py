@@ -244,7 +244,7 @@ def spec_variants(spec: str) -> set[str]:
 
 
 # a code or a grade written right before a line's size ("r410 3kg", "d6 4l", "37调 5.4"), not a count
-TELLING_LEAD = re.compile(r"(?<![a-z0-9.])([a-z]{1,4}\d{1,4}[a-z]?|\d{1,3}(?:度|调))\s?的?\s?\Z")
+TELLING_LEAD = re.compile(r"(?<![a-z0-9.])((?!x\d)[a-z]{1,4}\d{1,4}[a-z]?|\d{1,3}(?:度|调))\s?的?\s?\Z")     # not "x6"
 
 
 def told_by(word: str, label: str) -> bool:

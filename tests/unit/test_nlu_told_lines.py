@@ -45,3 +45,9 @@ def test_a_code_before_the_first_size_names_its_product() -> None:
 def test_the_line_before_carries_on_when_no_code_is_written() -> None:
     assert items("R404 12kg 2瓶 5kg 3瓶") == {"GAS-404A-12": 2, "GAS-404A-5": 3}
 
+
+
+def test_a_code_no_product_has_is_named_back_with_its_size() -> None:
+    result = PARSER.parse_sync("sold 12 R404 12kg and 3 Q7 5kg", catalogue=CATALOGUE, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == {"GAS-404A-12": 12}
+    assert [(u.word, u.qty) for u in result.slots.unresolved] == [("q7 5kg", 3)]
