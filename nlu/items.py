@@ -232,7 +232,9 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         a, b = mentions[i], mentions[i + 1]
         gap = text[a.end:b.start]
         bare_gap = QUANTITY.sub("", gap)
-        if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku:
+        if _REPLACE_GAP.match(bare_gap) and a.sku and b.sku and a.sku != b.sku \
+                and not (re.search(r"(?:\d|[一二两三四五六七八九十])\s+$", gap) and _OWN_COUNT.match(text, b.end)):
+            # (not "8号改成40 7号20": a count after the change word and one after the next product, two lines)
             replaced_by[i] = i + 1
     _respective(text, mentions, quantities, qty_of, used)
     # "透明胶带 45 48 60 72 各2箱": a bare number listed right before 各 and its count is one more size of the list
@@ -302,6 +304,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
         for i, m in enumerate(mentions):
             if clause_of(m.start) == c and i not in qty_of and i not in negated and m.start < before_each:
                 qty_of[i] = shared
+    _listed_sizes_share(text, mentions, quantities, qty_of, negated)
     # a clause that is only a negation drops what the clause before it added
     mention_clauses = {clause_of(m.start) for m in mentions}
     for neg in _NEGATION.finditer(text):
@@ -401,6 +404,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
 
 
 _SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
+_OWN_COUNT = re.compile(r"\s?(?:\d|[一二两三四五六七八九十])")
 _EACH_BEFORE = re.compile(r"(?:分别|各自|respectively)\s*(?:是|为|卖了|卖|要|来)?\s*$")
 # between the products of a list, between its counts
 _LIST_SEP = re.compile(r"\s*(?:[、,/，]|和|跟|\band\b)?\s*")
@@ -440,6 +444,43 @@ def _respective(text: str, mentions: list[Mention], quantities: list[Quantity], 
             for n, k in zip(range(j + 1 - len(run), j + 1), counts, strict=True):
                 qty_of[n] = k
                 used.add(k)
+
+
+# a size said alone ("2号", "3.5", "40码", "8寸"): one variant of the product the message is about
+_SIZE_WORD = re.compile(r"\d{1,4}(?:\.\d{1,2})?\s?(?:号|码|寸|mm|cm|ml|l|kg|g|m|米|升|丝|分)?")
+_SIZE_AFTER_WORD = re.compile(rf"(?<=[\u4e00-\u9fff\s])(?:{_SIZE_WORD.pattern})$")
+_SIZES_LISTED = re.compile(r"\s*(?:[、,，/]|和|跟)?\s*")
+_PLAIN_COUNT_GAP = re.compile(r"\s*(?:的|来|要|都)?\s*")     # not "8号改成40": a change of one line
+
+
+def _listed_sizes_share(text: str, mentions: list[Mention], quantities: list[Quantity], qty_of: dict[int, int],
+                        negated: set[int]) -> None:
+    """"星标 2号 3号 二十支": sizes listed without a count right before a size with one: that count is each one's
+    (the way dealers write one count for several sizes, 各 or not). Only sizes said alone, each one product."""
+    def bare(i: int) -> bool:
+        m = mentions[i]
+        return m.sku is not None and i not in negated and _SIZE_WORD.fullmatch(m.word.strip()) is not None
+
+    for k, m in enumerate(mentions):
+        if k not in qty_of or not bare(k) or quantities[qty_of[k]].start < m.end \
+                or not _PLAIN_COUNT_GAP.fullmatch(text[m.end:quantities[qty_of[k]].start]):
+            continue
+        i = k
+        while i > 0 and i - 1 not in qty_of and _SIZES_LISTED.fullmatch(text[mentions[i - 1].end:mentions[i].start]):
+            if not bare(i - 1):
+                # "鬃毛刷 1寸 2寸 十把": the first size of the list said with its product's word
+                before = mentions[i - 1]
+                if before.sku is not None and i - 1 not in negated \
+                        and _SIZE_AFTER_WORD.search(before.word.strip()) is not None:
+                    i -= 1
+                break
+            i -= 1
+        run = {mentions[j].sku for j in range(i, k + 1)}
+        if i == k or len(run) != k + 1 - i \
+                or any(x.sku in run for j, x in enumerate(mentions) if not i <= j <= k):
+            continue          # (a size said again elsewhere, "三通50的50": a misreading, not a list)
+        for j in range(i, k):
+            qty_of[j] = qty_of[k]
 
 
 def _quantity_first(text: str, mentions: list[Mention], quantities: list[Quantity]) -> bool:

@@ -24,6 +24,7 @@ from nlu.product_words import (
     SIZE_AFTER,
     SIZE_BEFORE,
     SWAPPED,
+    TELLING_LEAD,
     TELLING_STOP,
     VARIANT_FILLER,
     VARIANT_SIZE,
@@ -34,6 +35,7 @@ from nlu.product_words import (
     measure_of,
     named_back,
     spec_variants,
+    told_by,
 )
 from nlu.variants import VariantTable, counted_after, size_key, size_kind
 
@@ -50,9 +52,15 @@ _ADDED_COUNT = re.compile(r"\s?的?\s?(?:再加|再来|再要|再补|多来|多�
 CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
 
 
-_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)(?![a-z\d])")
+# ("7号20": after 号 a number is the line's count, glued)
+_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)"
+                        r"(?:(?<=号)(?![a-z])|(?![a-z\d]))")
 # a count with its unit written just before a product ("3个S", "20袋1.5kg")
 _COUNT_BEFORE = re.compile(r"(?<![\d.])(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个袋包箱条双件套台只盒瓶桶罐卷根块张顶口]\s?$")
+
+
+# the end of a sentence: a kind word said before it leads no size after it
+_LIST_BREAK = re.compile(r"[。！？!?；;\n]")
 
 
 class _ProductLines(GluedNumbers, _ProductKeys):
@@ -731,17 +739,25 @@ class _ProductLines(GluedNumbers, _ProductKeys):
         table = self.variant_table
         out: list[Mention] = []
         last: str | None = None
+        kind: Mention | None = None          # a word of several products that led the sizes after it
         for m in mentions:
             lead = out[-1] if out else None
             if m.sku is not None and lead is not None and lead.sku is None and m.sku in lead.skus \
                     and _COUNT_BEFORE.fullmatch(text[lead.end:m.start].lstrip()) is not None:
                 out.pop()            # "牧风幼犬 20袋1.5kg": the kind word led the line counted before its size
                 lead = out[-1] if out else None
+            if kind is not None and (m.sku is not None and m.sku not in kind.skus
+                                     or _LIST_BREAK.search(text, kind.end, m.start)):
+                kind = None
             if m.sku is None and len(m.skus) > 1 and lead is not None and lead.sku is None and len(lead.skus) > 1 \
-                    and re.fullmatch(r"[\s的]{0,2}", text[lead.end:m.start]) and len(set(lead.skus) & set(m.skus)) == 1:
-                # "8丝袋 7号 8号各50包": the 7号 of the kind just said, which only led its lines
+                    and re.fullmatch(r"子?[\s的]{0,2}", text[lead.end:m.start]) and len(set(lead.skus) & set(m.skus)) == 1:
+                # "8丝袋 7号 8号各50包", "8丝袋子 7号": the 7号 of the kind just said, which only led its lines
                 m = Mention(m.start, m.end, tuple(set(lead.skus) & set(m.skus)), Strength.NAME, m.word)
                 out.pop()
+                kind = lead
+            elif m.sku is None and len(m.skus) > 1 and kind is not None and len(set(kind.skus) & set(m.skus)) == 1:
+                # "8丝袋 5号 7号 8号 各20包 8号不要": the 8号 of that kind too, wherever the list says it
+                m = Mention(m.start, m.end, tuple(set(kind.skus) & set(m.skus)), Strength.NAME, m.word)
             if m.sku is None and 1 < len(m.skus) <= 12 and (counted_after(text, m.end)
                                                             or re.search(r"(?<![\d.])\d{1,4}\s?$", text[:m.start])):
                 pick: tuple[str, ...] = ()
@@ -751,7 +767,20 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                     coded = tuple(s for s in m.skus if _code_part(s).startswith(code.group(1)))
                     if len(coded) == 1:
                         pick, start = coded, code.start()
-                if not pick and last is not None and table.series.get(last) is not None:
+                written = TELLING_LEAD.search(text, out[-1].end if out else 0, m.start)
+                if not pick and written is not None:
+                    # "r134 5kg 4瓶": a code or grade written right before it that only some of them have
+                    owned = tuple(s for s in m.skus if told_by(written.group(1), self._labels[s]))
+                    pick, start = (owned, written.start(1)) if len(owned) == 1 else ((), m.start)
+                    if not owned and re.search(r"[a-z]", written.group(1)) \
+                            and not any(told_by(written.group(1), label) for label in self._labels.values()):
+                        # "l3 15kg" when no product has an l3: named back with its size, not another one's line
+                        out.append(Mention(written.start(1), m.end, (), Strength.UNKNOWN,
+                                           named_back(text[written.start(1):m.end]), near=m.skus))
+                        continue
+                if not pick and last is not None and table.series.get(last) is not None \
+                        and not (written is not None and not told_by(written.group(1), self._labels[last])):
+                    # (not "ep2 1kg 12 and l3 15kg 3": a code the line before lacks starts another line)
                     pick = tuple(s for s in m.skus if table.series.get(s) == table.series[last])
                     pick = pick if len(pick) == 1 else ()
                 if pick:

@@ -243,6 +243,17 @@ def spec_variants(spec: str) -> set[str]:
     return {v for v in out if len(v) >= 3}
 
 
+# a code or a grade written right before a line's size ("r410 3kg", "d6 4l", "37调 5.4"), not a count
+TELLING_LEAD = re.compile(r"(?<![a-z0-9.])((?!x\d)[a-z]{1,4}\d{1,4}[a-z]?|\d{1,3}(?:度|调))\s?的?\s?\Z")     # not "x6"
+
+
+def told_by(word: str, label: str) -> bool:
+    """Whether the code or grade ``word`` is written in a product's ``label`` (its code, name and aliases), as a word
+    of its own ("r410" of "r410 3公斤" and of "r410a", not of "r4100")."""
+    edge = r"(?![\d.])" if word[-1].isdigit() else ""
+    return re.search(rf"(?<![a-z0-9.]){re.escape(word)}{edge}", label) is not None
+
+
 def named_back(word: str) -> str:
     """A wording said back to the dealer as it is usually written: litres with a capital L ("米黄1L" of the
     normalized "米黄1l")."""

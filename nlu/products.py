@@ -39,6 +39,7 @@ from nlu.product_words import (
     OPPOSITE_CHARS,
     SIBLING_SPEC,
     SUGGEST_CUTOFF,
+    TELLING_LEAD,
     VARIANT_SIZE,
     CatalogueKey,
     Mention,
@@ -48,6 +49,7 @@ from nlu.product_words import (
     compact,
     named_back,
     size_digits,
+    told_by,
 )
 from nlu.schema import CatalogueEntry
 from nlu.variants import VariantTable, counted_after, size_key
@@ -473,9 +475,19 @@ class ProductIndex(_ProductLines, FamilyReadings):
             stop = brk.start() if brk else stop
             like = anchor.sku
             own = [w for _, _, words in table.runs(text, series, anchor.start, anchor.end) for w in words]
+            floor = anchor.end
             for a, b, said in table.runs(text, series, anchor.end, stop):
+                floor, since = b, floor
                 # "暖窝 3个S 3个M", "牧风成犬 20袋1.5kg 6袋7.5kg": the count written before the variant, with its unit
                 if not counted_after(text, b) and a not in each and not _COUNT_BEFORE.search(text, anchor.end, a):
+                    continue
+                told = self._told_before(text, since, a, said, like, out)
+                if told is not None:
+                    # "R32 3kg 8瓶 R410 3kg 4瓶", "hanqi 19调 6.3 x1 and 37调 5.4 x2": a code or grade said right
+                    # before the variants is that line's, not the line before's carried on
+                    made = Mention(told[0], b, told[1], Strength.NAME, text[told[0]:b])
+                    out.replace(out.over(told[0], b), made)
+                    like = told[1][0]
                     continue
                 if a == anchor.end and (len(anchor.skus) > 1 or anchor.strength < Strength.EXACT) and anchor in out \
                         and not any(_variant_kind(w) == _variant_kind(x) for w in own for x in said):
@@ -518,6 +530,25 @@ class ProductIndex(_ProductLines, FamilyReadings):
                     out.replace([anchor], None)
             self._size_ranges(text, table, series, anchor, stop, out)
         return out.sorted()
+
+    def _told_before(self, text: str, floor: int, a: int, said: Sequence[str], like: str | None,
+                     out: _Spans) -> tuple[int, tuple[str, ...]] | None:
+        """Where the line starts and its one product, when a code or a grade no mention took is written right before
+        variants ``said`` after another line ("r410 3kg" after "r32 3kg 8瓶", "d6 4l" after "d3 atf 4l 5桶", "37调 5.4"
+        after "19调 6.3 x1") and names products that ``like`` (the line before's) is not one of: the one of them in
+        those variants. None when the word names no such product, or several."""
+        lead = TELLING_LEAD.search(text, floor, a)
+        if lead is None or like is None or out.over(lead.start(1), lead.end(1)):
+            return None
+        owners = [s for s, label in self._labels.items() if told_by(lead.group(1), label)]
+        if not owners or like in owners:
+            return None
+        table = self.variant_table
+        found: set[str] = set()
+        for name in {table.series[s] for s in owners if s in table.series}:
+            named = table.resolve(name, said, None, [s for s in owners if table.series.get(s) == name])
+            found.update(named or ())
+        return (lead.start(1), (found.pop(),)) if len(found) == 1 else None
 
     def _size_ranges(self, text: str, table: VariantTable, series: str, anchor: Mention, stop: int,
                      out: _Spans) -> None:

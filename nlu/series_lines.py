@@ -20,7 +20,7 @@ from weakref import WeakKeyDictionary
 from nlu.items import ItemResult
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_quantity
-from nlu.product_words import Mention
+from nlu.product_words import TELLING_LEAD, Mention, Strength, told_by
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
 from nlu.variants import VariantTable, of_other_size, run_size, size_key, variant_dimension
 
@@ -86,6 +86,16 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
                               if w.start() >= head.start
                               and (skus := english.get(w.group(0)) or english.get(w.group(0).removesuffix("s")))],
                       key=lambda r: r[0])
+    # "ep2 1kg 12 and l3 15kg 3": a code no product of the series has starts another one (said before the words of
+    # several products, or named back with them)
+    later = [m for m in mentions if m.start >= head.end and (m.skus or m.strength == Strength.UNKNOWN)]
+    for n, m in enumerate(later):
+        code = TELLING_LEAD.search(text, later[n - 1].end if n else head.end, m.start) if m.skus else \
+            TELLING_LEAD.search(text, m.start, m.start + len(m.word.split(" ")[0]) + 1)
+        if entries is not None and code is not None and re.search(r"[a-z]", code.group(1)) \
+                and not any(told_by(code.group(1), normalize(" ".join((s, entries[s].name, *entries[s].aliases))))
+                            for s in table.members[series] if s in entries):
+            return None
     # a variant word other products also have an alias for ("125ml") is still a word of this series here
     for m in named[1:]:
         if _series(table, m) != series and re.search(r"[^\W\d_]", _outside(text, m, said)):
