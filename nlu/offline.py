@@ -139,6 +139,10 @@ _NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|�
 _SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快递号|单号多少|单号发|物流信息|物流到哪|快递到哪|哪家快递|哪家物流|"
                              r"什么快递|什么物流|(?:快递|物流).{0,4}(?:哪家|哪个公司|什么公司)|tracking|waybill|which courier|which carrier",
                              re.IGNORECASE)
+# goods come short or damaged: "货到了 WP400少了2台", "外箱压坏了", "收到的少发了一箱", "arrived damaged"
+_RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"
+                              r"外箱.{0,3}(?:破|坏|烂)|包装.{0,3}(?:破|坏|烂)|damaged|missing|short", re.IGNORECASE)
+_ARRIVAL = re.compile(r"到了|到货|货到|到的货|收到|签收|送到|送来|arrived|received|delivered|came", re.IGNORECASE)
 _GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
                             r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
                             r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
@@ -324,6 +328,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "price_list"
     if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):
         slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
+    elif intent == Intent.QUALITY_FEEDBACK and _ARRIVAL.search(a.text) and _RECEIPT_PROBLEM.search(a.text):
+        slots.topic = "receipt_issue"   # "货到了 WP400少了2台，AP300外箱压坏了": the receipt of a shipped order
     elif intent == Intent.ORDER_STATUS and _SHIPPING_ASKED.search(a.text):
         slots.topic = "shipping"     # "物流单号多少": the carrier and waybill of the orders shipped
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):

@@ -99,6 +99,7 @@ class Slots(BaseModel):
     #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
     #                                "received" (order_status: "货到了", the shipped orders to confirm),
     #                                "shipping" (order_status: "物流单号多少", the shipped orders' waybills),
+    #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "done" (any intent: "就这些", the open cart is complete)
 
 

@@ -117,6 +117,8 @@ def _is_question(parsed: ParseResult) -> bool:
     slots = parsed.slots
     if parsed.intent in _NEVER_LINES:
         return True     # "账不对，12月2号那笔800应该是8000": amounts of the account, never a cart line
+    if slots.topic == "receipt_issue":
+        return True     # "昨天到的货，WP400少了2台": goods short on arrival, not two more in this cart
     if parsed.intent == Intent.PRICE_QUERY and all(e.op == EditOp.ADD for e in slots.edits):
         return True     # "三层5号多少钱一个", "三层5号100个多少钱": a price asked, the cart's 100 stay 100
     # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line

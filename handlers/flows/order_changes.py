@@ -30,7 +30,7 @@ from handlers.flows.cart_edits import _apply_text
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.order_words import order_number, points_at_order
-from nlu.schema import EditOp, ParseResult
+from nlu.schema import EditOp, Intent, ParseResult
 
 router = Router(name=__name__)
 
@@ -53,14 +53,18 @@ i18n.register({
 })
 
 
+# what the words are when they report a problem or sales, whatever counts they name: never a change of the order
+_NOT_CHANGES = frozenset({Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES, Intent.REPORT_SALES, Intent.TICKET_STATUS})
+
+
 @router.text_hook
 async def typed_change(ctx: Ctx) -> list[Reply] | None:
     """"SO-… 再加两台", "刚才那单能改成20台吗" from a dealer: see the module's docstring. None: not a change."""
     if not ctx.is_dealer or ctx.actor.dealer_id is None or not points_at_order(ctx.inbound.text):
         return None
     parsed = await parse_message(ctx)
-    if not parsed.slots.edits or parsed.slots.topic == "reorder":
-        return None
+    if not parsed.slots.edits or parsed.slots.topic == "reorder" or parsed.intent in _NOT_CHANGES:
+        return None          # "12月3号那单货到了，WP400少了2台": a problem with the goods, not more of them
     ctx.parsed = parsed
     number = order_number(ctx.inbound.text)
     if number is not None:

@@ -17,7 +17,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.masking import mask_text
+from core.orders import OrderStatus
 from core.quality import CorrectiveStatus, QualityFeedback
+from core.services.orders import list_orders
 from core.services.quality import (
     CORRECTIVE_STATUS_LABELS,
     SubmitQualityFeedback,
@@ -60,6 +62,11 @@ i18n.register({
     "qf.stats.defect": ("· {sku} {category}：{units} 台", "· {sku} {category}: {units} units"),
     "qf.stats.btn.list": ("⚠️ 质量反馈列表", "⚠️ Quality reports"),
     "qf.title": ("⚠️ 质量反馈", "⚠️ Quality feedback"),
+    "qf.receipt_offer": ("到货少了或有破损，请在对应订单上登记收货问题（订单台会处理补发或理赔）；也可以作为质量反馈提交：",
+                         "Goods short or damaged on arrival: record it on the order's receipt (the order desk handles "
+                         "it); or file it as quality feedback:"),
+    "qf.btn.receipt": ("📦 {number} 登记少货/破损", "📦 {number}: items missing / damaged"),
+    "qf.btn.as_quality": ("⚠️ 作为质量反馈提交", "⚠️ File as quality feedback"),
     "qf.not_a_batch": ("“{words}”像是问题描述，不像批次号：已记下，稍后作为问题描述。\n批次号是多少？不知道可点“跳过”。",
                        "\"{words}\" reads like a description of the problem, not a batch number: kept for the "
                        "description.\nWhich batch is it? Tap Skip if unknown."),
@@ -138,11 +145,39 @@ async def quality_intent(ctx: Ctx) -> list[Reply]:
     if reads_defects(ctx):
         return await defect_figures(ctx, slots.product if slots else None)
     text = ctx.inbound.text.strip()
+    if slots is not None and slots.topic == "receipt_issue" and ctx.is_dealer \
+            and (receipt := await _receipt_offer(ctx)) is not None:
+        return receipt
     sku = slots.product if slots else None
     count = next((i.qty for i in slots.items if i.sku == sku), None) if slots and sku else None
     count = count if count is not None else units_in_text(text)
     return await start(ctx, sku=sku, hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed),
                        count=count)
+
+
+MAX_RECEIPT_ORDERS = 3
+
+
+async def _receipt_offer(ctx: Ctx) -> list[Reply] | None:
+    """"12月3号那单货到了，WP400少了2台，AP300外箱压坏了": goods short or damaged on arrival belong to the receipt of
+    the shipped order (handlers.flows.orders: 少货 / 破损, the order desk told); the shipped orders waiting for their
+    receipt are offered, the quality form kept as the other way. None when no order waits for its receipt."""
+    waiting = [o for o in await list_orders(ctx.uow(), ctx.actor, dealer_id=ctx.actor.dealer_id, limit=20)
+               if o.status == OrderStatus.SHIPPED]
+    if not waiting:
+        return None
+    ctx.dialog.data["qf_hint"] = forms.clip(ctx.inbound.text.strip(), MAX_TEXT)
+    rows = [[Button(ctx.t("qf.btn.receipt", number=o.number), payload("orders.recv_issue", o.number))]
+            for o in waiting[:MAX_RECEIPT_ORDERS]]
+    rows.append([Button(ctx.t("qf.btn.as_quality"), payload("qf.said"))])
+    return [Reply(text=ctx.t("qf.receipt_offer"), buttons=rows)]
+
+
+@router.button("qf.said")
+async def as_quality(ctx: Ctx) -> list[Reply]:
+    """The words of a receipt problem filed as a quality report after all."""
+    said = str(ctx.dialog.data.pop("qf_hint", "") or "")
+    return await start(ctx, hint=said)
 
 
 SUMMARY_DAYS = 90

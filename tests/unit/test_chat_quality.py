@@ -267,3 +267,30 @@ async def test_a_sentence_typed_at_the_batch_question_is_kept_as_the_description
     await w.press("100", payload("qf.keep"))
     summary = texts(await w.press("100", payload("qf.done")))
     assert "批次：B2411-07" in summary and "外壳裂了好几道" in summary
+
+
+async def test_goods_short_or_damaged_on_arrival_go_to_the_shipped_orders_receipt_never_into_an_order() -> None:
+    """"12月3号那单货今天到了，AP300少了2台，有一台外箱压坏了" (was: two more AP300 added to the dealer's submitted order
+    through its change, or to the open cart): the shipped order's receipt is offered, nothing is ordered."""
+    from core.orders import OrderStatus
+
+    w, dealer_id = await _world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    await w.prepay(dealer)
+    shipped = await w.order(dealer, [("AP300", 10)], to="shipped")
+    submitted = await w.order(dealer, [("DH20", 3)])
+    said = "那单货今天到了，AP300少了2台，有一台外箱压坏了"
+    offered = await w.say("100", said)
+    assert "登记收货问题" in texts(offered) and "修改订单" not in texts(offered)
+    issue = await w.press("100", buttons(offered)[f"📦 {shipped.number} 登记少货/破损"])
+    assert shipped.number in texts(issue) and "少货" in str(buttons(issue))
+    after = await w.uow.orders.get_by(number=submitted.number)
+    assert after is not None and after.version == submitted.version and after.status == OrderStatus.SUBMITTED
+    as_quality = await w.say("100", said)
+    form = await w.press("100", buttons(as_quality)["⚠️ 作为质量反馈提交"])
+    assert "质量反馈" in texts(form)
+    await w.press("100", payload("qf.cancel"))
+    await w.say("100", "DH12 来3台")                                   # a cart open: the words add nothing to it
+    kept = texts(await w.say("100", "昨天到的货，AP300少了2台"))
+    assert "AP300 ×2" not in kept and "已加入" not in kept and "购物车会保留" in kept
