@@ -18,12 +18,15 @@ _CONFIRM = re.compile(
     rf"(?:{_OK}[,， ]*)?(?:(?:确认|确定)(?:提交|无误|一下)?|提交(?:吧|一下)?|{_OK}|confirm|submit|send it)"
     r"(?:吧|了|啊|哈|的)?", re.IGNORECASE)
 _KEEP = re.compile(
-    rf"(?:{_OK}[,， ]*)?(?:就|直接)?(?:用|使用)?(?:这个|这样|上面的?|那个|原来的?)(?:描述|吧|就行|就可以|就好|可以)?"
+    rf"(?:{_OK}[,， ]*)?(?:就|直接)?(?:用|使用)?(?:这个|这样|上面的?|那个|原来的?|此|该)(?:描述|吧|就行|就可以|就好|可以)?"
     rf"|{_OK}|就这样|keep it|use (?:it|this|that)", re.IGNORECASE)
 
 
+_LEAD_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff]+")     # "✅ 确认提交", "✔ 使用此描述": a button's label typed or pasted
+
+
 def _said(text: str) -> str:
-    return normalize(text).strip(_END)
+    return _LEAD_SYMBOLS.sub("", normalize(text)).strip(_END)
 
 
 def is_confirmation(text: str) -> bool:

@@ -39,6 +39,7 @@ from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.products import ProductIndex, product_index
+from nlu.replies import is_confirmation
 from nlu.schema import CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
@@ -452,6 +453,10 @@ async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
 
 
+# "重新填写", "重填", "重新报", "start over": the rows shown dropped, the report asked again
+_START_OVER = re.compile(r"(?:✏️\s*)?(?:重新填写?|重填|重新报一?下?|重新来|从头来|start over|redo)", re.IGNORECASE)
+
+
 @router.state("so")
 async def answer(ctx: Ctx) -> list[Reply]:
     is_file = ctx.inbound.kind == InboundKind.DOCUMENT and bool(ctx.inbound.file_refs)
@@ -479,6 +484,11 @@ async def answer(ctx: Ctx) -> list[Reply]:
     text = forms.text_of(ctx)
     if not text:
         return [_prompt(ctx)]
+    if ctx.dialog.state == "so.confirm" and is_confirmation(text):    # "确认提交", "好的 提交" typed under the summary
+        ctx.args = [str(ctx.dialog.data.get("nonce", ""))]
+        return await FORM.confirm(ctx)
+    if ctx.dialog.state == "so.confirm" and _START_OVER.fullmatch(text.strip(" 。.!！")):
+        return await new(ctx)                                          # "重新填写": the rows shown are dropped
     earlier: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
     if earlier:      # "不要AP300那行", "DH20删掉": lines taken back from the report in progress
         edits = (await parse_message(ctx)).slots.edits

@@ -294,3 +294,13 @@ async def test_goods_short_or_damaged_on_arrival_go_to_the_shipped_orders_receip
     await w.say("100", "DH12 来3台")                                   # a cart open: the words add nothing to it
     kept = texts(await w.say("100", "昨天到的货，AP300少了2台"))
     assert "AP300 ×2" not in kept and "已加入" not in kept and "购物车会保留" in kept
+
+
+async def test_the_keep_buttons_label_typed_keeps_the_words_said_first() -> None:
+    """"使用此描述" typed at the description step (was: stored as the description itself)."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有三台外壳裂了")
+    await w.say("100", "B2411-07")
+    await w.say("100", "使用此描述")
+    summary = texts(await w.press("100", payload("qf.done")))
+    assert "描述：AP300 这批有三台外壳裂了" in summary and "使用此描述" not in summary

@@ -205,3 +205,19 @@ async def test_another_job_in_the_middle_of_a_report_gets_the_way_there(said: st
     assert button in buttons(replies)
     more = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
     assert "本次上报共 2 行" in texts(more)
+
+
+@pytest.mark.parametrize("typed", ["确认提交", "✅ 确认提交", "好的 提交"])
+async def test_the_summarys_buttons_typed_do_what_they_say(typed: str) -> None:
+    """"确认提交" typed under the summary submits it, once (was: "没有识别到销售记录" with the rows kept, so sending the
+    line again and submitting recorded it twice); "重新填写" typed drops the rows shown."""
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    done = await w.say("100", typed)
+    assert "已上报 1 行销量" in texts(done)
+    assert await w.uow.sellout.count() == 1
+    await w.say("100", "DH20 卖了1台 单价1599 宁波 零售")
+    restarted = await w.say("100", "重新填写")
+    assert "型号 数量 金额" in texts(restarted)
+    summary = await w.say("100", "AP300 卖了2台 单价1999 宁波 零售")
+    assert "有效 1 行" in texts(summary) and "DH20" not in texts(summary)
