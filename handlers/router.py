@@ -21,16 +21,26 @@ from nlu.schema import Intent
 
 if TYPE_CHECKING:
     from handlers.context import Ctx
-    from handlers.messages import Reply
+    from handlers.messages import Button, Reply
 
 Handler = Callable[["Ctx"], Awaitable[list["Reply"]]]
 # a typed message of a shape one flow owns ("DH20 低于5台提醒我"): its replies, or None to let the parser read it
 TextHook = Callable[["Ctx"], Awaitable["list[Reply] | None"]]
+# the buttons a person sees without asking (the main menu of their role): their labels typed are those buttons
+LabelSource = Callable[["Ctx"], "list[Button]"]
 
 # intents that only read: answered in the middle of another conversation (a cart, a form) without leaving it,
 # and as the second request of a message ("订10台AP800，另外DH50还有货吗")
 READ_ONLY_INTENTS = frozenset({Intent.QUERY_STOCK, Intent.ORDER_STATUS, Intent.PRICE_QUERY, Intent.TICKET_STATUS,
                                Intent.CONTRACT_QUERY, Intent.SALES_QUERY, Intent.CAMPAIGN_QUERY})
+
+_LABEL_NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
+
+
+def normalize_label(text: str) -> str:
+    """A button's label as typed: no emoji, spaces or punctuation, lower case ("📋 今日待办" is "今日待办")."""
+    return _LABEL_NOISE.sub("", text).lower()
+
 
 def normalize_phrase(text: str) -> str:
     """A typed message as a staff phrase is looked up: lower case, no spaces or end punctuation, colloquial
@@ -53,6 +63,7 @@ class Router:
         self.text_hooks: list[TextHook] = []
         self.text_hooks_anywhere: list[TextHook] = []    # tried before the dialog state's handler too
         self.upload_hooks: list[TextHook] = []           # a photo or file no form step is waiting for
+        self.label_sources: list[LabelSource] = []       # buttons whose labels typed press them
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -126,6 +137,12 @@ class Router:
         self.upload_hooks.append(fn)
         return fn
 
+    def typed_labels(self, fn: LabelSource) -> LabelSource:
+        """The buttons (of the person's main menu) whose label typed ("今日待办", "额度申请", "📦 我的订单") is that
+        button pressed, in a form too (the form is left: a menu label is no answer to a form's question)."""
+        self.label_sources.append(fn)
+        return fn
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -139,6 +156,7 @@ class Router:
         self.text_hooks.extend(other.text_hooks)
         self.text_hooks_anywhere.extend(other.text_hooks_anywhere)
         self.upload_hooks.extend(other.upload_hooks)
+        self.label_sources.extend(other.label_sources)
         if other.staff_words is not None:
             if self.staff_words is not None:
                 raise ValueError(f"{other.name} redefines the staff command handler")

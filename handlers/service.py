@@ -10,6 +10,7 @@ a re-delivery can try again.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, timedelta
@@ -22,7 +23,14 @@ from handlers import i18n
 from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
-from handlers.router import READ_ONLY_INTENTS, Router, normalize_phrase, parse_payload, payload
+from handlers.router import (
+    READ_ONLY_INTENTS,
+    Router,
+    normalize_label,
+    normalize_phrase,
+    parse_payload,
+    payload,
+)
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.schema import Intent, ParseResult
@@ -231,6 +239,12 @@ class ConversationService:
         for hook in r.upload_hooks if inbound.kind in (InboundKind.PHOTO, InboundKind.DOCUMENT) else ():
             if (hooked := await hook(ctx)) is not None:
                 return hooked
+        if inbound.kind == InboundKind.TEXT and (pressed := self._typed_label(ctx)) is not None:
+            # "今日待办", "额度申请", "📦 我的订单": that menu button pressed; a form left for it (a cart is kept)
+            if ctx.dialog.state and not ctx.dialog.state.startswith("order"):
+                ctx.idle()
+            ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=pressed)
+            return await self._route(ctx)
         state = ctx.dialog.state
         while state:
             if state in r.states:
@@ -264,6 +278,17 @@ class ConversationService:
                 ctx.is_staff and ctx.parsed.intent == Intent.QUALITY_FEEDBACK):   # staff: read the figures
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
+
+    def _typed_label(self, ctx: Ctx) -> str | None:
+        """The payload of the menu button whose label the message is, else None."""
+        said = normalize_label(ctx.inbound.text)
+        if not said:
+            return None
+        for source in self.router.label_sources:
+            for button in source(ctx):
+                if normalize_label(button.label) == said:
+                    return button.payload
+        return None
 
     def _left_long_ago(self, ctx: Ctx) -> str | None:
         """When the dialog waits at a form step untouched for ``FORM_IDLE``: the time it was left (business time),

@@ -112,6 +112,13 @@ def main_menu(ctx: Ctx) -> Reply:
                           [b("btn.faq", "faq.menu"), b("btn.lang", "lang.toggle")]])
 
 
+@router.typed_labels
+def menu_labels(ctx: Ctx) -> list[Button]:
+    """The main menu's buttons of this person: "今日待办", "额度申请", "我的订单" typed is the button pressed (the
+    language toggle is not: "English" typed is a word)."""
+    return [b for row in main_menu(ctx).buttons for b in row if not b.payload.endswith("lang.toggle")]
+
+
 def require_bound(ctx: Ctx) -> list[Reply] | None:
     """The replies to send an unbound user instead of a dealer/staff feature, or None when bound."""
     if ctx.bound:

@@ -1,0 +1,45 @@
+"""A main-menu button's label typed is that button pressed ("今日待办", "返利审批", "额度申请", "📦 我的订单"), in a
+form too: the form is left for it (was: "没有找到经销商“今日待办”" from a payment form left open, "我没有听懂这句话",
+"此功能仅供经销商用户使用"); an open cart is kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.users import Role
+from tests.chat import ChatWorld, texts
+
+FINANCE, CHANNEL, DEALER = "900", "901", "100"
+
+
+async def _world() -> ChatWorld:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    await w.user(DEALER, Role.DEALER_OWNER, dealer)
+    await w.user(FINANCE, Role.FINANCE, username="wu")
+    await w.user(CHANNEL, Role.CHANNEL_MANAGER, username="wang")
+    return w
+
+
+@pytest.mark.parametrize(("chat", "typed", "shown"), [
+    (FINANCE, "今日待办", "今日待办（"),
+    (FINANCE, "📋 今日待办", "今日待办（"),
+    (FINANCE, "返利审批", "没有待审批的返利结算"),
+    (CHANNEL, "额度申请", "额度申请"),
+    (DEALER, "我的订单", "您还没有订单"),
+])
+async def test_a_menu_label_typed_is_the_button(chat: str, typed: str, shown: str) -> None:
+    w = await _world()
+    assert shown in texts(await w.say(chat, typed))
+
+
+async def test_a_label_typed_in_a_form_leaves_it_and_a_cart_is_kept() -> None:
+    w = await _world()
+    await w.say(FINANCE, "记一笔回款")                             # the payment form waits for a dealer
+    today = texts(await w.say(FINANCE, "今日待办"))
+    assert "今日待办（" in today and "没有找到经销商" not in today
+    assert "没有找到经销商" not in texts(await w.say(FINANCE, "返利审批"))   # the form was left
+    await w.say(DEALER, "AP300 来两台")
+    await w.say(DEALER, "我的订单")
+    assert "AP300" in texts(await w.say(DEALER, "购物车"))
