@@ -59,12 +59,19 @@ router = Router(name=__name__)
 PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
                        "记一笔收款", "record a payment", "record payment"})
 # "合肥新锐打了5万", "D0007 转来 50000 元货款": who paid and how much, in one message
-QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:今天|昨天)?\s*(?:打了|打来了?|打款|转了|转来了?|转账|"
+QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:刚刚?|刚才|今天|昨天)?\s*(?:打了|打过来了?|打来了?|打款|转了|转来了?|转账|"
          r"汇了|汇来了?|汇款|回款|回了|付了|付款|交了|到账了?|到了|进账|入账|收到了?|的?货款)\s*(?:的?(?:货款|回款|款))?\s*"
          r"(?P<amount>\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿]+)\s*(?:元|块钱?)?"
          r"\s*(?:的?(?:回款|货款|款))?"
          # a note after it, as clerks type one: "，工行转账", "承兑", "现金"
-         r"(?:\s*[，,;；、]?\s*(?P<note>[^\d，,。;；]{1,16}?))?[。.!！]?$")
+         # or with the bank's reference and the account: "工行转账 流水号 ICBC20261207001，记预存款"
+         r"(?:\s*[，,;；、]?\s*(?P<note>[^。;；]{1,80}?))?[。.!！]?$")
+# the bank's reference said in the note ("流水号 ICBC20261207001", "流水 2026120700123")
+_REFERENCE_SAID = re.compile(r"(?:流水号?|交易号|凭证号|回单号|ref(?:erence)?)\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})",
+                             re.IGNORECASE)
+# the account the money goes to ("记预存款", "进保证金")
+_ACCOUNT_SAID = ((AccountKind.DEPOSIT, re.compile(r"保证金|deposit", re.IGNORECASE)),
+                 (AccountKind.PREPAYMENT, re.compile(r"预存|预付|货款账户|prepay", re.IGNORECASE)))
 # the way it was paid, said in the note ("工行转账", "电汇", "银承")
 _METHOD_SAID = ((PaymentMethod.ACCEPTANCE_BILL, re.compile(r"承兑|汇票|银承|商承")),
                 (PaymentMethod.CASH, re.compile(r"现金")),
@@ -228,8 +235,11 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
     amount = read_amount(m.group("amount").replace(" ", "")) if m else None
     note = (m.group("note") or "") if m else ""
     method = next((k.value for k, said in _METHOD_SAID if said.search(note)), None)
+    account = next((k.value for k, said in _ACCOUNT_SAID if said.search(note)), None)
+    reference = _REFERENCE_SAID.search(note)
     ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
-           **({"method": method} if method else {}))
+           **({"method": method} if method else {}), **({"said_account": account} if account else {}),
+           **({"reference": reference.group(1)} if reference else {}))
     return await _find_dealer(ctx, m.group("who").strip() if m else "")
 
 
@@ -319,6 +329,9 @@ async def dealer_confirmed(ctx: Ctx) -> list[Reply]:
     if ctx.dialog.state != "pay.dealer" or ctx.dialog.data.get("dealer_id") != _int_arg(ctx):
         return await new_payment(ctx)
     forms.step(ctx, "pay.account")
+    if said := ctx.dialog.data.get("said_account"):          # "…，记预存款": the account said with the payment
+        ctx.args = [str(said)]
+        return await account_chosen(ctx)
     return [Reply(text=ctx.t("pay.ask.account"),
                   buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS],
                            _cancel(ctx)])]
@@ -331,6 +344,9 @@ async def account_chosen(ctx: Ctx) -> list[Reply]:
     account = forms.arg(ctx, 0)
     if ctx.dialog.state != "pay.account" or account not in {a.value for a in ACCOUNTS}:
         return await new_payment(ctx)
+    if ctx.dialog.data.get("amount") and ctx.dialog.data.get("method") and ctx.dialog.data.get("reference"):
+        forms.step(ctx, "pay.date", account=account)        # "…工行转账 流水号 ICBC…": the reference said too
+        return _ask_date(ctx)
     if ctx.dialog.data.get("amount") and ctx.dialog.data.get("method"):    # "…打了5万，工行转账": both said
         forms.step(ctx, "pay.reference", account=account)
         return [Reply(text=ctx.t("pay.ask.reference"),

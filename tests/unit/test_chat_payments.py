@@ -426,3 +426,16 @@ async def test_finance_asks_a_dealers_statement_by_code_or_name_with_a_month_or_
     assert "合肥 还没有对账单" in texts(many)
     desk = texts(await w.say("300", "D0009 上个月对账单"))       # not the desk's job: what it can type
     assert "我没有听懂" in desk and "2026-10" not in desk
+
+
+async def test_one_line_with_the_reference_and_the_account_asks_only_the_day_and_the_receipt() -> None:
+    """"合肥新锐刚打过来30万 工行转账 流水号 ICBC20261207001，记预存款" (was: "此功能仅供经销商用户使用", then eight
+    prompts for what the line said): the dealer confirmed, the day and the receipt asked, the rest taken."""
+    w = await _world()
+    shown = await w.say("400", "合肥新锐刚打过来30万 工行转账 流水号 ICBC20261207001，记预存款")
+    assert "回款金额：¥300,000.00" in texts(shown)
+    asked = texts(await w.press("400", buttons(shown)["✅ 是这家"]))
+    assert "哪天付的款" in asked
+    await w.say("400", "今天")
+    summary = texts(await w.press("400", payload("pay.skip")))
+    assert "账户：预存款" in summary and "方式：银行转账" in summary and "参考号：ICBC20261207001" in summary
