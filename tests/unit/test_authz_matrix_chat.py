@@ -128,7 +128,7 @@ MATRIX: dict[str, Rule] = {
              "apply.doc.ok", "apply.doc.skip", "apply.renew", "apply.up", "camp.list", "camp.view",
              "camp.join", "camp.eff", "camp.mat", "camp.mat.ok", "camp.mat.pick", "camp.mat.skip", "camp.rep",
              "camp.rep.done", "camp.rep.ok", "ctr.list", "ctr.pdf", "ctr.copy", "ctr.mon", "ctr.rebate",
-             "ctr.claim", "ctr.claims", "ctr.cl.c", "ctr.cl.done", "ctr.cl.ok", "qf.new", "qf.cat", "qf.done",
+             "ctr.claim", "ctr.claims", "ctr.cl.c", "ctr.cl.done", "ctr.cl.ok", "qf.new", "qf.said", "qf.cat", "qf.done",
              "qf.keep", "qf.ok", "qf.pcat", "qf.skip", "qf.sku", "so.new", "so.ok", "so.tpl", "stock.menu",
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
              "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile",
