@@ -620,7 +620,8 @@ OVERDUE = (r"^(?:看看|看一下|查一下|查查)?\s*(?:(?:哪些|哪几家|�
            r"(?:信用)?(?:欠款|货款|应收账?款?|信用|账款)?(?:超期|逾期|超账期)(?:欠款|未还|没还|应收|账款)?"
            r"(?:的?(?:经销商|客户))?(?:有哪些|有谁|情况|明细|列表|有多少|多少)?|"
            r"(?:应收)?账龄(?:分析|表|情况|报表)?|"
-           r"(?:which|who)\b.{0,30}\boverdue.*|overdue(?: credit| payments?| dealers?| list| debts?)?)[?？。]?$")
+           r"(?:which|who)\b.{0,30}\boverdue.*|overdue(?: credit| payments?| dealers?| list| debts?)?)[?？。]?"
+           r"(?:[，, ]\s*(?:风险|金额|多少|最多|最久|严重|排名|有哪些|都有谁).{0,16})?$")     # "…，风险大的有哪些"
 
 
 @router.staff_pattern(OVERDUE)

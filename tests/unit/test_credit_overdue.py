@@ -89,7 +89,7 @@ async def test_only_account_readers_list_the_overdue_and_a_dealer_reads_only_its
 
 async def test_finance_asks_who_is_overdue_in_chat() -> None:
     w, late, _ = await _world()
-    for said in ("哪些经销商欠款逾期了", "账龄", "逾期欠款", "谁的货款逾期了"):
+    for said in ("哪些经销商欠款逾期了", "账龄", "逾期欠款", "谁的货款逾期了", "哪些经销商欠款逾期了 风险大的有哪些"):
         shown = await w.say("900", said)
         text = texts(shown)
         assert "账期 30 天，1 家" in text and "合计逾期 ¥14,272.53" in text, said
