@@ -143,6 +143,8 @@ _SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快
 _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"
                               r"外箱.{0,3}(?:破|坏|烂)|包装.{0,3}(?:破|坏|烂)|damaged|missing|short", re.IGNORECASE)
 _ARRIVAL = re.compile(r"到了|到货|货到|到的货|收到|签收|送到|送来|arrived|received|delivered|came", re.IGNORECASE)
+# a ticket's number or name said ("AS单 20261129 0004", "工单"): a number read without its prefix is still a ticket's
+_TICKET_NAMED = re.compile(r"\bAS|\bQF|AS单|QF单|工单|售后单|维修单|报修单|反馈单|ticket", re.IGNORECASE)
 _GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
                             r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
                             r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
@@ -216,6 +218,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)
+        if a.order_no.startswith("SO-") and intent == Intent.TICKET_STATUS \
+                and not _TICKET_NAMED.search(text):                              # "SO-20261205-0001": an order's
+            return Intent.ORDER_STATUS, max(confidence, 0.85)                    # number, not a ticket's
         if intent not in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER, Intent.AFTER_SALES):
             if _CANCEL_ORDER_WORDS.search(text):
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
