@@ -86,7 +86,7 @@ _PLY = re.compile(r"(?<![\d.])(\d)\s?-?\s?ply\b")
 # "1米2", "1米8": 1.2 m, 1.8 m, as widths and bed sizes are said (not "1米2卷": one metre, two rolls)
 _METRE_AND_TENTHS = re.compile(r"(?<![\d.])([1-9])米([1-9])(?![\d.])(?!\s?[卷个箱包件套条张根盒袋只捆片床])")
 # a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
-_GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|kg|ml|l))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
+_GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|公分|厘米|kg|ml|l|cm))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
 _CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
 # "四分的三十根", "六分弯头": a pipe size in eighths of an inch (3/8, 1/2, 3/4), as the catalogue writes it ("4分")
 _CN_FEN = re.compile(r"(?<![零〇一二两三四五六七八九十百几点])([三四六])分(?=的|管|[铜球弯直内外堵三活水]|\s?\d"
@@ -115,10 +115,15 @@ _THICKNESS = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?(?:厘(?!米)厚?|个�
 
 
 # sizes listed with their unit written once, after the last: "5、9、12厘", "15和18mm" -> "5厘 9厘 12厘"
-_SHARED_UNIT = re.compile(r"(?<![\d.])(\d{1,3}(?:\s?[、和跟及]\s?\d{1,3})+)\s?(厘(?!米)|mm|cm)(?![a-z])")
+_SHARED_UNIT = re.compile(r"(?<![\d.])(\d{1,3}(?:\s?[、和跟及]\s?\d{1,3})+)\s?(厘(?!米)|mm|cm)(?![a-z])"
+                          # "6 8 10寸 各来5个", "5 7.5 10公分各10卷": sizes listed with spaces, the unit said once, then 各
+                          r"|(?<![\d.])(?<![\d.]\s)(\d{1,3}(?:\.\d)?(?:\s\d{1,3}(?:\.\d)?)+)\s?(寸|公分|厘(?!米)|mm|cm|ml|毫升|kg|公斤|g|克|升)"
+                          r"(?=\s?(?:的)?\s?(?:都)?\s?各)")
 
 
 def _each_with_unit(m: re.Match[str]) -> str:
+    if m.group(1) is None:
+        return " ".join(n + m.group(4) for n in m.group(3).split())
     return " ".join(n + m.group(2) for n in re.findall(r"\d+", m.group(1)))
 
 

@@ -28,6 +28,9 @@ _ACTION = re.compile(rf"{_NOT_AFTER}({_NUMERAL})(?=调)")
 _THOUSANDS = re.compile(rf"{_NOT_AFTER}([一二两三四五六七八九])千(?=型)")
 # "四号的三十包", "一号十支": a numbered size with its count (a day is said with 到 / 前 / 的订单 after it)
 _NUMBERED = re.compile(rf"{_NOT_AFTER}({_NUMERAL})(?=号\s?的?\s?{_COUNT})")
+# "七号半", "7号半": the half size between two numbered sizes (gloves, shoes), as the catalogue writes it "7.5号"; not a
+# day and a half of it ("3号半价", "4号半天", "5号半夜")
+_HALF = re.compile(rf"{_NOT_AFTER}(?<![\d.])({_NUMERAL}|\d{{1,2}})号半(?![价天夜年月点钟小斤])")
 
 
 def _value(said: str) -> int | None:
@@ -57,6 +60,9 @@ def _decimal(m: re.Match[str]) -> str:
 def sizes_in_digits(text: str) -> str:
     """``text`` (lower case, half-width) with spoken sizes in digits; a count glued after a decimal is kept apart
     ("零点六二十轴" -> "0.6 二十轴")."""
+    if "号半" in text:
+        text = _HALF.sub(lambda m: f"{m.group(1) if m.group(1).isdigit() else _value(m.group(1)) or m.group(1)}.5号",
+                         text)
     if not re.search(rf"[{_DIGIT}十]", text):
         return text
     text = _METRE_TENTHS.sub(lambda m: f"{_CN[m.group(1)]}米{_CN[m.group(2)]}"

@@ -240,7 +240,9 @@ class VariantTable:
                     tokens.append((i, m.end(), value))
                     i = m.end()
                     continue
-            said_size = next((w for w in _SIZE_WORDS if text.startswith(w, i) and i + len(w) <= end), None)
+            said_size = next((w for w in _SIZE_WORDS if text.startswith(w, i) and i + len(w) <= end
+                              and not (w[0] == "大" and i > 0 and text[i - 1] in "加特超")      # not 加大码's 大码
+                              and not (w[-1] == "码" and w[0] in "加特" and ("xxl" in words or "2xl" in words))), None)
             if said_size is not None and _SIZE_WORDS[said_size] in words:
                 # "大号3个 特大号2": the size letters of a series said in Chinese
                 tokens.append((i, i + len(said_size), _SIZE_WORDS[said_size]))
@@ -400,7 +402,9 @@ def _packed(text: str, i: int, words: Sequence[str]) -> tuple[int, int, str] | N
 
 
 # the Chinese words for clothing size letters, longest first
-_SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "大号": "l", "中号": "m", "小号": "s"}
+# (加大码 / 特大码 only where the series has no size above XL: else the catalogue's own 加大 says which)
+_SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "特大码": "xl", "加大码": "xl", "大号": "l", "中号": "m", "小号": "s",
+               "大码": "l", "中码": "m", "小码": "s"}
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
