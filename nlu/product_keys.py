@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
+from nlu.alias_forms import ENGLISH_SAID, layer_numerals, partly_said, plural, unit_written
 from nlu.code_variants import head_variant_keys
 from nlu.english_variants import coded_spellings, english_spellings, is_colour
 from nlu.glossary import GLOSSARY, MODIFIERS
@@ -56,34 +57,7 @@ KIND_CHAR_SIZE = re.compile(r"(?<![\d.a-z\-])(\d{2,4}|\d+\.\d+)\s?(?:的|嘅|滴
 
 _CN_UNITS = "|".join(sorted(_ONE_CHAR_UNITS))
 
-_CN_SMALL = "一二三四五六七八九"
-_LAYERS = re.compile(rf"(?<![\d{_CN_SMALL}十])([1-9{_CN_SMALL}])(?=层)")
 
-
-def _plural(alias: str) -> str | None:
-    """``alias`` with its last English word of three letters or more in the plural ("heavy zip bag 12号" -> "heavy
-    zip bags 12号"), or None when it has none."""
-    words = list(re.finditer(r"(?<![a-z])[a-z]{3,}(?![a-z])", alias))
-    if not words:
-        return None
-    w = words[-1]
-    word = w.group(0)
-    if re.search(r"(?:s|x|ch|sh)$", word):
-        spelled = word + "es"
-    elif re.search(r"[^aeiou]y$", word):
-        spelled = word[:-1] + "ies"
-    else:
-        spelled = word + "s"
-    return alias[:w.start()] + spelled + alias[w.end():]
-
-
-def _layer_numerals(key: str) -> list[str]:
-    """``key`` with the count of its layers in the other numeral ("三层7号" <-> "3层7号"), when it has one."""
-    def swap(m: re.Match[str]) -> str:
-        c = m.group(1)
-        return str(_CN_SMALL.index(c) + 1) if c in _CN_SMALL else _CN_SMALL[int(c) - 1]
-    other = _LAYERS.sub(swap, key)
-    return [other] if other != key else []
 
 # an alias that is a size and a word of the kind, either way round ("20弯头", "冷水管25", "40公分软管")
 _ALIAS_SIZE = r"\d+(?:\.\d+)?\s?(?:公分|公斤|千克|毫米|毫升|厘米|kg|ml|mm|cm|l|g|m|寸|分|米|升|斤|克|号|码)?"
@@ -100,32 +74,6 @@ _KIND_IN_ENGLISH: dict[str, list[str]] = {}
 for english, chinese in GLOSSARY.items():
     for word in (w for w in chinese if len(w) >= 2):
         _KIND_IN_ENGLISH.setdefault(word, []).append(english)
-
-
-# an alias ending in a bare number ("E0颗粒板18", "栖霞暖白18") and the unit the product's name gives that number
-_BARE_END = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)$")
-_NAME_UNIT = r"\s?(mm|cm|kg|ml|l|g|m)(?![a-z])"
-
-
-def _unit_written(alias: str, name: str) -> str | None:
-    """``alias`` with the unit its last number has in ``name`` ("e0颗粒板18" -> "e0颗粒板18mm" of a name saying
-    "18mm"): a dealer writes the size with its unit where the catalogue's alias leaves it off."""
-    end = _BARE_END.search(alias)
-    if end is None or not re.search(r"\D", alias):
-        return None
-    unit = re.search(rf"(?<![\d.]){re.escape(end.group(1))}{_NAME_UNIT}", name)
-    return alias + unit.group(1) if unit is not None else None
-
-
-_ENGLISH_SAID = re.compile(r"[a-z0-9.\s\-/+]+")
-
-
-def _partly_said(owners: set[str], english_said: set[str], catalogue: Sequence[CatalogueEntry]) -> bool:
-    """"lock" of "sliding door lock" and "glass door lock" in a catalogue that says its other locks in Chinese only
-    (木门锁 黑色, 卫生间锁 枪灰): the English word is no word of the kind, only of the products that happen to have
-    English aliases; as a key it would read "bathroom lock black" as the one black lock with an English alias."""
-    kinds = {e.category for e in catalogue if e.sku in owners and e.category}
-    return any(e.category in kinds and e.sku not in owners and e.sku not in english_said for e in catalogue)
 
 
 class _ProductKeys(SoundKeys):
@@ -168,19 +116,19 @@ class _ProductKeys(SoundKeys):
             for key in (e.sku, *e.aliases):
                 for v in spelling_variants(normalize(key)):
                     add(v, e.sku, Strength.EXACT, digits=3)      # an alias "958" the maker chose is a name
-                if (plural := _plural(normalize(key))) is not None:
-                    add(plural, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
+                if (plural_key := plural(normalize(key))) is not None:
+                    add(plural_key, e.sku, Strength.NAME)            # "heavy zip bags 12号", "shoe trees m"
                 if (coded := _CODE_AND_KIND.fullmatch(normalize(key))) is not None:    # "16a socket" of "16a插座"
                     for english in _KIND_IN_ENGLISH.get(coded.group(2), ()):
                         add(f"{coded.group(1)} {english}", e.sku, Strength.NAME)
                 for english in english_spellings(normalize(key)):     # "qx black" of "QX黑", "jh full" of "JH全盖"
                     for v in spelling_variants(english):
                         add(v, e.sku, Strength.NAME)
-                if (united := _unit_written(normalize(key), name)) is not None:     # "e0颗粒板18mm" of "E0颗粒板18"
+                if (united := unit_written(normalize(key), name)) is not None:     # "e0颗粒板18mm" of "E0颗粒板18"
                     add(united, e.sku, Strength.EXACT)
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
-                for other in _layer_numerals(key):
+                for other in layer_numerals(key):
                     add(other, e.sku, Strength.EXACT)
             for alias in map(normalize, e.aliases):
                 # "20弯头" is said "弯头20" too, "冷水管25" "25冷水管", "4分弯头" "弯头4分": the size on the other side
@@ -281,13 +229,13 @@ class _ProductKeys(SoundKeys):
             if len(owners) >= 2 and word not in keys:
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)
-        english_said = {e.sku for e in catalogue if any(_ENGLISH_SAID.fullmatch(normalize(w)) and re.search(r"[a-z]{3,}", w)
+        english_said = {e.sku for e in catalogue if any(ENGLISH_SAID.fullmatch(normalize(w)) and re.search(r"[a-z]{3,}", w)
                                                         for w in (e.name, *e.aliases))}
         self._english_said = english_said
         self.partly_english: set[str] = set()       # "lock" of the two locks aliased in English of ten
         for word, owners in english_kinds(catalogue).items():     # "kettle", "air fryer": English words of a kind
             if word not in keys:
-                if word not in MODIFIERS and _partly_said(owners, english_said, catalogue):
+                if word not in MODIFIERS and partly_said(owners, english_said, catalogue):
                     self.partly_english.add(word)
                 for sku in owners:
                     add(word, sku, Strength.CATEGORY)

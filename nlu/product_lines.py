@@ -10,6 +10,17 @@ from functools import cached_property
 from nlu.english_variants import is_colour
 from nlu.glossary import MODIFIERS
 from nlu.glued_numbers import GluedNumbers
+from nlu.line_patterns import (
+    _ADDED_COUNT,
+    _COUNT_BEFORE,
+    _COUNTED_GAP,
+    _GLUED_NUMBER,
+    _LIST_BREAK,
+    _SIZE_THEN_COUNT,
+    CHANGED_COUNT,
+    THE_ONES,
+    code_part,
+)
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.product_keys import _ProductKeys
@@ -38,29 +49,6 @@ from nlu.product_words import (
     told_by,
 )
 from nlu.variants import VariantTable, counted_after, size_key, size_kind
-
-# between a kind word and the words of one of its products: "hoses, 60 of the 40cm ones", "juice, the 300ml"
-THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|boxes)?\s*)?[\s,，]*(?:of\s+)?(?:the|those|these)\s+")
-# a number written on a word ("热水管40", "pipe 40"), not after 的 (where a count may stand: "20的50")
-_GLUED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![的嘅])\s?(\d+(?:\.\d+)?)(?![\d.])")
-# a number right after a product word and before its count: the size that line is of ("热水管40 10根")
-_SIZE_THEN_COUNT = re.compile(r"\s?\d+(?:\.\d+)?(?=(?:\s?的\s?|\s)(?:\d|[一二两三四五六七八九十]))")
-_COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
-# more of a line, right after its product word: "再加一打", "再来5箱"
-_ADDED_COUNT = re.compile(r"\s?的?\s?(?:再加|再来|再要|再补|多来|多要|加)\s*(?:\d|[一两二三四五六七八九十])")
-# a count changed right after a product word: "改成15", "加到20", "change to 12"
-CHANGED_COUNT = re.compile(r"\s?的?\s?(?:改成|改为|改到|加到|减到|调成|调到|变成|改|\b(?:change|make it|up|down)(?: it)?(?: to)?\b)\s*\d")
-
-
-# ("7号20": after 号 a number is the line's count, glued)
-_BARE_SIZE = re.compile(r"(?<![\d.a-z])(\d{1,4}(?:\.\d{1,2})?)\s?(号|mm|cm|ml|kg|丝|米|升|寸|公斤|毫升|毫米|公分|l)"
-                        r"(?:(?<=号)(?![a-z])|(?![a-z\d]))")
-# a count with its unit written just before a product ("3个S", "20袋1.5kg")
-_COUNT_BEFORE = re.compile(r"(?<![\d.])(?:\d{1,4}|[一二两三四五六七八九十]{1,3})\s?[个袋包箱条双件套台只盒瓶桶罐卷根块张顶口]\s?$")
-
-
-# the end of a sentence: a kind word said before it leads no size after it
-_LIST_BREAK = re.compile(r"[。！？!?；;\n]")
 
 
 class _ProductLines(GluedNumbers, _ProductKeys):
@@ -764,7 +752,7 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 start = m.start
                 code = re.search(r"(?<![a-z0-9])([a-z]{2,4})\s?$", text[:m.start])
                 if code is not None and not (out and out[-1].end > code.start()):
-                    coded = tuple(s for s in m.skus if _code_part(s).startswith(code.group(1)))
+                    coded = tuple(s for s in m.skus if code_part(s).startswith(code.group(1)))
                     if len(coded) == 1:
                         pick, start = coded, code.start()
                 written = TELLING_LEAD.search(text, out[-1].end if out else 0, m.start)
@@ -808,9 +796,3 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 continue
             out.append(m)
         return out
-
-
-def _code_part(sku: str) -> str:
-    """A SKU without the maker's prefix and dashes, as dealers write its letters ("JC-MS28W" -> "ms28w")."""
-    head, _, rest = sku.lower().partition("-")
-    return (rest or head).replace("-", "")

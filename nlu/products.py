@@ -19,7 +19,6 @@ read together: "AP300的滤网" is the filter whose name has "AP300", "空气净
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -28,9 +27,11 @@ from rapidfuzz import fuzz, process, utils
 
 from nlu.family_readings import FamilyReadings
 from nlu.foreign_variants import foreign_variants
+from nlu.line_patterns import _BARE_SIZE, _COUNT_BEFORE
+from nlu.mention_spans import Spans
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
-from nlu.product_lines import _BARE_SIZE, _COUNT_BEFORE, _ProductLines
+from nlu.product_lines import _ProductLines
 from nlu.product_words import (
     CJK,
     CN_DIGIT_RUN,
@@ -118,38 +119,6 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _WINDOW = 64
 
 
-class _Spans:
-    """The mentions being rewritten, by position: which overlap a span (a look near it, not a pass over all),
-    replace some by another, and whether one is still there (by identity)."""
-
-    def __init__(self, mentions: list[Mention]) -> None:
-        self._items = sorted(mentions, key=lambda m: m.start)
-        self._longest = max((m.end - m.start for m in mentions), default=0)
-
-    def __contains__(self, m: object) -> bool:
-        return any(x is m for x in self.over(m.start, m.end)) if isinstance(m, Mention) else False
-
-    def over(self, a: int, b: int) -> list[Mention]:
-        i = bisect_left(self._items, a - self._longest, key=lambda m: m.start)
-        out = []
-        while i < len(self._items) and self._items[i].start < max(b, a + 1):
-            m = self._items[i]
-            if m.start < max(b, a + 1) and a < m.end or (m.start == m.end == a):
-                out.append(m)
-            i += 1
-        return out
-
-    def replace(self, gone: list[Mention], new: Mention | None) -> None:
-        ids = {id(m) for m in gone}
-        self._items = [m for m in self._items if id(m) not in ids] if ids else self._items
-        if new is not None:
-            insort(self._items, new, key=lambda m: m.start)
-            self._longest = max(self._longest, new.end - new.start)
-
-    def sorted(self) -> list[Mention]:
-        return list(self._items)
-
-
 # a colour word glued before a run of variants ("蓝色5l", "blue 5l")
 _UNKNOWN_LEAD = re.compile(r"(?:[\u4e00-\u9fff]{0,2}[红橙黄绿青蓝紫黑白灰粉棕金银米咖驼藏褐]色?|(?<![a-z])(?:white|black|grey|gray|red|blue|pink|green|yellow|"
                            r"beige|ivory|brown|purple|silver|gold|orange)\s)\Z")
@@ -223,7 +192,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         it (a word of several; the cart or a question picks among them), so it is never read as a day or lost."""
         if not self._by_size:
             return mentions
-        spans = _Spans(mentions)
+        spans = Spans(mentions)
         added: list[Mention] = []
         leaders: list[Mention] = []
         added += self._paired_sizes(text, [t for t in _BARE_SIZE.finditer(text) if not spans.over(t.start(), t.end())])
@@ -295,7 +264,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         def weak(x: Mention) -> bool:        # "25 20" read as a code, "25的" as the 25 of any product
             return _SPACED_NUMBERS.fullmatch(x.word) is not None or (x.sku is None and sized(x))
 
-        out = _Spans(mentions)
+        out = Spans(mentions)
         for n, m in enumerate(mentions):
             if m not in out or not m.skus or (m.sku is None and len(m.skus) > 12):
                 continue
@@ -344,7 +313,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
                     out.replace(covered, Mention(a, b, (), Strength.UNKNOWN, said, near=(m.sku,)))
         return out.sorted()
 
-    def _sized_generic(self, text: str, m: Mention, later: list[Mention], out: _Spans,
+    def _sized_generic(self, text: str, m: Mention, later: list[Mention], out: Spans,
                        weak: Callable[[Mention], bool]) -> None:
         stop = min(len(text), m.end + _WINDOW)
         brk = _SENTENCE_END.search(text, m.end, stop)
@@ -454,7 +423,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
                     else self._one_series(text, table, m) for n, m in enumerate(mentions)]
         mentions = [x for m in mentions for x in self._told_by_variants(text, m)]
         mentions = [self._unknown_lead(text, table, m, mentions) for m in mentions]
-        out = _Spans(mentions)
+        out = Spans(mentions)
         each = _each_counted(text, table, mentions)
         for n, anchor in enumerate(mentions):
             series = table.series_of(anchor.skus) if anchor.skus else None
@@ -532,7 +501,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         return out.sorted()
 
     def _told_before(self, text: str, floor: int, a: int, said: Sequence[str], like: str | None,
-                     out: _Spans) -> tuple[int, tuple[str, ...]] | None:
+                     out: Spans) -> tuple[int, tuple[str, ...]] | None:
         """Where the line starts and its one product, when a code or a grade no mention took is written right before
         variants ``said`` after another line ("r410 3kg" after "r32 3kg 8瓶", "d6 4l" after "d3 atf 4l 5桶", "37调 5.4"
         after "19调 6.3 x1") and names products that ``like`` (the line before's) is not one of: the one of them in
@@ -551,7 +520,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         return (lead.start(1), (found.pop(),)) if len(found) == 1 else None
 
     def _size_ranges(self, text: str, table: VariantTable, series: str, anchor: Mention, stop: int,
-                     out: _Spans) -> None:
+                     out: Spans) -> None:
         """"疾风黑白全码各一双", "绅士黑 39到43 each 1双", "棉拖粉色的两个码各十双": every size of the product said
         (its other variants kept), or those from one size to another; "N个码" only when there are N."""
         said = _ALL_SIZES.search(text, anchor.end, stop) or _SIZE_RANGE.search(text, max(anchor.start, anchor.end - 4), stop)
