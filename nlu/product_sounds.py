@@ -128,7 +128,7 @@ class SoundKeys:
         table = {}
         shared: set[str] = set()
         names = {sku: normalize(e.name) for sku, e in self.entries.items()}
-        for word, (strength, skus) in self.keys.items():
+        for word, (_strength, skus) in self.keys.items():
             if not 2 <= len(word) <= 4 or not _ALL_CJK.fullmatch(word) or not skus \
                     or not all(word in names.get(sku, "") for sku in skus):
                 continue
