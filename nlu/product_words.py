@@ -293,7 +293,7 @@ def other_number(word: str, key: str) -> bool:
     return len(word) == len(key) and any(a != b and a.isdigit() and b.isdigit() for a, b in zip(word, key, strict=True))
 
 
-_EN_SAME = {"choc": "chocolate", "large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "grey": "gray", "non": "nonstick",
+_EN_SAME = {"choc": "chocolate", "large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "med": "m", "grey": "gray", "non": "nonstick",
             "stainless": "steel", "ss": "steel"}
 
 
