@@ -122,6 +122,8 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = sections_spelled(normalize(text), index)
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
+    else:                                # "haian grey oak 8": a series typed in pinyin, read as its Chinese word
+        norm = index.pinyin_spelled(norm)
     blanked = norm
     order_no = None
     order_span = None

@@ -721,6 +721,9 @@ def _count_for_each(text: str, price: re.Match[str], mentions: list[Mention]) ->
 PRODUCT_SPAN = "\ue000"     # a product's characters, where only the count after it is looked for
 
 
+_CN_DIGITS_ONLY = re.compile(r"[零〇一二三四五六七八九]{4,}")
+
+
 def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
     taken = [(m.start, m.end) for m in mentions]
     # "43一双" after "疾风黑白42 两双": 43 is a product (a size said on its own), "一双" its count, no price
@@ -744,6 +747,12 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
             continue        # "按38一个的价", "300一包", "128一箱的那个": a price, not a count
         if any(a < m.end() and m.start() < b for a, b in taken):
             unit_at = m.start("unit") if m.group("unit") else -1
+            # "蓝盾一六七三副": the product's size read digit by digit, then the count of the unit after it
+            end = max(b for a, b in taken if a < m.end() and m.start() < b)
+            if unit_at > end and _CN_DIGITS_ONLY.fullmatch(text, m.start(), unit_at) \
+                    and (rest := QUANTITY.match(text, end)) is not None and rest.end() == m.end():
+                out.append(parse_quantity(rest))
+                continue
             if unit_at < 0 or any(a < unit_at and m.start() < b for a, b in taken):
                 continue
             # "龙骨*200 副龙骨*300": the unit read after a number is the first character of the next product

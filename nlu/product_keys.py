@@ -713,6 +713,29 @@ class _ProductKeys(SoundKeys):
             self._english_table = table
         return table
 
+    def _english_cuts(self) -> dict[str, str]:
+        """The words of English aliases (six letters or more) by the first letters dealers cut them to ("cab" of
+        "cabernet", "chard" of "chardonnay"): three letters at least, two fewer than the word at most, a cut two
+        words share or that is a word of the aliases itself names nothing. Only read with the other words of the
+        alias around it (``_english_words``)."""
+        cuts = self.__dict__.get("_english_cut_table")
+        if cuts is not None:
+            return cuts  # type: ignore[no-any-return]
+        table = self._english_sets()
+        cuts = {}
+        shared: set[str] = set()
+        for word in table:
+            if not word.isalpha() or len(word) < 6:
+                continue
+            for n in range(3, len(word) - 1):
+                cut = word[:n]
+                if cuts.get(cut, word) != word:
+                    shared.add(cut)
+                cuts[cut] = word
+        cuts = {c: w for c, w in cuts.items() if c not in shared and c not in table}
+        self._english_cut_table = cuts
+        return cuts
+
     def _english_words(self, text: str, taken: list[Mention]) -> list[Mention]:
         """"wok 32 nonstick x20", "need the black tumbler 500ml, 48 pcs", "cast iron wok, the 34cm one": the words
         of a product's English alias said in any order, plural or with their units, within a few words; the
@@ -722,8 +745,11 @@ class _ProductKeys(SoundKeys):
         table = self._english_sets()
         if not table:
             return []
-        tokens = [(t.start(), t.end(), english_word(t.group(0))) for t in re.finditer(r"[a-z]+|\d+(?:\.\d+)?", text)
-                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)]
+        cut = self._english_cuts()
+        tokens = [(t.start(), t.end(), cut.get(w, w) if w not in table else w)
+                  for t in re.finditer(r"[a-z]+|\d+(?:\.\d+)?", text)
+                  if all(t.end() <= m.start or t.start() >= m.end for m in taken)
+                  for w in (english_word(t.group(0)),)]
         out: list[Mention] = []
         i = 0
         while i < len(tokens):

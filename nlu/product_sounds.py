@@ -5,6 +5,7 @@ character of the same sound ("进化器" for 净化器, "虑网" for 滤网) and
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pypinyin import Style, pinyin
 
@@ -116,3 +117,106 @@ class SoundKeys:
             i = hit[0] + 1
         return out
 
+
+    def _series_pinyin(self) -> dict[str, str]:
+        """The Chinese words of two to four characters every name of their products holds (a series "海岸", "栈桥"; a variant "灰橡") by
+        their pinyin of five letters or more ("haian"), for ``pinyin_spelled``; a spelling shared by words of
+        different products names none. Built at first need."""
+        table = self.__dict__.get("_series_table")
+        if table is not None:
+            return table  # type: ignore[no-any-return]
+        table = {}
+        shared: set[str] = set()
+        names = {sku: normalize(e.name) for sku, e in self.entries.items()}
+        for word, (_strength, skus) in self.keys.items():
+            if not 2 <= len(word) <= 4 or not _ALL_CJK.fullmatch(word) or not skus \
+                    or not all(word in names.get(sku, "") for sku in skus):
+                continue
+            spelled = "".join(p[0] for p in pinyin(word, style=Style.NORMAL, errors="default"))
+            if len(spelled) < 5 or not spelled.isalpha():
+                continue
+            old = table.get(spelled)
+            if old is not None and self.keys[old][1] != skus:
+                shared.add(spelled)
+            elif old is None:
+                table[spelled] = word
+        for spelled in shared:
+            table.pop(spelled, None)
+        self._series_table = table
+        return table
+
+    def pinyin_spelled(self, text: str) -> str:
+        """``text`` (normalized) with the words of a series typed in pinyin, with or without tones or spaces
+        ("haian grey oak 8", "Zhàn qiáo 10 ctn"), written as the Chinese word they spell ("海岸 grey oak 8"), so
+        the series is read as if written in Chinese. A spelling that is also a common word of dealers' messages
+        other than the product's ("dingdan") is left as written."""
+        if not _LETTER_WORD.search(text):
+            return text
+        table = self._series_pinyin()
+        if not table:
+            return text
+        words = list(_TONED_WORD.finditer(text))
+        if not self._series_hits(text, words, table):      # the usual message: no word spells a series
+            return text
+        # letters a key of the catalogue holds ("feiqi 4.5" of an alias) are read as written already, and so are
+        # the product words the index reads in pinyin ("baowenbei 350 fen")
+        spans = [(a, b) for a, b, key in self._scan(text) if re.search(r"[a-z]", key)]
+        spans += [(m.start, m.end) for m in self._typed_in_pinyin(text, [])]
+        words = [w for w in words if not any(a < w.end() and w.start() < b for a, b in spans)]
+        out: list[str] = []
+        at = 0
+        for i, j, word in self._series_hits(text, words, table):
+            if not _not_common(word, "".join(_toneless(w.group(0)) for w in words[i:j + 1])):
+                continue
+            out += [text[at:words[i].start()], word]
+            at = words[j].end()
+        if not out:
+            return text
+        return "".join(out) + text[at:]
+
+    @staticmethod
+    def _series_hits(text: str, words: list[re.Match[str]], table: dict[str, str]) -> list[tuple[int, int, str]]:
+        """Runs ``words[i..j]`` (up to four, apart by a space or an apostrophe at most) that spell a word of
+        ``table``, longest first, left to right."""
+        out = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(min(len(words), i + 4) - 1, i - 1, -1):
+                if any(not re.fullmatch(r"[\s']?", text[words[n].end():words[n + 1].start()]) for n in range(i, j)):
+                    continue
+                word = table.get("".join(_toneless(w.group(0)) for w in words[i:j + 1]))
+                if word is not None:
+                    hit = (i, j, word)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit)
+            i = hit[1] + 1
+        return out
+
+
+_ALL_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_LETTER_WORD = re.compile(r"[a-zà-ǜ]{5,}|[a-z][1-5]?[a-z]")
+# a letter word, maybe with tone marks ("hǎi") or a tone digit ("hai3"), not glued to a code's digits
+_TONED_WORD = re.compile(r"(?<![a-z0-9à-ǜ])(?:[a-zà-ǜ]+[1-5]?)+(?![a-z0-9à-ǜ])")
+
+
+def _toneless(word: str) -> str:
+    """"hǎi" / "hai3" -> "hai"; "lǜ" -> "lv" (as pypinyin spells it)."""
+    if word.isascii() and word.isalpha():
+        return word
+    word = re.sub(r"[1-5]", "", word.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v").replace("ǚ", "v")
+                  .replace("ǜ", "v"))
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _not_common(word: str, spelled: str) -> bool:
+    """The pinyin is no other common word of dealers' messages ("dingdan" is 订单, whatever a catalogue says): a
+    dictionary word the training messages say with that spelling (not a homophone typo of the product, "森雨")."""
+    from nlu.faq import _jieba
+    from nlu.pinyin_text import vocabulary
+
+    common = vocabulary().get(spelled)
+    return common is None or common == word or not _jieba().dt.FREQ.get(common)

@@ -162,10 +162,16 @@ def size_digits(m: re.Match[str]) -> str:
     return " " * (len(m.group(0)) - len(digits)) + digits
 
 
+_COUNTING = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
+
+
 def as_digits(m: re.Match[str]) -> str:
     """Chinese digits written inside a code, one character each ("二二五四五一七" -> "2254517", "六qw六十" ->
     "6qw60"): the same length, so positions stay valid."""
     word = m.group(0).replace("两", "2")
+    if len(word) >= 4 and m.string[m.end():m.end() + 1] in _COUNTING:
+        # "一六七三副": a size said digit by digit, then the count of its unit (no one counts 1673 that way)
+        return word[:-1].translate(_CN_DIGITS) + word[-1]
     if word.endswith("十"):
         return word[0].translate(_CN_DIGITS) + "0"
     return word.translate(_CN_DIGITS)
@@ -287,7 +293,7 @@ def other_number(word: str, key: str) -> bool:
     return len(word) == len(key) and any(a != b and a.isdigit() and b.isdigit() for a, b in zip(word, key, strict=True))
 
 
-_EN_SAME = {"choc": "chocolate", "large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "grey": "gray", "non": "nonstick",
+_EN_SAME = {"choc": "chocolate", "large": "l", "big": "l", "small": "s", "medium": "m", "mid": "m", "med": "m", "grey": "gray", "non": "nonstick",
             "stainless": "steel", "ss": "steel"}
 
 

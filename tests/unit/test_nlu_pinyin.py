@@ -52,3 +52,28 @@ def test_a_product_code_in_a_pinyin_order_keeps_its_count() -> None:
     result = PARSER.parse_sync("ht20 lai 5 tai", catalogue=CATALOGUE, today=date(2026, 12, 4))
     assert result.intent == Intent.PLACE_ORDER
     assert [(i.sku, i.qty) for i in result.slots.items] == [("HT-20", 5)]
+
+
+# a series whose name is a plain Chinese word, with colours after it ("松涛" of a tile maker)
+TILES = [
+    CatalogueEntry(sku=f"ST-{code}", name=f"云岭松涛釉面砖 600x600 {colour}", aliases=[f"松涛{colour}"], unit="箱",
+                   category="瓷砖")
+    for code, colour in (("BG", "米黄"), ("GY", "浅灰"), ("WH", "象牙白"))
+] + [CatalogueEntry(sku=f"LY-{code}", name=f"云岭流云釉面砖 800x800 {colour}", aliases=[f"流云{colour}"],
+                    unit="箱", category="瓷砖")
+     for code, colour in (("BG", "米黄"), ("GY", "浅灰"))]
+
+
+@pytest.mark.parametrize("text", ["songtao 米黄 6箱 浅灰 4箱", "Song Tao: 米黄 6箱 浅灰 4箱", "sōngtāo 米黄6箱 浅灰4箱",
+                                  "song1tao1 米黄 6箱 浅灰 4箱"])
+def test_a_series_typed_in_pinyin_is_read_as_its_chinese_word(text: str) -> None:
+    result = PARSER.parse_sync(text, catalogue=TILES, today=date(2026, 12, 4))
+    assert {i.sku: i.qty for i in result.slots.items} == {"ST-BG": 6, "ST-GY": 4}
+
+
+def test_pinyin_of_a_common_word_names_no_series() -> None:
+    # "dingdan" is 订单 to every dealer, whatever a catalogue calls a series
+    catalogue = [CatalogueEntry(sku=f"DD-{c}", name=f"丁丹釉面砖 {colour}", aliases=[f"丁丹{colour}"], unit="箱")
+                 for c, colour in (("BG", "米黄"), ("GY", "浅灰"))] + TILES
+    result = PARSER.parse_sync("dingdan 米黄 6箱", catalogue=catalogue, today=date(2026, 12, 4))
+    assert "DD-BG" not in {i.sku for i in result.slots.items}
