@@ -119,6 +119,8 @@ i18n.register({
     "staff.desk.allocate_head": ("待配货：", "To allocate:"),
     "staff.desk.ship_head": ("待发货：", "To ship:"),
     "staff.alloc.near": (" · 同区域", " · same region"),
+    "staff.alloc.which": ("没有认出仓库“{words}”，请点下面的仓库，或输入仓库编码/名称：",
+                          "No warehouse \"{words}\" here: tap one below, or type its code or name:"),
     "staff.alloc.choose": ("订单 {number} 需要：{needs}\n请选择发货仓库：",
                            "Order {number} needs: {needs}\nChoose the warehouse:"),
     "staff.alloc.none": ("订单 {number} 需要：{needs}\n各仓库存都不足；自动配货会转入生产。",

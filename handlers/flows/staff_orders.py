@@ -52,7 +52,7 @@ from handlers.flows.staff import (
     drop_pending,
 )
 from handlers.messages import Button, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, normalize_label, payload
 
 router = Router(name=__name__)
 
@@ -256,9 +256,33 @@ async def allocate_ask(ctx: Ctx) -> list[Reply]:
                        payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
     if enough:
         buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0)])
+        # "华北仓", "WH-TJ", "华北" typed instead of a button: that warehouse (handlers.flows.staff_orders.warehouse_typed)
+        ctx.go("staff.alloc.pick", number=number,
+               choices=[[w.id or 0, w.code, w.name, w.region or ""] for w in enough])
         return [Reply(text=ctx.t("staff.alloc.choose", number=number, needs=needs), buttons=buttons)]
     return [Reply(text=ctx.t("staff.alloc.none", number=number, needs=needs),
                   buttons=[[_b(ctx, "staff.btn.auto_produce", "staff.alloc.wh", number, 0)]])]
+
+
+@router.state("staff.alloc.pick")
+async def warehouse_typed(ctx: Ctx) -> list[Reply]:
+    """A warehouse typed at the allocation choice ("华北仓", "WH-TJ", "华北", "tj", "自动"): allocated there; words naming
+    none of the warehouses offered: the choice shown again (was: "我没有听懂这句话" and the choice lost)."""
+    number = str(ctx.dialog.data.get("number") or "")
+    said = normalize_label(ctx.inbound.text or "").removeprefix("走").removeprefix("从").removeprefix("用")
+    choices = [c for c in ctx.dialog.data.get("choices") or [] if len(c) == 4]
+    if said in ("自动", "自动分配", "auto", "automatic"):
+        picked = [[0, "", "", ""]]
+    else:
+        picked = [c for c in choices if said and (said in (normalize_label(c[1]), normalize_label(c[2]), c[3])
+                                                  or said == normalize_label(c[1]).rpartition("wh")[2]
+                                                  or said.rstrip("仓") in (c[2].rstrip("仓"), c[3]))]
+    ctx.idle()
+    if len(picked) != 1 or not number:
+        ctx.args = [number]
+        return [Reply(text=ctx.t("staff.alloc.which", words=ctx.inbound.text[:20]))] + await allocate_ask(ctx)
+    ctx.args = [number, str(picked[0][0])]
+    return await allocate(ctx)
 
 
 @router.button("staff.alloc.wh")

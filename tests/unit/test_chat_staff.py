@@ -182,6 +182,25 @@ async def test_the_warehouses_of_the_dealers_region_come_first_and_say_so() -> N
     assert labels.index(next(x for x in labels if "WH-ZZ" in x)) < labels.index(next(x for x in labels if "WH-AA" in x))
 
 
+@pytest.mark.parametrize("typed", ["天津仓", "WH-TJ", "tj", "走天津仓"])
+async def test_a_warehouse_typed_at_the_choice_allocates_there(typed: str) -> None:
+    """"天津仓" typed instead of a button (was: "我没有听懂这句话" and the choice lost); words naming no warehouse offered:
+    the choice again."""
+    s = await scene()
+    for code, name in (("WH-TJ", "天津仓"), ("WH-GZ", "广州仓")):
+        wh = await s.w.uow.warehouses.add(make_warehouse(code, region="华北" if code == "WH-TJ" else "华南", name=name))
+        await s.w.uow.stock.add(StockLevel(warehouse_id=wh.id, sku="AP300", on_hand=500))  # type: ignore[arg-type]
+    await s.w.uow.commit()
+    await press(s.w, MANAGER, payload("staff.order.approve", s.order.number))
+    await s.w.press(DESK, payload("staff.alloc", s.order.number))
+    again = texts(await s.w.say(DESK, "月球仓"))
+    assert "没有认出仓库" in again and "请选择发货仓库" in again
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.APPROVED
+    done = texts(await s.w.say(DESK, typed))
+    assert "已配货（WH-TJ）" in done
+    assert (await stored_order(s.w, s.order.number)).status == OrderStatus.ALLOCATED
+
+
 @pytest.mark.parametrize("said", ["待配货的订单", "有什么要发货的？", "待配货"])
 async def test_the_order_desk_asks_for_its_queue_in_words(said: str) -> None:
     """Typed by the order desk (was: the list of every order, approved or not)."""
