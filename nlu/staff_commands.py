@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -66,6 +67,7 @@ class StaffCommand:
     tracking: str | None = None
     reason: str | None = None        # REJECT: the words typed with it ("SO-… 驳回 价格不对" -> "价格不对")
     when: str | None = None          # a statement's month as typed ("11月", "上个月"): see ``statement_month``
+    amount: Decimal | None = None    # the order's amount said with the dealer ("德润那单6048的通过")
 
 
 @dataclass(frozen=True)
@@ -237,8 +239,14 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         if m:
             who = _FILLER.sub("", m.group("who")).strip(" ，,。") or None
             if who:
-                return StaffCommand(verb, RefKind.ORDER, dealer=who)
+                said = _AMOUNT_SAID.search(text)
+                return StaffCommand(verb, RefKind.ORDER, dealer=who,
+                                    amount=Decimal(said.group(1).replace(",", "")) if said else None)
     return None
+
+
+# an order's amount said with its dealer: "德润那单6048的", "6048元那单", "¥6,048的单"
+_AMOUNT_SAID = re.compile(r"(?<![\d\-])[¥￥]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{3,}(?:\.\d{1,2})?)\s*(?:元|块)?(?![\d\-])")
 
 
 def statement_month(words: str | None, today: date) -> str | None:

@@ -20,6 +20,7 @@ expense claim (``staff.claim|FY-…``). Nothing acts without a button press.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -311,15 +312,22 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
         return [Reply(text=ctx.t("sw.no_dealer", text=words[:20]))]
     ids = {d for d, _ in dealers}
     waiting = [i for i in await all_waiting(ctx.uow(), ctx.actor, Queue.APPROVE, ctx.deps.clock) if i.dealer_id in ids]
+    if command.amount is not None and (priced := [i for i in waiting if _about(i.amount, command.amount)]):
+        waiting = priced            # "德润那单6048的通过": the order of that amount (¥6,048.00, or 6048.5 said whole)
     who = dealers[0][1] if len(dealers) == 1 else words
     if not waiting:
         return [Reply(text=ctx.t("sw.no_orders", dealer=who))]
     if len(waiting) == 1:
         ctx.args = [waiting[0].ref]
         return await staff_orders.order_detail(ctx)
-    rows = [[Button(f"🧾 {i.ref} {i.dealer_name[:8]} {i.summary}"[:40], payload("staff.order.detail", i.ref))]
+    rows = [[Button(f"🧾 {i.ref} {i.summary} {i.dealer_name}"[:40], payload("staff.order.detail", i.ref))]   # the name clipped, never the amount
             for i in waiting[:MAX_CHOICES]]
     return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
+
+
+def _about(total: Decimal | None, said: Decimal) -> bool:
+    """Is ``said`` that total, whole yuan or to the fen ("6048" of ¥6,048.35)?"""
+    return total is not None and (total == said or int(total) == said)
 
 
 # --- a dealer looked up by name ---------------------------------------------------------------------

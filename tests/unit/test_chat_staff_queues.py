@@ -4,6 +4,7 @@ same confirm card as the buttons, and only the button acts."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -209,6 +210,20 @@ async def test_staff_words_approve_an_order_only_through_its_card() -> None:
     single = await w.say(chat, f"{refs['orders'][0]} 通过")
     assert "✅ 通过" in buttons(single)
     assert (await w.uow.orders.get_by(number=refs["orders"][0])).status == OrderStatus.SUBMITTED  # type: ignore[union-attr]
+
+
+async def test_the_amount_said_with_the_dealer_picks_its_order() -> None:
+    """"把杭州嘉禾那单 ¥N 的批了" with two orders waiting (was: which one?, the amounts cut off on the buttons)."""
+    w, refs = await _world()
+    chat = CHATS[Role.ORDER_DESK]
+    which = await w.say(chat, "把杭州嘉禾那单批了")
+    labels = list(buttons(which))
+    assert all(re.search(r"¥[\d,]+\.\d{2}", label) for label in labels)        # the amount whole on every button
+    dealer = next(d for d in await w.uow.dealers.list() if d.name == "杭州嘉禾家电有限公司")
+    await w.prepay(dealer)
+    target = await w.order(dealer, [("AP300", 3)])                          # a third, of another amount
+    card = await w.say(chat, f"把杭州嘉禾那单{int(target.total)}的批了")
+    assert f"订单 {target.number}" in texts(card) and "请选择" not in texts(card)
 
 
 async def test_staff_words_ship_with_a_confirm() -> None:
