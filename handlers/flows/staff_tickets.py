@@ -8,6 +8,7 @@ Shared pieces: ``handlers.flows.staff``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -55,7 +56,8 @@ from handlers.flows.staff import (
     drop_pending,
 )
 from handlers.messages import Button, Reply
-from handlers.router import Router
+from handlers.router import Router, payload
+from nlu.replies import is_keep
 
 router = Router(name=__name__)
 
@@ -85,6 +87,11 @@ def _ticket_buttons(ctx: Ctx, ticket: Ticket, *, said_fixed: bool = False) -> li
     if ticket.status in ACTIVE_STATUSES:
         row.append(_b(ctx, "staff.btn.info", "staff.ticket.info", ticket.number))
     return [row[i:i + 3] for i in range(0, len(row), 3)]
+
+
+# a ticket's number typed with words ("AS-20261203-0001 换过主板了 可以结单"): the words without the number
+_AS_NUMBER = re.compile(r"\bAS[-\s]?\d{8}[-\s]?\d{4}\b", re.IGNORECASE)
+MIN_SAID = 8             # characters of words said with the number that may be a result ("修好了" alone is not one)
 
 
 @router.button("staff.ticket.detail")
@@ -134,6 +141,9 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
     buttons = _ticket_buttons(ctx, ticket, said_fixed=said_fixed)
     if said_fixed and TicketAction.RESOLVE in ticket_actions(ticket.status):
         lines.insert(0, ctx.t("staff.ticket.fixed_said", number=ticket.number))
+        words = _AS_NUMBER.sub(" ", ctx.inbound.text or "").strip(" ，,。:：")
+        if len(words) >= MIN_SAID:      # "AS-… 换过主板了 客户确认好了 可以结单": offered as the result at ✅ 已解决
+            ctx.dialog.data["said_resolution"] = {"ref": ticket.number, "text": words[:MAX_NOTE]}
     if ticket.customer_name or ticket.customer_phone:
         buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
     return [*await photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
@@ -211,7 +221,13 @@ async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
         if ticket.status not in TICKET_TRANSITIONS[TicketAction.RESOLVE][0]:
             return await _ticket_taken(ctx, number, TicketAction.RESOLVE, prompt_ref,
                                        invalid_transition(ticket.status, TicketAction.RESOLVE))
+        said = ctx.dialog.data.get("said_resolution")
         ctx.go(TICKET_NOTE, action="resolve", ref=number, prompt=prompt_ref)
+        if isinstance(said, dict) and said.get("ref") == number and said.get("text"):
+            ctx.dialog.data["said_resolution"] = said
+            return [Reply(text=ctx.t("staff.ticket.ask_resolution_said", number=number, text=mask_text(said["text"])),
+                          buttons=[[Button(ctx.t("staff.ticket.btn.use_said"), payload("staff.ticket.use_said", number))],
+                                   *_ask(ctx, "").buttons])]
         return [_ask(ctx, ctx.t("staff.ticket.ask_resolution", number=number))]
     if which == "info":
         if ticket.status not in ACTIVE_STATUSES:
@@ -277,6 +293,22 @@ async def ticket_note_offered(ctx: Ctx) -> list[Reply]:
         return [Reply(text=exc.message(ctx.lang))]
 
 
+@router.button("staff.ticket.use_said")
+async def ticket_resolved_as_said(ctx: Ctx) -> list[Reply]:
+    """✔ 就用这句: the words typed with the ticket's number, as its result."""
+    require(ctx.actor, P.TICKET_HANDLE)
+    said = ctx.dialog.data.get("said_resolution")
+    number = _arg(ctx, 0)
+    if ctx.dialog.state != TICKET_NOTE or not isinstance(said, dict) or said.get("ref") != number:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    prompt_ref = str(ctx.dialog.data.get("prompt", ""))
+    ctx.idle()
+    try:
+        return await _ticket_move(ctx, number, TicketAction.RESOLVE, prompt_ref, str(said["text"]))
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
 @router.state(TICKET_NOTE)
 async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
     try:
@@ -286,6 +318,10 @@ async def ticket_note_typed(ctx: Ctx) -> list[Reply]:
     if note is None:
         return [_ask(ctx, ctx.t("staff.need_text"))]
     data = dict(ctx.dialog.data)
+    said = data.get("said_resolution")
+    if data.get("action") == "resolve" and isinstance(said, dict) and said.get("ref") == data.get("ref") \
+            and is_keep(note):                          # "就用这句" typed under ✔ 就用这句
+        note = str(said["text"])
     ctx.idle()
     number, prompt_ref = str(data.get("ref", "")), str(data.get("prompt", ""))
     try:

@@ -223,6 +223,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ORDER_APPROVE, "staff.rejw", args=("n0nce",)),
     **staff(P.CREDIT_REQUEST, "cr.dealer", args=("{dealer}",)),
     **staff(P.TICKET_HANDLE, "staff.ticket.note", args=("n0nce",)),
+    **staff(P.TICKET_HANDLE, "staff.ticket.use_said", args=("{ticket}",)),
     **staff(P.TICKET_HANDLE, "staff.tnew", args=("{dealer}",)),
     **staff(P.TICKET_HANDLE, "staff.tnew.ok", args=("n0nce",)),
     # the audited "Show full number": a ticket's customer for its dealer's users and after-sales; an

@@ -351,6 +351,25 @@ async def test_a_ticket_said_fixed_is_shown_with_the_resolve_button(steps: tuple
     assert (ticket.status, ticket.assignee, ticket.resolution) == (TicketStatus.RESOLVED, "staff:chen", "已上门更换排水泵")
 
 
+@pytest.mark.parametrize("answer", ["✔ 就用这句", "就用这句"])
+async def test_what_was_said_with_the_number_is_offered_as_the_result(answer: str) -> None:
+    """"AS-… 这个E3已经换过主板了 客户确认好了 可以结单" (was: "请输入处理结果" as if nothing had been said)."""
+    s = await scene()
+    late, _ = await _tickets(s)
+    await s.w.press(SERVICE, payload("staff.ticket.accept", late))
+    said = f"{late} 这个E3已经换过主板了 客户确认好了 可以结单"
+    card = await s.w.say(SERVICE, said)
+    asked = await s.w.press(SERVICE, buttons(card)["✅ 已解决"])
+    assert "用您刚才说的吗" in texts(asked) and "换过主板了" in texts(asked)
+    if answer.startswith("✔"):
+        await s.w.press(SERVICE, buttons(asked)[answer])
+    else:
+        await s.w.say(SERVICE, answer)
+    ticket = await s.w.uow.tickets.get_by(number=late)
+    assert ticket is not None and ticket.status == TicketStatus.RESOLVED
+    assert ticket.resolution == "这个E3已经换过主板了 客户确认好了 可以结单"
+
+
 @pytest.mark.parametrize("said", ["{n} 还没修好", "{n} 修好了吗", "{n} 怎么还没解决", "{n} not fixed yet"])
 async def test_a_ticket_asked_about_or_not_fixed_is_just_its_card(said: str) -> None:
     s = await scene()
