@@ -293,6 +293,14 @@ async def ticket_note_offered(ctx: Ctx) -> list[Reply]:
         return [Reply(text=exc.message(ctx.lang))]
 
 
+async def reject_ticket(ctx: Ctx, number: str, reason: str, prompt_ref: str) -> list[Reply]:
+    """Reject the ticket with the reason given (the words typed with its number, confirmed)."""
+    try:
+        return await _ticket_move(ctx, number, TicketAction.REJECT, prompt_ref, reason[:MAX_NOTE])
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
 @router.button("staff.ticket.use_said")
 async def ticket_resolved_as_said(ctx: Ctx) -> list[Reply]:
     """✔ 就用这句: the words typed with the ticket's number, as its result."""

@@ -221,6 +221,7 @@ MATRIX: dict[str, Rule] = {
     "staff.claim": Rule("staff", ("FY-20261126-0001",), P.CAMPAIGN_WRITE, also=P.ACCOUNT_POST),
     **staff(P.ORDER_SHIP, "staff.shipw", args=("n0nce",)),
     **staff(P.ORDER_APPROVE, "staff.rejw", args=("n0nce",)),
+    **staff(P.TICKET_HANDLE, "staff.rejtw", args=("n0nce",)),
     **staff(P.CREDIT_REQUEST, "cr.dealer", args=("{dealer}",)),
     **staff(P.TICKET_HANDLE, "staff.ticket.note", args=("n0nce",)),
     **staff(P.TICKET_HANDLE, "staff.ticket.use_said", args=("{ticket}",)),

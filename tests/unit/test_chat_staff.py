@@ -370,6 +370,20 @@ async def test_what_was_said_with_the_number_is_offered_as_the_result(answer: st
     assert ticket.resolution == "这个E3已经换过主板了 客户确认好了 可以结单"
 
 
+async def test_a_ticket_rejected_in_words_keeps_the_reason_and_asks_once() -> None:
+    """"AS-… 这个不归售后 是质量问题 驳回让他走质量反馈" (was: only the card, the reason lost)."""
+    s = await scene()
+    _, fresh = await _tickets(s)
+    asked = await s.w.say(SERVICE, f"{fresh} 这个不归售后 是质量问题 驳回让他走质量反馈")
+    assert "确认驳回售后工单" in texts(asked) and "是质量问题" in texts(asked)
+    ticket = await s.w.uow.tickets.get_by(number=fresh)
+    assert ticket is not None and ticket.status != TicketStatus.REJECTED
+    await s.w.press(SERVICE, buttons(asked)["❌ 确认驳回"])
+    ticket = await s.w.uow.tickets.get_by(number=fresh)
+    assert ticket is not None and ticket.status == TicketStatus.REJECTED and "是质量问题" in (ticket.reject_reason or "")
+    assert "失效" in texts(await s.w.press(SERVICE, buttons(asked)["❌ 确认驳回"]))     # once
+
+
 @pytest.mark.parametrize("said", ["{n} 还没修好", "{n} 修好了吗", "{n} 怎么还没解决", "{n} not fixed yet"])
 async def test_a_ticket_asked_about_or_not_fixed_is_just_its_card(said: str) -> None:
     s = await scene()
