@@ -145,7 +145,8 @@ _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?
 _ARRIVAL = re.compile(r"到了|到货|货到|到的货|收到|签收|送到|送来|arrived|received|delivered|came", re.IGNORECASE)
 # a ticket's number or name said ("AS单 20261129 0004", "工单"): a number read without its prefix is still a ticket's
 _TICKET_NAMED = re.compile(r"\bAS|\bQF|AS单|QF单|工单|售后单|维修单|报修单|反馈单|ticket", re.IGNORECASE)
-_GOODS_ARRIVED = re.compile(r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
+_GOODS_ARRIVED = re.compile(r"(?:我要|帮我)?(?:确认收货|收货确认|确认签收|签收一下|点收货)|"
+                            r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
                             r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
                             r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
                             r"(?:goods|order|delivery|shipment)", re.IGNORECASE)

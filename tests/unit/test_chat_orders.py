@@ -222,7 +222,7 @@ async def test_staff_sees_dealer_codes_in_the_list_and_english_works() -> None:
     assert f"📦 Order {order.number}" in detail and "Status: Submitted" in detail and "Total: ¥3,998.00" in detail
 
 
-@pytest.mark.parametrize("said", ["货到了", "收到货了", "货已经到了", "the goods arrived"])
+@pytest.mark.parametrize("said", ["货到了", "收到货了", "货已经到了", "the goods arrived", "确认收货", "我要确认收货"])
 async def test_goods_arrived_offers_the_receipt_of_the_shipped_order(said: str) -> None:
     """(was: the latest order, an order placed after the shipped one, with no receipt button)"""
     w, dealer = await world()
