@@ -145,6 +145,10 @@ _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?
 _ARRIVAL = re.compile(r"到了|到货|货到|到的货|收到|签收|送到|送来|arrived|received|delivered|came", re.IGNORECASE)
 # a ticket's number or name said ("AS单 20261129 0004", "工单"): a number read without its prefix is still a ticket's
 _TICKET_NAMED = re.compile(r"\bAS|\bQF|AS单|QF单|工单|售后单|维修单|报修单|反馈单|ticket", re.IGNORECASE)
+# the cart asked for: "看下购物车", "我的购物车", "购物车里有啥", "show my cart"
+_CART_ASKED = re.compile(r"(?:看看?|看一?下|查看|查一?下|打开|显示|瞧瞧|给我看看?)?\s*(?:我的|我们的)?\s*购物车"
+                         r"(?:里面?(?:有什么|有啥|都有什么|有哪些))?|(?:show|view|open|see|check)?\s*(?:my\s+|the\s+)?cart",
+                         re.IGNORECASE)
 _GOODS_ARRIVED = re.compile(r"(?:我要|帮我)?(?:确认收货|收货确认|确认签收|签收一下|点收货)|"
                             r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
                             r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
@@ -227,6 +231,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.CANCEL_ORDER, max(confidence, 0.8)
             if _STATUS_WORDS.search(text) or confidence < LOW_CONFIDENCE:
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
+    if _CART_ASKED.fullmatch(text):
+        return Intent.PLACE_ORDER, max(confidence, 0.9)       # "看下购物车": the open cart shown (topic view_cart)
     if _NEW_QUALITY.fullmatch(text):
         return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
     if _FAQ_MENU.fullmatch(text):
@@ -328,6 +334,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     elif intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
             and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", said)):
         slots.topic = "start"        # "我要下单", "在吗 要货": an order to start, nothing named yet
+    if _CART_ASKED.fullmatch(said):
+        slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):

@@ -100,6 +100,7 @@ class Slots(BaseModel):
     #                                "received" (order_status: "货到了", the shipped orders to confirm),
     #                                "shipping" (order_status: "物流单号多少", the shipped orders' waybills),
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
+    #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete)
 
 

@@ -65,6 +65,8 @@ i18n.register({
     "order.blocked": ("暂时不能下单：{reason}", "You cannot order right now: {reason}"),
     "order.blocked_for": ("{dealer} 暂时不能下单：{reason}", "{dealer} cannot order right now: {reason}"),
     "order.empty": ("购物车是空的。", "The cart is empty."),
+    "order.no_cart": ("购物车是空的，直接输入要订的产品和数量即可，例如“AP300 来二十台”。",
+                      "The cart is empty: type what you want and how many, e.g. \"AP300 x20\"."),
     "order.summary_title": ("🛒 订单确认", "🛒 Order summary"),
     "order.change_title": ("✏️ 修改订单 {number}（修改后的整张订单）", "✏️ Changing order {number} (the whole order after the change)"),
     "order.btn.change_ok": ("✅ 确认修改", "✅ Confirm the change"),

@@ -58,6 +58,11 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
     parsed = ctx.parsed or await parse_message(ctx)
     if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
         return await reorder_from(ctx, parsed.slots.order_no)
+    if parsed.slots.topic == "view_cart":          # "看下购物车": the open cart, or that it is empty
+        shown = Cart.load(ctx)
+        if shown is None:
+            return [Reply(text=ctx.t("order.no_cart"), buttons=[[Button(ctx.t("btn.order"), payload("order.new"))]])]
+        return await cart_summary(ctx, shown)
     if ctx.is_staff and Cart.load(ctx) is None:
         pending = {i.sku: i.qty for i in parsed.slots.items}
         return await ask_dealer(ctx, pending=pending)
@@ -87,7 +92,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return await confirm(ctx)
     if parsed.slots.topic == "done" and cart.items:      # "好了就这样": the cart and its button, nothing submitted
         return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said")])
-    if parsed.slots.topic == "cart_total":        # "一共多少钱" with the cart open: the priced cart, not a price question
+    if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),

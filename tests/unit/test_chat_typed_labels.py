@@ -43,3 +43,15 @@ async def test_a_label_typed_in_a_form_leaves_it_and_a_cart_is_kept() -> None:
     await w.say(DEALER, "AP300 来两台")
     await w.say(DEALER, "我的订单")
     assert "AP300" in texts(await w.say(DEALER, "购物车"))
+
+
+@pytest.mark.parametrize("asked", ["看下购物车", "我的购物车", "购物车里有啥", "show my cart"])
+async def test_the_cart_asked_for_is_shown_and_no_cart_says_so(asked: str) -> None:
+    """(was: "没认出要订的产品" with a cart open, the latest order, or "我没太明白")"""
+    w = await _world()
+    empty = texts(await w.say(DEALER, asked))
+    assert "购物车是空的" in empty or "cart is empty" in empty
+    await w.say(DEALER, "AP300 来两台")
+    shown = texts(await w.say(DEALER, asked))
+    assert "AP300" in shown and ("2台" in shown or "x 2" in shown or "2 台" in shown or "×" in shown)
+    assert "没认出" not in shown and "最近的一笔订单" not in shown
