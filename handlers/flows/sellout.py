@@ -197,7 +197,7 @@ def check_row(raw: dict[str, str], line: int, skus: dict[str, str], today: date)
 
 _DATE_IN_TEXT = re.compile(r"(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|今天|昨天)")
 _UNIT_PRICE = re.compile(r"(?:单价|unit price|@)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?", re.IGNORECASE)
-_TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
+_TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|一共|共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
                     r"|(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)(?![\u4e00-\u9fff]{0,1}\d)", re.IGNORECASE)
 _QTY_WITH_UNIT = re.compile(
     r"(?:卖了|卖出|售出|销售|sold)?\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(?:台|箱|件|个|套|支|盒|包|卷|捆|根|条|只|双|桶|袋|瓶|pcs|units?)"
@@ -241,6 +241,10 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
         rest = rest[:m.start()] + " " + rest[m.end():]
     places: list[str] = []
     for token in (t for t in _SPLIT.split(rest) if t and t not in _FILLER):
+        glued = next((a for a in CUSTOMER_TYPE_ALIASES if len(token) > len(a) and token.endswith(a)
+                      and re.search(r"[\u4e00-\u9fff]", a)), None)
+        if glued is not None and "customer_type" not in raw:       # "杭州零售": the city, then the kind of sale
+            raw["customer_type"], token = glued, token[:-len(glued)]
         if token in CUSTOMER_TYPE_ALIASES or token.lower() in CUSTOMER_TYPE_ALIASES:
             raw["customer_type"] = token
         elif re.fullmatch(r"-?[¥￥]?-?\d+(?:\.\d+)?元?", token):
@@ -286,7 +290,7 @@ def parse_text(text: str, products: list[Product], today: date, *,
     rows: list[dict[str, Any]] = []
     problems: list[tuple[int, Problem]] = []
     index = _index(products)
-    lines = [part for line in text.splitlines() if line.strip() for part in _sales_of(line, index)]
+    lines = [_dated(part, line) for line in text.splitlines() if line.strip() for part in _sales_of(line, index)]
     for n, line in enumerate(lines[:MAX_ROWS], start=1):
         result = parse_line(line, n, products, today, index)
         if isinstance(result, Problem) and before and (named := _continued(before, line, index)) is not None:
@@ -300,6 +304,14 @@ def parse_text(text: str, products: list[Product], today: date, *,
         else:
             rows.append(result)
     return rows, problems
+
+
+def _dated(part: str, line: str) -> str:
+    """A sale split from a typed line that said its day once ("昨天卖了AP300 5台…，DH12 2台…"): the day for it too."""
+    if part == line or _DATE_IN_TEXT.search(normalize(part)):
+        return part
+    day = _DATE_IN_TEXT.search(normalize(line))
+    return f"{day.group(1)} {part}" if day else part
 
 
 _COUNT_SAID = re.compile(r"\d|[一二两三四五六七八九十百廿卅]")

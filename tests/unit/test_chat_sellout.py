@@ -221,3 +221,17 @@ async def test_the_summarys_buttons_typed_do_what_they_say(typed: str) -> None:
     assert "型号 数量 金额" in texts(restarted)
     summary = await w.say("100", "AP300 卖了2台 单价1999 宁波 零售")
     assert "有效 1 行" in texts(summary) and "DH20" not in texts(summary)
+
+
+async def test_a_line_of_two_sales_with_its_day_said_once_and_a_total_said_with_yigong() -> None:
+    """"昨天卖了AP300 5台一共9995 杭州零售，DH12…" (was: the AP300 line refused for no amount, the second sale dated
+    today, "杭州零售" taken as the city)."""
+    w, _ = await _world()
+    replies = await w.say("100", "昨天卖了AP300 5台一共9995 杭州零售，DH20 2台 单价1599 宁波 工程")
+    summary = texts(replies)
+    assert "有效 2 行" in summary and "¥13,193.00" in summary
+    await w.press("100", buttons(replies)["✅ 确认提交"])
+    lines = sorted(await w.uow.sellout.list(), key=lambda ln: ln.sku)
+    assert [(ln.sku, ln.qty, ln.amount, ln.sold_on, ln.city, ln.customer_type) for ln in lines] == [
+        ("AP300", 5, Decimal("9995.00"), date(2026, 11, 25), "杭州", CustomerType.RETAIL),
+        ("DH20", 2, Decimal("3198.00"), date(2026, 11, 25), "宁波", CustomerType.PROJECT)]
