@@ -53,6 +53,7 @@ from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.customer_words import customer_in_text
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -166,6 +167,14 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
         ctx.dialog.data["said_products"] = said
     if hint.strip():
         ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
+        name, phone = customer_in_text(hint)        # "客户电话13912345678 姓王": not asked again
+        if name:
+            FORM.mark_done(ctx, "name", name=name[:MAX_SHORT])
+        if phone:
+            try:
+                FORM.mark_done(ctx, "phone", phone=normalize_customer_phone(phone))
+            except ValidationFailed:
+                pass                                # asked at its step, where the problem is said
     return await FORM.next(ctx, intro=True)
 
 

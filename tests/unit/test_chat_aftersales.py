@@ -336,3 +336,23 @@ async def test_skip_at_the_required_description_is_refused_not_saved_as_the_prob
     assert "不能跳过" in shown and "请描述故障" in shown or "cannot be skipped" in shown and "Describe" in shown
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and stored.state == "as.desc" and "desc" not in stored.data
+
+
+async def test_the_customer_written_in_the_request_is_not_asked_again() -> None:
+    """"…客户电话13912345678 姓王…" (was: the name and the phone asked again after the serial)."""
+    w, _ = await _world()
+    await w.say("100", "客户家的DH20买了3个月 不出水了 一直亮E4 客户电话13912345678 姓王 在杭州西湖区")
+    asked = texts(await w.say("100", "跳过"))                       # the serial: skipped
+    assert "问题描述" in asked and "客户姓名" not in asked and "客户电话" not in asked.split("问题描述")[0]
+    await w.press("100", payload("as.keep"))
+    await w.press("100", payload("as.done"))
+    summary = texts(await w.press("100", payload("as.prio", "normal")))
+    assert "王" in summary and "139****5678" in summary
+
+
+def test_customer_words() -> None:
+    from nlu.customer_words import customer_in_text
+    assert customer_in_text("王先生 138 0013 8000 家里的净化器不转了") == ("王先生", "13800138000")
+    assert customer_in_text("客户叫李娜，电话13800138000") == ("李娜", "13800138000")
+    assert customer_in_text("除湿机不出水 叫修") == (None, None)
+    assert customer_in_text("水箱是空的，浮子卡住了") == (None, None)
