@@ -15,7 +15,7 @@ from nlu.normalize import normalize
 _END = " .!?~,。！？~～"
 _OK = r"(?:好的?|ok|okay|嗯+|行|可以|没问题|对|对的|没错|是的|yes)"
 _CONFIRM = re.compile(
-    rf"(?:{_OK}[,， ]*)?(?:(?:确认|确定)(?:提交|无误|一下)?|提交(?:吧|一下)?|{_OK}|confirm|submit|send it)"
+    rf"(?:{_OK}[,， ]*)?(?:(?:确认|确定)(?:提交|无误|一下)?|提交(?:吧|一下|审批|申请)?|送审|{_OK}|confirm|submit|send it)"
     r"(?:吧|了|啊|哈|的)?", re.IGNORECASE)
 _KEEP = re.compile(
     rf"(?:{_OK}[,， ]*)?(?:就|直接)?(?:用|使用)?(?:这个|这样|上面的?|那个|原来的?|此|该|这句话?|那句话?)(?:描述|吧|就行|就可以|就好|可以)?"

@@ -37,6 +37,7 @@ from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import parse_date
 from nlu.numbers import read_amount
+from nlu.replies import is_confirmation
 
 MAX_DEALER_CHOICES = 6
 
@@ -69,6 +70,8 @@ i18n.register({
     "cr.ask.reason": ("请说明原因（例如：旺季备货，回款记录良好）：", "Why (e.g. peak season stock, pays on time)?"),
     "cr.bad.amount": ("请输入金额，例如 50000 或 5万。", "Please type an amount, e.g. 50000."),
     "cr.bad.date": ("没看懂日期，请按 2026-12-31 的格式输入。", "Please type the day as 2026-12-31."),
+    "cr.use_buttons": ("额度申请还没有提交：请点“提交审批”，或点“取消”。",
+                       "The credit request is not submitted yet: tap Submit, or Cancel."),
     "cr.confirm": ("请确认额度申请：\n经销商：{dealer}\n{what}\n原因：{reason}",
                    "Please confirm the credit request:\nDealer: {dealer}\n{what}\nReason: {reason}"),
     "cr.what.limit": ("调整信用额度：{previous} → {amount}", "Credit limit: {previous} -> {amount}"),
@@ -269,6 +272,18 @@ async def request_reason(ctx: Ctx) -> list[Reply]:
             else ctx.t("cr.what.limit", previous=fmt_cny(Decimal(d["previous"])), amount=amount))
     return [Reply(text=ctx.t("cr.confirm", dealer=d["dealer"], what=what, reason=reason),
                   buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", d["nonce"]))],
+                           forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.req.confirm")
+async def confirm_typed(ctx: Ctx) -> list[Reply]:
+    """"提交审批", "确认" typed under the request shown: submitted (was: the words read as something else and the
+    request never made, with no word of it); anything else: the request is said to wait for its button."""
+    if is_confirmation(forms.text_of(ctx)):
+        ctx.args = [str(ctx.dialog.data.get("nonce", ""))]
+        return await request_submit(ctx)
+    return [Reply(text=ctx.t("cr.use_buttons"),
+                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", ctx.dialog.data.get("nonce", "")))],
                            forms.cancel_row(ctx, "cr")])]
 
 

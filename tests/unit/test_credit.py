@@ -265,3 +265,18 @@ async def test_a_channel_manager_asks_in_chat_and_a_second_tap_asks_nothing_twic
     await w.press("400", buttons(limit)["✅ 提交审批"])
     assert [c.amount for c in w.uow.credit_changes.rows] == [Decimal("50000.00"), Decimal("300000.00")]
     assert "申请调整额度仅限渠道经理和财务" in texts(await w.press("500", payload("cr.new")))   # management decides
+
+
+async def test_the_request_confirmed_in_words_is_submitted_and_other_words_say_it_waits() -> None:
+    """"提交审批" typed under the request (was: read as something else, the request never made, nothing said)."""
+    w, _, _, _ = await _world()
+    await w.press("300", payload("cr.new"))
+    await w.say("300", "d0021")
+    await w.press("300", payload("cr.kind", "temporary"))
+    await w.say("300", "5万")
+    await w.say("300", "2026-12-31")
+    await w.say("300", "双十二备货")
+    waits = texts(await w.say("300", "嗯 我看看"))
+    assert "还没有提交" in waits and not w.uow.credit_changes.rows
+    assert "已提交额度申请 CR-20261204-0001" in texts(await w.say("300", "提交审批"))
+    assert len(w.uow.credit_changes.rows) == 1
