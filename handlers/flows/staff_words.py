@@ -122,6 +122,8 @@ i18n.register({
     "sw.qf.set": ("➡️ {status}", "➡️ {status}"),
     "sw.qf.ask_note": ("改为“{status}”需要说明（措施或原因），请输入：",
                        "'{status}' needs a note (the action, or why none); type it:"),
+    "sw.qf.said": ("📝 您写的：{text}（点下一个状态时记为说明）", "📝 You wrote: {text} (kept as the note of the next status)"),
+    "sw.qf.noted": ("说明：{text}", "Note: {text}"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
     "sw.help.asked": ("可用命令（按您的职责），也可以直接这样说：", "Commands for your job; you can also type:"),
@@ -527,6 +529,11 @@ async def new_ticket_confirmed(ctx: Ctx) -> list[Reply]:
 
 # --- the quality department's card -------------------------------------------------------------------
 
+# a quality report's number in the words typed with it ("QF-20261207-0001 开始查…")
+_QF_NUMBER = re.compile(r"\bQF[-\s]?\d{8}[-\s]?\d{4}\b", re.IGNORECASE)
+MIN_QF_WORDS = 6         # characters of words typed with the number that are a note of the next step
+
+
 @router.button("staff.qf.detail")
 async def qf_detail(ctx: Ctx) -> list[Reply]:
     """A quality report for the quality department: the report with its steps, and the next statuses."""
@@ -543,6 +550,12 @@ async def qf_detail(ctx: Ctx) -> list[Reply]:
                                    payload("staff.qf.set", number, s.value)) for s in nexts],
                            [Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]]
     replies[-1].buttons = [row for row in replies[-1].buttons if row]
+    words = _QF_NUMBER.sub(" ", ctx.inbound.text or "").strip(" ，,。:：") \
+        if ctx.inbound.kind == InboundKind.TEXT else ""
+    if feedback is not None and nexts and len(words) >= MIN_QF_WORDS:
+        # "QF-… 开始查，联系供应商要2411批次的VOC检测报告": kept as the note of the next status pressed
+        ctx.dialog.data["said_qf"] = {"ref": number, "text": words[:MAX_TEXT]}
+        replies[-1].text += "\n" + ctx.t("sw.qf.said", text=mask_text(words[:80]))
     # the dealer's photos as images before the card, as a ticket's come (the push brings them; a typed number too)
     return [*await staff_tickets.photo_replies(ctx, feedback.photos if feedback else []), *replies]
 
@@ -558,6 +571,9 @@ async def qf_set(ctx: Ctx) -> list[Reply]:
         status = CorrectiveStatus(raw)
     except ValueError:
         return [Reply(text=ctx.t("error.button_stale"))]
+    said = ctx.dialog.data.pop("said_qf", None)
+    if isinstance(said, dict) and said.get("ref") == number and said.get("text"):
+        return await _qf_move(ctx, number, status, str(said["text"]))      # the words typed with the number
     if status in NOTE_REQUIRED:
         ctx.go(QF_NOTE, number=number, status=status.value)
         return [Reply(text=ctx.t("sw.qf.ask_note", status=ctx.pick(*CORRECTIVE_STATUS_LABELS[status])),
@@ -581,8 +597,9 @@ async def qf_note(ctx: Ctx) -> list[Reply]:
 
 async def _qf_move(ctx: Ctx, number: str, status: CorrectiveStatus, note: str) -> list[Reply]:
     feedback = await set_corrective_status(ctx.uow(), ctx.actor, number, status, ctx.deps.clock, note=note)
+    noted = "\n" + ctx.t("sw.qf.noted", text=mask_text(note[:80])) if note else ""
     return [Reply(text=ctx.t("sw.qf.done", number=feedback.number,
-                             status=ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])),
+                             status=ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])) + noted,
                   buttons=[[Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]])]
 
 

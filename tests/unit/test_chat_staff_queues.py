@@ -195,6 +195,22 @@ async def test_quality_moves_a_report_from_its_card() -> None:
     assert stored.corrective_note == "更换密封圈供应商"
 
 
+async def test_words_typed_with_a_quality_report_are_the_note_of_its_next_status() -> None:
+    """"QF-… 开始查，联系供应商要2411批次的VOC检测报告" (was: the card, the words lost); "已制定措施" then needs no
+    second note: the words typed with the number are it."""
+    w, refs = await _world()
+    chat, qf = CHATS[Role.QUALITY], refs["qf"][0]
+    card = await w.say(chat, f"{qf} 开始查，联系供应商要2411批次的检测报告")
+    assert "您写的：开始查" in texts(card)
+    done = texts(await w.press(chat, buttons(card)["➡️ 调查中"]))
+    assert "已改为“调查中”" in done and "说明：开始查" in done
+    card = await w.say(chat, f"{qf} 原因查到了 密封圈批次问题 整改措施：更换供应商")
+    await w.press(chat, buttons(card)["➡️ 已制定措施"])
+    stored = await w.uow.quality.get_by(number=qf)
+    assert stored is not None and stored.corrective_status == CorrectiveStatus.ACTION_PLANNED
+    assert stored.corrective_note == "原因查到了 密封圈批次问题 整改措施：更换供应商"
+
+
 async def test_staff_words_approve_an_order_only_through_its_card() -> None:
     w, refs = await _world()
     chat = CHATS[Role.ORDER_DESK]
