@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from core.order_states import OrderAction, allowed_actions, status_label
@@ -53,6 +54,9 @@ i18n.register({
 })
 
 
+# words of a new delivery date ("交货日期改到", "交期推迟到", "晚几天送", "deliver on")
+_DATE_CHANGE = re.compile(r"交货日期|交期|到货日期|送货日期|发货日期|送货时间|到货时间|改到|推迟|延后|延期|提前|晚点|早点|"
+                          r"deliver|delivery date|reschedul", re.IGNORECASE)
 # what the words are when they report a problem or sales, whatever counts they name: never a change of the order
 _NOT_CHANGES = frozenset({Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES, Intent.REPORT_SALES, Intent.TICKET_STATUS})
 
@@ -63,14 +67,19 @@ async def typed_change(ctx: Ctx) -> list[Reply] | None:
     if not ctx.is_dealer or ctx.actor.dealer_id is None or not points_at_order(ctx.inbound.text):
         return None
     parsed = await parse_message(ctx)
-    if not parsed.slots.edits or parsed.slots.topic == "reorder" or parsed.intent in _NOT_CHANGES:
+    # "0007那单交货日期改到下周五": a new delivery date for that order is a change of it too
+    redated = parsed.slots.delivery_date is not None and _DATE_CHANGE.search(ctx.inbound.text or "") is not None
+    if not (parsed.slots.edits or redated) or parsed.slots.topic == "reorder" or parsed.intent in _NOT_CHANGES:
         return None          # "12月3号那单货到了，WP400少了2台": a problem with the goods, not more of them
     ctx.parsed = parsed
     number = order_number(ctx.inbound.text)
     if number is not None:
         order = await get_order(ctx.uow(), ctx.actor, number)         # another dealer's: not found
     else:
-        latest = await list_orders(ctx.uow(), ctx.actor, dealer_id=ctx.actor.dealer_id, limit=5)
+        latest = await list_orders(ctx.uow(), ctx.actor, dealer_id=ctx.actor.dealer_id, limit=20)
+        suffix = parsed.slots.order_suffix
+        if suffix:                                       # "0007那单": the one whose number ends so
+            latest = [o for o in latest if o.number.endswith(suffix)] or latest[:0]
         if not latest:
             return None
         order = max(latest, key=lambda o: (o.created_at or ctx.deps.clock.now(), o.number))   # placed last

@@ -188,6 +188,20 @@ async def test_the_order_desks_today_lists_the_questions_about_orders_it_may_ans
     assert "待答复咨询：0" in texts(await w.say(DESK, "/today"))
 
 
+async def test_a_new_delivery_date_for_the_order_named_by_its_last_digits() -> None:
+    """"0001那单我想把交货日期改到下周五" (was: the date set on an open cart, or the order's status)."""
+    from datetime import date
+
+    w, dealer = await world()
+    first = await w.order(dealer, [("AP300", 2)])
+    await w.order(dealer, [("DH20", 1)])                              # placed later: not the one meant
+    shown = await w.say(DEALER, f"{first.number[-4:]}那单我想把交货日期改到12月10号")
+    assert f"修改订单 {first.number}" in texts(shown) and "交货日期已设为 2026-12-10" in texts(shown)
+    await w.press(DEALER, buttons(shown)["✅ 确认修改"])
+    stored = await w.uow.orders.get_by(number=first.number)
+    assert stored is not None and stored.requested_delivery == date(2026, 12, 10)
+
+
 async def test_who_may_answer_a_question_about_an_order() -> None:
     from core.faq import StaffQuestion
     from core.services.faq import may_answer
