@@ -15,6 +15,7 @@ plus a few cue words). Charts are drawn by ``analytics.charts`` in a worker thre
 from __future__ import annotations
 
 import asyncio
+import re
 
 from core.dealers import Dealer
 from core.errors import DomainError
@@ -28,6 +29,7 @@ from handlers.flows import account, forms, sellout_chase
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.numbers import parse_int
 from nlu.schema import Intent
 from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question
 
@@ -172,28 +174,40 @@ async def _named_dealer(ctx: Ctx, code: str) -> Dealer | None:
 
 
 async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-                  lowest: bool = False, dealer: Dealer | None = None) -> Report:
+                  lowest: bool = False, dealer: Dealer | None = None, limit: int = 10) -> Report:
     assert ctx.deps.reports is not None
-    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=10, lowest_first=lowest,
+    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=limit, lowest_first=lowest,
                         dealer_id=dealer.id if dealer is not None else None)
     return await run_report(ctx.uow(), ctx.deps.reports, ctx.actor, query, ctx.deps.clock)
 
 
+# "前十", "前20名", "top 10": how many of the ranking to list (the summary's five otherwise)
+_TOP_SAID = re.compile(r"前\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:名|位|家|个)?|top\s*(\d{1,2})", re.IGNORECASE)
+DEFAULT_TOP, MAX_TOP = 5, 20
+
+
+def _top_said(text: str) -> int:
+    m = _TOP_SAID.search(text)
+    n = parse_int(m.group(1) or m.group(2)) if m else None
+    return max(1, min(MAX_TOP, n)) if n else DEFAULT_TOP
+
+
 async def show(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-               lowest: bool = False, dealer_code: str = "", *, excel: bool = False) -> list[Reply]:
+               lowest: bool = False, dealer_code: str = "", *, excel: bool = False,
+               top: int = DEFAULT_TOP) -> list[Reply]:
     dealer = await _named_dealer(ctx, dealer_code)
     if dealer_code and dealer is None and not ctx.is_dealer:
         return [Reply(text=ctx.t("acct.staff.no_dealer", code=dealer_code))]
     if dealer is not None and kind in _ALL_DEALERS:
         kind = ReportKind.SELLOUT_SUMMARY
-    report = await _report(ctx, kind, period, region, sku, lowest, dealer)
+    report = await _report(ctx, kind, period, region, sku, lowest, dealer, limit=max(10, top))
     title, label = report.title(ctx.lang), ctx.pick(*PERIOD_LABELS[period])
     lines = [ctx.t("rpt.head", title=title, period=label)]
     named = f"{dealer.code} {dealer.name}" if dealer is not None else ""
     if region or sku or named:
         lines.append(ctx.t("rpt.filters", filters=" · ".join(v for v in (named, region, sku) if v)))
     empty = report.totals.count == 0 and not report.targets
-    lines += [ctx.t("rpt.no_data")] if empty else summary_lines(report, ctx.lang)
+    lines += [ctx.t("rpt.no_data")] if empty else summary_lines(report, ctx.lang, top=top)
     if (ctx.is_dealer or dealer is not None) and kind == ReportKind.SELLOUT_SUMMARY:
         bought = await _report(ctx, ReportKind.ORDER_PRODUCTS, period, region, sku, dealer=dealer)
         lines.append(ctx.t("rpt.dealer_purchases", amount=fmt_cny(bought.totals.amount), orders=bought.totals.count))
@@ -302,7 +316,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         code = named[0].code if named else ""
     if code and kind in _ALL_DEALERS:
         kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout else _default_kind(ctx)
-    return await show(ctx, kind, period, region, sku, lowest, code, excel=any(w in text for w in EXPORT_WORDS))
+    return await show(ctx, kind, period, region, sku, lowest, code, excel=any(w in text for w in EXPORT_WORDS),
+                      top=_top_said(text))
 
 
 def _which_dealer(ctx: Ctx, named: list[Dealer], kind: ReportKind, period: PeriodPreset, region: str,

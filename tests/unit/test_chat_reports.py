@@ -361,3 +361,11 @@ async def test_a_dealer_named_by_words_in_a_sales_question_gets_that_dealer_only
     assert "D0004 杭州嘉禾商贸" in chosen and "¥4,000.00" in chosen and "D0003" not in chosen
     region = texts(await w.say("ch", "华东这个月动销怎么样"))
     assert "筛选：华东" in region and "您说的是哪一家" not in region
+
+
+@pytest.mark.parametrize(("said", "top"), [("经销商排名前十 按销售额", 10), ("卖得最好的前20名", 20), ("top 8 dealers", 8),
+                                           ("经销商排名", 5), ("前一百名", 20)])
+def test_how_many_of_a_ranking_are_listed(said: str, top: int) -> None:
+    """"经销商排名前十" (was: the summary's five whatever was asked)."""
+    from handlers.flows.reports import _top_said
+    assert _top_said(said) == top
