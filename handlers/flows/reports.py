@@ -182,7 +182,7 @@ async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str 
 
 
 # "前十", "前20名", "top 10": how many of the ranking to list (the summary's five otherwise)
-_TOP_SAID = re.compile(r"前\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:名|位|家|个)?|top\s*(\d{1,2})", re.IGNORECASE)
+_TOP_SAID = re.compile(r"前\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(?:名|位|家|个)?|top\s*(\d{1,2})", re.IGNORECASE)
 DEFAULT_TOP, MAX_TOP = 5, 20
 
 
