@@ -66,6 +66,8 @@ QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})
          # a note after it, as clerks type one: "，工行转账", "承兑", "现金"
          # or with the bank's reference and the account: "工行转账 流水号 ICBC20261207001，记预存款"
          r"(?:\s*[，,;；、]?\s*(?P<note>[^。;；]{1,80}?))?[。.!！]?$")
+# an amount typed alone ("30万", "50000", "5w元", "三万")
+_AMOUNT_ONLY = re.compile(r"[¥￥]?\s*(?:\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万]+)\s*(?:元|块钱?)?", re.IGNORECASE)
 # the bank's reference said in the note ("流水号 ICBC20261207001", "流水 2026120700123")
 _REFERENCE_SAID = re.compile(r"(?:流水号?|交易号|凭证号|回单号|ref(?:erence)?)\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})",
                              re.IGNORECASE)
@@ -273,6 +275,11 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
         return await dealer_confirmed(ctx)
     if re.search(QUICK, text, re.IGNORECASE):     # "合肥新锐打了5万" again: a fresh form with that amount
         return await quick_payment(ctx)
+    shown = ctx.dialog.data.get("dealer_id")
+    if shown and _AMOUNT_ONLY.fullmatch(text.strip()) and (amount := read_amount(text)) is not None and amount > 0:
+        # "30万" under the dealer shown (was: "没有找到经销商“30万”"): the amount of this payment, the dealer kept
+        ctx.dialog.data["amount"] = str(amount)
+        return await _show_dealer(ctx, int(shown), str(ctx.dialog.data.get("dealer") or ""))
     if (aside := await _asked_aside(ctx, text)) is not None:
         return aside
     return await _find_dealer(ctx, text)

@@ -439,3 +439,12 @@ async def test_one_line_with_the_reference_and_the_account_asks_only_the_day_and
     await w.say("400", "今天")
     summary = texts(await w.press("400", payload("pay.skip")))
     assert "账户：预存款" in summary and "方式：银行转账" in summary and "参考号：ICBC20261207001" in summary
+
+
+async def test_an_amount_typed_under_the_dealer_shown_is_the_payments() -> None:
+    """"30万" typed at "是这家吗？" (was: "没有找到经销商“30万”" and the form started over)."""
+    w = await _world()
+    await w.say("400", "记一笔回款")
+    await w.say("400", "合肥新锐")
+    shown = texts(await w.say("400", "30万"))
+    assert "没有找到经销商" not in shown and "回款金额：¥300,000.00" in shown and "合肥新锐" in shown
