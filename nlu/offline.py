@@ -137,7 +137,8 @@ _NEW_QUALITY = re.compile(r"(?:我要|我想|想|帮我|需要|要)?(?:做|提|�
 # "物流单号多少", "快递单号发我", "发的哪家快递", "tracking number": how the goods travel (the shipped orders' carrier
 # and waybill), not the latest order's status
 _SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快递号|单号多少|单号发|物流信息|物流到哪|快递到哪|哪家快递|哪家物流|"
-                             r"什么快递|什么物流|(?:快递|物流).{0,4}(?:哪家|哪个公司|什么公司)|tracking|waybill|which courier|which carrier",
+                             r"什么快递|什么物流|(?:快递|物流).{0,4}(?:哪家|哪个公司|什么公司)|发货了?.{0,4}(?:还)?没(?:到|收到)|在路上|"
+                             r"tracking|waybill|which courier|which carrier|on the way|in transit",
                              re.IGNORECASE)
 # goods come short or damaged: "货到了 WP400少了2台", "外箱压坏了", "收到的少发了一箱", "arrived damaged"
 _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"

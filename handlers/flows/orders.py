@@ -74,6 +74,8 @@ i18n.register({
     "orders.latest_shipped": ("最近发货的订单：", "Your latest shipped order:"),
     "orders.not_shipped": ("最近一笔 {number} 还没有发货（{status}），发货后会通知您物流单号。",
                            "Your latest order {number} has not shipped yet ({status}); you will get its waybill when it does."),
+    "orders.on_the_way": ("已发货、还没确认收货的订单（{n} 笔）：", "Shipped, not yet received ({n}):"),
+    "orders.way_line": ("· {number} 物流：{carrier} {tracking}", "· {number} shipping: {carrier} {tracking}"),
     "orders.none_shipped": ("最近没有已发货的订单。", "No order of yours has shipped lately."),
     "orders.title": ("📦 订单 {number}", "📦 Order {number}"),
     "orders.dealer": ("经销商：{dealer}", "Dealer: {dealer}"),
@@ -340,6 +342,13 @@ async def _waybills(ctx: Ctx, recent: list[Order]) -> list[Reply]:
     if not shipped:
         return [Reply(text="\n".join(head + [ctx.t("orders.none_shipped")]),
                       buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
+    on_the_way = [o for o in shipped if o.status == OrderStatus.SHIPPED]
+    if len(on_the_way) > 1:            # several on the way ("我有哪些单子发货了还没到"): each with its waybill
+        lines = [*head, ctx.t("orders.on_the_way", n=len(on_the_way))]
+        lines += [ctx.t("orders.way_line", number=o.number, carrier=o.carrier or "", tracking=o.tracking_no or "-")
+                  for o in on_the_way]
+        return [Reply(text="\n".join(lines), buttons=[[Button(f"📄 {o.number}", payload("orders.detail", o.number))]
+                                                       for o in on_the_way[:5]])]
     return await order_detail(ctx, shipped[0].number, [*head, ctx.t("orders.latest_shipped")])
 
 

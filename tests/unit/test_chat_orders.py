@@ -256,3 +256,14 @@ async def test_the_waybill_asked_for_is_the_latest_shipped_orders_and_a_later_on
     await w.order(nothing, [("DH20", 1)])
     none = texts(own(await w.say("101", said)))
     assert "SF1234567890" not in none and shipped.number not in none
+
+
+async def test_the_orders_on_the_way_are_listed_each_with_its_waybill() -> None:
+    """"我有哪些单子已经发货了还没到的" (was: only the latest order)."""
+    w, dealer = await world()
+    first = await w.order(dealer, [("AP300", 2)], to="shipped")
+    second = await w.order(dealer, [("DH20", 1)], to="shipped")
+    await w.order(dealer, [("F300", 5)], to="received")
+    shown = texts(own(await w.say(DEALER_CHAT, "我有哪些单子已经发货了还没到的")))
+    assert "还没确认收货的订单（2 笔）" in shown and first.number in shown and second.number in shown
+    assert shown.count("SF1234567890") == 2
