@@ -40,6 +40,7 @@ register({
                            "{reason}\nThis is not part of your role; /today shows what waits for you, /help what you can do."),
     "error.flood": ("您发得太快了，请稍等几秒再试。", "You are sending messages too fast; please wait a few seconds."),
     "cancelled": ("已取消。", "Cancelled."),
+    "cancel.cart_ask": ("购物车里还有 {n} 个商品。要放弃购物车吗？", "There are {n} item(s) in the cart. Drop the cart?"),
     "nothing_to_cancel": ("当前没有进行中的操作。", "There is nothing to cancel."),
     "lang.switched": ("已切换为中文。", "Switched to English."),
 })

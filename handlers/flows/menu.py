@@ -202,7 +202,16 @@ async def menu(ctx: Ctx) -> list[Reply]:
 @router.command("cancel")
 @router.intent(Intent.CANCEL)
 async def cancel(ctx: Ctx) -> list[Reply]:
-    had = bool(ctx.dialog.state)
+    data, state = ctx.dialog.data, ctx.dialog.state
+    if ctx.inbound.kind != InboundKind.COMMAND and state.startswith("order.") and data.get("items") \
+            and isinstance(data.get("nonce"), str):
+        # "取消" typed with goods in the cart (often after "购物车会保留"): asked, never dropped in silence (/cancel
+        # is a command: it cancels)
+        n, nonce = len(data["items"]), data["nonce"]
+        return [Reply(text=ctx.t("cancel.cart_ask", n=n),
+                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", nonce)),
+                                Button(ctx.t("order.btn.cart", n=n), payload("order.view", nonce))]])]
+    had = bool(state)
     ctx.idle()
     return [Reply(text=ctx.t("cancelled" if had else "nothing_to_cancel")), main_menu(ctx)]
 

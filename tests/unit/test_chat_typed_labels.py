@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.users import Role
-from tests.chat import ChatWorld, texts
+from tests.chat import ChatWorld, buttons, texts
 
 FINANCE, CHANNEL, DEALER = "900", "901", "100"
 
@@ -55,3 +55,15 @@ async def test_the_cart_asked_for_is_shown_and_no_cart_says_so(asked: str) -> No
     shown = texts(await w.say(DEALER, asked))
     assert "AP300" in shown and ("2台" in shown or "x 2" in shown or "2 台" in shown or "×" in shown)
     assert "没认出" not in shown and "最近的一笔订单" not in shown
+
+
+async def test_cancel_with_goods_in_the_cart_asks_before_dropping_it() -> None:
+    """"取消" after "购物车会保留" (was: the cart dropped in silence)."""
+    w = await _world()
+    await w.say(DEALER, "AP300 来两台")
+    asked = await w.say(DEALER, "取消")
+    assert "要放弃购物车吗" in texts(asked)
+    await w.press(DEALER, buttons(asked)["🛒 查看购物车（1）"])
+    assert "AP300" in texts(await w.say(DEALER, "看下购物车"))
+    dropped = await w.press(DEALER, buttons(await w.say(DEALER, "取消"))["🗑 放弃购物车"])
+    assert "购物车是空的" in texts(await w.say(DEALER, "看下购物车")) and dropped

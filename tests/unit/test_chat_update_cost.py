@@ -82,7 +82,7 @@ async def test_a_changed_dialog_is_written_at_once() -> None:
     dialog = await _dialog(world)
     assert dialog.state.startswith("order") and dialog.updated_at == clock.at
     clock.at += timedelta(seconds=20)
-    await world.say("1001", "取消")
+    await world.say("1001", "/cancel")                   # the command cancels (typed 取消 asks first)
     dialog = await _dialog(world)
     assert dialog.state == "" and dialog.updated_at == clock.at
 
