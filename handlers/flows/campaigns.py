@@ -589,14 +589,10 @@ async def who_joined(ctx: Ctx) -> list[Reply] | None:
     none named among several: a button each. Not a campaign reader, or no such words: None (the parser reads it)."""
     if not _reads_campaigns(ctx) or not re.search(CAMPAIGN_JOINERS, ctx.inbound.text or ""):
         return None
-    campaigns = await list_campaigns(ctx.uow(), ctx.actor, limit=MAX_CAMPAIGNS)
-    named = _named_campaign(re.sub(CAMPAIGN_JOINERS, " ", ctx.inbound.text or ""), campaigns)
-    running = [c for c in campaigns if is_running(c, ctx.deps.clock.today())]
-    if named is None and len(running) == 1:
-        named = running[0]
-    if named is None:
+    named = await _campaign_named(ctx, re.sub(CAMPAIGN_JOINERS, " ", ctx.inbound.text or ""))
+    if isinstance(named, list):
         rows = [[Button(ctx.t("camp.btn.who", name=forms.clip(c.name, 20)), payload("camp.who", c.id or 0))]
-                for c in campaigns[:8]]
+                for c in named[:8]]
         return [Reply(text=ctx.t("camp.who.which"), buttons=rows)]
     ctx.args = [str(named.id or 0)]
     return await participants(ctx)
