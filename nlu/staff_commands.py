@@ -168,6 +168,12 @@ def dealer_words_in_sales_question(text: str) -> str | None:
     return m.group("who")
 
 
+def words_besides_number(text: str) -> str:
+    """What was typed with a record's number ("AS-… 换过主板了 可以结单" -> "换过主板了 可以结单"): offered as the
+    record's result or note."""
+    return _NUMBER.sub(" ", text).strip(" ，,。:：")
+
+
 def find_number(text: str) -> tuple[RefKind, str] | None:
     """The first record number in ``text``, normalized (``so20261204 0001`` -> ``SO-20261204-0001``)."""
     text = _clean(text)

@@ -8,7 +8,6 @@ Shared pieces: ``handlers.flows.staff``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -58,6 +57,7 @@ from handlers.flows.staff import (
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.replies import is_keep
+from nlu.staff_commands import words_besides_number
 
 router = Router(name=__name__)
 
@@ -89,8 +89,6 @@ def _ticket_buttons(ctx: Ctx, ticket: Ticket, *, said_fixed: bool = False) -> li
     return [row[i:i + 3] for i in range(0, len(row), 3)]
 
 
-# a ticket's number typed with words ("AS-20261203-0001 换过主板了 可以结单"): the words without the number
-_AS_NUMBER = re.compile(r"\bAS[-\s]?\d{8}[-\s]?\d{4}\b", re.IGNORECASE)
 MIN_SAID = 8             # characters of words said with the number that may be a result ("修好了" alone is not one)
 
 
@@ -141,7 +139,7 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
     buttons = _ticket_buttons(ctx, ticket, said_fixed=said_fixed)
     if said_fixed and TicketAction.RESOLVE in ticket_actions(ticket.status):
         lines.insert(0, ctx.t("staff.ticket.fixed_said", number=ticket.number))
-        words = _AS_NUMBER.sub(" ", ctx.inbound.text or "").strip(" ，,。:：")
+        words = words_besides_number(ctx.inbound.text or "")
         if len(words) >= MIN_SAID:      # "AS-… 换过主板了 客户确认好了 可以结单": offered as the result at ✅ 已解决
             ctx.dialog.data["said_resolution"] = {"ref": ticket.number, "text": words[:MAX_NOTE]}
     if ticket.customer_name or ticket.customer_phone:

@@ -62,7 +62,14 @@ from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_staff_command, statement_month
+from nlu.staff_commands import (
+    RefKind,
+    StaffCommand,
+    StaffVerb,
+    parse_staff_command,
+    statement_month,
+    words_besides_number,
+)
 
 router = Router(name=__name__)
 
@@ -529,8 +536,6 @@ async def new_ticket_confirmed(ctx: Ctx) -> list[Reply]:
 
 # --- the quality department's card -------------------------------------------------------------------
 
-# a quality report's number in the words typed with it ("QF-20261207-0001 开始查…")
-_QF_NUMBER = re.compile(r"\bQF[-\s]?\d{8}[-\s]?\d{4}\b", re.IGNORECASE)
 MIN_QF_WORDS = 6         # characters of words typed with the number that are a note of the next step
 
 
@@ -550,7 +555,7 @@ async def qf_detail(ctx: Ctx) -> list[Reply]:
                                    payload("staff.qf.set", number, s.value)) for s in nexts],
                            [Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]]
     replies[-1].buttons = [row for row in replies[-1].buttons if row]
-    words = _QF_NUMBER.sub(" ", ctx.inbound.text or "").strip(" ，,。:：") \
+    words = words_besides_number(ctx.inbound.text or "") \
         if ctx.inbound.kind == InboundKind.TEXT else ""
     if feedback is not None and nexts and len(words) >= MIN_QF_WORDS:
         # "QF-… 开始查，联系供应商要2411批次的VOC检测报告": kept as the note of the next status pressed
