@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 # intents that lead to writing something: when the parser is unsure, ask back first (an order
 # only when it names items: "我要下单" alone just explains how to order)
+MAX_LABEL = 24           # characters of a button's label as typed (no emoji, no spaces): "今日待办", "applytobeadealer"
 ASK_BACK = {Intent.PLACE_ORDER, Intent.CANCEL_ORDER, Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK,
             Intent.REPORT_SALES}
 
@@ -282,7 +283,7 @@ class ConversationService:
     def _typed_label(self, ctx: Ctx) -> str | None:
         """The payload of the menu button whose label the message is, else None."""
         said = normalize_label(ctx.inbound.text)
-        if not said:
+        if not said or len(said) > MAX_LABEL:      # a sentence is no button's label: the menu is not built for it
             return None
         for source in self.router.label_sources:
             for button in source(ctx):
