@@ -140,6 +140,10 @@ _SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快
                              r"什么快递|什么物流|(?:快递|物流).{0,4}(?:哪家|哪个公司|什么公司)|发货了?.{0,4}(?:还)?没(?:到|收到)|在路上|"
                              r"tracking|waybill|which courier|which carrier|on the way|in transit",
                              re.IGNORECASE)
+# how many orders: "今天一共发了几单货", "这周下了多少单", "how many orders today" (a count, not a list to pick from)
+_ORDER_COUNT_ASKED = re.compile(r"(?:多少|几)(?:个|笔)?(?:单|订单)|单子?(?:有)?(?:多少|几个|几笔)|订单(?:数|量)|"
+                                r"how many orders|number of orders|orders? count", re.IGNORECASE)
+_PLACED_OR_SHIPPED = re.compile(r"下了|下单|发了|发货|发出|订单|进了|orders", re.IGNORECASE)   # not "卖了多少单"
 # goods come short or damaged: "货到了 WP400少了2台", "外箱压坏了", "收到的少发了一箱", "arrived damaged"
 _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"
                               r"外箱.{0,3}(?:破|坏|烂)|包装.{0,3}(?:破|坏|烂)|damaged|missing|short", re.IGNORECASE)
@@ -347,6 +351,11 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "receipt_issue"   # "货到了 WP400少了2台，AP300外箱压坏了": the receipt of a shipped order
     elif intent == Intent.ORDER_STATUS and _SHIPPING_ASKED.search(a.text):
         slots.topic = "shipping"     # "物流单号多少": the carrier and waybill of the orders shipped
+    elif intent in (Intent.ORDER_STATUS, Intent.SALES_QUERY) and not slots.order_no \
+            and _ORDER_COUNT_ASKED.search(a.text) and (intent == Intent.ORDER_STATUS or _PLACED_OR_SHIPPED.search(a.text)):
+        slots.topic = "count"        # "今天一共发了几单货": how many placed and shipped in the days said
+        if slots.placed_from is None and a.past is not None:
+            slots.placed_from, slots.placed_to = a.past.first, a.past.last
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
     if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):

@@ -99,6 +99,7 @@ class Slots(BaseModel):
     #                                "一共多少钱", the open cart's total), "menu" (faq: "常见问题", the list),
     #                                "received" (order_status: "货到了", the shipped orders to confirm),
     #                                "shipping" (order_status: "物流单号多少", the shipped orders' waybills),
+    #                                "count" (order_status: "今天一共发了几单货", how many orders placed and shipped),
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete)

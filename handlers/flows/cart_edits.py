@@ -140,7 +140,7 @@ async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     replies = await forms.answered_aside(ctx, parsed)
     if replies is None:
         return [_busy(ctx, cart, parsed)]
-    return [*replies, back]
+    return [*replies, back] if cart.items else replies      # an empty cart is not news
 
 
 def _busy(ctx: Ctx, cart: Cart, parsed: ParseResult) -> Reply:

@@ -31,6 +31,7 @@ from core.services.faq import (
     save_answer_to_knowledge_base,
 )
 from handlers import i18n
+from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
 from handlers.flows import aftersales, forms
 from handlers.flows.menu import require_bound
@@ -131,6 +132,21 @@ async def knowledge_answer(ctx: Ctx, question: str) -> Reply | None:
     return _answer_reply(ctx, found) if found is not None else None
 
 
+async def _without_products(ctx: Ctx, question: str) -> str:
+    """The question with the products it names taken out: a policy asked about a product ("除湿机保修多久",
+    "AP300 能开专票吗") is the policy's question, and the knowledge base does not name the catalogue."""
+    slots = ctx.parsed.slots if ctx.parsed is not None else None
+    if slots is None:
+        return question
+    words = [*slots.unknown_words, *(u.word for u in slots.unresolved)]
+    named = {slots.product, *(i.sku for i in slots.items)} - {None}
+    if named:
+        words += [w for e in await chat_catalogue(ctx) if e.sku in named for w in (e.sku, e.name, *e.aliases)]
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        question = re.sub(re.escape(word), " ", question, flags=re.IGNORECASE)
+    return " ".join(question.split())
+
+
 def _looks_like_question(ctx: Ctx, text: str) -> bool:
     if ctx.parsed is not None and ctx.parsed.intent == Intent.FAQ:
         return True
@@ -144,6 +160,8 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
         return await menu(ctx)
     question = ctx.inbound.text.strip()
     found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
+    if found is None and (general := await _without_products(ctx, question)) != question:
+        found = await answerer(ctx).answer(general, ctx.lang, await _entries(ctx))   # "除湿机保修多久": the warranty
     if found is not None:
         return [_answer_reply(ctx, found)]
     if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves

@@ -28,6 +28,7 @@ from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
+from core.services.order_counts import SCAN, order_counts
 from core.services.orders import (
     CancelOrder,
     ConfirmReceipt,
@@ -55,6 +56,9 @@ REFERENCE_SCAN = 200      # orders looked through for "前天那单", "尾号001
 
 i18n.register({
     "orders.none": ("您还没有订单。", "You have no orders yet."),
+    "orders.counts": ("📊 {period}：下单 {placed} 笔，金额 {amount}{statuses}；发货 {shipped} 笔。",
+                      "📊 {period}: {placed} orders placed, {amount}{statuses}; {shipped} shipped."),
+    "orders.counts_more": ("（超过 {n} 笔，只数了前 {n} 笔）", " (over {n}: the first {n} counted)"),
     "orders.no_match": ("没有找到符合的订单（按下单日期、单号尾号、产品查找）。", "No order fits that (by the day it "
                         "was placed, the end of its number, the product)."),
     "orders.several": ("有 {n} 笔订单符合，请选择：", "{n} orders fit; choose one:"),
@@ -310,6 +314,8 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
         return await followups.by_number(ctx, number)
     if number:
         return await order_detail(ctx, number)
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "count":
+        return await order_counts_reply(ctx)
     meant = await _referenced(ctx)
     if meant is not None:
         return meant
@@ -323,6 +329,26 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     if not recent:
         return [Reply(text=ctx.t("orders.none"), buttons=[[Button(ctx.t("orders.btn.order"), payload("order.new"))]])]
     return await order_detail(ctx, recent[0].number, [ctx.t("orders.latest")])
+
+
+async def order_counts_reply(ctx: Ctx) -> list[Reply]:
+    """"今天一共发了几单货", "这周下了多少单": the orders placed in those days by status, and those shipped then
+    (today when no day is said), of what the actor may read."""
+    slots = ctx.parsed.slots if ctx.parsed else None
+    today = ctx.deps.clock.now().astimezone(ctx.deps.clock.tz).date()
+    start = slots.placed_from if slots is not None and slots.placed_from else today
+    end = slots.placed_to if slots is not None and slots.placed_to else start
+    counts = await order_counts(ctx.uow().autocommit(), ctx.actor, ctx.deps.clock, start, end)
+    period = f"{start:%m-%d}" if start == end else f"{start:%m-%d}～{end:%m-%d}"
+    statuses = "（" + " · ".join(f"{status_label(s, ctx.lang)} {n}" for s, n in sorted(
+        counts.by_status.items(), key=lambda kv: -kv[1])) + "）" if counts.by_status else ""
+    if ctx.lang != "zh-CN":
+        statuses = statuses.replace("（", " (").replace("）", ")")
+    text = ctx.t("orders.counts", period=period, placed=counts.placed, amount=fmt_cny(counts.placed_amount),
+                 statuses=statuses, shipped=counts.shipped)
+    if counts.truncated:
+        text += ctx.t("orders.counts_more", n=SCAN)
+    return [Reply(text=text, buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
 
 
 _ON_THE_WAY = frozenset({OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.CLOSED})

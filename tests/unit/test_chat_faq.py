@@ -180,3 +180,13 @@ async def test_the_menu_entry_typed_lists_the_questions(said: str) -> None:
     w = await world()
     replies = await w.say("100", said)
     assert "怎么下单" in buttons(replies) and "工单" not in texts(replies)
+
+
+@pytest.mark.parametrize(("question", "source"), [
+    ("除湿机保修多久", "产品保修期多久？"), ("AP300 保修几年", "产品保修期多久？"), ("净化器多久发货", "发货时间"),
+])
+async def test_a_policy_asked_about_a_product_is_the_policy_question(question: str, source: str) -> None:
+    w = await world()
+    await w.catalogue()
+    replies = await w.say("100", question)
+    assert f"来源：{source}" in texts(replies), texts(replies)
