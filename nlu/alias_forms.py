@@ -63,3 +63,40 @@ def partly_said(owners: set[str], english_said: set[str], catalogue: Sequence[Ca
     English aliases; as a key it would read "bathroom lock black" as the one black lock with an English alias."""
     kinds = {e.category for e in catalogue if e.sku in owners and e.category}
     return any(e.category in kinds and e.sku not in owners and e.sku not in english_said for e in catalogue)
+
+
+# a weight or a volume in an alias ("面包粉1公斤", "白砂糖2斤", "淡奶油1L", "糖粉500g"), with no digit or letter after it
+_MEASURE_IN_ALIAS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?(公斤|千克|kg|斤|克|g|毫升|ml|升|l)(?![a-z\d])")
+# each unit as grams or millilitres, and its kind
+_MEASURE_UNITS: dict[str, tuple[str, int]] = {
+    "公斤": ("w", 1000), "千克": ("w", 1000), "kg": ("w", 1000), "斤": ("w", 500), "克": ("w", 1), "g": ("w", 1),
+    "毫升": ("v", 1), "ml": ("v", 1), "升": ("v", 1000), "l": ("v", 1000)}
+
+
+def _amount(value: float) -> str | None:
+    """``value`` as a dealer writes it ("1", "2.5"), or None when it needs more than one decimal."""
+    if value != round(value, 1) or value <= 0:
+        return None
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def measure_spellings(alias: str) -> list[str]:
+    """``alias`` with its one weight or volume counted in another unit a dealer uses for it: "面包粉1公斤" ->
+    "面包粉2斤", "面包粉1000g"; "白砂糖2斤" -> "白砂糖1kg", "白砂糖1公斤"; "淡奶油1L" -> "淡奶油1000ml". The same
+    number in another spelling of its unit ("1kg" of "1公斤") is left to the names: "精准1ml" may be every 1 ml product
+    of the series, whatever alias "精准1毫升" says. An alias with no such measure, or with two, has none."""
+    found = list(_MEASURE_IN_ALIAS.finditer(alias))
+    if len(found) != 1 or not (alias[:found[0].start()] + alias[found[0].end():]).strip():
+        return []
+    m = found[0]
+    kind, per = _MEASURE_UNITS[m.group(2)]
+    base = float(m.group(1)) * per
+    out: list[str] = []
+    for unit, (other_kind, other_per) in _MEASURE_UNITS.items():
+        if other_kind != kind or unit == m.group(2):
+            continue
+        number = _amount(base / other_per)
+        if number is None or number == _amount(float(m.group(1))) or len(number.replace(".", "")) > 4:
+            continue
+        out.append(alias[:m.start()] + number + unit + alias[m.end():])
+    return out

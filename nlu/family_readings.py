@@ -9,12 +9,14 @@ the tables they read from the catalogue built once per index.
 - ``nlu.pack_counts``: "24盒的那个纯奶整6箱"
 - ``nlu.numbered_words``: "悦白 1 gang 2 way 12个"
 - ``nlu.overlaps``: the weaker of two readings that cannot both be right
+- ``nlu.alias_owners``: "雪岭200g" of the line whose aliases alone say 雪岭
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 
+from nlu.alias_owners import AliasOwners, alias_owners_of, with_alias_owners
 from nlu.cross_specs import CrossSpecs, cross_specs_of, with_cross_specs
 from nlu.english_sizes import with_english_sizes
 from nlu.kind_sizes import with_kind_sizes
@@ -38,7 +40,8 @@ class FamilyReadings:
         mentions = with_shared_sizes(text, mentions, self._compact_exact)
         mentions = with_kind_sizes(text, mentions, self._compact_exact)
         mentions = with_pack_counts(text, mentions, self.pack_counts)
-        return without_overlaps(text, with_numbered_words(text, mentions, self.numbered_words))
+        mentions = without_overlaps(text, with_numbered_words(text, mentions, self.numbered_words))
+        return with_alias_owners(text, mentions, self.alias_owners)
 
     @cached_property
     def cross_specs(self) -> CrossSpecs:
@@ -49,6 +52,11 @@ class FamilyReadings:
     def pack_counts(self) -> PackCounts:
         """The pack counts of the families sold in packs of several sizes."""
         return pack_counts_of(self.entries.values())
+
+    @cached_property
+    def alias_owners(self) -> AliasOwners:
+        """The aliases of each product's line, for the words only one line's aliases use."""
+        return alias_owners_of(self.entries.values())
 
     @cached_property
     def numbered_words(self) -> NumberedWords:

@@ -66,9 +66,10 @@ _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))
 # a number glued to a size unit ("4L", "24寸", "18升") or written inside a code or a size ("225/45R17", "5W-30",
 # "L2-400", "55B24L") is part of a product's name, never a quantity
 _SIZE_UNITS = r"(?:ml|l|升|毫升|寸|英寸|公分|分(?![钟之别])|inch|in|mm2|mm|cm|kg|g|克|千克|ah|mah|v|w|瓦|p|匹|平方|㎡|a|型)(?![a-z0-9])(?!\s?[码号])"   # "M码50 L码30": L is a size letter
-# "2000型" of a reel or a pump is its model size, never 2000 of it
+# "2000型" of a reel or a pump is its model size, never 2000 of it; "50片装", "6瓶装", "5斤装": what one pack holds
+# (a count says its unit without 装: "50片装 10盒" is 10 boxes)
 # "24%" is a strength; "225/45", "200-250" are sizes and ranges, but "200 / 20mm conduit 100" is a list's separator
-_NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?![a-wyz]\d)(?![/\-]\s?\d)(?!\s[/\-]\d)(?!\s?[%％])"
+_NOT_A_COUNT = rf"(?!\s?{_SIZE_UNITS})(?!(?:{_UNIT})装(?![车好上进满]))(?![a-wyz]\d)(?![/\-]\s?\d)(?!\s[/\-]\d)(?!\s?[%％])"
 QUANTITY = re.compile(
     rf"(?:(?<![a-z0-9])(?P<neg>[-−](?!\s)|负)\s*)?"     # "K11 - 10": a dash with a space after it is a separator
     rf"(?P<num>{CN_NUM}|(?<![a-wyz0-9./])(?<![a-z0-9]-)\d+(?:\.\d+)?k?(?![\d.]){_NOT_A_COUNT}|"

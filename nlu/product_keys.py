@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from rapidfuzz import utils
 from rapidfuzz.distance import Levenshtein
 
-from nlu.alias_forms import ENGLISH_SAID, layer_numerals, partly_said, plural, unit_written
+from nlu.alias_forms import ENGLISH_SAID, layer_numerals, measure_spellings, partly_said, plural, unit_written
 from nlu.code_variants import head_variant_keys
 from nlu.english_variants import coded_spellings, english_spellings, is_colour
 from nlu.glossary import GLOSSARY, MODIFIERS
@@ -126,6 +126,8 @@ class _ProductKeys(SoundKeys):
                         add(v, e.sku, Strength.NAME)
                 if (united := unit_written(normalize(key), name)) is not None:     # "e0颗粒板18mm" of "E0颗粒板18"
                     add(united, e.sku, Strength.EXACT)
+                for measured in measure_spellings(normalize(key)):      # "面包粉1kg" of "面包粉1公斤"
+                    add(measured, e.sku, Strength.NAME)
             for key in (name, *map(normalize, e.aliases)):
                 # "三层7号" is typed "3层7号", "5层" "五层": a small count before 层 / 号 in either numeral
                 for other in layer_numerals(key):
