@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from nlu.asked_product import asked_product
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_lines import each_lines
@@ -94,6 +95,7 @@ class Analysis:
     past: PeriodMatch | None = None
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
     doing: list[tuple[int, int]] = field(default_factory=list)     # words of doing inside a product's span
+    asked: str | None = None        # the one product words naming several agree on (``nlu.asked_product``)
 
 
 # a word that says what is done, not which product ("chunsheng sold 330 cans 90", "晴雨盾 sold 白5L 10"): when a
@@ -183,6 +185,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     result.codes = unknown_codes
     result.doing = _doing_inside(blanked, known, index)
     result.order_suffix, result.past = suffix, past
+    result.asked = asked_product(blanked, known, index.variant_table)
     return result
 
 

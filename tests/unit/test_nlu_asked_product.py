@@ -1,0 +1,44 @@
+"""The one product a question or a problem names with words that each name several (``nlu.asked_product``): a
+series and its variants said around it without a count, or a kind word and a size that only one product of that
+kind has."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlu.offline import OfflineParser
+from nlu.schema import CatalogueEntry
+
+WASHER_AND_PUMPS = [
+    CatalogueEntry(sku=f"BC-W{t}-{v}L", name=f"冰川车用玻璃水 -{t}℃ {colour} {v}L",
+                   aliases=[f"玻璃水-{t} {v}L", f"-{t}度玻璃水{v}升"], unit="桶")
+    for t, colour in (("15", "蓝色"), ("40", "粉色")) for v in ("2", "4")] + [
+    CatalogueEntry(sku=f"SB-{w}", name=f"水泵 220V {w}W 1寸", aliases=[f"{w}瓦水泵", f"{w}W水泵"], unit="台")
+    for w in ("370", "750", "1100")] + [
+    CatalogueEntry(sku=f"KZ-{w}", name=f"控制器 220V {w}W 数显", aliases=[f"{w}瓦控制器", f"{w}控制器"], unit="个")
+    for w in ("370", "750")]
+
+
+def _product(text: str) -> str | None:
+    return OfflineParser().parse_sync(text, catalogue=WASHER_AND_PUMPS, today=date(2026, 12, 4)).slots.product
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("玻璃水-40小桶库存多少", "BC-W40-2L"),              # the series, then its grade and container
+    ("玻璃水-15大桶啥价", "BC-W15-4L"),
+    ("控制器坏了 客户没法用 370瓦的", "KZ-370"),         # the controllers, and the 370 W products of any kind
+])
+def test_words_naming_several_agree_on_one(text: str, sku: str) -> None:
+    assert _product(text) == sku
+
+
+@pytest.mark.parametrize("text", [
+    "水泵啥价",                      # the kind alone: several products
+    "750瓦的啥价",                   # the size alone: a pump and a controller
+    "玻璃水-40 多少钱",              # two containers
+    "玻璃水-40小桶和大桶什么价",      # two products of the series
+])
+def test_words_left_naming_several_name_none(text: str) -> None:
+    assert _product(text) is None
