@@ -118,6 +118,7 @@ def _doing_inside(text: str, mentions: list[Mention], index: ProductIndex) -> li
 # a day said alone ("7号"), which a catalogue of numbered sizes may mean as its product; said before a delivery word
 # ("7号到", "8号前送") it is the day
 _DAY_ONLY = re.compile(r"\d{1,2}号")
+_DECIMAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
@@ -185,7 +186,11 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     result.codes = unknown_codes
     result.doing = _doing_inside(blanked, known, index)
     result.order_suffix, result.past = suffix, past
-    result.asked = asked_product(blanked, known, index.variant_table)
+    sized = blanked
+    if date_span is not None and _DECIMAL.fullmatch(norm, *date_span):
+        # "溪灵2.7 发出来没": a decimal read as a day may be the size said after a series
+        sized = blanked[:date_span[0]] + norm[date_span[0]:date_span[1]] + blanked[date_span[1]:]
+    result.asked = asked_product(sized, known, index.variant_table)
     return result
 
 

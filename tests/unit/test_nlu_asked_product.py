@@ -42,3 +42,15 @@ def test_words_naming_several_agree_on_one(text: str, sku: str) -> None:
 ])
 def test_words_left_naming_several_name_none(text: str) -> None:
     assert _product(text) is None
+
+
+RODS = [CatalogueEntry(sku=f"YY-XF{m.replace('.', '')}", name=f"远洋溪风手竿 {m}m", aliases=[f"溪风{m}"], unit="支")
+        for m in ("3.6", "4.5", "5.4")]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("溪风4.5 发来的有两支是弯的", "YY-XF45"),       # 4.5 then 发: no 5 April after the series
+    ("溪风5.4 到货的竿梢断了", "YY-XF54"),
+])
+def test_a_decimal_size_read_as_a_day(text: str, sku: str) -> None:
+    assert OfflineParser().parse_sync(text, catalogue=RODS, today=date(2026, 12, 4)).slots.product == sku
