@@ -190,7 +190,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     if date_span is not None and _DECIMAL.fullmatch(norm, *date_span):
         # "溪灵2.7 发出来没": a decimal read as a day may be the size said after a series
         sized = blanked[:date_span[0]] + norm[date_span[0]:date_span[1]] + blanked[date_span[1]:]
-    result.asked = asked_product(sized, known, index.variant_table)
+    result.asked = asked_product(sized, known, index.variant_table, index.piece_of_name)
     return result
 
 

@@ -12,9 +12,9 @@ only products besides it. Variants said twice ("2.0 price? 还有 1.5") name two
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from nlu.product_words import Mention
+from nlu.product_words import Mention, Strength
 from nlu.variants import VariantTable
 
 
@@ -41,11 +41,19 @@ def _narrowed(text: str, table: VariantTable, mentions: Sequence[Mention], i: in
     return tuple(found) or m.skus
 
 
-def asked_product(text: str, mentions: Sequence[Mention], table: VariantTable) -> str | None:
+def asked_product(text: str, mentions: Sequence[Mention], table: VariantTable,
+                  piece_of_name: Callable[[str], bool]) -> str | None:
     """The product the words of ``mentions`` in ``text`` (blanked) agree on, or None."""
     named = [m for m in mentions if m.skus]
     if not named:
         return None
+    strong = {s for m in named if m.strength >= Strength.NAME and len(m.skus) == 1 for s in m.skus}
+    if len(strong) == 1:
+        # "T7烟机 吸力很小", "210黑装上去打印有黑道": beside a product named by its own words, a piece of another
+        # product's name ("吸力" of "大吸力") or a word only sounding like one is what is wrong, not a second product
+        named = [m for m in named if not (m.strength == Strength.CATEGORY and len(m.skus) == 1
+                                          and m.skus[0] not in strong
+                                          and (piece_of_name(m.word) or m.word != text[m.start:m.end]))]
     sets: list[tuple[str, ...]] = []
     for i in range(len(named)):
         skus = _narrowed(text, table, named, i)

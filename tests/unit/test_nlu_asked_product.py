@@ -54,3 +54,21 @@ RODS = [CatalogueEntry(sku=f"YY-XF{m.replace('.', '')}", name=f"远洋溪风手�
 ])
 def test_a_decimal_size_read_as_a_day(text: str, sku: str) -> None:
     assert OfflineParser().parse_sync(text, catalogue=RODS, today=date(2026, 12, 4)).slots.product == sku
+
+
+HOODS = [CatalogueEntry(sku="YC-S5", name="云厨侧吸烟机 S5 大吸力", aliases=["S5烟机"], unit="台"),
+         CatalogueEntry(sku="YC-T3", name="云厨侧吸烟机 T3", aliases=["T3烟机"], unit="台"),
+         CatalogueEntry(sku="YC-R2", name="云厨热水器 R2 上出水", aliases=["R2热水器"], unit="台")]
+
+
+@pytest.mark.parametrize(("text", "sku"), [
+    ("T3烟机 吸力很小 客户要修", "YC-T3"),       # 吸力: a piece of 大吸力, what is wrong, not the S5
+    ("客户那台R2热水器 出水忽冷忽热", "YC-R2"),
+])
+def test_a_piece_of_another_name_is_the_problem(text: str, sku: str) -> None:
+    assert OfflineParser().parse_sync(text, catalogue=HOODS, today=date(2026, 12, 4)).slots.product == sku
+
+
+def test_two_products_named_by_their_own_words_name_none() -> None:
+    assert OfflineParser().parse_sync("T3烟机和S5烟机都还有吗", catalogue=HOODS,
+                                      today=date(2026, 12, 4)).slots.product is None
