@@ -11,6 +11,7 @@ only products besides it. Variants said twice ("2.0 price? 还有 1.5") name two
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -70,3 +71,27 @@ def asked_product(text: str, mentions: Sequence[Mention], table: VariantTable,
     if any(best not in skus and len(skus) == 1 for skus in sets):
         return None
     return best
+
+
+def other_variant_said(text: str, mentions: Sequence[Mention], table: VariantTable) -> bool:
+    """Whether, after a product named alone, another variant of its series is said as well ("雪峰黑L 还有吗 没有的话
+    黑XL也行", "yinsi 2.0 price? 还有 1.5", "校服150和160价格"): a second product asked about."""
+    for i, m in enumerate(mentions):
+        sku = m.sku
+        series = table.series.get(sku or "")
+        if sku is None or series not in table.members:
+            continue
+        hi = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        for a, b, said in table.runs(text, series, m.end, hi):
+            # said as a second one ("和160", "还有 1.5", "黑XL也行", "128的跟160的"), not what is wrong with the first ("偏绿",
+            # "尺寸不对 都是1.2的")
+            if not (_JOINED_BEFORE.search(text, max(m.end, a - 6), a) or _JOINED_AFTER.match(text, b)):
+                continue
+            picked = table.resolve(series, said, sku)
+            if picked and picked[0] != sku:
+                return True
+    return False
+
+
+_JOINED_BEFORE = re.compile(r"(?:和|跟|与|或者?|还有|以及|、|/|(?<![a-z])(?:and|or|vs)(?![a-z]))[\s的]{0,2}$")
+_JOINED_AFTER = re.compile(r"\s?(?:也|呢|的?\s?(?:和|跟|与|或|、|/))")

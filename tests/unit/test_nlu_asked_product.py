@@ -72,3 +72,22 @@ def test_a_piece_of_another_name_is_the_problem(text: str, sku: str) -> None:
 def test_two_products_named_by_their_own_words_name_none() -> None:
     assert OfflineParser().parse_sync("T3烟机和S5烟机都还有吗", catalogue=HOODS,
                                       today=date(2026, 12, 4)).slots.product is None
+
+
+JACKETS = [CatalogueEntry(sku=f"BF-{c}-{s.upper()}", name=f"北风冲锋衣 {cn}色 {s.upper()}",
+                          aliases=[f"北风{cn}{s.upper()}"], unit="件")
+           for c, cn in (("BK", "黑"), ("RD", "红")) for s in ("m", "l", "xl")]
+
+
+@pytest.mark.parametrize("text", [
+    "北风黑L 还有吗 没有的话 黑XL也行",      # a second variant said as the other choice
+    "北风黑L和XL什么价",
+])
+def test_a_second_variant_said_names_none(text: str) -> None:
+    assert OfflineParser().parse_sync(text, catalogue=JACKETS, today=date(2026, 12, 4)).slots.product is None
+
+
+def test_a_variant_said_as_the_problem_keeps_the_product() -> None:
+    # what came is not what was asked: the product is still the one named
+    assert OfflineParser().parse_sync("北风黑L 颜色不对 偏红", catalogue=JACKETS,
+                                      today=date(2026, 12, 4)).slots.product == "BF-BK-L"
