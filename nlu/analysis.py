@@ -16,6 +16,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 
+from nlu.asked_product import asked_product, other_variant_said
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_lines import each_lines
@@ -94,6 +95,8 @@ class Analysis:
     past: PeriodMatch | None = None
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
     doing: list[tuple[int, int]] = field(default_factory=list)     # words of doing inside a product's span
+    asked: str | None = None        # the one product words naming several agree on (``nlu.asked_product``)
+    others: bool = False            # another variant said after a product named alone ("黑L 没有的话 黑XL也行")
 
 
 # a word that says what is done, not which product ("chunsheng sold 330 cans 90", "晴雨盾 sold 白5L 10"): when a
@@ -116,6 +119,7 @@ def _doing_inside(text: str, mentions: list[Mention], index: ProductIndex) -> li
 # a day said alone ("7号"), which a catalogue of numbered sizes may mean as its product; said before a delivery word
 # ("7号到", "8号前送") it is the day
 _DAY_ONLY = re.compile(r"\d{1,2}号")
+_DECIMAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
@@ -183,6 +187,12 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     result.codes = unknown_codes
     result.doing = _doing_inside(blanked, known, index)
     result.order_suffix, result.past = suffix, past
+    sized = blanked
+    if date_span is not None and _DECIMAL.fullmatch(norm, *date_span):
+        # "溪灵2.7 发出来没": a decimal read as a day may be the size said after a series
+        sized = blanked[:date_span[0]] + norm[date_span[0]:date_span[1]] + blanked[date_span[1]:]
+    result.asked = asked_product(sized, known, index.variant_table, index.piece_of_name)
+    result.others = other_variant_said(sized, known, index.variant_table)
     return result
 
 

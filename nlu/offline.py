@@ -295,6 +295,10 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     named = list(dict.fromkeys(m.sku for m in a.mentions if m.sku and m.sku not in a.items.removed))
     # one product named: that one; several ("AP300和AP500都还有货吗"): none of them is *the* product
     slots.product = named[0] if len(named) == 1 or (named and a.items.items) else None
+    if slots.product is None and not a.items.items:
+        slots.product = a.asked      # "防冻液-45小桶", "电机 800瓦那个": words naming several, agreeing on one
+    elif not a.items.items and a.others:
+        slots.product = None         # "校服150和160价格": two variants of one series, neither *the* product
     if intent in (Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES) and _WRONG_GOODS.search(a.text):
         slots.product = None
     if intent in _DESCRIBED:

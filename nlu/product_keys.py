@@ -403,6 +403,10 @@ class _ProductKeys(SoundKeys):
         return key in self._pieces and pos > 0 and CJK.match(text[pos - 1]) is not None \
             and self.another_word(text[pos - 1:pos + 1], self.keys[key][1])
 
+    def piece_of_name(self, word: str) -> bool:
+        """Whether ``word`` is a key only as a piece beginning inside a word of names ("吸力" of "大吸力")."""
+        return word in self._pieces
+
     def english_of_some(self, hit: set[str], base: set[str]) -> bool:
         """An English word that picks ``hit`` out of ``base`` only because those have English aliases: a product of
         ``base`` of the same kind as one of ``hit`` is said in Chinese only, so the word may mean it as well

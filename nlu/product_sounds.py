@@ -15,6 +15,9 @@ from nlu.product_words import CJK, NUMERALS, PARTICLES, Mention, Strength, sound
 from nlu.schema import CatalogueEntry
 
 ONE_CHAR_UNITS = frozenset(u for u in UNITS if len(u) == 1 and not u.isascii())
+# a key that is a Chinese word of two to four characters, then a variant: a number or letters ("护瞳1.60", "暖窝s")
+_LEAD = re.compile(r"([\u4e00-\u9fff]{2,4})\s?(\d+(?:\.\d+)?(?![\d.])|[a-z]{1,3}(?![a-z]))")
+_AFTER_LEAD = re.compile(r"\s?(\d+(?:\.\d+)?(?![\d.])|[a-z]{1,3}(?![a-z]))")
 
 
 class SoundKeys:
@@ -31,7 +34,8 @@ class SoundKeys:
     def respell(self, text: str) -> str:
         """``text`` with Chinese words that sound like a product word but are written otherwise ("进化器",
         "虑网") written as that product word; same length, so positions stay valid."""
-        if not self._by_sound:
+        leads = self._lead_sounds()
+        if not self._by_sound and not leads:
             return text
         out = list(text)
         for run in CJK.finditer(text):
@@ -50,11 +54,16 @@ class SoundKeys:
                     if word[0] in ONE_CHAR_UNITS and word[1:] in self.keys:
                         break             # "再加个滤网": a unit before a product word, not the "合滤网" it sounds like
                     key = next((k for snd in sounds(word) if (k := self._by_sound.get(snd)) is not None), None)
-                    if key is None:
-                        continue
+                    if key is None or not (n >= 3 or set(word) & set(key)):
+                        # a series word by its sound, with a variant of its own after it ("护童1.60" of 护瞳1.60,
+                        # "汉旗19调" of 悍鳍19调): the variant says the word is that series, whatever it shares
+                        lead = self._sounded_lead(text, word, j, leads)
+                        if lead is None:
+                            continue
+                        key = lead
                     # a two-character word must share a character with the key ("虑网"/"滤网"): two syllables
                     # alone match too much ordinary speech
-                    if key != word and (n >= 3 or set(word) & set(key)):
+                    if key != word:
                         if any(a < j and i < b and (a < i or b > j) for a, b, _ in self._scan("".join(out))):
                             continue      # across a word the catalogue has as written: "度礼盒" of "青花42度礼盒"
                         out[i:j] = key
@@ -62,6 +71,42 @@ class SoundKeys:
                     break
                 i += step
         return "".join(out)
+
+    def _lead_sounds(self) -> dict[tuple[str, ...], tuple[str, frozenset[str]]]:
+        """The Chinese words keys begin with before a variant ("护瞳" of "护瞳1.60", "暖窝" of "暖窝s") by their
+        sound, with the variants said after them (their first number or letters); a sound of two such words names
+        neither. Built at first need."""
+        table = self.__dict__.get("_lead_table")
+        if table is not None:
+            return table  # type: ignore[no-any-return]
+        found: dict[str, set[str]] = {}
+        for k in self.keys:
+            if (lead := _LEAD.match(k)) is not None:
+                found.setdefault(lead.group(1), set()).add(lead.group(2))
+        table = {}
+        shared: set[tuple[str, ...]] = set()
+        for word, after in found.items():
+            for snd in sounds(word):
+                old = table.get(snd)
+                if old is not None and old[0] != word:
+                    shared.add(snd)
+                table[snd] = (word, frozenset(after))
+        for snd in shared:
+            table.pop(snd, None)
+        self._lead_table = table
+        return table
+
+    def _sounded_lead(self, text: str, word: str, end: int,
+                      leads: dict[tuple[str, ...], tuple[str, frozenset[str]]]) -> str | None:
+        """The series word ``word`` (not itself a product word) sounds like, when ``text`` goes on after it with one
+        of that word's own variants (the number or the letters keys write after it, as a whole token)."""
+        if word in self.keys or not leads:
+            return None
+        said = _AFTER_LEAD.match(text, end)
+        if said is None:
+            return None
+        found = next((hit for snd in sounds(word) if (hit := leads.get(snd)) is not None), None)
+        return found[0] if found is not None and said.group(1) in found[1] else None
 
     def _pinyin_keys(self) -> dict[str, str]:
         """Chinese product words by their pinyin, digits kept ("纯生小罐" -> "chunshengxiaoguan", "三个15" ->
