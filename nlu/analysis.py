@@ -167,7 +167,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # a list, then corrections naming its lines by their own words ("520 黑4 青2 黑的改成6")
     if (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
                                                                  [m for m in mentions if m.end <= end]),
-                                     index.entries)) is not None \
+                                     index.entries, index.variant_table)) is not None \
             and not set(items.items) - set(corrected.items) - set(corrected.removed):
         items = corrected       # (never one that loses a line the plain reading had, without a word taking it out)
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
