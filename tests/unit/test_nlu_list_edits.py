@@ -62,3 +62,35 @@ def test_a_sibling_said_again_as_it_stands_is_a_line() -> None:
 def test_a_number_glued_to_a_word_ends_no_list(text: str) -> None:
     items, _ = parsed(text)
     assert "HS-R" not in items
+
+
+def unknown(text: str) -> list[str]:
+    return list(PARSER.parse_sync(text, catalogue=CATALOGUE, today=date(2026, 12, 4)).slots.unknown_words)
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    # the product taken out, then its sibling by the word that sets it apart
+    ("绿野红删掉 蓝加到30卷", {"HS-B": 30}, ["HS-R"]),
+    ("drop the Verde hose red, keep blue at 4", {"HS-B": 4}, ["HS-R"]),
+    ("绿野红不要了 橙来6卷", {"HS-O": 6}, ["HS-R"]),
+    # replaced: the count said after the replacement, or before the product
+    ("缓释肥通用换成开花型 12袋", {"FD-B": 12}, ["FD-A"]),
+    ("4袋缓释肥通用换成开花的", {"FD-B": 4}, ["FD-A"]),
+    # replaced and the count kept: of an empty order, no line
+    ("缓释肥通用换开花型 数量一样", {}, ["FD-A"]),
+])
+def test_a_product_taken_out_then_its_sibling(text: str, expected: dict[str, int], removed: list[str]) -> None:
+    assert parsed(text) == (expected, removed)
+
+
+def test_a_replacement_no_product_has_is_named_back() -> None:
+    assert parsed("氯片5kg换8kg 数量一样") == ({}, ["SL-5K"])
+    assert "8kg" in unknown("氯片5kg换8kg 数量一样")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("绿野红 改成8卷", {"HS-R": 8}),            # a new count, not a replacement
+    ("绿野红那个换货 什么时候到", {}),          # an exchange, not a replacement
+])
+def test_what_is_no_replacement(text: str, expected: dict[str, int]) -> None:
+    assert parsed(text)[0] == expected
