@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from nlu.items import ItemResult
 from nlu.normalize import normalize
-from nlu.numbers import QUANTITY, parse_quantity
+from nlu.numbers import QUANTITY, Quantity, parse_quantity
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
 from nlu.sibling_words import names_word, sibling_named
 from nlu.variants import VariantTable
@@ -41,6 +41,10 @@ _SET = (re.compile(rf"{_LEAD}{_WORD}{_THE}(?:(?:(?:写|说|打|搞)错了?|不�
         # a line said again as it stands ("底漆不变还是4桶", "keep red at 4"): its count, whatever was read before
         re.compile(rf"{_LEAD}{_WORD}{_THE}(?:不变|照旧)?\s*(?:还是|仍然|依然)\s*"),
         re.compile(rf"{_LEAD}\bkeep\s+(?:the\s+)?{_WORD}\s+(?:at\s+)?"))
+# "青的换成标容的 2个", "金的换成银的 数量一样", "64的换70": the line's sibling instead
+_SWAP = re.compile(rf"{_LEAD}{_WORD}{_THE}(?:换成|换为|换(?![货机新了个掉回退]))\s*"
+                   r"(?P<new>[a-z0-9.]+|[\u4e00-\u9fff]{1,4}?)(?:的|那个|那款)?(?=[\s,，;；.。!！\d]|$)\s*"
+                   r"(?P<same>数量一样|数量不变|\bsame\s+(?:qty|quantity)\b)?")
 # "红色那10卷不变": the count said before the word that keeps it
 _KEEP = re.compile(rf"{_LEAD}{_WORD}{_THE}(?P<qty>{QUANTITY.pattern})\s*(?:不变|照旧|保持不变)")
 _REMOVE = (re.compile(rf"{_LEAD}{_WORD}{_THE}(?:也|先|暂时)?(?:不要了?|别要了?|删掉|删了|删除|去掉|拿掉|取消)"),
@@ -58,6 +62,8 @@ _SEPARATORS = re.compile(r"[\s,，;；.。!！]*")
 @dataclass(frozen=True)
 class _Correction:
     word: str                        # "": the line just before the corrections
+    new: str = ""                    # the word of the sibling that replaces the line
+    same: bool = False               # the sibling keeps the line's count
     qty: int | None = None           # set to this count
     factor: Decimal | None = None    # scaled by this factor
     # neither: the line is taken out
@@ -109,6 +115,13 @@ def _clause(text: str, pos: int) -> tuple[_Correction, int] | None:
     if (m := _KEEP.match(text, pos)) is not None and (end := _CLAUSE_END.match(text, m.end())) is not None \
             and (q := QUANTITY.match(text, m.start("qty"))) is not None and (quantity := parse_quantity(q)).usable:
         return _Correction(m.group("word"), qty=quantity.value), end.end()
+    if (m := _SWAP.match(text, pos)) is not None:
+        q = None if m.group("same") else QUANTITY.match(text, m.end())
+        count: Quantity | None = parse_quantity(q) if q is not None else None
+        after = q.end() if q is not None and count is not None and count.usable else m.end()
+        if (end := _CLAUSE_END.match(text, after)) is not None:
+            return _Correction(m.group("word"), new=m.group("new"), same=bool(m.group("same")),
+                               qty=count.value if after != m.end() and count is not None else None), end.end()
     for said in _REMOVE:
         if (m := said.match(text, pos)) is not None and (end := _CLAUSE_END.match(text, m.end())) is not None:
             return _Correction(m.group("word")), end.end()
@@ -136,6 +149,7 @@ def _applied(listed: ItemResult, corrections: list[_Correction], entries: Mappin
              table: VariantTable) -> ItemResult | None:
     items = dict(listed.items)
     removed: list[str] = []
+    unknown: list[str] = []
     last = next((e.sku for e in reversed(listed.edits) if e.sku in items), None)
     for c in corrections:
         if not c.word:
@@ -144,7 +158,13 @@ def _applied(listed: ItemResult, corrections: list[_Correction], entries: Mappin
             named = [sku for sku in items if sku in entries and names_word(entries[sku], c.word)]
             if len(named) > 1:        # "5kg" of "低筋5kg", not of "低筋2.5kg" whose alias says "5斤"
                 named = [sku for sku in named if _says_whole(entries[sku], c.word)] or named
-        if not named and c.word and c.factor is None:
+        if len(named) == 1 and c.new:
+            if (done := _swapped(items, named[0], c, entries, table)) is None:
+                return None
+            removed.append(named[0])
+            unknown.extend(done)
+            continue
+        if not named and c.word and c.factor is None and not c.new:
             # "210 K3 C3 M3, drop the yellow", "净味10桶 底漆还是4桶": a sibling of the lines said, taken out or
             # given its count although never listed
             siblings = {sibling_named(sku, c.word, table, entries) for sku in items}
@@ -170,7 +190,7 @@ def _applied(listed: ItemResult, corrections: list[_Correction], entries: Mappin
     if not items:
         return None
     units = {e.sku: e.unit for e in listed.edits if e.sku is not None}
-    return ItemResult(items=items, removed=removed,
+    return ItemResult(items=items, removed=removed, unknown=unknown,
                       edits=[CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=units.get(sku, ""))
                              for sku, qty in items.items()])
 
@@ -180,3 +200,18 @@ def _says_whole(entry: CatalogueEntry, word: str) -> bool:
     spelled = re.escape(normalize(word).replace(" ", ""))
     return any(re.search(rf"(?<![\d.]){spelled}(?![\d.])", normalize(s).replace(" ", ""))
                for s in (entry.name, *entry.aliases))
+
+
+def _swapped(items: dict[str, int], sku: str, c: _Correction, entries: Mapping[str, CatalogueEntry],
+             table: VariantTable) -> list[str] | None:
+    """The line ``sku`` replaced by the sibling ``c.new`` names, in ``items``; the words named back (a sibling no
+    product is: the line goes, the word is said back), or None when the word is no variant's."""
+    had = items.pop(sku)
+    new = sibling_named(sku, c.new, table, entries)
+    if new is None:
+        return [c.new] if re.fullmatch(r"[a-z0-9.]+|[\u4e00-\u9fff]{1,2}", c.new) else None
+    if new in items:
+        return None
+    if c.qty is not None or c.same:
+        items[new] = c.qty if c.qty is not None else had
+    return []

@@ -94,3 +94,12 @@ def test_a_replacement_no_product_has_is_named_back() -> None:
 ])
 def test_what_is_no_replacement(text: str, expected: dict[str, int]) -> None:
     assert parsed(text)[0] == expected
+
+
+@pytest.mark.parametrize(("text", "expected", "removed"), [
+    # a listed line replaced by its sibling, named by their own words
+    ("绿野 绿5 蓝3，蓝的换成橙的 4卷", {"HS-G": 5, "HS-O": 4}, ["HS-B"]),
+    ("绿野 绿5 蓝3 蓝的换成红的 数量一样", {"HS-G": 5, "HS-R": 3}, ["HS-B"]),
+])
+def test_a_listed_line_replaced_by_its_sibling(text: str, expected: dict[str, int], removed: list[str]) -> None:
+    assert parsed(text) == (expected, removed)
