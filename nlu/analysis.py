@@ -27,6 +27,7 @@ from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
+from nlu.replaced_lines import replaced_lines
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
 from nlu.series_lines import read_again, series_lines
@@ -171,9 +172,12 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # a list, then corrections naming its lines by their own words ("520 黑4 青2 黑的改成6")
     if (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
                                                                  [m for m in mentions if m.end <= end]),
-                                     index.entries)) is not None \
+                                     index.entries, index.variant_table)) is not None \
             and not set(items.items) - set(corrected.items) - set(corrected.removed):
         items = corrected       # (never one that loses a line the plain reading had, without a word taking it out)
+    # a product taken out or replaced, then its siblings by their own words ("蓝盾S删掉 M加到30盒")
+    elif (replaced := replaced_lines(blanked, mentions, index.variant_table, index.entries)) is not None:
+        items = replaced
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]

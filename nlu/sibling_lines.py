@@ -4,30 +4,26 @@
 ``nlu.items`` keeps such a count off the line before and holds it as doubtful with its word (``ItemResult.doubtful``).
 Here the word is looked up among the siblings of the line before: the products of its series (``nlu.variants``),
 else of its category. Every part of the word (its number, its letters, its Chinese) must be said in the sibling's
-name or aliases (``nlu.line_corrections.names_word``); with several such siblings, the one whose words share most with
+name or aliases (``nlu.sibling_words``); with several such siblings, the one whose words share most with
 the line before. One sibling found, not the line before and not yet a line of the message: the count is its line.
 Otherwise the count stays doubtful and is named back (``nlu.items.name_back_unread``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from nlu.items import ItemResult
-from nlu.line_corrections import names_word
-from nlu.normalize import normalize
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
+from nlu.sibling_words import sibling_named
 from nlu.variants import VariantTable
-
-_PARTS = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]+")
 
 
 def sibling_lines(result: ItemResult, table: VariantTable, entries: Mapping[str, CatalogueEntry]) -> None:
     """Each doubtful count of ``result`` whose word names one sibling of the line before made that sibling's line."""
     kept = []
     for edit, before, unread in result.doubtful:
-        sku = _sibling(edit.sku, unread.word, table, entries) if edit in result.edits and edit.sku else None
+        sku = sibling_named(edit.sku, unread.word, table, entries) if edit in result.edits and edit.sku else None
         if sku is None or sku in result.items or unread.qty is None or edit.sku is None:
             kept.append((edit, before, unread))
             continue
@@ -35,28 +31,3 @@ def sibling_lines(result: ItemResult, table: VariantTable, entries: Mapping[str,
         result.items[sku] = int(unread.qty)
         result.edits[result.edits.index(edit)] = CartEdit(op=EditOp.ADD, sku=sku, qty=int(unread.qty), unit=unread.unit)
     result.doubtful = kept
-
-
-def _sibling(sku: str | None, word: str, table: VariantTable, entries: Mapping[str, CatalogueEntry]) -> str | None:
-    entry = entries.get(sku or "")
-    parts = _PARTS.findall(normalize(word))
-    if entry is None or not parts:
-        return None
-    series = table.series.get(entry.sku)
-    groups = [table.members.get(series or "", ()),
-              [s for s, e in entries.items() if entry.category and e.category == entry.category]]
-    for group in groups:
-        named = [s for s in group if s != entry.sku and all(names_word(entries[s], p) for p in parts)]
-        if len(named) > 1:
-            said = _tokens(entry)
-            best = max(len(_tokens(entries[s]) & said) for s in named)
-            named = [s for s in named if len(_tokens(entries[s]) & said) == best]
-        if len(named) == 1:
-            return named[0]
-        if named:
-            return None
-    return None
-
-
-def _tokens(entry: CatalogueEntry) -> set[str]:
-    return {t for s in (entry.name, *entry.aliases) for t in _PARTS.findall(normalize(s))}

@@ -68,7 +68,7 @@ async def test_a_correction_reading_that_loses_a_line_is_not_taken(monkeypatch: 
     import nlu.analysis
     from nlu.items import ItemResult
 
-    def short(text: str, read: object, entries: object) -> ItemResult:
+    def short(text: str, read: object, entries: object, table: object) -> ItemResult:
         return ItemResult(items={"HC-R30-W": 6})          # as if the list's reading had lost 米黄 and 灰
 
     monkeypatch.setattr(nlu.analysis, "corrected_lines", short)
