@@ -113,7 +113,7 @@ CUES: dict[Intent, tuple[str, ...]] = {
         "how does this bot", "回到菜单",
     ),
     Intent.CANCEL: (
-        "^取消$", "^算了", "^退出", "不弄了", "^不用了", "停止", "放弃", "^返回", "重新来", "不填了", "别弄了", "不下了",
+        "^取消$", "^算了", "^拉倒", "^退出", "不弄了", "^不用了", "停止", "放弃", "^返回", "重新来", "不填了", "别弄了", "不下了",
         "不订了", "^不要了", "取消操作", "^stop", "^quit", "never mind", "forget it", "^cancel$", "cancel吧", "quit$",
     ),
     Intent.CHITCHAT_OTHER: (
