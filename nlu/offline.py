@@ -111,6 +111,8 @@ _DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ, Intent.TI
 _ACCOUNTS = (("rebate", re.compile(r"返利|返点|rebate")), ("prepayment", re.compile(r"预存|预付|预款|prepay|prepaid")),
              ("deposit", re.compile(r"保证金|押金|deposit")),
              ("credit", re.compile(r"信用|额度|赊账|授信|credit")))
+# "上个月欠款还有多少没还", "我还欠你们多少钱": the credit used and not paid back (not the contract)
+_DEBT_ASKED = re.compile(r"欠款|欠账|欠(?:了|你们|厂家|公司)?(?:多少|几多|好多)|还欠|没还|未还|应还|待还|\bowe\b|outstanding")
 _PROFILE = re.compile(r"等级|级别|什么级|几级|星级|哪个区|哪个大区|归哪|区域|上级|上一级|总代|我的资料|我的信息|账户信息|"
                       r"我是谁|\b(?:tier|level|my region|parent dealer|my profile|who am i)\b")
 _PRICE_LIST = re.compile(r"价格表|价目表|价格单|报价单|价格清单|价表|price ?list|price sheet")
@@ -330,6 +332,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "payments"
             if said_money := _MONEY_SAID.search(a.text):
                 slots.amount = read_amount(said_money.group(1))
+        elif intent == Intent.CONTRACT_QUERY and _DEBT_ASKED.search(a.text):
+            slots.topic = "debt"
     if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
                                                               or _REORDER_SAID.search(a.text)):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
