@@ -95,6 +95,7 @@ class Form:
 
     def register(self, router: Router) -> None:
         """Route the form's buttons: submit, and skip / keep / done / the steps' own where a step has them."""
+        FORMS[self.prefix] = self
         router.button(f"{self.prefix}.ok")(self.confirm)
         if any(s.skippable for s in self.steps):
             router.button(f"{self.prefix}.skip")(self.skip)
@@ -292,6 +293,25 @@ class Form:
         if ref is not None:
             forms.remember_submitted(ctx, nonce, ref)
         return replies
+
+
+#: every registered form by its prefix: which form a dialog state belongs to (``handlers.flows.drafts``)
+FORMS: dict[str, Form] = {}
+
+
+def form_of(ctx: Ctx) -> Form | None:
+    """The form the chat is filling in (at one of its steps or its summary, with its nonce), else None."""
+    prefix, _, step = ctx.dialog.state.partition(".")
+    form = FORMS.get(prefix)
+    if form is None or not ctx.dialog.data.get("nonce") or (step != "confirm" and form.step(step) is None):
+        return None
+    return form
+
+
+async def resume(form: Form, ctx: Ctx) -> list[Reply]:
+    """The question the form waits at asked again (the summary when it waits for the submit)."""
+    name = form.current(ctx)
+    return await form.show_summary(ctx) if name == "confirm" else await form.ask(ctx, name)
 
 
 def stale(ctx: Ctx) -> list[Reply]:
