@@ -30,7 +30,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.replies import is_confirmation, is_keep
+from nlu.replies import is_confirmation, is_keep, is_question
 from nlu.schema import Intent
 
 # What a step makes of an answer: the values to store (the step is then done), or the replies to show (it is not).
@@ -258,6 +258,8 @@ class Form:
             return [Reply(text=ctx.t("form.required"))] + await self.ask(ctx, name)
         if name != "product" and (order := await _an_order(ctx, text)) is not None:
             return order                                          # "AP300 来二十台" is no customer's name
+        if name != "product" and is_question(text) and (aside := await self.aside(ctx, name)) is not None:
+            return aside                                          # "我那单审了没" is no batch, "预存款呢" no count
         if s.parse is not None:
             return await self._take(ctx, s, await s.parse(self, ctx, text))
         if s.limit is not None and len(text) > s.limit:

@@ -400,3 +400,22 @@ def test_customer_words() -> None:
     assert customer_in_text("客户叫李娜，电话13800138000") == ("李娜", "13800138000")
     assert customer_in_text("除湿机不出水 叫修") == (None, None)
     assert customer_in_text("水箱是空的，浮子卡住了") == (None, None)
+
+
+@pytest.mark.parametrize("said", ["asdfghjkl", "qwerty", "sdfsdf jkjk", "zxcvbnm"])
+async def test_keyboard_nonsense_keeps_the_chat_s_language(said: str) -> None:
+    """QA s25 #17: "asdfghjkl" at the serial step turned the whole reply, buttons too, into English."""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    shown = texts(await w.say("100", said))
+    assert "序列号" in shown and "跳过" in shown and "Skip" not in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.written_language != "en"
+
+
+@pytest.mark.parametrize("said", ["where do I find it?", "my order", "stock please"])
+async def test_english_words_still_switch_to_english(said: str) -> None:
+    w, _ = await _world()
+    await w.say("100", said)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.written_language == "en"
