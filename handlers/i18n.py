@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 _TEXTS: dict[str, tuple[str, str]] = {}

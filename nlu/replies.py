@@ -58,4 +58,4 @@ _QUESTION = re.compile(
 def is_question(text: str) -> bool:
     """"我那单审了没", "信用额度还剩多少", "预存款呢": the words ask something (typed into a form, they are no answer to
     its question when they read as a question the chat can answer aside)."""
-    return bool(_QUESTION.search(normalize(text).strip(" .!~,。！~～")))
+    return bool(_QUESTION.search(re.sub(r"[\s.!~,。！～]+$", "", normalize(text))))

@@ -55,6 +55,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.customer_words import customer_in_text, repair_answers
 from nlu.schema import Intent, ParseResult
+from nlu.ticket_words import urgency_said
 
 router = Router(name=__name__)
 
@@ -342,6 +343,8 @@ async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
 async def _typed_priority(form: Form, ctx: Ctx, text: str) -> Answer:
     chosen = next((p for p in PRIORITIES if text.lower() in {p.value, *(s.lower() for s in PRIORITY_LABELS[p])}),
                   None)
+    if chosen is None and (said := urgency_said(text)) is not None:    # "挺急的 客户天天打电话"
+        chosen = Priority(said)
     return {"priority": chosen.value} if chosen is not None else await form.ask(ctx, "priority")
 
 

@@ -419,3 +419,18 @@ async def test_english_words_still_switch_to_english(said: str) -> None:
     await w.say("100", said)
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and stored.written_language == "en"
+
+
+@pytest.mark.parametrize(("said", "label"), [("挺急的 客户天天打电话", "紧急"), ("很急", "紧急"), ("不着急", "低"),
+                                             ("有点急", "高"), ("一般吧", "普通")])
+async def test_urgency_said_in_words_is_chosen(said: str, label: str) -> None:
+    """QA s25 #22: "挺急的 客户天天打电话" at the urgency step repeated the menu."""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    await w.say("100", "开机就滴滴响")
+    assert "紧急程度" in texts(await w.press("100", payload("as.done")))
+    summary = texts(await w.say("100", said))
+    assert "请确认售后工单" in summary and f"紧急程度：{label}" in summary
