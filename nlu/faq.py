@@ -29,7 +29,7 @@ from core.faq import FaqEntry
 _STOPWORDS = frozenset("""
 请问 怎么 怎样 如何 什么 为什么 哪里 哪儿 多少 可以 能不能 能否 是不是 有没有 我们 你们 我 你 他 的 了 吗 呢 吧 啊 呀 是
 在 么 一下 要 想 会 能 还 和 与 及 或 就 都 也 又 吧 嘛 这个 那个 这 那 个 给 把 被 让 对 从 到 用 有 没 没有 请 您 怎么办
-谁 是谁 我要 我想 需要 一个 一些 现在 今天 明天 时候 哪些 怎么样 多久 吗？ 么样
+谁 是谁 我要 我想 需要 一个 一些 现在 今天 明天 时候 哪些 怎么样 多久 吗？ 么样 一般 通常 大概
 how do does did i we my our the a an to is are was what when where can could should you me of for it on in get
 please would will with and or be your us any this that which who why there
 , . ? ! ， 。 ？ ！ 、 ： : ; ； “ ” " ' ( ) （ ）
@@ -64,11 +64,29 @@ def _jieba() -> Any:
 
 _LATIN = re.compile(r"[a-z0-9][a-z0-9\-]*")
 
+# what a spoken or dialect question wraps its words in (a greeting or the person addressed before it, a particle at the
+# end of a clause, a dialect "this"): taken off before searching, else "侬好，迭个保修几年啊" or "发货一般要几天撒" cover
+# too little of an entry's words to be answered although "保修几年" is
+_OPENER = re.compile(r"^\s*(?:(?:侬好|你好|您好|哈喽|hello|hi|喂|在吗|在不在|老板|师傅|亲|请问)[\s,，.。!！~～、:：]*)+",
+                     re.IGNORECASE)
+_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[撒嘛咧嘞噻哈啦哦喔呗咯哟呀啊吖捏嘎哇哩]+(?=[\s,，.。!！?？~～、]|$)")
+_DIALECT = {"迭个": "这个", "伊个": "这个", "该个": "这个", "搿个": "这个", "这块": "这个", "咋个": "怎么", "啷个": "怎么",
+            "咋": "怎么", "几多": "多少", "好多钱": "多少钱", "么子": "什么", "啥子": "什么", "啥": "什么"}
+_DIALECT_WORD = re.compile("|".join(sorted(map(re.escape, _DIALECT), key=len, reverse=True)))
+
+
+def plain_question(text: str) -> str:
+    """``text`` without the greeting before it, the particles ending its clauses and with dialect words in
+    Mandarin: "侬好，迭个保修几年啊" -> "这个保修几年"."""
+    text = _OPENER.sub("", text)
+    text = _DIALECT_WORD.sub(lambda m: _DIALECT[m.group(0)], text)
+    return _PARTICLE.sub("", text)
+
 
 def tokens(text: str) -> list[str]:
     """Search tokens: jieba words plus character pairs for Chinese (jieba cuts an unknown word like "专票"
     differently in different sentences; the pairs still meet), lower-case words for the rest."""
-    lower = text.lower()
+    lower = plain_question(text).lower()
     out: list[str] = []
     for word in _jieba().lcut_for_search(lower):
         word = word.strip()

@@ -200,3 +200,19 @@ def read_amount(text: str) -> Decimal | None:
             return None
         value = Decimal(spelled)
     return money(value) if value.is_finite() and value >= 0 else None
+
+
+# a count said on its own, roughly as people say it: "3", "三台", "五六个吧", "大概三四台", "5到6个", "差不多10台左右"
+_ROUGH = r"(?:大概|大约|估计|差不多|约|有|一共|总共|共)?"
+_SAID_NUMBER = r"\d+|[零〇一二两三四五六七八九十百千万]+"
+_SAID_UNIT = r"台|箱|件|个|套|支|盒|包|家|位|人|pcs|units?"
+_COUNT_SAID = re.compile(
+    rf"^\s*{_ROUGH}\s*(?:(?P<low>{_SAID_NUMBER})\s*(?:{_SAID_UNIT})?\s*(?:-|~|～|到|至)\s*)?(?P<num>{_SAID_NUMBER})\s*"
+    rf"(?:{_SAID_UNIT})?\s*(?:左右|上下|的样子)?\s*(?:吧|啊|呀|哈|的|了)?\s*[。.!！~～]?\s*$", re.IGNORECASE)
+
+
+def count_said(text: str) -> int | None:
+    """The whole number a message that is only a count says ("五六个吧" -> 6, "5到6个" -> 6: the larger of a rough
+    pair, as an order reads it), else None."""
+    m = _COUNT_SAID.match(text)
+    return parse_int(m.group("num")) if m is not None else None

@@ -111,6 +111,8 @@ _DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ, Intent.TI
 _ACCOUNTS = (("rebate", re.compile(r"返利|返点|rebate")), ("prepayment", re.compile(r"预存|预付|预款|prepay|prepaid")),
              ("deposit", re.compile(r"保证金|押金|deposit")),
              ("credit", re.compile(r"信用|额度|赊账|授信|credit")))
+# "上个月欠款还有多少没还", "我还欠你们多少钱": the credit used and not paid back (not the contract)
+_DEBT_ASKED = re.compile(r"欠款|欠账|欠(?:了|你们|厂家|公司)?(?:多少|几多|好多)|还欠|没还|未还|应还|待还|\bowe\b|outstanding")
 _PROFILE = re.compile(r"等级|级别|什么级|几级|星级|哪个区|哪个大区|归哪|区域|上级|上一级|总代|我的资料|我的信息|账户信息|"
                       r"我是谁|\b(?:tier|level|my region|parent dealer|my profile|who am i)\b")
 _PRICE_LIST = re.compile(r"价格表|价目表|价格单|报价单|价格清单|价表|price ?list|price sheet")
@@ -207,6 +209,13 @@ _BATCH = re.compile(r"批|好几|几个客户|多个客户|都|全部|整箱|一
                     r"又一|\bbatch|\bseveral|\ball\b|\bshipment|\bdelivery|\barrived|\breceived|customers")
 
 
+# "滤网咋个换嘛，搞不来", "滤芯怎么装": how to do something with a product, a question for the FAQ (no fault said)
+_HOW_TO = re.compile(r"(?:怎么|怎样|咋个?|如何|啷个|怎么样)(?:才能|去|来)?(?:更换|换|安装|装|拆|清洗|清理|洗|使用|用|操作|设置|复位|重置)|"
+                     r"搞不来|弄不来|不会(?:换|装|拆|用|弄)")
+# "滤芯都有哪些", "空气净化器有啥型号": the products of a kind asked for, not a problem to report
+_WHICH_ONES = re.compile(r"(?:都|一共|总共)?有(?:哪些|哪几[款种个]|什么|啥|几[款种])(?:型号|款式?|产品|规格|种类)?(?:啊|呀|呢|嘛)?$")
+
+
 def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Intent, float]:
     """The classifier's ranking, overruled where a rule is clearer."""
     intent, confidence = ranked[0]
@@ -242,6 +251,11 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
     if _FAQ_MENU.fullmatch(text):
         return Intent.FAQ, max(confidence, 0.9)
+    if intent in (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK) and not a.items.items and not _SYMPTOM.search(text):
+        if _HOW_TO.search(text):
+            return Intent.FAQ, max(confidence, 0.8)
+        if _WHICH_ONES.search(text):
+            return Intent.QUERY_STOCK, max(confidence, 0.7)
     if _GOODS_ARRIVED.fullmatch(text) and not a.order_no:
         return Intent.ORDER_STATUS, max(confidence, 0.9)
     if intent in (Intent.PLACE_ORDER, Intent.REPORT_SALES) and confidence < 0.8 and a.items.items \
@@ -334,6 +348,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "payments"
             if said_money := _MONEY_SAID.search(a.text):
                 slots.amount = read_amount(said_money.group(1))
+        elif intent == Intent.CONTRACT_QUERY and _DEBT_ASKED.search(a.text):
+            slots.topic = "debt"
     if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
                                                               or _REORDER_SAID.search(a.text)):
         slots.topic = "reorder"      # "和上次一样": a copy of the last order

@@ -47,3 +47,15 @@ def batch_number(text: str) -> str:
     """The batch (lot) number said at a form's batch step, its lead words left out ("批号是B2411-07" -> "B2411-07")."""
     said = text.strip().strip(" .。,，!！")
     return _BATCH_LEAD.sub("", said, count=1).strip() or said
+
+
+# a question, whatever it asks: a question mark, a particle asking ("吗", "呢" at the end, "…了没"), or a question word
+_QUESTION = re.compile(
+    r"[?？]|吗|[呢没]$|了没有?|没有?[?？]?$|多少|几[个台天单件次号]|哪[些个里儿天]|什么|啥|怎么|咋|如何|有没有|是不是|是否|能不能|"
+    r"可不可以|\b(?:how|what|when|where|which|why|is there|do i|did|does)\b", re.IGNORECASE)
+
+
+def is_question(text: str) -> bool:
+    """"我那单审了没", "信用额度还剩多少", "预存款呢": the words ask something (typed into a form, they are no answer to
+    its question when they read as a question the chat can answer aside)."""
+    return bool(_QUESTION.search(re.sub(r"[\s.!~,。！～]+$", "", normalize(text))))

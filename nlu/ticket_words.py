@@ -50,3 +50,20 @@ def read_reopen(text: str) -> Reopen | None:
         return None
     said = (_NUMBER.sub(" ", text) if found else text).strip(" ，,。:：")
     return Reopen(number=found.group(0).upper() if found else None, said=" ".join(said.split()))
+
+
+# how urgent a repair is, in the dealer's words (the values of core.aftersales.Priority), the first that fits wins
+_URGENCY: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("low", re.compile(r"不急|不着急|不赶|不用急|慢慢|有空再|不紧急|\bnot urgent\b|\bno rush\b|\blow\b", re.IGNORECASE)),
+    ("high", re.compile(r"有点急|有些急|比较急|稍微急|较急|\bhigh\b|\bfairly urgent\b", re.IGNORECASE)),
+    ("urgent", re.compile(r"急|加急|紧急|马上|立刻|立即|尽快|越快越好|赶紧|催|天天打电话|投诉|\burgent\b|\basap\b|"
+                          r"\bright away\b", re.IGNORECASE)),
+    ("normal", re.compile(r"一般|普通|正常|都行|随便|\bnormal\b", re.IGNORECASE)),
+)
+
+
+def urgency_said(text: str) -> str | None:
+    """"挺急的 客户天天打电话" -> "urgent", "不着急" -> "low", "有点急" -> "high", "一般吧" -> "normal"; None when the
+    words say nothing of it."""
+    said = normalize(text)
+    return next((value for value, words in _URGENCY if words.search(said)), None)

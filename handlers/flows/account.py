@@ -184,6 +184,9 @@ i18n.register({
     "acct.one.deposit": ("🔒 保证金：{amount}", "🔒 Deposit: {amount}"),
     "acct.one.credit": ("💳 信用额度：可用 {available}（额度 {limit}，已用 {used}）",
                         "💳 Credit: {available} available (limit {limit}, used {used})"),
+    "acct.debt": ("💳 截至今天的信用欠款（已用额度未还）：{owed}", "💳 Credit owed as of today (used, not paid back): {owed}"),
+    "acct.debt.in_terms": ("都还在账期（{days} 天）内，没有逾期。", "All of it is within the terms ({days} days): none is overdue."),
+    "acct.debt.none": ("您目前没有信用欠款。", "You owe nothing on credit."),
     "acct.btn.all_balances": ("💰 全部账户余额", "💰 All balances"),
     "acct.temporary_credit": ("含临时额度 {amount}，有效期至 {until}（到期后自动恢复原额度）",
                               "including temporary credit of {amount} until {until} (it lapses by itself after)"),
@@ -263,6 +266,8 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
         return await profile(ctx)
     if slots is not None and slots.topic == "payments":
         return await payments_received(ctx, slots.amount)
+    if slots is not None and slots.topic == "debt" and ctx.is_dealer:
+        return await debt(ctx)
     if slots is not None and slots.account in ACCOUNTS:
         return await one_account(ctx, AccountKind(slots.account))
     text = ctx.inbound.text.lower()
@@ -413,6 +418,22 @@ async def _overdue(ctx: Ctx, overview: AccountOverview) -> str:
     owed = debt_line(ctx, await dealer_credit_debt(ctx.uow(), ctx.actor, overview.dealer_id, ctx.deps.clock,
                                                    ctx.deps.credit_days))
     return "\n⚠️ " + owed if owed else ""
+
+
+async def debt(ctx: Ctx) -> list[Reply]:
+    """"上个月欠款还有多少没还": the credit used and not paid back as of today, and how much of it is past the terms."""
+    refused = forms.require_dealer(ctx)
+    if refused is not None:
+        return refused
+    owed = await dealer_credit_debt(ctx.uow(), ctx.actor, _dealer_id(ctx), ctx.deps.clock, ctx.deps.credit_days)
+    if owed.outstanding <= 0:
+        text = ctx.t("acct.debt.none")
+    else:
+        text = ctx.t("acct.debt", owed=fmt_cny(owed.outstanding)) + "\n" + (
+            debt_line(ctx, owed) or ctx.t("acct.debt.in_terms", days=ctx.deps.credit_days))
+    return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
+                                       Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
+                                      [forms.menu_button(ctx)]])]
 
 
 def _balances_text(ctx: Ctx, overview: AccountOverview) -> str:

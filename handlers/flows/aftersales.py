@@ -53,13 +53,15 @@ from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.customer_words import customer_in_text
-from nlu.schema import Intent
+from nlu.customer_words import customer_in_text, repair_answers
+from nlu.schema import Intent, ParseResult
+from nlu.ticket_words import urgency_said
 
 router = Router(name=__name__)
 
 MAX_TEXT = 2000
 MAX_SHORT = 64
+MAX_NAME = 20          # a customer's name (with a title, a phone) is shorter: a longer message is no name
 ORDER_NO = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
 PRIORITIES = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
 
@@ -71,13 +73,15 @@ i18n.register({
     "as.order_unknown": ("没有找到您的订单 {number}，请核对后重新输入，或点“跳过”。",
                          "None of your orders is {number}. Check it and send it again, or tap Skip."),
     "as.ask.name": ("请输入客户姓名（最终用户）。", "Customer's name (the end user)?"),
-    "as.restarted": ("这句话像是新的问题，不是{step}：已按这句话重新开始报修（之前没填完的报修已放弃）。",
-                     "That reads as a new problem, not {step}: the request starts again from it "
-                     "(the unfinished one is dropped)."),
+    "as.problem_kept": ("这句话像是故障描述，不是{step}：已记下，稍后作为问题描述{product}。没填完的报修还在，接着回答下面的问题即可。",
+                        "That reads as the problem, not {step}: it is kept for the description{product}. The request "
+                        "is still open: answer the question below to go on."),
+    "as.product_now": ("（产品改为 {product}）", " (the product is now {product})"),
+    "as.customer_taken": ("已记下：{what}。", "Noted: {what}."),
+    "as.taken.customer": ("客户 {customer}", "customer {customer}"),
+    "as.taken.no_serial": ("没有序列号（跳过）", "no serial number (skipped)"),
     "as.step.name": ("客户姓名", "a customer's name"),
     "as.step.ref": ("序列号或订单号", "a serial or order number"),
-    "as.desc_taken": ("这句话像是故障描述，不是序列号：已记下，稍后作为问题描述。",
-                      "That reads as the problem, not a serial number: it is kept for the description."),
     "as.not_serial": ("“{text}”不像序列号或订单号（序列号在机身铭牌上，是字母和数字，如 SN2024A0013）。",
                       "\"{text}\" is no serial or order number (the serial is on the rating plate, letters and "
                       "digits, e.g. SN2024A0013)."),
@@ -220,17 +224,63 @@ def _priority_label(ctx: Ctx, priority: Priority) -> str:
 
 
 async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
-    """The end customer's name. A new problem typed here instead ("客户的AP300净化器开不了机", often the next
-    day, into a form left at this step) names a product, which no name does: the form starts again from
-    those words, as the same words would start it from the menu."""
-    if len(text) > MAX_SHORT:
-        return form.reject(ctx, "name", ctx.t("form.text_too_long", limit=MAX_SHORT))
+    """The end customer's name. A problem typed here instead ("ap300开机滴滴响，屏幕显示E3", often the next day, into a
+    form left at this step) is no name: it is kept as the description and the name asked again; the draft is never
+    dropped for it."""
+    said = repair_answers(text)
+    if said.name and not said.rest:             # "客户叫王大妈 电话138…": the name, and the phone with it
+        return await _customer_taken(form, ctx, said.name, said.phone, no_serial=False)
     parsed = await parse_message(ctx)
-    named = parsed.slots.product or forms.said_candidates(parsed)
-    if parsed.intent == Intent.AFTER_SALES and named and parsed.confidence >= 0.5:
-        ctx.parsed = parsed
-        return [Reply(text=ctx.t("as.restarted", step=ctx.t("as.step.name"))), *await after_sales_intent(ctx)]
+    if (parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5) or len(text) > MAX_NAME:
+        return await _problem_kept(form, ctx, text, parsed, "name")
     return {"name": text}
+
+
+async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | None, *, no_serial: bool,
+                          rest: str = "") -> list[Reply]:
+    """Name, phone and "序列号不记得了" written in one message: each fills its step (the problem words left over are
+    kept for the description), then the first step still open is asked."""
+    what: list[str] = []
+    if name:
+        form.mark_done(ctx, "name", name=name[:MAX_SHORT])
+    if phone:
+        try:
+            form.mark_done(ctx, "phone", phone=normalize_customer_phone(phone))
+        except ValidationFailed:
+            phone = None                        # asked at its step, where the problem is said
+    if name or phone:
+        what.append(ctx.t("as.taken.customer", customer=_customer(ctx, name, phone)))
+    if no_serial:
+        form.mark_done(ctx, "ref")
+        what.append(ctx.t("as.taken.no_serial"))
+    if rest:
+        _keep_problem(ctx, rest)
+    return [Reply(text=ctx.t("as.customer_taken", what=ctx.pick("，", ", ").join(what))), *await form.next(ctx)]
+
+
+def _keep_problem(ctx: Ctx, text: str) -> None:
+    """Words of the problem typed at another step: added to what the description will offer (not replacing the
+    opening words: "序列号不记得了…" never wipes "开机就滴滴响 屏幕显示E3")."""
+    kept = str(ctx.dialog.data.get("desc_hint") or "")
+    if text in kept:
+        return
+    ctx.dialog.data["desc_hint"] = forms.clip(f"{kept}；{text}" if kept else text, MAX_TEXT)
+
+
+async def _problem_kept(form: Form, ctx: Ctx, text: str, parsed: ParseResult, step: str) -> list[Reply]:
+    """A problem typed where a serial or a name is asked: kept for the description and the step asked again. When it
+    names another product than the form's, the form takes that product and these words (the old words were about
+    the other one)."""
+    named = [parsed.slots.product] if parsed.slots.product else forms.said_candidates(parsed)
+    chosen = ctx.dialog.data.get("sku")
+    moved = ""
+    if len(named) == 1 and named[0] != chosen and any(p.sku == named[0] for p in await forms.active_products(ctx)):
+        form.mark_done(ctx, "product", sku=named[0])
+        ctx.dialog.data.pop("desc_hint", None)
+        moved = ctx.t("as.product_now", product=forms.product_name(await forms.active_products(ctx), named[0]))
+    _keep_problem(ctx, forms.clip(text, MAX_TEXT))
+    return [Reply(text=ctx.t("as.problem_kept", step=ctx.t(f"as.step.{step}"), product=moved)),
+            *await form.ask(ctx, step)]
 
 
 # what may stand before a serial typed with its label: "序列号是 SN2024A0013", "SN: 2024A0013"
@@ -265,15 +315,12 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if len(serial) > MAX_SHORT:
             return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))
         return {"serial": serial}
+    said = repair_answers(text)
+    if said.name or said.phone or said.no_serial:     # "序列号不记得了 客户叫王大妈 电话138…"
+        return await _customer_taken(form, ctx, said.name, said.phone, no_serial=said.no_serial, rest=said.rest)
     parsed = await parse_message(ctx)
     if parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5:
-        named = [parsed.slots.product] if parsed.slots.product else forms.said_candidates(parsed)
-        chosen = ctx.dialog.data.get("sku")
-        if named and chosen and chosen not in named:
-            ctx.parsed = parsed
-            return [Reply(text=ctx.t("as.restarted", step=ctx.t("as.step.ref"))), *await after_sales_intent(ctx)]
-        ctx.dialog.data["desc_hint"] = forms.clip(text, MAX_TEXT)
-        return [Reply(text=ctx.t("as.desc_taken")), *await form.ask(ctx, "ref")]
+        return await _problem_kept(form, ctx, text, parsed, "ref")
     if (aside := await form.aside(ctx, "ref")) is not None:
         return aside
     return [Reply(text=ctx.t("as.not_serial", text=forms.clip(text, 30))), *await form.ask(ctx, "ref")]
@@ -296,6 +343,8 @@ async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
 async def _typed_priority(form: Form, ctx: Ctx, text: str) -> Answer:
     chosen = next((p for p in PRIORITIES if text.lower() in {p.value, *(s.lower() for s in PRIORITY_LABELS[p])}),
                   None)
+    if chosen is None and (said := urgency_said(text)) is not None:    # "挺急的 客户天天打电话"
+        chosen = Priority(said)
     return {"priority": chosen.value} if chosen is not None else await form.ask(ctx, "priority")
 
 

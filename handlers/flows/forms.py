@@ -12,7 +12,6 @@ step machine itself is ``handlers.flows.stepform``.
 from __future__ import annotations
 
 import copy
-import re
 import secrets
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,7 +29,7 @@ from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import payload
-from nlu.numbers import parse_int
+from nlu.numbers import count_said
 from nlu.products import find_product
 from nlu.schema import CatalogueEntry, Intent, ParseResult
 from nlu.staff_commands import dealer_code_in
@@ -184,16 +183,9 @@ def is_done(text: str) -> bool:
     return text.strip().lower() in DONE_WORDS
 
 
-_LEADING_NUMBER = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(台|箱|件|个|套|支|盒|包|家|位|人|pcs|units?)?\s*$",
-                             re.IGNORECASE)
-
-
 def read_count(text: str, *, minimum: int = 1, maximum: int = 100_000) -> int | None:
-    """A whole number like "3", "三台", "12 个" within [minimum, maximum], else None."""
-    m = _LEADING_NUMBER.match(text)
-    if m is None:
-        return None
-    value = parse_int(m.group(1))
+    """A whole number like "3", "三台", "12 个", "五六个吧" within [minimum, maximum], else None."""
+    value = count_said(text)
     if value is None or not minimum <= value <= maximum:
         return None
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from core.services.users import INVITE_ALPHABET, INVITE_LENGTH, bind_by_phone, redeem_invite
@@ -66,6 +67,18 @@ i18n.register({
     "role.dealer_owner": ("负责人", "owner"),
     "role.dealer_clerk": ("业务员", "clerk"),
 })
+
+#: asked before the greeting's main menu is shown (``handlers.flows.drafts`` registers the check): a form left
+#: half-filled is offered to continue or discard, instead of a menu whose buttons would throw it away
+OPEN_DRAFT: list[Callable[[Ctx], Awaitable[list[Reply] | None]]] = []
+
+
+async def open_draft(ctx: Ctx) -> list[Reply] | None:
+    for check in OPEN_DRAFT:
+        if (offered := await check(ctx)) is not None:
+            return offered
+    return None
+
 
 SHARE_PHONE = "contact:request"   # adapters render this payload as a "share contact" keyboard button
 
@@ -168,6 +181,8 @@ async def start(ctx: Ctx) -> list[Reply]:
         ctx.actor = user.to_actor()
         ctx.idle()
         return [Reply(text=await _bound_text(ctx)), main_menu(ctx)]
+    if (draft := await open_draft(ctx)) is not None:      # the chat opened again with a form half-filled
+        return draft
     ctx.idle()
     return [main_menu(ctx)]
 
@@ -196,6 +211,8 @@ async def contact(ctx: Ctx) -> list[Reply]:
 @router.command("menu")
 @router.button("menu")
 async def menu(ctx: Ctx) -> list[Reply]:
+    if (draft := await open_draft(ctx)) is not None:
+        return draft
     return [main_menu(ctx)]
 
 

@@ -30,7 +30,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.replies import is_confirmation, is_keep
+from nlu.replies import is_confirmation, is_keep, is_question
 from nlu.schema import Intent
 
 # What a step makes of an answer: the values to store (the step is then done), or the replies to show (it is not).
@@ -95,6 +95,7 @@ class Form:
 
     def register(self, router: Router) -> None:
         """Route the form's buttons: submit, and skip / keep / done / the steps' own where a step has them."""
+        FORMS[self.prefix] = self
         router.button(f"{self.prefix}.ok")(self.confirm)
         if any(s.skippable for s in self.steps):
             router.button(f"{self.prefix}.skip")(self.skip)
@@ -257,6 +258,8 @@ class Form:
             return [Reply(text=ctx.t("form.required"))] + await self.ask(ctx, name)
         if name != "product" and (order := await _an_order(ctx, text)) is not None:
             return order                                          # "AP300 来二十台" is no customer's name
+        if name != "product" and is_question(text) and (aside := await self.aside(ctx, name)) is not None:
+            return aside                                          # "我那单审了没" is no batch, "预存款呢" no count
         if s.parse is not None:
             return await self._take(ctx, s, await s.parse(self, ctx, text))
         if s.limit is not None and len(text) > s.limit:
@@ -292,6 +295,25 @@ class Form:
         if ref is not None:
             forms.remember_submitted(ctx, nonce, ref)
         return replies
+
+
+#: every registered form by its prefix: which form a dialog state belongs to (``handlers.flows.drafts``)
+FORMS: dict[str, Form] = {}
+
+
+def form_of(ctx: Ctx) -> Form | None:
+    """The form the chat is filling in (at one of its steps or its summary, with its nonce), else None."""
+    prefix, _, step = ctx.dialog.state.partition(".")
+    form = FORMS.get(prefix)
+    if form is None or not ctx.dialog.data.get("nonce") or (step != "confirm" and form.step(step) is None):
+        return None
+    return form
+
+
+async def resume(form: Form, ctx: Ctx) -> list[Reply]:
+    """The question the form waits at asked again (the summary when it waits for the submit)."""
+    name = form.current(ctx)
+    return await form.show_summary(ctx) if name == "confirm" else await form.ask(ctx, name)
 
 
 def stale(ctx: Ctx) -> list[Reply]:

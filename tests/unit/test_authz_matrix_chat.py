@@ -108,7 +108,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "notice.cancel", "as.offer_no"),
+             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "notice.cancel", "as.offer_no", "draft.go", "draft.drop"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.change", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),

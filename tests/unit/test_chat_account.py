@@ -147,3 +147,20 @@ async def test_expiring_documents_with_dates() -> None:
 async def test_staff_get_the_dealer_only_answer() -> None:
     w, _ = await _world()
     assert "仅供经销商" in texts(await w.press("900", payload("acct.menu")))
+
+
+@pytest.mark.parametrize("text", ["上个月欠款还有多少没还", "我还欠你们多少钱", "欠款多少", "还有多少欠款没还"])
+async def test_debt_question_is_answered_with_the_credit_owed(text: str) -> None:
+    w, _ = await _world()
+    said = texts(await w.say("100", text))
+    assert "欠款" in said and "¥20,000.00" in said              # the credit used and not paid back
+    assert "HT-20260101-0001" not in said    # not the contract and its targets
+
+
+async def test_no_debt_says_so() -> None:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(credit_limit=Decimal("100000.00"))
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    said = texts(await w.say("100", "欠款还有多少没还"))
+    assert "没有信用欠款" in said

@@ -225,18 +225,62 @@ async def test_english_chat_gets_english_form() -> None:
 
 async def test_a_new_problem_typed_at_the_name_step_is_no_customer_name() -> None:
     """A form left at the customer's name (the dealer went away) and a new problem typed the next day: it was
-    stored as the customer's name ("客户：客*********") and the old words stayed the description. Now the form
-    starts again from the new words, and says so."""
+    stored as the customer's name ("客户：客*********"), later the form started again from it and dropped the draft
+    ("之前没填完的报修已放弃"). Now the words are kept as the description (the product they name taken), the draft
+    kept, and the name asked again."""
     w, _ = await _world()
     first = await w.say("100", "客户家的除湿机不出水")
     assert "客户姓名" in texts(await w.press("100", buttons(first)["⏭ 跳过"]))
     again = await w.say("100", "客户的AP300净化器开不了机")
     shown = texts(again)
-    assert "客户电话" not in shown
-    assert "已按这句话重新开始报修" in shown
+    assert "已放弃" not in shown and "重新开始" not in shown
+    assert "不是客户姓名" in shown and "客户姓名" in shown.split("不是客户姓名")[1]
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
-    assert stored is not None and "name" not in stored.data
+    assert stored is not None and "name" not in stored.data and stored.state == "as.name"
+    assert "ref" in stored.data["done"]
     assert stored.data.get("sku") == "AP300" and "开不了机" in stored.data.get("desc_hint", "")
+
+
+async def test_the_fault_typed_at_the_name_step_keeps_the_draft_and_becomes_the_description() -> None:
+    """QA s25 #8: 售后报修 → AP300 → serial → at the customer's name "ap300开机滴滴响，屏幕显示E3，风扇不转" (was: "已按这句话
+    重新开始报修（之前没填完的报修已放弃）")."""
+    w, _ = await _world()
+    await w.press("100", payload("as.new"))
+    await w.press("100", payload("as.sku", "AP300"))
+    assert "客户姓名" in texts(await w.say("100", "SN2024A0013"))
+    shown = texts(await w.say("100", "ap300开机滴滴响，屏幕显示E3，风扇不转，客户着急要用"))
+    assert "已放弃" not in shown and "客户姓名" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.name" and "name" not in stored.data
+    assert stored.data.get("serial") == "SN2024A0013" and "E3" in stored.data.get("desc_hint", "")
+    await w.say("100", "王大妈")
+    asked = texts(await w.say("100", "13812345678"))
+    assert "E3" in asked and "使用此描述" in asked
+
+
+async def test_customer_words_at_the_serial_step_fill_the_customer_and_the_fault_stays_the_description() -> None:
+    """QA s25 #7: the fault of the first message was dropped and "序列号不记得了 客户叫王大妈 电话13812345678" became the
+    description. Now the name and phone fill the customer, 序列号不记得了 passes the serial over, the fault stays."""
+    w, _ = await _world()
+    await w.say("100", "我要报修 客户家的AP300用了两个月 开机就滴滴响 屏幕显示E3 风扇不转")
+    shown = texts(await w.say("100", "序列号不记得了 客户叫王大妈 电话13812345678"))
+    assert "问题描述" in shown and "E3" in shown and "王大妈" not in shown.split("问题描述")[1]
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.desc"
+    assert stored.data.get("name") == "王大妈" and stored.data.get("phone") == "13812345678"
+    assert "serial" not in stored.data and "风扇不转" in stored.data["desc_hint"]
+    assert "王大妈" not in stored.data["desc_hint"]
+
+
+@pytest.mark.parametrize("said", ["没有序列号", "序列号找不到了", "铭牌磨掉了看不清"])
+async def test_no_serial_said_in_words_passes_the_serial_step(said: str) -> None:
+    """(was: "没有序列号" at the serial step showed the campaigns)"""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    shown = texts(await w.say("100", said))
+    assert "客户姓名" in shown and "活动" not in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.state == "as.name" and "serial" not in stored.data
 
 
 @pytest.mark.parametrize("name", ["张先生", "王师傅", "李总 13800138000", "Mr Chen"])
@@ -313,8 +357,8 @@ async def test_a_question_or_a_sentence_at_the_serial_step_is_no_serial(said: st
     assert stored is not None and stored.state == "as.ref" and "serial" not in stored.data
 
 
-async def test_another_product_s_problem_at_the_serial_step_restarts_and_names_the_serial_step() -> None:
-    """The restart notice names the step on screen (it always said 客户姓名)."""
+async def test_another_product_s_problem_at_the_serial_step_is_kept_and_names_the_serial_step() -> None:
+    """The notice names the step on screen (it always said 客户姓名); the draft is kept, its product the one named."""
     w, _ = await _world()
     await _at_serial_step(w)
     shown = texts(await w.say("100", "客户的AP300净化器开不了机"))
@@ -356,3 +400,37 @@ def test_customer_words() -> None:
     assert customer_in_text("客户叫李娜，电话13800138000") == ("李娜", "13800138000")
     assert customer_in_text("除湿机不出水 叫修") == (None, None)
     assert customer_in_text("水箱是空的，浮子卡住了") == (None, None)
+
+
+@pytest.mark.parametrize("said", ["asdfghjkl", "qwerty", "sdfsdf jkjk", "zxcvbnm"])
+async def test_keyboard_nonsense_keeps_the_chat_s_language(said: str) -> None:
+    """QA s25 #17: "asdfghjkl" at the serial step turned the whole reply, buttons too, into English."""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    shown = texts(await w.say("100", said))
+    assert "序列号" in shown and "跳过" in shown and "Skip" not in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.written_language != "en"
+
+
+@pytest.mark.parametrize("said", ["where do I find it?", "my order", "stock please"])
+async def test_english_words_still_switch_to_english(said: str) -> None:
+    w, _ = await _world()
+    await w.say("100", said)
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and stored.written_language == "en"
+
+
+@pytest.mark.parametrize(("said", "label"), [("挺急的 客户天天打电话", "紧急"), ("很急", "紧急"), ("不着急", "低"),
+                                             ("有点急", "高"), ("一般吧", "普通")])
+async def test_urgency_said_in_words_is_chosen(said: str, label: str) -> None:
+    """QA s25 #22: "挺急的 客户天天打电话" at the urgency step repeated the menu."""
+    w, _ = await _world()
+    await _at_serial_step(w)
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    await w.press("100", payload("as.skip"))
+    await w.say("100", "开机就滴滴响")
+    assert "紧急程度" in texts(await w.press("100", payload("as.done")))
+    summary = texts(await w.say("100", said))
+    assert "请确认售后工单" in summary and f"紧急程度：{label}" in summary

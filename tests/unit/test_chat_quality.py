@@ -304,3 +304,17 @@ async def test_the_keep_buttons_label_typed_keeps_the_words_said_first() -> None
     await w.say("100", "使用此描述")
     summary = texts(await w.press("100", payload("qf.done")))
     assert "描述：AP300 这批有三台外壳裂了" in summary and "使用此描述" not in summary
+
+
+@pytest.mark.parametrize(("said", "count"), [("五六个吧", 6), ("大概三四台", 4), ("5到6个", 6), ("差不多10台左右", 10)])
+async def test_a_rough_count_is_read_as_ordering_reads_it(said: str, count: int) -> None:
+    """QA s25 #22: "五六个吧" at the count answered "请输入一个正整数" (ordering reads it: the larger)."""
+    w, _ = await _world()
+    await w.press("100", payload("qf.new"))
+    await w.press("100", payload("qf.sku", "AP300"))
+    await w.press("100", payload("qf.skip"))
+    await w.press("100", payload("qf.cat", 1))
+    shown = texts(await w.say("100", said))
+    assert "正整数" not in shown
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id="100")
+    assert stored is not None and stored.data.get("count") == count

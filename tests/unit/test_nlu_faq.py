@@ -124,3 +124,13 @@ async def test_staff_question_lifecycle() -> None:
     entry = await save_answer_to_knowledge_base(uow, manager, SaveAnswerToKnowledgeBase(question.id or 0), clock)
     again = await save_answer_to_knowledge_base(uow, manager, SaveAnswerToKnowledgeBase(question.id or 0), clock)
     assert entry.id == again.id and len(uow.faq_entries.rows) == 1 and entry.answer_zh == "周六上午上班。"
+
+
+@pytest.mark.parametrize(("question", "source"), [
+    ("侬好，迭个保修几年啊", "产品保修期多久？"), ("发货一般要几天撒", "发货时间"), ("保修几年嘛", "产品保修期多久？"),
+    ("你好 发货要几天噻", "发货时间"), ("保修期多久咧", "产品保修期多久？"), ("老板，发货要几天嘞", "发货时间"),
+    ("发货要几天哈", "发货时间"),
+])
+async def test_dialect_openers_and_particles_do_not_hide_the_answer(question: str, source: str) -> None:
+    found = await RetrievalFaqAnswerer().answer(question, "zh-CN", ENTRIES)
+    assert found is not None and found.source == source
