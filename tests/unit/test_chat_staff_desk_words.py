@@ -1,0 +1,67 @@
+"""The order desk's (and other staff's) words about the screen just shown (QA s25 #1, #10, #11, #20, #12, #13):
+a button's label typed is that button pressed; "这单批了吧" approves the order just viewed (a confirm first), never
+cancels; "SO-… 驳回" asks for the reason; the warehouse choice lets a question or another command through."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.aftersales import Ticket, TicketStatus
+from core.orders import OrderStatus
+from core.users import Role
+from tests.chat import ChatWorld, buttons, texts
+
+DESK, AFTER_SALES, FINANCE, OWNER = "300", "302", "306", "101"
+
+
+async def _world(orders: int = 2) -> tuple[ChatWorld, list[str]]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="合肥新锐电器有限公司")
+    await w.user(OWNER, Role.DEALER_OWNER, dealer)
+    await w.user(DESK, Role.ORDER_DESK, username="desk")
+    await w.user(AFTER_SALES, Role.AFTER_SALES, username="aftersales")
+    await w.user(FINANCE, Role.FINANCE, username="finance")
+    await w.prepay(dealer)
+    numbers = [(await w.order(dealer, [("AP300", n + 1)])).number for n in range(orders)]
+    return w, numbers
+
+
+async def _status(w: ChatWorld, number: str) -> OrderStatus:
+    order = await w.uow.orders.get_by(number=number)
+    assert order is not None
+    return order.status
+
+
+# --- #10: a label typed is the button last shown -------------------------------------------------------
+
+async def test_a_button_label_typed_under_the_order_card_presses_it() -> None:
+    w, numbers = await _world()
+    await w.say(DESK, f"看下{numbers[0]}")
+    done = texts(await w.say(DESK, "通过"))
+    assert "已审核通过" in done
+    assert await _status(w, numbers[0]) == OrderStatus.APPROVED
+    assert await _status(w, numbers[1]) == OrderStatus.SUBMITTED
+
+
+async def test_a_label_under_several_buttons_asks_which_and_does_nothing() -> None:
+    w, numbers = await _world()
+    await w.say(DESK, "待审批")
+    which = await w.say(DESK, "通过")
+    assert "是哪一个" in texts(which) and len(buttons(which)) == 2
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+    await w.press(DESK, next(p for label, p in buttons(which).items() if numbers[1] in label))
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+
+
+async def test_a_ticket_is_accepted_by_typing_the_label_under_its_card() -> None:
+    w, _ = await _world(0)
+    dealer = (await w.uow.dealers.list())[0]
+    now = w.clock.now()
+    await w.uow.tickets.add(Ticket(number="AS-20261120-0001", dealer_id=dealer.id or 0, description="除湿机不出水",
+                                   sla_due_at=now + timedelta(hours=4), created_at=now))
+    await w.uow.commit()
+    await w.say(AFTER_SALES, "AS-20261120-0001")
+    assert "已受理" in texts(await w.say(AFTER_SALES, "受理"))
+    ticket = await w.uow.tickets.get_by(number="AS-20261120-0001")
+    assert ticket is not None and ticket.status == TicketStatus.ACCEPTED
