@@ -65,3 +65,58 @@ async def test_a_ticket_is_accepted_by_typing_the_label_under_its_card() -> None
     assert "已受理" in texts(await w.say(AFTER_SALES, "受理"))
     ticket = await w.uow.tickets.get_by(number="AS-20261120-0001")
     assert ticket is not None and ticket.status == TicketStatus.ACCEPTED
+
+
+# --- #1: approve words about the order just viewed -------------------------------------------------------
+
+async def test_approve_words_after_viewing_an_order_approve_that_order_after_a_confirm() -> None:
+    for words in ("这单批了吧", "批了", "没问题 审过"):
+        w, numbers = await _world()
+        await w.say(DESK, f"看下{numbers[1]}")
+        asked = await w.say(DESK, words)
+        said = texts(asked)
+        assert "确认通过" in said and numbers[1] in said, (words, said)
+        assert "取消的订单" not in said and "代客下单" not in said
+        assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}      # nothing before the press
+        await w.press(DESK, buttons(asked)["✅ 通过"])
+        assert await _status(w, numbers[1]) == OrderStatus.APPROVED, words
+        assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+
+
+async def test_approve_words_with_nothing_shown_ask_which_order() -> None:
+    w, numbers = await _world()
+    said = texts(await w.say(DESK, "这单批了吧"))
+    assert "是哪一单" in said and "取消" not in said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+
+
+async def test_the_end_of_an_order_number_with_approve_words_is_that_order() -> None:
+    w, numbers = await _world()
+    tail = numbers[1][-4:]
+    asked = await w.say(DESK, f"{tail}没问题 审过")
+    said = texts(asked)
+    assert "确认通过" in said and numbers[1] in said and "代客下单" not in said
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+
+
+# --- #11: reject in words takes the reason ---------------------------------------------------------------
+
+async def test_reject_in_words_asks_the_reason_and_rejects_with_it() -> None:
+    w, numbers = await _world()
+    asked = texts(await w.say(DESK, f"{numbers[0]} 驳回"))
+    assert "原因" in asked
+    done = texts(await w.say(DESK, "金额太大 请分两批下单"))
+    assert "已驳回" in done and "金额太大 请分两批下单" in done
+    order = await w.uow.orders.get_by(number=numbers[0])
+    assert order is not None and order.status == OrderStatus.REJECTED
+
+
+async def test_reject_words_under_the_order_card_with_the_reason_confirm_once() -> None:
+    w, numbers = await _world()
+    await w.say(DESK, f"看下{numbers[0]}")
+    asked = await w.say(DESK, "这单驳回 金额太大 请分两批下单")
+    assert "确认驳回" in texts(asked) and "金额太大 请分两批下单" in texts(asked)
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+    await w.press(DESK, buttons(asked)["❌ 确认驳回"])
+    assert await _status(w, numbers[0]) == OrderStatus.REJECTED
