@@ -49,6 +49,16 @@ def normalize_phrase(text: str) -> str:
     return folded.rstrip("呢吗啊呀嘛哈") or folded
 
 
+class StepLeft(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by a dialog state's handler when the message answers nothing its step asks but is another request
+    ("今天一共发了几单货" at the warehouse choice): the service leaves the step (the dialog goes idle) and routes the
+    message again, after ``replies`` (which say the step was left)."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__("step left")
+        self.replies = replies
+
+
 SHOWN = "shown"         # dialog data: the buttons of the last screen a staff member was shown
 MAX_SHOWN = 60          # buttons remembered (a paged list shows at most a few dozen)
 MAX_TITLE = 60          # characters of the line a remembered button is shown under

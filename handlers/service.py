@@ -26,6 +26,7 @@ from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_
 from handlers.router import (
     READ_ONLY_INTENTS,
     Router,
+    StepLeft,
     normalize_label,
     normalize_phrase,
     parse_payload,
@@ -261,7 +262,11 @@ class ConversationService:
         state = ctx.dialog.state
         while state:
             if state in r.states:
-                return await r.states[state](ctx)
+                try:
+                    return await r.states[state](ctx)
+                except StepLeft as left:        # another request typed at a step: the step left, the request done
+                    ctx.idle()
+                    return [*left.replies, *await self._route(ctx)]
             state = state.rpartition(".")[0]
         if inbound.kind == InboundKind.CONTACT and "contact" in r.commands:
             return await r.commands["contact"](ctx)

@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.aftersales import Ticket, TicketStatus
+from core.inventory import StockLevel
 from core.orders import OrderStatus
 from core.users import Role
+from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
+from tests.factories import make_warehouse
 
 DESK, AFTER_SALES, FINANCE, OWNER = "300", "302", "306", "101"
 
@@ -120,3 +123,34 @@ async def test_reject_words_under_the_order_card_with_the_reason_confirm_once() 
     assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
     await w.press(DESK, buttons(asked)["❌ 确认驳回"])
     assert await _status(w, numbers[0]) == OrderStatus.REJECTED
+
+
+# --- #20: the warehouse choice lets another request through ----------------------------------------------
+
+async def _at_the_warehouse_choice() -> tuple[ChatWorld, str]:
+    w, numbers = await _world(1)
+    for code, name, region in (("WH-TJ", "华北仓", "华北"), ("WH-GZ", "华南仓", "华南")):
+        wh = await w.uow.warehouses.add(make_warehouse(code, region=region, name=name))
+        await w.uow.stock.add(StockLevel(warehouse_id=wh.id or 0, sku="AP300", on_hand=500))
+    await w.uow.commit()
+    await w.press(DESK, payload("staff.order.approve", numbers[0]))
+    choice = await w.say(DESK, f"{numbers[0]} 配货")
+    assert "请选择发货仓库" in texts(choice) and any("WH-TJ 华北仓" in b for b in buttons(choice)) and "取消" in buttons(choice)
+    return w, numbers[0]
+
+
+async def test_a_question_at_the_warehouse_choice_leaves_it_and_is_answered() -> None:
+    w, number = await _at_the_warehouse_choice()
+    said = texts(await w.say(DESK, "今天一共发了几单货"))
+    assert "已退出订单" in said and "未配货" in said and "发货 0 笔" in said and "没有认出仓库" not in said
+    assert await _status(w, number) == OrderStatus.APPROVED
+    assert "已配货" not in texts(await w.say(DESK, "华北仓"))         # the choice is closed: no allocation by words
+
+
+async def test_the_warehouse_choice_is_left_by_its_cancel_button_or_the_word() -> None:
+    w, number = await _at_the_warehouse_choice()
+    assert "已取消" in texts(await w.say(DESK, "取消"))
+    await w.say(DESK, f"{number} 配货")
+    assert "已取消" in texts(await w.say(DESK, "取消"))            # the typed label of the choice's own button
+    again = texts(await w.say(DESK, "华中"))                       # no choice open: not read as a warehouse
+    assert "没有认出仓库" not in again and await _status(w, number) == OrderStatus.APPROVED
