@@ -154,3 +154,19 @@ async def test_the_warehouse_choice_is_left_by_its_cancel_button_or_the_word() -
     assert "已取消" in texts(await w.say(DESK, "取消"))            # the typed label of the choice's own button
     again = texts(await w.say(DESK, "华中"))                       # no choice open: not read as a warehouse
     assert "没有认出仓库" not in again and await _status(w, number) == OrderStatus.APPROVED
+
+
+# --- #13: the day's list and overdue debts in the words staff use ---------------------------------------
+
+async def test_todays_todo_list_in_words_for_the_order_desk_and_finance() -> None:
+    w, _ = await _world()
+    for chat in (DESK, FINANCE):
+        for words in ("今天的待办", "今日待办事项有哪些", "我的待办清单"):
+            said = texts(await w.say(chat, words))
+            assert "今日待办" in said and "没有听懂" not in said, (chat, words, said)
+
+
+async def test_finance_asks_which_are_overdue_in_few_words() -> None:
+    w, _ = await _world()
+    said = texts(await w.say(FINANCE, "逾期的有哪些"))
+    assert "逾期" in said and "可用命令" not in said and "没有听懂" not in said, said
