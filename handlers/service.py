@@ -264,9 +264,9 @@ class ConversationService:
             if state in r.states:
                 try:
                     return await r.states[state](ctx)
-                except StepLeft as left:        # another request typed at a step: the step left, the request done
+                except StepLeft as leaving:     # another request typed at a step: the step left, the request done
                     ctx.idle()
-                    return [*left.replies, *await self._route(ctx)]
+                    return [*leaving.replies, *await self._route(ctx)]
             state = state.rpartition(".")[0]
         if inbound.kind == InboundKind.CONTACT and "contact" in r.commands:
             return await r.commands["contact"](ctx)
