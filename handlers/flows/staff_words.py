@@ -385,6 +385,8 @@ async def _this_record(ctx: Ctx, command: StaffCommand) -> list[Reply]:
             return await _reject_words(ctx, args[0], command.reason)
         ctx.args = args
         return await staff_orders.reject_order_ask(ctx)        # the reason asked, as the button does
+    if action.startswith("staff.order.") and args:     # the order said whole: number, dealer, amount
+        title = await staff_orders.order_line(ctx, await order_cases.get_order(ctx.uow(), ctx.actor, args[0]))
     return [Reply(text=ctx.t(f"sw.this.{command.verb.value}", what=title),
                   buttons=[[Button(_verb_label(ctx, command.verb), pressed),
                             Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]

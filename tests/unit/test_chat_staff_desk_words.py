@@ -78,7 +78,7 @@ async def test_approve_words_after_viewing_an_order_approve_that_order_after_a_c
         await w.say(DESK, f"看下{numbers[1]}")
         asked = await w.say(DESK, words)
         said = texts(asked)
-        assert "确认通过" in said and numbers[1] in said, (words, said)
+        assert "确认通过" in said and numbers[1] in said and "合肥新锐电器有限公司" in said, (words, said)
         assert "取消的订单" not in said and "代客下单" not in said
         assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}      # nothing before the press
         await w.press(DESK, buttons(asked)["✅ 通过"])
