@@ -12,7 +12,7 @@ printed as numbered choices, ``[1] 🛒 下单``; typing the number presses it;
 ``/quit`` (or end of input) leaves. ``/file PATH`` sends a file from this machine as a channel would: a voice
 note (.ogg .oga .opus .amr .mp3 .m4a .wav ...), a photo (.jpg .png ...) or else a document (an order list in Excel).
 Pictures and files in replies are stored in the ``FileStore`` and their path printed; messages for other chats are
-printed with where they would go.
+printed with where they would go. A reply that edits an earlier message is printed as a new one.
 """
 
 from __future__ import annotations
@@ -148,8 +148,9 @@ class ConsoleChat:
                 continue
             self._messages += 1
             ref = f"c{self._messages}"
-            if reply.edit_ref:
-                self._print(f"(更新 updated {reply.edit_ref})")
+            # an edit of an earlier message (``reply.edit_ref``: a decision rewriting its prompt) cannot be shown
+            # in place here: the new text is printed as it is, without the internal reference of the message it
+            # replaces (was: "(更新 updated c2)", which means nothing to the person)
             if reply.text:
                 self._print(reply.text)
             for data, name, what in ((reply.image, reply.image_name or "image.png", "图片 image"),

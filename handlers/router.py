@@ -49,6 +49,41 @@ def normalize_phrase(text: str) -> str:
     return folded.rstrip("呢吗啊呀嘛哈") or folded
 
 
+class StepLeft(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by a dialog state's handler when the message answers nothing its step asks but is another request
+    ("今天一共发了几单货" at the warehouse choice): the service leaves the step (the dialog goes idle) and routes the
+    message again, after ``replies`` (which say the step was left)."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__("step left")
+        self.replies = replies
+
+
+SHOWN = "shown"         # dialog data: the buttons of the last screen a staff member was shown
+MAX_SHOWN = 60          # buttons remembered (a paged list shows at most a few dozen)
+MAX_TITLE = 60          # characters of the line a remembered button is shown under
+
+
+def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str) -> None:
+    """Keep in the dialog ``data`` the buttons of ``replies`` (those to this chat): [label as typed, payload, the
+    first line of the message it is under]; no buttons: nothing kept. Their labels typed next are those buttons
+    (``shown_buttons``), as the main menu's are."""
+    shown = [[normalize_label(b.label), b.payload, (r.text.strip().splitlines() or [""])[0][:MAX_TITLE]]
+             for r in replies if not r.chat_id or r.chat_id == chat_id for row in r.buttons for b in row]
+    if shown:
+        data[SHOWN] = shown[:MAX_SHOWN]
+    else:
+        data.pop(SHOWN, None)
+
+
+def shown_buttons(data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The buttons ``remember_shown`` kept: (label as typed, payload, the line it is under)."""
+    kept = data.get(SHOWN)
+    if not isinstance(kept, list):
+        return []
+    return [(str(b[0]), str(b[1]), str(b[2])) for b in kept if isinstance(b, list) and len(b) == 3]
+
+
 class Router:
     def __init__(self, name: str) -> None:
         self.name = name

@@ -26,10 +26,13 @@ from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_
 from handlers.router import (
     READ_ONLY_INTENTS,
     Router,
+    StepLeft,
     normalize_label,
     normalize_phrase,
     parse_payload,
     payload,
+    remember_shown,
+    shown_buttons,
 )
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
@@ -57,6 +60,7 @@ i18n.register({
     "also.offer": ("您还提到要{what}，处理完上面的，点这里继续：", "You also asked to {what}; when the above is done, "
                    "tap to go on:"),
     "also.go": ("继续：{what}", "Go on: {what}"),
+    "shown.which": ("上面有 {n} 个“{label}”，是哪一个？", "There are {n} \"{label}\" buttons above; which one?"),
     "form.expired": ("上次没有完成的操作（{when}）时间太久，已关闭；需要的话请重新开始。",
                      "What you left unfinished ({when}) was too long ago and is closed; start it again if you need it."),
 })
@@ -157,6 +161,8 @@ class ConversationService:
                 if not go_on:
                     return heard
             replies = heard + await self._route(ctx)
+            if ctx.is_staff:        # what the person sees now: a label of it typed next is that button
+                remember_shown(ctx.dialog.data, replies, inbound.chat_id)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language, ctx.dialog.written_language) != before \
                     or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
@@ -246,10 +252,21 @@ class ConversationService:
                 ctx.idle()
             ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=pressed)
             return await self._route(ctx)
+        if inbound.kind == InboundKind.TEXT and ctx.is_staff and (on_screen := self._typed_shown(ctx)) is not None:
+            # "通过", "受理", "确认发布" typed under the screen that shows that button: it pressed (the screen's
+            # dialog is the button's own); several such buttons: which one
+            if isinstance(on_screen, list):
+                return on_screen
+            ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=on_screen)
+            return await self._route(ctx)
         state = ctx.dialog.state
         while state:
             if state in r.states:
-                return await r.states[state](ctx)
+                try:
+                    return await r.states[state](ctx)
+                except StepLeft as leaving:     # another request typed at a step: the step left, the request done
+                    ctx.idle()
+                    return [*leaving.replies, *await self._route(ctx)]
             state = state.rpartition(".")[0]
         if inbound.kind == InboundKind.CONTACT and "contact" in r.commands:
             return await r.commands["contact"](ctx)
@@ -279,6 +296,22 @@ class ConversationService:
                 ctx.is_staff and ctx.parsed.intent == Intent.QUALITY_FEEDBACK):   # staff: read the figures
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
+
+    def _typed_shown(self, ctx: Ctx) -> str | list[Reply] | None:
+        """The payload of the button last shown whose label the message is; several buttons of that label (a list
+        of orders, each with ✅ 通过): the question which, with one button each under its line; none: None."""
+        said = normalize_label(ctx.inbound.text)
+        if not said or len(said) > MAX_LABEL:
+            return None
+        found: dict[str, tuple[str, str]] = {}
+        for label, pressed, title in shown_buttons(ctx.dialog.data):
+            if label == said:
+                found.setdefault(pressed, (label, title))
+        if len(found) <= 1:
+            return next(iter(found), None)
+        text = ctx.inbound.text.strip()
+        rows = [[Button(f"{text} · {title}"[:64], pressed)] for pressed, (_, title) in found.items()]
+        return [Reply(text=i18n.t(ctx.lang, "shown.which", label=text, n=len(found)), buttons=rows[:10])]
 
     def _typed_label(self, ctx: Ctx) -> str | None:
         """The payload of the menu button whose label the message is, else None."""

@@ -145,6 +145,13 @@ _SHIPPING_ASKED = re.compile(r"物流单号|快递单号|运单号|物流号|快
 # how many orders: "今天一共发了几单货", "这周下了多少单", "how many orders today" (a count, not a list to pick from)
 _ORDER_COUNT_ASKED = re.compile(r"(?:多少|几)(?:个|笔)?(?:单|订单)|单子?(?:有)?(?:多少|几个|几笔)|订单(?:数|量)|"
                                 r"how many orders|number of orders|orders? count", re.IGNORECASE)
+# what is counted besides orders placed and shipped: the orders decided in the days said ("这周审了多少单"), or the
+# orders waiting now at a step ("待发货有几单", "还有几单没审"): ``Slots.counted``
+_COUNT_DECIDED = re.compile(r"审了|审过|审核了|审批了|批了|通过了|驳回了|\bapproved\b|\breviewed\b", re.IGNORECASE)
+_COUNT_WAITING = (("approval", re.compile(r"待审批|待审核|待批|没审|未审|没批|to approve|awaiting approval", re.IGNORECASE)),
+                  ("allocation", re.compile(r"待配货|没配货|未配货|to allocate", re.IGNORECASE)),
+                  ("shipment", re.compile(r"待发货|没发货|未发货|还没发|没发出|to ship|not (?:yet )?shipped",
+                                          re.IGNORECASE)))
 _PLACED_OR_SHIPPED = re.compile(r"下了|下单|发了|发货|发出|订单|进了|orders", re.IGNORECASE)   # not "卖了多少单"
 # goods come short or damaged: "货到了 WP400少了2台", "外箱压坏了", "收到的少发了一箱", "arrived damaged"
 _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"
@@ -374,6 +381,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     elif intent in (Intent.ORDER_STATUS, Intent.SALES_QUERY) and not slots.order_no \
             and _ORDER_COUNT_ASKED.search(a.text) and (intent == Intent.ORDER_STATUS or _PLACED_OR_SHIPPED.search(a.text)):
         slots.topic = "count"        # "今天一共发了几单货": how many placed and shipped in the days said
+        slots.counted = next((f"waiting_{step}" for step, words in _COUNT_WAITING if words.search(a.text)),
+                             "decided" if _COUNT_DECIDED.search(a.text) else None)
         if slots.placed_from is None and a.past is not None:
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):

@@ -104,6 +104,9 @@ class Slots(BaseModel):
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete),
     #                                "debt" (contract_query: "欠款还有多少没还", the credit owed and how much is late)
+    counted: str | None = None     # topic "count": "decided" ("这周审了多少单": approved and rejected in the days said)
+    #                                or the orders waiting now at a step: "waiting_approval" / "waiting_allocation" /
+    #                                "waiting_shipment" ("待发货有几单": approved, not shipped yet); None: placed and shipped
 
 
 class ParseResult(BaseModel):

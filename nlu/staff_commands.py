@@ -68,6 +68,10 @@ class StaffCommand:
     reason: str | None = None        # REJECT: the words typed with it ("SO-… 驳回 价格不对" -> "价格不对")
     when: str | None = None          # a statement's month as typed ("11月", "上个月"): see ``statement_month``
     amount: Decimal | None = None    # the order's amount said with the dealer ("德润那单6048的通过")
+    # APPROVE / REJECT of no number and no dealer: the record just shown ("这单批了吧", "没问题 审过", "驳回 金额太大"),
+    # or the waiting order whose number ends in ``tail`` ("0011没问题 审过")
+    this: bool = False
+    tail: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,20 @@ _MONTH_WORDS = r"(?:上上个?月|上个?月|本月|这个月|当月|\d{4}\s*[-�
 _STATEMENT_ASK = re.compile(r"^(?:查一?下|查查|看看|看一?下|发一?下|打开|把)?\s*(?P<who>[^\s，,。?？]{2,30}?|D\d{4,6})\s*的?\s*"
                             rf"(?P<when>{_MONTH_WORDS})?\s*的?\s*(?:对账单|账单)"
                             r"\s*(?:发我看?一?下|发我|发一?下|看看|看一?下|呢|吗|给我)?\s*[?？。!！]?$", re.IGNORECASE)
-_APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|审批通过|审核通过|通过|同意|approve)", re.IGNORECASE)
+_APPROVE = re.compile(r"(批了|批准|批一下|批掉|给批|批吧|审批通过|审核通过|通过|同意|审过|过审|审核过|approve)", re.IGNORECASE)
 _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
 _ALLOCATE = re.compile(r"(配货|配一下|分配仓库|分仓|安排配货|allocate)", re.IGNORECASE)
+# what else "这单批了吧", "0011没问题 审过", "ok approve it" say besides the approve word: nothing of the order itself
+_THIS_WORDS = re.compile(r"这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单|它|没问题|没毛病|可以的?|行的?|好的?|就|先|给|帮我|"
+                         r"我看|看了|看过了?|也|一下|吧|了|啊|呀|呗|的|\b(?:ok|okay|this|one|order|it|please|fine)\b",
+                         re.IGNORECASE)
+# "这单驳回 金额太大", "0011 驳回，原因：重复下单", "不批 请分两批下单": the reject word first (after "this order"), the
+# reason after it; a question ("驳回的订单有哪些") is none
+_THIS_REJECT = re.compile(r"^(?:(?P<tail>\d{4})\s*(?:那单|这单|号)?|这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单)?\s*"
+                          r"(?:驳回|不批|打回|拒绝|reject)(?:掉|了|吧|它|this)*(?P<rest>.*)$", re.IGNORECASE)
+_QUESTION = re.compile(r"[?？吗么]|哪些|多少|几[个单张笔]|什么|怎么|有没有|\b(?:which|how|what)\b", re.IGNORECASE)
+_TAIL = re.compile(r"(?<![\d\-A-Za-z])(\d{4})(?!\d)")
 # "AS-… 修好了", "已经处理好了", "搞定", "fixed": the ticket's problem is solved (a question or a "not" before it:
 # no; "还没修好", "修好了吗", "not fixed yet")
 _FIXED = re.compile(r"修好|修复|修完|换好|解决|处理好|处理完|弄好|搞好|搞定|完工|完成|好了|"
@@ -240,6 +254,8 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         who = m.group("who").strip(" ，,。的") or None
         return StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer=who)
     verb = StaffVerb.REJECT if _REJECT.search(text) else StaffVerb.APPROVE if _APPROVE.search(text) else None
+    if verb is not None and (this := _this_record(text, verb)) is not None:
+        return this
     if verb is not None:
         m = _DEALER_ORDER.search(_REJECT.sub(" ", _APPROVE.sub(" ", _FILLER.sub("", text))))
         if m:
@@ -249,6 +265,24 @@ def parse_staff_command(text: str) -> StaffCommand | None:
                 return StaffCommand(verb, RefKind.ORDER, dealer=who,
                                     amount=Decimal(said.group(1).replace(",", "")) if said else None)
     return None
+
+
+def _this_record(text: str, verb: StaffVerb) -> StaffCommand | None:
+    """"这单批了吧", "批了", "没问题 审过", "0011没问题 审过": approve the record just shown (or the order whose number
+    ends so); "这单驳回 金额太大", "0011 驳回": reject it, the reason typed with it kept. None: more is said
+    (a dealer, a question: "通过率怎么样", "驳回的订单有哪些")."""
+    if verb == StaffVerb.REJECT:
+        m = _THIS_REJECT.match(text)
+        if m is None or _QUESTION.search(text):
+            return None
+        reason = _reason(m.group("rest"))
+        return StaffCommand(StaffVerb.REJECT, RefKind.ORDER if m.group("tail") else None, reason=reason,
+                            this=True, tail=m.group("tail"))
+    tails = _TAIL.findall(text)
+    left = _THIS_WORDS.sub(" ", _APPROVE.sub(" ", _TAIL.sub(" ", text)))
+    if len(tails) > 1 or re.sub(r"[\s,，。.!！~～:：、]+", "", left):
+        return None
+    return StaffCommand(StaffVerb.APPROVE, RefKind.ORDER if tails else None, this=True, tail=tails[0] if tails else None)
 
 
 # an order's amount said with its dealer: "德润那单6048的", "6048元那单", "¥6,048的单"

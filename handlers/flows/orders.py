@@ -28,7 +28,7 @@ from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
-from core.services.order_counts import SCAN, order_counts
+from core.services.order_counts import SCAN, WaitingStep, order_counts, waiting_orders
 from core.services.orders import (
     CancelOrder,
     ConfirmReceipt,
@@ -58,6 +58,13 @@ i18n.register({
     "orders.none": ("您还没有订单。", "You have no orders yet."),
     "orders.counts": ("📊 {period}：下单 {placed} 笔，金额 {amount}{statuses}；发货 {shipped} 笔。",
                       "📊 {period}: {placed} orders placed, {amount}{statuses}; {shipped} shipped."),
+    "orders.counts_decided": ("📊 {period}：审了 {n} 单（通过 {approved} · 驳回 {rejected}）。",
+                              "📊 {period}: {n} orders decided ({approved} approved, {rejected} rejected)."),
+    "orders.waiting.approval": ("⏳ 现在待审批 {n} 单，金额 {amount}。", "⏳ {n} orders wait for approval now, {amount}."),
+    "orders.waiting.allocation": ("📦 现在待配货 {n} 单，金额 {amount}{statuses}。",
+                                  "📦 {n} orders wait for allocation now, {amount}{statuses}."),
+    "orders.waiting.shipment": ("🚚 现在已审核未发货 {n} 单，金额 {amount}{statuses}。",
+                                "🚚 {n} orders are approved and not shipped yet, {amount}{statuses}."),
     "orders.counts_more": ("（超过 {n} 笔，只数了前 {n} 笔）", " (over {n}: the first {n} counted)"),
     "orders.no_match": ("没有找到符合的订单（按下单日期、单号尾号、产品查找）。", "No order fits that (by the day it "
                         "was placed, the end of its number, the product)."),
@@ -335,18 +342,39 @@ async def order_counts_reply(ctx: Ctx) -> list[Reply]:
     """"今天一共发了几单货", "这周下了多少单": the orders placed in those days by status, and those shipped then
     (today when no day is said), of what the actor may read."""
     slots = ctx.parsed.slots if ctx.parsed else None
+    counted = (slots.counted if slots is not None else None) or ""
+    if counted.startswith("waiting_") and counted.removeprefix("waiting_") in {s.value for s in WaitingStep}:
+        return await _waiting_reply(ctx, WaitingStep(counted.removeprefix("waiting_")))
     today = ctx.deps.clock.now().astimezone(ctx.deps.clock.tz).date()
     start = slots.placed_from if slots is not None and slots.placed_from else today
     end = slots.placed_to if slots is not None and slots.placed_to else start
     counts = await order_counts(ctx.uow().autocommit(), ctx.actor, ctx.deps.clock, start, end)
     period = f"{start:%m-%d}" if start == end else f"{start:%m-%d}～{end:%m-%d}"
-    statuses = "（" + " · ".join(f"{status_label(s, ctx.lang)} {n}" for s, n in sorted(
-        counts.by_status.items(), key=lambda kv: -kv[1])) + "）" if counts.by_status else ""
-    if ctx.lang != "zh-CN":
-        statuses = statuses.replace("（", " (").replace("）", ")")
-    text = ctx.t("orders.counts", period=period, placed=counts.placed, amount=fmt_cny(counts.placed_amount),
-                 statuses=statuses, shipped=counts.shipped)
+    if counted == "decided":        # "这周审了多少单": the decisions taken in those days
+        text = ctx.t("orders.counts_decided", period=period, n=counts.approved + counts.rejected,
+                     approved=counts.approved, rejected=counts.rejected)
+    else:
+        text = ctx.t("orders.counts", period=period, placed=counts.placed, amount=fmt_cny(counts.placed_amount),
+                     statuses=_by_status(ctx, counts.by_status), shipped=counts.shipped)
     if counts.truncated:
+        text += ctx.t("orders.counts_more", n=SCAN)
+    return [Reply(text=text, buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
+
+
+def _by_status(ctx: Ctx, by_status: dict[OrderStatus, int]) -> str:
+    """"（已配货 4 · 已提交 3）", the most first; nothing for no orders."""
+    if not by_status:
+        return ""
+    inner = " · ".join(f"{status_label(s, ctx.lang)} {n}" for s, n in sorted(by_status.items(), key=lambda kv: -kv[1]))
+    return f" ({inner})" if ctx.en else f"（{inner}）"
+
+
+async def _waiting_reply(ctx: Ctx, step: WaitingStep) -> list[Reply]:
+    """"待发货有几单": how many orders wait now at that step, by status, with their amount."""
+    waiting = await waiting_orders(ctx.uow().autocommit(), ctx.actor, step)
+    text = ctx.t(f"orders.waiting.{step.value}", n=waiting.total, amount=fmt_cny(waiting.amount),
+                 statuses=_by_status(ctx, waiting.by_status))
+    if waiting.truncated:
         text += ctx.t("orders.counts_more", n=SCAN)
     return [Reply(text=text, buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
 

@@ -43,7 +43,8 @@ REASON = "staff.reject_reason"        # data: kind (order|dealer|qual|mat|ticket
 TICKET_NOTE = "staff.ticket_note"     # data: action (comment|resolve), ref, prompt
 SHIP_CARRIER = "staff.ship_carrier"   # data: ref, prompt ("other" carrier: its name)
 SHIP_TRACKING = "staff.ship_tracking"  # data: ref, carrier, prompt
-TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING)
+ALLOC_PICK = "staff.alloc.pick"       # data: number, choices (the warehouses offered, typed by code or name)
+TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING, ALLOC_PICK)
 
 MAX_REASON = 500
 MAX_NOTE = 2000
@@ -119,8 +120,12 @@ i18n.register({
     "staff.desk.allocate_head": ("待配货：", "To allocate:"),
     "staff.desk.ship_head": ("待发货：", "To ship:"),
     "staff.alloc.near": (" · 同区域", " · same region"),
-    "staff.alloc.which": ("没有认出仓库“{words}”，请点下面的仓库，或输入仓库编码/名称：",
-                          "No warehouse \"{words}\" here: tap one below, or type its code or name:"),
+    "staff.alloc.which": ("没有认出仓库“{words}”，请点下面的仓库，或输入仓库编码/名称（发送“取消”不配货）：",
+                          "No warehouse \"{words}\" here: tap one below, or type its code or name (\"cancel\" to "
+                          "leave it):"),
+    "staff.alloc.left": ("已退出订单 {number} 的仓库选择（未配货；需要时再说“{number} 配货”）。",
+                         "Left the warehouse choice of order {number} (not allocated; say \"{number} allocate\" "
+                         "to come back)."),
     "staff.alloc.choose": ("订单 {number} 需要：{needs}\n请选择发货仓库：",
                            "Order {number} needs: {needs}\nChoose the warehouse:"),
     "staff.alloc.none": ("订单 {number} 需要：{needs}\n各仓库存都不足；自动配货会转入生产。",

@@ -23,11 +23,13 @@ from core.orders import Order, OrderStatus
 from core.services import orders as order_cases
 from core.services.queues import Queue, all_waiting
 from core.users import Permission
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import (
     _TRACKING_RE,
+    ALLOC_PICK,
     CARRIERS,
     DESK_LIMIT,
     REASON,
@@ -52,7 +54,10 @@ from handlers.flows.staff import (
     drop_pending,
 )
 from handlers.messages import Button, Reply
-from handlers.router import Router, normalize_label, payload
+from handlers.router import Router, StepLeft, normalize_label, payload
+from nlu.classifier import LOW_CONFIDENCE
+from nlu.schema import Intent
+from nlu.staff_commands import parse_staff_command
 
 router = Router(name=__name__)
 
@@ -255,16 +260,17 @@ async def allocate_ask(ctx: Ctx) -> list[Reply]:
     buttons = [[Button(f"🏭 {w.code} {w.name}" + (near if region and w.region == region else ""),
                        payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
     if enough:
-        buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0)])
+        buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0),
+                        _b(ctx, "staff.btn.cancel", "staff.abort")])
         # "华北仓", "WH-TJ", "华北" typed instead of a button: that warehouse (handlers.flows.staff_orders.warehouse_typed)
-        ctx.go("staff.alloc.pick", number=number,
+        ctx.go(ALLOC_PICK, number=number,
                choices=[[w.id or 0, w.code, w.name, w.region or ""] for w in enough])
         return [Reply(text=ctx.t("staff.alloc.choose", number=number, needs=needs), buttons=buttons)]
     return [Reply(text=ctx.t("staff.alloc.none", number=number, needs=needs),
                   buttons=[[_b(ctx, "staff.btn.auto_produce", "staff.alloc.wh", number, 0)]])]
 
 
-@router.state("staff.alloc.pick")
+@router.state(ALLOC_PICK)
 async def warehouse_typed(ctx: Ctx) -> list[Reply]:
     """A warehouse typed at the allocation choice ("华北仓", "WH-TJ", "华北", "tj", "自动"): allocated there; words naming
     none of the warehouses offered: the choice shown again (was: "我没有听懂这句话" and the choice lost)."""
@@ -277,12 +283,24 @@ async def warehouse_typed(ctx: Ctx) -> list[Reply]:
         picked = [c for c in choices if said and (said in (normalize_label(c[1]), normalize_label(c[2]), c[3])
                                                   or said == normalize_label(c[1]).rpartition("wh")[2]
                                                   or said.rstrip("仓") in (c[2].rstrip("仓"), c[3]))]
+    if len(picked) != 1 and number and await _another_request(ctx):
+        # "今天一共发了几单货", "SO-… 发货 德邦 …" at the choice: the choice left (said), the request answered
+        raise StepLeft([Reply(text=ctx.t("staff.alloc.left", number=number))])
     ctx.idle()
     if len(picked) != 1 or not number:
         ctx.args = [number]
         return [Reply(text=ctx.t("staff.alloc.which", words=ctx.inbound.text[:20]))] + await allocate_ask(ctx)
     ctx.args = [number, str(picked[0][0])]
     return await allocate(ctx)
+
+
+async def _another_request(ctx: Ctx) -> bool:
+    """Do the words typed at a choice ask for something else (a staff command, a question the parser reads surely)
+    rather than name a choice badly ("华中")?"""
+    if parse_staff_command(ctx.inbound.text or "") is not None:
+        return True
+    parsed = await parse_message(ctx)
+    return parsed.confidence >= LOW_CONFIDENCE and parsed.intent not in (Intent.CHITCHAT_OTHER, Intent.GREETING)
 
 
 @router.button("staff.alloc.wh")

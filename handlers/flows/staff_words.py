@@ -61,7 +61,7 @@ from handlers.flows import (
 from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, parse_payload, payload, shown_buttons
 from nlu.staff_commands import (
     RefKind,
     StaffCommand,
@@ -101,6 +101,14 @@ i18n.register({
     "sw.no_statement_yet": ("{dealer} 还没有对账单。", "{dealer} has no statement yet."),
     "sw.no_orders": ("{dealer} 没有待审批的订单。", "{dealer} has no order waiting for approval."),
     "sw.which_order": ("{dealer} 有 {n} 张待审批的订单，请选择：", "{dealer} has {n} orders waiting; choose one:"),
+    "sw.this.approve": ("确认通过？\n{what}", "Approve it?\n{what}"),
+    "sw.this.reject": ("确认驳回？\n{what}\n（点驳回后请输入原因）", "Reject it?\n{what}\n(the reason is asked next)"),
+    "sw.this.which": ("上面有几项可以处理，是哪一项？", "Several records are shown above; which one?"),
+    "sw.this.none": ("是哪一单？请先打开它（如“看下 SO-20261204-0001”），或带上单号说（如“SO-20261204-0001 通过”）。",
+                     "Which one? Open it first (e.g. \"SO-20261204-0001\"), or say it with its number "
+                     "(\"SO-20261204-0001 approve\")."),
+    "sw.tail.none": ("没有单号尾号为 {tail} 的待审批订单。", "No order waiting for approval ends in {tail}."),
+    "sw.tail.several": ("有 {n} 张待审批订单的单号尾号是 {tail}，请选择：", "{n} orders waiting end in {tail}; choose one:"),
     "sw.ship.confirm": ("确认发货？\n{line}\n承运商：{carrier}\n运单号：{tracking}",
                         "Ship it?\n{line}\nCarrier: {carrier}\nTracking number: {tracking}"),
     "sw.ship.not_ready": ("订单 {number} 现在是“{status}”，不能发货。", "Order {number} is {status}; it cannot ship now."),
@@ -198,6 +206,8 @@ async def staff_words(ctx: Ctx) -> list[Reply]:
     staff.drop_pending(ctx)
     if command.verb == StaffVerb.NEW_TICKET:
         return await _new_ticket(ctx, command.dealer or "")
+    if command.this:
+        return await _this_record(ctx, command)
     if command.number is None and command.kind == RefKind.STATEMENT:
         return await _statement_of_dealer(ctx, command)
     if command.number is None:
@@ -242,8 +252,12 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
             return await _ship_words(ctx, command, number)
         if command.verb == StaffVerb.ALLOCATE:
             return await staff_orders.allocate_ask(ctx)
-        if command.verb == StaffVerb.REJECT and command.reason:
-            return await _reject_words(ctx, number, command.reason)
+        if command.verb == StaffVerb.REJECT:
+            # "SO-… 驳回 价格不对": one press with the reason; "SO-… 驳回": the reason asked (was: the card, the
+            # reason typed next lost)
+            if command.reason:
+                return await _reject_words(ctx, number, command.reason)
+            return await staff_orders.reject_order_ask(ctx)
         return await staff_orders.order_detail(ctx)
     if kind == RefKind.TICKET:
         if command.verb == StaffVerb.REJECT and command.reason:
@@ -338,6 +352,74 @@ async def _orders_of_dealer(ctx: Ctx, command: StaffCommand) -> list[Reply]:
     rows = [[Button(f"🧾 {i.ref} {i.summary} {i.dealer_name}"[:40], payload("staff.order.detail", i.ref))]   # the name clipped, never the amount
             for i in waiting[:MAX_CHOICES]]
     return [Reply(text=ctx.t("sw.which_order", dealer=who, n=len(waiting)), buttons=rows)]
+
+
+# the buttons that approve / reject a record (``staff.decision_buttons``): "这单批了吧" is the one just shown
+_DECIDES = {StaffVerb.APPROVE: ".approve", StaffVerb.REJECT: ".reject"}
+_DECIDED = ("staff.order", "staff.dealer", "staff.qual", "staff.mat")
+
+
+async def _this_record(ctx: Ctx, command: StaffCommand) -> list[Reply]:
+    """"这单批了吧", "没问题 审过" under a record's card: approve that record (a confirm first: the words are read,
+    not pressed); "这单驳回 金额太大": reject it with that reason; "0011没问题 审过": the waiting order whose number
+    ends so. Never cancel or order anything (was: "请选择要取消的订单", or an order on the dealer's behalf)."""
+    if command.tail:
+        return await _order_by_tail(ctx, command, command.tail)
+    suffix = _DECIDES[command.verb]
+    found: dict[str, str] = {}
+    for _, pressed, title in shown_buttons(ctx.dialog.data):
+        parsed = parse_payload(pressed)
+        if parsed is not None and parsed[0].endswith(suffix) and parsed[0].removesuffix(suffix) in _DECIDED:
+            found.setdefault(pressed, title)
+    if len(found) != 1:
+        text = ctx.t("sw.this.which" if found else "sw.this.none")
+        rows = [[Button(f"{_verb_label(ctx, command.verb)} · {title}"[:64], pressed)]
+                for pressed, title in list(found.items())[:MAX_CHOICES]]
+        if not found and P.ORDER_APPROVE in ctx.actor.permissions:
+            rows = [[Button(ctx.t("staff.btn.approvals"), payload("staff.approvals"))]]
+        return [Reply(text=text, buttons=rows)]
+    pressed, title = next(iter(found.items()))
+    action, args = parse_payload(pressed) or ("", [])
+    if command.verb == StaffVerb.REJECT and action == "staff.order.reject" and args:
+        if command.reason:
+            return await _reject_words(ctx, args[0], command.reason)
+        ctx.args = args
+        return await staff_orders.reject_order_ask(ctx)        # the reason asked, as the button does
+    if action.startswith("staff.order.") and args:     # the order said whole: number, dealer, amount
+        title = await staff_orders.order_line(ctx, await order_cases.get_order(ctx.uow(), ctx.actor, args[0]))
+    return [Reply(text=ctx.t(f"sw.this.{command.verb.value}", what=title),
+                  buttons=[[Button(_verb_label(ctx, command.verb), pressed),
+                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+
+
+def _verb_label(ctx: Ctx, verb: StaffVerb) -> str:
+    return ctx.t("staff.btn.approve" if verb == StaffVerb.APPROVE else "staff.btn.reject")
+
+
+async def _order_by_tail(ctx: Ctx, command: StaffCommand, tail: str) -> list[Reply]:
+    """The waiting order whose number ends in ``tail``: approve (a confirm) or reject it; several: which one."""
+    if P.ORDER_APPROVE not in ctx.actor.permissions:
+        return await staff_help(ctx)
+    waiting = [i for i in await all_waiting(ctx.uow(), ctx.actor, Queue.APPROVE, ctx.deps.clock)
+               if i.ref.endswith(f"-{tail}")]
+    if not waiting:
+        return [Reply(text=ctx.t("sw.tail.none", tail=tail),
+                      buttons=[[Button(ctx.t("staff.btn.approvals"), payload("staff.approvals"))]])]
+    if len(waiting) > 1:
+        rows = [[Button(f"🧾 {i.ref} {i.summary} {i.dealer_name}"[:40], payload("staff.order.detail", i.ref))]
+                for i in waiting[:MAX_CHOICES]]
+        return [Reply(text=ctx.t("sw.tail.several", tail=tail, n=len(waiting)), buttons=rows)]
+    number = waiting[0].ref
+    if command.verb == StaffVerb.REJECT:
+        if command.reason:
+            return await _reject_words(ctx, number, command.reason)
+        ctx.args = [number]
+        return await staff_orders.reject_order_ask(ctx)
+    order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    line = await staff_orders.order_line(ctx, order)
+    return [Reply(text=ctx.t("sw.this.approve", what=line),
+                  buttons=[[Button(ctx.t("staff.btn.approve"), payload("staff.order.approve", number, order.version)),
+                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
 
 
 def _about(total: Decimal | None, said: Decimal) -> bool:

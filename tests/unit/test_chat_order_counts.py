@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 
 from core.services.order_counts import order_counts
+from core.services.orders import RejectOrder, reject_order
 from core.users import Role
 from nlu.offline import OfflineParser
 from tests.chat import ChatWorld, texts
-from tests.factories import dealer_user
+from tests.factories import dealer_user, staff
 
 DEALER_CHAT, OTHER_CHAT, DESK_CHAT = "100", "200", "900"
 
@@ -66,3 +67,31 @@ def test_the_parser_marks_a_count_of_orders(text: str, topic: str | None) -> Non
     assert parsed.slots.topic == topic
     if topic:
         assert parsed.slots.placed_from is not None
+
+
+async def test_the_order_desk_asks_how_many_it_decided_and_how_many_wait_to_ship() -> None:
+    """QA s25 #12: "这周审了多少单" counts the approvals and rejections of those days, "待发货有几单" the orders approved
+    and not shipped yet (was: the orders placed that day, by status)."""
+    w = await world()
+    dealer = (await w.uow.dealers.list())[0]
+    await w.order(dealer, [("AP300", 1)], to="approved")
+    await w.order(dealer, [("AP300", 2)], to="allocated")
+    rejected = await w.order(dealer, [("F300", 1)])
+    await reject_order(w.uow, staff(Role.ADMIN, name="admin"), RejectOrder(number=rejected.number, reason="重复"),
+                       w.clock)
+    decided = texts(await w.say(DESK_CHAT, "这周审了多少单"))
+    assert "审了 4 单（通过 3 · 驳回 1）" in decided, decided          # the shipped one was approved today too
+    waiting = texts(await w.say(DESK_CHAT, "待发货有几单"))
+    assert "已审核未发货 2 单" in waiting and "已审核 1" in waiting and "已配货 1" in waiting, waiting
+    assert "下单" not in waiting
+    mine = texts(await w.say(OTHER_CHAT, "待发货有几单"))                 # a dealer counts its own only
+    assert "已审核未发货 0 单" in mine
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("这周审了多少单", "decided"), ("今天审核通过了几单", "decided"), ("待发货有几单", "waiting_shipment"),
+    ("待配货的有几单", "waiting_allocation"), ("今天一共发了几单货", None), ("这周下了多少单", None),
+])
+def test_the_parser_says_what_is_counted(text: str, counted: str | None) -> None:
+    parsed = OfflineParser().parse_sync(text, catalogue=[], today=date(2026, 11, 26))
+    assert parsed.slots.topic == "count" and parsed.slots.counted == counted

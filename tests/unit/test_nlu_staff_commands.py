@@ -37,9 +37,29 @@ def test_staff_words_become_typed_commands(text: str, expected: StaffCommand) ->
     assert parse_staff_command(text) == expected
 
 
-@pytest.mark.parametrize("text", ["AP300 来二十台", "今天天气怎么样", "合肥新锐打了5万", "通过", "上次那单到哪了",
+@pytest.mark.parametrize("text", ["AP300 来二十台", "今天天气怎么样", "合肥新锐打了5万", "上次那单到哪了",
                                   "我的工单", "", "SO-2026"])
 def test_other_words_are_left_to_the_dealer_parser(text: str) -> None:
+    assert parse_staff_command(text) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("这单批了吧", StaffCommand(StaffVerb.APPROVE, this=True)),
+    ("批了", StaffCommand(StaffVerb.APPROVE, this=True)),
+    ("通过", StaffCommand(StaffVerb.APPROVE, this=True)),
+    ("没问题 审过", StaffCommand(StaffVerb.APPROVE, this=True)),
+    ("0011没问题 审过", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0011")),
+    ("驳回", StaffCommand(StaffVerb.REJECT, this=True)),
+    ("这单驳回 金额太大 请分两批下单", StaffCommand(StaffVerb.REJECT, reason="金额太大 请分两批下单", this=True)),
+    ("0011 驳回，原因：重复下单", StaffCommand(StaffVerb.REJECT, RefKind.ORDER, reason="重复下单", this=True, tail="0011")),
+])
+def test_approve_and_reject_words_of_no_number_mean_the_record_shown(text: str, expected: StaffCommand) -> None:
+    """QA s25 #1: "这单批了吧" after an order's card is about that order (was: read as cancelling one)."""
+    assert parse_staff_command(text) == expected
+
+
+@pytest.mark.parametrize("text", ["驳回的订单有哪些", "通过率怎么样", "这周审了多少单", "审核通过了几单", "好的"])
+def test_questions_about_approvals_are_no_decision(text: str) -> None:
     assert parse_staff_command(text) is None
 
 
