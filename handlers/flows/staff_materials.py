@@ -1,6 +1,8 @@
 """Staff: marketing material requests. Approve / reject (a reason asked), the request card, dispatch.
 
-Payloads: ``staff.mat.approve|id``, ``staff.mat.reject|id``, ``staff.mat.detail|id``, ``staff.mat.dispatch|id``.
+Payloads: ``staff.mat.approve|id``, ``staff.mat.reject|id``, ``staff.mat.detail|id``, ``staff.mat.dispatch|id``
+(a confirm card: the stock goes out for good), ``staff.mat.dispatch_ok|id`` (the dispatch). The card's buttons name
+the request (#id): a list whose positions shifted after a decision cannot make a typed number act on another one.
 Shared pieces: ``handlers.flows.staff``.
 """
 
@@ -16,6 +18,7 @@ from core.masking import mask_text
 from core.services import materials
 from core.services.materials import REQUEST_STATUS_LABELS
 from core.users import Permission
+from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.staff import (
     REASON,
@@ -28,15 +31,37 @@ from handlers.flows.staff import (
     _int_arg,
     _label,
     _stale,
-    decision_buttons,
     drop_pending,
 )
-from handlers.messages import Reply
-from handlers.router import Router
+from handlers.messages import Button, Reply
+from handlers.router import Router, payload
 
 router = Router(name=__name__)
 
 P = Permission
+
+i18n.register({
+    "staff.mat.btn.approve": ("✅ 通过 #{id}", "✅ Approve #{id}"),
+    "staff.mat.btn.reject": ("❌ 驳回 #{id}", "❌ Reject #{id}"),
+    "staff.mat.btn.dispatch": ("🚚 发货 #{id}", "🚚 Dispatch #{id}"),
+    "staff.mat.btn.dispatch_ok": ("✅ 确认发货 #{id}", "✅ Dispatch #{id} now"),
+    "staff.mat.dispatch_confirm": ("确认物料申请 #{id} 发货？\n{name} ×{qty} → {dealer}（{code}）\n发货后库存扣减 {qty}，"
+                                   "不能撤回。",
+                                   "Dispatch material request #{id}?\n{name} ×{qty} → {dealer} ({code})\n"
+                                   "{qty} leave the stock; this cannot be undone."),
+})
+
+
+def mat_buttons(ctx: Ctx, request: MaterialRequest) -> list[list[Button]]:
+    """What may be done with the request now, each button naming it: 通过 / 驳回 while pending, 发货 (asked to
+    confirm) once approved."""
+    rid = request.id or 0
+    if request.status == RequestStatus.PENDING:
+        return [[Button(ctx.t("staff.mat.btn.approve", id=rid), payload("staff.mat.approve", rid)),
+                 Button(ctx.t("staff.mat.btn.reject", id=rid), payload("staff.mat.reject", rid))]]
+    if request.status == RequestStatus.APPROVED:
+        return [[Button(ctx.t("staff.mat.btn.dispatch", id=rid), payload("staff.mat.dispatch", rid))]]
+    return []
 
 
 # --- marketing material requests ----------------------------------------------------------------
@@ -77,8 +102,7 @@ async def approve_mat(ctx: Ctx) -> list[Reply]:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
     text = ctx.t("staff.mat.approved", **_mat_params(request, material, dealer))
-    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref,
-                    [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request_id)]])]
+    return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref, mat_buttons(ctx, request))]
 
 
 @router.button("staff.mat.reject")
@@ -115,14 +139,23 @@ async def mat_detail(ctx: Ctx) -> list[Reply]:
              ctx.t("staff.mat.status", status=_label(ctx.lang, REQUEST_STATUS_LABELS[request.status]))]
     if request.reject_reason:
         lines.append(f"⚠️ {request.reject_reason}")
-    pending = request.status == RequestStatus.PENDING
-    buttons = [decision_buttons(ctx.lang, "mat", request.id or 0)[0][:2]] if pending else []
-    if request.status == RequestStatus.APPROVED:
-        buttons = [[_b(ctx, "staff.btn.dispatch", "staff.mat.dispatch", request.id or 0)]]
-    return [Reply(text="\n".join(lines), buttons=buttons)]
+    return [Reply(text="\n".join(lines), buttons=mat_buttons(ctx, request))]
 
 
 @router.button("staff.mat.dispatch")
+async def dispatch_mat_ask(ctx: Ctx) -> list[Reply]:
+    """The dispatch cannot be taken back (the stock goes out): the request named, and a second, named press."""
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    request, material, dealer = await _mat_with_context(ctx, _int_arg(ctx, 0))
+    if request.status != RequestStatus.APPROVED:
+        return await mat_detail(ctx)           # dispatched already or not approved: the card says what it is
+    rid = request.id or 0
+    return [Reply(text=ctx.t("staff.mat.dispatch_confirm", **_mat_params(request, material, dealer)),
+                  buttons=[[Button(ctx.t("staff.mat.btn.dispatch_ok", id=rid), payload("staff.mat.dispatch_ok", rid)),
+                            _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+
+
+@router.button("staff.mat.dispatch_ok")
 async def dispatch_mat(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.MATERIAL_APPROVE)
     request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref

@@ -165,7 +165,7 @@ MATRIX: dict[str, Rule] = {
             args=("{dealer}",)),
     **staff(P.DEALER_REVIEW, "staff.qual.approve", "staff.qual.reject", "staff.qual.detail", args=("{qual}",)),
     **staff(P.MATERIAL_APPROVE, "staff.mat.approve", "staff.mat.reject", "staff.mat.detail",
-            "staff.mat.dispatch", args=("{mat}",)),
+            "staff.mat.dispatch", "staff.mat.dispatch_ok", args=("{mat}",)),
     **staff(P.TICKET_HANDLE, "staff.ticket.accept", "staff.ticket.close", "staff.ticket.comment",
             "staff.ticket.detail", "staff.ticket.info", "staff.ticket.reject", "staff.ticket.resolve",
             "staff.ticket.start", args=("{ticket}",)),
