@@ -17,9 +17,12 @@ from core.errors import Conflict, DomainError, InvalidTransition, NotFound
 from core.masking import mask_text
 from core.services import materials
 from core.services.materials import REQUEST_STATUS_LABELS
+from core.services.queues import Queue, all_waiting
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows import forms, staff_words
+from handlers.flows.menu import require_bound
 from handlers.flows.staff import (
     REASON,
     REJECTIONS,
@@ -35,6 +38,13 @@ from handlers.flows.staff import (
 )
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.staff_commands import (
+    HASH_REF,
+    MATERIAL_DECISION,
+    StaffVerb,
+    parse_hash_command,
+    parse_material_decision,
+)
 
 router = Router(name=__name__)
 
@@ -45,6 +55,17 @@ i18n.register({
     "staff.mat.btn.reject": ("❌ 驳回 #{id}", "❌ Reject #{id}"),
     "staff.mat.btn.dispatch": ("🚚 发货 #{id}", "🚚 Dispatch #{id}"),
     "staff.mat.btn.dispatch_ok": ("✅ 确认发货 #{id}", "✅ Dispatch #{id} now"),
+    "staff.mat.reject_confirm": ("确认驳回物料申请 #{id}？\n{name} ×{qty} → {dealer}（{code}）\n原因：{reason}\n"
+                                 "（经销商会收到这个原因）",
+                                 "Reject material request #{id}?\n{name} ×{qty} → {dealer} ({code})\nReason: {reason}\n"
+                                 "(the dealer is told this reason)"),
+    "staff.mat.btn.reject_ok": ("❌ 确认驳回 #{id}", "❌ Reject #{id}"),
+    "staff.mat.none_of": ("没有找到{dealer}{what}待处理的物料申请。", "No material request of {dealer}{what} waits."),
+    "staff.mat.which": ("{dealer}{what}有 {n} 条待处理的物料申请，请选择：",
+                        "{n} material requests of {dealer}{what} wait; choose one:"),
+    "staff.mat.found": ("找到这条物料申请，请按按钮确认：", "This is the request; press a button to act:"),
+    "staff.mat.no_such": ("没有找到物料申请 #{id}。", "Material request #{id}: not found."),
+    "staff.mat.btn.list": ("🎁 物料申请列表", "🎁 Material requests"),
     "staff.mat.dispatch_confirm": ("确认物料申请 #{id} 发货？\n{name} ×{qty} → {dealer}（{code}）\n发货后库存扣减 {qty}，"
                                    "不能撤回。",
                                    "Dispatch material request #{id}?\n{name} ×{qty} → {dealer} ({code})\n"
@@ -170,6 +191,73 @@ async def dispatch_mat(ctx: Ctx) -> list[Reply]:
     _, material, dealer = await _mat_with_context(ctx, request_id)
     text = ctx.t("staff.mat.dispatched", stock=material.stock, **_mat_params(request, material, dealer))
     return [_edited(ctx, text + "\n" + await _decided_line(ctx), prompt_ref)]
+
+
+# --- typed: "#8", "#4 驳回 原因", "金鼎那个样机的申请同意了" ---------------------------------------------------
+
+@router.staff_pattern(HASH_REF)
+async def numbered_request(ctx: Ctx) -> list[Reply]:
+    """"#8": that material request's card (was: "您是想上报销量吗？"); "#4 驳回 原因": a confirm card carrying the
+    reason; "#6 发货": the dispatch confirm card; "#8 通过": the card with its named buttons. Only a press acts."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    command = parse_hash_command(ctx.inbound.text)
+    if command is None or P.MATERIAL_APPROVE not in ctx.actor.permissions:
+        return await staff_words.staff_help(ctx)
+    drop_pending(ctx)
+    ctx.args = [str(command.ref)]
+    try:
+        request, material, dealer = await _mat_with_context(ctx, command.ref)
+    except NotFound:
+        return [Reply(text=ctx.t("staff.mat.no_such", id=command.ref),
+                      buttons=[[_b(ctx, "staff.mat.btn.list", "q.materials", 0)]])]
+    if command.verb == StaffVerb.SHIP:
+        return await dispatch_mat_ask(ctx)
+    if command.verb == StaffVerb.REJECT and command.reason and request.status == RequestStatus.PENDING:
+        nonce = forms.new_nonce()
+        ctx.dialog.data["mat_reject"] = {"nonce": nonce, "ref": command.ref, "reason": command.reason}
+        rid = request.id or 0
+        return [Reply(text=ctx.t("staff.mat.reject_confirm", reason=mask_text(command.reason),
+                                 **_mat_params(request, material, dealer)),
+                      buttons=[[Button(ctx.t("staff.mat.btn.reject_ok", id=rid), payload("staff.mat.reject_ok", nonce)),
+                                _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+    return await mat_detail(ctx)
+
+
+@router.button("staff.mat.reject_ok")
+async def reject_mat_confirmed(ctx: Ctx) -> list[Reply]:
+    require(ctx.actor, P.MATERIAL_APPROVE)
+    held = ctx.dialog.data.get("mat_reject")
+    if not isinstance(held, dict) or held.get("nonce") != forms.arg(ctx, 0):
+        raise _stale()
+    ctx.dialog.data.pop("mat_reject", None)
+    return await _reject_mat(ctx, int(held["ref"]), str(held["reason"]), ctx.inbound.message_ref)
+
+
+@router.staff_pattern(MATERIAL_DECISION)
+async def decision_in_words(ctx: Ctx) -> list[Reply]:
+    """"金鼎那个样机的申请同意了" (was: "此功能仅供经销商用户使用"): the waiting request of that dealer (of that
+    material), its card with the buttons naming it; several: which one. Nothing acts without a press."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    said = parse_material_decision(ctx.inbound.text)
+    if said is None or P.MATERIAL_APPROVE not in ctx.actor.permissions:
+        return await staff_words.staff_help(ctx)
+    drop_pending(ctx)
+    dealers = {d.id for d in await forms.dealers_by_words(ctx, said.dealer, 20)}
+    wanted = RequestStatus.PENDING.value
+    items = [i for i in await all_waiting(ctx.uow(), ctx.actor, Queue.MATERIALS, ctx.deps.clock)
+             if i.dealer_id in dealers and i.status == wanted and said.what.lower() in i.summary.lower()]
+    what = f"“{said.what}”" if said.what else ""
+    if not items:
+        return [Reply(text=ctx.t("staff.mat.none_of", dealer=said.dealer, what=what),
+                      buttons=[[_b(ctx, "staff.mat.btn.list", "q.materials", 0)]])]
+    if len(items) > 1:
+        return [Reply(text=ctx.t("staff.mat.which", dealer=said.dealer, what=what, n=len(items)),
+                      buttons=[[Button(f"🎁 #{i.ref} {i.dealer_code} {i.summary}"[:40], payload("staff.mat.detail", i.ref))]
+                               for i in items[:6]])]
+    ctx.args = [items[0].ref]
+    return [Reply(text=ctx.t("staff.mat.found")), *await mat_detail(ctx)]
 
 
 async def _rejected(ctx: Ctx, ref: str, reason: str, data: dict[str, Any]) -> list[Reply]:

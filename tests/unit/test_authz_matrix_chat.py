@@ -166,6 +166,7 @@ MATRIX: dict[str, Rule] = {
     **staff(P.DEALER_REVIEW, "staff.qual.approve", "staff.qual.reject", "staff.qual.detail", args=("{qual}",)),
     **staff(P.MATERIAL_APPROVE, "staff.mat.approve", "staff.mat.reject", "staff.mat.detail",
             "staff.mat.dispatch", "staff.mat.dispatch_ok", args=("{mat}",)),
+    **staff(P.MATERIAL_APPROVE, "staff.mat.reject_ok", args=("n0nce",)),
     **staff(P.TICKET_HANDLE, "staff.ticket.accept", "staff.ticket.close", "staff.ticket.comment",
             "staff.ticket.detail", "staff.ticket.info", "staff.ticket.reject", "staff.ticket.resolve",
             "staff.ticket.start", args=("{ticket}",)),

@@ -54,3 +54,31 @@ async def test_the_approval_queue_names_each_material_request() -> None:
     w, first, second = await world()
     shown = buttons(await w.press(MARKETING, payload("staff.approvals")))
     assert f"✅ 通过 #{first}" in shown and f"❌ 驳回 #{second}" in shown
+
+
+async def test_a_typed_number_opens_the_request_not_a_dealer_form() -> None:
+    w, first, _ = await world()
+    shown = await w.say(MARKETING, f"#{first}")
+    assert f"物料申请 #{first}" in texts(shown) and "上报销量" not in texts(shown)
+    assert f"✅ 通过 #{first}" in buttons(shown)
+
+
+async def test_number_reject_and_reason_asks_once_then_rejects_with_that_reason() -> None:
+    w, _, second = await world()
+    asked = await w.say(MARKETING, f"#{second} 驳回 宣传单页库存不够了下个月再申请")
+    assert f"确认驳回物料申请 #{second}" in texts(asked) and "原因：宣传单页库存不够了下个月再申请" in texts(asked)
+    stored = await w.uow.material_requests.get(second)
+    assert stored is not None and stored.status == RequestStatus.PENDING
+    await w.press(MARKETING, buttons(asked)[f"❌ 确认驳回 #{second}"])
+    stored = await w.uow.material_requests.get(second)
+    assert stored is not None and stored.status == RequestStatus.REJECTED
+    assert stored.reject_reason == "宣传单页库存不够了下个月再申请"
+
+
+async def test_a_dealers_request_decided_in_words_shows_its_card() -> None:
+    w, first, second = await world()
+    said = await w.say(MARKETING, "金鼎那个宣传单页的申请同意了")
+    assert "仅供经销商" not in texts(said)
+    assert f"{first}" in texts(said) and "请选择" in texts(said)       # two requests of that dealer wait
+    stored = await w.uow.material_requests.get(first)
+    assert stored is not None and stored.status == RequestStatus.PENDING     # nothing acts without a press
