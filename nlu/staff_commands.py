@@ -356,9 +356,23 @@ def new_campaign_words(text: str) -> tuple[str, str] | None:
     return name[:40], details[:400]
 
 
+# "这批货发给了哪些经销商", "这个批次都卖给谁了": where the product of the report at hand went
+SHIPPED_TO = (r"^(?:那|这)?(?:批货?|批次|个批次|款|个产品|些货)?.{0,8}?(?:都|又)?(?:发给|发到|发往|卖给|给了|去了|流向|进了)了?\s*"
+              r"(?:哪些|哪几家|哪家|哪里|哪儿|谁)(?:经销商|客户|店|家)?(?:了|呢|啊)?[?？]?$")
+
+
 # "超时的有几个", "待受理的还有多少": a status's count, the queue left to the person's job
 STATUS_COUNT = (r"^(?:现在|目前|当前)?(?:还)?(?P<status>超时|逾期|待受理|未受理|已受理|处理中|新反馈|待调查|调查中|待审批|待批|"
                 r"没批|待发货)了?的?(?:还|一共|总共)?(?:有)?(?:几个|几条|几单|几张|多少个?|多少条|多少单)了?(?:啊|呢)?[?？]?$")
+
+
+_ASKS = re.compile(r"[?？]|[吗呢么]\s*$|哪|多少|几(?:个|条|次|台|家|批)|怎么|什么|是否|有没有|要不要|能不能|\bhow\b|\bwhat\b|"
+                   r"\bwhich\b|\bwho\b", re.IGNORECASE)
+
+
+def asks_something(text: str) -> bool:
+    """A question ("这批货发给了哪些经销商"), not a statement that could be a note ("已通知供应商更换密封圈")."""
+    return bool(_ASKS.search(_clean(text)))
 
 
 def count_asked(text: str) -> bool:

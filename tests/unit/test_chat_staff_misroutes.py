@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from core.dealers import DealerStatus
 from core.quality import QualityFeedback
 from core.users import Role
-from tests.chat import ChatWorld, buttons, texts
+from tests.chat import ChatWorld, texts
 
 OWNER, QUALITY, CHANNEL, MARKETING = "101", "303", "301", "304"
 
@@ -52,3 +52,36 @@ async def test_a_new_campaign_starts_with_the_name_said() -> None:
     url = next(line for line in said.splitlines() if line.startswith("/backoffice/campaigns/new"))
     query = parse_qs(urlparse(url).query)
     assert query["name"] == ["春节净水器促销"] and query["description"] == ["1月10号到2月底 AP和WP系列9折"]
+
+
+async def test_a_measure_typed_after_moving_a_report_is_kept_as_its_next_steps_note() -> None:
+    """QA s25 #16: QF-… -> ➡️ 调查中 -> a long measure text (was: the 90-day figures, the text lost)."""
+    from core.quality import CorrectiveStatus
+    from handlers.router import payload
+    from tests.chat import buttons
+
+    w = await world()
+    await w.say(QUALITY, "QF-20261126-0001")
+    await w.press(QUALITY, payload("staff.qf.set", "QF-20261126-0001", CorrectiveStatus.INVESTIGATING.value))
+    measure = "已通知供应商更换水位传感器，2412批次起全检，库存品返工"
+    offered = await w.say(QUALITY, measure)
+    assert "QF-20261126-0001" in texts(offered) and "质量反馈统计" not in texts(offered)
+    await w.press(QUALITY, buttons(offered)["➡️ 已制定措施"])
+    stored = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert stored is not None and stored.corrective_status == CorrectiveStatus.ACTION_PLANNED
+    assert stored.corrective_note == measure
+    # a question after the card is still answered, not offered as a note
+    assert "记为" not in texts(await w.say(QUALITY, "这批货发给了哪些经销商"))
+
+
+async def test_where_the_reported_product_went_lists_the_dealers_it_was_shipped_to() -> None:
+    """QA s25 #16: "这批货发给了哪些经销商" after a report's card (was: the general figures)."""
+    w = await world()
+    dealer = (await w.uow.dealers.list())[0]
+    await w.prepay(dealer)
+    await w.order(dealer, [("DH20", 2)], to="shipped")
+    await w.order(dealer, [("AP300", 1)], to="shipped")
+    await w.say(QUALITY, "QF-20261126-0001")
+    said = texts(await w.say(QUALITY, "这批货发给了哪些经销商"))
+    assert "DH20" in said and f"{dealer.code} 上海德润商贸有限公司：2 台" in said, said
+    assert "质量反馈统计" not in said
