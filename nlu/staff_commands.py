@@ -375,6 +375,14 @@ def asks_something(text: str) -> bool:
     return bool(_ASKS.search(_clean(text)))
 
 
+_STATS_ASKED = re.compile(r"统计|汇总|分析|报表|按产品|按型号|按经销商|按批次|按类别|按问题|statistics|summary", re.IGNORECASE)
+
+
+def stats_asked(text: str) -> bool:
+    """Figures asked for ("本季度质量问题按产品统计一下"), not a list filtered by the words."""
+    return bool(_STATS_ASKED.search(_clean(text)))
+
+
 def count_asked(text: str) -> bool:
     """A question asking how many ("这周新增几个工单", "超时的有几个"), not which."""
     return bool(_COUNT_ASKED.search(_clean(text)))

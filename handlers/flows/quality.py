@@ -57,6 +57,8 @@ i18n.register({
                       "📊 Quality reports (last {days} days{sku}): {reports} reports, {units} units"),
     "qf.stats.head_period": ("📊 质量反馈统计（{first} 至 {last}{sku}）：{reports} 条反馈，{units} 台",
                              "📊 Quality reports ({first} to {last}{sku}): {reports} reports, {units} units"),
+    "qf.stats.open": ("\n（其中未结案 {open} 条，在质量反馈列表中；已结案 {closed} 条）",
+                      "\n({open} still open, in the quality report list; {closed} closed)"),
     "qf.stats.batches": ("按批次（台数最多在前）：", "By batch (most units first):"),
     "qf.stats.batch": ("· {batch}：{units} 台", "· {batch}: {units} units"),
     "qf.stats.no_batch": ("未填批次", "no batch given"),
@@ -203,6 +205,9 @@ async def defect_figures(ctx: Ctx, sku: str | None, period: tuple[date, date] | 
     said = {"sku": f" · {sku}" if sku else "", "reports": summary.total_reports, "units": summary.total_units}
     lines = [ctx.t("qf.stats.head_period", first=since.isoformat(), last=until.isoformat(), **said) if period
              else ctx.t("qf.stats.head", days=SUMMARY_DAYS, **said)]
+    if summary.total_reports:      # the list (/qf) holds the open ones only: say how many of these it holds
+        still_open = sum(summary.reports_by_status.get(s.value, 0) for s in OPEN_CORRECTIVE)
+        lines[0] += ctx.t("qf.stats.open", open=still_open, closed=summary.total_reports - still_open)
     if summary.total_reports:
         lines.append(ctx.t("qf.stats.batches"))
         lines += [ctx.t("qf.stats.batch", batch=b if b != "-" else ctx.t("qf.stats.no_batch"), units=n)
@@ -215,6 +220,7 @@ async def defect_figures(ctx: Ctx, sku: str | None, period: tuple[date, date] | 
     return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("qf.stats.btn.list"), payload("q.quality", 0))]])]
 
 
+OPEN_CORRECTIVE = (CorrectiveStatus.NEW, CorrectiveStatus.INVESTIGATING, CorrectiveStatus.ACTION_PLANNED)
 TRACE_DAYS = 180      # a report's product traced to the dealers it was shipped to in the days before it
 TRACE_TOP = 15
 

@@ -46,7 +46,7 @@ from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period
-from nlu.staff_commands import STATUS_COUNT, STATUS_WORDS, count_asked, parse_queue_filter
+from nlu.staff_commands import STATUS_COUNT, STATUS_WORDS, count_asked, parse_queue_filter, stats_asked
 
 router = Router(name=__name__)
 
@@ -109,6 +109,9 @@ i18n.register({
     "staff.expired_item": ("{code} {doc} {date}（已过期 {ago} 天）", "{code} {doc} {date} (expired {ago} days ago)"),
     "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
     "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
+    # what the number counts, so that it agrees with 待审批's (pending only) and the list's (both)
+    "staff.today.materials_split": ("（待审批 {pending}，已批准待发货 {approved}）",
+                                    " ({pending} to approve, {approved} approved to dispatch)"),
     "staff.today.reports": ("待审核活动报告：{n}", "Campaign reports to review: {n}"),
     "q.btn.quality": ("⚠️ 质量反馈", "⚠️ Quality reports"),
     "q.btn.applications": ("📝 入驻申请", "📝 Applications"),
@@ -344,6 +347,9 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
 
 def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
     lines = [ctx.t(TODAY_LINES[count.queue], n=count.total, late=count.late)]
+    if count.queue == Queue.MATERIALS and count.total:
+        lines[0] += ctx.t("staff.today.materials_split", pending=count.by_status.get("pending", 0),
+                          approved=count.by_status.get("approved", 0))
     top = count.top
     if count.queue == Queue.TICKETS:              # the late ones are what matters first
         top = tuple(i for i in top if i.late) or top
@@ -416,6 +422,9 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
         return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     said = ctx.inbound.text.strip().lower()
     period = find_past_period(said, ctx.deps.clock.today())
+    if stats_asked(said) and queue == Queue.QUALITY and quality.reads_defects(ctx):
+        # "本季度质量问题按产品统计一下": the figures (was: "没有找到经销商“本季度 按产品统计”")
+        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     words = f"{m.group('before')} {m.group('after')}".lower()
     if period is not None:                 # "上周的工单": the days are no dealer's name
         words = words.replace(said[period.start:period.end], " ")

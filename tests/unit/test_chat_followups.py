@@ -206,3 +206,12 @@ async def test_every_question_of_issue_13_reaches_its_answer_through_the_real_pa
         assert expected in shown, (text, shown[:300])
         assert "未找到订单" not in shown and "没有权限" not in shown, text
         await w.say("100", "/cancel")
+
+
+async def test_how_is_the_repair_going_lists_the_tickets_without_saying_none_matched() -> None:
+    """QA s25 #25: "报修的那个修好了吗" said "没有找到…" and then listed that very ticket as 已解决."""
+    assert search_terms("报修的那个修好了吗") == set()
+    w, _, _ = await _world()
+    w.parse_as(_status(description="报修的那个修好了吗"))
+    said = texts(await w.say("100", "报修的那个修好了吗"))
+    assert "没有找到" not in said and AS_DONE in said and AS_OPEN in said

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from core.aftersales import Ticket, TicketStatus
 from core.campaigns import MarketingMaterial, MaterialRequest
-from core.quality import QualityFeedback
+from core.quality import CorrectiveStatus, QualityFeedback
 from core.users import Role
 from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
@@ -86,3 +86,26 @@ async def test_any_new_tickets_lists_the_ones_not_taken_up_without_a_garbled_dea
     assert "AS-20261120-0001" in said and "AS-20261120-0002" not in said     # accepted already
     quality = texts(await w.say(QUALITY, "质量反馈有新的吗"))
     assert "没有找到经销商" not in quality and "QF-20261126-0001" in quality
+
+
+async def test_today_says_what_the_material_count_counts() -> None:
+    """QA s25 #25: /today said 物料申请 7 while 待审批 said 5 (the approved ones waiting for dispatch were in one)."""
+    w = await world()
+    first = (await w.uow.material_requests.list())[0]
+    await w.press(MARKETING, payload("staff.mat.approve", first.id or 0))
+    today = texts(await w.say(MARKETING, "/today"))
+    assert "物料申请：3（待审批 2，已批准待发货 1）" in today, today
+    assert "物料 2" in texts(await w.press(MARKETING, payload("staff.approvals")))
+
+
+async def test_quality_figures_say_how_many_of_them_the_list_holds() -> None:
+    """QA s25 #25: the figures said 6 reports, the list 4 (the list holds the open ones only)."""
+    w = await world()
+    qf = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert qf is not None
+    qf.corrective_status = CorrectiveStatus.DONE
+    await w.uow.commit()
+    figures = texts(await w.say(QUALITY, "本季度质量问题按产品统计一下"))
+    assert "没有找到经销商" not in figures
+    assert "3 条反馈" in figures and "其中未结案 2 条" in figures and "已结案 1 条" in figures, figures
+    assert "质量反馈：2 条" in texts(await w.say(QUALITY, "/qf"))
