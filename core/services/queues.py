@@ -27,7 +27,6 @@ refusal. Items are ordered most urgent first (late first, then oldest).
 from __future__ import annotations
 
 from collections import Counter
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
