@@ -137,6 +137,9 @@ i18n.register({
     "sw.qf.noted": ("说明：{text}", "Note: {text}"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
+    "sw.help.dealer_words": ("这句话像是经销商自己账户里的操作，员工账号不能代做。按您的职责，可以这样说或输入：",
+                             "That reads as a dealer's own action, which a staff account does not do. For your job "
+                             "you can type:"),
     "sw.help.asked": ("可用命令（按您的职责），也可以直接这样说：", "Commands for your job; you can also type:"),
     "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
@@ -177,6 +180,10 @@ def _may_open(ctx: Ctx, kind: RefKind) -> bool:
 
 async def staff_help(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
     """What this person can type, by the jobs of their role (``asked``: /help, else a message not understood)."""
+    return [staff_help_reply(ctx, "sw.help.asked" if asked else "sw.help.head")]
+
+
+def staff_help_reply(ctx: Ctx, head: str) -> Reply:
     perms = ctx.actor.permissions
     keys = ["sw.help.today", "sw.help.pages"]
     for key, needs in (("sw.help.approve", {P.ORDER_APPROVE}), ("sw.help.desk", {P.ORDER_ALLOCATE, P.ORDER_SHIP}),
@@ -187,9 +194,13 @@ async def staff_help(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
                        ("sw.help.credit", {P.CREDIT_APPROVE}), ("sw.help.reports", {P.REPORT_READ_ALL})):
         if needs & perms:
             keys.append(key)
-    text = "\n".join([ctx.t("sw.help.asked" if asked else "sw.help.head"), *(f"• {ctx.t(k)}" for k in keys)])
-    return [Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")),
-                                       forms.menu_button(ctx)]])]
+    text = "\n".join([ctx.t(head), *(f"• {ctx.t(k)}" for k in keys)])
+    return Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")), forms.menu_button(ctx)]])
+
+
+# a staff member's typed words read as a dealer's own action ("返利还有多少"): what their job can do instead of
+# "for dealers only" (forms.require_dealer asks through this, it may not import this module)
+forms.STAFF_TYPED_ANSWER.append(lambda ctx: staff_help_reply(ctx, "sw.help.dealer_words"))
 
 
 @router.staff_command

@@ -168,7 +168,8 @@ async def test_staff_and_core_scoping() -> None:
     # "我的工单" typed by staff is their ticket queue (was: "仅供经销商用户使用"); a dealer's wording of it stays theirs
     mine = texts(await w.say("950", "我的工单"))
     assert "售后工单" in mine and "仅供经销商用户使用" not in mine
-    assert "仅供经销商用户使用" in texts(await w.say("950", "我反馈的问题处理得怎么样了"))
+    dealers_words = texts(await w.say("950", "我反馈的问题处理得怎么样了"))      # a dealer's own: their job instead
+    assert "员工账号不能代做" in dealers_words and "仅供经销商用户使用" not in dealers_words
     with pytest.raises(NotFound):
         await dealer_follow_ups(w.uow, dealer_user(d2), d1)
     with pytest.raises(NotFound):

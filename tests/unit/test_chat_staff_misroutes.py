@@ -85,3 +85,10 @@ async def test_where_the_reported_product_went_lists_the_dealers_it_was_shipped_
     said = texts(await w.say(QUALITY, "这批货发给了哪些经销商"))
     assert "DH20" in said and f"{dealer.code} 上海德润商贸有限公司：2 台" in said, said
     assert "质量反馈统计" not in said
+
+
+async def test_a_dealers_own_words_typed_by_staff_get_what_their_job_can_do() -> None:
+    """QA s25 #14: staff were told "此功能仅供经销商用户使用" with nothing of their own work."""
+    w = await world()
+    said = texts(await w.say(MARKETING, "返利还有多少可以用"))
+    assert "仅供经销商" not in said and "员工账号不能代做" in said and "/today" in said, said
