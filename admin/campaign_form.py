@@ -66,8 +66,9 @@ class CampaignForm(BackofficePages):
         async with self.uow_factory() as uow:
             return sorted(d.code for d in await uow.dealers.list(id__in=ids))
 
-    def _form(self, action: str, c: Campaign | None, codes: list[str]) -> str:
+    def _form(self, action: str, c: Campaign | None, codes: list[str], prefill: dict[str, str] | None = None) -> str:
         e = self._e
+        given = prefill or {}
 
         def field(name: str, label: str, value: object, kind: str = "text", extra: str = "") -> str:
             return (f"<p><label>{e(label)} <input name='{name}' type='{kind}' value='{e(value)}' {extra}>"
@@ -76,7 +77,7 @@ class CampaignForm(BackofficePages):
         code = ("<p>编号 Code: " + e(c.code) + "</p>") if c is not None else \
             field("code", "活动编号 Code", "", extra="required")
         return (f"<form method='post' action='{e(action)}'>{code}"
-                + field("name", "名称 Name", c.name if c else "", extra="required")
+                + field("name", "名称 Name", c.name if c else given.get("name", ""), extra="required")
                 + field("starts_on", "开始 Starts", c.starts_on if c else "", "date", "required")
                 + field("ends_on", "结束 Ends", c.ends_on if c else "", "date", "required")
                 + field("regions", "目标大区 Regions（逗号分隔）", ", ".join(c.target_regions) if c else "")
@@ -85,12 +86,15 @@ class CampaignForm(BackofficePages):
                 + field("skus", "活动产品 SKUs（空=全部 empty: all）", ", ".join(c.skus) if c else "")
                 + field("support", "支持政策 Support", c.support if c else "")
                 + field("budget", "预算 Budget (CNY)", c.budget if c else "0.00", extra="inputmode='decimal'")
-                + f"<p><label>说明 Description <textarea name='description'>{e(c.description if c else '')}"
+                + f"<p><label>说明 Description <textarea name='description'>"
+                  f"{e(c.description if c else given.get('description', ''))}"
                   "</textarea></label></p><button>保存 Save</button></form>")
 
     async def new(self, request: Request, actor: Actor) -> Response:
         require(actor, Permission.CAMPAIGN_WRITE)
-        return self._page("新建活动 New campaign", self._form("/backoffice/campaigns/new", None, []))
+        # "帮我新建一个活动 春节净水器促销 …" in chat links here with the name and the rest of what was said filled in
+        prefill = {k: str(request.query_params.get(k, ""))[:500] for k in ("name", "description")}
+        return self._page("新建活动 New campaign", self._form("/backoffice/campaigns/new", None, [], prefill))
 
     async def create(self, request: Request, actor: Actor) -> Response:
         require(actor, Permission.CAMPAIGN_WRITE)

@@ -78,6 +78,7 @@ class StaffCommand:
 class QueueFilterWords:
     dealer: str | None = None
     status: str | None = None
+    new: bool = False           # "有新工单没", "新增的质量反馈": the ones just come in
 
 
 CARRIERS = ("顺丰", "德邦", "京东物流", "京东", "中通", "圆通", "申通", "韵达", "极兔", "EMS", "跨越", "安能", "百世")
@@ -116,7 +117,9 @@ _NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?
 _DEALER_ORDER = re.compile(r"(?:把|将)?\s*(?P<who>[^\s，,。]{2,20}?)\s*(?:那单|那张单|那个单|的单子|的订单|的单|那笔单)")
 _TRACKING = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{0,4}\d[A-Za-z0-9-]{5,40})(?![A-Za-z0-9])")
 # "D0008", "查下 D0008", "D0008 的情况": the dealer's card
-_DEALER_CODE = re.compile(r"^(?:查一?下|查查|看看|看一?下|打开|open|show)?\s*(D\d{4,6})\s*(?:的?(?:情况|资料|信息|档案|卡片))?\s*[?？]?$",
+# "D0012", "看下D0012的资料", "审批D0022的入驻" (its application card, with the decision buttons)
+_DEALER_CODE = re.compile(r"^(?:查一?下|查查|看看|看一?下|打开|open|show|审批|审核|批一?下|处理一?下)?\s*(D\d{4,6})\s*"
+                          r"(?:的?(?:情况|资料|信息|档案|卡片|入驻申请|入驻|加盟申请|加盟|申请))?\s*(?:吧|一下)?\s*[?？]?$",
                           re.IGNORECASE)
 _FILLER = re.compile(r"^(?:把|将|给|帮|看看|看下|查一下|查查|打开|open|show)\s*")
 
@@ -125,7 +128,7 @@ STATUS_WORDS: dict[str, str] = {
     "待受理": "open", "新工单": "open", "未受理": "open",
     "已受理": "accepted", "处理中": "in_progress", "待补充": "waiting_dealer",
     "新反馈": "new", "待调查": "new", "调查中": "investigating", "已定措施": "action_planned", "措施已定": "action_planned",
-    "待审批": "pending", "待批": "pending", "要批": "pending", "要审批": "pending", "待发货": "approved", "已批准": "approved",
+    "待审批": "pending", "待批": "pending", "要批": "pending", "没批": "pending", "未批": "pending", "要审批": "pending", "待发货": "approved", "已批准": "approved",
     "待生产": "in_production", "生产中": "in_production",
 }
 
@@ -315,8 +318,112 @@ def statement_month(words: str | None, today: date) -> str | None:
     return f"{year}-{month:02d}"
 
 
+# "这周新增几个工单", "超时的有几个", "上个月AP300报修了多少次": a count asked for, not the list
+_COUNT_ASKED = re.compile(r"几(?:个|条|单|件|次|张|笔)|多少(?:个|条|单|件|次|张|笔)?|数量|总数|how many|number of",
+                          re.IGNORECASE)
+# "有新工单没", "新增几条", "新来的反馈": what came in lately (and a question's trailing 没/吗 with it)
+_NEW_SAID = re.compile(r"(?:有没有|有)?(?:新增加?|新来|新进|新报|新提交|新收到|新)(?:的)?")
+_QUESTION_TAIL = re.compile(r"没有?|吗|么|呢|嘛")
+
+
+# "#8", "#4 驳回 宣传单页库存不够了", "物料申请#6 发货": a material request by its number (as its list shows it)
+HASH_REF = r"^(?:物料申请|物料|申请)?\s*#\s*(?P<id>\d{1,7})(?!\d)\s*(?P<rest>.{0,200})$"
+# "金鼎那个样机的申请同意了", "把德润的海报申请驳回": a dealer's material request decided in words
+MATERIAL_DECISION = (r"^(?:把|将)?\s*(?P<who>[^\s，,。#\d]{2,12}?)\s*(?:那个|那份|那张|的)\s*(?P<what>[^\s，,。]{0,12}?)\s*"
+                     r"的?\s*(?:物料)?申请\s*(?:给他们?|给)?\s*(?P<verb>同意|批准|通过|批了|批一下|驳回|拒绝|不批)")
+_NOT_MATERIAL = re.compile(r"入驻|加盟|资质|额度|授信|退款|调账|核销|报销|费用")
+
+
+@dataclass(frozen=True)
+class RecordCommand:
+    """A numbered record of a list acted on in words: "#4 驳回 …" (REJECT with the reason), "#6 发货", "#8"."""
+    ref: int
+    verb: StaffVerb
+    reason: str | None = None
+
+
+def parse_hash_command(text: str) -> RecordCommand | None:
+    m = re.match(HASH_REF, _clean(text), re.IGNORECASE)
+    if m is None:
+        return None
+    rest, ref = m.group("rest"), int(m.group("id"))
+    if _REJECT.search(rest):
+        return RecordCommand(ref, StaffVerb.REJECT, _reason(rest))
+    if _SHIP.search(rest):
+        return RecordCommand(ref, StaffVerb.SHIP)
+    if _APPROVE.search(rest):
+        return RecordCommand(ref, StaffVerb.APPROVE)
+    return RecordCommand(ref, StaffVerb.OPEN)
+
+
+@dataclass(frozen=True)
+class MaterialDecision:
+    dealer: str                     # the dealer's words ("金鼎")
+    what: str                       # the material's words, maybe none ("样机")
+    verb: StaffVerb                 # APPROVE or REJECT
+
+
+def parse_material_decision(text: str) -> MaterialDecision | None:
+    """"金鼎那个样机的申请同意了": whose request, of what, approved or rejected; None for other applications
+    ("D0022的入驻申请", "额度申请")."""
+    text = _clean(text)
+    m = re.match(MATERIAL_DECISION, text)
+    if m is None or _NOT_MATERIAL.search(text):
+        return None
+    verb = StaffVerb.REJECT if _REJECT.search(m.group("verb")) else StaffVerb.APPROVE
+    return MaterialDecision(_FILLER.sub("", m.group("who")), m.group("what").strip("的"), verb)
+
+
+# "帮我新建一个活动 春节净水器促销 1月10号到2月底 AP和WP系列9折": a new campaign, its name first
+CAMPAIGN_NEW = (r"^(?:帮我|请|给我|麻烦)?\s*(?:新建|创建|新开|新增|建|开|搞|做)\s*(?:一)?(?:个|场)?\s*(?:新的?)?\s*"
+                r"(?:促销)?活动(?:吧)?(?:[\s:：，,]+(?P<rest>.*))?$")
+
+
+def new_campaign_words(text: str) -> tuple[str, str] | None:
+    """The name and the rest said with "新建一个活动": ("春节净水器促销", "1月10号到2月底 AP和WP系列9折")."""
+    m = re.match(CAMPAIGN_NEW, _clean(text))
+    if m is None:
+        return None
+    rest = (m.group("rest") or "").strip()
+    name = re.split(r"[\s，,。]", rest, maxsplit=1)[0]
+    details = rest[len(name):].strip(" ，,。")
+    return name[:40], details[:400]
+
+
+# "这批货发给了哪些经销商", "这个批次都卖给谁了": where the product of the report at hand went
+SHIPPED_TO = (r"^(?:那|这)?(?:批货?|批次|个批次|款|个产品|些货)?.{0,8}?(?:都|又)?(?:发给|发到|发往|卖给|给了|去了|流向|进了)了?\s*"
+              r"(?:哪些|哪几家|哪家|哪里|哪儿|谁)(?:经销商|客户|店|家)?(?:了|呢|啊)?[?？]?$")
+
+
+# "超时的有几个", "待受理的还有多少": a status's count, the queue left to the person's job
+STATUS_COUNT = (r"^(?:现在|目前|当前)?(?:还)?(?P<status>超时|逾期|待受理|未受理|已受理|处理中|新反馈|待调查|调查中|待审批|待批|"
+                r"没批|待发货)了?的?(?:还|一共|总共)?(?:有)?(?:几个|几条|几单|几张|多少个?|多少条|多少单)了?(?:啊|呢)?[?？]?$")
+
+
+_ASKS = re.compile(r"[?？]|[吗呢么]\s*$|哪|多少|几(?:个|条|次|台|家|批)|怎么|什么|是否|有没有|要不要|能不能|\bhow\b|\bwhat\b|"
+                   r"\bwhich\b|\bwho\b", re.IGNORECASE)
+
+
+def asks_something(text: str) -> bool:
+    """A question ("这批货发给了哪些经销商"), not a statement that could be a note ("已通知供应商更换密封圈")."""
+    return bool(_ASKS.search(_clean(text)))
+
+
+_STATS_ASKED = re.compile(r"统计|汇总|分析|报表|按产品|按型号|按经销商|按批次|按类别|按问题|statistics|summary", re.IGNORECASE)
+
+
+def stats_asked(text: str) -> bool:
+    """Figures asked for ("本季度质量问题按产品统计一下"), not a list filtered by the words."""
+    return bool(_STATS_ASKED.search(_clean(text)))
+
+
+def count_asked(text: str) -> bool:
+    """A question asking how many ("这周新增几个工单", "超时的有几个"), not which."""
+    return bool(_COUNT_ASKED.search(_clean(text)))
+
+
 def parse_queue_filter(text: str) -> QueueFilterWords:
-    """The words after a queue command: a status word (see ``STATUS_WORDS``) and the dealer words left."""
+    """The words after a queue command: a status word (see ``STATUS_WORDS``), "new" words, the dealer words left."""
     words = _clean(text)
     status = None
     for word, value in sorted(STATUS_WORDS.items(), key=lambda kv: -len(kv[0])):
@@ -325,5 +432,11 @@ def parse_queue_filter(text: str) -> QueueFilterWords:
             words = re.sub(re.escape(word), " ", words, flags=re.IGNORECASE)
             break
     words = re.sub(r"[的，,。]", " ", words)
-    dealer = " ".join(words.split()) or None
-    return QueueFilterWords(dealer=dealer, status=status)
+    new = False
+    kept = []
+    for word in words.split():          # whole words only: "合肥新锐" is a dealer
+        if _NEW_SAID.fullmatch(word):
+            new = True
+        elif not _QUESTION_TAIL.fullmatch(word):
+            kept.append(word)
+    return QueueFilterWords(dealer=" ".join(kept) or None, status=status, new=new)

@@ -37,7 +37,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 # words of follow-up questions (and of most descriptions) that say nothing about which ticket is meant
 _FILLER = ("我反馈的", "我报修的", "我提交的", "我们", "我的", "反馈", "报修", "售后", "工单", "质量", "问题", "处理",
            "怎么样", "怎样", "进展", "进度", "情况", "结果", "现在", "那个", "这个", "之前", "上次", "一下", "还没",
-           "客户", "请问", "what", "about", "the", "my", "is", "of", "status", "ticket", "report", "feedback",
+           "客户", "请问",
+           # how it is going ("报修的那个修好了吗"): asked of any ticket, no words of its problem
+           "修好了没", "修好了吗", "修好没", "修好", "修完", "弄好", "搞定", "解决", "好了", "了吗", "了没", "没有", "吗", "呢",
+           "的", "what", "about", "the", "my", "is", "of", "status", "ticket", "report", "feedback",
            "problem", "issue", "how", "with", "any", "news", "on")
 
 

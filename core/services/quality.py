@@ -300,6 +300,7 @@ class DefectSummary:
     total_reports: int
     units_by_batch: dict[str, int] = field(default_factory=dict)              # "-" for reports without one
     trend_by_sku: dict[str, dict[str, int]] = field(default_factory=dict)     # sku -> month -> units
+    reports_by_status: dict[str, int] = field(default_factory=dict)           # corrective status now -> reports
 
 
 def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top: int = 10) -> DefectSummary:
@@ -310,10 +311,12 @@ def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top:
     units: Counter[tuple[str, str, str]] = Counter()
     reports: Counter[tuple[str, str, str]] = Counter()
     by_batch: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
     for item in feedback:
         if item.created_at is None:
             continue
         by_batch[item.batch or "-"] += item.count
+        by_status[item.corrective_status.value] += 1
         month = item.created_at.astimezone(tz).strftime("%Y-%m")
         key = (item.sku, item.defect_category, month)
         units[key] += item.count
@@ -341,6 +344,7 @@ def summarize_defects(feedback: Iterable[QualityFeedback], tz: ZoneInfo, *, top:
         units_by_batch=dict(sorted(by_batch.items(), key=lambda kv: (-kv[1], kv[0]))),
         trend_by_sku={sku: {r.month: sum(x.units for x in rows if x.sku == sku and x.month == r.month)
                             for r in rows if r.sku == sku} for sku in sorted(by_sku)},
+        reports_by_status=dict(by_status),
     )
 
 

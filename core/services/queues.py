@@ -26,6 +26,7 @@ refusal. Items are ordered most urgent first (late first, then oldest).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,6 +169,7 @@ class QueueCount:
     total: int
     late: int = 0
     top: tuple[QueueItem, ...] = ()
+    by_status: dict[str, int] = field(default_factory=dict)     # of ``total``, by the items' status
 
     def label(self, lang: str = "zh") -> str:
         zh, en = QUEUE_LABELS[self.queue]
@@ -230,7 +232,8 @@ async def waiting_counts(uow: AbstractUnitOfWork, actor: Actor, clock: Clock, *,
     out = []
     for queue in visible_queues(actor):
         items = await _items(uow, actor, queue, clock)
-        out.append(QueueCount(queue, len(items), sum(1 for i in items if i.late), tuple(items[:top])))
+        out.append(QueueCount(queue, len(items), sum(1 for i in items if i.late), tuple(items[:top]),
+                              dict(Counter(i.status for i in items))))
     return out
 
 

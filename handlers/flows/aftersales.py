@@ -44,10 +44,11 @@ from core.ticket_states import (
     is_sla_breached,
 )
 from core.ticket_states import normalize_phone as normalize_customer_phone
+from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import forms, quality
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
@@ -201,6 +202,11 @@ async def after_sales_intent(ctx: Ctx) -> list[Reply]:
     order_no = slots.order_no if slots else None
     if order_no and order_no.upper().startswith("AS-"):
         return await ticket_detail(ctx, order_no.upper())
+    if slots is not None and slots.product and quality.reads_defects(ctx) \
+            and Permission.QUALITY_HANDLE in ctx.actor.permissions:
+        # quality staff file no repair: "DH20水位传感器那个问题要不要召回" asks for that product's figures, what a
+        # recall is decided on (was: "此功能仅供经销商用户使用")
+        return await quality.defect_figures(ctx, slots.product)
     text = ctx.inbound.text.strip()
     # "水箱浮子好像卡住了" while after-sales wait for this dealer's answer on that product's ticket: offered as the
     # answer first, a new repair one tap away

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.aftersales import TicketStatus
 from core.errors import NotFound
 from core.masking import mask_text
@@ -28,15 +30,18 @@ from core.ticket_states import TICKET_STATUS_LABELS
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import aftersales, forms, quality
+from handlers.flows import aftersales, forms, quality, staff_counts
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.dates import find_past_period
 from nlu.schema import Intent
+from nlu.staff_commands import count_asked
 
 router = Router(name=__name__)
 
 LIST_SIZE = 10
+COUNT_DAYS = 30          # "AP300报修了多少次" with no days said: the last 30
 MATCHES = 5
 
 i18n.register({
@@ -70,6 +75,13 @@ async def ticket_status_intent(ctx: Ctx) -> list[Reply]:
         # quality staff follow no ticket of their own: "AP300的质量问题有几个" asks for that product's figures (was:
         # "for dealers only"); a dealer's wording without a product ("我反馈的问题…") stays the dealer's
         return await quality.defect_figures(ctx, slots.product)
+    if ctx.is_staff and {Permission.TICKET_HANDLE, Permission.REPORT_READ_ALL} & ctx.actor.permissions \
+            and count_asked(ctx.inbound.text):
+        # "上个月AP300报修了多少次": the tickets filed then (of that product), counted; not a note on a ticket
+        today = ctx.deps.clock.today()
+        period = find_past_period(ctx.inbound.text.strip().lower(), today)
+        first, last = (period.first, period.last) if period else (today - timedelta(days=COUNT_DAYS - 1), today)
+        return await staff_counts.ticket_count(ctx, first, last, slots.product if slots is not None else None)
     if (refused := forms.require_dealer(ctx)) is not None:
         return refused
     if slots is None or slots.topic == "list" or not (slots.product or search_terms(slots.description or "")):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -131,6 +132,10 @@ def arg(ctx: Ctx, index: int) -> str:
 
 # --- who may use a form ------------------------------------------------------------------------------
 
+STAFF_TYPED_ANSWER: list[Callable[[Ctx], Reply]] = []
+"""How a staff member's typed words that read as a dealer's own action are answered (set by ``staff_words``)."""
+
+
 def require_dealer(ctx: Ctx) -> list[Reply] | None:
     """Replies for anyone who is not a bound dealer user, else None."""
     refused = require_bound(ctx)
@@ -140,6 +145,8 @@ def require_dealer(ctx: Ctx) -> list[Reply] | None:
         offer = _note_offer(ctx)
         if offer is not None:
             return [offer]
+        if not ctx.is_dealer and ctx.inbound.kind == InboundKind.TEXT and STAFF_TYPED_ANSWER:
+            return [STAFF_TYPED_ANSWER[0](ctx)]       # typed words: what their own job can do (QA s25 #14)
         return [Reply(text=ctx.t("form.dealer_only" if ctx.is_dealer else "form.dealer_only_staff"))]
     return None
 

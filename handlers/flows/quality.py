@@ -28,6 +28,7 @@ from core.services.quality import (
     quality_feedback_history,
     submit_quality_feedback,
 )
+from core.services.quality_trace import dealers_shipped
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -39,6 +40,7 @@ from handlers.router import Router, payload
 from nlu.defects import batch_in_text, defect_kinds, is_batch_answer, units_in_text
 from nlu.replies import batch_number
 from nlu.schema import Intent
+from nlu.staff_commands import SHIPPED_TO
 
 router = Router(name=__name__)
 
@@ -55,6 +57,8 @@ i18n.register({
                       "📊 Quality reports (last {days} days{sku}): {reports} reports, {units} units"),
     "qf.stats.head_period": ("📊 质量反馈统计（{first} 至 {last}{sku}）：{reports} 条反馈，{units} 台",
                              "📊 Quality reports ({first} to {last}{sku}): {reports} reports, {units} units"),
+    "qf.stats.open": ("\n（其中未结案 {open} 条，已结案 {closed} 条；待处理列表只列未结案的）",
+                      "\n({open} still open, {closed} closed; the to-do list holds the open ones only)"),
     "qf.stats.batches": ("按批次（台数最多在前）：", "By batch (most units first):"),
     "qf.stats.batch": ("· {batch}：{units} 台", "· {batch}: {units} units"),
     "qf.stats.no_batch": ("未填批次", "no batch given"),
@@ -201,6 +205,9 @@ async def defect_figures(ctx: Ctx, sku: str | None, period: tuple[date, date] | 
     said = {"sku": f" · {sku}" if sku else "", "reports": summary.total_reports, "units": summary.total_units}
     lines = [ctx.t("qf.stats.head_period", first=since.isoformat(), last=until.isoformat(), **said) if period
              else ctx.t("qf.stats.head", days=SUMMARY_DAYS, **said)]
+    if summary.total_reports:      # the list (/qf) holds the open ones only: say how many of these it holds
+        still_open = sum(summary.reports_by_status.get(s.value, 0) for s in OPEN_CORRECTIVE)
+        lines[0] += ctx.t("qf.stats.open", open=still_open, closed=summary.total_reports - still_open)
     if summary.total_reports:
         lines.append(ctx.t("qf.stats.batches"))
         lines += [ctx.t("qf.stats.batch", batch=b if b != "-" else ctx.t("qf.stats.no_batch"), units=n)
@@ -211,6 +218,50 @@ async def defect_figures(ctx: Ctx, sku: str | None, period: tuple[date, date] | 
     if Permission.QUALITY_HANDLE not in ctx.actor.permissions:      # management: the figures, no queue to open
         return [Reply(text="\n".join(lines))]
     return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("qf.stats.btn.list"), payload("q.quality", 0))]])]
+
+
+OPEN_CORRECTIVE = (CorrectiveStatus.NEW, CorrectiveStatus.INVESTIGATING, CorrectiveStatus.ACTION_PLANNED)
+TRACE_DAYS = 180      # a report's product traced to the dealers it was shipped to in the days before it
+TRACE_TOP = 15
+
+i18n.register({
+    "qf.trace.head": ("🚚 {sku} 近 {days} 天（{since} 起）发货到 {n} 家经销商（{number} 的产品）：",
+                      "🚚 {sku} shipped to {n} dealers in the last {days} days (since {since}; {number}'s product):"),
+    "qf.trace.line": ("· {code} {name}：{units} 台，最近发货 {day}", "· {code} {name}: {units} units, last {day}"),
+    "qf.trace.none": ("{sku} 近 {days} 天（{since} 起）没有发货记录（{number} 的产品）。",
+                      "{sku}: no shipment in the last {days} days (since {since}; {number}'s product)."),
+    "qf.trace.batch": ("⚠️ 发货单不记录生产批次（{batch}），以上是发过这个产品的全部经销商。",
+                       "⚠️ Shipments do not record the production batch ({batch}); these are all dealers the product "
+                       "went to."),
+    "qf.trace.which": ("请先打开要追溯的质量反馈（输入 QF- 单号），我会列出它的产品发给了哪些经销商。发货单不记录生产批次，"
+                       "只能按产品追溯。",
+                       "Open the quality report to trace first (type its QF- number); I list the dealers its product "
+                       "was shipped to. Shipments do not record the batch, so the trace is by product."),
+})
+
+
+@router.staff_pattern(SHIPPED_TO)
+async def shipped_to(ctx: Ctx) -> list[Reply]:
+    """"这批货发给了哪些经销商" after a report's card (was: the general figures): the dealers its product was shipped
+    to, with the honest note that a batch cannot be traced through shipments."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    number = ctx.dialog.data.get("last_qf")
+    if not reads_defects(ctx) or not isinstance(number, str):
+        return [Reply(text=ctx.t("qf.trace.which"))]
+    feedback = await get_quality_feedback(ctx.uow(), ctx.actor, number)
+    today = ctx.deps.clock.today()
+    since = today - timedelta(days=TRACE_DAYS - 1)
+    went = await dealers_shipped(ctx.uow(), ctx.actor, ctx.deps.clock, feedback.sku, since)
+    said = {"sku": feedback.sku, "days": TRACE_DAYS, "since": since.isoformat(), "number": number}
+    lines = [ctx.t("qf.trace.head", n=len(went), **said) if went else ctx.t("qf.trace.none", **said)]
+    lines += [ctx.t("qf.trace.line", code=s.code, name=s.name, units=s.units, day=s.last_shipped.isoformat())
+              for s in went[:TRACE_TOP]]
+    if feedback.batch:
+        lines.append(ctx.t("qf.trace.batch", batch=feedback.batch))
+    if Permission.QUALITY_HANDLE not in ctx.actor.permissions:
+        return [Reply(text="\n".join(lines))]
+    return [Reply(text="\n".join(lines), buttons=[[Button(number, payload("staff.qf.detail", number))]])]
 
 
 @router.button("qf.cancel")

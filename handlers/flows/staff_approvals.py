@@ -30,7 +30,7 @@ from handlers.flows.staff import (
     drop_pending,
 )
 from handlers.flows.staff_dealers import _docs_line, _qual_prompt_text, _qual_with_dealer
-from handlers.flows.staff_materials import _mat_prompt_text, _mat_with_context
+from handlers.flows.staff_materials import _mat_prompt_text, _mat_with_context, mat_buttons
 from handlers.flows.transfers import transfers_waiting
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -151,6 +151,7 @@ async def _approval_item(ctx: Ctx, kind: str, item: QueueItem, details: dict[tup
         return Reply(text=_qual_prompt_text(ctx, doc, dealer), buttons=decision_buttons(lang, "qual", int(item.ref)))
     if kind == "mat" and item.ref.isdigit():
         request, material, dealer = await _mat_with_context(ctx, int(item.ref))
-        return Reply(text=_mat_prompt_text(ctx, request, material, dealer),
-                     buttons=decision_buttons(lang, "mat", int(item.ref)))
+        return Reply(text=_mat_prompt_text(ctx, request, material, dealer),     # buttons naming the request
+                     buttons=[[*mat_buttons(ctx, request)[0], decision_buttons(lang, "mat", int(item.ref))[0][2]]]
+                     if request.status == RequestStatus.PENDING else mat_buttons(ctx, request))
     return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 from core.errors import PermissionDenied
 from core.services import qualifications
@@ -38,14 +39,14 @@ from core.services.queues import (
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import forms, quality
+from handlers.flows import forms, quality, staff_counts, staff_words
 from handlers.flows.finance import remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period
-from nlu.staff_commands import parse_queue_filter
+from nlu.staff_commands import STATUS_COUNT, STATUS_WORDS, count_asked, parse_queue_filter, stats_asked
 
 router = Router(name=__name__)
 
@@ -108,6 +109,9 @@ i18n.register({
     "staff.expired_item": ("{code} {doc} {date}（已过期 {ago} 天）", "{code} {doc} {date} (expired {ago} days ago)"),
     "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
     "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
+    # what the number counts, so that it agrees with 待审批's (pending only) and the list's (both)
+    "staff.today.materials_split": ("（待审批 {pending}，已批准待发货 {approved}）",
+                                    " ({pending} to approve, {approved} approved to dispatch)"),
     "staff.today.reports": ("待审核活动报告：{n}", "Campaign reports to review: {n}"),
     "q.btn.quality": ("⚠️ 质量反馈", "⚠️ Quality reports"),
     "q.btn.applications": ("📝 入驻申请", "📝 Applications"),
@@ -280,8 +284,10 @@ def _queue_button(queue: Queue) -> Callable[[Ctx], object]:
     return pressed
 
 
-async def typed_queue(ctx: Ctx, queue: Queue, words: str) -> list[Reply]:
-    """A queue command with words after it: the dealer (asked back when several fit) and the status."""
+async def typed_queue(ctx: Ctx, queue: Queue, words: str, *, count: bool = False,
+                      period: tuple[date, date] | None = None) -> list[Reply]:
+    """A queue command with words after it: the dealer (asked back when several fit) and the status; ``count``
+    ("几个", "多少"): the number, the list a tap away (``staff_counts``), of the days said when ``period``."""
     if (refusal := require_bound(ctx)) is not None:
         return refusal
     if not ctx.is_staff or not may_see(ctx.actor, queue):
@@ -290,6 +296,16 @@ async def typed_queue(ctx: Ctx, queue: Queue, words: str) -> list[Reply]:
     status = said.status if said.status in STATUS_FILTERS.get(queue, ()) else None
     if said.status == "pending" and queue in (Queue.MATERIALS,):
         status = "pending"
+    if count and (period is not None or said.new) and queue in (Queue.TICKETS, Queue.QUALITY) and not said.dealer:
+        today = ctx.deps.clock.today()     # "这周新增几个工单": those filed in the days said (today: "新增几个")
+        first, last = period or (today, today)
+        if queue == Queue.TICKETS:
+            return await staff_counts.ticket_count(ctx, first, last)
+        return await staff_counts.quality_count(ctx, first, last)
+    if said.new and status is None:        # "有新工单没": those not yet taken up
+        status = _NEW_STATUS.get(queue)
+    if count and not said.dealer:
+        return await staff_counts.queue_count(ctx, queue, status)
     if not said.dealer:
         return await show_queue(ctx, queue, QueueFilter(None, status))
     dealers = await forms.dealers_by_words(ctx, said.dealer, MAX_DEALER_CHOICES + 1)
@@ -301,6 +317,9 @@ async def typed_queue(ctx: Ctx, queue: Queue, words: str) -> list[Reply]:
     rows = [[Button(f"{d.code} {d.name}"[:40], _q_payload(queue, 0, QueueFilter(d.id, status)))]
             for d in dealers[:MAX_DEALER_CHOICES]]
     return [Reply(text=ctx.t("q.which_dealer", text=said.dealer[:20]), buttons=rows)]
+
+
+_NEW_STATUS = {Queue.TICKETS: "open", Queue.QUALITY: "new"}
 
 
 def _command(queue: Queue) -> Callable[[Ctx], object]:
@@ -328,6 +347,9 @@ async def ticket_list(ctx: Ctx) -> list[Reply]:
 
 def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
     lines = [ctx.t(TODAY_LINES[count.queue], n=count.total, late=count.late)]
+    if count.queue == Queue.MATERIALS and count.total:
+        lines[0] += ctx.t("staff.today.materials_split", pending=count.by_status.get("pending", 0),
+                          approved=count.by_status.get("approved", 0))
     top = count.top
     if count.queue == Queue.TICKETS:              # the late ones are what matters first
         top = tuple(i for i in top if i.late) or top
@@ -398,8 +420,32 @@ async def queue_named(ctx: Ctx) -> list[Reply]:
         # management ("这个月质量反馈有多少"): the reports of the period said counted, not a queue it does not work
         period = find_past_period(ctx.inbound.text.strip().lower(), ctx.deps.clock.today())
         return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
-    words = _QUEUE_FILLER.sub(" ", f"{m.group('before')} {m.group('after')}")
-    return await typed_queue(ctx, queue, " ".join(words.split()))
+    said = ctx.inbound.text.strip().lower()
+    period = find_past_period(said, ctx.deps.clock.today())
+    if stats_asked(said) and queue == Queue.QUALITY and quality.reads_defects(ctx):
+        # "本季度质量问题按产品统计一下": the figures (was: "没有找到经销商“本季度 按产品统计”")
+        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
+    words = f"{m.group('before')} {m.group('after')}".lower()
+    if period is not None:                 # "上周的工单": the days are no dealer's name
+        words = words.replace(said[period.start:period.end], " ")
+    words = _QUEUE_FILLER.sub(" ", words)
+    return await typed_queue(ctx, queue, " ".join(words.split()), count=count_asked(ctx.inbound.text),
+                             period=(period.first, period.last) if period else None)
+
+
+@router.staff_pattern(STATUS_COUNT)
+async def status_count(ctx: Ctx) -> list[Reply]:
+    """"超时的有几个" (no list named): how many of the person's own queue have that status, the list a tap away
+    (was: a stock check)."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    m = re.match(STATUS_COUNT, ctx.inbound.text.strip())
+    assert m is not None                 # the router matched the same words
+    status = STATUS_WORDS[m.group("status")]
+    queue = staff_counts.queue_of_status(ctx, status)
+    if queue is None:
+        return await staff_words.staff_help(ctx)
+    return await staff_counts.queue_count(ctx, queue, status)
 
 
 _QUEUE_OF_COMMAND = {name: queue for queue, name in COMMANDS.items()}

@@ -66,6 +66,7 @@ from nlu.staff_commands import (
     RefKind,
     StaffCommand,
     StaffVerb,
+    asks_something,
     parse_staff_command,
     statement_month,
     words_besides_number,
@@ -137,10 +138,16 @@ i18n.register({
     "sw.qf.set": ("➡️ {status}", "➡️ {status}"),
     "sw.qf.ask_note": ("改为“{status}”需要说明（措施或原因），请输入：",
                        "'{status}' needs a note (the action, or why none); type it:"),
+    "sw.qf.offer": ("这段话要记为 {number}（{status}）下一步的说明吗？\n“{text}”\n点下一个状态即记为它的说明；不是的话可以忽略。",
+                    "Keep this as the note of {number}'s next step ({status} now)?\n\"{text}\"\nPress the next "
+                    "status to keep it as its note; otherwise ignore this."),
     "sw.qf.said": ("📝 您写的：{text}（点下一个状态时记为说明）", "📝 You wrote: {text} (kept as the note of the next status)"),
     "sw.qf.noted": ("说明：{text}", "Note: {text}"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
+    "sw.help.dealer_words": ("这句话像是经销商自己账户里的操作，员工账号不能代做。按您的职责，可以这样说或输入：",
+                             "That reads as a dealer's own action, which a staff account does not do. For your job "
+                             "you can type:"),
     "sw.help.asked": ("可用命令（按您的职责），也可以直接这样说：", "Commands for your job; you can also type:"),
     "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),
@@ -181,6 +188,10 @@ def _may_open(ctx: Ctx, kind: RefKind) -> bool:
 
 async def staff_help(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
     """What this person can type, by the jobs of their role (``asked``: /help, else a message not understood)."""
+    return [staff_help_reply(ctx, "sw.help.asked" if asked else "sw.help.head")]
+
+
+def staff_help_reply(ctx: Ctx, head: str) -> Reply:
     perms = ctx.actor.permissions
     keys = ["sw.help.today", "sw.help.pages"]
     for key, needs in (("sw.help.approve", {P.ORDER_APPROVE}), ("sw.help.desk", {P.ORDER_ALLOCATE, P.ORDER_SHIP}),
@@ -191,9 +202,13 @@ async def staff_help(ctx: Ctx, *, asked: bool = False) -> list[Reply]:
                        ("sw.help.credit", {P.CREDIT_APPROVE}), ("sw.help.reports", {P.REPORT_READ_ALL})):
         if needs & perms:
             keys.append(key)
-    text = "\n".join([ctx.t("sw.help.asked" if asked else "sw.help.head"), *(f"• {ctx.t(k)}" for k in keys)])
-    return [Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")),
-                                       forms.menu_button(ctx)]])]
+    text = "\n".join([ctx.t(head), *(f"• {ctx.t(k)}" for k in keys)])
+    return Reply(text=text, buttons=[[Button(ctx.t("btn.today"), payload("staff.today")), forms.menu_button(ctx)]])
+
+
+# a staff member's typed words read as a dealer's own action ("返利还有多少"): what their job can do instead of
+# "for dealers only" (forms.require_dealer asks through this, it may not import this module)
+forms.STAFF_TYPED_ANSWER.append(lambda ctx: staff_help_reply(ctx, "sw.help.dealer_words"))
 
 
 @router.staff_command
@@ -618,6 +633,7 @@ async def new_ticket_confirmed(ctx: Ctx) -> list[Reply]:
 
 # --- the quality department's card -------------------------------------------------------------------
 
+MIN_QF_NOTE = 12          # characters of a sentence typed after a report's card that may be its measure
 MIN_QF_WORDS = 6         # characters of words typed with the number that are a note of the next step
 
 
@@ -639,6 +655,9 @@ async def qf_detail(ctx: Ctx) -> list[Reply]:
     replies[-1].buttons = [row for row in replies[-1].buttons if row]
     words = words_besides_number(ctx.inbound.text or "") \
         if ctx.inbound.kind == InboundKind.TEXT else ""
+    ctx.dialog.data.pop("said_qf", None)            # words kept for another opening of a card are dropped
+    if feedback is not None:
+        ctx.dialog.data["last_qf"] = number         # a measure typed next is offered as this report's note
     if feedback is not None and nexts and len(words) >= MIN_QF_WORDS:
         # "QF-… 开始查，联系供应商要2411批次的VOC检测报告": kept as the note of the next status pressed
         ctx.dialog.data["said_qf"] = {"ref": number, "text": words[:MAX_TEXT]}
@@ -684,10 +703,34 @@ async def qf_note(ctx: Ctx) -> list[Reply]:
 
 async def _qf_move(ctx: Ctx, number: str, status: CorrectiveStatus, note: str) -> list[Reply]:
     feedback = await set_corrective_status(ctx.uow(), ctx.actor, number, status, ctx.deps.clock, note=note)
+    ctx.dialog.data["last_qf"] = feedback.number
     noted = "\n" + ctx.t("sw.qf.noted", text=mask_text(note[:80])) if note else ""
     return [Reply(text=ctx.t("sw.qf.done", number=feedback.number,
                              status=ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])) + noted,
                   buttons=[[Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]])]
+
+
+@router.text_hook
+async def qf_said_after_card(ctx: Ctx) -> list[Reply] | None:
+    """Quality staff who just opened or moved a report type a measure ("已通知供应商更换密封圈，2412批次起…"): offered
+    as the note of that report's next step, the next statuses as buttons (was: the 90-day figures, the text lost).
+    Questions ("这批货发给了哪些经销商") and commands go on as before."""
+    number = ctx.dialog.data.get("last_qf")
+    text = ctx.inbound.text.strip()
+    if not (ctx.is_staff and not ctx.dialog.state and isinstance(number, str) and P.QUALITY_HANDLE in ctx.actor.permissions
+            and MIN_QF_NOTE <= len(text) <= MAX_TEXT and not asks_something(text)
+            and parse_staff_command(text) is None):
+        return None
+    async with ctx.uow() as uow:
+        feedback = await uow.quality.get_by(number=number)
+    nexts = sorted(CORRECTIVE_TRANSITIONS[feedback.corrective_status]) if feedback else []
+    if feedback is None or not nexts:
+        return None
+    ctx.dialog.data["said_qf"] = {"ref": number, "text": text}
+    status = ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])
+    return [Reply(text=ctx.t("sw.qf.offer", number=number, status=status, text=mask_text(text[:80])),
+                  buttons=[[Button(ctx.t("sw.qf.set", status=ctx.pick(*CORRECTIVE_STATUS_LABELS[s])),
+                                   payload("staff.qf.set", number, s.value)) for s in nexts]])]
 
 
 # --- an expense claim's card -------------------------------------------------------------------------

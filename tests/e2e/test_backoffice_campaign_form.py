@@ -79,3 +79,13 @@ async def test_a_role_without_campaign_write_is_refused(office: tuple[Web, Memor
     assert page.status_code == 403 and created.status_code == 403 and edited.status_code == 403
     async with web.uow() as uow:
         assert await uow.campaigns.count() == 0
+
+
+async def test_the_new_form_comes_filled_from_the_chat_link(office: tuple[Web, MemoryFileStore]) -> None:  # noqa: F811
+    """"帮我新建一个活动 春节净水器促销 …" in chat links the form with the name and what was said (QA s25 #15)."""
+    web, _ = office
+    await login_as(web, "sun.marketing", Role.MARKETING)
+    page = await web.client.get("/backoffice/campaigns/new",
+                                params={"name": "春节净水器促销", "description": "1月10号到2月底 AP和WP系列9折"})
+    assert page.status_code == 200
+    assert "name='name' type='text' value='春节净水器促销'" in page.text and "AP和WP系列9折</textarea>" in page.text

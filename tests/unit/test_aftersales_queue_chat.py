@@ -65,7 +65,8 @@ async def test_dispatch_after_approval_takes_the_stock_once() -> None:
     owner = (await w.uow.users.list(username="u100"))[0].to_actor()
     request = await request_material(w.uow, owner, RequestMaterial(material.id, 10), w.clock)  # type: ignore[arg-type]
     approved = await w.press(MARKETING, payload("staff.mat.approve", request.id))  # type: ignore[arg-type]
-    dispatch = buttons(approved)["🚚 发货"]
+    asked = await w.press(MARKETING, buttons(approved)[f"🚚 发货 #{request.id}"])     # confirmed first (QA s25 #4)
+    dispatch = buttons(asked)[f"✅ 确认发货 #{request.id}"]
     assert (await w.uow.materials.get(material.id)).stock == 50  # type: ignore[arg-type,union-attr]
     done = await w.press(MARKETING, dispatch)
     assert "🚚 物料已发货" in texts(done) and "剩余库存 40" in texts(done)

@@ -168,7 +168,8 @@ async def test_staff_and_core_scoping() -> None:
     # "我的工单" typed by staff is their ticket queue (was: "仅供经销商用户使用"); a dealer's wording of it stays theirs
     mine = texts(await w.say("950", "我的工单"))
     assert "售后工单" in mine and "仅供经销商用户使用" not in mine
-    assert "仅供经销商用户使用" in texts(await w.say("950", "我反馈的问题处理得怎么样了"))
+    dealers_words = texts(await w.say("950", "我反馈的问题处理得怎么样了"))      # a dealer's own: their job instead
+    assert "员工账号不能代做" in dealers_words and "仅供经销商用户使用" not in dealers_words
     with pytest.raises(NotFound):
         await dealer_follow_ups(w.uow, dealer_user(d2), d1)
     with pytest.raises(NotFound):
@@ -206,3 +207,12 @@ async def test_every_question_of_issue_13_reaches_its_answer_through_the_real_pa
         assert expected in shown, (text, shown[:300])
         assert "未找到订单" not in shown and "没有权限" not in shown, text
         await w.say("100", "/cancel")
+
+
+async def test_how_is_the_repair_going_lists_the_tickets_without_saying_none_matched() -> None:
+    """QA s25 #25: "报修的那个修好了吗" said "没有找到…" and then listed that very ticket as 已解决."""
+    assert search_terms("报修的那个修好了吗") == set()
+    w, _, _ = await _world()
+    w.parse_as(_status(description="报修的那个修好了吗"))
+    said = texts(await w.say("100", "报修的那个修好了吗"))
+    assert "没有找到" not in said and AS_DONE in said and AS_OPEN in said

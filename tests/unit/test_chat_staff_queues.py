@@ -136,7 +136,8 @@ async def test_a_queue_asked_for_in_words_is_that_queue_filtered() -> None:
     assert "新建售后工单" in texts(await w.say(chat, "给杭州嘉禾开个售后单"))
     manager = CHATS[Role.CHANNEL_MANAGER]
     assert "待审核资质" in texts(await w.say(manager, "待审核的资质"))
-    assert texts(await w.say(manager, "入驻申请有几个")) == texts(await w.say(manager, "/applications"))
+    # how many: the number, the list a tap away (QA s25 #12; was: the list itself)
+    assert "📊 入驻申请：现有 0 条。" in texts(await w.say(manager, "入驻申请有几个"))
     dealer = await w.uow.dealers.get_by(name="杭州嘉禾家电有限公司")
     assert dealer is not None and dealer.id is not None
     soon = w.clock.today() + timedelta(days=12)
