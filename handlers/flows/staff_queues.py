@@ -38,8 +38,9 @@ from core.services.queues import (
 )
 from core.users import Permission
 from handlers import i18n
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
-from handlers.flows import forms, quality, staff_counts, staff_words
+from handlers.flows import forms, orders, quality, staff_counts, staff_words
 from handlers.flows.finance import remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import drop_pending
@@ -443,6 +444,10 @@ async def status_count(ctx: Ctx) -> list[Reply]:
     assert m is not None                 # the router matched the same words
     status = STATUS_WORDS[m.group("status")]
     queue = staff_counts.queue_of_status(ctx, status)
+    if queue is None and ctx.parsed is None:
+        ctx.parsed = await parse_message(ctx)
+    if queue is None and ctx.parsed is not None and ctx.parsed.slots.topic == "count":
+        return await orders.order_counts_reply(ctx)     # "待发货有几单": the orders waiting at that step
     if queue is None:
         return await staff_words.staff_help(ctx)
     return await staff_counts.queue_count(ctx, queue, status)
