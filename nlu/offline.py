@@ -25,7 +25,15 @@ GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈�
                        "有人吗", "good morning"})
 _CLEAR_CART = re.compile(r"(?:(?:那|哎)?算了[,， ]*)?(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了|"
                          r"不要了|不买了|不订了|不下了|不下单了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
-                         r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+                         r"|(?:帮我|把)?(?:放弃|丢掉|扔掉|作废|取消)(?:这个)?(?:购物车|车里的?)(?:吧|了|啊)?"
+                         r"|(?:把)?(?:这个)?(?:购物车|车里的?(?:东西|货)?)(?:里的?(?:东西|货)?)?(?:都|全|全部)?"
+                         r"(?:不要了|清空了?|清掉|删了|删掉|放弃了?|作废|算了|取消了?)(?:吧|啊)?"
+                         r"|(?:please )?(?:clear|empty|discard|drop|scrap) (?:the |my )?cart|remove (?:everything|all)")
+# "不取消", "先不取消了", "别取消", "不要撤单", "don't cancel": the order is kept (cancel_order, topic "keep"), never a
+# cancel offered ("不用了 取消订单…", "不要了 取消" and "要不取消吧" cancel)
+_KEEP_ORDER = re.compile(r"(?<!要)(?:不|别|甭|勿|莫)(?:要|用|必|想|再)?(?:取消|撤单|撤销|撤回|作废|退单)"
+                         r"|\b(?:don'?t|do not|no need to|not) cancel\b|\bkeep (?:the|my|this|that) order\b",
+                         re.IGNORECASE)
 # "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
 _DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
                         r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
@@ -43,7 +51,10 @@ REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老�
                  "same again", "repeat my last", "repeat the last")
 # "上次那单再来一遍", "按上回的再下一单", "上一单重复一下": the last order again
 _REORDER_SAID = re.compile(r"(?:上次|上回|上一单|上一次|上个月那单|前一单)(?:那单|那个单|的单|的)?.{0,4}"
-                           r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)")
+                           r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)"
+                           # "前天那单再来一遍", "尾号0012那单再下一次", "SO-… 这单照着再订一次": the order named, again
+                           r"|(?:那单|这单|那个单|那一单|那张单|的单|的订单)\s*(?:的货)?\s*(?:照着|照这个|按这个|按那个)?"
+                           r"\s*(?:再来|再下|再订|再要|重复|复制)")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
@@ -217,6 +228,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.CANCEL, 0.95
     if text in GREETINGS:
         return Intent.GREETING, 0.95
+    if _KEEP_ORDER.search(text):
+        return Intent.CANCEL_ORDER, max(confidence, 0.9)
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
@@ -225,6 +238,11 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
+    if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(a.text)) and not a.items.items \
+            and intent in (Intent.PLACE_ORDER, Intent.ORDER_STATUS, Intent.CHITCHAT_OTHER) \
+            and not _KEEP_ORDER.search(text):
+        # "SO-… 再来一单", "尾号0012那单再下一次": that order again, not its status
+        return Intent.PLACE_ORDER, max(confidence, 0.8)
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)
@@ -309,7 +327,10 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.warehouse = w.group(1)
     slots.region = next((r for r in _REGIONS if r in a.text), None)
     slots.period = next((p for word, p in _PERIODS if word in a.text), None)
-    if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER):
+    reorder = intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
+                                                                     or _REORDER_SAID.search(a.text) is not None)
+    if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER) or reorder:
+        # "前天那单", "尾号0012那单" (also "上个月那单再来一遍": the order to copy)
         slots.order_suffix = a.order_suffix
         if a.past is not None and not (slots.delivery_date is not None and _DELIVERY_CUE.search(a.text)):
             # "前天那单": when it was placed, not a delivery date ("12月3号前到" is one)
@@ -330,8 +351,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.topic = "payments"
             if said_money := _MONEY_SAID.search(a.text):
                 slots.amount = read_amount(said_money.group(1))
-    if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
-                                                              or _REORDER_SAID.search(a.text)):
+    if reorder:
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
     said = a.text.strip(" .!?~,。！？")
     if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):
@@ -343,6 +363,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
+    if intent == Intent.CANCEL_ORDER and _KEEP_ORDER.search(a.text):
+        slots.topic = "keep"         # "不取消": nothing is cancelled (a cancel asked is answered no)
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
     if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):

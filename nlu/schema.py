@@ -102,7 +102,8 @@ class Slots(BaseModel):
     #                                "count" (order_status: "今天一共发了几单货", how many orders placed and shipped),
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
-    #                                "done" (any intent: "就这些", the open cart is complete)
+    #                                "done" (any intent: "就这些", the open cart is complete),
+    #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled)
 
 
 class ParseResult(BaseModel):

@@ -56,6 +56,11 @@ i18n.register({
     "order.btn.menu": ("🏠 主菜单", "🏠 Menu"),
     "order.btn.drop": ("🗑 放弃购物车", "🗑 Drop the cart"),
     "order.kept": ("（购物车已保留，{n} 个商品）", "(Your cart is kept: {n} line(s))"),
+    "order.left_kept": ("已回到主菜单，购物车已保留（{n} 个商品），随时可以继续下单。",
+                        "Back to the menu; your cart is kept ({n} line(s)) for when you go on ordering."),
+    "order.left_empty": ("购物车是空的，已退出下单。", "The cart is empty; you have left ordering."),
+    "order.cancel_kept": ("好的，购物车保留（{n} 个商品），可以继续下单。",
+                          "OK, the cart is kept ({n} line(s)); go on ordering."),
     "order.done_said": ("好的，订单如下，确认无误请点 ✅ 确认下单：", "Here is the order; if it is right, tap ✅ Confirm order:"),
     "order.busy": ("您正在下单（购物车里有 {n} 个商品），购物车会保留。可以继续输入产品，或：",
                    "You are in the middle of an order ({n} line(s) in the cart, kept for you). "

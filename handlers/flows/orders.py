@@ -115,6 +115,8 @@ i18n.register({
                           "Cancel order {number} ({total})? Anything charged is refunded."),
     "orders.cancel_done": ("订单 {number} 已取消，已扣款项已退回。", "Order {number} is cancelled; charges are refunded."),
     "orders.cancel_reason": ("聊天中取消", "cancelled in chat"),
+    "orders.kept": ("好的，订单 {number} 不取消，保持原状。", "OK, order {number} is not cancelled; it stays as it is."),
+    "orders.kept_none": ("好的，没有取消任何订单。", "OK, no order is cancelled."),
     "orders.none_cancellable": ("没有可以取消的订单（已配货或已发货的订单不能自行取消）。",
                                 "No order can be cancelled (allocated or shipped orders cannot be cancelled here)."),
     "orders.pick_cancel": ("请选择要取消的订单：", "Which order do you want to cancel?"),
@@ -394,11 +396,23 @@ async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
 
 # --- cancel -----------------------------------------------------------------------------------------
 
+#: the dialog's key for the order whose cancel was asked last (idle chat only): what "不取消" answers
+CANCEL_ASKED = "cancel_asked"
+
+
 @router.intent(Intent.CANCEL_ORDER)
 async def cancel_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     number = ctx.parsed.slots.order_no if ctx.parsed else None
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "keep":
+        # "不取消", "先不取消了": no cancel offered; the cancel asked last (if any) is answered no
+        asked = ctx.dialog.data.pop(CANCEL_ASKED, None) if not ctx.dialog.state else None
+        kept = number or (asked if isinstance(asked, str) else None)
+        if kept:
+            return [Reply(text=ctx.t("orders.kept", number=kept),
+                          buttons=[[Button(ctx.t("orders.btn.detail"), payload("orders.detail", kept))]])]
+        return [Reply(text=ctx.t("orders.kept_none"))]
     if number:
         return await _ask_cancel(ctx, number)
     meant = await _referenced(ctx, cancel=True)
@@ -425,6 +439,8 @@ async def ask_cancel(ctx: Ctx) -> list[Reply]:
 async def _ask_cancel(ctx: Ctx, number: str) -> list[Reply]:
     order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
     order_states.check(order, ctx.actor, OrderAction.CANCEL)   # says why not, before asking
+    if not ctx.dialog.state:        # "不取消" typed next answers this question (a form's data is left alone)
+        ctx.dialog.data[CANCEL_ASKED] = order.number
     return [Reply(text=ctx.t("orders.cancel_ask", number=order.number, total=fmt_cny(order.total)),
                   buttons=[[Button(ctx.t("orders.btn.cancel_yes"),
                                    payload("orders.cancel_ok", order.number, order.version)),
@@ -438,6 +454,8 @@ async def cancel_confirmed(ctx: Ctx) -> list[Reply]:
     if len(ctx.args) < 2 or not ctx.args[1].isdigit():
         return [Reply(text=ctx.t("error.button_stale"))]
     number, version = ctx.args[0], int(ctx.args[1])
+    if not ctx.dialog.state:
+        ctx.dialog.data.pop(CANCEL_ASKED, None)
     await get_order(ctx.uow(), ctx.actor, number)      # not found reads the same everywhere
     order = await cancel_order(ctx.uow(), ctx.actor,
                                CancelOrder(number=number, reason=i18n.t("zh-CN", "orders.cancel_reason"),
