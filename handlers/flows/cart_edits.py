@@ -57,7 +57,7 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
         return denied
     parsed = ctx.parsed or await parse_message(ctx)
     if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
-        return await reorder_from(ctx, parsed.slots.order_no)
+        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
     if parsed.slots.topic == "view_cart":          # "看下购物车": the open cart, or that it is empty
         shown = Cart.load(ctx)
         if shown is None:
@@ -82,7 +82,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [cart_prompt(ctx, cart)]
     parsed = await parse_message(ctx)
     if parsed.slots.topic == "reorder":
-        return await reorder_from(ctx, None)
+        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
     if parsed.slots.topic == "confirm" and ctx.dialog.state == "order.cart":
         # "确认下单", "就这些 下单吧", "确认" typed under the cart: Confirm pressed on the cart as it stands (every edit
         # showed it whole); an empty cart shows how to order

@@ -47,7 +47,7 @@ from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.schema import Intent
+from nlu.schema import Intent, Slots
 
 router = Router(name=__name__)
 
@@ -206,6 +206,23 @@ async def _referenced(ctx: Ctx, *, cancel: bool = False) -> list[Reply] | None:
     slots = ctx.parsed.slots if ctx.parsed else None
     if slots is None or not (slots.order_suffix or slots.placed_from or slots.product):
         return None
+    found = await orders_referred(ctx, slots)
+    if len(found) == 1:
+        if cancel:
+            return await _ask_cancel(ctx, found[0].number)
+        return await order_detail(ctx, found[0].number)
+    if not found:
+        return [Reply(text=ctx.t("orders.no_match"), buttons=[[Button(ctx.t("orders.btn.list"),
+                                                                      payload("orders.list"))]])]
+    action = "orders.cancel" if cancel else "orders.detail"
+    rows = [[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}", payload(action, o.number))]
+            for o in found[:8]]
+    return [Reply(text=ctx.t("orders.several", n=len(found)), buttons=rows)]
+
+
+async def orders_referred(ctx: Ctx, slots: Slots) -> list[Order]:
+    """The orders the actor may read that fit what a message says of one (placed when, number ending, product),
+    newest first; shared by "前天那单到哪了", "取消尾号0012的单" and "上个月那单再来一遍"."""
     since = None
     if slots.placed_from is not None:
         since = datetime.combine(slots.placed_from, time.min, ctx.deps.clock.tz)
@@ -219,19 +236,8 @@ async def _referenced(ctx: Ctx, *, cancel: bool = False) -> list[Reply] | None:
                                                    <= (slots.placed_to or slots.placed_from)))
                 and (not slots.product or any(line.sku == slots.product for line in o.lines)))
 
-    found = sorted((o for o in orders if fits(o)), key=lambda o: (o.created_at is not None, o.created_at, o.number),
-                   reverse=True)
-    if len(found) == 1:
-        if cancel:
-            return await _ask_cancel(ctx, found[0].number)
-        return await order_detail(ctx, found[0].number)
-    if not found:
-        return [Reply(text=ctx.t("orders.no_match"), buttons=[[Button(ctx.t("orders.btn.list"),
-                                                                      payload("orders.list"))]])]
-    action = "orders.cancel" if cancel else "orders.detail"
-    rows = [[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}", payload(action, o.number))]
-            for o in found[:8]]
-    return [Reply(text=ctx.t("orders.several", n=len(found)), buttons=rows)]
+    return sorted((o for o in orders if fits(o)), key=lambda o: (o.created_at is not None, o.created_at, o.number),
+                  reverse=True)
 
 
 async def _dealer_codes(ctx: Ctx, orders: list[Order]) -> dict[int, str]:

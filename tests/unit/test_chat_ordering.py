@@ -3,7 +3,7 @@ blocked dealers, reorder, and staff ordering on a dealer's behalf."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -347,6 +347,43 @@ async def test_reorder_button_of_a_given_order_and_of_another_dealers_order() ->
     denied = await w.press(DEALER_CHAT, f"1|order.reorder|{theirs.number}")
     assert f"未找到订单 {theirs.number}" in texts(denied)
     assert "北京宏达商贸" not in texts(denied) and "AP300" not in texts(denied)
+
+
+async def test_reorder_of_the_order_said_asks_before_touching_a_cart_with_lines() -> None:
+    """"帮我把上个月那单再来一遍" with AP300 in the cart: last month's order (not today's), and the cart kept until
+    the dealer says add or replace."""
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    october = await w.order(dealer, [("DH20", 4)])
+    today = await w.order(dealer, [("F300", 2)])
+    next(o for o in w.uow.orders.rows if o.number == october.number).created_at = w.clock.now() - timedelta(days=40)
+    await w.uow.commit()
+    await w.say(DEALER_CHAT, "AP300 10台")
+    asked = await w.say(DEALER_CHAT, "帮我把上个月那单再来一遍")
+    assert f"订单 {october.number} 的商品要怎么处理" in texts(asked) and today.number not in texts(asked)
+    assert await cart_lines(w) == {"AP300": 10}                  # nothing changed before the answer
+    added = await w.press(DEALER_CHAT, buttons(asked)["➕ 加入购物车"])
+    assert await cart_lines(w) == {"AP300": 10, "DH20": 4}, texts(added)
+    again = await w.say(DEALER_CHAT, f"尾号{october.number[-4:]}那单再来一单")
+    replaced = await w.press(DEALER_CHAT, buttons(again)["🔄 替换购物车"])
+    assert await cart_lines(w) == {"DH20": 4}, texts(replaced)
+    stale = await w.press(DEALER_CHAT, buttons(again)["➕ 加入购物车"])        # asked about a cart since replaced
+    assert await cart_lines(w) == {"DH20": 4}, texts(stale)
+
+
+async def test_reorder_of_a_time_with_no_order_copies_nothing() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    await w.order(dealer, [("F300", 2)])
+    replies = await w.say(DEALER_CHAT, "上个月那单再来一遍")
+    assert "没有找到您说的那张订单" in texts(replies)
+    assert "F300" not in texts(replies)
+
+
+async def cart_lines(w: ChatWorld) -> dict[str, int]:
+    return {str(sku): int(qty) for sku, qty in (await dialog(w)).data.get("items", [])}
 
 
 async def test_reorder_without_history_says_so() -> None:
