@@ -55,6 +55,12 @@ _REORDER_SAID = re.compile(r"(?:上次|上回|上一单|上一次|上个月那�
                            # "前天那单再来一遍", "尾号0012那单再下一次", "SO-… 这单照着再订一次": the order named, again
                            r"|(?:那单|这单|那个单|那一单|那张单|的单|的订单)\s*(?:的货)?\s*(?:照着|照这个|按这个|按那个)?"
                            r"\s*(?:再来|再下|再订|再要|重复|复制)")
+# "净水器有啥型号", "有哪些净水器", "滤芯都有哪些": with the product words taken out, only "which models are there"
+# is left (query_stock, topic "models": the products the words name are listed, none of them is "not found")
+_MODELS_ONLY = re.compile(r"(?:你们|您这|你这|咱们?)?(?:的)?(?:都|一共|总共|现在|目前)?(?:有|卖)?(?:些)?"
+                          r"(?:啥|什么|哪些|哪几|几|多少)(?:个|种|款|样)?(?:型号|款式|款|规格|种类|系列|产品|可以选|可选)"
+                          r"|(?:都|一共|总共|现在|目前)?(?:有|卖)(?:哪些|哪几款|几款|几种|啥|什么|些啥|些什么|多少款|多少种)"
+                          r"(?:型号|款式|款|规格)?")
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
@@ -230,6 +236,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.GREETING, 0.95
     if _KEEP_ORDER.search(text):
         return Intent.CANCEL_ORDER, max(confidence, 0.9)
+    if _models_asked(a):
+        return Intent.QUERY_STOCK, max(confidence, 0.8)
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
@@ -302,6 +310,17 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     return intent, confidence
 
 
+def _models_asked(a: Analysis) -> bool:
+    """"净水器有啥型号": product words and, besides them, only a question of which models there are."""
+    if not a.mentions or a.items.items or a.items.edits or a.order_no or any(u.qty for u in a.items.unresolved):
+        return False
+    rest = list(a.blanked)
+    for m in a.mentions:
+        rest[m.start:m.end] = " " * (m.end - m.start)
+    said = re.sub(r"[\s,，.。!！?？~]|[吗呢啊呀哈嘛的]$", "", "".join(rest))
+    return bool(said) and _MODELS_ONLY.fullmatch(said) is not None
+
+
 def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     slots = Slots(
         items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items() if q >= 1],
@@ -363,6 +382,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
+    if intent == Intent.QUERY_STOCK and _models_asked(a):
+        slots.topic = "models"       # "净水器有啥型号": the products of those words listed
     if intent == Intent.CANCEL_ORDER and _KEEP_ORDER.search(a.text):
         slots.topic = "keep"         # "不取消": nothing is cancelled (a cancel asked is answered no)
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):

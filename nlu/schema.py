@@ -103,7 +103,8 @@ class Slots(BaseModel):
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete),
-    #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled)
+    #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled),
+    #                                "models" (query_stock: "净水器有啥型号", the products of the words listed)
 
 
 class ParseResult(BaseModel):
