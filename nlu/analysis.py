@@ -171,7 +171,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
                                      index.entries)) is not None \
             and not set(items.items) - set(corrected.items) - set(corrected.removed):
         items = corrected       # (never one that loses a line the plain reading had, without a word taking it out)
-    parts_asked(items, mentions, index.part_hosts)      # "WP600要8台 滤芯来3箱": which 滤芯, not the WP400's
+    parts_asked(items.edits, items.items, items.unresolved, mentions, index.part_hosts)      # "WP600要8台 滤芯来3箱": which 滤芯, not the WP400's
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]

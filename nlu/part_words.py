@@ -11,14 +11,10 @@ when the part has no other part of its kind to be asked among.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from nlu.normalize import normalize
 from nlu.product_words import MODEL, Mention, Strength
-from nlu.schema import CatalogueEntry, EditOp, Unresolved
-
-if TYPE_CHECKING:         # nlu.items reads the index this module serves
-    from nlu.items import ItemResult
+from nlu.schema import CartEdit, CatalogueEntry, EditOp, Unresolved
 
 
 def part_hosts(entries: Mapping[str, CatalogueEntry]) -> dict[str, str]:
@@ -53,18 +49,20 @@ def parts_of_other_models(mentions: Sequence[Mention], entries: Mapping[str, Cat
     return out
 
 
-def parts_asked(items: ItemResult, mentions: Sequence[Mention], hosts: Mapping[str, str]) -> None:
+def parts_asked(edits: list[CartEdit], lines: dict[str, int], unresolved: list[Unresolved],
+                mentions: Sequence[Mention], hosts: Mapping[str, str]) -> None:
     """A line another reading of the message made of one part its word was widened from (``nlu.code_lines`` reads
-    "wp" + "滤芯" as the "WP400滤芯" alias) is asked too: the part's model is not said, so the word stays a question."""
+    "wp" + "滤芯" as the "WP400滤芯" alias) is asked too: the part's model is not said, so the word stays a question.
+    ``edits``, ``lines``, ``unresolved``: those of an ``nlu.items.ItemResult``, changed in place."""
     named = {m.sku for m in mentions if m.sku is not None and m.strength >= Strength.NAME}
     for m in mentions:
         if m.strength != Strength.CATEGORY or len(m.skus) < 2 or not all(sku in hosts for sku in m.skus):
             continue
-        line = next((e for e in items.edits if e.op == EditOp.ADD and e.sku in m.skus and e.sku not in named
+        line = next((e for e in edits if e.op == EditOp.ADD and e.sku in m.skus and e.sku not in named
                      and hosts[e.sku] not in named and e.qty), None)
         if line is None or line.sku is None:
             continue
-        items.edits.remove(line)
-        items.items.pop(line.sku, None)
-        items.unresolved.append(Unresolved(word=m.word[:24], qty=line.qty, candidates=list(m.skus), generic=True,
+        edits.remove(line)
+        lines.pop(line.sku, None)
+        unresolved.append(Unresolved(word=m.word[:24], qty=line.qty, candidates=list(m.skus), generic=True,
                                            unit=line.unit))
