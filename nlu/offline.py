@@ -61,6 +61,10 @@ _MODELS_ONLY = re.compile(r"(?:你们|您这|你这|咱们?)?(?:的)?(?:都|一�
                           r"(?:啥|什么|哪些|哪几|几|多少)(?:个|种|款|样)?(?:型号|款式|款|规格|种类|系列|产品|可以选|可选)"
                           r"|(?:都|一共|总共|现在|目前)?(?:有|卖)(?:哪些|哪几款|几款|几种|啥|什么|些啥|些什么|多少款|多少种)"
                           r"(?:型号|款式|款|规格)?")
+# "备注：请送到二号仓库 卸货需要叉车", "note: call before delivery": a note for the order (place_order, topic "note",
+# the words in description), never lines or a date ("二号仓库" is no 2nd of the month)
+_NOTE_SAID = re.compile(r"^\s*(?:订单)?(?:备注|留言|附言|说明一下|note|remark)s?\s*[:：]?\s*(?P<note>\S.*)$",
+                        re.IGNORECASE | re.DOTALL)
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
@@ -238,6 +242,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.CANCEL_ORDER, max(confidence, 0.9)
     if _models_asked(a):
         return Intent.QUERY_STOCK, max(confidence, 0.8)
+    if _NOTE_SAID.match(a.text) and not a.items.items:    # "备注：走后门卸货。黑啤6箱": the lines are read
+        return Intent.PLACE_ORDER, max(confidence, 0.9)
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
@@ -382,6 +388,12 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
+    if intent == Intent.PLACE_ORDER and not a.items.items and (note := _NOTE_SAID.match(a.text)) is not None:
+        # "备注：…": the note only (its numbers are no lines, its "二号" no day)
+        slots.topic, slots.description = "note", note.group("note").strip()[:200]
+        slots.items, slots.edits, slots.unresolved, slots.unknown_words = [], [], [], []
+        slots.delivery_date, slots.product, slots.warehouse, slots.qty = None, None, None, None
+        return ParseResult(intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), slots=slots)
     if intent == Intent.QUERY_STOCK and _models_asked(a):
         slots.topic = "models"       # "净水器有啥型号": the products of those words listed
     if intent == Intent.CANCEL_ORDER and _KEEP_ORDER.search(a.text):

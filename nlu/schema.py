@@ -104,7 +104,8 @@ class Slots(BaseModel):
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete),
     #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled),
-    #                                "models" (query_stock: "净水器有啥型号", the products of the words listed)
+    #                                "models" (query_stock: "净水器有啥型号", the products of the words listed),
+    #                                "note" (place_order: "备注：卸货需要叉车", the order's note in description)
 
 
 class ParseResult(BaseModel):

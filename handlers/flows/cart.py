@@ -84,6 +84,8 @@ i18n.register({
     "order.discount": ("优惠：−{discount}", "Discount: −{discount}"),
     "order.total": ("合计：{total}", "Total: {total}"),
     "order.delivery": ("交货日期：{date}", "Delivery date: {date}"),
+    "order.note": ("备注：{note}", "Note: {note}"),
+    "order.note_set": ("已记下订单备注。", "The note is on the order."),
     "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
@@ -207,6 +209,7 @@ class Cart:
     last: str | None = None             # the line the chat talked about last ("改成10台" means this one)
     amends: str | None = None           # a submitted order being changed (handlers.flows.order_changes)
     version: int = 0                    # that order's version when the change began
+    note: str = ""                      # "备注：卸货需要叉车": submitted with the order
 
     @classmethod
     def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
@@ -224,12 +227,12 @@ class Cart:
                    delivery=date.fromisoformat(delivery) if delivery else None,
                    dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
                    rev=int(data.get("rev", 0)), last=data.get("last"), amends=data.get("amends"),
-                   version=int(data.get("version", 0)))
+                   version=int(data.get("version", 0)), note=str(data.get("note") or ""))
 
     def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
         ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
                delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
-               dealer_name=self.dealer_name, rev=self.rev, last=self.last,
+               dealer_name=self.dealer_name, rev=self.rev, last=self.last, **({"note": self.note} if self.note else {}),
                **({"amends": self.amends, "version": self.version} if self.amends else {}), **extra)
 
     def add(self, sku: str, qty: int) -> bool:
@@ -368,6 +371,8 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     out.extend(_quote_lines(ctx, quote, units))
     out.append(ctx.t("order.delivery", date=fmt_date(ctx, cart.delivery)) if cart.delivery
                else ctx.t("order.delivery_none"))
+    if cart.note:
+        out.append(ctx.t("order.note", note=cart.note))
     out.append(ctx.t("order.checks"))
     out.extend(_check_line(ctx, c.ok, c.message(ctx.lang)) for c in quote.checks)
     rows: list[list[Button]] = []

@@ -105,6 +105,10 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
                     main_menu(ctx)]
         ctx.idle()
         return [Reply(text=ctx.t("order.left_empty")), main_menu(ctx)]
+    if parsed.slots.topic == "note" and parsed.slots.description:      # "备注：卸货需要叉车": on the order
+        cart.note = parsed.slots.description
+        cart.save(ctx)
+        return await cart_summary(ctx, cart, [ctx.t("order.note_set")])
     if parsed.slots.topic == "keep" and said_nothing:     # "不取消" after "取消" asked about the cart: kept
         return [Reply(text=ctx.t("order.cancel_kept", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]]

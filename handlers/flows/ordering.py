@@ -148,7 +148,8 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         # comes back with new=False when the other press of Confirm submitted it
         submitted = await submit_order_once(ctx.uow(), ctx.actor,
                                             SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
-                                                        requested_delivery=cart.delivery, client_request_key=nonce),
+                                                        requested_delivery=cart.delivery, client_request_key=nonce,
+                                                        note=cart.note),
                                             ctx.deps.clock)
     except Conflict:
         # both presses passed the check above at the same moment (two processes): the other one's order won

@@ -87,6 +87,7 @@ i18n.register({
     "orders.placed": ("下单时间：{at}", "Placed: {at}"),
     "orders.on_behalf": ("（代客下单）", "(placed on your behalf)"),
     "orders.delivery": ("要求交货：{date}", "Requested delivery: {date}"),
+    "orders.note": ("备注：{note}", "Note: {note}"),
     "orders.line": ("{n}. {name}（{sku}）× {qty}　{amount}", "{n}. {name} ({sku}) x {qty}  {amount}"),
     "orders.line_free": ("   另赠 {free}", "   plus {free} free"),
     "orders.total": ("合计：{total}", "Total: {total}"),
@@ -268,6 +269,8 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
     out.append(ctx.t("orders.placed", at=_local(ctx, order)) + (ctx.t("orders.on_behalf") if order.on_behalf else ""))
     if order.requested_delivery:
         out.append(ctx.t("orders.delivery", date=order.requested_delivery.isoformat()))
+    if order.note:
+        out.append(ctx.t("orders.note", note=order.note))
     for n, line in enumerate(order.lines, 1):
         out.append(ctx.t("orders.line", n=n, name=line.name, sku=line.sku, qty=line.qty, amount=fmt_cny(line.amount)))
         if line.free_qty:

@@ -566,3 +566,19 @@ async def test_a_home_model_asked_by_its_word_is_not_the_commercial_one() -> Non
     await w.user("100", Role.DEALER_OWNER, dealer)
     shown = texts(await w.say("100", "家用除湿机 来5台"))
     assert "DH12" in shown and "DH50" not in shown
+
+
+async def test_a_note_typed_under_the_cart_goes_on_the_order_and_is_no_date_or_line() -> None:
+    """"备注：请送到二号仓库": a note, not the 2nd of next month as the delivery date."""
+    w, _ = await world()
+    await w.say(DEALER_CHAT, "AP300 5台，下周三到")
+    noted = await w.say(DEALER_CHAT, "备注：请送到二号仓库 卸货需要叉车")
+    shown = texts(noted)
+    assert "备注：请送到二号仓库 卸货需要叉车" in shown and "交货日期：2026-12-02（周三）" in shown, shown
+    assert "空气净化器AP300（AP300）5台" in shown
+    await w.press(DEALER_CHAT, buttons(noted)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert order.note == "请送到二号仓库 卸货需要叉车" and order.requested_delivery == date(2026, 12, 2)
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
+    detail = await w.say(DEALER_CHAT, "我刚那单到哪了")
+    assert "备注：请送到二号仓库 卸货需要叉车" in texts(detail)
