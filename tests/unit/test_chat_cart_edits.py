@@ -391,3 +391,12 @@ async def test_dropping_the_cart_in_words_asks_when_it_has_lines_and_leaves_when
     await w.press(CHAT, buttons(asked)["🗑 放弃购物车"])
     stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
     assert stored is not None and stored.state == ""
+
+
+async def test_not_cancelling_after_cancel_asked_about_the_cart_keeps_it() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 5台")
+    assert "要放弃购物车吗" in texts(await w.say(CHAT, "取消"))
+    kept = await w.say(CHAT, "不取消")
+    assert "购物车保留（1 个商品）" in texts(kept) and "取消的订单" not in texts(kept)
+    assert await cart(w) == {"AP300": 5}
