@@ -25,6 +25,7 @@ from nlu.line_corrections import corrected_lines
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
+from nlu.part_words import parts_asked
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.replaced_lines import replaced_lines
@@ -178,6 +179,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     # a product taken out or replaced, then its siblings by their own words ("蓝盾S删掉 M加到30盒")
     elif (replaced := replaced_lines(blanked, mentions, index.variant_table, index.entries)) is not None:
         items = replaced
+    parts_asked(items.edits, items.items, items.unresolved, mentions, index.part_hosts)      # "WP600要8台 滤芯来3箱": which 滤芯, not the WP400's
     for u in items.unresolved:        # a code no product has: the closest products, for "您是不是要…"
         if not u.candidates:
             u.candidates = [sku for sku, _ in index.suggest([u.word])]

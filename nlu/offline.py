@@ -25,7 +25,15 @@ GREETINGS = frozenset({"你好", "您好", "在吗", "hi", "hello", "hey", "哈�
                        "有人吗", "good morning"})
 _CLEAR_CART = re.compile(r"(?:(?:那|哎)?算了[,， ]*)?(?:帮我|把)?(?:清空|清除|清掉|删光|全删了?|全部删[掉了除]|都删[掉了]?|全都?不要了|都不要了|"
                          r"不要了|不买了|不订了|不下了|不下单了)(?:购物车|车里的?|这些)?(?:吧|了|啊)?"
-                         r"|(?:please )?(?:clear|empty) (?:the |my )?cart|remove (?:everything|all)")
+                         r"|(?:帮我|把)?(?:放弃|丢掉|扔掉|作废|取消)(?:这个)?(?:购物车|车里的?)(?:吧|了|啊)?"
+                         r"|(?:把)?(?:这个)?(?:购物车|车里的?(?:东西|货)?)(?:里的?(?:东西|货)?)?(?:都|全|全部)?"
+                         r"(?:不要了|清空了?|清掉|删了|删掉|放弃了?|作废|算了|取消了?)(?:吧|啊)?"
+                         r"|(?:please )?(?:clear|empty|discard|drop|scrap) (?:the |my )?cart|remove (?:everything|all)")
+# "不取消", "先不取消了", "别取消", "不要撤单", "don't cancel": the order is kept (cancel_order, topic "keep"), never a
+# cancel offered ("不用了 取消订单…", "不要了 取消" and "要不取消吧" cancel)
+_KEEP_ORDER = re.compile(r"(?<!要)(?:不|别|甭|勿|莫)(?:要|用|必|想|再)?(?:取消|撤单|撤销|撤回|作废|退单)"
+                         r"|\b(?:don'?t|do not|no need to|not) cancel\b|\bkeep (?:the|my|this|that) order\b",
+                         re.IGNORECASE)
 # "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
 _DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
                         r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
@@ -43,7 +51,20 @@ REORDER_WORDS = ("再来一单", "上次一样", "照上次", "一样的", "老�
                  "same again", "repeat my last", "repeat the last")
 # "上次那单再来一遍", "按上回的再下一单", "上一单重复一下": the last order again
 _REORDER_SAID = re.compile(r"(?:上次|上回|上一单|上一次|上个月那单|前一单)(?:那单|那个单|的单|的)?.{0,4}"
-                           r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)")
+                           r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)"
+                           # "前天那单再来一遍", "尾号0012那单再下一次", "SO-… 这单照着再订一次": the order named, again
+                           r"|(?:那单|这单|那个单|那一单|那张单|的单|的订单)\s*(?:的货)?\s*(?:照着|照这个|按这个|按那个)?"
+                           r"\s*(?:再来|再下|再订|再要|重复|复制)")
+# "净水器有啥型号", "有哪些净水器", "滤芯都有哪些": with the product words taken out, only "which models are there"
+# is left (query_stock, topic "models": the products the words name are listed, none of them is "not found")
+_MODELS_ONLY = re.compile(r"(?:你们|您这|你这|咱们?)?(?:的)?(?:都|一共|总共|现在|目前)?(?:有|卖)?(?:些)?"
+                          r"(?:啥|什么|哪些|哪几|几|多少)(?:个|种|款|样)?(?:型号|款式|款|规格|种类|系列|产品|可以选|可选)"
+                          r"|(?:都|一共|总共|现在|目前)?(?:有|卖)(?:哪些|哪几款|几款|几种|啥|什么|些啥|些什么|多少款|多少种)"
+                          r"(?:型号|款式|款|规格)?")
+# "备注：请送到二号仓库 卸货需要叉车", "note: call before delivery": a note for the order (place_order, topic "note",
+# the words in description), never lines or a date ("二号仓库" is no 2nd of the month)
+_NOTE_SAID = re.compile(r"^\s*(?:订单)?(?:备注|留言|附言|说明一下|note|remark)s?\s*[:：]?\s*(?P<note>\S.*)$",
+                        re.IGNORECASE | re.DOTALL)
 _STATUS_WORDS = re.compile(r"到哪|发货|物流|状态|进度|到了|审核|审批|单号|status|ship|track|arrive")
 _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|withdraw|void")
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
@@ -233,6 +254,12 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.CANCEL, 0.95
     if text in GREETINGS:
         return Intent.GREETING, 0.95
+    if _KEEP_ORDER.search(text):
+        return Intent.CANCEL_ORDER, max(confidence, 0.9)
+    if _models_asked(a):
+        return Intent.QUERY_STOCK, max(confidence, 0.8)
+    if _NOTE_SAID.match(a.text) and not a.items.items:    # "备注：走后门卸货。黑啤6箱": the lines are read
+        return Intent.PLACE_ORDER, max(confidence, 0.9)
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
@@ -241,6 +268,11 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
+    if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(a.text)) and not a.items.items \
+            and intent in (Intent.PLACE_ORDER, Intent.ORDER_STATUS, Intent.CHITCHAT_OTHER) \
+            and not _KEEP_ORDER.search(text):
+        # "SO-… 再来一单", "尾号0012那单再下一次": that order again, not its status
+        return Intent.PLACE_ORDER, max(confidence, 0.8)
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)
@@ -305,6 +337,17 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     return intent, confidence
 
 
+def _models_asked(a: Analysis) -> bool:
+    """"净水器有啥型号": product words and, besides them, only a question of which models there are."""
+    if not a.mentions or a.items.items or a.items.edits or a.order_no or any(u.qty for u in a.items.unresolved):
+        return False
+    rest = list(a.blanked)
+    for m in a.mentions:
+        rest[m.start:m.end] = " " * (m.end - m.start)
+    said = re.sub(r"[\s,，.。!！?？~]|[吗呢啊呀哈嘛的]$", "", "".join(rest))
+    return bool(said) and _MODELS_ONLY.fullmatch(said) is not None
+
+
 def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     slots = Slots(
         items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items() if q >= 1],
@@ -334,7 +377,10 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.warehouse = w.group(1)
     slots.region = next((r for r in _REGIONS if r in a.text), None)
     slots.period = next((p for word, p in _PERIODS if word in a.text), None)
-    if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER):
+    reorder = intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
+                                                                     or _REORDER_SAID.search(a.text) is not None)
+    if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER) or reorder:
+        # "前天那单", "尾号0012那单" (also "上个月那单再来一遍": the order to copy)
         slots.order_suffix = a.order_suffix
         if a.past is not None and not (slots.delivery_date is not None and _DELIVERY_CUE.search(a.text)):
             # "前天那单": when it was placed, not a delivery date ("12月3号前到" is one)
@@ -357,8 +403,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
                 slots.amount = read_amount(said_money.group(1))
         elif intent == Intent.CONTRACT_QUERY and _DEBT_ASKED.search(a.text):
             slots.topic = "debt"
-    if intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
-                                                              or _REORDER_SAID.search(a.text)):
+    if reorder:
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
     said = a.text.strip(" .!?~,。！？")
     if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):
@@ -370,6 +415,16 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
+    if intent == Intent.PLACE_ORDER and not a.items.items and (note := _NOTE_SAID.match(a.text)) is not None:
+        # "备注：…": the note only (its numbers are no lines, its "二号" no day)
+        slots.topic, slots.description = "note", note.group("note").strip()[:200]
+        slots.items, slots.edits, slots.unresolved, slots.unknown_words = [], [], [], []
+        slots.delivery_date, slots.product, slots.warehouse, slots.qty = None, None, None, None
+        return ParseResult(intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), slots=slots)
+    if intent == Intent.QUERY_STOCK and _models_asked(a):
+        slots.topic = "models"       # "净水器有啥型号": the products of those words listed
+    if intent == Intent.CANCEL_ORDER and _KEEP_ORDER.search(a.text):
+        slots.topic = "keep"         # "不取消": nothing is cancelled (a cancel asked is answered no)
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
     if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
@@ -31,6 +31,7 @@ from nlu.line_patterns import _BARE_SIZE, _COUNT_BEFORE
 from nlu.mention_spans import Spans
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
+from nlu.part_words import part_hosts, parts_of_other_models
 from nlu.product_lines import _ProductLines
 from nlu.product_words import (
     CJK,
@@ -185,7 +186,13 @@ class ProductIndex(_ProductLines, FamilyReadings):
         mentions = foreign_variants(self.variant_table, spelled, mentions)      # "海岸 … 柚木4箱": no 柚木 海岸
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
-        return self._other_numbers(spelled, self._family_readings(spelled, mentions))
+        mentions = self._other_numbers(spelled, self._family_readings(spelled, mentions))
+        return parts_of_other_models(mentions, self.entries, self.part_hosts)      # "WP600 8台 滤芯3箱": ask
+
+    @cached_property
+    def part_hosts(self) -> dict[str, str]:
+        """SKU of each part -> SKU of the model its name carries (``nlu.part_words``)."""
+        return part_hosts(self.entries)
 
     def _bare_sizes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """"5号改成150", "7号不要了", "48mm的多少钱": a size said alone, with its unit, names the products that come in

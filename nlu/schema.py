@@ -103,7 +103,10 @@ class Slots(BaseModel):
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete),
-    #                                "debt" (contract_query: "欠款还有多少没还", the credit owed and how much is late)
+    #                                "debt" (contract_query: "欠款还有多少没还", the credit owed and how much is late),
+    #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled),
+    #                                "models" (query_stock: "净水器有啥型号", the products of the words listed),
+    #                                "note" (place_order: "备注：卸货需要叉车", the order's note in description)
     counted: str | None = None     # topic "count": "decided" ("这周审了多少单": approved and rejected in the days said)
     #                                or the orders waiting now at a step: "waiting_approval" / "waiting_allocation" /
     #                                "waiting_shipment" ("待发货有几单": approved, not shipped yet); None: placed and shipped

@@ -56,6 +56,11 @@ i18n.register({
     "order.btn.menu": ("🏠 主菜单", "🏠 Menu"),
     "order.btn.drop": ("🗑 放弃购物车", "🗑 Drop the cart"),
     "order.kept": ("（购物车已保留，{n} 个商品）", "(Your cart is kept: {n} line(s))"),
+    "order.left_kept": ("已回到主菜单，购物车已保留（{n} 个商品），随时可以继续下单。",
+                        "Back to the menu; your cart is kept ({n} line(s)) for when you go on ordering."),
+    "order.left_empty": ("购物车是空的，已退出下单。", "The cart is empty; you have left ordering."),
+    "order.cancel_kept": ("好的，购物车保留（{n} 个商品），可以继续下单。",
+                          "OK, the cart is kept ({n} line(s)); go on ordering."),
     "order.done_said": ("好的，订单如下，确认无误请点 ✅ 确认下单：", "Here is the order; if it is right, tap ✅ Confirm order:"),
     "order.busy": ("您正在下单（购物车里有 {n} 个商品），购物车会保留。可以继续输入产品，或：",
                    "You are in the middle of an order ({n} line(s) in the cart, kept for you). "
@@ -79,6 +84,8 @@ i18n.register({
     "order.discount": ("优惠：−{discount}", "Discount: −{discount}"),
     "order.total": ("合计：{total}", "Total: {total}"),
     "order.delivery": ("交货日期：{date}", "Delivery date: {date}"),
+    "order.note": ("备注：{note}", "Note: {note}"),
+    "order.note_set": ("已记下订单备注。", "The note is on the order."),
     "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
@@ -161,6 +168,15 @@ i18n.register({
     "order.reordered": ("已按订单 {number} 复制到购物车，可修改后再确认。",
                         "Copied order {number} into the cart; edit it if needed, then confirm."),
     "order.no_history": ("还没有可以复制的历史订单。", "There is no earlier order to copy."),
+    "order.reorder_none": ("没有找到您说的那张订单，没有复制。可以在订单列表里选一张“再来一单”：",
+                           "No order fits what you said; nothing was copied. Pick one in your order list:"),
+    "order.reorder_pick": ("找到 {n} 张订单，要复制哪一张？", "{n} orders fit. Which one should be copied?"),
+    "order.reorder_ask": ("购物车里已有 {n} 个商品。订单 {number} 的商品要怎么处理？",
+                          "The cart already holds {n} line(s). What should be done with the lines of order {number}?"),
+    "order.btn.reorder_add": ("➕ 加入购物车", "➕ Add to the cart"),
+    "order.btn.reorder_new": ("🔄 替换购物车", "🔄 Replace the cart"),
+    "order.btn.reorder_keep": ("❌ 取消（购物车不变）", "❌ Cancel (cart unchanged)"),
+    "order.reorder_added": ("已把订单 {number} 的商品加入购物车。", "Added the lines of order {number} to the cart."),
     "order.ask_dealer": ("代客下单：请输入经销商编号或名称（例如 D0001 或 华信）。",
                          "Order for a dealer: type the dealer code or name (e.g. D0001)."),
     "order.dealer_none": ("没有找到经销商“{q}”，请重新输入编号或名称。",
@@ -193,6 +209,7 @@ class Cart:
     last: str | None = None             # the line the chat talked about last ("改成10台" means this one)
     amends: str | None = None           # a submitted order being changed (handlers.flows.order_changes)
     version: int = 0                    # that order's version when the change began
+    note: str = ""                      # "备注：卸货需要叉车": submitted with the order
 
     @classmethod
     def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
@@ -210,12 +227,12 @@ class Cart:
                    delivery=date.fromisoformat(delivery) if delivery else None,
                    dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
                    rev=int(data.get("rev", 0)), last=data.get("last"), amends=data.get("amends"),
-                   version=int(data.get("version", 0)))
+                   version=int(data.get("version", 0)), note=str(data.get("note") or ""))
 
     def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
         ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
                delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
-               dealer_name=self.dealer_name, rev=self.rev, last=self.last,
+               dealer_name=self.dealer_name, rev=self.rev, last=self.last, **({"note": self.note} if self.note else {}),
                **({"amends": self.amends, "version": self.version} if self.amends else {}), **extra)
 
     def add(self, sku: str, qty: int) -> bool:
@@ -354,6 +371,8 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     out.extend(_quote_lines(ctx, quote, units))
     out.append(ctx.t("order.delivery", date=fmt_date(ctx, cart.delivery)) if cart.delivery
                else ctx.t("order.delivery_none"))
+    if cart.note:
+        out.append(ctx.t("order.note", note=cart.note))
     out.append(ctx.t("order.checks"))
     out.extend(_check_line(ctx, c.ok, c.message(ctx.lang)) for c in quote.checks)
     rows: list[list[Button]] = []

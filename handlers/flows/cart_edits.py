@@ -57,7 +57,7 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
         return denied
     parsed = ctx.parsed or await parse_message(ctx)
     if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
-        return await reorder_from(ctx, parsed.slots.order_no)
+        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
     if parsed.slots.topic == "view_cart":          # "看下购物车": the open cart, or that it is empty
         shown = Cart.load(ctx)
         if shown is None:
@@ -82,7 +82,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [cart_prompt(ctx, cart)]
     parsed = await parse_message(ctx)
     if parsed.slots.topic == "reorder":
-        return await reorder_from(ctx, None)
+        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
     if parsed.slots.topic == "confirm" and ctx.dialog.state == "order.cart":
         # "确认下单", "就这些 下单吧", "确认" typed under the cart: Confirm pressed on the cart as it stands (every edit
         # showed it whole); an empty cart shows how to order
@@ -94,6 +94,25 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said")])
     if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
+    said_nothing = not parsed.slots.items and not parsed.slots.edits and not parsed.slots.unresolved
+    if parsed.slots.topic == "clear_cart" and not cart.items or parsed.intent == Intent.HELP and said_nothing:
+        # "主菜单" with the cart open, "放弃购物车" with nothing in it: ordering is left (an empty cart with it),
+        # a cart with lines is kept and said so
+        if cart.items:
+            return [Reply(text=ctx.t("order.left_kept", n=len(cart.items)),
+                          buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce)),
+                                    Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce))]]),
+                    main_menu(ctx)]
+        ctx.idle()
+        return [Reply(text=ctx.t("order.left_empty")), main_menu(ctx)]
+    if parsed.slots.topic == "note" and parsed.slots.description:      # "备注：卸货需要叉车": on the order
+        cart.note = parsed.slots.description
+        cart.save(ctx)
+        return await cart_summary(ctx, cart, [ctx.t("order.note_set")])
+    if parsed.slots.topic == "keep" and said_nothing:     # "不取消" after "取消" asked about the cart: kept
+        return [Reply(text=ctx.t("order.cancel_kept", n=len(cart.items)),
+                      buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]]
+                      if cart.items else [])]
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),

@@ -54,9 +54,11 @@ from handlers.flows.cart import (
     started_cart,
 )
 from handlers.flows.menu import main_menu, require_bound
+from handlers.flows.orders import orders_referred
 from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.schema import Slots
 
 router = Router(name=__name__)
 
@@ -146,7 +148,8 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         # comes back with new=False when the other press of Confirm submitted it
         submitted = await submit_order_once(ctx.uow(), ctx.actor,
                                             SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
-                                                        requested_delivery=cart.delivery, client_request_key=nonce),
+                                                        requested_delivery=cart.delivery, client_request_key=nonce,
+                                                        note=cart.note),
                                             ctx.deps.clock)
     except Conflict:
         # both presses passed the check above at the same moment (two processes): the other one's order won
@@ -263,20 +266,42 @@ async def restock(ctx: Ctx) -> list[Reply]:
 
 @router.button("order.reorder")
 async def reorder(ctx: Ctx) -> list[Reply]:
+    """``order.reorder[|<number>[|add|new|<nonce>]]``: that order (or the last) into the cart; with a mode, the answer
+    to "the cart has lines: add or replace?" asked about the cart of that nonce."""
     if (denied := require_bound(ctx)) is not None:
         return denied
-    return await reorder_from(ctx, ctx.args[0] if ctx.args else None)
+    mode = ctx.args[1] if len(ctx.args) > 2 and ctx.args[1] in REORDER_MODES else None
+    if len(ctx.args) > 1 and (mode is None or cart_for(ctx, ctx.args[2]) is None):
+        return stale_cart(ctx)                # the cart asked about is gone (confirmed, dropped, another one)
+    return await reorder_from(ctx, ctx.args[0] if ctx.args else None, mode=mode)
 
 
-async def reorder_from(ctx: Ctx, number: str | None) -> list[Reply]:
-    """A new cart with the lines of order ``number`` (or the dealer's last order), editable before confirming."""
+#: what a reorder does to a cart that has lines: "add" the order's lines to it, or a "new" cart of them only
+REORDER_MODES = ("add", "new")
+
+
+async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = None,
+                       mode: str | None = None) -> list[Reply]:
+    """A cart with the lines of order ``number``, else of the order ``said`` names ("上个月那单", "尾号0012那单"),
+    else of the dealer's last order, editable before confirming. A cart with lines is never replaced unasked."""
     if ctx.is_staff and not may_order_for_others(ctx):
         raise PermissionDenied()
+    current = Cart.load(ctx)
+    dealer_id = order_dealer_id(ctx, current) if current is not None else ctx.actor.dealer_id
+    source: Order | None
     if number:
-        source: Order | None = await get_order(ctx.uow(), ctx.actor, number)
+        source = await get_order(ctx.uow(), ctx.actor, number)
+    elif said is not None and (said.order_suffix or said.placed_from):
+        found = [o for o in await orders_referred(ctx, said) if dealer_id is None or o.dealer_id == dealer_id]
+        if not found:
+            return [Reply(text=ctx.t("order.reorder_none"),
+                          buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
+        if len(found) > 1:
+            return [Reply(text=ctx.t("order.reorder_pick", n=len(found)),
+                          buttons=[[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}",
+                                           payload("order.reorder", o.number))] for o in found[:8]])]
+        source = found[0]
     else:
-        current = Cart.load(ctx)
-        dealer_id = order_dealer_id(ctx, current) if current is not None else ctx.actor.dealer_id
         if dealer_id is None:
             return await ask_dealer(ctx)
         recent = sorted(await list_orders(ctx.uow(), ctx.actor, dealer_id=dealer_id, limit=20),
@@ -288,6 +313,15 @@ async def reorder_from(ctx: Ctx, number: str | None) -> list[Reply]:
             return cart
         cart.save(ctx)
         return [Reply(text=ctx.t("order.no_history")), cart_prompt(ctx, cart)]
+    if current is not None and current.items and mode is None:
+        # "帮我把上个月那单再来一遍" with AP300×10 in the cart: asked, never replaced in silence
+        same = order_dealer_id(ctx, current) == source.dealer_id
+        n = len(current.items)
+        row = [Button(ctx.t("order.btn.reorder_add"), payload("order.reorder", source.number, "add", current.nonce))] \
+            if same else []
+        row.append(Button(ctx.t("order.btn.reorder_new"), payload("order.reorder", source.number, "new", current.nonce)))
+        return [Reply(text=ctx.t("order.reorder_ask", n=n, number=source.number),
+                      buttons=[row, [Button(ctx.t("order.btn.reorder_keep"), payload("order.view", current.nonce))]])]
     dealer_name = ""
     for_other = ctx.is_staff or source.dealer_id != ctx.actor.dealer_id   # staff, or a parent for its sub-dealer
     if ctx.is_staff:
@@ -303,8 +337,11 @@ async def reorder_from(ctx: Ctx, number: str | None) -> list[Reply]:
     if blocked:
         ctx.idle()
         return [Reply(text=blocked), main_menu(ctx)]
-    cart = Cart.new(dealer_id=source.dealer_id if for_other else None, dealer_name=dealer_name)
+    adding = mode == "add" and current is not None and order_dealer_id(ctx, current) == source.dealer_id
+    cart = current if adding and current is not None else \
+        Cart.new(dealer_id=source.dealer_id if for_other else None, dealer_name=dealer_name)
     for line in source.lines:
         cart.add(line.sku, line.qty)
     cart.save(ctx)
-    return await cart_summary(ctx, cart, [ctx.t("order.reordered", number=source.number)])
+    return await cart_summary(ctx, cart, [ctx.t("order.reorder_added" if adding else "order.reordered",
+                                                number=source.number)])

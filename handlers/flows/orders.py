@@ -47,7 +47,7 @@ from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.schema import Intent
+from nlu.schema import Intent, Slots
 
 router = Router(name=__name__)
 
@@ -94,6 +94,7 @@ i18n.register({
     "orders.placed": ("下单时间：{at}", "Placed: {at}"),
     "orders.on_behalf": ("（代客下单）", "(placed on your behalf)"),
     "orders.delivery": ("要求交货：{date}", "Requested delivery: {date}"),
+    "orders.note": ("备注：{note}", "Note: {note}"),
     "orders.line": ("{n}. {name}（{sku}）× {qty}　{amount}", "{n}. {name} ({sku}) x {qty}  {amount}"),
     "orders.line_free": ("   另赠 {free}", "   plus {free} free"),
     "orders.total": ("合计：{total}", "Total: {total}"),
@@ -122,6 +123,8 @@ i18n.register({
                           "Cancel order {number} ({total})? Anything charged is refunded."),
     "orders.cancel_done": ("订单 {number} 已取消，已扣款项已退回。", "Order {number} is cancelled; charges are refunded."),
     "orders.cancel_reason": ("聊天中取消", "cancelled in chat"),
+    "orders.kept": ("好的，订单 {number} 不取消，保持原状。", "OK, order {number} is not cancelled; it stays as it is."),
+    "orders.kept_none": ("好的，没有取消任何订单。", "OK, no order is cancelled."),
     "orders.none_cancellable": ("没有可以取消的订单（已配货或已发货的订单不能自行取消）。",
                                 "No order can be cancelled (allocated or shipped orders cannot be cancelled here)."),
     "orders.pick_cancel": ("请选择要取消的订单：", "Which order do you want to cancel?"),
@@ -211,6 +214,23 @@ async def _referenced(ctx: Ctx, *, cancel: bool = False) -> list[Reply] | None:
     slots = ctx.parsed.slots if ctx.parsed else None
     if slots is None or not (slots.order_suffix or slots.placed_from or slots.product):
         return None
+    found = await orders_referred(ctx, slots)
+    if len(found) == 1:
+        if cancel:
+            return await _ask_cancel(ctx, found[0].number)
+        return await order_detail(ctx, found[0].number)
+    if not found:
+        return [Reply(text=ctx.t("orders.no_match"), buttons=[[Button(ctx.t("orders.btn.list"),
+                                                                      payload("orders.list"))]])]
+    action = "orders.cancel" if cancel else "orders.detail"
+    rows = [[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}", payload(action, o.number))]
+            for o in found[:8]]
+    return [Reply(text=ctx.t("orders.several", n=len(found)), buttons=rows)]
+
+
+async def orders_referred(ctx: Ctx, slots: Slots) -> list[Order]:
+    """The orders the actor may read that fit what a message says of one (placed when, number ending, product),
+    newest first; shared by "前天那单到哪了", "取消尾号0012的单" and "上个月那单再来一遍"."""
     since = None
     if slots.placed_from is not None:
         since = datetime.combine(slots.placed_from, time.min, ctx.deps.clock.tz)
@@ -224,19 +244,8 @@ async def _referenced(ctx: Ctx, *, cancel: bool = False) -> list[Reply] | None:
                                                    <= (slots.placed_to or slots.placed_from)))
                 and (not slots.product or any(line.sku == slots.product for line in o.lines)))
 
-    found = sorted((o for o in orders if fits(o)), key=lambda o: (o.created_at is not None, o.created_at, o.number),
-                   reverse=True)
-    if len(found) == 1:
-        if cancel:
-            return await _ask_cancel(ctx, found[0].number)
-        return await order_detail(ctx, found[0].number)
-    if not found:
-        return [Reply(text=ctx.t("orders.no_match"), buttons=[[Button(ctx.t("orders.btn.list"),
-                                                                      payload("orders.list"))]])]
-    action = "orders.cancel" if cancel else "orders.detail"
-    rows = [[Button(f"{o.number} · {status_label(o.status, ctx.lang)} · {fmt_cny(o.total)}", payload(action, o.number))]
-            for o in found[:8]]
-    return [Reply(text=ctx.t("orders.several", n=len(found)), buttons=rows)]
+    return sorted((o for o in orders if fits(o)), key=lambda o: (o.created_at is not None, o.created_at, o.number),
+                  reverse=True)
 
 
 async def _dealer_codes(ctx: Ctx, orders: list[Order]) -> dict[int, str]:
@@ -267,6 +276,8 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
     out.append(ctx.t("orders.placed", at=_local(ctx, order)) + (ctx.t("orders.on_behalf") if order.on_behalf else ""))
     if order.requested_delivery:
         out.append(ctx.t("orders.delivery", date=order.requested_delivery.isoformat()))
+    if order.note:
+        out.append(ctx.t("orders.note", note=order.note))
     for n, line in enumerate(order.lines, 1):
         out.append(ctx.t("orders.line", n=n, name=line.name, sku=line.sku, qty=line.qty, amount=fmt_cny(line.amount)))
         if line.free_qty:
@@ -422,11 +433,23 @@ async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
 
 # --- cancel -----------------------------------------------------------------------------------------
 
+#: the dialog's key for the order whose cancel was asked last (idle chat only): what "不取消" answers
+CANCEL_ASKED = "cancel_asked"
+
+
 @router.intent(Intent.CANCEL_ORDER)
 async def cancel_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     number = ctx.parsed.slots.order_no if ctx.parsed else None
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "keep":
+        # "不取消", "先不取消了": no cancel offered; the cancel asked last (if any) is answered no
+        asked = ctx.dialog.data.pop(CANCEL_ASKED, None) if not ctx.dialog.state else None
+        kept = number or (asked if isinstance(asked, str) else None)
+        if kept:
+            return [Reply(text=ctx.t("orders.kept", number=kept),
+                          buttons=[[Button(ctx.t("orders.btn.detail"), payload("orders.detail", kept))]])]
+        return [Reply(text=ctx.t("orders.kept_none"))]
     if number:
         return await _ask_cancel(ctx, number)
     meant = await _referenced(ctx, cancel=True)
@@ -453,6 +476,8 @@ async def ask_cancel(ctx: Ctx) -> list[Reply]:
 async def _ask_cancel(ctx: Ctx, number: str) -> list[Reply]:
     order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
     order_states.check(order, ctx.actor, OrderAction.CANCEL)   # says why not, before asking
+    if not ctx.dialog.state:        # "不取消" typed next answers this question (a form's data is left alone)
+        ctx.dialog.data[CANCEL_ASKED] = order.number
     return [Reply(text=ctx.t("orders.cancel_ask", number=order.number, total=fmt_cny(order.total)),
                   buttons=[[Button(ctx.t("orders.btn.cancel_yes"),
                                    payload("orders.cancel_ok", order.number, order.version)),
@@ -466,6 +491,8 @@ async def cancel_confirmed(ctx: Ctx) -> list[Reply]:
     if len(ctx.args) < 2 or not ctx.args[1].isdigit():
         return [Reply(text=ctx.t("error.button_stale"))]
     number, version = ctx.args[0], int(ctx.args[1])
+    if not ctx.dialog.state:
+        ctx.dialog.data.pop(CANCEL_ASKED, None)
     await get_order(ctx.uow(), ctx.actor, number)      # not found reads the same everywhere
     order = await cancel_order(ctx.uow(), ctx.actor,
                                CancelOrder(number=number, reason=i18n.t("zh-CN", "orders.cancel_reason"),

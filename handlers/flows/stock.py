@@ -37,7 +37,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.numbers import typed_quantity
 from nlu.products import suggest_products
-from nlu.schema import CatalogueEntry, Intent
+from nlu.schema import CatalogueEntry, Intent, Unresolved
 
 router = Router(name=__name__)
 
@@ -83,6 +83,9 @@ i18n.register({
     "stock.count_done": ("✅ 盘点已记录：", "✅ Stocktake recorded:"),
     "stock.count_again": ("这次盘点已经记录过了。", "This stocktake is already recorded."),
     "stock.stale": ("这个按钮已失效，请重新开始盘点。", "That button has expired; start the stocktake again."),
+    "stock.models": ("“{word}”共有 {n} 款：", "\"{word}\": {n} models:"),
+    "stock.model_row": ("{name}（{sku}）", "{name} ({sku})"),
+    "stock.models_hint": ("点产品查库存，或直接输入“型号 数量”下单。", "Tap one for its stock, or type \"model quantity\" to order."),
     "stock.suggest": ("没有找到“{word}”。您是不是要查：", "\"{word}\" is not in the catalogue. Did you mean:"),
 })
 
@@ -189,6 +192,8 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
     if (denied := require_bound(ctx)) is not None:
         return denied
     sku = ctx.parsed.slots.product if ctx.parsed else None
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "models":
+        return await _models(ctx, ctx.parsed.slots.unresolved, sku)
     if sku:
         said = [i.qty for i in ctx.parsed.slots.items if i.sku == sku] if ctx.parsed else []
         return await availability(ctx, sku, said[0] if said and 0 < said[0] <= MAX_WANTED else None)
@@ -201,6 +206,27 @@ async def stock_intent(ctx: Ctx) -> list[Reply]:
             rows = [[Button(f"{e.name}（{e.sku}）", payload("stock.sku", e.sku))] for e, _ in found]
             return [Reply(text=ctx.t("stock.suggest", word=words[0][:30]), buttons=rows)]
     return await stock_menu(ctx)
+
+
+async def _models(ctx: Ctx, unresolved: list[Unresolved], sku: str | None) -> list[Reply]:
+    """"净水器有啥型号": the products a word of several names, listed (none of them "not found"); one product named
+    ("滤芯都有哪些"): the products of its category."""
+    catalogue = await chat_catalogue(ctx)
+    by_sku = {e.sku: e for e in catalogue}
+    family = next((u for u in unresolved if u.generic and u.candidates), None)
+    if family is not None:
+        word, skus = family.word, [s for s in family.candidates if s in by_sku]
+    elif sku is not None and sku in by_sku:
+        kind = by_sku[sku].category
+        word, skus = kind or by_sku[sku].name, [e.sku for e in catalogue if kind and e.category == kind] or [sku]
+    else:
+        return await stock_menu(ctx)
+    rows = [[Button(ctx.t("stock.model_row", name=by_sku[s].name, sku=s), payload("stock.sku", s))]
+            for s in skus[:MAX_OVERVIEW]]
+    lines = [ctx.t("stock.models", word=word[:30], n=len(skus))]
+    lines += [ctx.t("stock.model_row", name=by_sku[s].name, sku=s) for s in skus[:MAX_OVERVIEW]]
+    remember_suggestions(ctx, word, skus)      # "WP600 来8台" or "600的来8台" next: among these
+    return [Reply(text="\n".join([*lines, ctx.t("stock.models_hint")]), buttons=rows)]
 
 
 # --- the dealer's own stock ---------------------------------------------------------------------------

@@ -365,3 +365,38 @@ async def test_saying_the_cart_is_complete_shows_it_with_its_confirm_button(said
     assert "请点 ✅ 确认下单" in shown or "tap ✅ Confirm order" in shown
     assert any(label in buttons(replies) for label in ("✅ 确认下单", "✅ Confirm order"))
     assert w.uow.orders.rows == [] and await cart(w) == {"AP300": 20}
+
+
+async def test_menu_words_leave_an_empty_cart_and_keep_a_full_one() -> None:
+    w = await world()
+    await w.say(CHAT, "我要下单")
+    left = await w.say(CHAT, "主菜单")
+    assert "已退出下单" in texts(left) and "您正在下单" not in texts(left)
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None and stored.state == ""
+    await w.say(CHAT, "AP300 5台")
+    kept = await w.say(CHAT, "主菜单")
+    assert "购物车已保留（1 个商品）" in texts(kept) and "🛒 下单" in buttons(kept)
+    assert await cart(w) == {"AP300": 5}
+
+
+@pytest.mark.parametrize("drop", ["放弃购物车", "购物车不要了", "清空购物车"])
+async def test_dropping_the_cart_in_words_asks_when_it_has_lines_and_leaves_when_empty(drop: str) -> None:
+    w = await world()
+    await w.say(CHAT, "我要下单")
+    assert "已退出下单" in texts(await w.say(CHAT, drop))
+    await w.say(CHAT, "AP300 5台")
+    asked = await w.say(CHAT, drop)
+    assert "清空购物车（1 个商品）？" in texts(asked)
+    await w.press(CHAT, buttons(asked)["🗑 放弃购物车"])
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None and stored.state == ""
+
+
+async def test_not_cancelling_after_cancel_asked_about_the_cart_keeps_it() -> None:
+    w = await world()
+    await w.say(CHAT, "AP300 5台")
+    assert "要放弃购物车吗" in texts(await w.say(CHAT, "取消"))
+    kept = await w.say(CHAT, "不取消")
+    assert "购物车保留（1 个商品）" in texts(kept) and "取消的订单" not in texts(kept)
+    assert await cart(w) == {"AP300": 5}

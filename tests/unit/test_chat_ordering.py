@@ -3,7 +3,7 @@ blocked dealers, reorder, and staff ordering on a dealer's behalf."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -349,6 +349,43 @@ async def test_reorder_button_of_a_given_order_and_of_another_dealers_order() ->
     assert "北京宏达商贸" not in texts(denied) and "AP300" not in texts(denied)
 
 
+async def test_reorder_of_the_order_said_asks_before_touching_a_cart_with_lines() -> None:
+    """"帮我把上个月那单再来一遍" with AP300 in the cart: last month's order (not today's), and the cart kept until
+    the dealer says add or replace."""
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    october = await w.order(dealer, [("DH20", 4)])
+    today = await w.order(dealer, [("F300", 2)])
+    next(o for o in w.uow.orders.rows if o.number == october.number).created_at = w.clock.now() - timedelta(days=40)
+    await w.uow.commit()
+    await w.say(DEALER_CHAT, "AP300 10台")
+    asked = await w.say(DEALER_CHAT, "帮我把上个月那单再来一遍")
+    assert f"订单 {october.number} 的商品要怎么处理" in texts(asked) and today.number not in texts(asked)
+    assert await cart_lines(w) == {"AP300": 10}                  # nothing changed before the answer
+    added = await w.press(DEALER_CHAT, buttons(asked)["➕ 加入购物车"])
+    assert await cart_lines(w) == {"AP300": 10, "DH20": 4}, texts(added)
+    again = await w.say(DEALER_CHAT, f"尾号{october.number[-4:]}那单再来一单")
+    replaced = await w.press(DEALER_CHAT, buttons(again)["🔄 替换购物车"])
+    assert await cart_lines(w) == {"DH20": 4}, texts(replaced)
+    stale = await w.press(DEALER_CHAT, buttons(again)["➕ 加入购物车"])        # asked about a cart since replaced
+    assert await cart_lines(w) == {"DH20": 4}, texts(stale)
+
+
+async def test_reorder_of_a_time_with_no_order_copies_nothing() -> None:
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    await w.order(dealer, [("F300", 2)])
+    replies = await w.say(DEALER_CHAT, "上个月那单再来一遍")
+    assert "没有找到您说的那张订单" in texts(replies)
+    assert "F300" not in texts(replies)
+
+
+async def cart_lines(w: ChatWorld) -> dict[str, int]:
+    return {str(sku): int(qty) for sku, qty in (await dialog(w)).data.get("items", [])}
+
+
 async def test_reorder_without_history_says_so() -> None:
     w, _ = await world()
     replies = await w.say(DEALER_CHAT, "和上次一样")
@@ -529,3 +566,19 @@ async def test_a_home_model_asked_by_its_word_is_not_the_commercial_one() -> Non
     await w.user("100", Role.DEALER_OWNER, dealer)
     shown = texts(await w.say("100", "家用除湿机 来5台"))
     assert "DH12" in shown and "DH50" not in shown
+
+
+async def test_a_note_typed_under_the_cart_goes_on_the_order_and_is_no_date_or_line() -> None:
+    """"备注：请送到二号仓库": a note, not the 2nd of next month as the delivery date."""
+    w, _ = await world()
+    await w.say(DEALER_CHAT, "AP300 5台，下周三到")
+    noted = await w.say(DEALER_CHAT, "备注：请送到二号仓库 卸货需要叉车")
+    shown = texts(noted)
+    assert "备注：请送到二号仓库 卸货需要叉车" in shown and "交货日期：2026-12-02（周三）" in shown, shown
+    assert "空气净化器AP300（AP300）5台" in shown
+    await w.press(DEALER_CHAT, buttons(noted)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert order.note == "请送到二号仓库 卸货需要叉车" and order.requested_delivery == date(2026, 12, 2)
+    assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
+    detail = await w.say(DEALER_CHAT, "我刚那单到哪了")
+    assert "备注：请送到二号仓库 卸货需要叉车" in texts(detail)

@@ -267,3 +267,18 @@ async def test_the_orders_on_the_way_are_listed_each_with_its_waybill() -> None:
     shown = texts(own(await w.say(DEALER_CHAT, "我有哪些单子已经发货了还没到的")))
     assert "还没确认收货的订单（2 笔）" in shown and first.number in shown and second.number in shown
     assert shown.count("SF1234567890") == 2
+
+
+@pytest.mark.parametrize("no", ["不取消", "先不取消了", "别取消"])
+async def test_saying_not_to_cancel_answers_the_question_asked_and_offers_no_cancel(no: str) -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)])
+    await w.order(dealer, [("F300", 5)])
+    asked = await w.say(DEALER_CHAT, f"不用了 取消订单{order.number}")
+    assert f"确认取消订单 {order.number}" in texts(asked)
+    kept = await w.say(DEALER_CHAT, no)
+    assert f"订单 {order.number} 不取消" in texts(kept)
+    assert "请选择要取消的订单" not in texts(kept) and "确认取消" not in texts(kept)
+    assert all(o.status == OrderStatus.SUBMITTED for o in w.uow.orders.rows)
+    again = await w.say(DEALER_CHAT, no)               # the question was closed: nothing pending any more
+    assert "没有取消任何订单" in texts(again) and "请选择要取消的订单" not in texts(again)
