@@ -81,7 +81,12 @@ class Slots(BaseModel):
     description: str | None = None
     qty: int | None = None
     amount: Decimal | None = None
-    period: str | None = None
+    period: str | None = None          # see ``nlu.report_periods``: "this_year", "last_quarter", "2026Q3", "202611" ...
+    period_said: str | None = None     # words that look like a period but name none understood ("Q5", "财年")
+    compare: str | None = None         # "yoy" ("同比", "跟去年比") / "mom" ("环比"): figures compared
+    split: str | None = None           # "quarter" ("各季度") / "month" ("每个月"): the period split; "region" ("按大区"),
+    #                                    "province", "city": figures by place
+    measure: str | None = None         # "orders" ("订货") / "sellout" ("动销"): what the figures count
     ranking: str | None = None          # "lowest" ("哪个经销商卖得最差", "完成率最低", "worst") / "highest" ("最好",
     #                                     "前几名", "top"): a ranking asked for, from the bottom or the top
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
@@ -103,6 +108,8 @@ class Slots(BaseModel):
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
     #                                "done" (any intent: "就这些", the open cart is complete)
+    #                                "follow_up" (sales_query: "上个月呢", "跟去年比呢": nothing but a period, a
+    #                                comparison or a split: the report just shown, changed by it)
 
 
 class ParseResult(BaseModel):
