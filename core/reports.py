@@ -116,6 +116,13 @@ PERIOD_LABELS: dict[PeriodPreset, tuple[str, str]] = {
     PeriodPreset.LAST_12_MONTHS: ("近12个月", "last 12 months"),
 }
 
+# the parser's words for periods relative to today (``nlu.report_periods``: the ``period`` slot)
+PERIOD_WORDS: dict[str, PeriodPreset] = {
+    "today": PeriodPreset.TODAY, "yesterday": PeriodPreset.YESTERDAY, "this_week": PeriodPreset.WEEK,
+    "last_week": PeriodPreset.LAST_WEEK, "this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
+    "this_quarter": PeriodPreset.QUARTER, "last_quarter": PeriodPreset.LAST_QUARTER, "this_year": PeriodPreset.YEAR,
+    "last_year": PeriodPreset.LAST_YEAR, "last_12_months": PeriodPreset.LAST_12_MONTHS}
+
 _PERIOD_CODE = re.compile(r"(?P<y>\d{4})(?:Q(?P<q>[1-4])|(?P<m>0[1-9]|1[0-2])(?P<d>\d{2})?(?:-(?P<y2>\d{4})(?P<m2>0[1-9]|1[0-2]))?)?")
 
 
@@ -208,6 +215,16 @@ def _code_range(period: str) -> tuple[date, date] | None:
 def is_period(period: str) -> bool:
     """A preset's value or a code ``period_range`` reads."""
     return period in PeriodPreset._value2member_map_ or _code_range(period) is not None
+
+
+def period_said(said: str | None) -> str | None:
+    """The period of the parser's ``period`` slot: a preset's value for a word, the code itself, else None."""
+    if not said:
+        return None
+    preset = PERIOD_WORDS.get(said)
+    if preset is not None:
+        return preset.value
+    return said if is_period(said) else None
 
 
 def period_range(preset: PeriodPreset | str, today: date) -> tuple[date, date]:

@@ -33,6 +33,7 @@ from core.reports import (
     ReportKind,
     is_period,
     period_label,
+    period_said,
     split_trend,
     summary_lines,
 )
@@ -45,7 +46,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.numbers import parse_int
-from nlu.schema import Intent, Slots
+from nlu.schema import Intent
 from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question
 
 router = Router(name=__name__)
@@ -70,11 +71,6 @@ FOLLOW_MINUTES = 30     # how long a report shown is what "按大区看看" / "�
 # views that compare dealers: no button for them on one dealer's figures
 _ALL_DEALERS = frozenset({ReportKind.SELLOUT_DEALERS, ReportKind.ORDER_DEALERS, ReportKind.TARGETS,
                           ReportKind.ORDER_FREQUENCY})
-SLOT_PERIODS = {"today": PeriodPreset.TODAY, "yesterday": PeriodPreset.YESTERDAY, "this_week": PeriodPreset.WEEK,
-                "last_week": PeriodPreset.LAST_WEEK, "this_month": PeriodPreset.MONTH,
-                "last_month": PeriodPreset.LAST_MONTH, "this_quarter": PeriodPreset.QUARTER,
-                "last_quarter": PeriodPreset.LAST_QUARTER, "this_year": PeriodPreset.YEAR,
-                "last_year": PeriodPreset.LAST_YEAR, "last_12_months": PeriodPreset.LAST_12_MONTHS}
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
 # "哪个经销商完成率最低", "哪个经销商卖得最差" (the parser's ``ranking`` slot "lowest"): a ranking from the bottom
 # (ordered so in the query, before its row limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
@@ -381,17 +377,6 @@ async def export(ctx: Ctx) -> list[Reply]:
     return [await _excel(ctx, report, period_label(pressed.period, ctx.lang))]
 
 
-def _slot_period(slots: Slots | None) -> str | None:
-    """The period the parser read: a preset for a relative word, the code itself otherwise."""
-    said = slots.period if slots is not None else None
-    if not said:
-        return None
-    preset = SLOT_PERIODS.get(said)
-    if preset is not None:
-        return preset.value
-    return said if is_period(said) else None
-
-
 def _measured(kind: ReportKind, measure: str) -> ReportKind:
     """The same view of the other measure (orders <-> sell-out), when there is one."""
     twins = {ReportKind.ORDER_SUMMARY: ReportKind.SELLOUT_SUMMARY, ReportKind.ORDER_REGIONS: ReportKind.SELLOUT_REGIONS,
@@ -417,7 +402,7 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         return refused
     slots = ctx.parsed.slots if ctx.parsed is not None else None
     before = _followed(ctx)
-    said_period = _slot_period(slots)
+    said_period = period_said(slots.period if slots is not None else None)
     if said_period is None and slots is not None and (slots.period or slots.period_said):
         return _bad_period(ctx, slots.period_said or slots.period or "", before or View(_default_kind(ctx)))
     period = said_period or (before.period if before is not None else PeriodPreset.MONTH.value)
