@@ -219,7 +219,7 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
-    if not a.items.items and not a.order_no and asks_for_figures(text, a.report):
+    if not a.items.items and not a.order_no and not _REPORTING.match(text) and asks_for_figures(text, a.report):
         return Intent.SALES_QUERY, max(confidence, 0.8)      # "去年全年订货多少", "上个月呢", "跟去年比呢"
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
