@@ -17,6 +17,7 @@ into headers and rows (Excel, HTML tables); charts are drawn by ``analytics.char
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +42,8 @@ class ReportKind(StrEnum):
     ORDER_SUMMARY = "order_summary"          # counts, amounts, monthly trend
     ORDER_PRODUCTS = "order_products"        # product mix of what was ordered
     ORDER_FREQUENCY = "order_frequency"      # orders per dealer, days between orders
+    ORDER_REGIONS = "order_regions"          # orders by the dealers' region (or province, city)
+    ORDER_DEALERS = "order_dealers"          # dealer ranking by what they ordered
     SELLOUT_SUMMARY = "sellout_summary"      # sell-out totals and monthly trend
     SELLOUT_REGIONS = "sellout_regions"      # by province (or city, with a province filter)
     SELLOUT_PRODUCTS = "sellout_products"    # product ranking
@@ -60,6 +63,8 @@ REPORT_TITLES: dict[ReportKind, tuple[str, str]] = {
     ReportKind.ORDER_SUMMARY: ("订单概况", "Orders overview"),
     ReportKind.ORDER_PRODUCTS: ("订货产品结构", "Product mix of orders"),
     ReportKind.ORDER_FREQUENCY: ("经销商订货频次", "Order frequency per dealer"),
+    ReportKind.ORDER_REGIONS: ("分地区订货", "Orders by region"),
+    ReportKind.ORDER_DEALERS: ("经销商订货排行", "Dealer ranking (orders)"),
     ReportKind.SELLOUT_SUMMARY: ("动销概况", "Sell-out overview"),
     ReportKind.SELLOUT_REGIONS: ("分地区动销", "Sell-out by region"),
     ReportKind.SELLOUT_PRODUCTS: ("产品动销排行", "Product ranking (sell-out)"),
@@ -80,20 +85,45 @@ class Dimension(StrEnum):
 
 
 class PeriodPreset(StrEnum):
+    """Periods named relative to today. A period is also written as a code that carries its dates
+    (``period_range``): ``2025`` a year, ``2026Q3`` a quarter, ``202611`` a month, ``20261120`` a day,
+    ``202610-202612`` the months from one to the other."""
+
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+    WEEK = "week"                # this week (from Monday) up to today
+    LAST_WEEK = "last_week"
     MONTH = "month"              # this month up to today
     LAST_MONTH = "last_month"
     QUARTER = "quarter"          # this quarter up to today
+    LAST_QUARTER = "last_quarter"
     YEAR = "year"                # this year up to today
+    LAST_YEAR = "last_year"
     LAST_12_MONTHS = "12m"       # the 11 full months before this one and this month up to today
 
 
 PERIOD_LABELS: dict[PeriodPreset, tuple[str, str]] = {
+    PeriodPreset.TODAY: ("今天", "today"),
+    PeriodPreset.YESTERDAY: ("昨天", "yesterday"),
+    PeriodPreset.WEEK: ("本周", "this week"),
+    PeriodPreset.LAST_WEEK: ("上周", "last week"),
     PeriodPreset.MONTH: ("本月", "this month"),
     PeriodPreset.LAST_MONTH: ("上月", "last month"),
     PeriodPreset.QUARTER: ("本季度", "this quarter"),
+    PeriodPreset.LAST_QUARTER: ("上季度", "last quarter"),
     PeriodPreset.YEAR: ("今年", "this year"),
+    PeriodPreset.LAST_YEAR: ("去年", "last year"),
     PeriodPreset.LAST_12_MONTHS: ("近12个月", "last 12 months"),
 }
+
+# the parser's words for periods relative to today (``nlu.report_periods``: the ``period`` slot)
+PERIOD_WORDS: dict[str, PeriodPreset] = {
+    "today": PeriodPreset.TODAY, "yesterday": PeriodPreset.YESTERDAY, "this_week": PeriodPreset.WEEK,
+    "last_week": PeriodPreset.LAST_WEEK, "this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
+    "this_quarter": PeriodPreset.QUARTER, "last_quarter": PeriodPreset.LAST_QUARTER, "this_year": PeriodPreset.YEAR,
+    "last_year": PeriodPreset.LAST_YEAR, "last_12_months": PeriodPreset.LAST_12_MONTHS}
+
+_PERIOD_CODE = re.compile(r"(?P<y>\d{4})(?:Q(?P<q>[1-4])|(?P<m>0[1-9]|1[0-2])(?P<d>\d{2})?(?:-(?P<y2>\d{4})(?P<m2>0[1-9]|1[0-2]))?)?")
 
 
 def month_start(day: date) -> date:
@@ -123,23 +153,125 @@ def months_between(start: date, end: date) -> list[str]:
     return keys
 
 
-def period_range(preset: PeriodPreset | str, today: date) -> tuple[date, date]:
-    """First and last day (inclusive) of a preset period as seen on ``today``."""
-    try:
-        preset = PeriodPreset(preset)
-    except ValueError:
-        raise ValidationFailed(zh=f"输入有误：未知期间 {preset}", en=f"Invalid input: unknown period {preset}",
-                               reason="period") from None
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _unknown_period(period: str) -> ValidationFailed:
+    return ValidationFailed(zh=f"输入有误：未知期间 {period}", en=f"Invalid input: unknown period {period}",
+                            reason="period")
+
+
+def _preset_range(preset: PeriodPreset, today: date) -> tuple[date, date]:
+    if preset == PeriodPreset.TODAY:
+        return today, today
+    if preset == PeriodPreset.YESTERDAY:
+        return today - timedelta(days=1), today - timedelta(days=1)
+    if preset in (PeriodPreset.WEEK, PeriodPreset.LAST_WEEK):
+        monday = today - timedelta(days=today.weekday())
+        if preset == PeriodPreset.WEEK:
+            return monday, today
+        return monday - timedelta(days=7), monday - timedelta(days=1)
     if preset == PeriodPreset.MONTH:
         return month_start(today), today
     if preset == PeriodPreset.LAST_MONTH:
         first = add_months(today, -1)
         return first, month_end(first)
     if preset == PeriodPreset.QUARTER:
-        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+        return quarter_start(today), today
+    if preset == PeriodPreset.LAST_QUARTER:
+        first = add_months(quarter_start(today), -3)
+        return first, month_end(add_months(first, 2))
     if preset == PeriodPreset.YEAR:
         return date(today.year, 1, 1), today
+    if preset == PeriodPreset.LAST_YEAR:
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
     return add_months(today, -11), today
+
+
+def _code_range(period: str) -> tuple[date, date] | None:
+    """The whole period a code names (not cut at today), None when it is no code."""
+    m = _PERIOD_CODE.fullmatch(period)
+    if m is None:
+        return None
+    year = int(m["y"])
+    try:
+        if m["q"]:
+            first = date(year, 3 * int(m["q"]) - 2, 1)
+            return first, month_end(add_months(first, 2))
+        if m["m"] is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        first = date(year, int(m["m"]), 1)
+        if m["d"]:
+            day = first.replace(day=int(m["d"]))
+            return (day, day) if m["y2"] is None else None
+        if m["y2"]:
+            return first, month_end(date(int(m["y2"]), int(m["m2"]), 1))
+        return first, month_end(first)
+    except ValueError:
+        return None
+
+
+def is_period(period: str) -> bool:
+    """A preset's value or a code ``period_range`` reads."""
+    return period in PeriodPreset._value2member_map_ or _code_range(period) is not None
+
+
+def period_said(said: str | None) -> str | None:
+    """The period of the parser's ``period`` slot: a preset's value for a word, the code itself, else None."""
+    if not said:
+        return None
+    preset = PERIOD_WORDS.get(said)
+    if preset is not None:
+        return preset.value
+    return said if is_period(said) else None
+
+
+def period_range(preset: PeriodPreset | str, today: date) -> tuple[date, date]:
+    """First and last day (inclusive) of a period as seen on ``today``: a preset, or a code (``2025``,
+    ``2026Q3``, ``202611``, ``20261120``, ``202610-202612``) cut at today when it is still running. A period
+    that has not started yet, or a code that names none, is refused: nothing falls back to another period."""
+    if preset in PeriodPreset._value2member_map_:
+        return _preset_range(PeriodPreset(preset), today)
+    found = _code_range(str(preset))
+    if found is None or found[0] > found[1]:
+        raise _unknown_period(str(preset))
+    start, end = found
+    if start > today:
+        raise ValidationFailed(zh=f"输入有误：{period_label(str(preset))}还没有到", en=f"Invalid input: "
+                               f"{period_label(str(preset), 'en')} has not started yet", reason="period")
+    return start, min(end, today)
+
+
+def period_label(period: PeriodPreset | str, lang: str = "zh") -> str:
+    """What people read for a period: ``本月``, ``2025年``, ``2026年第3季度``, ``2026年11月`` (en: ``Q3 2026`` ...)."""
+    en = lang.lower().startswith("en")
+    if period in PeriodPreset._value2member_map_:
+        zh_label, en_label = PERIOD_LABELS[PeriodPreset(period)]
+        return en_label if en else zh_label
+    m = _PERIOD_CODE.fullmatch(str(period))
+    if m is None or _code_range(str(period)) is None:
+        return str(period)
+    year = m["y"]
+    if m["q"]:
+        return f"Q{m['q']} {year}" if en else f"{year}年第{m['q']}季度"
+    if m["m"] is None:
+        return year if en else f"{year}年"
+    month = int(m["m"])
+    if m["d"]:
+        return f"{year}-{m['m']}-{m['d']}" if en else f"{year}年{month}月{int(m['d'])}日"
+    if m["y2"]:
+        return (f"{year}-{m['m']} to {m['y2']}-{m['m2']}" if en
+                else f"{year}年{month}月至{m['y2']}年{int(m['m2'])}月")
+    return f"{year}-{m['m']}" if en else f"{year}年{month}月"
+
+
+def year_before(day: date) -> date:
+    """The same day a year before (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
 
 
 @dataclass(frozen=True)
@@ -168,6 +300,10 @@ class ReportFilter:
         """The same filter over the period of equal length just before this one (for comparisons)."""
         days = (self.end - self.start).days + 1
         return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))
+
+    def year_ago(self) -> ReportFilter:
+        """The same filter over the same days a year before (同比)."""
+        return replace(self, start=year_before(self.start), end=year_before(self.end))
 
     def describe(self, lang: str = "zh") -> str:
         """``2026-11-01~2026-11-26 · 华东 · A级`` for titles and sheet headers."""
@@ -259,7 +395,8 @@ class Report:
     kind: ReportKind
     filter: ReportFilter
     totals: Totals = field(default_factory=Totals)
-    previous: Totals | None = None           # the same filter over the period before (summaries)
+    previous: Totals | None = None           # the same filter over the period before (summaries: 环比)
+    year_ago: Totals | None = None           # the same filter over the same days a year before (summaries: 同比)
     trend: tuple[MonthPoint, ...] = ()
     shares: tuple[Share, ...] = ()
     frequency: tuple[DealerFrequency, ...] = ()
@@ -353,6 +490,8 @@ def summary_lines(report: Report, lang: str = "zh", top: int = 5) -> list[str]:
             if delta is not None:
                 sign = "+" if delta >= 0 else ""
                 lines.append(f"vs previous period {sign}{percent(delta)}" if en else f"环比 {sign}{percent(delta)}")
+        if report.year_ago is not None:
+            lines.append(year_on_year_line(report, lang))
     for s in report.shares[:top]:
         lines.append(f"• {s.label} {fmt_cny(s.amount)} ({percent(s.share)})")
     for f in report.frequency[:top]:
@@ -362,3 +501,49 @@ def summary_lines(report: Report, lang: str = "zh", top: int = 5) -> list[str]:
     for row in report.targets[:top]:
         lines.append(f"• {row.name}: {percent(row.achievement)} ({fmt_cny(row.actual)} / {fmt_cny(row.target)})")
     return lines
+
+
+def year_on_year_line(report: Report, lang: str = "zh") -> str:
+    """同比: the change against the same days a year before, with that period's amount and count."""
+    en = lang.lower().startswith("en")
+    before = report.year_ago or Totals()
+    unit = ("orders" if en else "单") if report.kind.is_orders else ("lines" if en else "行")
+    delta = change(report.totals.amount, before.amount)
+    said = "" if delta is None else ("+" if delta >= 0 else "") + percent(delta)
+    if en:
+        head = f"vs a year before {said}" if said else "vs a year before: nothing then"
+        return f"{head} (same period last year {fmt_cny(before.amount)} · {before.count} {unit})"
+    head = f"同比 {said}" if said else "同比 —（去年同期无数据）"
+    return f"{head}（去年同期 {fmt_cny(before.amount)} · {before.count} {unit}）" if said else head
+
+
+@dataclass(frozen=True)
+class PeriodPart:
+    """One quarter or month of a period (a summary split "各季度" / "每个月")."""
+
+    label: str
+    count: int
+    qty: int
+    amount: Decimal
+
+
+def split_trend(report: Report, by: str, lang: str = "zh") -> list[PeriodPart]:
+    """The summary's period split by ``"quarter"`` or ``"month"``, from its monthly trend (no other query):
+    every part of the period in order, zero where nothing happened."""
+    en = lang.lower().startswith("en")
+    wanted = set(months_between(report.filter.start, report.filter.end))
+    parts: dict[str, list[int | Decimal]] = {}
+    for point in report.trend:
+        if point.month not in wanted:
+            continue
+        year, month = int(point.month[:4]), int(point.month[5:])
+        if by == "quarter":
+            q = (month - 1) // 3 + 1
+            label = f"Q{q} {year}" if en else f"{year}年第{q}季度"
+        else:
+            label = point.month if en else f"{year}年{month}月"
+        row = parts.setdefault(label, [0, 0, ZERO])
+        row[0] = int(row[0]) + point.count
+        row[1] = int(row[1]) + point.qty
+        row[2] = Decimal(row[2]) + point.amount
+    return [PeriodPart(label, int(c), int(q), Decimal(a)) for label, (c, q, a) in parts.items()]

@@ -29,6 +29,7 @@ from nlu.part_words import parts_asked
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
 from nlu.replaced_lines import replaced_lines
+from nlu.report_periods import ReportPeriod, read_report_period
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
 from nlu.series_lines import read_again, series_lines
@@ -95,6 +96,7 @@ class Analysis:
     unknown: list[str] = field(default_factory=list)
     order_suffix: str | None = None
     past: PeriodMatch | None = None
+    report: ReportPeriod = field(default_factory=ReportPeriod)   # the period a question about figures asks for
     codes: list[Mention] = field(default_factory=list)      # model-like codes no product has ("XY123")
     doing: list[tuple[int, int]] = field(default_factory=list)     # words of doing inside a product's span
     asked: str | None = None        # the one product words naming several agree on (``nlu.asked_product``)
@@ -142,6 +144,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         order_span = (s.start(), s.end())
         blanked = blanked[:s.start()] + " " * (s.end() - s.start()) + blanked[s.end():]
     past = find_past_period(blanked, today)
+    report = read_report_period(blanked, today)
     found = find_date(blanked, today)
     known = None
     looked = blanked
@@ -192,7 +195,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     result.unknown = list(dict.fromkeys(list(items.unknown) + words))
     result.codes = unknown_codes
     result.doing = _doing_inside(blanked, known, index)
-    result.order_suffix, result.past = suffix, past
+    result.order_suffix, result.past, result.report = suffix, past, report
     sized = blanked
     if date_span is not None and _DECIMAL.fullmatch(norm, *date_span):
         # "溪灵2.7 发出来没": a decimal read as a day may be the size said after a series

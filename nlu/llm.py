@@ -173,7 +173,9 @@ def validate(proposal: LlmProposal, catalogue: Sequence[CatalogueEntry], today: 
     slots = Slots(items=[OrderItem(sku=s, qty=q) for s, q in items.items()], product=product, order_no=order_no,
                   delivery_date=delivery, warehouse=_short(proposal.warehouse, 32), region=_short(proposal.region, 16),
                   description=_short(proposal.description, 500), qty=qty, amount=amount,
-                  period=_short(proposal.period, 32), ranking=offline.slots.ranking,
+                  period=offline.slots.period, period_said=offline.slots.period_said,
+                  compare=offline.slots.compare, split=offline.slots.split,
+                  measure=offline.slots.measure, ranking=offline.slots.ranking,
                   unknown_words=offline.slots.unknown_words,
                   removed=offline.slots.removed, rejected_quantities=offline.slots.rejected_quantities)
     confidence = proposal.confidence if 0.0 <= proposal.confidence <= 1.0 else 0.5

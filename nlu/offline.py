@@ -17,6 +17,7 @@ from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
 from nlu.numbers import QUANTITY, read_amount
 from nlu.products import ProductIndex, product_index
+from nlu.report_periods import asks_for_figures, said_alone
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 
 CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "stop", "quit", "停止", "放弃", "never mind",
@@ -99,13 +100,6 @@ _NOT_REPORTED = re.compile(
 _AMOUNT = re.compile(r"(?:¥|￥|rmb|cny)\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:元|块|rmb|cny|yuan)")
 _WAREHOUSE = re.compile(r"([\u4e00-\u9fff]{2,3})仓")
 _REGIONS = ("华东", "华南", "华北", "华中", "西南", "西北", "东北")
-_PERIODS: tuple[tuple[str, str], ...] = (
-    ("今天", "today"), ("today", "today"), ("本周", "this_week"), ("这周", "this_week"), ("this week", "this_week"),
-    ("上个月", "last_month"), ("上月", "last_month"), ("last month", "last_month"), ("本月", "this_month"),
-    ("这个月", "this_month"), ("this month", "this_month"), ("本季度", "this_quarter"), ("这个季度", "this_quarter"),
-    ("这季度", "this_quarter"), ("q4", "this_quarter"), ("今年", "this_year"), ("年度", "this_year"),
-    ("this year", "this_year"),
-)
 # a ranking asked for: from the bottom ("卖得最差", "完成率最低", "垫底", "worst") or the top ("最好", "前几名", "top");
 # the bottom's words decide when both are said
 _RANKING_LOWEST = re.compile(r"最低|最差|最少|倒数|垫底|落后|最慢|\b(?:lowest|worst|bottom|behind|least)\b", re.IGNORECASE)
@@ -273,6 +267,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
             and not _KEEP_ORDER.search(text):
         # "SO-… 再来一单", "尾号0012那单再下一次": that order again, not its status
         return Intent.PLACE_ORDER, max(confidence, 0.8)
+    if not a.items.items and not a.order_no and not _REPORTING.match(text) and asks_for_figures(text, a.report):
+        return Intent.SALES_QUERY, max(confidence, 0.8)      # "去年全年订货多少", "上个月呢", "跟去年比呢"
     if a.order_no:
         if a.order_no.startswith(("AS-", "QF-")):        # a ticket or report already filed: its follow-up
             return Intent.TICKET_STATUS, max(confidence, 0.9)
@@ -376,7 +372,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     if w := _WAREHOUSE.search(a.text):
         slots.warehouse = w.group(1)
     slots.region = next((r for r in _REGIONS if r in a.text), None)
-    slots.period = next((p for word, p in _PERIODS if word in a.text), None)
+    slots.period, slots.period_said = a.report.period, a.report.unknown
+    slots.compare, slots.split, slots.measure = a.report.compare, a.report.split, a.report.measure
     reorder = intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
                                                                      or _REORDER_SAID.search(a.text) is not None)
     if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER) or reorder:
@@ -390,6 +387,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "not_reported"
     elif intent == Intent.SALES_QUERY and _OWN_RANK.search(a.text):
         slots.topic = "own_rank"         # "我在区域里排第几": the dealer's own place among its region's dealers
+    elif intent == Intent.SALES_QUERY and said_alone(a.text.strip()):
+        slots.topic = "follow_up"        # "上个月呢", "跟去年比呢": the figures just shown, for what is said now
     if intent in _RANKED:
         slots.ranking = ("lowest" if _RANKING_LOWEST.search(a.text) else
                          "highest" if _RANKING_HIGHEST.search(a.text) else None)

@@ -81,7 +81,12 @@ class Slots(BaseModel):
     description: str | None = None
     qty: int | None = None
     amount: Decimal | None = None
-    period: str | None = None
+    period: str | None = None          # see ``nlu.report_periods``: "this_year", "last_quarter", "2026Q3", "202611" ...
+    period_said: str | None = None     # words that look like a period but name none understood ("Q5", "财年")
+    compare: str | None = None         # "yoy" ("同比", "跟去年比") / "mom" ("环比"): figures compared
+    split: str | None = None           # "quarter" ("各季度") / "month" ("每个月"): the period split; "region" ("按大区"),
+    #                                    "province", "city": figures by place
+    measure: str | None = None         # "orders" ("订货") / "sellout" ("动销"): what the figures count
     ranking: str | None = None          # "lowest" ("哪个经销商卖得最差", "完成率最低", "worst") / "highest" ("最好",
     #                                     "前几名", "top"): a ranking asked for, from the bottom or the top
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
@@ -106,7 +111,9 @@ class Slots(BaseModel):
     #                                "debt" (contract_query: "欠款还有多少没还", the credit owed and how much is late),
     #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled),
     #                                "models" (query_stock: "净水器有啥型号", the products of the words listed),
-    #                                "note" (place_order: "备注：卸货需要叉车", the order's note in description)
+    #                                "note" (place_order: "备注：卸货需要叉车", the order's note in description),
+    #                                "follow_up" (sales_query: "上个月呢", "跟去年比呢": nothing but a period, a
+    #                                comparison or a split: the report just shown, changed by it)
     counted: str | None = None     # topic "count": "decided" ("这周审了多少单": approved and rejected in the days said)
     #                                or the orders waiting now at a step: "waiting_approval" / "waiting_allocation" /
     #                                "waiting_shipment" ("待发货有几单": approved, not shipped yet); None: placed and shipped

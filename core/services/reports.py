@@ -155,11 +155,18 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
     if kind.is_orders:
         if kind == ReportKind.ORDER_SUMMARY:
             tf = _trend_filter(f)
-            totals, previous, trend, mix = await asyncio.gather(
-                store.order_totals(f), store.order_totals(f.previous()), store.order_trend(tf),
-                store.order_breakdown(f, Dimension.CATEGORY))
-            return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
-                          shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
+            totals, previous, year_ago, trend, mix = await asyncio.gather(
+                store.order_totals(f), store.order_totals(f.previous()), store.order_totals(f.year_ago()),
+                store.order_trend(tf), store.order_breakdown(f, Dimension.CATEGORY))
+            return Report(kind, f, totals=totals, previous=previous, year_ago=year_ago,
+                          trend=fill_months(trend, tf.start, tf.end), shares=_shares(mix, totals.amount),
+                          dimension=Dimension.CATEGORY)
+        if kind in (ReportKind.ORDER_REGIONS, ReportKind.ORDER_DEALERS):
+            group = Dimension.DEALER if kind == ReportKind.ORDER_DEALERS else _region_dimension(query, f)
+            totals, groups = await asyncio.gather(store.order_totals(f), store.order_breakdown(
+                f, group, limit, lowest_first=query.lowest_first))
+            return Report(kind, f, totals=totals, dimension=group, shares=_shares(groups, totals.amount),
+                          lowest_first=query.lowest_first)
         if kind == ReportKind.ORDER_PRODUCTS:
             totals, mix = await asyncio.gather(store.order_totals(f), store.order_breakdown(
                 f, Dimension.SKU, limit, lowest_first=query.lowest_first))
@@ -169,23 +176,32 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
         return Report(kind, f, totals=totals, frequency=tuple(frequency))
     if kind == ReportKind.SELLOUT_SUMMARY:
         tf = _trend_filter(f)
-        totals, previous, trend, mix = await asyncio.gather(
-            store.sellout_totals(f), store.sellout_totals(f.previous()), store.sellout_trend(tf),
-            store.sellout_breakdown(f, Dimension.CATEGORY))
-        return Report(kind, f, totals=totals, previous=previous, trend=fill_months(trend, tf.start, tf.end),
-                      shares=_shares(mix, totals.amount), dimension=Dimension.CATEGORY)
+        totals, previous, year_ago, trend, mix = await asyncio.gather(
+            store.sellout_totals(f), store.sellout_totals(f.previous()), store.sellout_totals(f.year_ago()),
+            store.sellout_trend(tf), store.sellout_breakdown(f, Dimension.CATEGORY))
+        return Report(kind, f, totals=totals, previous=previous, year_ago=year_ago,
+                      trend=fill_months(trend, tf.start, tf.end), shares=_shares(mix, totals.amount),
+                      dimension=Dimension.CATEGORY)
     if kind == ReportKind.SELLOUT_DEALERS and query.lowest_first and f.province is None and f.city is None:
         return await _dealers_from_the_bottom(store, f, limit)
     by = {ReportKind.SELLOUT_PRODUCTS: Dimension.SKU, ReportKind.SELLOUT_DEALERS: Dimension.DEALER}.get(kind)
     if by is None:      # regions
-        by = query.dimension or (Dimension.CITY if f.province else Dimension.PROVINCE)
-        if by not in (Dimension.REGION, Dimension.PROVINCE, Dimension.CITY):
-            raise ValidationFailed(zh="输入有误：地区报表按大区、省或城市", en="Invalid input: regions by region, province or city",
-                                   reason="dimension")
+        by = _region_dimension(query, f)
     totals, groups = await asyncio.gather(store.sellout_totals(f),
                                           store.sellout_breakdown(f, by, limit, lowest_first=query.lowest_first))
     return Report(kind, f, totals=totals, dimension=by, shares=_shares(groups, totals.amount),
                   lowest_first=query.lowest_first)
+
+
+def _region_dimension(query: ReportQuery, f: ReportFilter) -> Dimension:
+    """What a regions report groups by: as asked, else the cities of a province filter, else the provinces
+    (for sell-out: where the goods were sold) or the dealers' regions (for orders: the dealer is the place)."""
+    by = query.dimension or (Dimension.CITY if f.province else
+                             Dimension.REGION if query.kind == ReportKind.ORDER_REGIONS else Dimension.PROVINCE)
+    if by not in (Dimension.REGION, Dimension.PROVINCE, Dimension.CITY):
+        raise ValidationFailed(zh="输入有误：地区报表按大区、省或城市", en="Invalid input: regions by region, province or city",
+                               reason="dimension")
+    return by
 
 
 async def _dealers_from_the_bottom(store: AbstractReportStore, f: ReportFilter, limit: int) -> Report:

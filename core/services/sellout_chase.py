@@ -51,7 +51,7 @@ def _staff_only(actor: Actor) -> None:
 
 
 async def dealers_without_sellout(store: AbstractReportStore, actor: Actor, clock: Clock, *,
-                                  period: PeriodPreset = PeriodPreset.MONTH,
+                                  period: PeriodPreset | str = PeriodPreset.MONTH,
                                   region: str | None = None) -> SilentDealers:
     """The active dealers (of ``region``, or all) with no sell-out sold in the period, by code. Staff who may
     read every dealer's sell-out (``core.services.reports.report_scope``); a dealer has no such question."""
@@ -66,7 +66,7 @@ async def dealers_without_sellout(store: AbstractReportStore, actor: Actor, cloc
 
 
 async def remind_sellout(uow: AbstractUnitOfWork, store: AbstractReportStore, actor: Actor, clock: Clock, *,
-                         period: PeriodPreset = PeriodPreset.MONTH,
+                         period: PeriodPreset | str = PeriodPreset.MONTH,
                          region: str | None = None) -> tuple[SilentDealers, int]:
     """Tell the users of each dealer still silent in the period to report its sell-out; returns the dealers and
     how many were told. Read again when pressed (one may have reported since the list was shown)."""
@@ -98,7 +98,7 @@ class OwnRank:
 
 
 async def own_rank(uow: AbstractUnitOfWork, store: AbstractReportStore, actor: Actor, clock: Clock, *,
-                   period: PeriodPreset = PeriodPreset.MONTH) -> OwnRank:
+                   period: PeriodPreset | str = PeriodPreset.MONTH) -> OwnRank:
     """"我在区域里排第几", "where do I rank in my region": the dealer's place by sell-out amount in the period among
     the active dealers of its region (ties share the better place). No other dealer's name or figure leaves here."""
     if actor.kind != ActorKind.DEALER or actor.dealer_id is None:

@@ -60,7 +60,7 @@ from core.statements import describe_line, match_lines, previous_period, rebate_
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import contracts, forms, statements
+from handlers.flows import collections, contracts, forms, statements
 from handlers.flows.forms import progress_bar
 from handlers.flows.payments import debt_line
 from handlers.messages import Button, InboundKind, Reply
@@ -265,6 +265,8 @@ async def account_intent(ctx: Ctx) -> list[Reply]:
     if slots is not None and slots.topic == "profile":
         return await profile(ctx)
     if slots is not None and slots.topic == "payments":
+        if ctx.is_staff:        # "回款情况怎么样 逾期多少": every dealer's payments and overdue credit
+            return await collections.overview(ctx)
         return await payments_received(ctx, slots.amount)
     if slots is not None and slots.topic == "debt" and ctx.is_dealer:
         return await debt(ctx)

@@ -7,20 +7,36 @@
   purchases, products, regions it sold into, and replenishment suggestions. Target and rebate questions
   ("离年度目标还差多少") go to the contract view of ``handlers.flows.account``.
 
-Buttons carry ``1|rpt|<kind>|<period>[|<region>|<sku>]``; nothing in them is trusted: the use cases check
-the actor again. Typed questions reach the same views (region, product and period slots of the parser,
-plus a few cue words). Charts are drawn by ``analytics.charts`` in a worker thread.
+Buttons carry ``1|rpt|<kind>|<period>[|<region>|<sku>]``, the period a short code of a preset ("m", "y") or a
+code that carries its dates ("2026Q3", "2025", "202611": ``core.reports.period_range``); nothing in them is
+trusted: the use cases check the actor again. Typed questions reach the same views (region, product, period,
+comparison, split and measure slots of the parser, plus a few cue words). A period said that the parser did not
+understand is said back, never answered with another period. A question that names no period or measure ("按大区
+看看", "跟去年比呢") follows the report shown just before (``FOLLOW_MINUTES``): its period and measure are kept,
+only the view changes. Charts are drawn by ``analytics.charts`` in a worker thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass, replace
+from typing import Any
 
 from core.dealers import Dealer
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.money import fmt_cny
-from core.reports import PERIOD_LABELS, PeriodPreset, Report, ReportKind, summary_lines
+from core.reports import (
+    Dimension,
+    PeriodPreset,
+    Report,
+    ReportKind,
+    is_period,
+    period_label,
+    period_said,
+    split_trend,
+    summary_lines,
+)
 from core.services.reports import ReportQuery, production_plan, replenishment, report_scope, run_report
 from core.users import Permission
 from handlers import i18n
@@ -37,22 +53,30 @@ router = Router(name=__name__)
 
 KINDS: dict[str, ReportKind] = {
     "os": ReportKind.ORDER_SUMMARY, "op": ReportKind.ORDER_PRODUCTS, "of": ReportKind.ORDER_FREQUENCY,
+    "or": ReportKind.ORDER_REGIONS, "od": ReportKind.ORDER_DEALERS,
     "ss": ReportKind.SELLOUT_SUMMARY, "sr": ReportKind.SELLOUT_REGIONS, "sp": ReportKind.SELLOUT_PRODUCTS,
     "sd": ReportKind.SELLOUT_DEALERS, "tg": ReportKind.TARGETS,
 }
 CODES = {kind: code for code, kind in KINDS.items()}
+# a regions view grouped otherwise than its kind's default (sell-out by province, orders by the dealers' region)
+AREA_CODES: dict[str, tuple[ReportKind, Dimension]] = {
+    "sg": (ReportKind.SELLOUT_REGIONS, Dimension.REGION), "sc": (ReportKind.SELLOUT_REGIONS, Dimension.CITY),
+    "ov": (ReportKind.ORDER_REGIONS, Dimension.PROVINCE), "oc": (ReportKind.ORDER_REGIONS, Dimension.CITY)}
+AREAS = {"region": Dimension.REGION, "province": Dimension.PROVINCE, "city": Dimension.CITY}
 PERIODS: dict[str, PeriodPreset] = {"m": PeriodPreset.MONTH, "lm": PeriodPreset.LAST_MONTH,
                                     "q": PeriodPreset.QUARTER, "y": PeriodPreset.YEAR, "12": PeriodPreset.LAST_12_MONTHS}
-PERIOD_CODES = {p: c for c, p in PERIODS.items()}
+PERIOD_CODES: dict[str, str] = {p.value: c for c, p in PERIODS.items()}
+BUTTON_PERIODS = tuple(PERIODS.values())        # the period buttons under a report
+FOLLOW_MINUTES = 30     # how long a report shown is what "按大区看看" / "跟去年比呢" follows
 # views that compare dealers: no button for them on one dealer's figures
-_ALL_DEALERS = frozenset({ReportKind.SELLOUT_DEALERS, ReportKind.TARGETS, ReportKind.ORDER_FREQUENCY})
-SLOT_PERIODS = {"this_month": PeriodPreset.MONTH, "last_month": PeriodPreset.LAST_MONTH,
-                "this_quarter": PeriodPreset.QUARTER, "this_year": PeriodPreset.YEAR}
+_ALL_DEALERS = frozenset({ReportKind.SELLOUT_DEALERS, ReportKind.ORDER_DEALERS, ReportKind.TARGETS,
+                          ReportKind.ORDER_FREQUENCY})
 TARGET_WORDS = ("目标", "完成率", "达成", "返利", "返点", "kpi", "target", "rebate", "任务", "差多少")
 # "哪个经销商完成率最低", "哪个经销商卖得最差" (the parser's ``ranking`` slot "lowest"): a ranking from the bottom
 # (ordered so in the query, before its row limit); its buttons carry the kind's code with a "-" ("tg-", "sd-")
 RANKINGS = frozenset({ReportKind.TARGETS, ReportKind.SELLOUT_DEALERS, ReportKind.SELLOUT_PRODUCTS,
-                      ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS})
+                      ReportKind.ORDER_PRODUCTS, ReportKind.SELLOUT_REGIONS, ReportKind.ORDER_DEALERS,
+                      ReportKind.ORDER_REGIONS})
 CUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("补货", "备货建议", "该进多少", "replenish", "restock"), "replenish"),
     (("预测", "生产计划", "排产", "forecast", "production"), "forecast"),
@@ -72,6 +96,13 @@ i18n.register({
     "rpt.no_data": ("这段时间还没有数据。", "No figures for this period yet."),
     "rpt.dealer_purchases": ("本期进货：{amount}（{orders} 单）", "Purchases this period: {amount} ({orders} orders)"),
     "rpt.which_dealer": ("您说的是哪一家经销商？", "Which dealer do you mean?"),
+    "rpt.period_unknown": ("没有听懂时间段“{words}”。可以说：今天、昨天、本周、上周、本月、上月、11月、本季度、上季度、Q1～Q4、"
+                           "今年、去年、近12个月，或点下面的按钮：",
+                           "I did not understand the period \"{words}\". Say today, yesterday, this/last week, this/last "
+                           "month, November, this/last quarter, Q1-Q4, this/last year, last 12 months, or tap:"),
+    "rpt.split.quarter": ("按季度：", "By quarter:"),
+    "rpt.split.month": ("按月：", "By month:"),
+    "rpt.split.row": ("• {label} {amount} · {count} {unit}", "• {label} {amount} · {count} {unit}"),
     "rpt.btn.orders": ("🧾 订单", "🧾 Orders"),
     "rpt.btn.sellout": ("📈 动销", "📈 Sell-out"),
     "rpt.btn.regions": ("🗺 地区", "🗺 Regions"),
@@ -124,45 +155,65 @@ def _button(ctx: Ctx, key: str, action: str, *args: str) -> Button:
     return Button(ctx.t(key), payload(action, *args))
 
 
-def _view_args(kind: ReportKind, period: PeriodPreset, region: str, sku: str, lowest: bool = False,
-               dealer: str = "") -> list[str]:
-    args = [CODES[kind] + ("-" if lowest and kind in RANKINGS else ""), PERIOD_CODES[period]]
-    if region or sku or dealer:
-        args += [region, sku]
-    if dealer:          # one dealer's figures ("D0003动销怎么样"): its code, checked again when pressed
-        args.append(dealer)
-    return args
+@dataclass(frozen=True)
+class View:
+    """One report as a button or a remembered question names it."""
+
+    kind: ReportKind
+    period: str = PeriodPreset.MONTH.value          # a preset's value or a code (``core.reports.period_range``)
+    region: str = ""
+    sku: str = ""
+    lowest: bool = False
+    dealer: str = ""                                # one dealer's figures: its code
+    dimension: Dimension | None = None              # a regions view grouped otherwise than by default
+
+    def args(self) -> list[str]:
+        code = next((c for c, (k, d) in AREA_CODES.items() if k == self.kind and d == self.dimension),
+                    CODES[self.kind])
+        args = [code + ("-" if self.lowest and self.kind in RANKINGS else ""),
+                PERIOD_CODES.get(self.period, self.period)]
+        if self.region or self.sku or self.dealer:
+            args += [self.region, self.sku]
+        if self.dealer:     # one dealer's figures ("D0003动销怎么样"): its code, checked again when pressed
+            args.append(self.dealer)
+        return args
+
+    def to(self, kind: ReportKind, **changes: Any) -> View:
+        return replace(self, kind=kind, lowest=False, dimension=None, **changes)
 
 
-def _buttons(ctx: Ctx, report: Report, period: PeriodPreset, region: str, sku: str,
-             dealer: str = "") -> list[list[Button]]:
+def _buttons(ctx: Ctx, report: Report, here: View) -> list[list[Button]]:
     def view(key: str, kind: ReportKind) -> Button | None:
-        if kind == report.kind or not _may(ctx, kind) or (dealer and kind in _ALL_DEALERS):
+        if kind == report.kind or not _may(ctx, kind) or (here.dealer and kind in _ALL_DEALERS):
             return None
-        return _button(ctx, key, "rpt", *_view_args(kind, period, region, sku, dealer=dealer))
+        return _button(ctx, key, "rpt", *here.to(kind).args())
 
+    orders = report.kind.is_orders and not ctx.is_dealer
     views = [view("rpt.btn.orders", ReportKind.ORDER_SUMMARY), view("rpt.btn.sellout", ReportKind.SELLOUT_SUMMARY),
-             view("rpt.btn.regions", ReportKind.SELLOUT_REGIONS),
+             view("rpt.btn.regions", ReportKind.ORDER_REGIONS if orders else ReportKind.SELLOUT_REGIONS),
              view("rpt.btn.products", ReportKind.SELLOUT_PRODUCTS if report.kind.is_sellout
                   else ReportKind.ORDER_PRODUCTS)]
     if not ctx.is_dealer:
-        views += [view("rpt.btn.dealers", ReportKind.SELLOUT_DEALERS),
+        views += [view("rpt.btn.dealers", ReportKind.ORDER_DEALERS if orders else ReportKind.SELLOUT_DEALERS),
                   view("rpt.btn.frequency", ReportKind.ORDER_FREQUENCY),
                   view("rpt.btn.targets", ReportKind.TARGETS)]
     shown = [b for b in views if b is not None]
     rows = [shown[i:i + 3] for i in range(0, len(shown), 3)]
-    periods = [Button(ctx.pick(*PERIOD_LABELS[p]) + (" ✓" if p == period else ""),
-                      payload("rpt", *_view_args(report.kind, p, region, sku, report.lowest_first, dealer)))
-               for p in PeriodPreset]
-    rows += [periods[:3], periods[3:]]
-    extra = [_button(ctx, "rpt.btn.excel", "rpt.x",
-                     *_view_args(report.kind, period, region, sku, report.lowest_first, dealer))]
+    rows += _period_rows(ctx, here)
+    extra = [_button(ctx, "rpt.btn.excel", "rpt.x", *here.args())]
     if ctx.is_dealer:
         extra.append(_button(ctx, "rpt.btn.replenish", "rpt.rep"))
     elif Permission.REPORT_READ_ALL in ctx.actor.permissions:
         extra.append(_button(ctx, "rpt.btn.forecast", "rpt.fc"))
     rows.append(extra)
     return rows
+
+
+def _period_rows(ctx: Ctx, here: View) -> list[list[Button]]:
+    periods = [Button(period_label(p, ctx.lang) + (" ✓" if p.value == here.period else ""),
+                      payload("rpt", *replace(here, period=p.value).args()))
+               for p in BUTTON_PERIODS]
+    return [periods[:3], periods[3:]]
 
 
 async def _named_dealer(ctx: Ctx, code: str) -> Dealer | None:
@@ -173,11 +224,11 @@ async def _named_dealer(ctx: Ctx, code: str) -> Dealer | None:
     return found[0] if len(found) == 1 and found[0].id is not None else None
 
 
-async def _report(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-                  lowest: bool = False, dealer: Dealer | None = None, limit: int = 10) -> Report:
+async def _report(ctx: Ctx, view: View, dealer: Dealer | None = None, limit: int = 10) -> Report:
     assert ctx.deps.reports is not None
-    query = ReportQuery(kind, period, region=region or None, sku=sku or None, limit=limit, lowest_first=lowest,
-                        dealer_id=dealer.id if dealer is not None else None)
+    query = ReportQuery(view.kind, view.period, region=view.region or None, sku=view.sku or None, limit=limit,
+                        lowest_first=view.lowest, dealer_id=dealer.id if dealer is not None else None,
+                        dimension=view.dimension)
     return await run_report(ctx.uow(), ctx.deps.reports, ctx.actor, query, ctx.deps.clock)
 
 
@@ -192,33 +243,68 @@ def _top_said(text: str) -> int:
     return max(1, min(MAX_TOP, n)) if n else DEFAULT_TOP
 
 
-async def show(ctx: Ctx, kind: ReportKind, period: PeriodPreset, region: str = "", sku: str = "",
-               lowest: bool = False, dealer_code: str = "", *, excel: bool = False,
-               top: int = DEFAULT_TOP) -> list[Reply]:
-    dealer = await _named_dealer(ctx, dealer_code)
-    if dealer_code and dealer is None and not ctx.is_dealer:
-        return [Reply(text=ctx.t("acct.staff.no_dealer", code=dealer_code))]
-    if dealer is not None and kind in _ALL_DEALERS:
-        kind = ReportKind.SELLOUT_SUMMARY
-    report = await _report(ctx, kind, period, region, sku, lowest, dealer, limit=max(10, top))
-    title, label = report.title(ctx.lang), ctx.pick(*PERIOD_LABELS[period])
+async def show(ctx: Ctx, view: View, *, excel: bool = False, top: int = DEFAULT_TOP,
+               split: str | None = None) -> list[Reply]:
+    dealer = await _named_dealer(ctx, view.dealer)
+    if view.dealer and dealer is None and not ctx.is_dealer:
+        return [Reply(text=ctx.t("acct.staff.no_dealer", code=view.dealer))]
+    if dealer is not None and view.kind in _ALL_DEALERS:
+        view = view.to(ReportKind.SELLOUT_SUMMARY)
+    try:
+        report = await _report(ctx, view, dealer, limit=max(10, top))
+    except ValidationFailed as exc:     # a period still to come, a code that names none: said, nothing else shown
+        return [Reply(text=exc.message(ctx.lang), buttons=_period_rows(ctx, view))]
+    title, label = report.title(ctx.lang), period_label(view.period, ctx.lang)
     lines = [ctx.t("rpt.head", title=title, period=label)]
     named = f"{dealer.code} {dealer.name}" if dealer is not None else ""
-    if region or sku or named:
-        lines.append(ctx.t("rpt.filters", filters=" · ".join(v for v in (named, region, sku) if v)))
+    if region_or_sku := [v for v in (named, view.region, view.sku) if v]:
+        lines.append(ctx.t("rpt.filters", filters=" · ".join(region_or_sku)))
     empty = report.totals.count == 0 and not report.targets
     lines += [ctx.t("rpt.no_data")] if empty else summary_lines(report, ctx.lang, top=top)
-    if (ctx.is_dealer or dealer is not None) and kind == ReportKind.SELLOUT_SUMMARY:
-        bought = await _report(ctx, ReportKind.ORDER_PRODUCTS, period, region, sku, dealer=dealer)
+    if split in ("quarter", "month") and report.trend and not empty:
+        lines += _split_lines(ctx, report, split)
+    if (ctx.is_dealer or dealer is not None) and view.kind == ReportKind.SELLOUT_SUMMARY:
+        bought = await _report(ctx, view.to(ReportKind.ORDER_PRODUCTS), dealer)
         lines.append(ctx.t("rpt.dealer_purchases", amount=fmt_cny(bought.totals.amount), orders=bought.totals.count))
     from analytics.charts import report_chart
 
     image = None if empty else await asyncio.to_thread(report_chart, report, ctx.lang)
-    replies = [Reply(text="\n".join(lines), image=image, image_name=f"report-{CODES[kind]}.png" if image else "",
-                     buttons=_buttons(ctx, report, period, region, sku, named.split(" ")[0]))]
+    here = replace(view, dealer=named.split(" ")[0])
+    _remember(ctx, here)
+    replies = [Reply(text="\n".join(lines), image=image, image_name=f"report-{CODES[view.kind]}.png" if image else "",
+                     buttons=_buttons(ctx, report, here))]
     if excel:
         replies.append(await _excel(ctx, report, label))
     return replies
+
+
+def _split_lines(ctx: Ctx, report: Report, split: str) -> list[str]:
+    """"各季度" / "每个月": the period's quarters or months with their amount and count."""
+    unit = ctx.pick("单", "orders") if report.kind.is_orders else ctx.pick("行", "lines")
+    return [ctx.t(f"rpt.split.{split}")] + [
+        ctx.t("rpt.split.row", label=part.label, amount=fmt_cny(part.amount), count=part.count, unit=unit)
+        for part in split_trend(report, split, ctx.lang)]
+
+
+def _remember(ctx: Ctx, view: View) -> None:
+    """The report just shown, for a question that follows it ("按大区看看", "跟去年比呢"); not inside a form."""
+    if ctx.dialog.state:
+        return
+    minute = int(ctx.deps.clock.now().timestamp() // 60)
+    kept = ctx.dialog.data.get("report")
+    args = view.args()
+    if not isinstance(kept, dict) or kept.get("view") != args or minute - int(kept.get("at", 0)) >= 10:
+        ctx.dialog.data["report"] = {"view": args, "at": minute}
+
+
+def _followed(ctx: Ctx) -> View | None:
+    """The report shown in the last ``FOLLOW_MINUTES`` minutes, if any."""
+    kept = ctx.dialog.data.get("report")
+    if not isinstance(kept, dict) or not isinstance(kept.get("view"), list):
+        return None
+    if int(ctx.deps.clock.now().timestamp() // 60) - int(kept.get("at", 0)) > FOLLOW_MINUTES:
+        return None
+    return _view_of(ctx, [str(a) for a in kept["view"]])
 
 
 async def _excel(ctx: Ctx, report: Report, label: str) -> Reply:
@@ -229,13 +315,28 @@ async def _excel(ctx: Ctx, report: Report, label: str) -> Reply:
     return Reply(text=ctx.t("rpt.excel", title=report.title(ctx.lang), period=label), file=data, file_name=name)
 
 
-def _args(ctx: Ctx) -> tuple[ReportKind, PeriodPreset, str, str, bool, str]:
-    """The view a button names; a malformed one falls back to the default view (it is never trusted anyway)."""
-    args = ctx.args + ["", "", "", "", ""]
-    kind = KINDS.get(args[0].removesuffix("-")) or _default_kind(ctx)
-    lowest = args[0].endswith("-") and kind in RANKINGS
-    period = PERIODS.get(args[1], PeriodPreset.MONTH)
-    return kind, period, args[2][:16], args[3][:32], lowest, args[4][:12]
+def _period_of(arg: str) -> str | None:
+    """A period as a button carries it (a preset's short code, a preset, a code with its dates), else None."""
+    preset = PERIODS.get(arg)
+    if preset is not None:
+        return preset.value
+    return arg if arg and len(arg) <= 16 and is_period(arg) else None
+
+
+def _view_of(ctx: Ctx, raw: list[str]) -> View | None:
+    """The view a button names; None when its period is none (never trusted anyway: the use cases check)."""
+    args = raw + ["", "", "", "", ""]
+    code = args[0].removesuffix("-")
+    kind, dimension = AREA_CODES.get(code, (KINDS.get(code) or _default_kind(ctx), None))
+    period = _period_of(args[1]) if args[1] else PeriodPreset.MONTH.value
+    if period is None:
+        return None
+    return View(kind, period, args[2][:16], args[3][:32], args[0].endswith("-") and kind in RANKINGS, args[4][:12],
+                dimension)
+
+
+def _bad_period(ctx: Ctx, words: str, view: View) -> list[Reply]:
+    return [Reply(text=ctx.t("rpt.period_unknown", words=words[:24]), buttons=_period_rows(ctx, view))]
 
 
 # --- entry points -----------------------------------------------------------------------------------
@@ -246,7 +347,7 @@ async def menu(ctx: Ctx) -> list[Reply]:
     refused = _ready(ctx)
     if refused is not None:
         return refused
-    return await show(ctx, _default_kind(ctx), PeriodPreset.MONTH)
+    return await show(ctx, View(_default_kind(ctx)))
 
 
 @router.button("rpt")
@@ -254,7 +355,10 @@ async def view(ctx: Ctx) -> list[Reply]:
     refused = _ready(ctx)
     if refused is not None:
         return refused
-    return await show(ctx, *_args(ctx))
+    pressed = _view_of(ctx, ctx.args)
+    if pressed is None:
+        return _bad_period(ctx, ctx.args[1] if len(ctx.args) > 1 else "", View(_default_kind(ctx)))
+    return await show(ctx, pressed)
 
 
 @router.button("rpt.x")
@@ -262,10 +366,24 @@ async def export(ctx: Ctx) -> list[Reply]:
     refused = _ready(ctx)
     if refused is not None:
         return refused
-    kind, period, region, sku, lowest, code = _args(ctx)
-    dealer = await _named_dealer(ctx, code)
-    report = await _report(ctx, kind, period, region, sku, lowest, dealer)
-    return [await _excel(ctx, report, ctx.pick(*PERIOD_LABELS[period]))]
+    pressed = _view_of(ctx, ctx.args)
+    if pressed is None:
+        return _bad_period(ctx, ctx.args[1] if len(ctx.args) > 1 else "", View(_default_kind(ctx)))
+    dealer = await _named_dealer(ctx, pressed.dealer)
+    try:
+        report = await _report(ctx, pressed, dealer)
+    except ValidationFailed as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+    return [await _excel(ctx, report, period_label(pressed.period, ctx.lang))]
+
+
+def _measured(kind: ReportKind, measure: str) -> ReportKind:
+    """The same view of the other measure (orders <-> sell-out), when there is one."""
+    twins = {ReportKind.ORDER_SUMMARY: ReportKind.SELLOUT_SUMMARY, ReportKind.ORDER_REGIONS: ReportKind.SELLOUT_REGIONS,
+             ReportKind.ORDER_PRODUCTS: ReportKind.SELLOUT_PRODUCTS, ReportKind.ORDER_DEALERS: ReportKind.SELLOUT_DEALERS}
+    if measure == "orders":
+        return next((o for o, s in twins.items() if s == kind), kind)
+    return twins.get(kind, kind) if measure == "sellout" else kind
 
 
 @router.intent(Intent.SALES_QUERY)
@@ -283,14 +401,18 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if refused is not None:
         return refused
     slots = ctx.parsed.slots if ctx.parsed is not None else None
-    period = SLOT_PERIODS.get(slots.period or "", PeriodPreset.MONTH) if slots else PeriodPreset.MONTH
+    before = _followed(ctx)
+    said_period = period_said(slots.period if slots is not None else None)
+    if said_period is None and slots is not None and (slots.period or slots.period_said):
+        return _bad_period(ctx, slots.period_said or slots.period or "", before or View(_default_kind(ctx)))
+    period = said_period or (before.period if before is not None else PeriodPreset.MONTH.value)
     region = (slots.region or "") if slots and not ctx.is_dealer else ""
     sku = (slots.product or "") if slots else ""
     if ctx.is_dealer and slots is not None and slots.topic == "own_rank":
         return await sellout_chase.own_place(ctx, period)          # "我在区域里排第几": its place, nobody else's
     if ctx.is_staff and slots is not None and slots.topic == "not_reported":
         return await sellout_chase.silent(      # "哪几家还没报动销": who to chase
-            ctx, period, region, _button(ctx, "rpt.btn.dealers", "rpt", "sd-", PERIOD_CODES[period]))
+            ctx, period, region, _button(ctx, "rpt.btn.dealers", "rpt", "sd-", PERIOD_CODES.get(period, period)))
     cue = next((c for words, c in CUES if any(w in text for w in words)), "")
     ranking = slots.ranking if slots else None
     if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) and ranking:
@@ -299,6 +421,11 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         return await replenish(ctx)
     if cue == "forecast" and not ctx.is_dealer:
         return await forecast(ctx)
+    split = slots.split if slots else None
+    if split in AREAS:
+        cue = "sr"
+    if before is not None and slots is not None and slots.topic == "follow_up" and not split and not slots.compare:
+        return await show(ctx, replace(before, period=period))     # "上个月呢": the report just shown, for then
     if any(w in text for w in TARGET_WORDS) and _may(ctx, ReportKind.TARGETS):
         kind = ReportKind.TARGETS
     elif cue == "products":
@@ -307,6 +434,11 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         kind = KINDS[cue]
     else:
         kind = _default_kind(ctx)
+    # the measure said, else the one of the report just shown (a follow-up changes the view, not what is counted)
+    measure = (slots.measure if slots else None) or (
+        ("orders" if before.kind.is_orders else "sellout" if before.kind.is_sellout else None) if before else None)
+    if measure and not ctx.is_dealer and cue != "ss":
+        kind = _measured(kind, measure)
     if not _may(ctx, kind):
         kind = _default_kind(ctx)
     lowest = kind in RANKINGS and ranking == "lowest"
@@ -314,20 +446,20 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff and not code and (words := dealer_words_in_sales_question(ctx.inbound.text)) is not None:
         named = await forms.dealers_by_words(ctx, words, limit=6)   # "嘉禾这个月卖得怎么样": that dealer's, by name
         if len(named) > 1:
-            return _which_dealer(ctx, named, kind, period, region, sku)
+            return _which_dealer(ctx, named, View(kind, period, region, sku))
         code = named[0].code if named else ""
     if code and kind in _ALL_DEALERS:
         kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout else _default_kind(ctx)
-    return await show(ctx, kind, period, region, sku, lowest, code, excel=any(w in text for w in EXPORT_WORDS),
-                      top=_top_said(text))
+    dimension = AREAS.get(split or "") if kind in (ReportKind.ORDER_REGIONS, ReportKind.SELLOUT_REGIONS) else None
+    return await show(ctx, View(kind, period, region, sku, lowest, code, dimension),
+                      excel=any(w in text for w in EXPORT_WORDS), top=_top_said(text), split=split)
 
 
-def _which_dealer(ctx: Ctx, named: list[Dealer], kind: ReportKind, period: PeriodPreset, region: str,
-                  sku: str) -> list[Reply]:
+def _which_dealer(ctx: Ctx, named: list[Dealer], asked: View) -> list[Reply]:
     """Several dealers fit the words: a button each, to that dealer's figures."""
-    kind = ReportKind.SELLOUT_SUMMARY if kind.is_sellout or kind in _ALL_DEALERS else kind
+    kind = ReportKind.SELLOUT_SUMMARY if asked.kind.is_sellout or asked.kind in _ALL_DEALERS else asked.kind
     return [Reply(text=ctx.t("rpt.which_dealer"), buttons=[
-        [Button(f"{d.code} {d.name}", payload("rpt", *_view_args(kind, period, region, sku, dealer=d.code)))]
+        [Button(f"{d.code} {d.name}", payload("rpt", *replace(asked, kind=kind, dealer=d.code).args()))]
         for d in named] + [[forms.menu_button(ctx)]])]
 
 

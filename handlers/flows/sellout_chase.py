@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from core.errors import DomainError, PermissionDenied
 from core.money import fmt_cny
-from core.reports import PERIOD_LABELS, PeriodPreset
+from core.reports import PeriodPreset, is_period, period_label
 from core.services.sellout_chase import dealers_without_sellout, own_rank, remind_sellout
 from handlers import i18n
 from handlers.context import Ctx
@@ -43,7 +43,7 @@ i18n.register({
 })
 
 
-async def silent(ctx: Ctx, period: PeriodPreset, region: str, ranking: Button) -> list[Reply]:
+async def silent(ctx: Ctx, period: PeriodPreset | str, region: str, ranking: Button) -> list[Reply]:
     """The list, with the reminder button when there is anyone to remind (and ``ranking``: the dealers' sell-out
     ranking of the same period, from ``handlers.flows.reports``)."""
     assert ctx.deps.reports is not None
@@ -61,19 +61,19 @@ async def silent(ctx: Ctx, period: PeriodPreset, region: str, ranking: Button) -
     if len(found.dealers) > SHOWN:
         lines.append(ctx.t("sc.more", n=len(found.dealers) - SHOWN))
     return [Reply(text="\n".join(lines), buttons=[
-        [Button(ctx.t("sc.btn.remind"), payload("sc.remind", period.value, region)),
+        [Button(ctx.t("sc.btn.remind"), payload("sc.remind", str(period), region)),
          ranking],
         [forms.menu_button(ctx)]])]
 
 
-async def own_place(ctx: Ctx, period: PeriodPreset) -> list[Reply]:
+async def own_place(ctx: Ctx, period: PeriodPreset | str) -> list[Reply]:
     """A dealer's own place by sell-out among its region's active dealers (``core.services.sellout_chase.own_rank``)."""
     assert ctx.deps.reports is not None
     try:
         place = await own_rank(ctx.uow(), ctx.deps.reports, ctx.actor, ctx.deps.clock, period=period)
     except DomainError as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    params = {"period": ctx.pick(*PERIOD_LABELS[period]), "start": f"{place.start:%m-%d}", "end": f"{place.end:%m-%d}",
+    params = {"period": period_label(period, ctx.lang), "start": f"{place.start:%m-%d}", "end": f"{place.end:%m-%d}",
               "region": place.region or ctx.pick("全国", "the country"), "of": place.of, "rank": place.rank,
               "amount": fmt_cny(place.amount)}
     key = "sc.rank" if place.amount > 0 else "sc.rank.none"
@@ -86,10 +86,7 @@ async def remind(ctx: Ctx) -> list[Reply]:
     if ctx.deps.reports is None or not ctx.is_staff:
         return [Reply(text=PermissionDenied().message(ctx.lang))]
     args = ctx.args
-    try:
-        period = PeriodPreset(args[0]) if args else PeriodPreset.MONTH
-    except ValueError:
-        period = PeriodPreset.MONTH
+    period: PeriodPreset | str = args[0] if args and is_period(args[0]) else PeriodPreset.MONTH
     region = args[1] if len(args) > 1 else ""
     try:
         found, told = await remind_sellout(ctx.uow(), ctx.deps.reports, ctx.actor, ctx.deps.clock, period=period,

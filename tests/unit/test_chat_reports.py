@@ -61,7 +61,10 @@ async def test_which_dealer_sells_best_is_the_dealer_ranking(said: str) -> None:
 async def test_report_command_and_views_by_button() -> None:
     w, _ = await world()
     first = await w.say("mgr", "/report")
-    regions = await w.press("mgr", buttons(first)["🗺 地区"])
+    by_region = await w.press("mgr", buttons(first)["🗺 地区"])     # of the orders shown: by the dealers' region
+    assert "📊 分地区订货（本月）" in texts(by_region) and "• 华东 ¥16,900.00 (86.2%)" in texts(by_region)
+    sellout = await w.press("mgr", buttons(by_region)["📈 动销"])
+    regions = await w.press("mgr", buttons(sellout)["🗺 地区"])
     shown = texts(regions)
     assert "📊 分地区动销（本月）" in shown
     assert "• 上海 ¥5,997.00 (51.7%)" in shown and "• 江苏 ¥1,599.00 (13.8%)" in shown
@@ -131,8 +134,10 @@ async def test_unbound_and_bad_buttons() -> None:
     w, _ = await world()
     unbound = await w.say("stranger", "/report")
     assert "请先绑定" in texts(unbound)
-    odd = await w.press("mgr", "1|rpt|zz|??|x")            # unknown codes: the default view, this month
+    odd = await w.press("mgr", "1|rpt|zz|m|x")             # an unknown view: the default view
     assert "📊 订单概况（本月）" in texts(odd)
+    odd = await w.press("mgr", "1|rpt|os|??|x")            # an unknown period: said, not this month's figures
+    assert "没有听懂时间段“??”" in texts(odd) and "订单概况" not in texts(odd)
 
 
 async def test_empty_period_says_so_without_a_chart() -> None:

@@ -109,3 +109,30 @@ async def test_the_dealer_sees_what_is_overdue_with_its_balances_and_the_other_d
     assert "其中逾期 ¥14,272.53（账期 30 天，最早 10-20 SO-20261020-0001，超期 18 天）" in own
     other = texts(await w.say("200", "我的信用额度还剩多少"))
     assert "逾期" not in other and "已用 ¥5,000.00" in other
+
+
+async def test_management_asks_how_collections_go_and_what_is_overdue() -> None:
+    """(was: "此功能仅供经销商用户使用"): payments received in the period said and the credit overdue, each late
+    dealer to its ledger; a dealer asking the same words still gets its own payments, staff who read no
+    accounts are refused."""
+    w, late, fine = await _world()
+    async with w.uow as u:
+        for dealer_id, amount, days_ago in ((fine, "30000.00", 3), (late, "1000.00", 40)):
+            await u.ledger.add(LedgerEntry(dealer_id=dealer_id, account=AccountKind.PREPAYMENT,
+                                           amount=Decimal(amount), kind=EntryKind.PAYMENT,
+                                           created_at=TODAY - timedelta(days=days_ago)))
+        await u.commit()
+    await w.user("950", Role.MANAGEMENT, username="zhou")
+    shown = await w.say("950", "回款情况怎么样 逾期多少")
+    said = texts(shown)
+    assert "💰 本月（2026-12-01 至 2026-12-07）回款 ¥30,000.00，共 1 笔。" in said, said
+    assert "· D" in said and "南京宏达商贸有限公司：¥30,000.00" in said
+    assert "⚠️ 信用欠款逾期 ¥14,272.53（1 家，账期 30 天；今天为止）" in said
+    assert "沈阳佳家家电有限公司：逾期 ¥14,272.53，超期 18 天" in said
+    assert f"pay.ledger|{late}|0" in "".join(buttons(shown).values())
+    assert "仅供经销商" not in said
+    october = texts(await w.say("950", "10月回款情况怎么样"))
+    assert "💰 2026年10月（2026-10-01 至 2026-10-31）回款 ¥1,000.00，共 1 笔。" in october, october
+    assert "此功能仅限可查看经销商账户的同事使用" in texts(await w.say("901", "回款情况怎么样"))
+    own = texts(await w.say("200", "回款情况怎么样"))                # a dealer: its own payments, not everyone's
+    assert "近 60 天的到账记录" in own and "逾期" not in own and "沈阳" not in own

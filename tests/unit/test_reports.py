@@ -115,6 +115,17 @@ async def check_use_case_figures(uow: AbstractUnitOfWork, store: AbstractReportS
                                                                 dimension=Dimension.REGION), CLOCK)
     assert [(s.key, s.share) for s in regions.shares] == [("华东", M("0.6552")), ("华北", M("0.3448"))]
 
+    # orders by the dealers' region and by dealer; a period as a code; 同比 against the same days a year before
+    by_region = await run_report(uow, store, manager, ReportQuery(ReportKind.ORDER_REGIONS, PeriodPreset.MONTH), CLOCK)
+    assert [(s.key, s.amount, s.count) for s in by_region.shares] == [("华东", M("16900.00"), 3),
+                                                                       ("华北", M("2700.00"), 1)]
+    by_dealer = await run_report(uow, store, manager, ReportQuery(ReportKind.ORDER_DEALERS, "2026Q4"), CLOCK)
+    assert [(s.key, s.amount) for s in by_dealer.shares] == [("RPT-D1", M("16900.00")), ("RPT-D2", M("6300.00"))]
+    assert (by_dealer.filter.start, by_dealer.filter.end) == (date(2026, 10, 1), date(2026, 11, 26))
+    assert summary.year_ago is not None and summary.year_ago.amount == M("0.00")
+    assert (summary.filter.year_ago().start, summary.filter.year_ago().end) == (date(2025, 11, 1), date(2025, 11, 26))
+    assert "同比 —（去年同期无数据）" in summary_lines(summary)
+
     # the dealer ranking from the bottom starts with the active dealers that sold nothing (a suspended one is
     # nobody's worst seller); from the top, and in a province (where the goods were sold), only who sold
     async with uow:
