@@ -76,8 +76,9 @@ _SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|a
 SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
 SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
 # the measures a product is sold by, as its catalogue unit says ("公斤": 5公斤 and 50kg of it are how much of it)
-_SOLD_BY = {"公斤": ("公斤", "kg", "千克"), "千克": ("公斤", "kg", "千克"), "kg": ("公斤", "kg", "千克"), "升": ("升", "l"),
-            "l": ("升", "l"), "克": ("克", "g"), "g": ("克", "g")}
+# ("5匹" of a fabric sold by weight or length is 5 bolts: such a product has no horsepower)
+_SOLD_BY = {"公斤": ("公斤", "kg", "千克", "匹"), "千克": ("公斤", "kg", "千克", "匹"), "kg": ("公斤", "kg", "千克", "匹"),
+            "米": ("匹",), "m": ("匹",), "升": ("升", "l"), "l": ("升", "l"), "克": ("克", "g"), "g": ("克", "g")}
 
 
 def size_said(text: str, start: int, end: int, unit: str, *, before: bool = False) -> re.Match[str] | None:
