@@ -150,6 +150,9 @@ LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|�
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
 
 
+# "曜光系列", "H series": a series named as such (the word itself is no product's)
+_SERIES_WORD = re.compile(r"\s?(?:系列|\bseries\b)")
+
 class ProductIndex(_ProductLines, FamilyReadings):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
@@ -294,7 +297,9 @@ class ProductIndex(_ProductLines, FamilyReadings):
                 if self.variant_table.other_said(text, m.sku, m.end, a):
                     break                        # "金冠5w30 4升来10桶 5w40 4升6桶": the 4升 of another grade
                 said = surface[:size.start()] + t.group(0) + surface[size.end():]
-                hit = self.keys.get(said) or self._compact_exact.get(compact(said))
+                # ("曜光系列 550 两托 580 一托": the word 系列 / series of the lead is in no product's name)
+                hit = next((h for w in dict.fromkeys((said, _SERIES_WORD.sub("", said)))
+                            if (h := self.keys.get(w) or self._compact_exact.get(compact(w))) is not None), None)
                 named = hit[1] if hit is not None and hit[0] >= Strength.NAME and len(hit[1]) == 1 else None
                 inside = out.over(a, b)
                 # "冷水管20 30根 20的改成40": the anchor's own size again is the anchor, whatever a pass before made of it
