@@ -64,7 +64,9 @@ _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
 # a size in a product's words and said alone after it ("20" of 热水管20, "1.5" of 云朵1.5, "4分"): not a part of a code
-_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:(?:mm|cm|ml|kg|m|l|g)(?![a-z])|[寸分丝米升](?!钟)|(?![\d.a-z]))")
+# ("10oz 300米 12oz 200米" of denims by weight, "5k 2台 8k 1台" of inverters, "430w" of panels, "10安" of cloth slang)
+_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:(?:mm|cm|ml|kg|m|l|g|oz|kw|k|w|ah|v)(?![a-z])"
+                            r"|[寸分丝米升安瓦](?!钟)|(?![\d.a-z]))")
 # "25 20": a code read from two numbers said one after the other (a size and its count, as often)
 _SPACED_NUMBERS = re.compile(r"\d+\s\d+")
 # after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
