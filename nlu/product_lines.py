@@ -42,8 +42,8 @@ from nlu.product_words import (
     Strength,
     compact,
     measure_of,
-    size_said,
     named_back,
+    size_said,
     spec_variants,
     told_by,
 )
