@@ -155,6 +155,16 @@ __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index
 # "曜光系列", "H series": a series named as such (the word itself is no product's)
 _SERIES_WORD = re.compile(r"\s?(?:系列|\bseries\b)")
 
+# a count with its unit said right before a product ("20块曜光550 10块580")
+_COUNT_FIRST = re.compile(r"(?:\d{1,5}|[一二两三四五六七八九十百千]{1,4})\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐托]|pcs)"
+                          r"\s?(?:的)?\s?\Z")
+
+
+def _counted_first(text: str, m: Mention, at: int) -> bool:
+    """"20块曜光550 10块580": the anchor and the size after it each said after their own count, with its unit."""
+    return _COUNT_FIRST.search(text, max(0, m.start - 8), m.start) is not None \
+        and _COUNT_FIRST.search(text, m.end, at) is not None
+
 class ProductIndex(_ProductLines, FamilyReadings):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
     (``nlu.product_lines``) and, here, the whole search: ``find``, ``suggest``, ``best``."""
@@ -294,7 +304,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
             for t in _ANALOGUE_SIZE.finditer(text, m.end, stop):
                 a, b = t.start(), t.end()
                 after = b + (text[b:b + 1] in "的嘅")
-                if not (counted_after(text, after) or _SET_COUNT.match(text, after)):
+                if not (counted_after(text, after) or _SET_COUNT.match(text, after) or _counted_first(text, m, a)):
                     continue
                 if self.variant_table.other_said(text, m.sku, m.end, a):
                     break                        # "金冠5w30 4升来10桶 5w40 4升6桶": the 4升 of another grade
