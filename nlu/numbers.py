@@ -54,7 +54,9 @@ UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片"
          "kits", "kit", "pouches", "pouch", "bundles", "bundle",
          # the shorthands and trade units of English order sheets: "10 prs", "30 tubs", "10 kegs", "5 reels"
          "prs", "pr", "tubs", "tub", "kegs", "keg", "reels", "reel", "coils", "coil", "packets", "packet", "pkts", "pkt",
-         "sacks", "sack", "crates", "crate", "trays", "tray")
+         "sacks", "sack", "crates", "crate", "trays", "tray",
+         # a gross of buttons or snaps, pallets of panels or tiles, bolts of cloth: "20 gross", "2 pallets", "5 bolts"
+         "gross", "pallets", "pallet", "bolts", "bolt")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 # "两口" of woks and pots, "三顶" of tents, "五盏" of lamps, "十轴" of fishing line or thread (spools); not 口味,
 # 口径, 口罩, 轴承

@@ -29,3 +29,11 @@ async def test_pallets_and_gross_are_counts(text: str, want: dict[str, int]) -> 
 
 async def test_toyun_is_no_unit() -> None:
     assert await parsed_items("石峰600白 50片 走托运", GOODS) == {"TL-W600": 50}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("sold 20 gross 金扣15 and 12 gross 金扣18", {"KN-S15": 20, "KN-S18": 12}),
+    ("SF600W 2 pallets", {"TL-W600": 2}),
+])
+async def test_english_gross_and_pallets_are_counts(text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, GOODS) == want
