@@ -22,6 +22,7 @@ from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_lines import each_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
+from nlu.measure_counts import measures_as_counts
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.own_variants import with_own_variants
@@ -168,6 +169,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         date_span = (past.start, past.end)
         blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
     known = index.find(blanked) if known is None else known
+    blanked = measures_as_counts(blanked, known, index.entries)      # "rib 50kg" of a knit sold by the 公斤
     unknown_codes = index.unknown_codes(blanked, known)
     # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)
     own = with_own_variants(index.variant_table, blanked, known, index.entries)

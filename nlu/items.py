@@ -773,6 +773,9 @@ def _quantities(text: str, mentions: list[Mention]) -> list[Quantity]:
         if not m.group("unit") and m.group("num").isdigit() and re.match(r"\s?的", text[m.end():]) and (
                 len(m.group("num")) >= 3 or _COUNTED_BEFORE.search(text, max(0, m.start() - 12), m.start())):
             continue        # "配两个800的", "软管来100根 50的": a model or size said with 的, not a count
+        if not m.group("unit") and m.group("num").isdigit() and len(m.group("num")) >= 3 and _is_cjk(text[m.end():m.end() + 1]) \
+                and any(x.skus and x.end <= m.start() and m.group("num") in re.findall(r"\d+", x.word) for x in mentions):
+            continue        # "402白10箱 402粉红5箱": the series' code said again before a word, not a count
         if not m.group("unit") and len(m.group("num")) >= 7 and m.group("num").isdigit():
             continue        # a phone number, an account: no count is written that way without a unit
         out.append(parse_quantity(m))

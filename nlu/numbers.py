@@ -46,7 +46,7 @@ CN_NUM = (f"[{_CN}][{_CN}百千万佰仟点]*|半(?=\\s*打)"
           f"|\\d+\\s*[百千万](?:\\d[十拾百千](?:\\d(?![{_CN}\\d]))?|[{_CN}\\d](?![{_CN}\\d]))?")
 UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片", "组", "条", "瓶", "桶", "袋", "卷", "只", "根", "块",
          "打", "部", "张", "双", "对", "罐", "听", "提", "扎", "把", "副", "樘", "平米", "平", "吨", "公斤", "斤", "卷",
-         "饼", "捆", "筒", "口", "顶", "盏", "盘", "轴",
+         "饼", "捆", "筒", "口", "顶", "盏", "盘", "轴", "托", "罗",
          "pcs", "pc", "units", "unit", "boxes", "box", "sets", "set", "cartons", "carton", "ctns", "ctn", "cs",
          "pieces", "piece", "dozens", "dozen", "bottles", "bottle", "cases", "case", "pairs", "pair", "packs", "pack",
          "cans", "can", "rolls", "roll", "bags", "bag", "sqm", "kg", "tons", "ton", "buckets", "bucket", "pails", "pail",
@@ -54,11 +54,15 @@ UNITS = ("打半", "台", "箱", "件", "个", "套", "支", "盒", "包", "片"
          "kits", "kit", "pouches", "pouch", "bundles", "bundle",
          # the shorthands and trade units of English order sheets: "10 prs", "30 tubs", "10 kegs", "5 reels"
          "prs", "pr", "tubs", "tub", "kegs", "keg", "reels", "reel", "coils", "coil", "packets", "packet", "pkts", "pkt",
-         "sacks", "sack", "crates", "crate", "trays", "tray")
+         "sacks", "sack", "crates", "crate", "trays", "tray",
+         # a gross of buttons or snaps, pallets of panels or tiles, bolts of cloth: "20 gross", "2 pallets", "5 bolts"
+         "gross", "pallets", "pallet", "bolts", "bolt")
 # a latin unit must end a word ("5 boxes", not "5 boxer"); a Chinese one may run into the next word ("5台AP500")
 # "两口" of woks and pots, "三顶" of tents, "五盏" of lamps, "十轴" of fishing line or thread (spools); not 口味,
 # 口径, 口罩, 轴承
-_UNIT_AFTER = {"口": "(?![味径罩感袋腔红香号碑])", "盘": "(?![子点管])", "轴": "(?![承心套距])"}
+# "两托" of pallets (not 托运, 托盘 said as a product, 托架), "二十罗" of a gross of buttons (not 罗纹, 罗马)
+_UNIT_AFTER = {"口": "(?![味径罩感袋腔红香号碑])", "盘": "(?![子点管])", "轴": "(?![承心套距])",
+               "托": "(?![运盘架管底板])", "罗": "(?![纹马汉盘拉])"}
 _UNIT = "|".join(u + _UNIT_AFTER.get(u, "") if not u.isascii() else u + "(?![a-z])"
                  for u in sorted(UNITS, key=len, reverse=True))
 _EN = "|".join(sorted(EN_NUMBERS, key=len, reverse=True))

@@ -32,8 +32,6 @@ from nlu.product_words import (
     CORRECTED,
     JOINED,
     NUMBER_LIST,
-    SIZE_AFTER,
-    SIZE_BEFORE,
     SWAPPED,
     TELLING_LEAD,
     TELLING_STOP,
@@ -45,6 +43,7 @@ from nlu.product_words import (
     compact,
     measure_of,
     named_back,
+    size_said,
     spec_variants,
     told_by,
 )
@@ -707,8 +706,8 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 continue
             nxt = mentions[n + 1].start if n + 1 < len(mentions) else len(text)
             prev = mentions[n - 1].end if n else 0
-            after = SIZE_AFTER.match(text, m.end, nxt)
-            before = SIZE_BEFORE.search(text, prev, m.start)
+            after = size_said(text, m.end, nxt, self.entries[sku].unit)
+            before = size_said(text, prev, m.start, self.entries[sku].unit, before=True)
             sizes = [x.group("size") for x in (after, before) if x is not None
                      and not re.fullmatch(rf"[\d.]+\s({'|'.join(self._size_letters) or '-'})", x.group("size"))]
             label = re.sub(r"\s", "", self._labels[sku])

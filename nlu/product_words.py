@@ -75,6 +75,19 @@ SIBLING_SPEC = re.compile(
 _SIZE = r"(?<![a-z0-9.])\d+(?:\.\d+)?\s?(?:ml|l|升|毫升|kg|g|克|公斤|寸|ah|mah|w|瓦|匹|hp|v|伏)(?![a-z0-9])"
 SIZE_AFTER = re.compile(rf"\s?(?:的)?\s?(?P<size>{_SIZE})")
 SIZE_BEFORE = re.compile(rf"(?P<size>{_SIZE})\s?(?:的)?\s?$")
+# the measures a product is sold by, as its catalogue unit says ("公斤": 5公斤 and 50kg of it are how much of it)
+# ("5匹" of a fabric sold by weight or length is 5 bolts: such a product has no horsepower)
+_SOLD_BY = {"公斤": ("公斤", "kg", "千克", "匹"), "千克": ("公斤", "kg", "千克", "匹"), "kg": ("公斤", "kg", "千克", "匹"),
+            "米": ("匹",), "m": ("匹",), "升": ("升", "l"), "l": ("升", "l"), "克": ("克", "g"), "g": ("克", "g")}
+
+
+def size_said(text: str, start: int, end: int, unit: str, *, before: bool = False) -> re.Match[str] | None:
+    """A size written right after (or before) a product's words ("草甘膦 200ml"), unless it is in the measure the
+    product is sold by ("卫衣布麻灰 5公斤" of a knit fabric sold by the 公斤): that is how much of it, not a size."""
+    said = SIZE_BEFORE.search(text, start, end) if before else SIZE_AFTER.match(text, start, end)
+    if said is None or re.sub(r"[\d.\s]", "", said.group("size")) not in _SOLD_BY.get(unit.strip().lower(), ()):
+        return said
+    return None
 BIG_SMALL_AFTER = re.compile(r"\s?(?:\d{1,5}\s?)?(?:的)?\s?(?P<bs>[大小])(?P<unit>瓶|包|袋|桶|罐|盒|支|号|规格|装|听)")
 BIG_SMALL_BEFORE = re.compile(r"(?P<bs>[大小])(?P<unit>瓶|包|袋|桶|罐|盒|支|号|规格|装|听)(?:的|装的)?\s?(?:那个|这个)?\s?$")
 _MEASURES = {"ml": ("ml", 1), "毫升": ("ml", 1), "l": ("ml", 1000), "升": ("ml", 1000), "g": ("g", 1), "克": ("g", 1),

@@ -65,7 +65,9 @@ _LINE_LEAD = re.compile(r"[^,;，。；!?！？\n]{1,8}$")
 # after a number: it is a size, not a count ("18的", "500嘅")
 _SIZE_MARK = re.compile(r"\s?[的嘅]")
 # a size in a product's words and said alone after it ("20" of 热水管20, "1.5" of 云朵1.5, "4分"): not a part of a code
-_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:(?:mm|cm|ml|kg|m|l|g)(?![a-z])|[寸分丝米升](?!钟)|(?![\d.a-z]))")
+# ("10oz 300米 12oz 200米" of denims by weight, "5k 2台 8k 1台" of inverters, "430w" of panels, "10安" of cloth slang)
+_ANALOGUE_SIZE = re.compile(r"(?<![\d.a-z])\d{1,4}(?:\.\d{1,2})?(?:(?:mm|cm|ml|kg|m|l|g|oz|kw|k|w|ah|v)(?![a-z])"
+                            r"|[寸分丝米升安瓦](?!钟)|(?![\d.a-z]))")
 # "25 20": a code read from two numbers said one after the other (a size and its count, as often)
 _SPACED_NUMBERS = re.compile(r"\d+\s\d+")
 # after a size: its count set ("20的改成40"), or a count with its unit ("63 5根")
@@ -150,6 +152,19 @@ LISTED_SIZE = re.compile(rf"(?P<size>{VARIANT_SIZE.pattern})\s?(?:和|跟|与|�
 
 __all__ = ["Mention", "ProductIndex", "Strength", "find_product", "product_index", "suggest_products"]
 
+
+# "曜光系列", "H series": a series named as such (the word itself is no product's)
+_SERIES_WORD = re.compile(r"\s?(?:系列|\bseries\b)")
+
+# a count with its unit said right before a product ("20块曜光550 10块580")
+_COUNT_FIRST = re.compile(r"(?:\d{1,5}|[一二两三四五六七八九十百千]{1,4})\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐托]|pcs)"
+                          r"\s?(?:的)?\s?\Z")
+
+
+def _counted_first(text: str, m: Mention, at: int) -> bool:
+    """"20块曜光550 10块580": the anchor and the size after it each said after their own count, with its unit."""
+    return _COUNT_FIRST.search(text, max(0, m.start - 8), m.start) is not None \
+        and _COUNT_FIRST.search(text, m.end, at) is not None
 
 class ProductIndex(_ProductLines, FamilyReadings):
     """The catalogue's keys (``nlu.product_keys``), the words that tell its products apart in a line
@@ -296,12 +311,14 @@ class ProductIndex(_ProductLines, FamilyReadings):
             for t in _ANALOGUE_SIZE.finditer(text, m.end, stop):
                 a, b = t.start(), t.end()
                 after = b + (text[b:b + 1] in "的嘅")
-                if not (counted_after(text, after) or _SET_COUNT.match(text, after)):
+                if not (counted_after(text, after) or _SET_COUNT.match(text, after) or _counted_first(text, m, a)):
                     continue
                 if self.variant_table.other_said(text, m.sku, m.end, a):
                     break                        # "金冠5w30 4升来10桶 5w40 4升6桶": the 4升 of another grade
                 said = surface[:size.start()] + t.group(0) + surface[size.end():]
-                hit = self.keys.get(said) or self._compact_exact.get(compact(said))
+                # ("曜光系列 550 两托 580 一托": the word 系列 / series of the lead is in no product's name)
+                hit = next((h for w in dict.fromkeys((said, _SERIES_WORD.sub("", said)))
+                            if (h := self.keys.get(w) or self._compact_exact.get(compact(w))) is not None), None)
                 named = hit[1] if hit is not None and hit[0] >= Strength.NAME and len(hit[1]) == 1 else None
                 inside = out.over(a, b)
                 # "冷水管20 30根 20的改成40": the anchor's own size again is the anchor, whatever a pass before made of it
