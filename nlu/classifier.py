@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nlu.analysis import masked, training_index
-from nlu.cues import INTENT_ORDER, cue_hits
+from nlu.cues import CUES, INTENT_ORDER, cue_hits
 from nlu.datasets import blind_files, held_out_texts, read_examples, text_key, training_files
 from nlu.evaluation import read_catalogue_csv
 from nlu.products import ProductIndex
@@ -297,15 +297,16 @@ FITTED_FORMAT = 1
 
 def fitted_cache(texts: Sequence[str], intents: Sequence[Intent]) -> Path | None:
     """Where the model fitted on exactly these texts is kept: ``$DMS_NLU_CACHE`` (``off``: nowhere), else
-    ``$XDG_CACHE_HOME/dms/nlu`` (``~/.cache``), one file per training data, model settings and scikit-learn
-    version. None when no such folder can be made."""
+    ``$XDG_CACHE_HOME/dms/nlu`` (``~/.cache``), one file per training data, model settings, cue words and
+    scikit-learn version. None when no such folder can be made."""
     import sklearn  # type: ignore[import-untyped]
 
     setting = os.environ.get("DMS_NLU_CACHE", "")
     if setting.lower() == "off":
         return None
     folder = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dms" / "nlu"
-    h = hashlib.sha256(f"{FITTED_FORMAT}|{sklearn.__version__}|{IntentClassifier().settings()}".encode())
+    # the cue words are features too: a cue changed is another model (was: the model fitted before it, from the cache)
+    h = hashlib.sha256(f"{FITTED_FORMAT}|{sklearn.__version__}|{IntentClassifier().settings()}|{CUES!r}".encode())
     for text, intent in zip(texts, intents, strict=True):
         h.update(f"{text}\x00{intent.value}\x01".encode())
     try:

@@ -78,6 +78,11 @@ def test_the_fitted_model_is_kept_on_disk_and_read_back_the_same(
                              fitted_here)
     # other training texts: another file; a file that cannot be read is fitted again and written anew
     assert fitted_cache(texts[1:], intents[1:]) != path
+    # other cue words (features of the model): another file, never the model fitted with the old ones
+    monkeypatch.setitem(classifier.CUES, Intent.CANCEL, (*classifier.CUES[Intent.CANCEL], "^不搞了"))
+    assert fitted_cache(texts, intents) != path
+    monkeypatch.undo()
+    monkeypatch.setenv("DMS_NLU_CACHE", str(tmp_path))
     path.write_bytes(b"not a model")
     assert IntentClassifier.load(path) is None
     monkeypatch.setattr(classifier, "training_texts", lambda: (texts[:200], intents[:200]))
