@@ -433,7 +433,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     elif intent == Intent.ORDER_STATUS and _SHIPPING_ASKED.search(a.text):
         slots.topic = "shipping"     # "物流单号多少": the carrier and waybill of the orders shipped
     elif intent in (Intent.ORDER_STATUS, Intent.SALES_QUERY) and not slots.order_no \
-            and _ORDER_COUNT_ASKED.search(a.text) and (intent == Intent.ORDER_STATUS or _PLACED_OR_SHIPPED.search(a.text)):
+            and _ORDER_COUNT_ASKED.search(a.text) \
+            and (intent == Intent.ORDER_STATUS or _PLACED_OR_SHIPPED.search(a.text) or _COUNT_DECIDED.search(a.text)):
         slots.topic = "count"        # "今天一共发了几单货": how many placed and shipped in the days said
         slots.counted = next((f"waiting_{step}" for step, words in _COUNT_WAITING if words.search(a.text)),
                              "decided" if _COUNT_DECIDED.search(a.text) else None)
