@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process, utils
 from nlu.family_readings import FamilyReadings
 from nlu.foreign_variants import foreign_variants
 from nlu.line_patterns import _BARE_SIZE, _COUNT_BEFORE
+from nlu.lone_colours import lone_colours
 from nlu.mention_spans import Spans
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, parse_int
@@ -100,8 +101,6 @@ _UNIT_COUNT = re.compile(r"\s?(?:要|来|卖了|补|拿)?\s?\d{1,5}\s?(?:[个台
 # between a counted line and the next word: its count with a unit, nothing else but separators
 
 
-# a colour said in one character, then its count ("粉3套", "白的 3", "灰4"): not inside a word ("明白", "白天")
-_LONE_COLOUR = re.compile(r"(?:^|(?<=[\s,，、;；/]))([灰白黑红蓝粉绿黄紫棕])(?=\s?的?\s?(?:\d|[一两二三四五六七八九十]))")
 
 
 def _spellings(size: str) -> list[str]:
@@ -197,7 +196,8 @@ class ProductIndex(_ProductLines, FamilyReadings):
         mentions = self._corrected(spelled, self._described(spelled, self._group_variants(spelled, mentions)))
         mentions = self._other_sizes(spelled, self._opposites(spelled, self._siblings(spelled, mentions)))
         mentions = self._joined_generics(spelled, self._listed_each(spelled, mentions))
-        mentions = self._continued(spelled, sorted(mentions + self._lone_colours(spelled, mentions), key=lambda x: x.start))
+        coloured = lone_colours(spelled, mentions, self._labels, lambda m: self._family(m) | self._of_kind(m))
+        mentions = self._continued(spelled, sorted(mentions + coloured, key=lambda x: x.start))
         mentions = foreign_variants(self.variant_table, spelled, mentions)      # "海岸 … 柚木4箱": no 柚木 海岸
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
@@ -573,27 +573,6 @@ class ProductIndex(_ProductLines, FamilyReadings):
         out.replace(over + ([anchor] if len(anchor.skus) > 1 else []), None)
         for m in made:
             out.replace([], m)
-
-    def _lone_colours(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """"云朵2.0 粉3套 白3套": a colour of one character with a count of its own, after a product, names the
-        products of that colour (the line before then tells which one, ``_continued``; none told: the dealer is
-        asked), never the line before again."""
-        if not any(m.sku for m in mentions):
-            return []
-        out = []
-        for c in _LONE_COLOUR.finditer(text):
-            at = c.start(1)
-            before = [m for m in mentions if m.sku and m.end <= at]
-            if any(m.start <= at < m.end for m in mentions) or not before:
-                continue
-            skus = tuple(sku for sku, label in self._labels.items() if c.group(1) in label)
-            if len(skus) >= 2:
-                out.append(Mention(at, at + 1, skus, Strength.CATEGORY, c.group(1)))
-            elif skus and skus[0] in self._family(before[-1]) | self._of_kind(before[-1]):
-                out.append(Mention(at, at + 1, skus, Strength.NAME, c.group(1)))     # the one grey of the family
-            else:      # "T恤M白 3件 紫2件" with no purple: named back with its count, not the white line's new count
-                out.append(Mention(at, at + 1, (), Strength.UNKNOWN, c.group(1), near=skus))
-        return out
 
     def _of_kind(self, m: Mention) -> set[str]:
         """The products of the category of a one-product mention."""
