@@ -422,6 +422,14 @@ def count_asked(text: str) -> bool:
     return bool(_COUNT_ASKED.search(_clean(text)))
 
 
+_REPAIRS = re.compile(r"报修|售后|工单|维修|返修|\brepairs?\b|\btickets?\b", re.IGNORECASE)
+
+
+def repairs_counted(text: str) -> bool:
+    """"上个月AP300报修了多少次", "这个月售后单有几个": how many repairs (tickets), whatever intent the words read as."""
+    return count_asked(text) and bool(_REPAIRS.search(text))
+
+
 def parse_queue_filter(text: str) -> QueueFilterWords:
     """The words after a queue command: a status word (see ``STATUS_WORDS``), "new" words, the dealer words left."""
     words = _clean(text)

@@ -41,13 +41,13 @@ from core.services.reports import ReportQuery, production_plan, replenishment, r
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import account, forms, orders, sellout_chase
+from handlers.flows import account, followups, forms, orders, sellout_chase
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.numbers import parse_int
 from nlu.schema import Intent
-from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question
+from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question, repairs_counted
 
 router = Router(name=__name__)
 
@@ -394,6 +394,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         return refused
     if ctx.parsed is not None and ctx.parsed.slots.topic == "count":
         return await orders.order_counts_reply(ctx)      # "这周下了多少单": a count of orders, not a sales report
+    if ctx.is_staff and repairs_counted(ctx.inbound.text):
+        return await followups.ticket_status_intent(ctx)  # "这个月AP300报修了多少次": the tickets counted
     text = ctx.inbound.text.lower()
     if (ctx.is_dealer or dealer_code_in(text) is not None) and any(w in text for w in TARGET_WORDS):
         return await account.account_intent(ctx)     # a dealer's own, or staff naming one ("D0001今年目标完成多少了")

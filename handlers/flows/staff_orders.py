@@ -300,7 +300,9 @@ async def _another_request(ctx: Ctx) -> bool:
     if parse_staff_command(ctx.inbound.text or "") is not None:
         return True
     parsed = await parse_message(ctx)
-    return parsed.confidence >= LOW_CONFIDENCE and parsed.intent not in (Intent.CHITCHAT_OTHER, Intent.GREETING)
+    if parsed.intent in (Intent.CHITCHAT_OTHER, Intent.GREETING):
+        return False
+    return parsed.confidence >= LOW_CONFIDENCE or parsed.slots.topic is not None   # a topic read: a sure request
 
 
 @router.button("staff.alloc.wh")
