@@ -172,14 +172,7 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
         ctx.dialog.data["said_products"] = said
     if hint.strip():
         ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
-        name, phone = customer_in_text(hint)        # "客户电话13912345678 姓王": not asked again
-        if name:
-            FORM.mark_done(ctx, "name", name=name[:MAX_SHORT])
-        if phone:
-            try:
-                FORM.mark_done(ctx, "phone", phone=normalize_customer_phone(phone))
-            except ValidationFailed:
-                pass                                # asked at its step, where the problem is said
+        _mark_customer(FORM, ctx, *customer_in_text(hint))   # "客户电话13912345678 姓王": not asked again
     return await FORM.next(ctx, intro=True)
 
 
@@ -242,18 +235,25 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     return {"name": text}
 
 
-async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | None, *, no_serial: bool,
-                          rest: str = "") -> list[Reply]:
-    """Name, phone and "序列号不记得了" written in one message: each fills its step (the problem words left over are
-    kept for the description), then the first step still open is asked."""
-    what: list[str] = []
+def _mark_customer(form: Form, ctx: Ctx, name: str | None, phone: str | None) -> str | None:
+    """The end customer's name and phone said in words fill their steps; the phone kept (None when it is no phone
+    number: asked at its step, where the problem is said)."""
     if name:
         form.mark_done(ctx, "name", name=name[:MAX_SHORT])
     if phone:
         try:
             form.mark_done(ctx, "phone", phone=normalize_customer_phone(phone))
         except ValidationFailed:
-            phone = None                        # asked at its step, where the problem is said
+            return None
+    return phone
+
+
+async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | None, *, no_serial: bool,
+                          rest: str = "") -> list[Reply]:
+    """Name, phone and "序列号不记得了" written in one message: each fills its step (the problem words left over are
+    kept for the description), then the first step still open is asked."""
+    what: list[str] = []
+    phone = _mark_customer(form, ctx, name, phone)
     if name or phone:
         what.append(ctx.t("as.taken.customer", customer=_customer(ctx, name, phone)))
     if no_serial:
