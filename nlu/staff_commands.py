@@ -96,13 +96,15 @@ _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
 _ALLOCATE = re.compile(r"(配货|配一下|分配仓库|分仓|安排配货|allocate)", re.IGNORECASE)
 # what else "这单批了吧", "0011没问题 审过", "ok approve it" say besides the approve word: nothing of the order itself
-_THIS_WORDS = re.compile(r"这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单|它|没问题|没毛病|可以的?|行的?|好的?|就|先|给|帮我|"
+_THIS_WORDS = re.compile(r"(?:订单|单号)?尾号(?:是|为)?|那一?单|订单|单号|这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单|它|没问题|没毛病|可以的?|行的?|好的?|就|先|给|帮我|"
                          r"我看|看了|看过了?|也|一下|吧|了|啊|呀|呗|的|\b(?:ok|okay|this|one|order|it|please|fine)\b",
                          re.IGNORECASE)
 # "这单驳回 金额太大", "0011 驳回，原因：重复下单", "不批 请分两批下单": the reject word first (after "this order"), the
 # reason after it; a question ("驳回的订单有哪些") is none
 _THIS_REJECT = re.compile(r"^(?:(?P<tail>\d{4})\s*(?:那单|这单|号)?|这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单)?\s*"
                           r"(?:驳回|不批|打回|拒绝|reject)(?:掉|了|吧|它|this)*(?P<rest>.*)$", re.IGNORECASE)
+# "0001没问题", "0001 可以", "0001 ok": said of an order's number end alone, its approval (a confirm follows)
+_FINE = re.compile(r"没问题|没毛病|可以|\b(?:ok|okay|fine|lgtm)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？吗么]|哪些|多少|几[个单张笔]|什么|怎么|有没有|\b(?:which|how|what)\b", re.IGNORECASE)
 _TAIL = re.compile(r"(?<![\d\-A-Za-z])(\d{4})(?!\d)")
 # "AS-… 修好了", "已经处理好了", "搞定", "fixed": the ticket's problem is solved (a question or a "not" before it:
@@ -257,6 +259,8 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         who = m.group("who").strip(" ，,。的") or None
         return StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer=who)
     verb = StaffVerb.REJECT if _REJECT.search(text) else StaffVerb.APPROVE if _APPROVE.search(text) else None
+    if verb is None and _TAIL.search(text) and _FINE.search(text):
+        verb = StaffVerb.APPROVE     # "0001没问题": the waiting order ending 0001 is fine (never an order to place)
     if verb is not None and (this := _this_record(text, verb)) is not None:
         return this
     if verb is not None:

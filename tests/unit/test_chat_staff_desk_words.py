@@ -103,6 +103,26 @@ async def test_the_end_of_an_order_number_with_approve_words_is_that_order() -> 
     assert await _status(w, numbers[1]) == OrderStatus.APPROVED
 
 
+async def test_the_end_of_an_order_number_said_fine_alone_is_its_approval_never_a_new_order() -> None:
+    """"0001没问题" typed alone (was: 代客下单 started): the waiting order ending so, a confirm first."""
+    w, numbers = await _world()
+    tail = numbers[1][-4:]
+    asked = await w.say(DESK, f"{tail}没问题")
+    said = texts(asked)
+    assert "确认通过" in said and numbers[1] in said and "代客下单" not in said, said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}      # nothing before the press
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+
+
+async def test_a_number_end_said_fine_that_no_waiting_order_has_is_asked_back() -> None:
+    w, numbers = await _world()
+    said = texts(await w.say(DESK, "9999没问题"))
+    assert "没有单号尾号为 9999 的待审批订单" in said and "代客下单" not in said, said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+
+
 # --- #11: reject in words takes the reason ---------------------------------------------------------------
 
 async def test_reject_in_words_asks_the_reason_and_rejects_with_it() -> None:
