@@ -404,6 +404,33 @@ STATUS_COUNT = (r"^(?:现在|目前|当前)?(?:还)?(?P<status>超时|逾期|待
                 r"没批|待发货)了?的?(?:还|一共|总共)?(?:有)?(?:几个|几条|几单|几张|多少个?|多少条|多少单)了?(?:啊|呢)?[?？]?$")
 
 
+# "还有几单没审", "待审的单子有几个", "没批的订单还有多少", "还有几单没发货", "how many orders pending approval": how many
+# orders wait at a step now (was: a stock check, or the day's figures); ``orders_waiting_asked`` names the step
+_WAIT_STEP = "审批|审核|审|批|配货|发货"
+_WAIT_COUNT = r"(?:几|多少)\s*(?:个|张|笔)?\s*(?:单子?|订单)"
+ORDERS_WAITING = (
+    rf"^(?:现在|目前|当前)?(?:还)?(?:有)?\s*{_WAIT_COUNT}\s*(?:还)?\s*(?:没有?|未|待|要|需要|等着?|等待)\s*(?P<a>{_WAIT_STEP})"
+    r"(?:的)?(?:啊|呢|吗|呀)?\s*[?？]?$"
+    rf"|^(?:现在|目前|当前)?(?:还)?(?:没有?|未|待|要|需要|等着?|等待)\s*(?P<b>{_WAIT_STEP})(?:了)?的?\s*(?:订单|单子?)\s*"
+    r"(?:还|一共|总共|现在)?(?:有)?\s*(?:几个|几单|几张|几笔|多少个?|多少单|多少张|多少笔)(?:了)?(?:啊|呢|吗|呀)?\s*[?？]?$"
+    r"|^how many (?:sales )?orders? (?:are |is )?(?:still )?(?:left )?(?:pending|waiting|awaiting|to|needing|need|in)"
+    r"(?: for| to be| to get)?\s*(?P<en>approval|approve|approved|approving|review|allocation|allocate|allocated|"
+    r"shipment|ship|shipped|shipping)(?: now)?\s*\??$")
+_STEP_OF = {"审批": "approval", "审核": "approval", "审": "approval", "批": "approval", "配货": "allocation",
+            "发货": "shipment"}
+
+
+def orders_waiting_asked(text: str) -> str | None:
+    """The step a "how many orders wait" question names: "approval", "allocation" or "shipment"; else None."""
+    m = re.match(ORDERS_WAITING, _clean(text), re.IGNORECASE)
+    if m is None:
+        return None
+    if m.group("en"):
+        en = m.group("en").lower()
+        return "allocation" if en.startswith("alloc") else "shipment" if en.startswith("ship") else "approval"
+    return _STEP_OF[m.group("a") or m.group("b")]
+
+
 _ASKS = re.compile(r"[?？]|[吗呢么]\s*$|哪|多少|几(?:个|条|次|台|家|批)|怎么|什么|是否|有没有|要不要|能不能|\bhow\b|\bwhat\b|"
                    r"\bwhich\b|\bwho\b", re.IGNORECASE)
 

@@ -5,9 +5,13 @@ cancels; "SO-… 驳回" asks for the reason; the warehouse choice lets a questi
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
+
+import pytest
 
 from core.aftersales import Ticket, TicketStatus
 from core.inventory import StockLevel
+from core.money import fmt_cny
 from core.orders import OrderStatus
 from core.users import Role
 from handlers.router import payload
@@ -120,6 +124,26 @@ async def test_a_number_end_said_fine_that_no_waiting_order_has_is_asked_back() 
     w, numbers = await _world()
     said = texts(await w.say(DESK, "9999没问题"))
     assert "没有单号尾号为 9999 的待审批订单" in said and "代客下单" not in said, said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+
+
+@pytest.mark.parametrize("words", ["还有几单没审", "待审的单子有几个", "待审批的有几个", "还有多少订单没批",
+                                   "how many orders pending approval", "how many orders are waiting for approval?"])
+async def test_how_many_orders_still_wait_for_approval_is_counted_with_the_list_offered(words: str) -> None:
+    """(was: "还有几单没审" a stock check, "待审的单子有几个" the day's figures, "待审批的有几个" the help, the
+    English question the whole queue)"""
+    w, numbers = await _world()
+    orders = [await w.uow.orders.get_by(number=n) for n in numbers]
+    total = fmt_cny(sum((o.total for o in orders if o is not None), Decimal("0.00")))
+    asked = await w.say(DESK, words)
+    said = texts(asked)
+    if words.startswith("how"):
+        assert f"2 orders wait for your approval, {total} in all. List them?" in said, said
+    else:
+        assert f"待您审批的订单现有 2 单，合计 {total}。要列出来吗？" in said, said
+    assert "库存" not in said and numbers[0] not in said
+    listed = texts(await w.press(DESK, next(iter(buttons(asked).values()))))
+    assert numbers[0] in listed and numbers[1] in listed
     assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_queue_filter, parse_staff_command
+from nlu.staff_commands import (
+    RefKind,
+    StaffCommand,
+    StaffVerb,
+    orders_waiting_asked,
+    parse_queue_filter,
+    parse_staff_command,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -75,3 +82,13 @@ def test_queue_filter_words_name_a_dealer_and_a_status() -> None:
     assert parse_queue_filter("合肥新锐 超时").status == "late"
     assert parse_queue_filter("调查中").status == "investigating" and parse_queue_filter("调查中").dealer is None
     assert parse_queue_filter("").dealer is None and parse_queue_filter("").status is None
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("还有几单没审", "approval"), ("待审的单子有几个", "approval"), ("还有多少订单没批", "approval"),
+    ("现在有几个单子待审批", "approval"), ("how many orders pending approval", "approval"),
+    ("How many orders to approve?", "approval"), ("待配货的订单有几个", "allocation"), ("还有几单没发货", "shipment"),
+    ("物料申请还有几个没批", None), ("AP300还有几台", None), ("待审批的订单有哪些", None),
+])
+def test_how_many_orders_wait_names_the_step(text: str, step: str | None) -> None:
+    assert orders_waiting_asked(text) == step
