@@ -68,3 +68,24 @@ def is_batch_answer(text: str) -> bool:
     if batch_in_text(said) is not None:
         return True
     return len(_CJK.findall(said)) <= MAX_BATCH_CJK and not _SENTENCE.search(said) and len(said.split()) <= 4
+
+
+# "B2411-07这批还有谁报过", "批次B2611-04有哪些反馈", "who else reported batch B2611-04": a question about one batch
+# (staff): a batch-shaped number (letters then at least four digits, maybe a dash and more; not a record number
+# SO-/QF-… nor a dealer code D0012) or one written after 批号/批次, with words asking who reported it
+_BATCH_SHAPE = re.compile(r"(?<![A-Za-z0-9-])(?!(?:SO|AS|QF|FY|FR|CR|ST)[-_ ]?\d)(?!D\d{4,6}(?![-_/\d]))"
+                          r"([A-Za-z]{1,3}\d{4,8}(?:[-_/]\d{1,4})?)(?![A-Za-z0-9])", re.IGNORECASE)
+_BATCH_ASKED = re.compile(r"这批|那批|该批|本批|这个批|批次|批号|谁|哪些|哪几家|哪家|报过|报了|反馈过|投诉|情况|"
+                          r"\b(?:batch|lot|who|which|reported|reports)\b", re.IGNORECASE)
+
+
+def batch_asked(text: str) -> str | None:
+    """The batch a staff question is about ("B2411-07这批还有谁报过", "B2411-07这批发给了谁" -> "B2411-07"),
+    upper-cased; None when the words ask nothing about a batch."""
+    said = text.strip()
+    if len(said) > 80 or not _BATCH_ASKED.search(said):
+        return None
+    found = batch_in_text(said)
+    if found is None and (m := _BATCH_SHAPE.search(said)) is not None:
+        found = m.group(1)
+    return found.upper() if found else None
