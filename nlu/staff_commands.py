@@ -378,22 +378,6 @@ def parse_material_decision(text: str) -> MaterialDecision | None:
     return MaterialDecision(_FILLER.sub("", m.group("who")), m.group("what").strip("的"), verb)
 
 
-# "帮我新建一个活动 春节净水器促销 1月10号到2月底 AP和WP系列9折": a new campaign, its name first
-CAMPAIGN_NEW = (r"^(?:帮我|请|给我|麻烦)?\s*(?:新建|创建|新开|新增|建|开|搞|做)\s*(?:一)?(?:个|场)?\s*(?:新的?)?\s*"
-                r"(?:促销)?活动(?:吧)?(?:[\s:：，,]+(?P<rest>.*))?$")
-
-
-def new_campaign_words(text: str) -> tuple[str, str] | None:
-    """The name and the rest said with "新建一个活动": ("春节净水器促销", "1月10号到2月底 AP和WP系列9折")."""
-    m = re.match(CAMPAIGN_NEW, _clean(text))
-    if m is None:
-        return None
-    rest = (m.group("rest") or "").strip()
-    name = re.split(r"[\s，,。]", rest, maxsplit=1)[0]
-    details = rest[len(name):].strip(" ，,。")
-    return name[:40], details[:400]
-
-
 # "这批货发给了哪些经销商", "这个批次都卖给谁了": where the product of the report at hand went
 SHIPPED_TO = (r"^(?:那|这)?(?:批货?|批次|个批次|款|个产品|些货)?.{0,8}?(?:都|又)?(?:发给|发到|发往|卖给|给了|去了|流向|进了)了?\s*"
               r"(?:哪些|哪几家|哪家|哪里|哪儿|谁)(?:经销商|客户|店|家)?(?:了|呢|啊)?[?？]?$")
