@@ -75,8 +75,9 @@ def is_batch_answer(text: str) -> bool:
 # SO-/QF-… nor a dealer code D0012) or one written after 批号/批次, with words asking who reported it
 _BATCH_SHAPE = re.compile(r"(?<![A-Za-z0-9-])(?!(?:SO|AS|QF|FY|FR|CR|ST)[-_ ]?\d)(?!D\d{4,6}(?![-_/\d]))"
                           r"([A-Za-z]{1,3}\d{4,8}(?:[-_/]\d{1,4})?)(?![A-Za-z0-9])", re.IGNORECASE)
-_BATCH_ASKED = re.compile(r"这批|那批|该批|本批|这个批|批次|批号|谁|哪些|哪几家|哪家|报过|报了|反馈过|投诉|情况|"
-                          r"\b(?:batch|lot|who|which|reported|reports)\b", re.IGNORECASE)
+# asked, not told: a measure typed as a report's note ("B2412批次起全检，已通知供应商") names a batch too
+_BATCH_ASKED = re.compile(r"谁|哪些|哪几家|哪家|报过|反馈过|投诉过|有多少|几(?:条|个|家|台)|情况|[?？]|吗\s*$|查一?下|查查|看看|"
+                          r"列一?下|\b(?:who|which|reported|how many)\b", re.IGNORECASE)
 
 
 def batch_asked(text: str) -> str | None:

@@ -72,7 +72,7 @@ async def test_a_dealer_asking_about_a_batch_sees_no_other_dealers_reports() -> 
 @pytest.mark.parametrize(("text", "batch"), [
     ("B2411-07这批还有谁报过", "B2411-07"), ("批次B2611-04有哪些反馈", "B2611-04"),
     ("who else reported batch B2611-04", "B2611-04"), ("b2611-04 这批都谁报过", "B2611-04"),
-    ("B2611-04", None), ("AP300这批还有谁报过", None), ("SO-20261204-0001 谁报的", None), ("D0012的情况", None),
+    ("B2611-04", None), ("B2412批次起全检，已通知供应商", None), ("AP300这批还有谁报过", None), ("SO-20261204-0001 谁报的", None), ("D0012的情况", None),
 ])
 def test_a_batch_question_names_its_batch(text: str, batch: str | None) -> None:
     assert batch_asked(text) == batch
