@@ -92,7 +92,7 @@ class CampaignForm(BackofficePages):
 
     async def new(self, request: Request, actor: Actor) -> Response:
         require(actor, Permission.CAMPAIGN_WRITE)
-        # "帮我新建一个活动 春节净水器促销 …" in chat links here with the name and the rest of what was said filled in
+        # a link may carry the name and description to fill in (?name=…&description=…); chat has its own form now
         prefill = {k: str(request.query_params.get(k, ""))[:500] for k in ("name", "description")}
         return self._page("新建活动 New campaign", self._form("/backoffice/campaigns/new", None, [], prefill))
 

@@ -68,3 +68,25 @@ def is_batch_answer(text: str) -> bool:
     if batch_in_text(said) is not None:
         return True
     return len(_CJK.findall(said)) <= MAX_BATCH_CJK and not _SENTENCE.search(said) and len(said.split()) <= 4
+
+
+# "B2411-07这批还有谁报过", "批次B2611-04有哪些反馈", "who else reported batch B2611-04": a question about one batch
+# (staff): a batch-shaped number (letters then at least four digits, maybe a dash and more; not a record number
+# SO-/QF-… nor a dealer code D0012) or one written after 批号/批次, with words asking who reported it
+_BATCH_SHAPE = re.compile(r"(?<![A-Za-z0-9-])(?!(?:SO|AS|QF|FY|FR|CR|ST)[-_ ]?\d)(?!D\d{4,6}(?![-_/\d]))"
+                          r"([A-Za-z]{1,3}\d{4,8}(?:[-_/]\d{1,4})?)(?![A-Za-z0-9])", re.IGNORECASE)
+# asked, not told: a measure typed as a report's note ("B2412批次起全检，已通知供应商") names a batch too
+_BATCH_ASKED = re.compile(r"谁|哪些|哪几家|哪家|报过|反馈过|投诉过|有多少|几(?:条|个|家|台)|情况|[?？]|吗\s*$|查一?下|查查|看看|"
+                          r"列一?下|\b(?:who|which|reported|how many)\b", re.IGNORECASE)
+
+
+def batch_asked(text: str) -> str | None:
+    """The batch a staff question is about ("B2411-07这批还有谁报过", "B2411-07这批发给了谁" -> "B2411-07"),
+    upper-cased; None when the words ask nothing about a batch."""
+    said = text.strip()
+    if len(said) > 80 or not _BATCH_ASKED.search(said):
+        return None
+    found = batch_in_text(said)
+    if found is None and (m := _BATCH_SHAPE.search(said)) is not None:
+        found = m.group(1)
+    return found.upper() if found else None

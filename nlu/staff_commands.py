@@ -96,13 +96,15 @@ _REJECT = re.compile(r"(驳回|拒绝|不批|打回|reject)", re.IGNORECASE)
 _SHIP = re.compile(r"(发货|发了|发出|ship)", re.IGNORECASE)
 _ALLOCATE = re.compile(r"(配货|配一下|分配仓库|分仓|安排配货|allocate)", re.IGNORECASE)
 # what else "这单批了吧", "0011没问题 审过", "ok approve it" say besides the approve word: nothing of the order itself
-_THIS_WORDS = re.compile(r"这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单|它|没问题|没毛病|可以的?|行的?|好的?|就|先|给|帮我|"
+_THIS_WORDS = re.compile(r"(?:订单|单号)?尾号(?:是|为)?|那一?单|订单|单号|这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单|它|没问题|没毛病|可以的?|行的?|好的?|就|先|给|帮我|"
                          r"我看|看了|看过了?|也|一下|吧|了|啊|呀|呗|的|\b(?:ok|okay|this|one|order|it|please|fine)\b",
                          re.IGNORECASE)
 # "这单驳回 金额太大", "0011 驳回，原因：重复下单", "不批 请分两批下单": the reject word first (after "this order"), the
 # reason after it; a question ("驳回的订单有哪些") is none
 _THIS_REJECT = re.compile(r"^(?:(?P<tail>\d{4})\s*(?:那单|这单|号)?|这一?单|这张单?|这个单子?|这笔单?|这个|此单|该单)?\s*"
                           r"(?:驳回|不批|打回|拒绝|reject)(?:掉|了|吧|它|this)*(?P<rest>.*)$", re.IGNORECASE)
+# "0001没问题", "0001 可以", "0001 ok": said of an order's number end alone, its approval (a confirm follows)
+_FINE = re.compile(r"没问题|没毛病|可以|\b(?:ok|okay|fine|lgtm)\b", re.IGNORECASE)
 _QUESTION = re.compile(r"[?？吗么]|哪些|多少|几[个单张笔]|什么|怎么|有没有|\b(?:which|how|what)\b", re.IGNORECASE)
 _TAIL = re.compile(r"(?<![\d\-A-Za-z])(\d{4})(?!\d)")
 # "AS-… 修好了", "已经处理好了", "搞定", "fixed": the ticket's problem is solved (a question or a "not" before it:
@@ -257,6 +259,8 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         who = m.group("who").strip(" ，,。的") or None
         return StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer=who)
     verb = StaffVerb.REJECT if _REJECT.search(text) else StaffVerb.APPROVE if _APPROVE.search(text) else None
+    if verb is None and _TAIL.search(text) and _FINE.search(text):
+        verb = StaffVerb.APPROVE     # "0001没问题": the waiting order ending 0001 is fine (never an order to place)
     if verb is not None and (this := _this_record(text, verb)) is not None:
         return this
     if verb is not None:
@@ -374,22 +378,6 @@ def parse_material_decision(text: str) -> MaterialDecision | None:
     return MaterialDecision(_FILLER.sub("", m.group("who")), m.group("what").strip("的"), verb)
 
 
-# "帮我新建一个活动 春节净水器促销 1月10号到2月底 AP和WP系列9折": a new campaign, its name first
-CAMPAIGN_NEW = (r"^(?:帮我|请|给我|麻烦)?\s*(?:新建|创建|新开|新增|建|开|搞|做)\s*(?:一)?(?:个|场)?\s*(?:新的?)?\s*"
-                r"(?:促销)?活动(?:吧)?(?:[\s:：，,]+(?P<rest>.*))?$")
-
-
-def new_campaign_words(text: str) -> tuple[str, str] | None:
-    """The name and the rest said with "新建一个活动": ("春节净水器促销", "1月10号到2月底 AP和WP系列9折")."""
-    m = re.match(CAMPAIGN_NEW, _clean(text))
-    if m is None:
-        return None
-    rest = (m.group("rest") or "").strip()
-    name = re.split(r"[\s，,。]", rest, maxsplit=1)[0]
-    details = rest[len(name):].strip(" ，,。")
-    return name[:40], details[:400]
-
-
 # "这批货发给了哪些经销商", "这个批次都卖给谁了": where the product of the report at hand went
 SHIPPED_TO = (r"^(?:那|这)?(?:批货?|批次|个批次|款|个产品|些货)?.{0,8}?(?:都|又)?(?:发给|发到|发往|卖给|给了|去了|流向|进了)了?\s*"
               r"(?:哪些|哪几家|哪家|哪里|哪儿|谁)(?:经销商|客户|店|家)?(?:了|呢|啊)?[?？]?$")
@@ -398,6 +386,33 @@ SHIPPED_TO = (r"^(?:那|这)?(?:批货?|批次|个批次|款|个产品|些货)?.
 # "超时的有几个", "待受理的还有多少": a status's count, the queue left to the person's job
 STATUS_COUNT = (r"^(?:现在|目前|当前)?(?:还)?(?P<status>超时|逾期|待受理|未受理|已受理|处理中|新反馈|待调查|调查中|待审批|待批|"
                 r"没批|待发货)了?的?(?:还|一共|总共)?(?:有)?(?:几个|几条|几单|几张|多少个?|多少条|多少单)了?(?:啊|呢)?[?？]?$")
+
+
+# "还有几单没审", "待审的单子有几个", "没批的订单还有多少", "还有几单没发货", "how many orders pending approval": how many
+# orders wait at a step now (was: a stock check, or the day's figures); ``orders_waiting_asked`` names the step
+_WAIT_STEP = "审批|审核|审|批|配货|发货"
+_WAIT_COUNT = r"(?:几|多少)\s*(?:个|张|笔)?\s*(?:单子?|订单)"
+ORDERS_WAITING = (
+    rf"^(?:现在|目前|当前)?(?:还)?(?:有)?\s*{_WAIT_COUNT}\s*(?:还)?\s*(?:没有?|未|待|要|需要|等着?|等待)\s*(?P<a>{_WAIT_STEP})"
+    r"(?:的)?(?:啊|呢|吗|呀)?\s*[?？]?$"
+    rf"|^(?:现在|目前|当前)?(?:还)?(?:没有?|未|待|要|需要|等着?|等待)\s*(?P<b>{_WAIT_STEP})(?:了)?的?\s*(?:订单|单子?)\s*"
+    r"(?:还|一共|总共|现在)?(?:有)?\s*(?:几个|几单|几张|几笔|多少个?|多少单|多少张|多少笔)(?:了)?(?:啊|呢|吗|呀)?\s*[?？]?$"
+    r"|^how many (?:sales )?orders? (?:are |is )?(?:still )?(?:left )?(?:pending|waiting|awaiting|to|needing|need|in)"
+    r"(?: for| to be| to get)?\s*(?P<en>approval|approve|approved|approving|review|allocation|allocate|allocated|"
+    r"shipment|ship|shipped|shipping)(?: now)?\s*\??$")
+_STEP_OF = {"审批": "approval", "审核": "approval", "审": "approval", "批": "approval", "配货": "allocation",
+            "发货": "shipment"}
+
+
+def orders_waiting_asked(text: str) -> str | None:
+    """The step a "how many orders wait" question names: "approval", "allocation" or "shipment"; else None."""
+    m = re.match(ORDERS_WAITING, _clean(text), re.IGNORECASE)
+    if m is None:
+        return None
+    if m.group("en"):
+        en = m.group("en").lower()
+        return "allocation" if en.startswith("alloc") else "shipment" if en.startswith("ship") else "approval"
+    return _STEP_OF[m.group("a") or m.group("b")]
 
 
 _ASKS = re.compile(r"[?？]|[吗呢么]\s*$|哪|多少|几(?:个|条|次|台|家|批)|怎么|什么|是否|有没有|要不要|能不能|\bhow\b|\bwhat\b|"

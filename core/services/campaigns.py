@@ -160,6 +160,19 @@ async def create_campaign(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateCamp
         return campaign
 
 
+async def free_campaign_code(uow: AbstractUnitOfWork, actor: Actor, starts_on: date) -> str:
+    """The first unused code of the month a campaign starts in ("CP-202612-01", then "-02" …): a campaign set up in
+    chat gets one, as the back office's form has one typed."""
+    authz.require(actor, Permission.CAMPAIGN_WRITE)
+    head = f"CP-{starts_on:%Y%m}-"
+    async with uow:
+        taken = {c.code for c in await uow.campaigns.list(code__contains=head)}
+    n = 1
+    while f"{head}{n:02d}" in taken:
+        n += 1
+    return f"{head}{n:02d}"
+
+
 async def update_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int, changes: UpdateCampaign,
                           clock: Clock) -> Campaign:
     """Edit a planned campaign freely; once launched, dates may move only at the end and targets stay."""

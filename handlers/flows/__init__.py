@@ -11,6 +11,7 @@ def all_routers() -> list[Router]:
         adjustments,
         aftersales,
         apply,
+        campaign_new,
         campaigns,
         cart_edits,
         contracts,
@@ -54,6 +55,6 @@ def all_routers() -> list[Router]:
     )
 
     return [m.router for m in (menu, drafts, help, ordering, cart_edits, aftersales, ticket_reopen, order_changes, order_file, orders, stock, prices, quality, followups, sellout, account,
-                               contracts, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
+                               contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

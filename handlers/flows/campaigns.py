@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from core.campaigns import (
     Campaign,
@@ -54,9 +53,7 @@ from nlu.staff_commands import (
     CAMPAIGN_JOINERS,
     CAMPAIGN_LAUNCH,
     CAMPAIGN_LAUNCH_WORDS,
-    CAMPAIGN_NEW,
     CAMPAIGN_NOT_JOINED,
-    new_campaign_words,
 )
 
 router = Router(name=__name__)
@@ -487,29 +484,6 @@ def _uplift(ctx: Ctx, pct: object) -> str:
 
 
 MAX_CAMPAIGNS = 200     # campaigns read at once for marketing's overview, paged in chat
-
-i18n.register({
-    "camp.new.start": ("🆕 新建活动{name}：活动要设时间、目标经销商、产品和预算，请在后台填写（{filled}）：\n{url}",
-                       "🆕 New campaign{name}: dates, target dealers, products and budget are set in the back office "
-                       "({filled}):\n{url}"),
-    "camp.new.filled": ("名称和您说的内容已填好", "the name and what you said are filled in"),
-    "camp.new.blank": ("说出名称可预先填好，如“新建活动 春节促销”", "say a name to have it filled in"),
-})
-
-
-@router.staff_pattern(CAMPAIGN_NEW)
-async def new_campaign(ctx: Ctx) -> list[Reply]:
-    """"帮我新建一个活动 春节净水器促销 1月10号到2月底…" (was: an old campaign's report): the back office's new
-    campaign form, the name and the rest said filled in (a campaign's targets and budget are set there)."""
-    if Permission.CAMPAIGN_WRITE not in ctx.actor.permissions:
-        raise PermissionDenied()
-    said = new_campaign_words(ctx.inbound.text) or ("", "")
-    name, details = said
-    query = urlencode({k: v for k, v in (("name", name), ("description", details)) if v})
-    url = "/backoffice/campaigns/new" + (f"?{query}" if query else "")
-    return [Reply(text=ctx.t("camp.new.start", name=f"「{name}」" if name else "", url=url,
-                             filled=ctx.t("camp.new.filled" if name else "camp.new.blank")))]
-
 
 @router.command("campaign_admin")
 @router.button("camp.staff")

@@ -355,7 +355,7 @@ async def order_counts_reply(ctx: Ctx) -> list[Reply]:
     slots = ctx.parsed.slots if ctx.parsed else None
     counted = (slots.counted if slots is not None else None) or ""
     if counted.startswith("waiting_") and counted.removeprefix("waiting_") in {s.value for s in WaitingStep}:
-        return await _waiting_reply(ctx, WaitingStep(counted.removeprefix("waiting_")))
+        return await waiting_reply(ctx, WaitingStep(counted.removeprefix("waiting_")))
     today = ctx.deps.clock.now().astimezone(ctx.deps.clock.tz).date()
     start = slots.placed_from if slots is not None and slots.placed_from else today
     end = slots.placed_to if slots is not None and slots.placed_to else start
@@ -380,7 +380,7 @@ def _by_status(ctx: Ctx, by_status: dict[OrderStatus, int]) -> str:
     return f" ({inner})" if ctx.en else f"（{inner}）"
 
 
-async def _waiting_reply(ctx: Ctx, step: WaitingStep) -> list[Reply]:
+async def waiting_reply(ctx: Ctx, step: WaitingStep) -> list[Reply]:
     """"待发货有几单": how many orders wait now at that step, by status, with their amount."""
     waiting = await waiting_orders(ctx.uow().autocommit(), ctx.actor, step)
     text = ctx.t(f"orders.waiting.{step.value}", n=waiting.total, amount=fmt_cny(waiting.amount),

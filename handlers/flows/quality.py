@@ -28,7 +28,7 @@ from core.services.quality import (
     quality_feedback_history,
     submit_quality_feedback,
 )
-from core.services.quality_trace import dealers_shipped
+from core.services.quality_trace import SHIPMENTS_RECORD_BATCH, dealers_shipped, reports_of_batch
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -37,7 +37,7 @@ from handlers.flows.menu import require_bound
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.defects import batch_in_text, defect_kinds, is_batch_answer, units_in_text
+from nlu.defects import batch_asked, batch_in_text, defect_kinds, is_batch_answer, units_in_text
 from nlu.replies import batch_number
 from nlu.schema import Intent
 from nlu.staff_commands import SHIPPED_TO
@@ -262,6 +262,53 @@ async def shipped_to(ctx: Ctx) -> list[Reply]:
     if Permission.QUALITY_HANDLE not in ctx.actor.permissions:
         return [Reply(text="\n".join(lines))]
     return [Reply(text="\n".join(lines), buttons=[[Button(number, payload("staff.qf.detail", number))]])]
+
+
+BATCH_TOP = 20          # reports of one batch listed at most (the rest counted)
+BATCH_BUTTONS = 6
+
+i18n.register({
+    "qf.batch.head": ("🔎 批次 {batch}：{n} 条质量反馈，{dealers} 家经销商，共 {units} 台",
+                      "🔎 Batch {batch}: {n} quality reports from {dealers} dealers, {units} units in all"),
+    "qf.batch.line": ("· {number} {code} {name} · {sku} {category} {count} 台 · {day} · {status}",
+                      "· {number} {code} {name} · {sku} {category} {count} units · {day} · {status}"),
+    "qf.batch.more": ("……另有 {n} 条未列出", "... {n} more not listed"),
+    "qf.batch.none": ("没有质量反馈填写过批次 {batch}。", "No quality report names batch {batch}."),
+    "qf.batch.no_shipments": ("⚠️ 发货单不记录生产批次，查不到这个批次发给了哪些经销商。",
+                              "⚠️ Shipments do not record the production batch: where this batch went cannot be "
+                              "traced."),
+    "qf.batch.by_product": ("打开一条反馈后问“这批货发给了哪些经销商”，可按它的产品列出发货去向。",
+                            "Open a report and ask \"which dealers was this shipped to\" for where its product went."),
+})
+
+
+@router.text_hook
+async def batch_reports(ctx: Ctx) -> list[Reply] | None:
+    """"B2411-07这批还有谁报过" (quality staff, management): every quality report naming that batch (dealer, product,
+    day, status), and the plain note that shipments record no batch (was: the 90-day figures). Words about no
+    batch: None."""
+    if not reads_defects(ctx) or (batch := batch_asked(ctx.inbound.text)) is None:
+        return None
+    reports = await reports_of_batch(ctx.uow(), ctx.actor, ctx.deps.clock, batch)
+    if not reports:
+        lines = [ctx.t("qf.batch.none", batch=batch)]
+    else:
+        lines = [ctx.t("qf.batch.head", batch=batch, n=len(reports), dealers=len({r.dealer_id for r in reports}),
+                       units=sum(r.count for r in reports))]
+        lines += [ctx.t("qf.batch.line", number=r.number, code=r.dealer_code, name=r.dealer_name, sku=r.sku,
+                        category=_category_label(ctx, r.defect_category), count=r.count,
+                        day=r.reported_on.isoformat() if r.reported_on else "-", status=status_label(ctx, r.status))
+                  for r in reports[:BATCH_TOP]]
+        if len(reports) > BATCH_TOP:
+            lines.append(ctx.t("qf.batch.more", n=len(reports) - BATCH_TOP))
+    if not SHIPMENTS_RECORD_BATCH:
+        lines.append(ctx.t("qf.batch.no_shipments"))
+        if reports:
+            lines.append(ctx.t("qf.batch.by_product"))
+    if Permission.QUALITY_HANDLE not in ctx.actor.permissions or not reports:
+        return [Reply(text="\n".join(lines))]
+    rows = [[Button(f"⚠️ {r.number}", payload("staff.qf.detail", r.number))] for r in reports[-BATCH_BUTTONS:]]
+    return [Reply(text="\n".join(lines), buttons=rows)]
 
 
 @router.button("qf.cancel")

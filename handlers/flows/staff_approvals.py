@@ -48,8 +48,8 @@ P = Permission
 # "待审核的订单", "有哪些单子要批", "需要我审批的申请": the queue in other words
 @router.staff_pattern(r"^(?:看看|查一?下|列一?下)?\s*(?:有哪些|有什么|哪些)?\s*(?:单子?|订单)?\s*(?:待|要|需要|等着?)\s*我?\s*"
                       r"(?:审核|审批|批|审)的?\s*(?:订单|单子?|申请)?\s*(?:有哪些|有吗|呢|吗)?[?？]?$")
-# "how many orders are waiting for approval?", "what needs my approval", "orders to approve"
-@router.staff_pattern(r"^(?:how many|what|which|any|show(?: me)?|list)?\s*(?:orders?|requests?|things?)?\s*"
+# "what needs my approval", "orders to approve" ("how many …": the count, ``staff_queues.orders_waiting``)
+@router.staff_pattern(r"^(?:what|which|any|show(?: me)?|list)?\s*(?:orders?|requests?|things?)?\s*"
                       r"(?:are |is )?(?:waiting|pending|need(?:s|ing)?|to)\s*(?:for\s+)?(?:my\s+)?approv(?:al|e)\??$")
 async def approvals(ctx: Ctx) -> list[Reply]:
     """Everything waiting for this person's decision, one message each with its buttons, a page at a time

@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from core.aftersales import TicketStatus
+from core.money import fmt_cny
 from core.quality import CorrectiveStatus
 from core.services.aftersales import TicketGroup, ticket_statistics
 from core.services.quality import CORRECTIVE_STATUS_LABELS, defect_summary
@@ -21,6 +23,7 @@ from core.services.queues import (
     STATUS_FILTERS,
     Queue,
     QueueFilter,
+    all_waiting,
     may_see,
     queue_page,
 )
@@ -43,6 +46,12 @@ i18n.register({
     "cnt.waiting": ("📊 {label}{what}：现有 {n} 条。", "📊 {label}{what}: {n} now."),
     "cnt.waiting_late": ("（其中超时 {late}）", " ({late} past due)"),
     "cnt.btn.list": ("📋 查看列表", "📋 See the list"),
+    "cnt.orders.approve": ("⏳ 待您审批的订单现有 {n} 单，合计 {amount}。要列出来吗？",
+                           "⏳ {n} orders wait for your approval, {amount} in all. List them?"),
+    "cnt.orders.allocate": ("📦 待配货的订单现有 {n} 单，合计 {amount}。要列出来吗？",
+                            "📦 {n} orders wait for allocation, {amount} in all. List them?"),
+    "cnt.btn.orders.approve": ("📋 列出待审批订单", "📋 List orders to approve"),
+    "cnt.btn.orders.allocate": ("📋 列出待配货订单", "📋 List orders to allocate"),
 })
 
 _STATUS_QUEUES = (Queue.TICKETS, Queue.QUALITY, Queue.MATERIALS, Queue.DOCUMENTS)
@@ -82,6 +91,16 @@ async def queue_count(ctx: Ctx, queue: Queue, status: str | None, dealer_id: int
         text += ctx.t("cnt.waiting_late", late=page.late)
     return [Reply(text=text, buttons=[[Button(ctx.t("cnt.btn.list"),
                                               payload(f"q.{queue.value}", 0, dealer_id or 0, status or ""))]])]
+
+
+async def orders_waiting_count(ctx: Ctx, queue: Queue) -> list[Reply]:
+    """"还有几单没审" (order desk): how many orders wait in the person's approval (or allocation) queue now, with
+    their total, and the offer to list them: the same items the list behind the button shows."""
+    waiting = await all_waiting(ctx.uow(), ctx.actor, queue, ctx.deps.clock)
+    amount = sum((i.amount or Decimal("0.00") for i in waiting), Decimal("0.00"))
+    text = ctx.t(f"cnt.orders.{queue.value}", n=len(waiting), amount=fmt_cny(amount))
+    return [Reply(text=text, buttons=[[Button(ctx.t(f"cnt.btn.orders.{queue.value}"),
+                                              payload(f"q.{queue.value}", 0, 0, ""))]])]
 
 
 async def ticket_count(ctx: Ctx, first: date, last: date, sku: str | None = None) -> list[Reply]:

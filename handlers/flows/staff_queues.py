@@ -23,6 +23,7 @@ from datetime import date
 
 from core.errors import PermissionDenied
 from core.services import qualifications
+from core.services.order_counts import WaitingStep
 from core.services.queues import (
     QUEUE_LABELS,
     STATUS_FILTER_LABELS,
@@ -47,7 +48,15 @@ from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period
-from nlu.staff_commands import STATUS_COUNT, STATUS_WORDS, count_asked, parse_queue_filter, stats_asked
+from nlu.staff_commands import (
+    ORDERS_WAITING,
+    STATUS_COUNT,
+    STATUS_WORDS,
+    count_asked,
+    orders_waiting_asked,
+    parse_queue_filter,
+    stats_asked,
+)
 
 router = Router(name=__name__)
 
@@ -444,6 +453,8 @@ async def status_count(ctx: Ctx) -> list[Reply]:
     assert m is not None                 # the router matched the same words
     status = STATUS_WORDS[m.group("status")]
     queue = staff_counts.queue_of_status(ctx, status)
+    if queue is None and status == "pending" and may_see(ctx.actor, Queue.APPROVE):
+        return await staff_counts.orders_waiting_count(ctx, Queue.APPROVE)   # "待审批的有几个" (was: the help)
     if queue is None and ctx.parsed is None:
         ctx.parsed = await parse_message(ctx)
     if queue is None and ctx.parsed is not None and ctx.parsed.slots.topic == "count":
@@ -451,6 +462,23 @@ async def status_count(ctx: Ctx) -> list[Reply]:
     if queue is None:
         return await staff_words.staff_help(ctx)
     return await staff_counts.queue_count(ctx, queue, status)
+
+
+_STEP_QUEUES = {WaitingStep.APPROVAL: Queue.APPROVE, WaitingStep.ALLOCATION: Queue.ALLOCATE}
+
+
+@router.staff_pattern(ORDERS_WAITING)
+async def orders_waiting(ctx: Ctx) -> list[Reply]:
+    """"还有几单没审", "待审的单子有几个", "how many orders pending approval": how many orders wait for this person's
+    approval (allocation) now, the list offered (was: a stock check, or the day's figures); the orders waiting
+    at a step whose queue is not theirs ("还有几单没发货"): counted as the orders they may read."""
+    if (refusal := require_bound(ctx)) is not None:
+        return refusal
+    step = WaitingStep(orders_waiting_asked(ctx.inbound.text) or WaitingStep.APPROVAL.value)
+    queue = _STEP_QUEUES.get(step)
+    if queue is not None and may_see(ctx.actor, queue):
+        return await staff_counts.orders_waiting_count(ctx, queue)
+    return await orders.waiting_reply(ctx, step)
 
 
 _QUEUE_OF_COMMAND = {name: queue for queue, name in COMMANDS.items()}

@@ -173,6 +173,10 @@ MATRIX: dict[str, Rule] = {
     **staff(P.TICKET_HANDLE, "staff.tickets", "staff.ticket.stats"),
     **staff(P.CAMPAIGN_WRITE, "camp.staff", "camp.rv", args=("1", "{dealer}", "1")),
     **staff(P.CAMPAIGN_WRITE, "camp.launch", "camp.launch.ok", args=("1",)),
+    # a campaign set up in chat (handlers.flows.campaign_new): the form's submit and skip; its cancel is public
+    **staff(P.CAMPAIGN_WRITE, "cnew.ok", args=("n0nce",)),
+    **staff(P.CAMPAIGN_WRITE, "cnew.skip"),
+    **public("cnew.cancel"),
     "camp.who": Rule("staff", ("1",), P.CAMPAIGN_WRITE, also=P.REPORT_READ_ALL),     # who is in campaign 1
     "camp.nj": Rule("staff", ("1",), P.CAMPAIGN_WRITE, also=P.REPORT_READ_ALL),      # who is not in it yet
     **staff(P.CAMPAIGN_WRITE, "camp.remind", args=("1",)),                           # remind them to join

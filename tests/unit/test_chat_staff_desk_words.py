@@ -5,9 +5,13 @@ cancels; "SO-… 驳回" asks for the reason; the warehouse choice lets a questi
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
+
+import pytest
 
 from core.aftersales import Ticket, TicketStatus
 from core.inventory import StockLevel
+from core.money import fmt_cny
 from core.orders import OrderStatus
 from core.users import Role
 from handlers.router import payload
@@ -101,6 +105,46 @@ async def test_the_end_of_an_order_number_with_approve_words_is_that_order() -> 
     assert "确认通过" in said and numbers[1] in said and "代客下单" not in said
     await w.press(DESK, buttons(asked)["✅ 通过"])
     assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+
+
+async def test_the_end_of_an_order_number_said_fine_alone_is_its_approval_never_a_new_order() -> None:
+    """"0001没问题" typed alone (was: 代客下单 started): the waiting order ending so, a confirm first."""
+    w, numbers = await _world()
+    tail = numbers[1][-4:]
+    asked = await w.say(DESK, f"{tail}没问题")
+    said = texts(asked)
+    assert "确认通过" in said and numbers[1] in said and "代客下单" not in said, said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}      # nothing before the press
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+
+
+async def test_a_number_end_said_fine_that_no_waiting_order_has_is_asked_back() -> None:
+    w, numbers = await _world()
+    said = texts(await w.say(DESK, "9999没问题"))
+    assert "没有单号尾号为 9999 的待审批订单" in said and "代客下单" not in said, said
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+
+
+@pytest.mark.parametrize("words", ["还有几单没审", "待审的单子有几个", "待审批的有几个", "还有多少订单没批",
+                                   "how many orders pending approval", "how many orders are waiting for approval?"])
+async def test_how_many_orders_still_wait_for_approval_is_counted_with_the_list_offered(words: str) -> None:
+    """(was: "还有几单没审" a stock check, "待审的单子有几个" the day's figures, "待审批的有几个" the help, the
+    English question the whole queue)"""
+    w, numbers = await _world()
+    orders = [await w.uow.orders.get_by(number=n) for n in numbers]
+    total = fmt_cny(sum((o.total for o in orders if o is not None), Decimal("0.00")))
+    asked = await w.say(DESK, words)
+    said = texts(asked)
+    if words.startswith("how"):
+        assert f"2 orders wait for your approval, {total} in all. List them?" in said, said
+    else:
+        assert f"待您审批的订单现有 2 单，合计 {total}。要列出来吗？" in said, said
+    assert "库存" not in said and numbers[0] not in said
+    listed = texts(await w.press(DESK, next(iter(buttons(asked).values()))))
+    assert numbers[0] in listed and numbers[1] in listed
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
 
 
 # --- #11: reject in words takes the reason ---------------------------------------------------------------

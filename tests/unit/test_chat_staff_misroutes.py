@@ -5,7 +5,6 @@ campaign with the name filled in."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import parse_qs, urlparse
 
 from core.dealers import DealerStatus
 from core.quality import QualityFeedback
@@ -46,12 +45,13 @@ async def test_approving_an_application_by_its_code_opens_its_card() -> None:
 
 
 async def test_a_new_campaign_starts_with_the_name_said() -> None:
+    """(was: a link to the back office's form; now the chat's own form, tests/unit/test_chat_campaign_new.py)"""
     w = await world()
     said = texts(await w.say(MARKETING, "帮我新建一个活动 春节净水器促销 1月10号到2月底 AP和WP系列9折"))
-    assert "新建活动「春节净水器促销」" in said, said
-    url = next(line for line in said.splitlines() if line.startswith("/backoffice/campaigns/new"))
-    query = parse_qs(urlparse(url).query)
-    assert query["name"] == ["春节净水器促销"] and query["description"] == ["1月10号到2月底 AP和WP系列9折"]
+    assert "新建市场活动" in said and "哪些产品参加" in said, said
+    summary = texts(await w.say(MARKETING, "全部")) + texts(await w.say(MARKETING, "全部"))
+    assert "名称：春节净水器促销" in summary and "时间：2027-01-10 至 2027-02-28" in summary
+    assert "规则：AP和WP系列9折" in summary, summary
 
 
 async def test_a_measure_typed_after_moving_a_report_is_kept_as_its_next_steps_note() -> None:

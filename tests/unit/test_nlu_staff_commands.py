@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.staff_commands import RefKind, StaffCommand, StaffVerb, parse_queue_filter, parse_staff_command
+from nlu.staff_commands import (
+    RefKind,
+    StaffCommand,
+    StaffVerb,
+    orders_waiting_asked,
+    parse_queue_filter,
+    parse_staff_command,
+)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -49,6 +56,11 @@ def test_other_words_are_left_to_the_dealer_parser(text: str) -> None:
     ("通过", StaffCommand(StaffVerb.APPROVE, this=True)),
     ("没问题 审过", StaffCommand(StaffVerb.APPROVE, this=True)),
     ("0011没问题 审过", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0011")),
+    # an order's number end with "fine" words alone is its approval (was: None, then 代客下单)
+    ("0001没问题", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0001")),
+    ("0001 可以", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0001")),
+    ("订单尾号0001没问题", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0001")),
+    ("0001 ok", StaffCommand(StaffVerb.APPROVE, RefKind.ORDER, this=True, tail="0001")),
     ("驳回", StaffCommand(StaffVerb.REJECT, this=True)),
     ("这单驳回 金额太大 请分两批下单", StaffCommand(StaffVerb.REJECT, reason="金额太大 请分两批下单", this=True)),
     ("0011 驳回，原因：重复下单", StaffCommand(StaffVerb.REJECT, RefKind.ORDER, reason="重复下单", this=True, tail="0011")),
@@ -58,7 +70,8 @@ def test_approve_and_reject_words_of_no_number_mean_the_record_shown(text: str, 
     assert parse_staff_command(text) == expected
 
 
-@pytest.mark.parametrize("text", ["驳回的订单有哪些", "通过率怎么样", "这周审了多少单", "审核通过了几单", "好的"])
+@pytest.mark.parametrize("text", ["驳回的订单有哪些", "通过率怎么样", "这周审了多少单", "审核通过了几单", "好的",
+                                  "没问题", "0001没问题吗", "AP300 0001没问题", "0001可以发货吗"])
 def test_questions_about_approvals_are_no_decision(text: str) -> None:
     assert parse_staff_command(text) is None
 
@@ -69,3 +82,13 @@ def test_queue_filter_words_name_a_dealer_and_a_status() -> None:
     assert parse_queue_filter("合肥新锐 超时").status == "late"
     assert parse_queue_filter("调查中").status == "investigating" and parse_queue_filter("调查中").dealer is None
     assert parse_queue_filter("").dealer is None and parse_queue_filter("").status is None
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("还有几单没审", "approval"), ("待审的单子有几个", "approval"), ("还有多少订单没批", "approval"),
+    ("现在有几个单子待审批", "approval"), ("how many orders pending approval", "approval"),
+    ("How many orders to approve?", "approval"), ("待配货的订单有几个", "allocation"), ("还有几单没发货", "shipment"),
+    ("物料申请还有几个没批", None), ("AP300还有几台", None), ("待审批的订单有哪些", None),
+])
+def test_how_many_orders_wait_names_the_step(text: str, step: str | None) -> None:
+    assert orders_waiting_asked(text) == step
