@@ -360,7 +360,7 @@ async def order_counts_reply(ctx: Ctx) -> list[Reply]:
     start = slots.placed_from if slots is not None and slots.placed_from else today
     end = slots.placed_to if slots is not None and slots.placed_to else start
     counts = await order_counts(ctx.uow().autocommit(), ctx.actor, ctx.deps.clock, start, end)
-    period = f"{start:%m-%d}" if start == end else f"{start:%m-%d}～{end:%m-%d}"
+    period = forms.days_label(ctx, start, end)
     if counted == "decided":        # "这周审了多少单": the decisions taken in those days
         text = ctx.t("orders.counts_decided", period=period, n=counts.approved + counts.rejected,
                      approved=counts.approved, rejected=counts.rejected)
