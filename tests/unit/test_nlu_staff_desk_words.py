@@ -1,0 +1,62 @@
+"""The staff desk's words read in nlu/ (moved out of handlers: review of session 26): a payment said in one line,
+the ledger questions, a queue named in words, a status's count, a queue command without its slash, a ranking's
+size. The chat tests of each flow show the same through the conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.accounts import AccountKind, PaymentMethod
+from core.services.queues import Queue
+from nlu.payment_words import (
+    LedgerQuestion,
+    amount_alone,
+    ledger_question,
+    ledger_who,
+    payment_said,
+    received_when,
+)
+from nlu.queue_words import command_words, named_queue, past_asked, status_counted
+from nlu.report_periods import top_said
+
+
+def test_a_payment_said_in_one_line() -> None:
+    said = payment_said("合肥新锐打了5万，工行转账 流水号 ICBC20261207001，记预存款")
+    assert said is not None
+    assert (said.who, said.amount, said.method, said.account, said.reference) == (
+        "合肥新锐", "5万", PaymentMethod.BANK_TRANSFER, AccountKind.PREPAYMENT, "ICBC20261207001")
+    assert payment_said("合肥新锐的流水") is None
+    assert amount_alone("30万") and amount_alone(" 50000 ") and not amount_alone("合肥新锐")
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("合肥新锐的流水", LedgerQuestion.LEDGER), ("本月回款多少", LedgerQuestion.RECEIVED),
+    ("哪些经销商超信用了", LedgerQuestion.CREDIT_FULL), ("哪些经销商欠款逾期了", LedgerQuestion.OVERDUE),
+    ("账龄", LedgerQuestion.OVERDUE), ("合肥新锐打了5万", None),
+])
+def test_the_ledger_questions(text: str, asked: LedgerQuestion | None) -> None:
+    assert ledger_question(text) == asked
+
+
+def test_the_dealer_and_the_days_of_a_ledger_question() -> None:
+    assert ledger_who("看看D0007的余额") == "D0007" and ledger_who("本月回款多少") is None
+    assert [received_when(t) for t in ("今天到账多少", "上个月回款多少", "回款多少")] == ["today", "last_month", "month"]
+
+
+def test_a_queue_named_in_words() -> None:
+    named = named_queue("上周合肥新锐的工单有哪些", "上周")
+    assert named is not None and (named.queue, named.words) == (Queue.TICKETS, "合肥新锐")
+    assert named_queue("调查中的质量反馈") == named_queue("调查中的质量反馈", "") and named_queue("你好") is None
+    assert named_queue("物料申请有哪些要批的").queue == Queue.MATERIALS       # type: ignore[union-attr]
+
+
+def test_a_status_count_a_command_and_the_past() -> None:
+    assert status_counted("超时的有几个") == status_counted("现在超时的还有多少") is not None
+    assert status_counted("超时的工单") is None
+    assert command_words("QF看下调查中的") == ("qf", "调查中")
+    assert past_asked("过期的资质") and not past_asked("快到期的资质")
+
+
+@pytest.mark.parametrize(("text", "n"), [("经销商排名前十", 10), ("前20名", 20), ("top 8 dealers", 8), ("排名", None)])
+def test_the_size_of_a_ranking(text: str, n: int | None) -> None:
+    assert top_said(text) == n
