@@ -60,3 +60,29 @@ def test_a_status_count_a_command_and_the_past() -> None:
 @pytest.mark.parametrize(("text", "n"), [("经销商排名前十", 10), ("前20名", 20), ("top 8 dealers", 8), ("排名", None)])
 def test_the_size_of_a_ranking(text: str, n: int | None) -> None:
     assert top_said(text) == n
+
+
+def test_a_waybill_a_dealer_looked_up_and_an_invite_code() -> None:
+    from nlu.binding_words import bind_said, binding_code
+    from nlu.desk_words import dealer_looked_up, tracking_said
+
+    assert tracking_said(" SF 1234 5678 ") == "SF12345678" and tracking_said("顺丰") is None
+    assert dealer_looked_up("查下杭州嘉禾") == dealer_looked_up("杭州嘉禾的资料") == "杭州嘉禾"
+    assert dealer_looked_up("杭州嘉禾") is None
+    assert binding_code("绑定码：ABCD2345") == "ABCD2345" and bind_said("bind ABCD-2345")
+    assert binding_code("ABCD-2345") == "ABCD-2345" and not bind_said("ABCD-2345")
+
+
+def test_a_statement_month_an_answer_and_an_adjustment() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from nlu.statement_words import StatementAnswer, read_adjustment, statement_answer, statement_month_asked
+
+    today = date(2026, 12, 7)
+    assert statement_month_asked("上月对账单", today) == "2026-11" == statement_month_asked("对账单", today,
+                                                                                          last_month=True)
+    assert statement_month_asked("12月的对账单", today) == "2025-12" and statement_month_asked("对账单", today) is None
+    assert statement_answer("没问题，确认对账") is StatementAnswer.CONFIRM
+    assert statement_answer("账不对") is StatementAnswer.DISPUTE and statement_answer("看看") is None
+    assert read_adjustment("-1,200.5 多退") == (Decimal("-1200.50"), "多退") and read_adjustment("多退") is None
