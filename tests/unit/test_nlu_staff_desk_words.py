@@ -86,3 +86,24 @@ def test_a_statement_month_an_answer_and_an_adjustment() -> None:
     assert statement_answer("没问题，确认对账") is StatementAnswer.CONFIRM
     assert statement_answer("账不对") is StatementAnswer.DISPUTE and statement_answer("看看") is None
     assert read_adjustment("-1,200.5 多退") == (Decimal("-1200.50"), "多退") and read_adjustment("多退") is None
+
+
+@pytest.mark.parametrize(("text", "who", "reason"), [
+    ("暂停 D0005 经销资格 原因：拖欠货款", "D0005", "拖欠货款"), ("把D0005停了，欠款太多", "D0005", "欠款太多"),
+    ("暂停合肥新锐的合作", "合肥新锐", ""),
+])
+def test_a_suspension_said(text: str, who: str, reason: str) -> None:
+    from nlu.standing_words import StandingSaid, reinstatement_said, suspension_said
+
+    assert suspension_said(text) == StandingSaid(who, reason) and reinstatement_said(text) is None
+    assert suspension_said("暂停推送") is None
+    assert reinstatement_said("恢复南京优品的合作") == StandingSaid("南京优品")
+
+
+def test_a_notice_and_its_audience() -> None:
+    from nlu.notice_words import audience_words, notice_words
+
+    assert notice_words("通知A级经销商：下周调价") == ("A级", "下周调价")
+    assert notice_words("下周调价") is None
+    assert audience_words("华东区A级、D0007") == (("华东",), ("A",), {"D0007"}, "")
+    assert audience_words("所有") == ((), (), set(), "") and audience_words("合肥的")[3] == "合肥"
