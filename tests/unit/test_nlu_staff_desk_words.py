@@ -107,3 +107,14 @@ def test_a_notice_and_its_audience() -> None:
     assert notice_words("下周调价") is None
     assert audience_words("华东区A级、D0007") == (("华东",), ("A",), {"D0007"}, "")
     assert audience_words("所有") == ((), (), set(), "") and audience_words("合肥的")[3] == "合肥"
+
+
+def test_a_how_to_question_a_date_change_and_the_dealer_stock_words() -> None:
+    from nlu.dealer_stock_words import filter_words
+    from nlu.faq import how_to_question, without_words
+    from nlu.order_words import date_change_said
+
+    assert how_to_question("在这里怎么下单") == "怎么下单" and how_to_question("AP300有货吗") is None
+    assert without_words("除湿机保修多久", ["除湿机", ""]) == "保修多久"
+    assert date_change_said("0007那单交货日期改到下周五") and not date_change_said("0007那单加2台")
+    assert filter_words("华东 DH20 经销商库存", "华东") == "DH20"
