@@ -39,3 +39,11 @@ _DATE_CHANGE = re.compile(r"交货日期|交期|到货日期|送货日期|发货
 def date_change_said(text: str) -> bool:
     """"交货日期改到下周五", "交期推迟", "deliver on Friday": words of a new delivery date."""
     return _DATE_CHANGE.search(text) is not None
+
+
+_WHOLE_NUMBER = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
+
+
+def is_order_number(text: str) -> bool:
+    """"SO-20261126-0007" and nothing else: an order number as typed or carried by a button."""
+    return _WHOLE_NUMBER.match(text) is not None

@@ -118,3 +118,11 @@ def test_a_how_to_question_a_date_change_and_the_dealer_stock_words() -> None:
     assert without_words("除湿机保修多久", ["除湿机", ""]) == "保修多久"
     assert date_change_said("0007那单交货日期改到下周五") and not date_change_said("0007那单加2台")
     assert filter_words("华东 DH20 经销商库存", "华东") == "DH20"
+
+
+def test_a_serial_and_an_order_number() -> None:
+    from nlu.order_words import is_order_number
+    from nlu.ticket_words import serial_in
+
+    assert serial_in("序列号是 SN2024A0013") == "SN2024A0013" and serial_in("序列号在哪看") is None
+    assert is_order_number("so-20261126-0007") and not is_order_number("SO-20261126-0007 发了吗")
