@@ -40,7 +40,7 @@ from core.inventory import (
     WarehouseStock,
 )
 from core.ledger import Balances
-from core.orders import Order
+from core.orders import Order, OrderStatus
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.products import (
@@ -272,6 +272,41 @@ class AbstractUnitOfWork(abc.ABC):
         already). Storage that can sends both in one statement."""
         await self.take_receipt(receipt)
         return await self.dialog_and_version(channel, chat_id)
+
+    async def orders_by_status(self, dealer_ids: Sequence[int] | None = None, *,
+                               statuses: Sequence[OrderStatus] | None = None, created_from: datetime | None = None,
+                               created_until: datetime | None = None) -> dict[OrderStatus, tuple[int, Decimal]]:
+        """How many orders are in each status now, with their amount: of ``dealer_ids`` (None: every dealer's), of
+        ``statuses`` only and placed in [``created_from``, ``created_until``) when given; statuses with none left
+        out. Storage counts them in one GROUP BY (no order is read)."""
+        filters: dict[str, Any] = {}
+        if dealer_ids is not None:
+            filters["dealer_id__in"] = list(dealer_ids)
+        if statuses is not None:
+            filters["status__in"] = list(statuses)
+        if created_from is not None:
+            filters["created_at__gte"] = created_from
+        if created_until is not None:
+            filters["created_at__lt"] = created_until
+        counted: dict[OrderStatus, tuple[int, Decimal]] = {}
+        for order in await self.orders.list(**filters):
+            n, amount = counted.get(order.status, (0, Decimal("0.00")))
+            counted[order.status] = (n + 1, amount + order.total)
+        return counted
+
+    async def orders_moved(self, statuses: Sequence[OrderStatus], since: datetime, until: datetime,
+                           dealer_ids: Sequence[int] | None = None) -> dict[OrderStatus, int]:
+        """How many orders (of ``dealer_ids``; None: every dealer's) had an event to each of ``statuses`` in
+        [``since``, ``until``), whenever they were placed (one approved twice counts once); statuses none reached
+        left out. Storage counts them in one GROUP BY over the events."""
+        # an order moved in those days was last changed then or later
+        filters: dict[str, Any] = {"updated_at__gte": since}
+        if dealer_ids is not None:
+            filters["dealer_id__in"] = list(dealer_ids)
+        moved = await self.orders.list(**filters)
+        counted = {status: sum(1 for o in moved if any(e.status == status and since <= e.at < until
+                                                         for e in o.events)) for status in statuses}
+        return {status: n for status, n in counted.items() if n}
 
     async def order_by_request_key(self, dealer_id: int, key: str) -> Order | None:
         """The dealer's order submitted with this ``client_request_key``, if any (most submits find none: storage

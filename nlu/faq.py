@@ -19,7 +19,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -189,3 +189,23 @@ class RetrievalFaqAnswerer:
         best = hits[0]
         return FaqAnswer(text=best.entry.answer(lang), source=best.entry.question(lang),
                          score=round(min(1.0, best.coverage), 2), entry_id=best.entry.id)
+
+
+_HERE = re.compile(r"(?:在|用)?(?:这个|你们的?)?(?:机器人|bot)(?:里|上)?|(?:在|用)?(?:这里|这儿)|\b(?:here|in this bot|with this bot)\b",
+                   re.IGNORECASE)
+_HOW_TO = re.compile(r"怎么|怎样|如何|咋|\bhow\b")
+
+
+def how_to_question(text: str) -> str | None:
+    """A how-to question ("在这里怎么下单", "how do I return goods") without the words for this bot ("在这里": here
+    is this bot), else None."""
+    question = _HERE.sub(" ", text.strip()).strip()
+    return question if _HOW_TO.search(question.lower()) else None
+
+
+def without_words(question: str, words: Iterable[str]) -> str:
+    """``question`` with each of ``words`` taken out (the longest first, any case): "除湿机保修多久" without
+    "除湿机" is "保修多久"."""
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        question = re.sub(re.escape(word), " ", question, flags=re.IGNORECASE)
+    return " ".join(question.split())

@@ -29,3 +29,21 @@ def points_at_order(text: str) -> bool:
     """Does the message name an order already placed (its number, or "that order")?"""
     plain = normalize(text)
     return bool(_NUMBER.search(plain) or _THAT_ORDER.search(plain))
+
+
+# words of a new delivery date ("交货日期改到", "交期推迟到", "晚几天送", "deliver on")
+_DATE_CHANGE = re.compile(r"交货日期|交期|到货日期|送货日期|发货日期|送货时间|到货时间|改到|推迟|延后|延期|提前|晚点|早点|"
+                          r"deliver|delivery date|reschedul", re.IGNORECASE)
+
+
+def date_change_said(text: str) -> bool:
+    """"交货日期改到下周五", "交期推迟", "deliver on Friday": words of a new delivery date."""
+    return _DATE_CHANGE.search(text) is not None
+
+
+_WHOLE_NUMBER = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
+
+
+def is_order_number(text: str) -> bool:
+    """"SO-20261126-0007" and nothing else: an order number as typed or carried by a button."""
+    return _WHOLE_NUMBER.match(text) is not None

@@ -232,3 +232,13 @@ def said_alone(text: str) -> bool:
         rest = pattern.sub(" ", rest)
     rest = _FILLER.sub("", rest)
     return rest != text and (not rest or rest in ("比", "对比", "相比"))
+
+
+# "前十", "前20名", "top 10": how many of the ranking to list
+_TOP_SAID = re.compile(r"前\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(?:名|位|家|个)?|top\s*(\d{1,2})", re.IGNORECASE)
+
+
+def top_said(text: str) -> int | None:
+    """How many of a ranking the words ask for ("前十" 10, "前20名" 20, "top 5" 5), None when they say none."""
+    m = _TOP_SAID.search(text)
+    return parse_int(m.group(1) or m.group(2)) if m else None

@@ -67,3 +67,19 @@ def urgency_said(text: str) -> str | None:
     words say nothing of it."""
     said = normalize(text)
     return next((value for value, words in _URGENCY if words.search(said)), None)
+
+
+# what may stand before a serial typed with its label: "序列号是 SN2024A0013", "SN: 2024A0013"
+_SERIAL_LABEL = re.compile(r"^(?:产品|机身|铭牌)?(?:序列号|机身号|机号|编号|条码|s/?n|serial(?:\s+number)?)\s*(?:是|为|:|：)?\s*",
+                           re.IGNORECASE)
+_SERIAL = re.compile(r"[a-z0-9][a-z0-9\-_/.#]{2,39}", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def serial_in(text: str) -> str | None:
+    """The serial number ``text`` is (letters and digits, with a digit; its label "序列号是" taken off), else None:
+    a sentence ("客户家的除湿机不出水了", "序列号在哪看") is no serial."""
+    for rest in (text.strip(), _SERIAL_LABEL.sub("", text.strip()).strip()):
+        if rest and not _CJK.search(rest) and re.search(r"\d", rest) and _SERIAL.fullmatch(re.sub(r"\s", "", rest)):
+            return rest
+    return None

@@ -55,7 +55,7 @@ from core.inventory import (
     WarehouseStock,
 )
 from core.ledger import Balances
-from core.orders import Order
+from core.orders import Order, OrderStatus
 from core.otp import SigningCode
 from core.outbox import NotificationPreference, OutboxMessage
 from core.ports import AbstractUnitOfWork
@@ -83,6 +83,8 @@ from storage.orm import (
     audit_log,
     dealer_contacts,
     ledger_entries,
+    order_events,
+    orders,
     start_mappers,
     track_json_changes,
 )
@@ -538,6 +540,39 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         stmt = (select(ledger_entries.c.dealer_id, total).where(ledger_entries.c.account == account)
                 .group_by(ledger_entries.c.dealer_id))
         return {int(d): v for d, v in (await self.session.execute(stmt)).all() if v is not None}
+
+    async def orders_by_status(self, dealer_ids: Sequence[int] | None = None, *,
+                               statuses: Sequence[OrderStatus] | None = None, created_from: datetime | None = None,
+                               created_until: datetime | None = None) -> dict[OrderStatus, tuple[int, Decimal]]:
+        """One row per status, counted and summed by the database (a count read up to 2000 orders before)."""
+        if self._pending():
+            await self.session.flush()
+        total = type_coerce(func.sum(orders.c.total), Money())
+        stmt = select(orders.c.status, func.count(), total).group_by(orders.c.status)
+        if dealer_ids is not None:
+            stmt = stmt.where(orders.c.dealer_id.in_(list(dealer_ids)))
+        if statuses is not None:
+            stmt = stmt.where(orders.c.status.in_(list(statuses)))
+        if created_from is not None:
+            stmt = stmt.where(orders.c.created_at >= created_from)
+        if created_until is not None:
+            stmt = stmt.where(orders.c.created_at < created_until)
+        return {OrderStatus(s): (int(n), v if v is not None else Decimal("0.00"))
+                for s, n, v in (await self.session.execute(stmt)).all()}
+
+    async def orders_moved(self, statuses: Sequence[OrderStatus], since: datetime, until: datetime,
+                           dealer_ids: Sequence[int] | None = None) -> dict[OrderStatus, int]:
+        """One row per status: the orders with such an event in those days, counted by the database."""
+        if self._pending():
+            await self.session.flush()
+        events = order_events.c
+        stmt = (select(events.status, func.count(events.order_id.distinct()))
+                .where(events.status.in_(list(statuses)), events.at >= since, events.at < until)
+                .group_by(events.status))
+        if dealer_ids is not None:
+            stmt = (stmt.join_from(order_events, orders, orders.c.id == events.order_id)
+                    .where(orders.c.dealer_id.in_(list(dealer_ids))))
+        return {OrderStatus(s): int(n) for s, n in (await self.session.execute(stmt)).all() if n}
 
     async def balances(self, dealer_id: int, account: AccountKind | None = None) -> Balances:
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""

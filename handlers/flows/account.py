@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.accounts import (
@@ -56,7 +55,7 @@ from core.services.contracts import contract_execution, list_contracts
 from core.services.dealers import dealer_profile
 from core.services.payments import RECENT_PAYMENT_DAYS, recent_payments
 from core.services.qualifications import ExpiringQualification, expiring
-from core.statements import describe_line, match_lines, previous_period, rebate_entries, section_lines
+from core.statements import describe_line, match_lines, rebate_entries, section_lines
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -67,6 +66,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.schema import Intent
 from nlu.staff_commands import dealer_code_in
+from nlu.statement_words import StatementAnswer, statement_answer, statement_month_asked
 
 router = Router(name=__name__)
 
@@ -76,10 +76,6 @@ STATEMENT_LINES = 8
 MAX_REASON = 500
 # words that mean the monthly statement ("对账单", "账不对", "帐对不上", "上月对账单")
 STATEMENT_WORDS = ("对账", "statement", "账不对", "帐不对", "对不上", "账单", "帐单", "月的账", "月的帐")
-# said about a statement: the dealer disputes it ("账不对") / agrees ("确认对账", "没问题")
-DISPUTE_WORDS = ("不对", "有误", "错", "对不上", "有问题", "异议", "wrong", "dispute")
-CONFIRM_WORDS = ("确认", "没问题", "无误", "没错", "confirm")
-_MONTH = re.compile(r"(\d{1,2})\s*月")
 
 # Which contract counts as "current" when a dealer has several.
 _CURRENT_ORDER = (ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.SENT, ContractStatus.EXPIRED)
@@ -575,16 +571,9 @@ def _statement_status(ctx: Ctx, status: StatementStatus) -> str:
 
 def _asked_period(ctx: Ctx) -> str | None:
     """The month the dealer names ("11月的对账单", "上月对账单"), else None (the latest)."""
-    today = ctx.deps.clock.today()
     slots = ctx.parsed.slots if ctx.parsed else None
-    text = ctx.inbound.text
-    if (slots is not None and slots.period == "last_month") or any(w in text for w in ("上个月", "上月", "last month")):
-        return previous_period(today)
-    found = _MONTH.search(text)
-    if found and 1 <= int(found.group(1)) <= 12:
-        month = int(found.group(1))
-        return f"{today.year if month < today.month else today.year - 1:04d}-{month:02d}"
-    return None
+    return statement_month_asked(ctx.inbound.text, ctx.deps.clock.today(),
+                                 last_month=slots is not None and slots.period == "last_month")
 
 
 async def _latest_statement(ctx: Ctx, period: str | None = None) -> Statement | None:
@@ -663,10 +652,10 @@ async def statement(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("acct.no_statement"), buttons=_menu_rows(ctx))]
     hint = ""
     if found.status == StatementStatus.ISSUED and ctx.inbound.kind == InboundKind.TEXT:
-        said = ctx.inbound.text.lower()
-        if any(w in said for w in CONFIRM_WORDS):
+        answer = statement_answer(ctx.inbound.text)
+        if answer is StatementAnswer.CONFIRM:
             hint = ctx.t("acct.statement.hint_confirm")      # confirming takes the button, never a guess
-        elif any(w in said for w in DISPUTE_WORDS):
+        elif answer is StatementAnswer.DISPUTE:
             if Permission.STATEMENT_CONFIRM in ctx.actor.permissions:
                 return await _dispute_from_text(ctx, found)
             hint = ctx.t("acct.owner_only")

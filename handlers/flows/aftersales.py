@@ -18,8 +18,6 @@ own dealer may reveal them with the card's "Show full number" button (audited, `
 
 from __future__ import annotations
 
-import re
-
 from core.aftersales import Priority, Ticket, TicketStatus
 from core.errors import NotFound, ValidationFailed
 from core.masking import mask_name, mask_phone, mask_text
@@ -55,15 +53,15 @@ from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.customer_words import customer_in_text, repair_answers
+from nlu.order_words import is_order_number
 from nlu.schema import Intent, ParseResult
-from nlu.ticket_words import urgency_said
+from nlu.ticket_words import serial_in, urgency_said
 
 router = Router(name=__name__)
 
 MAX_TEXT = 2000
 MAX_SHORT = 64
 MAX_NAME = 20          # a customer's name (with a title, a phone) is shorter: a longer message is no name
-ORDER_NO = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
 PRIORITIES = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
 
 i18n.register({
@@ -186,7 +184,7 @@ async def new_command(ctx: Ctx) -> list[Reply]:
     arg = ctx.inbound.args.strip()
     if arg.upper().startswith("AS-"):
         return await ticket_detail(ctx, arg.upper())
-    return await start(ctx, order_no=arg if ORDER_NO.match(arg) else None, hint="" if ORDER_NO.match(arg) else arg)
+    return await start(ctx, order_no=arg if is_order_number(arg) else None, hint="" if is_order_number(arg) else arg)
 
 
 @router.intent(Intent.AFTER_SALES)
@@ -206,7 +204,7 @@ async def after_sales_intent(ctx: Ctx) -> list[Reply]:
     if (answering := await offer_as_answer(ctx, text=text, sku=slots.product if slots else None)) is not None:
         return answering
     return await start(ctx, sku=slots.product if slots else None,
-                       order_no=order_no if order_no and ORDER_NO.match(order_no) else None,
+                       order_no=order_no if order_no and is_order_number(order_no) else None,
                        hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed))
 
 
@@ -289,34 +287,18 @@ async def _problem_kept(form: Form, ctx: Ctx, text: str, parsed: ParseResult, st
             *await form.ask(ctx, step)]
 
 
-# what may stand before a serial typed with its label: "序列号是 SN2024A0013", "SN: 2024A0013"
-_SERIAL_LABEL = re.compile(r"^(?:产品|机身|铭牌)?(?:序列号|机身号|机号|编号|条码|s/?n|serial(?:\s+number)?)\s*(?:是|为|:|：)?\s*",
-                           re.IGNORECASE)
-_SERIAL = re.compile(r"[a-z0-9][a-z0-9\-_/.#]{2,39}", re.IGNORECASE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _serial_in(text: str) -> str | None:
-    """The serial number ``text`` is (letters and digits, with a digit; its label "序列号是" taken off), else None:
-    a sentence ("客户家的除湿机不出水了", "序列号在哪看") is no serial."""
-    for rest in (text.strip(), _SERIAL_LABEL.sub("", text.strip()).strip()):
-        if rest and not _CJK.search(rest) and re.search(r"\d", rest) and _SERIAL.fullmatch(re.sub(r"\s", "", rest)):
-            return rest
-    return None
-
-
 async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
     """A serial number, or one of the dealer's order numbers. A problem typed here ("客户家的除湿机不出水了") is
     the description (the form's own product or none named) or a new request (another product named: the form
     starts again from it); a question is answered; anything else is asked again."""
-    if ORDER_NO.match(text):
+    if is_order_number(text):
         number = text.upper()
         async with ctx.uow() as uow:
             order = await uow.orders.get_by(number=number)
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
         return {"order_no": number}
-    serial = _serial_in(text)
+    serial = serial_in(text)
     if serial is not None:
         if len(serial) > MAX_SHORT:
             return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))

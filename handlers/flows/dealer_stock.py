@@ -10,7 +10,6 @@ region and product, the dealers with the fewest days of cover, and a chart of th
 from __future__ import annotations
 
 import asyncio
-import re
 from decimal import Decimal
 
 from core.services.thresholds import SELLOUT_WINDOW_DAYS, DealerStockRow, by_region, dealer_stock_overview
@@ -20,6 +19,7 @@ from handlers.context import Ctx
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.dealer_stock_words import DEALER_STOCK_ASKED, filter_words
 from nlu.products import find_product
 
 router = Router(name=__name__)
@@ -28,14 +28,6 @@ MAX_SUMMARY = 12
 MAX_DEALERS = 8
 MAX_CHART = 15
 ALL = "-"
-
-_WORDS = (r"(?:经销商|渠道|下游|代理商|分销商|各家|门店)[^，,。？?]{0,6}?(?:库存|存货|备货|可售天数|覆盖天数|库存天数)"
-          r"|(?:经销商|渠道|下游|代理商).{0,8}(?:还能|能|够|可以)卖(?:几|多少)天"
-          r"|库存覆盖|可售天数|覆盖天数|库存天数|dealers?'?\s*stock|channel\s+stock|days\s+of\s+cover|stock\s+cover")
-_SHAPE = re.compile(_WORDS, re.IGNORECASE)
-_FILLER = re.compile(r"那边|这边|手上|手里|还有|现在|目前|[的看查一下看看各个所有全部情况怎么样如何多少呢吗在家？?，,。！!\s]"
-                     r"|\b(?:show|me|the|all|of|for|in)\b",
-                     re.IGNORECASE)
 
 i18n.register({
     "dstock.title": ("📊 经销商库存与可售天数（日均销量按近{days}天）{filters}：",
@@ -112,10 +104,7 @@ async def _read_filters(ctx: Ctx) -> tuple[str | None, str | None]:
     async with ctx.uow() as uow:
         regions = sorted({d.region for d in await uow.dealers.list() if d.region}, key=len, reverse=True)
     region = next((r for r in regions if r in text), None)
-    rest = _SHAPE.sub(" ", text)
-    if region:
-        rest = rest.replace(region, " ")
-    rest = _FILLER.sub(" ", rest).strip()
+    rest = filter_words(text, region)
     sku = None
     if rest:
         catalogue = await chat_catalogue(ctx)
@@ -124,7 +113,7 @@ async def _read_filters(ctx: Ctx) -> tuple[str | None, str | None]:
     return region, sku
 
 
-@router.staff_pattern(_WORDS)
+@router.staff_pattern(DEALER_STOCK_ASKED)
 async def overview_words(ctx: Ctx) -> list[Reply]:
     region, sku = await _read_filters(ctx)
     return await _overview(ctx, region, sku)

@@ -14,7 +14,6 @@ Payload ids are never trusted: the use cases check the permission and the state.
 
 from __future__ import annotations
 
-import re
 import secrets
 from functools import lru_cache
 
@@ -38,7 +37,7 @@ from handlers.flows.menu import require_bound
 from handlers.flows.staff_words import staff_help
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer
+from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer, how_to_question, without_words
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -49,9 +48,6 @@ ANSWER_STATE = "faq.answer"
 _QUESTION_STARTS = ("怎么", "如何", "请问", "为什么", "能不能", "可不可以", "是否", "how", "what", "why", "when", "where",
                     "can ", "do ", "does ", "is ", "are ")
 
-_HERE = re.compile(r"(?:在|用)?(?:这个|你们的?)?(?:机器人|bot)(?:里|上)?|(?:在|用)?(?:这里|这儿)|\b(?:here|in this bot|with this bot)\b",
-                   re.IGNORECASE)
-_HOW_TO = re.compile(r"怎么|怎样|如何|咋|\bhow\b")
 
 i18n.register({
     "faq.menu": ("❓ 常见问题：点选问题，或直接输入您想问的。", "❓ FAQ: tap a question, or type your own."),
@@ -125,9 +121,10 @@ async def question_button(ctx: Ctx) -> list[Reply]:
 
 async def knowledge_answer(ctx: Ctx, question: str) -> Reply | None:
     """The knowledge base's answer to a how-to question ("怎么下单", "how do I return goods"), when it has one."""
-    question = _HERE.sub(" ", question.strip()).strip()      # "在这里怎么下单": how to order, here = this bot
-    if not _HOW_TO.search(question.lower()):
+    asked = how_to_question(question)        # "在这里怎么下单": how to order, here = this bot
+    if asked is None:
         return None
+    question = asked
     found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx))
     return _answer_reply(ctx, found) if found is not None else None
 
@@ -142,9 +139,7 @@ async def _without_products(ctx: Ctx, question: str) -> str:
     named = {slots.product, *(i.sku for i in slots.items)} - {None}
     if named:
         words += [w for e in await chat_catalogue(ctx) if e.sku in named for w in (e.sku, e.name, *e.aliases)]
-    for word in sorted({w for w in words if w}, key=len, reverse=True):
-        question = re.sub(re.escape(word), " ", question, flags=re.IGNORECASE)
-    return " ".join(question.split())
+    return without_words(question, words)
 
 
 def _looks_like_question(ctx: Ctx, text: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -48,6 +48,8 @@ i18n.register({
     "form.note_offer": ("这句话要记为工单 {ref} 的处理留言吗？\n“{text}”\n（不是的话可以忽略；输入 /today 看待办，/help 看可用命令）",
                         "Add this as a note to ticket {ref}?\n\"{text}\"\n(if not, ignore it; /today, /help)"),
     "form.note_offer_yes": ("💬 记为 {ref} 的留言", "💬 Note on {ref}"),
+    "form.days": ("{first}", "{first}"),
+    "form.days_span": ("{first} 至 {last}", "{first} to {last}"),
     "form.skip": ("⏭ 跳过", "⏭ Skip"),
     "form.required": ("这一步必须填写，不能跳过。", "This one is needed: it cannot be skipped."),
     "form.cancel": ("✖ 取消", "✖ Cancel"),
@@ -278,6 +280,14 @@ def local_time(ctx: Ctx, at: datetime | None) -> str:
     if at is None:
         return "-"
     return at.astimezone(ctx.deps.clock.tz).strftime("%Y-%m-%d %H:%M")
+
+
+def days_label(ctx: Ctx, first: date, last: date) -> str:
+    """The days a count covers: ``2026-12-07``, or ``2026-11-01 至 2026-11-30``: one label for the orders counted
+    ("这周下了多少单") and the tickets or quality reports counted ("这周新增几个工单") over the same words."""
+    if first == last:
+        return ctx.t("form.days", first=first.isoformat())
+    return ctx.t("form.days_span", first=first.isoformat(), last=last.isoformat())
 
 
 def cancel_row(ctx: Ctx, prefix: str) -> list[Button]:

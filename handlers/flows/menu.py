@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-from core.services.users import INVITE_ALPHABET, INVITE_LENGTH, bind_by_phone, redeem_invite
+from core.services.users import bind_by_phone, redeem_invite
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.binding_words import bind_said, binding_code
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -140,23 +140,6 @@ def require_bound(ctx: Ctx) -> list[Reply] | None:
                                                                           main_menu(ctx)]
 
 
-_CODE = re.compile(rf"^[{INVITE_ALPHABET}]{{4}}[-\s]?[{INVITE_ALPHABET}]{{4}}$", re.IGNORECASE)
-_BIND = re.compile(r"^(?:绑定码|绑定|bind)\s*[:：]?\s*(\S.*)$", re.IGNORECASE)
-assert INVITE_LENGTH == 8, "the bare-code pattern assumes 8-character invite codes"
-
-
-def binding_code(text: str) -> str | None:
-    """The invite code in "绑定 CODE" / "绑定码：CODE", or a message that is just a code as printed
-    (upper case, or with a digit in it, so an ordinary English word is never taken for one)."""
-    text = text.strip()
-    match = _BIND.match(text)
-    if match:
-        return match.group(1).strip()
-    if _CODE.match(text) and (text == text.upper() or any(ch.isdigit() for ch in text)):
-        return text
-    return None
-
-
 @router.text_hook_anywhere
 async def typed_code(ctx: Ctx) -> list[Reply] | None:
     """An invite code typed on any channel ("绑定 ABCD-2345", or the bare code by someone not bound yet) is
@@ -164,7 +147,7 @@ async def typed_code(ctx: Ctx) -> list[Reply] | None:
     text (a model number) is left to the parser."""
     text = ctx.inbound.text
     code = binding_code(text)
-    if code is None or (ctx.bound and not _BIND.match(text.strip())):
+    if code is None or (ctx.bound and not bind_said(text)):
         return None
     ctx.inbound = replace(ctx.inbound, kind=InboundKind.COMMAND, command="start", args=code)
     return await start(ctx)

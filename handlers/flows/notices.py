@@ -10,8 +10,6 @@ how many dealers it reaches and the text as they will read it; ✅ 发送 sends 
 
 from __future__ import annotations
 
-import re
-
 from core.dealers import DealerStatus
 from core.services.notices import SENDERS, Audience, notice_audience, notice_text, send_notice
 from handlers import i18n
@@ -19,19 +17,11 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.notice_words import NOTICE_ASKED, audience_words, notice_words
 from nlu.replies import is_confirmation
 
 router = Router(name=__name__)
 
-# "给华东区的经销商发个通知：…", "通知A级经销商：…", "向所有经销商群发消息：…": who, then the words after the colon
-NOTICE_SAID = (r"^(?:请|麻烦)?(?:帮我)?(?:给|向|对|通知)\s*(?P<who>[^:：]{0,40}?)\s*(?:的)?\s*(?:经销商|客户|代理商|门店)?(?:们)?"
-               r"\s*(?:都)?\s*(?:发|群发|推送|推|发送|下发)?\s*(?:个|一个|一条|条|一下)?\s*(?:通知|消息|公告|提醒)?\s*(?:说)?"
-               r"\s*[:：]\s*(?P<text>\S.*)$")
-REGIONS = ("华东", "华北", "华南", "华中", "西南", "西北", "东北")
-_TIER = re.compile(r"([A-Da-d])\s*(?:级|类|档)")
-_CODE = re.compile(r"\b[Dd]\d{4}\b")
-_EVERYONE = re.compile(r"所有|全部|全体|大家|全国|every|all\b", re.IGNORECASE)
-_FILLER = re.compile(r"区|地区|大区|片区|的|和|、|,|，|及|以及|还有|经销商|客户|代理商|门店|们|\s")
 MAX_NAMED = 8            # dealer codes shown in the confirm
 
 i18n.register({
@@ -49,13 +39,13 @@ i18n.register({
 })
 
 
-@router.staff_pattern(NOTICE_SAID)
+@router.staff_pattern(NOTICE_ASKED)
 async def notice_said(ctx: Ctx) -> list[Reply]:
     if not SENDERS & ctx.actor.permissions:
         return [Reply(text=ctx.t("notice.not_yours"))]
-    m = re.match(NOTICE_SAID, (ctx.inbound.text or "").strip(), re.IGNORECASE)
-    assert m is not None               # the pattern routed here
-    who, text = m.group("who").strip(), notice_text(m.group("text"))
+    said = notice_words(ctx.inbound.text or "")
+    assert said is not None            # the pattern routed here
+    who, text = said[0], notice_text(said[1])
     audience, label = await _audience(ctx, who)
     if audience is None:
         return [Reply(text=ctx.t("notice.unclear", who=forms.clip(who, 30)))]
@@ -74,13 +64,7 @@ async def notice_said(ctx: Ctx) -> list[Reply]:
 async def _audience(ctx: Ctx, who: str) -> tuple[Audience | None, str]:
     """The audience the words name and how to say it; (None, "") when words are left that name nobody. A city or
     province said picks its dealers (narrowed by the region and tier said); else regions and tiers narrow together."""
-    regions = tuple(r for r in REGIONS if r in who)
-    tiers = tuple(dict.fromkeys(t.upper() for t in _TIER.findall(who)))
-    codes = {c.upper() for c in _CODE.findall(who)}
-    rest = _TIER.sub(" ", _CODE.sub(" ", who))
-    for r in regions:
-        rest = rest.replace(r, " ")
-    rest = _FILLER.sub("", _EVERYONE.sub("", rest))
+    regions, tiers, codes, rest = audience_words(who)
     label = " ".join([*regions, *(f"{t}级" for t in tiers), *sorted(codes), *([rest] if rest else [])]) \
         or ctx.t("notice.everyone")
     if not (codes or rest):

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from core.order_states import OrderAction, allowed_actions, status_label
@@ -30,7 +29,7 @@ from handlers.flows.cart import Cart, cart_editor
 from handlers.flows.cart_edits import _apply_text
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.order_words import order_number, points_at_order
+from nlu.order_words import date_change_said, order_number, points_at_order
 from nlu.schema import EditOp, Intent, ParseResult
 
 router = Router(name=__name__)
@@ -54,9 +53,6 @@ i18n.register({
 })
 
 
-# words of a new delivery date ("交货日期改到", "交期推迟到", "晚几天送", "deliver on")
-_DATE_CHANGE = re.compile(r"交货日期|交期|到货日期|送货日期|发货日期|送货时间|到货时间|改到|推迟|延后|延期|提前|晚点|早点|"
-                          r"deliver|delivery date|reschedul", re.IGNORECASE)
 # what the words are when they report a problem or sales, whatever counts they name: never a change of the order
 _NOT_CHANGES = frozenset({Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES, Intent.REPORT_SALES, Intent.TICKET_STATUS})
 
@@ -68,7 +64,7 @@ async def typed_change(ctx: Ctx) -> list[Reply] | None:
         return None
     parsed = await parse_message(ctx)
     # "0007那单交货日期改到下周五": a new delivery date for that order is a change of it too
-    redated = parsed.slots.delivery_date is not None and _DATE_CHANGE.search(ctx.inbound.text or "") is not None
+    redated = parsed.slots.delivery_date is not None and date_change_said(ctx.inbound.text or "")
     if not (parsed.slots.edits or redated) or parsed.slots.topic == "reorder" or parsed.intent in _NOT_CHANGES:
         return None          # "12月3号那单货到了，WP400少了2台": a problem with the goods, not more of them
     ctx.parsed = parsed

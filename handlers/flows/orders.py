@@ -28,7 +28,7 @@ from core.order_states import OrderAction, approval_reason_text, status_label
 from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
-from core.services.order_counts import SCAN, WaitingStep, order_counts, waiting_orders
+from core.services.order_counts import WaitingStep, order_counts, waiting_orders
 from core.services.orders import (
     CancelOrder,
     ConfirmReceipt,
@@ -65,7 +65,6 @@ i18n.register({
                                   "📦 {n} orders wait for allocation now, {amount}{statuses}."),
     "orders.waiting.shipment": ("🚚 现在已审核未发货 {n} 单，金额 {amount}{statuses}。",
                                 "🚚 {n} orders are approved and not shipped yet, {amount}{statuses}."),
-    "orders.counts_more": ("（超过 {n} 笔，只数了前 {n} 笔）", " (over {n}: the first {n} counted)"),
     "orders.no_match": ("没有找到符合的订单（按下单日期、单号尾号、产品查找）。", "No order fits that (by the day it "
                         "was placed, the end of its number, the product)."),
     "orders.several": ("有 {n} 笔订单符合，请选择：", "{n} orders fit; choose one:"),
@@ -360,15 +359,13 @@ async def order_counts_reply(ctx: Ctx) -> list[Reply]:
     start = slots.placed_from if slots is not None and slots.placed_from else today
     end = slots.placed_to if slots is not None and slots.placed_to else start
     counts = await order_counts(ctx.uow().autocommit(), ctx.actor, ctx.deps.clock, start, end)
-    period = f"{start:%m-%d}" if start == end else f"{start:%m-%d}～{end:%m-%d}"
+    period = forms.days_label(ctx, start, end)
     if counted == "decided":        # "这周审了多少单": the decisions taken in those days
         text = ctx.t("orders.counts_decided", period=period, n=counts.approved + counts.rejected,
                      approved=counts.approved, rejected=counts.rejected)
     else:
         text = ctx.t("orders.counts", period=period, placed=counts.placed, amount=fmt_cny(counts.placed_amount),
                      statuses=_by_status(ctx, counts.by_status), shipped=counts.shipped)
-    if counts.truncated:
-        text += ctx.t("orders.counts_more", n=SCAN)
     return [Reply(text=text, buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
 
 
@@ -385,8 +382,6 @@ async def waiting_reply(ctx: Ctx, step: WaitingStep) -> list[Reply]:
     waiting = await waiting_orders(ctx.uow().autocommit(), ctx.actor, step)
     text = ctx.t(f"orders.waiting.{step.value}", n=waiting.total, amount=fmt_cny(waiting.amount),
                  statuses=_by_status(ctx, waiting.by_status))
-    if waiting.truncated:
-        text += ctx.t("orders.counts_more", n=SCAN)
     return [Reply(text=text, buttons=[[Button(ctx.t("orders.btn.list"), payload("orders.list"))]])]
 
 

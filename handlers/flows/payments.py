@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -53,35 +52,25 @@ from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period, parse_date
 from nlu.numbers import read_amount
+from nlu.payment_words import (
+    BOOK_WORDS,
+    CREDIT_FULL,
+    LEDGER_ASKED,
+    OVERDUE,
+    PAY_WORDS,
+    QUICK,
+    RECEIVED,
+    YES_WORDS,
+    LedgerQuestion,
+    amount_alone,
+    ledger_question,
+    ledger_who,
+    payment_said,
+    received_when,
+)
 
 router = Router(name=__name__)
 
-PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
-                       "记一笔收款", "record a payment", "record payment"})
-# "合肥新锐打了5万", "D0007 转来 50000 元货款": who paid and how much, in one message
-QUICK = (r"^(?:给|帮|收到)?\s*(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:刚刚?|刚才|今天|昨天)?\s*(?:打了|打过来了?|打来了?|打款|转了|转来了?|转账|"
-         r"汇了|汇来了?|汇款|回款|回了|付了|付款|交了|到账了?|到了|进账|入账|收到了?|的?货款)\s*(?:的?(?:货款|回款|款))?\s*"
-         r"(?P<amount>\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟廿]+)\s*(?:元|块钱?)?"
-         r"\s*(?:的?(?:回款|货款|款))?"
-         # a note after it, as clerks type one: "，工行转账", "承兑", "现金"
-         # or with the bank's reference and the account: "工行转账 流水号 ICBC20261207001，记预存款"
-         r"(?:\s*[，,;；、]?\s*(?P<note>[^。;；]{1,80}?))?[。.!！]?$")
-# an amount typed alone ("30万", "50000", "5w元", "三万")
-_AMOUNT_ONLY = re.compile(r"[¥￥]?\s*(?:\d[\d,.]*\s*(?:万|千|k|w)?|[零〇一二两三四五六七八九十百千万]+)\s*(?:元|块钱?)?", re.IGNORECASE)
-# the bank's reference said in the note ("流水号 ICBC20261207001", "流水 2026120700123")
-_REFERENCE_SAID = re.compile(r"(?:流水号?|交易号|凭证号|回单号|ref(?:erence)?)\s*[:：#]?\s*([A-Za-z0-9][A-Za-z0-9\-]{3,40})",
-                             re.IGNORECASE)
-# the account the money goes to ("记预存款", "进保证金")
-_ACCOUNT_SAID = ((AccountKind.DEPOSIT, re.compile(r"保证金|deposit", re.IGNORECASE)),
-                 (AccountKind.PREPAYMENT, re.compile(r"预存|预付|货款账户|prepay", re.IGNORECASE)))
-# the way it was paid, said in the note ("工行转账", "电汇", "银承")
-_METHOD_SAID = ((PaymentMethod.ACCEPTANCE_BILL, re.compile(r"承兑|汇票|银承|商承")),
-                (PaymentMethod.CASH, re.compile(r"现金")),
-                (PaymentMethod.BANK_TRANSFER, re.compile(r"转账|电汇|网银|汇款|银行|工行|建行|农行|中行|交行|招行|对公")))
-# typed instead of tapping ✅ 是这家 / ✅ 确认入账 (a clerk at a keyboard types 是 or 确认)
-YES_WORDS = frozenset({"是", "是的", "对", "对的", "没错", "是这家", "就是这家", "好", "好的", "嗯", "ok", "yes", "y",
-                       "确认", "确定", "没问题", "confirm"})
-BOOK_WORDS = YES_WORDS | {"确认入账", "入账", "book it"}
 MAX_DEALER_CHOICES = 6
 MAX_LIST = 20
 ACCOUNTS = (AccountKind.PREPAYMENT, AccountKind.DEPOSIT)
@@ -233,16 +222,15 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
     """"合肥新锐打了5万": the form with the dealer looked up and the amount taken (asked again when unreadable)."""
     if (refused := _refused(ctx)) is not None:
         return refused
-    m = re.search(QUICK, ctx.inbound.text.strip(), re.IGNORECASE)
-    amount = read_amount(m.group("amount").replace(" ", "")) if m else None
-    note = (m.group("note") or "") if m else ""
-    method = next((k.value for k, said in _METHOD_SAID if said.search(note)), None)
-    account = next((k.value for k, said in _ACCOUNT_SAID if said.search(note)), None)
-    reference = _REFERENCE_SAID.search(note)
+    said = payment_said(ctx.inbound.text)
+    amount = read_amount(said.amount) if said else None
+    method = said.method.value if said and said.method else None
+    account = said.account.value if said and said.account else None
+    reference = said.reference if said else None
     ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
            **({"method": method} if method else {}), **({"said_account": account} if account else {}),
-           **({"reference": reference.group(1)} if reference else {}))
-    return await _find_dealer(ctx, m.group("who").strip() if m else "")
+           **({"reference": reference} if reference else {}))
+    return await _find_dealer(ctx, said.who if said else "")
 
 
 # the steps after the dealer: a whole payment line typed at one of them is another payment, not this step's answer
@@ -255,8 +243,7 @@ async def another_payment(ctx: Ctx) -> list[Reply] | None:
     """"嘉禾转来两万货款" typed while an earlier payment waits at a later step (the clerk moved on without booking
     it): the earlier one is dropped, saying which, and the form starts for the new line (was: the line taken as
     the step's answer and the earlier payment kept going, its next answers landing one step off)."""
-    if not ctx.is_staff or ctx.dialog.state not in _LATER_STEPS or not re.search(QUICK, forms.text_of(ctx),
-                                                                                   re.IGNORECASE):
+    if not ctx.is_staff or ctx.dialog.state not in _LATER_STEPS or payment_said(forms.text_of(ctx)) is None:
         return None
     d = ctx.dialog.data
     amount = fmt_cny(Decimal(str(d["amount"]))) if d.get("amount") else ""
@@ -273,10 +260,10 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
     if ctx.dialog.data.get("dealer_id") and text.lower() in YES_WORDS:   # the shown dealer, confirmed in words
         ctx.args = [str(ctx.dialog.data["dealer_id"])]
         return await dealer_confirmed(ctx)
-    if re.search(QUICK, text, re.IGNORECASE):     # "合肥新锐打了5万" again: a fresh form with that amount
+    if payment_said(text) is not None:     # "合肥新锐打了5万" again: a fresh form with that amount
         return await quick_payment(ctx)
     shown = ctx.dialog.data.get("dealer_id")
-    if shown and _AMOUNT_ONLY.fullmatch(text.strip()) and (amount := read_amount(text)) is not None and amount > 0:
+    if shown and amount_alone(text) and (amount := read_amount(text)) is not None and amount > 0:
         # "30万" under the dealer shown (was: "没有找到经销商“30万”"): the amount of this payment, the dealer kept
         ctx.dialog.data["amount"] = str(amount)
         return await _show_dealer(ctx, int(shown), str(ctx.dialog.data.get("dealer") or ""))
@@ -288,11 +275,11 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
 async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
     """A ledger question typed at the dealer step ("合肥新锐欠多少钱", "本月回款多少", "哪些经销商超信用了"):
     answered, then the step asked again with what the form holds (it was searched as the payment's dealer)."""
-    answer = next((handler for shape, handler in ((LEDGER_ASKED, ledger_asked), (RECEIVED, received),
-                                                  (CREDIT_FULL, credit_full), (OVERDUE, credit_overdue))
-                   if re.search(shape, text, re.IGNORECASE)), None)
-    if answer is None:
+    asked = ledger_question(text)
+    if asked is None:
         return None
+    answer = {LedgerQuestion.LEDGER: ledger_asked, LedgerQuestion.RECEIVED: received,
+              LedgerQuestion.CREDIT_FULL: credit_full, LedgerQuestion.OVERDUE: credit_overdue}[asked]
     state, data, args = ctx.dialog.state, copy.deepcopy(ctx.dialog.data), list(ctx.args)
     try:
         replies = await answer(ctx)
@@ -302,9 +289,9 @@ async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
     dealer_id = data.get("dealer_id")
     if dealer_id:
         return [*replies, kept, *await _show_dealer(ctx, int(dealer_id), str(data.get("dealer") or ""))]
-    named = re.search(LEDGER_ASKED, text, re.IGNORECASE) if answer is ledger_asked else None
+    named = ledger_who(text) if asked is LedgerQuestion.LEDGER else None
     if named is not None:        # "D0007 的余额" with no dealer chosen yet: that dealer is offered for the payment
-        return [*replies, kept, *await _find_dealer(ctx, named.group("who").strip())]
+        return [*replies, kept, *await _find_dealer(ctx, named)]
     return [*replies, kept, Reply(text=ctx.t("pay.ask.dealer"), buttons=[_cancel(ctx)])]
 
 
@@ -542,19 +529,13 @@ async def book(ctx: Ctx) -> list[Reply]:
 # --- the dealer's ledger and reversals ---------------------------------------------------------------
 
 LEDGER_DEPTH = 100       # the newest entries a chat page walks through
-# "合肥新锐的流水", "D0007 余额", "看看合肥新锐的账": a dealer's ledger with its balances
-LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩|逾期|超期)(?P<who>[^\d\s，,。]{2,30}?|[A-Za-z]\d{3,6})\s*(?:的)?\s*"
-                r"(?:流水|账户|余额|账|台账|往来|欠款|欠账|欠多少钱?|欠了多少钱?|还欠多少钱?|信用额度|信用|额度)(?:明细)?"
-                r"(?:还?剩|用了)?"
-                r"(?:是?多少钱?|有多少|还有多少)?[?？。吗]?$")
 
 
 @router.staff_pattern(LEDGER_ASKED)
 async def ledger_asked(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
         return refused
-    m = re.search(LEDGER_ASKED, ctx.inbound.text.strip(), re.IGNORECASE)
-    who = m.group("who").strip() if m else ""
+    who = ledger_who(ctx.inbound.text) or ""
     found = await forms.dealers_by_words(ctx, who, MAX_DEALER_CHOICES + 1)
     if len(found) == 1:
         ctx.args = [str(found[0].id), "0"]
@@ -566,10 +547,6 @@ async def ledger_asked(ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("pay.dealer.many"), buttons=rows)]
 
 
-RECEIVED = (r"^(?P<when>本月|这个月|这月|上个月|上月|今天|今日|昨天|本周|这周|这星期|这个星期)?的?(?:回款|到账|收款|进账)了?"
-            r"(?:一共|总共|合计)?(?:有)?(?:多少|几笔)钱?[?？]?$")
-_WHEN = {"今天": "today", "今日": "today", "昨天": "yesterday", "本周": "week", "这周": "week", "这星期": "week",
-         "这个星期": "week", "上个月": "last_month", "上月": "last_month"}
 _WHEN_LABELS = {"today": ("今天", "Today"), "yesterday": ("昨天", "Yesterday"), "week": ("本周", "This week"),
                 "month": ("本月", "This month"), "last_month": ("上个月", "Last month")}
 
@@ -579,8 +556,7 @@ async def received(ctx: Ctx) -> list[Reply]:
     """"本月回款多少", "今天到账多少", "上个月回款多少": money received in that period, by dealer."""
     if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
         return refused
-    m = re.match(RECEIVED, ctx.inbound.text.strip())
-    when = _WHEN.get(m.group("when") or "", "month") if m else "month"
+    when = received_when(ctx.inbound.text)
     today = ctx.deps.clock.today()
     start, end = {
         "today": (today, today),
@@ -598,10 +574,6 @@ async def received(ctx: Ctx) -> list[Reply]:
     return [Reply(text="\n".join(lines))]
 
 
-CREDIT_FULL = (r"^(?:看看|查一下|查查)?\s*(?:(?:哪些|哪几家|有哪些|有谁|谁|哪家)(?:经销商|客户|家)?的?(?:信用|额度|信用额度)?"
-               r"(?:已经|快|快要)?(?:超|超过|超出|用完|用满|爆)了?(?:信用|额度|信用额度)?了?|"
-               r"超了?(?:信用|额度|信用额度)的(?:经销商|客户)?(?:有哪些|有谁)?|(?:信用|额度)(?:快)?(?:用完|用满|超了)的(?:经销商|客户)?|"
-               r"which dealers? (?:are )?(?:over|above) (?:their )?credit(?: limit)?)[?？。]?$")
 
 
 @router.staff_pattern(CREDIT_FULL)
@@ -622,13 +594,6 @@ async def credit_full(ctx: Ctx) -> list[Reply]:
     return [Reply(text="\n".join(lines), buttons=buttons)]
 
 
-OVERDUE = (r"^(?:看看|看一下|查一下|查查)?\s*(?:(?:哪些|哪几家|有哪些|有谁|谁|哪家)(?:经销商|客户|家)?的?"
-           r"(?:欠款|货款|应收|信用|账款|款)?(?:已经)?(?:超期|逾期|过期|超账期|到期没还|没按时还)了?(?:的?欠款|没还|未还)?|"
-           r"(?:信用)?(?:欠款|货款|应收账?款?|信用|账款)?(?:超期|逾期|超账期)(?:欠款|未还|没还|应收|账款)?"
-           r"(?:的?(?:经销商|客户))?的?(?:有哪些|有谁|情况|明细|列表|有多少|多少)?|"
-           r"(?:应收)?账龄(?:分析|表|情况|报表)?|"
-           r"(?:which|who)\b.{0,30}\boverdue.*|overdue(?: credit| payments?| dealers?| list| debts?)?)[?？。]?"
-           r"(?:[，, ]\s*(?:风险|金额|多少|最多|最久|严重|排名|有哪些|都有谁).{0,16})?$")     # "…，风险大的有哪些"
 
 
 @router.staff_pattern(OVERDUE)

@@ -19,7 +19,6 @@ only the view changes. Charts are drawn by ``analytics.charts`` in a worker thre
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -45,7 +44,7 @@ from handlers.flows import account, followups, forms, orders, sellout_chase
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.numbers import parse_int
+from nlu.report_periods import top_said
 from nlu.schema import Intent
 from nlu.staff_commands import dealer_code_in, dealer_words_in_sales_question, repairs_counted
 
@@ -232,14 +231,13 @@ async def _report(ctx: Ctx, view: View, dealer: Dealer | None = None, limit: int
     return await run_report(ctx.uow(), ctx.deps.reports, ctx.actor, query, ctx.deps.clock)
 
 
-# "前十", "前20名", "top 10": how many of the ranking to list (the summary's five otherwise)
-_TOP_SAID = re.compile(r"前\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*(?:名|位|家|个)?|top\s*(\d{1,2})", re.IGNORECASE)
 DEFAULT_TOP, MAX_TOP = 5, 20
 
 
 def _top_said(text: str) -> int:
-    m = _TOP_SAID.search(text)
-    n = parse_int(m.group(1) or m.group(2)) if m else None
+    """How many of the ranking to list ("前十", "top 10"; ``nlu.report_periods.top_said``), the summary's five
+    otherwise."""
+    n = top_said(text)
     return max(1, min(MAX_TOP, n)) if n else DEFAULT_TOP
 
 

@@ -22,7 +22,6 @@ numbers, and mobiles / ID numbers inside free text; "Show full number" is ``hand
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -58,7 +57,6 @@ STATS_DAYS = 90         # after-sales statistics window in chat
 
 # Carriers offered as buttons: (stored name, English label). The last button is "other" (typed).
 CARRIERS: tuple[tuple[str, str], ...] = (("顺丰", "SF Express"), ("德邦", "Deppon"), ("京东物流", "JD Logistics"))
-_TRACKING_RE = re.compile(r"^[A-Za-z0-9-]{4,64}$")
 
 i18n.register({
     # buttons

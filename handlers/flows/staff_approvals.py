@@ -34,6 +34,7 @@ from handlers.flows.staff_materials import _mat_prompt_text, _mat_with_context, 
 from handlers.flows.transfers import transfers_waiting
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.desk_words import APPROVALS_ANYWHERE, APPROVALS_ASKED, APPROVALS_ASKED_EN, APPROVALS_PHRASES
 
 router = Router(name=__name__)
 
@@ -44,13 +45,9 @@ P = Permission
 
 @router.command("approvals")
 @router.button("staff.approvals")
-@router.staff_phrase("审批", "approvals", anywhere=("待审批", "待我审批", "有什么要审批的", "要审批的", "pending approvals"))
-# "待审核的订单", "有哪些单子要批", "需要我审批的申请": the queue in other words
-@router.staff_pattern(r"^(?:看看|查一?下|列一?下)?\s*(?:有哪些|有什么|哪些)?\s*(?:单子?|订单)?\s*(?:待|要|需要|等着?)\s*我?\s*"
-                      r"(?:审核|审批|批|审)的?\s*(?:订单|单子?|申请)?\s*(?:有哪些|有吗|呢|吗)?[?？]?$")
-# "what needs my approval", "orders to approve" ("how many …": the count, ``staff_queues.orders_waiting``)
-@router.staff_pattern(r"^(?:what|which|any|show(?: me)?|list)?\s*(?:orders?|requests?|things?)?\s*"
-                      r"(?:are |is )?(?:waiting|pending|need(?:s|ing)?|to)\s*(?:for\s+)?(?:my\s+)?approv(?:al|e)\??$")
+@router.staff_phrase(*APPROVALS_PHRASES, anywhere=APPROVALS_ANYWHERE)
+@router.staff_pattern(APPROVALS_ASKED)           # "待审核的订单", "有哪些单子要批": the queue in other words
+@router.staff_pattern(APPROVALS_ASKED_EN)        # "what needs my approval", "orders to approve"
 async def approvals(ctx: Ctx) -> list[Reply]:
     """Everything waiting for this person's decision, one message each with its buttons, a page at a time
     (``staff.approvals|<offset>``): orders, applications, documents, materials; for finance also rebate

@@ -30,12 +30,11 @@ from core.services.queues import (
 from core.ticket_states import TICKET_STATUS_LABELS
 from handlers import i18n
 from handlers.context import Ctx
+from handlers.flows.forms import days_label
 from handlers.messages import Button, Reply
 from handlers.router import payload
 
 i18n.register({
-    "cnt.period": ("{first}", "{first}"),
-    "cnt.period_span": ("{first} 至 {last}", "{first} to {last}"),
     "cnt.tickets": ("📊 {period} 新增售后工单 {n} 个{statuses}；其中超时 {late} 个。",
                     "📊 {period}: {n} new after-sales tickets{statuses}; {late} past their deadline."),
     "cnt.tickets_sku": ("📊 {period} {sku} 报修 {n} 次（售后工单）{statuses}；其中超时 {late} 个。",
@@ -55,12 +54,6 @@ i18n.register({
 })
 
 _STATUS_QUEUES = (Queue.TICKETS, Queue.QUALITY, Queue.MATERIALS, Queue.DOCUMENTS)
-
-
-def _period(ctx: Ctx, first: date, last: date) -> str:
-    if first == last:
-        return ctx.t("cnt.period", first=first.isoformat())
-    return ctx.t("cnt.period_span", first=first.isoformat(), last=last.isoformat())
 
 
 def _statuses(ctx: Ctx, counted: list[tuple[tuple[str, str], int]]) -> str:
@@ -114,7 +107,7 @@ async def ticket_count(ctx: Ctx, first: date, last: date, sku: str | None = None
     else:
         statuses = _statuses(ctx, [(TICKET_STATUS_LABELS[s], stats.by_status.get(s.value, 0)) for s in TicketStatus])
     key = "cnt.tickets_sku" if sku else "cnt.tickets"
-    text = ctx.t(key, period=_period(ctx, first, last), sku=sku or "", n=group.tickets, statuses=statuses,
+    text = ctx.t(key, period=days_label(ctx, first, last), sku=sku or "", n=group.tickets, statuses=statuses,
                  late=group.late)
     return [Reply(text=text, buttons=_list_button(ctx, Queue.TICKETS))]
 
@@ -124,6 +117,6 @@ async def quality_count(ctx: Ctx, first: date, last: date, sku: str | None = Non
     summary = await defect_summary(ctx.uow(), ctx.actor, ctx.deps.clock, since=first, until=last, sku=sku)
     statuses = _statuses(ctx, [(CORRECTIVE_STATUS_LABELS[s], summary.reports_by_status.get(s.value, 0))
                                for s in CorrectiveStatus])
-    text = ctx.t("cnt.quality", period=_period(ctx, first, last), n=summary.total_reports,
+    text = ctx.t("cnt.quality", period=days_label(ctx, first, last), n=summary.total_reports,
                  units=summary.total_units, statuses=statuses)
     return [Reply(text=text, buttons=_list_button(ctx, Queue.QUALITY))]

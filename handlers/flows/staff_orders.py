@@ -8,7 +8,6 @@ Payloads: ``staff.order.approve|SO-…[|version]``, ``staff.order.reject|SO-…[
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from core.authz import require
@@ -28,7 +27,6 @@ from handlers.context import Ctx
 from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
 from handlers.flows.staff import (
-    _TRACKING_RE,
     ALLOC_PICK,
     CARRIERS,
     DESK_LIMIT,
@@ -56,6 +54,7 @@ from handlers.flows.staff import (
 from handlers.messages import Button, Reply
 from handlers.router import Router, StepLeft, normalize_label, payload
 from nlu.classifier import LOW_CONFIDENCE
+from nlu.desk_words import DESK_ANYWHERE, DESK_PHRASES, tracking_said
 from nlu.schema import Intent
 from nlu.staff_commands import parse_staff_command
 
@@ -177,10 +176,7 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
 
 @router.command("desk")
 @router.button("staff.orders")
-@router.staff_phrase("配货发货", "待配货", "待发货", "desk",
-                     anywhere=("待配货的订单", "待配货的单", "要配货的", "要配货的单", "有什么要配货的", "哪些单要配货",
-                               "待发货的订单", "待发货的单", "要发货的", "要发货的单", "有什么要发货的", "哪些单要发货",
-                               "orders to allocate", "orders to ship", "分配仓库", "分仓", "安排配货", "安排发货"))
+@router.staff_phrase(*DESK_PHRASES, anywhere=DESK_ANYWHERE)
 async def order_desk(ctx: Ctx) -> list[Reply]:
     if (refusal := require_bound(ctx)) is not None:
         return refusal
@@ -372,17 +368,13 @@ async def ship_carrier_typed(ctx: Ctx) -> list[Reply]:
 @router.state(SHIP_TRACKING)
 async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
     text = _typed(ctx, 200)
-    tracking = re.sub(r"\s+", "", text or "")
-    if not _TRACKING_RE.match(tracking):
+    tracking = tracking_said(text or "")
+    if tracking is None:
         return [_ask(ctx, ctx.t("staff.ship.bad_tracking"))]
     data = dict(ctx.dialog.data)
     ctx.idle()
     number, carrier, prompt_ref = str(data.get("ref", "")), str(data.get("carrier", "")), str(data.get("prompt", ""))
     return await ship(ctx, number, carrier, tracking, prompt_ref)
-
-
-def valid_tracking(tracking: str) -> bool:
-    return bool(_TRACKING_RE.match(tracking))
 
 
 async def ship(ctx: Ctx, number: str, carrier: str, tracking: str, prompt_ref: str) -> list[Reply]:

@@ -17,7 +17,6 @@ friends; /today counts them from the same use case and links to them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
@@ -48,10 +47,23 @@ from handlers.flows.staff import drop_pending
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period
+from nlu.queue_words import (
+    EXPIRING_ASKED,
+    QUEUE_ASKED,
+    TICKETS_ASKED,
+    TODAY_ANYWHERE,
+    TODAY_ASKED,
+    TODAY_NAMED,
+    TODAY_PHRASES,
+    command_asked,
+    command_words,
+    named_queue,
+    past_asked,
+    status_counted,
+)
 from nlu.staff_commands import (
     ORDERS_WAITING,
     STATUS_COUNT,
-    STATUS_WORDS,
     count_asked,
     orders_waiting_asked,
     parse_queue_filter,
@@ -367,8 +379,7 @@ def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
     return lines
 
 
-@router.staff_pattern(r"^(?:今天|现在|目前|手上)?的?(?:工单|售后单|售后工单)(?:多不多|有多少|有几个|有几单|多少|几个|几单)"
-                      r"(?:个|单|张)?(?:啊|呢|吗)?[?？]?$")
+@router.staff_pattern(TICKETS_ASKED)
 async def tickets_asked(ctx: Ctx) -> list[Reply]:
     """"今天工单多不多": the open tickets queue (its count and the latest, the late ones first)."""
     return await typed_queue(ctx, Queue.TICKETS, "")
@@ -377,8 +388,7 @@ async def tickets_asked(ctx: Ctx) -> list[Reply]:
 EXPIRY_ASKED_DAYS = 30
 
 
-@router.staff_pattern(r"^[^\d]{0,12}(?:(?:资质|证照|证件|授权书|营业执照)[^\d]{0,6}(?:快到期|要到期|即将到期|到期|过期)"
-                      r"|(?:快到期|要到期|即将到期|到期|过期)[^\d]{0,4}(?:资质|证照|证件|授权书|营业执照))[^\d]{0,8}$")
+@router.staff_pattern(EXPIRING_ASKED)
 async def expiring_asked(ctx: Ctx) -> list[Reply]:
     """"资质快到期的有哪些", "哪些授权书要到期了": the approved documents expiring within 30 days (and those past
     their date), nearest first, each with its days left."""
@@ -387,7 +397,7 @@ async def expiring_asked(ctx: Ctx) -> list[Reply]:
     if not ctx.is_staff or P.DEALER_REVIEW not in ctx.actor.permissions:
         raise PermissionDenied()
     day = ctx.deps.clock.today()
-    past = "过期" in ctx.inbound.text           # "过期的资质": those past their date too
+    past = past_asked(ctx.inbound.text)           # "过期的资质": those past their date too
     soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_ASKED_DAYS, day, include_expired=past)
     lines = [ctx.t("staff.expiring_or_past" if past else "staff.today.expiring", days=EXPIRY_ASKED_DAYS, n=len(soon))]
     lines += [f"· {_expiry_line(ctx, e)}" for e in soon[:MAX_EXPIRING]]
@@ -406,40 +416,23 @@ def _expiry_line(ctx: Ctx, e: qualifications.ExpiringQualification) -> str:
 MAX_EXPIRING = 30
 
 
-# "有哪些售后单超时了", "合肥新锐的工单", "调查中的质量反馈": a queue named in words, with the status and dealer words
-# around it (no record number: a number opens that record; "给杭州嘉禾开个售后单" opens a new one)
-_QUEUE_NAMED = (r"(?P<queue>售后单|售后工单|工单|报修单|质量反馈|质量问题单|质量问题|反馈单|物料申请|活动执行报告|活动报告"
-                r"|资质|入驻申请|经销商申请|加盟申请)")
-_QUEUE_OF = {"物料申请": Queue.MATERIALS, "活动执行报告": Queue.REPORTS, "活动报告": Queue.REPORTS,
-             "资质": Queue.DOCUMENTS, "入驻申请": Queue.APPLICATIONS, "经销商申请": Queue.APPLICATIONS,
-             "加盟申请": Queue.APPLICATIONS, "售后单": Queue.TICKETS, "售后工单": Queue.TICKETS, "工单": Queue.TICKETS, "报修单": Queue.TICKETS}
-_QUEUE_FILLER = re.compile(r"有哪些|有没有|有什么|都有哪些|哪些|什么|还有|看看|看一下|看下|列一下|列出|查一下|查查|给我|"
-                           r"我的|现在|目前|今天|这周|本周|这个月|本月|最近|近期|手上|一下|列表|清单|多不多|有多少|多少|"
-                           r"有几个|有几条|有几单|几个|几条|几单|快到期|要到期|到期|过期|待审核|要审核|审核|"
-                           r"[了吗呢啊的?？!！。,，\s]")
-
-
-@router.staff_pattern(rf"^(?!.*(?:as|so|qf)[-_ ]?\d)(?!.*(?:开|建|创建|新建|录|提交|填))(?P<before>[^\d]{{0,24}}?){_QUEUE_NAMED}(?P<after>[^\d]{{0,16}})$")
+@router.staff_pattern(QUEUE_ASKED)
 async def queue_named(ctx: Ctx) -> list[Reply]:
     """A ticket, quality, material or campaign-report queue asked for in words: that queue, filtered by the status
     and dealer words said ("物料申请有哪些要批的": the ones to approve)."""
-    m = re.search(rf"^(?P<before>.*?){_QUEUE_NAMED}(?P<after>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
-    assert m is not None                 # the router matched the same words
-    queue = _QUEUE_OF.get(m.group("queue"), Queue.QUALITY)
-    if queue == Queue.QUALITY and ctx.is_staff and not may_see(ctx.actor, queue) and quality.reads_defects(ctx):
-        # management ("这个月质量反馈有多少"): the reports of the period said counted, not a queue it does not work
-        period = find_past_period(ctx.inbound.text.strip().lower(), ctx.deps.clock.today())
-        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     said = ctx.inbound.text.strip().lower()
     period = find_past_period(said, ctx.deps.clock.today())
+    named = named_queue(said, said[period.start:period.end] if period is not None else "")
+    assert named is not None             # the router matched the same words
+    queue = named.queue
+    if queue == Queue.QUALITY and ctx.is_staff and not may_see(ctx.actor, queue) and quality.reads_defects(ctx):
+        # management ("这个月质量反馈有多少"): the reports of the period said counted, not a queue it does not work
+        return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
     if stats_asked(said) and queue == Queue.QUALITY and quality.reads_defects(ctx):
         # "本季度质量问题按产品统计一下": the figures (was: "没有找到经销商“本季度 按产品统计”")
         return await quality.defect_figures(ctx, None, (period.first, period.last) if period else None)
-    words = f"{m.group('before')} {m.group('after')}".lower()
-    if period is not None:                 # "上周的工单": the days are no dealer's name
-        words = words.replace(said[period.start:period.end], " ")
-    words = _QUEUE_FILLER.sub(" ", words)
-    return await typed_queue(ctx, queue, " ".join(words.split()), count=count_asked(ctx.inbound.text),
+    # "上周的工单": the days are no dealer's name (left out of named.words)
+    return await typed_queue(ctx, queue, named.words, count=count_asked(ctx.inbound.text),
                              period=(period.first, period.last) if period else None)
 
 
@@ -449,9 +442,8 @@ async def status_count(ctx: Ctx) -> list[Reply]:
     (was: a stock check)."""
     if (refusal := require_bound(ctx)) is not None:
         return refusal
-    m = re.match(STATUS_COUNT, ctx.inbound.text.strip())
-    assert m is not None                 # the router matched the same words
-    status = STATUS_WORDS[m.group("status")]
+    status = status_counted(ctx.inbound.text)
+    assert status is not None            # the router matched the same words
     queue = staff_counts.queue_of_status(ctx, status)
     if queue is None and status == "pending" and may_see(ctx.actor, Queue.APPROVE):
         return await staff_counts.orders_waiting_count(ctx, Queue.APPROVE)   # "待审批的有几个" (was: the help)
@@ -484,30 +476,21 @@ async def orders_waiting(ctx: Ctx) -> list[Reply]:
 _QUEUE_OF_COMMAND = {name: queue for queue, name in COMMANDS.items()}
 
 
-@router.staff_pattern(r"^(?!.*(?:as|so|qf)[-_ ]?\d)(?P<command>" + "|".join(sorted(COMMANDS.values(), key=len, reverse=True))
-                      + r")(?![a-z0-9_-])(?P<rest>.{0,30})$")
+@router.staff_pattern(command_asked(COMMANDS.values()))
 async def command_without_slash(ctx: Ctx) -> list[Reply]:
     """"qf 调查中", "QF看下调查中的", "tickets 超时" (typed on a phone without the slash): the queue command, not a
     dealer's quality report or an order (they got "此功能仅供经销商用户使用")."""
-    m = re.match(r"^(?P<command>[a-z_]+)(?P<rest>.*)$", ctx.inbound.text.strip(), re.IGNORECASE)
-    assert m is not None                 # the router matched the same words
-    words = _QUEUE_FILLER.sub(" ", m.group("rest"))
-    return await typed_queue(ctx, _QUEUE_OF_COMMAND[m.group("command").lower()], " ".join(words.split()))
+    said = command_words(ctx.inbound.text)
+    assert said is not None              # the router matched the same words
+    command, words = said
+    return await typed_queue(ctx, _QUEUE_OF_COMMAND[command], words)
 
 
 @router.command("today")
 @router.button("staff.today")
-@router.staff_phrase("今天", "待办", "待处理", "today",
-                     # "今天有啥", "有啥事不": the day's list in a few words (啥 folds to 什么)
-                     "今天有什么", "今天有什么事情", "今天干什么", "今天做什么", "今天忙什么", "有什么事", "有什么事不",
-                     "有什么事没", "anything for me", "anything for me today", "anything today",
-                     anywhere=("今天有什么要处理的", "今天有什么要处理", "今天要处理什么", "今天有啥事", "我的待办",
-                               "what's waiting", "what is waiting"))
-@router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少|几)(?:事|事情|单子?|东西|活|个|件|笔)?"
-                      r"(?:要|需要|等着?|待)?我?(?:处理|批|审批|审核|审|看|办|做|跟进)(?:的)?(?:事|单子?)?(?:吗|呢|啊)?[?？]?$")
-# "今天的待办", "今日待办事项有哪些", "我的待办清单": the day's list named with 的 and a noun after it
-@router.staff_pattern(r"^(?:今天|今日|今儿|我|我今天)?的?(?:待办|待处理|待审批)(?:的)?(?:事项|事情|事|工作|任务|清单|列表|单子?)?"
-                      r"(?:有哪些|是什么|有什么|呢|吗)?[?？。]?$")
+@router.staff_phrase(*TODAY_PHRASES, anywhere=TODAY_ANYWHERE)
+@router.staff_pattern(TODAY_ASKED)
+@router.staff_pattern(TODAY_NAMED)
 async def today(ctx: Ctx) -> list[Reply]:
     """Counts first (each queue of this person's jobs), the most urgent few named, then a button to each list."""
     if (refusal := require_bound(ctx)) is not None:

@@ -19,7 +19,6 @@ expense claim (``staff.claim|FY-…``). Nothing acts without a button press.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +61,7 @@ from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, parse_payload, payload, shown_buttons
+from nlu.desk_words import dealer_looked_up, tracking_said
 from nlu.staff_commands import (
     RefKind,
     StaffCommand,
@@ -444,11 +444,6 @@ def _about(total: Decimal | None, said: Decimal) -> bool:
 
 # --- a dealer looked up by name ---------------------------------------------------------------------
 
-# "查下杭州嘉禾", "看看合肥新锐的情况", "杭州嘉禾的资料": a lead word or a trailing one, the dealer words between
-_DEALER_LOOKUP = re.compile(r"^(?:(?:查一?下|查查|看看|看一?下|打开)\s*(?P<a>[^\s\d，,。?？]{2,20}?)\s*(?:的?(?:情况|资料|信息|档案))?"
-                            r"|(?P<b>[^\s\d，,。?？]{2,20}?)\s*的?(?:情况|资料|信息|档案)(?:发我看看|怎么样|如何)?)"
-                            r"\s*(?:怎么样|咋样|如何)?[?？]?$")
-
 
 @router.text_hook
 async def dealer_by_name(ctx: Ctx) -> list[Reply] | None:
@@ -456,15 +451,15 @@ async def dealer_by_name(ctx: Ctx) -> list[Reply] | None:
     and the parser reads the message (\"查下AP300库存\" is no dealer)."""
     if not ctx.is_staff or not ({P.DEALER_READ_ALL, P.DEALER_REVIEW} & ctx.actor.permissions):
         return None
-    m = _DEALER_LOOKUP.match(ctx.inbound.text.strip())
-    if m is None:
+    named = dealer_looked_up(ctx.inbound.text)
+    if named is None:
         return None
-    found = await _dealers(ctx, (m.group("a") or m.group("b") or "").strip())
+    found = await _dealers(ctx, named)
     if not found:
         return None
     if len(found) > 1:
         rows = [[Button(label[:30], payload("staff.dealer.detail", label.split()[0]))] for _, label in found[:MAX_CHOICES]]
-        return [Reply(text=ctx.t("sw.which_dealer", text=m.group("a") or m.group("b")), buttons=rows)]
+        return [Reply(text=ctx.t("sw.which_dealer", text=named), buttons=rows)]
     ctx.args = [found[0][1].split()[0]]
     return await staff_dealers.dealer_detail(ctx)
 
@@ -543,8 +538,8 @@ async def _ship_words(ctx: Ctx, command: StaffCommand, number: str) -> list[Repl
     if order.status not in ORDER_TRANSITIONS[OrderAction.SHIP].sources:
         return [Reply(text=ctx.t("sw.ship.not_ready", number=number, status=status_label(order.status, ctx.lang)),
                       buttons=[[Button(ctx.t("staff.btn.detail"), payload("staff.order.detail", number))]])]
-    tracking = re.sub(r"\s+", "", command.tracking or "")
-    if not command.carrier or not staff_orders.valid_tracking(tracking):
+    tracking = tracking_said(command.tracking or "")
+    if not command.carrier or tracking is None:
         return await staff_orders.ship_ask_carrier(ctx)
     nonce = forms.new_nonce()
     ctx.dialog.data["ship_words"] = {"nonce": nonce, "ref": number, "carrier": command.carrier, "tracking": tracking}

@@ -14,7 +14,6 @@ among dealers a name fits.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 from core.authz import require
@@ -28,6 +27,14 @@ from handlers.context import Ctx
 from handlers.flows.forms import menu_button
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.standing_words import (
+    REINSTATE_ASKED,
+    REINSTATE_ASKED_LATE,
+    SUSPEND_ASKED,
+    SUSPEND_ASKED_LATE,
+    reinstatement_said,
+    suspension_said,
+)
 
 router = Router(name=__name__)
 
@@ -63,24 +70,6 @@ i18n.register({
     "standing.dropped": ("已取消，未做任何更改。", "Cancelled; nothing was changed."),
 })
 
-# "暂停 D0005 经销资格 原因：拖欠货款", "暂停合肥新锐的合作，原因 拖欠货款", "suspend D0005 reason: overdue": a dealer
-# code, or a name followed by what is suspended (so "暂停推送" is not read as a dealer)
-_WHAT = r"(?:经销资格|经销权|合作|供货|账户|账号|dealership)"
-_WHO = rf"(?:(?P<code>[A-Za-z]{{1,4}}-?\d{{3,8}})(?![0-9])\s*(?:的)?\s*{_WHAT}?|(?P<name>[^\s，,；;:：]{{2,40}}?)\s*(?:的)?\s*{_WHAT})"
-_REASON = r"(?:\s*[，,；;。]?\s*(?:原因|理由|因为|reason|because)\s*[:：]?\s*(?P<reason>.+?))?"
-_SUSPEND = re.compile(rf"^\s*(?:暂停|冻结|停止|suspend)\s*{_WHO}{_REASON}\s*[。.!！]?\s*$", re.IGNORECASE)
-_REINSTATE = re.compile(rf"^\s*(?:恢复|解除暂停|取消暂停|重新启用|reinstate|unsuspend)\s*{_WHO}\s*[。.!！]?\s*$",
-                        re.IGNORECASE)
-# the dealer first: "把D0005停了，欠款太多", "D0005 暂停合作", "D0005 恢复合作", "把南京优品的经销资格恢复了"
-# (a name only with 把 or with what is suspended, so "推送暂停" or "今天暂停" are not read as a dealer)
-_WHO_FIRST = r"^\s*(?:把?\s*(?P<code>[A-Za-z]{1,4}-?\d{3,8})(?![0-9])|" \
-             rf"(?=把|.*{_WHAT})把?\s*(?P<name>[^\s，,；;:：]{{2,40}}?))\s*(?:的)?\s*{_WHAT}?\s*(?:给)?\s*"
-_SUSPEND_LATE = re.compile(_WHO_FIRST + rf"(?:暂停|停了|停掉|停止|冻结)(?:了|掉)?\s*{_WHAT}?"
-                           r"(?:\s*[，,；;。]\s*(?:(?:原因|理由|因为)\s*[:：]?\s*)?(?P<reason>.+?))?\s*[。.!！]?\s*$",
-                           re.IGNORECASE)
-_REINSTATE_LATE = re.compile(_WHO_FIRST + rf"(?:恢复|解除暂停|重新启用)(?:了)?\s*{_WHAT}?\s*[。.!！]?\s*$",
-                             re.IGNORECASE)
-
 
 def _label(d: Dealer) -> str:
     return f"{d.code} {d.name}"
@@ -99,22 +88,22 @@ async def _find(ctx: Ctx, who: str) -> list[Dealer]:
     return await dealer_cases.list_dealers(ctx.uow(), ctx.actor, search=query, limit=8)
 
 
-@router.staff_pattern(_SUSPEND.pattern)
-@router.staff_pattern(_SUSPEND_LATE.pattern)
+@router.staff_pattern(SUSPEND_ASKED)
+@router.staff_pattern(SUSPEND_ASKED_LATE)
 async def suspend_typed(ctx: Ctx) -> list[Reply]:
-    match = _SUSPEND.match(ctx.inbound.text) or _SUSPEND_LATE.match(ctx.inbound.text)
-    if match is None:
+    said = suspension_said(ctx.inbound.text)
+    if said is None:
         return [Reply(text=ctx.t("standing.none", q=ctx.inbound.text[:40]))]
-    return await _start(ctx, match["code"] or match["name"], SUSPEND, (match["reason"] or "").strip())
+    return await _start(ctx, said.who, SUSPEND, said.reason)
 
 
-@router.staff_pattern(_REINSTATE.pattern)
-@router.staff_pattern(_REINSTATE_LATE.pattern)
+@router.staff_pattern(REINSTATE_ASKED)
+@router.staff_pattern(REINSTATE_ASKED_LATE)
 async def reinstate_typed(ctx: Ctx) -> list[Reply]:
-    match = _REINSTATE.match(ctx.inbound.text) or _REINSTATE_LATE.match(ctx.inbound.text)
-    if match is None:
+    said = reinstatement_said(ctx.inbound.text)
+    if said is None:
         return [Reply(text=ctx.t("standing.none", q=ctx.inbound.text[:40]))]
-    return await _start(ctx, match["code"] or match["name"], REINSTATE, "")
+    return await _start(ctx, said.who, REINSTATE, "")
 
 
 async def _start(ctx: Ctx, who: str, action: str, reason: str) -> list[Reply]:
@@ -183,9 +172,9 @@ async def confirm_waiting(ctx: Ctx) -> list[Reply]:
     """Typing while the card waits: another suspension or reinstatement starts over; anything else leaves it."""
     ctx.idle()
     text = ctx.inbound.text if ctx.inbound.kind == InboundKind.TEXT else ""
-    if _SUSPEND.match(text) or _SUSPEND_LATE.match(text):
+    if suspension_said(text) is not None:
         return await suspend_typed(ctx)
-    if _REINSTATE.match(text) or _REINSTATE_LATE.match(text):
+    if reinstatement_said(text) is not None:
         return await reinstate_typed(ctx)
     return [Reply(text=ctx.t("standing.dropped"), buttons=[[menu_button(ctx)]])]
 

@@ -10,12 +10,9 @@ holding ACCOUNT_POST; the use case checks again.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from core.accounts import AccountKind, StatementStatus
 from core.ledger import ACCOUNT_LABELS
-from core.money import fmt_cny, money
+from core.money import fmt_cny
 from core.services.accounts import STATEMENT_STATUS_LABELS
 from core.services.statements import (
     AnswerDispute,
@@ -34,11 +31,11 @@ from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.statement_words import read_adjustment
 
 router = Router(name=__name__)
 
 MAX_ANSWER = 1000
-_AMOUNT = re.compile(r"^\s*([+\-－]?)\s*[¥￥]?\s*(\d[\d,]*(?:\.\d{1,2})?)\s*(?:元)?\s*(.*)$", re.DOTALL)
 
 i18n.register({
     "stmt.finance_only": ("对账异议由财务处理。", "Statement disputes are handled by finance."),
@@ -183,19 +180,6 @@ async def explain(ctx: Ctx) -> list[Reply]:
 @router.button("stmt.cancel")
 async def cancel(ctx: Ctx) -> list[Reply]:
     return forms.cancel_form(ctx)
-
-
-def read_adjustment(text: str) -> tuple[Decimal, str] | None:
-    """``+500 收款少记`` -> (500.00, "收款少记"); ``-1,200.5 多退`` -> (-1200.50, "多退"); no amount: None."""
-    found = _AMOUNT.match(text)
-    if found is None:
-        return None
-    sign, digits, words = found.groups()
-    try:
-        value = money(Decimal(digits.replace(",", "")))
-    except (InvalidOperation, ValueError):
-        return None
-    return (-value if sign in ("-", "－") else value), words.strip()
 
 
 @router.state("stmt.amount")

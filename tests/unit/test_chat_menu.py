@@ -6,8 +6,8 @@ import pytest
 
 from core.services.users import create_invite
 from core.users import Actor, InviteKind, Role
-from handlers.flows.menu import binding_code
 from handlers.messages import InboundKind
+from nlu.binding_words import binding_code
 from tests.chat import ChatWorld, buttons, texts
 
 

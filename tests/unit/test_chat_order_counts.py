@@ -95,3 +95,19 @@ async def test_the_order_desk_asks_how_many_it_decided_and_how_many_wait_to_ship
 def test_the_parser_says_what_is_counted(text: str, counted: str | None) -> None:
     parsed = OfflineParser().parse_sync(text, catalogue=[], today=date(2026, 11, 26))
     assert parsed.slots.topic == "count" and parsed.slots.counted == counted
+
+
+@pytest.mark.parametrize(("orders_said", "tickets_said", "label"), [
+    ("今天下了几单", "今天新增几个工单", "📊 2026-11-26"),
+    ("上个月下了多少单", "上个月新增几个工单", "📊 2026-10-01 至 2026-10-31"),
+])
+async def test_orders_and_tickets_counted_over_the_same_words_name_the_same_days(
+        orders_said: str, tickets_said: str, label: str) -> None:
+    """One label for the days counted (was: "10-01～10-31" for the orders, "2026-10-01 至 2026-10-31" for the
+    tickets, over the same words)."""
+    w = await world()
+    await w.user("700", Role.AFTER_SALES, username="service")
+    orders = texts(await w.say(DESK_CHAT, orders_said))
+    tickets = texts(await w.say("700", tickets_said))
+    assert orders.startswith(label), orders
+    assert tickets.startswith(label), tickets
