@@ -29,3 +29,15 @@ def points_at_order(text: str) -> bool:
     """Does the message name an order already placed (its number, or "that order")?"""
     plain = normalize(text)
     return bool(_NUMBER.search(plain) or _THAT_ORDER.search(plain))
+
+
+# "SO-… 全部收到", "SO-… 收到了", "SO-… 已签收": the order's receipt confirmed in words (a problem or a question: no)
+_RECEIVED_ALL = re.compile(r"(?:货|东西)?(?:已经|已|都|全都|全部|全)?(?:收到|收货|签收|到齐|收齐)(?:了|啦)?(?:没问题)?|"
+                           r"确认收货|收货确认|(?:all )?received|got (?:it|them|everything)(?: all)?", re.IGNORECASE)
+
+
+def receipt_said(text: str) -> bool:
+    """The words typed with an order's number say it all came ("SO-… 全部收到"); "SO-… 收到了吗" and "SO-… 少了2台"
+    do not."""
+    rest = re.sub(r"[\s,，.。!！~～]+", "", _NUMBER.sub(" ", normalize(text)))
+    return bool(rest) and _RECEIVED_ALL.fullmatch(rest) is not None

@@ -52,6 +52,7 @@ from nlu.staff_commands import (
     ORDERS_WAITING,
     STATUS_COUNT,
     STATUS_WORDS,
+    TODAY_ASKED,
     count_asked,
     orders_waiting_asked,
     parse_queue_filter,
@@ -505,6 +506,7 @@ async def command_without_slash(ctx: Ctx) -> list[Reply]:
                                "what's waiting", "what is waiting"))
 @router.staff_pattern(r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|现在|目前|手上)?(?:还)?(?:有)?(?:什么|啥|哪些|多少|几)(?:事|事情|单子?|东西|活|个|件|笔)?"
                       r"(?:要|需要|等着?|待)?我?(?:处理|批|审批|审核|审|看|办|做|跟进)(?:的)?(?:事|单子?)?(?:吗|呢|啊)?[?？]?$")
+@router.staff_pattern(TODAY_ASKED)      # "今天还有啥要弄的" (was: a stock check)
 # "今天的待办", "今日待办事项有哪些", "我的待办清单": the day's list named with 的 and a noun after it
 @router.staff_pattern(r"^(?:今天|今日|今儿|我|我今天)?的?(?:待办|待处理|待审批)(?:的)?(?:事项|事情|事|工作|任务|清单|列表|单子?)?"
                       r"(?:有哪些|是什么|有什么|呢|吗)?[?？。]?$")
