@@ -47,3 +47,15 @@ _WHOLE_NUMBER = re.compile(r"^SO-\d{8}-\d{4}$", re.IGNORECASE)
 def is_order_number(text: str) -> bool:
     """"SO-20261126-0007" and nothing else: an order number as typed or carried by a button."""
     return _WHOLE_NUMBER.match(text) is not None
+
+
+# "SO-… 全部收到", "SO-… 收到了", "SO-… 已签收": the order's receipt confirmed in words (a problem or a question: no)
+_RECEIVED_ALL = re.compile(r"(?:货|东西)?(?:已经|已|都|全都|全部|全)?(?:收到|收货|签收|到齐|收齐)(?:了|啦)?(?:没问题)?|"
+                           r"确认收货|收货确认|(?:all )?received|got (?:it|them|everything)(?: all)?", re.IGNORECASE)
+
+
+def receipt_said(text: str) -> bool:
+    """The words typed with an order's number say it all came ("SO-… 全部收到"); "SO-… 收到了吗" and "SO-… 少了2台"
+    do not."""
+    rest = re.sub(r"[\s,，.。!！~～]+", "", _NUMBER.sub(" ", normalize(text)))
+    return bool(rest) and _RECEIVED_ALL.fullmatch(rest) is not None

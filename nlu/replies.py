@@ -33,6 +33,16 @@ def is_confirmation(text: str) -> bool:
     return bool(_CONFIRM.fullmatch(_said(text)))
 
 
+# "确认", "确认下单", "提交订单", "confirm order": a cart's Confirm typed (after the order went in: no second order)
+_ORDER_CONFIRM = re.compile(r"(?:(?:确认|确定)(?:一下)?(?:下单|提交|订单|无误)?|提交订单|下单吧?|confirm(?: (?:the )?order)?|"
+                            r"place (?:the )?order)(?:吧|了|啊)?", re.IGNORECASE)
+
+
+def confirms_order(text: str) -> bool:
+    """A cart's Confirm said in words ("确认", "确认下单"), not a bare "ok" (that thanks as much as it confirms)."""
+    return bool(_ORDER_CONFIRM.fullmatch(_said(text)))
+
+
 def is_keep(text: str) -> bool:
     return bool(_KEEP.fullmatch(_said(text)))
 

@@ -16,6 +16,8 @@ handler shows the same confirm card the buttons lead to.
 - "SO-20261204-0001 发货 德邦 DP123456": ``SHIP`` with the carrier and tracking number when given;
   "SO-… 配货": ``ALLOCATE``;
 - "AS-… 修好了", "AS-… 已解决", "AS-… fixed": ``RESOLVE`` (not "还没修好", "修好了吗": those stay ``OPEN``);
+  "AS-… 受理": ``ACCEPT``; "AS-… 开始处理": ``START``; with a ticket on screen the same words alone:
+  ``ticket_step_said`` (the resolution said with "修好了 换了浮子开关");
 - "给杭州嘉禾开个售后单", "帮 D0012 建个工单": ``NEW_TICKET`` for the dealer words;
 - a dealer code alone ("D0008", "查下 D0008"): ``OPEN`` the dealer's card (kind ``DEALER``);
 - ``parse_queue_filter("合肥新锐 超时")``: the words after a queue command ("/tickets 合肥新锐"): dealer words and
@@ -40,6 +42,8 @@ class StaffVerb(StrEnum):
     ALLOCATE = "allocate"
     NEW_TICKET = "new_ticket"
     RESOLVE = "resolve"
+    ACCEPT = "accept"        # a ticket taken on ("AS-… 受理")
+    START = "start"          # a ticket's work begun ("AS-… 开始处理")
 
 
 class RefKind(StrEnum):
@@ -112,6 +116,50 @@ _TAIL = re.compile(r"(?<![\d\-A-Za-z])(\d{4})(?!\d)")
 _FIXED = re.compile(r"修好|修复|修完|换好|解决|处理好|处理完|弄好|搞好|搞定|完工|完成|好了|"
                     r"\b(?:fixed|resolved|repaired|solved|sorted|done)\b", re.IGNORECASE)
 _NOT_FIXED = re.compile(r"没|未|不|吗|么|[?？]|\bnot\b|n't|\bno\b|\byet\b|\bif\b|\bwhen\b", re.IGNORECASE)
+# "AS-… 受理", "AS-… 开始处理", "接单", "在修了": a ticket taken on, its work begun (a question or a "not": no)
+_ACCEPT_SAID = re.compile(r"^(?:我|我们)?(?:先|已经?|已)?(?:受理|接单|接了|接下|接手|accept(?:ed)?|take it)(?:了|吧|一下)?$",
+                          re.IGNORECASE)
+_START_SAID = re.compile(r"^(?:我|我们)?(?:已经?|已|现在)?(?:开始|着手|在|正在)(?:处理|维修|修|弄|搞|跟进)(?:了|吧|中|一下)?$"
+                         r"|^处理中$|^(?:start(?:ed)?|in progress|working on it)$", re.IGNORECASE)
+# with a ticket on screen: "完成", "修好了 换了浮子开关", "搞定了，客户确认正常": its problem solved, the words its
+# result; the state word leads (not "好了，明天上门"), the first clause has no "not" nor the message a question
+_FIXED_LEAD = re.compile(r"^(?:我|我们)?(?:已经?|已|都)?(?:修好|修复|修完|换好|解决|处理好|处理完|弄好|搞好|搞定|完工|完成|"
+                         r"fixed|resolved|repaired|solved|done)(?:了|啦|喽|咯|好了)?", re.IGNORECASE)
+_SAID_FILLER = re.compile(r"[\s,，。.!！~～、:：;；]+")
+
+
+def _ticket_step(words: str) -> StaffVerb | None:
+    said = _SAID_FILLER.sub("", words)
+    if _ACCEPT_SAID.match(said):
+        return StaffVerb.ACCEPT
+    if _START_SAID.match(said):
+        return StaffVerb.START
+    return None
+
+
+@dataclass(frozen=True)
+class TicketStep:
+    """A ticket's next state said in words while its card is on screen."""
+    verb: StaffVerb                  # ACCEPT, START or RESOLVE
+    note: str | None = None          # RESOLVE: the words, when more than the state word ("修好了 换了浮子开关")
+
+
+def ticket_step_said(text: str) -> TicketStep | None:
+    """"受理", "开始处理", "完成", "修好了 换了浮子开关" typed under a ticket's card: the step it asks for; None for
+    anything else ("已联系客户，明天上门" is a note, "修好了吗" a question)."""
+    text = _clean(text)
+    if not text or len(text) > 200 or find_number(text) is not None:
+        return None
+    if (step := _ticket_step(text)) is not None:
+        return TicketStep(step)
+    m = _FIXED_LEAD.match(text)
+    first = re.split(r"[\s,，。;；!！]", text, maxsplit=1)[0]
+    if m is None or _NOT_FIXED.search(first) or re.search(r"[?？]|[吗么]\s*$", text):
+        return None
+    rest = _SAID_FILLER.sub("", text[m.end():])
+    return TicketStep(StaffVerb.RESOLVE, text[:500] if len(rest) >= 2 else None)
+
+
 _NEW_TICKET = re.compile(r"(?:给|帮|替|为)\s*(?P<who>.+?)\s*(?:开|建|新建|创建|提|录)\s*(?:一)?(?:个|张|条)?\s*"
                          r"(?:售后单|售后工单|工单|售后)")
 _NEW_TICKET_BARE = re.compile(r"(?:开|建|新建|创建)\s*(?:一)?(?:个|张)?\s*(?:售后单|售后工单)\s*(?:给|for)?\s*(?P<who>.*)$")
@@ -166,6 +214,21 @@ def dealer_code_in(text: str) -> str | None:
     """A dealer code written among other words ("D0002 的余额", "d0007那家"), upper-cased; None when there is none."""
     m = _CODE_ANYWHERE.search(_clean(text))
     return m.group(1).upper() if m else None
+
+
+# "帮D0002下个单 AP500 10台", "给金鼎订一单 AP300 20台", "替合肥新锐下单": the dealer an order is placed for
+_ORDER_FOR = re.compile(r"^(?:请)?(?:帮|给|替|为|代)\s*(?P<who>D\d{4,6}|[^\s\d，,。:：]{2,12}?)\s*(?:下|订|落|报|开|做)\s*"
+                        r"(?:个|一个|一|张|一张|笔|一笔)?\s*(?:单子?|订单)", re.IGNORECASE)
+
+
+def dealer_ordered_for(text: str) -> str | None:
+    """The dealer a staff member places an order for, as typed with the order ("帮D0002下个单 AP500 10台" ->
+    "D0002", "给金鼎订一单…" -> "金鼎"); a dealer code anywhere in it otherwise; None when none is said."""
+    text = _clean(text)
+    m = _ORDER_FOR.match(text)
+    if m is not None:
+        return m.group("who").upper() if _CODE_ANYWHERE.fullmatch(m.group("who")) else m.group("who")
+    return dealer_code_in(text)
 
 
 # "嘉禾这个月卖得怎么样", "杭州嘉禾上个月动销多少", "新锐的业绩咋样": the words naming one dealer in a sales question
@@ -242,6 +305,8 @@ def parse_staff_command(text: str) -> StaffCommand | None:
             return StaffCommand(StaffVerb.ALLOCATE, kind, number)
         if kind == RefKind.TICKET and _FIXED.search(rest) and not _NOT_FIXED.search(rest):
             return StaffCommand(StaffVerb.RESOLVE, kind, number)
+        if kind == RefKind.TICKET and (step := _ticket_step(rest)) is not None:
+            return StaffCommand(step, kind, number)
         if _REJECT.search(rest):
             return StaffCommand(StaffVerb.REJECT, kind, number, reason=_reason(rest))
         if _APPROVE.search(rest):
@@ -335,6 +400,11 @@ HASH_REF = r"^(?:物料申请|物料|申请)?\s*#\s*(?P<id>\d{1,7})(?!\d)\s*(?P<
 # "金鼎那个样机的申请同意了", "把德润的海报申请驳回": a dealer's material request decided in words
 MATERIAL_DECISION = (r"^(?:把|将)?\s*(?P<who>[^\s，,。#\d]{2,12}?)\s*(?:那个|那份|那张|的)\s*(?P<what>[^\s，,。]{0,12}?)\s*"
                      r"的?\s*(?:物料)?申请\s*(?:给他们?|给)?\s*(?P<verb>同意|批准|通过|批了|批一下|驳回|拒绝|不批)")
+# "把金鼎的海报批了", "德润那个样机驳回": a material named (no "申请" said), the dealer's words before it
+_MATERIAL_WORDS = r"海报|样机|展架|易拉宝|宣传单页?|宣传册|宣传页|折页|画册|物料|礼品|赠品|堆头|灯箱|台卡|门头|展台|展柜|KT板|吊旗|贴纸|POP"
+MATERIAL_NAMED = (r"^(?:把|将)?\s*(?P<who>[^\s，,。#\d]{2,12}?)\s*(?:那个|那份|那张|那批|的)\s*"
+                  rf"(?P<what>[^\s，,。\d]{{0,6}}?(?:{_MATERIAL_WORDS}))\s*(?:的?(?:物料)?申请)?\s*(?:给他们?|给)?\s*"
+                  r"(?P<verb>同意|批准|通过|批了|批一下|批掉|批吧|驳回|拒绝|不批)(?:了|吧|掉|一下)?[。!！]?$")
 _NOT_MATERIAL = re.compile(r"入驻|加盟|资质|额度|授信|退款|调账|核销|报销|费用")
 
 
@@ -368,10 +438,10 @@ class MaterialDecision:
 
 
 def parse_material_decision(text: str) -> MaterialDecision | None:
-    """"金鼎那个样机的申请同意了": whose request, of what, approved or rejected; None for other applications
+    """"金鼎那个样机的申请同意了", "把金鼎的海报批了": whose request, of what, approved or rejected; None for other applications
     ("D0022的入驻申请", "额度申请")."""
     text = _clean(text)
-    m = re.match(MATERIAL_DECISION, text)
+    m = re.match(MATERIAL_DECISION, text) or re.match(MATERIAL_NAMED, text)
     if m is None or _NOT_MATERIAL.search(text):
         return None
     verb = StaffVerb.REJECT if _REJECT.search(m.group("verb")) else StaffVerb.APPROVE
@@ -445,6 +515,17 @@ def repairs_counted(text: str) -> bool:
     return count_asked(text) and bool(_REPAIRS.search(text))
 
 
+# "今天还有啥要弄的", "手上还有什么活没干完", "今天要干啥", "还有啥要我弄的不": the day's list asked for in
+# everyday words (the stricter shapes are ``handlers.flows.staff_queues.today``'s own)
+TODAY_EVERYDAY = (r"^(?:早|早上好|你好|hi|hello)?[\s,，!！]*(?:今天|今儿|现在|目前|手上|手头|我)?(?:还)?(?:有)?(?:什么|啥|哪些)"
+                  r"(?:事|事情|单子?|东西|活儿?|工作)?(?:要|需要|等着?|待|该|没|得)?我?(?:弄|干|搞|忙|做|办|处理|跟进)(?:完|好|掉)?(?:的)?"
+                  r"(?:事|活儿?|单子?)?(?:不|没|吗|呢|啊|呀)?[?？]?$"
+                  r"|^(?:今天|今儿|现在|接下来)?(?:还)?(?:要|该|得)(?:干|做|弄|忙|处理)(?:点)?(?:啥|什么)(?:呢|啊|呀)?[?？]?$")
+
+# question words a queue's filter is not ("有啥新工单": new ones, no dealer "有啥新")
+_ASK_FILLER = re.compile(r"有啥|有没有|有什么|有哪些|啥|什么|哪些|咋样|怎么样")
+
+
 def parse_queue_filter(text: str) -> QueueFilterWords:
     """The words after a queue command: a status word (see ``STATUS_WORDS``), "new" words, the dealer words left."""
     words = _clean(text)
@@ -454,7 +535,7 @@ def parse_queue_filter(text: str) -> QueueFilterWords:
             status = value
             words = re.sub(re.escape(word), " ", words, flags=re.IGNORECASE)
             break
-    words = re.sub(r"[的，,。]", " ", words)
+    words = re.sub(r"[的，,。]", " ", _ASK_FILLER.sub(" ", words))
     new = False
     kept = []
     for word in words.split():          # whole words only: "合肥新锐" is a dealer

@@ -154,6 +154,8 @@ i18n.register({
                         "✅ Order submitted: {number}\nStatus: {status}\nTotal: {total}"),
     "order.change_done": ("✅ 订单 {number} 已修改\n状态：{status}\n金额：{total}（订单台已收到修改内容）",
                           "✅ Order {number} is changed\nStatus: {status}\nTotal: {total} (the order desk is told)"),
+    "order.submitted_no_confirm": ("订单 {number} 已经提交了（{status}，{total}），无需再确认。",
+                                   "Order {number} is in already ({status}, {total}); nothing more to confirm."),
     "order.submitted_again": ("该订单已提交过，未重复下单：{number}（{status}）",
                               "This order was already submitted; no second order was placed: {number} ({status})"),
     "order.needs_approval": ("⚠️ {reasons}。审批结果会通知您。", "⚠️ This order {reasons}. You will be told the decision."),

@@ -37,7 +37,7 @@ from handlers.flows.cart import (
     started_cart,
 )
 from handlers.flows.menu import main_menu, require_bound
-from handlers.flows.ordering import confirm, reorder_from
+from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
@@ -45,6 +45,7 @@ from nlu.items import REFERRING_WORDS
 from nlu.numbers import typed_quantity
 from nlu.products import suggest_products
 from nlu.schema import CartEdit, EditOp, Intent, ParseResult
+from nlu.staff_commands import dealer_ordered_for
 
 router = Router(name=__name__)
 
@@ -65,7 +66,10 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
         return await cart_summary(ctx, shown)
     if ctx.is_staff and Cart.load(ctx) is None:
         pending = {i.sku: i.qty for i in parsed.slots.items}
-        return await ask_dealer(ctx, pending=pending)
+        asked = await ask_dealer(ctx, pending=pending)
+        # "帮D0002下个单 AP500 10台": the dealer said with the items answers "for whom?" (was: asked again, items lost)
+        who = dealer_ordered_for(ctx.inbound.text)
+        return await dealer_said(ctx, who) if who else asked
     cart = await open_cart(ctx)
     if isinstance(cart, list):
         return cart

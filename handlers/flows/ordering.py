@@ -58,6 +58,7 @@ from handlers.flows.orders import orders_referred
 from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.replies import confirms_order
 from nlu.schema import Slots
 
 router = Router(name=__name__)
@@ -86,6 +87,12 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
     query = ctx.inbound.text.strip()
     if ctx.inbound.kind != InboundKind.TEXT or not query:
         return [Reply(text=ctx.t("order.ask_dealer"))]
+    return await dealer_said(ctx, query)
+
+
+async def dealer_said(ctx: Ctx, query: str) -> list[Reply]:
+    """The dealer words at the order's "for whom?" step (typed there, or said with the order: "帮D0002下个单
+    AP500 10台"): one dealer: its cart with the items kept; several: which; none: asked again."""
     dealers = [d for d in await list_dealers(ctx.uow(), ctx.actor, search=query, limit=8) if d.id is not None]
     if not dealers:
         return [Reply(text=ctx.t("order.dealer_none", q=query[:40]))]
@@ -192,6 +199,16 @@ def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Re
     if ctx.is_staff and Permission.ORDER_APPROVE in ctx.actor.permissions and order.status == OrderStatus.SUBMITTED:
         rows.insert(0, decision_row(ctx, order.number, order.version))
     return Reply(text="\n".join(lines), buttons=rows)
+
+
+@router.text_hook
+async def confirmed_after_submit(ctx: Ctx) -> list[Reply] | None:
+    """"确认" typed after ✅ 订单已提交 (was: "知识库里没有找到…转人工？"): it is in already, with its buttons."""
+    number = ctx.dialog.data.get("done_number")
+    if ctx.dialog.state or not isinstance(number, str) or not number or not confirms_order(ctx.inbound.text):
+        return None
+    order = await get_order(ctx.uow(), ctx.actor, number)
+    return [_submitted_reply(ctx, order, "order.submitted_no_confirm")]
 
 
 async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from core import order_states
+from core.errors import DomainError
 from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
@@ -47,6 +48,7 @@ from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.order_words import receipt_said
 from nlu.schema import Intent, Slots
 
 router = Router(name=__name__)
@@ -329,6 +331,8 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     number = ctx.parsed.slots.order_no if ctx.parsed else None
     if number and follow_up_kind(number) is not None:     # AS-/QF-: a ticket or quality report, not an order
         return await followups.by_number(ctx, number)
+    if number and ctx.is_dealer and receipt_said(ctx.inbound.text):
+        return await _received_said(ctx, number)
     if number:
         return await order_detail(ctx, number)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "count":
@@ -504,6 +508,18 @@ async def received_all(ctx: Ctx) -> list[Reply]:
     number = ctx.args[0] if ctx.args else ""
     await get_order(ctx.uow(), ctx.actor, number)
     order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=number), ctx.deps.clock)
+    return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
+
+
+async def _received_said(ctx: Ctx, number: str) -> list[Reply]:
+    """"SO-… 全部收到" (was: the order shown, its receipt not confirmed): confirmed as ✅ 全部收到 does; an order
+    not shipped (or received already): why not, with the order."""
+    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
+    try:
+        order_states.check(order, ctx.actor, OrderAction.RECEIVE)
+    except DomainError as exc:
+        return await order_detail(ctx, order.number, [exc.message(ctx.lang)])
+    order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=order.number), ctx.deps.clock)
     return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
 
 

@@ -41,6 +41,7 @@ from handlers.router import Router, payload
 from nlu.staff_commands import (
     HASH_REF,
     MATERIAL_DECISION,
+    MATERIAL_NAMED,
     StaffVerb,
     parse_hash_command,
     parse_material_decision,
@@ -59,6 +60,10 @@ i18n.register({
                                  "（经销商会收到这个原因）",
                                  "Reject material request #{id}?\n{name} ×{qty} → {dealer} ({code})\nReason: {reason}\n"
                                  "(the dealer is told this reason)"),
+    "staff.mat.approve_confirm": ("确认通过物料申请 #{id}？\n{name} ×{qty} → {dealer}（{code}）",
+                                  "Approve material request #{id}?\n{name} ×{qty} → {dealer} ({code})"),
+    "staff.mat.not_pending": ("物料申请 #{id} 现在是“{status}”，不在待审批，没有做任何操作。",
+                              "Material request #{id} is {status}, not waiting for approval; nothing was done."),
     "staff.mat.btn.reject_ok": ("❌ 确认驳回 #{id}", "❌ Reject #{id}"),
     "staff.mat.none_of": ("没有找到{dealer}{what}待处理的物料申请。", "No material request of {dealer}{what} waits."),
     "staff.mat.which": ("{dealer}{what}有 {n} 条待处理的物料申请，请选择：",
@@ -213,6 +218,8 @@ async def numbered_request(ctx: Ctx) -> list[Reply]:
                       buttons=[[_b(ctx, "staff.mat.btn.list", "q.materials", 0)]])]
     if command.verb == StaffVerb.SHIP:
         return await dispatch_mat_ask(ctx)
+    if command.verb == StaffVerb.APPROVE:       # "#2 批准" (was: the card only)
+        return await approve_confirm(ctx, request, material, dealer)
     if command.verb == StaffVerb.REJECT and command.reason and request.status == RequestStatus.PENDING:
         nonce = forms.new_nonce()
         ctx.dialog.data["mat_reject"] = {"nonce": nonce, "ref": command.ref, "reason": command.reason}
@@ -222,6 +229,20 @@ async def numbered_request(ctx: Ctx) -> list[Reply]:
                       buttons=[[Button(ctx.t("staff.mat.btn.reject_ok", id=rid), payload("staff.mat.reject_ok", nonce)),
                                 _b(ctx, "staff.btn.cancel", "staff.abort")]])]
     return await mat_detail(ctx)
+
+
+async def approve_confirm(ctx: Ctx, request: MaterialRequest, material: MarketingMaterial,
+                          dealer: Dealer) -> list[Reply]:
+    """A request said to be approved in words: named whole with its ✅ 通过 button (a press acts); one not waiting:
+    its status said, and its card."""
+    rid = request.id or 0
+    ctx.args = [str(rid)]
+    if request.status != RequestStatus.PENDING:
+        status = _label(ctx.lang, REQUEST_STATUS_LABELS[request.status])
+        return [Reply(text=ctx.t("staff.mat.not_pending", id=rid, status=status)), *await mat_detail(ctx)]
+    return [Reply(text=ctx.t("staff.mat.approve_confirm", **_mat_params(request, material, dealer)),
+                  buttons=[[Button(ctx.t("staff.mat.btn.approve", id=rid), payload("staff.mat.approve", rid)),
+                            _b(ctx, "staff.btn.cancel", "staff.abort")]])]
 
 
 @router.button("staff.mat.reject_ok")
@@ -235,6 +256,7 @@ async def reject_mat_confirmed(ctx: Ctx) -> list[Reply]:
 
 
 @router.staff_pattern(MATERIAL_DECISION)
+@router.staff_pattern(MATERIAL_NAMED)
 async def decision_in_words(ctx: Ctx) -> list[Reply]:
     """"金鼎那个样机的申请同意了" (was: "此功能仅供经销商用户使用"): the waiting request of that dealer (of that
     material), its card with the buttons naming it; several: which one. Nothing acts without a press."""
@@ -257,6 +279,8 @@ async def decision_in_words(ctx: Ctx) -> list[Reply]:
                       buttons=[[Button(f"🎁 #{i.ref} {i.dealer_code} {i.summary}"[:40], payload("staff.mat.detail", i.ref))]
                                for i in items[:6]])]
     ctx.args = [items[0].ref]
+    if said.verb == StaffVerb.APPROVE:      # "把金鼎的海报批了": named whole with ✅ 通过 (a press acts)
+        return await approve_confirm(ctx, *await _mat_with_context(ctx, int(items[0].ref)))
     return [Reply(text=ctx.t("staff.mat.found")), *await mat_detail(ctx)]
 
 

@@ -64,6 +64,7 @@ from nlu.queue_words import (
 from nlu.staff_commands import (
     ORDERS_WAITING,
     STATUS_COUNT,
+    TODAY_EVERYDAY,
     count_asked,
     orders_waiting_asked,
     parse_queue_filter,
@@ -491,6 +492,7 @@ async def command_without_slash(ctx: Ctx) -> list[Reply]:
 @router.staff_phrase(*TODAY_PHRASES, anywhere=TODAY_ANYWHERE)
 @router.staff_pattern(TODAY_ASKED)
 @router.staff_pattern(TODAY_NAMED)
+@router.staff_pattern(TODAY_EVERYDAY)   # "今天还有啥要弄的" (was: a stock check)
 async def today(ctx: Ctx) -> list[Reply]:
     """Counts first (each queue of this person's jobs), the most urgent few named, then a button to each list."""
     if (refusal := require_bound(ctx)) is not None:

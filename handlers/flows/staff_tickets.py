@@ -20,6 +20,7 @@ from core.masking import mask_name, mask_phone, mask_text
 from core.services import aftersales
 from core.services.privacy import RevealKind
 from core.ticket_states import (
+    ACTION_LABELS,
     ACTIVE_STATUSES,
     PRIORITY_LABELS,
     TICKET_STATUS_LABELS,
@@ -30,6 +31,7 @@ from core.ticket_states import (
 from core.ticket_states import TRANSITIONS as TICKET_TRANSITIONS
 from core.ticket_states import allowed_actions as ticket_actions
 from core.users import Permission
+from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import require_bound
 from handlers.flows.privacy import reveal_button
@@ -57,11 +59,23 @@ from handlers.flows.staff import (
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.replies import is_keep
-from nlu.staff_commands import words_besides_number
+from nlu.staff_commands import StaffVerb, ticket_step_said, words_besides_number
 
 router = Router(name=__name__)
 
 P = Permission
+
+i18n.register({
+    "staff.ticket.already_there": ("工单 {number} 已经是“{status}”了，不用再{action}。",
+                                   "Ticket {number} is {status} already; no need to {action} it."),
+})
+
+# the ticket steps a staff member says in words ("AS-… 受理", "开始处理" under the card), as their buttons take them
+_SAID_STEPS = {StaffVerb.ACCEPT: TicketAction.ACCEPT, StaffVerb.START: TicketAction.START,
+               StaffVerb.RESOLVE: TicketAction.RESOLVE}
+# a ticket's way forward: a step said whose target is this far behind the ticket's status is done already
+_PROGRESS = (TicketStatus.OPEN, TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS, TicketStatus.RESOLVED,
+             TicketStatus.CLOSED)
 
 
 # --- after-sales tickets ------------------------------------------------------------------------
@@ -234,6 +248,44 @@ async def ticket_ask_text(ctx: Ctx) -> list[Reply]:
         return [_ask(ctx, ctx.t("staff.ticket.ask_info", number=number))]
     ctx.go(TICKET_NOTE, action="comment", ref=number, prompt=prompt_ref)
     return [_ask(ctx, ctx.t("staff.ticket.ask_comment", number=number))]
+
+
+async def ticket_step_words(ctx: Ctx, number: str, verb: StaffVerb, note: str | None = None) -> list[Reply]:
+    """"AS-… 受理", "AS-… 开始处理", or "受理" / "开始处理" / "完成" / "修好了 换了浮子开关" under the ticket's card:
+    the step its button takes (the same permission, use case and audit); a resolution said with it is the result,
+    none said: asked for, as ✅ 已解决 asks. Already there (or past it): said plainly; not possible: why."""
+    require(ctx.actor, P.TICKET_HANDLE)
+    drop_pending(ctx)
+    action = _SAID_STEPS[verb]
+    ticket = await aftersales.get_ticket(ctx.uow(), ctx.actor, number)
+    remember_ticket(ctx, number)
+    sources, target = TICKET_TRANSITIONS[action]
+    if ticket.status not in sources:
+        status = _label(ctx.lang, TICKET_STATUS_LABELS[ticket.status])
+        if ticket.status in _PROGRESS and _PROGRESS.index(ticket.status) >= _PROGRESS.index(target):
+            acted = ctx.pick(*ACTION_LABELS[action])
+            text = ctx.t("staff.ticket.already_there", number=number, status=status, action=acted)
+        else:
+            text = invalid_transition(ticket.status, action).message(ctx.lang)
+        return [Reply(text=text, buttons=_ticket_buttons(ctx, ticket))]
+    if action == TicketAction.RESOLVE and not note:
+        ctx.go(TICKET_NOTE, action="resolve", ref=number, prompt="")
+        return [_ask(ctx, ctx.t("staff.ticket.ask_resolution", number=number))]
+    try:
+        return await _ticket_move(ctx, number, action, "", (note or "")[:MAX_NOTE])
+    except DomainError as exc:
+        return [Reply(text=exc.message(ctx.lang))]
+
+
+@router.text_hook
+async def step_under_card(ctx: Ctx) -> list[Reply] | None:
+    """A ticket's state words typed while its card is the last thing looked at ("完成", "开始处理", "修好了 换了浮子
+    开关"): that ticket moved (was: the company's order figures, or "我没有听懂")."""
+    number = ctx.dialog.data.get("last_ticket")
+    if not ctx.is_staff or P.TICKET_HANDLE not in ctx.actor.permissions or ctx.dialog.state \
+            or not isinstance(number, str) or (said := ticket_step_said(ctx.inbound.text)) is None:
+        return None
+    return await ticket_step_words(ctx, number, said.verb, said.note)
 
 
 def _avg(value: Decimal | None) -> str:

@@ -119,6 +119,8 @@ i18n.register({
                                  "Reject ticket {number}?\nProblem: {problem}\nReason: {reason}\n(the dealer is told the reason)"),
     "sw.reject.confirm": ("确认驳回？\n{line}\n原因：{reason}\n（经销商会收到这个原因）",
                           "Reject it?\n{line}\nReason: {reason}\n(the dealer is told this reason)"),
+    "sw.approve.not_now": ("订单 {number} 现在是“{status}”，不在待审批，没有做任何操作。",
+                           "Order {number} is {status}, not waiting for approval; nothing was done."),
     "sw.reject.not_now": ("订单 {number} 现在是“{status}”，不能驳回。", "Order {number} is {status}; it cannot be rejected now."),
     "sw.not_your_job": ("{what}不在您的职责内，没有做任何操作。订单详情如下：",
                         "{what} is not part of your job; nothing was done. The order:"),
@@ -273,10 +275,14 @@ async def _open(ctx: Ctx, command: StaffCommand, kind: RefKind, number: str) -> 
             if command.reason:
                 return await _reject_words(ctx, number, command.reason)
             return await staff_orders.reject_order_ask(ctx)
+        if command.verb == StaffVerb.APPROVE:        # "SO-… 批了": a confirm, as "0001没问题" (was: the card only)
+            return await _approve_confirm(ctx, number)
         return await staff_orders.order_detail(ctx)
     if kind == RefKind.TICKET:
         if command.verb == StaffVerb.REJECT and command.reason:
             return await _reject_ticket_words(ctx, number, command.reason)
+        if command.verb in (StaffVerb.ACCEPT, StaffVerb.START):     # "AS-… 受理" (was: the card only)
+            return await staff_tickets.ticket_step_words(ctx, number, command.verb)
         return await staff_tickets.ticket_card(ctx, said_fixed=command.verb == StaffVerb.RESOLVE)
     if kind == RefKind.QUALITY:
         return await qf_detail(ctx)
@@ -430,7 +436,17 @@ async def _order_by_tail(ctx: Ctx, command: StaffCommand, tail: str) -> list[Rep
             return await _reject_words(ctx, number, command.reason)
         ctx.args = [number]
         return await staff_orders.reject_order_ask(ctx)
+    return await _approve_confirm(ctx, number)
+
+
+async def _approve_confirm(ctx: Ctx, number: str) -> list[Reply]:
+    """The order said to be approved: named whole with ✅ 通过 (the words are read, not pressed); one no longer
+    waiting for approval: its status said, and its card."""
     order = await order_cases.get_order(ctx.uow(), ctx.actor, number)
+    if order.status not in ORDER_TRANSITIONS[OrderAction.APPROVE].sources:
+        ctx.args = [number]
+        return [Reply(text=ctx.t("sw.approve.not_now", number=number, status=status_label(order.status, ctx.lang))),
+                *await staff_orders.order_detail(ctx)]
     line = await staff_orders.order_line(ctx, order)
     return [Reply(text=ctx.t("sw.this.approve", what=line),
                   buttons=[[Button(ctx.t("staff.btn.approve"), payload("staff.order.approve", number, order.version)),

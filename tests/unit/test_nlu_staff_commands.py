@@ -92,3 +92,45 @@ def test_queue_filter_words_name_a_dealer_and_a_status() -> None:
 ])
 def test_how_many_orders_wait_names_the_step(text: str, step: str | None) -> None:
     assert orders_waiting_asked(text) == step
+
+
+# --- QA s26: action words read -------------------------------------------------------------------------
+
+def test_ticket_numbers_with_accept_and_start_words() -> None:
+    from nlu.staff_commands import StaffVerb, parse_staff_command
+    for text, verb in (("AS-20261207-0002 受理", StaffVerb.ACCEPT), ("AS-20261207-0002 开始处理", StaffVerb.START),
+                       ("AS-20261207-0002 修好了", StaffVerb.RESOLVE), ("AS-20261207-0002", StaffVerb.OPEN)):
+        command = parse_staff_command(text)
+        assert command is not None and command.verb == verb, text
+
+
+def test_ticket_state_words_under_its_card() -> None:
+    from nlu.staff_commands import StaffVerb, TicketStep, ticket_step_said
+    assert ticket_step_said("完成") == TicketStep(StaffVerb.RESOLVE)
+    assert ticket_step_said("修好了 换了浮子开关") == TicketStep(StaffVerb.RESOLVE, "修好了 换了浮子开关")
+    assert ticket_step_said("开始处理") == TicketStep(StaffVerb.START)
+    assert ticket_step_said("受理") == TicketStep(StaffVerb.ACCEPT)
+    for text in ("已联系客户，明天上门", "修好了吗", "还没修好", "好了，明天上门", "AS-20261207-0002 受理"):
+        assert ticket_step_said(text) is None, text
+
+
+def test_a_material_named_with_its_dealer_and_an_order_for_a_dealer() -> None:
+    from nlu.staff_commands import dealer_ordered_for, parse_material_decision, parse_staff_command
+    said = parse_material_decision("把金鼎的海报批了")
+    assert said is not None and (said.dealer, said.what) == ("金鼎", "海报")
+    assert parse_material_decision("把德润那单批了") is None and parse_staff_command("把德润那单批了") is not None
+    assert dealer_ordered_for("帮D0002下个单 AP500 10台") == "D0002"
+    assert dealer_ordered_for("给金鼎订一单 AP300 5台") == "金鼎"
+    assert dealer_ordered_for("AP300 5台") is None
+
+
+def test_everyday_words_for_the_days_list_and_question_words_no_dealer() -> None:
+    import re
+
+    from nlu.staff_commands import TODAY_EVERYDAY, parse_queue_filter
+    for text in ("今天还有啥要弄的", "今天要干啥", "手上还有什么活没干完"):
+        assert re.match(TODAY_EVERYDAY, text), text
+    for text in ("AP300有货吗", "今天卖了啥"):
+        assert not re.match(TODAY_EVERYDAY, text), text
+    assert parse_queue_filter("有啥新").dealer is None and parse_queue_filter("有啥新").new
+    assert parse_queue_filter("有啥").dealer is None
