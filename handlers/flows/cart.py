@@ -85,7 +85,10 @@ i18n.register({
     "order.total": ("合计：{total}", "Total: {total}"),
     "order.delivery": ("交货日期：{date}", "Delivery date: {date}"),
     "order.note": ("备注：{note}", "Note: {note}"),
-    "order.note_set": ("已记下订单备注。", "The note is on the order."),
+    "order.note_set": ("已记下订单备注：{note}", "The note is on the order: {note}"),
+    "order.note_kept": ("已记下备注：{note}\n购物车还是空的，这条备注会写在您接下来这笔订单上（放弃购物车则一并删除）。",
+                        "Noted: {note}\nThe cart is empty; the note goes on the order you make next (dropping the cart "
+                        "drops it too)."),
     "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),

@@ -63,6 +63,9 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
         if shown is None:
             return [Reply(text=ctx.t("order.no_cart"), buttons=[[Button(ctx.t("btn.order"), payload("order.new"))]])]
         return await cart_summary(ctx, shown)
+    if parsed.slots.topic == "note" and parsed.slots.description:    # "备注：周六不送货" with no cart yet: one begun
+        begun = await open_cart(ctx)
+        return begun if isinstance(begun, list) else await _note_said(ctx, begun, parsed.slots.description)
     if ctx.is_staff and Cart.load(ctx) is None:
         pending = {i.sku: i.qty for i in parsed.slots.items}
         return await ask_dealer(ctx, pending=pending)
@@ -106,9 +109,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         ctx.idle()
         return [Reply(text=ctx.t("order.left_empty")), main_menu(ctx)]
     if parsed.slots.topic == "note" and parsed.slots.description:      # "备注：卸货需要叉车": on the order
-        cart.note = parsed.slots.description
-        cart.save(ctx)
-        return await cart_summary(ctx, cart, [ctx.t("order.note_set")])
+        return await _note_said(ctx, cart, parsed.slots.description)
     if parsed.slots.topic == "keep" and said_nothing:     # "不取消" after "取消" asked about the cart: kept
         return [Reply(text=ctx.t("order.cancel_kept", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]]
@@ -130,6 +131,16 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         else:
             out += await _apply_text(ctx, cart, part)
     return out
+
+
+async def _note_said(ctx: Ctx, cart: Cart, note: str) -> list[Reply]:
+    """"备注：…" typed: the note on the order being made, said back whole. With lines, the priced cart; with none
+    (no cart before it), the note is kept on the cart begun for the next order and how to go on is shown."""
+    cart.note = note
+    cart.save(ctx)
+    if cart.items:
+        return await cart_summary(ctx, cart, [ctx.t("order.note_set", note=note)])
+    return [Reply(text=ctx.t("order.note_kept", note=note)), cart_prompt(ctx, cart)]
 
 
 # intents about the dealer's money and figures: the numbers in them are amounts and dates, not order lines

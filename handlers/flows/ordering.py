@@ -340,6 +340,8 @@ async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = Non
     adding = mode == "add" and current is not None and order_dealer_id(ctx, current) == source.dealer_id
     cart = current if adding and current is not None else \
         Cart.new(dealer_id=source.dealer_id if for_other else None, dealer_name=dealer_name)
+    if current is not None and not current.items and current.note and order_dealer_id(ctx, current) == source.dealer_id:
+        cart.note = current.note        # "备注：周六不送货" said before any line: kept for this order
     for line in source.lines:
         cart.add(line.sku, line.qty)
     cart.save(ctx)

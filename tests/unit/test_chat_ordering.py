@@ -582,3 +582,21 @@ async def test_a_note_typed_under_the_cart_goes_on_the_order_and_is_no_date_or_l
     assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
     detail = await w.say(DEALER_CHAT, "我刚那单到哪了")
     assert "备注：请送到二号仓库 卸货需要叉车" in texts(detail)
+
+
+async def test_a_note_typed_with_no_cart_is_kept_for_the_next_order_and_said_so() -> None:
+    """"备注：周六不送货" before anything is ordered (was: "没认出要订的产品", the note lost): kept on the cart begun for
+    the next order, said back whole; the lines typed next join it and the order stored carries it. Under a cart
+    with lines the same words put it on that order, said back the same way."""
+    w, _ = await world()
+    kept = await w.say(DEALER_CHAT, "备注：周六不送货")
+    shown = texts(kept)
+    assert "已记下备注：周六不送货" in shown and "下一笔订单" not in shown and "接下来这笔订单" in shown
+    assert "没认出" not in shown and "📂 按分类选择" in buttons(kept)
+    summary = await w.say(DEALER_CHAT, "AP300 5台")
+    assert "备注：周六不送货" in texts(summary)
+    noted = await w.say(DEALER_CHAT, "备注：周日也不送")
+    assert "已记下订单备注：周日也不送" in texts(noted)
+    await w.press(DEALER_CHAT, buttons(noted)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert order.note == "周日也不送" and [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
