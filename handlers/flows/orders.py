@@ -46,7 +46,8 @@ from handlers.flows.cart import decision_row
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, payload, shown_payloads
+from nlu.replies import is_confirmation
 from nlu.schema import Intent, Slots
 
 router = Router(name=__name__)
@@ -80,6 +81,8 @@ i18n.register({
     "orders.none_to_receive": ("没有待收货的订单（已发货的订单才能确认收货）。",
                                "No order is waiting for its receipt (an order can be received once shipped)."),
     "orders.to_receive": ("这一单已发货，收到了请确认：", "This order was shipped; confirm it when it is in:"),
+    "orders.recv_confirm": ("确认订单 {number}（{total}）的货已全部收到、没有破损吗？",
+                            "Did all of order {number} ({total}) come in, undamaged?"),
     "orders.pick_receive": ("哪一单到了？", "Which order came in?"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
     "orders.latest_shipped": ("最近发货的订单：", "Your latest shipped order:"),
@@ -330,6 +333,8 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     number = ctx.parsed.slots.order_no if ctx.parsed else None
     if number and follow_up_kind(number) is not None:     # AS-/QF-: a ticket or quality report, not an order
         return await followups.by_number(ctx, number)
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "received" and ctx.is_dealer:
+        return await _arrived(ctx)
     if number:
         return await order_detail(ctx, number)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "count":
@@ -340,8 +345,6 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff:
         return await order_list(ctx)
     recent = await _recent(ctx)
-    if ctx.parsed is not None and ctx.parsed.slots.topic == "received":
-        return await _arrived(ctx, recent)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "shipping" and recent:
         return await _waybills(ctx, recent)
     if not recent:
@@ -417,10 +420,27 @@ async def _waybills(ctx: Ctx, recent: list[Order]) -> list[Reply]:
     return await order_detail(ctx, shipped[0].number, [*head, ctx.t("orders.latest_shipped")])
 
 
-async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
-    """"货到了": the shipped orders waiting for their receipt (one: shown with its receipt buttons; several: which
-    one), not the latest order, which may be one placed since."""
-    waiting = [o for o in recent if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
+#: the dialog's key for the order whose receipt was asked last in words: what "确认" typed next answers
+RECEIPT_ASKED = "receipt_asked"
+
+
+async def _arrived(ctx: Ctx) -> list[Reply]:
+    """"确认收货", "货到了，确认一下": the receipt of the order meant, asked once with the receipt buttons (the card's
+    own, so typed or tapped it is the same step and the same audit). The order meant: the one named ("确认收货
+    SO-…", "0004那单到了"), else the one whose card is on screen, else the one shipped order waiting (shown whole);
+    several waiting: which one. Not the latest order, which may be one placed since."""
+    slots = ctx.parsed.slots if ctx.parsed else None
+    if slots is not None and slots.order_no:
+        return await _ask_receipt(ctx, slots.order_no)
+    if slots is not None and (slots.order_suffix or slots.placed_from or slots.product):
+        found = [o for o in await orders_referred(ctx, slots)
+                 if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
+        if len(found) == 1:
+            return await _ask_receipt(ctx, found[0].number)
+    on_screen = {args[0] for action, args in shown_payloads(ctx.dialog.data) if action == "orders.recv_ok" and args}
+    if len(on_screen) == 1:
+        return await _ask_receipt(ctx, on_screen.pop())
+    waiting = [o for o in await _recent(ctx) if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
     if not waiting:
         return [Reply(text=ctx.t("orders.none_to_receive"), buttons=[[Button(ctx.t("orders.btn.list"),
                                                                               payload("orders.list"))]])]
@@ -429,6 +449,32 @@ async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
     return [Reply(text=ctx.t("orders.pick_receive"),
                   buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.detail", o.number))]
                            for o in waiting])]
+
+
+@router.text_hook
+async def receipt_answered(ctx: Ctx) -> list[Reply] | None:
+    """"确认", "是的", "对 没问题" typed under the receipt question (``_ask_receipt``), while it is the screen shown:
+    ✅ 全部收到 pressed. None: not that answer, or another screen since."""
+    if not ctx.is_dealer or ctx.dialog.state or not is_confirmation(ctx.inbound.text):
+        return None
+    asked = ctx.dialog.data.get(RECEIPT_ASKED)
+    if not isinstance(asked, str) or ("orders.recv_ok", [asked]) not in shown_payloads(ctx.dialog.data):
+        return None
+    ctx.args = [asked]
+    return await received_all(ctx)
+
+
+async def _ask_receipt(ctx: Ctx, number: str) -> list[Reply]:
+    """Whether all of ``number`` came in, with the card's receipt buttons; says why not when it cannot be
+    received (not shipped yet, received already)."""
+    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
+    order_states.check(order, ctx.actor, OrderAction.RECEIVE)
+    n = order.number
+    ctx.dialog.data[RECEIPT_ASKED] = n        # "确认" typed next answers this question
+    return [Reply(text=ctx.t("orders.recv_confirm", number=n, total=fmt_cny(order.total)),
+                  buttons=[[Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", n))],
+                           [Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", n))],
+                           [Button(ctx.t("orders.btn.detail"), payload("orders.detail", n))]])]
 
 
 # --- cancel -----------------------------------------------------------------------------------------
@@ -508,6 +554,7 @@ async def received_all(ctx: Ctx) -> list[Reply]:
         return denied
     number = ctx.args[0] if ctx.args else ""
     await get_order(ctx.uow(), ctx.actor, number)
+    ctx.dialog.data.pop(RECEIPT_ASKED, None)
     order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=number), ctx.deps.clock)
     return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
 
