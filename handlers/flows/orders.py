@@ -42,7 +42,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import followups, forms
-from handlers.flows.cart import decision_row
+from handlers.flows.cart import decision_row, order_benefit_lines
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
@@ -99,7 +99,7 @@ i18n.register({
     "orders.delivery": ("要求交货：{date}", "Requested delivery: {date}"),
     "orders.note": ("备注：{note}", "Note: {note}"),
     "orders.line": ("{n}. {name}（{sku}）× {qty}　{amount}", "{n}. {name} ({sku}) x {qty}  {amount}"),
-    "orders.line_free": ("   另赠 {free}", "   plus {free} free"),
+    "orders.line_free": ("   另赠 {free}（价值 {value}，不收费）", "   plus {free} free (worth {value}, not charged)"),
     "orders.total": ("合计：{total}", "Total: {total}"),
     "orders.shipping": ("物流：{carrier} {tracking}", "Shipping: {carrier} {tracking}"),
     "orders.rejected": ("驳回原因：{reason}", "Rejected: {reason}"),
@@ -284,7 +284,8 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
     for n, line in enumerate(order.lines, 1):
         out.append(ctx.t("orders.line", n=n, name=line.name, sku=line.sku, qty=line.qty, amount=fmt_cny(line.amount)))
         if line.free_qty:
-            out.append(ctx.t("orders.line_free", free=line.free_qty))
+            out.append(ctx.t("orders.line_free", free=line.free_qty, value=fmt_cny(line.unit_price * line.free_qty)))
+    out.extend(await order_benefit_lines(ctx, order.lines))
     out.append(ctx.t("orders.total", total=fmt_cny(order.total)))
     if order.status == OrderStatus.SUBMITTED and order.approval_reasons:
         out.append(ctx.t("orders.approval", reasons="；".join(approval_reason_text(r, ctx.lang)
