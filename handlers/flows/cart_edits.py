@@ -152,6 +152,8 @@ def _is_question(parsed: ParseResult) -> bool:
     slots = parsed.slots
     if parsed.intent in _NEVER_LINES:
         return True     # "账不对，12月2号那笔800应该是8000": amounts of the account, never a cart line
+    if slots.topic == "return":
+        return True     # "AP300退2台可以吗": goods going back, asked about, not two more in this cart
     if slots.topic == "receipt_issue":
         return True     # "昨天到的货，WP400少了2台": goods short on arrival, not two more in this cart
     if parsed.intent == Intent.PRICE_QUERY and all(e.op == EditOp.ADD for e in slots.edits):

@@ -600,3 +600,16 @@ async def test_a_note_typed_with_no_cart_is_kept_for_the_next_order_and_said_so(
     await w.press(DEALER_CHAT, buttons(noted)["✅ 确认下单"])
     [order] = w.uow.orders.rows
     assert order.note == "周日也不送" and [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
+
+
+@pytest.mark.parametrize("said", ["AP300退2台可以吗", "想退两台AP300", "退货 AP300 2台"])
+async def test_goods_to_return_said_with_a_count_are_no_order_line_and_get_the_return_policy(said: str) -> None:
+    """(was: "已加入：AP300 ×2台", a cart opened by a dealer asking to send goods back)"""
+    w, _ = await world()
+    await w.knowledge_base()
+    shown = texts(own(await w.say(DEALER_CHAT, said)))
+    assert "已加入" not in shown and "退换货" in shown, shown
+    assert (await dialog(w)).state == ""
+    await w.say(DEALER_CHAT, "DH20 3台")
+    kept = texts(own(await w.say(DEALER_CHAT, said)))
+    assert "已加入" not in kept and "AP300" not in (await dialog(w)).data.get("items", {})
