@@ -15,7 +15,7 @@ from core.products import Product, to_product_units
 from core.services.catalogue import list_products
 from handlers.catalogue import learn_from_pick, parse_message, remember_suggestions, talked_about, typed_pick
 from handlers.context import Ctx
-from handlers.flows import forms
+from handlers.flows import faq, forms
 from handlers.flows.cart import (
     MAX_LINES,
     MAX_QTY,
@@ -161,7 +161,8 @@ def _is_question(parsed: ParseResult) -> bool:
     # a product word without a quantity ("我那个除湿机的问题咋样了") is what the question is about, not an order line
     return (not slots.edits and not any(u.qty for u in slots.unresolved) and slots.delivery_date is None
             and not slots.negative_quantities and not slots.rejected_quantities
-            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER, Intent.FAQ))
+            and parsed.intent not in (Intent.PLACE_ORDER, Intent.CHITCHAT_OTHER)
+            and (parsed.intent != Intent.FAQ or not (slots.items or slots.unknown_words)))
 
 
 async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
@@ -170,6 +171,10 @@ async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     back = Reply(text=ctx.t("order.kept", n=len(cart.items)),
                  buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
     replies = await forms.answered_aside(ctx, parsed)
+    if replies is None and parsed.intent == Intent.FAQ:      # "付款方式有哪些": the knowledge base's answer
+        ctx.parsed = parsed
+        known = await faq.typed_answer(ctx)
+        replies = [known] if known is not None else None
     if replies is None:
         return [_busy(ctx, cart, parsed)]
     return [*replies, back] if cart.items else replies      # an empty cart is not news

@@ -155,10 +155,9 @@ def _looks_like_question(ctx: Ctx, text: str) -> bool:
     return lower.endswith(("?", "？", "吗", "呢", "么")) or lower.startswith(_QUESTION_STARTS)
 
 
-@router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
-async def typed_question(ctx: Ctx) -> list[Reply]:
-    if ctx.parsed is not None and ctx.parsed.slots.topic == "menu":     # "常见问题": the list, as the menu's button
-        return await menu(ctx)
+async def typed_answer(ctx: Ctx) -> Reply | None:
+    """The knowledge base's answer to the message typed (``ctx.parsed`` read), else None: also asked aside while a
+    cart is open ("付款方式有哪些" with AP300 in it), where a miss leaves the cart's own reply."""
     question = ctx.inbound.text.strip()
     found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
     if found is None and (general := await _without_products(ctx, question)) != question:
@@ -166,8 +165,16 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
     if found is None and ctx.parsed is not None and ctx.parsed.slots.topic == "return":
         # "AP300退2台可以吗": goods going back (the parser says so), answered by the return policy
         found = await answerer(ctx).answer(ctx.t("faq.return_asked"), ctx.lang, await _entries(ctx))
-    if found is not None:
-        return [_answer_reply(ctx, found)]
+    return _answer_reply(ctx, found) if found is not None else None
+
+
+@router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
+async def typed_question(ctx: Ctx) -> list[Reply]:
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "menu":     # "常见问题": the list, as the menu's button
+        return await menu(ctx)
+    question = ctx.inbound.text.strip()
+    if (known := await typed_answer(ctx)) is not None:
+        return [known]
     if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves
         return await staff_help(ctx)
     if question and (answering := await aftersales.offer_as_answer(ctx, text=question)) is not None:

@@ -613,3 +613,15 @@ async def test_goods_to_return_said_with_a_count_are_no_order_line_and_get_the_r
     await w.say(DEALER_CHAT, "DH20 3台")
     kept = texts(own(await w.say(DEALER_CHAT, said)))
     assert "已加入" not in kept and "AP300" not in (await dialog(w)).data.get("items", {})
+
+
+@pytest.mark.parametrize("asked", ["发票开了没", "保修多久"])
+async def test_a_knowledge_base_question_asked_with_a_cart_open_is_answered_and_the_cart_kept(asked: str) -> None:
+    """(was: "没认出要订的产品", the question read as an order line that named no product)"""
+    w, _ = await world()
+    await w.knowledge_base()
+    await w.say(DEALER_CHAT, "AP300 5台")
+    shown = texts(own(await w.say(DEALER_CHAT, asked)))
+    assert "没认出" not in shown and "📖" in shown and "购物车已保留，1 个商品" in shown, shown
+    stored = await dialog(w)
+    assert stored.state.startswith("order") and dict(stored.data["items"]) == {"AP300": 5}
