@@ -445,7 +445,8 @@ async def _arrived(ctx: Ctx) -> list[Reply]:
     if not waiting:
         return [Reply(text=ctx.t("orders.none_to_receive"), buttons=[[Button(ctx.t("orders.btn.list"),
                                                                               payload("orders.list"))]])]
-    if len(waiting) == 1:
+    if len(waiting) == 1:        # the card whole, its lead asking for the receipt: "确认" typed next answers it
+        ctx.dialog.data[RECEIPT_ASKED] = waiting[0].number
         return await order_detail(ctx, waiting[0].number, [ctx.t("orders.to_receive")])
     return [Reply(text=ctx.t("orders.pick_receive"),
                   buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.detail", o.number))]

@@ -318,3 +318,12 @@ async def test_receipt_typed_with_several_shipped_and_no_card_asks_which_and_a_n
     stored = await w.uow.orders.get_by(number=first.number)
     assert stored is not None and stored.status == OrderStatus.RECEIVED
     assert "不能确认收货" in texts(own(await w.say(DEALER_CHAT, f"确认收货 {first.number}")))
+
+
+async def test_the_one_shipped_order_shown_for_goods_arrived_is_received_by_typing_confirm() -> None:
+    w, dealer = await world()
+    shipped = await w.order(dealer, [("AP300", 2)], to="shipped")
+    shown = own(await w.say(DEALER_CHAT, "货到了，确认一下"))
+    assert f"📦 订单 {shipped.number}" in texts(shown) and "收到了请确认" in texts(shown)
+    assert f"已确认收货：{shipped.number}" in texts(own(await w.say(DEALER_CHAT, "确认")))
+    assert [a.entity_id for a in w.uow.audit.rows if a.action == "order.receive"] == [shipped.number]
