@@ -310,12 +310,14 @@ def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, 
     for promo in applied:
         extra_zh = "（预算有限，部分享受）" if promo.capped else ""
         extra_en = " (limited by the budget)" if promo.capped else ""
-        free_zh = f"，赠送 {promo.free_units} 件" if promo.free_units else ""
-        free_en = f", {promo.free_units} free units" if promo.free_units else ""
-        checks.append(CheckResult(True, PROMOTION,
-                                  f"已享受促销“{promo.name}”：优惠 {fmt_cny(promo.discount)}{free_zh}{extra_zh}",
-                                  f"Promotion '{promo.name}' applied: {fmt_cny(promo.discount)} off"
-                                  f"{free_en}{extra_en}"))
+        # free units are said as what they are worth, not as money off: they are in no discount total
+        if promo.free_units:
+            zh = f"赠送 {promo.free_units} 件，价值 {fmt_cny(promo.discount)}"
+            en = f"{promo.free_units} free units worth {fmt_cny(promo.discount)}"
+        else:
+            zh, en = f"优惠 {fmt_cny(promo.discount)}", f"{fmt_cny(promo.discount)} off"
+        checks.append(CheckResult(True, PROMOTION, f"已享受促销“{promo.name}”：{zh}{extra_zh}",
+                                  f"Promotion '{promo.name}' applied: {en}{extra_en}"))
 
     if stock is not None:
         for line in lines:

@@ -59,7 +59,7 @@ class StepLeft(Exception):  # noqa: N818 (a signal, not an error)
         self.replies = replies
 
 
-SHOWN = "shown"         # dialog data: the buttons of the last screen a staff member was shown
+SHOWN = "shown"         # dialog data: the buttons of the last screen a person was shown
 MAX_SHOWN = 60          # buttons remembered (a paged list shows at most a few dozen)
 MAX_TITLE = 60          # characters of the line a remembered button is shown under
 
@@ -82,6 +82,12 @@ def shown_buttons(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     if not isinstance(kept, list):
         return []
     return [(str(b[0]), str(b[1]), str(b[2])) for b in kept if isinstance(b, list) and len(b) == 3]
+
+
+def shown_payloads(data: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(action, args) of each button ``remember_shown`` kept: what the screen the person looks at offers
+    ("确认收货" typed under an order's card is that order's receipt)."""
+    return [parsed for _, pressed, _ in shown_buttons(data) if (parsed := parse_payload(pressed)) is not None]
 
 
 class Router:

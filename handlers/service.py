@@ -161,7 +161,9 @@ class ConversationService:
                 if not go_on:
                     return heard
             replies = heard + await self._route(ctx)
-            if ctx.is_staff:        # what the person sees now: a label of it typed next is that button
+            if ctx.is_staff or ctx.is_dealer:
+                # what the person sees now: staff typing a label of it press that button; a dealer's words about
+                # it ("确认收货" under an order's card) mean what it shows
                 remember_shown(ctx.dialog.data, replies, inbound.chat_id)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language, ctx.dialog.written_language) != before \
                     or self._stale(ctx.dialog):

@@ -171,6 +171,11 @@ _PLACED_OR_SHIPPED = re.compile(r"下了|下单|发了|发货|发出|订单|进�
 # goods come short or damaged: "货到了 WP400少了2台", "外箱压坏了", "收到的少发了一箱", "arrived damaged"
 _RECEIPT_PROBLEM = re.compile(r"少了|少发|漏发|缺了|少给|少\d|差了?\d|短少|没收到|压坏|压扁|压破|破损|摔坏|磕坏|碎了|"
                               r"外箱.{0,3}(?:破|坏|烂)|包装.{0,3}(?:破|坏|烂)|damaged|missing|short", re.IGNORECASE)
+# goods to be returned ("AP300退2台可以吗", "想退两台AP300", "退货 AP300 2台"): a return, asked of the return policy, never
+# an order line; not a refund ("退款") or leaving ("退出")
+_RETURN_GOODS = re.compile(r"退货|退换|退回|(?:要|想|能|可以|申请)退(?![出款钱])|退\s*[\d一二两三四五六七八九十几]+\s*[台箱个件套把支条卷]")
+# the receipt confirmed in words beside an order's number ("确认收货 SO-20261203-0004", "0004那单确认收货")
+_RECEIPT_CONFIRM = re.compile(r"确认收货|收货确认|确认签收|(?:到了|收到了)[,， ]*(?:帮我)?确认")
 _ARRIVAL = re.compile(r"到了|到货|货到|到的货|收到|签收|送到|送来|arrived|received|delivered|came", re.IGNORECASE)
 # a ticket's number or name said ("AS单 20261129 0004", "工单"): a number read without its prefix is still a ticket's
 _TICKET_NAMED = re.compile(r"\bAS|\bQF|AS单|QF单|工单|售后单|维修单|报修单|反馈单|ticket", re.IGNORECASE)
@@ -178,9 +183,10 @@ _TICKET_NAMED = re.compile(r"\bAS|\bQF|AS单|QF单|工单|售后单|维修单|�
 _CART_ASKED = re.compile(r"(?:看看?|看一?下|查看|查一?下|打开|显示|瞧瞧|给我看看?)?\s*(?:我的|我们的)?\s*购物车"
                          r"(?:里面?(?:有什么|有啥|都有什么|有哪些))?|(?:show|view|open|see|check)?\s*(?:my\s+|the\s+)?cart",
                          re.IGNORECASE)
-_GOODS_ARRIVED = re.compile(r"(?:我要|帮我)?(?:确认收货|收货确认|确认签收|签收一下|点收货)|"
-                            r"(?:我们?的?|那批|上次的?|订的)?(?:货|货物|东西)?(?:已经|都|终于)?(?:到了|到啦|已到|到货了|收到了|已收到)"
-                            r"(?:了|啦|哈)?|(?:已经|都)?收到货(?:了|啦)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
+_GOODS_ARRIVED = re.compile(r"(?:我要|帮我|麻烦)?(?:确认收货|收货确认|确认签收|签收一下|点收货)(?:吧|了)?|"
+                            r"(?:(?:我们?的?|那批|这批|上次的?|订的|这单|这一单|那单)的?)?(?:货|货物|东西)?(?:已经|都|终于)?"
+                            r"(?:到了|到啦|已到|到货了|收到了|已收到)(?:了|啦|哈)?(?:[,， ]*(?:帮我|麻烦)?(?:确认|签收)(?:一下|下)?"
+                            r"(?:收货)?(?:吧)?)?|(?:已经|都)?收到货(?:了|啦)?(?:[,， ]*(?:帮我|麻烦)?确认(?:一下|下)?(?:收货)?)?|(?:the |my |our )?(?:goods|order|delivery|shipment) "
                             r"(?:has |have )?(?:arrived|came|come|been delivered)|(?:we |i )?(?:got|received) (?:the |my |our )?"
                             r"(?:goods|order|delivery|shipment)", re.IGNORECASE)
 _FAQ_MENU = re.compile(r"(?:看看|查看|看下)?常见问题(?:解答)?|faq|常见问答", re.IGNORECASE)
@@ -256,6 +262,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.PLACE_ORDER, max(confidence, 0.9)
     if _HELP_ONLY.fullmatch(text):
         return Intent.HELP, max(confidence, 0.9)
+    if intent in (Intent.PLACE_ORDER, Intent.FAQ) and _RETURN_GOODS.search(text):
+        return Intent.FAQ, max(confidence, 0.8)       # "AP300退2台可以吗": how returns go, not two more
     if _STATEMENT_WORDS.search(text) or _PAYMENT_ASKED.search(text) and not a.items.items:
         return Intent.CONTRACT_QUERY, max(confidence, 0.85)
     if intent == Intent.CONTRACT_QUERY and _OWN_RANK.search(text):
@@ -420,14 +428,18 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.items, slots.edits, slots.unresolved, slots.unknown_words = [], [], [], []
         slots.delivery_date, slots.product, slots.warehouse, slots.qty = None, None, None, None
         return ParseResult(intent=intent, confidence=round(min(max(confidence, 0.0), 1.0), 3), slots=slots)
+    if intent == Intent.FAQ and _RETURN_GOODS.search(a.text):
+        slots.topic = "return"       # "退货 AP300 2台": the counts are of goods going back, no order lines
+        slots.items, slots.edits, slots.unresolved = [], [], []
     if intent == Intent.QUERY_STOCK and _models_asked(a):
         slots.topic = "models"       # "净水器有啥型号": the products of those words listed
     if intent == Intent.CANCEL_ORDER and _KEEP_ORDER.search(a.text):
         slots.topic = "keep"         # "不取消": nothing is cancelled (a cancel asked is answered no)
     if intent == Intent.PRICE_QUERY and _PRICE_LIST.search(a.text):
         slots.topic = "price_list"
-    if intent == Intent.ORDER_STATUS and _GOODS_ARRIVED.fullmatch(said):
-        slots.topic = "received"     # "货到了": the shipped orders, to confirm their receipt
+    if intent == Intent.ORDER_STATUS and (_GOODS_ARRIVED.fullmatch(said) or (
+            (slots.order_no or slots.order_suffix) and _RECEIPT_CONFIRM.search(a.text))):
+        slots.topic = "received"     # "货到了", "确认收货 SO-…": the shipped orders, to confirm their receipt
     elif intent == Intent.QUALITY_FEEDBACK and _ARRIVAL.search(a.text) and _RECEIPT_PROBLEM.search(a.text):
         slots.topic = "receipt_issue"   # "货到了 WP400少了2台，AP300外箱压坏了": the receipt of a shipped order
     elif intent == Intent.ORDER_STATUS and _SHIPPING_ASKED.search(a.text):

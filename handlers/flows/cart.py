@@ -9,13 +9,15 @@ dialog states and buttons are listed there).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from core.errors import PermissionDenied
-from core.money import fmt_cny
+from core.money import ZERO, fmt_cny
 from core.onboarding import ordering_block_reason
+from core.orders import OrderLine
 from core.pricing import Quote
 from core.products import Product, line_limit
 from core.services.order_changes import ChangeOrder, quote_change
@@ -79,13 +81,18 @@ i18n.register({
     "order.line": ("{n}. {name}（{sku}）{qty}{unit} × {price} = {amount}",
                    "{n}. {name} ({sku}) {qty} {unit} x {price} = {amount}"),
     "order.line_discount": ("   促销优惠 −{discount}，折后 {net}", "   promotion −{discount}, net {net}"),
-    "order.line_free": ("   赠送 {free}{unit}", "   {free} {unit} free"),
+    "order.line_free": ("   赠送 {free}{unit}（价值 {value}，不收费）", "   {free} {unit} free (worth {value}, not charged)"),
+    "order.free_goods": ("赠品：{goods}（价值 {value}，随货发出，不计入合计）",
+                         "Free goods: {goods} (worth {value}, shipped with the order, not in the total)"),
     "order.subtotal": ("小计：{subtotal}", "Subtotal: {subtotal}"),
     "order.discount": ("优惠：−{discount}", "Discount: −{discount}"),
     "order.total": ("合计：{total}", "Total: {total}"),
     "order.delivery": ("交货日期：{date}", "Delivery date: {date}"),
     "order.note": ("备注：{note}", "Note: {note}"),
-    "order.note_set": ("已记下订单备注。", "The note is on the order."),
+    "order.note_set": ("已记下订单备注：{note}", "The note is on the order: {note}"),
+    "order.note_kept": ("已记下备注：{note}\n购物车还是空的，这条备注会写在您接下来这笔订单上（放弃购物车则一并删除）。",
+                        "Noted: {note}\nThe cart is empty; the note goes on the order you make next (dropping the cart "
+                        "drops it too)."),
     "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
@@ -400,11 +407,28 @@ def _quote_lines(ctx: Ctx, quote: Quote, units: dict[str, str]) -> list[str]:
         if line.discount:
             out.append(ctx.t("order.line_discount", discount=fmt_cny(line.discount), net=fmt_cny(line.amount)))
         if line.free_qty:
-            out.append(ctx.t("order.line_free", free=line.free_qty, unit=unit))
+            out.append(ctx.t("order.line_free", free=line.free_qty, unit=unit,
+                             value=fmt_cny(line.unit_price * line.free_qty)))
     out.append(ctx.t("order.subtotal", subtotal=fmt_cny(quote.subtotal)))
-    if quote.discount_total:
-        out.append(ctx.t("order.discount", discount=fmt_cny(quote.discount_total)))
+    out.extend(benefit_lines(ctx, quote.lines, units))
     out.append(ctx.t("order.total", total=fmt_cny(quote.total)))
+    return out
+
+
+def benefit_lines(ctx: Ctx, lines: Sequence[OrderLine], units: Mapping[str, str]) -> list[str]:
+    """What promotions give an order, said the same in the cart, the reply to its submission and its card: the
+    money off its lines ("优惠：−¥…"), then the free goods ("买十送一") with their value, which is in no total (they are
+    not charged) but is the dealer's benefit all the same."""
+    out = []
+    discount = sum((line.discount for line in lines), ZERO)
+    if discount:
+        out.append(ctx.t("order.discount", discount=fmt_cny(discount)))
+    free = [line for line in lines if line.free_qty]
+    if free:
+        goods = ("、" if not ctx.en else ", ").join(f"{line.sku} ×{line.free_qty}{units.get(line.sku, '')}"
+                                                     for line in free)
+        value = sum((line.unit_price * line.free_qty for line in free), ZERO)
+        out.append(ctx.t("order.free_goods", goods=goods, value=fmt_cny(value)))
     return out
 
 
@@ -478,6 +502,13 @@ def pressed_cart(ctx: Ctx) -> Cart | list[Reply]:
         return denied
     cart = cart_for(ctx, button_nonce(ctx))
     return cart if cart is not None else stale_cart(ctx)
+
+
+async def order_benefit_lines(ctx: Ctx, lines: Sequence[OrderLine]) -> list[str]:
+    """``benefit_lines`` of a stored order's lines, the units of its free goods read from the catalogue."""
+    free = [line.sku for line in lines if line.free_qty]
+    units = {sku: p.unit for sku, p in (await products_by_sku(ctx, free)).items()}
+    return benefit_lines(ctx, lines, units)
 
 
 # --- shared by the cart's buttons and texts -----------------------------------------------------------

@@ -53,6 +53,7 @@ i18n.register({
     "faq.menu": ("❓ 常见问题：点选问题，或直接输入您想问的。", "❓ FAQ: tap a question, or type your own."),
     "faq.menu_empty": ("知识库暂时是空的，请直接输入您的问题。", "The knowledge base is empty; just type your question."),
     "faq.source": ("📖 来源：{source}", "📖 Source: {source}"),
+    "faq.return_asked": ("怎么退货？", "How do I return goods?"),
     "faq.unknown": ("抱歉，知识库里没有找到相关的答案。需要转给人工客服吗？",
                     "Sorry, I found nothing about that in our knowledge base. Shall I forward it to our staff?"),
     "faq.not_understood": ("抱歉，我没太明白。可以换个说法、看看常见问题，或转给人工客服。",
@@ -149,16 +150,26 @@ def _looks_like_question(ctx: Ctx, text: str) -> bool:
     return lower.endswith(("?", "？", "吗", "呢", "么")) or lower.startswith(_QUESTION_STARTS)
 
 
+async def typed_answer(ctx: Ctx) -> Reply | None:
+    """The knowledge base's answer to the message typed (``ctx.parsed`` read), else None: also asked aside while a
+    cart is open ("付款方式有哪些" with AP300 in it), where a miss leaves the cart's own reply."""
+    question = ctx.inbound.text.strip()
+    found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
+    if found is None and (general := await _without_products(ctx, question)) != question:
+        found = await answerer(ctx).answer(general, ctx.lang, await _entries(ctx))   # "除湿机保修多久": the warranty
+    if found is None and ctx.parsed is not None and ctx.parsed.slots.topic == "return":
+        # "AP300退2台可以吗": goods going back (the parser says so), answered by the return policy
+        found = await answerer(ctx).answer(ctx.t("faq.return_asked"), ctx.lang, await _entries(ctx))
+    return _answer_reply(ctx, found) if found is not None else None
+
+
 @router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
 async def typed_question(ctx: Ctx) -> list[Reply]:
     if ctx.parsed is not None and ctx.parsed.slots.topic == "menu":     # "常见问题": the list, as the menu's button
         return await menu(ctx)
     question = ctx.inbound.text.strip()
-    found = await answerer(ctx).answer(question, ctx.lang, await _entries(ctx)) if question else None
-    if found is None and (general := await _without_products(ctx, question)) != question:
-        found = await answerer(ctx).answer(general, ctx.lang, await _entries(ctx))   # "除湿机保修多久": the warranty
-    if found is not None:
-        return [_answer_reply(ctx, found)]
+    if (known := await typed_answer(ctx)) is not None:
+        return [known]
     if ctx.is_staff:              # staff are told what they can type, never offered "转人工" to themselves
         return await staff_help(ctx)
     if question and (answering := await aftersales.offer_as_answer(ctx, text=question)) is not None:

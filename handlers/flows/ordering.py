@@ -49,6 +49,7 @@ from handlers.flows.cart import (
     id_arg,
     may_order_for_others,
     open_cart,
+    order_benefit_lines,
     order_dealer_id,
     stale_cart,
     started_cart,
@@ -170,8 +171,8 @@ async def confirm(ctx: Ctx) -> list[Reply]:
     order = submitted.order
     ctx.go("", done_nonce=nonce, done_number=order.number)
     if not submitted.new:     # pressed twice at once: the other press submitted it
-        return [_submitted_reply(ctx, order, "order.submitted_again")]
-    return [_submitted_reply(ctx, order)]
+        return [await _submitted_reply(ctx, order, "order.submitted_again")]
+    return [await _submitted_reply(ctx, order)]
 
 
 async def _confirm_change(ctx: Ctx, cart: Cart) -> list[Reply]:
@@ -180,12 +181,13 @@ async def _confirm_change(ctx: Ctx, cart: Cart) -> list[Reply]:
     order = await change_order(ctx.uow(), ctx.actor, ChangeOrder(cart.amends, list(cart.items.items()), cart.version,
                                                                  requested_delivery=cart.delivery), ctx.deps.clock)
     ctx.go("", done_nonce=cart.nonce, done_number=order.number)
-    return [_submitted_reply(ctx, order, "order.change_done")]
+    return [await _submitted_reply(ctx, order, "order.change_done")]
 
 
-def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Reply:
+async def _submitted_reply(ctx: Ctx, order: Order, key: str = "order.submitted") -> Reply:
     lines = [ctx.t(key, number=order.number, status=status_label(order.status, ctx.lang),
                    total=fmt_cny(order.total))]
+    lines += await order_benefit_lines(ctx, order.lines)
     if key in ("order.submitted", "order.change_done"):
         if order.needs_approval:
             reasons = "；".join(approval_reason_text(r, ctx.lang) for r in order.approval_reasons)
@@ -208,7 +210,7 @@ async def confirmed_after_submit(ctx: Ctx) -> list[Reply] | None:
     if ctx.dialog.state or not isinstance(number, str) or not number or not confirms_order(ctx.inbound.text):
         return None
     order = await get_order(ctx.uow(), ctx.actor, number)
-    return [_submitted_reply(ctx, order, "order.submitted_no_confirm")]
+    return [await _submitted_reply(ctx, order, "order.submitted_no_confirm")]
 
 
 async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:
@@ -224,7 +226,7 @@ async def _already_submitted(ctx: Ctx, nonce: str) -> list[Reply]:
     if not number:
         return stale_cart(ctx)
     order = await get_order(ctx.uow(), ctx.actor, number)
-    return [_submitted_reply(ctx, order, "order.submitted_again")]
+    return [await _submitted_reply(ctx, order, "order.submitted_again")]
 
 
 # --- "order this" from a restock alert -----------------------------------------------------------------
@@ -357,6 +359,8 @@ async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = Non
     adding = mode == "add" and current is not None and order_dealer_id(ctx, current) == source.dealer_id
     cart = current if adding and current is not None else \
         Cart.new(dealer_id=source.dealer_id if for_other else None, dealer_name=dealer_name)
+    if current is not None and not current.items and current.note and order_dealer_id(ctx, current) == source.dealer_id:
+        cart.note = current.note        # "备注：周六不送货" said before any line: kept for this order
     for line in source.lines:
         cart.add(line.sku, line.qty)
     cart.save(ctx)

@@ -22,7 +22,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from core import order_states
-from core.errors import DomainError
 from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import OrderAction, approval_reason_text, status_label
@@ -43,12 +42,13 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import followups, forms
-from handlers.flows.cart import decision_row
+from handlers.flows.cart import decision_row, order_benefit_lines
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, payload, shown_payloads
 from nlu.order_words import receipt_said
+from nlu.replies import is_confirmation
 from nlu.schema import Intent, Slots
 
 router = Router(name=__name__)
@@ -81,6 +81,8 @@ i18n.register({
     "orders.none_to_receive": ("没有待收货的订单（已发货的订单才能确认收货）。",
                                "No order is waiting for its receipt (an order can be received once shipped)."),
     "orders.to_receive": ("这一单已发货，收到了请确认：", "This order was shipped; confirm it when it is in:"),
+    "orders.recv_confirm": ("确认订单 {number}（{total}）的货已全部收到、没有破损吗？",
+                            "Did all of order {number} ({total}) come in, undamaged?"),
     "orders.pick_receive": ("哪一单到了？", "Which order came in?"),
     "orders.latest": ("您最近的一笔订单：", "Your latest order:"),
     "orders.latest_shipped": ("最近发货的订单：", "Your latest shipped order:"),
@@ -97,7 +99,7 @@ i18n.register({
     "orders.delivery": ("要求交货：{date}", "Requested delivery: {date}"),
     "orders.note": ("备注：{note}", "Note: {note}"),
     "orders.line": ("{n}. {name}（{sku}）× {qty}　{amount}", "{n}. {name} ({sku}) x {qty}  {amount}"),
-    "orders.line_free": ("   另赠 {free}", "   plus {free} free"),
+    "orders.line_free": ("   另赠 {free}（价值 {value}，不收费）", "   plus {free} free (worth {value}, not charged)"),
     "orders.total": ("合计：{total}", "Total: {total}"),
     "orders.shipping": ("物流：{carrier} {tracking}", "Shipping: {carrier} {tracking}"),
     "orders.rejected": ("驳回原因：{reason}", "Rejected: {reason}"),
@@ -282,7 +284,8 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
     for n, line in enumerate(order.lines, 1):
         out.append(ctx.t("orders.line", n=n, name=line.name, sku=line.sku, qty=line.qty, amount=fmt_cny(line.amount)))
         if line.free_qty:
-            out.append(ctx.t("orders.line_free", free=line.free_qty))
+            out.append(ctx.t("orders.line_free", free=line.free_qty, value=fmt_cny(line.unit_price * line.free_qty)))
+    out.extend(await order_benefit_lines(ctx, order.lines))
     out.append(ctx.t("orders.total", total=fmt_cny(order.total)))
     if order.status == OrderStatus.SUBMITTED and order.approval_reasons:
         out.append(ctx.t("orders.approval", reasons="；".join(approval_reason_text(r, ctx.lang)
@@ -331,8 +334,10 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     number = ctx.parsed.slots.order_no if ctx.parsed else None
     if number and follow_up_kind(number) is not None:     # AS-/QF-: a ticket or quality report, not an order
         return await followups.by_number(ctx, number)
+    if ctx.parsed is not None and ctx.parsed.slots.topic == "received" and ctx.is_dealer:
+        return await _arrived(ctx)
     if number and ctx.is_dealer and receipt_said(ctx.inbound.text):
-        return await _received_said(ctx, number)
+        return await _ask_receipt(ctx, number)            # "SO-… 全部收到": asked once, as the card's ✅ does
     if number:
         return await order_detail(ctx, number)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "count":
@@ -343,8 +348,6 @@ async def status_intent(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff:
         return await order_list(ctx)
     recent = await _recent(ctx)
-    if ctx.parsed is not None and ctx.parsed.slots.topic == "received":
-        return await _arrived(ctx, recent)
     if ctx.parsed is not None and ctx.parsed.slots.topic == "shipping" and recent:
         return await _waybills(ctx, recent)
     if not recent:
@@ -416,18 +419,62 @@ async def _waybills(ctx: Ctx, recent: list[Order]) -> list[Reply]:
     return await order_detail(ctx, shipped[0].number, [*head, ctx.t("orders.latest_shipped")])
 
 
-async def _arrived(ctx: Ctx, recent: list[Order]) -> list[Reply]:
-    """"货到了": the shipped orders waiting for their receipt (one: shown with its receipt buttons; several: which
-    one), not the latest order, which may be one placed since."""
-    waiting = [o for o in recent if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
+#: the dialog's key for the order whose receipt was asked last in words: what "确认" typed next answers
+RECEIPT_ASKED = "receipt_asked"
+
+
+async def _arrived(ctx: Ctx) -> list[Reply]:
+    """"确认收货", "货到了，确认一下": the receipt of the order meant, asked once with the receipt buttons (the card's
+    own, so typed or tapped it is the same step and the same audit). The order meant: the one named ("确认收货
+    SO-…", "0004那单到了"), else the one whose card is on screen, else the one shipped order waiting (shown whole);
+    several waiting: which one. Not the latest order, which may be one placed since."""
+    slots = ctx.parsed.slots if ctx.parsed else None
+    if slots is not None and slots.order_no:
+        return await _ask_receipt(ctx, slots.order_no)
+    if slots is not None and (slots.order_suffix or slots.placed_from or slots.product):
+        found = [o for o in await orders_referred(ctx, slots)
+                 if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
+        if len(found) == 1:
+            return await _ask_receipt(ctx, found[0].number)
+    on_screen = {args[0] for action, args in shown_payloads(ctx.dialog.data) if action == "orders.recv_ok" and args}
+    if len(on_screen) == 1:
+        return await _ask_receipt(ctx, on_screen.pop())
+    waiting = [o for o in await _recent(ctx) if OrderAction.RECEIVE.value in allowed_actions(o, ctx.actor)]
     if not waiting:
         return [Reply(text=ctx.t("orders.none_to_receive"), buttons=[[Button(ctx.t("orders.btn.list"),
                                                                               payload("orders.list"))]])]
-    if len(waiting) == 1:
+    if len(waiting) == 1:        # the card whole, its lead asking for the receipt: "确认" typed next answers it
+        ctx.dialog.data[RECEIPT_ASKED] = waiting[0].number
         return await order_detail(ctx, waiting[0].number, [ctx.t("orders.to_receive")])
     return [Reply(text=ctx.t("orders.pick_receive"),
                   buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.detail", o.number))]
                            for o in waiting])]
+
+
+@router.text_hook
+async def receipt_answered(ctx: Ctx) -> list[Reply] | None:
+    """"确认", "是的", "对 没问题" typed under the receipt question (``_ask_receipt``), while it is the screen shown:
+    ✅ 全部收到 pressed. None: not that answer, or another screen since."""
+    if not ctx.is_dealer or ctx.dialog.state or not is_confirmation(ctx.inbound.text):
+        return None
+    asked = ctx.dialog.data.get(RECEIPT_ASKED)
+    if not isinstance(asked, str) or ("orders.recv_ok", [asked]) not in shown_payloads(ctx.dialog.data):
+        return None
+    ctx.args = [asked]
+    return await received_all(ctx)
+
+
+async def _ask_receipt(ctx: Ctx, number: str) -> list[Reply]:
+    """Whether all of ``number`` came in, with the card's receipt buttons; says why not when it cannot be
+    received (not shipped yet, received already)."""
+    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
+    order_states.check(order, ctx.actor, OrderAction.RECEIVE)
+    n = order.number
+    ctx.dialog.data[RECEIPT_ASKED] = n        # "确认" typed next answers this question
+    return [Reply(text=ctx.t("orders.recv_confirm", number=n, total=fmt_cny(order.total)),
+                  buttons=[[Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", n))],
+                           [Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", n))],
+                           [Button(ctx.t("orders.btn.detail"), payload("orders.detail", n))]])]
 
 
 # --- cancel -----------------------------------------------------------------------------------------
@@ -507,19 +554,8 @@ async def received_all(ctx: Ctx) -> list[Reply]:
         return denied
     number = ctx.args[0] if ctx.args else ""
     await get_order(ctx.uow(), ctx.actor, number)
+    ctx.dialog.data.pop(RECEIPT_ASKED, None)
     order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=number), ctx.deps.clock)
-    return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
-
-
-async def _received_said(ctx: Ctx, number: str) -> list[Reply]:
-    """"SO-… 全部收到" (was: the order shown, its receipt not confirmed): confirmed as ✅ 全部收到 does; an order
-    not shipped (or received already): why not, with the order."""
-    order = await get_order(ctx.uow(), ctx.actor, number.strip().upper())
-    try:
-        order_states.check(order, ctx.actor, OrderAction.RECEIVE)
-    except DomainError as exc:
-        return await order_detail(ctx, order.number, [exc.message(ctx.lang)])
-    order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=order.number), ctx.deps.clock)
     return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
 
 

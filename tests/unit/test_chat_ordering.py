@@ -582,3 +582,46 @@ async def test_a_note_typed_under_the_cart_goes_on_the_order_and_is_no_date_or_l
     assert [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
     detail = await w.say(DEALER_CHAT, "我刚那单到哪了")
     assert "备注：请送到二号仓库 卸货需要叉车" in texts(detail)
+
+
+async def test_a_note_typed_with_no_cart_is_kept_for_the_next_order_and_said_so() -> None:
+    """"备注：周六不送货" before anything is ordered (was: "没认出要订的产品", the note lost): kept on the cart begun for
+    the next order, said back whole; the lines typed next join it and the order stored carries it. Under a cart
+    with lines the same words put it on that order, said back the same way."""
+    w, _ = await world()
+    kept = await w.say(DEALER_CHAT, "备注：周六不送货")
+    shown = texts(kept)
+    assert "已记下备注：周六不送货" in shown and "下一笔订单" not in shown and "接下来这笔订单" in shown
+    assert "没认出" not in shown and "📂 按分类选择" in buttons(kept)
+    summary = await w.say(DEALER_CHAT, "AP300 5台")
+    assert "备注：周六不送货" in texts(summary)
+    noted = await w.say(DEALER_CHAT, "备注：周日也不送")
+    assert "已记下订单备注：周日也不送" in texts(noted)
+    await w.press(DEALER_CHAT, buttons(noted)["✅ 确认下单"])
+    [order] = w.uow.orders.rows
+    assert order.note == "周日也不送" and [(ln.sku, ln.qty) for ln in order.lines] == [("AP300", 5)]
+
+
+@pytest.mark.parametrize("said", ["AP300退2台可以吗", "想退两台AP300", "退货 AP300 2台"])
+async def test_goods_to_return_said_with_a_count_are_no_order_line_and_get_the_return_policy(said: str) -> None:
+    """(was: "已加入：AP300 ×2台", a cart opened by a dealer asking to send goods back)"""
+    w, _ = await world()
+    await w.knowledge_base()
+    shown = texts(own(await w.say(DEALER_CHAT, said)))
+    assert "已加入" not in shown and "退换货" in shown, shown
+    assert (await dialog(w)).state == ""
+    await w.say(DEALER_CHAT, "DH20 3台")
+    kept = texts(own(await w.say(DEALER_CHAT, said)))
+    assert "已加入" not in kept and "AP300" not in (await dialog(w)).data.get("items", {})
+
+
+@pytest.mark.parametrize("asked", ["发票开了没", "保修多久"])
+async def test_a_knowledge_base_question_asked_with_a_cart_open_is_answered_and_the_cart_kept(asked: str) -> None:
+    """(was: "没认出要订的产品", the question read as an order line that named no product)"""
+    w, _ = await world()
+    await w.knowledge_base()
+    await w.say(DEALER_CHAT, "AP300 5台")
+    shown = texts(own(await w.say(DEALER_CHAT, asked)))
+    assert "没认出" not in shown and "📖" in shown and "购物车已保留，1 个商品" in shown, shown
+    stored = await dialog(w)
+    assert stored.state.startswith("order") and dict(stored.data["items"]) == {"AP300": 5}

@@ -282,3 +282,48 @@ async def test_saying_not_to_cancel_answers_the_question_asked_and_offers_no_can
     assert all(o.status == OrderStatus.SUBMITTED for o in w.uow.orders.rows)
     again = await w.say(DEALER_CHAT, no)               # the question was closed: nothing pending any more
     assert "没有取消任何订单" in texts(again) and "请选择要取消的订单" not in texts(again)
+
+
+@pytest.mark.parametrize("said", ["确认收货", "收到了", "货到了，确认一下"])
+async def test_receipt_typed_under_a_shipped_orders_card_asks_for_that_order_then_confirms_it(said: str) -> None:
+    """Typed instead of tapping ✅ 全部收到 under the card of one of two shipped orders (was: "哪一单到了？" for the
+    card on screen, or the latest order shown for "货到了，确认一下"): that order's receipt asked once, with the
+    card's buttons; the tap or "确认" confirms it, audited like the button."""
+    w, dealer = await world()
+    first = await w.order(dealer, [("AP300", 2)], to="shipped")
+    shown = await w.order(dealer, [("DH20", 1)], to="shipped")
+    await w.press(DEALER_CHAT, f"1|orders.detail|{shown.number}")
+    asked = own(await w.say(DEALER_CHAT, said))
+    assert f"确认订单 {shown.number}" in texts(asked) and first.number not in texts(asked)
+    assert buttons(asked)["✅ 全部收到"] == f"1|orders.recv_ok|{shown.number}"
+    done = own(await w.say(DEALER_CHAT, "确认"))
+    assert f"已确认收货：{shown.number}" in texts(done)
+    stored = await w.uow.orders.get_by(number=shown.number)
+    other = await w.uow.orders.get_by(number=first.number)
+    assert stored is not None and stored.status == OrderStatus.RECEIVED
+    assert other is not None and other.status == OrderStatus.SHIPPED
+    assert [a.entity_id for a in w.uow.audit.rows if a.action == "order.receive"] == [shown.number]
+
+
+async def test_receipt_typed_with_several_shipped_and_no_card_asks_which_and_a_number_asks_for_that_one() -> None:
+    w, dealer = await world()
+    first = await w.order(dealer, [("AP300", 2)], to="shipped")
+    second = await w.order(dealer, [("DH20", 1)], to="shipped")
+    which = own(await w.say(DEALER_CHAT, "货到了，确认一下"))
+    assert "哪一单到了" in texts(which) and {first.number, second.number} <= set(texts(which).split()) | {
+        p.split("|")[2] for p in buttons(which).values()}
+    named = own(await w.say(DEALER_CHAT, f"确认收货 {first.number}"))
+    assert f"确认订单 {first.number}" in texts(named)
+    assert "确认" in texts(own(await w.say(DEALER_CHAT, "确认")))
+    stored = await w.uow.orders.get_by(number=first.number)
+    assert stored is not None and stored.status == OrderStatus.RECEIVED
+    assert "不能确认收货" in texts(own(await w.say(DEALER_CHAT, f"确认收货 {first.number}")))
+
+
+async def test_the_one_shipped_order_shown_for_goods_arrived_is_received_by_typing_confirm() -> None:
+    w, dealer = await world()
+    shipped = await w.order(dealer, [("AP300", 2)], to="shipped")
+    shown = own(await w.say(DEALER_CHAT, "货到了，确认一下"))
+    assert f"📦 订单 {shipped.number}" in texts(shown) and "收到了请确认" in texts(shown)
+    assert f"已确认收货：{shipped.number}" in texts(own(await w.say(DEALER_CHAT, "确认")))
+    assert [a.entity_id for a in w.uow.audit.rows if a.action == "order.receive"] == [shipped.number]

@@ -94,7 +94,8 @@ async def test_a_dealer_saying_an_order_all_came_confirms_its_receipt() -> None:
     dealer = (await w.uow.dealers.list())[0]
     shipped = (await w.order(dealer, [("AP300", 1)], to="shipped")).number
     waiting = (await w.order(dealer, [("AP300", 1)])).number
-    assert "已确认收货" in texts(await w.say(OWNER, f"{shipped} 全部收到"))
+    assert f"确认订单 {shipped}" in texts(await w.say(OWNER, f"{shipped} 全部收到"))    # asked first, as the card
+    assert "已确认收货" in texts(await w.say(OWNER, "确认"))
     assert (await w.uow.orders.get_by(number=shipped)).status == OrderStatus.RECEIVED  # type: ignore[union-attr]
     assert "不能确认收货" in texts(await w.say(OWNER, f"{waiting} 全部收到"))
 
