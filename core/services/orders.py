@@ -574,6 +574,7 @@ async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder
             raise PermissionDenied(zh="该订单需人工审批", en="This order needs approval by a person")
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
+        order_states.check(order, actor, OrderAction.APPROVE)       # a wrong step or a stranger: said first
         cover = await _cover(uow, order, clock.today(), lock=True)   # the dealer row locked: funds spent once
         if cover.overdraft > ZERO and not cmd.over_limit:
             raise OverCreditLimit(number=order.number, overdraft=f"{cover.overdraft:,.2f}")

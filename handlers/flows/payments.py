@@ -136,6 +136,8 @@ i18n.register({
     "pay.btn.ok": ("✅ 确认入账", "✅ Book it"),
     "pay.booked": ("✅ 已入账：{dealer} {account} +{amount}（流水 #{id}）。\n{balances}",
                    "✅ Booked: {dealer} {account} +{amount} (entry #{id}).\n{balances}"),
+    "pay.booked.repaid": ("其中 {repaid} 已冲抵信用欠款，经销商可用信用额度现为 {available}。",
+                          "{repaid} of it repaid credit used; the dealer's available credit is now {available}."),
     "pay.btn.ledger": ("📒 流水", "📒 Ledger"),
     "adj.btn.new": ("🧾 退款/调账", "🧾 Refund / adjustment"),
     "pay.ledger.head": ("📒 {dealer} 的流水（{where}）：\n{balances}", "📒 Ledger of {dealer} ({where}):\n{balances}"),
@@ -537,7 +539,11 @@ async def book(ctx: Ctx) -> list[Reply]:
         if not entries:
             return [Reply(text=ctx.t("error.button_stale"))]
         entry, label = entries[0], str(ctx.dialog.data["submitted"].get("dealer") or dealer_id)
+        repaid = ZERO
     else:
+        # what of it repays credit used (core's rule), said with the booking
+        before = await get_balances(ctx.uow(), ctx.actor, int(d["dealer_id"]), ctx.deps.clock)
+        repaid = credit_repayment_of(Decimal(d["amount"]), AccountKind(d["account"]), before.balances.credit)
         entry = await record_payment(ctx.uow(), ctx.actor, RecordPayment(
             int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), PaymentMethod(d["method"]),
             str(d.get("reference") or ""), date.fromisoformat(d["paid_on"]), attachment=str(d.get("receipt") or ""),
@@ -546,8 +552,11 @@ async def book(ctx: Ctx) -> list[Reply]:
         forms.remember_submitted(ctx, nonce, f"{entry.dealer_id}:{entry.id}")
         ctx.dialog.data["submitted"]["dealer"] = label
     overview = await get_balances(ctx.uow(), ctx.actor, entry.dealer_id, ctx.deps.clock)
-    return [Reply(text=ctx.t("pay.booked", dealer=label, account=_account_name(ctx, entry.account),
-                             amount=fmt_cny(entry.amount), id=entry.id, balances=balances_line(ctx, overview)),
+    text = ctx.t("pay.booked", dealer=label, account=_account_name(ctx, entry.account),
+                 amount=fmt_cny(entry.amount), id=entry.id, balances=balances_line(ctx, overview))
+    if repaid > ZERO:
+        text += "\n" + ctx.t("pay.booked.repaid", repaid=fmt_cny(repaid), available=fmt_cny(overview.credit_available))
+    return [Reply(text=text,
                   buttons=[[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", entry.dealer_id, 0)),
                             Button(ctx.t("pay.btn.new"), payload("pay.new"))], [forms.menu_button(ctx)]])]
 

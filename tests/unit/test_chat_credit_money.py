@@ -84,7 +84,8 @@ async def test_a_payment_repays_credit_used_first_and_the_summary_the_dealer_and
     shown = texts(replies)
     assert "本笔先冲抵信用欠款 ¥39,980.00，余下 ¥10,020.00 记入预存款" in shown, shown
     assert "入账后可用信用额度为 ¥30,000.00" in shown
-    await w.press(FINANCE, buttons(replies)["✅ 确认入账"])
+    booked = await w.press(FINANCE, buttons(replies)["✅ 确认入账"])
+    assert "其中 ¥39,980.00 已冲抵信用欠款，经销商可用信用额度现为 ¥30,000.00" in texts(booked)
     assert await _balance(w, dealer.id, AccountKind.CREDIT) == D("0.00")        # type: ignore[attr-defined]
     assert await _balance(w, dealer.id, AccountKind.PREPAYMENT) == D("10020.00")  # type: ignore[attr-defined]
     assert "已冲抵信用欠款" in texts(await w.pushed(DEALER_CHAT))
