@@ -11,7 +11,8 @@ from nlu.numbers import read_amount
 
 _MORE_CREDIT = re.compile(
     r"提额|提高(?:信用)?额度|提升(?:信用)?额度|调高(?:信用)?额度|增加(?:信用)?额度|加(?:点|些)?额度|扩大(?:信用)?额度|"
-    r"(?:申请|要|给我?|开通?)(?:一?点|个|一个|些)?(?:临时|信用)?额度|额度申请|额度(?:调整|上调|提高|提升|增加)|"
+    r"申请(?:一?点|个|一个|些)?(?:临时|信用)?额度|(?:要|多给)(?:一?点|些)(?:临时|信用)?额度|开通?临时额度|额度申请|"
+    r"额度(?:能|可以)?(?:调整|上调|提高|提升|增加|加一?点)|"
     r"credit (?:limit )?increase|(?:raise|increase) (?:my |the )?credit|more credit|apply for (?:a )?credit",
     re.IGNORECASE)
 _BY = re.compile(r"^(?:再|请|帮我)?(?:加|增加|多给?|提高|提升|上调|涨|提|increase by|add)\s*", re.IGNORECASE)
