@@ -312,6 +312,12 @@ def rebate_rate(tiers: list[RebateTier] | tuple[RebateTier, ...], achieved: Deci
     return max(reached, key=lambda t: t.min_achievement).rate
 
 
+def tier_reached(tiers: list[RebateTier] | tuple[RebateTier, ...], achieved: Decimal) -> Decimal | None:
+    """The threshold of the tier whose rate ``rebate_rate`` pays (the highest reached); None below the first."""
+    reached = [t.min_achievement for t in tiers if achieved >= t.min_achievement]
+    return max(reached) if reached else None
+
+
 def accrued_rebate(rate: Decimal, achieved_amount: Decimal) -> Decimal:
     return money(rate * achieved_amount)
 

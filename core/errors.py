@@ -14,6 +14,7 @@ Tree::
     │   └── StockBelowReserved   on hand set or adjusted below what orders have reserved
     └── BusinessRuleViolation    a rule of the trade says no
         ├── CreditExceeded       order total above available credit / prepayment
+        │   └── OverCreditLimit  approving would take credit past the limit and "approve over limit" was not said
         ├── BelowMinimumOrder    quantity below the product's MOQ
         ├── QuantityOutOfRange   a line's quantity below 1 or above the product's per-line maximum
         ├── SkuNotAllowed        dealer may not buy this SKU
@@ -130,6 +131,15 @@ class CreditExceeded(BusinessRuleViolation):
     code = "credit_exceeded"
     zh = "订单金额 ¥{total} 超出可用额度 ¥{available}"
     en = "Order total CNY {total} exceeds the available funds CNY {available}"
+
+
+class OverCreditLimit(CreditExceeded):
+    """Approving would book ``overdraft`` on credit past the dealer's limit; the approver has to say so."""
+
+    code = "over_credit_limit"
+    zh = "订单 {number} 超出可用资金 ¥{overdraft}：通过将使信用额度透支 ¥{overdraft}，请确认“超额度通过”"
+    en = ("Order {number} is CNY {overdraft} above the available funds: approving overdraws credit by "
+          "CNY {overdraft}; confirm \"approve over limit\"")
 
 
 class BelowMinimumOrder(BusinessRuleViolation):

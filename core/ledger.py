@@ -162,6 +162,33 @@ def order_unpaid(order: Order) -> Decimal:
                ZERO)
 
 
+@dataclass(frozen=True)
+class ApprovalCover:
+    """How an approval would pay what the order still owes (``order_unpaid``) from the funds the dealer holds
+    *now* (a payment since submission counts): prepayment, then unused credit; ``overdraft`` is what only
+    credit past the limit would pay, which the approver must accept in so many words."""
+
+    unpaid: Decimal = ZERO
+    from_prepayment: Decimal = ZERO
+    from_credit: Decimal = ZERO
+    overdraft: Decimal = ZERO
+
+    @property
+    def covered(self) -> bool:
+        return self.overdraft == ZERO
+
+
+def approval_cover(unpaid: Decimal, balances: Balances, credit_limit: Decimal) -> ApprovalCover:
+    """``unpaid`` split over prepayment, credit headroom and overdraft (rebate is a pricing rule: not used here)."""
+    rest = money(max(unpaid, ZERO))
+    from_prepayment = min(max(balances.prepayment, ZERO), rest)
+    rest -= from_prepayment
+    from_credit = min(balances.credit_headroom(credit_limit), rest)
+    rest -= from_credit
+    return ApprovalCover(unpaid=money(max(unpaid, ZERO)), from_prepayment=money(from_prepayment),
+                         from_credit=money(from_credit), overdraft=money(rest))
+
+
 # --- credit terms (账期) and what is overdue ---------------------------------------------------------
 
 DEFAULT_CREDIT_DAYS = 30

@@ -253,6 +253,17 @@ def _resolve(book: PriceBook,
     return resolved
 
 
+def _funds_parts(payment: PaymentPlan, lang: str) -> str:
+    """Which accounts the available part comes from ("（预存款 ¥5,000.00，信用 ¥3,000.00）"); empty when nothing is."""
+    parts = (("返利", "rebate", payment.from_rebate), ("预存款", "prepayment", payment.from_prepayment),
+             ("信用", "credit", payment.from_credit))
+    if lang == "zh":
+        said = [f"{zh} {fmt_cny(v)}" for zh, _, v in parts if v > ZERO]
+        return f"（{'，'.join(said)}）" if said else ""
+    said = [f"{en} {fmt_cny(v)}" for _, en, v in parts if v > ZERO]
+    return f" ({', '.join(said)})" if said else ""
+
+
 def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, *,
                 stock: Mapping[str, int] | None = None, funds: Funds | None = None,
                 block_reason: tuple[str, str] | None = None) -> Quote:
@@ -344,9 +355,11 @@ def price_order(book: PriceBook, items: Sequence[tuple[str, int]], today: date, 
                                       f"Funds available (rebate {fmt_cny(payment.from_rebate)}, prepayment "
                                       f"{fmt_cny(payment.from_prepayment)}, credit {fmt_cny(payment.from_credit)})"))
         else:
-            checks.append(CheckResult(False, FUNDS, f"超出可用额度 {fmt_cny(payment.shortfall)}，订单需审批",
-                                      f"{fmt_cny(payment.shortfall)} above the available funds; the order "
-                                      "needs approval", blocking=False))
+            checks.append(CheckResult(False, FUNDS, f"可用额度 {fmt_cny(payment.charged)}{_funds_parts(payment, 'zh')}"
+                                      f"，本单差 {fmt_cny(payment.shortfall)}；可先打款或等待审批",
+                                      f"available funds {fmt_cny(payment.charged)}{_funds_parts(payment, 'en')}; "
+                                      f"this order is {fmt_cny(payment.shortfall)} short: pay first or wait "
+                                      "for approval", blocking=False))
 
     return Quote(dealer_id=dealer.id or 0, lines=lines, subtotal=subtotal, discount_total=discount_total,
                  total=total, promotions=applied, checks=checks, payment=payment,

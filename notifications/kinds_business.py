@@ -365,9 +365,9 @@ simple("sellout.reminder", "📈 请上报 {start} 至 {end} 的销量（动销�
        lambda p: [[p.btn("📈 销量上报", "📈 Report sell-out", "so.new")]])
 
 # payments, refunds, adjustments and reversals (core.services.payments)
-simple("payment.received", "💰 已收到您的付款 {amount}（{method}，参考号 {reference}，付款日 {paid_on}），已记入{account}。",
+simple("payment.received", "💰 已收到您的付款 {amount}（{method}，参考号 {reference}，付款日 {paid_on}），已记入{account}{repaid}。",
        "💰 Your payment of {amount} is received ({method}, reference {reference}, paid {paid_on}) and credited to "
-       "your {account} account.",
+       "your {account} account{repaid}.",
        lambda p: [[p.btn("💰 账户余额", "💰 Balances", "acct.balance")]])
 simple("account.refund", "💸 已从您的{account}退款 {amount}。原因：{reason}",
        "💸 {amount} is refunded to you from your {account} account. Reason: {reason}",

@@ -146,7 +146,7 @@ async def _change(actor: Actor, number: str, body: OrderStatusChange, uow_factor
     uow = uow_factory()
     if body.action == "approve":
         return await order_cases.approve_order(uow, actor, order_cases.ApproveOrder(
-            number=number, note=body.reason or ""), clock)
+            number=number, note=body.reason or "", over_limit=body.over_limit), clock)
     if body.action == "reject":
         return await order_cases.reject_order(uow, actor, order_cases.RejectOrder(
             number=number, reason=body.reason or ""), clock)

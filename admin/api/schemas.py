@@ -318,6 +318,8 @@ class OrderStatusChange(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
     carrier: str | None = Field(default=None, max_length=100)
     tracking_no: str | None = Field(default=None, max_length=100)
+    over_limit: bool = Field(default=False, description="approve: book what the dealer's funds do not cover on "
+                             "credit past its limit (else 422 over_credit_limit, nothing written)")
 
 
 # --- sell-out ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Credit limit changes and temporary credit: request, decision by someone else, audit, the dealer told
 (``core.credit`` for the rules).
 
-- request: CREDIT_REQUEST (channel managers, finance); one pending request per dealer and kind; the staff
-  who may decide (CREDIT_APPROVE) are told;
+- request: CREDIT_REQUEST (channel managers, finance), or a dealer's own user for its own credit; one pending
+  request per dealer and kind; the staff who may decide (CREDIT_APPROVE) are told;
 - decide: CREDIT_APPROVE (management, finance), never the requester; approval writes the dealer's limit
   or temporary credit (audited as ``dealer.credit``), tells the dealer and the requester; a rejection
   needs a reason and tells the requester;
@@ -92,10 +92,31 @@ def _check_request(cmd: RequestCreditChange, dealer: Dealer, today: date) -> tup
     return amount, reason
 
 
+def _require_requester(actor: Actor, dealer_id: int) -> None:
+    """CREDIT_REQUEST (channel managers, finance), or a user of the dealer itself asking for its own credit
+    (it reads its own account: ACCOUNT_READ_OWN); never a dealer for another dealer."""
+    if actor.kind == ActorKind.DEALER:
+        if actor.dealer_id != dealer_id or Permission.ACCOUNT_READ_OWN not in actor.permissions:
+            raise PermissionDenied()
+        return
+    _require_any(actor, Permission.CREDIT_REQUEST)
+
+
+async def open_credit_request(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int) -> CreditChange | None:
+    """The dealer's request still awaiting a decision, if any (a dealer asks only about its own)."""
+    _require_requester(actor, dealer_id)
+    async with uow:
+        for kind in CreditChangeKind:
+            found = await uow.credit_changes.get_by(dealer_id=dealer_id, kind=kind, status=CreditChangeStatus.PENDING)
+            if found is not None:
+                return found
+    return None
+
+
 async def request_credit_change(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestCreditChange,
                                 clock: Clock) -> CreditChange:
-    """A channel manager or finance asks; the staff who may decide are told."""
-    _require_any(actor, Permission.CREDIT_REQUEST)
+    """A channel manager or finance asks, or the dealer for itself; the staff who may decide are told."""
+    _require_requester(actor, cmd.dealer_id)
     today = clock.today()
     async with uow:
         dealer = await _dealer(uow, cmd.dealer_id, for_update=True)   # one pending request per dealer and kind

@@ -40,13 +40,14 @@ from core.errors import (
     DomainError,
     InsufficientStock,
     NotFound,
+    OverCreditLimit,
     PermissionDenied,
     QuantityOutOfRange,
     SkuNotAllowed,
     ValidationFailed,
 )
 from core.inventory import StockLevel, Warehouse
-from core.ledger import Balances, charge_entries, order_unpaid, refund_entries
+from core.ledger import ApprovalCover, Balances, approval_cover, charge_entries, order_unpaid, refund_entries
 from core.money import ZERO, money
 from core.notes import system_note
 from core.onboarding import ordering_block_reason
@@ -96,6 +97,7 @@ class ApproveOrder:
     number: str
     expected_version: int | None = None
     note: str = ""
+    over_limit: bool = False       # the approver accepted booking the part no funds cover past the credit limit
 
 
 @dataclass(frozen=True)
@@ -539,8 +541,29 @@ async def _commit_transition(uow: AbstractUnitOfWork, actor: Actor, order: Order
     return order
 
 
+async def _cover(uow: AbstractUnitOfWork, order: Order, today: date, *, lock: bool = False) -> ApprovalCover:
+    dealer = await uow.dealers.get(order.dealer_id, for_update=lock)
+    if dealer is None:
+        raise _dealer_not_found(order.dealer_id)
+    return approval_cover(order_unpaid(order), await dealer_balances(uow, order.dealer_id),
+                          dealer.effective_credit_limit(today))
+
+
+async def order_approval_cover(uow: AbstractUnitOfWork, actor: Actor, number: str, clock: Clock) -> ApprovalCover:
+    """What approving ``number`` now would take from prepayment and unused credit, and how much would overdraw
+    the credit limit (the approval card and its confirm step say it)."""
+    async with uow:
+        order = await uow.orders.get_by(number=number)
+        if order is None:
+            raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
+        order_states.ensure_visible(order, actor)
+        return await _cover(uow, order, clock.today())
+
+
 async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder, clock: Clock) -> Order:
-    """Approve. An order over the dealer's funds then books its shortfall as credit overdraft.
+    """Approve. What the order still owes is paid from the dealer's funds as they are now (prepayment, then
+    unused credit: a payment since submission counts); what no funds cover is booked on credit past the limit
+    only when the approver said ``over_limit`` (else OverCreditLimit, nothing written).
 
     The system actor may approve only orders without approval reasons; those with reasons need
     a person holding ORDER_APPROVE.
@@ -551,15 +574,23 @@ async def approve_order(uow: AbstractUnitOfWork, actor: Actor, cmd: ApproveOrder
             raise PermissionDenied(zh="该订单需人工审批", en="This order needs approval by a person")
         before = snapshot(order, AUDIT_FIELDS)
         now = clock.now()
+        order_states.check(order, actor, OrderAction.APPROVE)       # a wrong step or a stranger: said first
+        cover = await _cover(uow, order, clock.today(), lock=True)   # the dealer row locked: funds spent once
+        if cover.overdraft > ZERO and not cmd.over_limit:
+            raise OverCreditLimit(number=order.number, overdraft=f"{cover.overdraft:,.2f}")
         order_states.apply(order, actor, OrderAction.APPROVE, now, cmd.note)
-        unpaid = order_unpaid(order)
-        if unpaid > ZERO:
-            # set before the ledger row is staged: its flush then writes the order once (one UPDATE, not two)
-            order.paid_from_credit = money(order.paid_from_credit + unpaid)
-            await uow.ledger.add(LedgerEntry(
-                dealer_id=order.dealer_id, account=AccountKind.CREDIT, amount=-unpaid, kind=EntryKind.ORDER_CHARGE,
-                ref=order.number, note=system_note("超额度审批（信用透支）"),
-                created_by=actor.label, created_at=now))
+        if cover.unpaid > ZERO:
+            # set before the ledger rows are staged: their flush then writes the order once (one UPDATE, not two)
+            order.paid_from_prepayment = money(order.paid_from_prepayment + cover.from_prepayment)
+            order.paid_from_credit = money(order.paid_from_credit + cover.from_credit + cover.overdraft)
+            for account, amount, note in (
+                    (AccountKind.PREPAYMENT, cover.from_prepayment, system_note("审批时扣款（提交后到账）")),
+                    (AccountKind.CREDIT, cover.from_credit, system_note("审批时扣款（信用额度）")),
+                    (AccountKind.CREDIT, cover.overdraft, system_note("超额度审批（信用透支）"))):
+                if amount > ZERO:
+                    await uow.ledger.add(LedgerEntry(
+                        dealer_id=order.dealer_id, account=account, amount=-amount, kind=EntryKind.ORDER_CHARGE,
+                        ref=order.number, note=note, created_by=actor.label, created_at=now))
         return await _commit_transition(uow, actor, order, OrderAction.APPROVE, before, clock)
 
 

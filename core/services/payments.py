@@ -50,6 +50,7 @@ from core.dealers import Dealer
 from core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.ledger import ACCOUNT_LABELS, ENTRY_LABELS
 from core.money import ZERO, fmt_cny, money
+from core.notes import system_note
 from core.orders import OrderStatus
 from core.outbox import Category
 from core.ports import AbstractUnitOfWork
@@ -175,12 +176,45 @@ async def stage_payment(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordPaymen
     await uow.ledger.add(entry)
     await uow.flush()
     await record(uow, actor, "ledger.payment", "ledger_entry", entry.id, clock, after=snapshot(entry))
+    repaid = await _repay_credit_used(uow, actor, entry, clock)
     await notify.tell_dealer(uow, dealer.id or cmd.dealer_id, notify.Notice(
         "payment.received", Category.CONTRACT,
         {"amount": fmt_cny(amount), "account": _account_label(cmd.account),
          "method": notify.localized(*PAYMENT_METHOD_LABELS[method]), "reference": entry.ref or "-",
-         "paid_on": cmd.paid_on.isoformat()}), f"{entry.id}", clock, exclude=actor)
+         "paid_on": cmd.paid_on.isoformat(),
+         "repaid": notify.localized(f"，其中 {fmt_cny(repaid)} 已冲抵信用欠款（可用额度随之恢复）",
+                                    f"; {fmt_cny(repaid)} of it repaid credit used (available credit back up)")
+         if repaid else ""}), f"{entry.id}", clock, exclude=actor)
     return entry
+
+
+def credit_repayment_of(amount: Decimal, account: AccountKind, balances_credit: Decimal) -> Decimal:
+    """How much of a payment into ``account`` repays credit used (回款先冲抵信用欠款): a prepayment payment pays
+    the credit the dealer owes first (``balances_credit`` is credit used, zero or negative); the deposit is a
+    guarantee and repays nothing."""
+    if account != AccountKind.PREPAYMENT:
+        return ZERO
+    return money(min(money(amount), max(-balances_credit, ZERO)))
+
+
+async def _repay_credit_used(uow: AbstractUnitOfWork, actor: Actor, payment: LedgerEntry, clock: Clock) -> Decimal:
+    """Move what ``credit_repayment_of`` says from the prepayment just paid onto the credit account: two
+    CREDIT_REPAYMENT entries (prepayment −, credit +) that net to nothing in the money received, audited."""
+    repay = credit_repayment_of(payment.amount, payment.account,
+                                await _balance(uow, payment.dealer_id, AccountKind.CREDIT))
+    if repay <= ZERO:
+        return ZERO
+    note = system_note("回款冲抵信用欠款")
+    legs = [LedgerEntry(dealer_id=payment.dealer_id, account=account, amount=amount, kind=EntryKind.CREDIT_REPAYMENT,
+                        ref=payment.ref, note=note, created_by=actor.label, created_at=payment.created_at,
+                        method=payment.method, paid_on=payment.paid_on)
+            for account, amount in ((AccountKind.PREPAYMENT, -repay), (AccountKind.CREDIT, repay))]
+    for leg in legs:
+        await uow.ledger.add(leg)
+    await uow.flush()
+    for leg in legs:
+        await record(uow, actor, "ledger.credit_repayment", "ledger_entry", leg.id, clock, after=snapshot(leg))
+    return repay
 
 
 async def record_payment(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordPayment, clock: Clock) -> LedgerEntry:

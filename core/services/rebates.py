@@ -29,7 +29,7 @@ from core.accounts import AccountKind, EntryKind, LedgerEntry
 from core.auditing import record, snapshot
 from core.authz import dealer_family, require
 from core.clock import Clock
-from core.contract_rules import TargetExecution
+from core.contract_rules import TargetExecution, tier_reached
 from core.contracts import ContractStatus, RebateTier, SalesTarget, TargetMetric, scope_label, scope_name
 from core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.money import ZERO, fmt_cny, money
@@ -381,6 +381,7 @@ class RebateLine:
     ends_on: date | None = None  # the target's last day: settled after it, once finance approves
     first_tier: Decimal | None = None
     achieved_amount: Decimal = ZERO   # the sales (CNY) the rate applies to
+    tier: Decimal | None = None       # the threshold of the tier reached (its rate is ``rate``); None: none reached
 
     @property
     def outstanding(self) -> Decimal:
@@ -432,7 +433,8 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
             shown.add(key)
             lines.append(RebateLine(contract.number, t.target.period, t.achievement, t.rebate_rate, t.accrued_rebate,
                                     _state(t, so_far, today), t.target.product_group, t.target.metric,
-                                    so_far.approved, so_far.pending, t.ends_on, first_tier, t.actual_amount))
+                                    so_far.approved, so_far.pending, t.ends_on, first_tier, t.actual_amount,
+                                    tier_reached(contract.rebate_tiers, t.achievement)))
     for s in reversed(settlements):       # the newest settlement of a target no contract shows any more
         key = (s.contract_number, settlement_key(s))
         if key in shown or s.status == SettlementStatus.REJECTED:

@@ -59,7 +59,7 @@ from core.statements import describe_line, match_lines, rebate_entries, section_
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import collections, contracts, forms, statements
+from handlers.flows import collections, contracts, credit_ask, forms, statements
 from handlers.flows.forms import progress_bar
 from handlers.flows.payments import debt_line
 from handlers.messages import Button, InboundKind, Reply
@@ -494,9 +494,10 @@ async def one_account(ctx: Ctx, account: AccountKind) -> list[Reply]:
             + await _overdue(ctx, overview)
     else:
         text = ctx.t(f"acct.one.{account.value}", amount=fmt_cny(b.of(account)))
+    ask = [[credit_ask.ask_button(ctx)]] if account == AccountKind.CREDIT else []   # the way to more credit
     return [Reply(text=text, buttons=[[Button(ctx.t("acct.btn.all_balances"), payload("acct.balance")),
                                        Button(ctx.t("acct.btn.overview"), payload("acct.menu"))],
-                                      [forms.menu_button(ctx)]])]
+                                      *ask, [forms.menu_button(ctx)]])]
 
 
 @router.button("acct.payments")

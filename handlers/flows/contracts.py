@@ -20,7 +20,14 @@ from typing import cast
 
 from core.accounts import AccountKind
 from core.campaigns import ParticipationStatus
-from core.contracts import CONTRACT_STATUS_LABELS, Contract, ContractStatus, scope_label, scope_name
+from core.contracts import (
+    CONTRACT_STATUS_LABELS,
+    Contract,
+    ContractStatus,
+    TargetMetric,
+    scope_label,
+    scope_name,
+)
 from core.errors import ValidationFailed
 from core.expenses import ClaimStatus
 from core.money import fmt_cny
@@ -96,8 +103,11 @@ i18n.register({
     "ctr.mon.duty": ("  {mark} {text}", "  {mark} {text}"),
     "ctr.rebate.head": ("💴 返利余额：{balance}\n计提中/待结算：{accruing}\n已结算累计：{settled}",
                         "💴 Rebate balance: {balance}\nAccruing / due: {accruing}\nSettled so far: {settled}"),
-    "ctr.rebate.line": ("• {number} {target}：达成 {pct}，返利 {rate} × 销售额 {base} = {amount}",
-                        "• {number} {target}: {pct} achieved; rebate {rate} × sales {base} = {amount}"),
+    "ctr.rebate.line": ("• {number} {target}：达成 {pct}{tier}，返利 {rate} × 销售额 {base} = {amount}",
+                        "• {number} {target}: {pct} achieved{tier}; rebate {rate} × sales {base} = {amount}"),
+    "ctr.rebate.tier": ("（已达 {tier} 档）", " (the {tier} tier reached)"),
+    "ctr.rebate.by_quantity": ("  按数量考核达成率，返利按该目标的进货金额计", "  achievement is counted in units; the "
+                               "rebate is paid on the target's purchase amount"),
     "ctr.rebate.line_below": ("• {number} {target}：达成 {pct}，未达首档 {tier}，暂无返利",
                               "• {number} {target}: {pct} achieved, below the first tier ({tier}): no rebate"),
     "ctr.rebate.line_no_tiers": ("• {number} {target}：达成 {pct}，合同未约定返利", "• {number} {target}: {pct} "
@@ -327,8 +337,11 @@ def _rebate_line(ctx: Ctx, ln: RebateLine) -> list[str]:
     target = target_label(ln.period, ln.product_group, ln.metric, ctx.lang)
     earning = ln.rate > 0
     if earning:
+        tier = ctx.t("ctr.rebate.tier", tier=_pct(ln.tier)) if ln.tier is not None else ""
         out = [ctx.t("ctr.rebate.line", number=ln.contract_number, target=target, pct=_pct(ln.achievement),
-                     rate=_pct(ln.rate), base=fmt_cny(ln.achieved_amount), amount=fmt_cny(ln.amount))]
+                     tier=tier, rate=_pct(ln.rate), base=fmt_cny(ln.achieved_amount), amount=fmt_cny(ln.amount))]
+        if ln.metric == TargetMetric.QUANTITY:     # why a unit target pays on money (QA s26 #22)
+            out.append(ctx.t("ctr.rebate.by_quantity"))
     elif ln.first_tier is not None:
         out = [ctx.t("ctr.rebate.line_below", number=ln.contract_number, target=target, pct=_pct(ln.achievement),
                      tier=_pct(ln.first_tier))]

@@ -39,6 +39,7 @@ from core.services.payments import (
     MAX_REFERENCE,
     NOT_REVERSIBLE,
     RecordPayment,
+    credit_repayment_of,
     record_payment,
     reverse_entry,
 )
@@ -115,11 +116,17 @@ i18n.register({
                     "参考号：{reference}\n付款日期：{paid_on}\n回单：{receipt}",
                     "Please confirm the payment:\nDealer: {dealer}\nAccount: {account}\nAmount: {amount}\n"
                     "Method: {method}\nReference: {reference}\nPaid on: {paid_on}\nReceipt: {receipt}"),
+    "pay.confirm.repay": ("💡 经销商已用信用 {used}：本笔先冲抵信用欠款 {repay}，余下 {rest} 记入预存款；"
+                          "入账后可用信用额度为 {available}。",
+                          "💡 The dealer has used {used} of credit: this payment first repays {repay} of it and "
+                          "the remaining {rest} goes into prepayment; available credit afterwards: {available}."),
     "pay.receipt.yes": ("已附", "attached"),
     "pay.receipt.no": ("无", "none"),
     "pay.btn.ok": ("✅ 确认入账", "✅ Book it"),
     "pay.booked": ("✅ 已入账：{dealer} {account} +{amount}（流水 #{id}）。\n{balances}",
                    "✅ Booked: {dealer} {account} +{amount} (entry #{id}).\n{balances}"),
+    "pay.booked.repaid": ("其中 {repaid} 已冲抵信用欠款，经销商可用信用额度现为 {available}。",
+                          "{repaid} of it repaid credit used; the dealer's available credit is now {available}."),
     "pay.btn.ledger": ("📒 流水", "📒 Ledger"),
     "adj.btn.new": ("🧾 退款/调账", "🧾 Refund / adjustment"),
     "pay.ledger.head": ("📒 {dealer} 的流水（{where}）：\n{balances}", "📒 Ledger of {dealer} ({where}):\n{balances}"),
@@ -462,7 +469,7 @@ async def skip(ctx: Ctx) -> list[Reply]:
         forms.step(ctx, "pay.date", reference="")
         return _ask_date(ctx)
     if ctx.dialog.state == "pay.receipt":
-        return _summary(ctx)
+        return await _summary(ctx)
     return await new_payment(ctx)
 
 
@@ -471,20 +478,28 @@ async def receipt_sent(ctx: Ctx) -> list[Reply]:
     if forms.is_photo(ctx):
         # the channel adapter already put the photo/document in the file store: its ref is the key
         ctx.dialog.data["receipt"] = ctx.inbound.file_refs[0]
-        return [Reply(text=ctx.t("pay.receipt.kept"))] + _summary(ctx)
+        return [Reply(text=ctx.t("pay.receipt.kept"))] + await _summary(ctx)
     if forms.is_skip(forms.text_of(ctx)) or forms.is_done(forms.text_of(ctx)):
-        return _summary(ctx)
+        return await _summary(ctx)
     return [Reply(text=ctx.t("pay.ask.receipt"),
                   buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
 
 
-def _summary(ctx: Ctx) -> list[Reply]:
+async def _summary(ctx: Ctx) -> list[Reply]:
     d = ctx.dialog.data
     forms.step(ctx, "pay.confirm")
-    text = ctx.t("pay.confirm", dealer=d["dealer"], account=_account_name(ctx, AccountKind(d["account"])),
-                 amount=fmt_cny(Decimal(d["amount"])), method=_method_name(ctx, PaymentMethod(d["method"])),
+    account, amount = AccountKind(d["account"]), Decimal(d["amount"])
+    text = ctx.t("pay.confirm", dealer=d["dealer"], account=_account_name(ctx, account),
+                 amount=fmt_cny(amount), method=_method_name(ctx, PaymentMethod(d["method"])),
                  reference=d.get("reference") or "-", paid_on=d["paid_on"],
                  receipt=ctx.t("pay.receipt.yes" if d.get("receipt") else "pay.receipt.no"))
+    # where the money goes: a prepayment payment repays the credit the dealer owes first (core says how much)
+    overview = await get_balances(ctx.uow(), ctx.actor, int(d["dealer_id"]), ctx.deps.clock)
+    repay = credit_repayment_of(amount, account, overview.balances.credit)
+    if repay > ZERO:
+        text += "\n" + ctx.t("pay.confirm.repay", used=fmt_cny(-overview.balances.credit), repay=fmt_cny(repay),
+                             rest=fmt_cny(amount - repay),
+                             available=fmt_cny(max(overview.credit_limit + overview.balances.credit + repay, ZERO)))
     return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
 
 
@@ -493,7 +508,7 @@ async def confirm_typed(ctx: Ctx) -> list[Reply]:
     if forms.text_of(ctx).lower() in BOOK_WORDS:
         ctx.args = [str(ctx.dialog.data.get("nonce") or "")]
         return await book(ctx)
-    return _summary(ctx)
+    return await _summary(ctx)
 
 
 @router.button("pay.ok")
@@ -511,7 +526,11 @@ async def book(ctx: Ctx) -> list[Reply]:
         if not entries:
             return [Reply(text=ctx.t("error.button_stale"))]
         entry, label = entries[0], str(ctx.dialog.data["submitted"].get("dealer") or dealer_id)
+        repaid = ZERO
     else:
+        # what of it repays credit used (core's rule), said with the booking
+        before = await get_balances(ctx.uow(), ctx.actor, int(d["dealer_id"]), ctx.deps.clock)
+        repaid = credit_repayment_of(Decimal(d["amount"]), AccountKind(d["account"]), before.balances.credit)
         entry = await record_payment(ctx.uow(), ctx.actor, RecordPayment(
             int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), PaymentMethod(d["method"]),
             str(d.get("reference") or ""), date.fromisoformat(d["paid_on"]), attachment=str(d.get("receipt") or ""),
@@ -520,8 +539,11 @@ async def book(ctx: Ctx) -> list[Reply]:
         forms.remember_submitted(ctx, nonce, f"{entry.dealer_id}:{entry.id}")
         ctx.dialog.data["submitted"]["dealer"] = label
     overview = await get_balances(ctx.uow(), ctx.actor, entry.dealer_id, ctx.deps.clock)
-    return [Reply(text=ctx.t("pay.booked", dealer=label, account=_account_name(ctx, entry.account),
-                             amount=fmt_cny(entry.amount), id=entry.id, balances=balances_line(ctx, overview)),
+    text = ctx.t("pay.booked", dealer=label, account=_account_name(ctx, entry.account),
+                 amount=fmt_cny(entry.amount), id=entry.id, balances=balances_line(ctx, overview))
+    if repaid > ZERO:
+        text += "\n" + ctx.t("pay.booked.repaid", repaid=fmt_cny(repaid), available=fmt_cny(overview.credit_available))
+    return [Reply(text=text,
                   buttons=[[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", entry.dealer_id, 0)),
                             Button(ctx.t("pay.btn.new"), payload("pay.new"))], [forms.menu_button(ctx)]])]
 

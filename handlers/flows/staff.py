@@ -92,6 +92,19 @@ i18n.register({
     "staff.order.line": ("{number} · {dealer} · {total}", "{number} · {dealer} · {total}"),
     "staff.order.prompt": ("🧾 待审批订单 {line}", "🧾 Order to approve {line}"),
     "staff.order.approved": ("✅ 已审核通过 {line}", "✅ Approved {line}"),
+    "staff.order.cover_ok": ("💰 待付 {unpaid}：现有资金可付（预存款 {prepay}，信用 {credit}），通过后扣款",
+                             "💰 Owing {unpaid}: the dealer's funds now cover it (prepayment {prepay}, credit "
+                             "{credit}); charged on approval"),
+    "staff.order.cover_short": ("⚠️ 超出可用资金 {overdraft}（待付 {unpaid}，现可付：预存款 {prepay}，信用 {credit}）；"
+                                "通过将使信用额度透支 {overdraft}",
+                                "⚠️ {overdraft} above the available funds (owing {unpaid}; the funds cover: prepayment "
+                                "{prepay}, credit {credit}); approving overdraws credit by {overdraft}"),
+    "staff.order.over_confirm": ("⚠️ 订单 {number} 超出经销商可用资金 {overdraft}。\n通过后这 {overdraft} 记入信用额度透支"
+                                 "（超出额度），经销商需还款。也可以先驳回，或等经销商打款后再审。\n确认“超额度通过”吗？",
+                                 "⚠️ Order {number} is {overdraft} above the dealer's available funds.\nApproving books "
+                                 "{overdraft} on credit past the limit (an overdraft the dealer must repay). You may "
+                                 "also reject it, or wait for the dealer's payment.\nApprove over the limit?"),
+    "staff.btn.approve_over": ("⚠️ 超额度通过", "⚠️ Approve over limit"),
     "staff.order.changed_since": ("✏️ 订单 {number} 在您看到之后已被修改，未做处理。现在：{items}，金额 {total}。请按现在的内容审核：",
                                   "✏️ Order {number} was changed after you saw it; nothing was done. Now: {items}, "
                                   "total {total}. Please review it as it is now:"),

@@ -1,7 +1,7 @@
 """Staff: orders. Approve / reject (a reason asked), the order card, the order desk (/desk: to allocate,
 to ship, each list paged), allocation to a warehouse, shipping with carrier and tracking number.
 
-Payloads: ``staff.order.approve|SO-…[|version]``, ``staff.order.reject|SO-…[|version]``, ``staff.order.detail|SO-…``,
+Payloads: ``staff.order.approve|SO-…[|version[|over]]`` (over: approve past the credit limit), ``staff.order.reject|SO-…[|version]``, ``staff.order.detail|SO-…``,
 ``staff.orders|<offset>|<offset>`` (/desk), ``staff.alloc|SO-…``, ``staff.alloc.wh|SO-…|<warehouse id, 0: automatic>``,
 ``staff.ship|SO-…``, ``staff.ship.carrier|SO-…|<carrier index>``. Shared pieces: ``handlers.flows.staff``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.authz import require
-from core.errors import Conflict, DomainError, InvalidTransition
+from core.errors import Conflict, DomainError, InvalidTransition, OverCreditLimit
 from core.masking import mask_text
 from core.money import fmt_cny
 from core.notes import note_text
@@ -59,6 +59,7 @@ from nlu.schema import Intent
 from nlu.staff_commands import parse_staff_command
 
 router = Router(name=__name__)
+OVER_LIMIT = "over"      # third argument of staff.order.approve: the approver accepted a credit overdraft
 
 P = Permission
 
@@ -93,9 +94,18 @@ async def approve_order(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.ORDER_APPROVE)
     drop_pending(ctx)
     number, prompt_ref = _arg(ctx, 0), ctx.inbound.message_ref
-    cmd = order_cases.ApproveOrder(number=number, expected_version=_version_arg(ctx, 1))
+    over = len(ctx.args) > 2 and ctx.args[2] == OVER_LIMIT
+    cmd = order_cases.ApproveOrder(number=number, expected_version=_version_arg(ctx, 1), over_limit=over)
     try:
         order = await order_cases.approve_order(ctx.uow(), ctx.actor, cmd, ctx.deps.clock)
+    except OverCreditLimit:
+        # the approver is told what approving does and has to say "approve over limit" in so many words
+        cover = await order_cases.order_approval_cover(ctx.uow(), ctx.actor, number, ctx.deps.clock)
+        version = cmd.expected_version if cmd.expected_version is not None else ""
+        return [Reply(text=ctx.t("staff.order.over_confirm", number=number, overdraft=fmt_cny(cover.overdraft)),
+                      buttons=[[_b(ctx, "staff.btn.approve_over", "staff.order.approve", number, version, OVER_LIMIT),
+                                _b(ctx, "staff.btn.reject", "staff.order.reject", number, version)],
+                               [_b(ctx, "staff.btn.detail", "staff.order.detail", number)]])]
     except (Conflict, InvalidTransition) as exc:
         return await _order_taken(ctx, number, OrderAction.APPROVE, prompt_ref, exc, cmd.expected_version)
     line = await order_line(ctx, order)
@@ -149,6 +159,11 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
                        prepay=fmt_cny(order.paid_from_prepayment), credit=fmt_cny(order.paid_from_credit)))
     if order.status == OrderStatus.SUBMITTED:
         lines.extend(f"⚠️ {approval_reason_text(code, lang)}" for code in order.approval_reasons)
+        cover = await order_cases.order_approval_cover(ctx.uow(), ctx.actor, order.number, ctx.deps.clock)
+        if cover.unpaid:
+            lines.append(ctx.t("staff.order.cover_ok" if cover.covered else "staff.order.cover_short",
+                               unpaid=fmt_cny(cover.unpaid), prepay=fmt_cny(cover.from_prepayment),
+                               credit=fmt_cny(cover.from_credit), overdraft=fmt_cny(cover.overdraft)))
     if order.requested_delivery:
         lines.append(ctx.t("staff.order.delivery", date=order.requested_delivery.isoformat()))
     placed = ctx.t("staff.order.placed", who=await _person(ctx, order.placed_by), time=_when(ctx, order.created_at))

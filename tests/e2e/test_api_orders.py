@@ -97,7 +97,9 @@ async def test_status_changes_happy_path(web_any: Web) -> None:
     key = await api_key(web_any, "orders:read", "orders:write", name="erp")
     url = "/api/v1/orders/SO-20261126-0001/status"
 
-    approved = await web_any.client.post(url, json={"action": "approve"}, headers=bearer(key))
+    unfunded = await web_any.client.post(url, json={"action": "approve"}, headers=bearer(key))
+    assert unfunded.status_code == 422 and unfunded.json()["error"] == "over_credit_limit"   # never silently
+    approved = await web_any.client.post(url, json={"action": "approve", "over_limit": True}, headers=bearer(key))
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
 

@@ -108,7 +108,7 @@ MATRIX: dict[str, Rule] = {
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",
              "order.cancel", "staff.abort", "apply.new", "apply.ok", "apply.done", "apply.skip", "stmt.cancel",
-             "cr.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "notice.cancel", "as.offer_no", "draft.go", "draft.drop"),
+             "cr.cancel", "crd.cancel", "fin.rb.cancel", "fin.bk.cancel", "pay.cancel", "notice.cancel", "as.offer_no", "draft.go", "draft.drop"),
     # dealer-own actions on dealer 1's objects
     **dealer("orders.detail", "orders.cancel", "orders.change", "orders.recv_ok", "orders.recv_issue", "order.reorder",
              "as.new", args=("{order}",)),
@@ -132,7 +132,8 @@ MATRIX: dict[str, Rule] = {
              "qf.keep", "qf.ok", "qf.pcat", "qf.skip", "qf.sku", "so.new", "so.ok", "so.tpl", "stock.menu",
              "stock.own", "stock.count", "stock.count_ok", "stock.count_sku", "stock.products", "stock.sku",
              "stock.all", "rpt.menu", "rpt", "rpt.rep", "rpt.x", "price.list", "fu.list", "acct.profile",
-             "acct.payments"),
+             "acct.payments", "crd.new"),
+    **dealer("crd.submit", args=("n0nce",)),                 # a dealer's own credit-increase request
     **dealer("ctr.sign", "acct.st.ok", "acct.st.no", owner_only=True),
     **dealer("acct.st.view", args=("{period}",)),
     # every dealer's stock and days of cover (handlers.flows.dealer_stock): channel managers and management

@@ -107,7 +107,7 @@ async def test_confirm_after_the_dialog_moved_on_still_finds_the_submitted_order
 async def test_order_over_the_available_funds_says_it_needs_approval() -> None:
     w, _ = await world(funded=False)
     summary = await w.say(DEALER_CHAT, "AP300 20台")
-    assert "⚠️ 超出可用额度 ¥39,980.00，订单需审批" in texts(summary)
+    assert "⚠️ 可用额度 ¥0.00，本单差 ¥39,980.00；可先打款或等待审批" in texts(summary)
     confirmed = await w.press(DEALER_CHAT, buttons(summary)["✅ 确认下单"])
     assert "超出可用额度，需审批" in texts(own(confirmed))
     [order] = w.uow.orders.rows

@@ -45,6 +45,7 @@ async def scene() -> Scene:
     await w.user(SERVICE, Role.AFTER_SALES, username="chen")
     order = await submit_order(w.uow, owner.to_actor(), SubmitOrder(dealer.id, [("AP300", 20)]),  # type: ignore[arg-type]
                                w.clock)
+    await w.prepay(dealer)      # paid in since: approving charges it, no credit overdraft to confirm
     w.forget_pushes()           # the tests look at what each step queues in the outbox
     return Scene(w, dealer, owner, order)
 

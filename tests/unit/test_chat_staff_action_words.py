@@ -7,6 +7,7 @@ order went in says so."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from core.aftersales import Ticket, TicketStatus
 from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
@@ -21,7 +22,7 @@ TICKET = "AS-20261207-0002"
 async def _world() -> ChatWorld:
     w = ChatWorld()
     await w.catalogue()
-    d1 = await w.dealer(name="上海德润商贸有限公司")
+    d1 = await w.dealer(name="上海德润商贸有限公司", credit_limit=Decimal("500000.00"))   # its orders are covered
     d2 = await w.dealer(name="上海金鼎家电有限公司")
     await w.user(OWNER, Role.DEALER_OWNER, d1)
     for chat, role in ((DESK, Role.ORDER_DESK), (SERVICE, Role.AFTER_SALES), (CHANNEL, Role.CHANNEL_MANAGER),

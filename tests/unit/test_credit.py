@@ -134,9 +134,9 @@ async def test_requests_that_make_no_sense_are_refused(cmd: RequestCreditChange,
         await request_credit_change(w.uow, p.cm, RequestCreditChange(dealer.id, cmd.kind, cmd.amount, cmd.reason,
                                                                      cmd.until), NOW)
     assert says in refused.value.message("zh") and not w.uow.credit_changes.rows
-    with pytest.raises(PermissionDenied):
-        await request_credit_change(w.uow, dealer_user(dealer.id), RequestCreditChange(
-            dealer.id, CreditChangeKind.LIMIT, Decimal("999999"), "我自己要"), NOW)
+    with pytest.raises(PermissionDenied):          # a dealer asks for its own credit only (QA s26 #3)
+        await request_credit_change(w.uow, dealer_user((dealer.id or 0) + 100), RequestCreditChange(
+            dealer.id, CreditChangeKind.LIMIT, Decimal("999999"), "替别人要"), NOW)
 
 
 async def test_temporary_credit_raises_the_headroom_until_its_last_day_and_not_after() -> None:

@@ -203,7 +203,10 @@ async def _run(plan: list[tuple[object, ...]]) -> None:
             case ("pay", AccountKind() as account, Decimal() as amount):
                 await svc.record_payment(uow, FIRST, svc.RecordPayment(1, account, amount, "bank_transfer", "R",
                                                                         CLOCK.today()), CLOCK)
-                model.add(account, amount)
+                # money paid into prepayment repays credit used first (QA s26 #2)
+                repaid = svc.credit_repayment_of(amount, account, model.balance[AccountKind.CREDIT])
+                model.add(account, amount - repaid)
+                model.add(AccountKind.CREDIT, repaid)
             case ("order", Decimal() as total):
                 await _submit(uow, total, model)
             case ("cancel", int() as index):

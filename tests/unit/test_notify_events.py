@@ -78,7 +78,7 @@ async def test_a_decision_tells_the_dealers_users_and_the_next_desk_but_not_the_
     w, dealer_id, ids = await world()
     order = await submit_order(w.uow, dealer_user(dealer_id), SubmitOrder(dealer_id, [("AP300", 2)]), w.clock)
     approver = (await w.uow.users.get(ids["202"])).to_actor()  # type: ignore[union-attr]
-    await approve_order(w.uow, approver, ApproveOrder(order.number), w.clock)
+    await approve_order(w.uow, approver, ApproveOrder(order.number, over_limit=True), w.clock)
     assert recipients(w, "order.approved") == [ids["100"], ids["101"]]
     assert recipients(w, "order.to_allocate") == [ids["201"]]
     keys = sorted(r.dedup_key for r in w.uow.outbox.rows if r.kind == "order.approved")

@@ -16,6 +16,7 @@ from core.errors import (
     InsufficientStock,
     InvalidTransition,
     NotFound,
+    OverCreditLimit,
     PermissionDenied,
     QuantityOutOfRange,
     SkuNotAllowed,
@@ -256,7 +257,9 @@ async def test_credit_shortfall_needs_approval_and_is_booked_as_overdraft(uow: F
     assert (order.paid_from_prepayment, order.paid_from_credit) == (D("1000.00"), D("0.00"))
     with pytest.raises(PermissionDenied):
         await svc.approve_order(uow, Actor.system(), ApproveOrder(order.number), CLOCK)
-    approved = await svc.approve_order(uow, DESK, ApproveOrder(order.number), CLOCK)
+    with pytest.raises(OverCreditLimit):            # never past the limit without saying so
+        await svc.approve_order(uow, DESK, ApproveOrder(order.number), CLOCK)
+    approved = await svc.approve_order(uow, DESK, ApproveOrder(order.number, over_limit=True), CLOCK)
     assert approved.status == OrderStatus.APPROVED and approved.paid_from_credit == D("500.00")
     b = await _balances(uow, 2)
     assert (b.prepayment, b.credit) == (D("0.00"), D("-500.00"))
@@ -371,7 +374,7 @@ async def test_full_flow_reserve_ship_receive_close(uow: FakeUnitOfWork) -> None
 
 async def test_short_stock_goes_to_production_then_allocates(uow: FakeUnitOfWork) -> None:
     order = await _submit(uow, items=[("AP-100", 200)])
-    await svc.approve_order(uow, DESK, ApproveOrder(order.number), CLOCK)
+    await svc.approve_order(uow, DESK, ApproveOrder(order.number, over_limit=True), CLOCK)
     produced = await svc.allocate_order(uow, DESK, AllocateOrder(order.number), CLOCK)
     assert produced.status == OrderStatus.IN_PRODUCTION and produced.warehouse_id is None
     assert (_stock(uow, 1, "AP-100"), _stock(uow, 2, "AP-100")) == ((100, 0), (10, 0))

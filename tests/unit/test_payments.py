@@ -258,7 +258,7 @@ async def test_reversal_counters_without_editing(uow: FakeUnitOfWork) -> None:
 
 
 async def test_reversal_rules(uow: FakeUnitOfWork) -> None:
-    charge = await uow.ledger.add(payment(1, "-100", AccountKind.CREDIT, kind=EntryKind.ORDER_CHARGE))
+    charge = await uow.ledger.add(payment(2, "-100", AccountKind.CREDIT, kind=EntryKind.ORDER_CHARGE))
     await uow.commit()
     with pytest.raises(InvalidTransition) as err:
         await svc.reverse_entry(uow, QIAN, charge.id or 0, "错了", CLOCK)

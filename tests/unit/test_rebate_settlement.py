@@ -185,9 +185,9 @@ async def test_the_dealer_asks_how_much_rebate_is_left() -> None:
     replies = await w.say("100", "返利还有多少")
     text = texts(replies)
     assert text.startswith("💴 返利余额：¥0.00\n计提中/待结算：¥1,319.25\n已结算累计：¥0.00\n")
-    assert f"• {contract.number} 2026-Q4（全部产品）：达成 83.96%，返利 1% × 销售额 ¥83,955.00 = ¥839.55\n" \
+    assert f"• {contract.number} 2026-Q4（全部产品）：达成 83.96%（已达 80% 档），返利 1% × 销售额 ¥83,955.00 = ¥839.55\n" \
            "  计提中：2026-12-31 期末后经财务审批结算到返利账户\n" in text
-    assert f"• {contract.number} 2026-Q4（除湿机）：达成 119.93%，返利 2% × 销售额 ¥23,985.00 = ¥479.70" in text
+    assert f"• {contract.number} 2026-Q4（除湿机）：达成 119.93%（已达 100% 档），返利 2% × 销售额 ¥23,985.00 = ¥479.70" in text
     assert "2026-Q4（滤网，按数量）：达成 0%，未达首档 80%，暂无返利\n  期间至 2026-12-31，达到首档即开始计提" in text
     assert buttons(replies)["💰 全部账户余额"] == payload("acct.balance")
     for said in ("我的返利", "/rebate", "返点还剩多少钱"):     # the same answer, however it is asked
