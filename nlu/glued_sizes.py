@@ -20,6 +20,11 @@ _GLUED = re.compile(r"(?<![a-z0-9.*/\-])(\d+(?:\.\d+)?)(?:(毫米|公分|厘米|
                     r"|(mm|cm|ml|kg|tb|t)(?![a-z0-9.*/]))")
 
 
+def has_glued_size(word: str) -> bool:
+    """Whether ``word`` holds a size glued in it ("4路poe录像机"; not "50米/卷", what a roll holds)."""
+    return _GLUED.search(word) is not None
+
+
 def glued_series(name: str) -> tuple[str, list[str]] | None:
     """The series and the sizes of a normalized ``name`` whose sizes are glued into its words
     ("瞰安星眸400万半球2.8mm" -> ("瞰安星眸半球", ["400万", "2.8mm"])), or None when it has none."""

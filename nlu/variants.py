@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from nlu.english_variants import CHINESE_OF
-from nlu.glued_sizes import SPELLED_SIZE, glued_series, size_spellings
+from nlu.glued_sizes import SPELLED_SIZE, glued_series, has_glued_size, size_spellings
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry
@@ -118,9 +118,10 @@ class VariantTable:
             while k > 1 and _VARIANT_WORD.fullmatch(words[k - 1]):
                 k -= 1
             spelled = frozenset(self._spelled(" ".join(words[k:]))) if k < len(words) else frozenset()
-            glued = glued_series(" ".join(words)) if not spelled else None
+            # "瞰安星眸400万半球2.8mm": the sizes glued inside the name are its variants (not when the words after
+            # the series say no size: "红白双色 50米/卷" is a long variant word, ``_long_variant_words``)
+            glued = glued_series(" ".join(words)) if not spelled and all(map(has_glued_size, words[k:])) else None
             if glued is not None:
-                # "瞰安星眸400万半球2.8mm": the sizes glued inside the name are its variants
                 self.series[e.sku] = glued[0]
                 self.units[e.sku] = e.unit
                 self.variants[e.sku] = frozenset(self._spelled(" ".join(glued[1])))

@@ -74,3 +74,4 @@ def test_a_series_word_said_without_the_model_letter_is_the_plain_series() -> No
     # 声浪X is the digital series: "声浪 8路" without the X is the plain mixer
     assert _items("声浪 8路 3台 12路 2台") == {"SL-M8": 3, "SL-M12": 2}
     assert _items("声浪X 8路 3台 12路 2台") == {"SL-X8": 3, "SL-X12": 2}
+
