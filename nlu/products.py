@@ -55,6 +55,7 @@ from nlu.product_words import (
     told_by,
 )
 from nlu.schema import CatalogueEntry
+from nlu.series_letters import plain_series
 from nlu.variants import VariantTable, counted_after, size_key
 
 LIST_JOIN = re.compile(r"[\s、,，/&]*(?:和|跟|与|及|同|\band\b)?[\s、,，/&]*")
@@ -416,6 +417,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
                 named = table.resolve(name, runs[0][2], None, [s for s in m.skus if table.series.get(s) == name])
                 if named != ():              # one product of them, or several (a word of the series said later)
                     fits.append(name)
+        fits = plain_series(compact(m.word), fits)          # "守望 4路": not 守望P's
         if len(fits) != 1:
             return m
         return Mention(m.start, m.end, tuple(s for s in m.skus if table.series.get(s) == fits[0]), m.strength, m.word)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from nlu.english_variants import CHINESE_OF
+from nlu.glued_sizes import SPELLED_SIZE, glued_series, has_glued_size, size_spellings
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry
@@ -29,8 +30,10 @@ _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg":
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
           "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分", "丝": "丝",
           "度": "度", "件套": "件套", "连包": "连", "连": "连", "格": "格", "人": "人", "孔": "孔", "门": "门",
-          "档": "档", "挡": "档", "头": "头", "槽": "槽", "腰": "", "型": ""}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|件套|连包|升|斤|克|米|寸|码|号|腰|型|丝|度|连|格|人|孔|门|档|挡|头|槽|分(?!钟|别)|l|g|m|\"))?"
+          "档": "档", "挡": "档", "头": "头", "槽": "槽", "腰": "", "型": "",
+          # the resolution, channels, ports, zoom and capacity of a name's glued sizes (``nlu.glued_sizes``)
+          "万": "万", "路": "路", "ch": "路", "口": "口", "倍": "倍", "匹": "匹", "t": "t", "tb": "t"}
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|件套|连包|升|斤|克|米|寸|码|号|腰|型|丝|度|连|格|人|孔|门|档|挡|头|槽|万|路|口|倍|匹|分(?!钟|别)|tb|ch|l|g|m|t|\"))?"
                      # "5件套10套": a count may be glued after a unit in Chinese, never after a letter or a digit
                      r"(?(2)(?:(?<=[\u4e00-\u9fff])(?![a-z])|(?![a-z0-9]))|(?![a-z0-9]))")
 # English colour and finish words dealers use for the Chinese ones of names
@@ -114,15 +117,28 @@ class VariantTable:
             k = len(words)
             while k > 1 and _VARIANT_WORD.fullmatch(words[k - 1]):
                 k -= 1
+            spelled = frozenset(self._spelled(" ".join(words[k:]))) if k < len(words) else frozenset()
+            # "瞰安星眸400万半球2.8mm": the sizes glued inside the name are its variants (not when the words after
+            # the series say no size: "红白双色 50米/卷" is a long variant word, ``_long_variant_words``)
+            glued = glued_series(" ".join(words)) if not spelled and all(map(has_glued_size, words[k:])) else None
+            if glued is not None:
+                self.series[e.sku] = glued[0]
+                self.units[e.sku] = e.unit
+                self.variants[e.sku] = frozenset(self._spelled(" ".join(glued[1])))
+                members.setdefault(glued[0], []).append(e.sku)
+                continue
             if k == len(words):
                 continue
             series = " ".join(words[:k])       # "云舒 云朵水洗棉四件套" of "云舒 云朵水洗棉四件套 1.8m 灰色"
             self.series[e.sku] = series
             self.units[e.sku] = e.unit
-            self.variants[e.sku] = frozenset(self._spelled(" ".join(words[k:])))
+            self.variants[e.sku] = spelled
             members.setdefault(series, []).append(e.sku)
             cut[e.sku] = (words, k)
         _long_variant_words(cut, members, self.series, self.variants, self._spelled)
+        # "2mp" for 200万, "4tb" for 4t: the sizes as the aliases write them
+        self._respelled = size_spellings(self.variants, {e.sku: [normalize(a) for a in e.aliases] for e in catalogue},
+                                         self._spelled)
         self.members = {s: tuple(skus) for s, skus in members.items() if len(skus) >= 2}
         # the words each series' variants are written with (numbers are read by _NUMBER)
         self.words = {s: sorted({v for sku in skus for v in self.variants[sku] if not v[:1].isdigit()
@@ -213,6 +229,12 @@ class VariantTable:
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
                 tokens.append((i, times.end(), str(_letter(times.group(0)))))    # "2xl" said for xxl
                 i = times.end()
+                continue
+            other = SPELLED_SIZE.match(text, i) if self._respelled else None
+            if other is not None and other.end() <= end \
+                    and (respelled := self._respelled.get(other.group(0))) in numbers:
+                tokens.append((i, other.end(), str(respelled)))       # "4mp" of 400万, as the aliases write it
+                i = other.end()
                 continue
             m = _NUMBER.match(text, i)
             if m is not None and not m.group(2) and _COUNT_AFTER.match(text, m.end()):
