@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from nlu.asked_product import asked_product, other_variant_said
@@ -102,6 +102,11 @@ class Analysis:
     doing: list[tuple[int, int]] = field(default_factory=list)     # words of doing inside a product's span
     asked: str | None = None        # the one product words naming several agree on (``nlu.asked_product``)
     others: bool = False            # another variant said after a product named alone ("黑L 没有的话 黑XL也行")
+
+    @cached_property
+    def quantities(self) -> list[re.Match[str]]:
+        """The quantities said in ``blanked``, read once for the masks and for the result's ``qty``."""
+        return list(QUANTITY.finditer(self.blanked))
 
 
 # a word that says what is done, not which product ("chunsheng sold 330 cans 90", "晴雨盾 sold 白5L 10"): when a
@@ -244,7 +249,7 @@ def masked_analysis(a: Analysis) -> str:
         spans.append((*a.order_span, ORDER_MARK))
     if a.date_span:
         spans.append((*a.date_span, DATE_MARK))
-    for q in QUANTITY.finditer(a.blanked):
+    for q in a.quantities:
         if all(q.end() <= s or q.start() >= e for s, e, _ in spans) and (q.group("unit") or q.group("num").isdigit()):
             spans.append((q.start(), q.end(), QTY_MARK))
     out, pos = [], 0

@@ -78,6 +78,7 @@ class _Codes:
                     if len(starts[a[:k]]) >= 2:
                         self.heads.setdefault(a[:k], {}).setdefault(sku, []).append(self.words(sku, a[k:]))
         self.heads = {h: by for h, by in self.heads.items() if len(by) >= 2}
+        self.firsts = frozenset(h[0] for h in self.heads)       # where no head starts, none is looked for
         self.vocabulary = {w for by in self.heads.values() for lists in by.values() for ws in lists for w in ws
                            if w != _OWN} | {w for own in self.own.values() for w in own}
 
@@ -146,10 +147,13 @@ def code_lines(owner: object, entries: Mapping[str, CatalogueEntry], text: str,
     codes = _codes(owner, entries)
     if not codes.heads:
         return None
+    digit = re.search(r"\d", text)        # the code is said before any number
     for head in re.finditer(r"(?<![a-z0-9])[a-z0-9]|[\u4e00-\u9fff]", text):
         i = head.start()
-        if re.search(r"\d", text[:i]):
+        if digit is not None and digit.start() < i:
             return None
+        if text[i] not in codes.firsts:
+            continue
         piece = text[i:i + 16]
         for j in sorted({*_borders(piece), len(piece)}, reverse=True):
             said = _SEPARATORS.sub(" ", text[i:i + j]).strip()      # ``text`` is normalized already

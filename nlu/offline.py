@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
-from nlu.numbers import QUANTITY, read_amount
+from nlu.numbers import read_amount
 from nlu.products import ProductIndex, product_index
 from nlu.report_periods import asks_for_figures, said_alone
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
@@ -371,7 +371,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.product = None
     if intent in _DESCRIBED:
         slots.description = a.text[:500]
-    lone = [q for q in QUANTITY.finditer(a.blanked) if q.group("unit")]
+    lone = [q for q in a.quantities if q.group("unit")]
     if not a.mentions and len(lone) == 1:
         from nlu.numbers import parse_quantity
 

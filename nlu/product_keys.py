@@ -430,6 +430,8 @@ class _ProductKeys(SoundKeys):
             limit = hits[n + 1][0] if n + 1 < len(hits) else len(text)
             best = None
             for inner in range(start + 1, end):
+                if text[inner:min(inner + 2, limit)] not in self._by_head:
+                    continue          # no key starts at ``inner``: the scan would find none there
                 for later in self._scan(text[inner:limit], written[inner:limit])[:1]:
                     if later[0] == 0 and inner + later[1] > end and \
                             set(self.keys[later[2]][1]) & set(self.keys[key][1]):

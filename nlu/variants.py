@@ -157,6 +157,10 @@ class VariantTable:
             usual = counted[0][0] if counted and counted[0][1] * 5 >= len(numbers) * 4 else ""
             self._sizes[s] = (numbers, {v.lstrip("0123456789.") for v in numbers}, usual)
         self._firsts = {s: frozenset(w[:1] for w in words) for s, words in self.words.items()}
+        # the words of each series by their first character, longest first as in ``words``: at a character, only
+        # the words starting with it can be said there
+        self._starting = {s: {c: [w for w in words if w[:1] == c or not w] for c in self._firsts[s]}
+                          for s, words in self.words.items()}
         self._containers = {s: frozenset(f"{size}{self.units[sku]}" for sku in skus if self.units[sku] in _CONTAINERS for size in "大小")
                             | {w for sku in skus for w in self._called[sku]} for s, skus in self.members.items()}
 
@@ -200,9 +204,14 @@ class VariantTable:
         numbers, units, usual = self._sizes[series]
         firsts = self._firsts[series]
         tokens: list[tuple[int, int, str]] = []
+        starting = self._starting[series]
         i = start
         while i < end:
-            cn = _CN_SIZE.match(text, i)
+            # each pattern below starts with a character of its own (a digit, a Chinese numeral, "2"-"4" of 2xl):
+            # it is tried only where that character is
+            c = text[i:i + 1]
+            digit = c.isdigit()
+            cn = _CN_SIZE.match(text, i) if c in _CN_DIGITS else None
             if cn is not None and cn.end() <= end and not (i > start and text[i - 1] in _CN_DIGITS):
                 said = str(parse_int(cn.group(0)) or "")
                 sized = [v for v in numbers if v == said or (v.startswith(said) and not v[len(said):][:1].isdigit()
@@ -211,7 +220,7 @@ class VariantTable:
                     tokens.append((i, cn.end(), sized[0]))
                     i = cn.end()
                     continue
-            grade = _GRADE.match(text, i) if self._grades[series] else None
+            grade = _GRADE.match(text, i) if digit and self._grades[series] else None
             if grade is not None and grade.end() <= end and _grade(grade) in self._grades[series]:
                 tokens.append((i, grade.end(), _grade(grade)))          # "5w30", "5W-30", "5-30" of 5W-30
                 i = grade.end()
@@ -225,7 +234,7 @@ class VariantTable:
                 tokens.append((i, cold.end(), f"-{cold.group(1)}度"))      # "-45", "零下45度" of -45℃
                 i = cold.end()
                 continue
-            times = _TIMES_XL.match(text, i)
+            times = _TIMES_XL.match(text, i) if c in "234" else None
             if times is not None and times.end() <= end and _letter(times.group(0)) in words:
                 tokens.append((i, times.end(), str(_letter(times.group(0)))))    # "2xl" said for xxl
                 i = times.end()
@@ -236,7 +245,7 @@ class VariantTable:
                 tokens.append((i, other.end(), str(respelled)))       # "4mp" of 400万, as the aliases write it
                 i = other.end()
                 continue
-            m = _NUMBER.match(text, i)
+            m = _NUMBER.match(text, i) if digit else None
             if m is not None and not m.group(2) and _COUNT_AFTER.match(text, m.end()):
                 i = m.end()               # "胡桃 15张": a count with its unit, never the size 15
                 continue
@@ -262,7 +271,7 @@ class VariantTable:
                     tokens.append((i, m.end(), value))
                     i = m.end()
                     continue
-            said_size = next((w for w in _SIZE_WORDS if text.startswith(w, i) and i + len(w) <= end
+            said_size = None if c not in _SIZE_FIRSTS else next((w for w in _SIZE_WORDS if text.startswith(w, i) and i + len(w) <= end
                               and not (w[0] == "大" and i > 0 and text[i - 1] in "加特超")      # not 加大码's 大码
                               and not (w[-1] == "码" and w[0] in "加特" and ("xxl" in words or "2xl" in words))), None)
             if said_size is not None and _SIZE_WORDS[said_size] in words:
@@ -288,14 +297,14 @@ class VariantTable:
             if text[i:i + 1] not in firsts:
                 i += 1
                 continue
-            hit = next((w for w in words if text.startswith(w, i) and i + len(w) <= end
+            hit = next((w for w in starting[c] if text.startswith(w, i) and i + len(w) <= end
                         and not (w[-1:].isascii() and w[-1:].isalnum() and text[i + len(w):i + len(w) + 1].isascii()
                                  and text[i + len(w):i + len(w) + 1].isalnum()
                                  and not _TIMES_COUNT.match(text, i + len(w)))      # "黑lx6": l, then x 6
                         and not (w[:1].isascii() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum())), None)
             if hit is None and text[i:i + 1] and "\u4e00" <= text[i] <= "\u9fff":
                 # "白色" of the word 白, "米色" of 米黄: a variant word with 色 after it
-                hit = next((w for w in words if text.startswith(w + "色", i)), None)
+                hit = next((w for w in starting[c] if text.startswith(w + "色", i)), None)
                 if hit is not None:
                     tokens.append((i, i + len(hit) + 1, hit))
                     i += len(hit) + 1
@@ -427,6 +436,7 @@ def _packed(text: str, i: int, words: Sequence[str]) -> tuple[int, int, str] | N
 # (加大码 / 特大码 only where the series has no size above XL: else the catalogue's own 加大 says which)
 _SIZE_WORDS = {"特大号": "xl", "加大号": "xl", "特大码": "xl", "加大码": "xl", "大号": "l", "中号": "m", "小号": "s",
                "大码": "l", "中码": "m", "小码": "s"}
+_SIZE_FIRSTS = frozenset(w[0] for w in _SIZE_WORDS)
 SIZE_LETTERS = frozenset({"xs", "s", "m", "l", "xl", "xxl", "xxxl", "2xl", "3xl", "均码"})
 
 
