@@ -25,6 +25,7 @@ from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
+from nlu.numeral_codes import numeral_codes_spelled
 from nlu.own_variants import with_own_variants
 from nlu.part_words import parts_asked
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
@@ -128,7 +129,7 @@ _DECIMAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
-    norm = sections_spelled(normalize(text), index)
+    norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     else:                                # "haian grey oak 8": a series typed in pinyin, read as its Chinese word
