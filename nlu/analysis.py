@@ -34,6 +34,7 @@ from nlu.replaced_lines import replaced_lines
 from nlu.report_periods import ReportPeriod, read_report_period
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
+from nlu.series_codes import series_codes_spelled
 from nlu.series_lines import read_again, series_lines
 from nlu.sibling_lines import sibling_lines
 
@@ -130,6 +131,7 @@ _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|�
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
+    norm = series_codes_spelled(norm, index)        # "H series 5k 3 units": the H5K
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     else:                                # "haian grey oak 8": a series typed in pinyin, read as its Chinese word
