@@ -19,6 +19,7 @@ from importlib import resources
 from nlu.asked_product import asked_product, other_variant_said
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
+from nlu.each_clauses import each_clause_lines
 from nlu.each_lines import each_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
@@ -210,8 +211,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     return result
 
 
-def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemResult:
-    """The order lines of ``blanked`` with the products ``mentions`` found in it."""
+def _lines(blanked: str, index: ProductIndex, mentions: list[Mention], *, clauses: bool = True) -> ItemResult:
+    """The order lines of ``blanked`` with the products ``mentions`` found in it (``clauses``: a list with one
+    count for each may be one clause of several, each read on its own)."""
     items = extract_items(blanked, mentions)
     # one series, then its lines variant by variant: read again as a whole
     read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
@@ -220,6 +222,9 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemRe
     read_again(items, code_lines(index, index.entries, blanked, mentions))
     # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
     read_again(items, each_lines(index.variant_table, blanked, mentions), numbers_read=True)
+    if clauses:           # "4平方红黑各卖了6卷 6平方红的2卷": the list, then another line
+        read_again(items, each_clause_lines(blanked, mentions, lambda text, inside: _lines(text, index, inside,
+                                                                                            clauses=False)))
     # a size or word said alone after a counted line: the sibling of that line it names ("35uf 20个 45的10个")
     sibling_lines(items, index.variant_table, index.entries)
     name_back_unread(items)       # what neither read again: a count's own word named back
