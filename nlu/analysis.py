@@ -38,6 +38,7 @@ from nlu.sections import sections_spelled
 from nlu.series_codes import series_codes_spelled
 from nlu.series_lines import read_again, series_lines
 from nlu.sibling_lines import sibling_lines
+from nlu.size_first import sizes_put_after
 from nlu.size_letters import size_letters_marked
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
@@ -135,6 +136,7 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
     norm = series_codes_spelled(norm, index)        # "H series 5k 3 units": the H5K
     norm = size_letters_marked(norm, index)         # "hoodie M 5 L 5": the L, not 5 litres
+    norm = sizes_put_after(norm, index)             # "#5 nylon zips": the "nylon zip #5"
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     else:                                # "haian grey oak 8": a series typed in pinyin, read as its Chinese word
