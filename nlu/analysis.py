@@ -19,12 +19,14 @@ from importlib import resources
 from nlu.asked_product import asked_product, other_variant_said
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
+from nlu.each_clauses import each_clause_lines
 from nlu.each_lines import each_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
+from nlu.numeral_codes import numeral_codes_spelled
 from nlu.own_variants import with_own_variants
 from nlu.part_words import parts_asked
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
@@ -33,8 +35,11 @@ from nlu.replaced_lines import replaced_lines
 from nlu.report_periods import ReportPeriod, read_report_period
 from nlu.schema import CatalogueEntry
 from nlu.sections import sections_spelled
+from nlu.series_codes import series_codes_spelled
 from nlu.series_lines import read_again, series_lines
 from nlu.sibling_lines import sibling_lines
+from nlu.size_first import sizes_put_after
+from nlu.size_letters import size_letters_marked
 
 ORDER_SUFFIX = re.compile(r"(?:尾号|末尾|后四位|后4位|后三位|后3位|结尾是?|最后几位是?|ending(?: in| with)?|ends? with)\s*"
                           r"(?:是|为|:)?\s*(\d{3,4})(?!\d)|(?<![\d-])(\d{4})\s*(?=结尾|那单|的单|那个单|的订单|号单)")
@@ -133,7 +138,10 @@ _DECIMAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
 def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
-    norm = sections_spelled(normalize(text), index)
+    norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
+    norm = series_codes_spelled(norm, index)        # "H series 5k 3 units": the H5K
+    norm = size_letters_marked(norm, index)         # "hoodie M 5 L 5": the L, not 5 litres
+    norm = sizes_put_after(norm, index)             # "#5 nylon zips": the "nylon zip #5"
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept
         norm = respell_pinyin(norm, [(m.start, m.end) for m in index.find(norm) if m.skus])
     else:                                # "haian grey oak 8": a series typed in pinyin, read as its Chinese word
@@ -212,8 +220,9 @@ def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     return result
 
 
-def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemResult:
-    """The order lines of ``blanked`` with the products ``mentions`` found in it."""
+def _lines(blanked: str, index: ProductIndex, mentions: list[Mention], *, clauses: bool = True) -> ItemResult:
+    """The order lines of ``blanked`` with the products ``mentions`` found in it (``clauses``: a list with one
+    count for each may be one clause of several, each read on its own)."""
     items = extract_items(blanked, mentions)
     # one series, then its lines variant by variant: read again as a whole
     read_again(items, series_lines(index.variant_table, blanked, mentions, index.entries,
@@ -222,6 +231,9 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention]) -> ItemRe
     read_again(items, code_lines(index, index.entries, blanked, mentions))
     # one series, its variants listed, one count for each ("city hoodie grey S/M/L/XL 4 each")
     read_again(items, each_lines(index.variant_table, blanked, mentions), numbers_read=True)
+    if clauses:           # "4平方红黑各卖了6卷 6平方红的2卷": the list, then another line
+        read_again(items, each_clause_lines(blanked, mentions, lambda text, inside: _lines(text, index, inside,
+                                                                                            clauses=False)))
     # a size or word said alone after a counted line: the sibling of that line it names ("35uf 20个 45的10个")
     sibling_lines(items, index.variant_table, index.entries)
     name_back_unread(items)       # what neither read again: a count's own word named back

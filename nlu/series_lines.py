@@ -63,7 +63,8 @@ def series_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
     if after + (lead is not None) < 2:
         return None           # one count at most: nothing to read again
     for word in named_back:
-        left = word
+        # a count with its unit named back ("one carton" of "… and 8 one carton") is no other product's word
+        left = QUANTITY.sub(lambda q: " " * len(q.group(0)) if q.group("unit") else q.group(0), word)
         for a, b, _ in table.runs(word, series, 0, len(word)):
             left = left[:a] + " " * (b - a) + left[b:]
         if re.search(r"[^\W\d_装的a-z]|[a-z]{3,}", left):       # "1000g装礼盒" is all the series' words

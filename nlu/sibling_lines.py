@@ -22,11 +22,15 @@ from nlu.variants import VariantTable
 def sibling_lines(result: ItemResult, table: VariantTable, entries: Mapping[str, CatalogueEntry]) -> None:
     """Each doubtful count of ``result`` whose word names one sibling of the line before made that sibling's line."""
     kept = []
+    undone: dict[str, tuple[int | None, int]] = {}       # a line's count set by a count read here, and its count before
     for edit, before, unread in result.doubtful:
         sku = sibling_named(edit.sku, unread.word, table, entries) if edit in result.edits and edit.sku else None
         if sku is None or sku in result.items or unread.qty is None or edit.sku is None:
             kept.append((edit, before, unread))
             continue
+        if edit.sku in undone and undone[edit.sku][0] == before:
+            before = undone[edit.sku][1]     # "S 50 M 100 L 50": the count before M's, not M's own
+        undone[edit.sku] = (edit.qty, before)
         result.items[edit.sku] = before
         result.items[sku] = int(unread.qty)
         result.edits[result.edits.index(edit)] = CartEdit(op=EditOp.ADD, sku=sku, qty=int(unread.qty), unit=unread.unit)

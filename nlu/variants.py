@@ -29,11 +29,11 @@ from nlu.schema import CatalogueEntry
 _UNITS = {"l": "l", "升": "l", "公升": "l", "ml": "ml", "毫升": "ml", "kg": "kg", "公斤": "kg", "千克": "kg",
           "斤": "斤", "g": "g", "克": "g", "mm": "mm", "毫米": "mm", "cm": "cm", "公分": "cm", "厘米": "cm",
           "m": "m", "米": "m", "寸": "寸", "in": "寸", "inch": "寸", '"': "寸", "码": "", "号": "", "分": "分", "丝": "丝",
-          "度": "度", "件套": "件套", "连包": "连", "连": "连", "格": "格", "人": "人", "孔": "孔", "门": "门",
+          "度": "度", "fr": "fr", "件套": "件套", "连包": "连", "连": "连", "格": "格", "人": "人", "孔": "孔", "门": "门",
           "档": "档", "挡": "档", "头": "头", "槽": "槽", "腰": "", "型": "",
           # the resolution, channels, ports, zoom and capacity of a name's glued sizes (``nlu.glued_sizes``)
           "万": "万", "路": "路", "ch": "路", "口": "口", "倍": "倍", "匹": "匹", "t": "t", "tb": "t"}
-_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|件套|连包|升|斤|克|米|寸|码|号|腰|型|丝|度|连|格|人|孔|门|档|挡|头|槽|万|路|口|倍|匹|分(?!钟|别)|tb|ch|l|g|m|t|\"))?"
+_NUMBER = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)(?:\s?(毫升|公升|公斤|千克|毫米|公分|厘米|inch|ml|kg|mm|cm|in|fr|件套|连包|升|斤|克|米|寸|码|号|腰|型|丝|度|连|格|人|孔|门|档|挡|头|槽|万|路|口|倍|匹|分(?!钟|别)|tb|ch|l|g|m|t|\"))?"
                      # "5件套10套": a count may be glued after a unit in Chinese, never after a letter or a digit
                      r"(?(2)(?:(?<=[\u4e00-\u9fff])(?![a-z])|(?![a-z0-9]))|(?![a-z0-9]))")
 # English colour and finish words dealers use for the Chinese ones of names
