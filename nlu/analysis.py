@@ -28,6 +28,7 @@ from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.numeral_codes import numeral_codes_spelled
 from nlu.own_variants import with_own_variants
+from nlu.pack_siblings import pack_siblings
 from nlu.part_words import parts_asked
 from nlu.pinyin_text import looks_like_pinyin, respell_pinyin
 from nlu.products import Mention, ProductIndex
@@ -236,6 +237,8 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention], *, clause
                                                                                             clauses=False)))
     # a size or word said alone after a counted line: the sibling of that line it names ("35uf 20个 45的10个")
     sibling_lines(items, index.variant_table, index.entries)
+    # a pack size said alone after a counted line: that product in that pack ("雪岭 200g 40 1kg 10")
+    pack_siblings(items, mentions, index.variant_table, index.entries)
     name_back_unread(items)       # what neither read again: a count's own word named back
     return items
 

@@ -106,7 +106,9 @@ def _size_in_digits(m: re.Match[str]) -> str:
         value = None                                        # 一二, 十十: not a size
     if value is None or value <= 0 or (whole[0] not in "十" and whole[0] not in _CN):
         return m.group(0)
-    return str(value) + ("." + str(_CN[tenths]) if tenths in _CN else "")
+    # "10w40四升": the size's digits kept apart from a grade's before it (not "10w404升")
+    apart = " " if m.start() > 0 and m.string[m.start() - 1].isalnum() and m.string[m.start() - 1].isascii() else ""
+    return apart + str(value) + ("." + str(_CN[tenths]) if tenths in _CN else "")
 
 
 # a board's thickness as the trade says it: "18厘", "9个厚", "12厘厚" are millimetres (厘米 is not)

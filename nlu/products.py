@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz, process, utils
 
 from nlu.family_readings import FamilyReadings
+from nlu.foreign_runs import foreign_runs
 from nlu.foreign_variants import foreign_variants
 from nlu.line_patterns import _BARE_SIZE, _COUNT_BEFORE
 from nlu.lone_colours import lone_colours
@@ -203,6 +204,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         mentions = self._bare_sizes(spelled, self._analogues(spelled, self._variant_runs(spelled, mentions)))
         mentions = self._other_series(spelled, self._size_units(spelled, self._narrowed(spelled, mentions)))
         mentions = self._other_numbers(spelled, self._family_readings(spelled, mentions))
+        mentions = foreign_runs(self.variant_table, spelled, mentions)      # "弹力王 白18L 6 米黄18L 3": no such 弹力王
         return parts_of_other_models(mentions, self.entries, self.part_hosts)      # "WP600 8台 滤芯3箱": ask
 
     @cached_property

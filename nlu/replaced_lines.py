@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from nlu.english_swaps import count_first_line, english_swap
 from nlu.items import ItemResult
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
@@ -30,10 +31,12 @@ _SWAP = re.compile(r"\s*(?:的|那个|那款)?\s*(?:换成|换为|换(?![货机�
 # a word naming no product that is still a variant's word (a size, a code): named back, the product taken out
 _VARIANT_LIKE = re.compile(r"[a-z0-9.]+[\u4e00-\u9fff]{0,2}")
 # a line after the product taken out: "M加到30盒", "keep red at 4", "3839来15双", "换成黑41 3双"
-_LINE = re.compile(rf"{_SEP}(?:换成|换为|改成|还有|再|\b(?:keep|add|then|and)\b)?\s*"
+_LINE = re.compile(rf"{_SEP}(?:换成|换为|改成|还有|再|\b(?:keep|add|then|and|make it|make)\b)?\s*"
                    r"(?P<word>[a-z0-9.]+(?:\s?(?!(?:at|to|x)\b)[a-z0-9.]+)?|[\u4e00-\u9fff]{1,4}?[a-z0-9.]*|[\u4e00-\u9fff]*\d+[\u4e00-\u9fff]*)"
                    r"\s*(?:的|那个)?\s*(?:加到|改成|改为|还是|来|要|拿|\b(?:at|to|x)\b|[x×*])?\s*"
                    rf"(?={QUANTITY.pattern})")
+# the rest of the English words naming the product taken out, up to the comma ("scrap the 2.5l alcohol, ...")
+_OLD_TAIL = re.compile(r"(?:\s+[a-z]+){1,3}(?=\s*[,;，；])")
 _INSTEAD = re.compile(rf"\s*(?:\binstead\b)?{_SEP}")
 _SAME = re.compile(r"\s*(?:数量一样|数量不变|一样的?数量|\bsame\s+(?:qty|quantity)\b)")
 
@@ -42,6 +45,8 @@ def replaced_lines(text: str, mentions: Sequence[Mention], table: VariantTable,
                    entries: Mapping[str, CatalogueEntry]) -> ItemResult | None:
     """The reading of normalized ``text`` as a product taken out or replaced, then its siblings (see the module
     docstring), or None."""
+    if (swapped := english_swap(text, mentions, table, entries)) is not None:
+        return swapped            # "swap the latte for americano, 10 cases"
     if not mentions:
         return None
     first = mentions[0]
@@ -64,6 +69,8 @@ def replaced_lines(text: str, mentions: Sequence[Mention], table: VariantTable,
         if (o := _OUT_AFTER.match(text, pos)) is None:
             return None
         pos = o.end()
+    elif (tail := _OLD_TAIL.match(text, pos)) is not None:
+        pos = tail.end()
     result = ItemResult(removed=[old], edits=[CartEdit(op=EditOp.REMOVE, sku=old)])
     pos = _INSTEAD.match(text, pos).end()       # type: ignore[union-attr]
     while pos < len(text):
@@ -81,15 +88,24 @@ def replaced_lines(text: str, mentions: Sequence[Mention], table: VariantTable,
 def _line(text: str, pos: int, old: str, mentions: Sequence[Mention], table: VariantTable,
           entries: Mapping[str, CatalogueEntry]) -> tuple[str, int, str, int] | None:
     if (m := _LINE.match(text, pos)) is None or (q := QUANTITY.match(text, m.end())) is None:
-        return None
+        return _counted_first(text, pos, old, mentions, table, entries)
     quantity = parse_quantity(q)
     if not quantity.usable or quantity.value is None:
         return None
     sku = _named(m.group("word"), m.start("word"), m.end("word"), old, mentions, table, entries)
     if sku is None:
-        return None
+        return _counted_first(text, pos, old, mentions, table, entries)     # "add 4 black": "add" names nothing
     end = _INSTEAD.match(text, q.end()).end()       # type: ignore[union-attr]
     return sku, quantity.value, q.group("unit") or "", end
+
+
+def _counted_first(text: str, pos: int, old: str, mentions: Sequence[Mention], table: VariantTable,
+                   entries: Mapping[str, CatalogueEntry]) -> tuple[str, int, str, int] | None:
+    """A line said count first after the product taken out: "scrap the yellow strap, 6 bundles of blue instead"."""
+    if (line := count_first_line(text, pos)) is None:
+        return None
+    sku = _named(line.word, line.start, line.end, old, mentions, table, entries)
+    return None if sku is None else (sku, line.qty, line.unit, _INSTEAD.match(text, line.line_end).end())  # type: ignore[union-attr]
 
 
 def _named(word: str, start: int, end: int, old: str, mentions: Sequence[Mention], table: VariantTable,
