@@ -55,7 +55,10 @@ _REORDER_SAID = re.compile(r"(?:上次|上回|上一单|上一次|上个月那�
                            r"(?:再来|再下|再订|再要|重复|照着|一样|复制)|(?:再来|再下|重复)(?:一遍|一次)(?:上次|上回)"
                            # "前天那单再来一遍", "尾号0012那单再下一次", "SO-… 这单照着再订一次": the order named, again
                            r"|(?:那单|这单|那个单|那一单|那张单|的单|的订单)\s*(?:的货)?\s*(?:照着|照这个|按这个|按那个)?"
-                           r"\s*(?:再来|再下|再订|再要|重复|复制)")
+                           r"\s*(?:再来|再下|再订|再要|再补|重复|复制)"
+                           # "照SO-… 再下一单", "按SO-…那单原样再来一份": the order named by its number, again
+                           r"|(?:照|按照?)\s*(?i:so)[-\s]?\d{8}[-\s]?\d{4}\s*(?:那单|这单|的单)?\s*(?:原样|照样)?\s*"
+                           r"(?:再来|再下|再订|再要|重复)")
 # "净水器有啥型号", "有哪些净水器", "滤芯都有哪些": with the product words taken out, only "which models are there"
 # is left (query_stock, topic "models": the products the words name are listed, none of them is "not found")
 _MODELS_ONLY = re.compile(r"(?:你们|您这|你这|咱们?)?(?:的)?(?:都|一共|总共|现在|目前)?(?:有|卖)?(?:些)?"
@@ -71,7 +74,8 @@ _CANCEL_ORDER_WORDS = re.compile(r"取消|撤|作废|不要了|退单|cancel|wit
 # the monthly statement, whatever amounts, dates and order numbers the dealer quotes from it
 # ("账不对，11月28日那笔88108.02应该是80000", "对账单有问题 SO-... 金额不对", "上个月的账")
 # the whole message asks what the bot does: help whatever the classifier makes of so few words
-_HELP_ONLY = re.compile(r"(?:what (?:can|do) you do|what can i do here|how (?:do i|does this|to) (?:use|work)(?: (?:this|it))?|"
+_HELP_ONLY = re.compile(r"(?:what (?:can|do) you do|what can i do here|"
+                        r"how (?:do i|does this|to) (?:use|work)(?: (?:this|it))?(?: bot| chat)?|"
                         r"help|menu|commands|你能做什么|你会什么|你能干什么|能干啥|有什么功能|怎么用|帮助|菜单|功能)")
 _STATEMENT_WORDS = re.compile(r"对账|[账帐]不对|[账帐]对不上|[账帐]单有|上个?月的?[账帐]|statement")
 # "我昨天打的3万到账没", "上周转的货款收到了吗", "最近的回款记录", "did you get my payment": the dealer asks about

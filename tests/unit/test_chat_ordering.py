@@ -625,3 +625,15 @@ async def test_a_knowledge_base_question_asked_with_a_cart_open_is_answered_and_
     assert "没认出" not in shown and "📖" in shown and "购物车已保留，1 个商品" in shown, shown
     stored = await dialog(w)
     assert stored.state.startswith("order") and dict(stored.data["items"]) == {"AP300": 5}
+
+
+async def test_the_order_named_by_its_number_again_is_copied_not_shown() -> None:
+    """"照SO-… 再下一单" (a shift of the classifier once read it as the order's status: its card, nothing copied)."""
+    w, dealer_id = await world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    named = await w.order(dealer, [("DH20", 4)])
+    for said in (f"照{named.number} 再下一单", f"按{named.number}那单原样再来一份"):
+        await w.say(DEALER_CHAT, "清空购物车")
+        replies = await w.say(DEALER_CHAT, said)
+        assert "除湿机DH20（DH20）4台" in texts(replies) or await cart_lines(w) == {"DH20": 4}, texts(replies)
