@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable
 
 # a number and its unit inside a word: not part of a code ("q1", "rvv2") nor of a voltage and current ("12v2a")
 # (a Chinese unit may run into the next word, "4路poe", "400万25倍"; a latin one ends where its letters do; "100米/卷"
-# is what one roll holds, no variant; "2万毫安" is 20000 of another unit)
-_GLUED = re.compile(r"(?<![a-z0-9.*/\-])(\d+(?:\.\d+)?)(?:(毫米|公分|厘米|毫升|公斤|万(?![毫安瓦伏米元千克吨])|路|口|倍|匹|寸|米|升)(?!/)"
-                    r"|(mm|cm|ml|kg|tb|t)(?![a-z0-9.*/]))")
+# is what one roll holds, no variant; "2万毫安" is 20000 of another unit). Weights and volumes are not read here:
+# "洗衣液3kg", "酱油1.8L" glued in a name are the pack the product comes in, which the pack rules read
+# (``nlu.pack_siblings``, ``nlu.measure_counts``); taken as a series' variants they cost other readings
+_GLUED = re.compile(r"(?<![a-z0-9.*/\-])(\d+(?:\.\d+)?)(?:(毫米|公分|厘米|万(?![毫安瓦伏米元千克吨])|路|口|倍|匹|寸|米)(?!/)"
+                    r"|(mm|cm|tb|t)(?![a-z0-9.*/]))")
 
 
 def has_glued_size(word: str) -> bool:
