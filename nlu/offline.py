@@ -20,6 +20,7 @@ from nlu.products import ProductIndex, product_index
 from nlu.report_asks import export_asked, forecast_asked
 from nlu.report_periods import asks_for_figures, said_alone
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
+from nlu.staff_commands import dealer_words_in_sales_question
 
 CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "stop", "quit", "停止", "放弃", "never mind",
                           "forget it", "算了不订了", "不用了"})
@@ -274,6 +275,9 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
+    if (intent == Intent.CHITCHAT_OTHER or intent == Intent.FAQ and confidence < 0.5) \
+            and dealer_words_in_sales_question(text) is not None:
+        return Intent.SALES_QUERY, max(confidence, 0.7)      # "嘉禾这个月情况如何": how that dealer is doing
     if export_asked(text) or forecast_asked(text) and not a.items.items and intent in _FORECAST_READS:
         return Intent.SALES_QUERY, max(confidence, 0.85)     # "导出excel", "下个月AP300要备多少货": the figures
     if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(a.text)) and not a.items.items \

@@ -401,3 +401,12 @@ async def test_export_typed_exports_the_report_on_screen(said: str) -> None:
     nothing_shown = await w.say("desk", said)        # no report on screen: the default one, with its file
     assert "📊" in texts(nothing_shown) and any(r.file is not None for r in nothing_shown)
     assert "cancel" not in texts(nothing_shown).lower()
+
+
+@pytest.mark.parametrize("said", ["恒信最近咋样", "恒信这个月情况如何", "恒信最近怎么样"])
+async def test_how_a_dealer_named_by_words_is_doing_lately_is_that_dealer_s_figures(said: str) -> None:
+    """QA s26 #8: "德润最近咋样" (no sales word) got the whole company's month; now the dealer the words name."""
+    w, _ = await world()
+    await w.user("ch", Role.CHANNEL_MANAGER)
+    shown = texts(await w.say("ch", said))
+    assert "筛选：RPT-D1 上海恒信电器" in shown and "2 家经销商" not in shown and "金鼎" not in shown, shown
