@@ -79,3 +79,26 @@ def _wordlike(word: str) -> bool:
     if not re.search(r"[aeiouy]", word) or _CONSONANT_RUN.search(word):
         return False
     return not any(row[i:i + 4] in word for row in _KEYBOARD_ROWS for i in range(len(row) - 3))
+
+
+# A chat remembers the language it is written in as "<kept>" or, after one message in another language,
+# "<kept>><last>" ("zh-CN>en"): one English phrase in a Chinese chat ("export excel", "whats my credit limit") is
+# answered in English, and what follows it at once ("ok", a button) too, but the chat stays Chinese (a new
+# session's menu, a command) until a second message in a row is English.
+def kept_language(stored: str) -> str:
+    """The chat's settled written language ("" before any)."""
+    return stored.split(">", 1)[0]
+
+
+def last_language(stored: str) -> str:
+    """The language of the chat's last message that told one ("" before any)."""
+    return stored.rsplit(">", 1)[-1]
+
+
+def after_written(stored: str, written: str) -> str:
+    """What the chat remembers after a message written in ``written``: the second in a row settles it."""
+    kept = kept_language(stored)
+    if not kept or written == kept or last_language(stored) == written:
+        return written
+    return f"{kept}>{written}"
+

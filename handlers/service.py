@@ -148,11 +148,15 @@ class ConversationService:
             dialog, actor, aliases = opened
             # a reply follows the language the person writes in (a Chinese dealer with an English phone still
             # reads Chinese), unless they chose one with /lang; what a message does not tell ("hi", "ok", a code,
-            # a button) keeps the chat's, the language last written (before any: the client's)
+            # a button) keeps the chat's, the language last written (before any: the client's); one message in
+            # another language does not settle the chat's (``i18n.after_written``)
             before = (dialog.state, copy.deepcopy(dialog.data), dialog.language, dialog.written_language)
             written = i18n.written_language(inbound.text) if inbound.kind == InboundKind.TEXT else None
-            dialog.written_language = written or dialog.written_language
-            lang = dialog.language or dialog.written_language or lang
+            if written is not None:      # before any message told a language, the chat's is the client's
+                dialog.written_language = i18n.after_written(dialog.written_language or lang, written)
+            elif inbound.kind == InboundKind.COMMAND:     # "/menu" (a new session): a one-off language is over
+                dialog.written_language = i18n.kept_language(dialog.written_language)
+            lang = dialog.language or i18n.last_language(dialog.written_language) or lang
             ctx = Ctx(inbound=inbound, dialog=dialog, actor=actor or Actor.anonymous(), deps=self.deps, lang=lang,
                       questions=self._questions, aliases=aliases)
             heard: list[Reply] = []

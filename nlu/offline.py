@@ -17,8 +17,10 @@ from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
 from nlu.numbers import read_amount
 from nlu.products import ProductIndex, product_index
+from nlu.report_asks import export_asked, forecast_asked
 from nlu.report_periods import asks_for_figures, said_alone
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
+from nlu.staff_commands import dealer_words_in_sales_question
 
 CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "stop", "quit", "停止", "放弃", "never mind",
                           "forget it", "算了不订了", "不用了"})
@@ -92,6 +94,9 @@ _PAYMENT_ASKED = re.compile(
 # the sum in such a question: "3万", "30000", "两万五", "1.5w" ("3万到账没" asks about that payment)
 _MONEY_SAID = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*[万wW千kK]|\d{3,}(?:\.\d{1,2})?(?=\s*(?:元|块|的|到|$|\s))|"
                          r"[一二两三四五六七八九十][零一二两三四五六七八九十百千]*万[零一二两三四五六七八九千百]*)")
+# what a stock-to-lay-in question may have been read as before it is a forecast asked for
+_FORECAST_READS = frozenset({Intent.SALES_QUERY, Intent.QUERY_STOCK, Intent.CHITCHAT_OTHER, Intent.FAQ,
+                             Intent.PLACE_ORDER})
 # "哪几家还没报动销", "谁还没上报销量", "没报sell-out的经销商", "which dealers haven't reported": the dealers that
 # have not reported sell-out (sales_query, topic "not_reported": staff chase them)
 _NOT_REPORTED = re.compile(
@@ -274,6 +279,11 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
         return Intent.SALES_QUERY, max(confidence, 0.8)
     if _NOT_REPORTED.search(text) and not a.items.items:
         return Intent.SALES_QUERY, max(confidence, 0.85)
+    if (intent == Intent.CHITCHAT_OTHER or intent == Intent.FAQ and confidence < 0.5) \
+            and dealer_words_in_sales_question(text) is not None:
+        return Intent.SALES_QUERY, max(confidence, 0.7)      # "嘉禾这个月情况如何": how that dealer is doing
+    if export_asked(text) or forecast_asked(text) and not a.items.items and intent in _FORECAST_READS:
+        return Intent.SALES_QUERY, max(confidence, 0.85)     # "导出excel", "下个月AP300要备多少货": the figures
     if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(a.text)) and not a.items.items \
             and intent in (Intent.PLACE_ORDER, Intent.ORDER_STATUS, Intent.CHITCHAT_OTHER) \
             and not _KEEP_ORDER.search(text):
@@ -397,6 +407,10 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.delivery_date = None
     if intent == Intent.SALES_QUERY and _NOT_REPORTED.search(a.text):
         slots.topic = "not_reported"
+    elif intent == Intent.SALES_QUERY and export_asked(a.text):
+        slots.topic = "export"           # "导出excel": the report on screen as a file
+    elif intent == Intent.SALES_QUERY and forecast_asked(a.text):
+        slots.topic = "forecast"         # "下个月AP300要备多少货": the demand forecast, not past figures
     elif intent == Intent.SALES_QUERY and _OWN_RANK.search(a.text):
         slots.topic = "own_rank"         # "我在区域里排第几": the dealer's own place among its region's dealers
     elif intent == Intent.SALES_QUERY and said_alone(a.text.strip()):

@@ -237,14 +237,20 @@ _SALES_OF = re.compile(
     r"(?:这个?月|本月|上个?月|今年|本季度?|这季度|上季度|最近|这周|本周)?\s*的?\s*"
     r"(?:卖得?(?:怎么样|咋样|如何|好不好|多少|怎样)|(?:动销|销量|销售|业绩|进货)(?:怎么样|咋样|如何|多少|情况)?)"
     r"(?:啊|呢|呀)?\s*[?？]?$")
-_NOT_A_DEALER = re.compile(r"^(?:我|我们|咱们|俺们|大家|整体|总体|全部|所有|各家|经销商|哪些?|哪个|哪家|谁|产品|这个|那个|"
-                           r"华东|华南|华北|华中|西南|西北|东北|全国|今天|本月|这个月|上个?月|今年)")
+# "德润最近咋样", "嘉禾这个月情况如何": how a dealer is doing lately, no sales word (a time word is needed: "AP300
+# 咋样" is no dealer's question)
+_LATELY_OF = re.compile(
+    r"^(?:查一?下|看一?下|看看)?\s*(?P<who>[^\s，,。?？\d]{2,12}?)\s*的?\s*"
+    r"(?:最近|近来|近期|这阵子|这段时间|这个?月|本月)\s*(?:的?(?:情况|表现))?\s*"
+    r"(?:怎么样|咋样|如何|怎样|还行吗|好吗)了?(?:啊|呢|呀)?\s*[?？]?$")
+_NOT_A_DEALER = re.compile(r"^(?:你|您|我|我们|咱们|俺们|大家|整体|总体|全部|所有|各家|经销商|哪些?|哪个|哪家|谁|产品|这个|那个|"
+                           r"华东|华南|华北|华中|西南|西北|东北|全国|今天|本月|这个月|上个?月|今年|生意|市场|行情|销售|公司|业务)")
 
 
 def dealer_words_in_sales_question(text: str) -> str | None:
     """The dealer a staff member names by words in a sales question ("嘉禾这个月卖得怎么样" -> "嘉禾"); None for no
     such question, or words that name no dealer (regions, "我们", "哪些经销商"). A code is ``dealer_code_in``."""
-    m = _SALES_OF.match(_clean(text))
+    m = _SALES_OF.match(_clean(text)) or _LATELY_OF.match(_clean(text))
     if m is None or _NOT_A_DEALER.match(m.group("who")):
         return None
     return m.group("who")

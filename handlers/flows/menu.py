@@ -12,6 +12,7 @@ from handlers.context import Ctx
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.binding_words import bind_said, binding_code
+from nlu.report_asks import language_asked
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -151,6 +152,16 @@ async def typed_code(ctx: Ctx) -> list[Reply] | None:
         return None
     ctx.inbound = replace(ctx.inbound, kind=InboundKind.COMMAND, command="start", args=code)
     return await start(ctx)
+
+
+@router.text_hook_anywhere
+async def typed_language(ctx: Ctx) -> list[Reply] | None:
+    """"中文" / "English" typed alone is /lang: the way back from a chat gone English without knowing /lang."""
+    wanted = language_asked(ctx.inbound.text)
+    if wanted is None:
+        return None
+    ctx.inbound = replace(ctx.inbound, kind=InboundKind.COMMAND, command="lang", args=wanted)
+    return await lang(ctx)
 
 
 @router.command("start")

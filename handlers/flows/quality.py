@@ -76,6 +76,7 @@ i18n.register({
                        "description.\nWhich batch is it? Tap Skip if unknown."),
     "qf.ask.batch": ("请输入生产批次号（机身或包装上的批号）。不知道可点“跳过”。",
                      "Production batch / lot number (on the unit or the box)? Tap Skip if unknown."),
+    "qf.count_not_category": ("已记下数量：{n} 台。", "Noted: {n} units."),
     "qf.ask.category": ("问题属于哪一类？", "What kind of defect is it?"),
     "qf.ask.count": ("有多少台（件）有这个问题？请输入数量。", "How many units have this defect?"),
     "qf.ask.desc": ("请描述问题（可点“跳过”）。", "Describe the problem (or tap Skip)."),
@@ -331,6 +332,10 @@ async def _typed_category(form: Form, ctx: Ctx, text: str) -> Answer:
     """A category by its name, or the words typed: the category they belong to, else 其他 with the words kept
     ("气味" -> "其他（气味）"): a typed answer is never dropped for the question again."""
     words = text.strip()
+    if (count := forms.read_count(words, maximum=MAX_COUNT)) is not None:
+        # "5台": how many units, no kind of defect (was: 类别 其他（5台）): kept as the count, the kind asked again
+        form.mark_done(ctx, "count", count=count)
+        return [Reply(text=ctx.t("qf.count_not_category", n=count)), *await form.ask(ctx, "category")]
     chosen = next((zh for zh, en in DEFECT_CATEGORIES if words.lower() in (zh, en.lower())), None)
     if chosen is None and words:
         chosen = next(iter(defect_kinds(words)), None) or f"其他（{forms.clip(words, 20)}）"

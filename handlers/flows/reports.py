@@ -116,6 +116,9 @@ i18n.register({
     "rpt.plan.head": ("🔮 未来3个月需求预测 vs 成品库存（{method}）", "🔮 Next 3 months' forecast vs stock ({method})"),
     "rpt.plan.row": ("• {sku}：需求 {demand}，可用 {available}{gap}", "• {sku}: demand {demand}, available {available}{gap}"),
     "rpt.plan.gap": ("，缺口 {n} ⚠️", ", short {n} ⚠️"),
+    "rpt.plan.one": ("🔮 {sku} {name}：{when} 预测需求 {demand}，当前可用库存 {available}（{method}）",
+                     "🔮 {sku} {name}: forecast demand {demand} for {when}, available stock {available} ({method})"),
+    "rpt.plan.enough": ("，库存够用。", "; stock covers it."),
     "rpt.plan.none": ("没有可预测的产品。", "No products to forecast."),
     "rpt.rep.head": ("🛒 补货建议（按预测动销，交货期+补货周期 {days} 天）", "🛒 Restock advice (forecast sell-out over {days} days)"),
     "rpt.rep.row": ("• {sku}：预计需要 {demand}，库存 {stock} → 建议订 {n}",
@@ -367,12 +370,16 @@ async def export(ctx: Ctx) -> list[Reply]:
     pressed = _view_of(ctx, ctx.args)
     if pressed is None:
         return _bad_period(ctx, ctx.args[1] if len(ctx.args) > 1 else "", View(_default_kind(ctx)))
-    dealer = await _named_dealer(ctx, pressed.dealer)
+    return await _export_file(ctx, pressed)
+
+
+async def _export_file(ctx: Ctx, view: View) -> list[Reply]:
+    dealer = await _named_dealer(ctx, view.dealer)
     try:
-        report = await _report(ctx, pressed, dealer)
+        report = await _report(ctx, view, dealer)
     except ValidationFailed as exc:
         return [Reply(text=exc.message(ctx.lang))]
-    return [await _excel(ctx, report, period_label(pressed.period, ctx.lang))]
+    return [await _excel(ctx, report, period_label(view.period, ctx.lang))]
 
 
 def _measured(kind: ReportKind, measure: str) -> ReportKind:
@@ -402,6 +409,12 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
         return refused
     slots = ctx.parsed.slots if ctx.parsed is not None else None
     before = _followed(ctx)
+    if slots is not None and slots.topic == "export":     # "导出excel": the report on screen (else the default)
+        return await (_export_file(ctx, before) if before else show(ctx, View(_default_kind(ctx)), excel=True))
+    if slots is not None and slots.topic == "forecast":   # "下个月AP300要备多少货": a forecast, not past figures
+        if ctx.is_dealer:
+            return await replenish(ctx)
+        return await _forecast(ctx, slots.product or "", slots.period or "")
     said_period = period_said(slots.period if slots is not None else None)
     if said_period is None and slots is not None and (slots.period or slots.period_said):
         return _bad_period(ctx, slots.period_said or slots.period or "", before or View(_default_kind(ctx)))
@@ -468,6 +481,12 @@ def _which_dealer(ctx: Ctx, named: list[Dealer], asked: View) -> list[Reply]:
 @router.button("rpt.fc")
 async def forecast(ctx: Ctx) -> list[Reply]:
     """Production planning for staff with REPORT_READ_ALL: next 3 months' demand per SKU vs maker stock."""
+    return await _forecast(ctx)
+
+
+async def _forecast(ctx: Ctx, sku: str = "", period: str = "") -> list[Reply]:
+    """The plan; with ``sku`` ("下个月AP300要备多少货") that product's line first, for the month said when the
+    forecast covers it (``period`` a parser code, "202701")."""
     refused = _ready(ctx)
     if refused is not None:
         return refused
@@ -476,6 +495,18 @@ async def forecast(ctx: Ctx) -> list[Reply]:
                                  forecaster=ctx.deps.forecaster)
     if not plan:
         return [Reply(text=ctx.t("rpt.plan.none"))]
+    asked = next((r for r in plan if r.sku == sku), None)
+    if asked is not None:
+        month = f"{period[:4]}-{period[4:]}" if len(period) == 6 and period.isdigit() else ""
+        i = asked.months.index(month) if month in asked.months else -1
+        demand = asked.demand[i] if i >= 0 else asked.total
+        when = month if i >= 0 else ctx.pick(f"未来3个月（{asked.months[0]}～{asked.months[-1]}）",
+                                            f"the next 3 months ({asked.months[0]} to {asked.months[-1]})")
+        short = max(0, demand - asked.available)
+        return [Reply(text=ctx.t("rpt.plan.one", sku=asked.sku, name=asked.name, when=when, demand=demand,
+                                 available=asked.available, method=asked.method)
+                      + (ctx.t("rpt.plan.gap", n=short) if short else ctx.t("rpt.plan.enough")),
+                      buttons=[[_button(ctx, "rpt.btn.forecast", "rpt.fc"), _button(ctx, "rpt.btn.orders", "rpt.menu")]])]
     lines = [ctx.t("rpt.plan.head", method=plan[0].method)]
     for row in plan[:8]:
         gap = ctx.t("rpt.plan.gap", n=row.shortfall) if row.shortfall else ""

@@ -139,3 +139,22 @@ async def test_a_greeting_is_greeted_with_the_menu_and_help_still_lists_the_comm
     assert "可用命令" not in texts(greeted) and "Commands" not in texts(greeted)
     assert "下单" in " ".join(buttons(greeted))
     assert "可用命令" in texts(await w.say("100", "/help"))
+
+
+async def test_one_english_message_does_not_turn_the_chat_english() -> None:
+    """QA s26 #14: one English question ("whats my credit limit") left the next session's menu in English, and
+    "中文" typed then was not understood. The reply follows the message; the chat settles on a language only
+    at its second message in a row; "中文" / "English" typed alone switch like /lang."""
+    w = ChatWorld()
+    dealer = await w.dealer()
+    await w.user("100", Role.DEALER_OWNER, dealer)
+    assert "可用命令" in texts(await w.say("100", "/help"))
+    english = texts(await w.say("100", "whats my credit limit"))
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english.split("\n")[0]), english
+    assert "可用命令" in texts(await w.say("100", "/help"))        # a new session: still Chinese
+    await w.say("100", "where is my order")
+    await w.say("100", "show me my balance")
+    assert "Commands:" in texts(await w.say("100", "/help"))      # English twice in a row: the chat is English
+    assert "已切换为中文" in texts(await w.say("100", "中文"))
+    assert "可用命令" in texts(await w.say("100", "/help"))
+    assert "Switched to English" in texts(await w.say("100", "English"))

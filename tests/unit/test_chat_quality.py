@@ -318,3 +318,20 @@ async def test_a_rough_count_is_read_as_ordering_reads_it(said: str, count: int)
     assert "正整数" not in shown
     stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id="100")
     assert stored is not None and stored.data.get("count") == count
+
+
+@pytest.mark.parametrize("typed", ["5台", "5", "五台"])
+async def test_a_count_typed_at_the_category_question_is_the_count_and_the_kind_is_asked_again(typed: str) -> None:
+    """QA s26 #17: "5台" at "问题属于哪一类？" was stored as the category (类别：其他（5台）). A count is no kind of
+    defect: it is kept as the count and the kinds are offered again."""
+    w, _ = await _world()
+    await w.say("100", "AP300 这批有质量问题，好几台都一样")
+    await w.say("100", "B2026-11-A")
+    again = await w.say("100", typed)
+    assert "已记下数量：5 台" in texts(again) and "问题属于哪一类" in texts(again), texts(again)
+    assert buttons(again)["功能"] == payload("qf.cat", 1)
+    desc = await w.press("100", payload("qf.cat", 1))
+    assert "问题描述" in texts(desc)                     # the count is not asked again
+    await w.press("100", payload("qf.keep"))
+    summary = texts(await w.press("100", payload("qf.done")))
+    assert "类别：功能" in summary and "数量：5" in summary and "5台）" not in summary

@@ -374,3 +374,39 @@ def test_how_many_of_a_ranking_are_listed(said: str, top: int) -> None:
     """"经销商排名前十" (was: the summary's five whatever was asked)."""
     from handlers.flows.reports import _top_said
     assert _top_said(said) == top
+
+
+async def test_next_month_stock_question_is_the_product_s_forecast() -> None:
+    """QA s26 #9: "下个月AP300要备多少货" was refused ("输入有误：2027年1月还没有到"): next month is what a forecast
+    is for. Now that product's forecast demand for the month, against the stock."""
+    w, ids = await world()
+    await _history(w, ids["d1"])
+    replies = await w.say("mgr", "下个月AP300要备多少货")
+    shown = texts(replies)
+    assert "还没有到" not in shown
+    assert "AP300" in shown and "2026-12 预测需求 10，当前可用库存 10" in shown, shown
+    assert "🔮 需求预测" in buttons(replies)
+
+
+@pytest.mark.parametrize("said", ["export excel", "导出", "导出excel", "export"])
+async def test_export_typed_exports_the_report_on_screen(said: str) -> None:
+    """QA s26 #14: "export excel" answered "There is nothing to cancel." (and the chat went English for good)."""
+    w, _ = await world()
+    await w.press("mgr", payload("rpt", "op", "m"))
+    replies = await w.say("mgr", said)
+    assert len(replies) == 1 and replies[0].file is not None, texts(replies)
+    sheet = load_workbook(io.BytesIO(replies[0].file)).active
+    assert sheet is not None and ["AP300", "空气净化器AP300", 3, 13, 13000, "66.3%"] in [
+        [c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    nothing_shown = await w.say("desk", said)        # no report on screen: the default one, with its file
+    assert "📊" in texts(nothing_shown) and any(r.file is not None for r in nothing_shown)
+    assert "cancel" not in texts(nothing_shown).lower()
+
+
+@pytest.mark.parametrize("said", ["恒信最近咋样", "恒信这个月情况如何", "恒信最近怎么样"])
+async def test_how_a_dealer_named_by_words_is_doing_lately_is_that_dealer_s_figures(said: str) -> None:
+    """QA s26 #8: "德润最近咋样" (no sales word) got the whole company's month; now the dealer the words name."""
+    w, _ = await world()
+    await w.user("ch", Role.CHANNEL_MANAGER)
+    shown = texts(await w.say("ch", said))
+    assert "筛选：RPT-D1 上海恒信电器" in shown and "2 家经销商" not in shown and "金鼎" not in shown, shown
