@@ -81,7 +81,8 @@ def build_engine(
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # reads run on the loop's thread (storage.sqlite_driver), never at the same time as the connection's own
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

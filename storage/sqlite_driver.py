@@ -7,6 +7,14 @@ open (pysqlite opens one only for a write), which is a call for nothing: a chat 
 Here a statement is one call that does all four in the thread, and a commit or rollback with no transaction open is
 skipped (what pysqlite would do there: nothing). Same SQL, same transactions, same results; a stock query is 8 hops.
 
+A read (a SELECT) makes no hop at all: it runs on the event loop's thread, under the same per-connection lock. The
+hop cost more than the read: the loop hands the GIL to the database thread and waits to get it back, which under
+50 chats at once was a third of the loop's time (``bench/update_profile.py``: ``SimpleQueue.put_nowait`` on top).
+In WAL mode a reader neither waits for a writer nor makes one wait, so a read on the loop cannot stall it behind
+another connection's transaction (``tests/integration/test_sqlite_driver.py``); a long read (a big report) does
+hold the loop while SQLite works, which a small install on SQLite accepts. Writes, commits and rollbacks keep their
+one hop: a writer may wait for SQLite's write lock, and that wait must not be the loop's.
+
 Used by ``storage.engine.build_engine`` for ``sqlite+aiosqlite`` URLs (``module=``); server-side cursors (streamed
 results) stay SQLAlchemy's own.
 """
@@ -59,6 +67,12 @@ def _finish(conn: sqlite3.Connection, isolation: Any, commit: bool) -> bool:
     return conn.in_transaction
 
 
+def _reads(operation: str) -> bool:
+    """A plain SELECT (SQLAlchemy starts every read with it; a CTE feeding a write starts with WITH and takes the
+    thread)."""
+    return operation[:6].upper() == "SELECT"
+
+
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     """A cursor that is only its results: created without a call, executed in one, closed without one."""
 
@@ -101,8 +115,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         connection = self._adapt_connection
         async with connection._execute_mutex:
             try:
-                outcome = await self._connection._execute(_run, self._connection._conn, connection.isolation(),
-                                                          operation, parameters, many)
+                if not many and _reads(operation):
+                    outcome = _run(self._connection._conn, connection.isolation(), operation, parameters, many)
+                else:
+                    outcome = await self._connection._execute(_run, self._connection._conn, connection.isolation(),
+                                                              operation, parameters, many)
             except BaseException:
                 connection.open = True      # a failed write may leave pysqlite's transaction open: end it as asked
                 raise
