@@ -64,12 +64,19 @@ MAX_SHOWN = 60          # buttons remembered (a paged list shows at most a few d
 MAX_TITLE = 60          # characters of the line a remembered button is shown under
 
 
-def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str) -> None:
-    """Keep in the dialog ``data`` the buttons of ``replies`` (those to this chat): [label as typed, payload, the
-    first line of the message it is under]; no buttons: nothing kept. Their labels typed next are those buttons
-    (``shown_buttons``), as the main menu's are."""
+#: the buttons a dealer's words may act on ("确认收货" under an order's card): only these are kept for dealers, so a
+#: dealer's screen of other buttons changes no dialog row (a write per update otherwise: the statement budget)
+DEALER_SHOWN = frozenset({"orders.recv_ok"})
+
+
+def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str,
+                   only: frozenset[str] | None = None) -> None:
+    """Keep in the dialog ``data`` the buttons of ``replies`` (those to this chat; of the actions ``only`` names, when
+    given): [label as typed, payload, the first line of the message it is under]; no buttons: nothing kept. Their
+    labels typed next are those buttons (``shown_buttons``), as the main menu's are."""
     shown = [[normalize_label(b.label), b.payload, (r.text.strip().splitlines() or [""])[0][:MAX_TITLE]]
-             for r in replies if not r.chat_id or r.chat_id == chat_id for row in r.buttons for b in row]
+             for r in replies if not r.chat_id or r.chat_id == chat_id for row in r.buttons for b in row
+             if only is None or ((parsed := parse_payload(b.payload)) is not None and parsed[0] in only)]
     if shown:
         data[SHOWN] = shown[:MAX_SHOWN]
     else:

@@ -24,6 +24,7 @@ from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
 from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import (
+    DEALER_SHOWN,
     READ_ONLY_INTENTS,
     Router,
     StepLeft,
@@ -168,7 +169,7 @@ class ConversationService:
             if ctx.is_staff or ctx.is_dealer:
                 # what the person sees now: staff typing a label of it press that button; a dealer's words about
                 # it ("确认收货" under an order's card) mean what it shows
-                remember_shown(ctx.dialog.data, replies, inbound.chat_id)
+                remember_shown(ctx.dialog.data, replies, inbound.chat_id, None if ctx.is_staff else DEALER_SHOWN)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language, ctx.dialog.written_language) != before \
                     or self._stale(ctx.dialog):
                 await self._save_dialog(ctx.dialog)
