@@ -665,7 +665,7 @@ class _ProductKeys(SoundKeys):
         for g in {query[j:j + 2] for j in range(len(query) - 1)} or set(query):
             for i in grams.get(g, ()):
                 shared[i] = shared.get(i, 0) + 1
-        return sorted(shared, key=lambda i: -shared[i])[:cap]
+        return sorted(shared, key=lambda i: (-shared[i], i))[:cap]     # ties by index: no hash-seed order
 
     def unknown_codes(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """Model-like codes in ``text`` that are no product ("XY123"), as mentions naming nothing: they take
