@@ -91,6 +91,8 @@ EXPORT_WORDS = ("excel", "导出", "表格", "xlsx", "报表发我", "发我一�
 i18n.register({
     "rpt.not_ready": ("报表服务尚未启用，请联系管理员。", "Reports are not set up yet; please ask the administrator."),
     "rpt.head": ("📊 {title}（{period}）", "📊 {title} ({period})"),
+    # a target is met over its contract's window (a year, a quarter), not the period asked: the day it is measured to
+    "rpt.targets_as_of": ("截至 {end}，按各合同目标期累计", "to {end}, over each contract target's own window"),
     "rpt.filters": ("筛选：{filters}", "Filters: {filters}"),
     "rpt.no_data": ("这段时间还没有数据。", "No figures for this period yet."),
     "rpt.dealer_purchases": ("本期进货：{amount}（{orders} 单）", "Purchases this period: {amount} ({orders} orders)"),
@@ -256,6 +258,8 @@ async def show(ctx: Ctx, view: View, *, excel: bool = False, top: int = DEFAULT_
     except ValidationFailed as exc:     # a period still to come, a code that names none: said, nothing else shown
         return [Reply(text=exc.message(ctx.lang), buttons=_period_rows(ctx, view))]
     title, label = report.title(ctx.lang), period_label(view.period, ctx.lang)
+    if view.kind == ReportKind.TARGETS:      # "目标达成（本月）" read as this month's target (was: the year's to date)
+        label = ctx.t("rpt.targets_as_of", end=report.filter.end.isoformat())
     lines = [ctx.t("rpt.head", title=title, period=label)]
     named = f"{dealer.code} {dealer.name}" if dealer is not None else ""
     if region_or_sku := [v for v in (named, view.region, view.sku) if v]:

@@ -72,6 +72,9 @@ async def test_report_command_and_views_by_button() -> None:
     assert "• 上海恒信电器 ¥7,596.00 (65.5%)" in texts(dealers)
     targets = await w.press("mgr", buttons(dealers)["🎯 目标达成"])
     assert "• 上海恒信电器: 1.7% (¥16,900.00 / ¥1,000,000.00)" in texts(targets)
+    # a target is met over its contract's window, not "this month" (was: "目标达成（本月）" over the year's figures)
+    assert "目标达成（截至 " in texts(targets) and "按各合同目标期累计）" in texts(targets)
+    assert "目标达成（本月）" not in texts(targets)
     october = await w.press("mgr", payload("rpt", "ss", "lm"))
     assert "📊 动销概况（上月）" in texts(october) and "金额 ¥9,995.00 · 1 行 · 5 件 · 1 家经销商" in texts(october)
 
