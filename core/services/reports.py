@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -36,6 +36,7 @@ from core.money import ZERO
 from core.ports import AbstractReportStore, AbstractUnitOfWork
 from core.reports import (
     Dimension,
+    MonthPoint,
     PeriodPreset,
     Report,
     ReportFilter,
@@ -154,13 +155,7 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
     # the queries of one report are independent: they run at the same time (one connection each)
     if kind.is_orders:
         if kind == ReportKind.ORDER_SUMMARY:
-            tf = _trend_filter(f)
-            totals, previous, year_ago, trend, mix = await asyncio.gather(
-                store.order_totals(f), store.order_totals(f.previous()), store.order_totals(f.year_ago()),
-                store.order_trend(tf), store.order_breakdown(f, Dimension.CATEGORY))
-            return Report(kind, f, totals=totals, previous=previous, year_ago=year_ago,
-                          trend=fill_months(trend, tf.start, tf.end), shares=_shares(mix, totals.amount),
-                          dimension=Dimension.CATEGORY)
+            return await _summary(kind, f, store.order_totals, store.order_trend, store.order_breakdown)
         if kind in (ReportKind.ORDER_REGIONS, ReportKind.ORDER_DEALERS):
             group = Dimension.DEALER if kind == ReportKind.ORDER_DEALERS else _region_dimension(query, f)
             totals, groups = await asyncio.gather(store.order_totals(f), store.order_breakdown(
@@ -175,13 +170,7 @@ async def run_report(uow: AbstractUnitOfWork, store: AbstractReportStore, actor:
         totals, frequency = await asyncio.gather(store.order_totals(f), store.order_frequency(f, limit))
         return Report(kind, f, totals=totals, frequency=tuple(frequency))
     if kind == ReportKind.SELLOUT_SUMMARY:
-        tf = _trend_filter(f)
-        totals, previous, year_ago, trend, mix = await asyncio.gather(
-            store.sellout_totals(f), store.sellout_totals(f.previous()), store.sellout_totals(f.year_ago()),
-            store.sellout_trend(tf), store.sellout_breakdown(f, Dimension.CATEGORY))
-        return Report(kind, f, totals=totals, previous=previous, year_ago=year_ago,
-                      trend=fill_months(trend, tf.start, tf.end), shares=_shares(mix, totals.amount),
-                      dimension=Dimension.CATEGORY)
+        return await _summary(kind, f, store.sellout_totals, store.sellout_trend, store.sellout_breakdown)
     if kind == ReportKind.SELLOUT_DEALERS and query.lowest_first and f.province is None and f.city is None:
         return await _dealers_from_the_bottom(store, f, limit)
     by = {ReportKind.SELLOUT_PRODUCTS: Dimension.SKU, ReportKind.SELLOUT_DEALERS: Dimension.DEALER}.get(kind)
@@ -217,6 +206,19 @@ async def _dealers_from_the_bottom(store: AbstractReportStore, f: ReportFilter, 
     rows = [*silent, *sold][:limit]
     return Report(ReportKind.SELLOUT_DEALERS, f, totals=totals, dimension=Dimension.DEALER,
                   shares=_shares(rows, totals.amount), lowest_first=True)
+
+
+async def _summary(kind: ReportKind, f: ReportFilter, totals_of: Callable[..., Awaitable[Totals]],
+                   trend_of: Callable[..., Awaitable[list[MonthPoint]]],
+                   breakdown_of: Callable[..., Awaitable[list[Share]]]) -> Report:
+    """An order or sell-out overview: the period's totals, the period before (环比) and a year before (同比), the
+    months' trend and the categories' mix, read at the same time."""
+    tf = _trend_filter(f)
+    totals, previous, year_ago, trend, mix = await asyncio.gather(
+        totals_of(f), totals_of(f.previous()), totals_of(f.year_ago()), trend_of(tf), breakdown_of(f, Dimension.CATEGORY))
+    return Report(kind, f, totals=totals, previous=previous, year_ago=year_ago,
+                  trend=fill_months(trend, tf.start, tf.end), shares=_shares(mix, totals.amount),
+                  dimension=Dimension.CATEGORY)
 
 
 async def _targets(uow: AbstractUnitOfWork, store: AbstractReportStore, f: ReportFilter, limit: int,
