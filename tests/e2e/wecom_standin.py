@@ -346,7 +346,8 @@ class WeComUsers:
         self.url = callback_url
         self.crypto = WeComCrypto(token, encoding_aes_key, corp_id)
         self.corp_id = corp_id
-        self.http = aiohttp.ClientSession()
+        # idle connections closed before uvicorn closes them (its keep-alive is 5 s; aiohttp keeps 15 s)
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=2))
         self._ids = itertools.count(int(time.time()) * 1000)
         self.posts: list[int] = []           # HTTP status of every POST
 
