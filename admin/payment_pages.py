@@ -122,7 +122,9 @@ class PaymentPages:
                 f"<p><input name='dealer' placeholder='经销商编码 dealer code' value='{e(code)}' required></p>"
                 f"<p><select name='account'>{accounts}</select> <select name='method'>{methods}</select></p>"
                 "<p><input name='amount' placeholder='金额 amount (CNY)' required></p>"
-                "<p><input name='reference' placeholder='流水号/汇票号 reference' maxlength='64'></p>"
+                "<p><input name='reference' placeholder='流水号/汇票号 reference' maxlength='64'> <label><input "
+                "type='checkbox' name='same_reference_ok' value='1'> 此参考号已入账时仍入账（确是另一笔款） book even if "
+                "this reference is booked (another payment)</label></p>"
                 f"<p>付款日期 Paid on <input name='paid_on' type='date' value='{self.clock.today().isoformat()}' "
                 "required></p>"
                 "<p>回单 Receipt <input name='receipt' type='file' accept='image/*,application/pdf'></p>"
@@ -228,7 +230,8 @@ class PaymentPages:
         entry = await record_payment(self.uow_factory(), actor, RecordPayment(
             dealer_id, AccountKind(account), _amount(form.get("amount")), method,
             str(form.get("reference") or ""), paid_on, attachment=await self._receipt(form.get("receipt")),
-            note=str(form.get("note") or ""), source=f"web:{key}"), self.clock)
+            note=str(form.get("note") or ""), source=f"web:{key}",
+            same_reference_ok=form.get("same_reference_ok") == "1"), self.clock)
         return RedirectResponse(f"/backoffice/payments?dealer={code}&booked={entry.id}", status_code=303)
 
     async def adjust(self, request: Request, actor: Actor) -> Response:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from admin.api.deps import AccountsRead, AccountsWrite, ClockDep, Paging, UowFactoryDep
 from admin.api.errors import ApiError
@@ -90,6 +90,9 @@ class PaymentCreate(BaseModel):
                            examples=["HX20261204001"])
     paid_on: IsoDay = Field(description="the day the money was paid (YYYY-MM-DD), not in the future")
     note: str = Field(default="", max_length=500)
+    same_reference_ok: StrictBool = Field(
+        default=False, description="book it although a payment of this dealer with the same reference is booked "
+                                   "(otherwise 409: one bank slip, bill or receipt is one payment)")
 
 
 def entry_public(entry: LedgerEntry, code: str, tz: tzinfo) -> LedgerEntryPublic:
@@ -159,7 +162,9 @@ async def get_ledger(
                404: {"model": ErrorBody, "description": "unknown dealer"},
                422: {"model": ErrorBody, "description": "invalid input, or an Idempotency-Key already used for "
                                                         "another request (`idempotency_key_reused`)"},
-               **IDEMPOTENCY_RESPONSES},
+               409: {"model": ErrorBody, "description": "a payment of this dealer with this reference is booked "
+                     "already (send `same_reference_ok` if this is another one), or "
+                     + IDEMPOTENCY_RESPONSES[409]["description"]}},
 )
 async def post_payment(
     request: Request,
@@ -187,7 +192,7 @@ async def post_payment(
         entry = await payments.stage_payment(uow, actor, payments.RecordPayment(
             dealer_id=dealer.id, account=AccountKind(body.account), amount=Decimal(body.amount),
             method=PaymentMethod(body.method), reference=body.reference, paid_on=body.paid_on, note=body.note,
-            source=source), clock)
+            source=source, same_reference_ok=body.same_reference_ok), clock)
         return 201, entry_public(entry, dealer.code, clock.tz).model_dump(mode="json")
 
     return outcome_response(await run_once(uow_factory, key, book, clock))

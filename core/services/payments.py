@@ -126,6 +126,7 @@ class RecordPayment:
     attachment: str = ""           # file-store key of the receipt scan
     note: str = ""
     source: str | None = None      # idempotency key: "api:<key>", "bank:<row key>", "chat:<update>"
+    same_reference_ok: bool = False  # booked although a payment with this reference is booked (asked, confirmed)
 
 
 def _check_payment(cmd: RecordPayment, today: date) -> tuple[Decimal, PaymentMethod]:
@@ -149,6 +150,42 @@ def _check_payment(cmd: RecordPayment, today: date) -> tuple[Decimal, PaymentMet
     return amount, method
 
 
+async def booked_with_reference(uow: AbstractUnitOfWork, dealer_id: int, reference: str) -> list[LedgerEntry]:
+    """The dealer's payments booked with this reference and not reversed (a bank slip, a bill number, a receipt:
+    one payment each), oldest first; none for an empty reference."""
+    ref = reference.strip()
+    if not ref:
+        return []
+    found = await uow.ledger.list(dealer_id=dealer_id, kind=EntryKind.PAYMENT, ref=ref)
+    if not found:
+        return []
+    reversed_ids = {e.reverses_id for e in await uow.ledger.list(dealer_id=dealer_id, kind=EntryKind.REVERSAL)}
+    return sorted((e for e in found if e.id not in reversed_ids), key=lambda e: e.id or 0)
+
+
+async def earlier_payment_with_reference(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
+                                         reference: str) -> LedgerEntry | None:
+    """For finance's confirm card: the payment already booked for this dealer with this reference, if any."""
+    _require_payment_poster(actor)
+    async with uow:
+        found = await booked_with_reference(uow, dealer_id, reference)
+    return found[0] if found else None
+
+
+def same_reference_said(earlier: LedgerEntry) -> tuple[str, str]:
+    """"参考号 … 已入账 …" for the payment booked earlier with the same reference (zh, en)."""
+    day = earlier.paid_on.isoformat() if earlier.paid_on else "-"
+    return (f"参考号 {earlier.ref} 已入账：{fmt_cny(earlier.amount)}，付款日 {day}（流水 #{earlier.id}）",
+            f"reference {earlier.ref} is already booked: {fmt_cny(earlier.amount)}, paid on {day} (entry #{earlier.id})")
+
+
+def _same_reference(earlier: LedgerEntry) -> Conflict:
+    zh, en = same_reference_said(earlier)
+    return Conflict(zh=f"{zh}。同一笔款不能记两次；如确是另一笔款项，请确认后再记",
+                    en=f"{en[0].upper()}{en[1:]}. One payment is booked once; if this is another payment, confirm "
+                       "it as such", reason="same reference")
+
+
 async def payment_by_source(uow: AbstractUnitOfWork, source: str) -> LedgerEntry | None:
     """The entry already booked from ``source``, if any (inside the caller's unit of work)."""
     return await uow.ledger.get_by(source=source)
@@ -168,6 +205,8 @@ async def stage_payment(uow: AbstractUnitOfWork, actor: Actor, cmd: RecordPaymen
                 raise Conflict(zh=f"来源 {cmd.source} 已记过另一笔款项", en=f"Source {cmd.source} is already "
                                "booked for another payment", reason="source reused")
             return existing
+    if not cmd.same_reference_ok and (earlier := await booked_with_reference(uow, cmd.dealer_id, cmd.reference)):
+        raise _same_reference(earlier[0])
     dealer = await _dealer(uow, cmd.dealer_id)
     entry = LedgerEntry(dealer_id=cmd.dealer_id, account=cmd.account, amount=amount, kind=EntryKind.PAYMENT,
                         ref=cmd.reference.strip(), note=_clean(cmd.note, MAX_REASON), created_by=actor.label,

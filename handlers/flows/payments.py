@@ -40,8 +40,10 @@ from core.services.payments import (
     NOT_REVERSIBLE,
     RecordPayment,
     credit_repayment_of,
+    earlier_payment_with_reference,
     record_payment,
     reverse_entry,
+    same_reference_said,
 )
 from core.users import Permission
 from handlers import i18n
@@ -123,6 +125,10 @@ i18n.register({
     "pay.receipt.yes": ("已附", "attached"),
     "pay.receipt.no": ("无", "none"),
     "pay.btn.ok": ("✅ 确认入账", "✅ Book it"),
+    "pay.btn.ok_again": ("⚠️ 是另一笔款，仍然入账", "⚠️ Another payment: book it anyway"),
+    "pay.confirm.same_ref": ("⚠️ 注意：{said}。同一笔款不能记两次；如确是另一笔款项，点“是另一笔款，仍然入账”。",
+                             "⚠️ Note: {said}. One payment is booked once; if this is another payment, tap "
+                             "\"Another payment: book it anyway\"."),
     "pay.booked": ("✅ 已入账：{dealer} {account} +{amount}（流水 #{id}）。\n{balances}",
                    "✅ Booked: {dealer} {account} +{amount} (entry #{id}).\n{balances}"),
     "pay.booked.repaid": ("其中 {repaid} 已冲抵信用欠款，经销商可用信用额度现为 {available}。",
@@ -500,12 +506,21 @@ async def _summary(ctx: Ctx) -> list[Reply]:
         text += "\n" + ctx.t("pay.confirm.repay", used=fmt_cny(-overview.balances.credit), repay=fmt_cny(repay),
                              rest=fmt_cny(amount - repay),
                              available=fmt_cny(max(overview.credit_limit + overview.balances.credit + repay, ZERO)))
+    # the same bank slip / bill / receipt booked before: said, and booking again is a separate, explicit choice
+    earlier = await earlier_payment_with_reference(ctx.uow(), ctx.actor, int(d["dealer_id"]), str(d.get("reference") or ""))
+    d["same_ref"] = earlier.id if earlier is not None else None
+    if earlier is not None:
+        zh, en = same_reference_said(earlier)
+        text += "\n" + ctx.t("pay.confirm.same_ref", said=en if ctx.en else zh)
+        return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok_again"), payload("pay.ok", d["nonce"]))],
+                                          _cancel(ctx)])]
     return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
 
 
 @router.state("pay.confirm")
 async def confirm_typed(ctx: Ctx) -> list[Reply]:
-    if forms.text_of(ctx).lower() in BOOK_WORDS:
+    # typed words never book a payment whose reference is booked already: that takes the explicit button
+    if forms.text_of(ctx).lower() in BOOK_WORDS and not ctx.dialog.data.get("same_ref"):
         ctx.args = [str(ctx.dialog.data.get("nonce") or "")]
         return await book(ctx)
     return await _summary(ctx)
@@ -534,7 +549,7 @@ async def book(ctx: Ctx) -> list[Reply]:
         entry = await record_payment(ctx.uow(), ctx.actor, RecordPayment(
             int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), PaymentMethod(d["method"]),
             str(d.get("reference") or ""), date.fromisoformat(d["paid_on"]), attachment=str(d.get("receipt") or ""),
-            source=f"chat:{nonce}"), ctx.deps.clock)
+            source=f"chat:{nonce}", same_reference_ok=bool(d.get("same_ref"))), ctx.deps.clock)
         label = str(d["dealer"])
         forms.remember_submitted(ctx, nonce, f"{entry.dealer_id}:{entry.id}")
         ctx.dialog.data["submitted"]["dealer"] = label

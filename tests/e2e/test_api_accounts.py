@@ -50,11 +50,17 @@ async def test_a_payment_posted_twice_with_one_key_is_booked_once(web_any: Web) 
     changed = await web_any.client.post("/api/v1/payments", json={**PAY, "amount": "5000.00"},
                                         headers=bearer(erp, **{"Idempotency-Key": "p-1"}))
     assert changed.status_code == 422 and changed.json()["error"] == "idempotency_key_reused"
-    # without a key every post is a new payment
-    for _ in range(2):
-        assert (await web_any.client.post("/api/v1/payments", json={**PAY, "amount": "100.00"},
+    # without a key every post is a new payment: of its own bank slip (QA s27 #1: one reference is one payment)
+    for ref in ("HX-2", "HX-3"):
+        assert (await web_any.client.post("/api/v1/payments", json={**PAY, "amount": "100.00", "reference": ref},
                                           headers=bearer(erp))).status_code == 201
+    same = await web_any.client.post("/api/v1/payments", json={**PAY, "amount": "100.00", "reference": "HX-3"},
+                                     headers=bearer(erp, **{"Accept-Language": "zh-CN"}))
+    assert same.status_code == 409 and "参考号 HX-3 已入账" in same.json()["message"], same.text
     assert await _prepayment(web_any) == "50200.00"
+    confirmed = await web_any.client.post("/api/v1/payments", json={
+        **PAY, "amount": "100.00", "reference": "HX-3", "same_reference_ok": True}, headers=bearer(erp))
+    assert confirmed.status_code == 201 and await _prepayment(web_any) == "50300.00"
 
 
 async def test_payment_input_is_checked(web: Web) -> None:
@@ -98,8 +104,8 @@ async def test_balances_show_what_open_orders_hold(web: Web) -> None:
         dealer.credit_limit = Decimal("20000.00")
         await uow.commit()
     await web.client.post("/api/v1/payments", json={**PAY, "amount": "3000.00"}, headers=bearer(erp))
-    await web.client.post("/api/v1/payments", json={**PAY, "amount": "800.00", "account": "deposit"},
-                          headers=bearer(erp))
+    await web.client.post("/api/v1/payments", json={**PAY, "amount": "800.00", "account": "deposit",
+                                                    "reference": "HX-deposit"}, headers=bearer(erp))
     # an open order charged 1,000 prepayment and 500 credit; a shipped one charged 1,000 prepayment
     await add_order(web, "SO-20261126-0001", own, [("AP300", 1, "1500.00")])
     await add_order(web, "SO-20261126-0002", own, [("AP300", 1, "1000.00")], status=OrderStatus.SHIPPED)

@@ -45,6 +45,12 @@ async def test_post_a_payment_see_the_balance_reverse_it(office: tuple[Web, Memo
     assert (entry.amount, entry.account, str(entry.paid_on)) == (Decimal("50000.00"), AccountKind.PREPAYMENT,
                                                                   "2026-11-25")
     assert store.blobs[entry.attachment] == b"\xff\xd8\xff receipt" and entry.created_by == "staff:wu.finance"
+    # the same slip in a new form (another key): refused with what was booked, unless ticked as another payment
+    same = await web_any.client.post("/backoffice/payments/record", headers=SAME_ORIGIN,
+                                     data=form | {"key": "same1"}, files=files)
+    assert same.status_code == 400 and "参考号 HX20261125001 已入账" in same.text, same.text
+    async with web_any.uow() as uow:
+        assert len(await uow.ledger.list(kind=EntryKind.PAYMENT)) == 1
 
     no_reason = await web_any.client.post(f"/backoffice/payments/entries/{entry.id}/reverse", headers=SAME_ORIGIN,
                                           data={"dealer": "D0051", "reason": " "})

@@ -41,7 +41,7 @@ async def _fill_form(w: ChatWorld, chat: str = "400") -> list:  # type: ignore[t
     many = await w.say(chat, "合肥")                         # two dealers match: choose
     assert "找到多家经销商" in texts(many)
     shown = await w.press(chat, buttons(many)["D0007 合肥新锐电器有限公司"])
-    assert "预存款 ¥0.00" in texts(shown) and "是这家吗" in texts(shown)
+    assert "预存款 ¥" in texts(shown) and "是这家吗" in texts(shown)
     accounts = await w.press(chat, buttons(shown)["✅ 是这家"])
     assert {"预存款", "保证金"} <= set(buttons(accounts))
     assert "金额多少" in texts(await w.press(chat, buttons(accounts)["预存款"]))
@@ -72,6 +72,22 @@ async def test_the_payment_form_books_once_on_confirm() -> None:
     assert entry.paid_on.isoformat() == yesterday and entry.attachment == "files/receipt-1.jpg"  # type: ignore[attr-defined]
     assert entry.source and entry.source.startswith("chat:")  # type: ignore[attr-defined]
     assert "收到" in texts(await w.pushed("100"))              # the dealer is told
+
+
+async def test_the_same_bank_slip_twice_is_said_and_needs_the_explicit_button() -> None:
+    """QA s27 #1: finance booked the same transfer (same reference) twice without a word; the dealer was credited
+    twice. The second form says the slip is booked; typed 确认入账 books nothing; only the explicit button does."""
+    w = await _world()
+    await w.press("400", buttons(await _fill_form(w))["✅ 确认入账"])
+    [first] = _payments(w)
+    summary = await _fill_form(w, "401")                      # a colleague books the same slip
+    said = texts(summary)
+    assert "⚠️ 注意：参考号 HX20261203001 已入账：¥50,000.00" in said and f"流水 #{first.id}" in said  # type: ignore[attr-defined]
+    assert "✅ 确认入账" not in buttons(summary)
+    assert "⚠️ 注意" in texts(await w.say("401", "确认入账"))     # typed: shown again, not booked
+    assert len(_payments(w)) == 1
+    booked = texts(await w.press("401", buttons(summary)["⚠️ 是另一笔款，仍然入账"]))
+    assert "已入账" in booked and len(_payments(w)) == 2
 
 
 async def test_cancel_books_nothing_and_dealers_cannot_reach_the_form() -> None:

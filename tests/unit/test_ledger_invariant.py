@@ -198,10 +198,10 @@ async def _undo_everything(uow: FakeUnitOfWork, model: Model) -> None:
 async def _run(plan: list[tuple[object, ...]]) -> None:
     uow = await _world()
     model = Model()
-    for step in plan:
+    for n, step in enumerate(plan):
         match step:
-            case ("pay", AccountKind() as account, Decimal() as amount):
-                await svc.record_payment(uow, FIRST, svc.RecordPayment(1, account, amount, "bank_transfer", "R",
+            case ("pay", AccountKind() as account, Decimal() as amount):     # each its own bank slip
+                await svc.record_payment(uow, FIRST, svc.RecordPayment(1, account, amount, "bank_transfer", f"R{n}",
                                                                         CLOCK.today()), CLOCK)
                 # money paid into prepayment repays credit used first (QA s26 #2)
                 repaid = svc.credit_repayment_of(amount, account, model.balance[AccountKind.CREDIT])

@@ -6,6 +6,7 @@ default ¥10,000.00.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -49,8 +50,10 @@ OWNER = dealer_user(1, Role.DEALER_OWNER, "li")
 
 def _pay(amount: str = "12000.00", account: AccountKind = AccountKind.PREPAYMENT, source: str | None = None,
          paid_on: date = TODAY, method: str = "bank_transfer", dealer_id: int = 1) -> RecordPayment:
+    # a payment of its own source is its own bank slip (the same reference twice is refused: see below)
     return RecordPayment(dealer_id=dealer_id, account=account, amount=amount, method=method,
-                         reference="HX20261204001", paid_on=paid_on, attachment="receipts/ab12.jpg", source=source)
+                         reference=f"HX20261204001{source or ''}", paid_on=paid_on, attachment="receipts/ab12.jpg",
+                         source=source)
 
 
 async def _balances(uow: FakeUnitOfWork, dealer_id: int = 1) -> Balances:
@@ -87,6 +90,30 @@ async def test_the_same_source_books_once(uow: FakeUnitOfWork) -> None:
         await svc.record_payment(uow, QIAN, _pay("600", source="api:k1"), CLOCK)
     other = await svc.record_payment(uow, QIAN, _pay("500", source="api:k2"), CLOCK)
     assert other.id != first.id and (await _balances(uow)).prepayment == D("1000.00")
+
+
+async def test_the_same_reference_is_not_booked_twice_unless_confirmed(uow: FakeUnitOfWork) -> None:
+    """QA s27 #1: the same bank slip booked twice (a double entry, a colleague, a retry) credited the dealer twice."""
+    first = await svc.record_payment(uow, QIAN, replace(_pay("50000"), reference="ICBC20261207-8812"), CLOCK)
+    with pytest.raises(Conflict) as refused:
+        await svc.record_payment(uow, WU, replace(_pay("50000"), reference=" ICBC20261207-8812 "), CLOCK)
+    assert f"流水 #{first.id}" in refused.value.message("zh") and "¥50,000.00" in refused.value.message("zh")
+    assert (await _balances(uow)).prepayment == D("50000.00")
+    # another dealer's slip with that number, an empty reference, or a payment confirmed as another one: booked
+    await svc.record_payment(uow, QIAN, replace(_pay("50000", dealer_id=2), reference="ICBC20261207-8812"), CLOCK)
+    await svc.record_payment(uow, QIAN, replace(_pay("100"), reference=""), CLOCK)
+    await svc.record_payment(uow, QIAN, replace(_pay("100"), reference=""), CLOCK)
+    again = await svc.record_payment(uow, QIAN, replace(_pay("50000"), reference="ICBC20261207-8812",
+                                                        same_reference_ok=True), CLOCK)
+    assert again.id != first.id and (await _balances(uow)).prepayment == D("100200.00")
+
+
+async def test_a_reversed_payment_may_be_booked_again_with_its_reference(uow: FakeUnitOfWork) -> None:
+    first = await svc.record_payment(uow, QIAN, replace(_pay("800"), reference="B-1"), CLOCK)
+    assert first.id is not None
+    await svc.reverse_entry(uow, QIAN, first.id, "记错金额", CLOCK)
+    await svc.record_payment(uow, QIAN, replace(_pay("8000"), reference="B-1"), CLOCK)
+    assert (await _balances(uow)).prepayment == D("8000.00")
 
 
 async def test_stage_payment_leaves_the_commit_to_the_caller(uow: FakeUnitOfWork) -> None:
