@@ -20,6 +20,10 @@ from nlu.ocr_rows import OcrBox
 from nlu.schema import Intent, IntentParser, ParseResult
 
 
+#: where a cart left for another form waits (``Ctx.go``); ordering takes it up again
+PARKED_CART = "_parked_cart"
+
+
 @dataclass
 class Deps:
     uow_factory: Callable[[], AbstractUnitOfWork]
@@ -103,10 +107,21 @@ class Ctx:
         return Reply(text=text, buttons=buttons or [])
 
     def go(self, state: str, **data: Any) -> None:
-        """Move the dialog to ``state``, replacing what was collected with ``data``."""
+        """Move the dialog to ``state``, replacing what was collected with ``data``.
+
+        A cart with lines left for another form (an ``order.*`` state to any other) is parked under ``PARKED_CART``
+        and travels with the dialog, through forms and back to idle, until ordering takes it up again
+        (handlers.flows.cart: ``Cart.parked``): "购物车会保留" is kept."""
+        old_state, old = self.dialog.state, self.dialog.data
+        parked = old.get(PARKED_CART)
+        if old_state.startswith("order.") and not state.startswith("order.") and old.get("items"):
+            parked = {k: v for k, v in old.items() if k != PARKED_CART}
         self.dialog.state = state
         self.dialog.data = dict(data)
+        if parked and not state.startswith("order.") and PARKED_CART not in data:
+            self.dialog.data[PARKED_CART] = parked
 
     def idle(self) -> None:
+        parked = self.dialog.data.get(PARKED_CART) if not self.dialog.state.startswith("order.") else None
         self.dialog.state = ""
-        self.dialog.data = {}
+        self.dialog.data = {PARKED_CART: parked} if parked else {}

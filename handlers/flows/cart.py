@@ -25,7 +25,7 @@ from core.services.orders import QuoteOrder, quote_order
 from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import chat_catalogue
-from handlers.context import Ctx
+from handlers.context import PARKED_CART, Ctx
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, Reply
 from handlers.router import payload
@@ -229,6 +229,19 @@ class Cart:
         data = ctx.dialog.data
         if not ctx.dialog.state.startswith("order.") or not isinstance(data.get("nonce"), str):
             return None
+        return cls._of(data)
+
+    @classmethod
+    def parked(cls, ctx: Ctx) -> Cart | None:
+        """The cart with lines the dealer left for another form (a sell-out report asked mid-order...), kept by
+        ``Ctx.go``; None when there is none or ordering is open."""
+        data = ctx.dialog.data.get(PARKED_CART)
+        if ctx.dialog.state.startswith("order.") or not isinstance(data, dict) or not isinstance(data.get("nonce"), str):
+            return None
+        return cls._of(data)
+
+    @classmethod
+    def _of(cls, data: dict[str, Any]) -> Cart:
         delivery = data.get("delivery")
         return cls(nonce=data["nonce"],
                    # a list of pairs, not a dict: JSON columns may not keep key order
@@ -470,8 +483,9 @@ async def ask_dealer(ctx: Ctx, pending: dict[str, int] | None = None) -> list[Re
 
 
 async def open_cart(ctx: Ctx) -> Cart | list[Reply]:
-    """The open cart, or a new one; replies instead when the user may not order (blocked, no dealer)."""
-    cart = Cart.load(ctx)
+    """The open cart, the one parked when another form was opened mid-order, or a new one; replies instead when the
+    user may not order (blocked, no dealer)."""
+    cart = Cart.load(ctx) or Cart.parked(ctx)
     if cart is not None and order_dealer_id(ctx, cart) is not None:
         return cart
     if ctx.is_staff:

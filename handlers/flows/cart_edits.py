@@ -38,6 +38,7 @@ from handlers.flows.cart import (
 )
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
+from handlers.flows.sellout import report_sales_intent
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
 from nlu.dates import find_date
@@ -60,7 +61,7 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
     if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
         return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
     if parsed.slots.topic == "view_cart":          # "看下购物车": the open cart, or that it is empty
-        shown = Cart.load(ctx)
+        shown = Cart.load(ctx) or Cart.parked(ctx)
         if shown is None:
             return [Reply(text=ctx.t("order.no_cart"), buttons=[[Button(ctx.t("btn.order"), payload("order.new"))]])]
         return await cart_summary(ctx, shown)
@@ -122,6 +123,10 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),
                                 Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])]
+    if parsed.intent == Intent.REPORT_SALES and ctx.is_dealer and parsed.confidence >= LOW_CONFIDENCE:
+        # "昨天 AP500 卖了2台 单价3299 杭州 工程" with the cart open: sales made, reported, never lines of this order
+        # (QA s27 #4: one tap from a purchase order); the cart is parked for when ordering goes on
+        return [Reply(text=ctx.t("order.kept", n=len(cart.items)))] * bool(cart.items) + await report_sales_intent(ctx)
     out: list[Reply] = []
     for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
         if part is None:

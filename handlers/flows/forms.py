@@ -112,9 +112,10 @@ def submitted_ref(ctx: Ctx, nonce: str) -> str | None:
 
 
 def remember_submitted(ctx: Ctx, nonce: str, ref: str) -> None:
-    """Leave the form (idle) but keep what it became, for a repeated tap on its confirm button."""
-    ctx.dialog.state = ""
-    ctx.dialog.data = {"submitted": {"nonce": nonce, "ref": ref}}
+    """Leave the form (idle) but keep what it became, for a repeated tap on its confirm button (and a cart parked
+    when the form was opened mid-order: ``Ctx.go``)."""
+    ctx.idle()
+    ctx.dialog.data["submitted"] = {"nonce": nonce, "ref": ref}
 
 
 def form_is(ctx: Ctx, state: str, nonce: str) -> bool:

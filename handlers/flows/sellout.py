@@ -196,7 +196,11 @@ def check_row(raw: dict[str, str], line: int, skus: dict[str, str], today: date)
 # --- typed lines ----------------------------------------------------------------------------------
 
 _DATE_IN_TEXT = re.compile(r"(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|今天|昨天)")
-_UNIT_PRICE = re.compile(r"(?:单价|unit price|@)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?", re.IGNORECASE)
+_PER = r"(?:台|个|件|套|箱|只|支|盒|包|瓶|袋|桶|卷|条)"
+# "单价1999", "每台1699", "2599一台", "1699元/台": the price of one (QA s27 #16: were "缺少金额")
+_UNIT_PRICE = re.compile(r"(?:单价|unit price|@|每" + _PER + r")\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
+                         r"|[¥￥]?(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?\s*(?:一|每|/)" + _PER + r"(?![\d\u4e00-\u9fff])",
+                         re.IGNORECASE)
 _TOTAL = re.compile(r"(?:金额|总价|总额|合计|共计|总共|一共|共|amount|total)\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
                     r"|(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)(?![\u4e00-\u9fff]{0,1}\d)", re.IGNORECASE)
 _QTY_WITH_UNIT = re.compile(
@@ -231,7 +235,7 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
         rest = rest[:named.start] + " " + rest[named.end:]
     unit_price: str | None = None
     if m := _UNIT_PRICE.search(rest):
-        unit_price = m.group(1)
+        unit_price = m.group(1) or m.group(2)
         rest = rest[:m.start()] + " " + rest[m.end():]
     if m := _TOTAL.search(rest):
         raw["amount"] = m.group(1) or m.group(2)       # "金额200", "200元", "200块"

@@ -56,6 +56,16 @@ async def test_one_typed_sentence_is_summarised_and_recorded_once() -> None:
     assert await w.uow.sellout.count() == 1
 
 
+@pytest.mark.parametrize("said", ["AP300 32台 单价1999，DH20 6台 每台1699", "AP300 32台 1999元/台，DH20 6台 1699一台",
+                                  "AP300 32台 每台1999\nDH20 6台 1699块一台"])
+async def test_the_price_of_one_said_every_way_is_read(said: str) -> None:
+    """QA s27 #16: "每台1699", "2599一台" were "缺少金额" and the confirm offered 1 line of 3."""
+    w, _ = await _world()
+    await w.say("100", "报一下销量")
+    summary = texts(await w.say("100", said))
+    assert "有效 2 行，合计 38 台，金额 ¥74,162.00" in summary and "缺少金额" not in summary
+
+
 async def test_prompt_explains_the_format_and_bad_lines_are_listed() -> None:
     w, _ = await _world()
     prompt = await w.press("101", payload("so.new"))          # a clerk may report sales too
