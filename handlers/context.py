@@ -19,7 +19,6 @@ from nlu.faq import FaqAnswerer
 from nlu.ocr_rows import OcrBox
 from nlu.schema import Intent, IntentParser, ParseResult
 
-
 #: where a cart left for another form waits (``Ctx.go``); ordering takes it up again
 PARKED_CART = "_parked_cart"
 
