@@ -211,9 +211,10 @@ async def credit_history(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int,
 
 
 async def decide_credit_change(uow: AbstractUnitOfWork, actor: Actor, request_id: int, approve: bool, note: str,
-                               clock: Clock) -> CreditChange:
+                               clock: Clock, *, amount: Decimal | None = None) -> CreditChange:
     """Approve (the dealer's limit or temporary credit changes, audited; dealer and requester told) or reject
-    (with a reason; the requester told). Never by the requester."""
+    (with a reason; the requester told). Never by the requester. ``amount``: approved at less than asked ("批到70万":
+    above zero, not above the amount asked; the request keeps what was asked in its note and audit)."""
     _require_any(actor, Permission.CREDIT_APPROVE)
     note = " ".join(note.split())[:MAX_REASON]
     if not approve and not note:
@@ -235,6 +236,14 @@ async def decide_credit_change(uow: AbstractUnitOfWork, actor: Actor, request_id
                                        "and ask again")
         dealer = await _dealer(uow, change.dealer_id, for_update=True)
         before = snapshot(change)
+        if approve and amount is not None and money(amount) != money(change.amount):
+            granted = money(amount)
+            if not ZERO < granted < money(change.amount):
+                raise ValidationFailed.because(
+                    f"批准金额须大于 0 且低于申请的 {fmt_cny(change.amount)}",
+                    f"the amount approved is above zero and below the {fmt_cny(change.amount)} asked")
+            note = (f"按 {fmt_cny(granted)} 批准（申请 {fmt_cny(change.amount)}）" + (f"；{note}" if note else ""))[:MAX_REASON]
+            change.amount = granted
         change.status = CreditChangeStatus.APPROVED if approve else CreditChangeStatus.REJECTED
         change.decided_by, change.decided_at, change.decision_note = actor.label, clock.now(), note
         if approve:

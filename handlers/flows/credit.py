@@ -35,11 +35,13 @@ from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
+from nlu.credit_words import granted_credit_amount
 from nlu.dates import parse_date
 from nlu.numbers import read_amount
 from nlu.replies import is_confirmation
 
 MAX_DEALER_CHOICES = 6
+MIN_GRANTED = Decimal("1000")     # "按3台": no credit amount
 
 router = Router(name=__name__)
 
@@ -51,6 +53,16 @@ i18n.register({
     "cr.btn.ok": ("✅ 批准", "✅ Approve"),
     "cr.btn.no": ("❌ 驳回", "❌ Reject"),
     "cr.btn.list": ("💳 额度申请", "💳 Credit requests"),
+    "cr.approve.confirm": ("请确认批准额度申请：\n{summary}{granted}", "Please confirm approving the credit request:\n{summary}{granted}"),
+    "cr.approve.granted": ("\n批准金额：{amount}（申请 {asked}）", "\nAmount approved: {amount} (asked: {asked})"),
+    "cr.btn.yes": ("✅ 确认批准", "✅ Confirm approval"),
+    "cr.btn.yes_at": ("✅ 按 {amount} 批准", "✅ Approve at {amount}"),
+    "cr.btn.amount": ("✏️ 改批金额", "✏️ Approve less"),
+    "cr.ask.granted": ("批多少？请输入金额（低于申请的 {asked}），例如 70万：",
+                       "How much? Type an amount below the {asked} asked, e.g. 700000:"),
+    "cr.own": ("不能审批自己提交的额度申请，请由其他有审批权限的同事处理。",
+               "You cannot decide your own credit request; another approver must."),
+    "cr.gone": ("这条额度申请已不在待审批列表中。", "That credit request is no longer awaiting a decision."),
     "cr.reason": ("请输入驳回额度申请的原因：", "Why is the credit request rejected?"),
     "cr.decided": ("额度申请 {number}：{status}。", "Credit request {number}: {status}."),
     "cr.btn.new": ("➕ 申请调整额度", "➕ Ask for a credit change"),
@@ -147,10 +159,90 @@ def _decided(ctx: Ctx, change: CreditChange) -> list[Reply]:
 
 @router.button("cr.ok")
 async def approve(ctx: Ctx) -> list[Reply]:
+    """✅ 批准: the request and what approving it does, confirmed with one more tap or approved for less (QA s27 #8:
+    ¥300,000 of credit went on one tap, and "批到70万吧" had nowhere to go)."""
     refused = _refused(ctx)
     if refused is not None:
         return refused
-    return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, _id_arg(ctx), True, "", ctx.deps.clock))
+    return await _approve_card(ctx, _id_arg(ctx), None)
+
+
+async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None) -> list[Reply]:
+    found = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id]
+    if not found:
+        return [Reply(text=ctx.t("cr.gone"), buttons=[[Button(ctx.t("cr.btn.list"), payload("cr.list"))]])]
+    item = found[0]
+    if not item.may_decide:
+        return [Reply(text=ctx.t("cr.own"))]
+    asked = item.change.amount
+    if granted is not None and not Decimal("0") < granted < asked:
+        granted = None                           # the amount asked or more: approved as asked
+    ctx.go("cr.approve", change_id=change_id, amount=str(granted) if granted is not None else "")
+    line = ctx.t("cr.approve.granted", amount=fmt_cny(granted), asked=fmt_cny(asked)) if granted is not None else ""
+    yes = (Button(ctx.t("cr.btn.yes_at", amount=fmt_cny(granted)), payload("cr.yes", change_id, str(granted)))
+           if granted is not None else Button(ctx.t("cr.btn.yes"), payload("cr.yes", change_id, 0)))
+    return [Reply(text=ctx.t("cr.approve.confirm", summary=item.summary(ctx.lang), granted=line),
+                  buttons=[[yes, Button(ctx.t("cr.btn.amount"), payload("cr.amt", change_id))],
+                           forms.cancel_row(ctx, "cr")])]
+
+
+@router.button("cr.yes")
+async def approve_confirmed(ctx: Ctx) -> list[Reply]:
+    """The approval itself: the amount is the button's own (never what a later step of the chat holds)."""
+    refused = _refused(ctx)
+    if refused is not None:
+        return refused
+    raw = forms.arg(ctx, 1)
+    granted = Decimal(raw) if raw not in ("", "0") else None
+    if ctx.dialog.state.startswith("cr.approve"):
+        ctx.idle()
+    return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, _id_arg(ctx), True, "", ctx.deps.clock,
+                                                    amount=granted))
+
+
+@router.button("cr.amt")
+async def approve_less(ctx: Ctx) -> list[Reply]:
+    refused = _refused(ctx)
+    if refused is not None:
+        return refused
+    change_id = _id_arg(ctx)
+    found = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id]
+    if not found:
+        return [Reply(text=ctx.t("cr.gone"))]
+    ctx.go("cr.approve", change_id=change_id, amount="")
+    return [Reply(text=ctx.t("cr.ask.granted", asked=fmt_cny(found[0].change.amount)),
+                  buttons=[forms.cancel_row(ctx, "cr")])]
+
+
+@router.state("cr.approve")
+async def approve_typed(ctx: Ctx) -> list[Reply]:
+    """At the approval card: an amount ("70万", "批到70万吧") approves less (shown again to confirm); 确认 approves
+    what the card shows."""
+    text = forms.text_of(ctx)
+    change_id = int(ctx.dialog.data.get("change_id") or 0)
+    amount = granted_credit_amount(text) or read_amount(text)
+    if amount is not None:
+        return await _approve_card(ctx, change_id, amount)
+    if is_confirmation(text):
+        held = str(ctx.dialog.data.get("amount") or "")
+        ctx.idle()
+        return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, change_id, True, "", ctx.deps.clock,
+                                                        amount=Decimal(held) if held else None))
+    return await _approve_card(ctx, change_id, None)
+
+
+@router.text_hook
+async def granted_typed(ctx: Ctx) -> list[Reply] | None:
+    """"批到70万吧 80万太多了" from an approver with one request to decide: its approval card at that amount."""
+    if not ctx.is_staff or Permission.CREDIT_APPROVE not in ctx.actor.permissions:
+        return None
+    amount = granted_credit_amount(ctx.inbound.text or "")
+    if amount is None or amount < MIN_GRANTED:
+        return None
+    decidable = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.may_decide]
+    if len(decidable) != 1:
+        return await pending(ctx) if decidable else None
+    return await _approve_card(ctx, decidable[0].change.id or 0, amount)
 
 
 @router.button("cr.no")

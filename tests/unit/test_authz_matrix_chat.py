@@ -186,7 +186,8 @@ MATRIX: dict[str, Rule] = {
     **staff(P.USER_MANAGE, "privacy.approve", args=("1",)),
     # credit requests of dealer 1 (asked by a channel manager who is none of the actors)
     "cr.list": Rule("staff", perm=P.CREDIT_APPROVE, also=P.CREDIT_REQUEST),   # requesters see what waits
-    **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", args=("{credit}",)),
+    **staff(P.CREDIT_APPROVE, "cr.ok", "cr.no", "cr.amt", args=("{credit}",)),
+    **staff(P.CREDIT_APPROVE, "cr.yes", args=("{credit}", "0")),
     **staff(P.CREDIT_REQUEST, "cr.new"),
     # finance's rebate settlements of dealer 1 (/rebates_due)
     **staff(P.ACCOUNT_POST, "fin.rb.list", args=("0",)),

@@ -111,7 +111,8 @@ async def test_a_dealer_asks_for_more_credit_in_chat_and_hears_the_decision() ->
     queue = await w.press(MANAGER, payload("cr.list"))                     # lands in staff's 💳 额度申请 queue
     assert "¥600,000.00" in texts(queue) and "旺季备货" in texts(queue)
     w.forget_pushes()
-    await w.press(MANAGER, buttons(queue)["✅ 批准"])
+    card = await w.press(MANAGER, buttons(queue)["✅ 批准"])
+    await w.press(MANAGER, buttons(card)["✅ 确认批准"])
     told = texts(await w.pushed(DEALER_CHAT))
     assert "¥600,000.00" in told and ("已批准" in told or "已调整为" in told), told
     again = await w.say(DEALER_CHAT, "额度不够了能申请提额吗")

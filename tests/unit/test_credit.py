@@ -186,6 +186,33 @@ async def test_the_dealer_is_told_before_temporary_credit_ends_and_when_it_lapse
     assert not await w.pushed("200")
 
 
+async def test_an_approver_grants_less_than_asked_in_words_or_with_the_button() -> None:
+    """QA s27 #8: "批到70万吧 80万太多了" got a stock-transfer answer and ✅ 批准 granted all of it at one tap."""
+    w, dealer, _, p = await _world()
+    asked = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.LIMIT, Decimal("800000"), "旺季备货"), NOW)
+    card = await w.say("400", "批到70万吧 80万太多了")
+    said = texts(card)
+    assert "请确认批准额度申请" in said and "批准金额：¥700,000.00（申请 ¥800,000.00）" in said
+    assert (await w.uow.credit_changes.get(asked.id)).status == "pending"          # nothing before the confirm
+    done = texts(await w.press("400", buttons(card)["✅ 按 ¥700,000.00 批准"]))
+    assert "已批准" in done
+    change = await w.uow.credit_changes.get(asked.id)
+    assert change.amount == Decimal("700000.00") and "申请 ¥800,000.00" in change.decision_note
+    assert (await w.uow.dealers.get(dealer.id)).credit_limit == Decimal("700000.00")
+    assert "¥700,000.00" in texts(await w.pushed("100"))
+
+    other = await request_credit_change(w.uow, p.cm, RequestCreditChange(
+        dealer.id, CreditChangeKind.LIMIT, Decimal("900000"), "再加"), NOW)
+    card = await w.press("400", payload("cr.ok", other.id))
+    asked_amount = await w.press("400", buttons(card)["✏️ 改批金额"])
+    assert "批多少" in texts(asked_amount)
+    again = await w.say("400", "75万")
+    assert "批准金额：¥750,000.00（申请 ¥900,000.00）" in texts(again)
+    assert "已批准" in texts(await w.say("400", "确认"))
+    assert (await w.uow.dealers.get(dealer.id)).credit_limit == Decimal("750000.00")
+
+
 async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
     w, dealer, _, p = await _world()
     limit = await request_credit_change(w.uow, p.cm, RequestCreditChange(
@@ -205,7 +232,9 @@ async def test_approvers_decide_in_chat_from_the_push_or_the_list() -> None:
     refused = texts(await w.press("400", payload("cr.ok", temporary.id)))
     assert "不能审批自己提交的额度申请" in refused
 
-    assert "额度申请 CR-20261204-0001：已批准。" in texts(await w.press("400", payload("cr.ok", limit.id)))
+    card = await w.press("400", payload("cr.ok", limit.id))      # a money decision: confirmed (QA s27 #8)
+    assert "请确认批准额度申请" in texts(card) and (await w.uow.credit_changes.get(limit.id)).status == "pending"
+    assert "额度申请 CR-20261204-0001：已批准。" in texts(await w.press("400", buttons(card)["✅ 确认批准"]))
     assert "请输入驳回额度申请的原因" in texts(await w.press("500", payload("cr.no", temporary.id)))
     assert "额度申请 CR-20261204-0002：已驳回。" in texts(await w.say("500", "回款周期偏长"))
     assert (await w.uow.credit_changes.get(temporary.id)).decision_note == "回款周期偏长"
