@@ -1,0 +1,49 @@
+"""An order named by staff with the end of its number alone ("0002", "看下0002", "尾号0002的单"): its card, or which
+one when several orders end so (``nlu.decision_words.order_named``; was: 代客下单 started, or the greeting menu).
+
+Where it is looked for: first what waits for this person (approval, allocation, shipping, as their job shows them),
+then the latest orders they may read. Decisions by a number's end ("0002没问题") are ``staff_words``'.
+"""
+
+from __future__ import annotations
+
+from core.services import orders as order_cases
+from core.services.queues import Queue, all_waiting, may_see
+from core.users import Permission
+from handlers import i18n
+from handlers.context import Ctx
+from handlers.flows import staff_orders
+from handlers.messages import Button, Reply
+from handlers.router import payload
+
+P = Permission
+MAX_CHOICES = 6
+RECENT = 200             # the latest orders looked through when none waiting ends so
+_QUEUES = (Queue.APPROVE, Queue.ALLOCATE, Queue.SHIP)
+
+i18n.register({
+    "tail.none": ("没有找到单号尾号为 {tail} 的订单。请输入完整单号（如 SO-20261204-{tail}）。",
+                  "No order ending in {tail} was found. Type its whole number (e.g. SO-20261204-{tail})."),
+    "tail.several": ("有 {n} 张订单的单号尾号是 {tail}，请选择：", "{n} orders end in {tail}; choose one:"),
+})
+
+
+async def order_by_tail(ctx: Ctx, tail: str) -> list[Reply]:
+    """The card of the order whose number ends in ``tail`` (waiting ones first); several: a button each."""
+    found: dict[str, str] = {}
+    for queue in _QUEUES:
+        if may_see(ctx.actor, queue):
+            for item in await all_waiting(ctx.uow(), ctx.actor, queue, ctx.deps.clock):
+                if item.ref.endswith(f"-{tail}"):
+                    found.setdefault(item.ref, f"🧾 {item.ref} {item.summary} {item.dealer_name}")
+    if not found and P.ORDER_READ_ALL in ctx.actor.permissions:
+        for order in await order_cases.list_orders(ctx.uow(), ctx.actor, limit=RECENT):
+            if order.number.endswith(f"-{tail}"):
+                found.setdefault(order.number, f"🧾 {order.number}")
+    if not found:
+        return [Reply(text=ctx.t("tail.none", tail=tail))]
+    if len(found) == 1:
+        ctx.args = [next(iter(found))]
+        return await staff_orders.order_detail(ctx)
+    rows = [[Button(label[:40], payload("staff.order.detail", ref))] for ref, label in list(found.items())[:MAX_CHOICES]]
+    return [Reply(text=ctx.t("tail.several", tail=tail, n=len(found)), buttons=rows)]

@@ -1,0 +1,147 @@
+"""The order desk's decisions in everyday words, and an order named by the end of its number (chat-desk #1, #2):
+"0002没啥问题 批了吧" approves the waiting order ending 0002 after a confirm (was: 代客下单 started and took the
+next message), "0004先别批 价格不对" asks to confirm the rejection with that reason (was: a price answer), an order
+past the dealer's credit still needs 超额度通过, and "0002" alone opens that order (was: 代客下单, "12" the menu)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from core.orders import OrderStatus
+from core.users import Role
+from handlers.router import payload
+from tests.chat import ChatWorld, buttons, texts
+
+DESK, OWNER, OTHER = "300", "101", "102"
+
+
+async def _world(orders: int = 3, *, funded: bool = True) -> tuple[ChatWorld, list[str]]:
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="合肥新锐电器有限公司", credit_limit=Decimal("0.00"))
+    await w.user(OWNER, Role.DEALER_OWNER, dealer)
+    await w.user(DESK, Role.ORDER_DESK, username="desk")
+    if funded:
+        await w.prepay(dealer)
+    numbers = [(await w.order(dealer, [("AP300", n + 1)])).number for n in range(orders)]
+    return w, numbers
+
+
+async def _status(w: ChatWorld, number: str) -> OrderStatus:
+    order = await w.uow.orders.get_by(number=number)
+    assert order is not None
+    return order.status
+
+
+def _never_an_order(said: str) -> None:
+    assert "代客下单" not in said and "经销商编号或名称" not in said and "价格" not in said.split("\n")[0], said
+
+
+@pytest.mark.parametrize("words", ["{tail}没啥问题 批了吧", "尾号{tail}的通过", "{tail}没什么问题，可以", "{tail} ok"])
+async def test_colloquial_approval_of_a_number_end_confirms_then_approves_that_order(words: str) -> None:
+    w, numbers = await _world()
+    said = words.format(tail=numbers[1][-4:])
+    asked = await w.say(DESK, said)
+    shown = texts(asked)
+    assert "确认通过" in shown and numbers[1] in shown, (said, shown)
+    _never_an_order(shown)
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}      # nothing before the press
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+    assert {await _status(w, n) for n in (numbers[0], numbers[2])} == {OrderStatus.SUBMITTED}
+    # the next message is no dealer's name for a form
+    after = texts(await w.say(DESK, "待审批"))
+    assert numbers[0] in after and "经销商编号或名称" not in after
+
+
+async def test_the_whole_number_said_ok_is_its_approval() -> None:
+    w, numbers = await _world()
+    asked = await w.say(DESK, f"{numbers[2]} ok")
+    assert "确认通过" in texts(asked) and numbers[2] in texts(asked)
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[2]) == OrderStatus.APPROVED
+
+
+async def test_this_order_fine_ship_it_after_its_card_approves_it() -> None:
+    w, numbers = await _world()
+    await w.say(DESK, f"看下{numbers[0]}")
+    asked = await w.say(DESK, "这单可以 发吧")
+    assert "确认通过" in texts(asked) and numbers[0] in texts(asked), texts(asked)
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[0]) == OrderStatus.APPROVED
+
+
+@pytest.mark.parametrize("words", ["{tail}先别批 价格不对", "{number} 先别批 价格不对", "价格不对 {tail}先别批"])
+async def test_colloquial_rejection_with_a_reason_asks_to_confirm_it_with_that_reason(words: str) -> None:
+    w, numbers = await _world()
+    said = words.format(tail=numbers[1][-4:], number=numbers[1])
+    asked = await w.say(DESK, said)
+    shown = texts(asked)
+    assert "确认驳回" in shown and "原因：价格不对" in shown and numbers[1] in shown, (said, shown)
+    _never_an_order(shown)
+    assert await _status(w, numbers[1]) == OrderStatus.SUBMITTED
+    await w.press(DESK, buttons(asked)["❌ 确认驳回"])
+    order = await w.uow.orders.get_by(number=numbers[1])
+    assert order is not None and order.status == OrderStatus.REJECTED
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+
+
+async def test_not_approved_said_of_a_number_is_never_its_approval() -> None:
+    w, numbers = await _world()
+    shown = texts(await w.say(DESK, f"{numbers[0]} 不通过"))
+    assert "确认通过" not in shown and "驳回" in shown, shown
+
+
+async def test_an_order_past_the_credit_limit_still_needs_approve_over_limit() -> None:
+    w, numbers = await _world(1, funded=False)
+    asked = await w.say(DESK, f"{numbers[0][-4:]}没啥问题 批了吧")
+    assert "确认通过" in texts(asked)
+    over = await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert "⚠️ 超额度通过" in buttons(over), texts(over)
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+    await w.press(DESK, buttons(over)["⚠️ 超额度通过"])
+    assert await _status(w, numbers[0]) == OrderStatus.APPROVED
+
+
+async def test_a_decision_typed_while_the_on_behalf_form_waits_for_a_dealer_is_the_decision() -> None:
+    w, numbers = await _world()
+    await w.press(DESK, payload("staff.onbehalf"))
+    asked = await w.say(DESK, f"{numbers[1][-4:]}没问题")
+    assert "确认通过" in texts(asked) and numbers[1] in texts(asked), texts(asked)
+    await w.press(DESK, buttons(asked)["✅ 通过"])
+    assert await _status(w, numbers[1]) == OrderStatus.APPROVED
+
+
+# --- #2: an order named by its number's end alone ----------------------------------------------------
+
+@pytest.mark.parametrize("words", ["{tail}", "看下{tail}", "尾号{tail}的单"])
+async def test_the_end_of_a_number_alone_opens_that_order(words: str) -> None:
+    w, numbers = await _world()
+    shown = texts(await w.say(DESK, words.format(tail=numbers[2][-4:])))
+    assert numbers[2] in shown and "合肥新锐" in shown and "✅ 通过" in shown, shown
+    _never_an_order(shown)
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=DESK)
+    assert stored is None or not (stored.state or "").startswith("order")
+
+
+async def test_a_number_end_of_several_orders_asks_which() -> None:
+    w, numbers = await _world(1)
+    other = await w.dealer(name="杭州嘉禾家电有限公司")
+    await w.prepay(other)
+    # the same number end on another day
+    second = await w.order(other, [("AP300", 1)])
+    stored = await w.uow.orders.get_by(number=second.number)
+    assert stored is not None
+    stored.number = "SO-20261120-" + numbers[0][-4:]
+    await w.uow.commit()
+    shown = await w.say(DESK, numbers[0][-4:])
+    assert "请选择" in texts(shown) and len(buttons(shown)) == 2, texts(shown)
+
+
+async def test_a_number_end_no_order_has_is_said_so() -> None:
+    w, _ = await _world()
+    shown = texts(await w.say(DESK, "9999"))
+    assert "没有找到单号尾号为 9999 的订单" in shown
+    _never_an_order(shown)

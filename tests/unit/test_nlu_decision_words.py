@@ -1,0 +1,52 @@
+"""An approver's decision in everyday words (``nlu.decision_words``): which order, approved or not, the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.decision_words import OrderDecision, OrderNamed, decision_said, order_named
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0002没啥问题 批了吧", OrderDecision(True, "0002")),
+    ("尾号0003的通过", OrderDecision(True, "0003")),
+    ("0002没什么问题，可以", OrderDecision(True, "0002")),
+    ("0002没有问题", OrderDecision(True, "0002")),
+    ("0001 ok", OrderDecision(True, "0001")),
+    ("这单可以 发吧", OrderDecision(True)),
+    ("这单没问题", OrderDecision(True)),
+    ("批了", OrderDecision(True)),
+    ("0004先别批 价格不对", OrderDecision(False, "0004", "价格不对")),
+    ("价格不对 0004先别批", OrderDecision(False, "0004", "价格不对")),
+    ("0002不通过", OrderDecision(False, "0002")),
+    ("0002不行 驳回", OrderDecision(False, "0002")),
+    ("这单不行 金额太大", OrderDecision(False, None, "金额太大")),
+    ("0011 驳回，原因：重复下单", OrderDecision(False, "0011", "重复下单")),
+])
+def test_decisions_in_everyday_words(text: str, expected: OrderDecision) -> None:
+    assert decision_said(text) == expected
+
+
+@pytest.mark.parametrize("text", ["没问题", "可以", "好的", "ok", "行", "0001可以发货吗", "AP300 0001没问题",
+                                  "0002行不行", "合肥新锐那单不批", "把合肥新锐那单批了", "驳回的订单有哪些", "通过率怎么样",
+                                  "审核通过了几单", "0001 0002 没问题", "AP300来20台", "这个可以吃"])
+def test_other_words_decide_nothing(text: str) -> None:
+    assert decision_said(text) is None
+
+
+def test_fine_words_with_the_whole_number_typed_are_its_approval() -> None:
+    assert decision_said(" ok", order_named=True) == OrderDecision(True)
+    assert decision_said(" 不通过", order_named=True) == OrderDecision(False)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0002", OrderNamed(tail="0002")), ("看下0002", OrderNamed(tail="0002")), ("尾号0002的单", OrderNamed(tail="0002")),
+    ("20261206-0002", OrderNamed(number="SO-20261206-0002")), ("202612060002", OrderNamed(number="SO-20261206-0002")),
+])
+def test_an_order_named_by_its_number_alone(text: str, expected: OrderNamed) -> None:
+    assert order_named(text) == expected
+
+
+@pytest.mark.parametrize("text", ["12", "AP300", "0002 台", "5000元", "2026年"])
+def test_other_numbers_name_no_order(text: str) -> None:
+    assert order_named(text) is None
