@@ -7,7 +7,8 @@ handler shows the same confirm card ✅ 通过 leads to, so the credit checks an
   so (no number end: the order just shown). "Fine" words alone ("可以", "没问题", "ok") decide nothing: they need
   an order named (its number end, "这单") or a verb of approving ("批", "通过") beside them;
 - "0004先别批 价格不对", "这单不行 金额太大", "0002不通过": a rejection, the words after it the reason;
-- "0002", "看下0002", "尾号0002的单", "20261206-0002": an order named and nothing else (``order_named``).
+- "0002", "看下0002", "尾号0002的单", "12", "20261206-0002": an order named and nothing else (``order_named``; a
+  number of up to four digits is the end of an order's number, as the desk reads it aloud: "12" is …-0012).
 
 Whatever else is said (a dealer's name, a product, a question: "0001可以发货吗", "AP300 0001没问题") is not a
 decision: None, and the other readers go on.
@@ -104,7 +105,7 @@ def _reason(words: str) -> str | None:
 
 # "0002", "看下0002", "尾号0002的单", "0002那单", "20261206-0002", "202612060002": an order named, nothing else
 _NAMED = re.compile(r"^(?:看一?下|看看|查一?下|查查|打开|open|show)?\s*(?:订单|单号)?\s*(?:尾号(?:是|为)?)?\s*"
-                    r"(?:(?P<day>20\d{6})\s*[-_ ]?\s*)?(?P<tail>\d{4})\s*(?:号)?\s*(?:的?(?:订单|单子?)|那单|这单|那张|号单)?"
+                    r"(?:(?P<day>20\d{6})\s*[-_ ]?\s*(?=\d{4}))?(?P<tail>\d{1,4})\s*(?:号)?\s*(?:的?(?:订单|单子?)|那单|这单|那张|号单)?"
                     r"\s*(?:呢|看看|看一?下)?$", re.IGNORECASE)
 
 
@@ -115,4 +116,4 @@ def order_named(text: str) -> OrderNamed | None:
         return None
     if m.group("day"):
         return OrderNamed(number=f"SO-{m.group('day')}-{m.group('tail')}")
-    return OrderNamed(tail=m.group("tail"))
+    return OrderNamed(tail=m.group("tail").zfill(4))        # "12": the order numbered 0012 (that day's twelfth)

@@ -253,6 +253,8 @@ async def record_in_a_cart(ctx: Ctx) -> list[Reply] | None:
             or command.kind == RefKind.DEALER:
         return None          # a dealer code answers "for which dealer?" in the cart, "0002" may be a quantity
     replies = await staff_words(ctx)
+    if ctx.dialog.state == "order.dealer":       # the form still waits for a dealer: said so
+        return [*replies, Reply(text=ctx.t("order.dealer_waits"))]
     cart = Cart.load(ctx)
     if cart is not None:
         replies.append(Reply(text=ctx.t("order.kept", n=len(cart.items)),

@@ -145,3 +145,40 @@ async def test_a_number_end_no_order_has_is_said_so() -> None:
     shown = texts(await w.say(DESK, "9999"))
     assert "没有找到单号尾号为 9999 的订单" in shown
     _never_an_order(shown)
+
+
+# --- the 代客下单 form's "which dealer?" step lets other requests through ----------------------------------
+
+@pytest.mark.parametrize(("words", "answered"), [("待发货", "发货"), ("合肥新锐的余额", "合肥新锐")])
+async def test_another_request_at_the_on_behalf_dealer_step_leaves_the_form_and_is_answered(words: str,
+                                                                                          answered: str) -> None:
+    """(was: "没有找到经销商“待审批”", every next message taken as a dealer's name)"""
+    w, numbers = await _world()
+    await w.press(DESK, payload("staff.onbehalf"))
+    shown = texts(await w.say(DESK, words.format(number=numbers[0])))
+    assert "没有找到经销商" not in shown and answered in shown, shown
+    assert "代客下单已退出" in shown
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=DESK)
+    assert stored is not None and stored.state != "order.dealer"
+
+
+async def test_a_dealer_name_not_found_at_the_on_behalf_step_is_asked_again() -> None:
+    w, _ = await _world()
+    await w.press(DESK, payload("staff.onbehalf"))
+    assert "没有找到经销商“华信”" in texts(await w.say(DESK, "华信"))
+    assert "为 " in texts(await w.say(DESK, "合肥新锐"))
+
+
+async def test_an_order_decided_at_the_on_behalf_dealer_step_says_the_form_still_waits() -> None:
+    w, numbers = await _world()
+    await w.press(DESK, payload("staff.onbehalf"))
+    shown = texts(await w.say(DESK, f"{numbers[0]} 驳回 价格不对"))
+    assert "确认驳回" in shown and "代客下单还在等您输入经销商编号或名称" in shown, shown
+
+
+async def test_a_bare_short_number_from_the_desk_never_starts_an_order_for_a_dealer() -> None:
+    w, numbers = await _world()
+    shown = texts(await w.say(DESK, "12"))
+    assert "代客下单" not in shown and "尾号为 0012" in shown, shown
+    shown = texts(await w.say(DESK, str(int(numbers[1][-4:]))))
+    assert numbers[1] in shown, shown

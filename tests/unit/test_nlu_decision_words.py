@@ -41,12 +41,13 @@ def test_fine_words_with_the_whole_number_typed_are_its_approval() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("0002", OrderNamed(tail="0002")), ("看下0002", OrderNamed(tail="0002")), ("尾号0002的单", OrderNamed(tail="0002")),
+    ("12", OrderNamed(tail="0012")), ("12号单", OrderNamed(tail="0012")),
     ("20261206-0002", OrderNamed(number="SO-20261206-0002")), ("202612060002", OrderNamed(number="SO-20261206-0002")),
 ])
 def test_an_order_named_by_its_number_alone(text: str, expected: OrderNamed) -> None:
     assert order_named(text) == expected
 
 
-@pytest.mark.parametrize("text", ["12", "AP300", "0002 台", "5000元", "2026年"])
+@pytest.mark.parametrize("text", ["12345", "AP300", "0002 台", "5000元", "2026年", "12台"])
 def test_other_numbers_name_no_order(text: str) -> None:
     assert order_named(text) is None
