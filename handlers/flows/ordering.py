@@ -35,6 +35,7 @@ from core.services.dealers import get_dealer, list_dealers, sub_dealers
 from core.services.order_changes import ChangeOrder, change_order
 from core.services.orders import SubmitOrder, get_order, list_orders, submit_order_once
 from core.users import Permission
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows.cart import (
     MAX_QTY,
@@ -58,7 +59,6 @@ from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.orders import orders_referred
 from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
-from handlers.catalogue import parse_message
 from handlers.router import Router, StepLeft, payload
 from nlu.replies import confirms_order
 from nlu.schema import Intent, Slots
