@@ -182,3 +182,23 @@ async def test_a_bare_short_number_from_the_desk_never_starts_an_order_for_a_dea
     assert "代客下单" not in shown and "尾号为 0012" in shown, shown
     shown = texts(await w.say(DESK, str(int(numbers[1][-4:]))))
     assert numbers[1] in shown, shown
+
+
+# --- an order found by its dealer's name -------------------------------------------------------------------
+
+@pytest.mark.parametrize("words", ["杭州嘉禾的单子", "看下杭州嘉禾的订单", "杭州嘉禾的订单到哪了"])
+async def test_a_dealers_name_with_orders_lists_that_dealers_orders(words: str) -> None:
+    """(was: every dealer's orders, and "看下…的订单" asked whether to cancel one)"""
+    w, numbers = await _world(2)
+    other = await w.dealer(name="杭州嘉禾家电有限公司")
+    await w.prepay(other)
+    theirs = await w.order(other, [("DH20", 1)])
+    shown = texts(await w.say(DESK, words))
+    assert theirs.number in shown and numbers[0] not in shown and numbers[1] not in shown, shown
+    assert "取消" not in shown
+
+
+async def test_order_words_that_name_no_dealer_go_on_as_before() -> None:
+    w, numbers = await _world(2)
+    shown = texts(await w.say(DESK, "今天的订单"))
+    assert "没有找到经销商" not in shown

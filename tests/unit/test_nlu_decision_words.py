@@ -51,3 +51,15 @@ def test_an_order_named_by_its_number_alone(text: str, expected: OrderNamed) -> 
 @pytest.mark.parametrize("text", ["12345", "AP300", "0002 台", "5000元", "2026年", "12台"])
 def test_other_numbers_name_no_order(text: str) -> None:
     assert order_named(text) is None
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("上海德润的单子", "上海德润"), ("看下兰州启明的订单", "兰州启明"), ("兰州启明的订单到哪了", "兰州启明"),
+    ("合肥新锐的订单", "合肥新锐"), ("D0003的订单", "D0003"), ("德润最近的订单", "德润"),
+    ("我的订单", None), ("待审批的订单", None), ("今天的订单", None), ("驳回的订单", None), ("上次的订单", None),
+    ("上个月的订单", None), ("德润那单驳回 价格不对", None), ("上次那单到哪了", None),
+])
+def test_a_dealers_orders_asked_by_its_name(text: str, who: str | None) -> None:
+    from nlu.dealer_order_words import dealer_orders_asked
+
+    assert dealer_orders_asked(text) == who
