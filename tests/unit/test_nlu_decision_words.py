@@ -63,3 +63,22 @@ def test_a_dealers_orders_asked_by_its_name(text: str, who: str | None) -> None:
     from nlu.dealer_order_words import dealer_orders_asked
 
     assert dealer_orders_asked(text) == who
+
+
+@pytest.mark.parametrize(("text", "who", "amount"), [
+    ("记一笔回款 D0007 3万", "D0007", "3万"), ("登记回款：合肥新锐 30000", "合肥新锐", "30000"),
+    ("记回款 合肥新锐 3万元 工行转账", "合肥新锐", "3万"),
+])
+def test_a_payment_said_after_the_jobs_words(text: str, who: str, amount: str) -> None:
+    from nlu.payment_words import payment_said
+
+    said = payment_said(text)
+    assert said is not None and (said.who, said.amount) == (who, amount)
+
+
+@pytest.mark.parametrize(("text", "who"), [("合肥新锐账上还有多少钱", "合肥新锐"), ("D0007账户里有多少", "D0007"),
+                                           ("我账上还有多少钱", None), ("账上还有多少钱", None)])
+def test_a_dealers_money_on_its_account_is_its_ledger(text: str, who: str | None) -> None:
+    from nlu.payment_words import ledger_who
+
+    assert ledger_who(text) == who
