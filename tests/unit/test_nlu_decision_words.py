@@ -82,3 +82,12 @@ def test_a_dealers_money_on_its_account_is_its_ledger(text: str, who: str | None
     from nlu.payment_words import ledger_who
 
     assert ledger_who(text) == who
+
+
+@pytest.mark.parametrize(("text", "who"), [("合肥新锐的联系人电话", "合肥新锐"), ("嘉禾老板是谁", "嘉禾"),
+                                           ("D0007 的联系方式", "D0007"), ("厂家电话", None), ("客服电话多少", None),
+                                           ("我的联系人", None)])
+def test_a_dealers_contacts_asked(text: str, who: str | None) -> None:
+    from nlu.desk_words import dealer_looked_up
+
+    assert dealer_looked_up(text) == who
