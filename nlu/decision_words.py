@@ -78,14 +78,15 @@ def decision_said(text: str, *, order_named: bool = False) -> OrderDecision | No
     if len(tails) > 1 or re.search(r"[A-Za-z]{1,4}-?\d|\d{5,}", text) or (tails and order_named):
         return None                          # two orders, a product code, a whole number: not these words
     tail = tails[0] if tails else None
+    if tail is not None and not _only(text[:_TAIL.search(text).start()], _THIS, _FILLER):   # type: ignore[union-attr]
+        return None                          # "德润6048那单驳回": a dealer and an amount (staff_commands reads those)
     words = _TAIL.sub(" ", text)
     rejected = re.search(_REJECT, words, re.IGNORECASE)
     if rejected is not None:
         before, after = words[:rejected.start()], re.sub(_REJECT, " ", words[rejected.end():], flags=re.IGNORECASE)
-        plain = _only(before, _THIS, _FILLER)
-        if not plain and tail is None:
+        if not _only(before, _THIS, _FILLER):
             return None                      # "合肥新锐那单不批": a dealer's words before it (staff_commands reads those)
-        return OrderDecision(False, tail, _reason(after) or (None if plain else _reason(before)))
+        return OrderDecision(False, tail, _reason(after))
     if not _only(words, _APPROVE_VERB, _FINE, _THIS, _FILLER):
         return None
     verb = re.search(_APPROVE_VERB, words, re.IGNORECASE) is not None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.accounts import AccountKind, PaymentMethod
-from nlu.payment_lead_words import ON_ACCOUNT, PAY_LED
+from nlu.payment_lead_words import HOW_MUCH_LEFT, ON_ACCOUNT, PAY_LED
 
 PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
                        "记一笔收款", "record a payment", "record payment"})
@@ -84,7 +84,7 @@ LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩|�
 def ledger_who(text: str) -> str | None:
     """"合肥新锐的流水" -> "合肥新锐": the dealer whose ledger is asked for, else None."""
     m = re.search(LEDGER_ASKED, text.strip(), re.IGNORECASE) or re.search(ON_ACCOUNT, text.strip(), re.IGNORECASE)
-    return m.group("who").strip() if m else None
+    return (re.sub(HOW_MUCH_LEFT, "", m.group("who").strip()) or m.group("who")).strip() if m else None
 
 
 RECEIVED = (r"^(?P<when>本月|这个月|这月|上个月|上月|今天|今日|昨天|本周|这周|这星期|这个星期)?的?(?:回款|到账|收款|进账)了?"

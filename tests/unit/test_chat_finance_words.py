@@ -38,3 +38,12 @@ async def test_a_ledger_question_at_the_account_step_is_answered_and_the_step_as
     assert "D0009 杭州嘉禾电器有限公司 还没有流水" in shown and "回款登记还没完成" in shown and "记入哪个账户" in shown, shown
     stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=FIN)
     assert stored is not None and stored.state == "pay.account" and stored.data.get("amount") == "50000.00"
+
+
+@pytest.mark.parametrize("chat", [FIN, "300"])
+async def test_how_much_credit_a_dealer_has_left_is_its_ledger(chat: str) -> None:
+    """(was: "没有找到经销商“合肥新锐还有多少”")"""
+    w = await _world()
+    await w.prepay(await w.uow.dealers.get_by(code="D0007"), "1000.00")  # type: ignore[arg-type]
+    shown = texts(await w.say(chat, "合肥新锐还有多少额度"))
+    assert "D0007 合肥新锐电器有限公司" in shown and "额度" in shown and "没有找到经销商" not in shown, shown
