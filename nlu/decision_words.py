@@ -118,3 +118,21 @@ def order_named(text: str) -> OrderNamed | None:
     if m.group("day"):
         return OrderNamed(number=f"SO-{m.group('day')}-{m.group('tail')}")
     return OrderNamed(tail=m.group("tail").zfill(4))        # "12": the order numbered 0012 (that day's twelfth)
+
+
+# "这单发货 顺丰 SF998877", "这单发了 德邦 DP123456", "发货 顺丰 SF998877": the order just shown shipped (the carrier
+# and the waybill number read by ``nlu.staff_commands``, as with a number typed)
+_THIS_SHIPPED = re.compile(r"^(?P<this>这一?单|这张单?|这个单子?|这笔单?|此单|该单)?\s*(?:可以|已经?|已)?\s*(?:发货|发了|发出|ship(?:ped)?)"
+                           r"(?:了|吧|啦)?\s*(?P<rest>.*)$", re.IGNORECASE)
+
+
+def this_shipped(text: str) -> str | None:
+    """"这单发货 顺丰 SF998877" -> "顺丰 SF998877": the words after it (the carrier, the waybill number) when the order
+    just shown is said to ship ("这单" said, or a waybill number typed with it); None otherwise."""
+    m = _THIS_SHIPPED.match(_clean(text))
+    if m is None or _QUESTION.search(text):
+        return None
+    rest = m.group("rest").strip(" ,，。:：")
+    if not m.group("this") and not re.search(r"[A-Za-z]{0,4}\d[A-Za-z0-9-]{5,40}", rest):
+        return None
+    return rest

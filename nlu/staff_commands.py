@@ -33,7 +33,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from nlu.decision_words import decision_said, order_named
+from nlu.decision_words import decision_said, order_named, this_shipped
 
 
 class StaffVerb(StrEnum):
@@ -339,6 +339,10 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         # "0002没啥问题 批了吧", "0004先别批 价格不对", "这单可以 发吧" (was: 代客下单, a price answer, the help)
         return StaffCommand(StaffVerb.APPROVE if decided.approve else StaffVerb.REJECT,
                             RefKind.ORDER if decided.tail else None, reason=decided.reason, this=True, tail=decided.tail)
+    if (shipped := this_shipped(text)) is not None:
+        # "这单发货 顺丰 SF998877" under an order's card (was: every order listed)
+        return StaffCommand(StaffVerb.SHIP, RefKind.ORDER, carrier=_carrier(shipped),
+                            tracking=next((t for t in _TRACKING.findall(shipped)), None), this=True)
     if (named := order_named(text)) is not None:
         # "0002", "20261206-0002": that order's card (was: 代客下单 started, "12" the greeting menu)
         return StaffCommand(StaffVerb.OPEN, RefKind.ORDER, named.number, tail=named.tail)

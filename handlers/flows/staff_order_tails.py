@@ -16,8 +16,9 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms, orders, staff_orders
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, parse_payload, payload, shown_buttons
 from nlu.dealer_order_words import dealer_orders_asked
+from nlu.order_words import is_order_number
 
 router = Router(name=__name__)
 
@@ -71,3 +72,14 @@ async def dealer_orders(ctx: Ctx) -> list[Reply] | None:
                                for d in found[:MAX_CHOICES]])]
     ctx.args = ["0", str(found[0].id or 0)]
     return await orders.order_list(ctx)
+
+
+def shown_order(ctx: Ctx) -> str | None:
+    """The one order the screen last shown acts on (its buttons carry its number: the card's ✅ 通过, 📦 配货,
+    🚚 发货); None when none, or several, are shown."""
+    numbers = set()
+    for _, pressed, _ in shown_buttons(ctx.dialog.data):
+        parsed = parse_payload(pressed)
+        if parsed is not None and parsed[0].startswith("staff.") and parsed[1] and is_order_number(parsed[1][0]):
+            numbers.add(parsed[1][0].upper())
+    return next(iter(numbers)) if len(numbers) == 1 else None

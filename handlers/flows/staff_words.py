@@ -224,6 +224,9 @@ async def staff_words(ctx: Ctx) -> list[Reply]:
     staff.drop_pending(ctx)
     if command.verb == StaffVerb.NEW_TICKET:
         return await _new_ticket(ctx, command.dealer or "")
+    if command.this and command.verb == StaffVerb.SHIP:      # "这单发货 顺丰 SF…": the order on screen
+        shown = staff_order_tails.shown_order(ctx)
+        return await _open(ctx, command, RefKind.ORDER, shown) if shown else [Reply(text=ctx.t("sw.this.none"))]
     if command.this:
         return await _this_record(ctx, command)
     if command.tail and command.verb == StaffVerb.OPEN:       # "0002": that order (was: 代客下单)

@@ -202,3 +202,34 @@ async def test_order_words_that_name_no_dealer_go_on_as_before() -> None:
     w, numbers = await _world(2)
     shown = texts(await w.say(DESK, "今天的订单"))
     assert "没有找到经销商" not in shown
+
+
+# --- "这单发货 …" under an order's card ----------------------------------------------------------------------
+
+async def test_this_order_shipped_with_a_waybill_under_its_card_asks_to_confirm_then_ships_it() -> None:
+    """(was: every order listed)"""
+    w, numbers = await _world(1)
+    dealer = (await w.uow.dealers.list())[0]
+    allocated = await w.order(dealer, [("AP300", 2)], to="allocated")
+    await w.say(DESK, f"看下{allocated.number}")
+    asked = await w.say(DESK, "这单发货 顺丰 SF998877")
+    shown = texts(asked)
+    assert "确认发货" in shown and allocated.number in shown and "SF998877" in shown, shown
+    await w.press(DESK, buttons(asked)["✅ 确认发货"])
+    assert await _status(w, allocated.number) == OrderStatus.SHIPPED
+    assert await _status(w, numbers[0]) == OrderStatus.SUBMITTED
+
+
+async def test_this_order_shipped_before_it_is_allocated_says_why_not() -> None:
+    w, _ = await _world(0)
+    dealer = (await w.uow.dealers.list())[0]
+    approved = await w.order(dealer, [("AP300", 2)], to="approved")
+    await w.say(DESK, f"看下{approved.number}")
+    shown = texts(await w.say(DESK, "这单发货 顺丰 SF998877"))
+    assert "不能发货" in shown and approved.number in shown, shown
+
+
+async def test_this_order_shipped_with_nothing_shown_asks_which() -> None:
+    w, _ = await _world(1)
+    shown = texts(await w.say(DESK, "这单发货 顺丰 SF998877"))
+    assert "是哪一单" in shown, shown

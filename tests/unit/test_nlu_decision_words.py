@@ -91,3 +91,11 @@ def test_a_dealers_contacts_asked(text: str, who: str | None) -> None:
     from nlu.desk_words import dealer_looked_up
 
     assert dealer_looked_up(text) == who
+
+
+@pytest.mark.parametrize(("text", "rest"), [("这单发货 顺丰 SF998877", "顺丰 SF998877"), ("发货 顺丰 SF998877", "顺丰 SF998877"),
+                                            ("这单发了", ""), ("发货", None), ("这单发了吗", None), ("发货了没", None)])
+def test_the_order_shown_said_to_ship(text: str, rest: str | None) -> None:
+    from nlu.decision_words import this_shipped
+
+    assert this_shipped(text) == rest
