@@ -233,3 +233,22 @@ async def test_this_order_shipped_with_nothing_shown_asks_which() -> None:
     w, _ = await _world(1)
     shown = texts(await w.say(DESK, "这单发货 顺丰 SF998877"))
     assert "是哪一单" in shown, shown
+
+
+# --- the reject reason step lets another order's decision through -------------------------------------------
+
+async def test_another_orders_approval_typed_at_the_reject_reason_step_rejects_nothing() -> None:
+    """❌ 驳回 pressed on one order, then "0003没问题" (was: the first order rejected, "0003没问题" its reason)."""
+    w, numbers = await _world()
+    asked = await w.press(DESK, payload("staff.order.reject", numbers[0]))
+    assert "原因" in texts(asked)
+    shown = texts(await w.say(DESK, f"{numbers[2][-4:]}没问题"))
+    assert "确认通过" in shown and numbers[2] in shown and "驳回已放弃" in shown, shown
+    assert {await _status(w, n) for n in numbers} == {OrderStatus.SUBMITTED}
+
+
+async def test_a_reason_typed_at_the_reject_reason_step_is_the_reason() -> None:
+    w, numbers = await _world()
+    await w.press(DESK, payload("staff.order.reject", numbers[0]))
+    await w.say(DESK, "价格不对，请按新价目表重新下单")
+    assert await _status(w, numbers[0]) == OrderStatus.REJECTED
