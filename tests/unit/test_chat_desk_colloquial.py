@@ -252,3 +252,18 @@ async def test_a_reason_typed_at_the_reject_reason_step_is_the_reason() -> None:
     await w.press(DESK, payload("staff.order.reject", numbers[0]))
     await w.say(DESK, "价格不对，请按新价目表重新下单")
     assert await _status(w, numbers[0]) == OrderStatus.REJECTED
+
+
+async def test_an_order_named_at_the_waybill_step_ships_nothing() -> None:
+    """🚚 发货 → 顺丰 → "0002" (was: shipped with waybill number "0002")."""
+    w, numbers = await _world(2)
+    dealer = (await w.uow.dealers.list())[0]
+    allocated = await w.order(dealer, [("AP300", 2)], to="allocated")
+    await w.press(DESK, payload("staff.ship.carrier", allocated.number, 0))
+    shown = texts(await w.say(DESK, numbers[1][-4:]))
+    assert numbers[1] in shown and "发货已放弃" in shown, shown
+    assert await _status(w, allocated.number) == OrderStatus.ALLOCATED
+    # a waybill number is still the waybill number
+    await w.press(DESK, payload("staff.ship.carrier", allocated.number, 0))
+    await w.say(DESK, "SF1234567890")
+    assert await _status(w, allocated.number) == OrderStatus.SHIPPED
