@@ -168,9 +168,10 @@ class ConsoleChat:
             self._print()
 
     async def turn(self, line: str) -> list[Reply]:
-        """One line typed by the user: a number presses that button, anything else is said."""
+        """One line typed by the user: a number presses that button ("0002", with its zeros, is said), anything else
+        is said."""
         text = line.strip()
-        if text.isdigit() and int(text) in self._choices:
+        if text.isdigit() and not text.startswith("0") and int(text) in self._choices:
             button, ref = self._choices[int(text)]
             return await self.chat.say(self.chat_id, payload=button.payload, message_ref=ref,
                                        display_name=str(self.chat_as))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.dealer_contact_words import dealer_contact_asked
+
 #: whole messages asking for what waits for this person's decision (a form step open takes them as its answer)
 APPROVALS_PHRASES = ("审批", "approvals")
 #: the same, that no form step takes as its answer
@@ -47,4 +49,6 @@ _DEALER_LOOKUP = re.compile(r"^(?:(?:查一?下|查查|看看|看一?下|打开)
 def dealer_looked_up(text: str) -> str | None:
     """"查下杭州嘉禾", "杭州嘉禾的资料" -> "杭州嘉禾": the dealer words of a look-up, else None."""
     m = _DEALER_LOOKUP.match(text.strip())
-    return (m.group("a") or m.group("b") or "").strip() if m else None
+    if m is None:
+        return dealer_contact_asked(text)        # "合肥新锐的联系人电话": its card, which lists the contacts
+    return (m.group("a") or m.group("b") or "").strip()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.accounts import AccountKind, PaymentMethod
+from nlu.payment_lead_words import HOW_MUCH_LEFT, ON_ACCOUNT, PAY_LED
 
 PAY_WORDS = frozenset({"记一笔回款", "记回款", "登记回款", "录回款", "录入回款", "记收款", "登记收款", "回款登记",
                        "记一笔收款", "record a payment", "record payment"})
@@ -55,7 +56,7 @@ class PaymentSaid:
 def payment_said(text: str) -> PaymentSaid | None:
     """"合肥新锐打了5万，工行转账": who paid, how much and, from the note, how (transfer), to which account and the
     bank's reference; None when the line is not a payment."""
-    m = re.search(QUICK, text.strip(), re.IGNORECASE)
+    m = re.search(QUICK, text.strip(), re.IGNORECASE) or re.search(PAY_LED, text.strip(), re.IGNORECASE)
     if m is None:
         return None
     note = m.group("note") or ""
@@ -82,8 +83,8 @@ LEDGER_ASKED = (r"^(?:看看|看一下|查一下|查查)?\s*(?!我|还|有|剩|�
 
 def ledger_who(text: str) -> str | None:
     """"合肥新锐的流水" -> "合肥新锐": the dealer whose ledger is asked for, else None."""
-    m = re.search(LEDGER_ASKED, text.strip(), re.IGNORECASE)
-    return m.group("who").strip() if m else None
+    m = re.search(LEDGER_ASKED, text.strip(), re.IGNORECASE) or re.search(ON_ACCOUNT, text.strip(), re.IGNORECASE)
+    return (re.sub(HOW_MUCH_LEFT, "", m.group("who").strip()) or m.group("who")).strip() if m else None
 
 
 RECEIVED = (r"^(?P<when>本月|这个月|这月|上个月|上月|今天|今日|昨天|本周|这周|这星期|这个星期)?的?(?:回款|到账|收款|进账)了?"
@@ -122,7 +123,7 @@ class LedgerQuestion(StrEnum):
     OVERDUE = "overdue"              # dealers owing past the terms ("哪些经销商欠款逾期了", "账龄")
 
 
-_QUESTIONS = ((LEDGER_ASKED, LedgerQuestion.LEDGER), (RECEIVED, LedgerQuestion.RECEIVED),
+_QUESTIONS = ((LEDGER_ASKED, LedgerQuestion.LEDGER), (ON_ACCOUNT, LedgerQuestion.LEDGER), (RECEIVED, LedgerQuestion.RECEIVED),
               (CREDIT_FULL, LedgerQuestion.CREDIT_FULL), (OVERDUE, LedgerQuestion.OVERDUE))
 
 

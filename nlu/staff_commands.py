@@ -33,6 +33,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from nlu.decision_words import decision_said, order_named, this_shipped
+
 
 class StaffVerb(StrEnum):
     OPEN = "open"
@@ -313,6 +315,10 @@ def parse_staff_command(text: str) -> StaffCommand | None:
             return StaffCommand(StaffVerb.RESOLVE, kind, number)
         if kind == RefKind.TICKET and (step := _ticket_step(rest)) is not None:
             return StaffCommand(step, kind, number)
+        if kind == RefKind.ORDER and (decided := decision_said(rest, order_named=True)) is not None:
+            # "SO-… ok", "SO-… 先别批 价格不对" (was: the card only; "SO-… 不通过" an approval)
+            return StaffCommand(StaffVerb.APPROVE if decided.approve else StaffVerb.REJECT, kind, number,
+                                reason=decided.reason)
         if _REJECT.search(rest):
             return StaffCommand(StaffVerb.REJECT, kind, number, reason=_reason(rest))
         if _APPROVE.search(rest):
@@ -329,6 +335,17 @@ def parse_staff_command(text: str) -> StaffCommand | None:
     if m:
         who = m.group("who").strip(" ，,。的") or None
         return StaffCommand(StaffVerb.NEW_TICKET, RefKind.TICKET, dealer=who)
+    if (decided := decision_said(text)) is not None:
+        # "0002没啥问题 批了吧", "0004先别批 价格不对", "这单可以 发吧" (was: 代客下单, a price answer, the help)
+        return StaffCommand(StaffVerb.APPROVE if decided.approve else StaffVerb.REJECT,
+                            RefKind.ORDER if decided.tail else None, reason=decided.reason, this=True, tail=decided.tail)
+    if (shipped := this_shipped(text)) is not None:
+        # "这单发货 顺丰 SF998877" under an order's card (was: every order listed)
+        return StaffCommand(StaffVerb.SHIP, RefKind.ORDER, carrier=_carrier(shipped),
+                            tracking=next((t for t in _TRACKING.findall(shipped)), None), this=True)
+    if (named := order_named(text)) is not None:
+        # "0002", "20261206-0002": that order's card (was: 代客下单 started, "12" the greeting menu)
+        return StaffCommand(StaffVerb.OPEN, RefKind.ORDER, named.number, tail=named.tail)
     verb = StaffVerb.REJECT if _REJECT.search(text) else StaffVerb.APPROVE if _APPROVE.search(text) else None
     if verb is None and _TAIL.search(text) and _FINE.search(text):
         verb = StaffVerb.APPROVE     # "0001没问题": the waiting order ending 0001 is fine (never an order to place)

@@ -41,6 +41,7 @@ def all_routers() -> list[Router]:
         staff_approvals,
         staff_dealers,
         staff_materials,
+        staff_order_tails,
         staff_orders,
         staff_queues,
         staff_renewals,
@@ -57,5 +58,5 @@ def all_routers() -> list[Router]:
 
     return [m.router for m in (menu, drafts, help, ordering, cart_edits, aftersales, ticket_reopen, order_changes, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
-                               staff_tickets, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
+                               staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

@@ -35,6 +35,7 @@ from core.services.dealers import get_dealer, list_dealers, sub_dealers
 from core.services.order_changes import ChangeOrder, change_order
 from core.services.orders import SubmitOrder, get_order, list_orders, submit_order_once
 from core.users import Permission
+from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows.cart import (
     MAX_QTY,
@@ -58,11 +59,13 @@ from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.orders import orders_referred
 from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, StepLeft, payload
 from nlu.replies import confirms_order
-from nlu.schema import Slots
+from nlu.schema import Intent, Slots
+from nlu.staff_commands import parse_staff_command
 
 router = Router(name=__name__)
+ANOTHER_REQUEST = 0.5      # the parser's confidence above which words at the "which dealer?" step are a request
 
 
 # --- starting an order ------------------------------------------------------------------------------
@@ -88,7 +91,22 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
     query = ctx.inbound.text.strip()
     if ctx.inbound.kind != InboundKind.TEXT or not query:
         return [Reply(text=ctx.t("order.ask_dealer"))]
+    if not await list_dealers(ctx.uow(), ctx.actor, search=query, limit=1) and await _another_request(ctx):
+        # "待审批", "合肥新锐的余额" typed where the form waits for a dealer (was: "没有找到经销商“待审批”", and every
+        # next message taken as a dealer's name): the form left, the request answered
+        raise StepLeft([Reply(text=ctx.t("order.dealer_left"))])
     return await dealer_said(ctx, query)
+
+
+async def _another_request(ctx: Ctx) -> bool:
+    """Do the words at the "which dealer?" step ask for something else (a staff command, a request the parser reads
+    with some confidence) rather than name a dealer badly ("华信")?"""
+    if parse_staff_command(ctx.inbound.text) is not None:
+        return True
+    parsed = await parse_message(ctx)
+    if parsed.intent in (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.FAQ):
+        return False
+    return parsed.confidence >= ANOTHER_REQUEST or parsed.slots.topic is not None
 
 
 async def dealer_said(ctx: Ctx, query: str) -> list[Reply]:

@@ -55,6 +55,7 @@ from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period, parse_date
 from nlu.numbers import read_amount
+from nlu.payment_lead_words import ON_ACCOUNT, PAY_LED
 from nlu.payment_words import (
     BOOK_WORDS,
     CREDIT_FULL,
@@ -231,6 +232,7 @@ async def _show_dealer(ctx: Ctx, dealer_id: int, label: str) -> list[Reply]:
 
 
 @router.staff_pattern(QUICK)
+@router.staff_pattern(PAY_LED)      # "记一笔回款 D0007 3万" (was: "您是想报修/售后吗？")
 async def quick_payment(ctx: Ctx) -> list[Reply]:
     """"合肥新锐打了5万": the form with the dealer looked up and the amount taken (asked again when unreadable)."""
     if (refused := _refused(ctx)) is not None:
@@ -285,9 +287,10 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
     return await _find_dealer(ctx, text)
 
 
-async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
+async def _asked_aside(ctx: Ctx, text: str, again: list[Reply] | None = None) -> list[Reply] | None:
     """A ledger question typed at the dealer step ("合肥新锐欠多少钱", "本月回款多少", "哪些经销商超信用了"):
-    answered, then the step asked again with what the form holds (it was searched as the payment's dealer)."""
+    answered, then the step asked again with what the form holds (it was searched as the payment's dealer);
+    at a later step (``again``: its question) that step's question after the answer."""
     asked = ledger_question(text)
     if asked is None:
         return None
@@ -299,6 +302,8 @@ async def _asked_aside(ctx: Ctx, text: str) -> list[Reply] | None:
     finally:     # whatever the answer did to the dialog, the payment stays where it was
         ctx.dialog.state, ctx.dialog.data, ctx.args = state, data, args
     kept = Reply(text=ctx.t("pay.kept"))
+    if again is not None:
+        return [*replies, kept, *again]
     dealer_id = data.get("dealer_id")
     if dealer_id:
         return [*replies, kept, *await _show_dealer(ctx, int(dealer_id), str(data.get("dealer") or ""))]
@@ -372,9 +377,9 @@ async def account_typed(ctx: Ctx) -> list[Reply]:
         if text and text in ACCOUNT_LABELS[account][0] + ACCOUNT_LABELS[account][1].lower():
             ctx.args = [account.value]
             return await account_chosen(ctx)
-    return [Reply(text=ctx.t("pay.ask.account"),
-                  buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS],
-                           _cancel(ctx)])]
+    ask = [Reply(text=ctx.t("pay.ask.account"),
+                 buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS], _cancel(ctx)])]
+    return await _asked_aside(ctx, text, again=ask) or ask      # "杭州嘉禾的余额": answered, then asked again
 
 
 def _method_name(ctx: Ctx, method: PaymentMethod) -> str:
@@ -390,7 +395,9 @@ def _method_buttons(ctx: Ctx) -> list[list[Button]]:
 async def amount_typed(ctx: Ctx) -> list[Reply]:
     amount = read_amount(forms.text_of(ctx))
     if amount is None or amount <= 0:
-        return [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
+        bad = [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
+        return await _asked_aside(ctx, forms.text_of(ctx), again=[Reply(text=ctx.t("pay.ask.amount"),
+                                                                         buttons=[_cancel(ctx)])]) or bad
     forms.step(ctx, "pay.method", amount=str(amount))
     return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
 
@@ -402,7 +409,8 @@ async def method_typed(ctx: Ctx) -> list[Reply]:
         if text and (text in zh or text in en or zh in text):
             ctx.args = [method.value]
             return await method_chosen(ctx)
-    return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+    ask = [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+    return await _asked_aside(ctx, forms.text_of(ctx), again=ask) or ask
 
 
 @router.button("pay.method")
@@ -569,6 +577,7 @@ LEDGER_DEPTH = 100       # the newest entries a chat page walks through
 
 
 @router.staff_pattern(LEDGER_ASKED)
+@router.staff_pattern(ON_ACCOUNT)   # "合肥新锐账上还有多少钱" (was: the month's order report)
 async def ledger_asked(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx, Permission.ACCOUNT_READ_ALL)) is not None:
         return refused

@@ -31,7 +31,8 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, StepLeft, payload
+from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
 
 router = Router(name=__name__)
 
@@ -83,6 +84,8 @@ i18n.register({
                       "{ref} was already decided by {who} at {time} ({status})."),
     "staff.already.you": ("{ref} 您已于 {time} 处理过（{status}）。", "You already handled {ref} at {time} ({status})."),
     "staff.decided_by": ("处理人：{who} {time}", "By {who} at {time}"),
+    "staff.ship_left": ("（{ref} 的发货还没填完，发货已放弃。）", "(Shipping {ref} was not finished; it was dropped.)"),
+    "staff.reason_left": ("（{ref} 的驳回原因还没填，驳回已放弃。）", "(No reason was typed for rejecting {ref}; the rejection was dropped.)"),
     "staff.need_text": ("请直接输入文字（发送“取消”放弃）。", "Please type it as text (send \"cancel\" to stop)."),
     "staff.too_long": ("内容太长了（最多 {limit} 字），请精简后重新输入。",
                        "That is too long (at most {limit} characters); please shorten it."),
@@ -375,6 +378,19 @@ Rejection = Callable[[Ctx, str, str, dict[str, Any]], Awaitable[list[Reply]]]
 REJECTIONS: dict[str, Rejection] = {}
 
 
+def another_command(text: str, ref: str) -> bool:
+    """Is the text typed at the reason step a staff command about something else (a decision on another order, an
+    order named by its number's end, a shipment) rather than the reason ("价格不对", "和 SO-… 重复了")?"""
+    command = parse_staff_command(text)
+    if command is None or command.kind == RefKind.DEALER:
+        return False
+    if command.verb == StaffVerb.REJECT:       # "驳回 重复下单": this one's reason; "0004先别批": another order
+        return bool(command.tail) or (command.number is not None and command.number != ref)
+    if command.verb == StaffVerb.OPEN:          # "0002": an order named; "重复了，见 SO-…": a reason naming one
+        return bool(command.tail)
+    return True
+
+
 @router.state(REASON)
 async def reason_typed(ctx: Ctx) -> list[Reply]:
     try:
@@ -384,6 +400,10 @@ async def reason_typed(ctx: Ctx) -> list[Reply]:
     if reason is None:
         return [_ask(ctx, ctx.t("staff.need_text"))]
     data = dict(ctx.dialog.data)
+    if another_command(reason, str(data.get("ref", ""))):
+        # "0003没问题", "SO-… 发货 …" typed where the reason was asked: that command, the rejection dropped (was: this
+        # record rejected, the command its reason)
+        raise StepLeft([Reply(text=ctx.t("staff.reason_left", ref=str(data.get("ref", ""))))])
     ctx.idle()
     rejection = REJECTIONS.get(str(data.get("kind")))
     if rejection is None:

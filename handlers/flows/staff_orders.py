@@ -48,6 +48,7 @@ from handlers.flows.staff import (
     _typed,
     _version_arg,
     _when,
+    another_command,
     decision_buttons,
     drop_pending,
 )
@@ -370,9 +371,18 @@ def _carrier_label(lang: str, carrier: str) -> str:
     return _label(lang, known[carrier]) if carrier in known else carrier
 
 
+def _left_shipping(ctx: Ctx, text: str | None) -> None:
+    """"0002", "0003没问题" typed where a carrier or a waybill number was asked: that command, the shipping dropped
+    (was: "0002" taken as the waybill number and the order shipped)."""
+    ref = str(ctx.dialog.data.get("ref", ""))
+    if text and another_command(text, ref):
+        raise StepLeft([Reply(text=ctx.t("staff.ship_left", ref=ref))])
+
+
 @router.state(SHIP_CARRIER)
 async def ship_carrier_typed(ctx: Ctx) -> list[Reply]:
     text = _typed(ctx, 200)
+    _left_shipping(ctx, text)
     if text is None or len(text) > 32:
         return [_ask(ctx, ctx.t("staff.ship.bad_carrier"))]
     data = ctx.dialog.data
@@ -383,6 +393,7 @@ async def ship_carrier_typed(ctx: Ctx) -> list[Reply]:
 @router.state(SHIP_TRACKING)
 async def ship_tracking_typed(ctx: Ctx) -> list[Reply]:
     text = _typed(ctx, 200)
+    _left_shipping(ctx, text)
     tracking = tracking_said(text or "")
     if tracking is None:
         return [_ask(ctx, ctx.t("staff.ship.bad_tracking"))]

@@ -53,6 +53,7 @@ from handlers.flows import (
     quality,
     staff,
     staff_dealers,
+    staff_order_tails,
     staff_orders,
     staff_tickets,
     statements,
@@ -223,8 +224,14 @@ async def staff_words(ctx: Ctx) -> list[Reply]:
     staff.drop_pending(ctx)
     if command.verb == StaffVerb.NEW_TICKET:
         return await _new_ticket(ctx, command.dealer or "")
+    if command.this and command.verb == StaffVerb.SHIP:      # "这单发货 顺丰 SF…": the order on screen
+        shown = staff_order_tails.shown_order(ctx)
+        return await _open(ctx, command, RefKind.ORDER, shown) if shown else [Reply(text=ctx.t("sw.this.none"))]
     if command.this:
         return await _this_record(ctx, command)
+    if command.tail and command.verb == StaffVerb.OPEN:       # "0002": that order (was: 代客下单)
+        return await staff_order_tails.order_by_tail(ctx, command.tail) if _may_open(ctx, RefKind.ORDER) \
+            else await staff_help(ctx)
     if command.number is None and command.kind == RefKind.STATEMENT:
         return await _statement_of_dealer(ctx, command)
     if command.number is None:
@@ -245,9 +252,12 @@ async def record_in_a_cart(ctx: Ctx) -> list[Reply] | None:
     if not ctx.is_staff or ctx.inbound.kind != InboundKind.TEXT or (ctx.dialog.state or "").partition(".")[0] != "order":
         return None
     command = parse_staff_command(ctx.inbound.text)
-    if command is None or command.number is None or command.kind == RefKind.DEALER:
-        return None          # a dealer code answers "for which dealer?" in the cart
+    if command is None or (command.number is None and not (command.this and command.tail)) \
+            or command.kind == RefKind.DEALER:
+        return None          # a dealer code answers "for which dealer?" in the cart, "0002" may be a quantity
     replies = await staff_words(ctx)
+    if ctx.dialog.state == "order.dealer":       # the form still waits for a dealer: said so
+        return [*replies, Reply(text=ctx.t("order.dealer_waits"))]
     cart = Cart.load(ctx)
     if cart is not None:
         replies.append(Reply(text=ctx.t("order.kept", n=len(cart.items)),

@@ -20,3 +20,25 @@ async def test_an_edited_prompt_is_printed_without_the_internal_reference() -> N
     printed = out.getvalue()
     assert "✅ 已审核通过 SO-20261207-0010" in printed and "[1] 📦 配货" in printed
     assert "c2" not in printed and "updated" not in printed and "更新" not in printed
+
+
+class _Said:
+    def __init__(self) -> None:
+        self.said: list[dict[str, Any]] = []
+
+    async def say(self, chat_id: str, text: str = "", **kw: Any) -> list[Reply]:
+        self.said.append({"text": text, **kw})
+        return []
+
+
+async def test_a_number_with_leading_zeros_is_said_not_a_button_pressed() -> None:
+    """"0002" (an order's number end) typed under a list is said (was: it pressed button [2])."""
+    out = io.StringIO()
+    none = cast(Any, None)
+    chat = _Said()
+    console = ConsoleChat(cast(Any, chat), none, none, none, ChatAs("staff", "zhang.orderdesk"), out=out)
+    await console.show([Reply(text="菜单", buttons=[[Button("📋 今日待办", "1|staff.today"), Button("✅ 待审批", "1|staff.approvals")]])])
+    await console.turn("0002")
+    assert chat.said[-1]["text"] == "0002" and "payload" not in chat.said[-1]
+    await console.turn("2")
+    assert chat.said[-1]["payload"] == "1|staff.approvals"
