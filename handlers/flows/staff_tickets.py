@@ -66,6 +66,9 @@ router = Router(name=__name__)
 P = Permission
 
 i18n.register({
+    "staff.ticket.awaiting_dealer": ("⏳ 已解决，等经销商确认（已解决 / 还没解决；不答复则到期自动关闭）",
+                                     "⏳ Resolved; waiting for the dealer to confirm (solved / not yet; closed "
+                                     "automatically if it does not answer)"),
     "staff.ticket.already_there": ("工单 {number} 已经是“{status}”了，不用再{action}。",
                                    "Ticket {number} is {status} already; no need to {action} it."),
 })
@@ -143,6 +146,8 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
         lines.append(ctx.t("staff.ticket.assignee", who=await _person(ctx, ticket.assignee)))
     if aftersales.waiting_for_dealer(ticket):
         lines.append(ctx.t("staff.ticket.waiting"))
+    if ticket.status == TicketStatus.RESOLVED:
+        lines.append(ctx.t("staff.ticket.awaiting_dealer"))
     if ticket.satisfaction is not None:
         lines.append(ctx.t("staff.ticket.rating", stars="⭐" * ticket.satisfaction))
     if ticket.comments:
