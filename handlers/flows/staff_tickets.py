@@ -89,10 +89,11 @@ def _ticket_mark(ticket: Ticket, now: datetime) -> str:
 
 def _ticket_buttons(ctx: Ctx, ticket: Ticket, *, said_fixed: bool = False) -> list[list[Button]]:
     """The card's buttons: the next steps of its status. Resolving straight from open or accepted is offered only
-    when the person said it is fixed ("AS-… 修好了"), then first; the card's usual path is accept, start, resolve."""
+    when the person said it is fixed ("AS-… 修好了"), then first; the card's usual path is accept, start, resolve.
+    A resolved ticket has no close button: the dealer closes it (已解决) or the scheduler does when it does not
+    answer (core.ticket_states); staff.ticket.close still answers a card sent before."""
     keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
-            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
-            TicketAction.CLOSE: "staff.btn.close"}
+            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject"}
     actions = [a for a in ticket_actions(ticket.status) if a in keys
                and (a != TicketAction.RESOLVE or said_fixed or ticket.status == TicketStatus.IN_PROGRESS)]
     if said_fixed and TicketAction.RESOLVE in actions:
