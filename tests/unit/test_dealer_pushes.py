@@ -132,4 +132,5 @@ async def test_a_quality_answer_a_payment_and_a_credit_decision_reach_the_dealer
     await credit.decide_credit_change(w.uow, staff(Role.FINANCE), again.id, True, "", w.clock)  # type: ignore[arg-type]
     zh, en, other = await heard(w)
     assert "信用额度已调整为 ¥1,500,000.00" in zh and "Your credit limit is now ¥1,500,000.00" in en
+    assert zh.count("💳") == 1                     # the owner who asked is not told twice
     assert other == ""
