@@ -280,8 +280,8 @@ async def order_changed(uow: AbstractUnitOfWork, actor: Actor, order: Order, act
         if actor.kind == ActorKind.DEALER:
             await staff(Permission.ORDER_APPROVE, "order.cancelled_staff")
             await dealer("order.cancelled_by_dealer", who=await display_name(uow, actor))
-        else:
-            await dealer("order.cancelled")
+        else:       # the maker's reason (the event's note), so the dealer does not have to ask
+            await dealer("order.cancelled", reason=order.events[-1].note if order.events else "")
 
 
 def _product(product: Product | None, sku: str | None) -> str:
@@ -326,13 +326,21 @@ async def ticket_created(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, 
 
 async def ticket_changed(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, action: str, note: str,
                          clock: Clock) -> None:
-    """A status change: the dealer hears of staff's steps; a reopened ticket goes back to its handler."""
-    params = {"number": ticket.number, "who": await display_name(uow, actor), "text": note}
-    if action == "reopen":
+    """A status change: the dealer hears of staff's steps (a resolution asks it "问题解决了吗？"), and of a ticket
+    closed because it did not answer; the dealer's answer (reopen, confirm) goes back to the handler."""
+    params: dict[str, Any] = {"number": ticket.number, "who": await display_name(uow, actor), "text": note}
+    if action in ("reopen", "confirm"):
         params["dealer"] = await dealer_label(uow, ticket.dealer_id)
+        kind = "ticket.reopen" if action == "reopen" else "ticket.confirmed"
         await tell_users(uow, await _ticket_handlers(uow, ticket),
-                         Notice("ticket.reopen", Category.TICKET, params, urgent=True), _ticket_key(ticket), clock,
+                         Notice(kind, Category.TICKET, params, urgent=action == "reopen"), _ticket_key(ticket), clock,
                          exclude=actor)
+        return
+    if action == "auto_close":
+        waited = (clock.now() - ticket.resolved_at).days if ticket.resolved_at is not None else 0
+        await tell_dealer(uow, ticket.dealer_id, Notice("ticket.auto_close", Category.TICKET,
+                                                        {"number": ticket.number, "days": waited}),
+                          _ticket_key(ticket), clock)
         return
     if action in ("accept", "start", "resolve", "reject", "close"):
         await tell_dealer(uow, ticket.dealer_id, Notice(f"ticket.{action}", Category.TICKET, params, urgent=True),

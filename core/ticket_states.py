@@ -4,12 +4,17 @@ Pure functions, no I/O; ``core.services.aftersales`` applies them inside a unit 
 
 State machine::
 
-    open ──accept──> accepted ──start──> in_progress ──resolve──> resolved ──close──> closed
-     │                  │                     ^                       │
-     └──────reject──────┴──> rejected         └────────reopen─────────┘  (the dealer, when unhappy)
+    open ──accept──> accepted ──start──> in_progress ──resolve──> resolved ──confirm──> closed
+     │                  │                     ^                       │   ──auto_close─>
+     └──────reject──────┴──> rejected         └────────reopen─────────┘   ──close──────>
 
 A ticket fixed before anyone pressed start (at the first visit, by phone) is resolved straight from open or
 accepted: after-sales says "AS-… 修好了"; the one resolving becomes its assignee when it had none.
+
+Resolved is not the end: the dealer is asked "问题解决了吗？". 已解决 is ``confirm`` (the dealer closes it), 还没解决
+is ``reopen`` (with the dealer's words, back to in_progress). A dealer who never answers: the scheduler closes the
+ticket ``auto_close`` once ``CONFIRM_DAYS`` (a setting) have passed since it was resolved
+(``confirmation_overdue``). Staff may still ``close`` a resolved ticket themselves (the dealer said so by phone).
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class TicketAction(StrEnum):
     CLOSE = "close"
     REJECT = "reject"
     REOPEN = "reopen"
+    CONFIRM = "confirm"            # the dealer: 已解决
+    AUTO_CLOSE = "auto_close"      # the scheduler: the dealer did not answer within CONFIRM_DAYS
 
 
 ACTION_LABELS: dict[TicketAction, tuple[str, str]] = {
@@ -62,6 +69,8 @@ ACTION_LABELS: dict[TicketAction, tuple[str, str]] = {
     TicketAction.CLOSE: ("关闭", "close"),
     TicketAction.REJECT: ("驳回", "reject"),
     TicketAction.REOPEN: ("重新打开", "reopen"),
+    TicketAction.CONFIRM: ("确认解决", "confirm"),
+    TicketAction.AUTO_CLOSE: ("自动关闭", "close unanswered"),
 }
 
 # action -> (statuses it may start from, status it leads to)
@@ -73,7 +82,13 @@ TRANSITIONS: dict[TicketAction, tuple[frozenset[TicketStatus], TicketStatus]] = 
     TicketAction.CLOSE: (frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED),
     TicketAction.REJECT: (frozenset({TicketStatus.OPEN, TicketStatus.ACCEPTED}), TicketStatus.REJECTED),
     TicketAction.REOPEN: (frozenset({TicketStatus.RESOLVED}), TicketStatus.IN_PROGRESS),
+    TicketAction.CONFIRM: (frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED),
+    TicketAction.AUTO_CLOSE: (frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED),
 }
+
+# Days a resolved ticket waits for the dealer's 已解决 / 还没解决 before the scheduler closes it (the default of
+# the setting ``NOTIFY_TICKET_CONFIRM_DAYS``).
+CONFIRM_DAYS = 7
 
 # Statuses in which the maker still owes the dealer a resolution; only these can fall behind the SLA now.
 ACTIVE_STATUSES: frozenset[TicketStatus] = frozenset(
@@ -104,6 +119,12 @@ def invalid_transition(current: TicketStatus, action: TicketAction) -> InvalidTr
         en=f"Cannot {action_en} a ticket while it is {status_en.lower()}",
         current=current.value, action=action.value,
     )
+
+
+def confirmation_overdue(ticket: Ticket, now: datetime, days: int = CONFIRM_DAYS) -> bool:
+    """A resolved ticket whose dealer has not answered "问题解决了吗？" within ``days`` of its resolution."""
+    return (ticket.status == TicketStatus.RESOLVED and ticket.resolved_at is not None
+            and now - ticket.resolved_at >= timedelta(days=days))
 
 
 def sla_due_at(priority: Priority, created_at: datetime) -> datetime:

@@ -37,6 +37,9 @@ The conditions and how often they may repeat:
 - ``credit_lapses``: temporary credit whose last day is ``core.services.credit.LAPSE_WARNING_DAYS`` away, and
   temporary credit that lapsed yesterday: the dealer's users, once per stage (the limit itself needs no job:
   ``Dealer.effective_credit_limit`` stops counting it after its last day).
+- ``ticket_confirmations``: resolved tickets whose dealer answered neither 已解决 nor 还没解决 within
+  ``ticket_confirm_days`` (``NOTIFY_TICKET_CONFIRM_DAYS``, 7) are closed (``core.services.aftersales.close_unconfirmed``:
+  audited, the dealer told). Returns the number closed.
 - ``statements``: from ``StatementPolicy.issue_day`` of a month on, last month's statement for every active
   dealer with something to state, once (a statement already there is left alone); the reminder
   ``remind_days`` before a deadline, once per issue; past the deadline an undisputed statement counts as
@@ -76,7 +79,7 @@ from core.orders import OrderStatus
 from core.outbox import Category, OutboxMessage, OutboxStatus
 from core.ports import AbstractOutboxStore, AbstractReportStore, AbstractUnitOfWork
 from core.quality import CorrectiveStatus
-from core.services.aftersales import sla_breaches
+from core.services.aftersales import close_unconfirmed, sla_breaches
 from core.services.campaigns import is_running, is_target
 from core.services.contract_docs import RENEWING as RENEWAL_STATUSES
 from core.services.contract_docs import counts_as_renewal
@@ -89,7 +92,7 @@ from core.services.reports import replenishment
 from core.services.statements import IssueStatements, confirm_overdue, issue_statements, remind_due
 from core.services.thresholds import refill_quantity, transfer_source
 from core.statements import StatementPolicy, previous_period
-from core.ticket_states import ACTIVE_STATUSES, PRIORITY_LABELS
+from core.ticket_states import ACTIVE_STATUSES, CONFIRM_DAYS, PRIORITY_LABELS
 from core.users import Actor, Permission, Role
 from notifications.digests import DigestSettings, fold
 
@@ -110,6 +113,7 @@ class CheckSettings:
     deviation_margin: Decimal = Decimal("0.15")      # achievement this far behind the time elapsed
     deviation_min_elapsed: Decimal = Decimal("0.20")  # not before a fifth of the period has passed
     escalate_after_hours: int = 24
+    ticket_confirm_days: int = CONFIRM_DAYS           # a resolved ticket unanswered this long is closed
     statements: StatementPolicy = StatementPolicy()
     digest: DigestSettings = field(default_factory=DigestSettings)
     morning: time = time(8, 0)      # when quiet hours end: a digest held over the daily cap goes out then
@@ -159,7 +163,7 @@ class Checks:
                 "sla_breaches": self.sla_breaches, "campaign_launches": self.campaign_launches,
                 "daily_digest": self.daily_digest, "weekly_performance": self.weekly_performance,
                 "housekeeping": self.housekeeping, "statements": self.statements,
-                "credit_lapses": self.credit_lapses}
+                "credit_lapses": self.credit_lapses, "ticket_confirmations": self.ticket_confirmations}
 
     async def run(self, name: str) -> int:
         queued = await self.all()[name]()
@@ -210,6 +214,14 @@ class Checks:
     async def credit_lapses(self) -> int:
         """Temporary credit ending in a few days, or lapsed yesterday: the dealer is told (once per stage)."""
         return await temporary_credit_check(self.uow_factory(), self.clock)
+
+    async def ticket_confirmations(self) -> int:
+        """Resolved tickets nobody answered "问题解决了吗？" for within ``ticket_confirm_days``: closed, the dealer
+        told (each once: a closed ticket is not resolved any more). The number closed."""
+        closed = await close_unconfirmed(self.uow_factory, SYSTEM, self.clock, self.settings.ticket_confirm_days)
+        if closed:
+            log.info("tickets.auto_closed", extra={"numbers": closed})
+        return len(closed)
 
     # --- housekeeping ------------------------------------------------------------------------------
     async def housekeeping(self) -> int:

@@ -62,6 +62,9 @@ class NotifySection(StatementSection):
     notify_deviation_margin: str = Field(default="0.15",
                                          description="achievement behind elapsed time by more than this: alert")
     notify_escalate_after_hours: int = Field(default=24, ge=1, description="SLA breach to management after this")
+    notify_ticket_confirm_days: int = Field(default=7, ge=1,
+                                            description="a resolved ticket the dealer did not confirm or reopen "
+                                                        "is closed after this many days")
     notify_daily_cap: int = Field(default=8, ge=0,
                                   description="non-urgent pushes a person gets a day; the rest in one digest; 0: no cap")
     notify_digest_lines: int = Field(default=5, ge=1, description="items listed in a digest before '……还有 M 条'")
@@ -76,6 +79,7 @@ class NotifySection(StatementSection):
     notify_cron_housekeeping: str = "15 3 * * *"
     notify_cron_statements: str = "20 9 * * *"
     notify_cron_credit_lapses: str = "40 9 * * *"
+    notify_cron_ticket_confirmations: str = "50 * * * *"
 
     def quiet_hours(self) -> tuple[time | None, time | None]:
         """``NOTIFY_QUIET_HOURS`` "22:00-08:00" -> (22:00, 08:00); empty: no quiet hours."""
@@ -113,6 +117,7 @@ class NotifySection(StatementSection):
             qualification_stages=_days(self.notify_qualification_days),
             contract_stages=_days(self.notify_contract_days),
             deviation_margin=Decimal(self.notify_deviation_margin), escalate_after_hours=self.notify_escalate_after_hours,
+            ticket_confirm_days=self.notify_ticket_confirm_days,
             statements=self.statement_policy(),
             digest=DigestSettings(top=self.notify_digest_lines, daily_cap=self.notify_daily_cap or None),
             morning=self.quiet_hours()[1] or time(8, 0))

@@ -3,6 +3,7 @@ documents and materials, campaigns and statements (registered in ``notifications
 
 from __future__ import annotations
 
+from core.notes import note_text
 from core.order_states import CREDIT_SHORTFALL, approval_reason_text
 from core.statements import describe_line
 from notifications.rendering import (
@@ -125,9 +126,18 @@ def _order_shipped(p: Params) -> Rendered:
 
 simple("order.received", "订单 {number} 已确认收货（{who}）。{note}", "Order {number} was received ({who}). {note}",
        _order_button)
-simple("order.cancelled", "ℹ️ 您的订单 {number} 已由厂家取消。如有疑问请联系业务员。",
-       "ℹ️ Your order {number} was cancelled by the maker. Ask your sales contact if anything is unclear.",
-       _order_button)
+@template("order.cancelled")
+def _order_cancelled(p: Params) -> Rendered:
+    """Staff cancelled the dealer's order: with their reason when they gave one (a row queued before the reason was
+    sent has none)."""
+    reason = note_text(str(p.get("reason") or ""), p.lang)
+    text = p.t("ℹ️ 您的订单 {number} 已由厂家取消。", "ℹ️ Your order {number} was cancelled by the maker.")
+    if reason:
+        text += p.t("原因：{why}。", " Reason: {why}.", why=reason)
+    text += p.t("如有疑问请联系业务员。", " Ask your sales contact if anything is unclear.")
+    return Rendered(text, _rows(*_order_button(p)))
+
+
 simple("order.cancelled_by_dealer", "ℹ️ 订单 {number}（{total}）已由 {who} 取消。",
        "ℹ️ Order {number} ({total}) was cancelled by {who}.", _order_button)
 
@@ -178,15 +188,33 @@ simple("ticket.accept", "您的售后工单 {number} 已受理，处理人：{wh
        "Your after-sales ticket {number} has been accepted; {who} handles it.", _ticket_button)
 simple("ticket.start", "您的售后工单 {number} 已开始处理。", "Work on your after-sales ticket {number} has started.",
        _ticket_button)
-simple("ticket.resolve", "您的售后工单 {number} 已处理完成：{text}", "Your after-sales ticket {number} is resolved: {text}",
-       _ticket_button)
+@template("ticket.resolve")
+def _ticket_resolve(p: Params) -> Rendered:
+    """Staff marked the ticket resolved: the dealer says whether it is (``as.solved`` closes it, ``as.reopen`` asks
+    what is still wrong and reopens it with those words); unanswered, the scheduler closes it after some days."""
+    number = p["number"]
+    text = p.t("您的售后工单 {number} 已处理完成：{text}\n问题解决了吗？",
+               "Your after-sales ticket {number} is resolved: {text}\nIs the problem solved?")
+    return Rendered(text, _rows([p.btn("✅ 已解决", "✅ Solved", "as.solved", number),
+                                 p.btn("🔄 还没解决", "🔄 Not solved yet", "as.reopen", number)],
+                                *_ticket_button(p)))
+
+
 simple("ticket.reject", "您的售后工单 {number} 未受理，原因：{text}", "Your after-sales ticket {number} was rejected: {text}",
        _ticket_button)
 simple("ticket.close", "您的售后工单 {number} 已关闭。", "Your after-sales ticket {number} is closed.", _ticket_button)
+simple("ticket.assigned_dealer", "您的售后工单 {number} 已安排 {who} 负责处理。",
+       "Your after-sales ticket {number} is now handled by {who}.", _ticket_button)
+simple("ticket.auto_close", "您的售后工单 {number} 解决后 {days} 天未收到您的确认，已自动关闭。如问题再次出现，请重新报修。",
+       "Your after-sales ticket {number} was resolved {days} days ago without an answer from you and is now closed. "
+       "If the problem comes back, please report a new repair.", _ticket_button)
 simple("ticket.comment", "售后工单 {number} 有新留言（{who}）：{text}", "New comment on ticket {number} from {who}: {text}",
        _ticket_button)
 simple("ticket.reopen", "🔁 售后工单 {number}（{dealer}）被重新打开：{text}",
        "🔁 Ticket {number} ({dealer}) was reopened: {text}", staff_ticket_button)
+simple("ticket.confirmed", "✅ 售后工单 {number}（{dealer}）经销商确认问题已解决（{who}），工单已关闭。",
+       "✅ Ticket {number} ({dealer}): the dealer confirmed it is solved ({who}); the ticket is closed.",
+       staff_ticket_button)
 simple("ticket.comment_staff", "💬 售后工单 {number}（{dealer}）有新留言（{who}）：{text}",
        "💬 New comment on ticket {number} ({dealer}) from {who}: {text}", staff_ticket_button)
 simple("ticket.sla_breach", "⏰ 售后工单 {number} 已超时（时限 {due}）\n经销商：{dealer}\n紧急程度：{priority}\n问题：{desc}",

@@ -38,6 +38,7 @@ DEFAULT_SCHEDULE: dict[str, str] = {
     "housekeeping": "15 3 * * *",
     "statements": "20 9 * * *",
     "credit_lapses": "40 9 * * *",
+    "ticket_confirmations": "50 * * * *",
 }
 
 

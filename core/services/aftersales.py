@@ -5,6 +5,9 @@ Who may do what:
 - file a ticket: a dealer user (TICKET_CREATE) for its own dealer, or staff with TICKET_HANDLE on the
   dealer's behalf;
 - accept / start / resolve / close / reject: staff with TICKET_HANDLE;
+- answer "问题解决了吗？" on a resolved ticket: the ticket's dealer (any of its users): 已解决 ``confirm_resolved``
+  closes it, 还没解决 is ``reopen_ticket``; unanswered for ``CONFIRM_DAYS`` (a setting), the scheduler closes it
+  (``close_unconfirmed``, the system actor);
 - reopen a resolved ticket: the ticket's dealer (any of its users, within ``REOPEN_DAYS`` of its resolution: later
   it is a new repair) or TICKET_HANDLE staff (any time while resolved); ``reopenable_tickets`` lists the dealer's
   own resolved tickets it may still reopen ("上次修的那台又坏了" without the number);
@@ -37,6 +40,7 @@ from core.ticket_states import (
     ACTIVE_STATUSES,
     RATEABLE_STATUSES,
     TicketAction,
+    confirmation_overdue,
     invalid_transition,
     is_sla_breached,
     next_status,
@@ -154,6 +158,38 @@ async def reopen_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, reas
         return await _apply(uow, actor, ticket, TicketAction.REOPEN, clock, note=text)
 
 
+async def confirm_resolved(uow: AbstractUnitOfWork, actor: Actor, number: str, clock: Clock) -> Ticket:
+    """The dealer answers 已解决 to "问题解决了吗？": the resolved ticket is closed by its word (audited; its handler
+    told). Staff close a ticket with ``close_ticket``; another dealer's ticket is NotFound."""
+    async with uow:
+        ticket = await _visible_ticket(uow, actor, number, for_update=True)
+        if actor.kind != ActorKind.DEALER:
+            raise PermissionDenied(zh="只有经销商可以确认问题已解决", en="Only the dealer confirms that it is solved")
+        return await _apply(uow, actor, ticket, TicketAction.CONFIRM, clock)
+
+
+async def close_unconfirmed(uow_factory: Callable[[], AbstractUnitOfWork], actor: Actor, clock: Clock,
+                            days: int) -> list[str]:
+    """Close every resolved ticket whose dealer has not answered "问题解决了吗？" within ``days`` of its resolution
+    (the scheduler, as the system actor): each in its own transaction, audited, the dealer told. The numbers
+    closed."""
+    if actor.kind != ActorKind.SYSTEM:
+        authz.require(actor, Permission.TICKET_HANDLE)
+    now = clock.now()
+    async with uow_factory() as uow:
+        waiting = await uow.tickets.list(order_by="resolved_at", status=TicketStatus.RESOLVED)
+    closed = []
+    for number in [t.number for t in waiting if confirmation_overdue(t, now, days)]:
+        async with uow_factory() as uow:
+            ticket = await uow.tickets.get_by(number=number, for_update=True)
+            if ticket is None or not confirmation_overdue(ticket, now, days):    # answered meanwhile
+                continue
+            await _apply(uow, actor, ticket, TicketAction.AUTO_CLOSE, clock,
+                         note=f"解决后 {days} 天未收到经销商确认，自动关闭")
+            closed.append(number)
+    return closed
+
+
 def may_dealer_reopen(ticket: Ticket, now: datetime) -> bool:
     """A resolved ticket its dealer may still reopen: resolved within ``REOPEN_DAYS`` (or with no time kept)."""
     return ticket.status == TicketStatus.RESOLVED and (
@@ -264,7 +300,8 @@ async def sla_breaches(uow: AbstractUnitOfWork, actor: Actor, now: datetime) -> 
 
 async def assign_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, username: str,
                         clock: Clock) -> Ticket:
-    """Hand the ticket to a named handler (an active staff user who may handle tickets); they are told."""
+    """Hand the ticket to a named handler (an active staff user who may handle tickets); they are told, and so is
+    the dealer (who handles its ticket now)."""
     authz.require(actor, Permission.TICKET_HANDLE)
     async with uow:
         ticket = await _visible_ticket(uow, actor, number, for_update=True)
@@ -289,6 +326,10 @@ async def assign_ticket(uow: AbstractUnitOfWork, actor: Actor, number: str, user
                 {"number": ticket.number, "dealer": await notify.dealer_label(uow, ticket.dealer_id),
                  "who": await notify.display_name(uow, actor)}, urgent=True),
                 f"{ticket.number}:c{len(ticket.comments)}", clock)
+        await notify.tell_dealer(uow, ticket.dealer_id, notify.Notice(          # the dealer knows who handles it
+            "ticket.assigned_dealer", Category.TICKET,
+            {"number": ticket.number, "who": user.display_name or user.username}, urgent=True),
+            f"{ticket.number}:c{len(ticket.comments)}", clock, exclude=actor)
         await uow.commit()
         return ticket
 

@@ -260,7 +260,9 @@ async def decide_credit_change(uow: AbstractUnitOfWork, actor: Actor, request_id
         await record(uow, actor, "credit.approve" if approve else "credit.reject", "credit_change", change.number,
                      clock, before=before, after=snapshot(change))
         requester = await notify.user_for_label(uow, change.requested_by)
-        if requester is not None:
+        # a dealer's own request, approved: its users were just told the new limit, the requester among them
+        heard = approve and (change.requested_by or "").startswith(f"dealer:{change.dealer_id}:")
+        if requester is not None and not heard:
             await notify.tell_users(uow, [requester], notify.Notice(
                 "credit.decided", Category.CONTRACT, _params(change, dealer) | {
                     "status": notify.localized(*CREDIT_STATUS_LABELS[change.status])}), change.number, clock,

@@ -108,6 +108,7 @@ i18n.register({
     "as.btn.new": ("🛠 新建报修", "🛠 New request"),
     "as.btn.comment": ("💬 留言", "💬 Comment"),
     "as.btn.reopen": ("🔄 还有问题，重新打开", "🔄 Still wrong: reopen"),
+    "as.btn.solved": ("✅ 已解决", "✅ Solved"),
     "as.list.title": ("您的售后工单（最近 {n} 个）：", "Your after-sales tickets (latest {n}):"),
     "as.list.empty": ("您还没有售后工单。", "You have no after-sales tickets yet."),
     "as.detail": ("🛠 {number} · {status}\n产品：{product}\n客户：{customer}\n问题：{desc}\n"
@@ -477,8 +478,9 @@ async def ticket_detail(ctx: Ctx, number: str) -> list[Reply]:
         lines.append(ctx.t("as.rate.ask"))
         rows.append([Button("⭐" * n, payload("as.rate", ticket.number, n)) for n in (1, 2, 3)])
         rows.append([Button("⭐" * n, payload("as.rate", ticket.number, n)) for n in (4, 5)])
-    if ctx.is_dealer and may_dealer_reopen(ticket, ctx.deps.clock.now()):     # the repair did not last
-        rows.append([Button(ctx.t("as.btn.reopen"), payload("as.reopen", ticket.number))])
+    if ctx.is_dealer and may_dealer_reopen(ticket, ctx.deps.clock.now()):     # 问题解决了吗？ (handlers.flows.ticket_reopen)
+        rows.append([Button(ctx.t("as.btn.solved"), payload("as.solved", ticket.number)),
+                     Button(ctx.t("as.btn.reopen"), payload("as.reopen", ticket.number))])
     if ticket.status not in (TicketStatus.CLOSED, TicketStatus.REJECTED):
         rows.append([Button(ctx.t("as.btn.comment"), payload("as.cmt", ticket.number))])
     if ticket.customer_name or ticket.customer_phone:

@@ -74,7 +74,6 @@ i18n.register({
     "staff.btn.start": ("🔧 开始处理", "🔧 Start"),
     "staff.btn.comment": ("💬 留言", "💬 Comment"),
     "staff.btn.resolve": ("✅ 已解决", "✅ Resolve"),
-    "staff.btn.close": ("📁 关闭", "📁 Close"),
     "staff.btn.approvals": ("✅ 待审批", "✅ Approvals"),
     "staff.btn.desk": ("📦 配货发货", "📦 Order desk"),
     "staff.btn.tickets": ("🛠 售后工单", "🛠 Tickets"),

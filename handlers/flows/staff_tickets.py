@@ -66,6 +66,9 @@ router = Router(name=__name__)
 P = Permission
 
 i18n.register({
+    "staff.ticket.awaiting_dealer": ("⏳ 已解决，等经销商确认（已解决 / 还没解决；不答复则到期自动关闭）",
+                                     "⏳ Resolved; waiting for the dealer to confirm (solved / not yet; closed "
+                                     "automatically if it does not answer)"),
     "staff.ticket.already_there": ("工单 {number} 已经是“{status}”了，不用再{action}。",
                                    "Ticket {number} is {status} already; no need to {action} it."),
 })
@@ -86,10 +89,11 @@ def _ticket_mark(ticket: Ticket, now: datetime) -> str:
 
 def _ticket_buttons(ctx: Ctx, ticket: Ticket, *, said_fixed: bool = False) -> list[list[Button]]:
     """The card's buttons: the next steps of its status. Resolving straight from open or accepted is offered only
-    when the person said it is fixed ("AS-… 修好了"), then first; the card's usual path is accept, start, resolve."""
+    when the person said it is fixed ("AS-… 修好了"), then first; the card's usual path is accept, start, resolve.
+    A resolved ticket has no close button: the dealer closes it (已解决) or the scheduler does when it does not
+    answer (core.ticket_states); staff.ticket.close still answers a card sent before."""
     keys = {TicketAction.ACCEPT: "staff.btn.accept", TicketAction.START: "staff.btn.start",
-            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject",
-            TicketAction.CLOSE: "staff.btn.close"}
+            TicketAction.RESOLVE: "staff.btn.resolve", TicketAction.REJECT: "staff.btn.reject"}
     actions = [a for a in ticket_actions(ticket.status) if a in keys
                and (a != TicketAction.RESOLVE or said_fixed or ticket.status == TicketStatus.IN_PROGRESS)]
     if said_fixed and TicketAction.RESOLVE in actions:
@@ -143,6 +147,8 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
         lines.append(ctx.t("staff.ticket.assignee", who=await _person(ctx, ticket.assignee)))
     if aftersales.waiting_for_dealer(ticket):
         lines.append(ctx.t("staff.ticket.waiting"))
+    if ticket.status == TicketStatus.RESOLVED:
+        lines.append(ctx.t("staff.ticket.awaiting_dealer"))
     if ticket.satisfaction is not None:
         lines.append(ctx.t("staff.ticket.rating", stars="⭐" * ticket.satisfaction))
     if ticket.comments:

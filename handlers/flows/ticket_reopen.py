@@ -1,4 +1,8 @@
-"""A dealer reopens a resolved after-sales ticket (the repair did not last).
+"""The dealer's answer to "问题解决了吗？" on a resolved after-sales ticket, and reopening one (the repair did not last).
+
+- ✅ 已解决 on the resolution push or the ticket's card (``as.solved|AS-…``): core.services.aftersales.confirm_resolved
+  closes it (audited, the handler told), then the card (with the rating buttons for the owner);
+- 🔄 还没解决 is the reopen button below: what is still wrong, in the dealer's words, goes on the ticket;
 
 - the 🔄 button on the dealer's card of a resolved ticket (``as.reopen|AS-…``): "what is still wrong?", the
   answer is the reason (state ``as.reopen``), then core.services.aftersales.reopen_ticket (audited, after-sales
@@ -18,6 +22,7 @@ from core.errors import NotFound
 from core.masking import mask_text
 from core.services.aftersales import (
     REOPEN_DAYS,
+    confirm_resolved,
     get_ticket,
     may_dealer_reopen,
     reopen_ticket,
@@ -60,6 +65,9 @@ i18n.register({
     "as.reopen.why_closed": ("已关闭", "is closed"),
     "as.reopen.why_rejected": ("已驳回", "was rejected"),
     "as.reopen.why_old": ("解决已超过 {days} 天", "was resolved more than {days} days ago"),
+    "as.solved.done": ("✅ 谢谢确认！售后工单 {number} 已关闭。", "✅ Thank you! Ticket {number} is closed."),
+    "as.solved.not_resolved": ("工单 {number} 现在是“{status}”，不需要再确认。",
+                               "Ticket {number} is {status}; there is nothing to confirm."),
     "as.reopen.not_resolved": ("工单 {number} 现在是“{status}”，只有已解决的工单可以重新打开。",
                                "Ticket {number} is {status}; only a resolved ticket can be reopened."),
 })
@@ -110,6 +118,23 @@ async def reopen_button(ctx: Ctx) -> list[Reply]:
                                  status=_status(ctx, ticket.status)))] \
             + await aftersales.ticket_detail(ctx, ticket.number)
     return await _ask_reason(ctx, ticket, said)
+
+
+@router.button("as.solved")
+async def solved_button(ctx: Ctx) -> list[Reply]:
+    """已解决: the dealer closes its resolved ticket. Pressed again, or after the ticket moved on (reopened, closed
+    by the scheduler): what it is now, and the card."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    ticket = await get_ticket(ctx.uow(), ctx.actor, forms.arg(ctx, 0))      # another dealer's: NotFound
+    if ticket.status != TicketStatus.RESOLVED:
+        return [Reply(text=ctx.t("as.solved.not_resolved", number=ticket.number,
+                                 status=_status(ctx, ticket.status)))] \
+            + await aftersales.ticket_detail(ctx, ticket.number)
+    ticket = await confirm_resolved(ctx.uow(), ctx.actor, ticket.number, ctx.deps.clock)
+    ctx.idle()
+    return [Reply(text=ctx.t("as.solved.done", number=ticket.number))] \
+        + await aftersales.ticket_detail(ctx, ticket.number)
 
 
 @router.button("as.reopen_keep")

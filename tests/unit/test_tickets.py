@@ -130,7 +130,8 @@ def test_state_machine_table() -> None:
     assert next_status(TicketStatus.ACCEPTED, TicketAction.REJECT) == TicketStatus.REJECTED
     assert next_status(TicketStatus.RESOLVED, TicketAction.REOPEN) == TicketStatus.IN_PROGRESS
     assert allowed_actions(TicketStatus.OPEN) == [TicketAction.ACCEPT, TicketAction.RESOLVE, TicketAction.REJECT]
-    assert allowed_actions(TicketStatus.RESOLVED) == [TicketAction.CLOSE, TicketAction.REOPEN]
+    assert allowed_actions(TicketStatus.RESOLVED) == [TicketAction.CLOSE, TicketAction.REOPEN, TicketAction.CONFIRM,
+                                                      TicketAction.AUTO_CLOSE]
     assert allowed_actions(TicketStatus.CLOSED) == []
     with pytest.raises(InvalidTransition) as err:
         next_status(TicketStatus.IN_PROGRESS, TicketAction.REJECT)
