@@ -37,6 +37,7 @@ from handlers.router import (
 )
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
+from nlu.normalize import one_message
 from nlu.schema import Intent, ParseResult
 from nlu.staff_commands import parse_staff_command
 
@@ -133,6 +134,10 @@ class ConversationService:
         self._speakers = SpeakerCache()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        with one_message():         # the text normalized once for the hooks and the parser, not by each
+            return await self._handle(inbound)
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
         inbound = without_lone_surrogates(inbound)
         lang = self._client_language(inbound)
         receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
