@@ -241,6 +241,14 @@ async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
     return f"{key}-{value:04d}"
 
 
+def _untouched(session: AsyncSession) -> bool:
+    """Nothing ever went through ``session``: no transaction begun (no statement, nothing loaded), nothing added or
+    deleted. Its commit and close have nothing to do, and cost a greenlet switch and the session's bookkeeping
+    each (a stock query on PostgreSQL sends both of its statements on the driver: ``storage.driver``)."""
+    sync = session.sync_session
+    return (not sync.in_transaction() and not sync.identity_map and not sync.new and not sync.deleted)
+
+
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  autocommit_factory: async_sessionmaker[AsyncSession] | None = None,
@@ -291,9 +299,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         # close() rolls back whatever was not committed and detaches the objects *without expiring
         # them* (rollback() would expire them): a read-only use case returns what it loaded, and async
         # code could not lazy-load expired attributes afterwards.
-        if self._session is not None:
-            await self._session.close()
+        session = self._session
         self._session = None
+        if session is not None and not _untouched(session):
+            await session.close()
 
     async def _translated(self, operation: Callable[[], Awaitable[R]]) -> R:
         try:
@@ -306,6 +315,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise domain_error from exc
 
     async def commit(self) -> None:
+        if _untouched(self.session):
+            return          # every statement of the unit went on the driver's own connection, each its own commit
         await self._translated(self.session.commit)
 
     async def flush(self) -> None:
