@@ -45,3 +45,26 @@ def test_outside_a_message_nothing_is_kept() -> None:
         assert normalize_module.normalize("ＡＰ３００") == "ap300"
         assert normalize_module._MEMO.get() == {"ＡＰ３００": "ap300"}
     assert normalize_module._MEMO.get() is None
+
+
+async def test_the_menu_labels_are_built_once_per_language_and_role() -> None:
+    """A short message ("今日待办" typed is that button) built the person's whole main menu, every label translated
+    and normalized, to compare: now once per process for each language, kind of person and role."""
+    w = await world()
+    other = await w.dealer(name="杭州海川商贸")
+    await w.user("200", Role.DEALER_OWNER, other)
+    built: list[str] = []
+    sources = w.service.router.label_sources
+
+    def counted(ctx):  # type: ignore[no-untyped-def]
+        built.append(ctx.lang)
+        return [b for source in sources for b in source(ctx)]
+
+    w.service.router.label_sources = [counted]
+    for chat in (DEALER_CHAT, "200", DEALER_CHAT):
+        await w.say(chat, "AP300 有货吗")
+    assert built == ["zh-CN"]
+    assert "订单" in texts(await w.say("200", "我的订单"))       # a label typed is still its button
+    await w.say(DEALER_CHAT, "/lang en")
+    await w.say(DEALER_CHAT, "AP300 in stock?")
+    assert len(built) == 2 and built[1].startswith("en")
