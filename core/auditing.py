@@ -18,10 +18,27 @@ def snapshot(obj: Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     """JSON-safe dict of a dataclass' scalar fields (lists of value objects included, as dicts)."""
     if obj is None:
         return {}
-    data = dataclasses.asdict(obj) if dataclasses.is_dataclass(obj) and not isinstance(obj, type) else dict(obj)
-    if fields is not None:
-        data = {k: v for k, v in data.items() if k in fields}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if fields is None:
+            data = dataclasses.asdict(obj)
+        else:       # only the fields named: an order's asdict copied every line and event to keep its status
+            data = {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.name in fields}
+    else:
+        data = dict(obj)
+        if fields is not None:
+            data = {k: v for k, v in data.items() if k in fields}
     return {k: _jsonable(v) for k, v in data.items()}
+
+
+def _plain(v: Any) -> Any:
+    """A field's value as ``dataclasses.asdict`` gives it, up to what ``_jsonable`` makes of it anyway."""
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return dataclasses.asdict(v)
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    return v
 
 
 def _jsonable(v: Any) -> Any:

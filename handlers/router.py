@@ -187,7 +187,9 @@ class Router:
 
     def typed_labels(self, fn: LabelSource) -> LabelSource:
         """The buttons (of the person's main menu) whose label typed ("今日待办", "额度申请", "📦 我的订单") is that
-        button pressed, in a form too (the form is left: a menu label is no answer to a form's question)."""
+        button pressed, in a form too (the form is left: a menu label is no answer to a form's question). What a
+        source gives may depend on the language and the person's kind and role only: it is kept per process under
+        them (``ConversationService._menu_labels``)."""
         self.label_sources.append(fn)
         return fn
 

@@ -18,7 +18,7 @@ from datetime import UTC, timedelta
 from core.dialogs import DialogState, InboundReceipt
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.services.users import identity_actor
-from core.users import Actor, ActorKind
+from core.users import Actor, ActorKind, Role
 from handlers import i18n
 from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
@@ -37,6 +37,7 @@ from handlers.router import (
 )
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
+from nlu.normalize import one_message
 from nlu.schema import Intent, ParseResult
 from nlu.staff_commands import parse_staff_command
 
@@ -135,8 +136,13 @@ class ConversationService:
             self.router.staff_phrases[normalize_phrase(word)] = self._typed_page
         self._questions = {i: h for i, h in self.router.intents.items() if i in READ_ONLY_INTENTS}
         self._speakers = SpeakerCache()
+        self._labels: dict[tuple[bool, ActorKind, Role | None], dict[str, str]] = {}
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
+        with one_message():         # the text normalized once for the hooks and the parser, not by each
+            return await self._handle(inbound)
+
+    async def _handle(self, inbound: Inbound) -> list[Reply]:
         inbound = without_lone_surrogates(inbound)
         lang = self._client_language(inbound)
         receipt_key = f"{inbound.channel}:{inbound.update_id}" if inbound.update_id else ""
@@ -330,11 +336,21 @@ class ConversationService:
         said = normalize_label(ctx.inbound.text)
         if not said or len(said) > MAX_LABEL:      # a sentence is no button's label: the menu is not built for it
             return None
-        for source in self.router.label_sources:
-            for button in source(ctx):
-                if normalize_label(button.label) == said:
-                    return button.payload
-        return None
+        return self._menu_labels(ctx).get(said)
+
+    def _menu_labels(self, ctx: Ctx) -> dict[str, str]:
+        """The menu buttons' payloads by label as typed, kept per process for each language, kind of person and
+        role (what a label source may depend on: ``Router.typed_labels``): the menu was built, every label
+        translated and normalized, for every short message."""
+        key = (i18n.is_english(ctx.lang), ctx.actor.kind, ctx.actor.role)
+        labels = self._labels.get(key)
+        if labels is None:
+            labels = {}
+            for source in self.router.label_sources:
+                for button in source(ctx):
+                    labels.setdefault(normalize_label(button.label), button.payload)
+            self._labels[key] = labels
+        return labels
 
     def _left_long_ago(self, ctx: Ctx) -> str | None:
         """When the dialog waits at a form step untouched for ``FORM_IDLE``: the time it was left (business time),

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from zhconv import convert
 
@@ -20,8 +23,36 @@ _PUNCT = str.maketrans({"。": ".", "～": "~", "【": "[", "】": "]", "「": '
                         "”": '"', "‘": "'", "’": "'", "—": "-", "－": "-", "×": "x", "＊": "*"})
 
 
+#: the texts normalized while one message is handled (``one_message``): the hooks that look for their words before
+#: the parser (a reopened ticket, an order number, a transfer) and the parser itself each normalize the same text
+_MEMO: ContextVar[dict[str, str] | None] = ContextVar("normalized", default=None)
+_MEMO_MAX = 64
+
+
+@contextmanager
+def one_message() -> Iterator[None]:
+    """While one message is handled: a text is normalized once, however many steps ask (forgotten at the end)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def normalize(text: str) -> str:
     """Half-width, lower case, one line; the length may differ from ``text`` (NFKC)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return _normalize(text)
+    found = memo.get(text)
+    if found is None:
+        found = _normalize(text)
+        if len(memo) < _MEMO_MAX:
+            memo[text] = found
+    return found
+
+
+def _normalize(text: str) -> str:
     folded = _simplified(_DEGREES.sub("度", unicodedata.normalize("NFKC", text).translate(_PUNCT).lower()))
     lines = folded.splitlines()
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list

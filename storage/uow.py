@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import AccountKind, FinanceRequest, LedgerEntry, Statement
@@ -241,6 +242,20 @@ async def _next_number(session: AsyncSession, prefix: str, day: date) -> str:
     return f"{key}-{value:04d}"
 
 
+def _untouched(session: AsyncSession) -> bool:
+    """Nothing ever went through ``session``: no transaction begun (no statement, nothing loaded), nothing added or
+    deleted. Its commit and close have nothing to do, and cost a greenlet switch and the session's bookkeeping
+    each (a stock query on PostgreSQL sends both of its statements on the driver: ``storage.driver``)."""
+    sync = session.sync_session
+    return not sync.in_transaction() and not sync.identity_map and not _has_pending(sync)
+
+
+def _has_pending(sync: Session) -> bool:
+    """``session.new or session.dirty or session.deleted`` without building the three sets: ``dirty`` went through
+    every object the session holds, and a confirm asks this about 40 times (before each statement on the driver)."""
+    return bool(sync._new or sync._deleted or sync.identity_map.check_modified())
+
+
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession],
                  autocommit_factory: async_sessionmaker[AsyncSession] | None = None,
@@ -291,9 +306,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         # close() rolls back whatever was not committed and detaches the objects *without expiring
         # them* (rollback() would expire them): a read-only use case returns what it loaded, and async
         # code could not lazy-load expired attributes afterwards.
-        if self._session is not None:
-            await self._session.close()
+        session = self._session
         self._session = None
+        if session is not None and not _untouched(session):
+            await session.close()
 
     async def _translated(self, operation: Callable[[], Awaitable[R]]) -> R:
         try:
@@ -306,6 +322,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise domain_error from exc
 
     async def commit(self) -> None:
+        if _untouched(self.session):
+            return          # every statement of the unit went on the driver's own connection, each its own commit
         await self._translated(self.session.commit)
 
     async def flush(self) -> None:
@@ -354,8 +372,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def _pending(self) -> bool:
         """Objects added, changed or deleted in the session and not flushed yet (a Core statement does not see
         them, and does not flush them first)."""
-        session = self.session
-        return bool(session.new or session.dirty or session.deleted)
+        return _has_pending(self.session.sync_session)
 
     def _postgres(self) -> AsyncEngine | None:
         """The session's engine when it is PostgreSQL's (the driver's own connection is asyncpg's)."""

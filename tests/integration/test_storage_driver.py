@@ -193,3 +193,39 @@ async def test_an_overflow_connection_given_back_is_closed(pg_db: Database,
     finally:
         await engine.dispose()
         await observer.dispose()
+
+
+async def test_a_unit_that_sent_everything_on_the_driver_neither_commits_nor_closes_its_session(
+        pg_engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stock query's two units send their statements on the driver (the receipt with the dialog, the stock):
+    the session's commit and close had nothing to do and cost a greenlet switch each. A unit that did use its
+    session still commits and closes it."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    called: list[str] = []
+    for name in ("commit", "close"):
+        real = getattr(AsyncSession, name)
+
+        async def spy(self: AsyncSession, _real: object = real, _name: str = name) -> None:
+            called.append(_name)
+            await _real(self)  # type: ignore[operator]
+
+        monkeypatch.setattr(AsyncSession, name, spy)
+    uow = _uow(pg_engine).autocommit()
+    async with uow:
+        dialog, _ = await uow.receipt_and_dialog(InboundReceipt(channel="telegram", key="untouched-1",
+                                                                received_at=fixed_clock().now()), "telegram", "1")
+        assert dialog is None
+        await uow.warehouse_stock("AP300")
+        await uow.commit()
+    assert called == []
+    async with uow:         # a second receipt of that key: a conflict, as before
+        with pytest.raises(Conflict):
+            await uow.receipt_and_dialog(InboundReceipt(channel="telegram", key="untouched-1",
+                                                        received_at=fixed_clock().now()), "telegram", "1")
+    async with _uow(pg_engine) as uow:
+        dealer = await uow.dealers.add(make_dealer(code="UNT1"))
+        await uow.commit()
+    assert called == ["commit", "close"] and dealer.id is not None     # the session still holds the dealer
+    async with _uow(pg_engine) as uow:
+        assert [d.code for d in await uow.dealers.list()] == ["UNT1"]
