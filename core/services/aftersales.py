@@ -15,7 +15,7 @@ Who may do what:
 - statistics per product, dealer and defect category: TICKET_HANDLE or REPORT_READ_ALL.
 
 A dealer asking for another dealer's ticket gets NotFound, exactly as for a number that does not exist.
-Customer name and phone are personal data: they are kept out of audit snapshots.
+Customer name, phone and address are personal data: they are kept out of audit snapshots.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from core.users import Actor, ActorKind, Permission, Role
 
 MAX_PHOTOS = 20
 MAX_TEXT = 2000
+MAX_ADDRESS = 200
 RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
 # Marks a timeline line as staff's question to the dealer (``request_info``).
 INFO_REQUEST_MARK = "❓ "
@@ -64,6 +65,7 @@ class CreateTicket:
     description: str
     customer_name: str = ""
     customer_phone: str = ""          # optional; validated when given
+    address: str = ""                 # where the repair is; optional
     sku: str | None = None
     serial_no: str | None = None
     order_number: str | None = None   # must be one of the dealer's orders when given
@@ -96,6 +98,7 @@ async def create_ticket(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTicket
             description=description,
             customer_name=cmd.customer_name.strip(),
             customer_phone=phone,
+            address=cmd.address.strip()[:MAX_ADDRESS],
             sku=sku,
             serial_no=cmd.serial_no.strip() if cmd.serial_no else None,
             order_number=order_number,

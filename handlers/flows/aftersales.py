@@ -3,10 +3,11 @@ comments, and the 1-5 star rating once resolved.
 
 Form steps (state ``as.<step>``)::
 
-    product -> ref (serial or order number) -> name -> phone -> desc -> photos -> priority -> confirm
+    product -> ref (serial or order number) -> name -> phone -> address -> desc -> photos -> priority -> confirm
 
 Steps the opening words already answer (the product in "客户家的除湿机不出水", the order of an
-"as.new|SO-..." button) are skipped, and those words are offered as the description. The confirm
+"as.new|SO-..." button) are skipped, and those words are offered as the description; the customer's name, phone and address written in them ("地址是浦东新区张江路88号
+电话13800138000 王师傅", ``nlu.repair_contact``) fill their own steps and are no part of the description. The confirm
 button carries the form's nonce: a double tap files one ticket (handlers.flows.forms). New tickets
 are pushed to staff holding TICKET_HANDLE with ``staff.ticket.accept`` / ``staff.ticket.detail``
 buttons (handled by the staff flow).
@@ -23,6 +24,7 @@ from core.errors import NotFound, ValidationFailed
 from core.masking import mask_name, mask_phone, mask_text
 from core.services.aftersales import (
     INFO_REQUEST_MARK,
+    MAX_ADDRESS,
     RATING_ROLES,
     CreateTicket,
     add_comment,
@@ -52,8 +54,9 @@ from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.customer_words import customer_in_text, repair_answers
+from nlu.customer_words import repair_answers
 from nlu.order_words import is_order_number
+from nlu.repair_contact import split_contact
 from nlu.schema import Intent, ParseResult
 from nlu.ticket_words import serial_in, urgency_said
 
@@ -85,6 +88,10 @@ i18n.register({
                       "\"{text}\" is no serial or order number (the serial is on the rating plate, letters and "
                       "digits, e.g. SN2024A0013)."),
     "as.ask.phone": ("请输入客户电话（手机号或带区号的座机）。", "Customer's phone (mobile, or landline with area code)?"),
+    "as.ask.address": ("请发送上门地址（如“浦东新区张江路88号3栋502”），不需要上门可点“跳过”。",
+                       "The address for the visit (e.g. \"3-502, 88 Zhangjiang Rd, Pudong\")? Tap Skip if no visit "
+                       "is needed."),
+    "as.step.address": ("地址", "an address"),
     "as.phone_bad": ("{error}\n请重新输入客户电话，或点“跳过”。", "{error}\nPlease send the customer's phone again, or tap Skip."),
     "as.ask.desc": ("请描述故障现象，例如“开机后不出水，有异响”。",
                     "Describe the problem, e.g. \"no water comes out, makes a noise\"."),
@@ -95,9 +102,11 @@ i18n.register({
                       "Send photos of the problem (at most {max}), then tap Done. No photos? Tap Done."),
     "as.ask.priority": ("请选择紧急程度（括号内为承诺处理时限）：", "How urgent is it (promised handling time)?"),
     "as.priority_button": ("{label}（{hours} 小时）", "{label} ({hours} h)"),
-    "as.summary": ("请确认售后工单：\n产品：{product}\n序列号/订单：{ref}\n客户：{customer}\n问题：{desc}\n"
+    "as.summary": ("请确认售后工单：\n产品：{product}\n序列号/订单：{ref}\n客户：{customer}\n地址：{address}\n"
+                   "问题：{desc}\n"
                    "照片：{photos} 张\n紧急程度：{priority}（{hours} 小时内处理）",
                    "Please check the ticket:\nProduct: {product}\nSerial/order: {ref}\nCustomer: {customer}\n"
+                   "Address: {address}\n"
                    "Problem: {desc}\nPhotos: {photos}\nPriority: {priority} (handled within {hours} h)"),
     "as.use_buttons": ("请点“确认提交”或“取消”。", "Please tap Submit or Cancel."),
     "as.created": ("✅ 工单已创建：{number}\n紧急程度：{priority}，承诺 {due} 前处理完毕。\n售后人员受理后会通知您。",
@@ -115,6 +124,7 @@ i18n.register({
                   "🛠 {number} · {status}\nProduct: {product}\nCustomer: {customer}\nProblem: {desc}\n"
                   "Priority: {priority} · due {due}{late}"),
     "as.late": ("（已超时）", " (overdue)"),
+    "as.address": ("地址：{address}", "Address: {address}"),
     "as.assignee": ("处理人：{name}", "Handled by: {name}"),
     "as.resolution": ("处理结果：{text}", "Resolution: {text}"),
     "as.reject_reason": ("驳回原因：{text}", "Reason for rejection: {text}"),
@@ -169,8 +179,10 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
     elif said:
         ctx.dialog.data["said_products"] = said
     if hint.strip():
-        ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
-        _mark_customer(FORM, ctx, *customer_in_text(hint))   # "客户电话13912345678 姓王": not asked again
+        # "客户电话13912345678 姓王", "地址是张江路88号": not asked again, and no part of the problem's words
+        problem = _take_contact(FORM, ctx, hint)
+        if problem:
+            ctx.dialog.data.update(desc_hint=forms.clip(problem, MAX_TEXT))
     return await FORM.next(ctx, intro=True)
 
 
@@ -262,9 +274,24 @@ async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | N
     return [Reply(text=ctx.t("as.customer_taken", what=ctx.pick("，", ", ").join(what))), *await form.next(ctx)]
 
 
+def _take_contact(form: Form, ctx: Ctx, text: str) -> str:
+    """The customer's name, phone and address written in ``text`` fill their steps (a step answered already keeps
+    its answer); the words left, the problem, are returned."""
+    said = split_contact(text)
+    data = ctx.dialog.data
+    _mark_customer(form, ctx, None if data.get("name") else said.name, None if data.get("phone") else said.phone)
+    if said.address and not data.get("address"):
+        form.mark_done(ctx, "address", address=said.address[:MAX_ADDRESS])
+    return said.problem
+
+
 def _keep_problem(ctx: Ctx, text: str) -> None:
     """Words of the problem typed at another step: added to what the description will offer (not replacing the
-    opening words: "序列号不记得了…" never wipes "开机就滴滴响 屏幕显示E3")."""
+    opening words: "序列号不记得了…" never wipes "开机就滴滴响 屏幕显示E3"). An address written with them takes its
+    step, out of the problem's words."""
+    text = _take_contact(FORM, ctx, text)
+    if not text:
+        return
     kept = str(ctx.dialog.data.get("desc_hint") or "")
     if text in kept:
         return
@@ -322,6 +349,20 @@ async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
         return form.reject(ctx, "phone", ctx.t("as.phone_bad", error=error))
 
 
+async def _address(form: Form, ctx: Ctx, text: str) -> Answer:
+    """Where the repair is. A problem typed here with it ("地址在金桥路100号，机器开机就滴滴响") is kept for the
+    description; a problem alone is kept and the address asked again."""
+    said = split_contact(text)
+    if said.address:
+        if said.problem:
+            _keep_problem(ctx, said.problem)
+        return {"address": said.address[:MAX_ADDRESS]}
+    parsed = await parse_message(ctx)
+    if parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5:
+        return await _problem_kept(form, ctx, text, parsed, "address")
+    return {"address": text[:MAX_ADDRESS]}
+
+
 async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
     rows = [[Button(ctx.t("as.priority_button", label=_priority_label(ctx, p), hours=SLA_HOURS[p]),
                     payload("as.prio", p.value))] for p in PRIORITIES]
@@ -367,6 +408,7 @@ async def _summary(ctx: Ctx) -> str:
     priority = Priority(data.get("priority", Priority.NORMAL.value))
     return ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
                  ref=_ref_text(ctx, data), customer=_customer(ctx, data.get("name"), data.get("phone")),
+                 address=str(data.get("address") or "") or ctx.t("as.none"),
                  desc=mask_text(str(data.get("desc", ""))), photos=len(data.get("photos") or []),
                  priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
 
@@ -377,6 +419,7 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     ticket = await create_ticket(ctx.uow(), ctx.actor, CreateTicket(
         dealer_id=ctx.actor.dealer_id, description=str(data.get("desc", "")),
         customer_name=str(data.get("name") or ""), customer_phone=str(data.get("phone") or ""),
+        address=str(data.get("address") or ""),
         sku=data.get("sku") or None, serial_no=data.get("serial") or None, order_number=data.get("order_no") or None,
         photos=list(data.get("photos") or []), priority=Priority(data.get("priority", Priority.NORMAL.value)),
     ), ctx.deps.clock)
@@ -393,6 +436,7 @@ FORM = Form(
            Step("ref", parse=_ref, skippable=True),
            Step("name", parse=_name, skippable=True),
            Step("phone", parse=_phone, contact=True, skippable=True),
+           Step("address", parse=_address, skippable=True),
            Step("desc", limit=MAX_TEXT, keep="desc_hint"),
            Step("photos", photos=True),
            Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority})),
@@ -457,6 +501,8 @@ async def ticket_detail(ctx: Ctx, number: str) -> list[Reply]:
                    customer=_customer(ctx, ticket.customer_name, ticket.customer_phone),
                    desc=mask_text(ticket.description), priority=_priority_label(ctx, ticket.priority),
                    due=forms.local_time(ctx, ticket.sla_due_at), late=late)]
+    if ticket.address:
+        lines.append(ctx.t("as.address", address=ticket.address))
     if ticket.assignee:
         lines.append(ctx.t("as.assignee", name=_who(ticket.assignee)))
     if ticket.resolution:

@@ -68,6 +68,7 @@ async def _file_ticket(world: BotWorld) -> str:
     await world.press(DEALER, "跳过")
     await world.say(DEALER, "王先生")
     await world.say(DEALER, "13800138000")
+    await world.press(DEALER, "跳过")                   # no address
     await world.press(DEALER, "使用此描述")
     await s.send_photo(DEALER, FIRST, media_group_id="album-1")
     await s.send_photo(DEALER, SECOND, media_group_id="album-1")
