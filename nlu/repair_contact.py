@@ -54,15 +54,15 @@ def _address_span(text: str) -> tuple[str, int, int] | None:
         found = _TRAILING_NAME.sub("", m.group(1))
         if _PLACE_WORD.search(found) and not _NOT_A_PLACE.match(found):
             return found, m.start(), m.start(1) + len(found)
-    m = _UNLABELED.search(text)
-    if m is None:
+    plain = _UNLABELED.search(text)
+    if plain is None:
         return None
-    found = m.group(1)
+    found = plain.group(1)
     first_place = _PLACE_WORD.search(found)
     head = found[:first_place.start()] if first_place else ""
     if (lead := _LEAD.match(head)) is not None:
         found = found[lead.end():]
-    return found, m.start(), m.end()
+    return found, plain.start(), plain.end()
 
 
 def address_in_text(text: str) -> str | None:
