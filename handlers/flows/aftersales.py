@@ -81,6 +81,7 @@ i18n.register({
     "as.product_now": ("（产品改为 {product}）", " (the product is now {product})"),
     "as.customer_taken": ("已记下：{what}。", "Noted: {what}."),
     "as.taken.customer": ("客户 {customer}", "customer {customer}"),
+    "as.taken.address": ("地址 {address}", "address {address}"),
     "as.taken.no_serial": ("没有序列号（跳过）", "no serial number (skipped)"),
     "as.step.name": ("客户姓名", "a customer's name"),
     "as.step.ref": ("序列号或订单号", "a serial or order number"),
@@ -236,6 +237,8 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     """The end customer's name. A problem typed here instead ("ap300开机滴滴响，屏幕显示E3", often the next day, into a
     form left at this step) is no name: it is kept as the description and the name asked again; the draft is never
     dropped for it."""
+    if (placed := await _address_typed(form, ctx, text)) is not None:     # "闵行区七莘路1808号3栋502" is no name
+        return placed
     said = repair_answers(text)
     if said.name and not said.rest:             # "客户叫王大妈 电话138…": the name, and the phone with it
         return await _customer_taken(form, ctx, said.name, said.phone, no_serial=False)
@@ -272,6 +275,16 @@ async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | N
     if rest:
         _keep_problem(ctx, rest)
     return [Reply(text=ctx.t("as.customer_taken", what=ctx.pick("，", ", ").join(what))), *await form.next(ctx)]
+
+
+async def _address_typed(form: Form, ctx: Ctx, text: str) -> list[Reply] | None:
+    """An address typed at another step ("闵行区七莘路1808号3栋502", with the customer or the problem or not): it fills
+    the address step (the rest theirs), and the step still open is asked; None when no address is written."""
+    if split_contact(text).address is None:
+        return None
+    _keep_problem(ctx, text)
+    taken = ctx.t("as.taken.address", address=str(ctx.dialog.data.get("address") or ""))
+    return [Reply(text=ctx.t("as.customer_taken", what=taken)), *await form.next(ctx)]
 
 
 def _take_contact(form: Form, ctx: Ctx, text: str) -> str:
@@ -325,6 +338,8 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
         return {"order_no": number}
+    if (placed := await _address_typed(form, ctx, text)) is not None:     # the address, typed before it is asked
+        return placed
     serial = serial_in(text)
     if serial is not None:
         if len(serial) > MAX_SHORT:

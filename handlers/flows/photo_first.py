@@ -7,8 +7,10 @@ it (the push brings the photos, the card shows them).
 - no words (or words that say neither): asked which, ``photo.as`` / ``photo.qf``; the photo is held in the dialog
   until then.
 
-A photo a waiting ticket asked for is ``handlers.flows.aftersales`` (its upload hook comes first); an order list
-photographed is ``handlers.flows.order_file``.
+A photo a waiting ticket asked for is ``handlers.flows.aftersales`` (its upload hook comes first). A photo with no
+repair words is offered to the order-list reader first (``handlers.flows.order_file``, where text recognition runs):
+only when it reads no order line in it (a broken machine has none) is it asked what it is for (was: "没有读到订单",
+the photo lost).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
-from handlers.flows import aftersales, forms, quality
+from handlers.flows import aftersales, forms, order_file, quality
 from handlers.flows.menu import main_menu, require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
@@ -58,6 +60,10 @@ async def photo_first(ctx: Ctx) -> list[Reply] | None:
             return await _into(ctx, "as", refs, await aftersales.after_sales_intent(ctx))
         if ctx.parsed.intent == Intent.QUALITY_FEEDBACK and _may(ctx, "qf"):
             return await _into(ctx, "qf", refs, await quality.quality_intent(ctx))
+    if ctx.deps.read_image_text is not None:        # an order list photographed: the cart
+        read = await order_file.order_photo(ctx)
+        if read and read[0].text not in {ctx.t("ophoto.nothing"), ctx.t("ophoto.unreadable")}:
+            return read
     ctx.dialog.data[HELD] = refs
     rows = [[Button(ctx.t(f"photo.btn.{k}"), payload(f"photo.{k}"))] for k in ("as", "qf") if _may(ctx, k)]
     return [Reply(text=ctx.t("photo.ask", n=len(refs)),

@@ -295,7 +295,8 @@ async def test_a_name_at_the_name_step_is_taken(name: str) -> None:
     first = await w.say("100", "客户家的除湿机不出水")
     await w.press("100", buttons(first)["⏭ 跳过"])
     shown = texts(await w.say("100", name))
-    assert "客户电话" in shown or "Customer's phone" in shown
+    # the phone written with the name ("李总 13800138000") is taken too: the address is asked next
+    assert "客户电话" in shown or "Customer's phone" in shown or "上门地址" in shown and "138" in name
 
 
 @pytest.mark.parametrize("said", ["工单怎么样了", "我的工单"])

@@ -74,3 +74,18 @@ async def test_a_problem_typed_at_the_address_step_is_kept_as_the_problem() -> N
 
 def test_the_address_is_encrypted_at_rest() -> None:
     assert isinstance(tickets.c.address.type, EncryptedString)
+
+
+async def test_an_address_typed_at_the_serial_or_name_step_fills_the_address_not_the_name() -> None:
+    """(was: "闵行区七莘路1808号3栋502" at the serial step "不像序列号", and at the name step taken as the customer's
+    name)"""
+    w = await _world()
+    await w.press("100", payload("as.new"))
+    await w.press("100", payload("as.sku", "DH20"))
+    shown = texts(await w.say("100", "闵行区七莘路1808号3栋502"))
+    assert "不像序列号" not in shown and "地址 闵行区七莘路1808号3栋502" in shown and "序列号" in shown
+    await w.press("100", payload("as.skip"))
+    shown = texts(await w.say("100", "浦东新区张江路88号"))
+    assert "客户姓名" in shown
+    stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
+    assert stored is not None and "name" not in stored.data and stored.data["address"] == "闵行区七莘路1808号3栋502"

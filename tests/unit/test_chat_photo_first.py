@@ -71,3 +71,16 @@ async def test_a_photo_alone_may_go_to_a_quality_report() -> None:
     assert "1 张照片" in texts(started)
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and stored.state.startswith("qf.") and stored.data["photos"] == ["ph-3"]
+
+
+async def test_with_text_recognition_a_photo_of_a_broken_machine_is_not_read_as_an_order_list() -> None:
+    """Where the order-list reader runs (production): a photo with no order line in it was answered
+    "图片里没有找到订货清单" and lost; now it is asked what it is for, and a caption of a repair goes straight there."""
+    w = await _world()
+
+    async def nothing_read(data: bytes) -> list:  # type: ignore[type-arg]
+        return []
+
+    w.service.deps.read_image_text = nothing_read
+    asked = await w.photo_of("100", b"\xff\xd8\xff\xe0 a broken fan")
+    assert "没有找到订货清单" not in texts(asked) and "🛠 售后报修" in buttons(asked)

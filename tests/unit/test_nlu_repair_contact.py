@@ -38,3 +38,9 @@ def test_the_problem_is_what_is_left() -> None:
     assert plain.problem == "开机后有异响，显示E3" and plain.address is None and plain.phone is None
     glued = split_contact("DH20不除湿 客户王女士13912345678 住在万科城3栋1201")
     assert glued.problem == "DH20不除湿" and glued.name == "王女士" and glued.address == "万科城3栋1201"
+
+
+@pytest.mark.parametrize(("text", "name"), [("王姐 13912345678", "王姐"), ("客户李总，电话13800138000", "李总"),
+                                            ("陈老师 13800138000", "陈老师")])
+def test_a_surname_with_a_familiar_title_is_the_customer(text: str, name: str) -> None:
+    assert split_contact(text).name == name
