@@ -198,8 +198,8 @@ async def test_a_photo_sent_first_with_the_problem_under_it_reaches_after_sales(
     dealer_seen = s.count(DEALER)
 
     await s.send_photo(DEALER, FIRST, caption="客户家的除湿机不出水了，你们看下")
-    await s.wait_for(lambda: "1 张照片" in s.texts(DEALER, dealer_seen), 10, "the photo kept with the repair")
-    assert "序列号" in s.texts(DEALER, dealer_seen)
+    await s.wait_for(lambda: "1 张照片" in s.texts(DEALER, dealer_seen) and "序列号" in s.texts(DEALER, dealer_seen),
+                     10, "the photo kept with the repair, the form at its serial step")
     await world.press(DEALER, "跳过")
     await world.say(DEALER, "王先生 13800138000")
     await world.say(DEALER, "浦东新区张江路88号")
