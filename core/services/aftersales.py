@@ -323,11 +323,12 @@ async def request_info(uow: AbstractUnitOfWork, actor: Actor, number: str, quest
 async def waiting_for_my_answer(uow: AbstractUnitOfWork, actor: Actor, *, photos: bool = False) -> list[Ticket]:
     """A dealer's active tickets whose last word is staff's question to it (``request_info``), the latest asked
     first; empty for anyone else. ``photos``: also those the dealer answered in words only since (the question
-    often asks for a photo, which comes after the words)."""
+    often asks for a photo, which comes after the words); without: also those answered with photos only since
+    ("拍一下铭牌，说下出风口的情况": the words come after the photo)."""
     if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
         return []
     tickets = [t for t in await list_tickets(uow, actor, limit=50)
-               if waiting_for_dealer(t) or (photos and _photos_awaited(t))]
+               if waiting_for_dealer(t) or (_photos_awaited(t) if photos else _words_awaited(t))]
     return sorted(tickets, key=lambda t: t.comments[-1].at if t.comments else t.created_at or _FLOOR,
                   reverse=True)
 
@@ -341,6 +342,18 @@ def _photos_awaited(ticket: Ticket) -> bool:
         return False
     for comment in reversed(ticket.comments):
         if comment.author.startswith("dealer:") and PHOTOS_MARK in comment.text:
+            return False
+        if comment.text.startswith(INFO_REQUEST_MARK):
+            return True
+    return False
+
+
+def _words_awaited(ticket: Ticket) -> bool:
+    """Staff asked the dealer something on an active ticket and only photos came from the dealer since."""
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    for comment in reversed(ticket.comments):
+        if comment.author.startswith("dealer:") and comment.text.partition(PHOTOS_MARK)[0].strip():
             return False
         if comment.text.startswith(INFO_REQUEST_MARK):
             return True

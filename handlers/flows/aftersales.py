@@ -594,6 +594,7 @@ async def _comment_text(ctx: Ctx) -> list[Reply]:
 # --- a dealer answering staff's question without pressing "reply" ----------------------------------------
 
 OFFER_KEY = "as_offer"
+ANSWERING_KEY = "as_answering"      # the ticket a dealer just added photos to, for the words that follow them
 
 
 async def offer_as_answer(ctx: Ctx, *, text: str = "", photos: tuple[str, ...] = (),
@@ -634,6 +635,16 @@ async def photo_for_waiting_ticket(ctx: Ctx) -> list[Reply] | None:
     return await offer_as_answer(ctx, photos=tuple(ref for ref in ctx.inbound.file_refs if ref))
 
 
+@router.text_hook
+async def words_after_photos(ctx: Ctx) -> list[Reply] | None:
+    """The words a dealer types right after adding photos to a ticket that asked ("铭牌在背面，出风口里面有灰"): offered
+    as that answer whatever the parser makes of them (was: read as a greeting, the main menu shown, the words
+    lost)."""
+    if not ctx.is_dealer or ctx.dialog.state or not ctx.dialog.data.pop(ANSWERING_KEY, None):
+        return None
+    return await offer_as_answer(ctx, text=ctx.inbound.text.strip())
+
+
 @router.button("as.offer")
 async def offer_taken(ctx: Ctx) -> list[Reply]:
     refused = require_bound(ctx)
@@ -646,6 +657,8 @@ async def offer_taken(ctx: Ctx) -> list[Reply]:
     photos = [str(ref) for ref in held.get("photos") or []]
     await add_comment(ctx.uow(), ctx.actor, number, str(held.get("text") or ""), ctx.deps.clock, photos=photos)
     ctx.idle()
+    if photos:        # "还可以继续发照片或文字": the words typed next are offered to this ticket, whatever they read as
+        ctx.dialog.data[ANSWERING_KEY] = number
     done = ctx.t("as.photos_commented", n=len(photos), number=number) if photos \
         else ctx.t("as.commented", number=number)
     return [Reply(text=done)] + await ticket_detail(ctx, number)

@@ -38,8 +38,8 @@ from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.defects import batch_asked, batch_in_text, defect_kinds, is_batch_answer
-from nlu.replies import batch_number
 from nlu.quality_counts import units_reported
+from nlu.replies import batch_number
 from nlu.schema import Intent
 from nlu.staff_commands import SHIPPED_TO
 
