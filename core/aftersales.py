@@ -42,6 +42,7 @@ class Ticket:
     description: str
     customer_name: str = ""            # personal data: encrypted at rest
     customer_phone: str = ""           # personal data: encrypted at rest
+    address: str = ""                  # where the repair is (personal data: encrypted at rest)
     sku: str | None = None
     serial_no: str | None = None
     order_number: str | None = None

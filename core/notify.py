@@ -318,7 +318,7 @@ async def ticket_created(uow: AbstractUnitOfWork, actor: Actor, ticket: Ticket, 
     due = ticket.sla_due_at.astimezone(clock.tz).strftime("%Y-%m-%d %H:%M") if ticket.sla_due_at else "-"
     params = {"number": ticket.number, "dealer": await dealer_label(uow, ticket.dealer_id),
               "product": _product(product, ticket.sku), "desc": _clip(ticket.description),
-              "photos": len(ticket.photos), "priority": localized(zh, en), "due": due,
+              "photos": len(ticket.photos), "priority": localized(zh, en), "due": due, "address": ticket.address,
               "attachments": evidence(ticket.photos, ticket.number)}
     await tell_staff(uow, Permission.TICKET_HANDLE, Notice("ticket.created", Category.TICKET, params, urgent=True),
                      _ticket_key(ticket), clock, exclude=actor)

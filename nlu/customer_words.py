@@ -10,7 +10,8 @@ from dataclasses import dataclass
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d{4}){2})(?!\d)")
 _NAMED = re.compile(r"(?:客户|顾客|用户|业主)?(?:姓名|名字)?(?:是|叫|姓)[:：]?\s?([\u4e00-\u9fff]{1,3}?)"
                     r"(?=[\s，,。；;、]|先生|女士|小姐|$|的|电话|手机|在|住)")
-_TITLED = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,2}(?:先生|女士|小姐|阿姨|师傅|大哥|大姐))")
+_TITLED = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,2}(?:先生|女士|小姐|阿姨|师傅|大哥|大姐)|"
+                    r"[\u4e00-\u9fff](?:姐|哥|总|叔|老师)(?![\u4e00-\u9fff]))")  # "王姐 139…", "李总"
 # words after 姓/叫 that are no name ("叫修", "是什么", "是空的")
 _NOT_A_NAME = re.compile(r"^(?:什么|不|没|空|修|坏|好|我|他|她|这|那|一|的)")
 

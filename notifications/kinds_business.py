@@ -171,6 +171,8 @@ def _ticket_created(p: Params) -> Rendered:
                "紧急程度：{priority}，时限 {due}",
                "🛠 New after-sales ticket {number}\nDealer: {dealer}\nProduct: {product}\nProblem: {desc}\n"
                "Photos: {photos}\nPriority: {priority}, due {due}")
+    if p.get("address"):             # where the visit is (pushes filed before the address had its field: none)
+        text += "\n" + p.t("地址：{address}", "Address: {address}")
     number = p["number"]
     return Rendered(text, _rows([p.btn("✋ 受理", "✋ Accept", "staff.ticket.accept", number),
                                  p.btn("🔎 详情", "🔎 Details", "staff.ticket.detail", number)]))

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, registry, relationship
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from core.accounts import (
     FinanceRequest,
@@ -196,6 +196,13 @@ def start_mappers() -> None:
             event.listen(cls, "refresh", _snapshot_on_refresh)
     event.listen(Contact, "before_insert", _index_phone)
     event.listen(Contact, "before_update", _index_phone)
+    event.listen(Ticket, "load", _ticket_address_on_load)
+
+
+def _ticket_address_on_load(ticket: Ticket, context: Any) -> None:
+    """A ticket filed before tickets.address came has NULL there: read as '' (the domain's "no address")."""
+    if ticket.__dict__.get("address", "") is None:
+        set_committed_value(ticket, "address", "")
 
 
 def _index_phone(mapper: Any, connection: Any, contact: Contact) -> None:

@@ -123,6 +123,7 @@ tickets = Table(
     Column("description", Text, nullable=False),
     Column("customer_name", EncryptedString(), nullable=False),
     Column("customer_phone", EncryptedString(), nullable=False),
+    Column("address", EncryptedString(), nullable=True),
     Column("sku", String(64), nullable=True),
     Column("serial_no", String(64), nullable=True),
     Column("order_number", String(32), nullable=True),

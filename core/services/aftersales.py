@@ -18,7 +18,7 @@ Who may do what:
 - statistics per product, dealer and defect category: TICKET_HANDLE or REPORT_READ_ALL.
 
 A dealer asking for another dealer's ticket gets NotFound, exactly as for a number that does not exist.
-Customer name and phone are personal data: they are kept out of audit snapshots.
+Customer name, phone and address are personal data: they are kept out of audit snapshots.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from core.users import Actor, ActorKind, Permission, Role
 
 MAX_PHOTOS = 20
 MAX_TEXT = 2000
+MAX_ADDRESS = 200
 RATING_ROLES: frozenset[Role] = frozenset({Role.DEALER_OWNER})
 # Marks a timeline line as staff's question to the dealer (``request_info``).
 INFO_REQUEST_MARK = "❓ "
@@ -68,6 +69,7 @@ class CreateTicket:
     description: str
     customer_name: str = ""
     customer_phone: str = ""          # optional; validated when given
+    address: str = ""                 # where the repair is; optional
     sku: str | None = None
     serial_no: str | None = None
     order_number: str | None = None   # must be one of the dealer's orders when given
@@ -100,6 +102,7 @@ async def create_ticket(uow: AbstractUnitOfWork, actor: Actor, cmd: CreateTicket
             description=description,
             customer_name=cmd.customer_name.strip(),
             customer_phone=phone,
+            address=cmd.address.strip()[:MAX_ADDRESS],
             sku=sku,
             serial_no=cmd.serial_no.strip() if cmd.serial_no else None,
             order_number=order_number,
@@ -361,11 +364,12 @@ async def request_info(uow: AbstractUnitOfWork, actor: Actor, number: str, quest
 async def waiting_for_my_answer(uow: AbstractUnitOfWork, actor: Actor, *, photos: bool = False) -> list[Ticket]:
     """A dealer's active tickets whose last word is staff's question to it (``request_info``), the latest asked
     first; empty for anyone else. ``photos``: also those the dealer answered in words only since (the question
-    often asks for a photo, which comes after the words)."""
+    often asks for a photo, which comes after the words); without: also those answered with photos only since
+    ("拍一下铭牌，说下出风口的情况": the words come after the photo)."""
     if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
         return []
     tickets = [t for t in await list_tickets(uow, actor, limit=50)
-               if waiting_for_dealer(t) or (photos and _photos_awaited(t))]
+               if waiting_for_dealer(t) or (_photos_awaited(t) if photos else _words_awaited(t))]
     return sorted(tickets, key=lambda t: t.comments[-1].at if t.comments else t.created_at or _FLOOR,
                   reverse=True)
 
@@ -379,6 +383,18 @@ def _photos_awaited(ticket: Ticket) -> bool:
         return False
     for comment in reversed(ticket.comments):
         if comment.author.startswith("dealer:") and PHOTOS_MARK in comment.text:
+            return False
+        if comment.text.startswith(INFO_REQUEST_MARK):
+            return True
+    return False
+
+
+def _words_awaited(ticket: Ticket) -> bool:
+    """Staff asked the dealer something on an active ticket and only photos came from the dealer since."""
+    if ticket.status not in ACTIVE_STATUSES:
+        return False
+    for comment in reversed(ticket.comments):
+        if comment.author.startswith("dealer:") and comment.text.partition(PHOTOS_MARK)[0].strip():
             return False
         if comment.text.startswith(INFO_REQUEST_MARK):
             return True

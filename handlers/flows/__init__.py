@@ -30,6 +30,7 @@ def all_routers() -> list[Router]:
         ordering,
         orders,
         payments,
+        photo_first,
         prices,
         privacy,
         quality,
@@ -40,6 +41,7 @@ def all_routers() -> list[Router]:
         staff,
         staff_approvals,
         staff_dealers,
+        staff_glance,
         staff_materials,
         staff_order_tails,
         staff_orders,
@@ -56,7 +58,7 @@ def all_routers() -> list[Router]:
         transfers,
     )
 
-    return [m.router for m in (menu, drafts, help, ordering, cart_edits, aftersales, ticket_reopen, order_changes, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
+    return [m.router for m in (menu, drafts, help, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

@@ -3,10 +3,11 @@ comments, and the 1-5 star rating once resolved.
 
 Form steps (state ``as.<step>``)::
 
-    product -> ref (serial or order number) -> name -> phone -> desc -> photos -> priority -> confirm
+    product -> ref (serial or order number) -> name -> phone -> address -> desc -> photos -> priority -> confirm
 
 Steps the opening words already answer (the product in "客户家的除湿机不出水", the order of an
-"as.new|SO-..." button) are skipped, and those words are offered as the description. The confirm
+"as.new|SO-..." button) are skipped, and those words are offered as the description; the customer's name, phone and address written in them ("地址是浦东新区张江路88号
+电话13800138000 王师傅", ``nlu.repair_contact``) fill their own steps and are no part of the description. The confirm
 button carries the form's nonce: a double tap files one ticket (handlers.flows.forms). New tickets
 are pushed to staff holding TICKET_HANDLE with ``staff.ticket.accept`` / ``staff.ticket.detail``
 buttons (handled by the staff flow).
@@ -23,6 +24,7 @@ from core.errors import NotFound, ValidationFailed
 from core.masking import mask_name, mask_phone, mask_text
 from core.services.aftersales import (
     INFO_REQUEST_MARK,
+    MAX_ADDRESS,
     RATING_ROLES,
     CreateTicket,
     add_comment,
@@ -52,8 +54,9 @@ from handlers.flows.privacy import reveal_button
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
-from nlu.customer_words import customer_in_text, repair_answers
+from nlu.customer_words import repair_answers
 from nlu.order_words import is_order_number
+from nlu.repair_contact import split_contact
 from nlu.schema import Intent, ParseResult
 from nlu.ticket_words import serial_in, urgency_said
 
@@ -78,6 +81,7 @@ i18n.register({
     "as.product_now": ("（产品改为 {product}）", " (the product is now {product})"),
     "as.customer_taken": ("已记下：{what}。", "Noted: {what}."),
     "as.taken.customer": ("客户 {customer}", "customer {customer}"),
+    "as.taken.address": ("地址 {address}", "address {address}"),
     "as.taken.no_serial": ("没有序列号（跳过）", "no serial number (skipped)"),
     "as.step.name": ("客户姓名", "a customer's name"),
     "as.step.ref": ("序列号或订单号", "a serial or order number"),
@@ -85,6 +89,10 @@ i18n.register({
                       "\"{text}\" is no serial or order number (the serial is on the rating plate, letters and "
                       "digits, e.g. SN2024A0013)."),
     "as.ask.phone": ("请输入客户电话（手机号或带区号的座机）。", "Customer's phone (mobile, or landline with area code)?"),
+    "as.ask.address": ("请发送上门地址（如“浦东新区张江路88号3栋502”），不需要上门可点“跳过”。",
+                       "The address for the visit (e.g. \"3-502, 88 Zhangjiang Rd, Pudong\")? Tap Skip if no visit "
+                       "is needed."),
+    "as.step.address": ("地址", "an address"),
     "as.phone_bad": ("{error}\n请重新输入客户电话，或点“跳过”。", "{error}\nPlease send the customer's phone again, or tap Skip."),
     "as.ask.desc": ("请描述故障现象，例如“开机后不出水，有异响”。",
                     "Describe the problem, e.g. \"no water comes out, makes a noise\"."),
@@ -95,9 +103,11 @@ i18n.register({
                       "Send photos of the problem (at most {max}), then tap Done. No photos? Tap Done."),
     "as.ask.priority": ("请选择紧急程度（括号内为承诺处理时限）：", "How urgent is it (promised handling time)?"),
     "as.priority_button": ("{label}（{hours} 小时）", "{label} ({hours} h)"),
-    "as.summary": ("请确认售后工单：\n产品：{product}\n序列号/订单：{ref}\n客户：{customer}\n问题：{desc}\n"
+    "as.summary": ("请确认售后工单：\n产品：{product}\n序列号/订单：{ref}\n客户：{customer}\n地址：{address}\n"
+                   "问题：{desc}\n"
                    "照片：{photos} 张\n紧急程度：{priority}（{hours} 小时内处理）",
                    "Please check the ticket:\nProduct: {product}\nSerial/order: {ref}\nCustomer: {customer}\n"
+                   "Address: {address}\n"
                    "Problem: {desc}\nPhotos: {photos}\nPriority: {priority} (handled within {hours} h)"),
     "as.use_buttons": ("请点“确认提交”或“取消”。", "Please tap Submit or Cancel."),
     "as.created": ("✅ 工单已创建：{number}\n紧急程度：{priority}，承诺 {due} 前处理完毕。\n售后人员受理后会通知您。",
@@ -116,6 +126,7 @@ i18n.register({
                   "🛠 {number} · {status}\nProduct: {product}\nCustomer: {customer}\nProblem: {desc}\n"
                   "Priority: {priority} · due {due}{late}"),
     "as.late": ("（已超时）", " (overdue)"),
+    "as.address": ("地址：{address}", "Address: {address}"),
     "as.assignee": ("处理人：{name}", "Handled by: {name}"),
     "as.resolution": ("处理结果：{text}", "Resolution: {text}"),
     "as.reject_reason": ("驳回原因：{text}", "Reason for rejection: {text}"),
@@ -170,8 +181,10 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
     elif said:
         ctx.dialog.data["said_products"] = said
     if hint.strip():
-        ctx.dialog.data.update(desc_hint=forms.clip(hint, MAX_TEXT))
-        _mark_customer(FORM, ctx, *customer_in_text(hint))   # "客户电话13912345678 姓王": not asked again
+        # "客户电话13912345678 姓王", "地址是张江路88号": not asked again, and no part of the problem's words
+        problem = _take_contact(FORM, ctx, hint)
+        if problem:
+            ctx.dialog.data.update(desc_hint=forms.clip(problem, MAX_TEXT))
     return await FORM.next(ctx, intro=True)
 
 
@@ -225,6 +238,8 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     """The end customer's name. A problem typed here instead ("ap300开机滴滴响，屏幕显示E3", often the next day, into a
     form left at this step) is no name: it is kept as the description and the name asked again; the draft is never
     dropped for it."""
+    if (placed := await _address_typed(form, ctx, text)) is not None:     # "闵行区七莘路1808号3栋502" is no name
+        return placed
     said = repair_answers(text)
     if said.name and not said.rest:             # "客户叫王大妈 电话138…": the name, and the phone with it
         return await _customer_taken(form, ctx, said.name, said.phone, no_serial=False)
@@ -263,9 +278,34 @@ async def _customer_taken(form: Form, ctx: Ctx, name: str | None, phone: str | N
     return [Reply(text=ctx.t("as.customer_taken", what=ctx.pick("，", ", ").join(what))), *await form.next(ctx)]
 
 
+async def _address_typed(form: Form, ctx: Ctx, text: str) -> list[Reply] | None:
+    """An address typed at another step ("闵行区七莘路1808号3栋502", with the customer or the problem or not): it fills
+    the address step (the rest theirs), and the step still open is asked; None when no address is written."""
+    if split_contact(text).address is None:
+        return None
+    _keep_problem(ctx, text)
+    taken = ctx.t("as.taken.address", address=str(ctx.dialog.data.get("address") or ""))
+    return [Reply(text=ctx.t("as.customer_taken", what=taken)), *await form.next(ctx)]
+
+
+def _take_contact(form: Form, ctx: Ctx, text: str) -> str:
+    """The customer's name, phone and address written in ``text`` fill their steps (a step answered already keeps
+    its answer); the words left, the problem, are returned."""
+    said = split_contact(text)
+    data = ctx.dialog.data
+    _mark_customer(form, ctx, None if data.get("name") else said.name, None if data.get("phone") else said.phone)
+    if said.address and not data.get("address"):
+        form.mark_done(ctx, "address", address=said.address[:MAX_ADDRESS])
+    return said.problem
+
+
 def _keep_problem(ctx: Ctx, text: str) -> None:
     """Words of the problem typed at another step: added to what the description will offer (not replacing the
-    opening words: "序列号不记得了…" never wipes "开机就滴滴响 屏幕显示E3")."""
+    opening words: "序列号不记得了…" never wipes "开机就滴滴响 屏幕显示E3"). An address written with them takes its
+    step, out of the problem's words."""
+    text = _take_contact(FORM, ctx, text)
+    if not text:
+        return
     kept = str(ctx.dialog.data.get("desc_hint") or "")
     if text in kept:
         return
@@ -299,6 +339,8 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
         return {"order_no": number}
+    if (placed := await _address_typed(form, ctx, text)) is not None:     # the address, typed before it is asked
+        return placed
     serial = serial_in(text)
     if serial is not None:
         if len(serial) > MAX_SHORT:
@@ -321,6 +363,20 @@ async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
     except ValidationFailed as exc:
         error = mask_text(exc.message(ctx.lang))     # it quotes what was typed
         return form.reject(ctx, "phone", ctx.t("as.phone_bad", error=error))
+
+
+async def _address(form: Form, ctx: Ctx, text: str) -> Answer:
+    """Where the repair is. A problem typed here with it ("地址在金桥路100号，机器开机就滴滴响") is kept for the
+    description; a problem alone is kept and the address asked again."""
+    said = split_contact(text)
+    if said.address:
+        if said.problem:
+            _keep_problem(ctx, said.problem)
+        return {"address": said.address[:MAX_ADDRESS]}
+    parsed = await parse_message(ctx)
+    if parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5:
+        return await _problem_kept(form, ctx, text, parsed, "address")
+    return {"address": text[:MAX_ADDRESS]}
 
 
 async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
@@ -368,6 +424,7 @@ async def _summary(ctx: Ctx) -> str:
     priority = Priority(data.get("priority", Priority.NORMAL.value))
     return ctx.t("as.summary", product=forms.product_name(products, data.get("sku")) or ctx.t("as.none"),
                  ref=_ref_text(ctx, data), customer=_customer(ctx, data.get("name"), data.get("phone")),
+                 address=str(data.get("address") or "") or ctx.t("as.none"),
                  desc=mask_text(str(data.get("desc", ""))), photos=len(data.get("photos") or []),
                  priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
 
@@ -378,6 +435,7 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     ticket = await create_ticket(ctx.uow(), ctx.actor, CreateTicket(
         dealer_id=ctx.actor.dealer_id, description=str(data.get("desc", "")),
         customer_name=str(data.get("name") or ""), customer_phone=str(data.get("phone") or ""),
+        address=str(data.get("address") or ""),
         sku=data.get("sku") or None, serial_no=data.get("serial") or None, order_number=data.get("order_no") or None,
         photos=list(data.get("photos") or []), priority=Priority(data.get("priority", Priority.NORMAL.value)),
     ), ctx.deps.clock)
@@ -394,6 +452,7 @@ FORM = Form(
            Step("ref", parse=_ref, skippable=True),
            Step("name", parse=_name, skippable=True),
            Step("phone", parse=_phone, contact=True, skippable=True),
+           Step("address", parse=_address, skippable=True),
            Step("desc", limit=MAX_TEXT, keep="desc_hint"),
            Step("photos", photos=True),
            Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority})),
@@ -458,6 +517,8 @@ async def ticket_detail(ctx: Ctx, number: str) -> list[Reply]:
                    customer=_customer(ctx, ticket.customer_name, ticket.customer_phone),
                    desc=mask_text(ticket.description), priority=_priority_label(ctx, ticket.priority),
                    due=forms.local_time(ctx, ticket.sla_due_at), late=late)]
+    if ticket.address:
+        lines.append(ctx.t("as.address", address=ticket.address))
     if ticket.assignee:
         lines.append(ctx.t("as.assignee", name=_who(ticket.assignee)))
     if ticket.resolution:
@@ -535,6 +596,7 @@ async def _comment_text(ctx: Ctx) -> list[Reply]:
 # --- a dealer answering staff's question without pressing "reply" ----------------------------------------
 
 OFFER_KEY = "as_offer"
+ANSWERING_KEY = "as_answering"      # the ticket a dealer just added photos to, for the words that follow them
 
 
 async def offer_as_answer(ctx: Ctx, *, text: str = "", photos: tuple[str, ...] = (),
@@ -575,6 +637,16 @@ async def photo_for_waiting_ticket(ctx: Ctx) -> list[Reply] | None:
     return await offer_as_answer(ctx, photos=tuple(ref for ref in ctx.inbound.file_refs if ref))
 
 
+@router.text_hook
+async def words_after_photos(ctx: Ctx) -> list[Reply] | None:
+    """The words a dealer types right after adding photos to a ticket that asked ("铭牌在背面，出风口里面有灰"): offered
+    as that answer whatever the parser makes of them (was: read as a greeting, the main menu shown, the words
+    lost)."""
+    if not ctx.is_dealer or ctx.dialog.state or not ctx.dialog.data.pop(ANSWERING_KEY, None):
+        return None
+    return await offer_as_answer(ctx, text=ctx.inbound.text.strip())
+
+
 @router.button("as.offer")
 async def offer_taken(ctx: Ctx) -> list[Reply]:
     refused = require_bound(ctx)
@@ -587,6 +659,8 @@ async def offer_taken(ctx: Ctx) -> list[Reply]:
     photos = [str(ref) for ref in held.get("photos") or []]
     await add_comment(ctx.uow(), ctx.actor, number, str(held.get("text") or ""), ctx.deps.clock, photos=photos)
     ctx.idle()
+    if photos:        # "还可以继续发照片或文字": the words typed next are offered to this ticket, whatever they read as
+        ctx.dialog.data[ANSWERING_KEY] = number
     done = ctx.t("as.photos_commented", n=len(photos), number=number) if photos \
         else ctx.t("as.commented", number=number)
     return [Reply(text=done)] + await ticket_detail(ctx, number)

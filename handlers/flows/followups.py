@@ -35,6 +35,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period
+from nlu.latest_asked import latest_asked
 from nlu.schema import Intent
 from nlu.staff_commands import count_asked
 
@@ -128,6 +129,11 @@ async def _latest(ctx: Ctx, lead: str = "") -> list[Reply]:
 async def _by_description(ctx: Ctx, sku: str | None, text: str) -> list[Reply]:
     assert ctx.actor.dealer_id is not None
     found = await matching_follow_ups(ctx.uow(), ctx.actor, ctx.actor.dealer_id, sku=sku, text=text, limit=MATCHES)
+    if not found and (kind := latest_asked(ctx.inbound.text)) is not None:
+        # "上次报修的那台修好了没": no words of the problem, the latest of the kind said
+        items = [i for i in await dealer_follow_ups(ctx.uow(), ctx.actor, ctx.actor.dealer_id, limit=LIST_SIZE)
+                 if i.kind.value == kind]
+        found = sorted(items, key=lambda i: i.created_at or i.updated_at or ctx.deps.clock.now(), reverse=True)[:1]
     if not found:
         return await _latest(ctx, lead=ctx.t("fu.no_match"))
     if len(found) == 1:

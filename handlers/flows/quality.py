@@ -37,7 +37,8 @@ from handlers.flows.menu import require_bound
 from handlers.flows.stepform import Answer, Form, Step, product_step
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.defects import batch_asked, batch_in_text, defect_kinds, is_batch_answer, units_in_text
+from nlu.defects import batch_asked, batch_in_text, defect_kinds, is_batch_answer
+from nlu.quality_counts import units_reported
 from nlu.replies import batch_number
 from nlu.schema import Intent
 from nlu.staff_commands import SHIPPED_TO
@@ -154,8 +155,8 @@ async def quality_intent(ctx: Ctx) -> list[Reply]:
             and (receipt := await _receipt_offer(ctx)) is not None:
         return receipt
     sku = slots.product if slots else None
-    count = next((i.qty for i in slots.items if i.sku == sku), None) if slots and sku else None
-    count = count if count is not None else units_in_text(text)
+    parsed_qty = next((i.qty for i in slots.items if i.sku == sku), None) if slots and sku else None
+    count = units_reported(text, parsed_qty)        # "批号2411" is no count of units
     return await start(ctx, sku=sku, hint=text if len(text) >= 6 else "", said=forms.said_candidates(ctx.parsed),
                        count=count)
 

@@ -155,6 +155,11 @@ def _default_kind(ctx: Ctx) -> ReportKind:
     return ReportKind.ORDER_SUMMARY
 
 
+def default_kind(ctx: Ctx) -> ReportKind:
+    """The report a person gets when none is named (another flow showing one dealer's figures)."""
+    return _default_kind(ctx)
+
+
 def _button(ctx: Ctx, key: str, action: str, *args: str) -> Button:
     return Button(ctx.t(key), payload(action, *args))
 

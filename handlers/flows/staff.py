@@ -214,6 +214,7 @@ i18n.register({
     "staff.ticket.serial": ("序列号 {serial}", "serial {serial}"),
     "staff.ticket.problem": ("问题：{text}", "Problem: {text}"),
     "staff.ticket.customer": ("客户：{name} {phone}", "Customer: {name} {phone}"),
+    "staff.ticket.address": ("地址：{address}", "Address: {address}"),
     "staff.ticket.due": ("时限：{due}{late}", "Due: {due}{late}"),
     "staff.ticket.late": ("（已超时）", " (past SLA)"),
     "staff.ticket.assignee": ("处理人：{who}", "Handled by: {who}"),

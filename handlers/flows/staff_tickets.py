@@ -138,6 +138,8 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
     if ticket.customer_name or ticket.customer_phone:
         lines.append(ctx.t("staff.ticket.customer", name=mask_name(ticket.customer_name),
                            phone=mask_phone(ticket.customer_phone)))
+    if ticket.address:               # where the visit is: the handler needs it whole
+        lines.append(ctx.t("staff.ticket.address", address=ticket.address))
     if ticket.photos:
         lines.append(ctx.t("staff.ticket.photos", n=len(ticket.photos)))
     if ticket.sla_due_at:

@@ -68,6 +68,7 @@ async def _file_ticket(world: BotWorld) -> str:
     await world.press(DEALER, "跳过")
     await world.say(DEALER, "王先生")
     await world.say(DEALER, "13800138000")
+    await world.press(DEALER, "跳过")                   # no address
     await world.press(DEALER, "使用此描述")
     await s.send_photo(DEALER, FIRST, media_group_id="album-1")
     await s.send_photo(DEALER, SECOND, media_group_id="album-1")
@@ -183,3 +184,72 @@ async def test_after_sales_sees_the_photos_then_the_card_acts_and_no_other_deale
     assert all(m.kind == "text" for m in seen), [m.kind for m in seen]
     assert not any(m.file in (FIRST, SECOND) for m in seen)
     assert "不出水" not in "\n".join(m.text for m in seen)
+
+
+async def test_a_photo_sent_first_with_the_problem_under_it_reaches_after_sales(world: BotWorld) -> None:
+    """The way dealers send it: the photo first, the problem as its caption, no menu pressed (was: the help shown,
+    the photo and the words lost). The after-sales chat gets the photo, then the card; opening the ticket shows it
+    again."""
+    s = world.standin
+    await _bind(world, DEALER, "D0001", "杭州华信电器有限公司")
+    staff_code = await invite(world, staff=("li.aftersales", Role.AFTER_SALES))
+    assert "绑定成功" in (await world.say(AFTER_SALES, f"/start {staff_code}"))[0].text
+    staff_seen = s.count(AFTER_SALES)
+    dealer_seen = s.count(DEALER)
+
+    await s.send_photo(DEALER, FIRST, caption="客户家的除湿机不出水了，你们看下")
+    await s.wait_for(lambda: "1 张照片" in s.texts(DEALER, dealer_seen) and "序列号" in s.texts(DEALER, dealer_seen),
+                     10, "the photo kept with the repair, the form at its serial step")
+    await world.press(DEALER, "跳过")
+    await world.say(DEALER, "王先生 13800138000")
+    await world.say(DEALER, "浦东新区张江路88号")
+    await world.press(DEALER, "使用此描述")
+    await world.press(DEALER, "完成")
+    await world.press(DEALER, "普通")
+    created = await world.press(DEALER, "确认提交")
+    match = TICKET_NO.search("\n".join(m.text for m in created))
+    assert match, [m.text for m in created]
+
+    await s.wait_for(lambda: any(any("受理" in lb for lb in m.labels) for m in s.sent(AFTER_SALES)[staff_seen:]),
+                     10, "the ticket card")
+    pushed = s.sent(AFTER_SALES)[staff_seen:]
+    assert [m.kind for m in pushed] == ["photo", "text"], [(m.kind, m.text[:20]) for m in pushed]
+    assert pushed[0].file == FIRST
+    assert "不出水" in pushed[1].text and "地址：浦东新区张江路88号" in pushed[1].text
+
+    opened_from = s.count(AFTER_SALES)
+    await world.press(AFTER_SALES, "详情", message=pushed[1], at_least=0)
+    await s.wait_for(lambda: any(m.kind == "photo" for m in s.sent(AFTER_SALES)[opened_from:]), 10,
+                     "the photo with the opened ticket")
+    assert any(m.file == FIRST for m in s.sent(AFTER_SALES)[opened_from:])
+
+
+async def test_a_batch_problem_photographed_first_reaches_the_quality_department(world: BotWorld) -> None:
+    """A batch problem, photo first, the problem as its caption: the quality form starts with the photo in it, and
+    the quality department's chat gets the photo before the report's card."""
+    s = world.standin
+    await _bind(world, DEALER, "D0001", "杭州华信电器有限公司")
+    staff_code = await invite(world, staff=("zhao.quality", Role.QUALITY))
+    assert "绑定成功" in (await world.say(AFTER_SALES, f"/start {staff_code}"))[0].text
+    staff_seen = s.count(AFTER_SALES)
+    dealer_seen = s.count(DEALER)
+
+    await s.send_photo(DEALER, SECOND, caption="这批除湿机DH20有5台外壳裂了，批号B2411-07")
+    await s.wait_for(lambda: "1 张照片" in s.texts(DEALER, dealer_seen) and "质量反馈" in s.texts(DEALER, dealer_seen),
+                     10, "the photo kept with the quality report")
+    for _ in range(8):
+        await s.wait_for(lambda: bool(s.last(DEALER).labels), 10, "the form's next question")
+        labels = " ".join(s.last(DEALER).labels)
+        if "确认提交" in labels:
+            break
+        step = next((w for w in ("使用此描述", "完成", "外观") if w in labels), None)
+        assert step is not None, (s.last(DEALER).text, labels)
+        await world.press(DEALER, step)
+    assert "照片：1 张" in s.last(DEALER).text and "数量：5" in s.last(DEALER).text
+    await world.press(DEALER, "确认提交")
+
+    await s.wait_for(lambda: any(m.kind == "text" and "QF-" in m.text for m in s.sent(AFTER_SALES)[staff_seen:]), 10,
+                     "the report's card")
+    pushed = s.sent(AFTER_SALES)[staff_seen:]
+    assert [m.kind for m in pushed] == ["photo", "text"], [(m.kind, m.text[:20]) for m in pushed]
+    assert pushed[0].file == SECOND and "B2411-07" in pushed[1].text

@@ -155,6 +155,7 @@ async def test_after_sales_ticket_with_two_photos_stores_the_files(world: BotWor
     await world.press(DEALER, "跳过")
     await world.say(DEALER, "王先生")
     await world.say(DEALER, "13800138000")
+    await world.say(DEALER, "浦东新区张江路88号")
     await world.press(DEALER, "使用此描述")
     await s.send_photo(DEALER, first, media_group_id="album-1")
     await s.send_photo(DEALER, second, media_group_id="album-1")
@@ -171,7 +172,7 @@ async def test_after_sales_ticket_with_two_photos_stores_the_files(world: BotWor
     assert not [p for p in s.downloads if "thumb" in p]
     async with world.uow() as uow:
         [ticket] = await uow.tickets.list(dealer_id=dealer_id)
-    assert len(ticket.photos) == 2
+    assert len(ticket.photos) == 2 and ticket.address == "浦东新区张江路88号"     # decrypted as it was typed
     stored = {await world.app.files().get(key) for key in ticket.photos}
     assert stored == {first, second}
 

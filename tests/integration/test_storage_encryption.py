@@ -44,19 +44,27 @@ async def test_personal_data_is_not_plaintext_in_the_tables(uow: SqlAlchemyUnitO
         await uow.users.add(User(username="wang", display_name="王", role=Role.DEALER_OWNER, dealer_id=dealer_id,
                                  phone="13700137000"))
         await uow.tickets.add(Ticket(number="AS-1", dealer_id=dealer_id, description="异响",
-                                     customer_name="赵先生", customer_phone="13600136000"))
+                                     customer_name="赵先生", customer_phone="13600136000", address="浦东新区张江路88号"))
+        await uow.tickets.add(Ticket(number="AS-2", dealer_id=dealer_id, description="filed before tickets.address"))
         await uow.commit()
     async with uow:
         contact = (await uow.session.execute(text(
             "SELECT phone, id_number, phone_hash FROM dealer_contacts WHERE name = '王经理'"))).one()
         user_phone = (await uow.session.execute(text("SELECT phone FROM users"))).scalar_one()
-        ticket = (await uow.session.execute(text("SELECT customer_name, customer_phone FROM tickets"))).one()
+        ticket = (await uow.session.execute(text(
+            "SELECT customer_name, customer_phone, address FROM tickets WHERE number = 'AS-1'"))).one()
+        await uow.session.execute(text("UPDATE tickets SET address = NULL WHERE number = 'AS-2'"))
+        await uow.commit()
+    async with uow:
         loaded = await uow.dealers.get(dealer_id)
         user = await uow.users.get_by(username="wang")
         loaded_ticket = await uow.tickets.get_by(number="AS-1")
+        older = await uow.tickets.get_by(number="AS-2")
 
-    raw_values = [contact.phone, contact.id_number, user_phone, ticket.customer_name, ticket.customer_phone]
-    for raw, plain in zip(raw_values, [PHONE, ID_NUMBER, "13700137000", "赵先生", "13600136000"], strict=True):
+    raw_values = [contact.phone, contact.id_number, user_phone, ticket.customer_name, ticket.customer_phone,
+                  ticket.address]
+    for raw, plain in zip(raw_values, [PHONE, ID_NUMBER, "13700137000", "赵先生", "13600136000", "浦东新区张江路88号"],
+                          strict=True):
         assert plain not in raw and raw.startswith("gAAAA")   # a Fernet token, not the value
         assert decrypt(raw) == plain
     assert contact.phone_hash == blind_index(PHONE) and PHONE not in contact.phone_hash
@@ -65,6 +73,8 @@ async def test_personal_data_is_not_plaintext_in_the_tables(uow: SqlAlchemyUnitO
     assert [(c.phone, c.id_number) for c in loaded.contacts] == [(PHONE, ID_NUMBER), ("139 0013 9000", None)]
     assert user.phone == "13700137000"
     assert (loaded_ticket.customer_name, loaded_ticket.customer_phone) == ("赵先生", "13600136000")
+    assert loaded_ticket.address == "浦东新区张江路88号"
+    assert older is not None and older.address == ""          # NULL (a ticket filed before the column) reads as ''
 
 
 async def test_the_same_phone_encrypts_differently_each_time(uow: SqlAlchemyUnitOfWork) -> None:

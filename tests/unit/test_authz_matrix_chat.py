@@ -217,6 +217,8 @@ MATRIX: dict[str, Rule] = {
     **staff(P.ORDER_ALLOCATE, "q.allocate", args=("0", "{dealer}", "approved")),
     **staff(P.ORDER_SHIP, "q.ship", args=("0",)),
     **staff(P.TICKET_HANDLE, "q.tickets", args=("0", "{dealer}", "late")),
+    **staff(P.DEALER_READ_ALL, "staff.glance", args=("{dealer}",)),
+    "photo.as": Rule("dealer", (), also=None), "photo.qf": Rule("dealer", (), also=None), **public("photo.no"),
     **staff(P.QUALITY_HANDLE, "q.quality", args=("0", "0", "new")),
     **staff(P.DEALER_REVIEW, "q.applications", "q.documents", args=("0",)),
     "q.questions": Rule("staff", ("0",), P.DEALER_WRITE, also=P.ORDER_APPROVE),

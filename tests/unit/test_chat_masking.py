@@ -95,6 +95,7 @@ async def _file_ticket(w: ChatWorld, said: list[Reply]) -> str:
     said += await w.say(OWNER, CUSTOMER)
     said += await w.say(OWNER, f"{CUSTOMER_PHONE}x")                 # refused: the error quotes it, masked
     said += await w.say(OWNER, CUSTOMER_PHONE)
+    said += await w.press(OWNER, payload("as.skip"))                   # no address
     said += await w.say(OWNER, f"开机不出水，备用电话{SPARE_PHONE}，户主身份证{ID_NO}")
     said += await w.press(OWNER, payload("as.done"))
     summary = await w.press(OWNER, payload("as.prio", Priority.NORMAL.value))

@@ -1,0 +1,26 @@
+"""A staff member asking how one dealer is doing, by the dealer's name: "德润最近怎么样了", "德润那边最近咋样",
+"金鼎这阵子情况如何". The words naming the dealer are returned; which dealer they are (none, one, several) the
+conversation looks up. A time word or 那边 is needed: "工单怎么样了", "AP300怎么样" ask about no dealer.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ASKED = re.compile(
+    r"^(?:查一?下|看一?下|看看|问一?下)?\s*(?P<who>[^\s，,。?？\d]{2,12}?)\s*(?P<there>那边|这家|那家)?\s*的?\s*"
+    r"(?P<when>最近|近来|近期|这阵子|这段时间|这几天|这个?月|本月)?\s*(?:的?(?:情况|表现|状况))?\s*"
+    r"(?:怎么样|咋样|如何|怎样|还行吗|好吗|什么情况)了?(?:啊|呢|呀)?\s*[?？]?$")
+# words that name no dealer: people, everything, the records a person asks about
+_NOT_A_DEALER = re.compile(
+    r"(?:^(?:你|您|我|我们|咱们|大家|整体|总体|全部|所有|各家|经销商|哪些?|哪个|哪家|谁|产品|这个|那个|今天|生意|市场|行情|"
+    r"销售|公司|业务|华东|华南|华北|华中|西南|西北|东北|全国))|工单|订单|那单|反馈|售后|报修|质量|维修|货|物流|快递|"
+    r"申请|审批|额度|返利|对账|合同|活动|库存|款")
+
+
+def dealer_asked_about(text: str) -> str | None:
+    """The words naming the dealer a staff member asks about ("德润最近怎么样了" -> "德润"), else None."""
+    m = _ASKED.match(" ".join(text.split()))
+    if m is None or not (m.group("there") or m.group("when")) or _NOT_A_DEALER.search(m.group("who")):
+        return None
+    return m.group("who")
