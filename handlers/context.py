@@ -113,7 +113,8 @@ class Ctx:
         (handlers.flows.cart: ``Cart.parked``): "购物车会保留" is kept."""
         old_state, old = self.dialog.state, self.dialog.data
         parked = old.get(PARKED_CART)
-        if old_state.startswith("order.") and not state.startswith("order.") and old.get("items"):
+        # into another form (a state); never when ordering ends (idle: submitted, dropped)
+        if old_state.startswith("order.") and state and not state.startswith("order.") and old.get("items"):
             parked = {k: v for k, v in old.items() if k != PARKED_CART}
         self.dialog.state = state
         self.dialog.data = dict(data)

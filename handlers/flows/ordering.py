@@ -62,7 +62,7 @@ from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, StepLeft, payload
 from nlu.replies import confirms_order
 from nlu.schema import Intent, Slots
-from nlu.staff_commands import parse_staff_command
+from nlu.staff_commands import STATUS_WORDS, parse_staff_command
 
 router = Router(name=__name__)
 ANOTHER_REQUEST = 0.5      # the parser's confidence above which words at the "which dealer?" step are a request
@@ -101,8 +101,8 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
 async def _another_request(ctx: Ctx) -> bool:
     """Do the words at the "which dealer?" step ask for something else (a staff command, a request the parser reads
     with some confidence) rather than name a dealer badly ("华信")?"""
-    if parse_staff_command(ctx.inbound.text) is not None:
-        return True
+    if parse_staff_command(ctx.inbound.text) is not None or ctx.inbound.text.strip() in STATUS_WORDS:
+        return True          # "待发货": a queue's status named (not left to the classifier's confidence)
     parsed = await parse_message(ctx)
     if parsed.intent in (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.FAQ):
         return False
