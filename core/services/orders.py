@@ -67,6 +67,7 @@ from core.pricing import (
     price_order,
 )
 from core.products import Promotion
+from core.services.receipts import ReceiptIssue, receipt_note
 from core.users import Actor, ActorKind, Permission
 
 AUDIT_FIELDS = ("status", "version", "total", "approval_reasons", "paid_from_rebate", "paid_from_prepayment",
@@ -120,16 +121,6 @@ class ShipOrder:
     carrier: str
     tracking_no: str
     expected_version: int | None = None
-
-
-@dataclass(frozen=True)
-class ReceiptIssue:
-    """One line of a receipt with exceptions: ``sku`` of the order short (``kind`` SHORT_GOODS) or damaged
-    (DAMAGED_GOODS), ``qty`` units when said (None: not said)."""
-
-    sku: str
-    kind: str
-    qty: int | None = None
 
 
 @dataclass(frozen=True)
@@ -717,48 +708,9 @@ async def confirm_receipt(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmRec
     async with uow:
         order = await _load_for_update(uow, actor, cmd.number, None)
         before = snapshot(order, AUDIT_FIELDS)
-        issues = _checked_issues(order, cmd.issues)
-        flags = []
-        if cmd.partial or any(i.kind == SHORT_GOODS for i in issues):
-            flags.append(system_note("部分收货"))
-        if cmd.damaged or any(i.kind == DAMAGED_GOODS for i in issues):
-            flags.append(system_note("有破损"))
-        lines = [receipt_issue_text(i) for i in issues]
-        said = cmd.note.strip()[:MAX_RECEIPT_WORDS]
-        note = "；".join(flags + lines + ([system_note("经销商原话", said)] if said and flags else [said] if said else []))
+        note = receipt_note(order, cmd.partial, cmd.damaged, cmd.note, cmd.issues)
         order_states.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
         return await _commit_transition(uow, actor, order, OrderAction.RECEIVE, before, clock)
-
-
-SHORT_GOODS = "short"
-DAMAGED_GOODS = "damaged"
-MAX_RECEIPT_WORDS = 300
-
-
-def receipt_issue_text(issue: ReceiptIssue) -> str:
-    """"WP600 少货 ×2", "AP500 破损 ×1", "AP500 破损" (no count said): as stored on the receipt and told the desk."""
-    what = "少货" if issue.kind == SHORT_GOODS else "破损"
-    return f"{issue.sku} {what}" + (f" ×{issue.qty}" if issue.qty else "")
-
-
-def _checked_issues(order: Order, issues: tuple[ReceiptIssue, ...]) -> list[ReceiptIssue]:
-    """The lines of a receipt with exceptions, each of a product of the order and no more units than it holds."""
-    held: dict[str, int] = {}
-    for line in order.lines:
-        held[line.sku] = held.get(line.sku, 0) + line.qty + line.free_qty
-    out: list[ReceiptIssue] = []
-    for issue in issues:
-        if issue.kind not in (SHORT_GOODS, DAMAGED_GOODS):
-            raise ValidationFailed(reason="kind")
-        if issue.sku not in held:
-            raise ValidationFailed(zh=f"订单 {order.number} 里没有 {issue.sku}",
-                                   en=f"Order {order.number} has no {issue.sku}", reason=issue.sku)
-        if issue.qty is not None and not 0 < issue.qty <= held[issue.sku]:
-            raise ValidationFailed(zh=f"{issue.sku} 这单只发了 {held[issue.sku]}，少货/破损数量须在 1–{held[issue.sku]} 之间",
-                                   en=f"{issue.sku}: {held[issue.sku]} were shipped; the count must be "
-                                      f"1–{held[issue.sku]}", reason=issue.sku)
-        out.append(issue)
-    return out
 
 
 async def close_order(uow: AbstractUnitOfWork, actor: Actor, cmd: CloseOrder, clock: Clock) -> Order:

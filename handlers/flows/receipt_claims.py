@@ -25,15 +25,8 @@ from core import order_states
 from core.order_states import OrderAction, order_status_label
 from core.orders import Order, OrderStatus
 from core.services.faq import AskStaff, ask_staff
-from core.services.orders import (
-    DAMAGED_GOODS,
-    SHORT_GOODS,
-    ConfirmReceipt,
-    ReceiptIssue,
-    confirm_receipt,
-    get_order,
-    receipt_issue_text,
-)
+from core.services.orders import ConfirmReceipt, confirm_receipt, get_order
+from core.services.receipts import DAMAGED_GOODS, SHORT_GOODS, ReceiptIssue, receipt_issue_text
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
