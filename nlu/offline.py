@@ -217,11 +217,14 @@ _ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|�
 _GREETING_OPENER = re.compile(r"^(?:你好|您好|在吗|在么|在不在|有人吗|哈喽|嗨|老板好|早上好|下午好|晚上好|hi|hello|hey)"
                               r"[\s,，.。!！?？~]*", re.IGNORECASE)
 
-# the cart as it stands, confirmed in words ("确认下单", "就这些 下单吧", "ok 确认", "submit the order")
+# "✅ 确认修改" pasted or typed with its button's symbol: the words after it
+_LABEL_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff]+")
+# the cart as it stands, confirmed in words ("确认下单", "就这些 下单吧", "ok 确认", "submit the order"; a change of an
+# order: "确认修改", "就这么改吧", "confirm the change", its ✅ 确认修改 typed)
 _CONFIRM_ORDER = re.compile(
     r"(?:(?:好的?|ok|okay|嗯|行|可以|没问题|对|没错)[,， ]*)?(?:(?:就这些|就这样|就这么多|没了)[了吧啊]?[,， ]*)?"
-    r"(?:(?:确认|确定)(?:下单|提交|订单|一下)?|提交(?:订单)?|下单)(?:吧|了|啊|哈)?"
-    r"|(?:ok[,， ]*)?(?:confirm|submit|place)(?: (?:the|my|this) order| it)?(?: please)?", re.IGNORECASE)
+    r"(?:(?:确认|确定)(?:下单|提交|订单|一下|修改|改单|更改|修改订单)?|提交(?:订单|修改)?|下单|就这么改|按这个改)(?:吧|了|啊|哈)?"
+    r"|(?:ok[,， ]*)?(?:confirm|submit|place)(?: (?:the|my|this) (?:order|change)| it)?(?: please)?", re.IGNORECASE)
 
 
 # what is wrong with a product, said plainly (no word of ordering in the message)
@@ -431,7 +434,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     if reorder:
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
     said = a.text.strip(" .!?~,。！？")
-    if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):
+    if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(_LABEL_SYMBOLS.sub("", said)):
         slots.topic = "confirm"      # "确认下单", "就这些 下单吧", "确认": an open cart submitted (no cart: start one)
     elif intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
             and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", said)):
