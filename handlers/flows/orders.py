@@ -469,6 +469,8 @@ async def receipt_answered(ctx: Ctx) -> list[Reply] | None:
     on_screen = {args[0] for action, args in shown_payloads(ctx.dialog.data) if action == "orders.recv_ok" and args}
     asked = ctx.dialog.data.get(RECEIPT_ASKED)
     if not isinstance(asked, str) or asked not in on_screen:
+        if all_came and not on_screen:      # "货齐了" with no receipt on screen: which order, asked as "货到了" is
+            return await _arrived(ctx)
         if not all_came or len(on_screen) != 1:
             return None
         asked = on_screen.pop()

@@ -22,6 +22,7 @@ import secrets
 from typing import Any
 
 from core import order_states
+from core.faq import QuestionStatus
 from core.order_states import OrderAction, order_status_label
 from core.orders import Order, OrderStatus
 from core.services.faq import AskStaff, ask_staff
@@ -43,6 +44,7 @@ router = Router(name=__name__)
 RECV_SAID = "recv_said"
 MAX_WORDS = 300
 MAX_LINES = 8
+CLAIM_MARK = "📦 收货异常"      # how the claim's text for the desk begins ("rc.desk"): an open claim is known by it
 
 i18n.register({
     "rc.card": ("📦 订单 {number} 收货异常，请核对：", "📦 Order {number}, a problem with the delivery; please check:"),
@@ -79,8 +81,9 @@ i18n.register({
                    "答复会发到这里。",
                    "Sent to the order desk (question #{id}): the delivery of {number}.\n{lines}\nThey arrange the "
                    "re-shipment or a claim, no new order to pay for; their answer comes here."),
-    "rc.already": ("这个收货异常已经转给订单台了（咨询 #{id}），答复会发到这里。",
-                   "This delivery problem went to the order desk already (question #{id}); the answer comes here."),
+    "rc.already": ("这单的收货异常已经转给订单台了（咨询 #{id}），订单台还没有答复；答复（补发或理赔的安排）会发到这里。",
+                   "This order's delivery problem is with the order desk already (question #{id}), not answered yet; "
+                   "their answer (re-shipment or claim) comes here."),
     "rc.no_lines_said": ("（未说明产品和数量）", "(no product or count said)"),
     "rc.desk": ("📦 收货异常（请补发或理赔）{number}：{lines}。经销商原话：{said}",
                 "📦 Delivery problem (re-ship or claim) {number}: {lines}. The dealer's words: {said}"),
@@ -105,6 +108,10 @@ async def issue_lines(ctx: Ctx, order: Order, text: str) -> list[ReceiptIssue]:
             continue
         parsed = await parse_message(ctx, part)
         named: list[tuple[str, int | None]] = [(i.sku, i.qty) for i in parsed.slots.items if i.sku in held]
+        for word in parsed.slots.unresolved:     # "一箱滤芯": the one product of the order that word fits
+            fits_order = [sku for sku in word.candidates if sku in held]
+            if len(fits_order) == 1:
+                named.append((fits_order[0], word.qty))
         if not named and parsed.slots.product in held:
             named = [(str(parsed.slots.product), units_in_text(part))]
         if not named and only is not None and not parsed.slots.items:
@@ -141,6 +148,10 @@ async def claim_card(ctx: Ctx, order: Order, text: str) -> list[Reply]:
         return [_ask(ctx, order, lead=[ctx.t("rc.not_read", unit=_unit(ctx))] if text else [])]
     flags = ("p" if any(i.kind == SHORT_GOODS for i in lines) else "") + (
         "d" if any(i.kind == DAMAGED_GOODS for i in lines) else "")
+    if order.status != OrderStatus.SHIPPED and (open_claim := await _open_claim(ctx, n)) is not None:
+        # "SO-… 少的两台啥时候补发" after the claim went in: it is with the desk, not a second claim
+        return [Reply(text=ctx.t("rc.already", id=open_claim),
+                      buttons=[[Button(ctx.t("orders.btn.detail"), payload("orders.detail", n))]])]
     out = [ctx.t("rc.card", number=n), *(_line_text(ctx, order, i) for i in lines), ctx.t("rc.said", said=text)]
     if order.status == OrderStatus.SHIPPED:
         out.append(ctx.t("rc.then_receive"))
@@ -149,6 +160,13 @@ async def claim_card(ctx: Ctx, order: Order, text: str) -> list[Reply]:
         out.append(ctx.t("rc.then_claim", number=n, status=order_status_label(order, ctx.lang)))
         go = Button(ctx.t("rc.btn.claim"), payload("orders.claim", n))
     return [Reply(text="\n".join(out), buttons=[[go], [Button(ctx.t("orders.btn.detail"), payload("orders.detail", n))]])]
+
+
+async def _open_claim(ctx: Ctx, number: str) -> int | None:
+    """The number of the claim about this order's delivery still waiting for the desk's answer, if any."""
+    async with ctx.uow() as uow:
+        waiting = await uow.staff_questions.list(about_order=number, status=QuestionStatus.OPEN, order_by="id")
+    return next((q.id for q in waiting if q.question.startswith(CLAIM_MARK)), None)
 
 
 def _ask(ctx: Ctx, order: Order, lead: list[str]) -> Reply:

@@ -108,3 +108,24 @@ async def test_all_received_typed_under_the_orders_card_confirms_it(said: str) -
     await w.press(DEALER, f"1|orders.detail|{order.number}")
     done = own(await w.say(DEALER, said))
     assert f"已确认收货：{order.number}" in texts(done)
+
+
+async def test_asking_again_about_the_missing_goods_points_at_the_open_claim_not_a_second_one() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 10), ("DH20", 8)], to="shipped")
+    detail = own(await w.press(DEALER, f"1|orders.detail|{order.number}"))
+    await w.press(DEALER, buttons(detail)["⚠️ 部分收到或有破损"])
+    card = own(await w.say(DEALER, "DH20少了2台"))
+    await w.press(DEALER, buttons(card)["✅ 确认登记并转订单台"])
+    again = own(await w.say(DEALER, f"{order.number} 少的两台DH20啥时候补发"))
+    assert "已经转给订单台了" in texts(again) and "✅ 转订单台处理" not in buttons(again)
+    assert len(await w.uow.staff_questions.list()) == 1
+
+
+async def test_all_received_typed_with_no_receipt_on_screen_asks_for_the_shipped_order() -> None:
+    """(was: "货齐了" read as a cancel: "当前没有进行中的操作")"""
+    w, dealer = await world()
+    order = await w.order(dealer, [("AP300", 2)], to="shipped")
+    shown = own(await w.say(DEALER, "货齐了"))
+    assert f"📦 订单 {order.number}" in texts(shown) and "当前没有进行中的操作" not in texts(shown)
+    assert f"已确认收货：{order.number}" in texts(own(await w.say(DEALER, "全部收到")))
