@@ -288,6 +288,7 @@ async def test_goods_short_or_damaged_on_arrival_go_to_the_shipped_orders_receip
     assert "✅ 确认登记并转订单台" in buttons(issue)                 # the lines read from the words: one tap records them
     after = await w.uow.orders.get_by(number=submitted.number)
     assert after is not None and after.version == submitted.version and after.status == OrderStatus.SUBMITTED
+    await w.press("100", buttons(issue)["📄 查看订单"])                 # another screen: the words offered afresh
     as_quality = await w.say("100", said)
     form = await w.press("100", buttons(as_quality)["⚠️ 作为质量反馈提交"])
     assert "质量反馈" in texts(form)
