@@ -109,6 +109,10 @@ class Order:
         parts = received.note.split("；")
         return received.note if RECEIPT_EXCEPTION_NOTES & {p.partition("：")[0] for p in parts} else ""
 
+    def placed_by_dealer(self, dealer_id: int | None) -> bool:
+        """Was it placed by a user of that dealer (its own, or a parent's 代客下单: ``Actor.label`` "dealer:12:li")?"""
+        return dealer_id is not None and self.placed_by.startswith(f"dealer:{dealer_id}:")
+
     @property
     def needs_approval(self) -> bool:
         """True when a person holding ORDER_APPROVE must decide (e.g. over the credit limit)."""

@@ -38,7 +38,8 @@ _KEEP_ORDER = re.compile(r"(?<!要)(?:不|别|甭|勿|莫)(?:要|用|必|想|再
                          r"|\b(?:don'?t|do not|no need to|not) cancel\b|\bkeep (?:the|my|this|that) order\b",
                          re.IGNORECASE)
 # "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
-_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
+_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了|完成修改|修改完成|修改完了|"
+                        r"改好了|改完了|修改好了)(?:了|吧|啦|哈)?"
                         r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
 # "一共多少钱", "总共多少": the cart's total asked (the cart flow shows the priced cart; no product is asked about)
 _CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
@@ -475,8 +476,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
-    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):
-        slots.topic = "done"         # "就这些": the open cart is complete (no cart: the intent answers as it is)
+    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(_LABEL_SYMBOLS.sub("", said)):
+        slots.topic = "done"         # "就这些", "完成修改": the open cart is complete (no cart: the intent answers as it is)
     if not slots.items and _CART_TOTAL.fullmatch(said):
         slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:

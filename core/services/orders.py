@@ -468,11 +468,16 @@ async def release_held_orders(uow: AbstractUnitOfWork, actor: Actor, dealer_id: 
 # --- transitions --------------------------------------------------------------------------------
 
 async def _load_for_update(uow: AbstractUnitOfWork, actor: Actor, number: str,
-                           expected_version: int | None) -> Order:
+                           expected_version: int | None, *, parent_placed: bool = False) -> Order:
+    """``parent_placed``: a parent dealer may take it when it placed it for its sub-dealer (a change of it)."""
     order = await uow.orders.get_by(number=number, for_update=True)
     if order is None:
         raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
-    order_states.ensure_visible(order, actor)
+    if parent_placed and actor.kind == ActorKind.DEALER and order.placed_by_dealer(actor.dealer_id) \
+            and actor.dealer_id != order.dealer_id:
+        placement(actor, order.dealer_id, await dealer_family(uow, actor, about=order.dealer_id))
+    else:
+        order_states.ensure_visible(order, actor)
     if expected_version is not None and order.version != expected_version:
         last = order.events[-1].actor if order.events else "?"
         status_zh = order_states.status_label(order.status, "zh")

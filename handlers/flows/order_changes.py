@@ -80,7 +80,9 @@ async def typed_change(ctx: Ctx) -> list[Reply] | None:
     if number is not None:
         order = await get_order(ctx.uow(), ctx.actor, number)         # another dealer's: not found
     else:
-        latest = await list_orders(ctx.uow(), ctx.actor, dealer_id=ctx.actor.dealer_id, limit=20)
+        # its own orders, and those it placed for its sub-dealers (a parent dealer: "给D0006下单…" then "刚才那单")
+        latest = [o for o in await list_orders(ctx.uow(), ctx.actor, limit=20)
+                  if o.dealer_id == ctx.actor.dealer_id or o.placed_by_dealer(ctx.actor.dealer_id)]
         suffix = parsed.slots.order_suffix
         if suffix:                                       # "0007那单": the one whose number ends so
             latest = [o for o in latest if o.number.endswith(suffix)] or latest[:0]

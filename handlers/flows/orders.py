@@ -319,7 +319,8 @@ def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
         rows.append([Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", order.number))])
         rows.append([Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", order.number))])
     perms = ctx.actor.permissions
-    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms and changeable(order):
+    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms and changeable(order) and (
+            order.dealer_id == ctx.actor.dealer_id or order.placed_by_dealer(ctx.actor.dealer_id)):   # a parent's 代客下单
         rows.append([Button(ctx.t("orders.btn.change"), payload("orders.change", order.number))])
     if OrderAction.CANCEL.value in actions:
         rows.append([Button(ctx.t("orders.btn.cancel"), payload("orders.cancel", order.number))])
