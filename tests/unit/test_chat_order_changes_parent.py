@@ -57,7 +57,7 @@ async def test_the_parent_changes_from_the_cards_button_and_done_shows_the_chang
     edited = await w.say(PARENT, "AP300 改成20台")
     assert "未找到" not in texts(edited)
     done = await w.say(PARENT, "完成修改")
-    assert "动销" not in texts(done) and "✅ 确认修改" in buttons(done)
+    assert "动销" not in texts(done) and "✅ 确认修改" in buttons(done) and "请点 ✅ 确认修改" in texts(done)
     await w.say(PARENT, "确认修改")
     assert await lines(w, number) == [("AP300", 20)]
 
