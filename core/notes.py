@@ -24,6 +24,7 @@ SYSTEM_NOTES: dict[str, str] = {
     "回款冲抵信用欠款": "payment applied to credit used",
     "部分收货": "partial",
     "有破损": "damaged",
+    "经销商原话": "the dealer's words",
     "按规则分配": "allocated by rule",
     "改单": "changed by the dealer",
 }

@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from core.errors import BusinessRuleViolation, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from core.notes import note_text, system_note
-from core.orders import ORDER_STATUS_LABELS, Order, OrderEvent, OrderStatus
+from core.orders import ORDER_STATUS_LABELS, RECEIVED_WITH_EXCEPTIONS, Order, OrderEvent, OrderStatus
 from core.users import Actor, ActorKind, Permission
 
 S = OrderStatus
@@ -100,6 +100,14 @@ _STAFF_PERMISSION: dict[OrderAction, Permission] = {
 def status_label(status: OrderStatus, lang: str = "zh") -> str:
     zh, en = ORDER_STATUS_LABELS[status]
     return en if lang.lower().startswith("en") else zh
+
+
+def order_status_label(order: Order, lang: str = "zh") -> str:
+    """The order's status as shown: a receipt with goods short or damaged reads "已收货（有异常）", not 已收货."""
+    if order.status == S.RECEIVED and order.receipt_exceptions:
+        zh, en = RECEIVED_WITH_EXCEPTIONS
+        return en if lang.lower().startswith("en") else zh
+    return status_label(order.status, lang)
 
 
 def _own_dealer(order: Order, actor: Actor) -> bool:

@@ -33,6 +33,11 @@ ORDER_STATUS_LABELS: dict[OrderStatus, tuple[str, str]] = {
 }
 
 
+# the system notes on a receipt that say it came with exceptions (core.notes); "已收货（有异常）"
+RECEIPT_EXCEPTION_NOTES = frozenset({"部分收货", "有破损"})
+RECEIVED_WITH_EXCEPTIONS = ("已收货（有异常）", "Received with exceptions")
+
+
 @dataclass
 class OrderLine:
     sku: str
@@ -91,6 +96,22 @@ class Order:
     parent_approval: str | None = None
     held_reason: str | None = None          # on hold for review (the dealer was suspended): no approve/allocate/ship
     id: int | None = None
+
+    @property
+    def receipt_exceptions(self) -> str:
+        """The note of a receipt with exceptions (goods short or damaged: "部分收货；有破损；WP600 少货 ×2；…"), ''
+        when not received or received whole."""
+        if self.status not in (OrderStatus.RECEIVED, OrderStatus.CLOSED):
+            return ""
+        received = next((e for e in reversed(self.events) if e.status == OrderStatus.RECEIVED), None)
+        if received is None:
+            return ""
+        parts = received.note.split("；")
+        return received.note if RECEIPT_EXCEPTION_NOTES & {p.partition("：")[0] for p in parts} else ""
+
+    def placed_by_dealer(self, dealer_id: int | None) -> bool:
+        """Was it placed by a user of that dealer (its own, or a parent's 代客下单: ``Actor.label`` "dealer:12:li")?"""
+        return dealer_id is not None and self.placed_by.startswith(f"dealer:{dealer_id}:")
 
     @property
     def needs_approval(self) -> bool:

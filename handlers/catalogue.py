@@ -77,13 +77,14 @@ async def chat_catalogue(ctx: Ctx) -> list[CatalogueEntry]:
     return await ctx.deps.catalogue.entries(ctx.deps.uow_factory)
 
 
-async def parse_message(ctx: Ctx) -> ParseResult:
-    """The inbound text through the parser, against the catalogue and (for a dealer) its own words."""
+async def parse_message(ctx: Ctx, text: str | None = None) -> ParseResult:
+    """The inbound text (or ``text``, a part of it) through the parser, against the catalogue and (for a dealer)
+    its own words."""
     if ctx.is_dealer and ctx.aliases is None:
         async with ctx.uow() as uow:
             ctx.aliases = await parser_aliases(uow, ctx.actor)
     aliases = ctx.aliases if ctx.is_dealer else None
-    return await ctx.deps.parser.parse(ctx.inbound.text, catalogue=await chat_catalogue(ctx),
+    return await ctx.deps.parser.parse(ctx.inbound.text if text is None else text, catalogue=await chat_catalogue(ctx),
                                        today=ctx.deps.clock.today(), dealer_aliases=aliases)
 
 

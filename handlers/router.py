@@ -66,7 +66,7 @@ MAX_TITLE = 60          # characters of the line a remembered button is shown un
 
 #: the buttons a dealer's words may act on ("确认收货" under an order's card): only these are kept for dealers, so a
 #: dealer's screen of other buttons changes no dialog row (a write per update otherwise: the statement budget)
-DEALER_SHOWN = frozenset({"orders.recv_ok"})
+DEALER_SHOWN = frozenset({"orders.recv_ok", "orders.recv", "orders.claim"})
 
 
 def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str,

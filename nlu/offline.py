@@ -38,7 +38,8 @@ _KEEP_ORDER = re.compile(r"(?<!要)(?:不|别|甭|勿|莫)(?:要|用|必|想|再
                          r"|\b(?:don'?t|do not|no need to|not) cancel\b|\bkeep (?:the|my|this|that) order\b",
                          re.IGNORECASE)
 # "好了就这样", "就这些", "that's all": the cart is complete (shown with its confirm button; submitted only on it)
-_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了)(?:了|吧|啦|哈)?"
+_DONE_SAID = re.compile(r"(?:好了?|好的|行|ok|嗯)?[,， ]*(?:就这样|就这些|就这么多|没了|没有了|够了|差不多了|完成修改|修改完成|修改完了|"
+                        r"改好了|改完了|修改好了)(?:了|吧|啦|哈)?"
                         r"|(?:ok[,， ]*)?(?:that'?s all|that'?s it|that is all|nothing else|done)", re.IGNORECASE)
 # "一共多少钱", "总共多少": the cart's total asked (the cart flow shows the priced cart; no product is asked about)
 _CART_TOTAL = re.compile(r"(?:那|这些|购物车|车里)?(?:一共|总共|总计|合计|加起来|全部|总价)(?:是|要|得)?多少(?:钱|米)?(?:啊|呀|呢|了)?"
@@ -217,11 +218,14 @@ _ORDER_REQUEST = re.compile(r"(?:老板|你好)?[,， ]*(?:我|我们)?(?:要|�
 _GREETING_OPENER = re.compile(r"^(?:你好|您好|在吗|在么|在不在|有人吗|哈喽|嗨|老板好|早上好|下午好|晚上好|hi|hello|hey)"
                               r"[\s,，.。!！?？~]*", re.IGNORECASE)
 
-# the cart as it stands, confirmed in words ("确认下单", "就这些 下单吧", "ok 确认", "submit the order")
+# "✅ 确认修改" pasted or typed with its button's symbol: the words after it
+_LABEL_SYMBOLS = re.compile(r"^[^\w\u4e00-\u9fff]+")
+# the cart as it stands, confirmed in words ("确认下单", "就这些 下单吧", "ok 确认", "submit the order"; a change of an
+# order: "确认修改", "就这么改吧", "confirm the change", its ✅ 确认修改 typed)
 _CONFIRM_ORDER = re.compile(
     r"(?:(?:好的?|ok|okay|嗯|行|可以|没问题|对|没错)[,， ]*)?(?:(?:就这些|就这样|就这么多|没了)[了吧啊]?[,， ]*)?"
-    r"(?:(?:确认|确定)(?:下单|提交|订单|一下)?|提交(?:订单)?|下单)(?:吧|了|啊|哈)?"
-    r"|(?:ok[,， ]*)?(?:confirm|submit|place)(?: (?:the|my|this) order| it)?(?: please)?", re.IGNORECASE)
+    r"(?:(?:确认|确定)(?:下单|提交|订单|一下|修改|改单|更改|修改订单)?|提交(?:订单|修改)?|下单|就这么改|按这个改)(?:吧|了|啊|哈)?"
+    r"|(?:ok[,， ]*)?(?:confirm|submit|place)(?: (?:the|my|this) (?:order|change)| it)?(?: please)?", re.IGNORECASE)
 
 
 # what is wrong with a product, said plainly (no word of ordering in the message)
@@ -431,7 +435,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     if reorder:
         slots.topic = "reorder"      # "和上次一样": a copy of the last order
     said = a.text.strip(" .!?~,。！？")
-    if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(said):
+    if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(_LABEL_SYMBOLS.sub("", said)):
         slots.topic = "confirm"      # "确认下单", "就这些 下单吧", "确认": an open cart submitted (no cart: start one)
     elif intent == Intent.PLACE_ORDER and not slots.items and not slots.topic \
             and _ORDER_REQUEST.fullmatch(_GREETING_OPENER.sub("", said)):
@@ -472,8 +476,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.placed_from, slots.placed_to = a.past.first, a.past.last
     if intent == Intent.FAQ and _FAQ_MENU.fullmatch(said):
         slots.topic = "menu"         # "常见问题": the FAQ's list of questions, not a search for those words
-    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(said):
-        slots.topic = "done"         # "就这些": the open cart is complete (no cart: the intent answers as it is)
+    if not slots.items and not slots.topic and _DONE_SAID.fullmatch(_LABEL_SYMBOLS.sub("", said)):
+        slots.topic = "done"         # "就这些", "完成修改": the open cart is complete (no cart: the intent answers as it is)
     if not slots.items and _CART_TOTAL.fullmatch(said):
         slots.topic = "cart_total"   # "一共多少钱": the open cart's total (with no cart the intent answers as it is)
     if intent == Intent.TICKET_STATUS:

@@ -105,7 +105,7 @@ def _require_changeable(order: Order) -> None:
 
 async def _changeable_order(uow: AbstractUnitOfWork, actor: Actor, number: str,
                             expected_version: int | None) -> Order:
-    order = await _load_for_update(uow, actor, number, expected_version)
+    order = await _load_for_update(uow, actor, number, expected_version, parent_placed=True)
     family = await dealer_family(uow, actor, about=order.dealer_id)
     placement(actor, order.dealer_id, family)
     _require_changeable(order)

@@ -67,6 +67,7 @@ from core.pricing import (
     price_order,
 )
 from core.products import Promotion
+from core.services.receipts import ReceiptIssue, receipt_note
 from core.users import Actor, ActorKind, Permission
 
 AUDIT_FIELDS = ("status", "version", "total", "approval_reasons", "paid_from_rebate", "paid_from_prepayment",
@@ -127,7 +128,8 @@ class ConfirmReceipt:
     number: str
     partial: bool = False
     damaged: bool = False
-    note: str = ""
+    note: str = ""                     # the dealer's own words of what went wrong, kept as written
+    issues: tuple[ReceiptIssue, ...] = ()   # which product, how many short / damaged
 
 
 @dataclass(frozen=True)
@@ -466,11 +468,16 @@ async def release_held_orders(uow: AbstractUnitOfWork, actor: Actor, dealer_id: 
 # --- transitions --------------------------------------------------------------------------------
 
 async def _load_for_update(uow: AbstractUnitOfWork, actor: Actor, number: str,
-                           expected_version: int | None) -> Order:
+                           expected_version: int | None, *, parent_placed: bool = False) -> Order:
+    """``parent_placed``: a parent dealer may take it when it placed it for its sub-dealer (a change of it)."""
     order = await uow.orders.get_by(number=number, for_update=True)
     if order is None:
         raise NotFound(zh=f"未找到订单 {number}", en=f"Order {number} not found", what=number)
-    order_states.ensure_visible(order, actor)
+    if parent_placed and actor.kind == ActorKind.DEALER and order.placed_by_dealer(actor.dealer_id) \
+            and actor.dealer_id != order.dealer_id:
+        placement(actor, order.dealer_id, await dealer_family(uow, actor, about=order.dealer_id))
+    else:
+        order_states.ensure_visible(order, actor)
     if expected_version is not None and order.version != expected_version:
         last = order.events[-1].actor if order.events else "?"
         status_zh = order_states.status_label(order.status, "zh")
@@ -706,12 +713,7 @@ async def confirm_receipt(uow: AbstractUnitOfWork, actor: Actor, cmd: ConfirmRec
     async with uow:
         order = await _load_for_update(uow, actor, cmd.number, None)
         before = snapshot(order, AUDIT_FIELDS)
-        flags = []
-        if cmd.partial:
-            flags.append(system_note("部分收货"))
-        if cmd.damaged:
-            flags.append(system_note("有破损"))
-        note = "；".join(flags + ([cmd.note] if cmd.note else []))
+        note = receipt_note(order, cmd.partial, cmd.damaged, cmd.note, cmd.issues)
         order_states.apply(order, actor, OrderAction.RECEIVE, clock.now(), note)
         return await _commit_transition(uow, actor, order, OrderAction.RECEIVE, before, clock)
 

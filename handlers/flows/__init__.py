@@ -34,6 +34,7 @@ def all_routers() -> list[Router]:
         prices,
         privacy,
         quality,
+        receipt_claims,
         reports,
         sellout,
         sellout_chase,
@@ -58,7 +59,7 @@ def all_routers() -> list[Router]:
         transfers,
     )
 
-    return [m.router for m in (menu, drafts, help, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
+    return [m.router for m in (menu, drafts, help, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

@@ -64,6 +64,8 @@ i18n.register({
     "order.cancel_kept": ("好的，购物车保留（{n} 个商品），可以继续下单。",
                           "OK, the cart is kept ({n} line(s)); go on ordering."),
     "order.done_said": ("好的，订单如下，确认无误请点 ✅ 确认下单：", "Here is the order; if it is right, tap ✅ Confirm order:"),
+    "order.done_said_change": ("好的，修改后的订单如下，确认无误请点 ✅ 确认修改：",
+                               "Here is the changed order; if it is right, tap ✅ Confirm the change:"),
     "order.busy": ("您正在下单（购物车里有 {n} 个商品），购物车会保留。可以继续输入产品，或：",
                    "You are in the middle of an order ({n} line(s) in the cart, kept for you). "
                    "Keep typing products, or:"),

@@ -99,7 +99,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         ctx.args = [cart.nonce, str(cart.rev)]
         return await confirm(ctx)
     if parsed.slots.topic == "done" and cart.items:      # "好了就这样": the cart and its button, nothing submitted
-        return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said")])
+        return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said_change" if cart.amends else "order.done_said")])
     if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
     said_nothing = not parsed.slots.items and not parsed.slots.edits and not parsed.slots.unresolved

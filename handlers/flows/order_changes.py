@@ -18,7 +18,7 @@ from __future__ import annotations
 import secrets
 
 from core.order_states import OrderAction, allowed_actions, status_label
-from core.orders import Order
+from core.orders import Order, OrderStatus
 from core.services.order_changes import changeable, order_items
 from core.services.orders import get_order, list_orders
 from handlers import i18n
@@ -27,9 +27,11 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.cart import Cart, cart_editor
 from handlers.flows.cart_edits import _apply_text
+from handlers.flows.receipt_claims import claim_card
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.order_words import date_change_said, order_number, points_at_order
+from nlu.receipt_words import shortage_said
 from nlu.schema import EditOp, Intent, ParseResult
 
 router = Router(name=__name__)
@@ -63,16 +65,24 @@ async def typed_change(ctx: Ctx) -> list[Reply] | None:
     if not ctx.is_dealer or ctx.actor.dealer_id is None or not points_at_order(ctx.inbound.text):
         return None
     parsed = await parse_message(ctx)
+    number = order_number(ctx.inbound.text)
+    if number is not None and shortage_said(ctx.inbound.text):
+        # "SO-… 少的两台WP600啥时候补发": goods short or damaged from a delivery are a claim against it (to the
+        # order desk), never a change of the order nor a new order to pay for
+        order = await get_order(ctx.uow(), ctx.actor, number)
+        if order.status in (OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.CLOSED):
+            return await claim_card(ctx, order, ctx.inbound.text)
     # "0007那单交货日期改到下周五": a new delivery date for that order is a change of it too
     redated = parsed.slots.delivery_date is not None and date_change_said(ctx.inbound.text or "")
     if not (parsed.slots.edits or redated) or parsed.slots.topic == "reorder" or parsed.intent in _NOT_CHANGES:
         return None          # "12月3号那单货到了，WP400少了2台": a problem with the goods, not more of them
     ctx.parsed = parsed
-    number = order_number(ctx.inbound.text)
     if number is not None:
         order = await get_order(ctx.uow(), ctx.actor, number)         # another dealer's: not found
     else:
-        latest = await list_orders(ctx.uow(), ctx.actor, dealer_id=ctx.actor.dealer_id, limit=20)
+        # its own orders, and those it placed for its sub-dealers (a parent dealer: "给D0006下单…" then "刚才那单")
+        latest = [o for o in await list_orders(ctx.uow(), ctx.actor, limit=20)
+                  if o.dealer_id == ctx.actor.dealer_id or o.placed_by_dealer(ctx.actor.dealer_id)]
         suffix = parsed.slots.order_suffix
         if suffix:                                       # "0007那单": the one whose number ends so
             latest = [o for o in latest if o.number.endswith(suffix)] or latest[:0]

@@ -2,7 +2,7 @@
 
 Buttons: ``orders.list``, ``orders.detail|<number>``, ``orders.cancel|<number>`` (asks first),
 ``orders.cancel_ok|<number>|<version>``, ``orders.recv_ok|<number>`` (all received),
-``orders.recv_issue|<number>`` (choose what went wrong), ``orders.recv|<number>|<p|d|pd>``.
+``orders.recv_issue|<number>`` and ``orders.recv|…`` (short or damaged: handlers.flows.receipt_claims).
 Reorder buttons go to the ordering flow (``order.reorder|<number>``), after-sales to ``as.new|<number>``,
 staff decisions to the staff flow (``staff.order.approve`` / ``staff.order.reject`` / ``staff.alloc`` /
 ``staff.ship``).
@@ -24,7 +24,7 @@ from datetime import datetime, time
 from core import order_states
 from core.money import fmt_cny
 from core.notes import note_text
-from core.order_states import OrderAction, approval_reason_text, status_label
+from core.order_states import OrderAction, approval_reason_text, order_status_label, status_label
 from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
@@ -48,6 +48,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload, shown_payloads
 from nlu.order_words import receipt_said
+from nlu.receipt_words import all_received_said
 from nlu.replies import is_confirmation
 from nlu.schema import Intent, Slots
 
@@ -136,6 +137,7 @@ i18n.register({
     "orders.recv_noted": ("已确认收货并记录：{flags}。如需补发或维修，可以申请售后：",
                           "Receipt confirmed and noted: {flags}. For replacement or repair, open an "
                           "after-sales ticket:"),
+    "orders.exceptions": ("收货异常：{note}", "Delivery problem: {note}"),
     "orders.flag_partial": ("部分收货", "partly received"),
     "orders.flag_damaged": ("有破损", "damaged"),
 })
@@ -185,7 +187,7 @@ async def order_list(ctx: Ctx) -> list[Reply]:
         lines[0] = ctx.t("orders.of_dealer", dealer=codes.get(dealer_id, "")) + lines[0]
     rows = []
     for order in shown:
-        status = status_label(order.status, ctx.lang)
+        status = order_status_label(order, ctx.lang)
         day = order.created_at.astimezone(ctx.deps.clock.tz).strftime("%m-%d") if order.created_at else ""
         prefix = f"{codes[order.dealer_id]} " if order.dealer_id in codes else ""
         lines.append(prefix + ctx.t("orders.row", number=order.number, day=day, status=status,
@@ -275,7 +277,9 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
             dealer = await uow.dealers.get(order.dealer_id)
         if dealer is not None:
             out.append(ctx.t("orders.dealer", dealer=f"{dealer.code} {dealer.name}"))
-    out.append(ctx.t("orders.status", status=status_label(order.status, ctx.lang)))
+    out.append(ctx.t("orders.status", status=order_status_label(order, ctx.lang)))
+    if order.receipt_exceptions:        # "部分收货；有破损；WP600 少货 ×2；…": what the receipt said was wrong
+        out.append(ctx.t("orders.exceptions", note=note_text(order.receipt_exceptions, ctx.lang)))
     out.append(ctx.t("orders.placed", at=_local(ctx, order)) + (ctx.t("orders.on_behalf") if order.on_behalf else ""))
     if order.requested_delivery:
         out.append(ctx.t("orders.delivery", date=order.requested_delivery.isoformat()))
@@ -315,7 +319,8 @@ def _detail_buttons(ctx: Ctx, order: Order) -> list[list[Button]]:
         rows.append([Button(ctx.t("orders.btn.recv_ok"), payload("orders.recv_ok", order.number))])
         rows.append([Button(ctx.t("orders.btn.recv_issue"), payload("orders.recv_issue", order.number))])
     perms = ctx.actor.permissions
-    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms and changeable(order):
+    if ctx.is_dealer and Permission.ORDER_PLACE_OWN in perms and changeable(order) and (
+            order.dealer_id == ctx.actor.dealer_id or order.placed_by_dealer(ctx.actor.dealer_id)):   # a parent's 代客下单
         rows.append([Button(ctx.t("orders.btn.change"), payload("orders.change", order.number))])
     if OrderAction.CANCEL.value in actions:
         rows.append([Button(ctx.t("orders.btn.cancel"), payload("orders.cancel", order.number))])
@@ -453,13 +458,23 @@ async def _arrived(ctx: Ctx) -> list[Reply]:
 
 @router.text_hook
 async def receipt_answered(ctx: Ctx) -> list[Reply] | None:
-    """"确认", "是的", "对 没问题" typed under the receipt question (``_ask_receipt``), while it is the screen shown:
-    ✅ 全部收到 pressed. None: not that answer, or another screen since."""
-    if not ctx.is_dealer or ctx.dialog.state or not is_confirmation(ctx.inbound.text):
+    """"确认", "是的", "全部收到", "货齐了" typed under the receipt question (``_ask_receipt``), while it is the screen
+    shown: ✅ 全部收到 pressed; "全部收到", "都收到了", "收到了没问题" (all of it, nothing wrong: the button's own words)
+    under an order's card with that one button: pressed too. None: not that answer, or another screen since."""
+    if not ctx.is_dealer or ctx.dialog.state:
         return None
+    text = ctx.inbound.text
+    all_came = all_received_said(text)
+    if not all_came and not is_confirmation(text):
+        return None
+    on_screen = {args[0] for action, args in shown_payloads(ctx.dialog.data) if action == "orders.recv_ok" and args}
     asked = ctx.dialog.data.get(RECEIPT_ASKED)
-    if not isinstance(asked, str) or ("orders.recv_ok", [asked]) not in shown_payloads(ctx.dialog.data):
-        return None
+    if not isinstance(asked, str) or asked not in on_screen:
+        if all_came and not on_screen:      # "货齐了" with no receipt on screen: which order, asked as "货到了" is
+            return await _arrived(ctx)
+        if not all_came or len(on_screen) != 1:
+            return None
+        asked = on_screen.pop()
     ctx.args = [asked]
     return await received_all(ctx)
 
@@ -557,35 +572,3 @@ async def received_all(ctx: Ctx) -> list[Reply]:
     ctx.dialog.data.pop(RECEIPT_ASKED, None)
     order = await confirm_receipt(ctx.uow(), ctx.actor, ConfirmReceipt(number=number), ctx.deps.clock)
     return await order_detail(ctx, order.number, [ctx.t("orders.recv_done", number=order.number)])
-
-
-@router.button("orders.recv_issue")
-async def received_with_issue(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    order = await get_order(ctx.uow(), ctx.actor, ctx.args[0] if ctx.args else "")
-    order_states.check(order, ctx.actor, OrderAction.RECEIVE)
-    n = order.number
-    return [Reply(text=ctx.t("orders.recv_ask", number=n),
-                  buttons=[[Button(ctx.t("orders.btn.partial"), payload("orders.recv", n, "p")),
-                            Button(ctx.t("orders.btn.damaged"), payload("orders.recv", n, "d"))],
-                           [Button(ctx.t("orders.btn.both"), payload("orders.recv", n, "pd"))],
-                           [Button(ctx.t("orders.btn.back"), payload("orders.detail", n))]])]
-
-
-@router.button("orders.recv")
-async def received_noted(ctx: Ctx) -> list[Reply]:
-    if (denied := require_bound(ctx)) is not None:
-        return denied
-    if len(ctx.args) < 2 or not ctx.args[1] or set(ctx.args[1]) - {"p", "d"}:
-        return [Reply(text=ctx.t("error.button_stale"))]
-    number, flags = ctx.args[0], ctx.args[1]
-    await get_order(ctx.uow(), ctx.actor, number)
-    order = await confirm_receipt(ctx.uow(), ctx.actor,
-                                  ConfirmReceipt(number=number, partial="p" in flags, damaged="d" in flags),
-                                  ctx.deps.clock)
-    noted = [ctx.t("orders.flag_partial")] if "p" in flags else []
-    noted += [ctx.t("orders.flag_damaged")] if "d" in flags else []
-    return [Reply(text=ctx.t("orders.recv_noted", flags="、".join(noted) if not ctx.en else ", ".join(noted)),
-                  buttons=[[Button(ctx.t("orders.btn.aftersales"), payload("as.new", order.number))],
-                           [Button(ctx.t("orders.btn.detail"), payload("orders.detail", order.number))]])]

@@ -16,7 +16,7 @@ from core.masking import mask_text
 from core.money import fmt_cny
 from core.notes import note_text
 from core.order_states import TRANSITIONS as ORDER_TRANSITIONS
-from core.order_states import OrderAction, approval_reason_text, status_label
+from core.order_states import OrderAction, approval_reason_text, order_status_label, status_label
 from core.order_states import allowed_actions as order_actions
 from core.orders import Order, OrderStatus
 from core.services import orders as order_cases
@@ -147,7 +147,7 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
     async with ctx.uow() as uow:
         dealer = await uow.dealers.get(order.dealer_id)
     lang = ctx.lang
-    lines = [ctx.t("staff.order.title", number=order.number, status=status_label(order.status, lang)),
+    lines = [ctx.t("staff.order.title", number=order.number, status=order_status_label(order, lang)),
              ctx.t("staff.order.dealer", dealer=dealer.name if dealer else "?", code=dealer.code if dealer else "?")]
     for ln in order.lines:
         free = f" +{ln.free_qty}" if ln.free_qty else ""

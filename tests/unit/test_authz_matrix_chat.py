@@ -115,6 +115,7 @@ MATRIX: dict[str, Rule] = {
     "privacy.export": Rule("bound"),
     "orders.cancel_ok": Rule("dealer", ("{order}", "{version}"), also=P.ORDER_CANCEL_ANY),
     **dealer("orders.recv", args=("{order}", "d")),
+    **dealer("orders.claim", args=("{order}",)),
     **dealer("as.view", "as.cmt", args=("{ticket}",)),
     # a quality report: its dealer's users, and the quality department
     "qf.view": Rule("dealer", ("{qf}",), also=P.QUALITY_HANDLE),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from core.dealers import Dealer
 from core.faq import StaffQuestion
 from core.orders import OrderStatus
@@ -211,3 +213,30 @@ async def test_who_may_answer_a_question_about_an_order() -> None:
     desk, cm, after_sales = staff(Role.ORDER_DESK), staff(Role.CHANNEL_MANAGER), staff(Role.AFTER_SALES)
     assert may_answer(desk, about) and may_answer(cm, about) and not may_answer(after_sales, about)
     assert not may_answer(desk, general) and may_answer(cm, general)
+
+
+@pytest.mark.parametrize("said", ["确认修改", "✅ 确认修改", "好的 确认修改", "确定修改"])
+async def test_confirm_change_typed_does_what_the_button_does(said: str) -> None:
+    """QA s27 P5 (was: "没认出要订的产品", the order left at 6 and the change cart hanging)."""
+    w, dealer = await world()
+    order = await w.order(dealer, [("DH20", 6)])
+    shown = await w.say(DEALER, "刚才那单能改成10台吗")
+    assert "✅ 确认修改" in buttons(shown)
+    done = await w.say(DEALER, said)
+    assert f"订单 {order.number} 已修改" in texts(done) and "没认出" not in texts(done)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and [(ln.sku, ln.qty) for ln in stored.lines] == [("DH20", 10)]
+    assert stored.version == order.version + 1
+
+
+async def test_confirm_change_typed_after_the_order_was_approved_is_refused_as_the_button_is() -> None:
+    w, dealer = await world()
+    order = await w.order(dealer, [("DH20", 6)])
+    await w.say(DEALER, "刚才那单能改成10台吗")
+    await w.press(DESK, payload("staff.order.approve", order.number, order.version))
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and stored.status == OrderStatus.APPROVED
+    done = await w.say(DEALER, "确认修改")
+    assert "已修改" not in texts(done) or "不能" in texts(done)
+    stored = await w.uow.orders.get_by(number=order.number)
+    assert stored is not None and [(ln.sku, ln.qty) for ln in stored.lines] == [("DH20", 6)]

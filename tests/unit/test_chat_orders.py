@@ -160,8 +160,10 @@ async def test_partial_or_damaged_receipt_is_noted_and_offers_after_sales() -> N
     detail = await w.press(DEALER_CHAT, f"1|orders.detail|{order.number}")
     issue = await w.press(DEALER_CHAT, buttons(detail)["⚠️ 部分收到或有破损"])
     assert set(buttons(issue)) >= {"📦 少货 / 部分收到", "💥 有破损", "少货且有破损"}
-    noted = await w.press(DEALER_CHAT, buttons(issue)["💥 有破损"])
-    assert "已确认收货并记录：有破损" in texts(noted)
+    asked = await w.press(DEALER_CHAT, buttons(issue)["💥 有破损"])        # which product, how many: asked first
+    assert "请说明哪个产品破损几台" in texts(asked)
+    noted = await w.press(DEALER_CHAT, buttons(asked)["直接登记（不写明细）"])
+    assert "已登记收货异常" in texts(noted) and "已收货（有异常）" in texts(noted) and "已转订单台" in texts(noted)
     assert buttons(noted)["🛠 申请售后"] == f"1|as.new|{order.number}"
     stored = await w.uow.orders.get_by(number=order.number)
     assert stored is not None and stored.status == OrderStatus.RECEIVED

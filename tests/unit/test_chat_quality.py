@@ -284,9 +284,11 @@ async def test_goods_short_or_damaged_on_arrival_go_to_the_shipped_orders_receip
     offered = await w.say("100", said)
     assert "登记收货问题" in texts(offered) and "修改订单" not in texts(offered)
     issue = await w.press("100", buttons(offered)[f"📦 {shipped.number} 登记少货/破损"])
-    assert shipped.number in texts(issue) and "少货" in str(buttons(issue))
+    assert shipped.number in texts(issue) and "AP300）少货 ×2" in texts(issue) and "AP300）破损 ×1" in texts(issue)
+    assert "✅ 确认登记并转订单台" in buttons(issue)                 # the lines read from the words: one tap records them
     after = await w.uow.orders.get_by(number=submitted.number)
     assert after is not None and after.version == submitted.version and after.status == OrderStatus.SUBMITTED
+    await w.press("100", buttons(issue)["📄 查看订单"])                 # another screen: the words offered afresh
     as_quality = await w.say("100", said)
     form = await w.press("100", buttons(as_quality)["⚠️ 作为质量反馈提交"])
     assert "质量反馈" in texts(form)
