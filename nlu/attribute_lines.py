@@ -30,7 +30,7 @@ from nlu.normalize import normalize
 from nlu.numbers import QUANTITY, UNITS, parse_quantity
 from nlu.product_words import Mention
 from nlu.schema import CartEdit, CatalogueEntry, EditOp, Unresolved
-from nlu.variants import VariantTable, variant_dimension
+from nlu.variants import VariantTable, variant_dimension, variant_word
 
 # words that change or take out a line, say one count for several, or a range: read by ``nlu.items`` and the
 # readings after it
@@ -42,6 +42,12 @@ _LINE_END = re.compile(r"\s*(?:$|[,，;；、/。\n]|\s|[a-z\u4e00-\u9fff])")
 _SAID_END = re.compile(r"\s*(?:$|[,，;；、/。\n\s])")
 # a count glued after a size written in letters ("4mm3台", "2t5块")
 _COUNT_AFTER_LETTERS = re.compile(rf"(\d(?:\.\d+)?[a-z]{{1,3}})(\d{{1,4}}(?:{'|'.join(sorted(UNITS, key=len, reverse=True))}))")
+_NUMBERS = re.compile(r"\d+|[一二两俩三四五六七八九十廿卅]+")
+# a number and a unit in letters apart ("3 m"), what a count and the next line's word are as often
+_SPACED_UNIT = re.compile(r"\d\s+[a-z]")
+# after a bare whole number that is a size: 的, or its line's count ("70 9袋", "70 9")
+_SIZE_AFTER = re.compile(rf"\s?的|\s*(?P<next>\d+|[一二两三四五六七八九十]+)\s*(?:{'|'.join(sorted(UNITS, key=len, reverse=True))}|$|[,，;；。\s])")
+_NUMERAL_WORD = re.compile(r"[一二两三四五六七八九十百千半](?:斤|两|升|公斤|千克|克|米|寸)")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _LATIN = re.compile(r"[a-z]{2,}")
 _SERIES = "series"
@@ -99,8 +105,8 @@ def attribute_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
                     entries: Mapping[str, CatalogueEntry]) -> Read | None:
     """The lines of normalized ``text`` read attribute by attribute (see the module docstring), the lines whose
     words name no product and the numbers read as sizes; None when the message is not such a list."""
-    if _EDITING.search(text) or not table.series:
-        return None
+    if len(_NUMBERS.findall(text)) < 2 or _EDITING.search(text) or not table.series:
+        return None           # (a count and a size at least)
     vocabulary = _vocabulary(table, entries)
     if any(m.skus and not set(m.skus) & vocabulary.family for m in mentions):
         return None           # another product named: not a list of the family's lines
@@ -109,10 +115,17 @@ def attribute_lines(table: VariantTable, text: str, mentions: Sequence[Mention],
         return None
     named = {table.series[sku] for a, b in said for sku in vocabulary.words[text[a:b]]}
     # "4mm3台": the size is read with its count blanked (a size in letters ends where a letter or digit follows)
+    # (and every count with its unit blanked: "1ml 10盒" is no 10 ml)
     sized = _COUNT_AFTER_LETTERS.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    for q in QUANTITY.finditer(sized):
+        if q.group("unit"):
+            sized = sized[:q.start()] + " " * (q.end() - q.start()) + sized[q.end():]
     variants = _variants_said(table, sized, sorted(named & set(table.members)))
     said = _series_said(vocabulary, table, text, variants)
-    words = variants + [_Word(a, b, vocabulary.words[text[a:b]], _SERIES)
+    # a word that is a variant of the products it names ("烟熏" of a floor, "光瓶" of a liquor) tells them apart within
+    # their series: it replaces the words of its kind, never the series said
+    words = variants + [_Word(a, b, vocabulary.words[text[a:b]],
+                              "word" if _is_variant(table, text[a:b], vocabulary.words[text[a:b]]) else _SERIES)
                         for piece in said for a, b in _atoms(vocabulary, text, *piece)]
     counts = []
     blanked = text            # "4mm3台": the count glued after a size is read once the size is blanked
@@ -161,6 +174,7 @@ def _series_said(vocabulary: _Vocabulary, table: VariantTable, text: str,
             continue
         hit = next((j for j in range(min(len(text), i + vocabulary.longest), i + 1, -1)
                     if text[i:j] in vocabulary.words and not any(i < w.end and w.start < j for w in variants)
+                    and not _NUMERAL_WORD.search(text[i:j])       # "一斤", "半斤": sizes, no series' words
                     and not (text[i].isascii() and (text[i - 1:i].isalnum() or text[j:j + 1].isalnum()))), None)
         if hit is None:
             i += 1
@@ -170,13 +184,19 @@ def _series_said(vocabulary: _Vocabulary, table: VariantTable, text: str,
     return out
 
 
+def _is_variant(table: VariantTable, word: str, skus: frozenset[str]) -> bool:
+    said = variant_word(word)
+    return all(any(said in v for v in table.variants[sku] if variant_dimension(v) == "word") for sku in skus)
+
+
 def _atoms(vocabulary: _Vocabulary, text: str, a: int, b: int) -> list[tuple[int, int]]:
     """``text[a:b]`` split into the words it is made of, each naming more products, that together name what it names
     ("星眸枪机" -> "星眸", "枪机"; "鹰瞳全彩" stays whole: 全彩 says nothing 鹰瞳 does not)."""
     whole = vocabulary.words[text[a:b]]
     for k in range(a + 1, b):
         left, right = vocabulary.words.get(text[a:k]), vocabulary.words.get(text[k:b])
-        if left is not None and right is not None and left & right == whole and left != whole and right != whole:
+        if left is not None and right is not None and left & right == whole and left != whole and right != whole \
+                and b - a > 2:
             return _atoms(vocabulary, text, a, k) + _atoms(vocabulary, text, k, b)
     return [(a, b)]
 
@@ -192,6 +212,12 @@ def _variants_said(table: VariantTable, text: str, series: Sequence[str]) -> lis
     for a, b, v in found:
         if any(a2 < b and a < b2 and (a2, b2) != (a, b) and b2 - a2 > b - a for a2, b2, _ in found):
             continue          # a shorter reading inside a longer run of another series
+        said = text[a:b]
+        after = _SIZE_AFTER.match(text, b) if re.fullmatch(r"\d+", said) else None
+        if _SPACED_UNIT.search(said) or (re.fullmatch(r"\d+", said) and (
+                after is None or any(a2 == after.start("next") and b2 - a2 > len(after.group("next") or "")
+                                     for a2, b2, _ in found))):
+            continue          # "s红3 m黑5": no 3 m; "9mm 12 12mm", "2kg 12 10kg": 12 is a count; "54的", "70 9袋" are sizes
         out.append(_Word(a, b, frozenset(s for s in table.variants if v in table.variants[s]), variant_dimension(v)))
     return out
 
@@ -244,8 +270,7 @@ def _read(text: str, words: list[_Word], counts: list[tuple[int, int, int, str]]
 
 def read_attributes(result: ItemResult, read: Read | None) -> None:
     """``result`` with the lines ``read`` instead when they read more of the message than it did: more lines, the
-    same lines and more named back, the lines it read and the others named back instead of guessed (a size the
-    series lacks), the same products with other counts, the same counts of other products, or no
+    same lines and more named back, the same products with other counts, the same counts of other products, or no
     line counted by a number ``read`` takes for a size."""
     if read is None or result.removed:
         return
@@ -254,9 +279,7 @@ def read_attributes(result: ItemResult, read: Read | None) -> None:
     if items == result.items and not unknown:
         result.doubtful = []      # every number read: no count is in doubt ("单筒20倍 2台": 2, not 20 named back)
         return
-    agreed = all(result.items.get(sku) == qty for sku, qty in items.items())
     if len(items) > len(result.items) or (items == result.items and len(unknown) > len(result.unresolved)) \
-            or (agreed and unknown and len(result.items) - len(items) <= len(unknown) and not result.unresolved) \
             or any(qty in sizes and items.get(sku) != qty for sku, qty in result.items.items()) \
             or (set(items) == set(result.items) and items != result.items) \
             or (items != result.items and sorted(items.values()) == sorted(result.items.values())):
