@@ -17,6 +17,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 
 from nlu.asked_product import asked_product, other_variant_said
+from nlu.attribute_lines import attribute_lines, read_attributes
 from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_clauses import each_clause_lines
@@ -239,6 +240,8 @@ def _lines(blanked: str, index: ProductIndex, mentions: list[Mention], *, clause
     sibling_lines(items, index.variant_table, index.entries)
     # a pack size said alone after a counted line: that product in that pack ("雪岭 200g 40 1kg 10")
     pack_siblings(items, mentions, index.variant_table, index.entries)
+    # a family's lines by their attributes, each kept until one of its kind replaces it ("星眸半球 400万2.8 18个 4mm 7个")
+    read_attributes(items, attribute_lines(index.variant_table, blanked, mentions, index.entries))
     name_back_unread(items)       # what neither read again: a count's own word named back
     return items
 

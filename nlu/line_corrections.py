@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from nlu.items import ItemResult
 from nlu.normalize import normalize
-from nlu.numbers import QUANTITY, Quantity, parse_quantity
+from nlu.numbers import QUANTITY, UNITS, Quantity, parse_quantity
 from nlu.schema import CartEdit, CatalogueEntry, EditOp
 from nlu.sibling_words import names_word, sibling_named
 from nlu.variants import VariantTable
@@ -54,6 +54,8 @@ _SCALE = re.compile(rf"{_LEAD}{_WORD}{_THE}(?:(?P<half>减掉一半|减一半|�
 # "200g来40块 算了翻个倍")
 _BARE_SET = re.compile(rf"{_LEAD}(?:改成|改为|改到|调成|\b(?:change|make)\s+(?:it\s+)?to\b|\bmake\s+it\b)\s*")
 _BARE_SCALE = re.compile(rf"{_LEAD}(?:(?P<half>减掉一半|减一半|减半|砍半)|(?P<double>翻倍|翻个倍|翻一倍|加倍))")
+_GLUED_COUNT = re.compile(rf"(?<=[a-z\u4e00-\u9fff])\d{{1,4}}(?:{'|'.join(sorted(UNITS, key=len, reverse=True))})"
+                          r"(?![a-z\u4e00-\u9fff\d])")
 _CLAUSE_END = re.compile(r"(?:吧|了|啊|就行|就好)?\s*(?:$|[\s,，;；.。!！]+)")
 _WORD_CHAR = re.compile(r"[a-z0-9\u4e00-\u9fff]")
 _SEPARATORS = re.compile(r"[\s,，;；.。!！]*")
@@ -76,8 +78,10 @@ def corrected_lines(text: str, read: Callable[[int], ItemResult], entries: Mappi
     if not _CUE.search(text):
         return None
     # the list ends after a count: one with its unit, or a number glued to its line's word ("l5")
-    ends = sorted({q.end() for q in QUANTITY.finditer(text)} | {d.end() for d in re.finditer(r"\d+", text)})
-    with_unit = {q.end() for q in QUANTITY.finditer(text) if q.group("unit")}
+    # ("6mm3台": a count glued after a size)
+    glued = {c.end() for c in _GLUED_COUNT.finditer(text)}
+    ends = sorted({q.end() for q in QUANTITY.finditer(text)} | {d.end() for d in re.finditer(r"\d+", text)} | glued)
+    with_unit = {q.end() for q in QUANTITY.finditer(text) if q.group("unit")} | glued
     for end in ends:
         if end < len(text) and end not in with_unit and _WORD_CHAR.match(text, end - 1) and _WORD_CHAR.match(text, end):
             continue          # "25直接不要了", "32三通", "15箱": the number is its next word's or has its unit after it
