@@ -61,3 +61,18 @@ def test_a_removal_naming_a_product_of_its_own_keeps_the_line_whose_alias_holds_
 def test_a_number_alone_after_another_line_word_is_named_back_not_counted() -> None:
     parsed = OfflineParser().parse_sync("灵眸200万 6台 400万 3台 还有800", catalogue=CAMERAS, today=date(2026, 12, 7))
     assert {i.sku: i.qty for i in parsed.slots.items} == {"LM-2": 6, "LM-4": 3}
+
+
+KIDS = [CatalogueEntry(sku=f"TZ-{n}", name=f"小熊童装{n}", aliases=[f"童装{n}"], unit="件") for n in (110, 120, 130)]
+PIPES = [CatalogueEntry(sku=f"SG-{n}", name=f"银管{n}", aliases=[f"银色水管{n}"], unit="根") for n in (20, 25)]
+
+
+def test_a_size_the_series_lacks_with_a_verb_before_its_count_is_named_back() -> None:
+    parsed = OfflineParser().parse_sync("童装 110 120 各10件 童装150也要5件", catalogue=KIDS, today=date(2026, 12, 7))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"TZ-110": 10, "TZ-120": 10}
+    assert "童装150" in parsed.slots.unknown_words
+
+
+def test_a_size_the_series_lacks_after_an_x_count_is_named_back() -> None:
+    parsed = OfflineParser().parse_sync("银管 20 x 10, 银管 40 x 5", catalogue=PIPES, today=date(2026, 12, 7))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"SG-20": 10}
