@@ -38,7 +38,7 @@ from nlu.schema import CartEdit, EditOp, Unresolved
 _CLAUSE = re.compile(r"(?:[,;!?\n，。；！？]|\.(?!\d))+|\s+/\s+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
 _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|畀我|畀|俾我|俾|同我|帮我|落|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
           r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
-          r"another|more|of|the|please|号|码")
+          r"another|more|of|the|please|qty|quantity|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
 REFERRING_WORDS = frozenset({"it", "them", "those", "these", "that", "this", "that one", "this one", "这个", "那个",
                              "这款", "那款", "它", "它们", "这种", "那种"})

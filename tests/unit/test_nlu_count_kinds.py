@@ -76,3 +76,9 @@ def test_a_size_the_series_lacks_with_a_verb_before_its_count_is_named_back() ->
 def test_a_size_the_series_lacks_after_an_x_count_is_named_back() -> None:
     parsed = OfflineParser().parse_sync("银管 20 x 10, 银管 40 x 5", catalogue=PIPES, today=date(2026, 12, 7))
     assert {i.sku: i.qty for i in parsed.slots.items} == {"SG-20": 10}
+
+
+def test_qty_between_a_code_and_its_count_is_no_word() -> None:
+    batteries = [CatalogueEntry(sku="PS-W5", name="磐石壁挂电池5度", aliases=["W5"], unit="台"),
+                 CatalogueEntry(sku="PS-R5", name="磐石机架电池5度", aliases=["R5"], unit="台")]
+    assert _items("W5 qty 6 R5 qty 2", batteries) == {"PS-W5": 6, "PS-R5": 2}
