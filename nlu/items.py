@@ -539,6 +539,8 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         _refused(result, q)
         return
     assert q.value is not None
+    if len(result.items) >= 2 and q.value == sum(result.items.values()) and _TOTAL_BEFORE.search(before):
+        return             # "3号 300 5号 200 8号 100 共600条": the lines' total, no count of the last one
     if not q.unit and (_PRICE_BEFORE.search(text, max(0, q.start - 40), q.start) or _PRICE_AFTER.match(text, q.end)):
         return             # "is the price still 789?", "单价 120": money, not a count
     c = clause_of(q.start)
@@ -633,6 +635,7 @@ def _size_of_next(text: str, quantities: Sequence[Quantity], k: int, nxt: int, m
                 or _ADD_BEFORE.search(seg))
 
 
+_TOTAL_BEFORE = re.compile(r"(?:共计|一共|总共|合计|共|\btotal(?: of)?)\s*(?:是|卖了|要)?\s*$")
 # what starts another line of a list ("还有620"): a number after it, alone, is no new count of the line before
 _ANOTHER_BARE = re.compile(r"(?:还有|另外|以及|\b(?:also|plus)\s)\s*$")
 # a count said again for the same line in other words ("算了来十五对", "实际13桶", "凑25套", "should be 8")

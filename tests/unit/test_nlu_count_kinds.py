@@ -82,3 +82,23 @@ def test_qty_between_a_code_and_its_count_is_no_word() -> None:
     batteries = [CatalogueEntry(sku="PS-W5", name="磐石壁挂电池5度", aliases=["W5"], unit="台"),
                  CatalogueEntry(sku="PS-R5", name="磐石机架电池5度", aliases=["R5"], unit="台")]
     assert _items("W5 qty 6 R5 qty 2", batteries) == {"PS-W5": 6, "PS-R5": 2}
+
+
+ZOOMS = [CatalogueEntry(sku=f"YW-{n}X", name=f"远望400万{n}倍球机", aliases=[f"远望{n}倍", f"{n}倍球机"], unit="台")
+         for n in (20, 36)] + [CatalogueEntry(sku="YW-M", name="远望200万迷你球机", aliases=["远望迷你球", "迷你球机"], unit="台")]
+HANDLES = [CatalogueEntry(sku=f"LS-{n}", name=f"流沙拉手 {n}mm 白色", aliases=[f"流沙{n}白"], unit="个") for n in (96, 128)]
+
+
+def test_a_number_glued_before_the_words_it_names_is_no_count() -> None:
+    assert _items("远望球机 20倍 2 36倍 1 迷你球 3", ZOOMS) == {"YW-20X": 2, "YW-36X": 1, "YW-M": 3}
+
+
+def test_a_number_glued_before_a_word_of_a_product_that_lacks_it_is_named_back() -> None:
+    parsed = OfflineParser().parse_sync("流沙拉手 96白 20 128白 20 还有160白的10个", catalogue=HANDLES,
+                                        today=date(2026, 12, 7))
+    assert {i.sku: i.qty for i in parsed.slots.items} == {"LS-96": 20, "LS-128": 20}
+    assert "160白" in parsed.slots.unknown_words
+
+
+def test_a_total_said_after_the_lines_is_no_count_of_the_last() -> None:
+    assert _items("童装110 30件 120 20件 130 10件 共60件", KIDS) == {"TZ-110": 30, "TZ-120": 20, "TZ-130": 10}
