@@ -38,7 +38,7 @@ from nlu.schema import CartEdit, EditOp, Unresolved
 _CLAUSE = re.compile(r"(?:[,;!?\n，。；！？]|\.(?!\d))+|\s+/\s+|\s+(?:then|and then|also|plus)\s+|然后|还有|另外|以及")
 _VERBS = (r"来|嚟|要|嘅|卖咗|订|拿|配|补|整|搞|上|发|给我|给|畀我|畀|俾我|俾|同我|帮我|落|我|再|还|也|加|个|先|的|共计|一共|总共|共|x|\*|:|×|,|的话|卖了|卖出|卖掉|"
           r"出了|出|走了|卖|零售了?|成交了?|装了|装|sold|-|就|只|吧|啊|呢|了|那个|这个|安排|备|进|买|add|get|need|want|order|"
-          r"another|more|of|the|please|号|码")
+          r"another|more|of|the|please|qty|quantity|号|码")
 _CLOSING = re.compile(r"(?:就|一共|总共|共|都)?(?:是)?这[两三四五六七八九十几]?(?:个|样|种|些|几样)(?:了|吧|啊|哈)?[\s,，。.!！]*$")
 REFERRING_WORDS = frozenset({"it", "them", "those", "these", "that", "this", "that one", "this one", "这个", "那个",
                              "这款", "那款", "它", "它们", "这种", "那种"})
@@ -231,6 +231,10 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
                 and not (re.search(r"(?:\d|[一二两三四五六七八九十])\s+$", gap) and _OWN_COUNT.match(text, b.end)):
             # (not "8号改成40 7号20": a count after the change word and one after the next product, two lines)
             replaced_by[i] = i + 1
+            # "4口 10台 换成8口的 6台": the count before the change word is the old line's (the new one's when it has none)
+            if (olds := [k for k, q in enumerate(quantities) if a.end <= q.start and q.end <= b.start]):
+                qty_of[i] = olds[-1]
+                used.update(olds)
     _respective(text, mentions, quantities, qty_of, used)
     # "透明胶带 45 48 60 72 各2箱": a bare number listed right before 各 and its count is one more size of the list
     # (one the catalogue lacks), never the count of the line before it
@@ -352,7 +356,7 @@ def extract_items(text: str, mentions: list[Mention]) -> ItemResult:
             continue
         if idx in replaced_by:
             new = mentions[replaced_by[idx]]
-            nk = qty_of.get(replaced_by[idx])
+            nk = qty_of.get(replaced_by[idx], qty_of.get(idx))
             nq = quantities[nk] if nk is not None else None
             if nq is not None and not nq.usable:
                 _refused(result, nq)
@@ -535,6 +539,8 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         _refused(result, q)
         return
     assert q.value is not None
+    if len(result.items) >= 2 and q.value == sum(result.items.values()) and _TOTAL_BEFORE.search(before):
+        return             # "3号 300 5号 200 8号 100 共600条": the lines' total, no count of the last one
     if not q.unit and (_PRICE_BEFORE.search(text, max(0, q.start - 40), q.start) or _PRICE_AFTER.match(text, q.end)):
         return             # "is the price still 789?", "单价 120": money, not a count
     c = clause_of(q.start)
@@ -551,6 +557,11 @@ def _loose_quantity(text: str, q: Quantity, clause_of, clauses: list[tuple[int, 
         return             # "雪峰黑L 5件 再要10条皮带": the count of a word that is no product, never more of the line before
     if _ADD_BEFORE.search(head) or _ADD_AFTER.match(tail):
         lines.add_to_last(q.value, q.unit or "")
+        return
+    if _ANOTHER_BARE.search(text, max(0, a - 4), a) and not q.unit and not (head + tail).strip() \
+            and any(e.unit and e.op == EditOp.ADD for e in result.edits):
+        # "曜光550 40块 580 20块 还有620": another line started, a number said alone with no count after counted lines
+        result.unresolved.append(Unresolved(word=q.raw.strip()[:24]))
         return
     # "64二铵20袋 硅钙镁肥10袋": after a product and its count, a word of its own (3+ characters, no product)
     counted = [lo + x.end() for x in QUANTITY.finditer(head) if x.group("unit")]
@@ -624,6 +635,9 @@ def _size_of_next(text: str, quantities: Sequence[Quantity], k: int, nxt: int, m
                 or _ADD_BEFORE.search(seg))
 
 
+_TOTAL_BEFORE = re.compile(r"(?:共计|一共|总共|合计|共|\btotal(?: of)?)\s*(?:是|卖了|要)?\s*$")
+# what starts another line of a list ("还有620"): a number after it, alone, is no new count of the line before
+_ANOTHER_BARE = re.compile(r"(?:还有|另外|以及|\b(?:also|plus)\s)\s*$")
 # a count said again for the same line in other words ("算了来十五对", "实际13桶", "凑25套", "should be 8")
 _AMENDED = re.compile(r"算了|实际|具体|其实|凑|按|合计|共|总|多|少|加|减|更正|纠正|订正|修正|更改|重新|"
                       r"\b(?:no|nope|should|oops|actually|total|make|mean|meant|rather|instead|correction|typo|update|"

@@ -160,6 +160,8 @@ def _applied(listed: ItemResult, corrections: list[_Correction], entries: Mappin
             named = [last] if last is not None and last in items else []
         else:
             named = [sku for sku in items if sku in entries and names_word(entries[sku], c.word)]
+            if named and _own_product(c.word, entries) - set(items):
+                return None       # "超五类不要了" after "室外网线" (alias 室外超五类): the 超五类 itself, not that line
             if len(named) > 1:        # "5kg" of "低筋5kg", not of "低筋2.5kg" whose alias says "5斤"
                 named = [sku for sku in named if _says_whole(entries[sku], c.word)] or named
         if len(named) == 1 and c.new:
@@ -197,6 +199,13 @@ def _applied(listed: ItemResult, corrections: list[_Correction], entries: Mappin
     return ItemResult(items=items, removed=removed, unknown=unknown,
                       edits=[CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=units.get(sku, ""))
                              for sku, qty in items.items()])
+
+
+def _own_product(word: str, entries: Mapping[str, CatalogueEntry]) -> set[str]:
+    """The products whose whole name or alias ``word`` is ("超五类"), not a piece of one ("室外超五类")."""
+    said = normalize(word).replace(" ", "")
+    return {sku for sku, e in entries.items() for s in (e.name, *e.aliases)
+            if said in s.lower().replace(" ", "") and normalize(s).replace(" ", "") == said}
 
 
 def _says_whole(entry: CatalogueEntry, word: str) -> bool:

@@ -10,8 +10,12 @@ THE_ONES = re.compile(r"[a-z]{0,2}[\s,，]*(?:\d+\s*(?:pcs|pieces|units|cases|bo
 # a number written on a word ("热水管40", "pipe 40"), not after 的 (where a count may stand: "20的50")
 _GLUED_NUMBER = re.compile(r"(?<=[\u4e00-\u9fffa-z])(?<![的嘅])\s?(\d+(?:\.\d+)?)(?![\d.])")
 # a number right after a product word and before its count: the size that line is of ("热水管40 10根")
-_SIZE_THEN_COUNT = re.compile(r"\s?\d+(?:\.\d+)?(?=(?:\s?的\s?|\s)(?:\d|[一二两三四五六七八九十]))")
+# ("校服180也要10套", "银管 40 x 5": a verb of ordering or an x between them)
+_SIZE_THEN_COUNT = re.compile(r"\s?\d+(?:\.\d+)?(?![\d.])(?=(?:\s?的\s?|\s|\s?的?(?:也|都|再|还)?(?:要|来|拿|订|卖了)\s?|\s?[x×*]\s?)"
+                              r"(?:\d|[一二两三四五六七八九十]))")
 _COUNTED_GAP = re.compile(r"\d+\s?(?:[个台箱件套支盒包片组条瓶桶袋卷只根块张双对罐提把副饼]|pcs|sets?|boxes|rolls)[\s,，、;；]*\Z")
+# the same, or a count written with x ("银管 20 x 10, 银管 40 x 5")
+_LINE_ENDED = re.compile(rf"{_COUNTED_GAP.pattern}|[x×*]\s?\d+[\s,，、;；]*\Z")
 # more of a line, right after its product word: "再加一打", "再来5箱"
 _ADDED_COUNT = re.compile(r"\s?的?\s?(?:再加|再来|再要|再补|多来|多要|加)\s*(?:\d|[一两二三四五六七八九十])")
 # a count changed right after a product word: "改成15", "加到20", "change to 12"

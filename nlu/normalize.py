@@ -116,8 +116,11 @@ _NUMBERED = re.compile(r"(?<![\w#])#\s?(\d{1,2})(?![\d.])|(?<![a-z])no\.\s?(\d{1
 _PLY = re.compile(r"(?<![\d.])(\d)\s?-?\s?ply\b")
 # "1米2", "1米8": 1.2 m, 1.8 m, as widths and bed sizes are said (not "1米2卷": one metre, two rolls)
 _METRE_AND_TENTHS = re.compile(r"(?<![\d.])([1-9])米([1-9])(?![\d.])(?!\s?[卷个箱包件套条张根盒袋只捆片床])")
-# a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"): a space between them
-_GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:公斤|千克|毫升|升|寸|公分|厘米|kg|ml|l|cm))(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把])")
+# a size glued to the count after it ("豆腐砂10l10包", "1.5公斤20包"; "3t4块", "4mm3台", "200万6个", "24口1台", "15米5卷",
+# the count glued to its unit too: not "2.5mm2 双色", a cable's mm²): a space between them
+_GLUED_COUNT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?(?:(?:公斤|千克|毫升|升|寸|公分|厘米|kg|ml|l|cm)"
+                          r"(?=\d+\s?[包袋箱盒个台套支瓶桶件卷片条提罐只把块副根张对组部捆])|(?:毫米|mm|tb|t|g|w|p|万|路|口|倍|米|匹)"
+                          r"(?=\d+[包袋箱盒个台套支瓶桶件卷片条提罐只把块副根张对组部捆])))")
 _CN = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2, "〇": 0}
 # "四分的三十根", "六分弯头": a pipe size in eighths of an inch (3/8, 1/2, 3/4), as the catalogue writes it ("4分")
 _CN_FEN = re.compile(r"(?<![零〇一二两三四五六七八九十百几点])([三四六])分(?=的|管|[铜球弯直内外堵三活水]|\s?\d"

@@ -15,6 +15,7 @@ from nlu.line_patterns import (
     _COUNT_BEFORE,
     _COUNTED_GAP,
     _GLUED_NUMBER,
+    _LINE_ENDED,
     _LIST_BREAK,
     _SIZE_THEN_COUNT,
     CHANGED_COUNT,
@@ -360,7 +361,7 @@ class _ProductLines(GluedNumbers, _ProductKeys):
                 picked = self._of_the_line_before(text, out, m, nxt, set(m.skus))
                 last = next(x for x in reversed(out) if x.sku)
                 size = _SIZE_THEN_COUNT.match(text, m.end)
-                if size and len(picked) > 1 and _COUNTED_GAP.search(text, last.end, m.start) \
+                if size and len(picked) > 1 and _LINE_ENDED.search(text, last.end, m.start) \
                         and self._size_none_has(text[m.start:size.end()], [(0, m.end - m.start, set())], picked):
                     # "热水管20 30根，热水管40 10根" with no 40: named back, its count not the line before's
                     out.append(Mention(m.start, size.end(), (), Strength.UNKNOWN,

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process, utils
 from nlu.family_readings import FamilyReadings
 from nlu.foreign_runs import foreign_runs
 from nlu.foreign_variants import foreign_variants
+from nlu.lead_sizes import sized_start
 from nlu.line_patterns import _BARE_SIZE, _COUNT_BEFORE
 from nlu.lone_colours import lone_colours
 from nlu.mention_spans import Spans
@@ -617,8 +618,11 @@ class ProductIndex(_ProductLines, FamilyReadings):
                     if picked & hit:
                         picked &= hit
             if len(picked) == 1 and (j > i or picked != set(m.skus)):
-                # each word stays where it is (the words between them still tell the intent), naming the one product
-                out.extend(Mention(x.start, x.end, tuple(picked), Strength.NAME, x.word) for x in mentions[i:j + 1])
+                # each word stays where it is (the words between them still tell the intent), naming the one product;
+                # a size said with 的 right before the first is in its span ("16口的交换机2台": no count of 16)
+                first = sized_start(text, start, m.start, self._labels[next(iter(picked))])
+                out.extend(Mention(first if x is m else x.start, x.end, tuple(picked), Strength.NAME,
+                                   text[first:x.end] if x is m else x.word) for x in mentions[i:j + 1])
             else:
                 out.extend(mentions[i:j + 1])
             i = j + 1
