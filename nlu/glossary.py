@@ -98,7 +98,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "wheat beer": ("白啤", "小麦"), "white beer": ("白啤",),     "wine": ("葡萄酒", "红酒"), "liquor": ("白酒",), "baijiu": ("白酒",),     "tea": ("茶",), "ice tea": ("冰红茶", "冰茶"), "iced tea": ("冰红茶", "冰茶"), "juice": ("果汁",),
     "cola": ("可乐",), "coffee": ("咖啡",), "noodles": ("面",), "instant noodles": ("方便面", "面"),
     "snack": ("零食",), "rice": ("大米", "米"), "flour": ("面粉",), "cooking oil": ("食用油",),
-    "soy sauce": ("酱油",), "vinegar": ("醋",), "salt": ("盐",), "sugar": ("糖",),
+    "soy sauce": ("酱油",), "vinegar": ("醋",), "salt": ("盐",), "sugar": ("糖", "砂糖", "细砂糖", "白砂糖"),
     # baking: flours, fats, sugars, chocolate and the bakery's moulds and disposables
     "bread flour": ("面包粉", "高筋粉", "高筋"), "strong flour": ("高筋粉", "高筋"), "cake flour": ("蛋糕粉", "低筋粉", "低筋"),
     "pastry flour": ("低筋粉", "低筋"), "whole wheat": ("全麦",), "wholemeal": ("全麦",), "butter": ("黄油",),
