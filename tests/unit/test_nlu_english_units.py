@@ -27,6 +27,7 @@ GOODS = [
     CatalogueEntry(sku="LK-Q5", name="岭科鹰眼500万枪机", aliases=["鹰眼500万枪机"], unit="台", category="摄像机"),
     CatalogueEntry(sku="LK-H5", name="岭科鹰眼500万半球", aliases=["鹰眼500万半球"], unit="台", category="摄像机"),
     CatalogueEntry(sku="LK-QJ", name="岭科球机壁装支架", aliases=["壁装支架"], unit="个", category="支架"),
+    CatalogueEntry(sku="LK-S8P", name="岭科8口PoE交换机", aliases=["8口POE"], unit="台", category="交换机"),
     CatalogueEntry(sku="LK-QZ", name="岭科枪机支架", aliases=["枪机支架"], unit="个", category="支架"),
     CatalogueEntry(sku="LK-P20", name="岭科巡天20倍球机", aliases=["巡天20倍"], unit="台", category="球机"),
     CatalogueEntry(sku="LK-PM", name="岭科巡天迷你球机", aliases=["巡天迷你球"], unit="台", category="球机"),
@@ -44,7 +45,7 @@ def test_english_units_are_written_as_the_chinese_ones(said: str, written: str) 
 
 
 @pytest.mark.parametrize("said", [
-    "4 in wood", "ch 8", "1p16a x24", "sold 5 pcs", "is 1608 in stock", '"ok" 5', "10 x 20mp3", "cap 8",
+    "4 in wood", "6in 10", "ch 8", "1p16a x24", "sold 5 pcs", "is 1608 in stock", '"ok" 5', "10 x 20mp3", "cap 8",
 ])
 def test_numbers_without_such_a_unit_stay(said: str) -> None:
     assert units_in_chinese(said) == said
@@ -76,3 +77,11 @@ async def test_a_bracket_after_a_line_stays_a_word_of_every_bracket() -> None:
     """"球机" said in English ("ptz") holds every name with 球机 in it, the ptz bracket too: that is no kind the
     catalogue says, so a bare 支架 after a 球机's line is not read as that bracket."""
     assert await parsed_items("巡天迷你球 五台 支架五个", GOODS) == {"LK-PM": 5}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("8口 poe x4", {"LK-S8P": 4}),
+    ("sold 10 of the 8 port poe switch", {"LK-S8P": 10}),
+])
+async def test_chinese_and_letters_glued_in_an_alias_are_typed_with_a_space(text: str, want: dict[str, int]) -> None:
+    assert await parsed_items(text, GOODS) == want
