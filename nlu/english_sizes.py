@@ -17,12 +17,16 @@ from nlu.glossary import GLOSSARY
 from nlu.product_words import SENTENCE_BREAK, Mention, Strength, compact
 from nlu.variants import counted_after
 
+# a size: a bare number (millimetres, said or not), a weight or volume glued to its unit ("1kg", "2.5kg", "500ml"),
+# or a number with the Chinese unit names glue to it, as ``nlu.english_units`` writes the English ones ("16口" of
+# "16 port", "8路" of "8ch")
+_SIZE = r"\d{1,3}(?:\.\d{1,2})?(?:kg|g|ml|l)(?![a-z])|\d{1,3}(?:路|口|寸)?"
 # a size said right after the word ("elbow 20", "hot pipe 20mm"), never glued to a count's x
-_AFTER = re.compile(r"\s?(\d{1,3})(?:\s?mm)?(?![\d.a-z])")
+_AFTER = re.compile(rf"\s?({_SIZE})(?:\s?mm)?(?![\d.a-z])")
 # a size said right before it ("20 elbows", "20mm cold pipe"), not a count with its unit
-_BEFORE = re.compile(r"(?<![\d.x×*])(\d{1,3})(?:\s?mm)?\s?(?:the\s)?\Z")
+_BEFORE = re.compile(rf"(?<![\d.x×*])({_SIZE})(?:\s?mm)?\s?(?:the\s)?\Z")
 # a size alone after a line, with its own count ("25 20 pcs", ", 32 x10")
-_ALONE = re.compile(r"(?:^|(?<=[\s,，;；]))(\d{1,3})(?:\s?mm)?(?=\s)")
+_ALONE = re.compile(rf"(?:^|(?<=[\s,，;；]))({_SIZE})(?:\s?mm)?(?=\s)")
 # the English words right before a size ("hot pipe " of "hot pipe 20")
 _WORDS_BEFORE = re.compile(r"(?<![a-z])((?:[a-z]+ ){1,3})\Z")
 #: how far after a line its sizes alone are looked for
@@ -77,7 +81,7 @@ def with_english_sizes(text: str, mentions: list[Mention],
 
 def _kind_before(text: str, m: Mention) -> tuple[str, str | None] | None:
     """"hot pipe 20" read as the product of "20" alone: the glossary words right before its size."""
-    if m.sku is None or not re.fullmatch(r"\d{1,3}(?:mm)?", m.word):
+    if m.sku is None or not re.fullmatch(rf"(?:{_SIZE})(?:mm)?", m.word):
         return None
     words = _WORDS_BEFORE.search(text, max(0, m.start - 24), m.start)
     if words is None:
@@ -93,7 +97,7 @@ def _kind_word(word: str) -> tuple[str, str | None] | None:
     """The glossary word of a mention's words and the size said with it ("elbow 20" -> elbow, 20), or None."""
     if word in GLOSSARY:
         return word, None
-    sized = re.fullmatch(r"([a-z][a-z ]*[a-z])\s?(\d{1,3})(?:mm)?", word)
+    sized = re.fullmatch(rf"([a-z][a-z ]*[a-z])\s?({_SIZE})(?:mm)?", word)
     if sized is not None and sized.group(1) in GLOSSARY:
         return sized.group(1), sized.group(2)
     return None

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 
 from zhconv import convert
 
+from nlu.english_units import units_in_chinese
 from nlu.spoken_sizes import sizes_in_digits
 
 # NFKC leaves these Chinese marks alone; they separate clauses like their ASCII cousins
@@ -57,7 +58,7 @@ def _normalize(text: str) -> str:
     lines = folded.splitlines()
     if sum(1 for line in lines if _LIST_INDEX.match(line)) >= 2:    # "1 刀具7件套 4套\n2 磨刀器 24个": a numbered list
         lines = [_LIST_INDEX.sub("", line, count=1) for line in lines]
-    joined = " ".join(" ".join(lines).split())
+    joined = units_in_chinese(" ".join(" ".join(lines).split()))     # "8ch", "22 inch": the catalogue's 8路, 22寸
     spoken = _EACH_KIND.sub("各", sizes_in_digits(joined))     # "四米五", "零点八", "十九调": sizes said in Chinese numerals
     numbered = _NUMBERED.sub(lambda m: next(g for g in m.groups() if g) + "号", _PLY.sub(r"\1ply", spoken))
     sized = _METRE_AND_TENTHS.sub(r"\1.\2米", _CN_SIZE.sub(_size_in_digits, _JIN_SIZE.sub(_jin_in_grams, numbered)))

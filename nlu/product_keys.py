@@ -68,8 +68,9 @@ _WORD_THEN_SIZE = re.compile(rf"([\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 _NUMBERED_KIND_THEN_SIZE = re.compile(rf"(\d+(?:\.\d+)?\s?[\u4e00-\u9fff]{{2,6}})\s?({_ALIAS_SIZE})")
 
 # an alias that is a code and the Chinese word of its kind ("16A插座", "USB插座"), and the English words of those kind
-# words (the glossary read the other way): said in English, "16a socket" (never a bare number: "18 wipers" is a count)
-_CODE_AND_KIND = re.compile(r"((?=[a-z0-9.\-]*[a-z])[a-z0-9][a-z0-9.\-]*)\s?([\u4e00-\u9fff]{2,})")
+# words (the glossary read the other way): said in English, "16a socket" (never a bare number: "18 wipers" is a count;
+# a size with the Chinese unit ``nlu.english_units`` writes is one: "16口 switch" of "16口交换机")
+_CODE_AND_KIND = re.compile(r"((?=[a-z0-9.\-]*[a-z])[a-z0-9][a-z0-9.\-]*|\d+(?:路|口|寸|倍))\s?([\u4e00-\u9fff]{2,})")
 _KIND_IN_ENGLISH: dict[str, list[str]] = {}
 for english, chinese in GLOSSARY.items():
     for word in (w for w in chinese if len(w) >= 2):
@@ -261,12 +262,16 @@ class _ProductKeys(SoundKeys):
         self._labels = {sku: normalize(" ".join((e.sku, e.name, *e.aliases))) for sku, e in self.entries.items()}
         self._label_pairs = {run[i:i + 2] for label in self._labels.values() for run in CJK.findall(label)
                              for i in range(len(run) - 1)}
+        # "brake fluid" for a catalogue in Chinese: every product whose words hold its Chinese anywhere ("ptz" of
+        # 球机支架 too), so no kind the catalogue says (``_kinds_of``)
+        self._glossary_keys: set[str] = set()
         if any(CJK.search(label) for label in self._labels.values()):
-            for english, words in GLOSSARY.items():          # "brake fluid" for a catalogue in Chinese
+            for english, words in GLOSSARY.items():
                 if english not in keys:
                     owners = {sku for sku, label in self._labels.items() if any(w in label for w in words)}
                     if owners:
                         keys[english] = (Strength.NAME if len(owners) == 1 else Strength.CATEGORY, owners)
+                        self._glossary_keys.add(english)
         self.keys = {k: (s, tuple(sorted(skus))) for k, (s, skus) in keys.items()}
         self._pieces = {k: before for k, before in pieces.items()
                         if k in keys and k not in heads and keys[k][0] == Strength.CATEGORY}
@@ -693,8 +698,9 @@ class _ProductKeys(SoundKeys):
         if table is None:
             table = {}
             seen: set[tuple[str, ...]] = set()
-            for strength, skus in self.keys.values():
-                if strength == Strength.CATEGORY and len(skus) >= 2 and skus not in seen:
+            for key, (strength, skus) in self.keys.items():
+                if strength == Strength.CATEGORY and len(skus) >= 2 and skus not in seen \
+                        and key not in self._glossary_keys:
                     seen.add(skus)
                     for owner in skus:
                         table.setdefault(owner, []).append(set(skus))

@@ -295,9 +295,12 @@ def spelling_variants(key: str) -> set[str]:
     m = re.fullmatch(r"([a-z]+)(\d+[a-z]*)", compact(key))
     if m:
         out |= {f"{m[1]}-{m[2]}", f"{m[1]} {m[2]}"}
+    # "8口poe" is typed "8口 poe", "4路poe录像机" "4路 poe 录像机": a space where Chinese and letters meet
+    out.add(_CJK_LATIN.sub(" ", key))
     return {v for v in out if v}
 
 
+_CJK_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z])|(?<=[a-z])(?=[\u4e00-\u9fff])")
 
 
 def other_number(word: str, key: str) -> bool:
