@@ -24,7 +24,13 @@ from datetime import datetime, time
 from core import order_states
 from core.money import fmt_cny
 from core.notes import note_text
-from core.order_states import OrderAction, approval_reason_text, order_status_label, status_label
+from core.order_states import (
+    CREDIT_SHORTFALL,
+    OrderAction,
+    approval_reason_text,
+    order_status_label,
+    status_label,
+)
 from core.orders import ORDER_STATUS_LABELS, Order, OrderStatus
 from core.services.followups import follow_up_kind
 from core.services.order_changes import changeable
@@ -37,6 +43,7 @@ from core.services.orders import (
     confirm_receipt,
     get_order,
     list_orders,
+    order_approval_cover,
 )
 from core.users import Permission
 from handlers import i18n
@@ -291,9 +298,12 @@ async def order_detail(ctx: Ctx, number: str, lead: list[str] | None = None) -> 
             out.append(ctx.t("orders.line_free", free=line.free_qty, value=fmt_cny(line.unit_price * line.free_qty)))
     out.extend(await order_benefit_lines(ctx, order.lines))
     out.append(ctx.t("orders.total", total=fmt_cny(order.total)))
-    if order.status == OrderStatus.SUBMITTED and order.approval_reasons:
-        out.append(ctx.t("orders.approval", reasons="；".join(approval_reason_text(r, ctx.lang)
-                                                             for r in order.approval_reasons)))
+    reasons = list(order.approval_reasons) if order.status == OrderStatus.SUBMITTED else []
+    if CREDIT_SHORTFALL in reasons and (await order_approval_cover(ctx.uow(), ctx.actor, order.number,
+                                                                   ctx.deps.clock)).covered:
+        reasons.remove(CREDIT_SHORTFALL)    # paid by funds since it was submitted (QA s27 #20): no longer said
+    if reasons:
+        out.append(ctx.t("orders.approval", reasons="；".join(approval_reason_text(r, ctx.lang) for r in reasons)))
     if order.carrier or order.tracking_no:
         out.append(ctx.t("orders.shipping", carrier=order.carrier or "", tracking=order.tracking_no or ""))
     if order.status == OrderStatus.REJECTED and order.reject_reason:

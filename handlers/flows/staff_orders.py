@@ -15,8 +15,14 @@ from core.errors import Conflict, DomainError, InvalidTransition, OverCreditLimi
 from core.masking import mask_text
 from core.money import fmt_cny
 from core.notes import note_text
+from core.order_states import (
+    CREDIT_SHORTFALL,
+    OrderAction,
+    approval_reason_text,
+    order_status_label,
+    status_label,
+)
 from core.order_states import TRANSITIONS as ORDER_TRANSITIONS
-from core.order_states import OrderAction, approval_reason_text, order_status_label, status_label
 from core.order_states import allowed_actions as order_actions
 from core.orders import Order, OrderStatus
 from core.services import orders as order_cases
@@ -159,8 +165,10 @@ async def order_detail(ctx: Ctx) -> list[Reply]:
     lines.append(ctx.t("staff.order.paid", rebate=fmt_cny(order.paid_from_rebate),
                        prepay=fmt_cny(order.paid_from_prepayment), credit=fmt_cny(order.paid_from_credit)))
     if order.status == OrderStatus.SUBMITTED:
-        lines.extend(f"⚠️ {approval_reason_text(code, lang)}" for code in order.approval_reasons)
         cover = await order_cases.order_approval_cover(ctx.uow(), ctx.actor, order.number, ctx.deps.clock)
+        # the shortfall said at submission, paid by funds since (QA s27 #20): no longer a reason, "现有资金可付" says so
+        lines.extend(f"⚠️ {approval_reason_text(code, lang)}" for code in order.approval_reasons
+                     if not (code == CREDIT_SHORTFALL and cover.covered))
         if cover.unpaid:
             lines.append(ctx.t("staff.order.cover_ok" if cover.covered else "staff.order.cover_short",
                                unpaid=fmt_cny(cover.unpaid), prepay=fmt_cny(cover.from_prepayment),

@@ -36,6 +36,8 @@ async def test_approving_past_the_credit_limit_says_the_shortfall_and_needs_appr
     order = await w.order(dealer, [("AP300", 20)])            # ¥39,980.00, no funds at all
     card = await w.press(DESK, payload("staff.order.detail", order.number))
     assert "超出可用资金 ¥39,980.00" in texts(card) and "信用额度透支 ¥39,980.00" in texts(card)
+    assert "超出可用额度，需审批" in texts(card)
+    assert "超出可用额度，需审批" in texts(await w.say(DEALER_CHAT, f"{order.number}审了没"))
     asked = await w.press(DESK, payload("staff.order.approve", order.number, order.version))
     assert "超出经销商可用资金 ¥39,980.00" in texts(asked)
     assert "⚠️ 超额度通过" in buttons(asked)
@@ -55,6 +57,10 @@ async def test_a_payment_since_submission_pays_the_order_at_approval_without_ove
     await w.prepay(dealer, "50000.00")
     card = await w.press(DESK, payload("staff.order.detail", order.number))
     assert "现有资金可付" in texts(card)
+    # the shortfall said at submission is paid now: neither card says it still needs approval for it (QA s27 #20)
+    assert "超出可用额度" not in texts(card)
+    dealer_card = texts(await w.say(DEALER_CHAT, f"{order.number}审了没"))
+    assert order.number in dealer_card and "超出可用额度" not in dealer_card
     done = await w.press(DESK, payload("staff.order.approve", order.number, order.version))
     assert "已审核通过" in texts(done)
     assert await _balance(w, dealer.id, AccountKind.PREPAYMENT) == D("10020.00")  # type: ignore[attr-defined]
