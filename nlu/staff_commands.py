@@ -34,6 +34,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from nlu.decision_words import decision_said, order_named, this_shipped
+from nlu.granted_qty import granted_qty
 
 
 class StaffVerb(StrEnum):
@@ -437,6 +438,7 @@ class RecordCommand:
     ref: int
     verb: StaffVerb
     reason: str | None = None
+    qty: int | None = None          # "#8 批准 但是只给20套": fewer granted than asked (``nlu.granted_qty``)
 
 
 def parse_hash_command(text: str) -> RecordCommand | None:
@@ -449,7 +451,7 @@ def parse_hash_command(text: str) -> RecordCommand | None:
     if _SHIP.search(rest):
         return RecordCommand(ref, StaffVerb.SHIP)
     if _APPROVE.search(rest):
-        return RecordCommand(ref, StaffVerb.APPROVE)
+        return RecordCommand(ref, StaffVerb.APPROVE, qty=granted_qty(rest))
     return RecordCommand(ref, StaffVerb.OPEN)
 
 

@@ -220,3 +220,12 @@ async def save_answer_to_knowledge_base(uow: AbstractUnitOfWork, actor: Actor, c
                      after=snapshot(entry, ENTRY_FIELDS) | {"question_id": question.id})
         await uow.commit()
         return entry
+
+
+async def own_questions(uow: AbstractUnitOfWork, actor: Actor, limit: int = 5) -> list[StaffQuestion]:
+    """A dealer's own questions handed to staff, the newest first (with staff's answers): "订单台回复了吗". Anyone
+    else: none."""
+    if actor.kind != ActorKind.DEALER or actor.dealer_id is None:
+        return []
+    async with uow:
+        return await uow.staff_questions.list(dealer_id=actor.dealer_id, order_by="id", desc=True, limit=limit)

@@ -106,16 +106,22 @@ async def request_material(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestMa
 
 
 async def approve_material_request(uow: AbstractUnitOfWork, actor: Actor, request_id: int,
-                                   clock: Clock) -> MaterialRequest:
-    """Grant the request and reserve its quantity; the stock itself goes down at dispatch."""
+                                   clock: Clock, qty: int | None = None) -> MaterialRequest:
+    """Grant the request and reserve its quantity; the stock itself goes down at dispatch. ``qty``: fewer granted
+    than asked ("只给20套"); the request's quantity becomes it (the audit keeps the one asked)."""
     authz.require(actor, Permission.MATERIAL_APPROVE)
     async with uow:
         request = await _pending_request(uow, request_id, "approve")
+        if qty is not None and not 0 < qty <= request.qty:
+            raise ValidationFailed.because(f"批准数量须在 1–{request.qty} 之间（申请 {request.qty}）",
+                                           f"the quantity granted must be 1–{request.qty} (asked: {request.qty})")
+        granted = request.qty if qty is None else qty
         material = await _material(uow, request.material_id, for_update=True)
         available = await available_stock(uow, material)
-        if available < request.qty:
-            raise InsufficientStock(sku=material.code, available=available, qty=request.qty)
+        if available < granted:
+            raise InsufficientStock(sku=material.code, available=available, qty=granted)
         before = snapshot(request)
+        request.qty = granted
         request.status = RequestStatus.APPROVED
         request.decided_by = actor.label
         request.decided_at = clock.now()

@@ -11,6 +11,7 @@ def all_routers() -> list[Router]:
         adjustments,
         aftersales,
         apply,
+        asked_replies,
         campaign_new,
         campaigns,
         cart_edits,
@@ -59,7 +60,7 @@ def all_routers() -> list[Router]:
         transfers,
     )
 
-    return [m.router for m in (menu, drafts, help, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
+    return [m.router for m in (menu, drafts, help, asked_replies, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

@@ -18,7 +18,7 @@ from core.errors import PermissionDenied
 from core.money import ZERO, fmt_cny
 from core.onboarding import ordering_block_reason
 from core.orders import OrderLine
-from core.pricing import Quote
+from core.pricing import DEALER_STATUS, Quote
 from core.products import Product, line_limit
 from core.services.order_changes import ChangeOrder, quote_change
 from core.services.orders import QuoteOrder, quote_order
@@ -98,6 +98,11 @@ i18n.register({
     "order.delivery_none": ("交货日期：未指定（可在“修改”中设置）", "Delivery date: not set (set it under Edit)"),
     "order.checks": ("检查结果：", "Checks:"),
     "order.fix_first": ("请先修改标 ⚠️ 的问题再提交。", "Please fix the ⚠️ items before submitting."),
+    "order.account_blocked": ("这不是购物车能改的：账户目前不能下单。请联系您的渠道经理（货款问题请联系财务）处理，"
+                              "恢复后再提交；购物车会保留。",
+                              "This is not something to change in the cart: the account may not order now. Please "
+                              "contact your channel manager (finance for unpaid invoices); once it is restored, submit "
+                              "again. The cart is kept."),
     "order.added": ("已加入购物车：{items}", "Added to the cart: {items}"),
     "order.added_line": ("已加入：{name} ×{qty}{unit}", "Added: {name} x{qty} {unit}"),
     "order.added_more": ("已加：{name} +{qty}（原 {had}，现共 {total}{unit}）",
@@ -407,6 +412,8 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
         rows.append([Button(ctx.t("order.btn.change_ok"), payload("order.confirm", cart.nonce, cart.rev))])
     elif quote.can_submit:
         rows.append([Button(ctx.t("order.btn.confirm"), payload("order.confirm", cart.nonce, cart.rev))])
+    elif any(not c.ok and c.code == DEALER_STATUS for c in quote.checks):   # suspended: who to ask (QA s27 P22)
+        out.append(ctx.t("order.account_blocked"))
     else:
         out.append(ctx.t("order.fix_first"))
     rows.append([Button(ctx.t("order.btn.edit"), payload("order.edit", cart.nonce)),

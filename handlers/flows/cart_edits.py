@@ -40,7 +40,8 @@ from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import MAX_PAYLOAD_BYTES, Router, payload
+from handlers.router import MAX_PAYLOAD_BYTES, Router, StepLeft, payload
+from nlu.blocked_asked import why_cannot_order
 from nlu.dates import find_date
 from nlu.items import REFERRING_WORDS
 from nlu.numbers import typed_quantity
@@ -103,6 +104,9 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
     said_nothing = not parsed.slots.items and not parsed.slots.edits and not parsed.slots.unresolved
+    if cart.items and said_nothing and why_cannot_order(ctx.inbound.text):
+        # "为啥不能下单" (was: "已回到主菜单"): the cart with its checks, a suspended account's with whom to ask
+        return await cart_summary(ctx, cart)
     if parsed.slots.topic == "clear_cart" and not cart.items or parsed.intent == Intent.HELP and said_nothing:
         # "主菜单" with the cart open, "放弃购物车" with nothing in it: ordering is left (an empty cart with it),
         # a cart with lines is kept and said so
@@ -186,6 +190,10 @@ async def _meanwhile(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         ctx.parsed = parsed
         known = await faq.typed_answer(ctx)
         replies = [known] if known is not None else None
+    if replies is None and not cart.items and not cart.amends:
+        # an empty cart is not "kept" (was: "购物车里有 0 个商品，购物车会保留", QA s27 P21): ordering is left and the
+        # message goes where it would have gone outside it
+        raise StepLeft([Reply(text=ctx.t("order.left_empty"))])
     if replies is None:
         return [_busy(ctx, cart, parsed)]
     return [*replies, back] if cart.items else replies      # an empty cart is not news

@@ -60,6 +60,13 @@ i18n.register({
                                  "（经销商会收到这个原因）",
                                  "Reject material request #{id}?\n{name} ×{qty} → {dealer} ({code})\nReason: {reason}\n"
                                  "(the dealer is told this reason)"),
+    "staff.mat.approve_part_confirm": ("确认部分通过物料申请 #{id}？\n{name} 申请 ×{qty}，批准 ×{granted} → {dealer}（{code}）\n"
+                                       "（经销商会收到批准 ×{granted}）",
+                                       "Approve material request #{id} in part?\n{name} asked x{qty}, granted x{granted} → "
+                                       "{dealer} ({code})\n(the dealer is told x{granted})"),
+    "staff.mat.btn.approve_part": ("✅ 通过 #{id}，只给 {granted}", "✅ Approve #{id}, {granted} only"),
+    "staff.mat.too_many": ("物料申请 #{id} 只申请了 {qty}，不能批准 {granted}；没有做任何操作。",
+                           "Material request #{id} asks for {qty}; {granted} cannot be granted. Nothing was done."),
     "staff.mat.approve_confirm": ("确认通过物料申请 #{id}？\n{name} ×{qty} → {dealer}（{code}）",
                                   "Approve material request #{id}?\n{name} ×{qty} → {dealer} ({code})"),
     "staff.mat.not_pending": ("物料申请 #{id} 现在是“{status}”，不在待审批，没有做任何操作。",
@@ -122,8 +129,10 @@ async def approve_mat(ctx: Ctx) -> list[Reply]:
     require(ctx.actor, P.MATERIAL_APPROVE)
     drop_pending(ctx)
     request_id, prompt_ref = _int_arg(ctx, 0), ctx.inbound.message_ref
+    granted = _int_arg(ctx, 1) if len(ctx.args) > 1 else None      # "只给20套": fewer than asked, confirmed
     try:
-        request = await materials.approve_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock)
+        request = await materials.approve_material_request(ctx.uow(), ctx.actor, request_id, ctx.deps.clock,
+                                                           qty=granted)
     except (Conflict, InvalidTransition) as exc:
         return await _mat_taken(ctx, request_id, prompt_ref, exc)
     _, material, dealer = await _mat_with_context(ctx, request_id)
@@ -219,7 +228,7 @@ async def numbered_request(ctx: Ctx) -> list[Reply]:
     if command.verb == StaffVerb.SHIP:
         return await dispatch_mat_ask(ctx)
     if command.verb == StaffVerb.APPROVE:       # "#2 批准" (was: the card only)
-        return await approve_confirm(ctx, request, material, dealer)
+        return await approve_confirm(ctx, request, material, dealer, command.qty)
     if command.verb == StaffVerb.REJECT and command.reason and request.status == RequestStatus.PENDING:
         nonce = forms.new_nonce()
         ctx.dialog.data["mat_reject"] = {"nonce": nonce, "ref": command.ref, "reason": command.reason}
@@ -232,14 +241,23 @@ async def numbered_request(ctx: Ctx) -> list[Reply]:
 
 
 async def approve_confirm(ctx: Ctx, request: MaterialRequest, material: MarketingMaterial,
-                          dealer: Dealer) -> list[Reply]:
+                          dealer: Dealer, granted: int | None = None) -> list[Reply]:
     """A request said to be approved in words: named whole with its ✅ 通过 button (a press acts); one not waiting:
-    its status said, and its card."""
+    its status said, and its card. ``granted`` fewer than asked ("#8 批准 但是只给20套", QA s27 P9): the confirm
+    names both and its button approves that many; more than asked: refused (was: the whole 50 approved)."""
     rid = request.id or 0
     ctx.args = [str(rid)]
     if request.status != RequestStatus.PENDING:
         status = _label(ctx.lang, REQUEST_STATUS_LABELS[request.status])
         return [Reply(text=ctx.t("staff.mat.not_pending", id=rid, status=status)), *await mat_detail(ctx)]
+    if granted is not None and granted != request.qty:
+        params = {**_mat_params(request, material, dealer), "granted": granted}
+        if not 0 < granted < request.qty:
+            return [Reply(text=ctx.t("staff.mat.too_many", **params)), *await mat_detail(ctx)]
+        return [Reply(text=ctx.t("staff.mat.approve_part_confirm", **params),
+                      buttons=[[Button(ctx.t("staff.mat.btn.approve_part", id=rid, granted=granted),
+                                       payload("staff.mat.approve", rid, granted)),
+                                _b(ctx, "staff.btn.cancel", "staff.abort")]])]
     return [Reply(text=ctx.t("staff.mat.approve_confirm", **_mat_params(request, material, dealer)),
                   buttons=[[Button(ctx.t("staff.mat.btn.approve", id=rid), payload("staff.mat.approve", rid)),
                             _b(ctx, "staff.btn.cancel", "staff.abort")]])]

@@ -293,7 +293,7 @@ async def test_goods_short_or_damaged_on_arrival_go_to_the_shipped_orders_receip
     form = await w.press("100", buttons(as_quality)["⚠️ 作为质量反馈提交"])
     assert "质量反馈" in texts(form)
     await w.press("100", payload("qf.cancel"))
-    await w.say("100", "DH12 来3台")                                   # a cart open: the words add nothing to it
+    await w.say("100", "DH20 来3台")                                   # a cart open: the words add nothing to it
     kept = texts(await w.say("100", "昨天到的货，AP300少了2台"))
     assert "AP300 ×2" not in kept and "已加入" not in kept and "购物车会保留" in kept
 
