@@ -229,6 +229,7 @@ MATRIX: dict[str, Rule] = {
     # staff words (handlers.flows.staff_words): the cards and confirms they lead to
     **staff(P.QUALITY_HANDLE, "staff.qf.detail", args=("{qf}",)),
     **staff(P.QUALITY_HANDLE, "staff.qf.set", args=("{qf}", "investigating")),
+    **staff(P.QUALITY_HANDLE, "staff.qf.keep", args=("{qf}",)),
     "staff.claim": Rule("staff", ("FY-20261126-0001",), P.CAMPAIGN_WRITE, also=P.ACCOUNT_POST),
     **staff(P.ORDER_SHIP, "staff.shipw", args=("n0nce",)),
     **staff(P.ORDER_APPROVE, "staff.rejw", args=("n0nce",)),
