@@ -122,7 +122,7 @@ MATRIX: dict[str, Rule] = {
     **dealer("as.rate", args=("{ticket}", "5")),
     **dealer("as.reopen", args=("{resolved}",)),      # a resolved ticket: another dealer's is refused
     **dealer("as.solved", args=("{resolved}",)),      # 已解决 closes it: its own dealer's users only
-    **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
+    **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.fresh", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
              "order.date", "order.datetype", "order.dec", "order.edit", "order.inc", "order.pick",
              "order.prefill", "order.qty", "order.rm", "order.set", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",
