@@ -66,9 +66,9 @@ i18n.register({
     "as.reopen.why_closed": ("已关闭", "is closed"),
     "as.reopen.why_rejected": ("已驳回", "was rejected"),
     "as.reopen.why_old": ("解决已超过 {days} 天", "was resolved more than {days} days ago"),
-    "as.still.ask": ("您的工单 {number}（{product}）刚处理完成。是这台还没解决吗？\n原因：{said}\n"
+    "as.still.ask": ("您的工单 {number}（{product}）已处理完成。是这台还没解决吗？\n原因：{said}\n"
                      "点“✔ 就用这句话”重新打开工单，或点“🛠 是新问题，新报修”。",
-                     "Your ticket {number} ({product}) was just resolved. Is it still not solved?\nReason: {said}\n"
+                     "Your ticket {number} ({product}) was resolved. Is it still not solved?\nReason: {said}\n"
                      "Tap \"✔ Use these words\" to reopen it, or \"🛠 A new problem: new repair\"."),
     "as.still.which": ("您最近处理完成的售后工单有 {n} 个，是哪一台还没解决？也可以新报修。",
                        "{n} of your tickets were resolved recently. Which one is still not solved? Or a new repair."),
