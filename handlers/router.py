@@ -110,6 +110,7 @@ class Router:
         self.staff_words: Handler | None = None     # staff commands in words (nlu.staff_commands), one handler
         self.text_hooks: list[TextHook] = []
         self.text_hooks_anywhere: list[TextHook] = []    # tried before the dialog state's handler too
+        self.staff_hooks: list[TextHook] = []            # a staff message outside a form, before the patterns
         self.upload_hooks: list[TextHook] = []           # a photo or file no form step is waiting for
         self.label_sources: list[LabelSource] = []       # buttons whose labels typed press them
 
@@ -173,6 +174,13 @@ class Router:
         self.text_hooks.append(fn)
         return fn
 
+    def staff_hook(self, fn: TextHook) -> TextHook:
+        """Tried on a staff member's typed message outside any dialog state, after the staff phrases and before
+        the staff patterns: words that answer the card just shown (a quality engineer's finding after a report's
+        card) before a pattern elsewhere reads them as another request."""
+        self.staff_hooks.append(fn)
+        return fn
+
     def text_hook_anywhere(self, fn: TextHook) -> TextHook:
         """Tried on every typed message, before the dialog state's handler: for a shape no form step takes as
         an answer ("DH20 低于5台提醒我" in an open cart is not an order line). The hook keeps what it interrupts."""
@@ -205,6 +213,7 @@ class Router:
         self.staff_patterns.extend(other.staff_patterns)
         self.text_hooks.extend(other.text_hooks)
         self.text_hooks_anywhere.extend(other.text_hooks_anywhere)
+        self.staff_hooks.extend(other.staff_hooks)
         self.upload_hooks.extend(other.upload_hooks)
         self.label_sources.extend(other.label_sources)
         if other.staff_words is not None:

@@ -296,6 +296,9 @@ class ConversationService:
             phrase = r.staff_phrases.get(normalize_phrase(inbound.text))
             if phrase is not None:
                 return await phrase(ctx)
+            for hook in r.staff_hooks:
+                if (hooked := await hook(ctx)) is not None:
+                    return hooked
             for shape, handler in r.staff_patterns:
                 if shape.search(inbound.text.strip()):
                     return await handler(ctx)

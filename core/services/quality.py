@@ -142,6 +142,33 @@ async def set_corrective_status(uow: AbstractUnitOfWork, actor: Actor, number: s
         return feedback
 
 
+async def note_quality_feedback(uow: AbstractUnitOfWork, actor: Actor, number: str, note: str,
+                                clock: Clock) -> QualityFeedback:
+    """A finding logged on a report still open, its status kept ("怀疑电机绝缘不良，正在做拆机分析" while 调查中);
+    the note replaces the previous one and shows as a step of the current status."""
+    authz.require(actor, Permission.QUALITY_HANDLE)
+    text = note.strip()
+    if not text:
+        raise ValidationFailed(zh="请填写说明", en="Please write the note", reason="note")
+    async with uow:
+        feedback = await uow.quality.get_by(number=number.strip(), for_update=True)
+        if feedback is None:
+            raise NotFound(what=number)
+        if not CORRECTIVE_TRANSITIONS[feedback.corrective_status]:
+            zh_label, en_label = CORRECTIVE_STATUS_LABELS[feedback.corrective_status]
+            raise InvalidTransition(zh=f"质量反馈已是“{zh_label}”，不能再记说明",
+                                    en=f"Quality feedback is '{en_label}': no more notes",
+                                    current=feedback.corrective_status.value, action="note")
+        before = snapshot(feedback)
+        feedback.corrective_note = text
+        feedback.handled_by = actor.label
+        feedback.updated_at = clock.now()
+        await record(uow, actor, "quality.note", "quality_feedback", feedback.number, clock,
+                     before=before, after=snapshot(feedback))
+        await uow.commit()
+        return feedback
+
+
 @dataclass(frozen=True)
 class RecordCorrectiveAction:
     """One corrective action for every open report of a product's defect (optionally one batch)."""
@@ -248,6 +275,9 @@ async def quality_feedback_history(uow: AbstractUnitOfWork, actor: Actor, number
         action = entry.action.removeprefix("quality.")
         if action == "submit":
             steps.append(QualityStep(at=entry.at, status=CorrectiveStatus.NEW))
+        elif action == "note" and str(entry.after.get("corrective_status") or "") in statuses:
+            steps.append(QualityStep(at=entry.at, status=statuses[str(entry.after["corrective_status"])],
+                                     note=str(entry.after.get("corrective_note") or "")))
         elif action in statuses:
             note = str(entry.after.get("corrective_note") or "")
             changed = note != str(entry.before.get("corrective_note") or "")

@@ -57,6 +57,7 @@ from handlers.router import Router, payload
 from nlu.customer_words import repair_answers
 from nlu.order_words import is_order_number
 from nlu.repair_contact import split_contact
+from nlu.repair_opening import opening_answers
 from nlu.schema import Intent, ParseResult
 from nlu.ticket_words import serial_in, urgency_said
 
@@ -185,6 +186,11 @@ async def start(ctx: Ctx, *, sku: str | None = None, order_no: str | None = None
         problem = _take_contact(FORM, ctx, hint)
         if problem:
             ctx.dialog.data.update(desc_hint=forms.clip(problem, MAX_TEXT))
+        opening = opening_answers(hint)         # "序列号不记得了 挺急的": neither asked again (QA s27 P11)
+        if opening.no_serial:
+            FORM.mark_done(ctx, "ref")
+        if opening.urgency is not None:
+            FORM.mark_done(ctx, "priority", priority=opening.urgency)
     return await FORM.next(ctx, intro=True)
 
 

@@ -60,6 +60,7 @@ from handlers.flows import (
 )
 from handlers.flows.cart import Cart
 from handlers.flows.menu import require_bound
+from handlers.flows.qf_notes import keep_button
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, parse_payload, payload, shown_buttons
 from nlu.desk_words import dealer_looked_up, tracking_said
@@ -683,6 +684,7 @@ async def qf_detail(ctx: Ctx) -> list[Reply]:
         # "QF-… 开始查，联系供应商要2411批次的VOC检测报告": kept as the note of the next status pressed
         ctx.dialog.data["said_qf"] = {"ref": number, "text": words[:MAX_TEXT]}
         replies[-1].text += "\n" + ctx.t("sw.qf.said", text=mask_text(words[:80]))
+        replies[-1].buttons.insert(1, [keep_button(ctx, number, feedback.corrective_status)])
     # the dealer's photos as images before the card, as a ticket's come (the push brings them; a typed number too)
     return [*await staff_tickets.photo_replies(ctx, feedback.photos if feedback else []), *replies]
 
@@ -731,7 +733,7 @@ async def _qf_move(ctx: Ctx, number: str, status: CorrectiveStatus, note: str) -
                   buttons=[[Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]])]
 
 
-@router.text_hook
+@router.staff_hook        # before the patterns: "…让经销商封存剩余库存" is no dealer-stock question (QA s27 P13)
 async def qf_said_after_card(ctx: Ctx) -> list[Reply] | None:
     """Quality staff who just opened or moved a report type a measure ("已通知供应商更换密封圈，2412批次起…"): offered
     as the note of that report's next step, the next statuses as buttons (was: the 90-day figures, the text lost).
@@ -751,7 +753,8 @@ async def qf_said_after_card(ctx: Ctx) -> list[Reply] | None:
     status = ctx.pick(*CORRECTIVE_STATUS_LABELS[feedback.corrective_status])
     return [Reply(text=ctx.t("sw.qf.offer", number=number, status=status, text=mask_text(text[:80])),
                   buttons=[[Button(ctx.t("sw.qf.set", status=ctx.pick(*CORRECTIVE_STATUS_LABELS[s])),
-                                   payload("staff.qf.set", number, s.value)) for s in nexts]])]
+                                   payload("staff.qf.set", number, s.value)) for s in nexts],
+                           [keep_button(ctx, number, feedback.corrective_status)]])]
 
 
 # --- an expense claim's card -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
 from nlu.replies import is_confirmation, is_keep
+from nlu.still_failing import still_failing
 from nlu.ticket_words import read_reopen
 
 router = Router(name=__name__)
@@ -65,6 +66,13 @@ i18n.register({
     "as.reopen.why_closed": ("已关闭", "is closed"),
     "as.reopen.why_rejected": ("已驳回", "was rejected"),
     "as.reopen.why_old": ("解决已超过 {days} 天", "was resolved more than {days} days ago"),
+    "as.still.ask": ("您的工单 {number}（{product}）已处理完成。是这台还没解决吗？\n原因：{said}\n"
+                     "点“✔ 就用这句话”重新打开工单，或点“🛠 是新问题，新报修”。",
+                     "Your ticket {number} ({product}) was resolved. Is it still not solved?\nReason: {said}\n"
+                     "Tap \"✔ Use these words\" to reopen it, or \"🛠 A new problem: new repair\"."),
+    "as.still.which": ("您最近处理完成的售后工单有 {n} 个，是哪一台还没解决？也可以新报修。",
+                       "{n} of your tickets were resolved recently. Which one is still not solved? Or a new repair."),
+    "as.btn.fresh": ("🛠 是新问题，新报修", "🛠 A new problem: new repair"),
     "as.solved.done": ("✅ 谢谢确认！售后工单 {number} 已关闭。", "✅ Thank you! Ticket {number} is closed."),
     "as.solved.not_resolved": ("工单 {number} 现在是“{status}”，不需要再确认。",
                                "Ticket {number} is {status}; there is nothing to confirm."),
@@ -137,6 +145,40 @@ async def solved_button(ctx: Ctx) -> list[Reply]:
         + await aftersales.ticket_detail(ctx, ticket.number)
 
 
+async def _still_failing(ctx: Ctx) -> list[Reply] | None:
+    """"客户说还是不出水啊 咋整" with a ticket resolved lately (QA s27 P12; was: a brand-new repair form): is it
+    that ticket (the words offered as the reason, as "问题解决了吗？ 还没解决" does) or a new problem?"""
+    said = still_failing(ctx.inbound.text)
+    if said is None:
+        return None
+    found = await reopenable_tickets(ctx.uow(), ctx.actor, ctx.deps.clock)
+    if not found:
+        return None
+    fresh = [Button(ctx.t("as.btn.fresh"), payload("as.fresh"))]
+    if len(found) == 1:
+        ticket = found[0]
+        ctx.go("as.reopen", number=ticket.number, **{SAID: said})
+        text = ctx.t("as.still.ask", number=ticket.number, product=_product(ticket),
+                     said=forms.clip(mask_text(said), 120))
+        return [Reply(text=text, buttons=[[Button(ctx.t("as.reopen.keep"), payload("as.reopen_keep"))], fresh,
+                                          forms.cancel_row(ctx, "as")])]
+    ctx.idle()
+    ctx.dialog.data = {SAID: said}
+    rows = [[Button(f"{t.number} · {_product(t)} · {forms.clip(mask_text(t.description), 16)}",
+                    payload("as.reopen", t.number))] for t in found[:WHICH]]
+    return [Reply(text=ctx.t("as.still.which", n=len(found)), buttons=rows + [fresh, [forms.menu_button(ctx)]])]
+
+
+@router.button("as.fresh")
+async def fresh_repair(ctx: Ctx) -> list[Reply]:
+    """Not the resolved ticket: a new repair, the words said as its problem."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    said = str(ctx.dialog.data.get(SAID, ""))
+    ctx.idle()
+    return await aftersales.start(ctx, hint=said)
+
+
 @router.button("as.reopen_keep")
 async def keep_said(ctx: Ctx) -> list[Reply]:
     if (refused := require_bound(ctx)) is not None:
@@ -173,7 +215,7 @@ async def typed_reopen(ctx: Ctx) -> list[Reply] | None:
         return None
     heard = read_reopen(ctx.inbound.text)
     if heard is None:
-        return None
+        return await _still_failing(ctx)
     if heard.number is not None:
         try:
             ticket = await get_ticket(ctx.uow(), ctx.actor, heard.number)

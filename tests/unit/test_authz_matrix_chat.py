@@ -122,7 +122,7 @@ MATRIX: dict[str, Rule] = {
     **dealer("as.rate", args=("{ticket}", "5")),
     **dealer("as.reopen", args=("{resolved}",)),      # a resolved ticket: another dealer's is refused
     **dealer("as.solved", args=("{resolved}",)),      # 已解决 closes it: its own dealer's users only
-    **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
+    **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.fresh", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
              "order.date", "order.datetype", "order.dec", "order.edit", "order.inc", "order.pick",
              "order.prefill", "order.qty", "order.rm", "order.set", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",
@@ -229,6 +229,7 @@ MATRIX: dict[str, Rule] = {
     # staff words (handlers.flows.staff_words): the cards and confirms they lead to
     **staff(P.QUALITY_HANDLE, "staff.qf.detail", args=("{qf}",)),
     **staff(P.QUALITY_HANDLE, "staff.qf.set", args=("{qf}", "investigating")),
+    **staff(P.QUALITY_HANDLE, "staff.qf.keep", args=("{qf}",)),
     "staff.claim": Rule("staff", ("FY-20261126-0001",), P.CAMPAIGN_WRITE, also=P.ACCOUNT_POST),
     **staff(P.ORDER_SHIP, "staff.shipw", args=("n0nce",)),
     **staff(P.ORDER_APPROVE, "staff.rejw", args=("n0nce",)),
