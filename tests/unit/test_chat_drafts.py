@@ -15,6 +15,7 @@ async def _draft_at_priority(w: ChatWorld) -> None:
     await w.press("100", payload("as.skip"))
     await w.say("100", "王大妈")
     await w.say("100", "13812345678")
+    await w.press("100", payload("as.skip"))                 # no address
     await w.say("100", "开机就滴滴响，屏幕显示E3")
     asked = texts(await w.press("100", payload("as.done")))
     assert "紧急程度" in asked

@@ -160,7 +160,8 @@ async def test_order_detail_shows_lines_payment_and_decision_buttons() -> None:
     replies = await press(s.w, MANAGER, payload("staff.order.detail", s.order.number))
     shown = texts(replies)
     assert "上海华信电器有限公司" in shown and "AP300" in shown and "¥39,980.00" in shown
-    assert "超出可用额度" in shown
+    # submitted past the funds, prepaid since: the card says the funds pay it, not the shortfall (QA s27 #20)
+    assert "超出可用额度" not in shown and "现有资金可付" in shown
     assert buttons(replies)["✅ 通过"] == payload("staff.order.approve", s.order.number, s.order.version)
 
 
@@ -318,7 +319,7 @@ async def test_ticket_accept_comment_start_resolve_tell_the_dealer_each_time() -
     assert "已开始处理" in texts(await s.w.pushed(DEALER_CHAT))
     await s.w.press(SERVICE, payload("staff.ticket.resolve", late))
     await s.w.say(SERVICE, "已上门更换排水泵")
-    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的售后工单 {late} 已处理完成：已上门更换排水泵"
+    assert (await s.w.pushed(DEALER_CHAT))[0].text == f"您的售后工单 {late} 已处理完成：已上门更换排水泵\n问题解决了吗？"
 
     ticket = await s.w.uow.tickets.get_by(number=late)
     assert ticket is not None
