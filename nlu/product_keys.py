@@ -473,7 +473,7 @@ class _ProductKeys(SoundKeys):
                 continue
             hit = self._closest(candidate, latin=True)
             if hit:
-                out.append(Mention(m.start(), m.end(), hit, Strength.FUZZY, word))
+                out.append(Mention(m.start(), m.end(), (), Strength.UNKNOWN, word.upper(), near=hit))
         for m in CJK_MODEL.finditer(text):
             if free(m.start(), m.end()):
                 hit = self._closest(m.group(0), latin=False)

@@ -42,3 +42,44 @@ async def test_a_number_with_leading_zeros_is_said_not_a_button_pressed() -> Non
     assert chat.said[-1]["text"] == "0002" and "payload" not in chat.said[-1]
     await console.turn("2")
     assert chat.said[-1]["payload"] == "1|staff.approvals"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_a_line_cut_by_the_terminal_is_said_so_not_acted_on_half_read() -> None:
+    """A 4,000-character message typed in a terminal arrives cut at 4095 bytes: its trailing "AP500 来3台" was
+    dropped and the rest answered "没太明白" (QA s27 P26). Now the person is told it was cut, and nothing is done."""
+    out = io.StringIO()
+    none = cast(Any, None)
+    chat = _Said()
+    cut = ("我们店最近生意不好，" * 400)[:1365]          # 4095 bytes: what the terminal let through
+    console = ConsoleChat(cast(Any, chat), none, none, none, ChatAs("dealer", "D0003"), out=out,
+                          inp=_Terminal(cut + "\n短的一句\n/quit\n"))
+
+    async def bound() -> Any:
+        return cast(Any, type("U", (), {"display_name": "罗鹏", "username": "d0003.owner"}))
+
+    console.bind = bound  # type: ignore[method-assign]
+    await console.run()
+    printed = out.getvalue()
+    assert "终端只传来了前 1365 个字" in printed and "后面的部分没有收到" in printed
+    assert [s["text"] for s in chat.said] == ["/menu", "短的一句"]
+
+
+async def test_a_long_line_from_a_file_or_pipe_is_passed_on_whole() -> None:
+    out = io.StringIO()
+    none = cast(Any, None)
+    chat = _Said()
+    long = "我们店最近生意不好，" * 380 + "AP500 来3台"
+    console = ConsoleChat(cast(Any, chat), none, none, none, ChatAs("dealer", "D0003"), out=out,
+                          inp=io.StringIO(long + "\n/quit\n"))
+
+    async def bound() -> Any:
+        return cast(Any, type("U", (), {"display_name": "罗鹏", "username": "d0003.owner"}))
+
+    console.bind = bound  # type: ignore[method-assign]
+    await console.run()
+    assert [s["text"] for s in chat.said] == ["/menu", long]
