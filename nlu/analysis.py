@@ -26,7 +26,7 @@ from nlu.glued_fronts import glued_fronts
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
-from nlu.moved_counts import better_lines, counts_put_after
+from nlu.moved_counts import better_lines, counts_put_after, sizes_put_first
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.numeral_codes import numeral_codes_spelled
@@ -145,12 +145,16 @@ def analyze(text: str, index: ProductIndex, today: date, *, moved: bool = False)
     """What ``text`` says about products, counts, dates and order numbers (``moved``: read once more with the
     counts written before a series word put after its phrase, ``nlu.moved_counts``)."""
     result = _analyze(text, index, today)
-    if moved or not any(u.generic and u.qty for u in result.items.unresolved):
+    if moved:
         return result
-    again = counts_put_after(result.blanked, result.mentions)
-    if again is not None:
+    if any(u.generic and u.qty for u in result.items.unresolved) \
+            and (again := counts_put_after(result.blanked, result.mentions)) is not None:
         other = analyze(again, index, today, moved=True)
         if not other.items.unresolved and better_lines(result.items.items, other.items.items):
+            result.items = other.items
+    if (first := sizes_put_first(result.blanked, result.mentions)) is not None:
+        other = analyze(first, index, today, moved=True)
+        if not other.items.unresolved and len(other.items.items) > len(result.items.items):
             result.items = other.items
     return result
 

@@ -66,3 +66,32 @@ def counts_put_after(text: str, mentions: Sequence[Mention]) -> str | None:
 def better_lines(plain: dict[str, int], moved: dict[str, int]) -> bool:
     """The moved reading reads more lines and keeps every line of the plain one with its count."""
     return len(moved) > len(plain) and all(moved.get(sku) == qty for sku, qty in plain.items())
+
+
+# a count with its unit, then the size that names the line: "3托550", "10盒大号", "来50卷小号"
+_COUNT_SIZE = re.compile(rf"(?<![A-Za-z0-9.\-/*×])(\d+|[一二两俩仨三四五六七八九十百]+)\s*(?:{_UNITS})\s*"
+                         r"(\d+(?:\.\d+)?(?:[a-z]{1,3}|号|寸|度|升)?|[特加]?[大中小]号)(?=$|[\s,;，；、。])")
+
+
+def sizes_put_first(text: str, mentions: Sequence[Mention]) -> str | None:
+    """``text`` with each counted size written before its count ("曜光 3托550 2托580" -> "曜光 550 3托 580 2托")
+    where the count starts a line (after a separator, a verb, or a word naming several products); None when
+    there is none."""
+    out, at, moved = [], 0, False
+    for hit in _COUNT_SIZE.finditer(text):
+        before = text[:hit.start()]
+        glued = hit.end(1) <= hit.start(2) and not text[hit.start(2) - 1].isspace()
+        after_series = any((len(m.skus) > 1 or glued) and not before[m.end:].strip()
+                           for m in mentions if m.end <= hit.start())
+        if not (_STARTS.search(before) or after_series or re.search(r"\d\s*(?:[^\W\d_]{1,2})?\s+$", before)
+                and moved):
+            continue
+        if any(m.start < hit.start(2) and hit.start() < m.end and len(m.skus) == 1 for m in mentions):
+            continue        # a product's own name ("3号箱")
+        size = hit.group(2)
+        out.append(text[at:hit.start()] + size + " " + text[hit.start():hit.start(2)].strip() + " ")
+        at, moved = hit.end(), True
+    if not moved:
+        return None
+    out.append(text[at:])
+    return "".join(out)
