@@ -26,6 +26,7 @@ from nlu.glued_fronts import glued_fronts
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
+from nlu.moved_counts import better_lines, counts_put_after, sizes_put_first
 from nlu.normalize import normalize
 from nlu.numbers import QUANTITY
 from nlu.numeral_codes import numeral_codes_spelled
@@ -141,7 +142,25 @@ _DAY_ONLY = re.compile(r"\d{1,2}号")
 _DECIMAL = re.compile(r"\d{1,2}\.\d{1,2}")
 _DELIVERY_AFTER = re.compile(r"\s?(?:之?前|以前|左右)?\s?(?:到|送|发|交|提|要货|收)")
 
-def analyze(text: str, index: ProductIndex, today: date) -> Analysis:
+def analyze(text: str, index: ProductIndex, today: date, *, moved: bool = False) -> Analysis:
+    """What ``text`` says about products, counts, dates and order numbers (``moved``: read once more with the
+    counts written before a series word put after its phrase, ``nlu.moved_counts``)."""
+    result = _analyze(text, index, today)
+    if moved:
+        return result
+    if any(u.generic and u.qty for u in result.items.unresolved) \
+            and (again := counts_put_after(result.blanked, result.mentions)) is not None:
+        other = analyze(again, index, today, moved=True)
+        if not other.items.unresolved and better_lines(result.items.items, other.items.items):
+            result.items = other.items
+    if (first := sizes_put_first(result.blanked, result.mentions)) is not None:
+        other = analyze(first, index, today, moved=True)
+        if not other.items.unresolved and len(other.items.items) > len(result.items.items):
+            result.items = other.items
+    return result
+
+
+def _analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
     norm = series_codes_spelled(norm, index)        # "H series 5k 3 units": the H5K
     norm = size_letters_marked(norm, index)         # "hoodie M 5 L 5": the L, not 5 litres
