@@ -88,7 +88,7 @@ async def test_each_layout_becomes_the_same_cart(layout: str) -> None:
 
 async def test_rows_not_understood_are_named_and_doubtful_rows_can_be_dropped() -> None:
     w = await world()
-    data = xlsx([["型号", "数量"], ["AP300", 20], ["XY123", 5], ["AP30", 3], ["DH20", 2.5], ["滤网", 2],
+    data = xlsx([["型号", "数量"], ["AP300", 20], ["XY123", 5], ["AP3O0", 3], ["DH20", 2.5], ["滤网", 2],
                  ["", 7], ["F300", None], ["F300", 0]])
     replies = await w.upload(DEALER, "订单.xlsx", data)
     shown = texts(replies)
@@ -96,7 +96,7 @@ async def test_rows_not_understood_are_named_and_doubtful_rows_can_be_dropped() 
     assert "第 5 行「DH20 2.5」：数量须为正整数" in shown
     assert "第 7 行「7」：只有数量，没有产品" in shown
     assert "2 行没有填数量，已跳过" in shown                     # F300 listed with no quantity / 0: not ordered
-    assert "第 4 行「AP30 3」按 空气净化器AP300（AP300）× 3 理解，请核对" in shown
+    assert "第 4 行「AP3O0 3」按 空气净化器AP300（AP300）× 3 理解，请核对" in shown   # a letter O for a zero
     fixes = buttons(replies)
     assert "🗑 删掉第4行 AP300" in fixes
     cart = await w.uow.dialogs.get_by(channel="telegram", chat_id=DEALER)
@@ -105,6 +105,18 @@ async def test_rows_not_understood_are_named_and_doubtful_rows_can_be_dropped() 
     assert "1. AP300 滤网（F300）× 2" in texts(dropped) and "2." not in texts(dropped)   # the cart editor
     cart = await w.uow.dialogs.get_by(channel="telegram", chat_id=DEALER)
     assert cart is not None and dict(cart.data["items"]) == {"F300": 2}
+
+
+async def test_a_code_one_key_short_is_named_back_with_picks_never_taken_silently() -> None:
+    """QA s27 #14: "AP30" is no product; the near AP300 is offered on a button, not ordered in its place."""
+    w = await world()
+    replies = await w.upload(DEALER, "订单.xlsx", xlsx([["型号", "数量"], ["AP300", 20], ["AP30", 3]]))
+    assert "第 3 行「AP30 3」：没有这个产品" in texts(replies)
+    cart = await w.uow.dialogs.get_by(channel="telegram", chat_id=DEALER)
+    assert cart is not None and dict(cart.data["items"]) == {"AP300": 20}
+    await w.press(DEALER, buttons(replies)["第3行 → AP300 ×3"])
+    cart = await w.uow.dialogs.get_by(channel="telegram", chat_id=DEALER)
+    assert cart is not None and dict(cart.data["items"]) == {"AP300": 23}
 
 
 async def test_a_row_whose_product_may_be_one_of_a_few_offers_them() -> None:
