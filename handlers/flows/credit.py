@@ -21,6 +21,7 @@ from core.money import fmt_cny
 from core.services.accounts import get_balances
 from core.services.credit import (
     MAX_REASON,
+    PendingCreditChange,
     RequestCreditChange,
     decide_credit_change,
     list_pending_credit_changes,
@@ -167,11 +168,15 @@ async def approve(ctx: Ctx) -> list[Reply]:
     return await _approve_card(ctx, _id_arg(ctx), None)
 
 
+async def _waiting(ctx: Ctx, change_id: int) -> PendingCreditChange | None:
+    """The request ``change_id`` if it still waits for a decision."""
+    return next((i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id), None)
+
+
 async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None) -> list[Reply]:
-    found = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id]
-    if not found:
+    item = await _waiting(ctx, change_id)
+    if item is None:
         return [Reply(text=ctx.t("cr.gone"), buttons=[[Button(ctx.t("cr.btn.list"), payload("cr.list"))]])]
-    item = found[0]
     if not item.may_decide:
         return [Reply(text=ctx.t("cr.own"))]
     asked = item.change.amount
@@ -206,11 +211,11 @@ async def approve_less(ctx: Ctx) -> list[Reply]:
     if refused is not None:
         return refused
     change_id = _id_arg(ctx)
-    found = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id]
-    if not found:
+    item = await _waiting(ctx, change_id)
+    if item is None:
         return [Reply(text=ctx.t("cr.gone"))]
     ctx.go("cr.approve", change_id=change_id, amount="")
-    return [Reply(text=ctx.t("cr.ask.granted", asked=fmt_cny(found[0].change.amount)),
+    return [Reply(text=ctx.t("cr.ask.granted", asked=fmt_cny(item.change.amount)),
                   buttons=[forms.cancel_row(ctx, "cr")])]
 
 
