@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from core.clock import Clock
@@ -11,6 +12,7 @@ from core.dialogs import DialogState
 from core.forecast_rules import Forecaster
 from core.ledger import DEFAULT_CREDIT_DAYS
 from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
+from core.services.payments import DEFAULT_APPROVAL_THRESHOLD
 from core.users import Actor, ActorKind, User
 from handlers import i18n
 from handlers.catalogue import CatalogueCache
@@ -49,6 +51,8 @@ class Deps:
     # what suspending a dealer does to its open orders (setting SUSPENSION_OPEN_ORDERS: keep | hold)
     suspension_open_orders: str = "keep"
     credit_days: int = DEFAULT_CREDIT_DAYS      # credit terms (setting CREDIT_DAYS): older credit use is overdue
+    # refunds/adjustments above this wait for a second person (setting FINANCE_APPROVAL_THRESHOLD)
+    finance_approval_threshold: Decimal = DEFAULT_APPROVAL_THRESHOLD
 
 
 @dataclass(frozen=True)
