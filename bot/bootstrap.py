@@ -120,6 +120,7 @@ class App:
                 reports=self.reports(), forecaster=self.forecaster(),
                 catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
                 suspension_open_orders=self.settings.suspension_open_orders, credit_days=self.settings.credit_days,
+                finance_approval_threshold=self.settings.finance_approval_threshold,
                 hear=build_listener(self.settings),
                 read_image_text=RapidOcrReader() if RapidOcrReader.available() else None))
         return self._conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from core.clock import Clock
@@ -11,6 +12,7 @@ from core.dialogs import DialogState
 from core.forecast_rules import Forecaster
 from core.ledger import DEFAULT_CREDIT_DAYS
 from core.ports import AbstractDocumentRenderer, AbstractFileStore, AbstractReportStore, AbstractUnitOfWork
+from core.services.payments import DEFAULT_APPROVAL_THRESHOLD
 from core.users import Actor, ActorKind, User
 from handlers import i18n
 from handlers.catalogue import CatalogueCache
@@ -21,6 +23,10 @@ from nlu.schema import Intent, IntentParser, ParseResult
 
 #: where a cart left for another form waits (``Ctx.go``); ordering takes it up again
 PARKED_CART = "_parked_cart"
+#: where a sell-out report with lines left for another request waits (``Ctx.go``, ``handlers.flows.sellout``); the
+#: report takes it up again when the dealer goes back to it
+PARKED_SELLOUT = "_parked_sellout"
+_PARKED = (PARKED_CART, PARKED_SELLOUT)
 
 
 @dataclass
@@ -45,6 +51,8 @@ class Deps:
     # what suspending a dealer does to its open orders (setting SUSPENSION_OPEN_ORDERS: keep | hold)
     suspension_open_orders: str = "keep"
     credit_days: int = DEFAULT_CREDIT_DAYS      # credit terms (setting CREDIT_DAYS): older credit use is overdue
+    # refunds/adjustments above this wait for a second person (setting FINANCE_APPROVAL_THRESHOLD)
+    finance_approval_threshold: Decimal = DEFAULT_APPROVAL_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -110,18 +118,24 @@ class Ctx:
 
         A cart with lines left for another form (an ``order.*`` state to any other) is parked under ``PARKED_CART``
         and travels with the dialog, through forms and back to idle, until ordering takes it up again
-        (handlers.flows.cart: ``Cart.parked``): "购物车会保留" is kept."""
+        (handlers.flows.cart: ``Cart.parked``): "购物车会保留" is kept. A sell-out report with lines left for
+        another form (an ``so.*`` state to any other) is parked the same way under ``PARKED_SELLOUT``
+        (handlers.flows.sellout takes it up again)."""
         old_state, old = self.dialog.state, self.dialog.data
-        parked = old.get(PARKED_CART)
+        parked = {key: old[key] for key in _PARKED if old.get(key)}
         # into another form (a state); never when ordering ends (idle: submitted, dropped)
         if old_state.startswith("order.") and state and not state.startswith("order.") and old.get("items"):
-            parked = {k: v for k, v in old.items() if k != PARKED_CART}
+            parked[PARKED_CART] = {k: v for k, v in old.items() if k not in _PARKED}
+        if old_state.startswith("so.") and state and not state.startswith("so.") and old.get("rows"):
+            parked[PARKED_SELLOUT] = {"rows": old["rows"]}
         self.dialog.state = state
         self.dialog.data = dict(data)
-        if parked and not state.startswith("order.") and PARKED_CART not in data:
-            self.dialog.data[PARKED_CART] = parked
+        for key, prefix in ((PARKED_CART, "order."), (PARKED_SELLOUT, "so.")):
+            if parked.get(key) and not state.startswith(prefix) and key not in data:
+                self.dialog.data[key] = parked[key]
 
     def idle(self) -> None:
-        parked = self.dialog.data.get(PARKED_CART) if not self.dialog.state.startswith("order.") else None
+        kept = {key: self.dialog.data[key] for key, prefix in ((PARKED_CART, "order."), (PARKED_SELLOUT, "so."))
+                if self.dialog.data.get(key) and not self.dialog.state.startswith(prefix)}
         self.dialog.state = ""
-        self.dialog.data = {PARKED_CART: parked} if parked else {}
+        self.dialog.data = kept

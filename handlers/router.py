@@ -54,9 +54,10 @@ class StepLeft(Exception):  # noqa: N818 (a signal, not an error)
     ("今天一共发了几单货" at the warehouse choice): the service leaves the step (the dialog goes idle) and routes the
     message again, after ``replies`` (which say the step was left)."""
 
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(self, replies: list[Reply], *, after: list[Reply] | None = None) -> None:
         super().__init__("step left")
         self.replies = replies
+        self.after = after or []      # said after the request's answer (how to go back to what was left)
 
 
 SHOWN = "shown"         # dialog data: the buttons of the last screen a person was shown

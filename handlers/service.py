@@ -283,7 +283,7 @@ class ConversationService:
                     return await r.states[state](ctx)
                 except StepLeft as leaving:     # another request typed at a step: the step left, the request done
                     ctx.idle()
-                    return [*leaving.replies, *await self._route(ctx)]
+                    return [*leaving.replies, *await self._route(ctx), *leaving.after]
             state = state.rpartition(".")[0]
         if inbound.kind == InboundKind.CONTACT and "contact" in r.commands:
             return await r.commands["contact"](ctx)

@@ -18,6 +18,12 @@ _NOT_A_DEALER = re.compile(
     r"申请|审批|额度|返利|对账|合同|活动|库存|款")
 
 
+def names_no_dealer(words: str) -> bool:
+    """Words that name no dealer ("我们", "哪些经销商", "所有", "订单"): a question about every one or about
+    something else."""
+    return bool(_NOT_A_DEALER.search(words))
+
+
 def dealer_asked_about(text: str) -> str | None:
     """The words naming the dealer a staff member asks about ("德润最近怎么样了" -> "德润"), else None."""
     m = _ASKED.match(" ".join(text.split()))

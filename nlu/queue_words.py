@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.services.queues import Queue
+from nlu.dealer_asked import names_no_dealer
 from nlu.staff_commands import STATUS_COUNT, STATUS_WORDS
 
 # --- the day's list ---------------------------------------------------------------------------------------
@@ -39,6 +40,25 @@ TICKETS_ASKED = (r"^(?:今天|现在|目前|手上)?的?(?:工单|售后单|售�
 #: "资质快到期的有哪些", "哪些授权书要到期了": the documents coming due
 EXPIRING_ASKED = (r"^[^\d]{0,12}(?:(?:资质|证照|证件|授权书|营业执照)[^\d]{0,6}(?:快到期|要到期|即将到期|到期|过期)"
                   r"|(?:快到期|要到期|即将到期|到期|过期)[^\d]{0,4}(?:资质|证照|证件|授权书|营业执照))[^\d]{0,8}$")
+
+
+# the words before the documents in a question about them: "嘉禾的资质快过期了吗" -> "嘉禾"
+_EXPIRY_OF = re.compile(r"^(?:请|帮我|麻烦)?(?:查一?下|看一?下|看看|问一?下)?\s*(?P<who>[^\d\s，,。?？]{2,16}?)\s*(?:那边|这家|那家)?"
+                        r"\s*的?\s*(?:所有|全部)?的?(?:资质|证照|证件|授权书|营业执照|经营许可证)")
+# words before the documents that name no dealer: the time, "有没有", "快到期的"
+_NOT_WHO = re.compile(r"待审|最近|近期|目前|现在|今天|本月|这个?月|下个?月|这周|有没有|是不是|到期|过期|所有|全部|哪")
+
+
+def dealer_words_in_expiry(text: str) -> str | None:
+    """The words naming the one dealer whose documents coming due are asked about ("嘉禾的资质快过期了吗" -> "嘉禾",
+    "杭州嘉禾家电营业执照到期了没"), else None ("资质快到期的有哪些", "哪些经销商的授权书要到期了")."""
+    m = _EXPIRY_OF.match(" ".join(text.split()))
+    if m is None:
+        return None
+    who = m.group("who")
+    if _NOT_WHO.search(who) or names_no_dealer(who):
+        return None
+    return who
 
 
 def past_asked(text: str) -> bool:

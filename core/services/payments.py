@@ -341,9 +341,11 @@ async def _book(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int, account: 
 
 
 async def request_adjustment(uow: AbstractUnitOfWork, actor: Actor, cmd: RequestAdjustment, clock: Clock, *,
-                             threshold: Decimal = DEFAULT_APPROVAL_THRESHOLD) -> AdjustmentOutcome:
+                             threshold: Decimal) -> AdjustmentOutcome:
     """A refund or manual adjustment: booked at once up to ``threshold`` (absolute amount), above it a
-    pending request for a second person with ACCOUNT_POST (told in chat)."""
+    pending request for a second person with ACCOUNT_POST (told in chat). ``threshold`` has no default: every
+    caller passes the configured one (setting FINANCE_APPROVAL_THRESHOLD; the chat once used the built-in
+    ``DEFAULT_APPROVAL_THRESHOLD`` whatever the setting said)."""
     _require_poster(actor)
     kind, amount, reason, reference = _check_adjustment(cmd)
     async with uow:

@@ -7,6 +7,7 @@ and stops counting as "expiring" once a renewal is pending or approved.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -234,11 +235,12 @@ async def pending_qualifications(uow: AbstractUnitOfWork, actor: Actor, limit: i
 
 
 async def expiring(uow: AbstractUnitOfWork, actor: Actor, within_days: int, today: date,
-                   *, include_expired: bool = False) -> list[ExpiringQualification]:
+                   *, include_expired: bool = False,
+                   dealer_ids: Collection[int] | None = None) -> list[ExpiringQualification]:
     """Approved documents expiring within ``within_days`` of ``today`` that nobody has renewed yet.
 
-    ``include_expired`` adds those already past their date. Terminated dealers are left out.
-    Ordered by expiry date. Dealer actors see only their own documents.
+    ``include_expired`` adds those already past their date; ``dealer_ids``: only these dealers' ("嘉禾的资质快过期了吗").
+    Terminated dealers are left out. Ordered by expiry date. Dealer actors see only their own documents.
     """
     if within_days < 0:
         raise ValidationFailed(zh="输入有误：天数不能为负数", en="Invalid input: days cannot be negative",
@@ -251,6 +253,10 @@ async def expiring(uow: AbstractUnitOfWork, actor: Actor, within_days: int, toda
         scope = dealer_scope(actor)
         if scope is not None:
             filters["dealer_id"] = scope
+        if dealer_ids is not None:
+            if not dealer_ids:
+                return []
+            filters["dealer_id__in"] = list(dealer_ids)
         docs = await uow.qualifications.list(order_by="expires_on", **filters)
         renewed = {
             d.replaces_id

@@ -103,7 +103,8 @@ async def adjustment_reason(ctx: Ctx) -> list[Reply]:
     d = dict(ctx.dialog.data)
     ctx.idle()                                   # before the use case: a second message cannot ask twice
     outcome = await request_adjustment(ctx.uow(), ctx.actor, RequestAdjustment(
-        int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), str(d["kind"]), reason), ctx.deps.clock)
+        int(d["dealer_id"]), AccountKind(d["account"]), Decimal(d["amount"]), str(d["kind"]), reason), ctx.deps.clock,
+        threshold=ctx.deps.finance_approval_threshold)
     back = [[Button(ctx.t("pay.btn.ledger"), payload("pay.ledger", int(d["dealer_id"]), 0)), forms.menu_button(ctx)]]
     if outcome.entry is not None:
         e = outcome.entry

@@ -36,7 +36,8 @@ from handlers.flows import aftersales, forms
 from handlers.flows.menu import require_bound
 from handlers.flows.staff_words import staff_help
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, StepLeft, payload
+from nlu.desk_answer import DeskWords, desk_words_in_answer
 from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer, how_to_question, without_words
 from nlu.schema import Intent
 
@@ -68,6 +69,14 @@ i18n.register({
     "faq.answered_by": ("该问题已由 {who} 答复。", "{who} already answered it."),
     "faq.answer_sent": ("✅ 答复已发送给 {who}。", "✅ Answer sent to {who}."),
     "faq.answer_empty": ("请输入文字答复。", "Please type the answer as text."),
+    "faq.answer_lookup": ("“{text}”没有发给 {who}：看起来是单号，已为您查询。要答复这个问题请点“✍️ 回复”。",
+                          "\"{text}\" was not sent to {who}: it looks like a number, so it is looked up. To answer the "
+                          "question tap \"✍️ Reply\"."),
+    "faq.answer_command": ("“{text}”看起来是订单台指令，还没有发给 {who}。要把它作为答复发给对方吗？也可以直接输入新的答复。",
+                           "\"{text}\" looks like a desk command; it was not sent to {who}. Send it as the answer? Or "
+                           "type another answer."),
+    "faq.btn.send_as_answer": ("📤 作为答复发送", "📤 Send as the answer"),
+    "faq.btn.answer": ("✍️ 回复", "✍️ Reply"),
     "faq.btn.save": ("📚 存入知识库", "📚 Save to the knowledge base"),
     "faq.btn.order": ("📄 订单详情", "📄 Order details"),
     "faq.forwarded_desk": ("已转给订单台（{number}），答复会发到这里。",
@@ -243,7 +252,7 @@ async def answer_button(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("faq.desk_only" if question.about_order else "faq.staff_only"))]
     if question.status == QuestionStatus.ANSWERED:
         return [Reply(text=ctx.t("faq.answered_by", who=question.answered_by))]
-    ctx.go(ANSWER_STATE, question_id=question.id)
+    ctx.go(ANSWER_STATE, question_id=question.id, who=question.asked_by or question.chat_id)
     return [Reply(text=ctx.t("faq.answer_ask", who=question.asked_by or question.chat_id, question=question.question),
                   buttons=[[Button(ctx.t("form.cancel"), payload("faq.ans_stop"))]])]
 
@@ -261,6 +270,30 @@ async def answer_text(ctx: Ctx) -> list[Reply]:
     if not text:
         return [Reply(text=ctx.t("faq.answer_empty"))]
     qid = int(ctx.dialog.data.get("question_id") or 0)
+    said = desk_words_in_answer(text)
+    if said is not None:       # "SO-…" alone, "SO-… 驳回": desk work, not words for the dealer (was: sent as the answer)
+        who = str(ctx.dialog.data.get("who") or "")
+        if said == DeskWords.LOOKUP:       # the step left, the number looked up; the question waits on
+            raise StepLeft([Reply(text=ctx.t("faq.answer_lookup", text=forms.clip(text), who=who),
+                                  buttons=[[Button(ctx.t("faq.btn.answer"), payload("faq.ans", qid))]])])
+        ctx.go(ANSWER_STATE, question_id=qid, who=who, pending=text)
+        return [Reply(text=ctx.t("faq.answer_command", text=forms.clip(text), who=who),
+                      buttons=[[Button(ctx.t("faq.btn.send_as_answer"), payload("faq.ans_send", qid))],
+                               [Button(ctx.t("form.cancel"), payload("faq.ans_stop"))]])]
+    return await _send_answer(ctx, qid, text)
+
+
+@router.button("faq.ans_send")
+async def send_pending(ctx: Ctx) -> list[Reply]:
+    """"📤 作为答复发送" under the desk-command question: the words held back are the answer after all."""
+    pending = str(ctx.dialog.data.get("pending") or "")
+    qid = int(ctx.dialog.data.get("question_id") or 0)
+    if ctx.dialog.state != ANSWER_STATE or not pending or forms.arg(ctx, 0) != str(qid):
+        return [Reply(text=ctx.t("error.button_stale"))]
+    return await _send_answer(ctx, qid, pending)
+
+
+async def _send_answer(ctx: Ctx, qid: int, text: str) -> list[Reply]:
     ctx.idle()
     try:
         question = await answer_staff_question(ctx.uow(), ctx.actor, AnswerStaffQuestion(question_id=qid, answer=text),

@@ -29,18 +29,18 @@ from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
 from handlers.catalogue import parse_message
-from handlers.context import Ctx
+from handlers.context import PARKED_SELLOUT, Ctx
 from handlers.flows import forms
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import Router, payload
+from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, payload
 from handlers.tables import FileUnreadable, read_table
 from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.products import ProductIndex, product_index
 from nlu.replies import is_confirmation
-from nlu.schema import CatalogueEntry, EditOp, Intent
+from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
 
@@ -52,6 +52,9 @@ PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 15
 # another job typed in the middle of a report: offered (the report is left only on its button)
 _OTHER_JOBS = frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK})
+# another request typed in the middle of a report ("AP300还有货吗", "转了2万还没到账 帮我看看"): the report is parked,
+# the request handled as if no form were open
+_LEAVES = READ_ONLY_INTENTS | {Intent.CANCEL_ORDER}
 
 CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
     CustomerType.RETAIL: ("零售", "retail"), CustomerType.PROJECT: ("工程", "project"),
@@ -86,13 +89,20 @@ i18n.register({
                     "填好后直接把文件发回本对话。",
                     "Here is the template: one sale per row on the first sheet, dates like 2026-11-25, customer "
                     "type retail/project/online/subdealer. Send the file back to this chat when done."),
-    "so.elsewhere": ("这条不像销售记录。销量上报还没提交：可以接着发销售记录；要办这件事请点下面的按钮（当前上报会退出）。",
+    "so.elsewhere": ("这条不像销售记录。销量上报还没提交：可以接着发销售记录；要办这件事请点下面的按钮（当前上报会保留）。",
                      "That is no sales line. The sales report is not sent yet: go on with its lines, or tap below "
-                     "for that (the report is left)."),
+                     "for that (the report is kept for later)."),
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
     "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
-    "so.kept": ("销量上报还没提交，可以接着发销售记录。", "The sales report is not sent yet; go on with its lines."),
+    "so.parked": ("📌 您的销量上报（{n} 行）已保留，还没提交。要接着填，点“📈 继续上报”，或在主菜单点“📈 销量上报”。",
+                  "📌 Your sales report ({n} line(s)) is kept, not sent yet. To go on, tap \"📈 Continue the report\", "
+                  "or \"📈 Report sales\" in the main menu."),
+    "so.parked_empty": ("已退出销量上报。要上报销量，点“📈 继续上报”，或在主菜单点“📈 销量上报”。",
+                        "The sales report is left. To report sales, tap \"📈 Continue the report\", or \"📈 Report "
+                        "sales\" in the main menu."),
+    "so.btn.resume": ("📈 继续上报", "📈 Continue the report"),
+    "so.resumed": ("接着填您保留的销量上报：", "Your kept sales report, to go on with:"),
     "so.file_replaces": ("注意：文件中的记录替换了之前输入的 {n} 行。", "Note: the file's lines replace the {n} lines "
                          "typed before."),
     "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty}，金额 {amount}",
@@ -434,8 +444,29 @@ async def new(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
+    if kept := _taken_up(ctx):       # a report left for another request: shown again, to go on with
+        return _summary(ctx, kept, [], await forms.active_products(ctx), lead=[ctx.t("so.resumed")])
     ctx.go("so.input")
     return [_prompt(ctx)]
+
+
+def _taken_up(ctx: Ctx) -> list[dict[str, Any]]:
+    """The lines of the report parked when the dealer left it for another request (``Ctx.go``), else none."""
+    parked = ctx.dialog.data.get(PARKED_SELLOUT)
+    if ctx.dialog.state.startswith("so.") or not isinstance(parked, dict):
+        return []
+    return [r for r in parked.get("rows") or [] if isinstance(r, dict)]
+
+
+def _park(ctx: Ctx) -> StepLeft:
+    """Another request typed in the middle of a report: the report parked (its lines kept), the dialog idle, the
+    request handled by the service after the notice saying so and how to go back."""
+    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    ctx.idle()
+    if rows:
+        ctx.dialog.data[PARKED_SELLOUT] = {"rows": rows}
+    notice = ctx.t("so.parked", n=len(rows)) if rows else ctx.t("so.parked_empty")
+    return StepLeft([], after=[Reply(text=notice, buttons=[[Button(ctx.t("so.btn.resume"), payload("so.new"))]])])
 
 
 @router.intent(Intent.REPORT_SALES)
@@ -445,9 +476,14 @@ async def report_sales_intent(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
+    kept = _taken_up(ctx)
     ctx.go("so.input")
     products = await forms.active_products(ctx)
     rows, problems = parse_text(ctx.inbound.text, products, ctx.deps.clock.today())
+    if kept and not rows and not problems:        # "上报销量" after the report was left: the report again
+        return _summary(ctx, kept, [], products, lead=[ctx.t("so.resumed")])
+    if kept:         # a sales line typed after the report was left for another request: added to it
+        return _added(ctx, kept, rows, problems, products)
     if not rows and not problems:
         return [_prompt(ctx)]
     return _summary(ctx, rows, problems, products)
@@ -458,7 +494,9 @@ async def template(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    if ctx.dialog.state != "so.input":
+    if kept := _taken_up(ctx):
+        ctx.go("so.confirm", nonce=forms.new_nonce(), rows=kept)
+    elif not ctx.dialog.state.startswith("so."):
         ctx.go("so.input")
     return [Reply(text=ctx.t("so.template"), file=template_bytes(), file_name=TEMPLATE_NAME,
                   buttons=[forms.cancel_row(ctx, "so")])]
@@ -517,10 +555,10 @@ async def answer(ctx: Ctx) -> list[Reply]:
     rows, problems = parse_text(text, products, today, before=last.name if last else "")
     if not rows:
         parsed = await parse_message(ctx)
-        if not problems and parsed.intent not in (Intent.REPORT_SALES, Intent.PLACE_ORDER) \
-                and (aside := await forms.answered_aside(ctx, parsed)) is not None:
-            # "返利还有多少钱", "我那个滤网的反馈怎么样了" in the middle of a report: answered, the report kept
-            return [*aside, Reply(text=ctx.t("so.kept"), buttons=[forms.cancel_row(ctx, "so")])]
+        if parsed.intent in _LEAVES and not parsed.slots.items and (not problems or parsed.confidence >= LOW_CONFIDENCE):
+            # "返利还有多少钱", "AP300还有货吗", "转了2万还没到账 帮我看看" in the middle of a report: the report parked,
+            # the question answered (was: "第 2 行：没有找到产品型号", a question read as a bad sales line)
+            raise _park(ctx)
         if parsed.intent in _OTHER_JOBS and parsed.confidence >= 0.5:
             # "滤网有股怪味 好几个客户说了": a complaint, not a sales line missing its quantity; the way there
             key, action = forms.ELSEWHERE[parsed.intent]
@@ -529,13 +567,18 @@ async def answer(ctx: Ctx) -> list[Reply]:
         if not problems:
             return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
     if earlier:                   # a second message adds lines to the report in progress, never replaces them
-        offset = max((int(r.get("line", 0)) for r in earlier), default=0)
-        for r in rows:
-            r["line"] = int(r.get("line", 0)) + offset
-        problems = [(n + offset, p) for n, p in problems]
-        return _summary(ctx, earlier + rows, problems, products, lead=[ctx.t("so.appended", n=len(rows),
-                                                                     total=len(earlier) + len(rows))])
+        return _added(ctx, earlier, rows, problems, products)
     return _summary(ctx, rows, problems, products)
+
+
+def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], problems: list[tuple[int, Problem]],
+           products: list[Product]) -> list[Reply]:
+    offset = max((int(r.get("line", 0)) for r in earlier), default=0)
+    for r in rows:
+        r["line"] = int(r.get("line", 0)) + offset
+    problems = [(n + offset, p) for n, p in problems]
+    return _summary(ctx, earlier + rows, problems, products, lead=[ctx.t("so.appended", n=len(rows),
+                                                                 total=len(earlier) + len(rows))])
 
 
 def _type_label(ctx: Ctx, value: str) -> str:

@@ -57,6 +57,7 @@ from nlu.queue_words import (
     TODAY_PHRASES,
     command_asked,
     command_words,
+    dealer_words_in_expiry,
     named_queue,
     past_asked,
     status_counted,
@@ -129,6 +130,12 @@ i18n.register({
     "staff.today.questions": ("待答复咨询：{n}", "Questions to answer: {n}"),
     "staff.today.expiring": ("{days} 天内到期资质：{n}", "Documents expiring within {days} days: {n}"),
     "staff.expiring_or_past": ("已过期或 {days} 天内到期的资质：{n}", "Documents expired or expiring within {days} days: {n}"),
+    "staff.expiry_of": ("{name}（{code}）", "{name} ({code})"),
+    "staff.expiry_none_of": ("{dealer}没有已过期或 {days} 天内到期的资质。", "{dealer} has no document expired or expiring "
+                             "within {days} days."),
+    "staff.expiry_soon_none_of": ("{dealer}没有 {days} 天内到期的资质。", "{dealer} has no document expiring within "
+                                  "{days} days."),
+    "staff.expiry_no_dealer": ("没有找到名称含“{words}”的经销商。", "No dealer's name has \"{words}\" in it."),
     "staff.expired_item": ("{code} {doc} {date}（已过期 {ago} 天）", "{code} {doc} {date} (expired {ago} days ago)"),
     "staff.today.expiry_item": ("{code} {doc} {date}（{left} 天）", "{code} {doc} {date} ({left} days)"),
     "staff.today.materials": ("物料申请：{n}", "Material requests: {n}"),
@@ -399,8 +406,22 @@ async def expiring_asked(ctx: Ctx) -> list[Reply]:
         raise PermissionDenied()
     day = ctx.deps.clock.today()
     past = past_asked(ctx.inbound.text)           # "过期的资质": those past their date too
-    soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_ASKED_DAYS, day, include_expired=past)
-    lines = [ctx.t("staff.expiring_or_past" if past else "staff.today.expiring", days=EXPIRY_ASKED_DAYS, n=len(soon))]
+    lead: list[str] = []
+    dealer_ids: list[int] | None = None
+    if (words := dealer_words_in_expiry(ctx.inbound.text)) is not None:
+        # "嘉禾的资质快过期了吗": that dealer's documents only (was: every dealer's)
+        named = await forms.dealers_by_words(ctx, words)
+        if not named:
+            return [Reply(text=ctx.t("staff.expiry_no_dealer", words=words))]
+        dealer_ids = [d.id for d in named if d.id is not None]
+        lead = [ctx.pick("、", ", ").join(ctx.t("staff.expiry_of", name=d.name, code=d.code) for d in named)]
+    soon = await qualifications.expiring(ctx.uow(), ctx.actor, EXPIRY_ASKED_DAYS, day, include_expired=past,
+                                         dealer_ids=dealer_ids)
+    if lead and not soon:
+        return [Reply(text=ctx.t("staff.expiry_none_of" if past else "staff.expiry_soon_none_of", dealer=lead[0],
+                                 days=EXPIRY_ASKED_DAYS))]
+    lines = [*lead, ctx.t("staff.expiring_or_past" if past else "staff.today.expiring", days=EXPIRY_ASKED_DAYS,
+                          n=len(soon))]
     lines += [f"· {_expiry_line(ctx, e)}" for e in soon[:MAX_EXPIRING]]
     return [Reply(text="\n".join(lines))]
 

@@ -103,7 +103,7 @@ def staff(perm: Permission, *names: str, args: tuple[str, ...] = ()) -> dict[str
 
 MATRIX: dict[str, Rule] = {
     # public: navigation, language, FAQ, settings, privacy of oneself, dialog exits
-    **public("menu", "lang.toggle", "faq.menu", "faq.q", "faq.ans", "faq.ans_stop", "faq.fwd", "faq.save",
+    **public("menu", "lang.toggle", "faq.menu", "faq.q", "faq.ans", "faq.ans_stop", "faq.ans_send", "faq.fwd", "faq.save",
              "settings.menu", "settings.channel", "settings.mute", "settings.unmute", "privacy.menu",
              "privacy.erase", "privacy.erase_yes", "clarify.yes", "clarify.no",
              "acct.cancel", "apply.cancel", "as.cancel", "camp.cancel", "ctr.cancel", "qf.cancel", "so.cancel",

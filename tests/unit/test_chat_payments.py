@@ -10,7 +10,7 @@ import pytest
 
 from core.accounts import AccountKind, EntryKind, FinanceRequestStatus, PaymentMethod
 from core.ports import AbstractUnitOfWork
-from core.services.payments import RequestAdjustment, request_adjustment
+from core.services.payments import DEFAULT_APPROVAL_THRESHOLD, RequestAdjustment, request_adjustment
 from core.users import Role
 from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
@@ -158,7 +158,7 @@ async def _refund_request(w: ChatWorld, by: str) -> int:
     await w.prepay(dealer, "100000.00")  # type: ignore[arg-type]
     uow: AbstractUnitOfWork = w.uow
     outcome = await request_adjustment(uow, staff(Role.FINANCE, name=by), RequestAdjustment(
-        dealer.id, AccountKind.PREPAYMENT, "30000", "refund", "多付退回"), w.clock)  # type: ignore[union-attr, arg-type]
+        dealer.id, AccountKind.PREPAYMENT, "30000", "refund", "多付退回"), w.clock, threshold=DEFAULT_APPROVAL_THRESHOLD)  # type: ignore[union-attr, arg-type]
     assert outcome.request is not None
     return outcome.request.id or 0
 

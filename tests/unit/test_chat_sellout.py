@@ -27,6 +27,11 @@ async def _world() -> tuple[ChatWorld, int]:
     return w, dealer.id
 
 
+async def _state(w: ChatWorld, chat: str) -> str:
+    dialog = await w.uow.dialogs.get_by(chat_id=chat)
+    return dialog.state if dialog is not None else ""
+
+
 def _xlsx(rows: list[list[object]]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -192,7 +197,7 @@ async def test_a_question_in_the_middle_of_a_report_is_answered_and_the_report_k
     await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
     answered = await w.say("100", "返利还有多少钱")
     assert "返利" in texts(answered) and "没有识别到销售记录" not in texts(answered)
-    assert "销量上报还没提交" in texts(answered)
+    assert "销量上报（1 行）已保留" in texts(answered)
     more = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
     assert "本次上报共 2 行" in texts(more)
 
@@ -245,3 +250,35 @@ async def test_a_line_of_two_sales_with_its_day_said_once_and_a_total_said_with_
     assert [(ln.sku, ln.qty, ln.amount, ln.sold_on, ln.city, ln.customer_type) for ln in lines] == [
         ("AP300", 5, Decimal("9995.00"), date(2026, 11, 25), "杭州", CustomerType.RETAIL),
         ("DH20", 2, Decimal("3198.00"), date(2026, 11, 25), "宁波", CustomerType.PROJECT)]
+
+
+@pytest.mark.parametrize("said, answered", [("转了2万还没到账 帮我看看", "到账记录"), ("AP300还有货吗", "库存"),
+                                            ("我的订单到哪了", "订单")])
+async def test_another_request_in_the_middle_of_a_report_leaves_it_parked_and_is_answered(said: str,
+                                                                                          answered: str) -> None:
+    """Tried in the chat: "转了2万还没到账 帮我看看" and "AP300还有货吗" typed with a report open were read as sales lines
+    ("第 2 行：没有找到产品型号", "缺少数量"). Now the report is left and kept (its lines parked), the request answered,
+    and the dealer told how to go back; a sales line typed later adds to the kept report."""
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    replies = await w.say("100", said)
+    shown = texts(replies)
+    assert "没有找到产品型号" not in shown and "缺少数量" not in shown and "第 2 行" not in shown, shown
+    assert answered in shown, shown
+    assert "销量上报（1 行）已保留" in shown and "📈 继续上报" in buttons(replies), shown
+    assert not (await _state(w, "100")).startswith("so."), "the report form was not left"
+    back = await w.press("100", buttons(replies)["📈 继续上报"])
+    assert "有效 1 行" in texts(back) and "AP300 ×3" in texts(back)
+    await w.say("100", "我的订单到哪了")                 # left again, then a sales line typed: added to the report
+    more = await w.say("100", "DH20 卖了2台 单价1599 南京 零售")
+    assert "本次上报共 2 行" in texts(more) and "AP300 ×3" in texts(more)
+    done = await w.press("100", buttons(more)["✅ 确认提交"])
+    assert "已上报 2 行销量" in texts(done)
+
+
+async def test_a_sales_line_missing_its_amount_stays_a_line_of_the_report() -> None:
+    w, _ = await _world()
+    await w.say("100", "AP300 卖了3台 单价1999 杭州 零售")
+    replies = await w.say("100", "DH20 2台 单价")
+    assert "第 2 行" in texts(replies) and "已保留" not in texts(replies)
+    assert (await _state(w, "100")) == "so.confirm"

@@ -117,7 +117,7 @@ async def _adjust(uow: FakeUnitOfWork, account: AccountKind, amount: Decimal, ki
     delta = -amount if kind == "refund" else amount
     try:
         outcome = await svc.request_adjustment(uow, FIRST, svc.RequestAdjustment(1, account, amount, kind, "测试"),
-                                               CLOCK)
+                                               CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     except ValidationFailed:
         assert not model.allows(account, delta), (kind, account, amount, model.balance)
         return

@@ -161,7 +161,7 @@ def _refund(amount: str, account: AccountKind = AccountKind.PREPAYMENT, reason: 
 
 async def test_small_refund_is_booked_at_once(uow: FakeUnitOfWork) -> None:
     await svc.record_payment(uow, QIAN, _pay("20000"), CLOCK)
-    out = await svc.request_adjustment(uow, QIAN, _refund("10000.00"), CLOCK)   # at the threshold: at once
+    out = await svc.request_adjustment(uow, QIAN, _refund("10000.00"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)   # at the threshold: at once
     assert not out.pending and out.entry is not None
     assert (out.entry.kind, out.entry.amount, out.entry.approved_by) == (EntryKind.REFUND, D("-10000.00"), None)
     assert (await _balances(uow)).prepayment == D("10000.00")
@@ -173,23 +173,23 @@ async def test_small_refund_is_booked_at_once(uow: FakeUnitOfWork) -> None:
 async def test_a_refund_never_takes_an_account_below_zero(uow: FakeUnitOfWork) -> None:
     await svc.record_payment(uow, QIAN, _pay("300", account=AccountKind.DEPOSIT), CLOCK)
     with pytest.raises(ValidationFailed) as err:
-        await svc.request_adjustment(uow, QIAN, _refund("300.01", AccountKind.DEPOSIT), CLOCK)
+        await svc.request_adjustment(uow, QIAN, _refund("300.01", AccountKind.DEPOSIT), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     assert "¥300.00" in err.value.message("zh")
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, _refund("20000", AccountKind.DEPOSIT), CLOCK)  # above: refused now
+        await svc.request_adjustment(uow, QIAN, _refund("20000", AccountKind.DEPOSIT), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)  # above: refused now
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, _refund("10", AccountKind.REBATE), CLOCK)
+        await svc.request_adjustment(uow, QIAN, _refund("10", AccountKind.REBATE), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, _refund("-10"), CLOCK)
+        await svc.request_adjustment(uow, QIAN, _refund("-10"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, _refund("10", reason="  "), CLOCK)
+        await svc.request_adjustment(uow, QIAN, _refund("10", reason="  "), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     assert await uow.finance_requests.list() == []
     assert (await _balances(uow)).deposit == D("300.00")
 
 
 async def test_above_the_threshold_a_second_person_approves(uow: FakeUnitOfWork) -> None:
     await svc.record_payment(uow, QIAN, _pay("50000"), CLOCK)
-    out = await svc.request_adjustment(uow, QIAN, _refund("10000.01"), CLOCK)
+    out = await svc.request_adjustment(uow, QIAN, _refund("10000.01"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     assert out.pending and out.request is not None and out.request.number == "FR-20261204-0001"
     assert (await _balances(uow)).prepayment == D("50000.00")        # nothing booked yet
     [waiting] = await svc.list_finance_requests(uow, WU)
@@ -223,7 +223,7 @@ async def test_above_the_threshold_a_second_person_approves(uow: FakeUnitOfWork)
 async def test_a_rejection_needs_a_reason_and_books_nothing(uow: FakeUnitOfWork) -> None:
     out = await svc.request_adjustment(uow, QIAN, RequestAdjustment(
         dealer_id=1, account=AccountKind.REBATE, amount="15000", kind=FinanceRequestKind.ADJUSTMENT,
-        reason="补发 Q3 返利差额"), CLOCK)
+        reason="补发 Q3 返利差额"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     assert out.request is not None
     with pytest.raises(ValidationFailed):
         await svc.decide_finance_request(uow, WU, out.request.id or 0, False, " ", CLOCK)
@@ -236,8 +236,8 @@ async def test_a_rejection_needs_a_reason_and_books_nothing(uow: FakeUnitOfWork)
 
 async def test_approval_checks_the_balance_again(uow: FakeUnitOfWork) -> None:
     await svc.record_payment(uow, QIAN, _pay("30000"), CLOCK)
-    out = await svc.request_adjustment(uow, QIAN, _refund("25000"), CLOCK)
-    await svc.request_adjustment(uow, WU, _refund("8000"), CLOCK)          # booked at once meanwhile
+    out = await svc.request_adjustment(uow, QIAN, _refund("25000"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
+    await svc.request_adjustment(uow, WU, _refund("8000"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)          # booked at once meanwhile
     with pytest.raises(ValidationFailed):
         await svc.decide_finance_request(uow, WU, out.request.id if out.request and out.request.id else 0, True, "",
                                          CLOCK)
@@ -248,16 +248,16 @@ async def test_adjustments_keep_accounts_within_bounds(uow: FakeUnitOfWork) -> N
     def adj(account: AccountKind, amount: str) -> RequestAdjustment:
         return RequestAdjustment(1, account, amount, "adjustment", "手工调账")
 
-    out = await svc.request_adjustment(uow, QIAN, adj(AccountKind.REBATE, "500"), CLOCK)
+    out = await svc.request_adjustment(uow, QIAN, adj(AccountKind.REBATE, "500"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     assert out.entry is not None and out.entry.kind == EntryKind.ADJUSTMENT
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, adj(AccountKind.REBATE, "-500.01"), CLOCK)
+        await svc.request_adjustment(uow, QIAN, adj(AccountKind.REBATE, "-500.01"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):        # the credit account holds credit used: never above zero
-        await svc.request_adjustment(uow, QIAN, adj(AccountKind.CREDIT, "1"), CLOCK)
+        await svc.request_adjustment(uow, QIAN, adj(AccountKind.CREDIT, "1"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, adj(AccountKind.PREPAYMENT, "0"), CLOCK)
+        await svc.request_adjustment(uow, QIAN, adj(AccountKind.PREPAYMENT, "0"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):
-        await svc.request_adjustment(uow, QIAN, RequestAdjustment(1, AccountKind.PREPAYMENT, "5", "gift", "x"), CLOCK)
+        await svc.request_adjustment(uow, QIAN, RequestAdjustment(1, AccountKind.PREPAYMENT, "5", "gift", "x"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     small = await svc.request_adjustment(uow, QIAN, adj(AccountKind.REBATE, "-200"), CLOCK, threshold=D("100"))
     assert small.pending                          # the threshold is a parameter
     assert (await _balances(uow)).rebate == D("500.00")
@@ -297,7 +297,7 @@ async def test_reversal_rules(uow: FakeUnitOfWork) -> None:
         await svc.reverse_entry(uow, QIAN, paid.id or 0, "", CLOCK)
     with pytest.raises(PermissionDenied):
         await svc.reverse_entry(uow, OWNER, paid.id or 0, "错了", CLOCK)
-    await svc.request_adjustment(uow, QIAN, _refund("100"), CLOCK)
+    await svc.request_adjustment(uow, QIAN, _refund("100"), CLOCK, threshold=svc.DEFAULT_APPROVAL_THRESHOLD)
     with pytest.raises(ValidationFailed):       # the money is paid back already: the account would go below zero
         await svc.reverse_entry(uow, QIAN, paid.id or 0, "错了", CLOCK)
 
