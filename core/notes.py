@@ -7,6 +7,8 @@ after "：" ("驳回：价格不对"), or only what a person typed, which is sho
 
 from __future__ import annotations
 
+import re
+
 PARTS_SEPARATOR = "；"
 
 # system phrase (as stored) -> English
@@ -37,6 +39,11 @@ def system_note(phrase: str, typed: str = "") -> str:
     return f"{phrase}：{typed.strip()}" if typed.strip() else phrase
 
 
+# a line of a receipt with exceptions ("WP600 少货 ×2", "AP500 破损"; core.services.receipts.receipt_issue_text)
+RECEIPT_ISSUE_WORDS: dict[str, str] = {"少货": "missing", "破损": "damaged"}
+_ISSUE_LINE = re.compile(r"(\S+) (少货|破损)(?: ×(\d+))?")
+
+
 def note_text(note: str, lang: str) -> str:
     """A stored note in the reader's language: the system's phrases translated, what a person typed as it is."""
     if not note or not lang.lower().startswith("en"):
@@ -46,6 +53,9 @@ def note_text(note: str, lang: str) -> str:
         phrase, colon, typed = part.partition("：")
         if phrase in SYSTEM_NOTES:
             shown.append(SYSTEM_NOTES[phrase] + (f": {typed}" if colon else ""))
+        elif line := _ISSUE_LINE.fullmatch(part):
+            sku, what, qty = line.groups()
+            shown.append(f"{sku} {RECEIPT_ISSUE_WORDS[what]}" + (f" x{qty}" if qty else ""))
         else:
             shown.append(part)
     return "; ".join(shown)

@@ -123,7 +123,8 @@ PERIOD_WORDS: dict[str, PeriodPreset] = {
     "this_quarter": PeriodPreset.QUARTER, "last_quarter": PeriodPreset.LAST_QUARTER, "this_year": PeriodPreset.YEAR,
     "last_year": PeriodPreset.LAST_YEAR, "last_12_months": PeriodPreset.LAST_12_MONTHS}
 
-_PERIOD_CODE = re.compile(r"(?P<y>\d{4})(?:Q(?P<q>[1-4])|(?P<m>0[1-9]|1[0-2])(?P<d>\d{2})?(?:-(?P<y2>\d{4})(?P<m2>0[1-9]|1[0-2]))?)?")
+_PERIOD_CODE = re.compile(r"(?P<y>\d{4})(?:Q(?P<q>[1-4])|(?P<m>0[1-9]|1[0-2])(?P<d>\d{2})?"
+                          r"(?:-(?P<y2>\d{4})(?P<m2>0[1-9]|1[0-2])(?P<d2>\d{2})?)?)?")
 
 
 def month_start(day: date) -> date:
@@ -202,9 +203,13 @@ def _code_range(period: str) -> tuple[date, date] | None:
         if m["m"] is None:
             return date(year, 1, 1), date(year, 12, 31)
         first = date(year, int(m["m"]), 1)
-        if m["d"]:
+        if m["d"]:            # a day, or days from one to the other, both inclusive ("20261101-20261107")
             day = first.replace(day=int(m["d"]))
-            return (day, day) if m["y2"] is None else None
+            if m["y2"] is None:
+                return day, day
+            return (day, date(int(m["y2"]), int(m["m2"]), int(m["d2"]))) if m["d2"] else None
+        if m["d2"]:
+            return None
         if m["y2"]:
             return first, month_end(date(int(m["y2"]), int(m["m2"]), 1))
         return first, month_end(first)
@@ -258,6 +263,10 @@ def period_label(period: PeriodPreset | str, lang: str = "zh") -> str:
     if m["m"] is None:
         return year if en else f"{year}年"
     month = int(m["m"])
+    if m["d"] and m["d2"]:
+        last = f"{m['y2']}年{int(m['m2'])}月{int(m['d2'])}日" if m["y2"] != year else f"{int(m['m2'])}月{int(m['d2'])}日"
+        return (f"{year}-{m['m']}-{m['d']} to {m['y2']}-{m['m2']}-{m['d2']}" if en
+                else f"{year}年{month}月{int(m['d'])}日至{last}")
     if m["d"]:
         return f"{year}-{m['m']}-{m['d']}" if en else f"{year}年{month}月{int(m['d'])}日"
     if m["y2"]:
@@ -297,9 +306,22 @@ class ReportFilter:
                                    reason="period")
 
     def previous(self) -> ReportFilter:
-        """The same filter over the period of equal length just before this one (for comparisons)."""
-        days = (self.end - self.start).days + 1
-        return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))
+        """The same filter over the period before this one (环比, for comparisons). A period that begins on the
+        first of a month is compared month for month, like with like: this month so far (1–7 December) with the same
+        first days of the month before (1–7 November), a whole month with the whole month before, a quarter (or half
+        year, year) so far with the same days of the one before; any other period with the days of equal length
+        just before."""
+        if self.start.day != 1:
+            days = (self.end - self.start).days + 1
+            return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))
+        months = (self.end.year * 12 + self.end.month) - (self.start.year * 12 + self.start.month) + 1
+        # the calendar unit the period is (part of): a month, a quarter (so far), a half year, a year (to date)
+        shift = next((u for u in (1, 3, 6, 12) if u >= months and (self.start.month - 1) % u == 0), months)
+        start = add_months(self.start, -shift)
+        last_month = add_months(self.end, -shift)
+        if self.end == month_end(self.end):
+            return replace(self, start=start, end=month_end(last_month))
+        return replace(self, start=start, end=last_month.replace(day=min(self.end.day, month_end(last_month).day)))
 
     def year_ago(self) -> ReportFilter:
         """The same filter over the same days a year before (同比)."""
@@ -489,7 +511,8 @@ def summary_lines(report: Report, lang: str = "zh", top: int = 5) -> list[str]:
             delta = change(t.amount, report.previous.amount)
             if delta is not None:
                 sign = "+" if delta >= 0 else ""
-                lines.append(f"vs previous period {sign}{percent(delta)}" if en else f"环比 {sign}{percent(delta)}")
+                lines.append(f"vs previous period {sign}{percent(delta)} ({_compared(report.filter)})" if en
+                             else f"环比 {sign}{percent(delta)}（{_compared(report.filter)}）")
         if report.year_ago is not None:
             lines.append(year_on_year_line(report, lang))
     for s in report.shares[:top]:
@@ -501,6 +524,15 @@ def summary_lines(report: Report, lang: str = "zh", top: int = 5) -> list[str]:
     for row in report.targets[:top]:
         lines.append(f"• {row.name}: {percent(row.achievement)} ({fmt_cny(row.actual)} / {fmt_cny(row.target)})")
     return lines
+
+
+def _compared(f: ReportFilter) -> str:
+    """The days a 环比 compares, so a month not over reads as such: "12-01~12-07 vs 11-01~11-07"."""
+    before = f.previous()
+
+    def days(first: date, last: date) -> str:
+        return f"{first:%m-%d}" if first == last else f"{first:%m-%d}~{last:%m-%d}"
+    return f"{days(f.start, f.end)} vs {days(before.start, before.end)}"
 
 
 def year_on_year_line(report: Report, lang: str = "zh") -> str:

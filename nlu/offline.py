@@ -100,7 +100,7 @@ _MONEY_SAID = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?\s*[万wW千kK]|\d{3,}(?:\.\d
                          r"[一二两三四五六七八九十][零一二两三四五六七八九十百千]*万[零一二两三四五六七八九千百]*)")
 # what a stock-to-lay-in question may have been read as before it is a forecast asked for
 _FORECAST_READS = frozenset({Intent.SALES_QUERY, Intent.QUERY_STOCK, Intent.CHITCHAT_OTHER, Intent.FAQ,
-                             Intent.PLACE_ORDER})
+                             Intent.PLACE_ORDER, Intent.AFTER_SALES})     # "AP300 forecast" (was: after-sales)
 # "哪几家还没报动销", "谁还没上报销量", "没报sell-out的经销商", "which dealers haven't reported": the dealers that
 # have not reported sell-out (sales_query, topic "not_reported": staff chase them)
 _NOT_REPORTED = re.compile(

@@ -79,3 +79,11 @@ def shortage_said(text: str) -> bool:
     """Words of goods short or damaged on delivery, or of their re-shipment ("少的两台WP600啥时候补发")."""
     plain = normalize(text)
     return bool(_SHORT.search(plain) or _DAMAGED.search(plain))
+
+
+# the order desk asking for the receipt claims waiting: "收货异常", "少货的单", "有哪些收货问题", "receipt claims"
+RECEIPT_CLAIMS_ASKED = (r"^\W*(?:有哪些|有什么|有没有|还有|查一?下|看一?下|看看|列一?下|列出)?\s*"
+                        r"(?:收货(?:异常|问题|投诉)|(?:少货|缺货|破损|货损)(?:的|了的)?(?:订单|单子|单|问题)|"
+                        r"(?:少货|破损)(?:和|或|/|、)(?:少货|破损)(?:的)?(?:订单|单子|单)?|"
+                        r"(?:open |all |list )?(?:receipt|delivery) (?:claims?|problems?|issues?|exceptions?))"
+                        r"\s*(?:有哪些|有什么|有几个|有几单|列表|清单|的单|的订单)?\s*(?:吗|呢|呀|啊)?\W*$")

@@ -15,10 +15,13 @@ _EXPORT = re.compile(
     r"|(?:excel|xlsx)(?:\s*(?:export|导出|下载|版|文件|表格))?"
     r"|(?:发|给)(?:我)?(?:个|一份)(?:excel|xlsx|表格)",
     re.IGNORECASE)
-# stock to lay in for a time to come, or a forecast: "要备多少货", "备多少", "要生产多少", "需求预测", "forecast"
+# stock to lay in for a time to come, or a forecast: "要备多少货", "备多少", "要生产多少", "需求预测", "forecast",
+# "下个月大概能卖多少", "how many will we sell next month"
 _FORECAST = re.compile(
     r"(?:要|该|需要|得|应该)(?:准)?备(?:多少|几)(?:货|台|件|个)?|备货(?:量|计划)|(?:要|该|需要)(?:生产|排产|做)多少"
     r"|需求预测|预测(?:一下)?(?:需求|销量|销售|多少)|(?:demand|sales)\s+forecast|\bforecast\b"
+    r"|(?:大概|大约|大致|预计|估计|预估)(?:能|可以|会)?卖(?:掉|出去?)?(?:多少|几)|能卖(?:掉|出去?)?(?:多少|几)"
+    r"|\b(?:will|would|could|can) (?:we |i )?sell\b"
     r"|how (?:much|many)\b.*\b(?:stock up|to make|to produce|should we (?:stock|make|produce))",
     re.IGNORECASE)
 _TRIM = re.compile(r"^[\s,，.。!！?？~]+|[\s,，.。!！?？~吗呢啊呀哈嘛]+$")

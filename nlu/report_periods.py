@@ -5,7 +5,7 @@ what it compares ("同比", "跟去年比呢") or splits by ("各季度", "每�
 today (``today``, ``yesterday``, ``this_week``, ``last_week``, ``this_month``, ``last_month``, ``this_quarter``,
 ``last_quarter``, ``this_year``, ``last_year``, ``last_12_months``) or a code that carries its dates (``2025``
 a year, ``2026Q3`` a quarter, ``202611`` a month, ``20261120`` a day, ``202610-202612`` months from one to
-the other; ``core.reports.period_range`` reads them). A quarter or month said without a year is this year's,
+the other, ``20261101-20261107`` days from one to the other, both inclusive; ``core.reports.period_range`` reads them). A quarter or month said without a year is this year's,
 or last year's when it has not started yet. Words that look like a period but name none the reader knows
 ("上上季度", "Q5", "财年") come back in ``unknown`` so the chat says so instead of answering another period.
 The base of a comparison ("跟去年比" -> 去年) is not the period asked for.
@@ -40,6 +40,22 @@ _HALF = re.compile(rf"(?:{_YEAR}\s*的?\s*)?(?P<h>上半年|下半年)")
 _MONTH = re.compile(rf"(?:{_YEAR}\s*的?\s*)?(?<![\d个上下本这当每各])(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月份?"
                     rf"(?:\s*(?P<d>[12]\d|3[01]|0?[1-9]|[{_CN}]{{1,3}})\s*[号日])?")
 _ISO_MONTH = re.compile(r"(?<!\d)(?P<yn>(?:19|20)\d{2})\s*[-/.]\s*(?P<m>1[0-2]|0?[1-9])(?![\d])(?!\s*[-/.]\s*\d)")
+# days from one to the other, both inclusive: "11月1号到11月7号", "11月1日至7日", "11.1-11.7", "from 1 Nov to 7 Nov",
+# "Nov 1 - Nov 7", "Nov 1-7"
+_DAY = rf"(?:[12]\d|3[01]|0?[1-9]|[{_CN}]{{1,3}})"
+_MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|"
+           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])")
+_TO = r"\s*(?:到|至|~|～|-|—|－|–|to|till|until|through|thru)\s*"
+_DAY_RANGE = re.compile(
+    rf"(?P<m1>{_MON})\s*月\s*(?P<d1>{_DAY})\s*[号日]?{_TO}(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[号日]"
+    rf"|(?<![\d.])(?P<m3>1[0-2]|0?[1-9])[./](?P<d3>[12]\d|3[01]|0?[1-9]){_TO}(?:(?P<m4>1[0-2]|0?[1-9])[./])?"
+    rf"(?P<d4>[12]\d|3[01]|0?[1-9])(?![\d.])"
+    rf"|(?:from\s+)?(?P<d5>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<n5>{_EN_MON}){_TO}"
+    rf"(?P<d6>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:\s+(?:of\s+)?(?P<n6>{_EN_MON}))?"
+    rf"|(?:from\s+)?(?P<n7>{_EN_MON})\s*(?P<d7>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?{_TO}(?:(?P<n8>{_EN_MON})\s*)?"
+    rf"(?P<d8>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"(?<!\d)(?P<yn>(?:19|20)\d{2})\s*年(?:度|全年)?|(?P<yw>前年|明年)")
 _RECENT_MONTHS = re.compile(rf"(?:最近|过去|近)\s*(?P<n>\d{{1,2}}|[{_CN}]{{1,3}})\s*个月")
 _TWO_BACK = re.compile(r"上上个?(?P<what>月|季度|季)")
@@ -136,6 +152,40 @@ def _month(m: re.Match[str], today: date) -> str | None:
     return f"{year}{month:02d}"
 
 
+def _en_month(word: str | None) -> int | None:
+    return _EN_MONTHS.index(word[:3].lower()) + 1 if word else None
+
+
+def _day_range(m: re.Match[str], today: date) -> str | None:
+    """"11月1号到11月7号": the days from one to the other, both inclusive, "20261101-20261107" (this year's, or
+    last year's when they have not come yet); a range that ends before it begins is none."""
+    g = m.groupdict()
+    if g["m1"]:
+        first_m, first_d, last_m, last_d = parse_int(g["m1"]), parse_int(g["d1"]), parse_int(g["m2"] or g["m1"]), \
+            parse_int(g["d2"])
+    elif g["m3"]:
+        first_m, first_d, last_m, last_d = int(g["m3"]), int(g["d3"]), int(g["m4"] or g["m3"]), int(g["d4"])
+    elif g["n5"]:
+        first_m, first_d = _en_month(g["n5"]), int(g["d5"])
+        last_m, last_d = _en_month(g["n6"] or g["n5"]), int(g["d6"])
+    else:
+        first_m, first_d = _en_month(g["n7"]), int(g["d7"])
+        last_m, last_d = _en_month(g["n8"] or g["n7"]), int(g["d8"])
+    if None in (first_m, first_d, last_m, last_d):
+        return None
+    assert first_m is not None and first_d is not None and last_m is not None and last_d is not None
+    year = today.year
+    try:
+        first, last = date(year, first_m, first_d), date(year + (last_m < first_m), last_m, last_d)
+        if first > today:
+            first, last = date(year - 1, first_m, first_d), date(year - 1 + (last_m < first_m), last_m, last_d)
+    except ValueError:
+        return None
+    if last < first:
+        return None
+    return f"{first:%Y%m%d}-{last:%Y%m%d}"
+
+
 def _year(m: re.Match[str], today: date) -> str | None:
     year = _year_of(m, today)
     return str(year) if year is not None else None
@@ -174,7 +224,8 @@ def _two_back(m: re.Match[str], today: date) -> str:
 def read_report_period(text: str, today: date) -> ReportPeriod:
     """The period, comparison and split of a question about figures in normalized ``text``."""
     found: list[tuple[int, int, str]] = []
-    for pattern, reader in ((_QUARTER, _quarter), (_HALF, _half), (_ISO_MONTH, _month), (_MONTH, _month),
+    for pattern, reader in ((_DAY_RANGE, _day_range), (_QUARTER, _quarter), (_HALF, _half), (_ISO_MONTH, _month),
+                            (_MONTH, _month),
                             (_RECENT_MONTHS, _recent), (_YEAR_ONLY, _year), (_NEXT, _next),
                             (_TWO_BACK, _two_back)):
         for m in pattern.finditer(text):

@@ -26,7 +26,7 @@ class ReceiptIssue:
 
 def receipt_issue_text(issue: ReceiptIssue) -> str:
     """"WP600 少货 ×2", "AP500 破损 ×1", "AP500 破损" (no count said): as stored on the receipt and told the desk."""
-    what = "少货" if issue.kind == SHORT_GOODS else "破损"
+    what = "少货" if issue.kind == SHORT_GOODS else "破损"      # translated by core.notes.note_text (RECEIPT_ISSUE_WORDS)
     return f"{issue.sku} {what}" + (f" ×{issue.qty}" if issue.qty else "")
 
 

@@ -27,6 +27,7 @@ from core.order_states import OrderAction, order_status_label
 from core.orders import Order, OrderStatus
 from core.services.faq import AskStaff, ask_staff
 from core.services.orders import ConfirmReceipt, confirm_receipt, get_order
+from core.services.receipt_claims import claim_question, is_claim
 from core.services.receipts import DAMAGED_GOODS, SHORT_GOODS, ReceiptIssue, receipt_issue_text
 from handlers import i18n
 from handlers.catalogue import parse_message
@@ -44,7 +45,6 @@ router = Router(name=__name__)
 RECV_SAID = "recv_said"
 MAX_WORDS = 300
 MAX_LINES = 8
-CLAIM_MARK = "📦 收货异常"      # how the claim's text for the desk begins ("rc.desk"): an open claim is known by it
 
 i18n.register({
     "rc.card": ("📦 订单 {number} 收货异常，请核对：", "📦 Order {number}, a problem with the delivery; please check:"),
@@ -68,6 +68,9 @@ i18n.register({
     "rc.ask_lines": ("请说明哪个产品{what}几{unit}，例如“{example}”；说不清可以直接登记：",
                      "Say which product is {what} and how many, e.g. \"{example}\"; or record it without details:"),
     "rc.example": ("{sku} 少了2{unit}，{sku} 外箱压坏1{unit}", "{sku} 2 missing, {sku} 1 box crushed"),
+    "rc.not_on_order": ("⚠️ {skus} 不在这张订单上（{number}），没有计入这次登记；如果是别的订单的货，请对那张订单说明。",
+                        "⚠️ {skus} is not on this order ({number}) and is left out of this claim; if it came with "
+                        "another order, please tell that order."),
     "rc.not_read": ("没认出是这单里的哪个产品、几{unit}。", "I could not tell which product of this order, or how many."),
     "rc.btn.record": ("✅ 确认登记并转订单台", "✅ Record it and tell the order desk"),
     "rc.btn.claim": ("✅ 转订单台处理", "✅ Send to the order desk"),
@@ -85,8 +88,6 @@ i18n.register({
                    "This order's delivery problem is with the order desk already (question #{id}), not answered yet; "
                    "their answer (re-shipment or claim) comes here."),
     "rc.no_lines_said": ("（未说明产品和数量）", "(no product or count said)"),
-    "rc.desk": ("📦 收货异常（请补发或理赔）{number}：{lines}。经销商原话：{said}",
-                "📦 Delivery problem (re-ship or claim) {number}: {lines}. The dealer's words: {said}"),
 })
 
 
@@ -96,17 +97,26 @@ def _said_of(ctx: Ctx, number: str) -> dict[str, Any]:
 
 
 async def issue_lines(ctx: Ctx, order: Order, text: str) -> list[ReceiptIssue]:
+    """The lines of the problem the words tell, of the order's products (``read_claim``)."""
+    return (await read_claim(ctx, order, text))[0]
+
+
+async def read_claim(ctx: Ctx, order: Order, text: str) -> tuple[list[ReceiptIssue], list[str]]:
     """The lines of the problem the words tell, of the order's products: each part that says goods short or damaged
-    ("WP600少了2台", "一台ap500外箱压坏了") read for its product and count; an order of one product needs no name."""
+    ("WP600少了2台", "一台ap500外箱压坏了") read for its product and count; an order of one product needs no name.
+    Second: the products named in those parts that are not on the order ("AP500" of an order of AP300 and FL-AP500),
+    to be named back rather than left out of the claim without a word."""
     held: dict[str, int] = {}
     for line in order.lines:
         held[line.sku] = held.get(line.sku, 0) + line.qty + line.free_qty
     only = next(iter(held)) if len(held) == 1 else None
     out: list[ReceiptIssue] = []
+    strays: list[str] = []
     for part, kind in issue_clauses(text):
         if not kind:
             continue
         parsed = await parse_message(ctx, part)
+        strays += [i.sku for i in parsed.slots.items if i.sku and i.sku not in held and i.sku not in strays]
         named: list[tuple[str, int | None]] = [(i.sku, i.qty) for i in parsed.slots.items if i.sku in held]
         for word in parsed.slots.unresolved:     # "一箱滤芯": the one product of the order that word fits
             fits_order = [sku for sku in word.candidates if sku in held]
@@ -119,7 +129,7 @@ async def issue_lines(ctx: Ctx, order: Order, text: str) -> list[ReceiptIssue]:
         for sku, qty in named:
             fits = qty if qty is not None and 0 < qty <= held[sku] else None
             out.append(ReceiptIssue(sku=sku, kind=SHORT_GOODS if kind == SHORT else DAMAGED_GOODS, qty=fits))
-    return out[:MAX_LINES]
+    return out[:MAX_LINES], strays
 
 
 def _line_text(ctx: Ctx, order: Order, issue: ReceiptIssue) -> str:
@@ -143,16 +153,19 @@ async def claim_card(ctx: Ctx, order: Order, text: str) -> list[Reply]:
     n = order.number
     text = text.strip()[:MAX_WORDS]
     ctx.dialog.data[RECV_SAID] = {"number": n, "text": text, "key": secrets.token_hex(8)}
-    lines = await issue_lines(ctx, order, text) if text else []
+    lines, strays = await read_claim(ctx, order, text) if text else ([], [])
+    stray_text = [ctx.t("rc.not_on_order", skus="、".join(strays) if not ctx.en else ", ".join(strays), number=n)
+                  ] if strays else []
     if not lines:
-        return [_ask(ctx, order, lead=[ctx.t("rc.not_read", unit=_unit(ctx))] if text else [])]
+        return [_ask(ctx, order, lead=(stray_text or [ctx.t("rc.not_read", unit=_unit(ctx))]) if text else [])]
     flags = ("p" if any(i.kind == SHORT_GOODS for i in lines) else "") + (
         "d" if any(i.kind == DAMAGED_GOODS for i in lines) else "")
     if order.status != OrderStatus.SHIPPED and (open_claim := await _open_claim(ctx, n)) is not None:
         # "SO-… 少的两台啥时候补发" after the claim went in: it is with the desk, not a second claim
         return [Reply(text=ctx.t("rc.already", id=open_claim),
                       buttons=[[Button(ctx.t("orders.btn.detail"), payload("orders.detail", n))]])]
-    out = [ctx.t("rc.card", number=n), *(_line_text(ctx, order, i) for i in lines), ctx.t("rc.said", said=text)]
+    out = [ctx.t("rc.card", number=n), *(_line_text(ctx, order, i) for i in lines), *stray_text,
+           ctx.t("rc.said", said=text)]
     if order.status == OrderStatus.SHIPPED:
         out.append(ctx.t("rc.then_receive"))
         go = Button(ctx.t("rc.btn.record"), payload("orders.recv", n, flags))
@@ -166,7 +179,7 @@ async def _open_claim(ctx: Ctx, number: str) -> int | None:
     """The number of the claim about this order's delivery still waiting for the desk's answer, if any."""
     async with ctx.uow() as uow:
         waiting = await uow.staff_questions.list(about_order=number, status=QuestionStatus.OPEN, order_by="id")
-    return next((q.id for q in waiting if q.question.startswith(CLAIM_MARK)), None)
+    return next((q.id for q in waiting if is_claim(q.question)), None)
 
 
 def _ask(ctx: Ctx, order: Order, lead: list[str]) -> Reply:
@@ -256,8 +269,7 @@ async def _tell_desk(ctx: Ctx, order: Order, lines: list[ReceiptIssue], said: st
     async with ctx.uow() as uow:
         dealer = await uow.dealers.get(order.dealer_id)
     who = f"{dealer.name}（{dealer.code}）· {ctx.actor.name}" if dealer is not None else ctx.actor.name
-    shown = "；".join(receipt_issue_text(i) for i in lines) or i18n.t("zh-CN", "rc.no_lines_said")
-    question = i18n.t("zh-CN", "rc.desk", number=order.number, lines=shown, said=said or "-")
+    question = claim_question(order.number, "；".join(receipt_issue_text(i) for i in lines), said)
     asked, _ = await ask_staff(ctx.uow(), ctx.actor, AskStaff(
         channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, question=question, request_key=f"recv-{key}",
         asked_by=who, language=ctx.lang, about_order=order.number), ctx.deps.clock)

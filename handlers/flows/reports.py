@@ -128,6 +128,9 @@ i18n.register({
     "rpt.rep.ok": ("• {sku}：库存 {stock} 够用（预计 {demand}）", "• {sku}: stock {stock} is enough (expected {demand})"),
     "rpt.rep.none": ("还没有足够的动销数据来给出补货建议，请先上报销量。",
                      "Not enough reported sales for advice yet; please report your sales first."),
+    "rpt.rep.no_sku": ("{sku} 还没有足够的动销数据来预测，请先上报它的销量。",
+                       "Not enough sell-out of {sku} yet to forecast it; report its sales first."),
+    "rpt.btn.rep_all": ("🛒 全部产品的补货建议", "🛒 Advice for every product"),
     "rpt.rep.order": ("🛒 按建议下单", "🛒 Order the suggestion"),
 })
 
@@ -421,8 +424,8 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if slots is not None and slots.topic == "export":     # "导出excel": the report on screen (else the default)
         return await (_export_file(ctx, before) if before else show(ctx, View(_default_kind(ctx)), excel=True))
     if slots is not None and slots.topic == "forecast":   # "下个月AP300要备多少货": a forecast, not past figures
-        if ctx.is_dealer:
-            return await replenish(ctx)
+        if ctx.is_dealer:           # "AP300下个月大概能卖多少": that product's line, not every product's
+            return await _replenish(ctx, slots.product or "")
         return await _forecast(ctx, slots.product or "", slots.period or "")
     said_period = period_said(slots.period if slots is not None else None)
     if said_period is None and slots is not None and (slots.period or slots.period_said):
@@ -536,6 +539,12 @@ async def _forecast(ctx: Ctx, sku: str = "", period: str = "") -> list[Reply]:
 @router.button("rpt.rep")
 async def replenish(ctx: Ctx) -> list[Reply]:
     """A dealer's restock advice from its forecast sell-out, its stock and the lead time."""
+    return await _replenish(ctx)
+
+
+async def _replenish(ctx: Ctx, sku: str = "") -> list[Reply]:
+    """The restock advice; with ``sku`` (a product named: "AP300 forecast") that product's line alone, every
+    product's a tap away."""
     refused = _ready(ctx)
     if refused is not None:
         return refused
@@ -546,6 +555,16 @@ async def replenish(ctx: Ctx) -> list[Reply]:
                                  forecaster=ctx.deps.forecaster)
     if not advice:
         return [Reply(text=ctx.t("rpt.rep.none"))]
+    if sku:
+        one = next((a for a in advice if a.sku == sku), None)
+        key = "rpt.rep.row" if one is not None and one.suggested else "rpt.rep.ok"
+        text = "\n".join([ctx.t("rpt.rep.head", days=advice[0].cover_days),
+                          ctx.t(key, sku=one.sku, demand=one.demand, stock=one.stock, n=one.suggested)]
+                         ) if one is not None else ctx.t("rpt.rep.no_sku", sku=sku)
+        if one is not None and one.suggested:
+            text += "\n" + ctx.pick(f"可直接回复：{one.sku} {one.suggested}", f"You can reply: {one.sku} {one.suggested}")
+        return [Reply(text=text, buttons=[[_button(ctx, "rpt.btn.rep_all", "rpt.rep")],
+                                          [_button(ctx, "rpt.btn.sellout", "rpt", "ss", "m")]])]
     lines = [ctx.t("rpt.rep.head", days=advice[0].cover_days)]
     for a in advice[:10]:
         key = "rpt.rep.row" if a.suggested else "rpt.rep.ok"

@@ -101,11 +101,11 @@ async def check_use_case_figures(uow: AbstractUnitOfWork, store: AbstractReportS
     manager = staff(Role.MANAGEMENT)
     summary = await run_report(uow, store, manager, ReportQuery(ReportKind.ORDER_SUMMARY, PeriodPreset.MONTH), CLOCK)
     assert summary.totals.amount == M("19600.00") and summary.totals.average == M("4900.00")
-    assert summary.previous is not None and summary.previous.amount == M("3600.00")   # 10-06..10-31
+    assert summary.previous is not None and summary.previous.amount == M("3600.00")   # 10-01..10-26
     assert len(summary.trend) == 12 and summary.trend[0].month == "2025-12"
     assert summary.trend[-1].amount == M("19600.00") and summary.trend[-2].amount == M("3600.00")
     assert [(s.key, s.share) for s in summary.shares] == [("空气净化器", M("0.6633")), ("除湿机", M("0.3367"))]
-    assert "环比 +444.4%" in summary_lines(summary)
+    assert "环比 +444.4%（11-01~11-26 vs 10-01~10-26）" in summary_lines(summary)     # like with like (QA s28)
 
     targets = await run_report(uow, store, manager, ReportQuery(ReportKind.TARGETS, PeriodPreset.MONTH), CLOCK)
     assert [(t.code, t.target, t.actual, t.achievement) for t in targets.targets] == [
@@ -263,7 +263,7 @@ def test_periods() -> None:
     assert period_range("12m", today) == (date(2025, 12, 1), today)
     assert period_range(PeriodPreset.LAST_MONTH, date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert add_months(date(2026, 1, 31), -1) == date(2025, 12, 1)
-    assert NOV.previous() == ReportFilter(date(2026, 10, 6), date(2026, 10, 31))
+    assert NOV.previous() == ReportFilter(date(2026, 10, 1), date(2026, 10, 26))    # like with like (QA s28)
     with pytest.raises(ValidationFailed):
         period_range("fortnight", today)
     with pytest.raises(ValidationFailed):
