@@ -67,5 +67,28 @@ def glued_codes(text: str, mentions: list[Mention], entries: Mapping[str, Catalo
     return out
 
 
+def lacking_variants(text: str, mentions: list[Mention], entries: Mapping[str, CatalogueEntry]) -> list[Mention]:
+    """"彩虹W-101下壶 2把" when the W-101 comes as 上壶 only and 下壶 is the word of the W-71's: a product's code with a
+    word of its own kind glued after it that its words lack names no product (named back with both as suggestions),
+    never the other product of that word."""
+    out: list[Mention] = []
+    for m in mentions:
+        code = out[-1] if out else None
+        if code is None or code.sku is None or code.end != m.start or m.strength != Strength.CATEGORY \
+                or code.strength < Strength.EXACT or not re.search(r"[a-z]\s?-?\d", code.word) \
+                or not re.match(r"[\u4e00-\u9fff]", m.word) or code.sku in m.skus \
+                or code.sku not in entries or any(s not in entries for s in m.skus):
+            out.append(m)
+            continue
+        kind = entries[code.sku].category
+        if not kind or any(entries[s].category != kind for s in m.skus) \
+                or m.word.replace(" ", "") in _label(entries[code.sku]):
+            out.append(m)
+            continue
+        out[-1] = Mention(code.start, m.end, (), Strength.UNKNOWN, named_back(text[code.start:m.end]),
+                          near=(code.sku, *m.skus))
+    return out
+
+
 def compact_word(word: str) -> str:
     return normalize(word).replace(" ", "")
