@@ -32,6 +32,9 @@ CATALOGUE = [
     CatalogueEntry(sku="BR-S", name="wall mount bracket small", aliases=[], unit="pcs", category="bracket"),
     CatalogueEntry(sku="HS-20", name="heavy duty hose 20m", aliases=[], unit="pcs", category="hose"),
     CatalogueEntry(sku="HS-10", name="heavy duty hose 10m", aliases=[], unit="pcs", category="hose"),
+    CatalogueEntry(sku="SG-5U", name="云雀喷枪 G-5 上壶", aliases=["G5上壶"], unit="把", category="喷枪"),
+    CatalogueEntry(sku="SG-5D", name="云雀喷枪 G-5 下壶", aliases=["G5下壶"], unit="把", category="喷枪"),
+    CatalogueEntry(sku="SG-9U", name="云雀喷枪 G-9 上壶", aliases=["G-9", "G9"], unit="把", category="喷枪"),
     CatalogueEntry(sku="CA", name="A款水杯", aliases=["A款"], unit="个", category="水杯"),
     CatalogueEntry(sku="CB", name="B款水杯", aliases=["B款"], unit="个", category="水杯"),
     CatalogueEntry(sku="CC", name="C款水杯", aliases=["C款"], unit="个", category="水杯"),
@@ -65,6 +68,14 @@ def test_a_glued_near_code_names_back_only_its_own_line() -> None:
     slots = parse("WP6000滤芯 3个 WP450 2台").slots
     assert {i.sku: i.qty for i in slots.items} == {"WP450": 2}
     assert [(u.candidates, u.qty) for u in slots.unresolved] == [(["WP600-F"], 3)]
+
+
+def test_a_code_with_a_word_of_its_kind_it_lacks_is_named_back_not_the_other_product() -> None:
+    slots = parse("G-9下壶 2把").slots
+    assert slots.items == []
+    assert [(sorted(u.candidates), u.qty) for u in slots.unresolved] == [(["SG-5D", "SG-9U"], 2)]
+    assert items("G-9上壶 2把") == {"SG-9U": 2}
+    assert items("G5下壶 2把") == {"SG-5D": 2}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
