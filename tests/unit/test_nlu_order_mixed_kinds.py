@@ -20,6 +20,8 @@ CATALOGUE = [
     CatalogueEntry(sku="F-BOX", name="通用滤芯 箱装", aliases=["滤芯"], unit="箱", category="滤芯"),
     CatalogueEntry(sku="SB-L", name="晨曦系列 收纳箱 大号", aliases=[], unit="个", category="收纳箱"),
     CatalogueEntry(sku="SB-S", name="晨曦系列 收纳箱 小号", aliases=[], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="SBT-L", name="云朵加厚 收纳箱 大号", aliases=[], unit="个", category="收纳箱"),
+    CatalogueEntry(sku="SBT-M", name="云朵加厚 收纳箱 中号", aliases=[], unit="个", category="收纳箱"),
     CatalogueEntry(sku="MT-L", name="Kona mat L", aliases=[], unit="pcs", category="mat"),
     CatalogueEntry(sku="MT-S", name="Kona mat S", aliases=[], unit="pcs", category="mat"),
     CatalogueEntry(sku="NVR-8", name="NVR 8ch recorder", aliases=["nvr 8ch"], unit="pcs", category="nvr"),
@@ -132,6 +134,8 @@ def test_a_correction_in_the_middle_of_a_list_changes_only_its_line(text: str, e
     ("sold 8 晨曦系列 large, 3 small", {"SB-L": 8, "SB-S": 3}),
     ("Kona mat 大号3 小号2", {"MT-L": 3, "MT-S": 2}),
     ("Kona large 3 small 2", {"MT-L": 3, "MT-S": 2}),
+    # the kind word of two series, then counts said before the sizes: the series that has them
+    ("收纳箱 来3个小号 再来2个大号", {"SB-S": 3, "SB-L": 2}),
 ])
 def test_a_size_word_alone_in_a_series_line_is_that_series_size(text: str, expected: dict[str, int]) -> None:
     assert items(text) == expected
