@@ -22,6 +22,7 @@ from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_clauses import each_clause_lines
 from nlu.each_lines import each_lines
+from nlu.glued_codes import glued_codes, lacking_variants
 from nlu.glued_fronts import glued_fronts
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
@@ -205,6 +206,8 @@ def _analyze(text: str, index: ProductIndex, today: date) -> Analysis:
         date_span = (past.start, past.end)
         blanked = blanked[:past.start] + " " * (past.end - past.start) + blanked[past.end:]
     known = glued_fronts(blanked, index.find(blanked) if known is None else known, index.entries)   # "2段小罐"
+    known = glued_codes(blanked, known, index.entries, index.near_owners)       # "AP3000滤网": named back
+    known = lacking_variants(blanked, known, index.entries)      # "W-101下壶" when the W-101 has no 下壶
     blanked = measures_as_counts(blanked, known, index.entries)      # "rib 50kg" of a knit sold by the 公斤
     unknown_codes = index.unknown_codes(blanked, known)
     # the product's own variant words after it are no counts (the masks the classifier reads keep the mentions found)

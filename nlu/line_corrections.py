@@ -52,12 +52,13 @@ _REMOVE = (re.compile(rf"{_LEAD}{_WORD}{_THE}(?:也|先|暂时)?(?:不要了?|�
 _SCALE = re.compile(rf"{_LEAD}{_WORD}{_THE}(?:(?P<half>减掉一半|减一半|减半|砍半)|(?P<double>翻倍|翻个倍|翻一倍|加倍))")
 # a correction naming no line: the line just before it ("手用膜 10卷 改成15卷", "2.5 red 10 rolls, change to 12",
 # "200g来40块 算了翻个倍")
-_BARE_SET = re.compile(rf"{_LEAD}(?:改成|改为|改到|调成|\b(?:change|make)\s+(?:it\s+)?to\b|\bmake\s+it\b)\s*")
+_BARE_SET = re.compile(rf"{_LEAD}(?:改成|改为|改到|调成|\b(?:change|make)\s+(?:it\s+)?to\b|\bmake\s+(?:it|that|those)\b)\s*")
 _BARE_SCALE = re.compile(rf"{_LEAD}(?:(?P<half>减掉一半|减一半|减半|砍半)|(?P<double>翻倍|翻个倍|翻一倍|加倍))")
 _GLUED_COUNT = re.compile(rf"(?<=[a-z\u4e00-\u9fff])\d{{1,4}}(?:{'|'.join(sorted(UNITS, key=len, reverse=True))})"
                           r"(?![a-z\u4e00-\u9fff\d])")
 _CLAUSE_END = re.compile(r"(?:吧|了|啊|就行|就好)?\s*(?:$|[\s,，;；.。!！]+)")
 _WORD_CHAR = re.compile(r"[a-z0-9\u4e00-\u9fff]")
+_REFERRING = frozenset({"it", "that", "those", "these", "this", "them"})      # "make that 10": the line before
 _SEPARATORS = re.compile(r"[\s,，;；.。!！]*")
 
 
@@ -80,7 +81,10 @@ def corrected_lines(text: str, read: Callable[[int], ItemResult], entries: Mappi
     # the list ends after a count: one with its unit, or a number glued to its line's word ("l5")
     # ("6mm3台": a count glued after a size)
     glued = {c.end() for c in _GLUED_COUNT.finditer(text)}
-    ends = sorted({q.end() for q in QUANTITY.finditer(text)} | {d.end() for d in re.finditer(r"\d+", text)} | glued)
+    # ("8 cyl, make that 10": a count then a word of its own for the unit)
+    worded = {w.end() for w in re.finditer(r"(?<![a-z\d.])\d+\s?[a-z]{2,5}\b(?=\s*[,，;；.])", text)}
+    ends = sorted({q.end() for q in QUANTITY.finditer(text)} | {d.end() for d in re.finditer(r"\d+", text)} | glued
+                  | worded)
     with_unit = {q.end() for q in QUANTITY.finditer(text) if q.group("unit")} | glued
     for end in ends:
         if end < len(text) and end not in with_unit and _WORD_CHAR.match(text, end - 1) and _WORD_CHAR.match(text, end):
@@ -112,7 +116,8 @@ def _tail(text: str, pos: int) -> list[_Correction] | None:
 
 def _clause(text: str, pos: int) -> tuple[_Correction, int] | None:
     for said in _SET:
-        if (m := said.match(text, pos)) is not None and (q := QUANTITY.match(text, m.end())) is not None:
+        if (m := said.match(text, pos)) is not None and (q := QUANTITY.match(text, m.end())) is not None \
+                and m.group("word") not in _REFERRING:
             quantity = parse_quantity(q)
             if quantity.usable and (end := _CLAUSE_END.match(text, q.end())) is not None:
                 return _Correction(m.group("word"), qty=quantity.value), end.end()

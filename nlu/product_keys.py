@@ -483,9 +483,14 @@ class _ProductKeys(SoundKeys):
 
     def _closest(self, word: str, *, latin: bool) -> tuple[str, ...] | None:
         """The one product whose exact key is one edit away from ``word`` (4+ characters), else None."""
-        if len(word) < 4:
-            return None
+        owners = self.near_owners(word, latin=latin)
+        return (owners.pop(),) if len(owners) == 1 else None
+
+    def near_owners(self, word: str, *, latin: bool = True) -> set[str]:
+        """The products whose exact keys are one edit away from ``word`` (4+ characters)."""
         owners: set[str] = set()
+        if len(word) < 4:
+            return owners
         # "XP300" is another series, not a typo of "AP300"; "AP3000" and "AP30O" are
         lead = re.match(r"[a-z]*", word).group(0) if latin else "\u4e00"  # type: ignore[union-attr]
         for size in (len(word) - 1, len(word), len(word) + 1):
@@ -493,7 +498,7 @@ class _ProductKeys(SoundKeys):
                 if key.isascii() == latin and Levenshtein.distance(word, key, score_cutoff=1) <= 1 \
                         and not other_number(word, key):
                     owners.update(self._compact_exact[key][1])
-        return (owners.pop(),) if len(owners) == 1 else None
+        return owners
 
     def _combine(self, text: str, found: list[Mention]) -> list[Mention]:
         """Read a generic word and an adjacent model code as one product ("AP300的滤网", "除湿机DH12")."""

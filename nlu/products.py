@@ -163,6 +163,9 @@ _COUNT_FIRST = re.compile(r"(?:\d{1,5}|[一二两三四五六七八九十百千]
                           r"\s?(?:的)?\s?\Z")
 
 
+_RUN_GAP = re.compile(rf"[\s的]*(?:(?:来|要|再来)?\s?{_COUNT_FIRST.pattern[:-2]})?")
+
+
 def _counted_first(text: str, m: Mention, at: int) -> bool:
     """"20块曜光550 10块580": the anchor and the size after it each said after their own count, with its unit."""
     return _COUNT_FIRST.search(text, max(0, m.start - 8), m.start) is not None \
@@ -416,7 +419,7 @@ class ProductIndex(_ProductLines, FamilyReadings):
         fits = []
         for name in series:
             runs = table.runs(text, name, m.end, stop)
-            if runs and re.fullmatch(r"[\s的]*", text[m.end:runs[0][0]]):
+            if runs and _RUN_GAP.fullmatch(text, m.end, runs[0][0]):        # "裱花袋 来50卷小号": a count first
                 named = table.resolve(name, runs[0][2], None, [s for s in m.skus if table.series.get(s) == name])
                 if named != ():              # one product of them, or several (a word of the series said later)
                     fits.append(name)

@@ -23,6 +23,7 @@ from nlu.glued_sizes import SPELLED_SIZE, glued_series, has_glued_size, size_spe
 from nlu.normalize import normalize
 from nlu.numbers import parse_int
 from nlu.schema import CatalogueEntry
+from nlu.size_words import BARE_SIZE, series_size
 
 # a number and its unit as written in names and messages -> the unit's one spelling
 # ("2000型" of a reel is its size 2000, as "5号" is 5)
@@ -279,6 +280,15 @@ class VariantTable:
                 tokens.append((i, i + len(said_size), _SIZE_WORDS[said_size]))
                 i += len(said_size)
                 continue
+            if said_size is not None and (own := series_size(said_size, words)) is not None:
+                tokens.append((i, i + len(said_size), own))        # "大号3" of a series named "large"
+                i += len(said_size)
+                continue
+            if c in "大中小" and c not in words and BARE_SIZE.match(text, i) and i + 1 <= end \
+                    and (own := series_size(c, words)) is not None:
+                tokens.append((i, i + 1, own))                     # "星光 大3 小2", "大的3个": 大号, 小号
+                i += 1
+                continue
             english = re.match(r"[a-z]+(?: [a-z]+(?![a-z]))?", text[i:end]) \
                 if text[i:i + 1].isascii() and text[i:i + 1].isalpha() else None
             if english and english.group(0) not in _ENGLISH_PAIRS:
@@ -288,6 +298,11 @@ class VariantTable:
                 if any(said in w for w in words):
                     tokens.append((i, i + english.end(), said))
                 i += english.end() if english else 1
+                continue
+            if english and (i == 0 or not text[i - 1].isalpha()) and english.group(0) not in words \
+                    and (own := series_size(english.group(0), words)) is not None:
+                tokens.append((i, i + english.end(), own))         # "large 3" of a series named 大号 or L
+                i += english.end()
                 continue
             packed = _packed(text, i, words) if text[i:i + 1] in firsts or text[i:i + 1] in _CAN else None
             if packed is not None:
