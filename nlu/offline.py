@@ -210,7 +210,7 @@ _TICKET_PROGRESS = re.compile(r"进度|怎么样|咋样|点样|搞成点|到哪|
                               r"status|update|progress|follow")
 _QUALITY = re.compile(r"质量|批|quality|batch")
 # a message that begins by reporting figures, not asking for them
-_REPORTING = re.compile(r"(?:帮我|我来|我)?(?:上报|报一下|报个|报下|报告一下|登记|录入|提交|填报)(?!.{0,12}(?:多少|怎么|吗|么|\?))")
+_REPORTING = re.compile(r"(?:帮我|我来|我要|我想|我)?(?:上报|报一下|报个|报下|报告一下|登记|录入|提交|填报|报(?=销量|销售|动销))(?!.{0,12}(?:多少|怎么|吗|么|\?))")
 
 
 # a request to order with nothing named yet (no "how": "怎么下单" asks how it works)
@@ -360,6 +360,16 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
             and confidence < 0.8:
         return Intent.PLACE_ORDER, 0.8
     return intent, confidence
+
+
+def _only_products(a: Analysis) -> bool:
+    """Product words and nothing else (no count, no other word): what a question before them is about."""
+    if not a.mentions or a.items.items or a.items.edits or a.order_no:
+        return False
+    rest = list(a.blanked)
+    for m in a.mentions:
+        rest[m.start:m.end] = " " * (m.end - m.start)
+    return not re.sub(r"[\s,，.。!！?？~]|[吗呢啊呀哈嘛的]", "", "".join(rest))
 
 
 def _models_asked(a: Analysis) -> bool:
@@ -520,6 +530,8 @@ def _two_requests(text: str, whole: ParseResult, index: ProductIndex, today: dat
         intent, confidence = decide_intent(a, default_classifier().predict(masked_analysis(a)))
         parts.append((a, intent, confidence))
     (a1, i1, c1), (a2, i2, c2) = parts
+    if _only_products(a2):
+        return None     # "有货吗？简影黑色双开双控": the product asked about, said after the question, no request of its own
     if i1 == i2 or min(c1, c2) < _TWO_REQUESTS_CONFIDENCE or {i1, i2} & set(_WEAK):
         return None
     first = build_result(a1, i1, c1)
