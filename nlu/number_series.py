@@ -84,17 +84,38 @@ class _Reading:
         self.series = {n: _Series(tuple(sorted(skus)), frozenset(plain.get(n, set()))) for n, skus in numbers.items()
                        if len(skus) >= 2 and leading.get(n, 0) >= len(skus)}
         self.numbers = frozenset(numbers)
+        self._held: dict[tuple[str, str], bool] = {}
         self.catalogue = " ".join(self.text.values())       # every product's words, for words of other products
 
     def holds(self, sku: str, word: str) -> bool:
         """Whether ``word`` (spelled) is one of the product's words."""
-        if re.fullmatch(r"[a-z]+(?:-[a-z]+)?", word):
+        key = (sku, word)
+        if (known := self._held.get(key)) is None:
+            known = self._held[key] = self._holds(sku, word)
+        return known
+
+    def _holds(self, sku: str, word: str) -> bool:
+        if word.isascii() and not word[0].isdigit():
             return word in self.latin[sku] or (word.replace("-", "") in self.latin[sku])
-        if word[0].isdigit():           # "1500页", "127ml": a size with its unit, a whole number of the product's
-            return not word[-1].isdigit() and re.search(rf"(?<![\d.]){re.escape(word)}", self.text[sku]) is not None
-        if len(word) == 1:              # one character: a word's end ("215黑", "品红", "630芯"), not "成" of "成像鼓"
-            return re.search(rf"{word}(?![\u4e00-\u9fff])", self.text[sku]) is not None
-        return re.search(rf"(?<![\u4e00-\u9fff]){word}|{word}(?![\u4e00-\u9fff])", self.text[sku]) is not None
+        text = self.text[sku]
+        at = text.find(word)
+        while at >= 0:
+            before = text[at - 1] if at else " "
+            after = text[at + len(word):at + len(word) + 1] or " "
+            if word[0].isdigit():       # "1500页", "127ml": a size with its unit, a whole number of the product's
+                if not word[-1].isdigit() and not (before.isdigit() or before == "."):
+                    return True
+            elif len(word) == 1:        # one character: a word's end ("215黑", "品红", "630芯"), not "成" of "成像鼓"
+                if not _cjk(after):
+                    return True
+            elif not _cjk(before) or not _cjk(after):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
 
 
 _READINGS: WeakKeyDictionary[ProductIndex, _Reading] = WeakKeyDictionary()
