@@ -29,6 +29,7 @@ from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
 from nlu.moved_counts import better_lines, counts_put_after, sizes_put_first
 from nlu.normalize import normalize
+from nlu.number_series import number_series_spelled
 from nlu.numbers import QUANTITY
 from nlu.numeral_codes import numeral_codes_spelled
 from nlu.own_variants import with_own_variants
@@ -164,6 +165,7 @@ def analyze(text: str, index: ProductIndex, today: date, *, moved: bool = False)
 def _analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     norm = numeral_codes_spelled(sections_spelled(normalize(text), index), index)
     norm = series_codes_spelled(norm, index)        # "H series 5k 3 units": the H5K
+    norm = number_series_spelled(norm, index)       # "215硒鼓 黑5 青3": the 215黑, the 215青
     norm = size_letters_marked(norm, index)         # "hoodie M 5 L 5": the L, not 5 litres
     norm = sizes_put_after(norm, index)             # "#5 nylon zips": the "nylon zip #5"
     if looks_like_pinyin(norm):          # "dingdan dao na le": the Chinese it spells, product words kept

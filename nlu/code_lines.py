@@ -180,7 +180,7 @@ def _lines(codes: _Codes, head: str, text: str, pos: int, mentions: Sequence[Men
             break
         gap = _GAP.match(text, end)
         at = gap.end() if gap else end
-        counted = _count(codes, text, at)
+        counted = _count(codes, text, at, head)
         if counted is None:
             return None
         qty, unit, after = counted
@@ -201,9 +201,12 @@ def _lines(codes: _Codes, head: str, text: str, pos: int, mentions: Sequence[Men
     return [CartEdit(op=EditOp.ADD, sku=sku, qty=qty, unit=unit) for (sku, qty), unit in zip(out.items(), units, strict=True)]
 
 
-def _count(codes: _Codes, text: str, at: int) -> tuple[int, str, int] | None:
+def _count(codes: _Codes, text: str, at: int, head: str) -> tuple[int, str, int] | None:
     """The count at ``at``: its value, unit and end. "k4": a count glued to the line's letter is still one; "2 g*2":
-    a number before the next line's word is a count, though the word is also a unit (grams)."""
+    a number before the next line's word is a count, though the word is also a unit (grams); the code said again
+    before the next line's word ("870黑、870彩各6个") is none."""
+    if head.isdigit() and re.match(rf"{head}(?![\d.])", text[at:]):
+        return None
     q = QUANTITY.match(text[at:])
     if q is not None and q.group("num"):
         quantity = parse_quantity(q)
