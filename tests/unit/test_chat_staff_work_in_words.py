@@ -1,0 +1,55 @@
+"""QA s28 #8, #20, #21, #23, #24, #25: staff doing their work in their own words.
+
+- a channel manager's "郑州和顺 先暂停合作 他们欠款逾期了" is the suspend card with its reason (was: a sales report);
+- the order desk's "0001先别批 WP400这个月停产了 让他换WP600" is the reject card with that reason (was: refused as "a
+  dealer's own action"); "超额度通过" with no order on screen asks which one; "待答复咨询" opens the questions queue;
+- finance's "记一笔回款 … 流水号 HX…" is never asked the reference again, nor the day said;
+- marketing's "做个元旦促销 … DH20满10台减500 所有A级经销商" fills the products and dealers, the rule without them;
+- quality's "开始调查" moves the report; a note offered and passed over is said not logged, with its button;
+- after-sales' "AS-… 客户说还是不出水 上门再看" offers the words as the ticket's note.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.aftersales import Ticket
+from core.dealers import DealerStatus
+from core.faq import StaffQuestion
+from core.orders import OrderStatus
+from core.quality import CorrectiveStatus, QualityFeedback
+from core.users import Role
+from tests.chat import ChatWorld, buttons, texts
+
+OWNER, DESK, CHANNEL, AFTER, QUALITY, MARKETING, FINANCE = "101", "300", "301", "302", "303", "304", "306"
+QF = "QF-20261126-0001"
+AS = "AS-20261126-0001"
+
+
+async def _world() -> ChatWorld:
+    w = ChatWorld()                      # the clock: 2026-11-26
+    await w.catalogue()
+    d1 = await w.dealer(name="郑州和顺智能家居有限公司", tier="A")
+    await w.dealer(name="合肥新锐电器有限公司")
+    await w.user(OWNER, Role.DEALER_OWNER, d1)
+    for chat, role in ((DESK, Role.ORDER_DESK), (CHANNEL, Role.CHANNEL_MANAGER), (AFTER, Role.AFTER_SALES),
+                       (QUALITY, Role.QUALITY), (MARKETING, Role.MARKETING), (FINANCE, Role.FINANCE)):
+        await w.user(chat, role, username=role.value)
+    assert d1.id is not None
+    now = w.clock.now()
+    await w.uow.quality.add(QualityFeedback(number=QF, dealer_id=d1.id, sku="DH20", defect_category="功能", count=3,
+                                            description="水位传感器失灵", created_at=now - timedelta(days=1)))
+    await w.uow.tickets.add(Ticket(number=AS, dealer_id=d1.id, description="DH20 不出水", created_at=now,
+                                   sla_due_at=now + timedelta(hours=24)))
+    await w.uow.commit()
+    return w
+
+
+async def test_a_suspension_said_with_a_word_of_when_and_the_reason_after_a_space() -> None:
+    w = await _world()
+    card = await w.say(CHANNEL, "郑州和顺 先暂停合作 他们欠款逾期了")
+    said = texts(card)
+    assert "确认暂停" in said and "郑州和顺智能家居有限公司" in said and "原因：欠款逾期\n" in said, said
+    await w.press(CHANNEL, buttons(card)["✅ 确认暂停"])
+    dealer = await w.uow.dealers.get_by(name="郑州和顺智能家居有限公司")
+    assert dealer is not None and dealer.status == DealerStatus.SUSPENDED
