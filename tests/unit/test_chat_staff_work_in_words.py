@@ -53,3 +53,20 @@ async def test_a_suspension_said_with_a_word_of_when_and_the_reason_after_a_spac
     await w.press(CHANNEL, buttons(card)["✅ 确认暂停"])
     dealer = await w.uow.dealers.get_by(name="郑州和顺智能家居有限公司")
     assert dealer is not None and dealer.status == DealerStatus.SUSPENDED
+
+
+async def test_the_desk_rejects_an_order_by_its_number_end_with_a_reason_naming_products() -> None:
+    w = await _world()
+    dealer = await w.uow.dealers.get_by(name="郑州和顺智能家居有限公司")
+    assert dealer is not None
+    order = await w.order(dealer, [("AP300", 2)])
+    tail = order.number[-4:]
+    card = await w.say(DESK, f"{tail}先别批 WP400这个月停产了 让他换WP600")
+    said = texts(card)
+    assert "确认驳回" in said and order.number in said and "原因：WP400这个月停产了 让他换WP600" in said, said
+    await w.press(DESK, buttons(card)["❌ 确认驳回"])
+    rejected = await w.uow.orders.get(order.id)
+    assert rejected is not None and rejected.status == OrderStatus.REJECTED
+    # the over-limit approval's words with no order on screen: which one (never "a dealer's own action")
+    which = texts(await w.say(DESK, "超额度通过"))
+    assert "是哪一单" in which and "没能把这句话" not in which, which
