@@ -70,3 +70,17 @@ async def test_the_desk_rejects_an_order_by_its_number_end_with_a_reason_naming_
     # the over-limit approval's words with no order on screen: which one (never "a dealer's own action")
     which = texts(await w.say(DESK, "超额度通过"))
     assert "是哪一单" in which and "没能把这句话" not in which, which
+
+
+async def test_the_questions_queue_is_opened_by_its_name() -> None:
+    w = await _world()
+    dealer = await w.uow.dealers.get_by(name="郑州和顺智能家居有限公司")
+    assert dealer is not None
+    await w.uow.staff_questions.add(StaffQuestion(
+        channel="telegram", chat_id=OWNER, question="少发了一台DH20怎么办", request_key="k1",
+        asked_by=f"{dealer.name}（{dealer.code}）· li", dealer_id=dealer.id, created_at=w.clock.now(),
+        about_order="SO-20261126-0001"))          # the desk answers the questions about an order
+    await w.uow.commit()
+    for words in ("待答复咨询", "经销商有问题要回吗"):
+        said = texts(await w.say(DESK, words))
+        assert "少发了一台DH20" in said and "没有听懂" not in said, (words, said)
