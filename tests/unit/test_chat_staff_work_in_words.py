@@ -84,3 +84,22 @@ async def test_the_questions_queue_is_opened_by_its_name() -> None:
     for words in ("待答复咨询", "经销商有问题要回吗"):
         said = texts(await w.say(DESK, words))
         assert "少发了一台DH20" in said and "没有听懂" not in said, (words, said)
+
+
+async def test_a_payment_line_is_not_asked_again_for_its_reference_or_its_day() -> None:
+    w = await _world()
+    shown = await w.say(FINANCE, "记一笔回款 合肥新锐 3万 流水号 HX20261208001")
+    accounts = await w.press(FINANCE, buttons(shown)["✅ 是这家"])
+    methods = await w.press(FINANCE, buttons(accounts)["预存款"])
+    asked = texts(await w.press(FINANCE, buttons(methods)["银行转账"]))
+    assert "哪天付的款" in asked and "银行流水号" not in asked, asked
+    await w.say(FINANCE, "今天")
+    summary = texts(await w.say(FINANCE, "跳过"))
+    assert "参考号：HX20261208001" in summary and "金额：¥30,000.00" in summary, summary
+
+    shown = await w.say(FINANCE, "合肥新锐昨天打了5万 工行转账 流水号 ICBC2026112501")
+    accounts = await w.press(FINANCE, buttons(shown)["✅ 是这家"])
+    asked = texts(await w.press(FINANCE, buttons(accounts)["预存款"]))
+    assert "回单照片" in asked and "哪天" not in asked, asked
+    summary = texts(await w.say(FINANCE, "跳过"))
+    assert "付款日期：2026-11-25" in summary and "参考号：ICBC2026112501" in summary, summary
