@@ -103,3 +103,11 @@ async def test_a_payment_line_is_not_asked_again_for_its_reference_or_its_day() 
     assert "回单照片" in asked and "哪天" not in asked, asked
     summary = texts(await w.say(FINANCE, "跳过"))
     assert "付款日期：2026-11-25" in summary and "参考号：ICBC2026112501" in summary, summary
+
+
+async def test_a_campaign_said_in_one_line_takes_its_products_and_dealers() -> None:
+    w = await _world()
+    summary = texts(await w.say(MARKETING, "做个元旦促销 12月28号到1月3号 DH20满10台减500 所有A级经销商"))
+    for part in ("名称：元旦促销", "规则：满10台减500\n", "产品：DH20", "面向：A 级"):
+        assert part in summary, (part, summary)
+    assert "哪些产品参加" not in summary and "面向哪些经销商" not in summary
