@@ -111,3 +111,31 @@ async def test_a_campaign_said_in_one_line_takes_its_products_and_dealers() -> N
     for part in ("名称：元旦促销", "规则：满10台减500\n", "产品：DH20", "面向：A 级"):
         assert part in summary, (part, summary)
     assert "哪些产品参加" not in summary and "面向哪些经销商" not in summary
+
+
+async def test_quality_starts_an_investigation_in_words_and_an_offered_note_is_not_dropped_unsaid() -> None:
+    w = await _world()
+    await w.say(QUALITY, QF)
+    moved = texts(await w.say(QUALITY, "开始调查"))
+    assert "已改为“调查中”" in moved, moved
+    stored = await w.uow.quality.get_by(number=QF)
+    assert stored is not None and stored.corrective_status == CorrectiveStatus.INVESTIGATING
+    note = "风机轴承供应商换了，新批次的轴承公差偏大，需要追溯"
+    assert "要记为" in texts(await w.say(QUALITY, note))
+    answered = await w.say(QUALITY, "这批货发给了哪些经销商")
+    said = texts(answered)
+    assert "没有记入 QF-20261126-0001" in said and note in said, said
+    await w.press(QUALITY, buttons(answered)["📝 记下说明（仍为调查中）"])
+    stored = await w.uow.quality.get_by(number=QF)
+    assert stored is not None and stored.corrective_note == note
+    assert stored.corrective_status == CorrectiveStatus.INVESTIGATING
+
+
+async def test_words_typed_with_a_ticket_number_are_offered_as_its_note() -> None:
+    w = await _world()
+    card = await w.say(AFTER, f"{AS} 客户说还是不出水 上门再看")
+    assert "要记为工单 AS-20261126-0001 的处理留言" in texts(card), texts(card)
+    await w.press(AFTER, buttons(card)["💬 记为 AS-20261126-0001 的留言"])
+    ticket = await w.uow.tickets.get_by(number=AS)
+    assert ticket is not None and any("客户说还是不出水 上门再看" in c.text for c in ticket.comments)
+    assert "留言" not in texts(await w.say(AFTER, f"看下 {AS}")).split("最近记录")[0].split("\n")[-1]
