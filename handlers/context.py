@@ -77,6 +77,8 @@ class Ctx:
     parsed: ParseResult | None = None
     args: list[str] = field(default_factory=list)   # button payload arguments
     outbox: list[Reply] = field(default_factory=list)  # messages to other chats (staff prompts)
+    # said in this chat after the answer to the message (an offer the message passed over: not done, and how to)
+    after: list[Reply] = field(default_factory=list)
     # the question-answering handlers of every flow (set by the service): a flow in the middle of a form
     # answers "AP800什么价" by the one handler for it, without importing the other flow
     questions: dict[Intent, Callable[[Ctx], Awaitable[list[Reply]]]] = field(default_factory=dict)

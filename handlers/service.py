@@ -175,7 +175,7 @@ class ConversationService:
                 heard, go_on = await listen(ctx)
                 if not go_on:
                     return heard
-            replies = heard + await self._route(ctx)
+            replies = heard + await self._route(ctx) + ctx.after
             if ctx.is_staff or ctx.is_dealer:
                 # what the person sees now: staff typing a label of it press that button; a dealer's words about
                 # it ("确认收货" under an order's card) mean what it shows

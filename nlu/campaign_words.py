@@ -49,6 +49,18 @@ class NewCampaignSaid:
     name: str = ""
     dates: DateSpan | None = None
     rule: str = ""      # the rest said: the offer ("满10台减500", "AP和WP系列9折")
+    products: str = ""  # the products the offer is of, as said ("DH20"): ``campaign_products`` reads them
+    targets: str = ""   # the dealers it is for, as said ("A级", "所有"): ``campaign_targets`` reads them
+
+
+# "DH20满10台减500", "AP300、AP500 每台直降200": the models the offer is of, at the start of a clause of the rule
+_CODE = r"[A-Za-z]{1,4}\d{1,5}[A-Za-z]?"
+_OFFER_OF = re.compile(rf"(?:^|(?<=[\s，,;；]))(?P<p>{_CODE}(?:\s*[、,，/和及]\s*{_CODE})*|[A-Za-z]{{1,4}}\s*(?:系列|全系列?))"
+                       r"\s*(?=满|买|每|购|打|享|直降|立减|减|折|特价|送|返|\d)", re.IGNORECASE)
+# "所有A级经销商", "面向华东A级经销商", "全部经销商": the dealers it is for (regions, tiers, or every one)
+_TARGETS = re.compile(r"(?:面向|针对|仅限|只限|限|适用于?)?\s*(?P<t>(?:所有|全部|全体|各)?\s*的?\s*"
+                      r"(?:(?:华东|华南|华北|华中|西南|西北|东北)(?:区|大区)?\s*[、,，/和及]?\s*)*"
+                      r"(?:(?:[A-Ca-c]|一|二|三)\s*级\s*[、,，/和及]?\s*)*)\s*的?(?:经销商|客户|门店)(?:参加|参与)?")
 
 
 def _clean(text: str) -> str:
@@ -129,9 +141,18 @@ def new_campaign_said(text: str, today: date) -> NewCampaignSaid | None:
     if dates is not None:
         rest = f"{rest[:dates.start]} {rest[dates.end:]}"
         dates = DateSpan(dates.starts_on, dates.ends_on, 0, 0)
+    targets = ""
+    if (t := _TARGETS.search(rest)) is not None and (t.group("t").strip() or t.group(0).startswith(("面向", "针对"))):
+        targets = re.sub(r"^(?:所有|全部|全体|各)\s*的?\s*(?=\S)", "", t.group("t").strip()) or "所有"
+        targets = re.sub(r"(华东|华南|华北|华中|西南|西北|东北)(?:大区|区)?", r"\1 ", targets).strip()   # "华东A级": two
+        rest = f"{rest[:t.start()]} {rest[t.end():]}"
+    products = ""
+    if (o := _OFFER_OF.search(rest)) is not None:
+        products = o.group("p")
+        rest = f"{rest[:o.start()]} {rest[o.end():]}"
     rule = re.sub(r"\s+", " ", re.sub(r"^[\s，,。;；:：]+|[\s，,。;；:：]+$", "", rest))
     rule = re.sub(r"\s*[，,;；]\s*[，,;；]\s*", "，", rule)
-    return NewCampaignSaid(name=name, dates=dates, rule=rule[:400])
+    return NewCampaignSaid(name=name, dates=dates, rule=rule[:400], products=products, targets=targets)
 
 
 _EVERY = re.compile(r"^(?:全部|所有|全部的|所有的|都参加|都行|不限|全部产品|所有产品|全部经销商|所有经销商|全国|全部门店|"

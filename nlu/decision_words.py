@@ -39,8 +39,8 @@ _TAIL = re.compile(r"(?:尾号|单号尾号|订单尾号)?(?:是|为)?\s*(?<![\d
 _THIS = (r"这一?单|那一?单|这张单?|这个单子?|这笔单?|这个|那个|此单|该单|订单|单子|这单子|号单|的单子?|它|他们?家?")
 _FILLER = (r"我看了?|看了|看过了?|我觉得|感觉|应该|基本|都|也|就|先|还是|给他们?|给它|给|帮我|让它|一下|"
            r"吧|了|啊|呀|呗|哈|的|嗯|额|那|这|\b(?:this|one|order|it|please|just)\b")
-# approving verbs: enough alone ("批了吧" under an order's card)
-_APPROVE_VERB = (r"批了|批准|批一下|批掉|给批|批吧|批|审批通过|审核通过|通过|同意|审过|过审|审核过|放行|过了|过吧|"
+# approving verbs: enough alone ("批了吧" under an order's card; "超额度通过": the over-limit approval's own words)
+_APPROVE_VERB = (r"超(?:额度|额|信用额度|信用|限)(?:通过|批准|放行|批了?)|批了|批准|批一下|批掉|给批|批吧|批|审批通过|审核通过|通过|同意|审过|过审|审核过|放行|过了|过吧|"
                  r"\b(?:approve[ds]?|approve it|go ahead)\b")
 # "fine" words: an approval only with an order named or a verb beside them
 _FINE = (r"没(?:啥|什么|有|大|多大)?(?:问题|毛病)|问题不大|都?(?:可以|行|没事|ok)的?|"
@@ -74,6 +74,8 @@ def decision_said(text: str, *, order_named: bool = False) -> OrderDecision | No
     text = _clean(text)
     if not text or len(text) > 200 or _QUESTION.search(text):
         return None
+    if (first := _rejected_first(text, order_named=order_named)) is not None:
+        return first
     tails = [m.group(1) for m in _TAIL.finditer(text)]
     if len(tails) > 1 or re.search(r"[A-Za-z]{1,4}-?\d|\d{5,}", text) or (tails and order_named):
         return None                          # two orders, a product code, a whole number: not these words
@@ -95,6 +97,23 @@ def decision_said(text: str, *, order_named: bool = False) -> OrderDecision | No
     if not (verb or fine) or (not verb and not (tail or this or order_named)):
         return None                          # "可以", "没问题", "好的" alone: an answer to something else
     return OrderDecision(True, tail)
+
+
+def _rejected_first(text: str, *, order_named: bool) -> OrderDecision | None:
+    """"0005先别批 WP400这个月停产了 让他换WP600": the order (its number end, or "这单") and the rejecting words first,
+    the reason after them whatever it names (a product, another number: QA s28 #20; was: no decision, the words
+    refused as a dealer's own action). None when anything else comes before the rejecting words."""
+    rejected = re.search(_REJECT, text, re.IGNORECASE)
+    if rejected is None:
+        return None
+    head = text[:rejected.start()]
+    tails = [m.group(1) for m in _TAIL.finditer(head)]
+    if len(tails) > 1 or (tails and order_named) or not _only(_TAIL.sub(" ", head), _THIS, _FILLER):
+        return None
+    if not tails and not order_named and re.search(_THIS, head) is None:
+        return None                          # "先别批": the order just shown, read by the stricter shapes below
+    after = re.sub(_REJECT, " ", text[rejected.end():], flags=re.IGNORECASE)
+    return OrderDecision(False, tails[0] if tails else None, _reason(after))
 
 
 def _reason(words: str) -> str | None:

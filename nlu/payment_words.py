@@ -51,6 +51,11 @@ class PaymentSaid:
     method: PaymentMethod | None = None
     account: AccountKind | None = None
     reference: str | None = None
+    day: str | None = None           # the words of the day paid, when said ("昨天", "12月6日"): ``nlu.dates`` reads them
+
+
+# the day paid said in the line ("德润昨天打了3万", "…，12月6号到账"), the reference's characters left out
+_DAY_SAID = re.compile(r"前天|昨天|今天|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?")
 
 
 def payment_said(text: str) -> PaymentSaid | None:
@@ -61,10 +66,11 @@ def payment_said(text: str) -> PaymentSaid | None:
         return None
     note = m.group("note") or ""
     reference = _REFERENCE_SAID.search(note)
+    day = _DAY_SAID.search(_REFERENCE_SAID.sub(" ", text.replace(m.group("amount"), " ", 1)))
     return PaymentSaid(who=m.group("who").strip(), amount=m.group("amount").replace(" ", ""),
                        method=next((k for k, said in _METHOD_SAID if said.search(note)), None),
                        account=next((k for k, said in _ACCOUNT_SAID if said.search(note)), None),
-                       reference=reference.group(1) if reference else None)
+                       reference=reference.group(1) if reference else None, day=day.group(0) if day else None)
 
 
 def amount_alone(text: str) -> bool:

@@ -19,9 +19,13 @@ _REINSTATE = re.compile(rf"^\s*(?:恢复|解除暂停|取消暂停|重新启用|
 # (a name only with 把 or with what is suspended, so "推送暂停" or "今天暂停" are not read as a dealer)
 _WHO_FIRST = r"^\s*(?:把?\s*(?P<code>[A-Za-z]{1,4}-?\d{3,8})(?![0-9])|" \
              rf"(?=把|.*{_WHAT})把?\s*(?P<name>[^\s，,；;:：]{{2,40}}?))\s*(?:的)?\s*{_WHAT}?\s*(?:给)?\s*"
-_SUSPEND_LATE = re.compile(_WHO_FIRST + rf"(?:暂停|停了|停掉|停止|冻结)(?:了|掉)?\s*{_WHAT}?"
-                           r"(?:\s*[，,；;。]\s*(?:(?:原因|理由|因为)\s*[:：]?\s*)?(?P<reason>.+?))?\s*[。.!！]?\s*$",
+# "郑州和顺 先暂停合作 他们欠款逾期了": a word of when before the verb, the reason after a space (QA s28 #8)
+_SOON = r"(?:先|暂时|暂且|马上|立即|立刻|就|要)?\s*"
+_SUSPEND_LATE = re.compile(_WHO_FIRST + _SOON + rf"(?:暂停|停了|停掉|停止|冻结)(?:了|掉)?\s*{_WHAT}?"
+                           r"(?:(?:\s*[，,；;。]\s*|\s+)(?:(?:原因|理由|因为)\s*[:：]?\s*)?(?P<reason>.+?))?\s*[。.!！]?\s*$",
                            re.IGNORECASE)
+# who the reason is said of ("他们欠款逾期了"): not part of it
+_REASON_SUBJECT = re.compile(r"^(?:他们家?|他家|她家|这家|对方|因为|由于)\s*|\s*了\s*$")
 _REINSTATE_LATE = re.compile(_WHO_FIRST + rf"(?:恢复|解除暂停|重新启用)(?:了)?\s*{_WHAT}?\s*[。.!！]?\s*$",
                              re.IGNORECASE)
 
@@ -41,7 +45,7 @@ def suspension_said(text: str) -> StandingSaid | None:
     match = _SUSPEND.match(text) or _SUSPEND_LATE.match(text)
     if match is None:
         return None
-    return StandingSaid(match["code"] or match["name"], (match["reason"] or "").strip())
+    return StandingSaid(match["code"] or match["name"], _REASON_SUBJECT.sub("", (match["reason"] or "").strip()))
 
 
 def reinstatement_said(text: str) -> StandingSaid | None:

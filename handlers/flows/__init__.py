@@ -35,6 +35,7 @@ def all_routers() -> list[Router]:
         prices,
         privacy,
         qf_notes,
+        qf_steps,
         quality,
         receipt_claims,
         receipt_desk,
@@ -62,7 +63,8 @@ def all_routers() -> list[Router]:
         transfers,
     )
 
-    return [m.router for m in (menu, drafts, help, asked_replies, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, receipt_desk, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
+    # qf_notes first: its hook on every typed message only notes an offer passed over, before any flow answers it
+    return [m.router for m in (qf_notes, menu, drafts, help, asked_replies, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, receipt_desk, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
-                               staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, staff_words, qf_notes, settings, reports, sellout_chase, privacy,
+                               staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, qf_steps, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

@@ -94,6 +94,13 @@ async def new_campaign(ctx: Ctx) -> list[Reply]:
                        ends_on=said.dates.ends_on.isoformat())
     if said is not None and said.rule:
         FORM.mark_done(ctx, "rule", rule=said.rule)
+    # "DH20满10台减500 所有A级经销商": the products and dealers said are not asked again (QA s28 #24); words that
+    # name none leave their step to be asked
+    for step, words, read in (("products", said.products if said else "", _products),
+                              ("dealers", said.targets if said else "", _dealers)):
+        found = await read(FORM, ctx, words) if words else None
+        if isinstance(found, dict):
+            FORM.mark_done(ctx, step, **found)
     return await FORM.next(ctx, intro=True)
 
 

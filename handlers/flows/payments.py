@@ -242,9 +242,10 @@ async def quick_payment(ctx: Ctx) -> list[Reply]:
     method = said.method.value if said and said.method else None
     account = said.account.value if said and said.account else None
     reference = said.reference if said else None
+    day = _day_paid(said.day, ctx.deps.clock.today()) if said and said.day else None
     ctx.go("pay.dealer", nonce=forms.new_nonce(), **({"amount": str(amount)} if amount else {}),
            **({"method": method} if method else {}), **({"said_account": account} if account else {}),
-           **({"reference": reference} if reference else {}))
+           **({"reference": reference} if reference else {}), **({"said_day": day.isoformat()} if day else {}))
     return await _find_dealer(ctx, said.who if said else "")
 
 
@@ -356,18 +357,29 @@ async def account_chosen(ctx: Ctx) -> list[Reply]:
     account = forms.arg(ctx, 0)
     if ctx.dialog.state != "pay.account" or account not in {a.value for a in ACCOUNTS}:
         return await new_payment(ctx)
-    if ctx.dialog.data.get("amount") and ctx.dialog.data.get("method") and ctx.dialog.data.get("reference"):
-        forms.step(ctx, "pay.date", account=account)        # "…工行转账 流水号 ICBC…": the reference said too
-        return _ask_date(ctx)
-    if ctx.dialog.data.get("amount") and ctx.dialog.data.get("method"):    # "…打了5万，工行转账": both said
-        forms.step(ctx, "pay.reference", account=account)
+    ctx.dialog.data["account"] = account
+    return await _ask_next(ctx)
+
+
+async def _ask_next(ctx: Ctx) -> list[Reply]:
+    """The first thing the form does not hold yet, asked: what the opening line said ("记一笔回款 德润 3万 流水号
+    HX20261208001": the amount and the reference; "工行转账", "昨天") is never asked again (QA s28 #23; was: the
+    reference asked again unless the method was said too, the day always)."""
+    d = ctx.dialog.data
+    if not d.get("amount"):
+        forms.step(ctx, "pay.amount")
+        return [Reply(text=ctx.t("pay.ask.amount"), buttons=[_cancel(ctx)])]
+    if not d.get("method"):
+        forms.step(ctx, "pay.method")
+        return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+    if "reference" not in d:
+        forms.step(ctx, "pay.reference")
         return [Reply(text=ctx.t("pay.ask.reference"),
                       buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
-    if ctx.dialog.data.get("amount"):            # "合肥新锐打了5万" said it already
-        forms.step(ctx, "pay.method", account=account)
-        return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
-    forms.step(ctx, "pay.amount", account=account)
-    return [Reply(text=ctx.t("pay.ask.amount"), buttons=[_cancel(ctx)])]
+    forms.step(ctx, "pay.date")
+    if said_day := d.pop("said_day", None):
+        return await _paid_on(ctx, date.fromisoformat(str(said_day)))
+    return _ask_date(ctx)
 
 
 @router.state("pay.account")
@@ -398,8 +410,8 @@ async def amount_typed(ctx: Ctx) -> list[Reply]:
         bad = [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
         return await _asked_aside(ctx, forms.text_of(ctx), again=[Reply(text=ctx.t("pay.ask.amount"),
                                                                          buttons=[_cancel(ctx)])]) or bad
-    forms.step(ctx, "pay.method", amount=str(amount))
-    return [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
+    ctx.dialog.data["amount"] = str(amount)
+    return await _ask_next(ctx)
 
 
 @router.state("pay.method")
@@ -420,9 +432,8 @@ async def method_chosen(ctx: Ctx) -> list[Reply]:
     method = forms.arg(ctx, 0)
     if ctx.dialog.state != "pay.method" or method not in {m.value for m in PaymentMethod}:
         return await new_payment(ctx)
-    forms.step(ctx, "pay.reference", method=method)
-    return [Reply(text=ctx.t("pay.ask.reference"),
-                  buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
+    ctx.dialog.data["method"] = method
+    return await _ask_next(ctx)
 
 
 def _ask_date(ctx: Ctx) -> list[Reply]:
@@ -438,8 +449,8 @@ async def reference_typed(ctx: Ctx) -> list[Reply]:
         text = ""
     if len(text) > MAX_REFERENCE:
         return [Reply(text=ctx.t("pay.bad.reference", n=MAX_REFERENCE), buttons=[_cancel(ctx)])]
-    forms.step(ctx, "pay.date", reference=text)
-    return _ask_date(ctx)
+    ctx.dialog.data["reference"] = text
+    return await _ask_next(ctx)
 
 
 async def _paid_on(ctx: Ctx, paid_on: date) -> list[Reply]:
@@ -480,8 +491,8 @@ async def skip(ctx: Ctx) -> list[Reply]:
     if (refused := _refused(ctx)) is not None:
         return refused
     if ctx.dialog.state == "pay.reference":
-        forms.step(ctx, "pay.date", reference="")
-        return _ask_date(ctx)
+        ctx.dialog.data["reference"] = ""
+        return await _ask_next(ctx)
     if ctx.dialog.state == "pay.receipt":
         return await _summary(ctx)
     return await new_payment(ctx)

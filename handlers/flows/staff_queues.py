@@ -49,6 +49,7 @@ from handlers.router import Router, payload
 from nlu.dates import find_past_period
 from nlu.queue_words import (
     EXPIRING_ASKED,
+    QUESTIONS_ASKED,
     QUEUE_ASKED,
     TICKETS_ASKED,
     TODAY_ANYWHERE,
@@ -385,6 +386,12 @@ def _today_line(ctx: Ctx, count: QueueCount) -> list[str]:
         top = tuple(i for i in top if i.late) or top
     lines.extend(f"  · {_item_line(ctx, item)}" for item in top[:TOP])
     return lines
+
+
+@router.staff_pattern(QUESTIONS_ASKED)
+async def questions_asked(ctx: Ctx) -> list[Reply]:
+    """"待答复咨询", "经销商有问题要回吗": the questions dealers handed to staff (the /today button's list)."""
+    return await typed_queue(ctx, Queue.QUESTIONS, "")
 
 
 @router.staff_pattern(TICKETS_ASKED)

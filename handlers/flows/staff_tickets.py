@@ -8,6 +8,7 @@ Shared pieces: ``handlers.flows.staff``.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -56,8 +57,9 @@ from handlers.flows.staff import (
     _when,
     drop_pending,
 )
-from handlers.messages import Button, Reply
+from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.record_notes import note_with_number
 from nlu.replies import is_keep
 from nlu.staff_commands import StaffVerb, ticket_step_said, words_besides_number
 
@@ -166,7 +168,16 @@ async def ticket_card(ctx: Ctx, *, said_fixed: bool = False) -> list[Reply]:
             ctx.dialog.data["said_resolution"] = {"ref": ticket.number, "text": words[:MAX_NOTE]}
     if ticket.customer_name or ticket.customer_phone:
         buttons.append(reveal_button(ctx, RevealKind.TICKET_CUSTOMER, ticket.number))
-    return [*await photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
+    card = [*await photo_replies(ctx, ticket.photos), Reply(text="\n".join(lines), buttons=buttons)]
+    note = note_with_number(ctx.inbound.text) if ctx.inbound.kind == InboundKind.TEXT and not said_fixed else None
+    if note is not None:
+        # "AS-… 客户说还是不出水 上门再看": the words offered as the ticket's note, one tap (QA s28 #25; was: dropped)
+        nonce = secrets.token_hex(4)
+        ctx.dialog.data["note_offer"] = {"nonce": nonce, "ref": ticket.number, "text": note[:MAX_NOTE]}
+        card.append(Reply(text=ctx.t("form.note_offer", ref=ticket.number, text=mask_text(note[:60])),
+                          buttons=[[Button(ctx.t("form.note_offer_yes", ref=ticket.number),
+                                           payload("staff.ticket.note", nonce))]]))
+    return card
 
 
 async def photo_replies(ctx: Ctx, refs: Sequence[str]) -> list[Reply]:

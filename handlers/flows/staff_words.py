@@ -149,9 +149,10 @@ i18n.register({
     "sw.qf.noted": ("说明：{text}", "Note: {text}"),
     "sw.qf.done": ("✅ {number} 已改为“{status}”，已通知经销商。", "✅ {number} is now '{status}'; the dealer was told."),
     "sw.help.head": ("我没有听懂这句话。您可以这样说或输入：", "I did not understand that. You can type:"),
-    "sw.help.dealer_words": ("这句话像是经销商自己账户里的操作，员工账号不能代做。按您的职责，可以这样说或输入：",
-                             "That reads as a dealer's own action, which a staff account does not do. For your job "
-                             "you can type:"),
+    "sw.help.dealer_words": ("我没能把这句话对应到您能办理的事。要查看或办理某家经销商的事，请带上经销商名称或编码"
+                             "（如“D0005 的返利”）。按您的职责，可以这样说或输入：",
+                             "I could not match that to your work. For a dealer's records, name the dealer (e.g. "
+                             "\"D0005 rebate\"). For your job you can type:"),
     "sw.help.asked": ("可用命令（按您的职责），也可以直接这样说：", "Commands for your job; you can also type:"),
     "sw.help.today": ("/today 或“今天有什么要处理的”：今日待办", "/today or \"what is waiting\": today's list"),
     "sw.help.pages": ("“下一页”/“上一页”：翻页", "\"next\" / \"previous\": page a list"),

@@ -92,7 +92,7 @@ async def test_staff_and_other_dealers() -> None:
     w, dealer_id, parent_id = await _world()
     refused = texts(await w.say("900", "返利还有多少"))
     # staff are told what their own job can do (QA s25 #14; was: "此功能仅供经销商用户使用")
-    assert "员工账号不能代做" in refused and "/today" in refused and "仅供经销商" not in refused
+    assert "没能把这句话对应到您能办理的事" in refused and "/today" in refused and "仅供经销商" not in refused
     with pytest.raises(NotFound):
         await dealer_profile(w.uow, dealer_user(parent_id), dealer_id)     # a parent does not read its sub-dealer
     assert (await dealer_profile(w.uow, dealer_user(dealer_id), dealer_id)).parent_code == "D0001"

@@ -169,7 +169,7 @@ async def test_staff_and_core_scoping() -> None:
     mine = texts(await w.say("950", "我的工单"))
     assert "售后工单" in mine and "仅供经销商用户使用" not in mine
     dealers_words = texts(await w.say("950", "我反馈的问题处理得怎么样了"))      # a dealer's own: their job instead
-    assert "员工账号不能代做" in dealers_words and "仅供经销商用户使用" not in dealers_words
+    assert "没能把这句话对应到您能办理的事" in dealers_words and "仅供经销商用户使用" not in dealers_words
     with pytest.raises(NotFound):
         await dealer_follow_ups(w.uow, dealer_user(d2), d1)
     with pytest.raises(NotFound):

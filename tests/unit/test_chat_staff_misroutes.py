@@ -91,4 +91,4 @@ async def test_a_dealers_own_words_typed_by_staff_get_what_their_job_can_do() ->
     """QA s25 #14: staff were told "此功能仅供经销商用户使用" with nothing of their own work."""
     w = await world()
     said = texts(await w.say(MARKETING, "返利还有多少可以用"))
-    assert "仅供经销商" not in said and "员工账号不能代做" in said and "/today" in said, said
+    assert "仅供经销商" not in said and "没能把这句话对应到您能办理的事" in said and "/today" in said, said
