@@ -44,6 +44,7 @@ from handlers.router import MAX_PAYLOAD_BYTES, Router, StepLeft, payload
 from nlu.blocked_asked import why_cannot_order
 from nlu.dates import find_date
 from nlu.items import REFERRING_WORDS
+from nlu.nonsense import is_keyboard_mash
 from nlu.numbers import typed_quantity
 from nlu.products import suggest_products
 from nlu.schema import LOW_CONFIDENCE, CartEdit, EditOp, Intent, ParseResult
@@ -441,6 +442,9 @@ async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             return await _pick(ctx, parsed.slots.product)
         if not parsed.slots.edits and parsed.slots.topic not in ("start", "confirm") and _has_words(ctx.inbound.text):
             words, whole = [ctx.inbound.text.strip()[:40]], True
+    if whole and is_keyboard_mash(ctx.inbound.text):    # "asdkjh qwe 啊啊啊": not understood, no look-alike products
+        return [Reply(text=ctx.t("order.not_understood"),
+                      buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])]
     if not words:   # "我要下单": nothing to look up, show how to order
         return [cart_prompt(ctx, cart)]
     found = suggest_products(words, await catalogue_entries(ctx))

@@ -63,8 +63,6 @@ STILL_TO_MOVE: dict[tuple[str, str], int] = {
     ("handlers/flows/subdealers.py", "_order_for"): 1,
     ("handlers/flows/thresholds.py", "_resolve"): 1,
     ("handlers/flows/transfers.py", "_end"): 3,
-    ("handlers/i18n.py", "_CONSONANT_RUN"): 1,
-    ("handlers/i18n.py", "_wordlike"): 1,
 }
 
 
