@@ -42,7 +42,7 @@ from handlers.flows.sellout import report_sales_intent
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, StepLeft, payload
 from nlu.blocked_asked import why_cannot_order
-from nlu.dates import find_date
+from nlu.dates import find_date, latest_date_said
 from nlu.items import REFERRING_WORDS
 from nlu.nonsense import is_keyboard_mash
 from nlu.numbers import typed_quantity
@@ -278,9 +278,9 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         if problem:
             lead.append(problem)
         else:
-            cart.delivery = when
+            cart.delivery, cart.delivery_by = when, latest_date_said(ctx.inbound.text, ctx.deps.clock.today())
             cart.rev += 1
-            lead.append(ctx.t("order.date_set", date=fmt_date(ctx, when)))
+            lead.append(ctx.t("order.date_set_by" if cart.delivery_by else "order.date_set", date=fmt_date(ctx, when)))
             changed = True
     if ctx.dialog.state != "order.qty":
         cart.save(ctx)
@@ -688,15 +688,16 @@ async def set_date(ctx: Ctx) -> list[Reply]:
     return await _set_delivery(ctx, cart, when)
 
 
-async def _set_delivery(ctx: Ctx, cart: Cart, when: date) -> list[Reply]:
+async def _set_delivery(ctx: Ctx, cart: Cart, when: date, *, latest: bool = False) -> list[Reply]:
     problem = check_delivery(ctx, when)
     if problem:
         cart.save(ctx, "order.date")
         return [Reply(text=problem + "\n" + ctx.t("order.date_ask"))]
-    cart.delivery = when
+    cart.delivery, cart.delivery_by = when, latest
     cart.rev += 1
     cart.save(ctx)
-    return await cart_summary(ctx, cart, [ctx.t("order.date_set", date=fmt_date(ctx, when))])
+    return await cart_summary(ctx, cart, [ctx.t("order.date_set_by" if latest else "order.date_set",
+                                                date=fmt_date(ctx, when))])
 
 
 @router.button("order.datetype")
@@ -721,7 +722,7 @@ async def date_typed(ctx: Ctx) -> list[Reply]:
         when = found.value if found else None
     if when is None:
         return [Reply(text=ctx.t("order.date_bad"))]
-    return await _set_delivery(ctx, cart, when)
+    return await _set_delivery(ctx, cart, when, latest=latest_date_said(ctx.inbound.text, ctx.deps.clock.today()))
 
 
 @router.button("order.cancel")
