@@ -41,6 +41,25 @@ _WEEKDAY = re.compile(r"(?P<back>上上|上个?|这个?|本)?(?:周|星期|礼�
 # "5号", "五号": a day of this month (last month's when still ahead); not "5号线", "3层5号" (a product's size)
 _DAY_ONLY = re.compile(r"(?<![\d月/\-.A-Za-z层])(?P<d>[12]?\d|3[01]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[号日]"
                        r"(?![\d装份款量用线楼])")
+_EN_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                         "dec"), 1)}
+_MONTH_WORDS = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+                r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])")
+# "Dec 5", "5 Dec", "december 5th"
+_EN_DAY = re.compile(r"(?<![a-z])(?P<mon>" + _MONTH_WORDS + r")\.?\s*(?P<d>\d{1,2})"
+                     r"(?:st|nd|rd|th)?(?!\d)|(?<!\d)(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?"
+                     r"(?P<mon2>" + _MONTH_WORDS + r")", re.IGNORECASE)
+_EN_WEEKDAY = re.compile(r"(?<![a-z])(?:last|on)\s+(?P<en>mon|tue|wed|thu|fri|sat|sun)[a-z]*(?![a-z])", re.IGNORECASE)
+_EN_WD = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _en_day(m: re.Match[str], today: date) -> date | None:
+    month = _EN_MONTHS[(m.group("mon") or m.group("mon2")).lower()[:3]]
+    d = int(m.group("d") or m.group("d2"))
+    year = today.year if (month, d) <= (today.month, today.day) else today.year - 1
+    return date(year, month, d) if 1 <= d <= monthrange(year, month)[1] else None
+
+
 _ANY_DAY_WORDS = re.compile(r"今天|今日|昨天|昨日|前天|大前天|\d+天前|上上?(?:周|星期|礼拜)|这(?:周|星期|礼拜)|本周"
                             r"|\d{1,2}\s*月|[一二三四五六七八九十]{1,3}\s*月|last week|this week|yesterday|today")
 
@@ -78,6 +97,12 @@ def find_sale_day(text: str, today: date, *, day_alone: bool = False) -> SaleDay
     if m := _WEEKDAY.search(text):
         day = _weekday(m, today)
         return SaleDay(day, day, m.start(), m.end())
+    if (m := _EN_DAY.search(text)) and (found := _en_day(m, today)) is not None:
+        return SaleDay(found, found, m.start(), m.end())
+    if m := _EN_WEEKDAY.search(text):          # "last Friday", "on Friday": the last one past
+        back = (today.weekday() - _EN_WD[m.group("en").lower()[:3]]) % 7 or 7
+        day = today - timedelta(days=back)
+        return SaleDay(day, day, m.start(), m.end())
     if _ANY_DAY_WORDS.search(text) and (period := find_past_period(text, today)) is not None:
         return SaleDay(period.first, period.last, period.start, period.end)
     if day_alone and (m := _DAY_ONLY.search(text)):
@@ -104,7 +129,7 @@ def redate_said(text: str, today: date) -> SaleDay | None:
 
 
 # "还有滤网卖了20个", "另外DH20 5台": words joining one sale to the last, no place or customer
-_JOINING = re.compile(r"^(?:还有|另外|以及|然后|再有|加上|and|also)\s*|(?<=\s)(?:还有|另外|以及|然后|再有|加上)(?=\S)")
+_JOINING = re.compile(r"^(?:还有|另外|以及|然后|再有|加上|and|also)\s*|(?<=\s)(?:还有|另外|以及|然后|再有|加上)")
 
 
 def drop_joining_words(text: str) -> str:

@@ -492,8 +492,17 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
             opened.remove(solved)
             if not r.get("dated") and solved.get("day"):        # on the day said with it ("上周")
                 _set_day(r, solved["day"])
-    for o in problems:
+    for o in list(problems):
         o["line"] = int(o["line"]) + offset
+        kept = next((k for k in opened if len(k["skus"]) == 1 and k["skus"][0] in o["skus"]), None)
+        if kept is not None and len(o["skus"]) > 1:   # "滤网 20个 每个89" after 滤网 was picked as FL-AP300: that one
+            read = _read_as(ctx, o["text"], kept["skus"][0], int(kept["line"]), products)
+            if isinstance(read, dict):
+                problems.remove(o)
+                opened.remove(kept)
+                if not read.get("dated") and kept.get("day"):
+                    _set_day(read, kept["day"])
+                rows.append(read)
     return _summary(ctx, earlier + rows, opened + problems, products, said=said,
                     lead=[ctx.t("so.appended", n=len(rows), total=len(earlier) + len(rows))])
 
@@ -551,13 +560,10 @@ async def pick(ctx: Ctx) -> list[Reply]:
     if found is None:
         return [Reply(text=ctx.t("so.stale"))]
     products = await forms.active_products(ctx)
-    index = _index(products)
-    said = normalize(found["text"])
-    several = next((m for m in index.find(said) if sku in m.skus), None)
-    words = said[:several.start] + f" {sku} " + said[several.end:] if several else f"{said} {sku}"
     opened.remove(found)
     day = found.get("day") or ""
-    result = parse_line(words, int(found["line"]), products, ctx.deps.clock.today(), index)
+    result = _read_as(ctx, found["text"], sku, int(found["line"]), products)
+    words = _named(found["text"], sku, products)
     rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
     if isinstance(result, dict):
         if day and not result.get("dated"):
@@ -567,6 +573,18 @@ async def pick(ctx: Ctx) -> list[Reply]:
         problem = result or _NO_MODEL
         opened.append(_open(int(found["line"]), problem, text=words, skus=[sku], day=day))
     return _summary(ctx, rows, sorted(opened, key=lambda o: int(o["line"])), products)
+
+
+def _named(text: str, sku: str, products: list[Product]) -> str:
+    """A line's words with the word of several products ("滤网") replaced by the one meant."""
+    said = normalize(text)
+    several = next((m for m in _index(products).find(said) if sku in m.skus), None)
+    return said[:several.start] + f" {sku} " + said[several.end:] if several else f"{said} {sku}"
+
+
+def _read_as(ctx: Ctx, text: str, sku: str, line: int, products: list[Product]) -> dict[str, Any] | Problem | None:
+    """A line read again with ``sku`` for its word of several products."""
+    return parse_line(_named(text, sku, products), line, products, ctx.deps.clock.today(), _index(products))
 
 
 @router.button("so.drop")

@@ -74,7 +74,7 @@ async def test_a_word_of_several_products_is_offered_as_a_choice_and_kept_until_
     assert "滤网卖了20箱" in texts(later) and "AP500 滤网（F500）" in buttons(later), texts(later)  # still there
     picked = await w.press("100", buttons(later)["AP500 滤网（F500）"])
     assert "F500 ×20箱" not in texts(picked) and "缺少金额" in texts(picked)           # no amount said yet: kept
-    solved = await w.say("100", "F500 20箱 每箱399")
+    solved = await w.say("100", "滤网 20箱 每箱399")     # the 滤网 picked for that line: F500
     shown = texts(solved)
     assert "F500 ×20箱 ¥7,980.00" in shown and "缺少金额" not in shown and "有问题" not in shown, shown
 
@@ -95,3 +95,11 @@ async def test_the_same_message_sent_twice_is_asked_about_not_added() -> None:
     assert "像是重复发送" in shown and "合计 12 台" in shown and "合计 24 台" not in shown, shown
     added = await w.press("100", buttons(again)["➕ 是又卖了一批，追加"])
     assert "合计 24 台" in texts(added)
+
+
+async def test_the_day_asked_in_english_is_answered_in_english() -> None:
+    w = await _world()
+    first = await w.say("100", "sold AP300 12 units unit price 1699 last week")
+    assert "Which day were these sold (11-16 to 11-22)" in texts(first), texts(first)
+    answered = await w.say("100", "Nov 20")
+    assert "11-20 AP300 ×12" in texts(answered) and "✅ Submit" in "".join(buttons(answered)), texts(answered)
