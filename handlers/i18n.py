@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from nlu.nonsense import wordlike
 
 _TEXTS: dict[str, tuple[str, str]] = {}
 
@@ -64,21 +65,10 @@ def written_language(text: str) -> str | None:
     words = [w for w in words if w.isalpha() and w.isascii() and not w.isupper()]   # "KQZXPW" is a code, not English
     if all(w.lower() in _EVERYONES_WORDS for w in words):
         return None
-    words = [w for w in words if _wordlike(w.lower())]          # "asdfghjkl" typed in a Chinese chat is no English
+    words = [w for w in words if wordlike(w.lower())]          # "asdfghjkl" typed in a Chinese chat is no English
     if sum(len(w) for w in words) >= 3:
         return "en"
     return None
-
-
-_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_CONSONANT_RUN = re.compile(r"[^aeiouy]{5,}")
-
-
-def _wordlike(word: str) -> bool:
-    """Could ``word`` be a word (has a vowel, no five consonants in a row, not four keys of a keyboard row in order)?"""
-    if not re.search(r"[aeiouy]", word) or _CONSONANT_RUN.search(word):
-        return False
-    return not any(row[i:i + 4] in word for row in _KEYBOARD_ROWS for i in range(len(row) - 3))
 
 
 # A chat remembers the language it is written in as "<kept>" or, after one message in another language,

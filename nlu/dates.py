@@ -177,6 +177,20 @@ def find_date(text: str, today: date) -> DateMatch | None:
     return None
 
 
+# "deliver before Dec 20", "最晚12月20号", "12月20号之前送到": the date is the latest, not the day
+_LATEST_BEFORE = re.compile(r"(?:before|by|no later than|not later than|at the latest|latest|最晚|最迟|不晚于|不迟于|截止)"
+                            r"\s*(?:on\s+|the\s+)?$", re.IGNORECASE)
+_LATEST_AFTER = re.compile(r"^\s*[号日]?\s*(?:之前|以前|前(?!天)|为止|at the latest)", re.IGNORECASE)
+
+
+def latest_date_said(text: str, today: date) -> bool:
+    """Whether the date ``find_date`` reads in ``text`` is a latest one ("before Dec 20", "20号之前"), not the day."""
+    found = find_date(text, today)
+    if found is None:
+        return False
+    return bool(_LATEST_BEFORE.search(text[:found.start]) or _LATEST_AFTER.match(text[found.end:]))
+
+
 def parse_date(text: str, today: date) -> date | None:
     """Just the date of ``find_date``."""
     found = find_date(text, today)

@@ -141,6 +141,10 @@ i18n.register({
     "order.unknown_none": ("没有找到“{word}”{qty}这个产品，这一项没有加入。可以按分类选择：",
                            "\"{word}\"{qty} is not in the catalogue; it was not added. Choose by category:"),
     "order.date_set": ("交货日期已设为 {date}。", "Delivery date set to {date}."),
+    "order.date_set_by": ("交货日期已设为不晚于 {date}（这天或之前送到）。",
+                          "Delivery set to {date} at the latest (on or before that day)."),
+    "order.delivery_by": ("交货日期：不晚于 {date}", "Delivery date: by {date} at the latest"),
+    "order.note_by": ("交货不晚于 {date}", "deliver by {date} at the latest"),
     "order.date_cleared": ("已取消指定交货日期。", "The delivery date is no longer set."),
     "order.date_past": ("交货日期须晚于今天（{today}）。", "The delivery date must be after today ({today})."),
     "order.date_far": ("交货日期最多可选 {days} 天内。", "The delivery date must be within {days} days."),
@@ -229,6 +233,7 @@ class Cart:
     amends: str | None = None           # a submitted order being changed (handlers.flows.order_changes)
     version: int = 0                    # that order's version when the change began
     note: str = ""                      # "备注：卸货需要叉车": submitted with the order
+    delivery_by: bool = False           # "deliver before Dec 20": ``delivery`` is the latest day, not the day
 
     @classmethod
     def new(cls, dealer_id: int | None = None, dealer_name: str = "") -> Cart:
@@ -259,12 +264,14 @@ class Cart:
                    delivery=date.fromisoformat(delivery) if delivery else None,
                    dealer_id=data.get("dealer_id"), dealer_name=data.get("dealer_name", ""),
                    rev=int(data.get("rev", 0)), last=data.get("last"), amends=data.get("amends"),
-                   version=int(data.get("version", 0)), note=str(data.get("note") or ""))
+                   version=int(data.get("version", 0)), note=str(data.get("note") or ""),
+                   delivery_by=bool(data.get("delivery_by")))
 
     def save(self, ctx: Ctx, state: str = "order.cart", **extra: Any) -> None:
         ctx.go(state, nonce=self.nonce, items=[[sku, qty] for sku, qty in self.items.items()],
                delivery=self.delivery.isoformat() if self.delivery else None, dealer_id=self.dealer_id,
                dealer_name=self.dealer_name, rev=self.rev, last=self.last, **({"note": self.note} if self.note else {}),
+               **({"delivery_by": True} if self.delivery and self.delivery_by else {}),
                **({"amends": self.amends, "version": self.version} if self.amends else {}), **extra)
 
     def add(self, sku: str, qty: int) -> bool:
@@ -401,8 +408,8 @@ async def cart_summary(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> l
     if cart.dealer_name:
         out.append(ctx.t("order.summary_for", dealer=cart.dealer_name))
     out.extend(_quote_lines(ctx, quote, units))
-    out.append(ctx.t("order.delivery", date=fmt_date(ctx, cart.delivery)) if cart.delivery
-               else ctx.t("order.delivery_none"))
+    out.append(ctx.t("order.delivery_by" if cart.delivery_by else "order.delivery", date=fmt_date(ctx, cart.delivery))
+               if cart.delivery else ctx.t("order.delivery_none"))
     if cart.note:
         out.append(ctx.t("order.note", note=cart.note))
     out.append(ctx.t("order.checks"))
@@ -469,8 +476,8 @@ async def cart_editor(ctx: Ctx, cart: Cart, lead: list[str] | None = None) -> li
                      Button(f"{sku} ×{qty}", payload("order.set", cart.nonce, sku)),
                      Button("➕", payload("order.inc", cart.nonce, sku)),
                      Button("🗑", payload("order.rm", cart.nonce, sku))])
-    out.append(ctx.t("order.delivery", date=fmt_date(ctx, cart.delivery)) if cart.delivery
-               else ctx.t("order.delivery_none"))
+    out.append(ctx.t("order.delivery_by" if cart.delivery_by else "order.delivery", date=fmt_date(ctx, cart.delivery))
+               if cart.delivery else ctx.t("order.delivery_none"))
     today = ctx.deps.clock.today()
     tomorrow = today + timedelta(days=1)
     monday = today + timedelta(days=7 - today.weekday())

@@ -42,8 +42,9 @@ from handlers.flows.sellout import report_sales_intent
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, StepLeft, payload
 from nlu.blocked_asked import why_cannot_order
-from nlu.dates import find_date
+from nlu.dates import find_date, latest_date_said
 from nlu.items import REFERRING_WORDS
+from nlu.nonsense import is_keyboard_mash
 from nlu.numbers import typed_quantity
 from nlu.products import suggest_products
 from nlu.schema import LOW_CONFIDENCE, CartEdit, EditOp, Intent, ParseResult
@@ -277,9 +278,9 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         if problem:
             lead.append(problem)
         else:
-            cart.delivery = when
+            cart.delivery, cart.delivery_by = when, latest_date_said(ctx.inbound.text, ctx.deps.clock.today())
             cart.rev += 1
-            lead.append(ctx.t("order.date_set", date=fmt_date(ctx, when)))
+            lead.append(ctx.t("order.date_set_by" if cart.delivery_by else "order.date_set", date=fmt_date(ctx, when)))
             changed = True
     if ctx.dialog.state != "order.qty":
         cart.save(ctx)
@@ -441,6 +442,9 @@ async def _suggest(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
             return await _pick(ctx, parsed.slots.product)
         if not parsed.slots.edits and parsed.slots.topic not in ("start", "confirm") and _has_words(ctx.inbound.text):
             words, whole = [ctx.inbound.text.strip()[:40]], True
+    if whole and is_keyboard_mash(ctx.inbound.text):    # "asdkjh qwe 啊啊啊": not understood, no look-alike products
+        return [Reply(text=ctx.t("order.not_understood"),
+                      buttons=[[Button(ctx.t("order.btn.browse"), payload("order.browse"))]])]
     if not words:   # "我要下单": nothing to look up, show how to order
         return [cart_prompt(ctx, cart)]
     found = suggest_products(words, await catalogue_entries(ctx))
@@ -684,15 +688,16 @@ async def set_date(ctx: Ctx) -> list[Reply]:
     return await _set_delivery(ctx, cart, when)
 
 
-async def _set_delivery(ctx: Ctx, cart: Cart, when: date) -> list[Reply]:
+async def _set_delivery(ctx: Ctx, cart: Cart, when: date, *, latest: bool = False) -> list[Reply]:
     problem = check_delivery(ctx, when)
     if problem:
         cart.save(ctx, "order.date")
         return [Reply(text=problem + "\n" + ctx.t("order.date_ask"))]
-    cart.delivery = when
+    cart.delivery, cart.delivery_by = when, latest
     cart.rev += 1
     cart.save(ctx)
-    return await cart_summary(ctx, cart, [ctx.t("order.date_set", date=fmt_date(ctx, when))])
+    return await cart_summary(ctx, cart, [ctx.t("order.date_set_by" if latest else "order.date_set",
+                                                date=fmt_date(ctx, when))])
 
 
 @router.button("order.datetype")
@@ -717,7 +722,7 @@ async def date_typed(ctx: Ctx) -> list[Reply]:
         when = found.value if found else None
     if when is None:
         return [Reply(text=ctx.t("order.date_bad"))]
-    return await _set_delivery(ctx, cart, when)
+    return await _set_delivery(ctx, cart, when, latest=latest_date_said(ctx.inbound.text, ctx.deps.clock.today()))
 
 
 @router.button("order.cancel")

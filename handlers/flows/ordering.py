@@ -175,7 +175,7 @@ async def confirm(ctx: Ctx) -> list[Reply]:
         submitted = await submit_order_once(ctx.uow(), ctx.actor,
                                             SubmitOrder(dealer_id=dealer_id, items=list(cart.items.items()),
                                                         requested_delivery=cart.delivery, client_request_key=nonce,
-                                                        note=cart.note),
+                                                        note=_note(ctx, cart)),
                                             ctx.deps.clock)
     except Conflict:
         # both presses passed the check above at the same moment (two processes): the other one's order won
@@ -384,3 +384,12 @@ async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = Non
     cart.save(ctx)
     return await cart_summary(ctx, cart, [ctx.t("order.reorder_added" if adding else "order.reordered",
                                                 number=source.number)])
+
+
+def _note(ctx: Ctx, cart: Cart) -> str:
+    """The dealer's note, with "交货不晚于 2026-12-18" when the delivery date was said as a latest one ("before
+    Dec 18"): the order keeps one date, the desk reads that it is the latest."""
+    if not (cart.delivery and cart.delivery_by):
+        return cart.note
+    by = ctx.t("order.note_by", date=cart.delivery.isoformat())
+    return f"{cart.note}；{by}" if cart.note else by

@@ -14,16 +14,12 @@ problems); only after the confirm button (carrying the form's nonce) does
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-import openpyxl
-
-from core.errors import ValidationFailed
-from core.money import fmt_cny, money
+from core.money import fmt_cny
 from core.products import Product
 from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
@@ -31,22 +27,21 @@ from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import PARKED_SELLOUT, Ctx
 from handlers.flows import forms
+from handlers.flows.sellout_rows import MAX_ROWS, _parse_qty, _problem, check_row, parse_file, template_bytes
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, payload
-from handlers.tables import FileUnreadable, read_table
+from handlers.tables import FileUnreadable
 from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
-from nlu.numbers import parse_int
 from nlu.products import ProductIndex, product_index
 from nlu.replies import is_confirmation
+from nlu.sale_words import SaleDay, drop_joining_words, find_sale_day, redate_said
 from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
 
-TEMPLATE_HEADER = ("date", "sku", "qty", "amount", "province", "city", "customer_type")
 TEMPLATE_NAME = "sellout_template.xlsx"
-MAX_ROWS = 1000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 PREVIEW_ROWS = 10
 PREVIEW_ERRORS = 15
@@ -61,16 +56,6 @@ CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
     CustomerType.ONLINE: ("电商", "online"), CustomerType.SUBDEALER: ("分销", "sub-dealer"),
 }
 
-HEADER_ALIASES: dict[str, frozenset[str]] = {
-    "date": frozenset({"date", "日期", "销售日期", "sold_on"}),
-    "sku": frozenset({"sku", "型号", "产品型号", "产品", "product"}),
-    "qty": frozenset({"qty", "数量", "quantity", "台数"}),
-    "amount": frozenset({"amount", "金额", "销售额", "总额", "总金额"}),
-    "province": frozenset({"province", "省份", "省"}),
-    "city": frozenset({"city", "城市", "市"}),
-    "customer_type": frozenset({"customer_type", "客户类型", "类型", "customer type"}),
-}
-REQUIRED_COLUMNS = ("sku", "qty", "amount")
 
 i18n.register({
     "so.prompt": (
@@ -108,7 +93,8 @@ i18n.register({
     "so.summary": ("请确认销量上报：\n有效 {rows} 行，合计 {qty}，金额 {amount}",
                    "Please check the report:\n{rows} valid row(s), {qty}, {amount} in total"),
     "so.more_rows": ("……另有 {n} 行", "... and {n} more row(s)"),
-    "so.errors": ("⚠️ 以下 {n} 行有问题，不会记录：", "⚠️ These {n} row(s) have problems and will not be recorded:"),
+    "so.errors": ("⚠️ 以下 {n} 行有问题，改好前不会记录（会一直列在这里）：",
+                  "⚠️ These {n} row(s) have problems and are not recorded until corrected (they stay listed here):"),
     "so.more_errors": ("……另有 {n} 个问题", "... and {n} more problem(s)"),
     "so.fix_and_resend": ("请修改后重新发送。", "Please correct them and send again."),
     "so.recorded": ("✅ 已上报 {n} 行销量。", "✅ {n} sales row(s) recorded."),
@@ -121,91 +107,26 @@ i18n.register({
                        "The file could not be read: {reason}\nPlease use the template and send it again. "
                        "Nothing was recorded."),
     "so.row": ("第 {line} 行：{reason}", "Row {line}: {reason}"),
+    "so.repeated": ("⚠️ 这条和已记下的一样，像是重复发送，没有追加：", "⚠️ This is the same as lines already in the "
+                    "report, as if sent twice; not added:"),
+    "so.repeat_ask": ("如果确实又卖了一批，请点下面的按钮追加；不是的话不用管。",
+                      "If it really is another sale, tap below to add it; otherwise nothing to do."),
+    "so.btn.add_again": ("➕ 是又卖了一批，追加", "➕ Another sale, add it"),
+    "so.which_day": ("📅 具体是哪天卖的？（{first}~{last}）请回复日期，例如“12月5号”或“上周五”；说好日期后才能提交。",
+                     "📅 Which day were these sold ({first} to {last})? Reply with the date, e.g. \"Dec 5\" or \"last "
+                     "Friday\"; the report can be sent once the day is said."),
+    "so.redated": ("已把 {n} 行的销售日期改为 {day}。", "The sale date of {n} line(s) is now {day}."),
+    "so.future_day": ("销售日期 {day} 晚于今天，日期没有改。", "The sale date {day} is in the future; no date changed."),
+    "so.which_product": ("请点下面的按钮选是哪个产品，或点“不报这行”。",
+                         "Tap the product it is below, or leave the line out."),
+    "so.btn.drop": ("✖ 第 {line} 行不报", "✖ Leave out row {line}"),
+    "so.dropped": ("第 {line} 行不报了。", "Row {line} is left out."),
+    "so.stale": ("这个按钮已过期，请看最新的销量上报汇总。", "That button is out of date; see the latest report summary."),
 })
-
-
-# --- checking one row (typed or from a file) ---------------------------------------------------------
-
-def _problem(zh: str, en: str) -> Problem:
-    return Problem(zh, en)
-
-
-def _parse_date(text: str, today: date) -> date | Problem:
-    value = text.strip()
-    if not value or value in ("今天", "today"):
-        return today
-    if value in ("昨天", "yesterday"):
-        return today - timedelta(days=1)
-    value = value.split("T")[0].split(" ")[0]
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            day = datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if day > today:
-            return _problem(f"销售日期 {day} 晚于今天", f"sale date {day} is in the future")
-        return day
-    return _problem(f"日期格式错误：{text}", f"bad date: {text}")
-
-
-def _parse_qty(text: str) -> int | Problem:
-    raw = text.strip()
-    value: int | None
-    try:
-        number = Decimal(raw)
-        value = int(number) if number.is_finite() and number == number.to_integral_value() else None
-    except InvalidOperation:
-        value = parse_int(raw)
-    if value is None or value <= 0:
-        return _problem(f"数量须为正整数：{text or '空'}", f"quantity must be a whole number above 0: {text or 'empty'}")
-    return value
-
-
-def _parse_amount(text: str) -> Decimal | Problem:
-    raw = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").removesuffix("元")
-    try:
-        value = money(Decimal(raw))
-    except (InvalidOperation, ValidationFailed):
-        return _problem(f"金额格式错误：{text or '空'}", f"bad amount: {text or 'empty'}")
-    if value < 0:
-        return _problem(f"金额不能为负：{text}", f"amount must not be negative: {text}")
-    return value
-
-
-def _parse_customer_type(text: str) -> CustomerType | Problem:
-    raw = text.strip()
-    if not raw:
-        return CustomerType.RETAIL
-    found = CUSTOMER_TYPE_ALIASES.get(raw) or CUSTOMER_TYPE_ALIASES.get(raw.lower())
-    if found is None:
-        return _problem(f"客户类型未知：{raw}（零售/工程/电商/分销）",
-                        f"unknown customer type: {raw} (retail/project/online/subdealer)")
-    return found
-
-
-def check_row(raw: dict[str, str], line: int, skus: dict[str, str], today: date) -> dict[str, Any] | Problem:
-    """A JSON-safe draft row, or the first problem with it. ``skus`` maps casefolded SKU -> SKU."""
-    sku = skus.get(raw.get("sku", "").strip().casefold())
-    if sku is None:
-        shown = raw.get("sku", "").strip()
-        return _problem(f"未知产品：{shown or '空'}", f"unknown product: {shown or 'empty'}")
-    sold_on = _parse_date(raw.get("date", ""), today)
-    qty = _parse_qty(raw.get("qty", ""))
-    amount = _parse_amount(raw.get("amount", ""))
-    customer_type = _parse_customer_type(raw.get("customer_type", ""))
-    for value in (sold_on, qty, amount, customer_type):
-        if isinstance(value, Problem):
-            return value
-    assert isinstance(sold_on, date) and isinstance(qty, int) and isinstance(amount, Decimal)
-    assert isinstance(customer_type, CustomerType)
-    return {"line": line, "sold_on": sold_on.isoformat(), "sku": sku, "qty": qty, "amount": str(amount),
-            "province": raw.get("province", "").strip(), "city": raw.get("city", "").strip(),
-            "customer_type": customer_type.value}
 
 
 # --- typed lines ----------------------------------------------------------------------------------
 
-_DATE_IN_TEXT = re.compile(r"(20\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|今天|昨天)")
 _PER = r"(?:台|个|件|套|箱|只|支|盒|包|瓶|袋|桶|卷|条)"
 # "单价1999", "每台1699", "2599一台", "1699元/台": the price of one (QA s27 #16: were "缺少金额")
 _UNIT_PRICE = re.compile(r"(?:单价|unit price|@|每" + _PER + r")\s*[:：=]?\s*[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*(?:元|块钱?)?"
@@ -225,6 +146,9 @@ _NOT_A_PLACE = re.compile(r"(?:上报|报一下|报|汇报)?(?:销量|销售|出
 _PROVINCE_CITY = re.compile(r"^(.{2,8}?)(?:省|自治区)(.{2,8}?)市?$")
 
 
+_NO_MODEL = Problem("没有找到产品型号", "no product model found")
+
+
 def _index(products: list[Product]) -> ProductIndex:
     """The one product matcher (``nlu.products``) over the active products, built once per report."""
     return product_index([CatalogueEntry(sku=p.sku, name=p.name, aliases=list(p.aliases), unit=p.unit, category=p.category or "")
@@ -237,9 +161,11 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
     index = index or _index(products)
     rest = normalize(text)
     raw: dict[str, str] = {}
-    if m := _DATE_IN_TEXT.search(rest):
-        raw["date"] = m.group(1).replace("年", "-").replace("月", "-").replace("日", "")
-        rest = rest[:m.start()] + " " + rest[m.end():]
+    day = find_sale_day(rest, today)
+    if day is not None:       # "上周" (a week): its last day until the dealer says which (``days``)
+        raw["date"] = day.last.isoformat()
+        rest = rest[:day.start] + " " + rest[day.end:]
+    rest = drop_joining_words(rest)
     if (named := index.best(rest)) is not None and named.sku is not None:
         raw["sku"] = named.sku
         rest = rest[:named.start] + " " + rest[named.end:]
@@ -275,7 +201,7 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
     if "sku" not in raw:
         if not re.search(r"\d", text):
             return None
-        return _problem("没有找到产品型号", "no product model found")
+        return _NO_MODEL
     if len(places) >= 2:
         raw["province"], raw["city"] = places[0].removesuffix("省"), places[1].removesuffix("市")
     elif places:
@@ -294,17 +220,26 @@ def parse_line(text: str, line: int, products: list[Product], today: date,
             return qty
         raw["amount"] = str(Decimal(unit_price) * qty)
     skus = {p.sku.casefold(): p.sku for p in products}
-    return check_row(raw, line, skus, today)
+    row = check_row(raw, line, skus, today)
+    if isinstance(row, dict) and day is not None:
+        row["dated"] = True
+        if day.vague:
+            row["days"] = _days(day)
+    return row
+
+
+def _days(day: SaleDay) -> str:
+    return f"{day.first.isoformat()}/{day.last.isoformat()}"
 
 
 def parse_text(text: str, products: list[Product], today: date, *,
-               before: str = "") -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
-    """Typed lines -> rows and problems; ``before``: the words of the sale reported last (a line that names its
-    product by a variant alone, "7号卖了150个", is read after them)."""
+               before: str = "") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Typed lines -> rows and open lines (``_open``: a problem kept until solved); ``before``: the words of the sale
+    reported last (a line that names its product by a variant alone, "7号卖了150个", is read after them)."""
     rows: list[dict[str, Any]] = []
-    problems: list[tuple[int, Problem]] = []
+    problems: list[dict[str, Any]] = []
     index = _index(products)
-    lines = [_dated(part, line) for line in text.splitlines() if line.strip() for part in _sales_of(line, index)]
+    lines = [_dated(part, line, today) for line in text.splitlines() if line.strip() for part in _sales_of(line, index)]
     for n, line in enumerate(lines[:MAX_ROWS], start=1):
         result = parse_line(line, n, products, today, index)
         if isinstance(result, Problem) and before and (named := _continued(before, line, index)) is not None:
@@ -314,18 +249,31 @@ def parse_text(text: str, products: list[Product], today: date, *,
         if result is None:
             continue
         if isinstance(result, Problem):
-            problems.append((n, result))
+            said = normalize(line)
+            day = find_sale_day(said, today)
+            skus = sorted({s for m in index.find(said) for s in m.skus})
+            if len(skus) > 1 and result == _NO_MODEL:     # "滤网卖了20个": a word of several products
+                result = _problem("这个名字对应几个产品，请选是哪个", "several products go by that name; pick one")
+            problems.append(_open(n, result, text=line, skus=skus,
+                                  day=_days(day) if day and day.vague else day.last.isoformat() if day else ""))
         else:
             rows.append(result)
     return rows, problems
 
 
-def _dated(part: str, line: str) -> str:
+def _open(line: int, problem: Problem, *, text: str = "", skus: list[str] | None = None, day: str = "") -> dict[str, Any]:
+    """A line that could not be read (JSON-safe, kept in the dialog until solved): its words, the problem, the
+    products it may name (several: offered as a choice), the day said on it ("2026-12-05", a week "first/last")."""
+    return {"line": line, "text": text, "zh": problem.zh, "en": problem.en, "skus": skus or [], "day": day}
+
+
+def _dated(part: str, line: str, today: date) -> str:
     """A sale split from a typed line that said its day once ("昨天卖了AP300 5台…，DH12 2台…"): the day for it too."""
-    if part == line or _DATE_IN_TEXT.search(normalize(part)):
+    if part == line or find_sale_day(normalize(part), today) is not None:
         return part
-    day = _DATE_IN_TEXT.search(normalize(line))
-    return f"{day.group(1)} {part}" if day else part
+    said = normalize(line)
+    day = find_sale_day(said, today)
+    return f"{said[day.start:day.end]} {part}" if day else part
 
 
 _COUNT_SAID = re.compile(r"\d|[一二两三四五六七八九十百廿卅]")
@@ -368,67 +316,6 @@ def _continued(before: str, line: str, index: ProductIndex) -> tuple[str, str] |
         if m.start >= len(joined) and m.sku is not None:
             return said[m.start - len(joined):m.end - len(joined)], m.sku
     return None
-
-
-# --- files ---------------------------------------------------------------------------------------
-
-def template_bytes() -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "sellout"
-    ws.append(list(TEMPLATE_HEADER))
-    for column, width in zip("ABCDEFG", (12, 12, 8, 12, 10, 10, 14), strict=True):
-        ws.column_dimensions[column].width = width
-    notes = wb.create_sheet("说明")
-    for row in (("列", "说明", "示例"),
-                ("date", "销售日期 YYYY-MM-DD", "2026-11-25"),
-                ("sku", "产品型号", "AP300"),
-                ("qty", "数量（正整数）", "3"),
-                ("amount", "该行销售总额（元）", "5997.00"),
-                ("province", "省份（可空：默认贵司所在省）", "浙江"),
-                ("city", "城市（可空：默认贵司所在市）", "杭州"),
-                ("customer_type", "零售/工程/电商/分销（可空：零售）", "零售")):
-        notes.append(list(row))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def parse_file(data: bytes, file_name: str, products: list[Product], today: date
-               ) -> tuple[list[dict[str, Any]], list[tuple[int, Problem]]]:
-    """Rows of an uploaded sheet; raises FileUnreadable when the file itself is unusable."""
-    table = read_table(data, file_name, sheet="sellout")
-    start = next((i for i, row in enumerate(table) if any(row)), None)
-    if start is None:
-        raise FileUnreadable(_problem("表格里没有数据行", "the sheet has no data rows"))
-    columns: dict[str, int] = {}
-    for index, title in enumerate(table[start]):
-        key = title.strip().lower()
-        for field_name, aliases in HEADER_ALIASES.items():
-            if key in aliases and field_name not in columns:
-                columns[field_name] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise FileUnreadable(_problem(f"缺少列：{', '.join(missing)}（表头应为 {','.join(TEMPLATE_HEADER)}）",
-                                      f"missing column(s): {', '.join(missing)} (the header is "
-                                      f"{','.join(TEMPLATE_HEADER)})"))
-    body = [(start + 2 + i, row) for i, row in enumerate(table[start + 1:]) if any(c.strip() for c in row)]
-    if not body:
-        raise FileUnreadable(_problem("表格里没有数据行", "the sheet has no data rows"))
-    if len(body) > MAX_ROWS:
-        raise FileUnreadable(_problem(f"超过 {MAX_ROWS} 行，请分批上报", f"more than {MAX_ROWS} rows; please split it"))
-    skus = {p.sku.casefold(): p.sku for p in products}
-    rows: list[dict[str, Any]] = []
-    problems: list[tuple[int, Problem]] = []
-    for line, row in body:
-        raw = {name: (row[i] if i < len(row) else "") for name, i in columns.items()}
-        result = check_row(raw, line, skus, today)
-        if isinstance(result, Problem):
-            problems.append((line, result))
-        else:
-            rows.append(result)
-    return rows, problems
 
 
 # --- the conversation ------------------------------------------------------------------------------
@@ -483,10 +370,10 @@ async def report_sales_intent(ctx: Ctx) -> list[Reply]:
     if kept and not rows and not problems:        # "上报销量" after the report was left: the report again
         return _summary(ctx, kept, [], products, lead=[ctx.t("so.resumed")])
     if kept:         # a sales line typed after the report was left for another request: added to it
-        return _added(ctx, kept, rows, problems, products)
+        return _added(ctx, kept, rows, problems, products, said=ctx.inbound.text)
     if not rows and not problems:
         return [_prompt(ctx)]
-    return _summary(ctx, rows, problems, products)
+    return _summary(ctx, rows, problems, products, said=ctx.inbound.text)
 
 
 @router.button("so.tpl")
@@ -526,7 +413,7 @@ async def answer(ctx: Ctx) -> list[Reply]:
         if len(data) > MAX_FILE_BYTES:
             return [Reply(text=ctx.t("so.file_too_big"))]
         try:
-            rows, problems = parse_file(data, ctx.inbound.file_name, products, today)
+            rows, unread = parse_file(data, ctx.inbound.file_name, products, today)
         except FileUnreadable as exc:
             ctx.go("so.input")
             reason = ctx.pick(exc.problem.zh, exc.problem.en)
@@ -534,22 +421,27 @@ async def answer(ctx: Ctx) -> list[Reply]:
                           buttons=[[Button(ctx.t("so.btn.template"), payload("so.tpl"))], forms.cancel_row(ctx, "so")])]
         earlier_rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
         lead = [ctx.t("so.file_replaces", n=len(earlier_rows))] if earlier_rows else []
-        return _summary(ctx, rows, problems, products, lead=lead)
+        return _summary(ctx, rows, [_open(n, p) for n, p in unread], products, lead=lead)
     text = forms.text_of(ctx)
     if not text:
         return [_prompt(ctx)]
+    earlier: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
     if ctx.dialog.state == "so.confirm" and is_confirmation(text):    # "确认提交", "好的 提交" typed under the summary
+        if any(r.get("days") for r in earlier):                         # the day is still to say: asked again
+            return _summary(ctx, earlier, _opened(ctx), products)
         ctx.args = [str(ctx.dialog.data.get("nonce", ""))]
         return await FORM.confirm(ctx)
     if ctx.dialog.state == "so.confirm" and _START_OVER.fullmatch(text.strip(" 。.!！")):
         return await new(ctx)                                          # "重新填写": the rows shown are dropped
-    earlier: list[dict[str, Any]] = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    if earlier and (day := redate_said(normalize(text), today)) is not None:
+        return _redated(ctx, earlier, day, text, products)    # "日期不对 都是12月5号卖的": the lines' day changed
     if earlier:      # "不要AP300那行", "DH20删掉": lines taken back from the report in progress
         edits = (await parse_message(ctx)).slots.edits
         dropped = {e.sku for e in edits if e.op == EditOp.REMOVE and e.sku}
         if dropped and all(e.op == EditOp.REMOVE for e in edits):
             kept = [r for r in earlier if r["sku"] not in dropped]
-            return _summary(ctx, kept, [], products, lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
+            opened = [o for o in _opened(ctx) if not dropped & set(o["skus"])]
+            return _summary(ctx, kept, opened, products, lead=[ctx.t("so.removed", n=len(earlier) - len(kept))])
     # "7号卖了150个" after a report of 三层5号: the 7号 of the series said last
     last = next((p for p in products if earlier and p.sku == earlier[-1].get("sku")), None)
     rows, problems = parse_text(text, products, today, before=last.name if last else "")
@@ -567,18 +459,144 @@ async def answer(ctx: Ctx) -> list[Reply]:
         if not problems:
             return [Reply(text=ctx.t("so.no_rows")), _prompt(ctx)]
     if earlier:                   # a second message adds lines to the report in progress, never replaces them
-        return _added(ctx, earlier, rows, problems, products)
-    return _summary(ctx, rows, problems, products)
+        return _added(ctx, earlier, rows, problems, products, said=text)
+    return _summary(ctx, rows, [*_opened(ctx), *problems], products, said=text)
 
 
-def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], problems: list[tuple[int, Problem]],
-           products: list[Product]) -> list[Reply]:
-    offset = max((int(r.get("line", 0)) for r in earlier), default=0)
+def _opened(ctx: Ctx) -> list[dict[str, Any]]:
+    """The lines of the report in progress not read yet, kept until solved or dropped."""
+    return [o for o in ctx.dialog.data.get("open") or [] if isinstance(o, dict)] if ctx.dialog.state.startswith("so.") else []
+
+
+def _said_before(ctx: Ctx, text: str) -> bool:
+    """The same message as one whose lines are in the report already (a double send)."""
+    return bool(text.strip()) and " ".join(normalize(text).split()) in (ctx.dialog.data.get("said") or [])
+
+
+def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], problems: list[dict[str, Any]],
+           products: list[Product], *, said: str = "", repeat_checked: bool = False) -> list[Reply]:
+    opened = _opened(ctx)
+    if rows and not repeat_checked and _said_before(ctx, said):
+        # the same sale(s) again (a double send): asked, not added (was: "合计 24 台" with no word)
+        units = {p.sku: p.unit for p in products if p.unit}
+        lead = [ctx.t("so.repeated"), *(_row_text(ctx, r, units) for r in rows)]
+        replies = _summary(ctx, earlier, opened, products, lead=lead)
+        ctx.dialog.data["repeat"] = rows
+        again = Button(ctx.t("so.btn.add_again"), payload("so.dup", str(ctx.dialog.data.get("nonce", ""))))
+        return [*replies, Reply(text=ctx.t("so.repeat_ask"), buttons=[[again]])]
+    offset = max((int(r.get("line", 0)) for r in [*earlier, *opened]), default=0)
     for r in rows:
         r["line"] = int(r.get("line", 0)) + offset
-    problems = [(n + offset, p) for n, p in problems]
-    return _summary(ctx, earlier + rows, problems, products, lead=[ctx.t("so.appended", n=len(rows),
-                                                                 total=len(earlier) + len(rows))])
+        solved = next((o for o in opened if r["sku"] in o["skus"]), None)
+        if solved is not None:          # "DH20 5台 1299一台" after "DH20 5台" (no amount): that line, now read
+            opened.remove(solved)
+            if not r.get("dated") and solved.get("day"):        # on the day said with it ("上周")
+                _set_day(r, solved["day"])
+    for o in list(problems):
+        o["line"] = int(o["line"]) + offset
+        kept = next((k for k in opened if len(k["skus"]) == 1 and k["skus"][0] in o["skus"]), None)
+        if kept is not None and len(o["skus"]) > 1:   # "滤网 20个 每个89" after 滤网 was picked as FL-AP300: that one
+            read = _read_as(ctx, o["text"], kept["skus"][0], int(kept["line"]), products)
+            if isinstance(read, dict):
+                problems.remove(o)
+                opened.remove(kept)
+                if not read.get("dated") and kept.get("day"):
+                    _set_day(read, kept["day"])
+                rows.append(read)
+    return _summary(ctx, earlier + rows, opened + problems, products, said=said,
+                    lead=[ctx.t("so.appended", n=len(rows), total=len(earlier) + len(rows))])
+
+
+def _set_day(row: dict[str, Any], day: str) -> None:
+    """``day``: one day "2026-12-05", or a stretch "2026-11-30/2026-12-06" still to be said."""
+    first, _, last = day.partition("/")
+    row["sold_on"] = last or first
+    row.pop("days", None)
+    if last:
+        row["days"] = day
+
+
+def _redated(ctx: Ctx, earlier: list[dict[str, Any]], day: SaleDay, text: str, products: list[Product]) -> list[Reply]:
+    """"日期不对 都是12月5号卖的", "上周五" (answering which day of 上周): the day of the lines; those of the products it
+    names when it names some ("AP300是12月3号卖的"), else all."""
+    if day.last > ctx.deps.clock.today():
+        return _summary(ctx, earlier, _opened(ctx), products,
+                        lead=[ctx.t("so.future_day", day=day.last.isoformat())])
+    named = {s for m in _index(products).find(normalize(text)) for s in m.skus}
+    value = _days(day) if day.vague else day.last.isoformat()
+    changed = 0
+    for r in earlier:
+        if not named or r["sku"] in named:
+            _set_day(r, value)
+            changed += 1
+    opened = _opened(ctx)
+    for o in opened:
+        if not named or named & set(o["skus"]):
+            o["day"] = value
+    shown = f"{day.first.isoformat()[5:]}~{day.last.isoformat()[5:]}" if day.vague else day.last.isoformat()[5:]
+    return _summary(ctx, earlier, opened, products, lead=[ctx.t("so.redated", n=changed, day=shown)])
+
+
+@router.button("so.dup")
+async def add_again(ctx: Ctx) -> list[Reply]:
+    """"➕ 是又卖了一批": the repeated lines added after all."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    repeat = ctx.dialog.data.get("repeat") if ctx.dialog.state == "so.confirm" else None
+    if not isinstance(repeat, list) or forms.arg(ctx, 0) != ctx.dialog.data.get("nonce"):
+        return [Reply(text=ctx.t("so.stale"))]
+    products = await forms.active_products(ctx)
+    return _added(ctx, list(ctx.dialog.data.get("rows") or []), repeat, [], products, repeat_checked=True)
+
+
+@router.button("so.pick")
+async def pick(ctx: Ctx) -> list[Reply]:
+    """The product of a line that named several ("滤网卖了20个": which 滤网): the line read again with it."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    opened = _opened(ctx)
+    line, sku = forms.arg(ctx, 0), forms.arg(ctx, 1)
+    found = next((o for o in opened if str(o["line"]) == line and sku in o["skus"]), None)
+    if found is None:
+        return [Reply(text=ctx.t("so.stale"))]
+    products = await forms.active_products(ctx)
+    opened.remove(found)
+    day = found.get("day") or ""
+    result = _read_as(ctx, found["text"], sku, int(found["line"]), products)
+    words = _named(found["text"], sku, products)
+    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    if isinstance(result, dict):
+        if day and not result.get("dated"):
+            _set_day(result, day)
+        rows.append(result)
+    else:
+        problem = result or _NO_MODEL
+        opened.append(_open(int(found["line"]), problem, text=words, skus=[sku], day=day))
+    return _summary(ctx, rows, sorted(opened, key=lambda o: int(o["line"])), products)
+
+
+def _named(text: str, sku: str, products: list[Product]) -> str:
+    """A line's words with the word of several products ("滤网") replaced by the one meant."""
+    said = normalize(text)
+    several = next((m for m in _index(products).find(said) if sku in m.skus), None)
+    return said[:several.start] + f" {sku} " + said[several.end:] if several else f"{said} {sku}"
+
+
+def _read_as(ctx: Ctx, text: str, sku: str, line: int, products: list[Product]) -> dict[str, Any] | Problem | None:
+    """A line read again with ``sku`` for its word of several products."""
+    return parse_line(_named(text, sku, products), line, products, ctx.deps.clock.today(), _index(products))
+
+
+@router.button("so.drop")
+async def drop(ctx: Ctx) -> list[Reply]:
+    """"✖ 这行不报": a line not read, left out of the report."""
+    if (refused := forms.require_dealer(ctx)) is not None:
+        return refused
+    opened = _opened(ctx)
+    kept = [o for o in opened if str(o["line"]) != forms.arg(ctx, 0)]
+    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    return _summary(ctx, rows, kept, await forms.active_products(ctx),
+                    lead=[ctx.t("so.dropped", line=forms.arg(ctx, 0))] if len(kept) < len(opened) else [])
 
 
 def _type_label(ctx: Ctx, value: str) -> str:
@@ -588,14 +606,18 @@ def _type_label(ctx: Ctx, value: str) -> str:
 
 def _row_text(ctx: Ctx, row: dict[str, Any], units: dict[str, str]) -> str:
     place = " ".join(p for p in (row.get("province"), row.get("city")) if p)
-    parts = [row["sold_on"][5:], row["sku"], f"×{row['qty']}{units.get(row['sku'], '')}", fmt_cny(Decimal(row["amount"])), place,
+    first, _, last = str(row.get("days") or "").partition("/")
+    when = f"{first[5:]}~{last[5:]}?" if last else row["sold_on"][5:]
+    parts = [when, row["sku"], f"×{row['qty']}{units.get(row['sku'], '')}", fmt_cny(Decimal(row["amount"])), place,
              _type_label(ctx, row["customer_type"])]
     return "• " + " ".join(p for p in parts if p)
 
 
-def _problem_lines(ctx: Ctx, problems: list[tuple[int, Problem]]) -> list[str]:
+def _problem_lines(ctx: Ctx, problems: list[dict[str, Any]]) -> list[str]:
     lines = [ctx.t("so.errors", n=len(problems))]
-    lines += [ctx.t("so.row", line=n, reason=ctx.pick(p.zh, p.en)) for n, p in problems[:PREVIEW_ERRORS]]
+    for o in problems[:PREVIEW_ERRORS]:
+        said = ctx.pick(f"（“{o['text'][:30]}”）", f" (\"{o['text'][:30]}\")") if o.get("text") else ""
+        lines.append(ctx.t("so.row", line=o["line"], reason=ctx.pick(o["zh"], o["en"])) + said)
     if len(problems) > PREVIEW_ERRORS:
         lines.append(ctx.t("so.more_errors", n=len(problems) - PREVIEW_ERRORS))
     return lines
@@ -613,15 +635,30 @@ def _total_qty(ctx: Ctx, rows: list[dict[str, Any]], units: dict[str, str]) -> s
     return ctx.pick("、", ", ").join(f"{qty} {unit}" for unit, qty in totals.items())
 
 
-def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Problem]], products: list[Product], *,
-             lead: list[str] | None = None) -> list[Reply]:
+def _choice_rows(ctx: Ctx, opened: list[dict[str, Any]], products: list[Product]) -> list[list[Button]]:
+    """The first line naming several products: one button each, and one to leave the line out."""
+    names = {p.sku: p.name for p in products}
+    for o in opened:
+        if len(o["skus"]) > 1:
+            rows = [[Button(f"{names.get(s, s)}（{s}）", payload("so.pick", str(o["line"]), s))] for s in o["skus"][:5]]
+            return [*rows, [Button(ctx.t("so.btn.drop", line=o["line"]), payload("so.drop", str(o["line"])))]]
+    return []
+
+
+def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[dict[str, Any]], products: list[Product], *,
+             lead: list[str] | None = None, said: str = "") -> list[Reply]:
+    """The report so far; ``said``: the message whose lines it adds (remembered: sent again, it is asked about)."""
     again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
+    choices = _choice_rows(ctx, problems, products)
+    heard = list(ctx.dialog.data.get("said") or []) if ctx.dialog.state.startswith("so.") else []
+    if said.strip():
+        heard = [*heard, " ".join(normalize(said).split())][-20:]
     if not rows:
-        ctx.go("so.input")
-        lines = [ctx.t("so.no_rows"), *_problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
-        return [Reply(text="\n".join(lines), buttons=[again])]
+        ctx.go("so.input", open=problems, said=heard)
+        lines = [*(lead or []), ctx.t("so.no_rows"), *_problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
+        return [Reply(text="\n".join(lines), buttons=[*choices, again])]
     nonce = forms.new_nonce()
-    ctx.go("so.confirm", nonce=nonce, rows=rows)
+    ctx.go("so.confirm", nonce=nonce, rows=rows, open=problems, said=heard)
     units = {p.sku: p.unit for p in products if p.unit}
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
     lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=_total_qty(ctx, rows, units), amount=fmt_cny(total))]
@@ -630,7 +667,15 @@ def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[tuple[int, Pro
         lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))
     if problems:
         lines += _problem_lines(ctx, problems)
-    return [Reply(text="\n".join(lines), buttons=[[Button(ctx.t("form.submit"), payload("so.ok", nonce))], again])]
+        if choices:
+            lines.append(ctx.t("so.which_product"))
+    undated = next((str(r["days"]) for r in rows if r.get("days")), None)
+    if undated:          # "上周": which day is the dealer's to say; no submit until then
+        first, _, last = undated.partition("/")
+        lines.append(ctx.t("so.which_day", first=first[5:], last=last[5:]))
+        return [Reply(text="\n".join(lines), buttons=[*choices, again])]
+    return [Reply(text="\n".join(lines), buttons=[*choices, [Button(ctx.t("form.submit"), payload("so.ok", nonce))],
+                                                  again])]
 
 
 async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
@@ -643,7 +688,7 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
     lines = [ctx.t("so.recorded", n=report.accepted)]
     if report.errors:
         # the use case numbers the rows it was given; show the user's own line numbers
-        problems = [(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
+        problems = [_open(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
                     for e in report.errors]
         lines += _problem_lines(ctx, problems)
     return str(report.accepted), [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]

@@ -98,11 +98,11 @@ async def test_a_second_product_with_a_generic_word_is_never_dropped() -> None:
     assert await cart(w) == {"AP300": 15}
     shown = texts(replies)
     assert "“滤网”（数量 5）：有好几种产品都叫这个" in shown
-    assert "交货日期：2026-12-02" in shown
+    assert "交货日期：不晚于 2026-12-02" in shown          # "前到": the latest day
     labels = buttons(replies)
     picked = await w.press(CHAT, labels["AP500 滤网（F500） ×5"])
     assert await cart(w) == {"AP300": 15, "F500": 5}
-    assert "交货日期：2026-12-02" in texts(picked)       # the date stays
+    assert "交货日期：不晚于 2026-12-02" in texts(picked)       # the date stays
 
 
 async def test_a_spoken_run_on_keeps_every_line_and_the_date_never_empties_the_cart() -> None:
@@ -111,7 +111,7 @@ async def test_a_spoken_run_on_keeps_every_line_and_the_date_never_empties_the_c
     replies = await w.say(CHAT, "喂 那个我跟你说一下啊 AP300 再给我来个十五台吧 还有滤网也来五箱 然后最好是下周三之前能到 就这样啊")
     assert await cart(w) == {"DH20": 2, "AP300": 15}
     shown = texts(replies)
-    assert "滤网" in shown and "交货日期：2026-12-02" in shown
+    assert "滤网" in shown and "交货日期：不晚于 2026-12-02" in shown      # "之前": the latest day
     await w.say(CHAT, "下周五到")
     assert await cart(w) == {"DH20": 2, "AP300": 15}
 

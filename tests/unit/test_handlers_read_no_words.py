@@ -42,7 +42,6 @@ STILL_TO_MOVE: dict[tuple[str, str], int] = {
     ("handlers/flows/cart_edits.py", "_has_words"): 2,
     ("handlers/flows/cart_edits.py", "qty_typed"): 1,
     ("handlers/flows/sellout.py", "_COUNT_SAID"): 1,
-    ("handlers/flows/sellout.py", "_DATE_IN_TEXT"): 1,
     ("handlers/flows/sellout.py", "_NOT_A_PLACE"): 1,
     ("handlers/flows/sellout.py", "_PROVINCE_CITY"): 1,
     ("handlers/flows/sellout.py", "_QTY_WITH_UNIT"): 1,
@@ -64,8 +63,6 @@ STILL_TO_MOVE: dict[tuple[str, str], int] = {
     ("handlers/flows/subdealers.py", "_order_for"): 1,
     ("handlers/flows/thresholds.py", "_resolve"): 1,
     ("handlers/flows/transfers.py", "_end"): 3,
-    ("handlers/i18n.py", "_CONSONANT_RUN"): 1,
-    ("handlers/i18n.py", "_wordlike"): 1,
 }
 
 
