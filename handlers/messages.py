@@ -46,10 +46,20 @@ class Inbound:
     message_ref: str = ""            # the message a button belongs to (for edits)
 
 
+class Answer(StrEnum):
+    """What a button is to the question its card asks: words typed under the card may press it
+    (``handlers.service``; the dialog keeps the card's answers, ``handlers.router.remember_shown``)."""
+
+    YES = "yes"      # the card's confirming button: "是的", "确定", "yes cancel it", its own label typed press it
+    PICK = "pick"    # one choice of a "which one?" list: a bare "是的" under it asks which again
+
+
 @dataclass(frozen=True)
 class Button:
     label: str
     payload: str
+    #: what the button answers of its card's question (None: nothing typed presses it but what the flow reads)
+    answer: Answer | None = field(default=None, compare=False)
 
 
 @dataclass

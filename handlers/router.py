@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.payload import MAX_PAYLOAD_BYTES as MAX_PAYLOAD_BYTES
 from core.payload import PAYLOAD_VERSION as PAYLOAD_VERSION
 from core.payload import parse_payload as parse_payload
 from core.payload import payload as payload
+from handlers.messages import Answer
 from nlu.schema import Intent
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class StepLeft(Exception):  # noqa: N818 (a signal, not an error)
 SHOWN = "shown"         # dialog data: the buttons of the last screen a person was shown
 MAX_SHOWN = 60          # buttons remembered (a paged list shows at most a few dozen)
 MAX_TITLE = 60          # characters of the line a remembered button is shown under
+_ANSWERS = frozenset(a.value for a in Answer)
 
 
 #: the buttons a dealer's words may act on ("确认收货" under an order's card): only these are kept for dealers, so a
@@ -72,24 +74,44 @@ DEALER_SHOWN = frozenset({"orders.recv_ok", "orders.recv", "orders.claim"})
 
 def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str,
                    only: frozenset[str] | None = None) -> None:
-    """Keep in the dialog ``data`` the buttons of ``replies`` (those to this chat; of the actions ``only`` names, when
-    given): [label as typed, payload, the first line of the message it is under]; no buttons: nothing kept. Their
-    labels typed next are those buttons (``shown_buttons``), as the main menu's are."""
-    shown = [[normalize_label(b.label), b.payload, (r.text.strip().splitlines() or [""])[0][:MAX_TITLE]]
+    """Keep in the dialog ``data`` the buttons of ``replies`` (those to this chat; of the actions ``only`` names, or
+    answering their card's question (``Button.answer``), when ``only`` is given): [label as typed, payload, the first
+    line of the message it is under, what it answers ("" none), the label as shown]; no buttons: nothing kept. Their labels typed next
+    are those buttons (``shown_buttons``), as the main menu's are; a yes typed next is the card's yes
+    (``shown_answers``)."""
+    shown = [[normalize_label(b.label), b.payload, (r.text.strip().splitlines() or [""])[0][:MAX_TITLE],
+              str(b.answer or ""), b.label[:MAX_TITLE]]
              for r in replies if not r.chat_id or r.chat_id == chat_id for row in r.buttons for b in row
-             if only is None or ((parsed := parse_payload(b.payload)) is not None and parsed[0] in only)]
+             if only is None or b.answer is not None
+             or ((parsed := parse_payload(b.payload)) is not None and parsed[0] in only)]
     if shown:
         data[SHOWN] = shown[:MAX_SHOWN]
     else:
         data.pop(SHOWN, None)
 
 
+def _kept(data: dict[str, Any]) -> list[list[Any]]:
+    kept = data.get(SHOWN)
+    return [b for b in kept if isinstance(b, list) and len(b) >= 3] if isinstance(kept, list) else []
+
+
 def shown_buttons(data: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The buttons ``remember_shown`` kept: (label as typed, payload, the line it is under)."""
-    kept = data.get(SHOWN)
-    if not isinstance(kept, list):
-        return []
-    return [(str(b[0]), str(b[1]), str(b[2])) for b in kept if isinstance(b, list) and len(b) == 3]
+    return [(str(b[0]), str(b[1]), str(b[2])) for b in _kept(data)]
+
+
+class ShownAnswer(NamedTuple):
+    typed: str          # the label as typed (``normalize_label``)
+    pressed: str        # the payload
+    title: str          # the first line of the card it is under
+    answer: Answer
+    label: str          # the label as shown
+
+
+def shown_answers(data: dict[str, Any]) -> list[ShownAnswer]:
+    """The kept buttons that answer their card's question."""
+    return [ShownAnswer(str(b[0]), str(b[1]), str(b[2]), Answer(b[3]), str(b[4])) for b in _kept(data)
+            if len(b) > 4 and b[3] in _ANSWERS]
 
 
 def shown_payloads(data: dict[str, Any]) -> list[tuple[str, list[str]]]:

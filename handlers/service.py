@@ -22,7 +22,7 @@ from core.users import Actor, ActorKind, Role
 from handlers import i18n
 from handlers.catalogue import parse_message, parser_aliases
 from handlers.context import Ctx, Deps
-from handlers.messages import Button, Inbound, InboundKind, Reply, without_lone_surrogates
+from handlers.messages import Answer, Button, Inbound, InboundKind, Reply, without_lone_surrogates
 from handlers.router import (
     DEALER_SHOWN,
     READ_ONLY_INTENTS,
@@ -33,11 +33,13 @@ from handlers.router import (
     parse_payload,
     payload,
     remember_shown,
+    shown_answers,
     shown_buttons,
 )
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.normalize import one_message
+from nlu.replies import says_yes
 from nlu.schema import Intent, ParseResult
 from nlu.staff_commands import parse_staff_command
 
@@ -66,6 +68,7 @@ i18n.register({
     "also.offer": ("您还提到要{what}，处理完上面的，点这里继续：", "You also asked to {what}; when the above is done, "
                    "tap to go on:"),
     "also.go": ("继续：{what}", "Go on: {what}"),
+    "shown.pick": ("要选哪一个？请点一下下面的一项。\n{title}", "Which one? Please tap one of the choices below.\n{title}"),
     "shown.which": ("上面有 {n} 个“{label}”，是哪一个？", "There are {n} \"{label}\" buttons above; which one?"),
     "form.expired": ("上次没有完成的操作（{when}）时间太久，已关闭；需要的话请重新开始。",
                      "What you left unfinished ({when}) was too long ago and is closed; start it again if you need it."),
@@ -248,11 +251,24 @@ class ConversationService:
             handler = r.buttons.get(parsed[0]) if parsed else None
             if parsed is None or handler is None:
                 return [Reply(text=ctx.t("error.button_stale"))]
+            if ctx.dialog.state and not ctx.dialog.state.startswith("order") \
+                    and inbound.payload in self._menu_labels(ctx).values():
+                # a main menu button tapped (an old greeting's, or the one /menu just showed): the form or the
+                # question left open is left, as for its label typed; the next words answer nothing asked before
+                ctx.idle()
             ctx.args = parsed[1]
             return await handler(ctx)
         if (left := self._left_long_ago(ctx)) is not None:
             ctx.idle()
             return [Reply(text=ctx.t("form.expired", when=left)), *await self._route(ctx)]
+        if inbound.kind == InboundKind.TEXT and (ctx.is_staff or ctx.is_dealer) \
+                and (answered := self._typed_answer(ctx)) is not None:
+            # "是的", "确定", "yes cancel it", "放弃购物车" under a card asking one thing: its yes pressed, for that
+            # card's subject (never read again as a new request about something else)
+            if isinstance(answered, list):
+                return answered
+            ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=answered)
+            return await self._route(ctx)
         if inbound.kind == InboundKind.TEXT and ctx.is_staff and ctx.dialog.state \
                 and normalize_phrase(inbound.text) in r.staff_anywhere:   # another job: the form is left
             ctx.idle()
@@ -317,6 +333,31 @@ class ConversationService:
                 ctx.is_staff and ctx.parsed.intent == Intent.QUALITY_FEEDBACK):   # staff: read the figures
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
+
+    def _typed_answer(self, ctx: Ctx) -> str | list[Reply] | None:
+        """Words answering the card last shown (``Button.answer``): the payload of its yes button when they are that
+        button's label or a yes ("是的 不要了", "yes cancel it"); a bare yes under a "which one?" list: the list asked
+        again; else None (the words are read as ever). A card shown longer ago than ``FORM_IDLE`` asks nothing."""
+        answers = shown_answers(ctx.dialog.data)
+        touched = ctx.dialog.updated_at
+        if not answers or touched is None or self.deps.clock.now() - (
+                touched if touched.tzinfo else touched.replace(tzinfo=UTC)) >= FORM_IDLE:
+            return None
+        said = normalize_label(ctx.inbound.text)
+        yes = {a.pressed: a for a in answers if a.answer == Answer.YES}
+        if said and len(said) <= MAX_LABEL:
+            named = {pressed for pressed, a in yes.items() if a.typed == said}
+            if len(named) == 1:
+                return named.pop()
+        if not says_yes(ctx.inbound.text, tuple(a.label for a in yes.values())):
+            return None
+        if len(yes) == 1:
+            return next(iter(yes))
+        picks = [a for a in answers if a.answer == Answer.PICK]
+        if yes or not picks:
+            return None
+        rows = [[Button(a.label, a.pressed, Answer.PICK)] for a in picks]
+        return [Reply(text=i18n.t(ctx.lang, "shown.pick", title=picks[0].title), buttons=rows[:10])]
 
     def _typed_shown(self, ctx: Ctx) -> str | list[Reply] | None:
         """The payload of the button last shown whose label the message is; several buttons of that label (a list

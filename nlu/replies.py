@@ -3,7 +3,9 @@
 - ``is_confirmation``: "确认", "提交", "好的 确认", "没问题 提交吧", "ok", "confirm" under a summary waiting for its
   ✅ button: the button pressed;
 - ``is_keep``: "就用这个", "用这个", "对 就这样", "可以" at a step that offers what was said before ("问题描述：…
-  点“使用此描述”"): that text kept, never stored as the answer.
+  点“使用此描述”"): that text kept, never stored as the answer;
+- ``says_yes``: "是的", "确定", "yes", "ok", "yes cancel it", "是的 不要了", "对 放弃购物车" under a card asking one thing
+  (its confirming button): that button pressed (``handlers.service``), whatever the card.
 """
 
 from __future__ import annotations
@@ -41,6 +43,40 @@ _ORDER_CONFIRM = re.compile(r"(?:(?:确认|确定)(?:一下)?(?:下单|提交|�
 def confirms_order(text: str) -> bool:
     """A cart's Confirm said in words ("确认", "确认下单"), not a bare "ok" (that thanks as much as it confirms)."""
     return bool(_ORDER_CONFIRM.fullmatch(_said(text)))
+
+
+# a yes to the question a card asks, then (optional) what it says yes to: the card's own verb, "do it", its button's
+# label. Never 提交 or 送审 (a yes to a cancel is no submit) and nothing with a "not" ("是的 不要取消" is no yes).
+_YES_LEAD = (r"(?:是的?|是啊|对的?|对啊|对呀|嗯+|好的?|好吧|好啊|行|可以|没问题|没错|当然|确定|确认|要的?|"
+             r"yes|yeah|yep|yup|sure|ok|okay|of course|right|please|y)")
+_YES_TAIL = (r"(?:(?:确认|确定|就|直接|帮我|给我)?(?:取消|清空|放弃|删除?|删掉|去掉|不要|不需要|不用)(?:吧|掉|了|它)*"
+             r"(?:(?:这个|那个|这|那)?(?:订单|单子?|购物车)|它)?(?:吧|了)*|"
+             r"就这样|就这么办|照办|办吧|弄吧|(?:please )?(?:cancel|drop|clear|empty|delete|remove)(?: (?:it|them|that|"
+             r"this|the (?:order|cart))| all)*(?: please)?|do it|go ahead|please|confirmed?|i(?:'m| am) sure)")
+_YES = re.compile(rf"{_YES_LEAD}(?:[,， ]*{_YES_LEAD})*(?:[,， ]*(?P<tail>.+))?", re.IGNORECASE)
+_YES_ONLY_TAIL = re.compile(_YES_TAIL, re.IGNORECASE)
+_LABEL_NOISE = re.compile(r"[^\w\u4e00-\u9fff]+")
+
+
+def _label(text: str) -> str:
+    return _LABEL_NOISE.sub("", normalize(text))
+
+
+def says_yes(text: str, labels: tuple[str, ...] = ()) -> bool:
+    """A yes to the one thing a card asks ("确认取消订单…吗？" [确认取消] [不取消]): "是的", "确定", "ok", "yes cancel it",
+    "是的 不要了", or a yes and the confirming button's label (``labels``: "对 放弃购物车"). Not a bare verb ("取消" is
+    the chat's cancel word) and nothing more than the yes and its verb: "好的 再来5台AP300" says more than yes."""
+    said = _said(text)
+    found = _YES.fullmatch(said)
+    if found is None:
+        return False
+    tail = (found.group("tail") or "").strip(_END)
+    if not tail:
+        return True
+    if _YES_ONLY_TAIL.fullmatch(tail):
+        return True
+    plain = _label(tail)
+    return bool(plain) and any(plain == _label(label) for label in labels)
 
 
 def is_keep(text: str) -> bool:

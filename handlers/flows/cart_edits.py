@@ -39,7 +39,7 @@ from handlers.flows.cart import (
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
-from handlers.messages import Button, InboundKind, Reply
+from handlers.messages import Answer, Button, InboundKind, Reply
 from handlers.router import MAX_PAYLOAD_BYTES, Router, StepLeft, payload
 from nlu.blocked_asked import why_cannot_order
 from nlu.dates import find_date, latest_date_said
@@ -126,7 +126,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
                       if cart.items else [])]
     if parsed.slots.topic == "clear_cart":        # "清空购物车": asked once, one tap (nothing lost by a typo)
         return [Reply(text=ctx.t("order.clear_ask", n=len(cart.items)),
-                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce)),
+                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", cart.nonce), Answer.YES),
                                 Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])]
     if parsed.intent == Intent.REPORT_SALES and ctx.is_dealer and parsed.confidence >= LOW_CONFIDENCE:
         # "昨天 AP500 卖了2台 单价3299 杭州 工程" with the cart open: sales made, reported, never lines of this order

@@ -9,7 +9,7 @@ from core.services.users import bind_by_phone, redeem_invite
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.messages import Button, InboundKind, Reply
+from handlers.messages import Answer, Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.binding_words import bind_said, binding_code
 from nlu.report_asks import language_asked
@@ -220,7 +220,7 @@ async def cancel(ctx: Ctx) -> list[Reply]:
         # is a command: it cancels)
         n, nonce = len(data["items"]), data["nonce"]
         return [Reply(text=ctx.t("cancel.cart_ask", n=n),
-                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", nonce)),
+                      buttons=[[Button(ctx.t("order.btn.drop"), payload("order.cancel", nonce), Answer.YES),
                                 Button(ctx.t("order.btn.cart", n=n), payload("order.view", nonce))]])]
     had = bool(state)
     ctx.idle()

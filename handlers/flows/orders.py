@@ -52,7 +52,7 @@ from handlers.flows import followups, forms
 from handlers.flows.cart import decision_row, order_benefit_lines
 from handlers.flows.finance import offset_arg, pager_row
 from handlers.flows.menu import require_bound
-from handlers.messages import Button, InboundKind, Reply
+from handlers.messages import Answer, Button, InboundKind, Reply
 from handlers.router import Router, payload, shown_payloads
 from nlu.order_words import receipt_said
 from nlu.receipt_words import all_received_said
@@ -533,7 +533,7 @@ async def cancel_intent(ctx: Ctx) -> list[Reply]:
     if len(cancellable) == 1:
         return await _ask_cancel(ctx, cancellable[0].number)
     return [Reply(text=ctx.t("orders.pick_cancel"),
-                  buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.cancel", o.number))]
+                  buttons=[[Button(f"{o.number} · {fmt_cny(o.total)}", payload("orders.cancel", o.number), Answer.PICK)]
                            for o in cancellable])]
 
 
@@ -551,7 +551,7 @@ async def _ask_cancel(ctx: Ctx, number: str) -> list[Reply]:
         ctx.dialog.data[CANCEL_ASKED] = order.number
     return [Reply(text=ctx.t("orders.cancel_ask", number=order.number, total=fmt_cny(order.total)),
                   buttons=[[Button(ctx.t("orders.btn.cancel_yes"),
-                                   payload("orders.cancel_ok", order.number, order.version)),
+                                   payload("orders.cancel_ok", order.number, order.version), Answer.YES),
                             Button(ctx.t("orders.btn.cancel_no"), payload("orders.detail", order.number))]])]
 
 

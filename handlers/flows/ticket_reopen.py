@@ -35,7 +35,7 @@ from handlers.context import Ctx
 from handlers.flows import aftersales, followups, forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
-from handlers.router import Router, payload
+from handlers.router import Router, StepLeft, payload
 from nlu.replies import is_confirmation, is_keep
 from nlu.still_failing import still_failing
 from nlu.ticket_words import read_reopen
@@ -73,6 +73,8 @@ i18n.register({
     "as.still.which": ("您最近处理完成的售后工单有 {n} 个，是哪一台还没解决？也可以新报修。",
                        "{n} of your tickets were resolved recently. Which one is still not solved? Or a new repair."),
     "as.btn.fresh": ("🛠 是新问题，新报修", "🛠 A new problem: new repair"),
+    "as.reopen.other": ("这说的是 {said}，不是工单 {number} 的 {product}：该工单没有重新打开。",
+                        "That is about {said}, not the {product} of ticket {number}: the ticket is not reopened."),
     "as.solved.done": ("✅ 谢谢确认！售后工单 {number} 已关闭。", "✅ Thank you! Ticket {number} is closed."),
     "as.solved.not_resolved": ("工单 {number} 现在是“{status}”，不需要再确认。",
                                "Ticket {number} is {status}; there is nothing to confirm."),
@@ -152,6 +154,10 @@ async def _still_failing(ctx: Ctx) -> list[Reply] | None:
     if said is None:
         return None
     found = await reopenable_tickets(ctx.uow(), ctx.actor, ctx.deps.clock)
+    if found:       # "那台AP500还是不亮": only a ticket of that product is meant, none of another (QA s28 #1)
+        ctx.parsed = await parse_message(ctx)
+        named = _named_products(ctx)
+        found = [t for t in found if not named or t.sku in named]
     if not found:
         return None
     fresh = [Button(ctx.t("as.btn.fresh"), payload("as.fresh"))]
@@ -191,13 +197,40 @@ async def keep_said(ctx: Ctx) -> list[Reply]:
 
 @router.state("as.reopen")
 async def reason_typed(ctx: Ctx) -> list[Reply]:
+    """The reason typed: what is still wrong. Words naming another product than the ticket's ("客户买的AP500屏幕不亮"
+    at a DH20 ticket's question: QA s28 #1) are no reason: the question is left and the words go where they would
+    have gone (a new repair, a quality report), the ticket stays resolved."""
     text = forms.text_of(ctx)
     said = str(ctx.dialog.data.get(SAID, ""))
     if said and text and (is_keep(text) or is_confirmation(text)):
         return await _reopen(ctx, said)
     if not text:
         return [Reply(text=ctx.t("form.text_wanted"))]
+    other = await _other_products(ctx, str(ctx.dialog.data.get("number", "")))
+    if other is not None:
+        raise StepLeft([other])
     return await _reopen(ctx, text)
+
+
+def _named_products(ctx: Ctx) -> set[str]:
+    """The products the parsed words name (their lines, the one asked about)."""
+    slots = ctx.parsed.slots if ctx.parsed else None
+    if slots is None:
+        return set()
+    return {i.sku for i in slots.items} | ({slots.product} if slots.product else set())
+
+
+async def _other_products(ctx: Ctx, number: str) -> Reply | None:
+    """What to say when the words name products and none is the ticket's (``number``), else None."""
+    ctx.parsed = await parse_message(ctx)
+    named = _named_products(ctx)
+    if not named:
+        return None
+    ticket = await get_ticket(ctx.uow(), ctx.actor, number)
+    if not ticket.sku or ticket.sku in named:
+        return None
+    return Reply(text=ctx.t("as.reopen.other", said="、".join(sorted(named)), number=ticket.number,
+                            product=_product(ticket)))
 
 
 async def _reopen(ctx: Ctx, reason: str) -> list[Reply]:
