@@ -183,14 +183,19 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
         return await staff_help(ctx)
     if question and (answering := await aftersales.offer_as_answer(ctx, text=question)) is not None:
         return answering          # after-sales asked this dealer something: this may be its answer
+    return offer_forward(ctx, question, ctx.t("faq.unknown" if _looks_like_question(ctx, question)
+                                              else "faq.not_understood"))
+
+
+def offer_forward(ctx: Ctx, question: str, text: str) -> list[Reply]:
+    """``text`` over 🙋 转人工: one tap hands ``question`` to staff (``forward``), its answer coming back here."""
     ctx.idle()
     key = secrets.token_hex(8)
     if question:
         ctx.dialog.data = {"faq_question": question[:MAX_QUESTION], "faq_key": key}
     rows = [[Button(ctx.t("faq.btn.forward"), payload("faq.fwd", key))],
             [Button(ctx.t("faq.btn.more"), payload("faq.menu")), forms.menu_button(ctx)]]
-    return [Reply(text=ctx.t("faq.unknown" if _looks_like_question(ctx, question) else "faq.not_understood"),
-                  buttons=rows)]
+    return [Reply(text=text, buttons=rows)]
 
 
 @router.button("faq.fwd")
