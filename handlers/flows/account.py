@@ -174,10 +174,13 @@ i18n.register({
     "acct.overview.money": ("💰 预存款 {prepayment} · 返利 {rebate} · 可用额度 {available}",
                             "💰 Prepayment {prepayment} · rebate {rebate} · credit available {available}"),
     "acct.pay.found": ("✅ {amount} 已到账：{day} 记入{account}。", "✅ {amount} has arrived: booked on {day} to {account}."),
-    "acct.pay.missing": ("还没有查到 {amount} 的到账记录。财务核对银行流水后入账，入账时会通知您；转账已超过一个工作日的话，"
+    "acct.pay.missing": ("还没有查到 {amount} 的到账记录。财务核对银行流水后入账，入账时会通知您；入账到预存款的回款先冲抵"
+                         "已用的信用额度，可用额度和余额随之更新（“账户余额”里可查）。转账已超过一个工作日的话，"
                          "可以把转账回单发给财务核对。",
                          "No payment of {amount} is booked yet. Finance books a transfer once the bank shows it, and you "
-                         "are told then; if it was sent more than a working day ago, send the bank slip to finance."),
+                         "are told then; a payment into prepayment first repays credit used, and your available credit "
+                         "and balances show it from then on (see \"Balances\"). If it was sent more than a working day "
+                         "ago, send the bank slip to finance."),
     "acct.pay.head": ("近 {days} 天的到账记录：", "Payments received in the last {days} days:"),
     "acct.pay.line": ("• {day} {amount} → {account}{method}{ref}", "• {day} {amount} → {account}{method}{ref}"),
     "acct.pay.none": ("近 {days} 天没有到账记录。", "No payments received in the last {days} days."),
