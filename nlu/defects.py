@@ -54,10 +54,18 @@ def batch_in_text(text: str) -> str | None:
 _UNITS = re.compile(r"([0-9]+|[零一二两三四五六七八九十百]+)\s*(?:台|件|个|只|套|支|把|pcs\b|units?\b)", re.IGNORECASE)
 
 
+# "到了5台", "收到10台", "一共来了8台": the units that arrived, not the ones with the problem (QA s28 #9)
+_ARRIVED = re.compile(r"(?:到了?|收到了?|来了|发了|进了|到货|一共|总共|共)\s*$")
+
+
 def units_in_text(text: str) -> int | None:
-    """How many units the words say have the problem: the one count of units written (several different: None)."""
-    counts = {parse_int(m.group(1)) for m in _UNITS.finditer(text)}
-    counts.discard(None)
+    """How many units the words say have the problem: the one count of units written (several different: None);
+    "这批到了5台 有3台开机噪音特别大": the units that arrived left out, 3."""
+    found = [(parse_int(m.group(1)), bool(_ARRIVED.search(text[max(0, m.start() - 4):m.start()])))
+             for m in _UNITS.finditer(text)]
+    counts = {n for n, _ in found if n is not None}
+    if len(counts) > 1:
+        counts = {n for n, arrived in found if n is not None and not arrived}
     return counts.pop() if len(counts) == 1 else None
 
 

@@ -209,3 +209,18 @@ def without_words(question: str, words: Iterable[str]) -> str:
     for word in sorted({w for w in words if w}, key=len, reverse=True):
         question = re.sub(re.escape(word), " ", question, flags=re.IGNORECASE)
     return " ".join(question.split())
+
+
+# between two questions in one message ("保修几年啊 滤芯多久换一次", "能开专票吗？发货要几天"): a question mark or a full
+# stop, a clause's particle before a space, "另外" / "还有" / "还想问"
+_QUESTION_BREAK = re.compile(r"[?？。；;!！]+|(?<=[\u4e00-\u9fff])[啊呢吗呀哈]?[\s,，]+(?=[\u4e00-\u9fff])|"
+                             r"\s*(?:另外|还有|还想问(?:一下)?|再问(?:一下)?|顺便问(?:一下)?)[\s,，:：]*")
+_SHORTEST_PART = 3
+
+
+def question_parts(text: str) -> list[str]:
+    """The questions one message asks, in order, when it asks more than one ("保修几年啊 滤芯多久换一次" -> "保修几年",
+    "滤芯多久换一次"); one question (or none): an empty list."""
+    parts = [p.strip(" ,，、") for p in _QUESTION_BREAK.split(plain_question(text))]
+    parts = [p for p in parts if len(p) >= _SHORTEST_PART]
+    return parts if len(parts) > 1 else []

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.customer_words import customer_in_text
+from nlu.english_contact import english_contact
 
 _RUN = r"[\u4e00-\u9fff0-9A-Za-z#\-－()（）]"
 _STOP = r"(?=$|[\s，,。；;、!！?？]|电话|手机|联系|客户)"
@@ -80,7 +81,12 @@ def split_contact(text: str) -> RepairContact:
     if (span := _address_span(text)) is not None:
         address, start, end = span
         rest = f"{text[:start]} {text[end:]}"
+    english = english_contact(rest)         # "customer Mr Chen …, address 88 Zhangjiang Rd" (QA s28 #13)
+    if english.name or english.address:
+        rest = english.rest
+        address = address or english.address
     name, phone = customer_in_text(rest)
+    name = name or english.name
     rest = _MOBILE.sub(" ", rest)
     called = _CALLED.search(rest)
     if name is None and called is not None:
@@ -91,4 +97,6 @@ def split_contact(text: str) -> RepairContact:
     parts = [p.strip(_SEPARATORS) for p in re.split(r"\s+", rest)]
     problem = " ".join(p for p in parts if p)
     problem = re.sub(r"([，,。；;、])[，,。；;、\s]+", r"\1", problem).strip(_SEPARATORS)
+    if english.name or english.address:     # "after 2 weeks , . not urgent": the commas the cut-out parts left
+        problem = re.sub(r"([.,;])[.,;]+", r"\1", re.sub(r"\s+(?=[.,;!?])", "", problem)).strip(_SEPARATORS + ".")
     return RepairContact(name=name, phone=phone, address=address, problem=problem)

@@ -83,6 +83,18 @@ def is_keep(text: str) -> bool:
     return bool(_KEEP.fullmatch(_said(text)))
 
 
+# "done", "next", "完成", "下一步": a form's own button typed (QA s28 #13: "done" was stored as the address)
+_CONTROL = re.compile(r"(?:all )?done|finish(?:ed)?|next(?: step)?|continue|go on|that'?s (?:it|all)|submit it|"
+                      r"完成|好了|就这些|下一步|继续|提交|确认|取消|cancel", re.IGNORECASE)
+
+
+def is_form_control(text: str) -> bool:
+    """"use this", "done", "ok", "就用这个", "完成": an answer to the form's buttons ("✔ Use this", "✅ Done"), never
+    a value such as a customer's name or an address."""
+    said = _said(text)
+    return bool(_CONTROL.fullmatch(said) or _KEEP.fullmatch(said) or _CONFIRM.fullmatch(said))
+
+
 # "批号是B2411-07", "批次：B2411-07", "生产批号为 B2411-07", "lot no. B2411-07", "batch# 2411": the number, without
 # the words that say what it is (stored and counted per batch, so "批号是B2411-07" and "B2411-07" are one batch)
 _BATCH_LEAD = re.compile(r"^(?:生产)?(?:批号|批次号?|批次编号)(?:是|为)?\s*[:：#]?\s*|"

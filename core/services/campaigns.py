@@ -3,8 +3,9 @@
 Who may do what:
 
 - create / update / launch / finish / cancel, review execution reports: CAMPAIGN_WRITE (marketing);
-- join, report execution: a dealer user with CAMPAIGN_JOIN for its own dealer, only when the dealer is
-  a target of a launched campaign within its dates;
+- join: a dealer user with CAMPAIGN_JOIN for its own dealer, when the dealer is a target of a launched campaign
+  that has not ended (sign-up opens when marketing publishes it, also before its first day);
+- report execution: the same, only from the campaign's first day;
 - effect figures: CAMPAIGN_WRITE or REPORT_READ_ALL.
 
 A dealer never sees a campaign that is not aimed at it, nor one still being planned (NotFound).
@@ -99,10 +100,34 @@ def is_running(campaign: Campaign, today: date) -> bool:
     return campaign.status == CampaignStatus.LAUNCHED and campaign.starts_on <= today <= campaign.ends_on
 
 
+def is_upcoming(campaign: Campaign, today: date) -> bool:
+    """Published but its first day still ahead."""
+    return campaign.status == CampaignStatus.LAUNCHED and today < campaign.starts_on
+
+
+def is_open_for_joining(campaign: Campaign, today: date) -> bool:
+    """Sign-up opens when the campaign is published (marketing is told "发布后面向的经销商可以报名") and closes
+    after its last day."""
+    return campaign.status == CampaignStatus.LAUNCHED and today <= campaign.ends_on
+
+
+def status_label(campaign: Campaign, today: date) -> tuple[str, str]:
+    """The campaign's status as staff read it: a published campaign whose first day is ahead is not "进行中"."""
+    if is_upcoming(campaign, today):
+        return "已发布，未开始", "Published, not started"
+    return CAMPAIGN_STATUS_LABELS[campaign.status]
+
+
 def active_campaigns_for(campaigns: Iterable[Campaign], dealer: Dealer, today: date) -> list[Campaign]:
     """Launched campaigns aimed at ``dealer`` and running ``today``, ending soonest first."""
     found = [c for c in campaigns if is_running(c, today) and is_target(c, dealer)]
     return sorted(found, key=lambda c: (c.ends_on, c.code))
+
+
+def upcoming_campaigns_for(campaigns: Iterable[Campaign], dealer: Dealer, today: date) -> list[Campaign]:
+    """Published campaigns aimed at ``dealer`` that start after ``today``, starting soonest first."""
+    found = [c for c in campaigns if is_upcoming(c, today) and is_target(c, dealer)]
+    return sorted(found, key=lambda c: (c.starts_on, c.code))
 
 
 # --- plan and run -----------------------------------------------------------------------------------
@@ -255,6 +280,19 @@ async def list_active_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Cl
         return active_campaigns_for(launched, dealer, clock.today())
 
 
+async def list_upcoming_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
+                                  *, dealer_id: int | None = None) -> list[Campaign]:
+    """Published campaigns aimed at the actor's dealer that have not started yet (open for sign-up)."""
+    authz.require(actor, Permission.CAMPAIGN_JOIN)
+    target_id = _own_dealer_id(actor, dealer_id)
+    async with uow:
+        dealer = await uow.dealers.get(target_id)
+        if dealer is None:
+            raise NotFound(what=str(target_id))
+        launched = await uow.campaigns.list(status=CampaignStatus.LAUNCHED, starts_on__gt=clock.today())
+        return upcoming_campaigns_for(launched, dealer, clock.today())
+
+
 # --- participation ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -273,7 +311,7 @@ async def join_campaign(uow: AbstractUnitOfWork, actor: Actor, campaign_id: int,
         dealer = await uow.dealers.get(target_id)
         if dealer is None or not is_target(campaign, dealer) or campaign.status == CampaignStatus.PLANNED:
             raise NotFound(what=str(campaign_id))
-        if not is_running(campaign, clock.today()):
+        if not is_open_for_joining(campaign, clock.today()):
             raise BusinessRuleViolation(zh=f"活动“{campaign.name}”当前不在报名期内",
                                         en=f"Campaign '{campaign.name}' is not open for joining now",
                                         reason=campaign.status.value)

@@ -17,6 +17,7 @@ again pays nothing; a target with a proposal still open gets no second one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -183,6 +184,13 @@ class RebateProposal:
             head = (f"Contract {self.contract_number}: nothing to settle now" if en else
                     f"合同 {self.contract_number}：目前没有可结算的返利")
         return "\n".join([head] + [f"- {n.message(lang)}" for n in self.notes])
+
+
+def _next_tier(tiers: list[RebateTier], t: TargetExecution) -> dict[str, Any]:
+    """The next tier above the target's achievement (threshold and rate), with the target and what is achieved."""
+    above = sorted((r for r in tiers if r.min_achievement > t.achievement), key=lambda r: r.min_achievement)
+    return {"next_tier": above[0].min_achievement if above else None, "next_rate": above[0].rate if above else None,
+            "target_value": t.target.value, "actual": t.actual}
 
 
 def _first_tier(tiers: list[RebateTier]) -> Decimal | None:
@@ -382,6 +390,21 @@ class RebateLine:
     first_tier: Decimal | None = None
     achieved_amount: Decimal = ZERO   # the sales (CNY) the rate applies to
     tier: Decimal | None = None       # the threshold of the tier reached (its rate is ``rate``); None: none reached
+    next_tier: Decimal | None = None  # the threshold of the next tier above the achievement; None: the top reached
+    next_rate: Decimal | None = None  # that tier's rate
+    target_value: Decimal | None = None   # the target, in its metric (CNY or units)
+    actual: Decimal = ZERO                # achieved so far, in the target's metric
+
+    @property
+    def short_of_next(self) -> Decimal | None:
+        """How much more (units, rounded up, or CNY) reaches the next tier ("还差多少台拿返利"); None when there is
+        no next tier or no target to count it from."""
+        if self.next_tier is None or self.target_value is None:
+            return None
+        missing = self.next_tier * self.target_value - self.actual
+        if self.metric == TargetMetric.QUANTITY:
+            return Decimal(max(math.ceil(missing), 0))
+        return max(money(missing), ZERO)
 
     @property
     def outstanding(self) -> Decimal:
@@ -434,7 +457,8 @@ async def rebate_statement(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int
             lines.append(RebateLine(contract.number, t.target.period, t.achievement, t.rebate_rate, t.accrued_rebate,
                                     _state(t, so_far, today), t.target.product_group, t.target.metric,
                                     so_far.approved, so_far.pending, t.ends_on, first_tier, t.actual_amount,
-                                    tier_reached(contract.rebate_tiers, t.achievement)))
+                                    tier_reached(contract.rebate_tiers, t.achievement),
+                                    **_next_tier(contract.rebate_tiers, t)))
     for s in reversed(settlements):       # the newest settlement of a target no contract shows any more
         key = (s.contract_number, settlement_key(s))
         if key in shown or s.status == SettlementStatus.REJECTED:

@@ -59,7 +59,7 @@ from core.statements import describe_line, match_lines, rebate_entries, section_
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import collections, contracts, credit_ask, forms, statements
+from handlers.flows import collections, contracts, credit_ask, faq, forms, statements
 from handlers.flows.forms import progress_bar
 from handlers.flows.payments import debt_line
 from handlers.messages import Button, InboundKind, Reply
@@ -125,6 +125,12 @@ i18n.register({
     "acct.staff.no_dealer": ("没有找到经销商 {code}。", "No dealer {code}."),
     "acct.no_statement": ("暂无对账单。财务每月初出具上月对账单。",
                           "No statement yet. Finance issues last month's statement early each month."),
+    "acct.no_statement.dispute": ("还没有 {period} 的对账单（财务每月初出具上月对账单，出具后可在这里核对、提出异议）。"
+                                  "您说的账目问题可以现在转给工作人员核对，答复会发到这里：",
+                                  "There is no statement for {period} yet (finance issues last month's early each month; "
+                                  "you can check and dispute it here then). Your question can go to our staff now to "
+                                  "be checked; the answer will come here:"),
+    "acct.no_statement.that_month": ("该月", "that month"),
     "acct.statement": ("🧾 对账单 {period}（{status}）\n期初余额：{opening}\n本期订单：{orders}\n本期收款：{payments}\n"
                        "本期返利：{rebates}\n期末余额：{closing}",
                        "🧾 Statement {period} ({status})\nOpening balance: {opening}\nOrders: {orders}\n"
@@ -168,10 +174,13 @@ i18n.register({
     "acct.overview.money": ("💰 预存款 {prepayment} · 返利 {rebate} · 可用额度 {available}",
                             "💰 Prepayment {prepayment} · rebate {rebate} · credit available {available}"),
     "acct.pay.found": ("✅ {amount} 已到账：{day} 记入{account}。", "✅ {amount} has arrived: booked on {day} to {account}."),
-    "acct.pay.missing": ("还没有查到 {amount} 的到账记录。财务核对银行流水后入账，入账时会通知您；转账已超过一个工作日的话，"
+    "acct.pay.missing": ("还没有查到 {amount} 的到账记录。财务核对银行流水后入账，入账时会通知您；入账到预存款的回款先冲抵"
+                         "已用的信用额度，可用额度和余额随之更新（“账户余额”里可查）。转账已超过一个工作日的话，"
                          "可以把转账回单发给财务核对。",
                          "No payment of {amount} is booked yet. Finance books a transfer once the bank shows it, and you "
-                         "are told then; if it was sent more than a working day ago, send the bank slip to finance."),
+                         "are told then; a payment into prepayment first repays credit used, and your available credit "
+                         "and balances show it from then on (see \"Balances\"). If it was sent more than a working day "
+                         "ago, send the bank slip to finance."),
     "acct.pay.head": ("近 {days} 天的到账记录：", "Payments received in the last {days} days:"),
     "acct.pay.line": ("• {day} {amount} → {account}{method}{ref}", "• {day} {amount} → {account}{method}{ref}"),
     "acct.pay.none": ("近 {days} 天没有到账记录。", "No payments received in the last {days} days."),
@@ -647,9 +656,14 @@ async def statement(ctx: Ctx) -> list[Reply]:
         return refused
     period = forms.arg(ctx, 0) if ctx.inbound.kind == InboundKind.BUTTON else _asked_period(ctx)
     found = await _latest_statement(ctx, period or None)
-    if found is None and period and ctx.inbound.kind != InboundKind.BUTTON:
+    disputing = ctx.inbound.kind == InboundKind.TEXT and statement_answer(ctx.inbound.text) is StatementAnswer.DISPUTE
+    if found is None and period and ctx.inbound.kind != InboundKind.BUTTON and not disputing:
         found = await _latest_statement(ctx)       # "11月的" when only October's exists: the latest
     if found is None:
+        if disputing:
+            # "11月对账单不对 多扣了我2000块": no statement to dispute yet, the words handed to staff (QA s28 #14)
+            return faq.offer_forward(ctx, ctx.inbound.text.strip(), ctx.t(
+                "acct.no_statement.dispute", period=_asked_period(ctx) or ctx.t("acct.no_statement.that_month")))
         return [Reply(text=ctx.t("acct.no_statement"), buttons=_menu_rows(ctx))]
     hint = ""
     if found.status == StatementStatus.ISSUED and ctx.inbound.kind == InboundKind.TEXT:

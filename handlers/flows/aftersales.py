@@ -58,6 +58,7 @@ from nlu.customer_words import repair_answers
 from nlu.order_words import is_order_number
 from nlu.repair_contact import split_contact
 from nlu.repair_opening import opening_answers
+from nlu.replies import is_form_control
 from nlu.schema import Intent, ParseResult
 from nlu.ticket_words import serial_in, urgency_said
 
@@ -85,6 +86,8 @@ i18n.register({
     "as.taken.address": ("地址 {address}", "address {address}"),
     "as.taken.no_serial": ("没有序列号（跳过）", "no serial number (skipped)"),
     "as.step.name": ("客户姓名", "a customer's name"),
+    "as.not_value": ("“{text}”不是{step}。请输入{step}，没有可点“跳过”。", "\"{text}\" is not {step}. Please send it, or tap "
+                     "Skip."),
     "as.step.ref": ("序列号或订单号", "a serial or order number"),
     "as.not_serial": ("“{text}”不像序列号或订单号（序列号在机身铭牌上，是字母和数字，如 SN2024A0013）。",
                       "\"{text}\" is no serial or order number (the serial is on the rating plate, letters and "
@@ -244,6 +247,8 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     """The end customer's name. A problem typed here instead ("ap300开机滴滴响，屏幕显示E3", often the next day, into a
     form left at this step) is no name: it is kept as the description and the name asked again; the draft is never
     dropped for it."""
+    if is_form_control(text):                   # "use this", "done": a button typed ahead, no name (QA s28 #13)
+        return await _not_a_value(form, ctx, text, "name")
     if (placed := await _address_typed(form, ctx, text)) is not None:     # "闵行区七莘路1808号3栋502" is no name
         return placed
     said = repair_answers(text)
@@ -253,6 +258,11 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     if (parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5) or len(text) > MAX_NAME:
         return await _problem_kept(form, ctx, text, parsed, "name")
     return {"name": text}
+
+
+async def _not_a_value(form: Form, ctx: Ctx, text: str, step: str) -> list[Reply]:
+    return [Reply(text=ctx.t("as.not_value", text=forms.clip(text, 20), step=ctx.t(f"as.step.{step}"))),
+            *await form.ask(ctx, step)]
 
 
 def _mark_customer(form: Form, ctx: Ctx, name: str | None, phone: str | None) -> str | None:
@@ -374,6 +384,8 @@ async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
 async def _address(form: Form, ctx: Ctx, text: str) -> Answer:
     """Where the repair is. A problem typed here with it ("地址在金桥路100号，机器开机就滴滴响") is kept for the
     description; a problem alone is kept and the address asked again."""
+    if is_form_control(text):                   # "done" was stored as the address (QA s28 #13)
+        return await _not_a_value(form, ctx, text, "address")
     said = split_contact(text)
     if said.address:
         if said.problem:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from core.campaigns import (
@@ -22,22 +23,25 @@ from core.campaigns import (
 from core.errors import NotFound, PermissionDenied
 from core.money import fmt_cny
 from core.services.campaigns import (
-    CAMPAIGN_STATUS_LABELS,
     PARTICIPATION_STATUS_LABELS,
     ComparisonEffect,
     ReportExecution,
     campaign_effect,
     get_campaign,
+    is_open_for_joining,
     is_running,
+    is_upcoming,
     join_campaign,
     launch_campaign,
     list_active_campaigns,
     list_campaigns,
     list_participations,
+    list_upcoming_campaigns,
     not_joined,
     remind_not_joined,
     report_execution,
     review_execution,
+    status_label,
 )
 from core.services.materials import MAX_QTY, RequestMaterial, request_material, tier_allows
 from core.users import Permission
@@ -66,6 +70,10 @@ i18n.register({
     "camp.none": ("目前没有面向您的活动。", "No campaign is running for you right now."),
     "camp.item": ("• {name}（至 {end}）{joined}", "• {name} (until {end}){joined}"),
     "camp.joined_mark": (" ✅已报名", " ✅ joined"),
+    "camp.upcoming_title": ("📅 即将开始（现在可以报名）：", "📅 Coming up (you can join now):"),
+    "camp.upcoming_item": ("• {name}（{start} 开始，至 {end}）{joined}", "• {name} (starts {start}, until {end}){joined}"),
+    "camp.upcoming_note": ("活动 {start} 开始，现在可以报名；执行反馈从开始当天起提交。",
+                           "It starts on {start}; you can join now and report from its first day."),
     "camp.btn.materials": ("📦 申请物料", "📦 Request materials"),
     "camp.btn.list": ("🎯 活动列表", "🎯 Campaigns"),
     "camp.btn.join": ("✋ 报名参加", "✋ Join"),
@@ -79,6 +87,10 @@ i18n.register({
     "camp.joined": ("✅ 已报名“{name}”。活动执行后请点“提交执行反馈”上传照片和新增客户数。",
                     "✅ You joined \"{name}\". After running it, tap \"Report execution\" with photos and new "
                     "customers."),
+    "camp.joined_early": ("✅ 已报名“{name}”。活动 {start} 开始，执行后请在活动里点“提交执行反馈”。",
+                          "✅ You joined \"{name}\". It starts on {start}; after running it, report from the campaign."),
+    "camp.rep.not_started": ("活动 {start} 才开始，开始后再提交执行反馈。",
+                             "The campaign starts on {start}; please report once it has started."),
     "camp.join_first": ("请先报名该活动，再提交执行反馈。", "Please join the campaign before reporting on it."),
     "camp.rep.ask.text": ("📝 {name} 执行反馈\n请描述执行情况：做了什么、在哪里、效果如何。",
                           "📝 Report for {name}\nWhat did you do, where, and how did it go?"),
@@ -169,21 +181,32 @@ async def campaign_list(ctx: Ctx) -> list[Reply]:
     if _MATERIAL_ASK.search(ctx.inbound.text or "") and not re.search(r"活动|campaign", ctx.inbound.text or "", re.I):
         return await _materials_for(ctx, ctx.inbound.text)
     campaigns = await list_active_campaigns(ctx.uow(), ctx.actor, ctx.deps.clock)
+    upcoming = await list_upcoming_campaigns(ctx.uow(), ctx.actor, ctx.deps.clock)
     async with ctx.uow() as uow:
         joined = {p.campaign_id for p in await uow.participations.list(dealer_id=_dealer_id(ctx))}
+    named = _named_campaign(ctx.inbound.text or "", campaigns + upcoming) if ctx.inbound.text else None
+    if named is not None:                   # "元旦促销怎么报名": that campaign, with its join button
+        return await _detail(ctx, named)
     tail = [[Button(ctx.t("camp.btn.materials"), payload("camp.mat")), forms.menu_button(ctx)]]
-    if not campaigns:
+    if not campaigns and not upcoming:
         return [Reply(text=ctx.t("camp.none"), buttons=tail)]
-    lines = [ctx.t("camp.title")]
+    lines = [ctx.t("camp.title")] if campaigns else []
     rows: list[list[Button]] = []
     for c in campaigns:
         mark = ctx.t("camp.joined_mark") if c.id in joined else ""
         lines.append(ctx.t("camp.item", name=c.name, end=c.ends_on.isoformat(), joined=mark))
         rows.append([Button(c.name, payload("camp.view", c.id or 0))])
+    if upcoming:
+        lines.append(ctx.t("camp.upcoming_title"))
+    for c in upcoming:
+        mark = ctx.t("camp.joined_mark") if c.id in joined else ""
+        lines.append(ctx.t("camp.upcoming_item", name=c.name, start=c.starts_on.isoformat(),
+                           end=c.ends_on.isoformat(), joined=mark))
+        rows.append([Button(c.name, payload("camp.view", c.id or 0))])
     return [Reply(text="\n".join(lines), buttons=rows + tail)]
 
 
-def _detail_text(ctx: Ctx, c: Campaign, participation: CampaignParticipation | None) -> str:
+def _detail_text(ctx: Ctx, c: Campaign, participation: CampaignParticipation | None, today: date) -> str:
     lines = [ctx.t("camp.detail", name=c.name, code=c.code, start=c.starts_on.isoformat(), end=c.ends_on.isoformat())]
     if c.description:
         lines.append(c.description)
@@ -197,6 +220,8 @@ def _detail_text(ctx: Ctx, c: Campaign, participation: CampaignParticipation | N
         zh, en = PARTICIPATION_STATUS_LABELS[participation.status]
         status = ctx.pick(zh, en)
     lines.append(ctx.t("camp.status", status=status))
+    if is_upcoming(c, today):
+        lines.append(ctx.t("camp.upcoming_note", start=c.starts_on.isoformat()))
     if participation is not None and participation.review_note:
         lines.append(ctx.t("camp.review_note", note=participation.review_note))
     return "\n".join(lines)
@@ -215,12 +240,14 @@ async def _detail(ctx: Ctx, campaign: Campaign) -> list[Reply]:
     assert campaign.id is not None
     participation = await _participation(ctx, campaign.id)
     rows: list[list[Button]] = []
-    if participation is None and is_running(campaign, ctx.deps.clock.today()):
+    today = ctx.deps.clock.today()
+    if participation is None and is_open_for_joining(campaign, today):
         rows.append([Button(ctx.t("camp.btn.join"), payload("camp.join", campaign.id))])
-    elif participation is not None and participation.status != ParticipationStatus.APPROVED:
+    elif participation is not None and participation.status != ParticipationStatus.APPROVED \
+            and not is_upcoming(campaign, today):
         rows.append([Button(ctx.t("camp.btn.report"), payload("camp.rep", campaign.id))])
     rows.append([Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)])
-    return [Reply(text=_detail_text(ctx, campaign, participation), buttons=rows)]
+    return [Reply(text=_detail_text(ctx, campaign, participation, today), buttons=rows)]
 
 
 @router.button("camp.join")
@@ -231,9 +258,12 @@ async def join(ctx: Ctx) -> list[Reply]:
     campaign_id = _int_arg(ctx, 0)
     await join_campaign(ctx.uow(), ctx.actor, campaign_id, ctx.deps.clock)
     campaign = await get_campaign(ctx.uow(), ctx.actor, campaign_id)
+    back = [Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)]
+    if is_upcoming(campaign, ctx.deps.clock.today()):
+        return [Reply(text=ctx.t("camp.joined_early", name=campaign.name, start=campaign.starts_on.isoformat()),
+                      buttons=[back])]
     return [Reply(text=ctx.t("camp.joined", name=campaign.name),
-                  buttons=[[Button(ctx.t("camp.btn.report"), payload("camp.rep", campaign_id))],
-                           [Button(ctx.t("camp.btn.list"), payload("camp.list")), forms.menu_button(ctx)]])]
+                  buttons=[[Button(ctx.t("camp.btn.report"), payload("camp.rep", campaign_id))], back])]
 
 
 @router.button("camp.cancel")
@@ -252,6 +282,9 @@ async def report_start(ctx: Ctx) -> list[Reply]:
     assert campaign.id is not None
     if await _participation(ctx, campaign.id) is None:
         return [Reply(text=ctx.t("camp.join_first"))] + await _detail(ctx, campaign)
+    if is_upcoming(campaign, ctx.deps.clock.today()):
+        return [Reply(text=ctx.t("camp.rep.not_started", start=campaign.starts_on.isoformat()))] \
+            + await _detail(ctx, campaign)
     REPORT.begin(ctx, campaign_id=campaign.id, name=campaign.name)
     return await REPORT.next(ctx)
 
@@ -421,7 +454,8 @@ i18n.register({
     "camp.btn.launch": ("🚀 发布 {name}", "🚀 Launch {name}"),
     "camp.launch.done": ("✅ 已发布“{name}”。{told}", "✅ '{name}' is launched. {told}"),
     "camp.launch.told_now": ("面向的经销商已收到通知。", "Its dealers have been told."),
-    "camp.launch.told_later": ("活动开始当天（{start}）通知面向的经销商。", "Its dealers are told on its first day ({start})."),
+    "camp.launch.told_later": ("面向的经销商现在就能在活动列表里看到并报名，活动开始当天（{start}）再通知他们。",
+                               "Its dealers can see and join it now; they are told on its first day ({start})."),
     "camp.staff.none": ("目前没有活动。", "No campaigns yet."),
     "camp.btn.effect": ("📈 {name} 效果", "📈 {name}: effect"),
     "camp.review.item": ("📝 {code} {dealer} 执行反馈：{text}\n照片 {photos} 张，新客户 {customers}",
@@ -496,6 +530,7 @@ async def staff_overview(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("camp.staff.none"))]
     shown = page_of(campaigns, offset_arg(ctx))      # a screen at a time, ◀ / ▶ (or a typed 下一页) for the rest
     offset = campaigns.index(shown[0])
+    today = ctx.deps.clock.today()
     lines = [ctx.t("camp.staff.title", n=len(campaigns))]
     if len(campaigns) > len(shown):
         lines.append(page_where(ctx, offset, len(shown), len(campaigns)))
@@ -505,7 +540,7 @@ async def staff_overview(ctx: Ctx) -> list[Reply]:
         for c in shown:
             people = await uow.participations.list(campaign_id=c.id)
             waiting = [p for p in people if p.status == ParticipationStatus.REPORTED]
-            lines.append(ctx.t("camp.staff.line", name=c.name, status=ctx.pick(*CAMPAIGN_STATUS_LABELS[c.status]),
+            lines.append(ctx.t("camp.staff.line", name=c.name, status=ctx.pick(*status_label(c, today)),
                                joined=len(people), reported=len(waiting)))
             rows.append([Button(ctx.t("camp.btn.effect", name=forms.clip(c.name, 16)), payload("camp.eff", c.id or 0))])
             if c.status == CampaignStatus.PLANNED and Permission.CAMPAIGN_WRITE in ctx.actor.permissions:
@@ -647,7 +682,7 @@ async def launch_ask(ctx: Ctx) -> list[Reply]:
         raise PermissionDenied()
     if campaign.status != CampaignStatus.PLANNED:
         return [Reply(text=ctx.t("camp.launch.not_planned", name=campaign.name,
-                                 status=ctx.pick(*CAMPAIGN_STATUS_LABELS[campaign.status])))]
+                                 status=ctx.pick(*status_label(campaign, ctx.deps.clock.today()))))]
     return [Reply(text=ctx.t("camp.launch.ask", name=campaign.name, start=campaign.starts_on, end=campaign.ends_on,
                              who=_audience(ctx, campaign)),
                   buttons=[[Button(ctx.t("camp.btn.launch_ok"), payload("camp.launch.ok", campaign.id or 0))],

@@ -110,6 +110,8 @@ i18n.register({
                                "rebate is paid on the target's purchase amount"),
     "ctr.rebate.line_below": ("• {number} {target}：达成 {pct}，未达首档 {tier}，暂无返利",
                               "• {number} {target}: {pct} achieved, below the first tier ({tier}): no rebate"),
+    "ctr.rebate.short": ("  还差 {missing} 到 {tier} 档（返利 {rate}）", "  {missing} more to reach the {tier} tier "
+                         "(rebate {rate})"),
     "ctr.rebate.line_no_tiers": ("• {number} {target}：达成 {pct}，合同未约定返利", "• {number} {target}: {pct} "
                                  "achieved; the contract has no rebate tiers"),
     "ctr.rebate.running": ("  期间至 {end}，达到首档即开始计提", "  the period runs until {end}; a rebate accrues "
@@ -356,6 +358,11 @@ def _rebate_line(ctx: Ctx, ln: RebateLine) -> list[str]:
         out.append(ctx.t("ctr.rebate.proposed", amount=fmt_cny(ln.pending)))
     elif ln.state == "due":
         out.append(ctx.t("ctr.rebate.due", amount=fmt_cny(ln.outstanding)))
+    if ln.state == "accruing" and (short := ln.short_of_next) is not None and ln.next_tier is not None:
+        # "除湿机还差多少台拿返利": what is missing to the next tier (QA s28 #19)
+        missing = ctx.t("acct.units", n=int(short)) if ln.metric == TargetMetric.QUANTITY else fmt_cny(short)
+        out.append(ctx.t("ctr.rebate.short", missing=missing, tier=_pct(ln.next_tier),
+                         rate=_pct(ln.next_rate or Decimal(0))))
     return out
 
 

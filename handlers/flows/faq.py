@@ -38,7 +38,14 @@ from handlers.flows.staff_words import staff_help
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, StepLeft, payload
 from nlu.desk_answer import DeskWords, desk_words_in_answer
-from nlu.faq import FaqAnswer, FaqAnswerer, RetrievalFaqAnswerer, how_to_question, without_words
+from nlu.faq import (
+    FaqAnswer,
+    FaqAnswerer,
+    RetrievalFaqAnswerer,
+    how_to_question,
+    question_parts,
+    without_words,
+)
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -59,6 +66,10 @@ i18n.register({
                     "Sorry, I found nothing about that in our knowledge base. Shall I forward it to our staff?"),
     "faq.not_understood": ("抱歉，我没太明白。可以换个说法、看看常见问题，或转给人工客服。",
                            "Sorry, I did not understand. Try other words, see the FAQ, or ask our staff."),
+    "faq.part_answer": ("❓ {question}\n{answer}", "❓ {question}\n{answer}"),
+    "faq.part_unknown": ("❓ {question}\n知识库里没有找到这个问题的答案，可以单独再问一次，转给人工客服。",
+                         "❓ {question}\nNothing in our knowledge base about this; ask it on its own to forward it "
+                         "to our staff."),
     "faq.btn.forward": ("🙋 转人工", "🙋 Ask staff"),
     "faq.btn.more": ("❓ 更多问题", "❓ More questions"),
     "faq.forwarded": ("已转给人工客服，答复会发到这里。", "Forwarded to our staff; the answer will come here."),
@@ -169,7 +180,29 @@ async def typed_answer(ctx: Ctx) -> Reply | None:
     if found is None and ctx.parsed is not None and ctx.parsed.slots.topic == "return":
         # "AP300退2台可以吗": goods going back (the parser says so), answered by the return policy
         found = await answerer(ctx).answer(ctx.t("faq.return_asked"), ctx.lang, await _entries(ctx))
+    if (parts := question_parts(question)) and (each := await _each_answered(ctx, parts, whole=found)) is not None:
+        return each
     return _answer_reply(ctx, found) if found is not None else None
+
+
+async def _each_answered(ctx: Ctx, parts: list[str], *, whole: FaqAnswer | None) -> Reply | None:
+    """Several questions in one message ("保修几年啊 滤芯多久换一次"): each one the knowledge base answers, and the ones
+    it does not named (QA s28 #18: neither was answered). None when no question is answered, or when the whole
+    message was answered (``whole``) and its questions do not find two answers."""
+    entries = await _entries(ctx)
+    found = [(part, await answerer(ctx).answer(part, ctx.lang, entries)) for part in parts]
+    distinct = {f.entry_id for _, f in found if f is not None}
+    if not distinct or (whole is not None and len(distinct) < 2):
+        return None
+    blocks, seen = [], set()
+    for part, answer in found:
+        if answer is None:
+            blocks.append(ctx.t("faq.part_unknown", question=part))
+        elif answer.entry_id not in seen:
+            seen.add(answer.entry_id)
+            blocks.append(ctx.t("faq.part_answer", question=answer.source, answer=answer.text))
+    return Reply(text="\n\n".join(blocks),
+                 buttons=[[Button(ctx.t("faq.btn.more"), payload("faq.menu")), forms.menu_button(ctx)]])
 
 
 @router.intent(Intent.FAQ, Intent.CHITCHAT_OTHER)
@@ -183,14 +216,19 @@ async def typed_question(ctx: Ctx) -> list[Reply]:
         return await staff_help(ctx)
     if question and (answering := await aftersales.offer_as_answer(ctx, text=question)) is not None:
         return answering          # after-sales asked this dealer something: this may be its answer
+    return offer_forward(ctx, question, ctx.t("faq.unknown" if _looks_like_question(ctx, question)
+                                              else "faq.not_understood"))
+
+
+def offer_forward(ctx: Ctx, question: str, text: str) -> list[Reply]:
+    """``text`` over 🙋 转人工: one tap hands ``question`` to staff (``forward``), its answer coming back here."""
     ctx.idle()
     key = secrets.token_hex(8)
     if question:
         ctx.dialog.data = {"faq_question": question[:MAX_QUESTION], "faq_key": key}
     rows = [[Button(ctx.t("faq.btn.forward"), payload("faq.fwd", key))],
             [Button(ctx.t("faq.btn.more"), payload("faq.menu")), forms.menu_button(ctx)]]
-    return [Reply(text=ctx.t("faq.unknown" if _looks_like_question(ctx, question) else "faq.not_understood"),
-                  buttons=rows)]
+    return [Reply(text=text, buttons=rows)]
 
 
 @router.button("faq.fwd")

@@ -39,6 +39,7 @@ from handlers.flows import cart, cart_edits, ordering
 from handlers.flows.forms import menu_button, require_dealer
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
+from nlu.dealer_asked import other_dealer_figures_asked
 from nlu.schema import Intent
 
 router = Router(name=__name__)
@@ -152,6 +153,32 @@ def _overview(ctx: Ctx, subs: list[Dealer]) -> list[Reply]:
 
 # --- typed ----------------------------------------------------------------------------------------------
 
+async def _figures_of_a_name(ctx: Ctx, text: str) -> list[Reply] | None:
+    """"上海金鼎最近卖了多少": a company named by its name whose figures are asked. One of the dealer's sub-dealers (or
+    itself): None, the usual answer; a product ("除湿机最近卖了多少"): None; any other name: the dealer sees only its
+    own and its sub-dealers' figures, in the same words whether a dealer of that name exists or not (QA s28 #22: the
+    asker's own figures were shown under no name)."""
+    who = other_dealer_figures_asked(text)
+    if who is None:
+        return None
+    parsed = await parse_message(ctx)
+    if parsed.slots.product or parsed.slots.items or any(u.candidates for u in parsed.slots.unresolved):
+        return None
+    async with ctx.uow() as uow:
+        own = await uow.dealers.get(ctx.actor.dealer_id or 0)
+    if own is not None and (who in own.name or own.name in who):
+        return None
+    subs = await _subs(ctx)
+    named = [d for d in subs if who in d.name or d.name in who]
+    if named:           # "苏州安居最近卖了多少": that sub-dealer's figures, as its code gets them
+        if _STOCK.search(text):
+            return await _stock(ctx, named)
+        if _ORDERS.search(text) and not _SALES.search(text):
+            return await _orders(ctx, named, subs)
+        return await _sales(ctx, named, subs)
+    return [Reply(text=ctx.t("sub.not_yours_read", codes=f"“{who}”"), buttons=[[menu_button(ctx)]])]
+
+
 @router.text_hook
 async def typed(ctx: Ctx) -> list[Reply] | None:
     """A dealer's message about its sub-dealers; None (the parser reads it) for anything else."""
@@ -163,7 +190,7 @@ async def typed(ctx: Ctx) -> list[Reply] | None:
     chosen = [d for d in subs if _mentions(text, d.code)]
     codes |= {d.code.upper() for d in chosen}
     if not codes and not _SUB_WORDS.search(text) and not _PARENT_WORDS.search(text):
-        return None
+        return await _figures_of_a_name(ctx, text)
     if codes and not chosen:
         if codes == {own.upper() for own in await _own_code(ctx)}:
             return None      # its own code: the usual answer

@@ -164,3 +164,21 @@ async def test_no_debt_says_so() -> None:
     await w.user("100", Role.DEALER_OWNER, dealer)
     said = texts(await w.say("100", "欠款还有多少没还"))
     assert "没有信用欠款" in said
+
+
+@pytest.mark.parametrize("said", ["9月对账单不对 多扣了我2000块 帮我查下", "9月的账不对，多扣了2000"])
+async def test_a_dispute_about_a_month_with_no_statement_is_handed_to_staff_not_a_dead_end(said: str) -> None:
+    """QA s28 #14: "11月对账单不对 多扣了我2000块" with no November statement answered "暂无对账单" and nothing more
+    (and with an older statement, that one would be disputed). Now the dealer is told November's is not issued
+    yet and offered 🙋 转人工 with its words; one tap hands them to staff, the October statement untouched (today
+    is 2026-11-26 here: the month asked is September)."""
+    w, dealer_id = await _world()
+    offered = await w.say("100", said)
+    shown = texts(offered)
+    assert "还没有 2026-09 的对账单" in shown and "🙋 转人工" in buttons(offered)
+    forwarded = await w.press("100", buttons(offered)["🙋 转人工"])
+    assert "已转给人工客服" in texts(forwarded)
+    [question] = w.uow.staff_questions.rows
+    assert question.question == said and question.dealer_id == dealer_id
+    statement = await w.uow.statements.get_by(dealer_id=dealer_id, period="2026-10")
+    assert statement is not None and statement.status == StatementStatus.ISSUED

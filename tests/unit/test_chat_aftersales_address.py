@@ -89,3 +89,43 @@ async def test_an_address_typed_at_the_serial_or_name_step_fills_the_address_not
     assert "客户姓名" in shown
     stored = await w.uow.dialogs.get_by(channel="telegram", chat_id="100")
     assert stored is not None and "name" not in stored.data and stored.data["address"] == "闵行区七莘路1808号3栋502"
+
+
+async def test_english_customer_and_address_in_the_opening_sentence_fill_their_fields() -> None:
+    """QA s28 #13: in English the name and address of the opening sentence were ignored (asked again) and the
+    typed-ahead "use this" / "done" were stored as the customer's name and the address. Now "Mr Chen" and the
+    address are taken as Chinese already did, and the description keeps only the problem."""
+    w = await _world()
+    await w.say("100", "/lang en")
+    opening = await w.say("100", "hello, my customer DH20 shows E3 error after 2 weeks, customer Mr Chen 13800001111, "
+                                 "address 88 Zhangjiang Rd Shanghai. not urgent")
+    desc = await w.say("100", "skip")
+    assert "Customer's name" not in texts(opening + desc) and "address for the visit" not in texts(opening + desc)
+    assert "Problem: hello my customer DH20 shows E3 error after 2 weeks. not urgent" in texts(desc)
+    photos = await w.say("100", "use this")
+    summary = await w.say("100", "done")
+    shown = texts(summary)
+    assert "Customer: M* C*** 138****1111" in shown and "Address: 88 Zhangjiang Rd Shanghai" in shown
+    await w.press("100", buttons(summary)["✅ Submit"])
+    ticket = await w.uow.tickets.get_by(number="AS-20261126-0001")
+    assert ticket is not None and "Send photos" in texts(photos)
+    assert (ticket.customer_name, ticket.customer_phone, ticket.address) == (
+        "Mr Chen", "13800001111", "88 Zhangjiang Rd Shanghai")
+    assert "Zhangjiang" not in ticket.description and "Chen" not in ticket.description
+
+
+async def test_button_words_typed_at_the_name_or_address_step_are_never_stored() -> None:
+    """"use this" at the name step, "done" / "完成" at the address step: said again what the step wants."""
+    w = await _world()
+    await w.say("100", "/lang en")
+    await w.say("100", "my customer DH20 shows E3 error")
+    await w.say("100", "skip")
+    refused = texts(await w.say("100", "use this"))
+    assert "\"use this\" is not a customer's name" in refused and "Customer's name" in refused
+    await w.say("100", "Li Na")
+    await w.say("100", "13800138000")
+    refused = texts(await w.say("100", "done"))
+    assert "\"done\" is not an address" in refused and "address for the visit" in refused
+    await w.say("100", "/lang zh")
+    assert "“完成”不是地址" in texts(await w.say("100", "完成"))
+    assert "问题描述" in texts(await w.say("100", "3-502, 88 Zhangjiang Rd, Pudong"))

@@ -221,3 +221,36 @@ async def test_marketing_sees_who_has_not_joined_and_reminds_them_once_a_day(sai
     assert "没有报名" not in texts(await w.say("100", said))                 # a dealer: no list of the others
     await w.press("200", buttons(push)["✅ 报名参加"])
     assert "目标经销商都已报名" in texts(await w.say("900", said))
+
+
+async def test_a_published_campaign_that_starts_later_is_upcoming_for_its_dealers_and_open_for_sign_up() -> None:
+    """QA s28 #10: a campaign published before its first day was invisible to the dealers it targets ("有什么活动"
+    listed only the running one) although marketing was told they could sign up, and marketing's list called it
+    进行中. Now the dealer sees it under 即将开始 with its start date and can join; its execution report waits for
+    the first day; a dealer it does not target sees nothing; marketing reads 已发布，未开始."""
+    w, dealer_id, _, _ = await _world()                 # today 2026-11-26
+    other = next(d for d in await w.uow.dealers.list() if d.id != dealer_id)     # the A-tier dealer, user "200"
+    await w.user("900", Role.MARKETING, username="ma")
+    later = await w.uow.campaigns.add(Campaign(code="CP-202612-01", name="元旦促销", starts_on=date(2026, 12, 28),
+                                               ends_on=date(2027, 1, 3), target_tiers=["A"], skus=["DH20"],
+                                               status=CampaignStatus.PLANNED))
+    await w.uow.commit()
+    assert later.id is not None
+    done = texts(await w.press("900", payload("camp.launch.ok", later.id)))
+    assert "现在就能在活动列表里看到并报名" in done and "2026-12-28" in done
+    staff_list = texts(await w.say("900", "/campaign_admin"))
+    assert "元旦促销（已发布，未开始）" in staff_list and "元旦促销（进行中）" not in staff_list
+
+    listing = await w.say("200", "有什么活动")
+    shown = texts(listing)
+    assert "即将开始" in shown and "元旦促销（2026-12-28 开始，至 2027-01-03）" in shown
+    assert "A级客户专享" in shown                                             # the running one is still listed
+    assert "元旦促销" not in texts(await w.say("100", "有什么活动"))           # a B-tier dealer: not its campaign
+    asked = await w.say("200", "元旦促销怎么报名")
+    assert "2026-12-28 开始，现在可以报名" in texts(asked) and "📝 提交执行反馈" not in buttons(asked)
+    joined = await w.press("200", buttons(asked)["✋ 报名参加"])
+    assert "已报名“元旦促销”" in texts(joined)
+    stored = await w.uow.participations.get_by(campaign_id=later.id, dealer_id=other.id)
+    assert stored is not None and stored.status == ParticipationStatus.JOINED
+    assert "元旦促销（2026-12-28 开始，至 2027-01-03） ✅已报名" in texts(await w.say("200", "有什么活动"))
+    assert "2026-12-28 才开始" in texts(await w.press("200", payload("camp.rep", later.id)))

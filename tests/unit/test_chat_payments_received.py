@@ -94,3 +94,19 @@ async def test_the_account_menu_has_the_payments_button() -> None:
 async def test_goods_and_balances_are_not_payments(said: str) -> None:
     w, _ = await _world()
     assert "到账记录" not in texts(await w.say("100", said))
+
+
+async def test_a_transfer_told_with_a_question_about_the_held_order_gets_both() -> None:
+    """QA s28 #15: "我刚转了3万块到你们对公账户 什么时候能到账？我那单超额度的能发货吗" answered the credit card only.
+    Now: how the transfer is booked (finance books it, credit used repaid first, the balances show it then), the
+    payments received, and the order held over credit with its state."""
+    w, dealer_id = await _world()
+    dealer = await w.uow.dealers.get(dealer_id)
+    assert dealer is not None
+    dealer.credit_limit = Decimal("1000.00")
+    await w.uow.commit()
+    held = await w.order(dealer, [("AP300", 100)])
+    text = texts(await w.say("100", "我刚转了5万块到你们对公账户 什么时候能到账？我那单超额度的能发货吗"))
+    assert "还没有查到 ¥50,000.00 的到账记录" in text and "财务核对银行流水后入账" in text
+    assert "先冲抵已用的信用额度" in text and "• 11-25 ¥30,000.00" in text
+    assert held.number in text and "超出可用额度" in text

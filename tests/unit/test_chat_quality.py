@@ -245,6 +245,18 @@ async def test_the_opening_words_answer_the_batch_kind_and_count_they_give() -> 
     assert "批次：B2411-07" in summary and "类别：噪音" in summary and "数量：3" in summary
 
 
+@pytest.mark.parametrize("said", ["AP300 这批到了5台 有3台开机噪音特别大 批号B2411-07",
+                                  "AP300 收到5台 其中3台噪音很大，批号B2411-07"])
+async def test_the_units_that_arrived_are_not_the_units_with_the_defect(said: str) -> None:
+    """QA s28 #9: "这批到了5台 有3台开机噪音特别大" was filed with 5 units (quality saw "噪音 5 台"); the units that
+    arrived are left out: 3."""
+    w, _ = await _world()
+    await w.say("100", said)
+    await w.press("100", payload("qf.keep"))
+    summary = texts(await w.press("100", payload("qf.done")))
+    assert "批次：B2411-07" in summary and "类别：噪音" in summary and "数量：3\n" in summary
+
+
 async def test_words_naming_two_kinds_of_defect_ask_which() -> None:
     w, _ = await _world()
     await w.say("100", "AP300 五台到货就不工作，外壳还有裂纹")

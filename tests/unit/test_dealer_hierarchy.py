@@ -288,3 +288,20 @@ async def test_statements_and_rebates_follow_the_same_money_rule() -> None:
     await rebate_statement(w.uow, parent, d["A"].id or 0, w.clock)
     with pytest.raises(NotFound):      # a sibling never
         await get_statement_by_id(w.uow, dealer_user(d["B"].id or 0), statement.id or 0)
+
+
+async def test_another_dealer_named_by_its_name_is_refused_and_a_sub_dealer_named_so_is_answered() -> None:
+    """QA s28 #22: "上海金鼎最近卖了多少" (another dealer, by name) answered with the asker's own figures under no name.
+    Now any name that is neither the dealer nor one of its sub-dealers gets "只能查看自己和下级经销商", the same
+    words whether such a dealer exists or not; a sub-dealer named by its name gets that sub-dealer's figures; a
+    product named the same way is still the dealer's own figures for it."""
+    w, d = await _world()
+    for said in ("南京无关最近卖了多少", "上海金鼎最近卖了多少", "德润的库存"):
+        answer = texts(await w.say("100", said))
+        assert "不是您的下级经销商：您只能查看自己和下级经销商的订单、库存和动销" in answer, answer
+        assert "📊" not in answer
+    own = texts(await w.say("200", "苏州安居最近卖了多少"))       # its own name: its own figures
+    assert "不是您的下级" not in own
+    sub = texts(await w.say("100", "苏州安居最近卖了多少"))
+    assert "不是您的下级" not in sub and "A0001" in sub
+    assert "不是您的下级" not in texts(await w.say("100", "除湿机最近卖了多少"))

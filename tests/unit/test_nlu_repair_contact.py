@@ -44,3 +44,27 @@ def test_the_problem_is_what_is_left() -> None:
                                             ("陈老师 13800138000", "陈老师")])
 def test_a_surname_with_a_familiar_title_is_the_customer(text: str, name: str) -> None:
     assert split_contact(text).name == name
+
+
+@pytest.mark.parametrize(("text", "name", "address", "problem"), [
+    ("hello, my customer AP500 shows E3 error after 2 weeks, customer Mr Chen 13800001111, address 88 Zhangjiang Rd "
+     "Shanghai. not urgent", "Mr Chen", "88 Zhangjiang Rd Shanghai", "hello my customer AP500 shows E3 error after 2 "
+                                                                     "weeks. not urgent"),
+    ("customer name is Li Na, phone 13912345678, address: Room 502, 88 Zhangjiang Road, Pudong", "Li Na",
+     "Room 502, 88 Zhangjiang Road, Pudong", ""),
+    ("AP300 makes noise, customer: Wang Wei lives at 12 Century Ave, Pudong", "Wang Wei", "12 Century Ave, Pudong",
+     "AP300 makes noise"),
+    ("the DH20 leaks water at 5 Huaihai Rd Shanghai, Mrs. Zhou 13800138000", "Mrs Zhou", "5 Huaihai Rd Shanghai",
+     "the DH20 leaks water"),
+])
+def test_the_english_customer_and_address(text: str, name: str, address: str, problem: str) -> None:
+    """QA s28 #13: the English forms, as the Chinese ones are read."""
+    said = split_contact(text)
+    assert (said.name, said.address, said.problem) == (name, address, problem)
+
+
+@pytest.mark.parametrize("text", ["my customer says the screen is dark", "address later, customer will call",
+                                  "use this", "done", "AP300 开机有异响. 客户急用"])
+def test_no_english_customer_or_address_where_there_is_none(text: str) -> None:
+    said = split_contact(text)
+    assert said.name is None and said.address is None

@@ -204,3 +204,16 @@ async def test_the_dealer_asks_how_much_rebate_is_left() -> None:
 
     other = texts(await w.say("200", "返利还有多少"))       # another dealer sees its own (nothing)
     assert contract.number not in other and "暂无已签署的合同" in other
+
+
+@pytest.mark.parametrize("said", ["滤网还差多少台拿返利", "还差多少拿返利", "返利还有多少"])
+async def test_the_dealer_is_told_how_much_is_missing_to_the_next_tier(said: str) -> None:
+    """QA s28 #19: "除湿机还差多少台拿返利" said the achievement and "未达首档 80%" but never how many units were
+    missing. Each running target now says what is missing to its next tier: units for a unit target, CNY for an
+    amount target; a target past its top tier says nothing more."""
+    w, _, contract = await _world()
+    text = texts(await w.say("100", said))
+    assert "2026-Q4（滤网，按数量）：达成 0%，未达首档 80%，暂无返利\n  期间至 2026-12-31，达到首档即开始计提\n" \
+           "  还差 80 台 到 80% 档（返利 1%）" in text
+    assert "  计提中：2026-12-31 期末后经财务审批结算到返利账户\n  还差 ¥16,045.00 到 100% 档（返利 2%）" in text
+    assert text.count("还差") == 2                    # 除湿机 is past its top tier
