@@ -24,7 +24,7 @@ SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有�
                             r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*")
 _CLAUSE_END = re.compile(r"(?<=[?？])\s*|[，,;；。!！]+\s*")
 # a clause that asks (its request stands on its own after a comma: "DH20有没有货")
-_ASKS = re.compile(r"[?？]|[吗嘛么呢没]\s*$|有没有|有无|是否|了没有?|多少|几[台个天单件号]|什么时候|哪|怎么|咋|\b(?:any|is|are|do|does|did|when|how|what|where)\b",
+_ASKS = re.compile(r"[?？]|[吗嘛么呢没]\s*$|有没有|有无|是否|了没有?|多少|(?<!好)几[台个天单件号]|什么时候|哪|怎么|咋|\b(?:any|is|are|do|does|did|when|how|what|where)\b",
                    re.IGNORECASE)
 # a piece that orders a count of something ("来10台AP300"): a request of its own after a comma too
 _COUNTED = re.compile(r"(?:(?<![a-z0-9-])\d+|[一二两三四五六七八九十]+)\s*(?:[台个箱件套只瓶包盒袋桶卷张双条把支片]|"
@@ -87,7 +87,8 @@ def _own_request(piece: str, intent: Intent, before: Intent) -> bool:
     with words of its own ("DH20有没有货", not "any update"), or an order of a count after a question ("DH20有货吗，
     来10台AP300"; after a sales report or a fault its counts are the report's)."""
     if _ASKS.search(piece):
-        return len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4 or len(re.findall(r"[a-z0-9]+", piece, re.I)) >= 3
+        return intent in _ASKED and (len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4
+                                     or len(re.findall(r"[a-z0-9]+", piece, re.I)) >= 3)
     return intent == Intent.PLACE_ORDER and before in _ASKED and _COUNTED.search(piece) is not None
 
 
