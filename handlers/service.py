@@ -409,26 +409,35 @@ class ConversationService:
         return touched.astimezone(self.deps.clock.tz).strftime("%m-%d %H:%M")
 
     async def _second_request(self, ctx: Ctx) -> list[Reply]:
-        """"订10台AP800，另外DH50还有货吗": the first request was handled; a second that only reads is answered
-        too (the dialog the first left, e.g. an open cart, is kept as it was), one that writes is offered."""
-        also = ctx.parsed.also if ctx.parsed else None
-        if also is None or also.intent not in self.router.intents:
-            return []
-        if also.intent in READ_ONLY:
-            first, state, data = ctx.parsed, ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
-            ctx.parsed = also
-            try:
-                return await self.router.intents[also.intent](ctx)
-            except DomainError as exc:
-                return [Reply(text=exc.message(ctx.lang))]
-            finally:
-                ctx.parsed, ctx.dialog.state, ctx.dialog.data = first, state, data
-        if also.intent not in ASK_BACK:
-            return []
-        ctx.dialog.data["also"] = also.model_dump(mode="json")
-        what = i18n.t(ctx.lang, f"intent.{also.intent.value}")
-        return [Reply(text=ctx.t("also.offer", what=what), buttons=[[Button(ctx.t("also.go", what=what),
-                                                                            payload("also.go"))]])]
+        """"我要AP300 10台，DH20有没有货？另外上次那单发货了没": the first request was handled; each next one that only
+        reads is answered too (the dialog the first left, e.g. an open cart, is kept as it was), one that writes is
+        offered with a button of its own."""
+        first = ctx.parsed
+        out: list[Reply] = []
+        offered: list[dict[str, object]] = []
+        also = first.also if first else None
+        while also is not None:
+            nxt, also = also, also.also
+            if nxt.intent not in self.router.intents:
+                continue
+            if nxt.intent in READ_ONLY:
+                state, data = ctx.dialog.state, copy.deepcopy(ctx.dialog.data)
+                ctx.parsed = nxt.model_copy(update={"also": None})
+                try:
+                    out += await self.router.intents[nxt.intent](ctx)
+                except DomainError as exc:
+                    out.append(Reply(text=exc.message(ctx.lang)))
+                finally:
+                    ctx.parsed, ctx.dialog.state, ctx.dialog.data = first, state, data
+            elif nxt.intent in ASK_BACK:
+                offered.append(nxt.model_copy(update={"also": None}).model_dump(mode="json"))
+        if offered:
+            ctx.dialog.data["also"] = offered
+        for i, raw in enumerate(offered):
+            what = i18n.t(ctx.lang, f"intent.{raw['intent']}")
+            out.append(Reply(text=ctx.t("also.offer", what=what),
+                             buttons=[[Button(ctx.t("also.go", what=what), payload("also.go", i))]]))
+        return out
 
     async def _typed_page(self, ctx: Ctx) -> list[Reply]:
         pages = ctx.dialog.data.get("pages")
@@ -441,9 +450,14 @@ class ConversationService:
         return await handler(ctx)
 
     async def _also(self, ctx: Ctx) -> list[Reply]:
-        raw = ctx.dialog.data.pop("also", None)
+        """``also.go[|<i>]``: the i-th request offered with the message before (a list; one dict before that)."""
+        kept = ctx.dialog.data.pop("also", None)
+        i = int(ctx.args[0]) if ctx.args and ctx.args[0].isdigit() else 0
+        raw = kept[i] if isinstance(kept, list) and i < len(kept) else kept
         if not isinstance(raw, dict):
             return [Reply(text=ctx.t("error.button_stale"))]
+        if isinstance(kept, list) and any(isinstance(k, dict) for n, k in enumerate(kept) if n != i):
+            ctx.dialog.data["also"] = [None if n == i else k for n, k in enumerate(kept)]   # the others still offered
         ctx.parsed = ParseResult.model_validate(raw)
         return await self.router.intents[ctx.parsed.intent](ctx)
 
@@ -466,7 +480,7 @@ class ConversationService:
             return [Reply(text=ctx.t("error.button_stale"))]
         ctx.parsed = ParseResult.model_validate(ctx.dialog.data["parsed"])
         ctx.idle()
-        return await self.router.intents[ctx.parsed.intent](ctx)
+        return await self.router.intents[ctx.parsed.intent](ctx) + await self._second_request(ctx)
 
     # --- state and receipts ---------------------------------------------------------------------
     def _client_language(self, inbound: Inbound) -> str:

@@ -24,6 +24,7 @@ from nlu.each_clauses import each_clause_lines
 from nlu.each_lines import each_lines
 from nlu.glued_codes import glued_codes, lacking_variants
 from nlu.glued_fronts import glued_fronts
+from nlu.instead_lines import instead_lines
 from nlu.items import ItemResult, extract_items, name_back_unread
 from nlu.line_corrections import corrected_lines
 from nlu.measure_counts import measures_as_counts
@@ -216,8 +217,10 @@ def _analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     own = with_own_variants(index.variant_table, blanked, known, index.entries)
     mentions = sorted(own + unknown_codes, key=lambda m: m.start)
     items = _lines(blanked, index, mentions)
+    if (instead := instead_lines(blanked, mentions)) is not None:
+        items = instead         # "不是DH20 是DH50 数量不变": the line of the one said wrongly, replaced
     # a list, then corrections naming its lines by their own words ("520 黑4 青2 黑的改成6")
-    if (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
+    elif (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
                                                                  [m for m in mentions if m.end <= end]),
                                      index.entries, index.variant_table)) is not None \
             and not set(items.items) - set(corrected.items) - set(corrected.removed):

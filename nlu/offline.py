@@ -19,6 +19,7 @@ from nlu.numbers import read_amount
 from nlu.products import ProductIndex, product_index
 from nlu.report_asks import export_asked, forecast_asked
 from nlu.report_periods import asks_for_figures, said_alone
+from nlu.request_parts import changed_copy, request_parts
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
 from nlu.staff_commands import dealer_words_in_sales_question
 
@@ -134,9 +135,6 @@ _WHO_SELLS = re.compile(r"(?:哪些|哪个|哪家|哪几家|谁)(?:经销商|家
                         r"\bwhich dealers? (?:sells?|sold|is selling|are selling) (?:well|best|most|badly|worst)\b",
                         re.IGNORECASE)
 _RANKED = (Intent.SALES_QUERY, Intent.REPORT_SALES, Intent.CONTRACT_QUERY)
-_SECOND_REQUEST = re.compile(r"[,，;；。.!！?？\s]*(?:另外|顺便|还有个?事|还有就是|再问一?下|还想问一?下|对了|\bby the way\b|"
-                             r"\bbtw\b|\balso\b|\band also\b|\bplus\b)[,，:：\s]*|(?<=[?？])\s*")
-_TWO_REQUESTS_CONFIDENCE = 0.45
 _WEAK = (Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ)
 _DESCRIBED = (Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK, Intent.FAQ, Intent.TICKET_STATUS)
 _ACCOUNTS = (("rebate", re.compile(r"返利|返点|rebate")), ("prepayment", re.compile(r"预存|预付|预款|prepay|prepaid")),
@@ -416,8 +414,9 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
     slots.region = next((r for r in _REGIONS if r in a.text), None)
     slots.period, slots.period_said = a.report.period, a.report.unknown
     slots.compare, slots.split, slots.measure = a.report.compare, a.report.split, a.report.measure
-    reorder = intent == Intent.PLACE_ORDER and not slots.items and (any(w in a.text for w in REORDER_WORDS)
-                                                                     or _REORDER_SAID.search(a.text) is not None)
+    reorder = intent == Intent.PLACE_ORDER and (not slots.items and (any(w in a.text for w in REORDER_WORDS)
+                                                                      or _REORDER_SAID.search(a.text) is not None)
+                                                 or changed_copy(a.text, a.items.edits))
     if intent in (Intent.ORDER_STATUS, Intent.CANCEL_ORDER) or reorder:
         # "前天那单", "尾号0012那单" (also "上个月那单再来一遍": the order to copy)
         slots.order_suffix = a.order_suffix
@@ -449,7 +448,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         elif intent == Intent.CONTRACT_QUERY and _DEBT_ASKED.search(a.text):
             slots.topic = "debt"
     if reorder:
-        slots.topic = "reorder"      # "和上次一样": a copy of the last order
+        slots.topic = "reorder"      # "和上次一样": a copy of the last order ("WP400换成WP600 其他不变 再下一次": changed)
     said = a.text.strip(" .!?~,。！？")
     if not slots.items and not slots.topic and _CONFIRM_ORDER.fullmatch(_LABEL_SYMBOLS.sub("", said)):
         slots.topic = "confirm"      # "确认下单", "就这些 下单吧", "确认": an open cart submitted (no cart: start one)
@@ -521,26 +520,34 @@ class OfflineParser:
 
 
 def _two_requests(text: str, whole: ParseResult, index: ProductIndex, today: date) -> ParseResult | None:
-    """"订10台AP800，另外DH50还有货吗": two requests joined by "另外 / 顺便 / also ...": each part classified on
-    its own; when they differ and both are clear, the first is the message's intent and the second rides
-    along in ``also``. None when the message is one request."""
-    m = _SECOND_REQUEST.search(text)
-    if m is None or m.start() < 2 or len(text) - m.end() < 2:
+    """"我要AP300 10台，DH20有没有货？另外上次那单发货了没": the message's requests (``nlu.request_parts``), the first as
+    the message's intent and each next one riding along in the one before's ``also``, each with its own words in
+    ``said``. None when the message is one request."""
+    read: dict[str, tuple[Analysis, Intent, float]] = {}
+
+    def classify(piece: str) -> tuple[Intent, float]:
+        if piece not in read:
+            a = analyze(piece, index, today)
+            read[piece] = (a, *decide_intent(a, default_classifier().predict(masked_analysis(a))))
+        return read[piece][1], read[piece][2]
+
+    parts = request_parts(text, classify)
+    if parts is None:
         return None
-    parts = []
-    for piece in (text[:m.start()], text[m.end():]):
-        a = analyze(piece, index, today)
-        intent, confidence = decide_intent(a, default_classifier().predict(masked_analysis(a)))
-        parts.append((a, intent, confidence))
-    (a1, i1, c1), (a2, i2, c2) = parts
-    if _only_products(a2):
-        return None     # "有货吗？简影黑色双开双控": the product asked about, said after the question, no request of its own
-    if i1 == i2 or min(c1, c2) < _TWO_REQUESTS_CONFIDENCE or {i1, i2} & set(_WEAK):
-        return None
-    first = build_result(a1, i1, c1)
-    if i1 == whole.intent and i2 not in (Intent.PLACE_ORDER, Intent.REPORT_SALES):
-        # the whole message's slots (items, dates) stay the first request's, unless the lines are the second's
-        # ("DH20有货吗？顺便再来5台DH20": the 5 are the order's, not the stock question's too)
-        first = whole.model_copy(update={"confidence": max(whole.confidence, c1)})
-    first.also = build_result(a2, i2, c2)
+    for said, _, _ in parts[1:]:
+        classify(said)
+        if _only_products(read[said][0]):
+            return None     # "有货吗？简影黑色双开双控": the product asked about, said after the question, no request of its own
+    results = []
+    for said, intent, confidence in parts:
+        classify(said)
+        results.append(build_result(read[said][0], intent, confidence).model_copy(update={"said": said}))
+    first = results[0]
+    if parts[0][1] == whole.intent and first.slots.topic != "note" \
+            and not any(p[1] in (Intent.PLACE_ORDER, Intent.REPORT_SALES) for p in parts[1:]):
+        # the whole message's slots (items, dates) stay the first request's, unless lines are a later one's
+        # ("DH20有货吗？顺便再来5台DH20": the 5 are the order's, not the stock question's too); a note is its own words
+        first = whole.model_copy(update={"confidence": max(whole.confidence, first.confidence), "said": first.said})
+    for before, after in zip([first, *results[1:]], results[1:], strict=False):
+        before.also = after
     return first

@@ -69,6 +69,7 @@ class Unresolved(BaseModel):
     sets: bool = False             # "米黄的改成5桶": the count replaces a line's (the chat picks the one in the cart)
     less: bool = False             # "5号减30": the count is taken off a line's
     unit: str = ""                 # the unit the count was written in ("5号 2捆": 2 bundles)
+    replaces: str | None = None    # "不是DH20 是DH30" with no DH30: the SKU whose line the product picked replaces
 
 
 class Slots(BaseModel):
@@ -124,8 +125,10 @@ class ParseResult(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     slots: Slots = Field(default_factory=Slots)
     # a second request in the same message ("订10台AP800，另外DH50还有货吗"): the part after the first,
-    # parsed on its own; the chat answers it too when it only reads, or offers it
+    # parsed on its own; the chat answers it too when it only reads, or offers it (a third request rides along in
+    # the second's ``also``, and so on: "我要AP300 10台，DH20有没有货？另外上次那单发货了没")
     also: ParseResult | None = None
+    said: str | None = None      # this request's own words when the message held several (None: the whole message)
 
 
 class CatalogueEntry(BaseModel):

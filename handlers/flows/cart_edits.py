@@ -36,6 +36,7 @@ from handlers.flows.cart import (
     stale_cart,
     started_cart,
 )
+from handlers.flows.cart_swaps import swap_pick
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
@@ -61,7 +62,7 @@ async def order_intent(ctx: Ctx) -> list[Reply]:
         return denied
     parsed = ctx.parsed or await parse_message(ctx)
     if parsed.slots.topic == "reorder":     # "和上次一样" (the parser says so; no words are read here)
-        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
+        return await _reorder(ctx, parsed)
     if parsed.slots.topic == "view_cart":          # "看下购物车": the open cart, or that it is empty
         shown = Cart.load(ctx) or Cart.parked(ctx)
         if shown is None:
@@ -91,8 +92,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
     if ctx.inbound.kind != InboundKind.TEXT or not ctx.inbound.text.strip():
         return [cart_prompt(ctx, cart)]
     parsed = await parse_message(ctx)
-    if parsed.slots.topic == "reorder":
-        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
+    if parsed.slots.topic == "reorder" and not (parsed.slots.edits and {e.sku for e in parsed.slots.edits} & set(cart.items)):
+        return await _reorder(ctx, parsed)     # (the lines changed in the open cart: a change of the cart)
     if parsed.slots.topic == "confirm" and ctx.dialog.state == "order.cart":
         # "确认下单", "就这些 下单吧", "确认" typed under the cart: Confirm pressed on the cart as it stands (every edit
         # showed it whole); an empty cart shows how to order
@@ -118,8 +119,6 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
                     main_menu(ctx)]
         ctx.idle()
         return [Reply(text=ctx.t("order.left_empty")), main_menu(ctx)]
-    if parsed.slots.topic == "note" and parsed.slots.description:      # "备注：卸货需要叉车": on the order
-        return await _note_said(ctx, cart, parsed.slots.description)
     if parsed.slots.topic == "keep" and said_nothing:     # "不取消" after "取消" asked about the cart: kept
         return [Reply(text=ctx.t("order.cancel_kept", n=len(cart.items)),
                       buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]]
@@ -132,11 +131,28 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         # "昨天 AP500 卖了2台 单价3299 杭州 工程" with the cart open: sales made, reported, never lines of this order
         # (QA s27 #4: one tap from a purchase order); the cart is parked for when ordering goes on
         return [Reply(text=ctx.t("order.kept", n=len(cart.items)))] * bool(cart.items) + await report_sales_intent(ctx)
+    return await _each_request(ctx, cart, parsed)
+
+
+async def _reorder(ctx: Ctx, parsed: ParseResult) -> list[Reply]:
+    """An order copied ("和上次一样"), with the changes said with it applied to the copy ("把WP400换成WP600 其他不变
+    再下一次": the rejected order's lines, WP400 replaced, the rest kept)."""
+    if not parsed.slots.edits:
+        return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots)
+    return await reorder_from(ctx, parsed.slots.order_no, said=parsed.slots,
+                              then=lambda cart: _apply_text(ctx, cart, parsed))
+
+
+async def _each_request(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
+    """The message's requests with a cart open ("DH20有货吗？顺便再来5台AP300", "备注：卸货要叉车，另外滤网有货吗"): each
+    done, in the order written; nothing dropped."""
     out: list[Reply] = []
-    for part in (parsed, parsed.also):      # "DH20有货吗？顺便再来5台AP300": both, in the order written
-        if part is None:
-            continue
-        if part.intent == Intent.QUERY_STOCK and part.slots.items and part.slots.product:
+    part: ParseResult | None = parsed
+    while part is not None:
+        part, later = part.model_copy(update={"also": None}), part.also
+        if part.slots.topic == "note" and part.slots.description:      # "备注：卸货需要叉车": on the order
+            out += await _note_said(ctx, cart, part.slots.description)
+        elif part.intent == Intent.QUERY_STOCK and part.slots.items and part.slots.product:
             # "透明48有货吗 有的话来20卷" with the cart open: the stock answered, the 20 into the cart
             out += await _meanwhile(ctx, cart, part)
             out += await _apply_text(ctx, cart, part)
@@ -144,6 +160,7 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
             out += await _meanwhile(ctx, cart, part)
         else:
             out += await _apply_text(ctx, cart, part)
+        part = later
     return out
 
 
@@ -285,7 +302,8 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     if ctx.dialog.state != "order.qty":
         cart.save(ctx)
     for word in unresolved:      # after the cart is saved: a pick among them teaches the dealer's word
-        asks.append(await _unresolved_reply(ctx, word.word, word.qty, word.candidates, generic=word.generic))
+        asks.append(await swap_pick(ctx, cart, word) if word.replaces else
+                    await _unresolved_reply(ctx, word.word, word.qty, word.candidates, generic=word.generic))
     if changed or (cart.items and (lead or asks)):
         return [*await cart_summary(ctx, cart, lead), *asks]
     if lead or asks:
@@ -430,6 +448,24 @@ async def set_to(ctx: Ctx) -> list[Reply]:
     cart.save(ctx)
     if isinstance(outcome, Reply):
         return [outcome]
+    return await cart_summary(ctx, cart, [outcome] if outcome else [])
+
+
+@router.button("order.swap")
+async def swap(ctx: Ctx) -> list[Reply]:
+    """``order.swap|<nonce>|<old>|<new>[|<qty>]`` (``handlers.flows.cart_swaps``): the line of ``old`` replaced by
+    ``new``, with its own count unless one was said."""
+    cart = pressed_cart(ctx)
+    if isinstance(cart, list):
+        return cart
+    if len(ctx.args) < 3:
+        return [Reply(text=ctx.t("error.button_stale"))]
+    qty = qty_arg(ctx.args[3]) if len(ctx.args) > 3 else None
+    edit = CartEdit(op=EditOp.REPLACE, sku=ctx.args[1], to_sku=ctx.args[2], qty=qty)
+    outcome = _apply_edit(ctx, cart, edit, await products_by_sku(ctx, [ctx.args[1], ctx.args[2]]))
+    if isinstance(outcome, Reply):
+        return [outcome]
+    cart.save(ctx)
     return await cart_summary(ctx, cart, [outcome] if outcome else [])
 
 

@@ -65,6 +65,8 @@ async def typed_change(ctx: Ctx) -> list[Reply] | None:
     if not ctx.is_dealer or ctx.actor.dealer_id is None or not points_at_order(ctx.inbound.text):
         return None
     parsed = await parse_message(ctx)
+    if parsed.said is not None and not points_at_order(parsed.said):
+        return None       # "我要AP300 10台，…另外上次那单发货了没": the lines are a new order's, that order is asked about
     number = order_number(ctx.inbound.text)
     if number is not None and shortage_said(ctx.inbound.text):
         # "SO-… 少的两台WP600啥时候补发": goods short or damaged from a delivery are a claim against it (to the

@@ -27,6 +27,8 @@ trusts a payload. The approval prompt for staff is queued by ``submit_order`` it
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from core.errors import Conflict, PermissionDenied
 from core.money import fmt_cny
 from core.order_states import PARENT_PENDING, approval_reason_text, status_label
@@ -61,7 +63,7 @@ from handlers.flows.thresholds import restock_lines
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, StepLeft, payload
 from nlu.replies import confirms_order
-from nlu.schema import Intent, Slots
+from nlu.schema import EditOp, Intent, Slots
 from nlu.staff_commands import STATUS_WORDS, parse_staff_command
 
 router = Router(name=__name__)
@@ -317,10 +319,12 @@ async def reorder(ctx: Ctx) -> list[Reply]:
 REORDER_MODES = ("add", "new")
 
 
-async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = None,
-                       mode: str | None = None) -> list[Reply]:
+async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = None, mode: str | None = None,
+                       then: Callable[[Cart], Awaitable[list[Reply]]] | None = None) -> list[Reply]:
     """A cart with the lines of order ``number``, else of the order ``said`` names ("上个月那单", "尾号0012那单"),
-    else of the dealer's last order, editable before confirming. A cart with lines is never replaced unasked."""
+    else of the dealer's last order, editable before confirming. A cart with lines is never replaced unasked.
+    ``then``: what is done with the cart copied (the changes said with it: "WP400换成WP600 其他不变 再下一次"), the
+    dealer's last order holding the lines changed being the one copied, whatever became of it (rejected too)."""
     if ctx.is_staff and not may_order_for_others(ctx):
         raise PermissionDenied()
     current = Cart.load(ctx)
@@ -343,7 +347,10 @@ async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = Non
             return await ask_dealer(ctx)
         recent = sorted(await list_orders(ctx.uow(), ctx.actor, dealer_id=dealer_id, limit=20),
                         key=lambda o: (o.created_at is not None, o.created_at, o.number), reverse=True)
-        source = next((o for o in recent if o.status not in (OrderStatus.CANCELLED, OrderStatus.REJECTED)), None)
+        changed = {e.sku for e in said.edits if e.op != EditOp.ADD and e.sku} if said is not None else set()
+        source = next((o for o in recent if changed & {line.sku for line in o.lines}), None) if changed else None
+        source = source or next((o for o in recent if o.status not in (OrderStatus.CANCELLED, OrderStatus.REJECTED)),
+                                None)
     if source is None:
         cart = await open_cart(ctx)
         if isinstance(cart, list):
@@ -382,6 +389,9 @@ async def reorder_from(ctx: Ctx, number: str | None, *, said: Slots | None = Non
     for line in source.lines:
         cart.add(line.sku, line.qty)
     cart.save(ctx)
+    if then is not None:
+        copied = Reply(text=ctx.t("order.reorder_added" if adding else "order.reordered", number=source.number))
+        return [copied, *await then(cart)]
     return await cart_summary(ctx, cart, [ctx.t("order.reorder_added" if adding else "order.reordered",
                                                 number=source.number)])
 

@@ -125,7 +125,7 @@ MATRIX: dict[str, Rule] = {
     **dealer("orders.list", "as.list", "as.done", "as.reopen_keep", "as.fresh", "as.keep", "as.ok", "as.offer", "as.pcat", "as.prio", "as.skip",
              "as.sku", "order.new", "order.browse", "order.add", "order.cat", "order.clear", "order.confirm",
              "order.date", "order.datetype", "order.dec", "order.edit", "order.inc", "order.pick",
-             "order.prefill", "order.qty", "order.rm", "order.set", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",
+             "order.prefill", "order.qty", "order.rm", "order.set", "order.swap", "order.to", "also.go", "order.view", "acct.menu", "acct.balance",
              "acct.contract", "acct.docs", "acct.stmt", "apply.docs", "apply.doc.code", "apply.doc.done",
              "apply.doc.ok", "apply.doc.skip", "apply.renew", "apply.up", "camp.list", "camp.view",
              "camp.join", "camp.eff", "camp.mat", "camp.mat.ok", "camp.mat.pick", "camp.mat.skip", "camp.rep",
