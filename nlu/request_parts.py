@@ -32,6 +32,8 @@ _COUNTED = re.compile(r"(?:(?<![a-z0-9-])\d+|[一二两三四五六七八九十]
 # what is asked, after which an order of a count is another request ("…有货吗，来10台")
 _ASKED = frozenset({Intent.QUERY_STOCK, Intent.PRICE_QUERY, Intent.ORDER_STATUS, Intent.TICKET_STATUS,
                     Intent.CONTRACT_QUERY, Intent.SALES_QUERY, Intent.CANCEL_ORDER})
+# a clause that goes on with the one before it ("但是", "不过", "but"): the same request
+_GOES_ON = re.compile(r"\s*(?:但是?|不过|可是|只是|就是|然而|\bbut\b|\bthough\b)", re.IGNORECASE)
 CLEAR = 0.45
 WEAK = frozenset({Intent.CHITCHAT_OTHER, Intent.GREETING, Intent.HELP, Intent.CANCEL, Intent.FAQ})
 MAX_PIECES = 8          # a long chatty message is read whole (its requests are told apart by the cart's own reading)
@@ -86,6 +88,8 @@ def _own_request(piece: str, intent: Intent, before: Intent) -> bool:
     """Whether a piece after a comma (no joining word, no question mark before it) is a request of its own: a question
     with words of its own ("DH20有没有货", not "any update"), or an order of a count after a question ("DH20有货吗，
     来10台AP300"; after a sales report or a fault its counts are the report's)."""
+    if _GOES_ON.match(piece):
+        return False        # "SO-… 收到了，但是少了一台": what the clause before said, not another request
     if _ASKS.search(piece):
         return intent in _ASKED and (len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4
                                      or len(re.findall(r"[a-z0-9]+", piece, re.I)) >= 3)
