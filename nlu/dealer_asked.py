@@ -36,11 +36,11 @@ def dealer_asked_about(text: str) -> str | None:
 # (QA s28 #22: answered with the asker's own figures under no name)
 _FIGURES_OF = re.compile(
     r"^(?:查一?下|看一?下|看看|问一?下)?\s*(?P<who>[\u4e00-\u9fff]{2,12}?)\s*(?:那边|这家|那家)?\s*的?\s*"
-    r"(?:最近|近来|近期|这阵子|这段时间|这几天|这个?月|本月|上个?月|今年|去年)?\s*的?\s*"
-    r"(?:卖了多少|卖得?怎么样|卖得?咋样|销量|销售额?|动销|出货|库存|进了多少货?|进货)")
+    r"(?P<when>最近|近来|近期|这阵子|这段时间|这几天|这个?月|本月|上个?月|今年|去年)?\s*的?\s*"
+    r"(?:(?P<asked>卖了多少|卖得?怎么样|卖得?咋样)|销量|销售额?|动销|出货|库存|进了多少货?|进货)")
 
 
-_NOT_A_COMPANY = re.compile(r"我|咱|自己|本店|门店|最近|近期|近来|这阵子|下级|下面|上级|今年|去年|前年|本月|上月|个月|这月|这周|本周|上周|今天|昨天|季度|全年|"
+_NOT_A_COMPANY = re.compile(r"报|帮|查|看|共享|调拨|仓库|总仓|产品|全部|所有|整体|统计|汇总|一下|请|麻烦|给|要|我|咱|自己|本店|门店|最近|近期|近来|这阵子|下级|下面|上级|今年|去年|前年|本月|上月|个月|这月|这周|本周|上周|今天|昨天|季度|全年|"
                             r"半年|月份|一共|总共|现在|目前")
 
 
@@ -50,4 +50,6 @@ def other_dealer_figures_asked(text: str) -> str | None:
     m = _FIGURES_OF.match(" ".join(text.split()))
     if m is None or names_no_dealer(m.group("who")) or _NOT_A_COMPANY.search(m.group("who")):
         return None
+    if not (m.group("when") or "的" in m.group(0)[m.end("who") - m.start():] or m.group("asked")):
+        return None         # "共享库存", "调拨库存": words run into the figure's name, no company's figures asked
     return m.group("who")

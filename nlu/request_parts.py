@@ -65,7 +65,8 @@ def request_parts(text: str, classify: Classify) -> list[tuple[str, Intent, floa
         intent, confidence = classify(text[start:end])
         part = _Part(start, end, intent, confidence, cued)
         if groups and (part.weak or groups[-1].weak or part.intent == groups[-1].intent
-                       or not cued and not _own_request(text[start:end], part.intent, groups[-1].intent)):
+                       or not cued and not _own_request(text[start:end], part.intent, groups[-1].intent,
+                                                        text[groups[-1].start:groups[-1].end])):
             last = groups[-1]
             if last.weak and not part.weak:
                 last.intent, last.confidence = part.intent, part.confidence
@@ -84,7 +85,7 @@ def request_parts(text: str, classify: Classify) -> list[tuple[str, Intent, floa
     return out
 
 
-def _own_request(piece: str, intent: Intent, before: Intent) -> bool:
+def _own_request(piece: str, intent: Intent, before: Intent, said_before: str) -> bool:
     """Whether a piece after a comma (no joining word, no question mark before it) is a request of its own: a question
     with words of its own ("DH20有没有货", not "any update"), or an order of a count after a question ("DH20有货吗，
     来10台AP300"; after a sales report or a fault its counts are the report's)."""
@@ -93,7 +94,9 @@ def _own_request(piece: str, intent: Intent, before: Intent) -> bool:
     if _ASKS.search(piece):
         return intent in _ASKED and (len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4
                                      or len(re.findall(r"[a-z0-9]+", piece, re.I)) >= 3)
-    return intent == Intent.PLACE_ORDER and before in _ASKED and _COUNTED.search(piece) is not None
+    # the clause before must ask: "AP300 32台 单价1999，DH20 6台 每台1699" is one list with prices, not a price asked
+    return intent == Intent.PLACE_ORDER and before in _ASKED and _ASKS.search(said_before) is not None \
+        and _COUNTED.search(piece) is not None
 
 
 def _pieces(text: str) -> list[tuple[int, int, bool]]:

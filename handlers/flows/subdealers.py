@@ -162,8 +162,9 @@ async def _figures_of_a_name(ctx: Ctx, text: str) -> list[Reply] | None:
     if who is None:
         return None
     parsed = await parse_message(ctx)
-    if parsed.slots.product or parsed.slots.items or any(u.candidates for u in parsed.slots.unresolved):
-        return None
+    if parsed.intent not in (Intent.SALES_QUERY, Intent.QUERY_STOCK, Intent.ORDER_STATUS) or parsed.slots.product \
+            or parsed.slots.items or any(u.candidates for u in parsed.slots.unresolved):
+        return None     # "报一下销量": a sell-out report begun, no company asked about
     async with ctx.uow() as uow:
         own = await uow.dealers.get(ctx.actor.dealer_id or 0)
     if own is not None and (who in own.name or own.name in who):
