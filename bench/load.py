@@ -422,6 +422,7 @@ class Chat:
             return await self.stock()
         await self._text("chat status", "我的订单", lambda m: "最近的一笔订单" in m.text or "订单列表" in m.text
                          or "最近的订单" in m.text          # the menu's 📦 我的订单 typed: the list of them
+                         or "从新到旧" in m.text            # more than a screen of them: the first page
                          or ("订单" in m.text and any("订单" in label for label in m.labels)))
 
     async def order(self) -> None:
