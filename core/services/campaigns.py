@@ -267,15 +267,21 @@ async def list_campaigns(uow: AbstractUnitOfWork, actor: Actor, *, status: Campa
         return await uow.campaigns.list(order_by="starts_on", desc=True, limit=limit, offset=offset, **filters)
 
 
+async def _campaign_dealer(uow: AbstractUnitOfWork, actor: Actor, dealer_id: int | None) -> Dealer:
+    """The dealer whose campaigns are listed: the actor's own (staff and system name one), may it join campaigns."""
+    authz.require(actor, Permission.CAMPAIGN_JOIN)
+    target_id = _own_dealer_id(actor, dealer_id)
+    dealer = await uow.dealers.get(target_id)
+    if dealer is None:
+        raise NotFound(what=str(target_id))
+    return dealer
+
+
 async def list_active_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
                                 *, dealer_id: int | None = None) -> list[Campaign]:
     """Running campaigns aimed at the actor's dealer (staff and system name the dealer)."""
-    authz.require(actor, Permission.CAMPAIGN_JOIN)
-    target_id = _own_dealer_id(actor, dealer_id)
     async with uow:
-        dealer = await uow.dealers.get(target_id)
-        if dealer is None:
-            raise NotFound(what=str(target_id))
+        dealer = await _campaign_dealer(uow, actor, dealer_id)
         launched = await uow.campaigns.list(status=CampaignStatus.LAUNCHED)
         return active_campaigns_for(launched, dealer, clock.today())
 
@@ -283,12 +289,8 @@ async def list_active_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Cl
 async def list_upcoming_campaigns(uow: AbstractUnitOfWork, actor: Actor, clock: Clock,
                                   *, dealer_id: int | None = None) -> list[Campaign]:
     """Published campaigns aimed at the actor's dealer that have not started yet (open for sign-up)."""
-    authz.require(actor, Permission.CAMPAIGN_JOIN)
-    target_id = _own_dealer_id(actor, dealer_id)
     async with uow:
-        dealer = await uow.dealers.get(target_id)
-        if dealer is None:
-            raise NotFound(what=str(target_id))
+        dealer = await _campaign_dealer(uow, actor, dealer_id)
         launched = await uow.campaigns.list(status=CampaignStatus.LAUNCHED, starts_on__gt=clock.today())
         return upcoming_campaigns_for(launched, dealer, clock.today())
 

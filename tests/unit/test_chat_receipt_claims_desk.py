@@ -5,27 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.dealers import Dealer
-from core.users import Role
-from handlers.messages import Reply
-from tests.chat import ChatWorld, buttons, texts
-
-DEALER = "100"
-DESK = "900"
-
-
-async def world() -> tuple[ChatWorld, Dealer]:
-    w = ChatWorld()
-    await w.catalogue()
-    dealer = await w.dealer(name="上海金鼎家电有限公司")
-    await w.prepay(dealer)
-    await w.user(DEALER, Role.DEALER_OWNER, dealer)
-    await w.user(DESK, Role.ORDER_DESK, username="desk")
-    return w, dealer
-
-
-def own(replies: list[Reply]) -> list[Reply]:
-    return [r for r in replies if not r.chat_id]
+from tests.chat import buttons, texts
+from tests.unit.test_chat_receipt_claims import DEALER, DESK, own, world
 
 
 async def test_a_product_named_in_the_claim_that_is_not_on_the_order_is_named_back() -> None:
