@@ -423,7 +423,8 @@ class Chat:
         await self._text("chat status", "我的订单", lambda m: "最近的一笔订单" in m.text or "订单列表" in m.text
                          or "最近的订单" in m.text          # the menu's 📦 我的订单 typed: the list of them
                          or "从新到旧" in m.text            # more than a screen of them: the first page
-                         or ("订单" in m.text and any("订单" in label for label in m.labels)))
+                         or ("订单" in m.text and any("订单" in label for label in m.labels)
+                             and not m.text.startswith("您的订单")))   # a push about an order is no answer
 
     async def order(self) -> None:
         cart = await self._text("chat cart", "AP300 来两台", lambda m: any("确认下单" in lb for lb in m.labels))

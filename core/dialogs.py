@@ -25,6 +25,30 @@ class DialogState:
     id: int | None = None
 
 
+# what an update read of its chat's dialog before handling it: (state, data, language, written_language)
+Snapshot = tuple[str, dict[str, Any], str, str]
+
+
+def merged(stored: DialogState, before: Snapshot, after: DialogState) -> None:
+    """Another update of this chat wrote the dialog while this one was handled (two messages sent quickly, taken
+    by two processes): only what this update changed is written over ``stored``, field by field and key by key
+    of ``data``, so the other's cart, form or answers are not lost (last writer wins only where both changed)."""
+    state, data, language, written = before
+    if after.state != state:
+        stored.state = after.state
+    if after.language != language:
+        stored.language = after.language
+    if after.written_language != written:
+        stored.written_language = after.written_language
+    fresh = dict(stored.data)
+    for key in data.keys() - after.data.keys():
+        fresh.pop(key, None)
+    for key, value in after.data.items():
+        if key not in data or data[key] != value:
+            fresh[key] = value
+    stored.data = fresh
+
+
 @dataclass
 class InboundReceipt:
     """One delivered update (Telegram update_id, WeCom MsgId, callback id). Its unique key makes a

@@ -358,12 +358,13 @@ class AbstractUnitOfWork(abc.ABC):
         return await self.outbox.add_all(fresh) if fresh else []
 
     async def write_dialog(self, dialog: DialogState, updated_at: datetime) -> bool:
-        """The dialog row read when the update came in, written back in one statement (last writer wins); False
-        when the row is gone. Storage may send it on the driver's own connection."""
+        """The dialog row read when the update came in, written back in one statement if nobody wrote it since
+        (its ``updated_at`` still the one read); False when it moved on or is gone (the caller merges). Storage may
+        send it on the driver's own connection."""
         return bool(await self.dialogs.update_where(
             {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
              "written_language": dialog.written_language, "updated_at": updated_at},
-            id=dialog.id))
+            id=dialog.id, updated_at=dialog.updated_at))
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
         """The user a chat account is bound to (None: unbound). Storage reads both in one statement."""

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, timedelta
 
-from core.dialogs import DialogState, InboundReceipt
+from core.dialogs import DialogState, InboundReceipt, Snapshot, merged
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.services.users import identity_actor
 from core.users import Actor, ActorKind, Role
@@ -185,7 +185,7 @@ class ConversationService:
                 remember_shown(ctx.dialog.data, replies, inbound.chat_id, None if ctx.is_staff else DEALER_SHOWN)
             if (ctx.dialog.state, ctx.dialog.data, ctx.dialog.language, ctx.dialog.written_language) != before \
                     or self._stale(ctx.dialog):
-                await self._save_dialog(ctx.dialog)
+                await self._save_dialog(ctx.dialog, before)
             return replies + ctx.outbox
         except PermissionDenied as exc:
             if actor is not None and actor.kind == ActorKind.STAFF:     # "/tickets" typed by the order desk
@@ -508,11 +508,11 @@ class ConversationService:
         except Exception:  # the answer to the user matters more than this cleanup
             log.exception("could not release delivery receipt")
 
-    async def _save_dialog(self, dialog: DialogState) -> None:
+    async def _save_dialog(self, dialog: DialogState, before: Snapshot) -> None:
         now = self.deps.clock.now()
         if dialog.id is not None:
-            # the row read when the update came in: written back in one statement (last writer wins, as before),
-            # which is its own transaction (no BEGIN, no COMMIT around it)
+            # the row read when the update came in: written back in one statement when nobody wrote it since,
+            # which is its own transaction (no BEGIN, no COMMIT around it); else merged below
             async with self.deps.uow_factory().autocommit() as uow:
                 if await uow.write_dialog(dialog, now):
                     await uow.commit()
@@ -523,10 +523,7 @@ class ConversationService:
                 await uow.dialogs.add(DialogState(channel=dialog.channel, chat_id=dialog.chat_id, state=dialog.state,
                                                   data=dict(dialog.data), language=dialog.language,
                                                   written_language=dialog.written_language, updated_at=now))
-            else:
-                stored.state = dialog.state
-                stored.data = dict(dialog.data)
-                stored.language = dialog.language
-                stored.written_language = dialog.written_language
+            else:       # another message of this chat was handled meanwhile (in another process): merged
+                merged(stored, before, dialog)
                 stored.updated_at = now
             await uow.commit()

@@ -736,7 +736,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         stmt, params = self.dialogs.update_statement(
             {"state": dialog.state, "data": dict(dialog.data), "language": dialog.language,
              "written_language": dialog.written_language, "updated_at": updated_at},
-            id=dialog.id)
+            id=dialog.id, updated_at=dialog.updated_at)
         return bool(await self._translated(lambda: driver.execute(target[0], stmt, params, connection=target[1])))
 
     async def user_by_identity(self, channel: str, external_id: str) -> User | None:
