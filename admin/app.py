@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from admin.api import build_api_router
 from admin.api.errors import error_body, install_error_handlers
 from admin.config import WebSection
+from admin.turns import ApiTurns
 from admin.webchat import ChatConversation
 from core.clock import Clock
 from core.forecast_rules import Forecaster
@@ -128,14 +129,16 @@ def create_app(settings: WebSection, uow_factory: Callable[[], AbstractUnitOfWor
                engine: AsyncEngine | None = None, clock: Clock | None = None, suspension_open_orders: str = "keep",
                statement_confirm_days: int | None = None, finance_approval_threshold: Decimal | None = None,
                conversation: ChatConversation | None = None, reports: AbstractReportStore | None = None,
-               forecaster: Forecaster | None = None, files: AbstractFileStore | None = None) -> FastAPI:
+               forecaster: Forecaster | None = None, files: AbstractFileStore | None = None,
+               work_gate: asyncio.Semaphore | None = None) -> FastAPI:
     """The FastAPI app. Without ``engine`` the SQLAdmin screens are not mounted (API and health only);
     with ``conversation`` (and ``engine``, for the staff login) the web chat is served at /chat; with
     ``engine`` and ``reports`` (the report store, handed over by ``bot.bootstrap``) the reports dashboard is
     served at /dashboard; with ``engine`` the back-office pages at /backoffice (``files``: where uploaded qualification scans are kept).
     ``settings``: the web section (``bot.settings.Settings.web``); ``suspension_open_orders``: what suspending a
     dealer in its admin form does to its open orders (keep | hold); ``statement_confirm_days`` and
-    ``finance_approval_threshold``: the rules the back-office pages show and apply (None: their defaults)."""
+    ``finance_approval_threshold``: the rules the back-office pages show and apply (None: their defaults);
+    ``work_gate``: the turns the REST API's requests take with the chat's updates (``admin.turns``)."""
     app = FastAPI(
         title="DMS 经销商管理系统 API",
         version="1.0.0",
@@ -146,6 +149,8 @@ def create_app(settings: WebSection, uow_factory: Callable[[], AbstractUnitOfWor
         openapi_url="/openapi.json",
     )
     _serve_docs(app)
+    if work_gate is not None:       # the REST API takes turns with the chat's updates (admin.turns)
+        app.add_middleware(ApiTurns, gate=work_gate)
     app.state.settings = settings
     app.state.uow_factory = uow_factory
     app.state.clock = clock or Clock()

@@ -394,10 +394,10 @@ class Chat:
         self.orders: list[str] = []
 
     async def _answer(self, before: int, matches: Any, what: str) -> Any:
-        def found() -> Any:
-            return next((m for m in self.standin.sent(self.chat)[before:] if matches(m)), None)
+        def found() -> Any:     # this chat's messages since ``before``, not a copy of its whole history
+            return next((m for m in self.standin.messages.get(self.chat, [])[before:] if matches(m)), None)
         try:
-            await self.standin.wait_for(lambda: found() is not None, WAIT_SECONDS, what)
+            await self.standin.wait_for(lambda: found() is not None, WAIT_SECONDS, what, chat_id=self.chat)
         except AssertionError as exc:
             seen = " | ".join(m.text[:60].replace("\n", " ") for m in self.standin.sent(self.chat)[before:][-3:])
             raise StepFailed(f"chat {self.chat}: no {what} in {WAIT_SECONDS:.0f} s (got: {seen or '-'})") from exc

@@ -63,6 +63,7 @@ class App:
     background: list[BackgroundTask] = field(default_factory=list)
     _web: FastAPI | None = None
     _conversation: ConversationService | None = None
+    _gate: asyncio.Semaphore | None = None
     _files: FileStore | None = None
     _telegram: TelegramChannel | None = None
     _reports: AbstractReportStore | None = None
@@ -79,7 +80,7 @@ class App:
                                    statement_confirm_days=s.statements.statement_confirm_days,
                                    finance_approval_threshold=s.finance_approval_threshold,
                                    conversation=self.local_chat("web"), reports=self.reports(),
-                                   forecaster=self.forecaster(), files=self.files())
+                                   forecaster=self.forecaster(), files=self.files(), work_gate=self.work_gate())
             telegram = self.telegram()
             if telegram is not None:    # POST /telegram/webhook (refuses everything without a secret)
                 from bot.telegram.webhook import webhook_router
@@ -121,9 +122,16 @@ class App:
                 catalogue=CatalogueCache(self.settings.catalogue_cache_seconds),
                 suspension_open_orders=self.settings.suspension_open_orders, credit_days=self.settings.credit_days,
                 finance_approval_threshold=self.settings.finance_approval_threshold,
-                hear=build_listener(self.settings),
+                hear=build_listener(self.settings), work_gate=self.work_gate(),
                 read_image_text=RapidOcrReader() if RapidOcrReader.available() else None))
         return self._conversation
+
+    def work_gate(self) -> asyncio.Semaphore | None:
+        """This process's turns (setting WORK_CONCURRENCY): the chat's updates and the REST API's requests share
+        them, so under load each is handled in a few ms, not all at once sharing the loop and the database."""
+        if self._gate is None and self.settings.work_concurrency > 0:
+            self._gate = asyncio.Semaphore(self.settings.work_concurrency)
+        return self._gate
 
     def reports(self) -> AbstractReportStore:
         """Report aggregates in SQL over this database (``storage.reports``), for the chat and the dashboard."""

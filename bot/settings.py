@@ -153,6 +153,10 @@ class Settings(BaseSettings, DatabaseSection, PrivacySection, WebSection, Telegr
         description="password of the default admin created on first start; empty: random, printed once",
     )
 
+    work_concurrency: int = Field(
+        default=8, ge=0, description="chat updates and REST API requests handled at once per process, the rest waiting "
+                                     "their turn in arrival order (under load: short waits for all instead of long "
+                                     "ones for some); 0 = no limit")
     catalogue_cache_seconds: float = Field(
         default=15.0, ge=0, description="the chat parses against the product catalogue cached this long per process; "
                                         "0 reads it for every message")

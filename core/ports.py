@@ -357,6 +357,11 @@ class AbstractUnitOfWork(abc.ABC):
         fresh = [m for m in messages if m.dedup_key not in taken]
         return await self.outbox.add_all(fresh) if fresh else []
 
+    async def dealer_codes(self, ids: Sequence[int]) -> dict[int, str]:
+        """Each dealer's code by id, for an answer that names them (an order in the REST API). Storage reads the two
+        columns only, not each dealer with its contacts and addresses."""
+        return {d.id: d.code for d in await self.dealers.list(id__in=sorted(ids)) if d.id is not None}
+
     async def write_dialog(self, dialog: DialogState, updated_at: datetime) -> bool:
         """The dialog row read when the update came in, written back in one statement if nobody wrote it since
         (its ``updated_at`` still the one read); False when it moved on or is gone (the caller merges). Storage may

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,6 +54,9 @@ class Deps:
     credit_days: int = DEFAULT_CREDIT_DAYS      # credit terms (setting CREDIT_DAYS): older credit use is overdue
     # refunds/adjustments above this wait for a second person (setting FINANCE_APPROVAL_THRESHOLD)
     finance_approval_threshold: Decimal = DEFAULT_APPROVAL_THRESHOLD
+    # at most this many updates handled at once in this process, the rest waiting their turn in arrival order
+    # (setting WORK_CONCURRENCY; the REST API takes turns at the same gate): None, no limit
+    work_gate: asyncio.Semaphore | None = None
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,7 @@ PRICE_LISTS = union_all(
     select(literal("a"), dealer_allowed_skus.c.sku, null())
     .where(dealer_allowed_skus.c.dealer_id == bindparam("dealer_id")))
 _BALANCE = type_coerce(func.sum(ledger_entries.c.amount), Money())
+DEALER_CODES = select(dealers.c.id, dealers.c.code).where(dealers.c.id.in_(bindparam("ids", expanding=True)))
 BALANCES = (select(ledger_entries.c.account, _BALANCE).where(ledger_entries.c.dealer_id == bindparam("dealer_id"))
             .group_by(ledger_entries.c.account))
 ONE_BALANCE = (select(ledger_entries.c.account, _BALANCE)

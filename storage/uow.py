@@ -591,6 +591,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
                     .where(orders.c.dealer_id.in_(list(dealer_ids))))
         return {OrderStatus(s): int(n) for s, n in (await self.session.execute(stmt)).all() if n}
 
+    async def dealer_codes(self, ids: Sequence[int]) -> dict[int, str]:
+        return {i: code for i, code in (await self.session.execute(hot.DEALER_CODES, {"ids": sorted(ids)})).all()}
+
     async def balances(self, dealer_id: int, account: AccountKind | None = None) -> Balances:
         """One row per account summed by the database (a quote read every ledger entry of the dealer before)."""
         if self._pending():

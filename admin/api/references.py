@@ -16,7 +16,7 @@ async def dealer_codes(uow: AbstractUnitOfWork, ids: Iterable[int | None]) -> di
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    return {d.id: d.code for d in await uow.dealers.list(id__in=wanted) if d.id is not None}
+    return await uow.dealer_codes(wanted)
 
 
 async def dealer_by_code(uow: AbstractUnitOfWork, code: str) -> Dealer | None:

@@ -20,12 +20,13 @@ from bot.telegram.flood import FloodLimiter, FloodVerdict
 from bot.telegram.inbound import TelegramInbound, Translation, chat_of, language_of
 from bot.telegram.sender import TelegramSender
 from handlers import i18n
-from handlers.messages import Inbound, InboundKind, Reply
+from handlers.messages import Inbound, Reply
+from handlers.service import SLOW_KINDS
 
 log = logging.getLogger(__name__)
 
-SLOW_KINDS = frozenset({InboundKind.VOICE, InboundKind.PHOTO, InboundKind.DOCUMENT})
-"""Inbounds whose handling takes long enough (speech, OCR, a spreadsheet) to show "typing…" meanwhile."""
+# SLOW_KINDS (handlers.service): inbounds whose handling takes long enough (speech, OCR, a spreadsheet) to show
+# "typing…" meanwhile
 
 MAX_BACKGROUND = 64
 """Webhook updates handled at the same time; more wait in memory (Telegram already has its 200)."""

@@ -121,6 +121,10 @@ class TelegramStandIn:
         self._file_ids = itertools.count(1)
         self._pending_callbacks: set[str] = set()
         self._changed = asyncio.Condition()
+        # a waiter on one chat's messages wakes only when that chat got one (bench/load.py's 200 chats each waiting
+        # on a condition every call woke re-read their whole history: most of the bench's own CPU)
+        self._chat_changed: dict[int, asyncio.Condition] = {}
+        self._chats_touched: set[int] = set()
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
         self._closing = False
@@ -191,10 +195,15 @@ class TelegramStandIn:
         raise AssertionError(f"no message with a {contains!r} button in chat {chat_id}: "
                              f"{[m.labels for m in self.messages.get(chat_id, [])]}")
 
-    async def wait_for(self, predicate: Callable[[], bool], seconds: float = 10.0, what: str = "") -> None:
+    async def wait_for(self, predicate: Callable[[], bool], seconds: float = 10.0, what: str = "", *,
+                       chat_id: int | None = None) -> None:
+        """Until ``predicate`` holds; with ``chat_id``, a predicate on that chat's messages only (tried again when
+        the bot sent that chat something, not at every call)."""
+        changed = self._changed if chat_id is None else self._chat_changed.setdefault(chat_id, asyncio.Condition())
+
         async def until() -> None:
-            async with self._changed:
-                await self._changed.wait_for(predicate)
+            async with changed:
+                await changed.wait_for(predicate)
         try:
             await asyncio.wait_for(until(), seconds)
         except TimeoutError:
@@ -396,6 +405,11 @@ class TelegramStandIn:
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
+        touched, self._chats_touched = self._chats_touched, set()
+        for chat_id in touched:
+            if (changed := self._chat_changed.get(chat_id)) is not None:
+                async with changed:
+                    changed.notify_all()
 
     def _take_failure(self, method: str) -> _Failure | None:
         for failure in self._failures:
@@ -487,6 +501,7 @@ class TelegramStandIn:
 
     def _store(self, chat_id: int, sent: Sent) -> dict[str, Any]:
         self.messages.setdefault(chat_id, []).append(sent)
+        self._chats_touched.add(chat_id)
         result: dict[str, Any] = {"message_id": sent.message_id, "date": int(time.time()),
                                   "chat": {"id": chat_id, "type": "private", "first_name": f"用户{chat_id}"},
                                   "from": self._bot_user()}
@@ -521,6 +536,7 @@ class TelegramStandIn:
         if problem := self._check_markup(markup):
             return self._bad(problem)
         target.edits.append(target.text)
+        self._chats_touched.add(chat_id)
         target.at = time.monotonic()
         target.text = text
         target.reply_markup = markup
