@@ -30,7 +30,7 @@ error, Ctrl+C or SIGTERM, and a SIGKILL of the bench takes them along (``PR_SET_
 The load balancer: Telegram posts to one URL; here the stand-in plays the balancer in front of the N
 processes (``TelegramStandIn.balance_webhook``): each delivered update goes to the next process,
 round-robin, so the two taps of a double press, sent at once, land on two different processes. The API
-clients take turns the same way (one httpx client per process, the next one per request).
+clients take turns the same way (one aiohttp client per process, the next one per request).
 
 PostgreSQL connections: each process has its own pool, and storage/engine.py's 40 + 10 per process times
 N + M processes exceeds a server's default ``max_connections`` (100; the first 200-chat run with 2 + 1
@@ -77,6 +77,7 @@ import asyncio
 import contextlib
 import importlib.util
 import itertools
+import json
 import logging
 import os
 import random
@@ -373,14 +374,42 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     return seconds
 
 
+@dataclass
+class Answer:
+    status_code: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+class ApiClient:
+    """One web process's REST client: aiohttp, as the stand-in (httpx's pool looked at every kept connection, a
+    socket check each, on every request: 40% of this bench's own CPU with 200 chats, CPU the processes measured
+    did not get)."""
+
+    def __init__(self, base_url: str, api_key: str, connections: int, keepalive: float) -> None:
+        self.session = aiohttp.ClientSession(
+            base_url=base_url, headers={"Authorization": f"Bearer {api_key}"},
+            timeout=aiohttp.ClientTimeout(total=WAIT_SECONDS),
+            connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=keepalive))
+
+    async def request(self, method: str, path: str, **kw: Any) -> Answer:
+        async with self.session.request(method, path, **kw) as response:
+            return Answer(response.status, await response.text())
+
+    async def aclose(self) -> None:
+        await self.session.close()
+
+
 class RoundRobinApi:
     """The REST API clients' side of the load balancer: each request to the next web process."""
 
-    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+    def __init__(self, clients: list[ApiClient]) -> None:
         self.clients = clients
         self._turn = itertools.count()
 
-    async def request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+    async def request(self, method: str, path: str, **kw: Any) -> Answer:
         return await self.clients[next(self._turn) % len(self.clients)].request(method, path, **kw)
 
 
@@ -461,11 +490,11 @@ class Chat:
             await self._api("api " + action, "POST", f"/api/v1/orders/{number}/status", json={"action": action})
         self.stats.allocated.add(number)
 
-    async def _api(self, kind: str, method: str, path: str, **kw: Any) -> httpx.Response:
+    async def _api(self, kind: str, method: str, path: str, **kw: Any) -> Answer:
         started = time.monotonic()
         try:
             response = await self.api.request(method, path, **kw)
-        except httpx.HTTPError as exc:
+        except (aiohttp.ClientError, TimeoutError) as exc:
             raise StepFailed(f"{method} {path}: {type(exc).__name__}") from exc
         if not 200 <= response.status_code < 300:
             raise StepFailed(f"{method} {path}: {response.status_code} {response.text[:150]}")
@@ -649,10 +678,7 @@ async def run_load(database_url: str, *, seconds: float, chats: int, think: floa
             peak = [0]
             sampled = asyncio.Event()
             sampler = asyncio.create_task(peak_connections(running.app, peak, sampled))
-            clients = [httpx.AsyncClient(base_url=u, timeout=WAIT_SECONDS,
-                                         headers={"Authorization": f"Bearer {running.api_key}"},
-                                         limits=httpx.Limits(max_connections=chats, keepalive_expiry=keepalive))
-                       for u in running.urls]
+            clients = [ApiClient(u, running.api_key, chats, keepalive) for u in running.urls]
             try:
                 api = RoundRobinApi(clients)
                 users = [Chat(c, running.dealer_codes[c], standin, api, stats, random.Random(rng.random()), today)
