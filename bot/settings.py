@@ -154,7 +154,7 @@ class Settings(BaseSettings, DatabaseSection, PrivacySection, WebSection, Telegr
     )
 
     work_concurrency: int = Field(
-        default=8, ge=0, description="chat updates and REST API requests handled at once per process, the rest waiting "
+        default=16, ge=0, description="chat updates and REST API requests handled at once per process, the rest waiting "
                                      "their turn in arrival order (under load: short waits for all instead of long "
                                      "ones for some); 0 = no limit")
     catalogue_cache_seconds: float = Field(

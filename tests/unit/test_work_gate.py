@@ -63,7 +63,7 @@ async def test_a_photo_holds_no_turn_and_a_text_waits_for_one() -> None:
 
 
 def test_the_setting_sizes_the_gate_and_zero_turns_it_off() -> None:
-    assert Settings(_env_file=None).work_concurrency == 8
+    assert Settings(_env_file=None).work_concurrency == 16
     assert Settings(_env_file=None, work_concurrency=0).work_concurrency == 0
 
 
