@@ -83,3 +83,11 @@ def serial_in(text: str) -> str | None:
         if rest and not _CJK.search(rest) and re.search(r"\d", rest) and _SERIAL.fullmatch(re.sub(r"\s", "", rest)):
             return rest
     return None
+
+
+def without_urgency(text: str) -> str:
+    """``text`` (normalized) with its urgency words taken out ("客户说挺急的" -> "客户说挺 的"): what else it says."""
+    said = normalize(text)
+    for _, words in _URGENCY:
+        said = words.sub(" ", said)
+    return said

@@ -57,6 +57,7 @@ from handlers.router import Router, payload
 from nlu.customer_words import repair_answers
 from nlu.order_words import is_order_number
 from nlu.repair_contact import split_contact
+from nlu.repair_fields import customer_line, urgency_only
 from nlu.repair_opening import opening_answers
 from nlu.replies import is_form_control
 from nlu.schema import Intent, ParseResult
@@ -85,6 +86,7 @@ i18n.register({
     "as.taken.customer": ("客户 {customer}", "customer {customer}"),
     "as.taken.address": ("地址 {address}", "address {address}"),
     "as.taken.no_serial": ("没有序列号（跳过）", "no serial number (skipped)"),
+    "as.taken.priority": ("紧急程度 {priority}（{hours} 小时内处理）", "priority {priority} (handled within {hours} h)"),
     "as.step.name": ("客户姓名", "a customer's name"),
     "as.not_value": ("“{text}”不是{step}。请输入{step}，没有可点“跳过”。", "\"{text}\" is not {step}. Please send it, or tap "
                      "Skip."),
@@ -249,8 +251,12 @@ async def _name(form: Form, ctx: Ctx, text: str) -> Answer:
     dropped for it."""
     if is_form_control(text):                   # "use this", "done": a button typed ahead, no name (QA s28 #13)
         return await _not_a_value(form, ctx, text, "name")
+    if (urgency := await _urgency_typed(form, ctx, text, "name")) is not None:   # "不着急" is no name
+        return urgency
     if (placed := await _address_typed(form, ctx, text)) is not None:     # "闵行区七莘路1808号3栋502" is no name
         return placed
+    if (line := customer_line(text)) is not None:   # "客户王先生 13900001111", "Mr Chen 13911112222": both fields
+        return await _customer_taken(form, ctx, line.name, line.phone, no_serial=False)
     said = repair_answers(text)
     if said.name and not said.rest:             # "客户叫王大妈 电话138…": the name, and the phone with it
         return await _customer_taken(form, ctx, said.name, said.phone, no_serial=False)
@@ -355,6 +361,8 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if order is None or order.dealer_id != ctx.actor.dealer_id:
             return form.reject(ctx, "ref", ctx.t("as.order_unknown", number=number))
         return {"order_no": number}
+    if (urgency := await _urgency_typed(form, ctx, text, "ref")) is not None:
+        return urgency
     if (placed := await _address_typed(form, ctx, text)) is not None:     # the address, typed before it is asked
         return placed
     serial = serial_in(text)
@@ -362,6 +370,8 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
         if len(serial) > MAX_SHORT:
             return form.reject(ctx, "ref", ctx.t("form.text_too_long", limit=MAX_SHORT))
         return {"serial": serial}
+    if (line := customer_line(text)) is not None:     # "客户王先生 13900001111"
+        return await _customer_taken(form, ctx, line.name, line.phone, no_serial=False)
     said = repair_answers(text)
     if said.name or said.phone or said.no_serial:     # "序列号不记得了 客户叫王大妈 电话138…"
         return await _customer_taken(form, ctx, said.name, said.phone, no_serial=said.no_serial, rest=said.rest)
@@ -374,6 +384,12 @@ async def _ref(form: Form, ctx: Ctx, text: str) -> Answer:
 
 
 async def _phone(form: Form, ctx: Ctx, raw: str) -> Answer:
+    if (urgency := await _urgency_typed(form, ctx, raw, "phone")) is not None:
+        return urgency
+    if (line := customer_line(raw)) is not None and line.phone:    # "Mr Chen 13911112222": the name too, if none yet
+        if line.name and not ctx.dialog.data.get("name"):
+            form.mark_done(ctx, "name", name=line.name[:MAX_SHORT])
+        raw = line.phone
     try:
         return {"phone": normalize_customer_phone(raw)}
     except ValidationFailed as exc:
@@ -386,6 +402,8 @@ async def _address(form: Form, ctx: Ctx, text: str) -> Answer:
     description; a problem alone is kept and the address asked again."""
     if is_form_control(text):                   # "done" was stored as the address (QA s28 #13)
         return await _not_a_value(form, ctx, text, "address")
+    if (urgency := await _urgency_typed(form, ctx, text, "address")) is not None:     # "不着急" is no address
+        return urgency
     said = split_contact(text)
     if said.address:
         if said.problem:
@@ -395,6 +413,28 @@ async def _address(form: Form, ctx: Ctx, text: str) -> Answer:
     if parsed.intent == Intent.AFTER_SALES and parsed.confidence >= 0.5:
         return await _problem_kept(form, ctx, text, parsed, "address")
     return {"address": text[:MAX_ADDRESS]}
+
+
+async def _desc(form: Form, ctx: Ctx, text: str) -> Answer:
+    """The fault. "挺急的" typed here is the urgency: the fault offered (or asked) again, never replaced by it (QA)."""
+    if (urgency := await _urgency_typed(form, ctx, text, "desc")) is not None:
+        return urgency
+    if len(text) > MAX_TEXT:
+        return form.reject(ctx, "desc", ctx.t("form.text_too_long", limit=MAX_TEXT))
+    return {"desc": text}
+
+
+async def _urgency_typed(form: Form, ctx: Ctx, text: str, step: str) -> list[Reply] | None:
+    """A message saying only how urgent the repair is ("挺急的", "不着急", ``nlu.repair_fields``), typed at another
+    step: it sets the urgency (the priority step is not asked) and the step is asked again; never that step's answer
+    (was: the description, or the customer's name). None when the message says more."""
+    said = urgency_only(text)
+    if said is None:
+        return None
+    priority = Priority(said)
+    form.mark_done(ctx, "priority", priority=priority.value)
+    taken = ctx.t("as.taken.priority", priority=_priority_label(ctx, priority), hours=SLA_HOURS[priority])
+    return [Reply(text=ctx.t("as.customer_taken", what=taken)), *await form.ask(ctx, step)]
 
 
 async def _ask_priority(form: Form, ctx: Ctx) -> list[Reply]:
@@ -471,7 +511,7 @@ FORM = Form(
            Step("name", parse=_name, skippable=True),
            Step("phone", parse=_phone, contact=True, skippable=True),
            Step("address", parse=_address, skippable=True),
-           Step("desc", limit=MAX_TEXT, keep="desc_hint"),
+           Step("desc", parse=_desc, limit=MAX_TEXT, keep="desc_hint"),
            Step("photos", photos=True),
            Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority})),
     summary=_summary, submit=_submit, resubmitted=_resubmitted)
