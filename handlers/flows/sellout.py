@@ -25,12 +25,12 @@ from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
 from handlers.catalogue import parse_message
-from handlers.context import PARKED_SELLOUT, Ctx
+from handlers.context import PARKED_SELLOUT, Ctx, parked_sellout
 from handlers.flows import forms
 from handlers.flows.sellout_rows import MAX_ROWS, _parse_qty, _problem, check_row, parse_file, template_bytes
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, payload
+from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, parse_payload, payload
 from handlers.tables import FileUnreadable
 from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
@@ -325,35 +325,72 @@ def _prompt(ctx: Ctx) -> Reply:
                                                    forms.cancel_row(ctx, "so")])
 
 
+START_OVER = "again"      # ``so.new|again`` (✏️ 重新填写): the report shown dropped, not taken up again
+
+
 @router.button("so.new")
 @router.command("sellout")
 async def new(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    if kept := _taken_up(ctx):       # a report left for another request: shown again, to go on with
-        return _summary(ctx, kept, [], await forms.active_products(ctx), lead=[ctx.t("so.resumed")])
+    if forms.arg(ctx, 0) == START_OVER:
+        ctx.dialog.data.pop(PARKED_SELLOUT, None)
+    elif (kept := _take_up(ctx)) is not None:       # a report left for another request: shown again, to go on with
+        return _summary(ctx, *kept, await forms.active_products(ctx), lead=[ctx.t("so.resumed")])
     ctx.go("so.input")
     return [_prompt(ctx)]
 
 
-def _taken_up(ctx: Ctx) -> list[dict[str, Any]]:
-    """The lines of the report parked when the dealer left it for another request (``Ctx.go``), else none."""
+def _take_up(ctx: Ctx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The report parked when the dealer left it for another request (``Ctx.go``, ``_park``) made the one in
+    progress again: its lines read and those waiting for an answer; None when there is none."""
     parked = ctx.dialog.data.get(PARKED_SELLOUT)
     if ctx.dialog.state.startswith("so.") or not isinstance(parked, dict):
-        return []
-    return [r for r in parked.get("rows") or [] if isinstance(r, dict)]
+        return None
+    rows = [r for r in parked.get("rows") or [] if isinstance(r, dict)]
+    opened = [o for o in parked.get("open") or [] if isinstance(o, dict)]
+    said = [s for s in parked.get("said") or [] if isinstance(s, str)]
+    if not rows and not opened:
+        return None
+    if rows:
+        ctx.go("so.confirm", nonce=forms.new_nonce(), rows=rows, open=opened, said=said)
+    else:
+        ctx.go("so.input", open=opened, said=said)
+    return rows, opened
+
+
+def _parked(ctx: Ctx) -> int:
+    """The report in progress parked (its lines read and those waiting for an answer), the dialog idle; how many
+    lines it has."""
+    report = parked_sellout(ctx.dialog.data) if ctx.dialog.state.startswith("so.") else {}
+    ctx.idle()
+    if report.get("rows") or report.get("open"):
+        ctx.dialog.data[PARKED_SELLOUT] = report
+    return len(report.get("rows") or []) + len(report.get("open") or [])
+
+
+def _resume_row(ctx: Ctx) -> list[Button]:
+    return [Button(ctx.t("so.btn.resume"), payload("so.new"))]
 
 
 def _park(ctx: Ctx) -> StepLeft:
     """Another request typed in the middle of a report: the report parked (its lines kept), the dialog idle, the
     request handled by the service after the notice saying so and how to go back."""
-    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
-    ctx.idle()
-    if rows:
-        ctx.dialog.data[PARKED_SELLOUT] = {"rows": rows}
-    notice = ctx.t("so.parked", n=len(rows)) if rows else ctx.t("so.parked_empty")
-    return StepLeft([], after=[Reply(text=notice, buttons=[[Button(ctx.t("so.btn.resume"), payload("so.new"))]])])
+    n = _parked(ctx)
+    notice = ctx.t("so.parked", n=n) if n else ctx.t("so.parked_empty")
+    return StepLeft([], after=[Reply(text=notice, buttons=[_resume_row(ctx)])])
+
+
+@router.left("so")
+def left(ctx: Ctx) -> list[Reply]:
+    """A main-menu button tapped (or its label typed) in the middle of a report: the report parked like for a typed
+    request, and the dealer told so after the button's answer (was: its lines dropped without a word). The menu's
+    own "📈 销量上报" takes it up again at once: nothing to tell."""
+    n = _parked(ctx)
+    if not n or (parse_payload(ctx.inbound.payload) or ("",))[0] == "so.new":
+        return []
+    return [Reply(text=ctx.t("so.parked", n=n), buttons=[_resume_row(ctx)])]
 
 
 @router.intent(Intent.REPORT_SALES)
@@ -363,14 +400,15 @@ async def report_sales_intent(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    kept = _taken_up(ctx)
-    ctx.go("so.input")
+    kept = _take_up(ctx)
+    if kept is None:
+        ctx.go("so.input")
     products = await forms.active_products(ctx)
     rows, problems = parse_text(ctx.inbound.text, products, ctx.deps.clock.today())
     if kept and not rows and not problems:        # "上报销量" after the report was left: the report again
-        return _summary(ctx, kept, [], products, lead=[ctx.t("so.resumed")])
+        return _summary(ctx, *kept, products, lead=[ctx.t("so.resumed")])
     if kept:         # a sales line typed after the report was left for another request: added to it
-        return _added(ctx, kept, rows, problems, products, said=ctx.inbound.text)
+        return _added(ctx, kept[0], rows, problems, products, said=ctx.inbound.text)
     if not rows and not problems:
         return [_prompt(ctx)]
     return _summary(ctx, rows, problems, products, said=ctx.inbound.text)
@@ -381,9 +419,7 @@ async def template(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    if kept := _taken_up(ctx):
-        ctx.go("so.confirm", nonce=forms.new_nonce(), rows=kept)
-    elif not ctx.dialog.state.startswith("so."):
+    if _take_up(ctx) is None and not ctx.dialog.state.startswith("so."):
         ctx.go("so.input")
     return [Reply(text=ctx.t("so.template"), file=template_bytes(), file_name=TEMPLATE_NAME,
                   buttons=[forms.cancel_row(ctx, "so")])]
@@ -648,7 +684,7 @@ def _choice_rows(ctx: Ctx, opened: list[dict[str, Any]], products: list[Product]
 def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[dict[str, Any]], products: list[Product], *,
              lead: list[str] | None = None, said: str = "") -> list[Reply]:
     """The report so far; ``said``: the message whose lines it adds (remembered: sent again, it is asked about)."""
-    again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
+    again = [Button(ctx.t("so.btn.again"), payload("so.new", START_OVER)), *forms.cancel_row(ctx, "so")]
     choices = _choice_rows(ctx, problems, products)
     heard = list(ctx.dialog.data.get("said") or []) if ctx.dialog.state.startswith("so.") else []
     if said.strip():
