@@ -36,7 +36,7 @@ from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.products import ProductIndex, product_index
 from nlu.replies import is_confirmation
-from nlu.sale_words import SaleDay, drop_joining_words, find_sale_day, redate_said
+from nlu.sale_words import SaleDay, corrected_qty, drop_joining_words, find_sale_day, redate_said
 from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
@@ -80,6 +80,11 @@ i18n.register({
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
     "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
+    "so.corrected": ("已把 {sku} 的数量从 {before} 改为 {qty}，金额 {amount}。",
+                     "{sku}: the quantity is now {qty} (was {before}), the amount {amount}."),
+    "so.correct_which": ("报告里没有唯一的一行 {sku}，没有改动。请说明改哪一行，或删掉后重新发送。",
+                         "There is no single {sku} line in the report; nothing changed. Say which line, or remove "
+                         "it and send it again."),
     "so.parked": ("📌 您的销量上报（{n} 行）已保留，还没提交。要接着填，点“📈 继续上报”，或在主菜单点“📈 销量上报”。",
                   "📌 Your sales report ({n} line(s)) is kept, not sent yet. To go on, tap \"📈 Continue the report\", "
                   "or \"📈 Report sales\" in the main menu."),
@@ -471,6 +476,9 @@ async def answer(ctx: Ctx) -> list[Reply]:
         return await new(ctx)                                          # "重新填写": the rows shown are dropped
     if earlier and (day := redate_said(normalize(text), today)) is not None:
         return _redated(ctx, earlier, day, text, products)    # "日期不对 都是12月5号卖的": the lines' day changed
+    if earlier and (qty := corrected_qty(normalize(text))) is not None:
+        # "DH20 不是3台是5台": that line's count (was: read as another DH20 line, "缺少金额" or added twice)
+        return _corrected(ctx, earlier, qty, text, products)
     if earlier:      # "不要AP300那行", "DH20删掉": lines taken back from the report in progress
         edits = (await parse_message(ctx)).slots.edits
         dropped = {e.sku for e in edits if e.op == EditOp.REMOVE and e.sku}
@@ -541,6 +549,30 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
                 rows.append(read)
     return _summary(ctx, earlier + rows, opened + problems, products, said=said,
                     lead=[ctx.t("so.appended", n=len(rows), total=len(earlier) + len(rows))])
+
+
+def _corrected(ctx: Ctx, earlier: list[dict[str, Any]], qty: int, text: str, products: list[Product]) -> list[Reply]:
+    """The count of the line the message names (the only line when it names none) set to ``qty``; its amount the one
+    said with it ("共7995", "单价1599"), else the line's unit price times the new count. Several lines of that product:
+    which one is asked, nothing changed."""
+    said = normalize(text)
+    named = {s for m in _index(products).find(said) for s in m.skus}
+    lines = [r for r in earlier if r["sku"] in named] if named else earlier
+    if len(lines) != 1:
+        shown = named and ", ".join(sorted(named)) or ctx.pick("哪一行", "which line")
+        return _summary(ctx, earlier, _opened(ctx), products, lead=[ctx.t("so.correct_which", sku=shown)])
+    row = lines[0]
+    before = int(row["qty"])
+    unit, total = _UNIT_PRICE.search(said), _TOTAL.search(said)
+    if unit is not None:
+        amount = Decimal(unit.group(1) or unit.group(2)) * qty
+    elif total is not None:
+        amount = Decimal(total.group(1) or total.group(2))
+    else:
+        amount = Decimal(row["amount"]) * qty / before
+    row["qty"], row["amount"] = qty, str(amount.quantize(Decimal("0.01")))
+    return _summary(ctx, earlier, _opened(ctx), products, lead=[ctx.t(
+        "so.corrected", sku=row["sku"], before=before, qty=qty, amount=fmt_cny(Decimal(row["amount"])))])
 
 
 def _set_day(row: dict[str, Any], day: str) -> None:
