@@ -68,6 +68,7 @@ i18n.register({
         "The amount is the line total (with \"unit price\" it is price x qty); the date is today unless a line "
         "starts with 2026-11-25.\nCustomer type: retail/project/online/subdealer (default retail).\n"
         "Many rows? Tap \"Template\", fill it in and send the Excel file back."),
+    "so.title": ("销量上报", "sales report"),
     "so.btn.template": ("📥 下载模板", "📥 Template"),
     "so.btn.again": ("✏️ 重新填写", "✏️ Start over"),
     "so.template": ("这是销量上报模板：第一张表每行一条记录，日期格式 2026-11-25，客户类型填 零售/工程/电商/分销。"
@@ -103,6 +104,8 @@ i18n.register({
     "so.more_errors": ("……另有 {n} 个问题", "... and {n} more problem(s)"),
     "so.fix_and_resend": ("请修改后重新发送。", "Please correct them and send again."),
     "so.recorded": ("✅ 已上报 {n} 行销量。", "✅ {n} sales row(s) recorded."),
+    "so.left_out": ("以下 {n} 行有问题，没有上报；需要的话改好后再报一次：",
+                    "These {n} row(s) had problems and were not recorded; report them again once corrected:"),
     "so.already": ("这批销量已经上报过了（{n} 行）。", "This report was already recorded ({n} row(s))."),
     "so.use_buttons": ("请点“确认提交”，或点“重新填写”。", "Please tap Submit, or Start over."),
     "so.file_unsupported": ("当前渠道暂不支持读取文件，请用文字发送。",
@@ -759,6 +762,9 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
         problems = [_open(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
                     for e in report.errors]
         lines += _problem_lines(ctx, problems)
+    if opened := _opened(ctx):    # the lines never read (was: gone at the submit without a word)
+        left_out = _problem_lines(ctx, opened)
+        lines += [ctx.t("so.left_out", n=len(opened)), *left_out[1:]]
     return str(report.accepted), [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]
 
 
@@ -767,5 +773,12 @@ async def _resubmitted(ctx: Ctx, accepted: str) -> list[Reply]:
 
 
 # The rows are one free-form answer (typed lines or a file, read above); the form gives the submit button.
-FORM = Form(prefix="so", steps=(), summary=None, submit=_submit, resubmitted=_resubmitted)
+async def _shown(ctx: Ctx) -> list[Reply]:
+    """The report in progress shown again (▶ 继续填写 under the notice /menu gives of it)."""
+    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    return _summary(ctx, rows, _opened(ctx), await forms.active_products(ctx))
+
+
+FORM = Form(prefix="so", steps=(), summary=None, submit=_submit, resubmitted=_resubmitted, title="so.title",
+            shown=_shown)
 FORM.register(router)

@@ -57,3 +57,12 @@ async def test_a_correction_naming_a_product_of_several_lines_asks_which_and_cha
     shown = texts(await w.say("100", "DH20 不是3台是5台"))
     assert "没有唯一的一行 DH20" in shown and "DH20 ×3台" in shown and "DH20 ×2台" in shown, shown
     assert "DH20 ×5台" not in shown and "有效 2 行" in shown, shown
+
+
+async def test_lines_not_read_at_the_submit_are_said_to_be_left_out() -> None:
+    """Lines with a problem are listed "改好前不会记录（会一直列在这里）"; at the submit they were gone without a word."""
+    w = await _world()
+    await w.say("100", "上报销量")
+    shown = await w.say("100", "AP300 3 5997\nXYZ999 2 500")
+    done = texts(await w.press("100", buttons(shown)["✅ 确认提交"]))
+    assert "已上报 1 行销量" in done and "以下 1 行有问题，没有上报" in done and "XYZ999" in done, done

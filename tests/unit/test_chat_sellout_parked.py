@@ -97,3 +97,16 @@ async def test_a_main_menu_button_with_an_empty_report_says_nothing_of_it() -> N
     await w.press("100", menu["📈 销量上报"])
     shown = texts(await w.press("100", menu["📦 我的订单"]))
     assert "已保留" not in shown and "已退出销量上报" not in shown, shown
+
+
+async def test_the_report_named_by_menu_goes_on_with_its_summary() -> None:
+    """/menu in the middle of a report: "您还有没填完的登记" and ▶ 继续填写 answered "系统出了点问题" (the report's form
+    has no summary of the step forms' kind)."""
+    w = await _world()
+    await w.say("100", "上报销量")
+    await w.say("100", "AP300 3 5997")
+    await w.say("100", "XYZ999 2 500")
+    notice = await w.say("100", "/menu")
+    assert "您还有没填完的销量上报" in texts(notice), texts(notice)
+    back = texts(await w.press("100", buttons(notice)["▶ 继续填写"]))
+    assert "AP300 ×3台" in back and "未知产品：XYZ999" in back and "系统出了点问题" not in back, back
