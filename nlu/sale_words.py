@@ -154,3 +154,14 @@ def corrected_qty(text: str) -> int | None:
     if m is None or (m.group(3) and _OF_MONEY.search(text[:m.start()])):
         return None
     return parse_int(m.group(2) or m.group(3))
+
+
+_LINE_NO = r"第\s*(\d+|[一二两三四五六七八九十]+)\s*(?:行|条)"
+_LINE_DROPPED = re.compile(r"^(?:把\s*)?" + _LINE_NO + r"\s*(?:那行|这行)?\s*(?:不要了?|删掉?了?|删除|去掉|不报了?|不算了?|取消)\s*$"
+                           r"|^(?:删掉?|删除|去掉|不要|不报)\s*" + _LINE_NO + r"\s*$")
+
+
+def dropped_line(text: str) -> int | None:
+    """"第2行不要了", "删掉第4行": the number of the report's line taken back (normalized ``text``), else None."""
+    m = _LINE_DROPPED.search(text.strip(" 。.!！~"))
+    return parse_int(m.group(1) or m.group(2)) if m else None

@@ -21,13 +21,13 @@ from typing import Any
 
 from core.money import fmt_cny
 from core.products import Product
-from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
 from handlers.catalogue import parse_message
 from handlers.context import PARKED_SELLOUT, Ctx, parked_sellout
 from handlers.flows import forms
 from handlers.flows.sellout_rows import MAX_ROWS, _parse_qty, _problem, check_row, parse_file, template_bytes
+from handlers.flows.sellout_view import PREVIEW_ROWS, problem_lines, row_text, total_qty
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, parse_payload, payload
@@ -36,25 +36,26 @@ from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.products import ProductIndex, product_index
 from nlu.replies import is_confirmation
-from nlu.sale_words import SaleDay, corrected_qty, drop_joining_words, find_sale_day, redate_said
+from nlu.sale_words import (
+    SaleDay,
+    corrected_qty,
+    drop_joining_words,
+    dropped_line,
+    find_sale_day,
+    redate_said,
+)
 from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
 
 TEMPLATE_NAME = "sellout_template.xlsx"
 MAX_FILE_BYTES = 2 * 1024 * 1024
-PREVIEW_ROWS = 10
-PREVIEW_ERRORS = 15
 # another job typed in the middle of a report: offered (the report is left only on its button)
 _OTHER_JOBS = frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK})
 # another request typed in the middle of a report ("AP300还有货吗", "转了2万还没到账 帮我看看"): the report is parked,
 # the request handled as if no form were open
 _LEAVES = READ_ONLY_INTENTS | {Intent.CANCEL_ORDER}
 
-CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
-    CustomerType.RETAIL: ("零售", "retail"), CustomerType.PROJECT: ("工程", "project"),
-    CustomerType.ONLINE: ("电商", "online"), CustomerType.SUBDEALER: ("分销", "sub-dealer"),
-}
 
 
 i18n.register({
@@ -129,6 +130,7 @@ i18n.register({
                          "Tap the product it is below, or leave the line out."),
     "so.btn.drop": ("✖ 第 {line} 行不报", "✖ Leave out row {line}"),
     "so.dropped": ("第 {line} 行不报了。", "Row {line} is left out."),
+    "so.no_line": ("没有第 {line} 行，没有改动。", "There is no row {line}; nothing changed."),
     "so.stale": ("这个按钮已过期，请看最新的销量上报汇总。", "That button is out of date; see the latest report summary."),
 })
 
@@ -479,6 +481,8 @@ async def answer(ctx: Ctx) -> list[Reply]:
         return await new(ctx)                                          # "重新填写": the rows shown are dropped
     if earlier and (day := redate_said(normalize(text), today)) is not None:
         return _redated(ctx, earlier, day, text, products)    # "日期不对 都是12月5号卖的": the lines' day changed
+    if (number := dropped_line(normalize(text))) is not None and (earlier or _opened(ctx)):
+        return _without_line(ctx, earlier, number, products)  # "第4行不要了" (was: "这条不像销售记录", 质量反馈 offered)
     if earlier and (qty := corrected_qty(normalize(text))) is not None:
         # "DH20 不是3台是5台": that line's count (was: read as another DH20 line, "缺少金额" or added twice)
         return _corrected(ctx, earlier, qty, text, products)
@@ -526,7 +530,7 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
     if rows and not repeat_checked and _said_before(ctx, said):
         # the same sale(s) again (a double send): asked, not added (was: "合计 24 台" with no word)
         units = {p.sku: p.unit for p in products if p.unit}
-        lead = [ctx.t("so.repeated"), *(_row_text(ctx, r, units) for r in rows)]
+        lead = [ctx.t("so.repeated"), *(row_text(ctx, r, units) for r in rows)]
         replies = _summary(ctx, earlier, opened, products, lead=lead)
         ctx.dialog.data["repeat"] = rows
         again = Button(ctx.t("so.btn.add_again"), payload("so.dup", str(ctx.dialog.data.get("nonce", ""))))
@@ -552,6 +556,17 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
                 rows.append(read)
     return _summary(ctx, earlier + rows, opened + problems, products, said=said,
                     lead=[ctx.t("so.appended", n=len(rows), total=len(earlier) + len(rows))])
+
+
+def _without_line(ctx: Ctx, earlier: list[dict[str, Any]], number: int, products: list[Product]) -> list[Reply]:
+    """The line shown as "第 N 行" (a problem) left out; with none of that number, the N-th sale listed."""
+    opened = _opened(ctx)
+    kept = [o for o in opened if int(o["line"]) != number]
+    if len(kept) == len(opened):
+        if not 1 <= number <= len(earlier):
+            return _summary(ctx, earlier, opened, products, lead=[ctx.t("so.no_line", line=number)])
+        earlier = earlier[:number - 1] + earlier[number:]
+    return _summary(ctx, earlier, kept, products, lead=[ctx.t("so.dropped", line=number)])
 
 
 def _corrected(ctx: Ctx, earlier: list[dict[str, Any]], qty: int, text: str, products: list[Product]) -> list[Reply]:
@@ -670,42 +685,6 @@ async def drop(ctx: Ctx) -> list[Reply]:
                     lead=[ctx.t("so.dropped", line=forms.arg(ctx, 0))] if len(kept) < len(opened) else [])
 
 
-def _type_label(ctx: Ctx, value: str) -> str:
-    zh, en = CUSTOMER_TYPE_LABELS[CustomerType(value)]
-    return ctx.pick(zh, en)
-
-
-def _row_text(ctx: Ctx, row: dict[str, Any], units: dict[str, str]) -> str:
-    place = " ".join(p for p in (row.get("province"), row.get("city")) if p)
-    first, _, last = str(row.get("days") or "").partition("/")
-    when = f"{first[5:]}~{last[5:]}?" if last else row["sold_on"][5:]
-    parts = [when, row["sku"], f"×{row['qty']}{units.get(row['sku'], '')}", fmt_cny(Decimal(row["amount"])), place,
-             _type_label(ctx, row["customer_type"])]
-    return "• " + " ".join(p for p in parts if p)
-
-
-def _problem_lines(ctx: Ctx, problems: list[dict[str, Any]]) -> list[str]:
-    lines = [ctx.t("so.errors", n=len(problems))]
-    for o in problems[:PREVIEW_ERRORS]:
-        said = ctx.pick(f"（“{o['text'][:30]}”）", f" (\"{o['text'][:30]}\")") if o.get("text") else ""
-        lines.append(ctx.t("so.row", line=o["line"], reason=ctx.pick(o["zh"], o["en"])) + said)
-    if len(problems) > PREVIEW_ERRORS:
-        lines.append(ctx.t("so.more_errors", n=len(problems) - PREVIEW_ERRORS))
-    return lines
-
-
-def _total_qty(ctx: Ctx, rows: list[dict[str, Any]], units: dict[str, str]) -> str:
-    """"300 个、20 箱": the quantities summed per unit, in the order the units first come (a carton counted with
-    bags is no total); "5 台（件）" only where a row's product has no unit."""
-    totals: dict[str, int] = {}
-    for r in rows:
-        unit = units.get(r["sku"]) or ""
-        totals[unit] = totals.get(unit, 0) + int(r["qty"])
-    if "" in totals:
-        return ctx.pick(f"{sum(totals.values())} 台（件）", f"{sum(totals.values())} unit(s)")
-    return ctx.pick("、", ", ").join(f"{qty} {unit}" for unit, qty in totals.items())
-
-
 def _choice_rows(ctx: Ctx, opened: list[dict[str, Any]], products: list[Product]) -> list[list[Button]]:
     """The first line naming several products: one button each, and one to leave the line out."""
     names = {p.sku: p.name for p in products}
@@ -726,18 +705,18 @@ def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[dict[str, Any]
         heard = [*heard, " ".join(normalize(said).split())][-20:]
     if not rows:
         ctx.go("so.input", open=problems, said=heard)
-        lines = [*(lead or []), ctx.t("so.no_rows"), *_problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
+        lines = [*(lead or []), ctx.t("so.no_rows"), *problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
         return [Reply(text="\n".join(lines), buttons=[*choices, again])]
     nonce = forms.new_nonce()
     ctx.go("so.confirm", nonce=nonce, rows=rows, open=problems, said=heard)
     units = {p.sku: p.unit for p in products if p.unit}
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
-    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=_total_qty(ctx, rows, units), amount=fmt_cny(total))]
-    lines += [_row_text(ctx, r, units) for r in rows[:PREVIEW_ROWS]]
+    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=total_qty(ctx, rows, units), amount=fmt_cny(total))]
+    lines += [row_text(ctx, r, units) for r in rows[:PREVIEW_ROWS]]
     if len(rows) > PREVIEW_ROWS:
         lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))
     if problems:
-        lines += _problem_lines(ctx, problems)
+        lines += problem_lines(ctx, problems)
         if choices:
             lines.append(ctx.t("so.which_product"))
     undated = next((str(r["days"]) for r in rows if r.get("days")), None)
@@ -761,9 +740,9 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
         # the use case numbers the rows it was given; show the user's own line numbers
         problems = [_open(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
                     for e in report.errors]
-        lines += _problem_lines(ctx, problems)
+        lines += problem_lines(ctx, problems)
     if opened := _opened(ctx):    # the lines never read (was: gone at the submit without a word)
-        left_out = _problem_lines(ctx, opened)
+        left_out = problem_lines(ctx, opened)
         lines += [ctx.t("so.left_out", n=len(opened)), *left_out[1:]]
     return str(report.accepted), [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]
 

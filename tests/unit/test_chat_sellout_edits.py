@@ -10,7 +10,7 @@ import pytest
 
 from core.users import Role
 from nlu.normalize import normalize
-from nlu.sale_words import corrected_qty
+from nlu.sale_words import corrected_qty, dropped_line
 from tests.chat import ChatWorld, buttons, texts
 
 
@@ -66,3 +66,23 @@ async def test_lines_not_read_at_the_submit_are_said_to_be_left_out() -> None:
     shown = await w.say("100", "AP300 3 5997\nXYZ999 2 500")
     done = texts(await w.press("100", buttons(shown)["✅ 确认提交"]))
     assert "已上报 1 行销量" in done and "以下 1 行有问题，没有上报" in done and "XYZ999" in done, done
+
+
+@pytest.mark.parametrize("said, line", [("第2行不要了", 2), ("删掉第4行", 4), ("第四行删了", 4), ("把第3行去掉", 3),
+                                        ("第2行改成5台", None), ("第2行 DH20 3台", None)])
+def test_a_line_taken_back_by_its_number_is_read(said: str, line: int | None) -> None:
+    assert dropped_line(normalize(said)) == line
+
+
+async def test_a_line_taken_back_by_its_number() -> None:
+    """"第3行不要了" under a report listing "第 3 行：未知产品：XYZ999" was read as a complaint ("这条不像销售记录",
+    ⚠️ 质量反馈 offered); the line stayed."""
+    w = await _world()
+    await w.say("100", "上报销量")
+    await w.say("100", "AP300 3 5997\nDH20 2台 单价1599\nXYZ999 2 500")
+    shown = texts(await w.say("100", "第3行不要了"))
+    assert "第 3 行不报了" in shown and "XYZ999" not in shown and "有效 2 行" in shown, shown
+    shown = texts(await w.say("100", "第2行不要了"))         # no problem line 2: the second sale listed
+    assert "有效 1 行" in shown and "DH20" not in shown and "AP300 ×3台" in shown, shown
+    shown = texts(await w.say("100", "第9行不要了"))
+    assert "没有第 9 行，没有改动" in shown and "有效 1 行" in shown, shown
