@@ -30,6 +30,13 @@ PARKED_SELLOUT = "_parked_sellout"
 _PARKED = (PARKED_CART, PARKED_SELLOUT)
 
 
+def parked_sellout(data: dict[str, Any]) -> dict[str, Any]:
+    """What of a sell-out report in progress (the data of an ``so.*`` state) is parked: the lines read (``rows``),
+    those still waiting for an answer (``open``: an unknown product, which of several, which day) and the messages
+    they came from (``said``: one sent again is asked about)."""
+    return {key: data[key] for key in ("rows", "open", "said") if data.get(key)}
+
+
 @dataclass
 class Deps:
     uow_factory: Callable[[], AbstractUnitOfWork]
@@ -126,14 +133,14 @@ class Ctx:
         and travels with the dialog, through forms and back to idle, until ordering takes it up again
         (handlers.flows.cart: ``Cart.parked``): "购物车会保留" is kept. A sell-out report with lines left for
         another form (an ``so.*`` state to any other) is parked the same way under ``PARKED_SELLOUT``
-        (handlers.flows.sellout takes it up again)."""
+        (handlers.flows.sellout takes it up again): its lines read and those still waiting for an answer."""
         old_state, old = self.dialog.state, self.dialog.data
         parked = {key: old[key] for key in _PARKED if old.get(key)}
         # into another form (a state); never when ordering ends (idle: submitted, dropped)
         if old_state.startswith("order.") and state and not state.startswith("order.") and old.get("items"):
             parked[PARKED_CART] = {k: v for k, v in old.items() if k not in _PARKED}
-        if old_state.startswith("so.") and state and not state.startswith("so.") and old.get("rows"):
-            parked[PARKED_SELLOUT] = {"rows": old["rows"]}
+        if old_state.startswith("so.") and state and not state.startswith("so.") and (old.get("rows") or old.get("open")):
+            parked[PARKED_SELLOUT] = parked_sellout(old)
         self.dialog.state = state
         self.dialog.data = dict(data)
         for key, prefix in ((PARKED_CART, "order."), (PARKED_SELLOUT, "so.")):

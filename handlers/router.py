@@ -29,6 +29,8 @@ Handler = Callable[["Ctx"], Awaitable[list["Reply"]]]
 TextHook = Callable[["Ctx"], Awaitable["list[Reply] | None"]]
 # the buttons a person sees without asking (the main menu of their role): their labels typed are those buttons
 LabelSource = Callable[["Ctx"], "list[Button]"]
+# a form left for a main-menu button: keeps what it may (the dialog left idle), and says so after the button's answer
+Leaving = Callable[["Ctx"], "list[Reply]"]
 
 # intents that only read: answered in the middle of another conversation (a cart, a form) without leaving it,
 # and as the second request of a message ("订10台AP800，另外DH50还有货吗")
@@ -136,6 +138,7 @@ class Router:
         self.staff_hooks: list[TextHook] = []            # a staff message outside a form, before the patterns
         self.upload_hooks: list[TextHook] = []           # a photo or file no form step is waiting for
         self.label_sources: list[LabelSource] = []       # buttons whose labels typed press them
+        self.leaving: dict[str, Leaving] = {}            # by a form's state prefix ("so"): what leaving it keeps
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def deco(fn: Handler) -> Handler:
@@ -224,6 +227,15 @@ class Router:
         self.label_sources.append(fn)
         return fn
 
+    def left(self, prefix: str) -> Callable[[Leaving], Leaving]:
+        """What the form of states ``prefix.*`` does when a main-menu button is tapped (or its label typed) in the
+        middle of it: it leaves the dialog idle, keeping what it may (a sell-out report parked), and returns what to
+        say after the button's answer. A form with none is just left (the dialog idle)."""
+        def deco(fn: Leaving) -> Leaving:
+            self.leaving[prefix] = fn
+            return fn
+        return deco
+
     def include(self, other: Router) -> None:
         tables: list[tuple[dict[Any, Handler], dict[Any, Handler]]] = [
             (self.commands, other.commands), (self.buttons, other.buttons), (self.states, other.states),
@@ -239,6 +251,9 @@ class Router:
         self.staff_hooks.extend(other.staff_hooks)
         self.upload_hooks.extend(other.upload_hooks)
         self.label_sources.extend(other.label_sources)
+        if clash := set(self.leaving) & set(other.leaving):
+            raise ValueError(f"{other.name} redefines leaving {sorted(clash)}")
+        self.leaving.update(other.leaving)
         if other.staff_words is not None:
             if self.staff_words is not None:
                 raise ValueError(f"{other.name} redefines the staff command handler")

@@ -264,7 +264,7 @@ class ConversationService:
                     and inbound.payload in self._menu_labels(ctx).values():
                 # a main menu button tapped (an old greeting's, or the one /menu just showed): the form or the
                 # question left open is left, as for its label typed; the next words answer nothing asked before
-                ctx.idle()
+                self._leave(ctx)
             ctx.args = parsed[1]
             return await handler(ctx)
         if (left := self._left_long_ago(ctx)) is not None:
@@ -289,9 +289,8 @@ class ConversationService:
             if (hooked := await hook(ctx)) is not None:
                 return hooked
         if inbound.kind == InboundKind.TEXT and (pressed := self._typed_label(ctx)) is not None:
-            # "今日待办", "额度申请", "📦 我的订单": that menu button pressed; a form left for it (a cart is kept)
-            if ctx.dialog.state and not ctx.dialog.state.startswith("order"):
-                ctx.idle()
+            # "今日待办", "额度申请", "📦 我的订单": that menu button pressed; a form left for it as for the tap
+            # (a cart is kept)
             ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=pressed)
             return await self._route(ctx)
         if inbound.kind == InboundKind.TEXT and ctx.is_staff and (on_screen := self._typed_shown(ctx)) is not None:
@@ -342,6 +341,14 @@ class ConversationService:
                 ctx.is_staff and ctx.parsed.intent == Intent.QUALITY_FEEDBACK):   # staff: read the figures
             return self._ask_back(ctx)
         return await handler(ctx) + await self._second_request(ctx)
+
+    def _leave(self, ctx: Ctx) -> None:
+        """The form open left for a main-menu button: what it keeps is kept (``Router.left``: a sell-out report is
+        parked) and said after the button's answer; any other is just left."""
+        keep = self.router.leaving.get(ctx.dialog.state.partition(".")[0])
+        if keep is not None:
+            ctx.after.extend(keep(ctx))
+        ctx.idle()
 
     def _typed_answer(self, ctx: Ctx) -> str | list[Reply] | None:
         """Words answering the card last shown (``Button.answer``): the payload of its yes button when they are that

@@ -135,3 +135,33 @@ _JOINING = re.compile(r"^(?:还有|另外|以及|然后|再有|加上|and|also)\
 def drop_joining_words(text: str) -> str:
     """Normalized ``text`` of one sale without the words that only join it to the one before."""
     return _JOINING.sub(" ", text)
+
+
+_N = r"(\d+|[零〇一二两三四五六七八九十百千]+)"
+_UNIT = r"\s*(?:台|个|件|套|箱|只|支|盒|包|瓶|袋|桶|卷|条|units?|pcs)?"
+# "DH20 不是3台是5台", "AP300 数量改成5", "DH20应该是5台": the count of a line already given, said again
+_CORRECTED = re.compile(r"不是\s*" + _N + _UNIT + r"\s*[，,]?\s*(?:而)?是\s*" + _N
+                        + r"|(?:数量)?(?:改成|改为|改到|应该是|应是|应为|实际是|其实是)\s*" + _N + _UNIT + r"(?![\d.]|\s*(?:元|块))",
+                        re.IGNORECASE)
+
+_OF_MONEY = re.compile(r"(?:金额|价格?|总额|合计|钱)\s*$")     # "金额改成8000": the amount, not the count
+
+
+def corrected_qty(text: str) -> int | None:
+    """"DH20 不是3台是5台", "AP300 改成5台": the count a line of the report already given should have (normalized
+    ``text``), else None."""
+    m = _CORRECTED.search(text)
+    if m is None or (m.group(3) and _OF_MONEY.search(text[:m.start()])):
+        return None
+    return parse_int(m.group(2) or m.group(3))
+
+
+_LINE_NO = r"第\s*(\d+|[一二两三四五六七八九十]+)\s*(?:行|条)"
+_LINE_DROPPED = re.compile(r"^(?:把\s*)?" + _LINE_NO + r"\s*(?:那行|这行)?\s*(?:不要了?|删掉?了?|删除|去掉|不报了?|不算了?|取消)\s*$"
+                           r"|^(?:删掉?|删除|去掉|不要|不报)\s*" + _LINE_NO + r"\s*$")
+
+
+def dropped_line(text: str) -> int | None:
+    """"第2行不要了", "删掉第4行": the number of the report's line taken back (normalized ``text``), else None."""
+    m = _LINE_DROPPED.search(text.strip(" 。.!！~"))
+    return parse_int(m.group(1) or m.group(2)) if m else None

@@ -21,40 +21,41 @@ from typing import Any
 
 from core.money import fmt_cny
 from core.products import Product
-from core.sellout import CustomerType
 from core.services.sellout import CUSTOMER_TYPE_ALIASES, SellOutRow, record_sellout
 from handlers import i18n
 from handlers.catalogue import parse_message
-from handlers.context import PARKED_SELLOUT, Ctx
+from handlers.context import PARKED_SELLOUT, Ctx, parked_sellout
 from handlers.flows import forms
 from handlers.flows.sellout_rows import MAX_ROWS, _parse_qty, _problem, check_row, parse_file, template_bytes
+from handlers.flows.sellout_view import PREVIEW_ROWS, problem_lines, row_text, total_qty
 from handlers.flows.stepform import Form
 from handlers.messages import Button, InboundKind, Reply
-from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, payload
+from handlers.router import READ_ONLY_INTENTS, Router, StepLeft, parse_payload, payload
 from handlers.tables import FileUnreadable
 from handlers.tables import Reason as Problem
 from nlu.normalize import normalize
 from nlu.products import ProductIndex, product_index
 from nlu.replies import is_confirmation
-from nlu.sale_words import SaleDay, drop_joining_words, find_sale_day, redate_said
+from nlu.sale_words import (
+    SaleDay,
+    corrected_qty,
+    drop_joining_words,
+    dropped_line,
+    find_sale_day,
+    redate_said,
+)
 from nlu.schema import LOW_CONFIDENCE, CatalogueEntry, EditOp, Intent
 
 router = Router(name=__name__)
 
 TEMPLATE_NAME = "sellout_template.xlsx"
 MAX_FILE_BYTES = 2 * 1024 * 1024
-PREVIEW_ROWS = 10
-PREVIEW_ERRORS = 15
 # another job typed in the middle of a report: offered (the report is left only on its button)
 _OTHER_JOBS = frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK})
 # another request typed in the middle of a report ("AP300还有货吗", "转了2万还没到账 帮我看看"): the report is parked,
 # the request handled as if no form were open
 _LEAVES = READ_ONLY_INTENTS | {Intent.CANCEL_ORDER}
 
-CUSTOMER_TYPE_LABELS: dict[CustomerType, tuple[str, str]] = {
-    CustomerType.RETAIL: ("零售", "retail"), CustomerType.PROJECT: ("工程", "project"),
-    CustomerType.ONLINE: ("电商", "online"), CustomerType.SUBDEALER: ("分销", "sub-dealer"),
-}
 
 
 i18n.register({
@@ -68,6 +69,7 @@ i18n.register({
         "The amount is the line total (with \"unit price\" it is price x qty); the date is today unless a line "
         "starts with 2026-11-25.\nCustomer type: retail/project/online/subdealer (default retail).\n"
         "Many rows? Tap \"Template\", fill it in and send the Excel file back."),
+    "so.title": ("销量上报", "sales report"),
     "so.btn.template": ("📥 下载模板", "📥 Template"),
     "so.btn.again": ("✏️ 重新填写", "✏️ Start over"),
     "so.template": ("这是销量上报模板：第一张表每行一条记录，日期格式 2026-11-25，客户类型填 零售/工程/电商/分销。"
@@ -80,6 +82,11 @@ i18n.register({
     "so.no_rows": ("没有识别到销售记录。", "No sales lines were recognised."),
     "so.appended": ("已追加 {n} 行，本次上报共 {total} 行。", "Added {n} lines; the report now has {total}."),
     "so.removed": ("已删除 {n} 行。", "Removed {n} lines."),
+    "so.corrected": ("已把 {sku} 的数量从 {before} 改为 {qty}，金额 {amount}。",
+                     "{sku}: the quantity is now {qty} (was {before}), the amount {amount}."),
+    "so.correct_which": ("报告里没有唯一的一行 {sku}，没有改动。请说明改哪一行，或删掉后重新发送。",
+                         "There is no single {sku} line in the report; nothing changed. Say which line, or remove "
+                         "it and send it again."),
     "so.parked": ("📌 您的销量上报（{n} 行）已保留，还没提交。要接着填，点“📈 继续上报”，或在主菜单点“📈 销量上报”。",
                   "📌 Your sales report ({n} line(s)) is kept, not sent yet. To go on, tap \"📈 Continue the report\", "
                   "or \"📈 Report sales\" in the main menu."),
@@ -98,6 +105,8 @@ i18n.register({
     "so.more_errors": ("……另有 {n} 个问题", "... and {n} more problem(s)"),
     "so.fix_and_resend": ("请修改后重新发送。", "Please correct them and send again."),
     "so.recorded": ("✅ 已上报 {n} 行销量。", "✅ {n} sales row(s) recorded."),
+    "so.left_out": ("以下 {n} 行有问题，没有上报；需要的话改好后再报一次：",
+                    "These {n} row(s) had problems and were not recorded; report them again once corrected:"),
     "so.already": ("这批销量已经上报过了（{n} 行）。", "This report was already recorded ({n} row(s))."),
     "so.use_buttons": ("请点“确认提交”，或点“重新填写”。", "Please tap Submit, or Start over."),
     "so.file_unsupported": ("当前渠道暂不支持读取文件，请用文字发送。",
@@ -121,6 +130,7 @@ i18n.register({
                          "Tap the product it is below, or leave the line out."),
     "so.btn.drop": ("✖ 第 {line} 行不报", "✖ Leave out row {line}"),
     "so.dropped": ("第 {line} 行不报了。", "Row {line} is left out."),
+    "so.no_line": ("没有第 {line} 行，没有改动。", "There is no row {line}; nothing changed."),
     "so.stale": ("这个按钮已过期，请看最新的销量上报汇总。", "That button is out of date; see the latest report summary."),
 })
 
@@ -325,35 +335,72 @@ def _prompt(ctx: Ctx) -> Reply:
                                                    forms.cancel_row(ctx, "so")])
 
 
+START_OVER = "again"      # ``so.new|again`` (✏️ 重新填写): the report shown dropped, not taken up again
+
+
 @router.button("so.new")
 @router.command("sellout")
 async def new(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    if kept := _taken_up(ctx):       # a report left for another request: shown again, to go on with
-        return _summary(ctx, kept, [], await forms.active_products(ctx), lead=[ctx.t("so.resumed")])
+    if forms.arg(ctx, 0) == START_OVER:
+        ctx.dialog.data.pop(PARKED_SELLOUT, None)
+    elif (kept := _take_up(ctx)) is not None:       # a report left for another request: shown again, to go on with
+        return _summary(ctx, *kept, await forms.active_products(ctx), lead=[ctx.t("so.resumed")])
     ctx.go("so.input")
     return [_prompt(ctx)]
 
 
-def _taken_up(ctx: Ctx) -> list[dict[str, Any]]:
-    """The lines of the report parked when the dealer left it for another request (``Ctx.go``), else none."""
+def _take_up(ctx: Ctx) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The report parked when the dealer left it for another request (``Ctx.go``, ``_park``) made the one in
+    progress again: its lines read and those waiting for an answer; None when there is none."""
     parked = ctx.dialog.data.get(PARKED_SELLOUT)
     if ctx.dialog.state.startswith("so.") or not isinstance(parked, dict):
-        return []
-    return [r for r in parked.get("rows") or [] if isinstance(r, dict)]
+        return None
+    rows = [r for r in parked.get("rows") or [] if isinstance(r, dict)]
+    opened = [o for o in parked.get("open") or [] if isinstance(o, dict)]
+    said = [s for s in parked.get("said") or [] if isinstance(s, str)]
+    if not rows and not opened:
+        return None
+    if rows:
+        ctx.go("so.confirm", nonce=forms.new_nonce(), rows=rows, open=opened, said=said)
+    else:
+        ctx.go("so.input", open=opened, said=said)
+    return rows, opened
+
+
+def _parked(ctx: Ctx) -> int:
+    """The report in progress parked (its lines read and those waiting for an answer), the dialog idle; how many
+    lines it has."""
+    report = parked_sellout(ctx.dialog.data) if ctx.dialog.state.startswith("so.") else {}
+    ctx.idle()
+    if report.get("rows") or report.get("open"):
+        ctx.dialog.data[PARKED_SELLOUT] = report
+    return len(report.get("rows") or []) + len(report.get("open") or [])
+
+
+def _resume_row(ctx: Ctx) -> list[Button]:
+    return [Button(ctx.t("so.btn.resume"), payload("so.new"))]
 
 
 def _park(ctx: Ctx) -> StepLeft:
     """Another request typed in the middle of a report: the report parked (its lines kept), the dialog idle, the
     request handled by the service after the notice saying so and how to go back."""
-    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
-    ctx.idle()
-    if rows:
-        ctx.dialog.data[PARKED_SELLOUT] = {"rows": rows}
-    notice = ctx.t("so.parked", n=len(rows)) if rows else ctx.t("so.parked_empty")
-    return StepLeft([], after=[Reply(text=notice, buttons=[[Button(ctx.t("so.btn.resume"), payload("so.new"))]])])
+    n = _parked(ctx)
+    notice = ctx.t("so.parked", n=n) if n else ctx.t("so.parked_empty")
+    return StepLeft([], after=[Reply(text=notice, buttons=[_resume_row(ctx)])])
+
+
+@router.left("so")
+def left(ctx: Ctx) -> list[Reply]:
+    """A main-menu button tapped (or its label typed) in the middle of a report: the report parked like for a typed
+    request, and the dealer told so after the button's answer (was: its lines dropped without a word). The menu's
+    own "📈 销量上报" takes it up again at once: nothing to tell."""
+    n = _parked(ctx)
+    if not n or (parse_payload(ctx.inbound.payload) or ("",))[0] == "so.new":
+        return []
+    return [Reply(text=ctx.t("so.parked", n=n), buttons=[_resume_row(ctx)])]
 
 
 @router.intent(Intent.REPORT_SALES)
@@ -363,14 +410,15 @@ async def report_sales_intent(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    kept = _taken_up(ctx)
-    ctx.go("so.input")
+    kept = _take_up(ctx)
+    if kept is None:
+        ctx.go("so.input")
     products = await forms.active_products(ctx)
     rows, problems = parse_text(ctx.inbound.text, products, ctx.deps.clock.today())
     if kept and not rows and not problems:        # "上报销量" after the report was left: the report again
-        return _summary(ctx, kept, [], products, lead=[ctx.t("so.resumed")])
+        return _summary(ctx, *kept, products, lead=[ctx.t("so.resumed")])
     if kept:         # a sales line typed after the report was left for another request: added to it
-        return _added(ctx, kept, rows, problems, products, said=ctx.inbound.text)
+        return _added(ctx, kept[0], rows, problems, products, said=ctx.inbound.text)
     if not rows and not problems:
         return [_prompt(ctx)]
     return _summary(ctx, rows, problems, products, said=ctx.inbound.text)
@@ -381,9 +429,7 @@ async def template(ctx: Ctx) -> list[Reply]:
     refused = forms.require_dealer(ctx)
     if refused is not None:
         return refused
-    if kept := _taken_up(ctx):
-        ctx.go("so.confirm", nonce=forms.new_nonce(), rows=kept)
-    elif not ctx.dialog.state.startswith("so."):
+    if _take_up(ctx) is None and not ctx.dialog.state.startswith("so."):
         ctx.go("so.input")
     return [Reply(text=ctx.t("so.template"), file=template_bytes(), file_name=TEMPLATE_NAME,
                   buttons=[forms.cancel_row(ctx, "so")])]
@@ -435,6 +481,11 @@ async def answer(ctx: Ctx) -> list[Reply]:
         return await new(ctx)                                          # "重新填写": the rows shown are dropped
     if earlier and (day := redate_said(normalize(text), today)) is not None:
         return _redated(ctx, earlier, day, text, products)    # "日期不对 都是12月5号卖的": the lines' day changed
+    if (number := dropped_line(normalize(text))) is not None and (earlier or _opened(ctx)):
+        return _without_line(ctx, earlier, number, products)  # "第4行不要了" (was: "这条不像销售记录", 质量反馈 offered)
+    if earlier and (qty := corrected_qty(normalize(text))) is not None:
+        # "DH20 不是3台是5台": that line's count (was: read as another DH20 line, "缺少金额" or added twice)
+        return _corrected(ctx, earlier, qty, text, products)
     if earlier:      # "不要AP300那行", "DH20删掉": lines taken back from the report in progress
         edits = (await parse_message(ctx)).slots.edits
         dropped = {e.sku for e in edits if e.op == EditOp.REMOVE and e.sku}
@@ -479,7 +530,7 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
     if rows and not repeat_checked and _said_before(ctx, said):
         # the same sale(s) again (a double send): asked, not added (was: "合计 24 台" with no word)
         units = {p.sku: p.unit for p in products if p.unit}
-        lead = [ctx.t("so.repeated"), *(_row_text(ctx, r, units) for r in rows)]
+        lead = [ctx.t("so.repeated"), *(row_text(ctx, r, units) for r in rows)]
         replies = _summary(ctx, earlier, opened, products, lead=lead)
         ctx.dialog.data["repeat"] = rows
         again = Button(ctx.t("so.btn.add_again"), payload("so.dup", str(ctx.dialog.data.get("nonce", ""))))
@@ -505,6 +556,41 @@ def _added(ctx: Ctx, earlier: list[dict[str, Any]], rows: list[dict[str, Any]], 
                 rows.append(read)
     return _summary(ctx, earlier + rows, opened + problems, products, said=said,
                     lead=[ctx.t("so.appended", n=len(rows), total=len(earlier) + len(rows))])
+
+
+def _without_line(ctx: Ctx, earlier: list[dict[str, Any]], number: int, products: list[Product]) -> list[Reply]:
+    """The line shown as "第 N 行" (a problem) left out; with none of that number, the N-th sale listed."""
+    opened = _opened(ctx)
+    kept = [o for o in opened if int(o["line"]) != number]
+    if len(kept) == len(opened):
+        if not 1 <= number <= len(earlier):
+            return _summary(ctx, earlier, opened, products, lead=[ctx.t("so.no_line", line=number)])
+        earlier = earlier[:number - 1] + earlier[number:]
+    return _summary(ctx, earlier, kept, products, lead=[ctx.t("so.dropped", line=number)])
+
+
+def _corrected(ctx: Ctx, earlier: list[dict[str, Any]], qty: int, text: str, products: list[Product]) -> list[Reply]:
+    """The count of the line the message names (the only line when it names none) set to ``qty``; its amount the one
+    said with it ("共7995", "单价1599"), else the line's unit price times the new count. Several lines of that product:
+    which one is asked, nothing changed."""
+    said = normalize(text)
+    named = {s for m in _index(products).find(said) for s in m.skus}
+    lines = [r for r in earlier if r["sku"] in named] if named else earlier
+    if len(lines) != 1:
+        shown = named and ", ".join(sorted(named)) or ctx.pick("哪一行", "which line")
+        return _summary(ctx, earlier, _opened(ctx), products, lead=[ctx.t("so.correct_which", sku=shown)])
+    row = lines[0]
+    before = int(row["qty"])
+    unit, total = _UNIT_PRICE.search(said), _TOTAL.search(said)
+    if unit is not None:
+        amount = Decimal(unit.group(1) or unit.group(2)) * qty
+    elif total is not None:
+        amount = Decimal(total.group(1) or total.group(2))
+    else:
+        amount = Decimal(row["amount"]) * qty / before
+    row["qty"], row["amount"] = qty, str(amount.quantize(Decimal("0.01")))
+    return _summary(ctx, earlier, _opened(ctx), products, lead=[ctx.t(
+        "so.corrected", sku=row["sku"], before=before, qty=qty, amount=fmt_cny(Decimal(row["amount"])))])
 
 
 def _set_day(row: dict[str, Any], day: str) -> None:
@@ -599,42 +685,6 @@ async def drop(ctx: Ctx) -> list[Reply]:
                     lead=[ctx.t("so.dropped", line=forms.arg(ctx, 0))] if len(kept) < len(opened) else [])
 
 
-def _type_label(ctx: Ctx, value: str) -> str:
-    zh, en = CUSTOMER_TYPE_LABELS[CustomerType(value)]
-    return ctx.pick(zh, en)
-
-
-def _row_text(ctx: Ctx, row: dict[str, Any], units: dict[str, str]) -> str:
-    place = " ".join(p for p in (row.get("province"), row.get("city")) if p)
-    first, _, last = str(row.get("days") or "").partition("/")
-    when = f"{first[5:]}~{last[5:]}?" if last else row["sold_on"][5:]
-    parts = [when, row["sku"], f"×{row['qty']}{units.get(row['sku'], '')}", fmt_cny(Decimal(row["amount"])), place,
-             _type_label(ctx, row["customer_type"])]
-    return "• " + " ".join(p for p in parts if p)
-
-
-def _problem_lines(ctx: Ctx, problems: list[dict[str, Any]]) -> list[str]:
-    lines = [ctx.t("so.errors", n=len(problems))]
-    for o in problems[:PREVIEW_ERRORS]:
-        said = ctx.pick(f"（“{o['text'][:30]}”）", f" (\"{o['text'][:30]}\")") if o.get("text") else ""
-        lines.append(ctx.t("so.row", line=o["line"], reason=ctx.pick(o["zh"], o["en"])) + said)
-    if len(problems) > PREVIEW_ERRORS:
-        lines.append(ctx.t("so.more_errors", n=len(problems) - PREVIEW_ERRORS))
-    return lines
-
-
-def _total_qty(ctx: Ctx, rows: list[dict[str, Any]], units: dict[str, str]) -> str:
-    """"300 个、20 箱": the quantities summed per unit, in the order the units first come (a carton counted with
-    bags is no total); "5 台（件）" only where a row's product has no unit."""
-    totals: dict[str, int] = {}
-    for r in rows:
-        unit = units.get(r["sku"]) or ""
-        totals[unit] = totals.get(unit, 0) + int(r["qty"])
-    if "" in totals:
-        return ctx.pick(f"{sum(totals.values())} 台（件）", f"{sum(totals.values())} unit(s)")
-    return ctx.pick("、", ", ").join(f"{qty} {unit}" for unit, qty in totals.items())
-
-
 def _choice_rows(ctx: Ctx, opened: list[dict[str, Any]], products: list[Product]) -> list[list[Button]]:
     """The first line naming several products: one button each, and one to leave the line out."""
     names = {p.sku: p.name for p in products}
@@ -648,25 +698,25 @@ def _choice_rows(ctx: Ctx, opened: list[dict[str, Any]], products: list[Product]
 def _summary(ctx: Ctx, rows: list[dict[str, Any]], problems: list[dict[str, Any]], products: list[Product], *,
              lead: list[str] | None = None, said: str = "") -> list[Reply]:
     """The report so far; ``said``: the message whose lines it adds (remembered: sent again, it is asked about)."""
-    again = [Button(ctx.t("so.btn.again"), payload("so.new")), *forms.cancel_row(ctx, "so")]
+    again = [Button(ctx.t("so.btn.again"), payload("so.new", START_OVER)), *forms.cancel_row(ctx, "so")]
     choices = _choice_rows(ctx, problems, products)
     heard = list(ctx.dialog.data.get("said") or []) if ctx.dialog.state.startswith("so.") else []
     if said.strip():
         heard = [*heard, " ".join(normalize(said).split())][-20:]
     if not rows:
         ctx.go("so.input", open=problems, said=heard)
-        lines = [*(lead or []), ctx.t("so.no_rows"), *_problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
+        lines = [*(lead or []), ctx.t("so.no_rows"), *problem_lines(ctx, problems), ctx.t("so.fix_and_resend")]
         return [Reply(text="\n".join(lines), buttons=[*choices, again])]
     nonce = forms.new_nonce()
     ctx.go("so.confirm", nonce=nonce, rows=rows, open=problems, said=heard)
     units = {p.sku: p.unit for p in products if p.unit}
     total = sum((Decimal(r["amount"]) for r in rows), Decimal("0"))
-    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=_total_qty(ctx, rows, units), amount=fmt_cny(total))]
-    lines += [_row_text(ctx, r, units) for r in rows[:PREVIEW_ROWS]]
+    lines = [*(lead or []), ctx.t("so.summary", rows=len(rows), qty=total_qty(ctx, rows, units), amount=fmt_cny(total))]
+    lines += [row_text(ctx, r, units) for r in rows[:PREVIEW_ROWS]]
     if len(rows) > PREVIEW_ROWS:
         lines.append(ctx.t("so.more_rows", n=len(rows) - PREVIEW_ROWS))
     if problems:
-        lines += _problem_lines(ctx, problems)
+        lines += problem_lines(ctx, problems)
         if choices:
             lines.append(ctx.t("so.which_product"))
     undated = next((str(r["days"]) for r in rows if r.get("days")), None)
@@ -690,7 +740,10 @@ async def _submit(ctx: Ctx) -> tuple[str | None, list[Reply]]:
         # the use case numbers the rows it was given; show the user's own line numbers
         problems = [_open(int(rows[e.index]["line"]), _problem(e.zh.split("：", 1)[-1], e.en.split(": ", 1)[-1]))
                     for e in report.errors]
-        lines += _problem_lines(ctx, problems)
+        lines += problem_lines(ctx, problems)
+    if opened := _opened(ctx):    # the lines never read (was: gone at the submit without a word)
+        left_out = problem_lines(ctx, opened)
+        lines += [ctx.t("so.left_out", n=len(opened)), *left_out[1:]]
     return str(report.accepted), [Reply(text="\n".join(lines), buttons=[[forms.menu_button(ctx)]])]
 
 
@@ -699,5 +752,12 @@ async def _resubmitted(ctx: Ctx, accepted: str) -> list[Reply]:
 
 
 # The rows are one free-form answer (typed lines or a file, read above); the form gives the submit button.
-FORM = Form(prefix="so", steps=(), summary=None, submit=_submit, resubmitted=_resubmitted)
+async def _shown(ctx: Ctx) -> list[Reply]:
+    """The report in progress shown again (▶ 继续填写 under the notice /menu gives of it)."""
+    rows = list(ctx.dialog.data.get("rows") or []) if ctx.dialog.state == "so.confirm" else []
+    return _summary(ctx, rows, _opened(ctx), await forms.active_products(ctx))
+
+
+FORM = Form(prefix="so", steps=(), summary=None, submit=_submit, resubmitted=_resubmitted, title="so.title",
+            shown=_shown)
 FORM.register(router)

@@ -44,6 +44,7 @@ Summary = Callable[[Ctx], Awaitable[str]]
 Submit = Callable[[Ctx], Awaitable[tuple[str | None, list[Reply]]]]
 Resubmitted = Callable[[Ctx, str], Awaitable[list[Reply]]]
 Guard = Callable[[Ctx], "list[Reply] | None"]
+Shown = Callable[[Ctx], Awaitable[list[Reply]]]
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ class Form:
 
     ``title``: a text key shown above the first question; ``use_buttons``: the text key for a typed message at the
     summary (followed by the summary again when ``repeat_summary``); ``reask_blank``: a message with no text is
-    answered with the question again (else with a hint and the cancel button); ``guard``: who may submit.
+    answered with the question again (else with a hint and the cancel button); ``guard``: who may submit;
+    ``shown``: a form of one free-form answer and a summary of its own (the sell-out report) shown again when taken
+    up (``resume``: ▶ 继续填写 after /menu).
     """
 
     prefix: str
@@ -90,6 +93,7 @@ class Form:
     repeat_summary: bool = True
     reask_blank: bool = True
     guard: Guard = forms.require_dealer
+    shown: Shown | None = None
 
     # --- wiring -------------------------------------------------------------------------------------
 
@@ -312,6 +316,8 @@ def form_of(ctx: Ctx) -> Form | None:
 
 async def resume(form: Form, ctx: Ctx) -> list[Reply]:
     """The question the form waits at asked again (the summary when it waits for the submit)."""
+    if form.shown is not None:
+        return await form.shown(ctx)
     name = form.current(ctx)
     return await form.show_summary(ctx) if name == "confirm" else await form.ask(ctx, name)
 
