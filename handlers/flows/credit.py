@@ -36,7 +36,7 @@ from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.credit_words import granted_credit_amount
+from nlu.credit_grant import granted_credit_amount
 from nlu.dates import parse_date
 from nlu.numbers import read_amount
 from nlu.replies import is_confirmation
