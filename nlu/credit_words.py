@@ -1,5 +1,6 @@
 """A dealer asking for more credit in its own words ("额度不够了能申请提额吗", "想申请临时额度", "can I get a credit
-increase"), and the amount it then types: a new limit ("60万", "调到60万") or an increase ("加10万", "再多给5万")."""
+increase"), and the amount it then types: a new limit ("60万", "调到60万") or an increase ("加10万", "再多给5万").
+An approver's words on such a request are read in ``nlu.credit_grant``."""
 
 from __future__ import annotations
 
@@ -46,19 +47,3 @@ def read_credit_amount(text: str) -> CreditAmount | None:
         return None
     return CreditAmount(amount, increase)
 
-
-# an approver's amount: "批到70万吧 80万太多了", "只批70万", "给他批个50万", "按60万批", "approve 700k"
-_GRANTED = re.compile(
-    r"(?:批到|批准到|批给?他?|批个|只批|给他?批(?:个|到)?|给到|按|approve(?: it)?(?: at| to)?)\s*"
-    r"([¥￥]?\s*\d[\d,.]*\s*(?:万|千|w|k)?|[零〇一二两三四五六七八九十百千]+万)\s*(?:块|元)?(?:吧|的额度|额度|就行|批|可以)?",
-    re.IGNORECASE)
-
-
-def granted_credit_amount(text: str) -> Decimal | None:
-    """The amount an approver grants instead of the one asked ("批到70万吧 80万太多了" -> 700000); None when no such
-    words (a bare amount is read by the form that asked for it)."""
-    found = _GRANTED.search((text or "").replace(" ", ""))
-    if found is None:
-        return None
-    amount = read_amount(found.group(1))
-    return amount if amount is not None and amount > 0 else None

@@ -36,7 +36,7 @@ from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.credit_words import granted_credit_amount
+from nlu.credit_grant import confirms_approval, read_grant, refuses_approval
 from nlu.dates import parse_date
 from nlu.numbers import read_amount
 from nlu.replies import is_confirmation
@@ -56,11 +56,21 @@ i18n.register({
     "cr.btn.list": ("💳 额度申请", "💳 Credit requests"),
     "cr.approve.confirm": ("请确认批准额度申请：\n{summary}{granted}", "Please confirm approving the credit request:\n{summary}{granted}"),
     "cr.approve.granted": ("\n批准金额：{amount}（申请 {asked}）", "\nAmount approved: {amount} (asked: {asked})"),
+    "cr.approve.at_ask": ("\n您说的 {said} 不低于申请的 {asked}：按申请金额 {asked} 批准。",
+                          "\nThe {said} you said is not below the {asked} asked: approved as asked, {asked}."),
+    "cr.approve.held": ("这个按钮是按申请金额批准的；您刚才说的是按 {amount} 批准。请确认：",
+                        "That button approves the amount asked; you said {amount}. Please confirm:"),
+    "cr.approve.unread": ("没看懂这句话，批准金额仍是 {amount}。请点按钮确认，或输入要批的金额（如 8万、一半）。",
+                          "Not understood; the amount approved is still {amount}. Tap to confirm, or type an amount "
+                          "(e.g. 80000, half)."),
+    "cr.approve.unread_asked": ("没看懂这句话。请点按钮确认按申请金额批准，或输入要批的金额（如 8万、一半）。",
+                                "Not understood. Tap to approve the amount asked, or type an amount (e.g. 80000, half)."),
     "cr.btn.yes": ("✅ 确认批准", "✅ Confirm approval"),
     "cr.btn.yes_at": ("✅ 按 {amount} 批准", "✅ Approve at {amount}"),
     "cr.btn.amount": ("✏️ 改批金额", "✏️ Approve less"),
     "cr.ask.granted": ("批多少？请输入金额（低于申请的 {asked}），例如 70万：",
                        "How much? Type an amount below the {asked} asked, e.g. 700000:"),
+    "cr.ask.granted_now": ("\n（现按 {amount} 批准）", "\n(now: {amount})"),
     "cr.own": ("不能审批自己提交的额度申请，请由其他有审批权限的同事处理。",
                "You cannot decide your own credit request; another approver must."),
     "cr.gone": ("这条额度申请已不在待审批列表中。", "That credit request is no longer awaiting a decision."),
@@ -173,7 +183,21 @@ async def _waiting(ctx: Ctx, change_id: int) -> PendingCreditChange | None:
     return next((i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.change.id == change_id), None)
 
 
-async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None) -> list[Reply]:
+def _held(ctx: Ctx, change_id: int) -> Decimal | None:
+    """The amount less than asked that the approval card of ``change_id`` shows now ("批到10万吧"), if any: it stays
+    the one approved until the approver says another (QA: a typed 确认批准 brought a card without it, whose ✅
+    approved all that was asked)."""
+    data = ctx.dialog.data
+    if not ctx.dialog.state.startswith("cr.approve") or int(data.get("change_id") or 0) != change_id:
+        return None
+    held = str(data.get("amount") or "")
+    return Decimal(held) if held else None
+
+
+async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None, *, note: str = "",
+                        said: Decimal | None = None) -> list[Reply]:
+    """The approval card at ``granted`` (None: the amount asked). ``said``: an amount said at or over the one asked
+    (the card says it approves what was asked); ``note``: a line saying why the card is shown again."""
     item = await _waiting(ctx, change_id)
     if item is None:
         return [Reply(text=ctx.t("cr.gone"), buttons=[[Button(ctx.t("cr.btn.list"), payload("cr.list"))]])]
@@ -181,27 +205,36 @@ async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None) -> li
         return [Reply(text=ctx.t("cr.own"))]
     asked = item.change.amount
     if granted is not None and not Decimal("0") < granted < asked:
-        granted = None                           # the amount asked or more: approved as asked
+        said, granted = granted, None            # the amount asked or more: approved as asked, and said so
     ctx.go("cr.approve", change_id=change_id, amount=str(granted) if granted is not None else "")
     line = ctx.t("cr.approve.granted", amount=fmt_cny(granted), asked=fmt_cny(asked)) if granted is not None else ""
+    if said is not None and granted is None:
+        line = ctx.t("cr.approve.at_ask", said=fmt_cny(said), asked=fmt_cny(asked))
     yes = (Button(ctx.t("cr.btn.yes_at", amount=fmt_cny(granted)), payload("cr.yes", change_id, str(granted)))
            if granted is not None else Button(ctx.t("cr.btn.yes"), payload("cr.yes", change_id, 0)))
-    return [Reply(text=ctx.t("cr.approve.confirm", summary=item.summary(ctx.lang), granted=line),
+    return [Reply(text=ctx.t("cr.approve.confirm", summary=item.summary(ctx.lang), granted=line)
+                  + (f"\n{note}" if note else ""),
                   buttons=[[yes, Button(ctx.t("cr.btn.amount"), payload("cr.amt", change_id))],
                            forms.cancel_row(ctx, "cr")])]
 
 
 @router.button("cr.yes")
 async def approve_confirmed(ctx: Ctx) -> list[Reply]:
-    """The approval itself: the amount is the button's own (never what a later step of the chat holds)."""
+    """The approval itself: the amount is the button's own (never what a later step of the chat holds). A ✅ 确认批准
+    without an amount, from a card shown before a smaller amount was said, decides nothing: the card at that amount
+    again, saying so."""
     refused = _refused(ctx)
     if refused is not None:
         return refused
+    change_id = _id_arg(ctx)
     raw = forms.arg(ctx, 1)
     granted = Decimal(raw) if raw not in ("", "0") else None
+    held = _held(ctx, change_id)
+    if granted is None and held is not None:
+        return await _approve_card(ctx, change_id, held, note=ctx.t("cr.approve.held", amount=fmt_cny(held)))
     if ctx.dialog.state.startswith("cr.approve"):
         ctx.idle()
-    return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, _id_arg(ctx), True, "", ctx.deps.clock,
+    return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, change_id, True, "", ctx.deps.clock,
                                                     amount=granted))
 
 
@@ -214,40 +247,54 @@ async def approve_less(ctx: Ctx) -> list[Reply]:
     item = await _waiting(ctx, change_id)
     if item is None:
         return [Reply(text=ctx.t("cr.gone"))]
-    ctx.go("cr.approve", change_id=change_id, amount="")
-    return [Reply(text=ctx.t("cr.ask.granted", asked=fmt_cny(item.change.amount)),
+    held = _held(ctx, change_id)
+    ctx.go("cr.approve.amount", change_id=change_id, amount=str(held) if held is not None else "")
+    now = ctx.t("cr.ask.granted_now", amount=fmt_cny(held)) if held is not None else ""
+    return [Reply(text=ctx.t("cr.ask.granted", asked=fmt_cny(item.change.amount)) + now,
                   buttons=[forms.cancel_row(ctx, "cr")])]
 
 
 @router.state("cr.approve")
 async def approve_typed(ctx: Ctx) -> list[Reply]:
-    """At the approval card: an amount ("70万", "批到70万吧") approves less (shown again to confirm); 确认 approves
-    what the card shows."""
+    """At the approval card (or asked how much, ``cr.approve.amount``): an amount ("70万", "批到70万吧", "只批一半")
+    approves less (shown again to confirm); a yes ("确认", "是", "确认批准") approves what the card shows, the amount
+    said before included; asked how much, a yes shows that card again; a no ("驳回") asks the reason, as ❌ 驳回.
+    Other words: the card again, its amount kept and said."""
     text = forms.text_of(ctx)
     change_id = int(ctx.dialog.data.get("change_id") or 0)
-    amount = granted_credit_amount(text) or read_amount(text)
-    if amount is not None:
-        return await _approve_card(ctx, change_id, amount)
-    if is_confirmation(text):
-        held = str(ctx.dialog.data.get("amount") or "")
+    held = _held(ctx, change_id)
+    grant = read_grant(text, at_card=True)
+    if grant is not None:
+        item = await _waiting(ctx, change_id)
+        amount = grant.of(item.change.amount) if item is not None else grant.amount
+        if amount is not None and amount >= MIN_GRANTED:
+            return await _approve_card(ctx, change_id, amount)
+    if confirms_approval(text) and ctx.dialog.state == "cr.approve":
         ctx.idle()
         return _decided(ctx, await decide_credit_change(ctx.uow(), ctx.actor, change_id, True, "", ctx.deps.clock,
-                                                        amount=Decimal(held) if held else None))
-    return await _approve_card(ctx, change_id, None)
+                                                        amount=held))
+    if confirms_approval(text):                  # asked how much, no amount typed: the card as it was
+        return await _approve_card(ctx, change_id, held)
+    if refuses_approval(text):                   # "驳回", "不同意": rejected once a reason is given, as ❌ 驳回
+        ctx.go("cr.reject", change_id=change_id)
+        return [Reply(text=ctx.t("cr.reason"), buttons=[forms.cancel_row(ctx, "cr")])]
+    return await _approve_card(ctx, change_id, held, note=ctx.t(
+        "cr.approve.unread", amount=fmt_cny(held)) if held is not None else ctx.t("cr.approve.unread_asked"))
 
 
 @router.text_hook
 async def granted_typed(ctx: Ctx) -> list[Reply] | None:
-    """"批到70万吧 80万太多了" from an approver with one request to decide: its approval card at that amount."""
+    """"批到70万吧 80万太多了", "只批一半" from an approver with one request to decide: its approval card at that
+    amount."""
     if not ctx.is_staff or Permission.CREDIT_APPROVE not in ctx.actor.permissions:
         return None
-    amount = granted_credit_amount(ctx.inbound.text or "")
-    if amount is None or amount < MIN_GRANTED:
+    grant = read_grant(ctx.inbound.text or "")
+    if grant is None or (grant.amount is not None and grant.amount < MIN_GRANTED):
         return None
     decidable = [i for i in await list_pending_credit_changes(ctx.uow(), ctx.actor) if i.may_decide]
     if len(decidable) != 1:
         return await pending(ctx) if decidable else None
-    return await _approve_card(ctx, decidable[0].change.id or 0, amount)
+    return await _approve_card(ctx, decidable[0].change.id or 0, grant.of(decidable[0].change.amount))
 
 
 @router.button("cr.no")
