@@ -44,7 +44,8 @@ TICKET_NOTE = "staff.ticket_note"     # data: action (comment|resolve), ref, pro
 SHIP_CARRIER = "staff.ship_carrier"   # data: ref, prompt ("other" carrier: its name)
 SHIP_TRACKING = "staff.ship_tracking"  # data: ref, carrier, prompt
 ALLOC_PICK = "staff.alloc.pick"       # data: number, choices (the warehouses offered, typed by code or name)
-TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING, ALLOC_PICK)
+TICKET_DESC = "staff.tnew.desc"       # data: dealer_id, dealer, nonce (a ticket for a dealer: staff_words)
+TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING, ALLOC_PICK, TICKET_DESC)
 
 MAX_REASON = 500
 MAX_NOTE = 2000

@@ -79,7 +79,7 @@ router = Router(name=__name__)
 P = Permission
 MAX_CHOICES = 6
 MAX_TEXT = 2000
-TICKET_DESC = "staff.tnew.desc"        # data: dealer_id, dealer, nonce
+TICKET_DESC = staff.TICKET_DESC        # the problem typed for a ticket filed for a dealer
 QF_NOTE = "staff.qf_note"              # data: number, status
 
 # who may open a number of each kind (any one of the permissions)
