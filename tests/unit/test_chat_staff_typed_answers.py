@@ -7,14 +7,20 @@ read as ever; a yes under a list of several ✅ 通过 presses none of them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from core.accounts import EntryKind
 from core.campaigns import MarketingMaterial, MaterialRequest, RequestStatus
+from core.credit import CreditChangeKind
 from core.orders import Order, OrderStatus
+from core.services.credit import RequestCreditChange, request_credit_change
 from core.users import Role
+from handlers.router import payload
 from tests.chat import ChatWorld, buttons, texts
 
-DESK, MARKETING, AFTER_SALES = "300", "304", "320"
+DESK, MARKETING, FINANCE, CM, AFTER_SALES = "300", "304", "400", "310", "320"
 YES_WORDS = ["确认", "确定", "好的", "好", "是", "是的", "对", "可以", "ok", "yes", "没问题"]
 NO_WORDS = ["不", "算了", "取消", "no"]
 
@@ -167,6 +173,37 @@ async def test_material_reject_and_dispatch_cards_answered_in_words() -> None:
     await w.say(MARKETING, "#1 发货")
     await w.say(MARKETING, "可以")
     assert (await _request(w, 1)).status == RequestStatus.DISPATCHED
+
+
+# --- finance: the payment summary, a credit approval -------------------------------------------------------
+
+async def test_a_yes_under_the_payment_summary_books_it_once() -> None:
+    w = ChatWorld()
+    await w.catalogue()
+    await w.dealer(name="合肥新锐电器有限公司", code="D0007")
+    await w.user(FINANCE, Role.FINANCE, username="wu")
+    await w.say(FINANCE, "合肥新锐打了3万")
+    for said in ("是", "预存款", "承兑", "跳过", "昨天"):
+        await w.say(FINANCE, said)
+    summary = await w.say(FINANCE, "跳过")
+    assert "请确认入账" in texts(summary)
+    assert "已入账" in texts(await w.say(FINANCE, "可以"))
+    assert [e.amount for e in w.uow.ledger.rows if e.kind == EntryKind.PAYMENT] == [Decimal("30000.00")]
+
+
+@pytest.mark.parametrize("yes", ["是", "好", "yes"])
+async def test_a_yes_under_the_credit_approval_card_approves_it(yes: str) -> None:
+    w = ChatWorld()
+    dealer = await w.dealer(name="杭州绿源电器有限公司", code="D0021", credit_limit=Decimal("100000.00"))
+    cm = (await w.user(CM, Role.CHANNEL_MANAGER, username="zhou")).to_actor()
+    await w.user(FINANCE, Role.FINANCE, username="wu")
+    change = await request_credit_change(w.uow, cm, RequestCreditChange(
+        dealer.id or 0, CreditChangeKind.LIMIT, Decimal("150000"), "旺季备货"), w.clock)
+    card = await w.press(FINANCE, payload("cr.ok", change.id or 0))
+    assert "请确认批准额度申请" in texts(card) and "✅ 确认批准" in buttons(card)
+    assert "已批准" in texts(await w.say(FINANCE, yes))
+    stored = await w.uow.dealers.get(dealer.id or 0)
+    assert stored is not None and stored.credit_limit == Decimal("150000.00")
 
 
 # --- after-sales: a ticket filed for a dealer ---------------------------------------------------------------
