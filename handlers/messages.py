@@ -51,6 +51,7 @@ class Answer(StrEnum):
     (``handlers.service``; the dialog keeps the card's answers, ``handlers.router.remember_shown``)."""
 
     YES = "yes"      # the card's confirming button: "是的", "确定", "yes cancel it", its own label typed press it
+    NO = "no"        # the card's declining button: "不", "算了", "取消", "no" press it (nothing done)
     PICK = "pick"    # one choice of a "which one?" list: a bare "是的" under it asks which again
 
 

@@ -39,7 +39,7 @@ from handlers.router import (
 from handlers.voice import listen
 from nlu.classifier import LOW_CONFIDENCE
 from nlu.normalize import one_message
-from nlu.replies import says_yes
+from nlu.replies import says_no, says_yes
 from nlu.schema import Intent, ParseResult
 from nlu.staff_commands import parse_staff_command
 
@@ -253,6 +253,15 @@ class ConversationService:
             if handler is not None:
                 return await handler(ctx)
             return await r.commands["help"](ctx)
+        if inbound.kind == InboundKind.TEXT and (ctx.is_staff or ctx.is_dealer) \
+                and (answered := self._typed_answer(ctx)) is not None:
+            # "是的", "确定", "yes cancel it", "放弃购物车" under a card asking one thing: its yes pressed, for that
+            # card's subject (never read again as a new request about something else); "不", "算了", "取消": its no
+            # (before the chat's cancel words: the card's own cancel says what was left)
+            if isinstance(answered, list):
+                return answered
+            ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=answered)
+            return await self._route(ctx)
         if inbound.kind == InboundKind.TEXT and inbound.text.strip().lower() in CANCEL_WORDS:
             return await r.commands["cancel"](ctx)
         if inbound.kind == InboundKind.BUTTON:
@@ -270,14 +279,6 @@ class ConversationService:
         if (left := self._left_long_ago(ctx)) is not None:
             ctx.idle()
             return [Reply(text=ctx.t("form.expired", when=left)), *await self._route(ctx)]
-        if inbound.kind == InboundKind.TEXT and (ctx.is_staff or ctx.is_dealer) \
-                and (answered := self._typed_answer(ctx)) is not None:
-            # "是的", "确定", "yes cancel it", "放弃购物车" under a card asking one thing: its yes pressed, for that
-            # card's subject (never read again as a new request about something else)
-            if isinstance(answered, list):
-                return answered
-            ctx.inbound = dataclasses.replace(inbound, kind=InboundKind.BUTTON, payload=answered)
-            return await self._route(ctx)
         if inbound.kind == InboundKind.TEXT and ctx.is_staff and ctx.dialog.state \
                 and normalize_phrase(inbound.text) in r.staff_anywhere:   # another job: the form is left
             ctx.idle()
@@ -352,13 +353,17 @@ class ConversationService:
 
     def _typed_answer(self, ctx: Ctx) -> str | list[Reply] | None:
         """Words answering the card last shown (``Button.answer``): the payload of its yes button when they are that
-        button's label or a yes ("是的 不要了", "yes cancel it"); a bare yes under a "which one?" list: the list asked
-        again; else None (the words are read as ever). A card shown longer ago than ``FORM_IDLE`` asks nothing."""
+        button's label or a yes ("是的 不要了", "yes cancel it"); of its no button when they are a no ("不", "算了");
+        a bare yes under a "which one?" list: the list asked again; else None (the words are read as ever). A card
+        shown longer ago than ``FORM_IDLE`` asks nothing."""
         answers = shown_answers(ctx.dialog.data)
         touched = ctx.dialog.updated_at
         if not answers or touched is None or self.deps.clock.now() - (
                 touched if touched.tzinfo else touched.replace(tzinfo=UTC)) >= FORM_IDLE:
             return None
+        no = {a.pressed for a in answers if a.answer == Answer.NO}
+        if len(no) == 1 and says_no(ctx.inbound.text):
+            return no.pop()
         said = normalize_label(ctx.inbound.text)
         yes = {a.pressed: a for a in answers if a.answer == Answer.YES}
         if said and len(said) <= MAX_LABEL:

@@ -5,7 +5,8 @@
 - ``is_keep``: "就用这个", "用这个", "对 就这样", "可以" at a step that offers what was said before ("问题描述：…
   点“使用此描述”"): that text kept, never stored as the answer;
 - ``says_yes``: "是的", "确定", "yes", "ok", "yes cancel it", "是的 不要了", "对 放弃购物车" under a card asking one thing
-  (its confirming button): that button pressed (``handlers.service``), whatever the card.
+  (its confirming button): that button pressed (``handlers.service``), whatever the card;
+- ``says_no``: "不", "算了", "取消", "先不了", "no" under such a card: its declining button pressed (nothing done).
 """
 
 from __future__ import annotations
@@ -77,6 +78,20 @@ def says_yes(text: str, labels: tuple[str, ...] = ()) -> bool:
         return True
     plain = _label(tail)
     return bool(plain) and any(plain == _label(label) for label in labels)
+
+
+# a no to the question a card asks ("确认通过？" [✅ 通过] [取消]): a bare no, never with what else to do ("不 驳回吧",
+# "不通过" say more than no: they are read as ever)
+_NO_WORD = (r"(?:不|不要|不用|不了|不行|不对|不是|否|别|先不|先不要|先别|先不用|暂时不|暂不|算了|取消|不确认|"
+            r"no|nope|nah|cancel|never ?mind|not now|not yet)")
+_NO = re.compile(rf"{_NO_WORD}(?:吧|了|啦|啊|呢|的)*(?:[,， ]*{_NO_WORD}(?:吧|了|啦|啊|呢|的)*)*(?:[,， ]*(?:谢谢|thanks?))?",
+                 re.IGNORECASE)
+
+
+def says_no(text: str) -> bool:
+    """A no to the one thing a card asks: "不", "算了", "取消", "不用了", "先不了", "no", "no thanks"; not "不通过" or
+    "不 驳回吧" (a decision, not a no to this card)."""
+    return bool(_NO.fullmatch(_said(text)))
 
 
 def is_keep(text: str) -> bool:

@@ -34,7 +34,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.finance import offset_arg, page_of, page_where, pager_row
 from handlers.flows.menu import require_bound
-from handlers.messages import Button, Reply
+from handlers.messages import Answer, Button, Reply
 from handlers.router import Router, payload
 from nlu.credit_grant import confirms_approval, read_grant, refuses_approval
 from nlu.dates import parse_date
@@ -210,12 +210,13 @@ async def _approve_card(ctx: Ctx, change_id: int, granted: Decimal | None, *, no
     line = ctx.t("cr.approve.granted", amount=fmt_cny(granted), asked=fmt_cny(asked)) if granted is not None else ""
     if said is not None and granted is None:
         line = ctx.t("cr.approve.at_ask", said=fmt_cny(said), asked=fmt_cny(asked))
-    yes = (Button(ctx.t("cr.btn.yes_at", amount=fmt_cny(granted)), payload("cr.yes", change_id, str(granted)))
-           if granted is not None else Button(ctx.t("cr.btn.yes"), payload("cr.yes", change_id, 0)))
+    yes = (Button(ctx.t("cr.btn.yes_at", amount=fmt_cny(granted)), payload("cr.yes", change_id, str(granted)),
+                  Answer.YES)
+           if granted is not None else Button(ctx.t("cr.btn.yes"), payload("cr.yes", change_id, 0), Answer.YES))
     return [Reply(text=ctx.t("cr.approve.confirm", summary=item.summary(ctx.lang), granted=line)
                   + (f"\n{note}" if note else ""),
                   buttons=[[yes, Button(ctx.t("cr.btn.amount"), payload("cr.amt", change_id))],
-                           forms.cancel_row(ctx, "cr")])]
+                           forms.cancel_row(ctx, "cr", Answer.NO)])]
 
 
 @router.button("cr.yes")
@@ -415,8 +416,8 @@ async def request_reason(ctx: Ctx) -> list[Reply]:
     what = (ctx.t("cr.what.temporary", amount=amount, until=d["until"]) if d.get("until")
             else ctx.t("cr.what.limit", previous=fmt_cny(Decimal(d["previous"])), amount=amount))
     return [Reply(text=ctx.t("cr.confirm", dealer=d["dealer"], what=what, reason=reason),
-                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", d["nonce"]))],
-                           forms.cancel_row(ctx, "cr")])]
+                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", d["nonce"]), Answer.YES)],
+                           forms.cancel_row(ctx, "cr", Answer.NO)])]
 
 
 @router.state("cr.req.confirm")
@@ -427,8 +428,9 @@ async def confirm_typed(ctx: Ctx) -> list[Reply]:
         ctx.args = [str(ctx.dialog.data.get("nonce", ""))]
         return await request_submit(ctx)
     return [Reply(text=ctx.t("cr.use_buttons"),
-                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", ctx.dialog.data.get("nonce", "")))],
-                           forms.cancel_row(ctx, "cr")])]
+                  buttons=[[Button(ctx.t("cr.btn.submit"), payload("cr.submit", ctx.dialog.data.get("nonce", "")),
+                                   Answer.YES)],
+                           forms.cancel_row(ctx, "cr", Answer.NO)])]
 
 
 @router.button("cr.submit")

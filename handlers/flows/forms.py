@@ -28,7 +28,7 @@ from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows.menu import main_menu, require_bound
-from handlers.messages import Button, InboundKind, Reply
+from handlers.messages import Answer, Button, InboundKind, Reply
 from handlers.router import payload
 from nlu.numbers import count_said
 from nlu.products import find_product
@@ -291,8 +291,9 @@ def days_label(ctx: Ctx, first: date, last: date) -> str:
     return ctx.t("form.days_span", first=first.isoformat(), last=last.isoformat())
 
 
-def cancel_row(ctx: Ctx, prefix: str) -> list[Button]:
-    return [Button(ctx.t("form.cancel"), payload(f"{prefix}.cancel"))]
+def cancel_row(ctx: Ctx, prefix: str, answer: Answer | None = None) -> list[Button]:
+    """The form's ✖ 取消; ``Answer.NO`` under a summary asking to confirm: "不", "算了" typed press it."""
+    return [Button(ctx.t("form.cancel"), payload(f"{prefix}.cancel"), answer)]
 
 
 def menu_button(ctx: Ctx) -> Button:

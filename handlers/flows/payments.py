@@ -51,7 +51,7 @@ from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
 from handlers.flows.menu import require_bound
-from handlers.messages import Button, Reply
+from handlers.messages import Answer, Button, Reply
 from handlers.router import Router, payload
 from nlu.dates import find_past_period, parse_date
 from nlu.numbers import read_amount
@@ -533,7 +533,9 @@ async def _summary(ctx: Ctx) -> list[Reply]:
         text += "\n" + ctx.t("pay.confirm.same_ref", said=en if ctx.en else zh)
         return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok_again"), payload("pay.ok", d["nonce"]))],
                                           _cancel(ctx)])]
-    return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]))], _cancel(ctx)])]
+    # "确认", "好的", "可以" typed: booked (a reference booked before takes the explicit button above)
+    return [Reply(text=text, buttons=[[Button(ctx.t("pay.btn.ok"), payload("pay.ok", d["nonce"]), Answer.YES)],
+                                      forms.cancel_row(ctx, "pay", Answer.NO)])]
 
 
 @router.state("pay.confirm")

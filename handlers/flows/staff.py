@@ -30,7 +30,7 @@ from core.errors import DomainError, PermissionDenied, ValidationFailed
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.messages import Button, InboundKind, Reply
+from handlers.messages import Answer, Button, InboundKind, Reply
 from handlers.router import Router, StepLeft, payload
 from nlu.staff_commands import RefKind, StaffVerb, parse_staff_command
 
@@ -44,7 +44,8 @@ TICKET_NOTE = "staff.ticket_note"     # data: action (comment|resolve), ref, pro
 SHIP_CARRIER = "staff.ship_carrier"   # data: ref, prompt ("other" carrier: its name)
 SHIP_TRACKING = "staff.ship_tracking"  # data: ref, carrier, prompt
 ALLOC_PICK = "staff.alloc.pick"       # data: number, choices (the warehouses offered, typed by code or name)
-TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING, ALLOC_PICK)
+TICKET_DESC = "staff.tnew.desc"       # data: dealer_id, dealer, nonce (a ticket for a dealer: staff_words)
+TEXT_STATES = (REASON, TICKET_NOTE, SHIP_CARRIER, SHIP_TRACKING, ALLOC_PICK, TICKET_DESC)
 
 MAX_REASON = 500
 MAX_NOTE = 2000
@@ -280,6 +281,13 @@ def _version_arg(ctx: Ctx, index: int) -> int | None:
 
 def _b(ctx: Ctx, key: str, action: str, *args: str | int) -> Button:
     return Button(ctx.t(key), payload(action, *args))
+
+
+def confirm_row(ctx: Ctx, label: str, pressed: str) -> list[Button]:
+    """A confirm card's buttons: ``label`` pressing ``pressed``, and 取消 (``staff.abort``: nothing changed). A yes
+    typed under the card ("确认", "好的", "是", "ok") presses the first, a no ("不", "算了", "取消") the second
+    (``Button.answer``, read by ``handlers.service``), as the buttons would."""
+    return [Button(label, pressed, Answer.YES), Button(ctx.t("staff.btn.cancel"), payload("staff.abort"), Answer.NO)]
 
 
 def _when(ctx: Ctx, at: datetime | None) -> str:

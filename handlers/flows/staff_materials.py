@@ -34,6 +34,7 @@ from handlers.flows.staff import (
     _int_arg,
     _label,
     _stale,
+    confirm_row,
     drop_pending,
 )
 from handlers.messages import Button, Reply
@@ -186,8 +187,8 @@ async def dispatch_mat_ask(ctx: Ctx) -> list[Reply]:
         return await mat_detail(ctx)           # dispatched already or not approved: the card says what it is
     rid = request.id or 0
     return [Reply(text=ctx.t("staff.mat.dispatch_confirm", **_mat_params(request, material, dealer)),
-                  buttons=[[Button(ctx.t("staff.mat.btn.dispatch_ok", id=rid), payload("staff.mat.dispatch_ok", rid)),
-                            _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+                  buttons=[confirm_row(ctx, ctx.t("staff.mat.btn.dispatch_ok", id=rid),
+                                       payload("staff.mat.dispatch_ok", rid))])]
 
 
 @router.button("staff.mat.dispatch_ok")
@@ -235,8 +236,8 @@ async def numbered_request(ctx: Ctx) -> list[Reply]:
         rid = request.id or 0
         return [Reply(text=ctx.t("staff.mat.reject_confirm", reason=mask_text(command.reason),
                                  **_mat_params(request, material, dealer)),
-                      buttons=[[Button(ctx.t("staff.mat.btn.reject_ok", id=rid), payload("staff.mat.reject_ok", nonce)),
-                                _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+                      buttons=[confirm_row(ctx, ctx.t("staff.mat.btn.reject_ok", id=rid),
+                                           payload("staff.mat.reject_ok", nonce))])]
     return await mat_detail(ctx)
 
 
@@ -255,12 +256,10 @@ async def approve_confirm(ctx: Ctx, request: MaterialRequest, material: Marketin
         if not 0 < granted < request.qty:
             return [Reply(text=ctx.t("staff.mat.too_many", **params)), *await mat_detail(ctx)]
         return [Reply(text=ctx.t("staff.mat.approve_part_confirm", **params),
-                      buttons=[[Button(ctx.t("staff.mat.btn.approve_part", id=rid, granted=granted),
-                                       payload("staff.mat.approve", rid, granted)),
-                                _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+                      buttons=[confirm_row(ctx, ctx.t("staff.mat.btn.approve_part", id=rid, granted=granted),
+                                           payload("staff.mat.approve", rid, granted))])]
     return [Reply(text=ctx.t("staff.mat.approve_confirm", **_mat_params(request, material, dealer)),
-                  buttons=[[Button(ctx.t("staff.mat.btn.approve", id=rid), payload("staff.mat.approve", rid)),
-                            _b(ctx, "staff.btn.cancel", "staff.abort")]])]
+                  buttons=[confirm_row(ctx, ctx.t("staff.mat.btn.approve", id=rid), payload("staff.mat.approve", rid))])]
 
 
 @router.button("staff.mat.reject_ok")

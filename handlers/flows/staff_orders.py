@@ -55,6 +55,7 @@ from handlers.flows.staff import (
     _version_arg,
     _when,
     another_command,
+    confirm_row,
     decision_buttons,
     drop_pending,
 )
@@ -280,8 +281,8 @@ async def allocate_ask(ctx: Ctx) -> list[Reply]:
     buttons = [[Button(f"🏭 {w.code} {w.name}" + (near if region and w.region == region else ""),
                        payload("staff.alloc.wh", number, w.id or 0))] for w in enough]
     if enough:
-        buttons.append([_b(ctx, "staff.btn.auto", "staff.alloc.wh", number, 0),
-                        _b(ctx, "staff.btn.cancel", "staff.abort")])
+        # "确认", "好的" typed: the automatic choice (the dealer's region first, as listed); "不", "算了": left
+        buttons.append(confirm_row(ctx, ctx.t("staff.btn.auto"), payload("staff.alloc.wh", number, 0)))
         # "华北仓", "WH-TJ", "华北" typed instead of a button: that warehouse (handlers.flows.staff_orders.warehouse_typed)
         ctx.go(ALLOC_PICK, number=number,
                choices=[[w.id or 0, w.code, w.name, w.region or ""] for w in enough])

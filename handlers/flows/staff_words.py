@@ -79,7 +79,7 @@ router = Router(name=__name__)
 P = Permission
 MAX_CHOICES = 6
 MAX_TEXT = 2000
-TICKET_DESC = "staff.tnew.desc"        # data: dealer_id, dealer, nonce
+TICKET_DESC = staff.TICKET_DESC        # the problem typed for a ticket filed for a dealer
 QF_NOTE = "staff.qf_note"              # data: number, status
 
 # who may open a number of each kind (any one of the permissions)
@@ -421,8 +421,7 @@ async def _this_record(ctx: Ctx, command: StaffCommand) -> list[Reply]:
     if action.startswith("staff.order.") and args:     # the order said whole: number, dealer, amount
         title = await staff_orders.order_line(ctx, await order_cases.get_order(ctx.uow(), ctx.actor, args[0]))
     return [Reply(text=ctx.t(f"sw.this.{command.verb.value}", what=title),
-                  buttons=[[Button(_verb_label(ctx, command.verb), pressed),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, _verb_label(ctx, command.verb), pressed)])]
 
 
 def _verb_label(ctx: Ctx, verb: StaffVerb) -> str:
@@ -461,8 +460,8 @@ async def _approve_confirm(ctx: Ctx, number: str) -> list[Reply]:
                 *await staff_orders.order_detail(ctx)]
     line = await staff_orders.order_line(ctx, order)
     return [Reply(text=ctx.t("sw.this.approve", what=line),
-                  buttons=[[Button(ctx.t("staff.btn.approve"), payload("staff.order.approve", number, order.version)),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, ctx.t("staff.btn.approve"),
+                                             payload("staff.order.approve", number, order.version))])]
 
 
 def _about(total: Decimal | None, said: Decimal) -> bool:
@@ -504,8 +503,7 @@ async def _reject_words(ctx: Ctx, number: str, reason: str) -> list[Reply]:
     ctx.dialog.data["reject_words"] = {"nonce": nonce, "ref": number, "reason": reason, "version": order.version}
     line = await staff_orders.order_line(ctx, order)
     return [Reply(text=ctx.t("sw.reject.confirm", line=line, reason=mask_text(reason)),
-                  buttons=[[Button(ctx.t("sw.btn.reject_ok"), payload("staff.rejw", nonce)),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, ctx.t("sw.btn.reject_ok"), payload("staff.rejw", nonce))])]
 
 
 async def _reject_ticket_words(ctx: Ctx, number: str, reason: str) -> list[Reply]:
@@ -518,8 +516,7 @@ async def _reject_ticket_words(ctx: Ctx, number: str, reason: str) -> list[Reply
     ctx.dialog.data["reject_ticket_words"] = {"nonce": nonce, "ref": number, "reason": reason}
     return [Reply(text=ctx.t("sw.reject_ticket.confirm", number=number, problem=mask_text(ticket.description)[:60],
                              reason=mask_text(reason)),
-                  buttons=[[Button(ctx.t("sw.btn.reject_ok"), payload("staff.rejtw", nonce)),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, ctx.t("sw.btn.reject_ok"), payload("staff.rejtw", nonce))])]
 
 
 @router.button("staff.rejtw")
@@ -573,8 +570,7 @@ async def _ship_words(ctx: Ctx, command: StaffCommand, number: str) -> list[Repl
     ctx.dialog.data["ship_words"] = {"nonce": nonce, "ref": number, "carrier": command.carrier, "tracking": tracking}
     line = await staff_orders.order_line(ctx, order)
     return [Reply(text=ctx.t("sw.ship.confirm", line=line, carrier=command.carrier, tracking=tracking),
-                  buttons=[[Button(ctx.t("sw.btn.ship_ok"), payload("staff.shipw", nonce)),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, ctx.t("sw.btn.ship_ok"), payload("staff.shipw", nonce))])]
 
 
 @router.button("staff.shipw")
@@ -629,8 +625,8 @@ async def new_ticket_problem(ctx: Ctx) -> list[Reply]:
     ctx.dialog.data["text"] = text[:MAX_TEXT]
     data = ctx.dialog.data
     return [Reply(text=ctx.t("sw.tnew.confirm", dealer=data.get("dealer", ""), text=mask_text(text[:MAX_TEXT])),
-                  buttons=[[Button(ctx.t("sw.btn.ticket_ok"), payload("staff.tnew.ok", str(data.get("nonce")))),
-                            Button(ctx.t("staff.btn.cancel"), payload("staff.abort"))]])]
+                  buttons=[staff.confirm_row(ctx, ctx.t("sw.btn.ticket_ok"),
+                                             payload("staff.tnew.ok", str(data.get("nonce"))))])]
 
 
 @router.button("staff.tnew.ok")
