@@ -19,7 +19,7 @@ from handlers.messages import InboundKind, Reply
 from handlers.router import StepLeft
 from nlu.order_words import order_number, receipt_said
 from nlu.receipt_words import shortage_said
-from nlu.schema import LOW_CONFIDENCE, Intent
+from nlu.schema import LOW_CONFIDENCE, EditOp, Intent, ParseResult
 
 i18n.register({
     "leave.form": ("（没填完的{title}已退出，没有提交；需要时请重新开始。）",
@@ -55,6 +55,16 @@ async def another_request(ctx: Ctx, *, own: Collection[Intent] = (), new_of_own:
     if parsed.intent not in REQUESTS or parsed.confidence < LOW_CONFIDENCE:
         return False
     return parsed.intent not in own or (new_of_own and parsed.slots.product is not None)
+
+
+def report_with_counts(parsed: ParseResult) -> bool:
+    """A quality report or a repair said with counts ("质量反馈 DH20 水箱满灯乱亮 批号B2612-01 有3台") while ordering: the
+    counts would be added or set as lines of the cart. A change of a line ("5号少30个", "不要AP300了") is the cart's
+    own whatever intent the words lean to; goods short on arrival are the cart's question (its receipt offered)."""
+    edits = parsed.slots.edits
+    return (parsed.intent in (Intent.QUALITY_FEEDBACK, Intent.AFTER_SALES) and parsed.confidence >= LOW_CONFIDENCE
+            and parsed.slots.topic != "receipt_issue" and bool(edits or parsed.slots.items)
+            and all(e.op in (EditOp.ADD, EditOp.SET) for e in edits))
 
 
 def leave(ctx: Ctx, title: str = "") -> StepLeft:

@@ -292,7 +292,7 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
 
 
 async def _left_for(ctx: Ctx) -> None:
-    """Another request typed where the payment asks for its dealer, account, amount, method, day or receipt
+    """Another request typed where the payment asks for its dealer, account, amount, method or day, or at its summary
     ("D0001对账单", "D0003有争议 说11月少算了一笔返利"): the payment is left and the request done (was: the same
     question again, or the words searched as a dealer)."""
     if await another_request(ctx):
@@ -527,7 +527,6 @@ async def receipt_sent(ctx: Ctx) -> list[Reply]:
         return [Reply(text=ctx.t("pay.receipt.kept"))] + await _summary(ctx)
     if forms.is_skip(forms.text_of(ctx)) or forms.is_done(forms.text_of(ctx)):
         return await _summary(ctx)
-    await _left_for(ctx)
     return [Reply(text=ctx.t("pay.ask.receipt"),
                   buttons=[[Button(ctx.t("form.skip"), payload("pay.skip"))] + _cancel(ctx)])]
 

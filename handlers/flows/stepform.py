@@ -263,13 +263,15 @@ class Form:
                 return await self.next(ctx)
             # "跳过" at the problem's description was stored as the problem: a step the form needs says so
             return [Reply(text=ctx.t("form.required"))] + await self.ask(ctx, name)
-        if s.parse is not None and receipt_typed(ctx) or s.leaves and await another_request(ctx, own=self.own):
-            # "SO-… 全部收到", "报名", "申请物料 海报 3套" at the phone step: not a phone, that request (was: "电话号码无效")
-            raise leave(ctx, self._title(ctx))
+        if s.parse is not None and receipt_typed(ctx):
+            raise leave(ctx, self._title(ctx))                    # "SO-… 全部收到": that order's receipt
         if name != "product" and (order := await _an_order(ctx, text)) is not None:
             return order                                          # "AP300 来二十台" is no customer's name
         if name != "product" and is_question(text) and (aside := await self.aside(ctx, name)) is not None:
             return aside                                          # "我那单审了没" is no batch, "预存款呢" no count
+        if s.leaves and await another_request(ctx, own=self.own):
+            # "报名", "申请物料 海报 3套" at the phone step: not a phone, that request (was: "电话号码无效")
+            raise leave(ctx, self._title(ctx))
         if s.parse is not None:
             return await self._take(ctx, s, await s.parse(self, ctx, text))
         if s.limit is not None and len(text) > s.limit:
