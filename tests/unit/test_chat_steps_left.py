@@ -41,6 +41,10 @@ async def test_a_quality_report_typed_in_an_order_edit_is_a_report_and_the_edit_
     parked = data.get(PARKED_CART)
     assert isinstance(parked, dict) and parked.get("amends") == order.number
     assert dict(map(tuple, parked["items"])) == {"AP300": 12}     # type: ignore[arg-type]
+    assert "修改已保留" in said
+    await w.say(DEALER, "/cancel")
+    back = texts(await w.say(DEALER, "看下购物车"))                 # the edit comes back, nothing added to it
+    assert f"修改订单 {order.number}" in back and "AP300）12台" in back and "DH20" not in back
 
 
 async def test_a_receipt_claim_typed_with_a_cart_open_is_a_claim_and_the_cart_is_kept() -> None:
