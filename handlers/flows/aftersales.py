@@ -509,12 +509,14 @@ FORM = Form(
     steps=(product_step(skippable=True),
            Step("ref", parse=_ref, skippable=True),
            Step("name", parse=_name, skippable=True),
-           Step("phone", parse=_phone, contact=True, skippable=True),
+           Step("phone", parse=_phone, contact=True, skippable=True, leaves=True),
            Step("address", parse=_address, skippable=True),
            Step("desc", parse=_desc, limit=MAX_TEXT, keep="desc_hint"),
            Step("photos", photos=True),
-           Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority})),
-    summary=_summary, submit=_submit, resubmitted=_resubmitted)
+           Step("priority", ask=_ask_priority, parse=_typed_priority, buttons={"prio": _pressed_priority},
+                leaves=True)),
+    summary=_summary, submit=_submit, resubmitted=_resubmitted,
+    own=frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK}))
 FORM.register(router)
 
 

@@ -37,6 +37,7 @@ from handlers.flows.cart import (
     started_cart,
 )
 from handlers.flows.cart_swaps import swap_pick
+from handlers.flows.leaving import park_cart, receipt_typed, report_with_counts
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
@@ -131,7 +132,13 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         # "昨天 AP500 卖了2台 单价3299 杭州 工程" with the cart open: sales made, reported, never lines of this order
         # (QA s27 #4: one tap from a purchase order); the cart is parked for when ordering goes on
         return [Reply(text=ctx.t("order.kept", n=len(cart.items)))] * bool(cart.items) + await report_sales_intent(ctx)
+    if ctx.is_dealer and (receipt_typed(ctx) or report_with_counts(parsed)):
+        # "质量反馈 DH20 水箱满灯乱亮 批号B2612-01 有3台", "SO-… 货到了 但是少了1台" with a cart or an order's edit open: a
+        # report or a receipt whose counts are no lines of this order (was: "已加入：除湿机 DH20 ×3台"); the cart parked,
+        # the request done (a problem without counts is answered as before: the way there, the cart kept open)
+        raise park_cart(ctx, [Reply(text=ctx.t("order.kept", n=len(cart.items)))] * bool(cart.items))
     return await _each_request(ctx, cart, parsed)
+
 
 
 async def _reorder(ctx: Ctx, parsed: ParseResult) -> list[Reply]:

@@ -50,6 +50,7 @@ from handlers import i18n
 from handlers.context import Ctx
 from handlers.flows import forms
 from handlers.flows.finance import offset_arg, page_of, page_where, pager_row, remember_pages
+from handlers.flows.leaving import another_request, leave
 from handlers.flows.menu import require_bound
 from handlers.messages import Answer, Button, Reply
 from handlers.router import Router, payload
@@ -98,6 +99,7 @@ i18n.register({
     "pay.kept": ("（回款登记还没完成，接着下面这一步即可；不需要了请点“取消”。）",
                  "(The payment is not booked yet: go on with the step below, or tap Cancel.)"),
     "pay.ask.account": ("记入哪个账户？", "Into which account?"),
+    "pay.a_payment": ("回款登记", "payment"),
     "pay.dropped": ("上一笔 {dealer} {amount} 没有入账，已放弃；现在登记这一笔：",
                     "The earlier payment ({dealer} {amount}) was not booked and is dropped; now this one:"),
     "pay.ask.amount": ("金额多少（元）？例如 50000 或 5万：", "How much (CNY)? e.g. 50000:"),
@@ -285,7 +287,16 @@ async def dealer_typed(ctx: Ctx) -> list[Reply]:
         return await _show_dealer(ctx, int(shown), str(ctx.dialog.data.get("dealer") or ""))
     if (aside := await _asked_aside(ctx, text)) is not None:
         return aside
+    await _left_for(ctx)         # "D0003有争议 说11月少算了一笔返利": no dealer's name, that dispute
     return await _find_dealer(ctx, text)
+
+
+async def _left_for(ctx: Ctx) -> None:
+    """Another request typed where the payment asks for its dealer, account, amount, method or day, or at its summary
+    ("D0001对账单", "D0003有争议 说11月少算了一笔返利"): the payment is left and the request done (was: the same
+    question again, or the words searched as a dealer)."""
+    if await another_request(ctx):
+        raise leave(ctx, ctx.t("pay.a_payment"))
 
 
 async def _asked_aside(ctx: Ctx, text: str, again: list[Reply] | None = None) -> list[Reply] | None:
@@ -391,7 +402,10 @@ async def account_typed(ctx: Ctx) -> list[Reply]:
             return await account_chosen(ctx)
     ask = [Reply(text=ctx.t("pay.ask.account"),
                  buttons=[[Button(_account_name(ctx, a), payload("pay.acct", a.value)) for a in ACCOUNTS], _cancel(ctx)])]
-    return await _asked_aside(ctx, text, again=ask) or ask      # "杭州嘉禾的余额": answered, then asked again
+    if (aside := await _asked_aside(ctx, text, again=ask)) is not None:     # "杭州嘉禾的余额": answered, asked again
+        return aside
+    await _left_for(ctx)
+    return ask
 
 
 def _method_name(ctx: Ctx, method: PaymentMethod) -> str:
@@ -408,8 +422,11 @@ async def amount_typed(ctx: Ctx) -> list[Reply]:
     amount = read_amount(forms.text_of(ctx))
     if amount is None or amount <= 0:
         bad = [Reply(text=ctx.t("pay.bad.amount"), buttons=[_cancel(ctx)])]
-        return await _asked_aside(ctx, forms.text_of(ctx), again=[Reply(text=ctx.t("pay.ask.amount"),
-                                                                         buttons=[_cancel(ctx)])]) or bad
+        aside = await _asked_aside(ctx, forms.text_of(ctx), again=[Reply(text=ctx.t("pay.ask.amount"),
+                                                                          buttons=[_cancel(ctx)])])
+        if aside is None:
+            await _left_for(ctx)
+        return aside or bad
     ctx.dialog.data["amount"] = str(amount)
     return await _ask_next(ctx)
 
@@ -422,7 +439,10 @@ async def method_typed(ctx: Ctx) -> list[Reply]:
             ctx.args = [method.value]
             return await method_chosen(ctx)
     ask = [Reply(text=ctx.t("pay.ask.method"), buttons=_method_buttons(ctx))]
-    return await _asked_aside(ctx, forms.text_of(ctx), again=ask) or ask
+    if (aside := await _asked_aside(ctx, forms.text_of(ctx), again=ask)) is not None:
+        return aside
+    await _left_for(ctx)
+    return ask
 
 
 @router.button("pay.method")
@@ -482,6 +502,7 @@ def _day_paid(text: str, today: date) -> date | None:
 async def date_typed(ctx: Ctx) -> list[Reply]:
     paid_on = _day_paid(forms.text_of(ctx), ctx.deps.clock.today())
     if paid_on is None:
+        await _left_for(ctx)
         return [Reply(text=ctx.t("pay.bad.date"))] + _ask_date(ctx)
     return await _paid_on(ctx, paid_on)
 
@@ -544,6 +565,7 @@ async def confirm_typed(ctx: Ctx) -> list[Reply]:
     if forms.text_of(ctx).lower() in BOOK_WORDS and not ctx.dialog.data.get("same_ref"):
         ctx.args = [str(ctx.dialog.data.get("nonce") or "")]
         return await book(ctx)
+    await _left_for(ctx)
     return await _summary(ctx)
 
 

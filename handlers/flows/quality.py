@@ -405,11 +405,13 @@ FORM = Form(
     prefix="qf", title="qf.title", use_buttons="qf.use_buttons",
     steps=(product_step(),
            Step("batch", limit=MAX_BATCH, skippable=True, parse=_batch),
-           Step("category", ask=_ask_category, parse=_typed_category, buttons={"cat": _pressed_category}),
+           Step("category", ask=_ask_category, parse=_typed_category, buttons={"cat": _pressed_category},
+                leaves=True),
            Step("count", parse=_count),
            Step("desc", limit=MAX_TEXT, skippable=True, keep="desc_hint"),
            Step("photos", photos=True)),
-    summary=_summary, submit=_submit, resubmitted=_resubmitted)
+    summary=_summary, submit=_submit, resubmitted=_resubmitted,
+    own=frozenset({Intent.AFTER_SALES, Intent.QUALITY_FEEDBACK}))
 FORM.register(router)
 
 

@@ -28,6 +28,7 @@ from core.masking import mask_text
 from handlers.catalogue import parse_message
 from handlers.context import Ctx
 from handlers.flows import forms
+from handlers.flows.leaving import another_request, leave, receipt_typed
 from handlers.messages import Button, InboundKind, Reply
 from handlers.router import Router, payload
 from nlu.replies import is_confirmation, is_keep, is_question
@@ -69,6 +70,7 @@ class Step:
     contact: bool = False
     keep: str = ""
     buttons: Mapping[str, Press] = field(default_factory=dict)
+    leaves: bool = False        # another request typed here leaves the form (a phone, a choice: no free text)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Form:
     reask_blank: bool = True
     guard: Guard = forms.require_dealer
     shown: Shown | None = None
+    own: frozenset[Intent] = frozenset()     # the form's own requests: their words at a step are this form's
 
     # --- wiring -------------------------------------------------------------------------------------
 
@@ -242,8 +245,12 @@ class Form:
                 return [forms.add_photos(ctx, f"{self.prefix}.done")]
             if forms.is_done(forms.text_of(ctx)):
                 return await self.photos_done(ctx)
+            if receipt_typed(ctx):                      # "SO-… 货到了 少了1台": that order's claim
+                raise leave(ctx, self._title(ctx))
             if forms.text_of(ctx) and (aside := await self.aside(ctx, name)) is not None:
                 return aside
+            if await another_request(ctx, own=self.own, new_of_own=True):
+                raise leave(ctx, self._title(ctx))      # a new report typed where photos are wanted: that report
             return [Reply(text=ctx.t("form.photo_wanted"), buttons=[self.done_button(ctx)])]
         if s.contact and s.parse is not None and ctx.inbound.kind == InboundKind.CONTACT and ctx.inbound.phone:
             return await self._take(ctx, s, await s.parse(self, ctx, ctx.inbound.phone))
@@ -260,15 +267,23 @@ class Form:
                 return await self.next(ctx)
             # "跳过" at the problem's description was stored as the problem: a step the form needs says so
             return [Reply(text=ctx.t("form.required"))] + await self.ask(ctx, name)
+        if s.parse is not None and receipt_typed(ctx):
+            raise leave(ctx, self._title(ctx))                    # "SO-… 全部收到": that order's receipt
         if name != "product" and (order := await _an_order(ctx, text)) is not None:
             return order                                          # "AP300 来二十台" is no customer's name
         if name != "product" and is_question(text) and (aside := await self.aside(ctx, name)) is not None:
             return aside                                          # "我那单审了没" is no batch, "预存款呢" no count
+        if s.leaves and await another_request(ctx, own=self.own):
+            # "报名", "申请物料 海报 3套" at the phone step: not a phone, that request (was: "电话号码无效")
+            raise leave(ctx, self._title(ctx))
         if s.parse is not None:
             return await self._take(ctx, s, await s.parse(self, ctx, text))
         if s.limit is not None and len(text) > s.limit:
             return self.reject(ctx, name, ctx.t("form.text_too_long", limit=s.limit))
         return await self._take(ctx, s, {name: text})
+
+    def _title(self, ctx: Ctx) -> str:
+        return ctx.t(self.title) if self.title else ""
 
     async def aside(self, ctx: Ctx, name: str) -> list[Reply] | None:
         """A question typed where the step wants a product or photos ("工单怎么样了", "上次那单到哪了", often into a
