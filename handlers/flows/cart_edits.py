@@ -36,7 +36,7 @@ from handlers.flows.cart import (
     stale_cart,
     started_cart,
 )
-from handlers.flows.cart_swaps import swap_pick
+from handlers.flows.cart_swaps import swap_pick, typed_swap
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
@@ -242,6 +242,9 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     changed = False
     unresolved = []
     edits = list(slots.edits)
+    if (swapped := typed_swap(ctx, cart, parsed)) is not None:
+        # "DH50" typed under "没有找到“DH30”…要换成哪一个？": that button pressed (was: a line of DH50 of its own)
+        edits = [swapped]
     offered = (ctx.dialog.data.get("suggested") or {}).get("skus") or []
     # "DH20有货吗" answered, then "那来4台" / "need 4 of them" with no cart yet: the product just asked about
     about = talked_about(ctx) if not cart.items else None

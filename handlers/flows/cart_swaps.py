@@ -2,19 +2,23 @@
 
 The word is named back, the line it would replace is kept as it is, and the products the word may mean are offered,
 each replacing that line in one tap (``order.swap|<nonce>|<old sku>|<new sku>[|<qty>]``, handled in
-``handlers.flows.cart_edits``): the line's count, or the one said with the word.
+``handlers.flows.cart_edits``): the line's count, or the one said with the word. One of them typed as the answer
+("DH50", "DH50 3台") is that button pressed (``typed_swap``), never a line of its own.
 """
 
 from __future__ import annotations
 
 from core.payload import MAX_PAYLOAD_BYTES
 from handlers import i18n
+from handlers.catalogue import PICK_MINUTES
 from handlers.context import Ctx
 from handlers.flows.cart import Cart, catalogue_entries
 from handlers.messages import Button, Reply
 from handlers.router import payload
 from nlu.products import suggest_products
-from nlu.schema import Unresolved
+from nlu.schema import CartEdit, EditOp, ParseResult, Unresolved
+
+SWAP_ASKED = "swap_asked"      # the dialog's key for the swap offered last: {"old", "skus", "qty", "nonce", "at"}
 
 i18n.register({
     "order.swap_pick": ("没有找到“{word}”，{old} 先保持不变。要换成哪一个？",
@@ -34,12 +38,40 @@ async def swap_pick(ctx: Ctx, cart: Cart, word: Unresolved) -> Reply:
     had = cart.items.get(old)
     qty = word.qty or had
     rows: list[list[Button]] = []
+    offered: list[str] = []
     for e in found:
         pressed = payload("order.swap", cart.nonce, old, e.sku, *([word.qty] if word.qty else []))
         if len(pressed.encode()) > MAX_PAYLOAD_BYTES:
             continue
+        offered.append(e.sku)
         rows.append([Button(f"{old} → {e.name}（{e.sku}）" + (f" ×{qty}" if qty else ""), pressed)])
+    if offered:     # a typed answer naming one of them is that button (``typed_swap``); the cart's next save forgets it
+        ctx.dialog.data[SWAP_ASKED] = {"old": old, "skus": offered, "qty": word.qty, "nonce": cart.nonce,
+                                       "at": int(ctx.deps.clock.now().timestamp() // 60)}
     named = entries[old].name if old in entries else old
     if had is not None:
         rows.append([Button(ctx.t("order.swap_keep", old=old), payload("order.view", cart.nonce))])
     return Reply(text=ctx.t("order.swap_pick", word=word.word[:30], old=named), buttons=rows)
+
+
+def typed_swap(ctx: Ctx, cart: Cart, parsed: ParseResult) -> CartEdit | None:
+    """The message as the answer to the swap offered last (``swap_pick``): it names one of the products offered and
+    no other line ("DH50", "要DH50的", "DH50 3台"). The replacement that product's button makes, with the count said
+    now, else the one said with the offer, else the line's own; None when the message is no such answer."""
+    asked = ctx.dialog.data.get(SWAP_ASKED)
+    if not isinstance(asked, dict) or asked.get("nonce") != cart.nonce or asked.get("old") not in cart.items:
+        return None
+    if int(ctx.deps.clock.now().timestamp() // 60) - int(asked.get("at") or 0) > PICK_MINUTES:
+        return None
+    slots = parsed.slots
+    if slots.unresolved or any(e.op not in (EditOp.ADD, EditOp.SET) for e in slots.edits):
+        return None
+    named = {e.sku for e in slots.edits} | {i.sku for i in slots.items}
+    if not named and slots.product:
+        named = {slots.product}
+    skus = [str(s) for s in asked.get("skus") or []]
+    if len(named) != 1 or (new := next(iter(named))) not in skus:
+        return None
+    said = [e.qty for e in slots.edits if e.qty]
+    qty = said[0] if len(said) == 1 else asked.get("qty") if isinstance(asked.get("qty"), int) else None
+    return CartEdit(op=EditOp.REPLACE, sku=str(asked["old"]), to_sku=new, qty=qty)

@@ -1,0 +1,76 @@
+"""A line replaced by a product the catalogue does not have ("DH20换成DH30", "swap the DH20 for DH30"): the line
+kept, the word named back with the products it may mean; the answer to that question typed ("DH50") is that button
+pressed, never a line of its own."""
+
+from __future__ import annotations
+
+from tests.chat import ChatWorld, buttons, texts
+from tests.unit.test_chat_cart_edits import CHAT, cart, world
+from tests.unit.test_chat_several_requests import _more
+
+
+async def _with_dh50() -> ChatWorld:
+    w = await world()
+    await _more(w, ("DH50", "商用除湿机DH50"))
+    return w
+
+
+async def test_a_swap_to_a_product_that_does_not_exist_keeps_the_line_and_offers_the_closest() -> None:
+    """"DH20换成DH30" (no DH30) took DH20 out without a word."""
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台")
+    replies = await w.say(CHAT, "DH20换成DH30")
+    assert await cart(w) == {"DH20": 2}
+    shown = texts(replies)
+    assert "没有找到“DH30”" in shown and "已删除" not in shown
+    swap = next(p for label, p in buttons(replies).items() if "DH50" in label)
+    await w.press(CHAT, swap)
+    assert await cart(w) == {"DH50": 2}
+
+
+async def test_a_swap_to_a_missing_product_among_several_lines_keeps_them_all() -> None:
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台 AP300 3台")
+    replies = await w.say(CHAT, "把DH20换成DH30 5台")
+    assert await cart(w) == {"DH20": 2, "AP300": 3}
+    assert any("DH50" in label and "×5" in label for label in buttons(replies))
+
+
+async def test_an_english_swap_to_a_missing_product_keeps_the_line() -> None:
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台")
+    replies = await w.say(CHAT, "swap the DH20 for DH30")
+    assert await cart(w) == {"DH20": 2}
+    assert "DH30" in texts(replies)
+    swap = next(p for label, p in buttons(replies).items() if "DH50" in label)
+    await w.press(CHAT, swap)                   # was: offered as a product to add, DH20 kept beside it
+    assert await cart(w) == {"DH50": 2}
+
+
+async def test_the_product_offered_typed_is_the_swap_not_a_new_line() -> None:
+    """"DH50" typed under "要换成哪一个？" added a DH50 line (or asked its count) next to DH20."""
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台 AP300 3台")
+    await w.say(CHAT, "DH20换成DH30")
+    replies = await w.say(CHAT, "DH50")
+    assert await cart(w) == {"DH50": 2, "AP300": 3}
+    assert "已替换" in texts(replies)
+
+
+async def test_the_product_offered_typed_with_a_count_is_the_swap_with_that_count() -> None:
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台")
+    await w.say(CHAT, "不是DH20 是DH30")
+    await w.say(CHAT, "DH50 4台")
+    assert await cart(w) == {"DH50": 4}
+
+
+async def test_once_the_cart_changed_the_offer_is_over() -> None:
+    """A product offered, typed after another edit of the cart, is a line of its own again."""
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台")
+    offered = buttons(await w.say(CHAT, "DH20换成DH30"))
+    assert not any("F300" in label for label in offered)
+    await w.say(CHAT, "F300 3箱")
+    await w.say(CHAT, "DH50 1台")
+    assert await cart(w) == {"DH20": 2, "F300": 3, "DH50": 1}
