@@ -56,6 +56,9 @@ class CartEdit(BaseModel):
     to_sku: str | None = None                  # REPLACE: the new product
     unit: str = ""                             # the unit as written ("箱" for a product sold by the piece)
     factor: Decimal | None = None              # SCALE
+    # REPLACE with no ``sku``: the line of whichever of these the cart holds ("把滤网换成两箱AP500滤网": the filter
+    # in the cart, whichever it is; ``nlu.generic_swaps``)
+    among: list[str] = Field(default_factory=list)
 
 
 class Unresolved(BaseModel):

@@ -36,7 +36,7 @@ from handlers.flows.cart import (
     stale_cart,
     started_cart,
 )
-from handlers.flows.cart_swaps import swap_pick, typed_swap
+from handlers.flows.cart_swaps import line_among, swap_pick, typed_swap
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
@@ -275,6 +275,15 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         if qty is None:
             return await _pick(ctx, sku)
         edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
+    for edit in [e for e in edits if e.op == EditOp.REPLACE and e.sku is None and e.among]:
+        # "把滤网换成两箱AP500滤网": the line of the filter the cart holds (which one, when it holds several)
+        line = await line_among(ctx, cart, edit)
+        at = edits.index(edit)
+        edits = edits[:at] + ([line] if isinstance(line, CartEdit) else []) + edits[at + 1:]
+        if isinstance(line, Reply):
+            asks.append(line)
+        elif line is None and edit.to_sku:
+            asks += await _pick(ctx, edit.to_sku)     # nothing to replace, no count said: how many of it
     skus = {e.sku for e in edits if e.sku} | {e.to_sku for e in edits if e.to_sku} | set(cart.items)
     products = await products_by_sku(ctx, sorted(skus))
     missing: list[str] = []

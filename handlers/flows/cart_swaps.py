@@ -24,6 +24,8 @@ i18n.register({
     "order.swap_pick": ("没有找到“{word}”，{old} 先保持不变。要换成哪一个？",
                         "\"{word}\" is not in the catalogue; {old} stays as it is for now. Replace it with:"),
     "order.swap_keep": ("{old} 不换", "Keep {old}"),
+    "order.swap_which": ("购物车里有好几行可以换成 {new}，要换掉哪一行？", "Several lines of the cart may be the one to "
+                         "replace by {new}. Which one?"),
 })
 
 
@@ -75,3 +77,25 @@ def typed_swap(ctx: Ctx, cart: Cart, parsed: ParseResult) -> CartEdit | None:
     said = [e.qty for e in slots.edits if e.qty]
     qty = said[0] if len(said) == 1 else asked.get("qty") if isinstance(asked.get("qty"), int) else None
     return CartEdit(op=EditOp.REPLACE, sku=str(asked["old"]), to_sku=new, qty=qty)
+
+
+async def line_among(ctx: Ctx, cart: Cart, edit: CartEdit) -> CartEdit | Reply | None:
+    """A replacement of the line of whichever of ``edit.among`` the cart holds ("把滤网换成两箱AP500滤网"): that line's
+    replacement when it holds one; which line, one tap each (``order.swap``), when it holds several; when it holds
+    none, the new product as a line of its own with the count said (None: no count said, only the product)."""
+    held = [sku for sku in edit.among if sku in cart.items and sku != edit.to_sku]
+    if len(held) == 1:
+        return edit.model_copy(update={"sku": held[0], "among": []})
+    if not held:
+        return None if edit.qty is None else \
+            CartEdit(op=EditOp.ADD, sku=edit.to_sku, qty=edit.qty, unit=edit.unit)
+    entries = {e.sku: e for e in await catalogue_entries(ctx)}
+    new = entries[edit.to_sku].name if edit.to_sku in entries else edit.to_sku or ""
+    rows = []
+    for old in held[:8]:
+        qty = edit.qty or cart.items[old]
+        pressed = payload("order.swap", cart.nonce, old, edit.to_sku or "", *([edit.qty] if edit.qty else []))
+        if len(pressed.encode()) <= MAX_PAYLOAD_BYTES:
+            rows.append([Button(f"{old} → {new} ×{qty}", pressed)])
+    rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))])
+    return Reply(text=ctx.t("order.swap_which", new=new), buttons=rows)

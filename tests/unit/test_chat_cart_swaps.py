@@ -74,3 +74,22 @@ async def test_once_the_cart_changed_the_offer_is_over() -> None:
     await w.say(CHAT, "F300 3箱")
     await w.say(CHAT, "DH50 1台")
     assert await cart(w) == {"DH20": 2, "F300": 3, "DH50": 1}
+
+
+async def test_a_line_named_by_a_word_of_several_products_is_replaced() -> None:
+    """"把滤网换成两箱AP500滤网" set the AP300 filter in the cart to 2; the AP500 filter was never ordered."""
+    w = await world()
+    await w.say(CHAT, "AP300 5台 F300 3箱")
+    replies = await w.say(CHAT, "把滤网换成两箱AP500滤网")
+    assert await cart(w) == {"AP300": 5, "F500": 2}
+    assert "已替换" in texts(replies)
+
+
+async def test_a_word_of_several_lines_in_the_cart_asks_which_line() -> None:
+    w = await world()
+    await w.say(CHAT, "F300 3箱 F500 1箱 AP300 2台")
+    replies = await w.say(CHAT, "滤网换成DH20")
+    assert await cart(w) == {"F300": 3, "F500": 1, "AP300": 2}       # nothing guessed
+    swap = next(p for label, p in buttons(replies).items() if label.startswith("F500 →"))
+    await w.press(CHAT, swap)
+    assert await cart(w) == {"F300": 3, "AP300": 2, "DH20": 1}
