@@ -36,7 +36,7 @@ from handlers.flows.cart import (
     stale_cart,
     started_cart,
 )
-from handlers.flows.cart_swaps import line_among, swap_pick, typed_swap
+from handlers.flows.cart_swaps import line_among, size_pick, swap_pick, typed_swap
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
 from handlers.flows.sellout import report_sales_intent
@@ -105,6 +105,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said_change" if cart.amends else "order.done_said")])
     if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
+    if parsed.slots.topic in ("size_up", "size_down") and cart.items:     # "换成大一号的": which product, one tap
+        return [await size_pick(ctx, cart, parsed.slots.product)]
     said_nothing = not parsed.slots.items and not parsed.slots.edits and not parsed.slots.unresolved
     if cart.items and said_nothing and why_cannot_order(ctx.inbound.text):
         # "为啥不能下单" (was: "已回到主菜单"): the cart with its checks, a suspended account's with whom to ask

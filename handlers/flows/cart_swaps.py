@@ -24,12 +24,15 @@ i18n.register({
     "order.swap_pick": ("没有找到“{word}”，{old} 先保持不变。要换成哪一个？",
                         "\"{word}\" is not in the catalogue; {old} stays as it is for now. Replace it with:"),
     "order.swap_keep": ("{old} 不换", "Keep {old}"),
+    "order.size_pick": ("要换成哪一个型号？把 {old} 换成：", "Which one do you mean? Replace {old} with:"),
+    "order.size_which": ("要换哪一行？请连产品一起说，例如“{sku}换成大一号的”。",
+                         "Which line should change size? Say it with the product, e.g. \"{sku} one size bigger\"."),
     "order.swap_which": ("购物车里有好几行可以换成 {new}，要换掉哪一行？", "Several lines of the cart may be the one to "
                          "replace by {new}. Which one?"),
 })
 
 
-async def swap_pick(ctx: Ctx, cart: Cart, word: Unresolved) -> Reply:
+async def swap_pick(ctx: Ctx, cart: Cart, word: Unresolved, key: str = "order.swap_pick") -> Reply:
     """``word`` names no product and would replace the line ``word.replaces``: said back, the line kept, the products
     it may mean offered as that line's replacement."""
     old = word.replaces or ""
@@ -53,7 +56,7 @@ async def swap_pick(ctx: Ctx, cart: Cart, word: Unresolved) -> Reply:
     named = entries[old].name if old in entries else old
     if had is not None:
         rows.append([Button(ctx.t("order.swap_keep", old=old), payload("order.view", cart.nonce))])
-    return Reply(text=ctx.t("order.swap_pick", word=word.word[:30], old=named), buttons=rows)
+    return Reply(text=ctx.t(key, word=word.word[:30], old=named), buttons=rows)
 
 
 def typed_swap(ctx: Ctx, cart: Cart, parsed: ParseResult) -> CartEdit | None:
@@ -99,3 +102,17 @@ async def line_among(ctx: Ctx, cart: Cart, edit: CartEdit) -> CartEdit | Reply |
             rows.append([Button(f"{old} → {new} ×{qty}", pressed)])
     rows.append([Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))])
     return Reply(text=ctx.t("order.swap_which", new=new), buttons=rows)
+
+
+async def size_pick(ctx: Ctx, cart: Cart, named: str | None) -> Reply:
+    """"换成大一号的" (topic size_up / size_down): the line named, else the one talked about, offered as the other
+    products of its category, one tap each (never guessed: the catalogue does not say which is one size up); with
+    several lines and none talked about, which line is asked (said again with the product)."""
+    old = named if named in cart.items else cart.referent()
+    entries = {e.sku: e for e in await catalogue_entries(ctx)}
+    if old is None:
+        return Reply(text=ctx.t("order.size_which", sku=next(iter(cart.items))),
+                     buttons=[[Button(ctx.t("order.btn.cart", n=len(cart.items)), payload("order.view", cart.nonce))]])
+    kind = entries[old].category if old in entries else ""
+    others = [e.sku for e in entries.values() if kind and e.category == kind and e.sku != old][:6]
+    return await swap_pick(ctx, cart, Unresolved(word="", candidates=others, replaces=old), key="order.size_pick")

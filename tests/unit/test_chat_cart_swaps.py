@@ -93,3 +93,27 @@ async def test_a_word_of_several_lines_in_the_cart_asks_which_line() -> None:
     swap = next(p for label, p in buttons(replies).items() if label.startswith("F500 →"))
     await w.press(CHAT, swap)
     assert await cart(w) == {"F300": 3, "AP300": 2, "DH20": 1}
+
+
+async def test_one_size_up_asks_which_product_and_is_no_delivery_date() -> None:
+    """"换成大一号的" set the delivery date to the 1st ("一号"), the line kept without a word."""
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台")
+    replies = await w.say(CHAT, "换成大一号的")
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None and stored.data.get("delivery") is None
+    assert await cart(w) == {"DH20": 2}
+    assert any(label.startswith("DH20 → ") and "DH50" in label for label in buttons(replies))
+    await w.say(CHAT, "DH50")                   # typed: the button of that product
+    assert await cart(w) == {"DH50": 2}
+
+
+async def test_one_size_up_with_several_lines_and_none_talked_about_asks_which_line() -> None:
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台 AP300 3台")
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None
+    stored.data["last"] = None
+    replies = await w.say(CHAT, "a size bigger please")
+    assert await cart(w) == {"DH20": 2, "AP300": 3}
+    assert "Which line" in texts(replies)
