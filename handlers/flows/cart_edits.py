@@ -277,9 +277,10 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         if qty is None:
             return await _pick(ctx, sku)
         edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
-    for edit in [e for e in edits if e.op == EditOp.REPLACE and e.sku is None and e.among]:
-        # "把滤网换成两箱AP500滤网": the line of the filter the cart holds (which one, when it holds several)
-        line = await line_among(ctx, cart, edit)
+    for edit in [e for e in edits if e.op == EditOp.REPLACE and e.sku is None and (e.among or not cart.referent())]:
+        # "把滤网换成两箱AP500滤网": the line of the filter the cart holds; "换成DH50" with no line talked about: of the
+        # cart's lines (which one, when there are several)
+        line = await line_among(ctx, cart, edit if edit.among else edit.model_copy(update={"among": list(cart.items)}))
         at = edits.index(edit)
         edits = edits[:at] + ([line] if isinstance(line, CartEdit) else []) + edits[at + 1:]
         if isinstance(line, Reply):
@@ -347,14 +348,17 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         if new is None or not new.active:
             return ctx.t("order.unknown_product", word=edit.to_sku or "")
         qty = edit.qty or cart.items.get(sku)
+        # "AP500换成AP800" with no AP500 in the cart: said so, AP800 added (its count asked when none was said)
+        absent = ctx.t("order.replace_absent", name=_label(products, sku)) + "\n" if sku not in cart.items else ""
         if qty is None:
-            # "换成AP500" for a line the cart does not have: ask how many of the new product
             cart.save(ctx, "order.qty", pending_sku=new.sku, set_qty=False)
-            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit))
+            return Reply(text=absent + ctx.t("order.qty_ask", name=new.name, unit=new.unit))
         if (refused := over_limit(ctx, new, qty)) is not None:
             return refused
         cart.set(sku, 0)
         cart.set(new.sku, qty)
+        if absent:
+            return absent + ctx.t("order.added_line", name=new.name, qty=qty, unit=new.unit)
         return ctx.t("order.replaced", old=_label(products, sku), new=new.name, qty=qty, unit=new.unit)
     if product is None or not product.active:
         return ctx.t("order.unknown_product", word=sku)

@@ -24,6 +24,7 @@ i18n.register({
     "order.swap_pick": ("没有找到“{word}”，{old} 先保持不变。要换成哪一个？",
                         "\"{word}\" is not in the catalogue; {old} stays as it is for now. Replace it with:"),
     "order.swap_keep": ("{old} 不换", "Keep {old}"),
+    "order.replace_absent": ("购物车里没有 {name}，没有可替换的一行。", "{name} is not in the cart; nothing to replace."),
     "order.size_pick": ("要换成哪一个型号？把 {old} 换成：", "Which one do you mean? Replace {old} with:"),
     "order.size_which": ("要换哪一行？请连产品一起说，例如“{sku}换成大一号的”。",
                          "Which line should change size? Say it with the product, e.g. \"{sku} one size bigger\"."),
@@ -69,9 +70,10 @@ def typed_swap(ctx: Ctx, cart: Cart, parsed: ParseResult) -> CartEdit | None:
     if int(ctx.deps.clock.now().timestamp() // 60) - int(asked.get("at") or 0) > PICK_MINUTES:
         return None
     slots = parsed.slots
-    if slots.unresolved or any(e.op not in (EditOp.ADD, EditOp.SET) for e in slots.edits):
+    if slots.unresolved or any(e.op not in (EditOp.ADD, EditOp.SET) and not (e.op == EditOp.REPLACE and e.sku is None)
+                               for e in slots.edits):
         return None
-    named = {e.sku for e in slots.edits} | {i.sku for i in slots.items}
+    named = {e.to_sku if e.op == EditOp.REPLACE else e.sku for e in slots.edits} | {i.sku for i in slots.items}
     if not named and slots.product:
         named = {slots.product}
     skus = [str(s) for s in asked.get("skus") or []]

@@ -117,3 +117,25 @@ async def test_one_size_up_with_several_lines_and_none_talked_about_asks_which_l
     replies = await w.say(CHAT, "a size bigger please")
     assert await cart(w) == {"DH20": 2, "AP300": 3}
     assert "Which line" in texts(replies)
+
+
+async def test_swap_to_a_product_not_naming_the_line_asks_which_of_several() -> None:
+    """"换成DH50" with two lines and none talked about asked the DH50's count: the swap was lost (a line of its own).
+    (With a line talked about, that line is replaced: test_a_correction_after_the_cart_replaces_the_line_talked_about.)"""
+    w = await _with_dh50()
+    await w.say(CHAT, "DH20 2台 AP300 3台")
+    stored = await w.uow.dialogs.get_by(channel=w.channel, chat_id=CHAT)
+    assert stored is not None
+    stored.data["last"] = None
+    replies = await w.say(CHAT, "换成DH50")
+    assert await cart(w) == {"DH20": 2, "AP300": 3}
+    await w.press(CHAT, next(p for label, p in buttons(replies).items() if label.startswith("DH20 →")))
+    assert await cart(w) == {"DH50": 2, "AP300": 3}
+
+
+async def test_a_swap_of_a_line_the_cart_does_not_have_says_so() -> None:
+    w = await world()
+    await w.say(CHAT, "DH20 2台")
+    replies = await w.say(CHAT, "AP300换成AP500 3台")
+    assert await cart(w) == {"DH20": 2, "AP500": 3}
+    assert "购物车里没有 空气净化器AP300" in texts(replies) and "已替换" not in texts(replies)
