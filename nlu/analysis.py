@@ -22,6 +22,7 @@ from nlu.code_lines import code_lines
 from nlu.dates import PeriodMatch, find_date, find_past_period
 from nlu.each_clauses import each_clause_lines
 from nlu.each_lines import each_lines
+from nlu.generic_swaps import generic_swap
 from nlu.glued_codes import glued_codes, lacking_variants
 from nlu.glued_fronts import glued_fronts
 from nlu.instead_lines import instead_lines
@@ -219,6 +220,8 @@ def _analyze(text: str, index: ProductIndex, today: date) -> Analysis:
     items = _lines(blanked, index, mentions)
     if (instead := instead_lines(blanked, mentions)) is not None:
         items = instead         # "不是DH20 是DH50 数量不变": the line of the one said wrongly, replaced
+    elif (generic := generic_swap(blanked, mentions)) is not None:
+        items = generic         # "把滤网换成两箱AP500滤网": the line of the filter the cart holds, replaced
     # a list, then corrections naming its lines by their own words ("520 黑4 青2 黑的改成6")
     elif (corrected := corrected_lines(blanked, lambda end: _lines(blanked[:end], index,
                                                                  [m for m in mentions if m.end <= end]),

@@ -163,7 +163,8 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str], date], date | None]
     (re.compile(r"(?<![a-z])this\s+(?P<en>" + "|".join(_EN_WEEKDAYS) + r")(?![a-z])", re.IGNORECASE), _en_this_weekday),
     (re.compile(r"(?<![a-z])(?:on\s+)?(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?![a-z])",
                 re.IGNORECASE), _next_weekday),
-    (re.compile(rf"(?<![\d月/\-.A-Za-z])(?P<d>{_NUM})\s*[号日](?![\d装份款量用])"), _day_only),
+    # "大一号的", "小两号": a size up or down, no day of the month
+    (re.compile(rf"(?<![\d月/\-.A-Za-z大小])(?P<d>{_NUM})\s*[号日](?![\d装份款量用码])"), _day_only),
 ]
 
 

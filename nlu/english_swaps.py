@@ -3,7 +3,8 @@ bottles, 10 cases", "swap the grey for 3 white", and the lines said count first 
 ("scrap the yellow strap, 6 bundles of blue instead").
 
 A swap names the product given up and its replacement by the words that tell them apart; each word must name one
-product (a sibling of the other: ``nlu.sibling_words``), else the message is left to the plain reading. The count
+product (a sibling of the other: ``nlu.sibling_words``), else the message is left to the plain reading; a new
+word that is a code no product has ("swap the DH20 for DH30") is named back, the old line kept. The count
 is the one said (before the new word or after it), else the old line's (a replace without a count).
 """
 
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 
 from nlu.items import ItemResult
 from nlu.numbers import QUANTITY, parse_quantity
-from nlu.product_words import Mention
-from nlu.schema import CartEdit, CatalogueEntry, EditOp
+from nlu.product_words import TIMES, UNKNOWN_CODE, Mention
+from nlu.schema import CartEdit, CatalogueEntry, EditOp, Unresolved
 from nlu.sibling_words import names_word, sibling_named
 from nlu.variants import VariantTable
 
@@ -67,11 +68,11 @@ def english_swap(text: str, mentions: Sequence[Mention], table: VariantTable,
     if first is not None and first.start == 0 and len(first.skus) > 1 \
             and (said := _SAID_THEN_SWAP.match(text, first.end)) is not None:
         old = _one_named(f"{said.group('said')} {said.group('old')}", first.skus, entries)
-        rest = said.group("rest")
+        rest, rest_at = said.group("rest"), said.start("rest")
     elif (swap := _SWAP.match(text)) is not None and not any(m.start < swap.start("rest") for m in mentions
                                                              if m.sku is None and m.skus):
         old = _product_named(swap.group("old"), swap.start("old"), swap.end("old"), mentions, entries)
-        rest = swap.group("rest")
+        rest, rest_at = swap.group("rest"), swap.start("rest")
     else:
         return None
     if old is None:
@@ -82,6 +83,10 @@ def english_swap(text: str, mentions: Sequence[Mention], table: VariantTable,
     word, qty = new_said
     new = sibling_named(old, word, table, entries)
     if new is None:
+        if UNKNOWN_CODE.fullmatch(word) and not TIMES.fullmatch(word) \
+                and not any(m.start >= rest_at and (m.sku or m.skus) for m in mentions):
+            # "swap the DH20 for DH30" with no DH30: named back to pick the replacement, the DH20 line kept
+            return ItemResult(unresolved=[Unresolved(word=word, qty=qty, replaces=old)])
         return None
     result = ItemResult(removed=[old], edits=[CartEdit(op=EditOp.REPLACE, sku=old, to_sku=new, qty=qty)])
     if qty is not None:

@@ -21,6 +21,7 @@ from nlu.report_asks import export_asked, forecast_asked
 from nlu.report_periods import asks_for_figures, said_alone
 from nlu.request_parts import changed_copy, request_parts
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
+from nlu.size_steps import size_step
 from nlu.staff_commands import dealer_words_in_sales_question
 
 CANCEL_WORDS = frozenset({"取消", "算了", "不要了", "退出", "cancel", "stop", "quit", "停止", "放弃", "never mind",
@@ -312,6 +313,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
                 return Intent.ORDER_STATUS, max(confidence, 0.8)
     if _CART_ASKED.fullmatch(text):
         return Intent.PLACE_ORDER, max(confidence, 0.9)       # "看下购物车": the open cart shown (topic view_cart)
+    if not a.items.items and size_step(a.text) is not None:
+        return Intent.PLACE_ORDER, max(confidence, 0.85)      # "换成大一号的": a line one size up (topic size_up)
     if _NEW_QUALITY.fullmatch(text):
         return Intent.QUALITY_FEEDBACK, max(confidence, 0.9)
     if _FAQ_MENU.fullmatch(text):
@@ -457,6 +460,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         slots.topic = "start"        # "我要下单", "在吗 要货": an order to start, nothing named yet
     if _CART_ASKED.fullmatch(said):
         slots.topic = "view_cart"    # "看下购物车", "我的购物车": the open cart as it stands
+    if intent == Intent.PLACE_ORDER and not slots.items and (step := size_step(a.text)) is not None:
+        slots.topic = f"size_{step}"  # "换成大一号的": which product the line becomes is asked, never guessed
     if not slots.items and _CLEAR_CART.fullmatch(a.text.strip(" .!?~,。！？")):
         slots.topic = "clear_cart"   # "清空购物车", "全部不要了": the whole cart goes
     if intent == Intent.PLACE_ORDER and not a.items.items and (note := _NOTE_SAID.match(a.text)) is not None:

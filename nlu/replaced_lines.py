@@ -20,7 +20,7 @@ from nlu.english_swaps import count_first_line, english_swap
 from nlu.items import ItemResult
 from nlu.numbers import QUANTITY, parse_quantity
 from nlu.product_words import Mention
-from nlu.schema import CartEdit, CatalogueEntry, EditOp
+from nlu.schema import CartEdit, CatalogueEntry, EditOp, Unresolved
 from nlu.sibling_words import sibling_named
 from nlu.variants import VariantTable
 
@@ -139,12 +139,11 @@ def _swapped(text: str, pos: int, old: str, before_qty: int | None, mentions: Se
     new = _named(word, pos, pos + len(word), old, mentions, table, entries)
     result = ItemResult(removed=[old])
     if new is None:
-        # "都市52换54": no such sibling; the product goes, the word is named back
+        # "都市52换54", "DH20换成DH30": no such product; the word is named back with the products it may mean, the line
+        # it would replace kept (was: the line taken out, the word said nowhere)
         if any(m.start >= pos and m.sku is not None for m in mentions) or not _VARIANT_LIKE.fullmatch(word):
             return None
-        result.edits.append(CartEdit(op=EditOp.REMOVE, sku=old))
-        result.unknown.append(word)
-        return result
+        return ItemResult(unresolved=[Unresolved(word=word, qty=qty, replaces=old)])
     result.edits.append(CartEdit(op=EditOp.REPLACE, sku=old, to_sku=new, qty=qty))
     if qty is not None:
         result.items[new] = qty

@@ -56,6 +56,9 @@ class CartEdit(BaseModel):
     to_sku: str | None = None                  # REPLACE: the new product
     unit: str = ""                             # the unit as written ("箱" for a product sold by the piece)
     factor: Decimal | None = None              # SCALE
+    # REPLACE with no ``sku``: the line of whichever of these the cart holds ("把滤网换成两箱AP500滤网": the filter
+    # in the cart, whichever it is; ``nlu.generic_swaps``)
+    among: list[str] = Field(default_factory=list)
 
 
 class Unresolved(BaseModel):
@@ -108,6 +111,7 @@ class Slots(BaseModel):
     #                                "count" (order_status: "今天一共发了几单货", how many orders placed and shipped),
     #                                "receipt_issue" (quality_feedback: "货到了 少了2台", goods short or damaged),
     #                                "view_cart" (place_order: "看下购物车", the open cart shown),
+    #                                "size_up" / "size_down" (place_order: "换成大一号的", a line one size up or down),
     #                                "done" (any intent: "就这些", the open cart is complete),
     #                                "debt" (contract_query: "欠款还有多少没还", the credit owed and how much is late),
     #                                "keep" (cancel_order: "不取消", "别取消": nothing is cancelled),

@@ -36,7 +36,7 @@ from handlers.flows.cart import (
     stale_cart,
     started_cart,
 )
-from handlers.flows.cart_swaps import swap_pick
+from handlers.flows.cart_swaps import line_among, size_pick, swap_pick, typed_swap
 from handlers.flows.leaving import park_cart, receipt_typed, report_with_counts
 from handlers.flows.menu import main_menu, require_bound
 from handlers.flows.ordering import confirm, dealer_said, reorder_from
@@ -106,6 +106,8 @@ async def cart_text(ctx: Ctx) -> list[Reply]:
         return await cart_summary(ctx, cart, lead=[ctx.t("order.done_said_change" if cart.amends else "order.done_said")])
     if parsed.slots.topic in ("cart_total", "view_cart"):   # "一共多少钱", "看下购物车": the priced cart as it stands
         return await cart_summary(ctx, cart)
+    if parsed.slots.topic in ("size_up", "size_down") and cart.items:     # "换成大一号的": which product, one tap
+        return [await size_pick(ctx, cart, parsed.slots.product)]
     said_nothing = not parsed.slots.items and not parsed.slots.edits and not parsed.slots.unresolved
     if cart.items and said_nothing and why_cannot_order(ctx.inbound.text):
         # "为啥不能下单" (was: "已回到主菜单"): the cart with its checks, a suspended account's with whom to ask
@@ -249,6 +251,9 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     changed = False
     unresolved = []
     edits = list(slots.edits)
+    if (swapped := typed_swap(ctx, cart, parsed)) is not None:
+        # "DH50" typed under "没有找到“DH30”…要换成哪一个？": that button pressed (was: a line of DH50 of its own)
+        edits = [swapped]
     offered = (ctx.dialog.data.get("suggested") or {}).get("skus") or []
     # "DH20有货吗" answered, then "那来4台" / "need 4 of them" with no cart yet: the product just asked about
     about = talked_about(ctx) if not cart.items else None
@@ -279,6 +284,16 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
         if qty is None:
             return await _pick(ctx, sku)
         edits.append(CartEdit(op=EditOp.ADD, sku=sku, qty=qty))
+    for edit in [e for e in edits if e.op == EditOp.REPLACE and e.sku is None and (e.among or not cart.referent())]:
+        # "把滤网换成两箱AP500滤网": the line of the filter the cart holds; "换成DH50" with no line talked about: of the
+        # cart's lines (which one, when there are several)
+        line = await line_among(ctx, cart, edit if edit.among else edit.model_copy(update={"among": list(cart.items)}))
+        at = edits.index(edit)
+        edits = edits[:at] + ([line] if isinstance(line, CartEdit) else []) + edits[at + 1:]
+        if isinstance(line, Reply):
+            asks.append(line)
+        elif line is None and edit.to_sku:
+            asks += await _pick(ctx, edit.to_sku)     # nothing to replace, no count said: how many of it
     skus = {e.sku for e in edits if e.sku} | {e.to_sku for e in edits if e.to_sku} | set(cart.items)
     products = await products_by_sku(ctx, sorted(skus))
     missing: list[str] = []
@@ -340,14 +355,17 @@ def _apply_edit(ctx: Ctx, cart: Cart, edit: CartEdit, products: dict[str, Produc
         if new is None or not new.active:
             return ctx.t("order.unknown_product", word=edit.to_sku or "")
         qty = edit.qty or cart.items.get(sku)
+        # "AP500换成AP800" with no AP500 in the cart: said so, AP800 added (its count asked when none was said)
+        absent = ctx.t("order.replace_absent", name=_label(products, sku)) + "\n" if sku not in cart.items else ""
         if qty is None:
-            # "换成AP500" for a line the cart does not have: ask how many of the new product
             cart.save(ctx, "order.qty", pending_sku=new.sku, set_qty=False)
-            return Reply(text=ctx.t("order.qty_ask", name=new.name, unit=new.unit))
+            return Reply(text=absent + ctx.t("order.qty_ask", name=new.name, unit=new.unit))
         if (refused := over_limit(ctx, new, qty)) is not None:
             return refused
         cart.set(sku, 0)
         cart.set(new.sku, qty)
+        if absent:
+            return absent + ctx.t("order.added_line", name=new.name, qty=qty, unit=new.unit)
         return ctx.t("order.replaced", old=_label(products, sku), new=new.name, qty=qty, unit=new.unit)
     if product is None or not product.active:
         return ctx.t("order.unknown_product", word=sku)
