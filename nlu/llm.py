@@ -177,7 +177,8 @@ def validate(proposal: LlmProposal, catalogue: Sequence[CatalogueEntry], today: 
                   compare=offline.slots.compare, split=offline.slots.split,
                   measure=offline.slots.measure, ranking=offline.slots.ranking,
                   unknown_words=offline.slots.unknown_words,
-                  removed=offline.slots.removed, rejected_quantities=offline.slots.rejected_quantities)
+                  removed=offline.slots.removed, rejected_quantities=offline.slots.rejected_quantities,
+                  zero_quantities=offline.slots.zero_quantities)
     confidence = proposal.confidence if 0.0 <= proposal.confidence <= 1.0 else 0.5
     return ParseResult(intent=proposal.intent, confidence=round(confidence, 3), slots=slots)
 

@@ -2,7 +2,7 @@
 financial numerals ("贰拾伍", "伍拾"), "廿五" / "卅", "1百", dozens ("一打" = 12, "半打" = 6, "2 dozen").
 
 ``parse_int`` reads a number on its own; ``parse_quantity`` reads one found by ``QUANTITY`` and says
-whether it is a whole number (1.5, 一点五 and 1.5k are refused, never rounded) and whether it was
+whether it is a whole number (1.5, 一点五, 1.5k and "两台半" are refused, never rounded) and whether it was
 written negative ("-5台", "负5台": refused, never read as 5).
 """
 
@@ -168,7 +168,22 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
     negative = bool(m.group("neg"))
     if negative:
         value = None
-    return Quantity(value=value, raw=m.group(0).strip(), unit=unit, start=m.start(), end=m.end(), negative=negative)
+    end = m.end()
+    # "两台半", "3箱半", "一个半": a half after the unit is not a whole number (refused, never read as 2)
+    if unit and unit not in DOZEN_UNITS and _HALF_AFTER.match(m.string, end):
+        value, end = None, end + 1
+    return Quantity(value=value, raw=m.string[m.start():end].strip(), unit=unit, start=m.start(), end=end,
+                    negative=negative)
+
+
+# the 半 of "两台半" (not "半球", "半年" or "半自动": a word of its own after the count)
+_HALF_AFTER = re.compile(r"半(?=$|[\s,，。;；、!！?？.]|吧|的|了|就|呢|啊|左右|[a-z0-9])")
+
+
+def written_zero(raw: str) -> bool:
+    """A refused quantity (``Quantity.raw``) that is zero ("0台", "零个"): refused as zero, not as not whole."""
+    m = QUANTITY.fullmatch(raw.strip())
+    return m is not None and parse_quantity(m).value == 0
 
 
 _ALONE = re.compile(rf"^\s*(?:{QUANTITY.pattern})\s*(?:就行|就好|吧|了)?\s*$")

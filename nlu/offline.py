@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
-from nlu.numbers import read_amount
+from nlu.numbers import read_amount, written_zero
 from nlu.products import ProductIndex, product_index
 from nlu.report_asks import export_asked, forecast_asked
 from nlu.report_periods import asks_for_figures, said_alone
@@ -392,6 +392,7 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
         items=[OrderItem(sku=s, qty=q) for s, q in a.items.items.items() if q >= 1],
         order_no=a.order_no, delivery_date=a.delivery_date, unknown_words=a.unknown,
         removed=list(a.items.removed), rejected_quantities=list(a.items.rejected),
+        zero_quantities=[raw for raw in a.items.rejected if written_zero(raw)],
         negative_quantities=list(a.items.negative), edits=list(a.items.edits), unresolved=list(a.items.unresolved),
     )
     # a word of one product's name that no other product shares ("挂墙马桶", "零度可乐") names that product

@@ -96,6 +96,7 @@ class Slots(BaseModel):
     unknown_words: list[str] = Field(default_factory=list)   # product-like words not in the catalogue
     removed: list[str] = Field(default_factory=list)         # SKUs the message takes back ("不要AP300了")
     rejected_quantities: list[str] = Field(default_factory=list)  # written quantities that are not whole numbers
+    zero_quantities: list[str] = Field(default_factory=list)  # those of ``rejected_quantities`` that are zero ("0台")
     negative_quantities: list[str] = Field(default_factory=list)  # "-5台", "负5台": refused, never read as 5
     edits: list[CartEdit] = Field(default_factory=list)           # the message's lines as operations, in order
     unresolved: list[Unresolved] = Field(default_factory=list)

@@ -37,8 +37,8 @@ MAX_DAYS_AHEAD = 180
 QUICK_QTYS = (1, 5, 10, 20, 50)
 
 i18n.register({
-    "order.prompt": ("请直接输入要订的产品和数量，例如：\nAP300 20台，F300 5箱，下周三到\n或按分类选择：",
-                     "Type the products and quantities, e.g.:\nAP300 x20, F300 5 boxes, by next Wednesday\n"
+    "order.prompt": ("请直接输入要订的产品和数量，例如：\nAP300 20台，FL-AP300 5箱，下周三到\n或按分类选择：",
+                     "Type the products and quantities, e.g.:\nAP300 x20, FL-AP300 5 boxes, by next Wednesday\n"
                      "or choose by category:"),
     "order.prompt_for": ("为 {dealer} 代客下单。", "Ordering for {dealer}."),
     "order.btn.browse": ("📂 按分类选择", "📂 By category"),
@@ -133,6 +133,8 @@ i18n.register({
                            "A quantity cannot be negative (\"{raw}\"); that line was not changed."),
     "order.qty_not_whole": ("数量须是整数（“{raw}”），这一项没有改动。",
                             "A quantity must be a whole number (\"{raw}\"); that line was not changed."),
+    "order.qty_zero": ("数量须大于 0（“{raw}”），这一项没有改动。",
+                       "A quantity must be more than 0 (\"{raw}\"); that line was not changed."),
     "order.unknown_product": ("没有找到产品 {word}。", "No product {word}."),
     "order.qty_of": ("（数量 {qty}）", " (qty {qty})"),
     "order.generic_pick": ("“{word}”{qty}：有好几种产品都叫这个，您要的是哪一种？",

@@ -246,7 +246,8 @@ async def _apply_text(ctx: Ctx, cart: Cart, parsed: ParseResult) -> list[Reply]:
     quantity, a word that is no product and an edit that does not say which line are answered by name."""
     slots = parsed.slots
     lead: list[str] = [ctx.t("order.qty_negative", raw=raw) for raw in slots.negative_quantities]
-    lead += [ctx.t("order.qty_not_whole", raw=raw) for raw in slots.rejected_quantities]
+    lead += [ctx.t("order.qty_zero" if raw in slots.zero_quantities else "order.qty_not_whole", raw=raw)
+             for raw in slots.rejected_quantities]
     asks: list[Reply] = []
     changed = False
     unresolved = []
