@@ -412,6 +412,11 @@ class TargetRow:
         return (self.actual / self.target).quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
+def below_target(rows: tuple[TargetRow, ...]) -> tuple[TargetRow, ...]:
+    """The rows under 100 % of their target ("哪些经销商没完成目标"), in the order given."""
+    return tuple(r for r in rows if r.target > 0 and r.actual < r.target)
+
+
 @dataclass(frozen=True)
 class Report:
     kind: ReportKind

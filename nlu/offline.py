@@ -17,7 +17,7 @@ from nlu.analysis import Analysis, analyze, masked_analysis
 from nlu.classifier import LOW_CONFIDENCE, default_classifier
 from nlu.numbers import read_amount, written_zero
 from nlu.products import ProductIndex, product_index
-from nlu.report_asks import export_asked, forecast_asked
+from nlu.report_asks import export_asked, forecast_asked, target_missed_asked
 from nlu.report_periods import asks_for_figures, said_alone
 from nlu.request_parts import changed_copy, request_parts
 from nlu.schema import CatalogueEntry, EditOp, Intent, OrderItem, ParseResult, Slots
@@ -109,7 +109,8 @@ _FORECAST_READS = frozenset({Intent.SALES_QUERY, Intent.QUERY_STOCK, Intent.CHIT
 # "哪几家还没报动销", "谁还没上报销量", "没报sell-out的经销商", "which dealers haven't reported": the dealers that
 # have not reported sell-out (sales_query, topic "not_reported": staff chase them)
 _NOT_REPORTED = re.compile(
-    r"(?:哪几家|哪些(?:经销商|家|店)?|哪家|有谁|谁|几家|多少家)(?:经销商)?(?:还|到现在|目前)?(?:都)?(?:没有?|未)"
+    r"(?:哪几家|哪些(?:经销商|家|店)?|哪家|有谁|谁|几家|多少家)(?:经销商)?"
+    r"(?:这个?月|本月|上个?月|这周|本周|上周|这季度|本季度?|上季度|今年|今天|到现在|目前)?(?:还|到现在|目前)?(?:都)?(?:没有?|未)"
     r"(?:上报|报|交|提交|填)(?:动销|销量|销售|sell-?out|数据)?"
     r"|(?:没有?|未)(?:上报|报|交)(?:动销|销量|sell-?out)的(?:经销商|家|有哪些|名单)?"
     r"|\b(?:which|what) dealers? (?:haven't|have not|didn't|did not|hasn't|has not|not yet) (?:reported|sent|submitted)"
@@ -291,6 +292,8 @@ def decide_intent(a: Analysis, ranked: list[tuple[Intent, float]]) -> tuple[Inte
     if (intent == Intent.CHITCHAT_OTHER or intent == Intent.FAQ and confidence < 0.5) \
             and dealer_words_in_sales_question(text) is not None:
         return Intent.SALES_QUERY, max(confidence, 0.7)      # "嘉禾这个月情况如何": how that dealer is doing
+    if target_missed_asked(text) and not a.items.items and intent in (*_FORECAST_READS, Intent.CONTRACT_QUERY):
+        return Intent.SALES_QUERY, max(confidence, 0.85)     # "哪些经销商没完成目标": the dealers under target
     if export_asked(text) or forecast_asked(text) and not a.items.items and intent in _FORECAST_READS:
         return Intent.SALES_QUERY, max(confidence, 0.85)     # "导出excel", "下个月AP300要备多少货": the figures
     if (any(w in text for w in REORDER_WORDS) or _REORDER_SAID.search(a.text)) and not a.items.items \
@@ -430,6 +433,8 @@ def build_result(a: Analysis, intent: Intent, confidence: float) -> ParseResult:
             slots.delivery_date = None
     if intent == Intent.SALES_QUERY and _NOT_REPORTED.search(a.text):
         slots.topic = "not_reported"
+    elif intent == Intent.SALES_QUERY and target_missed_asked(a.text):
+        slots.topic = "below_target"     # "哪些经销商没完成目标": the dealers under target, not the best ones
     elif intent == Intent.SALES_QUERY and export_asked(a.text):
         slots.topic = "export"           # "导出excel": the report on screen as a file
     elif intent == Intent.SALES_QUERY and forecast_asked(a.text):

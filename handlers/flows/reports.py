@@ -40,7 +40,7 @@ from core.services.reports import ReportQuery, production_plan, replenishment, r
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
-from handlers.flows import account, followups, forms, orders, sellout_chase
+from handlers.flows import account, followups, forms, orders, sellout_chase, target_gaps
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
@@ -438,6 +438,10 @@ async def sales_query(ctx: Ctx) -> list[Reply]:
     if ctx.is_staff and slots is not None and slots.topic == "not_reported":
         return await sellout_chase.silent(      # "哪几家还没报动销": who to chase
             ctx, period, region, _button(ctx, "rpt.btn.dealers", "rpt", "sd-", PERIOD_CODES.get(period, period)))
+    if ctx.is_staff and slots is not None and slots.topic == "below_target" and _may(ctx, ReportKind.TARGETS):
+        return await target_gaps.under_target(      # "哪些经销商没完成目标": the dealers under target, lowest first
+            ctx, period, region, _button(ctx, "rpt.btn.targets", "rpt", *View(ReportKind.TARGETS, period, region,
+                                                                              lowest=True).args()))
     cue = next((c for words, c in CUES if any(w in text for w in words)), "")
     ranking = slots.ranking if slots else None
     if cue in ("", "ss") and not ctx.is_dealer and any(w in text for w in ("经销商", "dealer")) and ranking:
