@@ -56,3 +56,39 @@ async def test_the_channel_manager_asks_about_a_dealer_by_its_code() -> None:
     await w.user("902", Role.CHANNEL_MANAGER, username="wang.channel")
     shown = texts(await w.say("902", f"{derun.code}最近怎么样"))
     assert "杭州德润电器有限公司" in shown
+
+
+def test_close_words_are_a_closing_step() -> None:
+    from core.quality import CorrectiveStatus
+    from nlu.record_notes import quality_step_said
+
+    for text in ("结案", "可以结案了", "关闭"):
+        said = quality_step_said(text)
+        assert said is not None and said.status == CorrectiveStatus.DONE and said.close, text
+
+
+async def test_close_typed_under_a_quality_report_closes_it() -> None:
+    from core.quality import CorrectiveStatus, QualityFeedback
+
+    w = ChatWorld()
+    await w.catalogue()
+    dealer = await w.dealer(name="上海华信电器有限公司")
+    assert dealer.id is not None
+    await w.uow.quality.add(QualityFeedback(number="QF-20261126-0001", dealer_id=dealer.id, sku="DH20",
+                                            defect_category="功能", count=3, description="水位传感器误报",
+                                            corrective_status=CorrectiveStatus.ACTION_PLANNED,
+                                            corrective_note="供应商换传感器", created_at=w.clock.now()))
+    await w.uow.commit()
+    await w.user("901", Role.QUALITY, username="zhao.quality")
+    await w.say("901", "QF-20261126-0001")
+    done = texts(await w.say("901", "结案"))
+    assert "已改为“已完成整改”" in done, done
+    stored = await w.uow.quality.get_by(number="QF-20261126-0001")
+    assert stored is not None and stored.corrective_status == CorrectiveStatus.DONE
+
+
+def test_words_starting_with_close_but_naming_something_else_close_nothing() -> None:
+    from nlu.record_notes import quality_step_said
+
+    assert quality_step_said("关闭通知") is None
+    assert quality_step_said("结案了吗") is None
