@@ -18,6 +18,7 @@ from core.payload import PAYLOAD_VERSION as PAYLOAD_VERSION
 from core.payload import parse_payload as parse_payload
 from core.payload import payload as payload
 from handlers.messages import Answer
+from nlu.record_keys import record_key_in
 from nlu.schema import Intent
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str,
     line of the message it is under, what it answers ("" none), the label as shown]; no buttons: nothing kept. Their labels typed next
     are those buttons (``shown_buttons``), as the main menu's are; a yes typed next is the card's yes
     (``shown_answers``)."""
-    shown = [[normalize_label(b.label), b.payload, (r.text.strip().splitlines() or [""])[0][:MAX_TITLE],
+    shown = [[normalize_label(b.label), b.payload, _line_of(r.text, row, b)[:MAX_TITLE],
               str(b.answer or ""), b.label[:MAX_TITLE]]
              for r in replies if not r.chat_id or r.chat_id == chat_id for row in r.buttons for b in row
              if only is None or b.answer is not None
@@ -90,6 +91,20 @@ def remember_shown(data: dict[str, Any], replies: list[Reply], chat_id: str,
         data[SHOWN] = shown[:MAX_SHOWN]
     else:
         data.pop(SHOWN, None)
+
+
+def _line_of(text: str, row: list[Button], button: Button) -> str:
+    """The line a button is about: under a list with one row of buttons per record ("⏰ AS-20261206-0001",
+    "🙋 受理"), the list's line naming the record its row-mate names ("AS-20261206-0001 宁波瑞丰… 渗水"), so that
+    several buttons of one label can be told apart; else the message's first line."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    for mate in row:
+        if mate is button or (key := record_key_in(mate.label)) is None:
+            continue
+        hit = next((line for line in lines[1:] if key in line), None)
+        if hit is not None:
+            return hit.lstrip("⏰·•- ").strip()
+    return (lines or [""])[0]
 
 
 def _kept(data: dict[str, Any]) -> list[list[Any]]:

@@ -1,5 +1,5 @@
 """A staff member asking how one dealer is doing, by the dealer's name: "德润最近怎么样了", "德润那边最近咋样",
-"金鼎这阵子情况如何". The words naming the dealer are returned; which dealer they are (none, one, several) the
+"金鼎这阵子情况如何", or its code: "D0001最近怎么样". The words naming the dealer are returned; which dealer they are (none, one, several) the
 conversation looks up. A time word or 那边 is needed: "工单怎么样了", "AP300怎么样" ask about no dealer.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 _ASKED = re.compile(
-    r"^(?:查一?下|看一?下|看看|问一?下)?\s*(?P<who>[^\s，,。?？\d]{2,12}?)\s*(?P<there>那边|这家|那家)?\s*的?\s*"
+    r"^(?:查一?下|看一?下|看看|问一?下)?\s*(?P<who>[Dd]\d{4,6}|[^\s，,。?？\d]{2,12}?)\s*(?P<there>那边|这家|那家)?\s*的?\s*"
     r"(?P<when>最近|近来|近期|这阵子|这段时间|这几天|这个?月|本月)?\s*(?:的?(?:情况|表现|状况))?\s*"
     r"(?:怎么样|咋样|如何|怎样|还行吗|好吗|什么情况)了?(?:啊|呢|呀)?\s*[?？]?$")
 # words that name no dealer: people, everything, the records a person asks about

@@ -22,3 +22,18 @@ def filter_words(text: str, region: str | None = None) -> str:
     if region:
         rest = rest.replace(region, " ")
     return _FILLER.sub(" ", rest).strip()
+
+
+#: "D0005的库存", "看下D0005库存还有多少": one dealer's stock asked for by its code (QA: was "没有找到“D0005”" and
+#: our products offered)
+DEALER_CODE_STOCK_ASKED = (r"^\s*(?:查一?下|看一?下|看看|问一?下)?\s*[Dd]\d{4,6}\s*(?:那边|这家|那家)?\s*的?\s*"
+                           r"(?:库存|存货|备货)(?:情况|还有多少|有多少|多少)?(?:啊|呢|吗)?\s*[?？。]?$")
+_CODE = re.compile(r"[Dd]\d{4,6}")
+
+
+def dealer_code_stock_asked(text: str) -> str | None:
+    """The dealer code whose stock is asked for ("D0005的库存" -> "D0005"), else None."""
+    if not re.match(DEALER_CODE_STOCK_ASKED, text):
+        return None
+    m = _CODE.search(text)
+    return m.group(0).upper() if m else None

@@ -27,6 +27,8 @@ _STEPS: tuple[tuple[CorrectiveStatus, re.Pattern[str]], ...] = (
     (CorrectiveStatus.DONE, re.compile(r"^(?:整改完成|已完成整改|整改完了|整改好了|整改结束)(?:了)?")),
     (CorrectiveStatus.NO_ACTION, re.compile(r"^(?:无需整改|不用整改|不需要整改|不需整改)(?:了)?")),
 )
+# "结案", "可以结案了", "关闭": the report closed, by whichever closing step its status allows (QA: was not understood)
+_CLOSE = re.compile(r"^(?:可以|直接|那就|就)?(?:结案|关闭|关单|闭环)(?:吧|了|啦)?(?=$|[\s,，。.!！~～、:：;；])")
 _GAP = r"[\s,，。.!！~～、:：;；]+"
 
 
@@ -38,6 +40,7 @@ def _clean(text: str) -> str:
 class QualityStepSaid:
     status: CorrectiveStatus
     note: str = ""          # the words after the status ("开始调查，先要2411批次的检测报告" -> "先要2411批次的检测报告")
+    close: bool = False     # "结案": closed, 已完成整改 or, where the status allows only that, 无需整改
 
 
 def quality_step_said(text: str) -> QualityStepSaid | None:
@@ -49,6 +52,8 @@ def quality_step_said(text: str) -> QualityStepSaid | None:
     for status, shape in _STEPS:
         if (m := shape.match(said)) is not None:
             return QualityStepSaid(status, re.sub(rf"^{_GAP}|{_GAP}$", "", said[m.end():]))
+    if (m := _CLOSE.match(said)) is not None:
+        return QualityStepSaid(CorrectiveStatus.DONE, re.sub(rf"^{_GAP}|{_GAP}$", "", said[m.end():]), close=True)
     return None
 
 

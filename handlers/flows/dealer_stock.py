@@ -16,10 +16,16 @@ from core.services.thresholds import SELLOUT_WINDOW_DAYS, DealerStockRow, by_reg
 from handlers import i18n
 from handlers.catalogue import chat_catalogue
 from handlers.context import Ctx
+from handlers.flows import forms
 from handlers.flows.menu import require_bound
 from handlers.messages import Button, Reply
 from handlers.router import Router, payload
-from nlu.dealer_stock_words import DEALER_STOCK_ASKED, filter_words
+from nlu.dealer_stock_words import (
+    DEALER_CODE_STOCK_ASKED,
+    DEALER_STOCK_ASKED,
+    dealer_code_stock_asked,
+    filter_words,
+)
 from nlu.products import find_product
 
 router = Router(name=__name__)
@@ -47,6 +53,13 @@ i18n.register({
     "dstock.none": ("暂无经销商上报的库存。", "No dealer has reported stock yet."),
     "dstock.chart": ("经销商可售天数", "Dealers' days of cover"),
     "dstock.btn.all": ("全部区域", "All regions"),
+    "dstock.one.title": ("📦 {code} {name} 的库存（日均销量按近{days}天）：", "📦 {code} {name}'s stock (daily sales over "
+                         "the last {days} days):"),
+    "dstock.one.row": ("· {name}（{sku}）：库存 {qty}，日均销 {daily}，可售 {cover}{mark}",
+                       "· {name} ({sku}): {qty} in stock, {daily} sold a day, {cover} of cover{mark}"),
+    "dstock.one.none": ("{code} {name} 暂未上报库存。", "{code} {name} has reported no stock yet."),
+    "dstock.one.unknown": ("没有找到您负责的经销商“{code}”（编码不存在，或不在您的范围内）。",
+                           "No dealer \"{code}\" in your charge (no such code, or not one of yours)."),
 })
 
 
@@ -111,6 +124,26 @@ async def _read_filters(ctx: Ctx) -> tuple[str | None, str | None]:
         code = rest.replace(" ", "").upper()
         sku = next((e.sku for e in catalogue if e.sku.upper() == code), None) or find_product(rest, catalogue)
     return region, sku
+
+
+@router.staff_pattern(DEALER_CODE_STOCK_ASKED)
+async def one_dealer_words(ctx: Ctx) -> list[Reply]:
+    """"D0005的库存": that dealer's stock, when the person may see it (another's or no such code: said so)."""
+    code = dealer_code_stock_asked(ctx.inbound.text) or ""
+    named = [d for d in await forms.dealers_by_words(ctx, code, limit=2) if d.code.upper() == code]
+    if not named:
+        return [Reply(text=ctx.t("dstock.one.unknown", code=code), buttons=[[forms.menu_button(ctx)]])]
+    dealer = named[0]
+    rows = [r for r in await dealer_stock_overview(ctx.uow(), ctx.actor, ctx.deps.clock) if r.dealer_id == dealer.id]
+    if not rows:
+        return [Reply(text=ctx.t("dstock.one.none", code=dealer.code, name=dealer.name),
+                      buttons=[[forms.menu_button(ctx)]])]
+    out = [ctx.t("dstock.one.title", code=dealer.code, name=dealer.name, days=SELLOUT_WINDOW_DAYS)]
+    for r in sorted(rows, key=lambda r: (not r.below, r.sku)):
+        mark = ctx.t("dstock.mark", low=r.reorder_point) if r.below else ""
+        out.append(ctx.t("dstock.one.row", name=r.name, sku=r.sku, qty=r.qty, daily=r.daily,
+                         cover=_cover(ctx, r.cover_days), mark=mark))
+    return [Reply(text="\n".join(out), buttons=[[forms.menu_button(ctx)]])]
 
 
 @router.staff_pattern(DEALER_STOCK_ASKED)

@@ -7,7 +7,7 @@ when nothing else is said. A status that needs a note asks for it, as the button
 from __future__ import annotations
 
 from core.quality import CorrectiveStatus
-from core.services.quality import CORRECTIVE_STATUS_LABELS
+from core.services.quality import CORRECTIVE_STATUS_LABELS, CORRECTIVE_TRANSITIONS
 from core.users import Permission
 from handlers import i18n
 from handlers.context import Ctx
@@ -43,12 +43,16 @@ async def step_said(ctx: Ctx) -> list[Reply] | None:
         feedback = await uow.quality.get_by(number=number)
     if feedback is None:
         return None
-    if feedback.corrective_status == said.status:
-        return [Reply(text=ctx.t("qfs.already", number=number, status=_label(ctx, said.status)),
+    status = said.status
+    if said.close and status not in CORRECTIVE_TRANSITIONS[feedback.corrective_status] \
+            and CorrectiveStatus.NO_ACTION in CORRECTIVE_TRANSITIONS[feedback.corrective_status]:
+        status = CorrectiveStatus.NO_ACTION     # "结案" while investigating: closed with nothing to change
+    if feedback.corrective_status == status:
+        return [Reply(text=ctx.t("qfs.already", number=number, status=_label(ctx, status)),
                       buttons=[[Button(ctx.t("q.btn.quality"), payload("q.quality", 0))]])]
     if said.note:        # the words said with the status are its note (an earlier offer is not: it was said)
         ctx.dialog.data["said_qf"] = {"ref": number, "text": said.note}
-    ctx.args = [number, said.status.value]
+    ctx.args = [number, status.value]
     return await qf_set(ctx)
 
 

@@ -74,3 +74,23 @@ async def test_dealers_and_staff_without_sellout_access_are_refused() -> None:
     words = texts(await w.say(DEALER, "经销商库存"))                          # a dealer's words: not this view
     assert "北京宏达" not in words and "可售天数" not in words
     assert "没有权限" in texts(await w.press(DESK, payload("dstock", "-", "-")))
+
+
+async def test_one_dealer_s_stock_asked_by_its_code() -> None:
+    """"D0005的库存" from a channel manager (QA; was: "没有找到“D0005”" and our products offered): that dealer's
+    stock only; a code of no dealer the person may see: said so."""
+    w, east_id, _ = await world()
+    east = await w.uow.dealers.get(east_id)
+    assert east is not None
+    shown = texts(await w.say(CHANNEL, f"{east.code}的库存"))
+    assert "上海华信电器" in shown and "（DH20）：库存 4" in shown and "（AP300）：库存 30" in shown
+    assert "北京宏达" not in shown
+    assert "D9999" in texts(await w.say(CHANNEL, "D9999的库存")) and "没有" in texts(await w.say(CHANNEL, "D9999的库存"))
+
+
+def test_a_dealer_code_before_stock_words() -> None:
+    from nlu.dealer_stock_words import dealer_code_stock_asked
+
+    assert dealer_code_stock_asked("D0005的库存") == "D0005"
+    assert dealer_code_stock_asked("看下d0005 库存还有多少") == "D0005"
+    assert dealer_code_stock_asked("AP300的库存") is None
