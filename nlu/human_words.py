@@ -46,3 +46,12 @@ def person_asked(text: str) -> PersonAsked | None:
 def invoice_asked(text: str) -> bool:
     """True when ``text`` is about an invoice ("上个月的发票什么时候开", "能开专票吗")."""
     return bool(_INVOICE.search(text or ""))
+
+
+_PERIOD_LEAD = re.compile(r"^(?:请问|问下|问一下)?\s*(?:上个?月|这个?月|本月|上周|这周|本周|今年|去年|最近|前几天|上次|那单)的?\s*")
+
+
+def invoice_general(text: str) -> str:
+    """The invoice question without the period it names ("上个月的发票什么时候开" -> "发票什么时候开"): the knowledge
+    base answers when invoices are made, whatever the month."""
+    return _PERIOD_LEAD.sub("", (text or "").strip())

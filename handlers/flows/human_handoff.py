@@ -13,6 +13,7 @@ way: never a page of its own words ("上个月" read as the contract's period).
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 
 from core.services.faq import AskStaff, ask_staff
@@ -21,7 +22,7 @@ from handlers.context import PARKED_CART, Ctx
 from handlers.flows import faq, forms
 from handlers.messages import Reply
 from handlers.router import Router
-from nlu.human_words import invoice_asked, person_asked
+from nlu.human_words import invoice_asked, invoice_general, person_asked
 
 router = Router(name=__name__)
 
@@ -60,6 +61,11 @@ async def person_typed(ctx: Ctx) -> list[Reply] | None:
     if asked is None:
         if invoice_asked(text) and not ctx.dialog.state:     # with a cart open ordering answers it (cart kept)
             known = await faq.typed_answer(ctx)
+            if known is None and (general := invoice_general(text)) != text.strip():
+                asked_as = ctx.inbound
+                ctx.inbound = dataclasses.replace(asked_as, text=general)     # "上个月的发票…": when invoices are made
+                known = await faq.typed_answer(ctx)
+                ctx.inbound = asked_as
             return [known] if known is not None else await hand_over(ctx, text.strip())
         return None
     if asked.question:

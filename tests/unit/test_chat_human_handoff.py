@@ -71,3 +71,16 @@ async def test_an_invoice_question_never_shows_the_contract(said: str) -> None:
     answered = "来源：怎么开发票" in texts(replies)
     handed = "已转给" in texts(replies) and len(w.uow.staff_questions.rows) == 1
     assert answered or handed
+
+
+async def test_an_invoice_question_for_a_month_is_answered_from_the_knowledge_base() -> None:
+    w = await world()
+    replies = await w.say("100", "上个月的发票什么时候开")
+    assert "来源：怎么开发票" in texts(replies) and not w.uow.staff_questions.rows
+
+
+async def test_an_invoice_question_asked_of_the_order_desk_goes_to_staff() -> None:
+    w = await world()
+    replies = await w.say("100", "我想问下订单台 上个月的发票什么时候开")
+    assert "已转给人工客服" in texts(replies)
+    assert [q.question for q in w.uow.staff_questions.rows] == ["上个月的发票什么时候开"]
