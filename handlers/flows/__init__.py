@@ -24,6 +24,7 @@ def all_routers() -> list[Router]:
         finance,
         followups,
         help,
+        human_handoff,
         menu,
         notices,
         order_changes,
@@ -64,7 +65,7 @@ def all_routers() -> list[Router]:
     )
 
     # qf_notes first: its hook on every typed message only notes an offer passed over, before any flow answers it
-    return [m.router for m in (qf_notes, menu, drafts, help, asked_replies, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, receipt_desk, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
+    return [m.router for m in (qf_notes, menu, drafts, help, human_handoff, asked_replies, staff_glance, ordering, cart_edits, aftersales, ticket_reopen, receipt_claims, receipt_desk, order_changes, photo_first, order_file, orders, stock, prices, quality, followups, sellout, credit_ask, account,
                                contracts, campaign_new, campaigns, apply, faq, staff, staff_orders, staff_dealers, staff_materials,
                                staff_tickets, staff_order_tails, staff_approvals, staff_queues, staff_renewals, qf_steps, staff_words, settings, reports, sellout_chase, privacy,
                                statements, credit, finance, payments, adjustments, notices, thresholds, dealer_stock, subdealers, standing, transfers)]

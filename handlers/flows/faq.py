@@ -253,6 +253,11 @@ async def forward(ctx: Ctx) -> list[Reply]:
     return [Reply(text=ctx.t("faq.forwarded"), buttons=[[forms.menu_button(ctx)]])]
 
 
+async def asker_label(ctx: Ctx) -> str:
+    """Who asked, as staff see it: the dealer and person, or the chat of a visitor not bound yet."""
+    return await _asker_label(ctx) or _unbound_label(ctx, "zh-CN")
+
+
 async def _asker_label(ctx: Ctx) -> str:
     """Who asked, for a bound user ("上海华信电器有限公司（D0001）· li"); empty for an unbound chat."""
     if ctx.is_dealer and ctx.actor.dealer_id is not None:
