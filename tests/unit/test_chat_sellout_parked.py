@@ -4,26 +4,14 @@ dealer is told how to go on with it; nothing of it is dropped without a word."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
-from core.users import Role
 from tests.chat import ChatWorld, buttons, texts
-from tests.factories import make_product
+from tests.unit.test_chat_sellout_days import _world  # the same dealer and catalogue
 
 # the fixed clock's today: Thursday 2026-11-26; "上周" is 11-16 (Mon) to 11-22 (Sun)
 
 
-async def _world() -> ChatWorld:
-    w = ChatWorld()
-    await w.catalogue()
-    await w.uow.products.add(make_product("F500", name="AP500 滤网", aliases=["滤网"], unit="箱",
-                                          list_price=Decimal("399.00")))
-    dealer = await w.dealer(province="江苏", city="南京")
-    await w.user("100", Role.DEALER_OWNER, dealer)
-    await w.uow.commit()
-    return w
 
 
 async def _state(w: ChatWorld, chat: str) -> str:
